@@ -1,0 +1,51 @@
+"""A clock that can be set, so tests, the demo and an operator can replay any day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class SystemClock:
+    """Wall-clock time in Europe/Amsterdam: the day a Dutch patient sees on the calendar."""
+
+    def now(self) -> datetime:
+        return datetime.now(AMSTERDAM)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+class FixedClock:
+    """A clock that stands still until it is told to move (tests, demo, sandbox)."""
+
+    def __init__(self, moment: datetime | date) -> None:
+        self._now = _as_amsterdam(moment)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def today(self) -> date:
+        return self._now.date()
+
+    def set(self, moment: datetime | date) -> None:
+        self._now = _as_amsterdam(moment)
+
+    def advance(self, days: int = 0, **kwargs: float) -> None:
+        self._now = self._now + timedelta(days=days, **kwargs)
+
+
+def _as_amsterdam(moment: datetime | date) -> datetime:
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+    # A bare date means "that morning", late enough to be clearly on that day.
+    return datetime.combine(moment, time(9, 0), tzinfo=AMSTERDAM)

@@ -1,0 +1,55 @@
+"""The processing report of one declaration upload (R1, R2).
+
+Every problem is a ``Finding`` with a stable code, the line number and field, and a
+message in Dutch and English from ``MESSAGES``. Structural findings reject the whole
+file; content findings reject one claim; warnings reject nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    FILE = "file_rejected"  # structural (R2): nothing in the file is processed
+    CLAIM = "claim_rejected"  # content (R2): only this claim is left out
+    WARNING = "warning"  # the invoice is still sent (e.g. R6 missing price quote)
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"  # every claim became (part of) an invoice or an insurer claim
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    REJECTED = "rejected"  # nothing processed: see file findings, or every claim was rejected
+    ALREADY_PROCESSED = "already_processed"  # every claim was known from an earlier upload (R3)
+
+
+# code -> (Dutch, English). Texts for a practice employee, not a programmer; {params} filled in.
+MESSAGES: dict[str, tuple[str, str]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    line: int | None = None  # 1-based line in the file; the header is line 1
+    field: str | None = None
+    claim_ref: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str = "nl") -> str:
+        dutch, english = MESSAGES[self.code]
+        template = english if language == "en" else dutch
+        return template.format(line=self.line, field=self.field, **self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "line": self.line,
+            "field": self.field,
+            "claim_ref": self.claim_ref,
+            "message": self.message("nl"),
+            "message_en": self.message("en"),
+        }

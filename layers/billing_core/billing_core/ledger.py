@@ -1,0 +1,52 @@
+"""The append-only ledger of an invoice's money (R27).
+
+Every change of what a patient owes is an entry; balances are sums over entries,
+never stored totals. Amounts are signed cents: positive raises what is owed,
+negative lowers it. Each entry books on one component, because payments are
+allocated costs -> interest -> principal (R13, legal-nl.md §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class EntryKind(StrEnum):
+    ISSUED = "issued"
+    REIMBURSEMENT = "reimbursement_deduction"
+    PAYMENT = "payment"
+    COULANCE = "coulance"
+    STOP = "stop"
+    COSTS = "costs"
+    INTEREST = "interest"
+    FEE = "fee"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+
+
+class Component(StrEnum):
+    PRINCIPAL = "principal"
+    COSTS = "costs"
+    INTEREST = "interest"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    kind: EntryKind
+    component: Component
+    amount_cents: int
+    at: datetime
+    cause: str  # who or what made this change: "declaration:<id>", "psp:<id>", "provider:<user>"
+    note: str = ""
+
+
+def balance(entries: Iterable[LedgerEntry], component: Component | None = None) -> int:
+    """What is still owed, in total or on one component."""
+    return sum(e.amount_cents for e in entries if component is None or e.component is component)
+
+
+def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
+    return sum(e.amount_cents for e in entries if e.kind is kind)

@@ -1,0 +1,45 @@
+"""Money is an int of euro cents; rates and percentages are Decimal (legal-nl.md intro).
+
+Rounding to a cent is half-up everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2}))?$")
+
+
+class AmountFormatError(ValueError):
+    """The text is not an amount in euros with at most two decimals."""
+
+
+def parse_euros(text: str) -> int:
+    """'12,50', '12.50', '-3.5', '45' -> cents. Thousands separators are refused:
+    in '1.234' nobody can tell whether it means 1234 or 1.234."""
+    match = _AMOUNT.match(text.strip())
+    if not match:
+        raise AmountFormatError(text)
+    cents = int(match["euros"]) * 100 + int((match["cents"] or "0").ljust(2, "0"))
+    return -cents if match["sign"] == "-" else cents
+
+
+def round_half_up(value: Decimal) -> int:
+    """A Decimal amount of cents rounded half-up to a whole cent."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percentage_of(cents: int, percentage: Decimal) -> int:
+    """percentage% of an amount, e.g. percentage_of(10000, Decimal('60')) == 6000."""
+    return round_half_up(Decimal(cents) * percentage / Decimal(100))
+
+
+def format_euros(cents: int, language: str = "nl") -> str:
+    """€ 1.234,56 in Dutch, €1,234.56 in English (as people write them)."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    grouped = f"{euros:,}"
+    if language == "en":
+        return f"{sign}€{grouped}.{rest:02d}"
+    return f"{sign}€ {grouped.replace(',', '.')},{rest:02d}"
