@@ -1,0 +1,49 @@
+# zorgnota: `make demo` and `make test` set up everything they need themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.deps-installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/.deps-installed
+export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help demo serve test test-unit test-functional test-template bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(DEPS): requirements-dev.txt layers/billing_core/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(CHECKOV): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+demo: $(DEPS) ## the whole life of invoices on embedded AWS (moto), summary + out/
+	$(BIN)/python -m local.demo
+
+serve: $(DEPS) ## the sandbox API and pages on http://127.0.0.1:8000
+	$(BIN)/python -m local.server
+
+test: $(DEPS) $(CHECKOV) ## every test: unit, functional, template
+	$(BIN)/python -m pytest
+
+test-unit: $(DEPS)
+	$(BIN)/python -m pytest tests/unit
+
+test-functional: $(DEPS)
+	$(BIN)/python -m pytest tests/functional
+
+test-template: $(DEPS) $(CHECKOV)
+	$(BIN)/python -m pytest tests/template
+
+bench: $(DEPS) ## performance figures, as ratios measured in one run
+	$(BIN)/python -m local.bench
+
+clean:
+	rm -rf $(VENV) $(CHECKOV_VENV) out .pytest_cache .hypothesis

@@ -1,0 +1,83 @@
+"""The betalingskenmerk (legal-nl.md §1)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from billing_core import reference
+from billing_core.reference import InvalidReference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12234534622567",  # legal-nl.md §1: 14 digits
+        "5000056789012345",  # legal-nl.md §1: 16 digits, no length code
+    ],
+)
+def test_the_worked_examples_validate(text):
+    # Given a reference from legal-nl.md §1 / When validated / Then it is valid
+    assert reference.is_valid(text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1223 4534 6225 67", "1223.4534.6225.67", " 12234534622567 ", "1223-4534-6225-67"],
+)
+def test_a_patient_may_type_spaces_or_dots(typed):
+    # Given what a patient types into the checker / When parsed / Then the bare digits remain
+    assert reference.parse_ours(typed) == "12234534622567"
+
+
+@pytest.mark.parametrize(
+    "typed, why",
+    [
+        ("12234534622561", "wrong check digit"),
+        ("32234534622567", "wrong check digit"),
+        ("22234534622567", "wrong check digit"),
+        ("11234534622567", "length code 1 is for 13 digits"),
+        ("1223453462256", "13 digits are not ours"),
+        ("5000056789012345", "16 digits are valid but not ours"),
+        ("1223453462256a", "not digits"),
+        ("", "empty"),
+        ("１２２３４５３４６２２５６７", "full-width digits"),
+    ],
+)
+def test_references_that_are_not_ours_are_refused(typed, why):
+    # Given a malformed reference / When parsed / Then it is refused before any lookup
+    with pytest.raises(InvalidReference):
+        reference.parse_ours(typed)
+
+
+def test_check_digit_rules_for_ten_and_eleven():
+    # Given the remainder rule C = 11 - (sum mod 11) / Then 10 becomes 1 and 11 becomes 0
+    bodies = {reference.check_digit(f"2{n:012d}") for n in range(2000)}
+    assert bodies <= set(range(10))
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_every_generated_reference_is_valid_and_fourteen_digits(sequence):
+    # Given any sequence number / When turned into a reference / Then it is ours and valid
+    generated = reference.for_sequence(sequence, b"key")
+    assert len(generated) == 14 and generated[1] == "2"
+    assert reference.parse_ours(generated) == generated
+
+
+def test_sequences_never_share_a_reference():
+    # Given 50,000 consecutive sequence numbers / Then 50,000 distinct references
+    generated = {reference.for_sequence(n, b"key") for n in range(50_000)}
+    assert len(generated) == 50_000
+
+
+def test_neighbouring_sequences_give_unrelated_references():
+    # Given two consecutive invoices / Then their payloads are not consecutive (not guessable)
+    first, second = (int(reference.for_sequence(n, b"key")[2:]) for n in (1000, 1001))
+    assert abs(first - second) > 1000
+
+
+def test_another_key_gives_other_references():
+    assert reference.for_sequence(7, b"one") != reference.for_sequence(7, b"two")
+
+
+def test_grouped_for_people():
+    assert reference.grouped("12234534622567") == "1223 4534 6225 67"
