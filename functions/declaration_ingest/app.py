@@ -1,0 +1,84 @@
+"""S3 ObjectCreated under incoming/ -> process the declaration file (R1-R3)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.parser.models import S3Model
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing_core import runtime
+from billing_core.ingest import process_declaration, upload_from_key
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+# The same S3 event delivered twice (R3) is answered from this record, not processed again.
+idempotency = IdempotencyConfig(expires_after_seconds=7 * 24 * 3600)
+persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
+
+
+@idempotent_function(
+    data_keyword_argument="upload", config=idempotency, persistence_store=persistence
+)
+def process_upload(upload: dict[str, str]) -> dict[str, Any]:
+    target = upload_from_key(upload["key"])
+    if target is None:
+        # Not of the form incoming/{provider}/{declaration}/{file}: nobody to report to.
+        logger.error("upload key not routable", extra={"key_prefix": upload["key"][:60]})
+        metrics.add_metric(name="UnroutableUploads", unit=MetricUnit.Count, value=1)
+        return {"outcome": "unroutable"}
+    rt = runtime.current()
+    version = {"VersionId": upload["version"]} if upload["version"] else {}
+    data = rt.s3.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)["Body"].read()
+    report = process_declaration(target, data, rt.ingest_context())
+    _measure(report)
+    return {"declaration_id": target.declaration_id, "outcome": report["outcome"]}
+
+
+def _measure(report: dict[str, Any]) -> None:
+    summary = report["summary"]
+    metrics.add_metric(name="DeclarationLines", unit=MetricUnit.Count, value=summary["lines"])
+    metrics.add_metric(name="InvoicesCreated", unit=MetricUnit.Count, value=summary["invoices"])
+    metrics.add_metric(
+        name="ClaimsRejected", unit=MetricUnit.Count, value=summary["claims_rejected"]
+    )
+    # No patient data in logs (R29): ids, counts and codes only.
+    logger.info(
+        "declaration processed",
+        extra={
+            "declaration_id": report["declaration_id"],
+            "provider_id": report["provider_id"],
+            "outcome": report["outcome"],
+            "summary": summary,
+            "finding_codes": sorted({f["code"] for f in report["findings"]}),
+        },
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=S3Model)
+def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
+    idempotency.register_lambda_context(context)
+    results = []
+    for record in event.Records:
+        upload = {
+            "bucket": record.s3.bucket.name,
+            "key": unquote_plus(record.s3.object.key),
+            "version": record.s3.object.versionId or "",
+            "etag": record.s3.object.eTag or "",
+        }
+        results.append(process_upload(upload=upload))
+    return {"processed": results}

@@ -1,0 +1,34 @@
+"""Typed settings, read once per cold start from the environment the template sets."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    stage: str = "local"
+    table_name: str
+    idempotency_table_name: str
+    declarations_bucket: str
+    output_bucket: str
+    delivery_queue_url: str
+    sender_email: str
+    ses_configuration_set: str
+    public_base_url: str = Field(pattern=r"^https?://")
+    collection_iban: str
+    # The key of the betalingskenmerk permutation: from Secrets Manager when deployed,
+    # straight from the environment on a developer's machine.
+    reference_key_secret_arn: str = ""
+    reference_key: SecretStr = SecretStr("")
+    max_declaration_lines: int = 100_000
+    upload_url_seconds: int = Field(default=900, ge=60, le=3600)
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]  # filled from the environment
