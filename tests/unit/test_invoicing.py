@@ -1,0 +1,178 @@
+"""Claims become patient invoices (R4-R8), lines routed by the line rules (R6) and the
+coverage component (R5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from billing_core.claims import LineType
+from billing_core.clock import AMSTERDAM
+from billing_core.coverage import CoverageQuery, RuleTableCoverage
+from billing_core.declarations.report import Severity
+from billing_core.invoice import Channel
+from billing_core.invoicing import (
+    MAX_LINES_PER_INVOICE,
+    invoice_id_for,
+    issue_invoice,
+    plan_invoices,
+)
+from billing_core.line_rules import Payer, lacks_required_quote, route_line
+from billing_core.providers import CareKind, CoverageRule
+from tests.unit.claim_factories import ASR, VGZ, ZILVEREN_KRUIS, claim, person, provider
+
+ISSUED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
+
+
+def _plan(*claims, **provider_overrides):
+    chosen = provider(**provider_overrides)
+    return plan_invoices(claims, chosen, RuleTableCoverage(chosen))
+
+
+# --- coverage (R5) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "uzovi, code, year, reimbursed, contracted",
+    [
+        (ZILVEREN_KRUIS, "C11", 2026, 3750, True),  # 75% rule for consults
+        (ZILVEREN_KRUIS, "C13", 2026, 5000, True),  # the longest prefix wins: 100%
+        (ZILVEREN_KRUIS, "V21", 2026, 0, True),  # catch-all 0%
+        (ASR, "C11", 2026, 0, False),  # not contracted: non-contracted percentage (0)
+        (ZILVEREN_KRUIS, "C11", 2025, 0, False),  # contracts are per year
+    ],
+)
+def test_rule_table_reimbursement(uzovi, code, year, reimbursed, contracted):
+    # Given the provider's rule table / When asked about a 50-euro line
+    decision = RuleTableCoverage(provider()).decide(CoverageQuery(uzovi, year, code, 5000))
+    # Then the insurer pays what the table says
+    assert (decision.reimbursed_cents, decision.contracted) == (reimbursed, contracted)
+
+
+def test_non_contracted_percentage_applies_without_contract():
+    rules = (CoverageRule(code_prefix="", contracted_percentage=Decimal(100), non_contracted_percentage=Decimal(60)),)
+    decision = RuleTableCoverage(provider(coverage_rules=rules)).decide(CoverageQuery(ASR, 2026, "1000", 1001))
+    assert decision.reimbursed_cents == 601  # 600.6 rounds half-up
+
+
+# --- line rules (R6) ---------------------------------------------------------------------
+
+
+def test_a_no_show_fee_never_goes_to_the_insurer():
+    # Given a no-show line at an insurer that would pay 100% for the code
+    no_show = claim(line_type=LineType.NO_SHOW, treatment_code="C13", unit_price_cents=6017)
+    routing = route_line(no_show, RuleTableCoverage(provider()))
+    # Then the patient pays all of it
+    assert (routing.payer, routing.reimbursed_cents) == (Payer.PATIENT, 0)
+
+
+@pytest.mark.parametrize("uzovi, payer", [(VGZ, Payer.INSURER), (ZILVEREN_KRUIS, Payer.PATIENT)])
+def test_materials_go_to_vgz_group_insurers_first(uzovi, payer):
+    splint = claim(line_type=LineType.MATERIAL, insurer_uzovi=uzovi, treatment_code="M01")
+    assert route_line(splint, RuleTableCoverage(provider())).payer is payer
+
+
+def test_a_line_fully_covered_by_a_contracted_insurer_leaves_the_patient_invoice():
+    plan = _plan(claim("L1", treatment_code="C13"), claim("L2", treatment_code="V21"))
+    # Then only the filling is invoiced; the consult goes to the insurer-claim export
+    assert [line.claim_ref for line in plan.drafts[0].lines] == ["L2"]
+    assert [line.claim.claim_ref for line in plan.insurer_lines] == ["L1"]
+
+
+@pytest.mark.parametrize(
+    "care_kind, prices, quote, lacks",
+    [
+        (CareKind.DENTAL, [20000, 6000], "", True),  # €260 plan, no quote
+        (CareKind.DENTAL, [20000, 5000], "", False),  # exactly €250 is allowed
+        (CareKind.DENTAL, [20000, 6000], "BEGR-7", False),
+        (CareKind.PARAMEDICAL, [20000, 6000], "", False),  # the rule is for dental care
+    ],
+)
+def test_dental_plan_above_250_needs_a_price_quote(care_kind, prices, quote, lacks):
+    claims = [claim(f"L{i}", unit_price_cents=p, price_quote_ref=quote) for i, p in enumerate(prices)]
+    assert lacks_required_quote(provider(care_kind=care_kind), claims) is lacks
+
+
+def test_missing_quote_is_a_warning_and_the_invoice_is_still_sent():
+    plan = _plan(claim("L1", unit_price_cents=20000), claim("L2", unit_price_cents=6000))
+    assert len(plan.drafts) == 1 and plan.drafts[0].warnings == ("PRICE_QUOTE_MISSING",)
+    assert [(f.code, f.severity) for f in plan.findings] == [("PRICE_QUOTE_MISSING", Severity.WARNING)]
+
+
+# --- grouping and amounts (R4) ---------------------------------------------------------------
+
+
+def test_claims_of_one_patient_become_one_invoice_with_a_line_each():
+    # Given two patients, the first with three 5-minute units (seed 004: they stay lines)
+    units = [claim(f"U{i}", treatment_code="1000", unit_price_cents=1150) for i in range(3)]
+    other = claim("X1", patient_ref="P2", bsn="123456782")
+    plan = _plan(*units, other)
+    # Then two invoices, in order of appearance, the first with three lines
+    assert [len(d.lines) for d in plan.drafts] == [3, 1]
+    assert plan.drafts[0].amount_due_cents == 3450
+
+
+def test_a_patient_with_very_many_lines_gets_more_than_one_invoice():
+    claims = [claim(f"U{i}", unit_price_cents=100) for i in range(MAX_LINES_PER_INVOICE + 5)]
+    assert [len(d.lines) for d in _plan(*claims).drafts] == [MAX_LINES_PER_INVOICE, 5]
+
+
+def test_credit_lines_lower_the_invoice():
+    plan = _plan(claim("L1", unit_price_cents=5000), claim("L2", unit_price_cents=-1500))
+    assert plan.drafts[0].amount_due_cents == 3500
+
+
+def test_credits_that_outweigh_the_debits_invoice_nothing_and_say_why():
+    plan = _plan(claim("L1", unit_price_cents=1000), claim("L2", unit_price_cents=-1500))
+    assert plan.drafts == []
+    assert {(f.code, f.claim_ref) for f in plan.findings} == {
+        ("NOTHING_TO_INVOICE", "L1"),
+        ("NOTHING_TO_INVOICE", "L2"),
+    }
+
+
+# --- the issued invoice ------------------------------------------------------------------------
+
+
+def _issue(draft_claims, **provider_overrides):
+    chosen = provider(**provider_overrides)
+    plan = plan_invoices(draft_claims, chosen, RuleTableCoverage(chosen))
+    return issue_invoice(
+        plan.drafts[0], provider=chosen, declaration_id="D1", reference="12234534622567", issued_at=ISSUED_AT
+    )
+
+
+def test_the_ledger_shows_the_reimbursement_deducted():
+    # Given a consult (75% reimbursed) and a filling (0%) / When issued
+    invoice = _issue([claim("L1", treatment_code="C11", unit_price_cents=2500), claim("L2")])
+    # Then gross 75.00, reimbursed 18.75, to pay 56.25, all from ledger entries (R27)
+    assert (invoice.gross_cents, invoice.reimbursed_cents, invoice.amount_due_cents) == (7500, 1875, 5625)
+    assert [e.kind.value for e in invoice.ledger] == ["issued", "reimbursement_deduction"]
+
+
+def test_final_payment_date_follows_the_providers_term():
+    assert _issue([claim()]).final_payment_date == date(2026, 12, 23)  # R8: 30 days
+    assert _issue([claim()], payment_term_days=14).final_payment_date == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    "email, debtor, channel, addressee",
+    [
+        ("p@example.org", None, Channel.EMAIL, "Dijk"),
+        ("", None, Channel.PAPER, "Dijk"),
+        ("", person(last_name="Ouder", email="ouder@example.org"), Channel.EMAIL, "Ouder"),
+        ("p@example.org", person(last_name="Ouder", email=""), Channel.PAPER, "Ouder"),
+    ],
+)
+def test_the_addressee_decides_the_channel(email, debtor, channel, addressee):
+    # Given a patient (maybe with a parent as debtor) / Then the one who pays gets it (R7)
+    invoice = _issue([claim(patient=person(email=email), debtor=debtor)])
+    assert invoice.channel is channel and invoice.addressee.last_name == addressee
+
+
+def test_invoice_ids_are_stable_per_upload_and_differ_between_uploads():
+    first = claim("L1")
+    assert invoice_id_for("p", "D1", first) == invoice_id_for("p", "D1", first)
+    assert invoice_id_for("p", "D1", first) != invoice_id_for("p", "D2", first)
