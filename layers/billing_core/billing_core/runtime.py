@@ -14,10 +14,12 @@ from billing_core.clock import Clock, SystemClock
 from billing_core.delivery import DeliveryContext
 from billing_core.ingest import IngestContext
 from billing_core.notify.ses import SesNotifier
+from billing_core.provider_portal import UploadUrls
 from billing_core.settings import Settings, get_settings
 from billing_core.store.dynamo import BillingRepository
 from billing_core.store.s3 import S3FileStore
 from billing_core.store.sqs import SqsDeliveryQueue
+from billing_core.store.uploads import S3PresignedUploads
 
 
 class Runtime:
@@ -53,6 +55,10 @@ class Runtime:
             sender=self.settings.sender_email,
             configuration_set=self.settings.ses_configuration_set,
         )
+
+    @cached_property
+    def upload_urls(self) -> UploadUrls:
+        return S3PresignedUploads(self.s3, self.settings.declarations_bucket)
 
     @cached_property
     def reference_key(self) -> bytes:

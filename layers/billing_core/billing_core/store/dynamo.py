@@ -118,6 +118,23 @@ class BillingRepository:
         item = self._get(items.invoice_key(provider_id, invoice_id))
         return items.invoice_from_item(item) if item else None
 
+    def list_invoices(
+        self, provider_id: str, *, limit: int = 100, after: dict[str, Any] | None = None
+    ) -> tuple[list[Invoice], dict[str, Any] | None]:
+        """The provider's invoices, newest first, from the by-provider index."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :owner",
+            "ExpressionAttributeValues": {":owner": f"PROVIDER#{provider_id}#INVOICES"},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if after:
+            query["ExclusiveStartKey"] = after
+        page = self._table.query(**query)
+        invoices = [items.invoice_from_item(item) for item in page["Items"]]
+        return invoices, page.get("LastEvaluatedKey")
+
     def save_invoice(self, invoice: Invoice) -> Invoice:
         """Replace the invoice if nobody changed it since it was read (R28)."""
         stored = invoice_with_next_version(invoice)

@@ -1,0 +1,129 @@
+"""Provider API behind the Cognito authorizer (interfaces.md §2, R1, R26)."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing_core import runtime
+from billing_core.api import cursor
+from billing_core.api.errors import error_response, validation_message
+from billing_core.api.provider_models import (
+    DeclarationDetailOut,
+    DeclarationListOut,
+    DeclarationOut,
+    UploadRequest,
+    UploadTicketOut,
+)
+from billing_core.provider_portal import request_upload
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+app.enable_swagger(path="/api/v1/docs", title="zorgnota provider API", version="1.0.0")
+
+PROVIDER_CLAIM = "custom:provider_id"
+
+
+def provider_id() -> str:
+    """The tenant, from the verified Cognito token only: never from path or body (R26)."""
+    claims = app.current_event.request_context.authorizer.claims or {}
+    tenant = claims.get(PROVIDER_CLAIM)
+    if not tenant:
+        raise UnauthorizedError("no provider in token")
+    return str(tenant)
+
+
+@app.post("/api/v1/provider/declarations", summary="Ask for an upload URL for a declaration file")
+def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
+    rt = runtime.current()
+    ticket = request_upload(
+        provider_id(),
+        body.file_name,
+        store=rt.repository,
+        urls=rt.upload_urls,
+        clock=rt.clock,
+        expires_in_seconds=rt.settings.upload_url_seconds,
+    )
+    out = UploadTicketOut(
+        declaration_id=ticket.declaration_id,
+        upload_url=ticket.upload_url,
+        expires_at=ticket.expires_at,
+    )
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@app.get("/api/v1/provider/declarations", summary="Your uploads, newest first")
+def list_declarations(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> DeclarationListOut:
+    after = cursor.decode(cursor_token) if cursor_token else None
+    records, last = runtime.current().repository.list_declarations(
+        provider_id(), limit=limit, after=after
+    )
+    return DeclarationListOut(
+        items=[DeclarationOut.of(r) for r in records],
+        next_cursor=cursor.encode(last) if last else None,
+    )
+
+
+@app.get(
+    "/api/v1/provider/declarations/<declaration_id>",
+    summary="Status and processing report of one upload",
+)
+def get_declaration(
+    declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
+) -> DeclarationDetailOut:
+    rt = runtime.current()
+    record = rt.repository.get_declaration(provider_id(), declaration_id)
+    if record is None:
+        raise NotFoundError("declaration not found")
+    findings = []
+    if record.report_key:
+        findings = json.loads(rt.output_files.get(record.report_key))["findings"]
+    return DeclarationDetailOut(**DeclarationOut.of(record).model_dump(), findings=findings)
+
+
+@app.get("/api/v1/openapi.json", include_in_schema=False)
+def openapi() -> Response:
+    return Response(200, "application/json", app.get_openapi_json_schema())
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "validation_error", validation_message(error.errors())
+    )
+
+
+@app.exception_handler(cursor.InvalidCursor)
+def invalid_cursor(_: cursor.InvalidCursor) -> Response:
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", "cursor is not valid")
+
+
+@app.exception_handler(NotFoundError)
+def not_found(error: NotFoundError) -> Response:
+    return error_response(HTTPStatus.NOT_FOUND, "not_found", str(error.msg))
+
+
+@app.exception_handler(UnauthorizedError)
+def unauthorized(_: UnauthorizedError) -> Response:
+    return error_response(HTTPStatus.UNAUTHORIZED, "unauthorized", "log in again")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

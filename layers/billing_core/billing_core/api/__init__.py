@@ -1,0 +1,1 @@
+"""HTTP boundary: pydantic request/response models and the shared error shape (interfaces.md §2)."""

@@ -1,0 +1,75 @@
+"""Use cases behind the provider API (R1, R26). The provider id always comes from the
+verified token, and every lookup is keyed by it, so another tenant's ids find nothing."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from billing_core.clock import Clock
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.ports import BillingStore
+
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadUrls(Protocol):
+    """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed)."""
+
+    def upload_url(self, object_key: str, expires_in_seconds: int) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UploadTicket:
+    declaration_id: str
+    upload_url: str
+    expires_at: datetime
+
+
+def new_declaration_id(now: datetime) -> str:
+    """Sorts by time (newest-first listings) and cannot be guessed."""
+    return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+
+
+def safe_file_name(file_name: str) -> str:
+    """Keep the name recognisable but fit for an S3 key: no paths, no odd characters."""
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("_", base).strip("._") or "declaration.csv"
+    return cleaned[:120]
+
+
+def upload_key(provider_id: str, declaration_id: str, file_name: str) -> str:
+    return f"incoming/{provider_id}/{declaration_id}/{file_name}"
+
+
+def request_upload(
+    provider_id: str,
+    file_name: str,
+    *,
+    store: BillingStore,
+    urls: UploadUrls,
+    clock: Clock,
+    expires_in_seconds: int,
+) -> UploadTicket:
+    now = clock.now()
+    name = safe_file_name(file_name)
+    declaration_id = new_declaration_id(now)
+    key = upload_key(provider_id, declaration_id, name)
+    store.put_declaration(
+        DeclarationRecord(
+            provider_id=provider_id,
+            declaration_id=declaration_id,
+            file_name=name,
+            status=DeclarationStatus.AWAITING_UPLOAD,
+            created_at=now,
+            object_key=key,
+        )
+    )
+    return UploadTicket(
+        declaration_id=declaration_id,
+        upload_url=urls.upload_url(key, expires_in_seconds),
+        expires_at=now + timedelta(seconds=expires_in_seconds),
+    )
