@@ -1,0 +1,138 @@
+"""Sample providers, patients and invoices for tests: realistic Dutch data, one override away
+from the case a test is about.
+
+    make_invoice()                                    # two lines, the second partly reimbursed
+    make_invoice(patient=make_person(language=Language.EN))
+    make_invoice(lines=(make_line(unit_price_cents=123456),))   # the ledger follows the lines
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from billing_core import reference
+from billing_core.claims import Address, Language, LineType, Person
+from billing_core.clock import AMSTERDAM
+from billing_core.invoice import Channel, Invoice, InvoiceLine
+from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers import CareKind, Provider
+
+REFERENCE_KEY = b"test-key"
+REFERENCE = reference.for_sequence(1, REFERENCE_KEY)  # 14 digits, valid check digit
+BSN = "123456782"  # passes the 11-proof; a test number, nobody's
+ISSUE_DATE = date(2026, 11, 23)
+ISSUED_AT = datetime(2026, 11, 23, 6, 30, tzinfo=AMSTERDAM)
+DECLARATION_ID = "decl-2026-11-0001"
+
+
+def make_provider(**overrides: Any) -> Provider:
+    values: dict[str, Any] = {
+        "provider_id": "tandarts-de-vries",
+        "name": "Tandartspraktijk De Vries",
+        "agb_code": "12345678",
+        "care_kind": CareKind.DENTAL,
+        "city": "Utrecht",
+        "contact_email": "praktijk@tandarts-de-vries.example.org",
+        "payment_term_days": 30,
+    }
+    return Provider(**(values | overrides))
+
+
+def make_address(**overrides: Any) -> Address:
+    values: dict[str, Any] = {
+        "street": "Oudegracht",
+        "house_number": "231",
+        "house_number_suffix": "bis",
+        "postcode": "3511 NK",
+        "city": "Utrecht",
+    }
+    return Address(**(values | overrides))
+
+
+def make_person(**overrides: Any) -> Person:
+    values: dict[str, Any] = {
+        "initials": "S.",
+        "name_prefix": "van der",
+        "last_name": "Berg",
+        "address": make_address(),
+        "email": "s.vanderberg@example.nl",
+        "mobile": "+31612345678",
+        "language": Language.NL,
+    }
+    return Person(**(values | overrides))
+
+
+def make_line(**overrides: Any) -> InvoiceLine:
+    values: dict[str, Any] = {
+        "claim_ref": "TDV-2026-000123-1",
+        "treatment_date": date(2026, 10, 12),
+        "treatment_code": "C11",
+        "description": "Periodieke controle",
+        "line_type": LineType.CARE,
+        "quantity": 1,
+        "unit_price_cents": 2814,
+        "reimbursed_cents": 0,
+        "insurer_uzovi": "3311",
+    }
+    return InvoiceLine(**(values | overrides))
+
+
+def sample_lines() -> tuple[InvoiceLine, ...]:
+    """A check-up the insurer does not pay, and an X-ray it pays 75% of."""
+    return (
+        make_line(),
+        make_line(
+            claim_ref="TDV-2026-000123-2",
+            treatment_code="X10",
+            description="Kleine röntgenfoto",
+            unit_price_cents=2011,
+            reimbursed_cents=1508,
+        ),
+    )
+
+
+def ledger_for(lines: tuple[InvoiceLine, ...]) -> tuple[LedgerEntry, ...]:
+    """What issuing books (R27): the gross amount, less what the insurer reimburses."""
+    cause = f"declaration:{DECLARATION_ID}"
+    gross = sum(line.amount_cents for line in lines)
+    reimbursed = sum(line.reimbursed_cents for line in lines)
+    entries = [LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, gross, ISSUED_AT, cause)]
+    if reimbursed:
+        entries.append(
+            LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -reimbursed, ISSUED_AT, cause)
+        )
+    return tuple(entries)
+
+
+def make_invoice(**overrides: Any) -> Invoice:
+    """An invoice as issuing makes it; the ledger follows ``lines`` unless given too."""
+    lines = overrides.pop("lines", sample_lines())
+    patient = overrides.get("patient", make_person())
+    debtor = overrides.get("debtor")
+    values: dict[str, Any] = {
+        "invoice_id": "6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f",
+        "provider_id": "tandarts-de-vries",
+        "declaration_id": DECLARATION_ID,
+        "reference": REFERENCE,
+        "patient_ref": "P-004711",
+        "bsn": BSN,
+        "birth_date": date(1984, 3, 7),
+        "patient": patient,
+        "debtor": debtor,
+        "channel": Channel.EMAIL if (debtor or patient).email else Channel.PAPER,
+        "issue_date": ISSUE_DATE,
+        "final_payment_date": date(2026, 12, 23),
+        "lines": lines,
+        "ledger": ledger_for(lines),
+    }
+    return Invoice(**(values | overrides))
+
+
+def make_parent(**overrides: Any) -> Person:
+    """A parent who receives and pays the invoice of a child (a debtor)."""
+    return replace(
+        make_person(initials="M.", name_prefix="", last_name="Jansen", email="m.jansen@example.nl"),
+        **overrides,
+    )

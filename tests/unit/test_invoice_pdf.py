@@ -1,0 +1,249 @@
+"""The invoice PDF (R7): print-ready, complete, in the patient's language, and the same
+bytes for the same invoice.
+
+The text is read back from uncompressed page contents: fpdf2 writes each line as a
+``(text) Tj`` operator in Windows-1252, the encoding of its core fonts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from billing_core.claims import Language
+from billing_core.notify.pdf import printable, render_invoice_pdf
+from tests.unit.factories import (
+    BSN,
+    REFERENCE,
+    make_address,
+    make_invoice,
+    make_line,
+    make_parent,
+    make_person,
+    make_provider,
+)
+
+PUBLIC = "https://betalen.zorgnota.example"
+IBAN = "NL91ABNA0417164300"
+KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
+_SHOWN_TEXT = re.compile(rb"\(((?:\\.|[^\\)])*)\) Tj")
+_ESCAPED = re.compile(rb"\\(.)", re.DOTALL)
+
+
+def render(invoice=None, provider=None, *, compress=False) -> bytes:
+    return render_invoice_pdf(
+        invoice or make_invoice(),
+        provider or make_provider(),
+        public_base_url=PUBLIC,
+        collection_iban=IBAN,
+        compress=compress,
+    )
+
+
+def shown_lines(pdf: bytes) -> list[str]:
+    """Every piece of text the pages show, in drawing order."""
+    return [_ESCAPED.sub(rb"\1", match).decode("cp1252") for match in _SHOWN_TEXT.findall(pdf)]
+
+
+def shown(pdf: bytes) -> str:
+    return "\n".join(shown_lines(pdf))
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b", pdf))
+
+
+# --- the file -----------------------------------------------------------------------------
+
+
+def test_it_is_a_one_page_a4_pdf():
+    pdf = render(compress=True)
+
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert b"/MediaBox [0 0 595.28 841.89]" in pdf  # A4 in points
+    assert page_count(pdf) == 1
+
+
+def test_the_same_invoice_gives_the_same_bytes():
+    # Given one invoice, When it is rendered twice (the clock moves on in between)
+    first, second = render(compress=True), render(compress=True)
+
+    # Then the files are identical: a re-run of delivery stores the same document
+    assert first == second
+
+
+def test_the_file_is_dated_by_the_invoice_not_the_clock():
+    pdf = render(make_invoice(), compress=True)
+
+    assert b"/CreationDate (D:20261123000000Z" in pdf
+
+
+# --- what it says -------------------------------------------------------------------------
+
+
+def test_it_holds_everything_a_dutch_invoice_needs():
+    # Given an invoice of two treatments, the second partly reimbursed
+    # When the PDF is rendered
+    text = shown(render())
+
+    # Then it names sender, addressee, kenmerk, patient, provider and each line
+    for expected in (
+        "zorgnota namens Tandartspraktijk De Vries",
+        "S. van der Berg",
+        "Oudegracht 231 bis",
+        "3511 NK  UTRECHT",
+        "Notadatum\n23 november 2026",
+        f"Betalingskenmerk\n{KENMERK}",
+        "Uiterste betaaldatum\n23 december 2026",
+        "Patiënt\nS. van der Berg",
+        "Geboortedatum\n7 maart 1984",
+        "AGB-code zorgverlener\n12345678",
+        "12-10-2026\nC11\nPeriodieke controle\n€ 28,14\n€ 0,00\n€ 28,14",
+        "12-10-2026\nX10\nKleine röntgenfoto\n€ 20,11\n€ 15,08\n€ 5,03",
+        "Totaal\n€ 48,25",
+        "Vergoed door uw zorgverzekeraar\n-€ 15,08",
+        "Te betalen\n€ 33,17",
+        "NL91 ABNA 0417 1643 00",
+        f"betalingskenmerk {KENMERK}",
+        PUBLIC,
+        "Pagina 1 van",
+    ):
+        assert expected in text, expected
+
+
+def test_the_euro_sign_is_printed_as_the_winansi_euro():
+    pdf = render()
+
+    assert b"/Encoding /WinAnsiEncoding" in pdf
+    assert "€ 33,17".encode("cp1252") in pdf  # byte 0x80: the font shows it as €
+
+
+def test_the_bsn_is_not_printed():
+    assert BSN not in shown(render())
+
+
+def test_english_labels_on_request():
+    # Given a patient who asked for English
+    invoice = make_invoice(patient=make_person(language=Language.EN))
+
+    # When the PDF is rendered
+    text = shown(render(invoice))
+
+    # Then labels, dates and amounts are English
+    for expected in (
+        "zorgnota on behalf of Tandartspraktijk De Vries",
+        "Invoice",
+        f"Payment reference\n{KENMERK}",
+        "Pay by\n23 December 2026",
+        "12 Oct 2026\nX10",
+        "Amount to pay\n€33.17",
+        "Page 1 of",
+    ):
+        assert expected in text, expected
+    assert "Uiterste betaaldatum" not in text
+
+
+def test_no_reimbursement_row_when_the_insurer_pays_nothing():
+    invoice = make_invoice(lines=(make_line(),))
+
+    text = shown(render(invoice))
+
+    assert "Vergoed door uw zorgverzekeraar" not in text
+    assert "Te betalen\n€ 28,14" in text
+
+
+def test_a_line_of_several_units_shows_the_unit_price():
+    invoice = make_invoice(lines=(make_line(quantity=3, unit_price_cents=1526),))
+
+    text = shown(render(invoice))
+
+    assert "3 × € 15,26" in text
+    assert "€ 45,78" in text
+
+
+def test_a_parent_is_addressed_and_the_child_named_as_patient():
+    # Given a child's invoice that goes to a parent
+    child = make_person(initials="L.", name_prefix="", last_name="de Groot", email="")
+    invoice = make_invoice(patient=child, debtor=make_parent())
+
+    # When the PDF is rendered
+    lines = shown_lines(render(invoice))
+
+    # Then the window shows the parent, and the patient row the child
+    sender = lines.index("zorgnota namens Tandartspraktijk De Vries")
+    assert lines[sender + 1] == "M. Jansen"
+    assert lines[lines.index("Patiënt") + 1] == "L. de Groot"
+
+
+def test_an_address_abroad_ends_with_the_country():
+    invoice = make_invoice(patient=make_person(address=make_address(country="BE")))
+
+    assert "3511 NK  UTRECHT\nBE" in shown(render(invoice))
+
+
+# --- names from anywhere ------------------------------------------------------------------
+
+
+def test_dutch_diacritics_are_printed_as_they_are():
+    # Given a patient and a provider whose names have Dutch diacritics
+    patient = make_person(initials="Zoë", name_prefix="", last_name="Müller-Brückner-Hélène")
+    invoice = make_invoice(patient=patient)
+
+    # When the PDF is rendered
+    text = shown(render(invoice, make_provider(name="Fysiotherapie Café Noël")))
+
+    # Then they are printed with their accents
+    assert "Zoë Müller-Brückner-Hélène" in text
+    assert "Fysiotherapie Café Noël" in text
+
+
+def test_a_name_outside_the_font_loses_its_accents_not_the_letter():
+    # Given a Polish patient: "Ł" and "ą" are not in the PDF core fonts
+    patient = make_person(initials="Ł.", name_prefix="", last_name="Wąsowski-Łukasiewicz")
+
+    # When the PDF is rendered
+    text = shown(render(make_invoice(patient=patient)))
+
+    # Then it is made, with the plain letters
+    assert "L. Wasowski-Lukasiewicz" in text
+
+
+def test_a_script_the_font_cannot_show_is_replaced_not_fatal():
+    patient = make_person(initials="", name_prefix="", last_name="محمد")
+
+    text = shown(render(make_invoice(patient=patient)))
+
+    assert "????" in text
+
+
+def test_printable_keeps_what_the_font_has():
+    assert printable("Łódź, Zoë, façade, Œuvre, €, ×") == "Lódz, Zoë, façade, Œuvre, €, ×"
+
+
+# --- long invoices ------------------------------------------------------------------------
+
+
+def test_many_lines_flow_onto_more_pages_with_the_totals_in_one_piece():
+    # Given an invoice of 60 lines
+    lines = tuple(make_line(claim_ref=f"L{i}", description=f"Behandeling {i}") for i in range(60))
+    invoice = make_invoice(lines=lines)
+
+    # When the PDF is rendered
+    pdf = render(invoice)
+    text = shown(pdf)
+
+    # Then every line is there, later pages say what they belong to, and pages are counted
+    pages = page_count(pdf)
+    assert pages >= 2
+    assert all(f"Behandeling {i}\n" in text for i in range(60))
+    assert f"Nota {KENMERK}" in text
+    assert f"Pagina {pages} van" in text
+    assert "Totaal\n€ 1.688,40\nTe betalen\n€ 1.688,40" in text
+
+
+def test_an_invoice_rendered_in_another_language_differs():
+    invoice = make_invoice()
+    english = replace(invoice, patient=make_person(language=Language.EN))
+
+    assert render(invoice, compress=True) != render(english, compress=True)

@@ -1,0 +1,318 @@
+"""The invoice e-mail (R7, R9, R29, R30): what the patient reads, in their language, and
+what must never be in a mail body."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader, UndefinedError
+
+from billing_core.claims import Language
+from billing_core.notify import texts
+from billing_core.notify.render import (
+    ENVIRONMENT,
+    invoice_email_context,
+    render_email,
+    render_invoice_email,
+)
+from billing_core.notify.texts import CATALOGUE, long_date, short_date, texts_for
+from tests.unit.factories import (
+    BSN,
+    REFERENCE,
+    make_invoice,
+    make_line,
+    make_parent,
+    make_person,
+    make_provider,
+)
+
+PUBLIC = "https://betalen.zorgnota.example"
+PAY_URL = f"{PUBLIC}/?kenmerk={REFERENCE}&lang=nl"
+KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
+
+
+def render(invoice=None, provider=None):
+    return render_invoice_email(
+        invoice or make_invoice(),
+        provider or make_provider(),
+        pay_url=PAY_URL,
+        public_base_url=PUBLIC,
+    )
+
+
+def english(**overrides):
+    return make_person(language=Language.EN, **overrides)
+
+
+def both_parts(email) -> list[str]:
+    return [email.subject, email.text, email.html]
+
+
+# --- what the e-mail says -----------------------------------------------------------------
+
+
+def test_dutch_invoice_email_states_provider_amount_date_kenmerk_and_pay_link():
+    # Given an invoice of a Utrecht dental practice for a Dutch patient: € 48,25 of
+    # treatments, € 15,08 reimbursed by the insurer
+    invoice = make_invoice()
+
+    # When the e-mail is rendered
+    email = render(invoice)
+
+    # Then subject, text and HTML tell on whose behalf, what to pay, by when and how
+    assert email.language == "nl"
+    assert email.subject == f"Nota van Tandartspraktijk De Vries - betalingskenmerk {KENMERK}"
+    for part in (email.text, email.html):
+        assert "Namens Tandartspraktijk De Vries in Utrecht" in part
+        assert "€ 33,17" in part
+        assert "23 december 2026" in part
+        assert KENMERK in part
+        assert "bijlage (PDF)" in part
+        assert "uitstel van betaling" in part and PUBLIC in part
+    assert PAY_URL in email.text
+    assert f'href="{PAY_URL.replace("&", "&amp;")}"' in email.html
+    assert email.reference == REFERENCE
+    assert email.kind == "invoice"
+
+
+def test_english_on_request():
+    # Given a patient who asked for English
+    invoice = make_invoice(patient=english())
+
+    # When the e-mail is rendered
+    email = render(invoice)
+
+    # Then it is English, with amounts and dates as English readers write them
+    assert email.language == "en"
+    assert email.subject.startswith("Invoice from Tandartspraktijk De Vries")
+    assert "€33.17" in email.text
+    assert "23 December 2026" in email.text
+    assert f"Payment reference: {KENMERK}" in email.text
+    assert '<html lang="en" dir="ltr">' in email.html
+    assert "Geachte" not in email.text
+
+
+@pytest.mark.parametrize(
+    "language, text", [(Language.NL, "€ 1.234,56"), (Language.EN, "€1,234.56")]
+)
+def test_thousands_are_grouped_as_the_reader_expects(language, text):
+    # Given an invoice of € 1.234,56 without reimbursement
+    invoice = make_invoice(
+        patient=make_person(language=language),
+        lines=(make_line(unit_price_cents=123456),),
+    )
+
+    # When the e-mail is rendered
+    email = render(invoice)
+
+    # Then the amount is written the reader's way
+    assert text in email.text and text in email.html
+
+
+def test_insurer_reimbursement_is_mentioned_when_there_is_one():
+    email = render(make_invoice())
+
+    assert "Uw zorgverzekeraar vergoedt € 15,08 van deze nota" in email.text
+    assert "Uw zorgverzekeraar vergoedt € 15,08 van deze nota" in email.html
+
+
+def test_no_reimbursement_sentence_when_the_insurer_pays_nothing():
+    # Given an invoice the insurer reimburses nothing of
+    invoice = make_invoice(lines=(make_line(reimbursed_cents=0),))
+
+    # When the e-mail is rendered
+    email = render(invoice)
+
+    # Then it does not talk about a reimbursement
+    assert "zorgverzekeraar" not in email.text
+    assert "zorgverzekeraar" not in email.html
+
+
+def test_a_parent_gets_the_invoice_of_a_child():
+    # Given a child's invoice addressed to a parent
+    child = make_person(initials="L.", name_prefix="", last_name="Jansen", email="")
+    invoice = make_invoice(patient=child, debtor=make_parent())
+
+    # When the e-mail is rendered
+    email = render(invoice)
+
+    # Then it greets the parent and says whose treatment it is
+    assert email.text.startswith("Geachte M. Jansen,")
+    assert "de nota voor de behandeling van L. Jansen" in email.text
+
+
+def test_without_a_city_the_provider_is_named_alone():
+    email = render(provider=make_provider(city=""))
+
+    assert "Namens Tandartspraktijk De Vries sturen wij u" in email.text
+
+
+# --- what it must never say (R29) ---------------------------------------------------------
+
+
+def test_no_bsn_and_no_treatments_in_the_mail():
+    # Given an invoice with a BSN and two treatments
+    invoice = make_invoice()
+
+    # When the e-mail is rendered, in either language
+    emails = [render(invoice), render(replace(invoice, patient=english()))]
+
+    # Then neither part holds the BSN or what was treated: that is only in the PDF
+    for email in emails:
+        for part in both_parts(email):
+            assert BSN not in part
+            for line in invoice.lines:
+                assert line.treatment_code not in part
+                assert line.description not in part
+
+
+def test_the_template_is_never_given_the_invoice_itself():
+    context = invoice_email_context(
+        make_invoice(), make_provider(), pay_url=PAY_URL, public_base_url=PUBLIC
+    )
+
+    assert BSN not in repr(context)
+    assert not {"invoice", "lines", "bsn", "birth_date"} & context.keys()
+
+
+def test_a_hostile_name_is_escaped_in_html():
+    # Given a patient and a provider whose names are HTML
+    hostile = '<script>alert("x")</script>'
+    invoice = make_invoice(patient=make_person(initials="", name_prefix="", last_name=hostile))
+
+    # When the e-mail is rendered
+    email = render(invoice, make_provider(name="<b>Praktijk</b> & Co"))
+
+    # Then the HTML shows the names as text, never as markup
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in email.html
+    assert "<b>Praktijk</b>" not in email.html
+    assert "&lt;b&gt;Praktijk&lt;/b&gt; &amp; Co" in email.html
+    # and the plain text, which no client renders as HTML, keeps them as they are
+    assert hostile in email.text
+    assert "&amp;" not in email.text
+
+
+def test_the_subject_is_one_line_whatever_the_provider_is_called():
+    email = render(provider=make_provider(name="Praktijk\nBcc: someone@example.org"))
+
+    assert "\n" not in email.subject and "\r" not in email.subject
+
+
+# --- templates and texts ------------------------------------------------------------------
+
+
+def test_a_missing_value_fails_loudly():
+    # Given a context without the pay link
+    context = invoice_email_context(
+        make_invoice(), make_provider(), pay_url=PAY_URL, public_base_url=PUBLIC
+    )
+    del context["pay_url"]
+
+    # When rendering, Then it fails instead of mailing an empty link
+    with pytest.raises(UndefinedError):
+        render_email("invoice", context, "nl")
+
+
+@pytest.mark.parametrize("language", ["pl", "ar", "xx"])
+def test_languages_without_texts_get_dutch(language):
+    # Given a patient language whose texts do not exist yet (R9)
+    context = invoice_email_context(
+        make_invoice(), make_provider(), pay_url=PAY_URL, public_base_url=PUBLIC
+    )
+
+    # When the e-mail is rendered
+    email = render_email("invoice", context, language)
+
+    # Then it is the Dutch e-mail, left to right
+    assert email.language == "nl"
+    assert email.text.startswith("Geachte")
+    assert '<html lang="nl" dir="ltr">' in email.html
+
+
+def test_arabic_is_right_to_left_once_its_texts_exist(monkeypatch):
+    # Given Arabic texts (here: the English ones standing in for them)
+    for section, entries in CATALOGUE["en"].items():
+        monkeypatch.setitem(CATALOGUE["ar"], section, entries)
+    context = invoice_email_context(
+        make_invoice(), make_provider(), pay_url=PAY_URL, public_base_url=PUBLIC
+    )
+
+    # When an Arabic patient's e-mail is rendered
+    email = render_email("invoice", context, "ar")
+
+    # Then the HTML is marked Arabic and right to left
+    assert email.language == "ar"
+    assert '<html lang="ar" dir="rtl">' in email.html
+
+
+def test_a_new_kind_of_email_needs_templates_and_texts_but_no_code(monkeypatch):
+    # Given a "reminder" kind: two templates and a section of texts
+    templates = {
+        "email/reminder.txt.j2": (
+            '{% extends "email/base.txt.j2" %}'
+            '{% block subject %}{{ t("subject", reference=reference|kenmerk) }}{% endblock %}'
+            '{% block body %}{{ t("body", amount=amount_cents|euros) }}{% endblock %}'
+        ),
+        "email/reminder.html.j2": (
+            '{% extends "email/base.html.j2" %}'
+            '{% block body %}<p>{{ t("body", amount=amount_cents|euros) }}</p>{% endblock %}'
+        ),
+    }
+    monkeypatch.setattr(
+        ENVIRONMENT, "loader", ChoiceLoader([DictLoader(templates), ENVIRONMENT.loader])
+    )
+    monkeypatch.setitem(
+        CATALOGUE["nl"],
+        "email.reminder",
+        {
+            "subject": "Herinnering {reference}",
+            "body": "Wij ontvingen {amount} nog niet.",
+        },
+    )
+
+    # When it is rendered
+    email = render_email("reminder", {"reference": REFERENCE, "amount_cents": 3317}, "en")
+
+    # Then it comes out like any other e-mail (in Dutch: the reminder has no English yet)
+    assert email.kind == "reminder"
+    assert email.subject == f"Herinnering {KENMERK}"
+    assert "Wij ontvingen € 33,17 nog niet." in email.text
+    assert "<p>Wij ontvingen € 33,17 nog niet.</p>" in email.html
+
+
+def test_english_has_every_text_dutch_has():
+    # Otherwise an English patient would silently get Dutch
+    for section, entries in CATALOGUE["nl"].items():
+        assert CATALOGUE["en"][section].keys() == entries.keys(), section
+
+
+def test_a_key_in_two_sections_is_refused(monkeypatch):
+    monkeypatch.setitem(CATALOGUE["nl"], "email.clash", {"amount_due": "Bedrag"})
+
+    with pytest.raises(ValueError, match="amount_due"):
+        texts_for("nl", ("common", "email.clash"))
+
+
+def test_a_text_needs_every_value_it_names():
+    t = texts.texts_for("nl", ("common",))
+
+    with pytest.raises(KeyError):
+        t("sender_line")
+
+
+@pytest.mark.parametrize(
+    "day, language, long, short",
+    [
+        (date(2026, 11, 23), "nl", "23 november 2026", "23-11-2026"),
+        (date(2026, 11, 23), "en", "23 November 2026", "23 Nov 2026"),
+        (date(2027, 3, 1), "nl", "1 maart 2027", "01-03-2027"),
+        (date(2027, 5, 9), "en", "9 May 2027", "9 May 2027"),
+        (date(2026, 12, 31), "pl", "31 december 2026", "31-12-2026"),
+    ],
+)
+def test_dates_are_written_out_without_depending_on_the_locale(day, language, long, short):
+    assert long_date(day, language) == long
+    assert short_date(day, language) == short
