@@ -1,0 +1,294 @@
+"""Embedded AWS for `make demo`, `make serve`, the functional tests and the bench.
+
+Everything runs in one process on moto: resources come from template.yaml's own
+definitions, handlers are the real ``functions/*/app.py`` modules, and the events that
+AWS would deliver (S3 notification, SQS batch, API Gateway request) are built from the
+sample events in ``events/`` and handed to them, as the template wires them.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import os
+from datetime import date
+from email import message_from_bytes, policy
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+from moto import mock_aws
+
+from billing_core import runtime
+from billing_core.clock import FixedClock
+from billing_core.provider_portal import upload_key
+from billing_core.providers import Provider
+from billing_core.settings import Settings, get_settings
+from local.lambda_context import LocalLambdaContext
+from local.resources import LocalNames, create_resources
+from local.seed import SAMPLE_PROVIDERS
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+REGION = "eu-central-1"
+# moto accepts any credentials; these only keep boto3 from looking for real ones.
+_OFFLINE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local-sandbox",
+    "AWS_SECRET_ACCESS_KEY": "local-sandbox",
+    "AWS_SESSION_TOKEN": "local-sandbox",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    """A copy of events/<function>/<scenario>.json."""
+    return copy.deepcopy(json.loads((EVENTS / name).read_text(encoding="utf-8")))
+
+
+class LocalUploads:
+    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+
+    def upload_url(self, object_key: str, expires_in_seconds: int) -> str:
+        return f"{self.base_url}/_local/uploads/{object_key}"
+
+
+class Sandbox:
+    def __init__(
+        self,
+        today: date,
+        *,
+        providers: tuple[Provider, ...] = SAMPLE_PROVIDERS,
+        base_url: str = "http://127.0.0.1:8000",
+    ) -> None:
+        self.clock = FixedClock(today)
+        self.providers = providers
+        self.base_url = base_url
+        self.names = LocalNames()
+        self._mock = mock_aws()
+        self._handlers: dict[str, ModuleType] = {}
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self._saved_environment = dict(os.environ)
+        os.environ.update(_OFFLINE_ENVIRONMENT)
+        self._mock.start()
+        self.resources = create_resources(boto3.Session(region_name=REGION), self.names)
+        os.environ.update(self.resources.environment())
+        os.environ["PUBLIC_BASE_URL"] = self.base_url
+        get_settings.cache_clear()
+        self.runtime = runtime.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
+        self.runtime.upload_urls = LocalUploads(self.base_url)  # type: ignore[misc]
+        runtime.install(self.runtime)
+        for provider in self.providers:
+            self.runtime.repository.put_provider(provider)
+
+    def stop(self) -> None:
+        self._mock.stop()
+        os.environ.clear()
+        os.environ.update(self._saved_environment)
+        get_settings.cache_clear()
+
+    def handler(self, function: str) -> ModuleType:
+        """functions/<function>/app.py, imported inside the sandbox (it reads env at import)."""
+        if function not in self._handlers:
+            module = importlib.import_module(f"functions.{function}.app")
+            self._handlers[function] = importlib.reload(module)
+        return self._handlers[function]
+
+    # --- S3 -> declaration ingest --------------------------------------------------------
+
+    def upload_declaration(
+        self, provider_id: str, file_name: str, data: bytes, declaration_id: str | None = None
+    ) -> str:
+        """PUT the file where the upload URL points, then let S3 notify the ingest function."""
+        declaration_id = declaration_id or f"{self.clock.now():%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
+        key = upload_key(provider_id, declaration_id, file_name)
+        self.put_upload(key, data)
+        return declaration_id
+
+    def put_upload(self, key: str, data: bytes) -> dict[str, Any]:
+        answer = self.runtime.s3.put_object(Bucket=self.names.declarations_bucket, Key=key, Body=data)
+        return self.notify_upload(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+
+    def notify_upload(self, key: str, version: str, etag: str) -> dict[str, Any]:
+        event = self.s3_event(key, version, etag)
+        return self.invoke("declaration_ingest", event)
+
+    def s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
+        event = sample_event("declaration_ingest/s3-object-created.json")
+        s3 = event["Records"][0]["s3"]
+        s3["bucket"]["name"] = self.names.declarations_bucket
+        s3["bucket"]["arn"] = f"arn:aws:s3:::{self.names.declarations_bucket}"
+        s3["object"].update({"key": key, "versionId": version, "eTag": etag})
+        event["Records"][0]["eventTime"] = self.clock.now().isoformat()
+        return event
+
+    # --- SQS -> invoice delivery -----------------------------------------------------------
+
+    def drain_deliveries(self) -> int:
+        """Hand queued delivery messages to the delivery function until the queue is empty."""
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = self.resources.delivery_queue_url
+        handled = 0
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+            answer = self.invoke("invoice_delivery", self.sqs_event(messages))
+            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            for message in messages:
+                if message["MessageId"] in failed:
+                    raise RuntimeError(f"delivery failed for message {message['Body']}")
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            handled += len(messages)
+        return handled
+
+    def sqs_event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        template = sample_event("invoice_delivery/sqs-deliver-invoice.json")["Records"][0]
+        records = []
+        for message in messages:
+            record = copy.deepcopy(template)
+            record.update(
+                messageId=message["MessageId"],
+                receiptHandle=message["ReceiptHandle"],
+                body=message["Body"],
+                md5OfBody=message["MD5OfBody"],
+            )
+            records.append(record)
+        return {"Records": records}
+
+    # --- API Gateway -> provider API ---------------------------------------------------------
+
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        provider_id: str | None = None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        function: str = "provider_api",
+    ) -> tuple[int, Any]:
+        """One request through API Gateway's proxy integration, as the authorizer passes it."""
+        answer = self.api_raw(method, path, provider_id=provider_id, body=body, query=query, function=function)
+        payload = answer.get("body") or ""
+        content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
+            answer.get("multiValueHeaders", {}).get("Content-Type", [""])[0]
+        )
+        return answer["statusCode"], json.loads(payload) if "json" in content_type else payload
+
+    def api_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        provider_id: str | None = None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        function: str = "provider_api",
+    ) -> dict[str, Any]:
+        event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
+        return self.invoke(function, event)
+
+    def api_event(
+        self,
+        method: str,
+        path: str,
+        *,
+        provider_id: str | None,
+        body: Any,
+        query: dict[str, str] | None,
+    ) -> dict[str, Any]:
+        event = sample_event("provider_api/post-declarations.json")
+        event.update(
+            httpMethod=method,
+            path=path,
+            resource=path,
+            queryStringParameters=query or None,
+            multiValueQueryStringParameters={k: [v] for k, v in (query or {}).items()} or None,
+            body=body if isinstance(body, str) or body is None else json.dumps(body),
+        )
+        context = event["requestContext"]
+        context.update(httpMethod=method, path=f"/local{path}", resourcePath=path)
+        if provider_id is None:
+            context.pop("authorizer", None)
+            event["headers"].pop("Authorization", None)
+        else:
+            context["authorizer"]["claims"]["custom:provider_id"] = provider_id
+        if query:
+            event["path"] = path
+            event["rawQuery"] = urlencode(query)
+        return event
+
+    # --- invoking and reading back ------------------------------------------------------------
+
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        context = LocalLambdaContext(function_name=f"zorgnota-local-{function}")
+        return self.handler(function).lambda_handler(event, context)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """Every e-mail SES accepted: to, subject, text, html, attachments, time, kenmerk."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+        letters = self._letters_by_message_id()
+        return [
+            _parsed_email(message) | letters.get(message.id, {"kenmerk": "", "time": ""})
+            for message in backend.sent_messages
+        ]
+
+    def _letters_by_message_id(self) -> dict[str, dict[str, str]]:
+        """Which invoice each e-mail was about, from the correspondence on the invoices (R30)."""
+        table = boto3.resource("dynamodb", region_name=REGION).Table(self.names.table_name)
+        found: dict[str, dict[str, str]] = {}
+        scan: dict[str, Any] = {"FilterExpression": "entity = :invoice", "ExpressionAttributeValues": {":invoice": "invoice"}}
+        while True:
+            page = table.scan(**scan)
+            for item in page["Items"]:
+                for letter in item.get("correspondence", []):
+                    found[letter["message_id"]] = {"kenmerk": item["reference"], "time": letter["at"]}
+            if "LastEvaluatedKey" not in page:
+                return found
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def output_keys(self, prefix: str) -> list[str]:
+        pages = self.runtime.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.names.output_bucket, Prefix=prefix
+        )
+        return [o["Key"] for page in pages for o in page.get("Contents", [])]
+
+    def output_object(self, key: str) -> bytes:
+        return self.runtime.output_files.get(key)
+
+
+def _parsed_email(message: Any) -> dict[str, Any]:
+    mime = message_from_bytes(message.raw_data.encode() if isinstance(message.raw_data, str) else message.raw_data, policy=policy.default)
+    text = mime.get_body(preferencelist=("plain",))
+    html = mime.get_body(preferencelist=("html",))
+    return {
+        "message_id": message.id,
+        "to": mime["To"],
+        "subject": str(mime["Subject"]).strip(),
+        "text": text.get_content() if text else "",
+        "html": html.get_content() if html else "",
+        "attachments": [
+            {"filename": part.get_filename(), "content": part.get_content()}
+            for part in mime.iter_attachments()
+        ],
+    }

@@ -1,0 +1,183 @@
+"""Declaration file -> invoices -> mailbox, through the real handlers on moto (R1-R8, R30)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from billing_core import reference
+from billing_core.invoice import Channel, InvoiceStatus
+from local.generate import declaration_csv
+from local.seed import DENTAL, PHYSIO
+
+PROVIDER = DENTAL.provider_id
+
+
+def _report(sandbox, declaration_id, provider_id=PROVIDER):
+    status, body = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=provider_id
+    )
+    assert status == 200, body
+    return body
+
+
+def _invoices(sandbox, provider_id=PROVIDER):
+    invoices, _ = sandbox.runtime.repository.list_invoices(provider_id)
+    return invoices
+
+
+def test_an_upload_becomes_invoices_in_the_mailbox_and_the_print_batch(sandbox):
+    # Given a declaration of 40 lines for the dental practice
+    declaration_id = sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(40))
+    # When S3 notified the ingest function and the delivery queue is worked off
+    delivered = sandbox.drain_deliveries()
+    # Then every patient got one invoice with its own valid 14-digit betalingskenmerk
+    invoices = _invoices(sandbox)
+    report = _report(sandbox, declaration_id)
+    assert report["status"] == "processed" and report["outcome"] == "accepted"
+    assert len(invoices) == report["summary"]["invoices"] == delivered > 0
+    references = [i.reference for i in invoices]
+    assert len(set(references)) == len(references)
+    assert all(reference.parse_ours(r) == r for r in references)
+    # And e-mail invoices are in the outbox with the PDF attached, paper ones in print/
+    by_channel = {c: [i for i in invoices if i.channel is c] for c in Channel}
+    outbox = sandbox.outbox()
+    assert sorted(m["kenmerk"] for m in outbox) == sorted(i.reference for i in by_channel[Channel.EMAIL])
+    assert all(m["attachments"][0]["content"].startswith(b"%PDF") for m in outbox)
+    printed = sandbox.output_keys("print/2026-11-23/")
+    assert sorted(printed) == sorted(
+        f"print/2026-11-23/{PROVIDER}/{i.reference}.pdf" for i in by_channel[Channel.PAPER]
+    )
+    # And each invoice records what was sent (R30)
+    assert all(i.status is InvoiceStatus.SENT and len(i.correspondence) == 1 for i in invoices)
+
+
+def test_the_email_says_what_to_pay_by_when_and_the_kenmerk(sandbox):
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(3))
+    sandbox.drain_deliveries()
+    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.EMAIL)
+    mail = next(m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference)
+    assert mail["to"] == invoice.addressee.email
+    assert reference.grouped(invoice.reference) in mail["text"]
+    assert "23 december 2026" in mail["text"]  # 30 days after 23 November (R8)
+    assert invoice.bsn not in mail["text"] + mail["html"]  # R29: no BSN in the e-mail body
+
+
+def test_reimbursement_is_deducted_line_by_line(sandbox):
+    # Given consults at a contracted insurer (75% in the dental rule table)
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(60))
+    sandbox.drain_deliveries()
+    invoices = _invoices(sandbox)
+    # Then what the patient pays is the gross less the reimbursement of each line
+    for invoice in invoices:
+        assert invoice.amount_due_cents == sum(l.patient_share_cents for l in invoice.lines)
+        assert invoice.reimbursed_cents == sum(l.reimbursed_cents for l in invoice.lines)
+    assert any(i.reimbursed_cents > 0 for i in invoices)
+
+
+def test_the_same_s3_event_twice_creates_nothing_twice(sandbox):
+    # Given a processed upload (R3)
+    key = "incoming/tandarts-de-vries/D-replay/week-47.csv"
+    answer = sandbox.runtime.s3.put_object(
+        Bucket=sandbox.names.declarations_bucket, Key=key, Body=declaration_csv(12)
+    )
+    event = sandbox.s3_event(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+    first = sandbox.invoke("declaration_ingest", event)
+    sandbox.drain_deliveries()
+    invoices, mails = len(_invoices(sandbox)), len(sandbox.outbox())
+    # When S3 delivers the same event again
+    second = sandbox.invoke("declaration_ingest", event)
+    sandbox.drain_deliveries()
+    # Then the answer is the first one and nothing new exists
+    assert second == first
+    assert (len(_invoices(sandbox)), len(sandbox.outbox())) == (invoices, mails)
+
+
+def test_the_same_file_uploaded_again_is_recognised_claim_by_claim(sandbox):
+    data = declaration_csv(12)
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", data)
+    sandbox.drain_deliveries()
+    invoices, mails = len(_invoices(sandbox)), len(sandbox.outbox())
+    # When the practice uploads the same file as a new declaration
+    again = sandbox.upload_declaration(PROVIDER, "week-47-again.csv", data)
+    sandbox.drain_deliveries()
+    # Then no second invoice, no second e-mail, and the report says why per line
+    report = _report(sandbox, again)
+    assert report["outcome"] == "already_processed"
+    assert report["summary"]["claims_already_processed"] == 12
+    assert {f["code"] for f in report["findings"]} == {"CLAIM_ALREADY_PROCESSED"}
+    assert (len(_invoices(sandbox)), len(sandbox.outbox())) == (invoices, mails)
+
+
+def test_a_crash_halfway_resumes_with_the_same_invoices(sandbox, monkeypatch):
+    # Given an ingest that stores its invoices and then dies before queueing delivery
+    queue = sandbox.runtime.delivery_queue
+    real_enqueue = queue.enqueue
+
+    def crash(requests):
+        raise ConnectionError("the network went away")
+
+    monkeypatch.setattr(queue, "enqueue", crash)
+    key = "incoming/tandarts-de-vries/D-crash/week-47.csv"
+    with pytest.raises(ConnectionError):
+        sandbox.put_upload(key, declaration_csv(30))
+    stored = {i.invoice_id: i.reference for i in _invoices(sandbox)}
+    assert stored and sandbox.outbox() == []
+    # When Lambda retries the same event
+    monkeypatch.setattr(queue, "enqueue", real_enqueue)
+    version = sandbox.runtime.s3.head_object(Bucket=sandbox.names.declarations_bucket, Key=key)
+    sandbox.notify_upload(key, version.get("VersionId", ""), version["ETag"].strip('"'))
+    sandbox.drain_deliveries()
+    # Then the same invoices with the same betalingskenmerken are sent, each once
+    after = {i.invoice_id: i.reference for i in _invoices(sandbox)}
+    assert after == stored
+    emailed = [m["kenmerk"] for m in sandbox.outbox()]
+    assert len(emailed) == len(set(emailed))
+    assert all(i.status is InvoiceStatus.SENT for i in _invoices(sandbox))
+
+
+def test_a_delivery_message_delivered_twice_sends_one_email(sandbox):
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.EMAIL)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id, "kind": "invoice"})
+    message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+    for _ in range(2):
+        sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert [m["kenmerk"] for m in sandbox.outbox()].count(invoice.reference) == 1
+
+
+def test_a_non_contracted_provider_deducts_nothing(sandbox):
+    sandbox.upload_declaration(PHYSIO.provider_id, "week-47.csv", declaration_csv(10))
+    sandbox.drain_deliveries()
+    invoices = _invoices(sandbox, PHYSIO.provider_id)
+    assert invoices and all(i.reimbursed_cents == 0 for i in invoices)
+
+
+def test_an_upload_for_an_unknown_provider_is_rejected_with_a_report(sandbox):
+    sandbox.put_upload("incoming/onbekende-praktijk/D1/week-47.csv", declaration_csv(3))
+    report = json.loads(sandbox.output_object("reports/onbekende-praktijk/D1.json"))
+    assert report["outcome"] == "rejected"
+    assert [f["code"] for f in report["findings"]] == ["UNKNOWN_PROVIDER"]
+    assert sandbox.runtime.repository.list_invoices("onbekende-praktijk")[0] == []
+
+
+def test_an_object_outside_the_upload_layout_is_ignored_without_a_crash(sandbox):
+    answer = sandbox.put_upload("incoming/just-a-file.csv", declaration_csv(3))
+    assert answer["processed"] == [{"outcome": "unroutable"}]
+    assert sandbox.output_keys("reports/") == []
+
+
+def test_insurer_bound_lines_land_in_the_insurer_claim_export(sandbox):
+    # Given a VGZ-group patient's material line (legal-nl.md §6) and fully covered lines
+    header = declaration_csv(1).decode().splitlines()[0]
+    row = declaration_csv(1).decode().splitlines()[1].split(";")
+    columns = header.split(";")
+    row[columns.index("insurer_uzovi")] = "7095"
+    row[columns.index("line_type")] = "material"
+    row[columns.index("treatment_code")] = "M61"
+    declaration_id = sandbox.upload_declaration(PROVIDER, "x.csv", f"{header}\n{';'.join(row)}\n".encode())
+    # Then no patient invoice, and one line in the export for VGZ (UZOVI 7095)
+    export = sandbox.output_object(f"insurer-claims/{PROVIDER}/7095/{declaration_id}.csv").decode()
+    assert len(export.splitlines()) == 2 and "material_vgz_group_insurer_first" in export
+    assert _invoices(sandbox) == []
