@@ -1,0 +1,166 @@
+"""`make serve`: the API and pages on http://127.0.0.1:8000 over embedded AWS (interfaces.md §5).
+
+A sandbox like a payment provider's test mode: the sample providers are loaded,
+`/_local/tokens` hands out their bearer tokens (standing in for Cognito), uploads to
+the handed-out URL are processed at once, and `/_local/*` routes move the clock and
+show the outbox. Those routes exist only here, never in the deployed API.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import sys
+import threading
+from datetime import date
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from billing_core.declarations.record import DeclarationStatus
+from local.sandbox import Sandbox
+
+HOST, PORT = "127.0.0.1", 8000
+MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
+
+
+class SandboxServer:
+    """Routes HTTP requests to the handlers the way API Gateway and S3 would."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.tokens = {p.provider_id: f"sandbox-{secrets.token_urlsafe(18)}" for p in sandbox.providers}
+        self._lock = threading.Lock()  # one request at a time on the embedded AWS state
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(target)
+        path, query = parts.path, dict(parse_qsl(parts.query))
+        with self._lock:
+            if path.startswith("/_local/"):
+                return self._local(method, path, body)
+            if path.startswith("/api/"):
+                return self._api(method, path, query, headers, body)
+        return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such page"))
+
+    # --- sandbox-only routes ----------------------------------------------------------
+
+    def _local(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if method == "GET" and path == "/_local/tokens":
+            return _json(HTTPStatus.OK, self.tokens)
+        if method == "POST" and path == "/_local/clock":
+            return self._set_clock(body)
+        if method == "GET" and path == "/_local/outbox":
+            return _json(HTTPStatus.OK, [_outbox_entry(m) for m in self.sandbox.outbox()])
+        if method == "PUT" and path.startswith("/_local/uploads/"):
+            return self._upload(path.removeprefix("/_local/uploads/"), body)
+        return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such sandbox route"))
+
+    def _set_clock(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        try:
+            today = date.fromisoformat(json.loads(body or b"{}")["today"])
+        except (ValueError, KeyError, TypeError):
+            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", 'send {"today": "YYYY-MM-DD"}'))
+        self.sandbox.clock.set(today)
+        return _json(HTTPStatus.OK, {"today": today.isoformat()})
+
+    def _upload(self, key: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Stands in for the presigned S3 PUT: only for a declaration awaiting its file."""
+        parts = key.split("/")
+        record = None
+        if len(parts) == 4 and parts[0] == "incoming":
+            record = self.sandbox.runtime.repository.get_declaration(parts[1], parts[2])
+        if record is None or record.object_key != key or record.status is not DeclarationStatus.AWAITING_UPLOAD:
+            return _json(HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid (any more)"))
+        self.sandbox.put_upload(key, body)
+        self.sandbox.drain_deliveries()
+        return HTTPStatus.OK, {"Content-Length": "0"}, b""
+
+    # --- the API, behind the emulated Cognito authorizer --------------------------------
+
+    def _api(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        provider_id = None
+        if path.startswith("/api/v1/provider/"):
+            provider_id = self._provider_from(headers.get("authorization", ""))
+            if provider_id is None:
+                return _json(HTTPStatus.UNAUTHORIZED, _error("unauthorized", "send Authorization: Bearer <token from /_local/tokens>"))
+        answer = self.sandbox.api_raw(method, path, provider_id=provider_id, body=body.decode("utf-8", "replace") or None, query=query)
+        return _from_lambda(answer)
+
+    def _provider_from(self, authorization: str) -> str | None:
+        token = authorization.removeprefix("Bearer ").strip()
+        return next((p for p, t in self.tokens.items() if secrets.compare_digest(t, token)), None)
+
+
+def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    headers = {k: v for k, v in (answer.get("headers") or {}).items()}
+    for name, values in (answer.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(values)
+    raw = answer.get("body") or ""
+    body = base64.b64decode(raw) if answer.get("isBase64Encoded") else raw.encode()
+    return answer["statusCode"], headers, body
+
+
+def _outbox_entry(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if k != "attachments"} | {
+        "attachments": [a["filename"] for a in message["attachments"]]
+    }
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _json(status: HTTPStatus, payload: Any) -> tuple[int, dict[str, str], bytes]:
+    return status.value, {"Content-Type": "application/json"}, json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode()
+
+
+def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
+    class RequestHandler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self._reply(*_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _error("too_large", "body too large")))
+                return
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._reply(*server.handle(self.command, self.path, headers, body))
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+        def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() != "content-length":
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            sys.stderr.write(f"  {self.command} {self.path.split('?')[0]} -> {args[1] if len(args) > 1 else ''}\n")
+
+    return RequestHandler
+
+
+def main(host: str = HOST, port: int = PORT) -> None:
+    from local.seed import SANDBOX_TODAY
+
+    with Sandbox(SANDBOX_TODAY, base_url=f"http://{host}:{port}") as sandbox:
+        server = SandboxServer(sandbox)
+        http = ThreadingHTTPServer((host, port), make_request_handler(server))
+        print(f"zorgnota sandbox on http://{host}:{port}  (today is {sandbox.clock.today()}; Ctrl-C stops)")
+        print("bearer tokens (GET /_local/tokens):")
+        for provider_id, token in server.tokens.items():
+            print(f"  {provider_id:22} {token}")
+        try:
+            http.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            http.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""`make serve` over real HTTP: tokens, upload URL, plain PUT, report, outbox, clock (interfaces.md §5)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from local.generate import declaration_csv
+from local.sandbox import Sandbox
+from local.seed import SANDBOX_TODAY
+from local.server import SandboxServer, make_request_handler
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    http = ThreadingHTTPServer(("127.0.0.1", 0), None)  # bind first: the URLs need the port
+    base_url = f"http://127.0.0.1:{http.server_address[1]}"
+    with Sandbox(SANDBOX_TODAY, base_url=base_url) as sandbox:
+        http.RequestHandlerClass = make_request_handler(SandboxServer(sandbox))
+        thread = threading.Thread(target=http.serve_forever, daemon=True)
+        thread.start()
+        yield base_url
+        http.shutdown()
+        http.server_close()
+
+
+def call(method, url, body=None, token=None, content_type="application/json"):
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def test_a_practice_uploads_with_curl_and_reads_its_report(server):
+    # Given the sandbox's bearer token for the dental practice
+    status, tokens = call("GET", f"{server}/_local/tokens")
+    token = tokens["tandarts-de-vries"]
+    # When it asks for an upload URL and PUTs the file there, with any Content-Type
+    status, ticket = call("POST", f"{server}/api/v1/provider/declarations", {"file_name": "week-47.csv"}, token)
+    assert status == 201 and ticket["upload_url"].startswith(server)
+    status, _ = call("PUT", ticket["upload_url"], declaration_csv(6), content_type="application/octet-stream")
+    assert status == 200
+    # Then the report is there at once, and the e-mails are in the outbox
+    status, report = call("GET", f"{server}/api/v1/provider/declarations/{ticket['declaration_id']}", token=token)
+    assert status == 200 and report["status"] == "processed"
+    status, outbox = call("GET", f"{server}/_local/outbox")
+    assert len(outbox) == report["summary"]["invoices_by_channel"]["email"] > 0
+    assert {"to", "subject", "text", "html", "time", "kenmerk"} <= set(outbox[0])
+    # And the URL takes no second upload
+    status, body = call("PUT", ticket["upload_url"], b"claim_ref\n")
+    assert status == 403 and body["error"]["code"] == "forbidden"
+
+
+def test_no_token_or_another_token_gets_nothing(server):
+    status, body = call("GET", f"{server}/api/v1/provider/declarations")
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+    status, body = call("GET", f"{server}/api/v1/provider/declarations", token="sandbox-forged")
+    assert status == 401
+
+
+def test_the_clock_can_be_set(server):
+    status, body = call("POST", f"{server}/_local/clock", {"today": "2027-01-05"})
+    assert (status, body) == (200, {"today": "2027-01-05"})
+    status, body = call("POST", f"{server}/_local/clock", {"today": "5 januari"})
+    assert status == 400 and body["error"]["code"] == "validation_error"
