@@ -6,7 +6,7 @@ import json
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -28,7 +28,6 @@ from billing_core.provider_portal import request_upload
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/api/v1/docs", title="zorgnota provider API", version="1.0.0")
 
@@ -124,6 +123,5 @@ def unauthorized(_: UnauthorizedError) -> Response:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
-@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from billing_core import reference
+from billing_core.bulk import cycle_collection_paused
 from billing_core.clock import Clock
 from billing_core.coverage import RuleTableCoverage
 from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
@@ -75,7 +76,8 @@ def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> dict
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id})
         return _finish_rejected(upload, record, [finding], 0, ctx)
-    parsed = parse_declaration_csv(data, today=ctx.clock.today(), max_lines=ctx.max_lines)
+    with cycle_collection_paused():
+        parsed = parse_declaration_csv(data, today=ctx.clock.today(), max_lines=ctx.max_lines)
     if parsed.file_rejected:
         return _finish_rejected(upload, record, parsed.findings, parsed.lines_total, ctx)
     return _invoice_claims(upload, record, provider, parsed, ctx)
@@ -108,7 +110,8 @@ def _invoice_claims(
     known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
-    plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
+    with cycle_collection_paused():
+        plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
     record = _with_reference_block(record, len(plan.drafts), ctx)
     invoices = _issue(plan.drafts, provider, record, ctx)
     _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)

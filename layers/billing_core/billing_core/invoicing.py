@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from billing_core.claims import Claim
+from billing_core.claims import Claim, LineType
 from billing_core.coverage import CoverageComponent
 from billing_core.declarations.report import Finding, Severity
 from billing_core.invoice import Channel, Invoice, InvoiceLine
 from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.line_rules import Payer, lacks_required_quote, route_line
+from billing_core.line_rules import LineRouting, Payer, plan_lacks_quote, route_line
 from billing_core.providers import Provider
 
 _INVOICE_IDS = uuid.UUID("6f1c3a52-8d0e-4b7a-9c55-0e2d7f4b9a10")
@@ -62,16 +62,44 @@ def plan_invoices(
     claims: Iterable[Claim], provider: Provider, coverage: CoverageComponent
 ) -> InvoicingPlan:
     plan = InvoicingPlan()
+    router = _CachedRouter(coverage)
     for patient_claims in group_by_patient(claims):
-        _plan_patient(patient_claims, provider, coverage, plan)
+        _plan_patient(patient_claims, provider, router, plan)
     return plan
+
+
+class _CachedRouter:
+    """The same treatment at the same insurer and price is routed once per file: a
+    100,000-line file holds a few hundred distinct lines, and routing is the hot path."""
+
+    def __init__(self, coverage: CoverageComponent) -> None:
+        self._coverage = coverage
+        self._known: dict[tuple[object, ...], LineRouting] = {}
+
+    def route(self, claim: Claim) -> LineRouting:
+        key = (
+            claim.line_type,
+            claim.insurer_uzovi,
+            (claim.treatment_start_date or claim.treatment_date).year,
+            claim.treatment_code,
+            claim.quantity * claim.unit_price_cents,
+        )
+        routing = self._known.get(key)
+        if routing is None:
+            routing = self._known[key] = route_line(claim, self._coverage)
+        return routing
 
 
 def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
     """Claims per patient, patients in order of first appearance (stable across retries)."""
     groups: dict[tuple[str, str], list[Claim]] = {}
     for claim in claims:
-        groups.setdefault(claim.patient_key, []).append(claim)
+        key = (claim.patient_ref, claim.bsn)  # Claim.patient_key, inlined on the hot path
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [claim]
+        else:
+            group.append(claim)
     return [
         tuple(group[start : start + MAX_LINES_PER_INVOICE])
         for group in groups.values()
@@ -80,27 +108,34 @@ def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
 
 
 def _plan_patient(
-    claims: Sequence[Claim], provider: Provider, coverage: CoverageComponent, plan: InvoicingPlan
+    claims: Sequence[Claim], provider: Provider, router: _CachedRouter, plan: InvoicingPlan
 ) -> None:
+    """One pass over the patient's claims: route each line, keep the totals the rules need."""
     lines: list[InvoiceLine] = []
+    amount_due = care_total = 0
+    has_quote = False
     for claim in claims:
-        routing = route_line(claim, coverage)
+        amount = claim.quantity * claim.unit_price_cents
+        if claim.line_type is LineType.CARE:
+            care_total += amount
+            has_quote = has_quote or bool(claim.price_quote_ref)
+        routing = router.route(claim)
         if routing.payer is Payer.INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
             lines.append(_line(claim, routing.reimbursed_cents))
+            amount_due += amount - routing.reimbursed_cents
     if not lines:
         return
-    warnings: tuple[str, ...] = ()
-    if lacks_required_quote(provider, claims):
-        warnings = ("PRICE_QUOTE_MISSING",)
-        plan.findings.append(_finding("PRICE_QUOTE_MISSING", Severity.WARNING, claims[0]))
-    draft = InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings)
-    if draft.amount_due_cents <= 0:
+    if amount_due <= 0:
         # Credit lines outweigh the debit lines: there is nothing to ask of the patient.
         plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
         return
-    plan.drafts.append(draft)
+    warnings: tuple[str, ...] = ()
+    if plan_lacks_quote(provider, care_total, has_quote):
+        warnings = ("PRICE_QUOTE_MISSING",)
+        plan.findings.append(_finding("PRICE_QUOTE_MISSING", Severity.WARNING, claims[0]))
+    plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))
 
 
 def _line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:

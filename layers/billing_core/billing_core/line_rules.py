@@ -55,8 +55,16 @@ def route_line(claim: Claim, coverage: CoverageComponent) -> LineRouting:
 
 def lacks_required_quote(provider: Provider, claims: Sequence[Claim]) -> bool:
     """R6: a dental plan above €250 without a recorded price quote (warn; still invoice)."""
-    if provider.care_kind is not CareKind.DENTAL:
-        return False
     care = [c for c in claims if c.line_type is LineType.CARE]
-    plan_total = sum(c.amount_cents for c in care)
-    return plan_total > DENTAL_QUOTE_THRESHOLD_CENTS and not any(c.price_quote_ref for c in care)
+    return plan_lacks_quote(
+        provider, sum(c.amount_cents for c in care), any(c.price_quote_ref for c in care)
+    )
+
+
+def plan_lacks_quote(provider: Provider, plan_total_cents: int, has_quote: bool) -> bool:
+    """The same rule on totals the caller already has (invoicing sums them in one pass)."""
+    return (
+        provider.care_kind is CareKind.DENTAL
+        and plan_total_cents > DENTAL_QUOTE_THRESHOLD_CENTS
+        and not has_quote
+    )

@@ -1,0 +1,24 @@
+"""Bulk work on large declaration files.
+
+Parsing 100,000 lines creates a million small acyclic objects (claims, people,
+addresses, lines). Python's cyclic garbage collector would walk that growing heap again
+and again while nothing in it can form a cycle — reference counting frees it all — so
+the bulk phases pause it. Measured by `make bench`: it roughly halves the core's cost.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

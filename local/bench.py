@@ -1,0 +1,126 @@
+"""`make bench`: performance figures as ratios measured in one run on this machine.
+
+Ingest (issue #3):
+  (a) lines/s through parse + validate + invoice building in the core alone,
+  (b) that cost as a multiple of a bare csv.reader pass over the same bytes (target <= 10x),
+  (c) DynamoDB requests per invoice while ingesting on moto (target <= 0.1 for storage,
+      the per-file idempotency record excluded),
+  (d) import time of the ingest handler module against `import boto3` alone (cold-start proxy).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from billing_core.bulk import cycle_collection_paused
+from billing_core.coverage import RuleTableCoverage
+from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.invoicing import plan_invoices
+from local.generate import declaration_csv
+from local.seed import DENTAL, SANDBOX_TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+LINES = 100_000
+# moto copies the whole table for every TransactWriteItems (to roll back), so a moto
+# ingest slows down quadratically; requests per invoice do not depend on the file size.
+MOTO_LINES = 10_000
+
+
+def best_of(runs: int, work: Callable[[], Any]) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.process_time()  # CPU time: other processes on the machine do not count
+        work()
+        timings.append(time.process_time() - started)
+    return min(timings)
+
+
+def core_ingest(data: bytes) -> int:
+    """What process_declaration does between reading the file and touching storage."""
+    with cycle_collection_paused():
+        parsed = parse_declaration_csv(data, today=SANDBOX_TODAY)
+        plan = plan_invoices(parsed.claims, DENTAL, RuleTableCoverage(DENTAL))
+    return len(plan.drafts)
+
+
+def bare_csv(data: bytes) -> int:
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")), delimiter=";"))
+
+
+def bench_core(data: bytes) -> tuple[float, float]:
+    core = best_of(3, lambda: core_ingest(data))
+    bare = best_of(3, lambda: bare_csv(data))
+    return LINES / core, core / bare
+
+
+def bench_dynamodb_requests(data: bytes) -> tuple[float, int, Counter[str]]:
+    from local.sandbox import Sandbox
+
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        calls: Counter[str] = Counter()
+        idempotency_table = sandbox.names.idempotency_table_name
+
+        def count(params: dict[str, Any], model: Any, **_: Any) -> None:
+            if params.get("TableName") != idempotency_table:
+                calls[model.name] += 1
+
+        boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", count)  # type: ignore[union-attr]
+        sandbox.handler("declaration_ingest")  # imported before counting: cold start is not ingest
+        calls.clear()
+        sandbox.upload_declaration(DENTAL.provider_id, "bench.csv", data)
+        summary = _last_summary(sandbox)
+        return sum(calls.values()) / summary["invoices"], summary["invoices"], calls
+
+
+def _last_summary(sandbox: Any) -> dict[str, Any]:
+    records, _ = sandbox.runtime.repository.list_declarations(DENTAL.provider_id, limit=1)
+    return records[0].summary
+
+
+def bench_import_time() -> tuple[float, float]:
+    environment = {**os.environ, "IDEMPOTENCY_TABLE_NAME": "bench", "AWS_DEFAULT_REGION": "eu-central-1"}
+    environment["PYTHONPATH"] = f"{ROOT / 'layers' / 'billing_core'}:{ROOT}"
+
+    def timed(statement: str) -> float:
+        code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+        runs = [
+            float(subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True).stdout)
+            for _ in range(5)
+        ]
+        return statistics.median(runs)
+
+    return timed("import functions.declaration_ingest.app"), timed("import boto3")
+
+
+def main() -> None:
+    print(f"zorgnota bench — generating a {LINES:,}-line declaration ...", flush=True)
+    data = declaration_csv(LINES)
+    print(f"  {len(data) / 1e6:.1f} MB\n")
+
+    lines_per_second, ratio = bench_core(data)
+    print(f"(a) core ingest (parse + validate + invoices): {lines_per_second:,.0f} lines/s")
+    print(f"(b) core / bare csv.reader pass:              {ratio:.1f}x   (target <= 10x)")
+
+    print(f"    ingesting a {MOTO_LINES:,}-line declaration on moto ...", flush=True)
+    per_invoice, invoices, calls = bench_dynamodb_requests(declaration_csv(MOTO_LINES))
+    detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+    print(f"(c) DynamoDB requests per invoice:            {per_invoice:.3f}   (target <= 0.1; {invoices:,} invoices: {detail})")
+
+    handler, boto = bench_import_time()
+    print(f"(d) import ingest handler / import boto3:      {handler / boto:.1f}x   ({handler * 1000:.0f} ms vs {boto * 1000:.0f} ms, median of 5)")
+
+
+if __name__ == "__main__":
+    main()

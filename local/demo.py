@@ -1,0 +1,153 @@
+"""`make demo`: the life of a few invoices on embedded AWS, told as it happens.
+
+Writes what patients and the print shop would receive to out/ (e-mails as .eml, .html
+and .txt, invoice PDFs, the print batch, the processing reports).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from billing_core import reference
+from billing_core.invoice import Invoice
+from billing_core.money import format_euros
+from billing_core.providers import Provider
+from local.sandbox import EVENTS, Sandbox
+from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
+
+OUT = Path(__file__).resolve().parent.parent / "out"
+SAMPLES = EVENTS / "declarations"
+
+
+class Demo:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def run(self) -> None:
+        self.title(f"zorgnota demo — today is {SANDBOX_TODAY:%A %d %B %Y} (embedded AWS, no account)")
+        self.show_providers()
+        self.upload(DENTAL, "tandarts-de-vries-2026-11.csv", "1. The dental practice uploads its November declaration")
+        self.upload(PHYSIO, "fysio-centrum-oost-2026-11.csv", "2. The non-contracted physiotherapy practice uploads its declaration")
+        self.upload_again()
+        self.upload(DENTAL, "bad/mixed-errors.csv", "4. A file with mistakes: only the wrong lines are refused (R2)")
+        self.upload(DENTAL, "bad/comma-delimited.csv", "5. A file with the wrong delimiter: the whole file is refused (R2)")
+        self.write_outputs()
+
+    # --- the story ---------------------------------------------------------------------
+
+    def show_providers(self) -> None:
+        self.title("Providers")
+        for provider in (DENTAL, PHYSIO):
+            contracts = len(provider.contracted_insurers.get(SANDBOX_TODAY.year, ()))
+            deal = f"contracted with {contracts} insurers" if contracts else "no insurer contracts"
+            print(f"  {provider.provider_id:22} {provider.name}, {provider.city} — {deal}")
+
+    def upload(self, provider: Provider, sample: str, headline: str) -> dict[str, Any]:
+        self.title(headline)
+        status, ticket = self.sandbox.api(
+            "POST", "/api/v1/provider/declarations", provider_id=provider.provider_id, body={"file_name": Path(sample).name}
+        )
+        assert status == 201, ticket
+        print(f"  POST /api/v1/provider/declarations -> {ticket['declaration_id']}, upload URL valid until {ticket['expires_at'][11:16]}")
+        key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
+        self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes())
+        sent = self.sandbox.drain_deliveries()
+        status, report = self.sandbox.api(
+            "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", provider_id=provider.provider_id
+        )
+        self.show_report(report, sent)
+        self.show_invoices(provider, ticket["declaration_id"])
+        return report
+
+    def upload_again(self) -> None:
+        before = len(self.sandbox.outbox())
+        report = self.upload(DENTAL, "tandarts-de-vries-2026-11.csv", "3. The same file is uploaded again (R3)")
+        after = len(self.sandbox.outbox())
+        print(f"  -> outcome {report['outcome']}: no new invoice, e-mails sent before {before}, after {after}")
+
+    # --- printing ---------------------------------------------------------------------------
+
+    def show_report(self, report: dict[str, Any], deliveries: int) -> None:
+        summary = report["summary"]
+        print(f"  processed: {report['status']} / {report['outcome']} — {summary.get('lines', 0)} lines")
+        if summary.get("invoices"):
+            channels = summary["invoices_by_channel"]
+            print(
+                f"  {summary['invoices']} invoices ({channels['email']} by e-mail, {channels['paper']} on paper), "
+                f"gross {format_euros(summary['gross_cents'])}, reimbursement deducted "
+                f"{format_euros(summary['reimbursement_deducted_cents'])}, to patients "
+                f"{format_euros(summary['amount_invoiced_cents'])}; lines to insurers: {summary['claims_to_insurer']}; "
+                f"{deliveries} deliveries"
+            )
+        shown = report["findings"][:8]
+        for finding in shown:
+            where = f"line {finding['line']}" if finding["line"] else "file"
+            field = f" [{finding['field']}]" if finding["field"] else ""
+            print(f"    {finding['severity']:15} {where}{field}: {finding['message']}")
+        if len(report["findings"]) > len(shown):
+            print(f"    ... and {len(report['findings']) - len(shown)} more in the report")
+
+    def show_invoices(self, provider: Provider, declaration_id: str) -> None:
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(provider.provider_id)
+        mine = [i for i in invoices if i.declaration_id == declaration_id]
+        if not mine:
+            return
+        print(f"  {'betalingskenmerk':19} {'to':24} {'channel':7} {'gross':>11} {'insurer':>10} {'to pay':>11}  pay by")
+        for invoice in sorted(mine, key=lambda i: i.reference):
+            print(self.invoice_row(invoice))
+
+    @staticmethod
+    def invoice_row(invoice: Invoice) -> str:
+        who = invoice.addressee.display_name + (" (debtor)" if invoice.debtor else "")
+        flags = " !quote" if invoice.warnings else ""
+        return (
+            f"  {reference.grouped(invoice.reference):19} {who[:24]:24} {invoice.channel.value:7} "
+            f"{format_euros(invoice.gross_cents):>11} {format_euros(-invoice.reimbursed_cents):>10} "
+            f"{format_euros(invoice.amount_due_cents):>11}  {invoice.final_payment_date:%d-%m-%Y}{flags}"
+        )
+
+    def write_outputs(self) -> None:
+        self.title(f"What patients and the print shop receive: {OUT}/")
+        shutil.rmtree(OUT, ignore_errors=True)
+        counts = {"emails": self.write_emails(), "print": self.write_prefix("print/"), "reports": self.write_prefix("reports/")}
+        counts["insurer-claims"] = self.write_prefix("insurer-claims/")
+        for folder, count in counts.items():
+            print(f"  out/{folder + '/':16} {count} files")
+
+    def write_emails(self) -> int:
+        folder = OUT / "emails"
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for number, email in enumerate(self.sandbox.outbox(), start=1):
+            stem = folder / f"{number:02d}-{email['kenmerk'] or 'mail'}"
+            stem.with_suffix(".txt").write_text(f"To: {email['to']}\nSubject: {email['subject']}\n\n{email['text']}", encoding="utf-8")
+            stem.with_suffix(".html").write_text(email["html"], encoding="utf-8")
+            for attachment in email["attachments"]:
+                (folder / f"{number:02d}-{attachment['filename']}").write_bytes(attachment["content"])
+            written += 1
+        return written
+
+    def write_prefix(self, prefix: str) -> int:
+        keys = self.sandbox.output_keys(prefix)
+        for key in keys:
+            target = OUT / key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.sandbox.output_object(key))
+        return len(keys)
+
+    @staticmethod
+    def title(text: str) -> None:
+        print(f"\n{text}\n{'-' * min(len(text), 100)}")
+
+
+def main() -> None:
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        Demo(sandbox).run()
+    print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,845 @@
+"""Declaration CSV (interfaces.md §1a) -> claims and findings (R1, R2, R4, R7).
+
+Structural problems reject the whole file; content problems reject one claim and the
+others go on. Every finding names its line, field and code, with Dutch and English texts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import time
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum.exceptions import ValidationError
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import postcode as stdnum_postcode
+
+from billing_core import insurers
+from billing_core.claims import Address, Claim, Language, LineType, Person
+from billing_core.declarations import csv_format
+from billing_core.declarations.csv_format import (
+    DEBTOR_COLUMNS,
+    DEBTOR_PREFIX,
+    MAX_QUANTITY,
+    PERSON_COLUMNS,
+    CsvParseResult,
+    parse_declaration_csv,
+)
+from billing_core.declarations.report import MESSAGES, Severity
+
+TODAY = date(2026, 11, 23)
+
+# Every column of interfaces.md §1a, in the order the spec lists them.
+COLUMNS = (
+    "claim_ref", "patient_ref", "bsn", "birth_date", *PERSON_COLUMNS, "insurer_uzovi",
+    "policy_number", "treatment_date", "treatment_start_date", "treatment_code", "description",
+    "line_type", "quantity", "unit_price", "price_quote_ref", *DEBTOR_COLUMNS,
+)  # fmt: skip
+
+
+# --- Helpers: build declaration files from dicts ---
+
+
+def valid_bsn(seed: int) -> str:
+    """A fictional 9-digit number that passes the 11-proof (the seed-th one from 100000000)."""
+    number = 10_000_000 + seed
+    while True:
+        digits = f"{number:08d}"
+        check = sum(int(digit) * (9 - i) for i, digit in enumerate(digits)) % 11
+        if check != 10:
+            return digits + str(check)
+        number += 1
+
+
+def valid_bsn_with_leading_zero() -> str:
+    number = 1_000_000
+    while (check := sum(int(d) * (8 - i) for i, d in enumerate(f"{number:07d}")) % 11) == 10:
+        number += 1
+    return f"0{number:07d}{check}"
+
+
+BSN_1, BSN_2, BSN_3 = (valid_bsn(seed) for seed in (1, 2, 3))
+BAD_BSN = BSN_1[:-1] + str((int(BSN_1[-1]) + 1) % 10)  # fails the 11-proof
+ZERO_BSN = valid_bsn_with_leading_zero()
+
+FIRST = {
+    "claim_ref": "R1",
+    "patient_ref": "P1",
+    "bsn": BSN_1,
+    "birth_date": "1980-05-17",
+    "initials": "A.",
+    "name_prefix": "van",
+    "last_name": "Veldhoven",
+    "street": "Kastanjelaan",
+    "house_number": "12",
+    "postcode": "3511 AB",
+    "city": "Utrecht",
+    "country": "NL",
+    "email": "a.veldhoven@example.org",
+    "insurer_uzovi": "3311",
+    "treatment_date": "2026-11-02",
+    "treatment_code": "C11",
+    "description": "Periodieke controle",
+    "unit_price": "23,50",
+}
+# The line under test in the content cases: another patient, on line 3.
+SECOND = {
+    **FIRST,
+    "claim_ref": "R2",
+    "patient_ref": "P2",
+    "bsn": BSN_2,
+    "initials": "B.",
+    "name_prefix": "",
+    "last_name": "Kortenhoef",
+    "email": "b.kortenhoef@example.com",
+}
+
+
+def line(base: Mapping[str, str] = SECOND, /, **changes: str) -> dict[str, str]:
+    return {**base, **changes}
+
+
+def declaration(
+    *rows: Mapping[str, str],
+    columns: Iterable[str] = COLUMNS,
+    delimiter: str = ";",
+    line_end: str = "\n",
+) -> bytes:
+    """A declaration file: the header, then one line per dict (absent keys are empty)."""
+    columns = list(columns)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def parse(data: bytes, **options: int) -> CsvParseResult:
+    return parse_declaration_csv(data, today=TODAY, **options)
+
+
+def assert_consistent(result: CsvParseResult) -> None:
+    """What holds for any input: a rejected file has no claims; otherwise every data line
+    is either a claim or rejected with findings; every finding has its two texts."""
+    for finding in result.findings:
+        assert finding.message("nl") and finding.message("en")
+    if result.file_rejected:
+        assert result.claims == []
+        assert all(f.severity is Severity.FILE for f in result.findings)
+        return
+    rejected_lines = {f.line for f in result.findings if f.severity is Severity.CLAIM}
+    claim_lines = [claim.line_number for claim in result.claims]
+    assert len(claim_lines) == len(set(claim_lines))
+    assert not rejected_lines & set(claim_lines)
+    assert len(claim_lines) + len(rejected_lines) == result.lines_total
+
+
+def assert_no_bsn_in_messages(result: CsvParseResult, *bsns: str) -> None:
+    """R29: the report is stored and logged; it must not carry a BSN."""
+    for finding in result.findings:
+        text = finding.message("nl") + finding.message("en") + str(finding.as_dict())
+        assert not any(bsn in text for bsn in bsns), finding
+
+
+# --- Happy path ---
+
+
+def test_a_valid_file_becomes_claims_with_every_field():
+    """Given a dental declaration with 5-minute units, a credit line, a minor with a parent
+    as debtor, an English-speaking paper patient and a material line
+    When it is parsed
+    Then every line is a claim carrying exactly the file's values, normalised."""
+    # Given
+    units = [line(FIRST, claim_ref=f"U{n}", treatment_code="M03",
+                  description="Gebitsreiniging per 5 minuten", unit_price="14,37")
+             for n in (1, 2, 3)]  # fmt: skip
+    credit = line(FIRST, claim_ref="CR1", treatment_code="M03", unit_price="-14,37",
+                  description="Correctie: een eenheid te veel")  # fmt: skip
+    minor = line(
+        SECOND, claim_ref="K1", patient_ref="P2", birth_date="2015-03-04", language="en",
+        email="", debtor_initials="M.", debtor_last_name="Kortenhoef",
+        debtor_street="Lindelaan", debtor_house_number="4", debtor_house_number_suffix="bis",
+        debtor_postcode="5038cd", debtor_city="Tilburg", debtor_email="m.kortenhoef@example.com",
+        insurer_uzovi="7095", treatment_code="V21", description="Eenvlaksvulling",
+        unit_price="51.30", policy_number="POL-77",
+    )  # fmt: skip
+    paper = line(
+        FIRST, claim_ref="E1", patient_ref="P3", bsn=BSN_3, initials="C.", name_prefix="",
+        last_name="Whitfield", email="", language="EN", postcode="1017ab",
+        house_number_suffix="A", line_type="no_show", unit_price="35.00", treatment_code="C90",
+        description="Niet nagekomen afspraak", treatment_start_date="2026-10-30",
+        treatment_date="2026-11-03",
+    )  # fmt: skip
+    material = line(
+        minor, claim_ref="K2", line_type="material", quantity="2", treatment_code="MAT1",
+        description="Opbeetplaat", unit_price="12,5", price_quote_ref="BEGR-2026-014",
+    )  # fmt: skip
+    data = codecs.BOM_UTF8 + declaration(*units, credit, minor, paper, material)
+
+    # When
+    result = parse(data)
+
+    # Then
+    assert result.findings == [] and result.lines_total == 7
+    adult = Person(
+        "A.", "van", "Veldhoven", Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
+        "a.veldhoven@example.org", "", Language.NL,
+    )  # fmt: skip
+    child = Person(
+        "B.", "", "Kortenhoef", Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
+        "", "", Language.EN,
+    )  # fmt: skip
+    parent = Person(
+        "M.", "", "Kortenhoef", Address("Lindelaan", "4", "bis", "5038 CD", "Tilburg", "NL"),
+        "m.kortenhoef@example.com", "", Language.EN,  # the child's language
+    )  # fmt: skip
+    english = Person(
+        "C.", "", "Whitfield", Address("Kastanjelaan", "12", "A", "1017 AB", "Utrecht", "NL"),
+        "", "", Language.EN,
+    )  # fmt: skip
+    born_adult, born_child = date(1980, 5, 17), date(2015, 3, 4)
+    nov2, nov3 = date(2026, 11, 2), date(2026, 11, 3)
+    gebitsreiniging = "Gebitsreiniging per 5 minuten"
+    assert result.claims == [
+        Claim(2, "U1", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
+              gebitsreiniging, LineType.CARE, 1, 1437),
+        Claim(3, "U2", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
+              gebitsreiniging, LineType.CARE, 1, 1437),
+        Claim(4, "U3", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
+              gebitsreiniging, LineType.CARE, 1, 1437),
+        Claim(5, "CR1", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
+              "Correctie: een eenheid te veel", LineType.CARE, 1, -1437),
+        Claim(6, "K1", "P2", BSN_2, born_child, child, parent, "7095", "POL-77", nov2, None,
+              "V21", "Eenvlaksvulling", LineType.CARE, 1, 5130),
+        Claim(7, "E1", "P3", BSN_3, born_adult, english, None, "3311", "", nov3,
+              date(2026, 10, 30), "C90", "Niet nagekomen afspraak", LineType.NO_SHOW, 1, 3500),
+        Claim(8, "K2", "P2", BSN_2, born_child, child, parent, "7095", "POL-77", nov2, None,
+              "MAT1", "Opbeetplaat", LineType.MATERIAL, 2, 1250, "BEGR-2026-014"),
+    ]  # fmt: skip
+    assert result.claims[3].amount_cents == -1437  # a credit line: positive quantity
+
+
+def test_column_order_is_free_and_names_are_trimmed_and_case_insensitive():
+    # Given the columns reversed, in capitals and padded with spaces
+    columns = list(reversed(COLUMNS))
+    data = declaration(FIRST, columns=columns)
+    header, _, rest = data.partition(b"\n")
+    data = b";".join(b"  " + name.upper() + b" " for name in header.split(b";")) + b"\n" + rest
+    # When / Then
+    result = parse(data)
+    assert result.findings == []
+    assert [claim.claim_ref for claim in result.claims] == ["R1"]
+
+
+def test_an_excel_separator_line_before_the_header_is_skipped():
+    result = parse(b"sep=;\n" + declaration(FIRST))
+    assert result.findings == []
+    assert [(claim.claim_ref, claim.line_number) for claim in result.claims] == [("R1", 3)]
+
+
+def test_only_the_required_columns_are_enough():
+    required = [
+        "claim_ref", "patient_ref", "bsn", "birth_date", "last_name", "insurer_uzovi",
+        "treatment_date", "treatment_code", "description", "unit_price", "email",
+    ]  # fmt: skip
+    result = parse(declaration(FIRST, columns=required))
+    assert result.findings == []
+    (claim,) = result.claims
+    assert claim.quantity == 1 and claim.line_type is LineType.CARE
+    assert claim.patient.language is Language.NL and claim.patient.address.country == "NL"
+
+
+def test_blank_lines_crlf_and_multi_line_fields_keep_the_file_line_numbers():
+    # Given CRLF line ends, a blank line, a line of only separators, a two-line description
+    header_and_first = declaration(FIRST, line_end="\r\n")
+    blank_lines = b"\r\n" + b";" * (len(COLUMNS) - 1) + b"\r\n"
+    two_line_description = line(FIRST, claim_ref="R2", description="Consult\r\nmet uitleg")
+    rest = declaration(two_line_description, line(FIRST, claim_ref="R3"), line_end="\r\n")
+    data = header_and_first + blank_lines + rest.partition(b"\r\n")[2]
+    # When
+    result = parse(data)
+    # Then R1 on line 2, the blank and separator lines 3-4, R2 on 5-6, R3 on 7
+    assert result.findings == [] and result.lines_total == 3
+    assert [(c.claim_ref, c.line_number) for c in result.claims] == [
+        ("R1", 2),
+        ("R2", 5),
+        ("R3", 7),
+    ]
+    assert result.claims[1].description == "Consult\r\nmet uitleg"
+
+
+@pytest.mark.parametrize(
+    "changes, field, expected",
+    [
+        ({"insurer_uzovi": "101"}, "insurer_uzovi", "0101"),  # a spreadsheet dropped the 0
+        ({"bsn": ZERO_BSN[1:]}, "bsn", ZERO_BSN),  # a spreadsheet dropped the leading 0
+        ({"bsn": BSN_1[:4] + "." + BSN_1[4:6] + "." + BSN_1[6:]}, "bsn", BSN_1),
+        ({"postcode": "3511ab"}, "postcode", "3511 AB"),
+        ({"country": "BE", "postcode": "1000"}, "postcode", "1000"),  # not checked abroad
+        ({"country": "nederland"}, "country", "NL"),
+        ({"line_type": "No_Show"}, "line_type", LineType.NO_SHOW),
+        ({"quantity": " 3 "}, "quantity", 3),
+        ({"unit_price": "1234.5"}, "unit_price_cents", 123450),
+        ({"debtor_country": "NL", "debtor_language": "nl"}, "debtor", None),  # pre-filled
+    ],
+)
+def test_values_are_normalised(changes, field, expected):
+    # Given a value written the way practice software or a spreadsheet writes it
+    data = declaration(line(FIRST, **changes))
+    # When
+    result = parse(data)
+    # Then it is accepted in its normal form
+    assert [f.code for f in result.findings] == []
+    claim = result.claims[0]
+    address = claim.patient.address
+    value = getattr(address, field) if hasattr(address, field) else getattr(claim, field)
+    assert value == expected
+
+
+def test_a_minor_without_a_debtor_is_invoiced_with_a_warning():
+    # Given a 12-year-old patient without debtor columns
+    minor = line(birth_date="2014-06-01")
+    result = parse(declaration(FIRST, minor, line(minor, claim_ref="R3")))
+    # Then the claims are accepted, with one warning for the patient's first line
+    assert [c.claim_ref for c in result.claims] == ["R1", "R2", "R3"]
+    (warning,) = result.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "MINOR_WITHOUT_DEBTOR",
+        Severity.WARNING,
+        3,
+    )
+
+
+# --- Structural findings: the whole file is rejected (R2) ---
+
+
+def _rows_with_wrong_field_count(count: int) -> bytes:
+    data = declaration(FIRST, *(line(claim_ref=f"X{n}") for n in range(count)))
+    return data.replace(b"Kortenhoef", b"Korten;hoef")  # a stray ';' in a name
+
+
+STRUCTURAL_CASES = [
+    # id, file, code, line, text that must be in the English message
+    ("empty", b"", "FILE_EMPTY", None, "empty"),
+    ("only-blank-lines", b"\r\n \n\n", "FILE_EMPTY", None, "empty"),
+    ("only-a-bom", codecs.BOM_UTF8, "FILE_EMPTY", None, "empty"),
+    ("header-only", declaration(), "FILE_HEADER_ONLY", None, "only the header"),
+    (
+        "latin-1",
+        declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\xeb"),
+        "FILE_NOT_UTF8",
+        3,
+        "UTF-8",
+    ),
+    ("utf-16", declaration(FIRST).decode().encode("utf-16"), "FILE_NOT_UTF8", 1, "UTF-8"),
+    (
+        "comma-separated",
+        declaration(FIRST, delimiter=","),
+        "FILE_WRONG_DELIMITER",
+        1,
+        "comma",
+    ),
+    ("tab-separated", declaration(FIRST, delimiter="\t"), "FILE_WRONG_DELIMITER", 1, "tab"),
+    (
+        "missing-column",
+        declaration(FIRST, columns=[c for c in COLUMNS if c != "bsn"]),
+        "FILE_MISSING_COLUMNS",
+        1,
+        "bsn",
+    ),
+    (
+        "unknown-column",
+        declaration(FIRST, columns=[*COLUMNS, "remark"]),
+        "FILE_UNKNOWN_COLUMNS",
+        1,
+        "remark",
+    ),
+    (
+        "typo-in-column",
+        declaration(FIRST, columns=[*COLUMNS, "treatment_cod"]),
+        "FILE_UNKNOWN_COLUMNS",
+        1,
+        "treatment_cod (did you mean treatment_code?)",
+    ),
+    (
+        "duplicate-column",
+        declaration(FIRST, columns=[*COLUMNS, "email"]),
+        "FILE_DUPLICATE_COLUMNS",
+        1,
+        "email",
+    ),
+    (
+        "nameless-column",
+        declaration(FIRST, columns=[*COLUMNS[:3], "", *COLUMNS[3:]]),
+        "FILE_EMPTY_COLUMN_NAME",
+        1,
+        "Column 4",
+    ),
+    ("wrong-field-count", _rows_with_wrong_field_count(1), "FILE_FIELD_COUNT", 3, "Line 3 has"),
+    (
+        "many-wrong-field-counts",
+        _rows_with_wrong_field_count(25),
+        "FILE_MORE_ROW_ERRORS",
+        None,
+        "5 more lines",
+    ),
+    (
+        "unclosed-quote",
+        declaration(FIRST) + b'R2;"P2' + b"x" * 140_000,
+        "FILE_UNREADABLE",
+        3,
+        "quote",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "data, code, expected_line, english_text",
+    [case[1:] for case in STRUCTURAL_CASES],
+    ids=[case[0] for case in STRUCTURAL_CASES],
+)
+def test_a_structural_problem_rejects_the_whole_file(data, code, expected_line, english_text):
+    """Given a file with a structural problem
+    When it is parsed
+    Then the file is rejected without any claim, and the finding says what and where
+    in Dutch and English."""
+    result = parse(data)
+
+    assert result.file_rejected and result.claims == []
+    finding = next(f for f in result.findings if f.code == code)
+    assert finding.severity is Severity.FILE
+    assert finding.line == expected_line
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert dutch and english and dutch != english
+    assert english_text in english
+    assert_no_bsn_in_messages(result, BSN_1, BSN_2)
+
+
+def test_more_lines_than_the_maximum_rejects_the_file():
+    # Given three lines where two are allowed
+    result = parse(declaration(FIRST, line(), line(claim_ref="R3")), max_lines=2)
+    # Then the file is rejected and the message says to split it
+    assert result.file_rejected and result.claims == [] and result.lines_total == 3
+    (finding,) = result.findings
+    assert (finding.code, finding.params) == ("FILE_TOO_MANY_LINES", {"lines": 3, "max_lines": 2})
+    assert "Split" in finding.message("en") and "Splits" in finding.message("nl")
+
+
+def test_not_utf8_names_the_byte_offset():
+    data = declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\xeb")
+    (finding,) = parse(codecs.BOM_UTF8 + data).findings
+    assert finding.params["offset"] == data.index(b"\xeb") + len(codecs.BOM_UTF8)
+    assert "CSV UTF-8" in finding.message("nl")
+
+
+# --- Content findings: only that claim is rejected (R2) ---
+
+
+CONTENT_CASES = [
+    # id, the line on line 3, code, field
+    *(
+        (f"missing-{column}", line(**{column: ""}), "FIELD_REQUIRED", column)
+        for column in (
+            "claim_ref",
+            "patient_ref",
+            "bsn",
+            "birth_date",
+            "last_name",
+            "insurer_uzovi",
+            "treatment_date",
+            "treatment_code",
+            "description",
+            "unit_price",
+        )
+    ),
+    ("bsn-11-proof", line(bsn=BAD_BSN), "BSN_INVALID", "bsn"),
+    ("bsn-too-short", line(bsn="1234567"), "BSN_INVALID", "bsn"),
+    ("bsn-not-digits", line(bsn="12345678A"), "BSN_INVALID", "bsn"),
+    ("unknown-uzovi", line(insurer_uzovi="9999"), "UZOVI_UNKNOWN", "insurer_uzovi"),
+    ("amount-with-euro-sign", line(unit_price="€ 23,50"), "AMOUNT_INVALID", "unit_price"),
+    ("amount-thousands", line(unit_price="1.234,56"), "AMOUNT_INVALID", "unit_price"),
+    ("amount-zero", line(unit_price="0,00"), "AMOUNT_ZERO", "unit_price"),
+    ("quantity-negative", line(quantity="-1"), "QUANTITY_INVALID", "quantity"),
+    ("quantity-fraction", line(quantity="1.5"), "QUANTITY_INVALID", "quantity"),
+    ("quantity-zero", line(quantity="0"), "QUANTITY_INVALID", "quantity"),
+    ("quantity-huge", line(quantity=str(MAX_QUANTITY + 1)), "QUANTITY_INVALID", "quantity"),
+    ("treatment-tomorrow", line(treatment_date="2026-11-24"), "DATE_IN_FUTURE", "treatment_date"),
+    (
+        "start-tomorrow",
+        line(treatment_start_date="2026-11-24"),
+        "DATE_IN_FUTURE",
+        "treatment_start_date",
+    ),
+    (
+        "start-after-end",
+        line(treatment_start_date="2026-11-10", treatment_date="2026-11-05"),
+        "START_AFTER_END",
+        "treatment_start_date",
+    ),
+    ("birth-in-future", line(birth_date="2027-01-01"), "DATE_IN_FUTURE", "birth_date"),
+    ("birth-no-such-day", line(birth_date="1980-02-30"), "DATE_INVALID", "birth_date"),
+    ("birth-dutch-order", line(birth_date="17-05-1980"), "DATE_INVALID", "birth_date"),
+    ("birth-before-1900", line(birth_date="1850-01-01"), "DATE_INVALID", "birth_date"),
+    ("date-without-dashes", line(treatment_date="20261102"), "DATE_INVALID", "treatment_date"),
+    ("duplicate-claim-ref", line(claim_ref="R1"), "CLAIM_REF_DUPLICATE", "claim_ref"),
+    ("email-two-at", line(email="b@@example.com"), "EMAIL_INVALID", "email"),
+    ("email-no-domain", line(email="b.kortenhoef@example"), "EMAIL_INVALID", "email"),
+    ("email-with-space", line(email="b kortenhoef@example.com"), "EMAIL_INVALID", "email"),
+    ("postcode-five-digits", line(postcode="35111 AB"), "POSTCODE_INVALID", "postcode"),
+    ("postcode-banned-letters", line(postcode="3511 SS"), "POSTCODE_INVALID", "postcode"),
+    ("country-name", line(country="Duitsland"), "COUNTRY_INVALID", "country"),
+    ("language-german", line(language="de"), "LANGUAGE_UNKNOWN", "language"),
+    ("line-type-unknown", line(line_type="consult"), "LINE_TYPE_UNKNOWN", "line_type"),
+    (
+        "no-email-no-street",
+        line(email="", street=""),
+        "NOT_DELIVERABLE",
+        "email",
+    ),
+    (
+        "debtor-without-email-or-address",
+        line(debtor_last_name="Kortenhoef", debtor_initials="M."),
+        "NOT_DELIVERABLE",
+        "debtor_email",
+    ),
+    ("debtor-without-name", line(debtor_initials="M."), "DEBTOR_INCOMPLETE", "debtor_last_name"),
+    (
+        "debtor-bad-postcode",
+        line(debtor_last_name="K", debtor_email="m@example.com", debtor_postcode="99"),
+        "POSTCODE_INVALID",
+        "debtor_postcode",
+    ),
+    *(
+        (
+            f"same-patient-other-{column}",
+            line(FIRST, claim_ref="R2", **{column: value}),
+            "PATIENT_DATA_CONFLICT",
+            column,
+        )
+        for column, value in (
+            ("bsn", BSN_3),
+            ("birth_date", "1980-05-18"),
+            ("last_name", "Veldhuizen"),
+            ("street", "Eikenlaan"),
+            ("postcode", "3512 AB"),
+            ("email", "other@example.org"),
+            ("debtor_last_name", "Veldhoven-de Wit"),
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "row, code, field",
+    [case[1:] for case in CONTENT_CASES],
+    ids=[case[0] for case in CONTENT_CASES],
+)
+def test_a_content_problem_rejects_only_that_claim(row, code, field):
+    """Given a valid line 2 and a line 3 with one content problem
+    When the file is parsed
+    Then line 3 is rejected with that code, line and field, in Dutch and English,
+    and line 2 still becomes a claim."""
+    # Given
+    data = declaration(FIRST, row)
+
+    # When
+    result = parse(data)
+
+    # Then
+    assert not result.file_rejected
+    assert [claim.claim_ref for claim in result.claims] == ["R1"]
+    finding = next(f for f in result.findings if f.code == code)
+    assert (finding.severity, finding.line, finding.field) == (Severity.CLAIM, 3, field)
+    assert finding.claim_ref == (row["claim_ref"] or None)
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert dutch.startswith("Regel 3") and english.startswith("Line 3")
+    assert_no_bsn_in_messages(result, BSN_1, BSN_2, BSN_3, BAD_BSN)
+    assert_consistent(result)
+
+
+def test_an_invalid_bsn_shows_only_its_last_digits():
+    (finding,) = parse(declaration(line(bsn=BAD_BSN))).findings
+    assert BAD_BSN[-3:] in finding.message("en")
+    assert BAD_BSN not in finding.message("en") and BAD_BSN[:6] not in finding.message("nl")
+
+
+def test_a_duplicate_claim_ref_names_the_first_line():
+    result = parse(declaration(FIRST, line(), line(claim_ref="R1")))
+    (finding,) = result.findings
+    assert (finding.line, finding.params["first_line"]) == (4, 2)
+    assert "line 2" in finding.message("en")
+
+
+def test_a_patient_conflict_names_the_first_line_and_later_agreeing_lines_pass():
+    # Given P1 on line 2, a different street for P1 on line 3, P1 as on line 2 on line 4
+    other_street = line(FIRST, claim_ref="R2", street="Eikenlaan")
+    result = parse(declaration(FIRST, other_street, line(FIRST, claim_ref="R3")))
+    # Then only line 3 is rejected, pointing at line 2
+    assert [claim.claim_ref for claim in result.claims] == ["R1", "R3"]
+    (finding,) = result.findings
+    assert (finding.line, finding.field, finding.params["first_line"]) == (3, "street", 2)
+
+
+def test_a_rejected_patient_is_rejected_on_each_of_its_lines():
+    result = parse(declaration(line(bsn=BAD_BSN), line(bsn=BAD_BSN, claim_ref="R3")))
+    assert result.claims == []
+    assert [(f.code, f.line) for f in result.findings] == [("BSN_INVALID", 2), ("BSN_INVALID", 3)]
+
+
+def test_every_code_has_a_dutch_and_an_english_text():
+    for code, (dutch, english) in MESSAGES.items():
+        assert dutch.strip() and english.strip() and dutch != english, code
+
+
+# --- Properties ---
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_any_bytes_give_a_result_and_never_an_exception(data):
+    result = parse(data)
+    assert_consistent(result)
+
+
+_CELL = st.text(alphabet=';",\n\r -.:@0123456789abcNLRé€', max_size=12)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_CELL, min_size=len(COLUMNS) - 1, max_size=len(COLUMNS) + 1), max_size=6))
+def test_any_lines_under_a_valid_header_give_a_consistent_result(rows):
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows([COLUMNS, *rows])
+    assert_consistent(parse(out.getvalue().encode()))
+
+
+_TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+        min_size=1,
+        max_size=15,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_OPTIONAL_TEXT = st.one_of(st.just(""), _TEXT)
+_POSTCODE_LETTERS = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2).filter(
+    lambda letters: letters not in {"SA", "SD", "SS"}
+)
+
+
+@st.composite
+def _person(draw: st.DrawFn, prefix: str) -> tuple[dict[str, str], Person]:
+    digits = draw(st.integers(1000, 9999))
+    letters = draw(_POSTCODE_LETTERS)
+    written_postcode = draw(st.sampled_from([f"{digits} {letters}", f"{digits}{letters.lower()}"]))
+    email = draw(st.one_of(st.just(""), st.emails(domains=st.just("example.org"))))
+    language = draw(st.sampled_from(["", "nl", "en", "pl", "ar"]))
+    cells = {
+        "initials": draw(_OPTIONAL_TEXT),
+        "name_prefix": draw(_OPTIONAL_TEXT),
+        "last_name": draw(_TEXT),
+        "street": draw(_TEXT),
+        "house_number": str(draw(st.integers(1, 9999))),
+        "house_number_suffix": draw(_OPTIONAL_TEXT),
+        "postcode": written_postcode,
+        "city": draw(_TEXT),
+        "email": email,
+        "mobile": draw(st.sampled_from(["", "06 1234 5678"])),
+        "language": language,
+    }
+    address = Address(
+        cells["street"], cells["house_number"], cells["house_number_suffix"],
+        f"{digits} {letters}", cells["city"], "NL",
+    )  # fmt: skip
+    person = Person(
+        cells["initials"], cells["name_prefix"], cells["last_name"], address, email,
+        cells["mobile"], Language(language or "nl"),
+    )  # fmt: skip
+    return {prefix + column: value for column, value in cells.items()}, person
+
+
+@st.composite
+def _patient(draw: st.DrawFn, number: int) -> tuple[dict[str, str], dict[str, object]]:
+    cells, person = draw(_person(""))
+    birth_date = draw(st.dates(date(1900, 1, 1), TODAY))
+    cells |= {"patient_ref": f"P{number}", "bsn": valid_bsn(number), "birth_date": str(birth_date)}
+    expected: dict[str, object] = {
+        "patient_ref": f"P{number}",
+        "bsn": valid_bsn(number),
+        "birth_date": birth_date,
+        "patient": person,
+        "debtor": None,
+    }
+    if draw(st.booleans()):
+        debtor_cells, debtor = draw(_person(DEBTOR_PREFIX))
+        if not debtor_cells["debtor_language"]:
+            debtor = Person(
+                debtor.initials, debtor.name_prefix, debtor.last_name, debtor.address,
+                debtor.email, debtor.mobile, person.language,
+            )  # fmt: skip
+        cells |= debtor_cells
+        expected["debtor"] = debtor
+    return cells, expected
+
+
+@st.composite
+def _declaration(draw: st.DrawFn) -> tuple[bytes, list[Claim]]:
+    patients = [draw(_patient(number)) for number in range(draw(st.integers(1, 4)))]
+    rows, claims = [], []
+    for number in range(draw(st.integers(1, 12))):
+        patient_cells, patient = draw(st.sampled_from(patients))
+        treatment_date = draw(st.dates(date(2020, 1, 1), TODAY))
+        start_date = draw(st.one_of(st.none(), st.dates(date(2019, 1, 1), treatment_date)))
+        cents = draw(st.integers(-99_999_999, 99_999_999).filter(bool))
+        mark = draw(st.sampled_from([",", "."]))
+        price = f"{'-' if cents < 0 else ''}{abs(cents) // 100}{mark}{abs(cents) % 100:02d}"
+        quantity = draw(st.one_of(st.just(""), st.integers(1, MAX_QUANTITY).map(str)))
+        line_type = draw(st.sampled_from(["", "care", "no_show", "material"]))
+        row = {
+            **patient_cells,
+            "claim_ref": f"R{number}",
+            "insurer_uzovi": draw(st.sampled_from([i.uzovi for i in insurers.all_insurers()])),
+            "policy_number": draw(_OPTIONAL_TEXT),
+            "treatment_date": str(treatment_date),
+            "treatment_start_date": str(start_date or ""),
+            "treatment_code": draw(_TEXT),
+            "description": draw(_TEXT),
+            "line_type": line_type,
+            "quantity": quantity,
+            "unit_price": price,
+            "price_quote_ref": draw(_OPTIONAL_TEXT),
+        }
+        rows.append(row)
+        claims.append(
+            Claim(
+                line_number=number + 2,
+                claim_ref=row["claim_ref"],
+                insurer_uzovi=row["insurer_uzovi"],
+                policy_number=row["policy_number"],
+                treatment_date=treatment_date,
+                treatment_start_date=start_date,
+                treatment_code=row["treatment_code"],
+                description=row["description"],
+                line_type=LineType(line_type or "care"),
+                quantity=int(quantity or "1"),
+                unit_price_cents=cents,
+                price_quote_ref=row["price_quote_ref"],
+                **patient,  # type: ignore[arg-type]
+            )
+        )
+    return declaration(*rows), claims
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(_declaration())
+def test_valid_lines_round_trip_into_claims_with_the_same_values(generated):
+    # Given valid lines written as CSV (with quoting of ';' and '"' in texts)
+    data, expected_claims = generated
+    # When parsed
+    result = parse(data)
+    # Then nothing is rejected and every claim carries the values that were written
+    assert [f for f in result.findings if f.severity is not Severity.WARNING] == []
+    assert result.claims == expected_claims
+
+
+@given(st.text(alphabet="0123456789 ABCDEFGHSZabsz-", max_size=10))
+def test_the_postcode_fast_path_agrees_with_stdnum(text):
+    try:
+        expected = stdnum_postcode.validate(text)
+    except ValidationError:
+        expected = None
+    assert csv_format._valid_postcode(text) == expected
+
+
+@given(st.integers(0, 999_999_999))
+def test_the_bsn_fast_path_agrees_with_stdnum(number):
+    text = f"{number:09d}"
+    try:
+        expected = stdnum_bsn.validate(text)
+    except ValidationError:
+        expected = None
+    assert csv_format._valid_bsn(text) == expected
+
+
+# --- Size ---
+
+
+def _large_declaration(lines: int) -> bytes:
+    """About three lines per patient, each patient with a valid BSN, in spec column order."""
+    header = ";".join(COLUMNS)
+    filler = ";" * len(DEBTOR_COLUMNS)
+    rows = [header]
+    for number in range(lines):
+        patient = number // 3
+        if number % 3 == 0:
+            bsn = valid_bsn(patient)
+        treatment_date = TODAY - timedelta(days=1 + number % 40)
+        rows.append(
+            f"R{number};P{patient};{bsn};1975-04-0{1 + patient % 9};A.;;"
+            f"Visser;Dorpsstraat;{1 + patient % 200};;3511 AB;Utrecht;NL;"
+            f"p{patient}@example.org;;nl;3311;;{treatment_date};;C11;Periodieke controle;"
+            f"care;1;23,50;{filler}"
+        )
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_a_file_of_100_000_lines_parses_into_100_000_claims():
+    data = _large_declaration(100_000)
+    started = time.perf_counter()
+    result = parse(data)
+    elapsed = time.perf_counter() - started
+    assert result.findings == [] and len(result.claims) == 100_000
+    assert elapsed < 10, f"{elapsed:.1f} s"  # about 1 s on a laptop; generous for CI
+
+
+def test_a_file_of_100_001_lines_is_too_large():
+    result = parse(_large_declaration(100_001))
+    assert result.file_rejected and result.claims == [] and result.lines_total == 100_001
+    assert [f.code for f in result.findings] == ["FILE_TOO_MANY_LINES"]
+
+
+# --- The sample files in events/declarations ---
+
+SAMPLES = Path(__file__).resolve().parents[2] / "events" / "declarations"
+
+
+@pytest.mark.parametrize(
+    "name, claims", [("tandarts-de-vries-2026-11.csv", 20), ("fysio-centrum-oost-2026-11.csv", 17)]
+)
+def test_the_good_samples_parse_without_findings(name, claims):
+    result = parse((SAMPLES / name).read_bytes())
+    assert result.findings == [] and len(result.claims) == claims
+
+
+@pytest.mark.parametrize(
+    "name, codes",
+    [
+        ("empty.csv", ["FILE_EMPTY"]),
+        ("header-only.csv", ["FILE_HEADER_ONLY"]),
+        ("comma-delimited.csv", ["FILE_WRONG_DELIMITER"]),
+        ("wrong-column.csv", ["FILE_UNKNOWN_COLUMNS", "FILE_MISSING_COLUMNS"]),
+        ("latin1.csv", ["FILE_NOT_UTF8"]),
+        (
+            "mixed-errors.csv",
+            [
+                "BSN_INVALID",
+                "UZOVI_UNKNOWN",
+                "AMOUNT_ZERO",
+                "DATE_IN_FUTURE",
+                "CLAIM_REF_DUPLICATE",
+            ],
+        ),
+    ],
+)
+def test_the_bad_samples_show_their_problem(name, codes):
+    result = parse((SAMPLES / "bad" / name).read_bytes())
+    assert [finding.code for finding in result.findings] == codes
+    assert_consistent(result)
