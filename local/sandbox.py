@@ -27,6 +27,7 @@ from billing_core.clock import FixedClock
 from billing_core.provider_portal import upload_key
 from billing_core.providers import Provider
 from billing_core.settings import Settings, get_settings
+from local import moto_speedup
 from local.lambda_context import LocalLambdaContext
 from local.resources import LocalNames, create_resources
 from local.seed import SAMPLE_PROVIDERS
@@ -89,6 +90,7 @@ class Sandbox:
     def start(self) -> None:
         self._saved_environment = dict(os.environ)
         os.environ.update(_OFFLINE_ENVIRONMENT)
+        moto_speedup.install()
         self._mock.start()
         self.resources = create_resources(boto3.Session(region_name=REGION), self.names)
         os.environ.update(self.resources.environment())

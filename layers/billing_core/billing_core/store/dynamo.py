@@ -31,6 +31,11 @@ class BillingRepository:
         self._table = table
         self._client = table.meta.client  # the resource client takes plain Python values
 
+    @property
+    def client(self) -> Any:
+        """The DynamoDB client, for instrumentation (make bench counts its requests)."""
+        return self._client
+
     # --- providers ------------------------------------------------------------------
 
     def get_provider(self, provider_id: str) -> Provider | None:
