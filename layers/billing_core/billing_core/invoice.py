@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -18,6 +19,23 @@ class Channel(StrEnum):
 class InvoiceStatus(StrEnum):
     PENDING_DELIVERY = "pending_delivery"  # stored, not yet e-mailed or printed
     SENT = "sent"
+
+
+class DunningStage(StrEnum):
+    """How far the dunning path (R19) has come. The daily run moves it; the patient rules
+    (deferral, arrangement) and the payment checker only read it."""
+
+    NONE = "none"
+    IN_DEFAULT = "in_default"
+    REMINDED = "reminded"
+    COSTS_CHARGED = "costs_charged"
+    WITH_COLLECTION_AGENCY = "with_collection_agency"
+
+
+class ArrangementStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"  # a term was missed by more than 14 days: dunning resumes (R15)
+    COMPLETED = "completed"  # everything was paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,45 @@ class Correspondence:
     channel: Channel
     at: datetime
     message_id: str  # SES message id, or the S3 key of the printed PDF
+    # What the letter is about when one invoice can get several of a kind (a confirmation
+    # per payment): the delivery sends each (kind, event_id) once.
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    """R14: a free deferral of payment, granted once; ``until`` is the new final date."""
+
+    granted_at: datetime
+    until: date
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementTerm:
+    due_date: date
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    """R15: an instalment arrangement. The terms add up to what was due plus the fee."""
+
+    created_at: datetime
+    terms: tuple[ArrangementTerm, ...]
+    fee_cents: int
+    status: ArrangementStatus = ArrangementStatus.ACTIVE
+    cancelled_at: datetime | None = None
+    # Ledger entries from this position on came after the terms were set (the ledger is
+    # append-only, R27): payments there count towards the terms.
+    ledger_start: int = 0
+
+    @property
+    def total_cents(self) -> int:
+        return sum(term.amount_cents for term in self.terms)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is ArrangementStatus.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +128,15 @@ class Invoice:
     debtor_risk_with_provider: bool = False  # R22: patient blocked at this provider
     status: InvoiceStatus = InvoiceStatus.PENDING_DELIVERY
     correspondence: tuple[Correspondence, ...] = field(default=())
+    deferral: Deferral | None = None  # R14
+    arrangement: Arrangement | None = None  # R15
+    hold_until: date | None = None  # R16: the provider paused dunning until this day
+    hold_reason: str = ""
+    dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
+    # Ids ("psp:<id>", "bank:<entry ref>") of payments and reversals already in the
+    # ledger: booking one twice is refused here, so a replayed webhook or statement
+    # never moves money twice (R3, R11, R12).
+    applied_payments: tuple[str, ...] = ()
     version: int = 0  # optimistic locking (R28)
 
     @property
@@ -96,12 +162,54 @@ class Invoice:
         return self.gross_cents - self.reimbursed_cents
 
     @property
-    def amount_due_cents(self) -> int:
+    def balance_cents(self) -> int:
+        """The ledger's balance: negative when the patient paid more than owed (R13)."""
         return balance(self.ledger)
+
+    @property
+    def amount_due_cents(self) -> int:
+        """What the patient still has to pay; never below zero (an overpayment is credit)."""
+        return max(self.balance_cents, 0)
+
+    @property
+    def credit_cents(self) -> int:
+        """An overpayment, kept until it is refunded (R13). It shows as a negative balance
+        on the principal: the part of a payment beyond everything owed is booked there as
+        a payment with the note "credit", and a refund books it back to zero."""
+        return max(-self.balance_cents, 0)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.balance_cents <= 0
+
+    @property
+    def current_final_payment_date(self) -> date:
+        """The final payment date that counts today: a deferral moves it (R14)."""
+        return self.deferral.until if self.deferral else self.final_payment_date
+
+    def is_on_hold(self, today: date) -> bool:
+        """R16: the provider paused dunning (at most 60 days, set by the provider)."""
+        return self.hold_until is not None and today <= self.hold_until
 
     def with_entry(self, entry: LedgerEntry) -> Invoice:
         """A new invoice with one more ledger entry: the ledger only grows (R27)."""
         return replace(self, ledger=(*self.ledger, entry))
+
+    def with_entries(self, entries: Iterable[LedgerEntry]) -> Invoice:
+        return replace(self, ledger=(*self.ledger, *entries))
+
+    def with_applied_payment(self, payment_id: str) -> Invoice:
+        return replace(self, applied_payments=(*self.applied_payments, payment_id))
+
+    def with_deferral(self, deferral: Deferral) -> Invoice:
+        return replace(self, deferral=deferral)
+
+    def with_arrangement(self, arrangement: Arrangement) -> Invoice:
+        return replace(self, arrangement=arrangement)
+
+    def with_letter(self, letter: Correspondence) -> Invoice:
+        """Record a letter about the invoice (a confirmation) without changing its status."""
+        return replace(self, correspondence=(*self.correspondence, letter))
 
     def sent(self, letter: Correspondence) -> Invoice:
         return replace(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
+from billing_core.actions import ActionState, OpenAction
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.providers import Provider
+from billing_core.psp import PspStatus
 
 
 class ConcurrentChange(Exception):
@@ -59,9 +62,26 @@ class BillingStore(Protocol):
         insurer_claim_refs: Sequence[str],
     ) -> int: ...
 
-    def get_invoice(self, provider_id: str, invoice_id: str) -> Invoice | None: ...
+    def get_invoice(
+        self, provider_id: str, invoice_id: str, *, consistent: bool = False
+    ) -> Invoice | None: ...
+
+    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
+        """The invoice with this betalingskenmerk, in one request (payment checker, R10)."""
+        ...
 
     def save_invoice(self, invoice: Invoice) -> Invoice: ...
+
+    def cached_provider(self, provider_id: str) -> Provider | None:
+        """Provider settings that may be a few minutes old: for read-only pages that must
+        cost one request (the payment checker); writes use get_provider."""
+        ...
+
+    def put_action(self, action: OpenAction) -> None: ...
+
+    def list_actions(
+        self, provider_id: str, state: ActionState | None = None
+    ) -> list[OpenAction]: ...
 
 
 class FileStore(Protocol):
@@ -76,8 +96,61 @@ class DeliveryRequest:
 
     provider_id: str
     invoice_id: str
-    kind: str = "invoice"
+    kind: str = "invoice"  # or a message about it: "deferral_confirmation", ...
+    # Which event a message is about (a payment id, an action id): one message per event.
+    event_id: str = ""
+    # Send to this address instead of the one on the invoice (an objection's reply address).
+    email: str = ""
 
 
 class DeliveryQueue(Protocol):
     def enqueue(self, requests: Sequence[DeliveryRequest]) -> None: ...
+
+
+# --- payments in from outside: PSP checkouts and bank transfers (R11, R12) ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRecord:
+    """An online payment we started: what was asked, for which invoice (R11).
+
+    A webhook is only acted on for a payment recorded here, and the amount the PSP
+    reports is compared with ``amount_cents``.
+    """
+
+    psp_payment_id: str
+    provider_id: str
+    invoice_id: str
+    reference: str
+    amount_cents: int
+    created_at: datetime
+    status: PspStatus = PspStatus.OPEN
+
+
+class CheckoutLog(Protocol):
+    def record_checkout(self, checkout: CheckoutRecord) -> None:
+        """Store a new checkout; a second record for the same PSP id changes nothing."""
+        ...
+
+    def get_checkout(self, psp_payment_id: str) -> CheckoutRecord | None: ...
+
+    def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BankCreditLink:
+    """A booked bank credit, found again by the transfer id a return of it repeats (R12)."""
+
+    account_iban: str  # our account
+    transfer_id: str  # the original's TxId or EndToEndId
+    source_id: str  # what the payment was booked as (its bank entry reference)
+    reference: str  # the invoice's betalingskenmerk
+    amount_cents: int
+
+
+class BankCreditLinks(Protocol):
+    def remember_bank_credit(self, link: BankCreditLink) -> None:
+        """Keep the first link for a transfer id; later ones for the same id are ignored."""
+        ...
+
+    def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...

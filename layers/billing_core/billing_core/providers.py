@@ -37,6 +37,9 @@ class Provider(BaseModel):
     city: str = ""
     contact_email: str = ""
     payment_term_days: int = Field(default=30, ge=1, le=90)  # R8
+    deferral_days: int = Field(default=30, ge=1, le=90)  # R14
+    arrangement_fee_cents: int = Field(default=1000, ge=0, le=10_000)  # R15: € 10,00
+    arrangement_min_term_cents: int = Field(default=2500, ge=100)  # R15: € 25,00
     # R5: which insurers (UZOVI) the provider has a contract with, per calendar year.
     contracted_insurers: dict[int, frozenset[str]] = Field(default_factory=dict)
     coverage_rules: tuple[CoverageRule, ...] = ()

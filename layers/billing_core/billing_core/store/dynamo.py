@@ -7,12 +7,14 @@ it. Batches keep ingest at a few requests per hundred invoices.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from billing_core.actions import ActionState, OpenAction
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice, TransactionConflict
@@ -21,8 +23,7 @@ from billing_core.store import items
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
-
-
+PROVIDER_CACHE_SECONDS = 300  # provider settings change a few times a year
 
 
 class BillingRepository:
@@ -30,6 +31,7 @@ class BillingRepository:
         """table: a boto3 DynamoDB Table resource."""
         self._table = table
         self._client = table.meta.client  # the resource client takes plain Python values
+        self._provider_cache: dict[str, tuple[float, Provider | None]] = {}
 
     @property
     def client(self) -> Any:
@@ -44,6 +46,40 @@ class BillingRepository:
 
     def put_provider(self, provider: Provider) -> None:
         self._table.put_item(Item=items.provider_to_item(provider))
+        self._provider_cache.pop(provider.provider_id, None)
+
+    def cached_provider(self, provider_id: str) -> Provider | None:
+        """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so
+        the public payment checker costs one request (the invoice) once warm."""
+        cached = self._provider_cache.get(provider_id)
+        if cached and time.monotonic() - cached[0] < PROVIDER_CACHE_SECONDS:
+            return cached[1]
+        provider = self.get_provider(provider_id)
+        self._provider_cache[provider_id] = (time.monotonic(), provider)
+        return provider
+
+    # --- open actions (R23) ---------------------------------------------------------
+
+    def put_action(self, action: OpenAction) -> None:
+        self._table.put_item(Item=items.action_to_item(action))
+
+    def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
+        """The provider's actions, oldest first; only ``state`` ones when given."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": f"PROVIDER#{provider_id}", ":prefix": "ACTION#"},
+        }
+        if state is not None:
+            query["FilterExpression"] = "#state = :state"
+            query["ExpressionAttributeNames"] = {"#state": "state"}
+            query["ExpressionAttributeValues"][":state"] = state.value
+        actions: list[OpenAction] = []
+        while True:
+            page = self._table.query(**query)
+            actions.extend(items.action_from_item(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return actions
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # --- declarations ---------------------------------------------------------------
 
@@ -119,9 +155,27 @@ class BillingRepository:
             requests += 1
         return requests
 
-    def get_invoice(self, provider_id: str, invoice_id: str) -> Invoice | None:
-        item = self._get(items.invoice_key(provider_id, invoice_id))
+    def get_invoice(
+        self, provider_id: str, invoice_id: str, *, consistent: bool = False
+    ) -> Invoice | None:
+        """``consistent``: read the latest write (a retry after ConcurrentChange, R28)."""
+        item = self._get(items.invoice_key(provider_id, invoice_id), consistent=consistent)
         return items.invoice_from_item(item) if item else None
+
+    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
+        """One Query on the by-reference index (projection ALL): one request per check.
+
+        The index is eventually consistent, a fraction of a second behind a write; a
+        change based on it is saved on condition of its version (R28), so a stale read
+        costs a retry, never an update.
+        """
+        page = self._table.query(
+            IndexName="by-reference",
+            KeyConditionExpression="gsi1pk = :reference",
+            ExpressionAttributeValues={":reference": f"REF#{reference}"},
+        )
+        found = page["Items"]
+        return items.invoice_from_item(found[0]) if found else None
 
     def list_invoices(
         self, provider_id: str, *, limit: int = 100, after: dict[str, Any] | None = None
@@ -186,8 +240,8 @@ class BillingRepository:
                 raise TransactionConflict(str(error)) from error
             raise
 
-    def _get(self, key: dict[str, Any]) -> dict[str, Any] | None:
-        return self._table.get_item(Key=key).get("Item")
+    def _get(self, key: dict[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:
+        return self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for chunk in _chunks(keys, BATCH_GET_LIMIT):

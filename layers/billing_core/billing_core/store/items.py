@@ -3,6 +3,7 @@
 Key design (one table, pk/sk):
   PROVIDER#{p}                 SETTINGS                 provider settings
   PROVIDER#{p}                 DECLARATION#{id}         upload record (listed by begins_with)
+  PROVIDER#{p}                 ACTION#{utc iso}#{id}    open action for the provider (R23)
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
@@ -14,12 +15,24 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from decimal import Decimal
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from billing_core.actions import ActionKind, ActionState, OpenAction
 from billing_core.claims import Address, Language, LineType, Person
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.invoice import Channel, Correspondence, Invoice, InvoiceLine, InvoiceStatus
+from billing_core.invoice import (
+    Arrangement,
+    ArrangementStatus,
+    ArrangementTerm,
+    Channel,
+    Correspondence,
+    Deferral,
+    DunningStage,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
 from billing_core.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers import Provider
 
@@ -32,6 +45,12 @@ def provider_key(provider_id: str) -> Item:
 
 def declaration_key(provider_id: str, declaration_id: str) -> Item:
     return {"pk": f"PROVIDER#{provider_id}", "sk": f"DECLARATION#{declaration_id}"}
+
+
+def action_key(action: OpenAction) -> Item:
+    """Sorted by creation in UTC: local offsets (+01:00/+02:00) would not sort across DST."""
+    created = action.created_at.astimezone(UTC).isoformat()
+    return {"pk": f"PROVIDER#{action.provider_id}", "sk": f"ACTION#{created}#{action.action_id}"}
 
 
 def claim_key(provider_id: str, claim_ref: str) -> Item:
@@ -130,6 +149,12 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "debtor_risk_with_provider": invoice.debtor_risk_with_provider,
         "status": invoice.status.value,
         "correspondence": [_letter_to_map(letter) for letter in invoice.correspondence],
+        "deferral": _deferral_to_map(invoice.deferral) if invoice.deferral else None,
+        "arrangement": _arrangement_to_map(invoice.arrangement) if invoice.arrangement else None,
+        "hold_until": invoice.hold_until.isoformat() if invoice.hold_until else None,
+        "hold_reason": invoice.hold_reason,
+        "dunning_stage": invoice.dunning_stage.value,
+        "applied_payments": list(invoice.applied_payments),
         "version": invoice.version,
     }
 
@@ -154,7 +179,45 @@ def invoice_from_item(item: Item) -> Invoice:
         debtor_risk_with_provider=bool(item.get("debtor_risk_with_provider", False)),
         status=InvoiceStatus(item["status"]),
         correspondence=tuple(_letter_from_map(m) for m in item.get("correspondence", ())),
+        # Items written before deferrals, arrangements and dunning existed load with defaults.
+        deferral=_deferral_from_map(item["deferral"]) if item.get("deferral") else None,
+        arrangement=_arrangement_from_map(item["arrangement"]) if item.get("arrangement") else None,
+        hold_until=_optional_date(item.get("hold_until")),
+        hold_reason=item.get("hold_reason", ""),
+        dunning_stage=DunningStage(item.get("dunning_stage", DunningStage.NONE.value)),
+        applied_payments=tuple(item.get("applied_payments", ())),
         version=int(item["version"]),
+    )
+
+
+# --- open action -----------------------------------------------------------------------
+
+
+def action_to_item(action: OpenAction) -> Item:
+    return {
+        **action_key(action),
+        "entity": "action",
+        "action_id": action.action_id,
+        "provider_id": action.provider_id,
+        "kind": action.kind.value,
+        "invoice_id": action.invoice_id,
+        "reference": action.reference,
+        "created_at": action.created_at.isoformat(),
+        "state": action.state.value,
+        "details": dict(action.details),
+    }
+
+
+def action_from_item(item: Item) -> OpenAction:
+    return OpenAction(
+        action_id=item["action_id"],
+        provider_id=item["provider_id"],
+        kind=ActionKind(item["kind"]),
+        invoice_id=item["invoice_id"],
+        reference=item["reference"],
+        created_at=datetime.fromisoformat(item["created_at"]),
+        state=ActionState(item["state"]),
+        details=_plain(item.get("details", {})),
     )
 
 
@@ -232,6 +295,7 @@ def _letter_to_map(letter: Correspondence) -> Item:
         "channel": letter.channel.value,
         "at": letter.at.isoformat(),
         "message_id": letter.message_id,
+        "event_id": letter.event_id,
     }
 
 
@@ -241,7 +305,52 @@ def _letter_from_map(m: Item) -> Correspondence:
         channel=Channel(m["channel"]),
         at=datetime.fromisoformat(m["at"]),
         message_id=m["message_id"],
+        event_id=m.get("event_id", ""),
     )
+
+
+def _deferral_to_map(deferral: Deferral) -> Item:
+    return {"granted_at": deferral.granted_at.isoformat(), "until": deferral.until.isoformat()}
+
+
+def _deferral_from_map(m: Item) -> Deferral:
+    return Deferral(
+        granted_at=datetime.fromisoformat(m["granted_at"]), until=date.fromisoformat(m["until"])
+    )
+
+
+def _arrangement_to_map(arrangement: Arrangement) -> Item:
+    return {
+        "created_at": arrangement.created_at.isoformat(),
+        "terms": [
+            {"due_date": term.due_date.isoformat(), "amount_cents": term.amount_cents}
+            for term in arrangement.terms
+        ],
+        "fee_cents": arrangement.fee_cents,
+        "status": arrangement.status.value,
+        "cancelled_at": (
+            arrangement.cancelled_at.isoformat() if arrangement.cancelled_at else None
+        ),
+        "ledger_start": arrangement.ledger_start,
+    }
+
+
+def _arrangement_from_map(m: Item) -> Arrangement:
+    return Arrangement(
+        created_at=datetime.fromisoformat(m["created_at"]),
+        terms=tuple(
+            ArrangementTerm(date.fromisoformat(t["due_date"]), int(t["amount_cents"]))
+            for t in m["terms"]
+        ),
+        fee_cents=int(m["fee_cents"]),
+        status=ArrangementStatus(m["status"]),
+        cancelled_at=_optional_datetime(m.get("cancelled_at")),
+        ledger_start=int(m.get("ledger_start", 0)),
+    )
+
+
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _optional_datetime(value: str | None) -> datetime | None:

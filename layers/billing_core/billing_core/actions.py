@@ -1,0 +1,49 @@
+"""Open actions: what waits for the provider (R23, seed 002 advice 6).
+
+A bounced e-mail, a patient's objection (R16), a coulance proposal (R17), a claim handed
+to the collection agency (R19), a dental plan without a price quote (R6). The provider
+sets each one to done; nothing here decides for the provider.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class ActionKind(StrEnum):
+    OBJECTION = "objection"
+    BOUNCE = "bounce"
+    COULANCE_PROPOSAL = "coulance_proposal"
+    COLLECTION_HANDOVER = "collection_handover"
+    MISSING_PRICE_QUOTE = "missing_price_quote"
+
+
+class ActionState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAction:
+    action_id: str
+    provider_id: str
+    kind: ActionKind
+    invoice_id: str
+    reference: str
+    created_at: datetime
+    state: ActionState = ActionState.OPEN
+    # What the provider needs to act, per kind (objection: reason, message, e-mail).
+    # Only the owning provider ever reads it (R26, R29).
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def done(self) -> OpenAction:
+        return replace(self, state=ActionState.DONE)
+
+
+def new_action_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,270 @@
+"""Instalment arrangement, betalingsregeling (R15): fee, 2-12 monthly terms of at least
+€ 25,00, the schedule, and a term missed by more than 14 days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from billing_core.allocation import allocate
+from billing_core.arrangement import (
+    add_months,
+    arrangement_refusal,
+    arrangement_status,
+    create_arrangement,
+    first_due_date,
+    max_terms,
+    missed_term,
+    next_term,
+    review_arrangement,
+    schedule,
+)
+from billing_core.clock import AMSTERDAM
+from billing_core.errors import Refused, StateConflict
+from billing_core.invoice import (
+    ArrangementStatus,
+    ArrangementTerm,
+    Deferral,
+    DunningStage,
+)
+from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.payments import IncomingPayment, apply_payment, apply_reversal
+
+from tests.unit.factories import make_invoice, make_line, make_provider
+
+NOW = datetime(2026, 11, 25, 20, 15, tzinfo=AMSTERDAM)
+
+
+def invoice_of(cents: int, **changes):
+    """An invoice of ``cents`` due, final payment date 23 December 2026."""
+    return make_invoice(lines=(make_line(unit_price_cents=cents),), **changes)
+
+
+def pay(invoice, cents: int, on: date, source_id: str):
+    moment = datetime.combine(on, datetime.min.time(), tzinfo=AMSTERDAM).replace(hour=12)
+    return apply_payment(invoice, IncomingPayment("bank", source_id, cents, moment))
+
+
+# --- the schedule --------------------------------------------------------------------------------
+
+
+def test_three_terms_of_three_hundred_euros_and_the_fee():
+    # Given € 300,00 due, final payment date 23 December, the default fee of € 10,00
+    invoice = invoice_of(30000)
+    # When the patient asks on 25 November for 3 terms
+    arranged = create_arrangement(invoice, make_provider(), 3, NOW)
+    # Then € 310,00 is split in three, the last term takes the odd cent, and the first
+    # term is not before the final payment date
+    arrangement = arranged.arrangement
+    assert arrangement.terms == (
+        ArrangementTerm(date(2026, 12, 23), 10333),
+        ArrangementTerm(date(2027, 1, 23), 10333),
+        ArrangementTerm(date(2027, 2, 23), 10334),
+    )
+    assert arrangement.fee_cents == 1000 and arrangement.total_cents == 31000
+    assert arrangement.status is ArrangementStatus.ACTIVE and arrangement.created_at == NOW
+    # And the fee is a ledger entry on the costs (R27), so the balance is the terms' total
+    assert arranged.ledger[-1] == LedgerEntry(
+        EntryKind.FEE, Component.COSTS, 1000, NOW, "patient:arrangement", "arrangement fee, 3 terms"
+    )
+    assert arranged.amount_due_cents == arrangement.total_cents
+
+
+def test_the_fee_is_paid_first_and_never_raises_the_principal():
+    # The first term pays the fee before the principal (costs -> interest -> principal),
+    # and interest and BIK, computed over the principal, do not grow by the fee.
+    arranged = create_arrangement(invoice_of(30000), make_provider(), 3, NOW)
+    assert balance(arranged.ledger, Component.PRINCIPAL) == 30000
+    split = allocate(10333, balance(arranged.ledger, Component.COSTS), 0, 30000)
+    assert (split.to_costs, split.to_principal) == (1000, 9333)
+
+
+def test_a_provider_without_a_fee_books_no_fee():
+    arranged = create_arrangement(invoice_of(30000), make_provider(arrangement_fee_cents=0), 2, NOW)
+    assert arranged.ledger == invoice_of(30000).ledger
+    assert [t.amount_cents for t in arranged.arrangement.terms] == [15000, 15000]
+
+
+@pytest.mark.parametrize(
+    "today, final, first",
+    [
+        # asked early: the first term is the final payment date, never earlier
+        (date(2026, 11, 25), date(2026, 12, 23), date(2026, 12, 23)),
+        # asked shortly before the final date: 14 days to arrange the transfer
+        (date(2026, 12, 20), date(2026, 12, 23), date(2027, 1, 3)),
+        # asked when already overdue
+        (date(2027, 1, 10), date(2026, 12, 23), date(2027, 1, 24)),
+    ],
+)
+def test_the_first_term(today, final, first):
+    assert first_due_date(invoice_of(30000, final_payment_date=final), today) == first
+
+
+def test_the_first_term_follows_a_deferral():
+    deferred = invoice_of(30000, deferral=Deferral(NOW, date(2027, 1, 22)))
+    assert first_due_date(deferred, date(2026, 12, 1)) == date(2027, 1, 22)
+
+
+@pytest.mark.parametrize(
+    "day, months, expected",
+    [
+        (date(2026, 12, 23), 1, date(2027, 1, 23)),
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2027, 1, 31), 2, date(2027, 3, 31)),  # from the first date, not chained
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 11, 30), 11, date(2027, 10, 30)),
+        (date(2026, 12, 1), 0, date(2026, 12, 1)),
+    ],
+)
+def test_monthly_dates(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("total, terms", [(31000, 3), (5000, 2), (30001, 12), (2500 * 12 + 11, 12)])
+def test_the_terms_add_up_to_the_total_and_only_the_last_differs(total, terms):
+    plan = schedule(total, terms, date(2027, 1, 31))
+    amounts = [t.amount_cents for t in plan]
+    assert sum(amounts) == total and len(plan) == terms
+    assert len(set(amounts[:-1])) <= 1 and 0 <= amounts[-1] - amounts[0] < terms
+
+
+# --- when it is refused ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "due, terms, changes, code",
+    [
+        (30000, 3, {}, None),
+        (30000, 12, {}, None),  # € 310,00 / 12 = € 25,83
+        (30000, 13, {}, "terms_out_of_range"),
+        (30000, 1, {}, "terms_out_of_range"),
+        (20000, 12, {}, "term_too_small"),  # € 210,00 / 12 < € 25,00
+        (20000, 8, {}, None),  # € 210,00 / 8 = € 26,25
+        (3317, 2, {}, "amount_too_small"),  # € 43,17 cannot make two terms of € 25,00
+        (4000, 2, {}, None),  # € 50,00 = two terms of € 25,00
+        (
+            30000,
+            3,
+            {"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
+            "with_collection_agency",
+        ),
+        (30000, 3, {"dunning_stage": DunningStage.COSTS_CHARGED}, None),
+        (30000, 3, {"deferral": Deferral(NOW, date(2027, 1, 22))}, None),
+    ],
+)
+def test_when_an_arrangement_is_refused(due, terms, changes, code):
+    invoice = invoice_of(due, **changes)
+    assert arrangement_refusal(invoice, make_provider(), terms) == code
+
+
+def test_not_for_a_paid_invoice_nor_a_second_time():
+    invoice = invoice_of(30000)
+    assert (
+        arrangement_refusal(pay(invoice, 30000, date(2026, 12, 1), "E1"), make_provider()) == "paid"
+    )
+    arranged = create_arrangement(invoice, make_provider(), 3, NOW)
+    with pytest.raises(StateConflict, match="arrangement_exists"):
+        create_arrangement(arranged, make_provider(), 3, NOW)
+
+
+def test_the_providers_minimum_term_decides_how_many_terms():
+    assert max_terms(invoice_of(30000), make_provider(arrangement_min_term_cents=5000)) == 6
+    with pytest.raises(Refused, match="term_too_small") as refused:
+        create_arrangement(
+            invoice_of(30000), make_provider(arrangement_min_term_cents=5000), 7, NOW
+        )
+    assert not isinstance(refused.value, StateConflict)  # a rule (422), not a state (409)
+
+
+# --- kept or missed --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def arranged():
+    """€ 310,00 in terms of 23 Dec, 23 Jan and 23 Feb (103,33 / 103,33 / 103,34)."""
+    return create_arrangement(invoice_of(30000), make_provider(), 3, NOW)
+
+
+def test_terms_paid_on_time_keep_it_running(arranged):
+    paid = pay(pay(arranged, 10333, date(2026, 12, 22), "E1"), 10333, date(2027, 1, 23), "E2")
+    assert arrangement_status(paid, date(2027, 2, 20)) is ArrangementStatus.ACTIVE
+
+
+def test_a_term_up_to_14_days_late_is_still_kept(arranged):
+    late = pay(arranged, 10333, date(2027, 1, 6), "E1")  # 14 days after 23 Dec
+    assert arrangement_status(late, date(2027, 1, 20)) is ArrangementStatus.ACTIVE
+
+
+def test_a_term_missed_by_more_than_14_days_cancels_it(arranged):
+    # Given the first term of 23 December unpaid
+    # Then on 6 January (14 days late) it still runs, and on 7 January it is cancelled
+    assert arrangement_status(arranged, date(2027, 1, 6)) is ArrangementStatus.ACTIVE
+    assert arrangement_status(arranged, date(2027, 1, 7)) is ArrangementStatus.CANCELLED
+    assert missed_term(arranged, date(2027, 1, 7)).due_date == date(2026, 12, 23)
+    # And the daily run records it (R15: dunning resumes where it stopped)
+    at = datetime(2027, 1, 7, 6, 0, tzinfo=AMSTERDAM)
+    cancelled = review_arrangement(arranged, date(2027, 1, 7), at)
+    assert cancelled.arrangement.status is ArrangementStatus.CANCELLED
+    assert cancelled.arrangement.cancelled_at == at
+    # And a late payment afterwards does not revive it
+    assert arrangement_status(pay(cancelled, 31000, date(2027, 1, 8), "E9"), date(2027, 1, 9)) is (
+        ArrangementStatus.CANCELLED
+    )
+
+
+def test_a_payment_after_the_grace_period_does_not_save_the_term(arranged):
+    too_late = pay(arranged, 10333, date(2027, 1, 7), "E1")
+    assert arrangement_status(too_late, date(2027, 1, 7)) is ArrangementStatus.CANCELLED
+
+
+def test_paying_less_than_the_term_misses_it(arranged):
+    short = pay(arranged, 10000, date(2026, 12, 20), "E1")
+    assert arrangement_status(short, date(2027, 1, 7)) is ArrangementStatus.CANCELLED
+
+
+def test_paying_ahead_covers_later_terms(arranged):
+    ahead = pay(arranged, 20666, date(2026, 12, 20), "E1")
+    assert arrangement_status(ahead, date(2027, 2, 7)) is ArrangementStatus.ACTIVE
+
+
+def test_a_returned_payment_no_longer_counts(arranged):
+    paid = pay(arranged, 10333, date(2026, 12, 20), "E1")
+    at = datetime(2026, 12, 28, 9, 0, tzinfo=AMSTERDAM)
+    returned = apply_reversal(paid, "E1", "R1", 10333, at)
+    assert arrangement_status(returned, date(2027, 1, 7)) is ArrangementStatus.CANCELLED
+
+
+def test_a_transfer_dated_before_the_request_but_booked_after_counts(arranged):
+    # The patient transferred the morning of the request; the statement came a day later
+    early = pay(arranged, 10333, date(2026, 11, 25), "E1")
+    assert arrangement_status(early, date(2027, 1, 7)) is ArrangementStatus.ACTIVE
+
+
+def test_coulance_by_the_provider_counts_as_settled(arranged):
+    at = datetime(2026, 12, 10, 9, 0, tzinfo=AMSTERDAM)
+    eased = arranged.with_entry(
+        LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, -10333, at, "provider:anna")
+    )
+    assert arrangement_status(eased, date(2027, 1, 7)) is ArrangementStatus.ACTIVE
+
+
+def test_everything_paid_completes_it(arranged):
+    done = pay(arranged, 31000, date(2026, 12, 1), "E1")
+    assert done.arrangement.status is ArrangementStatus.COMPLETED
+    assert arrangement_status(done, date(2027, 6, 1)) is ArrangementStatus.COMPLETED
+
+
+def test_review_changes_nothing_while_it_runs(arranged):
+    assert review_arrangement(arranged, date(2026, 12, 1), NOW) is arranged
+
+
+def test_no_arrangement_no_status():
+    assert arrangement_status(invoice_of(30000), date(2027, 1, 1)) is None
+    assert review_arrangement(invoice_of(30000), date(2027, 1, 1), NOW) == invoice_of(30000)
+
+
+def test_the_next_term_is_what_is_left_of_the_first_unsettled_one(arranged):
+    assert next_term(arranged) == ArrangementTerm(date(2026, 12, 23), 10333)
+    part = pay(arranged, 12000, date(2026, 12, 20), "E1")
+    assert next_term(part) == ArrangementTerm(date(2027, 1, 23), 8666)
+    assert next_term(pay(part, 19000, date(2026, 12, 21), "E2")) is None

@@ -1,0 +1,156 @@
+"""The e-mails after the invoice: deferral, arrangement, objection, payment received
+(R11-R16, R29, R30). Both parts, both languages, nothing personal that does not belong."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from billing_core.arrangement import create_arrangement
+from billing_core.claims import Language
+from billing_core.clock import AMSTERDAM
+from billing_core.deferral import grant_deferral
+from billing_core.notify.confirmations import (
+    ARRANGEMENT_CONFIRMATION,
+    DEFERRAL_CONFIRMATION,
+    KINDS,
+    OBJECTION_ACKNOWLEDGEMENT,
+    PAYMENT_RECEIVED,
+    confirmation_context,
+)
+from billing_core.notify.render import render_email
+from billing_core.notify.texts import CATALOGUE
+from billing_core.payments import IncomingPayment, apply_payment
+
+from tests.unit.factories import BSN, REFERENCE, make_invoice, make_line, make_person, make_provider
+
+NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
+PUBLIC = "https://betalen.zorgnota.example"
+KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
+
+
+def render(kind, invoice, event_id="", language=None):
+    context = confirmation_context(
+        kind, invoice, make_provider(), event_id=event_id, today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={REFERENCE}", public_base_url=PUBLIC,
+    )  # fmt: skip
+    return render_email(kind, context, language or invoice.language.value)
+
+
+def paid(invoice, cents, source_id="tr_1"):
+    return apply_payment(invoice, IncomingPayment("psp", source_id, cents, NOW))
+
+
+def test_deferral_confirmation_states_the_new_date():
+    deferred = grant_deferral(make_invoice(), make_provider(), NOW)
+    email = render(DEFERRAL_CONFIRMATION, deferred)
+    assert email.subject == f"Uitstel van betaling - betalingskenmerk {KENMERK}"
+    for part in (email.text, email.html):
+        assert "22 januari 2027" in part and "€ 33,17" in part and KENMERK in part
+        assert "Geachte S. van der Berg," in part
+
+
+def test_arrangement_confirmation_lists_every_term_and_the_fee():
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=30000),), patient=make_person(language=Language.EN)
+    )
+    arranged = create_arrangement(invoice, make_provider(), 3, NOW)
+    email = render(ARRANGEMENT_CONFIRMATION, arranged)
+    assert email.language == "en"
+    for part in (email.text, email.html):
+        assert "You pay €310.00 in 3 monthly terms" in part
+        assert "includes €10.00 for the arrangement" in part
+        for day, amount in (
+            ("23 December 2026", "€103.33"),
+            ("23 January 2027", "€103.33"),
+            ("23 February 2027", "€103.34"),
+        ):
+            assert day in part and amount in part
+        assert "more than 14 days late" in part
+
+
+def test_objection_acknowledgement_names_nobody():
+    # It goes to an address typed into a public form (R29)
+    email = render(OBJECTION_ACKNOWLEDGEMENT, make_invoice(), event_id="action-1")
+    for part in (email.subject, email.text, email.html):
+        assert "Berg" not in part and BSN not in part and "€" not in part
+    assert email.text.startswith("Geachte heer, mevrouw,")
+    assert "25 november 2026" in email.text and KENMERK in email.text
+    assert "schort de betaling niet op" in email.text  # seed 000
+    assert "23 december 2026" in email.text
+
+
+@pytest.mark.parametrize(
+    "cents, says",
+    [
+        (1000, "Er staat nog € 23,17 open"),
+        (3317, "Daarmee is de nota volledig betaald."),
+        (5000, "U heeft € 16,83 te veel betaald."),
+    ],
+)
+def test_payment_received_says_what_is_left(cents, says):
+    email = render(PAYMENT_RECEIVED, paid(make_invoice(), cents), event_id="psp:tr_1")
+    assert f"uw betaling van {_euros(cents)}" in email.text
+    assert says in email.text and says in email.html
+
+
+def _euros(cents):
+    return f"€ {cents // 100},{cents % 100:02d}"
+
+
+def test_a_payment_the_invoice_does_not_have_is_an_error():
+    with pytest.raises(ValueError):
+        render(PAYMENT_RECEIVED, make_invoice(), event_id="psp:nope")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("language", ["nl", "en", "pl"])
+def test_every_kind_renders_in_every_language_without_treatments_or_bsn(kind, language):
+    invoice = paid(
+        create_arrangement(
+            make_invoice(lines=(make_line(unit_price_cents=30000),)), make_provider(), 2, NOW
+        ),
+        100,
+    )
+    email = render(kind, invoice, event_id="psp:tr_1", language=language)
+    assert email.language == ("en" if language == "en" else "nl")
+    assert email.text and email.html.startswith("<!DOCTYPE html>") and "\n" not in email.subject
+    for part in (email.subject, email.text, email.html):
+        assert BSN not in part and "C11" not in part and "Periodieke controle" not in part
+
+
+def test_a_hostile_provider_name_is_escaped():
+    provider = make_provider(name='<img src=x onerror="alert(1)">')
+    context = confirmation_context(
+        DEFERRAL_CONFIRMATION, make_invoice(), provider, event_id="", today=NOW.date(),
+        pay_url=PUBLIC, public_base_url=PUBLIC,
+    )  # fmt: skip
+    email = render_email(DEFERRAL_CONFIRMATION, context, "nl")
+    assert "<img" not in email.html and "&lt;img" in email.html
+
+
+def test_english_has_every_confirmation_text_dutch_has():
+    for kind in KINDS:
+        section = f"email.{kind}"
+        assert CATALOGUE["en"][section].keys() == CATALOGUE["nl"][section].keys(), section
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        confirmation_context(
+            "newsletter", make_invoice(), make_provider(), event_id="",
+            today=date(2026, 1, 1), pay_url=PUBLIC, public_base_url=PUBLIC,
+        )  # fmt: skip
+
+
+def test_during_an_arrangement_the_payment_email_names_the_next_term():
+    # Given € 310,00 in three terms, and the first term paid
+    invoice = make_invoice(lines=(make_line(unit_price_cents=30000),))
+    arranged = paid(create_arrangement(invoice, make_provider(), 3, NOW), 10333)
+    # Then the e-mail asks for the next term, not for everything by the invoice's date
+    email = render(PAYMENT_RECEIVED, arranged, event_id="psp:tr_1")
+    says = (
+        "Er staat nog € 206,67 open. Uw volgende termijn is € 103,33 en betaalt u "
+        "uiterlijk 23 januari 2027."
+    )
+    assert says in email.text and says in email.html

@@ -1,0 +1,71 @@
+"""Deferral of payment, uitstel van betaling (R14): free, once, +30 days (configurable)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+from billing_core.clock import AMSTERDAM
+from billing_core.deferral import deferral_refusal, deferred_until, grant_deferral
+from billing_core.errors import Refused, StateConflict
+from billing_core.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
+from billing_core.ledger import Component, EntryKind, LedgerEntry
+
+from tests.unit.factories import make_invoice, make_provider
+
+NOW = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)
+TODAY = NOW.date()
+PAID = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -3317, NOW, "psp:tr_1")
+
+
+def test_a_deferral_moves_the_final_payment_date_by_30_days():
+    # Given an invoice with final payment date 23 December 2026
+    invoice = make_invoice()
+    # When the patient asks for a deferral on 1 December
+    deferred = grant_deferral(invoice, make_provider(), NOW)
+    # Then the current final payment date is 22 January 2027; the invoice's own date stays
+    assert deferred.current_final_payment_date == date(2027, 1, 22)
+    assert deferred.final_payment_date == date(2026, 12, 23)
+    assert deferred.deferral == Deferral(granted_at=NOW, until=date(2027, 1, 22))
+    assert deferred.ledger == invoice.ledger  # free: no money changes (R14)
+
+
+def test_the_number_of_days_is_the_providers():
+    provider = make_provider(deferral_days=14)
+    assert deferred_until(make_invoice(), provider) == date(2027, 1, 6)
+
+
+@pytest.mark.parametrize(
+    "change, today, code",
+    [
+        ({}, TODAY, None),
+        ({"deferral": Deferral(NOW, date(2027, 1, 22))}, TODAY, "already_deferred"),
+        ({"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY}, TODAY, "with_collection_agency"),
+        ({"dunning_stage": DunningStage.REMINDED}, date(2027, 1, 5), None),
+        ({"ledger": "paid"}, TODAY, "paid"),
+        (
+            {"arrangement": Arrangement(NOW, (ArrangementTerm(date(2027, 1, 1), 3317),), 0)},
+            TODAY,
+            "arrangement_exists",
+        ),
+        # 23 Dec + 30 days = 22 Jan: still some time on 22 Jan, none on 23 Jan
+        ({}, date(2027, 1, 22), None),
+        ({}, date(2027, 1, 23), "deferral_too_late"),
+    ],
+)
+def test_when_a_deferral_is_refused(change, today, code):
+    invoice = make_invoice()
+    if change.pop("ledger", None) == "paid":
+        change["ledger"] = (*invoice.ledger, PAID)
+    assert deferral_refusal(replace(invoice, **change), make_provider(), today) == code
+
+
+def test_a_second_deferral_is_a_state_conflict_with_a_message_in_both_languages():
+    once = grant_deferral(make_invoice(), make_provider(), NOW)
+    with pytest.raises(StateConflict) as refused:
+        grant_deferral(once, make_provider(), NOW)
+    assert refused.value.code == "already_deferred"
+    assert "één keer" in refused.value.message("nl")
+    assert "once" in refused.value.message("en")
+    assert isinstance(refused.value, Refused)

@@ -1,0 +1,84 @@
+"""The invoice item of the single table: everything survives the round trip, and items
+written before deferrals, arrangements and payments existed still load (R27, R28)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from billing_core.actions import ActionKind, ActionState, OpenAction
+from billing_core.clock import AMSTERDAM
+from billing_core.invoice import (
+    Arrangement,
+    ArrangementStatus,
+    ArrangementTerm,
+    Channel,
+    Correspondence,
+    Deferral,
+    DunningStage,
+)
+from billing_core.store import items
+
+from tests.unit.factories import make_invoice
+
+AT = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)
+
+
+def test_a_full_invoice_survives_the_round_trip():
+    invoice = make_invoice(
+        deferral=Deferral(AT, date(2027, 1, 22)),
+        arrangement=Arrangement(
+            AT,
+            (ArrangementTerm(date(2027, 1, 22), 2500), ArrangementTerm(date(2027, 2, 22), 2817)),
+            fee_cents=1000,
+            status=ArrangementStatus.CANCELLED,
+            cancelled_at=AT,
+            ledger_start=3,
+        ),
+        hold_until=date(2027, 1, 31),
+        hold_reason="bezwaar in behandeling",
+        dunning_stage=DunningStage.REMINDED,
+        applied_payments=("psp:tr_1", "bank:E-77"),
+        correspondence=(Correspondence("payment_received", Channel.EMAIL, AT, "m-1", "psp:tr_1"),),
+        version=4,
+    )
+    assert items.invoice_from_item(items.invoice_to_item(invoice)) == invoice
+
+
+def test_an_item_from_before_this_issue_loads_with_defaults():
+    item = items.invoice_to_item(make_invoice())
+    for newer in ("deferral", "arrangement", "hold_until", "hold_reason", "dunning_stage",
+                  "applied_payments"):  # fmt: skip
+        del item[newer]
+    for letter in item["correspondence"]:
+        letter.pop("event_id", None)
+    loaded = items.invoice_from_item(item)
+    assert loaded == make_invoice()
+    assert loaded.dunning_stage is DunningStage.NONE and loaded.applied_payments == ()
+
+
+def test_actions_sort_by_creation_in_utc_across_a_dst_change():
+    # On 25 October 2026 the clocks go back at 03:00: 02:30 (+02:00, summer time) comes
+    # before 02:10 of the repeated hour (+01:00). Local times as text would sort them the
+    # other way round.
+    summer = OpenAction(
+        "a1", "p", ActionKind.OBJECTION, "i", "r", datetime(2026, 10, 25, 2, 30, tzinfo=AMSTERDAM)
+    )
+    winter = OpenAction(
+        "a2",
+        "p",
+        ActionKind.OBJECTION,
+        "i",
+        "r",
+        datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=AMSTERDAM),
+    )
+    assert summer.created_at.timestamp() < winter.created_at.timestamp()
+    assert summer.created_at.isoformat() > winter.created_at.isoformat()
+    assert items.action_key(summer)["sk"] < items.action_key(winter)["sk"]
+
+
+def test_an_action_survives_the_round_trip():
+    action = OpenAction(
+        "a1", "tandarts-de-vries", ActionKind.OBJECTION, "inv-1", "12234534622567", AT,
+        ActionState.DONE, {"reason": "amount", "message": "Te hoog", "email": "a@example.nl"},
+    )  # fmt: skip
+    assert items.action_from_item(items.action_to_item(action)) == action

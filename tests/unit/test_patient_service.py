@@ -1,0 +1,321 @@
+"""What a patient can do with a betalingskenmerk (R10, R14-R16), on an in-memory store:
+what the answers show, what they never show, and that a fake reference and a wrong birth
+date cannot be told apart."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+import pytest
+from billing_core.actions import ActionKind, ActionState
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.errors import NotFound, Refused, StateConflict
+from billing_core.invoice import ArrangementTerm, Deferral, DunningStage
+from billing_core.patient_service import (
+    InvoiceState,
+    PaymentStatus,
+    file_objection,
+    payment_status,
+    request_arrangement,
+    request_deferral,
+)
+from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.reference import InvalidReference, grouped
+
+from tests.unit.factories import (
+    BSN,
+    REFERENCE,
+    make_invoice,
+    make_line,
+    make_person,
+    make_provider,
+)
+from tests.unit.fake_store import FakeQueue, FakeStore
+
+CLOCK = FixedClock(datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM))
+BIRTH = date(1984, 3, 7)  # the factory patient's
+UNKNOWN = "12234534622567"  # legal-nl.md §1's example: valid, but nobody's
+WRONG_DIGIT = REFERENCE[:-1] + str((int(REFERENCE[-1]) + 1) % 10)
+
+
+def store_with(invoice=None, provider=None) -> FakeStore:
+    return FakeStore([invoice or make_invoice()], [provider or make_provider()])
+
+
+def paid_by(invoice, cents, source_id="tr_1"):
+    moment = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
+    return apply_payment(invoice, IncomingPayment("psp", source_id, cents, moment))
+
+
+def big_invoice(**changes):
+    return make_invoice(lines=(make_line(unit_price_cents=30000),), **changes)
+
+
+# --- payment status (R10) ---------------------------------------------------------------------
+
+
+def test_an_open_invoice():
+    # Given an invoice of € 33,17, final payment date 23 December
+    store = store_with()
+    # When the patient enters the kenmerk the way it is printed, with spaces
+    view = payment_status(grouped(REFERENCE), store, CLOCK)
+    # Then the answer is open, € 33,17, 23 December, and deferral is possible
+    assert view.reference == REFERENCE
+    assert (view.status, view.state) == (PaymentStatus.OPEN, InvoiceState.OPEN)
+    assert view.amount_due_cents == 3317
+    assert view.final_payment_date == date(2026, 12, 23)
+    assert view.can_defer and not view.can_arrange  # € 43,17 with the fee: too small
+    assert view.offer.deferral_days == 30 and view.offer.max_terms == 0
+
+
+def test_one_read_per_check_once_warm():
+    store = store_with()
+    payment_status(REFERENCE, store, CLOCK)
+    assert store.calls == ["find_invoice_by_reference", "cached_provider"]
+
+
+def test_partly_paid_and_paid():
+    half = paid_by(make_invoice(), 1000)
+    view = payment_status(REFERENCE, store_with(half), CLOCK)
+    assert (view.status, view.amount_due_cents) == (PaymentStatus.PARTLY_PAID, 2317)
+    full = paid_by(half, 2317, "tr_2")
+    view = payment_status(REFERENCE, store_with(full), CLOCK)
+    assert (view.status, view.state, view.amount_due_cents) == (
+        PaymentStatus.PAID,
+        InvoiceState.PAID,
+        0,
+    )
+    assert not view.can_defer and not view.can_arrange
+
+
+def test_an_overpayment_shows_as_credit():
+    view = payment_status(REFERENCE, store_with(paid_by(make_invoice(), 5000)), CLOCK)
+    assert (view.status, view.amount_due_cents, view.credit_cents) == (PaymentStatus.PAID, 0, 1683)
+
+
+def test_interest_accrued_today_is_in_the_amount_due():
+    view = payment_status(REFERENCE, store_with(), CLOCK, interest=lambda invoice, day: 12)
+    assert view.amount_due_cents == 3329
+
+
+@pytest.mark.parametrize(
+    "changes, state",
+    [
+        ({"deferral": Deferral(CLOCK.now(), date(2027, 1, 22))}, InvoiceState.DEFERRED),
+        ({"dunning_stage": DunningStage.REMINDED}, InvoiceState.REMINDER_SENT),
+        ({"dunning_stage": DunningStage.COSTS_CHARGED}, InvoiceState.REMINDER_SENT),
+        ({"dunning_stage": DunningStage.IN_DEFAULT}, InvoiceState.OPEN),
+        (
+            {"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
+            InvoiceState.WITH_COLLECTION_AGENCY,
+        ),
+        ({"hold_until": date(2026, 12, 31), "hold_reason": "bezwaar"}, InvoiceState.ON_HOLD),
+        ({"hold_until": date(2026, 11, 24)}, InvoiceState.OPEN),  # the hold ended yesterday
+        (
+            {"dunning_stage": DunningStage.REMINDED, "hold_until": date(2026, 12, 31)},
+            InvoiceState.ON_HOLD,
+        ),
+    ],
+)
+def test_the_state_shown(changes, state):
+    view = payment_status(REFERENCE, store_with(make_invoice(**changes)), CLOCK)
+    assert view.state is state
+
+
+def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():
+    store = store_with(big_invoice())
+    request_arrangement(REFERENCE, BIRTH, 3, store, CLOCK, FakeQueue())
+    view = payment_status(REFERENCE, store, CLOCK)
+    assert view.state is InvoiceState.ARRANGEMENT_ACTIVE
+    assert view.arrangement_terms == (
+        ArrangementTerm(date(2026, 12, 23), 10333),
+        ArrangementTerm(date(2027, 1, 23), 10333),
+        ArrangementTerm(date(2027, 2, 23), 10334),
+    )
+    assert not view.can_defer and not view.can_arrange
+
+
+def test_a_wrong_check_digit_is_refused_before_any_read():
+    store = store_with()
+    with pytest.raises(InvalidReference):
+        payment_status(WRONG_DIGIT, store, CLOCK)
+    with pytest.raises(InvalidReference):
+        request_deferral(WRONG_DIGIT, BIRTH, store, CLOCK, FakeQueue())
+    assert store.calls == []
+
+
+def test_an_unknown_reference_is_not_found():
+    with pytest.raises(NotFound):
+        payment_status(UNKNOWN, store_with(), CLOCK)
+
+
+def test_the_view_holds_nothing_personal():
+    # Given an invoice full of personal data
+    invoice = make_invoice(debtor=make_person(initials="M.", last_name="Jansen"))
+    # When its status is asked
+    view = payment_status(REFERENCE, store_with(invoice), CLOCK)
+    # Then the answer has only these fields, and none of the personal values (R10, R29)
+    assert {f.name for f in dataclasses.fields(view)} == {
+        "reference", "status", "amount_due_cents", "final_payment_date", "state",
+        "can_defer", "can_arrange", "arrangement_terms", "credit_cents", "offer",
+    }  # fmt: skip
+    text = repr(view)
+    for secret in (BSN, "Berg", "Jansen", "Oudegracht", "3511", "@", "P-004711", "1984", "C11"):
+        assert secret not in text
+
+
+# --- write actions: the birth date gate ----------------------------------------------------------
+
+
+WRITES = [
+    lambda store, born: request_deferral(REFERENCE, born, store, CLOCK, FakeQueue()),
+    lambda store, born: request_arrangement(REFERENCE, born, 3, store, CLOCK, FakeQueue()),
+    lambda store, born: file_objection(
+        REFERENCE, born, "amount", "Te hoog", "s@example.nl", store, CLOCK, FakeQueue()
+    ),
+]
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_wrong_birth_date_answers_exactly_like_an_unknown_reference(write):
+    # Given a real invoice, and a store without it
+    real, empty = store_with(big_invoice()), FakeStore([], [make_provider()])
+    # When one asks with the wrong birth date, the other with any birth date
+    with pytest.raises(NotFound) as wrong_birth_date:
+        write(real, date(1984, 3, 8))
+    with pytest.raises(NotFound) as unknown:
+        write(empty, BIRTH)
+    # Then the answers are the same, after the same reads, and nothing changed
+    assert (type(wrong_birth_date.value), str(wrong_birth_date.value)) == (
+        type(unknown.value),
+        str(unknown.value),
+    )
+    assert real.calls == empty.calls == ["find_invoice_by_reference"]
+    assert real.invoice().version == 0 and real.actions == []
+
+
+# --- deferral (R14) ------------------------------------------------------------------------------
+
+
+def test_a_deferral_is_granted_saved_and_confirmed():
+    store, queue = store_with(), FakeQueue()
+    view = request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+    assert view.final_payment_date == date(2027, 1, 22) and view.confirmation_sent
+    assert store.invoice().current_final_payment_date == date(2027, 1, 22)
+    assert [(r.kind, r.event_id) for r in queue.requests] == [("deferral_confirmation", "deferral")]
+    # And a second request is refused (409), with nothing queued
+    with pytest.raises(StateConflict, match="already_deferred"):
+        request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+    assert len(queue.requests) == 1
+
+
+def test_a_patient_on_paper_gets_the_deferral_without_an_email():
+    store, queue = store_with(make_invoice(patient=make_person(email=""))), FakeQueue()
+    view = request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+    assert not view.confirmation_sent and queue.requests == []
+
+
+def test_the_provider_settings_for_a_write_are_read_fresh():
+    store = store_with(provider=make_provider(deferral_days=14))
+    request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+    assert "get_provider" in store.calls and "cached_provider" not in store.calls
+    assert store.invoice().current_final_payment_date == date(2027, 1, 6)
+
+
+# --- arrangement (R15) ---------------------------------------------------------------------------
+
+
+def test_an_arrangement_is_made_saved_and_confirmed():
+    store, queue = store_with(big_invoice()), FakeQueue()
+    view = request_arrangement(REFERENCE, BIRTH, 4, store, CLOCK, queue)
+    assert (view.total_cents, view.fee_cents, len(view.terms)) == (31000, 1000, 4)
+    assert sum(t.amount_cents for t in view.terms) == 31000 and view.confirmation_sent
+    assert store.invoice().arrangement.terms == view.terms
+    assert queue.kinds == ["arrangement_confirmation"]
+
+
+@pytest.mark.parametrize("terms, code", [(13, "terms_out_of_range"), (1, "terms_out_of_range")])
+def test_a_bad_number_of_terms_is_refused(terms, code):
+    store, queue = store_with(big_invoice()), FakeQueue()
+    with pytest.raises(Refused, match=code):
+        request_arrangement(REFERENCE, BIRTH, terms, store, CLOCK, queue)
+    assert store.invoice().version == 0 and queue.requests == []
+
+
+def test_no_arrangement_with_the_collection_agency():
+    invoice = big_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    with pytest.raises(StateConflict, match="with_collection_agency"):
+        request_arrangement(REFERENCE, BIRTH, 3, store_with(invoice), CLOCK, FakeQueue())
+
+
+# --- objection (R16) -----------------------------------------------------------------------------
+
+
+def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
+    store, queue = store_with(), FakeQueue()
+    before = store.invoice()
+    file_objection(
+        REFERENCE, BIRTH, "treatment", "  Deze behandeling heb ik niet gehad.  ",
+        " s.berg@example.org ", store, CLOCK, queue,
+    )  # fmt: skip
+    # Then the provider has an open action with what the patient said
+    (action,) = store.list_actions("tandarts-de-vries", ActionState.OPEN)
+    assert action.kind is ActionKind.OBJECTION
+    assert (action.invoice_id, action.reference, action.created_at) == (
+        before.invoice_id,
+        REFERENCE,
+        CLOCK.now(),
+    )
+    assert action.details == {
+        "reason": "treatment",
+        "message": "Deze behandeling heb ik niet gehad.",
+        "email": "s.berg@example.org",
+    }
+    # And the acknowledgement goes to the address given, about this action
+    (request,) = queue.requests
+    assert (request.kind, request.email, request.event_id) == (
+        "objection_acknowledgement",
+        "s.berg@example.org",
+        action.action_id,
+    )
+    # And the invoice is untouched: an objection does not suspend payment (seed 000)
+    assert store.invoice() == before
+
+
+@pytest.mark.parametrize(
+    "reason, message, email",
+    [
+        ("angry", "Te hoog", "a@example.nl"),
+        ("amount", "   ", "a@example.nl"),
+        ("amount", "x" * 2001, "a@example.nl"),
+        ("amount", "Te hoog", "not-an-address"),
+        ("amount", "Te hoog", ""),
+        ("amount", "Te hoog", "a@example.nl\nBcc: b@example.nl"),
+    ],
+)
+def test_an_unusable_objection_is_refused_before_any_read(reason, message, email):
+    store = store_with()
+    with pytest.raises(Refused, match="invalid_objection"):
+        file_objection(REFERENCE, BIRTH, reason, message, email, store, CLOCK, FakeQueue())
+    assert store.calls == []
+
+
+def test_an_objection_does_not_stop_a_deferral_or_payment_status():
+    store = store_with()
+    file_objection(REFERENCE, BIRTH, "amount", "Te hoog", "a@example.nl", store, CLOCK, FakeQueue())
+    view = payment_status(REFERENCE, store, CLOCK)
+    assert (view.state, view.amount_due_cents, view.can_defer) == (InvoiceState.OPEN, 3317, True)
+
+
+def test_a_stale_read_does_not_grant_two_deferrals(monkeypatch):
+    # Two deferral requests at once read the same version (R28): one wins, the other
+    # re-reads and is told it already has one.
+    store = store_with()
+    stale = store.invoice()
+    request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+    monkeypatch.setattr(store, "find_invoice_by_reference", lambda reference: stale)
+    monkeypatch.setattr("billing_core.updates._pause", lambda attempt: None)
+    with pytest.raises(StateConflict, match="already_deferred"):
+        request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+    assert store.invoice().version == 1
