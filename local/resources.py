@@ -23,8 +23,9 @@ import yaml
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "template.yaml"
 REGION = "eu-central-1"
 
-# Set in the template, meaningless locally: the runtime reads REFERENCE_KEY instead.
-DEPLOYED_ONLY_VARIABLES = frozenset({"REFERENCE_KEY_SECRET_ARN"})
+# Set in the template, meaningless locally: the runtime reads REFERENCE_KEY instead, and
+# without a PSP key secret it pays through the local fake PSP.
+DEPLOYED_ONLY_VARIABLES = frozenset({"REFERENCE_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"})
 # Local stand-ins for what Secrets Manager and the Lambda runtime provide when deployed.
 LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "AWS_DEFAULT_REGION"})
 # Not a secret: a fixed key so local references are reproducible from run to run.
@@ -113,10 +114,12 @@ class LocalNames:
     idempotency_table_name: str = "zorgnota-local-idempotency"
     declarations_bucket: str = "zorgnota-local-declarations"
     output_bucket: str = "zorgnota-local-output"
+    bank_bucket: str = "zorgnota-local-bank"
     access_logs_bucket: str = "zorgnota-local-access-logs"
     delivery_queue_name: str = "zorgnota-local-delivery"
     delivery_dlq_name: str = "zorgnota-local-delivery-dlq"
     ingest_failure_queue_name: str = "zorgnota-local-ingest-failures"
+    bank_import_failure_queue_name: str = "zorgnota-local-bank-import-failures"
     configuration_set: str = "zorgnota-local-invoices"
     sender_email: str = "nota@example.org"
     public_base_url: str = "http://127.0.0.1:8000"
@@ -129,10 +132,12 @@ class LocalNames:
             "IdempotencyTable": self.idempotency_table_name,
             "DeclarationsBucket": self.declarations_bucket,
             "OutputBucket": self.output_bucket,
+            "BankStatementsBucket": self.bank_bucket,
             "AccessLogsBucket": self.access_logs_bucket,
             "DeliveryQueue": self.delivery_queue_name,
             "DeliveryDeadLetterQueue": self.delivery_dlq_name,
             "IngestFailureQueue": self.ingest_failure_queue_name,
+            "BankImportFailureQueue": self.bank_import_failure_queue_name,
             "EmailConfigurationSet": self.configuration_set,
         }
         try:
@@ -188,6 +193,7 @@ class LocalResources:
             "IDEMPOTENCY_TABLE_NAME": names.idempotency_table_name,
             "DECLARATIONS_BUCKET": names.declarations_bucket,
             "OUTPUT_BUCKET": names.output_bucket,
+            "BANK_BUCKET": names.bank_bucket,
             "DELIVERY_QUEUE_URL": self.delivery_queue_url,
             "SENDER_EMAIL": names.sender_email,
             "SES_CONFIGURATION_SET": names.configuration_set,

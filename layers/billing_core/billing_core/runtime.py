@@ -10,13 +10,16 @@ from typing import Any
 
 import boto3
 
+from billing_core.bank_import import BankImportContext
 from billing_core.clock import Clock, SystemClock
 from billing_core.delivery import DeliveryContext
 from billing_core.ingest import IngestContext
 from billing_core.notify.ses import SesNotifier
 from billing_core.provider_portal import UploadUrls
+from billing_core.psp import PaymentProvider
 from billing_core.settings import Settings, get_settings
 from billing_core.store.dynamo import BillingRepository
+from billing_core.store.payment_links import PaymentLinkRepository
 from billing_core.store.s3 import S3FileStore
 from billing_core.store.sqs import SqsDeliveryQueue
 from billing_core.store.uploads import S3PresignedUploads
@@ -72,6 +75,38 @@ class Runtime:
         if not local_key:
             raise RuntimeError("set REFERENCE_KEY_SECRET_ARN (deployed) or REFERENCE_KEY (local)")
         return local_key.encode()
+
+    @cached_property
+    def payment_links(self) -> PaymentLinkRepository:
+        """PSP checkouts and bank credit links, on the billing table."""
+        return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
+
+    @cached_property
+    def psp(self) -> PaymentProvider:
+        """Mollie when an API key secret is configured (deployed); else the local fake PSP,
+        whose checkout page is served by the sandbox (make serve, tests)."""
+        if self.settings.psp_api_key_secret_arn:
+            from billing_core.psp.mollie import MolliePsp
+
+            return MolliePsp(api_key=self._psp_api_key)
+        from billing_core.psp.fake import FakePsp
+
+        return FakePsp(self.settings.public_base_url, self.clock)
+
+    def _psp_api_key(self) -> str:
+        from aws_lambda_powertools.utilities import parameters
+
+        secret = parameters.get_secret(self.settings.psp_api_key_secret_arn, max_age=3600)
+        return str(secret).strip()
+
+    def bank_import_context(self) -> BankImportContext:
+        return BankImportContext(
+            store=self.repository,
+            files=self.output_files,
+            links=self.payment_links,
+            clock=self.clock,
+            delivery=self.delivery_queue,
+        )
 
     def ingest_context(self) -> IngestContext:
         return IngestContext(

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # straight from the environment on a developer's machine.
     reference_key_secret_arn: str = ""
     reference_key: SecretStr = SecretStr("")
+    # The Mollie API key (live_... or test_...) in Secrets Manager. Empty on a developer's
+    # machine: the sandbox pays through the local fake PSP instead (psp/fake.py).
+    psp_api_key_secret_arn: str = ""
     max_declaration_lines: int = 100_000
     upload_url_seconds: int = Field(default=900, ge=60, le=3600)
 

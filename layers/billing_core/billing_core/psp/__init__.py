@@ -1,0 +1,81 @@
+"""The payment service provider (PSP) behind an interface (R11, R13).
+
+The use cases in ``billing_core.online_payments`` talk to this protocol only: Mollie in
+production (``psp/mollie.py``), an in-memory fake for tests and ``make serve``
+(``psp/fake.py``). Amounts are int cents in euros, like everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class PspStatus(StrEnum):
+    """Mollie's payment states; only PAID means money arrived (R11)."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    PAID = "paid"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+    FAILED = "failed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL
+
+
+_FINAL = frozenset({PspStatus.PAID, PspStatus.CANCELED, PspStatus.EXPIRED, PspStatus.FAILED})
+
+
+@dataclass(frozen=True, slots=True)
+class PspCheckout:
+    """A payment the PSP created: where to send the patient to pay it."""
+
+    psp_payment_id: str
+    checkout_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PspPayment:
+    """A payment as the PSP reports it when asked: the only version the webhook trusts."""
+
+    psp_payment_id: str
+    status: PspStatus
+    amount_cents: int
+    reference: str  # the betalingskenmerk we put in the metadata; "" if it has none
+    paid_at: datetime | None
+
+
+class UnknownPspPayment(LookupError):
+    """The PSP has no payment with that id (a forged or mistyped webhook)."""
+
+
+class PspUnavailable(RuntimeError):
+    """The PSP could not be reached or answered with an error: try again later."""
+
+
+class PaymentProvider(Protocol):
+    def create_payment(
+        self,
+        amount_cents: int,
+        description: str,
+        reference: str,
+        redirect_url: str,
+        webhook_url: str,
+        idempotency_key: str,
+    ) -> PspCheckout:
+        """An iDEAL payment for ``amount_cents``; ``reference`` goes into the metadata."""
+        ...
+
+    def get_payment(self, psp_payment_id: str) -> PspPayment:
+        """The payment as the PSP knows it now; UnknownPspPayment if it has none."""
+        ...
+
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
+        """Pay (part of) a paid payment back, e.g. an overpayment (R13); the refund id."""
+        ...

@@ -1,0 +1,170 @@
+"""CAMT.053 statements into the bank bucket, through the real import handler on moto (R12, R13)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from billing_core import reference
+from billing_core.ledger import EntryKind
+from local.generate import declaration_csv
+from local.seed import DENTAL
+from tests.unit.camt_builder import credit, debit, statement
+
+PROVIDER = DENTAL.provider_id
+BANK_EVENTS = Path(__file__).resolve().parents[2] / "events" / "bank"
+
+
+@pytest.fixture
+def invoices(sandbox):
+    """The dental practice's invoices, oldest reference first (sequence 0, 1, 2, ...)."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(30))
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return sorted(found, key=lambda i: i.invoice_id)
+
+
+def reread(sandbox, invoice):
+    return sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+
+
+def unmatched_list(sandbox, answer):
+    return json.loads(sandbox.output_object(answer["imported"][0]["unmatched_key"]))
+
+
+def test_transfers_quoting_the_kenmerk_are_booked_on_their_invoices(sandbox, invoices):
+    # Given two open invoices, one paid with the structured reference, one with the
+    # kenmerk in the description (spaces as people type them)
+    first, second = invoices[:2]
+    spaced = " ".join(second.reference[i : i + 4] for i in range(0, 14, 4))
+    xml = statement(
+        credit(first.amount_due_cents, scor=first.reference),
+        credit(500, ustrd=(f"Nota {spaced} tandarts",)),
+    )
+    # When the statement lands in the bank bucket
+    answer = sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    # Then both are booked (R12): the first is paid, the second € 5,00 less due
+    [summary] = answer["imported"]
+    assert (summary["outcome"], summary["booked"], summary["unmatched"]) == ("imported", 2, 0)
+    assert reread(sandbox, first).amount_due_cents == 0
+    assert reread(sandbox, second).amount_due_cents == second.amount_due_cents - 500
+    # And the payment says where it came from (R27)
+    [payment] = [e for e in reread(sandbox, second).ledger if e.kind is EntryKind.PAYMENT]
+    assert payment.cause.startswith("bank:NL20INGB0001234567/")
+
+
+def test_a_statement_imported_twice_books_once(sandbox, invoices):
+    # Given a statement that was imported
+    invoice = invoices[0]
+    xml = statement(credit(1000, scor=invoice.reference))
+    sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    booked = reread(sandbox, invoice)
+    # When the same file is uploaded again, under another name (the bank sends it twice)
+    answer = sandbox.upload_bank_statement(xml, "2026-11-24-again.xml")
+    # Then its entry is recognised by the bank's reference: a duplicate, nothing booked
+    [summary] = answer["imported"]
+    assert (summary["booked"], summary["duplicates"]) == (0, 1)
+    assert reread(sandbox, invoice) == booked
+
+
+def test_the_same_s3_event_twice_is_answered_from_the_idempotency_record(sandbox, invoices):
+    invoice = invoices[0]
+    key = "camt053/2026-11-24.xml"
+    stored = sandbox.runtime.s3.put_object(
+        Bucket=sandbox.names.bank_bucket, Key=key, Body=statement(credit(1000, scor=invoice.reference))
+    )
+    event = sandbox.bank_s3_event(key, stored.get("VersionId", ""), stored["ETag"].strip('"'))
+    first = sandbox.invoke("bank_statement_import", event)
+    again = sandbox.invoke("bank_statement_import", event)
+    assert first == again and first["imported"][0]["booked"] == 1
+    assert len({e.cause for e in reread(sandbox, invoice).ledger if e.kind is EntryKind.PAYMENT}) == 1
+
+
+def test_a_returned_transfer_reverses_the_payment(sandbox, invoices):
+    # Given a transfer booked on an invoice
+    invoice = invoices[0]
+    due = invoice.amount_due_cents
+    sandbox.upload_bank_statement(
+        statement(credit(due, scor=invoice.reference, tx_id="RABO20261124X7731")), "2026-11-24.xml"
+    )
+    assert reread(sandbox, invoice).amount_due_cents == 0
+    # When the next statement has it coming back (a debit with a return reason that
+    # repeats the original's transaction id)
+    returned = debit(due, return_reason="MD06", tx_id="RABO20261124X7731", ustrd=("terugboeking",))
+    answer = sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "2026-11-25.xml")
+    # Then the payment is reversed: the amount is due again, and the ledger shows both (R27)
+    assert answer["imported"][0]["reversed"] == 1
+    after = reread(sandbox, invoice)
+    assert after.amount_due_cents == due
+    assert [e.kind for e in after.ledger if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)] == [
+        EntryKind.PAYMENT, EntryKind.REVERSAL,
+    ]  # fmt: skip
+    # And importing the return again reverses nothing twice
+    again = sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "2026-11-25-b.xml")
+    assert again["imported"][0]["duplicates"] == 1
+    assert reread(sandbox, invoice) == after
+
+
+def test_credits_that_cannot_be_matched_are_listed_for_a_person(sandbox, invoices):
+    # Given a credit without a kenmerk, one with a valid kenmerk no invoice has, and a
+    # return whose original was never booked here
+    nobodys = reference.for_sequence(999_999, b"another deployment")
+    xml = statement(
+        credit(6017, ustrd=("Betaling rekening fysio november",), payer="C. Bos", payer_iban="NL39RABO0300065264"),
+        credit(2500, scor=nobodys),
+        debit(4113, return_reason="AC04", tx_id="UNKNOWN-TX"),
+    )
+    # When it is imported
+    answer = sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    # Then nothing is booked, and the list for manual matching has all three, with what a
+    # person needs to find the payer
+    [summary] = answer["imported"]
+    assert summary["unmatched_key"] == "bank/unmatched/2026-11-23/2026-11-24.json"
+    lines = unmatched_list(sandbox, answer)["lines"]
+    assert [(l["reason"], l["amount_cents"]) for l in lines] == [
+        ("no_reference", 6017), ("unknown_reference", 2500), ("return_without_original", 4113),
+    ]  # fmt: skip
+    assert (lines[0]["counterparty_name"], lines[0]["counterparty_iban"]) == ("C. Bos", "NL39RABO0300065264")
+    assert lines[1]["kenmerk"] == nobodys
+    assert all(reread(sandbox, i) == i for i in invoices)
+
+
+def test_debits_that_are_not_returns_are_counted_and_ignored(sandbox, invoices):
+    answer = sandbox.upload_bank_statement(statement(debit(1250, details=False)), "costs.xml")
+    [summary] = answer["imported"]
+    assert (summary["debits_ignored"], summary["booked"], summary["unmatched"]) == (1, 0, 0)
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "xxe-external-entity.xml"])
+def test_an_xml_bomb_is_refused_and_books_nothing(sandbox, invoices, name):
+    answer = sandbox.upload_bank_statement((BANK_EVENTS / "bad" / name).read_bytes(), name)
+    [summary] = answer["imported"]
+    assert summary["outcome"] == "refused" and "DTD" in summary["refusal"]
+    assert sandbox.output_keys("bank/") == []
+    assert all(reread(sandbox, i) == i for i in invoices)
+
+
+def test_the_sample_statements_book_on_the_sandboxs_first_invoices(sandbox, invoices):
+    # Given the sandbox's invoices with sequences 0, 1, 2, ... whose kenmerken the samples quote
+    by_reference = {i.reference: i for i in invoices}
+    # When the three sample days are imported in order
+    answers = [
+        sandbox.upload_bank_statement((BANK_EVENTS / name).read_bytes(), name)["imported"][0]
+        for name in (
+            "camt053-001.02-2026-11-24.xml",
+            "camt053-001.02-2026-11-25.xml",
+            "camt053-001.08-2026-11-26.xml",
+        )
+    ]
+    # Then day 1 books two and lists one, day 2 ignores the repeat, reverses the return and
+    # books the CUR one, day 3 (camt.053.001.08) books one and waits for the pending entry
+    assert [(a["booked"], a["duplicates"], a["reversed"], a["unmatched"], a["debits_ignored"]) for a in answers] == [
+        (2, 0, 0, 1, 1),
+        (1, 1, 1, 0, 0),
+        (1, 0, 0, 0, 0),
+    ]
+    assert answers[2]["not_booked_by_bank"] == 1
+    # And the returned transfer is due again on its invoice
+    returned = by_reference["42948452223464"]
+    assert reread(sandbox, returned).amount_due_cents == returned.amount_due_cents

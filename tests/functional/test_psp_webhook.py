@@ -1,0 +1,155 @@
+"""iDEAL through the fake PSP and the real webhook handler, on moto (R11, R13)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+
+from billing_core.ledger import EntryKind
+from billing_core.online_payments import start_payment
+from billing_core.psp import PspStatus
+from local.generate import declaration_csv
+from local.seed import DENTAL
+
+PROVIDER = DENTAL.provider_id
+
+
+@pytest.fixture
+def invoice(sandbox):
+    """One e-mailed invoice of the dental practice, as ingest made it."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(3))
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return next(i for i in invoices if i.addressee.email)
+
+
+def start(sandbox, invoice):
+    """What POST /api/v1/invoices/{reference}/payments does."""
+    rt = sandbox.runtime
+    return start_payment(
+        invoice.reference, invoice.birth_date, store=rt.repository, checkouts=rt.payment_links,
+        psp=rt.psp, clock=rt.clock, public_base_url=rt.settings.public_base_url,
+    )  # fmt: skip
+
+
+def reread(sandbox, invoice):
+    return sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+
+
+def payments(invoice):
+    return [e for e in invoice.ledger if e.kind is EntryKind.PAYMENT]
+
+
+def test_paying_by_ideal_leaves_nothing_due(sandbox, invoice):
+    # Given an invoice with an amount due, and a checkout started for it
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    # When the patient presses "pay" at the (fake) PSP, which calls the webhook
+    answer = sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    # Then the webhook answers 200, and the invoice is paid in full (R11)
+    assert answer["statusCode"] == 200
+    paid = reread(sandbox, invoice)
+    assert paid.amount_due_cents == 0 and paid.is_paid
+    assert [e.amount_cents for e in payments(paid)] == [-due]
+    # And the checkout remembers the PSP's final status
+    assert sandbox.runtime.payment_links.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+
+
+def test_a_replayed_webhook_changes_nothing(sandbox, invoice):
+    # Given a paid and booked checkout
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    booked = reread(sandbox, invoice)
+    # When the same webhook is posted again, twice
+    replay = sandbox.runtime.psp.webhook(checkout.psp_payment_id)
+    answers = [sandbox.post_psp_webhook(replay.body) for _ in range(2)]
+    # Then both are answered 200, and the invoice is exactly as it was
+    assert [a["statusCode"] for a in answers] == [200, 200]
+    assert reread(sandbox, invoice) == booked
+
+
+@pytest.mark.parametrize("status", ["canceled", "expired"])
+def test_a_canceled_or_expired_checkout_changes_nothing(sandbox, invoice, status):
+    checkout = start(sandbox, invoice)
+    answer = sandbox.complete_psp_payment(checkout.psp_payment_id, status)
+    assert answer["statusCode"] == 200
+    assert reread(sandbox, invoice) == invoice
+
+
+def test_a_forged_webhook_for_an_unknown_payment_is_answered_200_and_changes_nothing(sandbox, invoice):
+    # Given a webhook for an id this service never started (Mollie's advice: answer 200,
+    # so a prober learns nothing)
+    answer = sandbox.post_psp_webhook("id=tr_forged00001")
+    # Then 200, with the same body as any other webhook, and no invoice changed
+    assert (answer["statusCode"], answer["body"]) == (200, "OK")
+    assert reread(sandbox, invoice) == invoice
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "application/json"])
+def test_what_a_webhook_body_claims_is_never_believed(sandbox, invoice, content_type):
+    # Given an open checkout, and a request that claims it was paid, and how much
+    checkout = start(sandbox, invoice)
+    claim = {"id": checkout.psp_payment_id, "status": "paid", "amount": "9999.99"}
+    body = json.dumps(claim) if content_type == "application/json" else urlencode(claim)
+    # When it is posted to the webhook
+    answer = sandbox.post_psp_webhook(body, content_type)
+    # Then only the id is used: the PSP says "open", and nothing changes
+    assert answer["statusCode"] == 200
+    assert reread(sandbox, invoice) == invoice
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("", "application/x-www-form-urlencoded", 400),
+        ("id=", "application/x-www-form-urlencoded", 400),
+        ("id=../../etc/passwd", "application/x-www-form-urlencoded", 400),
+        ("id=" + "tr_" + "a" * 500, "application/x-www-form-urlencoded", 400),
+        ("id=tr_WDqYK6vllg", "text/xml", 415),
+    ],
+)
+def test_a_malformed_webhook_is_refused_in_the_shared_error_shape(sandbox, invoice, body, content_type, status):
+    answer = sandbox.post_psp_webhook(body, content_type)
+    assert answer["statusCode"] == status
+    assert '"error"' in answer["body"]
+    assert reread(sandbox, invoice) == invoice
+
+
+def test_a_paid_amount_other_than_asked_is_booked_as_paid(sandbox, invoice):
+    # Given the PSP reports less paid than was asked (never trusted from a redirect)
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due - 100)
+    # Then what the PSP says was paid is booked, and € 1,00 is still due
+    assert reread(sandbox, invoice).amount_due_cents == 100
+
+
+def test_the_payment_confirmation_is_queued_once_for_the_patient(sandbox, invoice):
+    # Given an e-mailed invoice paid by iDEAL, and the webhook replayed
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    sandbox.post_psp_webhook(f"id={checkout.psp_payment_id}")
+    # Then one "payment received" message about this payment waits for the delivery function
+    confirmations = [
+        body for body in queued(sandbox) if body["kind"] == "payment_received"
+    ]
+    assert confirmations == [
+        {
+            "provider_id": PROVIDER,
+            "invoice_id": invoice.invoice_id,
+            "kind": "payment_received",
+            "event_id": f"psp:{checkout.psp_payment_id}",
+            "email": "",
+        }
+    ]
+
+
+def queued(sandbox):
+    sqs = boto3.client("sqs", region_name="eu-central-1")
+    url = sandbox.resources.delivery_queue_url
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        bodies += [json.loads(m["Body"]) for m in messages]
+    return bodies

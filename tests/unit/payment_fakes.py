@@ -1,0 +1,42 @@
+"""In-memory checkouts, bank links and files for the payment use cases (unit tests);
+invoices live in tests/unit/fake_store.FakeStore."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing_core.ports import BankCreditLink, CheckoutRecord
+from billing_core.psp import PspStatus
+
+
+class CheckoutsInMemory:
+    def __init__(self) -> None:
+        self.records: dict[str, CheckoutRecord] = {}
+
+    def record_checkout(self, checkout: CheckoutRecord) -> None:
+        self.records.setdefault(checkout.psp_payment_id, checkout)
+
+    def get_checkout(self, psp_payment_id: str) -> CheckoutRecord | None:
+        return self.records.get(psp_payment_id)
+
+    def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None:
+        self.records[psp_payment_id] = replace(self.records[psp_payment_id], status=status)
+
+
+class LinksInMemory:
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], BankCreditLink] = {}
+
+    def remember_bank_credit(self, link: BankCreditLink) -> None:
+        self.links.setdefault((link.account_iban, link.transfer_id), link)
+
+    def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
+        return self.links.get((account_iban, transfer_id))
+
+
+class FilesInMemory:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        self.files[key] = body

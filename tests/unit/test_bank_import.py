@@ -1,0 +1,106 @@
+"""The bank import's decisions per transaction, on in-memory stores (R12, R13)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from billing_core.bank_import import BankImportContext, import_statement, unmatched_key
+from billing_core.clock import AMSTERDAM, FixedClock
+from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
+from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.fake_store import FakeStore
+from tests.unit.payment_fakes import FilesInMemory, LinksInMemory
+
+DUE = 3317
+
+
+@pytest.fixture
+def ctx() -> BankImportContext:
+    return BankImportContext(
+        store=FakeStore([make_invoice()]),
+        files=FilesInMemory(),
+        links=LinksInMemory(),
+        clock=FixedClock(datetime(2026, 11, 25, 6, 0, tzinfo=AMSTERDAM)),
+    )
+
+
+def run(ctx, *entries, key="camt053/2026-11-24.xml"):
+    return import_statement(statement(*entries), key, ctx)
+
+
+def reasons(ctx, report):
+    return [line["reason"] for line in json.loads(ctx.files.files[report.unmatched_key])["lines"]]
+
+
+def test_a_booked_credit_is_remembered_by_its_transfer_ids_for_a_later_return(ctx):
+    run(ctx, credit(1000, reference="ING-1", scor=REFERENCE, tx_id="TX-1", end_to_end_id="E2E-1"))
+    assert {t for _, t in ctx.links.links} == {"TX-1", "E2E-1"}
+    assert ctx.links.find_bank_credit(ACCOUNT, "TX-1").source_id == f"{ACCOUNT}/ING-1"
+
+
+def test_a_payment_is_dated_on_the_banks_booking_date(ctx):
+    run(ctx, credit(1000, scor=REFERENCE, booking_date="2026-11-24"))
+    [payment] = [e for e in ctx.store.invoice().ledger if e.kind.value == "payment"]
+    assert payment.at.astimezone(AMSTERDAM).date() == date(2026, 11, 24)
+
+
+def test_a_partial_return_reverses_only_what_came_back(ctx):
+    run(ctx, credit(2000, scor=REFERENCE, tx_id="TX-1"))
+    report = run(ctx, debit(500, return_reason="MD06", tx_id="TX-1"))
+    assert len(report.reversed) == 1
+    assert ctx.store.invoice().amount_due_cents == DUE - 2000 + 500
+
+
+def test_a_return_of_more_than_was_booked_is_left_to_a_person(ctx):
+    run(ctx, credit(1000, scor=REFERENCE, tx_id="TX-1"))
+    report = run(ctx, debit(1500, return_reason="AC04", tx_id="TX-1"))
+    assert reasons(ctx, report) == ["return_not_bookable"]
+    assert ctx.store.invoice().amount_due_cents == DUE - 1000
+
+
+def test_a_return_quoting_another_kenmerk_than_its_original_is_left_to_a_person(ctx):
+    run(ctx, credit(1000, scor=REFERENCE, tx_id="TX-1"))
+    report = run(ctx, debit(1000, return_reason="MD06", tx_id="TX-1", ustrd=("nota 12234534622567",)))
+    assert reasons(ctx, report) == ["return_without_original"]
+
+
+def test_a_credit_that_reverses_a_debit_and_one_in_another_currency_are_left_to_a_person(ctx):
+    report = run(ctx, credit(1000, reversal=True, scor=REFERENCE), credit(1000, scor=REFERENCE, currency="USD"))
+    assert reasons(ctx, report) == ["reversed_debit", "other_currency"]
+    assert ctx.store.invoice().amount_due_cents == DUE
+
+
+def test_the_same_entry_twice_in_one_file_is_booked_once(ctx):
+    report = run(ctx, credit(1000, reference="ING-9", scor=REFERENCE), credit(1000, reference="ING-9", scor=REFERENCE))
+    assert (len(report.booked), report.duplicates) == (1, 1)
+
+
+def test_nothing_unmatched_writes_no_list(ctx):
+    report = run(ctx, credit(1000, scor=REFERENCE))
+    assert report.unmatched_key == "" and ctx.files.files == {}
+
+
+def test_a_refused_statement_books_nothing_and_says_why(ctx):
+    report = import_statement(b"<?xml version='1.0'?><Document/>", "camt053/x.xml", ctx)
+    assert (report.outcome, report.refusal) == ("refused", "not a camt.053.001 Document")
+    assert ctx.store.invoice().version == 0
+
+
+def test_the_summary_for_the_log_holds_no_payer_details(ctx):
+    report = run(ctx, credit(6017, ustrd=("Betaling J. Jansen",), payer="J. Jansen"))
+    assert "Jansen" not in json.dumps(report.summary()) and "NL91" not in json.dumps(report.summary())
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("camt053/2026-11-24.xml", "bank/unmatched/2026-11-25/2026-11-24.json"),
+        ("camt053/ING 24 nov (1).xml", "bank/unmatched/2026-11-25/ING-24-nov-1-.json"),
+        ("camt053/../../reports/x.xml", "bank/unmatched/2026-11-25/x.json"),
+    ],
+)
+def test_the_unmatched_list_key_is_made_of_safe_characters(key, expected):
+    assert unmatched_key(date(2026, 11, 25), key) == expected

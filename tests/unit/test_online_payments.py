@@ -1,0 +1,303 @@
+"""iDEAL through the PSP: starting a checkout and believing only the PSP (R11, R13)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from billing_core import reference
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.errors import NotFound, StateConflict
+from billing_core.invoice import Invoice
+from billing_core.ledger import EntryKind
+from billing_core.online_payments import (
+    WebhookDecision,
+    handle_psp_webhook,
+    start_payment,
+)
+from billing_core.ports import CheckoutRecord
+from billing_core.psp import PspStatus, PspUnavailable
+from billing_core.psp.fake import FakePsp, PaymentAlreadyFinal
+from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.fake_store import FakeQueue, FakeStore
+from tests.unit.payment_fakes import CheckoutsInMemory
+
+BASE_URL = "https://zorgnota.example.org"
+BIRTH_DATE = date(1984, 3, 7)  # the factory patient's
+DUE = 3317  # the factory invoice: 28.14 + 20.11 - 15.08 reimbursed
+
+
+class World:
+    """One invoice, a fake PSP and a clock: what the use cases are given."""
+
+    def __init__(self, invoice: Invoice | None = None) -> None:
+        self.clock = FixedClock(datetime(2026, 11, 24, 10, 15, tzinfo=AMSTERDAM))
+        self.store = FakeStore([invoice or make_invoice()])
+        self.checkouts = CheckoutsInMemory()
+        self.psp = FakePsp(BASE_URL, self.clock)
+        self.queue = FakeQueue()
+
+    def start(self, text: str = REFERENCE, birth_date: date = BIRTH_DATE, **options):
+        return start_payment(
+            text, birth_date, store=self.store, checkouts=self.checkouts, psp=self.psp,
+            clock=self.clock, public_base_url=BASE_URL, **options,
+        )  # fmt: skip
+
+    def webhook(self, psp_payment_id: str, **options):
+        return handle_psp_webhook(
+            psp_payment_id, store=self.store, checkouts=self.checkouts, psp=self.psp,
+            clock=self.clock, delivery=self.queue, **options,
+        )  # fmt: skip
+
+    def invoice(self) -> Invoice:
+        return self.store.invoice()
+
+    def payments_in_ledger(self) -> list:
+        return [e for e in self.invoice().ledger if e.kind is EntryKind.PAYMENT]
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+# --- starting a checkout ---------------------------------------------------------------------
+
+
+def test_a_checkout_asks_the_amount_due_with_nothing_personal_in_it(world):
+    # Given an invoice with € 33,17 due
+    # When the patient starts an iDEAL payment with the kenmerk as typed and the birth date
+    checkout = world.start(reference.grouped(REFERENCE))
+    # Then the PSP is asked for € 33,17, described by the kenmerk alone (R29)
+    asked = world.psp.get_payment(checkout.psp_payment_id)
+    assert (asked.amount_cents, asked.status, asked.reference) == (DUE, PspStatus.OPEN, REFERENCE)
+    assert world.psp.description(checkout.psp_payment_id) == f"Nota {REFERENCE}"
+    # And the patient goes to the checkout, and comes back to the checker for this kenmerk
+    assert checkout.checkout_url == f"{BASE_URL}/_local/psp/checkout/{checkout.psp_payment_id}"
+    assert world.psp.redirect_url(checkout.psp_payment_id).startswith(f"{BASE_URL}/?kenmerk={REFERENCE}")
+    assert world.psp.webhook(checkout.psp_payment_id).url == f"{BASE_URL}/webhooks/psp"
+    # And what was asked is recorded, to check the webhook against
+    record = world.checkouts.get_checkout(checkout.psp_payment_id)
+    assert (record.reference, record.amount_cents, record.status) == (REFERENCE, DUE, PspStatus.OPEN)
+
+
+def test_an_unknown_kenmerk_and_a_wrong_birth_date_get_the_same_answer(world):
+    unknown = reference.for_sequence(999, b"another key")
+    with pytest.raises(NotFound) as not_ours:
+        world.start(unknown)
+    with pytest.raises(NotFound) as wrong_birth_date:
+        world.start(REFERENCE, date(1984, 3, 8))
+    assert str(not_ours.value) == str(wrong_birth_date.value)
+    assert world.checkouts.records == {}
+
+
+def test_a_wrong_check_digit_is_refused_before_any_read(world):
+    wrong = REFERENCE[:-1] + str((int(REFERENCE[-1]) + 1) % 10)
+    with pytest.raises(reference.InvalidReference):
+        world.start(wrong)
+    assert world.store.calls == []
+
+
+def test_a_paid_invoice_cannot_be_paid_again(world):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    world.webhook(checkout.psp_payment_id)
+    with pytest.raises(StateConflict) as refused:
+        world.start()
+    assert refused.value.code == "paid"
+
+
+def test_a_double_click_gets_the_same_checkout_not_a_second_payment(world):
+    first = world.start()
+    world.clock.advance(seconds=2)
+    assert world.start() == first
+
+
+# --- the webhook: only the PSP's own word counts -----------------------------------------------
+
+
+def test_paid_books_the_payment_and_nothing_is_due(world):
+    # Given a checkout the patient paid at the PSP
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    # When the PSP's webhook arrives
+    outcome = world.webhook(checkout.psp_payment_id)
+    # Then the payment is booked as paid, allocated to the principal (R13), and nothing is due
+    assert outcome.decision is WebhookDecision.BOOKED and outcome.changed_money
+    assert (outcome.amount_asked_cents, outcome.amount_paid_cents) == (DUE, DUE)
+    assert world.invoice().amount_due_cents == 0
+    [payment] = world.payments_in_ledger()
+    assert (payment.amount_cents, payment.cause) == (-DUE, f"psp:{checkout.psp_payment_id}")
+    assert world.checkouts.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+
+
+def test_the_patient_gets_one_confirmation_per_payment(world):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    world.webhook(checkout.psp_payment_id)
+    world.webhook(checkout.psp_payment_id)  # a replay: the checkout says paid, nothing queued
+    assert [(r.kind, r.event_id) for r in world.queue.requests] == [
+        ("payment_received", f"psp:{checkout.psp_payment_id}")
+    ]
+
+
+def test_interest_accrued_and_not_yet_booked_is_asked_and_paid_before_principal(world):
+    # Given € 1,25 statutory interest accrued up to today, not yet in the ledger (R20)
+    def accrued(invoice, day):
+        return 125
+
+    # When the patient pays what the checkout asks
+    checkout = world.start(interest=accrued)
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    world.webhook(checkout.psp_payment_id, interest=accrued)
+    # Then the checkout asked principal plus interest, and the payment settled both (R13)
+    assert world.psp.get_payment(checkout.psp_payment_id).amount_cents == DUE + 125
+    assert world.invoice().amount_due_cents == 0
+    assert sorted(e.component.value for e in world.payments_in_ledger()) == ["interest", "principal"]
+
+
+def test_a_replayed_webhook_changes_nothing(world):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    world.webhook(checkout.psp_payment_id)
+    version = world.invoice().version
+    # When the same webhook comes again (Mollie retries, or someone replays it)
+    outcome = world.webhook(checkout.psp_payment_id)
+    # Then nothing changes
+    assert outcome.decision is WebhookDecision.ALREADY_BOOKED and not outcome.changed_money
+    assert world.invoice().version == version
+    assert len(world.payments_in_ledger()) == 1
+
+
+def test_a_webhook_after_a_crash_between_booking_and_status_books_nothing_twice(world):
+    # Given a payment booked, but the checkout's status was not written (crash)
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    world.webhook(checkout.psp_payment_id)
+    world.checkouts.set_checkout_status(checkout.psp_payment_id, PspStatus.OPEN)
+    # When the PSP retries
+    outcome = world.webhook(checkout.psp_payment_id)
+    # Then the booking is recognised by its PSP id: not booked again, status caught up
+    assert outcome.decision is WebhookDecision.ALREADY_BOOKED
+    assert len(world.payments_in_ledger()) == 1
+    assert world.checkouts.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+
+
+@pytest.mark.parametrize("status", ["canceled", "expired", "failed"])
+def test_a_payment_that_did_not_happen_moves_no_money(world, status):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, status)
+    outcome = world.webhook(checkout.psp_payment_id)
+    assert outcome.decision is WebhookDecision.NOT_PAID and outcome.status == status
+    assert world.invoice().amount_due_cents == DUE
+    assert world.payments_in_ledger() == []
+    assert world.checkouts.get_checkout(checkout.psp_payment_id).status == status
+
+
+def test_a_webhook_for_an_open_payment_moves_no_money(world):
+    # Given a forged "it is paid" for a payment the patient has not paid
+    checkout = world.start()
+    # When the webhook comes / Then the PSP says open, and nothing is booked
+    assert world.webhook(checkout.psp_payment_id).decision is WebhookDecision.NOT_PAID
+    assert world.invoice().amount_due_cents == DUE
+
+
+def test_a_webhook_for_a_payment_we_did_not_start_changes_nothing_and_asks_no_psp(world):
+    # Given an id nobody started here
+    asked = []
+    world.psp.get_payment = lambda psp_id: asked.append(psp_id)  # type: ignore[method-assign]
+    # When it is posted to the webhook
+    outcome = world.webhook("tr_forged123")
+    # Then the answer is "unknown", without a call to the PSP or a change
+    assert outcome.decision is WebhookDecision.UNKNOWN_PAYMENT and asked == []
+    assert world.invoice().version == 0
+
+
+def test_a_started_payment_the_psp_does_not_know_changes_nothing():
+    # Given a checkout record for an id the PSP has never seen (test vs live mode mix-up)
+    world = World()
+    world.checkouts.record_checkout(
+        CheckoutRecord("tr_elsewhere1", "tandarts-de-vries", "inv", REFERENCE, DUE, world.clock.now())
+    )
+    assert world.webhook("tr_elsewhere1").decision is WebhookDecision.UNKNOWN_PAYMENT
+    assert world.payments_in_ledger() == []
+
+
+def test_a_paid_amount_other_than_asked_is_booked_as_paid_and_reported(world):
+    # Given the PSP reports € 20,00 paid where € 33,17 was asked
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=2000)
+    # When the webhook comes
+    outcome = world.webhook(checkout.psp_payment_id)
+    # Then € 20,00 is booked, € 13,17 is still due, and the difference is reported
+    assert outcome.decision is WebhookDecision.BOOKED and outcome.amount_differs
+    assert (outcome.amount_asked_cents, outcome.amount_paid_cents) == (DUE, 2000)
+    assert world.invoice().amount_due_cents == DUE - 2000
+
+
+def test_more_paid_than_asked_is_kept_as_credit(world):
+    # R13: an overpayment is never dropped
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
+    world.webhook(checkout.psp_payment_id)
+    invoice = world.invoice()
+    assert (invoice.amount_due_cents, invoice.credit_cents) == (0, 500)
+
+
+def test_a_psp_payment_for_another_kenmerk_is_not_booked(world):
+    # Given the PSP reports a kenmerk other than the one we started the checkout for
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    record = world.checkouts.records[checkout.psp_payment_id]
+    world.checkouts.records[checkout.psp_payment_id] = replace(
+        record, reference=reference.for_sequence(5, b"k")
+    )
+    # When the webhook comes / Then nothing is booked anywhere
+    assert world.webhook(checkout.psp_payment_id).decision is WebhookDecision.WRONG_INVOICE
+    assert world.payments_in_ledger() == []
+
+
+def test_when_the_psp_cannot_be_reached_the_webhook_fails_so_it_is_retried(world):
+    checkout = world.start()
+
+    def unreachable(psp_id):
+        raise PspUnavailable("ConnectionError")
+
+    world.psp.get_payment = unreachable  # type: ignore[method-assign]
+    with pytest.raises(PspUnavailable):
+        world.webhook(checkout.psp_payment_id)
+    assert world.invoice().version == 0
+
+
+def test_the_payment_is_dated_when_the_psp_says_it_was_paid(world):
+    checkout = world.start()
+    world.clock.advance(minutes=3)
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    paid_at = world.clock.now()
+    world.clock.advance(hours=2)  # the webhook comes late
+    world.webhook(checkout.psp_payment_id)
+    [payment] = world.payments_in_ledger()
+    assert payment.at == paid_at
+
+
+# --- the fake PSP behaves like Mollie where it matters -------------------------------------------
+
+
+def test_the_fake_psp_keeps_a_final_status(world):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "canceled")
+    with pytest.raises(PaymentAlreadyFinal):
+        world.psp.complete(checkout.psp_payment_id, "paid")
+
+
+def test_the_fake_psp_refunds_at_most_what_was_paid(world):
+    checkout = world.start()
+    with pytest.raises(ValueError):
+        world.psp.refund(checkout.psp_payment_id, 100, "Terugbetaling")  # not paid yet
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    refund_id = world.psp.refund(checkout.psp_payment_id, 1000, "Terugbetaling")
+    assert refund_id.startswith("re_") and world.psp.refunds(checkout.psp_payment_id) == (refund_id,)
+    with pytest.raises(ValueError):
+        world.psp.refund(checkout.psp_payment_id, DUE, "Terugbetaling")  # more than is left

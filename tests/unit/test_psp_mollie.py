@@ -1,0 +1,156 @@
+"""The Mollie adapter, through mollie-api-python 4.0 with the HTTP call replaced (R11)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from mollie.api.client import Client
+
+from billing_core.psp import PspStatus, PspUnavailable, UnknownPspPayment
+from billing_core.psp.mollie import MolliePsp, euros_text
+
+KENMERK = "32155743889456"
+
+
+class FakeResponse:
+    def __init__(self, status_code: int, payload: dict[str, Any]) -> None:
+        self.status_code = status_code
+        self._payload = payload
+        self.headers = {"Content-Type": "application/hal+json"}
+        self.text = json.dumps(payload)
+        self.encoding = "utf-8"
+
+    def json(self) -> dict[str, Any]:
+        return self._payload
+
+
+class RecordingClient(Client):
+    """The real client; only the HTTP request is answered here, and recorded."""
+
+    def __init__(self, *answers: FakeResponse) -> None:
+        super().__init__()
+        self.answers = list(answers)
+        self.requests: list[dict[str, Any]] = []
+
+    def perform_http_call(self, http_method, path, data=None, params=None, idempotency_key=""):  # type: ignore[override]
+        self.requests.append(
+            {"method": http_method, "path": path, "data": data, "idempotency_key": idempotency_key}
+        )
+        return self.answers.pop(0)
+
+
+def mollie_payment(status: str = "paid", value: str = "33.17", **extra: Any) -> dict[str, Any]:
+    payment = {
+        "resource": "payment",
+        "id": "tr_WDqYK6vllg",
+        "mode": "test",
+        "status": status,
+        "amount": {"value": value, "currency": "EUR"},
+        "description": f"Nota {KENMERK}",
+        "method": "ideal",
+        "metadata": {"kenmerk": KENMERK},
+        "createdAt": "2026-11-24T09:15:00+00:00",
+        "_links": {"checkout": {"href": "https://www.mollie.com/checkout/select-issuer/ideal/7UhSN1zuXS", "type": "text/html"}},
+    }
+    if status == "paid":
+        payment["paidAt"] = "2026-11-24T09:16:41+00:00"
+    return payment | extra
+
+
+def psp_with(*answers: FakeResponse) -> tuple[MolliePsp, RecordingClient]:
+    client = RecordingClient(*answers)
+    return MolliePsp(api_key=lambda: "test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM", client=client), client
+
+
+def test_a_payment_is_created_for_ideal_in_euros_with_the_kenmerk_in_the_metadata():
+    psp, client = psp_with(FakeResponse(201, mollie_payment("open")))
+    checkout = psp.create_payment(
+        amount_cents=3317,
+        description=f"Nota {KENMERK}",
+        reference=KENMERK,
+        redirect_url=f"https://zorgnota.example.org/?kenmerk={KENMERK}",
+        webhook_url="https://zorgnota.example.org/webhooks/psp",
+        idempotency_key="zn-key-1",
+    )
+    [request] = client.requests
+    assert (request["method"], request["path"], request["idempotency_key"]) == ("POST", "payments", "zn-key-1")
+    assert request["data"] == {
+        "amount": {"currency": "EUR", "value": "33.17"},
+        "description": f"Nota {KENMERK}",
+        "redirectUrl": f"https://zorgnota.example.org/?kenmerk={KENMERK}",
+        "webhookUrl": "https://zorgnota.example.org/webhooks/psp",
+        "method": "ideal",
+        "metadata": {"kenmerk": KENMERK},
+    }
+    assert checkout.psp_payment_id == "tr_WDqYK6vllg"
+    assert checkout.checkout_url.startswith("https://www.mollie.com/checkout/")
+
+
+def test_a_paid_payment_reads_back_in_cents_with_its_kenmerk_and_moment():
+    psp, client = psp_with(FakeResponse(200, mollie_payment("paid", "33.17")))
+    payment = psp.get_payment("tr_WDqYK6vllg")
+    assert client.requests[0]["path"] == "payments/tr_WDqYK6vllg"
+    assert (payment.status, payment.amount_cents, payment.reference) == (PspStatus.PAID, 3317, KENMERK)
+    assert payment.paid_at == datetime(2026, 11, 24, 9, 16, 41, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("status", ["open", "pending", "canceled", "expired", "failed"])
+def test_every_mollie_status_is_understood(status):
+    psp, _ = psp_with(FakeResponse(200, mollie_payment(status)))
+    payment = psp.get_payment("tr_WDqYK6vllg")
+    assert payment.status == status and payment.paid_at is None
+
+
+def test_an_id_mollie_does_not_know_is_an_unknown_payment():
+    not_found = {"status": 404, "title": "Not Found", "detail": "No payment exists with token tr_nope."}
+    psp, _ = psp_with(FakeResponse(404, not_found))
+    with pytest.raises(UnknownPspPayment):
+        psp.get_payment("tr_nope")
+
+
+def test_an_id_that_is_not_a_payment_id_is_unknown_without_asking_mollie():
+    psp, client = psp_with()
+    with pytest.raises(UnknownPspPayment):
+        psp.get_payment("ord_kEn1PlbGa")
+    assert client.requests == []
+
+
+def test_a_mollie_error_is_unavailable_so_the_webhook_is_retried():
+    psp, _ = psp_with(FakeResponse(503, {"status": 503, "title": "Service Unavailable", "detail": "x"}))
+    with pytest.raises(PspUnavailable):
+        psp.get_payment("tr_WDqYK6vllg")
+
+
+def test_a_payment_in_another_currency_is_not_understood():
+    psp, _ = psp_with(FakeResponse(200, mollie_payment(amount={"value": "10.00", "currency": "USD"})))
+    with pytest.raises(PspUnavailable):
+        psp.get_payment("tr_WDqYK6vllg")
+
+
+def test_a_refund_is_posted_to_the_payments_refunds():
+    refund = {"resource": "refund", "id": "re_4qqhO89gsT", "amount": {"value": "5.00", "currency": "EUR"}, "status": "pending"}
+    psp, client = psp_with(FakeResponse(201, refund))
+    assert psp.refund("tr_WDqYK6vllg", 500, f"Terugbetaling teveel betaald {KENMERK}") == "re_4qqhO89gsT"
+    [request] = client.requests
+    assert (request["method"], request["path"]) == ("POST", "payments/tr_WDqYK6vllg/refunds")
+    assert request["data"]["amount"] == {"currency": "EUR", "value": "5.00"}
+
+
+def test_the_api_key_is_read_on_first_use_not_at_a_cold_start():
+    read = []
+    MolliePsp(api_key=lambda: read.append(1) or "test_x", client=RecordingClient())
+    assert read == []
+
+
+@pytest.mark.parametrize(("cents", "text"), [(1, "0.01"), (3317, "33.17"), (100, "1.00"), (123456789, "1234567.89")])
+def test_amounts_go_to_mollie_with_two_decimals(cents, text):
+    assert euros_text(cents) == text
+
+
+@pytest.mark.parametrize("cents", [0, -100])
+def test_nothing_or_a_negative_amount_is_never_sent(cents):
+    with pytest.raises(ValueError):
+        euros_text(cents)
