@@ -9,7 +9,7 @@ CHECKOV := $(CHECKOV_VENV)/.deps-installed
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo serve test test-unit test-functional test-template bench clean
+.PHONY: help demo serve test test-unit test-functional test-template test-e2e bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,8 +30,21 @@ demo: $(DEPS) ## the whole life of invoices on embedded AWS (moto), summary + ou
 serve: $(DEPS) ## the sandbox API and pages on http://127.0.0.1:8000
 	$(BIN)/python -m local.server
 
-test: $(DEPS) $(CHECKOV) ## every test: unit, functional, template
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot
+# work offline and is never used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+test: $(DEPS) $(CHECKOV) $(CHROMIUM) ## every test: unit, functional, template, e2e (browser)
 	$(BIN)/python -m pytest
+
+test-e2e: $(DEPS) $(CHROMIUM)
+	$(BIN)/python -m pytest tests/e2e
 
 test-unit: $(DEPS)
 	$(BIN)/python -m pytest tests/unit

@@ -12,12 +12,14 @@ import copy
 import importlib
 import json
 import os
+import re
+from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import boto3
 from moto import mock_aws
@@ -29,7 +31,7 @@ from billing_core.providers import Provider
 from billing_core.settings import Settings, get_settings
 from local import moto_speedup
 from local.lambda_context import LocalLambdaContext
-from local.resources import LocalNames, create_resources
+from local.resources import LocalNames, create_resources, function_events, load_template, resources_of_type
 from local.seed import SAMPLE_PROVIDERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +65,41 @@ class LocalUploads:
         return f"{self.base_url}/_local/uploads/{object_key}"
 
 
+@dataclass(frozen=True)
+class ApiRoute:
+    method: str
+    path: str  # as in template.yaml: /api/v1/invoices/{reference}/payments
+    function: str  # the folder under functions/
+    pattern: re.Pattern[str]
+
+    def parameters(self, path: str) -> dict[str, str]:
+        match = self.pattern.match(path)
+        return match.groupdict() if match else {}
+
+
+@dataclass(frozen=True)
+class ApiRoutes:
+    """The Api events of template.yaml: which function answers which method and path."""
+
+    routes: tuple[ApiRoute, ...]
+
+    @classmethod
+    def from_template(cls, template: dict[str, Any]) -> ApiRoutes:
+        functions = resources_of_type(template, "AWS::Serverless::Function")
+        routes = []
+        for logical_id, events in function_events(template).items():
+            folder = Path(functions[logical_id]["CodeUri"]).name
+            for kind, properties in events:
+                if kind == "Api":
+                    path = properties["Path"]
+                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+                    routes.append(ApiRoute(properties["Method"].upper(), path, folder, re.compile(f"^{regex}$")))
+        return cls(tuple(routes))
+
+    def match(self, method: str, path: str) -> ApiRoute | None:
+        return next((r for r in self.routes if r.method == method.upper() and r.pattern.match(path)), None)
+
+
 class Sandbox:
     def __init__(
         self,
@@ -77,6 +114,7 @@ class Sandbox:
         self.names = LocalNames()
         self._mock = mock_aws()
         self._handlers: dict[str, ModuleType] = {}
+        self.routes = ApiRoutes.from_template(load_template())
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -143,6 +181,45 @@ class Sandbox:
         event["Records"][0]["eventTime"] = self.clock.now().isoformat()
         return event
 
+    # --- S3 -> bank statement import (R12) ---------------------------------------------------
+
+    def upload_bank_statement(self, xml_bytes: bytes, name: str) -> dict[str, Any]:
+        """PUT a CAMT.053 file into the bank bucket under camt053/, then let S3 notify the
+        import function; returns its answer (the import summary)."""
+        key = f"camt053/{name}"
+        answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=xml_bytes)
+        event = self.bank_s3_event(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+        return self.invoke("bank_statement_import", event)
+
+    def bank_s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
+        event = sample_event("bank_statement_import/s3-object-created.json")
+        record = event["Records"][0]
+        record["s3"]["bucket"]["name"] = self.names.bank_bucket
+        record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{self.names.bank_bucket}"
+        record["s3"]["object"].update({"key": key, "versionId": version, "eTag": etag})
+        record["eventTime"] = self.clock.now().isoformat()
+        return event
+
+    # --- fake PSP -> webhook (R11) ------------------------------------------------------------
+
+    def complete_psp_payment(
+        self, psp_payment_id: str, status: str, *, amount_cents: int | None = None
+    ) -> dict[str, Any]:
+        """What the local checkout page does: the patient pays (or gives up), and the fake
+        PSP calls the webhook as Mollie would. Returns the webhook function's answer."""
+        webhook = self.runtime.psp.complete(psp_payment_id, status, amount_cents=amount_cents)  # type: ignore[attr-defined]
+        return self.post_psp_webhook(webhook.body, webhook.content_type)
+
+    def post_psp_webhook(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded"
+    ) -> dict[str, Any]:
+        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send."""
+        event = sample_event("psp_webhook/mollie-payment-changed.json")
+        event["headers"]["Content-Type"] = content_type
+        event["multiValueHeaders"]["Content-Type"] = [content_type]
+        event["body"] = body
+        return self.invoke("psp_webhook", event)
+
     # --- SQS -> invoice delivery -----------------------------------------------------------
 
     def drain_deliveries(self) -> int:
@@ -184,10 +261,10 @@ class Sandbox:
         provider_id: str | None = None,
         body: Any = None,
         query: dict[str, str] | None = None,
-        function: str = "provider_api",
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         """One request through API Gateway's proxy integration, as the authorizer passes it."""
-        answer = self.api_raw(method, path, provider_id=provider_id, body=body, query=query, function=function)
+        answer = self.api_raw(method, path, provider_id=provider_id, body=body, query=query, headers=headers)
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
             answer.get("multiValueHeaders", {}).get("Content-Type", [""])[0]
@@ -202,10 +279,21 @@ class Sandbox:
         provider_id: str | None = None,
         body: Any = None,
         query: dict[str, str] | None = None,
-        function: str = "provider_api",
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """Routed to the function whose Api event in template.yaml matches, as API Gateway
+        does; a path no function serves gets API Gateway's own 403 answer. Like API
+        Gateway, the function sees the path percent-decoded."""
+        path = unquote(path)
+        route = self.routes.match(method, path)
+        if route is None:
+            return {"statusCode": 403, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "Missing Authentication Token"})}
         event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
-        return self.invoke(function, event)
+        event["resource"] = event["requestContext"]["resourcePath"] = route.path
+        event["pathParameters"] = route.parameters(path) or None
+        if headers:
+            event["headers"].update(headers)
+        return self.invoke(route.function, event)
 
     def api_event(
         self,

@@ -39,14 +39,16 @@ class SandboxServer:
         path, query = parts.path, dict(parse_qsl(parts.query))
         with self._lock:
             if path.startswith("/_local/"):
-                return self._local(method, path, body)
-            if path.startswith("/api/"):
-                return self._api(method, path, query, headers, body)
-        return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such page"))
+                answer = self._local(method, path, body, headers)
+            else:
+                answer = self._api(method, path, query, headers, body)
+            if method != "GET":
+                self.sandbox.drain_deliveries()  # e-mails reach the outbox at once
+            return answer
 
     # --- sandbox-only routes ----------------------------------------------------------
 
-    def _local(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _local(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if method == "GET" and path == "/_local/tokens":
             return _json(HTTPStatus.OK, self.tokens)
         if method == "POST" and path == "/_local/clock":
@@ -55,7 +57,42 @@ class SandboxServer:
             return _json(HTTPStatus.OK, [_outbox_entry(m) for m in self.sandbox.outbox()])
         if method == "PUT" and path.startswith("/_local/uploads/"):
             return self._upload(path.removeprefix("/_local/uploads/"), body)
+        if path.startswith("/_local/psp/checkout/"):
+            return self._checkout_page(method, path.removeprefix("/_local/psp/checkout/"), body)
+        if method == "POST" and path.startswith("/_local/psp/payments/"):
+            return self._complete_payment(path.removeprefix("/_local/psp/payments/"), body)
+        if method == "POST" and path == "/_local/bank-statements":
+            name = f"{self.sandbox.clock.today().isoformat()}-{secrets.token_hex(3)}.xml"
+            return _json(HTTPStatus.OK, self.sandbox.upload_bank_statement(body, name))
         return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such sandbox route"))
+
+    # --- the fake iDEAL checkout (a PSP's test mode) -------------------------------------
+
+    def _checkout_page(self, method: str, payment_id: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        psp = self.sandbox.runtime.psp
+        try:
+            payment = psp.get_payment(payment_id)
+        except LookupError:
+            return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such payment"))
+        if method == "POST":
+            status = dict(parse_qsl(body.decode("utf-8", "replace"))).get("status", "canceled")
+            self._complete(payment_id, status)
+            return HTTPStatus.SEE_OTHER.value, {"Location": psp.redirect_url(payment_id)}, b""
+        return HTTPStatus.OK.value, {"Content-Type": "text/html; charset=utf-8"}, _checkout_html(payment_id, payment.amount_cents, psp.description(payment_id)).encode()
+
+    def _complete_payment(self, payment_id: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        try:
+            status = json.loads(body or b"{}")["status"]
+            webhook = self._complete(payment_id, status)
+        except (ValueError, KeyError, TypeError) as problem:
+            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", f'send {{"status": "paid" | "canceled" | "expired"}} for an open payment ({type(problem).__name__})'))
+        except LookupError:
+            return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such payment"))
+        return _json(HTTPStatus.OK, {"payment_id": payment_id, "status": status, "webhook_status": webhook["statusCode"]})
+
+    def _complete(self, payment_id: str, status: str) -> dict[str, Any]:
+        """Set the final status and fire the webhook at /webhooks/psp, as Mollie would."""
+        return self.sandbox.complete_psp_payment(payment_id, status)
 
     def _set_clock(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         try:
@@ -85,7 +122,10 @@ class SandboxServer:
             provider_id = self._provider_from(headers.get("authorization", ""))
             if provider_id is None:
                 return _json(HTTPStatus.UNAUTHORIZED, _error("unauthorized", "send Authorization: Bearer <token from /_local/tokens>"))
-        answer = self.sandbox.api_raw(method, path, provider_id=provider_id, body=body.decode("utf-8", "replace") or None, query=query)
+        answer = self.sandbox.api_raw(
+            method, path, provider_id=provider_id, body=body.decode("utf-8", "replace") or None, query=query,
+            headers={"Content-Type": headers.get("content-type", "")} if body else None,
+        )  # fmt: skip
         return _from_lambda(answer)
 
     def _provider_from(self, authorization: str) -> str | None:
@@ -106,6 +146,27 @@ def _outbox_entry(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in message.items() if k != "attachments"} | {
         "attachments": [a["filename"] for a in message["attachments"]]
     }
+
+
+def _checkout_html(payment_id: str, amount_cents: int, description: str) -> str:
+    """The fake bank page: no real money, two buttons (forms, no JavaScript)."""
+    from html import escape
+
+    from billing_core.money import format_euros
+
+    buttons = "".join(
+        f'<form method="post"><input type="hidden" name="status" value="{status}">'
+        f'<button type="submit" id="{status}">{label}</button></form>'
+        for status, label in (("paid", "Betalen"), ("canceled", "Annuleren"), ("expired", "Laten verlopen"))
+    )
+    return (
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>iDEAL (sandbox)</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font:17px system-ui;max-width:30rem;margin:2rem auto;padding:0 1rem}"
+        "button{font:inherit;margin:.4rem 0;padding:.6rem 1.2rem}</style></head><body>"
+        f"<h1>iDEAL — sandbox</h1><p>{escape(description)}: <strong>{format_euros(amount_cents)}</strong></p>"
+        f"<p>Betaling {escape(payment_id)}. Er gaat geen echt geld over.</p>{buttons}</body></html>"
+    )
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -3,31 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
-
-import pytest
 
 from local.generate import declaration_csv
-from local.sandbox import Sandbox
-from local.seed import SANDBOX_TODAY
-from local.server import SandboxServer, make_request_handler
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    http = ThreadingHTTPServer(("127.0.0.1", 0), None)  # bind first: the URLs need the port
-    base_url = f"http://127.0.0.1:{http.server_address[1]}"
-    with Sandbox(SANDBOX_TODAY, base_url=base_url) as sandbox:
-        http.RequestHandlerClass = make_request_handler(SandboxServer(sandbox))
-        thread = threading.Thread(target=http.serve_forever, daemon=True)
-        thread.start()
-        yield base_url
-        http.shutdown()
-        http.server_close()
 
 
 def call(method, url, body=None, token=None, content_type="application/json"):

@@ -180,6 +180,18 @@ CATALOGUE: Mapping[str, Mapping[str, Section]] = {
 }
 
 
+def register_sections(per_language: Mapping[str, Mapping[str, Section]]) -> None:
+    """Add sections kept next to the code that uses them (e.g. the web pages' texts)
+    to the one catalogue, so ``texts_for`` and its all-or-Dutch rule serve them too."""
+    for language, sections in per_language.items():
+        catalogue = CATALOGUE[language]
+        assert isinstance(catalogue, dict)
+        clash = catalogue.keys() & sections.keys()
+        if clash:
+            raise ValueError(f"sections defined twice: {sorted(clash)}")
+        catalogue.update(sections)
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     """The texts of one document in one language, with the language's way of writing

@@ -1,0 +1,104 @@
+"""The payment-checker page in headless Chromium against the local server (R10, R11).
+
+Debian's chromium, driven by Playwright; `make test` installs chromium when missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from billing_core import reference
+from billing_core.invoice import Channel
+from local.generate import declaration_csv
+from local.seed import DENTAL
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+# The flags a closed network needs: no background calls home, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 420, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def invoice(running_server):
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in invoices if i.channel is Channel.EMAIL)
+
+
+def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp_path):
+    # Given the payment checker / When the patient types the kenmerk as printed
+    page.goto(f"{running_server.url}/")
+    page.get_by_label("Betalingskenmerk").fill(reference.grouped(invoice.reference))
+    page.get_by_role("button", name="Controleren").click()
+    # Then the page says it is open and shows the amount (and nothing personal)
+    assert page.locator("#result").inner_text() == "Deze nota staat open."
+    amount = page.locator("#amount-due").inner_text()
+    assert amount.startswith("€ ") and invoice.patient.last_name not in page.content()
+    _screenshot(page, tmp_path)
+    # When the patient pays with iDEAL at the (fake) bank
+    page.locator("#pay-birth").fill(invoice.birth_date.isoformat())
+    page.locator("#pay").click()
+    assert "/_local/psp/checkout/" in page.url
+    page.locator("#paid").click()
+    # Then back on the checker, it says paid
+    page.wait_for_url(f"**/?kenmerk={invoice.reference}*")
+    assert page.locator("#result").inner_text() == "Deze nota is betaald."
+
+
+def test_a_wrong_check_digit_shows_a_plain_error(running_server, page, invoice):
+    wrong = invoice.reference[:-1] + str((int(invoice.reference[-1]) + 1) % 10)
+    page.goto(f"{running_server.url}/")
+    page.get_by_label("Betalingskenmerk").fill(wrong)
+    page.keyboard.press("Enter")  # the keyboard alone is enough
+    assert page.locator("#error").inner_text() == "Dit betalingskenmerk klopt niet — controleer de 14 cijfers."
+    assert page.get_by_label("Betalingskenmerk").get_attribute("aria-invalid") == "true"
+
+
+def test_the_page_speaks_english_on_request(running_server, page, invoice):
+    page.goto(f"{running_server.url}/?lang=en&kenmerk={invoice.reference}")
+    assert page.locator("#result").inner_text() == "This invoice is open."
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def _screenshot(page, tmp_path: Path) -> None:
+    """Always taken; copied to docs/ when UPDATE_SCREENSHOTS=1 (kept in the repository)."""
+    target = tmp_path / "payment-checker.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(target, DOCS / "payment-checker.png")

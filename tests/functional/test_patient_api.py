@@ -1,0 +1,154 @@
+"""The public patient API and the payment-checker page (interfaces.md §2, R10-R16, R29)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from billing_core import reference
+from billing_core.invoice import Channel
+from local.generate import declaration_csv
+from local.seed import DENTAL
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture
+def invoice(sandbox):
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in invoices if i.channel is Channel.EMAIL)
+
+
+def _status(sandbox, ref):
+    return sandbox.api("GET", f"/api/v1/payment-status/{ref}")
+
+
+def test_the_checker_answers_what_is_due_and_nothing_personal(sandbox, invoice):
+    # Given an invoice just sent / When the patient checks it, with spaces as printed
+    status, body = _status(sandbox, reference.grouped(invoice.reference).replace(" ", "%20"))  # as typed
+    # Then the amount, the final date, the state and a pay link; no name, BSN or treatment
+    assert status == 200
+    assert body["reference"] == invoice.reference and body["status"] == "open"
+    assert body["amount_due"] == invoice.amount_due_cents
+    assert body["final_payment_date"] == "2026-12-23" and body["state"] == "open"
+    assert body["pay_url"].endswith(f"/?kenmerk={invoice.reference}&lang=nl")
+    text = str(body)
+    for personal in (invoice.bsn, invoice.patient.last_name, invoice.lines[0].description, invoice.patient_ref):
+        assert personal not in text
+
+
+def test_a_wrong_check_digit_is_refused_without_a_database_read(sandbox, invoice):
+    wrong = invoice.reference[:-1] + str((int(invoice.reference[-1]) + 1) % 10)
+    calls = []
+    sandbox.runtime.repository.client.meta.events.register("before-call.dynamodb", lambda **kw: calls.append(1))
+    status, body = _status(sandbox, wrong)
+    assert status == 400 and body["error"]["code"] == "invalid_reference"
+    assert "14 cijfers" in body["error"]["message"] and calls == []
+
+
+def test_ten_thousand_random_references_get_two_shapes_of_answer_and_no_data(sandbox, invoice):
+    # Given someone trying references at random (the stage throttles them when deployed)
+    rng = random.Random(7)
+    answers = set()
+    for _ in range(10_000):
+        candidate = f"{rng.randrange(10**14):014d}"
+        status, body = _status(sandbox, candidate)
+        answers.add((status, body["error"]["code"] if status != 200 else "found", str(body)[:60] if status != 200 else ""))
+    # Then every answer is "invalid" or the one "not found": nothing tells them apart further
+    assert {(s, c) for s, c, _ in answers} <= {(400, "invalid_reference"), (404, "not_found")}
+    assert len(answers) == 2
+
+
+def test_a_write_with_the_wrong_birth_date_answers_like_an_unknown_reference(sandbox, invoice):
+    unknown = reference.for_sequence(10**11, b"not-ours")
+    wrong_birth = sandbox.api("POST", f"/api/v1/invoices/{invoice.reference}/deferral", body={"birth_date": "1900-01-01"}, headers=JSON)
+    unknown_ref = sandbox.api("POST", f"/api/v1/invoices/{unknown}/deferral", body={"birth_date": "1900-01-01"}, headers=JSON)
+    assert wrong_birth == unknown_ref
+    assert wrong_birth[0] == 404
+
+
+def test_a_deferral_moves_the_final_date_once_and_is_confirmed_by_email(sandbox, invoice):
+    path = f"/api/v1/invoices/{invoice.reference}/deferral"
+    body = {"birth_date": invoice.birth_date.isoformat()}
+    status, granted = sandbox.api("POST", path, body=body, headers=JSON)
+    assert status == 200 and granted["final_payment_date"] == "2027-01-22"  # R14: +30 days
+    status, again = sandbox.api("POST", path, body=body, headers=JSON)
+    assert status == 409 and again["error"]["code"] == "already_deferred"
+    sandbox.drain_deliveries()
+    kinds = [m["subject"] for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+    assert len(kinds) == 2  # the invoice and the deferral confirmation
+    assert _status(sandbox, invoice.reference)[1]["state"] == "deferred"
+
+
+def test_paying_by_ideal_through_the_fake_psp(sandbox, invoice):
+    # Given the patient starts an iDEAL payment
+    status, checkout = sandbox.api(
+        "POST", f"/api/v1/invoices/{invoice.reference}/payments",
+        body={"birth_date": invoice.birth_date.isoformat()}, headers=JSON,
+    )  # fmt: skip
+    assert status == 201 and "/_local/psp/checkout/" in checkout["checkout_url"]
+    # When the bank reports it paid (the webhook re-fetches the payment, R11)
+    sandbox.complete_psp_payment(checkout["payment_id"], "paid")
+    # Then nothing is due and the checker says paid
+    status, body = _status(sandbox, invoice.reference)
+    assert (body["status"], body["amount_due"], body["state"]) == ("paid", 0, "paid")
+
+
+@pytest.mark.parametrize(
+    "headers, body, status, code",
+    [
+        ({"Content-Type": "text/plain"}, '{"birth_date": "1980-01-01"}', 415, "unsupported_media_type"),
+        (JSON, "x" * 9000, 413, "too_large"),
+        (JSON, '{"birth_date": "gisteren"}', 400, "validation_error"),
+        (JSON, '{"birth_date": "1980-01-01", "terms": 13}', 400, "validation_error"),
+    ],
+)
+def test_bad_requests_are_refused_with_the_error_shape(sandbox, invoice, headers, body, status, code):
+    path = f"/api/v1/invoices/{invoice.reference}/arrangement"
+    answer = sandbox.api("POST", path, body=body, headers=headers)
+    assert answer[0] == status and answer[1]["error"]["code"] == code
+
+
+def test_an_arrangement_schedules_terms_with_the_fee(sandbox, invoice):
+    status, body = sandbox.api(
+        "POST", f"/api/v1/invoices/{invoice.reference}/arrangement",
+        body={"birth_date": invoice.birth_date.isoformat(), "terms": 2}, headers=JSON,
+    )  # fmt: skip
+    if invoice.amount_due_cents + 1000 < 2 * 2500:
+        assert status == 422  # R15: terms of at least €25
+        return
+    assert status == 200 and len(body["terms"]) == 2 and body["fee"] == 1000
+    assert sum(t["amount"] for t in body["terms"]) == body["total"] == invoice.amount_due_cents + 1000
+
+
+def test_an_objection_becomes_an_open_action_and_an_acknowledgement(sandbox, invoice):
+    status, _ = sandbox.api(
+        "POST", f"/api/v1/invoices/{invoice.reference}/objection",
+        body={"birth_date": invoice.birth_date.isoformat(), "reason": "amount", "message": "Te hoog", "email": "p@example.org"},
+        headers=JSON,
+    )  # fmt: skip
+    assert status == 202
+    actions = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    assert [(a.kind.value, a.reference) for a in actions] == [("objection", invoice.reference)]
+    sandbox.drain_deliveries()
+    assert any(m["to"] == "p@example.org" for m in sandbox.outbox())
+
+
+def test_the_page_shows_the_status_in_dutch_and_english(sandbox, invoice):
+    status, html = sandbox.api("GET", "/", query={"kenmerk": invoice.reference})
+    assert status == 200 and "Deze nota staat open." in html and 'lang="nl"' in html
+    status, html = sandbox.api("GET", "/", query={"kenmerk": invoice.reference, "lang": "en"})
+    assert "This invoice is open." in html and 'lang="en"' in html
+    status, html = sandbox.api("GET", "/", query={"kenmerk": "1234"})
+    assert "Dit betalingskenmerk klopt niet — controleer de 14 cijfers." in html
+    assert invoice.patient.last_name not in html
+
+
+def test_the_page_forms_work_without_javascript(sandbox, invoice):
+    form = f"action=defer&kenmerk={invoice.reference}&lang=nl&birth_date={invoice.birth_date.isoformat()}"
+    status, html = sandbox.api("POST", "/", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "Uitstel is verleend" in html and "22 januari 2027" in html
