@@ -6,6 +6,9 @@ Ingest (issue #3):
   (c) DynamoDB requests per invoice while ingesting on moto (target <= 0.1 for storage,
       the per-file idempotency record excluded),
   (d) import time of the ingest handler module against `import boto3` alone (cold-start proxy).
+Payment checker (issue #4):
+  (e) payment-status requests per second through the patient API handler, in-process on moto,
+  (f) DynamoDB requests per status check once warm (target: 1).
 """
 
 from __future__ import annotations
@@ -89,6 +92,26 @@ def _last_summary(sandbox: Any) -> dict[str, Any]:
     return records[0].summary
 
 
+def bench_payment_status(checks: int = 2_000) -> tuple[float, float]:
+    from local.sandbox import Sandbox
+
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        sandbox.upload_declaration(DENTAL.provider_id, "bench.csv", declaration_csv(300))
+        invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id, limit=500)
+        references = [i.reference for i in invoices]
+        sandbox.api("GET", f"/api/v1/payment-status/{references[0]}")  # warm: provider cache
+        calls: Counter[str] = Counter()
+        sandbox.runtime.repository.client.meta.events.register(
+            "before-call.dynamodb", lambda model, **_: calls.update([model.name])
+        )
+        started = time.perf_counter()
+        for n in range(checks):
+            status, _ = sandbox.api("GET", f"/api/v1/payment-status/{references[n % len(references)]}")
+            assert status == 200
+        elapsed = time.perf_counter() - started
+        return checks / elapsed, sum(calls.values()) / checks
+
+
 def bench_import_time() -> tuple[float, float]:
     environment = {**os.environ, "IDEMPOTENCY_TABLE_NAME": "bench", "AWS_DEFAULT_REGION": "eu-central-1"}
     environment["PYTHONPATH"] = f"{ROOT / 'layers' / 'billing_core'}:{ROOT}"
@@ -120,6 +143,10 @@ def main() -> None:
 
     handler, boto = bench_import_time()
     print(f"(d) import ingest handler / import boto3:      {handler / boto:.1f}x   ({handler * 1000:.0f} ms vs {boto * 1000:.0f} ms, median of 5)")
+
+    per_second, requests = bench_payment_status()
+    print(f"(e) payment-status checks per second:         {per_second:,.0f}   (handler in-process on moto)")
+    print(f"(f) DynamoDB requests per status check:       {requests:.2f}   (target: 1)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from local.sandbox import EVENTS, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
 
 OUT = Path(__file__).resolve().parent.parent / "out"
+JSON = {"Content-Type": "application/json"}
 SAMPLES = EVENTS / "declarations"
 
 
@@ -34,6 +35,7 @@ class Demo:
         self.upload_again()
         self.upload(DENTAL, "bad/mixed-errors.csv", "4. A file with mistakes: only the wrong lines are refused (R2)")
         self.upload(DENTAL, "bad/comma-delimited.csv", "5. A file with the wrong delimiter: the whole file is refused (R2)")
+        self.patients_act()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -67,6 +69,64 @@ class Demo:
         report = self.upload(DENTAL, "tandarts-de-vries-2026-11.csv", "3. The same file is uploaded again (R3)")
         after = len(self.sandbox.outbox())
         print(f"  -> outcome {report['outcome']}: no new invoice, e-mails sent before {before}, after {after}")
+
+    def patients_act(self) -> None:
+        """Issue #4: patients check, pay by iDEAL or bank transfer, defer and arrange."""
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+        by_email = sorted((i for i in invoices if i.channel.value == "email"), key=lambda i: -i.amount_due_cents)
+        large, ideal, deferred = by_email[0], by_email[1], by_email[2]
+
+        self.title("6. A patient checks the invoice and pays by iDEAL (R10, R11)")
+        self.show_status(ideal.reference)
+        status, checkout = self.sandbox.api(
+            "POST", f"/api/v1/invoices/{ideal.reference}/payments",
+            body={"birth_date": ideal.birth_date.isoformat()}, headers=JSON,
+        )  # fmt: skip
+        print(f"  POST /payments -> {status}, checkout {checkout['checkout_url']}")
+        webhook = self.sandbox.complete_psp_payment(checkout["payment_id"], "paid")
+        print(f"  the bank says paid; POST /webhooks/psp -> {webhook['statusCode']} (the payment is re-fetched, never trusted)")
+        self.show_status(ideal.reference)
+
+        self.title("7. The daily bank statement (CAMT.053) brings transfers (R12)")
+        statement = (EVENTS / "bank" / "camt053-001.02-2026-11-24.xml").read_bytes()
+        self.show_import("camt053/2026-11-24.xml", self.sandbox.upload_bank_statement(statement, "2026-11-24.xml"))
+        self.show_import("the same statement again", self.sandbox.upload_bank_statement(statement, "2026-11-24-again.xml"))
+
+        self.title("8. A patient asks for a free deferral (R14)")
+        status, body = self.sandbox.api(
+            "POST", f"/api/v1/invoices/{deferred.reference}/deferral",
+            body={"birth_date": deferred.birth_date.isoformat()}, headers=JSON,
+        )  # fmt: skip
+        print(f"  POST /deferral -> {status}: pay by {body.get('final_payment_date')} instead of {deferred.final_payment_date}")
+
+        self.title("9. A patient sets up an instalment arrangement (R15)")
+        status, body = self.sandbox.api(
+            "POST", f"/api/v1/invoices/{large.reference}/arrangement",
+            body={"birth_date": large.birth_date.isoformat(), "terms": 3}, headers=JSON,
+        )  # fmt: skip
+        if status == 200:
+            terms = ", ".join(f"{t['due_date']} {format_euros(t['amount'])}" for t in body["terms"])
+            print(f"  POST /arrangement -> 200: fee {format_euros(body['fee'])}, terms {terms}")
+        else:
+            print(f"  POST /arrangement -> {status}: {body['error']['message']}")
+        self.sandbox.drain_deliveries()
+        print(f"  confirmation e-mails sent so far: {len(self.sandbox.outbox())} e-mails in the outbox")
+
+    @staticmethod
+    def show_import(name: str, answer: dict[str, Any]) -> None:
+        [report] = answer["imported"]
+        print(
+            f"  {name}: booked {report['booked']}, duplicates ignored {report['duplicates']}, "
+            f"returns {report['reversed']}, unmatched {report['unmatched']} (for manual matching: "
+            f"{report['unmatched_key'] or '-'}), debits ignored {report['debits_ignored']}"
+        )
+
+    def show_status(self, kenmerk: str) -> None:
+        status, body = self.sandbox.api("GET", f"/api/v1/payment-status/{kenmerk}")
+        print(
+            f"  GET /payment-status/{kenmerk} -> {body['status']}, due {format_euros(body['amount_due'])}, "
+            f"pay by {body['final_payment_date']}, state {body['state']}"
+        )
 
     # --- printing ---------------------------------------------------------------------------
 

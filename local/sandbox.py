@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes, policy
@@ -128,6 +129,8 @@ class Sandbox:
     def start(self) -> None:
         self._saved_environment = dict(os.environ)
         os.environ.update(_OFFLINE_ENVIRONMENT)
+        # Locally there is nowhere to publish metrics to; Powertools warns about it per call.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         moto_speedup.install()
         self._mock.start()
         self.resources = create_resources(boto3.Session(region_name=REGION), self.names)
@@ -329,7 +332,14 @@ class Sandbox:
 
     def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
         context = LocalLambdaContext(function_name=f"zorgnota-local-{function}")
-        return self.handler(function).lambda_handler(event, context)
+        module = self.handler(function)
+        try:
+            return module.lambda_handler(event, context)
+        finally:
+            # Metrics are disabled locally, but Powertools still flushes them to stdout once
+            # 100 pile up; locally they go nowhere, so they are dropped after each call.
+            if hasattr(module, "metrics"):
+                module.metrics.clear_metrics()
 
     def outbox(self) -> list[dict[str, Any]]:
         """Every e-mail SES accepted: to, subject, text, html, attachments, time, kenmerk."""
