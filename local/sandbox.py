@@ -176,12 +176,15 @@ class Sandbox:
         return self.invoke("declaration_ingest", event)
 
     def s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
-        event = sample_event("declaration_ingest/s3-object-created.json")
-        s3 = event["Records"][0]["s3"]
-        s3["bucket"]["name"] = self.names.declarations_bucket
-        s3["bucket"]["arn"] = f"arn:aws:s3:::{self.names.declarations_bucket}"
-        s3["object"].update({"key": key, "versionId": version, "eTag": etag})
-        event["Records"][0]["eventTime"] = self.clock.now().isoformat()
+        return self._s3_event("declaration_ingest", self.names.declarations_bucket, key, version, etag)
+
+    def _s3_event(self, function: str, bucket: str, key: str, version: str, etag: str) -> dict[str, Any]:
+        """The notification S3 sends the function, from its sample in events/<function>/."""
+        event = sample_event(f"{function}/s3-object-created.json")
+        record = event["Records"][0]
+        record["s3"]["bucket"].update(name=bucket, arn=f"arn:aws:s3:::{bucket}")
+        record["s3"]["object"].update({"key": key, "versionId": version, "eTag": etag})
+        record["eventTime"] = self.clock.now().isoformat()
         return event
 
     # --- S3 -> bank statement import (R12) ---------------------------------------------------
@@ -195,13 +198,7 @@ class Sandbox:
         return self.invoke("bank_statement_import", event)
 
     def bank_s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
-        event = sample_event("bank_statement_import/s3-object-created.json")
-        record = event["Records"][0]
-        record["s3"]["bucket"]["name"] = self.names.bank_bucket
-        record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{self.names.bank_bucket}"
-        record["s3"]["object"].update({"key": key, "versionId": version, "eTag": etag})
-        record["eventTime"] = self.clock.now().isoformat()
-        return event
+        return self._s3_event("bank_statement_import", self.names.bank_bucket, key, version, etag)
 
     # --- fake PSP -> webhook (R11) ------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
@@ -18,6 +17,7 @@ from aws_lambda_powertools.utilities.parser.models import S3Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
+from billing_core.store.s3 import uploaded_objects
 from billing_core.ingest import process_declaration, upload_from_key
 
 logger = Logger()
@@ -72,13 +72,5 @@ def _measure(report: dict[str, Any]) -> None:
 @event_parser(model=S3Model)
 def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
     idempotency.register_lambda_context(context)
-    results = []
-    for record in event.Records:
-        upload = {
-            "bucket": record.s3.bucket.name,
-            "key": unquote_plus(record.s3.object.key),
-            "version": record.s3.object.versionId or "",
-            "etag": record.s3.object.eTag or "",
-        }
-        results.append(process_upload(upload=upload))
+    results = [process_upload(upload=upload) for upload in uploaded_objects(event)]
     return {"processed": results}

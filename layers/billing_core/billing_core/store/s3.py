@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_plus
 
 
 class S3FileStore:
@@ -15,3 +16,18 @@ class S3FileStore:
 
     def get(self, key: str) -> bytes:
         return self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+
+
+def uploaded_objects(event: Any) -> list[dict[str, str]]:
+    """The objects an S3 notification (a Powertools ``S3Model``) reports, as plain dicts:
+    the input of the idempotent upload handlers (bucket, decoded key, version, eTag)."""
+    return [
+        {
+            "bucket": record.s3.bucket.name,
+            # S3 URL-encodes keys in notifications ("week 47.csv" -> "week+47.csv").
+            "key": unquote_plus(record.s3.object.key),
+            "version": record.s3.object.versionId or "",
+            "etag": record.s3.object.eTag or "",
+        }
+        for record in event.Records
+    ]
