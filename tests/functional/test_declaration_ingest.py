@@ -181,3 +181,13 @@ def test_insurer_bound_lines_land_in_the_insurer_claim_export(sandbox):
     export = sandbox.output_object(f"insurer-claims/{PROVIDER}/7095/{declaration_id}.csv").decode()
     assert len(export.splitlines()) == 2 and "material_vgz_group_insurer_first" in export
     assert _invoices(sandbox) == []
+
+
+def test_a_file_over_the_line_limit_is_refused_whole_with_a_report(sandbox):
+    # Given a declaration of 100,001 lines (the limit is 100,000 per file)
+    declaration_id = sandbox.upload_declaration(PROVIDER, "year.csv", declaration_csv(100_001))
+    # Then the report says to split it, and nothing was invoiced (R2)
+    report = _report(sandbox, declaration_id)
+    assert (report["status"], report["outcome"]) == ("rejected", "rejected")
+    assert [f["code"] for f in report["findings"]] == ["FILE_TOO_MANY_LINES"]
+    assert _invoices(sandbox) == [] and sandbox.drain_deliveries() == 0
