@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -17,10 +18,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from billing_core import runtime
 from billing_core.api import cursor
 from billing_core.api.errors import error_response, validation_message
+from billing_core.actions import ActionState
 from billing_core.api.provider_models import (
+    ActionListOut,
+    ActionOut,
+    ActionPatch,
     DeclarationDetailOut,
     DeclarationListOut,
     DeclarationOut,
+    InvoiceDetailOut,
+    InvoiceListOut,
+    InvoiceSummaryOut,
     UploadRequest,
     UploadTicketOut,
 )
@@ -92,6 +100,57 @@ def get_declaration(
     if record.report_key:
         findings = json.loads(rt.output_files.get(record.report_key))["findings"]
     return DeclarationDetailOut(**DeclarationOut.of(record).model_dump(), findings=findings)
+
+
+@app.get("/api/v1/provider/invoices", summary="Your invoices, newest first, filtered")
+def list_invoices(
+    status: Annotated[Literal["open", "partly_paid", "paid"] | None, Query()] = None,
+    patient_ref: Annotated[str | None, Query(max_length=64)] = None,
+    issued_from: Annotated[date | None, Query(alias="from")] = None,
+    issued_until: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> InvoiceListOut:
+    rt = runtime.current()
+    invoices, last = rt.repository.list_invoices(
+        provider_id(),
+        limit=limit,
+        after=cursor.decode(cursor_token) if cursor_token else None,
+        issued_from=issued_from.isoformat() if issued_from else "",
+        issued_until=issued_until.isoformat() if issued_until else "",
+        patient_ref=patient_ref or "",
+    )
+    today = rt.clock.today()
+    summaries = [InvoiceSummaryOut.of(i, today) for i in invoices]
+    if status:
+        summaries = [s for s in summaries if s.payment_status == status]
+    return InvoiceListOut(items=summaries, next_cursor=cursor.encode(last) if last else None)
+
+
+@app.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
+def get_invoice(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> InvoiceDetailOut:
+    rt = runtime.current()
+    tenant = provider_id()
+    invoice = rt.repository.get_invoice(tenant, invoice_id)
+    if invoice is None:
+        raise NotFoundError("invoice not found")
+    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
+    return InvoiceDetailOut.of_detail(invoice, actions, rt.clock.today())
+
+
+@app.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
+def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
+    chosen = ActionState(state) if state else None
+    actions = runtime.current().repository.list_actions(provider_id(), chosen)
+    return ActionListOut(items=[ActionOut.of(a) for a in actions])
+
+
+@app.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
+def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
+    updated = runtime.current().repository.set_action_state(provider_id(), action_id, ActionState(body.state))
+    if updated is None:
+        raise NotFoundError("action not found")
+    return ActionOut.of(updated)
 
 
 @app.get("/api/v1/openapi.json", include_in_schema=False)

@@ -134,7 +134,7 @@ def payment_status(
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
     return PaymentStatusView(
         reference=invoice.reference,
-        status=_payment_status(invoice, amount_due),
+        status=payment_status_of(invoice, amount_due),
         amount_due_cents=amount_due,
         final_payment_date=invoice.current_final_payment_date,
         state=invoice_state(invoice, today),
@@ -162,7 +162,7 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     return InvoiceState.OPEN
 
 
-def _payment_status(invoice: Invoice, amount_due: int) -> PaymentStatus:
+def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
     if amount_due <= 0:
         return PaymentStatus.PAID
     paid = -sum(

@@ -63,6 +63,17 @@ class BillingRepository:
     def put_action(self, action: OpenAction) -> None:
         self._table.put_item(Item=items.action_to_item(action))
 
+    def set_action_state(
+        self, provider_id: str, action_id: str, state: ActionState
+    ) -> OpenAction | None:
+        """The provider marks an action done or open (R23); None if it has no such action."""
+        action = next((a for a in self.list_actions(provider_id) if a.action_id == action_id), None)
+        if action is None:
+            return None
+        changed = replace(action, state=state)
+        self.put_action(changed)
+        return changed
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first; only ``state`` ones when given."""
         query: dict[str, Any] = {
@@ -178,21 +189,46 @@ class BillingRepository:
         return items.invoice_from_item(found[0]) if found else None
 
     def list_invoices(
-        self, provider_id: str, *, limit: int = 100, after: dict[str, Any] | None = None
-    ) -> tuple[list[Invoice], dict[str, Any] | None]:
-        """The provider's invoices, newest first, from the by-provider index."""
+        self,
+        provider_id: str,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+        issued_from: str = "",
+        issued_until: str = "",
+        patient_ref: str = "",
+    ) -> tuple[list[Invoice], str | None]:
+        """The provider's invoices, newest first, from the by-provider index.
+
+        ``after`` is the position (the index sort key) of the last invoice of the previous
+        page; the keys around it are rebuilt with *this* provider's id, so a position
+        taken from another tenant can only ever point into this tenant's list (R26).
+        """
+        low = issued_from or "0000"
+        high = (issued_until or "9999") + "#~"
         query: dict[str, Any] = {
             "IndexName": "by-provider",
-            "KeyConditionExpression": "gsi2pk = :owner",
-            "ExpressionAttributeValues": {":owner": f"PROVIDER#{provider_id}#INVOICES"},
+            "KeyConditionExpression": "gsi2pk = :owner AND gsi2sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":owner": f"PROVIDER#{provider_id}#INVOICES", ":low": low, ":high": high,
+            },
             "ScanIndexForward": False,
             "Limit": limit,
-        }
+        }  # fmt: skip
+        if patient_ref:
+            query["FilterExpression"] = "patient_ref = :patient"
+            query["ExpressionAttributeValues"][":patient"] = patient_ref
         if after:
-            query["ExclusiveStartKey"] = after
+            invoice_id = after.rsplit("#", 1)[-1]
+            query["ExclusiveStartKey"] = {
+                **items.invoice_key(provider_id, invoice_id),
+                "gsi2pk": f"PROVIDER#{provider_id}#INVOICES",
+                "gsi2sk": after,
+            }
         page = self._table.query(**query)
         invoices = [items.invoice_from_item(item) for item in page["Items"]]
-        return invoices, page.get("LastEvaluatedKey")
+        last = page.get("LastEvaluatedKey")
+        return invoices, (last["gsi2sk"] if last else None)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
         """Replace the invoice if nobody changed it since it was read (R28)."""
