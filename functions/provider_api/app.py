@@ -29,10 +29,12 @@ from billing_core.api.provider_models import (
     InvoiceDetailOut,
     InvoiceListOut,
     InvoiceSummaryOut,
+    StopIn,
     UploadRequest,
     UploadTicketOut,
 )
-from billing_core.provider_portal import request_upload
+from billing_core.errors import Refused, StateConflict
+from billing_core.provider_portal import request_upload, stop_invoice
 
 logger = Logger()
 tracer = Tracer()
@@ -40,6 +42,12 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/api/v1/docs", title="zorgnota provider API", version="1.0.0")
 
 PROVIDER_CLAIM = "custom:provider_id"
+
+
+def user_id() -> str:
+    """Who acted, for the ledger (R27): the Cognito user's id, never a name or e-mail."""
+    claims = app.current_event.request_context.authorizer.claims or {}
+    return str(claims.get("sub", "unknown"))
 
 
 def provider_id() -> str:
@@ -138,6 +146,20 @@ def get_invoice(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) ->
     return InvoiceDetailOut.of_detail(invoice, actions, rt.clock.today())
 
 
+@app.post("/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)")
+def stop(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: StopIn) -> InvoiceDetailOut:
+    rt = runtime.current()
+    tenant = provider_id()
+    stopped = stop_invoice(
+        tenant, invoice_id, body.request(),
+        store=rt.repository, clock=rt.clock, delivery=rt.delivery_queue, user=user_id(),
+    )  # fmt: skip
+    if stopped is None:
+        raise NotFoundError("invoice not found")
+    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
+    return InvoiceDetailOut.of_detail(stopped, actions, rt.clock.today())
+
+
 @app.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
 def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
     chosen = ActionState(state) if state else None
@@ -168,6 +190,12 @@ def invalid_request(error: RequestValidationError) -> Response:
 @app.exception_handler(cursor.InvalidCursor)
 def invalid_cursor(_: cursor.InvalidCursor) -> Response:
     return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", "cursor is not valid")
+
+
+@app.exception_handler(Refused)
+def refused(error: Refused) -> Response:
+    status = HTTPStatus.CONFLICT if isinstance(error, StateConflict) else HTTPStatus.UNPROCESSABLE_ENTITY
+    return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
 
 
 @app.exception_handler(NotFoundError)

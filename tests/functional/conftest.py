@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import threading
+
 import pytest
 
 from local.sandbox import Sandbox
@@ -22,3 +24,20 @@ def sandbox() -> Iterator[Sandbox]:
 
 def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
+
+
+@pytest.fixture
+def atomic_conditional_writes(monkeypatch):
+    """DynamoDB checks a condition and writes as one step; moto checks, parses, then
+    writes, so two threads can both pass the check. Give moto DynamoDB's guarantee, so
+    the test below is about our retry, not about moto."""
+    from moto.dynamodb.models.table import Table
+
+    lock = threading.Lock()
+    put_item = Table.put_item
+
+    def atomic_put_item(self, *args, **kwargs):
+        with lock:
+            return put_item(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "put_item", atomic_put_item)

@@ -233,23 +233,6 @@ def test_an_overpayment_returned_by_the_bank_is_due_again(sandbox, invoice):
     assert [e.kind for e in after.ledger].count("reversal") == 1
 
 
-@pytest.fixture
-def atomic_conditional_writes(monkeypatch):
-    """DynamoDB checks a condition and writes as one step; moto checks, parses, then
-    writes, so two threads can both pass the check. Give moto DynamoDB's guarantee, so
-    the test below is about our retry, not about moto."""
-    from moto.dynamodb.models.table import Table
-
-    lock = threading.Lock()
-    put_item = Table.put_item
-
-    def atomic_put_item(self, *args, **kwargs):
-        with lock:
-            return put_item(self, *args, **kwargs)
-
-    monkeypatch.setattr(Table, "put_item", atomic_put_item)
-
-
 @pytest.mark.usefixtures("atomic_conditional_writes")
 def test_two_payments_at_the_same_moment_both_land(sandbox, invoice):
     # Given two Lambda instances, each with its own connection, that both read the

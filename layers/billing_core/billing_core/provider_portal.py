@@ -11,7 +11,11 @@ from typing import Protocol
 
 from billing_core.clock import Clock
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.ports import BillingStore
+from billing_core.invoice import Invoice
+from billing_core.notify.confirmations import STOP_CONFIRMATION
+from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.stop import StopRequest, apply_stop
+from billing_core.updates import save_change
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -73,3 +77,30 @@ def request_upload(
         upload_url=urls.upload_url(key, expires_in_seconds),
         expires_at=now + timedelta(seconds=expires_in_seconds),
     )
+
+
+def stop_invoice(
+    provider_id: str,
+    invoice_id: str,
+    request: StopRequest,
+    *,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+    user: str,
+) -> Invoice | None:
+    """R21: book the stop (versioned, R28) and e-mail the patient the lowered amount with
+    a pay link — never a new invoice. None when the provider has no such invoice."""
+    invoice = store.get_invoice(provider_id, invoice_id)
+    if invoice is None:
+        return None
+    now = clock.now()
+    stop_id = f"stop-{now:%Y%m%d%H%M%S%f}"
+    stored, _ = save_change(
+        store, invoice, lambda current: apply_stop(current, request, now, f"provider:{user}:{stop_id}")
+    )
+    if stored.addressee.email:
+        delivery.enqueue(
+            [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
+        )
+    return stored

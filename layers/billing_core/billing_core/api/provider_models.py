@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,7 @@ from billing_core.actions import OpenAction
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.patient_service import invoice_state, payment_status_of
+from billing_core.stop import STOP_REASONS, StopRequest, StopScope
 
 
 class UploadRequest(BaseModel):
@@ -196,3 +198,30 @@ class ActionPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: Literal["open", "done"]
+
+
+class StopIn(BaseModel):
+    """R21: stop the whole invoice, or part of it as an amount or a percentage of the
+    ORIGINAL invoice amount. Irreversible."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    scope: Literal["full", "partial"]
+    amount: int | None = Field(default=None, gt=0, description="cents (partial only)")
+    percentage: Decimal | None = Field(
+        default=None, gt=0, le=100, max_digits=5, decimal_places=2,
+        description="of the original invoice amount (partial only)",
+    )  # fmt: skip
+    reason: Literal[STOP_REASONS]  # type: ignore[valid-type]
+    patient_email: str = Field(min_length=3, max_length=254, description="checked or corrected")
+    accept_terms: bool
+
+    def request(self) -> StopRequest:
+        return StopRequest(
+            scope=StopScope(self.scope),
+            reason=self.reason,
+            patient_email=self.patient_email,
+            accept_terms=self.accept_terms,
+            amount_cents=self.amount,
+            percentage=self.percentage,
+        )

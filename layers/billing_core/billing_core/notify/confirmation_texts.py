@@ -12,6 +12,16 @@ from collections.abc import Mapping
 from billing_core.notify.texts import Section, register_sections
 
 _DUTCH: Mapping[str, Section] = {
+    "email.stop_confirmation": {
+        "subject": "Uw nota is verlaagd - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "lowered": "{provider} heeft het bedrag van uw nota verlaagd. U krijgt geen nieuwe nota.",
+        "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+        "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
     "email.deferral_confirmation": {
         "subject": "Uitstel van betaling - betalingskenmerk {reference}",
         "greeting": "Geachte {name},",
@@ -88,6 +98,16 @@ _DUTCH: Mapping[str, Section] = {
 }
 
 _ENGLISH: Mapping[str, Section] = {
+    "email.stop_confirmation": {
+        "subject": "Your invoice has been lowered - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "lowered": "{provider} has lowered the amount of your invoice. You will not get a new invoice.",
+        "new_amount": "You now pay {amount}, no later than {date}.",
+        "nothing_left": "Nothing is open any more: there is nothing to pay.",
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
     "email.deferral_confirmation": {
         "subject": "Deferral of payment - payment reference {reference}",
         "greeting": "Dear {name},",

@@ -21,8 +21,15 @@ DEFERRAL_CONFIRMATION = "deferral_confirmation"
 ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
 OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
 PAYMENT_RECEIVED = "payment_received"
+STOP_CONFIRMATION = "stop_confirmation"  # R21: the provider lowered the amount
 KINDS = frozenset(
-    {DEFERRAL_CONFIRMATION, ARRANGEMENT_CONFIRMATION, OBJECTION_ACKNOWLEDGEMENT, PAYMENT_RECEIVED}
+    {
+        DEFERRAL_CONFIRMATION,
+        ARRANGEMENT_CONFIRMATION,
+        OBJECTION_ACKNOWLEDGEMENT,
+        PAYMENT_RECEIVED,
+        STOP_CONFIRMATION,
+    }
 )
 
 

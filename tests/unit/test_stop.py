@@ -1,0 +1,73 @@
+"""Stopping (part of) an invoice (R21, seed 003)."""
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from billing_core.clock import AMSTERDAM
+from billing_core.errors import Refused, StateConflict
+from billing_core.invoice import InvoiceStatus
+from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.stop import StopRequest, StopScope, apply_stop
+from tests.unit.factories import make_invoice
+
+AT = datetime(2026, 11, 25, 10, tzinfo=AMSTERDAM)
+
+
+def _sent(**overrides):
+    return replace(make_invoice(**overrides), status=InvoiceStatus.SENT)
+
+
+def _partial(**fields):
+    base = dict(scope=StopScope.PARTIAL, reason="goodwill", patient_email="", accept_terms=True)
+    return StopRequest(**(base | fields))
+
+
+def test_a_percentage_is_of_the_original_amount_not_of_what_is_left():
+    # Given an invoice of 33.17 of which 10.00 was paid already
+    invoice = _sent()
+    paid = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -1000, AT, "bank:x")
+    invoice = replace(invoice, ledger=(*invoice.ledger, paid))
+    # When the provider stops 40%
+    stopped = apply_stop(invoice, _partial(percentage=Decimal(40)), AT, "provider:u")
+    # Then 40% of the original 33.17 is forgiven (13.27), not 40% of 23.17
+    assert stopped.ledger[-1].kind is EntryKind.COULANCE and stopped.ledger[-1].amount_cents == -1327
+    assert stopped.amount_due_cents == invoice.amount_due_cents - 1327
+
+
+def test_a_full_stop_forgives_everything_open():
+    stopped = apply_stop(_sent(), StopRequest(StopScope.FULL, "other", "", True), AT, "provider:u")
+    assert stopped.amount_due_cents == 0 and stopped.ledger[-1].kind is EntryKind.STOP
+
+
+@pytest.mark.parametrize(
+    "invoice_change, request_fields, error, code",
+    [
+        ({}, {"amount_cents": 100, "accept_terms": False}, Refused, "terms_not_accepted"),
+        ({}, {"amount_cents": 100, "reason": "because"}, Refused, "unknown_reason"),
+        ({}, {}, Refused, "invalid_partial_stop"),  # neither amount nor percentage
+        ({}, {"amount_cents": 100, "percentage": Decimal(5)}, Refused, "invalid_partial_stop"),
+        ({}, {"amount_cents": 999_999}, Refused, "more_than_open"),
+        ({"status": InvoiceStatus.PENDING_DELIVERY}, {"amount_cents": 100}, StateConflict, "not_sent"),
+    ],
+)
+def test_what_cannot_be_stopped_says_why(invoice_change, request_fields, error, code):
+    invoice = replace(_sent(), **invoice_change)
+    with pytest.raises(error) as refused:
+        apply_stop(invoice, _partial(**request_fields), AT, "provider:u")
+    assert refused.value.code == code and refused.value.message_nl and refused.value.message_en
+
+
+def test_a_fully_paid_invoice_points_to_a_refund_first():
+    invoice = _sent()
+    paid = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -invoice.amount_due_cents, AT, "psp:x")
+    with pytest.raises(StateConflict) as refused:
+        apply_stop(replace(invoice, ledger=(*invoice.ledger, paid)), _partial(amount_cents=100), AT, "p")
+    assert refused.value.code == "fully_paid" and "terugbetalen" in refused.value.message_nl
+
+
+def test_the_checked_email_replaces_the_addressees():
+    stopped = apply_stop(_sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p")
+    assert stopped.addressee.email == "nieuw@example.org"
