@@ -28,13 +28,14 @@ from billing_core.api.provider_models import (
     DeclarationOut,
     InvoiceDetailOut,
     InvoiceListOut,
+    HoldIn,
     InvoiceSummaryOut,
     StopIn,
     UploadRequest,
     UploadTicketOut,
 )
 from billing_core.errors import Refused, StateConflict
-from billing_core.provider_portal import request_upload, stop_invoice
+from billing_core.provider_portal import hold_invoice, request_upload, stop_invoice
 
 logger = Logger()
 tracer = Tracer()
@@ -158,6 +159,17 @@ def stop(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: Sto
         raise NotFoundError("invoice not found")
     actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
     return InvoiceDetailOut.of_detail(stopped, actions, rt.clock.today())
+
+
+@app.post("/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)")
+def hold(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: HoldIn) -> InvoiceDetailOut:
+    rt = runtime.current()
+    tenant = provider_id()
+    held = hold_invoice(tenant, invoice_id, body.until, body.reason, store=rt.repository, clock=rt.clock)
+    if held is None:
+        raise NotFoundError("invoice not found")
+    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
+    return InvoiceDetailOut.of_detail(held, actions, rt.clock.today())
 
 
 @app.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")

@@ -93,3 +93,14 @@ def test_a_stop_and_a_payment_at_the_same_moment_both_land(sandbox, invoice):
     assert errors == []
     assert after.amount_due_cents == invoice.amount_due_cents - 1500
     assert {e.kind.value for e in after.ledger} >= {"payment", "coulance"}
+
+
+def test_a_hold_pauses_and_shows_in_the_checker_for_at_most_60_days(sandbox, invoice):
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+    status, body = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body={"until": "2027-02-01", "reason": "bezwaar"})
+    assert status == 422 and body["error"]["code"] == "hold_out_of_range"  # 70 days ahead
+    status, detail = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body={"until": "2027-01-10", "reason": "bezwaar"})
+    assert status == 200 and detail["state"] == "on_hold"
+    assert sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")[1]["state"] == "on_hold"
+    status, _ = sandbox.api("POST", path, provider_id=PHYSIO.provider_id, body={"until": "2027-01-10", "reason": "x"})
+    assert status == 404

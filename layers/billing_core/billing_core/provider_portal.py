@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from billing_core.clock import Clock
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.hold import put_on_hold
 from billing_core.invoice import Invoice
 from billing_core.notify.confirmations import STOP_CONFIRMATION
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -103,4 +104,16 @@ def stop_invoice(
         delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
         )
+    return stored
+
+
+def hold_invoice(
+    provider_id: str, invoice_id: str, until: date, reason: str, *, store: BillingStore, clock: Clock
+) -> Invoice | None:
+    """R16: versioned like every invoice change (R28). None when the provider has no such invoice."""
+    invoice = store.get_invoice(provider_id, invoice_id)
+    if invoice is None:
+        return None
+    today = clock.today()
+    stored, _ = save_change(store, invoice, lambda current: put_on_hold(current, until, reason, today))
     return stored

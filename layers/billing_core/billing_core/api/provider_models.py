@@ -225,3 +225,12 @@ class StopIn(BaseModel):
             amount_cents=self.amount,
             percentage=self.percentage,
         )
+
+
+class HoldIn(BaseModel):
+    """R16: pause dunning while the provider looks into an objection (at most 60 days)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    until: date
+    reason: str = Field(min_length=1, max_length=500)
