@@ -35,6 +35,7 @@ from billing_core.api.provider_models import (
     UploadTicketOut,
 )
 from billing_core.errors import Refused, StateConflict
+from billing_core.invoice import Invoice
 from billing_core.provider_portal import hold_invoice, request_upload, stop_invoice
 
 logger = Logger()
@@ -140,11 +141,7 @@ def list_invoices(
 def get_invoice(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> InvoiceDetailOut:
     rt = runtime.current()
     tenant = provider_id()
-    invoice = rt.repository.get_invoice(tenant, invoice_id)
-    if invoice is None:
-        raise NotFoundError("invoice not found")
-    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
-    return InvoiceDetailOut.of_detail(invoice, actions, rt.clock.today())
+    return _detail(tenant, rt.repository.get_invoice(tenant, invoice_id))
 
 
 @app.post("/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)")
@@ -155,10 +152,7 @@ def stop(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: Sto
         tenant, invoice_id, body.request(),
         store=rt.repository, clock=rt.clock, delivery=rt.delivery_queue, user=user_id(),
     )  # fmt: skip
-    if stopped is None:
-        raise NotFoundError("invoice not found")
-    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
-    return InvoiceDetailOut.of_detail(stopped, actions, rt.clock.today())
+    return _detail(tenant, stopped)
 
 
 @app.post("/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)")
@@ -166,10 +160,16 @@ def hold(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: Hol
     rt = runtime.current()
     tenant = provider_id()
     held = hold_invoice(tenant, invoice_id, body.until, body.reason, store=rt.repository, clock=rt.clock)
-    if held is None:
+    return _detail(tenant, held)
+
+
+def _detail(tenant: str, invoice: Invoice | None) -> InvoiceDetailOut:
+    """The invoice page's data; a missing invoice (or another tenant's) is not found."""
+    if invoice is None:
         raise NotFoundError("invoice not found")
-    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice_id]
-    return InvoiceDetailOut.of_detail(held, actions, rt.clock.today())
+    rt = runtime.current()
+    actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice.invoice_id]
+    return InvoiceDetailOut.of_detail(invoice, actions, rt.clock.today())
 
 
 @app.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
