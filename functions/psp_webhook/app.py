@@ -69,6 +69,17 @@ def _record(outcome: WebhookOutcome) -> None:
         "amount_asked_cents": outcome.amount_asked_cents,
         "amount_paid_cents": outcome.amount_paid_cents,
     }
+    if outcome.refund is not None:  # the booking left credit: refunded through the PSP (R13)
+        refund = outcome.refund
+        details |= {
+            "refund_decision": refund.decision.value,
+            "refund_id": refund.refund_id,
+            "refund_cents": refund.amount_cents,
+            "credit_left_cents": refund.credit_left_cents,
+        }
+        metrics.add_metric(name=f"Refund_{refund.decision.value}", unit=MetricUnit.Count, value=1)
+        if refund.needs_attention:
+            logger.warning("overpayment not refunded automatically: check it", extra=details)
     if outcome.decision is WebhookDecision.WRONG_INVOICE:
         logger.error("psp payment is for another kenmerk than asked: not booked", extra=details)
     elif outcome.amount_differs:

@@ -126,6 +126,31 @@ def test_a_paid_amount_other_than_asked_is_booked_as_paid(sandbox, invoice):
     assert reread(sandbox, invoice).amount_due_cents == 100
 
 
+def test_an_overpayment_by_ideal_is_refunded_through_the_psp_once(sandbox, invoice):
+    # Given an invoice with an amount due, and the PSP reporting € 7,50 more paid (R11)
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    # When the patient pays and the PSP calls the webhook
+    answer = sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due + 750)
+    # Then the webhook answers 200: the payment is booked, € 7,50 of it as credit (R13)
+    assert answer["statusCode"] == 200
+    after = reread(sandbox, invoice)
+    assert sorted(e.amount_cents for e in payments(after)) == sorted([-due, -750])
+    # And the credit is paid back on that PSP payment, and the ledger says so (R27)
+    [refund_id] = sandbox.runtime.psp.refunds(checkout.psp_payment_id)
+    [refund] = [e for e in after.ledger if e.kind is EntryKind.REFUND]
+    assert (refund.amount_cents, refund.cause, refund.note) == (
+        750, f"psp:{checkout.psp_payment_id}", f"refund:{refund_id}"
+    )  # fmt: skip
+    assert (after.amount_due_cents, after.credit_cents) == (0, 0)
+    # When the webhook is replayed
+    replay = sandbox.runtime.psp.webhook(checkout.psp_payment_id)
+    assert sandbox.post_psp_webhook(replay.body)["statusCode"] == 200
+    # Then nothing more is refunded, and the invoice is exactly as it was
+    assert sandbox.runtime.psp.refunds(checkout.psp_payment_id) == (refund_id,)
+    assert reread(sandbox, invoice) == after
+
+
 def test_the_payment_confirmation_is_queued_once_for_the_patient(sandbox, invoice):
     # Given an e-mailed invoice paid by iDEAL, and the webhook replayed
     checkout = start(sandbox, invoice)

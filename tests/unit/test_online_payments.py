@@ -20,6 +20,7 @@ from billing_core.online_payments import (
 from billing_core.ports import CheckoutRecord
 from billing_core.psp import PspStatus, PspUnavailable
 from billing_core.psp.fake import FakePsp, PaymentAlreadyFinal
+from billing_core.refunds import RefundDecision
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.payment_fakes import CheckoutsInMemory
@@ -237,13 +238,37 @@ def test_a_paid_amount_other_than_asked_is_booked_as_paid_and_reported(world):
     assert world.invoice().amount_due_cents == DUE - 2000
 
 
-def test_more_paid_than_asked_is_kept_as_credit(world):
-    # R13: an overpayment is never dropped
+def test_more_paid_than_asked_is_kept_as_credit_and_refunded_through_the_psp(world):
+    # R13: an overpayment is never dropped: booked as credit, then paid back by the PSP
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
+    outcome = world.webhook(checkout.psp_payment_id)
+    assert outcome.decision is WebhookDecision.BOOKED
+    assert (outcome.refund.decision, outcome.refund.amount_cents) == (RefundDecision.REFUNDED, 500)
+    assert world.psp.refunds(checkout.psp_payment_id) == (outcome.refund.refund_id,)
+    invoice = world.invoice()
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.PAYMENT] == [-DUE, -500]
+    assert (invoice.amount_due_cents, invoice.credit_cents) == (0, 0)
+
+
+def test_a_retried_webhook_after_a_crash_before_the_status_refunds_nothing_more(world):
+    # Given an overpayment booked and refunded, but the checkout's status was not written
     checkout = world.start()
     world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
     world.webhook(checkout.psp_payment_id)
-    invoice = world.invoice()
-    assert (invoice.amount_due_cents, invoice.credit_cents) == (0, 500)
+    world.checkouts.set_checkout_status(checkout.psp_payment_id, PspStatus.OPEN)
+    # When the PSP retries / Then no second refund is asked, and the status catches up
+    outcome = world.webhook(checkout.psp_payment_id)
+    assert outcome.decision is WebhookDecision.ALREADY_BOOKED and outcome.refund is None
+    assert len(world.psp.refunds(checkout.psp_payment_id)) == 1
+    assert world.checkouts.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+
+
+def test_a_webhook_that_leaves_no_credit_asks_no_refund(world):
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid")
+    assert world.webhook(checkout.psp_payment_id).refund is None
+    assert world.psp.refunds(checkout.psp_payment_id) == ()
 
 
 def test_a_psp_payment_for_another_kenmerk_is_not_booked(world):

@@ -14,6 +14,13 @@ body claims; when it differs from what was asked it is booked as paid and report
 (payments.book_payment), and the checkout keeps the last status seen, so a replayed
 webhook changes nothing (idempotent on PSP id + status).
 
+More paid than owed is kept as credit and paid back on the same PSP payment right
+after the booking (refunds.refund_overpayment, R13): at most once, and a refund that
+may or may not have happened stays visible as pending (``WebhookOutcome.refund``)
+instead of being asked again. The refund is asked before the checkout's status is set
+to paid, so a crash in between is retried by the PSP; a replay after that refunds
+nothing.
+
 Answering: every outcome here is a 200 for the PSP. For an unknown id that is what
 Mollie advises (it tells a prober nothing, and Mollie stops retrying a payment created
 outside this service); only a failure on our side (PSP or table unreachable) is an
@@ -34,6 +41,7 @@ from billing_core.invoice import Invoice
 from billing_core.payments import IncomingPayment, InterestAccrual, book_payment, no_interest
 from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
 from billing_core.psp import PaymentProvider, PspCheckout, PspPayment, PspStatus, UnknownPspPayment
+from billing_core.refunds import RefundOutcome, refund_overpayment
 
 WEBHOOK_PATH = "/webhooks/psp"
 
@@ -54,6 +62,8 @@ class WebhookOutcome:
     invoice_id: str = ""
     amount_asked_cents: int = 0
     amount_paid_cents: int = 0
+    # Set when the booking left credit: the refund through the PSP (R13). None otherwise.
+    refund: RefundOutcome | None = None
 
     @property
     def changed_money(self) -> bool:
@@ -159,10 +169,16 @@ def handle_psp_webhook(
     if checkout.status is PspStatus.PAID:
         # Booked before, and the status is only set after booking: a replay.
         return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED)
-    booked = _book(checkout, payment, store, clock, delivery, interest)
+    booked, credit_cents = _book(checkout, payment, store, clock, delivery, interest)
+    refund = None
+    if credit_cents > 0:
+        # Also after a crash between booking and status: the intent keeps it at most once.
+        refund = refund_overpayment(
+            checkout.reference, store=store, checkouts=checkouts, psp=psp, clock=clock
+        )
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
-    return _outcome(checkout, payment, decision)
+    return _outcome(checkout, payment, decision, refund)
 
 
 def _book(
@@ -172,13 +188,14 @@ def _book(
     clock: Clock,
     delivery: DeliveryQueue | None,
     interest: InterestAccrual,
-) -> bool:
+) -> tuple[bool, int]:
+    """(booked now, the invoice's credit after it)."""
     received_at = (payment.paid_at or clock.now()).astimezone(AMSTERDAM)
     incoming = IncomingPayment("psp", payment.psp_payment_id, payment.amount_cents, received_at)
     result = book_payment(
         store, checkout.reference, incoming, clock=clock, delivery=delivery, interest=interest
     )
-    return result.booked
+    return result.booked, result.invoice.credit_cents
 
 
 def _remember_status(checkouts: CheckoutLog, checkout: CheckoutRecord, status: PspStatus) -> None:
@@ -187,7 +204,10 @@ def _remember_status(checkouts: CheckoutLog, checkout: CheckoutRecord, status: P
 
 
 def _outcome(
-    checkout: CheckoutRecord, payment: PspPayment, decision: WebhookDecision
+    checkout: CheckoutRecord,
+    payment: PspPayment,
+    decision: WebhookDecision,
+    refund: RefundOutcome | None = None,
 ) -> WebhookOutcome:
     return WebhookOutcome(
         psp_payment_id=checkout.psp_payment_id,
@@ -196,4 +216,5 @@ def _outcome(
         invoice_id=checkout.invoice_id,
         amount_asked_cents=checkout.amount_cents,
         amount_paid_cents=payment.amount_cents if payment.status is PspStatus.PAID else 0,
+        refund=refund,
     )

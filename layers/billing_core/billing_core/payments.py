@@ -4,7 +4,8 @@ A payment is booked as ledger entries of kind PAYMENT, one per component it pays
 in the order costs -> interest -> principal (allocation.py). What is paid beyond
 everything owed is booked on the principal too, with the note "credit": the balance goes
 below zero and ``Invoice.credit_cents`` shows the overpayment until a REFUND books it
-back (R13: kept and refunded, never dropped).
+back (R13: kept and refunded, never dropped; ``apply_refund`` here, the PSP refund in
+refunds.py).
 
 Every payment has an id, ``"<source>:<source id>"`` (``psp:tr_WDqYK6vllg``,
 ``bank:<entry reference>``). The invoice remembers the ids it has booked, so a replayed
@@ -33,6 +34,7 @@ PaymentSource = Literal["psp", "bank"]
 SOURCES: tuple[str, ...] = ("psp", "bank")
 CREDIT_NOTE = "credit"
 _REVERSES = "reverses "
+_REFUND = "refund:"
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
 # ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
@@ -153,6 +155,39 @@ def apply_reversal(
     ]
     reversed_ = invoice.with_entries(entries).with_applied_payment(key)
     return _reopen_arrangement_when_due(reversed_)
+
+
+def apply_refund(
+    invoice: Invoice, refund_id: str, amount_cents: int, at: datetime, cause: str
+) -> Invoice:
+    """Book money paid back to the patient, e.g. an overpayment refunded by the PSP (R13).
+
+    One REFUND entry on the principal, ``+amount_cents``: the negative balance (the
+    credit) goes back up, to zero when the whole credit is refunded. ``cause`` is what the
+    refund pays back (``"psp:<payment id>"``, R27); the entry's note is the refund's own
+    id. Idempotent on ``refund_id`` through ``applied_payments``, like a payment: the same
+    refund booked again returns the invoice unchanged.
+
+    A refund that happened is always booked, even when it is more than the credit left
+    (say a reversal came in between): the ledger records what money moved (R27), and
+    the balance then shows what the patient owes again.
+    """
+    key = refund_key(refund_id)
+    if key in invoice.applied_payments:
+        return invoice
+    if not refund_id:
+        raise ValueError("a refund needs the id its PSP gave it")
+    if amount_cents <= 0:
+        raise ValueError("a refund is a positive amount")
+    if at.tzinfo is None:
+        raise ValueError("at needs a time zone")
+    entry = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, amount_cents, at, cause, key)
+    return invoice.with_entry(entry).with_applied_payment(key)
+
+
+def refund_key(refund_id: str) -> str:
+    """How a booked refund is remembered in ``applied_payments`` and noted in the ledger."""
+    return f"{_REFUND}{refund_id}"
 
 
 def reversible(invoice: Invoice, original_id: str) -> dict[Component, int]:

@@ -1,0 +1,269 @@
+"""An overpayment is kept as credit and refunded through the PSP, at most once (R13, R27)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.errors import NotFound
+from billing_core.invoice import Invoice
+from billing_core.ledger import Component, EntryKind
+from billing_core.payments import IncomingPayment, apply_payment, apply_refund, book_payment
+from billing_core.ports import CheckoutRecord, ConcurrentChange
+from billing_core.psp import PspUnavailable
+from billing_core.psp.fake import FakePsp
+from billing_core.refunds import (
+    PendingRefund,
+    RefundDecision,
+    pending_refunds,
+    refund_overpayment,
+    refundable_by_psp,
+)
+from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.fake_store import FakeStore
+from tests.unit.payment_fakes import CheckoutsInMemory
+
+DUE = 3317  # the factory invoice
+AT = datetime(2026, 11, 24, 10, 15, tzinfo=AMSTERDAM)
+
+
+def overpaid(extra: int = 500, source: str = "psp", source_id: str = "tr_001") -> Invoice:
+    return apply_payment(make_invoice(), IncomingPayment(source, source_id, DUE + extra, AT))
+
+
+def refunds_in(invoice: Invoice) -> list:
+    return [e for e in invoice.ledger if e.kind is EntryKind.REFUND]
+
+
+# --- pure: apply_refund --------------------------------------------------------------------------
+
+
+def test_a_refund_books_the_credit_back_to_zero():
+    # Given € 5,00 paid too much (R13: kept as credit)
+    invoice = overpaid(500)
+    assert invoice.credit_cents == 500
+    # When the refund of € 5,00 is booked
+    refunded = apply_refund(invoice, "re_1", 500, AT, "psp:tr_001")
+    # Then one REFUND entry on the principal raises the balance to zero (R27)
+    [entry] = refunds_in(refunded)
+    assert (entry.component, entry.amount_cents, entry.cause, entry.note) == (
+        Component.PRINCIPAL, 500, "psp:tr_001", "refund:re_1"
+    )  # fmt: skip
+    assert (refunded.credit_cents, refunded.amount_due_cents, refunded.balance_cents) == (0, 0, 0)
+    assert refunded.is_paid
+    # And the ledger only grew
+    assert refunded.ledger[: len(invoice.ledger)] == invoice.ledger
+
+
+def test_the_same_refund_twice_changes_nothing():
+    once = apply_refund(overpaid(500), "re_1", 500, AT, "psp:tr_001")
+    assert apply_refund(once, "re_1", 500, AT, "psp:tr_001") is once
+
+
+def test_a_partial_refund_leaves_the_rest_as_credit():
+    refunded = apply_refund(overpaid(500), "re_1", 200, AT, "psp:tr_001")
+    assert refunded.credit_cents == 300
+
+
+@pytest.mark.parametrize(
+    ("refund_id", "amount", "at"),
+    [("", 500, AT), ("re_1", 0, AT), ("re_1", -5, AT), ("re_1", 500, AT.replace(tzinfo=None))],
+)
+def test_a_malformed_refund_is_refused(refund_id, amount, at):
+    with pytest.raises(ValueError):
+        apply_refund(overpaid(500), refund_id, amount, at, "psp:tr_001")
+
+
+# --- pure: what to refund -----------------------------------------------------------------------
+
+
+def test_only_credit_that_came_in_by_psp_is_refundable_by_psp():
+    assert refundable_by_psp(overpaid(500)) == ("tr_001", 500)
+    assert refundable_by_psp(overpaid(500, source="bank", source_id="E-1")) is None
+    assert refundable_by_psp(make_invoice()) is None
+
+
+def test_a_psp_payment_on_a_paid_invoice_is_refunded_whole_and_not_more():
+    # Given a bank transfer paid the invoice and € 2,00 too much, then an iDEAL payment came
+    by_bank = overpaid(200, source="bank", source_id="E-1")
+    both = apply_payment(by_bank, IncomingPayment("psp", "tr_002", DUE, AT))
+    # Then the iDEAL payment is refunded whole; the bank's € 2,00 stays credit
+    assert both.credit_cents == DUE + 200
+    assert refundable_by_psp(both) == ("tr_002", DUE)
+
+
+# --- the use case ------------------------------------------------------------------------------
+
+
+class World:
+    """An invoice paid € 5,00 too much by iDEAL, a fake PSP that took the money."""
+
+    def __init__(self, extra: int = 500) -> None:
+        self.clock = FixedClock(AT)
+        self.psp = FakePsp("https://zorgnota.example.org", self.clock)
+        self.checkouts = CheckoutsInMemory()
+        self.store = FakeStore([make_invoice()])
+        invoice = self.store.invoice()
+        checkout = self.psp.create_payment(DUE, "Nota", REFERENCE, "https://r", "https://w", "k1")
+        self.psp_id = checkout.psp_payment_id
+        self.checkouts.record_checkout(
+            CheckoutRecord(self.psp_id, invoice.provider_id, invoice.invoice_id, REFERENCE, DUE, AT)
+        )
+        self.psp.complete(self.psp_id, "paid", amount_cents=DUE + extra)
+        book_payment(self.store, REFERENCE, IncomingPayment("psp", self.psp_id, DUE + extra, AT),
+                     clock=self.clock)  # fmt: skip
+
+    def refund(self):
+        return refund_overpayment(
+            REFERENCE, store=self.store, checkouts=self.checkouts, psp=self.psp, clock=self.clock
+        )
+
+    def invoice(self) -> Invoice:
+        return self.store.invoice()
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def test_an_overpayment_by_ideal_is_refunded_on_that_payment(world):
+    # Given € 5,00 credit from an iDEAL payment (R13)
+    # When the overpayment is refunded
+    outcome = world.refund()
+    # Then the PSP pays € 5,00 back on that payment, and the refund is booked
+    assert outcome.decision is RefundDecision.REFUNDED
+    assert (outcome.psp_payment_id, outcome.amount_cents, outcome.credit_left_cents) == (
+        world.psp_id, 500, 0
+    )  # fmt: skip
+    assert world.psp.refunds(world.psp_id) == (outcome.refund_id,)
+    invoice = world.invoice()
+    [entry] = refunds_in(invoice)
+    assert (entry.amount_cents, entry.cause) == (500, f"psp:{world.psp_id}")
+    assert (invoice.credit_cents, invoice.amount_due_cents) == (0, 0)
+    assert pending_refunds(invoice) == ()
+
+
+def test_refunding_again_refunds_nothing_more(world):
+    world.refund()
+    version = world.invoice().version
+    outcome = world.refund()
+    assert outcome.decision is RefundDecision.NOTHING_TO_REFUND
+    assert len(world.psp.refunds(world.psp_id)) == 1 and world.invoice().version == version
+
+
+def test_the_intent_is_written_before_the_psp_is_asked(world):
+    # Given a PSP that records what the invoice looked like when it was asked
+    seen = []
+    refund = world.psp.refund
+
+    def watching(psp_id, amount, description):
+        seen.append(pending_refunds(world.invoice()))
+        return refund(psp_id, amount, description)
+
+    world.psp.refund = watching  # type: ignore[method-assign]
+    world.refund()
+    # Then the stored invoice already showed the refund as pending at that moment
+    assert seen == [(PendingRefund(world.psp_id, 500),)]
+
+
+def test_a_crash_after_asking_the_psp_never_refunds_twice(world):
+    # Given the PSP refunded, but the booking never happened (the process died)
+    def crash_on_booking(invoice):
+        if any(e.kind is EntryKind.REFUND for e in invoice.ledger):
+            raise SystemExit("crash")
+        return FakeStore.save_invoice(world.store, invoice)
+
+    world.store.save_invoice = crash_on_booking  # type: ignore[method-assign]
+    with pytest.raises(SystemExit):
+        world.refund()
+    del world.store.save_invoice
+    # When it is tried again (a retried webhook)
+    outcome = world.refund()
+    # Then the PSP is not asked again: the refund shows as pending, the credit still shows
+    assert outcome.decision is RefundDecision.PENDING and outcome.needs_attention
+    assert (outcome.psp_payment_id, outcome.amount_cents) == (world.psp_id, 500)
+    assert len(world.psp.refunds(world.psp_id)) == 1
+    assert pending_refunds(world.invoice()) == (PendingRefund(world.psp_id, 500),)
+    # And a person who finds the refund at the PSP books it, and the pending state is gone
+    [refund_id] = world.psp.refunds(world.psp_id)
+    booked = apply_refund(world.invoice(), refund_id, 500, AT, f"psp:{world.psp_id}")
+    assert pending_refunds(booked) == () and booked.credit_cents == 0
+
+
+def test_a_failing_psp_leaves_the_refund_pending_and_is_not_asked_again(world):
+    # Given the PSP cannot be reached (did the refund happen? unknown)
+    def unreachable(psp_id, amount, description):
+        raise PspUnavailable("ConnectionError")
+
+    world.psp.refund = unreachable  # type: ignore[method-assign]
+    outcome = world.refund()
+    assert outcome.decision is RefundDecision.PENDING and outcome.credit_left_cents == 500
+    # When it is tried again with the PSP back
+    del world.psp.refund
+    assert world.refund().decision is RefundDecision.PENDING
+    # Then nothing was refunded twice (here: not at all); the credit stays shown
+    assert world.psp.refunds(world.psp_id) == () and world.invoice().credit_cents == 500
+
+
+def test_a_concurrent_change_before_the_intent_is_read_again_and_refunded_once(world):
+    # Given someone else writes the invoice between our read and our intent (R28)
+    save = world.store.save_invoice
+    conflicts = []
+
+    def conflict_once(invoice):
+        if not conflicts:
+            conflicts.append(invoice.version)
+            raise ConcurrentChange(invoice.invoice_id)
+        return save(invoice)
+
+    world.store.save_invoice = conflict_once  # type: ignore[method-assign]
+    outcome = world.refund()
+    assert outcome.decision is RefundDecision.REFUNDED
+    assert len(world.psp.refunds(world.psp_id)) == 1 and world.invoice().credit_cents == 0
+
+
+def test_credit_from_a_bank_transfer_stays_credit_and_is_shown():
+    # Given € 2,00 paid too much by bank transfer
+    store = FakeStore([make_invoice()])
+    clock = FixedClock(AT)
+    book_payment(store, REFERENCE, IncomingPayment("bank", "E-1", DUE + 200, AT), clock=clock)
+    psp = FakePsp("https://zorgnota.example.org", clock)
+    # When an overpayment refund is asked
+    outcome = refund_overpayment(
+        REFERENCE, store=store, checkouts=CheckoutsInMemory(), psp=psp, clock=clock
+    )
+    # Then nothing goes through the PSP: the provider refunds it by bank; the credit shows
+    assert outcome.decision is RefundDecision.KEPT_AS_CREDIT and outcome.needs_attention
+    assert outcome.credit_left_cents == 200 == store.invoice().credit_cents
+    assert refunds_in(store.invoice()) == []
+
+
+def test_a_psp_payment_we_did_not_start_for_this_invoice_is_not_refunded(world):
+    record = world.checkouts.records[world.psp_id]
+    world.checkouts.records[world.psp_id] = replace(record, invoice_id="another-invoice")
+    assert world.refund().decision is RefundDecision.KEPT_AS_CREDIT
+    assert world.psp.refunds(world.psp_id) == ()
+
+
+def test_no_credit_nothing_to_refund():
+    store = FakeStore([make_invoice()])
+    clock = FixedClock(AT)
+    psp = FakePsp("https://zorgnota.example.org", clock)
+    outcome = refund_overpayment(
+        REFERENCE, store=store, checkouts=CheckoutsInMemory(), psp=psp, clock=clock
+    )
+    assert outcome.decision is RefundDecision.NOTHING_TO_REFUND
+    assert "save_invoice" not in store.calls
+
+
+def test_an_unknown_reference_is_not_found():
+    clock = FixedClock(AT)
+    with pytest.raises(NotFound):
+        refund_overpayment(
+            "12345678901234", store=FakeStore([make_invoice()]), checkouts=CheckoutsInMemory(),
+            psp=FakePsp("https://zorgnota.example.org", clock), clock=clock,
+        )  # fmt: skip
