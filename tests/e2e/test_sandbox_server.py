@@ -56,3 +56,31 @@ def test_the_clock_can_be_set(server):
     assert (status, body) == (200, {"today": "2027-01-05"})
     status, body = call("POST", f"{server}/_local/clock", {"today": "5 januari"})
     assert status == 400 and body["error"]["code"] == "validation_error"
+
+
+def test_the_fake_psp_and_the_bank_statement_routes(running_server):
+    # Given an e-mailed invoice in the sandbox
+    from billing_core.invoice import Channel
+    from tests.unit.camt_builder import credit, statement
+
+    sandbox, server = running_server.sandbox, running_server.url
+    sandbox.upload_declaration("tandarts-de-vries", "week-47.csv", declaration_csv(6))
+    invoices = sandbox.runtime.repository.list_invoices("tandarts-de-vries")[0]
+    paid_by_ideal, paid_by_bank = [i for i in invoices if i.channel is Channel.EMAIL][:2]
+    # When one patient pays through the fake iDEAL and the other by bank transfer
+    status, checkout = call(
+        "POST", f"{server}/api/v1/invoices/{paid_by_ideal.reference}/payments",
+        {"birth_date": paid_by_ideal.birth_date.isoformat()},
+    )  # fmt: skip
+    assert status == 201
+    status, done = call("POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"})
+    assert (status, done["webhook_status"]) == (200, 200)
+    camt = statement(credit(paid_by_bank.amount_due_cents, scor=paid_by_bank.reference, reference="E2E-1"))
+    status, imported = call("POST", f"{server}/_local/bank-statements", camt, content_type="application/xml")
+    assert status == 200 and imported["imported"][0]["booked"] == 1
+    # Then both show paid in the checker
+    for invoice in (paid_by_ideal, paid_by_bank):
+        status, body = call("GET", f"{server}/api/v1/payment-status/{invoice.reference}")
+        assert body["status"] == "paid"
+    status, body = call("POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"})
+    assert status == 400  # a final payment stays final
