@@ -1,0 +1,57 @@
+"""The pure legal core of dunning (legal-nl.md §2-§4): when a reminder is received and
+its final date, collection costs (BIK) and statutory interest. No I/O, no clock: every
+function takes the dates it needs, so any day can be replayed (product.md R18)."""
+
+from billing_core.legal.collection_costs import (
+    BIK_2012,
+    STAFFELS,
+    Band,
+    CostsSplit,
+    Staffel,
+    collection_costs,
+    collection_costs_for,
+    split_proportionally,
+    staffel_on,
+)
+from billing_core.legal.receipt import (
+    REMINDER_RULES,
+    TERM_PHRASE,
+    Channel,
+    ReminderRules,
+    is_delivery_day,
+    receipt_date,
+    reminder_final_date,
+)
+from billing_core.legal.statutory_interest import (
+    COMMERCIAL,
+    CONSUMER,
+    InterestResult,
+    RateRow,
+    Segment,
+    statutory_interest,
+)
+
+__all__ = [
+    "BIK_2012",
+    "COMMERCIAL",
+    "CONSUMER",
+    "REMINDER_RULES",
+    "STAFFELS",
+    "TERM_PHRASE",
+    "Band",
+    "Channel",
+    "CostsSplit",
+    "InterestResult",
+    "RateRow",
+    "ReminderRules",
+    "Segment",
+    "Staffel",
+    "collection_costs",
+    "collection_costs_for",
+    "is_delivery_day",
+    "receipt_date",
+    "reminder_final_date",
+    "split_proportionally",
+    "staffel_on",
+    "statutory_interest",
+]

@@ -1,0 +1,87 @@
+"""When a reminder (the 14-day letter, art. 6:96 lid 6 BW) counts as received, and the
+final date printed on it (legal-nl.md §2).
+
+- An e-mail is received on the day it was sent.
+- A paper letter is presumed received on the second delivery day after the day it was
+  posted. Sundays, Mondays (no letter delivery) and Dutch public holidays are not
+  delivery days; the public holidays come from the ``holidays`` package.
+- The term is 14 days starting the day after receipt, so the final date is receipt + 14.
+
+The timing rules are data (``REMINDER_RULES``) with their source and valid-from date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import holidays
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PAPER = "paper"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRules:
+    valid_from: date
+    source: str
+    term_days: int
+    paper_delivery_days: int  # delivery days after posting until presumed receipt
+    no_delivery_weekdays: frozenset[int]  # date.weekday(): Monday 0 .. Sunday 6
+
+
+# --- data ----------------------------------------------------------------------------------
+
+REMINDER_RULES = ReminderRules(
+    valid_from=date(2012, 7, 1),  # art. 6:96 lid 6 BW (Wet normering buitengerechtelijke
+    # incassokosten) in force
+    source=(
+        "art. 6:96 lid 6 BW (14 days from the day after receipt); receipt presumption and "
+        "PostNL delivery days (no letters on Sunday or Monday) per legal-nl.md §2"
+    ),
+    term_days=14,
+    paper_delivery_days=2,
+    no_delivery_weekdays=frozenset({6, 0}),  # Sunday, Monday
+)
+
+# The phrase the letter prints next to the computed final date (legal-nl.md §2).
+TERM_PHRASE: dict[str, str] = {
+    "nl": "binnen veertien dagen na de dag waarop u deze brief hebt ontvangen",
+    "en": "within fourteen days after the day on which you received this letter",
+}
+
+# Dutch public holidays; the calendar adds years as they are asked for.
+_NL_HOLIDAYS = holidays.country_holidays("NL")
+
+
+def is_delivery_day(day: date, rules: ReminderRules = REMINDER_RULES) -> bool:
+    """Whether letters are delivered in the Netherlands on ``day``."""
+    return day.weekday() not in rules.no_delivery_weekdays and day not in _NL_HOLIDAYS
+
+
+def receipt_date(sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES) -> date:
+    """The day the reminder counts as received (legal-nl.md §2)."""
+    if channel is Channel.EMAIL:
+        return sent_on
+    day = sent_on
+    for _ in range(rules.paper_delivery_days):
+        day = _next_delivery_day(day, rules)
+    return day
+
+
+def reminder_final_date(
+    sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES
+) -> date:
+    """The last day of the reminder's term, printed on the letter: receipt + 14 days.
+    From the day after it, unpaid, BIK and interest are charged (product.md R20)."""
+    return receipt_date(sent_on, channel, rules) + timedelta(days=rules.term_days)
+
+
+def _next_delivery_day(after: date, rules: ReminderRules) -> date:
+    day = after + timedelta(days=1)
+    while not is_delivery_day(day, rules):
+        day += timedelta(days=1)
+    return day

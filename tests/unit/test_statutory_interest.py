@@ -1,0 +1,310 @@
+"""Statutory interest, art. 6:119 / 6:119a BW (legal-nl.md §4, product.md R20)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from billing_core.legal import COMMERCIAL, CONSUMER, statutory_interest
+
+principals = st.integers(min_value=0, max_value=100_000_000)  # up to €1 million
+days_in_table = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+durations = st.integers(min_value=0, max_value=4 * 366)
+
+
+def _spans(result):
+    return [(s.first_day, s.last_day, s.days, s.percent, s.base_cents, s.interest_cents)
+            for s in result.segments]
+
+
+def test_the_worked_example_of_the_spec():
+    """Given €1,000.00 in default from 2024-12-01, paid 2025-02-09 (legal-nl.md §4)
+    When the interest up to the payment day is computed
+    Then 31 days at 7% -> €5.95 and 39 days at 6% -> €6.41, total €12.36."""
+    result = statutory_interest(100_000, date(2024, 12, 1), date(2025, 2, 9))
+    assert _spans(result) == [
+        (date(2024, 12, 1), date(2024, 12, 31), 31, Decimal("7.00"), 100_000, 595),
+        (date(2025, 1, 1), date(2025, 2, 8), 39, Decimal("6.00"), 100_000, 641),
+    ]
+    assert result.total_cents == 1_236
+
+
+def test_the_interest_of_a_year_is_added_to_the_base_at_the_anniversary():
+    """Given €1,000.00 in default from 2024-03-01 and asked until 2025-03-11
+    (legal-nl.md §4: yearly compounding on the default anniversary)
+    When the interest is computed
+    Then the first year (306 days at 7% -> 58.68; 59 days at 6% -> 9.70) is added to
+    the base from 2025-03-01: 10 days at 6% on €1,068.38 -> €1.76 (€1.64 without
+    compounding). Act/365 also in the leap year 2024."""
+    result = statutory_interest(100_000, date(2024, 3, 1), date(2025, 3, 11))
+    assert _spans(result) == [
+        (date(2024, 3, 1), date(2024, 12, 31), 306, Decimal("7.00"), 100_000, 5_868),
+        (date(2025, 1, 1), date(2025, 2, 28), 59, Decimal("6.00"), 100_000, 970),
+        (date(2025, 3, 1), date(2025, 3, 10), 10, Decimal("6.00"), 106_838, 176),
+    ]
+    assert result.total_cents == 7_014
+
+
+def test_compounding_over_several_years_adds_each_years_interest():
+    """Given €1,000.00 in default from 2016-01-01 at the flat 2% of 2015-2022
+    When asked until 2018-01-01 (two anniversaries, no rate change in between)
+    Then year one (2016, a leap year: 366 days, still /365) -> €20.05 is added to the
+    base, and year two is 365 days on €1,020.05 -> €20.40 (legal-nl.md §4)."""
+    result = statutory_interest(100_000, date(2016, 1, 1), date(2018, 1, 1))
+    first, second = result.segments
+    assert (first.days, first.interest_cents) == (366, 2_005)  # 100000*2%*366/365
+    assert (second.base_cents, second.days) == (102_005, 365)
+    assert second.interest_cents == 2_040  # 102005 * 2% = 2040.10
+    assert result.total_cents == 4_045
+
+
+def test_a_row_that_repeats_the_rate_still_ends_a_segment():
+    """Given €1,000.71 in default from 2025-06-01, asked until 2025-08-01, across the
+    2025-07-01 row that repeats 6% (legal-nl.md §4)
+    When the interest is computed
+    Then there are two segments, each rounded: 4.935008 -> 4.94 and 5.099508 -> 5.10,
+    total €10.04 (one 61-day segment would round 10.0345 to €10.03)."""
+    result = statutory_interest(100_071, date(2025, 6, 1), date(2025, 8, 1))
+    assert [(s.first_day, s.days, s.interest_cents) for s in result.segments] == [
+        (date(2025, 6, 1), 30, 494),
+        (date(2025, 7, 1), 31, 510),
+    ]
+    assert result.total_cents == 1_004
+
+
+def test_the_2026_rate_change():
+    """Given €1,000.00 in default from 2025-12-01, asked until 2026-02-01
+    Then December at 6% -> €5.10 and January at 4% -> €3.40 (legal-nl.md §4)."""
+    result = statutory_interest(100_000, date(2025, 12, 1), date(2026, 2, 1))
+    assert [(s.percent, s.interest_cents) for s in result.segments] == [
+        (Decimal("6.00"), 510),
+        (Decimal("4.00"), 340),
+    ]
+
+
+def test_the_commercial_table_is_used_when_asked():
+    """Given a business debtor (art. 6:119a BW, legal-nl.md §4), €1,000.00 from
+    2025-12-01 until 2026-02-01
+    Then 31 days at 10.15% twice (the 2026-01-01 row repeats it) -> €8.62 + €8.62."""
+    result = statutory_interest(
+        100_000, date(2025, 12, 1), date(2026, 2, 1), rates=COMMERCIAL
+    )
+    assert [(s.percent, s.interest_cents) for s in result.segments] == [
+        (Decimal("10.15"), 862),
+        (Decimal("10.15"), 862),
+    ]
+
+
+@pytest.mark.parametrize("until", [date(2025, 3, 1), date(2025, 2, 28), date(2024, 1, 1)])
+def test_no_interest_when_paid_on_time(until):
+    """Given a claim whose first day of default is 2025-03-01
+    When it is paid on or before that day (legal-nl.md §2: default starts the day after
+    the final payment date, so paying on the final date is on time)
+    Then no interest accrues."""
+    result = statutory_interest(100_000, date(2025, 3, 1), until)
+    assert (result.total_cents, result.segments) == (0, ())
+
+
+def test_a_partial_payment_on_principal_splits_the_segment():
+    """Given €1,000.00 in default from 2025-01-01, of which €500.00 principal is paid on
+    2025-01-11 (the new outstanding principal from that day)
+    When asked until 2025-01-21
+    Then 10 days at 6% on €1,000 -> €1.64, and 10 days on €500 -> €0.82 (the payment
+    day itself no longer bears interest on the part paid, legal-nl.md §4)."""
+    result = statutory_interest(
+        100_000, date(2025, 1, 1), date(2025, 1, 21),
+        principal_changes=[(date(2025, 1, 11), 50_000)],
+    )
+    assert [(s.first_day, s.base_cents, s.interest_cents) for s in result.segments] == [
+        (date(2025, 1, 1), 100_000, 164),
+        (date(2025, 1, 11), 50_000, 82),
+    ]
+    assert result.total_cents == 246
+
+
+def test_paid_in_full_stops_the_interest():
+    """Given €1,000.00 in default from 2024-12-01, paid in full on 2025-02-09
+    When asked until long after
+    Then the interest is the same as up to the payment day: €12.36 (legal-nl.md §4)."""
+    result = statutory_interest(
+        100_000, date(2024, 12, 1), date(2027, 6, 1),
+        principal_changes=[(date(2025, 2, 9), 0)],
+    )
+    assert result.total_cents == 1_236
+    assert result.segments[-1].last_day == date(2025, 2, 8)
+
+
+def test_a_payment_on_principal_after_an_anniversary_settles_the_compounded_interest():
+    """Given €1,000.00 in default from 2024-03-01; €68.38 interest compounded on
+    2025-03-01; on 2025-03-11 a payment reaches the principal, leaving €500.00
+    When asked until 2025-03-21
+    Then (art. 6:44 BW: interest is paid before principal, legal-nl.md §5) the compounded
+    interest was paid first, so the base from 2025-03-11 is €500.00 alone:
+    10 days at 6% -> €0.82."""
+    result = statutory_interest(
+        100_000, date(2024, 3, 1), date(2025, 3, 21),
+        principal_changes=[(date(2025, 3, 11), 50_000)],
+    )
+    assert [(s.first_day, s.base_cents, s.interest_cents) for s in result.segments][-2:] == [
+        (date(2025, 3, 1), 106_838, 176),
+        (date(2025, 3, 11), 50_000, 82),
+    ]
+
+
+def test_a_higher_principal_keeps_the_compounded_interest():
+    """Given a claim with interest compounded on 2025-03-01 and €100.00 added to its
+    principal on 2025-03-11
+    Then the base from 2025-03-11 is the new principal plus the compounded interest."""
+    result = statutory_interest(
+        100_000, date(2024, 3, 1), date(2025, 3, 21),
+        principal_changes=[(date(2025, 3, 11), 110_000)],
+    )
+    assert result.segments[-1].base_cents == 110_000 + 6_838
+
+
+def test_changes_on_or_before_the_default_date_set_the_starting_principal():
+    """Given a partial payment before default (principal €600.00 left when default starts)
+    Then interest accrues on €600.00 from the first day of default."""
+    result = statutory_interest(
+        100_000, date(2025, 1, 1), date(2025, 1, 11),
+        principal_changes=[(date(2024, 12, 20), 60_000)],
+    )
+    assert [(s.base_cents, s.interest_cents) for s in result.segments] == [(60_000, 99)]
+
+
+def test_an_anniversary_of_29_february_falls_on_1_march():
+    """Given default from 2024-02-29 (a leap day), the year ends on 2025-02-28
+    Then compounding happens from 2025-03-01."""
+    result = statutory_interest(100_000, date(2024, 2, 29), date(2025, 3, 5))
+    assert date(2025, 3, 1) in [s.first_day for s in result.segments]
+    assert result.segments[-1].base_cents > 100_000
+
+
+def test_a_default_before_the_rate_table_is_refused():
+    """Given a first day of default the rate table does not cover
+    Then the computation refuses rather than guess a rate."""
+    with pytest.raises(ValueError):
+        statutory_interest(100_000, date(2014, 12, 31), date(2015, 2, 1))
+
+
+def test_a_negative_principal_is_refused():
+    with pytest.raises(ValueError):
+        statutory_interest(-1, date(2025, 1, 1), date(2025, 2, 1))
+
+
+@pytest.mark.parametrize("table", [CONSUMER, COMMERCIAL])
+def test_rate_tables_are_data_with_a_source_per_row(table):
+    """Given a rate table (legal-nl.md §4)
+    Then the rows are in date order, each with a source; the 2025-07-01 and 2026-01-01
+    rows are marked to be checked against the Staatscourant."""
+    days = [row.valid_from for row in table]
+    assert days == sorted(set(days))
+    assert all(row.source for row in table)
+    for row in table:
+        checked = "check against the Staatscourant" in row.source
+        assert checked == (row.valid_from >= date(2025, 7, 1))
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@given(principals, days_in_table, durations)
+def test_never_negative(principal, default_date, duration):
+    """Interest is never negative (issue #5 part 4)."""
+    result = statutory_interest(principal, default_date, default_date + timedelta(duration))
+    assert result.total_cents >= 0
+    assert all(s.interest_cents >= 0 for s in result.segments)
+
+
+@given(principals, days_in_table, durations, durations)
+def test_monotone_in_time(principal, default_date, a, b):
+    """Asked for a later day, the interest is never less (issue #5 part 4)."""
+    early, late = sorted((a, b))
+    assert (
+        statutory_interest(principal, default_date, default_date + timedelta(early)).total_cents
+        <= statutory_interest(principal, default_date, default_date + timedelta(late)).total_cents
+    )
+
+
+@given(principals, days_in_table, durations, st.lists(
+    st.tuples(st.integers(min_value=1, max_value=4 * 366), st.integers(0, 100_000_000)),
+    max_size=4,
+))
+def test_monotone_in_time_with_principal_changes(principal, default_date, duration, changes):
+    """With any history of principal changes, a later day never shows less interest."""
+    history = [(default_date + timedelta(offset), amount) for offset, amount in changes]
+    until = default_date + timedelta(duration)
+    totals = [
+        statutory_interest(principal, default_date, day, principal_changes=history).total_cents
+        for day in (until, until + timedelta(1), until + timedelta(40))
+    ]
+    assert totals == sorted(totals)
+
+
+@given(principals, days_in_table, durations)
+def test_segments_tile_the_period(principal, default_date, duration):
+    """The segments run from the first day of default to the day before ``until`` without
+    gap or overlap, no segment crosses a rate row, and they add up to the total."""
+    until = default_date + timedelta(duration)
+    result = statutory_interest(principal, default_date, until)
+    if principal == 0 or duration == 0:
+        assert result.segments == ()
+        return
+    assert result.segments[0].first_day == default_date
+    assert result.segments[-1].until == until
+    for before, after in zip(result.segments, result.segments[1:]):
+        assert before.until == after.first_day
+    rows = {row.valid_from for row in CONSUMER}
+    for segment in result.segments:
+        assert not any(segment.first_day < row < segment.until for row in rows)
+    assert result.total_cents == sum(s.interest_cents for s in result.segments)
+
+
+@given(principals, days_in_table, st.integers(min_value=0, max_value=365))
+def test_within_a_year_close_to_simple_interest(principal, default_date, duration):
+    """Within the first year (no compounding yet) the total is the exact simple interest
+    day by day, off by at most half a cent per segment (rounding per segment)."""
+    until = default_date + timedelta(duration)
+    result = statutory_interest(principal, default_date, until)
+    exact = sum(
+        (Decimal(principal) * _rate(default_date + timedelta(d)) / 100 / 365
+         for d in range(duration)),
+        Decimal(0),
+    )
+    assert abs(result.total_cents - exact) <= Decimal("0.5") * len(result.segments) + Decimal(
+        "0.0001"
+    )
+
+
+@given(principals, principals, days_in_table, st.integers(min_value=0, max_value=365))
+def test_additive_in_the_principal_up_to_rounding(a, b, default_date, duration):
+    """Within a year, interest on a + b differs from interest on a plus interest on b by
+    at most one cent per segment (rounding only)."""
+    until = default_date + timedelta(duration)
+    together = statutory_interest(a + b, default_date, until)
+    apart = (statutory_interest(a, default_date, until).total_cents
+             + statutory_interest(b, default_date, until).total_cents)
+    assert abs(together.total_cents - apart) <= len(together.segments)
+
+
+@given(principals, days_in_table, durations)
+def test_compounding_never_lowers_and_bounds_the_interest(principal, default_date, duration):
+    """Over several years the total lies between simple interest at the lowest rate and
+    compound interest at the highest rate of the table (plus rounding)."""
+    until = default_date + timedelta(duration)
+    result = statutory_interest(principal, default_date, until)
+    rates = [_rate(default_date + timedelta(d)) / 100 for d in range(duration)]
+    if not rates:
+        return
+    low, high = min(rates), max(rates)
+    years = Decimal(duration) / 365
+    slack = len(result.segments)
+    assert result.total_cents >= principal * low * years - slack
+    assert result.total_cents <= principal * ((1 + high) ** (int(years) + 1) - 1) + slack
+
+
+def _rate(day):
+    return max((row for row in CONSUMER if row.valid_from <= day),
+               key=lambda row: row.valid_from).percent
