@@ -6,6 +6,9 @@ Ingest (issue #3):
   (c) DynamoDB requests per invoice while ingesting on moto (target <= 0.1 for storage,
       the per-file idempotency record excluded),
   (d) import time of the ingest handler module against `import boto3` alone (cold-start proxy).
+Vektis EI (issue #7):
+  (g) EI lines per second through read + validate + mapping,
+  (h) that cost as a multiple of a bare slicing pass over the same file (target <= 5x).
 Payment checker (issue #4):
   (e) payment-status requests per second through the patient API handler, in-process on moto,
   (f) DynamoDB requests per status check once warm (target: 1).
@@ -143,6 +146,12 @@ def main() -> None:
 
     handler, boto = bench_import_time()
     print(f"(d) import ingest handler / import boto3:      {handler / boto:.1f}x   ({handler * 1000:.0f} ms vs {boto * 1000:.0f} ms, median of 5)")
+
+    from local.bench_vektis import bench_vektis
+
+    ei_lines_per_second, ei_ratio = bench_vektis(LINES)
+    print(f"(g) Vektis EI read + validate + mapping:       {ei_lines_per_second:,.0f} lines/s")
+    print(f"(h) EI core / bare slicing pass:               {ei_ratio:.1f}x   (target <= 5x)")
 
     per_second, requests = bench_payment_status()
     print(f"(e) payment-status checks per second:         {per_second:,.0f}   (handler in-process on moto)")

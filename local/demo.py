@@ -203,9 +203,33 @@ class Demo:
         print(f"\n{text}\n{'-' * min(len(text), 100)}")
 
 
+def vektis_story() -> None:
+    """Issue #7, on a fresh embedded AWS: the same practices as their software sends it."""
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        demo = Demo(sandbox)
+        vektis = SAMPLES / "vektis"
+        demo.title("10. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
+        for provider, name in ((DENTAL, "tandarts-de-vries-2026-11.mz301"), (PHYSIO, "fysio-centrum-oost-2026-11.pm304")):
+            declaration_id = sandbox.upload_declaration(provider.provider_id, name, (vektis / name).read_bytes())
+            sent = sandbox.drain_deliveries()
+            status, report = sandbox.api("GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=provider.provider_id)
+            print(f"  {name} (recognised from its header record, not its name):")
+            demo.show_report(report, sent)
+        invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+        before = {i.invoice_id: i.amount_due_cents for i in invoices}
+        sandbox.upload_retour(PHYSIO.provider_id, "fysio-centrum-oost-2026-11.pm305", (vektis / "fysio-centrum-oost-2026-11.pm305").read_bytes())
+        sandbox.drain_deliveries()
+        print("  the insurer's retour file (PM305) sets what it granted per line:")
+        for invoice in sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)[0]:
+            was = before.get(invoice.invoice_id)
+            change = f"{format_euros(was)} -> {format_euros(invoice.amount_due_cents)}" if was is not None else f"new invoice {format_euros(invoice.amount_due_cents)} (material the insurer refused)"
+            print(f"    {reference.grouped(invoice.reference)}  {change}")
+
+
 def main() -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         Demo(sandbox).run()
+    vektis_story()
     print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
 
 

@@ -187,6 +187,21 @@ class Sandbox:
         record["eventTime"] = self.clock.now().isoformat()
         return event
 
+    # --- S3 retour/ -> retour import (R5) ------------------------------------------------------
+
+    def upload_retour(
+        self, provider_id: str, file_name: str, data: bytes, declaration_id: str | None = None
+    ) -> str:
+        """PUT an insurer's retour file under retour/{provider}/{upload}/{file} in the
+        declarations bucket, then let S3 notify the retour import function."""
+        declaration_id = declaration_id or f"{self.clock.now():%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
+        key = f"retour/{provider_id}/{declaration_id}/{file_name}"
+        answer = self.runtime.s3.put_object(Bucket=self.names.declarations_bucket, Key=key, Body=data)
+        version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
+        event = self._s3_event("retour_import", self.names.declarations_bucket, key, version, etag)
+        self.invoke("retour_import", event)
+        return declaration_id
+
     # --- S3 -> bank statement import (R12) ---------------------------------------------------
 
     def upload_bank_statement(self, xml_bytes: bytes, name: str) -> dict[str, Any]:

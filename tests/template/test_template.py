@@ -271,10 +271,17 @@ def test_ingest_is_triggered_only_by_uploads_under_incoming(transformed: dict[st
     When an object is created
     Then the ingest function is invoked only for keys under incoming/ (not retour/)."""
     bucket = transformed["Resources"]["DeclarationsBucket"]["Properties"]
-    [notification] = bucket["NotificationConfiguration"]["LambdaConfigurations"]
-    assert notification["Function"] == {"Fn::GetAtt": ["DeclarationIngestFunction", "Arn"]}
-    assert notification["Event"] == "s3:ObjectCreated:*"
-    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "incoming/"}]
+    notifications = bucket["NotificationConfiguration"]["LambdaConfigurations"]
+    prefixes = {
+        n["Function"]["Fn::GetAtt"][0]: [r["Value"] for r in n["Filter"]["S3Key"]["Rules"]]
+        for n in notifications
+    }
+    # ...and insurer retour files only the retour import (issue #7).
+    assert prefixes == {
+        "DeclarationIngestFunction": ["incoming/"],
+        "RetourImportFunction": ["retour/"],
+    }
+    assert {n["Event"] for n in notifications} == {"s3:ObjectCreated:*"}
 
 
 def test_every_bucket_denies_insecure_transport(transformed: dict[str, Any]) -> None:

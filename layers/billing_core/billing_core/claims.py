@@ -77,6 +77,11 @@ class Claim:
     quantity: int
     unit_price_cents: int  # negative on a credit line
     price_quote_ref: str = ""
+    # A credit line's reference to the debit line it reverses (Vektis 04 "referentienummer
+    # voorgaande gerelateerde prestatierecord"); that line may be in an earlier upload.
+    reverses_claim_ref: str = ""
+    # Free text the practice attached to the line (Vektis 98 commentaarrecords), in order.
+    comments: tuple[str, ...] = ()
 
     @property
     def amount_cents(self) -> int:

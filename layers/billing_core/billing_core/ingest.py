@@ -18,7 +18,7 @@ from billing_core import reference
 from billing_core.bulk import cycle_collection_paused
 from billing_core.clock import Clock
 from billing_core.coverage import RuleTableCoverage
-from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
+from billing_core.declarations.formats import ParseResult, parse_declaration
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.report import Finding, Outcome, Severity
 from billing_core.insurer_claims import export_per_insurer
@@ -77,9 +77,13 @@ def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> dict
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id})
         return _finish_rejected(upload, record, [finding], 0, ctx)
     with cycle_collection_paused():
-        parsed = parse_declaration_csv(data, today=ctx.clock.today(), max_lines=ctx.max_lines)
+        parsed = parse_declaration(
+            data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+        )
     if parsed.file_rejected:
-        return _finish_rejected(upload, record, parsed.findings, parsed.lines_total, ctx)
+        return _finish_rejected(
+            upload, record, parsed.findings, parsed.lines_total, ctx, file_format=parsed.format
+        )
     return _invoice_claims(upload, record, provider, parsed, ctx)
 
 
@@ -104,7 +108,7 @@ def _invoice_claims(
     upload: Upload,
     record: DeclarationRecord,
     provider: Provider,
-    parsed: CsvParseResult,
+    parsed: ParseResult,
     ctx: IngestContext,
 ) -> dict[str, Any]:
     known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
@@ -112,20 +116,21 @@ def _invoice_claims(
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
     with cycle_collection_paused():
         plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
-    record = _with_reference_block(record, len(plan.drafts), ctx)
-    invoices = _issue(plan.drafts, provider, record, ctx)
+    record = with_reference_block(record, len(plan.drafts), ctx)
+    invoices = issue_invoices(plan.drafts, provider, record, ctx)
     _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
     summary = _summary(parsed, plan, invoices, elsewhere, findings)
-    return _finish(upload, record, summary, findings, ctx)
+    return _finish(upload, record, summary, findings, ctx, file_format=parsed.format)
 
 
-def _with_reference_block(
+def with_reference_block(
     record: DeclarationRecord, needed: int, ctx: IngestContext
 ) -> DeclarationRecord:
-    """Reserve the upload's betalingskenmerken once; a retry reuses the same block."""
+    """Reserve the upload's betalingskenmerken once; a retry reuses the same block.
+    (Also used by the retour import for the invoices it creates.)"""
     if record.reference_block_start is not None:
         if needed > record.reference_block_size:
             raise RuntimeError("retry needs more references than the first attempt reserved")
@@ -138,9 +143,10 @@ def _with_reference_block(
     return record
 
 
-def _issue(
+def issue_invoices(
     drafts: list[InvoiceDraft], provider: Provider, record: DeclarationRecord, ctx: IngestContext
 ) -> list[Invoice]:
+    """The drafts as invoices, with the references of the upload's reserved block."""
     issued_at = ctx.clock.now()
     start = record.reference_block_start or 0
     return [
@@ -186,7 +192,7 @@ def _export_insurer_claims(
         ctx.files.put(key, body, "text/csv; charset=utf-8")
 
 
-def _already_processed(parsed: CsvParseResult, elsewhere: dict[str, KnownClaim]) -> list[Finding]:
+def _already_processed(parsed: ParseResult, elsewhere: dict[str, KnownClaim]) -> list[Finding]:
     return [
         Finding(
             "CLAIM_ALREADY_PROCESSED",
@@ -201,7 +207,7 @@ def _already_processed(parsed: CsvParseResult, elsewhere: dict[str, KnownClaim])
 
 
 def _summary(
-    parsed: CsvParseResult,
+    parsed: ParseResult,
     plan: InvoicingPlan,
     invoices: list[Invoice],
     elsewhere: dict[str, KnownClaim],
@@ -239,10 +245,12 @@ def _finish(
     summary: dict[str, Any],
     findings: list[Finding],
     ctx: IngestContext,
+    *,
+    file_format: str = "csv",
 ) -> dict[str, Any]:
     outcome = _outcome(summary)
     status = DeclarationStatus.REJECTED if outcome is Outcome.REJECTED else DeclarationStatus.PROCESSED
-    return _write_report(upload, record, status, outcome, summary, findings, ctx)
+    return _write_report(upload, record, status, outcome, summary, findings, ctx, file_format)
 
 
 def _finish_rejected(
@@ -251,11 +259,14 @@ def _finish_rejected(
     findings: list[Finding],
     lines_total: int,
     ctx: IngestContext,
+    *,
+    file_format: str = "csv",
 ) -> dict[str, Any]:
     summary = {"lines": lines_total, "claims_rejected": 0, "invoices": 0}
     return _write_report(
-        upload, record, DeclarationStatus.REJECTED, Outcome.REJECTED, summary, findings, ctx
-    )
+        upload, record, DeclarationStatus.REJECTED, Outcome.REJECTED, summary, findings, ctx,
+        file_format,
+    )  # fmt: skip
 
 
 def _write_report(
@@ -266,6 +277,7 @@ def _write_report(
     summary: dict[str, Any],
     findings: list[Finding],
     ctx: IngestContext,
+    file_format: str = "csv",
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     key = report_key(upload.provider_id, upload.declaration_id)
@@ -273,7 +285,7 @@ def _write_report(
         "declaration_id": upload.declaration_id,
         "provider_id": upload.provider_id,
         "file_name": upload.file_name,
-        "format": "csv",
+        "format": file_format,
         "processed_at": now.isoformat(),
         "status": status.value,
         "outcome": outcome.value,

@@ -62,6 +62,12 @@ class BillingStore(Protocol):
         insurer_claim_refs: Sequence[str],
     ) -> int: ...
 
+    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
+        """An invoice for lines that went to the insurer first (their claim markers have
+        invoice_id ""), written with the markers pointing to it, or not at all: False
+        when a marker already points to an invoice (R3)."""
+        ...
+
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None: ...

@@ -131,6 +131,7 @@ class CsvParseResult:
     claims: list[Claim]
     findings: list[Finding]
     lines_total: int  # data lines, without the header and blank lines
+    format: str = "csv"  # what the file turned out to be: "csv", "MZ301 v1.3", ... (report)
 
     @property
     def file_rejected(self) -> bool:

@@ -313,6 +313,393 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " not invoiced again."
         ),
     ),
+    # ============================== Vektis EI (interfaces.md §1b, vektis.md) ==============
+    # {field} is the Vektis element name with its record and positions, e.g. "Datum
+    # prestatie (record 04, pos. 59-66)": the name practice software shows in its own
+    # Vektis checks. Record names come in both languages ({record_nl}, {record_en}).
+    # --- Structural: the whole file is rejected (R2) ---
+    "VEKTIS_UTF8": (
+        (
+            "Het bestand is opgeslagen als UTF-8 (regel {line} bevat een letter met een accent in"
+            " UTF-8). Een Vektis-bestand heeft één byte per teken (ASCII of ISO-8859-1), anders"
+            " kloppen de recordlengtes niet. Upload de export van uw praktijksysteem zonder hem"
+            " eerst te openen en op te slaan in een ander programma."
+        ),
+        (
+            "The file was saved as UTF-8 (line {line} has an accented letter in UTF-8). A Vektis"
+            " file has one byte per character (ASCII or ISO-8859-1), otherwise the record lengths"
+            " are off. Upload the export of your practice software without opening and saving it"
+            " in another program first."
+        ),
+    ),
+    "VEKTIS_ENCODING": (
+        (
+            "Regel {line} bevat een stuurteken (byte {offset}) dat in een Vektis-bestand niet mag"
+            " voorkomen. Maak de export uit uw praktijksysteem opnieuw."
+        ),
+        (
+            "Line {line} contains a control character (byte {offset}) that may not occur in a"
+            " Vektis file. Export the file from your practice software again."
+        ),
+    ),
+    "VEKTIS_STANDARD_UNKNOWN": (
+        (
+            "Dit Vektis-bestand is bericht {code} versie {version}.{subversion}. Wij kunnen lezen:"
+            " {supported}. Vraag uw softwareleverancier om een export in een van deze versies."
+        ),
+        (
+            "This Vektis file is message {code} version {version}.{subversion}. We can read:"
+            " {supported}. Ask your software supplier for an export in one of these versions."
+        ),
+    ),
+    "VEKTIS_RETOUR_AS_DECLARATION": (
+        (
+            "Dit is een retourbestand van een zorgverzekeraar ({standard}), geen declaratie."
+            " Upload het als retourbestand, dan verwerken wij de toegekende bedragen."
+        ),
+        (
+            "This is an insurer's retour file ({standard}), not a declaration. Upload it as a"
+            " retour file and we will process the granted amounts."
+        ),
+    ),
+    "VEKTIS_DECLARATION_AS_RETOUR": (
+        (
+            "Dit is een declaratiebestand ({standard}), geen retourbestand van een"
+            " zorgverzekeraar. Upload het als declaratie."
+        ),
+        (
+            "This is a declaration file ({standard}), not an insurer's retour file. Upload it as"
+            " a declaration."
+        ),
+    ),
+    "VEKTIS_TEST_MESSAGE": (
+        (
+            "Dit is een testbestand ({field} is T). Upload het productiebestand (soort bericht P);"
+            " van een testbestand maken wij geen facturen."
+        ),
+        (
+            "This is a test file ({field} is T). Upload the production file (message kind P); we"
+            " do not invoice from a test file."
+        ),
+    ),
+    "VEKTIS_WRONG_PROVIDER": (
+        (
+            "De AGB-codes in het voorlooprecord ({file_agb}) horen niet bij uw praktijk (AGB-code"
+            " {provider_agb}). Upload alleen bestanden van uw eigen praktijk."
+        ),
+        (
+            "The AGB codes in the header record ({file_agb}) are not your practice's (AGB code"
+            " {provider_agb}). Upload only your own practice's files."
+        ),
+    ),
+    "VEKTIS_BLANK_LINE": (
+        "Regel {line} is leeg. In een Vektis-bestand is elke regel een record.",
+        "Line {line} is empty. In a Vektis file every line is a record.",
+    ),
+    "VEKTIS_RECORD_TYPE_UNKNOWN": (
+        (
+            "Regel {line} begint met recordsoort '{value}'; in {standard} bestaan alleen de"
+            " recordsoorten {known}."
+        ),
+        (
+            "Line {line} starts with record type '{value}'; {standard} has only the record types"
+            " {known}."
+        ),
+    ),
+    "VEKTIS_RECORD_LENGTH": (
+        (
+            "Regel {line} ({record_nl}) is {found} tekens lang; in {standard} is elk record"
+            " precies {expected} tekens (Vektis-retourcode 0804). Meestal is het bestand na de"
+            " export bewerkt of afgekapt."
+        ),
+        (
+            "Line {line} ({record_en}) is {found} characters long; in {standard} every record is"
+            " exactly {expected} characters (Vektis retour code 0804). Usually the file was"
+            " edited or cut off after the export."
+        ),
+    ),
+    "VEKTIS_RECORD_ORDER": (
+        (
+            "Regel {line}: een {record_nl} mag niet volgen op een {previous_nl}. De volgorde is:"
+            " voorlooprecord, dan per patiënt een verzekerdenrecord, eventueel een"
+            " debiteurrecord en de prestatierecords (elk eventueel gevolgd door"
+            " commentaarrecords), en als laatste het sluitrecord."
+        ),
+        (
+            "Line {line}: this {record_en} may not follow the {previous_en} before it. The order"
+            " is: header record, then per patient an insured person record, optionally a debtor"
+            " record, and the treatment records (each optionally followed by comment records),"
+            " and last the trailer record."
+        ),
+    ),
+    "VEKTIS_TRAILER_MISSING": (
+        (
+            "Het sluitrecord (recordsoort 99) ontbreekt aan het eind van het bestand; het bestand"
+            " is waarschijnlijk niet volledig geüpload."
+        ),
+        (
+            "The trailer record (record type 99) is missing at the end of the file; the file was"
+            " probably not uploaded completely."
+        ),
+    ),
+    "VEKTIS_NO_TREATMENTS": (
+        "Het bestand bevat geen prestatierecords (recordsoort 04): er is niets te factureren.",
+        "The file contains no treatment records (record type 04): there is nothing to invoice.",
+    ),
+    "VEKTIS_DETAIL_NUMBER": (
+        (
+            "Regel {line}: {field} is {found}, verwacht is {expected}. De verzekerden-, debiteur-"
+            " en prestatierecords zijn in het hele bestand doorgenummerd 1, 2, 3, …"
+        ),
+        (
+            "Line {line}: {field} is {found}, expected {expected}. The insured person, debtor and"
+            " treatment records are numbered 1, 2, 3, … through the whole file."
+        ),
+    ),
+    "VEKTIS_COMMENT_OWNER": (
+        (
+            "Regel {line}: dit commentaarrecord hoort volgens {field} bij detailrecord {found},"
+            " maar het volgt op detailrecord {expected}."
+        ),
+        (
+            "Line {line}: according to {field} this comment record belongs to detail record"
+            " {found}, but it follows detail record {expected}."
+        ),
+    ),
+    "VEKTIS_COMMENT_LINE_NUMBER": (
+        "Regel {line}: {field} is {found}, verwacht is {expected}.",
+        "Line {line}: {field} is {found}, expected {expected}.",
+    ),
+    "VEKTIS_DEBTOR_NOT_LINKED": (
+        (
+            "Regel {line}: het debiteurnummer van dit debiteurrecord is niet het debiteurnummer"
+            " in het verzekerdenrecord ervoor (regel {insured_line}). Zo is niet zeker wie de"
+            " factuur moet krijgen."
+        ),
+        (
+            "Line {line}: the debtor number of this debtor record is not the debtor number in the"
+            " insured person record before it (line {insured_line}). So it is not certain who"
+            " should get the invoice."
+        ),
+    ),
+    "VEKTIS_DEBTOR_VERSION_UNKNOWN": (
+        (
+            "Regel {line}: {field} is '{value}'; wij kunnen debiteurrecords lezen van SB311"
+            " versie 1.0 (01) en 2.0 (02){built_in_nl}."
+        ),
+        (
+            "Line {line}: {field} is '{value}'; we can read debtor records of SB311 version 1.0"
+            " (01) and 2.0 (02){built_in_en}."
+        ),
+    ),
+    "VEKTIS_TRAILER_COUNT": (
+        (
+            "Het sluitrecord (regel {line}) meldt {declared} bij {field}, maar het bestand bevat"
+            " er {counted}. Het bestand is waarschijnlijk na de export bewerkt of niet volledig."
+        ),
+        (
+            "The trailer record (line {line}) states {declared} for {field}, but the file"
+            " contains {counted}. The file was probably edited after the export or is"
+            " incomplete."
+        ),
+    ),
+    "VEKTIS_TRAILER_TOTAL": (
+        (
+            "Het totaal declaratiebedrag in het sluitrecord (regel {line}) is {declared}, maar de"
+            " declaratiebedragen van de prestatierecords zijn samen {counted}."
+        ),
+        (
+            "The total claimed amount in the trailer record (line {line}) is {declared}, but the"
+            " claimed amounts of the treatment records add up to {counted}."
+        ),
+    ),
+    # --- Structural in the header, trailer and comments; content elsewhere ---
+    "VEKTIS_NOT_NUMERIC": (
+        "Regel {line}: {field} mag alleen cijfers bevatten.",
+        "Line {line}: {field} may only contain digits.",
+    ),
+    "VEKTIS_FIELD_REQUIRED": (
+        "Regel {line}: het verplichte veld {field} is leeg.",
+        "Line {line}: the required field {field} is empty.",
+    ),
+    "VEKTIS_DATE_INVALID": (
+        (
+            "Regel {line}: {field} is geen geldige datum. Een datum is EEJJMMDD, bijvoorbeeld"
+            " 20261103."
+        ),
+        "Line {line}: {field} is not a valid date. A date is CCYYMMDD, e.g. 20261103.",
+    ),
+    "VEKTIS_VALUE_INVALID": (
+        "Regel {line}: {field} is '{value}'; toegestaan is {allowed}.",
+        "Line {line}: {field} is '{value}'; allowed is {allowed}.",
+    ),
+    # --- Content: only this claim is rejected (R2) ---
+    "VEKTIS_PATIENT_UNIDENTIFIED": (
+        (
+            "Regel {line}: de patiënt heeft geen BSN (999999999) en geen patiëntnummer of"
+            " debiteurnummer; de prestaties kunnen aan niemand gefactureerd worden."
+        ),
+        (
+            "Line {line}: the patient has no BSN (999999999) and no patient or debtor number; the"
+            " treatments cannot be invoiced to anyone."
+        ),
+    ),
+    "VEKTIS_LINE_PATIENT_MISMATCH": (
+        (
+            "Regel {line}: het BSN in dit prestatierecord is niet het BSN van het"
+            " verzekerdenrecord erboven (regel {insured_line}); de prestatie hoort misschien bij"
+            " een andere patiënt."
+        ),
+        (
+            "Line {line}: the BSN in this treatment record is not the BSN of the insured person"
+            " record above it (line {insured_line}); the treatment may belong to another patient."
+        ),
+    ),
+    "VEKTIS_PATIENT_DATA_CONFLICT": (
+        (
+            "Regel {line}: patiënt {patient_ref} staat ook op regel {first_line}, met andere naam-,"
+            " adres- of debiteurgegevens. Eén patiënt krijgt één factuur; corrigeer de gegevens"
+            " zodat de factuur niet naar een verkeerd adres gaat."
+        ),
+        (
+            "Line {line}: patient {patient_ref} also appears on line {first_line}, with other"
+            " name, address or debtor details. One patient gets one invoice; correct the details"
+            " so that it cannot go to the wrong address."
+        ),
+    ),
+    "VEKTIS_QUANTITY_ZERO": (
+        "Regel {line}: {field} is 0; een prestatie wordt minstens één keer uitgevoerd.",
+        "Line {line}: {field} is 0; a treatment is performed at least once.",
+    ),
+    "VEKTIS_CREDIT_WITHOUT_REFERENCE": (
+        (
+            "Regel {line}: dit is een creditregel (C) maar {field} is leeg; vul de"
+            " regelreferentie in van de prestatie die wordt gecrediteerd."
+        ),
+        (
+            "Line {line}: this is a credit line (C) but {field} is empty; fill in the line"
+            " reference of the treatment being credited."
+        ),
+    ),
+    "VEKTIS_CREDIT_OF_CREDIT": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, maar"
+            " dat is zelf een creditregel."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, which is a"
+            " credit line itself."
+        ),
+    ),
+    "VEKTIS_CREDIT_OTHER_PATIENT": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, een"
+            " prestatie van een andere patiënt."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, a"
+            " treatment of another patient."
+        ),
+    ),
+    "VEKTIS_CREDIT_OF_REJECTED_LINE": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, die is"
+            " afgekeurd; daarom wordt ook de creditregel niet verwerkt."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, which was"
+            " rejected; so the credit line is not processed either."
+        ),
+    ),
+    "VEKTIS_CREDIT_EXCEEDS_DEBIT": (
+        (
+            "Regel {line}: de creditregels voor {reference} (regel {target_line}) zijn samen hoger"
+            " dan het bedrag van die prestatie."
+        ),
+        (
+            "Line {line}: the credit lines for {reference} (line {target_line}) add up to more"
+            " than the amount of that treatment."
+        ),
+    ),
+    # --- Warnings: the claim is processed ---
+    "VEKTIS_POSTCODE_ONLY_ADDRESS": (
+        (
+            "Regel {line}: patiënt {patient_ref} heeft geen debiteurrecord (03) en dus geen"
+            " e-mailadres of straat en plaats; de papieren factuur wordt geadresseerd met"
+            " postcode en huisnummer."
+        ),
+        (
+            "Line {line}: patient {patient_ref} has no debtor record (03), so no e-mail address,"
+            " street or city; the paper invoice is addressed by postcode and house number."
+        ),
+    ),
+    "VEKTIS_EMAIL_INVALID": (
+        "Regel {line}: {field} is geen geldig e-mailadres; de factuur gaat per post.",
+        "Line {line}: {field} is not a valid e-mail address; the invoice goes by post.",
+    ),
+    "VEKTIS_DIGITAL_WITHOUT_EMAIL": (
+        (
+            "Regel {line}: {field} vraagt om een digitale factuur, maar er is geen e-mailadres;"
+            " de factuur gaat per post."
+        ),
+        (
+            "Line {line}: {field} asks for a digital invoice, but there is no e-mail address; the"
+            " invoice goes by post."
+        ),
+    ),
+    "VEKTIS_CODE_WITHOUT_DESCRIPTION": (
+        (
+            "Regel {line}: prestatiecode {value} staat niet in onze lijst met omschrijvingen; op"
+            " de factuur staat 'Prestatiecode {value}'."
+        ),
+        (
+            "Line {line}: treatment code {value} is not in our list of descriptions; the invoice"
+            " says 'Prestatiecode {value}'."
+        ),
+    ),
+    # --- Insurer retour files (PM305, MZ302; R5, legal-nl.md §6) ---
+    "RETOUR_LINE_UNKNOWN": (
+        (
+            "Regel {line}: regelreferentie {claim_ref} is bij ons niet bekend (niet of nog niet"
+            " gedeclareerd); het toegekende bedrag van deze regel is niet verwerkt."
+        ),
+        (
+            "Line {line}: line reference {claim_ref} is not known to us (not declared, or not"
+            " yet); the granted amount of this line was not processed."
+        ),
+    ),
+    "RETOUR_GRANTED_ABOVE_AMOUNT": (
+        (
+            "Regel {line}: de zorgverzekeraar kent voor {claim_ref} meer toe dan het bedrag op de"
+            " factuur; alleen het bedrag op de factuur wordt verrekend."
+        ),
+        (
+            "Line {line}: the insurer grants more for {claim_ref} than the amount on the invoice;"
+            " only the invoiced amount is deducted."
+        ),
+    ),
+    "RETOUR_MATERIAL_TO_PATIENT": (
+        (
+            "Regel {line}: de zorgverzekeraar heeft het materiaal {claim_ref} niet (volledig)"
+            " vergoed (retourcode {codes}); het wordt alsnog aan de patiënt gefactureerd."
+        ),
+        (
+            "Line {line}: the insurer did not (fully) pay for the material {claim_ref} (retour"
+            " code {codes}); it is invoiced to the patient after all."
+        ),
+    ),
+    "RETOUR_INSURER_LINE_NOT_GRANTED": (
+        (
+            "Regel {line}: de zorgverzekeraar heeft {claim_ref}, die bij de verzekeraar is"
+            " gedeclareerd, niet (volledig) vergoed (retourcode {codes}). Deze regel wordt niet"
+            " aan de patiënt gefactureerd; bekijk of u de declaratie corrigeert."
+        ),
+        (
+            "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
+            " insurer (retour code {codes}). This line is not invoiced to the patient; check"
+            " whether to correct the declaration."
+        ),
+    ),
 }
 
 

@@ -166,6 +166,31 @@ class BillingRepository:
             requests += 1
         return requests
 
+    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
+        """A retour made insurer-bound lines the patient's after all (legal-nl.md §6): the
+        new invoice and its claim markers' invoice_id in one transaction, on condition
+        that no marker points to an invoice yet. False (nothing written) when one does:
+        an earlier or concurrent run got there first (R3)."""
+        invoice_id = new.invoice.invoice_id
+        writes = [self._put_new(items.invoice_to_item(new.invoice))]
+        writes += [
+            {
+                "Update": {
+                    "TableName": self._table.name,
+                    "Key": items.claim_key(provider_id, ref),
+                    "UpdateExpression": "SET invoice_id = :invoice",
+                    "ConditionExpression": "invoice_id = :none",
+                    "ExpressionAttributeValues": {":invoice": invoice_id, ":none": ""},
+                }
+            }
+            for ref in new.claim_refs
+        ]
+        try:
+            self._transact(writes)
+        except TransactionConflict:
+            return False
+        return True
+
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None:

@@ -1,0 +1,532 @@
+"""Checked Vektis EI records -> claims: the content half of R2, and who gets the invoice.
+
+Runs only on a file the reader accepted as a whole. Per 04 prestatierecord it makes one
+``Claim`` (R4: 5-minute units stay the separate lines the practice wrote), or the
+findings that reject it (Severity.CLAIM); the rest of the file goes on.
+
+- Patient: the 02 verzekerdenrecord. Without a BSN (999999999) the provider's patient
+  number (or else the debtor number) identifies the patient.
+- Addressee: the 03 debiteurrecord linked to the 02 (MZ301's own, SB311 v1.0 or v2.0).
+  An 03 describing the patient themself (same surname and birth date) completes the
+  patient's address; any other 03 is the debtor: a parent, heirs, a guardian. SB311
+  v2.0 FACTURATIEVORM P means paper even when there is an e-mail address. Without 03
+  the invoice goes to the patient on paper, by the 02's postcode and house number.
+- Amount: DECLARATIEBEDRAG with its D/C sign, what the 99 total sums. TARIEF x AANTAL
+  is not checked (vektis.md §2: eigen-bijdrage deductions make them differ); the
+  quantity is kept when the amount divides by it, else the line is 1 x the amount.
+- Credit lines (C) must name the line they reverse. In the same file they become
+  negative claims of the same patient, so invoicing nets them; a line from an earlier
+  upload is kept in ``Claim.reverses_claim_ref`` for the caller.
+- 98 comments on a 04 go to ``Claim.comments``. MZ301 v1.3 has no element for a dental
+  price quote (R6), so a comment "Begroting: <ref>" records one (our convention).
+
+Speed: a patient's 02/03 is checked once for all its lines, dates and treatment codes
+once per distinct value, and a 04 whose mandatory fields are all filled costs two
+C-level slicing calls before its own checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from stdnum.exceptions import ValidationError
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import postcode as stdnum_postcode
+
+from billing_core import insurers, treatment_codes
+from billing_core.claims import Address, Claim, LineType, Person
+from billing_core.declarations.report import Finding, Severity
+from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
+from billing_core.declarations.vektis.reader import VektisFile
+
+NO_BSN = "999999999"  # vektis.md §2: the patient has no (known) BSN
+PRICE_QUOTE_PREFIX = "begroting:"  # our convention for a dental price quote in a 98 comment
+_INVOICE_FORMS = {"P": "paper", "D": "digital", " ": "", "": ""}  # SB311 v2.0 COD655
+_EMAIL_FORBIDDEN = frozenset(' \t,;:<>()[]\\"')
+_PATIENT, _DEBTOR = ("de patiënt", "the patient"), ("de debiteur", "the debtor")
+
+_INSURED_KEYS = (
+    "bsn", "patient_number", "birth_date", "name_usage", "last_name_1", "prefix_1",
+    "last_name_2", "prefix_2", "initials", "postcode", "postcode_abroad", "house_number",
+    "house_number_suffix", "country", "debtor_number",
+)  # fmt: skip
+_DEBTOR_KEYS = (
+    "birth_date", "name_usage", "last_name_1", "prefix_1", "last_name_2", "prefix_2",
+    "initials", "street", "house_number", "house_number_suffix", "postcode", "postcode_abroad",
+    "city", "country", "phone", "email", "invoice_form",
+)  # fmt: skip
+_TREATMENT_KEYS = (
+    "bsn", "uzovi", "policy_number", "treatment_date", "treatment_code", "quantity", "amount",
+    "dc", "line_reference", "previous_reference",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Problem:
+    """A content problem where it is in the file; it rejects the claims it concerns."""
+
+    code: str
+    line: int
+    field: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Patient:
+    """One 02 (and its 03): checked once, shared by the lines below it."""
+
+    line: int
+    bsn_text: str  # as in the file: each 04 repeats it
+    patient_ref: str
+    bsn: str  # "" when the file says 999999999
+    birth_date: date | None
+    birth_text: str
+    last_name_text: str
+    person: Person
+    debtor: Person | None = None
+    has_debtor_record: bool = False
+    problems: list[_Problem] = field(default_factory=list)
+    checked: bool = False  # deliverability and conflicts are checked at its first 04
+
+
+@dataclass(slots=True)
+class _Line:
+    """What the credit checks need of every 04, accepted or not."""
+
+    line: int
+    credit: bool
+    patient_key: tuple[str, str]
+    amount_cents: int
+    accepted: bool
+
+
+def map_claims(file: VektisFile, *, today: date) -> tuple[list[Claim], list[Finding]]:
+    """The claims of an accepted file and the content findings (CLAIM and WARNING)."""
+    if file.standard is None:
+        raise ValueError("map_claims needs a file the reader accepted")
+    mapper = _Mapper(file.standard, today)
+    return mapper.map(file.records)
+
+
+class _Mapper:
+    def __init__(self, standard: Standard, today: date) -> None:
+        self.standard = standard
+        self.today = today
+        self.insured = standard.records[RecordType.INSURED]
+        self.treatment = standard.records[RecordType.TREATMENT]
+        self.read_insured = self.insured.getter(_INSURED_KEYS)
+        self.read_treatment = self.treatment.getter(_TREATMENT_KEYS)
+        self.treatment_label = self.treatment.labels
+        self.read_debtor = {
+            version: layout.getter(_DEBTOR_KEYS)
+            for version, layout in standard.debtor_records.items()
+        }
+        self.claims: list[Claim] = []
+        self.findings: list[Finding] = []
+        self.patient: _Patient | None = None
+        self.first_of_patient: dict[tuple[str, str], _Patient] = {}
+        self.lines: dict[str, _Line] = {}  # line reference -> its first 04
+        self.credits: list[Claim] = []
+        self.comments: list[str] | None = None  # of the last accepted 04
+        self.valid_dates: dict[str, date] = {}  # EEJJMMDD texts checked and fine
+        self.postcodes: dict[str, str | None] = {}
+        self.codes: dict[str, tuple[str, LineType]] = {}
+        self.known_insurers: dict[str, bool] = {}
+
+    def map(self, records: list[str]) -> tuple[list[Claim], list[Finding]]:
+        for line, text in enumerate(records, 1):
+            kind = text[:2]
+            if kind == "98":
+                if self.comments is not None:  # comments on a 02 or 03 are not invoiced
+                    self.comments.append(text[18:158].strip())
+                continue
+            if self.comments is not None:
+                self._close_comments()
+            if kind == "04":
+                self._treatment(line, text)
+            elif kind == "02":
+                self.patient = self._insured(line, text)
+            elif kind == "03" and self.patient is not None:
+                self._debtor(line, text, self.patient)
+        self._close_comments()
+        rejected = self._check_credits()
+        if rejected:
+            self.claims = [c for c in self.claims if c.claim_ref not in rejected]
+        return self.claims, self.findings
+
+    # --- 02: the patient -----------------------------------------------------------------
+
+    def _insured(self, line: int, text: str) -> _Patient:
+        (bsn_text, patient_number, birth_text, usage, last_1, prefix_1, last_2,
+         prefix_2, initials, postcode, postcode_abroad, house_number, suffix, country,
+         debtor_number) = self.read_insured(text)  # fmt: skip
+        problems = self._mandatory(line, text, self.insured)
+        bsn = self._bsn(bsn_text, line, problems)
+        patient_ref = patient_number.strip() or debtor_number.strip()
+        if bsn_text == NO_BSN and not patient_ref:
+            label = self._label("02", "patient_number")
+            problems.append(_Problem("VEKTIS_PATIENT_UNIDENTIFIED", line, label))
+        birth_date = self._date(birth_text, line, self.insured, "birth_date", problems)
+        prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
+        address = self._address(
+            line, self.insured, postcode, postcode_abroad, country, problems,
+            house_number=_house_number(house_number), suffix=suffix.strip(), street="", city="",
+        )  # fmt: skip
+        person = Person(initials.strip(), prefix, last_name, address)
+        return _Patient(
+            line, bsn_text, patient_ref, bsn, birth_date, birth_text, last_1.strip(), person,
+            problems=problems,
+        )  # fmt: skip
+
+    def _bsn(self, text: str, line: int, problems: list[_Problem]) -> str:
+        """The checked BSN; "" for 999999999 (none). A problem shows only the last digits."""
+        if text == NO_BSN:
+            return ""
+        if text.isdecimal() and int(text) > 0 and stdnum_bsn.checksum(text) == 0:
+            return text
+        last_digits = text[-3:] if text.isdecimal() else "-"
+        field_label = self._label("02", "bsn")
+        problems.append(_Problem("BSN_INVALID", line, field_label, {"last_digits": last_digits}))
+        return text
+
+    # --- 03: who pays --------------------------------------------------------------------
+
+    def _debtor(self, line: int, text: str, patient: _Patient) -> None:
+        version = text[297:299]
+        layout = self.standard.debtor_records[version]
+        (birth_text, usage, last_1, prefix_1, last_2, prefix_2, initials, street, house_number,
+         suffix, postcode, postcode_abroad, city, country, phone, email,
+         invoice_form) = self.read_debtor[version](text)  # fmt: skip
+        problems = patient.problems
+        problems.extend(self._mandatory(line, text, layout))
+        address = self._address(
+            line, layout, postcode, postcode_abroad, country, problems,
+            house_number=_house_number(house_number), suffix=suffix.strip(),
+            street=street.strip(), city=city.strip(),
+        )  # fmt: skip
+        email = self._channel_email(line, layout, email.strip(), invoice_form)
+        prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
+        patient.has_debtor_record = True
+        if birth_text == patient.birth_text and last_1.strip() == patient.last_name_text:
+            # The patient pays themself: the 03 only completes the address and contact.
+            own = patient.person
+            patient.person = Person(
+                own.initials, own.name_prefix, own.last_name, address, email, phone.strip()
+            )
+        else:
+            mobile = phone.strip()
+            patient.debtor = Person(initials.strip(), prefix, last_name, address, email, mobile)
+
+    def _channel_email(self, line: int, layout: RecordLayout, email: str, form: str) -> str:
+        """R7 from the 03: an e-mail address means digital, unless FACTURATIEVORM says P."""
+        if email and not _is_plausible_email(email):
+            self._warn("VEKTIS_EMAIL_INVALID", line, layout.label("email"))
+            return ""  # one warning says it all: it goes by post
+        choice = _INVOICE_FORMS.get(form)
+        if choice is None:
+            self._warn("VEKTIS_VALUE_INVALID", line, layout.label("invoice_form"),
+                       value=form, allowed="P, D")  # fmt: skip
+        elif choice == "paper":
+            return ""
+        elif choice == "digital" and not email:
+            self._warn("VEKTIS_DIGITAL_WITHOUT_EMAIL", line, layout.label("invoice_form"))
+        return email
+
+    def _address(
+        self, line: int, layout: RecordLayout, postcode: str, postcode_abroad: str,
+        country: str, problems: list[_Problem], *, house_number: str, suffix: str, street: str,
+        city: str,
+    ) -> Address:  # fmt: skip
+        country = country.strip().upper() or "NL"
+        if country != "NL":
+            return Address(street, house_number, suffix, postcode_abroad.strip(), city, country)
+        postcode = postcode.strip()
+        if postcode:
+            normalised = self.postcodes.get(postcode, "")
+            if normalised == "":
+                normalised = self.postcodes[postcode] = _dutch_postcode(postcode)
+            if normalised is None:
+                problems.append(_Problem("POSTCODE_INVALID", line, layout.label("postcode")))
+            postcode = normalised or postcode
+        return Address(street, house_number, suffix, postcode, city, country)
+
+    # --- 04: one treatment line ----------------------------------------------------------
+
+    def _treatment(self, line: int, text: str) -> None:
+        (bsn_text, uzovi, policy_number, date_text, code, quantity, amount, dc, reference,
+         previous) = self.read_treatment(text)  # fmt: skip
+        patient = self.patient
+        if patient is None:  # the reader refuses a 04 before any 02; for type checkers
+            return
+        if not patient.checked:
+            self._check_patient(patient, line)
+        reference = reference.strip()
+        credit = dc == "C"
+        # The common case in one expression; anything off is sorted out by _line_problems.
+        # (all_mandatory_filled guards the int()s: quantity and amount are mandatory N.)
+        looks_right = (
+            bsn_text == patient.bsn_text and date_text in self.valid_dates
+            and self.treatment.all_mandatory_filled(text) and (dc == "D" or credit)
+            and (not credit or previous.strip()) and self._known_insurer(uzovi)
+            and int(quantity) > 0 and int(amount) > 0
+        )  # fmt: skip
+        problems = [] if looks_right else self._line_problems(
+            line, text, patient, bsn_text, uzovi, date_text, quantity, amount, dc, previous
+        )  # fmt: skip
+        cents = int(amount) if amount.isdecimal() else 0
+        first = self.lines.get(reference)
+        if first is None:
+            key = (patient.patient_ref, patient.bsn)
+            first = self.lines[reference] = _Line(line, credit, key, cents, False)
+        elif reference:
+            params = {"claim_ref": reference, "first_line": first.line}
+            label = self.treatment_label["line_reference"]
+            problems.append(_Problem("CLAIM_REF_DUPLICATE", line, label, params))
+        if problems or patient.problems:
+            self._reject(reference, line, [*patient.problems, *problems])
+            return
+        first.accepted = True
+        signed = -cents if credit else cents
+        reverses = previous.strip() if credit else ""
+        self._add_claim(line, patient, reference, uzovi, policy_number, date_text, code.strip(),
+                        int(quantity), signed, reverses)  # fmt: skip
+
+    def _add_claim(
+        self, line: int, patient: _Patient, reference: str, uzovi: str, policy_number: str,
+        date_text: str, code: str, quantity: int, cents: int, reverses: str,
+    ) -> None:  # fmt: skip
+        description, line_type = self._code(code, line)
+        if cents % quantity:
+            quantity = 1  # the amount is no whole multiple of the quantity: one line of it all
+        claim = Claim(
+            line, reference, patient.patient_ref, patient.bsn, patient.birth_date or self.today,
+            patient.person, patient.debtor, uzovi, policy_number.strip(),
+            self.valid_dates[date_text], None, code,
+            f"Correctie: {description}" if reverses else description, line_type, quantity,
+            cents // quantity, "", reverses,
+        )  # fmt: skip
+        self.claims.append(claim)
+        if reverses:
+            self.credits.append(claim)
+        self.comments = []
+
+    def _line_problems(
+        self, line: int, text: str, patient: _Patient, bsn_text: str, uzovi: str, date_text: str,
+        quantity: str, amount: str, dc: str, previous: str,
+    ) -> list[_Problem]:  # fmt: skip
+        """A 04's own problems: mandatory fields first, then each value that is filled."""
+        problems = self._mandatory(line, text, self.treatment)
+        label = self.treatment_label
+        flagged = {p.field for p in problems}
+        if bsn_text != patient.bsn_text and label["bsn"] not in flagged:
+            params = {"insured_line": patient.line}
+            problems.append(_Problem("VEKTIS_LINE_PATIENT_MISMATCH", line, label["bsn"], params))
+        if label["treatment_date"] not in flagged:
+            self._date(date_text, line, self.treatment, "treatment_date", problems)
+        if label["uzovi"] not in flagged and not self._known_insurer(uzovi):
+            problems.append(_Problem("UZOVI_UNKNOWN", line, label["uzovi"], {"value": uzovi}))
+        if dc not in ("D", "C") and label["dc"] not in flagged:
+            params = {"value": dc, "allowed": "D, C"}
+            problems.append(_Problem("VEKTIS_VALUE_INVALID", line, label["dc"], params))
+        if quantity.isdecimal() and int(quantity) == 0:
+            problems.append(_Problem("VEKTIS_QUANTITY_ZERO", line, label["quantity"]))
+        if amount.isdecimal() and int(amount) == 0:
+            problems.append(_Problem("AMOUNT_ZERO", line, label["amount"]))
+        if dc == "C" and not previous.strip():
+            label_previous = label["previous_reference"]
+            problems.append(_Problem("VEKTIS_CREDIT_WITHOUT_REFERENCE", line, label_previous))
+        return problems
+
+    def _check_patient(self, patient: _Patient, line: int) -> None:
+        """At its first line: can the invoice be delivered, and is it the same patient as an
+        earlier 02 with this patient number (R4: one invoice, addressed from the first)?"""
+        patient.checked = True
+        self._check_deliverable(patient, line)
+        key = (patient.patient_ref, patient.bsn)
+        first = self.first_of_patient.setdefault(key, patient)
+        same = (first.person, first.debtor) == (patient.person, patient.debtor)
+        if not same:
+            params = {"patient_ref": patient.patient_ref, "first_line": first.line}
+            conflict = _Problem("VEKTIS_PATIENT_DATA_CONFLICT", patient.line, None, params)
+            patient.problems.append(conflict)
+
+    def _check_deliverable(self, patient: _Patient, line: int) -> None:
+        """R7: by e-mail, or by post. Without an 03, postcode and house number must do."""
+        addressee = patient.debtor or patient.person
+        if addressee.email:
+            return
+        address = addressee.address
+        needed = ("street", "house_number", "postcode", "city")
+        if not patient.has_debtor_record:
+            needed = ("house_number", "postcode")
+        missing = [key for key in needed if not getattr(address, key)]
+        if missing:
+            who = _DEBTOR if patient.debtor else _PATIENT
+            labels = ", ".join(self._address_label(patient, key) for key in missing)
+            params = {"addressee_nl": who[0], "addressee_en": who[1], "missing": labels}
+            patient.problems.append(_Problem("NOT_DELIVERABLE", patient.line, None, params))
+        elif not patient.has_debtor_record:
+            patient_ref = patient.patient_ref or "-"
+            self._warn("VEKTIS_POSTCODE_ONLY_ADDRESS", patient.line, None, patient_ref=patient_ref)
+
+    # --- 98 and credits --------------------------------------------------------------------
+
+    def _close_comments(self) -> None:
+        """The 98s after a 04 are complete: attach them to its claim."""
+        comments = self.comments
+        if comments is None:
+            return
+        self.comments = None
+        if not comments:
+            return
+        claim = self.claims[-1]
+        quotes = [c for c in comments if c.lower().startswith(PRICE_QUOTE_PREFIX)]
+        claim.comments = tuple(c for c in comments if c not in quotes)
+        if quotes:
+            claim.price_quote_ref = quotes[-1][len(PRICE_QUOTE_PREFIX) :].strip()
+
+    def _check_credits(self) -> set[str]:
+        """A credit line in the same file as its debit must fit it (vektis.md §1)."""
+        rejected: set[str] = set()
+        credited: dict[str, int] = {}
+        label = self.treatment.label("previous_reference")
+        for claim in self.credits:
+            target = self.lines.get(claim.reverses_claim_ref)
+            if target is None:
+                continue  # a line of an earlier upload: the caller lowers that invoice
+            reverses = claim.reverses_claim_ref
+            total = credited[reverses] = credited.get(reverses, 0) - claim.amount_cents
+            code = (
+                "VEKTIS_CREDIT_OF_CREDIT" if target.credit
+                else "VEKTIS_CREDIT_OTHER_PATIENT" if target.patient_key != claim.patient_key
+                else "VEKTIS_CREDIT_OF_REJECTED_LINE" if not target.accepted
+                else "VEKTIS_CREDIT_EXCEEDS_DEBIT" if total > target.amount_cents
+                else None
+            )  # fmt: skip
+            if code:
+                rejected.add(claim.claim_ref)
+                params = {"reference": reverses, "target_line": target.line}
+                problem = _Problem(code, claim.line_number, label, params)
+                self._reject(claim.claim_ref, claim.line_number, [problem])
+        return rejected
+
+    # --- shared checks -------------------------------------------------------------------
+
+    def _mandatory(self, line: int, text: str, layout: RecordLayout) -> list[_Problem]:
+        """Mandatory N fields hold digits, mandatory AN fields are filled (the sheet's M)."""
+        if layout.all_mandatory_filled(text):
+            return []
+        return [
+            _Problem("VEKTIS_NOT_NUMERIC" if numeric else "VEKTIS_FIELD_REQUIRED", line,
+                     layout.labels[key])
+            for key, numeric in layout.missing_mandatory(text)
+        ]  # fmt: skip
+
+    def _date(
+        self, text: str, line: int, layout: RecordLayout, key: str, problems: list[_Problem]
+    ) -> date | None:
+        """EEJJMMDD, not in the future; each distinct text parsed once, and remembered in
+        valid_dates when it is fine."""
+        if text in self.valid_dates:
+            return self.valid_dates[text]
+        parsed = _parse_date(text)
+        if parsed is None:
+            problems.append(_Problem("VEKTIS_DATE_INVALID", line, layout.label(key)))
+        elif parsed > self.today:
+            problems.append(_Problem("DATE_IN_FUTURE", line, layout.label(key)))
+            return None
+        else:
+            self.valid_dates[text] = parsed
+        return parsed
+
+    def _known_insurer(self, uzovi: str) -> bool:
+        known = self.known_insurers.get(uzovi)
+        if known is None:
+            known = self.known_insurers[uzovi] = insurers.is_known(uzovi)
+        return known
+
+    def _code(self, code: str, line: int) -> tuple[str, LineType]:
+        """Description and line type from the treatment-code table; unknown codes once."""
+        known = self.codes.get(code)
+        if known is None:
+            entry = treatment_codes.lookup(self.standard.care, code)
+            if entry is None:
+                known = (treatment_codes.UNKNOWN_CODE_DESCRIPTION.format(code=code), LineType.CARE)
+                label = self._label("04", "treatment_code")
+                self._warn("VEKTIS_CODE_WITHOUT_DESCRIPTION", line, label, value=code)
+            else:
+                known = (entry.description, entry.line_type)
+            self.codes[code] = known
+        return known
+
+    def _reject(self, claim_ref: str, line: int, problems: list[_Problem]) -> None:
+        self.findings.extend(
+            Finding(p.code, Severity.CLAIM, p.line, p.field, claim_ref or None, p.params)
+            for p in problems
+        )
+
+    def _warn(self, code: str, line: int, field: str | None, **params: Any) -> None:
+        self.findings.append(Finding(code, Severity.WARNING, line, field, params=params))
+
+    def _label(self, record_type: str, key: str) -> str:
+        return self.standard.records[RecordType(record_type)].label(key)
+
+    def _address_label(self, patient: _Patient, key: str) -> str:
+        """Where the missing part of the postal address belongs: the 03 if there is one."""
+        if patient.has_debtor_record:
+            return next(iter(self.standard.debtor_records.values())).label(key)
+        return self._label("02", key)
+
+
+# --- Pure helpers ------------------------------------------------------------------------------
+
+
+def _parse_date(text: str) -> date | None:
+    if not text.isdecimal():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def _name(usage: str, last_1: str, prefix_1: str, last_2: str, prefix_2: str) -> tuple[str, str]:
+    """(prefix, surname) as the person wants to be addressed, NAAMCODE/NAAMGEBRUIK (03)
+    (COD829; unsure: 1 own name, 2 partner's, 3 partner's then own, 4 own then partner's)."""
+    last_1, prefix_1, last_2 = last_1.strip(), prefix_1.strip(), last_2.strip()
+    if not last_2 or usage not in ("2", "3", "4"):
+        return prefix_1, last_1  # the usual case: the own name
+    prefix_2 = prefix_2.strip()
+    if usage == "2":
+        return prefix_2, last_2
+    if usage == "3":
+        return prefix_2, f"{last_2}-{_joined(prefix_1, last_1)}"
+    return prefix_1, f"{last_1}-{_joined(prefix_2, last_2)}"
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _house_number(text: str) -> str:
+    """'00112' -> '112'; zero or unreadable -> ''."""
+    return str(int(text)) if text.isdecimal() and int(text) else ""
+
+
+def _dutch_postcode(text: str) -> str | None:
+    """'3511AX' -> '3511 AX'; None when it is not a Dutch postcode."""
+    try:
+        return stdnum_postcode.validate(text)
+    except ValidationError:
+        return None
+
+
+def _is_plausible_email(text: str) -> bool:
+    """A sane check, not RFC 5322: one @, a dotted domain, no spaces or separators."""
+    local, at, domain = text.partition("@")
+    if not (at and local and domain) or "@" in domain or not text.isascii():
+        return False
+    labels = domain.split(".")
+    return _EMAIL_FORBIDDEN.isdisjoint(text) and len(labels) >= 2 and all(labels)

@@ -1,0 +1,444 @@
+"""Vektis EI bytes -> checked records: the structural half of R2 (vektis.md §1).
+
+One pass over the records checks what makes a file untrustworthy as a whole: encoding,
+the standard and version in the header, record types and lengths, their order, the
+detail-record numbering, the debtor link, the trailer's counts and total, and whose
+file it is. Any of these rejects the whole file (Severity.FILE): no claim is mapped.
+
+Line ends: CRLF is the standard; a missing CRLF after the last record is accepted (the
+public MZ301 test file has none), and so are LF-only line ends, because a file that
+passed through a Unix system or a text-mode transfer loses its CRs while every record
+keeps its exact length. A lone CR is not a line end: that record is too long.
+
+Encoding: ASCII or ISO-8859-1, one byte per character (record lengths count bytes). A
+file with UTF-8 accents is refused with its own message: its records would be too long
+where the accents are, which would only puzzle the practice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from billing_core.declarations.report import Finding, Severity
+from billing_core.declarations.vektis.layout import (
+    FieldType,
+    MessageKind,
+    RecordLayout,
+    RecordType,
+    Standard,
+)
+from billing_core.declarations.vektis.layouts import SB311_BY_VERSION, STANDARDS, supported
+
+MAX_LISTED_LINE_PROBLEMS = 20  # then counted, as for CSV: one broken export is not 100,000 findings
+_BOM = b"\xef\xbb\xbf"
+# C0 controls other than LF and CR, DEL, and C1 controls (ISO-8859-1 has no characters there:
+# bytes 0x80-0x9F are Windows-1252 quotes and euro signs, or broken UTF-8).
+_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same as bytes to delete: what is left of a file after deleting these is its control
+# characters; one C pass, and the regex only runs for a file that has any.
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+_DETAIL = frozenset({"02", "03", "04"})
+# What may follow a record (vektis.md §1): 01, then per patient 02 [03] 04+, then 99. A 98
+# comments on the record before it and leaves the order where that record put it.
+_MAY_FOLLOW: dict[str, frozenset[str]] = {
+    "01": frozenset({"02", "99"}),
+    "02": frozenset({"98", "03", "04"}),
+    "03": frozenset({"98", "04"}),
+    "04": frozenset({"98", "04", "02", "99"}),
+    "99": frozenset(),
+}
+_RECORD_NAMES = {
+    "01": ("voorlooprecord", "header record"),
+    "02": ("verzekerdenrecord", "insured person record"),
+    "03": ("debiteurrecord", "debtor record"),
+    "04": ("prestatierecord", "treatment record"),
+    "98": ("commentaarrecord", "comment record"),
+    "99": ("sluitrecord", "trailer record"),
+}
+# Trailer field -> the record types it counts.
+_TRAILER_COUNTS = (
+    ("count_02", ("02",)),
+    ("count_03", ("03",)),
+    ("count_04", ("04",)),
+    ("count_98", ("98",)),
+    ("count_detail", ("02", "03", "04", "98")),
+)
+_DEBTOR_VERSION = slice(297, 299)  # VERSIENUMMER DEBITEURRECORD (SB311), pos 298-299
+_DEBTOR_NUMBER = SB311_BY_VERSION["02"].field("debtor_number").slice  # pos 15-25 in every 03
+_BUILT_IN_DEBTOR = "  "  # pos 298-299 of a standard's own 03 (RESERVE)
+
+
+@dataclass(slots=True)
+class VektisFile:
+    standard: Standard | None  # None: not a standard we read
+    # Every line without its line end: line n is records[n - 1]. In a file without FILE
+    # findings each one is a record of a known type and length (no objects per record:
+    # 100,000 of them cost more than the checks).
+    records: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    treatment_lines: int = 0  # number of 04 records
+
+    @property
+    def file_rejected(self) -> bool:
+        return any(f.severity is Severity.FILE for f in self.findings)
+
+    @property
+    def format(self) -> str:
+        return self.standard.label if self.standard else "vektis"
+
+
+def read_vektis(data: bytes, *, kind: MessageKind, provider_agb: str | None = None) -> VektisFile:
+    """The records of an EI file of this kind, or the structural findings that reject it.
+
+    provider_agb: the uploading practice's AGB code; a header naming other AGB codes
+    only is someone else's file."""
+    text, problem = _decode(data)
+    if problem is not None:
+        return VektisFile(None, findings=[problem])
+    lines = _split(text)
+    if not lines:
+        return VektisFile(None, findings=[_file("FILE_EMPTY")])
+    standard, problem = _standard(lines[0], kind)
+    if standard is None or problem is not None:
+        return VektisFile(standard, findings=[problem] if problem else [])
+    return _Structure(standard, provider_agb).read(lines)
+
+
+# --- Bytes to lines ------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, Finding | None]:
+    if data.startswith(_BOM):
+        data = data[3:]
+    if not data.strip():
+        return "", _file("FILE_EMPTY")
+    if not data.isascii():
+        utf8 = _utf8_line(data)
+        if utf8 is not None:
+            return "", _file("VEKTIS_UTF8", line=utf8)
+    text = data.decode("latin-1")  # every byte is a character: never fails
+    if data.translate(None, _NOT_CONTROL):
+        offset = _CONTROL.search(text).start()  # type: ignore[union-attr]  # there is one
+        line = text.count("\n", 0, offset) + 1
+        return "", _file("VEKTIS_ENCODING", line=line, offset=offset)
+    return text, None
+
+
+def _utf8_line(data: bytes) -> int | None:
+    """The line of the first accent when the file is (non-ASCII) UTF-8, else None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # ISO-8859-1 accents are not valid UTF-8
+    first = next(i for i, byte in enumerate(data) if byte > 0x7F)
+    return data.count(b"\n", 0, first) + 1
+
+
+def _split(text: str) -> list[str]:
+    """Records without their line ends; blank lines after the last record are ignored.
+
+    Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte that
+    _CONTROL already refuses, and on form feeds; a record ends at LF and nowhere else."""
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n"):
+        lines = text.split("\r\n")  # the standard: every line end a CRLF
+    else:
+        lines = text.replace("\r\n", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _standard(header: str, kind: MessageKind) -> tuple[Standard | None, Finding | None]:
+    code, version, subversion = header[2:5], header[5:7], header[7:9]
+    standard = STANDARDS.get((code, version, subversion))
+    if standard is None:
+        problem = _file(
+            "VEKTIS_STANDARD_UNKNOWN", line=1, code=code, version=version,
+            subversion=subversion, supported=supported(kind),
+        )  # fmt: skip
+        return None, problem
+    if standard.kind is not kind:
+        is_retour = standard.kind is MessageKind.RETOUR
+        wrong = "VEKTIS_RETOUR_AS_DECLARATION" if is_retour else "VEKTIS_DECLARATION_AS_RETOUR"
+        return standard, _file(wrong, line=1, standard=standard.label)
+    return standard, None
+
+
+def _file(
+    finding: str, line: int | None = None, field: str | None = None, **params: Any
+) -> Finding:
+    return Finding(finding, Severity.FILE, line=line, field=field, params=params)
+
+
+# --- The records ---------------------------------------------------------------------------
+
+
+class _Structure:
+    """One pass over the lines; what it finds goes to ``findings``."""
+
+    def __init__(self, standard: Standard, provider_agb: str | None) -> None:
+        self.standard = standard
+        self.provider_agb = provider_agb
+        self.layouts = {kind.value: layout for kind, layout in standard.records.items()}
+        self.known_types = standard.record_types
+        self.length = standard.record_length
+        self.amount_of = standard.records[RecordType.TREATMENT].getter(("amount", "dc"))
+        insured = standard.records[RecordType.INSURED]
+        self.insured_debtor_number = insured.field("debtor_number").slice
+        self.findings: list[Finding] = []
+        self.line_problems = 0
+        self.counts = dict.fromkeys(("01", "02", "03", "04", "98", "99"), 0)
+        self.total_cents = 0
+        self.total_known = True  # False once a 04 amount is unreadable: the total means nothing
+
+    def read(self, lines: list[str]) -> VektisFile:
+        self._records(lines)
+        self._check_header(lines[0])
+        self._check_trailer(lines)
+        if self.line_problems > MAX_LISTED_LINE_PROBLEMS:
+            more = self.line_problems - MAX_LISTED_LINE_PROBLEMS
+            self.findings.append(_file("FILE_MORE_ROW_ERRORS", count=more))
+        if not self.findings and self.counts["04"] == 0:
+            self.findings.append(_file("VEKTIS_NO_TREATMENTS"))
+        return VektisFile(self.standard, lines, self.findings, self.counts["04"])
+
+    def _records(self, lines: list[str]) -> None:
+        """Type, length, order and numbering of every record, in one pass: the hot loop,
+        so the checks of a correct record are inline and the rest goes to methods."""
+        known, length = self.known_types, self.length
+        counts, amount_of = self.counts, self.amount_of
+        previous = ""  # the last record that is not a comment
+        detail_id = 0  # IDENTIFICATIE DETAILRECORD: 02, 03 and 04 count 1, 2, 3... (§1)
+        comment_line = 0
+        insured = (0, "")  # the last 02, for the debtor link
+        total = 0
+        for number, text in enumerate(lines, 1):
+            kind = text[:2]
+            if kind not in known:
+                self._unknown_type(number, kind, text)
+                continue
+            if len(text) != length:
+                self._wrong_length(number, kind, len(text))
+            if previous and kind not in _MAY_FOLLOW[previous]:
+                self._wrong_order(number, kind, previous)
+            counts[kind] += 1
+            if kind == "98":
+                comment_line = self._comment(number, text, detail_id, comment_line)
+                continue
+            previous = kind
+            if kind not in _DETAIL:
+                continue
+            detail_id += 1
+            comment_line = 0
+            record_id = text[2:14]
+            if not record_id.isdecimal() or int(record_id) != detail_id:
+                self._wrong_detail_id(number, kind, record_id, detail_id)
+            if kind == "04":
+                amount, dc = amount_of(text)
+                if amount.isdecimal():
+                    total += -int(amount) if dc == "C" else int(amount)
+                else:
+                    self._unreadable_amount(number)
+            elif kind == "02":
+                insured = (number, text)
+            else:
+                self._check_debtor(number, text, insured)
+        self.total_cents = total
+        if previous != "99":
+            self.findings.append(_file("VEKTIS_TRAILER_MISSING"))
+
+    def _unreadable_amount(self, line: int) -> None:
+        self.total_known = False  # the 99's total cannot be checked: this is the problem
+        self._numeric_problem(line, "04", "amount")
+
+    def _wrong_detail_id(self, line: int, kind: str, value: str, expected: int) -> None:
+        if not value.isdecimal():
+            self._numeric_problem(line, kind, "record_id")
+            return
+        self._line_problem(
+            "VEKTIS_DETAIL_NUMBER", line, self._label(kind, "record_id"),
+            found=int(value), expected=expected,
+        )  # fmt: skip
+
+    def _comment(self, line: int, text: str, owner_id: int, previous_line: int) -> int:
+        """A 98 repeats its record's id and counts its lines 0001, 0002, ..."""
+        owner, number = text[2:14], text[14:18]
+        if not (owner.isdecimal() and number.isdecimal()):
+            key = "record_id" if not owner.isdecimal() else "comment_line"
+            self._numeric_problem(line, "98", key)
+            return previous_line + 1
+        if int(owner) != owner_id:
+            self._line_problem(
+                "VEKTIS_COMMENT_OWNER", line, self._label("98", "record_id"),
+                found=int(owner), expected=owner_id,
+            )  # fmt: skip
+        if int(number) != previous_line + 1:
+            self._line_problem(
+                "VEKTIS_COMMENT_LINE_NUMBER", line, self._label("98", "comment_line"),
+                found=int(number), expected=previous_line + 1,
+            )  # fmt: skip
+        return previous_line + 1
+
+    def _check_debtor(self, line: int, text: str, insured: tuple[int, str]) -> None:
+        """An 03 is read by the layout its version names, and pays for the 02 before it."""
+        version = text[_DEBTOR_VERSION]
+        if version not in self.standard.debtor_records:
+            self._unknown_debtor_version(line, version)
+        insured_line, insured_text = insured
+        linked = insured_text[self.insured_debtor_number].strip()
+        if insured_text and text[_DEBTOR_NUMBER].strip() != linked:
+            self._line_problem("VEKTIS_DEBTOR_NOT_LINKED", line, None, insured_line=insured_line)
+
+    # --- header and trailer ------------------------------------------------------------------
+
+    def _check_header(self, header: str) -> None:
+        layout = self.layouts["01"]
+        if len(header) != self.length:
+            return  # already reported; its fields cannot be trusted
+        self._numeric_fields(1, header, layout)
+        message_kind, currency = layout.getter(("message_kind", "currency"))(header)
+        if message_kind == "T":
+            self.findings.append(_file("VEKTIS_TEST_MESSAGE", 1, layout.label("message_kind")))
+        elif message_kind != "P":
+            self._invalid(1, layout, "message_kind", message_kind, "P")
+        if currency != "EUR":
+            self._invalid(1, layout, "currency", currency, "EUR")
+        for key in ("period_start", "period_end", "invoice_date"):
+            if _date_or_none(header[layout.field(key).slice]) is None:
+                self.findings.append(_file("VEKTIS_DATE_INVALID", 1, layout.label(key)))
+        self._check_provider(header, layout)
+
+    def _check_provider(self, header: str, layout: RecordLayout) -> None:
+        """R2 "wrong provider": the practice's AGB must be one of the header's AGB codes."""
+        if not self.provider_agb:
+            return
+        keys = ("agb_provider", "agb_practice", "agb_institution")
+        codes = [code for code in layout.getter(keys)(header) if code.strip("0 ")]
+        if self.provider_agb not in codes:
+            self.findings.append(
+                _file("VEKTIS_WRONG_PROVIDER", 1, layout.label("agb_practice"),
+                      file_agb=", ".join(codes) or "-", provider_agb=self.provider_agb)
+            )  # fmt: skip
+
+    def _check_trailer(self, lines: list[str]) -> None:
+        trailer, line = lines[-1], len(lines)
+        if trailer[:2] != "99" or len(trailer) != self.length:
+            return  # already reported: missing, or its fields cannot be trusted
+        layout = self.layouts["99"]
+        if not self._numeric_fields(line, trailer, layout):
+            return
+        values = {item.key: trailer[item.slice] for item in layout.fields}
+        for key, types in _TRAILER_COUNTS:
+            counted = sum(self.counts[t] for t in types)
+            declared = _number(values[key])
+            if declared != counted:
+                self.findings.append(
+                    _file("VEKTIS_TRAILER_COUNT", line, layout.label(key),
+                          declared=declared, counted=counted)
+                )  # fmt: skip
+        self._check_total(line, layout, values)
+
+    def _check_total(self, line: int, layout: RecordLayout, values: dict[str, str]) -> None:
+        if values["total_dc"] not in ("D", "C"):
+            self._invalid(line, layout, "total_dc", values["total_dc"], "D, C")
+            return
+        declared = _number(values["total_amount"]) * (-1 if values["total_dc"] == "C" else 1)
+        if self.total_known and declared != self.total_cents:
+            self.findings.append(
+                _file("VEKTIS_TRAILER_TOTAL", line, layout.label("total_amount"),
+                      declared=_euros(declared), counted=_euros(self.total_cents))
+            )  # fmt: skip
+
+    def _numeric_fields(self, line: int, text: str, layout: RecordLayout) -> bool:
+        """Mandatory N fields hold digits; optional ones digits or spaces (not filled)."""
+        ok = True
+        for item in layout.fields:
+            if item.type is not FieldType.N:
+                continue
+            value = text[item.slice]
+            if value.isdecimal() or (not item.mandatory and (value.isspace() or not value)):
+                continue
+            ok = False
+            self.findings.append(_file("VEKTIS_NOT_NUMERIC", line, layout.label(item.key)))
+        return ok
+
+    # --- findings ------------------------------------------------------------------------------
+
+    def _unknown_type(self, line: int, kind: str, text: str) -> None:
+        if not text.strip():
+            self._line_problem("VEKTIS_BLANK_LINE", line, None)
+            return
+        shown = kind if kind.isprintable() and kind.strip() else repr(kind)
+        known = ", ".join(sorted(self.known_types))
+        self._line_problem(
+            "VEKTIS_RECORD_TYPE_UNKNOWN", line, None,
+            value=shown, standard=self.standard.label, known=known,
+        )  # fmt: skip
+
+    def _wrong_length(self, line: int, kind: str, found: int) -> None:
+        dutch, english = _RECORD_NAMES[kind]
+        self._line_problem(
+            "VEKTIS_RECORD_LENGTH", line, None, record_nl=dutch, record_en=english,
+            found=found, expected=self.length, standard=self.standard.label,
+        )  # fmt: skip
+
+    def _wrong_order(self, line: int, kind: str, previous: str) -> None:
+        record_nl, record_en = _RECORD_NAMES[kind]
+        previous_nl, previous_en = _RECORD_NAMES[previous]
+        self._line_problem(
+            "VEKTIS_RECORD_ORDER", line, None, record_nl=record_nl, record_en=record_en,
+            previous_nl=previous_nl, previous_en=previous_en,
+        )  # fmt: skip
+
+    def _numeric_problem(self, line: int, kind: str, key: str) -> None:
+        self._line_problem("VEKTIS_NOT_NUMERIC", line, self._label(kind, key))
+
+    def _invalid(self, line: int, layout: RecordLayout, key: str, value: str, allowed: str) -> None:
+        self.findings.append(
+            _file("VEKTIS_VALUE_INVALID", line, layout.label(key),
+                  value=value.strip(), allowed=allowed)
+        )  # fmt: skip
+
+    def _line_problem(self, finding: str, line: int, field: str | None, **params: Any) -> None:
+        self.line_problems += 1
+        if self.line_problems <= MAX_LISTED_LINE_PROBLEMS:
+            self.findings.append(_file(finding, line, field, **params))
+
+    def _label(self, kind: str, key: str) -> str:
+        layout = self.layouts.get(kind) or SB311_BY_VERSION["02"]  # only 03 is not in layouts
+        return layout.label(key)
+
+    def _unknown_debtor_version(self, line: int, version: str) -> None:
+        built_in = _BUILT_IN_DEBTOR in self.standard.debtor_records
+        label = self.standard.label
+        self._line_problem(
+            "VEKTIS_DEBTOR_VERSION_UNKNOWN", line,
+            SB311_BY_VERSION["02"].label("debtor_record_version"), value=version.strip(),
+            built_in_nl=f", en het eigen debiteurrecord van {label}" if built_in else "",
+            built_in_en=f", and the own debtor record of {label}" if built_in else "",
+        )  # fmt: skip
+
+
+def _number(value: str) -> int:
+    """An N field already checked: digits, or spaces for an optional one not filled."""
+    return int(value) if value.strip() else 0
+
+
+def _euros(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}€ {whole:,}.{part:02d}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _date_or_none(value: str) -> date | None:
+    """EEJJMMDD (century first: YYYYMMDD) -> date; None when it is not a real date."""
+    if len(value) != 8 or not value.isdecimal():
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None

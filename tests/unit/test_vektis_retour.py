@@ -1,0 +1,408 @@
+"""Insurer retour files (PM305, MZ302) -> granted amounts on the patient invoices (R5, R27,
+R28, R3) and rejected VGZ-group materials to the patient after all (legal-nl.md §6).
+
+The declarations are ingested for real (billing_core.ingest) into an in-memory store with
+the same claim markers and version checks as the DynamoDB repository; then the retour."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from billing_core.claims import LineType
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
+from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
+from billing_core.ingest import IngestContext, Upload, process_declaration
+from billing_core.invoice import Invoice
+from billing_core.ledger import EntryKind
+from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice
+from billing_core.providers import CoverageRule
+from billing_core.retour import apply_retour, retour_upload_from_key, with_granted
+from local.seed import PHYSIO
+from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
+from tests.unit.fake_store import FakeQueue, FakeStore
+from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.vektis_files import HEADER, TODAY, dental_claim
+
+VGZ = "7095"
+HEADER_PHYSIO = replace(HEADER, practice_agb=PHYSIO.agb_code)
+
+
+class StoreInMemory(FakeStore):
+    """FakeStore plus what ingest and the retour import need: declarations, references and
+    claim markers with the same conditions as store/dynamo.py."""
+
+    def __init__(self) -> None:
+        super().__init__(providers=[PHYSIO])
+        self.declarations: dict[str, DeclarationRecord] = {}
+        self.markers: dict[str, KnownClaim] = {}
+        self.next_reference = 1
+
+    def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
+        return self.declarations.get(declaration_id)
+
+    def put_declaration(self, record: DeclarationRecord) -> None:
+        self.declarations[record.declaration_id] = record
+
+    def reserve_references(self, count: int) -> int:
+        start, self.next_reference = self.next_reference, self.next_reference + count
+        return start
+
+    def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
+        return {ref: self.markers[ref] for ref in claim_refs if ref in self.markers}
+
+    def store_new(self, provider_id: str, declaration_id: str, invoices: Sequence[NewInvoice],
+                  insurer_claim_refs: Sequence[str]) -> int:  # fmt: skip
+        for new in invoices:
+            self.invoices[new.invoice.invoice_id] = new.invoice
+            for ref in new.claim_refs:
+                self.markers[ref] = KnownClaim(ref, declaration_id, new.invoice.invoice_id)
+        for ref in insurer_claim_refs:
+            self.markers[ref] = KnownClaim(ref, declaration_id, "")
+        return 1
+
+    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
+        if new.invoice.invoice_id in self.invoices or any(
+            self.markers[r].invoice_id for r in new.claim_refs
+        ):
+            return False
+        self.invoices[new.invoice.invoice_id] = new.invoice
+        for ref in new.claim_refs:
+            self.markers[ref] = replace(self.markers[ref], invoice_id=new.invoice.invoice_id)
+        return True
+
+
+@pytest.fixture
+def store() -> StoreInMemory:
+    return StoreInMemory()
+
+
+@pytest.fixture
+def ctx(store: StoreInMemory) -> IngestContext:
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
+    return IngestContext(store, FilesInMemory(), FakeQueue(), clock, b"test-reference-key" * 2)
+
+
+def physio_claims():  # type: ignore[no-untyped-def]
+    """A VGZ patient: intake, two 5-minute units, and a splint (a material: to VGZ first)."""
+    patient = person()
+    return [
+        dental_claim("F1", patient=patient, insurer_uzovi=VGZ, treatment_code="1870",
+                     description="Intake en onderzoek handtherapie", unit_price_cents=5825),
+        dental_claim("F2", patient=patient, insurer_uzovi=VGZ, treatment_code="1000",
+                     description="Handtherapie, behandeling per 5 minuten", unit_price_cents=1260),
+        dental_claim("F3", patient=patient, insurer_uzovi=VGZ, treatment_code="SPL1",
+                     description="Spalk op maat (duimspalk)", line_type=LineType.MATERIAL,
+                     unit_price_cents=8500),
+    ]  # fmt: skip
+
+
+def ingest(ctx: IngestContext, claims, declaration_id: str = "D1") -> dict:  # type: ignore[no-untyped-def]
+    data = write_declaration(PM304_V32, HEADER_PHYSIO, claims)
+    upload = Upload(
+        PHYSIO.provider_id, declaration_id, "week.pm304", f"incoming/x/{declaration_id}/f"
+    )
+    return process_declaration(upload, data, ctx)
+
+
+def retour(claims, granted: dict[str, Granted], standard=PM305_V32) -> bytes:  # type: ignore[no-untyped-def]
+    return write_retour(standard, replace(HEADER_PHYSIO, uzovi=VGZ), claims, granted)
+
+
+def the_invoice(store: StoreInMemory, declaration_id: str = "D1") -> Invoice:
+    [invoice] = [i for i in store.invoices.values() if i.declaration_id == declaration_id]
+    return invoice
+
+
+# --- reading a retour file ------------------------------------------------------------------
+
+
+def test_a_retour_file_says_per_line_what_was_granted():
+    # Given VGZ's retour: 80% of the care lines, the splint refused with a retour code
+    claims = physio_claims()
+    data = retour(
+        claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8001",))}
+    )
+    # When it is read
+    parsed = parse_retour(data, today=TODAY, provider_agb=PHYSIO.agb_code)
+    # Then every 04 has its reference, granted amount, retour codes and the insurer's copy
+    assert parsed.format == "PM305 v3.2" and parsed.findings == []
+    assert [(line.claim_ref, line.granted_cents, line.retour_codes) for line in parsed.lines] == [
+        ("F1", 4660, ("0611",)), ("F2", 1008, ()), ("F3", 0, ("8001",)),
+    ]  # fmt: skip
+    assert parsed.lines[2].claim is not None and parsed.lines[2].claim.amount_cents == 8500
+
+
+def test_mz302_is_read_with_the_same_insurer_fields():
+    parsed = parse_retour(retour([dental_claim()], {"L1": Granted(2500)}, MZ302_V13), today=TODAY)
+    assert parsed.format == "MZ302 v1.3" and parsed.lines[0].granted_cents == 2500
+
+
+def test_a_declaration_is_no_retour_file():
+    data = write_declaration(PM304_V32, HEADER_PHYSIO, physio_claims())
+    parsed = parse_retour(data, today=TODAY)
+    assert [f.code for f in parsed.findings] == ["VEKTIS_DECLARATION_AS_RETOUR"]
+
+
+def test_the_retour_key_names_provider_upload_and_file():
+    upload = retour_upload_from_key("retour/fysio-centrum-oost/R-1/vgz.pm305")
+    assert (upload.provider_id, upload.declaration_id, upload.file_name) == (
+        "fysio-centrum-oost",
+        "R-1",
+        "vgz.pm305",
+    )
+    assert retour_upload_from_key("incoming/fysio-centrum-oost/R-1/vgz.pm305") is None
+
+
+# --- the granted amount on an invoice (pure) --------------------------------------------------
+
+
+def _invoice_with_lines(ctx, store) -> Invoice:  # type: ignore[no-untyped-def]
+    ingest(ctx, physio_claims()[:2])
+    return the_invoice(store)
+
+
+def test_the_granted_amount_becomes_the_reimbursement_with_a_ledger_entry(ctx, store):
+    # Given an invoice of 58.25 + 12.60 without reimbursement (non-contracted provider)
+    invoice = _invoice_with_lines(ctx, store)
+    assert invoice.amount_due_cents == 7085
+    # When VGZ granted 46.60 for the intake
+    at = ctx.clock.now()
+    granted = with_granted(invoice, {"F1": 4660}, at, "retour:vgz.pm305")
+    # Then the line shows it, and the ledger has a deduction of it caused by the file (R27)
+    assert [line.reimbursed_cents for line in granted.lines] == [4660, 0]
+    entry = granted.ledger[-1]
+    assert (entry.kind, entry.amount_cents, entry.cause, entry.note) == (
+        EntryKind.REIMBURSEMENT,
+        -4660,
+        "retour:vgz.pm305",
+        "line F1",
+    )
+    assert granted.amount_due_cents == 7085 - 4660
+    # And the same grant again changes nothing
+    assert with_granted(granted, {"F1": 4660}, at, "retour:vgz.pm305") is granted
+
+
+def test_a_lower_grant_than_deducted_raises_what_the_patient_pays(ctx, store):
+    invoice = _invoice_with_lines(ctx, store)
+    at = ctx.clock.now()
+    first = with_granted(invoice, {"F1": 4660}, at, "retour:1")
+    corrected = with_granted(first, {"F1": 4000}, at, "retour:2")
+    assert corrected.ledger[-1].amount_cents == 660 and corrected.amount_due_cents == 7085 - 4000
+
+
+def test_a_grant_is_never_more_than_the_line(ctx, store):
+    invoice = _invoice_with_lines(ctx, store)
+    granted = with_granted(invoice, {"F2": 99999}, ctx.clock.now(), "retour:1")
+    assert granted.lines[1].reimbursed_cents == 1260
+
+
+# --- apply_retour: the use case ------------------------------------------------------------
+
+
+def test_a_retour_lowers_the_patients_amount_due(ctx, store):
+    # Given an ingested declaration: intake + unit on an invoice, the splint to VGZ first
+    ingest(ctx, physio_claims())
+    before = the_invoice(store)
+    # When VGZ's retour grants 80% of the care lines and refuses the splint
+    data = retour(physio_claims(), {"F1": Granted(4660, ("0611",)), "F2": Granted(1008, ("0611",)),
+                                    "F3": Granted(0, ("8001",))})  # fmt: skip
+    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
+    # Then the patient's invoice deducts what VGZ granted
+    after = store.invoice(before.invoice_id)
+    assert after.amount_due_cents == before.amount_due_cents - 4660 - 1008
+    assert (
+        report["summary"]["lines_applied"] == 2
+        and report["summary"]["reimbursement_change_cents"] == 5668
+    )
+    assert report["outcome"] == "accepted" and report["format"] == "PM305 v3.2"
+    # And the report lines say per line what the insurer said and what became of it
+    assert [(line["claim_ref"], line["result"], line["retour_codes"]) for line in report["lines"]] == [
+        ("F1", "applied", ["0611"]), ("F2", "applied", ["0611"]), ("F3", "invoiced_to_patient", ["8001"]),
+    ]  # fmt: skip
+    # And it is stored as a report in the output bucket, without personal data (R29)
+    stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
+    assert json.loads(stored)["summary"] == report["summary"]
+    assert before.bsn.encode() not in stored and b"Dijk" not in stored
+
+
+def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):
+    # Given the splint went to VGZ first (R6), not on the patient invoice
+    ingest(ctx, physio_claims())
+    assert store.markers["F3"].invoice_id == ""
+    care = the_invoice(store)
+    # When VGZ refuses it
+    report = apply_retour(
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+    )
+    # Then the patient gets a new invoice for it, addressed as their other invoice
+    material = the_invoice(store, "R1")
+    assert [line.claim_ref for line in material.lines] == [
+        "F3"
+    ] and material.amount_due_cents == 8500
+    assert (material.patient, material.debtor, material.channel) == (
+        care.patient,
+        care.debtor,
+        care.channel,
+    )
+    assert (
+        material.reference != care.reference
+        and store.markers["F3"].invoice_id == material.invoice_id
+    )
+    # And it is queued for delivery, and reported
+    assert [r.invoice_id for r in ctx.delivery.requests][-1] == material.invoice_id
+    assert report["summary"]["invoices_created"] == 1
+    assert "RETOUR_MATERIAL_TO_PATIENT" in [f["code"] for f in report["findings"]]
+
+
+def test_a_partly_granted_material_is_invoiced_with_the_grant_deducted(ctx, store):
+    ingest(ctx, physio_claims())
+    apply_retour(PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(5000)}), ctx)
+    material = the_invoice(store, "R1")
+    assert (material.gross_cents, material.reimbursed_cents, material.amount_due_cents) == (
+        8500,
+        5000,
+        3500,
+    )
+
+
+def test_a_fully_granted_material_stays_with_the_insurer(ctx, store):
+    ingest(ctx, physio_claims())
+    report = apply_retour(
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(8500)}), ctx
+    )
+    assert report["summary"]["invoices_created"] == 0 and store.markers["F3"].invoice_id == ""
+    assert report["lines"][2]["result"] == "insurer_line"
+
+
+def test_the_same_retour_twice_changes_nothing(ctx, store):
+    # Given a retour applied once (R3)
+    ingest(ctx, physio_claims())
+    data = retour(physio_claims(), {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)})
+    apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    invoices = {i: (inv.ledger, inv.lines) for i, inv in store.invoices.items()}
+    queued = len(ctx.delivery.requests)
+    # When the same file is uploaded again, as a new upload
+    report = apply_retour(PHYSIO.provider_id, "R2", data, ctx)
+    # Then no ledger entry, no invoice, no delivery is added
+    assert {i: (inv.ledger, inv.lines) for i, inv in store.invoices.items()} == invoices
+    assert len(ctx.delivery.requests) == queued
+    assert report["summary"]["lines_unchanged"] == 3 and report["summary"]["invoices_created"] == 0
+
+
+def test_a_retried_run_makes_the_same_material_invoice_once(ctx, store):
+    # Given a run that created the material invoice and then died before its report
+    ingest(ctx, physio_claims())
+    data = retour(physio_claims(), {"F3": Granted(0)})
+    apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    first = the_invoice(store, "R1")
+    # When the same upload is processed again (a Lambda retry)
+    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    # Then there is still one material invoice, with the same betalingskenmerk, queued again
+    assert the_invoice(store, "R1") == first
+    assert report["lines"][2] == {
+        **report["lines"][2],
+        "result": "invoiced_to_patient",
+        "invoice_id": first.invoice_id,
+    }
+    assert [r.invoice_id for r in ctx.delivery.requests].count(
+        first.invoice_id
+    ) == 2  # delivery is idempotent
+
+
+def test_unknown_line_references_are_reported(ctx, store):
+    ingest(ctx, physio_claims()[:1])
+    other = dental_claim(
+        "X9", patient=person(), insurer_uzovi=VGZ, treatment_code="1000", unit_price_cents=1260
+    )
+    report = apply_retour(PHYSIO.provider_id, "R1", retour([physio_claims()[0], other],
+                                                           {"F1": Granted(100), "X9": Granted(100)}), ctx)  # fmt: skip
+    [finding] = [f for f in report["findings"] if f["code"] == "RETOUR_LINE_UNKNOWN"]
+    assert (finding["claim_ref"], report["outcome"]) == ("X9", "partially_accepted")
+    assert report["summary"]["lines_unknown"] == 1
+
+
+def test_an_insurer_line_that_was_not_granted_is_reported_not_invoiced(ctx, store):
+    # Given a care line a contracted insurer covers in full goes to the insurer (R5)
+    contracted = provider(provider_id=PHYSIO.provider_id, agb_code=PHYSIO.agb_code,
+                            contracted_insurers={2026: frozenset({ZILVEREN_KRUIS})},
+                            coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(100)),))  # fmt: skip
+    store.providers[PHYSIO.provider_id] = contracted
+    claim = dental_claim("Z1", treatment_code="1000", unit_price_cents=1260)
+    ingest(ctx, [claim])
+    assert store.markers["Z1"].invoice_id == ""
+    # When the insurer refuses it
+    report = apply_retour(
+        PHYSIO.provider_id, "R1", retour([claim], {"Z1": Granted(0, ("0611",))}), ctx
+    )
+    # Then it is reported to the provider, and nobody is invoiced
+    assert [f["code"] for f in report["findings"]] == ["RETOUR_INSURER_LINE_NOT_GRANTED"]
+    assert len(store.invoices) == 0
+
+
+def test_a_concurrent_change_is_retried_not_lost(ctx, store, monkeypatch):
+    # Given someone else saves the invoice between our read and our write (R28)
+    ingest(ctx, physio_claims()[:2])
+    real_save = store.save_invoice
+    calls = {"n": 0}
+
+    def save_once_too_late(invoice: Invoice) -> Invoice:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            current = store.invoice(invoice.invoice_id)
+            store.invoices[invoice.invoice_id] = replace(
+                current, version=current.version + 1, hold_reason="other"
+            )
+            raise ConcurrentChange(invoice.invoice_id)
+        return real_save(invoice)
+
+    monkeypatch.setattr(store, "save_invoice", save_once_too_late)
+    apply_retour(PHYSIO.provider_id, "R1", retour(physio_claims()[:2], {"F1": Granted(4660)}), ctx)
+    # Then both changes are there
+    invoice = the_invoice(store)
+    assert invoice.hold_reason == "other" and invoice.lines[0].reimbursed_cents == 4660
+
+
+def test_a_retour_of_another_practice_changes_nothing(ctx, store):
+    ingest(ctx, physio_claims())
+    before = dict(store.invoices)
+    data = write_retour(
+        PM305_V32, replace(HEADER, uzovi=VGZ), physio_claims(), {"F1": Granted(4660)}
+    )
+    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    assert report["outcome"] == "rejected" and report["status"] == "rejected"
+    assert [f["code"] for f in report["findings"]] == ["VEKTIS_WRONG_PROVIDER"]
+    assert store.invoices == before
+    assert store.declarations["R1"].report_key == "reports/fysio-centrum-oost/retour-R1.json"
+
+
+def test_an_unknown_provider_is_reported():
+    empty = StoreInMemory()
+    empty.providers.clear()
+    ctx = IngestContext(empty, FilesInMemory(), FakeQueue(), FixedClock(TODAY), b"k" * 32)
+    report = apply_retour("nobody", "R1", b"01", ctx)
+    assert [f["code"] for f in report["findings"]] == ["UNKNOWN_PROVIDER"]
+
+
+def test_a_material_another_upload_invoiced_first_is_left_alone(ctx, store, monkeypatch):
+    # Given a second upload of the retour wins the race to the claim marker (R3)
+    ingest(ctx, physio_claims())
+    monkeypatch.setattr(store, "store_invoice_for_insurer_claims", lambda provider_id, new: False)
+    # When this one tries to invoice the refused splint
+    report = apply_retour(
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0)}), ctx
+    )
+    # Then it writes and sends nothing for it
+    assert (
+        report["summary"]["invoices_created"] == 0 and report["lines"][2]["result"] == "unchanged"
+    )
+    assert all(i.declaration_id != "R1" for i in store.invoices.values())
+    assert ctx.delivery.requests[-1].invoice_id != "R1"

@@ -1,0 +1,404 @@
+"""Vektis EI structure (R2, interfaces.md §1b, vektis.md §1): every rule has a file that
+breaks it, and that file is rejected whole with a message a practice employee can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from billing_core.declarations.formats import is_vektis, parse_declaration
+from billing_core.declarations.report import MESSAGES, Severity
+from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305_V32, STANDARDS
+from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.reader import MAX_LISTED_LINE_PROBLEMS
+from billing_core.declarations.vektis.writer import Granted, to_bytes, write_retour
+from tests.unit.claim_factories import person
+from tests.unit.vektis_files import (
+    HEADER,
+    TODAY,
+    child_claims,
+    codes,
+    dental_claim,
+    edited,
+    only,
+    parse,
+    raw,
+    records,
+    retotalled,
+)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "events" / "declarations" / "vektis"
+
+
+def assert_rejected_whole(result, code: str) -> None:  # type: ignore[no-untyped-def]
+    """R2: a structural finding leaves no claim, and every message renders in nl and en."""
+    assert result.file_rejected and result.claims == []
+    assert code in codes(result, Severity.FILE), codes(result)
+    for finding in result.findings:
+        assert finding.message("nl") and finding.message("en")
+
+
+def three_patients() -> list[str]:
+    """Lines 1-14: 01 | 02 03 04 98 04 | 02 03 04 04 | 02 03 04 | 99 (SB311 v2.0 03s).
+
+    Patient P1 pays themself (03 completes the address), P2 is a child whose parent pays,
+    P3 pays themself; the first line has a comment."""
+    first = [dental_claim("A1", comments=("Vulling linksboven.",)), dental_claim("A2")]
+    third = dental_claim("C1", patient_ref="P3", bsn="100010040",
+                         patient=person(initials="T.", name_prefix="", last_name="Bakkum"))  # fmt: skip
+    return records([*first, *child_claims(), third])
+
+
+# --- a good file, and its line ends (vektis.md §1) ----------------------------------------
+
+
+def test_a_good_file_has_no_findings_and_a_claim_per_treatment_record():
+    # Given a file of three patients as practice software writes it
+    lines = three_patients()
+    # When it is read
+    result = parse(lines)
+    # Then every 04 is a claim and nothing is reported
+    assert result.findings == [] and result.format == "MZ301 v1.3"
+    assert [c.claim_ref for c in result.claims] == ["A1", "A2", "K1", "K2", "C1"]
+    assert result.lines_total == 5
+
+
+@pytest.mark.parametrize(
+    "line_end, final", [("\r\n", True), ("\r\n", False), ("\n", True), ("\n", False)],
+    ids=["crlf", "crlf-without-final", "lf", "lf-without-final"],
+)  # fmt: skip
+def test_crlf_lf_and_a_missing_final_line_end_are_accepted(line_end, final):
+    # Given the same records with CRLF (the standard) or LF (a Unix transfer), with or
+    # without a line end after the 99 (the public MZ301 test file has none)
+    data = to_bytes(three_patients(), line_end=line_end, final_line_end=final)
+    # Then the file reads the same
+    assert parse(data).findings == [] and len(parse(data).claims) == 5
+
+
+def test_blank_lines_after_the_trailer_are_ignored():
+    assert parse(to_bytes(three_patients()) + b"\r\n\r\n  \r\n").findings == []
+
+
+def test_a_lone_cr_is_no_line_end():
+    # Given records separated by CR only (old Mac line ends)
+    data = to_bytes(three_patients(), line_end="\r")
+    # Then it is one long record: the wrong length
+    assert_rejected_whole(parse(data), "VEKTIS_RECORD_LENGTH")
+
+
+# --- encoding --------------------------------------------------------------------------------
+
+
+def test_iso_8859_1_names_are_read_as_latin_1():
+    # Given a surname with an umlaut, written in ISO-8859-1 (one byte per letter)
+    lines = records([dental_claim(patient=person(name_prefix="", last_name="Müller"))])
+    # When it is read
+    result = parse(to_bytes(lines))
+    # Then the name is intact
+    assert result.findings == [] and result.claims[0].patient.last_name == "Müller"
+
+
+def test_a_file_saved_as_utf8_is_refused_with_its_own_message():
+    # Given an accent saved as UTF-8 (two bytes: the record is one too long)
+    lines = three_patients()
+    data = to_bytes(lines).replace(b"Bakkum   ", "Bäkkum".encode() + b"  ", 1)
+    # When it is read
+    result = parse(data)
+    # Then the message says UTF-8, on the line of the accent
+    assert_rejected_whole(result, "VEKTIS_UTF8")
+    assert only(result, "VEKTIS_UTF8").line == next(
+        i for i, t in enumerate(lines, 1) if "Bakkum" in t
+    )
+
+
+def test_a_control_character_is_refused():
+    data = to_bytes(three_patients()).replace(b"Vulling", b"Vul\tng", 1)
+    result = parse(data)
+    assert_rejected_whole(result, "VEKTIS_ENCODING")
+    assert only(result, "VEKTIS_ENCODING").line == 5  # the comment
+
+
+def test_an_empty_file_is_refused():
+    assert_rejected_whole(parse(b"  \r\n"), "FILE_EMPTY")
+
+
+# --- record types and lengths ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cut", [-1, +1, -310])
+def test_a_record_of_the_wrong_length_is_refused(cut):
+    # Given a 04 one character short, one too long, or empty but for its type... (0804)
+    lines = three_patients()
+    lines[3] = lines[3][:cut] if cut < 0 else lines[3] + "X"
+    if cut == -310:
+        lines[3] = "04"
+    # When it is read
+    result = parse(lines)
+    # Then the line and both lengths are named
+    finding = only(result, "VEKTIS_RECORD_LENGTH")
+    assert finding.line == 4 and finding.params["expected"] == 310
+    assert_rejected_whole(result, "VEKTIS_RECORD_LENGTH")
+
+
+def test_an_unknown_record_type_is_refused():
+    lines = three_patients()
+    lines.insert(4, "05" + lines[3][2:])
+    result = parse(lines)
+    assert_rejected_whole(result, "VEKTIS_RECORD_TYPE_UNKNOWN")
+    assert only(result, "VEKTIS_RECORD_TYPE_UNKNOWN").params["value"] == "05"
+
+
+def test_a_blank_line_between_records_is_refused():
+    lines = three_patients()
+    lines.insert(4, "")
+    assert_rejected_whole(parse(lines), "VEKTIS_BLANK_LINE")
+
+
+def test_a_debtor_record_in_a_standard_without_one_is_an_unknown_type():
+    # Given a retour file (insurers never send debtor records) with an 03 in it
+    data = write_retour(PM305_V32, HEADER, [dental_claim()], {"L1": Granted(100)})
+    lines = data.decode("latin-1").split("\r\n")[:-1]
+    lines.insert(2, "03" + lines[1][2:])
+    # When it is read
+    result = parse_retour(to_bytes(lines), today=TODAY)
+    # Then the 03 is not a record of PM305
+    assert "VEKTIS_RECORD_TYPE_UNKNOWN" in [f.code for f in result.findings]
+
+
+# --- record order (vektis.md §1: 01, per patient 02 [03] 04+, 99) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "move, line",
+    [
+        (lambda lines: [lines[0], lines[3], *lines[1:3], *lines[4:]], 2),  # a 04 before any 02
+        (lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], 2),  # the 03 before its 02
+        (lambda lines: [*lines[:2], lines[6], *lines[2:]], 3),  # an 02 without a 04
+        (lambda lines: [*lines, lines[3]], 15),  # a record after the 99
+        (lambda lines: [lines[0], lines[0], *lines[1:]], 2),  # a second header
+        (lambda lines: [lines[0], lines[4], *lines[1:4], *lines[5:]], 2),  # a comment on the header
+    ],
+    ids=["04-before-02", "03-before-02", "02-without-04", "after-99", "two-headers", "98-after-01"],
+)
+def test_records_out_of_order_are_refused(move, line):
+    # Given the good file with one record moved
+    result = parse(move(three_patients()))
+    # Then the first order problem is on the line where the order breaks
+    order = [f for f in result.findings if f.code == "VEKTIS_RECORD_ORDER"]
+    assert order and order[0].line == line
+    assert_rejected_whole(result, "VEKTIS_RECORD_ORDER")
+
+
+def test_a_missing_trailer_is_refused():
+    # Given a file cut off before its 99 (an upload that did not finish)
+    assert_rejected_whole(parse(three_patients()[:-1]), "VEKTIS_TRAILER_MISSING")
+
+
+def test_a_file_without_treatment_records_is_refused():
+    lines = three_patients()
+    header, trailer = lines[0], retotalled([lines[0], lines[-1]])[-1]
+    assert_rejected_whole(parse([header, trailer]), "VEKTIS_NO_TREATMENTS")
+
+
+# --- numbering: detail records 1, 2, 3... and comments ----------------------------------------
+
+
+def test_a_gap_in_the_detail_record_numbering_is_refused():
+    # Given the second 04 (line 6) numbered 5 instead of 4
+    result = parse(edited(three_patients(), 5, "record_id", 5))
+    finding = only(result, "VEKTIS_DETAIL_NUMBER")
+    assert (finding.line, finding.params["found"], finding.params["expected"]) == (6, 5, 4)
+    assert "Identificatie detailrecord" in (finding.field or "")
+    assert_rejected_whole(result, "VEKTIS_DETAIL_NUMBER")
+
+
+def test_a_comment_must_repeat_the_id_of_the_record_it_follows():
+    # Given the 98 after the 04 with id 3 saying it belongs to 2
+    lines = three_patients()
+    assert lines[4][:2] == "98" and lines[3][:2] == "04"
+    result = parse(edited(lines, 4, "record_id", 2))
+    assert only(result, "VEKTIS_COMMENT_OWNER").params == {"found": 2, "expected": 3}
+    assert_rejected_whole(result, "VEKTIS_COMMENT_OWNER")
+
+
+def test_comment_lines_are_numbered_from_0001():
+    result = parse(edited(three_patients(), 4, "comment_line", 2))
+    assert_rejected_whole(result, "VEKTIS_COMMENT_LINE_NUMBER")
+
+
+def test_a_non_numeric_detail_id_is_refused():
+    result = parse(raw(three_patients(), 3, "record_id", "00000000000A"))
+    assert_rejected_whole(result, "VEKTIS_NOT_NUMERIC")
+
+
+# --- debtor records (03) --------------------------------------------------------------------
+
+
+def test_a_debtor_record_must_carry_the_debtor_number_of_its_insured_record():
+    lines = three_patients()
+    assert lines[2][:2] == "03"
+    result = parse(edited(lines, 2, "debtor_number", "SOMEONE"))
+    finding = only(result, "VEKTIS_DEBTOR_NOT_LINKED")
+    assert (finding.line, finding.params["insured_line"]) == (3, 2)
+    assert_rejected_whole(result, "VEKTIS_DEBTOR_NOT_LINKED")
+
+
+def test_an_unknown_debtor_record_version_is_refused():
+    # Given an 03 whose VERSIENUMMER DEBITEURRECORD is 07 (SB311 knows 01 and 02)
+    lines = three_patients()
+    lines[2] = lines[2][:297] + "07" + lines[2][299:]
+    result = parse(lines)
+    assert_rejected_whole(result, "VEKTIS_DEBTOR_VERSION_UNKNOWN")
+    assert "SB311" in only(result, "VEKTIS_DEBTOR_VERSION_UNKNOWN").message("en")
+
+
+# --- the trailer (99): counts per record type and the signed total -------------------------
+
+
+@pytest.mark.parametrize("key", ["count_02", "count_03", "count_04", "count_98", "count_detail"])
+def test_each_trailer_count_is_checked(key):
+    # Given a 99 that counts one record too many of one kind
+    lines = three_patients()
+    declared = int(lines[-1][MZ301_V13.records["99"].field(key).slice]) + 1
+    result = parse(edited(lines, -1, key, declared))
+    # Then the trailer's line, the field and both numbers are named
+    finding = only(result, "VEKTIS_TRAILER_COUNT")
+    assert (finding.line, finding.params["declared"]) == (len(lines), declared)
+    assert_rejected_whole(result, "VEKTIS_TRAILER_COUNT")
+
+
+def test_the_trailer_total_is_the_signed_sum_of_the_declared_amounts():
+    # Given a credit line (C): the total is debits minus credits
+    credit = dental_claim("A3", unit_price_cents=-5000, reverses_claim_ref="A1")
+    lines = records([dental_claim("A1"), dental_claim("A2"), credit])
+    assert int(lines[-1][MZ301_V13.records["99"].field("total_amount").slice]) == 5000
+    # Then the file as written is fine, and a total of the unsigned sum is not
+    assert parse(lines).findings == []
+    result = parse(edited(lines, -1, "total_amount", 15000))
+    finding = only(result, "VEKTIS_TRAILER_TOTAL")
+    assert finding.params == {"declared": "€ 150,00", "counted": "€ 50,00"}
+    assert_rejected_whole(result, "VEKTIS_TRAILER_TOTAL")
+
+
+def test_a_negative_total_carries_c():
+    lines = records([dental_claim("A3", unit_price_cents=-5000, reverses_claim_ref="OLD")])
+    assert lines[-1][44] == "C" and parse(lines).findings == []
+    assert_rejected_whole(parse(edited(lines, -1, "total_dc", "D")), "VEKTIS_TRAILER_TOTAL")
+    assert_rejected_whole(parse(edited(lines, -1, "total_dc", "X")), "VEKTIS_VALUE_INVALID")
+
+
+def test_an_unreadable_amount_is_named_instead_of_a_wrong_total():
+    result = parse(raw(three_patients(), 3, "amount", "0000 50 "))
+    assert_rejected_whole(result, "VEKTIS_NOT_NUMERIC")
+    assert "VEKTIS_TRAILER_TOTAL" not in codes(result)
+
+
+# --- the header (01): standard, version, kind, provider --------------------------------------
+
+
+def test_the_standards_read_are_dispatched_on_code_version_and_subversion():
+    assert {(s.name, s.code, s.version, s.subversion) for s in STANDARDS.values()} == {
+        ("MZ301", "176", "01", "03"), ("PM304", "107", "03", "02"),
+        ("PM305", "108", "03", "02"), ("MZ302", "177", "01", "03"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("version", ["0102", "0200", "0300"])
+def test_an_unknown_version_is_refused_with_what_can_be_read(version):
+    lines = three_patients()
+    lines[0] = lines[0][:5] + version + lines[0][9:]
+    result = parse(lines)
+    finding = only(result, "VEKTIS_STANDARD_UNKNOWN")
+    assert (finding.params["code"], finding.params["version"]) == ("176", version[:2])
+    assert "MZ301 v1.3, PM304 v3.2" in finding.message("nl")
+    assert_rejected_whole(result, "VEKTIS_STANDARD_UNKNOWN")
+    assert result.format == "vektis"
+
+
+def test_a_retour_file_uploaded_as_a_declaration_says_so():
+    data = (SAMPLES / "fysio-centrum-oost-2026-11.pm305").read_bytes()
+    result = parse(data, agb="04123456")
+    assert_rejected_whole(result, "VEKTIS_RETOUR_AS_DECLARATION")
+
+
+def test_a_test_message_is_not_invoiced():
+    result = parse(edited(three_patients(), 0, "message_kind", "T"))
+    assert_rejected_whole(result, "VEKTIS_TEST_MESSAGE")
+
+
+@pytest.mark.parametrize("key, value, code", [
+    ("currency", "USD", "VEKTIS_VALUE_INVALID"),
+    ("invoice_date", "20261131", "VEKTIS_DATE_INVALID"),
+    ("period_start", "00000000", "VEKTIS_DATE_INVALID"),
+    ("message_kind", "X", "VEKTIS_VALUE_INVALID"),
+])  # fmt: skip
+def test_header_fields_are_checked(key, value, code):
+    result = parse(edited(three_patients(), 0, key, value))
+    assert only(result, code).line == 1
+    assert_rejected_whole(result, code)
+
+
+def test_a_file_of_another_practice_is_refused():
+    # Given a file whose header names AGB 87654321 only (R2: wrong provider)
+    result = parse(three_patients(), agb="87654321")
+    finding = only(result, "VEKTIS_WRONG_PROVIDER")
+    assert finding.params == {"file_agb": "12345678", "provider_agb": "87654321"}
+    assert_rejected_whole(result, "VEKTIS_WRONG_PROVIDER")
+
+
+def test_the_practice_may_be_named_as_care_provider_or_institution():
+    lines = edited(edited(three_patients(), 0, "agb_practice", 0), 0, "agb_provider", "12345678")
+    assert parse(lines).findings == []
+
+
+def test_too_many_treatment_lines_are_refused():
+    result = parse(three_patients(), max_lines=4)
+    assert only(result, "FILE_TOO_MANY_LINES").params == {"lines": 5, "max_lines": 4}
+    assert_rejected_whole(result, "FILE_TOO_MANY_LINES")
+
+
+def test_line_problems_are_listed_up_to_a_limit_and_then_counted():
+    # Given 25 treatment lines of the wrong length
+    lines = records([dental_claim(f"R{i}") for i in range(25)])
+    lines = [t[:-1] if t[:2] == "04" else t for t in lines]
+    result = parse(lines)
+    assert codes(result).count("VEKTIS_RECORD_LENGTH") == MAX_LISTED_LINE_PROBLEMS
+    assert only(result, "FILE_MORE_ROW_ERRORS").params == {"count": 5}
+
+
+# --- recognised from the content, not the name (interfaces.md §1b) ----------------------------
+
+
+def test_the_format_is_recognised_from_the_content():
+    vektis = to_bytes(three_patients())
+    assert is_vektis(vektis) and is_vektis(b"\xef\xbb\xbf" + vektis)
+    assert not is_vektis(b"claim_ref;patient_ref\n") and not is_vektis(b"01;02;03\n")
+    csv = (SAMPLES.parent / "tandarts-de-vries-2026-11.csv").read_bytes()
+    assert parse_declaration(csv, today=TODAY, max_lines=100).format == "csv"
+    assert parse_declaration(vektis, today=TODAY, max_lines=100).format == "MZ301 v1.3"
+
+
+def test_the_bad_samples_are_each_refused_with_a_message():
+    # Given the checked-in bad samples (events/declarations/vektis/bad/)
+    for path in sorted((SAMPLES / "bad").iterdir()):
+        agb = "04123456" if path.suffix == ".pm304" else "12345678"
+        result = parse_declaration(path.read_bytes(), today=TODAY, max_lines=100, provider_agb=agb)
+        # Then each is rejected whole, and says why in both languages
+        assert result.file_rejected and not result.claims, path.name
+        assert all(f.message("nl") and f.message("en") for f in result.findings)
+
+
+def test_every_vektis_code_has_both_texts():
+    vektis = [code for code in MESSAGES if code.startswith(("VEKTIS_", "RETOUR_"))]
+    assert len(vektis) > 30
+    assert all(
+        dutch and english and dutch != english for dutch, english in (MESSAGES[c] for c in vektis)
+    )
+
+
+def test_pm304_reads_its_own_positions():
+    # Given a PM304 line: its amount sits at 183-190, not MZ301's 156-163
+    lines = records([dental_claim(treatment_code="1000", description="x")], standard=PM304_V32)
+    result = parse(lines)
+    assert result.format == "PM304 v3.2" and result.claims[0].amount_cents == 5000
