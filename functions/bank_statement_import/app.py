@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.parser.models import S3Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
-from billing_core.store.s3 import uploaded_objects
+from billing_core.store.s3 import uploaded_bytes, uploaded_objects
 from billing_core.bank.camt053 import MAX_STATEMENT_BYTES
 from billing_core.bank_import import BankImportReport, import_statement
 
@@ -46,7 +46,7 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
     if head["ContentLength"] > MAX_STATEMENT_BYTES:
         logger.error("statement too large", extra={"bytes": head["ContentLength"]})
         return {"outcome": "refused"}
-    data = rt.s3.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)["Body"].read()
+    data = uploaded_bytes(rt.s3, upload)
     report = import_statement(data, upload["key"], rt.bank_import_context())
     _measure(report)
     return report.summary()

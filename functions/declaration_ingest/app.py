@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.parser.models import S3Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
-from billing_core.store.s3 import uploaded_objects
+from billing_core.store.s3 import uploaded_bytes, uploaded_objects
 from billing_core.ingest import process_declaration, upload_from_key
 
 logger = Logger()
@@ -39,8 +39,7 @@ def process_upload(upload: dict[str, str]) -> dict[str, Any]:
         metrics.add_metric(name="UnroutableUploads", unit=MetricUnit.Count, value=1)
         return {"outcome": "unroutable"}
     rt = runtime.current()
-    version = {"VersionId": upload["version"]} if upload["version"] else {}
-    data = rt.s3.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)["Body"].read()
+    data = uploaded_bytes(rt.s3, upload)
     report = process_declaration(target, data, rt.ingest_context())
     _measure(report)
     return {"declaration_id": target.declaration_id, "outcome": report["outcome"]}

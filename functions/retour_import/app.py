@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
 from billing_core.retour import apply_retour, retour_upload_from_key
-from billing_core.store.s3 import uploaded_objects
+from billing_core.store.s3 import uploaded_bytes, uploaded_objects
 
 logger = Logger()
 tracer = Tracer()
@@ -40,8 +40,7 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
         metrics.add_metric(name="UnroutableRetours", unit=MetricUnit.Count, value=1)
         return {"outcome": "unroutable"}
     rt = runtime.current()
-    version = {"VersionId": upload["version"]} if upload["version"] else {}
-    data = rt.s3.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)["Body"].read()
+    data = uploaded_bytes(rt.s3, upload)
     report = apply_retour(
         target.provider_id, target.declaration_id, data, rt.ingest_context(),
         file_name=target.file_name,

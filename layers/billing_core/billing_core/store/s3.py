@@ -31,3 +31,11 @@ def uploaded_objects(event: Any) -> list[dict[str, str]]:
         }
         for record in event.Records
     ]
+
+
+def uploaded_bytes(client: Any, upload: dict[str, str]) -> bytes:
+    """The exact version of the object a notification reported (a later upload to the same
+    key must not be read in its place)."""
+    version = {"VersionId": upload["version"]} if upload["version"] else {}
+    answer = client.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)
+    return answer["Body"].read()
