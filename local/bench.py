@@ -12,6 +12,9 @@ Vektis EI (issue #7):
 Payment checker (issue #4):
   (e) payment-status requests per second through the patient API handler, in-process on moto,
   (f) DynamoDB requests per status check once warm (target: 1).
+Dunning run (issue #5), over 200,000 stored invoices of which 1% need an action:
+  (i) items read per action (target <= 1.2),
+  (j) actions per second of the run handler in-process on moto.
 """
 
 from __future__ import annotations
@@ -156,6 +159,14 @@ def main() -> None:
     per_second, requests = bench_payment_status()
     print(f"(e) payment-status checks per second:         {per_second:,.0f}   (handler in-process on moto)")
     print(f"(f) DynamoDB requests per status check:       {requests:.2f}   (target: 1)")
+
+    from local.bench_dunning import STORED, bench_dunning
+
+    print(f"    storing {STORED:,} invoices on moto for the dunning run ...", flush=True)
+    per_action, actions_per_second, actions, read = bench_dunning()
+    detail = ", ".join(f"{op} {n:,}" for op, n in sorted(read.items()))
+    print(f"(i) dunning: items read per action:           {per_action:.2f}   (target <= 1.2; {actions:,} actions: {detail})")
+    print(f"(j) dunning: actions per second:              {actions_per_second:,.0f}   (run handler in-process on moto)")
 
 
 if __name__ == "__main__":

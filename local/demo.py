@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from billing_core import reference
-from billing_core.invoice import Invoice
+from billing_core.dunning.handover import handover_key
+from billing_core.dunning.interest import first_day_of_default, interest_statement
+from billing_core.invoice import Channel, Invoice
+from billing_core.ledger import Component, balance
 from billing_core.money import format_euros
 from billing_core.providers import Provider
 from local.sandbox import EVENTS, Sandbox
@@ -36,6 +40,7 @@ class Demo:
         self.upload(DENTAL, "bad/mixed-errors.csv", "4. A file with mistakes: only the wrong lines are refused (R2)")
         self.upload(DENTAL, "bad/comma-delimited.csv", "5. A file with the wrong delimiter: the whole file is refused (R2)")
         self.patients_act()
+        self.dunning()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -112,6 +117,50 @@ class Demo:
         self.sandbox.drain_deliveries()
         print(f"  confirmation e-mails sent so far: {len(self.sandbox.outbox())} e-mails in the outbox")
 
+    def dunning(self) -> None:
+        """Issue #5: time moves on; the daily run (R18-R20) takes every unpaid invoice along
+        the timeline, every day replayed with as_of through /_local/schedules/dunning."""
+        self.title("10. Time moves on: the daily dunning run, every day from 24 December to 5 February")
+        repository = self.sandbox.runtime.repository
+        day = date(2026, 12, 24)
+        while day <= date(2027, 2, 5):
+            self.sandbox.clock.set(day)
+            summary = self.sandbox.run_dunning()
+            if summary["actions"] or summary["errors"]:
+                steps = ", ".join(f"{step} {count}" for step, count in summary["steps"].items())
+                letters = ", ".join(f"{kind} {count}" for kind, count in summary["letters"].items())
+                print(f"  {day:%a %d %b %Y}: read {summary['read']}, {steps}; letters queued: {letters or '-'}"
+                      + (f"; errors {summary['errors']}" if summary["errors"] else ""))
+            day += timedelta(days=1)
+        replay = self.sandbox.run_dunning(date(2027, 1, 15))
+        print(f"  replaying Fri 15 Jan 2027 again: {replay['actions']} actions, {sum(replay['letters'].values())} letters (nothing twice, R18)")
+        invoices, _ = repository.list_invoices(DENTAL.provider_id)
+        followed = [i for i in invoices if i.reminder is not None]
+        for channel in (Channel.EMAIL, Channel.PAPER):
+            invoice = next((i for i in followed if i.channel is channel and i.handed_over_on), None)
+            if invoice is not None:
+                self.show_dunning_path(invoice)
+
+    def show_dunning_path(self, invoice: Invoice) -> None:
+        reminder = invoice.reminder
+        assert reminder is not None
+        costs = balance(invoice.ledger, Component.COSTS)
+        print(f"\n  {reference.grouped(invoice.reference)} by {invoice.channel.value}, principal {format_euros(reminder.covered(invoice.invoice_id).principal_cents)}:")
+        print(f"    first day of default   {first_day_of_default(invoice)}")
+        print(f"    reminder sent          {reminder.sent_on}, received {reminder.received_on}, pay by {reminder.final_date} "
+              f"({len(reminder.covers)} invoice(s) in the letter; BIK announced {format_euros(reminder.costs_cents)})")
+        print(f"    costs charged          {invoice.costs_charged_on}: BIK {format_euros(costs)}; second notice sent")
+        for day in (invoice.costs_charged_on, invoice.handed_over_on):
+            statement = interest_statement(invoice, day)
+            parts = " + ".join(f"{s.days} d at {s.percent}% {format_euros(s.interest_cents)}" for s in statement.segments)
+            print(f"    interest up to {day}  {format_euros(statement.total_cents)} ({parts or 'none'})")
+        key = handover_key(invoice, invoice.handed_over_on)
+        amounts = json.loads(self.sandbox.output_object(key))["amounts_cents"]
+        print(f"    handed over            {invoice.handed_over_on}: {key}")
+        print(f"                           principal {format_euros(amounts['principal'])} + costs {format_euros(amounts['collection_costs'])} "
+              f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}")
+        self.show_status(invoice.reference)
+
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
         [report] = answer["imported"]
@@ -174,6 +223,7 @@ class Demo:
         shutil.rmtree(OUT, ignore_errors=True)
         counts = {"emails": self.write_emails(), "print": self.write_prefix("print/"), "reports": self.write_prefix("reports/")}
         counts["insurer-claims"] = self.write_prefix("insurer-claims/")
+        counts["collection"] = self.write_prefix("collection/")
         for folder, count in counts.items():
             print(f"  out/{folder + '/':16} {count} files")
 
@@ -208,7 +258,7 @@ def vektis_story() -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         demo = Demo(sandbox)
         vektis = SAMPLES / "vektis"
-        demo.title("10. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
+        demo.title("12. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
         for provider, name in ((DENTAL, "tandarts-de-vries-2026-11.mz301"), (PHYSIO, "fysio-centrum-oost-2026-11.pm304")):
             declaration_id = sandbox.upload_declaration(provider.provider_id, name, (vektis / name).read_bytes())
             sent = sandbox.drain_deliveries()

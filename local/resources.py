@@ -120,6 +120,7 @@ class LocalNames:
     delivery_dlq_name: str = "zorgnota-local-delivery-dlq"
     ingest_failure_queue_name: str = "zorgnota-local-ingest-failures"
     bank_import_failure_queue_name: str = "zorgnota-local-bank-import-failures"
+    schedule_failure_queue_name: str = "zorgnota-local-schedule-failures"
     configuration_set: str = "zorgnota-local-invoices"
     sender_email: str = "nota@example.org"
     public_base_url: str = "http://127.0.0.1:8000"
@@ -138,6 +139,7 @@ class LocalNames:
             "DeliveryDeadLetterQueue": self.delivery_dlq_name,
             "IngestFailureQueue": self.ingest_failure_queue_name,
             "BankImportFailureQueue": self.bank_import_failure_queue_name,
+            "ScheduleFailureQueue": self.schedule_failure_queue_name,
             "EmailConfigurationSet": self.configuration_set,
         }
         try:

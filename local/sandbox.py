@@ -27,7 +27,7 @@ from moto import mock_aws
 
 from billing_core import runtime
 from billing_core.clock import FixedClock
-from billing_core.provider_portal import upload_key
+from billing_core.provider_portal import retour_upload_key, upload_key
 from billing_core.providers import Provider
 from billing_core.settings import Settings, get_settings
 from local import moto_speedup
@@ -195,12 +195,16 @@ class Sandbox:
         """PUT an insurer's retour file under retour/{provider}/{upload}/{file} in the
         declarations bucket, then let S3 notify the retour import function."""
         declaration_id = declaration_id or f"{self.clock.now():%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
-        key = f"retour/{provider_id}/{declaration_id}/{file_name}"
+        self.put_retour(retour_upload_key(provider_id, declaration_id, file_name), data)
+        return declaration_id
+
+    def put_retour(self, key: str, data: bytes) -> dict[str, Any]:
+        """What a PUT to a retour upload URL does: the object under retour/, then S3's
+        notification to the retour import (as for incoming/ and the ingest)."""
         answer = self.runtime.s3.put_object(Bucket=self.names.declarations_bucket, Key=key, Body=data)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
         event = self._s3_event("retour_import", self.names.declarations_bucket, key, version, etag)
-        self.invoke("retour_import", event)
-        return declaration_id
+        return self.invoke("retour_import", event)
 
     # --- S3 -> bank statement import (R12) ---------------------------------------------------
 
@@ -214,6 +218,17 @@ class Sandbox:
 
     def bank_s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
         return self._s3_event("bank_statement_import", self.names.bank_bucket, key, version, etag)
+
+    # --- S3 -> the collection agency's report-back (R19, R22) ----------------------------------
+
+    def upload_collection_report(self, csv_bytes: bytes, name: str) -> dict[str, Any]:
+        """PUT the agency's report-back file into the bank bucket under collection-reports/,
+        then let S3 notify the import function; returns its answer (the import summary)."""
+        key = f"collection-reports/{name}"
+        answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=csv_bytes)
+        version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
+        event = self._s3_event("collection_report_import", self.names.bank_bucket, key, version, etag)
+        return self.invoke("collection_report_import", event)
 
     # --- fake PSP -> webhook (R11) ------------------------------------------------------------
 
@@ -234,6 +249,20 @@ class Sandbox:
         event["multiValueHeaders"]["Content-Type"] = [content_type]
         event["body"] = body
         return self.invoke("psp_webhook", event)
+
+    # --- schedules ----------------------------------------------------------------------------
+
+    def run_dunning(self, as_of: date | None = None) -> dict[str, Any]:
+        """The daily dunning run as EventBridge Scheduler starts it (``{}``: today on the
+        sandbox clock) or as an operator replays a day; then its letters are delivered."""
+        summary = self.invoke("dunning_run", {"as_of": as_of.isoformat()} if as_of else {})
+        self.drain_deliveries()
+        return summary
+
+    def run_retrocession(self, as_of: date | None = None) -> dict[str, Any]:
+        """The weekly retrocession run as EventBridge Scheduler starts it on Monday (``{}``:
+        the week before the sandbox's today) or as an operator rebuilds a week."""
+        return self.invoke("retrocession_run", {"as_of": as_of.isoformat()} if as_of else {})
 
     # --- SQS -> invoice delivery -----------------------------------------------------------
 

@@ -13,6 +13,7 @@ import json
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,7 +65,20 @@ class SandboxServer:
         if method == "POST" and path == "/_local/bank-statements":
             name = f"{self.sandbox.clock.today().isoformat()}-{secrets.token_hex(3)}.xml"
             return _json(HTTPStatus.OK, self.sandbox.upload_bank_statement(body, name))
+        if method == "POST" and path == "/_local/schedules/dunning":
+            return self._run_schedule(self.sandbox.run_dunning, body)
+        if method == "POST" and path == "/_local/schedules/retrocession":
+            return self._run_schedule(self.sandbox.run_retrocession, body)
         return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such sandbox route"))
+
+    def _run_schedule(self, run: Callable[[date | None], dict[str, Any]], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """A scheduled function, now: ``{"as_of": "YYYY-MM-DD"}`` replays that day."""
+        try:
+            as_of_text = json.loads(body or b"{}").get("as_of")
+            as_of = date.fromisoformat(as_of_text) if as_of_text else None
+        except (ValueError, AttributeError, TypeError):
+            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", 'send {} or {"as_of": "YYYY-MM-DD"}'))
+        return _json(HTTPStatus.OK, run(as_of))
 
     # --- the fake iDEAL checkout (a PSP's test mode) -------------------------------------
 
@@ -103,14 +117,18 @@ class SandboxServer:
         return _json(HTTPStatus.OK, {"today": today.isoformat()})
 
     def _upload(self, key: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """Stands in for the presigned S3 PUT: only for a declaration awaiting its file."""
+        """Stands in for the presigned S3 PUT: only for an upload (a declaration under
+        incoming/, a retour file under retour/) awaiting its file."""
         parts = key.split("/")
         record = None
-        if len(parts) == 4 and parts[0] == "incoming":
+        if len(parts) == 4 and parts[0] in ("incoming", "retour"):
             record = self.sandbox.runtime.repository.get_declaration(parts[1], parts[2])
         if record is None or record.object_key != key or record.status is not DeclarationStatus.AWAITING_UPLOAD:
             return _json(HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid (any more)"))
-        self.sandbox.put_upload(key, body)
+        if parts[0] == "retour":  # an insurer's retour file: the retour import, not the ingest
+            self.sandbox.put_retour(key, body)
+        else:
+            self.sandbox.put_upload(key, body)
         self.sandbox.drain_deliveries()
         return HTTPStatus.OK, {"Content-Length": "0"}, b""
 

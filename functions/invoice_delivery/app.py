@@ -40,6 +40,9 @@ persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_
 )
 def deliver(request: dict[str, str]) -> dict[str, str]:
     letter = deliver_invoice(DeliveryRequest(**request), runtime.current().delivery_context())
+    if letter is None:  # a dunning letter whose invoices were all paid meanwhile
+        logger.info("letter no longer needed", extra={"invoice_id": request["invoice_id"]})
+        return {"channel": "", "message_id": ""}
     metrics.add_metric(name=f"Sent_{letter.channel.value}", unit=MetricUnit.Count, value=1)
     logger.info(
         "invoice delivered",

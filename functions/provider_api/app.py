@@ -34,9 +34,28 @@ from billing_core.api.provider_models import (
     UploadRequest,
     UploadTicketOut,
 )
+from billing_core.api.provider_models import (
+    DebtorRiskOut,
+    RetrocessionListOut,
+    RetrocessionStatementOut,
+    RetrocessionWeekOut,
+)
+from billing_core.debtor_risk import MONTH_PATTERN, Month, debtor_risk
 from billing_core.errors import Refused, StateConflict
 from billing_core.invoice import Invoice
 from billing_core.provider_portal import hold_invoice, request_upload, stop_invoice
+from billing_core.retrocession import WEEK_PATTERN, InvalidWeek, Week, statement_key
+from billing_core.api.provider_models import RetourUploadRequest, RetourUploadTicketOut
+from billing_core.provider_portal import request_retour_upload
+from datetime import datetime
+from billing_core.api.provider_models import (
+    BlockChangeListOut,
+    BlockChangeOut,
+    BlockedPatientListOut,
+    BlockedPatientOut,
+)
+from billing_core.blocking import block_changes_csv, blocked_patients_csv
+from billing_core.clock import AMSTERDAM
 
 logger = Logger()
 tracer = Tracer()
@@ -185,6 +204,213 @@ def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPat
     if updated is None:
         raise NotFoundError("action not found")
     return ActionOut.of(updated)
+
+
+# --- retrocession statements (R24) and debtor-risk figures (R25) ------------------------------
+
+DEBTOR_RISK_MAX_MONTHS = 36  # computed on demand from the invoices: a bounded read
+
+
+@app.get("/api/v1/provider/retrocessions", summary="Your weekly statements, newest first (R24)")
+def list_retrocessions(
+    limit: Annotated[int, Query(ge=1, le=104)] = 52,
+    before: Annotated[str | None, Query(pattern=WEEK_PATTERN, description="e.g. 2026-W40")] = None,
+) -> RetrocessionListOut:
+    found = runtime.current().repository.list_retrocessions(
+        provider_id(), limit=limit + 1, before=_week(before, "query.before") if before else None
+    )
+    page = found[:limit]
+    older = len(found) > limit
+    return RetrocessionListOut(
+        items=[RetrocessionWeekOut.of(s) for s in page],
+        next_before=page[-1].week.label if older else None,
+    )
+
+
+@app.get(
+    "/api/v1/provider/retrocessions/<week>",
+    summary="One week's statement, as JSON or as a CSV download (R24)",
+    responses={
+        200: {
+            "description": "The statement: every ledger entry of the week, totals, fee, payout",
+            "content": {
+                "application/json": {"model": RetrocessionStatementOut},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above document both
+    week: Annotated[str, Path(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W48")],
+    output_format: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+):
+    tenant = provider_id()
+    chosen = _week(week, "path.week")
+    rt = runtime.current()
+    # Both keys come from the token's provider, never from the request (R26): another
+    # provider's week label finds this provider's statement of that week, or nothing.
+    if rt.repository.get_retrocession(tenant, chosen) is None:
+        raise NotFoundError("no statement for that week")
+    body = rt.output_files.get(statement_key(tenant, chosen, output_format))
+    if output_format == "csv":
+        name = f"retrocessie-{tenant}-{chosen.label}.csv"
+        return Response(
+            HTTPStatus.OK.value,
+            "text/csv; charset=utf-8",
+            body.decode("utf-8"),
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return RetrocessionStatementOut.model_validate_json(body)
+
+
+@app.get(
+    "/api/v1/provider/debtor-risk",
+    summary="How your invoices ended up, per month of issue (R25)",
+)
+def get_debtor_risk(
+    from_month: Annotated[
+        str | None,
+        Query(alias="from", pattern=MONTH_PATTERN, description="YYYY-MM; default: to - 11 months"),
+    ] = None,
+    to_month: Annotated[
+        str | None,
+        Query(alias="to", pattern=MONTH_PATTERN, description="YYYY-MM; default: this month"),
+    ] = None,
+) -> DebtorRiskOut:
+    rt = runtime.current()
+    today = rt.clock.today()
+    last = Month.parse(to_month) if to_month else Month.of(today)
+    first = Month.parse(from_month) if from_month else last.minus(11)
+    if last < first or first < last.minus(DEBTOR_RISK_MAX_MONTHS - 1):
+        limit = f"from must be on or before to, at most {DEBTOR_RISK_MAX_MONTHS} months"
+        raise _invalid("query.from", limit)
+    # Computed on demand from the by-provider index over the issue-date range (R25).
+    invoices = rt.repository.provider_invoices(
+        provider_id(),
+        issued_from=first.first_day.isoformat(),
+        issued_until=last.last_day.isoformat(),
+    )
+    return DebtorRiskOut.of(debtor_risk(invoices, first, last, today))
+
+
+def _week(label: str, where: str) -> Week:
+    try:
+        return Week.parse(label)
+    except InvalidWeek:
+        raise _invalid(where, "not an ISO week of that year, like 2026-W48") from None
+
+
+def _invalid(where: str, message: str) -> RequestValidationError:
+    """Answered like any validation error: 400 with where and what."""
+    return RequestValidationError([{"loc": tuple(where.split(".")), "msg": message}])
+
+
+# --- insurer retour files (interfaces.md §1b, issue 7) -----------------------------------------
+
+
+@app.post(
+    "/api/v1/provider/retour-files",
+    summary="Ask for an upload URL for an insurer's retour file (PM305, MZ302)",
+)
+def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTicketOut]:
+    """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
+    status and report are at GET /api/v1/provider/declarations/{upload_id}."""
+    rt = runtime.current()
+    ticket = request_retour_upload(
+        provider_id(), body.file_name,
+        store=rt.repository, urls=rt.upload_urls, clock=rt.clock,
+        expires_in_seconds=rt.settings.upload_url_seconds,
+    )  # fmt: skip
+    out = RetourUploadTicketOut(
+        upload_id=ticket.declaration_id, upload_url=ticket.upload_url, expires_at=ticket.expires_at
+    )
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+# --- blocked patients (R22, seed 002 advice 7) ---------------------------------------------------
+
+_CSV_OR_JSON = "json, or csv (; separated, one header row) for import into practice software"
+
+
+@app.get(
+    "/api/v1/provider/blocked-patients",
+    summary="Your patients with a claim at the collection agency (R22)",
+    responses={
+        200: {
+            "description": "Patient numbers and since when; CSV columns patient_ref;blocked_at",
+            "content": {
+                "application/json": {"model": BlockedPatientListOut},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above document both
+    output_format: Annotated[Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)] = "json",
+):
+    rt = runtime.current()
+    tenant = provider_id()
+    blocked = rt.repository.blocked_patients(tenant)
+    if output_format == "csv":
+        name = f"geblokkeerde-patienten-{tenant}-{rt.clock.today().isoformat()}.csv"
+        return _csv_download(name, blocked_patients_csv(blocked))
+    return BlockedPatientListOut(items=[BlockedPatientOut.of(b) for b in blocked])
+
+
+@app.get(
+    "/api/v1/provider/blocked-patients/changes",
+    summary="Blocks and unblocks since a moment, for your practice software (R22)",
+    responses={
+        200: {
+            "description": "Oldest first; CSV columns patient_ref;change;at",
+            "content": {
+                "application/json": {"model": BlockChangeListOut},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above document both
+    since: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="ISO 8601 moment, inclusive: 2026-11-25T08:00:00Z, an offset (+ as %2B), "
+            "or a date (midnight, Dutch time)",
+        ),
+    ],
+    output_format: Annotated[Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)] = "json",
+):
+    rt = runtime.current()
+    tenant = provider_id()
+    moment = _moment(since, "query.since")
+    changes = rt.repository.block_changes(tenant, moment)
+    if output_format == "csv":
+        name = f"blokkade-wijzigingen-{tenant}-{moment.date().isoformat()}.csv"
+        return _csv_download(name, block_changes_csv(changes))
+    return BlockChangeListOut(
+        since=moment,
+        items=[BlockChangeOut.of(c) for c in changes],
+        next_since=changes[-1].at.astimezone(AMSTERDAM) if changes else moment,
+    )
+
+
+def _moment(text: str, where: str) -> datetime:
+    """An ISO 8601 moment; without an offset it is Dutch time (Europe/Amsterdam)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _invalid(where, "not an ISO 8601 moment like 2026-11-25T08:00:00Z") from None
+    return moment.astimezone(AMSTERDAM) if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+
+
+def _csv_download(name: str, text: str) -> Response:
+    return Response(
+        HTTPStatus.OK.value,
+        "text/csv; charset=utf-8",
+        text,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @app.get("/api/v1/openapi.json", include_in_schema=False)

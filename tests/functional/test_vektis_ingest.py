@@ -175,10 +175,12 @@ def test_a_refused_vgz_material_becomes_a_patient_invoice():
             material.addressee.email == care.addressee.email
             and material.reference != care.reference
         )
-        [mail] = sandbox.outbox()[mails:]
-        assert mail["kenmerk"] == material.reference and mail["attachments"][0][
-            "content"
-        ].startswith(b"%PDF")
+        new_mails = sandbox.outbox()[mails:]
+        [mail] = [m for m in new_mails if m["kenmerk"] == material.reference]
+        assert mail["attachments"][0]["content"].startswith(b"%PDF")
+        # And the care invoice's patient is told the amount VGZ's grant lowered it to
+        [corrected] = [m for m in new_mails if m["kenmerk"] == care.reference]
+        assert corrected["subject"].startswith("Uw nota is aangepast") and len(new_mails) == 2
         # And the same retour file uploaded again changes nothing (R3)
         sandbox.upload_retour(
             PHYSIO.provider_id,
@@ -186,7 +188,7 @@ def test_a_refused_vgz_material_becomes_a_patient_invoice():
             (VEKTIS / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
         )
         sandbox.drain_deliveries()
-        assert len(sandbox.outbox()) == mails + 1
+        assert len(sandbox.outbox()) == mails + 2
         again = _invoices(sandbox, PHYSIO.provider_id)["FCO-2001"]
         assert sorted((i.invoice_id, i.ledger) for i in again) == sorted(
             (i.invoice_id, i.ledger) for i in (care, material)

@@ -4,13 +4,24 @@ can say how many reads a request cost."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from billing_core.actions import ActionState, OpenAction
+from billing_core.blocking import (
+    BlockChange,
+    BlockChangeKind,
+    BlockedPatient,
+    PatientBlock,
+    Transition,
+    with_claim,
+    without_claim,
+)
 from billing_core.invoice import Invoice
 from billing_core.ports import ConcurrentChange, DeliveryRequest
 from billing_core.providers import Provider
+from billing_core.retrocession import StatementSummary
 
 
 class FakeStore:
@@ -20,6 +31,9 @@ class FakeStore:
         self.invoices = {i.invoice_id: i for i in invoices}
         self.providers = {p.provider_id: p for p in providers}
         self.actions: list[OpenAction] = []
+        self.retrocessions: dict[tuple[str, str], StatementSummary] = {}
+        self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient) -> block
+        self.changes: list[BlockChange] = []
         self.calls: list[str] = []
 
     def invoice(self, invoice_id: str | None = None) -> Invoice:
@@ -66,6 +80,64 @@ class FakeStore:
             for a in self.actions
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
+
+    # --- the weekly retrocession (R24) ----------------------------------------------------
+
+    def list_providers(self) -> list[Provider]:
+        return list(self.providers.values())
+
+    def provider_invoices(
+        self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
+    ) -> Iterator[Invoice]:
+        for invoice in self.invoices.values():
+            issued = invoice.issue_date.isoformat()
+            in_range = (issued_from or "0000") <= issued <= (issued_until or "9999")
+            if invoice.provider_id == provider_id and in_range:
+                yield invoice
+
+    def put_retrocession(self, summary: StatementSummary) -> None:
+        self.retrocessions[(summary.provider_id, summary.week.label)] = summary
+
+    # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
+
+    def block_patient(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> None:
+        self.calls.append("block_patient")
+        self._change_block(provider_id, patient_ref, lambda b: with_claim(b, invoice_id, at))
+
+    def release_claim(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> bool:
+        self.calls.append("release_claim")
+        logged = self._change_block(provider_id, patient_ref, lambda b: without_claim(b, invoice_id, at))
+        return logged is not None and logged.change is BlockChangeKind.UNBLOCKED
+
+    def blocked_patients(self, provider_id: str) -> list[BlockedPatient]:
+        return [
+            block.as_blocked_patient()
+            for (owner, _), block in sorted(self.blocks.items())
+            if owner == provider_id and block.is_blocked
+        ]
+
+    def blocked_refs(self, provider_id: str) -> frozenset[str]:
+        self.calls.append("blocked_refs")
+        return frozenset(b.patient_ref for b in self.blocked_patients(provider_id))
+
+    def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
+        block = self.blocks.get((provider_id, patient_ref))
+        return block is not None and block.is_blocked
+
+    def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
+        """Oldest first; two changes at the same moment in the order they were made."""
+        return [c for c in self.changes if c.provider_id == provider_id and c.at >= since]
+
+    def _change_block(
+        self, provider_id: str, patient_ref: str, change: Callable[[PatientBlock], Transition]
+    ) -> BlockChange | None:
+        block = self.blocks.get((provider_id, patient_ref), PatientBlock(provider_id, patient_ref))
+        changed, logged = change(block)
+        self.blocks[(provider_id, patient_ref)] = changed
+        if logged is not None:
+            self.changes.append(logged)
+            self.changes.sort(key=lambda c: c.at)  # stable: same-moment changes keep their order
+        return logged
 
 
 class FakeQueue:

@@ -105,7 +105,6 @@ def test_interest_accrued_today_is_in_the_amount_due():
         ({"deferral": Deferral(CLOCK.now(), date(2027, 1, 22))}, InvoiceState.DEFERRED),
         ({"dunning_stage": DunningStage.REMINDED}, InvoiceState.REMINDER_SENT),
         ({"dunning_stage": DunningStage.COSTS_CHARGED}, InvoiceState.REMINDER_SENT),
-        ({"dunning_stage": DunningStage.IN_DEFAULT}, InvoiceState.OPEN),
         (
             {"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
             InvoiceState.WITH_COLLECTION_AGENCY,

@@ -39,6 +39,7 @@ from billing_core.bank.camt053 import (
     payment_reference,
 )
 from billing_core.clock import AMSTERDAM, Clock
+from billing_core.dunning.interest import accrued_interest
 from billing_core.errors import NotFound
 from billing_core.payments import (
     IncomingPayment,
@@ -46,7 +47,6 @@ from billing_core.payments import (
     UnknownPayment,
     book_payment,
     book_reversal,
-    no_interest,
 )
 from billing_core.ports import BankCreditLink, BankCreditLinks, BillingStore, DeliveryQueue, FileStore
 
@@ -126,7 +126,7 @@ class BankImportContext:
     links: BankCreditLinks
     clock: Clock
     delivery: DeliveryQueue | None = None  # "payment received" e-mails, when given
-    interest: InterestAccrual = no_interest  # accrued up to the payment, booked before it
+    interest: InterestAccrual = accrued_interest  # accrued up to the payment, booked before it
 
 
 def import_statement(xml_bytes: bytes, statement_key: str, ctx: BankImportContext) -> BankImportReport:

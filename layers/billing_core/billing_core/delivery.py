@@ -9,19 +9,21 @@ messages delivered twice by the queue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from billing_core.clock import Clock
+from billing_core.dunning import letters as dunning_letters
 from billing_core.invoice import Channel, Correspondence, Invoice, InvoiceStatus
 from billing_core.notify import Attachment, Notifier
 from billing_core.notify.confirmations import KINDS as MESSAGE_KINDS
 from billing_core.notify.confirmations import confirmation_context
-from billing_core.notify.pdf import render_invoice_pdf
+from billing_core.notify.pdf import render_dunning_letter_pdf, render_invoice_pdf
 from billing_core.notify.render import render_email, render_invoice_email
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers import Provider
-from billing_core.updates import save_change
+from billing_core.updates import Change, save_change
 
 _SAVE_ATTEMPTS = 3
 
@@ -55,8 +57,10 @@ def print_key(invoice: Invoice, day: str) -> str:
     return f"print/{day}/{invoice.provider_id}/{invoice.reference}.pdf"
 
 
-def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence:
+def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
     """Deliver what the queue asks: the invoice itself, or a message about it."""
+    if request.kind in dunning_letters.KINDS:
+        return deliver_dunning_letter(request, ctx)
     if request.kind != "invoice":
         return deliver_message(request, ctx)
     invoice = _load(request, ctx)
@@ -157,3 +161,107 @@ def _load(request: DeliveryRequest, ctx: DeliveryContext) -> Invoice:
     if invoice is None:
         raise UnknownInvoice(request.invoice_id)
     return invoice
+
+
+# --- the dunning letters (R19, legal-nl.md §2; what they say: dunning/letters.py) -----------
+
+
+def deliver_dunning_letter(
+    request: DeliveryRequest, ctx: DeliveryContext
+) -> Correspondence | None:
+    """Send a letter the dunning run decided on (the reminder or the second notice) by the
+    reminder's channel, once per (kind, event id), and note it on every invoice it is about
+    (R30); the invoice that waited for it (the lead, ``request.invoice_id``) no longer
+    does. None when every invoice it would ask for is paid by now: nothing is sent, the
+    letter is only taken off the lead."""
+    lead = _load(request, ctx)
+    reminder = dunning_letters.letter_reminder(lead)
+    if request.event_id != dunning_letters.event_id(request.kind, reminder):
+        wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
+        raise dunning_letters.NotALetter(wrong)
+    others = [
+        invoice
+        for covered in reminder.covers
+        if covered.invoice_id != lead.invoice_id
+        and (invoice := ctx.store.get_invoice(lead.provider_id, covered.invoice_id)) is not None
+    ]
+    invoices = dunning_letters.letter_invoices(request.kind, lead, others)
+    letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
+    if letter is None and dunning_letters.all_paid(invoices):
+        save_change(ctx.store, lead, _letter_noted(request, None))
+        return None
+    if letter is None:
+        letter = _send_dunning_letter(request, invoices, ctx)
+    # The lead first: while the letter waits on it, the run queues it again.
+    save_change(ctx.store, lead, _letter_noted(request, letter))
+    for invoice in invoices[1:]:
+        save_change(ctx.store, invoice, _letter_noted(request, letter))
+    return letter
+
+
+def _send_dunning_letter(
+    request: DeliveryRequest, invoices: list[Invoice], ctx: DeliveryContext
+) -> Correspondence:
+    lead = invoices[0]
+    provider = ctx.store.get_provider(lead.provider_id)
+    if provider is None:
+        raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+    context = _dunning_letter_context(request.kind, invoices, provider, ctx)
+    language = lead.language.value
+    pdf = render_dunning_letter_pdf(
+        request.kind, context, language, provider=provider, addressee=lead.addressee
+    )
+    now = ctx.clock.now()
+    channel = dunning_letters.letter_reminder(lead).channel
+    if channel is Channel.EMAIL:
+        to = lead.addressee.email
+        if not to:
+            raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
+        email = render_email(request.kind, context, language)
+        name = f"{dunning_letters.FILE_NAMES[request.kind]}-{lead.reference}.pdf"
+        message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
+        return Correspondence(request.kind, Channel.EMAIL, now, message_id, request.event_id)
+    key = dunning_print_key(lead, request.kind, now.date().isoformat())
+    ctx.files.put(key, pdf, "application/pdf")
+    return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
+
+
+def dunning_print_key(lead: Invoice, kind: str, day: str) -> str:
+    """Next to the invoices in the day's print batch, named by the lead's kenmerk."""
+    return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}.pdf"
+
+
+def _dunning_letter_context(
+    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+) -> dict[str, Any]:
+    def link(invoice: Invoice) -> str:
+        return pay_url(ctx.public_base_url, invoice)
+
+    base, iban = ctx.public_base_url, ctx.collection_iban
+    if kind == dunning_letters.REMINDER:  # dated the day the run sent it
+        return dunning_letters.reminder_context(
+            invoices, provider, pay_url=link, checker_url=base, collection_iban=iban
+        )
+    # The amounts of the day it goes out: interest keeps accruing (R20).
+    return dunning_letters.second_notice_context(
+        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, collection_iban=iban
+    )
+
+
+def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Change:
+    """Note ``letter`` (if sent) and take the pending letter off; the same invoice back
+    when both are done already, so a replay writes nothing."""
+
+    def change(invoice: Invoice) -> Invoice:
+        due = tuple(
+            pending
+            for pending in invoice.letters_due
+            if (pending.kind, pending.event_id) != (request.kind, request.event_id)
+        )
+        noted = letter is None or _earlier_message(invoice, request) is not None
+        if noted and due == invoice.letters_due:
+            return invoice
+        changed = replace(invoice, letters_due=due)
+        return changed if noted or letter is None else changed.with_letter(letter)
+
+    return change

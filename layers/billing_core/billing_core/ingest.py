@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from billing_core import reference
+from billing_core.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.bulk import cycle_collection_paused
+from billing_core.claims import Claim
 from billing_core.clock import Clock
 from billing_core.coverage import RuleTableCoverage
+from billing_core.credit_corrections import CreditRun, book_earlier_credits, split_earlier_credits
 from billing_core.declarations.formats import ParseResult, parse_declaration
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.report import Finding, Outcome, Severity
@@ -114,16 +117,64 @@ def _invoice_claims(
     known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
+    claims, earlier_credits = split_earlier_credits(claims)
     with cycle_collection_paused():
         plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
+    corrections = _book_earlier_credits(provider, upload, plan, earlier_credits, ctx)
     record = with_reference_block(record, len(plan.drafts), ctx)
     invoices = issue_invoices(plan.drafts, provider, record, ctx)
+    invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)
     _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
-    summary = _summary(parsed, plan, invoices, elsewhere, findings)
+    findings += corrections.findings
+    findings += blocked_findings
+    summary = _summary(parsed, plan, invoices, elsewhere, findings) | corrections.summary()
+    summary["invoices_debtor_risk_with_provider"] = len(blocked_findings)
     return _finish(upload, record, summary, findings, ctx, file_format=parsed.format)
+
+
+def _mark_blocked_patients(
+    provider: Provider, drafts: list[InvoiceDraft], invoices: list[Invoice], ctx: IngestContext
+) -> tuple[list[Invoice], list[Finding]]:
+    """R22, legal-nl.md §6: a new claim of a patient blocked at this provider (a claim of
+    theirs is with the collection agency) is still invoiced, but the debtor risk stays
+    with the provider: marked on the invoice and reported. One query per upload."""
+    if not invoices:
+        return invoices, []
+    blocked = ctx.store.blocked_refs(provider.provider_id)
+    marked: list[Invoice] = []
+    findings: list[Finding] = []
+    for draft, invoice in zip(drafts, invoices, strict=True):
+        if invoice.patient_ref in blocked:
+            invoice = with_debtor_risk_with_provider(invoice)
+            findings.append(_debtor_risk_finding(draft, invoice))
+        marked.append(invoice)
+    return marked, findings
+
+
+def _debtor_risk_finding(draft: InvoiceDraft, invoice: Invoice) -> Finding:
+    first = draft.first
+    params = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
+    return Finding(
+        DEBTOR_RISK_WARNING, Severity.WARNING, line=first.line_number, claim_ref=first.claim_ref,
+        params=params,
+    )  # fmt: skip
+
+
+def _book_earlier_credits(
+    provider: Provider, upload: Upload, plan: InvoicingPlan, credits: list[Claim],
+    ctx: IngestContext,
+) -> CreditRun:  # fmt: skip
+    """Credit lines of lines an earlier upload invoiced lower those invoices (vektis.md §1,
+    credit_corrections.py); a credit of a line that went to the insurer goes there too."""
+    run = book_earlier_credits(
+        provider.provider_id, upload.declaration_id, credits,
+        store=ctx.store, delivery=ctx.delivery, clock=ctx.clock,
+    )  # fmt: skip
+    plan.insurer_lines.extend(run.insurer_lines)
+    return run
 
 
 def with_reference_block(
@@ -231,7 +282,9 @@ def _summary(
 
 
 def _outcome(summary: dict[str, Any]) -> Outcome:
+    # A credit line booked on an earlier invoice is processed too (credit_corrections.py).
     processed = summary["claims_invoiced"] + summary["claims_to_insurer"]
+    processed += summary.get("claims_corrected", 0)
     if processed == 0 and summary["claims_already_processed"] and not summary["claims_rejected"]:
         return Outcome.ALREADY_PROCESSED
     if processed == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from billing_core.claims import Language, LineType, Person
@@ -26,7 +26,6 @@ class DunningStage(StrEnum):
     (deferral, arrangement) and the payment checker only read it."""
 
     NONE = "none"
-    IN_DEFAULT = "in_default"
     REMINDED = "reminded"
     COSTS_CHARGED = "costs_charged"
     WITH_COLLECTION_AGENCY = "with_collection_agency"
@@ -49,6 +48,9 @@ class InvoiceLine:
     unit_price_cents: int
     reimbursed_cents: int  # what the insurer pays of this line, deducted (R5)
     insurer_uzovi: str
+    # On a credit line: the line it reverses (Vektis 04 "referentienummer voorgaande
+    # gerelateerde prestatierecord"), so a later credit of it can see what is left of it.
+    reverses_claim_ref: str = ""
 
     @property
     def amount_cents(self) -> int:
@@ -109,6 +111,57 @@ class Arrangement:
 
 
 @dataclass(frozen=True, slots=True)
+class CoveredInvoice:
+    """One invoice a reminder is about, with what the letter states for it."""
+
+    invoice_id: str
+    reference: str
+    principal_cents: int  # principal outstanding on the day the reminder was sent
+    costs_cents: int  # its share of the collection costs (BIK) the letter announces
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """The 14-day letter (art. 6:96 lid 6 BW, legal-nl.md §2). One letter may cover several
+    open invoices of one addressee; every invoice it covers carries the same record, the
+    first invoice in ``covers`` is the one the letter is sent with."""
+
+    letter_id: str  # the same on every invoice the letter covers
+    sent_on: date
+    channel: Channel
+    received_on: date  # e-mail: the day sent; paper: the second delivery day after
+    final_date: date  # received_on + 14 days, printed on the letter
+    covers: tuple[CoveredInvoice, ...]
+
+    @property
+    def lead_invoice_id(self) -> str:
+        return self.covers[0].invoice_id
+
+    @property
+    def principal_cents(self) -> int:
+        return sum(covered.principal_cents for covered in self.covers)
+
+    @property
+    def costs_cents(self) -> int:
+        """The BIK the letter states: the staffel over the summed principals (§2, §3)."""
+        return sum(covered.costs_cents for covered in self.covers)
+
+    def covered(self, invoice_id: str) -> CoveredInvoice:
+        return next(c for c in self.covers if c.invoice_id == invoice_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLetter:
+    """A dunning letter the run decided on and the delivery has not recorded yet: the
+    invoice stays on the daily run's index until it is, so a crash between saving the
+    step and queueing the letter loses no letter (R18)."""
+
+    kind: str
+    event_id: str
+    since: date
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     invoice_id: str
     provider_id: str
@@ -133,6 +186,13 @@ class Invoice:
     hold_until: date | None = None  # R16: the provider paused dunning until this day
     hold_reason: str = ""
     dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
+    reminder: Reminder | None = None  # R19: the 14-day letter, once sent
+    costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid
+    handed_over_on: date | None = None  # R19: to the collection agency
+    # The first day the daily run must look at this invoice again (the sparse index
+    # by-next-action). A lower bound: the run re-derives what is due from the invoice.
+    next_check_on: date | None = None
+    letters_due: tuple[PendingLetter, ...] = ()
     # Ids ("psp:<id>", "bank:<entry ref>") of payments and reversals already in the
     # ledger: booking one twice is refused here, so a replayed webhook or statement
     # never moves money twice (R3, R11, R12).
@@ -206,6 +266,19 @@ class Invoice:
 
     def with_arrangement(self, arrangement: Arrangement) -> Invoice:
         return replace(self, arrangement=arrangement)
+
+    @property
+    def is_with_collection_agency(self) -> bool:
+        return self.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
+
+    @property
+    def dunning_check_day(self) -> date | None:
+        """When the daily run must next read this invoice; None keeps it off the run's
+        sparse index: nothing left to collect, or the claim is with the agency (R18)."""
+        if self.is_paid or self.is_with_collection_agency:
+            return None
+        check = self.next_check_on or self.current_final_payment_date + timedelta(days=1)
+        return min([check, *(letter.since for letter in self.letters_due)])
 
     def with_letter(self, letter: Correspondence) -> Invoice:
         """Record a letter about the invoice (a confirmation) without changing its status."""

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from billing_core.claims import Claim, LineType
 from billing_core.coverage import CoverageComponent
 from billing_core.declarations.report import Finding, Severity
+from billing_core.dunning.timeline import first_check_on
 from billing_core.invoice import Channel, Invoice, InvoiceLine
 from billing_core.ledger import Component, EntryKind, LedgerEntry
 from billing_core.line_rules import LineRouting, Payer, plan_lacks_quote, route_line
@@ -149,6 +150,7 @@ def _line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
         unit_price_cents=claim.unit_price_cents,
         reimbursed_cents=reimbursed_cents,
         insurer_uzovi=claim.insurer_uzovi,
+        reverses_claim_ref=claim.reverses_claim_ref,
     )
 
 
@@ -181,6 +183,7 @@ def issue_invoice(
         )
     addressee = first.debtor or first.patient
     issue_date: date = issued_at.date()
+    final_payment_date = issue_date + timedelta(days=provider.payment_term_days)
     return Invoice(
         invoice_id=invoice_id_for(provider.provider_id, declaration_id, first),
         provider_id=provider.provider_id,
@@ -193,8 +196,9 @@ def issue_invoice(
         debtor=first.debtor,
         channel=Channel.EMAIL if addressee.email else Channel.PAPER,
         issue_date=issue_date,
-        final_payment_date=issue_date + timedelta(days=provider.payment_term_days),
+        final_payment_date=final_payment_date,
         lines=draft.lines,
         ledger=tuple(ledger),
         warnings=draft.warnings,
+        next_check_on=first_check_on(final_payment_date, provider.dunning),
     )

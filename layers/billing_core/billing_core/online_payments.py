@@ -38,7 +38,8 @@ from billing_core.clock import AMSTERDAM, Clock
 from billing_core.delivery import pay_url
 from billing_core.errors import NotFound, refused
 from billing_core.invoice import Invoice
-from billing_core.payments import IncomingPayment, InterestAccrual, book_payment, no_interest
+from billing_core.dunning.interest import accrued_interest
+from billing_core.payments import IncomingPayment, InterestAccrual, book_payment
 from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
 from billing_core.psp import PaymentProvider, PspCheckout, PspPayment, PspStatus, UnknownPspPayment
 from billing_core.refunds import RefundOutcome, refund_overpayment
@@ -88,7 +89,7 @@ def start_payment(
     psp: PaymentProvider,
     clock: Clock,
     public_base_url: str,
-    interest: InterestAccrual = no_interest,
+    interest: InterestAccrual = accrued_interest,
 ) -> PspCheckout:
     """An iDEAL checkout for what the invoice asks today (interfaces.md §2).
 
@@ -125,7 +126,9 @@ def start_payment(
     return checkout
 
 
-def amount_due_today(invoice: Invoice, today: date, interest: InterestAccrual = no_interest) -> int:
+def amount_due_today(
+    invoice: Invoice, today: date, interest: InterestAccrual = accrued_interest
+) -> int:
     """What a checkout asks, as the checker shows it (R20): the ledger's balance, plus the
     statutory interest accrued up to today and not yet booked; nothing when paid."""
     if invoice.is_paid:
@@ -149,7 +152,7 @@ def handle_psp_webhook(
     psp: PaymentProvider,
     clock: Clock,
     delivery: DeliveryQueue | None = None,
-    interest: InterestAccrual = no_interest,
+    interest: InterestAccrual = accrued_interest,
 ) -> WebhookOutcome:
     """Act on "payment ``psp_payment_id`` changed" (R11). PspUnavailable and table errors
     propagate: the caller answers with an error and the PSP tries again later."""

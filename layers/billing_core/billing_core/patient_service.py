@@ -44,7 +44,8 @@ from billing_core.notify.confirmations import (
     OBJECTION_ACKNOWLEDGEMENT,
 )
 from billing_core.objection import objection_action, objection_refusal
-from billing_core.payments import InterestAccrual, no_interest
+from billing_core.dunning.interest import accrued_interest
+from billing_core.payments import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.providers import Provider
 from billing_core.updates import save_change
@@ -119,7 +120,7 @@ def payment_status(
     store: BillingStore,
     clock: Clock,
     *,
-    interest: InterestAccrual = no_interest,
+    interest: InterestAccrual = accrued_interest,
 ) -> PaymentStatusView:
     """R10: the payment checker's answer. One store read once warm (the provider's
     settings come from a short cache)."""

@@ -23,6 +23,7 @@ from typing import Literal
 from billing_core import reference as betalingskenmerk
 from billing_core.allocation import allocate
 from billing_core.clock import AMSTERDAM, Clock
+from billing_core.dunning.interest import accrued_interest
 from billing_core.errors import NotFound
 from billing_core.invoice import ArrangementStatus, Invoice
 from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
@@ -30,21 +31,17 @@ from billing_core.notify.confirmations import PAYMENT_RECEIVED
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.updates import save_change
 
-PaymentSource = Literal["psp", "bank"]
-SOURCES: tuple[str, ...] = ("psp", "bank")
+# "agency": money the collection agency collected on a claim handed over to it (R19, R22).
+PaymentSource = Literal["psp", "bank", "agency"]
+SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
 CREDIT_NOTE = "credit"
 _REVERSES = "reverses "
 _REFUND = "refund:"
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
 # ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
-# payment would go to principal ahead of interest. The dunning issue provides the real
-# one; until then nothing accrues.
+# payment would go to principal ahead of interest. Tests pass their own.
 InterestAccrual = Callable[[Invoice, date], int]
-
-
-def no_interest(invoice: Invoice, day: date) -> int:
-    return 0
 
 
 class UnknownPayment(LookupError):
@@ -234,7 +231,7 @@ def book_payment(
     *,
     clock: Clock,
     delivery: DeliveryQueue | None = None,
-    interest: InterestAccrual = no_interest,
+    interest: InterestAccrual = accrued_interest,
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
@@ -255,9 +252,22 @@ def book_payment(
         return apply_payment(current, payment, interest_cents=due_interest)
 
     stored, booked = save_change(store, invoice, book)
+    release_settled_claim(store, stored, clock)
     if delivery is not None and stored.addressee.email:
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
     return BookingResult(booked, stored)
+
+
+def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> bool:
+    """R22: a claim with the collection agency that nothing is owed on any more no longer
+    blocks the patient; True when the patient was unblocked by it.
+
+    Called after the invoice is saved, also when nothing new was booked (a replay): a
+    crash between the save and the release is repaired by the replay, and releasing is
+    idempotent. Dated now, not at the payment: the change log is read by "since when"."""
+    if not (invoice.is_with_collection_agency and invoice.is_paid):
+        return False
+    return store.release_claim(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now())
 
 
 def book_reversal(

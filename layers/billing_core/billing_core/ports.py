@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from billing_core.actions import ActionState, OpenAction
+from billing_core.blocking import BlockChange, BlockedPatient
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.providers import Provider
@@ -68,6 +69,13 @@ class BillingStore(Protocol):
         when a marker already points to an invoice (R3)."""
         ...
 
+    def add_claim_markers(
+        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+    ) -> None:
+        """Markers for lines booked onto an invoice that already exists (a credit line of a
+        later upload): each written only when new, an existing marker is kept (R3)."""
+        ...
+
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None: ...
@@ -88,6 +96,30 @@ class BillingStore(Protocol):
     def list_actions(
         self, provider_id: str, state: ActionState | None = None
     ) -> list[OpenAction]: ...
+
+    # --- blocked patients (R22, blocking.py) ---
+
+    def block_patient(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> None:
+        """The claim is with the collection agency: it keeps the patient blocked.
+        Idempotent; the first claim logs a BLOCKED change."""
+        ...
+
+    def release_claim(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> bool:
+        """The claim is settled; True when it was the last one and the patient is unblocked
+        (an UNBLOCKED change is logged). Idempotent: releasing twice changes nothing."""
+        ...
+
+    def blocked_patients(self, provider_id: str) -> list[BlockedPatient]: ...
+
+    def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
+        """Blocks and unblocks at or after ``since``, oldest first."""
+        ...
+
+    def blocked_refs(self, provider_id: str) -> frozenset[str]:
+        """The blocked patients' numbers in one query (the ingest reads it once per upload)."""
+        ...
+
+    def is_blocked(self, provider_id: str, patient_ref: str) -> bool: ...
 
 
 class FileStore(Protocol):
@@ -160,3 +192,17 @@ class BankCreditLinks(Protocol):
         ...
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...
+
+
+class DunningStore(BillingStore, Protocol):
+    """What the daily dunning run needs on top of the billing store (R18, R28)."""
+
+    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+        """Pages of invoices whose next dunning check is on or before ``as_of``."""
+        ...
+
+    def save_invoices(
+        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+    ) -> list[Invoice]:
+        """All or nothing, each on condition of its version; ConcurrentChange if not."""
+        ...

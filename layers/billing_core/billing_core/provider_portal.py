@@ -117,3 +117,40 @@ def hold_invoice(
     today = clock.today()
     stored, _ = save_change(store, invoice, lambda current: put_on_hold(current, until, reason, today))
     return stored
+
+
+# --- insurer retour files through the API (interfaces.md §1b, issue 7) -----------------------
+
+
+def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
+    """Where the retour import (billing_core.retour) picks the file up."""
+    return f"retour/{provider_id}/{upload_id}/{file_name}"
+
+
+def request_retour_upload(
+    provider_id: str,
+    file_name: str,
+    *,
+    store: BillingStore,
+    urls: UploadUrls,
+    clock: Clock,
+    expires_in_seconds: int,
+) -> UploadTicket:
+    """An upload URL for an insurer's retour file (PM305, MZ302), for exactly
+    ``retour/{provider}/{upload_id}/{file}`` of the token's provider (R26). The upload is
+    registered like a declaration, so its status and report are read the same way (R1)."""
+    now = clock.now()
+    name = safe_file_name(file_name)
+    upload_id = new_declaration_id(now)
+    key = retour_upload_key(provider_id, upload_id, name)
+    store.put_declaration(
+        DeclarationRecord(
+            provider_id=provider_id, declaration_id=upload_id, file_name=name,
+            status=DeclarationStatus.AWAITING_UPLOAD, created_at=now, object_key=key,
+        )  # fmt: skip
+    )
+    return UploadTicket(
+        declaration_id=upload_id,
+        upload_url=urls.upload_url(key, expires_in_seconds),
+        expires_at=now + timedelta(seconds=expires_in_seconds),
+    )

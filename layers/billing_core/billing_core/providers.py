@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing_core.dunning.policy import DunningPolicy
+
 
 class CareKind(StrEnum):
     DENTAL = "dental"
@@ -43,6 +45,9 @@ class Provider(BaseModel):
     # R5: which insurers (UZOVI) the provider has a contract with, per calendar year.
     contracted_insurers: dict[int, frozenset[str]] = Field(default_factory=dict)
     coverage_rules: tuple[CoverageRule, ...] = ()
+    dunning: DunningPolicy = Field(default_factory=DunningPolicy)  # R19
+    # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).
+    service_fee_percentage: Decimal = Field(default=Decimal("3.5"), ge=0, le=25, decimal_places=2)
 
     def is_contracted(self, uzovi: str, year: int) -> bool:
         return uzovi in self.contracted_insurers.get(year, frozenset())

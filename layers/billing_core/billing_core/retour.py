@@ -9,6 +9,8 @@ claim marker that makes ingest idempotent (R3):
   difference is a REIMBURSEMENT ledger entry (R27) caused by "retour:<file>", so the
   patient pays the rest. The amount is a target, not an increment: the same file again
   finds nothing to change, and a corrected retour later sets the corrected amount.
+  When the invoice was sent already, its addressee (with an e-mail address) is told the
+  new amount: one ``invoice_corrected`` e-mail per retour upload and invoice.
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
   other invoice of that declaration when the file has a line of it, written together
@@ -39,9 +41,10 @@ from billing_core.declarations.record import DeclarationRecord, DeclarationStatu
 from billing_core.declarations.report import Finding, Outcome, Severity
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
 from billing_core.ingest import IngestContext, Upload, issue_invoices, with_reference_block
-from billing_core.invoice import Invoice, InvoiceLine
+from billing_core.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoicing import InvoiceDraft, group_by_patient
 from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.notify.confirmations import INVOICE_CORRECTED
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers import Provider
 from billing_core.updates import Change, save_change
@@ -168,9 +171,20 @@ def _apply_to_invoices(
         if changed:
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - invoice.reimbursed_cents
+            _tell_patient(stored, upload, ctx)
         for line in lines.values():
             applied = _line_changed(invoice, stored, line.claim_ref)
             run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
+
+
+def _tell_patient(invoice: Invoice, upload: Upload, ctx: IngestContext) -> None:
+    """What the patient pays changed after the invoice went out: an e-mail with the new
+    amount, once per retour upload (a paper invoice's patient sees it in the checker)."""
+    if invoice.status is InvoiceStatus.SENT and invoice.addressee.email:
+        event = f"retour:{upload.declaration_id}"
+        kind = INVOICE_CORRECTED
+        request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)
+        ctx.delivery.enqueue([request])
 
 
 def _granting(granted: Mapping[str, int], ctx: IngestContext, cause: str) -> Change:

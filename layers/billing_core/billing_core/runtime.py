@@ -23,6 +23,7 @@ from billing_core.store.uploads import S3PresignedUploads
 if TYPE_CHECKING:
     from billing_core.bank_import import BankImportContext
     from billing_core.delivery import DeliveryContext
+    from billing_core.dunning.run import DunningContext
     from billing_core.ingest import IngestContext
     from billing_core.notify.ses import SesNotifier
     from billing_core.provider_portal import UploadUrls
@@ -126,6 +127,16 @@ class Runtime:
             clock=self.clock,
             reference_key=self.reference_key,
             max_lines=self.settings.max_declaration_lines,
+        )
+
+    def dunning_context(self) -> DunningContext:
+        from billing_core.dunning.run import DunningContext
+
+        return DunningContext(
+            store=self.repository,
+            files=self.output_files,
+            delivery=self.delivery_queue,
+            clock=self.clock,
         )
 
     def delivery_context(self) -> DeliveryContext:

@@ -9,9 +9,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.actions import OpenAction
+from billing_core.blocking import BlockChange, BlockedPatient
+from billing_core.clock import AMSTERDAM
+from billing_core.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.patient_service import invoice_state, payment_status_of
+from billing_core.retrocession import StatementSummary
 from billing_core.stop import STOP_REASONS, StopRequest, StopScope
 
 
@@ -234,3 +238,193 @@ class HoldIn(BaseModel):
 
     until: date
     reason: str = Field(min_length=1, max_length=500)
+
+
+# --- retrocession statements (R24) and debtor risk (R25) ------------------------------------
+
+
+class RetrocessionWeekOut(BaseModel):
+    """One week's statement in the list: the settlement in cents."""
+
+    week: str = Field(examples=["2026-W48"])
+    period_start: datetime = Field(description="Monday 00:00 Europe/Amsterdam")
+    period_end: datetime = Field(description="the next Monday 00:00 (exclusive)")
+    service_fee_percentage: Decimal
+    entries: int = Field(description="ledger entries on the statement")
+    invoices: int
+    received: int = Field(description="cents: payments less reversals")
+    refunded: int = Field(description="cents paid back to patients")
+    service_fee: int
+    payout: int = Field(description="received - refunded - service_fee; negative: you owe it")
+
+    @classmethod
+    def of(cls, summary: StatementSummary) -> RetrocessionWeekOut:
+        return cls(
+            week=summary.week.label,
+            period_start=summary.week.starts_at,
+            period_end=summary.week.ends_at,
+            service_fee_percentage=summary.service_fee_percentage,
+            entries=summary.entries,
+            invoices=summary.invoices,
+            received=summary.received_cents,
+            refunded=summary.refunded_cents,
+            service_fee=summary.service_fee_cents,
+            payout=summary.payout_cents,
+        )
+
+
+class RetrocessionListOut(BaseModel):
+    items: list[RetrocessionWeekOut] = Field(description="newest week first")
+    next_before: str | None = Field(
+        default=None, description="pass as ?before= for the older weeks; none when that was all"
+    )
+
+
+class SettlementOut(BaseModel):
+    received: int
+    refunded: int
+    service_fee: int
+    payout: int
+
+
+class StatementLineOut(BaseModel):
+    """One ledger entry (R27), in the ledger's sign: + raises what the patient owes."""
+
+    date: date
+    at: datetime
+    reference: str = Field(pattern=r"^\d{14}$")
+    invoice_id: str
+    kind: str
+    component: str
+    amount: int
+    cause: str
+    note: str
+
+
+class RetrocessionStatementOut(BaseModel):
+    """The week's statement as stored (retrocession.statement_document)."""
+
+    provider_id: str
+    week: str
+    period_start: datetime
+    period_end: datetime
+    currency: Literal["EUR"]
+    service_fee_percentage: Decimal
+    settlement: SettlementOut
+    received_by_component: dict[str, int] = Field(description="principal, costs, interest")
+    totals_by_kind: dict[str, int] = Field(description="per ledger entry kind, ledger sign")
+    invoices: int
+    lines: list[StatementLineOut]
+
+
+class OutcomeFiguresOut(BaseModel):
+    count: int
+    amount: int = Field(description="cents: the original amounts asked of the patients")
+    count_share: Decimal | None = Field(description="percent of the count; null: no invoices")
+    amount_share: Decimal | None
+
+
+class RiskFiguresOut(BaseModel):
+    period: str = Field(description="a month (2026-11), or the range (2026-01..2026-12)")
+    invoices: int
+    amount: int
+    paid_on_time: OutcomeFiguresOut
+    paid_after_reminder: OutcomeFiguresOut
+    paid_after_collection: OutcomeFiguresOut
+    stopped: OutcomeFiguresOut = Field(description="stopped by you (R21), nothing left to pay")
+    unpaid: OutcomeFiguresOut = Field(description="past the final payment date")
+    open: OutcomeFiguresOut = Field(description="not yet due")
+
+    @classmethod
+    def of(cls, figures: RiskFigures) -> RiskFiguresOut:
+        outcomes = {
+            outcome.value: OutcomeFiguresOut(
+                count=figures.by_outcome[outcome].count,
+                amount=figures.by_outcome[outcome].amount_cents,
+                count_share=figures.count_share(outcome),
+                amount_share=figures.amount_share(outcome),
+            )
+            for outcome in Outcome
+        }
+        total = figures.total
+        return cls(period=figures.label, invoices=total.count, amount=total.amount_cents, **outcomes)
+
+
+class DebtorRiskOut(BaseModel):
+    """R25: how the invoices of each month of issue ended up, as of a day."""
+
+    from_month: str
+    to_month: str
+    as_of: date
+    months: list[RiskFiguresOut]
+    total: RiskFiguresOut
+
+    @classmethod
+    def of(cls, risk: DebtorRisk) -> DebtorRiskOut:
+        return cls(
+            from_month=risk.first.label,
+            to_month=risk.last.label,
+            as_of=risk.as_of,
+            months=[RiskFiguresOut.of(month) for month in risk.months],
+            total=RiskFiguresOut.of(risk.total),
+        )
+
+
+# --- insurer retour files (interfaces.md §1b, issue 7) ---------------------------------------
+
+
+class RetourUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str = Field(min_length=1, max_length=200, examples=["vgz-retour-week-47.pm305"])
+
+
+class RetourUploadTicketOut(BaseModel):
+    upload_id: str = Field(
+        description="Read its status and report at GET /api/v1/provider/declarations/{upload_id}"
+    )
+    upload_url: str = Field(description="Takes one HTTP PUT of the file, any Content-Type")
+    expires_at: datetime
+
+
+# --- blocked patients (R22): the provider's patient numbers and dates, nothing else ------------
+
+
+class BlockedPatientOut(BaseModel):
+    patient_ref: str = Field(description="your own patient number, as in your declarations")
+    blocked_at: datetime = Field(description="when the first claim went to the collection agency")
+    invoice_ids: list[str] = Field(
+        description="the invoices at the collection agency that keep the block; each opens at "
+        "GET /api/v1/provider/invoices/{invoice_id}"
+    )
+
+    @classmethod
+    def of(cls, blocked: BlockedPatient) -> BlockedPatientOut:
+        return cls(
+            patient_ref=blocked.patient_ref,
+            blocked_at=blocked.blocked_at.astimezone(AMSTERDAM),
+            invoice_ids=list(blocked.invoice_ids),
+        )
+
+
+class BlockedPatientListOut(BaseModel):
+    items: list[BlockedPatientOut] = Field(description="by patient number")
+
+
+class BlockChangeOut(BaseModel):
+    patient_ref: str
+    change: Literal["blocked", "unblocked"]
+    at: datetime
+
+    @classmethod
+    def of(cls, change: BlockChange) -> BlockChangeOut:
+        return cls(patient_ref=change.patient_ref, change=change.change.value, at=change.at.astimezone(AMSTERDAM))
+
+
+class BlockChangeListOut(BaseModel):
+    since: datetime
+    items: list[BlockChangeOut] = Field(description="oldest first")
+    next_since: datetime = Field(
+        description="ask with this as ?since= next time: the moment of the last change here "
+        "(since is inclusive, so it comes once more; applying a change twice is harmless)"
+    )

@@ -303,6 +303,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " recorded. The invoice was sent anyway."
         ),
     ),
+    # R22, seed 002 advice 7: the patient is on the provider's list of blocked patients.
+    "PATIENT_BLOCKED_DEBTOR_RISK": (
+        (
+            "Regel {line}: patiënt {patient_ref} staat op uw lijst met geblokkeerde patiënten:"
+            " een eerdere nota is bij het incassobureau. De nota met betalingskenmerk {kenmerk}"
+            " is wel verstuurd, maar het debiteurenrisico ervan blijft bij u."
+        ),
+        (
+            "Line {line}: patient {patient_ref} is on your list of blocked patients: an earlier"
+            " invoice is with the collection agency. The invoice with payment reference {kenmerk}"
+            " was sent anyway, but its debtor risk stays with you."
+        ),
+    ),
     "CLAIM_ALREADY_PROCESSED": (
         (
             "Regel {line}: deze regel is al verwerkt bij declaratie {declaration_id} en wordt niet"
@@ -698,6 +711,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
             " insurer (retour code {codes}). This line is not invoiced to the patient; check"
             " whether to correct the declaration."
+        ),
+    ),
+    # --- Credit lines of a line from an earlier upload (credit_corrections.py) ---
+    "CREDIT_BOOKED_ON_EARLIER_INVOICE": (
+        (
+            "Regel {line}: de creditregel voor {reference} is verwerkt op de nota met"
+            " betalingskenmerk {kenmerk} (declaratie {declaration_id}); die nota is {amount_nl}"
+            " lager."
+        ),
+        (
+            "Line {line}: the credit line for {reference} was booked on the invoice with payment"
+            " reference {kenmerk} (declaration {declaration_id}); that invoice is {amount_en}"
+            " lower."
+        ),
+    ),
+    "CREDIT_OF_INSURER_LINE": (
+        (
+            "Regel {line}: de creditregel voor {reference} hoort bij een regel die bij de"
+            " zorgverzekeraar is gedeclareerd; de creditregel gaat ook naar de verzekeraar."
+        ),
+        (
+            "Line {line}: the credit line for {reference} belongs to a line that was declared to"
+            " the insurer; the credit line goes to the insurer too."
+        ),
+    ),
+    "CREDIT_INVOICE_WITH_COLLECTION_AGENCY": (
+        (
+            "Regel {line}: de nota met betalingskenmerk {kenmerk} is al bij het incassobureau;"
+            " geef de correctie ook aan het incassobureau door."
+        ),
+        (
+            "Line {line}: the invoice with payment reference {kenmerk} is already with the"
+            " collection agency; pass the correction on to the agency as well."
+        ),
+    ),
+    "CREDIT_LINE_UNKNOWN": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference}, maar die regel is bij ons"
+            " niet bekend (niet gedeclareerd, of afgekeurd). De creditregel is niet verwerkt."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference}, but that line is not known to us"
+            " (not declared, or rejected). The credit line was not processed."
+        ),
+    ),
+    "CREDIT_LINE_OTHER_PATIENT": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference}, een regel van een andere"
+            " patiënt. De creditregel is niet verwerkt."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference}, a line of another patient. The"
+            " credit line was not processed."
+        ),
+    ),
+    "CREDIT_LINE_IS_CREDIT": (
+        (
+            "Regel {line}: de creditregel verwijst naar {reference}, maar dat is zelf een"
+            " creditregel. De creditregel is niet verwerkt."
+        ),
+        (
+            "Line {line}: the credit line refers to {reference}, which is a credit line itself."
+            " The credit line was not processed."
+        ),
+    ),
+    "CREDIT_LINE_ALREADY_REVERSED": (
+        (
+            "Regel {line}: {reference} is al volledig gecrediteerd op de nota met"
+            " betalingskenmerk {kenmerk}. De creditregel is niet verwerkt."
+        ),
+        (
+            "Line {line}: {reference} has already been credited in full on the invoice with"
+            " payment reference {kenmerk}. The credit line was not processed."
+        ),
+    ),
+    "CREDIT_EXCEEDS_LINE": (
+        (
+            "Regel {line}: de creditregel ({amount_nl}) is hoger dan wat er van {reference} nog"
+            " over is ({left_nl}). De creditregel is niet verwerkt."
+        ),
+        (
+            "Line {line}: the credit line ({amount_en}) is more than what is left of {reference}"
+            " ({left_en}). The credit line was not processed."
         ),
     ),
 }

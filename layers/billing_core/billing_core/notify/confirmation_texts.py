@@ -181,3 +181,51 @@ _ENGLISH: Mapping[str, Section] = {
 }
 
 register_sections({"nl": _DUTCH, "en": _ENGLISH})
+
+# A later upload credited a line of the invoice, or the insurer's retour changed what it
+# pays (issue 7): kept as its own registration, next to the others.
+register_sections(
+    {
+        "nl": {
+            "email.invoice_corrected": {
+                "subject": "Uw nota is aangepast - betalingskenmerk {reference}",
+                "greeting": "Geachte {name},",
+                "by_declaration": (
+                    "{provider} heeft een behandeling op uw nota gecorrigeerd. Het bedrag van "
+                    "de nota is daarom aangepast. U krijgt geen nieuwe nota."
+                ),
+                "by_retour": (
+                    "Uw zorgverzekeraar heeft laten weten wat hij vergoedt van de nota van "
+                    "{provider}. Wat u zelf betaalt is daarom aangepast. U krijgt geen nieuwe nota."
+                ),
+                "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+                "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
+                "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+                "pay_link_intro": "Betalen kan online met iDEAL:",
+                "closing": "Met vriendelijke groet,",
+                "signature": "zorgnota, namens {provider}",
+            },
+        },
+        "en": {
+            "email.invoice_corrected": {
+                "subject": "Your invoice has been corrected - payment reference {reference}",
+                "greeting": "Dear {name},",
+                "by_declaration": (
+                    "{provider} has corrected a treatment on your invoice, so the amount of the "
+                    "invoice has changed. You will not get a new invoice."
+                ),
+                "by_retour": (
+                    "Your health insurer has let us know what it pays of the invoice from "
+                    "{provider}, so the amount you pay yourself has changed. You will not get a "
+                    "new invoice."
+                ),
+                "new_amount": "You now pay {amount}, no later than {date}.",
+                "nothing_left": "Nothing is open any more: there is nothing left to pay.",
+                "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
+                "pay_link_intro": "You can pay online with iDEAL:",
+                "closing": "Kind regards,",
+                "signature": "zorgnota, on behalf of {provider}",
+            },
+        },
+    }
+)

@@ -22,6 +22,8 @@ ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
 OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
 PAYMENT_RECEIVED = "payment_received"
 STOP_CONFIRMATION = "stop_confirmation"  # R21: the provider lowered the amount
+# A later upload credited a line of it, or the insurer's retour changed what it pays.
+INVOICE_CORRECTED = "invoice_corrected"
 KINDS = frozenset(
     {
         DEFERRAL_CONFIRMATION,
@@ -29,6 +31,7 @@ KINDS = frozenset(
         OBJECTION_ACKNOWLEDGEMENT,
         PAYMENT_RECEIVED,
         STOP_CONFIRMATION,
+        INVOICE_CORRECTED,
     }
 )
 
@@ -63,6 +66,9 @@ def confirmation_context(
     if kind == OBJECTION_ACKNOWLEDGEMENT:
         # Sent to an address typed into a public form: nobody's name in it (R29).
         context["addressee_name"] = ""
+    if kind == INVOICE_CORRECTED:
+        # Why, in general words only: never the treatment (R29).
+        context["corrected_by"] = "retour" if event_id.startswith("retour:") else "declaration"
     return context
 
 

@@ -14,13 +14,16 @@ its accent or as "?" rather than failing the whole letter.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime, time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
 from functools import cache
+from typing import Any
 
 from fpdf import FPDF, FontFace
 
 from billing_core import reference as betalingskenmerk
 from billing_core.claims import Address, Person
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoice import Invoice, InvoiceLine
 from billing_core.notify.texts import Texts, texts_for
 from billing_core.providers import Provider
@@ -93,17 +96,22 @@ def printable(text: str) -> str:
     return "".join(_printable_character(character) for character in text)
 
 
-class _InvoiceDocument(FPDF):
-    def __init__(self, invoice: Invoice, provider: Provider, t: Texts) -> None:
+class _Document(FPDF):
+    """An A4 page of zorgnota's: margins, core fonts, the footer, and on later pages a
+    line saying what the page belongs to. The invoice and the dunning letters share it."""
+
+    def __init__(
+        self, t: Texts, provider: Provider, *, title: str, reference: str, dated: date
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self._continuation = f"{t('title')} {betalingskenmerk.grouped(invoice.reference)}"
+        self._continuation = f"{title} {betalingskenmerk.grouped(reference)}"
         self._footer = t("footer", provider=provider.name, agb=provider.agb_code)
         self._t = t
         self.core_fonts_encoding = _ENCODING
         self.set_margins(_LEFT, 15.0, _RIGHT)
         self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 6)
-        # Same invoice, same bytes: the date in the file (and its /ID) is the invoice's.
-        self.set_creation_date(datetime.combine(invoice.issue_date, time(), UTC))
+        # Same document, same bytes: the date in the file (and its /ID) is the document's.
+        self.set_creation_date(datetime.combine(dated, time(), UTC))
         self.set_title(self._continuation)
         self.set_author("zorgnota")
         self.set_lang(t.language)
@@ -128,6 +136,13 @@ class _InvoiceDocument(FPDF):
         page = self._t("page", page=self.page_no(), pages="{nb}")
         self.cell(self.epw - 30, 4, self._footer)
         self.cell(30, 4, page, align="R")
+
+
+class _InvoiceDocument(_Document):
+    def __init__(self, invoice: Invoice, provider: Provider, t: Texts) -> None:
+        super().__init__(
+            t, provider, title=t("title"), reference=invoice.reference, dated=invoice.issue_date
+        )
 
 
 def _letterhead(pdf: FPDF, provider: Provider) -> None:
@@ -175,6 +190,11 @@ def _facts(pdf: FPDF, invoice: Invoice, provider: Provider, t: Texts) -> None:
         (t("birth_date"), t.long_date(invoice.birth_date)),
         (t("agb_code"), provider.agb_code),
     )
+    _facts_block(pdf, facts)
+
+
+def _facts_block(pdf: FPDF, facts: Sequence[tuple[str, str]]) -> None:
+    """Label and value pairs right of the window."""
     value_width = pdf.w - _RIGHT - _FACTS_X - _FACTS_LABEL_WIDTH
     pdf.set_y(_WINDOW_TOP + 5)
     for label, value in facts:
@@ -322,3 +342,179 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# --- the dunning letters (R19, legal-nl.md §2; dunning/letters.py) ---------------------------
+
+# Width (mm) and alignment per column; 168 mm is the width between the margins.
+_REMINDER_COLUMNS = ((60.0, "LEFT"), (60.0, "LEFT"), (48.0, "RIGHT"))  # kenmerk, date, due
+_NOTICE_COLUMNS = (  # kenmerk, principal, costs, interest, total
+    (44.0, "LEFT"), (31.0, "RIGHT"), (33.0, "RIGHT"), (27.0, "RIGHT"), (33.0, "RIGHT"),
+)  # fmt: skip
+
+
+def render_dunning_letter_pdf(
+    kind: str,
+    context: Mapping[str, Any],
+    language: str,
+    *,
+    provider: Provider,
+    addressee: Person,
+    compress: bool = True,
+) -> bytes:
+    """A dunning letter on paper, or attached to its e-mail: the values of the letter's
+    context (dunning/letters.py), the sentences of its e-mail (``email.<kind>``, so both
+    state the same) and the labels of ``pdf.<kind>``; addressed through the same window
+    as the invoice. Dated by the letter: the same letter gives the same bytes."""
+    body = {REMINDER: _reminder_body, SECOND_NOTICE: _second_notice_body}[kind]
+    t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
+    pdf = _Document(t, provider, title=t("title"), reference=context["reference"],
+                    dated=context["letter_date"])  # fmt: skip
+    pdf.set_compression(compress)
+    pdf.add_page()
+    _letterhead(pdf, provider)
+    _window(pdf, addressee, provider, t)
+    _facts_block(pdf, _letter_facts(kind, context, t))
+    pdf.set_xy(_LEFT, _BODY_TOP)
+    _style(pdf, 16, "B", color=_INK)
+    pdf.cell(0, 8, t("title"), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, t("greeting", name=context["addressee_name"]))
+    body(pdf, context, t)
+    _letter_payment(pdf, context, t)
+    last_day = context["final_date"] if kind == REMINDER else context["pay_by"]
+    _paragraph(pdf, t("arrangement", checker_url=context["checker_url"],
+                      date=t.long_date(last_day)))  # fmt: skip
+    _paragraph(pdf, t("already_paid"))
+    _paragraph(pdf, t("questions", provider=context["provider_name"]))
+    if pdf.will_page_break(10):  # the closing and the signature stay together
+        pdf.add_page()
+    _paragraph(pdf, f"{t('closing')}\n{t('signature', provider=context['provider_name'])}")
+    return bytes(pdf.output())
+
+
+def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, str]]:
+    pay_by = c["final_date"] if kind == REMINDER else c["pay_by"]
+    facts = [(t("letter_date"), t.long_date(c["letter_date"]))]
+    if len(c["invoices"]) == 1:
+        facts.append((t("reference"), betalingskenmerk.grouped(c["reference"])))
+    facts.append((t("pay_by"), t.long_date(pay_by)))
+    facts.append((t("total_due"), t.euros(c["total_cents"])))
+    return facts
+
+
+def _reminder_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """Art. 6:96 lid 6 BW: the amount, the term (phrase and date), the BIK if it passes."""
+    invoices = c["invoices"]
+    _paragraph(pdf, _intro(c, t))
+    _amounts_table(
+        pdf,
+        _REMINDER_COLUMNS,
+        [t("col_reference"), t("col_invoice_date"), t("col_due")],
+        [
+            [betalingskenmerk.grouped(row["reference"]), t.long_date(row["issue_date"]),
+             t.euros(row["principal_cents"])]
+            for row in invoices
+        ],  # fmt: skip
+        [t("total_due"), "", t.euros(c["total_cents"])],
+    )
+    term = c["term_phrases"][t.language]
+    final_date = t.long_date(c["final_date"])
+    _paragraph(pdf, t("request", amount=t.euros(c["total_cents"]), term=term, date=final_date),
+               emphasis="B")  # fmt: skip
+    _paragraph(pdf, t("costs", costs=t.euros(c["costs_cents"])))
+    if c["interest_from"] is not None:
+        _paragraph(pdf, t("interest", date=t.long_date(c["interest_from"])))
+    else:
+        dates = "; ".join(
+            t("interest_each_item", reference=betalingskenmerk.grouped(row["reference"]),
+              date=t.long_date(row["interest_from"]))  # fmt: skip
+            for row in invoices
+        )
+        _paragraph(pdf, t("interest_each", dates=dates))
+
+
+def _second_notice_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """What is due now (R20) and the day the claim goes to the collection agency (R19)."""
+    _paragraph(pdf, _intro(c, t))
+    _paragraph(pdf, t("now_due"))
+    _amounts_table(
+        pdf,
+        _NOTICE_COLUMNS,
+        [t(key) for key in ("col_reference", "col_principal", "col_costs", "col_interest",
+                            "col_total")],  # fmt: skip
+        [
+            [betalingskenmerk.grouped(row["reference"])]
+            + [t.euros(row[key]) for key in ("principal_cents", "costs_cents", "interest_cents",
+                                             "total_cents")]  # fmt: skip
+            for row in c["invoices"]
+        ],
+        [t("total_due")]
+        + [t.euros(c[key]) for key in ("principal_cents", "costs_cents", "interest_cents",
+                                      "total_cents")],  # fmt: skip
+    )
+    _paragraph(pdf, t("interest_note", date=t.long_date(c["interest_through"])))
+    _paragraph(pdf, t("request", amount=t.euros(c["total_cents"]), date=t.long_date(c["pay_by"])),
+               emphasis="B")  # fmt: skip
+    handover = t.long_date(c["handover_date"])
+    _paragraph(pdf, t("handover", date=handover, provider=c["provider_name"]))
+
+
+def _intro(c: Mapping[str, Any], t: Texts) -> str:
+    count = len(c["invoices"])
+    key = "intro_several" if count > 1 else "intro"
+    values: dict[str, Any] = {"provider": c["provider_name"], "count": count}
+    if "reminder_date" in c:  # the second notice recalls the reminder
+        values |= {"date": t.long_date(c["reminder_date"]),
+                   "final_date": t.long_date(c["reminder_final_date"])}  # fmt: skip
+    return t(key, **values)
+
+
+def _amounts_table(
+    pdf: FPDF,
+    columns: tuple[tuple[float, str], ...],
+    headings: list[str],
+    rows: list[list[str]],
+    total: list[str],
+) -> None:
+    """One row per invoice, amounts right-aligned, the total in bold under them."""
+    _style(pdf, 9, color=_INK)
+    pdf.set_draw_color(*_MUTED)
+    widths = tuple(width for width, _ in columns)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align=tuple(alignment for _, alignment in columns),
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
+        cell_fill_mode="NONE",
+        line_height=4.5,
+        padding=(1.0, 1.0),
+    ) as table:
+        table.row(headings)
+        for row in rows:
+            table.row(row)
+        table.row(total, style=FontFace(emphasis="BOLD"))
+    pdf.ln(3)
+
+
+def _letter_payment(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """Online through the checker, or a transfer quoting each invoice's own kenmerk: the
+    kenmerk decides which invoice a payment is for (legal-nl.md §5, art. 6:43 BW)."""
+    if len(c["invoices"]) > 1:
+        transfer = t("pay_transfer_several", iban=c["iban"])
+    else:
+        transfer = t("pay_transfer", amount=t.euros(c["total_cents"]), iban=c["iban"],
+                     reference=betalingskenmerk.grouped(c["reference"]))  # fmt: skip
+    if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
+        pdf.add_page()
+    _style(pdf, 11, "B", color=_ACCENT)
+    pdf.cell(0, 7, t("how_heading"), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, t("pay_online_at", url=c["checker_url"]))
+    _paragraph(pdf, transfer)
+
+
+def _paragraph(pdf: FPDF, text: str, *, emphasis: str = "") -> None:
+    _style(pdf, 9.5, emphasis, color=_INK)
+    pdf.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.6)

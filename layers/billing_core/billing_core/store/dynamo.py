@@ -7,23 +7,36 @@ it. Batches keep ingest at a few requests per hundred invoices.
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from billing_core.actions import ActionState, OpenAction
+from billing_core.blocking import (
+    BlockChange,
+    BlockChangeKind,
+    BlockedPatient,
+    PatientBlock,
+    Transition,
+    with_claim,
+    without_claim,
+)
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoice import Invoice
 from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice, TransactionConflict
 from billing_core.providers import Provider
+from billing_core.retrocession import StatementSummary, Week
 from billing_core.store import items
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 PROVIDER_CACHE_SECONDS = 300  # provider settings change a few times a year
+BLOCK_ATTEMPTS = 8  # read-change-write rounds of one patient's block before giving up (R28)
 
 
 class BillingRepository:
@@ -191,6 +204,22 @@ class BillingRepository:
             return False
         return True
 
+    def add_claim_markers(
+        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+    ) -> None:
+        """Markers for credit lines booked onto an earlier invoice (R3). Written after the
+        invoice: the line on the invoice is what makes booking it again a no-op, the marker
+        is how a later upload or retour finds it. A marker that exists is kept."""
+        for ref in claim_refs:
+            try:
+                self._table.put_item(
+                    Item=items.claim_to_item(provider_id, ref, declaration_id, invoice_id),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as error:
+                if _code(error) != "ConditionalCheckFailedException":
+                    raise
+
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None:
@@ -269,6 +298,212 @@ class BillingRepository:
                 raise ConcurrentChange(invoice.invoice_id) from error
             raise
         return stored
+
+    # --- the daily dunning run (R18) --------------------------------------------------
+
+    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+        """Pages of the invoices the run must look at on ``as_of``: a Query on the sparse
+        by-next-action index, so the cost follows the work due, not the table (R18)."""
+        query: dict[str, Any] = {
+            "IndexName": "by-next-action",
+            "KeyConditionExpression": "gsi3pk = :due AND gsi3sk <= :until",
+            "ExpressionAttributeValues": {
+                ":due": items.DUNNING_INDEX, ":until": f"{as_of.isoformat()}#~",
+            },
+            "Limit": page_size,
+        }  # fmt: skip
+        while True:
+            page = self._table.query(**query)
+            yield [items.invoice_from_item(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def save_invoices(
+        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+    ) -> list[Invoice]:
+        """Save several invoices (and new open actions) all or nothing, each on condition
+        of the version read (R28): one dunning letter changes every invoice it covers.
+        Raises ConcurrentChange when any of them changed since it was read."""
+        stored = [invoice_with_next_version(invoice) for invoice in invoices]
+        writes = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": items.invoice_to_item(new),
+                    "ConditionExpression": "version = :read_version",
+                    "ExpressionAttributeValues": {":read_version": old.version},
+                }
+            }
+            for old, new in zip(invoices, stored, strict=True)
+        ]
+        writes += [self._put_new(items.action_to_item(action)) for action in new_actions]
+        try:
+            self._transact(writes)
+        except TransactionConflict as conflict:
+            raise ConcurrentChange(", ".join(i.invoice_id for i in invoices)) from conflict
+        return stored
+
+    # --- the weekly retrocession (R24) and debtor-risk figures (R25) ---------------------
+
+    def list_providers(self) -> list[Provider]:
+        """Every provider, from the by-provider index (gsi2pk = PROVIDERS): a Query whose
+        cost follows the number of providers, not the table."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :providers",
+            "ExpressionAttributeValues": {":providers": items.PROVIDERS_INDEX},
+        }
+        providers: list[Provider] = []
+        while True:
+            page = self._table.query(**query)
+            providers.extend(items.provider_from_item(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return providers
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def provider_invoices(
+        self, provider_id: str, *, issued_from: str = "", issued_until: str = "", page_size: int = 200
+    ) -> Iterator[Invoice]:
+        """All the provider's invoices issued in the range (ISO dates, inclusive), page by
+        page from the by-provider index. The weekly statement reads every invoice issued
+        up to the week's end; acceptable for a weekly run, and an index of "invoices with
+        ledger activity in week W" is the cheaper read when that grows too slow."""
+        after: str | None = None
+        while True:
+            page, after = self.list_invoices(
+                provider_id, limit=page_size, after=after,
+                issued_from=issued_from, issued_until=issued_until,
+            )  # fmt: skip
+            yield from page
+            if after is None:
+                return
+
+    def put_retrocession(self, summary: StatementSummary) -> None:
+        """Overwrites the week's item: building a week again writes the same totals."""
+        self._table.put_item(Item=items.retrocession_to_item(summary))
+
+    def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
+        item = self._get(items.retrocession_key(provider_id, week))
+        return items.retrocession_from_item(item) if item else None
+
+    def list_retrocessions(
+        self, provider_id: str, *, limit: int = 52, before: Week | None = None
+    ) -> list[StatementSummary]:
+        """The provider's statements, newest week first (week labels sort as text);
+        ``before``: only weeks before that one (the next page)."""
+        upper = f"RETROCESSION#{before.label}" if before else "RETROCESSION#~"
+        page = self._table.query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues={
+                ":pk": f"PROVIDER#{provider_id}", ":low": "RETROCESSION#", ":high": upper,
+            },
+            ScanIndexForward=False,
+            Limit=limit + 1,  # BETWEEN includes ``before`` itself
+        )  # fmt: skip
+        found = [items.retrocession_from_item(item) for item in page["Items"]]
+        return [s for s in found if before is None or s.week < before][:limit]
+
+    # --- blocked patients (R22) ---------------------------------------------------------------
+
+    def block_patient(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> None:
+        """R22: this claim is with the collection agency, so the patient is blocked at this
+        provider. Idempotent; the first claim logs a BLOCKED change, in the same
+        transaction as the block."""
+        self._change_block(provider_id, patient_ref, lambda block: with_claim(block, invoice_id, at))
+
+    def release_claim(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> bool:
+        """R22: this claim is settled. True when it was the last one: the patient is
+        unblocked and an UNBLOCKED change logged (one transaction). Idempotent."""
+        logged = self._change_block(
+            provider_id, patient_ref, lambda block: without_claim(block, invoice_id, at)
+        )
+        return logged is not None and logged.change is BlockChangeKind.UNBLOCKED
+
+    def blocked_patients(self, provider_id: str) -> list[BlockedPatient]:
+        """The provider's blocked patients, by patient number."""
+        found = self._query_blocks(provider_id)
+        return [items.patient_block_from_item(item).as_blocked_patient() for item in found]
+
+    def blocked_refs(self, provider_id: str) -> frozenset[str]:
+        """The blocked patients' numbers: one Query (a page holds thousands), for the ingest."""
+        found = self._query_blocks(provider_id, projection="patient_ref")
+        return frozenset(item["patient_ref"] for item in found)
+
+    def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
+        item = self._get(items.patient_block_key(provider_id, patient_ref))
+        return bool(item and "blocked_at" in item)
+
+    def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
+        """Blocks and unblocks at or after ``since``, oldest first (the sort key is the UTC
+        moment, then the block's version)."""
+        low = f"{items.BLOCK_CHANGE_PREFIX}{items.block_change_position(since)}"
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": f"PROVIDER#{provider_id}", ":low": low, ":high": f"{items.BLOCK_CHANGE_PREFIX}~",
+            },
+        }  # fmt: skip
+        return [items.block_change_from_item(item) for item in self._query_all(query)]
+
+    def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
+        """Block items that block: ``blocked_at`` is only on those (an unblocked patient's
+        item stays, empty, to keep its version)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "FilterExpression": "attribute_exists(blocked_at)",
+            "ExpressionAttributeValues": {
+                ":pk": f"PROVIDER#{provider_id}", ":prefix": items.PATIENT_BLOCK_PREFIX,
+            },
+        }  # fmt: skip
+        if projection:
+            query["ProjectionExpression"] = projection
+        return self._query_all(query)
+
+    def _change_block(
+        self, provider_id: str, patient_ref: str, change: Callable[[PatientBlock], Transition]
+    ) -> BlockChange | None:
+        """Read the block (strongly consistent), change it, write it on condition of the
+        version read, with the change log entry in the same transaction; on a concurrent
+        write, read again and redo (R28: two handovers of one patient both land)."""
+        key = items.patient_block_key(provider_id, patient_ref)
+        for attempt in range(BLOCK_ATTEMPTS):
+            item = self._get(key, consistent=True)
+            block = items.patient_block_from_item(item) if item else PatientBlock(provider_id, patient_ref)
+            changed, logged = change(block)
+            if changed is block:
+                return None
+            put = self._put_block(changed, block.version)
+            writes = [put]
+            if logged is not None:
+                writes.append(self._put_new(items.block_change_to_item(logged, changed.version)))
+            try:
+                self._transact(writes)
+                return logged
+            except TransactionConflict:
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not crypto)
+        raise ConcurrentChange(f"block of a patient of {provider_id}")
+
+    def _put_block(self, block: PatientBlock, read_version: int) -> dict[str, Any]:
+        if read_version == 0:
+            return self._put_new(items.patient_block_to_item(block))
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": items.patient_block_to_item(block),
+                "ConditionExpression": "version = :read_version",
+                "ExpressionAttributeValues": {":read_version": read_version},
+            }
+        }
+
+    def _query_all(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._table.query(**query)
+            found.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return found
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # --- plumbing -------------------------------------------------------------------------
 

@@ -4,11 +4,21 @@ Key design (one table, pk/sk):
   PROVIDER#{p}                 SETTINGS                 provider settings
   PROVIDER#{p}                 DECLARATION#{id}         upload record (listed by begins_with)
   PROVIDER#{p}                 ACTION#{utc iso}#{id}    open action for the provider (R23)
+  PROVIDER#{p}                 RETROCESSION#{week}      weekly statement totals (R24)
+  PROVIDER#{p}                 PATIENTBLOCK#{patient}   R22: the claims at the agency that block
+                                                        the patient (kept, empty, once unblocked)
+  PROVIDER#{p}                 BLOCKCHANGE#{utc}#{n}#{patient}  R22 change log: blocked or
+                                                        unblocked; n = the block's version
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
-GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing).
+GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
+by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
+invoices the daily run must look at on that day; one patient's invoices due the same day
+sit together, so the run can put them in one reminder).
+The settings items are on by-provider too (gsi2pk = PROVIDERS, gsi2sk = provider id): the
+weekly retrocession run lists the providers with a Query.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from billing_core.actions import ActionKind, ActionState, OpenAction
+from billing_core.blocking import BlockChange, BlockChangeKind, PatientBlock
 from billing_core.claims import Address, Language, LineType, Person
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.invoice import (
@@ -27,14 +38,18 @@ from billing_core.invoice import (
     ArrangementTerm,
     Channel,
     Correspondence,
+    CoveredInvoice,
     Deferral,
     DunningStage,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    PendingLetter,
+    Reminder,
 )
 from billing_core.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers import Provider
+from billing_core.retrocession import StatementSummary, Week
 
 Item = dict[str, Any]
 
@@ -67,12 +82,23 @@ SEQUENCE_KEY: Item = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
 # --- provider ---------------------------------------------------------------------------
 
 
+PROVIDERS_INDEX = "PROVIDERS"
+
+
 def provider_to_item(provider: Provider) -> Item:
-    return {**provider_key(provider.provider_id), **provider.model_dump(mode="json")}
+    """Listed on the by-provider index under PROVIDERS, so the weekly run (R24) finds every
+    provider with a Query, not a table scan."""
+    return {
+        **provider_key(provider.provider_id),
+        "gsi2pk": PROVIDERS_INDEX,
+        "gsi2sk": provider.provider_id,
+        **provider.model_dump(mode="json"),
+    }
 
 
 def provider_from_item(item: Item) -> Provider:
-    return Provider.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
+    keys = ("pk", "sk", "gsi2pk", "gsi2sk")
+    return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
 
 
 # --- declaration ------------------------------------------------------------------------
@@ -124,9 +150,22 @@ def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice
 # --- invoice ----------------------------------------------------------------------------
 
 
+DUNNING_INDEX = "DUNNING"
+
+
+def dunning_index_key(invoice: Invoice) -> Item:
+    """The sparse by-next-action keys, or none: the daily run queries, never scans (R18)."""
+    day = invoice.dunning_check_day
+    if day is None:
+        return {}
+    position = f"{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
+    return {"gsi3pk": DUNNING_INDEX, "gsi3sk": f"{day.isoformat()}#{position}"}
+
+
 def invoice_to_item(invoice: Invoice) -> Item:
     return {
         **invoice_key(invoice.provider_id, invoice.invoice_id),
+        **dunning_index_key(invoice),
         "entity": "invoice",
         "gsi1pk": f"REF#{invoice.reference}",
         "gsi2pk": f"PROVIDER#{invoice.provider_id}#INVOICES",
@@ -154,6 +193,11 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "hold_until": invoice.hold_until.isoformat() if invoice.hold_until else None,
         "hold_reason": invoice.hold_reason,
         "dunning_stage": invoice.dunning_stage.value,
+        "reminder": _reminder_to_map(invoice.reminder) if invoice.reminder else None,
+        "costs_charged_on": _optional_iso(invoice.costs_charged_on),
+        "handed_over_on": _optional_iso(invoice.handed_over_on),
+        "next_check_on": _optional_iso(invoice.next_check_on),
+        "letters_due": [_pending_to_map(letter) for letter in invoice.letters_due],
         "applied_payments": list(invoice.applied_payments),
         "version": invoice.version,
     }
@@ -185,6 +229,11 @@ def invoice_from_item(item: Item) -> Invoice:
         hold_until=_optional_date(item.get("hold_until")),
         hold_reason=item.get("hold_reason", ""),
         dunning_stage=DunningStage(item.get("dunning_stage", DunningStage.NONE.value)),
+        reminder=_reminder_from_map(item["reminder"]) if item.get("reminder") else None,
+        costs_charged_on=_optional_date(item.get("costs_charged_on")),
+        handed_over_on=_optional_date(item.get("handed_over_on")),
+        next_check_on=_optional_date(item.get("next_check_on")),
+        letters_due=tuple(_pending_from_map(m) for m in item.get("letters_due", ())),
         applied_payments=tuple(item.get("applied_payments", ())),
         version=int(item["version"]),
     )
@@ -264,6 +313,8 @@ def _line_from_map(m: Item) -> InvoiceLine:
         unit_price_cents=int(m["unit_price_cents"]),
         reimbursed_cents=int(m["reimbursed_cents"]),
         insurer_uzovi=m["insurer_uzovi"],
+        # Lines stored before credit corrections existed have no reference.
+        reverses_claim_ref=m.get("reverses_claim_ref", ""),
     )
 
 
@@ -349,6 +400,53 @@ def _arrangement_from_map(m: Item) -> Arrangement:
     )
 
 
+def _reminder_to_map(reminder: Reminder) -> Item:
+    return {
+        "letter_id": reminder.letter_id,
+        "sent_on": reminder.sent_on.isoformat(),
+        "channel": reminder.channel.value,
+        "received_on": reminder.received_on.isoformat(),
+        "final_date": reminder.final_date.isoformat(),
+        "covers": [
+            {
+                "invoice_id": c.invoice_id,
+                "reference": c.reference,
+                "principal_cents": c.principal_cents,
+                "costs_cents": c.costs_cents,
+            }
+            for c in reminder.covers
+        ],
+    }
+
+
+def _reminder_from_map(m: Item) -> Reminder:
+    return Reminder(
+        letter_id=m["letter_id"],
+        sent_on=date.fromisoformat(m["sent_on"]),
+        channel=Channel(m["channel"]),
+        received_on=date.fromisoformat(m["received_on"]),
+        final_date=date.fromisoformat(m["final_date"]),
+        covers=tuple(
+            CoveredInvoice(
+                c["invoice_id"], c["reference"], int(c["principal_cents"]), int(c["costs_cents"])
+            )
+            for c in m["covers"]
+        ),
+    )
+
+
+def _pending_to_map(letter: PendingLetter) -> Item:
+    return {"kind": letter.kind, "event_id": letter.event_id, "since": letter.since.isoformat()}
+
+
+def _pending_from_map(m: Item) -> PendingLetter:
+    return PendingLetter(m["kind"], m["event_id"], date.fromisoformat(m["since"]))
+
+
+def _optional_iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _optional_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -366,3 +464,109 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+# --- retrocession statement (R24) --------------------------------------------------------
+
+
+def retrocession_key(provider_id: str, week: Week) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": f"RETROCESSION#{week.label}"}
+
+
+def retrocession_to_item(summary: StatementSummary) -> Item:
+    """The totals the list of statements shows; the statement itself is in S3."""
+    return {
+        **retrocession_key(summary.provider_id, summary.week),
+        "entity": "retrocession",
+        "provider_id": summary.provider_id,
+        "week": summary.week.label,
+        "service_fee_percentage": str(summary.service_fee_percentage),
+        "entries": summary.entries,
+        "invoices": summary.invoices,
+        "received_cents": summary.received_cents,
+        "refunded_cents": summary.refunded_cents,
+        "service_fee_cents": summary.service_fee_cents,
+        "payout_cents": summary.payout_cents,
+        "totals_by_kind": dict(summary.totals_by_kind),
+        "json_sha256": summary.json_sha256,
+    }
+
+
+def retrocession_from_item(item: Item) -> StatementSummary:
+    return StatementSummary(
+        provider_id=item["provider_id"],
+        week=Week.parse(item["week"]),
+        service_fee_percentage=Decimal(item["service_fee_percentage"]),
+        entries=int(item["entries"]),
+        invoices=int(item["invoices"]),
+        received_cents=int(item["received_cents"]),
+        refunded_cents=int(item["refunded_cents"]),
+        service_fee_cents=int(item["service_fee_cents"]),
+        payout_cents=int(item["payout_cents"]),
+        totals_by_kind={k: int(v) for k, v in item["totals_by_kind"].items()},
+        json_sha256=item["json_sha256"],
+    )
+
+
+# --- blocked patients (R22) -------------------------------------------------------------------
+
+PATIENT_BLOCK_PREFIX = "PATIENTBLOCK#"
+BLOCK_CHANGE_PREFIX = "BLOCKCHANGE#"
+
+
+def patient_block_key(provider_id: str, patient_ref: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": f"{PATIENT_BLOCK_PREFIX}{patient_ref}"}
+
+
+def patient_block_to_item(block: PatientBlock) -> Item:
+    """``blocked_at`` only while blocked: the list of blocked patients filters on it."""
+    item: Item = {
+        **patient_block_key(block.provider_id, block.patient_ref),
+        "entity": "patient_block",
+        "provider_id": block.provider_id,
+        "patient_ref": block.patient_ref,
+        "invoice_ids": list(block.invoice_ids),
+        "version": block.version,
+    }
+    if block.blocked_at is not None:
+        item["blocked_at"] = block.blocked_at.isoformat()
+    return item
+
+
+def patient_block_from_item(item: Item) -> PatientBlock:
+    return PatientBlock(
+        provider_id=item["provider_id"],
+        patient_ref=item["patient_ref"],
+        invoice_ids=tuple(item.get("invoice_ids", ())),
+        blocked_at=_optional_datetime(item.get("blocked_at")),
+        version=int(item["version"]),
+    )
+
+
+def block_change_position(moment: datetime) -> str:
+    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def block_change_to_item(change: BlockChange, version: int) -> Item:
+    """``version``: the block's version after the change; two changes of one patient at the
+    same moment keep their order."""
+    position = f"{block_change_position(change.at)}#{version:010d}#{change.patient_ref}"
+    return {
+        "pk": f"PROVIDER#{change.provider_id}",
+        "sk": f"{BLOCK_CHANGE_PREFIX}{position}",
+        "entity": "block_change",
+        "provider_id": change.provider_id,
+        "patient_ref": change.patient_ref,
+        "change": change.change.value,
+        "at": change.at.isoformat(),
+    }
+
+
+def block_change_from_item(item: Item) -> BlockChange:
+    return BlockChange(
+        provider_id=item["provider_id"],
+        patient_ref=item["patient_ref"],
+        change=BlockChangeKind(item["change"]),
+        at=datetime.fromisoformat(item["at"]),
+    )

@@ -1,0 +1,61 @@
+"""Statutory interest on an invoice, computed on demand for any day (R20, legal-nl.md §4).
+
+Never a running total: the amount follows from the ledger's principal history and the
+rate table each time it is asked for, so the checker, the payoff amount, a payment and
+the handover file agree to the cent on any date.
+
+R20: until the reminder's term has expired unpaid (the run then charges the collection
+costs and sets ``costs_charged_on``), no interest is asked; from then on it is counted
+from the first day of default, the day after the (possibly deferred) final payment date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from billing_core.clock import AMSTERDAM
+from billing_core.invoice import Invoice
+from billing_core.ledger import Component, EntryKind, total_of
+from billing_core.legal import CONSUMER, InterestResult, statutory_interest
+
+NO_INTEREST = InterestResult(0, ())
+
+
+def first_day_of_default(invoice: Invoice) -> date:
+    """legal-nl.md §2: in default the day after the final payment date, without notice."""
+    return invoice.current_final_payment_date + timedelta(days=1)
+
+
+def interest_statement(invoice: Invoice, until: date) -> InterestResult:
+    """All interest accrued from the first day of default up to, not including, ``until``,
+    with its segments (for letters and the handover file); none before R20 allows it."""
+    if invoice.costs_charged_on is None:
+        return NO_INTEREST
+    return statutory_interest(
+        0,
+        first_day_of_default(invoice),
+        until,
+        rates=CONSUMER,
+        principal_changes=principal_history(invoice),
+    )
+
+
+def accrued_interest(invoice: Invoice, day: date) -> int:
+    """Interest accrued up to (not including) ``day`` and not yet in the ledger: what a
+    payment received on ``day`` pays before the principal (legal-nl.md §5)."""
+    if invoice.is_paid:
+        return 0
+    booked = total_of(invoice.ledger, EntryKind.INTEREST)
+    return max(interest_statement(invoice, day).total_cents - booked, 0)
+
+
+def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
+    """(day, outstanding principal from that day on) after each principal change; a
+    credit (overpayment) counts as nothing outstanding."""
+    history: list[tuple[date, int]] = []
+    outstanding = 0
+    for entry in invoice.ledger:
+        if entry.component is Component.PRINCIPAL:
+            outstanding += entry.amount_cents
+            history.append((entry.at.astimezone(AMSTERDAM).date(), max(outstanding, 0)))
+    return history

@@ -1,0 +1,215 @@
+"""The dunning letters (R19, legal-nl.md §2): the 14-day reminder and the second notice.
+
+The run (dunning/run.py) decides on a letter and queues it with these kinds; the delivery
+(delivery.py) renders and sends it. This module says what a letter states: pure context
+builders that take the invoices, the provider and the day and return only the values
+the templates print (R29: no BSN, no treatments, not even the patient's name, the
+invoice is recognised by its betalingskenmerk and date). The e-mail templates
+(templates/email/<kind>.*.j2) and the paper letter (notify/pdf.py) render the same
+context, so both state the same amounts and dates.
+
+- Reminder, art. 6:96 lid 6 BW: the amount due, the term of 14 days from the day after
+  receipt (the phrase and the computed final date) and the concrete collection costs
+  (BIK) if the term passes. A letter without one of the three invalidates the BIK.
+- Second notice (sommatie): what is due now (principal, the BIK charged, statutory
+  interest as of the letter day) and the day the claim goes to the collection agency.
+
+Kept free of rendering libraries: the run imports this module for the kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from billing_core.dunning.interest import accrued_interest, first_day_of_default
+from billing_core.invoice import Invoice, Reminder
+from billing_core.ledger import Component, balance
+from billing_core.legal import TERM_PHRASE
+from billing_core.notify import dunning_texts  # noqa: F401  (registers the letters' texts)
+from billing_core.providers import Provider
+
+REMINDER = "dunning_reminder"  # event id: Reminder.letter_id
+SECOND_NOTICE = "second_notice"  # event id: f"second-notice:{Reminder.letter_id}"
+KINDS = frozenset({REMINDER, SECOND_NOTICE})
+
+# The name of the PDF attached to the e-mail and of the file in the print batch.
+FILE_NAMES = {REMINDER: "herinnering", SECOND_NOTICE: "aanmaning"}
+
+PayUrl = Callable[[Invoice], str]
+
+
+class NotALetter(ValueError):
+    """The invoice has no reminder this letter could be about (a bug, never a patient's
+    doing: the run sets the reminder before it queues a letter)."""
+
+
+def event_id(kind: str, reminder: Reminder) -> str:
+    """Which letter of ``kind`` a queued request is about: one of each per reminder."""
+    if kind == REMINDER:
+        return reminder.letter_id
+    if kind == SECOND_NOTICE:
+        return f"second-notice:{reminder.letter_id}"
+    raise ValueError(f"no dunning letter of kind {kind!r}")
+
+
+def letter_reminder(lead: Invoice) -> Reminder:
+    if lead.reminder is None:
+        raise NotALetter(f"invoice {lead.invoice_id} has no reminder")
+    return lead.reminder
+
+
+def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list[Invoice]:
+    """The invoices the letter is about, the lead first; ``others`` are the rest of the
+    reminder's invoices as stored now.
+
+    The reminder covers what the run recorded (its amounts and BIK are what was decided
+    on). The second notice covers those whose collection costs were charged together
+    with the lead's (so they share its handover date) and that are still unpaid.
+    """
+    reminder = letter_reminder(lead)
+    by_id = {invoice.invoice_id: invoice for invoice in (lead, *others)}
+    missing = [c.invoice_id for c in reminder.covers if c.invoice_id not in by_id]
+    if missing:
+        raise NotALetter(f"reminder {reminder.letter_id} covers unknown invoices {missing}")
+    rest = (by_id[c.invoice_id] for c in reminder.covers if c.invoice_id != lead.invoice_id)
+    ordered = [lead, *rest]
+    if kind == REMINDER:
+        return ordered
+    if kind == SECOND_NOTICE:
+        return [
+            invoice
+            for invoice in ordered
+            if invoice.costs_charged_on is not None
+            and invoice.costs_charged_on == lead.costs_charged_on
+            and not invoice.is_paid
+        ]
+    raise ValueError(f"no dunning letter of kind {kind!r}")
+
+
+def all_paid(invoices: Sequence[Invoice]) -> bool:
+    """Every invoice of the letter is paid by now (or none is left): nothing to ask."""
+    return all(invoice.is_paid for invoice in invoices)
+
+
+# --- the 14-day letter -------------------------------------------------------------------
+
+
+def reminder_context(
+    invoices: Sequence[Invoice],
+    provider: Provider,
+    *,
+    pay_url: PayUrl,
+    checker_url: str,
+    collection_iban: str,
+) -> dict[str, Any]:
+    """The reminder as recorded by the run (art. 6:96 lid 6 BW, legal-nl.md §2), dated
+    the day it was sent: the principal of each invoice, their total, the final date with
+    the statutory phrase, the BIK over the summed principals and the first day(s) of
+    default from which interest will be counted."""
+    lead = invoices[0]
+    reminder = letter_reminder(lead)
+    if {i.invoice_id for i in invoices} != {c.invoice_id for c in reminder.covers}:
+        raise NotALetter(f"reminder {reminder.letter_id} is about other invoices")
+    rows = [
+        {
+            "reference": invoice.reference,
+            "issue_date": invoice.issue_date,
+            "principal_cents": reminder.covered(invoice.invoice_id).principal_cents,
+            "interest_from": first_day_of_default(invoice),
+            "pay_url": pay_url(invoice),
+        }
+        for invoice in invoices
+    ]
+    defaults = {row["interest_from"] for row in rows}
+    basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, collection_iban)
+    return basics | {
+        "invoices": rows,
+        "total_cents": reminder.principal_cents,
+        "costs_cents": reminder.costs_cents,  # the staffel over the summed principals
+        "final_date": reminder.final_date,
+        "term_phrases": TERM_PHRASE,  # printed in the letter's language
+        # One date for all invoices, or None: each has its own (a deferral moved one).
+        "interest_from": next(iter(defaults)) if len(defaults) == 1 else None,
+    }
+
+
+# --- the second notice ---------------------------------------------------------------------
+
+
+def second_notice_context(
+    invoices: Sequence[Invoice],
+    provider: Provider,
+    day: date,
+    *,
+    pay_url: PayUrl,
+    checker_url: str,
+    collection_iban: str,
+) -> dict[str, Any]:
+    """What is due on ``day`` (R20): per invoice the principal, the BIK charged and the
+    statutory interest up to the letter day (booked but unpaid, plus accrued since), and
+    the handover date: the costs day plus the provider's ``days_to_handover`` (R19)."""
+    lead = invoices[0]
+    reminder = letter_reminder(lead)
+    if lead.costs_charged_on is None:
+        raise NotALetter(f"invoice {lead.invoice_id} has no collection costs charged")
+    rows = [_amounts_on(invoice, day) | {"pay_url": pay_url(invoice)} for invoice in invoices]
+    handover_on = lead.costs_charged_on + timedelta(days=provider.dunning.days_to_handover)
+    return _letter_basics(lead, provider, day, pay_url, checker_url, collection_iban) | {
+        "invoices": rows,
+        "principal_cents": sum(row["principal_cents"] for row in rows),
+        "costs_cents": sum(row["costs_cents"] for row in rows),
+        "interest_cents": sum(row["interest_cents"] for row in rows),
+        "total_cents": sum(row["total_cents"] for row in rows),
+        "interest_through": day - timedelta(days=1),
+        "reminder_date": reminder.sent_on,
+        "reminder_final_date": reminder.final_date,
+        "handover_date": handover_on,
+        # The run hands over in the morning: a payment must be in the day before.
+        "pay_by": handover_on - timedelta(days=1),
+    }
+
+
+def _amounts_on(invoice: Invoice, day: date) -> dict[str, Any]:
+    principal = balance(invoice.ledger, Component.PRINCIPAL)
+    costs = balance(invoice.ledger, Component.COSTS)
+    interest = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
+    return {
+        "reference": invoice.reference,
+        "issue_date": invoice.issue_date,
+        "principal_cents": principal,
+        "costs_cents": costs,
+        "interest_cents": interest,
+        "total_cents": principal + costs + interest,
+    }
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _letter_basics(
+    lead: Invoice,
+    provider: Provider,
+    letter_date: date,
+    pay_url: PayUrl,
+    checker_url: str,
+    collection_iban: str,
+) -> dict[str, Any]:
+    """Who writes to whom and how to pay: the same in both letters."""
+    return {
+        "addressee_name": lead.addressee.display_name,
+        "provider_name": provider.name,
+        "provider_city": provider.city,
+        "letter_date": letter_date,
+        "reference": lead.reference,  # the lead's kenmerk: subject, outbox, support
+        "pay_url": pay_url(lead),
+        "checker_url": checker_url,
+        "iban": grouped_iban(collection_iban),
+    }
+
+
+def grouped_iban(iban: str) -> str:
+    """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

@@ -1,0 +1,27 @@
+"""A provider's dunning timeline as data (R19), validated where it is entered.
+
+The defaults are R19's: the reminder 7 days after the first day of default, the second
+notice (with collection costs and interest) the day after the reminder's term expires,
+the handover to the collection agency 14 days after that. The payment term, the deferral
+and the arrangement settings stay where the patient rules read them (providers.py); how
+they move this timeline is the timeline's business (dunning/timeline.py).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DunningPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Days after the first day of default until the reminder (14-day letter) is sent.
+    days_to_reminder: int = Field(default=7, ge=0, le=60)
+    # Days after the second notice until the claim goes to the collection agency. At
+    # least 7: the notice must leave the patient time to pay before the handover.
+    days_to_handover: int = Field(default=14, ge=7, le=90)
+    # One reminder for all of a patient's invoices due on the same day (legal-nl.md §2:
+    # the staffel then applies to the summed principals, which is cheaper for the patient).
+    combine_reminders: bool = True
+    # At most this many invoices in one letter: it has to stay readable on one page.
+    max_invoices_per_letter: int = Field(default=10, ge=1, le=25)

@@ -1,0 +1,255 @@
+"""Use case: the daily dunning run (product.md R18-R20, R22, R23; issue #5).
+
+It reads only the invoices the sparse by-next-action index puts on or before ``as_of``
+(R18: cost grows with the work due, not with the table), page by page, and takes each one
+step along its provider's timeline (dunning/timeline.py). Invoices of one patient due the
+same day sit next to each other in the index, so one reminder can cover them
+(legal-nl.md §2).
+
+Idempotent per invoice per step: a step is saved with the invoices' versions as the
+condition, in one transaction per letter, and the letter to send is recorded on the
+invoice until the delivery has sent it. Running the same day again finds every invoice
+already moved on (nothing is sent twice); a run that stopped halfway (a crash, the Lambda
+time limit) is resumed by running again; a letter whose queueing was lost is queued again
+(the delivery sends each letter once).
+
+A failing invoice does not stop the run: it is listed in the summary's errors (ids and
+error types only, no personal data) and stays on the index for the next run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from billing_core.actions import ActionKind, OpenAction
+from billing_core.arrangement import review_arrangement
+from billing_core.clock import Clock
+from billing_core.dunning.handover import handover_bytes, handover_key
+from billing_core.dunning.steps import (
+    charge_costs,
+    hand_over,
+    rescheduled,
+    send_reminder,
+)
+from billing_core.dunning.timeline import Step, plan
+from billing_core.invoice import Invoice
+from billing_core.ledger import balance
+from billing_core.ports import DeliveryQueue, DeliveryRequest, DunningStore, FileStore
+from billing_core.providers import Provider
+
+PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
+
+
+@dataclass(frozen=True)
+class DunningContext:
+    store: DunningStore
+    files: FileStore
+    delivery: DeliveryQueue
+    clock: Clock
+
+
+@dataclass(frozen=True, slots=True)
+class RunError:
+    invoice_ids: tuple[str, ...]
+    error: str  # the exception's type: never its message, which may hold personal data
+
+
+@dataclass
+class RunSummary:
+    as_of: date
+    read: int = 0  # invoices the index gave
+    steps: Counter[str] = field(default_factory=Counter)  # invoices per step taken
+    letters: Counter[str] = field(default_factory=Counter)  # letters queued per kind
+    rescheduled: int = 0  # nothing due yet (deferral, hold, arrangement): looked at later
+    arrangements_cancelled: int = 0
+    errors: list[RunError] = field(default_factory=list)
+    complete: bool = True  # False: stopped before the end (time limit); run again
+
+    @property
+    def actions(self) -> int:
+        return sum(self.steps.values())
+
+    def as_log(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "read": self.read,
+            "actions": self.actions,
+            "steps": dict(self.steps),
+            "letters": dict(self.letters),
+            "rescheduled": self.rescheduled,
+            "arrangements_cancelled": self.arrangements_cancelled,
+            "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
+            "complete": self.complete,
+        }
+
+
+def run_dunning(
+    ctx: DunningContext,
+    as_of: date,
+    *,
+    page_size: int = PAGE_SIZE,
+    has_time: Callable[[], bool] = lambda: True,
+) -> RunSummary:
+    """Take every invoice due on or before ``as_of`` one step further."""
+    summary = RunSummary(as_of)
+    providers = _ProviderCache(ctx.store)
+    for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
+        if not has_time():
+            summary.complete = False
+            break
+        summary.read += len(unit)
+        try:
+            _process_unit(unit, providers, as_of, ctx, summary)
+        except Exception as error:  # noqa: BLE001 -- one bad invoice must not stop the run
+            ids = tuple(invoice.invoice_id for invoice in unit)
+            summary.errors.append(RunError(ids, type(error).__name__))
+    return summary
+
+
+# --- one patient's invoices due on the same day --------------------------------------------
+
+
+def _process_unit(
+    unit: list[Invoice], providers: _ProviderCache, as_of: date, ctx: DunningContext,
+    summary: RunSummary,
+) -> None:  # fmt: skip
+    provider = providers.get(unit[0].provider_id)
+    now = ctx.clock.now()
+    by_step: dict[Step, list[Invoice]] = {step: [] for step in Step}
+    for invoice in unit:
+        reviewed = review_arrangement(invoice, as_of, now)
+        if reviewed is not invoice:
+            summary.arrangements_cancelled += 1
+        _requeue_letters(reviewed, ctx.delivery, summary)
+        decision = plan(reviewed, provider.dunning, as_of)
+        if decision.step is not None:
+            by_step[decision.step].append(reviewed)
+            continue
+        later = rescheduled(reviewed, decision.check_on)
+        if later is not invoice:
+            ctx.store.save_invoice(later)
+            summary.rescheduled += 1
+    for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
+        _save_step(Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary)
+    for letter_group in _same_reminder(by_step[Step.COSTS]):
+        charged = charge_costs(letter_group, provider.dunning, as_of, now)
+        _save_step(Step.COSTS, charged, ctx, summary)
+    for invoice in by_step[Step.HANDOVER]:
+        _hand_over(invoice, provider, as_of, now, ctx, summary)
+
+
+def _hand_over(
+    invoice: Invoice, provider: Provider, as_of: date, now: datetime, ctx: DunningContext,
+    summary: RunSummary,
+) -> None:  # fmt: skip
+    """File for the agency, block, then the invoice and the provider's action in one
+    transaction: the first two are idempotent, so a crash in between is repaired by the
+    next run."""
+    ctx.files.put(handover_key(invoice, as_of), handover_bytes(invoice, provider, as_of),
+                  "application/json")  # fmt: skip
+    ctx.store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
+    handed = hand_over(invoice, as_of)
+    ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+    summary.steps[Step.HANDOVER] += 1
+
+
+def _call_your_patient(invoice: Invoice, now: datetime) -> OpenAction:
+    """R23, seed 002 advice 6: the provider hears it from us before the patient hears it
+    from the agency."""
+    return OpenAction(
+        action_id=f"handover-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.COLLECTION_HANDOVER,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=now,
+        details={
+            "todo": "call_your_patient",
+            "patient_ref": invoice.patient_ref,
+            "handed_over_on": str(invoice.handed_over_on),
+            "outstanding_cents": max(balance(invoice.ledger), 0),
+        },
+    )
+
+
+def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, summary: RunSummary) -> None:
+    stored = ctx.store.save_invoices(changed)
+    summary.steps[step] += len(stored)
+    for invoice in stored:
+        _requeue_letters(invoice, ctx.delivery, summary)
+
+
+def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:
+    """Queue the letters the invoice still waits for; the delivery sends each once."""
+    requests = [
+        DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=l.kind, event_id=l.event_id)
+        for l in invoice.letters_due
+    ]
+    if requests:
+        delivery.enqueue(requests)
+        summary.letters.update(request.kind for request in requests)
+
+
+# --- grouping ----------------------------------------------------------------------------
+
+
+def _patient_units(pages: Iterable[list[Invoice]]) -> Iterator[list[Invoice]]:
+    """Consecutive invoices of one provider's patient: the index keeps them together, also
+    across a page boundary."""
+    invoices = itertools.chain.from_iterable(pages)
+    for _, unit in itertools.groupby(invoices, key=lambda i: (i.provider_id, i.patient_ref)):
+        yield list(unit)
+
+
+def _reminder_groups(invoices: Sequence[Invoice], provider: Provider) -> Iterator[list[Invoice]]:
+    """One letter per addressee and channel, at most ``max_invoices_per_letter`` invoices,
+    oldest first; one letter per invoice when the provider does not combine."""
+    policy = provider.dunning
+    if not policy.combine_reminders:
+        yield from ([invoice] for invoice in invoices)
+        return
+    groups: dict[tuple[object, ...], list[Invoice]] = {}
+    for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.reference)):
+        groups.setdefault(_addressee_key(invoice), []).append(invoice)
+    for group in groups.values():
+        for start in range(0, len(group), policy.max_invoices_per_letter):
+            yield group[start : start + policy.max_invoices_per_letter]
+
+
+def _same_reminder(invoices: Sequence[Invoice]) -> Iterator[list[Invoice]]:
+    """The invoices one reminder covered are charged together: the staffel applies to
+    their summed principal, as the letter said (legal-nl.md §2)."""
+    groups: dict[str, list[Invoice]] = {}
+    for invoice in invoices:
+        assert invoice.reminder is not None
+        groups.setdefault(invoice.reminder.letter_id, []).append(invoice)
+    yield from groups.values()
+
+
+def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
+    person = invoice.addressee
+    address = person.address
+    return (
+        invoice.channel, person.display_name, person.email,
+        address.street, address.house_number, address.house_number_suffix, address.postcode,
+    )  # fmt: skip
+
+
+class _ProviderCache:
+    """Each provider's settings once per run."""
+
+    def __init__(self, store: DunningStore) -> None:
+        self._store = store
+        self._providers: dict[str, Provider] = {}
+
+    def get(self, provider_id: str) -> Provider:
+        if provider_id not in self._providers:
+            provider = self._store.get_provider(provider_id)
+            if provider is None:
+                raise LookupError(f"provider {provider_id} of a due invoice is unknown")
+            self._providers[provider_id] = provider
+        return self._providers[provider_id]

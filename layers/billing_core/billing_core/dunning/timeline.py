@@ -1,0 +1,91 @@
+"""What the daily run must do for one invoice on one day (R19, R14-R16, R18).
+
+A pure function of the invoice, the provider's policy and the day, so any day can be
+replayed and a second run on the same day finds nothing left to do. The stored
+``next_check_on`` is only where the run's index puts the invoice; what is due is always
+derived again here, so a deferral, a hold or an arrangement made since simply shows up as
+"nothing yet, look again on ...".
+
+The timeline (defaults of dunning/policy.py):
+- stage NONE: the reminder, ``days_to_reminder`` after the first day of default (the day
+  after the current final payment date: a deferral moves it, R14);
+- stage REMINDED: collection costs and the second notice, the day after the reminder's
+  final date (and never before the current final payment date has passed);
+- stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged.
+Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
+(R15); a term missed by more than 14 days cancels the arrangement and the timeline
+resumes where it stopped: a step whose day has passed is due at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from billing_core.arrangement import MISSED_AFTER_DAYS, arrangement_status, next_term
+from billing_core.dunning.interest import first_day_of_default
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
+
+ONE_DAY = timedelta(days=1)
+
+
+class Step(StrEnum):
+    REMINDER = "reminder"  # the 14-day letter (legal-nl.md §2)
+    COSTS = "costs"  # BIK charged, interest from now on, second notice (R19, R20)
+    HANDOVER = "handover"  # to the collection agency, patient blocked (R19, R22)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    step: Step | None  # due today; None: nothing to do today
+    check_on: date | None  # when nothing is due: the day to look again (None: never)
+
+
+NOTHING_EVER = Plan(None, None)
+
+
+def plan(invoice: Invoice, policy: DunningPolicy, today: date) -> Plan:
+    if invoice.is_paid or invoice.is_with_collection_agency:
+        return NOTHING_EVER
+    if invoice.status is not InvoiceStatus.SENT:
+        return Plan(None, today + ONE_DAY)  # dunning starts from a letter the patient has
+    paused_until = _paused_until(invoice, today)
+    if paused_until is not None:
+        return Plan(None, paused_until)
+    step, due_on = next_step(invoice, policy)
+    return Plan(step, None) if due_on <= today else Plan(None, due_on)
+
+
+def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
+    """The next step of the timeline and its day, pauses left aside."""
+    stage = invoice.dunning_stage
+    if stage is DunningStage.NONE:
+        return Step.REMINDER, first_day_of_default(invoice) + timedelta(days=policy.days_to_reminder)
+    if stage is DunningStage.REMINDED:
+        assert invoice.reminder is not None
+        term_ends = max(invoice.reminder.final_date, invoice.current_final_payment_date)
+        return Step.COSTS, term_ends + ONE_DAY
+    if stage is DunningStage.COSTS_CHARGED:
+        assert invoice.costs_charged_on is not None
+        return Step.HANDOVER, invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
+    raise ValueError(f"no step after {stage}")
+
+
+def first_check_on(final_payment_date: date, policy: DunningPolicy) -> date:
+    """Where a new invoice enters the run's index: the day its reminder is due."""
+    return final_payment_date + ONE_DAY + timedelta(days=policy.days_to_reminder)
+
+
+def _paused_until(invoice: Invoice, today: date) -> date | None:
+    """The day dunning may go on, when the provider's hold (R16) or a running
+    arrangement (R15) pauses it today."""
+    if invoice.is_on_hold(today):
+        assert invoice.hold_until is not None
+        return invoice.hold_until + ONE_DAY
+    if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
+        term = next_term(invoice)
+        if term is not None:  # the day after the one the open term counts as missed
+            return term.due_date + timedelta(days=MISSED_AFTER_DAYS) + ONE_DAY
+    return None

@@ -1,0 +1,315 @@
+"""Blocked patients on embedded AWS (R22, R26, R28): the block store on DynamoDB, the
+provider's list and changes (JSON and CSV), a new claim of a blocked patient at ingest,
+and the collection agency's report-back file that unblocks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+from billing_core.clock import AMSTERDAM
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoice import DunningStage
+from billing_core.ledger import EntryKind
+
+from local.generate import declaration_csv
+from local.sandbox import EVENTS, sample_event
+from local.seed import DENTAL, PHYSIO
+
+PROVIDER = DENTAL.provider_id
+HANDOVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
+REPORT_DAY = date(2027, 2, 15)
+LIST = "/api/v1/provider/blocked-patients"
+CHANGES = "/api/v1/provider/blocked-patients/changes"
+
+
+@pytest.fixture
+def invoices(sandbox):
+    """The practice's first upload: one invoice per patient, all unpaid."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return sorted(found, key=lambda i: i.patient_ref)
+
+
+def hand_over(sandbox, invoice, at=HANDOVER):
+    """As the dunning run's handover leaves a claim (R19): blocked, then with the agency."""
+    repository = sandbox.runtime.repository
+    repository.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, at)
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    handed = replace(stored, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+                     handed_over_on=at.date(), next_check_on=None)  # fmt: skip
+    return repository.save_invoice(handed)
+
+
+def get(sandbox, path, provider=PROVIDER, **query):
+    return sandbox.api("GET", path, provider_id=provider, query={k: str(v) for k, v in query.items()} or None)
+
+
+def csv_rows(text):
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+# --- the provider's list and changes ------------------------------------------------------------
+
+
+def test_the_practice_lists_its_blocked_patients_as_json_and_csv(sandbox, invoices):
+    """Given two patients with a claim at the agency, when the practice asks for its
+    blocked patients, then it gets their patient numbers, since when and the invoices that
+    keep the block, as JSON or as a CSV file; no names, no BSN (R22, R29)."""
+    first, second = invoices[0], invoices[1]
+    hand_over(sandbox, first)
+    hand_over(sandbox, second, HANDOVER + timedelta(days=1))
+
+    status, page = get(sandbox, LIST)
+
+    assert status == 200
+    assert [(i["patient_ref"], i["invoice_ids"]) for i in page["items"]] == [
+        (first.patient_ref, [first.invoice_id]),
+        (second.patient_ref, [second.invoice_id]),
+    ]
+    assert page["items"][0]["blocked_at"] == "2027-01-28T06:00:00+01:00"
+    answer = sandbox.api_raw("GET", LIST, provider_id=PROVIDER, query={"format": "csv"})
+    assert answer["statusCode"] == 200
+    headers = answer["multiValueHeaders"]
+    assert headers["Content-Type"] == ["text/csv; charset=utf-8"]
+    assert headers["Content-Disposition"] == [
+        'attachment; filename="geblokkeerde-patienten-tandarts-de-vries-2026-11-23.csv"'
+    ]
+    assert csv_rows(answer["body"]) == [
+        ["patient_ref", "blocked_at"],
+        [first.patient_ref, "2027-01-28T06:00:00+01:00"],
+        [second.patient_ref, "2027-01-29T06:00:00+01:00"],
+    ]
+    for body in (json.dumps(page), answer["body"]):
+        assert first.patient.last_name not in body and first.bsn not in body
+
+
+def test_the_practice_imports_the_changes_since_its_last_import(sandbox, invoices):
+    """Given a patient blocked, another blocked and unblocked later, when the practice asks
+    for the changes since a moment, then it gets those at or after it, oldest first, with
+    the moment to ask from next time; the CSV has the same rows."""
+    first, second = invoices[0], invoices[1]
+    hand_over(sandbox, first)
+    hand_over(sandbox, second, HANDOVER + timedelta(days=1))
+    released_at = HANDOVER + timedelta(days=2)
+    repository = sandbox.runtime.repository
+    assert repository.release_claim(PROVIDER, second.patient_ref, second.invoice_id, released_at)
+
+    status, changes = get(sandbox, CHANGES, since="2027-01-29T05:00:00Z")  # 06:00 Dutch time
+
+    assert status == 200
+    assert [(c["patient_ref"], c["change"]) for c in changes["items"]] == [
+        (second.patient_ref, "blocked"),
+        (second.patient_ref, "unblocked"),
+    ]
+    assert changes["next_since"] == "2027-01-30T06:00:00+01:00"
+    _, everything = get(sandbox, CHANGES, since="2027-01-28")  # a date: midnight, Dutch time
+    assert len(everything["items"]) == 3
+    _, csv_text = get(sandbox, CHANGES, since=changes["next_since"], format="csv")
+    assert csv_rows(csv_text) == [
+        ["patient_ref", "change", "at"],
+        [second.patient_ref, "unblocked", "2027-01-30T06:00:00+01:00"],
+    ]
+
+
+@pytest.mark.parametrize("query", [{}, {"since": "yesterday"}, {"since": "2027-01-28T06:00:00 01:00"}])
+def test_changes_need_a_moment_to_start_from(sandbox, query):
+    status, body = get(sandbox, CHANGES, **query)
+    assert status == 400 and body["error"]["code"] == "validation_error"
+
+
+def test_another_provider_sees_none_of_it(sandbox, invoices):
+    """Given the dental practice's blocked patient, when the physio practice asks, then it
+    sees no blocked patients and no changes; without a token the answer is 401 (R26)."""
+    hand_over(sandbox, invoices[0])
+
+    assert get(sandbox, LIST, provider=PHYSIO.provider_id) == (200, {"items": []})
+    _, changes = get(sandbox, CHANGES, provider=PHYSIO.provider_id, since="2020-01-01")
+    assert changes["items"] == []
+    _, csv_text = get(sandbox, LIST, provider=PHYSIO.provider_id, format="csv")
+    assert csv_rows(csv_text) == [["patient_ref", "blocked_at"]]
+    status, body = sandbox.api("GET", LIST)
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+# --- a new claim of a blocked patient (R22, legal-nl.md §6) ---------------------------------------
+
+
+def test_a_new_claim_of_a_blocked_patient_is_invoiced_marked_and_reported(sandbox, invoices):
+    """Given a patient with a claim at the agency, when the practice uploads new claims of
+    that patient, then the new invoice is still made and sent, marked "debtor risk stays
+    with provider", reported in the processing report (nl and en) and shown on the
+    invoice page; the other patients' new invoices are not marked."""
+    blocked = invoices[0]
+    hand_over(sandbox, blocked)
+    next_week = declaration_csv(12).replace(b"\nR", b"\nS")  # the same patients, new lines
+    declaration_id = sandbox.upload_declaration(PROVIDER, "week-48.csv", next_week)
+
+    _, report = get(sandbox, f"/api/v1/provider/declarations/{declaration_id}")
+    new, _ = sandbox.runtime.repository.list_invoices(PROVIDER, patient_ref=blocked.patient_ref)
+    [marked] = [i for i in new if i.declaration_id == declaration_id]
+    assert marked.debtor_risk_with_provider is True
+    others = [i for i in sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+              if i.declaration_id == declaration_id and i.patient_ref != blocked.patient_ref]  # fmt: skip
+    assert others and not any(i.debtor_risk_with_provider for i in others)
+    assert report["summary"]["invoices_debtor_risk_with_provider"] == 1
+    assert report["outcome"] == "accepted"
+    [finding] = [f for f in report["findings"] if f["code"] == "PATIENT_BLOCKED_DEBTOR_RISK"]
+    assert finding["severity"] == "warning"
+    assert blocked.patient_ref in finding["message"] and "incassobureau" in finding["message"]
+    assert "debtor risk stays with you" in finding["message_en"]
+    _, detail = get(sandbox, f"/api/v1/provider/invoices/{marked.invoice_id}")
+    assert detail["debtor_risk_with_provider"] is True
+    assert detail["warnings"] == ["PATIENT_BLOCKED_DEBTOR_RISK"]
+
+
+# --- the collection agency reports back ------------------------------------------------------------
+
+
+def agency_file(*rows):
+    lines = ["reference;agency_ref;status;amount_cents;paid_on", *(";".join(map(str, r)) for r in rows)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def due_on(invoice, day):
+    """What the agency must collect to close the claim: the ledger plus interest to that day."""
+    return invoice.balance_cents + accrued_interest(invoice, day)
+
+
+def test_the_agency_reports_a_claim_paid_and_the_patient_is_unblocked(sandbox, invoices):
+    """Given a claim at the agency, when the agency uploads its report-back file with the
+    claim paid, then the payment is booked (source agency), the patient is unblocked, the
+    changes route shows it, and the result is in the output bucket; uploading the same
+    file again books nothing twice."""
+    invoice = hand_over(sandbox, invoices[0])
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    paid_on = date(2027, 2, 12)
+    data = agency_file((invoice.reference, "CMIB-2027-000123", "paid", due_on(invoice, paid_on), paid_on))
+
+    summary = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")
+
+    [result] = summary["imported"]
+    assert (result["booked"], result["refused"], result["claims_closed"]) == (1, 0, 1)
+    paid = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert paid.is_paid and "agency:CMIB-2027-000123" in paid.applied_payments
+    assert get(sandbox, LIST)[1]["items"] == []
+    _, changes = get(sandbox, CHANGES, since="2027-02-15")
+    assert [(c["patient_ref"], c["change"]) for c in changes["items"]] == [(invoice.patient_ref, "unblocked")]
+    stored = json.loads(sandbox.output_object(result["result_key"]))
+    assert stored["rows"][0]["outcome"] == "booked"
+    assert stored["rows"][0]["invoice_id"] == invoice.invoice_id
+
+    again = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")["imported"][0]
+
+    assert (again["booked"], again["duplicate"]) == (0, 1)
+    assert sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).ledger == paid.ledger
+    assert len(get(sandbox, CHANGES, since="2027-02-15")[1]["items"]) == 1
+
+
+def test_the_agency_settles_a_claim_without_money_and_refused_rows_are_listed(sandbox, invoices):
+    """Given one patient with two claims at the agency, when the agency settles one without
+    money and reports rows for an unknown kenmerk and for a claim never handed over, then
+    the settled claim is written off (STOP, cause agency:<ref>), the patient stays blocked
+    by the other claim, and the refused rows are listed with their reason."""
+    invoice, not_handed_over = invoices[0], invoices[1]
+    hand_over(sandbox, invoice)
+    sandbox.runtime.repository.block_patient(PROVIDER, invoice.patient_ref, "an-older-claim", HANDOVER)
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    data = agency_file(
+        (invoice.reference, "CMIB-9", "settled", "", "2027-02-14"),
+        ("62987654321098", "CMIB-10", "paid", 100, "2027-02-14"),
+        (not_handed_over.reference, "CMIB-11", "paid", 100, "2027-02-14"),
+    )
+
+    [result] = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")["imported"]
+
+    assert (result["written_off"], result["refused"]) == (1, 2)
+    assert result["refusal_reasons"] == ["not_with_agency", "unknown_reference"]
+    settled = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert settled.amount_due_cents == 0
+    assert {e.kind for e in settled.ledger if e.cause == "agency:CMIB-9"} == {EntryKind.STOP}
+    [still] = get(sandbox, LIST)[1]["items"]
+    assert still["invoice_ids"] == ["an-older-claim"]
+    untouched = sandbox.runtime.repository.get_invoice(PROVIDER, not_handed_over.invoice_id)
+    assert untouched.ledger == not_handed_over.ledger
+
+
+def test_the_sample_file_and_event_drive_the_import(sandbox):
+    """Given the sample report-back file at the key of the sample S3 notification, when the
+    function gets that notification, then it reads the file and refuses its rows: no
+    invoice here has those kenmerken."""
+    event = sample_event("collection_report_import/s3-object-created.json")
+    key = event["Records"][0]["s3"]["object"]["key"]
+    body = (EVENTS / "collection_report_import" / "agency-2027-02-15.csv").read_bytes()
+    sandbox.runtime.s3.put_object(Bucket=sandbox.names.bank_bucket, Key=key, Body=body)
+    sandbox.clock.set(REPORT_DAY)
+
+    [result] = sandbox.invoke("collection_report_import", event)["imported"]
+
+    assert (result["rows"], result["refused"], result["refusal_reasons"]) == (3, 3, ["unknown_reference"])
+
+
+# --- the block store on DynamoDB under concurrent writes (R28) -------------------------------------
+
+
+def interleave(repository, monkeypatch, concurrent):
+    """Run ``concurrent`` right after the next read of a block: the write that follows is
+    based on what was read before it, as with two Lambdas at once."""
+    read = repository._get
+    pending = [concurrent]
+
+    def stale_read(key, *, consistent=False):
+        item = read(key, consistent=consistent)
+        if pending and key["sk"].startswith("PATIENTBLOCK#"):
+            pending.pop()()
+        return item
+
+    monkeypatch.setattr(repository, "_get", stale_read)
+
+
+def test_two_handovers_of_one_patient_at_once_both_keep_the_block(sandbox, monkeypatch):
+    """Given no block yet, when two claims of one patient are handed over at the same time,
+    then both claims keep the block and the patient was blocked once."""
+    repository = sandbox.runtime.repository
+    interleave(repository, monkeypatch,
+               lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER))  # fmt: skip
+
+    repository.block_patient(PROVIDER, "PAT-7", "claim-1", HANDOVER)
+
+    [blocked] = repository.blocked_patients(PROVIDER)
+    assert blocked.invoice_ids == ("claim-1", "claim-2")
+    assert [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)] == ["blocked"]
+
+
+def test_a_release_racing_a_new_handover_keeps_the_patient_blocked(sandbox, monkeypatch):
+    """Given a patient blocked by one claim, when it is settled while a second claim is
+    handed over, then the patient stays blocked by the second and no unblock is logged."""
+    repository = sandbox.runtime.repository
+    repository.block_patient(PROVIDER, "PAT-7", "claim-1", HANDOVER)
+    interleave(repository, monkeypatch,
+               lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER))  # fmt: skip
+
+    unblocked = repository.release_claim(PROVIDER, "PAT-7", "claim-1", HANDOVER + timedelta(hours=1))
+
+    assert unblocked is False
+    assert repository.blocked_refs(PROVIDER) == frozenset({"PAT-7"})
+    assert [b.invoice_ids for b in repository.blocked_patients(PROVIDER)] == [("claim-2",)]
+    assert [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)] == ["blocked"]
+
+
+def test_blocked_unblocked_and_blocked_again_in_one_moment_keep_their_order(sandbox):
+    """Given a fixed clock, when a patient is blocked, unblocked and blocked again at the
+    same moment, then the changes come back in that order (the block's version sorts)."""
+    repository = sandbox.runtime.repository
+    repository.block_patient(PROVIDER, "PAT-7", "claim-1", HANDOVER)
+    repository.release_claim(PROVIDER, "PAT-7", "claim-1", HANDOVER)
+    repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER)
+
+    changes = [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)]
+    assert changes == ["blocked", "unblocked", "blocked"]
+    assert repository.is_blocked(PROVIDER, "PAT-7")

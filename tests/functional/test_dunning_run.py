@@ -1,0 +1,151 @@
+"""The daily dunning run on embedded AWS, from the scheduler's event to letters, costs,
+interest and the handover (issue #5; R18-R20, R22, R23, R27).
+
+The dental practice's invoices of 2026-11-23 have 2026-12-23 as final payment date: in
+default from 2026-12-24, reminder on 2026-12-31 (R19 defaults).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from billing_core.actions import ActionKind
+from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoice import Channel, DunningStage
+from billing_core.ledger import Component, balance
+from billing_core.payments import IncomingPayment, book_payment
+
+from local.generate import declaration_csv
+from local.sandbox import sample_event
+from local.seed import DENTAL
+
+PROVIDER = DENTAL.provider_id
+REMINDER_DAY = date(2026, 12, 31)
+
+
+@pytest.fixture
+def invoices(sandbox):
+    """The practice's week: invoices e-mailed or printed, all unpaid."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return [i for i in found if not i.is_paid]
+
+
+def stored(sandbox, invoice):
+    return sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+
+
+def run_on(sandbox, day):
+    sandbox.clock.set(day)
+    return sandbox.run_dunning()
+
+
+def test_nothing_is_read_before_anything_is_due(sandbox, invoices):
+    """Given unpaid invoices, when the run starts the day before their reminder day, then
+    it reads nothing at all: the index holds them under their reminder day (R18)."""
+    summary = run_on(sandbox, date(2026, 12, 30))
+    assert (summary["read"], summary["actions"]) == (0, 0)
+
+
+def test_the_reminder_day_sends_one_letter_per_addressee_once(sandbox, invoices):
+    """Given unpaid invoices, when the reminder day's run runs, then every invoice is
+    reminded, each addressee gets one letter (R19, legal-nl.md §2), e-mail or paper, and
+    running the same day again sends nothing and changes nothing (R18)."""
+    summary = run_on(sandbox, REMINDER_DAY)
+    assert summary["steps"] == {"reminder": len(invoices)}
+    assert summary["errors"] == [] and summary["complete"] is True
+    after = [stored(sandbox, i) for i in invoices]
+    assert {i.dunning_stage for i in after} == {DunningStage.REMINDED}
+    letters = {i.reminder.letter_id for i in after}
+    assert summary["letters"] == {REMINDER: len(letters)}
+    leads = [i for i in after if i.invoice_id == i.reminder.lead_invoice_id]
+    assert all(i.letters_due == () for i in after)  # the delivery recorded every letter
+    assert all(any(c.kind == REMINDER for c in i.correspondence) for i in leads)
+    mails_before = len(sandbox.outbox())
+    prints_before = sandbox.output_keys("print/")
+
+    again = run_on(sandbox, REMINDER_DAY)
+
+    assert again["actions"] == 0 and again["letters"] == {}
+    assert len(sandbox.outbox()) == mails_before and sandbox.output_keys("print/") == prints_before
+    assert [stored(sandbox, i).version for i in invoices] == [i.version for i in after]
+
+
+def test_costs_interest_and_handover_after_the_terms_pass(sandbox, invoices):
+    """Given reminded invoices, when the reminder's term passes unpaid, then BIK is booked
+    and the second notice sent; the checker shows principal + costs + interest of today
+    (R20); 14 days later the claim goes to the collection agency with a handover file,
+    the patient is blocked and the provider gets "call your patient" (R19, R22, R23)."""
+    run_on(sandbox, REMINDER_DAY)
+    invoice = stored(sandbox, next(i for i in invoices if i.channel is Channel.EMAIL))
+    costs_day = invoice.reminder.final_date + (date(2027, 1, 2) - date(2027, 1, 1))
+
+    summary = run_on(sandbox, costs_day)
+
+    assert summary["steps"]["costs"] == len(invoices)
+    charged = stored(sandbox, invoice)
+    costs = balance(charged.ledger, Component.COSTS)
+    assert 0 < costs <= charged.reminder.covered(charged.invoice_id).costs_cents
+    lead = sandbox.runtime.repository.get_invoice(PROVIDER, charged.reminder.lead_invoice_id)
+    assert any(c.kind == SECOND_NOTICE for c in lead.correspondence)
+    later = date(2027, 1, 20)
+    sandbox.clock.set(later)
+    code, status = sandbox.api("GET", f"/api/v1/payment-status/{charged.reference}")
+    interest = accrued_interest(charged, later)
+    assert code == 200 and interest > 0
+    assert status["amount_due"] == charged.balance_cents + interest
+
+    handover_day = costs_day + (date(2027, 1, 15) - date(2027, 1, 1))
+    summary = run_on(sandbox, handover_day)
+
+    assert summary["steps"]["handover"] == len(invoices)
+    handed = stored(sandbox, invoice)
+    assert handed.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
+    key = f"collection/{handover_day}/{PROVIDER}/{invoice.reference}.json"
+    document = json.loads(sandbox.output_object(key))
+    assert document["amounts_cents"]["collection_costs"] == costs
+    assert document["amounts_cents"]["interest"] == accrued_interest(handed, handover_day) > 0
+    assert "bsn" not in json.dumps(document).lower()
+    actions = sandbox.runtime.repository.list_actions(PROVIDER)
+    assert any(a.kind is ActionKind.COLLECTION_HANDOVER and a.invoice_id == invoice.invoice_id
+               for a in actions)  # fmt: skip
+    blocked = {b.patient_ref for b in sandbox.runtime.repository.blocked_patients(PROVIDER)}
+    assert invoice.patient_ref in blocked
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["state"] == "with_collection_agency"
+    assert run_on(sandbox, handover_day)["actions"] == 0  # replaying the day changes nothing
+
+
+def test_a_paid_invoice_leaves_the_run_and_a_deferred_one_waits(sandbox, invoices):
+    """Given two open invoices, when one is paid and the other deferred (R14) before the
+    reminder day, then the run reminds neither: the paid one is off the index, the
+    deferred one is looked at again on its new reminder day."""
+    paid, deferred = invoices[0], invoices[1]
+    rt = sandbox.runtime
+    book_payment(rt.repository, paid.reference,
+                 IncomingPayment("bank", "entry-1", paid.amount_due_cents, rt.clock.now()),
+                 clock=rt.clock)  # fmt: skip
+    body = {"birth_date": deferred.birth_date.isoformat()}
+    code, _ = sandbox.api("POST", f"/api/v1/invoices/{deferred.reference}/deferral", body=body)
+    assert code == 200
+
+    summary = run_on(sandbox, REMINDER_DAY)
+
+    assert stored(sandbox, paid).dunning_stage is DunningStage.NONE
+    assert stored(sandbox, deferred).dunning_stage is DunningStage.NONE
+    assert stored(sandbox, deferred).next_check_on == date(2027, 1, 30)
+    assert summary["rescheduled"] >= 1
+
+
+def test_the_scheduler_event_and_a_replayed_day(sandbox, invoices):
+    """Given the sample events, when the scheduler sends {} or an operator replays a day
+    with as_of, then the run uses the sandbox's today or that day."""
+    sandbox.clock.set(REMINDER_DAY)
+    scheduled = sandbox.invoke("dunning_run", sample_event("dunning_run/scheduled.json"))
+    assert scheduled["as_of"] == REMINDER_DAY.isoformat()
+    replay = sandbox.invoke("dunning_run", sample_event("dunning_run/replay_day.json"))
+    assert replay["as_of"] == "2027-01-07" and replay["actions"] == 0

@@ -1,0 +1,176 @@
+"""The weekly retrocession run and the provider's statement and debtor-risk routes
+(R24, R25, R26; interfaces.md §2-§4), on moto with the template's resources."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from billing_core.invoice import Channel
+from billing_core.payments import IncomingPayment, book_payment
+from local.generate import declaration_csv
+from local.sandbox import sample_event
+from local.seed import DENTAL, PHYSIO
+
+MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
+
+
+@pytest.fixture
+def paid_week(sandbox):
+    """Given the dental practice's invoices of Monday 23 November, one paid by transfer the
+    same day, and the clock on the Monday after."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    transfer = IncomingPayment("bank", "E2E-48-1", invoice.amount_due_cents, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
+    sandbox.clock.set(MONDAY_AFTER)
+    return invoices, invoice
+
+
+def _get(sandbox, path, provider=DENTAL.provider_id, **query):
+    return sandbox.api("GET", path, provider_id=provider, query=query or None)
+
+
+def _header(answer, name):
+    """API Gateway's proxy answer: single- or multi-value headers."""
+    single = (answer.get("headers") or {}).get(name)
+    return single or (answer.get("multiValueHeaders") or {}).get(name, [""])[0]
+
+
+def test_the_monday_run_writes_each_providers_statement_of_last_week(sandbox, paid_week):
+    invoices, paid = paid_week
+    # When EventBridge Scheduler starts the run on Monday 30 November (payload {})
+    summary = sandbox.invoke("retrocession_run", sample_event("retrocession_run/scheduled.json"))
+    # Then both providers have the JSON and CSV of week 48 in the output bucket
+    assert summary["week"] == "2026-W48" and summary["statements"] == 2 and summary["failures"] == {}
+    assert sorted(sandbox.output_keys("retrocession/")) == [
+        "retrocession/fysio-centrum-oost/2026-W48.csv",
+        "retrocession/fysio-centrum-oost/2026-W48.json",
+        "retrocession/tandarts-de-vries/2026-W48.csv",
+        "retrocession/tandarts-de-vries/2026-W48.json",
+    ]
+    # And the dental statement has every invoice issued and the transfer, less 3.5%
+    document = json.loads(sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json"))
+    issued = sum(i.gross_cents for i in invoices)
+    assert document["totals_by_kind"]["issued"] == issued
+    received = paid.amount_due_cents
+    fee = round(received * 0.035)
+    assert document["settlement"] == {"received": received, "refunded": 0, "service_fee": fee, "payout": received - fee}
+    assert {line["reference"] for line in document["lines"]} == {i.reference for i in invoices}
+
+
+def test_running_the_same_week_again_writes_the_same_bytes(sandbox, paid_week):
+    sandbox.run_retrocession()
+    first = {key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")}
+    # When an operator replays the week on Wednesday with {"as_of": "2026-12-02"}
+    sandbox.run_retrocession(date(2026, 12, 2))
+    again = {key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")}
+    assert again == first
+
+
+def test_a_malformed_payload_is_refused(sandbox):
+    with pytest.raises(ValidationError):
+        sandbox.invoke("retrocession_run", {"as_of": "maandag"})
+    with pytest.raises(ValidationError):
+        sandbox.invoke("retrocession_run", {"as_of": "2026-11-30", "provider_id": "x"})
+
+
+def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_week):
+    _, paid = paid_week
+    sandbox.run_retrocession()
+    # The list, newest first, with the settlement per week
+    status, listing = _get(sandbox, "/api/v1/provider/retrocessions")
+    assert status == 200 and [w["week"] for w in listing["items"]] == ["2026-W48"]
+    week = listing["items"][0]
+    assert week["received"] == paid.amount_due_cents and week["payout"] == week["received"] - week["service_fee"]
+    assert listing["next_before"] is None
+    # The JSON statement is the stored one
+    status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48")
+    assert status == 200
+    assert statement == json.loads(sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json"))
+    # The CSV comes as a download
+    answer = sandbox.api_raw(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id, query={"format": "csv"}
+    )
+    assert answer["statusCode"] == 200 and _header(answer, "Content-Type").startswith("text/csv")
+    assert _header(answer, "Content-Disposition") == 'attachment; filename="retrocessie-tandarts-de-vries-2026-W48.csv"'
+    rows = list(csv.DictReader(io.StringIO(answer["body"]), delimiter=";"))
+    settlement = {r["kind"]: int(r["amount_cents"]) for r in rows if r["record"] == "settlement"}
+    assert settlement["payout"] == week["payout"]
+
+
+def test_weeks_without_a_statement_or_that_are_no_weeks(sandbox, paid_week):
+    sandbox.run_retrocession()
+    assert _get(sandbox, "/api/v1/provider/retrocessions/2026-W40")[0] == 404
+    for label in ("2026-W48.json", "2027-W53", "48"):
+        status, body = _get(sandbox, f"/api/v1/provider/retrocessions/{label}")
+        assert status == 400 and body["error"]["code"] == "validation_error", label
+    status, body = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48", format="pdf")
+    assert status == 400
+
+
+def test_another_provider_never_reads_the_dental_statement(sandbox, paid_week):
+    """Given the week-48 statements of both practices
+    When the physiotherapy practice asks for week 48, lists, or tries a path to the dental file
+    Then it only ever gets its own statement (R26): the key is built from its token."""
+    invoices, _ = paid_week
+    sandbox.run_retrocession()
+    status, own = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48", provider=PHYSIO.provider_id)
+    assert status == 200 and own["provider_id"] == PHYSIO.provider_id and own["lines"] == []
+    answer = sandbox.api_raw(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=PHYSIO.provider_id, query={"format": "csv"}
+    )
+    assert not {i.reference for i in invoices} & set(answer["body"].split(";"))
+    listing = _get(sandbox, "/api/v1/provider/retrocessions", provider=PHYSIO.provider_id)[1]
+    assert [w["received"] for w in listing["items"]] == [0]
+    for path in (
+        "/api/v1/provider/retrocessions/..%2Ftandarts-de-vries%2F2026-W48",
+        "/api/v1/provider/retrocessions/tandarts-de-vries%2F2026-W48",
+    ):
+        assert _get(sandbox, path, provider=PHYSIO.provider_id)[0] in (400, 403, 404)
+    # And without a token there is nothing at all
+    assert sandbox.api("GET", "/api/v1/provider/retrocessions/2026-W48")[0] == 401
+
+
+def test_debtor_risk_per_month_of_issue(sandbox, paid_week):
+    invoices, _ = paid_week
+    # When the dental practice asks for November 2026 on 30 November
+    status, risk = _get(sandbox, "/api/v1/provider/debtor-risk", **{"from": "2026-11", "to": "2026-11"})
+    # Then every invoice is counted, the transfer as paid on time and the rest still open
+    assert status == 200 and [m["period"] for m in risk["months"]] == ["2026-11"]
+    november = risk["months"][0]
+    assert november["invoices"] == len(invoices)
+    assert november["amount"] == sum(i.original_amount_cents for i in invoices)
+    assert november["paid_on_time"]["count"] == 1 and november["open"]["count"] == len(invoices) - 1
+    assert risk["total"]["invoices"] == len(invoices)
+    # And the physiotherapy practice sees none of them (R26)
+    status, other = _get(sandbox, "/api/v1/provider/debtor-risk", provider=PHYSIO.provider_id, **{"from": "2026-11", "to": "2026-11"})
+    assert status == 200 and other["total"]["invoices"] == 0
+
+
+def test_debtor_risk_defaults_to_the_last_twelve_months_and_refuses_odd_ranges(sandbox):
+    status, risk = _get(sandbox, "/api/v1/provider/debtor-risk")
+    assert status == 200 and (risk["from_month"], risk["to_month"]) == ("2025-12", "2026-11")
+    assert len(risk["months"]) == 12
+    for query in ({"from": "2026-11", "to": "2026-01"}, {"from": "2020-01", "to": "2026-11"}, {"from": "2026-13"}):
+        status, body = _get(sandbox, "/api/v1/provider/debtor-risk", **query)
+        assert status == 400 and body["error"]["code"] == "validation_error", query
+
+
+def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
+    # Given statements of weeks 48, 49 and 50
+    for monday in (date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14)):
+        sandbox.run_retrocession(monday)
+    # When the practice pages two at a time
+    status, first = _get(sandbox, "/api/v1/provider/retrocessions", limit="2")
+    status, rest = _get(sandbox, "/api/v1/provider/retrocessions", limit="2", before=first["next_before"])
+    # Then it sees every week once, newest first
+    assert [w["week"] for w in first["items"]] == ["2026-W50", "2026-W49"] and first["next_before"] == "2026-W49"
+    assert [w["week"] for w in rest["items"]] == ["2026-W48"] and rest["next_before"] is None

@@ -1,0 +1,213 @@
+"""The collection agency's report-back file (R19, R22, R27): rows read, payments booked with
+source "agency", settled claims written off, the patient unblocked, each row once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+from billing_core.blocking import BlockChangeKind
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.collection_report import (
+    MAX_ROWS,
+    WRITE_OFF_NOTE,
+    AgencyStatus,
+    CollectionReportContext,
+    ReportRefused,
+    RowOutcome,
+    import_collection_report,
+    parse_report,
+)
+from billing_core.invoice import DunningStage
+from billing_core.ledger import Component, EntryKind, LedgerEntry
+
+from tests.unit.factories import REFERENCE, ledger_for, make_invoice, sample_lines
+from tests.unit.fake_store import FakeStore
+from tests.unit.payment_fakes import FilesInMemory
+
+TODAY = date(2027, 2, 15)
+CLOCK = FixedClock(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+HANDED_OVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
+HEADER = "reference;agency_ref;status;amount_cents;paid_on\n"
+COSTS, INTEREST = 4000, 123
+DUE = 3317 + COSTS + INTEREST  # the factory invoice, with BIK and interest booked
+WRONG_CHECK_DIGIT = f"{(int(REFERENCE[0]) + 1) % 10}{REFERENCE[1:]}"
+
+
+def report(*rows: str) -> bytes:
+    return (HEADER + "".join(f"{row}\n" for row in rows)).encode()
+
+
+@pytest.fixture
+def world():
+    """An invoice with the agency (principal, BIK and interest open), its patient blocked."""
+    at = datetime(2027, 1, 14, 6, 0, tzinfo=AMSTERDAM)
+    ledger = ledger_for(sample_lines()) + (
+        LedgerEntry(EntryKind.COSTS, Component.COSTS, COSTS, at, "dunning:letter-1"),
+        LedgerEntry(EntryKind.INTEREST, Component.INTEREST, INTEREST, at, "dunning:letter-1"),
+    )
+    invoice = make_invoice(ledger=ledger, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    store = FakeStore([invoice])
+    store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, HANDED_OVER)
+    files = FilesInMemory()
+    # No interest accrual here: the amounts stay the ones booked (dunning tests cover it).
+    ctx = CollectionReportContext(store, files, CLOCK, interest=lambda invoice, day: 0)
+    return store, files, ctx
+
+
+def unblocked(store) -> bool:
+    return [c.change for c in store.block_changes("tandarts-de-vries", HANDED_OVER)][-1:] == [
+        BlockChangeKind.UNBLOCKED
+    ]
+
+
+def test_money_the_agency_collected_is_booked_and_unblocks_the_patient(world):
+    """Given a claim at the agency, when the agency reports it paid in full, then the
+    payment is booked with source agency (costs, interest, principal), the claim is closed
+    and the patient unblocked."""
+    store, files, ctx = world
+    result = import_collection_report(
+        report(f"{REFERENCE};CMIB-1;paid;{DUE};2027-02-12"), "collection-reports/a.csv", ctx
+    )
+    [row] = result.rows
+    assert (row.outcome, row.amount_cents, row.amount_due_cents, row.claim_closed) == (
+        RowOutcome.BOOKED, DUE, 0, True,
+    )  # fmt: skip
+    paid = store.invoice()
+    payments = {e.component: -e.amount_cents for e in paid.ledger if e.cause == "agency:CMIB-1"}
+    assert payments == {Component.COSTS: COSTS, Component.INTEREST: INTEREST, Component.PRINCIPAL: 3317}
+    assert unblocked(store) and store.blocked_patients("tandarts-de-vries") == []
+
+
+def test_part_collected_leaves_the_claim_at_the_agency_and_the_patient_blocked(world):
+    store, _, ctx = world
+    result = import_collection_report(
+        report(f"{REFERENCE};CMIB-1;paid;2000;2027-02-12"), "collection-reports/a.csv", ctx
+    )
+    assert (result.rows[0].amount_due_cents, result.rows[0].claim_closed) == (DUE - 2000, False)
+    assert store.blocked_refs("tandarts-de-vries") == frozenset({"P-004711"})
+
+
+def test_a_settled_claim_is_written_off_with_the_agency_as_cause(world):
+    """Given a claim at the agency with € 20 collected, when the agency reports it settled,
+    then the rest is written off as STOP entries with cause agency:<ref> (R27), nothing is
+    due any more and the patient is unblocked."""
+    store, _, ctx = world
+    data = report(
+        f"{REFERENCE};CMIB-1;paid;2000;2027-02-12",
+        f"{REFERENCE};CMIB-2;settled;;2027-02-14",
+    )
+    result = import_collection_report(data, "collection-reports/a.csv", ctx)
+
+    assert [r.outcome for r in result.rows] == [RowOutcome.BOOKED, RowOutcome.WRITTEN_OFF]
+    assert result.rows[1].amount_cents == DUE - 2000
+    written_off = [e for e in store.invoice().ledger if e.cause == "agency:CMIB-2"]
+    assert {e.kind for e in written_off} == {EntryKind.STOP}
+    assert {e.note for e in written_off} == {WRITE_OFF_NOTE}
+    assert -sum(e.amount_cents for e in written_off) == DUE - 2000
+    assert written_off[0].at == datetime(2027, 2, 14, 0, 0, tzinfo=AMSTERDAM)
+    assert store.invoice().amount_due_cents == 0 and unblocked(store)
+
+
+def test_the_same_file_again_books_nothing_twice(world):
+    """Given a file that was imported, when it is uploaded again, then every row is a
+    duplicate: the ledger, the block and the change log stay as they were."""
+    store, _, ctx = world
+    data = report(f"{REFERENCE};CMIB-1;paid;2000;2027-02-12", f"{REFERENCE};CMIB-2;settled;0;2027-02-14")
+    import_collection_report(data, "collection-reports/a.csv", ctx)
+    ledger, changes = store.invoice().ledger, store.block_changes("tandarts-de-vries", HANDED_OVER)
+
+    again = import_collection_report(data, "collection-reports/a.csv", ctx)
+
+    assert [r.outcome for r in again.rows] == [RowOutcome.DUPLICATE, RowOutcome.DUPLICATE]
+    assert store.invoice().ledger == ledger
+    assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
+
+
+def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(world):
+    """Given rows for an unknown kenmerk, for a claim never handed over and a malformed one
+    next to a good one, when imported, then only the good row is booked and the result file
+    in the output bucket lists each with its reason: kenmerken and agency refs only."""
+    store, files, ctx = world
+    other = make_invoice(invoice_id="inv-not-at-agency", reference="72555000111222")
+    store.invoices[other.invoice_id] = other
+    data = report(
+        "62987654321098;CMIB-7;paid;100;2027-02-12",  # a valid kenmerk, but no invoice has it
+        f"{other.reference};CMIB-8;paid;100;2027-02-12",
+        f"{REFERENCE};CMIB-9;paid;12,50;2027-02-12",
+        f"{REFERENCE};CMIB-10;paid;1250;2027-02-12",
+    )
+    result = import_collection_report(data, "collection-reports/agency 2027-02-15.csv", ctx)
+
+    assert [(r.line, r.outcome, r.reason) for r in result.rows] == [
+        (2, RowOutcome.REFUSED, "unknown_reference"),
+        (3, RowOutcome.REFUSED, "not_with_agency"),
+        (4, RowOutcome.REFUSED, "invalid_row"),
+        (5, RowOutcome.BOOKED, ""),
+    ]
+    assert other.ledger == store.invoice(other.invoice_id).ledger
+    stored = json.loads(files.files["collection-reports/2027-02-15/agency-2027-02-15.json"])
+    assert stored["counts"]["booked"] == 1 and stored["counts"]["refused"] == 3
+    assert "amount_cents" in stored["rows"][2]["detail"]
+    assert "Berg" not in json.dumps(stored)  # the patient's name never leaves the invoice
+    assert result.summary()["refusal_reasons"] == ["invalid_row", "not_with_agency", "unknown_reference"]
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "detail"),
+    [
+        (f"{WRONG_CHECK_DIGIT};A-1;paid;100;2027-02-12", "reference"),
+        (f"{REFERENCE};;paid;100;2027-02-12", "agency_ref"),
+        (f"{REFERENCE};A 1;paid;100;2027-02-12", "agency_ref"),
+        (f"{REFERENCE};A-1;returned;100;2027-02-12", "status"),
+        (f"{REFERENCE};A-1;paid;0;2027-02-12", "amount_cents"),
+        (f"{REFERENCE};A-1;paid;-100;2027-02-12", "amount_cents"),
+        (f"{REFERENCE};A-1;settled;100;2027-02-12", "amount_cents"),
+        (f"{REFERENCE};A-1;paid;100;12-02-2027", "paid_on"),
+        (f"{REFERENCE};A-1;paid;100;2027-02-16", "future"),
+        (f"{REFERENCE};A-1;paid;100", "fields"),
+    ],
+)
+def test_a_malformed_row_is_refused_with_what_is_wrong(row, detail):
+    rows, refused = parse_report(report(row), today=TODAY)
+    assert rows == [] and [r.reason for r in refused] == ["invalid_row"]
+    assert detail in refused[0].detail
+
+
+def test_a_row_is_read_with_spaces_in_the_kenmerk_and_any_case_of_status():
+    rows, refused = parse_report(report(f"{REFERENCE[:4]} {REFERENCE[4:]};A-1;Settled;;2027-02-12"), today=TODAY)
+    assert refused == []
+    assert (rows[0].reference, rows[0].status, rows[0].amount_cents) == (REFERENCE, AgencyStatus.SETTLED, 0)
+
+
+def test_the_same_agency_ref_twice_in_a_file_is_refused_the_second_time():
+    rows, refused = parse_report(
+        report(f"{REFERENCE};A-1;paid;100;2027-02-12", f"{REFERENCE};A-1;paid;100;2027-02-12"), today=TODAY
+    )
+    assert [r.line for r in rows] == [2]
+    assert [(r.line, r.reason) for r in refused] == [(3, "duplicate_in_file")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"reference,agency_ref,status,amount_cents,paid_on\n",  # another separator
+        b"kenmerk;ref;status;bedrag;datum\n",
+        b"",
+        "reference;agency_ref;status;amount_cents;paid_on\n\xe9".encode("latin-1"),
+        (HEADER + f'"{REFERENCE};A-1;paid;1;2027-02-12\n').encode(),  # a quote never closed
+        (HEADER + f"{REFERENCE};A-1;paid;1;2027-02-12\n" * (MAX_ROWS + 1)).encode(),
+    ],
+)
+def test_a_file_that_is_not_a_report_back_file_is_refused_whole(world, data):
+    store, files, ctx = world
+    with pytest.raises(ReportRefused):
+        parse_report(data, today=TODAY)
+    result = import_collection_report(data, "collection-reports/x.csv", ctx)
+    assert result.outcome == "refused" and result.rows == []
+    assert store.invoice().applied_payments == ()
+    assert json.loads(files.files[result.result_key])["outcome"] == "refused"

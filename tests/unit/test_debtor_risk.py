@@ -1,0 +1,95 @@
+"""Debtor-risk figures per month of issue (R25)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from billing_core.clock import AMSTERDAM
+from billing_core.debtor_risk import Month, Outcome, debtor_risk, outcome_of
+from billing_core.invoice import Deferral, DunningStage, InvoiceStatus
+from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.stop import StopRequest, StopScope, apply_stop
+
+from tests.unit.factories import make_invoice, make_line
+
+DUE = 3317  # the factory invoice: € 48,25 less € 15,08 reimbursed; final date 23 December
+TODAY = date(2027, 1, 15)
+
+
+def paid(invoice, amount=DUE):
+    moment = datetime(2026, 12, 1, 12, 0, tzinfo=AMSTERDAM)
+    return apply_payment(invoice, IncomingPayment("psp", f"tr_{amount}", amount, moment))
+
+
+def stopped(invoice):
+    request = StopRequest(StopScope.FULL, "goodwill", "", True)
+    return apply_stop(replace(invoice, status=InvoiceStatus.SENT), request, datetime(2026, 12, 2, tzinfo=AMSTERDAM), "provider:u")
+
+
+@pytest.mark.parametrize(
+    ("invoice", "today", "outcome"),
+    [
+        (paid(make_invoice()), TODAY, Outcome.PAID_ON_TIME),
+        (paid(make_invoice(dunning_stage=DunningStage.REMINDED)), TODAY, Outcome.PAID_AFTER_REMINDER),
+        (paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED)), TODAY, Outcome.PAID_AFTER_REMINDER),
+        (paid(make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)), TODAY, Outcome.PAID_AFTER_COLLECTION),
+        (stopped(make_invoice()), TODAY, Outcome.STOPPED),
+        (stopped(paid(make_invoice(), 1000)), TODAY, Outcome.STOPPED),  # the rest written off
+        (paid(make_invoice(), 1000), TODAY, Outcome.UNPAID),  # partly paid, past 23 December
+        (make_invoice(), date(2026, 12, 23), Outcome.OPEN),  # the final payment date itself
+        (make_invoice(), date(2026, 12, 24), Outcome.UNPAID),
+        (
+            make_invoice(deferral=Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))),
+            TODAY,
+            Outcome.OPEN,  # a deferral moved the final date (R14)
+        ),
+    ],
+)
+def test_each_invoice_has_one_outcome(invoice, today, outcome):
+    assert outcome_of(invoice, today) is outcome
+
+
+def test_figures_per_month_of_issue_with_counts_amounts_and_shares():
+    """Given four November invoices (three paid on time, one unpaid of twice the amount)
+    and one in January 2027 that is still open
+    When the figures of November 2026 up to January 2027 are asked on 15 January
+    Then November shows 75% of the count and 60% of the amount paid on time, December
+    has no invoices, and the range's total counts all five."""
+    november = [paid(make_invoice(invoice_id=f"n{i}")) for i in range(3)]
+    double = make_invoice(invoice_id="big", issue_date=date(2026, 11, 30), lines=(make_line(unit_price_cents=2 * DUE),))
+    january = make_invoice(invoice_id="jan", issue_date=date(2027, 1, 5), final_payment_date=date(2027, 2, 4))
+    too_early = make_invoice(invoice_id="oct", issue_date=date(2026, 10, 31))
+
+    risk = debtor_risk([*november, double, january, too_early], Month(2026, 11), Month(2027, 1), TODAY)
+
+    assert [m.label for m in risk.months] == ["2026-11", "2026-12", "2027-01"]
+    nov, dec, jan = risk.months
+    assert nov.by_outcome[Outcome.PAID_ON_TIME].count == 3
+    assert nov.by_outcome[Outcome.UNPAID].amount_cents == 2 * DUE
+    assert nov.count_share(Outcome.PAID_ON_TIME) == Decimal("75.00")
+    assert nov.amount_share(Outcome.PAID_ON_TIME) == Decimal("60.00")
+    assert nov.amount_share(Outcome.UNPAID) == Decimal("40.00")
+    assert dec.total.count == 0 and dec.count_share(Outcome.OPEN) is None
+    assert jan.by_outcome[Outcome.OPEN].count == 1
+    assert risk.total.total.count == 5 and risk.total.label == "2026-11..2027-01"
+
+
+def test_shares_are_rounded_half_up_to_a_hundredth_of_a_percent():
+    invoices = [paid(make_invoice(invoice_id="p")), make_invoice(invoice_id="u1"), make_invoice(invoice_id="u2")]
+    month = debtor_risk(invoices, Month(2026, 11), Month(2026, 11), TODAY).months[0]
+    assert month.count_share(Outcome.PAID_ON_TIME) == Decimal("33.33")
+    assert month.count_share(Outcome.UNPAID) == Decimal("66.67")
+
+
+def test_months_parse_and_count_across_the_year():
+    assert Month.parse("2026-11").until(Month.parse("2027-02"))[-1].label == "2027-02"
+    assert Month(2027, 1).minus(11) == Month(2026, 2)
+    assert Month(2024, 2).last_day == date(2024, 2, 29)
+    for bad in ("2026-13", "2026-1", "26-11", "2026-11-01"):
+        with pytest.raises(ValueError):
+            Month.parse(bad)
+    with pytest.raises(ValueError):
+        debtor_risk([], Month(2027, 1), Month(2026, 12), TODAY)

@@ -1,0 +1,269 @@
+"""Delivering the dunning letters the run queued (R19, R30; delivery.py): by the reminder's
+channel, once per (kind, event id), noted on every invoice the letter is about, and not
+at all when everything was paid meanwhile.
+
+The invoices are made by the run's own steps and stored in the in-memory store; e-mails
+go to an outbox, paper letters to the in-memory print bucket.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+from billing_core.claims import Language
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.delivery import DeliveryContext, deliver_dunning_letter, deliver_invoice
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, NotALetter
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.dunning.steps import charge_costs, send_reminder
+from billing_core.invoice import Channel
+from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.ports import DeliveryRequest
+
+from tests.unit.fake_store import FakeStore
+from tests.unit.factories import make_provider
+from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
+from tests.unit.test_invoice_pdf import shown
+
+POLICY = DunningPolicy()
+PUBLIC = "https://betalen.zorgnota.example"
+PROVIDER = "tandarts-de-vries"
+DELIVERED_AT = datetime(2027, 1, 8, 6, 5, tzinfo=AMSTERDAM)
+
+
+@dataclass
+class Outbox:
+    """A Notifier that keeps what it was asked to send."""
+
+    sent: list[tuple[str, object, list]] = field(default_factory=list)
+
+    def send(self, to, email, attachments):
+        self.sent.append((to, email, list(attachments)))
+        return f"ses-{len(self.sent)}"
+
+
+@dataclass
+class Post:
+    store: FakeStore
+    outbox: Outbox
+    files: FilesInMemory
+    clock: FixedClock
+
+    @property
+    def context(self) -> DeliveryContext:
+        return DeliveryContext(self.store, self.files, self.outbox, self.clock, PUBLIC,
+                               "NL91ABNA0417164300")  # fmt: skip
+
+
+def post_with(invoices, moment=DELIVERED_AT) -> Post:
+    store = FakeStore(invoices, [make_provider()])
+    return Post(store, Outbox(), FilesInMemory(), FixedClock(moment))
+
+
+def reminder_request(invoices) -> DeliveryRequest:
+    letter = invoices[0].letters_due[-1]
+    lead = invoices[0].invoice_id
+    return DeliveryRequest(PROVIDER, lead, kind=letter.kind, event_id=letter.event_id)
+
+
+def reminded(*principals, **person):
+    return send_reminder(open_invoices(*principals, **person), POLICY, REMINDER_DAY)
+
+
+def charged(*principals, **person):
+    return charge_costs(reminded(*principals, **person), POLICY, COSTS_DAY, COSTS_AT)
+
+
+def page_text(pdf: bytes) -> str:
+    """What the pages of a delivered (compressed) PDF show, whitespace collapsed."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL)
+    contents = b"\n".join(zlib.decompress(stream) for stream in streams)
+    return " ".join(shown(contents).split())
+
+
+def notes(store, invoice_id, kind):
+    return [c for c in store.invoice(invoice_id).correspondence if c.kind == kind]
+
+
+# --- the reminder ------------------------------------------------------------------------
+
+
+def test_an_emailed_reminder_goes_out_with_its_letter_and_is_noted_on_every_invoice():
+    """Given a reminder for two invoices of a patient with e-mail, when the queue delivers
+    it, then one e-mail goes to the patient with the letter as PDF, it is noted (kind,
+    time, message id, letter) on both invoices, and the lead no longer waits for it."""
+    invoices = reminded(10_000, 20_000)
+    post = post_with(invoices)
+
+    letter = deliver_invoice(reminder_request(invoices), post.context)  # the queue's entry
+
+    ((to, email, attachments),) = post.outbox.sent
+    assert to == "s.vanderberg@example.nl"
+    assert email.kind == REMINDER and email.subject.startswith("Herinnering: 2 nota's")
+    assert "€ 45,00 aan buitengerechtelijke incassokosten" in email.text
+    (pdf,) = attachments
+    assert pdf.filename == "herinnering-10000000000001.pdf" and pdf.content.startswith(b"%PDF-")
+    assert (letter.channel, letter.message_id, letter.at) == (Channel.EMAIL, "ses-1", DELIVERED_AT)
+    for invoice in invoices:
+        assert notes(post.store, invoice.invoice_id, REMINDER) == [letter]
+    assert letter.event_id == invoices[0].reminder.letter_id
+    assert post.store.invoice("inv-1").letters_due == ()
+    assert post.files.files == {}
+
+
+def test_a_paper_reminder_goes_to_the_print_batch():
+    """Given a patient without e-mail, when the reminder is delivered, then the letter is
+    in the day's print batch under the lead's kenmerk and the kind, and nothing is
+    e-mailed; the print key is what is noted as the message id."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices)
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    assert list(post.files.files) == [key] and post.outbox.sent == []
+    assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
+    assert notes(post.store, "inv-1", REMINDER) == [letter]
+    text = page_text(post.files.files[key])
+    assert "Betaal uiterlijk 26 januari 2027" in text  # received Tue 12 Jan + 14 days
+    assert "3511 NK UTRECHT" in text and "€ 40,00 aan buitengerechtelijke incassokosten" in text
+
+
+def test_the_english_patient_gets_an_english_letter():
+    invoices = reminded(10_000, language=Language.EN)
+    post = post_with(invoices)
+
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    ((_, email, _),) = post.outbox.sent
+    assert email.language == "en" and "within fourteen days after the day" in email.text
+
+
+def test_a_letter_delivered_twice_is_sent_once():
+    """Given a delivered reminder, when the queue delivers the same request again (or the
+    run queues it again), then nothing is sent or written a second time (R18, R30)."""
+    invoices = reminded(10_000, 20_000)
+    post = post_with(invoices)
+    first = deliver_dunning_letter(reminder_request(invoices), post.context)
+    stored = dict(post.store.invoices)
+
+    again = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert again == first
+    assert len(post.outbox.sent) == 1
+    assert post.store.invoices == stored  # same versions: nothing written
+
+
+def test_a_crash_after_noting_the_lead_is_repaired_by_the_second_delivery():
+    """Given the letter was sent and noted on the lead, but the process stopped before the
+    other invoice was noted, when the queue delivers again, then the other invoice gets
+    the note and nothing is sent again."""
+    invoices = reminded(10_000, 20_000)
+    post = post_with(invoices)
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.store.invoices["inv-2"] = invoices[1]  # as if its note was never written
+
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert len(post.outbox.sent) == 1
+    assert notes(post.store, "inv-2", REMINDER) == notes(post.store, "inv-1", REMINDER)
+
+
+def test_nothing_is_sent_when_every_invoice_was_paid_meanwhile():
+    """Given a reminder for two invoices, when both are paid before the letter goes out,
+    then nothing is sent or printed, nothing is noted as sent, and the lead no longer
+    waits for it (the run stops queueing it)."""
+    invoices = reminded(10_000, 20_000)
+    paid = [apply_payment(i, IncomingPayment("bank", f"e-{i.invoice_id}", i.amount_due_cents,
+                                             DELIVERED_AT)) for i in invoices]  # fmt: skip
+    post = post_with(paid)
+
+    assert deliver_invoice(reminder_request(invoices), post.context) is None
+
+    assert post.outbox.sent == [] and post.files.files == {}
+    assert post.store.invoice("inv-1").letters_due == ()
+    assert notes(post.store, "inv-1", REMINDER) == notes(post.store, "inv-2", REMINDER) == []
+
+
+def test_a_reminder_still_goes_out_while_one_of_its_invoices_is_open():
+    invoices = reminded(10_000, 20_000)
+    first_paid = apply_payment(invoices[0], IncomingPayment("bank", "e-1", 10_000, DELIVERED_AT))
+    post = post_with([first_paid, invoices[1]])
+
+    assert deliver_dunning_letter(reminder_request(invoices), post.context) is not None
+    assert len(post.outbox.sent) == 1
+
+
+def test_a_request_for_another_letter_than_the_invoices_is_refused():
+    invoices = reminded(10_000)
+    post = post_with(invoices)
+    request = DeliveryRequest(PROVIDER, "inv-1", kind=REMINDER, event_id="2026-01-01:other")
+
+    with pytest.raises(NotALetter):
+        deliver_dunning_letter(request, post.context)
+    assert post.outbox.sent == []
+
+
+# --- the second notice ---------------------------------------------------------------------
+
+
+def test_the_second_notice_goes_out_with_the_lead_and_is_noted_on_the_unpaid_invoices():
+    """Given two charged invoices of which the second was paid since, when the second
+    notice is delivered (after the reminder was), then it asks for the first only, with
+    its costs and the interest of the day, and is noted on the first and the lead."""
+    invoices = charged(100_000, 20_000)
+    paid = apply_payment(invoices[1], IncomingPayment("psp", "tr_1", 50_000, COSTS_AT))
+    post = post_with([invoices[0], paid], datetime(2027, 1, 23, 6, 5, tzinfo=AMSTERDAM))
+    request = reminder_request(invoices)
+    assert request.kind == SECOND_NOTICE
+
+    letter = deliver_dunning_letter(request, post.context)
+
+    ((_, email, attachments),) = post.outbox.sent
+    assert email.subject == ("Laatste aanmaning: nota van Tandartspraktijk De Vries - "
+                             "betalingskenmerk 1000 0000 0000 01")  # fmt: skip
+    assert "1000 0000 0000 02" not in email.text
+    assert "op 6 februari 2027 over aan een incassobureau" in email.text
+    assert attachments[0].filename == "aanmaning-10000000000001.pdf"
+    assert notes(post.store, "inv-1", SECOND_NOTICE) == [letter]
+    assert notes(post.store, "inv-2", SECOND_NOTICE) == []
+    # the reminder is still waiting on the lead: only the notice was taken off
+    assert [p.kind for p in post.store.invoice("inv-1").letters_due] == [REMINDER]
+
+
+def test_a_paper_second_notice_goes_to_the_print_batch_dated_the_day_it_is_made():
+    invoices = charged(100_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 25, 6, 5, tzinfo=AMSTERDAM))
+
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-25/{PROVIDER}/10000000000001-second_notice.pdf"
+    assert list(post.files.files) == [key]
+    text = page_text(post.files.files[key])
+    assert "Datum 25 januari 2027" in text and "€ 3,51" in text  # 32 days of interest
+
+
+def test_no_second_notice_when_everything_is_paid():
+    invoices = charged(100_000)
+    paid = apply_payment(invoices[0], IncomingPayment("psp", "tr_1", 200_000, COSTS_AT))
+    post = post_with([paid])
+
+    assert deliver_dunning_letter(reminder_request(invoices), post.context) is None
+    assert post.outbox.sent == []
+    assert [p.kind for p in post.store.invoice("inv-1").letters_due] == [REMINDER]
+
+
+def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
+    """A letter made after midnight goes into that day's batch."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 9, 0, 30, tzinfo=AMSTERDAM))
+
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-09/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    assert list(post.files.files) == [key]

@@ -1,0 +1,355 @@
+"""The dunning letters as the patient reads them: the 14-day reminder (art. 6:96 lid 6 BW,
+legal-nl.md §2) and the second notice (R19, R20), in the e-mail's text and HTML parts
+(R30) and on paper (the PDF), in Dutch and English.
+
+The invoices are made by the run's own steps (dunning/steps.py), so the letters state
+what the run decided on. Texts are compared with their whitespace collapsed: the PDF
+wraps sentences over lines.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+from billing_core.claims import Language
+from billing_core.clock import AMSTERDAM
+from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.letters import (
+    REMINDER,
+    SECOND_NOTICE,
+    all_paid,
+    letter_invoices,
+    reminder_context,
+    second_notice_context,
+)
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.dunning.steps import charge_costs, send_reminder
+from billing_core.invoice import Channel, InvoiceStatus
+from billing_core.legal import TERM_PHRASE
+from billing_core.notify.pdf import render_dunning_letter_pdf
+from billing_core.notify.render import render_email
+from billing_core.notify.texts import CATALOGUE
+from billing_core.payments import IncomingPayment, apply_payment
+
+from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
+from tests.unit.test_invoice_pdf import page_count, shown_lines
+
+POLICY = DunningPolicy()
+REMINDER_DAY = date(2027, 1, 8)  # a Friday; the invoices' final payment date is 23 Dec 2026
+COSTS_DAY = date(2027, 1, 23)  # the day after the e-mailed reminder's final date
+COSTS_AT = datetime(2027, 1, 23, 6, 0, tzinfo=AMSTERDAM)
+PUBLIC = "https://betalen.zorgnota.example"
+IBAN = "NL91ABNA0417164300"
+FIRST, SECOND = "10000000000001", "10000000000002"
+
+
+def open_invoices(*principals, language=Language.NL, email="s.vanderberg@example.nl"):
+    """Sent, unpaid invoices of one patient, one line each."""
+    patient = make_person(language=language, email=email)
+    return [
+        make_invoice(invoice_id=f"inv-{n}", reference=f"1000000000000{n}", patient=patient,
+                     status=InvoiceStatus.SENT,
+                     lines=(make_line(claim_ref=f"L-{n}", unit_price_cents=cents),))
+        for n, cents in enumerate(principals, start=1)
+    ]  # fmt: skip
+
+
+def reminded(*principals, **person):
+    return send_reminder(open_invoices(*principals, **person), POLICY, REMINDER_DAY)
+
+
+def charged(*principals, **person):
+    return charge_costs(reminded(*principals, **person), POLICY, COSTS_DAY, COSTS_AT)
+
+
+def link(invoice):
+    return f"{PUBLIC}/?kenmerk={invoice.reference}"
+
+
+HOW_TO_PAY = {"pay_url": link, "checker_url": PUBLIC, "collection_iban": IBAN}
+
+
+def reminder_of(invoices):
+    return reminder_context(invoices, make_provider(), **HOW_TO_PAY)
+
+
+def notice_of(invoices, day=COSTS_DAY):
+    return second_notice_context(invoices, make_provider(), day, **HOW_TO_PAY)
+
+
+def rendered(kind, context, language):
+    """What the patient reads: e-mail text, e-mail HTML (as shown), and the paper letter."""
+    email = render_email(kind, context, language)
+    pdf = render_dunning_letter_pdf(
+        kind, context, language, provider=make_provider(), addressee=make_person(),
+        compress=False,
+    )
+    as_shown = html.unescape(re.sub(r"<[^>]+>", " ", email.html))
+    return {
+        "subject": email.subject,
+        "text": _collapsed(email.text),
+        "html": _collapsed(as_shown),
+        "pdf": _collapsed(" ".join(shown_lines(pdf))),
+    }
+
+
+def _collapsed(text):
+    return " ".join(text.split())
+
+
+PARTS = ("text", "html", "pdf")
+
+
+# --- the reminder: what art. 6:96 lid 6 BW requires, each element on its own -------------
+
+# € 1.234,56 + € 200,00 = € 1.434,56; BIK 15% of that = € 215,18 (legal-nl.md §3).
+# E-mailed on Friday 8 January 2027: received that day, final date 22 January 2027.
+LEGAL_ELEMENTS = {
+    "nl": {
+        "amount due": r"Wij vragen u € 1\.434,56 te betalen",
+        "term of 14 days from receipt": re.escape(TERM_PHRASE["nl"]) + r", dat is uiterlijk op 22 januari 2027",
+        "collection costs": r"€ 215,18 aan buitengerechtelijke incassokosten verschuldigd",
+    },
+    "en": {
+        "amount due": r"Please pay €1,434\.56",
+        "term of 14 days from receipt": re.escape(TERM_PHRASE["en"]) + r", that is no later than 22 January 2027",
+        "collection costs": r"owe €215\.18 in extrajudicial collection costs",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize(
+    "language, element",
+    [(language, element) for language, elements in LEGAL_ELEMENTS.items() for element in elements],
+)
+def test_the_reminder_states_what_the_law_requires(language, element, part):
+    """Given two open invoices reminded in one letter, when it is rendered, then each
+    element without which no collection costs may be charged is in every form of the
+    letter: the amount, the term with the computed final date, the concrete BIK."""
+    letter = rendered(REMINDER, reminder_of(reminded(123_456, 20_000)), language)
+    assert re.search(LEGAL_ELEMENTS[language][element], letter[part]), letter[part]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_reminder_lists_each_invoice_and_the_total(part):
+    """Given a reminder for two invoices, then each is listed by its kenmerk (in groups
+    of four), its date and its principal, the Dutch way, with the total."""
+    letter = rendered(REMINDER, reminder_of(reminded(123_456, 20_000)), "nl")[part]
+    for expected in ("1000 0000 0000 01", "1000 0000 0000 02", "23 november 2026",
+                     "€ 1.234,56", "€ 200,00", "€ 1.434,56"):  # fmt: skip
+        assert expected in letter, expected
+
+
+@pytest.mark.parametrize("language, says", [
+    ("nl", "wettelijke rente (art. 6:119 BW) in rekening, gerekend vanaf 24 december 2026"),
+    ("en", "statutory interest (article 6:119 of the Dutch Civil Code), counted from 24 December 2026"),
+])  # fmt: skip
+@pytest.mark.parametrize("part", PARTS)
+def test_the_reminder_says_from_when_interest_will_be_counted(language, says, part):
+    """The first day of default: the day after the final payment date (legal-nl.md §2)."""
+    assert says in rendered(REMINDER, reminder_of(reminded(5_000)), language)[part]
+
+
+def test_invoices_in_default_from_different_days_each_get_their_own_date():
+    """Given two invoices reminded together, the second with its final payment date a week
+    later, then the letter names the first day of default per invoice."""
+    first, second = open_invoices(10_000, 20_000)
+    second = replace(second, final_payment_date=date(2026, 12, 30))
+    letter = rendered(REMINDER, reminder_of(send_reminder([first, second], POLICY,
+                                                          REMINDER_DAY)), "nl")  # fmt: skip
+    for part in PARTS:
+        assert ("1000 0000 0000 01 vanaf 24 december 2026; 1000 0000 0000 02 vanaf "
+                "31 december 2026") in letter[part]  # fmt: skip
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_reminder_says_how_to_pay_and_how_to_ask_for_an_arrangement(part):
+    letter = rendered(REMINDER, reminder_of(reminded(5_000)), "nl")[part]
+    assert "NL91 ABNA 0417 1643 00" in letter
+    assert "betalingskenmerk 1000 0000 0000 01" in letter
+    assert PUBLIC in letter
+    assert "tref uiterlijk op 22 januari 2027 een betalingsregeling" in letter
+
+
+def test_the_e_mail_links_each_invoice_to_the_checker():
+    email = render_email(REMINDER, reminder_of(reminded(10_000, 20_000)), "nl")
+    for reference in (FIRST, SECOND):
+        assert f'href="{PUBLIC}/?kenmerk={reference}"' in email.html
+        assert f"{PUBLIC}/?kenmerk={reference}" in email.text
+
+
+def test_a_paper_reminder_prints_the_final_date_from_its_presumed_receipt():
+    """Given a patient without e-mail, when the reminder is posted on Friday 8 January
+    2027, then the letter is dated that day and gives 26 January 2027 as final date
+    (received Tuesday 12 January, the second delivery day, + 14; legal-nl.md §2)."""
+    letter = rendered(REMINDER, reminder_of(reminded(5_000, email="")), "nl")["pdf"]
+    assert "Datum 8 januari 2027" in letter
+    assert "Betaal uiterlijk 26 januari 2027" in letter
+    assert f"{TERM_PHRASE['nl']}, dat is uiterlijk op 26 januari 2027" in letter
+
+
+def test_the_subject_names_the_kenmerk_or_the_number_of_invoices():
+    one = render_email(REMINDER, reminder_of(reminded(5_000)), "nl")
+    two = render_email(REMINDER, reminder_of(reminded(5_000, 6_000)), "en")
+    assert one.subject == (
+        "Herinnering: nota van Tandartspraktijk De Vries nog niet betaald - "
+        "betalingskenmerk 1000 0000 0000 01"
+    )
+    assert two.subject == "Reminder: 2 invoices from Tandartspraktijk De Vries not yet paid"
+    assert one.reference == FIRST  # the outbox and support find it by the lead's kenmerk
+
+
+def test_the_reminder_states_what_the_run_recorded_even_after_a_payment():
+    """Given a reminder recorded for € 100,00, when € 30,00 is paid before the letter is
+    rendered, then it still states what was decided (and what the BIK was computed on);
+    the letter says to ignore it when paid meanwhile."""
+    (invoice,) = reminded(10_000)
+    paid = apply_payment(invoice, IncomingPayment("bank", "e-1", 3_000, COSTS_AT))
+    letter = rendered(REMINDER, reminder_of([paid]), "nl")["text"]
+    assert "Wij vragen u € 100,00 te betalen" in letter and "€ 40,00" in letter
+    assert "Heeft u inmiddels betaald?" in letter
+
+
+# --- the second notice ---------------------------------------------------------------------
+
+
+def test_the_second_notice_states_principal_costs_interest_and_total():
+    """Given € 1.000,00 in default since 24 December 2026, BIK € 150,00 charged on
+    23 January 2027, when the notice goes out that day, then the interest is 30 days at
+    4% (€ 3,29, legal-nl.md §4) and the total € 1.153,29."""
+    (invoice,) = charged(100_000)
+    context = notice_of([invoice])
+    assert [context[k] for k in ("principal_cents", "costs_cents", "interest_cents",
+                                 "total_cents")] == [100_000, 15_000, 329, 115_329]  # fmt: skip
+    for part in PARTS:
+        letter = rendered(SECOND_NOTICE, context, "nl")[part]
+        for expected in ("€ 1.000,00", "€ 150,00", "€ 3,29", "€ 1.153,29"):
+            assert expected in letter, (part, expected)
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("nl", ("uiterlijk op 5 februari 2027 hebben ontvangen",
+            "op 6 februari 2027 over aan een incassobureau",
+            "berekend tot en met 22 januari 2027")),
+    ("en", ("no later than 5 February 2027",
+            "to a collection agency on 6 February 2027",
+            "up to and including 22 January 2027")),
+])  # fmt: skip
+@pytest.mark.parametrize("part", PARTS)
+def test_the_second_notice_names_the_handover_date(language, expected, part):
+    """Costs charged on 23 January 2027 + 14 days (the default days_to_handover): the
+    claim goes to the agency on 6 February, so the payment must be in on the 5th."""
+    letter = rendered(SECOND_NOTICE, notice_of(charged(100_000)), language)[part]
+    for says in expected:
+        assert says in letter, says
+
+
+def test_interest_keeps_accruing_until_the_day_the_notice_goes_out():
+    """Given the notice is only sent two days after the costs, then it asks the interest
+    of 32 days (€ 3,51), which is what the payment checker shows that day (R20)."""
+    (invoice,) = charged(100_000)
+    day = COSTS_DAY + timedelta(days=2)
+    context = notice_of([invoice], day)
+    assert context["interest_cents"] == 351
+    assert context["total_cents"] == invoice.balance_cents + accrued_interest(invoice, day)
+
+
+def test_booked_but_unpaid_interest_is_part_of_the_interest_asked():
+    """Given a payment of € 151,00 after the costs (it pays the € 150,00 costs, then
+    interest booked up to that day), then the notice asks the rest of the booked interest
+    plus what accrued since, and its total is still what the checker shows."""
+    (invoice,) = charged(100_000)
+    paid_at = datetime(2027, 1, 28, 12, 0, tzinfo=AMSTERDAM)
+    interest_then = accrued_interest(invoice, paid_at.date())
+    invoice = apply_payment(invoice, IncomingPayment("bank", "e-1", 15_100, paid_at),
+                            interest_cents=interest_then)  # fmt: skip
+    day = date(2027, 2, 1)
+    context = notice_of([invoice], day)
+    assert context["costs_cents"] == 0
+    assert context["interest_cents"] == interest_then - 100 + accrued_interest(invoice, day)
+    assert context["total_cents"] == invoice.balance_cents + accrued_interest(invoice, day)
+
+
+def test_the_second_notice_covers_only_what_is_charged_and_unpaid():
+    """Given a reminder for two invoices, both charged, when the second is paid in full,
+    then the notice is about the first only; when both are paid, about nothing."""
+    first, second = charged(10_000, 20_000)
+    paid = apply_payment(second, IncomingPayment("psp", "tr_1", 60_000, COSTS_AT))
+    assert [i.invoice_id for i in letter_invoices(SECOND_NOTICE, first, [paid])] == ["inv-1"]
+    settled = apply_payment(first, IncomingPayment("psp", "tr_2", 60_000, COSTS_AT))
+    assert all_paid(letter_invoices(SECOND_NOTICE, settled, [paid]))
+
+
+def test_the_reminder_covers_what_it_recorded_until_everything_is_paid():
+    first, second = reminded(10_000, 20_000)
+    paid = apply_payment(second, IncomingPayment("psp", "tr_1", 20_000, COSTS_AT))
+    letter = letter_invoices(REMINDER, first, [paid])
+    assert [i.invoice_id for i in letter] == ["inv-1", "inv-2"] and not all_paid(letter)
+
+
+# --- both letters ----------------------------------------------------------------------------
+
+
+def both_letters(language="nl", **person):
+    return [
+        (REMINDER, reminder_of(reminded(10_000, 20_000, **person)), language),
+        (SECOND_NOTICE, notice_of(charged(10_000, 20_000, **person)), language),
+    ]
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_every_language_gets_a_whole_letter_polish_and_arabic_in_dutch(language):
+    for kind, context, _ in both_letters():
+        email = render_email(kind, context, language)
+        assert email.language == ("en" if language == "en" else "nl")
+        assert email.text and email.html.startswith("<!DOCTYPE html>") and "\n" not in email.subject
+
+
+def test_no_bsn_no_treatment_no_patient_details_in_any_form_of_a_letter():
+    """R29: the letters identify an invoice by kenmerk and date only."""
+    for kind, context, language in both_letters():
+        letter = rendered(kind, context, language)
+        for part in letter.values():
+            for secret in (BSN, "C11", "Periodieke controle", "1984", "Geboortedatum"):
+                assert secret not in part, (kind, secret)
+
+
+def test_the_paper_letters_fit_on_one_page_for_a_few_invoices():
+    for kind, context, language in both_letters():
+        pdf = render_dunning_letter_pdf(kind, context, language, provider=make_provider(),
+                                        addressee=make_person(), compress=False)  # fmt: skip
+        assert page_count(pdf) == 1, kind
+
+
+def test_the_same_letter_gives_the_same_bytes():
+    for kind, context, language in both_letters():
+        twice = {render_dunning_letter_pdf(kind, context, language, provider=make_provider(),
+                                           addressee=make_person()) for _ in range(2)}  # fmt: skip
+        assert len(twice) == 1
+
+
+def test_a_hostile_provider_name_is_escaped_in_the_html():
+    context = reminder_of(reminded(10_000)) | {"provider_name": '<img src=x onerror="alert(1)">'}
+    email = render_email(REMINDER, context, "nl")
+    assert "<img" not in email.html and "&lt;img" in email.html
+
+
+@pytest.mark.parametrize("section", ["email.dunning_reminder", "pdf.dunning_reminder",
+                                     "email.second_notice", "pdf.second_notice"])  # fmt: skip
+def test_english_has_every_text_dutch_has(section):
+    assert CATALOGUE["en"][section].keys() == CATALOGUE["nl"][section].keys()
+
+
+def test_the_letters_are_about_the_reminders_channel():
+    """The e-mailed and the posted reminder are the same letter: the channel only
+    changes the final date (legal-nl.md §2), not what the context offers."""
+    by_mail = reminder_of(reminded(5_000))
+    by_post = reminder_of(reminded(5_000, email=""))
+    assert by_mail.keys() == by_post.keys()
+    assert (by_mail["final_date"], by_post["final_date"]) == (date(2027, 1, 22), date(2027, 1, 26))
+    assert reminded(5_000, email="")[0].reminder.channel is Channel.PAPER

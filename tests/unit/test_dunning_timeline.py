@@ -1,0 +1,118 @@
+"""What the daily run must do for one invoice on one day (R19; R14-R16 pause or move it).
+
+The sample invoice's final payment date is 2026-12-23: the first day of default is
+2026-12-24 (legal-nl.md §2), the reminder is due 7 days later, on 2026-12-31.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from billing_core.clock import AMSTERDAM
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.dunning.timeline import NOTHING_EVER, Plan, Step, first_check_on, plan
+from billing_core.invoice import (
+    Arrangement,
+    ArrangementTerm,
+    Channel,
+    CoveredInvoice,
+    Deferral,
+    DunningStage,
+    InvoiceStatus,
+    Reminder,
+)
+from billing_core.ledger import Component, EntryKind, LedgerEntry
+from pydantic import ValidationError
+from tests.unit.factories import make_invoice
+
+POLICY = DunningPolicy()
+SENT = {"status": InvoiceStatus.SENT}
+REMINDER = Reminder(
+    letter_id="2026-12-31:inv",
+    sent_on=date(2026, 12, 31),
+    channel=Channel.EMAIL,
+    received_on=date(2026, 12, 31),
+    final_date=date(2027, 1, 14),
+    covers=(CoveredInvoice("6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f", "x", 3317, 4000),),
+)
+REMINDED = {"dunning_stage": DunningStage.REMINDED, "reminder": REMINDER}
+CHARGED = {**REMINDED, "dunning_stage": DunningStage.COSTS_CHARGED,
+           "costs_charged_on": date(2027, 1, 15)}  # fmt: skip
+PAID_IN_FULL = LedgerEntry(
+    EntryKind.PAYMENT, Component.PRINCIPAL, -3317, datetime(2026, 12, 1, tzinfo=AMSTERDAM), "psp:tr_1"
+)
+ARRANGEMENT = Arrangement(
+    created_at=datetime(2026, 12, 28, tzinfo=AMSTERDAM),
+    terms=(ArrangementTerm(date(2027, 1, 11), 1700), ArrangementTerm(date(2027, 2, 11), 1617)),
+    fee_cents=0,
+    ledger_start=2,
+)
+
+
+@pytest.mark.parametrize(
+    "changes, today, expected",
+    [
+        # Given a sent, unpaid invoice, when the reminder day comes, then the reminder is due
+        ({}, date(2026, 12, 30), Plan(None, date(2026, 12, 31))),
+        ({}, date(2026, 12, 31), Plan(Step.REMINDER, None)),
+        ({}, date(2027, 2, 1), Plan(Step.REMINDER, None)),  # a missed day is caught up
+        # R14: a deferral moves the default, so the reminder too
+        ({"deferral": Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))},
+         date(2026, 12, 31), Plan(None, date(2027, 1, 30))),
+        # R16: the provider's hold pauses dunning until the day after it ends
+        ({"hold_until": date(2027, 1, 10)}, date(2026, 12, 31), Plan(None, date(2027, 1, 11))),
+        ({"hold_until": date(2027, 1, 10)}, date(2027, 1, 11), Plan(Step.REMINDER, None)),
+        # R15: a running arrangement pauses it until a term is missed by more than 14 days
+        ({"arrangement": ARRANGEMENT}, date(2026, 12, 31), Plan(None, date(2027, 1, 26))),
+        ({"arrangement": ARRANGEMENT}, date(2027, 1, 26), Plan(Step.REMINDER, None)),
+        # the 14-day term runs out: costs the day after the reminder's final date
+        (REMINDED, date(2027, 1, 14), Plan(None, date(2027, 1, 15))),
+        (REMINDED, date(2027, 1, 15), Plan(Step.COSTS, None)),
+        # a deferral granted after the reminder: costs only after the new final date
+        ({**REMINDED, "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM),
+                                           date(2027, 1, 22))},
+         date(2027, 1, 15), Plan(None, date(2027, 1, 23))),
+        # handover 14 days after the costs and the second notice
+        (CHARGED, date(2027, 1, 28), Plan(None, date(2027, 1, 29))),
+        (CHARGED, date(2027, 1, 29), Plan(Step.HANDOVER, None)),
+        # nothing ever again: paid, or with the collection agency
+        ({"ledger": make_invoice().ledger + (PAID_IN_FULL,)}, date(2027, 1, 1), NOTHING_EVER),
+        ({**CHARGED, "dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
+         date(2027, 3, 1), NOTHING_EVER),
+    ],
+)  # fmt: skip
+def test_what_is_due_on_a_day(changes, today, expected):
+    invoice = make_invoice(**SENT, **changes)
+    assert plan(invoice, POLICY, today) == expected
+
+
+def test_an_invoice_not_yet_delivered_is_looked_at_again_tomorrow():
+    """Given an invoice still waiting for its e-mail or print run, when its reminder day
+    comes, then no reminder goes out before the invoice itself: look again tomorrow."""
+    invoice = make_invoice(status=InvoiceStatus.PENDING_DELIVERY)
+    assert plan(invoice, POLICY, date(2026, 12, 31)) == Plan(None, date(2027, 1, 1))
+
+
+def test_a_provider_with_a_longer_timeline():
+    """Given a provider who reminds after 14 days and hands over after 28, then the
+    invoice enters the run's index on its reminder day and hands over 28 days after the
+    costs."""
+    policy = DunningPolicy(days_to_reminder=14, days_to_handover=28)
+    assert first_check_on(date(2026, 12, 23), policy) == date(2027, 1, 7)
+    invoice = replace(make_invoice(**SENT, **CHARGED))
+    assert plan(invoice, policy, date(2027, 2, 11)) == Plan(None, date(2027, 2, 12))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"days_to_reminder": -1}, {"days_to_handover": 3}, {"max_invoices_per_letter": 0},
+     {"days_to_remind": 7}],
+)  # fmt: skip
+def test_a_policy_that_makes_no_sense_is_refused(settings):
+    """Given operations entering a dunning policy, when a figure is out of range or a
+    name is mistyped, then it is refused where it is entered."""
+    with pytest.raises(ValidationError):
+        DunningPolicy(**settings)

@@ -1,0 +1,435 @@
+"""A credit line in a new upload that reverses a line of an EARLIER upload corrects that
+earlier invoice (vektis.md §1, issue 7; R3, R13, R21, R27, R28).
+
+The declarations are ingested for real (billing_core.ingest) into the in-memory store of
+the retour tests, which keeps claim markers and versions like store/dynamo.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from billing_core.claims import Claim, LineType
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.credit_corrections import split_earlier_credits, with_credit
+from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
+from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
+from billing_core.ingest import IngestContext, Upload, process_declaration
+from billing_core.invoice import DunningStage, Invoice, InvoiceStatus
+from billing_core.ledger import EntryKind
+from billing_core.notify.confirmations import INVOICE_CORRECTED, confirmation_context
+from billing_core.notify.render import render_email
+from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.ports import KnownClaim
+from billing_core.retour import apply_retour
+from billing_core.stop import StopRequest, StopScope, apply_stop
+from local.seed import DENTAL
+from tests.unit.fake_store import FakeQueue
+from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.test_vektis_retour import StoreInMemory
+from tests.unit.vektis_files import HEADER, dental_claim
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
+VGZ = "7095"
+
+
+class CorrectionStore(StoreInMemory):
+    """The retour tests' store with the dental practice (contracted: C-codes 75%
+    reimbursed) and the markers of credit lines booked on an earlier invoice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.providers[DENTAL.provider_id] = DENTAL
+
+    def add_claim_markers(
+        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+    ) -> None:
+        for ref in claim_refs:
+            self.markers.setdefault(ref, KnownClaim(ref, declaration_id, invoice_id))
+
+
+@pytest.fixture
+def store() -> CorrectionStore:
+    return CorrectionStore()
+
+
+@pytest.fixture
+def ctx(store: CorrectionStore) -> IngestContext:
+    return IngestContext(store, FilesInMemory(), FakeQueue(), FixedClock(NOW), b"test-reference-key" * 2)
+
+
+def filling(ref: str = "L1") -> Claim:
+    return dental_claim(ref, unit_price_cents=5000)  # V21: not reimbursed
+
+
+def control(ref: str = "L2", cents: int = 2400) -> Claim:
+    return dental_claim(ref, treatment_code="C11", description="Periodieke controle",
+                        unit_price_cents=cents)  # fmt: skip  (C: 75% reimbursed)
+
+
+def credit(ref: str, reverses: Claim, cents: int | None = None, **overrides) -> Claim:  # type: ignore[no-untyped-def]
+    """The practice software's correction: a C line naming the line it reverses."""
+    amount = reverses.unit_price_cents if cents is None else cents
+    return replace(reverses, claim_ref=ref, unit_price_cents=-amount,
+                   reverses_claim_ref=reverses.claim_ref, **overrides)  # fmt: skip
+
+
+def upload(ctx: IngestContext, claims: Sequence[Claim], declaration_id: str) -> dict:  # type: ignore[type-arg]
+    data = write_declaration(MZ301_V13, HEADER, claims)
+    key = f"incoming/{DENTAL.provider_id}/{declaration_id}/export.mz301"
+    return process_declaration(Upload(DENTAL.provider_id, declaration_id, "export.mz301", key), data, ctx)
+
+
+def invoice_of(store: CorrectionStore, declaration_id: str = "D1") -> Invoice:
+    [invoice] = [i for i in store.invoices.values() if i.declaration_id == declaration_id]
+    return invoice
+
+
+def sent(store: CorrectionStore, invoice: Invoice) -> Invoice:
+    """The delivery sent it (R7): only then is the patient told about a correction."""
+    store.invoices[invoice.invoice_id] = replace(invoice, status=InvoiceStatus.SENT)
+    return store.invoices[invoice.invoice_id]
+
+
+def codes(report: dict) -> list[str]:  # type: ignore[type-arg]
+    return [f["code"] for f in report["findings"]]
+
+
+# --- the earlier invoice is corrected ----------------------------------------------------------
+
+
+def test_a_credit_of_an_earlier_line_lowers_that_invoice(ctx, store):
+    # Given last week's upload: a filling (50.00) and a control (24.00, 75% reimbursed)
+    upload(ctx, [filling(), control()], "D1")
+    before = invoice_of(store)
+    assert (before.gross_cents, before.reimbursed_cents, before.amount_due_cents) == (7400, 1800, 5600)
+    # When this week's upload credits the control
+    report = upload(ctx, [credit("L9", control())], "D2")
+    # Then last week's invoice has the credit as a line, and no new invoice is made
+    after = store.invoice(before.invoice_id)
+    assert [i.declaration_id for i in store.invoices.values()] == ["D1"]
+    assert [(l.claim_ref, l.amount_cents, l.reimbursed_cents, l.reverses_claim_ref) for l in after.lines] == [
+        ("L1", 5000, 0, ""), ("L2", 2400, 1800, ""), ("L9", -2400, -1800, "L2"),
+    ]  # fmt: skip
+    assert after.lines[-1].description == "Correctie: Periodieke controle"
+    # And the ledger books it as issued less and reimbursed less, caused by the new upload (R27)
+    note = "credit line L9 reverses line L2"
+    assert [(e.kind, e.amount_cents, e.cause, e.note) for e in after.ledger[len(before.ledger):]] == [
+        (EntryKind.ISSUED, -2400, "declaration:D2", note),
+        (EntryKind.REIMBURSEMENT, 1800, "declaration:D2", note),
+    ]  # fmt: skip
+    # So gross, reimbursement and the invoice amount are the sums of its lines again
+    assert (after.gross_cents, after.reimbursed_cents, after.original_amount_cents) == (5000, 0, 5000)
+    assert after.amount_due_cents == 5000 and after.version == before.version + 1
+    # And the report says where it went, counted as processed
+    assert (report["outcome"], report["summary"]["claims_corrected"], report["summary"]["correction_cents"],
+            report["summary"]["invoices"]) == ("accepted", 1, 600, 0)  # fmt: skip
+    [booked] = report["findings"]
+    assert booked["code"] == "CREDIT_BOOKED_ON_EARLIER_INVOICE" and booked["claim_ref"] == "L9"
+    assert "€ 6,00" in booked["message"] and "declaration D1" in booked["message_en"]
+    # And the credit line's own marker points at the earlier invoice (R3; a retour finds it there)
+    assert store.markers["L9"] == KnownClaim("L9", "D2", before.invoice_id)
+
+
+def test_new_lines_of_the_patient_in_the_same_upload_get_their_own_invoice(ctx, store):
+    # Given last week's invoice, and a new upload with a credit of it and a new treatment
+    upload(ctx, [filling(), control()], "D1")
+    report = upload(ctx, [credit("L9", filling()), control("L10")], "D2")
+    # Then the credit lowers last week's invoice, and the new line is a new invoice of 6.00
+    assert invoice_of(store, "D1").amount_due_cents == 600
+    assert invoice_of(store, "D2").amount_due_cents == 600
+    assert (report["summary"]["claims_corrected"], report["summary"]["invoices"]) == (1, 1)
+
+
+def test_the_same_credit_again_changes_nothing(ctx, store):
+    # Given a credit booked by upload D2
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    booked = invoice_of(store)
+    # When D2 is processed again (an S3 event twice), and the credit comes again in D3
+    again = upload(ctx, [credit("L9", control())], "D2")
+    other = upload(ctx, [credit("L9", control())], "D3")
+    # Then the invoice is as it was (R3), the retry reports the same, D3 says it is known
+    assert store.invoice(booked.invoice_id) == booked
+    assert again["summary"]["claims_corrected"] == 1 and again["outcome"] == "accepted"
+    assert (other["outcome"], codes(other)) == ("already_processed", ["CLAIM_ALREADY_PROCESSED"])
+    assert store.markers["L9"].declaration_id == "D2"
+
+
+def test_a_credit_booked_before_a_crash_gets_its_marker_on_the_retry(ctx, store):
+    # Given a run that booked the credit on the invoice but died before writing its marker
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    booked = invoice_of(store)
+    del store.markers["L9"]
+    # When the upload is processed again
+    upload(ctx, [credit("L9", control())], "D2")
+    # Then the invoice is not booked twice, and the marker is there now
+    assert store.invoice(booked.invoice_id) == booked
+    assert store.markers["L9"].invoice_id == booked.invoice_id
+
+
+@pytest.mark.parametrize(
+    "credits, reimbursed",
+    [
+        ([1000], [-750]),
+        ([1000, 1400], [-750, -1050]),  # the last credit gives back exactly the rest
+        ([1, 2399], [-1, -1799]),
+    ],
+    ids=["part", "part-then-rest", "a-cent-then-rest"],
+)
+def test_a_partial_credit_gives_back_the_reimbursement_in_proportion(ctx, store, credits, reimbursed):
+    # Given a control of 24.00 of which the insurer pays 18.00
+    upload(ctx, [control()], "D1")
+    # When it is credited in parts, one upload each
+    for number, cents in enumerate(credits):
+        upload(ctx, [credit(f"K{number}", control(), cents)], f"D{number + 2}")
+    # Then each credit line gives back its share of the deduction, never more than there was
+    invoice = invoice_of(store)
+    assert [line.reimbursed_cents for line in invoice.lines[1:]] == reimbursed
+    assert invoice.gross_cents == 2400 - sum(credits)
+    assert invoice.reimbursed_cents == 1800 + sum(reimbursed)
+
+
+@pytest.mark.parametrize(
+    "make_credit, code, says",
+    [
+        (lambda: credit("L9", control("NOPE")), "CREDIT_LINE_UNKNOWN", "NOPE"),
+        (lambda: credit("L9", control(), 2401), "CREDIT_EXCEEDS_LINE", "€ 24,01"),
+        (lambda: credit("L9", control(), patient_ref="P7", bsn="100010039"), "CREDIT_LINE_OTHER_PATIENT", "L2"),
+    ],
+    ids=["unknown-line", "more-than-the-line", "another-patients-line"],
+)  # fmt: skip
+def test_a_credit_that_does_not_fit_is_refused_with_the_reason(ctx, store, make_credit, code, says):
+    # Given last week's invoice
+    upload(ctx, [filling(), control()], "D1")
+    before = invoice_of(store)
+    # When a credit line does not fit the line it names
+    report = upload(ctx, [make_credit()], "D2")
+    # Then it is left out with the reason, and nothing changes on the invoice
+    [finding] = report["findings"]
+    assert (finding["code"], finding["severity"], finding["claim_ref"]) == (code, "claim_rejected", "L9")
+    assert says in finding["message"] and finding["message_en"]
+    assert report["outcome"] == "rejected" and store.invoice(before.invoice_id) == before
+    assert "L9" not in store.markers
+
+
+def test_a_line_credited_in_full_cannot_be_credited_again(ctx, store):
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L8", control())], "D2")
+    report = upload(ctx, [credit("L9", control(), 100)], "D3")
+    assert codes(report) == ["CREDIT_LINE_ALREADY_REVERSED"]
+
+
+def test_a_credit_of_a_credit_line_is_refused(ctx, store):
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L8", control(), 1000)], "D2")
+    report = upload(ctx, [credit("L9", credit("L8", control(), 1000), 500)], "D3")
+    assert codes(report) == ["CREDIT_LINE_IS_CREDIT"]
+
+
+def test_a_credit_of_an_in_file_credited_line_sees_what_is_left(ctx, store):
+    # Given an upload that netted a credit of 10.00 against its own control (R4)
+    upload(ctx, [filling(), control(), credit("L3", control(), 1000)], "D1")
+    # When a later upload credits 14.01 more of that control
+    report = upload(ctx, [credit("L9", control(), 1401)], "D2")
+    # Then it is more than the 14.00 left of it
+    assert codes(report) == ["CREDIT_EXCEEDS_LINE"]
+
+
+# --- paid, stopped, with the agency -------------------------------------------------------------
+
+
+def test_a_paid_invoice_shows_the_overpayment_as_credit(ctx, store):
+    # Given last week's invoice, paid in full (56.00)
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    store.invoices[invoice.invoice_id] = apply_payment(invoice, IncomingPayment("bank", "B1", 5600, NOW))
+    # When the filling is credited
+    upload(ctx, [credit("L9", filling())], "D2")
+    # Then the patient paid 50.00 too much: credit, nothing due (R13)
+    after = invoice_of(store)
+    assert (after.amount_due_cents, after.credit_cents, after.is_paid) == (0, 5000, True)
+
+
+def test_a_stopped_invoice_shows_no_credit_for_money_never_paid(ctx, store):
+    # Given last week's invoice of 56.00, of which the patient paid 10.00 and the rest was stopped
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    invoice = apply_payment(invoice, IncomingPayment("bank", "B1", 1000, NOW))
+    stop = StopRequest(StopScope.FULL, "goodwill", "j.vandijk@example.org", True)
+    store.invoices[invoice.invoice_id] = apply_stop(invoice, stop, NOW, "provider:u1:stop-1")
+    # When the filling (50.00) is credited
+    upload(ctx, [credit("L9", filling())], "D2")
+    # Then the patient is owed back what they paid (10.00), not the forgiven 40.00 as well
+    after = invoice_of(store)
+    assert (after.amount_due_cents, after.credit_cents) == (0, 1000)
+    assert (after.ledger[-1].kind, after.ledger[-1].amount_cents) == (EntryKind.STOP, 4000)
+    assert after.ledger[-1].cause == "declaration:D2"
+
+
+def test_an_invoice_with_the_collection_agency_is_corrected_and_the_provider_warned(ctx, store):
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    store.invoices[invoice.invoice_id] = replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    report = upload(ctx, [credit("L9", filling())], "D2")
+    assert sorted(codes(report)) == ["CREDIT_BOOKED_ON_EARLIER_INVOICE", "CREDIT_INVOICE_WITH_COLLECTION_AGENCY"]
+    assert invoice_of(store).amount_due_cents == 600
+
+
+# --- the patient is told -------------------------------------------------------------------------
+
+
+def test_the_patient_of_a_sent_invoice_gets_one_email_per_upload(ctx, store):
+    # Given last week's invoice, e-mailed to the patient
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    ctx.delivery.requests.clear()
+    # When one upload credits both lines
+    upload(ctx, [credit("L8", filling()), credit("L9", control())], "D2")
+    # Then one "your invoice was corrected" e-mail is queued for that upload
+    [request] = ctx.delivery.requests
+    assert (request.invoice_id, request.kind, request.event_id) == (
+        invoice.invoice_id, INVOICE_CORRECTED, "declaration:D2",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("state", ["not_yet_sent", "paper"])
+def test_no_email_for_an_invoice_not_sent_yet_or_on_paper(ctx, store, state):
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    if state == "paper":
+        patient = replace(invoice.patient, email="")
+        sent(store, replace(invoice, patient=patient))
+    ctx.delivery.requests.clear()
+    upload(ctx, [credit("L9", filling())], "D2")
+    assert ctx.delivery.requests == []
+
+
+# --- lines that went to the insurer ------------------------------------------------------------
+
+
+def test_a_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too(ctx, store):
+    # Given a VGZ material that went to VGZ first (R6, legal-nl.md §6)
+    material = dental_claim("M1", treatment_code="M61", insurer_uzovi=VGZ, line_type=LineType.MATERIAL,
+                            description="Mondbeschermer op maat (materiaal)", unit_price_cents=4500)  # fmt: skip
+    upload(ctx, [filling(), material], "D1")
+    assert store.markers["M1"].invoice_id == ""
+    # When it is credited
+    report = upload(ctx, [credit("M9", material)], "D2")
+    # Then the credit is in VGZ's export of this upload, and the report says so
+    assert codes(report) == ["CREDIT_OF_INSURER_LINE"]
+    assert report["outcome"] == "accepted" and report["summary"]["claims_to_insurer"] == 1
+    export = ctx.files.files[f"insurer-claims/{DENTAL.provider_id}/{VGZ}/D2.csv"].decode()
+    assert "M9" in export and store.markers["M9"] == KnownClaim("M9", "D2", "")
+
+
+# --- pure parts ----------------------------------------------------------------------------------
+
+
+def test_only_credits_of_lines_outside_the_file_are_taken_apart():
+    claims = [filling(), control(), credit("L3", control()), credit("L9", control("OLD"))]
+    to_invoice, earlier = split_earlier_credits(claims)
+    assert [c.claim_ref for c in to_invoice] == ["L1", "L2", "L3"]
+    assert [c.claim_ref for c in earlier] == ["L9"]
+
+
+def test_booking_a_credit_twice_is_the_same_invoice(ctx, store):
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    once = with_credit(invoice, credit("L9", control()), NOW, "declaration:D2")
+    assert with_credit(once, credit("L9", control()), NOW, "declaration:D2") is once
+
+
+def test_a_concurrent_payment_is_kept_and_the_credit_booked_once(ctx, store, monkeypatch):
+    # Given last week's invoice, and a payment that lands while the credit is being booked
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    save = store.save_invoice
+    raced = []
+
+    def save_after_a_payment(changed: Invoice) -> Invoice:
+        if not raced:
+            raced.append(True)
+            current = store.invoices[changed.invoice_id]
+            save(apply_payment(current, IncomingPayment("psp", "tr_1", 1000, NOW)))
+        return save(changed)
+
+    monkeypatch.setattr(store, "save_invoice", save_after_a_payment)
+    upload(ctx, [credit("L9", control())], "D2")
+    # Then both are in the ledger, the credit once (R28)
+    after = store.invoice(invoice.invoice_id)
+    kinds = [e.kind for e in after.ledger]
+    assert kinds.count(EntryKind.PAYMENT) == 1 and [l.claim_ref for l in after.lines].count("L9") == 1
+    assert after.amount_due_cents == 5000 - 1000
+
+
+def test_a_retour_of_the_credit_line_finds_it_on_the_earlier_invoice(ctx, store):
+    # Given a credit of 24.00 booked on last week's invoice, giving back 18.00 of deduction
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    # When the insurer's retour of this week's upload grants the credit at -18.00
+    data = write_retour(MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(-1800)})
+    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    # Then the line is known, and unchanged: the deduction was given back already
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [("L9", "unchanged")]
+    assert invoice_of(store).amount_due_cents == 5000
+
+
+# --- a retour that changes what the patient pays (issue 7 part 3) -------------------------------
+
+
+@pytest.mark.parametrize("was_sent, emails", [(True, 1), (False, 0)], ids=["sent", "not-yet-sent"])
+def test_a_retour_that_changes_the_amount_tells_the_patient_once(ctx, store, was_sent, emails):
+    # Given last week's invoice: a control of 24.00 with 18.00 deducted as estimated
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store)) if was_sent else invoice_of(store)
+    ctx.delivery.requests.clear()
+    # When the insurer grants 20.00, and the same retour is uploaded again
+    data = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
+    apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    apply_retour(DENTAL.provider_id, "R2", data, ctx, file_name="retour.mz302")
+    # Then the patient of a sent invoice is told the new amount once; nothing before it is sent
+    assert invoice_of(store).amount_due_cents == 5000 + 400
+    expected = [(invoice.invoice_id, INVOICE_CORRECTED, "retour:R1")] * emails
+    assert [(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests] == expected
+
+
+# --- the e-mail ------------------------------------------------------------------------------------
+
+
+def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-untyped-def]
+    context = confirmation_context(
+        INVOICE_CORRECTED, invoice, DENTAL, event_id=event_id, today=NOW.date(),
+        pay_url="https://betalen.example/?kenmerk=x", public_base_url="https://betalen.example",
+    )  # fmt: skip
+    return render_email(INVOICE_CORRECTED, context, language)
+
+
+@pytest.mark.parametrize(
+    "event_id, paid, language, says",
+    [
+        ("declaration:D2", 0, "nl", ["heeft een behandeling op uw nota gecorrigeerd", "U betaalt nu nog € 6,00"]),
+        ("declaration:D2", 5600, "nl", ["niets meer te betalen", "U heeft € 50,00 te veel betaald"]),
+        ("retour:R1", 0, "en", ["Your health insurer has let us know", "You now pay €6.00"]),
+    ],
+    ids=["lowered", "paid-already", "retour-english"],
+)  # fmt: skip
+def test_the_email_says_the_new_amount_and_not_the_treatment(ctx, store, event_id, paid, language, says):
+    # Given a corrected invoice (the filling credited), paid or not
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    if paid:
+        store.invoices[invoice.invoice_id] = apply_payment(invoice, IncomingPayment("bank", "B1", paid, NOW))
+    upload(ctx, [credit("L9", filling())], "D2")
+    # When the e-mail is rendered
+    email = _email(invoice_of(store), event_id, language)
+    # Then both parts say what changed in general words, with the new amount (R30) ...
+    for text in says:
+        assert text in email.text and text in email.html
+    # ... and never the treatment or the BSN (R29)
+    for part in (email.subject, email.text, email.html):
+        assert "Eenvlaksvulling" not in part and "Vulling" not in part and invoice.bsn not in part
