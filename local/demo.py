@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ class Demo:
         self.upload(DENTAL, "bad/mixed-errors.csv", "4. A file with mistakes: only the wrong lines are refused (R2)")
         self.upload(DENTAL, "bad/comma-delimited.csv", "5. A file with the wrong delimiter: the whole file is refused (R2)")
         self.patients_act()
+        self.provider_stops()
         self.dunning()
+        self.provider_view()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -117,10 +120,26 @@ class Demo:
         self.sandbox.drain_deliveries()
         print(f"  confirmation e-mails sent so far: {len(self.sandbox.outbox())} e-mails in the outbox")
 
+    def provider_stops(self) -> None:
+        """Issue #6, seed 003: the practice forgives a quarter of an invoice (R21)."""
+        self.title("10. The practice stops 25% of an invoice as a goodwill gesture (R21)")
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+        invoice = next(i for i in sorted(invoices, key=lambda i: -i.amount_due_cents)
+                       if i.channel is Channel.EMAIL and i.deferral is None and i.arrangement is None)  # fmt: skip
+        body = {"scope": "partial", "percentage": "25", "reason": "goodwill",
+                "patient_email": invoice.addressee.email, "accept_terms": True}  # fmt: skip
+        status, answer = self.sandbox.api(
+            "POST", f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+            provider_id=DENTAL.provider_id, body=body, headers=JSON,
+        )  # fmt: skip
+        self.sandbox.drain_deliveries()
+        print(f"  POST /api/v1/provider/invoices/{{id}}/stop (25% of the original {format_euros(invoice.original_amount_cents)}) -> {status}")
+        self.show_status(invoice.reference)
+
     def dunning(self) -> None:
         """Issue #5: time moves on; the daily run (R18-R20) takes every unpaid invoice along
         the timeline, every day replayed with as_of through /_local/schedules/dunning."""
-        self.title("10. Time moves on: the daily dunning run, every day from 24 December to 5 February")
+        self.title("11. Time moves on: the daily dunning run, every day from 24 December to 5 February")
         repository = self.sandbox.runtime.repository
         day = date(2026, 12, 24)
         while day <= date(2027, 2, 5):
@@ -160,6 +179,38 @@ class Demo:
         print(f"                           principal {format_euros(amounts['principal'])} + costs {format_euros(amounts['collection_costs'])} "
               f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}")
         self.show_status(invoice.reference)
+
+    def provider_view(self) -> None:
+        """Issue #6: what the practice sees after the handovers (R22-R25)."""
+        self.title("12. The practice's view: blocked patients, open actions, the week's statement, debtor risk")
+        provider = DENTAL.provider_id
+        _, blocked = self.sandbox.api("GET", "/api/v1/provider/blocked-patients", provider_id=provider)
+        print(f"  GET /blocked-patients -> {len(blocked['items'])} patients blocked (claims with the collection agency, R22)")
+        _, changes = self.sandbox.api(
+            "GET", "/api/v1/provider/blocked-patients/changes", provider_id=provider,
+            query={"since": "2027-01-01", "format": "csv"},
+        )  # fmt: skip
+        lines = changes.strip().splitlines()
+        print(f"  GET /blocked-patients/changes?since=2027-01-01&format=csv -> {len(lines) - 1} changes, for the practice software:")
+        for line in lines[:3]:
+            print(f"    {line}")
+        _, actions = self.sandbox.api("GET", "/api/v1/provider/actions", provider_id=provider)
+        kinds = Counter(action["kind"] for action in actions["items"] if action["state"] == "open")
+        print(f"  GET /actions -> open: {', '.join(f'{kind} {count}' for kind, count in sorted(kinds.items()))} (R23)")
+        self.sandbox.run_retrocession(date(2026, 11, 30))
+        _, statement = self.sandbox.api("GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=provider)
+        money = statement["settlement"]
+        print(f"  GET /retrocessions/2026-W48 (built Monday 30 November for 23-29 November, R24): "
+              f"received {format_euros(money['received'])}, refunded {format_euros(money['refunded'])}, "
+              f"service fee {format_euros(money['service_fee'])} ({statement['service_fee_percentage']}%), payout {format_euros(money['payout'])}")
+        kinds_of_lines = ", ".join(f"{kind} {format_euros(total)}" for kind, total in statement["totals_by_kind"].items() if total)
+        print(f"    movements of the week: {kinds_of_lines}")
+        _, risk = self.sandbox.api("GET", "/api/v1/provider/debtor-risk", provider_id=provider,
+                                   query={"from": "2026-11", "to": "2026-11"})  # fmt: skip
+        month = risk["months"][0]
+        shares = ", ".join(f"{name.replace('_', ' ')} {month[name]['count']}" for name in
+                           ("paid_on_time", "paid_after_reminder", "paid_after_collection", "stopped", "unpaid", "open"))  # fmt: skip
+        print(f"  GET /debtor-risk?from=2026-11&to=2026-11 -> of {month['invoices']} invoices: {shares} (R25)")
 
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
@@ -224,6 +275,7 @@ class Demo:
         counts = {"emails": self.write_emails(), "print": self.write_prefix("print/"), "reports": self.write_prefix("reports/")}
         counts["insurer-claims"] = self.write_prefix("insurer-claims/")
         counts["collection"] = self.write_prefix("collection/")
+        counts["retrocession"] = self.write_prefix("retrocession/")
         for folder, count in counts.items():
             print(f"  out/{folder + '/':16} {count} files")
 
@@ -258,7 +310,7 @@ def vektis_story() -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         demo = Demo(sandbox)
         vektis = SAMPLES / "vektis"
-        demo.title("12. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
+        demo.title("13. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
         for provider, name in ((DENTAL, "tandarts-de-vries-2026-11.mz301"), (PHYSIO, "fysio-centrum-oost-2026-11.pm304")):
             declaration_id = sandbox.upload_declaration(provider.provider_id, name, (vektis / name).read_bytes())
             sent = sandbox.drain_deliveries()

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
-import holidays
 
 
 class Channel(StrEnum):
@@ -53,13 +54,19 @@ TERM_PHRASE: dict[str, str] = {
     "en": "within fourteen days after the day on which you received this letter",
 }
 
-# Dutch public holidays; the calendar adds years as they are asked for.
-_NL_HOLIDAYS = holidays.country_holidays("NL")
+
+@cache
+def _dutch_holidays() -> Any:
+    """Dutch public holidays; the calendar adds years as they are asked for. Loaded on
+    first use: building it costs 80 ms, which the ingest's cold start does not need."""
+    import holidays
+
+    return holidays.country_holidays("NL")
 
 
 def is_delivery_day(day: date, rules: ReminderRules = REMINDER_RULES) -> bool:
     """Whether letters are delivered in the Netherlands on ``day``."""
-    return day.weekday() not in rules.no_delivery_weekdays and day not in _NL_HOLIDAYS
+    return day.weekday() not in rules.no_delivery_weekdays and day not in _dutch_holidays()
 
 
 def receipt_date(sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES) -> date:
