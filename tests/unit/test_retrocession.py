@@ -191,6 +191,26 @@ def test_an_invoice_of_another_provider_is_never_on_a_statement():
         build_statement(PROVIDER, W48, [other])
 
 
+def test_a_payment_read_after_its_week_was_settled_is_paid_out_the_week_after():
+    """Given a bank transfer of Sunday 29 November (week 48) that is only read from
+    Monday's statement, after week 48's statement was built, when book_payment records
+    it, then it is on week 49's statement, dated Sunday: paid out once, never lost (R24)."""
+    from billing_core.clock import FixedClock
+    from billing_core.payments import book_payment
+
+    invoice = make_invoice(status=InvoiceStatus.SENT)
+    store = FakeStore([invoice], [PROVIDER])
+    monday = FixedClock(date(2026, 11, 30))
+    sunday = at(date(2026, 11, 29), 0)
+    book_payment(store, invoice.reference, IncomingPayment("bank", "e-9", DUE, sunday), clock=monday)
+    booked = store.invoice()
+    week48 = build_statement(PROVIDER, W48, [booked])
+    week49 = build_statement(PROVIDER, Week(2026, 49), [booked])
+    assert week48.received_cents == 0
+    assert week49.received_cents == DUE
+    assert week49.lines[-1].at.date() == date(2026, 11, 29)
+
+
 def test_a_week_without_movement_is_a_statement_of_zeros():
     statement = build_statement(PROVIDER, Week(2026, 47), [make_invoice()])
     assert statement.lines == () and statement.payout_cents == 0

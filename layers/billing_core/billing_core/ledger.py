@@ -41,6 +41,15 @@ class LedgerEntry:
     at: datetime
     cause: str  # who or what made this change: "declaration:<id>", "psp:<id>", "provider:<user>"
     note: str = ""
+    # When the entry was written, if later than ``at``: a transfer of Sunday read from
+    # Monday's bank statement is dated Sunday but recorded Monday. The weekly
+    # retrocession counts an entry in the week it was recorded, so money that arrives
+    # after a week's statement was built is paid out the week after, never lost (R24).
+    recorded_at: datetime | None = None
+
+    @property
+    def recorded(self) -> datetime:
+        return self.recorded_at or self.at
 
 
 def balance(entries: Iterable[LedgerEntry], component: Component | None = None) -> int:

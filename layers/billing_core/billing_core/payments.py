@@ -251,7 +251,7 @@ def book_payment(
         )
         return apply_payment(current, payment, interest_cents=due_interest)
 
-    stored, booked = save_change(store, invoice, book)
+    stored, booked = save_change(store, invoice, recorded_now(book, clock.now()))
     release_settled_claim(store, stored, clock)
     if delivery is not None and stored.addressee.email:
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
@@ -294,8 +294,26 @@ def book_reversal(
             current, original_source_id, reversal_id, amount_cents, moment, source=source
         )
 
-    stored, booked = save_change(store, invoice, reverse)
+    stored, booked = save_change(store, invoice, recorded_now(reverse, clock.now()))
     return BookingResult(booked, stored)
+
+
+def recorded_now(change: Callable[[Invoice], Invoice], now: datetime) -> Callable[[Invoice], Invoice]:
+    """The change, with the entries it adds stamped with the moment they are written when
+    they are dated earlier (a bank entry of Sunday read on Monday, R24)."""
+
+    def stamped(current: Invoice) -> Invoice:
+        changed = change(current)
+        if changed is current:
+            return current
+        kept = len(current.ledger)
+        added = tuple(
+            replace(entry, recorded_at=now) if entry.at < now else entry
+            for entry in changed.ledger[kept:]
+        )
+        return replace(changed, ledger=changed.ledger[:kept] + added)
+
+    return stamped
 
 
 def _find(store: BillingStore, reference: str) -> Invoice:

@@ -207,7 +207,9 @@ class Statement:
 
 
 def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice]) -> Statement:
-    """The provider's statement of ``week``: every ledger entry of its invoices dated in it.
+    """The provider's statement of ``week``: every ledger entry of its invoices recorded in
+    it (``LedgerEntry.recorded``: a payment dated last week but read this week is paid
+    out now, not lost in a statement already built).
 
     The lines are in time order (then by kenmerk and ledger position), so the same ledgers
     always give the same statement, byte for byte once rendered.
@@ -217,9 +219,9 @@ def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice])
         if invoice.provider_id != provider.provider_id:
             raise ValueError("an invoice of another provider on this statement (R26)")
         for position, entry in enumerate(invoice.ledger):
-            at = _amsterdam(entry.at)
-            if at not in week:
+            if _amsterdam(entry.recorded) not in week:  # the week it reached the ledger
                 continue
+            at = _amsterdam(entry.at)
             line = StatementLine(
                 at, invoice.reference, invoice.invoice_id, entry.kind, entry.component,
                 entry.amount_cents, entry.cause, entry.note,

@@ -326,6 +326,7 @@ def _entry_to_map(entry: LedgerEntry) -> Item:
         "at": entry.at.isoformat(),
         "cause": entry.cause,
         "note": entry.note,
+        "recorded_at": entry.recorded_at.isoformat() if entry.recorded_at else None,
     }
 
 
@@ -337,6 +338,7 @@ def _entry_from_map(m: Item) -> LedgerEntry:
         at=datetime.fromisoformat(m["at"]),
         cause=m["cause"],
         note=m.get("note", ""),
+        recorded_at=_optional_datetime(m.get("recorded_at")),
     )
 
 
