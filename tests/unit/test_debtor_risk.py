@@ -10,6 +10,7 @@ import pytest
 from billing_core.clock import AMSTERDAM
 from billing_core.debtor_risk import Month, Outcome, debtor_risk, outcome_of
 from billing_core.invoice import Deferral, DunningStage, InvoiceStatus
+from billing_core.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments import IncomingPayment, apply_payment
 from billing_core.stop import StopRequest, StopScope, apply_stop
 
@@ -93,3 +94,26 @@ def test_months_parse_and_count_across_the_year():
             Month.parse(bad)
     with pytest.raises(ValueError):
         debtor_risk([], Month(2027, 1), Month(2026, 12), TODAY)
+
+
+def test_how_an_invoice_ended_decides_its_outcome():
+    """Given invoices settled in different ways, then R25 counts: a partial stop with the
+    rest paid as paid; a stop of everything as stopped; a claim the collection agency
+    wrote off as unpaid (the money never came)."""
+    invoice = make_invoice()
+    due = invoice.balance_cents
+    moment = datetime(2027, 2, 20, 12, tzinfo=AMSTERDAM)
+
+    def entry(kind, amount, cause):
+        return LedgerEntry(kind, Component.PRINCIPAL, -amount, moment, cause)
+
+    part_stopped = invoice.with_entries([entry(EntryKind.STOP, 1000, "provider:u"),
+                                         entry(EntryKind.PAYMENT, due - 1000, "bank:e")])  # fmt: skip
+    all_stopped = invoice.with_entry(entry(EntryKind.STOP, due, "provider:u"))
+    written_off = replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY).with_entry(
+        entry(EntryKind.STOP, due, "agency:CMIB-1")
+    )
+    today = date(2027, 3, 1)
+    assert outcome_of(part_stopped, today) is Outcome.PAID_ON_TIME
+    assert outcome_of(all_stopped, today) is Outcome.STOPPED
+    assert outcome_of(written_off, today) is Outcome.UNPAID

@@ -25,8 +25,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from billing_core.collection_report import SOURCE as AGENCY
 from billing_core.invoice import DunningStage, Invoice
-from billing_core.ledger import EntryKind
+from billing_core.ledger import EntryKind, LedgerEntry
+from billing_core.payments import payment_id
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
@@ -52,12 +54,28 @@ _PAID_BY_STAGE = {
 
 def outcome_of(invoice: Invoice, today: date) -> Outcome:
     if invoice.is_paid:
-        if any(entry.kind is EntryKind.STOP for entry in invoice.ledger):
+        settled_by = _settling_entry(invoice)
+        if settled_by is not None and settled_by.kind is EntryKind.STOP:
+            # Written off by the collection agency: the money never came (R25's "unpaid").
+            if settled_by.cause.startswith(payment_id(AGENCY, "")):
+                return Outcome.UNPAID
             return Outcome.STOPPED
         return _PAID_BY_STAGE[invoice.dunning_stage]
     if today > invoice.current_final_payment_date:
         return Outcome.UNPAID
     return Outcome.OPEN
+
+
+def _settling_entry(invoice: Invoice) -> LedgerEntry | None:
+    """The entry that last brought what is owed to nothing: a payment, or a stop (a
+    partial stop followed by payment of the rest is a payment)."""
+    owed = 0
+    settling = None
+    for entry in invoice.ledger:
+        before, owed = owed, owed + entry.amount_cents
+        if before > 0 >= owed:
+            settling = entry
+    return settling
 
 
 # --- months -----------------------------------------------------------------------------
