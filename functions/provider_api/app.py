@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from http import HTTPStatus
 from typing import Annotated, Literal
 
@@ -16,46 +16,46 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
+from billing_core.actions import ActionState
 from billing_core.api import cursor
 from billing_core.api.errors import error_response, validation_message
-from billing_core.actions import ActionState
 from billing_core.api.provider_models import (
     ActionListOut,
     ActionOut,
     ActionPatch,
-    DeclarationDetailOut,
-    DeclarationListOut,
-    DeclarationOut,
-    InvoiceDetailOut,
-    InvoiceListOut,
-    HoldIn,
-    InvoiceSummaryOut,
-    StopIn,
-    UploadRequest,
-    UploadTicketOut,
-)
-from billing_core.api.provider_models import (
-    DebtorRiskOut,
-    RetrocessionListOut,
-    RetrocessionStatementOut,
-    RetrocessionWeekOut,
-)
-from billing_core.debtor_risk import MONTH_PATTERN, Month, debtor_risk
-from billing_core.errors import Refused, StateConflict
-from billing_core.invoice import Invoice
-from billing_core.provider_portal import hold_invoice, request_upload, stop_invoice
-from billing_core.retrocession import WEEK_PATTERN, InvalidWeek, Week, statement_key
-from billing_core.api.provider_models import RetourUploadRequest, RetourUploadTicketOut
-from billing_core.provider_portal import request_retour_upload
-from datetime import datetime
-from billing_core.api.provider_models import (
     BlockChangeListOut,
     BlockChangeOut,
     BlockedPatientListOut,
     BlockedPatientOut,
+    DebtorRiskOut,
+    DeclarationDetailOut,
+    DeclarationListOut,
+    DeclarationOut,
+    HoldIn,
+    InvoiceDetailOut,
+    InvoiceListOut,
+    InvoiceSummaryOut,
+    RetourUploadRequest,
+    RetourUploadTicketOut,
+    RetrocessionListOut,
+    RetrocessionStatementOut,
+    RetrocessionWeekOut,
+    StopIn,
+    UploadRequest,
+    UploadTicketOut,
 )
 from billing_core.blocking import block_changes_csv, blocked_patients_csv
 from billing_core.clock import AMSTERDAM
+from billing_core.debtor_risk import MONTH_PATTERN, Month, debtor_risk
+from billing_core.errors import Refused, StateConflict
+from billing_core.invoice import Invoice
+from billing_core.provider_portal import (
+    hold_invoice,
+    request_upload,
+    retour_upload_key,
+    stop_invoice,
+)
+from billing_core.retrocession import WEEK_PATTERN, InvalidWeek, Week, statement_key
 
 logger = Logger()
 tracer = Tracer()
@@ -316,10 +316,10 @@ def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTick
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
     status and report are at GET /api/v1/provider/declarations/{upload_id}."""
     rt = runtime.current()
-    ticket = request_retour_upload(
+    ticket = request_upload(
         provider_id(), body.file_name,
         store=rt.repository, urls=rt.upload_urls, clock=rt.clock,
-        expires_in_seconds=rt.settings.upload_url_seconds,
+        expires_in_seconds=rt.settings.upload_url_seconds, key_for=retour_upload_key,
     )  # fmt: skip
     out = RetourUploadTicketOut(
         upload_id=ticket.declaration_id, upload_url=ticket.upload_url, expires_at=ticket.expires_at

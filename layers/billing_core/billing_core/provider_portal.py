@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -50,6 +51,11 @@ def upload_key(provider_id: str, declaration_id: str, file_name: str) -> str:
     return f"incoming/{provider_id}/{declaration_id}/{file_name}"
 
 
+def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
+    """Where the retour import (billing_core.retour) picks an insurer's retour file up."""
+    return f"retour/{provider_id}/{upload_id}/{file_name}"
+
+
 def request_upload(
     provider_id: str,
     file_name: str,
@@ -58,11 +64,16 @@ def request_upload(
     urls: UploadUrls,
     clock: Clock,
     expires_in_seconds: int,
+    key_for: Callable[[str, str, str], str] = upload_key,
 ) -> UploadTicket:
+    """An upload URL for exactly one key of the token's provider (R26), registered as an
+    upload awaiting its file, so its status and report are read the same way (R1).
+    ``key_for(provider, upload id, file name)``: ``upload_key`` for a declaration,
+    ``retour_upload_key`` for an insurer's retour file."""
     now = clock.now()
     name = safe_file_name(file_name)
     declaration_id = new_declaration_id(now)
-    key = upload_key(provider_id, declaration_id, name)
+    key = key_for(provider_id, declaration_id, name)
     store.put_declaration(
         DeclarationRecord(
             provider_id=provider_id,
@@ -117,40 +128,3 @@ def hold_invoice(
     today = clock.today()
     stored, _ = save_change(store, invoice, lambda current: put_on_hold(current, until, reason, today))
     return stored
-
-
-# --- insurer retour files through the API (interfaces.md §1b, issue 7) -----------------------
-
-
-def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
-    """Where the retour import (billing_core.retour) picks the file up."""
-    return f"retour/{provider_id}/{upload_id}/{file_name}"
-
-
-def request_retour_upload(
-    provider_id: str,
-    file_name: str,
-    *,
-    store: BillingStore,
-    urls: UploadUrls,
-    clock: Clock,
-    expires_in_seconds: int,
-) -> UploadTicket:
-    """An upload URL for an insurer's retour file (PM305, MZ302), for exactly
-    ``retour/{provider}/{upload_id}/{file}`` of the token's provider (R26). The upload is
-    registered like a declaration, so its status and report are read the same way (R1)."""
-    now = clock.now()
-    name = safe_file_name(file_name)
-    upload_id = new_declaration_id(now)
-    key = retour_upload_key(provider_id, upload_id, name)
-    store.put_declaration(
-        DeclarationRecord(
-            provider_id=provider_id, declaration_id=upload_id, file_name=name,
-            status=DeclarationStatus.AWAITING_UPLOAD, created_at=now, object_key=key,
-        )  # fmt: skip
-    )
-    return UploadTicket(
-        declaration_id=upload_id,
-        upload_url=urls.upload_url(key, expires_in_seconds),
-        expires_at=now + timedelta(seconds=expires_in_seconds),
-    )
