@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.parser import event_parser
-from aws_lambda_powertools.utilities.parser.models import S3Model
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
-from billing_core.store.s3 import uploaded_bytes, uploaded_objects
+from billing_core.handlers.s3_upload import s3_upload_handler
+from billing_core.store.s3 import uploaded_bytes_at_most
 from billing_core.bank.camt053 import MAX_STATEMENT_BYTES
 from billing_core.bank_import import BankImportReport, import_statement
 
@@ -26,27 +18,19 @@ STATEMENT_PREFIX = "camt053/"
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-# The same S3 event delivered twice is answered from this record. A statement uploaded
-# again (a new version) is imported again, and books nothing twice: every payment is
-# idempotent on the bank's entry reference.
-idempotency = IdempotencyConfig(expires_after_seconds=7 * 24 * 3600)
-persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
 
 
-@idempotent_function(
-    data_keyword_argument="upload", config=idempotency, persistence_store=persistence
-)
 def import_upload(upload: dict[str, str]) -> dict[str, Any]:
+    """A statement uploaded again (a new version) is imported again, and books nothing
+    twice: every payment is idempotent on the bank's entry reference."""
     if not upload["key"].startswith(STATEMENT_PREFIX):
         logger.error("statement key outside camt053/", extra={"key_prefix": upload["key"][:60]})
         return {"outcome": "ignored"}
     rt = runtime.current()
-    version = {"VersionId": upload["version"]} if upload["version"] else {}
-    head = rt.s3.head_object(Bucket=upload["bucket"], Key=upload["key"], **version)
-    if head["ContentLength"] > MAX_STATEMENT_BYTES:
-        logger.error("statement too large", extra={"bytes": head["ContentLength"]})
+    data = uploaded_bytes_at_most(rt.s3, upload, MAX_STATEMENT_BYTES)
+    if data is None:
+        logger.error("statement too large", extra={"limit_bytes": MAX_STATEMENT_BYTES})
         return {"outcome": "refused"}
-    data = uploaded_bytes(rt.s3, upload)
     report = import_statement(data, upload["key"], rt.bank_import_context())
     _measure(report)
     return report.summary()
@@ -63,11 +47,6 @@ def _measure(report: BankImportReport) -> None:
         logger.info("bank statement imported", extra=summary)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@event_parser(model=S3Model)
-def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
-    idempotency.register_lambda_context(context)
-    results = [import_upload(upload=upload) for upload in uploaded_objects(event)]
-    return {"imported": results}
+lambda_handler = s3_upload_handler(
+    import_upload, answer_key="imported", logger=logger, tracer=tracer, metrics=metrics
+)

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.parser import event_parser
-from aws_lambda_powertools.utilities.parser.models import S3Model
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
-from billing_core.store.s3 import uploaded_bytes, uploaded_objects
+from billing_core.handlers.s3_upload import s3_upload_handler
+from billing_core.store.s3 import uploaded_bytes
 from billing_core.ingest import process_declaration, upload_from_key
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-# The same S3 event delivered twice (R3) is answered from this record, not processed again.
-idempotency = IdempotencyConfig(expires_after_seconds=7 * 24 * 3600)
-persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
 
 
-@idempotent_function(
-    data_keyword_argument="upload", config=idempotency, persistence_store=persistence
-)
 def process_upload(upload: dict[str, str]) -> dict[str, Any]:
     target = upload_from_key(upload["key"])
     if target is None:
@@ -65,11 +51,6 @@ def _measure(report: dict[str, Any]) -> None:
     )
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@event_parser(model=S3Model)
-def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
-    idempotency.register_lambda_context(context)
-    results = [process_upload(upload=upload) for upload in uploaded_objects(event)]
-    return {"processed": results}
+lambda_handler = s3_upload_handler(
+    process_upload, answer_key="processed", logger=logger, tracer=tracer, metrics=metrics
+)

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.parser import event_parser
-from aws_lambda_powertools.utilities.parser.models import S3Model
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import runtime
+from billing_core.handlers.s3_upload import s3_upload_handler
 from billing_core.retour import apply_retour, retour_upload_from_key
-from billing_core.store.s3 import uploaded_bytes, uploaded_objects
+from billing_core.store.s3 import uploaded_bytes
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-# The same S3 event delivered twice is answered from this record. The same file uploaded
-# again is applied again and changes nothing: granted amounts are targets, not increments.
-idempotency = IdempotencyConfig(expires_after_seconds=7 * 24 * 3600)
-persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
 
 
-@idempotent_function(
-    data_keyword_argument="upload", config=idempotency, persistence_store=persistence
-)
 def import_upload(upload: dict[str, str]) -> dict[str, Any]:
+    """The same file uploaded again is applied again and changes nothing: granted
+    amounts are targets, not increments."""
     target = retour_upload_from_key(upload["key"])
     if target is None:
         # Not of the form retour/{provider}/{upload}/{file}: nobody to report to.
@@ -66,11 +53,6 @@ def _measure(report: dict[str, Any]) -> None:
     )
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@event_parser(model=S3Model)
-def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
-    idempotency.register_lambda_context(context)
-    results = [import_upload(upload=upload) for upload in uploaded_objects(event)]
-    return {"processed": results}
+lambda_handler = s3_upload_handler(
+    import_upload, answer_key="processed", logger=logger, tracer=tracer, metrics=metrics
+)

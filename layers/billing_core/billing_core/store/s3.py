@@ -39,3 +39,13 @@ def uploaded_bytes(client: Any, upload: dict[str, str]) -> bytes:
     version = {"VersionId": upload["version"]} if upload["version"] else {}
     answer = client.get_object(Bucket=upload["bucket"], Key=upload["key"], **version)
     return answer["Body"].read()
+
+
+def uploaded_bytes_at_most(client: Any, upload: dict[str, str], max_bytes: int) -> bytes | None:
+    """The reported version's bytes, or None when it is larger than ``max_bytes``: the size
+    is asked first, so an oversized file is never read into memory."""
+    version = {"VersionId": upload["version"]} if upload["version"] else {}
+    head = client.head_object(Bucket=upload["bucket"], Key=upload["key"], **version)
+    if head["ContentLength"] > max_bytes:
+        return None
+    return uploaded_bytes(client, upload)
