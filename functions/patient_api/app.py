@@ -27,6 +27,8 @@ from billing_core.api.patient_models import (
     CheckoutOut,
     DeferralOut,
     DeferralRequest,
+    InsurerStatementOut,
+    InsurerStatementRequest,
     ObjectionRequest,
     PaymentRequest,
     PaymentStatusOut,
@@ -89,6 +91,19 @@ def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[Accepted
         rt.repository, rt.clock, rt.delivery_queue,
     )  # fmt: skip
     return Response(HTTPStatus.ACCEPTED.value, "application/json", AcceptedOut())
+
+
+@app.post(
+    "/api/v1/invoices/<reference>/insurer-statement",
+    summary="Send your insurer's statement for a non-contracted invoice (R17)",
+)
+def insurer_statement(reference: REFERENCE, body: InsurerStatementRequest) -> InsurerStatementOut:
+    rt = runtime.current()
+    view = patient_service.submit_insurer_statement(
+        reference, body.birth_date, body.reimbursed, body.withheld_deductible,
+        rt.repository, rt.clock, rt.delivery_queue,
+    )  # fmt: skip
+    return InsurerStatementOut.of(view)
 
 
 @app.get("/api/v1/patient/openapi.json", include_in_schema=False)

@@ -50,6 +50,8 @@ from billing_core.debtor_risk import MONTH_PATTERN, Month, debtor_risk
 from billing_core.errors import Refused, StateConflict
 from billing_core.invoice import Invoice
 from billing_core.provider_portal import (
+    CoulanceDecision,
+    decide_coulance,
     hold_invoice,
     request_upload,
     retour_upload_key,
@@ -200,7 +202,16 @@ def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = Non
 
 @app.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
 def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
-    updated = runtime.current().repository.set_action_state(provider_id(), action_id, ActionState(body.state))
+    rt = runtime.current()
+    if body.decision is not None:
+        if body.state != "done":
+            raise _invalid("body.state", "a decision closes the action: send state done")
+        updated = decide_coulance(
+            provider_id(), action_id, CoulanceDecision(body.decision),
+            store=rt.repository, clock=rt.clock, delivery=rt.delivery_queue, user=user_id(),
+        )  # fmt: skip
+    else:
+        updated = rt.repository.set_action_state(provider_id(), action_id, ActionState(body.state))
     if updated is None:
         raise NotFoundError("action not found")
     return ActionOut.of(updated)

@@ -49,6 +49,7 @@ PUBLIC_ROUTES = {
     ("/api/v1/invoices/{reference}/deferral", "post"),
     ("/api/v1/invoices/{reference}/arrangement", "post"),
     ("/api/v1/invoices/{reference}/objection", "post"),
+    ("/api/v1/invoices/{reference}/insurer-statement", "post"),  # R17
     ("/api/v1/patient/openapi.json", "get"),
     ("/webhooks/psp", "post"),
 }

@@ -70,6 +70,17 @@ class FakeStore:
         self.invoices[invoice.invoice_id] = stored
         return stored
 
+    def save_invoices(
+        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+    ) -> list[Invoice]:
+        self.calls.append("save_invoices")
+        if any(self.invoices[i.invoice_id].version != i.version for i in invoices):
+            raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
+        stored = [replace(i, version=i.version + 1) for i in invoices]
+        self.invoices.update({i.invoice_id: i for i in stored})
+        self.actions.extend(new_actions)
+        return stored
+
     def put_action(self, action: OpenAction) -> None:
         self.calls.append("put_action")
         self.actions.append(action)

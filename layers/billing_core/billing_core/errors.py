@@ -92,6 +92,25 @@ REFUSALS: Mapping[str, tuple[str, str, bool]] = {
         "deferral of payment instead.",
         False,
     ),
+    "statement_already_received": (
+        "Voor deze nota hebben wij het overzicht van uw zorgverzekeraar al ontvangen.",
+        "We have already received your insurer's statement for this invoice.",
+        True,
+    ),
+    "insurer_contracted": (
+        "Uw zorgaanbieder heeft een contract met uw zorgverzekeraar: de vergoeding is al "
+        "van deze nota afgetrokken.",
+        "Your provider has a contract with your insurer: the reimbursement has already "
+        "been deducted from this invoice.",
+        True,
+    ),
+    "statement_above_invoice": (
+        "De vergoeding en het ingehouden eigen risico zijn samen hoger dan de nota. "
+        "Controleer de bedragen op het overzicht van uw zorgverzekeraar.",
+        "The reimbursement and the withheld deductible together are more than the invoice. "
+        "Please check the amounts on your insurer's statement.",
+        False,
+    ),
     "invalid_objection": (
         "Kies een reden, schrijf een bericht van hoogstens 2000 tekens en vul een geldig "
         "e-mailadres in.",

@@ -162,6 +162,20 @@ class PendingLetter:
 
 
 @dataclass(frozen=True, slots=True)
+class InsurerStatement:
+    """R17: what the patient's insurer did with a non-contracted invoice, as the patient
+    reports it from the insurer's statement."""
+
+    reimbursed_cents: int
+    withheld_deductible_cents: int  # eigen risico the insurer kept: the patient pays it
+    received_at: datetime
+
+    @property
+    def gross_reimbursement_cents(self) -> int:
+        return self.reimbursed_cents + self.withheld_deductible_cents
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     invoice_id: str
     provider_id: str
@@ -193,6 +207,7 @@ class Invoice:
     # by-next-action). A lower bound: the run re-derives what is due from the invoice.
     next_check_on: date | None = None
     letters_due: tuple[PendingLetter, ...] = ()
+    insurer_statement: InsurerStatement | None = None  # R17: one per invoice
     # Ids ("psp:<id>", "bank:<entry ref>") of payments and reversals already in the
     # ledger: booking one twice is refused here, so a replayed webhook or statement
     # never moves money twice (R3, R11, R12).

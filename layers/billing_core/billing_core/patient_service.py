@@ -28,13 +28,23 @@ from billing_core.arrangement import (
     create_arrangement,
     max_terms,
 )
+from billing_core.actions import OpenAction
 from billing_core.clock import Clock
+from billing_core.coulance import (
+    CoulanceMode,
+    apply_coulance,
+    proposal_action,
+    proposal_for,
+    propose,
+    with_statement,
+)
 from billing_core.deferral import deferral_refusal, grant_deferral
 from billing_core.errors import NotFound, refused
 from billing_core.invoice import (
     ArrangementStatus,
     ArrangementTerm,
     DunningStage,
+    InsurerStatement,
     Invoice,
 )
 from billing_core.ledger import EntryKind
@@ -42,6 +52,7 @@ from billing_core.notify.confirmations import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,
+    STOP_CONFIRMATION,
 )
 from billing_core.objection import objection_action, objection_refusal
 from billing_core.dunning.interest import accrued_interest
@@ -49,6 +60,8 @@ from billing_core.payments import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.providers import Provider
 from billing_core.updates import save_change
+
+STATEMENT_CAUSE = "patient:insurer-statement"  # who caused the coulance (R27)
 
 
 class PaymentStatus(StrEnum):
@@ -93,6 +106,20 @@ class PaymentStatusView:
     arrangement_terms: tuple[ArrangementTerm, ...] = ()  # due date and amount per term
     credit_cents: int = 0  # paid too much: refunded (R13)
     offer: PatientOffer | None = None
+
+
+class StatementOutcome(StrEnum):
+    APPLIED = "applied"  # the provider's policy lowered the amount at once
+    SENT_TO_PROVIDER = "sent_to_provider"  # the provider confirms first
+    NOTHING_TO_FORGIVE = "nothing_to_forgive"  # the insurer paid the policy's amount or more
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    reference: str
+    outcome: StatementOutcome
+    amount_due_cents: int
+    confirmation_sent: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +288,47 @@ def file_objection(
     action = objection_action(invoice, reason, message, email, clock.now())
     store.put_action(action)
     _confirm(delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email)
+
+
+def submit_insurer_statement(
+    reference_text: str,
+    birth_date: date,
+    reimbursed_cents: int,
+    withheld_deductible_cents: int,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+) -> StatementView:
+    """R17: the insurer's statement for a non-contracted invoice. The provider's coulance
+    policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
+    proposal on the provider's action list, written with the statement in one
+    transaction."""
+    invoice = _find_for_patient(reference_text, birth_date, store)
+    provider = _provider(store, invoice)
+    now = clock.now()
+    statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
+    automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
+    proposal = propose(invoice, provider, statement)  # refused before any write
+
+    def take(current: Invoice) -> Invoice:
+        taken = with_statement(current, statement)
+        fresh = propose(current, provider, statement)
+        return apply_coulance(taken, fresh, now, STATEMENT_CAUSE) if automatic else taken
+
+    def confirm_first(taken: Invoice) -> tuple[OpenAction, ...]:
+        if automatic or proposal.coulance_cents <= 0:
+            return ()
+        return (proposal_action(taken, proposal_for(taken, provider, statement), now),)
+
+    stored, _ = save_change(store, invoice, take, new_actions=confirm_first)
+    if proposal.coulance_cents <= 0:
+        outcome = StatementOutcome.NOTHING_TO_FORGIVE
+    else:
+        outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
+    sent = outcome is StatementOutcome.APPLIED and _confirm(
+        delivery, stored, STOP_CONFIRMATION, event_id=STATEMENT_CAUSE
+    )
+    return StatementView(stored.reference, outcome, stored.amount_due_cents, sent)
 
 
 # --- shared --------------------------------------------------------------------------------

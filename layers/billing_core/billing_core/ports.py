@@ -86,6 +86,12 @@ class BillingStore(Protocol):
 
     def save_invoice(self, invoice: Invoice) -> Invoice: ...
 
+    def save_invoices(
+        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+    ) -> list[Invoice]:
+        """All or nothing, each on condition of its version; ConcurrentChange if not."""
+        ...
+
     def cached_provider(self, provider_id: str) -> Provider | None:
         """Provider settings that may be a few minutes old: for read-only pages that must
         cost one request (the payment checker); writes use get_provider."""
@@ -199,10 +205,4 @@ class DunningStore(BillingStore, Protocol):
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
         """Pages of invoices whose next dunning check is on or before ``as_of``."""
-        ...
-
-    def save_invoices(
-        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
-    ) -> list[Invoice]:
-        """All or nothing, each on condition of its version; ConcurrentChange if not."""
         ...

@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
+from billing_core.actions import ActionKind, ActionState, OpenAction
 from billing_core.clock import Clock
+from billing_core.coulance import apply_coulance, proposal_for
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.errors import Refused
 from billing_core.hold import put_on_hold
 from billing_core.invoice import Invoice
 from billing_core.notify.confirmations import STOP_CONFIRMATION
@@ -128,3 +132,63 @@ def hold_invoice(
     today = clock.today()
     stored, _ = save_change(store, invoice, lambda current: put_on_hold(current, until, reason, today))
     return stored
+
+
+# --- a coulance proposal (R17) -------------------------------------------------------------
+
+
+class CoulanceDecision(StrEnum):
+    APPLY = "apply"
+    DECLINE = "decline"
+
+
+def decide_coulance(
+    provider_id: str,
+    action_id: str,
+    decision: CoulanceDecision,
+    *,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+    user: str,
+) -> OpenAction | None:
+    """R17: the provider applies or declines a coulance proposal; applying is the partial
+    stop of R21 with its e-mail, over the figures of today (a payment since the statement
+    is taken into account). Decided once: the same decision again changes nothing. None
+    when the provider has no such action."""
+    action = next((a for a in store.list_actions(provider_id) if a.action_id == action_id), None)
+    if action is None:
+        return None
+    if action.kind is not ActionKind.COULANCE_PROPOSAL:
+        raise Refused("not_a_proposal", "Deze actie is geen coulancevoorstel.",
+                      "This action is not a coulance proposal.")  # fmt: skip
+    if "decision" in action.details:
+        return action
+    if decision is CoulanceDecision.APPLY:
+        _apply_proposal(provider_id, action, store=store, clock=clock, delivery=delivery, user=user)
+    decided = replace(action, state=ActionState.DONE,
+                      details={**action.details, "decision": decision.value})  # fmt: skip
+    store.put_action(decided)
+    return decided
+
+
+def _apply_proposal(
+    provider_id: str, action: OpenAction, *, store: BillingStore, clock: Clock,
+    delivery: DeliveryQueue, user: str,
+) -> None:  # fmt: skip
+    invoice = store.get_invoice(provider_id, action.invoice_id)
+    provider = store.get_provider(provider_id)
+    if invoice is None or provider is None or invoice.insurer_statement is None:
+        raise LookupError(f"coulance proposal {action.action_id} without its invoice")
+    now = clock.now()
+    cause = f"provider:{user}:{action.action_id}"
+
+    def forgive(current: Invoice) -> Invoice:
+        assert current.insurer_statement is not None
+        proposal = proposal_for(current, provider, current.insurer_statement)
+        return apply_coulance(current, proposal, now, cause)
+
+    stored, changed = save_change(store, invoice, forgive)
+    if changed and stored.addressee.email:
+        delivery.enqueue([DeliveryRequest(provider_id, invoice.invoice_id,
+                                          kind=STOP_CONFIRMATION, event_id=action.action_id)])  # fmt: skip

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing_core.coulance import CoulancePolicy
 from billing_core.dunning.policy import DunningPolicy
 
 
@@ -46,6 +47,7 @@ class Provider(BaseModel):
     contracted_insurers: dict[int, frozenset[str]] = Field(default_factory=dict)
     coverage_rules: tuple[CoverageRule, ...] = ()
     dunning: DunningPolicy = Field(default_factory=DunningPolicy)  # R19
+    coulance: CoulancePolicy = Field(default_factory=CoulancePolicy)  # R17
     # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).
     service_fee_percentage: Decimal = Field(default=Decimal("3.5"), ge=0, le=25, decimal_places=2)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from billing_core.actions import OpenAction
 from billing_core.invoice import Invoice
 from billing_core.ports import BillingStore, ConcurrentChange
 
@@ -20,15 +21,28 @@ ATTEMPTS = 8
 _FIRST_PAUSE_SECONDS = 0.005
 
 Change = Callable[[Invoice], Invoice]
+NewActions = Callable[[Invoice], Sequence[OpenAction]]
 
 
-def save_change(store: BillingStore, invoice: Invoice, change: Change) -> tuple[Invoice, bool]:
-    """(the invoice as stored now, whether this call changed it)."""
+def _no_actions(changed: Invoice) -> Sequence[OpenAction]:
+    return ()
+
+
+def save_change(
+    store: BillingStore, invoice: Invoice, change: Change, *, new_actions: NewActions = _no_actions
+) -> tuple[Invoice, bool]:
+    """(the invoice as stored now, whether this call changed it).
+
+    ``new_actions(changed)``: open actions that belong to the change (R23) and are written
+    in the same transaction, so neither exists without the other."""
     for attempt in range(ATTEMPTS):
         changed = change(invoice)
         if changed is invoice:
             return invoice, False
         try:
+            actions = new_actions(changed)
+            if actions:
+                return store.save_invoices([changed], actions)[0], True
             return store.save_invoice(changed), True
         except ConcurrentChange:
             _pause(attempt)

@@ -11,7 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing_core.patient_service import ArrangementView, DeferralView, PaymentStatusView
+from billing_core.patient_service import (
+    ArrangementView,
+    DeferralView,
+    PaymentStatusView,
+    StatementView,
+)
 
 
 class _Body(BaseModel):
@@ -36,6 +41,34 @@ class ObjectionRequest(_Body):
     reason: Literal["treatment", "amount", "insurer", "other"]
     message: str = Field(min_length=1, max_length=2000)
     email: str = Field(min_length=3, max_length=254)
+
+
+class InsurerStatementRequest(_Body):
+    """R17: the figures on the insurer's statement (declaration overview) for this invoice."""
+
+    reimbursed: int = Field(ge=0, le=10_000_000, description="cents the insurer reimbursed")
+    withheld_deductible: int = Field(
+        ge=0, le=10_000_000, description="cents of eigen risico the insurer withheld"
+    )
+
+
+class InsurerStatementOut(BaseModel):
+    reference: str
+    outcome: Literal["applied", "sent_to_provider", "nothing_to_forgive"] = Field(
+        description="applied: the amount is lowered now; sent_to_provider: your provider "
+        "decides; nothing_to_forgive: the insurer paid at least what the policy asks"
+    )
+    amount_due: int = Field(description="cents, as of now")
+    confirmation_sent: bool
+
+    @classmethod
+    def of(cls, view: StatementView) -> InsurerStatementOut:
+        return cls(
+            reference=view.reference,
+            outcome=view.outcome.value,
+            amount_due=view.amount_due_cents,
+            confirmation_sent=view.confirmation_sent,
+        )
 
 
 class TermOut(BaseModel):

@@ -199,9 +199,13 @@ class ActionListOut(BaseModel):
 
 
 class ActionPatch(BaseModel):
+    """Set the state; for a coulance proposal (R17) ``decision`` applies or declines it
+    (the action is then done)."""
+
     model_config = ConfigDict(extra="forbid")
 
     state: Literal["open", "done"]
+    decision: Literal["apply", "decline"] | None = None
 
 
 class StopIn(BaseModel):

@@ -43,6 +43,7 @@ from billing_core.invoice import (
     DunningStage,
     Invoice,
     InvoiceLine,
+    InsurerStatement,
     InvoiceStatus,
     PendingLetter,
     Reminder,
@@ -198,6 +199,9 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "handed_over_on": _optional_iso(invoice.handed_over_on),
         "next_check_on": _optional_iso(invoice.next_check_on),
         "letters_due": [_pending_to_map(letter) for letter in invoice.letters_due],
+        "insurer_statement": (
+            _statement_to_map(invoice.insurer_statement) if invoice.insurer_statement else None
+        ),
         "applied_payments": list(invoice.applied_payments),
         "version": invoice.version,
     }
@@ -234,6 +238,9 @@ def invoice_from_item(item: Item) -> Invoice:
         handed_over_on=_optional_date(item.get("handed_over_on")),
         next_check_on=_optional_date(item.get("next_check_on")),
         letters_due=tuple(_pending_from_map(m) for m in item.get("letters_due", ())),
+        insurer_statement=(
+            _statement_from_map(item["insurer_statement"]) if item.get("insurer_statement") else None
+        ),
         applied_payments=tuple(item.get("applied_payments", ())),
         version=int(item["version"]),
     )
@@ -434,6 +441,22 @@ def _reminder_from_map(m: Item) -> Reminder:
             )
             for c in m["covers"]
         ),
+    )
+
+
+def _statement_to_map(statement: InsurerStatement) -> Item:
+    return {
+        "reimbursed_cents": statement.reimbursed_cents,
+        "withheld_deductible_cents": statement.withheld_deductible_cents,
+        "received_at": statement.received_at.isoformat(),
+    }
+
+
+def _statement_from_map(m: Item) -> InsurerStatement:
+    return InsurerStatement(
+        int(m["reimbursed_cents"]),
+        int(m["withheld_deductible_cents"]),
+        datetime.fromisoformat(m["received_at"]),
     )
 
 

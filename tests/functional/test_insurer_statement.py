@@ -1,0 +1,81 @@
+"""R17 on embedded AWS: a patient of the non-contracted physiotherapy practice sends the
+insurer's statement; the practice confirms the coulance proposal (seeds 001, 004)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from billing_core.invoice import Channel
+
+from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import sample
+
+PROVIDER = PHYSIO.provider_id
+
+
+@pytest.fixture
+def invoice(sandbox):
+    sandbox.upload_declaration(PROVIDER, "week.csv", sample("fysio-centrum-oost-2026-11.csv"))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return max((i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
+               key=lambda i: i.amount_due_cents)  # fmt: skip
+
+
+def send_statement(sandbox, invoice, birth_date=None, reimbursed=None):
+    body = {
+        "birth_date": (birth_date or invoice.birth_date).isoformat(),
+        "reimbursed": invoice.amount_due_cents * 40 // 100 if reimbursed is None else reimbursed,
+        "withheld_deductible": 0,
+    }
+    return sandbox.api("POST", f"/api/v1/invoices/{invoice.reference}/insurer-statement", body=body)
+
+
+def test_statement_proposal_and_the_practice_applies_it(sandbox, invoice):
+    """Given an invoice of the non-contracted practice, when the patient sends a statement
+    of 40% reimbursed, then the answer says the practice decides and the amount is
+    unchanged; the practice sees a proposal (60% to pay) and applies it; the checker then
+    shows 60% and the patient has the e-mail with the lowered amount."""
+    asked = invoice.amount_due_cents
+    status, answer = send_statement(sandbox, invoice)
+    assert status == 200, answer
+    assert answer["outcome"] == "sent_to_provider" and answer["amount_due"] == asked
+    assert set(answer) == {"reference", "outcome", "amount_due", "confirmation_sent"}  # no PII
+
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    to_pay = proposal["details"]["amount_to_pay_cents"]
+    assert to_pay == (asked * 60 + 50) // 100
+
+    status, decided = sandbox.api("PATCH", f"/api/v1/provider/actions/{proposal['action_id']}",
+                                  provider_id=PROVIDER, body={"state": "done", "decision": "apply"})  # fmt: skip
+    assert status == 200 and decided["state"] == "done" and decided["details"]["decision"] == "apply"
+    sandbox.drain_deliveries()
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["amount_due"] == to_pay
+    lowered = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+    assert len(lowered) == 2  # the invoice, then the lowered amount
+
+
+def test_a_second_statement_and_a_wrong_birth_date(sandbox, invoice):
+    """Given a statement already received, then a second one is refused (409); a wrong
+    birth date answers exactly as an unknown reference (404), without a write."""
+    assert send_statement(sandbox, invoice)[0] == 200
+    status, answer = send_statement(sandbox, invoice, reimbursed=1)
+    assert status == 409 and answer["error"]["code"] == "statement_already_received"
+    status, answer = send_statement(sandbox, invoice, birth_date=date(1900, 1, 1))
+    assert status == 404
+
+
+def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
+    """R26: the dental practice, with the physiotherapy practice's action id, gets 404 and
+    nothing changes."""
+    send_statement(sandbox, invoice)
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    status, _ = sandbox.api("PATCH", f"/api/v1/provider/actions/{proposal['action_id']}",
+                            provider_id=DENTAL.provider_id, body={"state": "done", "decision": "apply"})  # fmt: skip
+    assert status == 404
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["amount_due"] == invoice.amount_due_cents

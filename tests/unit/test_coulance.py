@@ -1,0 +1,140 @@
+"""Non-contracted care: the insurer's statement and the provider's coulance policy (R17;
+seed 004: "U betaalt ons het bedrag dat door uw zorgverzekeraar wordt vergoed, met een
+minimum van 60% van de factuur. Indien uw eigen risico ingehouden is, dient u dit gedeelte
+zelf te voldoen."; legal-nl.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.coulance import CoulanceMode, CoulancePolicy, propose
+from billing_core.errors import Refused
+from billing_core.invoice import DunningStage, InsurerStatement, InvoiceStatus
+from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.patient_service import StatementOutcome, submit_insurer_statement
+from billing_core.actions import ActionKind
+from billing_core.provider_portal import CoulanceDecision, decide_coulance
+from tests.unit.factories import make_invoice, make_line, make_provider
+from tests.unit.fake_store import FakeQueue, FakeStore
+
+NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
+NON_CONTRACTED = make_provider()  # no contracts at all: every insurer is non-contracted
+INVOICE = make_invoice(lines=(make_line(unit_price_cents=20_000),), status=InvoiceStatus.SENT)
+
+
+def statement(reimbursed: int, withheld: int = 0) -> InsurerStatement:
+    return InsurerStatement(reimbursed, withheld, NOW)
+
+
+@pytest.mark.parametrize(
+    "reimbursed, withheld, to_pay, forgiven",
+    [
+        (15_000, 0, 15_000, 5_000),  # the insurer paid 75%: the patient pays that
+        (8_000, 0, 12_000, 8_000),  # only 40%: the 60% minimum applies
+        (0, 13_000, 13_000, 7_000),  # all of it withheld as eigen risico: the patient pays it
+        (10_000, 3_000, 13_000, 7_000),  # reimbursed + withheld eigen risico, 65%
+        (20_000, 0, 20_000, 0),  # paid in full: nothing to forgive
+        (12_000, 0, 12_000, 8_000),  # exactly 60%
+    ],
+)
+def test_the_patient_pays_the_gross_reimbursement_with_a_minimum_of_60_percent(
+    reimbursed, withheld, to_pay, forgiven
+):
+    """Given a € 200,00 invoice of a non-contracted provider, when the insurer's statement
+    comes in, then the patient pays the gross reimbursement, at least 60%, at most all."""
+    proposal = propose(INVOICE, NON_CONTRACTED, statement(reimbursed, withheld))
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (to_pay, forgiven)
+
+
+def test_a_provider_with_another_minimum():
+    """Given a provider whose policy asks at least 70%, then 40% reimbursed means 70%."""
+    provider = make_provider(coulance=CoulancePolicy(minimum_percentage=70))
+    assert propose(INVOICE, provider, statement(8_000)).amount_to_pay_cents == 14_000
+
+
+def test_what_was_already_forgiven_counts():
+    """Given the provider already stopped € 20,00 of the invoice, when the statement says
+    75%, then only € 30,00 more is forgiven: the patient still pays € 150,00 in all."""
+    stopped = INVOICE.with_entry(
+        LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, -2_000, NOW, "provider:u", "goodwill")
+    )
+    assert propose(stopped, NON_CONTRACTED, statement(15_000)).coulance_cents == 3_000
+
+
+@pytest.mark.parametrize(
+    "invoice, provider, given, code",
+    [
+        (replace(INVOICE, insurer_statement=statement(1)), NON_CONTRACTED, statement(15_000),
+         "statement_already_received"),
+        (INVOICE, make_provider(contracted_insurers={2026: frozenset({"3311"})}), statement(15_000),
+         "insurer_contracted"),
+        (INVOICE, NON_CONTRACTED, statement(15_000, 6_000), "statement_above_invoice"),
+        (replace(INVOICE, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY), NON_CONTRACTED,
+         statement(15_000), "with_collection_agency"),
+        (INVOICE.with_entry(LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -20_000, NOW, "bank:e")),
+         NON_CONTRACTED, statement(15_000), "paid"),
+    ],
+)  # fmt: skip
+def test_a_statement_that_cannot_be_taken_is_refused_with_a_reason(invoice, provider, given, code):
+    with pytest.raises(Refused) as refused:
+        propose(invoice, provider, given)
+    assert refused.value.code == code
+
+
+def submit(store, queue, reimbursed, withheld=0):
+    return submit_insurer_statement(
+        INVOICE.reference, INVOICE.birth_date, reimbursed, withheld, store, FixedClock(NOW), queue
+    )
+
+
+def test_automatic_policy_lowers_the_amount_at_once_and_mails_the_patient():
+    """Given a provider that applies coulance automatically, when the patient sends a
+    75% statement, then € 50,00 is forgiven as coulance (R21's partial stop, R27), the
+    patient gets the stop e-mail, and a second statement is refused."""
+    provider = make_provider(coulance=CoulancePolicy(mode=CoulanceMode.AUTOMATIC))
+    store, queue = FakeStore([INVOICE], [provider]), FakeQueue()
+    view = submit(store, queue, 15_000)
+    assert view.outcome is StatementOutcome.APPLIED and view.amount_due_cents == 15_000
+    assert store.invoice().ledger[-1].kind is EntryKind.COULANCE
+    assert queue.kinds == ["stop_confirmation"] and view.confirmation_sent
+    with pytest.raises(Refused):
+        submit(store, queue, 1_000)
+
+
+def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
+    """Given the default policy (the provider confirms), when the statement comes in, then
+    the amount stays, a proposal with the figures is on the provider's list (written with
+    the statement); when the provider applies it, the coulance is booked and mailed; a
+    second "apply" changes nothing."""
+    store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
+    view = submit(store, queue, 8_000)
+    assert view.outcome is StatementOutcome.SENT_TO_PROVIDER and view.amount_due_cents == 20_000
+    (action,) = store.actions
+    assert action.kind is ActionKind.COULANCE_PROPOSAL
+    assert action.details["amount_to_pay_cents"] == 12_000 and action.details["coulance_cents"] == 8_000
+    assert queue.kinds == []
+
+    def decide():
+        return decide_coulance(NON_CONTRACTED.provider_id, action.action_id, CoulanceDecision.APPLY,
+                               store=store, clock=FixedClock(NOW), delivery=queue, user="u-1")  # fmt: skip
+
+    decided = decide()
+    assert decided is not None and decided.details["decision"] == "apply"
+    assert balance(store.invoice().ledger) == 12_000
+    store.actions = [decided]
+    decide()
+    assert balance(store.invoice().ledger) == 12_000 and queue.kinds == ["stop_confirmation"]
+
+
+def test_another_provider_cannot_decide_on_the_proposal():
+    """R26: provider B with A's action id finds nothing."""
+    store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
+    submit(store, queue, 8_000)
+    (action,) = store.actions
+    assert decide_coulance("fysio-centrum-oost", action.action_id, CoulanceDecision.APPLY,
+                           store=store, clock=FixedClock(NOW), delivery=queue, user="u") is None  # fmt: skip
+    assert balance(store.invoice().ledger) == 20_000
