@@ -135,6 +135,33 @@ class Demo:
         self.sandbox.drain_deliveries()
         print(f"  POST /api/v1/provider/invoices/{{id}}/stop (25% of the original {format_euros(invoice.original_amount_cents)}) -> {status}")
         self.show_status(invoice.reference)
+        self.non_contracted_coulance()
+
+    def non_contracted_coulance(self) -> None:
+        """R17, seeds 001 and 004: the insurer reimbursed 40%; the practice's policy asks
+        the gross reimbursement with a minimum of 60%, after the practice confirms."""
+        self.title("10b. A patient of the non-contracted practice sends the insurer's statement (R17)")
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+        invoice = max((i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
+                      key=lambda i: i.amount_due_cents)  # fmt: skip
+        reimbursed = invoice.amount_due_cents * 40 // 100
+        status, answer = self.sandbox.api(
+            "POST", f"/api/v1/invoices/{invoice.reference}/insurer-statement", headers=JSON,
+            body={"birth_date": invoice.birth_date.isoformat(), "reimbursed": reimbursed, "withheld_deductible": 0},
+        )  # fmt: skip
+        print(f"  POST /insurer-statement (invoice {format_euros(invoice.amount_due_cents)}, insurer reimbursed {format_euros(reimbursed)}) -> {status}: {answer['outcome']}")
+        _, actions = self.sandbox.api("GET", "/api/v1/provider/actions", provider_id=PHYSIO.provider_id)
+        proposal = next(a for a in actions["items"] if a["kind"] == "coulance_proposal")
+        figures = proposal["details"]
+        print(f"  the practice's action list: pay {format_euros(figures['amount_to_pay_cents'])} "
+              f"(60% minimum {format_euros(figures['minimum_cents'])}), forgive {format_euros(figures['coulance_cents'])}")
+        status, _ = self.sandbox.api(
+            "PATCH", f"/api/v1/provider/actions/{proposal['action_id']}", provider_id=PHYSIO.provider_id,
+            body={"state": "done", "decision": "apply"}, headers=JSON,
+        )  # fmt: skip
+        self.sandbox.drain_deliveries()
+        print(f"  PATCH /actions/{{id}} {{decision: apply}} -> {status}; the patient is e-mailed the lowered amount")
+        self.show_status(invoice.reference)
 
     def dunning(self) -> None:
         """Issue #5: time moves on; the daily run (R18-R20) takes every unpaid invoice along
