@@ -149,3 +149,37 @@ def test_the_scheduler_event_and_a_replayed_day(sandbox, invoices):
     assert scheduled["as_of"] == REMINDER_DAY.isoformat()
     replay = sandbox.invoke("dunning_run", sample_event("dunning_run/replay_day.json"))
     assert replay["as_of"] == "2027-01-07" and replay["actions"] == 0
+
+
+def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(sandbox, invoices, monkeypatch):
+    """Given claims due for handover, when the invoice changes at the moment of the
+    handover (a payment lands), then that claim is listed in the run's errors, the
+    patient is not blocked for it and no file for it stays with the agency; the next run
+    hands it over (R18, R22)."""
+    from billing_core.ports import ConcurrentChange
+
+    run_on(sandbox, REMINDER_DAY)
+    invoice = stored(sandbox, invoices[0])
+    costs_day = invoice.reminder.final_date + (date(2027, 1, 2) - date(2027, 1, 1))
+    run_on(sandbox, costs_day)
+    handover_day = costs_day + (date(2027, 1, 15) - date(2027, 1, 1))
+    repository = sandbox.runtime.repository
+    save_invoices = repository.save_invoices
+
+    def changed_meanwhile(batch, new_actions=()):
+        if any(i.invoice_id == invoice.invoice_id for i in batch):
+            raise ConcurrentChange(invoice.invoice_id)
+        return save_invoices(batch, new_actions)
+
+    monkeypatch.setattr(repository, "save_invoices", changed_meanwhile)
+    summary = run_on(sandbox, handover_day)
+
+    assert [e["invoices"] for e in summary["errors"]] == [[invoice.invoice_id]]
+    assert stored(sandbox, invoice).dunning_stage is DunningStage.COSTS_CHARGED
+    blocked = {b.patient_ref: b.invoice_ids for b in repository.blocked_patients(PROVIDER)}
+    assert invoice.invoice_id not in blocked.get(invoice.patient_ref, ())
+    assert sandbox.output_keys(f"collection/{handover_day}/{PROVIDER}/{invoice.reference}") == []
+
+    monkeypatch.setattr(repository, "save_invoices", save_invoices)
+    assert run_on(sandbox, handover_day)["steps"] == {"handover": 1}
+    assert stored(sandbox, invoice).dunning_stage is DunningStage.WITH_COLLECTION_AGENCY

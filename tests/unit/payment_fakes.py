@@ -40,3 +40,6 @@ class FilesInMemory:
 
     def put(self, key: str, body: bytes, content_type: str) -> None:
         self.files[key] = body
+
+    def delete(self, key: str) -> None:
+        self.files.pop(key, None)

@@ -133,6 +133,10 @@ class FileStore(Protocol):
 
     def put(self, key: str, body: bytes, content_type: str) -> None: ...
 
+    def delete(self, key: str) -> None:
+        """Take back a file written for something that then did not happen."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryRequest:

@@ -38,7 +38,13 @@ from billing_core.dunning.steps import (
 from billing_core.dunning.timeline import Step, plan
 from billing_core.invoice import Invoice
 from billing_core.ledger import balance
-from billing_core.ports import DeliveryQueue, DeliveryRequest, DunningStore, FileStore
+from billing_core.ports import (
+    ConcurrentChange,
+    DeliveryQueue,
+    DeliveryRequest,
+    DunningStore,
+    FileStore,
+)
 from billing_core.providers import Provider
 
 PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
@@ -124,11 +130,11 @@ def _process_unit(
         reviewed = review_arrangement(invoice, as_of, now)
         if reviewed is not invoice:
             summary.arrangements_cancelled += 1
-        _requeue_letters(reviewed, ctx.delivery, summary)
         decision = plan(reviewed, provider.dunning, as_of)
         if decision.step is not None:
-            by_step[decision.step].append(reviewed)
+            by_step[decision.step].append(reviewed)  # its letters are queued after the step
             continue
+        _requeue_letters(reviewed, ctx.delivery, summary)
         later = rescheduled(reviewed, decision.check_on)
         if later is not invoice:
             ctx.store.save_invoice(later)
@@ -149,11 +155,18 @@ def _hand_over(
     """File for the agency, block, then the invoice and the provider's action in one
     transaction: the first two are idempotent, so a crash in between is repaired by the
     next run."""
-    ctx.files.put(handover_key(invoice, as_of), handover_bytes(invoice, provider, as_of),
-                  "application/json")  # fmt: skip
+    key = handover_key(invoice, as_of)
+    ctx.files.put(key, handover_bytes(invoice, provider, as_of), "application/json")
     ctx.store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
     handed = hand_over(invoice, as_of)
-    ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+    try:
+        ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+    except ConcurrentChange:
+        # Paid or changed this very moment: not handed over, so neither blocked for it nor
+        # in the agency's files. The next run looks at it again.
+        ctx.store.release_claim(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
+        ctx.files.delete(key)
+        raise
     summary.steps[Step.HANDOVER] += 1
 
 
