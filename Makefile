@@ -9,7 +9,7 @@ CHECKOV := $(CHECKOV_VENV)/.deps-installed
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo serve test test-unit test-functional test-template test-e2e bench clean
+.PHONY: help demo serve test lint test-unit test-functional test-template test-e2e bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,8 +40,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(DEPS) $(CHECKOV) $(CHROMIUM) ## every test: unit, functional, template, e2e (browser)
+test: $(DEPS) $(CHECKOV) $(CHROMIUM) lint ## every test: lint, unit, functional, template, e2e (browser)
 	$(BIN)/python -m pytest
+
+lint: $(DEPS) ## ruff: pyflakes, errors, sorted imports (config in pyproject.toml)
+	$(BIN)/ruff check .
 
 test-e2e: $(DEPS) $(CHROMIUM)
 	$(BIN)/python -m pytest tests/e2e

@@ -19,7 +19,8 @@ import random
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer

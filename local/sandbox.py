@@ -32,7 +32,13 @@ from billing_core.providers import Provider
 from billing_core.settings import Settings, get_settings
 from local import moto_speedup
 from local.lambda_context import LocalLambdaContext
-from local.resources import LocalNames, create_resources, function_events, load_template, resources_of_type
+from local.resources import (
+    LocalNames,
+    create_resources,
+    function_events,
+    load_template,
+    resources_of_type,
+)
 from local.seed import SAMPLE_PROVIDERS
 
 ROOT = Path(__file__).resolve().parent.parent

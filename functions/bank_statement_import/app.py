@@ -8,10 +8,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import runtime
-from billing_core.handlers.s3_upload import s3_upload_handler
-from billing_core.store.s3 import uploaded_bytes_at_most
 from billing_core.bank.camt053 import MAX_STATEMENT_BYTES
 from billing_core.bank_import import BankImportReport, import_statement
+from billing_core.handlers.s3_upload import s3_upload_handler
+from billing_core.store.s3 import uploaded_bytes_at_most
 
 STATEMENT_PREFIX = "camt053/"
 

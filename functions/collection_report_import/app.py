@@ -9,7 +9,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import runtime
-from billing_core.handlers.s3_upload import s3_upload_handler
 from billing_core.collection_report import (
     MAX_REPORT_BYTES,
     UPLOAD_PREFIX,
@@ -18,6 +17,7 @@ from billing_core.collection_report import (
     RowOutcome,
     import_collection_report,
 )
+from billing_core.handlers.s3_upload import s3_upload_handler
 from billing_core.store.s3 import uploaded_bytes_at_most
 
 logger = Logger()

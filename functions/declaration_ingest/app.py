@@ -9,8 +9,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import runtime
 from billing_core.handlers.s3_upload import s3_upload_handler
-from billing_core.store.s3 import uploaded_bytes
 from billing_core.ingest import process_declaration, upload_from_key
+from billing_core.store.s3 import uploaded_bytes
 
 logger = Logger()
 tracer = Tracer()

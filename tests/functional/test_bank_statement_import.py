@@ -122,7 +122,7 @@ def test_credits_that_cannot_be_matched_are_listed_for_a_person(sandbox, invoice
     [summary] = answer["imported"]
     assert summary["unmatched_key"] == "bank/unmatched/2026-11-23/2026-11-24.json"
     lines = unmatched_list(sandbox, answer)["lines"]
-    assert [(l["reason"], l["amount_cents"]) for l in lines] == [
+    assert [(row["reason"], row["amount_cents"]) for row in lines] == [
         ("no_reference", 6017), ("unknown_reference", 2500), ("return_without_original", 4113),
     ]  # fmt: skip
     assert (lines[0]["counterparty_name"], lines[0]["counterparty_iban"]) == ("C. Bos", "NL39RABO0300065264")

@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+
 from billing_core.clock import AMSTERDAM
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoice import DunningStage
 from billing_core.ledger import EntryKind
-
 from local.generate import declaration_csv
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO

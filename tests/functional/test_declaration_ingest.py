@@ -71,8 +71,8 @@ def test_reimbursement_is_deducted_line_by_line(sandbox):
     invoices = _invoices(sandbox)
     # Then what the patient pays is the gross less the reimbursement of each line
     for invoice in invoices:
-        assert invoice.amount_due_cents == sum(l.patient_share_cents for l in invoice.lines)
-        assert invoice.reimbursed_cents == sum(l.reimbursed_cents for l in invoice.lines)
+        assert invoice.amount_due_cents == sum(line.patient_share_cents for line in invoice.lines)
+        assert invoice.reimbursed_cents == sum(line.reimbursed_cents for line in invoice.lines)
     assert any(i.reimbursed_cents > 0 for i in invoices)
 
 

@@ -11,13 +11,13 @@ import json
 from datetime import date
 
 import pytest
+
 from billing_core.actions import ActionKind
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoice import Channel, DunningStage
 from billing_core.ledger import Component, balance
 from billing_core.payments import IncomingPayment, book_payment
-
 from local.generate import declaration_csv
 from local.sandbox import sample_event
 from local.seed import DENTAL

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from billing_core.invoice import Channel
 
+from billing_core.invoice import Channel
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import boto3
 import pytest
+
 from billing_core.actions import ActionKind, ActionState
 from billing_core.clock import AMSTERDAM
 from billing_core.errors import NotFound, StateConflict
@@ -25,7 +26,6 @@ from billing_core.payments import IncomingPayment, book_payment, book_reversal
 from billing_core.ports import ConcurrentChange
 from billing_core.reference import grouped
 from billing_core.store.dynamo import BillingRepository
-
 from local.generate import declaration_csv
 from local.sandbox import REGION
 from local.seed import DENTAL

@@ -4,9 +4,10 @@ legal-nl.md §5, art. 6:44 BW)."""
 from __future__ import annotations
 
 import pytest
-from billing_core.allocation import Allocation, allocate
 from hypothesis import given
 from hypothesis import strategies as st
+
+from billing_core.allocation import Allocation, allocate
 
 cents = st.integers(min_value=0, max_value=10**9)
 # A component can owe less than nothing after an earlier overpayment.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.allocation import allocate
 from billing_core.arrangement import (
     add_months,
@@ -29,7 +30,6 @@ from billing_core.invoice import (
 )
 from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments import IncomingPayment, apply_payment, apply_reversal
-
 from tests.unit.factories import make_invoice, make_line, make_provider
 
 NOW = datetime(2026, 11, 25, 20, 15, tzinfo=AMSTERDAM)

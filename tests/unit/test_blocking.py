@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
+
 from billing_core.blocking import (
     DEBTOR_RISK_WARNING,
     BlockChange,
@@ -23,7 +24,6 @@ from billing_core.blocking import (
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.invoice import DunningStage
 from billing_core.payments import IncomingPayment, book_payment
-
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
 

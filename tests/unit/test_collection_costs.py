@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from billing_core.legal import (
     BIK_2012,
-    CostsSplit,
     STAFFELS,
+    CostsSplit,
     collection_costs,
     collection_costs_for,
     split_proportionally,

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.blocking import BlockChangeKind
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.collection_report import (
@@ -21,7 +22,6 @@ from billing_core.collection_report import (
 )
 from billing_core.invoice import DunningStage
 from billing_core.ledger import Component, EntryKind, LedgerEntry
-
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, sample_lines
 from tests.unit.fake_store import FakeStore
 from tests.unit.payment_fakes import FilesInMemory

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.arrangement import create_arrangement
 from billing_core.claims import Language
 from billing_core.clock import AMSTERDAM
@@ -21,7 +22,6 @@ from billing_core.notify.confirmations import (
 from billing_core.notify.render import render_email
 from billing_core.notify.texts import CATALOGUE
 from billing_core.payments import IncomingPayment, apply_payment
-
 from tests.unit.factories import BSN, REFERENCE, make_invoice, make_line, make_person, make_provider
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)

@@ -10,13 +10,13 @@ from datetime import datetime
 
 import pytest
 
+from billing_core.actions import ActionKind
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.coulance import CoulanceMode, CoulancePolicy, propose
 from billing_core.errors import Refused
 from billing_core.invoice import DunningStage, InsurerStatement, InvoiceStatus
 from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.patient_service import StatementOutcome, submit_insurer_statement
-from billing_core.actions import ActionKind
 from billing_core.provider_portal import CoulanceDecision, decide_coulance
 from tests.unit.factories import make_invoice, make_line, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore

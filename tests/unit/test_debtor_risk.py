@@ -7,13 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+
 from billing_core.clock import AMSTERDAM
 from billing_core.debtor_risk import Month, Outcome, debtor_risk, outcome_of
 from billing_core.invoice import Deferral, DunningStage, InvoiceStatus
 from billing_core.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments import IncomingPayment, apply_payment
 from billing_core.stop import StopRequest, StopScope, apply_stop
-
 from tests.unit.factories import make_invoice, make_line
 
 DUE = 3317  # the factory invoice: € 48,25 less € 15,08 reimbursed; final date 23 December

@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.clock import AMSTERDAM
 from billing_core.deferral import deferral_refusal, deferred_until, grant_deferral
 from billing_core.errors import Refused, StateConflict
 from billing_core.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
 from billing_core.ledger import Component, EntryKind, LedgerEntry
-
 from tests.unit.factories import make_invoice, make_provider
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
+
 from billing_core.claims import Language
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.delivery import DeliveryContext, deliver_dunning_letter, deliver_invoice
@@ -23,9 +24,8 @@ from billing_core.dunning.steps import charge_costs, send_reminder
 from billing_core.invoice import Channel
 from billing_core.payments import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest
-
-from tests.unit.fake_store import FakeStore
 from tests.unit.factories import make_provider
+from tests.unit.fake_store import FakeStore
 from tests.unit.payment_fakes import FilesInMemory
 from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
 from tests.unit.test_invoice_pdf import shown

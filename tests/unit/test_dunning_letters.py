@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+
 from billing_core.claims import Language
 from billing_core.clock import AMSTERDAM
 from billing_core.dunning.interest import accrued_interest
@@ -34,7 +35,6 @@ from billing_core.notify.pdf import render_dunning_letter_pdf
 from billing_core.notify.render import render_email
 from billing_core.notify.texts import CATALOGUE
 from billing_core.payments import IncomingPayment, apply_payment
-
 from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import page_count, shown_lines
 

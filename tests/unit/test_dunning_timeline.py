@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from billing_core.clock import AMSTERDAM
 from billing_core.dunning.policy import DunningPolicy
@@ -25,7 +26,6 @@ from billing_core.invoice import (
     Reminder,
 )
 from billing_core.ledger import Component, EntryKind, LedgerEntry
-from pydantic import ValidationError
 from tests.unit.factories import make_invoice
 
 POLICY = DunningPolicy()

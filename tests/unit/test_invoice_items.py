@@ -17,7 +17,6 @@ from billing_core.invoice import (
     DunningStage,
 )
 from billing_core.store import items
-
 from tests.unit.factories import make_invoice
 
 AT = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)

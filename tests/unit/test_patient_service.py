@@ -8,6 +8,7 @@ import dataclasses
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.actions import ActionKind, ActionState
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.errors import NotFound, Refused, StateConflict
@@ -22,7 +23,6 @@ from billing_core.patient_service import (
 )
 from billing_core.payments import IncomingPayment, apply_payment
 from billing_core.reference import InvalidReference, grouped
-
 from tests.unit.factories import (
     BSN,
     REFERENCE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+
 from billing_core.clock import AMSTERDAM, FixedClock
 from billing_core.errors import NotFound
 from billing_core.invoice import Arrangement, ArrangementStatus, ArrangementTerm
@@ -19,7 +20,6 @@ from billing_core.payments import (
     book_reversal,
 )
 from billing_core.ports import ConcurrentChange
-
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_person, sample_lines
 from tests.unit.fake_store import FakeQueue, FakeStore
 

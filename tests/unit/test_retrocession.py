@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+
 from billing_core.clock import AMSTERDAM
 from billing_core.invoice import InvoiceStatus
 from billing_core.ledger import Component, EntryKind, LedgerEntry
@@ -24,9 +25,12 @@ from billing_core.retrocession import (
     statement_json,
     statement_key,
 )
-from billing_core.retrocession_run import RetrocessionContext, build_weekly_statements, week_to_build
+from billing_core.retrocession_run import (
+    RetrocessionContext,
+    build_weekly_statements,
+    week_to_build,
+)
 from billing_core.stop import StopRequest, StopScope, apply_stop
-
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeStore
 

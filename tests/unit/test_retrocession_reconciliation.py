@@ -32,7 +32,6 @@ from billing_core.payments import (
 )
 from billing_core.retrocession import Week, build_statement
 from billing_core.stop import StopRequest, StopScope, apply_stop
-
 from tests.unit.factories import ledger_for, make_invoice, make_line, make_provider
 
 QUARTER = [Week(2026, 41)]

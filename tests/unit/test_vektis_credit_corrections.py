@@ -111,7 +111,7 @@ def test_a_credit_of_an_earlier_line_lowers_that_invoice(ctx, store):
     # Then last week's invoice has the credit as a line, and no new invoice is made
     after = store.invoice(before.invoice_id)
     assert [i.declaration_id for i in store.invoices.values()] == ["D1"]
-    assert [(l.claim_ref, l.amount_cents, l.reimbursed_cents, l.reverses_claim_ref) for l in after.lines] == [
+    assert [(line.claim_ref, line.amount_cents, line.reimbursed_cents, line.reverses_claim_ref) for line in after.lines] == [
         ("L1", 5000, 0, ""), ("L2", 2400, 1800, ""), ("L9", -2400, -1800, "L2"),
     ]  # fmt: skip
     assert after.lines[-1].description == "Correctie: Periodieke controle"
@@ -363,7 +363,7 @@ def test_a_concurrent_payment_is_kept_and_the_credit_booked_once(ctx, store, mon
     # Then both are in the ledger, the credit once (R28)
     after = store.invoice(invoice.invoice_id)
     kinds = [e.kind for e in after.ledger]
-    assert kinds.count(EntryKind.PAYMENT) == 1 and [l.claim_ref for l in after.lines].count("L9") == 1
+    assert kinds.count(EntryKind.PAYMENT) == 1 and [line.claim_ref for line in after.lines].count("L9") == 1
     assert after.amount_due_cents == 5000 - 1000
 
 

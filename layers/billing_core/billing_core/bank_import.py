@@ -48,7 +48,13 @@ from billing_core.payments import (
     book_payment,
     book_reversal,
 )
-from billing_core.ports import BankCreditLink, BankCreditLinks, BillingStore, DeliveryQueue, FileStore
+from billing_core.ports import (
+    BankCreditLink,
+    BankCreditLinks,
+    BillingStore,
+    DeliveryQueue,
+    FileStore,
+)
 
 CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"

@@ -36,9 +36,9 @@ from enum import StrEnum
 from billing_core import reference as betalingskenmerk
 from billing_core.clock import AMSTERDAM, Clock
 from billing_core.delivery import pay_url
+from billing_core.dunning.interest import accrued_interest
 from billing_core.errors import NotFound, refused
 from billing_core.invoice import Invoice
-from billing_core.dunning.interest import accrued_interest
 from billing_core.payments import IncomingPayment, InterestAccrual, book_payment
 from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
 from billing_core.psp import PaymentProvider, PspCheckout, PspPayment, PspStatus, UnknownPspPayment

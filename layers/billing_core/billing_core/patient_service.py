@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 
 from billing_core import reference as betalingskenmerk
+from billing_core.actions import OpenAction
 from billing_core.arrangement import (
     MIN_TERMS,
     arrangement_refusal,
@@ -28,7 +29,6 @@ from billing_core.arrangement import (
     create_arrangement,
     max_terms,
 )
-from billing_core.actions import OpenAction
 from billing_core.clock import Clock
 from billing_core.coulance import (
     CoulanceMode,
@@ -39,6 +39,7 @@ from billing_core.coulance import (
     with_statement,
 )
 from billing_core.deferral import deferral_refusal, grant_deferral
+from billing_core.dunning.interest import accrued_interest
 from billing_core.errors import NotFound, refused
 from billing_core.invoice import (
     ArrangementStatus,
@@ -55,7 +56,6 @@ from billing_core.notify.confirmations import (
     STOP_CONFIRMATION,
 )
 from billing_core.objection import objection_action, objection_refusal
-from billing_core.dunning.interest import accrued_interest
 from billing_core.payments import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.providers import Provider

@@ -177,12 +177,12 @@ class InvoiceDetailOut(InvoiceSummaryOut):
             birth_date=invoice.birth_date,
             lines=[
                 LineOut(
-                    claim_ref=l.claim_ref, treatment_date=l.treatment_date, treatment_code=l.treatment_code,
-                    description=l.description, line_type=l.line_type.value, quantity=l.quantity,
-                    unit_price=l.unit_price_cents, amount=l.amount_cents, reimbursed=l.reimbursed_cents,
-                    to_pay=l.patient_share_cents,
+                    claim_ref=line.claim_ref, treatment_date=line.treatment_date, treatment_code=line.treatment_code,
+                    description=line.description, line_type=line.line_type.value, quantity=line.quantity,
+                    unit_price=line.unit_price_cents, amount=line.amount_cents, reimbursed=line.reimbursed_cents,
+                    to_pay=line.patient_share_cents,
                 )  # fmt: skip
-                for l in invoice.lines
+                for line in invoice.lines
             ],
             ledger=[
                 LedgerEntryOut(kind=e.kind.value, component=e.component.value, amount=e.amount_cents, at=e.at, cause=e.cause, note=e.note)

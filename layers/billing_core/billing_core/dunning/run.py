@@ -199,8 +199,9 @@ def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, summary:
 def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:
     """Queue the letters the invoice still waits for; the delivery sends each once."""
     requests = [
-        DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=l.kind, event_id=l.event_id)
-        for l in invoice.letters_due
+        DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=letter.kind,
+                        event_id=letter.event_id)
+        for letter in invoice.letters_due
     ]
     if requests:
         delivery.enqueue(requests)

@@ -22,6 +22,7 @@ from billing_core.invoice import (
     PendingLetter,
     Reminder,
 )
+from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.legal import (
     Channel as LetterChannel,
 )
@@ -32,7 +33,6 @@ from billing_core.legal import (
     split_proportionally,
     staffel_on,
 )
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
 
 COSTS_NOTE = "buitengerechtelijke incassokosten (BIK), art. 6:96 BW"
 

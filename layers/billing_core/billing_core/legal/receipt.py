@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any
 
 
-
 class Channel(StrEnum):
     EMAIL = "email"
     PAPER = "paper"

@@ -24,8 +24,8 @@ weekly retrocession run lists the providers with a Query.
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import Decimal
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from billing_core.actions import ActionKind, ActionState, OpenAction
@@ -41,9 +41,9 @@ from billing_core.invoice import (
     CoveredInvoice,
     Deferral,
     DunningStage,
+    InsurerStatement,
     Invoice,
     InvoiceLine,
-    InsurerStatement,
     InvoiceStatus,
     PendingLetter,
     Reminder,
