@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from billing_core import reference
+from billing_core.actions import ActionKind, OpenAction
 from billing_core.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.bulk import cycle_collection_paused
 from billing_core.claims import Claim
@@ -27,6 +28,7 @@ from billing_core.declarations.report import Finding, Outcome, Severity
 from billing_core.insurer_claims import export_per_insurer
 from billing_core.invoice import Invoice
 from billing_core.invoicing import InvoiceDraft, InvoicingPlan, issue_invoice, plan_invoices
+from billing_core.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
 from billing_core.ports import (
     BillingStore,
     DeliveryQueue,
@@ -222,7 +224,9 @@ def _store(
 ) -> None:
     """Write what an earlier attempt of this same upload did not get to."""
     new = [
-        NewInvoice(invoice, tuple(line.claim_ref for line in invoice.lines))
+        NewInvoice(
+            invoice, tuple(line.claim_ref for line in invoice.lines), _missing_quote_actions(invoice)
+        )
         for invoice in invoices
         # An invoice and its claim markers are written together: one known line means all.
         if invoice.lines[0].claim_ref not in stored_earlier
@@ -233,6 +237,32 @@ def _store(
         if line.claim.claim_ref not in stored_earlier
     ]
     ctx.store.store_new(provider.provider_id, upload.declaration_id, new, insurer_refs)
+
+
+def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
+    """R6, R23: a dental plan above € 250 without a price quote is invoiced, and the
+    practice gets an open action to record the quote. Written with the invoice, so a
+    retried upload creates none twice."""
+    if PRICE_QUOTE_MISSING not in invoice.warnings:
+        return ()
+    action = OpenAction(
+        action_id=f"quote-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.MISSING_PRICE_QUOTE,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=invoice.ledger[0].at,
+        details={
+            "patient_ref": invoice.patient_ref,
+            "rule": QUOTE_RULE,
+            "lines": [
+                {"claim_ref": line.claim_ref, "treatment_code": line.treatment_code,
+                 "amount_cents": line.amount_cents}
+                for line in invoice.lines
+            ],
+        },
+    )  # fmt: skip
+    return (action,)
 
 
 def _export_insurer_claims(

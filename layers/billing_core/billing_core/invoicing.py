@@ -18,7 +18,13 @@ from billing_core.declarations.report import Finding, Severity
 from billing_core.dunning.timeline import first_check_on
 from billing_core.invoice import Channel, Invoice, InvoiceLine
 from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.line_rules import LineRouting, Payer, plan_lacks_quote, route_line
+from billing_core.line_rules import (
+    PRICE_QUOTE_MISSING,
+    LineRouting,
+    Payer,
+    plan_lacks_quote,
+    route_line,
+)
 from billing_core.providers import Provider
 
 _INVOICE_IDS = uuid.UUID("6f1c3a52-8d0e-4b7a-9c55-0e2d7f4b9a10")
@@ -134,8 +140,8 @@ def _plan_patient(
         return
     warnings: tuple[str, ...] = ()
     if plan_lacks_quote(provider, care_total, has_quote):
-        warnings = ("PRICE_QUOTE_MISSING",)
-        plan.findings.append(_finding("PRICE_QUOTE_MISSING", Severity.WARNING, claims[0]))
+        warnings = (PRICE_QUOTE_MISSING,)
+        plan.findings.append(_finding(PRICE_QUOTE_MISSING, Severity.WARNING, claims[0]))
     plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))
 
 

@@ -17,6 +17,8 @@ from billing_core.providers import CareKind, Provider
 
 # NZa Regeling Mondzorg: a written quote is required for a treatment plan above €250.
 DENTAL_QUOTE_THRESHOLD_CENTS = 25_000
+PRICE_QUOTE_MISSING = "PRICE_QUOTE_MISSING"  # the warning on the invoice and in the report
+QUOTE_RULE = "NZa Regeling Mondzorg: a written price quote (begroting) above EUR 250"
 
 
 class Payer(StrEnum):

@@ -38,6 +38,7 @@ class NewInvoice:
 
     invoice: Invoice
     claim_refs: tuple[str, ...]
+    actions: tuple[OpenAction, ...] = ()  # open actions born with the invoice (R23)
 
 
 class BillingStore(Protocol):

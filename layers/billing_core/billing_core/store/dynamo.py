@@ -517,6 +517,7 @@ class BillingRepository:
                 self._put_new(items.claim_to_item(provider_id, ref, declaration_id, invoice_id))
                 for ref in new.claim_refs
             ),
+            *(self._put_new(items.action_to_item(action)) for action in new.actions),
         ]
 
     def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
