@@ -132,7 +132,7 @@ def test_a_name_with_accents_survives_the_subject_header(sesv2):
     assert subject(mail).startswith("Nota van Mondzorg Zoë Brückner")
 
 
-def test_configuration_set_and_a_tag_without_personal_data(sesv2):
+def test_configuration_set_and_tags_without_personal_data(sesv2):
     # Given a look at what the client puts on the wire
     calls: list[dict[str, Any]] = []
     sesv2.meta.events.register(
@@ -142,10 +142,14 @@ def test_configuration_set_and_a_tag_without_personal_data(sesv2):
     # When the invoice e-mail is sent
     send_invoice(sesv2)
 
-    # Then bounces and complaints go through the configuration set, tagged by kind only
+    # Then bounces and complaints go through the configuration set, tagged by kind and by
+    # the kenmerk that leads a bounce back to the invoice (R23): no name, no address
     (params,) = calls
     assert params["ConfigurationSetName"] == CONFIGURATION_SET
-    assert params["EmailTags"] == [{"Name": "kind", "Value": "invoice"}]
+    assert params["EmailTags"] == [
+        {"Name": "kind", "Value": "invoice"},
+        {"Name": "kenmerk", "Value": make_invoice().reference},
+    ]
     assert params["Destination"] == {"ToAddresses": [PATIENT_EMAIL]}
 
 

@@ -81,6 +81,12 @@ class FakeStore:
         self.actions.extend(new_actions)
         return stored
 
+    def add_action(self, action: OpenAction) -> bool:
+        if any(a.action_id == action.action_id for a in self.actions):
+            return False
+        self.actions.append(action)
+        return True
+
     def put_action(self, action: OpenAction) -> None:
         self.calls.append("put_action")
         self.actions.append(action)

@@ -100,6 +100,10 @@ class BillingStore(Protocol):
 
     def put_action(self, action: OpenAction) -> None: ...
 
+    def add_action(self, action: OpenAction) -> bool:
+        """Write a new action; False (nothing written) when it exists already."""
+        ...
+
     def list_actions(
         self, provider_id: str, state: ActionState | None = None
     ) -> list[OpenAction]: ...

@@ -10,6 +10,7 @@ from typing import Any
 from billing_core.notify import Attachment, RenderedEmail
 
 KENMERK_HEADER = "X-Zorgnota-Kenmerk"
+KENMERK_TAG = "kenmerk"
 
 
 class SesNotifier:
@@ -27,12 +28,19 @@ class SesNotifier:
             Destination={"ToAddresses": [to]},
             Content={"Raw": {"Data": mime_message(self._sender, to, email, attachments)}},
             ConfigurationSetName=self._configuration_set,
-            # Tags travel into SES events and metrics: the kind of mail, nothing about
-            # the patient (R29). The message id this returns is what links an event back
-            # to the invoice, where it is recorded (R30).
-            EmailTags=[{"Name": "kind", "Value": email.kind}],
+            EmailTags=email_tags(email),
         )
         return str(response["MessageId"])
+
+
+def email_tags(email: RenderedEmail) -> list[dict[str, str]]:
+    """Tags travel into SES's bounce and complaint events: the kind of mail and the
+    invoice's betalingskenmerk (public, on every letter), never a name or an address
+    (R29); the kenmerk leads a bounce back to the invoice and its provider (R23)."""
+    tags = [{"Name": "kind", "Value": email.kind}]
+    if email.reference:
+        tags.append({"Name": KENMERK_TAG, "Value": email.reference})
+    return tags
 
 
 def mime_message(

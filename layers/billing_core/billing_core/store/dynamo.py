@@ -76,6 +76,17 @@ class BillingRepository:
     def put_action(self, action: OpenAction) -> None:
         self._table.put_item(Item=items.action_to_item(action))
 
+    def add_action(self, action: OpenAction) -> bool:
+        try:
+            self._table.put_item(
+                Item=items.action_to_item(action), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def set_action_state(
         self, provider_id: str, action_id: str, state: ActionState
     ) -> OpenAction | None:

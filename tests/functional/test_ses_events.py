@@ -1,0 +1,57 @@
+"""A bounced or complained-about e-mail becomes an open action for the invoice's
+provider (R23), from the SES event EventBridge delivers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from billing_core.invoice import Channel
+from local.generate import declaration_csv
+from local.sandbox import EVENTS
+from local.seed import DENTAL, PHYSIO
+
+PROVIDER = DENTAL.provider_id
+
+
+@pytest.fixture
+def mailed(sandbox):
+    """An e-mailed invoice of the dental practice, and the tags SES sent it with."""
+    sandbox.upload_declaration(PROVIDER, "week.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return next(i for i in invoices if i.channel is Channel.EMAIL)
+
+
+def ses_event(name: str, kenmerk: str) -> dict:
+    event = json.loads((EVENTS / "ses_events" / name).read_text())
+    event["detail"]["mail"]["tags"]["kenmerk"] = [kenmerk]
+    return event
+
+
+def bounce_actions(sandbox, provider_id=PROVIDER):
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=provider_id)
+    return [a for a in actions["items"] if a["kind"] == "bounce"]
+
+
+@pytest.mark.parametrize("name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")])
+def test_a_bounce_or_complaint_is_an_action_for_the_practice_once(sandbox, mailed, name, event):
+    """Given an invoice e-mailed with its kenmerk as SES tag, when SES reports a bounce (or
+    a complaint), then the practice has one open action with the address to check; the
+    same event delivered again adds nothing; the other practice sees nothing (R26)."""
+    answer = sandbox.invoke("ses_events", ses_event(name, mailed.reference))
+    assert answer == {"action_created": True}
+    (action,) = bounce_actions(sandbox)
+    assert action["invoice_id"] == mailed.invoice_id and action["state"] == "open"
+    assert action["details"]["event"] == event
+    assert action["details"]["recipients"] == ["onbekend@example.org"]
+
+    assert sandbox.invoke("ses_events", ses_event(name, mailed.reference)) == {"action_created": False}
+    assert len(bounce_actions(sandbox)) == 1
+    assert bounce_actions(sandbox, PHYSIO.provider_id) == []
+
+
+def test_an_event_for_an_unknown_kenmerk_changes_nothing(sandbox, mailed):
+    assert sandbox.invoke("ses_events", ses_event("bounce.json", "12234534622567")) == {"action_created": False}
+    assert bounce_actions(sandbox) == []
