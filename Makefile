@@ -43,8 +43,11 @@ $(CHROMIUM):
 test: $(DEPS) $(CHECKOV) $(CHROMIUM) lint ## every test: lint, unit, functional, template, e2e (browser)
 	$(BIN)/python -m pytest
 
-lint: $(DEPS) ## ruff: pyflakes, errors, sorted imports (config in pyproject.toml)
+lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	PYTHONPATH=layers/billing_core $(BIN)/lint-imports
 
 test-e2e: $(DEPS) $(CHROMIUM)
 	$(BIN)/python -m pytest tests/e2e

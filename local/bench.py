@@ -31,10 +31,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from billing_core.bulk import cycle_collection_paused
-from billing_core.coverage import RuleTableCoverage
 from billing_core.declarations.csv_format import parse_declaration_csv
-from billing_core.invoicing import plan_invoices
+from billing_core.declarations.invoicing import plan_invoices
+from billing_core.declarations.rules.coverage import RuleTableCoverage
+from billing_core.shared.bulk import cycle_collection_paused
 from local.generate import declaration_csv
 from local.seed import DENTAL, SANDBOX_TODAY
 
@@ -112,20 +112,34 @@ def bench_payment_status(checks: int = 2_000) -> tuple[float, float]:
         )
         started = time.perf_counter()
         for n in range(checks):
-            status, _ = sandbox.api("GET", f"/api/v1/payment-status/{references[n % len(references)]}")
+            status, _ = sandbox.api(
+                "GET", f"/api/v1/payment-status/{references[n % len(references)]}"
+            )
             assert status == 200
         elapsed = time.perf_counter() - started
         return checks / elapsed, sum(calls.values()) / checks
 
 
 def bench_import_time() -> tuple[float, float]:
-    environment = {**os.environ, "IDEMPOTENCY_TABLE_NAME": "bench", "AWS_DEFAULT_REGION": "eu-central-1"}
+    environment = {
+        **os.environ,
+        "IDEMPOTENCY_TABLE_NAME": "bench",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
     environment["PYTHONPATH"] = f"{ROOT / 'layers' / 'billing_core'}:{ROOT}"
 
     def timed(statement: str) -> float:
         code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
         runs = [
-            float(subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True).stdout)
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=environment,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
             for _ in range(5)
         ]
         return statistics.median(runs)
@@ -145,10 +159,14 @@ def main() -> None:
     print(f"    ingesting a {MOTO_LINES:,}-line declaration on moto ...", flush=True)
     per_invoice, invoices, calls = bench_dynamodb_requests(declaration_csv(MOTO_LINES))
     detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-    print(f"(c) DynamoDB requests per invoice:            {per_invoice:.3f}   (target <= 0.1; {invoices:,} invoices: {detail})")
+    print(
+        f"(c) DynamoDB requests per invoice:            {per_invoice:.3f}   (target <= 0.1; {invoices:,} invoices: {detail})"
+    )
 
     handler, boto = bench_import_time()
-    print(f"(d) import ingest handler / import boto3:      {handler / boto:.1f}x   ({handler * 1000:.0f} ms vs {boto * 1000:.0f} ms, median of 5)")
+    print(
+        f"(d) import ingest handler / import boto3:      {handler / boto:.1f}x   ({handler * 1000:.0f} ms vs {boto * 1000:.0f} ms, median of 5)"
+    )
 
     from local.bench_vektis import bench_vektis
 
@@ -157,7 +175,9 @@ def main() -> None:
     print(f"(h) EI core / bare slicing pass:               {ei_ratio:.1f}x   (target <= 5x)")
 
     per_second, requests = bench_payment_status()
-    print(f"(e) payment-status checks per second:         {per_second:,.0f}   (handler in-process on moto)")
+    print(
+        f"(e) payment-status checks per second:         {per_second:,.0f}   (handler in-process on moto)"
+    )
     print(f"(f) DynamoDB requests per status check:       {requests:.2f}   (target: 1)")
 
     from local.bench_dunning import STORED, bench_dunning
@@ -165,8 +185,12 @@ def main() -> None:
     print(f"    storing {STORED:,} invoices on moto for the dunning run ...", flush=True)
     per_action, actions_per_second, actions, read = bench_dunning()
     detail = ", ".join(f"{op} {n:,}" for op, n in sorted(read.items()))
-    print(f"(i) dunning: items read per action:           {per_action:.2f}   (target <= 1.2; {actions:,} actions: {detail})")
-    print(f"(j) dunning: actions per second:              {actions_per_second:,.0f}   (run handler in-process on moto)")
+    print(
+        f"(i) dunning: items read per action:           {per_action:.2f}   (target <= 1.2; {actions:,} actions: {detail})"
+    )
+    print(
+        f"(j) dunning: actions per second:              {actions_per_second:,.0f}   (run handler in-process on moto)"
+    )
 
 
 if __name__ == "__main__":

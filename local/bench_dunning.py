@@ -26,11 +26,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-from billing_core import reference
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.store import items
+from billing_core.adapters.dynamo import items
+from billing_core.invoices.invoice import InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.seed import DENTAL, SANDBOX_TODAY
 
@@ -102,9 +102,13 @@ def _store_invoices(sandbox: Any, template: Any, count: int) -> None:
             next_check_on=check_on,
         )
         _place(table, kinds[kind + ":item"], _own_attributes(invoice))
-    sample = replace(kinds["due"], invoice_id="bench-0000000",
-                     reference=reference.for_sequence(10_000_000, key), patient_ref="B-000000",
-                     next_check_on=RUN_DAY)  # fmt: skip
+    sample = replace(
+        kinds["due"],
+        invoice_id="bench-0000000",
+        reference=reference.for_sequence(10_000_000, key),
+        patient_ref="B-000000",
+        next_check_on=RUN_DAY,
+    )
     stored = sandbox.runtime.repository.get_invoice(sample.provider_id, sample.invoice_id)
     if stored != sample:
         raise RuntimeError("the bench stored something else than an invoice item")
@@ -112,8 +116,9 @@ def _store_invoices(sandbox: Any, template: Any, count: int) -> None:
 
 def _kinds_of_invoice(template: Any) -> dict[str, Any]:
     paid_at = datetime.combine(SANDBOX_TODAY, clock_time(12), AMSTERDAM)
-    payment = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -template.balance_cents,
-                          paid_at, "bank:bench")  # fmt: skip
+    payment = LedgerEntry(
+        EntryKind.PAYMENT, Component.PRINCIPAL, -template.balance_cents, paid_at, "bank:bench"
+    )
     kinds = {"due": template, "open": template, "paid": template.with_entry(payment)}
     serialize = TypeSerializer().serialize
     for kind, invoice in list(kinds.items()):
@@ -141,8 +146,9 @@ def _place(table: Any, base: dict[str, Any], own: dict[str, Any]) -> None:
     attrs = dict(base)
     for name in ("gsi3pk", "gsi3sk"):
         attrs.pop(name, None)
-    attrs.update({name: DynamoType({"S": value} if value else {"NULL": True})
-                  for name, value in own.items()})  # fmt: skip
+    attrs.update(
+        {name: DynamoType({"S": value} if value else {"NULL": True}) for name, value in own.items()}
+    )
     item = Item.__new__(Item)
     item.hash_key, item.range_key = attrs["pk"], attrs["sk"]
     item.attrs = LimitedSizeDict(attrs)

@@ -14,19 +14,22 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from billing_core.bulk import cycle_collection_paused
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layout import Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import Header, write_declaration
+from billing_core.shared.bulk import cycle_collection_paused
 from local.generate import declaration_csv
 from local.seed import DENTAL, SANDBOX_TODAY
 
 HEADER = Header(
-    practice_agb=DENTAL.agb_code, invoice_number="BENCH-1", invoice_date=SANDBOX_TODAY,
-    period_start=SANDBOX_TODAY.replace(month=1, day=1), period_end=SANDBOX_TODAY,
-)  # fmt: skip
+    practice_agb=DENTAL.agb_code,
+    invoice_number="BENCH-1",
+    invoice_date=SANDBOX_TODAY,
+    period_start=SANDBOX_TODAY.replace(month=1, day=1),
+    period_end=SANDBOX_TODAY,
+)
 
 
 def vektis_file(lines: int) -> bytes:

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from billing_core import reference
-from billing_core.dunning.handover import handover_key
+from billing_core.collection.handover import handover_key
 from billing_core.dunning.interest import first_day_of_default, interest_statement
-from billing_core.invoice import Channel, Invoice
-from billing_core.ledger import Component, balance
-from billing_core.money import format_euros
-from billing_core.providers import Provider
+from billing_core.invoices.invoice import Channel, Invoice
+from billing_core.invoices.ledger import Component, balance
+from billing_core.providers.provider import Provider
+from billing_core.shared import reference
+from billing_core.shared.money import format_euros
 from local.sandbox import EVENTS, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
 
@@ -33,13 +33,31 @@ class Demo:
         self.sandbox = sandbox
 
     def run(self) -> None:
-        self.title(f"zorgnota demo — today is {SANDBOX_TODAY:%A %d %B %Y} (embedded AWS, no account)")
+        self.title(
+            f"zorgnota demo — today is {SANDBOX_TODAY:%A %d %B %Y} (embedded AWS, no account)"
+        )
         self.show_providers()
-        self.upload(DENTAL, "tandarts-de-vries-2026-11.csv", "1. The dental practice uploads its November declaration")
-        self.upload(PHYSIO, "fysio-centrum-oost-2026-11.csv", "2. The non-contracted physiotherapy practice uploads its declaration")
+        self.upload(
+            DENTAL,
+            "tandarts-de-vries-2026-11.csv",
+            "1. The dental practice uploads its November declaration",
+        )
+        self.upload(
+            PHYSIO,
+            "fysio-centrum-oost-2026-11.csv",
+            "2. The non-contracted physiotherapy practice uploads its declaration",
+        )
         self.upload_again()
-        self.upload(DENTAL, "bad/mixed-errors.csv", "4. A file with mistakes: only the wrong lines are refused (R2)")
-        self.upload(DENTAL, "bad/comma-delimited.csv", "5. A file with the wrong delimiter: the whole file is refused (R2)")
+        self.upload(
+            DENTAL,
+            "bad/mixed-errors.csv",
+            "4. A file with mistakes: only the wrong lines are refused (R2)",
+        )
+        self.upload(
+            DENTAL,
+            "bad/comma-delimited.csv",
+            "5. A file with the wrong delimiter: the whole file is refused (R2)",
+        )
         self.patients_act()
         self.provider_stops()
         self.dunning()
@@ -58,15 +76,22 @@ class Demo:
     def upload(self, provider: Provider, sample: str, headline: str) -> dict[str, Any]:
         self.title(headline)
         status, ticket = self.sandbox.api(
-            "POST", "/api/v1/provider/declarations", provider_id=provider.provider_id, body={"file_name": Path(sample).name}
+            "POST",
+            "/api/v1/provider/declarations",
+            provider_id=provider.provider_id,
+            body={"file_name": Path(sample).name},
         )
         assert status == 201, ticket
-        print(f"  POST /api/v1/provider/declarations -> {ticket['declaration_id']}, upload URL valid until {ticket['expires_at'][11:16]}")
+        print(
+            f"  POST /api/v1/provider/declarations -> {ticket['declaration_id']}, upload URL valid until {ticket['expires_at'][11:16]}"
+        )
         key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
         self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes())
         sent = self.sandbox.drain_deliveries()
         status, report = self.sandbox.api(
-            "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", provider_id=provider.provider_id
+            "GET",
+            f"/api/v1/provider/declarations/{ticket['declaration_id']}",
+            provider_id=provider.provider_id,
         )
         self.show_report(report, sent)
         self.show_invoices(provider, ticket["declaration_id"])
@@ -74,99 +99,159 @@ class Demo:
 
     def upload_again(self) -> None:
         before = len(self.sandbox.outbox())
-        report = self.upload(DENTAL, "tandarts-de-vries-2026-11.csv", "3. The same file is uploaded again (R3)")
+        report = self.upload(
+            DENTAL, "tandarts-de-vries-2026-11.csv", "3. The same file is uploaded again (R3)"
+        )
         after = len(self.sandbox.outbox())
-        print(f"  -> outcome {report['outcome']}: no new invoice, e-mails sent before {before}, after {after}")
+        print(
+            f"  -> outcome {report['outcome']}: no new invoice, e-mails sent before {before}, after {after}"
+        )
 
     def patients_act(self) -> None:
         """Issue #4: patients check, pay by iDEAL or bank transfer, defer and arrange."""
         invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-        by_email = sorted((i for i in invoices if i.channel.value == "email"), key=lambda i: -i.amount_due_cents)
+        by_email = sorted(
+            (i for i in invoices if i.channel.value == "email"), key=lambda i: -i.amount_due_cents
+        )
         large, ideal, deferred = by_email[0], by_email[1], by_email[2]
 
         self.title("6. A patient checks the invoice and pays by iDEAL (R10, R11)")
         self.show_status(ideal.reference)
         status, checkout = self.sandbox.api(
-            "POST", f"/api/v1/invoices/{ideal.reference}/payments",
-            body={"birth_date": ideal.birth_date.isoformat()}, headers=JSON,
-        )  # fmt: skip
+            "POST",
+            f"/api/v1/invoices/{ideal.reference}/payments",
+            body={"birth_date": ideal.birth_date.isoformat()},
+            headers=JSON,
+        )
         print(f"  POST /payments -> {status}, checkout {checkout['checkout_url']}")
         webhook = self.sandbox.complete_psp_payment(checkout["payment_id"], "paid")
-        print(f"  the bank says paid; POST /webhooks/psp -> {webhook['statusCode']} (the payment is re-fetched, never trusted)")
+        print(
+            f"  the bank says paid; POST /webhooks/psp -> {webhook['statusCode']} (the payment is re-fetched, never trusted)"
+        )
         self.show_status(ideal.reference)
 
         self.title("7. The daily bank statement (CAMT.053) brings transfers (R12)")
         statement = (EVENTS / "bank" / "camt053-001.02-2026-11-24.xml").read_bytes()
-        self.show_import("camt053/2026-11-24.xml", self.sandbox.upload_bank_statement(statement, "2026-11-24.xml"))
-        self.show_import("the same statement again", self.sandbox.upload_bank_statement(statement, "2026-11-24-again.xml"))
+        self.show_import(
+            "camt053/2026-11-24.xml",
+            self.sandbox.upload_bank_statement(statement, "2026-11-24.xml"),
+        )
+        self.show_import(
+            "the same statement again",
+            self.sandbox.upload_bank_statement(statement, "2026-11-24-again.xml"),
+        )
 
         self.title("8. A patient asks for a free deferral (R14)")
         status, body = self.sandbox.api(
-            "POST", f"/api/v1/invoices/{deferred.reference}/deferral",
-            body={"birth_date": deferred.birth_date.isoformat()}, headers=JSON,
-        )  # fmt: skip
-        print(f"  POST /deferral -> {status}: pay by {body.get('final_payment_date')} instead of {deferred.final_payment_date}")
+            "POST",
+            f"/api/v1/invoices/{deferred.reference}/deferral",
+            body={"birth_date": deferred.birth_date.isoformat()},
+            headers=JSON,
+        )
+        print(
+            f"  POST /deferral -> {status}: pay by {body.get('final_payment_date')} instead of {deferred.final_payment_date}"
+        )
 
         self.title("9. A patient sets up an instalment arrangement (R15)")
         status, body = self.sandbox.api(
-            "POST", f"/api/v1/invoices/{large.reference}/arrangement",
-            body={"birth_date": large.birth_date.isoformat(), "terms": 3}, headers=JSON,
-        )  # fmt: skip
+            "POST",
+            f"/api/v1/invoices/{large.reference}/arrangement",
+            body={"birth_date": large.birth_date.isoformat(), "terms": 3},
+            headers=JSON,
+        )
         if status == 200:
             terms = ", ".join(f"{t['due_date']} {format_euros(t['amount'])}" for t in body["terms"])
             print(f"  POST /arrangement -> 200: fee {format_euros(body['fee'])}, terms {terms}")
         else:
             print(f"  POST /arrangement -> {status}: {body['error']['message']}")
         self.sandbox.drain_deliveries()
-        print(f"  confirmation e-mails sent so far: {len(self.sandbox.outbox())} e-mails in the outbox")
+        print(
+            f"  confirmation e-mails sent so far: {len(self.sandbox.outbox())} e-mails in the outbox"
+        )
 
     def provider_stops(self) -> None:
         """Issue #6, seed 003: the practice forgives a quarter of an invoice (R21)."""
         self.title("10. The practice stops 25% of an invoice as a goodwill gesture (R21)")
         invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-        invoice = next(i for i in sorted(invoices, key=lambda i: -i.amount_due_cents)
-                       if i.channel is Channel.EMAIL and i.deferral is None and i.arrangement is None)  # fmt: skip
-        body = {"scope": "partial", "percentage": "25", "reason": "goodwill",
-                "patient_email": invoice.addressee.email, "accept_terms": True}  # fmt: skip
-        status, answer = self.sandbox.api(
-            "POST", f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
-            provider_id=DENTAL.provider_id, body=body, headers=JSON,
-        )  # fmt: skip
+        invoice = next(
+            i
+            for i in sorted(invoices, key=lambda i: -i.amount_due_cents)
+            if i.channel is Channel.EMAIL and i.deferral is None and i.arrangement is None
+        )
+        body = {
+            "scope": "partial",
+            "percentage": "25",
+            "reason": "goodwill",
+            "patient_email": invoice.addressee.email,
+            "accept_terms": True,
+        }
+        status, _answer = self.sandbox.api(
+            "POST",
+            f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+            provider_id=DENTAL.provider_id,
+            body=body,
+            headers=JSON,
+        )
         self.sandbox.drain_deliveries()
-        print(f"  POST /api/v1/provider/invoices/{{id}}/stop (25% of the original {format_euros(invoice.original_amount_cents)}) -> {status}")
+        print(
+            f"  POST /api/v1/provider/invoices/{{id}}/stop (25% of the original {format_euros(invoice.original_amount_cents)}) -> {status}"
+        )
         self.show_status(invoice.reference)
         self.non_contracted_coulance()
 
     def non_contracted_coulance(self) -> None:
         """R17, seeds 001 and 004: the insurer reimbursed 40%; the practice's policy asks
         the gross reimbursement with a minimum of 60%, after the practice confirms."""
-        self.title("10b. A patient of the non-contracted practice sends the insurer's statement (R17)")
+        self.title(
+            "10b. A patient of the non-contracted practice sends the insurer's statement (R17)"
+        )
         invoices, _ = self.sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
-        invoice = max((i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
-                      key=lambda i: i.amount_due_cents)  # fmt: skip
+        invoice = max(
+            (i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
+            key=lambda i: i.amount_due_cents,
+        )
         reimbursed = invoice.amount_due_cents * 40 // 100
         status, answer = self.sandbox.api(
-            "POST", f"/api/v1/invoices/{invoice.reference}/insurer-statement", headers=JSON,
-            body={"birth_date": invoice.birth_date.isoformat(), "reimbursed": reimbursed, "withheld_deductible": 0},
-        )  # fmt: skip
-        print(f"  POST /insurer-statement (invoice {format_euros(invoice.amount_due_cents)}, insurer reimbursed {format_euros(reimbursed)}) -> {status}: {answer['outcome']}")
-        _, actions = self.sandbox.api("GET", "/api/v1/provider/actions", provider_id=PHYSIO.provider_id)
+            "POST",
+            f"/api/v1/invoices/{invoice.reference}/insurer-statement",
+            headers=JSON,
+            body={
+                "birth_date": invoice.birth_date.isoformat(),
+                "reimbursed": reimbursed,
+                "withheld_deductible": 0,
+            },
+        )
+        print(
+            f"  POST /insurer-statement (invoice {format_euros(invoice.amount_due_cents)}, insurer reimbursed {format_euros(reimbursed)}) -> {status}: {answer['outcome']}"
+        )
+        _, actions = self.sandbox.api(
+            "GET", "/api/v1/provider/actions", provider_id=PHYSIO.provider_id
+        )
         proposal = next(a for a in actions["items"] if a["kind"] == "coulance_proposal")
         figures = proposal["details"]
-        print(f"  the practice's action list: pay {format_euros(figures['amount_to_pay_cents'])} "
-              f"(60% minimum {format_euros(figures['minimum_cents'])}), forgive {format_euros(figures['coulance_cents'])}")
+        print(
+            f"  the practice's action list: pay {format_euros(figures['amount_to_pay_cents'])} "
+            f"(60% minimum {format_euros(figures['minimum_cents'])}), forgive {format_euros(figures['coulance_cents'])}"
+        )
         status, _ = self.sandbox.api(
-            "PATCH", f"/api/v1/provider/actions/{proposal['action_id']}", provider_id=PHYSIO.provider_id,
-            body={"state": "done", "decision": "apply"}, headers=JSON,
-        )  # fmt: skip
+            "PATCH",
+            f"/api/v1/provider/actions/{proposal['action_id']}",
+            provider_id=PHYSIO.provider_id,
+            body={"state": "done", "decision": "apply"},
+            headers=JSON,
+        )
         self.sandbox.drain_deliveries()
-        print(f"  PATCH /actions/{{id}} {{decision: apply}} -> {status}; the patient is e-mailed the lowered amount")
+        print(
+            f"  PATCH /actions/{{id}} {{decision: apply}} -> {status}; the patient is e-mailed the lowered amount"
+        )
         self.show_status(invoice.reference)
 
     def dunning(self) -> None:
         """Issue #5: time moves on; the daily run (R18-R20) takes every unpaid invoice along
         the timeline, every day replayed with as_of through /_local/schedules/dunning."""
-        self.title("11. Time moves on: the daily dunning run, every day from 24 December to 5 February")
+        self.title(
+            "11. Time moves on: the daily dunning run, every day from 24 December to 5 February"
+        )
         repository = self.sandbox.runtime.repository
         day = date(2026, 12, 24)
         while day <= date(2027, 2, 5):
@@ -175,11 +260,15 @@ class Demo:
             if summary["actions"] or summary["errors"]:
                 steps = ", ".join(f"{step} {count}" for step, count in summary["steps"].items())
                 letters = ", ".join(f"{kind} {count}" for kind, count in summary["letters"].items())
-                print(f"  {day:%a %d %b %Y}: read {summary['read']}, {steps}; letters queued: {letters or '-'}"
-                      + (f"; errors {summary['errors']}" if summary["errors"] else ""))
+                print(
+                    f"  {day:%a %d %b %Y}: read {summary['read']}, {steps}; letters queued: {letters or '-'}"
+                    + (f"; errors {summary['errors']}" if summary["errors"] else "")
+                )
             day += timedelta(days=1)
         replay = self.sandbox.run_dunning(date(2027, 1, 15))
-        print(f"  replaying Fri 15 Jan 2027 again: {replay['actions']} actions, {sum(replay['letters'].values())} letters (nothing twice, R18)")
+        print(
+            f"  replaying Fri 15 Jan 2027 again: {replay['actions']} actions, {sum(replay['letters'].values())} letters (nothing twice, R18)"
+        )
         invoices, _ = repository.list_invoices(DENTAL.provider_id)
         followed = [i for i in invoices if i.reminder is not None]
         for channel in (Channel.EMAIL, Channel.PAPER):
@@ -191,53 +280,101 @@ class Demo:
         reminder = invoice.reminder
         assert reminder is not None
         costs = balance(invoice.ledger, Component.COSTS)
-        print(f"\n  {reference.grouped(invoice.reference)} by {invoice.channel.value}, principal {format_euros(reminder.covered(invoice.invoice_id).principal_cents)}:")
+        print(
+            f"\n  {reference.grouped(invoice.reference)} by {invoice.channel.value}, principal {format_euros(reminder.covered(invoice.invoice_id).principal_cents)}:"
+        )
         print(f"    first day of default   {first_day_of_default(invoice)}")
-        print(f"    reminder sent          {reminder.sent_on}, received {reminder.received_on}, pay by {reminder.final_date} "
-              f"({len(reminder.covers)} invoice(s) in the letter; BIK announced {format_euros(reminder.costs_cents)})")
-        print(f"    costs charged          {invoice.costs_charged_on}: BIK {format_euros(costs)}; second notice sent")
+        print(
+            f"    reminder sent          {reminder.sent_on}, received {reminder.received_on}, pay by {reminder.final_date} "
+            f"({len(reminder.covers)} invoice(s) in the letter; BIK announced {format_euros(reminder.costs_cents)})"
+        )
+        print(
+            f"    costs charged          {invoice.costs_charged_on}: BIK {format_euros(costs)}; second notice sent"
+        )
         for day in (invoice.costs_charged_on, invoice.handed_over_on):
             statement = interest_statement(invoice, day)
-            parts = " + ".join(f"{s.days} d at {s.percent}% {format_euros(s.interest_cents)}" for s in statement.segments)
-            print(f"    interest up to {day}  {format_euros(statement.total_cents)} ({parts or 'none'})")
+            parts = " + ".join(
+                f"{s.days} d at {s.percent}% {format_euros(s.interest_cents)}"
+                for s in statement.segments
+            )
+            print(
+                f"    interest up to {day}  {format_euros(statement.total_cents)} ({parts or 'none'})"
+            )
         key = handover_key(invoice, invoice.handed_over_on)
         amounts = json.loads(self.sandbox.output_object(key))["amounts_cents"]
         print(f"    handed over            {invoice.handed_over_on}: {key}")
-        print(f"                           principal {format_euros(amounts['principal'])} + costs {format_euros(amounts['collection_costs'])} "
-              f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}")
+        print(
+            f"                           principal {format_euros(amounts['principal'])} + costs {format_euros(amounts['collection_costs'])} "
+            f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}"
+        )
         self.show_status(invoice.reference)
 
     def provider_view(self) -> None:
         """Issue #6: what the practice sees after the handovers (R22-R25)."""
-        self.title("12. The practice's view: blocked patients, open actions, the week's statement, debtor risk")
+        self.title(
+            "12. The practice's view: blocked patients, open actions, the week's statement, debtor risk"
+        )
         provider = DENTAL.provider_id
-        _, blocked = self.sandbox.api("GET", "/api/v1/provider/blocked-patients", provider_id=provider)
-        print(f"  GET /blocked-patients -> {len(blocked['items'])} patients blocked (claims with the collection agency, R22)")
+        _, blocked = self.sandbox.api(
+            "GET", "/api/v1/provider/blocked-patients", provider_id=provider
+        )
+        print(
+            f"  GET /blocked-patients -> {len(blocked['items'])} patients blocked (claims with the collection agency, R22)"
+        )
         _, changes = self.sandbox.api(
-            "GET", "/api/v1/provider/blocked-patients/changes", provider_id=provider,
+            "GET",
+            "/api/v1/provider/blocked-patients/changes",
+            provider_id=provider,
             query={"since": "2027-01-01", "format": "csv"},
-        )  # fmt: skip
+        )
         lines = changes.strip().splitlines()
-        print(f"  GET /blocked-patients/changes?since=2027-01-01&format=csv -> {len(lines) - 1} changes, for the practice software:")
+        print(
+            f"  GET /blocked-patients/changes?since=2027-01-01&format=csv -> {len(lines) - 1} changes, for the practice software:"
+        )
         for line in lines[:3]:
             print(f"    {line}")
         _, actions = self.sandbox.api("GET", "/api/v1/provider/actions", provider_id=provider)
         kinds = Counter(action["kind"] for action in actions["items"] if action["state"] == "open")
-        print(f"  GET /actions -> open: {', '.join(f'{kind} {count}' for kind, count in sorted(kinds.items()))} (R23)")
+        print(
+            f"  GET /actions -> open: {', '.join(f'{kind} {count}' for kind, count in sorted(kinds.items()))} (R23)"
+        )
         self.sandbox.run_retrocession(date(2026, 11, 30))
-        _, statement = self.sandbox.api("GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=provider)
+        _, statement = self.sandbox.api(
+            "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=provider
+        )
         money = statement["settlement"]
-        print(f"  GET /retrocessions/2026-W48 (built Monday 30 November for 23-29 November, R24): "
-              f"received {format_euros(money['received'])}, refunded {format_euros(money['refunded'])}, "
-              f"service fee {format_euros(money['service_fee'])} ({statement['service_fee_percentage']}%), payout {format_euros(money['payout'])}")
-        kinds_of_lines = ", ".join(f"{kind} {format_euros(total)}" for kind, total in statement["totals_by_kind"].items() if total)
+        print(
+            f"  GET /retrocessions/2026-W48 (built Monday 30 November for 23-29 November, R24): "
+            f"received {format_euros(money['received'])}, refunded {format_euros(money['refunded'])}, "
+            f"service fee {format_euros(money['service_fee'])} ({statement['service_fee_percentage']}%), payout {format_euros(money['payout'])}"
+        )
+        kinds_of_lines = ", ".join(
+            f"{kind} {format_euros(total)}"
+            for kind, total in statement["totals_by_kind"].items()
+            if total
+        )
         print(f"    movements of the week: {kinds_of_lines}")
-        _, risk = self.sandbox.api("GET", "/api/v1/provider/debtor-risk", provider_id=provider,
-                                   query={"from": "2026-11", "to": "2026-11"})  # fmt: skip
+        _, risk = self.sandbox.api(
+            "GET",
+            "/api/v1/provider/debtor-risk",
+            provider_id=provider,
+            query={"from": "2026-11", "to": "2026-11"},
+        )
         month = risk["months"][0]
-        shares = ", ".join(f"{name.replace('_', ' ')} {month[name]['count']}" for name in
-                           ("paid_on_time", "paid_after_reminder", "paid_after_collection", "stopped", "unpaid", "open"))  # fmt: skip
-        print(f"  GET /debtor-risk?from=2026-11&to=2026-11 -> of {month['invoices']} invoices: {shares} (R25)")
+        shares = ", ".join(
+            f"{name.replace('_', ' ')} {month[name]['count']}"
+            for name in (
+                "paid_on_time",
+                "paid_after_reminder",
+                "paid_after_collection",
+                "stopped",
+                "unpaid",
+                "open",
+            )
+        )
+        print(
+            f"  GET /debtor-risk?from=2026-11&to=2026-11 -> of {month['invoices']} invoices: {shares} (R25)"
+        )
 
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
@@ -249,7 +386,7 @@ class Demo:
         )
 
     def show_status(self, kenmerk: str) -> None:
-        status, body = self.sandbox.api("GET", f"/api/v1/payment-status/{kenmerk}")
+        _status, body = self.sandbox.api("GET", f"/api/v1/payment-status/{kenmerk}")
         print(
             f"  GET /payment-status/{kenmerk} -> {body['status']}, due {format_euros(body['amount_due'])}, "
             f"pay by {body['final_payment_date']}, state {body['state']}"
@@ -259,7 +396,9 @@ class Demo:
 
     def show_report(self, report: dict[str, Any], deliveries: int) -> None:
         summary = report["summary"]
-        print(f"  processed: {report['status']} / {report['outcome']} — {summary.get('lines', 0)} lines")
+        print(
+            f"  processed: {report['status']} / {report['outcome']} — {summary.get('lines', 0)} lines"
+        )
         if summary.get("invoices"):
             channels = summary["invoices_by_channel"]
             print(
@@ -282,7 +421,9 @@ class Demo:
         mine = [i for i in invoices if i.declaration_id == declaration_id]
         if not mine:
             return
-        print(f"  {'betalingskenmerk':19} {'to':24} {'channel':7} {'gross':>11} {'insurer':>10} {'to pay':>11}  pay by")
+        print(
+            f"  {'betalingskenmerk':19} {'to':24} {'channel':7} {'gross':>11} {'insurer':>10} {'to pay':>11}  pay by"
+        )
         for invoice in sorted(mine, key=lambda i: i.reference):
             print(self.invoice_row(invoice))
 
@@ -299,7 +440,11 @@ class Demo:
     def write_outputs(self) -> None:
         self.title(f"What patients and the print shop receive: {OUT}/")
         shutil.rmtree(OUT, ignore_errors=True)
-        counts = {"emails": self.write_emails(), "print": self.write_prefix("print/"), "reports": self.write_prefix("reports/")}
+        counts = {
+            "emails": self.write_emails(),
+            "print": self.write_prefix("print/"),
+            "reports": self.write_prefix("reports/"),
+        }
         counts["insurer-claims"] = self.write_prefix("insurer-claims/")
         counts["collection"] = self.write_prefix("collection/")
         counts["retrocession"] = self.write_prefix("retrocession/")
@@ -312,10 +457,15 @@ class Demo:
         written = 0
         for number, email in enumerate(self.sandbox.outbox(), start=1):
             stem = folder / f"{number:02d}-{email['kenmerk'] or 'mail'}"
-            stem.with_suffix(".txt").write_text(f"To: {email['to']}\nSubject: {email['subject']}\n\n{email['text']}", encoding="utf-8")
+            stem.with_suffix(".txt").write_text(
+                f"To: {email['to']}\nSubject: {email['subject']}\n\n{email['text']}",
+                encoding="utf-8",
+            )
             stem.with_suffix(".html").write_text(email["html"], encoding="utf-8")
             for attachment in email["attachments"]:
-                (folder / f"{number:02d}-{attachment['filename']}").write_bytes(attachment["content"])
+                (folder / f"{number:02d}-{attachment['filename']}").write_bytes(
+                    attachment["content"]
+                )
             written += 1
         return written
 
@@ -337,21 +487,40 @@ def vektis_story() -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         demo = Demo(sandbox)
         vektis = SAMPLES / "vektis"
-        demo.title("13. The same practices, as their software exports it: Vektis EI (fresh sandbox)")
-        for provider, name in ((DENTAL, "tandarts-de-vries-2026-11.mz301"), (PHYSIO, "fysio-centrum-oost-2026-11.pm304")):
-            declaration_id = sandbox.upload_declaration(provider.provider_id, name, (vektis / name).read_bytes())
+        demo.title(
+            "13. The same practices, as their software exports it: Vektis EI (fresh sandbox)"
+        )
+        for provider, name in (
+            (DENTAL, "tandarts-de-vries-2026-11.mz301"),
+            (PHYSIO, "fysio-centrum-oost-2026-11.pm304"),
+        ):
+            declaration_id = sandbox.upload_declaration(
+                provider.provider_id, name, (vektis / name).read_bytes()
+            )
             sent = sandbox.drain_deliveries()
-            status, report = sandbox.api("GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=provider.provider_id)
+            _status, report = sandbox.api(
+                "GET",
+                f"/api/v1/provider/declarations/{declaration_id}",
+                provider_id=provider.provider_id,
+            )
             print(f"  {name} (recognised from its header record, not its name):")
             demo.show_report(report, sent)
         invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
         before = {i.invoice_id: i.amount_due_cents for i in invoices}
-        sandbox.upload_retour(PHYSIO.provider_id, "fysio-centrum-oost-2026-11.pm305", (vektis / "fysio-centrum-oost-2026-11.pm305").read_bytes())
+        sandbox.upload_retour(
+            PHYSIO.provider_id,
+            "fysio-centrum-oost-2026-11.pm305",
+            (vektis / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
+        )
         sandbox.drain_deliveries()
         print("  the insurer's retour file (PM305) sets what it granted per line:")
         for invoice in sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)[0]:
             was = before.get(invoice.invoice_id)
-            change = f"{format_euros(was)} -> {format_euros(invoice.amount_due_cents)}" if was is not None else f"new invoice {format_euros(invoice.amount_due_cents)} (material the insurer refused)"
+            change = (
+                f"{format_euros(was)} -> {format_euros(invoice.amount_due_cents)}"
+                if was is not None
+                else f"new invoice {format_euros(invoice.amount_due_cents)} (material the insurer refused)"
+            )
             print(f"    {reference.grouped(invoice.reference)}  {change}")
 
 

@@ -6,7 +6,7 @@ lines) costs 30 full size computations. Building the attributes first and checki
 size once is the same check; storing 200,000 invoices for the bench goes from minutes
 to seconds.
 
-Transactions: 
+Transactions:
 moto backs up a table before a transaction so it can roll back, and it does so by
 deep-copying the whole table once per *item* of the transaction: a 100-item transaction
 on a table of 200,000 invoices copies 20 million items. A transaction only ever changes
@@ -42,7 +42,9 @@ class _NoTableCopies:
         return getattr(copy, name)
 
 
-def _touched(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Table, Any, Any, Any]]:
+def _touched(
+    backend: Any, transact_items: list[dict[str, Any]]
+) -> list[tuple[Table, Any, Any, Any]]:
     """(table, hash key, range key, copy of the item before) for each item named."""
     snapshots = []
     for entry in transact_items:
@@ -71,7 +73,9 @@ def _restore(snapshots: list[tuple[Table, Any, Any, Any]]) -> None:
             table.items[hash_key] = before
 
 
-def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+def _item_init(
+    self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]
+) -> None:
     self.hash_key = hash_key
     self.range_key = range_key
     converted = {name: DynamoType(value) for name, value in attrs.items()}

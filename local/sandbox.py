@@ -25,11 +25,11 @@ from urllib.parse import unquote, urlencode
 import boto3
 from moto import mock_aws
 
-from billing_core import runtime
-from billing_core.clock import FixedClock
-from billing_core.provider_portal import retour_upload_key, upload_key
-from billing_core.providers import Provider
+from billing_core import bootstrap
+from billing_core.providers.provider import Provider
+from billing_core.services.provider import retour_upload_key, upload_key
 from billing_core.settings import Settings, get_settings
+from billing_core.shared.clock import FixedClock
 from local import moto_speedup
 from local.lambda_context import LocalLambdaContext
 from local.resources import (
@@ -100,11 +100,17 @@ class ApiRoutes:
                 if kind == "Api":
                     path = properties["Path"]
                     regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
-                    routes.append(ApiRoute(properties["Method"].upper(), path, folder, re.compile(f"^{regex}$")))
+                    routes.append(
+                        ApiRoute(
+                            properties["Method"].upper(), path, folder, re.compile(f"^{regex}$")
+                        )
+                    )
         return cls(tuple(routes))
 
     def match(self, method: str, path: str) -> ApiRoute | None:
-        return next((r for r in self.routes if r.method == method.upper() and r.pattern.match(path)), None)
+        return next(
+            (r for r in self.routes if r.method == method.upper() and r.pattern.match(path)), None
+        )
 
 
 class Sandbox:
@@ -143,9 +149,9 @@ class Sandbox:
         os.environ.update(self.resources.environment())
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
-        self.runtime = runtime.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
+        self.runtime = bootstrap.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
         self.runtime.upload_urls = LocalUploads(self.base_url)  # type: ignore[misc]
-        runtime.install(self.runtime)
+        bootstrap.install(self.runtime)
         for provider in self.providers:
             self.runtime.repository.put_provider(provider)
 
@@ -174,7 +180,9 @@ class Sandbox:
         return declaration_id
 
     def put_upload(self, key: str, data: bytes) -> dict[str, Any]:
-        answer = self.runtime.s3.put_object(Bucket=self.names.declarations_bucket, Key=key, Body=data)
+        answer = self.runtime.s3.put_object(
+            Bucket=self.names.declarations_bucket, Key=key, Body=data
+        )
         return self.notify_upload(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
 
     def notify_upload(self, key: str, version: str, etag: str) -> dict[str, Any]:
@@ -182,9 +190,13 @@ class Sandbox:
         return self.invoke("declaration_ingest", event)
 
     def s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
-        return self._s3_event("declaration_ingest", self.names.declarations_bucket, key, version, etag)
+        return self._s3_event(
+            "declaration_ingest", self.names.declarations_bucket, key, version, etag
+        )
 
-    def _s3_event(self, function: str, bucket: str, key: str, version: str, etag: str) -> dict[str, Any]:
+    def _s3_event(
+        self, function: str, bucket: str, key: str, version: str, etag: str
+    ) -> dict[str, Any]:
         """The notification S3 sends the function, from its sample in events/<function>/."""
         event = sample_event(f"{function}/s3-object-created.json")
         record = event["Records"][0]
@@ -207,7 +219,9 @@ class Sandbox:
     def put_retour(self, key: str, data: bytes) -> dict[str, Any]:
         """What a PUT to a retour upload URL does: the object under retour/, then S3's
         notification to the retour import (as for incoming/ and the ingest)."""
-        answer = self.runtime.s3.put_object(Bucket=self.names.declarations_bucket, Key=key, Body=data)
+        answer = self.runtime.s3.put_object(
+            Bucket=self.names.declarations_bucket, Key=key, Body=data
+        )
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
         event = self._s3_event("retour_import", self.names.declarations_bucket, key, version, etag)
         return self.invoke("retour_import", event)
@@ -233,7 +247,9 @@ class Sandbox:
         key = f"collection-reports/{name}"
         answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=csv_bytes)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
-        event = self._s3_event("collection_report_import", self.names.bank_bucket, key, version, etag)
+        event = self._s3_event(
+            "collection_report_import", self.names.bank_bucket, key, version, etag
+        )
         return self.invoke("collection_report_import", event)
 
     # --- fake PSP -> webhook (R11) ------------------------------------------------------------
@@ -314,7 +330,9 @@ class Sandbox:
         headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         """One request through API Gateway's proxy integration, as the authorizer passes it."""
-        answer = self.api_raw(method, path, provider_id=provider_id, body=body, query=query, headers=headers)
+        answer = self.api_raw(
+            method, path, provider_id=provider_id, body=body, query=query, headers=headers
+        )
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
             answer.get("multiValueHeaders", {}).get("Content-Type", [""])[0]
@@ -337,7 +355,11 @@ class Sandbox:
         path = unquote(path)
         route = self.routes.match(method, path)
         if route is None:
-            return {"statusCode": 403, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "Missing Authentication Token"})}
+            return {
+                "statusCode": 403,
+                "headers": {"Content-Type": "application/json"},
+                "body": json.dumps({"message": "Missing Authentication Token"}),
+            }
         event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
@@ -404,12 +426,18 @@ class Sandbox:
         """Which invoice each e-mail was about, from the correspondence on the invoices (R30)."""
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.names.table_name)
         found: dict[str, dict[str, str]] = {}
-        scan: dict[str, Any] = {"FilterExpression": "entity = :invoice", "ExpressionAttributeValues": {":invoice": "invoice"}}
+        scan: dict[str, Any] = {
+            "FilterExpression": "entity = :invoice",
+            "ExpressionAttributeValues": {":invoice": "invoice"},
+        }
         while True:
             page = table.scan(**scan)
             for item in page["Items"]:
                 for letter in item.get("correspondence", []):
-                    found[letter["message_id"]] = {"kenmerk": item["reference"], "time": letter["at"]}
+                    found[letter["message_id"]] = {
+                        "kenmerk": item["reference"],
+                        "time": letter["at"],
+                    }
             if "LastEvaluatedKey" not in page:
                 return found
             scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -425,7 +453,10 @@ class Sandbox:
 
 
 def _parsed_email(message: Any) -> dict[str, Any]:
-    mime = message_from_bytes(message.raw_data.encode() if isinstance(message.raw_data, str) else message.raw_data, policy=policy.default)
+    mime = message_from_bytes(
+        message.raw_data.encode() if isinstance(message.raw_data, str) else message.raw_data,
+        policy=policy.default,
+    )
     text = mime.get_body(preferencelist=("plain",))
     html = mime.get_body(preferencelist=("html",))
     return {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from billing_core.providers import CareKind, CoverageRule, Provider
+from billing_core.providers.provider import CareKind, CoverageRule, Provider
 
 # UZOVI codes the dental practice has a contract with (see billing_core/insurers.py).
 # Contracted with most insurers: all but a.s.r. (9018) and CZ-group labels.

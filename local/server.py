@@ -32,10 +32,14 @@ class SandboxServer:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.tokens = {p.provider_id: f"sandbox-{secrets.token_urlsafe(18)}" for p in sandbox.providers}
+        self.tokens = {
+            p.provider_id: f"sandbox-{secrets.token_urlsafe(18)}" for p in sandbox.providers
+        }
         self._lock = threading.Lock()  # one request at a time on the embedded AWS state
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(target)
         path, query = parts.path, dict(parse_qsl(parts.query))
         with self._lock:
@@ -49,7 +53,9 @@ class SandboxServer:
 
     # --- sandbox-only routes ----------------------------------------------------------
 
-    def _local(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _local(
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
         if method == "GET" and path == "/_local/tokens":
             return _json(HTTPStatus.OK, self.tokens)
         if method == "POST" and path == "/_local/clock":
@@ -71,18 +77,25 @@ class SandboxServer:
             return self._run_schedule(self.sandbox.run_retrocession, body)
         return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such sandbox route"))
 
-    def _run_schedule(self, run: Callable[[date | None], dict[str, Any]], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _run_schedule(
+        self, run: Callable[[date | None], dict[str, Any]], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         """A scheduled function, now: ``{"as_of": "YYYY-MM-DD"}`` replays that day."""
         try:
             as_of_text = json.loads(body or b"{}").get("as_of")
             as_of = date.fromisoformat(as_of_text) if as_of_text else None
         except (ValueError, AttributeError, TypeError):
-            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", 'send {} or {"as_of": "YYYY-MM-DD"}'))
+            return _json(
+                HTTPStatus.BAD_REQUEST,
+                _error("validation_error", 'send {} or {"as_of": "YYYY-MM-DD"}'),
+            )
         return _json(HTTPStatus.OK, run(as_of))
 
     # --- the fake iDEAL checkout (a PSP's test mode) -------------------------------------
 
-    def _checkout_page(self, method: str, payment_id: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _checkout_page(
+        self, method: str, payment_id: str, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         psp = self.sandbox.runtime.psp
         try:
             payment = psp.get_payment(payment_id)
@@ -92,17 +105,30 @@ class SandboxServer:
             status = dict(parse_qsl(body.decode("utf-8", "replace"))).get("status", "canceled")
             self._complete(payment_id, status)
             return HTTPStatus.SEE_OTHER.value, {"Location": psp.redirect_url(payment_id)}, b""
-        return HTTPStatus.OK.value, {"Content-Type": "text/html; charset=utf-8"}, _checkout_html(payment_id, payment.amount_cents, psp.description(payment_id)).encode()
+        return (
+            HTTPStatus.OK.value,
+            {"Content-Type": "text/html; charset=utf-8"},
+            _checkout_html(payment_id, payment.amount_cents, psp.description(payment_id)).encode(),
+        )
 
     def _complete_payment(self, payment_id: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         try:
             status = json.loads(body or b"{}")["status"]
             webhook = self._complete(payment_id, status)
         except (ValueError, KeyError, TypeError) as problem:
-            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", f'send {{"status": "paid" | "canceled" | "expired"}} for an open payment ({type(problem).__name__})'))
+            return _json(
+                HTTPStatus.BAD_REQUEST,
+                _error(
+                    "validation_error",
+                    f'send {{"status": "paid" | "canceled" | "expired"}} for an open payment ({type(problem).__name__})',
+                ),
+            )
         except LookupError:
             return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such payment"))
-        return _json(HTTPStatus.OK, {"payment_id": payment_id, "status": status, "webhook_status": webhook["statusCode"]})
+        return _json(
+            HTTPStatus.OK,
+            {"payment_id": payment_id, "status": status, "webhook_status": webhook["statusCode"]},
+        )
 
     def _complete(self, payment_id: str, status: str) -> dict[str, Any]:
         """Set the final status and fire the webhook at /webhooks/psp, as Mollie would."""
@@ -112,7 +138,9 @@ class SandboxServer:
         try:
             today = date.fromisoformat(json.loads(body or b"{}")["today"])
         except (ValueError, KeyError, TypeError):
-            return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", 'send {"today": "YYYY-MM-DD"}'))
+            return _json(
+                HTTPStatus.BAD_REQUEST, _error("validation_error", 'send {"today": "YYYY-MM-DD"}')
+            )
         self.sandbox.clock.set(today)
         return _json(HTTPStatus.OK, {"today": today.isoformat()})
 
@@ -123,8 +151,14 @@ class SandboxServer:
         record = None
         if len(parts) == 4 and parts[0] in ("incoming", "retour"):
             record = self.sandbox.runtime.repository.get_declaration(parts[1], parts[2])
-        if record is None or record.object_key != key or record.status is not DeclarationStatus.AWAITING_UPLOAD:
-            return _json(HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid (any more)"))
+        if (
+            record is None
+            or record.object_key != key
+            or record.status is not DeclarationStatus.AWAITING_UPLOAD
+        ):
+            return _json(
+                HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid (any more)")
+            )
         if parts[0] == "retour":  # an insurer's retour file: the retour import, not the ingest
             self.sandbox.put_retour(key, body)
         else:
@@ -134,16 +168,27 @@ class SandboxServer:
 
     # --- the API, behind the emulated Cognito authorizer --------------------------------
 
-    def _api(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _api(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         provider_id = None
         if path.startswith("/api/v1/provider/"):
             provider_id = self._provider_from(headers.get("authorization", ""))
             if provider_id is None:
-                return _json(HTTPStatus.UNAUTHORIZED, _error("unauthorized", "send Authorization: Bearer <token from /_local/tokens>"))
+                return _json(
+                    HTTPStatus.UNAUTHORIZED,
+                    _error(
+                        "unauthorized", "send Authorization: Bearer <token from /_local/tokens>"
+                    ),
+                )
         answer = self.sandbox.api_raw(
-            method, path, provider_id=provider_id, body=body.decode("utf-8", "replace") or None, query=query,
+            method,
+            path,
+            provider_id=provider_id,
+            body=body.decode("utf-8", "replace") or None,
+            query=query,
             headers={"Content-Type": headers.get("content-type", "")} if body else None,
-        )  # fmt: skip
+        )
         return _from_lambda(answer)
 
     def _provider_from(self, authorization: str) -> str | None:
@@ -170,12 +215,16 @@ def _checkout_html(payment_id: str, amount_cents: int, description: str) -> str:
     """The fake bank page: no real money, two buttons (forms, no JavaScript)."""
     from html import escape
 
-    from billing_core.money import format_euros
+    from billing_core.shared.money import format_euros
 
     buttons = "".join(
         f'<form method="post"><input type="hidden" name="status" value="{status}">'
         f'<button type="submit" id="{status}">{label}</button></form>'
-        for status, label in (("paid", "Betalen"), ("canceled", "Annuleren"), ("expired", "Laten verlopen"))
+        for status, label in (
+            ("paid", "Betalen"),
+            ("canceled", "Annuleren"),
+            ("expired", "Laten verlopen"),
+        )
     )
     return (
         '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>iDEAL (sandbox)</title>'
@@ -192,7 +241,11 @@ def _error(code: str, message: str) -> dict[str, Any]:
 
 
 def _json(status: HTTPStatus, payload: Any) -> tuple[int, dict[str, str], bytes]:
-    return status.value, {"Content-Type": "application/json"}, json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode()
+    return (
+        status.value,
+        {"Content-Type": "application/json"},
+        json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode(),
+    )
 
 
 def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
@@ -200,7 +253,11 @@ def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
-                self._reply(*_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _error("too_large", "body too large")))
+                self._reply(
+                    *_json(
+                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _error("too_large", "body too large")
+                    )
+                )
                 return
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
@@ -218,7 +275,9 @@ def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-            sys.stderr.write(f"  {self.command} {self.path.split('?')[0]} -> {args[1] if len(args) > 1 else ''}\n")
+            sys.stderr.write(
+                f"  {self.command} {self.path.split('?')[0]} -> {args[1] if len(args) > 1 else ''}\n"
+            )
 
     return RequestHandler
 
@@ -229,7 +288,9 @@ def main(host: str = HOST, port: int = PORT) -> None:
     with Sandbox(SANDBOX_TODAY, base_url=f"http://{host}:{port}") as sandbox:
         server = SandboxServer(sandbox)
         http = ThreadingHTTPServer((host, port), make_request_handler(server))
-        print(f"zorgnota sandbox on http://{host}:{port}  (today is {sandbox.clock.today()}; Ctrl-C stops)")
+        print(
+            f"zorgnota sandbox on http://{host}:{port}  (today is {sandbox.clock.today()}; Ctrl-C stops)"
+        )
         print("bearer tokens (GET /_local/tokens):")
         for provider_id, token in server.tokens.items():
             print(f"  {provider_id:22} {token}")

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from billing_core.claims import Address, Claim
+from billing_core.declarations.claims import Address, Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.writer import (
@@ -43,13 +43,19 @@ PHYSIO_RETOUR_FILE = "fysio-centrum-oost-2026-11.pm305"
 VGZ = "7095"
 
 DENTAL_HEADER = Header(
-    practice_agb=DENTAL.agb_code, invoice_number="TDV-2026-11", invoice_date=date(2026, 11, 22),
-    period_start=date(2026, 10, 1), period_end=date(2026, 11, 21),
-)  # fmt: skip
+    practice_agb=DENTAL.agb_code,
+    invoice_number="TDV-2026-11",
+    invoice_date=date(2026, 11, 22),
+    period_start=date(2026, 10, 1),
+    period_end=date(2026, 11, 21),
+)
 PHYSIO_HEADER = Header(
-    practice_agb=PHYSIO.agb_code, invoice_number="FCO-2026-11", invoice_date=date(2026, 11, 22),
-    period_start=date(2026, 11, 1), period_end=date(2026, 11, 21),
-)  # fmt: skip
+    practice_agb=PHYSIO.agb_code,
+    invoice_number="FCO-2026-11",
+    invoice_date=date(2026, 11, 22),
+    period_start=date(2026, 11, 1),
+    period_end=date(2026, 11, 21),
+)
 
 
 def csv_claims(name: str) -> list[Claim]:
@@ -98,15 +104,20 @@ def physio_pm305() -> bytes:
     claims = [c for c in physio_claims() if c.insurer_uzovi == VGZ]
     granted = {
         claim.claim_ref: (
-            Granted(0, ("8001",)) if claim.treatment_code == "SPL1"
+            Granted(0, ("8001",))
+            if claim.treatment_code == "SPL1"
             else Granted(claim.amount_cents * 80 // 100, ("0611",))
         )
         for claim in claims
-    }  # fmt: skip
+    }
     return write_retour(
-        PM305_V32, replace(PHYSIO_HEADER, uzovi=VGZ), claims, granted,
-        insurer_reference="VGZ-RET-2026-0004711", retour_date=SANDBOX_TODAY,
-    )  # fmt: skip
+        PM305_V32,
+        replace(PHYSIO_HEADER, uzovi=VGZ),
+        claims,
+        granted,
+        insurer_reference="VGZ-RET-2026-0004711",
+        retour_date=SANDBOX_TODAY,
+    )
 
 
 def _physio_records() -> list[str]:
@@ -164,8 +175,10 @@ def bad_samples() -> dict[str, bytes]:
 
 def samples() -> dict[str, bytes]:
     good = {
-        DENTAL_FILE: dental_mz301(), PHYSIO_FILE: physio_pm304(), PHYSIO_RETOUR_FILE: physio_pm305()
-    }  # fmt: skip
+        DENTAL_FILE: dental_mz301(),
+        PHYSIO_FILE: physio_pm304(),
+        PHYSIO_RETOUR_FILE: physio_pm305(),
+    }
     return {**good, **{f"bad/{name}": data for name, data in bad_samples().items()}}
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from billing_core import runtime
-from billing_core.bank.camt053 import MAX_STATEMENT_BYTES
-from billing_core.bank_import import BankImportReport, import_statement
-from billing_core.handlers.s3_upload import s3_upload_handler
-from billing_core.store.s3 import uploaded_bytes_at_most
+from billing_core import bootstrap
+from billing_core.adapters.s3 import uploaded_bytes_at_most
+from billing_core.entrypoints.s3_upload import s3_upload_handler
+from billing_core.payments.bank_import import BankImportReport, import_statement
+from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
 
 STATEMENT_PREFIX = "camt053/"
 
@@ -26,7 +26,7 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
     if not upload["key"].startswith(STATEMENT_PREFIX):
         logger.error("statement key outside camt053/", extra={"key_prefix": upload["key"][:60]})
         return {"outcome": "ignored"}
-    rt = runtime.current()
+    rt = bootstrap.current()
     data = uploaded_bytes_at_most(rt.s3, upload, MAX_STATEMENT_BYTES)
     if data is None:
         logger.error("statement too large", extra={"limit_bytes": MAX_STATEMENT_BYTES})

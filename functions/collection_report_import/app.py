@@ -8,8 +8,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from billing_core import runtime
-from billing_core.collection_report import (
+from billing_core import bootstrap
+from billing_core.adapters.s3 import uploaded_bytes_at_most
+from billing_core.collection.collection_report import (
     MAX_REPORT_BYTES,
     UPLOAD_PREFIX,
     CollectionReportContext,
@@ -17,8 +18,7 @@ from billing_core.collection_report import (
     RowOutcome,
     import_collection_report,
 )
-from billing_core.handlers.s3_upload import s3_upload_handler
-from billing_core.store.s3 import uploaded_bytes_at_most
+from billing_core.entrypoints.s3_upload import s3_upload_handler
 
 logger = Logger()
 tracer = Tracer()
@@ -29,9 +29,11 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
     """The same file uploaded again (a new version) is imported again and books nothing
     twice: every row is idempotent on its agency_ref."""
     if not upload["key"].startswith(UPLOAD_PREFIX):
-        logger.error("report key outside collection-reports/", extra={"key_prefix": upload["key"][:60]})
+        logger.error(
+            "report key outside collection-reports/", extra={"key_prefix": upload["key"][:60]}
+        )
         return {"outcome": "ignored"}
-    rt = runtime.current()
+    rt = bootstrap.current()
     data = uploaded_bytes_at_most(rt.s3, upload, MAX_REPORT_BYTES)
     if data is None:
         logger.error("collection report too large", extra={"limit_bytes": MAX_REPORT_BYTES})
@@ -44,7 +46,9 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
 
 def _measure(result: CollectionReportResult) -> None:
     for outcome in RowOutcome:
-        metrics.add_metric(name=f"Agency_{outcome.value}", unit=MetricUnit.Count, value=result.count(outcome))
+        metrics.add_metric(
+            name=f"Agency_{outcome.value}", unit=MetricUnit.Count, value=result.count(outcome)
+        )
     # Counts and keys only: the rows (betalingskenmerken) stay in the result file.
     if result.outcome == "refused":
         logger.error("collection report refused, nothing booked", extra=result.summary())

@@ -7,10 +7,10 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from billing_core import runtime
-from billing_core.handlers.s3_upload import s3_upload_handler
-from billing_core.ingest import process_declaration, upload_from_key
-from billing_core.store.s3 import uploaded_bytes
+from billing_core import bootstrap
+from billing_core.adapters.s3 import uploaded_bytes
+from billing_core.declarations.ingest import process_declaration, upload_from_key
+from billing_core.entrypoints.s3_upload import s3_upload_handler
 
 logger = Logger()
 tracer = Tracer()
@@ -24,7 +24,7 @@ def process_upload(upload: dict[str, str]) -> dict[str, Any]:
         logger.error("upload key not routable", extra={"key_prefix": upload["key"][:60]})
         metrics.add_metric(name="UnroutableUploads", unit=MetricUnit.Count, value=1)
         return {"outcome": "unroutable"}
-    rt = runtime.current()
+    rt = bootstrap.current()
     data = uploaded_bytes(rt.s3, upload)
     report = process_declaration(target, data, rt.ingest_context())
     _measure(report)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
-from billing_core import runtime
+from billing_core import bootstrap
 from billing_core.dunning.run import RunSummary, run_dunning
 
 # Stop taking new invoices with this much time left: a unit in progress finishes, the
@@ -37,7 +37,7 @@ class DunningRunEvent(BaseModel):
 @metrics.log_metrics
 @event_parser(model=DunningRunEvent)
 def lambda_handler(event: DunningRunEvent, context: LambdaContext) -> dict[str, Any]:
-    rt = runtime.current()
+    rt = bootstrap.current()
     as_of = event.as_of or rt.clock.today()
     summary = run_dunning(
         rt.dunning_context(),

@@ -21,10 +21,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core import runtime
-from billing_core.delivery import deliver_invoice
+from billing_core import bootstrap
+from billing_core.adapters.sqs import request_from_body
+from billing_core.correspondence.delivery import deliver_invoice
 from billing_core.ports import DeliveryRequest
-from billing_core.store.sqs import request_from_body
 
 logger = Logger()
 tracer = Tracer()
@@ -39,7 +39,7 @@ persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_
     data_keyword_argument="request", config=idempotency, persistence_store=persistence
 )
 def deliver(request: dict[str, str]) -> dict[str, str]:
-    letter = deliver_invoice(DeliveryRequest(**request), runtime.current().delivery_context())
+    letter = deliver_invoice(DeliveryRequest(**request), bootstrap.current().delivery_context())
     if letter is None:  # a dunning letter whose invoices were all paid meanwhile
         logger.info("letter no longer needed", extra={"invoice_id": request["invoice_id"]})
         return {"channel": "", "message_id": ""}

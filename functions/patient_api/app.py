@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -18,9 +18,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core import online_payments, patient_service, runtime
-from billing_core.api.errors import error_response, validation_message
-from billing_core.api.patient_models import (
+from billing_core import bootstrap
+from billing_core.entrypoints.http.errors import error_response, validation_message
+from billing_core.entrypoints.http.patient_models import (
     AcceptedOut,
     ArrangementOut,
     ArrangementRequest,
@@ -33,9 +33,11 @@ from billing_core.api.patient_models import (
     PaymentRequest,
     PaymentStatusOut,
 )
-from billing_core.errors import NotFound, Refused, StateConflict
-from billing_core.reference import InvalidReference
-from billing_core.web.checker_page import checker_url, page_language, render_checker
+from billing_core.entrypoints.web.checker_page import checker_url, page_language, render_checker
+from billing_core.payments import online as online_payments
+from billing_core.services import patient as patient_service
+from billing_core.shared.errors import NotFound, Refused, StateConflict
+from billing_core.shared.reference import InvalidReference
 
 logger = Logger()
 tracer = Tracer()
@@ -52,7 +54,7 @@ HTML = "text/html; charset=utf-8"
 
 @app.get("/api/v1/payment-status/<reference>", summary="Is this invoice paid? (R10)")
 def payment_status(reference: REFERENCE) -> PaymentStatusOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     view = patient_service.payment_status(reference, rt.repository, rt.clock)
     metrics.add_metric(name="PaymentStatusChecks", unit=MetricUnit.Count, value=1)
     return PaymentStatusOut.of(view, checker_url(rt.settings.public_base_url, view.reference))
@@ -67,7 +69,7 @@ def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[Checko
 
 @app.post("/api/v1/invoices/<reference>/deferral", summary="Free deferral, once (R14)")
 def deferral(reference: REFERENCE, body: DeferralRequest) -> DeferralOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     view = patient_service.request_deferral(
         reference, body.birth_date, rt.repository, rt.clock, rt.delivery_queue
     )
@@ -76,7 +78,7 @@ def deferral(reference: REFERENCE, body: DeferralRequest) -> DeferralOut:
 
 @app.post("/api/v1/invoices/<reference>/arrangement", summary="Instalment arrangement (R15)")
 def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     view = patient_service.request_arrangement(
         reference, body.birth_date, body.terms, rt.repository, rt.clock, rt.delivery_queue
     )
@@ -85,11 +87,17 @@ def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOu
 
 @app.post("/api/v1/invoices/<reference>/objection", summary="Object to the invoice (R16)")
 def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[AcceptedOut]:
-    rt = runtime.current()
+    rt = bootstrap.current()
     patient_service.file_objection(
-        reference, body.birth_date, body.reason, body.message, body.email,
-        rt.repository, rt.clock, rt.delivery_queue,
-    )  # fmt: skip
+        reference,
+        body.birth_date,
+        body.reason,
+        body.message,
+        body.email,
+        rt.repository,
+        rt.clock,
+        rt.delivery_queue,
+    )
     return Response(HTTPStatus.ACCEPTED.value, "application/json", AcceptedOut())
 
 
@@ -98,21 +106,28 @@ def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[Accepted
     summary="Send your insurer's statement for a non-contracted invoice (R17)",
 )
 def insurer_statement(reference: REFERENCE, body: InsurerStatementRequest) -> InsurerStatementOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     view = patient_service.submit_insurer_statement(
-        reference, body.birth_date, body.reimbursed, body.withheld_deductible,
-        rt.repository, rt.clock, rt.delivery_queue,
-    )  # fmt: skip
+        reference,
+        body.birth_date,
+        body.reimbursed,
+        body.withheld_deductible,
+        rt.repository,
+        rt.clock,
+        rt.delivery_queue,
+    )
     return InsurerStatementOut.of(view)
 
 
 @app.get("/api/v1/patient/openapi.json", include_in_schema=False)
 def openapi():  # noqa: ANN201 - a typed Response would enter the schema it serves
-    return Response(200, "application/json", app.get_openapi_json_schema(title="zorgnota patient API"))
+    return Response(
+        200, "application/json", app.get_openapi_json_schema(title="zorgnota patient API")
+    )
 
 
 def _checkout(reference: str, birth_date: date):  # noqa: ANN202 - PspCheckout
-    rt = runtime.current()
+    rt = bootstrap.current()
     return online_payments.start_payment(
         reference,
         birth_date,
@@ -131,7 +146,7 @@ def _checkout(reference: str, birth_date: date):  # noqa: ANN202 - PspCheckout
 def checker_page(
     kenmerk: Annotated[str, Query(max_length=40)] = "",
     lang: Annotated[str, Query(max_length=5)] = "nl",
-):  # noqa: ANN201 - an HTML Response, kept out of the OpenAPI schema
+) -> Response[str]:
     language = page_language(lang)
     if not kenmerk:
         return _html(render_checker(language))
@@ -148,7 +163,9 @@ def checker_form():  # noqa: ANN201 - an HTML Response or a redirect
         birth_date = date.fromisoformat(form.get("birth_date", ""))
         if action == "pay":
             checkout = _checkout(kenmerk, birth_date)
-            return Response(HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": checkout.checkout_url})
+            return Response(
+                HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": checkout.checkout_url}
+            )
         notice = _form_action(action, kenmerk, birth_date, form)
     except ValueError:  # no or a malformed birth date, or an unknown action
         return _html(_status_page(language, kenmerk, error_key="not_found"), HTTPStatus.BAD_REQUEST)
@@ -159,26 +176,45 @@ def checker_form():  # noqa: ANN201 - an HTML Response or a redirect
     return _html(_status_page(language, kenmerk, notice=notice))
 
 
-def _form_action(action: str, kenmerk: str, birth_date: date, form: dict[str, str]) -> tuple[str, dict]:
-    rt = runtime.current()
+def _form_action(
+    action: str, kenmerk: str, birth_date: date, form: dict[str, str]
+) -> tuple[str, dict]:
+    rt = bootstrap.current()
     if action == "defer":
-        view = patient_service.request_deferral(kenmerk, birth_date, rt.repository, rt.clock, rt.delivery_queue)
+        view = patient_service.request_deferral(
+            kenmerk, birth_date, rt.repository, rt.clock, rt.delivery_queue
+        )
         return "done_deferral", {"date": view.final_payment_date}
     if action == "arrange":
         terms = int(form.get("terms", "0"))
-        patient_service.request_arrangement(kenmerk, birth_date, terms, rt.repository, rt.clock, rt.delivery_queue)
+        patient_service.request_arrangement(
+            kenmerk, birth_date, terms, rt.repository, rt.clock, rt.delivery_queue
+        )
         return "done_arrangement", {}
     if action == "object":
         patient_service.file_objection(
-            kenmerk, birth_date, form.get("reason", ""), form.get("message", ""), form.get("email", ""),
-            rt.repository, rt.clock, rt.delivery_queue,
-        )  # fmt: skip
+            kenmerk,
+            birth_date,
+            form.get("reason", ""),
+            form.get("message", ""),
+            form.get("email", ""),
+            rt.repository,
+            rt.clock,
+            rt.delivery_queue,
+        )
         return "done_objection", {}
     raise ValueError("unknown action")
 
 
-def _status_page(language: str, kenmerk: str, *, error_key: str | None = None, notice=None, refusal: Refused | None = None) -> str:  # noqa: ANN001
-    rt = runtime.current()
+def _status_page(
+    language: str,
+    kenmerk: str,
+    *,
+    error_key: str | None = None,
+    notice: tuple[str, dict[str, Any]] | None = None,
+    refusal: Refused | None = None,
+) -> str:
+    rt = bootstrap.current()
     try:
         view = patient_service.payment_status(kenmerk, rt.repository, rt.clock)
     except InvalidReference:
@@ -186,9 +222,13 @@ def _status_page(language: str, kenmerk: str, *, error_key: str | None = None, n
     except NotFound:
         return render_checker(language, entered=kenmerk, error_key="not_found")
     return render_checker(
-        language, entered=view.reference, view=view, error_key=error_key, notice=notice,
+        language,
+        entered=view.reference,
+        view=view,
+        error_key=error_key,
+        notice=notice,
         refusal=refusal.message(language) if refusal else None,
-    )  # fmt: skip
+    )
 
 
 def _html(body: str, status: HTTPStatus = HTTPStatus.OK) -> Response:
@@ -219,29 +259,39 @@ def invalid_reference(_: InvalidReference) -> Response:
 
 @app.exception_handler(NotFound)
 def not_found(error: NotFound) -> Response:
-    return error_response(HTTPStatus.NOT_FOUND, error.code, f"{error.message_nl} / {error.message_en}")
+    return error_response(
+        HTTPStatus.NOT_FOUND, error.code, f"{error.message_nl} / {error.message_en}"
+    )
 
 
 @app.exception_handler(Refused)
 def refused(error: Refused) -> Response:
-    status = HTTPStatus.CONFLICT if isinstance(error, StateConflict) else HTTPStatus.UNPROCESSABLE_ENTITY
+    status = (
+        HTTPStatus.CONFLICT if isinstance(error, StateConflict) else HTTPStatus.UNPROCESSABLE_ENTITY
+    )
     return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
 
 
 @app.exception_handler(RequestValidationError)
 def invalid_request(error: RequestValidationError) -> Response:
-    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", validation_message(error.errors()))
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "validation_error", validation_message(error.errors())
+    )
 
 
 def refusal_of_bad_request(event: dict) -> Response | None:
     """Oversized bodies, and anything but JSON on the JSON routes, never reach a use case
     (checked before routing, so not even request validation spends time on them)."""
     if len(event.get("body") or "") > MAX_BODY_BYTES:
-        return error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request body too large")
+        return error_response(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request body too large"
+        )
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     is_json_route = event.get("httpMethod") == "POST" and event.get("path", "").startswith("/api/")
     if is_json_route and not headers.get("content-type", "").startswith("application/json"):
-        return error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json")
+        return error_response(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json"
+        )
     return None
 
 

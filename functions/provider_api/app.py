@@ -15,11 +15,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core import runtime
-from billing_core.actions import ActionState
-from billing_core.api import cursor
-from billing_core.api.errors import error_response, validation_message
-from billing_core.api.provider_models import (
+from billing_core import bootstrap
+from billing_core.collection.blocking import block_changes_csv, blocked_patients_csv
+from billing_core.collection.debtor_risk import MONTH_PATTERN, Month, debtor_risk
+from billing_core.entrypoints.http import cursor
+from billing_core.entrypoints.http.errors import error_response, validation_message
+from billing_core.entrypoints.http.provider_models import (
     ActionListOut,
     ActionOut,
     ActionPatch,
@@ -44,12 +45,10 @@ from billing_core.api.provider_models import (
     UploadRequest,
     UploadTicketOut,
 )
-from billing_core.blocking import block_changes_csv, blocked_patients_csv
-from billing_core.clock import AMSTERDAM
-from billing_core.debtor_risk import MONTH_PATTERN, Month, debtor_risk
-from billing_core.errors import Refused, StateConflict
-from billing_core.invoice import Invoice
-from billing_core.provider_portal import (
+from billing_core.invoices.invoice import Invoice
+from billing_core.providers.actions import ActionState
+from billing_core.providers.retrocession import WEEK_PATTERN, InvalidWeek, Week, statement_key
+from billing_core.services.provider import (
     CoulanceDecision,
     decide_coulance,
     hold_invoice,
@@ -57,7 +56,8 @@ from billing_core.provider_portal import (
     retour_upload_key,
     stop_invoice,
 )
-from billing_core.retrocession import WEEK_PATTERN, InvalidWeek, Week, statement_key
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused, StateConflict
 
 logger = Logger()
 tracer = Tracer()
@@ -84,7 +84,7 @@ def provider_id() -> str:
 
 @app.post("/api/v1/provider/declarations", summary="Ask for an upload URL for a declaration file")
 def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
-    rt = runtime.current()
+    rt = bootstrap.current()
     ticket = request_upload(
         provider_id(),
         body.file_name,
@@ -107,7 +107,7 @@ def list_declarations(
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
 ) -> DeclarationListOut:
     after = cursor.decode(cursor_token) if cursor_token else None
-    records, last = runtime.current().repository.list_declarations(
+    records, last = bootstrap.current().repository.list_declarations(
         provider_id(), limit=limit, after=after
     )
     return DeclarationListOut(
@@ -123,7 +123,7 @@ def list_declarations(
 def get_declaration(
     declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
 ) -> DeclarationDetailOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     record = rt.repository.get_declaration(provider_id(), declaration_id)
     if record is None:
         raise NotFoundError("declaration not found")
@@ -142,7 +142,7 @@ def list_invoices(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
 ) -> InvoiceListOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     invoices, last = rt.repository.list_invoices(
         provider_id(),
         limit=limit,
@@ -160,27 +160,40 @@ def list_invoices(
 
 @app.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
 def get_invoice(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> InvoiceDetailOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     tenant = provider_id()
     return _detail(tenant, rt.repository.get_invoice(tenant, invoice_id))
 
 
 @app.post("/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)")
-def stop(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: StopIn) -> InvoiceDetailOut:
-    rt = runtime.current()
+def stop(
+    invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: StopIn
+) -> InvoiceDetailOut:
+    rt = bootstrap.current()
     tenant = provider_id()
     stopped = stop_invoice(
-        tenant, invoice_id, body.request(),
-        store=rt.repository, clock=rt.clock, delivery=rt.delivery_queue, user=user_id(),
-    )  # fmt: skip
+        tenant,
+        invoice_id,
+        body.request(),
+        store=rt.repository,
+        clock=rt.clock,
+        delivery=rt.delivery_queue,
+        user=user_id(),
+    )
     return _detail(tenant, stopped)
 
 
-@app.post("/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)")
-def hold(invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: HoldIn) -> InvoiceDetailOut:
-    rt = runtime.current()
+@app.post(
+    "/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)"
+)
+def hold(
+    invoice_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")], body: HoldIn
+) -> InvoiceDetailOut:
+    rt = bootstrap.current()
     tenant = provider_id()
-    held = hold_invoice(tenant, invoice_id, body.until, body.reason, store=rt.repository, clock=rt.clock)
+    held = hold_invoice(
+        tenant, invoice_id, body.until, body.reason, store=rt.repository, clock=rt.clock
+    )
     return _detail(tenant, held)
 
 
@@ -188,7 +201,7 @@ def _detail(tenant: str, invoice: Invoice | None) -> InvoiceDetailOut:
     """The invoice page's data; a missing invoice (or another tenant's) is not found."""
     if invoice is None:
         raise NotFoundError("invoice not found")
-    rt = runtime.current()
+    rt = bootstrap.current()
     actions = [a for a in rt.repository.list_actions(tenant) if a.invoice_id == invoice.invoice_id]
     return InvoiceDetailOut.of_detail(invoice, actions, rt.clock.today())
 
@@ -196,20 +209,25 @@ def _detail(tenant: str, invoice: Invoice | None) -> InvoiceDetailOut:
 @app.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
 def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
     chosen = ActionState(state) if state else None
-    actions = runtime.current().repository.list_actions(provider_id(), chosen)
+    actions = bootstrap.current().repository.list_actions(provider_id(), chosen)
     return ActionListOut(items=[ActionOut.of(a) for a in actions])
 
 
 @app.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
 def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     if body.decision is not None:
         if body.state != "done":
             raise _invalid("body.state", "a decision closes the action: send state done")
         updated = decide_coulance(
-            provider_id(), action_id, CoulanceDecision(body.decision),
-            store=rt.repository, clock=rt.clock, delivery=rt.delivery_queue, user=user_id(),
-        )  # fmt: skip
+            provider_id(),
+            action_id,
+            CoulanceDecision(body.decision),
+            store=rt.repository,
+            clock=rt.clock,
+            delivery=rt.delivery_queue,
+            user=user_id(),
+        )
     else:
         updated = rt.repository.set_action_state(provider_id(), action_id, ActionState(body.state))
     if updated is None:
@@ -227,7 +245,7 @@ def list_retrocessions(
     limit: Annotated[int, Query(ge=1, le=104)] = 52,
     before: Annotated[str | None, Query(pattern=WEEK_PATTERN, description="e.g. 2026-W40")] = None,
 ) -> RetrocessionListOut:
-    found = runtime.current().repository.list_retrocessions(
+    found = bootstrap.current().repository.list_retrocessions(
         provider_id(), limit=limit + 1, before=_week(before, "query.before") if before else None
     )
     page = found[:limit]
@@ -257,7 +275,7 @@ def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above documen
 ):
     tenant = provider_id()
     chosen = _week(week, "path.week")
-    rt = runtime.current()
+    rt = bootstrap.current()
     # Both keys come from the token's provider, never from the request (R26): another
     # provider's week label finds this provider's statement of that week, or nothing.
     if rt.repository.get_retrocession(tenant, chosen) is None:
@@ -288,7 +306,7 @@ def get_debtor_risk(
         Query(alias="to", pattern=MONTH_PATTERN, description="YYYY-MM; default: this month"),
     ] = None,
 ) -> DebtorRiskOut:
-    rt = runtime.current()
+    rt = bootstrap.current()
     today = rt.clock.today()
     last = Month.parse(to_month) if to_month else Month.of(today)
     first = Month.parse(from_month) if from_month else last.minus(11)
@@ -326,12 +344,16 @@ def _invalid(where: str, message: str) -> RequestValidationError:
 def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTicketOut]:
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
     status and report are at GET /api/v1/provider/declarations/{upload_id}."""
-    rt = runtime.current()
+    rt = bootstrap.current()
     ticket = request_upload(
-        provider_id(), body.file_name,
-        store=rt.repository, urls=rt.upload_urls, clock=rt.clock,
-        expires_in_seconds=rt.settings.upload_url_seconds, key_for=retour_upload_key,
-    )  # fmt: skip
+        provider_id(),
+        body.file_name,
+        store=rt.repository,
+        urls=rt.upload_urls,
+        clock=rt.clock,
+        expires_in_seconds=rt.settings.upload_url_seconds,
+        key_for=retour_upload_key,
+    )
     out = RetourUploadTicketOut(
         upload_id=ticket.declaration_id, upload_url=ticket.upload_url, expires_at=ticket.expires_at
     )
@@ -357,9 +379,11 @@ _CSV_OR_JSON = "json, or csv (; separated, one header row) for import into pract
     },
 )
 def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above document both
-    output_format: Annotated[Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)] = "json",
+    output_format: Annotated[
+        Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
+    ] = "json",
 ):
-    rt = runtime.current()
+    rt = bootstrap.current()
     tenant = provider_id()
     blocked = rt.repository.blocked_patients(tenant)
     if output_format == "csv":
@@ -390,9 +414,11 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
             "or a date (midnight, Dutch time)",
         ),
     ],
-    output_format: Annotated[Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)] = "json",
+    output_format: Annotated[
+        Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
+    ] = "json",
 ):
-    rt = runtime.current()
+    rt = bootstrap.current()
     tenant = provider_id()
     moment = _moment(since, "query.since")
     changes = rt.repository.block_changes(tenant, moment)
@@ -443,7 +469,9 @@ def invalid_cursor(_: cursor.InvalidCursor) -> Response:
 
 @app.exception_handler(Refused)
 def refused(error: Refused) -> Response:
-    status = HTTPStatus.CONFLICT if isinstance(error, StateConflict) else HTTPStatus.UNPROCESSABLE_ENTITY
+    status = (
+        HTTPStatus.CONFLICT if isinstance(error, StateConflict) else HTTPStatus.UNPROCESSABLE_ENTITY
+    )
     return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
 
 

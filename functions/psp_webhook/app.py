@@ -22,16 +22,16 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core import runtime
-from billing_core.api.errors import error_response
-from billing_core.online_payments import (
+from billing_core import bootstrap
+from billing_core.entrypoints.http.errors import error_response
+from billing_core.payments.online import (
     WEBHOOK_PATH,
     WebhookDecision,
     WebhookOutcome,
     handle_psp_webhook,
 )
+from billing_core.payments.psp import PspUnavailable
 from billing_core.ports import ConcurrentChange
-from billing_core.psp import PspUnavailable
 
 logger = Logger()
 tracer = Tracer()
@@ -45,7 +45,7 @@ PSP_PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"  # Mollie's payment ids; the fake PSP
 def psp_webhook(
     payment_id: Annotated[str, Form(alias="id", pattern=PSP_PAYMENT_ID)],
 ) -> Response[str]:
-    rt = runtime.current()
+    rt = bootstrap.current()
     outcome = handle_psp_webhook(
         payment_id,
         store=rt.repository,
@@ -91,7 +91,9 @@ def _record(outcome: WebhookOutcome) -> None:
 
 @app.exception_handler(RequestValidationError)
 def invalid_request(_: RequestValidationError) -> Response:
-    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", "id: a PSP payment id is required")
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "validation_error", "id: a PSP payment id is required"
+    )
 
 
 @app.exception_handler(RequestUnsupportedContentType)

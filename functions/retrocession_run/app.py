@@ -15,8 +15,12 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
-from billing_core import runtime
-from billing_core.retrocession_run import RetrocessionContext, RunSummary, build_weekly_statements
+from billing_core import bootstrap
+from billing_core.providers.retrocession_run import (
+    RetrocessionContext,
+    RunSummary,
+    build_weekly_statements,
+)
 
 logger = Logger()
 tracer = Tracer()
@@ -39,7 +43,7 @@ class StatementsFailed(RuntimeError):
 @metrics.log_metrics
 @event_parser(model=RetrocessionRunEvent)
 def lambda_handler(event: RetrocessionRunEvent, context: LambdaContext) -> dict[str, Any]:
-    rt = runtime.current()
+    rt = bootstrap.current()
     as_of = event.as_of or rt.clock.today()
     summary = build_weekly_statements(RetrocessionContext(rt.repository, rt.output_files), as_of)
     _measure(summary)

@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
-from billing_core import runtime
-from billing_core.bounces import EmailEvent, record_email_event
-from billing_core.notify.ses import KENMERK_TAG
+from billing_core import bootstrap
+from billing_core.adapters.ses import KENMERK_TAG
+from billing_core.correspondence.bounces import EmailEvent, record_email_event
 
 logger = Logger()
 tracer = Tracer()
@@ -62,11 +62,18 @@ def lambda_handler(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
     if email_event is None:  # not a mail about an invoice: nothing for a provider to do
         logger.info("email event without kenmerk", extra={"event": event.detail.eventType})
         return {"action_created": False}
-    created = record_email_event(runtime.current().repository, email_event)
+    created = record_email_event(bootstrap.current().repository, email_event)
     metrics.add_metric(name=f"Email_{email_event.event}", unit=MetricUnit.Count, value=1)
     # The message id and kind only: no address in the logs (R29).
-    logger.info("email event", extra={"event": email_event.event, "kind": email_event.message_kind,
-                                      "message_id": email_event.message_id, "action_created": created})  # fmt: skip
+    logger.info(
+        "email event",
+        extra={
+            "event": email_event.event,
+            "kind": email_event.message_kind,
+            "message_id": email_event.message_id,
+            "action_created": created,
+        },
+    )
     return {"action_created": created}
 
 
@@ -77,13 +84,21 @@ def _email_event(detail: SesEventDetail) -> EmailEvent | None:
     kind = next(iter(detail.mail.tags.get("kind", [])), "")
     if detail.eventType == "Bounce" and detail.bounce is not None:
         return EmailEvent(
-            detail.mail.messageId, "bounce", detail.bounce.timestamp, kenmerk, kind,
+            detail.mail.messageId,
+            "bounce",
+            detail.bounce.timestamp,
+            kenmerk,
+            kind,
             bounce_type=detail.bounce.bounceType,
             recipients=tuple(r.emailAddress for r in detail.bounce.bouncedRecipients),
-        )  # fmt: skip
+        )
     if detail.eventType == "Complaint" and detail.complaint is not None:
         return EmailEvent(
-            detail.mail.messageId, "complaint", detail.complaint.timestamp, kenmerk, kind,
+            detail.mail.messageId,
+            "complaint",
+            detail.complaint.timestamp,
+            kenmerk,
+            kind,
             recipients=tuple(r.emailAddress for r in detail.complaint.complainedRecipients),
-        )  # fmt: skip
+        )
     return None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from billing_core import reference
-from billing_core.invoice import Channel
+from billing_core.invoices.invoice import Channel
+from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
 
@@ -38,7 +38,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -84,7 +86,10 @@ def test_a_wrong_check_digit_shows_a_plain_error(running_server, page, invoice):
     page.goto(f"{running_server.url}/")
     page.get_by_label("Betalingskenmerk").fill(wrong)
     page.keyboard.press("Enter")  # the keyboard alone is enough
-    assert page.locator("#error").inner_text() == "Dit betalingskenmerk klopt niet — controleer de 14 cijfers."
+    assert (
+        page.locator("#error").inner_text()
+        == "Dit betalingskenmerk klopt niet — controleer de 14 cijfers."
+    )
     assert page.get_by_label("Betalingskenmerk").get_attribute("aria-invalid") == "true"
 
 

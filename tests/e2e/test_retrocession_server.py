@@ -16,7 +16,9 @@ def test_the_retrocession_schedule_runs_on_demand(server):
     status, listing = call("GET", f"{server}/api/v1/provider/retrocessions", token=token)
     assert status == 200 and [w["week"] for w in listing["items"]] == ["2026-W48"]
     # And an operator replays a week by its date; a date that is none is refused
-    status, summary = call("POST", f"{server}/_local/schedules/retrocession", {"as_of": "2026-11-24"})
+    status, summary = call(
+        "POST", f"{server}/_local/schedules/retrocession", {"as_of": "2026-11-24"}
+    )
     assert status == 200 and summary["week"] == "2026-W47"
     status, body = call("POST", f"{server}/_local/schedules/retrocession", {"as_of": "maandag"})
     assert status == 400 and body["error"]["code"] == "validation_error"

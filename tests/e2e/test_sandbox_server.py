@@ -29,12 +29,18 @@ def test_a_practice_uploads_with_curl_and_reads_its_report(server):
     status, tokens = call("GET", f"{server}/_local/tokens")
     token = tokens["tandarts-de-vries"]
     # When it asks for an upload URL and PUTs the file there, with any Content-Type
-    status, ticket = call("POST", f"{server}/api/v1/provider/declarations", {"file_name": "week-47.csv"}, token)
+    status, ticket = call(
+        "POST", f"{server}/api/v1/provider/declarations", {"file_name": "week-47.csv"}, token
+    )
     assert status == 201 and ticket["upload_url"].startswith(server)
-    status, _ = call("PUT", ticket["upload_url"], declaration_csv(6), content_type="application/octet-stream")
+    status, _ = call(
+        "PUT", ticket["upload_url"], declaration_csv(6), content_type="application/octet-stream"
+    )
     assert status == 200
     # Then the report is there at once, and the e-mails are in the outbox
-    status, report = call("GET", f"{server}/api/v1/provider/declarations/{ticket['declaration_id']}", token=token)
+    status, report = call(
+        "GET", f"{server}/api/v1/provider/declarations/{ticket['declaration_id']}", token=token
+    )
     assert status == 200 and report["status"] == "processed"
     status, outbox = call("GET", f"{server}/_local/outbox")
     assert len(outbox) == report["summary"]["invoices_by_channel"]["email"] > 0
@@ -60,7 +66,7 @@ def test_the_clock_can_be_set(server):
 
 def test_the_fake_psp_and_the_bank_statement_routes(running_server):
     # Given an e-mailed invoice in the sandbox
-    from billing_core.invoice import Channel
+    from billing_core.invoices.invoice import Channel
     from tests.unit.camt_builder import credit, statement
 
     sandbox, server = running_server.sandbox, running_server.url
@@ -69,18 +75,27 @@ def test_the_fake_psp_and_the_bank_statement_routes(running_server):
     paid_by_ideal, paid_by_bank = [i for i in invoices if i.channel is Channel.EMAIL][:2]
     # When one patient pays through the fake iDEAL and the other by bank transfer
     status, checkout = call(
-        "POST", f"{server}/api/v1/invoices/{paid_by_ideal.reference}/payments",
+        "POST",
+        f"{server}/api/v1/invoices/{paid_by_ideal.reference}/payments",
         {"birth_date": paid_by_ideal.birth_date.isoformat()},
-    )  # fmt: skip
+    )
     assert status == 201
-    status, done = call("POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"})
+    status, done = call(
+        "POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"}
+    )
     assert (status, done["webhook_status"]) == (200, 200)
-    camt = statement(credit(paid_by_bank.amount_due_cents, scor=paid_by_bank.reference, reference="E2E-1"))
-    status, imported = call("POST", f"{server}/_local/bank-statements", camt, content_type="application/xml")
+    camt = statement(
+        credit(paid_by_bank.amount_due_cents, scor=paid_by_bank.reference, reference="E2E-1")
+    )
+    status, imported = call(
+        "POST", f"{server}/_local/bank-statements", camt, content_type="application/xml"
+    )
     assert status == 200 and imported["imported"][0]["booked"] == 1
     # Then both show paid in the checker
     for invoice in (paid_by_ideal, paid_by_bank):
         status, body = call("GET", f"{server}/api/v1/payment-status/{invoice.reference}")
         assert body["status"] == "paid"
-    status, body = call("POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"})
+    status, body = call(
+        "POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"}
+    )
     assert status == 400  # a final payment stays final

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from billing_core import reference
-from billing_core.ledger import EntryKind
+from billing_core.invoices.ledger import EntryKind
+from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.unit.camt_builder import credit, debit, statement
@@ -72,13 +72,17 @@ def test_the_same_s3_event_twice_is_answered_from_the_idempotency_record(sandbox
     invoice = invoices[0]
     key = "camt053/2026-11-24.xml"
     stored = sandbox.runtime.s3.put_object(
-        Bucket=sandbox.names.bank_bucket, Key=key, Body=statement(credit(1000, scor=invoice.reference))
+        Bucket=sandbox.names.bank_bucket,
+        Key=key,
+        Body=statement(credit(1000, scor=invoice.reference)),
     )
     event = sandbox.bank_s3_event(key, stored.get("VersionId", ""), stored["ETag"].strip('"'))
     first = sandbox.invoke("bank_statement_import", event)
     again = sandbox.invoke("bank_statement_import", event)
     assert first == again and first["imported"][0]["booked"] == 1
-    assert len({e.cause for e in reread(sandbox, invoice).ledger if e.kind is EntryKind.PAYMENT}) == 1
+    assert (
+        len({e.cause for e in reread(sandbox, invoice).ledger if e.kind is EntryKind.PAYMENT}) == 1
+    )
 
 
 def test_a_returned_transfer_reverses_the_payment(sandbox, invoices):
@@ -92,16 +96,21 @@ def test_a_returned_transfer_reverses_the_payment(sandbox, invoices):
     # When the next statement has it coming back (a debit with a return reason that
     # repeats the original's transaction id)
     returned = debit(due, return_reason="MD06", tx_id="RABO20261124X7731", ustrd=("terugboeking",))
-    answer = sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "2026-11-25.xml")
+    answer = sandbox.upload_bank_statement(
+        statement(returned, statement_id="STMT-25"), "2026-11-25.xml"
+    )
     # Then the payment is reversed: the amount is due again, and the ledger shows both (R27)
     assert answer["imported"][0]["reversed"] == 1
     after = reread(sandbox, invoice)
     assert after.amount_due_cents == due
     assert [e.kind for e in after.ledger if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)] == [
-        EntryKind.PAYMENT, EntryKind.REVERSAL,
-    ]  # fmt: skip
+        EntryKind.PAYMENT,
+        EntryKind.REVERSAL,
+    ]
     # And importing the return again reverses nothing twice
-    again = sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "2026-11-25-b.xml")
+    again = sandbox.upload_bank_statement(
+        statement(returned, statement_id="STMT-25"), "2026-11-25-b.xml"
+    )
     assert again["imported"][0]["duplicates"] == 1
     assert reread(sandbox, invoice) == after
 
@@ -111,7 +120,12 @@ def test_credits_that_cannot_be_matched_are_listed_for_a_person(sandbox, invoice
     # return whose original was never booked here
     nobodys = reference.for_sequence(999_999, b"another deployment")
     xml = statement(
-        credit(6017, ustrd=("Betaling rekening fysio november",), payer="C. Bos", payer_iban="NL39RABO0300065264"),
+        credit(
+            6017,
+            ustrd=("Betaling rekening fysio november",),
+            payer="C. Bos",
+            payer_iban="NL39RABO0300065264",
+        ),
         credit(2500, scor=nobodys),
         debit(4113, return_reason="AC04", tx_id="UNKNOWN-TX"),
     )
@@ -123,9 +137,14 @@ def test_credits_that_cannot_be_matched_are_listed_for_a_person(sandbox, invoice
     assert summary["unmatched_key"] == "bank/unmatched/2026-11-23/2026-11-24.json"
     lines = unmatched_list(sandbox, answer)["lines"]
     assert [(row["reason"], row["amount_cents"]) for row in lines] == [
-        ("no_reference", 6017), ("unknown_reference", 2500), ("return_without_original", 4113),
-    ]  # fmt: skip
-    assert (lines[0]["counterparty_name"], lines[0]["counterparty_iban"]) == ("C. Bos", "NL39RABO0300065264")
+        ("no_reference", 6017),
+        ("unknown_reference", 2500),
+        ("return_without_original", 4113),
+    ]
+    assert (lines[0]["counterparty_name"], lines[0]["counterparty_iban"]) == (
+        "C. Bos",
+        "NL39RABO0300065264",
+    )
     assert lines[1]["kenmerk"] == nobodys
     assert all(reread(sandbox, i) == i for i in invoices)
 
@@ -159,7 +178,10 @@ def test_the_sample_statements_book_on_the_sandboxs_first_invoices(sandbox, invo
     ]
     # Then day 1 books two and lists one, day 2 ignores the repeat, reverses the return and
     # books the CUR one, day 3 (camt.053.001.08) books one and waits for the pending entry
-    assert [(a["booked"], a["duplicates"], a["reversed"], a["unmatched"], a["debits_ignored"]) for a in answers] == [
+    assert [
+        (a["booked"], a["duplicates"], a["reversed"], a["unmatched"], a["debits_ignored"])
+        for a in answers
+    ] == [
         (2, 0, 0, 1, 1),
         (1, 1, 1, 0, 0),
         (1, 0, 0, 0, 0),

@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
 from billing_core.dunning.interest import accrued_interest
-from billing_core.invoice import DunningStage
-from billing_core.ledger import EntryKind
+from billing_core.invoices.invoice import DunningStage
+from billing_core.invoices.ledger import EntryKind
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
@@ -41,13 +41,19 @@ def hand_over(sandbox, invoice, at=HANDOVER):
     repository = sandbox.runtime.repository
     repository.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, at)
     stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
-    handed = replace(stored, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
-                     handed_over_on=at.date(), next_check_on=None)  # fmt: skip
+    handed = replace(
+        stored,
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=at.date(),
+        next_check_on=None,
+    )
     return repository.save_invoice(handed)
 
 
 def get(sandbox, path, provider=PROVIDER, **query):
-    return sandbox.api("GET", path, provider_id=provider, query={k: str(v) for k, v in query.items()} or None)
+    return sandbox.api(
+        "GET", path, provider_id=provider, query={k: str(v) for k, v in query.items()} or None
+    )
 
 
 def csv_rows(text):
@@ -117,7 +123,9 @@ def test_the_practice_imports_the_changes_since_its_last_import(sandbox, invoice
     ]
 
 
-@pytest.mark.parametrize("query", [{}, {"since": "yesterday"}, {"since": "2027-01-28T06:00:00 01:00"}])
+@pytest.mark.parametrize(
+    "query", [{}, {"since": "yesterday"}, {"since": "2027-01-28T06:00:00 01:00"}]
+)
 def test_changes_need_a_moment_to_start_from(sandbox, query):
     status, body = get(sandbox, CHANGES, **query)
     assert status == 400 and body["error"]["code"] == "validation_error"
@@ -154,8 +162,11 @@ def test_a_new_claim_of_a_blocked_patient_is_invoiced_marked_and_reported(sandbo
     new, _ = sandbox.runtime.repository.list_invoices(PROVIDER, patient_ref=blocked.patient_ref)
     [marked] = [i for i in new if i.declaration_id == declaration_id]
     assert marked.debtor_risk_with_provider is True
-    others = [i for i in sandbox.runtime.repository.list_invoices(PROVIDER)[0]
-              if i.declaration_id == declaration_id and i.patient_ref != blocked.patient_ref]  # fmt: skip
+    others = [
+        i
+        for i in sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+        if i.declaration_id == declaration_id and i.patient_ref != blocked.patient_ref
+    ]
     assert others and not any(i.debtor_risk_with_provider for i in others)
     assert report["summary"]["invoices_debtor_risk_with_provider"] == 1
     assert report["outcome"] == "accepted"
@@ -172,7 +183,10 @@ def test_a_new_claim_of_a_blocked_patient_is_invoiced_marked_and_reported(sandbo
 
 
 def agency_file(*rows):
-    lines = ["reference;agency_ref;status;amount_cents;paid_on", *(";".join(map(str, r)) for r in rows)]
+    lines = [
+        "reference;agency_ref;status;amount_cents;paid_on",
+        *(";".join(map(str, r)) for r in rows),
+    ]
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
@@ -189,7 +203,9 @@ def test_the_agency_reports_a_claim_paid_and_the_patient_is_unblocked(sandbox, i
     invoice = hand_over(sandbox, invoices[0])
     sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
     paid_on = date(2027, 2, 12)
-    data = agency_file((invoice.reference, "CMIB-2027-000123", "paid", due_on(invoice, paid_on), paid_on))
+    data = agency_file(
+        (invoice.reference, "CMIB-2027-000123", "paid", due_on(invoice, paid_on), paid_on)
+    )
 
     summary = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")
 
@@ -199,7 +215,9 @@ def test_the_agency_reports_a_claim_paid_and_the_patient_is_unblocked(sandbox, i
     assert paid.is_paid and "agency:CMIB-2027-000123" in paid.applied_payments
     assert get(sandbox, LIST)[1]["items"] == []
     _, changes = get(sandbox, CHANGES, since="2027-02-15")
-    assert [(c["patient_ref"], c["change"]) for c in changes["items"]] == [(invoice.patient_ref, "unblocked")]
+    assert [(c["patient_ref"], c["change"]) for c in changes["items"]] == [
+        (invoice.patient_ref, "unblocked")
+    ]
     stored = json.loads(sandbox.output_object(result["result_key"]))
     assert stored["rows"][0]["outcome"] == "booked"
     assert stored["rows"][0]["invoice_id"] == invoice.invoice_id
@@ -207,7 +225,9 @@ def test_the_agency_reports_a_claim_paid_and_the_patient_is_unblocked(sandbox, i
     again = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")["imported"][0]
 
     assert (again["booked"], again["duplicate"]) == (0, 1)
-    assert sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).ledger == paid.ledger
+    assert (
+        sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).ledger == paid.ledger
+    )
     assert len(get(sandbox, CHANGES, since="2027-02-15")[1]["items"]) == 1
 
 
@@ -218,7 +238,9 @@ def test_the_agency_settles_a_claim_without_money_and_refused_rows_are_listed(sa
     by the other claim, and the refused rows are listed with their reason."""
     invoice, not_handed_over = invoices[0], invoices[1]
     hand_over(sandbox, invoice)
-    sandbox.runtime.repository.block_patient(PROVIDER, invoice.patient_ref, "an-older-claim", HANDOVER)
+    sandbox.runtime.repository.block_patient(
+        PROVIDER, invoice.patient_ref, "an-older-claim", HANDOVER
+    )
     sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
     data = agency_file(
         (invoice.reference, "CMIB-9", "settled", "", "2027-02-14"),
@@ -251,7 +273,11 @@ def test_the_sample_file_and_event_drive_the_import(sandbox):
 
     [result] = sandbox.invoke("collection_report_import", event)["imported"]
 
-    assert (result["rows"], result["refused"], result["refusal_reasons"]) == (3, 3, ["unknown_reference"])
+    assert (result["rows"], result["refused"], result["refusal_reasons"]) == (
+        3,
+        3,
+        ["unknown_reference"],
+    )
 
 
 # --- the block store on DynamoDB under concurrent writes (R28) -------------------------------------
@@ -276,8 +302,11 @@ def test_two_handovers_of_one_patient_at_once_both_keep_the_block(sandbox, monke
     """Given no block yet, when two claims of one patient are handed over at the same time,
     then both claims keep the block and the patient was blocked once."""
     repository = sandbox.runtime.repository
-    interleave(repository, monkeypatch,
-               lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER))  # fmt: skip
+    interleave(
+        repository,
+        monkeypatch,
+        lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER),
+    )
 
     repository.block_patient(PROVIDER, "PAT-7", "claim-1", HANDOVER)
 
@@ -291,10 +320,15 @@ def test_a_release_racing_a_new_handover_keeps_the_patient_blocked(sandbox, monk
     handed over, then the patient stays blocked by the second and no unblock is logged."""
     repository = sandbox.runtime.repository
     repository.block_patient(PROVIDER, "PAT-7", "claim-1", HANDOVER)
-    interleave(repository, monkeypatch,
-               lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER))  # fmt: skip
+    interleave(
+        repository,
+        monkeypatch,
+        lambda: repository.block_patient(PROVIDER, "PAT-7", "claim-2", HANDOVER),
+    )
 
-    unblocked = repository.release_claim(PROVIDER, "PAT-7", "claim-1", HANDOVER + timedelta(hours=1))
+    unblocked = repository.release_claim(
+        PROVIDER, "PAT-7", "claim-1", HANDOVER + timedelta(hours=1)
+    )
 
     assert unblocked is False
     assert repository.blocked_refs(PROVIDER) == frozenset({"PAT-7"})

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from billing_core import reference
-from billing_core.invoice import Channel, InvoiceStatus
+from billing_core.invoices.invoice import Channel, InvoiceStatus
+from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
@@ -43,7 +43,9 @@ def test_an_upload_becomes_invoices_in_the_mailbox_and_the_print_batch(sandbox):
     # And e-mail invoices are in the outbox with the PDF attached, paper ones in print/
     by_channel = {c: [i for i in invoices if i.channel is c] for c in Channel}
     outbox = sandbox.outbox()
-    assert sorted(m["kenmerk"] for m in outbox) == sorted(i.reference for i in by_channel[Channel.EMAIL])
+    assert sorted(m["kenmerk"] for m in outbox) == sorted(
+        i.reference for i in by_channel[Channel.EMAIL]
+    )
     assert all(m["attachments"][0]["content"].startswith(b"%PDF") for m in outbox)
     printed = sandbox.output_keys("print/2026-11-23/")
     assert sorted(printed) == sorted(
@@ -140,7 +142,9 @@ def test_a_crash_halfway_resumes_with_the_same_invoices(sandbox, monkeypatch):
 def test_a_delivery_message_delivered_twice_sends_one_email(sandbox):
     sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
     invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.EMAIL)
-    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id, "kind": "invoice"})
+    body = json.dumps(
+        {"provider_id": PROVIDER, "invoice_id": invoice.invoice_id, "kind": "invoice"}
+    )
     message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
     for _ in range(2):
         sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
@@ -176,7 +180,9 @@ def test_insurer_bound_lines_land_in_the_insurer_claim_export(sandbox):
     row[columns.index("insurer_uzovi")] = "7095"
     row[columns.index("line_type")] = "material"
     row[columns.index("treatment_code")] = "M61"
-    declaration_id = sandbox.upload_declaration(PROVIDER, "x.csv", f"{header}\n{';'.join(row)}\n".encode())
+    declaration_id = sandbox.upload_declaration(
+        PROVIDER, "x.csv", f"{header}\n{';'.join(row)}\n".encode()
+    )
     # Then no patient invoice, and one line in the export for VGZ (UZOVI 7095)
     export = sandbox.output_object(f"insurer-claims/{PROVIDER}/7095/{declaration_id}.csv").decode()
     assert len(export.splitlines()) == 2 and "material_vgz_group_insurer_first" in export

@@ -12,12 +12,12 @@ from datetime import date
 
 import pytest
 
-from billing_core.actions import ActionKind
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
-from billing_core.invoice import Channel, DunningStage
-from billing_core.ledger import Component, balance
-from billing_core.payments import IncomingPayment, book_payment
+from billing_core.invoices.invoice import Channel, DunningStage
+from billing_core.invoices.ledger import Component, balance
+from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.providers.actions import ActionKind
 from local.generate import declaration_csv
 from local.sandbox import sample_event
 from local.seed import DENTAL
@@ -111,8 +111,10 @@ def test_costs_interest_and_handover_after_the_terms_pass(sandbox, invoices):
     assert document["amounts_cents"]["interest"] == accrued_interest(handed, handover_day) > 0
     assert "bsn" not in json.dumps(document).lower()
     actions = sandbox.runtime.repository.list_actions(PROVIDER)
-    assert any(a.kind is ActionKind.COLLECTION_HANDOVER and a.invoice_id == invoice.invoice_id
-               for a in actions)  # fmt: skip
+    assert any(
+        a.kind is ActionKind.COLLECTION_HANDOVER and a.invoice_id == invoice.invoice_id
+        for a in actions
+    )
     blocked = {b.patient_ref for b in sandbox.runtime.repository.blocked_patients(PROVIDER)}
     assert invoice.patient_ref in blocked
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
@@ -126,9 +128,12 @@ def test_a_paid_invoice_leaves_the_run_and_a_deferred_one_waits(sandbox, invoice
     deferred one is looked at again on its new reminder day."""
     paid, deferred = invoices[0], invoices[1]
     rt = sandbox.runtime
-    book_payment(rt.repository, paid.reference,
-                 IncomingPayment("bank", "entry-1", paid.amount_due_cents, rt.clock.now()),
-                 clock=rt.clock)  # fmt: skip
+    book_payment(
+        rt.repository,
+        paid.reference,
+        IncomingPayment("bank", "entry-1", paid.amount_due_cents, rt.clock.now()),
+        clock=rt.clock,
+    )
     body = {"birth_date": deferred.birth_date.isoformat()}
     code, _ = sandbox.api("POST", f"/api/v1/invoices/{deferred.reference}/deferral", body=body)
     assert code == 200
@@ -151,7 +156,9 @@ def test_the_scheduler_event_and_a_replayed_day(sandbox, invoices):
     assert replay["as_of"] == "2027-01-07" and replay["actions"] == 0
 
 
-def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(sandbox, invoices, monkeypatch):
+def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
+    sandbox, invoices, monkeypatch
+):
     """Given claims due for handover, when the invoice changes at the moment of the
     handover (a payment lands), then that claim is listed in the run's errors, the
     patient is not blocked for it and no file for it stays with the agency; the next run

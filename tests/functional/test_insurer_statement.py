@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from billing_core.invoice import Channel
+from billing_core.invoices.invoice import Channel
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
 
@@ -19,8 +19,10 @@ def invoice(sandbox):
     sandbox.upload_declaration(PROVIDER, "week.csv", sample("fysio-centrum-oost-2026-11.csv"))
     sandbox.drain_deliveries()
     invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
-    return max((i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
-               key=lambda i: i.amount_due_cents)  # fmt: skip
+    return max(
+        (i for i in invoices if i.channel is Channel.EMAIL and not i.is_paid),
+        key=lambda i: i.amount_due_cents,
+    )
 
 
 def send_statement(sandbox, invoice, birth_date=None, reimbursed=None):
@@ -48,9 +50,15 @@ def test_statement_proposal_and_the_practice_applies_it(sandbox, invoice):
     to_pay = proposal["details"]["amount_to_pay_cents"]
     assert to_pay == (asked * 60 + 50) // 100
 
-    status, decided = sandbox.api("PATCH", f"/api/v1/provider/actions/{proposal['action_id']}",
-                                  provider_id=PROVIDER, body={"state": "done", "decision": "apply"})  # fmt: skip
-    assert status == 200 and decided["state"] == "done" and decided["details"]["decision"] == "apply"
+    status, decided = sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/actions/{proposal['action_id']}",
+        provider_id=PROVIDER,
+        body={"state": "done", "decision": "apply"},
+    )
+    assert (
+        status == 200 and decided["state"] == "done" and decided["details"]["decision"] == "apply"
+    )
     sandbox.drain_deliveries()
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["amount_due"] == to_pay
@@ -74,8 +82,12 @@ def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
     send_statement(sandbox, invoice)
     _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
     (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
-    status, _ = sandbox.api("PATCH", f"/api/v1/provider/actions/{proposal['action_id']}",
-                            provider_id=DENTAL.provider_id, body={"state": "done", "decision": "apply"})  # fmt: skip
+    status, _ = sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/actions/{proposal['action_id']}",
+        provider_id=DENTAL.provider_id,
+        body={"state": "done", "decision": "apply"},
+    )
     assert status == 404
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["amount_due"] == invoice.amount_due_cents

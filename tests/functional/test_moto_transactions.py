@@ -24,12 +24,19 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(sandbox):
         client.put_item(TableName=table, Item=item(pk, "before"))
 
     with pytest.raises(ClientError) as cancelled:
-        client.transact_write_items(TransactItems=[
-            {"Put": {"TableName": table, "Item": item("A", "after")}},
-            {"Put": {"TableName": table, "Item": item("C", "new")}},
-            {"Put": {"TableName": table, "Item": item("B", "after"),
-                     "ConditionExpression": "attribute_not_exists(pk)"}},
-        ])  # fmt: skip
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": item("A", "after")}},
+                {"Put": {"TableName": table, "Item": item("C", "new")}},
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": item("B", "after"),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
 
     assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
 

@@ -19,7 +19,9 @@ def test_a_plan_without_quote_is_invoiced_and_the_practice_gets_one_action(sandb
     is processed, then every such invoice has exactly one open action with the lines and
     the rule, and the same upload processed again (a retried S3 event) adds none; the
     physiotherapy practice sees none of them (R26)."""
-    declaration_id = sandbox.upload_declaration(PROVIDER, "nov.csv", sample("tandarts-de-vries-2026-11.csv"))
+    declaration_id = sandbox.upload_declaration(
+        PROVIDER, "nov.csv", sample("tandarts-de-vries-2026-11.csv")
+    )
     invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
     lacking = {i.invoice_id for i in invoices if "PRICE_QUOTE_MISSING" in i.warnings}
     assert lacking, "the sample has a plan above € 250 without a quote"
@@ -29,7 +31,8 @@ def test_a_plan_without_quote_is_invoiced_and_the_practice_gets_one_action(sandb
     assert all(a["state"] == "open" and a["details"]["lines"] for a in actions)
     assert "bsn" not in str(actions).lower()
 
-    sandbox.upload_declaration(PROVIDER, "nov.csv", sample("tandarts-de-vries-2026-11.csv"),
-                               declaration_id=declaration_id)  # fmt: skip
+    sandbox.upload_declaration(
+        PROVIDER, "nov.csv", sample("tandarts-de-vries-2026-11.csv"), declaration_id=declaration_id
+    )
     assert len(quote_actions(sandbox)) == len(lacking)
     assert quote_actions(sandbox, PHYSIO.provider_id) == []

@@ -10,11 +10,12 @@ from datetime import datetime
 import boto3
 import pytest
 
-from billing_core.actions import ActionKind, ActionState
-from billing_core.clock import AMSTERDAM
-from billing_core.errors import NotFound, StateConflict
-from billing_core.invoice import Channel
-from billing_core.patient_service import (
+from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.invoices.invoice import Channel
+from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal
+from billing_core.ports import ConcurrentChange
+from billing_core.providers.actions import ActionKind, ActionState
+from billing_core.services.patient import (
     InvoiceState,
     PaymentStatus,
     file_objection,
@@ -22,10 +23,9 @@ from billing_core.patient_service import (
     request_arrangement,
     request_deferral,
 )
-from billing_core.payments import IncomingPayment, book_payment, book_reversal
-from billing_core.ports import ConcurrentChange
-from billing_core.reference import grouped
-from billing_core.store.dynamo import BillingRepository
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import NotFound, StateConflict
+from billing_core.shared.reference import grouped
 from local.generate import declaration_csv
 from local.sandbox import REGION
 from local.seed import DENTAL
@@ -111,8 +111,10 @@ def test_a_deferral_is_confirmed_by_email_and_recorded(sandbox, invoice):
     assert view.final_payment_date.isoformat() == "2027-01-22" and view.confirmation_sent
     status = payment_status(invoice.reference, runtime.repository, sandbox.clock)
     assert (status.state, status.final_payment_date, status.can_defer) == (
-        InvoiceState.DEFERRED, view.final_payment_date, False,
-    )  # fmt: skip
+        InvoiceState.DEFERRED,
+        view.final_payment_date,
+        False,
+    )
     (mail,) = mails(sandbox, invoice, "Uitstel")
     assert mail["to"] == invoice.addressee.email and "22 januari 2027" in mail["text"]
     # And the e-mail is on the invoice (R30)
@@ -181,9 +183,15 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
 def test_an_objection_is_an_open_action_and_an_acknowledgement(sandbox, invoice):
     runtime = sandbox.runtime
     file_objection(
-        invoice.reference, invoice.birth_date, "amount", "Ik had een afspraak over de prijs.",
-        "bezwaar@example.org", runtime.repository, sandbox.clock, runtime.delivery_queue,
-    )  # fmt: skip
+        invoice.reference,
+        invoice.birth_date,
+        "amount",
+        "Ik had een afspraak over de prijs.",
+        "bezwaar@example.org",
+        runtime.repository,
+        sandbox.clock,
+        runtime.delivery_queue,
+    )
     sandbox.drain_deliveries()
     (action,) = runtime.repository.list_actions(PROVIDER, ActionState.OPEN)
     assert (action.kind, action.reference) == (ActionKind.OBJECTION, invoice.reference)
@@ -207,10 +215,15 @@ def test_a_payment_replayed_is_booked_and_mailed_once(sandbox, invoice):
     runtime = sandbox.runtime
     paid = IncomingPayment("psp", "tr_WDqYK6vllg", invoice.amount_due_cents, sandbox.clock.now())
     results = [
-        book_payment(runtime.repository, invoice.reference, paid, clock=sandbox.clock,
-                     delivery=runtime.delivery_queue)
+        book_payment(
+            runtime.repository,
+            invoice.reference,
+            paid,
+            clock=sandbox.clock,
+            delivery=runtime.delivery_queue,
+        )
         for _ in range(3)
-    ]  # fmt: skip
+    ]
     sandbox.drain_deliveries()
     assert [r.booked for r in results] == [True, False, False]
     status = payment_status(invoice.reference, runtime.repository, sandbox.clock)
@@ -226,8 +239,14 @@ def test_an_overpayment_returned_by_the_bank_is_due_again(sandbox, invoice):
     assert stored(sandbox, invoice).credit_cents == 500
     # When the bank returns the transfer (R12), twice in two statements
     for _ in range(2):
-        book_reversal(runtime.repository, invoice.reference, "NTRF-2026-1124-01", "RTRN-01",
-                      due + 500, clock=sandbox.clock)  # fmt: skip
+        book_reversal(
+            runtime.repository,
+            invoice.reference,
+            "NTRF-2026-1124-01",
+            "RTRN-01",
+            due + 500,
+            clock=sandbox.clock,
+        )
     after = stored(sandbox, invoice)
     assert (after.amount_due_cents, after.credit_cents) == (due, 0)
     assert [e.kind for e in after.ledger].count("reversal") == 1

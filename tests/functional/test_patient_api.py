@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from billing_core import reference
-from billing_core.invoice import Channel
+from billing_core.invoices.invoice import Channel
+from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
 
@@ -28,7 +28,9 @@ def _status(sandbox, ref):
 
 def test_the_checker_answers_what_is_due_and_nothing_personal(sandbox, invoice):
     # Given an invoice just sent / When the patient checks it, with spaces as printed
-    status, body = _status(sandbox, reference.grouped(invoice.reference).replace(" ", "%20"))  # as typed
+    status, body = _status(
+        sandbox, reference.grouped(invoice.reference).replace(" ", "%20")
+    )  # as typed
     # Then the amount, the final date, the state and a pay link; no name, BSN or treatment
     assert status == 200
     assert body["reference"] == invoice.reference and body["status"] == "open"
@@ -36,14 +38,21 @@ def test_the_checker_answers_what_is_due_and_nothing_personal(sandbox, invoice):
     assert body["final_payment_date"] == "2026-12-23" and body["state"] == "open"
     assert body["pay_url"].endswith(f"/?kenmerk={invoice.reference}&lang=nl")
     text = str(body)
-    for personal in (invoice.bsn, invoice.patient.last_name, invoice.lines[0].description, invoice.patient_ref):
+    for personal in (
+        invoice.bsn,
+        invoice.patient.last_name,
+        invoice.lines[0].description,
+        invoice.patient_ref,
+    ):
         assert personal not in text
 
 
 def test_a_wrong_check_digit_is_refused_without_a_database_read(sandbox, invoice):
     wrong = invoice.reference[:-1] + str((int(invoice.reference[-1]) + 1) % 10)
     calls = []
-    sandbox.runtime.repository.client.meta.events.register("before-call.dynamodb", lambda **kw: calls.append(1))
+    sandbox.runtime.repository.client.meta.events.register(
+        "before-call.dynamodb", lambda **kw: calls.append(1)
+    )
     status, body = _status(sandbox, wrong)
     assert status == 400 and body["error"]["code"] == "invalid_reference"
     assert "14 cijfers" in body["error"]["message"] and calls == []
@@ -56,7 +65,13 @@ def test_ten_thousand_random_references_get_two_shapes_of_answer_and_no_data(san
     for _ in range(10_000):
         candidate = f"{rng.randrange(10**14):014d}"
         status, body = _status(sandbox, candidate)
-        answers.add((status, body["error"]["code"] if status != 200 else "found", str(body)[:60] if status != 200 else ""))
+        answers.add(
+            (
+                status,
+                body["error"]["code"] if status != 200 else "found",
+                str(body)[:60] if status != 200 else "",
+            )
+        )
     # Then every answer is "invalid" or the one "not found": nothing tells them apart further
     assert {(s, c) for s, c, _ in answers} <= {(400, "invalid_reference"), (404, "not_found")}
     assert len(answers) == 2
@@ -64,8 +79,18 @@ def test_ten_thousand_random_references_get_two_shapes_of_answer_and_no_data(san
 
 def test_a_write_with_the_wrong_birth_date_answers_like_an_unknown_reference(sandbox, invoice):
     unknown = reference.for_sequence(10**11, b"not-ours")
-    wrong_birth = sandbox.api("POST", f"/api/v1/invoices/{invoice.reference}/deferral", body={"birth_date": "1900-01-01"}, headers=JSON)
-    unknown_ref = sandbox.api("POST", f"/api/v1/invoices/{unknown}/deferral", body={"birth_date": "1900-01-01"}, headers=JSON)
+    wrong_birth = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/deferral",
+        body={"birth_date": "1900-01-01"},
+        headers=JSON,
+    )
+    unknown_ref = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{unknown}/deferral",
+        body={"birth_date": "1900-01-01"},
+        headers=JSON,
+    )
     assert wrong_birth == unknown_ref
     assert wrong_birth[0] == 404
 
@@ -86,9 +111,11 @@ def test_a_deferral_moves_the_final_date_once_and_is_confirmed_by_email(sandbox,
 def test_paying_by_ideal_through_the_fake_psp(sandbox, invoice):
     # Given the patient starts an iDEAL payment
     status, checkout = sandbox.api(
-        "POST", f"/api/v1/invoices/{invoice.reference}/payments",
-        body={"birth_date": invoice.birth_date.isoformat()}, headers=JSON,
-    )  # fmt: skip
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/payments",
+        body={"birth_date": invoice.birth_date.isoformat()},
+        headers=JSON,
+    )
     assert status == 201 and "/_local/psp/checkout/" in checkout["checkout_url"]
     # When the bank reports it paid (the webhook re-fetches the payment, R11)
     sandbox.complete_psp_payment(checkout["payment_id"], "paid")
@@ -100,13 +127,20 @@ def test_paying_by_ideal_through_the_fake_psp(sandbox, invoice):
 @pytest.mark.parametrize(
     "headers, body, status, code",
     [
-        ({"Content-Type": "text/plain"}, '{"birth_date": "1980-01-01"}', 415, "unsupported_media_type"),
+        (
+            {"Content-Type": "text/plain"},
+            '{"birth_date": "1980-01-01"}',
+            415,
+            "unsupported_media_type",
+        ),
         (JSON, "x" * 9000, 413, "too_large"),
         (JSON, '{"birth_date": "gisteren"}', 400, "validation_error"),
         (JSON, '{"birth_date": "1980-01-01", "terms": 13}', 400, "validation_error"),
     ],
 )
-def test_bad_requests_are_refused_with_the_error_shape(sandbox, invoice, headers, body, status, code):
+def test_bad_requests_are_refused_with_the_error_shape(
+    sandbox, invoice, headers, body, status, code
+):
     path = f"/api/v1/invoices/{invoice.reference}/arrangement"
     answer = sandbox.api("POST", path, body=body, headers=headers)
     assert answer[0] == status and answer[1]["error"]["code"] == code
@@ -114,22 +148,32 @@ def test_bad_requests_are_refused_with_the_error_shape(sandbox, invoice, headers
 
 def test_an_arrangement_schedules_terms_with_the_fee(sandbox, invoice):
     status, body = sandbox.api(
-        "POST", f"/api/v1/invoices/{invoice.reference}/arrangement",
-        body={"birth_date": invoice.birth_date.isoformat(), "terms": 2}, headers=JSON,
-    )  # fmt: skip
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/arrangement",
+        body={"birth_date": invoice.birth_date.isoformat(), "terms": 2},
+        headers=JSON,
+    )
     if invoice.amount_due_cents + 1000 < 2 * 2500:
         assert status == 422  # R15: terms of at least €25
         return
     assert status == 200 and len(body["terms"]) == 2 and body["fee"] == 1000
-    assert sum(t["amount"] for t in body["terms"]) == body["total"] == invoice.amount_due_cents + 1000
+    assert (
+        sum(t["amount"] for t in body["terms"]) == body["total"] == invoice.amount_due_cents + 1000
+    )
 
 
 def test_an_objection_becomes_an_open_action_and_an_acknowledgement(sandbox, invoice):
     status, _ = sandbox.api(
-        "POST", f"/api/v1/invoices/{invoice.reference}/objection",
-        body={"birth_date": invoice.birth_date.isoformat(), "reason": "amount", "message": "Te hoog", "email": "p@example.org"},
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/objection",
+        body={
+            "birth_date": invoice.birth_date.isoformat(),
+            "reason": "amount",
+            "message": "Te hoog",
+            "email": "p@example.org",
+        },
         headers=JSON,
-    )  # fmt: skip
+    )
     assert status == 202
     actions = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
     assert [(a.kind.value, a.reference) for a in actions] == [("objection", invoice.reference)]
@@ -149,5 +193,7 @@ def test_the_page_shows_the_status_in_dutch_and_english(sandbox, invoice):
 
 def test_the_page_forms_work_without_javascript(sandbox, invoice):
     form = f"action=defer&kenmerk={invoice.reference}&lang=nl&birth_date={invoice.birth_date.isoformat()}"
-    status, html = sandbox.api("POST", "/", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, html = sandbox.api(
+        "POST", "/", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 200 and "Uitstel is verleend" in html and "22 januari 2027" in html

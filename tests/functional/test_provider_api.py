@@ -9,7 +9,9 @@ DECLARATIONS = "/api/v1/provider/declarations"
 
 
 def _upload_through_the_api(sandbox, provider_id, data, file_name="week 47 (final).csv"):
-    status, ticket = sandbox.api("POST", DECLARATIONS, provider_id=provider_id, body={"file_name": file_name})
+    status, ticket = sandbox.api(
+        "POST", DECLARATIONS, provider_id=provider_id, body={"file_name": file_name}
+    )
     assert status == 201, ticket
     key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
     sandbox.put_upload(key, data)
@@ -18,13 +20,23 @@ def _upload_through_the_api(sandbox, provider_id, data, file_name="week 47 (fina
 
 def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
     # Given a logged-in practice employee / When asking for an upload URL
-    status, ticket = sandbox.api("POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"file_name": "../../etc/week 47.csv"})
+    status, ticket = sandbox.api(
+        "POST",
+        DECLARATIONS,
+        provider_id=DENTAL.provider_id,
+        body={"file_name": "../../etc/week 47.csv"},
+    )
     # Then an id, a URL for exactly its own prefix, and an expiry 15 minutes ahead
     assert status == 201
-    assert f"/incoming/{DENTAL.provider_id}/{ticket['declaration_id']}/week_47.csv" in ticket["upload_url"]
+    assert (
+        f"/incoming/{DENTAL.provider_id}/{ticket['declaration_id']}/week_47.csv"
+        in ticket["upload_url"]
+    )
     assert ticket["expires_at"].startswith("2026-11-23T09:15")
     status, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
-    assert [(d["declaration_id"], d["status"]) for d in listed["items"]] == [(ticket["declaration_id"], "awaiting_upload")]
+    assert [(d["declaration_id"], d["status"]) for d in listed["items"]] == [
+        (ticket["declaration_id"], "awaiting_upload")
+    ]
 
 
 def test_the_report_tells_per_line_what_was_refused_and_why(sandbox):
@@ -36,7 +48,9 @@ def test_the_report_tells_per_line_what_was_refused_and_why(sandbox):
     data = "\n".join([lines[0], lines[1], ";".join(bad), lines[3]]).encode()
     ticket = _upload_through_the_api(sandbox, DENTAL.provider_id, data)
     # When the practice reads the report
-    status, report = sandbox.api("GET", f"{DECLARATIONS}/{ticket['declaration_id']}", provider_id=DENTAL.provider_id)
+    status, report = sandbox.api(
+        "GET", f"{DECLARATIONS}/{ticket['declaration_id']}", provider_id=DENTAL.provider_id
+    )
     # Then it names the line, the field and the problem in Dutch and English
     assert status == 200 and report["outcome"] == "partially_accepted"
     refused = [f for f in report["findings"] if f["severity"] == "claim_rejected"]
@@ -47,23 +61,38 @@ def test_the_report_tells_per_line_what_was_refused_and_why(sandbox):
 
 
 def test_validation_errors_use_the_shared_error_shape(sandbox):
-    status, body = sandbox.api("POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"name": "x.csv"})
+    status, body = sandbox.api(
+        "POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"name": "x.csv"}
+    )
     assert status == 400 and body["error"]["code"] == "validation_error"
     assert "file_name" in body["error"]["message"]
-    status, body = sandbox.api("POST", DECLARATIONS, provider_id=DENTAL.provider_id, body="not json")
+    status, body = sandbox.api(
+        "POST", DECLARATIONS, provider_id=DENTAL.provider_id, body="not json"
+    )
     assert status == 400 and body["error"]["code"] == "validation_error"
 
 
 def test_listing_pages_with_an_opaque_cursor(sandbox):
     for n in range(3):
         sandbox.clock.advance(minutes=1)
-        sandbox.api("POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"file_name": f"{n}.csv"})
-    status, first = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id, query={"limit": "2"})
+        sandbox.api(
+            "POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"file_name": f"{n}.csv"}
+        )
+    status, first = sandbox.api(
+        "GET", DECLARATIONS, provider_id=DENTAL.provider_id, query={"limit": "2"}
+    )
     assert status == 200 and [d["file_name"] for d in first["items"]] == ["2.csv", "1.csv"]
     assert "DECLARATION" not in first["next_cursor"] and "PROVIDER" not in first["next_cursor"]
-    status, second = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id, query={"limit": "2", "cursor": first["next_cursor"]})
+    status, second = sandbox.api(
+        "GET",
+        DECLARATIONS,
+        provider_id=DENTAL.provider_id,
+        query={"limit": "2", "cursor": first["next_cursor"]},
+    )
     assert [d["file_name"] for d in second["items"]] == ["0.csv"]
-    status, body = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id, query={"cursor": "bm9wZQ"})
+    status, body = sandbox.api(
+        "GET", DECLARATIONS, provider_id=DENTAL.provider_id, query={"cursor": "bm9wZQ"}
+    )
     assert status == 400 and body["error"]["code"] == "invalid_cursor"
 
 
@@ -71,13 +100,22 @@ def test_a_provider_cannot_see_another_providers_declarations(sandbox):
     # Given the dental practice's processed upload
     ticket = _upload_through_the_api(sandbox, DENTAL.provider_id, declaration_csv(5))
     # When the physiotherapy practice asks for it by id, or lists, or uses its cursor
-    status, body = sandbox.api("GET", f"{DECLARATIONS}/{ticket['declaration_id']}", provider_id=PHYSIO.provider_id)
-    assert status == 404 and body == {"error": {"code": "not_found", "message": "declaration not found"}}
+    status, body = sandbox.api(
+        "GET", f"{DECLARATIONS}/{ticket['declaration_id']}", provider_id=PHYSIO.provider_id
+    )
+    assert status == 404 and body == {
+        "error": {"code": "not_found", "message": "declaration not found"}
+    }
     status, listed = sandbox.api("GET", DECLARATIONS, provider_id=PHYSIO.provider_id)
     assert listed["items"] == []
-    from billing_core.api import cursor
+    from billing_core.entrypoints.http import cursor
 
-    status, listed = sandbox.api("GET", DECLARATIONS, provider_id=PHYSIO.provider_id, query={"cursor": cursor.encode(ticket["declaration_id"])})
+    status, listed = sandbox.api(
+        "GET",
+        DECLARATIONS,
+        provider_id=PHYSIO.provider_id,
+        query={"cursor": cursor.encode(ticket["declaration_id"])},
+    )
     assert status == 200 and listed["items"] == []
 
 
@@ -89,4 +127,7 @@ def test_without_a_provider_in_the_token_nothing_is_served(sandbox):
 def test_the_openapi_document_describes_the_routes(sandbox):
     status, spec = sandbox.api("GET", "/api/v1/openapi.json")
     assert status == 200
-    assert {"/api/v1/provider/declarations", "/api/v1/provider/declarations/{declaration_id}"} <= set(spec["paths"])
+    assert {
+        "/api/v1/provider/declarations",
+        "/api/v1/provider/declarations/{declaration_id}",
+    } <= set(spec["paths"])

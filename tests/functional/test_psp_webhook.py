@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from billing_core.ledger import EntryKind
-from billing_core.online_payments import start_payment
-from billing_core.psp import PspStatus
+from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.online import start_payment
+from billing_core.payments.psp import PspStatus
 from local.generate import declaration_csv
 from local.seed import DENTAL
 
@@ -29,9 +29,14 @@ def start(sandbox, invoice):
     """What POST /api/v1/invoices/{reference}/payments does."""
     rt = sandbox.runtime
     return start_payment(
-        invoice.reference, invoice.birth_date, store=rt.repository, checkouts=rt.payment_links,
-        psp=rt.psp, clock=rt.clock, public_base_url=rt.settings.public_base_url,
-    )  # fmt: skip
+        invoice.reference,
+        invoice.birth_date,
+        store=rt.repository,
+        checkouts=rt.payment_links,
+        psp=rt.psp,
+        clock=rt.clock,
+        public_base_url=rt.settings.public_base_url,
+    )
 
 
 def reread(sandbox, invoice):
@@ -54,7 +59,9 @@ def test_paying_by_ideal_leaves_nothing_due(sandbox, invoice):
     assert paid.amount_due_cents == 0 and paid.is_paid
     assert [e.amount_cents for e in payments(paid)] == [-due]
     # And the checkout remembers the PSP's final status
-    assert sandbox.runtime.payment_links.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+    assert (
+        sandbox.runtime.payment_links.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+    )
 
 
 def test_a_replayed_webhook_changes_nothing(sandbox, invoice):
@@ -78,7 +85,9 @@ def test_a_canceled_or_expired_checkout_changes_nothing(sandbox, invoice, status
     assert reread(sandbox, invoice) == invoice
 
 
-def test_a_forged_webhook_for_an_unknown_payment_is_answered_200_and_changes_nothing(sandbox, invoice):
+def test_a_forged_webhook_for_an_unknown_payment_is_answered_200_and_changes_nothing(
+    sandbox, invoice
+):
     # Given a webhook for an id this service never started (Mollie's advice: answer 200,
     # so a prober learns nothing)
     answer = sandbox.post_psp_webhook("id=tr_forged00001")
@@ -110,7 +119,9 @@ def test_what_a_webhook_body_claims_is_never_believed(sandbox, invoice, content_
         ("id=tr_WDqYK6vllg", "text/xml", 415),
     ],
 )
-def test_a_malformed_webhook_is_refused_in_the_shared_error_shape(sandbox, invoice, body, content_type, status):
+def test_a_malformed_webhook_is_refused_in_the_shared_error_shape(
+    sandbox, invoice, body, content_type, status
+):
     answer = sandbox.post_psp_webhook(body, content_type)
     assert answer["statusCode"] == status
     assert '"error"' in answer["body"]
@@ -140,8 +151,10 @@ def test_an_overpayment_by_ideal_is_refunded_through_the_psp_once(sandbox, invoi
     [refund_id] = sandbox.runtime.psp.refunds(checkout.psp_payment_id)
     [refund] = [e for e in after.ledger if e.kind is EntryKind.REFUND]
     assert (refund.amount_cents, refund.cause, refund.note) == (
-        750, f"psp:{checkout.psp_payment_id}", f"refund:{refund_id}"
-    )  # fmt: skip
+        750,
+        f"psp:{checkout.psp_payment_id}",
+        f"refund:{refund_id}",
+    )
     assert (after.amount_due_cents, after.credit_cents) == (0, 0)
     # When the webhook is replayed
     replay = sandbox.runtime.psp.webhook(checkout.psp_payment_id)
@@ -157,9 +170,7 @@ def test_the_payment_confirmation_is_queued_once_for_the_patient(sandbox, invoic
     sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
     sandbox.post_psp_webhook(f"id={checkout.psp_payment_id}")
     # Then one "payment received" message about this payment waits for the delivery function
-    confirmations = [
-        body for body in queued(sandbox) if body["kind"] == "payment_received"
-    ]
+    confirmations = [body for body in queued(sandbox) if body["kind"] == "payment_received"]
     assert confirmations == [
         {
             "provider_id": PROVIDER,

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from billing_core.invoice import Channel
-from billing_core.payments import IncomingPayment, book_payment
+from billing_core.invoices.invoice import Channel
+from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
@@ -49,7 +49,9 @@ def test_the_monday_run_writes_each_providers_statement_of_last_week(sandbox, pa
     # When EventBridge Scheduler starts the run on Monday 30 November (payload {})
     summary = sandbox.invoke("retrocession_run", sample_event("retrocession_run/scheduled.json"))
     # Then both providers have the JSON and CSV of week 48 in the output bucket
-    assert summary["week"] == "2026-W48" and summary["statements"] == 2 and summary["failures"] == {}
+    assert (
+        summary["week"] == "2026-W48" and summary["statements"] == 2 and summary["failures"] == {}
+    )
     assert sorted(sandbox.output_keys("retrocession/")) == [
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
@@ -62,7 +64,12 @@ def test_the_monday_run_writes_each_providers_statement_of_last_week(sandbox, pa
     assert document["totals_by_kind"]["issued"] == issued
     received = paid.amount_due_cents
     fee = round(received * 0.035)
-    assert document["settlement"] == {"received": received, "refunded": 0, "service_fee": fee, "payout": received - fee}
+    assert document["settlement"] == {
+        "received": received,
+        "refunded": 0,
+        "service_fee": fee,
+        "payout": received - fee,
+    }
     assert {line["reference"] for line in document["lines"]} == {i.reference for i in invoices}
 
 
@@ -89,18 +96,29 @@ def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_w
     status, listing = _get(sandbox, "/api/v1/provider/retrocessions")
     assert status == 200 and [w["week"] for w in listing["items"]] == ["2026-W48"]
     week = listing["items"][0]
-    assert week["received"] == paid.amount_due_cents and week["payout"] == week["received"] - week["service_fee"]
+    assert (
+        week["received"] == paid.amount_due_cents
+        and week["payout"] == week["received"] - week["service_fee"]
+    )
     assert listing["next_before"] is None
     # The JSON statement is the stored one
     status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48")
     assert status == 200
-    assert statement == json.loads(sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json"))
+    assert statement == json.loads(
+        sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json")
+    )
     # The CSV comes as a download
     answer = sandbox.api_raw(
-        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id, query={"format": "csv"}
+        "GET",
+        "/api/v1/provider/retrocessions/2026-W48",
+        provider_id=DENTAL.provider_id,
+        query={"format": "csv"},
     )
     assert answer["statusCode"] == 200 and _header(answer, "Content-Type").startswith("text/csv")
-    assert _header(answer, "Content-Disposition") == 'attachment; filename="retrocessie-tandarts-de-vries-2026-W48.csv"'
+    assert (
+        _header(answer, "Content-Disposition")
+        == 'attachment; filename="retrocessie-tandarts-de-vries-2026-W48.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(answer["body"]), delimiter=";"))
     settlement = {r["kind"]: int(r["amount_cents"]) for r in rows if r["record"] == "settlement"}
     assert settlement["payout"] == week["payout"]
@@ -122,10 +140,15 @@ def test_another_provider_never_reads_the_dental_statement(sandbox, paid_week):
     Then it only ever gets its own statement (R26): the key is built from its token."""
     invoices, _ = paid_week
     sandbox.run_retrocession()
-    status, own = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48", provider=PHYSIO.provider_id)
+    status, own = _get(
+        sandbox, "/api/v1/provider/retrocessions/2026-W48", provider=PHYSIO.provider_id
+    )
     assert status == 200 and own["provider_id"] == PHYSIO.provider_id and own["lines"] == []
     answer = sandbox.api_raw(
-        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=PHYSIO.provider_id, query={"format": "csv"}
+        "GET",
+        "/api/v1/provider/retrocessions/2026-W48",
+        provider_id=PHYSIO.provider_id,
+        query={"format": "csv"},
     )
     assert not {i.reference for i in invoices} & set(answer["body"].split(";"))
     listing = _get(sandbox, "/api/v1/provider/retrocessions", provider=PHYSIO.provider_id)[1]
@@ -142,7 +165,9 @@ def test_another_provider_never_reads_the_dental_statement(sandbox, paid_week):
 def test_debtor_risk_per_month_of_issue(sandbox, paid_week):
     invoices, _ = paid_week
     # When the dental practice asks for November 2026 on 30 November
-    status, risk = _get(sandbox, "/api/v1/provider/debtor-risk", **{"from": "2026-11", "to": "2026-11"})
+    status, risk = _get(
+        sandbox, "/api/v1/provider/debtor-risk", **{"from": "2026-11", "to": "2026-11"}
+    )
     # Then every invoice is counted, the transfer as paid on time and the rest still open
     assert status == 200 and [m["period"] for m in risk["months"]] == ["2026-11"]
     november = risk["months"][0]
@@ -151,7 +176,12 @@ def test_debtor_risk_per_month_of_issue(sandbox, paid_week):
     assert november["paid_on_time"]["count"] == 1 and november["open"]["count"] == len(invoices) - 1
     assert risk["total"]["invoices"] == len(invoices)
     # And the physiotherapy practice sees none of them (R26)
-    status, other = _get(sandbox, "/api/v1/provider/debtor-risk", provider=PHYSIO.provider_id, **{"from": "2026-11", "to": "2026-11"})
+    status, other = _get(
+        sandbox,
+        "/api/v1/provider/debtor-risk",
+        provider=PHYSIO.provider_id,
+        **{"from": "2026-11", "to": "2026-11"},
+    )
     assert status == 200 and other["total"]["invoices"] == 0
 
 
@@ -159,7 +189,11 @@ def test_debtor_risk_defaults_to_the_last_twelve_months_and_refuses_odd_ranges(s
     status, risk = _get(sandbox, "/api/v1/provider/debtor-risk")
     assert status == 200 and (risk["from_month"], risk["to_month"]) == ("2025-12", "2026-11")
     assert len(risk["months"]) == 12
-    for query in ({"from": "2026-11", "to": "2026-01"}, {"from": "2020-01", "to": "2026-11"}, {"from": "2026-13"}):
+    for query in (
+        {"from": "2026-11", "to": "2026-01"},
+        {"from": "2020-01", "to": "2026-11"},
+        {"from": "2026-13"},
+    ):
         status, body = _get(sandbox, "/api/v1/provider/debtor-risk", **query)
         assert status == 400 and body["error"]["code"] == "validation_error", query
 
@@ -169,8 +203,12 @@ def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
     for monday in (date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14)):
         sandbox.run_retrocession(monday)
     # When the practice pages two at a time
-    status, first = _get(sandbox, "/api/v1/provider/retrocessions", limit="2")
-    status, rest = _get(sandbox, "/api/v1/provider/retrocessions", limit="2", before=first["next_before"])
+    _status, first = _get(sandbox, "/api/v1/provider/retrocessions", limit="2")
+    _status2, rest = _get(
+        sandbox, "/api/v1/provider/retrocessions", limit="2", before=first["next_before"]
+    )
     # Then it sees every week once, newest first
-    assert [w["week"] for w in first["items"]] == ["2026-W50", "2026-W49"] and first["next_before"] == "2026-W49"
+    assert [w["week"] for w in first["items"]] == ["2026-W50", "2026-W49"] and first[
+        "next_before"
+    ] == "2026-W49"
     assert [w["week"] for w in rest["items"]] == ["2026-W48"] and rest["next_before"] is None

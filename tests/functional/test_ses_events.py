@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from billing_core.invoice import Channel
+from billing_core.invoices.invoice import Channel
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
@@ -35,7 +35,9 @@ def bounce_actions(sandbox, provider_id=PROVIDER):
     return [a for a in actions["items"] if a["kind"] == "bounce"]
 
 
-@pytest.mark.parametrize("name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")])
+@pytest.mark.parametrize(
+    "name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")]
+)
 def test_a_bounce_or_complaint_is_an_action_for_the_practice_once(sandbox, mailed, name, event):
     """Given an invoice e-mailed with its kenmerk as SES tag, when SES reports a bounce (or
     a complaint), then the practice has one open action with the address to check; the
@@ -47,11 +49,15 @@ def test_a_bounce_or_complaint_is_an_action_for_the_practice_once(sandbox, maile
     assert action["details"]["event"] == event
     assert action["details"]["recipients"] == ["onbekend@example.org"]
 
-    assert sandbox.invoke("ses_events", ses_event(name, mailed.reference)) == {"action_created": False}
+    assert sandbox.invoke("ses_events", ses_event(name, mailed.reference)) == {
+        "action_created": False
+    }
     assert len(bounce_actions(sandbox)) == 1
     assert bounce_actions(sandbox, PHYSIO.provider_id) == []
 
 
 def test_an_event_for_an_unknown_kenmerk_changes_nothing(sandbox, mailed):
-    assert sandbox.invoke("ses_events", ses_event("bounce.json", "12234534622567")) == {"action_created": False}
+    assert sandbox.invoke("ses_events", ses_event("bounce.json", "12234534622567")) == {
+        "action_created": False
+    }
     assert bounce_actions(sandbox) == []

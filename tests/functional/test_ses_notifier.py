@@ -18,10 +18,10 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from billing_core.notify import Attachment
-from billing_core.notify.pdf import render_invoice_pdf
-from billing_core.notify.render import render_invoice_email
-from billing_core.notify.ses import SesNotifier
+from billing_core.adapters.ses import SesNotifier
+from billing_core.correspondence.messages import Attachment
+from billing_core.correspondence.pdf import render_invoice_pdf
+from billing_core.correspondence.render import render_invoice_email
 from tests.unit.factories import BSN, REFERENCE, make_invoice, make_provider
 
 REGION = "eu-central-1"

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import Channel
-from billing_core.payments import IncomingPayment, book_payment
+from billing_core.invoices.invoice import Channel
+from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
@@ -19,12 +19,24 @@ def invoice(sandbox):
     sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(20))
     sandbox.drain_deliveries()
     invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return max((i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents)
+    return max(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+    )
 
 
 def _stop(sandbox, invoice, provider=DENTAL.provider_id, **body):
-    payload = {"scope": "partial", "reason": "non_contracted_coulance", "patient_email": invoice.addressee.email, "accept_terms": True} | body
-    return sandbox.api("POST", f"/api/v1/provider/invoices/{invoice.invoice_id}/stop", provider_id=provider, body=payload)
+    payload = {
+        "scope": "partial",
+        "reason": "non_contracted_coulance",
+        "patient_email": invoice.addressee.email,
+        "accept_terms": True,
+    } | body
+    return sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=provider,
+        body=payload,
+    )
 
 
 def test_a_partial_stop_by_percentage_lowers_the_amount_and_mails_the_patient(sandbox, invoice):
@@ -34,7 +46,10 @@ def test_a_partial_stop_by_percentage_lowers_the_amount_and_mails_the_patient(sa
     # Then the invoice shows the coulance and the new amount, and the checker agrees
     assert status == 200 and detail["amount_due"] == expected
     assert detail["ledger"][-1]["kind"] == "coulance"
-    assert sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")[1]["amount_due"] == expected
+    assert (
+        sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")[1]["amount_due"]
+        == expected
+    )
     # And the patient gets an e-mail with the new amount and a pay link, not a new invoice
     sandbox.drain_deliveries()
     mails = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
@@ -55,14 +70,20 @@ def test_a_paid_invoice_cannot_be_stopped_and_the_answer_says_why(sandbox, invoi
 
 
 def test_terms_must_be_accepted_and_the_reason_comes_from_the_list(sandbox, invoice):
-    assert _stop(sandbox, invoice, amount=100, accept_terms=False)[1]["error"]["code"] == "terms_not_accepted"
+    assert (
+        _stop(sandbox, invoice, amount=100, accept_terms=False)[1]["error"]["code"]
+        == "terms_not_accepted"
+    )
     assert _stop(sandbox, invoice, amount=100, reason="zomaar")[0] == 400
 
 
 def test_another_provider_cannot_stop_it(sandbox, invoice):
     status, _ = _stop(sandbox, invoice, provider=PHYSIO.provider_id, amount=100)
     assert status == 404
-    assert sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id).ledger == invoice.ledger
+    assert (
+        sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id).ledger
+        == invoice.ledger
+    )
 
 
 @pytest.mark.usefixtures("atomic_conditional_writes")
@@ -72,8 +93,12 @@ def test_a_stop_and_a_payment_at_the_same_moment_both_land(sandbox, invoice):
 
     def pay() -> None:
         try:
-            payment = IncomingPayment("bank", "E-2", 1000, datetime(2026, 11, 23, 9, tzinfo=AMSTERDAM))
-            book_payment(sandbox.runtime.repository, invoice.reference, payment, clock=sandbox.clock)
+            payment = IncomingPayment(
+                "bank", "E-2", 1000, datetime(2026, 11, 23, 9, tzinfo=AMSTERDAM)
+            )
+            book_payment(
+                sandbox.runtime.repository, invoice.reference, payment, clock=sandbox.clock
+            )
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -97,10 +122,24 @@ def test_a_stop_and_a_payment_at_the_same_moment_both_land(sandbox, invoice):
 
 def test_a_hold_pauses_and_shows_in_the_checker_for_at_most_60_days(sandbox, invoice):
     path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
-    status, body = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body={"until": "2027-02-01", "reason": "bezwaar"})
+    status, body = sandbox.api(
+        "POST",
+        path,
+        provider_id=DENTAL.provider_id,
+        body={"until": "2027-02-01", "reason": "bezwaar"},
+    )
     assert status == 422 and body["error"]["code"] == "hold_out_of_range"  # 70 days ahead
-    status, detail = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body={"until": "2027-01-10", "reason": "bezwaar"})
+    status, detail = sandbox.api(
+        "POST",
+        path,
+        provider_id=DENTAL.provider_id,
+        body={"until": "2027-01-10", "reason": "bezwaar"},
+    )
     assert status == 200 and detail["state"] == "on_hold"
-    assert sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")[1]["state"] == "on_hold"
-    status, _ = sandbox.api("POST", path, provider_id=PHYSIO.provider_id, body={"until": "2027-01-10", "reason": "x"})
+    assert (
+        sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")[1]["state"] == "on_hold"
+    )
+    status, _ = sandbox.api(
+        "POST", path, provider_id=PHYSIO.provider_id, body={"until": "2027-01-10", "reason": "x"}
+    )
     assert status == 404

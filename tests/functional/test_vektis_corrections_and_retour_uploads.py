@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from billing_core.claims import Claim
+from billing_core.declarations.claims import Claim
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import Granted, Header, write_declaration, write_retour
-from billing_core.invoice import Invoice
-from billing_core.money import format_euros
+from billing_core.invoices.invoice import Invoice
+from billing_core.shared.money import format_euros
 from local.sandbox import Sandbox
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
@@ -32,8 +32,13 @@ DECLARATIONS = "/api/v1/provider/declarations"
 
 
 def _header(agb: str, number: str) -> Header:
-    return Header(practice_agb=agb, invoice_number=number, invoice_date=TODAY,
-                  period_start=date(2026, 11, 1), period_end=TODAY)  # fmt: skip
+    return Header(
+        practice_agb=agb,
+        invoice_number=number,
+        invoice_date=TODAY,
+        period_start=date(2026, 11, 1),
+        period_end=TODAY,
+    )
 
 
 def _claims_of(path: Path) -> dict[str, Claim]:
@@ -67,16 +72,23 @@ def test_a_credit_in_a_later_upload_lowers_the_sent_invoice_and_tells_the_patien
     before = _invoice_with(sandbox, DENTAL.provider_id, filling.claim_ref)
     mails = len(sandbox.outbox())
     # When next week's export credits that filling
-    credit = replace(filling, claim_ref="TDV26-0101", unit_price_cents=-filling.unit_price_cents,
-                     reverses_claim_ref=filling.claim_ref)  # fmt: skip
+    credit = replace(
+        filling,
+        claim_ref="TDV26-0101",
+        unit_price_cents=-filling.unit_price_cents,
+        reverses_claim_ref=filling.claim_ref,
+    )
     data = write_declaration(MZ301_V13, _header(DENTAL.agb_code, "F-2026-48"), [credit])
     declaration_id = sandbox.upload_declaration(DENTAL.provider_id, "week48.mz301", data)
     sandbox.drain_deliveries()
     # Then the November invoice is 51.30 lower, in the provider's view and in the checker
-    status, detail = sandbox.api("GET", f"/api/v1/provider/invoices/{before.invoice_id}",
-                                 provider_id=DENTAL.provider_id)  # fmt: skip
+    status, detail = sandbox.api(
+        "GET", f"/api/v1/provider/invoices/{before.invoice_id}", provider_id=DENTAL.provider_id
+    )
     assert status == 200 and detail["amount_due"] == before.amount_due_cents - 5130
-    assert detail["lines"][-1]["claim_ref"] == "TDV26-0101" and detail["lines"][-1]["amount"] == -5130
+    assert (
+        detail["lines"][-1]["claim_ref"] == "TDV26-0101" and detail["lines"][-1]["amount"] == -5130
+    )
     assert detail["ledger"][-1]["cause"] == f"declaration:{declaration_id}"
     checker = sandbox.api("GET", f"/api/v1/payment-status/{before.reference}")[1]
     assert checker["amount_due"] == before.amount_due_cents - 5130
@@ -84,16 +96,28 @@ def test_a_credit_in_a_later_upload_lowers_the_sent_invoice_and_tells_the_patien
     [mail] = sandbox.outbox()[mails:]
     assert mail["to"] == before.addressee.email and mail["kenmerk"] == before.reference
     assert mail["subject"].startswith("Uw nota is aangepast") and not mail["attachments"]
-    assert format_euros(before.amount_due_cents - 5130) in mail["text"] and before.bsn not in mail["text"]
+    assert (
+        format_euros(before.amount_due_cents - 5130) in mail["text"]
+        and before.bsn not in mail["text"]
+    )
     # And the upload's report says where the credit went
     report = _report(sandbox, f"reports/{DENTAL.provider_id}/{declaration_id}.json")
-    assert (report["outcome"], report["summary"]["claims_corrected"], report["summary"]["invoices"]) == (
-        "accepted", 1, 0,
-    )  # fmt: skip
+    assert (
+        report["outcome"],
+        report["summary"]["claims_corrected"],
+        report["summary"]["invoices"],
+    ) == (
+        "accepted",
+        1,
+        0,
+    )
     # And the same file again changes nothing and sends nothing (R3)
     again = sandbox.upload_declaration(DENTAL.provider_id, "week48-again.mz301", data)
     sandbox.drain_deliveries()
-    assert _report(sandbox, f"reports/{DENTAL.provider_id}/{again}.json")["outcome"] == "already_processed"
+    assert (
+        _report(sandbox, f"reports/{DENTAL.provider_id}/{again}.json")["outcome"]
+        == "already_processed"
+    )
     assert len(sandbox.outbox()) == mails + 1
     after = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, before.invoice_id)
     assert after.amount_due_cents == before.amount_due_cents - 5130
@@ -108,18 +132,30 @@ def test_a_retour_file_uploaded_through_the_api_sets_the_granted_amounts(sandbox
     sandbox.drain_deliveries()
     before = _invoice_with(sandbox, PHYSIO.provider_id, "FCO-26-101")
     # When the practice asks for a retour upload URL and PUTs VGZ's PM305 to it
-    status, ticket = sandbox.api("POST", RETOUR_FILES, provider_id=PHYSIO.provider_id,
-                                 body={"file_name": "VGZ retour nov.pm305"})  # fmt: skip
+    status, ticket = sandbox.api(
+        "POST",
+        RETOUR_FILES,
+        provider_id=PHYSIO.provider_id,
+        body={"file_name": "VGZ retour nov.pm305"},
+    )
     assert status == 201, ticket
-    assert f"/retour/{PHYSIO.provider_id}/{ticket['upload_id']}/VGZ_retour_nov.pm305" in ticket["upload_url"]
+    assert (
+        f"/retour/{PHYSIO.provider_id}/{ticket['upload_id']}/VGZ_retour_nov.pm305"
+        in ticket["upload_url"]
+    )
     assert ticket["expires_at"].startswith("2026-11-23T09:15")
     assert _put(sandbox, ticket["upload_url"], PHYSIO_RETOUR.read_bytes()) == 200
     # Then the granted amounts are deducted on the patient's invoice (R5, R27)
     after = sandbox.runtime.repository.get_invoice(PHYSIO.provider_id, before.invoice_id)
     granted = 4660 + 3 * 1008
-    assert after.reimbursed_cents == granted and after.amount_due_cents == before.amount_due_cents - granted
+    assert (
+        after.reimbursed_cents == granted
+        and after.amount_due_cents == before.amount_due_cents - granted
+    )
     # And the upload reads like a declaration: processed, with the retour's report
-    status, upload = sandbox.api("GET", f"{DECLARATIONS}/{ticket['upload_id']}", provider_id=PHYSIO.provider_id)
+    status, upload = sandbox.api(
+        "GET", f"{DECLARATIONS}/{ticket['upload_id']}", provider_id=PHYSIO.provider_id
+    )
     assert status == 200 and (upload["status"], upload["outcome"]) == ("processed", "accepted")
     assert upload["summary"]["lines_applied"] == 4
     # And the patient is told the new amount by e-mail
@@ -136,25 +172,39 @@ def test_a_retour_upload_url_is_for_the_tokens_provider_only(sandbox):
     sandbox.drain_deliveries()
     dental = _invoice_with(sandbox, DENTAL.provider_id, "TDV26-0001")
     # When the physiotherapy practice names another provider in the body
-    status, body = sandbox.api("POST", RETOUR_FILES, provider_id=PHYSIO.provider_id,
-                               body={"file_name": "x.mz302", "provider_id": DENTAL.provider_id})  # fmt: skip
+    status, body = sandbox.api(
+        "POST",
+        RETOUR_FILES,
+        provider_id=PHYSIO.provider_id,
+        body={"file_name": "x.mz302", "provider_id": DENTAL.provider_id},
+    )
     # Then it is refused: the provider comes from the token only (R26)
     assert status == 400 and body["error"]["code"] == "validation_error"
     # And its own URL points into its own prefix; bent to the other's prefix it is refused
-    status, ticket = sandbox.api("POST", RETOUR_FILES, provider_id=PHYSIO.provider_id, body={"file_name": "x.mz302"})
+    status, ticket = sandbox.api(
+        "POST", RETOUR_FILES, provider_id=PHYSIO.provider_id, body={"file_name": "x.mz302"}
+    )
     assert f"/retour/{PHYSIO.provider_id}/" in ticket["upload_url"]
-    bent = ticket["upload_url"].replace(f"/retour/{PHYSIO.provider_id}/", f"/retour/{DENTAL.provider_id}/")
+    bent = ticket["upload_url"].replace(
+        f"/retour/{PHYSIO.provider_id}/", f"/retour/{DENTAL.provider_id}/"
+    )
     assert _put(sandbox, bent, b"anything") == 403
     # And a retour file with the dental practice's line references finds none of them
     lines = list(_claims_of(DENTAL_FILE).values())[:3]
-    data = write_retour(MZ302_V13, _header(PHYSIO.agb_code, "F-1"), lines,
-                        {line.claim_ref: Granted(line.amount_cents) for line in lines})  # fmt: skip
+    data = write_retour(
+        MZ302_V13,
+        _header(PHYSIO.agb_code, "F-1"),
+        lines,
+        {line.claim_ref: Granted(line.amount_cents) for line in lines},
+    )
     assert _put(sandbox, ticket["upload_url"], data) == 200
     report = _report(sandbox, f"reports/{PHYSIO.provider_id}/retour-{ticket['upload_id']}.json")
     assert report["summary"]["lines_unknown"] == 3 and report["outcome"] == "rejected"
     assert sandbox.runtime.repository.get_invoice(DENTAL.provider_id, dental.invoice_id) == dental
     # And the dental practice cannot read the physiotherapy practice's retour upload
-    status, body = sandbox.api("GET", f"{DECLARATIONS}/{ticket['upload_id']}", provider_id=DENTAL.provider_id)
+    status, body = sandbox.api(
+        "GET", f"{DECLARATIONS}/{ticket['upload_id']}", provider_id=DENTAL.provider_id
+    )
     assert status == 404 and body["error"]["code"] == "not_found"
 
 
@@ -165,5 +215,7 @@ def test_a_retour_upload_needs_a_file_name(sandbox, body):
 
 
 def test_without_a_provider_in_the_token_no_retour_url_is_handed_out(sandbox):
-    status, body = sandbox.api("POST", RETOUR_FILES, provider_id=None, body={"file_name": "x.pm305"})
+    status, body = sandbox.api(
+        "POST", RETOUR_FILES, provider_id=None, body={"file_name": "x.pm305"}
+    )
     assert status == 401 and body["error"]["code"] == "unauthorized"

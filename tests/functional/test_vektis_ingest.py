@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from billing_core.invoice import Channel, Invoice
+from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.ports import NewInvoice
 from local.sandbox import Sandbox
 from local.seed import DENTAL, PHYSIO
@@ -33,10 +33,23 @@ def _report(sandbox: Sandbox, key: str) -> dict:  # type: ignore[type-arg]
 
 def _what_the_patient_sees(invoice: Invoice) -> tuple:  # type: ignore[type-arg]
     return (
-        invoice.addressee.display_name, invoice.addressee.email, invoice.channel,
-        invoice.gross_cents, invoice.reimbursed_cents, invoice.amount_due_cents,
-        [(line.claim_ref, line.treatment_date, line.amount_cents, line.reimbursed_cents, line.line_type) for line in invoice.lines],
-    )  # fmt: skip
+        invoice.addressee.display_name,
+        invoice.addressee.email,
+        invoice.channel,
+        invoice.gross_cents,
+        invoice.reimbursed_cents,
+        invoice.amount_due_cents,
+        [
+            (
+                line.claim_ref,
+                line.treatment_date,
+                line.amount_cents,
+                line.reimbursed_cents,
+                line.line_type,
+            )
+            for line in invoice.lines
+        ],
+    )
 
 
 def care_declaration(invoices: list[Invoice]) -> str:
@@ -207,8 +220,10 @@ def test_a_vektis_file_is_refused_whole_with_the_reason():
             (VEKTIS / "bad" / "trailer-total-wrong.mz301").read_bytes(),
         )
         # Then both are rejected whole (R2), with the reason on the line where it is
-        for provider_id, declaration_id, code in ((PHYSIO.provider_id, wrong, "VEKTIS_WRONG_PROVIDER"),
-                                                  (DENTAL.provider_id, bad, "VEKTIS_TRAILER_TOTAL")):  # fmt: skip
+        for provider_id, declaration_id, code in (
+            (PHYSIO.provider_id, wrong, "VEKTIS_WRONG_PROVIDER"),
+            (DENTAL.provider_id, bad, "VEKTIS_TRAILER_TOTAL"),
+        ):
             report = _report(sandbox, f"reports/{provider_id}/{declaration_id}.json")
             assert (report["status"], report["format"]) == ("rejected", "MZ301 v1.3")
             [finding] = report["findings"]

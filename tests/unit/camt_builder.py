@@ -36,7 +36,7 @@ class Entry:
     currency: str = "EUR"
     details: bool = True  # False: an entry without NtryDtls (bank costs)
     amount_in_details: bool = True  # False: a TxDtls without its own amount
-    batch: list["Entry"] = field(default_factory=list)  # several TxDtls in one entry
+    batch: list[Entry] = field(default_factory=list)  # several TxDtls in one entry
 
 
 _counter = iter(range(1, 10**6))
@@ -61,7 +61,7 @@ def statement(*entries: Entry, version: str = "02", statement_id: str = "STMT-20
         f"<Stmt><Id>{statement_id}</Id><CreDtTm>2026-11-25T05:00:00</CreDtTm>"
         f"<Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
         f"{body}</Stmt></BkToCstmrStmt></Document>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _amount(cents: int, currency: str) -> str:
@@ -83,7 +83,9 @@ def _entry(e: Entry, version: str) -> str:
     transactions = e.batch or ([e] if e.details else [])
     if transactions:
         parts.append(
-            "<NtryDtls>" + "".join(_details(t, version, e.batch != []) for t in transactions) + "</NtryDtls>"
+            "<NtryDtls>"
+            + "".join(_details(t, version, e.batch != []) for t in transactions)
+            + "</NtryDtls>"
         )
     if e.addtl_ntry_inf:
         parts.append(f"<AddtlNtryInf>{escape(e.addtl_ntry_inf)}</AddtlNtryInf>")

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from billing_core.claims import Address, Claim, Language, LineType, Person
-from billing_core.providers import CareKind, CoverageRule, Provider
+from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
+from billing_core.providers.provider import CareKind, CoverageRule, Provider
 
 ZILVEREN_KRUIS = "3311"  # contracted in the test provider
 VGZ = "7095"  # VGZ group: materials go to the insurer first (legal-nl.md §6)
@@ -18,7 +18,9 @@ _ADDRESS = Address("Oudegracht", "12", "A", "3511 AB", "Utrecht")
 
 
 def person(**overrides: Any) -> Person:
-    base = Person("J.", "van", "Dijk", _ADDRESS, email="j.vandijk@example.org", language=Language.NL)
+    base = Person(
+        "J.", "van", "Dijk", _ADDRESS, email="j.vandijk@example.org", language=Language.NL
+    )
     return replace(base, **overrides)
 
 

@@ -12,12 +12,12 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from billing_core import reference
-from billing_core.claims import Address, Language, LineType, Person
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import Channel, Invoice, InvoiceLine
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.providers import CareKind, Provider
+from billing_core.declarations.claims import Address, Language, LineType, Person
+from billing_core.invoices.invoice import Channel, Invoice, InvoiceLine
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers.provider import CareKind, Provider
+from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM
 
 REFERENCE_KEY = b"test-key"
 REFERENCE = reference.for_sequence(1, REFERENCE_KEY)  # 14 digits, valid check digit

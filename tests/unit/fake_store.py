@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from billing_core.actions import ActionState, OpenAction
-from billing_core.blocking import (
+from billing_core.collection.blocking import (
     BlockChange,
     BlockChangeKind,
     BlockedPatient,
@@ -18,10 +17,11 @@ from billing_core.blocking import (
     with_claim,
     without_claim,
 )
-from billing_core.invoice import Invoice
+from billing_core.invoices.invoice import Invoice
 from billing_core.ports import ConcurrentChange, DeliveryRequest
-from billing_core.providers import Provider
-from billing_core.retrocession import StatementSummary
+from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import StatementSummary
 
 
 class FakeStore:
@@ -117,13 +117,19 @@ class FakeStore:
 
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 
-    def block_patient(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> None:
+    def block_patient(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> None:
         self.calls.append("block_patient")
         self._change_block(provider_id, patient_ref, lambda b: with_claim(b, invoice_id, at))
 
-    def release_claim(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> bool:
+    def release_claim(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> bool:
         self.calls.append("release_claim")
-        logged = self._change_block(provider_id, patient_ref, lambda b: without_claim(b, invoice_id, at))
+        logged = self._change_block(
+            provider_id, patient_ref, lambda b: without_claim(b, invoice_id, at)
+        )
         return logged is not None and logged.change is BlockChangeKind.UNBLOCKED
 
     def blocked_patients(self, provider_id: str) -> list[BlockedPatient]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from billing_core.payments.psp import PspStatus
 from billing_core.ports import BankCreditLink, CheckoutRecord
-from billing_core.psp import PspStatus
 
 
 class CheckoutsInMemory:

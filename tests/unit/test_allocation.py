@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_core.allocation import Allocation, allocate
+from billing_core.invoices.allocation import Allocation, allocate
 
 cents = st.integers(min_value=0, max_value=10**9)
 # A component can owe less than nothing after an earlier overpayment.

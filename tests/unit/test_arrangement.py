@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.allocation import allocate
-from billing_core.arrangement import (
+from billing_core.changes.arrangement import (
     add_months,
     arrangement_refusal,
     arrangement_status,
@@ -20,16 +19,12 @@ from billing_core.arrangement import (
     review_arrangement,
     schedule,
 )
-from billing_core.clock import AMSTERDAM
-from billing_core.errors import Refused, StateConflict
-from billing_core.invoice import (
-    ArrangementStatus,
-    ArrangementTerm,
-    Deferral,
-    DunningStage,
-)
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.payments import IncomingPayment, apply_payment, apply_reversal
+from billing_core.invoices.allocation import allocate
+from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, Deferral, DunningStage
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import make_invoice, make_line, make_provider
 
 NOW = datetime(2026, 11, 25, 20, 15, tzinfo=AMSTERDAM)

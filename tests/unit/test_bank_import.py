@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.bank_import import BankImportContext, import_statement, unmatched_key
-from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.payments.bank_import import BankImportContext, import_statement, unmatched_key
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
@@ -63,18 +63,28 @@ def test_a_return_of_more_than_was_booked_is_left_to_a_person(ctx):
 
 def test_a_return_quoting_another_kenmerk_than_its_original_is_left_to_a_person(ctx):
     run(ctx, credit(1000, scor=REFERENCE, tx_id="TX-1"))
-    report = run(ctx, debit(1000, return_reason="MD06", tx_id="TX-1", ustrd=("nota 12234534622567",)))
+    report = run(
+        ctx, debit(1000, return_reason="MD06", tx_id="TX-1", ustrd=("nota 12234534622567",))
+    )
     assert reasons(ctx, report) == ["return_without_original"]
 
 
 def test_a_credit_that_reverses_a_debit_and_one_in_another_currency_are_left_to_a_person(ctx):
-    report = run(ctx, credit(1000, reversal=True, scor=REFERENCE), credit(1000, scor=REFERENCE, currency="USD"))
+    report = run(
+        ctx,
+        credit(1000, reversal=True, scor=REFERENCE),
+        credit(1000, scor=REFERENCE, currency="USD"),
+    )
     assert reasons(ctx, report) == ["reversed_debit", "other_currency"]
     assert ctx.store.invoice().amount_due_cents == DUE
 
 
 def test_the_same_entry_twice_in_one_file_is_booked_once(ctx):
-    report = run(ctx, credit(1000, reference="ING-9", scor=REFERENCE), credit(1000, reference="ING-9", scor=REFERENCE))
+    report = run(
+        ctx,
+        credit(1000, reference="ING-9", scor=REFERENCE),
+        credit(1000, reference="ING-9", scor=REFERENCE),
+    )
     assert (len(report.booked), report.duplicates) == (1, 1)
 
 
@@ -91,7 +101,9 @@ def test_a_refused_statement_books_nothing_and_says_why(ctx):
 
 def test_the_summary_for_the_log_holds_no_payer_details(ctx):
     report = run(ctx, credit(6017, ustrd=("Betaling J. Jansen",), payer="J. Jansen"))
-    assert "Jansen" not in json.dumps(report.summary()) and "NL91" not in json.dumps(report.summary())
+    assert "Jansen" not in json.dumps(report.summary()) and "NL91" not in json.dumps(
+        report.summary()
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.blocking import (
+from billing_core.collection.blocking import (
     DEBTOR_RISK_WARNING,
     BlockChange,
     BlockChangeKind,
@@ -21,9 +21,9 @@ from billing_core.blocking import (
     with_debtor_risk_with_provider,
     without_claim,
 )
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.invoice import DunningStage
-from billing_core.payments import IncomingPayment, book_payment
+from billing_core.invoices.invoice import DunningStage
+from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.bank.camt053 import (
+from billing_core.payments.camt053 import (
     MAX_STATEMENT_BYTES,
     Direction,
     StatementError,
@@ -41,7 +41,9 @@ def test_the_sample_statement_of_24_november_reads_as_the_bank_booked_it():
     scor, free_text, no_kenmerk, costs = parsed.transactions
     # And the structured SCOR reference and the kenmerk in the free text are found
     assert (scor.entry_reference, scor.amount_cents, payment_reference(scor)) == (
-        "ING20261124000101", 2350, "32155743889456",
+        "ING20261124000101",
+        2350,
+        "32155743889456",
     )
     assert payment_reference(free_text) == "42948452223464"
     assert free_text.transfer_ids == ("RABO20261124X7731", "E2E-SMIT-202611")
@@ -75,7 +77,12 @@ def test_a_camt_053_001_08_statement_reads_the_same_and_skips_pending_entries():
 
 @pytest.mark.parametrize(
     "name",
-    ["billion-laughs.xml", "xxe-external-entity.xml", "pain001-not-a-statement.xml", "truncated.xml"],
+    [
+        "billion-laughs.xml",
+        "xxe-external-entity.xml",
+        "pain001-not-a-statement.xml",
+        "truncated.xml",
+    ],
 )
 def test_unsafe_or_foreign_xml_is_refused_with_a_clear_error(name):
     # Given an entity bomb, an external entity, a payment order, or half a file
@@ -135,8 +142,16 @@ def test_a_batch_entry_gives_one_transaction_per_detail_with_its_own_reference()
     )
     first, second = parse_statements(statement(batch))[0].transactions
     # Then each has its own amount, kenmerk and reference
-    assert (first.entry_reference, first.amount_cents, payment_reference(first)) == ("ING-BATCH-A", 2000, OURS)
-    assert (second.entry_reference, second.amount_cents, payment_reference(second)) == ("ING-BATCH/2", 3000, OTHER)
+    assert (first.entry_reference, first.amount_cents, payment_reference(first)) == (
+        "ING-BATCH-A",
+        2000,
+        OURS,
+    )
+    assert (second.entry_reference, second.amount_cents, payment_reference(second)) == (
+        "ING-BATCH/2",
+        3000,
+        OTHER,
+    )
 
 
 def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
@@ -154,7 +169,9 @@ def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
 
 @pytest.mark.parametrize("version", ["02", "08"])
 def test_amounts_dates_and_direction_in_both_versions(version):
-    transaction = only_transaction(statement(debit(123456, booking_date="2026-12-31"), version=version))
+    transaction = only_transaction(
+        statement(debit(123456, booking_date="2026-12-31"), version=version)
+    )
     assert transaction.amount_cents == 123456
     assert transaction.direction is Direction.DEBIT
     assert transaction.booking_date == date(2026, 12, 31)
@@ -177,7 +194,9 @@ def test_returns_are_debits_with_a_reason_or_a_reversal(entry, is_return):
 
 def test_payer_details_never_show_in_the_representation():
     # The payer's name, IBAN and text are for manual matching only (R29): not for logs
-    transaction = only_transaction(statement(credit(100, ustrd=("voor J. Jansen",), payer="J. Jansen")))
+    transaction = only_transaction(
+        statement(credit(100, ustrd=("voor J. Jansen",), payer="J. Jansen"))
+    )
     assert transaction.counterparty_name == "J. Jansen"
     assert "Jansen" not in repr(transaction) and "NL91ABNA" not in repr(transaction)
 

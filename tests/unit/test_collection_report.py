@@ -8,9 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.blocking import BlockChangeKind
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.collection_report import (
+from billing_core.collection.blocking import BlockChangeKind
+from billing_core.collection.collection_report import (
     MAX_ROWS,
     WRITE_OFF_NOTE,
     AgencyStatus,
@@ -20,8 +19,9 @@ from billing_core.collection_report import (
     import_collection_report,
     parse_report,
 )
-from billing_core.invoice import DunningStage
-from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.invoice import DunningStage
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, sample_lines
 from tests.unit.fake_store import FakeStore
 from tests.unit.payment_fakes import FilesInMemory
@@ -43,7 +43,8 @@ def report(*rows: str) -> bytes:
 def world():
     """An invoice with the agency (principal, BIK and interest open), its patient blocked."""
     at = datetime(2027, 1, 14, 6, 0, tzinfo=AMSTERDAM)
-    ledger = ledger_for(sample_lines()) + (
+    ledger = (
+        *ledger_for(sample_lines()),
         LedgerEntry(EntryKind.COSTS, Component.COSTS, COSTS, at, "dunning:letter-1"),
         LedgerEntry(EntryKind.INTEREST, Component.INTEREST, INTEREST, at, "dunning:letter-1"),
     )
@@ -66,17 +67,24 @@ def test_money_the_agency_collected_is_booked_and_unblocks_the_patient(world):
     """Given a claim at the agency, when the agency reports it paid in full, then the
     payment is booked with source agency (costs, interest, principal), the claim is closed
     and the patient unblocked."""
-    store, files, ctx = world
+    store, _files, ctx = world
     result = import_collection_report(
         report(f"{REFERENCE};CMIB-1;paid;{DUE};2027-02-12"), "collection-reports/a.csv", ctx
     )
     [row] = result.rows
     assert (row.outcome, row.amount_cents, row.amount_due_cents, row.claim_closed) == (
-        RowOutcome.BOOKED, DUE, 0, True,
-    )  # fmt: skip
+        RowOutcome.BOOKED,
+        DUE,
+        0,
+        True,
+    )
     paid = store.invoice()
     payments = {e.component: -e.amount_cents for e in paid.ledger if e.cause == "agency:CMIB-1"}
-    assert payments == {Component.COSTS: COSTS, Component.INTEREST: INTEREST, Component.PRINCIPAL: 3317}
+    assert payments == {
+        Component.COSTS: COSTS,
+        Component.INTEREST: INTEREST,
+        Component.PRINCIPAL: 3317,
+    }
     assert unblocked(store) and store.blocked_patients("tandarts-de-vries") == []
 
 
@@ -114,7 +122,9 @@ def test_the_same_file_again_books_nothing_twice(world):
     """Given a file that was imported, when it is uploaded again, then every row is a
     duplicate: the ledger, the block and the change log stay as they were."""
     store, _, ctx = world
-    data = report(f"{REFERENCE};CMIB-1;paid;2000;2027-02-12", f"{REFERENCE};CMIB-2;settled;0;2027-02-14")
+    data = report(
+        f"{REFERENCE};CMIB-1;paid;2000;2027-02-12", f"{REFERENCE};CMIB-2;settled;0;2027-02-14"
+    )
     import_collection_report(data, "collection-reports/a.csv", ctx)
     ledger, changes = store.invoice().ledger, store.block_changes("tandarts-de-vries", HANDED_OVER)
 
@@ -151,7 +161,11 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
     assert stored["counts"]["booked"] == 1 and stored["counts"]["refused"] == 3
     assert "amount_cents" in stored["rows"][2]["detail"]
     assert "Berg" not in json.dumps(stored)  # the patient's name never leaves the invoice
-    assert result.summary()["refusal_reasons"] == ["invalid_row", "not_with_agency", "unknown_reference"]
+    assert result.summary()["refusal_reasons"] == [
+        "invalid_row",
+        "not_with_agency",
+        "unknown_reference",
+    ]
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -179,14 +193,21 @@ def test_a_malformed_row_is_refused_with_what_is_wrong(row, detail):
 
 
 def test_a_row_is_read_with_spaces_in_the_kenmerk_and_any_case_of_status():
-    rows, refused = parse_report(report(f"{REFERENCE[:4]} {REFERENCE[4:]};A-1;Settled;;2027-02-12"), today=TODAY)
+    rows, refused = parse_report(
+        report(f"{REFERENCE[:4]} {REFERENCE[4:]};A-1;Settled;;2027-02-12"), today=TODAY
+    )
     assert refused == []
-    assert (rows[0].reference, rows[0].status, rows[0].amount_cents) == (REFERENCE, AgencyStatus.SETTLED, 0)
+    assert (rows[0].reference, rows[0].status, rows[0].amount_cents) == (
+        REFERENCE,
+        AgencyStatus.SETTLED,
+        0,
+    )
 
 
 def test_the_same_agency_ref_twice_in_a_file_is_refused_the_second_time():
     rows, refused = parse_report(
-        report(f"{REFERENCE};A-1;paid;100;2027-02-12", f"{REFERENCE};A-1;paid;100;2027-02-12"), today=TODAY
+        report(f"{REFERENCE};A-1;paid;100;2027-02-12", f"{REFERENCE};A-1;paid;100;2027-02-12"),
+        today=TODAY,
     )
     assert [r.line for r in rows] == [2]
     assert [(r.line, r.reason) for r in refused] == [(3, "duplicate_in_file")]

@@ -7,11 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.arrangement import create_arrangement
-from billing_core.claims import Language
-from billing_core.clock import AMSTERDAM
-from billing_core.deferral import grant_deferral
-from billing_core.notify.confirmations import (
+from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.deferral import grant_deferral
+from billing_core.correspondence.confirmations import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     KINDS,
@@ -19,9 +17,11 @@ from billing_core.notify.confirmations import (
     PAYMENT_RECEIVED,
     confirmation_context,
 )
-from billing_core.notify.render import render_email
-from billing_core.notify.texts import CATALOGUE
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.correspondence.render import render_email
+from billing_core.declarations.claims import Language
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import BSN, REFERENCE, make_invoice, make_line, make_person, make_provider
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
@@ -31,9 +31,14 @@ KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
 
 def render(kind, invoice, event_id="", language=None):
     context = confirmation_context(
-        kind, invoice, make_provider(), event_id=event_id, today=NOW.date(),
-        pay_url=f"{PUBLIC}/?kenmerk={REFERENCE}", public_base_url=PUBLIC,
-    )  # fmt: skip
+        kind,
+        invoice,
+        make_provider(),
+        event_id=event_id,
+        today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={REFERENCE}",
+        public_base_url=PUBLIC,
+    )
     return render_email(kind, context, language or invoice.language.value)
 
 
@@ -122,9 +127,14 @@ def test_every_kind_renders_in_every_language_without_treatments_or_bsn(kind, la
 def test_a_hostile_provider_name_is_escaped():
     provider = make_provider(name='<img src=x onerror="alert(1)">')
     context = confirmation_context(
-        DEFERRAL_CONFIRMATION, make_invoice(), provider, event_id="", today=NOW.date(),
-        pay_url=PUBLIC, public_base_url=PUBLIC,
-    )  # fmt: skip
+        DEFERRAL_CONFIRMATION,
+        make_invoice(),
+        provider,
+        event_id="",
+        today=NOW.date(),
+        pay_url=PUBLIC,
+        public_base_url=PUBLIC,
+    )
     email = render_email(DEFERRAL_CONFIRMATION, context, "nl")
     assert "<img" not in email.html and "&lt;img" in email.html
 
@@ -138,9 +148,14 @@ def test_english_has_every_confirmation_text_dutch_has():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         confirmation_context(
-            "newsletter", make_invoice(), make_provider(), event_id="",
-            today=date(2026, 1, 1), pay_url=PUBLIC, public_base_url=PUBLIC,
-        )  # fmt: skip
+            "newsletter",
+            make_invoice(),
+            make_provider(),
+            event_id="",
+            today=date(2026, 1, 1),
+            pay_url=PUBLIC,
+            public_base_url=PUBLIC,
+        )
 
 
 def test_during_an_arrangement_the_payment_email_names_the_next_term():

@@ -10,14 +10,15 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.actions import ActionKind
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.coulance import CoulanceMode, CoulancePolicy, propose
-from billing_core.errors import Refused
-from billing_core.invoice import DunningStage, InsurerStatement, InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.patient_service import StatementOutcome, submit_insurer_statement
-from billing_core.provider_portal import CoulanceDecision, decide_coulance
+from billing_core.changes.coulance import propose
+from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.providers.actions import ActionKind
+from billing_core.services.patient import StatementOutcome, submit_insurer_statement
+from billing_core.services.provider import CoulanceDecision, decide_coulance
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import Refused
 from tests.unit.factories import make_invoice, make_line, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 
@@ -68,17 +69,35 @@ def test_what_was_already_forgiven_counts():
 @pytest.mark.parametrize(
     "invoice, provider, given, code",
     [
-        (replace(INVOICE, insurer_statement=statement(1)), NON_CONTRACTED, statement(15_000),
-         "statement_already_received"),
-        (INVOICE, make_provider(contracted_insurers={2026: frozenset({"3311"})}), statement(15_000),
-         "insurer_contracted"),
+        (
+            replace(INVOICE, insurer_statement=statement(1)),
+            NON_CONTRACTED,
+            statement(15_000),
+            "statement_already_received",
+        ),
+        (
+            INVOICE,
+            make_provider(contracted_insurers={2026: frozenset({"3311"})}),
+            statement(15_000),
+            "insurer_contracted",
+        ),
         (INVOICE, NON_CONTRACTED, statement(15_000, 6_000), "statement_above_invoice"),
-        (replace(INVOICE, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY), NON_CONTRACTED,
-         statement(15_000), "with_collection_agency"),
-        (INVOICE.with_entry(LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -20_000, NOW, "bank:e")),
-         NON_CONTRACTED, statement(15_000), "paid"),
+        (
+            replace(INVOICE, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY),
+            NON_CONTRACTED,
+            statement(15_000),
+            "with_collection_agency",
+        ),
+        (
+            INVOICE.with_entry(
+                LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -20_000, NOW, "bank:e")
+            ),
+            NON_CONTRACTED,
+            statement(15_000),
+            "paid",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_statement_that_cannot_be_taken_is_refused_with_a_reason(invoice, provider, given, code):
     with pytest.raises(Refused) as refused:
         propose(invoice, provider, given)
@@ -115,12 +134,22 @@ def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
     assert view.outcome is StatementOutcome.SENT_TO_PROVIDER and view.amount_due_cents == 20_000
     (action,) = store.actions
     assert action.kind is ActionKind.COULANCE_PROPOSAL
-    assert action.details["amount_to_pay_cents"] == 12_000 and action.details["coulance_cents"] == 8_000
+    assert (
+        action.details["amount_to_pay_cents"] == 12_000
+        and action.details["coulance_cents"] == 8_000
+    )
     assert queue.kinds == []
 
     def decide():
-        return decide_coulance(NON_CONTRACTED.provider_id, action.action_id, CoulanceDecision.APPLY,
-                               store=store, clock=FixedClock(NOW), delivery=queue, user="u-1")  # fmt: skip
+        return decide_coulance(
+            NON_CONTRACTED.provider_id,
+            action.action_id,
+            CoulanceDecision.APPLY,
+            store=store,
+            clock=FixedClock(NOW),
+            delivery=queue,
+            user="u-1",
+        )
 
     decided = decide()
     assert decided is not None and decided.details["decision"] == "apply"
@@ -135,6 +164,16 @@ def test_another_provider_cannot_decide_on_the_proposal():
     store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
     submit(store, queue, 8_000)
     (action,) = store.actions
-    assert decide_coulance("fysio-centrum-oost", action.action_id, CoulanceDecision.APPLY,
-                           store=store, clock=FixedClock(NOW), delivery=queue, user="u") is None  # fmt: skip
+    assert (
+        decide_coulance(
+            "fysio-centrum-oost",
+            action.action_id,
+            CoulanceDecision.APPLY,
+            store=store,
+            clock=FixedClock(NOW),
+            delivery=queue,
+            user="u",
+        )
+        is None
+    )
     assert balance(store.invoice().ledger) == 20_000

@@ -21,9 +21,8 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core import insurers
-from billing_core.claims import Address, Claim, Language, LineType, Person
 from billing_core.declarations import csv_format
+from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
 from billing_core.declarations.csv_format import (
     DEBTOR_COLUMNS,
     DEBTOR_PREFIX,
@@ -32,16 +31,30 @@ from billing_core.declarations.csv_format import (
     CsvParseResult,
     parse_declaration_csv,
 )
-from billing_core.declarations.report import MESSAGES, Severity
+from billing_core.declarations.findings import MESSAGES, Severity
+from billing_core.declarations.rules import insurers
 
 TODAY = date(2026, 11, 23)
 
 # Every column of interfaces.md §1a, in the order the spec lists them.
 COLUMNS = (
-    "claim_ref", "patient_ref", "bsn", "birth_date", *PERSON_COLUMNS, "insurer_uzovi",
-    "policy_number", "treatment_date", "treatment_start_date", "treatment_code", "description",
-    "line_type", "quantity", "unit_price", "price_quote_ref", *DEBTOR_COLUMNS,
-)  # fmt: skip
+    "claim_ref",
+    "patient_ref",
+    "bsn",
+    "birth_date",
+    *PERSON_COLUMNS,
+    "insurer_uzovi",
+    "policy_number",
+    "treatment_date",
+    "treatment_start_date",
+    "treatment_code",
+    "description",
+    "line_type",
+    "quantity",
+    "unit_price",
+    "price_quote_ref",
+    *DEBTOR_COLUMNS,
+)
 
 
 # --- Helpers: build declaration files from dicts ---
@@ -158,30 +171,73 @@ def test_a_valid_file_becomes_claims_with_every_field():
     When it is parsed
     Then every line is a claim carrying exactly the file's values, normalised."""
     # Given
-    units = [line(FIRST, claim_ref=f"U{n}", treatment_code="M03",
-                  description="Gebitsreiniging per 5 minuten", unit_price="14,37")
-             for n in (1, 2, 3)]  # fmt: skip
-    credit = line(FIRST, claim_ref="CR1", treatment_code="M03", unit_price="-14,37",
-                  description="Correctie: een eenheid te veel")  # fmt: skip
+    units = [
+        line(
+            FIRST,
+            claim_ref=f"U{n}",
+            treatment_code="M03",
+            description="Gebitsreiniging per 5 minuten",
+            unit_price="14,37",
+        )
+        for n in (1, 2, 3)
+    ]
+    credit = line(
+        FIRST,
+        claim_ref="CR1",
+        treatment_code="M03",
+        unit_price="-14,37",
+        description="Correctie: een eenheid te veel",
+    )
     minor = line(
-        SECOND, claim_ref="K1", patient_ref="P2", birth_date="2015-03-04", language="en",
-        email="", debtor_initials="M.", debtor_last_name="Kortenhoef",
-        debtor_street="Lindelaan", debtor_house_number="4", debtor_house_number_suffix="bis",
-        debtor_postcode="5038cd", debtor_city="Tilburg", debtor_email="m.kortenhoef@example.com",
-        insurer_uzovi="7095", treatment_code="V21", description="Eenvlaksvulling",
-        unit_price="51.30", policy_number="POL-77",
-    )  # fmt: skip
+        SECOND,
+        claim_ref="K1",
+        patient_ref="P2",
+        birth_date="2015-03-04",
+        language="en",
+        email="",
+        debtor_initials="M.",
+        debtor_last_name="Kortenhoef",
+        debtor_street="Lindelaan",
+        debtor_house_number="4",
+        debtor_house_number_suffix="bis",
+        debtor_postcode="5038cd",
+        debtor_city="Tilburg",
+        debtor_email="m.kortenhoef@example.com",
+        insurer_uzovi="7095",
+        treatment_code="V21",
+        description="Eenvlaksvulling",
+        unit_price="51.30",
+        policy_number="POL-77",
+    )
     paper = line(
-        FIRST, claim_ref="E1", patient_ref="P3", bsn=BSN_3, initials="C.", name_prefix="",
-        last_name="Whitfield", email="", language="EN", postcode="1017ab",
-        house_number_suffix="A", line_type="no_show", unit_price="35.00", treatment_code="C90",
-        description="Niet nagekomen afspraak", treatment_start_date="2026-10-30",
+        FIRST,
+        claim_ref="E1",
+        patient_ref="P3",
+        bsn=BSN_3,
+        initials="C.",
+        name_prefix="",
+        last_name="Whitfield",
+        email="",
+        language="EN",
+        postcode="1017ab",
+        house_number_suffix="A",
+        line_type="no_show",
+        unit_price="35.00",
+        treatment_code="C90",
+        description="Niet nagekomen afspraak",
+        treatment_start_date="2026-10-30",
         treatment_date="2026-11-03",
-    )  # fmt: skip
+    )
     material = line(
-        minor, claim_ref="K2", line_type="material", quantity="2", treatment_code="MAT1",
-        description="Opbeetplaat", unit_price="12,5", price_quote_ref="BEGR-2026-014",
-    )  # fmt: skip
+        minor,
+        claim_ref="K2",
+        line_type="material",
+        quantity="2",
+        treatment_code="MAT1",
+        description="Opbeetplaat",
+        unit_price="12,5",
+        price_quote_ref="BEGR-2026-014",
+    )
     data = codecs.BOM_UTF8 + declaration(*units, credit, minor, paper, material)
 
     # When
@@ -190,40 +246,173 @@ def test_a_valid_file_becomes_claims_with_every_field():
     # Then
     assert result.findings == [] and result.lines_total == 7
     adult = Person(
-        "A.", "van", "Veldhoven", Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
-        "a.veldhoven@example.org", "", Language.NL,
-    )  # fmt: skip
+        "A.",
+        "van",
+        "Veldhoven",
+        Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
+        "a.veldhoven@example.org",
+        "",
+        Language.NL,
+    )
     child = Person(
-        "B.", "", "Kortenhoef", Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
-        "", "", Language.EN,
-    )  # fmt: skip
+        "B.",
+        "",
+        "Kortenhoef",
+        Address("Kastanjelaan", "12", "", "3511 AB", "Utrecht", "NL"),
+        "",
+        "",
+        Language.EN,
+    )
     parent = Person(
-        "M.", "", "Kortenhoef", Address("Lindelaan", "4", "bis", "5038 CD", "Tilburg", "NL"),
-        "m.kortenhoef@example.com", "", Language.EN,  # the child's language
-    )  # fmt: skip
+        "M.",
+        "",
+        "Kortenhoef",
+        Address("Lindelaan", "4", "bis", "5038 CD", "Tilburg", "NL"),
+        "m.kortenhoef@example.com",
+        "",
+        Language.EN,  # the child's language
+    )
     english = Person(
-        "C.", "", "Whitfield", Address("Kastanjelaan", "12", "A", "1017 AB", "Utrecht", "NL"),
-        "", "", Language.EN,
-    )  # fmt: skip
+        "C.",
+        "",
+        "Whitfield",
+        Address("Kastanjelaan", "12", "A", "1017 AB", "Utrecht", "NL"),
+        "",
+        "",
+        Language.EN,
+    )
     born_adult, born_child = date(1980, 5, 17), date(2015, 3, 4)
     nov2, nov3 = date(2026, 11, 2), date(2026, 11, 3)
     gebitsreiniging = "Gebitsreiniging per 5 minuten"
     assert result.claims == [
-        Claim(2, "U1", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
-              gebitsreiniging, LineType.CARE, 1, 1437),
-        Claim(3, "U2", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
-              gebitsreiniging, LineType.CARE, 1, 1437),
-        Claim(4, "U3", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
-              gebitsreiniging, LineType.CARE, 1, 1437),
-        Claim(5, "CR1", "P1", BSN_1, born_adult, adult, None, "3311", "", nov2, None, "M03",
-              "Correctie: een eenheid te veel", LineType.CARE, 1, -1437),
-        Claim(6, "K1", "P2", BSN_2, born_child, child, parent, "7095", "POL-77", nov2, None,
-              "V21", "Eenvlaksvulling", LineType.CARE, 1, 5130),
-        Claim(7, "E1", "P3", BSN_3, born_adult, english, None, "3311", "", nov3,
-              date(2026, 10, 30), "C90", "Niet nagekomen afspraak", LineType.NO_SHOW, 1, 3500),
-        Claim(8, "K2", "P2", BSN_2, born_child, child, parent, "7095", "POL-77", nov2, None,
-              "MAT1", "Opbeetplaat", LineType.MATERIAL, 2, 1250, "BEGR-2026-014"),
-    ]  # fmt: skip
+        Claim(
+            2,
+            "U1",
+            "P1",
+            BSN_1,
+            born_adult,
+            adult,
+            None,
+            "3311",
+            "",
+            nov2,
+            None,
+            "M03",
+            gebitsreiniging,
+            LineType.CARE,
+            1,
+            1437,
+        ),
+        Claim(
+            3,
+            "U2",
+            "P1",
+            BSN_1,
+            born_adult,
+            adult,
+            None,
+            "3311",
+            "",
+            nov2,
+            None,
+            "M03",
+            gebitsreiniging,
+            LineType.CARE,
+            1,
+            1437,
+        ),
+        Claim(
+            4,
+            "U3",
+            "P1",
+            BSN_1,
+            born_adult,
+            adult,
+            None,
+            "3311",
+            "",
+            nov2,
+            None,
+            "M03",
+            gebitsreiniging,
+            LineType.CARE,
+            1,
+            1437,
+        ),
+        Claim(
+            5,
+            "CR1",
+            "P1",
+            BSN_1,
+            born_adult,
+            adult,
+            None,
+            "3311",
+            "",
+            nov2,
+            None,
+            "M03",
+            "Correctie: een eenheid te veel",
+            LineType.CARE,
+            1,
+            -1437,
+        ),
+        Claim(
+            6,
+            "K1",
+            "P2",
+            BSN_2,
+            born_child,
+            child,
+            parent,
+            "7095",
+            "POL-77",
+            nov2,
+            None,
+            "V21",
+            "Eenvlaksvulling",
+            LineType.CARE,
+            1,
+            5130,
+        ),
+        Claim(
+            7,
+            "E1",
+            "P3",
+            BSN_3,
+            born_adult,
+            english,
+            None,
+            "3311",
+            "",
+            nov3,
+            date(2026, 10, 30),
+            "C90",
+            "Niet nagekomen afspraak",
+            LineType.NO_SHOW,
+            1,
+            3500,
+        ),
+        Claim(
+            8,
+            "K2",
+            "P2",
+            BSN_2,
+            born_child,
+            child,
+            parent,
+            "7095",
+            "POL-77",
+            nov2,
+            None,
+            "MAT1",
+            "Opbeetplaat",
+            LineType.MATERIAL,
+            2,
+            1250,
+            "BEGR-2026-014",
+        ),
+    ]
     assert result.claims[3].amount_cents == -1437  # a credit line: positive quantity
 
 
@@ -247,9 +436,18 @@ def test_an_excel_separator_line_before_the_header_is_skipped():
 
 def test_only_the_required_columns_are_enough():
     required = [
-        "claim_ref", "patient_ref", "bsn", "birth_date", "last_name", "insurer_uzovi",
-        "treatment_date", "treatment_code", "description", "unit_price", "email",
-    ]  # fmt: skip
+        "claim_ref",
+        "patient_ref",
+        "bsn",
+        "birth_date",
+        "last_name",
+        "insurer_uzovi",
+        "treatment_date",
+        "treatment_code",
+        "description",
+        "unit_price",
+        "email",
+    ]
     result = parse(declaration(FIRST, columns=required))
     assert result.findings == []
     (claim,) = result.claims
@@ -656,13 +854,22 @@ def _person(draw: st.DrawFn, prefix: str) -> tuple[dict[str, str], Person]:
         "language": language,
     }
     address = Address(
-        cells["street"], cells["house_number"], cells["house_number_suffix"],
-        f"{digits} {letters}", cells["city"], "NL",
-    )  # fmt: skip
+        cells["street"],
+        cells["house_number"],
+        cells["house_number_suffix"],
+        f"{digits} {letters}",
+        cells["city"],
+        "NL",
+    )
     person = Person(
-        cells["initials"], cells["name_prefix"], cells["last_name"], address, email,
-        cells["mobile"], Language(language or "nl"),
-    )  # fmt: skip
+        cells["initials"],
+        cells["name_prefix"],
+        cells["last_name"],
+        address,
+        email,
+        cells["mobile"],
+        Language(language or "nl"),
+    )
     return {prefix + column: value for column, value in cells.items()}, person
 
 
@@ -682,9 +889,14 @@ def _patient(draw: st.DrawFn, number: int) -> tuple[dict[str, str], dict[str, ob
         debtor_cells, debtor = draw(_person(DEBTOR_PREFIX))
         if not debtor_cells["debtor_language"]:
             debtor = Person(
-                debtor.initials, debtor.name_prefix, debtor.last_name, debtor.address,
-                debtor.email, debtor.mobile, person.language,
-            )  # fmt: skip
+                debtor.initials,
+                debtor.name_prefix,
+                debtor.last_name,
+                debtor.address,
+                debtor.email,
+                debtor.mobile,
+                person.language,
+            )
         cells |= debtor_cells
         expected["debtor"] = debtor
     return cells, expected

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
-from billing_core.debtor_risk import Month, Outcome, debtor_risk, outcome_of
-from billing_core.invoice import Deferral, DunningStage, InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments import IncomingPayment, apply_payment
-from billing_core.stop import StopRequest, StopScope, apply_stop
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.collection.debtor_risk import Month, Outcome, debtor_risk, outcome_of
+from billing_core.invoices.invoice import Deferral, DunningStage, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_invoice, make_line
 
 DUE = 3317  # the factory invoice: € 48,25 less € 15,08 reimbursed; final date 23 December
@@ -27,23 +27,42 @@ def paid(invoice, amount=DUE):
 
 def stopped(invoice):
     request = StopRequest(StopScope.FULL, "goodwill", "", True)
-    return apply_stop(replace(invoice, status=InvoiceStatus.SENT), request, datetime(2026, 12, 2, tzinfo=AMSTERDAM), "provider:u")
+    return apply_stop(
+        replace(invoice, status=InvoiceStatus.SENT),
+        request,
+        datetime(2026, 12, 2, tzinfo=AMSTERDAM),
+        "provider:u",
+    )
 
 
 @pytest.mark.parametrize(
     ("invoice", "today", "outcome"),
     [
         (paid(make_invoice()), TODAY, Outcome.PAID_ON_TIME),
-        (paid(make_invoice(dunning_stage=DunningStage.REMINDED)), TODAY, Outcome.PAID_AFTER_REMINDER),
-        (paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED)), TODAY, Outcome.PAID_AFTER_REMINDER),
-        (paid(make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)), TODAY, Outcome.PAID_AFTER_COLLECTION),
+        (
+            paid(make_invoice(dunning_stage=DunningStage.REMINDED)),
+            TODAY,
+            Outcome.PAID_AFTER_REMINDER,
+        ),
+        (
+            paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED)),
+            TODAY,
+            Outcome.PAID_AFTER_REMINDER,
+        ),
+        (
+            paid(make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)),
+            TODAY,
+            Outcome.PAID_AFTER_COLLECTION,
+        ),
         (stopped(make_invoice()), TODAY, Outcome.STOPPED),
         (stopped(paid(make_invoice(), 1000)), TODAY, Outcome.STOPPED),  # the rest written off
         (paid(make_invoice(), 1000), TODAY, Outcome.UNPAID),  # partly paid, past 23 December
         (make_invoice(), date(2026, 12, 23), Outcome.OPEN),  # the final payment date itself
         (make_invoice(), date(2026, 12, 24), Outcome.UNPAID),
         (
-            make_invoice(deferral=Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))),
+            make_invoice(
+                deferral=Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))
+            ),
             TODAY,
             Outcome.OPEN,  # a deferral moved the final date (R14)
         ),
@@ -60,11 +79,19 @@ def test_figures_per_month_of_issue_with_counts_amounts_and_shares():
     Then November shows 75% of the count and 60% of the amount paid on time, December
     has no invoices, and the range's total counts all five."""
     november = [paid(make_invoice(invoice_id=f"n{i}")) for i in range(3)]
-    double = make_invoice(invoice_id="big", issue_date=date(2026, 11, 30), lines=(make_line(unit_price_cents=2 * DUE),))
-    january = make_invoice(invoice_id="jan", issue_date=date(2027, 1, 5), final_payment_date=date(2027, 2, 4))
+    double = make_invoice(
+        invoice_id="big",
+        issue_date=date(2026, 11, 30),
+        lines=(make_line(unit_price_cents=2 * DUE),),
+    )
+    january = make_invoice(
+        invoice_id="jan", issue_date=date(2027, 1, 5), final_payment_date=date(2027, 2, 4)
+    )
     too_early = make_invoice(invoice_id="oct", issue_date=date(2026, 10, 31))
 
-    risk = debtor_risk([*november, double, january, too_early], Month(2026, 11), Month(2027, 1), TODAY)
+    risk = debtor_risk(
+        [*november, double, january, too_early], Month(2026, 11), Month(2027, 1), TODAY
+    )
 
     assert [m.label for m in risk.months] == ["2026-11", "2026-12", "2027-01"]
     nov, dec, jan = risk.months
@@ -79,7 +106,11 @@ def test_figures_per_month_of_issue_with_counts_amounts_and_shares():
 
 
 def test_shares_are_rounded_half_up_to_a_hundredth_of_a_percent():
-    invoices = [paid(make_invoice(invoice_id="p")), make_invoice(invoice_id="u1"), make_invoice(invoice_id="u2")]
+    invoices = [
+        paid(make_invoice(invoice_id="p")),
+        make_invoice(invoice_id="u1"),
+        make_invoice(invoice_id="u2"),
+    ]
     month = debtor_risk(invoices, Month(2026, 11), Month(2026, 11), TODAY).months[0]
     assert month.count_share(Outcome.PAID_ON_TIME) == Decimal("33.33")
     assert month.count_share(Outcome.UNPAID) == Decimal("66.67")
@@ -107,8 +138,9 @@ def test_how_an_invoice_ended_decides_its_outcome():
     def entry(kind, amount, cause):
         return LedgerEntry(kind, Component.PRINCIPAL, -amount, moment, cause)
 
-    part_stopped = invoice.with_entries([entry(EntryKind.STOP, 1000, "provider:u"),
-                                         entry(EntryKind.PAYMENT, due - 1000, "bank:e")])  # fmt: skip
+    part_stopped = invoice.with_entries(
+        [entry(EntryKind.STOP, 1000, "provider:u"), entry(EntryKind.PAYMENT, due - 1000, "bank:e")]
+    )
     all_stopped = invoice.with_entry(entry(EntryKind.STOP, due, "provider:u"))
     written_off = replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY).with_entry(
         entry(EntryKind.STOP, due, "agency:CMIB-1")

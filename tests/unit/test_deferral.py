@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
-from billing_core.deferral import deferral_refusal, deferred_until, grant_deferral
-from billing_core.errors import Refused, StateConflict
-from billing_core.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
-from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.changes.deferral import deferral_refusal, deferred_until, grant_deferral
+from billing_core.invoices.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import make_invoice, make_provider
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)

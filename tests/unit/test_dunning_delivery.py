@@ -15,15 +15,19 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.claims import Language
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.delivery import DeliveryContext, deliver_dunning_letter, deliver_invoice
+from billing_core.correspondence.delivery import (
+    DeliveryContext,
+    deliver_dunning_letter,
+    deliver_invoice,
+)
+from billing_core.declarations.claims import Language
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, NotALetter
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
-from billing_core.invoice import Channel
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.invoices.invoice import Channel
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import FakeStore
 from tests.unit.payment_fakes import FilesInMemory
@@ -56,8 +60,9 @@ class Post:
 
     @property
     def context(self) -> DeliveryContext:
-        return DeliveryContext(self.store, self.files, self.outbox, self.clock, PUBLIC,
-                               "NL91ABNA0417164300")  # fmt: skip
+        return DeliveryContext(
+            self.store, self.files, self.outbox, self.clock, PUBLIC, "NL91ABNA0417164300"
+        )
 
 
 def post_with(invoices, moment=DELIVERED_AT) -> Post:
@@ -179,8 +184,12 @@ def test_nothing_is_sent_when_every_invoice_was_paid_meanwhile():
     then nothing is sent or printed, nothing is noted as sent, and the lead no longer
     waits for it (the run stops queueing it)."""
     invoices = reminded(10_000, 20_000)
-    paid = [apply_payment(i, IncomingPayment("bank", f"e-{i.invoice_id}", i.amount_due_cents,
-                                             DELIVERED_AT)) for i in invoices]  # fmt: skip
+    paid = [
+        apply_payment(
+            i, IncomingPayment("bank", f"e-{i.invoice_id}", i.amount_due_cents, DELIVERED_AT)
+        )
+        for i in invoices
+    ]
     post = post_with(paid)
 
     assert deliver_invoice(reminder_request(invoices), post.context) is None
@@ -225,8 +234,9 @@ def test_the_second_notice_goes_out_with_the_lead_and_is_noted_on_the_unpaid_inv
     letter = deliver_dunning_letter(request, post.context)
 
     ((_, email, attachments),) = post.outbox.sent
-    assert email.subject == ("Laatste aanmaning: nota van Tandartspraktijk De Vries - "
-                             "betalingskenmerk 1000 0000 0000 01")  # fmt: skip
+    assert email.subject == (
+        "Laatste aanmaning: nota van Tandartspraktijk De Vries - betalingskenmerk 1000 0000 0000 01"
+    )
     assert "1000 0000 0000 02" not in email.text
     assert "op 6 februari 2027 over aan een incassobureau" in email.text
     assert attachments[0].filename == "aanmaning-10000000000001.pdf"

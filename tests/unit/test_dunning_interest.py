@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_core.clock import AMSTERDAM
 from billing_core.dunning.interest import accrued_interest, interest_statement
-from billing_core.invoice import DunningStage, InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.invoices.invoice import DunningStage, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_invoice, make_line
 
 # legal-nl.md §4's worked example as an invoice: € 1.000,00, final payment date
@@ -51,7 +51,9 @@ def test_a_payment_books_the_interest_up_to_its_day_first():
     interest accrues on the lower principal only: nothing is counted twice."""
     received = datetime(2025, 2, 9, 10, 0, tzinfo=AMSTERDAM)
     payment = IncomingPayment("bank", "entry-1", 50_000, received)
-    paid = apply_payment(EXAMPLE, payment, interest_cents=accrued_interest(EXAMPLE, received.date()))
+    paid = apply_payment(
+        EXAMPLE, payment, interest_cents=accrued_interest(EXAMPLE, received.date())
+    )
     assert paid.balance_cents == 100_000 - 50_000 + 1236
     assert accrued_interest(paid, date(2025, 2, 9)) == 0
     # 10 more days at 6% on € 512,36: the principal left after the interest was paid

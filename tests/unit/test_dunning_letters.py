@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from billing_core.claims import Language
-from billing_core.clock import AMSTERDAM
+from billing_core.correspondence.pdf import render_dunning_letter_pdf
+from billing_core.correspondence.render import render_email
+from billing_core.declarations.claims import Language
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import (
     REMINDER,
@@ -29,12 +30,11 @@ from billing_core.dunning.letters import (
 )
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
-from billing_core.invoice import Channel, InvoiceStatus
+from billing_core.invoices.invoice import Channel, InvoiceStatus
 from billing_core.legal import TERM_PHRASE
-from billing_core.notify.pdf import render_dunning_letter_pdf
-from billing_core.notify.render import render_email
-from billing_core.notify.texts import CATALOGUE
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import page_count, shown_lines
 
@@ -51,11 +51,15 @@ def open_invoices(*principals, language=Language.NL, email="s.vanderberg@example
     """Sent, unpaid invoices of one patient, one line each."""
     patient = make_person(language=language, email=email)
     return [
-        make_invoice(invoice_id=f"inv-{n}", reference=f"1000000000000{n}", patient=patient,
-                     status=InvoiceStatus.SENT,
-                     lines=(make_line(claim_ref=f"L-{n}", unit_price_cents=cents),))
+        make_invoice(
+            invoice_id=f"inv-{n}",
+            reference=f"1000000000000{n}",
+            patient=patient,
+            status=InvoiceStatus.SENT,
+            lines=(make_line(claim_ref=f"L-{n}", unit_price_cents=cents),),
+        )
         for n, cents in enumerate(principals, start=1)
-    ]  # fmt: skip
+    ]
 
 
 def reminded(*principals, **person):
@@ -85,7 +89,11 @@ def rendered(kind, context, language):
     """What the patient reads: e-mail text, e-mail HTML (as shown), and the paper letter."""
     email = render_email(kind, context, language)
     pdf = render_dunning_letter_pdf(
-        kind, context, language, provider=make_provider(), addressee=make_person(),
+        kind,
+        context,
+        language,
+        provider=make_provider(),
+        addressee=make_person(),
         compress=False,
     )
     as_shown = html.unescape(re.sub(r"<[^>]+>", " ", email.html))
@@ -111,15 +119,17 @@ PARTS = ("text", "html", "pdf")
 LEGAL_ELEMENTS = {
     "nl": {
         "amount due": r"Wij vragen u € 1\.434,56 te betalen",
-        "term of 14 days from receipt": re.escape(TERM_PHRASE["nl"]) + r", dat is uiterlijk op 22 januari 2027",
+        "term of 14 days from receipt": re.escape(TERM_PHRASE["nl"])
+        + r", dat is uiterlijk op 22 januari 2027",
         "collection costs": r"€ 215,18 aan buitengerechtelijke incassokosten verschuldigd",
     },
     "en": {
         "amount due": r"Please pay €1,434\.56",
-        "term of 14 days from receipt": re.escape(TERM_PHRASE["en"]) + r", that is no later than 22 January 2027",
+        "term of 14 days from receipt": re.escape(TERM_PHRASE["en"])
+        + r", that is no later than 22 January 2027",
         "collection costs": r"owe €215\.18 in extrajudicial collection costs",
     },
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -140,15 +150,27 @@ def test_the_reminder_lists_each_invoice_and_the_total(part):
     """Given a reminder for two invoices, then each is listed by its kenmerk (in groups
     of four), its date and its principal, the Dutch way, with the total."""
     letter = rendered(REMINDER, reminder_of(reminded(123_456, 20_000)), "nl")[part]
-    for expected in ("1000 0000 0000 01", "1000 0000 0000 02", "23 november 2026",
-                     "€ 1.234,56", "€ 200,00", "€ 1.434,56"):  # fmt: skip
+    for expected in (
+        "1000 0000 0000 01",
+        "1000 0000 0000 02",
+        "23 november 2026",
+        "€ 1.234,56",
+        "€ 200,00",
+        "€ 1.434,56",
+    ):
         assert expected in letter, expected
 
 
-@pytest.mark.parametrize("language, says", [
-    ("nl", "wettelijke rente (art. 6:119 BW) in rekening, gerekend vanaf 24 december 2026"),
-    ("en", "statutory interest (article 6:119 of the Dutch Civil Code), counted from 24 December 2026"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "language, says",
+    [
+        ("nl", "wettelijke rente (art. 6:119 BW) in rekening, gerekend vanaf 24 december 2026"),
+        (
+            "en",
+            "statutory interest (article 6:119 of the Dutch Civil Code), counted from 24 December 2026",
+        ),
+    ],
+)
 @pytest.mark.parametrize("part", PARTS)
 def test_the_reminder_says_from_when_interest_will_be_counted(language, says, part):
     """The first day of default: the day after the final payment date (legal-nl.md §2)."""
@@ -160,11 +182,13 @@ def test_invoices_in_default_from_different_days_each_get_their_own_date():
     later, then the letter names the first day of default per invoice."""
     first, second = open_invoices(10_000, 20_000)
     second = replace(second, final_payment_date=date(2026, 12, 30))
-    letter = rendered(REMINDER, reminder_of(send_reminder([first, second], POLICY,
-                                                          REMINDER_DAY)), "nl")  # fmt: skip
+    letter = rendered(
+        REMINDER, reminder_of(send_reminder([first, second], POLICY, REMINDER_DAY)), "nl"
+    )
     for part in PARTS:
-        assert ("1000 0000 0000 01 vanaf 24 december 2026; 1000 0000 0000 02 vanaf "
-                "31 december 2026") in letter[part]  # fmt: skip
+        assert (
+            "1000 0000 0000 01 vanaf 24 december 2026; 1000 0000 0000 02 vanaf 31 december 2026"
+        ) in letter[part]
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -224,22 +248,36 @@ def test_the_second_notice_states_principal_costs_interest_and_total():
     4% (€ 3,29, legal-nl.md §4) and the total € 1.153,29."""
     (invoice,) = charged(100_000)
     context = notice_of([invoice])
-    assert [context[k] for k in ("principal_cents", "costs_cents", "interest_cents",
-                                 "total_cents")] == [100_000, 15_000, 329, 115_329]  # fmt: skip
+    assert [
+        context[k] for k in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
+    ] == [100_000, 15_000, 329, 115_329]
     for part in PARTS:
         letter = rendered(SECOND_NOTICE, context, "nl")[part]
         for expected in ("€ 1.000,00", "€ 150,00", "€ 3,29", "€ 1.153,29"):
             assert expected in letter, (part, expected)
 
 
-@pytest.mark.parametrize("language, expected", [
-    ("nl", ("uiterlijk op 5 februari 2027 hebben ontvangen",
-            "op 6 februari 2027 over aan een incassobureau",
-            "berekend tot en met 22 januari 2027")),
-    ("en", ("no later than 5 February 2027",
-            "to a collection agency on 6 February 2027",
-            "up to and including 22 January 2027")),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            "nl",
+            (
+                "uiterlijk op 5 februari 2027 hebben ontvangen",
+                "op 6 februari 2027 over aan een incassobureau",
+                "berekend tot en met 22 januari 2027",
+            ),
+        ),
+        (
+            "en",
+            (
+                "no later than 5 February 2027",
+                "to a collection agency on 6 February 2027",
+                "up to and including 22 January 2027",
+            ),
+        ),
+    ],
+)
 @pytest.mark.parametrize("part", PARTS)
 def test_the_second_notice_names_the_handover_date(language, expected, part):
     """Costs charged on 23 January 2027 + 14 days (the default days_to_handover): the
@@ -266,8 +304,9 @@ def test_booked_but_unpaid_interest_is_part_of_the_interest_asked():
     (invoice,) = charged(100_000)
     paid_at = datetime(2027, 1, 28, 12, 0, tzinfo=AMSTERDAM)
     interest_then = accrued_interest(invoice, paid_at.date())
-    invoice = apply_payment(invoice, IncomingPayment("bank", "e-1", 15_100, paid_at),
-                            interest_cents=interest_then)  # fmt: skip
+    invoice = apply_payment(
+        invoice, IncomingPayment("bank", "e-1", 15_100, paid_at), interest_cents=interest_then
+    )
     day = date(2027, 2, 1)
     context = notice_of([invoice], day)
     assert context["costs_cents"] == 0
@@ -321,15 +360,25 @@ def test_no_bsn_no_treatment_no_patient_details_in_any_form_of_a_letter():
 
 def test_the_paper_letters_fit_on_one_page_for_a_few_invoices():
     for kind, context, language in both_letters():
-        pdf = render_dunning_letter_pdf(kind, context, language, provider=make_provider(),
-                                        addressee=make_person(), compress=False)  # fmt: skip
+        pdf = render_dunning_letter_pdf(
+            kind,
+            context,
+            language,
+            provider=make_provider(),
+            addressee=make_person(),
+            compress=False,
+        )
         assert page_count(pdf) == 1, kind
 
 
 def test_the_same_letter_gives_the_same_bytes():
     for kind, context, language in both_letters():
-        twice = {render_dunning_letter_pdf(kind, context, language, provider=make_provider(),
-                                           addressee=make_person()) for _ in range(2)}  # fmt: skip
+        twice = {
+            render_dunning_letter_pdf(
+                kind, context, language, provider=make_provider(), addressee=make_person()
+            )
+            for _ in range(2)
+        }
         assert len(twice) == 1
 
 
@@ -339,8 +388,10 @@ def test_a_hostile_provider_name_is_escaped_in_the_html():
     assert "<img" not in email.html and "&lt;img" in email.html
 
 
-@pytest.mark.parametrize("section", ["email.dunning_reminder", "pdf.dunning_reminder",
-                                     "email.second_notice", "pdf.second_notice"])  # fmt: skip
+@pytest.mark.parametrize(
+    "section",
+    ["email.dunning_reminder", "pdf.dunning_reminder", "email.second_notice", "pdf.second_notice"],
+)
 def test_english_has_every_text_dutch_has(section):
     assert CATALOGUE["en"][section].keys() == CATALOGUE["nl"][section].keys()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from billing_core.clock import AMSTERDAM
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, hand_over, send_reminder
-from billing_core.invoice import Channel, DunningStage, InvoiceStatus, PendingLetter
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.invoices.invoice import Channel, DunningStage, InvoiceStatus, PendingLetter
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_invoice, make_line, make_person
 
 POLICY = DunningPolicy()
@@ -21,12 +21,20 @@ NOW = datetime(2027, 1, 26, 6, 0, tzinfo=AMSTERDAM)
 
 def two_open_invoices(**changes):
     """€ 100,00 and € 200,00 still to pay, one addressee."""
-    first = make_invoice(invoice_id="inv-1", reference="10000000000001",
-                         lines=(make_line(unit_price_cents=10_000),), status=InvoiceStatus.SENT,
-                         **changes)  # fmt: skip
-    second = replace(first, invoice_id="inv-2", reference="10000000000002",
-                     lines=(make_line(claim_ref="L-2", unit_price_cents=20_000),),
-                     ledger=(replace(first.ledger[0], amount_cents=20_000),))  # fmt: skip
+    first = make_invoice(
+        invoice_id="inv-1",
+        reference="10000000000001",
+        lines=(make_line(unit_price_cents=10_000),),
+        status=InvoiceStatus.SENT,
+        **changes,
+    )
+    second = replace(
+        first,
+        invoice_id="inv-2",
+        reference="10000000000002",
+        lines=(make_line(claim_ref="L-2", unit_price_cents=20_000),),
+        ledger=(replace(first.ledger[0], amount_cents=20_000),),
+    )
     return [first, second]
 
 

@@ -12,10 +12,9 @@ from datetime import date, datetime
 import pytest
 from pydantic import ValidationError
 
-from billing_core.clock import AMSTERDAM
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import NOTHING_EVER, Plan, Step, first_check_on, plan
-from billing_core.invoice import (
+from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementTerm,
     Channel,
@@ -25,7 +24,8 @@ from billing_core.invoice import (
     InvoiceStatus,
     Reminder,
 )
-from billing_core.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_invoice
 
 POLICY = DunningPolicy()
@@ -39,10 +39,17 @@ REMINDER = Reminder(
     covers=(CoveredInvoice("6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f", "x", 3317, 4000),),
 )
 REMINDED = {"dunning_stage": DunningStage.REMINDED, "reminder": REMINDER}
-CHARGED = {**REMINDED, "dunning_stage": DunningStage.COSTS_CHARGED,
-           "costs_charged_on": date(2027, 1, 15)}  # fmt: skip
+CHARGED = {
+    **REMINDED,
+    "dunning_stage": DunningStage.COSTS_CHARGED,
+    "costs_charged_on": date(2027, 1, 15),
+}
 PAID_IN_FULL = LedgerEntry(
-    EntryKind.PAYMENT, Component.PRINCIPAL, -3317, datetime(2026, 12, 1, tzinfo=AMSTERDAM), "psp:tr_1"
+    EntryKind.PAYMENT,
+    Component.PRINCIPAL,
+    -3317,
+    datetime(2026, 12, 1, tzinfo=AMSTERDAM),
+    "psp:tr_1",
 )
 ARRANGEMENT = Arrangement(
     created_at=datetime(2026, 12, 28, tzinfo=AMSTERDAM),
@@ -60,8 +67,11 @@ ARRANGEMENT = Arrangement(
         ({}, date(2026, 12, 31), Plan(Step.REMINDER, None)),
         ({}, date(2027, 2, 1), Plan(Step.REMINDER, None)),  # a missed day is caught up
         # R14: a deferral moves the default, so the reminder too
-        ({"deferral": Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))},
-         date(2026, 12, 31), Plan(None, date(2027, 1, 30))),
+        (
+            {"deferral": Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22))},
+            date(2026, 12, 31),
+            Plan(None, date(2027, 1, 30)),
+        ),
         # R16: the provider's hold pauses dunning until the day after it ends
         ({"hold_until": date(2027, 1, 10)}, date(2026, 12, 31), Plan(None, date(2027, 1, 11))),
         ({"hold_until": date(2027, 1, 10)}, date(2027, 1, 11), Plan(Step.REMINDER, None)),
@@ -72,18 +82,26 @@ ARRANGEMENT = Arrangement(
         (REMINDED, date(2027, 1, 14), Plan(None, date(2027, 1, 15))),
         (REMINDED, date(2027, 1, 15), Plan(Step.COSTS, None)),
         # a deferral granted after the reminder: costs only after the new final date
-        ({**REMINDED, "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM),
-                                           date(2027, 1, 22))},
-         date(2027, 1, 15), Plan(None, date(2027, 1, 23))),
+        (
+            {
+                **REMINDED,
+                "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM), date(2027, 1, 22)),
+            },
+            date(2027, 1, 15),
+            Plan(None, date(2027, 1, 23)),
+        ),
         # handover 14 days after the costs and the second notice
         (CHARGED, date(2027, 1, 28), Plan(None, date(2027, 1, 29))),
         (CHARGED, date(2027, 1, 29), Plan(Step.HANDOVER, None)),
         # nothing ever again: paid, or with the collection agency
-        ({"ledger": make_invoice().ledger + (PAID_IN_FULL,)}, date(2027, 1, 1), NOTHING_EVER),
-        ({**CHARGED, "dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
-         date(2027, 3, 1), NOTHING_EVER),
+        ({"ledger": (*make_invoice().ledger, PAID_IN_FULL)}, date(2027, 1, 1), NOTHING_EVER),
+        (
+            {**CHARGED, "dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
+            date(2027, 3, 1),
+            NOTHING_EVER,
+        ),
     ],
-)  # fmt: skip
+)
 def test_what_is_due_on_a_day(changes, today, expected):
     invoice = make_invoice(**SENT, **changes)
     assert plan(invoice, POLICY, today) == expected
@@ -108,9 +126,13 @@ def test_a_provider_with_a_longer_timeline():
 
 @pytest.mark.parametrize(
     "settings",
-    [{"days_to_reminder": -1}, {"days_to_handover": 3}, {"max_invoices_per_letter": 0},
-     {"days_to_remind": 7}],
-)  # fmt: skip
+    [
+        {"days_to_reminder": -1},
+        {"days_to_handover": 3},
+        {"max_invoices_per_letter": 0},
+        {"days_to_remind": 7},
+    ],
+)
 def test_a_policy_that_makes_no_sense_is_refused(settings):
     """Given operations entering a dunning policy, when a figure is out of range or a
     name is mistyped, then it is refused where it is entered."""

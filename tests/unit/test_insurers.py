@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from billing_core import insurers
-from billing_core.insurers import Group, Insurer
+from billing_core.declarations.rules import insurers
+from billing_core.declarations.rules.insurers import Group, Insurer
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_the_table_says_where_it_comes_from_and_since_when():
     # The codes must be checked against the Vektis register before production.
     assert "Vektis UZOVI register" in " ".join((insurers.__doc__ or "").split())
     assert insurers.TABLE_VERSION
-    assert insurers.VALID_FROM == date(2026, 1, 1)
+    assert date(2026, 1, 1) == insurers.VALID_FROM
 
 
 def test_an_insurer_cannot_be_changed():

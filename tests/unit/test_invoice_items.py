@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from billing_core.actions import ActionKind, ActionState, OpenAction
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import (
+from billing_core.adapters.dynamo import items
+from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
     ArrangementTerm,
@@ -16,7 +15,8 @@ from billing_core.invoice import (
     Deferral,
     DunningStage,
 )
-from billing_core.store import items
+from billing_core.providers.actions import ActionKind, ActionState, OpenAction
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_invoice
 
 AT = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)
@@ -45,8 +45,14 @@ def test_a_full_invoice_survives_the_round_trip():
 
 def test_an_item_from_before_this_issue_loads_with_defaults():
     item = items.invoice_to_item(make_invoice())
-    for newer in ("deferral", "arrangement", "hold_until", "hold_reason", "dunning_stage",
-                  "applied_payments"):  # fmt: skip
+    for newer in (
+        "deferral",
+        "arrangement",
+        "hold_until",
+        "hold_reason",
+        "dunning_stage",
+        "applied_payments",
+    ):
         del item[newer]
     for letter in item["correspondence"]:
         letter.pop("event_id", None)
@@ -77,7 +83,13 @@ def test_actions_sort_by_creation_in_utc_across_a_dst_change():
 
 def test_an_action_survives_the_round_trip():
     action = OpenAction(
-        "a1", "tandarts-de-vries", ActionKind.OBJECTION, "inv-1", "12234534622567", AT,
-        ActionState.DONE, {"reason": "amount", "message": "Te hoog", "email": "a@example.nl"},
-    )  # fmt: skip
+        "a1",
+        "tandarts-de-vries",
+        ActionKind.OBJECTION,
+        "inv-1",
+        "12234534622567",
+        AT,
+        ActionState.DONE,
+        {"reason": "amount", "message": "Te hoog", "email": "a@example.nl"},
+    )
     assert items.action_from_item(items.action_to_item(action)) == action

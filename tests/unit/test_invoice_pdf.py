@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from billing_core.claims import Language
-from billing_core.notify.pdf import printable, render_invoice_pdf
+from billing_core.correspondence.pdf import printable, render_invoice_pdf
+from billing_core.declarations.claims import Language
 from tests.unit.factories import (
     BSN,
     REFERENCE,

@@ -8,19 +8,19 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.claims import LineType
-from billing_core.clock import AMSTERDAM
-from billing_core.coverage import CoverageQuery, RuleTableCoverage
-from billing_core.declarations.report import Severity
-from billing_core.invoice import Channel
-from billing_core.invoicing import (
+from billing_core.declarations.claims import LineType
+from billing_core.declarations.findings import Severity
+from billing_core.declarations.invoicing import (
     MAX_LINES_PER_INVOICE,
     invoice_id_for,
     issue_invoice,
     plan_invoices,
 )
-from billing_core.line_rules import Payer, lacks_required_quote, route_line
-from billing_core.providers import CareKind, CoverageRule
+from billing_core.declarations.rules.coverage import CoverageQuery, RuleTableCoverage
+from billing_core.declarations.rules.line_rules import Payer, lacks_required_quote, route_line
+from billing_core.invoices.invoice import Channel
+from billing_core.providers.provider import CareKind, CoverageRule
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.claim_factories import ASR, VGZ, ZILVEREN_KRUIS, claim, person, provider
 
 ISSUED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
@@ -52,8 +52,16 @@ def test_rule_table_reimbursement(uzovi, code, year, reimbursed, contracted):
 
 
 def test_non_contracted_percentage_applies_without_contract():
-    rules = (CoverageRule(code_prefix="", contracted_percentage=Decimal(100), non_contracted_percentage=Decimal(60)),)
-    decision = RuleTableCoverage(provider(coverage_rules=rules)).decide(CoverageQuery(ASR, 2026, "1000", 1001))
+    rules = (
+        CoverageRule(
+            code_prefix="",
+            contracted_percentage=Decimal(100),
+            non_contracted_percentage=Decimal(60),
+        ),
+    )
+    decision = RuleTableCoverage(provider(coverage_rules=rules)).decide(
+        CoverageQuery(ASR, 2026, "1000", 1001)
+    )
     assert decision.reimbursed_cents == 601  # 600.6 rounds half-up
 
 
@@ -91,14 +99,18 @@ def test_a_line_fully_covered_by_a_contracted_insurer_leaves_the_patient_invoice
     ],
 )
 def test_dental_plan_above_250_needs_a_price_quote(care_kind, prices, quote, lacks):
-    claims = [claim(f"L{i}", unit_price_cents=p, price_quote_ref=quote) for i, p in enumerate(prices)]
+    claims = [
+        claim(f"L{i}", unit_price_cents=p, price_quote_ref=quote) for i, p in enumerate(prices)
+    ]
     assert lacks_required_quote(provider(care_kind=care_kind), claims) is lacks
 
 
 def test_missing_quote_is_a_warning_and_the_invoice_is_still_sent():
     plan = _plan(claim("L1", unit_price_cents=20000), claim("L2", unit_price_cents=6000))
     assert len(plan.drafts) == 1 and plan.drafts[0].warnings == ("PRICE_QUOTE_MISSING",)
-    assert [(f.code, f.severity) for f in plan.findings] == [("PRICE_QUOTE_MISSING", Severity.WARNING)]
+    assert [(f.code, f.severity) for f in plan.findings] == [
+        ("PRICE_QUOTE_MISSING", Severity.WARNING)
+    ]
 
 
 # --- grouping and amounts (R4) ---------------------------------------------------------------
@@ -140,7 +152,11 @@ def _issue(draft_claims, **provider_overrides):
     chosen = provider(**provider_overrides)
     plan = plan_invoices(draft_claims, chosen, RuleTableCoverage(chosen))
     return issue_invoice(
-        plan.drafts[0], provider=chosen, declaration_id="D1", reference="12234534622567", issued_at=ISSUED_AT
+        plan.drafts[0],
+        provider=chosen,
+        declaration_id="D1",
+        reference="12234534622567",
+        issued_at=ISSUED_AT,
     )
 
 
@@ -148,7 +164,11 @@ def test_the_ledger_shows_the_reimbursement_deducted():
     # Given a consult (75% reimbursed) and a filling (0%) / When issued
     invoice = _issue([claim("L1", treatment_code="C11", unit_price_cents=2500), claim("L2")])
     # Then gross 75.00, reimbursed 18.75, to pay 56.25, all from ledger entries (R27)
-    assert (invoice.gross_cents, invoice.reimbursed_cents, invoice.amount_due_cents) == (7500, 1875, 5625)
+    assert (invoice.gross_cents, invoice.reimbursed_cents, invoice.amount_due_cents) == (
+        7500,
+        1875,
+        5625,
+    )
     assert [e.kind.value for e in invoice.ledger] == ["issued", "reimbursement_deduction"]
 
 

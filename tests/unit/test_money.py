@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_core.money import AmountFormatError, format_euros, parse_euros, percentage_of
+from billing_core.shared.money import AmountFormatError, format_euros, parse_euros, percentage_of
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,9 @@ def test_amounts_as_practice_software_writes_them(text, cents):
     assert parse_euros(text) == cents
 
 
-@pytest.mark.parametrize("text", ["1.234,56", "12.345", "12,3,4", "€12", "abc", "", "1e3", "12.505"])
+@pytest.mark.parametrize(
+    "text", ["1.234,56", "12.345", "12,3,4", "€12", "abc", "", "1e3", "12.505"]
+)
 def test_ambiguous_or_malformed_amounts_are_refused(text):
     with pytest.raises(AmountFormatError):
         parse_euros(text)

@@ -9,15 +9,15 @@ from datetime import date
 import pytest
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
-from billing_core.claims import Language
-from billing_core.notify import texts
-from billing_core.notify.render import (
+from billing_core.correspondence.render import (
     ENVIRONMENT,
     invoice_email_context,
     render_email,
     render_invoice_email,
 )
-from billing_core.notify.texts import CATALOGUE, long_date, short_date, texts_for
+from billing_core.declarations.claims import Language
+from billing_core.texts import letters as texts
+from billing_core.texts.letters import CATALOGUE, long_date, short_date, texts_for
 from tests.unit.factories import (
     BSN,
     REFERENCE,

@@ -7,20 +7,16 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core import reference
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.errors import NotFound, StateConflict
-from billing_core.invoice import Invoice
-from billing_core.ledger import EntryKind
-from billing_core.online_payments import (
-    WebhookDecision,
-    handle_psp_webhook,
-    start_payment,
-)
+from billing_core.adapters.fake_psp import FakePsp, PaymentAlreadyFinal
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.online import WebhookDecision, handle_psp_webhook, start_payment
+from billing_core.payments.psp import PspStatus, PspUnavailable
+from billing_core.payments.refunds import RefundDecision
 from billing_core.ports import CheckoutRecord
-from billing_core.psp import PspStatus, PspUnavailable
-from billing_core.psp.fake import FakePsp, PaymentAlreadyFinal
-from billing_core.refunds import RefundDecision
+from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import NotFound, StateConflict
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.payment_fakes import CheckoutsInMemory
@@ -42,15 +38,26 @@ class World:
 
     def start(self, text: str = REFERENCE, birth_date: date = BIRTH_DATE, **options):
         return start_payment(
-            text, birth_date, store=self.store, checkouts=self.checkouts, psp=self.psp,
-            clock=self.clock, public_base_url=BASE_URL, **options,
-        )  # fmt: skip
+            text,
+            birth_date,
+            store=self.store,
+            checkouts=self.checkouts,
+            psp=self.psp,
+            clock=self.clock,
+            public_base_url=BASE_URL,
+            **options,
+        )
 
     def webhook(self, psp_payment_id: str, **options):
         return handle_psp_webhook(
-            psp_payment_id, store=self.store, checkouts=self.checkouts, psp=self.psp,
-            clock=self.clock, delivery=self.queue, **options,
-        )  # fmt: skip
+            psp_payment_id,
+            store=self.store,
+            checkouts=self.checkouts,
+            psp=self.psp,
+            clock=self.clock,
+            delivery=self.queue,
+            **options,
+        )
 
     def invoice(self) -> Invoice:
         return self.store.invoice()
@@ -77,11 +84,17 @@ def test_a_checkout_asks_the_amount_due_with_nothing_personal_in_it(world):
     assert world.psp.description(checkout.psp_payment_id) == f"Nota {REFERENCE}"
     # And the patient goes to the checkout, and comes back to the checker for this kenmerk
     assert checkout.checkout_url == f"{BASE_URL}/_local/psp/checkout/{checkout.psp_payment_id}"
-    assert world.psp.redirect_url(checkout.psp_payment_id).startswith(f"{BASE_URL}/?kenmerk={REFERENCE}")
+    assert world.psp.redirect_url(checkout.psp_payment_id).startswith(
+        f"{BASE_URL}/?kenmerk={REFERENCE}"
+    )
     assert world.psp.webhook(checkout.psp_payment_id).url == f"{BASE_URL}/webhooks/psp"
     # And what was asked is recorded, to check the webhook against
     record = world.checkouts.get_checkout(checkout.psp_payment_id)
-    assert (record.reference, record.amount_cents, record.status) == (REFERENCE, DUE, PspStatus.OPEN)
+    assert (record.reference, record.amount_cents, record.status) == (
+        REFERENCE,
+        DUE,
+        PspStatus.OPEN,
+    )
 
 
 def test_an_unknown_kenmerk_and_a_wrong_birth_date_get_the_same_answer(world):
@@ -156,7 +169,10 @@ def test_interest_accrued_and_not_yet_booked_is_asked_and_paid_before_principal(
     # Then the checkout asked principal plus interest, and the payment settled both (R13)
     assert world.psp.get_payment(checkout.psp_payment_id).amount_cents == DUE + 125
     assert world.invoice().amount_due_cents == 0
-    assert sorted(e.component.value for e in world.payments_in_ledger()) == ["interest", "principal"]
+    assert sorted(e.component.value for e in world.payments_in_ledger()) == [
+        "interest",
+        "principal",
+    ]
 
 
 def test_a_replayed_webhook_changes_nothing(world):
@@ -220,7 +236,9 @@ def test_a_started_payment_the_psp_does_not_know_changes_nothing():
     # Given a checkout record for an id the PSP has never seen (test vs live mode mix-up)
     world = World()
     world.checkouts.record_checkout(
-        CheckoutRecord("tr_elsewhere1", "tandarts-de-vries", "inv", REFERENCE, DUE, world.clock.now())
+        CheckoutRecord(
+            "tr_elsewhere1", "tandarts-de-vries", "inv", REFERENCE, DUE, world.clock.now()
+        )
     )
     assert world.webhook("tr_elsewhere1").decision is WebhookDecision.UNKNOWN_PAYMENT
     assert world.payments_in_ledger() == []
@@ -323,6 +341,8 @@ def test_the_fake_psp_refunds_at_most_what_was_paid(world):
         world.psp.refund(checkout.psp_payment_id, 100, "Terugbetaling")  # not paid yet
     world.psp.complete(checkout.psp_payment_id, "paid")
     refund_id = world.psp.refund(checkout.psp_payment_id, 1000, "Terugbetaling")
-    assert refund_id.startswith("re_") and world.psp.refunds(checkout.psp_payment_id) == (refund_id,)
+    assert refund_id.startswith("re_") and world.psp.refunds(checkout.psp_payment_id) == (
+        refund_id,
+    )
     with pytest.raises(ValueError):
         world.psp.refund(checkout.psp_payment_id, DUE, "Terugbetaling")  # more than is left

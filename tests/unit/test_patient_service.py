@@ -9,11 +9,10 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.actions import ActionKind, ActionState
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.errors import NotFound, Refused, StateConflict
-from billing_core.invoice import ArrangementTerm, Deferral, DunningStage
-from billing_core.patient_service import (
+from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.providers.actions import ActionKind, ActionState
+from billing_core.services.patient import (
     InvoiceState,
     PaymentStatus,
     file_objection,
@@ -21,8 +20,9 @@ from billing_core.patient_service import (
     request_arrangement,
     request_deferral,
 )
-from billing_core.payments import IncomingPayment, apply_payment
-from billing_core.reference import InvalidReference, grouped
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import NotFound, Refused, StateConflict
+from billing_core.shared.reference import InvalidReference, grouped
 from tests.unit.factories import (
     BSN,
     REFERENCE,
@@ -156,9 +156,17 @@ def test_the_view_holds_nothing_personal():
     view = payment_status(REFERENCE, store_with(invoice), CLOCK)
     # Then the answer has only these fields, and none of the personal values (R10, R29)
     assert {f.name for f in dataclasses.fields(view)} == {
-        "reference", "status", "amount_due_cents", "final_payment_date", "state",
-        "can_defer", "can_arrange", "arrangement_terms", "credit_cents", "offer",
-    }  # fmt: skip
+        "reference",
+        "status",
+        "amount_due_cents",
+        "final_payment_date",
+        "state",
+        "can_defer",
+        "can_arrange",
+        "arrangement_terms",
+        "credit_cents",
+        "offer",
+    }
     text = repr(view)
     for secret in (BSN, "Berg", "Jansen", "Oudegracht", "3511", "@", "P-004711", "1984", "C11"):
         assert secret not in text
@@ -255,9 +263,15 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
     store, queue = store_with(), FakeQueue()
     before = store.invoice()
     file_objection(
-        REFERENCE, BIRTH, "treatment", "  Deze behandeling heb ik niet gehad.  ",
-        " s.berg@example.org ", store, CLOCK, queue,
-    )  # fmt: skip
+        REFERENCE,
+        BIRTH,
+        "treatment",
+        "  Deze behandeling heb ik niet gehad.  ",
+        " s.berg@example.org ",
+        store,
+        CLOCK,
+        queue,
+    )
     # Then the provider has an open action with what the patient said
     (action,) = store.list_actions("tandarts-de-vries", ActionState.OPEN)
     assert action.kind is ActionKind.OBJECTION
@@ -314,7 +328,7 @@ def test_a_stale_read_does_not_grant_two_deferrals(monkeypatch):
     stale = store.invoice()
     request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
     monkeypatch.setattr(store, "find_invoice_by_reference", lambda reference: stale)
-    monkeypatch.setattr("billing_core.updates._pause", lambda attempt: None)
+    monkeypatch.setattr("billing_core.invoices.updates._pause", lambda attempt: None)
     with pytest.raises(StateConflict, match="already_deferred"):
         request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
     assert store.invoice().version == 1

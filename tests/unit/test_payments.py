@@ -6,11 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.errors import NotFound
-from billing_core.invoice import Arrangement, ArrangementStatus, ArrangementTerm
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.payments import (
+from billing_core.invoices.invoice import Arrangement, ArrangementStatus, ArrangementTerm
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.payments.booking import (
     CREDIT_NOTE,
     IncomingPayment,
     UnknownPayment,
@@ -20,6 +18,8 @@ from billing_core.payments import (
     book_reversal,
 )
 from billing_core.ports import ConcurrentChange
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import NotFound
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_person, sample_lines
 from tests.unit.fake_store import FakeQueue, FakeStore
 
@@ -274,7 +274,7 @@ def test_a_stale_read_of_an_already_booked_payment_books_nothing():
 
 def test_a_store_that_keeps_conflicting_gives_up(monkeypatch):
     store = FakeStore([make_invoice()])
-    monkeypatch.setattr("billing_core.updates._pause", lambda attempt: None)
+    monkeypatch.setattr("billing_core.invoices.updates._pause", lambda attempt: None)
 
     def always_conflict(invoice):
         raise ConcurrentChange(invoice.invoice_id)

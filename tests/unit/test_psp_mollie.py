@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from mollie.api.client import Client
 
-from billing_core.psp import PspStatus, PspUnavailable, UnknownPspPayment
-from billing_core.psp.mollie import MolliePsp, euros_text
+from billing_core.adapters.mollie import MolliePsp, euros_text
+from billing_core.payments.psp import PspStatus, PspUnavailable, UnknownPspPayment
 
 KENMERK = "32155743889456"
 
@@ -53,7 +53,12 @@ def mollie_payment(status: str = "paid", value: str = "33.17", **extra: Any) -> 
         "method": "ideal",
         "metadata": {"kenmerk": KENMERK},
         "createdAt": "2026-11-24T09:15:00+00:00",
-        "_links": {"checkout": {"href": "https://www.mollie.com/checkout/select-issuer/ideal/7UhSN1zuXS", "type": "text/html"}},
+        "_links": {
+            "checkout": {
+                "href": "https://www.mollie.com/checkout/select-issuer/ideal/7UhSN1zuXS",
+                "type": "text/html",
+            }
+        },
     }
     if status == "paid":
         payment["paidAt"] = "2026-11-24T09:16:41+00:00"
@@ -76,7 +81,11 @@ def test_a_payment_is_created_for_ideal_in_euros_with_the_kenmerk_in_the_metadat
         idempotency_key="zn-key-1",
     )
     [request] = client.requests
-    assert (request["method"], request["path"], request["idempotency_key"]) == ("POST", "payments", "zn-key-1")
+    assert (request["method"], request["path"], request["idempotency_key"]) == (
+        "POST",
+        "payments",
+        "zn-key-1",
+    )
     assert request["data"] == {
         "amount": {"currency": "EUR", "value": "33.17"},
         "description": f"Nota {KENMERK}",
@@ -93,8 +102,12 @@ def test_a_paid_payment_reads_back_in_cents_with_its_kenmerk_and_moment():
     psp, client = psp_with(FakeResponse(200, mollie_payment("paid", "33.17")))
     payment = psp.get_payment("tr_WDqYK6vllg")
     assert client.requests[0]["path"] == "payments/tr_WDqYK6vllg"
-    assert (payment.status, payment.amount_cents, payment.reference) == (PspStatus.PAID, 3317, KENMERK)
-    assert payment.paid_at == datetime(2026, 11, 24, 9, 16, 41, tzinfo=timezone.utc)
+    assert (payment.status, payment.amount_cents, payment.reference) == (
+        PspStatus.PAID,
+        3317,
+        KENMERK,
+    )
+    assert payment.paid_at == datetime(2026, 11, 24, 9, 16, 41, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("status", ["open", "pending", "canceled", "expired", "failed"])
@@ -105,7 +118,11 @@ def test_every_mollie_status_is_understood(status):
 
 
 def test_an_id_mollie_does_not_know_is_an_unknown_payment():
-    not_found = {"status": 404, "title": "Not Found", "detail": "No payment exists with token tr_nope."}
+    not_found = {
+        "status": 404,
+        "title": "Not Found",
+        "detail": "No payment exists with token tr_nope.",
+    }
     psp, _ = psp_with(FakeResponse(404, not_found))
     with pytest.raises(UnknownPspPayment):
         psp.get_payment("tr_nope")
@@ -119,21 +136,33 @@ def test_an_id_that_is_not_a_payment_id_is_unknown_without_asking_mollie():
 
 
 def test_a_mollie_error_is_unavailable_so_the_webhook_is_retried():
-    psp, _ = psp_with(FakeResponse(503, {"status": 503, "title": "Service Unavailable", "detail": "x"}))
+    psp, _ = psp_with(
+        FakeResponse(503, {"status": 503, "title": "Service Unavailable", "detail": "x"})
+    )
     with pytest.raises(PspUnavailable):
         psp.get_payment("tr_WDqYK6vllg")
 
 
 def test_a_payment_in_another_currency_is_not_understood():
-    psp, _ = psp_with(FakeResponse(200, mollie_payment(amount={"value": "10.00", "currency": "USD"})))
+    psp, _ = psp_with(
+        FakeResponse(200, mollie_payment(amount={"value": "10.00", "currency": "USD"}))
+    )
     with pytest.raises(PspUnavailable):
         psp.get_payment("tr_WDqYK6vllg")
 
 
 def test_a_refund_is_posted_to_the_payments_refunds():
-    refund = {"resource": "refund", "id": "re_4qqhO89gsT", "amount": {"value": "5.00", "currency": "EUR"}, "status": "pending"}
+    refund = {
+        "resource": "refund",
+        "id": "re_4qqhO89gsT",
+        "amount": {"value": "5.00", "currency": "EUR"},
+        "status": "pending",
+    }
     psp, client = psp_with(FakeResponse(201, refund))
-    assert psp.refund("tr_WDqYK6vllg", 500, f"Terugbetaling teveel betaald {KENMERK}") == "re_4qqhO89gsT"
+    assert (
+        psp.refund("tr_WDqYK6vllg", 500, f"Terugbetaling teveel betaald {KENMERK}")
+        == "re_4qqhO89gsT"
+    )
     [request] = client.requests
     assert (request["method"], request["path"]) == ("POST", "payments/tr_WDqYK6vllg/refunds")
     assert request["data"]["amount"] == {"currency": "EUR", "value": "5.00"}
@@ -145,7 +174,9 @@ def test_the_api_key_is_read_on_first_use_not_at_a_cold_start():
     assert read == []
 
 
-@pytest.mark.parametrize(("cents", "text"), [(1, "0.01"), (3317, "33.17"), (100, "1.00"), (123456789, "1234567.89")])
+@pytest.mark.parametrize(
+    ("cents", "text"), [(1, "0.01"), (3317, "33.17"), (100, "1.00"), (123456789, "1234567.89")]
+)
 def test_amounts_go_to_mollie_with_two_decimals(cents, text):
     assert euros_text(cents) == text
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_core import reference
-from billing_core.reference import InvalidReference
+from billing_core.shared import reference
+from billing_core.shared.reference import InvalidReference
 
 
 @pytest.mark.parametrize(

@@ -7,21 +7,21 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.errors import NotFound
-from billing_core.invoice import Invoice
-from billing_core.ledger import Component, EntryKind
-from billing_core.payments import IncomingPayment, apply_payment, apply_refund, book_payment
-from billing_core.ports import CheckoutRecord, ConcurrentChange
-from billing_core.psp import PspUnavailable
-from billing_core.psp.fake import FakePsp
-from billing_core.refunds import (
+from billing_core.adapters.fake_psp import FakePsp
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund, book_payment
+from billing_core.payments.psp import PspUnavailable
+from billing_core.payments.refunds import (
     PendingRefund,
     RefundDecision,
     pending_refunds,
     refund_overpayment,
     refundable_by_psp,
 )
+from billing_core.ports import CheckoutRecord, ConcurrentChange
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import NotFound
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
 from tests.unit.payment_fakes import CheckoutsInMemory
@@ -50,8 +50,11 @@ def test_a_refund_books_the_credit_back_to_zero():
     # Then one REFUND entry on the principal raises the balance to zero (R27)
     [entry] = refunds_in(refunded)
     assert (entry.component, entry.amount_cents, entry.cause, entry.note) == (
-        Component.PRINCIPAL, 500, "psp:tr_001", "refund:re_1"
-    )  # fmt: skip
+        Component.PRINCIPAL,
+        500,
+        "psp:tr_001",
+        "refund:re_1",
+    )
     assert (refunded.credit_cents, refunded.amount_due_cents, refunded.balance_cents) == (0, 0, 0)
     assert refunded.is_paid
     # And the ledger only grew
@@ -113,8 +116,12 @@ class World:
             CheckoutRecord(self.psp_id, invoice.provider_id, invoice.invoice_id, REFERENCE, DUE, AT)
         )
         self.psp.complete(self.psp_id, "paid", amount_cents=DUE + extra)
-        book_payment(self.store, REFERENCE, IncomingPayment("psp", self.psp_id, DUE + extra, AT),
-                     clock=self.clock)  # fmt: skip
+        book_payment(
+            self.store,
+            REFERENCE,
+            IncomingPayment("psp", self.psp_id, DUE + extra, AT),
+            clock=self.clock,
+        )
 
     def refund(self):
         return refund_overpayment(
@@ -137,8 +144,10 @@ def test_an_overpayment_by_ideal_is_refunded_on_that_payment(world):
     # Then the PSP pays € 5,00 back on that payment, and the refund is booked
     assert outcome.decision is RefundDecision.REFUNDED
     assert (outcome.psp_payment_id, outcome.amount_cents, outcome.credit_left_cents) == (
-        world.psp_id, 500, 0
-    )  # fmt: skip
+        world.psp_id,
+        500,
+        0,
+    )
     assert world.psp.refunds(world.psp_id) == (outcome.refund_id,)
     invoice = world.invoice()
     [entry] = refunds_in(invoice)
@@ -264,6 +273,9 @@ def test_an_unknown_reference_is_not_found():
     clock = FixedClock(AT)
     with pytest.raises(NotFound):
         refund_overpayment(
-            "12345678901234", store=FakeStore([make_invoice()]), checkouts=CheckoutsInMemory(),
-            psp=FakePsp("https://zorgnota.example.org", clock), clock=clock,
-        )  # fmt: skip
+            "12345678901234",
+            store=FakeStore([make_invoice()]),
+            checkouts=CheckoutsInMemory(),
+            psp=FakePsp("https://zorgnota.example.org", clock),
+            clock=clock,
+        )

@@ -11,11 +11,16 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments import IncomingPayment, apply_payment, apply_refund, apply_reversal
-from billing_core.retrocession import (
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.invoices.invoice import InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import (
+    IncomingPayment,
+    apply_payment,
+    apply_refund,
+    apply_reversal,
+)
+from billing_core.providers.retrocession import (
     InvalidWeek,
     StatementSummary,
     Week,
@@ -25,12 +30,12 @@ from billing_core.retrocession import (
     statement_json,
     statement_key,
 )
-from billing_core.retrocession_run import (
+from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     build_weekly_statements,
     week_to_build,
 )
-from billing_core.stop import StopRequest, StopScope, apply_stop
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeStore
 
@@ -65,7 +70,9 @@ def test_a_day_falls_in_its_iso_week(day, label):
     assert Week.parse(label).monday <= day <= Week.parse(label).sunday
 
 
-@pytest.mark.parametrize("label", ["2026-48", "2026-W4", "2026-W00", "2027-W53", "W48-2026", "../x"])
+@pytest.mark.parametrize(
+    "label", ["2026-48", "2026-W4", "2026-W00", "2027-W53", "W48-2026", "../x"]
+)
 def test_a_week_label_that_is_no_week_is_refused(label):
     with pytest.raises(InvalidWeek):
         Week.parse(label)
@@ -86,7 +93,9 @@ def test_the_week_before_the_first_week_is_the_last_week_of_the_year_before():
     ],
 )
 def test_a_week_runs_from_monday_midnight_to_monday_midnight_in_amsterdam(week, hours):
-    assert week.starts_at.isoformat().endswith("T00:00:00+02:00" if week.number == 43 else "T00:00:00+01:00")
+    assert week.starts_at.isoformat().endswith(
+        "T00:00:00+02:00" if week.number == 43 else "T00:00:00+01:00"
+    )
     # (in UTC: Python subtracts two times of one zone by the clock on the wall)
     assert week.ends_at.astimezone(UTC) - week.starts_at.astimezone(UTC) == timedelta(hours=hours)
 
@@ -117,17 +126,26 @@ def test_the_statement_has_every_entry_of_the_week_and_the_payout():
     first = paid(first, 1000, at(date(2026, 11, 25)), "E-1", "bank")
     first = apply_reversal(first, "E-1", "R-1", 1000, at(date(2026, 11, 26)))
     first = apply_refund(first, "re_1", 1683, at(date(2026, 11, 27)), "psp:tr_1")
-    second = replace(make_invoice(invoice_id="b" * 8, reference="12345678901234"), status=InvoiceStatus.SENT)
+    second = replace(
+        make_invoice(invoice_id="b" * 8, reference="12345678901234"), status=InvoiceStatus.SENT
+    )
     stop = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=500)
     second = apply_stop(second, stop, at(date(2026, 11, 28)), "provider:user-1")
 
     statement = build_statement(PROVIDER, W48, [first, second])
 
     assert [line.kind for line in statement.lines] == [
-        EntryKind.ISSUED, EntryKind.REIMBURSEMENT, EntryKind.ISSUED, EntryKind.REIMBURSEMENT,
-        EntryKind.PAYMENT, EntryKind.PAYMENT, EntryKind.PAYMENT, EntryKind.REVERSAL,
-        EntryKind.REFUND, EntryKind.COULANCE,
-    ]  # fmt: skip
+        EntryKind.ISSUED,
+        EntryKind.REIMBURSEMENT,
+        EntryKind.ISSUED,
+        EntryKind.REIMBURSEMENT,
+        EntryKind.PAYMENT,
+        EntryKind.PAYMENT,
+        EntryKind.PAYMENT,
+        EntryKind.REVERSAL,
+        EntryKind.REFUND,
+        EntryKind.COULANCE,
+    ]
     assert statement.received_cents == 5000  # 5000 + 1000 - 1000
     assert statement.refunded_cents == 1683
     assert statement.service_fee_cents == 175  # 3.5% of € 50,00
@@ -184,8 +202,10 @@ def test_collection_costs_and_interest_received_are_passed_on():
     )
     statement = build_statement(PROVIDER, W48, [paid(invoice, DUE + 4123, at(date(2026, 11, 25)))])
     assert statement.received_by_component == {
-        Component.COSTS: 4000, Component.INTEREST: 123, Component.PRINCIPAL: DUE,
-    }  # fmt: skip
+        Component.COSTS: 4000,
+        Component.INTEREST: 123,
+        Component.PRINCIPAL: DUE,
+    }
     assert statement.payout_cents == DUE + 4123 - 260  # 3.5% of 7440 = 260,4
 
 
@@ -199,14 +219,16 @@ def test_a_payment_read_after_its_week_was_settled_is_paid_out_the_week_after():
     """Given a bank transfer of Sunday 29 November (week 48) that is only read from
     Monday's statement, after week 48's statement was built, when book_payment records
     it, then it is on week 49's statement, dated Sunday: paid out once, never lost (R24)."""
-    from billing_core.clock import FixedClock
-    from billing_core.payments import book_payment
+    from billing_core.payments.booking import book_payment
+    from billing_core.shared.clock import FixedClock
 
     invoice = make_invoice(status=InvoiceStatus.SENT)
     store = FakeStore([invoice], [PROVIDER])
     monday = FixedClock(date(2026, 11, 30))
     sunday = at(date(2026, 11, 29), 0)
-    book_payment(store, invoice.reference, IncomingPayment("bank", "e-9", DUE, sunday), clock=monday)
+    book_payment(
+        store, invoice.reference, IncomingPayment("bank", "e-9", DUE, sunday), clock=monday
+    )
     booked = store.invoice()
     week48 = build_statement(PROVIDER, W48, [booked])
     week49 = build_statement(PROVIDER, Week(2026, 49), [booked])
@@ -231,7 +253,11 @@ def _week_48_statement():
 
 
 def test_the_csv_has_a_header_the_entries_the_totals_and_the_settlement():
-    rows = list(csv.DictReader(io.StringIO(statement_csv(_week_48_statement()).decode("utf-8")), delimiter=";"))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(statement_csv(_week_48_statement()).decode("utf-8")), delimiter=";"
+        )
+    )
     entries = [r for r in rows if r["record"] == "entry"]
     assert [(r["kind"], r["amount_cents"], r["amount_eur"]) for r in entries] == [
         ("issued", "4825", "48,25"),
@@ -245,7 +271,12 @@ def test_the_csv_has_a_header_the_entries_the_totals_and_the_settlement():
     totals = {r["kind"]: int(r["amount_cents"]) for r in rows if r["record"] == "total"}
     assert totals["payment"] == -5000 and totals["stop"] == 0 and len(totals) == len(EntryKind)
     settlement = {r["kind"]: r["amount_eur"] for r in rows if r["record"] == "settlement"}
-    assert settlement == {"received": "50,00", "refunded": "16,83", "service_fee": "1,75", "payout": "31,42"}
+    assert settlement == {
+        "received": "50,00",
+        "refunded": "16,83",
+        "service_fee": "1,75",
+        "payout": "31,42",
+    }
 
 
 def test_the_json_says_the_same_as_the_csv():
@@ -253,13 +284,22 @@ def test_the_json_says_the_same_as_the_csv():
     assert document["week"] == "2026-W48" and document["service_fee_percentage"] == "3.5"
     assert document["period_start"] == "2026-11-23T00:00:00+01:00"
     assert document["period_end"] == "2026-11-30T00:00:00+01:00"
-    assert document["settlement"] == {"received": 5000, "refunded": 1683, "service_fee": 175, "payout": 3142}
-    assert sum(line["amount"] for line in document["lines"]) == sum(document["totals_by_kind"].values())
+    assert document["settlement"] == {
+        "received": 5000,
+        "refunded": 1683,
+        "service_fee": 175,
+        "payout": 3142,
+    }
+    assert sum(line["amount"] for line in document["lines"]) == sum(
+        document["totals_by_kind"].values()
+    )
 
 
 def test_the_same_ledgers_give_the_same_bytes_whatever_order_they_are_read_in():
     one = paid(make_invoice(invoice_id="a" * 8), 100, at(date(2026, 11, 24)))
-    two = paid(make_invoice(invoice_id="b" * 8, reference="12345678901234"), 100, at(date(2026, 11, 24)))
+    two = paid(
+        make_invoice(invoice_id="b" * 8, reference="12345678901234"), 100, at(date(2026, 11, 24))
+    )
     forward = build_statement(PROVIDER, W48, [one, two])
     backward = build_statement(PROVIDER, W48, [two, one])
     assert statement_json(forward) == statement_json(backward)
@@ -268,13 +308,18 @@ def test_the_same_ledgers_give_the_same_bytes_whatever_order_they_are_read_in():
     assert summary == StatementSummary.of(backward, statement_json(backward))
 
 
-@pytest.mark.parametrize(("cents", "text"), [(0, "0,00"), (5, "0,05"), (-5, "-0,05"), (123456, "1234,56")])
+@pytest.mark.parametrize(
+    ("cents", "text"), [(0, "0,00"), (5, "0,05"), (-5, "-0,05"), (123456, "1234,56")]
+)
 def test_euro_text_has_a_decimal_comma_and_no_thousands_separator(cents, text):
     assert euro_text(cents) == text
 
 
 def test_the_files_are_kept_under_the_providers_prefix():
-    assert statement_key("tandarts-de-vries", W48, "csv") == "retrocession/tandarts-de-vries/2026-W48.csv"
+    assert (
+        statement_key("tandarts-de-vries", W48, "csv")
+        == "retrocession/tandarts-de-vries/2026-W48.csv"
+    )
     with pytest.raises(ValueError):
         statement_key("tandarts-de-vries", W48, "pdf")
 
@@ -303,10 +348,18 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
     first_files, first_items = dict(files.objects), dict(store.retrocessions)
     again = build_weekly_statements(ctx, date(2026, 11, 30))
 
-    assert summary.as_log() == again.as_log() == {
-        "week": "2026-W48", "providers": 2, "statements": 2, "entries": 3,
-        "payout_cents": DUE - 116, "failures": {},
-    }  # fmt: skip
+    assert (
+        summary.as_log()
+        == again.as_log()
+        == {
+            "week": "2026-W48",
+            "providers": 2,
+            "statements": 2,
+            "entries": 3,
+            "payout_cents": DUE - 116,
+            "failures": {},
+        }
+    )
     assert sorted(files.objects) == [
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
@@ -315,7 +368,11 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
     ]
     assert files.objects == first_files and store.retrocessions == first_items
     dental = store.retrocessions[("tandarts-de-vries", "2026-W48")]
-    assert (dental.received_cents, dental.service_fee_cents, dental.payout_cents) == (DUE, 116, DUE - 116)
+    assert (dental.received_cents, dental.service_fee_cents, dental.payout_cents) == (
+        DUE,
+        116,
+        DUE - 116,
+    )
 
 
 def test_one_failing_provider_does_not_hold_up_the_others():
@@ -335,7 +392,7 @@ def test_one_failing_provider_does_not_hold_up_the_others():
 
 
 def test_the_provider_item_is_listed_on_the_by_provider_index_and_reads_back():
-    from billing_core.store.items import provider_from_item, provider_to_item
+    from billing_core.adapters.dynamo.items import provider_from_item, provider_to_item
 
     provider = make_provider(service_fee_percentage=Decimal("4.25"))
     item = provider_to_item(provider)
@@ -351,7 +408,7 @@ def test_the_fee_percentage_stays_between_0_and_25():
 
 
 def test_the_statement_item_reads_back_as_it_was_written():
-    from billing_core.store.items import retrocession_from_item, retrocession_to_item
+    from billing_core.adapters.dynamo.items import retrocession_from_item, retrocession_to_item
 
     statement = _week_48_statement()
     summary = StatementSummary.of(statement, statement_json(statement))

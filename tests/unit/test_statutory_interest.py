@@ -15,8 +15,10 @@ durations = st.integers(min_value=0, max_value=4 * 366)
 
 
 def _spans(result):
-    return [(s.first_day, s.last_day, s.days, s.percent, s.base_cents, s.interest_cents)
-            for s in result.segments]
+    return [
+        (s.first_day, s.last_day, s.days, s.percent, s.base_cents, s.interest_cents)
+        for s in result.segments
+    ]
 
 
 def test_the_worked_example_of_the_spec():
@@ -88,9 +90,7 @@ def test_the_commercial_table_is_used_when_asked():
     """Given a business debtor (art. 6:119a BW, legal-nl.md §4), €1,000.00 from
     2025-12-01 until 2026-02-01
     Then 31 days at 10.15% twice (the 2026-01-01 row repeats it) -> €8.62 + €8.62."""
-    result = statutory_interest(
-        100_000, date(2025, 12, 1), date(2026, 2, 1), rates=COMMERCIAL
-    )
+    result = statutory_interest(100_000, date(2025, 12, 1), date(2026, 2, 1), rates=COMMERCIAL)
     assert [(s.percent, s.interest_cents) for s in result.segments] == [
         (Decimal("10.15"), 862),
         (Decimal("10.15"), 862),
@@ -114,7 +114,9 @@ def test_a_partial_payment_on_principal_splits_the_segment():
     Then 10 days at 6% on €1,000 -> €1.64, and 10 days on €500 -> €0.82 (the payment
     day itself no longer bears interest on the part paid, legal-nl.md §4)."""
     result = statutory_interest(
-        100_000, date(2025, 1, 1), date(2025, 1, 21),
+        100_000,
+        date(2025, 1, 1),
+        date(2025, 1, 21),
         principal_changes=[(date(2025, 1, 11), 50_000)],
     )
     assert [(s.first_day, s.base_cents, s.interest_cents) for s in result.segments] == [
@@ -129,7 +131,9 @@ def test_paid_in_full_stops_the_interest():
     When asked until long after
     Then the interest is the same as up to the payment day: €12.36 (legal-nl.md §4)."""
     result = statutory_interest(
-        100_000, date(2024, 12, 1), date(2027, 6, 1),
+        100_000,
+        date(2024, 12, 1),
+        date(2027, 6, 1),
         principal_changes=[(date(2025, 2, 9), 0)],
     )
     assert result.total_cents == 1_236
@@ -144,7 +148,9 @@ def test_a_payment_on_principal_after_an_anniversary_settles_the_compounded_inte
     interest was paid first, so the base from 2025-03-11 is €500.00 alone:
     10 days at 6% -> €0.82."""
     result = statutory_interest(
-        100_000, date(2024, 3, 1), date(2025, 3, 21),
+        100_000,
+        date(2024, 3, 1),
+        date(2025, 3, 21),
         principal_changes=[(date(2025, 3, 11), 50_000)],
     )
     assert [(s.first_day, s.base_cents, s.interest_cents) for s in result.segments][-2:] == [
@@ -158,7 +164,9 @@ def test_a_higher_principal_keeps_the_compounded_interest():
     principal on 2025-03-11
     Then the base from 2025-03-11 is the new principal plus the compounded interest."""
     result = statutory_interest(
-        100_000, date(2024, 3, 1), date(2025, 3, 21),
+        100_000,
+        date(2024, 3, 1),
+        date(2025, 3, 21),
         principal_changes=[(date(2025, 3, 11), 110_000)],
     )
     assert result.segments[-1].base_cents == 110_000 + 6_838
@@ -168,7 +176,9 @@ def test_changes_on_or_before_the_default_date_set_the_starting_principal():
     """Given a partial payment before default (principal €600.00 left when default starts)
     Then interest accrues on €600.00 from the first day of default."""
     result = statutory_interest(
-        100_000, date(2025, 1, 1), date(2025, 1, 11),
+        100_000,
+        date(2025, 1, 1),
+        date(2025, 1, 11),
         principal_changes=[(date(2024, 12, 20), 60_000)],
     )
     assert [(s.base_cents, s.interest_cents) for s in result.segments] == [(60_000, 99)]
@@ -228,10 +238,15 @@ def test_monotone_in_time(principal, default_date, a, b):
     )
 
 
-@given(principals, days_in_table, durations, st.lists(
-    st.tuples(st.integers(min_value=1, max_value=4 * 366), st.integers(0, 100_000_000)),
-    max_size=4,
-))
+@given(
+    principals,
+    days_in_table,
+    durations,
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=4 * 366), st.integers(0, 100_000_000)),
+        max_size=4,
+    ),
+)
 def test_monotone_in_time_with_principal_changes(principal, default_date, duration, changes):
     """With any history of principal changes, a later day never shows less interest."""
     history = [(default_date + timedelta(offset), amount) for offset, amount in changes]
@@ -254,7 +269,7 @@ def test_segments_tile_the_period(principal, default_date, duration):
         return
     assert result.segments[0].first_day == default_date
     assert result.segments[-1].until == until
-    for before, after in zip(result.segments, result.segments[1:]):
+    for before, after in zip(result.segments, result.segments[1:], strict=False):
         assert before.until == after.first_day
     rows = {row.valid_from for row in CONSUMER}
     for segment in result.segments:
@@ -269,8 +284,10 @@ def test_within_a_year_close_to_simple_interest(principal, default_date, duratio
     until = default_date + timedelta(duration)
     result = statutory_interest(principal, default_date, until)
     exact = sum(
-        (Decimal(principal) * _rate(default_date + timedelta(d)) / 100 / 365
-         for d in range(duration)),
+        (
+            Decimal(principal) * _rate(default_date + timedelta(d)) / 100 / 365
+            for d in range(duration)
+        ),
         Decimal(0),
     )
     assert abs(result.total_cents - exact) <= Decimal("0.5") * len(result.segments) + Decimal(
@@ -284,8 +301,10 @@ def test_additive_in_the_principal_up_to_rounding(a, b, default_date, duration):
     at most one cent per segment (rounding only)."""
     until = default_date + timedelta(duration)
     together = statutory_interest(a + b, default_date, until)
-    apart = (statutory_interest(a, default_date, until).total_cents
-             + statutory_interest(b, default_date, until).total_cents)
+    apart = (
+        statutory_interest(a, default_date, until).total_cents
+        + statutory_interest(b, default_date, until).total_cents
+    )
     assert abs(together.total_cents - apart) <= len(together.segments)
 
 
@@ -306,5 +325,6 @@ def test_compounding_never_lowers_and_bounds_the_interest(principal, default_dat
 
 
 def _rate(day):
-    return max((row for row in CONSUMER if row.valid_from <= day),
-               key=lambda row: row.valid_from).percent
+    return max(
+        (row for row in CONSUMER if row.valid_from <= day), key=lambda row: row.valid_from
+    ).percent

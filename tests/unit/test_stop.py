@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.clock import AMSTERDAM
-from billing_core.errors import Refused, StateConflict
-from billing_core.invoice import InvoiceStatus
-from billing_core.ledger import Component, EntryKind, LedgerEntry
-from billing_core.stop import StopRequest, StopScope, apply_stop
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.invoices.invoice import InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import make_invoice
 
 AT = datetime(2026, 11, 25, 10, tzinfo=AMSTERDAM)
@@ -33,7 +33,9 @@ def test_a_percentage_is_of_the_original_amount_not_of_what_is_left():
     # When the provider stops 40%
     stopped = apply_stop(invoice, _partial(percentage=Decimal(40)), AT, "provider:u")
     # Then 40% of the original 33.17 is forgiven (13.27), not 40% of 23.17
-    assert stopped.ledger[-1].kind is EntryKind.COULANCE and stopped.ledger[-1].amount_cents == -1327
+    assert (
+        stopped.ledger[-1].kind is EntryKind.COULANCE and stopped.ledger[-1].amount_cents == -1327
+    )
     assert stopped.amount_due_cents == invoice.amount_due_cents - 1327
 
 
@@ -50,7 +52,12 @@ def test_a_full_stop_forgives_everything_open():
         ({}, {}, Refused, "invalid_partial_stop"),  # neither amount nor percentage
         ({}, {"amount_cents": 100, "percentage": Decimal(5)}, Refused, "invalid_partial_stop"),
         ({}, {"amount_cents": 999_999}, Refused, "more_than_open"),
-        ({"status": InvoiceStatus.PENDING_DELIVERY}, {"amount_cents": 100}, StateConflict, "not_sent"),
+        (
+            {"status": InvoiceStatus.PENDING_DELIVERY},
+            {"amount_cents": 100},
+            StateConflict,
+            "not_sent",
+        ),
     ],
 )
 def test_what_cannot_be_stopped_says_why(invoice_change, request_fields, error, code):
@@ -62,12 +69,18 @@ def test_what_cannot_be_stopped_says_why(invoice_change, request_fields, error, 
 
 def test_a_fully_paid_invoice_points_to_a_refund_first():
     invoice = _sent()
-    paid = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -invoice.amount_due_cents, AT, "psp:x")
+    paid = LedgerEntry(
+        EntryKind.PAYMENT, Component.PRINCIPAL, -invoice.amount_due_cents, AT, "psp:x"
+    )
     with pytest.raises(StateConflict) as refused:
-        apply_stop(replace(invoice, ledger=(*invoice.ledger, paid)), _partial(amount_cents=100), AT, "p")
+        apply_stop(
+            replace(invoice, ledger=(*invoice.ledger, paid)), _partial(amount_cents=100), AT, "p"
+        )
     assert refused.value.code == "fully_paid" and "terugbetalen" in refused.value.message_nl
 
 
 def test_the_checked_email_replaces_the_addressees():
-    stopped = apply_stop(_sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p")
+    stopped = apply_stop(
+        _sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p"
+    )
     assert stopped.addressee.email == "nieuw@example.org"

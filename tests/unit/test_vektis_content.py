@@ -9,13 +9,13 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.claims import Address, LineType
-from billing_core.clock import AMSTERDAM
-from billing_core.coverage import RuleTableCoverage
-from billing_core.declarations.report import Severity
+from billing_core.declarations.claims import Address, LineType
+from billing_core.declarations.findings import Severity
+from billing_core.declarations.invoicing import issue_invoice, plan_invoices
+from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32
-from billing_core.invoice import Channel
-from billing_core.invoicing import issue_invoice, plan_invoices
+from billing_core.invoices.invoice import Channel
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.claim_factories import VGZ, person, provider
 from tests.unit.vektis_files import (
     PARENT,
@@ -60,8 +60,13 @@ def test_the_patient_comes_from_the_insured_record():
 
 @pytest.mark.parametrize(
     "usage, prefix, last_name",
-    [("1", "van", "Dijk"), ("2", "de", "Vries"), ("3", "de", "Vries-van Dijk"), ("4", "van", "Dijk-de Vries")],
-)  # fmt: skip
+    [
+        ("1", "van", "Dijk"),
+        ("2", "de", "Vries"),
+        ("3", "de", "Vries-van Dijk"),
+        ("4", "van", "Dijk-de Vries"),
+    ],
+)
 def test_the_name_is_used_as_naamgebruik_says(usage, prefix, last_name):
     # Given a patient with a partner's name (NAAMCODE/NAAMGEBRUIK (03), COD829)
     lines = edited(records([dental_claim()]), INSURED, "last_name_2", "Vries")
@@ -144,7 +149,7 @@ def test_a_content_problem_rejects_only_its_line(key, value, code):
     lines = (
         edited(lines, 4, key, value)
         if key != "unit_price"
-        else lines[:4] + [lines[4][:122] + value + lines[4][130:]] + lines[5:]
+        else [*lines[:4], lines[4][:122] + value + lines[4][130:], *lines[5:]]
     )
     if key == "amount":
         lines = edited(lines, -1, "total_amount", 5000)
@@ -173,12 +178,21 @@ def test_five_minute_units_stay_separate_lines():
     m03 = dict(
         treatment_code="M03", description="Gebitsreiniging, per 5 minuten", unit_price_cents=1437
     )
-    result = parse(records([dental_claim("U1", **m03), dental_claim("U2", **m03),
-                            dental_claim("U3", quantity=3, **m03)]))  # fmt: skip
+    result = parse(
+        records(
+            [
+                dental_claim("U1", **m03),
+                dental_claim("U2", **m03),
+                dental_claim("U3", quantity=3, **m03),
+            ]
+        )
+    )
     # Then each record is its own line, the three units one line of quantity 3
     assert [(c.claim_ref, c.quantity, c.unit_price_cents) for c in result.claims] == [
-        ("U1", 1, 1437), ("U2", 1, 1437), ("U3", 3, 1437),
-    ]  # fmt: skip
+        ("U1", 1, 1437),
+        ("U2", 1, 1437),
+        ("U3", 3, 1437),
+    ]
 
 
 def test_the_declared_amount_counts_not_tariff_times_quantity():
@@ -191,10 +205,24 @@ def test_the_declared_amount_counts_not_tariff_times_quantity():
 
 
 def test_the_code_table_gives_description_and_line_type():
-    result = parse(records([
-        dental_claim("A", treatment_code="M61", description="Mondbeschermer op maat (materiaal)", line_type=LineType.MATERIAL),
-        dental_claim("B", treatment_code="C90", description="Niet nagekomen afspraak", line_type=LineType.NO_SHOW),
-    ]))  # fmt: skip
+    result = parse(
+        records(
+            [
+                dental_claim(
+                    "A",
+                    treatment_code="M61",
+                    description="Mondbeschermer op maat (materiaal)",
+                    line_type=LineType.MATERIAL,
+                ),
+                dental_claim(
+                    "B",
+                    treatment_code="C90",
+                    description="Niet nagekomen afspraak",
+                    line_type=LineType.NO_SHOW,
+                ),
+            ]
+        )
+    )
     assert [(c.description, c.line_type) for c in result.claims] == [
         ("Mondbeschermer op maat (materiaal)", LineType.MATERIAL),
         ("Niet nagekomen afspraak", LineType.NO_SHOW),
@@ -215,8 +243,10 @@ def test_an_unknown_code_is_invoiced_with_a_warning_once():
 
 def test_comments_are_attached_to_their_line_and_a_begroting_is_the_price_quote():
     # Given a line with two comments, one of them naming the price quote (R6)
-    claim = dental_claim(comments=("Kroon 36, patiënt akkoord.", "Tweede zitting volgt."),
-                         price_quote_ref="BEGR-2026-0412")  # fmt: skip
+    claim = dental_claim(
+        comments=("Kroon 36, patiënt akkoord.", "Tweede zitting volgt."),
+        price_quote_ref="BEGR-2026-0412",
+    )
     [read] = parse(records([claim])).claims
     assert read.comments == ("Kroon 36, patiënt akkoord.", "Tweede zitting volgt.")
     assert read.price_quote_ref == "BEGR-2026-0412"
@@ -282,15 +312,31 @@ def test_a_credit_line_must_name_what_it_reverses():
 @pytest.mark.parametrize(
     "claims, code",
     [
-        ([dental_claim("L0", unit_price_cents=-100, reverses_claim_ref="X"),
-          dental_claim("L1", unit_price_cents=-100, reverses_claim_ref="L0")], "VEKTIS_CREDIT_OF_CREDIT"),
-        ([dental_claim("L0"), dental_claim("L1", unit_price_cents=-5001, reverses_claim_ref="L0")],
-         "VEKTIS_CREDIT_EXCEEDS_DEBIT"),
-        ([dental_claim("L0"), dental_claim("L1", unit_price_cents=-5000, reverses_claim_ref="L0"),
-          dental_claim("L2", unit_price_cents=-1, reverses_claim_ref="L0")], "VEKTIS_CREDIT_EXCEEDS_DEBIT"),
+        (
+            [
+                dental_claim("L0", unit_price_cents=-100, reverses_claim_ref="X"),
+                dental_claim("L1", unit_price_cents=-100, reverses_claim_ref="L0"),
+            ],
+            "VEKTIS_CREDIT_OF_CREDIT",
+        ),
+        (
+            [
+                dental_claim("L0"),
+                dental_claim("L1", unit_price_cents=-5001, reverses_claim_ref="L0"),
+            ],
+            "VEKTIS_CREDIT_EXCEEDS_DEBIT",
+        ),
+        (
+            [
+                dental_claim("L0"),
+                dental_claim("L1", unit_price_cents=-5000, reverses_claim_ref="L0"),
+                dental_claim("L2", unit_price_cents=-1, reverses_claim_ref="L0"),
+            ],
+            "VEKTIS_CREDIT_EXCEEDS_DEBIT",
+        ),
     ],
     ids=["credit-of-credit", "more-than-the-debit", "two-credits-more-than-the-debit"],
-)  # fmt: skip
+)
 def test_a_credit_line_must_fit_the_debit_it_reverses(claims, code):
     result = parse(records(claims))
     finding = only(result, code)
@@ -325,8 +371,13 @@ def test_a_parent_gets_the_invoice_of_a_child():
     chosen = provider()
     plan = plan_invoices(result.claims, chosen, RuleTableCoverage(chosen))
     [draft] = plan.drafts
-    invoice = issue_invoice(draft, provider=chosen, declaration_id="D1", reference="12234534622567",
-                            issued_at=datetime(2026, 11, 23, 9, tzinfo=AMSTERDAM))  # fmt: skip
+    invoice = issue_invoice(
+        draft,
+        provider=chosen,
+        declaration_id="D1",
+        reference="12234534622567",
+        issued_at=datetime(2026, 11, 23, 9, tzinfo=AMSTERDAM),
+    )
     assert invoice.addressee == PARENT and invoice.channel is Channel.EMAIL
     # And the child's mouth guard at a VGZ-group insurer goes to the insurer first (R6)
     assert [line.claim.claim_ref for line in plan.insurer_lines] == ["K2"]
@@ -412,8 +463,12 @@ def test_a_foreign_address_uses_the_foreign_postcode():
 
 
 def test_pm304_maps_the_same_claim_model():
-    claim = dental_claim(treatment_code="1000", description="Handtherapie, behandeling per 5 minuten",
-                         unit_price_cents=1260, insurer_uzovi=VGZ)  # fmt: skip
+    claim = dental_claim(
+        treatment_code="1000",
+        description="Handtherapie, behandeling per 5 minuten",
+        unit_price_cents=1260,
+        insurer_uzovi=VGZ,
+    )
     [read] = parse(records([claim], standard=PM304_V32)).claims
     assert replace(read, line_number=claim.line_number) == claim
     assert (

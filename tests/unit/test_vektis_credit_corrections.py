@@ -12,20 +12,20 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.claims import Claim, LineType
-from billing_core.clock import AMSTERDAM, FixedClock
-from billing_core.credit_corrections import split_earlier_credits, with_credit
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.correspondence.confirmations import INVOICE_CORRECTED, confirmation_context
+from billing_core.correspondence.render import render_email
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.credit_corrections import split_earlier_credits, with_credit
+from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
+from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
-from billing_core.ingest import IngestContext, Upload, process_declaration
-from billing_core.invoice import DunningStage, Invoice, InvoiceStatus
-from billing_core.ledger import EntryKind
-from billing_core.notify.confirmations import INVOICE_CORRECTED, confirmation_context
-from billing_core.notify.render import render_email
-from billing_core.payments import IncomingPayment, apply_payment
+from billing_core.invoices.invoice import DunningStage, Invoice, InvoiceStatus
+from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import KnownClaim
-from billing_core.retour import apply_retour
-from billing_core.stop import StopRequest, StopScope, apply_stop
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL
 from tests.unit.fake_store import FakeQueue
 from tests.unit.payment_fakes import FilesInMemory
@@ -58,7 +58,9 @@ def store() -> CorrectionStore:
 
 @pytest.fixture
 def ctx(store: CorrectionStore) -> IngestContext:
-    return IngestContext(store, FilesInMemory(), FakeQueue(), FixedClock(NOW), b"test-reference-key" * 2)
+    return IngestContext(
+        store, FilesInMemory(), FakeQueue(), FixedClock(NOW), b"test-reference-key" * 2
+    )
 
 
 def filling(ref: str = "L1") -> Claim:
@@ -66,21 +68,29 @@ def filling(ref: str = "L1") -> Claim:
 
 
 def control(ref: str = "L2", cents: int = 2400) -> Claim:
-    return dental_claim(ref, treatment_code="C11", description="Periodieke controle",
-                        unit_price_cents=cents)  # fmt: skip  (C: 75% reimbursed)
+    return dental_claim(
+        ref, treatment_code="C11", description="Periodieke controle", unit_price_cents=cents
+    )  # C: 75% reimbursed
 
 
 def credit(ref: str, reverses: Claim, cents: int | None = None, **overrides) -> Claim:  # type: ignore[no-untyped-def]
     """The practice software's correction: a C line naming the line it reverses."""
     amount = reverses.unit_price_cents if cents is None else cents
-    return replace(reverses, claim_ref=ref, unit_price_cents=-amount,
-                   reverses_claim_ref=reverses.claim_ref, **overrides)  # fmt: skip
+    return replace(
+        reverses,
+        claim_ref=ref,
+        unit_price_cents=-amount,
+        reverses_claim_ref=reverses.claim_ref,
+        **overrides,
+    )
 
 
 def upload(ctx: IngestContext, claims: Sequence[Claim], declaration_id: str) -> dict:  # type: ignore[type-arg]
     data = write_declaration(MZ301_V13, HEADER, claims)
     key = f"incoming/{DENTAL.provider_id}/{declaration_id}/export.mz301"
-    return process_declaration(Upload(DENTAL.provider_id, declaration_id, "export.mz301", key), data, ctx)
+    return process_declaration(
+        Upload(DENTAL.provider_id, declaration_id, "export.mz301", key), data, ctx
+    )
 
 
 def invoice_of(store: CorrectionStore, declaration_id: str = "D1") -> Invoice:
@@ -105,28 +115,47 @@ def test_a_credit_of_an_earlier_line_lowers_that_invoice(ctx, store):
     # Given last week's upload: a filling (50.00) and a control (24.00, 75% reimbursed)
     upload(ctx, [filling(), control()], "D1")
     before = invoice_of(store)
-    assert (before.gross_cents, before.reimbursed_cents, before.amount_due_cents) == (7400, 1800, 5600)
+    assert (before.gross_cents, before.reimbursed_cents, before.amount_due_cents) == (
+        7400,
+        1800,
+        5600,
+    )
     # When this week's upload credits the control
     report = upload(ctx, [credit("L9", control())], "D2")
     # Then last week's invoice has the credit as a line, and no new invoice is made
     after = store.invoice(before.invoice_id)
     assert [i.declaration_id for i in store.invoices.values()] == ["D1"]
-    assert [(line.claim_ref, line.amount_cents, line.reimbursed_cents, line.reverses_claim_ref) for line in after.lines] == [
-        ("L1", 5000, 0, ""), ("L2", 2400, 1800, ""), ("L9", -2400, -1800, "L2"),
-    ]  # fmt: skip
+    assert [
+        (line.claim_ref, line.amount_cents, line.reimbursed_cents, line.reverses_claim_ref)
+        for line in after.lines
+    ] == [
+        ("L1", 5000, 0, ""),
+        ("L2", 2400, 1800, ""),
+        ("L9", -2400, -1800, "L2"),
+    ]
     assert after.lines[-1].description == "Correctie: Periodieke controle"
     # And the ledger books it as issued less and reimbursed less, caused by the new upload (R27)
     note = "credit line L9 reverses line L2"
-    assert [(e.kind, e.amount_cents, e.cause, e.note) for e in after.ledger[len(before.ledger):]] == [
+    assert [
+        (e.kind, e.amount_cents, e.cause, e.note) for e in after.ledger[len(before.ledger) :]
+    ] == [
         (EntryKind.ISSUED, -2400, "declaration:D2", note),
         (EntryKind.REIMBURSEMENT, 1800, "declaration:D2", note),
-    ]  # fmt: skip
+    ]
     # So gross, reimbursement and the invoice amount are the sums of its lines again
-    assert (after.gross_cents, after.reimbursed_cents, after.original_amount_cents) == (5000, 0, 5000)
+    assert (after.gross_cents, after.reimbursed_cents, after.original_amount_cents) == (
+        5000,
+        0,
+        5000,
+    )
     assert after.amount_due_cents == 5000 and after.version == before.version + 1
     # And the report says where it went, counted as processed
-    assert (report["outcome"], report["summary"]["claims_corrected"], report["summary"]["correction_cents"],
-            report["summary"]["invoices"]) == ("accepted", 1, 600, 0)  # fmt: skip
+    assert (
+        report["outcome"],
+        report["summary"]["claims_corrected"],
+        report["summary"]["correction_cents"],
+        report["summary"]["invoices"],
+    ) == ("accepted", 1, 600, 0)
     [booked] = report["findings"]
     assert booked["code"] == "CREDIT_BOOKED_ON_EARLIER_INVOICE" and booked["claim_ref"] == "L9"
     assert "€ 6,00" in booked["message"] and "declaration D1" in booked["message_en"]
@@ -181,7 +210,9 @@ def test_a_credit_booked_before_a_crash_gets_its_marker_on_the_retry(ctx, store)
     ],
     ids=["part", "part-then-rest", "a-cent-then-rest"],
 )
-def test_a_partial_credit_gives_back_the_reimbursement_in_proportion(ctx, store, credits, reimbursed):
+def test_a_partial_credit_gives_back_the_reimbursement_in_proportion(
+    ctx, store, credits, reimbursed
+):
     # Given a control of 24.00 of which the insurer pays 18.00
     upload(ctx, [control()], "D1")
     # When it is credited in parts, one upload each
@@ -199,10 +230,14 @@ def test_a_partial_credit_gives_back_the_reimbursement_in_proportion(ctx, store,
     [
         (lambda: credit("L9", control("NOPE")), "CREDIT_LINE_UNKNOWN", "NOPE"),
         (lambda: credit("L9", control(), 2401), "CREDIT_EXCEEDS_LINE", "€ 24,01"),
-        (lambda: credit("L9", control(), patient_ref="P7", bsn="100010039"), "CREDIT_LINE_OTHER_PATIENT", "L2"),
+        (
+            lambda: credit("L9", control(), patient_ref="P7", bsn="100010039"),
+            "CREDIT_LINE_OTHER_PATIENT",
+            "L2",
+        ),
     ],
     ids=["unknown-line", "more-than-the-line", "another-patients-line"],
-)  # fmt: skip
+)
 def test_a_credit_that_does_not_fit_is_refused_with_the_reason(ctx, store, make_credit, code, says):
     # Given last week's invoice
     upload(ctx, [filling(), control()], "D1")
@@ -211,7 +246,11 @@ def test_a_credit_that_does_not_fit_is_refused_with_the_reason(ctx, store, make_
     report = upload(ctx, [make_credit()], "D2")
     # Then it is left out with the reason, and nothing changes on the invoice
     [finding] = report["findings"]
-    assert (finding["code"], finding["severity"], finding["claim_ref"]) == (code, "claim_rejected", "L9")
+    assert (finding["code"], finding["severity"], finding["claim_ref"]) == (
+        code,
+        "claim_rejected",
+        "L9",
+    )
     assert says in finding["message"] and finding["message_en"]
     assert report["outcome"] == "rejected" and store.invoice(before.invoice_id) == before
     assert "L9" not in store.markers
@@ -247,7 +286,9 @@ def test_a_paid_invoice_shows_the_overpayment_as_credit(ctx, store):
     # Given last week's invoice, paid in full (56.00)
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
-    store.invoices[invoice.invoice_id] = apply_payment(invoice, IncomingPayment("bank", "B1", 5600, NOW))
+    store.invoices[invoice.invoice_id] = apply_payment(
+        invoice, IncomingPayment("bank", "B1", 5600, NOW)
+    )
     # When the filling is credited
     upload(ctx, [credit("L9", filling())], "D2")
     # Then the patient paid 50.00 too much: credit, nothing due (R13)
@@ -274,9 +315,14 @@ def test_a_stopped_invoice_shows_no_credit_for_money_never_paid(ctx, store):
 def test_an_invoice_with_the_collection_agency_is_corrected_and_the_provider_warned(ctx, store):
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
-    store.invoices[invoice.invoice_id] = replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    store.invoices[invoice.invoice_id] = replace(
+        invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY
+    )
     report = upload(ctx, [credit("L9", filling())], "D2")
-    assert sorted(codes(report)) == ["CREDIT_BOOKED_ON_EARLIER_INVOICE", "CREDIT_INVOICE_WITH_COLLECTION_AGENCY"]
+    assert sorted(codes(report)) == [
+        "CREDIT_BOOKED_ON_EARLIER_INVOICE",
+        "CREDIT_INVOICE_WITH_COLLECTION_AGENCY",
+    ]
     assert invoice_of(store).amount_due_cents == 600
 
 
@@ -293,8 +339,10 @@ def test_the_patient_of_a_sent_invoice_gets_one_email_per_upload(ctx, store):
     # Then one "your invoice was corrected" e-mail is queued for that upload
     [request] = ctx.delivery.requests
     assert (request.invoice_id, request.kind, request.event_id) == (
-        invoice.invoice_id, INVOICE_CORRECTED, "declaration:D2",
-    )  # fmt: skip
+        invoice.invoice_id,
+        INVOICE_CORRECTED,
+        "declaration:D2",
+    )
 
 
 @pytest.mark.parametrize("state", ["not_yet_sent", "paper"])
@@ -314,8 +362,14 @@ def test_no_email_for_an_invoice_not_sent_yet_or_on_paper(ctx, store, state):
 
 def test_a_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too(ctx, store):
     # Given a VGZ material that went to VGZ first (R6, legal-nl.md §6)
-    material = dental_claim("M1", treatment_code="M61", insurer_uzovi=VGZ, line_type=LineType.MATERIAL,
-                            description="Mondbeschermer op maat (materiaal)", unit_price_cents=4500)  # fmt: skip
+    material = dental_claim(
+        "M1",
+        treatment_code="M61",
+        insurer_uzovi=VGZ,
+        line_type=LineType.MATERIAL,
+        description="Mondbeschermer op maat (materiaal)",
+        unit_price_cents=4500,
+    )
     upload(ctx, [filling(), material], "D1")
     assert store.markers["M1"].invoice_id == ""
     # When it is credited
@@ -363,7 +417,10 @@ def test_a_concurrent_payment_is_kept_and_the_credit_booked_once(ctx, store, mon
     # Then both are in the ledger, the credit once (R28)
     after = store.invoice(invoice.invoice_id)
     kinds = [e.kind for e in after.ledger]
-    assert kinds.count(EntryKind.PAYMENT) == 1 and [line.claim_ref for line in after.lines].count("L9") == 1
+    assert (
+        kinds.count(EntryKind.PAYMENT) == 1
+        and [line.claim_ref for line in after.lines].count("L9") == 1
+    )
     assert after.amount_due_cents == 5000 - 1000
 
 
@@ -375,7 +432,9 @@ def test_a_retour_of_the_credit_line_finds_it_on_the_earlier_invoice(ctx, store)
     data = write_retour(MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(-1800)})
     report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
     # Then the line is known, and unchanged: the deduction was given back already
-    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [("L9", "unchanged")]
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [
+        ("L9", "unchanged")
+    ]
     assert invoice_of(store).amount_due_cents == 5000
 
 
@@ -403,27 +462,46 @@ def test_a_retour_that_changes_the_amount_tells_the_patient_once(ctx, store, was
 
 def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-untyped-def]
     context = confirmation_context(
-        INVOICE_CORRECTED, invoice, DENTAL, event_id=event_id, today=NOW.date(),
-        pay_url="https://betalen.example/?kenmerk=x", public_base_url="https://betalen.example",
-    )  # fmt: skip
+        INVOICE_CORRECTED,
+        invoice,
+        DENTAL,
+        event_id=event_id,
+        today=NOW.date(),
+        pay_url="https://betalen.example/?kenmerk=x",
+        public_base_url="https://betalen.example",
+    )
     return render_email(INVOICE_CORRECTED, context, language)
 
 
 @pytest.mark.parametrize(
     "event_id, paid, language, says",
     [
-        ("declaration:D2", 0, "nl", ["heeft een behandeling op uw nota gecorrigeerd", "U betaalt nu nog € 6,00"]),
-        ("declaration:D2", 5600, "nl", ["niets meer te betalen", "U heeft € 50,00 te veel betaald"]),
+        (
+            "declaration:D2",
+            0,
+            "nl",
+            ["heeft een behandeling op uw nota gecorrigeerd", "U betaalt nu nog € 6,00"],
+        ),
+        (
+            "declaration:D2",
+            5600,
+            "nl",
+            ["niets meer te betalen", "U heeft € 50,00 te veel betaald"],
+        ),
         ("retour:R1", 0, "en", ["Your health insurer has let us know", "You now pay €6.00"]),
     ],
     ids=["lowered", "paid-already", "retour-english"],
-)  # fmt: skip
-def test_the_email_says_the_new_amount_and_not_the_treatment(ctx, store, event_id, paid, language, says):
+)
+def test_the_email_says_the_new_amount_and_not_the_treatment(
+    ctx, store, event_id, paid, language, says
+):
     # Given a corrected invoice (the filling credited), paid or not
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
     if paid:
-        store.invoices[invoice.invoice_id] = apply_payment(invoice, IncomingPayment("bank", "B1", paid, NOW))
+        store.invoices[invoice.invoice_id] = apply_payment(
+            invoice, IncomingPayment("bank", "B1", paid, NOW)
+        )
     upload(ctx, [credit("L9", filling())], "D2")
     # When the e-mail is rendered
     email = _email(invoice_of(store), event_id, language)

@@ -81,8 +81,13 @@ def test_labels_are_the_element_names_with_where_they_are():
 
 @pytest.mark.parametrize(
     "value, field_type, length, expected",
-    [(42, FieldType.N, 6, "000042"), ("Jansen", FieldType.AN, 8, "Jansen  "), (None, FieldType.N, 3, "000"), (None, FieldType.AN, 2, "  ")],
-)  # fmt: skip
+    [
+        (42, FieldType.N, 6, "000042"),
+        ("Jansen", FieldType.AN, 8, "Jansen  "),
+        (None, FieldType.N, 3, "000"),
+        (None, FieldType.AN, 2, "  "),
+    ],
+)
 def test_the_writer_pads_n_with_zeros_and_an_with_spaces(value, field_type, length, expected):
     item = record(
         RecordType.HEADER, "x", "x", length, [("1", "k", "K", 1, length, field_type, True)]

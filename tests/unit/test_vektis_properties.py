@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing_core import insurers, treatment_codes
-from billing_core.claims import Address, Claim, Person
+from billing_core.declarations.claims import Address, Claim, Person
 from billing_core.declarations.formats import parse_declaration
+from billing_core.declarations.rules import insurers, treatment_codes
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.writer import to_bytes, write_declaration
@@ -56,10 +56,21 @@ _emails = st.tuples(_word(12, "abcdefghij.123"), _word(10, "abcdefghij")).map(
 @st.composite
 def _addresses(draw, *, street: bool) -> Address:  # type: ignore[no-untyped-def]
     if draw(st.booleans()) and street:
-        return Address(draw(_name(24)), draw(_house_numbers), draw(_suffixes),
-                       draw(_word(9, "ABC-0123456789")), draw(_name(24)), "BE")  # fmt: skip
-    return Address(draw(_name(24)) if street else "", draw(_house_numbers), draw(_suffixes),
-                   draw(_postcodes), draw(_name(24)) if street else "")  # fmt: skip
+        return Address(
+            draw(_name(24)),
+            draw(_house_numbers),
+            draw(_suffixes),
+            draw(_word(9, "ABC-0123456789")),
+            draw(_name(24)),
+            "BE",
+        )
+    return Address(
+        draw(_name(24)) if street else "",
+        draw(_house_numbers),
+        draw(_suffixes),
+        draw(_postcodes),
+        draw(_name(24)) if street else "",
+    )
 
 
 @st.composite
@@ -85,30 +96,45 @@ def _patient_claims(draw, number: int, care: str, first_ref: int) -> list[Claim]
     if route == "debtor":
         patient = replace(patient, address=replace(patient.address, street="", city=""))
     base = dental_claim(
-        patient_ref=f"P{number}", bsn=draw(st.sampled_from([valid_bsn(number), ""])),
-        birth_date=draw(st.dates(date(1900, 1, 1), TODAY)), patient=patient, debtor=debtor,
+        patient_ref=f"P{number}",
+        bsn=draw(st.sampled_from([valid_bsn(number), ""])),
+        birth_date=draw(st.dates(date(1900, 1, 1), TODAY)),
+        patient=patient,
+        debtor=debtor,
         insurer_uzovi=draw(st.sampled_from([i.uzovi for i in insurers.all_insurers()])),
         policy_number=draw(st.sampled_from(["", "ZK-20411873"])),
-    )  # fmt: skip
+    )
     claims = []
     for index in range(draw(st.integers(1, 4))):
         code = draw(st.sampled_from(treatment_codes.codes(care)))
         quantity = draw(st.integers(1, 12))
-        claims.append(replace(
-            base, claim_ref=f"R{first_ref + index}", treatment_code=code.code,
-            description=code.description, line_type=code.line_type, quantity=quantity,
-            unit_price_cents=draw(st.integers(1, 99_999)),
-            treatment_date=draw(st.dates(date(2025, 1, 1), TODAY)),
-            comments=tuple(draw(st.lists(_name(140), max_size=2))),
-            price_quote_ref=draw(st.sampled_from(["", "BEGR-1"])),
-        ))  # fmt: skip
+        claims.append(
+            replace(
+                base,
+                claim_ref=f"R{first_ref + index}",
+                treatment_code=code.code,
+                description=code.description,
+                line_type=code.line_type,
+                quantity=quantity,
+                unit_price_cents=draw(st.integers(1, 99_999)),
+                treatment_date=draw(st.dates(date(2025, 1, 1), TODAY)),
+                comments=tuple(draw(st.lists(_name(140), max_size=2))),
+                price_quote_ref=draw(st.sampled_from(["", "BEGR-1"])),
+            )
+        )
     if draw(st.booleans()):  # a correction of the patient's first line, in the same file
         first = claims[0]
-        claims.append(replace(
-            first, claim_ref=f"R{first_ref + len(claims)}", unit_price_cents=-first.unit_price_cents,
-            description=f"Correctie: {first.description}", reverses_claim_ref=first.claim_ref,
-            comments=(), price_quote_ref="",
-        ))  # fmt: skip
+        claims.append(
+            replace(
+                first,
+                claim_ref=f"R{first_ref + len(claims)}",
+                unit_price_cents=-first.unit_price_cents,
+                description=f"Correctie: {first.description}",
+                reverses_claim_ref=first.claim_ref,
+                comments=(),
+                price_quote_ref="",
+            )
+        )
     return claims
 
 

@@ -14,18 +14,18 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.claims import LineType
-from billing_core.clock import AMSTERDAM, FixedClock
+from billing_core.declarations.claims import LineType
+from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
-from billing_core.ingest import IngestContext, Upload, process_declaration
-from billing_core.invoice import Invoice
-from billing_core.ledger import EntryKind
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice
-from billing_core.providers import CoverageRule
-from billing_core.retour import apply_retour, retour_upload_from_key, with_granted
+from billing_core.providers.provider import CoverageRule
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
 from tests.unit.fake_store import FakeQueue, FakeStore
@@ -59,8 +59,13 @@ class StoreInMemory(FakeStore):
     def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
         return {ref: self.markers[ref] for ref in claim_refs if ref in self.markers}
 
-    def store_new(self, provider_id: str, declaration_id: str, invoices: Sequence[NewInvoice],
-                  insurer_claim_refs: Sequence[str]) -> int:  # fmt: skip
+    def store_new(
+        self,
+        provider_id: str,
+        declaration_id: str,
+        invoices: Sequence[NewInvoice],
+        insurer_claim_refs: Sequence[str],
+    ) -> int:
         for new in invoices:
             self.invoices[new.invoice.invoice_id] = new.invoice
             for ref in new.claim_refs:
@@ -95,14 +100,32 @@ def physio_claims():  # type: ignore[no-untyped-def]
     """A VGZ patient: intake, two 5-minute units, and a splint (a material: to VGZ first)."""
     patient = person()
     return [
-        dental_claim("F1", patient=patient, insurer_uzovi=VGZ, treatment_code="1870",
-                     description="Intake en onderzoek handtherapie", unit_price_cents=5825),
-        dental_claim("F2", patient=patient, insurer_uzovi=VGZ, treatment_code="1000",
-                     description="Handtherapie, behandeling per 5 minuten", unit_price_cents=1260),
-        dental_claim("F3", patient=patient, insurer_uzovi=VGZ, treatment_code="SPL1",
-                     description="Spalk op maat (duimspalk)", line_type=LineType.MATERIAL,
-                     unit_price_cents=8500),
-    ]  # fmt: skip
+        dental_claim(
+            "F1",
+            patient=patient,
+            insurer_uzovi=VGZ,
+            treatment_code="1870",
+            description="Intake en onderzoek handtherapie",
+            unit_price_cents=5825,
+        ),
+        dental_claim(
+            "F2",
+            patient=patient,
+            insurer_uzovi=VGZ,
+            treatment_code="1000",
+            description="Handtherapie, behandeling per 5 minuten",
+            unit_price_cents=1260,
+        ),
+        dental_claim(
+            "F3",
+            patient=patient,
+            insurer_uzovi=VGZ,
+            treatment_code="SPL1",
+            description="Spalk op maat (duimspalk)",
+            line_type=LineType.MATERIAL,
+            unit_price_cents=8500,
+        ),
+    ]
 
 
 def ingest(ctx: IngestContext, claims, declaration_id: str = "D1") -> dict:  # type: ignore[no-untyped-def]
@@ -136,8 +159,10 @@ def test_a_retour_file_says_per_line_what_was_granted():
     # Then every 04 has its reference, granted amount, retour codes and the insurer's copy
     assert parsed.format == "PM305 v3.2" and parsed.findings == []
     assert [(line.claim_ref, line.granted_cents, line.retour_codes) for line in parsed.lines] == [
-        ("F1", 4660, ("0611",)), ("F2", 1008, ()), ("F3", 0, ("8001",)),
-    ]  # fmt: skip
+        ("F1", 4660, ("0611",)),
+        ("F2", 1008, ()),
+        ("F3", 0, ("8001",)),
+    ]
     assert parsed.lines[2].claim is not None and parsed.lines[2].claim.amount_cents == 8500
 
 
@@ -213,8 +238,14 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     ingest(ctx, physio_claims())
     before = the_invoice(store)
     # When VGZ's retour grants 80% of the care lines and refuses the splint
-    data = retour(physio_claims(), {"F1": Granted(4660, ("0611",)), "F2": Granted(1008, ("0611",)),
-                                    "F3": Granted(0, ("8001",))})  # fmt: skip
+    data = retour(
+        physio_claims(),
+        {
+            "F1": Granted(4660, ("0611",)),
+            "F2": Granted(1008, ("0611",)),
+            "F3": Granted(0, ("8001",)),
+        },
+    )
     report = apply_retour(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
     # Then the patient's invoice deducts what VGZ granted
     after = store.invoice(before.invoice_id)
@@ -225,9 +256,13 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     )
     assert report["outcome"] == "accepted" and report["format"] == "PM305 v3.2"
     # And the report lines say per line what the insurer said and what became of it
-    assert [(line["claim_ref"], line["result"], line["retour_codes"]) for line in report["lines"]] == [
-        ("F1", "applied", ["0611"]), ("F2", "applied", ["0611"]), ("F3", "invoiced_to_patient", ["8001"]),
-    ]  # fmt: skip
+    assert [
+        (line["claim_ref"], line["result"], line["retour_codes"]) for line in report["lines"]
+    ] == [
+        ("F1", "applied", ["0611"]),
+        ("F2", "applied", ["0611"]),
+        ("F3", "invoiced_to_patient", ["8001"]),
+    ]
     # And it is stored as a report in the output bucket, without personal data (R29)
     stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
     assert json.loads(stored)["summary"] == report["summary"]
@@ -323,8 +358,12 @@ def test_unknown_line_references_are_reported(ctx, store):
     other = dental_claim(
         "X9", patient=person(), insurer_uzovi=VGZ, treatment_code="1000", unit_price_cents=1260
     )
-    report = apply_retour(PHYSIO.provider_id, "R1", retour([physio_claims()[0], other],
-                                                           {"F1": Granted(100), "X9": Granted(100)}), ctx)  # fmt: skip
+    report = apply_retour(
+        PHYSIO.provider_id,
+        "R1",
+        retour([physio_claims()[0], other], {"F1": Granted(100), "X9": Granted(100)}),
+        ctx,
+    )
     [finding] = [f for f in report["findings"] if f["code"] == "RETOUR_LINE_UNKNOWN"]
     assert (finding["claim_ref"], report["outcome"]) == ("X9", "partially_accepted")
     assert report["summary"]["lines_unknown"] == 1
@@ -332,9 +371,12 @@ def test_unknown_line_references_are_reported(ctx, store):
 
 def test_an_insurer_line_that_was_not_granted_is_reported_not_invoiced(ctx, store):
     # Given a care line a contracted insurer covers in full goes to the insurer (R5)
-    contracted = provider(provider_id=PHYSIO.provider_id, agb_code=PHYSIO.agb_code,
-                            contracted_insurers={2026: frozenset({ZILVEREN_KRUIS})},
-                            coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(100)),))  # fmt: skip
+    contracted = provider(
+        provider_id=PHYSIO.provider_id,
+        agb_code=PHYSIO.agb_code,
+        contracted_insurers={2026: frozenset({ZILVEREN_KRUIS})},
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(100)),),
+    )
     store.providers[PHYSIO.provider_id] = contracted
     claim = dental_claim("Z1", treatment_code="1000", unit_price_cents=1260)
     ingest(ctx, [claim])

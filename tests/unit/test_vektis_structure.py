@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.declarations.findings import MESSAGES, Severity
 from billing_core.declarations.formats import is_vektis, parse_declaration
-from billing_core.declarations.report import MESSAGES, Severity
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305_V32, STANDARDS
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.reader import MAX_LISTED_LINE_PROBLEMS
@@ -45,8 +45,12 @@ def three_patients() -> list[str]:
     Patient P1 pays themself (03 completes the address), P2 is a child whose parent pays,
     P3 pays themself; the first line has a comment."""
     first = [dental_claim("A1", comments=("Vulling linksboven.",)), dental_claim("A2")]
-    third = dental_claim("C1", patient_ref="P3", bsn="100010040",
-                         patient=person(initials="T.", name_prefix="", last_name="Bakkum"))  # fmt: skip
+    third = dental_claim(
+        "C1",
+        patient_ref="P3",
+        bsn="100010040",
+        patient=person(initials="T.", name_prefix="", last_name="Bakkum"),
+    )
     return records([*first, *child_claims(), third])
 
 
@@ -65,9 +69,10 @@ def test_a_good_file_has_no_findings_and_a_claim_per_treatment_record():
 
 
 @pytest.mark.parametrize(
-    "line_end, final", [("\r\n", True), ("\r\n", False), ("\n", True), ("\n", False)],
+    "line_end, final",
+    [("\r\n", True), ("\r\n", False), ("\n", True), ("\n", False)],
     ids=["crlf", "crlf-without-final", "lf", "lf-without-final"],
-)  # fmt: skip
+)
 def test_crlf_lf_and_a_missing_final_line_end_are_accepted(line_end, final):
     # Given the same records with CRLF (the standard) or LF (a Unix transfer), with or
     # without a line end after the 99 (the public MZ301 test file has none)
@@ -299,9 +304,11 @@ def test_an_unreadable_amount_is_named_instead_of_a_wrong_total():
 
 def test_the_standards_read_are_dispatched_on_code_version_and_subversion():
     assert {(s.name, s.code, s.version, s.subversion) for s in STANDARDS.values()} == {
-        ("MZ301", "176", "01", "03"), ("PM304", "107", "03", "02"),
-        ("PM305", "108", "03", "02"), ("MZ302", "177", "01", "03"),
-    }  # fmt: skip
+        ("MZ301", "176", "01", "03"),
+        ("PM304", "107", "03", "02"),
+        ("PM305", "108", "03", "02"),
+        ("MZ302", "177", "01", "03"),
+    }
 
 
 @pytest.mark.parametrize("version", ["0102", "0200", "0300"])
@@ -327,12 +334,15 @@ def test_a_test_message_is_not_invoiced():
     assert_rejected_whole(result, "VEKTIS_TEST_MESSAGE")
 
 
-@pytest.mark.parametrize("key, value, code", [
-    ("currency", "USD", "VEKTIS_VALUE_INVALID"),
-    ("invoice_date", "20261131", "VEKTIS_DATE_INVALID"),
-    ("period_start", "00000000", "VEKTIS_DATE_INVALID"),
-    ("message_kind", "X", "VEKTIS_VALUE_INVALID"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "key, value, code",
+    [
+        ("currency", "USD", "VEKTIS_VALUE_INVALID"),
+        ("invoice_date", "20261131", "VEKTIS_DATE_INVALID"),
+        ("period_start", "00000000", "VEKTIS_DATE_INVALID"),
+        ("message_kind", "X", "VEKTIS_VALUE_INVALID"),
+    ],
+)
 def test_header_fields_are_checked(key, value, code):
     result = parse(edited(three_patients(), 0, key, value))
     assert only(result, code).line == 1

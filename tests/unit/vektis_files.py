@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from billing_core.claims import Address, Claim, LineType
+from billing_core.declarations.claims import Address, Claim, LineType
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import ParseResult
-from billing_core.declarations.report import Severity
 from billing_core.declarations.vektis.layout import RecordType, Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis
@@ -27,11 +27,19 @@ from tests.unit.claim_factories import VGZ, claim, person
 TODAY = date(2026, 11, 23)
 AGB = "12345678"
 HEADER = Header(
-    practice_agb=AGB, invoice_number="F-2026-47", invoice_date=date(2026, 11, 22),
-    period_start=date(2026, 11, 1), period_end=date(2026, 11, 21),
-)  # fmt: skip
-PARENT = person(initials="M.", name_prefix="", last_name="Terpstra", email="m.terpstra@example.com",
-                address=Address("Wittevrouwensingel", "41", "", "3581 GB", "Utrecht"))  # fmt: skip
+    practice_agb=AGB,
+    invoice_number="F-2026-47",
+    invoice_date=date(2026, 11, 22),
+    period_start=date(2026, 11, 1),
+    period_end=date(2026, 11, 21),
+)
+PARENT = person(
+    initials="M.",
+    name_prefix="",
+    last_name="Terpstra",
+    email="m.terpstra@example.com",
+    address=Address("Wittevrouwensingel", "41", "", "3581 GB", "Utrecht"),
+)
 
 
 def dental_claim(claim_ref: str = "L1", **overrides: Any) -> Claim:
@@ -42,25 +50,52 @@ def dental_claim(claim_ref: str = "L1", **overrides: Any) -> Claim:
 
 def child_claims() -> list[Claim]:
     """A child (insured at VGZ) whose parent pays: the 02 has postcode and house number."""
-    child = person(initials="S.", name_prefix="", last_name="Terpstra", email="",
-                   address=Address("", "41", "", "3581 GB", ""))  # fmt: skip
+    child = person(
+        initials="S.",
+        name_prefix="",
+        last_name="Terpstra",
+        email="",
+        address=Address("", "41", "", "3581 GB", ""),
+    )
     return [
-        dental_claim("K1", patient_ref="P2", bsn="100010039", birth_date=date(2015, 4, 2),
-                     patient=child, debtor=PARENT, treatment_code="C11", insurer_uzovi=VGZ,
-                     description="Periodieke controle", unit_price_cents=2350),
-        dental_claim("K2", patient_ref="P2", bsn="100010039", birth_date=date(2015, 4, 2),
-                     patient=child, debtor=PARENT, treatment_code="M61", insurer_uzovi=VGZ,
-                     description="Mondbeschermer op maat (materiaal)", line_type=LineType.MATERIAL,
-                     unit_price_cents=4500),
-    ]  # fmt: skip
+        dental_claim(
+            "K1",
+            patient_ref="P2",
+            bsn="100010039",
+            birth_date=date(2015, 4, 2),
+            patient=child,
+            debtor=PARENT,
+            treatment_code="C11",
+            insurer_uzovi=VGZ,
+            description="Periodieke controle",
+            unit_price_cents=2350,
+        ),
+        dental_claim(
+            "K2",
+            patient_ref="P2",
+            bsn="100010039",
+            birth_date=date(2015, 4, 2),
+            patient=child,
+            debtor=PARENT,
+            treatment_code="M61",
+            insurer_uzovi=VGZ,
+            description="Mondbeschermer op maat (materiaal)",
+            line_type=LineType.MATERIAL,
+            unit_price_cents=4500,
+        ),
+    ]
 
 
 def records(
-    claims: Sequence[Claim] = (), *, standard: Standard = MZ301_V13, debtor_version: str = "02",
+    claims: Sequence[Claim] = (),
+    *,
+    standard: Standard = MZ301_V13,
+    debtor_version: str = "02",
     header: Header = HEADER,
-) -> list[str]:  # fmt: skip
-    return declaration_records(standard, header, list(claims) or [dental_claim()],
-                               debtor_version=debtor_version)  # fmt: skip
+) -> list[str]:
+    return declaration_records(
+        standard, header, list(claims) or [dental_claim()], debtor_version=debtor_version
+    )
 
 
 def edited(

@@ -1,6 +1,10 @@
-"""zorgnota billing core: everything that is billing, nothing that is AWS.
+"""zorgnota billing core: everything that is billing, in rooms by what it does.
 
-The domain modules (money, reference, ledger, invoice, coverage, declarations, ...)
-import nothing from boto3; adapters for DynamoDB, S3 and SES live in ``store`` and
-``notify`` and are the only places that talk to AWS.
+``bootstrap`` wires the adapters to the use cases (the composition root), ``settings``
+reads the environment once, ``ports`` declares what the use cases need from outside.
+The domain rooms (shared, texts, invoices, declarations, payments, changes, dunning,
+legal, collection, correspondence, providers) import nothing from boto3, ``adapters``,
+``services`` or ``entrypoints``; ``services`` is what the APIs and the portal call;
+``adapters`` talk to AWS and the PSP; ``entrypoints`` turn events into calls. The rules
+are checked by import-linter (``make lint``); the README draws them.
 """

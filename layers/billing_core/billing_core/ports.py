@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from billing_core.actions import ActionState, OpenAction
-from billing_core.blocking import BlockChange, BlockedPatient
+from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.declarations.record import DeclarationRecord
-from billing_core.invoice import Invoice
-from billing_core.providers import Provider
-from billing_core.psp import PspStatus
+from billing_core.invoices.invoice import Invoice
+from billing_core.payments.psp import PspStatus
+from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.provider import Provider
 
 
 class ConcurrentChange(Exception):
@@ -44,7 +44,9 @@ class NewInvoice:
 class BillingStore(Protocol):
     def get_provider(self, provider_id: str) -> Provider | None: ...
 
-    def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None: ...
+    def get_declaration(
+        self, provider_id: str, declaration_id: str
+    ) -> DeclarationRecord | None: ...
 
     def put_declaration(self, record: DeclarationRecord) -> None: ...
 
@@ -54,7 +56,9 @@ class BillingStore(Protocol):
 
     def reserve_references(self, count: int) -> int: ...
 
-    def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]: ...
+    def known_claims(
+        self, provider_id: str, claim_refs: Iterable[str]
+    ) -> dict[str, KnownClaim]: ...
 
     def store_new(
         self,
@@ -110,12 +114,16 @@ class BillingStore(Protocol):
 
     # --- blocked patients (R22, blocking.py) ---
 
-    def block_patient(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> None:
+    def block_patient(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> None:
         """The claim is with the collection agency: it keeps the patient blocked.
         Idempotent; the first claim logs a BLOCKED change."""
         ...
 
-    def release_claim(self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime) -> bool:
+    def release_claim(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> bool:
         """The claim is settled; True when it was the last one and the patient is unblocked
         (an UNBLOCKED change is logged). Idempotent: releasing twice changes nothing."""
         ...

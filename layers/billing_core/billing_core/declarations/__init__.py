@@ -1,1 +1,6 @@
-"""Declaration files -> claims, with a processing report a practice employee can read (R1, R2)."""
+"""From a declaration file to invoices (R1-R8): files read as claims (``formats``,
+``csv_format``, ``vektis/``) with findings a practice employee understands
+(``findings``), claims grouped into invoices (``invoicing``), the ingest use case
+(``ingest``), credit lines on earlier invoices (``credit_corrections``), insurer retour
+files (``retour``) and the insurer-claim export (``insurer_claims``); the rules a line
+meets are in ``rules/``. Imports: domain rooms and ``ports``."""

@@ -29,10 +29,10 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core import insurers
-from billing_core.claims import Address, Claim, Language, LineType, Person
-from billing_core.declarations.report import Finding, Severity
-from billing_core.money import AmountFormatError, parse_euros
+from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.rules import insurers
+from billing_core.shared.money import AmountFormatError, parse_euros
 
 SEPARATOR = ";"
 MAX_QUANTITY = 9_999
@@ -303,7 +303,7 @@ class _BirthDates(dict[str, "date | _Problem | None"]):
 
 
 class _LineParser:
-    def __init__(self, columns: dict[str, int], width: int, today: date, max_lines: int):
+    def __init__(self, columns: dict[str, int], width: int, today: date, max_lines: int) -> None:
         self.width = width
         self.today = today
         self.max_lines = max_lines
@@ -638,8 +638,20 @@ def _person(
     cells: list[str], prefix: str, default_language: Language, problems: list[_Problem]
 ) -> Person:
     """A Person from the PERSON_COLUMNS cells (stripped), patient or debtor_ ones."""
-    (initials, name_prefix, last_name, street, house_number, house_number_suffix, postcode,
-     city, country, email, mobile, language_code) = cells  # fmt: skip
+    (
+        initials,
+        name_prefix,
+        last_name,
+        street,
+        house_number,
+        house_number_suffix,
+        postcode,
+        city,
+        country,
+        email,
+        mobile,
+        language_code,
+    ) = cells
     country = _country(country, prefix + "country", problems)
     if postcode and country == "NL":
         postcode = _dutch_postcode(postcode, prefix + "postcode", problems)

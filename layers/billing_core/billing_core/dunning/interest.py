@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from billing_core.clock import AMSTERDAM
-from billing_core.invoice import Invoice
-from billing_core.ledger import Component, EntryKind, total_of
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
+from billing_core.shared.clock import AMSTERDAM
 
 NO_INTEREST = InterestResult(0, ())
 

@@ -24,11 +24,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
-from billing_core.invoice import Invoice, Reminder
-from billing_core.ledger import Component, balance
+from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
-from billing_core.notify import dunning_texts  # noqa: F401  (registers the letters' texts)
-from billing_core.providers import Provider
+from billing_core.providers.provider import Provider
+from billing_core.texts import dunning_letters as dunning_texts  # noqa: F401  (registers the letters' texts)
 
 REMINDER = "dunning_reminder"  # event id: Reminder.letter_id
 SECOND_NOTICE = "second_notice"  # event id: f"second-notice:{Reminder.letter_id}"

@@ -25,10 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from billing_core.actions import ActionKind, OpenAction
-from billing_core.arrangement import review_arrangement
-from billing_core.clock import Clock
-from billing_core.dunning.handover import handover_bytes, handover_key
+from billing_core.changes.arrangement import review_arrangement
+from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.dunning.steps import (
     charge_costs,
     hand_over,
@@ -36,8 +34,8 @@ from billing_core.dunning.steps import (
     send_reminder,
 )
 from billing_core.dunning.timeline import Step, plan
-from billing_core.invoice import Invoice
-from billing_core.ledger import balance
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import balance
 from billing_core.ports import (
     ConcurrentChange,
     DeliveryQueue,
@@ -45,7 +43,9 @@ from billing_core.ports import (
     DunningStore,
     FileStore,
 )
-from billing_core.providers import Provider
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import Clock
 
 PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
 
@@ -120,9 +120,12 @@ def run_dunning(
 
 
 def _process_unit(
-    unit: list[Invoice], providers: _ProviderCache, as_of: date, ctx: DunningContext,
+    unit: list[Invoice],
+    providers: _ProviderCache,
+    as_of: date,
+    ctx: DunningContext,
     summary: RunSummary,
-) -> None:  # fmt: skip
+) -> None:
     provider = providers.get(unit[0].provider_id)
     now = ctx.clock.now()
     by_step: dict[Step, list[Invoice]] = {step: [] for step in Step}
@@ -140,7 +143,9 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
-        _save_step(Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary)
+        _save_step(
+            Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary
+        )
     for letter_group in _same_reminder(by_step[Step.COSTS]):
         charged = charge_costs(letter_group, provider.dunning, as_of, now)
         _save_step(Step.COSTS, charged, ctx, summary)
@@ -149,9 +154,13 @@ def _process_unit(
 
 
 def _hand_over(
-    invoice: Invoice, provider: Provider, as_of: date, now: datetime, ctx: DunningContext,
+    invoice: Invoice,
+    provider: Provider,
+    as_of: date,
+    now: datetime,
+    ctx: DunningContext,
     summary: RunSummary,
-) -> None:  # fmt: skip
+) -> None:
     """File for the agency, block, then the invoice and the provider's action in one
     transaction: the first two are idempotent, so a crash in between is repaired by the
     next run."""
@@ -189,7 +198,9 @@ def _call_your_patient(invoice: Invoice, now: datetime) -> OpenAction:
     )
 
 
-def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, summary: RunSummary) -> None:
+def _save_step(
+    step: Step, changed: list[Invoice], ctx: DunningContext, summary: RunSummary
+) -> None:
     stored = ctx.store.save_invoices(changed)
     summary.steps[step] += len(stored)
     for invoice in stored:
@@ -199,8 +210,9 @@ def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, summary:
 def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:
     """Queue the letters the invoice still waits for; the delivery sends each once."""
     requests = [
-        DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=letter.kind,
-                        event_id=letter.event_id)
+        DeliveryRequest(
+            invoice.provider_id, invoice.invoice_id, kind=letter.kind, event_id=letter.event_id
+        )
         for letter in invoice.letters_due
     ]
     if requests:
@@ -248,9 +260,14 @@ def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
     person = invoice.addressee
     address = person.address
     return (
-        invoice.channel, person.display_name, person.email,
-        address.street, address.house_number, address.house_number_suffix, address.postcode,
-    )  # fmt: skip
+        invoice.channel,
+        person.display_name,
+        person.email,
+        address.street,
+        address.house_number,
+        address.house_number_suffix,
+        address.postcode,
+    )
 
 
 class _ProviderCache:

@@ -15,14 +15,14 @@ from datetime import date, datetime
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import next_step
-from billing_core.invoice import (
+from billing_core.invoices.invoice import (
     CoveredInvoice,
     DunningStage,
     Invoice,
     PendingLetter,
     Reminder,
 )
-from billing_core.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.legal import (
     Channel as LetterChannel,
 )
@@ -41,9 +41,7 @@ def outstanding_principal(invoice: Invoice) -> int:
     return max(balance(invoice.ledger, Component.PRINCIPAL), 0)
 
 
-def send_reminder(
-    invoices: Sequence[Invoice], policy: DunningPolicy, today: date
-) -> list[Invoice]:
+def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: date) -> list[Invoice]:
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
     the principal due per invoice, the final date (receipt + 14 days) and the BIK that
     will be charged, computed by the staffel over the summed principals (§3)."""
@@ -102,7 +100,9 @@ def charge_costs(
                 LedgerEntry(EntryKind.COSTS, Component.COSTS, part, now, cause, COSTS_NOTE)
             )
         invoice = replace(invoice, dunning_stage=DunningStage.COSTS_CHARGED, costs_charged_on=today)
-        charged.append(_moved(invoice, policy, letter if invoice.invoice_id == lead.invoice_id else None))
+        charged.append(
+            _moved(invoice, policy, letter if invoice.invoice_id == lead.invoice_id else None)
+        )
     return charged
 
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from billing_core.arrangement import MISSED_AFTER_DAYS, arrangement_status, next_term
+from billing_core.changes.arrangement import MISSED_AFTER_DAYS, arrangement_status, next_term
 from billing_core.dunning.interest import first_day_of_default
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
 
 ONE_DAY = timedelta(days=1)
 
@@ -62,7 +62,9 @@ def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
     """The next step of the timeline and its day, pauses left aside."""
     stage = invoice.dunning_stage
     if stage is DunningStage.NONE:
-        return Step.REMINDER, first_day_of_default(invoice) + timedelta(days=policy.days_to_reminder)
+        return Step.REMINDER, first_day_of_default(invoice) + timedelta(
+            days=policy.days_to_reminder
+        )
     if stage is DunningStage.REMINDED:
         assert invoice.reminder is not None
         term_ends = max(invoice.reminder.final_date, invoice.current_final_payment_date)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billing_core.money import round_half_up
+from billing_core.shared.money import round_half_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +108,7 @@ class CostsSplit:
     parts: tuple[int, ...]
 
 
-def collection_costs_for(
-    principals: Sequence[int], *, staffel: Staffel = BIK_2012
-) -> CostsSplit:
+def collection_costs_for(principals: Sequence[int], *, staffel: Staffel = BIK_2012) -> CostsSplit:
     """BIK for one reminder covering several invoices of one patient (legal-nl.md §2).
 
     The staffel is applied to the **sum** of the principals (one claim, one letter), not

@@ -20,12 +20,13 @@ The rules, all from legal-nl.md §4:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from billing_core.money import round_half_up
+from billing_core.shared.money import round_half_up
 
 DAYS_PER_YEAR = 365  # legal-nl.md §4: actual days / 365, leap years included
 
@@ -131,7 +132,7 @@ def statutory_interest(
     segments: list[Segment] = []
     compounded = 0  # interest added to the base at past anniversaries
     interest_this_year = 0
-    for first_day, segment_until in zip(boundaries, boundaries[1:]):
+    for first_day, segment_until in itertools.pairwise(boundaries):
         if first_day in anniversaries:
             compounded += interest_this_year
             interest_this_year = 0

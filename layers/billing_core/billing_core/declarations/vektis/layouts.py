@@ -46,7 +46,15 @@ _HEADER_ROWS: tuple[Row, ...] = (
     ("0104", "subversion", "SUBVERSIENUMMER BERICHTSTANDAARD", 8, 2, N, C),
     ("0105", "message_kind", "SOORT BERICHT", 10, 1, AN, M),  # P production, T test (COD856)
     ("0106", "software_code", "CODE INFORMATIESYSTEEM SOFTWARELEVERANCIER", 11, 6, N, C),
-    ("0107", "software_version", "VERSIEAANDUIDING INFORMATIESYSTEEM SOFTWARELEVERANCIER", 17, 10, AN, C),
+    (
+        "0107",
+        "software_version",
+        "VERSIEAANDUIDING INFORMATIESYSTEEM SOFTWARELEVERANCIER",
+        17,
+        10,
+        AN,
+        C,
+    ),
     ("0108", "uzovi", "UZOVI-NUMMER", 27, 4, N, C),
     ("0109", "agb_service_bureau", "CODE SERVICEBUREAU", 31, 8, N, C),
     ("0110", "agb_provider", "ZORGVERLENERSCODE", 39, 8, N, C),
@@ -61,14 +69,22 @@ _HEADER_ROWS: tuple[Row, ...] = (
     ("0118", "vat_id", "BTW-IDENTIFICATIENUMMER", 101, 14, AN, C),
     ("0119", "currency", "VALUTACODE", 115, 3, AN, M),
     ("0180", "reserve", "RESERVE", 118, 193, AN, C),
-)  # fmt: skip
+)
 
 _INSURED_ROWS: tuple[Row, ...] = (
     ("0201", "record_type", "KENMERK RECORD", 1, 2, N, M),
     ("0202", "record_id", "IDENTIFICATIE DETAILRECORD", 3, 12, N, M),
     ("0203", "bsn", "BURGERSERVICENUMMER (BSN) VERZEKERDE", 15, 9, N, M),
     ("0204", "uzovi", "UZOVI-NUMMER", 24, 4, N, M),
-    ("0205", "policy_number", "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)", 28, 15, AN, C),
+    (
+        "0205",
+        "policy_number",
+        "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)",
+        28,
+        15,
+        AN,
+        C,
+    ),
     ("0206", "patient_number", "PATIENT(IDENTIFICATIE)NUMMER", 43, 11, AN, C),
     ("0207", "birth_date", "DATUM GEBOORTE VERZEKERDE", 54, 8, N, M),
     ("0208", "gender", "CODE GESLACHT VERZEKERDE", 62, 1, N, M),
@@ -86,15 +102,19 @@ _INSURED_ROWS: tuple[Row, ...] = (
     ("0220", "house_number_suffix", "HUISNUMMERTOEVOEGING (HUISADRES) VERZEKERDE", 162, 6, AN, C),
     ("0221", "country", "CODE LAND VERZEKERDE", 168, 2, AN, C),
     ("0222", "debtor_number", "DEBITEURNUMMER", 170, 11, AN, C),
-)  # fmt: skip
+)
 
 _MZ301_INSURED = record(
-    RecordType.INSURED, "verzekerdenrecord", "insured person record", DECLARATION_LENGTH, (
+    RecordType.INSURED,
+    "verzekerdenrecord",
+    "insured person record",
+    DECLARATION_LENGTH,
+    (
         *_INSURED_ROWS,
         ("0223", "deceased", "INDICATIE CLIENT OVERLEDEN", 181, 1, N, M),  # 1 deceased, 2 not
         ("0280", "reserve", "RESERVE", 182, 129, AN, C),
     ),
-)  # fmt: skip
+)
 
 # Positions 1-209 of every 03 (MZ301 v1.3 built-in and SB311 v1.0/v2.0 alike).
 _DEBTOR_ROWS: tuple[Row, ...] = (
@@ -121,25 +141,41 @@ _DEBTOR_ROWS: tuple[Row, ...] = (
     ("0321", "country", "CODE LAND DEBITEUR", 190, 2, AN, C),
     ("0322", "phone", "TELEFOONNUMMER DEBITEUR", 192, 15, AN, C),
     ("0323", "phone_country", "LANDNUMMER TELEFOON (CODE LAND)", 207, 3, N, C),
-)  # fmt: skip
+)
 
 _MZ301_DEBTOR = record(
-    RecordType.DEBTOR, "debiteurrecord", "debtor record", DECLARATION_LENGTH, (
+    RecordType.DEBTOR,
+    "debiteurrecord",
+    "debtor record",
+    DECLARATION_LENGTH,
+    (
         *_DEBTOR_ROWS,
         ("0324", "email", "E-MAILADRES DEBITEUR", 210, 70, AN, C),
         ("0325", "bank_account", "BANKREKENINGNUMMER", 280, 16, N, C),  # pre-IBAN
         ("0326", "relation", "SOORT RELATIE DEBITEUR", 296, 2, N, C),  # COD821; 23 = erven van
         ("0380", "reserve", "RESERVE", 298, 13, AN, C),
     ),
-)  # fmt: skip
+)
 
 _MZ301_TREATMENT = record(
-    RecordType.TREATMENT, "prestatierecord", "treatment record", DECLARATION_LENGTH, (
+    RecordType.TREATMENT,
+    "prestatierecord",
+    "treatment record",
+    DECLARATION_LENGTH,
+    (
         ("0401", "record_type", "KENMERK RECORD", 1, 2, N, M),
         ("0402", "record_id", "IDENTIFICATIE DETAILRECORD", 3, 12, N, M),
         ("0403", "bsn", "BURGERSERVICENUMMER (BSN) VERZEKERDE", 15, 9, N, M),
         ("0404", "uzovi", "UZOVI-NUMMER", 24, 4, N, M),
-        ("0405", "policy_number", "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)", 28, 15, AN, C),
+        (
+            "0405",
+            "policy_number",
+            "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)",
+            28,
+            15,
+            AN,
+            C,
+        ),
         ("0406", "authorisation", "MACHTIGINGSNUMMER", 43, 15, AN, C),
         ("0407", "forwarding_allowed", "DOORSTUREN TOEGESTAAN", 58, 1, N, M),
         ("0408", "treatment_date", "DATUM PRESTATIE", 59, 8, N, M),
@@ -169,10 +205,18 @@ _MZ301_TREATMENT = record(
         ("0430", "amount", "DECLARATIEBEDRAG (INCL. BTW)", 156, 8, N, M),
         ("0431", "dc", "INDICATIE DEBET/CREDIT (02)", 164, 1, AN, M),
         ("0432", "line_reference", "REFERENTIENUMMER DIT PRESTATIERECORD", 165, 20, AN, M),
-        ("0433", "previous_reference", "REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD", 185, 20, AN, C),
+        (
+            "0433",
+            "previous_reference",
+            "REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD",
+            185,
+            20,
+            AN,
+            C,
+        ),
         ("0480", "reserve", "RESERVE", 205, 106, AN, C),
     ),
-)  # fmt: skip
+)
 
 _COMMENT_ROWS: tuple[Row, ...] = (
     ("9801", "record_type", "KENMERK RECORD", 1, 2, N, M),
@@ -180,7 +224,7 @@ _COMMENT_ROWS: tuple[Row, ...] = (
     ("9803", "comment_line", "REGELNUMMER VRIJE TEKST", 15, 4, N, M),
     ("9804", "comment", "VRIJE TEKST", 19, 140, AN, M),
     ("9880", "reserve", "RESERVE", 159, 152, AN, C),
-)  # fmt: skip
+)
 
 _TRAILER_ROWS: tuple[Row, ...] = (
     ("9901", "record_type", "KENMERK RECORD", 1, 2, N, M),
@@ -192,7 +236,7 @@ _TRAILER_ROWS: tuple[Row, ...] = (
     ("9907", "total_amount", "TOTAAL DECLARATIEBEDRAG", 34, 11, N, C),
     ("9908", "total_dc", "INDICATIE DEBET/CREDIT", 45, 1, AN, M),
     ("9980", "reserve", "RESERVE", 46, 265, AN, C),
-)  # fmt: skip
+)
 
 _COMMENT = record(
     RecordType.COMMENT, "commentaarrecord", "comment record", DECLARATION_LENGTH, _COMMENT_ROWS
@@ -204,27 +248,35 @@ _TRAILER = record(
 
 # --- SB311 debtor record 03, v1.0 and v2.0 (vektis.md §4, from olmeca/vektor) ----------
 
-_SB311_V10 = replaced(_MZ301_DEBTOR, (
-    ("0324", "email", "E-MAILADRES DEBITEUR", 210, 50, AN, C),
-    ("0325", "iban", "IBAN", 260, 34, AN, C),
-    ("0326", "relation", "SOORT RELATIE DEBITEUR", 294, 2, N, C),
-    ("0327", "collection_code", "CODE INCASSO", 296, 2, AN, C),
-    ("0328", "debtor_record_version", "VERSIENUMMER DEBITEURRECORD", 298, 2, N, M),
-    ("0380", "reserve", "RESERVE", 300, 11, AN, C),
-), after="phone_country")  # fmt: skip
+_SB311_V10 = replaced(
+    _MZ301_DEBTOR,
+    (
+        ("0324", "email", "E-MAILADRES DEBITEUR", 210, 50, AN, C),
+        ("0325", "iban", "IBAN", 260, 34, AN, C),
+        ("0326", "relation", "SOORT RELATIE DEBITEUR", 294, 2, N, C),
+        ("0327", "collection_code", "CODE INCASSO", 296, 2, AN, C),
+        ("0328", "debtor_record_version", "VERSIENUMMER DEBITEURRECORD", 298, 2, N, M),
+        ("0380", "reserve", "RESERVE", 300, 11, AN, C),
+    ),
+    after="phone_country",
+)
 
-_SB311_V20 = replaced(_MZ301_DEBTOR, (
-    ("0324", "email", "E-MAILADRES DEBITEUR", 210, 50, AN, C),
-    ("0325", "iban", "IBAN", 260, 34, AN, C),
-    ("0326", "relation", "SOORT RELATIE DEBITEUR", 294, 2, N, C),
-    ("0327", "collection_code", "CODE INCASSO", 296, 2, AN, C),
-    ("0328", "debtor_record_version", "VERSIENUMMER DEBITEURRECORD", 298, 2, N, M),
-    ("0329", "mandate_date", "MACHTIGINGSDATUM AUTOMATISCHE INCASSO", 300, 8, N, C),
-    # COD655: P = paper, D = digital (Infomedics' SB311 notes; vektis.md had it unsure).
-    ("0330", "invoice_form", "FACTURATIEVORM", 308, 1, AN, C),
-    # unsure: vektor gives this RESERVE's length as 0/1; 309-310 follows from length 310.
-    ("0380", "reserve", "RESERVE", 309, 2, AN, C),
-), after="phone_country")  # fmt: skip
+_SB311_V20 = replaced(
+    _MZ301_DEBTOR,
+    (
+        ("0324", "email", "E-MAILADRES DEBITEUR", 210, 50, AN, C),
+        ("0325", "iban", "IBAN", 260, 34, AN, C),
+        ("0326", "relation", "SOORT RELATIE DEBITEUR", 294, 2, N, C),
+        ("0327", "collection_code", "CODE INCASSO", 296, 2, AN, C),
+        ("0328", "debtor_record_version", "VERSIENUMMER DEBITEURRECORD", 298, 2, N, M),
+        ("0329", "mandate_date", "MACHTIGINGSDATUM AUTOMATISCHE INCASSO", 300, 8, N, C),
+        # COD655: P = paper, D = digital (Infomedics' SB311 notes; vektis.md had it unsure).
+        ("0330", "invoice_form", "FACTURATIEVORM", 308, 1, AN, C),
+        # unsure: vektor gives this RESERVE's length as 0/1; 309-310 follows from length 310.
+        ("0380", "reserve", "RESERVE", 309, 2, AN, C),
+    ),
+    after="phone_country",
+)
 
 # VERSIENUMMER DEBITEURRECORD (pos 298-299) -> layout. Which SB311 version a standard
 # embeds is not established (unsure), so every standard takes both, told apart here.
@@ -238,21 +290,37 @@ _BUILT_IN_DEBTOR = "  "
 # element is, and PM304's own elements (diagnoses, referral) are conditional.
 
 _PM304_INSURED = record(
-    RecordType.INSURED, "verzekerdenrecord", "insured person record", DECLARATION_LENGTH, (
+    RecordType.INSURED,
+    "verzekerdenrecord",
+    "insured person record",
+    DECLARATION_LENGTH,
+    (
         *_INSURED_ROWS,
         # unsure: MZ301 has INDICATIE CLIENT OVERLEDEN at 181; EiCooker's PM304 has RESERVE
         # from 181 and every sample has a space there.
         ("0280", "reserve", "RESERVE", 181, 130, AN, C),
     ),
-)  # fmt: skip
+)
 
 _PM304_TREATMENT = record(
-    RecordType.TREATMENT, "prestatierecord", "treatment record", DECLARATION_LENGTH, (
+    RecordType.TREATMENT,
+    "prestatierecord",
+    "treatment record",
+    DECLARATION_LENGTH,
+    (
         ("", "record_type", "KENMERK RECORD", 1, 2, N, M),
         ("", "record_id", "IDENTIFICATIE DETAILRECORD", 3, 12, N, M),
         ("", "bsn", "BURGERSERVICENUMMER (BSN) VERZEKERDE", 15, 9, N, M),
         ("", "uzovi", "UZOVI-NUMMER", 24, 4, N, M),
-        ("", "policy_number", "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)", 28, 15, AN, C),
+        (
+            "",
+            "policy_number",
+            "VERZEKERDENNUMMER (INSCHRIJVINGSNUMMER, RELATIENUMMER)",
+            28,
+            15,
+            AN,
+            C,
+        ),
         ("", "authorisation", "MACHTIGINGSNUMMER", 43, 15, AN, C),
         ("", "forwarding_allowed", "DOORSTUREN TOEGESTAAN", 58, 1, N, M),
         ("", "treatment_date", "DATUM PRESTATIE", 59, 8, N, M),
@@ -260,15 +328,71 @@ _PM304_TREATMENT = record(
         ("", "treatment_code", "PRESTATIECODE", 70, 6, AN, M),
         ("", "quantity", "AANTAL UITGEVOERDE PRESTATIES", 76, 4, N, M),
         ("", "accident", "INDICATIE ONGEVAL (ONGEVALSGEVOLG)", 80, 1, AN, C),
-        ("", "diagnosis_code_list_1", "AANDUIDING DIAGNOSECODELIJST (01)", 81, 3, N, C),  # unsure: N?
-        ("", "referral_diagnosis_1", "VERWIJSDIAGNOSECODE PARAMEDISCHE HULP (01)", 84, 8, N, C),  # unsure: N?
-        ("", "diagnosis_code_list_2", "AANDUIDING DIAGNOSECODELIJST (02)", 92, 3, N, C),  # unsure: N?
-        ("", "referral_diagnosis_2", "VERWIJSDIAGNOSECODE PARAMEDISCHE HULP (02)", 95, 8, N, C),  # unsure: N?
-        ("", "diagnosis_code_list_3", "AANDUIDING DIAGNOSECODELIJST (03)", 103, 3, N, C),  # unsure: N?
+        (
+            "",
+            "diagnosis_code_list_1",
+            "AANDUIDING DIAGNOSECODELIJST (01)",
+            81,
+            3,
+            N,
+            C,
+        ),  # unsure: N?
+        (
+            "",
+            "referral_diagnosis_1",
+            "VERWIJSDIAGNOSECODE PARAMEDISCHE HULP (01)",
+            84,
+            8,
+            N,
+            C,
+        ),  # unsure: N?
+        (
+            "",
+            "diagnosis_code_list_2",
+            "AANDUIDING DIAGNOSECODELIJST (02)",
+            92,
+            3,
+            N,
+            C,
+        ),  # unsure: N?
+        (
+            "",
+            "referral_diagnosis_2",
+            "VERWIJSDIAGNOSECODE PARAMEDISCHE HULP (02)",
+            95,
+            8,
+            N,
+            C,
+        ),  # unsure: N?
+        (
+            "",
+            "diagnosis_code_list_3",
+            "AANDUIDING DIAGNOSECODELIJST (03)",
+            103,
+            3,
+            N,
+            C,
+        ),  # unsure: N?
         ("", "diagnosis_1", "PARAMEDISCHE DIAGNOSECODE (01)", 106, 8, AN, C),  # unsure: AN?
-        ("", "diagnosis_code_list_4", "AANDUIDING DIAGNOSECODELIJST (04)", 114, 3, N, C),  # unsure: N?
+        (
+            "",
+            "diagnosis_code_list_4",
+            "AANDUIDING DIAGNOSECODELIJST (04)",
+            114,
+            3,
+            N,
+            C,
+        ),  # unsure: N?
         ("", "diagnosis_2", "PARAMEDISCHE DIAGNOSECODE (02)", 117, 8, AN, C),  # unsure: AN?
-        ("", "indication_kind", "CODE SOORT INDICATIE PARAMEDISCHE HULP", 125, 3, N, C),  # unsure: N?
+        (
+            "",
+            "indication_kind",
+            "CODE SOORT INDICATIE PARAMEDISCHE HULP",
+            125,
+            3,
+            N,
+            C,
+        ),  # unsure: N?
         ("", "agb_practitioner", "ZORGVERLENERSCODE BEHANDELAAR/UITVOERDER", 128, 8, N, C),
         ("", "practitioner_specialism", "SPECIALISME BEHANDELAAR/UITVOERDER", 136, 4, N, C),
         ("", "referral_date", "VERWIJSDATUM", 140, 8, N, C),  # unsure: N?; 00000000 if none
@@ -282,63 +406,91 @@ _PM304_TREATMENT = record(
         ("", "amount", "DECLARATIEBEDRAG (INCL. BTW)", 183, 8, N, M),
         ("", "dc", "INDICATIE DEBET/CREDIT (02)", 191, 1, AN, M),
         ("", "line_reference", "REFERENTIENUMMER DIT PRESTATIERECORD", 192, 20, AN, M),
-        ("", "previous_reference", "REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD", 212, 20, AN, C),
+        (
+            "",
+            "previous_reference",
+            "REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD",
+            212,
+            20,
+            AN,
+            C,
+        ),
         ("", "reserve", "RESERVE", 232, 79, AN, C),
     ),
-)  # fmt: skip
+)
 
 
 # --- Retour files: the declaration's 1-310 plus the insurer's fields (vektis.md §1) ----
 # Positions after 310 are read from the one real PM305 sample; MZ302 is assumed to put
 # them at the same places (unsure: the MZ302 sheet's own positions are not in vektis.md).
 
-_RETOUR_HEADER = extended(_header(DECLARATION_LENGTH), RETOUR_LENGTH, (
-    ("", "insurer_reference", "REFERENTIE ZORGVERZEKERAAR", 311, 24, AN, C),  # unsure: name
-    ("", "retour_date", "DAGTEKENING RETOURBERICHT", 335, 8, N, C),  # unsure: name
-    ("", "retour_code_1", "RETOURCODE (01)", 343, 4, AN, C),  # '0200' in the sample
-    ("", "retour_reserve", "RESERVE", 347, 24, AN, C),
-))  # fmt: skip
+_RETOUR_HEADER = extended(
+    _header(DECLARATION_LENGTH),
+    RETOUR_LENGTH,
+    (
+        ("", "insurer_reference", "REFERENTIE ZORGVERZEKERAAR", 311, 24, AN, C),  # unsure: name
+        ("", "retour_date", "DAGTEKENING RETOURBERICHT", 335, 8, N, C),  # unsure: name
+        ("", "retour_code_1", "RETOURCODE (01)", 343, 4, AN, C),  # '0200' in the sample
+        ("", "retour_reserve", "RESERVE", 347, 24, AN, C),
+    ),
+)
 
 
 def _retour_insured(base: RecordLayout) -> RecordLayout:
-    return extended(base, RETOUR_LENGTH, (
-        # unsure: the sample has no insured-record retourcodes; three as in the 04 record.
-        ("", "retour_code_1", "RETOURCODE (01)", 311, 4, AN, C),
-        ("", "retour_code_2", "RETOURCODE (02)", 315, 4, AN, C),
-        ("", "retour_code_3", "RETOURCODE (03)", 319, 4, AN, C),
-        ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
-    ))  # fmt: skip
+    return extended(
+        base,
+        RETOUR_LENGTH,
+        (
+            # unsure: the sample has no insured-record retourcodes; three as in the 04 record.
+            ("", "retour_code_1", "RETOURCODE (01)", 311, 4, AN, C),
+            ("", "retour_code_2", "RETOURCODE (02)", 315, 4, AN, C),
+            ("", "retour_code_3", "RETOURCODE (03)", 319, 4, AN, C),
+            ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
+        ),
+    )
 
 
 def _retour_treatment(base: RecordLayout) -> RecordLayout:
-    return extended(base, RETOUR_LENGTH, (
-        ("", "insurer_amount", "BEREKEND BEDRAG ZORGVERZEKERAAR", 311, 8, N, C),
-        ("", "insurer_dc", "INDICATIE DEBET/CREDIT (03)", 319, 1, AN, C),
-        ("", "granted_amount", "TOEGEKEND BEDRAG", 320, 8, N, M),
-        ("", "granted_dc", "INDICATIE DEBET/CREDIT (04)", 328, 1, AN, M),
-        ("", "retour_code_1", "RETOURCODE (01)", 329, 4, AN, C),  # '0611' in the sample
-        ("", "retour_code_2", "RETOURCODE (02)", 333, 4, AN, C),  # unsure: the sample has one
-        ("", "retour_code_3", "RETOURCODE (03)", 337, 4, AN, C),  # unsure: the sample has one
-        ("", "retour_reserve", "RESERVE", 341, 30, AN, C),
-    ))  # fmt: skip
+    return extended(
+        base,
+        RETOUR_LENGTH,
+        (
+            ("", "insurer_amount", "BEREKEND BEDRAG ZORGVERZEKERAAR", 311, 8, N, C),
+            ("", "insurer_dc", "INDICATIE DEBET/CREDIT (03)", 319, 1, AN, C),
+            ("", "granted_amount", "TOEGEKEND BEDRAG", 320, 8, N, M),
+            ("", "granted_dc", "INDICATIE DEBET/CREDIT (04)", 328, 1, AN, M),
+            ("", "retour_code_1", "RETOURCODE (01)", 329, 4, AN, C),  # '0611' in the sample
+            ("", "retour_code_2", "RETOURCODE (02)", 333, 4, AN, C),  # unsure: the sample has one
+            ("", "retour_code_3", "RETOURCODE (03)", 337, 4, AN, C),  # unsure: the sample has one
+            ("", "retour_reserve", "RESERVE", 341, 30, AN, C),
+        ),
+    )
 
 
-_RETOUR_COMMENT = extended(_COMMENT, RETOUR_LENGTH, (
-    ("", "retour_reserve", "RESERVE", 311, 60, AN, C),
-))  # fmt: skip
+_RETOUR_COMMENT = extended(
+    _COMMENT, RETOUR_LENGTH, (("", "retour_reserve", "RESERVE", 311, 60, AN, C),)
+)
 
-_RETOUR_TRAILER = extended(_TRAILER, RETOUR_LENGTH, (
-    ("", "granted_total", "TOTAAL TOEGEKEND BEDRAG", 311, 11, N, C),  # unsure: not checked
-    ("", "granted_total_dc", "INDICATIE DEBET/CREDIT (02)", 322, 1, AN, C),  # unsure
-    ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
-))  # fmt: skip
+_RETOUR_TRAILER = extended(
+    _TRAILER,
+    RETOUR_LENGTH,
+    (
+        ("", "granted_total", "TOTAAL TOEGEKEND BEDRAG", 311, 11, N, C),  # unsure: not checked
+        ("", "granted_total_dc", "INDICATIE DEBET/CREDIT (02)", 322, 1, AN, C),  # unsure
+        ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
+    ),
+)
 
 
 # --- The standards ------------------------------------------------------------------------
 
 MZ301_V13 = Standard(
-    name="MZ301", code="176", version="01", subversion="03",
-    kind=MessageKind.DECLARATION, care="dental",
+    name="MZ301",
+    code="176",
+    version="01",
+    subversion="03",
+    kind=MessageKind.DECLARATION,
+    care="dental",
     records={
         RecordType.HEADER: _header(DECLARATION_LENGTH),
         RecordType.INSURED: _MZ301_INSURED,
@@ -347,11 +499,15 @@ MZ301_V13 = Standard(
         RecordType.TRAILER: _TRAILER,
     },
     debtor_records={_BUILT_IN_DEBTOR: _MZ301_DEBTOR, **SB311_BY_VERSION},
-)  # fmt: skip
+)
 
 PM304_V32 = Standard(
-    name="PM304", code="107", version="03", subversion="02",
-    kind=MessageKind.DECLARATION, care="paramedical",
+    name="PM304",
+    code="107",
+    version="03",
+    subversion="02",
+    kind=MessageKind.DECLARATION,
+    care="paramedical",
     records={
         RecordType.HEADER: _header(DECLARATION_LENGTH),  # the same 01 as MZ301 (vektis.md §3)
         RecordType.INSURED: _PM304_INSURED,
@@ -361,11 +517,16 @@ PM304_V32 = Standard(
     },
     # EiCooker's PM304 has no 03; the servicebureau route adds SB311 (interfaces.md §1b).
     debtor_records=SB311_BY_VERSION,
-)  # fmt: skip
+)
 
 PM305_V32 = Standard(
-    name="PM305", code="108", version="03", subversion="02",
-    kind=MessageKind.RETOUR, care="paramedical", answers="PM304",
+    name="PM305",
+    code="108",
+    version="03",
+    subversion="02",
+    kind=MessageKind.RETOUR,
+    care="paramedical",
+    answers="PM304",
     records={
         RecordType.HEADER: _RETOUR_HEADER,
         RecordType.INSURED: _retour_insured(_PM304_INSURED),
@@ -373,11 +534,16 @@ PM305_V32 = Standard(
         RecordType.COMMENT: _RETOUR_COMMENT,
         RecordType.TRAILER: _RETOUR_TRAILER,
     },
-)  # fmt: skip
+)
 
 MZ302_V13 = Standard(
-    name="MZ302", code="177", version="01", subversion="03",
-    kind=MessageKind.RETOUR, care="dental", answers="MZ301",
+    name="MZ302",
+    code="177",
+    version="01",
+    subversion="03",
+    kind=MessageKind.RETOUR,
+    care="dental",
+    answers="MZ301",
     records={
         RecordType.HEADER: _RETOUR_HEADER,
         RecordType.INSURED: _retour_insured(_MZ301_INSURED),
@@ -385,7 +551,7 @@ MZ302_V13 = Standard(
         RecordType.COMMENT: _RETOUR_COMMENT,
         RecordType.TRAILER: _RETOUR_TRAILER,
     },
-)  # fmt: skip
+)
 
 STANDARDS: dict[tuple[str, str, str], Standard] = {
     standard.key: standard for standard in (MZ301_V13, PM304_V32, PM305_V32, MZ302_V13)

@@ -27,7 +27,8 @@ C-level slicing calls before its own checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
@@ -35,9 +36,9 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core import insurers, treatment_codes
-from billing_core.claims import Address, Claim, LineType, Person
-from billing_core.declarations.report import Finding, Severity
+from billing_core.declarations.claims import Address, Claim, LineType, Person
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.rules import insurers, treatment_codes
 from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
 from billing_core.declarations.vektis.reader import VektisFile
 
@@ -48,19 +49,53 @@ _EMAIL_FORBIDDEN = frozenset(' \t,;:<>()[]\\"')
 _PATIENT, _DEBTOR = ("de patiënt", "the patient"), ("de debiteur", "the debtor")
 
 _INSURED_KEYS = (
-    "bsn", "patient_number", "birth_date", "name_usage", "last_name_1", "prefix_1",
-    "last_name_2", "prefix_2", "initials", "postcode", "postcode_abroad", "house_number",
-    "house_number_suffix", "country", "debtor_number",
-)  # fmt: skip
+    "bsn",
+    "patient_number",
+    "birth_date",
+    "name_usage",
+    "last_name_1",
+    "prefix_1",
+    "last_name_2",
+    "prefix_2",
+    "initials",
+    "postcode",
+    "postcode_abroad",
+    "house_number",
+    "house_number_suffix",
+    "country",
+    "debtor_number",
+)
 _DEBTOR_KEYS = (
-    "birth_date", "name_usage", "last_name_1", "prefix_1", "last_name_2", "prefix_2",
-    "initials", "street", "house_number", "house_number_suffix", "postcode", "postcode_abroad",
-    "city", "country", "phone", "email", "invoice_form",
-)  # fmt: skip
+    "birth_date",
+    "name_usage",
+    "last_name_1",
+    "prefix_1",
+    "last_name_2",
+    "prefix_2",
+    "initials",
+    "street",
+    "house_number",
+    "house_number_suffix",
+    "postcode",
+    "postcode_abroad",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "invoice_form",
+)
 _TREATMENT_KEYS = (
-    "bsn", "uzovi", "policy_number", "treatment_date", "treatment_code", "quantity", "amount",
-    "dc", "line_reference", "previous_reference",
-)  # fmt: skip
+    "bsn",
+    "uzovi",
+    "policy_number",
+    "treatment_date",
+    "treatment_code",
+    "quantity",
+    "amount",
+    "dc",
+    "line_reference",
+    "previous_reference",
+)
 
 
 @dataclass(slots=True)
@@ -70,7 +105,7 @@ class _Problem:
     code: str
     line: int
     field: str | None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -87,7 +122,7 @@ class _Patient:
     person: Person
     debtor: Person | None = None
     has_debtor_record: bool = False
-    problems: list[_Problem] = field(default_factory=list)
+    problems: list[_Problem] = dataclass_field(default_factory=list)
     checked: bool = False  # deliverability and conflicts are checked at its first 04
 
 
@@ -159,9 +194,23 @@ class _Mapper:
     # --- 02: the patient -----------------------------------------------------------------
 
     def _insured(self, line: int, text: str) -> _Patient:
-        (bsn_text, patient_number, birth_text, usage, last_1, prefix_1, last_2,
-         prefix_2, initials, postcode, postcode_abroad, house_number, suffix, country,
-         debtor_number) = self.read_insured(text)  # fmt: skip
+        (
+            bsn_text,
+            patient_number,
+            birth_text,
+            usage,
+            last_1,
+            prefix_1,
+            last_2,
+            prefix_2,
+            initials,
+            postcode,
+            postcode_abroad,
+            house_number,
+            suffix,
+            country,
+            debtor_number,
+        ) = self.read_insured(text)
         problems = self._mandatory(line, text, self.insured)
         bsn = self._bsn(bsn_text, line, problems)
         patient_ref = patient_number.strip() or debtor_number.strip()
@@ -171,14 +220,29 @@ class _Mapper:
         birth_date = self._date(birth_text, line, self.insured, "birth_date", problems)
         prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
         address = self._address(
-            line, self.insured, postcode, postcode_abroad, country, problems,
-            house_number=_house_number(house_number), suffix=suffix.strip(), street="", city="",
-        )  # fmt: skip
+            line,
+            self.insured,
+            postcode,
+            postcode_abroad,
+            country,
+            problems,
+            house_number=_house_number(house_number),
+            suffix=suffix.strip(),
+            street="",
+            city="",
+        )
         person = Person(initials.strip(), prefix, last_name, address)
         return _Patient(
-            line, bsn_text, patient_ref, bsn, birth_date, birth_text, last_1.strip(), person,
+            line,
+            bsn_text,
+            patient_ref,
+            bsn,
+            birth_date,
+            birth_text,
+            last_1.strip(),
+            person,
             problems=problems,
-        )  # fmt: skip
+        )
 
     def _bsn(self, text: str, line: int, problems: list[_Problem]) -> str:
         """The checked BSN; "" for 999999999 (none). A problem shows only the last digits."""
@@ -196,16 +260,39 @@ class _Mapper:
     def _debtor(self, line: int, text: str, patient: _Patient) -> None:
         version = text[297:299]
         layout = self.standard.debtor_records[version]
-        (birth_text, usage, last_1, prefix_1, last_2, prefix_2, initials, street, house_number,
-         suffix, postcode, postcode_abroad, city, country, phone, email,
-         invoice_form) = self.read_debtor[version](text)  # fmt: skip
+        (
+            birth_text,
+            usage,
+            last_1,
+            prefix_1,
+            last_2,
+            prefix_2,
+            initials,
+            street,
+            house_number,
+            suffix,
+            postcode,
+            postcode_abroad,
+            city,
+            country,
+            phone,
+            email,
+            invoice_form,
+        ) = self.read_debtor[version](text)
         problems = patient.problems
         problems.extend(self._mandatory(line, text, layout))
         address = self._address(
-            line, layout, postcode, postcode_abroad, country, problems,
-            house_number=_house_number(house_number), suffix=suffix.strip(),
-            street=street.strip(), city=city.strip(),
-        )  # fmt: skip
+            line,
+            layout,
+            postcode,
+            postcode_abroad,
+            country,
+            problems,
+            house_number=_house_number(house_number),
+            suffix=suffix.strip(),
+            street=street.strip(),
+            city=city.strip(),
+        )
         email = self._channel_email(line, layout, email.strip(), invoice_form)
         prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
         patient.has_debtor_record = True
@@ -226,8 +313,13 @@ class _Mapper:
             return ""  # one warning says it all: it goes by post
         choice = _INVOICE_FORMS.get(form)
         if choice is None:
-            self._warn("VEKTIS_VALUE_INVALID", line, layout.label("invoice_form"),
-                       value=form, allowed="P, D")  # fmt: skip
+            self._warn(
+                "VEKTIS_VALUE_INVALID",
+                line,
+                layout.label("invoice_form"),
+                value=form,
+                allowed="P, D",
+            )
         elif choice == "paper":
             return ""
         elif choice == "digital" and not email:
@@ -235,10 +327,19 @@ class _Mapper:
         return email
 
     def _address(
-        self, line: int, layout: RecordLayout, postcode: str, postcode_abroad: str,
-        country: str, problems: list[_Problem], *, house_number: str, suffix: str, street: str,
+        self,
+        line: int,
+        layout: RecordLayout,
+        postcode: str,
+        postcode_abroad: str,
+        country: str,
+        problems: list[_Problem],
+        *,
+        house_number: str,
+        suffix: str,
+        street: str,
         city: str,
-    ) -> Address:  # fmt: skip
+    ) -> Address:
         country = country.strip().upper() or "NL"
         if country != "NL":
             return Address(street, house_number, suffix, postcode_abroad.strip(), city, country)
@@ -255,8 +356,18 @@ class _Mapper:
     # --- 04: one treatment line ----------------------------------------------------------
 
     def _treatment(self, line: int, text: str) -> None:
-        (bsn_text, uzovi, policy_number, date_text, code, quantity, amount, dc, reference,
-         previous) = self.read_treatment(text)  # fmt: skip
+        (
+            bsn_text,
+            uzovi,
+            policy_number,
+            date_text,
+            code,
+            quantity,
+            amount,
+            dc,
+            reference,
+            previous,
+        ) = self.read_treatment(text)
         patient = self.patient
         if patient is None:  # the reader refuses a 04 before any 02; for type checkers
             return
@@ -267,14 +378,22 @@ class _Mapper:
         # The common case in one expression; anything off is sorted out by _line_problems.
         # (all_mandatory_filled guards the int()s: quantity and amount are mandatory N.)
         looks_right = (
-            bsn_text == patient.bsn_text and date_text in self.valid_dates
-            and self.treatment.all_mandatory_filled(text) and (dc == "D" or credit)
-            and (not credit or previous.strip()) and self._known_insurer(uzovi)
-            and int(quantity) > 0 and int(amount) > 0
-        )  # fmt: skip
-        problems = [] if looks_right else self._line_problems(
-            line, text, patient, bsn_text, uzovi, date_text, quantity, amount, dc, previous
-        )  # fmt: skip
+            bsn_text == patient.bsn_text
+            and date_text in self.valid_dates
+            and self.treatment.all_mandatory_filled(text)
+            and (dc == "D" or credit)
+            and (not credit or previous.strip())
+            and self._known_insurer(uzovi)
+            and int(quantity) > 0
+            and int(amount) > 0
+        )
+        problems = (
+            []
+            if looks_right
+            else self._line_problems(
+                line, text, patient, bsn_text, uzovi, date_text, quantity, amount, dc, previous
+            )
+        )
         cents = int(amount) if amount.isdecimal() else 0
         first = self.lines.get(reference)
         if first is None:
@@ -290,38 +409,79 @@ class _Mapper:
         first.accepted = True
         signed = -cents if credit else cents
         reverses = previous.strip() if credit else ""
-        self._add_claim(line, patient, reference, uzovi, policy_number, date_text, code.strip(),
-                        int(quantity), signed, reverses)  # fmt: skip
+        self._add_claim(
+            line,
+            patient,
+            reference,
+            uzovi,
+            policy_number,
+            date_text,
+            code.strip(),
+            int(quantity),
+            signed,
+            reverses,
+        )
 
     def _add_claim(
-        self, line: int, patient: _Patient, reference: str, uzovi: str, policy_number: str,
-        date_text: str, code: str, quantity: int, cents: int, reverses: str,
-    ) -> None:  # fmt: skip
+        self,
+        line: int,
+        patient: _Patient,
+        reference: str,
+        uzovi: str,
+        policy_number: str,
+        date_text: str,
+        code: str,
+        quantity: int,
+        cents: int,
+        reverses: str,
+    ) -> None:
         description, line_type = self._code(code, line)
         if cents % quantity:
             quantity = 1  # the amount is no whole multiple of the quantity: one line of it all
         claim = Claim(
-            line, reference, patient.patient_ref, patient.bsn, patient.birth_date or self.today,
-            patient.person, patient.debtor, uzovi, policy_number.strip(),
-            self.valid_dates[date_text], None, code,
-            f"Correctie: {description}" if reverses else description, line_type, quantity,
-            cents // quantity, "", reverses,
-        )  # fmt: skip
+            line,
+            reference,
+            patient.patient_ref,
+            patient.bsn,
+            patient.birth_date or self.today,
+            patient.person,
+            patient.debtor,
+            uzovi,
+            policy_number.strip(),
+            self.valid_dates[date_text],
+            None,
+            code,
+            f"Correctie: {description}" if reverses else description,
+            line_type,
+            quantity,
+            cents // quantity,
+            "",
+            reverses,
+        )
         self.claims.append(claim)
         if reverses:
             self.credits.append(claim)
         self.comments = []
 
     def _line_problems(
-        self, line: int, text: str, patient: _Patient, bsn_text: str, uzovi: str, date_text: str,
-        quantity: str, amount: str, dc: str, previous: str,
-    ) -> list[_Problem]:  # fmt: skip
+        self,
+        line: int,
+        text: str,
+        patient: _Patient,
+        bsn_text: str,
+        uzovi: str,
+        date_text: str,
+        quantity: str,
+        amount: str,
+        dc: str,
+        previous: str,
+    ) -> list[_Problem]:
         """A 04's own problems: mandatory fields first, then each value that is filled."""
         problems = self._mandatory(line, text, self.treatment)
         label = self.treatment_label
         flagged = {p.field for p in problems}
         if bsn_text != patient.bsn_text and label["bsn"] not in flagged:
-            params = {"insured_line": patient.line}
+            params: dict[str, Any] = {"insured_line": patient.line}
             problems.append(_Problem("VEKTIS_LINE_PATIENT_MISMATCH", line, label["bsn"], params))
         if label["treatment_date"] not in flagged:
             self._date(date_text, line, self.treatment, "treatment_date", problems)
@@ -358,7 +518,7 @@ class _Mapper:
         if addressee.email:
             return
         address = addressee.address
-        needed = ("street", "house_number", "postcode", "city")
+        needed: tuple[str, ...] = ("street", "house_number", "postcode", "city")
         if not patient.has_debtor_record:
             needed = ("house_number", "postcode")
         missing = [key for key in needed if not getattr(address, key)]
@@ -399,12 +559,16 @@ class _Mapper:
             reverses = claim.reverses_claim_ref
             total = credited[reverses] = credited.get(reverses, 0) - claim.amount_cents
             code = (
-                "VEKTIS_CREDIT_OF_CREDIT" if target.credit
-                else "VEKTIS_CREDIT_OTHER_PATIENT" if target.patient_key != claim.patient_key
-                else "VEKTIS_CREDIT_OF_REJECTED_LINE" if not target.accepted
-                else "VEKTIS_CREDIT_EXCEEDS_DEBIT" if total > target.amount_cents
+                "VEKTIS_CREDIT_OF_CREDIT"
+                if target.credit
+                else "VEKTIS_CREDIT_OTHER_PATIENT"
+                if target.patient_key != claim.patient_key
+                else "VEKTIS_CREDIT_OF_REJECTED_LINE"
+                if not target.accepted
+                else "VEKTIS_CREDIT_EXCEEDS_DEBIT"
+                if total > target.amount_cents
                 else None
-            )  # fmt: skip
+            )
             if code:
                 rejected.add(claim.claim_ref)
                 params = {"reference": reverses, "target_line": target.line}
@@ -419,10 +583,13 @@ class _Mapper:
         if layout.all_mandatory_filled(text):
             return []
         return [
-            _Problem("VEKTIS_NOT_NUMERIC" if numeric else "VEKTIS_FIELD_REQUIRED", line,
-                     layout.labels[key])
+            _Problem(
+                "VEKTIS_NOT_NUMERIC" if numeric else "VEKTIS_FIELD_REQUIRED",
+                line,
+                layout.labels[key],
+            )
             for key, numeric in layout.missing_mandatory(text)
-        ]  # fmt: skip
+        ]
 
     def _date(
         self, text: str, line: int, layout: RecordLayout, key: str, problems: list[_Problem]

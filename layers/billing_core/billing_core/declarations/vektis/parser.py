@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from billing_core.claims import Claim
+from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import CsvParseResult
-from billing_core.declarations.report import Finding, Severity
+from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.vektis.layout import MessageKind, RecordType
 from billing_core.declarations.vektis.mapping import map_claims
 from billing_core.declarations.vektis.reader import VektisFile, read_vektis
 
 _RETOUR_KEYS = (
-    "line_reference", "granted_amount", "granted_dc", "retour_code_1", "retour_code_2",
+    "line_reference",
+    "granted_amount",
+    "granted_dc",
+    "retour_code_1",
+    "retour_code_2",
     "retour_code_3",
-)  # fmt: skip
+)
 
 
 def parse_vektis(
@@ -82,7 +86,10 @@ def _read(data: bytes, kind: MessageKind, max_lines: int, provider_agb: str | No
     file = read_vektis(data, kind=kind, provider_agb=provider_agb)
     if file.treatment_lines > max_lines:
         file.findings.append(
-            Finding("FILE_TOO_MANY_LINES", Severity.FILE,
-                    params={"lines": file.treatment_lines, "max_lines": max_lines})
-        )  # fmt: skip
+            Finding(
+                "FILE_TOO_MANY_LINES",
+                Severity.FILE,
+                params={"lines": file.treatment_lines, "max_lines": max_lines},
+            )
+        )
     return file

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from billing_core.declarations.report import Finding, Severity
+from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.vektis.layout import (
     FieldType,
     MessageKind,
@@ -157,9 +157,13 @@ def _standard(header: str, kind: MessageKind) -> tuple[Standard | None, Finding 
     standard = STANDARDS.get((code, version, subversion))
     if standard is None:
         problem = _file(
-            "VEKTIS_STANDARD_UNKNOWN", line=1, code=code, version=version,
-            subversion=subversion, supported=supported(kind),
-        )  # fmt: skip
+            "VEKTIS_STANDARD_UNKNOWN",
+            line=1,
+            code=code,
+            version=version,
+            subversion=subversion,
+            supported=supported(kind),
+        )
         return None, problem
     if standard.kind is not kind:
         is_retour = standard.kind is MessageKind.RETOUR
@@ -260,9 +264,12 @@ class _Structure:
             self._numeric_problem(line, kind, "record_id")
             return
         self._line_problem(
-            "VEKTIS_DETAIL_NUMBER", line, self._label(kind, "record_id"),
-            found=int(value), expected=expected,
-        )  # fmt: skip
+            "VEKTIS_DETAIL_NUMBER",
+            line,
+            self._label(kind, "record_id"),
+            found=int(value),
+            expected=expected,
+        )
 
     def _comment(self, line: int, text: str, owner_id: int, previous_line: int) -> int:
         """A 98 repeats its record's id and counts its lines 0001, 0002, ..."""
@@ -273,14 +280,20 @@ class _Structure:
             return previous_line + 1
         if int(owner) != owner_id:
             self._line_problem(
-                "VEKTIS_COMMENT_OWNER", line, self._label("98", "record_id"),
-                found=int(owner), expected=owner_id,
-            )  # fmt: skip
+                "VEKTIS_COMMENT_OWNER",
+                line,
+                self._label("98", "record_id"),
+                found=int(owner),
+                expected=owner_id,
+            )
         if int(number) != previous_line + 1:
             self._line_problem(
-                "VEKTIS_COMMENT_LINE_NUMBER", line, self._label("98", "comment_line"),
-                found=int(number), expected=previous_line + 1,
-            )  # fmt: skip
+                "VEKTIS_COMMENT_LINE_NUMBER",
+                line,
+                self._label("98", "comment_line"),
+                found=int(number),
+                expected=previous_line + 1,
+            )
         return previous_line + 1
 
     def _check_debtor(self, line: int, text: str, insured: tuple[int, str]) -> None:
@@ -320,9 +333,14 @@ class _Structure:
         codes = [code for code in layout.getter(keys)(header) if code.strip("0 ")]
         if self.provider_agb not in codes:
             self.findings.append(
-                _file("VEKTIS_WRONG_PROVIDER", 1, layout.label("agb_practice"),
-                      file_agb=", ".join(codes) or "-", provider_agb=self.provider_agb)
-            )  # fmt: skip
+                _file(
+                    "VEKTIS_WRONG_PROVIDER",
+                    1,
+                    layout.label("agb_practice"),
+                    file_agb=", ".join(codes) or "-",
+                    provider_agb=self.provider_agb,
+                )
+            )
 
     def _check_trailer(self, lines: list[str]) -> None:
         trailer, line = lines[-1], len(lines)
@@ -337,9 +355,14 @@ class _Structure:
             declared = _number(values[key])
             if declared != counted:
                 self.findings.append(
-                    _file("VEKTIS_TRAILER_COUNT", line, layout.label(key),
-                          declared=declared, counted=counted)
-                )  # fmt: skip
+                    _file(
+                        "VEKTIS_TRAILER_COUNT",
+                        line,
+                        layout.label(key),
+                        declared=declared,
+                        counted=counted,
+                    )
+                )
         self._check_total(line, layout, values)
 
     def _check_total(self, line: int, layout: RecordLayout, values: dict[str, str]) -> None:
@@ -349,9 +372,14 @@ class _Structure:
         declared = _number(values["total_amount"]) * (-1 if values["total_dc"] == "C" else 1)
         if self.total_known and declared != self.total_cents:
             self.findings.append(
-                _file("VEKTIS_TRAILER_TOTAL", line, layout.label("total_amount"),
-                      declared=_euros(declared), counted=_euros(self.total_cents))
-            )  # fmt: skip
+                _file(
+                    "VEKTIS_TRAILER_TOTAL",
+                    line,
+                    layout.label("total_amount"),
+                    declared=_euros(declared),
+                    counted=_euros(self.total_cents),
+                )
+            )
 
     def _numeric_fields(self, line: int, text: str, layout: RecordLayout) -> bool:
         """Mandatory N fields hold digits; optional ones digits or spaces (not filled)."""
@@ -375,33 +403,53 @@ class _Structure:
         shown = kind if kind.isprintable() and kind.strip() else repr(kind)
         known = ", ".join(sorted(self.known_types))
         self._line_problem(
-            "VEKTIS_RECORD_TYPE_UNKNOWN", line, None,
-            value=shown, standard=self.standard.label, known=known,
-        )  # fmt: skip
+            "VEKTIS_RECORD_TYPE_UNKNOWN",
+            line,
+            None,
+            value=shown,
+            standard=self.standard.label,
+            known=known,
+        )
 
     def _wrong_length(self, line: int, kind: str, found: int) -> None:
         dutch, english = _RECORD_NAMES[kind]
         self._line_problem(
-            "VEKTIS_RECORD_LENGTH", line, None, record_nl=dutch, record_en=english,
-            found=found, expected=self.length, standard=self.standard.label,
-        )  # fmt: skip
+            "VEKTIS_RECORD_LENGTH",
+            line,
+            None,
+            record_nl=dutch,
+            record_en=english,
+            found=found,
+            expected=self.length,
+            standard=self.standard.label,
+        )
 
     def _wrong_order(self, line: int, kind: str, previous: str) -> None:
         record_nl, record_en = _RECORD_NAMES[kind]
         previous_nl, previous_en = _RECORD_NAMES[previous]
         self._line_problem(
-            "VEKTIS_RECORD_ORDER", line, None, record_nl=record_nl, record_en=record_en,
-            previous_nl=previous_nl, previous_en=previous_en,
-        )  # fmt: skip
+            "VEKTIS_RECORD_ORDER",
+            line,
+            None,
+            record_nl=record_nl,
+            record_en=record_en,
+            previous_nl=previous_nl,
+            previous_en=previous_en,
+        )
 
     def _numeric_problem(self, line: int, kind: str, key: str) -> None:
         self._line_problem("VEKTIS_NOT_NUMERIC", line, self._label(kind, key))
 
     def _invalid(self, line: int, layout: RecordLayout, key: str, value: str, allowed: str) -> None:
         self.findings.append(
-            _file("VEKTIS_VALUE_INVALID", line, layout.label(key),
-                  value=value.strip(), allowed=allowed)
-        )  # fmt: skip
+            _file(
+                "VEKTIS_VALUE_INVALID",
+                line,
+                layout.label(key),
+                value=value.strip(),
+                allowed=allowed,
+            )
+        )
 
     def _line_problem(self, finding: str, line: int, field: str | None, **params: Any) -> None:
         self.line_problems += 1
@@ -416,11 +464,13 @@ class _Structure:
         built_in = _BUILT_IN_DEBTOR in self.standard.debtor_records
         label = self.standard.label
         self._line_problem(
-            "VEKTIS_DEBTOR_VERSION_UNKNOWN", line,
-            SB311_BY_VERSION["02"].label("debtor_record_version"), value=version.strip(),
+            "VEKTIS_DEBTOR_VERSION_UNKNOWN",
+            line,
+            SB311_BY_VERSION["02"].label("debtor_record_version"),
+            value=version.strip(),
             built_in_nl=f", en het eigen debiteurrecord van {label}" if built_in else "",
             built_in_en=f", and the own debtor record of {label}" if built_in else "",
-        )  # fmt: skip
+        )
 
 
 def _number(value: str) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from billing_core.claims import Claim, LineType
+from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.vektis.layout import (
     Field,
     FieldType,
@@ -56,9 +56,14 @@ class Granted:
 
 
 def write_declaration(
-    standard: Standard, header: Header, claims: Sequence[Claim], *, debtor_version: str = "02",
-    line_end: str = "\r\n", final_line_end: bool = True,
-) -> bytes:  # fmt: skip
+    standard: Standard,
+    header: Header,
+    claims: Sequence[Claim],
+    *,
+    debtor_version: str = "02",
+    line_end: str = "\r\n",
+    final_line_end: bool = True,
+) -> bytes:
     """A whole file. debtor_version: "01"/"02" for SB311 v1.0/v2.0, "  " for the
     standard's own 03 (MZ301 v1.3), "" to write no debtor records at all."""
     records = declaration_records(standard, header, claims, debtor_version=debtor_version)
@@ -66,13 +71,22 @@ def write_declaration(
 
 
 def write_retour(
-    standard: Standard, header: Header, claims: Sequence[Claim], granted: Mapping[str, Granted],
-    *, insurer_reference: str = "RETOUR-1", retour_date: date | None = None,
-) -> bytes:  # fmt: skip
+    standard: Standard,
+    header: Header,
+    claims: Sequence[Claim],
+    granted: Mapping[str, Granted],
+    *,
+    insurer_reference: str = "RETOUR-1",
+    retour_date: date | None = None,
+) -> bytes:
     records = retour_records(
-        standard, header, claims, granted, insurer_reference=insurer_reference,
+        standard,
+        header,
+        claims,
+        granted,
+        insurer_reference=insurer_reference,
         retour_date=retour_date or header.invoice_date,
-    )  # fmt: skip
+    )
     return to_bytes(records)
 
 
@@ -108,16 +122,25 @@ def declaration_records(
             values = _treatment_values(detail_id, claim, standard)
             records.append(format_record(layouts[RecordType.TREATMENT], values))
             for number, text in enumerate(_comments(claim), 1):
-                comment = {"record_id": detail_id, "comment_line": number, "comment": text}
+                comment: dict[str, str | int] = {
+                    "record_id": detail_id,
+                    "comment_line": number,
+                    "comment": text,
+                }
                 records.append(format_record(layouts[RecordType.COMMENT], comment))
     records.append(format_record(layouts[RecordType.TRAILER], trailer_values(records, standard)))
     return records
 
 
 def retour_records(
-    standard: Standard, header: Header, claims: Sequence[Claim], granted: Mapping[str, Granted],
-    *, insurer_reference: str, retour_date: date,
-) -> list[str]:  # fmt: skip
+    standard: Standard,
+    header: Header,
+    claims: Sequence[Claim],
+    granted: Mapping[str, Granted],
+    *,
+    insurer_reference: str,
+    retour_date: date,
+) -> list[str]:
     """The declaration as the insurer received it (no 03: insurers never get those),
     each record followed by the insurer's fields (vektis.md §1)."""
     declared = declaration_for(standard)
@@ -201,10 +224,14 @@ def trailer_values(records: Sequence[str], standard: Standard) -> dict[str, Valu
             cents, dc = amount(text)
             total += -int(cents) if dc == "C" else int(cents)
     return {
-        "count_02": counts["02"], "count_03": counts["03"], "count_04": counts["04"],
-        "count_98": counts["98"], "count_detail": sum(counts.values()),
-        "total_amount": abs(total), "total_dc": "C" if total < 0 else "D",
-    }  # fmt: skip
+        "count_02": counts["02"],
+        "count_03": counts["03"],
+        "count_04": counts["04"],
+        "count_98": counts["98"],
+        "count_detail": sum(counts.values()),
+        "total_amount": abs(total),
+        "total_dc": "C" if total < 0 else "D",
+    }
 
 
 # --- Values per record ---------------------------------------------------------------------
@@ -212,31 +239,44 @@ def trailer_values(records: Sequence[str], standard: Standard) -> dict[str, Valu
 
 def _header_values(standard: Standard, header: Header) -> dict[str, Value]:
     return {
-        "message_code": standard.code, "version": standard.version,
-        "subversion": standard.subversion, "message_kind": header.message_kind,
-        "software_version": header.software_version, "uzovi": header.uzovi,
-        "agb_practice": header.practice_agb, "payee": 3,  # 03 = the practice is paid
-        "period_start": _date(header.period_start), "period_end": _date(header.period_end),
-        "invoice_number": header.invoice_number, "invoice_date": _date(header.invoice_date),
+        "message_code": standard.code,
+        "version": standard.version,
+        "subversion": standard.subversion,
+        "message_kind": header.message_kind,
+        "software_version": header.software_version,
+        "uzovi": header.uzovi,
+        "agb_practice": header.practice_agb,
+        "payee": 3,  # 03 = the practice is paid
+        "period_start": _date(header.period_start),
+        "period_end": _date(header.period_end),
+        "invoice_number": header.invoice_number,
+        "invoice_date": _date(header.invoice_date),
         "currency": "EUR",
-    }  # fmt: skip
+    }
 
 
 def _insured_values(detail_id: int, claim: Claim) -> dict[str, Value]:
     person, address = claim.patient, claim.patient.address
     dutch = address.country == "NL"
     values: dict[str, Value] = {
-        "record_id": detail_id, "bsn": claim.bsn or NO_BSN, "uzovi": claim.insurer_uzovi,
-        "policy_number": claim.policy_number, "patient_number": claim.patient_ref,
-        "birth_date": _date(claim.birth_date), "name_code_1": 1,
-        "last_name_1": person.last_name, "prefix_1": person.name_prefix,
-        "initials": person.initials, "name_usage": 1,
+        "record_id": detail_id,
+        "bsn": claim.bsn or NO_BSN,
+        "uzovi": claim.insurer_uzovi,
+        "policy_number": claim.policy_number,
+        "patient_number": claim.patient_ref,
+        "birth_date": _date(claim.birth_date),
+        "name_code_1": 1,
+        "last_name_1": person.last_name,
+        "prefix_1": person.name_prefix,
+        "initials": person.initials,
+        "name_usage": 1,
         "postcode": address.postcode.replace(" ", "") if dutch else "",
         "postcode_abroad": "" if dutch else address.postcode,
         "house_number": address.house_number or 0,
         "house_number_suffix": address.house_number_suffix,
-        "country": "" if dutch else address.country, "debtor_number": claim.patient_ref,
-    }  # fmt: skip
+        "country": "" if dutch else address.country,
+        "debtor_number": claim.patient_ref,
+    }
     return values
 
 
@@ -255,17 +295,25 @@ def _debtor_values(detail_id: int, claim: Claim, version: str) -> dict[str, Valu
     address = payer.address
     dutch = address.country == "NL"
     values: dict[str, Value] = {
-        "record_id": detail_id, "debtor_number": claim.patient_ref,
+        "record_id": detail_id,
+        "debtor_number": claim.patient_ref,
         # The patient's own birth date marks the 03 as the patient paying themself.
         "birth_date": _date(claim.birth_date) if claim.debtor is None else 0,
-        "name_code_1": 1, "last_name_1": payer.last_name, "prefix_1": payer.name_prefix,
-        "initials": payer.initials, "name_usage": 1, "street": address.street,
+        "name_code_1": 1,
+        "last_name_1": payer.last_name,
+        "prefix_1": payer.name_prefix,
+        "initials": payer.initials,
+        "name_usage": 1,
+        "street": address.street,
         "house_number": address.house_number or 0,
         "house_number_suffix": address.house_number_suffix,
         "postcode": address.postcode.replace(" ", "") if dutch else "",
-        "postcode_abroad": "" if dutch else address.postcode, "city": address.city,
-        "country": "" if dutch else address.country, "phone": payer.mobile, "email": payer.email,
-    }  # fmt: skip
+        "postcode_abroad": "" if dutch else address.postcode,
+        "city": address.city,
+        "country": "" if dutch else address.country,
+        "phone": payer.mobile,
+        "email": payer.email,
+    }
     if version != _BUILT_IN_DEBTOR:
         values["debtor_record_version"] = version
     if version == "02":
@@ -277,14 +325,23 @@ def _treatment_values(detail_id: int, claim: Claim, standard: Standard) -> dict[
     amount = claim.quantity * claim.unit_price_cents
     dc = "C" if amount < 0 else "D"
     values: dict[str, Value] = {
-        "record_id": detail_id, "bsn": claim.bsn or NO_BSN, "uzovi": claim.insurer_uzovi,
-        "policy_number": claim.policy_number, "forwarding_allowed": 1,
+        "record_id": detail_id,
+        "bsn": claim.bsn or NO_BSN,
+        "uzovi": claim.insurer_uzovi,
+        "policy_number": claim.policy_number,
+        "forwarding_allowed": 1,
         "treatment_date": _date(claim.treatment_date),
-        "code_list": _CODE_LISTS.get(standard.care, 0), "treatment_code": claim.treatment_code,
-        "quantity": claim.quantity, "unit_price": abs(claim.unit_price_cents),
-        "calculated_amount": abs(amount), "calculated_dc": dc, "amount": abs(amount), "dc": dc,
-        "line_reference": claim.claim_ref, "previous_reference": claim.reverses_claim_ref,
-    }  # fmt: skip
+        "code_list": _CODE_LISTS.get(standard.care, 0),
+        "treatment_code": claim.treatment_code,
+        "quantity": claim.quantity,
+        "unit_price": abs(claim.unit_price_cents),
+        "calculated_amount": abs(amount),
+        "calculated_dc": dc,
+        "amount": abs(amount),
+        "dc": dc,
+        "line_reference": claim.claim_ref,
+        "previous_reference": claim.reverses_claim_ref,
+    }
     treatment = standard.records[RecordType.TREATMENT]
     if treatment.has("record_kind"):
         # unsure: COD853 values; 01 honorarium, 02 material costs (never read back).

@@ -1,0 +1,4 @@
+"""The outside world behind the ports: DynamoDB (``dynamo``), S3 files and presigned
+uploads (``s3``, ``uploads``), the SQS delivery queue (``sqs``), SES (``ses``), the
+Mollie PSP (``mollie``) and the local fake PSP (``fake_psp``). The only room that
+imports boto3. Imports: domain rooms and ``ports``; never ``services`` or ``entrypoints``."""

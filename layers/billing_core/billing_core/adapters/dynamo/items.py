@@ -1,0 +1,599 @@
+"""Domain objects <-> DynamoDB items of the single table.
+
+Key design (one table, pk/sk):
+  PROVIDER#{p}                 SETTINGS                 provider settings
+  PROVIDER#{p}                 DECLARATION#{id}         upload record (listed by begins_with)
+  PROVIDER#{p}                 ACTION#{utc iso}#{id}    open action for the provider (R23)
+  PROVIDER#{p}                 RETROCESSION#{week}      weekly statement totals (R24)
+  PROVIDER#{p}                 PATIENTBLOCK#{patient}   R22: the claims at the agency that block
+                                                        the patient (kept, empty, once unblocked)
+  PROVIDER#{p}                 BLOCKCHANGE#{utc}#{n}#{patient}  R22 change log: blocked or
+                                                        unblocked; n = the block's version
+  PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
+  PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
+  SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
+The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
+GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
+by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
+invoices the daily run must look at on that day; one patient's invoices due the same day
+sit together, so the run can put them in one reminder).
+The settings items are on by-provider too (gsi2pk = PROVIDERS, gsi2sk = provider id): the
+weekly retrocession run lists the providers with a Query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from billing_core.collection.blocking import BlockChange, BlockChangeKind, PatientBlock
+from billing_core.declarations.claims import Address, Language, LineType, Person
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.invoices.invoice import (
+    Arrangement,
+    ArrangementStatus,
+    ArrangementTerm,
+    Channel,
+    Correspondence,
+    CoveredInvoice,
+    Deferral,
+    DunningStage,
+    InsurerStatement,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    PendingLetter,
+    Reminder,
+)
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers.actions import ActionKind, ActionState, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import StatementSummary, Week
+
+Item = dict[str, Any]
+
+
+def provider_key(provider_id: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": "SETTINGS"}
+
+
+def declaration_key(provider_id: str, declaration_id: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": f"DECLARATION#{declaration_id}"}
+
+
+def action_key(action: OpenAction) -> Item:
+    """Sorted by creation in UTC: local offsets (+01:00/+02:00) would not sort across DST."""
+    created = action.created_at.astimezone(UTC).isoformat()
+    return {"pk": f"PROVIDER#{action.provider_id}", "sk": f"ACTION#{created}#{action.action_id}"}
+
+
+def claim_key(provider_id: str, claim_ref: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}#CLAIM#{claim_ref}", "sk": "CLAIM"}
+
+
+def invoice_key(provider_id: str, invoice_id: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}#INVOICE#{invoice_id}", "sk": "INVOICE"}
+
+
+SEQUENCE_KEY: Item = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
+
+
+# --- provider ---------------------------------------------------------------------------
+
+
+PROVIDERS_INDEX = "PROVIDERS"
+
+
+def provider_to_item(provider: Provider) -> Item:
+    """Listed on the by-provider index under PROVIDERS, so the weekly run (R24) finds every
+    provider with a Query, not a table scan."""
+    return {
+        **provider_key(provider.provider_id),
+        "gsi2pk": PROVIDERS_INDEX,
+        "gsi2sk": provider.provider_id,
+        **provider.model_dump(mode="json"),
+    }
+
+
+def provider_from_item(item: Item) -> Provider:
+    keys = ("pk", "sk", "gsi2pk", "gsi2sk")
+    return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
+
+
+# --- declaration ------------------------------------------------------------------------
+
+
+def declaration_to_item(record: DeclarationRecord) -> Item:
+    item = {
+        **declaration_key(record.provider_id, record.declaration_id),
+        "entity": "declaration",
+        **asdict(record),
+        "status": record.status.value,
+        "created_at": record.created_at.isoformat(),
+        "processed_at": record.processed_at.isoformat() if record.processed_at else None,
+    }
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def declaration_from_item(item: Item) -> DeclarationRecord:
+    block = item.get("reference_block_start")
+    return DeclarationRecord(
+        provider_id=item["provider_id"],
+        declaration_id=item["declaration_id"],
+        file_name=item["file_name"],
+        status=DeclarationStatus(item["status"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        object_key=item.get("object_key", ""),
+        reference_block_start=int(block) if block is not None else None,
+        reference_block_size=int(item.get("reference_block_size", 0)),
+        processed_at=_optional_datetime(item.get("processed_at")),
+        outcome=item.get("outcome", ""),
+        summary=_plain(item.get("summary", {})),
+        report_key=item.get("report_key", ""),
+    )
+
+
+# --- claim ------------------------------------------------------------------------------
+
+
+def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice_id: str) -> Item:
+    """invoice_id is "" for a line that went to the insurer instead of the patient."""
+    return {
+        **claim_key(provider_id, claim_ref),
+        "entity": "claim",
+        "declaration_id": declaration_id,
+        "invoice_id": invoice_id,
+    }
+
+
+# --- invoice ----------------------------------------------------------------------------
+
+
+DUNNING_INDEX = "DUNNING"
+
+
+def dunning_index_key(invoice: Invoice) -> Item:
+    """The sparse by-next-action keys, or none: the daily run queries, never scans (R18)."""
+    day = invoice.dunning_check_day
+    if day is None:
+        return {}
+    position = f"{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
+    return {"gsi3pk": DUNNING_INDEX, "gsi3sk": f"{day.isoformat()}#{position}"}
+
+
+def invoice_to_item(invoice: Invoice) -> Item:
+    return {
+        **invoice_key(invoice.provider_id, invoice.invoice_id),
+        **dunning_index_key(invoice),
+        "entity": "invoice",
+        "gsi1pk": f"REF#{invoice.reference}",
+        "gsi2pk": f"PROVIDER#{invoice.provider_id}#INVOICES",
+        "gsi2sk": f"{invoice.issue_date.isoformat()}#{invoice.invoice_id}",
+        "invoice_id": invoice.invoice_id,
+        "provider_id": invoice.provider_id,
+        "declaration_id": invoice.declaration_id,
+        "reference": invoice.reference,
+        "patient_ref": invoice.patient_ref,
+        "bsn": invoice.bsn,
+        "birth_date": invoice.birth_date.isoformat(),
+        "patient": _person_to_map(invoice.patient),
+        "debtor": _person_to_map(invoice.debtor) if invoice.debtor else None,
+        "channel": invoice.channel.value,
+        "issue_date": invoice.issue_date.isoformat(),
+        "final_payment_date": invoice.final_payment_date.isoformat(),
+        "lines": [_line_to_map(line) for line in invoice.lines],
+        "ledger": [_entry_to_map(entry) for entry in invoice.ledger],
+        "warnings": list(invoice.warnings),
+        "debtor_risk_with_provider": invoice.debtor_risk_with_provider,
+        "status": invoice.status.value,
+        "correspondence": [_letter_to_map(letter) for letter in invoice.correspondence],
+        "deferral": _deferral_to_map(invoice.deferral) if invoice.deferral else None,
+        "arrangement": _arrangement_to_map(invoice.arrangement) if invoice.arrangement else None,
+        "hold_until": invoice.hold_until.isoformat() if invoice.hold_until else None,
+        "hold_reason": invoice.hold_reason,
+        "dunning_stage": invoice.dunning_stage.value,
+        "reminder": _reminder_to_map(invoice.reminder) if invoice.reminder else None,
+        "costs_charged_on": _optional_iso(invoice.costs_charged_on),
+        "handed_over_on": _optional_iso(invoice.handed_over_on),
+        "next_check_on": _optional_iso(invoice.next_check_on),
+        "letters_due": [_pending_to_map(letter) for letter in invoice.letters_due],
+        "insurer_statement": (
+            _statement_to_map(invoice.insurer_statement) if invoice.insurer_statement else None
+        ),
+        "applied_payments": list(invoice.applied_payments),
+        "version": invoice.version,
+    }
+
+
+def invoice_from_item(item: Item) -> Invoice:
+    return Invoice(
+        invoice_id=item["invoice_id"],
+        provider_id=item["provider_id"],
+        declaration_id=item["declaration_id"],
+        reference=item["reference"],
+        patient_ref=item["patient_ref"],
+        bsn=item["bsn"],
+        birth_date=date.fromisoformat(item["birth_date"]),
+        patient=_person_from_map(item["patient"]),
+        debtor=_person_from_map(item["debtor"]) if item.get("debtor") else None,
+        channel=Channel(item["channel"]),
+        issue_date=date.fromisoformat(item["issue_date"]),
+        final_payment_date=date.fromisoformat(item["final_payment_date"]),
+        lines=tuple(_line_from_map(m) for m in item["lines"]),
+        ledger=tuple(_entry_from_map(m) for m in item["ledger"]),
+        warnings=tuple(item.get("warnings", ())),
+        debtor_risk_with_provider=bool(item.get("debtor_risk_with_provider", False)),
+        status=InvoiceStatus(item["status"]),
+        correspondence=tuple(_letter_from_map(m) for m in item.get("correspondence", ())),
+        # Items written before deferrals, arrangements and dunning existed load with defaults.
+        deferral=_deferral_from_map(item["deferral"]) if item.get("deferral") else None,
+        arrangement=_arrangement_from_map(item["arrangement"]) if item.get("arrangement") else None,
+        hold_until=_optional_date(item.get("hold_until")),
+        hold_reason=item.get("hold_reason", ""),
+        dunning_stage=DunningStage(item.get("dunning_stage", DunningStage.NONE.value)),
+        reminder=_reminder_from_map(item["reminder"]) if item.get("reminder") else None,
+        costs_charged_on=_optional_date(item.get("costs_charged_on")),
+        handed_over_on=_optional_date(item.get("handed_over_on")),
+        next_check_on=_optional_date(item.get("next_check_on")),
+        letters_due=tuple(_pending_from_map(m) for m in item.get("letters_due", ())),
+        insurer_statement=(
+            _statement_from_map(item["insurer_statement"])
+            if item.get("insurer_statement")
+            else None
+        ),
+        applied_payments=tuple(item.get("applied_payments", ())),
+        version=int(item["version"]),
+    )
+
+
+# --- open action -----------------------------------------------------------------------
+
+
+def action_to_item(action: OpenAction) -> Item:
+    return {
+        **action_key(action),
+        "entity": "action",
+        "action_id": action.action_id,
+        "provider_id": action.provider_id,
+        "kind": action.kind.value,
+        "invoice_id": action.invoice_id,
+        "reference": action.reference,
+        "created_at": action.created_at.isoformat(),
+        "state": action.state.value,
+        "details": dict(action.details),
+    }
+
+
+def action_from_item(item: Item) -> OpenAction:
+    return OpenAction(
+        action_id=item["action_id"],
+        provider_id=item["provider_id"],
+        kind=ActionKind(item["kind"]),
+        invoice_id=item["invoice_id"],
+        reference=item["reference"],
+        created_at=datetime.fromisoformat(item["created_at"]),
+        state=ActionState(item["state"]),
+        details=_plain(item.get("details", {})),
+    )
+
+
+def _person_to_map(person: Person) -> Item:
+    return {
+        "initials": person.initials,
+        "name_prefix": person.name_prefix,
+        "last_name": person.last_name,
+        "address": asdict(person.address),
+        "email": person.email,
+        "mobile": person.mobile,
+        "language": person.language.value,
+    }
+
+
+def _person_from_map(m: Item) -> Person:
+    return Person(
+        initials=m["initials"],
+        name_prefix=m["name_prefix"],
+        last_name=m["last_name"],
+        address=Address(**m["address"]),
+        email=m["email"],
+        mobile=m["mobile"],
+        language=Language(m["language"]),
+    )
+
+
+def _line_to_map(line: InvoiceLine) -> Item:
+    return {
+        **asdict(line),
+        "treatment_date": line.treatment_date.isoformat(),
+        "line_type": line.line_type.value,
+    }
+
+
+def _line_from_map(m: Item) -> InvoiceLine:
+    return InvoiceLine(
+        claim_ref=m["claim_ref"],
+        treatment_date=date.fromisoformat(m["treatment_date"]),
+        treatment_code=m["treatment_code"],
+        description=m["description"],
+        line_type=LineType(m["line_type"]),
+        quantity=int(m["quantity"]),
+        unit_price_cents=int(m["unit_price_cents"]),
+        reimbursed_cents=int(m["reimbursed_cents"]),
+        insurer_uzovi=m["insurer_uzovi"],
+        # Lines stored before credit corrections existed have no reference.
+        reverses_claim_ref=m.get("reverses_claim_ref", ""),
+    )
+
+
+def _entry_to_map(entry: LedgerEntry) -> Item:
+    return {
+        "kind": entry.kind.value,
+        "component": entry.component.value,
+        "amount_cents": entry.amount_cents,
+        "at": entry.at.isoformat(),
+        "cause": entry.cause,
+        "note": entry.note,
+        "recorded_at": entry.recorded_at.isoformat() if entry.recorded_at else None,
+    }
+
+
+def _entry_from_map(m: Item) -> LedgerEntry:
+    return LedgerEntry(
+        kind=EntryKind(m["kind"]),
+        component=Component(m["component"]),
+        amount_cents=int(m["amount_cents"]),
+        at=datetime.fromisoformat(m["at"]),
+        cause=m["cause"],
+        note=m.get("note", ""),
+        recorded_at=_optional_datetime(m.get("recorded_at")),
+    )
+
+
+def _letter_to_map(letter: Correspondence) -> Item:
+    return {
+        "kind": letter.kind,
+        "channel": letter.channel.value,
+        "at": letter.at.isoformat(),
+        "message_id": letter.message_id,
+        "event_id": letter.event_id,
+    }
+
+
+def _letter_from_map(m: Item) -> Correspondence:
+    return Correspondence(
+        kind=m["kind"],
+        channel=Channel(m["channel"]),
+        at=datetime.fromisoformat(m["at"]),
+        message_id=m["message_id"],
+        event_id=m.get("event_id", ""),
+    )
+
+
+def _deferral_to_map(deferral: Deferral) -> Item:
+    return {"granted_at": deferral.granted_at.isoformat(), "until": deferral.until.isoformat()}
+
+
+def _deferral_from_map(m: Item) -> Deferral:
+    return Deferral(
+        granted_at=datetime.fromisoformat(m["granted_at"]), until=date.fromisoformat(m["until"])
+    )
+
+
+def _arrangement_to_map(arrangement: Arrangement) -> Item:
+    return {
+        "created_at": arrangement.created_at.isoformat(),
+        "terms": [
+            {"due_date": term.due_date.isoformat(), "amount_cents": term.amount_cents}
+            for term in arrangement.terms
+        ],
+        "fee_cents": arrangement.fee_cents,
+        "status": arrangement.status.value,
+        "cancelled_at": (
+            arrangement.cancelled_at.isoformat() if arrangement.cancelled_at else None
+        ),
+        "ledger_start": arrangement.ledger_start,
+    }
+
+
+def _arrangement_from_map(m: Item) -> Arrangement:
+    return Arrangement(
+        created_at=datetime.fromisoformat(m["created_at"]),
+        terms=tuple(
+            ArrangementTerm(date.fromisoformat(t["due_date"]), int(t["amount_cents"]))
+            for t in m["terms"]
+        ),
+        fee_cents=int(m["fee_cents"]),
+        status=ArrangementStatus(m["status"]),
+        cancelled_at=_optional_datetime(m.get("cancelled_at")),
+        ledger_start=int(m.get("ledger_start", 0)),
+    )
+
+
+def _reminder_to_map(reminder: Reminder) -> Item:
+    return {
+        "letter_id": reminder.letter_id,
+        "sent_on": reminder.sent_on.isoformat(),
+        "channel": reminder.channel.value,
+        "received_on": reminder.received_on.isoformat(),
+        "final_date": reminder.final_date.isoformat(),
+        "covers": [
+            {
+                "invoice_id": c.invoice_id,
+                "reference": c.reference,
+                "principal_cents": c.principal_cents,
+                "costs_cents": c.costs_cents,
+            }
+            for c in reminder.covers
+        ],
+    }
+
+
+def _reminder_from_map(m: Item) -> Reminder:
+    return Reminder(
+        letter_id=m["letter_id"],
+        sent_on=date.fromisoformat(m["sent_on"]),
+        channel=Channel(m["channel"]),
+        received_on=date.fromisoformat(m["received_on"]),
+        final_date=date.fromisoformat(m["final_date"]),
+        covers=tuple(
+            CoveredInvoice(
+                c["invoice_id"], c["reference"], int(c["principal_cents"]), int(c["costs_cents"])
+            )
+            for c in m["covers"]
+        ),
+    )
+
+
+def _statement_to_map(statement: InsurerStatement) -> Item:
+    return {
+        "reimbursed_cents": statement.reimbursed_cents,
+        "withheld_deductible_cents": statement.withheld_deductible_cents,
+        "received_at": statement.received_at.isoformat(),
+    }
+
+
+def _statement_from_map(m: Item) -> InsurerStatement:
+    return InsurerStatement(
+        int(m["reimbursed_cents"]),
+        int(m["withheld_deductible_cents"]),
+        datetime.fromisoformat(m["received_at"]),
+    )
+
+
+def _pending_to_map(letter: PendingLetter) -> Item:
+    return {"kind": letter.kind, "event_id": letter.event_id, "since": letter.since.isoformat()}
+
+
+def _pending_from_map(m: Item) -> PendingLetter:
+    return PendingLetter(m["kind"], m["event_id"], date.fromisoformat(m["since"]))
+
+
+def _optional_iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _optional_datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB hands numbers back as Decimal; summaries are plain JSON again."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# --- retrocession statement (R24) --------------------------------------------------------
+
+
+def retrocession_key(provider_id: str, week: Week) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": f"RETROCESSION#{week.label}"}
+
+
+def retrocession_to_item(summary: StatementSummary) -> Item:
+    """The totals the list of statements shows; the statement itself is in S3."""
+    return {
+        **retrocession_key(summary.provider_id, summary.week),
+        "entity": "retrocession",
+        "provider_id": summary.provider_id,
+        "week": summary.week.label,
+        "service_fee_percentage": str(summary.service_fee_percentage),
+        "entries": summary.entries,
+        "invoices": summary.invoices,
+        "received_cents": summary.received_cents,
+        "refunded_cents": summary.refunded_cents,
+        "service_fee_cents": summary.service_fee_cents,
+        "payout_cents": summary.payout_cents,
+        "totals_by_kind": dict(summary.totals_by_kind),
+        "json_sha256": summary.json_sha256,
+    }
+
+
+def retrocession_from_item(item: Item) -> StatementSummary:
+    return StatementSummary(
+        provider_id=item["provider_id"],
+        week=Week.parse(item["week"]),
+        service_fee_percentage=Decimal(item["service_fee_percentage"]),
+        entries=int(item["entries"]),
+        invoices=int(item["invoices"]),
+        received_cents=int(item["received_cents"]),
+        refunded_cents=int(item["refunded_cents"]),
+        service_fee_cents=int(item["service_fee_cents"]),
+        payout_cents=int(item["payout_cents"]),
+        totals_by_kind={k: int(v) for k, v in item["totals_by_kind"].items()},
+        json_sha256=item["json_sha256"],
+    )
+
+
+# --- blocked patients (R22) -------------------------------------------------------------------
+
+PATIENT_BLOCK_PREFIX = "PATIENTBLOCK#"
+BLOCK_CHANGE_PREFIX = "BLOCKCHANGE#"
+
+
+def patient_block_key(provider_id: str, patient_ref: str) -> Item:
+    return {"pk": f"PROVIDER#{provider_id}", "sk": f"{PATIENT_BLOCK_PREFIX}{patient_ref}"}
+
+
+def patient_block_to_item(block: PatientBlock) -> Item:
+    """``blocked_at`` only while blocked: the list of blocked patients filters on it."""
+    item: Item = {
+        **patient_block_key(block.provider_id, block.patient_ref),
+        "entity": "patient_block",
+        "provider_id": block.provider_id,
+        "patient_ref": block.patient_ref,
+        "invoice_ids": list(block.invoice_ids),
+        "version": block.version,
+    }
+    if block.blocked_at is not None:
+        item["blocked_at"] = block.blocked_at.isoformat()
+    return item
+
+
+def patient_block_from_item(item: Item) -> PatientBlock:
+    return PatientBlock(
+        provider_id=item["provider_id"],
+        patient_ref=item["patient_ref"],
+        invoice_ids=tuple(item.get("invoice_ids", ())),
+        blocked_at=_optional_datetime(item.get("blocked_at")),
+        version=int(item["version"]),
+    )
+
+
+def block_change_position(moment: datetime) -> str:
+    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def block_change_to_item(change: BlockChange, version: int) -> Item:
+    """``version``: the block's version after the change; two changes of one patient at the
+    same moment keep their order."""
+    position = f"{block_change_position(change.at)}#{version:010d}#{change.patient_ref}"
+    return {
+        "pk": f"PROVIDER#{change.provider_id}",
+        "sk": f"{BLOCK_CHANGE_PREFIX}{position}",
+        "entity": "block_change",
+        "provider_id": change.provider_id,
+        "patient_ref": change.patient_ref,
+        "change": change.change.value,
+        "at": change.at.isoformat(),
+    }
+
+
+def block_change_from_item(item: Item) -> BlockChange:
+    return BlockChange(
+        provider_id=item["provider_id"],
+        patient_ref=item["patient_ref"],
+        change=BlockChangeKind(item["change"]),
+        at=datetime.fromisoformat(item["at"]),
+    )

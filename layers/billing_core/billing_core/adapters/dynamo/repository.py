@@ -1,0 +1,616 @@
+"""The billing repository on the single DynamoDB table.
+
+Writes that create money are transactions with conditions (R3, R28): a claim that is
+already known, or an invoice id that exists, cancels the write instead of duplicating
+it. Batches keep ingest at a few requests per hundred invoices.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from billing_core.adapters.dynamo import items
+from billing_core.collection.blocking import (
+    BlockChange,
+    BlockChangeKind,
+    BlockedPatient,
+    PatientBlock,
+    Transition,
+    with_claim,
+    without_claim,
+)
+from billing_core.declarations.record import DeclarationRecord
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice, TransactionConflict
+from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import StatementSummary, Week
+
+TRANSACTION_LIMIT = 100  # items per TransactWriteItems
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem
+PROVIDER_CACHE_SECONDS = 300  # provider settings change a few times a year
+BLOCK_ATTEMPTS = 8  # read-change-write rounds of one patient's block before giving up (R28)
+
+
+class BillingRepository:
+    def __init__(self, table: Any) -> None:
+        """table: a boto3 DynamoDB Table resource."""
+        self._table = table
+        self._client = table.meta.client  # the resource client takes plain Python values
+        self._provider_cache: dict[str, tuple[float, Provider | None]] = {}
+
+    @property
+    def client(self) -> Any:
+        """The DynamoDB client, for instrumentation (make bench counts its requests)."""
+        return self._client
+
+    # --- providers ------------------------------------------------------------------
+
+    def get_provider(self, provider_id: str) -> Provider | None:
+        item = self._get(items.provider_key(provider_id))
+        return items.provider_from_item(item) if item else None
+
+    def put_provider(self, provider: Provider) -> None:
+        self._table.put_item(Item=items.provider_to_item(provider))
+        self._provider_cache.pop(provider.provider_id, None)
+
+    def cached_provider(self, provider_id: str) -> Provider | None:
+        """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so
+        the public payment checker costs one request (the invoice) once warm."""
+        cached = self._provider_cache.get(provider_id)
+        if cached and time.monotonic() - cached[0] < PROVIDER_CACHE_SECONDS:
+            return cached[1]
+        provider = self.get_provider(provider_id)
+        self._provider_cache[provider_id] = (time.monotonic(), provider)
+        return provider
+
+    # --- open actions (R23) ---------------------------------------------------------
+
+    def put_action(self, action: OpenAction) -> None:
+        self._table.put_item(Item=items.action_to_item(action))
+
+    def add_action(self, action: OpenAction) -> bool:
+        try:
+            self._table.put_item(
+                Item=items.action_to_item(action), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def set_action_state(
+        self, provider_id: str, action_id: str, state: ActionState
+    ) -> OpenAction | None:
+        """The provider marks an action done or open (R23); None if it has no such action."""
+        action = next((a for a in self.list_actions(provider_id) if a.action_id == action_id), None)
+        if action is None:
+            return None
+        changed = replace(action, state=state)
+        self.put_action(changed)
+        return changed
+
+    def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
+        """The provider's actions, oldest first; only ``state`` ones when given."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": f"PROVIDER#{provider_id}", ":prefix": "ACTION#"},
+        }
+        if state is not None:
+            query["FilterExpression"] = "#state = :state"
+            query["ExpressionAttributeNames"] = {"#state": "state"}
+            query["ExpressionAttributeValues"][":state"] = state.value
+        actions: list[OpenAction] = []
+        while True:
+            page = self._table.query(**query)
+            actions.extend(items.action_from_item(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return actions
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- declarations ---------------------------------------------------------------
+
+    def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
+        item = self._get(items.declaration_key(provider_id, declaration_id))
+        return items.declaration_from_item(item) if item else None
+
+    def put_declaration(self, record: DeclarationRecord) -> None:
+        self._table.put_item(Item=items.declaration_to_item(record))
+
+    def list_declarations(
+        self, provider_id: str, *, limit: int = 50, after: str | None = None
+    ) -> tuple[list[DeclarationRecord], str | None]:
+        """Newest first; ``after`` is the last declaration id of the previous page."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": f"PROVIDER#{provider_id}",
+                ":prefix": "DECLARATION#",
+            },
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if after:
+            query["ExclusiveStartKey"] = items.declaration_key(provider_id, after)
+        page = self._table.query(**query)
+        records = [items.declaration_from_item(i) for i in page["Items"]]
+        more = "LastEvaluatedKey" in page and records
+        return records, (records[-1].declaration_id if more else None)
+
+    def reserve_references(self, count: int) -> int:
+        """Reserve ``count`` sequence numbers at once; returns the first (one request)."""
+        answer = self._table.update_item(
+            Key=items.SEQUENCE_KEY,
+            UpdateExpression="ADD next_value :count",
+            ExpressionAttributeValues={":count": count},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(answer["Attributes"]["next_value"]) - count
+
+    # --- claims and invoices ----------------------------------------------------------
+
+    def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
+        keys = [items.claim_key(provider_id, ref) for ref in dict.fromkeys(claim_refs)]
+        known: dict[str, KnownClaim] = {}
+        for found in self._batch_get(keys):
+            claim_ref = found["pk"].split("#CLAIM#", 1)[1]
+            known[claim_ref] = KnownClaim(claim_ref, found["declaration_id"], found["invoice_id"])
+        return known
+
+    def store_new(
+        self,
+        provider_id: str,
+        declaration_id: str,
+        invoices: Sequence[NewInvoice],
+        insurer_claim_refs: Sequence[str],
+    ) -> int:
+        """Write invoices with their claim markers, and the markers of insurer-bound lines.
+
+        Each write is conditional on its key being new, and an invoice travels in the same
+        transaction as its claim markers, so neither exists without the other. Returns the
+        number of requests; raises TransactionConflict when something already existed
+        (that transaction wrote nothing; a retry re-reads what is known).
+        """
+        units = [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
+        units += [
+            [self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))]
+            for ref in insurer_claim_refs
+        ]
+        requests = 0
+        for transaction in _pack(units, TRANSACTION_LIMIT):
+            self._transact(transaction)
+            requests += 1
+        return requests
+
+    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
+        """A retour made insurer-bound lines the patient's after all (legal-nl.md §6): the
+        new invoice and its claim markers' invoice_id in one transaction, on condition
+        that no marker points to an invoice yet. False (nothing written) when one does:
+        an earlier or concurrent run got there first (R3)."""
+        invoice_id = new.invoice.invoice_id
+        writes = [self._put_new(items.invoice_to_item(new.invoice))]
+        writes += [
+            {
+                "Update": {
+                    "TableName": self._table.name,
+                    "Key": items.claim_key(provider_id, ref),
+                    "UpdateExpression": "SET invoice_id = :invoice",
+                    "ConditionExpression": "invoice_id = :none",
+                    "ExpressionAttributeValues": {":invoice": invoice_id, ":none": ""},
+                }
+            }
+            for ref in new.claim_refs
+        ]
+        try:
+            self._transact(writes)
+        except TransactionConflict:
+            return False
+        return True
+
+    def add_claim_markers(
+        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+    ) -> None:
+        """Markers for credit lines booked onto an earlier invoice (R3). Written after the
+        invoice: the line on the invoice is what makes booking it again a no-op, the marker
+        is how a later upload or retour finds it. A marker that exists is kept."""
+        for ref in claim_refs:
+            try:
+                self._table.put_item(
+                    Item=items.claim_to_item(provider_id, ref, declaration_id, invoice_id),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as error:
+                if _code(error) != "ConditionalCheckFailedException":
+                    raise
+
+    def get_invoice(
+        self, provider_id: str, invoice_id: str, *, consistent: bool = False
+    ) -> Invoice | None:
+        """``consistent``: read the latest write (a retry after ConcurrentChange, R28)."""
+        item = self._get(items.invoice_key(provider_id, invoice_id), consistent=consistent)
+        return items.invoice_from_item(item) if item else None
+
+    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
+        """One Query on the by-reference index (projection ALL): one request per check.
+
+        The index is eventually consistent, a fraction of a second behind a write; a
+        change based on it is saved on condition of its version (R28), so a stale read
+        costs a retry, never an update.
+        """
+        page = self._table.query(
+            IndexName="by-reference",
+            KeyConditionExpression="gsi1pk = :reference",
+            ExpressionAttributeValues={":reference": f"REF#{reference}"},
+        )
+        found = page["Items"]
+        return items.invoice_from_item(found[0]) if found else None
+
+    def list_invoices(
+        self,
+        provider_id: str,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+        issued_from: str = "",
+        issued_until: str = "",
+        patient_ref: str = "",
+    ) -> tuple[list[Invoice], str | None]:
+        """The provider's invoices, newest first, from the by-provider index.
+
+        ``after`` is the position (the index sort key) of the last invoice of the previous
+        page; the keys around it are rebuilt with *this* provider's id, so a position
+        taken from another tenant can only ever point into this tenant's list (R26).
+        """
+        low = issued_from or "0000"
+        high = (issued_until or "9999") + "#~"
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :owner AND gsi2sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":owner": f"PROVIDER#{provider_id}#INVOICES",
+                ":low": low,
+                ":high": high,
+            },
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if patient_ref:
+            query["FilterExpression"] = "patient_ref = :patient"
+            query["ExpressionAttributeValues"][":patient"] = patient_ref
+        if after:
+            invoice_id = after.rsplit("#", 1)[-1]
+            query["ExclusiveStartKey"] = {
+                **items.invoice_key(provider_id, invoice_id),
+                "gsi2pk": f"PROVIDER#{provider_id}#INVOICES",
+                "gsi2sk": after,
+            }
+        page = self._table.query(**query)
+        invoices = [items.invoice_from_item(item) for item in page["Items"]]
+        last = page.get("LastEvaluatedKey")
+        return invoices, (last["gsi2sk"] if last else None)
+
+    def save_invoice(self, invoice: Invoice) -> Invoice:
+        """Replace the invoice if nobody changed it since it was read (R28)."""
+        stored = invoice_with_next_version(invoice)
+        try:
+            self._table.put_item(
+                Item=items.invoice_to_item(stored),
+                ConditionExpression="version = :read_version",
+                ExpressionAttributeValues={":read_version": invoice.version},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                raise ConcurrentChange(invoice.invoice_id) from error
+            raise
+        return stored
+
+    # --- the daily dunning run (R18) --------------------------------------------------
+
+    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+        """Pages of the invoices the run must look at on ``as_of``: a Query on the sparse
+        by-next-action index, so the cost follows the work due, not the table (R18)."""
+        query: dict[str, Any] = {
+            "IndexName": "by-next-action",
+            "KeyConditionExpression": "gsi3pk = :due AND gsi3sk <= :until",
+            "ExpressionAttributeValues": {
+                ":due": items.DUNNING_INDEX,
+                ":until": f"{as_of.isoformat()}#~",
+            },
+            "Limit": page_size,
+        }
+        while True:
+            page = self._table.query(**query)
+            yield [items.invoice_from_item(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def save_invoices(
+        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+    ) -> list[Invoice]:
+        """Save several invoices (and new open actions) all or nothing, each on condition
+        of the version read (R28): one dunning letter changes every invoice it covers.
+        Raises ConcurrentChange when any of them changed since it was read."""
+        stored = [invoice_with_next_version(invoice) for invoice in invoices]
+        writes = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": items.invoice_to_item(new),
+                    "ConditionExpression": "version = :read_version",
+                    "ExpressionAttributeValues": {":read_version": old.version},
+                }
+            }
+            for old, new in zip(invoices, stored, strict=True)
+        ]
+        writes += [self._put_new(items.action_to_item(action)) for action in new_actions]
+        try:
+            self._transact(writes)
+        except TransactionConflict as conflict:
+            raise ConcurrentChange(", ".join(i.invoice_id for i in invoices)) from conflict
+        return stored
+
+    # --- the weekly retrocession (R24) and debtor-risk figures (R25) ---------------------
+
+    def list_providers(self) -> list[Provider]:
+        """Every provider, from the by-provider index (gsi2pk = PROVIDERS): a Query whose
+        cost follows the number of providers, not the table."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :providers",
+            "ExpressionAttributeValues": {":providers": items.PROVIDERS_INDEX},
+        }
+        providers: list[Provider] = []
+        while True:
+            page = self._table.query(**query)
+            providers.extend(items.provider_from_item(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return providers
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def provider_invoices(
+        self,
+        provider_id: str,
+        *,
+        issued_from: str = "",
+        issued_until: str = "",
+        page_size: int = 200,
+    ) -> Iterator[Invoice]:
+        """All the provider's invoices issued in the range (ISO dates, inclusive), page by
+        page from the by-provider index. The weekly statement reads every invoice issued
+        up to the week's end; acceptable for a weekly run, and an index of "invoices with
+        ledger activity in week W" is the cheaper read when that grows too slow."""
+        after: str | None = None
+        while True:
+            page, after = self.list_invoices(
+                provider_id,
+                limit=page_size,
+                after=after,
+                issued_from=issued_from,
+                issued_until=issued_until,
+            )
+            yield from page
+            if after is None:
+                return
+
+    def put_retrocession(self, summary: StatementSummary) -> None:
+        """Overwrites the week's item: building a week again writes the same totals."""
+        self._table.put_item(Item=items.retrocession_to_item(summary))
+
+    def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
+        item = self._get(items.retrocession_key(provider_id, week))
+        return items.retrocession_from_item(item) if item else None
+
+    def list_retrocessions(
+        self, provider_id: str, *, limit: int = 52, before: Week | None = None
+    ) -> list[StatementSummary]:
+        """The provider's statements, newest week first (week labels sort as text);
+        ``before``: only weeks before that one (the next page)."""
+        upper = f"RETROCESSION#{before.label}" if before else "RETROCESSION#~"
+        page = self._table.query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues={
+                ":pk": f"PROVIDER#{provider_id}",
+                ":low": "RETROCESSION#",
+                ":high": upper,
+            },
+            ScanIndexForward=False,
+            Limit=limit + 1,  # BETWEEN includes ``before`` itself
+        )
+        found = [items.retrocession_from_item(item) for item in page["Items"]]
+        return [s for s in found if before is None or s.week < before][:limit]
+
+    # --- blocked patients (R22) ---------------------------------------------------------------
+
+    def block_patient(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> None:
+        """R22: this claim is with the collection agency, so the patient is blocked at this
+        provider. Idempotent; the first claim logs a BLOCKED change, in the same
+        transaction as the block."""
+        self._change_block(
+            provider_id, patient_ref, lambda block: with_claim(block, invoice_id, at)
+        )
+
+    def release_claim(
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+    ) -> bool:
+        """R22: this claim is settled. True when it was the last one: the patient is
+        unblocked and an UNBLOCKED change logged (one transaction). Idempotent."""
+        logged = self._change_block(
+            provider_id, patient_ref, lambda block: without_claim(block, invoice_id, at)
+        )
+        return logged is not None and logged.change is BlockChangeKind.UNBLOCKED
+
+    def blocked_patients(self, provider_id: str) -> list[BlockedPatient]:
+        """The provider's blocked patients, by patient number."""
+        found = self._query_blocks(provider_id)
+        return [items.patient_block_from_item(item).as_blocked_patient() for item in found]
+
+    def blocked_refs(self, provider_id: str) -> frozenset[str]:
+        """The blocked patients' numbers: one Query (a page holds thousands), for the ingest."""
+        found = self._query_blocks(provider_id, projection="patient_ref")
+        return frozenset(item["patient_ref"] for item in found)
+
+    def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
+        item = self._get(items.patient_block_key(provider_id, patient_ref))
+        return bool(item and "blocked_at" in item)
+
+    def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
+        """Blocks and unblocks at or after ``since``, oldest first (the sort key is the UTC
+        moment, then the block's version)."""
+        low = f"{items.BLOCK_CHANGE_PREFIX}{items.block_change_position(since)}"
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": f"PROVIDER#{provider_id}",
+                ":low": low,
+                ":high": f"{items.BLOCK_CHANGE_PREFIX}~",
+            },
+        }
+        return [items.block_change_from_item(item) for item in self._query_all(query)]
+
+    def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
+        """Block items that block: ``blocked_at`` is only on those (an unblocked patient's
+        item stays, empty, to keep its version)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "FilterExpression": "attribute_exists(blocked_at)",
+            "ExpressionAttributeValues": {
+                ":pk": f"PROVIDER#{provider_id}",
+                ":prefix": items.PATIENT_BLOCK_PREFIX,
+            },
+        }
+        if projection:
+            query["ProjectionExpression"] = projection
+        return self._query_all(query)
+
+    def _change_block(
+        self, provider_id: str, patient_ref: str, change: Callable[[PatientBlock], Transition]
+    ) -> BlockChange | None:
+        """Read the block (strongly consistent), change it, write it on condition of the
+        version read, with the change log entry in the same transaction; on a concurrent
+        write, read again and redo (R28: two handovers of one patient both land)."""
+        key = items.patient_block_key(provider_id, patient_ref)
+        for attempt in range(BLOCK_ATTEMPTS):
+            item = self._get(key, consistent=True)
+            block = (
+                items.patient_block_from_item(item)
+                if item
+                else PatientBlock(provider_id, patient_ref)
+            )
+            changed, logged = change(block)
+            if changed is block:
+                return None
+            put = self._put_block(changed, block.version)
+            writes = [put]
+            if logged is not None:
+                writes.append(self._put_new(items.block_change_to_item(logged, changed.version)))
+            try:
+                self._transact(writes)
+                return logged
+            except TransactionConflict:
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not crypto)
+        raise ConcurrentChange(f"block of a patient of {provider_id}")
+
+    def _put_block(self, block: PatientBlock, read_version: int) -> dict[str, Any]:
+        if read_version == 0:
+            return self._put_new(items.patient_block_to_item(block))
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": items.patient_block_to_item(block),
+                "ConditionExpression": "version = :read_version",
+                "ExpressionAttributeValues": {":read_version": read_version},
+            }
+        }
+
+    def _query_all(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._table.query(**query)
+            found.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return found
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _invoice_unit(
+        self, provider_id: str, declaration_id: str, new: NewInvoice
+    ) -> list[dict[str, Any]]:
+        invoice_id = new.invoice.invoice_id
+        return [
+            self._put_new(items.invoice_to_item(new.invoice)),
+            *(
+                self._put_new(items.claim_to_item(provider_id, ref, declaration_id, invoice_id))
+                for ref in new.claim_refs
+            ),
+            *(self._put_new(items.action_to_item(action)) for action in new.actions),
+        ]
+
+    def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def _transact(self, writes: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            if _code(error) == "TransactionCanceledException":
+                raise TransactionConflict(str(error)) from error
+            raise
+
+    def _get(self, key: dict[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self._table.get_item(Key=key, ConsistentRead=consistent).get(
+            "Item"
+        )
+        return item
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for chunk in _chunks(keys, BATCH_GET_LIMIT):
+            pending: dict[str, Any] = {self._table.name: {"Keys": chunk}}
+            while pending:
+                answer = self._client.batch_get_item(RequestItems=pending)
+                yield from answer["Responses"].get(self._table.name, [])
+                pending = answer.get("UnprocessedKeys") or {}
+
+
+def invoice_with_next_version(invoice: Invoice) -> Invoice:
+    return replace(invoice, version=invoice.version + 1)
+
+
+def _pack(units: Sequence[list[Any]], limit: int) -> Iterator[list[Any]]:
+    """Fill transactions up to ``limit`` items without splitting a unit."""
+    transaction: list[Any] = []
+    for unit in units:
+        if len(unit) > limit:
+            raise ValueError(f"an invoice with {len(unit) - 1} lines does not fit a transaction")
+        if len(transaction) + len(unit) > limit:
+            yield transaction
+            transaction = []
+        transaction.extend(unit)
+    if transaction:
+        yield transaction
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))

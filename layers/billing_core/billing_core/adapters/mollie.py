@@ -1,0 +1,119 @@
+"""Mollie as the PaymentProvider, through mollie-api-python 4.0 (R11, R13).
+
+Only iDEAL, only euros. The description Mollie shows the patient and the bank carries
+the kenmerk and nothing personal (R29). The API key is read when the first call needs
+it, so a cold start of a function that never pays online does not fetch the secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from mollie.api.client import Client
+from mollie.api.error import Error as MollieError
+from mollie.api.error import IdentifierError, NotFoundError
+from mollie.api.objects.payment import Payment
+
+from billing_core.payments.psp import (
+    PspCheckout,
+    PspPayment,
+    PspStatus,
+    PspUnavailable,
+    UnknownPspPayment,
+)
+from billing_core.shared.money import AmountFormatError, parse_euros
+
+CURRENCY = "EUR"
+METADATA_KEY = "kenmerk"
+
+
+def euros_text(cents: int) -> str:
+    """12345 -> "123.45": Mollie wants the amount as a string with exactly two decimals."""
+    if cents <= 0:
+        raise ValueError("a payment or refund is for a positive amount")
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+class MolliePsp:
+    def __init__(self, api_key: Callable[[], str], client: Client | None = None) -> None:
+        """api_key: called once, on first use (Secrets Manager when deployed)."""
+        self._api_key = api_key
+        self._given_client = client
+
+    @cached_property
+    def _client(self) -> Client:
+        client = self._given_client or Client()
+        client.set_api_key(self._api_key())
+        return client
+
+    def create_payment(
+        self,
+        amount_cents: int,
+        description: str,
+        reference: str,
+        redirect_url: str,
+        webhook_url: str,
+        idempotency_key: str,
+    ) -> PspCheckout:
+        data = {
+            "amount": {"currency": CURRENCY, "value": euros_text(amount_cents)},
+            "description": description,
+            "redirectUrl": redirect_url,
+            "webhookUrl": webhook_url,
+            "method": "ideal",
+            "metadata": {METADATA_KEY: reference},
+        }
+        payment = self._call(
+            lambda: self._client.payments.create(data, idempotency_key=idempotency_key)
+        )
+        return PspCheckout(psp_payment_id=payment.id, checkout_url=payment.checkout_url)
+
+    def get_payment(self, psp_payment_id: str) -> PspPayment:
+        try:
+            payment = self._client.payments.get(psp_payment_id)
+        except (IdentifierError, NotFoundError) as error:
+            raise UnknownPspPayment(psp_payment_id) from error
+        except MollieError as error:
+            raise PspUnavailable(type(error).__name__) from error
+        return payment_from_mollie(payment)
+
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
+        # A Payment with only its id is enough to reach /payments/{id}/refunds.
+        payment = Payment({"id": psp_payment_id}, self._client)  # type: ignore[no-untyped-call]
+        data = {
+            "amount": {"currency": CURRENCY, "value": euros_text(amount_cents)},
+            "description": description,
+        }
+        refund = self._call(lambda: payment.refunds.create(data))
+        return str(refund.id)
+
+    @staticmethod
+    def _call(request: Callable[[], Any]) -> Any:
+        try:
+            return request()
+        except MollieError as error:
+            # The message may echo request data; the type is enough to act on.
+            raise PspUnavailable(type(error).__name__) from error
+
+
+def payment_from_mollie(payment: Payment | dict[str, Any]) -> PspPayment:
+    """Mollie's payment resource -> PspPayment; anything not in euros is refused."""
+    amount = payment["amount"]
+    if amount.get("currency") != CURRENCY:
+        raise PspUnavailable(f"payment in {amount.get('currency')!r}, not {CURRENCY}")
+    try:
+        cents = parse_euros(str(amount["value"]))
+    except AmountFormatError as error:
+        raise PspUnavailable("amount not understood") from error
+    metadata = payment.get("metadata") or {}
+    paid_at = payment.get("paidAt")
+    return PspPayment(
+        psp_payment_id=str(payment["id"]),
+        status=PspStatus(payment["status"]),
+        amount_cents=cents,
+        reference=str(metadata.get(METADATA_KEY, "")) if isinstance(metadata, dict) else "",
+        paid_at=datetime.fromisoformat(paid_at) if paid_at else None,
+    )

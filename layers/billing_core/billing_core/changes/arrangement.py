@@ -1,0 +1,209 @@
+"""Instalment arrangement, betalingsregeling (R15).
+
+Decisions, each for a reason:
+- What is split: everything due today plus the provider's fee (default € 10,00), in
+  2-12 monthly terms of at least the provider's minimum (default € 25,00). All terms are
+  equal in whole cents; the last one absorbs the rounding, so the terms add up to the
+  total to the cent.
+- First term: 14 days after the request, but never before the current final payment
+  date. Fourteen days leave time to arrange a transfer (the same term a reminder
+  gives); asking for instalments must never make the first payment earlier than paying
+  everything at once would have been. Later terms fall on the same day of each next
+  month (the 31st becomes the last day of a shorter month).
+- The fee is a ledger entry FEE on the COSTS component. Allocation then takes it first
+  (costs -> interest -> principal, art. 6:44 BW), so the first term pays the fee and the
+  fee can never be the last few euros left open. Above all, it stays out of the
+  principal: statutory interest and the BIK staffel (legal-nl.md §3, §4) are computed
+  over the principal only, and a fee must not earn interest or raise collection costs.
+- One arrangement per invoice. A cancelled one is not replaced by a new one: otherwise
+  every missed term would buy another pause of the dunning run.
+- A term is kept when, by the end of the 14th day after its due date, the patient has
+  settled at least the sum of the terms up to it since the arrangement began (payments,
+  less reversals, plus coulance or a stop by the provider). A term missed by more than
+  14 days cancels the arrangement and dunning resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from itertools import accumulate
+
+from billing_core.invoices.invoice import (
+    Arrangement,
+    ArrangementStatus,
+    ArrangementTerm,
+    DunningStage,
+    Invoice,
+)
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import refused
+
+MIN_TERMS = 2
+MAX_TERMS = 12
+FIRST_TERM_AFTER_DAYS = 14
+MISSED_AFTER_DAYS = 14  # a term unpaid this many days after its due date is missed
+FEE_CAUSE = "patient:arrangement"
+# What lowers (or, reversed, raises) the debt other than a new charge.
+SETTLING_KINDS = frozenset(
+    {EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND, EntryKind.COULANCE, EntryKind.STOP}
+)
+
+
+# --- can it be done, and how -----------------------------------------------------------------
+
+
+def arrangement_total(invoice: Invoice, provider: Provider) -> int:
+    return invoice.amount_due_cents + provider.arrangement_fee_cents
+
+
+def max_terms(invoice: Invoice, provider: Provider) -> int:
+    """The most terms this invoice allows with the provider's minimum term amount."""
+    total = arrangement_total(invoice, provider)
+    return min(MAX_TERMS, total // provider.arrangement_min_term_cents)
+
+
+def arrangement_refusal(
+    invoice: Invoice, provider: Provider, terms: int | None = None
+) -> str | None:
+    """Why no arrangement (of ``terms`` terms, or of any number), or None when it can be."""
+    if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
+        return "with_collection_agency"
+    if invoice.is_paid:
+        return "paid"
+    if invoice.arrangement is not None:
+        return "arrangement_exists"
+    if max_terms(invoice, provider) < MIN_TERMS:
+        return "amount_too_small"
+    if terms is None:
+        return None
+    if not MIN_TERMS <= terms <= MAX_TERMS:
+        return "terms_out_of_range"
+    if terms > max_terms(invoice, provider):
+        return "term_too_small"
+    return None
+
+
+def first_due_date(invoice: Invoice, today: date) -> date:
+    return max(today + timedelta(days=FIRST_TERM_AFTER_DAYS), invoice.current_final_payment_date)
+
+
+def schedule(total_cents: int, terms: int, first_due: date) -> tuple[ArrangementTerm, ...]:
+    """Equal monthly terms in whole cents; the last absorbs the rounding."""
+    if terms < 1 or total_cents < terms:
+        raise ValueError("every term must be at least a cent")
+    regular = total_cents // terms
+    last = total_cents - regular * (terms - 1)
+    amounts = [regular] * (terms - 1) + [last]
+    return tuple(
+        ArrangementTerm(add_months(first_due, month), amount)
+        for month, amount in enumerate(amounts)
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of the month, ``months`` later; clipped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: datetime) -> Invoice:
+    """The invoice with an arrangement and its fee booked; errors.Refused when not allowed."""
+    code = arrangement_refusal(invoice, provider, terms)
+    if code:
+        raise refused(code)
+    fee = provider.arrangement_fee_cents
+    total = invoice.amount_due_cents + fee
+    first_due = first_due_date(invoice, now.astimezone(AMSTERDAM).date())
+    if fee:
+        invoice = invoice.with_entry(
+            LedgerEntry(
+                EntryKind.FEE,
+                Component.COSTS,
+                fee,
+                now,
+                FEE_CAUSE,
+                f"arrangement fee, {terms} terms",
+            )
+        )
+    arrangement = Arrangement(
+        created_at=now,
+        terms=schedule(total, terms, first_due),
+        fee_cents=fee,
+        ledger_start=len(invoice.ledger),
+    )
+    return invoice.with_arrangement(arrangement)
+
+
+# --- is it kept --------------------------------------------------------------------------------
+
+
+def settled_since_start(invoice: Invoice, up_to: date) -> int:
+    """What the patient settled after the arrangement began, up to and including ``up_to``.
+
+    Counted from the arrangement's place in the (append-only) ledger, not from its
+    time: a bank transfer made the morning of the request but read from the statement
+    the next day was not in the amount split into terms, so it counts for the terms.
+    """
+    arrangement = invoice.arrangement
+    if arrangement is None:
+        return 0
+    return -sum(
+        entry.amount_cents
+        for entry in invoice.ledger[arrangement.ledger_start :]
+        if entry.kind in SETTLING_KINDS and entry.at.astimezone(AMSTERDAM).date() <= up_to
+    )
+
+
+def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
+    """The first term missed by more than MISSED_AFTER_DAYS days on ``as_of``, if any."""
+    arrangement = invoice.arrangement
+    if arrangement is None:
+        return None
+    amounts = (term.amount_cents for term in arrangement.terms)
+    for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
+        deadline = term.due_date + timedelta(days=MISSED_AFTER_DAYS)
+        if as_of > deadline and settled_since_start(invoice, deadline) < required:
+            return term
+    return None
+
+
+def next_term(invoice: Invoice) -> ArrangementTerm | None:
+    """The first term not yet fully settled, with what is still open of it (None when
+    there is no running arrangement or everything is settled)."""
+    arrangement = invoice.arrangement
+    if arrangement is None or not arrangement.is_active:
+        return None
+    settled = settled_since_start(invoice, date.max)
+    amounts = (term.amount_cents for term in arrangement.terms)
+    for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
+        if settled < required:
+            return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
+    return None
+
+
+def arrangement_status(invoice: Invoice, as_of: date) -> ArrangementStatus | None:
+    """What the arrangement's status is on ``as_of`` (None without an arrangement)."""
+    arrangement = invoice.arrangement
+    if arrangement is None or not arrangement.is_active:
+        return arrangement.status if arrangement else None
+    if invoice.is_paid:
+        return ArrangementStatus.COMPLETED
+    if missed_term(invoice, as_of) is not None:
+        return ArrangementStatus.CANCELLED
+    return ArrangementStatus.ACTIVE
+
+
+def review_arrangement(invoice: Invoice, as_of: date, now: datetime) -> Invoice:
+    """The invoice with its arrangement completed or cancelled when that is due (the
+    daily run calls this); the same invoice when nothing changes."""
+    arrangement = invoice.arrangement
+    status = arrangement_status(invoice, as_of)
+    if arrangement is None or status is None or status is arrangement.status:
+        return invoice
+    cancelled_at = now if status is ArrangementStatus.CANCELLED else None
+    return invoice.with_arrangement(replace(arrangement, status=status, cancelled_at=cancelled_at))

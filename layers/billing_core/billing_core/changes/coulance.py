@@ -1,0 +1,129 @@
+"""Non-contracted care: the insurer's statement and the provider's coulance (R17; seeds
+001, 004; legal-nl.md §6).
+
+A provider without a contract with the patient's insurer invoices the full amount. The
+patient declares it at the insurer and sends us the insurer's statement: what it
+reimbursed and how much eigen risico it withheld. The provider's policy then sets what
+the patient pays: the gross reimbursement (what the insurer paid plus the eigen risico it
+withheld, which the patient owes anyway), at least ``minimum_percentage`` (default 60%)
+of the invoice, never more than the invoice. The rest is forgiven as coulance: a partial
+stop (R21) with the same e-mail, applied at once or after the provider confirms.
+
+One statement per invoice: a second one would let a patient shop for the lowest figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.invoices.invoice import InsurerStatement, Invoice
+from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.shared.errors import refused
+from billing_core.shared.money import percentage_of
+
+COULANCE_REASON = "non_contracted_coulance"  # one of stop.STOP_REASONS
+
+
+@dataclass(frozen=True, slots=True)
+class CoulanceProposal:
+    invoice_amount_cents: int  # what the invoice asked of the patient
+    gross_reimbursement_cents: int  # reimbursed + eigen risico withheld
+    minimum_cents: int  # minimum_percentage of the invoice
+    amount_to_pay_cents: int  # what the patient pays in all
+    coulance_cents: int  # what the provider forgives now
+
+    def as_details(self) -> dict[str, int]:
+        return {
+            "invoice_amount_cents": self.invoice_amount_cents,
+            "gross_reimbursement_cents": self.gross_reimbursement_cents,
+            "minimum_cents": self.minimum_cents,
+            "amount_to_pay_cents": self.amount_to_pay_cents,
+            "coulance_cents": self.coulance_cents,
+        }
+
+
+def statement_refusal(
+    invoice: Invoice, provider: Provider, statement: InsurerStatement
+) -> str | None:
+    """Why this statement cannot be taken for this invoice (a code of errors.REFUSALS)."""
+    if invoice.is_with_collection_agency:
+        return "with_collection_agency"
+    if invoice.is_paid:
+        return "paid"
+    if invoice.insurer_statement is not None:
+        return "statement_already_received"
+    if not any(
+        not provider.is_contracted(line.insurer_uzovi, line.treatment_date.year)
+        for line in invoice.lines
+    ):
+        return "insurer_contracted"
+    if statement.gross_reimbursement_cents > invoice.gross_cents:
+        return "statement_above_invoice"
+    return None
+
+
+def propose(invoice: Invoice, provider: Provider, statement: InsurerStatement) -> CoulanceProposal:
+    """What the policy makes of a new statement (errors.Refused when it cannot be taken)."""
+    code = statement_refusal(invoice, provider, statement)
+    if code:
+        raise refused(code)
+    return proposal_for(invoice, provider, statement)
+
+
+def proposal_for(
+    invoice: Invoice, provider: Provider, statement: InsurerStatement
+) -> CoulanceProposal:
+    """The policy's figures for the invoice as it stands now: what was already forgiven
+    or paid since the statement came in is taken into account."""
+    asked = invoice.original_amount_cents
+    minimum = percentage_of(asked, provider.coulance.minimum_percentage)
+    to_pay = min(max(statement.gross_reimbursement_cents, minimum), asked)
+    forgiven_before = -sum(
+        e.amount_cents for e in invoice.ledger if e.kind in (EntryKind.COULANCE, EntryKind.STOP)
+    )
+    still_open = max(balance(invoice.ledger, Component.PRINCIPAL), 0)
+    coulance = min(max(asked - forgiven_before - to_pay, 0), still_open)
+    return CoulanceProposal(asked, statement.gross_reimbursement_cents, minimum, to_pay, coulance)
+
+
+def with_statement(invoice: Invoice, statement: InsurerStatement) -> Invoice:
+    return replace(invoice, insurer_statement=statement)
+
+
+def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime) -> OpenAction:
+    """The provider confirms or declines (R23); one per invoice, as the statement is."""
+    statement = invoice.insurer_statement
+    assert statement is not None
+    return OpenAction(
+        action_id=f"coulance-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.COULANCE_PROPOSAL,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=now,
+        details={
+            **proposal.as_details(),
+            "reimbursed_cents": statement.reimbursed_cents,
+            "withheld_deductible_cents": statement.withheld_deductible_cents,
+        },
+    )
+
+
+def apply_coulance(
+    invoice: Invoice, proposal: CoulanceProposal, at: datetime, cause: str
+) -> Invoice:
+    """The proposal as a partial stop (R21); the invoice unchanged when nothing is forgiven."""
+    if proposal.coulance_cents <= 0:
+        return invoice
+    request = StopRequest(
+        scope=StopScope.PARTIAL,
+        reason=COULANCE_REASON,
+        patient_email=invoice.addressee.email,
+        accept_terms=True,  # the provider accepted them with its coulance policy
+        amount_cents=proposal.coulance_cents,
+    )
+    return apply_stop(invoice, request, at, cause)

@@ -1,0 +1,24 @@
+"""What a provider chose for non-contracted care (R17): applied at once or confirmed, and
+the least share of the invoice the patient pays. Part of the provider's settings, so it
+imports nothing of the use case in coulance.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CoulanceMode(StrEnum):
+    AUTOMATIC = "automatic"  # applied as soon as the statement comes in
+    PROVIDER_CONFIRMS = "provider_confirms"  # a proposal on the provider's action list
+
+
+class CoulancePolicy(BaseModel):
+    """Per provider (seed 004's clinic: gross reimbursement, at least 60%)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: CoulanceMode = CoulanceMode.PROVIDER_CONFIRMS
+    minimum_percentage: Decimal = Field(default=Decimal(60), ge=0, le=100, decimal_places=2)

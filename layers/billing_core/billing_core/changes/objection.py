@@ -1,0 +1,63 @@
+"""Objection, bezwaar (R16): a patient disagrees with an invoice.
+
+It becomes an open action for the provider (R23) and the patient gets an
+acknowledgement. It does not suspend the payment obligation (seed 000): nothing on the
+invoice changes. Only the provider can put an invoice on hold.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.providers.actions import ActionKind, OpenAction, new_action_id
+
+MAX_MESSAGE_CHARS = 2000
+MAX_EMAIL_CHARS = 254
+# Deliberately plain: one @, no spaces, a dot in the domain. The address only receives
+# the acknowledgement; whether it exists is the mail server's question.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ObjectionReason(StrEnum):
+    TREATMENT = "treatment"  # the treatment itself
+    AMOUNT = "amount"  # the amount invoiced
+    INSURER = "insurer"  # the reimbursement by the insurer
+    OTHER = "other"
+
+
+_REASONS = frozenset(reason.value for reason in ObjectionReason)
+
+
+def objection_refusal(reason: str, message: str, email: str) -> str | None:
+    """ "invalid_objection" unless the reason is known, the message says something (at
+    most 2000 characters) and the e-mail address looks like one."""
+    if reason not in _REASONS:
+        return "invalid_objection"
+    if not message.strip() or len(message) > MAX_MESSAGE_CHARS:
+        return "invalid_objection"
+    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email):
+        return "invalid_objection"
+    return None
+
+
+def objection_action(
+    invoice: Invoice, reason: str, message: str, email: str, now: datetime
+) -> OpenAction:
+    """The provider's open action for an objection: what the patient said, and where to
+    answer. Only the provider that owns the invoice sees it (R26)."""
+    return OpenAction(
+        action_id=new_action_id(),
+        provider_id=invoice.provider_id,
+        kind=ActionKind.OBJECTION,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=now,
+        details={
+            "reason": ObjectionReason(reason).value,
+            "message": message.strip(),
+            "email": email,
+        },
+    )

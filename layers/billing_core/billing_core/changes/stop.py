@@ -1,0 +1,127 @@
+"""Stopping (part of) an invoice: the provider's coulance (R21, seed 003).
+
+A partial stop forgives a fixed amount or a percentage of the ORIGINAL invoice amount;
+a full stop forgives everything still open. Only a sent invoice that is not fully paid
+can be stopped; a paid one must first have its overpayment refunded. A stop cannot be
+changed or undone: it is a ledger entry (R27), and there is no route that removes one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from billing_core.invoices.invoice import Invoice, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.shared.errors import Refused, StateConflict
+from billing_core.shared.money import percentage_of
+
+
+class StopScope(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+
+
+# The fixed list the provider chooses from (seed 003, step 7).
+STOP_REASONS = (
+    "non_contracted_coulance",  # forgive what the insurer does not reimburse (seed 001, 004)
+    "goodwill",
+    "treatment_complaint",
+    "administrative_error",
+    "insurer_paid_directly",
+    "patient_deceased",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StopRequest:
+    scope: StopScope
+    reason: str
+    patient_email: str
+    accept_terms: bool
+    amount_cents: int | None = None
+    percentage: Decimal | None = None
+
+
+def stop_amount(invoice: Invoice, request: StopRequest) -> int:
+    """What the stop forgives, in cents; refuses what the rules do not allow."""
+    _check(invoice, request)
+    if request.scope is StopScope.FULL:
+        return invoice.balance_cents
+    if request.percentage is not None:
+        amount = percentage_of(invoice.original_amount_cents, request.percentage)
+    else:
+        amount = request.amount_cents or 0
+    open_principal = balance(invoice.ledger, Component.PRINCIPAL)
+    if amount > open_principal:
+        raise Refused(
+            "more_than_open",
+            f"Dat is meer dan er nog openstaat ({open_principal / 100:.2f} euro).",
+            f"That is more than is still open ({open_principal / 100:.2f} euro).",
+        )
+    return amount
+
+
+def apply_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str) -> Invoice:
+    """The invoice with the stop booked and the patient's e-mail as the provider checked it."""
+    amount = stop_amount(invoice, request)
+    if request.scope is StopScope.FULL:
+        entries = [
+            LedgerEntry(EntryKind.STOP, component, -due, at, cause, request.reason)
+            for component in Component
+            if (due := balance(invoice.ledger, component)) > 0
+        ]
+    else:
+        entries = [
+            LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, -amount, at, cause, request.reason)
+        ]
+    stopped = replace(invoice, ledger=(*invoice.ledger, *entries))
+    return _with_email(stopped, request.patient_email)
+
+
+def _check(invoice: Invoice, request: StopRequest) -> None:
+    if not request.accept_terms:
+        raise Refused("terms_not_accepted", "Ga akkoord met de voorwaarden.", "Accept the terms.")
+    if request.reason not in STOP_REASONS:
+        raise Refused(
+            "unknown_reason", "Kies een reden uit de lijst.", "Choose a reason from the list."
+        )
+    if invoice.status is not InvoiceStatus.SENT:
+        raise StateConflict(
+            "not_sent", "De nota is nog niet verstuurd.", "The invoice has not been sent yet."
+        )
+    if invoice.is_paid:
+        raise StateConflict(
+            "fully_paid",
+            "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
+            "daarna staat er weer een bedrag open waarop u coulance kunt toepassen.",
+            "This invoice has been paid in full. Have the payment refunded first; then an "
+            "amount is open again to apply coulance to.",
+        )
+    if request.scope is StopScope.PARTIAL:
+        _check_partial(request)
+
+
+def _check_partial(request: StopRequest) -> None:
+    given = (request.amount_cents is not None) + (request.percentage is not None)
+    valid_amount = request.amount_cents is None or request.amount_cents > 0
+    valid_percentage = request.percentage is None or Decimal(0) < request.percentage <= 100
+    if given != 1 or not valid_amount or not valid_percentage:
+        raise Refused(
+            "invalid_partial_stop",
+            "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op.",
+            "Give either an amount or a percentage (of the original invoice amount).",
+        )
+
+
+def _with_email(invoice: Invoice, email: str) -> Invoice:
+    """R21: the provider checks, and may correct, the address the confirmation goes to."""
+    email = email.strip()
+    if not email or email == invoice.addressee.email:
+        return invoice
+    if invoice.debtor is not None:
+        return replace(invoice, debtor=replace(invoice.debtor, email=email))
+    return replace(invoice, patient=replace(invoice.patient, email=email))

@@ -1,0 +1,4 @@
+"""After the dunning run: the handover file for the collection agency (``handover``,
+R19), blocked patients (``blocking``, R22), the agency's report-back
+(``collection_report``) and how invoices ended up (``debtor_risk``, R25).
+Imports: domain rooms and ``ports``."""

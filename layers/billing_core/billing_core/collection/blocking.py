@@ -1,0 +1,177 @@
+"""Blocked patients (R22, seed 002 advice 7, legal-nl.md §6 "debtor risk").
+
+A patient with a claim at the collection agency is blocked at that provider until every
+such claim is settled. The provider imports the list, or the changes since its last
+import, into its practice software; a new claim of a blocked patient is still invoiced,
+but the debtor risk of it stays with the provider.
+
+A block is kept per provider and patient as the set of claims (invoice ids) at the
+agency that keep it; the first claim blocks, removing the last one unblocks, and each of
+those two moments is a ``BlockChange`` in the provider's change log. The transitions
+below are pure: the DynamoDB adapter and the in-memory fake both apply them to what they
+read, and write the result on condition of the version read (R28).
+
+What leaves this module is the provider's own patient number and dates: no name, no BSN
+(the practice has them; R29).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.shared.clock import AMSTERDAM
+
+
+class BlockChangeKind(StrEnum):
+    BLOCKED = "blocked"
+    UNBLOCKED = "unblocked"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedPatient:
+    provider_id: str
+    patient_ref: str  # the provider's own patient number: what practice software imports
+    blocked_at: datetime
+    invoice_ids: tuple[str, ...]  # the claims at the collection agency that keep the block
+
+
+@dataclass(frozen=True, slots=True)
+class BlockChange:
+    provider_id: str
+    patient_ref: str
+    change: BlockChangeKind
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PatientBlock:
+    """What is stored per provider and patient once the patient was ever blocked.
+
+    ``version`` counts the writes (R28), and orders two changes of one patient that carry
+    the same moment. ``blocked_at`` is None while no claim is left.
+    """
+
+    provider_id: str
+    patient_ref: str
+    invoice_ids: tuple[str, ...] = ()
+    blocked_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def is_blocked(self) -> bool:
+        return bool(self.invoice_ids)
+
+    def as_blocked_patient(self) -> BlockedPatient:
+        if self.blocked_at is None:
+            raise ValueError("the patient is not blocked")
+        return BlockedPatient(self.provider_id, self.patient_ref, self.blocked_at, self.invoice_ids)
+
+
+Transition = tuple[PatientBlock, BlockChange | None]
+
+
+def with_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition:
+    """The block with this claim added; the first claim blocks the patient.
+
+    Returns the same block (and no change) when the claim is already there: handing the
+    same claim over twice changes nothing.
+    """
+    _check(invoice_id, at)
+    if invoice_id in block.invoice_ids:
+        return block, None
+    added = replace(
+        block,
+        invoice_ids=tuple(sorted((*block.invoice_ids, invoice_id))),
+        blocked_at=block.blocked_at if block.is_blocked else at,
+        version=block.version + 1,
+    )
+    if block.is_blocked:
+        return added, None
+    return added, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.BLOCKED, at)
+
+
+def without_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition:
+    """The block without this claim; removing the last one unblocks the patient.
+
+    Returns the same block (and no change) when the claim is not there: releasing twice
+    changes nothing.
+    """
+    _check(invoice_id, at)
+    if invoice_id not in block.invoice_ids:
+        return block, None
+    left = tuple(i for i in block.invoice_ids if i != invoice_id)
+    removed = replace(
+        block,
+        invoice_ids=left,
+        blocked_at=block.blocked_at if left else None,
+        version=block.version + 1,
+    )
+    if left:
+        return removed, None
+    return removed, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.UNBLOCKED, at)
+
+
+def _check(invoice_id: str, at: datetime) -> None:
+    if not invoice_id:
+        raise ValueError("a block is kept by an invoice id")
+    if at.tzinfo is None:
+        raise ValueError("at needs a time zone")
+
+
+# --- files for practice software -------------------------------------------------------------
+
+BLOCKED_PATIENTS_COLUMNS = ("patient_ref", "blocked_at")
+BLOCK_CHANGES_COLUMNS = ("patient_ref", "change", "at")
+
+
+def local_time(moment: datetime) -> str:
+    """ISO 8601 on the Dutch clock, with its offset: 2026-11-25T09:00:00+01:00."""
+    return moment.astimezone(AMSTERDAM).isoformat(timespec="seconds")
+
+
+def blocked_patients_csv(blocked: Iterable[BlockedPatient]) -> str:
+    """UTF-8 text, ``;``-separated, one header row: ``patient_ref;blocked_at``."""
+    return _csv(
+        BLOCKED_PATIENTS_COLUMNS, ((b.patient_ref, local_time(b.blocked_at)) for b in blocked)
+    )
+
+
+def block_changes_csv(changes: Iterable[BlockChange]) -> str:
+    """UTF-8 text, ``;``-separated, one header row: ``patient_ref;change;at``, oldest
+    first, ``change`` is ``blocked`` or ``unblocked``."""
+    rows = ((c.patient_ref, c.change.value, local_time(c.at)) for c in changes)
+    return _csv(BLOCK_CHANGES_COLUMNS, rows)
+
+
+def _csv(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    out = io.StringIO()
+    # The patient number is written as the practice gave it: its software matches on it.
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+# --- a new claim of a blocked patient (R22, legal-nl.md §6) ---------------------------------
+
+# The finding code of the processing report, also kept in the invoice's warnings so the
+# provider's invoice page shows why the debtor risk stayed with the practice.
+DEBTOR_RISK_WARNING = "PATIENT_BLOCKED_DEBTOR_RISK"
+
+
+def with_debtor_risk_with_provider(invoice: Invoice) -> Invoice:
+    """The invoice is still sent, but the service does not take over its debtor risk: the
+    patient has a claim at the collection agency (seed 002 advice 7)."""
+    if invoice.debtor_risk_with_provider:
+        return invoice
+    return replace(
+        invoice,
+        debtor_risk_with_provider=True,
+        warnings=(*invoice.warnings, DEBTOR_RISK_WARNING),
+    )

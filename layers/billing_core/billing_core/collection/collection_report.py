@@ -1,0 +1,368 @@
+"""Use case: the collection agency reports back on the claims handed over to it (R19, R22,
+R27; issue #5 part 5). The file format is in README.md, "Collection agency: handover and
+report-back".
+
+The agency uploads a CSV file to the bank bucket under ``collection-reports/``; per row:
+
+- ``paid``: the agency collected ``amount_cents`` for the claim with this betalingskenmerk.
+  It is booked as a payment with source ``agency`` (payments.book_payment: interest up to
+  ``paid_on`` first, then costs -> interest -> principal). Less than is due leaves the
+  claim open at the agency.
+- ``settled``: the agency closes the claim without (more) money. What is still open is
+  written off: a STOP entry per open component with cause ``agency:<agency_ref>`` (R27),
+  the same kind as a provider's full stop, so statements and figures treat both as money
+  that will not come.
+
+A claim with nothing left to pay no longer blocks the patient (R22): the block store
+releases it, and the change shows in the provider's blocked-patients changes.
+
+Each row is done once per invoice and ``agency_ref`` (the id is kept in the invoice's
+``applied_payments``): a file uploaded again books nothing twice. Rows that cannot be
+booked (unknown reference, a claim that is not with the agency, a malformed row) are
+refused and listed; the other rows go on. A file that is not this format is refused as a
+whole. The result, booked and refused rows, goes to the output bucket under
+``collection-reports/{day}/{file}.json``: betalingskenmerken and agency references only,
+no personal data (R29).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Any, Final
+
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import (
+    IncomingPayment,
+    InterestAccrual,
+    book_payment,
+    payment_id,
+    release_settled_claim,
+)
+from billing_core.ports import BillingStore, FileStore
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.errors import NotFound
+
+UPLOAD_PREFIX = "collection-reports/"  # in the bank bucket: the agency's files
+RESULT_PREFIX = "collection-reports"  # in the output bucket: what we made of them
+COLUMNS = ("reference", "agency_ref", "status", "amount_cents", "paid_on")
+MAX_REPORT_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euro: far above any patient's claim, a typo guard
+WRITE_OFF_NOTE = "settled by the collection agency"
+SOURCE: Final = "agency"
+_AGENCY_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+_UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class AgencyStatus(StrEnum):
+    PAID = "paid"  # money collected
+    SETTLED = "settled"  # closed without (more) money: written off
+
+
+class RowOutcome(StrEnum):
+    BOOKED = "booked"  # a paid row: the payment is in the ledger
+    WRITTEN_OFF = "written_off"  # a settled row: what was open is written off
+    DUPLICATE = "duplicate"  # this agency_ref was done on this claim before: nothing changed
+    REFUSED = "refused"
+
+
+class RefusalReason(StrEnum):
+    INVALID_ROW = "invalid_row"
+    DUPLICATE_IN_FILE = "duplicate_in_file"  # the same agency_ref twice in one file
+    UNKNOWN_REFERENCE = "unknown_reference"
+    NOT_WITH_AGENCY = "not_with_agency"  # the claim was never handed over to the agency
+
+
+class ReportRefused(ValueError):
+    """The file as a whole is not a report-back file: nothing is booked."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    line: int  # in the file; the header is line 1
+    reference: str
+    agency_ref: str
+    status: AgencyStatus
+    amount_cents: int
+    paid_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    line: int
+    reference: str
+    agency_ref: str
+    status: str
+    outcome: RowOutcome
+    reason: str = ""  # a RefusalReason for a refused row
+    detail: str = ""  # which field is wrong, for a person at the agency
+    invoice_id: str = ""
+    amount_cents: int = 0  # booked, or written off
+    amount_due_cents: int | None = None  # still open on the claim afterwards
+    claim_closed: bool = False  # nothing left to pay: it no longer blocks the patient (R22)
+
+
+@dataclass
+class CollectionReportResult:
+    source_key: str
+    outcome: str = "imported"  # or "refused": nothing booked
+    refusal: str = ""
+    rows: list[RowResult] = field(default_factory=list)
+    result_key: str = ""
+
+    def count(self, outcome: RowOutcome) -> int:
+        return sum(1 for row in self.rows if row.outcome is outcome)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and keys only: safe to log."""
+        return {
+            "outcome": self.outcome,
+            "refusal": self.refusal,
+            "rows": len(self.rows),
+            **{outcome.value: self.count(outcome) for outcome in RowOutcome},
+            "claims_closed": sum(1 for row in self.rows if row.claim_closed),
+            "refusal_reasons": sorted({row.reason for row in self.rows if row.reason}),
+            "result_key": self.result_key,
+        }
+
+
+@dataclass(frozen=True)
+class CollectionReportContext:
+    store: BillingStore
+    files: FileStore
+    clock: Clock
+    interest: InterestAccrual = accrued_interest
+
+
+def import_collection_report(
+    data: bytes, source_key: str, ctx: CollectionReportContext
+) -> CollectionReportResult:
+    """Book every row of the agency's file that can be booked; the result is also stored."""
+    result = CollectionReportResult(source_key)
+    try:
+        rows, refused = parse_report(data, today=ctx.clock.today())
+    except ReportRefused as refusal:
+        result.outcome, result.refusal = "refused", str(refusal)
+    else:
+        result.rows = sorted([*refused, *(_apply(row, ctx) for row in rows)], key=lambda r: r.line)
+    result.result_key = result_key(ctx.clock.today(), source_key)
+    ctx.files.put(result.result_key, _result_json(result, ctx.clock.now()), "application/json")
+    return result
+
+
+def result_key(day: date, source_key: str) -> str:
+    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(source_key).stem) or "report"
+    return f"{RESULT_PREFIX}/{day.isoformat()}/{name}.json"
+
+
+# --- one row ---------------------------------------------------------------------------------
+
+
+def _apply(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
+    invoice = ctx.store.find_invoice_by_reference(row.reference)
+    if invoice is None:
+        return _refused(row, RefusalReason.UNKNOWN_REFERENCE)
+    if not invoice.is_with_collection_agency:
+        return _refused(row, RefusalReason.NOT_WITH_AGENCY)
+    if row.status is AgencyStatus.PAID:
+        return _book_paid(row, ctx)
+    return _write_off(row, invoice, ctx)
+
+
+def _book_paid(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
+    payment = IncomingPayment(SOURCE, row.agency_ref, row.amount_cents, _start_of(row.paid_on))
+    try:
+        booked = book_payment(
+            ctx.store, row.reference, payment, clock=ctx.clock, interest=ctx.interest
+        )
+    except NotFound:  # the index answered a moment ago; a claim is never deleted
+        return _refused(row, RefusalReason.UNKNOWN_REFERENCE)
+    outcome = RowOutcome.BOOKED if booked.booked else RowOutcome.DUPLICATE
+    return _done(row, outcome, booked.invoice, row.amount_cents if booked.booked else 0)
+
+
+def _write_off(row: AgencyRow, invoice: Invoice, ctx: CollectionReportContext) -> RowResult:
+    at = min(_start_of(row.paid_on), ctx.clock.now())
+    stored, changed = save_change(
+        ctx.store, invoice, lambda current: apply_write_off(current, row.agency_ref, at)
+    )
+    release_settled_claim(ctx.store, stored, ctx.clock)
+    if not changed:
+        return _done(row, RowOutcome.DUPLICATE, stored, 0)
+    key = _key(row.agency_ref)
+    written_off = -sum(
+        e.amount_cents for e in stored.ledger if e.kind is EntryKind.STOP and e.cause == key
+    )
+    return _done(row, RowOutcome.WRITTEN_OFF, stored, written_off)
+
+
+def apply_write_off(invoice: Invoice, agency_ref: str, at: datetime) -> Invoice:
+    """The agency closed the claim without (more) money: everything still open is written
+    off, a STOP entry per open component with cause ``agency:<agency_ref>`` (R27).
+
+    Once per agency_ref (kept in ``applied_payments``, like a payment): the same row again
+    returns the invoice unchanged. A claim with nothing open gets no entries, only the id.
+    """
+    key = _key(agency_ref)
+    if key in invoice.applied_payments:
+        return invoice
+    entries = [
+        LedgerEntry(EntryKind.STOP, component, -due, at, key, WRITE_OFF_NOTE)
+        for component in (Component.COSTS, Component.INTEREST, Component.PRINCIPAL)
+        if (due := balance(invoice.ledger, component)) > 0
+    ]
+    return invoice.with_entries(entries).with_applied_payment(key)
+
+
+def _key(agency_ref: str) -> str:
+    return payment_id(SOURCE, agency_ref)
+
+
+def _start_of(day: date) -> datetime:
+    """The agency's date is the day the money came in (interest runs up to, not including,
+    that day: legal-nl.md §4); the hour is unknown, so its start."""
+    return datetime.combine(day, time(0, 0), tzinfo=AMSTERDAM)
+
+
+def _done(row: AgencyRow, outcome: RowOutcome, invoice: Invoice, amount_cents: int) -> RowResult:
+    return RowResult(
+        line=row.line,
+        reference=row.reference,
+        agency_ref=row.agency_ref,
+        status=row.status.value,
+        outcome=outcome,
+        invoice_id=invoice.invoice_id,
+        amount_cents=amount_cents,
+        amount_due_cents=invoice.amount_due_cents,
+        claim_closed=invoice.is_paid,
+    )
+
+
+def _refused(row: AgencyRow, reason: RefusalReason) -> RowResult:
+    return RowResult(
+        line=row.line,
+        reference=row.reference,
+        agency_ref=row.agency_ref,
+        status=row.status.value,
+        outcome=RowOutcome.REFUSED,
+        reason=reason.value,
+    )
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+
+def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[RowResult]]:
+    """The rows that can be tried, and the rows refused as written. Raises ReportRefused
+    when the file is not a report-back file at all."""
+    reader = csv.reader(io.StringIO(_text(data), newline=""), delimiter=";", strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        if tuple(header) != COLUMNS:
+            raise ReportRefused(f"the header row must be {';'.join(COLUMNS)}")
+        rows: list[AgencyRow] = []
+        refused: list[RowResult] = []
+        seen: set[str] = set()
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(rows) + len(refused) >= MAX_ROWS:
+                raise ReportRefused(f"more than {MAX_ROWS} rows: split the file")
+            parsed = _row(line, values, today)
+            if isinstance(parsed, RowResult):
+                refused.append(parsed)
+            elif parsed.agency_ref in seen:
+                refused.append(_refused(parsed, RefusalReason.DUPLICATE_IN_FILE))
+            else:
+                seen.add(parsed.agency_ref)
+                rows.append(parsed)
+    except csv.Error as error:
+        raise ReportRefused(f"line {reader.line_num} cannot be read as CSV") from error
+    return rows, refused
+
+
+def _text(data: bytes) -> str:
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportRefused(f"larger than {MAX_REPORT_BYTES} bytes: split the file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReportRefused("the file is not UTF-8 text") from error
+
+
+def _row(line: int, values: list[str], today: date) -> AgencyRow | RowResult:
+    cells = [value.strip() for value in values]
+    raw = dict(zip(COLUMNS, cells + [""] * len(COLUMNS), strict=False))
+
+    def invalid(detail: str) -> RowResult:
+        return RowResult(
+            line=line,
+            reference=raw["reference"][:32],
+            agency_ref=raw["agency_ref"][:64],
+            status=raw["status"][:16],
+            outcome=RowOutcome.REFUSED,
+            reason=RefusalReason.INVALID_ROW.value,
+            detail=detail,
+        )
+
+    if len(cells) != len(COLUMNS):
+        return invalid(f"{len(cells)} fields, expected {len(COLUMNS)}")
+    try:
+        reference = betalingskenmerk.parse_ours(raw["reference"])
+    except betalingskenmerk.InvalidReference:
+        return invalid("reference is not a betalingskenmerk of ours")
+    if not _AGENCY_REF.match(raw["agency_ref"]):
+        return invalid("agency_ref: 1-64 letters, digits or . _ / -")
+    try:
+        status = AgencyStatus(raw["status"].lower())
+    except ValueError:
+        return invalid("status must be paid or settled")
+    amount = _amount(raw["amount_cents"], status)
+    if amount is None:
+        return invalid(
+            "amount_cents: a whole number of cents, above 0 for paid, 0 or empty for settled"
+        )
+    try:
+        paid_on = date.fromisoformat(raw["paid_on"])
+    except ValueError:
+        return invalid("paid_on must be a date like 2027-02-15")
+    if paid_on > today:
+        return invalid("paid_on is in the future")
+    return AgencyRow(line, reference, raw["agency_ref"], status, amount, paid_on)
+
+
+def _amount(text: str, status: AgencyStatus) -> int | None:
+    if status is AgencyStatus.SETTLED:
+        return 0 if text in ("", "0") else None
+    if not text.isascii() or not text.isdigit():
+        return None
+    cents = int(text)
+    return cents if 0 < cents <= MAX_AMOUNT_CENTS else None
+
+
+def _result_json(result: CollectionReportResult, now: datetime) -> bytes:
+    document = {
+        "source_key": result.source_key,
+        "processed_at": now.isoformat(),
+        "outcome": result.outcome,
+        "refusal": result.refusal,
+        "counts": {
+            k: v
+            for k, v in result.summary().items()
+            if k not in ("outcome", "refusal", "result_key")
+        },
+        "rows": [asdict(row) for row in result.rows],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

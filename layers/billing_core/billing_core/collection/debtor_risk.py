@@ -1,0 +1,200 @@
+"""Debtor-risk figures (R25): per month of issue, how the provider's invoices ended up.
+
+Each invoice has one outcome on the day the figures are asked for:
+
+- paid on time: paid without any dunning step (``dunning_stage`` NONE);
+- paid after reminder: paid once the 14-day letter went out (REMINDED or COSTS_CHARGED);
+- paid after collection: paid with the claim at the collection agency;
+- stopped: the provider stopped the invoice (R21) and nothing is left to pay. The rule
+  lists no such outcome, but a written-off invoice counted as "paid on time" would make
+  the figures look better than the money did;
+- unpaid: not paid and past its current final payment date (a deferral moves it, R14);
+- open: not paid and not yet due.
+
+Counts, and amounts as the original amount the patient was asked (R21's "original
+invoice amount"); shares are Decimal percentages with two decimals, rounded half-up, so
+the shares of a month can add up to 99.99 or 100.01.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from billing_core.collection.collection_report import SOURCE as AGENCY
+from billing_core.invoices.invoice import DunningStage, Invoice
+from billing_core.invoices.ledger import EntryKind, LedgerEntry
+from billing_core.payments.booking import payment_id
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+_CENT_OF_A_PERCENT = Decimal("0.01")
+
+
+class Outcome(StrEnum):
+    PAID_ON_TIME = "paid_on_time"
+    PAID_AFTER_REMINDER = "paid_after_reminder"
+    PAID_AFTER_COLLECTION = "paid_after_collection"
+    STOPPED = "stopped"
+    UNPAID = "unpaid"
+    OPEN = "open"
+
+
+_PAID_BY_STAGE = {
+    DunningStage.NONE: Outcome.PAID_ON_TIME,
+    DunningStage.REMINDED: Outcome.PAID_AFTER_REMINDER,
+    DunningStage.COSTS_CHARGED: Outcome.PAID_AFTER_REMINDER,
+    DunningStage.WITH_COLLECTION_AGENCY: Outcome.PAID_AFTER_COLLECTION,
+}
+
+
+def outcome_of(invoice: Invoice, today: date) -> Outcome:
+    if invoice.is_paid:
+        settled_by = _settling_entry(invoice)
+        if settled_by is not None and settled_by.kind is EntryKind.STOP:
+            # Written off by the collection agency: the money never came (R25's "unpaid").
+            if settled_by.cause.startswith(payment_id(AGENCY, "")):
+                return Outcome.UNPAID
+            return Outcome.STOPPED
+        return _PAID_BY_STAGE[invoice.dunning_stage]
+    if today > invoice.current_final_payment_date:
+        return Outcome.UNPAID
+    return Outcome.OPEN
+
+
+def _settling_entry(invoice: Invoice) -> LedgerEntry | None:
+    """The entry that last brought what is owed to nothing: a payment, or a stop (a
+    partial stop followed by payment of the rest is a payment)."""
+    owed = 0
+    settling = None
+    for entry in invoice.ledger:
+        before, owed = owed, owed + entry.amount_cents
+        if before > 0 >= owed:
+            settling = entry
+    return settling
+
+
+# --- months -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        if not _MONTH.match(text):
+            raise ValueError(f"not a month like 2026-11: {text!r}")
+        return cls(int(text[:4]), int(text[5:]))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.following().first_day - timedelta(days=1)
+
+    def following(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def minus(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 - months
+        return Month(index // 12, index % 12 + 1)
+
+    def until(self, last: Month) -> list[Month]:
+        """This month up to and including ``last``."""
+        months, month = [], self
+        while month <= last:
+            months.append(month)
+            month = month.following()
+        return months
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    count: int = 0
+    amount_cents: int = 0
+
+    def plus(self, invoice: Invoice) -> Figures:
+        return Figures(self.count + 1, self.amount_cents + invoice.original_amount_cents)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFigures:
+    """The outcomes of one month's invoices (or of the whole range)."""
+
+    label: str
+    by_outcome: dict[Outcome, Figures]
+
+    @property
+    def total(self) -> Figures:
+        figures = self.by_outcome.values()
+        return Figures(sum(f.count for f in figures), sum(f.amount_cents for f in figures))
+
+    def count_share(self, outcome: Outcome) -> Decimal | None:
+        """Percentage of the invoices; None when there are none."""
+        return _share(self.by_outcome[outcome].count, self.total.count)
+
+    def amount_share(self, outcome: Outcome) -> Decimal | None:
+        return _share(self.by_outcome[outcome].amount_cents, self.total.amount_cents)
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorRisk:
+    first: Month
+    last: Month
+    as_of: date
+    months: tuple[RiskFigures, ...]
+    total: RiskFigures
+
+
+def debtor_risk(invoices: Iterable[Invoice], first: Month, last: Month, today: date) -> DebtorRisk:
+    """R25 for the invoices issued from ``first`` up to and including ``last``: every month
+    in the range is there, also one without invoices. Invoices outside it are ignored."""
+    if last < first:
+        raise ValueError("the last month is before the first")
+    months = first.until(last)
+    tallies = {month: {outcome: Figures() for outcome in Outcome} for month in months}
+    for invoice in invoices:
+        tally = tallies.get(Month.of(invoice.issue_date))
+        if tally is not None:
+            outcome = outcome_of(invoice, today)
+            tally[outcome] = tally[outcome].plus(invoice)
+    overall = {
+        outcome: Figures(
+            sum(tallies[m][outcome].count for m in months),
+            sum(tallies[m][outcome].amount_cents for m in months),
+        )
+        for outcome in Outcome
+    }
+    return DebtorRisk(
+        first,
+        last,
+        today,
+        tuple(RiskFigures(month.label, tallies[month]) for month in months),
+        RiskFigures(f"{first.label}..{last.label}", overall),
+    )
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    percentage = Decimal(part) * 100 / Decimal(whole)
+    return percentage.quantize(_CENT_OF_A_PERCENT, rounding=ROUND_HALF_UP)

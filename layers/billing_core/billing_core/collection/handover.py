@@ -1,0 +1,119 @@
+"""What the collection agency receives for a claim handed over (R19, issue #5 part 5).
+
+One JSON document per claim under ``collection/{date}/{provider}/{reference}.json`` in the
+output bucket: who owes (name, address, contact, birth date), the invoice, the amounts as
+of the handover day (principal, collection costs, statutory interest with the segments
+that explain it) and the history (letters, ledger). No BSN: a collection agency may not
+use it (Wet algemene bepalingen burgerservicenummer), and it does not need it.
+Deterministic for a given invoice and day, so writing it again after a crash gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from billing_core.declarations.claims import Person
+from billing_core.dunning.interest import (
+    accrued_interest,
+    first_day_of_default,
+    interest_statement,
+)
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, balance
+from billing_core.providers.provider import Provider
+
+FORMAT_VERSION = 1
+
+
+def handover_key(invoice: Invoice, day: date) -> str:
+    return f"collection/{day.isoformat()}/{invoice.provider_id}/{invoice.reference}.json"
+
+
+def handover_document(invoice: Invoice, provider: Provider, day: date) -> dict[str, Any]:
+    interest = interest_statement(invoice, day)
+    interest_due = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
+    principal = balance(invoice.ledger, Component.PRINCIPAL)
+    costs = balance(invoice.ledger, Component.COSTS)
+    return {
+        "format_version": FORMAT_VERSION,
+        "handover_date": day.isoformat(),
+        "creditor": {
+            "provider_id": provider.provider_id,
+            "name": provider.name,
+            "agb_code": provider.agb_code,
+        },
+        "debtor": _person(invoice.addressee),
+        "patient": {
+            "patient_ref": invoice.patient_ref,
+            "birth_date": invoice.birth_date.isoformat(),
+        },
+        "invoice": {
+            "invoice_id": invoice.invoice_id,
+            "reference": invoice.reference,
+            "issue_date": invoice.issue_date.isoformat(),
+            "final_payment_date": invoice.current_final_payment_date.isoformat(),
+            "first_day_of_default": first_day_of_default(invoice).isoformat(),
+            "original_amount_cents": invoice.original_amount_cents,
+        },
+        "amounts_cents": {
+            "principal": principal,
+            "collection_costs": costs,
+            "interest": interest_due,
+            "total": principal + costs + interest_due,
+        },
+        "interest_segments": [
+            {
+                "from": s.first_day.isoformat(),
+                "to": s.last_day.isoformat(),
+                "days": s.days,
+                "percent": str(s.percent),
+                "base_cents": s.base_cents,
+                "interest_cents": s.interest_cents,
+            }
+            for s in interest.segments
+        ],
+        "letters": [
+            {"kind": letter.kind, "channel": letter.channel.value, "at": letter.at.isoformat()}
+            for letter in invoice.correspondence
+        ],
+        "reminder": None
+        if invoice.reminder is None
+        else {
+            "sent_on": invoice.reminder.sent_on.isoformat(),
+            "received_on": invoice.reminder.received_on.isoformat(),
+            "final_date": invoice.reminder.final_date.isoformat(),
+            "costs_stated_cents": invoice.reminder.covered(invoice.invoice_id).costs_cents,
+        },
+        "ledger": [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind.value,
+                "component": e.component.value,
+                "amount_cents": e.amount_cents,
+                "cause": e.cause,
+            }
+            for e in invoice.ledger
+        ],
+    }
+
+
+def handover_bytes(invoice: Invoice, provider: Provider, day: date) -> bytes:
+    document = handover_document(invoice, provider, day)
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
+
+
+def _person(person: Person) -> dict[str, Any]:
+    address = person.address
+    return {
+        "name": person.display_name,
+        "street": address.street,
+        "house_number": f"{address.house_number}{address.house_number_suffix}",
+        "postcode": address.postcode,
+        "city": address.city,
+        "country": address.country,
+        "email": person.email,
+        "mobile": person.mobile,
+    }

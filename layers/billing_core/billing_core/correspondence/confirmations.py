@@ -1,0 +1,101 @@
+"""The e-mails about an invoice after it was sent: confirmations of what the patient did
+(deferral R14, arrangement R15, objection R16) and of a payment received (R11, R12).
+
+Like the invoice e-mail, each template sees only the values chosen here, never the
+invoice, so no template edit can put a BSN or a treatment in a mail body (R29).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from billing_core.changes.arrangement import next_term
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts import confirmation_letters as confirmation_texts  # noqa: F401  (registers the texts)
+
+DEFERRAL_CONFIRMATION = "deferral_confirmation"
+ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
+OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
+PAYMENT_RECEIVED = "payment_received"
+STOP_CONFIRMATION = "stop_confirmation"  # R21: the provider lowered the amount
+# A later upload credited a line of it, or the insurer's retour changed what it pays.
+INVOICE_CORRECTED = "invoice_corrected"
+KINDS = frozenset(
+    {
+        DEFERRAL_CONFIRMATION,
+        ARRANGEMENT_CONFIRMATION,
+        OBJECTION_ACKNOWLEDGEMENT,
+        PAYMENT_RECEIVED,
+        STOP_CONFIRMATION,
+        INVOICE_CORRECTED,
+    }
+)
+
+
+def confirmation_context(
+    kind: str,
+    invoice: Invoice,
+    provider: Provider,
+    *,
+    event_id: str,
+    today: date,
+    pay_url: str,
+    public_base_url: str,
+) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise ValueError(f"no confirmation e-mail of kind {kind!r}")
+    context: dict[str, Any] = {
+        "addressee_name": invoice.addressee.display_name,
+        "provider_name": provider.name,
+        "reference": invoice.reference,
+        "amount_due_cents": invoice.amount_due_cents,
+        "credit_cents": invoice.credit_cents,
+        "final_payment_date": invoice.current_final_payment_date,
+        "pay_url": pay_url,
+        "checker_url": public_base_url,
+        "today": today,
+    }
+    if kind == ARRANGEMENT_CONFIRMATION:
+        context |= _arrangement(invoice)
+    if kind == PAYMENT_RECEIVED:
+        context |= _payment(invoice, event_id)
+    if kind == OBJECTION_ACKNOWLEDGEMENT:
+        # Sent to an address typed into a public form: nobody's name in it (R29).
+        context["addressee_name"] = ""
+    if kind == INVOICE_CORRECTED:
+        # Why, in general words only: never the treatment (R29).
+        context["corrected_by"] = "retour" if event_id.startswith("retour:") else "declaration"
+    return context
+
+
+def _arrangement(invoice: Invoice) -> dict[str, Any]:
+    arrangement = invoice.arrangement
+    if arrangement is None:
+        raise ValueError(f"invoice {invoice.invoice_id} has no arrangement to confirm")
+    return {
+        "terms": [
+            {"due_date": term.due_date, "amount_cents": term.amount_cents}
+            for term in arrangement.terms
+        ],
+        "fee_cents": arrangement.fee_cents,
+        "total_cents": arrangement.total_cents,
+    }
+
+
+def _payment(invoice: Invoice, payment_id: str) -> dict[str, Any]:
+    entries = [e for e in invoice.ledger if e.kind is EntryKind.PAYMENT and e.cause == payment_id]
+    if not entries:
+        raise ValueError(f"invoice {invoice.invoice_id} has no payment {payment_id}")
+    term = next_term(invoice)
+    return {
+        "paid_cents": -sum(e.amount_cents for e in entries),
+        "paid_on": entries[0].at.astimezone(AMSTERDAM).date(),
+        # During an arrangement the next term is what to pay, not everything at once.
+        "next_term": (
+            {"due_date": term.due_date, "amount_cents": term.amount_cents} if term else None
+        ),
+    }

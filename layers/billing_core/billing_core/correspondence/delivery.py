@@ -1,0 +1,265 @@
+"""Use case: send one invoice to its addressee, by e-mail or in the print batch (R7, R30),
+or an e-mail about it: a confirmation of a deferral, an arrangement, an objection or a
+payment (R11-R16), rendered from its templates and recorded on the invoice.
+
+Idempotent per invoice: an invoice already sent is not sent again, a message is sent
+once per (kind, event id), and the handler adds Powertools idempotency on top for
+messages delivered twice by the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from billing_core.correspondence.confirmations import KINDS as MESSAGE_KINDS
+from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.messages import Attachment, Notifier
+from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
+from billing_core.correspondence.render import render_email, render_invoice_email
+from billing_core.dunning import letters as dunning_letters
+from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
+from billing_core.invoices.updates import Change, save_change
+from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import Clock
+
+_SAVE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    store: BillingStore
+    files: FileStore
+    notifier: Notifier
+    clock: Clock
+    public_base_url: str
+    collection_iban: str
+
+
+class UnknownInvoice(LookupError):
+    """The queue names an invoice the table does not have."""
+
+
+class Undeliverable(ValueError):
+    """A message with nowhere to go: no address in the request nor on the invoice. The
+    use cases queue none for patients without e-mail; one that gets here is a bug."""
+
+
+def pay_url(public_base_url: str, invoice: Invoice) -> str:
+    """The payment checker with the kenmerk filled in: no personal data in the URL (R29)."""
+    query = urlencode({"kenmerk": invoice.reference, "lang": invoice.language.value})
+    return f"{public_base_url.rstrip('/')}/?{query}"
+
+
+def print_key(invoice: Invoice, day: str) -> str:
+    return f"print/{day}/{invoice.provider_id}/{invoice.reference}.pdf"
+
+
+def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
+    """Deliver what the queue asks: the invoice itself, or a message about it."""
+    if request.kind in dunning_letters.KINDS:
+        return deliver_dunning_letter(request, ctx)
+    if request.kind != "invoice":
+        return deliver_message(request, ctx)
+    invoice = _load(request, ctx)
+    if invoice.status is InvoiceStatus.SENT:
+        return next(c for c in invoice.correspondence if c.kind == "invoice")
+    provider = ctx.store.get_provider(invoice.provider_id)
+    if provider is None:
+        raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
+    pdf = render_invoice_pdf(
+        invoice,
+        provider,
+        public_base_url=ctx.public_base_url,
+        collection_iban=ctx.collection_iban,
+    )
+    letter = _send(invoice, provider, pdf, ctx)
+    _record(request, letter, ctx)
+    return letter
+
+
+def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext) -> Correspondence:
+    now = ctx.clock.now()
+    if invoice.channel is Channel.EMAIL:
+        email = render_invoice_email(
+            invoice,
+            provider,
+            pay_url=pay_url(ctx.public_base_url, invoice),
+            public_base_url=ctx.public_base_url,
+        )
+        attachment = Attachment(f"nota-{invoice.reference}.pdf", pdf, "application/pdf")
+        message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
+        return Correspondence("invoice", Channel.EMAIL, now, message_id)
+    key = print_key(invoice, now.date().isoformat())
+    ctx.files.put(key, pdf, "application/pdf")
+    return Correspondence("invoice", Channel.PAPER, now, key)
+
+
+def _record(request: DeliveryRequest, letter: Correspondence, ctx: DeliveryContext) -> None:
+    """Note the letter on the invoice; a concurrent change (R28) means: read again, retry."""
+    for _ in range(_SAVE_ATTEMPTS):
+        invoice = _load(request, ctx)
+        try:
+            ctx.store.save_invoice(invoice.sent(letter))
+            return
+        except ConcurrentChange:
+            continue
+    raise ConcurrentChange(request.invoice_id)
+
+
+def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence:
+    """E-mail a confirmation about an invoice once, and record it on the invoice (R30)."""
+    if request.kind not in MESSAGE_KINDS:
+        raise ValueError(f"unknown delivery kind {request.kind!r}")
+    invoice = _load(request, ctx)
+    earlier = _earlier_message(invoice, request)
+    if earlier:
+        return earlier
+    to = request.email or invoice.addressee.email
+    if not to:
+        raise Undeliverable(f"{request.kind} for invoice {invoice.invoice_id}")
+    provider = ctx.store.get_provider(invoice.provider_id)
+    if provider is None:
+        raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
+    context = confirmation_context(
+        request.kind,
+        invoice,
+        provider,
+        event_id=request.event_id,
+        today=ctx.clock.today(),
+        pay_url=pay_url(ctx.public_base_url, invoice),
+        public_base_url=ctx.public_base_url,
+    )
+    email = render_email(request.kind, context, invoice.language.value)
+    message_id = ctx.notifier.send(to, email, [])
+    letter = Correspondence(
+        request.kind, Channel.EMAIL, ctx.clock.now(), message_id, request.event_id
+    )
+
+    def record(current: Invoice) -> Invoice:
+        return current if _earlier_message(current, request) else current.with_letter(letter)
+
+    save_change(ctx.store, invoice, record)
+    return letter
+
+
+def _earlier_message(invoice: Invoice, request: DeliveryRequest) -> Correspondence | None:
+    return next(
+        (
+            letter
+            for letter in invoice.correspondence
+            if letter.kind == request.kind and letter.event_id == request.event_id
+        ),
+        None,
+    )
+
+
+def _load(request: DeliveryRequest, ctx: DeliveryContext) -> Invoice:
+    invoice = ctx.store.get_invoice(request.provider_id, request.invoice_id)
+    if invoice is None:
+        raise UnknownInvoice(request.invoice_id)
+    return invoice
+
+
+# --- the dunning letters (R19, legal-nl.md §2; what they say: dunning/letters.py) -----------
+
+
+def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
+    """Send a letter the dunning run decided on (the reminder or the second notice) by the
+    reminder's channel, once per (kind, event id), and note it on every invoice it is about
+    (R30); the invoice that waited for it (the lead, ``request.invoice_id``) no longer
+    does. None when every invoice it would ask for is paid by now: nothing is sent, the
+    letter is only taken off the lead."""
+    lead = _load(request, ctx)
+    reminder = dunning_letters.letter_reminder(lead)
+    if request.event_id != dunning_letters.event_id(request.kind, reminder):
+        wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
+        raise dunning_letters.NotALetter(wrong)
+    others = [
+        invoice
+        for covered in reminder.covers
+        if covered.invoice_id != lead.invoice_id
+        and (invoice := ctx.store.get_invoice(lead.provider_id, covered.invoice_id)) is not None
+    ]
+    invoices = dunning_letters.letter_invoices(request.kind, lead, others)
+    letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
+    if letter is None and dunning_letters.all_paid(invoices):
+        save_change(ctx.store, lead, _letter_noted(request, None))
+        return None
+    if letter is None:
+        letter = _send_dunning_letter(request, invoices, ctx)
+    # The lead first: while the letter waits on it, the run queues it again.
+    save_change(ctx.store, lead, _letter_noted(request, letter))
+    for invoice in invoices[1:]:
+        save_change(ctx.store, invoice, _letter_noted(request, letter))
+    return letter
+
+
+def _send_dunning_letter(
+    request: DeliveryRequest, invoices: list[Invoice], ctx: DeliveryContext
+) -> Correspondence:
+    lead = invoices[0]
+    provider = ctx.store.get_provider(lead.provider_id)
+    if provider is None:
+        raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+    context = _dunning_letter_context(request.kind, invoices, provider, ctx)
+    language = lead.language.value
+    pdf = render_dunning_letter_pdf(
+        request.kind, context, language, provider=provider, addressee=lead.addressee
+    )
+    now = ctx.clock.now()
+    channel = dunning_letters.letter_reminder(lead).channel
+    if channel is Channel.EMAIL:
+        to = lead.addressee.email
+        if not to:
+            raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
+        email = render_email(request.kind, context, language)
+        name = f"{dunning_letters.FILE_NAMES[request.kind]}-{lead.reference}.pdf"
+        message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
+        return Correspondence(request.kind, Channel.EMAIL, now, message_id, request.event_id)
+    key = dunning_print_key(lead, request.kind, now.date().isoformat())
+    ctx.files.put(key, pdf, "application/pdf")
+    return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
+
+
+def dunning_print_key(lead: Invoice, kind: str, day: str) -> str:
+    """Next to the invoices in the day's print batch, named by the lead's kenmerk."""
+    return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}.pdf"
+
+
+def _dunning_letter_context(
+    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+) -> dict[str, Any]:
+    def link(invoice: Invoice) -> str:
+        return pay_url(ctx.public_base_url, invoice)
+
+    base, iban = ctx.public_base_url, ctx.collection_iban
+    if kind == dunning_letters.REMINDER:  # dated the day the run sent it
+        return dunning_letters.reminder_context(
+            invoices, provider, pay_url=link, checker_url=base, collection_iban=iban
+        )
+    # The amounts of the day it goes out: interest keeps accruing (R20).
+    return dunning_letters.second_notice_context(
+        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, collection_iban=iban
+    )
+
+
+def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Change:
+    """Note ``letter`` (if sent) and take the pending letter off; the same invoice back
+    when both are done already, so a replay writes nothing."""
+
+    def change(invoice: Invoice) -> Invoice:
+        due = tuple(
+            pending
+            for pending in invoice.letters_due
+            if (pending.kind, pending.event_id) != (request.kind, request.event_id)
+        )
+        noted = letter is None or _earlier_message(invoice, request) is not None
+        if noted and due == invoice.letters_due:
+            return invoice
+        changed = replace(invoice, letters_due=due)
+        return changed if noted or letter is None else changed.with_letter(letter)
+
+    return change

@@ -1,0 +1,550 @@
+"""The invoice as a print-ready A4 PDF (R7): attached to the e-mail, or printed and posted.
+
+Laid out for a Dutch window envelope: the addressee block sits where the window is
+(22 mm from the left, 50 mm from the top, 85 mm wide), with the sender line above it.
+Every word comes from the shared text catalogue (notify/texts.py); this module only
+decides where things go.
+
+Fonts are the PDF core fonts (Helvetica), so the layer ships no font files. They are
+encoded as WinAnsi (Windows-1252), which has "€" and the accented letters of Dutch
+names; a character outside it (the Polish "Ł", any Arabic script) is printed without
+its accent or as "?" rather than failing the whole letter.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any, Literal
+
+from fpdf import FPDF, FontFace
+
+from billing_core.declarations.claims import Address, Person
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoices.invoice import Invoice, InvoiceLine
+from billing_core.providers.provider import Provider
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.texts.letters import Texts, texts_for
+
+_ENCODING = "windows-1252"  # what the core fonts' /WinAnsiEncoding means
+_FONT = "Helvetica"
+_INK = (31, 41, 55)
+_MUTED = (107, 114, 128)
+_ACCENT = (15, 118, 110)
+_SHADE = (240, 244, 243)
+
+# Positions in mm on A4 (210 x 297).
+_LEFT = 22.0  # left edge of the envelope window, and of everything else
+_RIGHT = 20.0
+_WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
+_WINDOW_WIDTH = 85.0
+_BRAND_WIDTH = 40.0
+_FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
+_FACTS_LABEL_WIDTH = 34.0
+_BODY_TOP = 100.0  # below the window, whatever the length of the address
+_FOOTER_HEIGHT = 22.0
+_TOTAL_ROW_HEIGHT = 6.0
+# The table of lines: date, code, description, amount, reimbursed, to pay.
+_COLUMNS = (21.0, 13.0, 58.0, 24.0, 28.0, 24.0)
+_HEADINGS = (
+    "col_date",
+    "col_code",
+    "col_description",
+    "col_amount",
+    "col_reimbursed",
+    "col_to_pay",
+)
+_ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
+_PAYMENT_BLOCK_HEIGHT = 40.0  # moved to a new page whole rather than split
+
+# Letters without a Unicode decomposition that still have an obvious plain form.
+_UNDECOMPOSABLE = str.maketrans(
+    {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
+)
+
+
+def render_invoice_pdf(
+    invoice: Invoice,
+    provider: Provider,
+    *,
+    public_base_url: str,
+    collection_iban: str,
+    compress: bool = True,
+) -> bytes:
+    """The invoice as PDF bytes; the same invoice always gives the same bytes.
+
+    ``compress=False`` leaves the page contents readable, for tests that look for text.
+    """
+    t = texts_for(invoice.language.value, ("common", "pdf.invoice"))
+    pdf = _InvoiceDocument(invoice, provider, t)
+    pdf.set_compression(compress)
+    pdf.add_page()
+    _letterhead(pdf, provider)
+    _window(pdf, invoice.addressee, provider, t)
+    _facts(pdf, invoice, provider, t)
+    _introduction(pdf, provider, t)
+    _lines_table(pdf, invoice.lines, t)
+    _totals(pdf, invoice, t)
+    _payment_instructions(pdf, invoice, provider, t, public_base_url, collection_iban)
+    return bytes(pdf.output())
+
+
+def printable(text: str) -> str:
+    """``text`` in characters the core fonts have: 'Łukasz Wąs' -> 'Lukasz Was'."""
+    return "".join(_printable_character(character) for character in text)
+
+
+class _Document(FPDF):
+    """An A4 page of zorgnota's: margins, core fonts, the footer, and on later pages a
+    line saying what the page belongs to. The invoice and the dunning letters share it."""
+
+    def __init__(
+        self, t: Texts, provider: Provider, *, title: str, reference: str, dated: date
+    ) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._continuation = f"{title} {betalingskenmerk.grouped(reference)}"
+        self._footer = t("footer", provider=provider.name, agb=provider.agb_code)
+        self._t = t
+        self.core_fonts_encoding = _ENCODING
+        self.set_margins(_LEFT, 15.0, _RIGHT)
+        self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 6)
+        # Same document, same bytes: the date in the file (and its /ID) is the document's.
+        self.set_creation_date(datetime.combine(dated, time(), UTC))
+        self.set_title(self._continuation)
+        self.set_author("zorgnota")
+        self.set_lang(t.language)
+
+    def normalize_text(self, text: str) -> str:
+        # Every string fpdf2 prints or measures passes here: the one place to make sure
+        # a name from a declaration file cannot stop a letter from being made.
+        return super().normalize_text(printable(text))
+
+    def header(self) -> None:
+        if self.page_no() > 1:  # page 1 has the letterhead; later pages say what they belong to
+            _style(self, 8, color=_MUTED)
+            self.cell(0, 5, self._continuation, new_x="LMARGIN", new_y="NEXT")
+            self.ln(4)
+
+    def footer(self) -> None:
+        self.set_y(-_FOOTER_HEIGHT)
+        self.set_draw_color(*_MUTED)
+        self.line(_LEFT, self.get_y(), self.w - _RIGHT, self.get_y())
+        self.ln(2)
+        _style(self, 7.5, color=_MUTED)
+        page = self._t("page", page=self.page_no(), pages="{nb}")
+        self.cell(self.epw - 30, 4, self._footer)
+        self.cell(30, 4, page, align="R")
+
+
+class _InvoiceDocument(_Document):
+    def __init__(self, invoice: Invoice, provider: Provider, t: Texts) -> None:
+        super().__init__(
+            t, provider, title=t("title"), reference=invoice.reference, dated=invoice.issue_date
+        )
+
+
+def _letterhead(pdf: FPDF, provider: Provider) -> None:
+    """The practice the patient knows, large; the service that sends for it, small."""
+    pdf.set_xy(pdf.w - _RIGHT - _BRAND_WIDTH, 15)
+    _style(pdf, 13, "B", color=_ACCENT)
+    pdf.cell(_BRAND_WIDTH, 7, "zorgnota", align="R")
+    pdf.set_xy(_LEFT, 15)
+    _style(pdf, 15, "B", color=_INK)
+    name_width = pdf.epw - _BRAND_WIDTH
+    pdf.multi_cell(name_width, 7, provider.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 9, color=_MUTED)
+    pdf.cell(name_width, 5, provider.city)
+
+
+def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
+    """Sender line and address, inside the envelope window."""
+    pdf.set_xy(_LEFT, _WINDOW_TOP)
+    _style(pdf, 7, "U", color=_MUTED)
+    pdf.cell(_WINDOW_WIDTH, 4, t("sender_line", provider=provider.name))
+    pdf.set_xy(_LEFT, _WINDOW_TOP + 5)
+    _style(pdf, 10.5, color=_INK)
+    for line in _address_lines(addressee):
+        pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _address_lines(person: Person) -> list[str]:
+    """As PostNL wants it: name; street and number; postcode, two spaces, CITY."""
+    address: Address = person.address
+    number = " ".join(part for part in (address.house_number, address.house_number_suffix) if part)
+    lines = [person.display_name, f"{address.street} {number}".strip()]
+    lines.append(f"{address.postcode}  {address.city.upper()}".strip())
+    if address.country and address.country.upper() != "NL":
+        lines.append(address.country.upper())
+    return [line for line in lines if line]
+
+
+def _facts(pdf: FPDF, invoice: Invoice, provider: Provider, t: Texts) -> None:
+    """What the patient, the insurer or a helpdesk looks for first, right of the window."""
+    facts = (
+        (t("invoice_date"), t.long_date(invoice.issue_date)),
+        (t("reference"), betalingskenmerk.grouped(invoice.reference)),
+        (t("final_payment_date"), t.long_date(invoice.final_payment_date)),
+        (t("patient"), invoice.patient.display_name),
+        (t("birth_date"), t.long_date(invoice.birth_date)),
+        (t("agb_code"), provider.agb_code),
+    )
+    _facts_block(pdf, facts)
+
+
+def _facts_block(pdf: FPDF, facts: Sequence[tuple[str, str]]) -> None:
+    """Label and value pairs right of the window."""
+    value_width = pdf.w - _RIGHT - _FACTS_X - _FACTS_LABEL_WIDTH
+    pdf.set_y(_WINDOW_TOP + 5)
+    for label, value in facts:
+        pdf.set_x(_FACTS_X)
+        _style(pdf, 8.5, color=_MUTED)
+        pdf.cell(_FACTS_LABEL_WIDTH, 5, label)
+        _style(pdf, 8.5, "B", color=_INK)
+        pdf.multi_cell(value_width, 5, value, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _introduction(pdf: FPDF, provider: Provider, t: Texts) -> None:
+    pdf.set_xy(_LEFT, _BODY_TOP)
+    _style(pdf, 16, "B", color=_INK)
+    pdf.cell(0, 8, t("title"), new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 10)
+    pdf.multi_cell(
+        0, 5, t("intro", provider=provider.name), align="L", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(3)
+
+
+def _lines_table(pdf: FPDF, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
+    _style(pdf, 8.5, color=_INK)
+    pdf.set_draw_color(*_MUTED)
+    with pdf.table(
+        col_widths=_COLUMNS,
+        width=sum(_COLUMNS),
+        align="LEFT",
+        text_align=_ALIGNMENT,
+        v_align="TOP",
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
+        cell_fill_mode="NONE",
+        line_height=4.5,
+        padding=(1.2, 1.0),
+    ) as table:
+        table.row([t(key) for key in _HEADINGS])
+        for line in lines:
+            table.row(_line_cells(line, t))
+    pdf.ln(2)
+
+
+def _line_cells(line: InvoiceLine, t: Texts) -> list[str]:
+    description = line.description
+    if line.quantity != 1:
+        quantity = t("quantity", quantity=line.quantity, unit_price=t.euros(line.unit_price_cents))
+        description = f"{description} ({quantity})"
+    return [
+        t.short_date(line.treatment_date),
+        line.treatment_code,
+        description,
+        t.euros(line.amount_cents),
+        t.euros(line.reimbursed_cents),
+        t.euros(line.patient_share_cents),
+    ]
+
+
+def _totals(pdf: FPDF, invoice: Invoice, t: Texts) -> None:
+    """From the ledger (R27), the money as issued: the table's lines add up to it."""
+    rows = [(t("total"), t.euros(invoice.gross_cents), "")]
+    if invoice.reimbursed_cents:
+        rows.append((t("reimbursed_total"), t.euros(-invoice.reimbursed_cents), ""))
+    rows.append((t("amount_due"), t.euros(invoice.original_amount_cents), "B"))
+    amount_width = _COLUMNS[-1]
+    label_width = 70.0
+    x = _LEFT + sum(_COLUMNS) - amount_width - label_width
+    if pdf.will_page_break(len(rows) * _TOTAL_ROW_HEIGHT):  # the sum stays in one piece
+        pdf.add_page()
+    for label, amount, emphasis in rows:
+        pdf.set_x(x)
+        _style(pdf, 10 if emphasis else 9, emphasis, color=_INK)
+        border: Literal[0, 1] | str = "T" if emphasis else 0
+        pdf.cell(label_width, _TOTAL_ROW_HEIGHT, label, border=border)
+        pdf.cell(
+            amount_width,
+            _TOTAL_ROW_HEIGHT,
+            amount,
+            border=border,
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(6)
+
+
+def _payment_instructions(
+    pdf: FPDF,
+    invoice: Invoice,
+    provider: Provider,
+    t: Texts,
+    public_base_url: str,
+    collection_iban: str,
+) -> None:
+    amount = t.euros(invoice.original_amount_cents)
+    kenmerk = betalingskenmerk.grouped(invoice.reference)
+    sentences = (
+        t(
+            "pay_transfer",
+            amount=amount,
+            date=t.long_date(invoice.final_payment_date),
+            iban=_grouped_iban(collection_iban),
+            reference=kenmerk,
+        ),
+        t("pay_online_at", url=public_base_url),
+        t("more_time", checker_url=public_base_url),
+        t("questions", provider=provider.name),
+    )
+    if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
+        pdf.add_page()
+    _style(pdf, 11, "B", color=_ACCENT)
+    pdf.cell(0, 7, t("payment_heading"), new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 9.5, color=_INK)
+    for sentence in sentences:
+        pdf.multi_cell(0, 5, sentence, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+
+
+def _grouped_iban(iban: str) -> str:
+    """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def _style(
+    pdf: FPDF, size: float, emphasis: str = "", *, color: tuple[int, int, int] | None = None
+) -> None:
+    pdf.set_font(_FONT, emphasis, size)
+    if color is not None:
+        pdf.set_text_color(*color)
+
+
+@cache
+def _printable_character(character: str) -> str:
+    if _encodable(character):
+        return character
+    plain = "".join(
+        part for part in unicodedata.normalize("NFKD", character) if not unicodedata.combining(part)
+    ).translate(_UNDECOMPOSABLE)
+    return plain if plain and _encodable(plain) else "?"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode(_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- the dunning letters (R19, legal-nl.md §2; dunning/letters.py) ---------------------------
+
+# Width (mm) and alignment per column; 168 mm is the width between the margins.
+_REMINDER_COLUMNS = ((60.0, "LEFT"), (60.0, "LEFT"), (48.0, "RIGHT"))  # kenmerk, date, due
+_NOTICE_COLUMNS = (  # kenmerk, principal, costs, interest, total
+    (44.0, "LEFT"),
+    (31.0, "RIGHT"),
+    (33.0, "RIGHT"),
+    (27.0, "RIGHT"),
+    (33.0, "RIGHT"),
+)
+
+
+def render_dunning_letter_pdf(
+    kind: str,
+    context: Mapping[str, Any],
+    language: str,
+    *,
+    provider: Provider,
+    addressee: Person,
+    compress: bool = True,
+) -> bytes:
+    """A dunning letter on paper, or attached to its e-mail: the values of the letter's
+    context (dunning/letters.py), the sentences of its e-mail (``email.<kind>``, so both
+    state the same) and the labels of ``pdf.<kind>``; addressed through the same window
+    as the invoice. Dated by the letter: the same letter gives the same bytes."""
+    body = {REMINDER: _reminder_body, SECOND_NOTICE: _second_notice_body}[kind]
+    t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
+    pdf = _Document(
+        t, provider, title=t("title"), reference=context["reference"], dated=context["letter_date"]
+    )
+    pdf.set_compression(compress)
+    pdf.add_page()
+    _letterhead(pdf, provider)
+    _window(pdf, addressee, provider, t)
+    _facts_block(pdf, _letter_facts(kind, context, t))
+    pdf.set_xy(_LEFT, _BODY_TOP)
+    _style(pdf, 16, "B", color=_INK)
+    pdf.cell(0, 8, t("title"), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, t("greeting", name=context["addressee_name"]))
+    body(pdf, context, t)
+    _letter_payment(pdf, context, t)
+    last_day = context["final_date"] if kind == REMINDER else context["pay_by"]
+    _paragraph(
+        pdf, t("arrangement", checker_url=context["checker_url"], date=t.long_date(last_day))
+    )
+    _paragraph(pdf, t("already_paid"))
+    _paragraph(pdf, t("questions", provider=context["provider_name"]))
+    if pdf.will_page_break(10):  # the closing and the signature stay together
+        pdf.add_page()
+    _paragraph(pdf, f"{t('closing')}\n{t('signature', provider=context['provider_name'])}")
+    return bytes(pdf.output())
+
+
+def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, str]]:
+    pay_by = c["final_date"] if kind == REMINDER else c["pay_by"]
+    facts = [(t("letter_date"), t.long_date(c["letter_date"]))]
+    if len(c["invoices"]) == 1:
+        facts.append((t("reference"), betalingskenmerk.grouped(c["reference"])))
+    facts.append((t("pay_by"), t.long_date(pay_by)))
+    facts.append((t("total_due"), t.euros(c["total_cents"])))
+    return facts
+
+
+def _reminder_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """Art. 6:96 lid 6 BW: the amount, the term (phrase and date), the BIK if it passes."""
+    invoices = c["invoices"]
+    _paragraph(pdf, _intro(c, t))
+    _amounts_table(
+        pdf,
+        _REMINDER_COLUMNS,
+        [t("col_reference"), t("col_invoice_date"), t("col_due")],
+        [
+            [
+                betalingskenmerk.grouped(row["reference"]),
+                t.long_date(row["issue_date"]),
+                t.euros(row["principal_cents"]),
+            ]
+            for row in invoices
+        ],
+        [t("total_due"), "", t.euros(c["total_cents"])],
+    )
+    term = c["term_phrases"][t.language]
+    final_date = t.long_date(c["final_date"])
+    _paragraph(
+        pdf,
+        t("request", amount=t.euros(c["total_cents"]), term=term, date=final_date),
+        emphasis="B",
+    )
+    _paragraph(pdf, t("costs", costs=t.euros(c["costs_cents"])))
+    if c["interest_from"] is not None:
+        _paragraph(pdf, t("interest", date=t.long_date(c["interest_from"])))
+    else:
+        dates = "; ".join(
+            t(
+                "interest_each_item",
+                reference=betalingskenmerk.grouped(row["reference"]),
+                date=t.long_date(row["interest_from"]),
+            )
+            for row in invoices
+        )
+        _paragraph(pdf, t("interest_each", dates=dates))
+
+
+def _second_notice_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """What is due now (R20) and the day the claim goes to the collection agency (R19)."""
+    _paragraph(pdf, _intro(c, t))
+    _paragraph(pdf, t("now_due"))
+    _amounts_table(
+        pdf,
+        _NOTICE_COLUMNS,
+        [
+            t(key)
+            for key in ("col_reference", "col_principal", "col_costs", "col_interest", "col_total")
+        ],
+        [
+            [betalingskenmerk.grouped(row["reference"])]
+            + [
+                t.euros(row[key])
+                for key in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
+            ]
+            for row in c["invoices"]
+        ],
+        [t("total_due")]
+        + [
+            t.euros(c[key])
+            for key in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
+        ],
+    )
+    _paragraph(pdf, t("interest_note", date=t.long_date(c["interest_through"])))
+    _paragraph(
+        pdf,
+        t("request", amount=t.euros(c["total_cents"]), date=t.long_date(c["pay_by"])),
+        emphasis="B",
+    )
+    handover = t.long_date(c["handover_date"])
+    _paragraph(pdf, t("handover", date=handover, provider=c["provider_name"]))
+
+
+def _intro(c: Mapping[str, Any], t: Texts) -> str:
+    count = len(c["invoices"])
+    key = "intro_several" if count > 1 else "intro"
+    values: dict[str, Any] = {"provider": c["provider_name"], "count": count}
+    if "reminder_date" in c:  # the second notice recalls the reminder
+        values |= {
+            "date": t.long_date(c["reminder_date"]),
+            "final_date": t.long_date(c["reminder_final_date"]),
+        }
+    return t(key, **values)
+
+
+def _amounts_table(
+    pdf: FPDF,
+    columns: tuple[tuple[float, str], ...],
+    headings: list[str],
+    rows: list[list[str]],
+    total: list[str],
+) -> None:
+    """One row per invoice, amounts right-aligned, the total in bold under them."""
+    _style(pdf, 9, color=_INK)
+    pdf.set_draw_color(*_MUTED)
+    widths = tuple(width for width, _ in columns)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align=tuple(alignment for _, alignment in columns),
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
+        cell_fill_mode="NONE",
+        line_height=4.5,
+        padding=(1.0, 1.0),
+    ) as table:
+        table.row(headings)
+        for row in rows:
+            table.row(row)
+        table.row(total, style=FontFace(emphasis="BOLD"))
+    pdf.ln(3)
+
+
+def _letter_payment(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+    """Online through the checker, or a transfer quoting each invoice's own kenmerk: the
+    kenmerk decides which invoice a payment is for (legal-nl.md §5, art. 6:43 BW)."""
+    if len(c["invoices"]) > 1:
+        transfer = t("pay_transfer_several", iban=c["iban"])
+    else:
+        transfer = t(
+            "pay_transfer",
+            amount=t.euros(c["total_cents"]),
+            iban=c["iban"],
+            reference=betalingskenmerk.grouped(c["reference"]),
+        )
+    if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
+        pdf.add_page()
+    _style(pdf, 11, "B", color=_ACCENT)
+    pdf.cell(0, 7, t("how_heading"), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, t("pay_online_at", url=c["checker_url"]))
+    _paragraph(pdf, transfer)
+
+
+def _paragraph(pdf: FPDF, text: str, *, emphasis: str = "") -> None:
+    _style(pdf, 9.5, emphasis, color=_INK)
+    pdf.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.6)

@@ -1,0 +1,119 @@
+"""E-mails from Jinja2 templates, with a text and an HTML part (R30).
+
+Every kind of e-mail is a pair of templates, ``templates/email/<kind>.txt.j2`` and
+``<kind>.html.j2``, extending one base layout, plus an ``email.<kind>`` section in the
+text catalogue. The subject is the ``subject`` block of the text template. A new kind
+(reminder, deferral_confirmation, ...) needs those files and texts, no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+
+from billing_core.correspondence.messages import RenderedEmail
+from billing_core.invoices.invoice import Invoice
+from billing_core.providers.provider import Provider
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.money import format_euros
+from billing_core.texts.letters import long_date, texts_for
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@pass_context
+def _euros(context: Context, cents: int) -> str:
+    return format_euros(cents, context["language"])
+
+
+@pass_context
+def _date(context: Context, day: date) -> str:
+    return long_date(day, context["language"])
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone
+        # would see the ".j2" and escape nothing. Unknown names are escaped too.
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "xml", "html.j2", "xml.j2"),
+            disabled_extensions=("txt", "txt.j2"),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=StrictUndefined,  # a value the template expects but did not get fails
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["euros"] = _euros
+    env.filters["date"] = _date
+    env.filters["kenmerk"] = betalingskenmerk.grouped
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def render_email(kind: str, context: Mapping[str, Any], language: str) -> RenderedEmail:
+    """Render the e-mail ``kind`` in ``language`` (or Dutch while that has no texts)."""
+    texts = texts_for(language, ("common", "email", f"email.{kind}"))
+    values = {**context, "t": texts, "language": texts.language, "direction": texts.direction}
+    text_template = ENVIRONMENT.get_template(f"email/{kind}.txt.j2")
+    values["subject"] = _subject(text_template, values)
+    return RenderedEmail(
+        kind=kind,
+        subject=values["subject"],
+        text=text_template.render(values),
+        html=ENVIRONMENT.get_template(f"email/{kind}.html.j2").render(values),
+        language=texts.language,
+        reference=str(context.get("reference", "")),
+    )
+
+
+def render_invoice_email(
+    invoice: Invoice, provider: Provider, *, pay_url: str, public_base_url: str
+) -> RenderedEmail:
+    context = invoice_email_context(
+        invoice, provider, pay_url=pay_url, public_base_url=public_base_url
+    )
+    return render_email("invoice", context, invoice.language.value)
+
+
+def invoice_email_context(
+    invoice: Invoice, provider: Provider, *, pay_url: str, public_base_url: str
+) -> dict[str, Any]:
+    """Only what the e-mail may show. The template never sees the invoice itself, so no
+    template edit can put the BSN or the treatments in a mail body (R29): bodies pass
+    through more systems than the attached PDF does."""
+    return {
+        "addressee_name": invoice.addressee.display_name,
+        "patient_name": invoice.patient.display_name if invoice.debtor else "",
+        "provider_name": provider.name,
+        "provider_city": provider.city,
+        "amount_due_cents": invoice.amount_due_cents,
+        "reimbursed_cents": invoice.reimbursed_cents,
+        "final_payment_date": invoice.final_payment_date,
+        "reference": invoice.reference,
+        "pay_url": pay_url,
+        "checker_url": public_base_url,
+    }
+
+
+def _subject(template: Template, values: Mapping[str, Any]) -> str:
+    """The ``subject`` block on one line: a header cannot hold a line break."""
+    block = template.blocks["subject"]
+    return " ".join("".join(block(template.new_context(dict(values)))).split())

@@ -1,0 +1,100 @@
+"""A claim: one treatment line of a provider's declaration, whatever the file format.
+
+CSV (interfaces.md §1a) and Vektis EI (§1b) parsers both produce these, so invoicing
+does not care where a line came from. Plain slotted dataclasses: a 100,000-line file
+makes 100,000 of them, and a frozen dataclass's __init__ (one object.__setattr__ per
+field) made parsing 1.3x slower (make bench). Treat them as values all the same:
+nothing changes a claim, person or address after parsing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class LineType(StrEnum):
+    CARE = "care"
+    NO_SHOW = "no_show"
+    MATERIAL = "material"
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+    PL = "pl"
+    AR = "ar"
+
+
+@dataclass(slots=True)
+class Address:
+    street: str
+    house_number: str
+    house_number_suffix: str
+    postcode: str
+    city: str
+    country: str = "NL"
+
+    def is_complete(self) -> bool:
+        """Enough to put a paper letter in the post."""
+        return bool(self.street and self.house_number and self.postcode and self.city)
+
+
+@dataclass(slots=True)
+class Person:
+    """Who an invoice is about (patient) or addressed to (debtor)."""
+
+    initials: str
+    name_prefix: str
+    last_name: str
+    address: Address
+    email: str = ""
+    mobile: str = ""
+    language: Language = Language.NL
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.initials, self.name_prefix, self.last_name) if part)
+
+
+@dataclass(slots=True)
+class Claim:
+    line_number: int  # where it stood in the file, for the processing report
+    claim_ref: (
+        str  # provider's own line reference: provider + claim_ref is the idempotency key (R3)
+    )
+    patient_ref: str
+    bsn: str
+    birth_date: date
+    patient: Person
+    debtor: Person | None  # someone else pays: a parent, guardian or bewindvoerder
+    insurer_uzovi: str
+    policy_number: str
+    treatment_date: date
+    treatment_start_date: date | None
+    treatment_code: str
+    description: str
+    line_type: LineType
+    quantity: int
+    unit_price_cents: int  # negative on a credit line
+    price_quote_ref: str = ""
+    # A credit line's reference to the debit line it reverses (Vektis 04 "referentienummer
+    # voorgaande gerelateerde prestatierecord"); that line may be in an earlier upload.
+    reverses_claim_ref: str = ""
+    # Free text the practice attached to the line (Vektis 98 commentaarrecords), in order.
+    comments: tuple[str, ...] = ()
+
+    @property
+    def amount_cents(self) -> int:
+        return self.quantity * self.unit_price_cents
+
+    @property
+    def coverage_date(self) -> date:
+        """Care is declared at the insurer of the treatment's start date (legal-nl.md §6)."""
+        return self.treatment_start_date or self.treatment_date
+
+    @property
+    def patient_key(self) -> tuple[str, str]:
+        """Claims of one patient in one file become one invoice (R4)."""
+        return (self.patient_ref, self.bsn)

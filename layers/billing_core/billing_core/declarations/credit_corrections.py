@@ -1,0 +1,321 @@
+"""A credit line that reverses a line of an EARLIER upload corrects that earlier invoice
+(vektis.md §1: D/C = C with REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD;
+R3, R27, R28, R13).
+
+Practice software corrects a treatment it declared before by sending, in a later file, a
+credit line that names the line it reverses. A credit of a line in the same file is
+netted by invoicing (R4); this module takes the others:
+
+- The reversed line is found by its claim marker (R3): the invoice it is on.
+- The credit becomes one more line of that invoice (negative, "Correctie: ..."), with two
+  ledger entries (R27) caused by ``declaration:<new upload>`` and a note naming both
+  lines: ISSUED with the credit's negative amount, and REIMBURSEMENT giving back the part
+  of the insurer's deduction that belonged to the credited part (in proportion: a full
+  credit gives back exactly what was deducted). So gross, reimbursement and the invoice
+  amount (``original_amount_cents``) stay the sums of the invoice's lines.
+- Idempotent on the credit line's own reference: the line on the invoice is the record
+  (booking it again changes nothing, also after a concurrent write, R28), and its claim
+  marker, pointing at the earlier invoice, is how a repeated upload and a retour file
+  find it.
+- Refused, with a reason in the report (the credit line is left out), when the reversed
+  line is unknown, belongs to another patient, is itself a credit, was credited in full
+  already, or has less left than the credit.
+- A reversed line that went to the insurer (its marker has no invoice): the credit goes
+  to the insurer-claim export too.
+- A paid invoice then shows the overpayment as credit (R13); an unpaid one the lower
+  amount. Forgiven money (stop, coulance: R21) is not money the patient paid: the part of
+  a forgiveness the correction made unnecessary is booked back (same kind, positive), so
+  the credit shown never exceeds what the patient paid.
+- The addressee of an invoice that was sent, when it has an e-mail address, gets an
+  ``invoice_corrected`` e-mail once per upload and invoice.
+
+CSV (interfaces.md §1a) has no column for the reversed line: its negative lines are
+netted in their own file, so this applies to Vektis EI uploads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from billing_core.correspondence.confirmations import INVOICE_CORRECTED
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.invoicing import InsurerClaimLine
+from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
+from billing_core.invoices.updates import save_change
+from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import Clock
+from billing_core.shared.money import format_euros, round_half_up
+
+INSURER_REASON = "credit_of_insurer_line"
+# Money that came in from the patient (net): a credit may never exceed it.
+_MONEY_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND})
+
+
+class CreditRefused(Exception):
+    """The credit line does not fit the line it names; the report says why."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def split_earlier_credits(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """(claims to invoice, credit lines of lines that are not among them). A line that is
+    not among them was invoiced by an earlier upload, or never was: the markers tell."""
+    here = {claim.claim_ref for claim in claims}
+    to_invoice: list[Claim] = []
+    earlier: list[Claim] = []
+    for claim in claims:
+        reverses = claim.reverses_claim_ref
+        (earlier if reverses and reverses not in here else to_invoice).append(claim)
+    return to_invoice, earlier
+
+
+# --- the invoice, pure -----------------------------------------------------------------------
+
+
+def left_of(invoice: Invoice, line: InvoiceLine) -> tuple[int, int]:
+    """(amount, reimbursement) of a line minus what credit lines of it took off."""
+    credits = [other for other in invoice.lines if other.reverses_claim_ref == line.claim_ref]
+    return (
+        line.amount_cents + sum(credit.amount_cents for credit in credits),
+        line.reimbursed_cents + sum(credit.reimbursed_cents for credit in credits),
+    )
+
+
+def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> Invoice:
+    """The invoice with the credit line booked, or the same invoice when it already is.
+    Raises CreditRefused when the credit does not fit. Pure (R28: applied again on a
+    fresh read after a concurrent write)."""
+    if any(line.claim_ref == credit.claim_ref for line in invoice.lines):
+        return invoice
+    target = _reversed_line(invoice, credit)
+    amount_left, reimbursed_left = left_of(invoice, target)
+    credited = -credit.amount_cents
+    if amount_left <= 0:
+        raise CreditRefused(
+            "CREDIT_LINE_ALREADY_REVERSED",
+            reference=target.claim_ref,
+            kenmerk=betalingskenmerk.grouped(invoice.reference),
+        )
+    if credited > amount_left:
+        raise CreditRefused(
+            "CREDIT_EXCEEDS_LINE",
+            reference=target.claim_ref,
+            **_euros("amount", credited),
+            **_euros("left", amount_left),
+        )
+    # In proportion to what is left, so the last credit gives back exactly the rest.
+    reimbursed = round_half_up(Decimal(reimbursed_left) * credited / amount_left)
+    line = _credit_line(credit, target, -reimbursed)
+    note = f"credit line {credit.claim_ref} reverses line {target.claim_ref}"
+    entries = [LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, -credited, at, cause, note)]
+    if reimbursed:
+        entries.append(
+            LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, reimbursed, at, cause, note)
+        )
+    corrected = replace(invoice, lines=(*invoice.lines, line)).with_entries(entries)
+    return _without_needless_forgiveness(corrected, at, cause, note)
+
+
+def with_credits(
+    invoice: Invoice, credits: Iterable[Claim], at: datetime, cause: str
+) -> tuple[Invoice, dict[str, CreditRefused | None]]:
+    """Each credit in turn (a second credit of one line sees the first); per credit line
+    None when booked (now or before), or why not. The same invoice when nothing changed."""
+    outcomes: dict[str, CreditRefused | None] = {}
+    current = invoice
+    for credit in credits:
+        try:
+            current = with_credit(current, credit, at, cause)
+            outcomes[credit.claim_ref] = None
+        except CreditRefused as refused:
+            outcomes[credit.claim_ref] = refused
+    return current, outcomes
+
+
+def _reversed_line(invoice: Invoice, credit: Claim) -> InvoiceLine:
+    reverses = credit.reverses_claim_ref
+    target = next((line for line in invoice.lines if line.claim_ref == reverses), None)
+    if target is None:  # a marker without its line: treat it as the unknown line it is
+        raise CreditRefused("CREDIT_LINE_UNKNOWN", reference=reverses)
+    if credit.patient_key != (invoice.patient_ref, invoice.bsn):
+        raise CreditRefused("CREDIT_LINE_OTHER_PATIENT", reference=reverses)
+    if target.amount_cents < 0:
+        raise CreditRefused("CREDIT_LINE_IS_CREDIT", reference=reverses)
+    return target
+
+
+def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> InvoiceLine:
+    return InvoiceLine(
+        claim_ref=credit.claim_ref,
+        treatment_date=credit.treatment_date,
+        treatment_code=credit.treatment_code,
+        description=credit.description,
+        line_type=target.line_type,
+        quantity=credit.quantity,
+        unit_price_cents=credit.unit_price_cents,
+        reimbursed_cents=reimbursed_cents,
+        insurer_uzovi=credit.insurer_uzovi,
+        reverses_claim_ref=target.claim_ref,
+    )
+
+
+def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, note: str) -> Invoice:
+    """A stop or coulance (R21) forgave part of a claim the credit now takes off anyway.
+    Without this, a fully stopped invoice would show the credit as money to pay back."""
+    received = max(-sum(e.amount_cents for e in invoice.ledger if e.kind in _MONEY_KINDS), 0)
+    excess = invoice.credit_cents - received
+    entries = []
+    for kind in (EntryKind.STOP, EntryKind.COULANCE):
+        back = min(excess, -total_of(invoice.ledger, kind))
+        if back > 0:
+            entries.append(
+                LedgerEntry(
+                    kind, Component.PRINCIPAL, back, at, cause, f"{note}: no longer forgiven"
+                )
+            )
+            excess -= back
+    return invoice.with_entries(entries) if entries else invoice
+
+
+def _euros(name: str, cents: int) -> dict[str, str]:
+    return {f"{name}_nl": format_euros(cents, "nl"), f"{name}_en": format_euros(cents, "en")}
+
+
+# --- the use case ---------------------------------------------------------------------------
+
+
+@dataclass
+class CreditRun:
+    """What the credit lines of earlier lines did, for the upload's report."""
+
+    findings: list[Finding] = field(default_factory=list)
+    insurer_lines: list[InsurerClaimLine] = field(default_factory=list)
+    booked: int = 0
+    lowered_cents: int = 0  # what the earlier invoices ask of patients less, together
+
+    def summary(self) -> dict[str, int]:
+        return {"claims_corrected": self.booked, "correction_cents": self.lowered_cents}
+
+    def refuse(self, credit: Claim, code: str, params: dict[str, Any]) -> None:
+        self.findings.append(_finding(code, Severity.CLAIM, credit, params))
+
+
+def book_earlier_credits(
+    provider_id: str,
+    declaration_id: str,
+    credits: Sequence[Claim],
+    *,
+    store: BillingStore,
+    delivery: DeliveryQueue,
+    clock: Clock,
+) -> CreditRun:
+    """Book each credit line on the invoice of the line it reverses (see the module)."""
+    run = CreditRun()
+    if not credits:
+        return run
+    markers = store.known_claims(provider_id, (c.reverses_claim_ref for c in credits))
+    per_invoice: dict[str, list[Claim]] = {}
+    for credit in credits:
+        marker = markers.get(credit.reverses_claim_ref)
+        if marker is None:
+            run.refuse(credit, "CREDIT_LINE_UNKNOWN", {"reference": credit.reverses_claim_ref})
+        elif not marker.invoice_id:
+            run.insurer_lines.append(InsurerClaimLine(credit, INSURER_REASON))
+            params = {"reference": credit.reverses_claim_ref}
+            warning = _finding("CREDIT_OF_INSURER_LINE", Severity.WARNING, credit, params)
+            run.findings.append(warning)
+        else:
+            per_invoice.setdefault(marker.invoice_id, []).append(credit)
+    cause = f"declaration:{declaration_id}"
+    for invoice_id, group in per_invoice.items():
+        _book_on_invoice(
+            run,
+            provider_id,
+            declaration_id,
+            invoice_id,
+            group,
+            cause,
+            store=store,
+            delivery=delivery,
+            clock=clock,
+        )
+    return run
+
+
+def _book_on_invoice(
+    run: CreditRun,
+    provider_id: str,
+    declaration_id: str,
+    invoice_id: str,
+    credits: list[Claim],
+    cause: str,
+    *,
+    store: BillingStore,
+    delivery: DeliveryQueue,
+    clock: Clock,
+) -> None:
+    invoice = store.get_invoice(provider_id, invoice_id)
+    if invoice is None:  # a marker without its invoice: never written apart (store_new)
+        raise LookupError(f"claim marker points to a missing invoice {invoice_id}")
+    at = clock.now()
+    outcomes: dict[str, CreditRefused | None] = {}
+
+    def change(current: Invoice) -> Invoice:
+        corrected, found = with_credits(current, credits, at, cause)
+        outcomes.clear()
+        outcomes.update(found)
+        return corrected
+
+    stored, _ = save_change(store, invoice, change)
+    booked = [credit for credit in credits if outcomes[credit.claim_ref] is None]
+    for credit in credits:
+        refused = outcomes[credit.claim_ref]
+        if refused is not None:
+            run.refuse(credit, refused.code, refused.params)
+    if not booked:
+        return
+    # After the invoice: a crash in between is repaired by the retry, which finds the
+    # lines booked and writes the markers then.
+    store.add_claim_markers(provider_id, declaration_id, invoice_id, [c.claim_ref for c in booked])
+    _report_booked(run, stored, booked)
+    if stored.status is InvoiceStatus.SENT and stored.addressee.email:
+        # One e-mail per upload and invoice; the delivery sends each (kind, event) once.
+        request = DeliveryRequest(provider_id, invoice_id, kind=INVOICE_CORRECTED, event_id=cause)
+        delivery.enqueue([request])
+
+
+def _report_booked(run: CreditRun, invoice: Invoice, booked: list[Claim]) -> None:
+    lines = {line.claim_ref: line for line in invoice.lines}
+    kenmerk = betalingskenmerk.grouped(invoice.reference)
+    for credit in booked:
+        lowered = -lines[credit.claim_ref].patient_share_cents
+        run.booked += 1
+        run.lowered_cents += lowered
+        if invoice.is_with_collection_agency:
+            code = "CREDIT_INVOICE_WITH_COLLECTION_AGENCY"
+            run.findings.append(_finding(code, Severity.WARNING, credit, {"kenmerk": kenmerk}))
+        params = {
+            "kenmerk": kenmerk,
+            "declaration_id": invoice.declaration_id,
+            "reference": credit.reverses_claim_ref,
+            **_euros("amount", lowered),
+        }
+        run.findings.append(
+            _finding("CREDIT_BOOKED_ON_EARLIER_INVOICE", Severity.WARNING, credit, params)
+        )
+
+
+def _finding(code: str, severity: Severity, credit: Claim, params: dict[str, Any]) -> Finding:
+    return Finding(
+        code, severity, line=credit.line_number, claim_ref=credit.claim_ref, params=params
+    )

@@ -1,0 +1,423 @@
+"""Use case: one uploaded declaration file -> invoices, insurer claims and a report (R1-R8).
+
+Safe to run again for the same upload (R3): what an earlier run stored is recognised
+by its claim markers and not written twice; the invoices of this upload are planned
+the same way each time (same ids, same betalingskenmerken), and the delivery queue is
+idempotent per invoice, so a crash halfway resumes instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.credit_corrections import (
+    CreditRun,
+    book_earlier_credits,
+    split_earlier_credits,
+)
+from billing_core.declarations.findings import Finding, Outcome, Severity
+from billing_core.declarations.formats import ParseResult, parse_declaration
+from billing_core.declarations.insurer_claims import export_per_insurer
+from billing_core.declarations.invoicing import (
+    InvoiceDraft,
+    InvoicingPlan,
+    issue_invoice,
+    plan_invoices,
+)
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.rules.coverage import RuleTableCoverage
+from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import (
+    BillingStore,
+    DeliveryQueue,
+    DeliveryRequest,
+    FileStore,
+    KnownClaim,
+    NewInvoice,
+)
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.shared import reference
+from billing_core.shared.bulk import cycle_collection_paused
+from billing_core.shared.clock import Clock
+
+_UPLOAD_KEY = re.compile(
+    r"^incoming/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    provider_id: str
+    declaration_id: str
+    file_name: str
+    object_key: str
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    store: BillingStore
+    files: FileStore
+    delivery: DeliveryQueue
+    clock: Clock
+    reference_key: bytes
+    max_lines: int = 100_000
+
+
+def upload_from_key(object_key: str) -> Upload | None:
+    """incoming/{provider_id}/{declaration_id}/{file} -> Upload; anything else -> None."""
+    match = _UPLOAD_KEY.match(object_key)
+    if not match:
+        return None
+    return Upload(match["provider"], match["declaration"], match["file"], object_key)
+
+
+def report_key(provider_id: str, declaration_id: str) -> str:
+    return f"reports/{provider_id}/{declaration_id}.json"
+
+
+def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> dict[str, Any]:
+    """Process one uploaded file; returns the processing report (also stored in S3)."""
+    provider = ctx.store.get_provider(upload.provider_id)
+    record = _start(upload, ctx)
+    if provider is None:
+        finding = Finding(
+            "UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id}
+        )
+        return _finish_rejected(upload, record, [finding], 0, ctx)
+    with cycle_collection_paused():
+        parsed = parse_declaration(
+            data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+        )
+    if parsed.file_rejected:
+        return _finish_rejected(
+            upload, record, parsed.findings, parsed.lines_total, ctx, file_format=parsed.format
+        )
+    return _invoice_claims(upload, record, provider, parsed, ctx)
+
+
+def _start(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
+    record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
+    if record is None:
+        record = DeclarationRecord(
+            provider_id=upload.provider_id,
+            declaration_id=upload.declaration_id,
+            file_name=upload.file_name,
+            status=DeclarationStatus.PROCESSING,
+            created_at=ctx.clock.now(),
+        )
+    record = record.with_status(
+        DeclarationStatus.PROCESSING, object_key=upload.object_key, file_name=upload.file_name
+    )
+    ctx.store.put_declaration(record)
+    return record
+
+
+def _invoice_claims(
+    upload: Upload,
+    record: DeclarationRecord,
+    provider: Provider,
+    parsed: ParseResult,
+    ctx: IngestContext,
+) -> dict[str, Any]:
+    known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
+    elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
+    claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
+    claims, earlier_credits = split_earlier_credits(claims)
+    with cycle_collection_paused():
+        plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
+    corrections = _book_earlier_credits(provider, upload, plan, earlier_credits, ctx)
+    record = with_reference_block(record, len(plan.drafts), ctx)
+    invoices = issue_invoices(plan.drafts, provider, record, ctx)
+    invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)
+    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)
+    _export_insurer_claims(provider, upload, plan, ctx)
+    ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
+    findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
+    findings += corrections.findings
+    findings += blocked_findings
+    summary = _summary(parsed, plan, invoices, elsewhere, findings) | corrections.summary()
+    summary["invoices_debtor_risk_with_provider"] = len(blocked_findings)
+    return _finish(upload, record, summary, findings, ctx, file_format=parsed.format)
+
+
+def _mark_blocked_patients(
+    provider: Provider, drafts: list[InvoiceDraft], invoices: list[Invoice], ctx: IngestContext
+) -> tuple[list[Invoice], list[Finding]]:
+    """R22, legal-nl.md §6: a new claim of a patient blocked at this provider (a claim of
+    theirs is with the collection agency) is still invoiced, but the debtor risk stays
+    with the provider: marked on the invoice and reported. One query per upload."""
+    if not invoices:
+        return invoices, []
+    blocked = ctx.store.blocked_refs(provider.provider_id)
+    marked: list[Invoice] = []
+    findings: list[Finding] = []
+    for draft, invoice in zip(drafts, invoices, strict=True):
+        if invoice.patient_ref in blocked:
+            invoice = with_debtor_risk_with_provider(invoice)
+            findings.append(_debtor_risk_finding(draft, invoice))
+        marked.append(invoice)
+    return marked, findings
+
+
+def _debtor_risk_finding(draft: InvoiceDraft, invoice: Invoice) -> Finding:
+    first = draft.first
+    params = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
+    return Finding(
+        DEBTOR_RISK_WARNING,
+        Severity.WARNING,
+        line=first.line_number,
+        claim_ref=first.claim_ref,
+        params=params,
+    )
+
+
+def _book_earlier_credits(
+    provider: Provider,
+    upload: Upload,
+    plan: InvoicingPlan,
+    credits: list[Claim],
+    ctx: IngestContext,
+) -> CreditRun:
+    """Credit lines of lines an earlier upload invoiced lower those invoices (vektis.md §1,
+    credit_corrections.py); a credit of a line that went to the insurer goes there too."""
+    run = book_earlier_credits(
+        provider.provider_id,
+        upload.declaration_id,
+        credits,
+        store=ctx.store,
+        delivery=ctx.delivery,
+        clock=ctx.clock,
+    )
+    plan.insurer_lines.extend(run.insurer_lines)
+    return run
+
+
+def with_reference_block(
+    record: DeclarationRecord, needed: int, ctx: IngestContext
+) -> DeclarationRecord:
+    """Reserve the upload's betalingskenmerken once; a retry reuses the same block.
+    (Also used by the retour import for the invoices it creates.)"""
+    if record.reference_block_start is not None:
+        if needed > record.reference_block_size:
+            raise RuntimeError("retry needs more references than the first attempt reserved")
+        return record
+    start = ctx.store.reserve_references(needed) if needed else 0
+    record = record.with_status(
+        record.status, reference_block_start=start, reference_block_size=needed
+    )
+    ctx.store.put_declaration(record)
+    return record
+
+
+def issue_invoices(
+    drafts: list[InvoiceDraft], provider: Provider, record: DeclarationRecord, ctx: IngestContext
+) -> list[Invoice]:
+    """The drafts as invoices, with the references of the upload's reserved block."""
+    issued_at = ctx.clock.now()
+    start = record.reference_block_start or 0
+    return [
+        issue_invoice(
+            draft,
+            provider=provider,
+            declaration_id=record.declaration_id,
+            reference=reference.for_sequence(start + index, ctx.reference_key),
+            issued_at=issued_at,
+        )
+        for index, draft in enumerate(drafts)
+    ]
+
+
+def _store(
+    provider: Provider,
+    upload: Upload,
+    plan: InvoicingPlan,
+    invoices: list[Invoice],
+    stored_earlier: set[str],
+    ctx: IngestContext,
+) -> None:
+    """Write what an earlier attempt of this same upload did not get to."""
+    new = [
+        NewInvoice(
+            invoice,
+            tuple(line.claim_ref for line in invoice.lines),
+            _missing_quote_actions(invoice),
+        )
+        for invoice in invoices
+        # An invoice and its claim markers are written together: one known line means all.
+        if invoice.lines[0].claim_ref not in stored_earlier
+    ]
+    insurer_refs = [
+        line.claim.claim_ref
+        for line in plan.insurer_lines
+        if line.claim.claim_ref not in stored_earlier
+    ]
+    ctx.store.store_new(provider.provider_id, upload.declaration_id, new, insurer_refs)
+
+
+def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
+    """R6, R23: a dental plan above € 250 without a price quote is invoiced, and the
+    practice gets an open action to record the quote. Written with the invoice, so a
+    retried upload creates none twice."""
+    if PRICE_QUOTE_MISSING not in invoice.warnings:
+        return ()
+    action = OpenAction(
+        action_id=f"quote-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.MISSING_PRICE_QUOTE,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=invoice.ledger[0].at,
+        details={
+            "patient_ref": invoice.patient_ref,
+            "rule": QUOTE_RULE,
+            "lines": [
+                {
+                    "claim_ref": line.claim_ref,
+                    "treatment_code": line.treatment_code,
+                    "amount_cents": line.amount_cents,
+                }
+                for line in invoice.lines
+            ],
+        },
+    )
+    return (action,)
+
+
+def _export_insurer_claims(
+    provider: Provider, upload: Upload, plan: InvoicingPlan, ctx: IngestContext
+) -> None:
+    for uzovi, body in export_per_insurer(provider, plan.insurer_lines).items():
+        key = f"insurer-claims/{provider.provider_id}/{uzovi}/{upload.declaration_id}.csv"
+        ctx.files.put(key, body, "text/csv; charset=utf-8")
+
+
+def _already_processed(parsed: ParseResult, elsewhere: dict[str, KnownClaim]) -> list[Finding]:
+    return [
+        Finding(
+            "CLAIM_ALREADY_PROCESSED",
+            Severity.WARNING,
+            line=claim.line_number,
+            claim_ref=claim.claim_ref,
+            params={"declaration_id": elsewhere[claim.claim_ref].declaration_id},
+        )
+        for claim in parsed.claims
+        if claim.claim_ref in elsewhere
+    ]
+
+
+def _summary(
+    parsed: ParseResult,
+    plan: InvoicingPlan,
+    invoices: list[Invoice],
+    elsewhere: dict[str, KnownClaim],
+    findings: list[Finding],
+) -> dict[str, Any]:
+    rejected = {f.claim_ref or f.line for f in findings if f.severity is Severity.CLAIM}
+    channels = Counter(invoice.channel.value for invoice in invoices)
+    return {
+        "lines": parsed.lines_total,
+        "claims_rejected": len(rejected),
+        "claims_already_processed": len(elsewhere),
+        "claims_invoiced": sum(len(i.lines) for i in invoices),
+        "claims_to_insurer": len(plan.insurer_lines),
+        "invoices": len(invoices),
+        "invoices_by_channel": {"email": channels["email"], "paper": channels["paper"]},
+        "gross_cents": sum(i.gross_cents for i in invoices),
+        "reimbursement_deducted_cents": sum(i.reimbursed_cents for i in invoices),
+        "amount_invoiced_cents": sum(i.original_amount_cents for i in invoices),
+        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+    }
+
+
+def _outcome(summary: dict[str, Any]) -> Outcome:
+    # A credit line booked on an earlier invoice is processed too (credit_corrections.py).
+    processed = summary["claims_invoiced"] + summary["claims_to_insurer"]
+    processed += summary.get("claims_corrected", 0)
+    if processed == 0 and summary["claims_already_processed"] and not summary["claims_rejected"]:
+        return Outcome.ALREADY_PROCESSED
+    if processed == 0:
+        return Outcome.REJECTED
+    return Outcome.PARTIALLY_ACCEPTED if summary["claims_rejected"] else Outcome.ACCEPTED
+
+
+def _finish(
+    upload: Upload,
+    record: DeclarationRecord,
+    summary: dict[str, Any],
+    findings: list[Finding],
+    ctx: IngestContext,
+    *,
+    file_format: str = "csv",
+) -> dict[str, Any]:
+    outcome = _outcome(summary)
+    status = (
+        DeclarationStatus.REJECTED if outcome is Outcome.REJECTED else DeclarationStatus.PROCESSED
+    )
+    return _write_report(upload, record, status, outcome, summary, findings, ctx, file_format)
+
+
+def _finish_rejected(
+    upload: Upload,
+    record: DeclarationRecord,
+    findings: list[Finding],
+    lines_total: int,
+    ctx: IngestContext,
+    *,
+    file_format: str = "csv",
+) -> dict[str, Any]:
+    summary = {"lines": lines_total, "claims_rejected": 0, "invoices": 0}
+    return _write_report(
+        upload,
+        record,
+        DeclarationStatus.REJECTED,
+        Outcome.REJECTED,
+        summary,
+        findings,
+        ctx,
+        file_format,
+    )
+
+
+def _write_report(
+    upload: Upload,
+    record: DeclarationRecord,
+    status: DeclarationStatus,
+    outcome: Outcome,
+    summary: dict[str, Any],
+    findings: list[Finding],
+    ctx: IngestContext,
+    file_format: str = "csv",
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    key = report_key(upload.provider_id, upload.declaration_id)
+    report = {
+        "declaration_id": upload.declaration_id,
+        "provider_id": upload.provider_id,
+        "file_name": upload.file_name,
+        "format": file_format,
+        "processed_at": now.isoformat(),
+        "status": status.value,
+        "outcome": outcome.value,
+        "summary": summary,
+        "findings": [f.as_dict() for f in sorted(findings, key=_finding_order)],
+    }
+    body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+    ctx.files.put(key, body, "application/json")
+    ctx.store.put_declaration(
+        record.with_status(
+            status, processed_at=now, outcome=outcome.value, summary=summary, report_key=key
+        )
+    )
+    return report
+
+
+def _finding_order(finding: Finding) -> tuple[int, str]:
+    return (finding.line or 0, finding.code)

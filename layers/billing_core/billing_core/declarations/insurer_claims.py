@@ -1,0 +1,67 @@
+"""The insurer-claim export (R5): lines the insurer pays, grouped per insurer, as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+from billing_core.declarations.invoicing import InsurerClaimLine
+from billing_core.providers.provider import Provider
+
+COLUMNS = (
+    "provider_agb",
+    "claim_ref",
+    "patient_ref",
+    "bsn",
+    "birth_date",
+    "insurer_uzovi",
+    "policy_number",
+    "treatment_start_date",
+    "treatment_date",
+    "treatment_code",
+    "description",
+    "line_type",
+    "quantity",
+    "unit_price_cents",
+    "amount_cents",
+    "reason",
+)
+
+
+def export_per_insurer(provider: Provider, lines: Iterable[InsurerClaimLine]) -> dict[str, bytes]:
+    """UZOVI -> CSV file of that insurer's lines (';' separated, like the uploads)."""
+    per_insurer: dict[str, list[InsurerClaimLine]] = defaultdict(list)
+    for line in lines:
+        per_insurer[line.claim.insurer_uzovi].append(line)
+    return {uzovi: _csv(provider, rows) for uzovi, rows in sorted(per_insurer.items())}
+
+
+def _csv(provider: Provider, lines: list[InsurerClaimLine]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for line in lines:
+        claim = line.claim
+        writer.writerow(
+            (
+                provider.agb_code,
+                claim.claim_ref,
+                claim.patient_ref,
+                claim.bsn,
+                claim.birth_date.isoformat(),
+                claim.insurer_uzovi,
+                claim.policy_number,
+                claim.treatment_start_date.isoformat() if claim.treatment_start_date else "",
+                claim.treatment_date.isoformat(),
+                claim.treatment_code,
+                claim.description,
+                claim.line_type.value,
+                claim.quantity,
+                claim.unit_price_cents,
+                claim.amount_cents,
+                line.reason,
+            )
+        )
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,210 @@
+"""Claims -> patient invoices (R4-R8): pure, no AWS.
+
+Claims of one patient in one file become one invoice with a line per treatment (R4);
+each line is routed by the line rules and the coverage component (R5, R6); lines the
+insurer takes go to the insurer-claim export instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.rules.coverage import CoverageComponent
+from billing_core.declarations.rules.line_rules import (
+    PRICE_QUOTE_MISSING,
+    LineRouting,
+    Payer,
+    plan_lacks_quote,
+    route_line,
+)
+from billing_core.dunning.timeline import first_check_on
+from billing_core.invoices.invoice import Channel, Invoice, InvoiceLine
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers.provider import Provider
+
+_INVOICE_IDS = uuid.UUID("6f1c3a52-8d0e-4b7a-9c55-0e2d7f4b9a10")
+# An invoice and its claim markers are written in one transaction of at most 100 items;
+# a patient with more lines in one file gets more than one invoice.
+MAX_LINES_PER_INVOICE = 90
+
+
+@dataclass(frozen=True, slots=True)
+class InsurerClaimLine:
+    """A line for the insurer-claim export (R5): the insurer pays it, not the patient."""
+
+    claim: Claim
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDraft:
+    """Everything of a patient invoice except its identity, which storage hands out."""
+
+    claims: tuple[Claim, ...]  # every claim of the patient in this file, also insurer-bound ones
+    lines: tuple[InvoiceLine, ...]  # what the patient is invoiced for
+    warnings: tuple[str, ...] = ()  # finding codes the provider should see on the invoice
+
+    @property
+    def first(self) -> Claim:
+        return self.claims[0]
+
+    @property
+    def amount_due_cents(self) -> int:
+        return sum(line.patient_share_cents for line in self.lines)
+
+
+@dataclass(slots=True)
+class InvoicingPlan:
+    drafts: list[InvoiceDraft] = field(default_factory=list)
+    insurer_lines: list[InsurerClaimLine] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def plan_invoices(
+    claims: Iterable[Claim], provider: Provider, coverage: CoverageComponent
+) -> InvoicingPlan:
+    plan = InvoicingPlan()
+    router = _CachedRouter(coverage)
+    for patient_claims in group_by_patient(claims):
+        _plan_patient(patient_claims, provider, router, plan)
+    return plan
+
+
+class _CachedRouter:
+    """The same treatment at the same insurer and price is routed once per file: a
+    100,000-line file holds a few hundred distinct lines, and routing is the hot path."""
+
+    def __init__(self, coverage: CoverageComponent) -> None:
+        self._coverage = coverage
+        self._known: dict[tuple[object, ...], LineRouting] = {}
+
+    def route(self, claim: Claim) -> LineRouting:
+        key = (
+            claim.line_type,
+            claim.insurer_uzovi,
+            (claim.treatment_start_date or claim.treatment_date).year,
+            claim.treatment_code,
+            claim.quantity * claim.unit_price_cents,
+        )
+        routing = self._known.get(key)
+        if routing is None:
+            routing = self._known[key] = route_line(claim, self._coverage)
+        return routing
+
+
+def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
+    """Claims per patient, patients in order of first appearance (stable across retries)."""
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for claim in claims:
+        key = (claim.patient_ref, claim.bsn)  # Claim.patient_key, inlined on the hot path
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [claim]
+        else:
+            group.append(claim)
+    return [
+        tuple(group[start : start + MAX_LINES_PER_INVOICE])
+        for group in groups.values()
+        for start in range(0, len(group), MAX_LINES_PER_INVOICE)
+    ]
+
+
+def _plan_patient(
+    claims: Sequence[Claim], provider: Provider, router: _CachedRouter, plan: InvoicingPlan
+) -> None:
+    """One pass over the patient's claims: route each line, keep the totals the rules need."""
+    lines: list[InvoiceLine] = []
+    amount_due = care_total = 0
+    has_quote = False
+    for claim in claims:
+        amount = claim.quantity * claim.unit_price_cents
+        if claim.line_type is LineType.CARE:
+            care_total += amount
+            has_quote = has_quote or bool(claim.price_quote_ref)
+        routing = router.route(claim)
+        if routing.payer is Payer.INSURER:
+            plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
+        else:
+            lines.append(_line(claim, routing.reimbursed_cents))
+            amount_due += amount - routing.reimbursed_cents
+    if not lines:
+        return
+    if amount_due <= 0:
+        # Credit lines outweigh the debit lines: there is nothing to ask of the patient.
+        plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
+        return
+    warnings: tuple[str, ...] = ()
+    if plan_lacks_quote(provider, care_total, has_quote):
+        warnings = (PRICE_QUOTE_MISSING,)
+        plan.findings.append(_finding(PRICE_QUOTE_MISSING, Severity.WARNING, claims[0]))
+    plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))
+
+
+def _line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+    return InvoiceLine(
+        claim_ref=claim.claim_ref,
+        treatment_date=claim.treatment_date,
+        treatment_code=claim.treatment_code,
+        description=claim.description,
+        line_type=claim.line_type,
+        quantity=claim.quantity,
+        unit_price_cents=claim.unit_price_cents,
+        reimbursed_cents=reimbursed_cents,
+        insurer_uzovi=claim.insurer_uzovi,
+        reverses_claim_ref=claim.reverses_claim_ref,
+    )
+
+
+def _finding(code: str, severity: Severity, claim: Claim) -> Finding:
+    return Finding(code, severity, line=claim.line_number, claim_ref=claim.claim_ref)
+
+
+def invoice_id_for(provider_id: str, declaration_id: str, first_claim: Claim) -> str:
+    """Stable per upload and the invoice's first line, so a retried upload finds its own."""
+    name = f"{provider_id}/{declaration_id}/{first_claim.claim_ref}"
+    return str(uuid.uuid5(_INVOICE_IDS, name))
+
+
+def issue_invoice(
+    draft: InvoiceDraft,
+    *,
+    provider: Provider,
+    declaration_id: str,
+    reference: str,
+    issued_at: datetime,
+) -> Invoice:
+    first = draft.first
+    gross = sum(line.amount_cents for line in draft.lines)
+    reimbursed = sum(line.reimbursed_cents for line in draft.lines)
+    cause = f"declaration:{declaration_id}"
+    ledger = [LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, gross, issued_at, cause)]
+    if reimbursed:
+        ledger.append(
+            LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -reimbursed, issued_at, cause)
+        )
+    addressee = first.debtor or first.patient
+    issue_date: date = issued_at.date()
+    final_payment_date = issue_date + timedelta(days=provider.payment_term_days)
+    return Invoice(
+        invoice_id=invoice_id_for(provider.provider_id, declaration_id, first),
+        provider_id=provider.provider_id,
+        declaration_id=declaration_id,
+        reference=reference,
+        patient_ref=first.patient_ref,
+        bsn=first.bsn,
+        birth_date=first.birth_date,
+        patient=first.patient,
+        debtor=first.debtor,
+        channel=Channel.EMAIL if addressee.email else Channel.PAPER,
+        issue_date=issue_date,
+        final_payment_date=final_payment_date,
+        lines=draft.lines,
+        ledger=tuple(ledger),
+        warnings=draft.warnings,
+        next_check_on=first_check_on(final_payment_date, provider.dunning),
+    )

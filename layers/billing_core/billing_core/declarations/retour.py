@@ -1,0 +1,440 @@
+"""Use case: an insurer's retour file (PM305, MZ302) -> granted amounts on invoices (R5).
+
+The provider uploads the insurer's answer to a declaration under
+``retour/{provider_id}/{upload_id}/{file}`` (interfaces.md §1b). Per line it says what
+the insurer granted, with retour codes. A line is found by its line reference, the same
+claim marker that makes ingest idempotent (R3):
+
+- a line on a patient invoice: its reimbursement becomes the granted amount, and the
+  difference is a REIMBURSEMENT ledger entry (R27) caused by "retour:<file>", so the
+  patient pays the rest. The amount is a target, not an increment: the same file again
+  finds nothing to change, and a corrected retour later sets the corrected amount.
+  When the invoice was sent already, its addressee (with an e-mail address) is told the
+  new amount: one ``invoice_corrected`` e-mail per retour upload and invoice.
+- a VGZ-group material that went to the insurer first and was not (fully) granted goes
+  to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
+  other invoice of that declaration when the file has a line of it, written together
+  with its claim markers so it is made once.
+- another insurer-bound line that was not granted is reported, not invoiced.
+- an unknown line reference is reported.
+
+The upload gets a declaration record (its reference block makes a retried run hand the
+same betalingskenmerk to the same new invoice) and a report in the output bucket,
+``reports/{provider}/retour-{upload_id}.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from billing_core.correspondence.confirmations import INVOICE_CORRECTED
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.findings import Finding, Outcome, Severity
+from billing_core.declarations.ingest import (
+    IngestContext,
+    Upload,
+    issue_invoices,
+    with_reference_block,
+)
+from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.rules import insurers
+from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
+from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.updates import Change, save_change
+from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
+from billing_core.providers.provider import Provider
+from billing_core.shared.bulk import cycle_collection_paused
+
+_RETOUR_KEY = re.compile(
+    r"^retour/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})"
+    r"/(?P<file>[^/]{1,200})$"
+)
+
+
+class LineResult(StrEnum):
+    """What became of one retour line (the report's ``lines[].result``)."""
+
+    APPLIED = "applied"  # the invoice's reimbursement changed
+    UNCHANGED = "unchanged"  # it already was the granted amount (the same file again)
+    INVOICED_TO_PATIENT = "invoiced_to_patient"  # a rejected VGZ-group material
+    INSURER_LINE = "insurer_line"  # the insurer's to pay; not on a patient invoice
+    UNKNOWN = "unknown"
+
+
+def retour_upload_from_key(object_key: str) -> Upload | None:
+    """retour/{provider_id}/{upload_id}/{file} -> Upload; anything else -> None."""
+    match = _RETOUR_KEY.match(object_key)
+    if not match:
+        return None
+    return Upload(match["provider"], match["declaration"], match["file"], object_key)
+
+
+def retour_report_key(provider_id: str, declaration_id: str) -> str:
+    return f"reports/{provider_id}/retour-{declaration_id}.json"
+
+
+def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cause: str) -> Invoice:
+    """The invoice with each line's reimbursement set to what the insurer granted (never
+    more than the line, never past zero), one ledger entry per changed line; the same
+    invoice when nothing changes. Pure: safe to apply again after a concurrent write."""
+    lines, entries = [], []
+    for line in invoice.lines:
+        target = granted.get(line.claim_ref)
+        if target is None or _bounded(target, line.amount_cents) == line.reimbursed_cents:
+            lines.append(line)
+            continue
+        target = _bounded(target, line.amount_cents)
+        # A deduction is negative in the ledger: more granted lowers what the patient owes.
+        change = -(target - line.reimbursed_cents)
+        note = f"line {line.claim_ref}"
+        entries.append(
+            LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, change, at, cause, note)
+        )
+        lines.append(replace(line, reimbursed_cents=target))
+    if not entries:
+        return invoice
+    return replace(invoice, lines=tuple(lines)).with_entries(entries)
+
+
+def apply_retour(
+    provider_id: str, declaration_id: str, data: bytes, ctx: IngestContext, *, file_name: str = ""
+) -> dict[str, Any]:
+    """Apply one uploaded retour file; returns its report (also stored in S3)."""
+    upload = Upload(provider_id, declaration_id, file_name or "retour", "")
+    record = _start(upload, ctx)
+    provider = ctx.store.get_provider(provider_id)
+    if provider is None:
+        finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
+        return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
+    with cycle_collection_paused():
+        parsed = parse_retour(
+            data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+        )
+    if parsed.file_rejected:
+        return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
+    run = _Run(parsed)
+    known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
+    _apply_to_invoices(run, known, upload, ctx)
+    record = _invoice_rejected_materials(run, known, provider, record, ctx)
+    return _write_report(upload, record, run, ctx)
+
+
+# --- The run ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    parsed: RetourParse
+    results: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (result, invoice)
+    findings: list[Finding] = field(default_factory=list)
+    invoices: dict[str, Invoice] = field(default_factory=dict)  # as stored after this run
+    change_cents: int = 0  # what the patients owe less (negative: more)
+    invoices_changed: int = 0
+    invoices_created: int = 0
+
+    @classmethod
+    def rejected(cls, file_format: str, findings: list[Finding]) -> _Run:
+        return cls(RetourParse(file_format, findings=findings))
+
+    def result(self, line: RetourLine, result: str, invoice_id: str = "") -> None:
+        self.results[line.line] = (result, invoice_id)
+
+    def finding(self, code: str, severity: Severity, line: RetourLine, **params: Any) -> None:
+        self.findings.append(Finding(code, severity, line.line, None, line.claim_ref, params))
+
+
+def _apply_to_invoices(
+    run: _Run, known: Mapping[str, KnownClaim], upload: Upload, ctx: IngestContext
+) -> None:
+    """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28)."""
+    per_invoice: dict[str, dict[str, RetourLine]] = {}
+    for line in run.parsed.lines:
+        marker = known.get(line.claim_ref)
+        if marker is None:
+            run.result(line, LineResult.UNKNOWN)
+            run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line, claim_ref=line.claim_ref)
+        elif marker.invoice_id:
+            per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
+    cause = f"retour:{upload.file_name}"
+    for invoice_id, lines in per_invoice.items():
+        invoice = ctx.store.get_invoice(upload.provider_id, invoice_id)
+        if invoice is None:  # a marker without its invoice: never written apart (store_new)
+            raise LookupError(f"claim marker points to a missing invoice {invoice_id}")
+        granted = {ref: line.granted_cents for ref, line in lines.items()}
+        _warn_above_amount(run, invoice, lines)
+        stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause))
+        run.invoices[invoice_id] = stored
+        if changed:
+            run.invoices_changed += 1
+            run.change_cents += stored.reimbursed_cents - invoice.reimbursed_cents
+            _tell_patient(stored, upload, ctx)
+        for line in lines.values():
+            applied = _line_changed(invoice, stored, line.claim_ref)
+            run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
+
+
+def _tell_patient(invoice: Invoice, upload: Upload, ctx: IngestContext) -> None:
+    """What the patient pays changed after the invoice went out: an e-mail with the new
+    amount, once per retour upload (a paper invoice's patient sees it in the checker)."""
+    if invoice.status is InvoiceStatus.SENT and invoice.addressee.email:
+        event = f"retour:{upload.declaration_id}"
+        kind = INVOICE_CORRECTED
+        request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)
+        ctx.delivery.enqueue([request])
+
+
+def _granting(granted: Mapping[str, int], ctx: IngestContext, cause: str) -> Change:
+    """The change save_change applies, again on a fresh read after a concurrent write."""
+    return lambda invoice: with_granted(invoice, granted, ctx.clock.now(), cause)
+
+
+def _invoice_rejected_materials(
+    run: _Run,
+    known: Mapping[str, KnownClaim],
+    provider: Provider,
+    record: DeclarationRecord,
+    ctx: IngestContext,
+) -> DeclarationRecord:
+    """A VGZ-group material the insurer did not pay becomes the patient's after all
+    (legal-nl.md §6): one new invoice per patient, made once (R3)."""
+    # Invoices an earlier attempt of this same upload made: planned again, so that every
+    # draft gets the same id and betalingskenmerk as then, but not written twice.
+    this_upload = record.declaration_id
+    ours = {i for i, invoice in run.invoices.items() if invoice.declaration_id == this_upload}
+    materials = _rejected_materials(run, known, ours)
+    if not materials:
+        return record
+    drafts = _material_drafts(run, materials, ours)
+    record = with_reference_block(record, len(drafts), ctx)
+    invoices = issue_invoices(drafts, provider, record, ctx)
+    stored = [i for i in invoices if i.invoice_id in ours or _store_new(provider, i, ctx)]
+    run.invoices_created = sum(1 for i in stored if i.invoice_id not in ours)
+    ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in stored])
+    by_ref = {line.claim_ref: line for line, _ in materials}
+    for invoice in invoices:
+        for invoice_line in invoice.lines:
+            line = by_ref[invoice_line.claim_ref]
+            if invoice not in stored:  # another upload of this retour got there first
+                run.result(line, LineResult.UNCHANGED)
+                continue
+            run.result(line, LineResult.INVOICED_TO_PATIENT, invoice.invoice_id)
+            run.finding(
+                "RETOUR_MATERIAL_TO_PATIENT",
+                Severity.WARNING,
+                line,
+                claim_ref=line.claim_ref,
+                codes=_codes(line),
+            )
+    return record
+
+
+def _rejected_materials(
+    run: _Run, known: Mapping[str, KnownClaim], ours: set[str]
+) -> list[tuple[RetourLine, Claim]]:
+    """The lines to invoice to the patient now; other insurer-bound lines are reported."""
+    materials = []
+    for line in run.parsed.lines:
+        marker = known.get(line.claim_ref)
+        if marker is None or (marker.invoice_id and marker.invoice_id not in ours):
+            continue  # unknown, or on a patient invoice: _apply_to_invoices did it
+        claim = line.claim
+        if claim is not None and _is_rejected_vgz_material(claim, line):
+            materials.append((line, claim))
+            continue
+        run.result(line, LineResult.INSURER_LINE)
+        if claim is None or line.granted_cents < claim.amount_cents:
+            run.finding(
+                "RETOUR_INSURER_LINE_NOT_GRANTED",
+                Severity.WARNING,
+                line,
+                claim_ref=line.claim_ref,
+                codes=_codes(line),
+            )
+    return materials
+
+
+def _store_new(provider: Provider, invoice: Invoice, ctx: IngestContext) -> bool:
+    refs = tuple(line.claim_ref for line in invoice.lines)
+    new = NewInvoice(invoice, refs)
+    return ctx.store.store_invoice_for_insurer_claims(provider.provider_id, new)
+
+
+def _codes(line: RetourLine) -> str:
+    return ", ".join(line.retour_codes) or "-"
+
+
+def _is_rejected_vgz_material(claim: Claim, line: RetourLine) -> bool:
+    return (
+        claim.line_type is LineType.MATERIAL
+        and insurers.is_vgz_group(claim.insurer_uzovi)
+        and line.granted_cents < claim.amount_cents
+    )
+
+
+def _material_drafts(
+    run: _Run, materials: Sequence[tuple[RetourLine, Claim]], ours: set[str]
+) -> list[InvoiceDraft]:
+    """One invoice per patient (R4) for the materials, the insurer's part deducted."""
+    granted = {line.claim_ref: line.granted_cents for line, _ in materials}
+    siblings = {
+        (invoice.patient_ref, invoice.bsn): invoice
+        for invoice_id, invoice in reversed(run.invoices.items())
+        if invoice_id not in ours
+    }
+    claims = [_addressed(claim, siblings.get(claim.patient_key)) for _, claim in materials]
+    drafts = []
+    for group in group_by_patient(claims):
+        lines = tuple(
+            _invoice_line(claim, _bounded(granted[claim.claim_ref], claim.amount_cents))
+            for claim in group
+        )
+        drafts.append(InvoiceDraft(claims=group, lines=lines))
+    return drafts
+
+
+def _addressed(claim: Claim, sibling: Invoice | None) -> Claim:
+    """The insurer's copy has the 02 only (no 03, no e-mail): address the invoice as the
+    patient's invoice of the same declaration is, when this file has a line of it."""
+    if sibling is None:
+        return claim
+    return replace(claim, patient=sibling.patient, debtor=sibling.debtor)
+
+
+def _invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+    return InvoiceLine(
+        claim_ref=claim.claim_ref,
+        treatment_date=claim.treatment_date,
+        treatment_code=claim.treatment_code,
+        description=claim.description,
+        line_type=claim.line_type,
+        quantity=claim.quantity,
+        unit_price_cents=claim.unit_price_cents,
+        reimbursed_cents=reimbursed_cents,
+        insurer_uzovi=claim.insurer_uzovi,
+    )
+
+
+def _bounded(granted: int, amount: int) -> int:
+    """Between 0 and the line's amount (a credit line's amount is negative)."""
+    low, high = min(0, amount), max(0, amount)
+    return max(low, min(high, granted))
+
+
+def _line_changed(before: Invoice, after: Invoice, claim_ref: str) -> bool:
+    def reimbursed(invoice: Invoice) -> int | None:
+        return next((i.reimbursed_cents for i in invoice.lines if i.claim_ref == claim_ref), None)
+
+    return reimbursed(before) != reimbursed(after)
+
+
+def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]) -> None:
+    for invoice_line in invoice.lines:
+        line = lines.get(invoice_line.claim_ref)
+        if line is None:
+            continue
+        if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
+            code = "RETOUR_GRANTED_ABOVE_AMOUNT"
+            run.finding(code, Severity.WARNING, line, claim_ref=line.claim_ref)
+
+
+# --- Record and report ------------------------------------------------------------------
+
+
+def _start(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
+    record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
+    if record is None:
+        record = DeclarationRecord(
+            provider_id=upload.provider_id,
+            declaration_id=upload.declaration_id,
+            file_name=upload.file_name,
+            status=DeclarationStatus.PROCESSING,
+            created_at=ctx.clock.now(),
+        )
+    record = record.with_status(DeclarationStatus.PROCESSING, file_name=upload.file_name)
+    ctx.store.put_declaration(record)
+    return record
+
+
+def _summary(run: _Run) -> dict[str, Any]:
+    results = Counter(result for result, _ in run.results.values())
+    return {
+        "lines": len(run.parsed.lines),
+        "lines_applied": results[LineResult.APPLIED],
+        "lines_unchanged": results[LineResult.UNCHANGED],
+        "lines_invoiced_to_patient": results[LineResult.INVOICED_TO_PATIENT],
+        "lines_insurer": results[LineResult.INSURER_LINE],
+        "lines_unknown": results[LineResult.UNKNOWN],
+        "invoices_changed": run.invoices_changed,
+        "invoices_created": run.invoices_created,
+        "reimbursement_change_cents": run.change_cents,
+        "granted_cents": sum(line.granted_cents for line in run.parsed.lines),
+    }
+
+
+def _outcome(run: _Run, summary: Mapping[str, Any]) -> Outcome:
+    if run.parsed.file_rejected or not run.parsed.lines:
+        return Outcome.REJECTED
+    if summary["lines_unknown"] == summary["lines"]:
+        return Outcome.REJECTED
+    return Outcome.PARTIALLY_ACCEPTED if summary["lines_unknown"] else Outcome.ACCEPTED
+
+
+def _line_report(line: RetourLine, result: tuple[str, str]) -> dict[str, Any]:
+    """Per line what the insurer said and what we did; refs and amounts, no personal data."""
+    return {
+        "line": line.line,
+        "claim_ref": line.claim_ref,
+        "granted_cents": line.granted_cents,
+        "retour_codes": list(line.retour_codes),
+        "result": result[0],
+        "invoice_id": result[1],
+    }
+
+
+def _write_report(
+    upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    lines = run.parsed.lines
+    summary = _summary(run)
+    outcome = _outcome(run, summary)
+    rejected = outcome is Outcome.REJECTED
+    status = DeclarationStatus.REJECTED if rejected else DeclarationStatus.PROCESSED
+    key = retour_report_key(upload.provider_id, upload.declaration_id)
+    report = {
+        "declaration_id": upload.declaration_id,
+        "provider_id": upload.provider_id,
+        "file_name": upload.file_name,
+        "kind": "retour",
+        "format": run.parsed.format,
+        "processed_at": now.isoformat(),
+        "status": status.value,
+        "outcome": outcome.value,
+        "summary": summary,
+        "lines": [_line_report(line, run.results.get(line.line, ("", ""))) for line in lines],
+        "findings": [f.as_dict() for f in sorted(_findings(run), key=_finding_order)],
+    }
+    body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+    ctx.files.put(key, body, "application/json")
+    done = record.with_status(
+        status, processed_at=now, outcome=outcome.value, summary=summary, report_key=key
+    )
+    ctx.store.put_declaration(done)
+    return report
+
+
+def _findings(run: _Run) -> list[Finding]:
+    return [*run.parsed.findings, *run.findings]
+
+
+def _finding_order(finding: Finding) -> tuple[int, str]:
+    return (finding.line or 0, finding.code)

@@ -1,0 +1,72 @@
+"""Line types with rules of their own (R6, legal-nl.md §6).
+
+Decides per line who pays: the patient (with the insurer's reimbursement deducted) or
+the insurer (the line leaves the patient invoice and goes to the insurer-claim export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.rules import insurers
+from billing_core.declarations.rules.coverage import CoverageComponent, CoverageQuery
+from billing_core.providers.provider import CareKind, Provider
+
+# NZa Regeling Mondzorg: a written quote is required for a treatment plan above €250.
+DENTAL_QUOTE_THRESHOLD_CENTS = 25_000
+PRICE_QUOTE_MISSING = "PRICE_QUOTE_MISSING"  # the warning on the invoice and in the report
+QUOTE_RULE = "NZa Regeling Mondzorg: a written price quote (begroting) above EUR 250"
+
+
+class Payer(StrEnum):
+    PATIENT = "patient"
+    INSURER = "insurer"
+
+
+@dataclass(frozen=True, slots=True)
+class LineRouting:
+    payer: Payer
+    reimbursed_cents: int  # deducted on the patient invoice; 0 when the insurer takes the line
+    reason: str  # why, for the insurer-claim export and the report
+
+
+def route_line(claim: Claim, coverage: CoverageComponent) -> LineRouting:
+    if claim.line_type is LineType.NO_SHOW:
+        # A no-show fee may never be declared to an insurer.
+        return LineRouting(Payer.PATIENT, 0, "no_show_never_to_insurer")
+    if claim.line_type is LineType.MATERIAL:
+        if insurers.is_vgz_group(claim.insurer_uzovi):
+            # VGZ-group labels take materials first; a rejection comes back via the retour file.
+            return LineRouting(Payer.INSURER, 0, "material_vgz_group_insurer_first")
+        return LineRouting(Payer.PATIENT, 0, "material_to_patient")
+    decision = coverage.decide(
+        CoverageQuery(
+            insurer_uzovi=claim.insurer_uzovi,
+            year=claim.coverage_date.year,
+            treatment_code=claim.treatment_code,
+            amount_cents=claim.amount_cents,
+        )
+    )
+    if decision.fully_covered(claim.amount_cents):
+        return LineRouting(Payer.INSURER, 0, "fully_covered_by_contracted_insurer")
+    return LineRouting(Payer.PATIENT, decision.reimbursed_cents, "care")
+
+
+def lacks_required_quote(provider: Provider, claims: Sequence[Claim]) -> bool:
+    """R6: a dental plan above €250 without a recorded price quote (warn; still invoice)."""
+    care = [c for c in claims if c.line_type is LineType.CARE]
+    return plan_lacks_quote(
+        provider, sum(c.amount_cents for c in care), any(c.price_quote_ref for c in care)
+    )
+
+
+def plan_lacks_quote(provider: Provider, plan_total_cents: int, has_quote: bool) -> bool:
+    """The same rule on totals the caller already has (invoicing sums them in one pass)."""
+    return (
+        provider.care_kind is CareKind.DENTAL
+        and plan_total_cents > DENTAL_QUOTE_THRESHOLD_CENTS
+        and not has_quote
+    )

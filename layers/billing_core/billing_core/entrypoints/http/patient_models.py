@@ -1,0 +1,149 @@
+"""Request and response bodies of the public patient API (interfaces.md §2, R10-R16).
+
+Nothing personal in any answer: amounts in cents, dates, states and the betalingskenmerk
+as 14 digits without spaces.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from billing_core.services.patient import (
+    ArrangementView,
+    DeferralView,
+    PaymentStatusView,
+    StatementView,
+)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    birth_date: date = Field(description="The patient's date of birth, YYYY-MM-DD")
+
+
+class PaymentRequest(_Body):
+    pass
+
+
+class DeferralRequest(_Body):
+    pass
+
+
+class ArrangementRequest(_Body):
+    terms: int = Field(ge=2, le=12, description="Number of monthly terms")
+
+
+class ObjectionRequest(_Body):
+    reason: Literal["treatment", "amount", "insurer", "other"]
+    message: str = Field(min_length=1, max_length=2000)
+    email: str = Field(min_length=3, max_length=254)
+
+
+class InsurerStatementRequest(_Body):
+    """R17: the figures on the insurer's statement (declaration overview) for this invoice."""
+
+    reimbursed: int = Field(ge=0, le=10_000_000, description="cents the insurer reimbursed")
+    withheld_deductible: int = Field(
+        ge=0, le=10_000_000, description="cents of eigen risico the insurer withheld"
+    )
+
+
+class InsurerStatementOut(BaseModel):
+    reference: str
+    outcome: Literal["applied", "sent_to_provider", "nothing_to_forgive"] = Field(
+        description="applied: the amount is lowered now; sent_to_provider: your provider "
+        "decides; nothing_to_forgive: the insurer paid at least what the policy asks"
+    )
+    amount_due: int = Field(description="cents, as of now")
+    confirmation_sent: bool
+
+    @classmethod
+    def of(cls, view: StatementView) -> InsurerStatementOut:
+        return cls(
+            reference=view.reference,
+            outcome=view.outcome.value,
+            amount_due=view.amount_due_cents,
+            confirmation_sent=view.confirmation_sent,
+        )
+
+
+class TermOut(BaseModel):
+    due_date: date
+    amount: int = Field(description="cents")
+
+
+class PaymentStatusOut(BaseModel):
+    reference: str = Field(pattern=r"^\d{14}$")
+    status: Literal["paid", "open", "partly_paid"]
+    amount_due: int = Field(description="cents, costs and interest as of today included")
+    final_payment_date: date
+    state: str
+    pay_url: str
+    can_defer: bool
+    can_arrange: bool
+    arrangement_terms: list[TermOut] = Field(default_factory=list)
+    credit: int = Field(default=0, description="cents paid too much, to be refunded")
+
+    @classmethod
+    def of(cls, view: PaymentStatusView, pay_url: str) -> PaymentStatusOut:
+        return cls(
+            reference=view.reference,
+            status=view.status.value,
+            amount_due=view.amount_due_cents,
+            final_payment_date=view.final_payment_date,
+            state=view.state.value,
+            pay_url=pay_url,
+            can_defer=view.can_defer,
+            can_arrange=view.can_arrange,
+            arrangement_terms=[
+                TermOut(due_date=t.due_date, amount=t.amount_cents) for t in view.arrangement_terms
+            ],
+            credit=view.credit_cents,
+        )
+
+
+class CheckoutOut(BaseModel):
+    payment_id: str
+    checkout_url: str
+
+
+class DeferralOut(BaseModel):
+    reference: str
+    final_payment_date: date
+    amount_due: int
+    confirmation_sent: bool
+
+    @classmethod
+    def of(cls, view: DeferralView) -> DeferralOut:
+        return cls(
+            reference=view.reference,
+            final_payment_date=view.final_payment_date,
+            amount_due=view.amount_due_cents,
+            confirmation_sent=view.confirmation_sent,
+        )
+
+
+class ArrangementOut(BaseModel):
+    reference: str
+    total: int
+    fee: int
+    terms: list[TermOut]
+    confirmation_sent: bool
+
+    @classmethod
+    def of(cls, view: ArrangementView) -> ArrangementOut:
+        return cls(
+            reference=view.reference,
+            total=view.total_cents,
+            fee=view.fee_cents,
+            terms=[TermOut(due_date=t.due_date, amount=t.amount_cents) for t in view.terms],
+            confirmation_sent=view.confirmation_sent,
+        )
+
+
+class AcceptedOut(BaseModel):
+    accepted: bool = True

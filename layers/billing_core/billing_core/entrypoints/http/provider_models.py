@@ -1,0 +1,462 @@
+"""Request and response bodies of the provider API (interfaces.md §2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
+from billing_core.collection.blocking import BlockChange, BlockedPatient
+from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
+from billing_core.declarations.record import DeclarationRecord
+from billing_core.invoices.invoice import Invoice
+from billing_core.providers.actions import OpenAction
+from billing_core.providers.retrocession import StatementSummary
+from billing_core.services.patient import invoice_state, payment_status_of
+from billing_core.shared.clock import AMSTERDAM
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str = Field(min_length=1, max_length=200, examples=["declaraties-week-47.csv"])
+
+
+class UploadTicketOut(BaseModel):
+    declaration_id: str
+    upload_url: str = Field(description="Takes one HTTP PUT of the file, any Content-Type")
+    expires_at: datetime
+
+
+class DeclarationOut(BaseModel):
+    declaration_id: str
+    file_name: str
+    status: str = Field(description="awaiting_upload, processing, processed or rejected")
+    outcome: str | None = Field(
+        default=None,
+        description="accepted, partially_accepted, rejected or already_processed",
+    )
+    created_at: datetime
+    processed_at: datetime | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, record: DeclarationRecord) -> DeclarationOut:
+        return cls(
+            declaration_id=record.declaration_id,
+            file_name=record.file_name,
+            status=record.status.value,
+            outcome=record.outcome or None,
+            created_at=record.created_at,
+            processed_at=record.processed_at,
+            summary=record.summary,
+        )
+
+
+class DeclarationDetailOut(DeclarationOut):
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Per problem: code, severity, line, field, claim_ref, message (nl), message_en",
+    )
+
+
+class DeclarationListOut(BaseModel):
+    items: list[DeclarationOut]
+    next_cursor: str | None = None
+
+
+# --- invoices (R21-R23, R26: the provider's own patients, so names are shown) -------------
+
+
+class InvoiceSummaryOut(BaseModel):
+    invoice_id: str
+    reference: str = Field(pattern=r"^\d{14}$")
+    declaration_id: str
+    patient_ref: str
+    addressee: str
+    channel: str
+    issue_date: date
+    final_payment_date: date
+    payment_status: str = Field(description="open, partly_paid or paid")
+    state: str
+    original_amount: int = Field(description="cents asked when issued")
+    amount_due: int = Field(description="cents still due")
+    debtor_risk_with_provider: bool
+
+    @classmethod
+    def of(cls, invoice: Invoice, today: date) -> InvoiceSummaryOut:
+        return cls(
+            invoice_id=invoice.invoice_id,
+            reference=invoice.reference,
+            declaration_id=invoice.declaration_id,
+            patient_ref=invoice.patient_ref,
+            addressee=invoice.addressee.display_name,
+            channel=invoice.channel.value,
+            issue_date=invoice.issue_date,
+            final_payment_date=invoice.current_final_payment_date,
+            payment_status=payment_status_of(invoice, invoice.amount_due_cents).value,
+            state=invoice_state(invoice, today).value,
+            original_amount=invoice.original_amount_cents,
+            amount_due=invoice.amount_due_cents,
+            debtor_risk_with_provider=invoice.debtor_risk_with_provider,
+        )
+
+
+class InvoiceListOut(BaseModel):
+    items: list[InvoiceSummaryOut]
+    next_cursor: str | None = Field(
+        default=None, description="A page may hold fewer items than asked when filtered"
+    )
+
+
+class LineOut(BaseModel):
+    claim_ref: str
+    treatment_date: date
+    treatment_code: str
+    description: str
+    line_type: str
+    quantity: int
+    unit_price: int
+    amount: int
+    reimbursed: int
+    to_pay: int
+
+
+class LedgerEntryOut(BaseModel):
+    kind: str
+    component: str
+    amount: int
+    at: datetime
+    cause: str
+    note: str
+
+
+class LetterOut(BaseModel):
+    kind: str
+    channel: str
+    at: datetime
+
+
+class ActionOut(BaseModel):
+    action_id: str
+    kind: str
+    invoice_id: str
+    reference: str
+    created_at: datetime
+    state: str
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, action: OpenAction) -> ActionOut:
+        return cls(
+            action_id=action.action_id,
+            kind=action.kind.value,
+            invoice_id=action.invoice_id,
+            reference=action.reference,
+            created_at=action.created_at,
+            state=action.state.value,
+            details=dict(action.details),
+        )
+
+
+class InvoiceDetailOut(InvoiceSummaryOut):
+    birth_date: date
+    lines: list[LineOut]
+    ledger: list[LedgerEntryOut]
+    letters: list[LetterOut]
+    actions: list[ActionOut]
+    warnings: list[str]
+
+    @classmethod
+    def of_detail(
+        cls, invoice: Invoice, actions: list[OpenAction], today: date
+    ) -> InvoiceDetailOut:
+        return cls(
+            **InvoiceSummaryOut.of(invoice, today).model_dump(),
+            birth_date=invoice.birth_date,
+            lines=[
+                LineOut(
+                    claim_ref=line.claim_ref,
+                    treatment_date=line.treatment_date,
+                    treatment_code=line.treatment_code,
+                    description=line.description,
+                    line_type=line.line_type.value,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price_cents,
+                    amount=line.amount_cents,
+                    reimbursed=line.reimbursed_cents,
+                    to_pay=line.patient_share_cents,
+                )
+                for line in invoice.lines
+            ],
+            ledger=[
+                LedgerEntryOut(
+                    kind=e.kind.value,
+                    component=e.component.value,
+                    amount=e.amount_cents,
+                    at=e.at,
+                    cause=e.cause,
+                    note=e.note,
+                )
+                for e in invoice.ledger
+            ],
+            letters=[
+                LetterOut(kind=c.kind, channel=c.channel.value, at=c.at)
+                for c in invoice.correspondence
+            ],
+            actions=[ActionOut.of(a) for a in actions],
+            warnings=list(invoice.warnings),
+        )
+
+
+class ActionListOut(BaseModel):
+    items: list[ActionOut]
+
+
+class ActionPatch(BaseModel):
+    """Set the state; for a coulance proposal (R17) ``decision`` applies or declines it
+    (the action is then done)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["open", "done"]
+    decision: Literal["apply", "decline"] | None = None
+
+
+class StopIn(BaseModel):
+    """R21: stop the whole invoice, or part of it as an amount or a percentage of the
+    ORIGINAL invoice amount. Irreversible."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    scope: Literal["full", "partial"]
+    amount: int | None = Field(default=None, gt=0, description="cents (partial only)")
+    percentage: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="of the original invoice amount (partial only)",
+    )
+    reason: Literal[STOP_REASONS]  # type: ignore[valid-type]
+    patient_email: str = Field(min_length=3, max_length=254, description="checked or corrected")
+    accept_terms: bool
+
+    def request(self) -> StopRequest:
+        return StopRequest(
+            scope=StopScope(self.scope),
+            reason=self.reason,
+            patient_email=self.patient_email,
+            accept_terms=self.accept_terms,
+            amount_cents=self.amount,
+            percentage=self.percentage,
+        )
+
+
+class HoldIn(BaseModel):
+    """R16: pause dunning while the provider looks into an objection (at most 60 days)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    until: date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+# --- retrocession statements (R24) and debtor risk (R25) ------------------------------------
+
+
+class RetrocessionWeekOut(BaseModel):
+    """One week's statement in the list: the settlement in cents."""
+
+    week: str = Field(examples=["2026-W48"])
+    period_start: datetime = Field(description="Monday 00:00 Europe/Amsterdam")
+    period_end: datetime = Field(description="the next Monday 00:00 (exclusive)")
+    service_fee_percentage: Decimal
+    entries: int = Field(description="ledger entries on the statement")
+    invoices: int
+    received: int = Field(description="cents: payments less reversals")
+    refunded: int = Field(description="cents paid back to patients")
+    service_fee: int
+    payout: int = Field(description="received - refunded - service_fee; negative: you owe it")
+
+    @classmethod
+    def of(cls, summary: StatementSummary) -> RetrocessionWeekOut:
+        return cls(
+            week=summary.week.label,
+            period_start=summary.week.starts_at,
+            period_end=summary.week.ends_at,
+            service_fee_percentage=summary.service_fee_percentage,
+            entries=summary.entries,
+            invoices=summary.invoices,
+            received=summary.received_cents,
+            refunded=summary.refunded_cents,
+            service_fee=summary.service_fee_cents,
+            payout=summary.payout_cents,
+        )
+
+
+class RetrocessionListOut(BaseModel):
+    items: list[RetrocessionWeekOut] = Field(description="newest week first")
+    next_before: str | None = Field(
+        default=None, description="pass as ?before= for the older weeks; none when that was all"
+    )
+
+
+class SettlementOut(BaseModel):
+    received: int
+    refunded: int
+    service_fee: int
+    payout: int
+
+
+class StatementLineOut(BaseModel):
+    """One ledger entry (R27), in the ledger's sign: + raises what the patient owes."""
+
+    date: date
+    at: datetime
+    reference: str = Field(pattern=r"^\d{14}$")
+    invoice_id: str
+    kind: str
+    component: str
+    amount: int
+    cause: str
+    note: str
+
+
+class RetrocessionStatementOut(BaseModel):
+    """The week's statement as stored (retrocession.statement_document)."""
+
+    provider_id: str
+    week: str
+    period_start: datetime
+    period_end: datetime
+    currency: Literal["EUR"]
+    service_fee_percentage: Decimal
+    settlement: SettlementOut
+    received_by_component: dict[str, int] = Field(description="principal, costs, interest")
+    totals_by_kind: dict[str, int] = Field(description="per ledger entry kind, ledger sign")
+    invoices: int
+    lines: list[StatementLineOut]
+
+
+class OutcomeFiguresOut(BaseModel):
+    count: int
+    amount: int = Field(description="cents: the original amounts asked of the patients")
+    count_share: Decimal | None = Field(description="percent of the count; null: no invoices")
+    amount_share: Decimal | None
+
+
+class RiskFiguresOut(BaseModel):
+    period: str = Field(description="a month (2026-11), or the range (2026-01..2026-12)")
+    invoices: int
+    amount: int
+    paid_on_time: OutcomeFiguresOut
+    paid_after_reminder: OutcomeFiguresOut
+    paid_after_collection: OutcomeFiguresOut
+    stopped: OutcomeFiguresOut = Field(description="stopped by you (R21), nothing left to pay")
+    unpaid: OutcomeFiguresOut = Field(description="past the final payment date")
+    open: OutcomeFiguresOut = Field(description="not yet due")
+
+    @classmethod
+    def of(cls, figures: RiskFigures) -> RiskFiguresOut:
+        outcomes = {
+            outcome.value: OutcomeFiguresOut(
+                count=figures.by_outcome[outcome].count,
+                amount=figures.by_outcome[outcome].amount_cents,
+                count_share=figures.count_share(outcome),
+                amount_share=figures.amount_share(outcome),
+            )
+            for outcome in Outcome
+        }
+        total = figures.total
+        return cls(
+            period=figures.label, invoices=total.count, amount=total.amount_cents, **outcomes
+        )
+
+
+class DebtorRiskOut(BaseModel):
+    """R25: how the invoices of each month of issue ended up, as of a day."""
+
+    from_month: str
+    to_month: str
+    as_of: date
+    months: list[RiskFiguresOut]
+    total: RiskFiguresOut
+
+    @classmethod
+    def of(cls, risk: DebtorRisk) -> DebtorRiskOut:
+        return cls(
+            from_month=risk.first.label,
+            to_month=risk.last.label,
+            as_of=risk.as_of,
+            months=[RiskFiguresOut.of(month) for month in risk.months],
+            total=RiskFiguresOut.of(risk.total),
+        )
+
+
+# --- insurer retour files (interfaces.md §1b, issue 7) ---------------------------------------
+
+
+class RetourUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str = Field(min_length=1, max_length=200, examples=["vgz-retour-week-47.pm305"])
+
+
+class RetourUploadTicketOut(BaseModel):
+    upload_id: str = Field(
+        description="Read its status and report at GET /api/v1/provider/declarations/{upload_id}"
+    )
+    upload_url: str = Field(description="Takes one HTTP PUT of the file, any Content-Type")
+    expires_at: datetime
+
+
+# --- blocked patients (R22): the provider's patient numbers and dates, nothing else ------------
+
+
+class BlockedPatientOut(BaseModel):
+    patient_ref: str = Field(description="your own patient number, as in your declarations")
+    blocked_at: datetime = Field(description="when the first claim went to the collection agency")
+    invoice_ids: list[str] = Field(
+        description="the invoices at the collection agency that keep the block; each opens at "
+        "GET /api/v1/provider/invoices/{invoice_id}"
+    )
+
+    @classmethod
+    def of(cls, blocked: BlockedPatient) -> BlockedPatientOut:
+        return cls(
+            patient_ref=blocked.patient_ref,
+            blocked_at=blocked.blocked_at.astimezone(AMSTERDAM),
+            invoice_ids=list(blocked.invoice_ids),
+        )
+
+
+class BlockedPatientListOut(BaseModel):
+    items: list[BlockedPatientOut] = Field(description="by patient number")
+
+
+class BlockChangeOut(BaseModel):
+    patient_ref: str
+    change: Literal["blocked", "unblocked"]
+    at: datetime
+
+    @classmethod
+    def of(cls, change: BlockChange) -> BlockChangeOut:
+        return cls(
+            patient_ref=change.patient_ref,
+            change=change.change.value,
+            at=change.at.astimezone(AMSTERDAM),
+        )
+
+
+class BlockChangeListOut(BaseModel):
+    since: datetime
+    items: list[BlockChangeOut] = Field(description="oldest first")
+    next_since: datetime = Field(
+        description="ask with this as ?since= next time: the moment of the last change here "
+        "(since is inclusive, so it comes once more; applying a change twice is harmless)"
+    )

@@ -1,0 +1,305 @@
+"""The patient invoice: lines, ledger and what was sent (R4, R7, R27, R30)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from billing_core.declarations.claims import Language, LineType, Person
+from billing_core.invoices.ledger import EntryKind, LedgerEntry, balance, total_of
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PAPER = "paper"
+
+
+class InvoiceStatus(StrEnum):
+    PENDING_DELIVERY = "pending_delivery"  # stored, not yet e-mailed or printed
+    SENT = "sent"
+
+
+class DunningStage(StrEnum):
+    """How far the dunning path (R19) has come. The daily run moves it; the patient rules
+    (deferral, arrangement) and the payment checker only read it."""
+
+    NONE = "none"
+    REMINDED = "reminded"
+    COSTS_CHARGED = "costs_charged"
+    WITH_COLLECTION_AGENCY = "with_collection_agency"
+
+
+class ArrangementStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"  # a term was missed by more than 14 days: dunning resumes (R15)
+    COMPLETED = "completed"  # everything was paid
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    claim_ref: str
+    treatment_date: date
+    treatment_code: str
+    description: str
+    line_type: LineType
+    quantity: int
+    unit_price_cents: int
+    reimbursed_cents: int  # what the insurer pays of this line, deducted (R5)
+    insurer_uzovi: str
+    # On a credit line: the line it reverses (Vektis 04 "referentienummer voorgaande
+    # gerelateerde prestatierecord"), so a later credit of it can see what is left of it.
+    reverses_claim_ref: str = ""
+
+    @property
+    def amount_cents(self) -> int:
+        return self.quantity * self.unit_price_cents
+
+    @property
+    def patient_share_cents(self) -> int:
+        return self.amount_cents - self.reimbursed_cents
+
+
+@dataclass(frozen=True, slots=True)
+class Correspondence:
+    """A letter or e-mail sent about the invoice (R30): what, when, how, and its id."""
+
+    kind: str  # "invoice", later "reminder", "deferral_confirmation", ...
+    channel: Channel
+    at: datetime
+    message_id: str  # SES message id, or the S3 key of the printed PDF
+    # What the letter is about when one invoice can get several of a kind (a confirmation
+    # per payment): the delivery sends each (kind, event_id) once.
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    """R14: a free deferral of payment, granted once; ``until`` is the new final date."""
+
+    granted_at: datetime
+    until: date
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementTerm:
+    due_date: date
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    """R15: an instalment arrangement. The terms add up to what was due plus the fee."""
+
+    created_at: datetime
+    terms: tuple[ArrangementTerm, ...]
+    fee_cents: int
+    status: ArrangementStatus = ArrangementStatus.ACTIVE
+    cancelled_at: datetime | None = None
+    # Ledger entries from this position on came after the terms were set (the ledger is
+    # append-only, R27): payments there count towards the terms.
+    ledger_start: int = 0
+
+    @property
+    def total_cents(self) -> int:
+        return sum(term.amount_cents for term in self.terms)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is ArrangementStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredInvoice:
+    """One invoice a reminder is about, with what the letter states for it."""
+
+    invoice_id: str
+    reference: str
+    principal_cents: int  # principal outstanding on the day the reminder was sent
+    costs_cents: int  # its share of the collection costs (BIK) the letter announces
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """The 14-day letter (art. 6:96 lid 6 BW, legal-nl.md §2). One letter may cover several
+    open invoices of one addressee; every invoice it covers carries the same record, the
+    first invoice in ``covers`` is the one the letter is sent with."""
+
+    letter_id: str  # the same on every invoice the letter covers
+    sent_on: date
+    channel: Channel
+    received_on: date  # e-mail: the day sent; paper: the second delivery day after
+    final_date: date  # received_on + 14 days, printed on the letter
+    covers: tuple[CoveredInvoice, ...]
+
+    @property
+    def lead_invoice_id(self) -> str:
+        return self.covers[0].invoice_id
+
+    @property
+    def principal_cents(self) -> int:
+        return sum(covered.principal_cents for covered in self.covers)
+
+    @property
+    def costs_cents(self) -> int:
+        """The BIK the letter states: the staffel over the summed principals (§2, §3)."""
+        return sum(covered.costs_cents for covered in self.covers)
+
+    def covered(self, invoice_id: str) -> CoveredInvoice:
+        return next(c for c in self.covers if c.invoice_id == invoice_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLetter:
+    """A dunning letter the run decided on and the delivery has not recorded yet: the
+    invoice stays on the daily run's index until it is, so a crash between saving the
+    step and queueing the letter loses no letter (R18)."""
+
+    kind: str
+    event_id: str
+    since: date
+
+
+@dataclass(frozen=True, slots=True)
+class InsurerStatement:
+    """R17: what the patient's insurer did with a non-contracted invoice, as the patient
+    reports it from the insurer's statement."""
+
+    reimbursed_cents: int
+    withheld_deductible_cents: int  # eigen risico the insurer kept: the patient pays it
+    received_at: datetime
+
+    @property
+    def gross_reimbursement_cents(self) -> int:
+        return self.reimbursed_cents + self.withheld_deductible_cents
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    invoice_id: str
+    provider_id: str
+    declaration_id: str
+    reference: str  # the 14-digit betalingskenmerk
+    patient_ref: str
+    bsn: str
+    birth_date: date
+    patient: Person
+    debtor: Person | None
+    channel: Channel
+    issue_date: date
+    final_payment_date: date
+    lines: tuple[InvoiceLine, ...]
+    ledger: tuple[LedgerEntry, ...]
+    warnings: tuple[str, ...] = ()
+    debtor_risk_with_provider: bool = False  # R22: patient blocked at this provider
+    status: InvoiceStatus = InvoiceStatus.PENDING_DELIVERY
+    correspondence: tuple[Correspondence, ...] = field(default=())
+    deferral: Deferral | None = None  # R14
+    arrangement: Arrangement | None = None  # R15
+    hold_until: date | None = None  # R16: the provider paused dunning until this day
+    hold_reason: str = ""
+    dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
+    reminder: Reminder | None = None  # R19: the 14-day letter, once sent
+    costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid
+    handed_over_on: date | None = None  # R19: to the collection agency
+    # The first day the daily run must look at this invoice again (the sparse index
+    # by-next-action). A lower bound: the run re-derives what is due from the invoice.
+    next_check_on: date | None = None
+    letters_due: tuple[PendingLetter, ...] = ()
+    insurer_statement: InsurerStatement | None = None  # R17: one per invoice
+    # Ids ("psp:<id>", "bank:<entry ref>") of payments and reversals already in the
+    # ledger: booking one twice is refused here, so a replayed webhook or statement
+    # never moves money twice (R3, R11, R12).
+    applied_payments: tuple[str, ...] = ()
+    version: int = 0  # optimistic locking (R28)
+
+    @property
+    def addressee(self) -> Person:
+        """Who receives and pays the invoice: the debtor if there is one."""
+        return self.debtor or self.patient
+
+    @property
+    def language(self) -> Language:
+        return self.addressee.language
+
+    @property
+    def gross_cents(self) -> int:
+        return total_of(self.ledger, EntryKind.ISSUED)
+
+    @property
+    def reimbursed_cents(self) -> int:
+        return -total_of(self.ledger, EntryKind.REIMBURSEMENT)
+
+    @property
+    def original_amount_cents(self) -> int:
+        """What the invoice asked of the patient when it was issued."""
+        return self.gross_cents - self.reimbursed_cents
+
+    @property
+    def balance_cents(self) -> int:
+        """The ledger's balance: negative when the patient paid more than owed (R13)."""
+        return balance(self.ledger)
+
+    @property
+    def amount_due_cents(self) -> int:
+        """What the patient still has to pay; never below zero (an overpayment is credit)."""
+        return max(self.balance_cents, 0)
+
+    @property
+    def credit_cents(self) -> int:
+        """An overpayment, kept until it is refunded (R13). It shows as a negative balance
+        on the principal: the part of a payment beyond everything owed is booked there as
+        a payment with the note "credit", and a refund books it back to zero."""
+        return max(-self.balance_cents, 0)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.balance_cents <= 0
+
+    @property
+    def current_final_payment_date(self) -> date:
+        """The final payment date that counts today: a deferral moves it (R14)."""
+        return self.deferral.until if self.deferral else self.final_payment_date
+
+    def is_on_hold(self, today: date) -> bool:
+        """R16: the provider paused dunning (at most 60 days, set by the provider)."""
+        return self.hold_until is not None and today <= self.hold_until
+
+    def with_entry(self, entry: LedgerEntry) -> Invoice:
+        """A new invoice with one more ledger entry: the ledger only grows (R27)."""
+        return replace(self, ledger=(*self.ledger, entry))
+
+    def with_entries(self, entries: Iterable[LedgerEntry]) -> Invoice:
+        return replace(self, ledger=(*self.ledger, *entries))
+
+    def with_applied_payment(self, payment_id: str) -> Invoice:
+        return replace(self, applied_payments=(*self.applied_payments, payment_id))
+
+    def with_deferral(self, deferral: Deferral) -> Invoice:
+        return replace(self, deferral=deferral)
+
+    def with_arrangement(self, arrangement: Arrangement) -> Invoice:
+        return replace(self, arrangement=arrangement)
+
+    @property
+    def is_with_collection_agency(self) -> bool:
+        return self.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
+
+    @property
+    def dunning_check_day(self) -> date | None:
+        """When the daily run must next read this invoice; None keeps it off the run's
+        sparse index: nothing left to collect, or the claim is with the agency (R18)."""
+        if self.is_paid or self.is_with_collection_agency:
+            return None
+        check = self.next_check_on or self.current_final_payment_date + timedelta(days=1)
+        return min([check, *(letter.since for letter in self.letters_due)])
+
+    def with_letter(self, letter: Correspondence) -> Invoice:
+        """Record a letter about the invoice (a confirmation) without changing its status."""
+        return replace(self, correspondence=(*self.correspondence, letter))
+
+    def sent(self, letter: Correspondence) -> Invoice:
+        return replace(
+            self, status=InvoiceStatus.SENT, correspondence=(*self.correspondence, letter)
+        )

@@ -1,0 +1,320 @@
+"""Use case: book a CAMT.053 bank statement (R12, R13, R27).
+
+Per booked transaction in the statement:
+
+- a credit quoting a kenmerk (bank/camt053.payment_reference) is booked on that invoice,
+  allocated costs -> interest -> principal by payments.book_payment. Its payment id is
+  ``bank:{our iban}/{entry reference}``, so the same entry in a second import (or the
+  same file twice) is a duplicate: booked False, nothing changes.
+- a return (reversal, or a debit with a return reason) undoes the payment it returns:
+  it is traced to the original through the transfer id both carry (TxId, else
+  EndToEndId), which is remembered when the original is booked.
+- a debit that is not a return (bank costs, a refund we paid out) is not a patient's
+  payment: counted and ignored.
+- whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
+  its original, another currency) goes on a list for manual matching in the output
+  bucket, ``bank/unmatched/{import date}/{statement file}.json``. That list holds the
+  payer's name, IBAN and description, because a person needs them to find the invoice;
+  the bucket is private and encrypted, and none of it is logged (R29).
+
+A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Any
+
+from billing_core.dunning.interest import accrued_interest
+from billing_core.payments.booking import (
+    IncomingPayment,
+    InterestAccrual,
+    UnknownPayment,
+    book_payment,
+    book_reversal,
+)
+from billing_core.payments.camt053 import (
+    BankStatement,
+    BankTransaction,
+    Direction,
+    StatementError,
+    parse_statements,
+    payment_reference,
+)
+from billing_core.ports import (
+    BankCreditLink,
+    BankCreditLinks,
+    BillingStore,
+    DeliveryQueue,
+    FileStore,
+)
+from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.errors import NotFound
+
+CURRENCY = "EUR"
+UNMATCHED_PREFIX = "bank/unmatched"
+_UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UnmatchedReason(StrEnum):
+    NO_REFERENCE = "no_reference"  # no valid kenmerk in the structured or free text
+    UNKNOWN_REFERENCE = "unknown_reference"  # a valid kenmerk no invoice has
+    RETURN_WITHOUT_ORIGINAL = "return_without_original"  # a return we cannot trace
+    RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
+    REVERSED_DEBIT = "reversed_debit"  # the bank took back a debit: money in, not a payment
+    OTHER_CURRENCY = "other_currency"
+
+
+@dataclass(frozen=True, slots=True)
+class BookedLine:
+    entry_reference: str
+    invoice_id: str
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedLine:
+    """One line of the manual-matching list (contains the payer's details: never log it)."""
+
+    statement_id: str
+    entry_reference: str
+    booking_date: str
+    direction: str
+    amount_cents: int
+    currency: str
+    reason: str
+    kenmerk: str = ""
+    remittance_text: str = field(default="", repr=False)
+    counterparty_name: str = field(default="", repr=False)
+    counterparty_iban: str = field(default="", repr=False)
+
+
+@dataclass
+class BankImportReport:
+    statement_key: str
+    outcome: str = "imported"  # or "refused": not safe or not CAMT.053, nothing booked
+    refusal: str = ""
+    statements: list[str] = field(default_factory=list)
+    booked: list[BookedLine] = field(default_factory=list)
+    reversed: list[BookedLine] = field(default_factory=list)
+    duplicates: int = 0
+    debits_ignored: int = 0
+    not_booked_by_bank: int = 0  # pending/informational entries, booked in a later statement
+    unmatched: list[UnmatchedLine] = field(default_factory=list)
+    unmatched_key: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        """Counts, keys and ids only: safe to log."""
+        return {
+            "outcome": self.outcome,
+            "refusal": self.refusal,
+            "statements": self.statements,
+            "booked": len(self.booked),
+            "reversed": len(self.reversed),
+            "duplicates": self.duplicates,
+            "debits_ignored": self.debits_ignored,
+            "not_booked_by_bank": self.not_booked_by_bank,
+            "unmatched": len(self.unmatched),
+            "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
+            "unmatched_key": self.unmatched_key,
+        }
+
+
+@dataclass(frozen=True)
+class BankImportContext:
+    store: BillingStore
+    files: FileStore
+    links: BankCreditLinks
+    clock: Clock
+    delivery: DeliveryQueue | None = None  # "payment received" e-mails, when given
+    interest: InterestAccrual = accrued_interest  # accrued up to the payment, booked before it
+
+
+def import_statement(
+    xml_bytes: bytes, statement_key: str, ctx: BankImportContext
+) -> BankImportReport:
+    report = BankImportReport(statement_key)
+    try:
+        statements = parse_statements(xml_bytes)
+    except StatementError as error:
+        report.outcome, report.refusal = "refused", str(error)
+        return report
+    for statement in statements:
+        report.statements.append(statement.statement_id)
+        report.not_booked_by_bank += statement.not_booked
+        for transaction in statement.transactions:
+            _import(statement, transaction, ctx, report)
+    if report.unmatched:
+        report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
+        ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
+    return report
+
+
+def unmatched_key(day: date, statement_key: str) -> str:
+    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
+    return f"{UNMATCHED_PREFIX}/{day.isoformat()}/{name}.json"
+
+
+def source_id(transaction: BankTransaction) -> str:
+    """The id a bank payment is booked under: unique per account, the same on every import."""
+    return f"{transaction.account_iban}/{transaction.entry_reference}"
+
+
+# --- one transaction -----------------------------------------------------------------------
+
+
+def _import(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> None:
+    if transaction.currency != CURRENCY:
+        _unmatched(report, statement, transaction, UnmatchedReason.OTHER_CURRENCY)
+    elif transaction.is_return:
+        _reverse(statement, transaction, ctx, report)
+    elif transaction.direction is Direction.DEBIT:
+        report.debits_ignored += 1
+    elif transaction.reversal:
+        _unmatched(report, statement, transaction, UnmatchedReason.REVERSED_DEBIT)
+    else:
+        _book(statement, transaction, ctx, report)
+
+
+def _book(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> None:
+    kenmerk = payment_reference(transaction)
+    if kenmerk is None:
+        _unmatched(report, statement, transaction, UnmatchedReason.NO_REFERENCE)
+        return
+    payment = IncomingPayment(
+        "bank",
+        source_id(transaction),
+        transaction.amount_cents,
+        _received_at(transaction.booking_date),
+    )
+    try:
+        result = book_payment(
+            ctx.store,
+            kenmerk,
+            payment,
+            clock=ctx.clock,
+            delivery=ctx.delivery,
+            interest=ctx.interest,
+        )
+    except NotFound:
+        _unmatched(report, statement, transaction, UnmatchedReason.UNKNOWN_REFERENCE, kenmerk)
+        return
+    # Also on a duplicate: a crash after booking must not leave the link unwritten.
+    _remember(transaction, kenmerk, ctx.links)
+    if result.booked:
+        line = BookedLine(
+            transaction.entry_reference, result.invoice.invoice_id, transaction.amount_cents
+        )
+        report.booked.append(line)
+    else:
+        report.duplicates += 1
+
+
+def _reverse(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> None:
+    original = _original_of(transaction, ctx.links)
+    if original is None:
+        _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
+        return
+    try:
+        result = book_reversal(
+            ctx.store,
+            original.reference,
+            original_source_id=original.source_id,
+            reversal_id=source_id(transaction),
+            amount_cents=transaction.amount_cents,
+            clock=ctx.clock,
+            at=_received_at(transaction.booking_date),
+        )
+    except (NotFound, UnknownPayment, ValueError):
+        reason = UnmatchedReason.RETURN_NOT_BOOKABLE
+        _unmatched(report, statement, transaction, reason, original.reference)
+        return
+    if result.booked:
+        line = BookedLine(
+            transaction.entry_reference, result.invoice.invoice_id, transaction.amount_cents
+        )
+        report.reversed.append(line)
+    else:
+        report.duplicates += 1
+
+
+def _remember(transaction: BankTransaction, kenmerk: str, links: BankCreditLinks) -> None:
+    for transfer_id in transaction.transfer_ids:
+        link = BankCreditLink(
+            transaction.account_iban,
+            transfer_id,
+            source_id(transaction),
+            kenmerk,
+            transaction.amount_cents,
+        )
+        links.remember_bank_credit(link)
+
+
+def _original_of(transaction: BankTransaction, links: BankCreditLinks) -> BankCreditLink | None:
+    """The booked credit this return undoes: by TxId first (unique per bank), then
+    EndToEndId; a quoted kenmerk that disagrees with it means a person should look."""
+    quoted = payment_reference(transaction)
+    for transfer_id in transaction.transfer_ids:
+        link = links.find_bank_credit(transaction.account_iban, transfer_id)
+        if link is not None:
+            return link if quoted in (None, link.reference) else None
+    return None
+
+
+def _received_at(booking_date: date) -> datetime:
+    """The bank's booking date is the day the money was received (interest runs up to,
+    not including, that day: legal-nl.md §4); the hour is unknown, so its start."""
+    return datetime.combine(booking_date, time(0, 0), tzinfo=AMSTERDAM)
+
+
+def _unmatched(
+    report: BankImportReport,
+    statement: BankStatement,
+    transaction: BankTransaction,
+    reason: UnmatchedReason,
+    kenmerk: str = "",
+) -> None:
+    report.unmatched.append(
+        UnmatchedLine(
+            statement_id=statement.statement_id,
+            entry_reference=transaction.entry_reference,
+            booking_date=transaction.booking_date.isoformat(),
+            direction=transaction.direction.value,
+            amount_cents=transaction.amount_cents,
+            currency=transaction.currency,
+            reason=reason.value,
+            kenmerk=kenmerk,
+            remittance_text=transaction.remittance_text,
+            counterparty_name=transaction.counterparty_name,
+            counterparty_iban=transaction.counterparty_iban,
+        )
+    )
+
+
+def _unmatched_json(report: BankImportReport) -> bytes:
+    document = {
+        "statement_key": report.statement_key,
+        "statements": report.statements,
+        "lines": [asdict(line) for line in report.unmatched],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

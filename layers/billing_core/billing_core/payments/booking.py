@@ -1,0 +1,343 @@
+"""Payments and returned transfers on an invoice (R11, R12, R13, R27, R28).
+
+A payment is booked as ledger entries of kind PAYMENT, one per component it pays off,
+in the order costs -> interest -> principal (allocation.py). What is paid beyond
+everything owed is booked on the principal too, with the note "credit": the balance goes
+below zero and ``Invoice.credit_cents`` shows the overpayment until a REFUND books it
+back (R13: kept and refunded, never dropped; ``apply_refund`` here, the PSP refund in
+refunds.py).
+
+Every payment has an id, ``"<source>:<source id>"`` (``psp:tr_WDqYK6vllg``,
+``bank:<entry reference>``). The invoice remembers the ids it has booked, so a replayed
+webhook or bank statement changes nothing (R11, R12). A returned transfer is a reversal
+with its own id that undoes the components of the payment it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Literal
+
+from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.allocation import allocate
+from billing_core.invoices.invoice import ArrangementStatus, Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.updates import save_change
+from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.errors import NotFound
+
+# "agency": money the collection agency collected on a claim handed over to it (R19, R22).
+PaymentSource = Literal["psp", "bank", "agency"]
+SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
+CREDIT_NOTE = "credit"
+_REVERSES = "reverses "
+_REFUND = "refund:"
+
+# Statutory interest accrued up to (not including) the given day and not yet in the
+# ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
+# payment would go to principal ahead of interest. Tests pass their own.
+InterestAccrual = Callable[[Invoice, date], int]
+
+
+class UnknownPayment(LookupError):
+    """A reversal names a payment this invoice never booked (or already fully reversed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingPayment:
+    source: PaymentSource
+    source_id: str  # PSP payment id, or the bank's entry reference
+    amount_cents: int
+    received_at: datetime
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown payment source {self.source!r}")
+        if not self.source_id:
+            raise ValueError("a payment needs the id its source gave it")
+        if self.amount_cents <= 0:
+            raise ValueError("a payment is a positive amount; a return is a reversal")
+        if self.received_at.tzinfo is None:
+            raise ValueError("received_at needs a time zone")
+
+    @property
+    def payment_id(self) -> str:
+        return payment_id(self.source, self.source_id)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingResult:
+    booked: bool  # False: this payment (or reversal) was already in the ledger
+    invoice: Invoice
+
+
+def payment_id(source: str, source_id: str) -> str:
+    return f"{source}:{source_id}"
+
+
+# --- pure ------------------------------------------------------------------------------
+
+
+def apply_payment(
+    invoice: Invoice, payment: IncomingPayment, *, interest_cents: int = 0
+) -> Invoice:
+    """The invoice with the payment in its ledger; the same invoice if it already is.
+
+    ``interest_cents``: interest accrued up to the payment and not yet booked; it is
+    booked first, so the allocation sees it (costs -> interest -> principal).
+    """
+    key = payment.payment_id
+    if key in invoice.applied_payments:
+        return invoice
+    at = payment.received_at
+    if interest_cents > 0:
+        invoice = invoice.with_entry(
+            LedgerEntry(
+                EntryKind.INTEREST,
+                Component.INTEREST,
+                interest_cents,
+                at,
+                key,
+                "statutory interest up to this payment",
+            )
+        )
+    split = allocate(
+        payment.amount_cents,
+        costs_due=balance(invoice.ledger, Component.COSTS),
+        interest_due=balance(invoice.ledger, Component.INTEREST),
+        principal_due=balance(invoice.ledger, Component.PRINCIPAL),
+    )
+    parts = (
+        (Component.COSTS, split.to_costs, ""),
+        (Component.INTEREST, split.to_interest, ""),
+        (Component.PRINCIPAL, split.to_principal, ""),
+        (Component.PRINCIPAL, split.credit, CREDIT_NOTE),
+    )
+    entries = [
+        LedgerEntry(EntryKind.PAYMENT, component, -amount, at, key, note)
+        for component, amount, note in parts
+        if amount
+    ]
+    paid = invoice.with_entries(entries).with_applied_payment(key)
+    return _complete_arrangement_when_paid(paid)
+
+
+def apply_reversal(
+    invoice: Invoice,
+    original_source_id: str,
+    reversal_id: str,
+    amount_cents: int,
+    at: datetime,
+    *,
+    source: PaymentSource = "bank",
+) -> Invoice:
+    """Undo (part of) a payment whose money came back, e.g. a returned transfer (R12).
+
+    The reversal books REVERSAL entries that raise exactly the components the payment
+    lowered. A partial return undoes in the reverse order of allocation: principal (and
+    credit) first, then interest, then costs. Raises UnknownPayment when the invoice has
+    no such payment, or ValueError when more comes back than is left of it.
+    """
+    key = payment_id(source, reversal_id)
+    if key in invoice.applied_payments:
+        return invoice
+    original = payment_id(source, original_source_id)
+    left = reversible(invoice, original)
+    if not any(left.values()):
+        raise UnknownPayment(original)
+    if not 0 < amount_cents <= sum(left.values()):
+        raise ValueError(f"{amount_cents} cannot be reversed of {original}")
+    entries = [
+        LedgerEntry(EntryKind.REVERSAL, component, amount, at, key, f"{_REVERSES}{original}")
+        for component, amount in _undo(left, amount_cents)
+    ]
+    reversed_ = invoice.with_entries(entries).with_applied_payment(key)
+    return _reopen_arrangement_when_due(reversed_)
+
+
+def apply_refund(
+    invoice: Invoice, refund_id: str, amount_cents: int, at: datetime, cause: str
+) -> Invoice:
+    """Book money paid back to the patient, e.g. an overpayment refunded by the PSP (R13).
+
+    One REFUND entry on the principal, ``+amount_cents``: the negative balance (the
+    credit) goes back up, to zero when the whole credit is refunded. ``cause`` is what the
+    refund pays back (``"psp:<payment id>"``, R27); the entry's note is the refund's own
+    id. Idempotent on ``refund_id`` through ``applied_payments``, like a payment: the same
+    refund booked again returns the invoice unchanged.
+
+    A refund that happened is always booked, even when it is more than the credit left
+    (say a reversal came in between): the ledger records what money moved (R27), and
+    the balance then shows what the patient owes again.
+    """
+    key = refund_key(refund_id)
+    if key in invoice.applied_payments:
+        return invoice
+    if not refund_id:
+        raise ValueError("a refund needs the id its PSP gave it")
+    if amount_cents <= 0:
+        raise ValueError("a refund is a positive amount")
+    if at.tzinfo is None:
+        raise ValueError("at needs a time zone")
+    entry = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, amount_cents, at, cause, key)
+    return invoice.with_entry(entry).with_applied_payment(key)
+
+
+def refund_key(refund_id: str) -> str:
+    """How a booked refund is remembered in ``applied_payments`` and noted in the ledger."""
+    return f"{_REFUND}{refund_id}"
+
+
+def reversible(invoice: Invoice, original_id: str) -> dict[Component, int]:
+    """Per component, how much of a payment is still in the ledger (not yet reversed)."""
+    left = {component: 0 for component in Component}
+    for entry in invoice.ledger:
+        if (entry.kind is EntryKind.PAYMENT and entry.cause == original_id) or (
+            entry.kind is EntryKind.REVERSAL and entry.note == f"{_REVERSES}{original_id}"
+        ):
+            left[entry.component] -= entry.amount_cents
+    return left
+
+
+def _undo(left: dict[Component, int], amount: int) -> Iterator[tuple[Component, int]]:
+    for component in (Component.PRINCIPAL, Component.INTEREST, Component.COSTS):
+        part = min(amount, left[component])
+        if part > 0:
+            yield component, part
+            amount -= part
+
+
+def _complete_arrangement_when_paid(invoice: Invoice) -> Invoice:
+    arrangement = invoice.arrangement
+    if arrangement and arrangement.is_active and invoice.is_paid:
+        return invoice.with_arrangement(replace(arrangement, status=ArrangementStatus.COMPLETED))
+    return invoice
+
+
+def _reopen_arrangement_when_due(invoice: Invoice) -> Invoice:
+    """A payment that completed an arrangement came back: the arrangement runs again."""
+    arrangement = invoice.arrangement
+    if arrangement and arrangement.status is ArrangementStatus.COMPLETED and not invoice.is_paid:
+        return invoice.with_arrangement(replace(arrangement, status=ArrangementStatus.ACTIVE))
+    return invoice
+
+
+# --- use cases on the store ----------------------------------------------------------------
+
+
+def book_payment(
+    store: BillingStore,
+    reference: str,
+    payment: IncomingPayment,
+    *,
+    clock: Clock,
+    delivery: DeliveryQueue | None = None,
+    interest: InterestAccrual = accrued_interest,
+) -> BookingResult:
+    """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
+
+    Raises NotFound for a reference no invoice has (the caller lists it for manual
+    matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
+    queued again on a replay, which the delivery sends only once, so a crash between
+    booking and queueing loses no e-mail.
+    """
+    invoice = _find(store, reference)
+    # Never dated after the moment it is booked: the ledger and the daily run agree.
+    payment = replace(payment, received_at=min(payment.received_at, clock.now()))
+
+    def book(current: Invoice) -> Invoice:
+        day = payment.received_at.astimezone(AMSTERDAM).date()
+        due_interest = (
+            0 if payment.payment_id in current.applied_payments else interest(current, day)
+        )
+        return apply_payment(current, payment, interest_cents=due_interest)
+
+    stored, booked = save_change(store, invoice, recorded_now(book, clock.now()))
+    release_settled_claim(store, stored, clock)
+    if delivery is not None and stored.addressee.email:
+        delivery.enqueue([_confirmation(stored, payment.payment_id)])
+    return BookingResult(booked, stored)
+
+
+def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> bool:
+    """R22: a claim with the collection agency that nothing is owed on any more no longer
+    blocks the patient; True when the patient was unblocked by it.
+
+    Called after the invoice is saved, also when nothing new was booked (a replay): a
+    crash between the save and the release is repaired by the replay, and releasing is
+    idempotent. Dated now, not at the payment: the change log is read by "since when"."""
+    if not (invoice.is_with_collection_agency and invoice.is_paid):
+        return False
+    return store.release_claim(
+        invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+    )
+
+
+def book_reversal(
+    store: BillingStore,
+    reference: str,
+    original_source_id: str,
+    reversal_id: str,
+    amount_cents: int,
+    *,
+    clock: Clock,
+    source: PaymentSource = "bank",
+    at: datetime | None = None,
+) -> BookingResult:
+    """Book a returned payment once (R12, R28); ``at`` defaults to now.
+
+    Raises NotFound for an unknown reference, UnknownPayment when the invoice never
+    booked the original payment.
+    """
+    invoice = _find(store, reference)
+    moment = at or clock.now()
+
+    def reverse(current: Invoice) -> Invoice:
+        return apply_reversal(
+            current, original_source_id, reversal_id, amount_cents, moment, source=source
+        )
+
+    stored, booked = save_change(store, invoice, recorded_now(reverse, clock.now()))
+    return BookingResult(booked, stored)
+
+
+def recorded_now(
+    change: Callable[[Invoice], Invoice], now: datetime
+) -> Callable[[Invoice], Invoice]:
+    """The change, with the entries it adds stamped with the moment they are written when
+    they are dated earlier (a bank entry of Sunday read on Monday, R24)."""
+
+    def stamped(current: Invoice) -> Invoice:
+        changed = change(current)
+        if changed is current:
+            return current
+        kept = len(current.ledger)
+        added = tuple(
+            replace(entry, recorded_at=now) if entry.at < now else entry
+            for entry in changed.ledger[kept:]
+        )
+        return replace(changed, ledger=changed.ledger[:kept] + added)
+
+    return stamped
+
+
+def _find(store: BillingStore, reference: str) -> Invoice:
+    try:
+        reference = betalingskenmerk.parse_ours(reference)
+    except betalingskenmerk.InvalidReference:
+        raise NotFound() from None  # no invoice can have it: no read needed
+    invoice = store.find_invoice_by_reference(reference)
+    if invoice is None:
+        raise NotFound()
+    return invoice
+
+
+def _confirmation(invoice: Invoice, event_id: str) -> DeliveryRequest:
+    return DeliveryRequest(
+        invoice.provider_id, invoice.invoice_id, kind=PAYMENT_RECEIVED, event_id=event_id
+    )

@@ -1,0 +1,377 @@
+"""CAMT.053 bank-to-customer statements, read safely (R12).
+
+A statement is XML from outside: it is parsed with defusedxml, which refuses any DTD,
+so entity bombs ("billion laughs") and external entities (XXE) are a StatementError
+before a single element is read, and nothing gets booked. Any camt.053.001.NN namespace
+is read; the elements used here are the same in .02 and .08 except where noted.
+
+Per entry (Ntry) and per transaction in it (TxDtls) this yields a BankTransaction:
+
+- entry_reference, the key that makes a second import of the same entry a duplicate:
+  the bank's own reference of the entry (Ntry/AcctSvcrRef), else ``{Stmt/Id}/{NtryRef}``
+  because NtryRef is only unique within its statement. A batch entry with several
+  transactions gives each its TxDtls/Refs/AcctSvcrRef, else ``{entry}/{n}``.
+- the kenmerk candidates: the structured creditor reference (RmtInf/Strd/CdtrRefInf/Ref
+  typed SCOR, or the Dutch Currence type CUR as Prtry or Issr), and the unstructured
+  remittance (RmtInf/Ustrd; AddtlTxInf/AddtlNtryInf when there is none).
+- returns: RvslInd true, or a debit carrying RtrInf (reason code AC04, MD06, ...). A
+  return points back at the original transfer through the ids the original carried
+  and the return repeats: TxDtls/Refs/TxId and EndToEndId (pacs.004 OrgnlTxId,
+  OrgnlEndToEndId).
+
+Payer name, IBAN and remittance text are kept for manual matching only; they are left
+out of ``repr`` so they cannot slip into a log line (R29).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from billing_core.shared import reference
+
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a year of daily entries of a large practice fits
+_DOCUMENT = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d{2})\}Document$")
+_CREDITOR_REFERENCE_TYPES = frozenset({"SCOR", "CUR"})
+_NOT_PROVIDED = frozenset({"", "NOTPROVIDED"})
+_BOOKED = "BOOK"
+# Digits in groups separated by one space, dot or no-break space, not glued to letters
+# (an IBAN like BE68539007547034 has 14 digits after its letters: not a kenmerk).
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ .\u00a0]\d+)*(?![0-9A-Za-z])")
+_GROUP_SEPARATOR = re.compile(r"[ .\u00a0]")
+_OUR_LENGTH = 14
+
+
+class StatementError(ValueError):
+    """Not a CAMT.053 statement that can be read safely; nothing in it is booked."""
+
+
+class Direction(StrEnum):
+    CREDIT = "CRDT"
+    DEBIT = "DBIT"
+
+
+@dataclass(frozen=True, slots=True)
+class BankTransaction:
+    entry_reference: str
+    account_iban: str  # our own account the statement is about
+    booking_date: date
+    direction: Direction
+    amount_cents: int
+    currency: str
+    reversal: bool = False  # RvslInd: the bank takes back an earlier entry
+    return_reason: str = ""  # RtrInf/Rsn: AC04 (account closed), MD06 (refund request), ...
+    structured_reference: str = ""  # SCOR / CUR creditor reference, as sent
+    transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return repeats
+    remittance_text: str = field(default="", repr=False)
+    counterparty_name: str = field(default="", repr=False)
+    counterparty_iban: str = field(default="", repr=False)
+
+    @property
+    def is_return(self) -> bool:
+        """Money that went out because an earlier credit was returned or reversed."""
+        return self.direction is Direction.DEBIT and (self.reversal or bool(self.return_reason))
+
+
+@dataclass(frozen=True, slots=True)
+class BankStatement:
+    statement_id: str
+    account_iban: str
+    transactions: tuple[BankTransaction, ...]
+    not_booked: int = 0  # pending or informational entries (Sts other than BOOK): skipped
+
+
+def parse_statements(data: bytes) -> list[BankStatement]:
+    """Every Stmt in a CAMT.053 document; StatementError if it is unsafe or not CAMT.053."""
+    root = _safe_root(data)
+    match = _DOCUMENT.match(root.tag)
+    if not match:
+        raise StatementError("not a camt.053.001 Document")
+    xml = _Namespaced(match[1])
+    statements = [_statement(xml, element) for element in xml.findall(root, "BkToCstmrStmt/Stmt")]
+    if not statements:
+        raise StatementError("no Stmt in the document")
+    return statements
+
+
+def payment_reference(transaction: BankTransaction) -> str | None:
+    """Our 14-digit kenmerk: the structured reference if it is one, else one in the text."""
+    structured = reference.normalise(transaction.structured_reference)
+    if _is_ours(structured):
+        return structured
+    return reference_in_text(transaction.remittance_text)
+
+
+def reference_in_text(text: str) -> str | None:
+    """The one valid 14-digit kenmerk in free text (spaces or dots between groups allowed).
+
+    Two different valid ones make it ambiguous: None, and a person decides.
+    """
+    found = {candidate for run in _DIGIT_RUN.findall(text) for candidate in _candidates(run)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _candidates(run: str) -> Iterator[str]:
+    """Whole groups of a digit run that join to a valid 14-digit kenmerk; groups are never
+    cut, so the tail of a longer number is not mistaken for a kenmerk."""
+    groups = _GROUP_SEPARATOR.split(run)
+    for start in range(len(groups)):
+        length = 0
+        for end in range(start, len(groups)):
+            length += len(groups[end])
+            if length >= _OUR_LENGTH:
+                candidate = "".join(groups[start : end + 1])
+                if _is_ours(candidate):
+                    yield candidate
+                break
+
+
+def _is_ours(text: str) -> bool:
+    return len(text) == _OUR_LENGTH and reference.is_valid(text)
+
+
+# --- XML -----------------------------------------------------------------------------------
+
+
+def _safe_root(data: bytes) -> Element:
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise StatementError(f"statement larger than {MAX_STATEMENT_BYTES} bytes")
+    try:
+        root: Element = fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        return root
+    except DefusedXmlException as error:
+        raise StatementError(
+            f"refused: {type(error).__name__} (DTDs and entities are not allowed)"
+        ) from None
+    except ParseError as error:
+        raise StatementError(
+            f"not well-formed XML ({error.position[0]}:{error.position[1]})"
+        ) from None
+
+
+class _Namespaced:
+    """find/findall/text with element paths written without the namespace."""
+
+    def __init__(self, namespace: str) -> None:
+        self._prefix = f"{{{namespace}}}"
+
+    def _path(self, path: str) -> str:
+        return "/".join(self._prefix + step for step in path.split("/"))
+
+    def find(self, element: Element, path: str) -> Element | None:
+        return element.find(self._path(path))
+
+    def findall(self, element: Element, path: str) -> list[Element]:
+        return element.findall(self._path(path))
+
+    def text(self, element: Element, *paths: str) -> str:
+        """The stripped text of the first path that has some; "" if none has."""
+        for path in paths:
+            found = element.find(self._path(path))
+            if found is not None and found.text and found.text.strip():
+                return found.text.strip()
+        return ""
+
+
+def _statement(xml: _Namespaced, stmt: Element) -> BankStatement:
+    statement_id = xml.text(stmt, "Id")
+    account = xml.text(stmt, "Acct/Id/IBAN", "Acct/Id/Othr/Id")
+    if not statement_id:
+        raise StatementError("a Stmt without Id")
+    transactions: list[BankTransaction] = []
+    not_booked = 0
+    for number, entry in enumerate(xml.findall(stmt, "Ntry"), start=1):
+        if _status(xml, entry) != _BOOKED:
+            not_booked += 1
+            continue
+        transactions.extend(_entry(xml, entry, statement_id, account, number))
+    return BankStatement(statement_id, account, tuple(transactions), not_booked)
+
+
+def _status(xml: _Namespaced, entry: Element) -> str:
+    # .02: <Sts>BOOK</Sts>; .08 and later: <Sts><Cd>BOOK</Cd></Sts>
+    return xml.text(entry, "Sts/Cd", "Sts")
+
+
+@dataclass(frozen=True, slots=True)
+class _Booking:
+    """What an entry says for every transaction in it; a batch's details override some."""
+
+    entry_reference: str
+    account_iban: str
+    booking_date: date
+    direction: Direction
+    amount_cents: int
+    currency: str
+    reversal: bool
+
+
+def _entry(
+    xml: _Namespaced, entry: Element, statement_id: str, account: str, number: int
+) -> list[BankTransaction]:
+    booking = _booking(xml, entry, statement_id, account, number)
+    details = xml.findall(entry, "NtryDtls/TxDtls")
+    if not details:  # bank costs and the like: the entry's own description is all there is
+        return [_transaction(booking, remittance_text=xml.text(entry, "AddtlNtryInf"))]
+    if len(details) == 1:
+        return [_with_details(xml, entry, details[0], booking)]
+    parts = [_batch_part(xml, detail, index, booking) for index, detail in enumerate(details, 1)]
+    if any(part is None for part in parts):
+        # A batch without an amount per transfer cannot be split, and booking all of it on
+        # one kenmerk would be a guess: one line for a person, who has the bank's details.
+        return [_transaction(booking)]
+    return [
+        _with_details(xml, entry, d, p)
+        for d, p in zip(details, parts, strict=False)
+        if p is not None
+    ]
+
+
+def _booking(
+    xml: _Namespaced, entry: Element, statement_id: str, account: str, number: int
+) -> _Booking:
+    entry_reference = _entry_reference(xml, entry, statement_id, number)
+    amount, currency = _amount(xml, entry, "Amt", entry_reference)
+    return _Booking(
+        entry_reference=entry_reference,
+        account_iban=account,
+        booking_date=_booking_date(xml, entry, entry_reference),
+        direction=_direction(xml.text(entry, "CdtDbtInd"), entry_reference),
+        amount_cents=amount,
+        currency=currency,
+        reversal=xml.text(entry, "RvslInd").lower() in ("true", "1"),
+    )
+
+
+def _batch_part(
+    xml: _Namespaced, detail: Element, index: int, booking: _Booking
+) -> _Booking | None:
+    """One transfer of a batch entry, with its own reference, amount and direction."""
+    reference = xml.text(detail, "Refs/AcctSvcrRef") or f"{booking.entry_reference}/{index}"
+    amount, currency = _detail_amount(xml, detail, reference)
+    if amount is None:
+        return None
+    direction = _direction(xml.text(detail, "CdtDbtInd") or booking.direction.value, reference)
+    return replace(
+        booking,
+        entry_reference=reference,
+        amount_cents=amount,
+        currency=currency,
+        direction=direction,
+    )
+
+
+def _with_details(
+    xml: _Namespaced, entry: Element, detail: Element, booking: _Booking
+) -> BankTransaction:
+    party = "Dbtr" if booking.direction is Direction.CREDIT else "Cdtr"
+    return _transaction(
+        booking,
+        return_reason=xml.text(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
+        structured_reference=_creditor_reference(xml, detail),
+        transfer_ids=_transfer_ids(xml, detail),
+        remittance_text=_remittance_text(xml, entry, detail),
+        # .02: RltdPties/Dbtr/Nm; .08: RltdPties/Dbtr/Pty/Nm
+        counterparty_name=xml.text(detail, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"),
+        counterparty_iban=xml.text(detail, f"RltdPties/{party}Acct/Id/IBAN"),
+    )
+
+
+def _transaction(booking: _Booking, **details: Any) -> BankTransaction:
+    return BankTransaction(
+        entry_reference=booking.entry_reference,
+        account_iban=booking.account_iban,
+        booking_date=booking.booking_date,
+        direction=booking.direction,
+        amount_cents=booking.amount_cents,
+        currency=booking.currency,
+        reversal=booking.reversal,
+        **details,
+    )
+
+
+def _entry_reference(xml: _Namespaced, entry: Element, statement_id: str, number: int) -> str:
+    own = xml.text(entry, "AcctSvcrRef")
+    if own:
+        return own
+    within_statement = xml.text(entry, "NtryRef")
+    if within_statement:
+        return f"{statement_id}/{within_statement}"
+    raise StatementError(
+        f"entry {number} of statement {statement_id} has no AcctSvcrRef or NtryRef"
+    )
+
+
+def _booking_date(xml: _Namespaced, entry: Element, where: str) -> date:
+    text = xml.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise StatementError(f"entry {where}: no booking date") from None
+
+
+def _direction(text: str, where: str) -> Direction:
+    try:
+        return Direction(text)
+    except ValueError:
+        raise StatementError(f"entry {where}: CdtDbtInd {text!r}") from None
+
+
+def _amount(xml: _Namespaced, element: Element, path: str, where: str) -> tuple[int, str]:
+    found = xml.find(element, path)
+    if found is None or not (found.text or "").strip():
+        raise StatementError(f"entry {where}: no amount")
+    return _cents(found.text or "", where), found.get("Ccy", "")
+
+
+def _detail_amount(xml: _Namespaced, detail: Element, where: str) -> tuple[int | None, str]:
+    # .08 puts the amount on TxDtls itself; .02 only in AmtDtls.
+    for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
+        if xml.find(detail, path) is not None:
+            return _amount(xml, detail, path, where)
+    return None, ""
+
+
+def _cents(text: str, where: str) -> int:
+    try:
+        cents = Decimal(text.strip()) * 100
+    except InvalidOperation:
+        raise StatementError(f"entry {where}: amount {text!r}") from None
+    if cents != cents.to_integral_value() or cents < 0:
+        raise StatementError(f"entry {where}: amount {text!r} is not whole cents")
+    return int(cents)
+
+
+def _creditor_reference(xml: _Namespaced, detail: Element) -> str:
+    for info in xml.findall(detail, "RmtInf/Strd/CdtrRefInf"):
+        kinds = {
+            xml.text(info, "Tp/CdOrPrtry/Cd"),
+            xml.text(info, "Tp/CdOrPrtry/Prtry"),
+            xml.text(info, "Tp/Issr"),
+        }
+        if kinds & _CREDITOR_REFERENCE_TYPES:
+            return xml.text(info, "Ref")
+    return ""
+
+
+def _transfer_ids(xml: _Namespaced, detail: Element) -> tuple[str, ...]:
+    ids = (xml.text(detail, "Refs/TxId"), xml.text(detail, "Refs/EndToEndId"))
+    return tuple(dict.fromkeys(i for i in ids if i.upper() not in _NOT_PROVIDED))
+
+
+def _remittance_text(xml: _Namespaced, entry: Element, detail: Element) -> str:
+    lines = [(u.text or "").strip() for u in xml.findall(detail, "RmtInf/Ustrd")]
+    text = " ".join(line for line in lines if line)
+    # Some banks put the payer's description only in the additional information.
+    return text or xml.text(detail, "AddtlTxInf") or xml.text(entry, "AddtlNtryInf")

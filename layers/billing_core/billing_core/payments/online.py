@@ -1,0 +1,229 @@
+"""Paying an invoice online: start an iDEAL checkout, act on the PSP's webhook (R11).
+
+The webhook is never believed: Mollie posts only a payment id, and anyone can post
+one. The payment is fetched from the PSP, and acted on only when
+
+- we started it (a CheckoutRecord exists): a webhook for any other id changes nothing,
+- the PSP says it is finally "paid": open, pending, canceled, expired and failed move
+  no money,
+- and it is for the invoice we started it for.
+
+The amount booked is what the PSP says was paid, never what a redirect or the webhook
+body claims; when it differs from what was asked it is booked as paid and reported
+(``WebhookOutcome.amount_differs``). Booking is idempotent on the PSP payment id
+(payments.book_payment), and the checkout keeps the last status seen, so a replayed
+webhook changes nothing (idempotent on PSP id + status).
+
+More paid than owed is kept as credit and paid back on the same PSP payment right
+after the booking (refunds.refund_overpayment, R13): at most once, and a refund that
+may or may not have happened stays visible as pending (``WebhookOutcome.refund``)
+instead of being asked again. The refund is asked before the checkout's status is set
+to paid, so a crash in between is retried by the PSP; a replay after that refunds
+nothing.
+
+Answering: every outcome here is a 200 for the PSP. For an unknown id that is what
+Mollie advises (it tells a prober nothing, and Mollie stops retrying a payment created
+outside this service); only a failure on our side (PSP or table unreachable) is an
+error, so that Mollie calls again later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from billing_core.correspondence.delivery import pay_url
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.invoice import Invoice
+from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
+from billing_core.payments.psp import (
+    PaymentProvider,
+    PspCheckout,
+    PspPayment,
+    PspStatus,
+    UnknownPspPayment,
+)
+from billing_core.payments.refunds import RefundOutcome, refund_overpayment
+from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.errors import NotFound, refused
+
+WEBHOOK_PATH = "/webhooks/psp"
+
+
+class WebhookDecision(StrEnum):
+    BOOKED = "booked"  # paid: the money is on the invoice now
+    ALREADY_BOOKED = "already_booked"  # the same paid payment again: nothing changed
+    NOT_PAID = "not_paid"  # open, pending, canceled, expired or failed: no money moved
+    UNKNOWN_PAYMENT = "unknown_payment"  # not started by us, or unknown to the PSP
+    WRONG_INVOICE = "wrong_invoice"  # the PSP's kenmerk is not the one we asked for
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookOutcome:
+    psp_payment_id: str
+    decision: WebhookDecision
+    status: PspStatus | None = None
+    invoice_id: str = ""
+    amount_asked_cents: int = 0
+    amount_paid_cents: int = 0
+    # Set when the booking left credit: the refund through the PSP (R13). None otherwise.
+    refund: RefundOutcome | None = None
+
+    @property
+    def changed_money(self) -> bool:
+        return self.decision is WebhookDecision.BOOKED
+
+    @property
+    def amount_differs(self) -> bool:
+        """Paid, but not what was asked: booked as paid, and worth a look (R11)."""
+        paid = self.decision in (WebhookDecision.BOOKED, WebhookDecision.ALREADY_BOOKED)
+        return paid and self.amount_paid_cents != self.amount_asked_cents
+
+
+# --- starting a payment ----------------------------------------------------------------------
+
+
+def start_payment(
+    reference_text: str,
+    birth_date: date,
+    *,
+    store: BillingStore,
+    checkouts: CheckoutLog,
+    psp: PaymentProvider,
+    clock: Clock,
+    public_base_url: str,
+    interest: InterestAccrual = accrued_interest,
+) -> PspCheckout:
+    """An iDEAL checkout for what the invoice asks today (interfaces.md §2).
+
+    Raises reference.InvalidReference (before any read), errors.NotFound for an unknown
+    reference or a birth date that does not match (the same answer for both), and
+    errors.StateConflict "paid" when nothing is due.
+    """
+    reference = betalingskenmerk.parse_ours(reference_text)
+    invoice = store.find_invoice_by_reference(reference)
+    if invoice is None or invoice.birth_date != birth_date:
+        raise NotFound()
+    amount = amount_due_today(invoice, clock.today(), interest)
+    if amount <= 0:
+        raise refused("paid")
+    base = public_base_url.rstrip("/")
+    checkout = psp.create_payment(
+        amount_cents=amount,
+        description=f"Nota {reference}",  # shown at the bank: the kenmerk, nothing personal
+        reference=reference,
+        redirect_url=pay_url(base, invoice),  # back to the checker, which shows the status
+        webhook_url=f"{base}{WEBHOOK_PATH}",
+        idempotency_key=_idempotency_key(reference, amount, clock.now()),
+    )
+    checkouts.record_checkout(
+        CheckoutRecord(
+            psp_payment_id=checkout.psp_payment_id,
+            provider_id=invoice.provider_id,
+            invoice_id=invoice.invoice_id,
+            reference=reference,
+            amount_cents=amount,
+            created_at=clock.now(),
+        )
+    )
+    return checkout
+
+
+def amount_due_today(
+    invoice: Invoice, today: date, interest: InterestAccrual = accrued_interest
+) -> int:
+    """What a checkout asks, as the checker shows it (R20): the ledger's balance, plus the
+    statutory interest accrued up to today and not yet booked; nothing when paid."""
+    if invoice.is_paid:
+        return 0
+    return invoice.amount_due_cents + interest(invoice, today)
+
+
+def _idempotency_key(reference: str, amount_cents: int, now: datetime) -> str:
+    """A double click within the same minute gets the same checkout, not a second payment."""
+    return f"zn-{reference}-{amount_cents}-{now.astimezone(AMSTERDAM):%Y%m%d%H%M}"
+
+
+# --- the webhook ---------------------------------------------------------------------------------
+
+
+def handle_psp_webhook(
+    psp_payment_id: str,
+    *,
+    store: BillingStore,
+    checkouts: CheckoutLog,
+    psp: PaymentProvider,
+    clock: Clock,
+    delivery: DeliveryQueue | None = None,
+    interest: InterestAccrual = accrued_interest,
+) -> WebhookOutcome:
+    """Act on "payment ``psp_payment_id`` changed" (R11). PspUnavailable and table errors
+    propagate: the caller answers with an error and the PSP tries again later."""
+    checkout = checkouts.get_checkout(psp_payment_id)
+    if checkout is None:
+        # Not ours: no call to the PSP either, so forged ids cost one table read.
+        return WebhookOutcome(psp_payment_id, WebhookDecision.UNKNOWN_PAYMENT)
+    try:
+        payment = psp.get_payment(psp_payment_id)
+    except UnknownPspPayment:
+        return WebhookOutcome(psp_payment_id, WebhookDecision.UNKNOWN_PAYMENT)
+    if payment.reference != checkout.reference:
+        return _outcome(checkout, payment, WebhookDecision.WRONG_INVOICE)
+    if payment.status is not PspStatus.PAID:
+        _remember_status(checkouts, checkout, payment.status)
+        return _outcome(checkout, payment, WebhookDecision.NOT_PAID)
+    if checkout.status is PspStatus.PAID:
+        # Booked before, and the status is only set after booking: a replay.
+        return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED)
+    booked, credit_cents = _book(checkout, payment, store, clock, delivery, interest)
+    refund = None
+    if credit_cents > 0:
+        # Also after a crash between booking and status: the intent keeps it at most once.
+        refund = refund_overpayment(
+            checkout.reference, store=store, checkouts=checkouts, psp=psp, clock=clock
+        )
+    _remember_status(checkouts, checkout, PspStatus.PAID)
+    decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
+    return _outcome(checkout, payment, decision, refund)
+
+
+def _book(
+    checkout: CheckoutRecord,
+    payment: PspPayment,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue | None,
+    interest: InterestAccrual,
+) -> tuple[bool, int]:
+    """(booked now, the invoice's credit after it)."""
+    received_at = (payment.paid_at or clock.now()).astimezone(AMSTERDAM)
+    incoming = IncomingPayment("psp", payment.psp_payment_id, payment.amount_cents, received_at)
+    result = book_payment(
+        store, checkout.reference, incoming, clock=clock, delivery=delivery, interest=interest
+    )
+    return result.booked, result.invoice.credit_cents
+
+
+def _remember_status(checkouts: CheckoutLog, checkout: CheckoutRecord, status: PspStatus) -> None:
+    if checkout.status is not status:
+        checkouts.set_checkout_status(checkout.psp_payment_id, status)
+
+
+def _outcome(
+    checkout: CheckoutRecord,
+    payment: PspPayment,
+    decision: WebhookDecision,
+    refund: RefundOutcome | None = None,
+) -> WebhookOutcome:
+    return WebhookOutcome(
+        psp_payment_id=checkout.psp_payment_id,
+        decision=decision,
+        status=payment.status,
+        invoice_id=checkout.invoice_id,
+        amount_asked_cents=checkout.amount_cents,
+        amount_paid_cents=payment.amount_cents if payment.status is PspStatus.PAID else 0,
+        refund=refund,
+    )

@@ -1,0 +1,238 @@
+"""Refunding an overpayment through the PSP it came in by (R13, R27, R28).
+
+An overpayment is kept as credit (payments.apply_payment: a PAYMENT entry on the
+principal with the note "credit"; ``Invoice.credit_cents`` shows it, the checker too).
+When the money that caused the credit came in online, ``refund_overpayment`` pays it
+back on that same PSP payment and books a REFUND entry: the credit goes back to zero.
+
+- Which payment: the newest PSP payment on the invoice with a credit part. The refund
+  is at most the credit left on the invoice, at most that payment's credit part, and at
+  most what is left of that payment (never more than the PSP took).
+- Credit from a bank transfer is not refunded here: it stays as credit and is shown
+  (checker, provider API), and the provider or operator pays it back by bank transfer
+  and books it (``payments.apply_refund`` with the bank transfer as ``refund_id``).
+
+The order, and why (at most once). Mollie's refund call is not idempotent: calling it
+twice pays twice. So before the PSP is called, an intent is written on the invoice, in
+the same versioned write as everything else (R28): ``"refund-intent:<cents>:psp:<id>"``
+in ``applied_payments``. Only the caller whose conditional write added the intent calls
+the PSP; a concurrent or later caller finds it and calls nothing. Then:
+
+1. write the intent            (crash here: nothing refunded, intent stays)
+2. ``psp.refund(...)``          (crash or PSP error here: unknown whether it happened)
+3. book the REFUND entry       (``apply_refund``, idempotent on the refund id)
+
+An intent without a REFUND entry for its payment is a *pending* refund
+(``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
+someone looks at the payment in the PSP's dashboard and either books the refund that
+happened (``apply_refund``) or refunds there. One refund too few that everybody can see
+is better than one refund too many. One automatic refund per PSP payment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import CREDIT_NOTE, apply_refund, payment_id, reversible
+from billing_core.payments.psp import PaymentProvider, PspUnavailable
+from billing_core.ports import BillingStore, CheckoutLog
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import Clock
+from billing_core.shared.errors import NotFound
+
+_INTENT = "refund-intent:"
+_PSP = payment_id("psp", "")  # "psp:"
+
+
+class RefundDecision(StrEnum):
+    REFUNDED = "refunded"  # paid back through the PSP and booked: the credit is gone
+    PENDING = "pending"  # asked before (or the PSP call failed): not booked, needs a look
+    KEPT_AS_CREDIT = "kept_as_credit"  # credit not from a PSP payment: refunded by bank
+    NOTHING_TO_REFUND = "nothing_to_refund"  # no credit, or refunded already
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOutcome:
+    decision: RefundDecision
+    invoice_id: str = ""
+    psp_payment_id: str = ""
+    amount_cents: int = 0
+    refund_id: str = ""
+    credit_left_cents: int = 0  # what the invoice still shows as credit afterwards
+
+    @property
+    def needs_attention(self) -> bool:
+        """A person has to act: check a pending refund, or refund a credit by bank."""
+        return self.decision in (RefundDecision.PENDING, RefundDecision.KEPT_AS_CREDIT)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRefund:
+    psp_payment_id: str
+    amount_cents: int
+
+
+# --- pure ------------------------------------------------------------------------------
+
+
+def refund_intent(psp_payment_id: str, amount_cents: int) -> str:
+    return f"{_INTENT}{amount_cents}:{_PSP}{psp_payment_id}"
+
+
+def with_refund_intent(invoice: Invoice, psp_payment_id: str, amount_cents: int) -> Invoice:
+    """The invoice remembering that a refund of this payment is about to be asked."""
+    return invoice.with_applied_payment(refund_intent(psp_payment_id, amount_cents))
+
+
+def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
+    """Refunds asked of the PSP and not (yet) booked: crashed or failed, to be checked."""
+    return tuple(
+        intent for intent in _intents(invoice) if not _refunded(invoice, intent.psp_payment_id)
+    )
+
+
+def refundable_by_psp(invoice: Invoice) -> tuple[str, int] | None:
+    """(PSP payment id, amount) of the refund to ask now, or None.
+
+    The newest PSP payment with a credit part decides: nothing when its refund was asked
+    before (booked or pending), else the credit it caused, capped by the invoice's credit
+    and by what is left of the payment.
+    """
+    credit = invoice.credit_cents
+    if credit <= 0:
+        return None
+    for psp_id, credit_part in reversed(_credit_by_psp_payment(invoice)):
+        if any(i.psp_payment_id == psp_id for i in _intents(invoice)):
+            return None
+        left = sum(reversible(invoice, f"{_PSP}{psp_id}").values())
+        amount = min(credit, credit_part, left)
+        if amount > 0:
+            return psp_id, amount
+    return None
+
+
+def _credit_by_psp_payment(invoice: Invoice) -> list[tuple[str, int]]:
+    """PSP payment id -> the part of it booked as credit, in booking order."""
+    parts: dict[str, int] = {}
+    for entry in invoice.ledger:
+        if (
+            entry.kind is EntryKind.PAYMENT
+            and entry.note == CREDIT_NOTE
+            and entry.cause.startswith(_PSP)
+        ):
+            psp_id = entry.cause.removeprefix(_PSP)
+            parts[psp_id] = parts.get(psp_id, 0) - entry.amount_cents
+    return list(parts.items())
+
+
+def _intents(invoice: Invoice) -> list[PendingRefund]:
+    intents = []
+    for marker in invoice.applied_payments:
+        if marker.startswith(_INTENT):
+            amount, _, key = marker.removeprefix(_INTENT).partition(":")
+            intents.append(PendingRefund(key.removeprefix(_PSP), int(amount)))
+    return intents
+
+
+def _refunded(invoice: Invoice, psp_payment_id: str) -> bool:
+    cause = f"{_PSP}{psp_payment_id}"
+    return any(e.kind is EntryKind.REFUND and e.cause == cause for e in invoice.ledger)
+
+
+# --- the use case ------------------------------------------------------------------------
+
+
+def refund_overpayment(
+    invoice_reference: str,
+    *,
+    store: BillingStore,
+    checkouts: CheckoutLog,
+    psp: PaymentProvider,
+    clock: Clock,
+) -> RefundOutcome:
+    """Pay the credit of this invoice back through the PSP, at most once (R13).
+
+    Raises NotFound for an unknown reference. A failing PSP call does not raise: the
+    refund stays pending (see the module docstring). Table errors propagate.
+    """
+    invoice = _read(store, invoice_reference)
+    if invoice.credit_cents <= 0:
+        return _outcome(invoice, RefundDecision.NOTHING_TO_REFUND)
+    asked: list[tuple[str, int]] = []
+
+    def mark(current: Invoice) -> Invoice:
+        asked.clear()
+        plan = refundable_by_psp(current)
+        if plan is None or not _ours(checkouts, current, plan[0]):
+            return current
+        asked.append(plan)
+        return with_refund_intent(current, *plan)
+
+    marked, wrote_intent = save_change(store, invoice, mark)
+    if not wrote_intent:
+        return _without_refund(marked)
+    (psp_id, amount) = asked[0]
+    description = f"Terugbetaling teveel betaald, nota {marked.reference}"  # nothing personal
+    try:
+        refund_id = psp.refund(psp_id, amount, description)
+    except (PspUnavailable, ValueError):
+        # It may or may not have happened at the PSP: never ask again by ourselves.
+        return _outcome(marked, RefundDecision.PENDING, psp_id, amount)
+    at = clock.now()
+    cause = f"{_PSP}{psp_id}"
+    booked, _ = save_change(
+        store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
+    )
+    return _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
+
+
+def _read(store: BillingStore, invoice_reference: str) -> Invoice:
+    try:
+        reference = betalingskenmerk.parse_ours(invoice_reference)
+    except betalingskenmerk.InvalidReference:
+        raise NotFound() from None
+    found = store.find_invoice_by_reference(reference)
+    if found is None:
+        raise NotFound()
+    # The reference index may lag behind the booking that made the credit: read again,
+    # strongly consistent, or a fresh overpayment could look like no credit at all.
+    fresh = store.get_invoice(found.provider_id, found.invoice_id, consistent=True)
+    return fresh or found
+
+
+def _ours(checkouts: CheckoutLog, invoice: Invoice, psp_payment_id: str) -> bool:
+    """Only a payment we started for this invoice is refunded (R11)."""
+    checkout = checkouts.get_checkout(psp_payment_id)
+    return checkout is not None and checkout.invoice_id == invoice.invoice_id
+
+
+def _without_refund(invoice: Invoice) -> RefundOutcome:
+    """No refund asked by this call: say why."""
+    pending = pending_refunds(invoice)
+    if pending:
+        latest = pending[-1]
+        return _outcome(invoice, RefundDecision.PENDING, latest.psp_payment_id, latest.amount_cents)
+    if invoice.credit_cents > 0:
+        return _outcome(invoice, RefundDecision.KEPT_AS_CREDIT)
+    return _outcome(invoice, RefundDecision.NOTHING_TO_REFUND)
+
+
+def _outcome(
+    invoice: Invoice,
+    decision: RefundDecision,
+    psp_payment_id: str = "",
+    amount_cents: int = 0,
+    refund_id: str = "",
+) -> RefundOutcome:
+    return RefundOutcome(
+        decision=decision,
+        invoice_id=invoice.invoice_id,
+        psp_payment_id=psp_payment_id,
+        amount_cents=amount_cents,
+        refund_id=refund_id,
+        credit_left_cents=invoice.credit_cents,
+    )

@@ -1,0 +1,395 @@
+"""The weekly retrocession statement (R24): what moved on a provider's invoices in one week,
+and what the provider is paid for it.
+
+Who keeps what
+--------------
+Patients pay into zorgnota's collection account on the provider's behalf. Each week the
+provider is paid
+
+    payout = received - refunded - service fee
+
+- received: payments less reversals (returned transfers, chargebacks) booked that week,
+  on every component: principal, collection costs (BIK), statutory interest and the
+  arrangement fee. All of it is passed on: the BIK and the interest are the creditor's
+  damages (art. 6:96 and 6:119 BW, legal-nl.md §3, §4) and the creditor is the provider;
+  the arrangement fee is configured per provider (R15). No rule gives any of it to
+  zorgnota, which is paid by the service fee alone.
+- refunded: money paid back to patients that week (an overpayment, R13). It left the
+  collection account, so it comes off the payout.
+- service fee: ``Provider.service_fee_percentage`` (default 3.5%) of what was received
+  that week, rounded half-up to the cent once per statement (money.py). A week where more
+  came back than came in has a negative fee: the fee on the returned money is given back.
+  A refund does not lower the fee base: the money was received and handled.
+- A negative payout (a week of returns and refunds) is what the provider owes; the
+  statement shows it as it is.
+
+Every other entry kind - issued, reimbursement deduction, coulance, stop, costs and
+interest charged, arrangement fee charged - changes what the patient owes, not money in
+the account: those lines are on the statement for the provider's books (R21: the coulance
+shows here) and do not change the payout.
+
+The lines are the ledger entries themselves (R27), with the ledger's sign: + raises what
+the patient owes, - lowers it (a payment is negative). So the lines of all weeks add up
+to the ledgers to the cent, per kind and in total. A week is an ISO week on the Dutch
+calendar: Monday 00:00 up to the next Monday 00:00, Europe/Amsterdam; an entry belongs
+to the week its moment falls in there (the weeks around a DST change are 167 and 169
+hours long).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import percentage_of
+
+WEEK_LABEL = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
+WEEK_PATTERN = WEEK_LABEL.pattern
+
+# The kinds that are money in or out of the collection account (the rest is information).
+RECEIVED_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL)
+
+
+class InvalidWeek(ValueError):
+    """Not an ISO week label like 2026-W48, or a week 53 in a year that has none."""
+
+
+# --- weeks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Week:
+    """An ISO 8601 week on the Dutch calendar (Europe/Amsterdam), labelled ``2026-W48``."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        try:
+            date.fromisocalendar(self.year, self.number, 1)
+        except ValueError as problem:
+            raise InvalidWeek(f"{self.year}-W{self.number:02d}") from problem
+
+    @classmethod
+    def of(cls, day: date) -> Week:
+        """The week a calendar day falls in (1 January can be in the previous year's week)."""
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def containing(cls, moment: datetime) -> Week:
+        """The week a moment falls in on the Dutch calendar; a naive moment is Dutch time."""
+        return cls.of(_amsterdam(moment).date())
+
+    @classmethod
+    def parse(cls, label: str) -> Week:
+        match = WEEK_LABEL.match(label)
+        if not match:
+            raise InvalidWeek(label)
+        return cls(int(match["year"]), int(match["week"]))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-W{self.number:02d}"
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def starts_at(self) -> datetime:
+        """Monday 00:00 in Amsterdam (inclusive)."""
+        return datetime.combine(self.monday, time(0), tzinfo=AMSTERDAM)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The next Monday 00:00 in Amsterdam (exclusive)."""
+        return self.following().starts_at
+
+    def previous(self) -> Week:
+        return Week.of(self.monday - timedelta(days=7))
+
+    def following(self) -> Week:
+        return Week.of(self.monday + timedelta(days=7))
+
+    def __contains__(self, moment: datetime) -> bool:
+        return Week.containing(moment) == self
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _amsterdam(moment: datetime) -> datetime:
+    return moment.astimezone(AMSTERDAM) if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+
+
+# --- the statement ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One ledger entry of the week, as the invoice's ledger has it (R27)."""
+
+    at: datetime  # in Europe/Amsterdam
+    reference: str  # the betalingskenmerk
+    invoice_id: str
+    kind: EntryKind
+    component: Component
+    amount_cents: int  # the ledger's sign: + raises what the patient owes
+    cause: str  # "declaration:<id>", "psp:<id>", "bank:<ref>", "provider:<user id>"
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    provider_id: str
+    week: Week
+    service_fee_percentage: Decimal
+    lines: tuple[StatementLine, ...]
+
+    def total(self, kind: EntryKind, component: Component | None = None) -> int:
+        """The sum of the week's lines of one kind (and component), in the ledger's sign."""
+        return sum(
+            line.amount_cents
+            for line in self.lines
+            if line.kind is kind and (component is None or line.component is component)
+        )
+
+    @property
+    def totals_by_kind(self) -> dict[EntryKind, int]:
+        """Every kind, also those with nothing this week, in the ledger's sign."""
+        return {kind: self.total(kind) for kind in EntryKind}
+
+    @property
+    def received_by_component(self) -> dict[Component, int]:
+        """Money received per component (payments less reversals), positive when received."""
+        return {
+            component: -sum(self.total(kind, component) for kind in RECEIVED_KINDS)
+            for component in Component
+        }
+
+    @property
+    def received_cents(self) -> int:
+        return sum(self.received_by_component.values())
+
+    @property
+    def refunded_cents(self) -> int:
+        """Paid back to patients (REFUND entries raise the balance, so they are positive)."""
+        return self.total(EntryKind.REFUND)
+
+    @property
+    def service_fee_cents(self) -> int:
+        return percentage_of(self.received_cents, self.service_fee_percentage)
+
+    @property
+    def payout_cents(self) -> int:
+        return self.received_cents - self.refunded_cents - self.service_fee_cents
+
+    @property
+    def invoice_count(self) -> int:
+        return len({line.invoice_id for line in self.lines})
+
+
+def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice]) -> Statement:
+    """The provider's statement of ``week``: every ledger entry of its invoices recorded in
+    it (``LedgerEntry.recorded``: a payment dated last week but read this week is paid
+    out now, not lost in a statement already built).
+
+    The lines are in time order (then by kenmerk and ledger position), so the same ledgers
+    always give the same statement, byte for byte once rendered.
+    """
+    keyed: list[tuple[tuple[datetime, str, int], StatementLine]] = []
+    for invoice in invoices:
+        if invoice.provider_id != provider.provider_id:
+            raise ValueError("an invoice of another provider on this statement (R26)")
+        for position, entry in enumerate(invoice.ledger):
+            if _amsterdam(entry.recorded) not in week:  # the week it reached the ledger
+                continue
+            at = _amsterdam(entry.at)
+            line = StatementLine(
+                at,
+                invoice.reference,
+                invoice.invoice_id,
+                entry.kind,
+                entry.component,
+                entry.amount_cents,
+                entry.cause,
+                entry.note,
+            )
+            keyed.append(((at, invoice.reference, position), line))
+    keyed.sort(key=lambda pair: pair[0])
+    return Statement(
+        provider.provider_id,
+        week,
+        provider.service_fee_percentage,
+        tuple(line for _, line in keyed),
+    )
+
+
+# --- where it is kept (interfaces.md §3) ------------------------------------------------------
+
+
+def statement_key(provider_id: str, week: Week, extension: str) -> str:
+    """retrocession/{provider}/{week}.csv|json in the output bucket."""
+    if extension not in ("csv", "json"):
+        raise ValueError(extension)
+    return f"retrocession/{provider_id}/{week.label}.{extension}"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSummary:
+    """What the list of statements shows per week; kept as a small table item."""
+
+    provider_id: str
+    week: Week
+    service_fee_percentage: Decimal
+    entries: int
+    invoices: int
+    received_cents: int
+    refunded_cents: int
+    service_fee_cents: int
+    payout_cents: int
+    totals_by_kind: dict[str, int]
+    json_sha256: str  # of the JSON document: the same ledgers write the same bytes
+
+    @classmethod
+    def of(cls, statement: Statement, json_document: bytes) -> StatementSummary:
+        return cls(
+            provider_id=statement.provider_id,
+            week=statement.week,
+            service_fee_percentage=statement.service_fee_percentage,
+            entries=len(statement.lines),
+            invoices=statement.invoice_count,
+            received_cents=statement.received_cents,
+            refunded_cents=statement.refunded_cents,
+            service_fee_cents=statement.service_fee_cents,
+            payout_cents=statement.payout_cents,
+            totals_by_kind={kind.value: cents for kind, cents in statement.totals_by_kind.items()},
+            json_sha256=hashlib.sha256(json_document).hexdigest(),
+        )
+
+
+# --- renderings (JSON and CSV, R24) ----------------------------------------------------------
+
+CSV_COLUMNS = (
+    "record",
+    "date",
+    "at",
+    "reference",
+    "invoice_id",
+    "kind",
+    "component",
+    "amount_cents",
+    "amount_eur",
+    "cause",
+    "note",
+)
+
+
+def statement_document(statement: Statement) -> dict[str, Any]:
+    """The JSON statement (the provider API's RetrocessionStatementOut has this shape)."""
+    return {
+        "provider_id": statement.provider_id,
+        "week": statement.week.label,
+        "period_start": statement.week.starts_at.isoformat(),
+        "period_end": statement.week.ends_at.isoformat(),
+        "currency": "EUR",
+        "service_fee_percentage": str(statement.service_fee_percentage),
+        "settlement": {
+            "received": statement.received_cents,
+            "refunded": statement.refunded_cents,
+            "service_fee": statement.service_fee_cents,
+            "payout": statement.payout_cents,
+        },
+        "received_by_component": {
+            component.value: cents for component, cents in statement.received_by_component.items()
+        },
+        "totals_by_kind": {kind.value: cents for kind, cents in statement.totals_by_kind.items()},
+        "invoices": statement.invoice_count,
+        "lines": [
+            {
+                "date": line.at.date().isoformat(),
+                "at": line.at.isoformat(),
+                "reference": line.reference,
+                "invoice_id": line.invoice_id,
+                "kind": line.kind.value,
+                "component": line.component.value,
+                "amount": line.amount_cents,
+                "cause": line.cause,
+                "note": line.note,
+            }
+            for line in statement.lines
+        ],
+    }
+
+
+def statement_json(statement: Statement) -> bytes:
+    return (json.dumps(statement_document(statement), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def statement_csv(statement: Statement) -> bytes:
+    """UTF-8, ``;``-separated (what Dutch spreadsheet software expects), one header row.
+
+    ``record`` tells the rows apart: ``entry`` rows are the ledger entries (ledger sign),
+    ``total`` rows the week's sum per kind (ledger sign), ``settlement`` rows the money:
+    received, refunded, service_fee (as amounts) and payout = received - refunded -
+    service_fee. Amounts in cents and as euro text with a decimal comma.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in statement.lines:
+        writer.writerow(
+            (
+                "entry",
+                line.at.date().isoformat(),
+                line.at.isoformat(),
+                line.reference,
+                line.invoice_id,
+                line.kind.value,
+                line.component.value,
+                line.amount_cents,
+                euro_text(line.amount_cents),
+                line.cause,
+                line.note,
+            )
+        )
+    last_day = statement.week.sunday.isoformat()
+    for kind, cents in statement.totals_by_kind.items():
+        writer.writerow(_summary_row("total", last_day, kind.value, cents))
+    settlement = (
+        ("received", statement.received_cents),
+        ("refunded", statement.refunded_cents),
+        ("service_fee", statement.service_fee_cents),
+        ("payout", statement.payout_cents),
+    )
+    for name, cents in settlement:
+        writer.writerow(_summary_row("settlement", last_day, name, cents))
+    return out.getvalue().encode("utf-8")
+
+
+def _summary_row(record: str, day: str, kind: str, cents: int) -> tuple[Any, ...]:
+    return (record, day, "", "", "", kind, "", cents, euro_text(cents), "", "")
+
+
+def euro_text(cents: int) -> str:
+    """-1234,56: a decimal comma and no thousands separator, for spreadsheets."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}{euros},{rest:02d}"

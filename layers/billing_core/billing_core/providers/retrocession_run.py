@@ -1,0 +1,114 @@
+"""The weekly retrocession run (R24, interfaces.md §3, §4): every Monday 05:00 in Amsterdam,
+the statement of the week before, for every provider.
+
+Per provider it writes ``retrocession/{provider}/{week}.json`` and ``.csv`` to the output
+bucket and a small table item with the totals (the provider API lists those). A provider
+without any money movement that week gets a statement of zeros: the list has no holes.
+
+Idempotent: the same ledgers give the same bytes, so a retry or a replay of the same
+``as_of`` writes what is already there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import FileStore
+from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import (
+    Statement,
+    StatementSummary,
+    Week,
+    build_statement,
+    statement_csv,
+    statement_json,
+    statement_key,
+)
+
+
+class RetrocessionStore(Protocol):
+    def list_providers(self) -> list[Provider]: ...
+
+    def provider_invoices(
+        self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
+    ) -> Iterator[Invoice]: ...
+
+    def put_retrocession(self, summary: StatementSummary) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetrocessionContext:
+    store: RetrocessionStore
+    files: FileStore
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What the run did, in counts and amounts only (no patient data: R29)."""
+
+    week: str
+    providers: int = 0
+    statements: int = 0
+    entries: int = 0
+    payout_cents: int = 0
+    # provider id -> the kind of error (its type name: a message could quote stored data)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def as_log(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "providers": self.providers,
+            "statements": self.statements,
+            "entries": self.entries,
+            "payout_cents": self.payout_cents,
+            "failures": dict(self.failures),
+        }
+
+
+def week_to_build(as_of: date) -> Week:
+    """The run on Monday ``as_of`` builds the week that ended the night before."""
+    return Week.of(as_of).previous()
+
+
+def build_weekly_statements(ctx: RetrocessionContext, as_of: date) -> RunSummary:
+    """Write the statements of the week before ``as_of``'s week, one provider at a time.
+
+    A provider whose statement fails is listed in the summary and the others still get
+    theirs; the caller reports the failure, and a rerun writes the same bytes again for
+    those that succeeded.
+    """
+    week = week_to_build(as_of)
+    summary = RunSummary(week=week.label)
+    for provider in ctx.store.list_providers():
+        summary.providers += 1
+        try:
+            statement = write_statement(ctx, provider, week)
+        except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
+            summary.failures[provider.provider_id] = type(error).__name__
+            continue
+        summary.statements += 1
+        summary.entries += len(statement.lines)
+        summary.payout_cents += statement.payout_cents
+    return summary
+
+
+def write_statement(ctx: RetrocessionContext, provider: Provider, week: Week) -> Statement:
+    # An invoice has no money movement before it is issued: later invoices are not read.
+    invoices = ctx.store.provider_invoices(
+        provider.provider_id, issued_until=week.sunday.isoformat()
+    )
+    statement = build_statement(provider, week, invoices)
+    document = statement_json(statement)
+    ctx.files.put(statement_key(provider.provider_id, week, "json"), document, "application/json")
+    ctx.files.put(
+        statement_key(provider.provider_id, week, "csv"),
+        statement_csv(statement),
+        "text/csv; charset=utf-8",
+    )
+    # The item last: the list shows a week only once both files are there.
+    ctx.store.put_retrocession(StatementSummary.of(statement, document))
+    return statement

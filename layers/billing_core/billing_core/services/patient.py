@@ -1,0 +1,365 @@
+"""What a patient can do with an invoice on the public pages and API (R10, R14-R16).
+
+The patient API handler calls these functions and maps their exceptions (errors.py) to
+answers. Rules every function keeps:
+
+- A reference with a wrong check digit raises ``reference.InvalidReference`` before any
+  read of the store (R10).
+- Unknown reference: ``errors.NotFound``. For a write, a birth date that does not match
+  raises the same ``NotFound`` after the same one read, so no answer tells a real
+  reference from a fake one (interfaces.md §2).
+- Nothing personal leaves: views hold amounts, dates, states and the reference only;
+  never a name, address, BSN, treatment or the provider's patient number (R10, R29).
+- Every write is a versioned save (R28) and queues its confirmation e-mail, when there
+  is an address to send it to (patients on paper see the outcome on the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from billing_core.changes.arrangement import (
+    MIN_TERMS,
+    arrangement_refusal,
+    arrangement_status,
+    create_arrangement,
+    max_terms,
+)
+from billing_core.changes.coulance import (
+    apply_coulance,
+    proposal_action,
+    proposal_for,
+    propose,
+    with_statement,
+)
+from billing_core.changes.coulance_policy import CoulanceMode
+from billing_core.changes.deferral import deferral_refusal, grant_deferral
+from billing_core.changes.objection import objection_action, objection_refusal
+from billing_core.correspondence.confirmations import (
+    ARRANGEMENT_CONFIRMATION,
+    DEFERRAL_CONFIRMATION,
+    OBJECTION_ACKNOWLEDGEMENT,
+    STOP_CONFIRMATION,
+)
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.invoice import (
+    ArrangementStatus,
+    ArrangementTerm,
+    DunningStage,
+    InsurerStatement,
+    Invoice,
+)
+from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import InterestAccrual
+from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.providers.actions import OpenAction
+from billing_core.providers.provider import Provider
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import Clock
+from billing_core.shared.errors import NotFound, refused
+
+STATEMENT_CAUSE = "patient:insurer-statement"  # who caused the coulance (R27)
+
+
+class PaymentStatus(StrEnum):
+    PAID = "paid"
+    OPEN = "open"
+    PARTLY_PAID = "partly_paid"
+
+
+class InvoiceState(StrEnum):
+    """Where the invoice stands, for the patient; the first that applies, in this order."""
+
+    PAID = "paid"
+    WITH_COLLECTION_AGENCY = "with_collection_agency"
+    ARRANGEMENT_ACTIVE = "arrangement_active"
+    ON_HOLD = "on_hold"  # R16: the provider paused dunning
+    REMINDER_SENT = "reminder_sent"  # a reminder or the notice after it
+    DEFERRED = "deferred"
+    OPEN = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class PatientOffer:
+    """What deferral and an arrangement would mean for this invoice, to show before the
+    patient asks: the provider's settings, nothing about the patient."""
+
+    deferral_days: int
+    arrangement_fee_cents: int
+    min_term_cents: int
+    min_terms: int
+    max_terms: int  # 0 when no arrangement is possible
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStatusView:
+    reference: str
+    status: PaymentStatus
+    amount_due_cents: int
+    final_payment_date: date  # the current one: a deferral moves it
+    state: InvoiceState
+    can_defer: bool
+    can_arrange: bool
+    arrangement_terms: tuple[ArrangementTerm, ...] = ()  # due date and amount per term
+    credit_cents: int = 0  # paid too much: refunded (R13)
+    offer: PatientOffer | None = None
+
+
+class StatementOutcome(StrEnum):
+    APPLIED = "applied"  # the provider's policy lowered the amount at once
+    SENT_TO_PROVIDER = "sent_to_provider"  # the provider confirms first
+    NOTHING_TO_FORGIVE = "nothing_to_forgive"  # the insurer paid the policy's amount or more
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    reference: str
+    outcome: StatementOutcome
+    amount_due_cents: int
+    confirmation_sent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeferralView:
+    reference: str
+    final_payment_date: date
+    amount_due_cents: int
+    confirmation_sent: bool  # False when the patient has no e-mail address on file
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementView:
+    reference: str
+    total_cents: int
+    fee_cents: int
+    terms: tuple[ArrangementTerm, ...]
+    confirmation_sent: bool
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def payment_status(
+    reference_text: str,
+    store: BillingStore,
+    clock: Clock,
+    *,
+    interest: InterestAccrual = accrued_interest,
+) -> PaymentStatusView:
+    """R10: the payment checker's answer. One store read once warm (the provider's
+    settings come from a short cache)."""
+    reference = betalingskenmerk.parse_ours(reference_text)
+    invoice = store.find_invoice_by_reference(reference)
+    if invoice is None:
+        raise NotFound()
+    provider = store.cached_provider(invoice.provider_id)
+    today = clock.today()
+    amount_due = invoice.amount_due_cents + (interest(invoice, today) if not invoice.is_paid else 0)
+    can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
+    can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
+    return PaymentStatusView(
+        reference=invoice.reference,
+        status=payment_status_of(invoice, amount_due),
+        amount_due_cents=amount_due,
+        final_payment_date=invoice.current_final_payment_date,
+        state=invoice_state(invoice, today),
+        can_defer=can_defer,
+        can_arrange=can_arrange,
+        arrangement_terms=_running_terms(invoice, today),
+        credit_cents=invoice.credit_cents,
+        offer=_offer(invoice, provider) if provider else None,
+    )
+
+
+def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
+    if invoice.is_paid:
+        return InvoiceState.PAID
+    if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
+        return InvoiceState.WITH_COLLECTION_AGENCY
+    if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
+        return InvoiceState.ARRANGEMENT_ACTIVE
+    if invoice.is_on_hold(today):
+        return InvoiceState.ON_HOLD
+    if invoice.dunning_stage in (DunningStage.REMINDED, DunningStage.COSTS_CHARGED):
+        return InvoiceState.REMINDER_SENT
+    if invoice.deferral is not None:
+        return InvoiceState.DEFERRED
+    return InvoiceState.OPEN
+
+
+def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
+    if amount_due <= 0:
+        return PaymentStatus.PAID
+    paid = -sum(
+        e.amount_cents for e in invoice.ledger if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
+    )
+    return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.OPEN
+
+
+def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
+    if arrangement_status(invoice, today) is not ArrangementStatus.ACTIVE:
+        return ()
+    assert invoice.arrangement is not None
+    return invoice.arrangement.terms
+
+
+def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
+    possible = arrangement_refusal(invoice, provider) is None
+    return PatientOffer(
+        deferral_days=provider.deferral_days,
+        arrangement_fee_cents=provider.arrangement_fee_cents,
+        min_term_cents=provider.arrangement_min_term_cents,
+        min_terms=MIN_TERMS,
+        max_terms=max_terms(invoice, provider) if possible else 0,
+    )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def request_deferral(
+    reference_text: str,
+    birth_date: date,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+) -> DeferralView:
+    """R14: once, free; errors.Refused (StateConflict) says why not."""
+    invoice = _find_for_patient(reference_text, birth_date, store)
+    provider = _provider(store, invoice)
+    now = clock.now()
+    stored, _ = save_change(store, invoice, lambda current: grant_deferral(current, provider, now))
+    sent = _confirm(delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral")
+    return DeferralView(
+        reference=stored.reference,
+        final_payment_date=stored.current_final_payment_date,
+        amount_due_cents=stored.amount_due_cents,
+        confirmation_sent=sent,
+    )
+
+
+def request_arrangement(
+    reference_text: str,
+    birth_date: date,
+    terms: int,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+) -> ArrangementView:
+    """R15: ``terms`` monthly terms (2-12) against the provider's fee."""
+    invoice = _find_for_patient(reference_text, birth_date, store)
+    provider = _provider(store, invoice)
+    now = clock.now()
+    stored, _ = save_change(
+        store, invoice, lambda current: create_arrangement(current, provider, terms, now)
+    )
+    arrangement = stored.arrangement
+    assert arrangement is not None
+    sent = _confirm(delivery, stored, ARRANGEMENT_CONFIRMATION, event_id="arrangement")
+    return ArrangementView(
+        reference=stored.reference,
+        total_cents=arrangement.total_cents,
+        fee_cents=arrangement.fee_cents,
+        terms=arrangement.terms,
+        confirmation_sent=sent,
+    )
+
+
+def file_objection(
+    reference_text: str,
+    birth_date: date,
+    reason: str,
+    message: str,
+    email: str,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+) -> None:
+    """R16: an open action for the provider and an acknowledgement to ``email``. The
+    invoice does not change: an objection does not suspend payment (seed 000)."""
+    email = email.strip()
+    code = objection_refusal(reason, message, email)
+    if code:  # decided from the request alone: tells nothing about the reference
+        raise refused(code)
+    invoice = _find_for_patient(reference_text, birth_date, store)
+    action = objection_action(invoice, reason, message, email, clock.now())
+    store.put_action(action)
+    _confirm(delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email)
+
+
+def submit_insurer_statement(
+    reference_text: str,
+    birth_date: date,
+    reimbursed_cents: int,
+    withheld_deductible_cents: int,
+    store: BillingStore,
+    clock: Clock,
+    delivery: DeliveryQueue,
+) -> StatementView:
+    """R17: the insurer's statement for a non-contracted invoice. The provider's coulance
+    policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
+    proposal on the provider's action list, written with the statement in one
+    transaction."""
+    invoice = _find_for_patient(reference_text, birth_date, store)
+    provider = _provider(store, invoice)
+    now = clock.now()
+    statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
+    automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
+    proposal = propose(invoice, provider, statement)  # refused before any write
+
+    def take(current: Invoice) -> Invoice:
+        taken = with_statement(current, statement)
+        fresh = propose(current, provider, statement)
+        return apply_coulance(taken, fresh, now, STATEMENT_CAUSE) if automatic else taken
+
+    def confirm_first(taken: Invoice) -> tuple[OpenAction, ...]:
+        if automatic or proposal.coulance_cents <= 0:
+            return ()
+        return (proposal_action(taken, proposal_for(taken, provider, statement), now),)
+
+    stored, _ = save_change(store, invoice, take, new_actions=confirm_first)
+    if proposal.coulance_cents <= 0:
+        outcome = StatementOutcome.NOTHING_TO_FORGIVE
+    else:
+        outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
+    sent = outcome is StatementOutcome.APPLIED and _confirm(
+        delivery, stored, STOP_CONFIRMATION, event_id=STATEMENT_CAUSE
+    )
+    return StatementView(stored.reference, outcome, stored.amount_due_cents, sent)
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _find_for_patient(reference_text: str, birth_date: date, store: BillingStore) -> Invoice:
+    """The invoice, if the birth date is the patient's; else the same NotFound as for a
+    reference nobody has, after the same single read."""
+    reference = betalingskenmerk.parse_ours(reference_text)
+    invoice = store.find_invoice_by_reference(reference)
+    if invoice is None or invoice.birth_date != birth_date:
+        raise NotFound()
+    return invoice
+
+
+def _provider(store: BillingStore, invoice: Invoice) -> Provider:
+    """Fresh settings for a write: the fee and dates the patient agrees to are today's."""
+    provider = store.get_provider(invoice.provider_id)
+    if provider is None:  # an invoice of a provider that is gone: nothing to offer
+        raise NotFound()
+    return provider
+
+
+def _confirm(
+    delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str, email: str = ""
+) -> bool:
+    """Queue the confirmation e-mail; False when there is no address to send it to."""
+    if not (email or invoice.addressee.email):
+        return False
+    request = DeliveryRequest(
+        invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id, email=email
+    )
+    delivery.enqueue([request])
+    return True

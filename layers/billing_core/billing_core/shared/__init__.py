@@ -1,0 +1,4 @@
+"""What every room uses and nothing else defines: money in cents (``money``), the
+settable Amsterdam clock (``clock``), the 14-digit betalingskenmerk (``reference``), the
+refusals a use case raises (``errors``) and the bulk-work helpers (``bulk``).
+Imports: the standard library only (and ``texts`` for the refusals' sentences)."""

@@ -1,0 +1,231 @@
+"""Texts of the e-mails that confirm what a patient did or paid (R11-R16), registered in
+the one text catalogue (notify/texts.py) like every other text.
+
+Keys must not repeat those of the ``common`` and ``email`` sections, which every e-mail
+also loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from billing_core.texts.letters import Section, register_sections
+
+_DUTCH: Mapping[str, Section] = {
+    "email.stop_confirmation": {
+        "subject": "Uw nota is verlaagd - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "lowered": "{provider} heeft het bedrag van uw nota verlaagd. U krijgt geen nieuwe nota.",
+        "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+        "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "email.deferral_confirmation": {
+        "subject": "Uitstel van betaling - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "granted": "U heeft uitstel van betaling gekregen voor de nota van {provider}.",
+        "new_date": (
+            "De nieuwe uiterste betaaldatum is {date}. Wij vragen u {amount} uiterlijk op "
+            "die dag te betalen."
+        ),
+        "once": (
+            "Uitstel van betaling kan één keer per nota. Lukt betalen op die datum niet, "
+            "dan kunt u in de betaalchecker een betalingsregeling treffen."
+        ),
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "email.arrangement_confirmation": {
+        "subject": "Uw betalingsregeling - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "agreed": (
+            "U heeft een betalingsregeling getroffen voor de nota van {provider}. U betaalt "
+            "{total} in {count} maandelijkse termijnen."
+        ),
+        "fee": "Dit bedrag is inclusief {fee} kosten voor de betalingsregeling.",
+        "schedule_heading": "Uw termijnen",
+        "col_due": "Uiterlijk op",
+        "col_term_amount": "Bedrag",
+        "how": (
+            "Betaal elke termijn op tijd met iDEAL via de betaalchecker, of maak het bedrag "
+            "over onder vermelding van betalingskenmerk {reference}."
+        ),
+        "missed": (
+            "Let op: betaalt u een termijn meer dan 14 dagen te laat, dan vervalt de "
+            "regeling. U ontvangt dan weer herinneringen voor het bedrag dat nog openstaat."
+        ),
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "email.objection_acknowledgement": {
+        "subject": "Wij hebben uw bezwaar ontvangen - betalingskenmerk {reference}",
+        # No name: this goes to whatever address was typed in the form (R29).
+        "greeting": "Geachte heer, mevrouw,",
+        "received": (
+            "Op {date} hebben wij uw bezwaar ontvangen tegen de nota met betalingskenmerk "
+            "{reference} van {provider}."
+        ),
+        "next_step": "{provider} bekijkt uw bezwaar en neemt contact met u op.",
+        "still_due": (
+            "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
+            "weten, vragen wij u het bedrag uiterlijk {date} te betalen."
+        ),
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "email.payment_received": {
+        "subject": "Betaling ontvangen - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "received": (
+            "Op {date} hebben wij uw betaling van {amount} voor de nota van {provider} "
+            "ontvangen. Dank u wel."
+        ),
+        "paid_in_full": "Daarmee is de nota volledig betaald.",
+        "still_open": "Er staat nog {amount} open. Wij vragen u dit uiterlijk {date} te betalen.",
+        "next_term": (
+            "Er staat nog {amount} open. Uw volgende termijn is {term} en betaalt u uiterlijk "
+            "{date}."
+        ),
+        "overpaid": ("U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug."),
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+}
+
+_ENGLISH: Mapping[str, Section] = {
+    "email.stop_confirmation": {
+        "subject": "Your invoice has been lowered - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "lowered": "{provider} has lowered the amount of your invoice. You will not get a new invoice.",
+        "new_amount": "You now pay {amount}, no later than {date}.",
+        "nothing_left": "Nothing is open any more: there is nothing to pay.",
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "email.deferral_confirmation": {
+        "subject": "Deferral of payment - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "granted": "You have been granted a deferral of payment for the invoice from {provider}.",
+        "new_date": (
+            "The new final payment date is {date}. Please pay {amount} no later than that day."
+        ),
+        "once": (
+            "A deferral is possible once per invoice. If you cannot pay by that date, you can "
+            "arrange to pay in instalments in the payment checker."
+        ),
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "email.arrangement_confirmation": {
+        "subject": "Your instalment arrangement - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "agreed": (
+            "You have arranged to pay the invoice from {provider} in instalments. You pay "
+            "{total} in {count} monthly terms."
+        ),
+        "fee": "This amount includes {fee} for the arrangement.",
+        "schedule_heading": "Your terms",
+        "col_due": "Pay by",
+        "col_term_amount": "Amount",
+        "how": (
+            "Pay each term on time with iDEAL through the payment checker, or transfer the "
+            "amount quoting payment reference {reference}."
+        ),
+        "missed": (
+            "Please note: if you pay a term more than 14 days late, the arrangement ends and "
+            "you will receive reminders again for the amount still open."
+        ),
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "email.objection_acknowledgement": {
+        "subject": "We have received your objection - payment reference {reference}",
+        "greeting": "Dear Sir or Madam,",
+        "received": (
+            "On {date} we received your objection to the invoice with payment reference "
+            "{reference} from {provider}."
+        ),
+        "next_step": "{provider} will look into your objection and contact you.",
+        "still_due": (
+            "An objection does not suspend payment. Unless {provider} tells you otherwise, "
+            "please pay the amount no later than {date}."
+        ),
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "email.payment_received": {
+        "subject": "Payment received - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "received": (
+            "On {date} we received your payment of {amount} for the invoice from {provider}. "
+            "Thank you."
+        ),
+        "paid_in_full": "The invoice has now been paid in full.",
+        "still_open": "{amount} is still open. Please pay it no later than {date}.",
+        "next_term": (
+            "{amount} is still open. Your next term is {term}, to be paid no later than {date}."
+        ),
+        "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+}
+
+register_sections({"nl": _DUTCH, "en": _ENGLISH})
+
+# A later upload credited a line of the invoice, or the insurer's retour changed what it
+# pays (issue 7): kept as its own registration, next to the others.
+register_sections(
+    {
+        "nl": {
+            "email.invoice_corrected": {
+                "subject": "Uw nota is aangepast - betalingskenmerk {reference}",
+                "greeting": "Geachte {name},",
+                "by_declaration": (
+                    "{provider} heeft een behandeling op uw nota gecorrigeerd. Het bedrag van "
+                    "de nota is daarom aangepast. U krijgt geen nieuwe nota."
+                ),
+                "by_retour": (
+                    "Uw zorgverzekeraar heeft laten weten wat hij vergoedt van de nota van "
+                    "{provider}. Wat u zelf betaalt is daarom aangepast. U krijgt geen nieuwe nota."
+                ),
+                "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+                "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
+                "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+                "pay_link_intro": "Betalen kan online met iDEAL:",
+                "closing": "Met vriendelijke groet,",
+                "signature": "zorgnota, namens {provider}",
+            },
+        },
+        "en": {
+            "email.invoice_corrected": {
+                "subject": "Your invoice has been corrected - payment reference {reference}",
+                "greeting": "Dear {name},",
+                "by_declaration": (
+                    "{provider} has corrected a treatment on your invoice, so the amount of the "
+                    "invoice has changed. You will not get a new invoice."
+                ),
+                "by_retour": (
+                    "Your health insurer has let us know what it pays of the invoice from "
+                    "{provider}, so the amount you pay yourself has changed. You will not get a "
+                    "new invoice."
+                ),
+                "new_amount": "You now pay {amount}, no later than {date}.",
+                "nothing_left": "Nothing is open any more: there is nothing left to pay.",
+                "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
+                "pay_link_intro": "You can pay online with iDEAL:",
+                "closing": "Kind regards,",
+                "signature": "zorgnota, on behalf of {provider}",
+            },
+        },
+    }
+)

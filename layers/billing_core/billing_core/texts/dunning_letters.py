@@ -1,0 +1,278 @@
+"""Texts of the dunning letters (R19, legal-nl.md §2): the 14-day reminder and the second
+notice, registered in the one text catalogue (notify/texts.py) like every other text.
+
+The sentences of a letter live in its ``email.<kind>`` section and the paper letter (the
+PDF, also attached to the e-mail) loads that same section plus ``pdf.<kind>`` for its
+labels: what the law asks a reminder to state (amount, term, collection costs) is
+written once, so the e-mail and the letter cannot say different things.
+
+Keys must not repeat those of the ``common`` and ``email`` sections, which every e-mail
+also loads, nor each other's between ``email.<kind>`` and ``pdf.<kind>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from billing_core.texts.letters import Section, register_sections
+
+_DUTCH: Mapping[str, Section] = {
+    "email.dunning_reminder": {
+        "subject": (
+            "Herinnering: nota van {provider} nog niet betaald - betalingskenmerk {reference}"
+        ),
+        "subject_several": "Herinnering: {count} nota's van {provider} nog niet betaald",
+        "greeting": "Geachte {name},",
+        "intro": (
+            "Volgens onze administratie is de nota van {provider} nog niet (volledig) "
+            "betaald. De uiterste betaaldatum is verstreken."
+        ),
+        "intro_several": (
+            "Volgens onze administratie zijn deze {count} nota's van {provider} nog niet "
+            "(volledig) betaald. De uiterste betaaldatum is verstreken."
+        ),
+        "col_reference": "Betalingskenmerk",
+        "col_invoice_date": "Notadatum",
+        "col_due": "Openstaand",
+        "total_due": "Totaal te betalen",
+        # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
+        "request": "Wij vragen u {amount} te betalen {term}, dat is uiterlijk op {date}.",
+        # art. 6:96 lid 6 BW: the concrete collection costs if the term passes.
+        "costs": (
+            "Betaalt u niet binnen deze termijn, dan bent u daarnaast {costs} aan "
+            "buitengerechtelijke incassokosten verschuldigd (art. 6:96 BW, berekend volgens "
+            "de wettelijke staffel over het openstaande bedrag)."
+        ),
+        "interest": (
+            "Ook brengen wij dan de wettelijke rente (art. 6:119 BW) in rekening, gerekend "
+            "vanaf {date}: de eerste dag van verzuim."
+        ),
+        "interest_each": (
+            "Ook brengen wij dan de wettelijke rente (art. 6:119 BW) in rekening, per nota "
+            "gerekend vanaf de eerste dag van verzuim: {dates}."
+        ),
+        "interest_each_item": "{reference} vanaf {date}",
+        "how_heading": "Zo betaalt u",
+        "pay_link_intro": "Betalen kan direct online met iDEAL:",
+        "pay_links_intro": "Betaal online met iDEAL, per nota:",
+        "pay_transfer": (
+            "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
+            "betalingskenmerk {reference}."
+        ),
+        "pay_transfer_several": (
+            "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
+            "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
+        ),
+        "arrangement": (
+            "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
+            "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
+        ),
+        "already_paid": (
+            "Heeft u inmiddels betaald? Dan kunt u deze herinnering als niet verzonden beschouwen."
+        ),
+        "attachment": "In de bijlage (PDF) vindt u deze herinnering als brief.",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "pdf.dunning_reminder": {
+        "title": "Betalingsherinnering",
+        "letter_date": "Datum",
+        "pay_by": "Betaal uiterlijk",
+        "pay_online_at": ("Betaal online met iDEAL: ga naar {url} en vul het betalingskenmerk in."),
+        "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
+        "page": "Pagina {page} van {pages}",
+    },
+    "email.second_notice": {
+        "subject": "Laatste aanmaning: nota van {provider} - betalingskenmerk {reference}",
+        "subject_several": "Laatste aanmaning: {count} nota's van {provider}",
+        "greeting": "Geachte {name},",
+        "intro": (
+            "Op {date} stuurden wij u een herinnering voor de nota van {provider}. De termijn "
+            "daarvan is op {final_date} verstreken zonder dat wij uw betaling (volledig) "
+            "hebben ontvangen."
+        ),
+        "intro_several": (
+            "Op {date} stuurden wij u een herinnering voor {count} nota's van {provider}. De "
+            "termijn daarvan is op {final_date} verstreken zonder dat wij uw betaling "
+            "(volledig) hebben ontvangen."
+        ),
+        "now_due": (
+            "Daarom bent u nu ook de aangekondigde buitengerechtelijke incassokosten (art. "
+            "6:96 BW) en de wettelijke rente (art. 6:119 BW) verschuldigd. U betaalt nu:"
+        ),
+        "col_reference": "Betalingskenmerk",
+        "col_principal": "Hoofdsom",
+        "col_costs": "Incassokosten",
+        "col_interest": "Rente",
+        "col_total": "Totaal",
+        "total_due": "Totaal te betalen",
+        "interest_note": (
+            "De wettelijke rente is berekend tot en met {date}. Zij loopt door tot de dag "
+            "waarop wij uw betaling ontvangen; het actuele bedrag ziet u in de betaalchecker."
+        ),
+        "request": (
+            "Wij vragen u {amount} te betalen. Zorg dat wij uw betaling uiterlijk op {date} "
+            "hebben ontvangen."
+        ),
+        "handover": (
+            "Hebben wij dan niet alles ontvangen, dan dragen wij de vordering op {date} over "
+            "aan een incassobureau, dat haar daarna namens {provider} int. Verdere kosten "
+            "kunnen dan alleen bijkomen voor zover de wet dat toestaat."
+        ),
+        "how_heading": "Zo betaalt u",
+        "pay_link_intro": "Betalen kan direct online met iDEAL:",
+        "pay_links_intro": "Betaal online met iDEAL, per nota:",
+        "pay_transfer": (
+            "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
+            "betalingskenmerk {reference}."
+        ),
+        "pay_transfer_several": (
+            "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
+            "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
+        ),
+        "arrangement": (
+            "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
+            "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
+        ),
+        "already_paid": (
+            "Heeft u inmiddels betaald? Dan kunt u deze brief als niet verzonden beschouwen."
+        ),
+        "attachment": "In de bijlage (PDF) vindt u deze aanmaning als brief.",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "pdf.second_notice": {
+        "title": "Laatste aanmaning",
+        "letter_date": "Datum",
+        "pay_by": "Betaal uiterlijk",
+        "pay_online_at": ("Betaal online met iDEAL: ga naar {url} en vul het betalingskenmerk in."),
+        "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
+        "page": "Pagina {page} van {pages}",
+    },
+}
+
+_ENGLISH: Mapping[str, Section] = {
+    "email.dunning_reminder": {
+        "subject": "Reminder: invoice from {provider} not yet paid - payment reference {reference}",
+        "subject_several": "Reminder: {count} invoices from {provider} not yet paid",
+        "greeting": "Dear {name},",
+        "intro": (
+            "According to our records the invoice from {provider} has not been paid (in "
+            "full). The final payment date has passed."
+        ),
+        "intro_several": (
+            "According to our records these {count} invoices from {provider} have not been "
+            "paid (in full). The final payment date has passed."
+        ),
+        "col_reference": "Payment reference",
+        "col_invoice_date": "Invoice date",
+        "col_due": "Outstanding",
+        "total_due": "Total to pay",
+        "request": "Please pay {amount} {term}, that is no later than {date}.",
+        "costs": (
+            "If you do not pay within this term, you will also owe {costs} in extrajudicial "
+            "collection costs (article 6:96 of the Dutch Civil Code, calculated on the "
+            "outstanding amount by the statutory scale)."
+        ),
+        "interest": (
+            "We will then also charge the statutory interest (article 6:119 of the Dutch "
+            "Civil Code), counted from {date}: the first day of default."
+        ),
+        "interest_each": (
+            "We will then also charge the statutory interest (article 6:119 of the Dutch "
+            "Civil Code), for each invoice counted from its first day of default: {dates}."
+        ),
+        "interest_each_item": "{reference} from {date}",
+        "how_heading": "How to pay",
+        "pay_link_intro": "You can pay online straight away with iDEAL:",
+        "pay_links_intro": "Pay online with iDEAL, per invoice:",
+        "pay_transfer": (
+            "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
+        ),
+        "pay_transfer_several": (
+            "Or transfer the amount of each invoice separately to account {iban}, quoting the "
+            "payment reference of that invoice, so that we know which invoice you are paying."
+        ),
+        "arrangement": (
+            "Cannot pay all at once? Enter your payment reference in the payment checker at "
+            "{checker_url} and arrange to pay in instalments no later than {date}."
+        ),
+        "already_paid": "Have you paid in the meantime? Then please disregard this reminder.",
+        "attachment": "The attached PDF is this reminder as a letter.",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "pdf.dunning_reminder": {
+        "title": "Payment reminder",
+        "letter_date": "Date",
+        "pay_by": "Pay by",
+        "pay_online_at": ("Pay online with iDEAL: go to {url} and enter the payment reference."),
+        "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
+        "page": "Page {page} of {pages}",
+    },
+    "email.second_notice": {
+        "subject": "Final notice: invoice from {provider} - payment reference {reference}",
+        "subject_several": "Final notice: {count} invoices from {provider}",
+        "greeting": "Dear {name},",
+        "intro": (
+            "On {date} we sent you a reminder for the invoice from {provider}. Its term "
+            "ended on {final_date} without us receiving your payment (in full)."
+        ),
+        "intro_several": (
+            "On {date} we sent you a reminder for {count} invoices from {provider}. Its term "
+            "ended on {final_date} without us receiving your payment (in full)."
+        ),
+        "now_due": (
+            "You therefore now also owe the extrajudicial collection costs announced "
+            "(article 6:96 of the Dutch Civil Code) and the statutory interest (article "
+            "6:119). You now pay:"
+        ),
+        "col_reference": "Payment reference",
+        "col_principal": "Principal",
+        "col_costs": "Collection costs",
+        "col_interest": "Interest",
+        "col_total": "Total",
+        "total_due": "Total to pay",
+        "interest_note": (
+            "The statutory interest is calculated up to and including {date}. It keeps "
+            "running until the day we receive your payment; the payment checker shows the "
+            "current amount."
+        ),
+        "request": (
+            "Please pay {amount}, making sure that we receive your payment no later than {date}."
+        ),
+        "handover": (
+            "If we have not received everything by then, we will hand the claim over to a "
+            "collection agency on {date}, which will then collect it on behalf of {provider}. "
+            "Further costs can then only be added as far as the law allows."
+        ),
+        "how_heading": "How to pay",
+        "pay_link_intro": "You can pay online straight away with iDEAL:",
+        "pay_links_intro": "Pay online with iDEAL, per invoice:",
+        "pay_transfer": (
+            "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
+        ),
+        "pay_transfer_several": (
+            "Or transfer the amount of each invoice separately to account {iban}, quoting the "
+            "payment reference of that invoice, so that we know which invoice you are paying."
+        ),
+        "arrangement": (
+            "Cannot pay all at once? Enter your payment reference in the payment checker at "
+            "{checker_url} and arrange to pay in instalments no later than {date}."
+        ),
+        "already_paid": "Have you paid in the meantime? Then please disregard this letter.",
+        "attachment": "The attached PDF is this notice as a letter.",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "pdf.second_notice": {
+        "title": "Final notice",
+        "letter_date": "Date",
+        "pay_by": "Pay by",
+        "pay_online_at": ("Pay online with iDEAL: go to {url} and enter the payment reference."),
+        "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
+        "page": "Page {page} of {pages}",
+    },
+}
+
+register_sections({"nl": _DUTCH, "en": _ENGLISH})

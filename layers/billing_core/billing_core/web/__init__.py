@@ -1,1 +1,0 @@
-"""Server-rendered pages for patients: the payment checker (R10), no JavaScript needed."""

@@ -1,0 +1,104 @@
+"""The house rules of `make lint` catch what they are there for (issue 11).
+
+Each check gets a planted violation and must fail on it; a linter that passes anything
+would keep nothing in order.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_ruff_fails_on_a_stale_noqa_and_an_unannotated_function() -> None:
+    # Given a module with a noqa that suppresses nothing and a function without annotations
+    planted = "def f(x):  # noqa: E501\n    return x\n"
+    # When ruff checks it as if it were part of the layer
+    result = run(
+        str(BIN / "ruff"),
+        "check",
+        "--stdin-filename",
+        "layers/billing_core/billing_core/x.py",
+        "-",
+        stdin=planted,
+    )
+    # Then it fails and names both rules
+    assert result.returncode == 1
+    assert "RUF100" in result.stdout and "ANN001" in result.stdout
+
+
+def test_ruff_format_fails_on_unformatted_code() -> None:
+    result = run(
+        str(BIN / "ruff"),
+        "format",
+        "--check",
+        "--stdin-filename",
+        "x.py",
+        "-",
+        stdin="x = {  'a':1 }\n",
+    )
+    assert result.returncode == 1
+
+
+def test_mypy_strict_fails_on_an_untyped_def(tmp_path: Path) -> None:
+    # Given a copy of billing_core with one untyped function planted in the domain
+    copy = tmp_path / "layers" / "billing_core"
+    shutil.copytree(ROOT / "layers/billing_core/billing_core", copy / "billing_core")
+    (copy / "billing_core/invoices/planted.py").write_text("def total(lines):\n    return 0\n")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    # When mypy runs with the project's configuration
+    result = run(str(BIN / "mypy"), "--no-incremental", cwd=tmp_path)
+    # Then it fails on exactly that function
+    assert result.returncode == 1
+    assert "planted.py:1: error: Function is missing a type annotation" in result.stdout
+
+
+def test_import_linter_fails_when_the_domain_imports_boto3(tmp_path: Path) -> None:
+    # Given a copy of billing_core whose ledger imports boto3 and an adapter
+    copy = tmp_path / "billing_core"
+    shutil.copytree(ROOT / "layers/billing_core/billing_core", copy)
+    ledger = copy / "invoices/ledger.py"
+    ledger.write_text(
+        ledger.read_text()
+        + "\nimport boto3  # noqa\nfrom billing_core.adapters import s3  # noqa\n"
+    )
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    # When the contracts are checked
+    result = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PYTHONPATH": str(tmp_path), "PATH": str(BIN)},
+    )
+    # Then the domain contract is broken, naming the planted imports
+    assert result.returncode == 1
+    assert "BROKEN" in result.stdout
+    assert "billing_core.invoices.ledger -> boto3" in result.stdout
+    assert "billing_core.invoices.ledger -> billing_core.adapters" in result.stdout
+
+
+def test_the_real_tree_keeps_the_contracts() -> None:
+    result = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PYTHONPATH": str(ROOT / "layers/billing_core"), "PATH": str(BIN)},
+    )
+    assert result.returncode == 0, result.stdout
