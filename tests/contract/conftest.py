@@ -62,25 +62,19 @@ def table(request: pytest.FixtureRequest, template: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def store(request: pytest.FixtureRequest, backend: str) -> FakeStore | BillingRepository:
-    if backend == IN_MEMORY:
-        return FakeStore()
-    return BillingRepository(request.getfixturevalue("table"))
+    return _fake_or_adapter(request, backend, FakeStore, BillingRepository)
 
 
 @pytest.fixture
 def checkouts(
     request: pytest.FixtureRequest, backend: str
 ) -> CheckoutsInMemory | PaymentLinkRepository:
-    if backend == IN_MEMORY:
-        return CheckoutsInMemory()
-    return PaymentLinkRepository(request.getfixturevalue("table"))
+    return _fake_or_adapter(request, backend, CheckoutsInMemory, PaymentLinkRepository)
 
 
 @pytest.fixture
 def links(request: pytest.FixtureRequest, backend: str) -> LinksInMemory | PaymentLinkRepository:
-    if backend == IN_MEMORY:
-        return LinksInMemory()
-    return PaymentLinkRepository(request.getfixturevalue("table"))
+    return _fake_or_adapter(request, backend, LinksInMemory, PaymentLinkRepository)
 
 
 @pytest.fixture
@@ -115,6 +109,18 @@ def xfail_on_moto(request: pytest.FixtureRequest, backend: str) -> Callable[[str
             request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
     return mark
+
+
+def _fake_or_adapter(
+    request: pytest.FixtureRequest,
+    backend: str,
+    fake: Callable[[], Any],
+    adapter: Callable[[Any], Any],
+) -> Any:
+    """A new fake, or the adapter on this case's own table."""
+    if backend == IN_MEMORY:
+        return fake()
+    return adapter(request.getfixturevalue("table"))
 
 
 def _only(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
