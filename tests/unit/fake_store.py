@@ -1,12 +1,19 @@
-"""An in-memory store and delivery queue for the patient and payment use cases: the
-same version check as the DynamoDB repository (R28), and a log of every call so a test
-can say how many reads a request cost."""
+"""In-memory stand-ins for the ports the use cases need (BillingStore, DunningStore, the
+retrocession's store, FileStore, DeliveryQueue), for the unit tests.
+
+They keep the DynamoDB adapter's semantics, and tests/contract runs the same cases against
+them and against the adapters on moto, so they cannot drift: every key holds the provider
+as the table's keys do (R26); writes check the same conditions, all or nothing (R3, R28);
+lists come back in the table's order. FakeStore logs every call, so a test can say how
+many reads a request cost.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from billing_core.collection.blocking import (
     BlockChange,
@@ -17,103 +24,258 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
+from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
-from billing_core.ports import ConcurrentChange, DeliveryRequest
+from billing_core.ports import (
+    ConcurrentChange,
+    DeliveryRequest,
+    KnownClaim,
+    NewInvoice,
+    TransactionConflict,
+)
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary
+from billing_core.providers.retrocession import StatementSummary, Week
+
+TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
+
+InvoiceKey = tuple[str, str]  # (provider, invoice id)
+ActionKey = tuple[str, datetime, str]  # (provider, created in UTC, action id): the sort key
+BlockChangeKey = tuple[str, datetime, int, str]  # (provider, UTC moment, version, patient)
+# One Put of a transaction: (where it goes, its key, what is stored).
+Write = tuple[dict[Any, Any], Any, Any]
+
+
+def action_key(action: OpenAction) -> ActionKey:
+    return (action.provider_id, action.created_at.astimezone(UTC), action.action_id)
 
 
 class FakeStore:
     def __init__(
         self, invoices: Sequence[Invoice] = (), providers: Sequence[Provider] = ()
     ) -> None:
-        self.invoices = {i.invoice_id: i for i in invoices}
+        self.invoices: dict[InvoiceKey, Invoice] = {
+            (i.provider_id, i.invoice_id): i for i in invoices
+        }
         self.providers = {p.provider_id: p for p in providers}
-        self.actions: list[OpenAction] = []
-        self.retrocessions: dict[tuple[str, str], StatementSummary] = {}
-        self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient) -> block
-        self.changes: list[BlockChange] = []
+        self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
+        self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
+        self.actions: dict[ActionKey, OpenAction] = {}
+        self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
+        self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
+        self.changes: dict[BlockChangeKey, BlockChange] = {}
+        self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.calls: list[str] = []
+
+    # --- for the tests: what is stored, and setting the stage ---------------------------
 
     def invoice(self, invoice_id: str | None = None) -> Invoice:
         """The stored invoice (the only one when no id is given)."""
         if invoice_id is None:
             (only,) = self.invoices.values()
             return only
-        return self.invoices[invoice_id]
+        (found,) = (i for (_, stored_id), i in self.invoices.items() if stored_id == invoice_id)
+        return found
+
+    def put_invoice_as_is(self, invoice: Invoice) -> None:
+        """Store the invoice as it is, version and all: the stage a test starts from."""
+        self.invoices[(invoice.provider_id, invoice.invoice_id)] = invoice
+
+    def marker(self, claim_ref: str) -> KnownClaim | None:
+        """The claim marker with this ref (of whichever provider wrote it)."""
+        found = [m for (_, ref), m in self.markers.items() if ref == claim_ref]
+        return found[0] if found else None
+
+    def all_actions(self) -> list[OpenAction]:
+        return [self.actions[key] for key in sorted(self.actions)]
+
+    # --- providers ------------------------------------------------------------------------
 
     def get_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("get_provider")
         return self.providers.get(provider_id)
 
+    def put_provider(self, provider: Provider) -> None:
+        self.calls.append("put_provider")
+        self.providers[provider.provider_id] = provider
+
     def cached_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("cached_provider")
         return self.providers.get(provider_id)
 
-    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
-        self.calls.append("find_invoice_by_reference")
-        return next((i for i in self.invoices.values() if i.reference == reference), None)
+    def list_providers(self) -> list[Provider]:
+        """By provider id, as the by-provider index sorts them."""
+        self.calls.append("list_providers")
+        return [self.providers[p] for p in sorted(self.providers)]
+
+    # --- declarations and references --------------------------------------------------------
+
+    def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
+        self.calls.append("get_declaration")
+        return self.declarations.get((provider_id, declaration_id))
+
+    def put_declaration(self, record: DeclarationRecord) -> None:
+        self.calls.append("put_declaration")
+        self.declarations[(record.provider_id, record.declaration_id)] = record
+
+    def list_declarations(
+        self, provider_id: str, *, limit: int = 50, after: str | None = None
+    ) -> tuple[list[DeclarationRecord], str | None]:
+        """Newest id first. Like a Query with a Limit, a full page has a next position
+        even when nothing follows (the page after it is then empty)."""
+        self.calls.append("list_declarations")
+        ids = sorted(
+            (
+                d
+                for (owner, d) in self.declarations
+                if owner == provider_id and (not after or d < after)
+            ),
+            reverse=True,
+        )[:limit]
+        page = [self.declarations[(provider_id, d)] for d in ids]
+        return page, (ids[-1] if len(ids) == limit else None)
+
+    def reserve_references(self, count: int) -> int:
+        self.calls.append("reserve_references")
+        start, self.next_reference = self.next_reference, self.next_reference + count
+        return start
+
+    # --- claims and invoices ------------------------------------------------------------------
+
+    def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
+        self.calls.append("known_claims")
+        found = {ref: self.markers.get((provider_id, ref)) for ref in claim_refs}
+        return {ref: marker for ref, marker in found.items() if marker is not None}
+
+    def store_new(
+        self,
+        provider_id: str,
+        declaration_id: str,
+        invoices: Sequence[NewInvoice],
+        insurer_claim_refs: Sequence[str],
+    ) -> int:
+        """As many transactions as the adapter's, each written only when all its keys are
+        new; TransactionConflict on the first that is not (the ones before it stay)."""
+        self.calls.append("store_new")
+        units = [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
+        units += [
+            [self._marker_write(provider_id, ref, declaration_id, "")] for ref in insurer_claim_refs
+        ]
+        transactions = _packed(units)
+        for transaction in transactions:
+            self._write_new(transaction)
+        return len(transactions)
+
+    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
+        """Like the adapter, the invoice and its markers only: ``new.actions`` are not
+        written (see tests/contract)."""
+        self.calls.append("store_invoice_for_insurer_claims")
+        invoice, keys = new.invoice, [(provider_id, ref) for ref in new.claim_refs]
+        # A marker's condition (invoice_id = "") fails on a marker that is not there.
+        pointing = [self.markers[k].invoice_id if k in self.markers else None for k in keys]
+        if self._invoice_key(invoice) in self.invoices or pointing != [""] * len(keys):
+            return False
+        self.invoices[self._invoice_key(invoice)] = invoice
+        for key in keys:
+            self.markers[key] = replace(self.markers[key], invoice_id=invoice.invoice_id)
+        return True
+
+    def add_claim_markers(
+        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+    ) -> None:
+        self.calls.append("add_claim_markers")
+        for ref in claim_refs:
+            self.markers.setdefault((provider_id, ref), KnownClaim(ref, declaration_id, invoice_id))
 
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None:
         self.calls.append("get_invoice")
-        invoice = self.invoices.get(invoice_id)
-        return invoice if invoice and invoice.provider_id == provider_id else None
+        return self.invoices.get((provider_id, invoice_id))
+
+    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
+        self.calls.append("find_invoice_by_reference")
+        return next((i for i in self.invoices.values() if i.reference == reference), None)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
         self.calls.append("save_invoice")
-        if self.invoices[invoice.invoice_id].version != invoice.version:
+        if not self._is_current(invoice):
             raise ConcurrentChange(invoice.invoice_id)
         stored = replace(invoice, version=invoice.version + 1)
-        self.invoices[invoice.invoice_id] = stored
+        self.invoices[self._invoice_key(stored)] = stored
         return stored
 
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
     ) -> list[Invoice]:
+        """All or nothing: every invoice on condition of its version, every action new."""
         self.calls.append("save_invoices")
-        if any(self.invoices[i.invoice_id].version != i.version for i in invoices):
+        if not all(self._is_current(i) for i in invoices) or any(
+            action_key(a) in self.actions for a in new_actions
+        ):
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
         stored = [replace(i, version=i.version + 1) for i in invoices]
-        self.invoices.update({i.invoice_id: i for i in stored})
-        self.actions.extend(new_actions)
+        self.invoices.update({self._invoice_key(i): i for i in stored})
+        self.actions.update({action_key(a): a for a in new_actions})
         return stored
 
-    def add_action(self, action: OpenAction) -> bool:
-        if any(a.action_id == action.action_id for a in self.actions):
-            return False
-        self.actions.append(action)
-        return True
-
-    def put_action(self, action: OpenAction) -> None:
-        self.calls.append("put_action")
-        self.actions.append(action)
-
-    def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
-        return [
-            a
-            for a in self.actions
-            if a.provider_id == provider_id and (state is None or a.state is state)
-        ]
-
-    # --- the weekly retrocession (R24) ----------------------------------------------------
-
-    def list_providers(self) -> list[Provider]:
-        return list(self.providers.values())
+    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+        """Pages in the order of the by-next-action index: day, provider, patient, invoice.
+        Like a Query with a Limit, a full last page is followed by an empty one."""
+        self.calls.append("due_for_dunning")
+        due = sorted(
+            (_dunning_position(i, day), i)
+            for i in self.invoices.values()
+            if (day := i.dunning_check_day) is not None and day <= as_of
+        )
+        invoices = [invoice for _, invoice in due]
+        for start in range(0, len(invoices) + 1, page_size):
+            yield invoices[start : start + page_size]
 
     def provider_invoices(
         self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
     ) -> Iterator[Invoice]:
-        for invoice in self.invoices.values():
-            issued = invoice.issue_date.isoformat()
-            in_range = (issued_from or "0000") <= issued <= (issued_until or "9999")
-            if invoice.provider_id == provider_id and in_range:
-                yield invoice
+        """Issued in the range (ISO dates, inclusive), newest first as the index lists them."""
+        self.calls.append("provider_invoices")
+        found = [
+            i
+            for (owner, _), i in self.invoices.items()
+            if owner == provider_id
+            and (issued_from or "0000") <= i.issue_date.isoformat() <= (issued_until or "9999")
+        ]
+        yield from sorted(found, key=lambda i: (i.issue_date, i.invoice_id), reverse=True)
+
+    # --- open actions (R23) -----------------------------------------------------------------
+
+    def put_action(self, action: OpenAction) -> None:
+        self.calls.append("put_action")
+        self.actions[action_key(action)] = action
+
+    def add_action(self, action: OpenAction) -> bool:
+        self.calls.append("add_action")
+        if action_key(action) in self.actions:
+            return False
+        self.actions[action_key(action)] = action
+        return True
+
+    def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
+        """Oldest first."""
+        self.calls.append("list_actions")
+        return [
+            a
+            for a in self.all_actions()
+            if a.provider_id == provider_id and (state is None or a.state is state)
+        ]
+
+    # --- the weekly retrocession (R24) ------------------------------------------------------
 
     def put_retrocession(self, summary: StatementSummary) -> None:
+        self.calls.append("put_retrocession")
         self.retrocessions[(summary.provider_id, summary.week.label)] = summary
+
+    def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
+        self.calls.append("get_retrocession")
+        return self.retrocessions.get((provider_id, week.label))
 
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 
@@ -133,6 +295,8 @@ class FakeStore:
         return logged is not None and logged.change is BlockChangeKind.UNBLOCKED
 
     def blocked_patients(self, provider_id: str) -> list[BlockedPatient]:
+        """By patient number."""
+        self.calls.append("blocked_patients")
         return [
             block.as_blocked_patient()
             for (owner, _), block in sorted(self.blocks.items())
@@ -141,15 +305,27 @@ class FakeStore:
 
     def blocked_refs(self, provider_id: str) -> frozenset[str]:
         self.calls.append("blocked_refs")
-        return frozenset(b.patient_ref for b in self.blocked_patients(provider_id))
+        return frozenset(
+            patient
+            for (owner, patient), block in self.blocks.items()
+            if owner == provider_id and block.is_blocked
+        )
 
     def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
+        self.calls.append("is_blocked")
         block = self.blocks.get((provider_id, patient_ref))
         return block is not None and block.is_blocked
 
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
-        """Oldest first; two changes at the same moment in the order they were made."""
-        return [c for c in self.changes if c.provider_id == provider_id and c.at >= since]
+        """Oldest first; at the same moment by the block's version, then patient number."""
+        self.calls.append("block_changes")
+        return [
+            self.changes[key]
+            for key in sorted(self.changes)
+            if key[0] == provider_id and key[1] >= since
+        ]
+
+    # --- plumbing -----------------------------------------------------------------------------
 
     def _change_block(
         self, provider_id: str, patient_ref: str, change: Callable[[PatientBlock], Transition]
@@ -158,9 +334,62 @@ class FakeStore:
         changed, logged = change(block)
         self.blocks[(provider_id, patient_ref)] = changed
         if logged is not None:
-            self.changes.append(logged)
-            self.changes.sort(key=lambda c: c.at)  # stable: same-moment changes keep their order
+            at = logged.at.astimezone(UTC)
+            self.changes[(provider_id, at, changed.version, patient_ref)] = logged
         return logged
+
+    @staticmethod
+    def _invoice_key(invoice: Invoice) -> InvoiceKey:
+        return (invoice.provider_id, invoice.invoice_id)
+
+    def _is_current(self, invoice: Invoice) -> bool:
+        """The condition of a versioned write: the stored one is the version read (R28)."""
+        stored = self.invoices.get(self._invoice_key(invoice))
+        return stored is not None and stored.version == invoice.version
+
+    def _invoice_unit(self, provider_id: str, declaration_id: str, new: NewInvoice) -> list[Write]:
+        invoice_id = new.invoice.invoice_id
+        return [
+            (self.invoices, self._invoice_key(new.invoice), new.invoice),
+            *(
+                self._marker_write(provider_id, ref, declaration_id, invoice_id)
+                for ref in new.claim_refs
+            ),
+            *((self.actions, action_key(a), a) for a in new.actions),
+        ]
+
+    def _marker_write(
+        self, provider_id: str, claim_ref: str, declaration_id: str, invoice_id: str
+    ) -> Write:
+        return (
+            self.markers,
+            (provider_id, claim_ref),
+            KnownClaim(claim_ref, declaration_id, invoice_id),
+        )
+
+    @staticmethod
+    def _write_new(transaction: list[Write]) -> None:
+        """Every Put on condition that its key is new: all of them, or none."""
+        if any(key in where for where, key, _ in transaction):
+            raise TransactionConflict("an item of the transaction exists already")
+        for where, key, value in transaction:
+            where[key] = value
+
+
+def _packed(units: list[list[Write]]) -> list[list[Write]]:
+    """Transactions of up to TRANSACTION_LIMIT writes; an invoice's unit is never split."""
+    transactions: list[list[Write]] = []
+    for unit in units:
+        if len(unit) > TRANSACTION_LIMIT:
+            raise ValueError(f"an invoice with {len(unit) - 1} lines does not fit a transaction")
+        if not transactions or len(transactions[-1]) + len(unit) > TRANSACTION_LIMIT:
+            transactions.append([])
+        transactions[-1].extend(unit)
+    return transactions
+
+
+def _dunning_position(invoice: Invoice, day: date) -> str:
+    return f"{day.isoformat()}#{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
 
 
 class FakeQueue:
@@ -173,3 +402,16 @@ class FakeQueue:
     @property
     def kinds(self) -> list[str]:
         return [r.kind for r in self.requests]
+
+
+class FilesInMemory:
+    """The output bucket: objects by key, as S3FileStore keeps them."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        self.files[key] = body
+
+    def delete(self, key: str) -> None:
+        self.files.pop(key, None)

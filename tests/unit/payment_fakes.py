@@ -1,5 +1,6 @@
-"""In-memory checkouts, bank links and files for the payment use cases (unit tests);
-invoices live in tests/unit/fake_store.FakeStore."""
+"""In-memory checkouts and bank links for the payment use cases (unit tests), with the
+DynamoDB adapter's semantics (tests/contract runs the same cases against both); invoices
+and files live in tests/unit/fake_store."""
 
 from __future__ import annotations
 
@@ -32,14 +33,3 @@ class LinksInMemory:
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
         return self.links.get((account_iban, transfer_id))
-
-
-class FilesInMemory:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        self.files[key] = body
-
-    def delete(self, key: str) -> None:
-        self.files.pop(key, None)

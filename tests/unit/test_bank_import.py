@@ -11,8 +11,8 @@ from billing_core.payments.bank_import import BankImportContext, import_statemen
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
 from tests.unit.factories import REFERENCE, make_invoice
-from tests.unit.fake_store import FakeStore
-from tests.unit.payment_fakes import FilesInMemory, LinksInMemory
+from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.payment_fakes import LinksInMemory
 
 DUE = 3317
 

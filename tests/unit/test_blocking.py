@@ -216,7 +216,7 @@ def test_a_paid_invoice_that_is_not_with_the_agency_does_not_touch_blocks():
     """Given a blocked patient and another invoice of theirs that is not with the agency,
     when that one is paid, then the block stays: only the agency's claims keep it."""
     invoice, store = at_the_agency()
-    store.invoices[invoice.invoice_id] = replace(invoice, dunning_stage=DunningStage.NONE)
+    store.put_invoice_as_is(replace(invoice, dunning_stage=DunningStage.NONE))
     pay(store, invoice.amount_due_cents)
     assert "release_claim" not in store.calls
     assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})

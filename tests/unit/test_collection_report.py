@@ -23,8 +23,7 @@ from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, sample_lines
-from tests.unit.fake_store import FakeStore
-from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.fake_store import FakeStore, FilesInMemory
 
 TODAY = date(2027, 2, 15)
 CLOCK = FixedClock(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
@@ -141,7 +140,7 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
     in the output bucket lists each with its reason: kenmerken and agency refs only."""
     store, files, ctx = world
     other = make_invoice(invoice_id="inv-not-at-agency", reference="72555000111222")
-    store.invoices[other.invoice_id] = other
+    store.put_invoice_as_is(other)
     data = report(
         "62987654321098;CMIB-7;paid;100;2027-02-12",  # a valid kenmerk, but no invoice has it
         f"{other.reference};CMIB-8;paid;100;2027-02-12",

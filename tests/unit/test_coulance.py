@@ -132,7 +132,7 @@ def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
     store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
     view = submit(store, queue, 8_000)
     assert view.outcome is StatementOutcome.SENT_TO_PROVIDER and view.amount_due_cents == 20_000
-    (action,) = store.actions
+    (action,) = store.list_actions(NON_CONTRACTED.provider_id)
     assert action.kind is ActionKind.COULANCE_PROPOSAL
     assert (
         action.details["amount_to_pay_cents"] == 12_000
@@ -154,7 +154,6 @@ def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
     decided = decide()
     assert decided is not None and decided.details["decision"] == "apply"
     assert balance(store.invoice().ledger) == 12_000
-    store.actions = [decided]
     decide()
     assert balance(store.invoice().ledger) == 12_000 and queue.kinds == ["stop_confirmation"]
 
@@ -163,7 +162,7 @@ def test_another_provider_cannot_decide_on_the_proposal():
     """R26: provider B with A's action id finds nothing."""
     store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
     submit(store, queue, 8_000)
-    (action,) = store.actions
+    (action,) = store.list_actions(NON_CONTRACTED.provider_id)
     assert (
         decide_coulance(
             "fysio-centrum-oost",

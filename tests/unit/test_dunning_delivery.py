@@ -29,8 +29,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_provider
-from tests.unit.fake_store import FakeStore
-from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
 from tests.unit.test_invoice_pdf import shown
 
@@ -171,7 +170,7 @@ def test_a_crash_after_noting_the_lead_is_repaired_by_the_second_delivery():
     invoices = reminded(10_000, 20_000)
     post = post_with(invoices)
     deliver_dunning_letter(reminder_request(invoices), post.context)
-    post.store.invoices["inv-2"] = invoices[1]  # as if its note was never written
+    post.store.put_invoice_as_is(invoices[1])  # as if its note was never written
 
     deliver_dunning_letter(reminder_request(invoices), post.context)
 

@@ -199,7 +199,7 @@ def test_a_wrong_birth_date_answers_exactly_like_an_unknown_reference(write):
         str(unknown.value),
     )
     assert real.calls == empty.calls == ["find_invoice_by_reference"]
-    assert real.invoice().version == 0 and real.actions == []
+    assert real.invoice().version == 0 and real.all_actions() == []
 
 
 # --- deferral (R14) ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from billing_core.providers.retrocession_run import (
 )
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.fake_store import FakeStore
+from tests.unit.fake_store import FakeStore, FilesInMemory
 
 PROVIDER = make_provider()
 W48 = Week(2026, 48)  # Monday 23 November up to Monday 30 November 2026
@@ -327,25 +327,17 @@ def test_the_files_are_kept_under_the_providers_prefix():
 # --- the run -----------------------------------------------------------------------------------
 
 
-class FakeFiles:
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        self.objects[key] = body
-
-
 def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
     """Given two providers, one with a payment in week 48, one without invoices
     When the run of Monday 30 November runs twice
     Then each has its JSON, CSV and totals for week 48, and the second run wrote the same."""
     physio = make_provider(provider_id="fysio-centrum-oost", service_fee_percentage=Decimal("5"))
     store = FakeStore([paid(make_invoice(), DUE, at(date(2026, 11, 24)))], [PROVIDER, physio])
-    files = FakeFiles()
+    files = FilesInMemory()
     ctx = RetrocessionContext(store, files)
 
     summary = build_weekly_statements(ctx, date(2026, 11, 30))
-    first_files, first_items = dict(files.objects), dict(store.retrocessions)
+    first_files, first_items = dict(files.files), dict(store.retrocessions)
     again = build_weekly_statements(ctx, date(2026, 11, 30))
 
     assert (
@@ -360,13 +352,13 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
             "failures": {},
         }
     )
-    assert sorted(files.objects) == [
+    assert sorted(files.files) == [
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
         "retrocession/tandarts-de-vries/2026-W48.csv",
         "retrocession/tandarts-de-vries/2026-W48.json",
     ]
-    assert files.objects == first_files and store.retrocessions == first_items
+    assert files.files == first_files and store.retrocessions == first_items
     dental = store.retrocessions[("tandarts-de-vries", "2026-W48")]
     assert (dental.received_cents, dental.service_fee_cents, dental.payout_cents) == (
         DUE,
@@ -384,7 +376,9 @@ def test_one_failing_provider_does_not_hold_up_the_others():
 
     physio = make_provider(provider_id="fysio-centrum-oost")
     store = BrokenForOne([], [PROVIDER, physio])
-    summary = build_weekly_statements(RetrocessionContext(store, FakeFiles()), date(2026, 11, 30))
+    summary = build_weekly_statements(
+        RetrocessionContext(store, FilesInMemory()), date(2026, 11, 30)
+    )
     assert summary.failures == {"fysio-centrum-oost": "RuntimeError"} and summary.statements == 1
 
 

@@ -26,38 +26,22 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import KnownClaim
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from local.seed import DENTAL
-from tests.unit.fake_store import FakeQueue
-from tests.unit.payment_fakes import FilesInMemory
-from tests.unit.test_vektis_retour import StoreInMemory
+from local.seed import DENTAL, PHYSIO
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.vektis_files import HEADER, dental_claim
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
 VGZ = "7095"
 
 
-class CorrectionStore(StoreInMemory):
-    """The retour tests' store with the dental practice (contracted: C-codes 75%
-    reimbursed) and the markers of credit lines booked on an earlier invoice."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.providers[DENTAL.provider_id] = DENTAL
-
-    def add_claim_markers(
-        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
-    ) -> None:
-        for ref in claim_refs:
-            self.markers.setdefault(ref, KnownClaim(ref, declaration_id, invoice_id))
+@pytest.fixture
+def store() -> FakeStore:
+    """The dental practice (contracted: C-codes 75% reimbursed) and the physio practice."""
+    return FakeStore(providers=[PHYSIO, DENTAL])
 
 
 @pytest.fixture
-def store() -> CorrectionStore:
-    return CorrectionStore()
-
-
-@pytest.fixture
-def ctx(store: CorrectionStore) -> IngestContext:
+def ctx(store: FakeStore) -> IngestContext:
     return IngestContext(
         store, FilesInMemory(), FakeQueue(), FixedClock(NOW), b"test-reference-key" * 2
     )
@@ -93,15 +77,15 @@ def upload(ctx: IngestContext, claims: Sequence[Claim], declaration_id: str) -> 
     )
 
 
-def invoice_of(store: CorrectionStore, declaration_id: str = "D1") -> Invoice:
+def invoice_of(store: FakeStore, declaration_id: str = "D1") -> Invoice:
     [invoice] = [i for i in store.invoices.values() if i.declaration_id == declaration_id]
     return invoice
 
 
-def sent(store: CorrectionStore, invoice: Invoice) -> Invoice:
+def sent(store: FakeStore, invoice: Invoice) -> Invoice:
     """The delivery sent it (R7): only then is the patient told about a correction."""
-    store.invoices[invoice.invoice_id] = replace(invoice, status=InvoiceStatus.SENT)
-    return store.invoices[invoice.invoice_id]
+    store.put_invoice_as_is(replace(invoice, status=InvoiceStatus.SENT))
+    return store.invoice(invoice.invoice_id)
 
 
 def codes(report: dict) -> list[str]:  # type: ignore[type-arg]
@@ -160,7 +144,7 @@ def test_a_credit_of_an_earlier_line_lowers_that_invoice(ctx, store):
     assert booked["code"] == "CREDIT_BOOKED_ON_EARLIER_INVOICE" and booked["claim_ref"] == "L9"
     assert "€ 6,00" in booked["message"] and "declaration D1" in booked["message_en"]
     # And the credit line's own marker points at the earlier invoice (R3; a retour finds it there)
-    assert store.markers["L9"] == KnownClaim("L9", "D2", before.invoice_id)
+    assert store.marker("L9") == KnownClaim("L9", "D2", before.invoice_id)
 
 
 def test_new_lines_of_the_patient_in_the_same_upload_get_their_own_invoice(ctx, store):
@@ -185,7 +169,7 @@ def test_the_same_credit_again_changes_nothing(ctx, store):
     assert store.invoice(booked.invoice_id) == booked
     assert again["summary"]["claims_corrected"] == 1 and again["outcome"] == "accepted"
     assert (other["outcome"], codes(other)) == ("already_processed", ["CLAIM_ALREADY_PROCESSED"])
-    assert store.markers["L9"].declaration_id == "D2"
+    assert store.marker("L9").declaration_id == "D2"
 
 
 def test_a_credit_booked_before_a_crash_gets_its_marker_on_the_retry(ctx, store):
@@ -193,12 +177,12 @@ def test_a_credit_booked_before_a_crash_gets_its_marker_on_the_retry(ctx, store)
     upload(ctx, [filling(), control()], "D1")
     upload(ctx, [credit("L9", control())], "D2")
     booked = invoice_of(store)
-    del store.markers["L9"]
+    del store.markers[(DENTAL.provider_id, "L9")]
     # When the upload is processed again
     upload(ctx, [credit("L9", control())], "D2")
     # Then the invoice is not booked twice, and the marker is there now
     assert store.invoice(booked.invoice_id) == booked
-    assert store.markers["L9"].invoice_id == booked.invoice_id
+    assert store.marker("L9").invoice_id == booked.invoice_id
 
 
 @pytest.mark.parametrize(
@@ -253,7 +237,7 @@ def test_a_credit_that_does_not_fit_is_refused_with_the_reason(ctx, store, make_
     )
     assert says in finding["message"] and finding["message_en"]
     assert report["outcome"] == "rejected" and store.invoice(before.invoice_id) == before
-    assert "L9" not in store.markers
+    assert store.marker("L9") is None
 
 
 def test_a_line_credited_in_full_cannot_be_credited_again(ctx, store):
@@ -286,9 +270,7 @@ def test_a_paid_invoice_shows_the_overpayment_as_credit(ctx, store):
     # Given last week's invoice, paid in full (56.00)
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
-    store.invoices[invoice.invoice_id] = apply_payment(
-        invoice, IncomingPayment("bank", "B1", 5600, NOW)
-    )
+    store.put_invoice_as_is(apply_payment(invoice, IncomingPayment("bank", "B1", 5600, NOW)))
     # When the filling is credited
     upload(ctx, [credit("L9", filling())], "D2")
     # Then the patient paid 50.00 too much: credit, nothing due (R13)
@@ -302,7 +284,7 @@ def test_a_stopped_invoice_shows_no_credit_for_money_never_paid(ctx, store):
     invoice = sent(store, invoice_of(store))
     invoice = apply_payment(invoice, IncomingPayment("bank", "B1", 1000, NOW))
     stop = StopRequest(StopScope.FULL, "goodwill", "j.vandijk@example.org", True)
-    store.invoices[invoice.invoice_id] = apply_stop(invoice, stop, NOW, "provider:u1:stop-1")
+    store.put_invoice_as_is(apply_stop(invoice, stop, NOW, "provider:u1:stop-1"))
     # When the filling (50.00) is credited
     upload(ctx, [credit("L9", filling())], "D2")
     # Then the patient is owed back what they paid (10.00), not the forgiven 40.00 as well
@@ -315,9 +297,7 @@ def test_a_stopped_invoice_shows_no_credit_for_money_never_paid(ctx, store):
 def test_an_invoice_with_the_collection_agency_is_corrected_and_the_provider_warned(ctx, store):
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
-    store.invoices[invoice.invoice_id] = replace(
-        invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY
-    )
+    store.put_invoice_as_is(replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY))
     report = upload(ctx, [credit("L9", filling())], "D2")
     assert sorted(codes(report)) == [
         "CREDIT_BOOKED_ON_EARLIER_INVOICE",
@@ -371,14 +351,14 @@ def test_a_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too(ctx, store):
         unit_price_cents=4500,
     )
     upload(ctx, [filling(), material], "D1")
-    assert store.markers["M1"].invoice_id == ""
+    assert store.marker("M1").invoice_id == ""
     # When it is credited
     report = upload(ctx, [credit("M9", material)], "D2")
     # Then the credit is in VGZ's export of this upload, and the report says so
     assert codes(report) == ["CREDIT_OF_INSURER_LINE"]
     assert report["outcome"] == "accepted" and report["summary"]["claims_to_insurer"] == 1
     export = ctx.files.files[f"insurer-claims/{DENTAL.provider_id}/{VGZ}/D2.csv"].decode()
-    assert "M9" in export and store.markers["M9"] == KnownClaim("M9", "D2", "")
+    assert "M9" in export and store.marker("M9") == KnownClaim("M9", "D2", "")
 
 
 # --- pure parts ----------------------------------------------------------------------------------
@@ -408,7 +388,7 @@ def test_a_concurrent_payment_is_kept_and_the_credit_booked_once(ctx, store, mon
     def save_after_a_payment(changed: Invoice) -> Invoice:
         if not raced:
             raced.append(True)
-            current = store.invoices[changed.invoice_id]
+            current = store.invoice(changed.invoice_id)
             save(apply_payment(current, IncomingPayment("psp", "tr_1", 1000, NOW)))
         return save(changed)
 
@@ -499,9 +479,7 @@ def test_the_email_says_the_new_amount_and_not_the_treatment(
     upload(ctx, [filling(), control()], "D1")
     invoice = invoice_of(store)
     if paid:
-        store.invoices[invoice.invoice_id] = apply_payment(
-            invoice, IncomingPayment("bank", "B1", paid, NOW)
-        )
+        store.put_invoice_as_is(apply_payment(invoice, IncomingPayment("bank", "B1", paid, NOW)))
     upload(ctx, [credit("L9", filling())], "D2")
     # When the e-mail is rendered
     email = _email(invoice_of(store), event_id, language)

@@ -7,7 +7,6 @@ the same claim markers and version checks as the DynamoDB repository; then the r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -16,82 +15,31 @@ import pytest
 
 from billing_core.declarations.claims import LineType
 from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
-from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
-from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice
+from billing_core.ports import ConcurrentChange
 from billing_core.providers.provider import CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
-from tests.unit.fake_store import FakeQueue, FakeStore
-from tests.unit.payment_fakes import FilesInMemory
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.vektis_files import HEADER, TODAY, dental_claim
 
 VGZ = "7095"
 HEADER_PHYSIO = replace(HEADER, practice_agb=PHYSIO.agb_code)
 
 
-class StoreInMemory(FakeStore):
-    """FakeStore plus what ingest and the retour import need: declarations, references and
-    claim markers with the same conditions as store/dynamo.py."""
-
-    def __init__(self) -> None:
-        super().__init__(providers=[PHYSIO])
-        self.declarations: dict[str, DeclarationRecord] = {}
-        self.markers: dict[str, KnownClaim] = {}
-        self.next_reference = 1
-
-    def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
-        return self.declarations.get(declaration_id)
-
-    def put_declaration(self, record: DeclarationRecord) -> None:
-        self.declarations[record.declaration_id] = record
-
-    def reserve_references(self, count: int) -> int:
-        start, self.next_reference = self.next_reference, self.next_reference + count
-        return start
-
-    def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
-        return {ref: self.markers[ref] for ref in claim_refs if ref in self.markers}
-
-    def store_new(
-        self,
-        provider_id: str,
-        declaration_id: str,
-        invoices: Sequence[NewInvoice],
-        insurer_claim_refs: Sequence[str],
-    ) -> int:
-        for new in invoices:
-            self.invoices[new.invoice.invoice_id] = new.invoice
-            for ref in new.claim_refs:
-                self.markers[ref] = KnownClaim(ref, declaration_id, new.invoice.invoice_id)
-        for ref in insurer_claim_refs:
-            self.markers[ref] = KnownClaim(ref, declaration_id, "")
-        return 1
-
-    def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
-        if new.invoice.invoice_id in self.invoices or any(
-            self.markers[r].invoice_id for r in new.claim_refs
-        ):
-            return False
-        self.invoices[new.invoice.invoice_id] = new.invoice
-        for ref in new.claim_refs:
-            self.markers[ref] = replace(self.markers[ref], invoice_id=new.invoice.invoice_id)
-        return True
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore(providers=[PHYSIO])
 
 
 @pytest.fixture
-def store() -> StoreInMemory:
-    return StoreInMemory()
-
-
-@pytest.fixture
-def ctx(store: StoreInMemory) -> IngestContext:
+def ctx(store: FakeStore) -> IngestContext:
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
     return IngestContext(store, FilesInMemory(), FakeQueue(), clock, b"test-reference-key" * 2)
 
@@ -140,7 +88,7 @@ def retour(claims, granted: dict[str, Granted], standard=PM305_V32) -> bytes:  #
     return write_retour(standard, replace(HEADER_PHYSIO, uzovi=VGZ), claims, granted)
 
 
-def the_invoice(store: StoreInMemory, declaration_id: str = "D1") -> Invoice:
+def the_invoice(store: FakeStore, declaration_id: str = "D1") -> Invoice:
     [invoice] = [i for i in store.invoices.values() if i.declaration_id == declaration_id]
     return invoice
 
@@ -272,7 +220,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
 def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):
     # Given the splint went to VGZ first (R6), not on the patient invoice
     ingest(ctx, physio_claims())
-    assert store.markers["F3"].invoice_id == ""
+    assert store.marker("F3").invoice_id == ""
     care = the_invoice(store)
     # When VGZ refuses it
     report = apply_retour(
@@ -290,7 +238,7 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     )
     assert (
         material.reference != care.reference
-        and store.markers["F3"].invoice_id == material.invoice_id
+        and store.marker("F3").invoice_id == material.invoice_id
     )
     # And it is queued for delivery, and reported
     assert [r.invoice_id for r in ctx.delivery.requests][-1] == material.invoice_id
@@ -314,7 +262,7 @@ def test_a_fully_granted_material_stays_with_the_insurer(ctx, store):
     report = apply_retour(
         PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(8500)}), ctx
     )
-    assert report["summary"]["invoices_created"] == 0 and store.markers["F3"].invoice_id == ""
+    assert report["summary"]["invoices_created"] == 0 and store.marker("F3").invoice_id == ""
     assert report["lines"][2]["result"] == "insurer_line"
 
 
@@ -377,10 +325,10 @@ def test_an_insurer_line_that_was_not_granted_is_reported_not_invoiced(ctx, stor
         contracted_insurers={2026: frozenset({ZILVEREN_KRUIS})},
         coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(100)),),
     )
-    store.providers[PHYSIO.provider_id] = contracted
+    store.put_provider(contracted)
     claim = dental_claim("Z1", treatment_code="1000", unit_price_cents=1260)
     ingest(ctx, [claim])
-    assert store.markers["Z1"].invoice_id == ""
+    assert store.marker("Z1").invoice_id == ""
     # When the insurer refuses it
     report = apply_retour(
         PHYSIO.provider_id, "R1", retour([claim], {"Z1": Granted(0, ("0611",))}), ctx
@@ -400,8 +348,8 @@ def test_a_concurrent_change_is_retried_not_lost(ctx, store, monkeypatch):
         calls["n"] += 1
         if calls["n"] == 1:
             current = store.invoice(invoice.invoice_id)
-            store.invoices[invoice.invoice_id] = replace(
-                current, version=current.version + 1, hold_reason="other"
+            store.put_invoice_as_is(
+                replace(current, version=current.version + 1, hold_reason="other")
             )
             raise ConcurrentChange(invoice.invoice_id)
         return real_save(invoice)
@@ -423,12 +371,14 @@ def test_a_retour_of_another_practice_changes_nothing(ctx, store):
     assert report["outcome"] == "rejected" and report["status"] == "rejected"
     assert [f["code"] for f in report["findings"]] == ["VEKTIS_WRONG_PROVIDER"]
     assert store.invoices == before
-    assert store.declarations["R1"].report_key == "reports/fysio-centrum-oost/retour-R1.json"
+    assert (
+        store.get_declaration(PHYSIO.provider_id, "R1").report_key
+        == "reports/fysio-centrum-oost/retour-R1.json"
+    )
 
 
 def test_an_unknown_provider_is_reported():
-    empty = StoreInMemory()
-    empty.providers.clear()
+    empty = FakeStore()
     ctx = IngestContext(empty, FilesInMemory(), FakeQueue(), FixedClock(TODAY), b"k" * 32)
     report = apply_retour("nobody", "R1", b"01", ctx)
     assert [f["code"] for f in report["findings"]] == ["UNKNOWN_PROVIDER"]

@@ -1,0 +1,69 @@
+"""What the contract cases store: two practices, their invoices, actions and uploads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import BillingStore, NewInvoice
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.factories import REFERENCE_KEY, make_invoice
+
+A = "tandarts-de-vries"
+B = "fysio-centrum-oost"
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
+
+
+def invoice(number: int, provider_id: str = A, **overrides: Any) -> Invoice:
+    """The n-th invoice: its own id, kenmerk and claim refs."""
+    lines = tuple(
+        replace(line, claim_ref=f"{provider_id[:3].upper()}-{number}-{index}")
+        for index, line in enumerate(make_invoice().lines, start=1)
+    )
+    values: dict[str, Any] = {
+        "invoice_id": f"inv-{number}",
+        "provider_id": provider_id,
+        "reference": reference.for_sequence(number, REFERENCE_KEY),
+        "lines": lines,
+    }
+    return make_invoice(**(values | overrides))
+
+
+def new(invoice: Invoice, *actions: OpenAction) -> NewInvoice:
+    return NewInvoice(invoice, tuple(line.claim_ref for line in invoice.lines), actions)
+
+
+def stored(store: BillingStore, *invoices: Invoice, declaration_id: str = "D1") -> None:
+    """Issued by an upload, with their claim markers: the way invoices come into the table."""
+    for one in invoices:
+        store.store_new(one.provider_id, declaration_id, [new(one)], [])
+
+
+def action(action_id: str, provider_id: str = A, **overrides: Any) -> OpenAction:
+    values: dict[str, Any] = {
+        "action_id": action_id,
+        "provider_id": provider_id,
+        "kind": ActionKind.OBJECTION,
+        "invoice_id": "inv-1",
+        "reference": reference.for_sequence(1, REFERENCE_KEY),
+        "created_at": NOON,
+        "details": {"reason": "amount"},
+    }
+    return OpenAction(**(values | overrides))
+
+
+def declaration(declaration_id: str, provider_id: str = A, **overrides: Any) -> DeclarationRecord:
+    values: dict[str, Any] = {
+        "provider_id": provider_id,
+        "declaration_id": declaration_id,
+        "file_name": "week-47.csv",
+        "status": DeclarationStatus.AWAITING_UPLOAD,
+        "created_at": NOON,
+        "object_key": f"incoming/{provider_id}/{declaration_id}/week-47.csv",
+    }
+    return DeclarationRecord(**(values | overrides))

@@ -1,0 +1,53 @@
+"""BillingStore: open actions for the practice (R23, R26)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from billing_core.providers.actions import ActionState
+from billing_core.shared.clock import AMSTERDAM
+from tests.contract.samples import NOON, A, B, action
+
+
+def test_an_action_is_added_once(store):
+    """A replayed bounce event makes no second action: the first stays as it was."""
+    first = action("bounce-m1")
+    assert store.add_action(first) is True
+    assert store.add_action(replace(first, details={"todo": "other"})) is False
+    assert store.list_actions(A) == [first]
+
+
+def test_putting_an_action_replaces_it(store):
+    """The practice marks it done: the same action, another state."""
+    store.put_action(action("objection-1"))
+    store.put_action(action("objection-1").done())
+    assert store.list_actions(A) == [action("objection-1").done()]
+
+
+def test_actions_are_listed_oldest_first_also_across_the_clock_change(store):
+    # Given actions made in the night the clocks go back (25 October 2026, 03:00 -> 02:00):
+    # 02:30 summer time is earlier than 02:15 winter time
+    summer = action("b", created_at=datetime(2026, 10, 25, 2, 30, tzinfo=AMSTERDAM))
+    winter = action("a", created_at=datetime(2026, 10, 25, 2, 15, tzinfo=AMSTERDAM, fold=1))
+    same_moment = action("c", created_at=winter.created_at)
+    for one in (same_moment, winter, summer, action("z", created_at=NOON)):
+        store.add_action(one)
+    # Then they come in the order they were made; at the same moment by id
+    assert [a.action_id for a in store.list_actions(A)] == ["b", "a", "c", "z"]
+
+
+def test_only_the_open_or_the_done_ones_when_asked(store):
+    store.put_action(action("1"))
+    store.put_action(action("2").done())
+    assert store.list_actions(A, ActionState.OPEN) == [action("1")]
+    assert store.list_actions(A, ActionState.DONE) == [action("2").done()]
+
+
+def test_another_practice_never_sees_the_actions(store):
+    """R26: even an action with the same id and moment is another practice's own."""
+    store.add_action(action("1"))
+    assert store.list_actions(B) == []
+    assert store.add_action(action("1", B)) is True
+    assert store.list_actions(B) == [action("1", B)]
+    assert store.list_actions(A) == [action("1")]

@@ -1,0 +1,83 @@
+"""BillingStore: patients blocked while a claim is with the collection agency (R22, R26)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from billing_core.collection.blocking import BlockChangeKind, BlockedPatient
+from billing_core.shared.clock import AMSTERDAM
+from tests.contract.samples import A, B
+
+T1 = datetime(2027, 2, 1, 9, 0, tzinfo=AMSTERDAM)
+T2 = T1 + timedelta(days=3)
+BLOCKED, UNBLOCKED = BlockChangeKind.BLOCKED, BlockChangeKind.UNBLOCKED
+
+
+def changes(store, provider_id=A, since=T1):
+    return [(c.patient_ref, c.change, c.at) for c in store.block_changes(provider_id, since)]
+
+
+def test_the_first_claim_blocks_the_patient_and_logs_it_once(store):
+    # Given a claim handed to the agency, handed over again (a retry), and a second claim
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-1", "inv-2", T2)
+    # Then the patient is blocked since the first, with both claims, and one change logged
+    assert store.is_blocked(A, "P-1") and store.blocked_refs(A) == frozenset({"P-1"})
+    assert store.blocked_patients(A) == [BlockedPatient(A, "P-1", T1, ("inv-1", "inv-2"))]
+    assert changes(store) == [("P-1", BLOCKED, T1)]
+
+
+def test_the_last_settled_claim_unblocks_and_releasing_twice_changes_nothing(store):
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-1", "inv-2", T1)
+    # When the claims are settled one by one, the last one twice
+    first = store.release_claim(A, "P-1", "inv-1", T2)
+    last = store.release_claim(A, "P-1", "inv-2", T2)
+    again = store.release_claim(A, "P-1", "inv-2", T2)
+    # Then only the last one unblocks, once
+    assert (first, last, again) == (False, True, False)
+    assert not store.is_blocked(A, "P-1")
+    assert store.blocked_patients(A) == [] and store.blocked_refs(A) == frozenset()
+    assert changes(store) == [("P-1", BLOCKED, T1), ("P-1", UNBLOCKED, T2)]
+
+
+def test_releasing_a_claim_of_a_patient_never_blocked_changes_nothing(store):
+    assert store.release_claim(A, "P-1", "inv-1", T1) is False
+    assert not store.is_blocked(A, "P-1") and changes(store) == []
+
+
+def test_the_blocked_patients_are_listed_by_number(store):
+    for patient in ("P-3", "P-1", "P-2"):
+        store.block_patient(A, patient, f"inv-{patient}", T1)
+    store.release_claim(A, "P-2", "inv-P-2", T2)
+    assert [p.patient_ref for p in store.blocked_patients(A)] == ["P-1", "P-3"]
+    assert store.blocked_refs(A) == frozenset({"P-1", "P-3"})
+
+
+def test_changes_since_a_moment_oldest_first_same_moment_by_version_then_patient(store):
+    """The practice software asks what changed since its last look (R22)."""
+    # Given P-2 then P-1 blocked at the same moment, and P-1 unblocked at that moment too
+    store.block_patient(A, "P-2", "inv-2", T1)
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.release_claim(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-3", "inv-3", T1 - timedelta(microseconds=1))
+    store.block_patient(A, "P-4", "inv-4", T2)
+    # Then from T1 on (inclusive): by moment, then the block's version, then patient
+    assert changes(store, since=T1) == [
+        ("P-1", BLOCKED, T1),
+        ("P-2", BLOCKED, T1),
+        ("P-1", UNBLOCKED, T1),
+        ("P-4", BLOCKED, T2),
+    ]
+    assert changes(store, since=T2 + timedelta(microseconds=1)) == []
+
+
+def test_another_practice_never_sees_the_blocks(store):
+    """R26: a patient number is the practice's own."""
+    store.block_patient(A, "P-1", "inv-1", T1)
+    assert not store.is_blocked(B, "P-1")
+    assert store.blocked_patients(B) == [] and store.blocked_refs(B) == frozenset()
+    assert changes(store, B) == []
+    assert store.release_claim(B, "P-1", "inv-1", T2) is False
+    assert store.is_blocked(A, "P-1")

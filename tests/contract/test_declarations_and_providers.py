@@ -1,0 +1,115 @@
+"""BillingStore: upload records, the kenmerk sequence, provider settings; the retrocession's
+providers and weekly totals (R1, R10, R24, R26)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from billing_core.declarations.record import DeclarationStatus
+from billing_core.providers.retrocession import StatementSummary, Week
+from tests.contract.samples import NOON, A, B, declaration
+from tests.unit.factories import make_provider
+
+W48 = Week.of(date(2026, 11, 23))
+
+
+def test_an_upload_record_reads_back_and_a_put_replaces_it(store):
+    received = declaration("D1")
+    store.put_declaration(received)
+    assert store.get_declaration(A, "D1") == received
+    processed = received.with_status(
+        DeclarationStatus.PROCESSED,
+        processed_at=NOON,
+        outcome="accepted",
+        summary={"invoices_created": 2},
+        report_key="reports/tandarts-de-vries/D1.json",
+        reference_block_start=40,
+        reference_block_size=2,
+    )
+    store.put_declaration(processed)
+    assert store.get_declaration(A, "D1") == processed
+
+
+def test_another_practice_never_sees_the_upload(store):
+    """R26: the practice is part of the key."""
+    store.put_declaration(declaration("D1"))
+    assert store.get_declaration(B, "D1") is None
+    assert store.get_declaration(A, "D2") is None
+    assert store.list_declarations(B) == ([], None)
+
+
+def test_uploads_are_listed_newest_first_page_by_page(store):
+    # Given five uploads of practice A (ids sort by time) and one of B
+    for number in (3, 1, 5, 2, 4):
+        store.put_declaration(declaration(f"2026112{number}-x"))
+    store.put_declaration(declaration("20261126-x", B))
+    # When A pages through them two at a time
+    first, after = store.list_declarations(A, limit=2)
+    second, after_second = store.list_declarations(A, limit=2, after=after)
+    last, end = store.list_declarations(A, limit=2, after=after_second)
+    # Then newest first, every upload once, and the last page says there is no more
+    pages = [[d.declaration_id for d in page] for page in (first, second, last)]
+    assert pages == [["20261125-x", "20261124-x"], ["20261123-x", "20261122-x"], ["20261121-x"]]
+    assert (after, after_second, end) == ("20261124-x", "20261122-x", None)
+
+
+def test_a_position_from_another_practice_only_pages_within_ones_own(store):
+    """R26: a cursor is rebuilt with the asking practice's id."""
+    store.put_declaration(declaration("D1"))
+    store.put_declaration(declaration("D3", B))
+    page, _ = store.list_declarations(A, after="D3")
+    assert [d.declaration_id for d in page] == ["D1"]
+
+
+def test_kenmerk_numbers_are_reserved_in_blocks_that_never_overlap(store):
+    """R10: each upload reserves its block of sequence numbers in one request."""
+    first = store.reserve_references(3)
+    second = store.reserve_references(2)
+    assert (first, second, store.reserve_references(1)) == (0, 3, 5)
+
+
+def test_provider_settings_read_back_fresh_and_cached(store):
+    # Given a practice nobody asked for yet
+    dental = make_provider(service_fee_percentage=Decimal("4.25"))
+    assert store.cached_provider(A) is None
+    # When its settings are stored
+    store.put_provider(dental)
+    # Then both reads give them, even the cached one that saw nothing before
+    assert store.get_provider(A) == dental
+    assert store.cached_provider(A) == dental
+    assert store.get_provider(B) is None
+
+
+def test_the_weekly_run_lists_every_practice_by_id(store):
+    """R24: a Query on the by-provider index, not a scan."""
+    physio, dental = make_provider(provider_id=B), make_provider()
+    store.put_provider(dental)
+    store.put_provider(physio)
+    assert store.list_providers() == [physio, dental]
+
+
+def test_the_weeks_totals_read_back_and_a_rebuilt_week_replaces_them(store):
+    first = totals(A, payout_cents=9_500)
+    store.put_retrocession(first)
+    store.put_retrocession(totals(B, payout_cents=1))
+    assert store.get_retrocession(A, W48) == first
+    store.put_retrocession(totals(A, payout_cents=9_400))
+    assert store.get_retrocession(A, W48) == totals(A, payout_cents=9_400)
+    assert store.get_retrocession(A, Week.of(date(2026, 11, 30))) is None
+
+
+def totals(provider_id: str, payout_cents: int) -> StatementSummary:
+    return StatementSummary(
+        provider_id=provider_id,
+        week=W48,
+        service_fee_percentage=Decimal("5"),
+        entries=3,
+        invoices=2,
+        received_cents=10_000,
+        refunded_cents=0,
+        service_fee_cents=500,
+        payout_cents=payout_cents,
+        totals_by_kind={"payment": 10_000},
+        json_sha256="0" * 64,
+    )

@@ -1,0 +1,66 @@
+"""DunningStore.due_for_dunning (R18) and the retrocession's reads of a practice's invoices
+(R24): which invoices, in which order, page by page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from billing_core.invoices.invoice import DunningStage
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from tests.contract.samples import NOON, A, B, invoice, stored
+
+MONDAY = date(2027, 1, 4)
+
+
+def due(store, as_of=MONDAY, page_size=100):
+    return [
+        [i.invoice_id for i in page] for page in store.due_for_dunning(as_of, page_size=page_size)
+    ]
+
+
+def test_the_run_reads_what_is_due_by_day_practice_patient_and_invoice(store):
+    """R18: one patient's invoices due the same day come together (one reminder)."""
+    # Given invoices of two practices due on and before Monday, one due after it
+    stored(
+        store,
+        invoice(1, next_check_on=MONDAY, patient_ref="P-2"),
+        invoice(2, next_check_on=date(2027, 1, 2), patient_ref="P-9"),
+        invoice(3, B, next_check_on=MONDAY, patient_ref="P-1"),
+        invoice(4, next_check_on=MONDAY, patient_ref="P-1"),
+        invoice(5, next_check_on=date(2027, 1, 5)),
+        invoice(6, next_check_on=MONDAY, patient_ref="P-2"),
+    )
+    # When Monday's run reads them
+    # Then the earliest day first, then by practice, patient and invoice; Tuesday's not yet
+    assert due(store) == [["inv-2", "inv-3", "inv-4", "inv-1", "inv-6"]]
+    assert due(store, page_size=2) == [["inv-2", "inv-3"], ["inv-4", "inv-1"], ["inv-6"]]
+
+
+def test_paid_invoices_and_those_with_the_agency_are_not_read(store):
+    """R18: the index is sparse, so the run's cost follows the work due."""
+    paid = apply_payment(invoice(1), IncomingPayment("bank", "B1", invoice(1).balance_cents, NOON))
+    agency = invoice(2, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    stored(store, paid, agency, invoice(3, next_check_on=MONDAY))
+    assert due(store) == [["inv-3"]]
+
+
+def test_a_day_with_nothing_due_is_one_empty_page(store):
+    stored(store, invoice(1, next_check_on=date(2027, 1, 5)))
+    assert due(store) == [[]]
+
+
+def test_a_practices_invoices_in_a_range_of_issue_dates_newest_first(store):
+    """R24: the weekly statement reads the invoices issued up to the week's end."""
+    stored(
+        store,
+        invoice(1, issue_date=date(2026, 11, 20)),
+        invoice(2, issue_date=date(2026, 11, 23)),
+        invoice(3, issue_date=date(2026, 11, 29)),
+        invoice(4, issue_date=date(2026, 11, 30)),
+        invoice(5, B, issue_date=date(2026, 11, 24)),
+        invoice(6, issue_date=date(2026, 11, 23)),
+    )
+    week = store.provider_invoices(A, issued_from="2026-11-23", issued_until="2026-11-29")
+    assert [i.invoice_id for i in week] == ["inv-3", "inv-6", "inv-2"]
+    assert [i.invoice_id for i in store.provider_invoices(B)] == ["inv-5"]
+    assert len(list(store.provider_invoices(A))) == 5

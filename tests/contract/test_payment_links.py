@@ -1,0 +1,61 @@
+"""CheckoutLog (R11) and BankCreditLinks (R12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_core.payments.psp import PspStatus
+from billing_core.ports import BankCreditLink, CheckoutRecord
+from tests.contract.samples import NOON, A
+
+IBAN = "NL20INGB0001234567"
+
+
+def checkout(psp_payment_id: str = "tr_1", amount_cents: int = 5_600) -> CheckoutRecord:
+    return CheckoutRecord(psp_payment_id, A, "inv-1", "62987654321098", amount_cents, NOON)
+
+
+def credit(transfer_id: str = "TX-1", source_id: str = "ING-1") -> BankCreditLink:
+    return BankCreditLink(IBAN, transfer_id, source_id, "62987654321098", 5_600)
+
+
+def test_a_checkout_reads_back_and_its_status_changes(checkouts):
+    checkouts.record_checkout(checkout())
+    assert checkouts.get_checkout("tr_1") == checkout()
+    checkouts.set_checkout_status("tr_1", PspStatus.PAID)
+    assert checkouts.get_checkout("tr_1").status is PspStatus.PAID
+    assert checkouts.get_checkout("tr_2") is None
+
+
+def test_a_checkout_recorded_again_keeps_the_first_and_its_status(checkouts):
+    """The PSP hands out the same payment for a repeated idempotency key: the webhook's
+    status is never reset to open, nor the amount asked replaced."""
+    checkouts.record_checkout(checkout())
+    checkouts.set_checkout_status("tr_1", PspStatus.PAID)
+    checkouts.record_checkout(checkout(amount_cents=1))
+    assert checkouts.get_checkout("tr_1").status is PspStatus.PAID
+    assert checkouts.get_checkout("tr_1").amount_cents == 5_600
+
+
+def test_the_status_of_an_unknown_checkout_is_not_set(checkouts, xfail_on_moto):
+    xfail_on_moto(
+        "#11: PaymentLinkRepository.set_checkout_status lets botocore's ClientError "
+        "(ConditionalCheckFailedException) out of the port; the domain cannot catch it"
+    )
+    with pytest.raises(LookupError):
+        checkouts.set_checkout_status("tr_404", PspStatus.PAID)
+    assert checkouts.get_checkout("tr_404") is None
+
+
+def test_a_bank_credit_is_found_by_our_account_and_the_transfer_id(links):
+    links.remember_bank_credit(credit())
+    assert links.find_bank_credit(IBAN, "TX-1") == credit()
+    assert links.find_bank_credit(IBAN, "TX-2") is None
+    assert links.find_bank_credit("NL91ABNA0417164300", "TX-1") is None
+
+
+def test_the_first_link_of_a_transfer_is_kept(links):
+    """R12: a statement imported twice books nothing twice; the return finds the first."""
+    links.remember_bank_credit(credit())
+    links.remember_bank_credit(credit(source_id="ING-2"))
+    assert links.find_bank_credit(IBAN, "TX-1").source_id == "ING-1"
