@@ -98,6 +98,16 @@ class FakeStore:
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
 
+    def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
+        """The last one put: put_action keeps every version."""
+        self.calls.append("get_action")
+        found = (
+            a
+            for a in reversed(self.actions)
+            if (a.provider_id, a.action_id) == (provider_id, action_id)
+        )
+        return next(found, None)
+
     # --- the weekly retrocession (R24) ----------------------------------------------------
 
     def list_providers(self) -> list[Provider]:
