@@ -26,7 +26,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-from billing_core.adapters.dynamo import items
+from billing_core.adapters.dynamo import items, keys
 from billing_core.invoices.invoice import InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared import reference
@@ -130,10 +130,10 @@ def _kinds_of_invoice(template: Any) -> dict[str, Any]:
 def _own_attributes(invoice: Any) -> dict[str, str]:
     """The attributes of ``invoice_to_item`` that differ between the bench's invoices."""
     return {
-        **items.invoice_key(invoice.provider_id, invoice.invoice_id),
+        **keys.invoice_key(invoice.provider_id, invoice.invoice_id),
         **items.dunning_index_key(invoice),
-        "gsi1pk": f"REF#{invoice.reference}",
-        "gsi2sk": f"{invoice.issue_date.isoformat()}#{invoice.invoice_id}",
+        "gsi1pk": keys.reference_partition(invoice.reference),
+        "gsi2sk": keys.invoice_position(invoice.issue_date, invoice.invoice_id),
         "invoice_id": invoice.invoice_id,
         "reference": invoice.reference,
         "patient_ref": invoice.patient_ref,

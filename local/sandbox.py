@@ -27,7 +27,7 @@ from moto import mock_aws
 
 from billing_core import bootstrap
 from billing_core.providers.provider import Provider
-from billing_core.services.provider import retour_upload_key, upload_key
+from billing_core.services.provider.declarations import retour_upload_key, upload_key
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
 from local import moto_speedup

@@ -13,7 +13,6 @@ from billing_core.adapters.s3 import uploaded_bytes_at_most
 from billing_core.collection.collection_report import (
     MAX_REPORT_BYTES,
     UPLOAD_PREFIX,
-    CollectionReportContext,
     CollectionReportResult,
     RowOutcome,
     import_collection_report,
@@ -38,8 +37,7 @@ def import_upload(upload: dict[str, str]) -> dict[str, Any]:
     if data is None:
         logger.error("collection report too large", extra={"limit_bytes": MAX_REPORT_BYTES})
         return {"outcome": "refused"}
-    context = CollectionReportContext(store=rt.repository, files=rt.output_files, clock=rt.clock)
-    result = import_collection_report(data, upload["key"], context)
+    result = import_collection_report(data, upload["key"], rt.collection_report_context())
     _measure(result)
     return result.summary()
 

@@ -45,15 +45,7 @@ PSP_PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"  # Mollie's payment ids; the fake PSP
 def psp_webhook(
     payment_id: Annotated[str, Form(alias="id", pattern=PSP_PAYMENT_ID)],
 ) -> Response[str]:
-    rt = bootstrap.current()
-    outcome = handle_psp_webhook(
-        payment_id,
-        store=rt.repository,
-        checkouts=rt.payment_links,
-        psp=rt.psp,
-        clock=rt.clock,
-        delivery=rt.delivery_queue,
-    )
+    outcome = handle_psp_webhook(payment_id, bootstrap.current().online_payment_context())
     _record(outcome)
     return Response(HTTPStatus.OK.value, content_types.TEXT_PLAIN, "OK")
 

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 
 from billing_core import bootstrap
 from billing_core.providers.retrocession_run import (
-    RetrocessionContext,
     RunSummary,
     build_weekly_statements,
 )
@@ -45,7 +44,7 @@ class StatementsFailed(RuntimeError):
 def lambda_handler(event: RetrocessionRunEvent, context: LambdaContext) -> dict[str, Any]:
     rt = bootstrap.current()
     as_of = event.as_of or rt.clock.today()
-    summary = build_weekly_statements(RetrocessionContext(rt.repository, rt.output_files), as_of)
+    summary = build_weekly_statements(as_of, rt.retrocession_context())
     _measure(summary)
     if summary.failures:
         raise StatementsFailed(f"no statement for {len(summary.failures)} provider(s)")

@@ -62,7 +62,7 @@ def lambda_handler(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
     if email_event is None:  # not a mail about an invoice: nothing for a provider to do
         logger.info("email event without kenmerk", extra={"event": event.detail.eventType})
         return {"action_created": False}
-    created = record_email_event(bootstrap.current().repository, email_event)
+    created = record_email_event(email_event, bootstrap.current().email_event_context())
     metrics.add_metric(name=f"Email_{email_event.event}", unit=MetricUnit.Count, value=1)
     # The message id and kind only: no address in the logs (R29).
     logger.info(

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.ports import BankCreditLinks, BillingStore, CheckoutLog, DunningStore, FileStore
+from billing_core.ports import (
+    BankCreditLinks,
+    BillingStore,
+    CheckoutLog,
+    DunningStore,
+    FileStore,
+    ProviderSettingsStore,
+    ProviderStore,
+)
 from billing_core.providers.retrocession_run import RetrocessionStore
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
@@ -17,6 +25,8 @@ FAKES = {
     BillingStore: FakeStore,
     DunningStore: FakeStore,
     RetrocessionStore: FakeStore,
+    ProviderStore: FakeStore,
+    ProviderSettingsStore: FakeStore,
     FileStore: FilesInMemory,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,

@@ -15,6 +15,7 @@ import pytest
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import EntryKind
+from billing_core.ports import InvoiceFilter
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import EVENTS, sample_event
@@ -159,7 +160,9 @@ def test_a_new_claim_of_a_blocked_patient_is_invoiced_marked_and_reported(sandbo
     declaration_id = sandbox.upload_declaration(PROVIDER, "week-48.csv", next_week)
 
     _, report = get(sandbox, f"/api/v1/provider/declarations/{declaration_id}")
-    new, _ = sandbox.runtime.repository.list_invoices(PROVIDER, patient_ref=blocked.patient_ref)
+    new, _ = sandbox.runtime.repository.list_invoices(
+        PROVIDER, InvoiceFilter(patient_ref=blocked.patient_ref)
+    )
     [marked] = [i for i in new if i.declaration_id == declaration_id]
     assert marked.debtor_risk_with_provider is True
     others = [

@@ -74,10 +74,10 @@ def small_terms(sandbox):
 def test_the_checker_costs_one_request_once_warm(sandbox, invoice):
     # Given a warm instance (the provider's settings are cached)
     repository = sandbox.runtime.repository
-    payment_status(invoice.reference, repository, sandbox.clock)
+    payment_status(invoice.reference, sandbox.runtime.patient_context())
     requests = count_requests(repository)
     # When a patient checks the kenmerk as printed
-    view = payment_status(grouped(invoice.reference), repository, sandbox.clock)
+    view = payment_status(grouped(invoice.reference), sandbox.runtime.patient_context())
     # Then one Query on the by-reference index answered it
     assert requests == ["Query"]
     assert (view.status, view.state) == (PaymentStatus.OPEN, InvoiceState.OPEN)
@@ -88,7 +88,7 @@ def test_the_checker_costs_one_request_once_warm(sandbox, invoice):
 def test_an_unknown_kenmerk_is_not_found_after_one_request(sandbox):
     requests = count_requests(sandbox.runtime.repository)
     with pytest.raises(NotFound):
-        payment_status(UNKNOWN, sandbox.runtime.repository, sandbox.clock)
+        payment_status(UNKNOWN, sandbox.runtime.patient_context())
     assert requests == ["Query"]
 
 
@@ -102,14 +102,12 @@ def test_a_deferral_is_confirmed_by_email_and_recorded(sandbox, invoice):
     view = request_deferral(
         invoice.reference,
         invoice.birth_date,
-        runtime.repository,
-        sandbox.clock,
-        runtime.delivery_queue,
+        runtime.patient_context(),
     )
     sandbox.drain_deliveries()
     # Then the final payment date is 22 January 2027, in the checker and in an e-mail
     assert view.final_payment_date.isoformat() == "2027-01-22" and view.confirmation_sent
-    status = payment_status(invoice.reference, runtime.repository, sandbox.clock)
+    status = payment_status(invoice.reference, runtime.patient_context())
     assert (status.state, status.final_payment_date, status.can_defer) == (
         InvoiceState.DEFERRED,
         view.final_payment_date,
@@ -126,13 +124,9 @@ def test_a_wrong_birth_date_is_the_same_not_found_as_an_unknown_kenmerk(sandbox,
     runtime = sandbox.runtime
     wrong = invoice.birth_date.replace(year=invoice.birth_date.year - 1)
     with pytest.raises(NotFound) as for_the_real_one:
-        request_deferral(
-            invoice.reference, wrong, runtime.repository, sandbox.clock, runtime.delivery_queue
-        )
+        request_deferral(invoice.reference, wrong, runtime.patient_context())
     with pytest.raises(NotFound) as for_a_fake_one:
-        request_deferral(
-            UNKNOWN, invoice.birth_date, runtime.repository, sandbox.clock, runtime.delivery_queue
-        )
+        request_deferral(UNKNOWN, invoice.birth_date, runtime.patient_context())
     assert str(for_the_real_one.value) == str(for_a_fake_one.value)
     assert stored(sandbox, invoice).deferral is None and sandbox.drain_deliveries() == 0
 
@@ -148,9 +142,7 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
         invoice.reference,
         invoice.birth_date,
         2,
-        runtime.repository,
-        sandbox.clock,
-        runtime.delivery_queue,
+        runtime.patient_context(),
     )
     sandbox.drain_deliveries()
     # Then the fee is in the ledger and the two terms add up to what is due now
@@ -158,7 +150,7 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
     assert view.total_cents == due + 1000 == after.amount_due_cents
     assert after.ledger[-1].kind == "fee" and after.ledger[-1].component == "costs"
     # And the checker shows the running arrangement and its terms; a deferral is no longer offered
-    status = payment_status(invoice.reference, runtime.repository, sandbox.clock)
+    status = payment_status(invoice.reference, runtime.patient_context())
     assert (
         status.state is InvoiceState.ARRANGEMENT_ACTIVE and status.arrangement_terms == view.terms
     )
@@ -171,9 +163,7 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
             invoice.reference,
             invoice.birth_date,
             2,
-            runtime.repository,
-            sandbox.clock,
-            runtime.delivery_queue,
+            runtime.patient_context(),
         )
 
 
@@ -188,9 +178,7 @@ def test_an_objection_is_an_open_action_and_an_acknowledgement(sandbox, invoice)
         "amount",
         "Ik had een afspraak over de prijs.",
         "bezwaar@example.org",
-        runtime.repository,
-        sandbox.clock,
-        runtime.delivery_queue,
+        runtime.patient_context(),
     )
     sandbox.drain_deliveries()
     (action,) = runtime.repository.list_actions(PROVIDER, ActionState.OPEN)
@@ -202,10 +190,7 @@ def test_an_objection_is_an_open_action_and_an_acknowledgement(sandbox, invoice)
     assert mail["to"] == "bezwaar@example.org"
     assert invoice.addressee.display_name not in mail["text"]  # nobody's name (R29)
     # And the payment obligation stands (seed 000)
-    assert (
-        payment_status(invoice.reference, runtime.repository, sandbox.clock).state
-        is InvoiceState.OPEN
-    )
+    assert payment_status(invoice.reference, runtime.patient_context()).state is InvoiceState.OPEN
 
 
 # --- payments (R11-R13, R27) --------------------------------------------------------------------
@@ -226,7 +211,7 @@ def test_a_payment_replayed_is_booked_and_mailed_once(sandbox, invoice):
     ]
     sandbox.drain_deliveries()
     assert [r.booked for r in results] == [True, False, False]
-    status = payment_status(invoice.reference, runtime.repository, sandbox.clock)
+    status = payment_status(invoice.reference, runtime.patient_context())
     assert (status.status, status.amount_due_cents) == (PaymentStatus.PAID, 0)
     assert len(mails(sandbox, invoice, "Betaling ontvangen")) == 1
 

@@ -197,3 +197,35 @@ def test_the_page_forms_work_without_javascript(sandbox, invoice):
         "POST", "/", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert status == 200 and "Uitstel is verleend" in html and "22 januari 2027" in html
+
+
+@pytest.mark.parametrize(
+    "method, body",
+    [
+        ("GET", None),  # the empty page
+        ("POST", "action=defer&kenmerk=12234534622567&birth_date=1980-01-01"),  # a 404 state
+    ],
+)
+def test_every_page_answer_carries_the_security_headers(sandbox, method, body):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = sandbox.api_raw(method, "/", body=body, headers=form if body else None)
+    assert answer["statusCode"] == (404 if body else 200)
+    headers = _headers(answer)
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_json_answers_do_not_carry_the_page_headers(sandbox, invoice):
+    answer = sandbox.api_raw("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert answer["statusCode"] == 200
+    assert "Content-Security-Policy" not in _headers(answer)
+
+
+def _headers(answer):
+    """The answer's headers, one value each, however the integration response put them."""
+    multi = {name: values[0] for name, values in (answer.get("multiValueHeaders") or {}).items()}
+    return multi | (answer.get("headers") or {})

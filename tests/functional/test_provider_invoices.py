@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from billing_core.entrypoints.http import cursor
+from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.ports import ConcurrentChange
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
@@ -24,8 +28,25 @@ def _get(sandbox, path, provider=DENTAL.provider_id, **query):
     )
 
 
+def _object(sandbox, invoice, reason="amount", message="Te hoog"):
+    """The patient objects to the invoice: an open action for the practice (R16, R23)."""
+    body = {
+        "birth_date": invoice.birth_date.isoformat(),
+        "reason": reason,
+        "message": message,
+        "email": "p@example.org",
+    }
+    path = f"/api/v1/invoices/{invoice.reference}/objection"
+    assert sandbox.api("POST", path, body=body, headers=JSON)[0] == 202
+
+
+def _mark_done(sandbox, action_id, provider=DENTAL.provider_id):
+    path = f"/api/v1/provider/actions/{action_id}"
+    return sandbox.api("PATCH", path, provider_id=provider, body={"state": "done"})
+
+
 def test_the_practice_pages_through_its_invoices(sandbox, invoices):
-    seen, token = [], None
+    seen, tokens, token = [], [], None
     while True:
         status, page = _get(
             sandbox, "/api/v1/provider/invoices", limit=5, **({"cursor": token} if token else {})
@@ -35,8 +56,13 @@ def test_the_practice_pages_through_its_invoices(sandbox, invoices):
         token = page["next_cursor"]
         if not token:
             break
+        tokens.append(token)
     assert sorted(seen) == sorted(i.invoice_id for i in invoices)
-    assert "PROVIDER" not in cursor.decode(token or cursor.encode("x"))
+    # Every cursor handed out is a position in the list, never a table key (R26)
+    assert len(tokens) == (len(invoices) - 1) // 5
+    for handed_out in tokens:
+        position = cursor.decode(handed_out)
+        assert "PROVIDER" not in position and DENTAL.provider_id not in position
 
 
 def test_filters_by_patient_and_status(sandbox, invoices):
@@ -51,17 +77,7 @@ def test_filters_by_patient_and_status(sandbox, invoices):
 
 def test_the_invoice_detail_shows_lines_ledger_letters_and_actions(sandbox, invoices):
     invoice = invoices[0]
-    sandbox.api(
-        "POST",
-        f"/api/v1/invoices/{invoice.reference}/objection",
-        body={
-            "birth_date": invoice.birth_date.isoformat(),
-            "reason": "amount",
-            "message": "Te hoog",
-            "email": "p@example.org",
-        },
-        headers=JSON,
-    )
+    _object(sandbox, invoice)
     status, detail = _get(sandbox, f"/api/v1/provider/invoices/{invoice.invoice_id}")
     assert status == 200 and detail["reference"] == invoice.reference
     assert len(detail["lines"]) == len(invoice.lines)
@@ -72,25 +88,10 @@ def test_the_invoice_detail_shows_lines_ledger_letters_and_actions(sandbox, invo
 
 def test_the_practice_marks_an_action_done(sandbox, invoices):
     invoice = invoices[0]
-    sandbox.api(
-        "POST",
-        f"/api/v1/invoices/{invoice.reference}/objection",
-        body={
-            "birth_date": invoice.birth_date.isoformat(),
-            "reason": "other",
-            "message": "?",
-            "email": "p@example.org",
-        },
-        headers=JSON,
-    )
+    _object(sandbox, invoice, reason="other", message="?")
     status, actions = _get(sandbox, "/api/v1/provider/actions", state="open")
     [action] = actions["items"]
-    status, done = sandbox.api(
-        "PATCH",
-        f"/api/v1/provider/actions/{action['action_id']}",
-        provider_id=DENTAL.provider_id,
-        body={"state": "done"},
-    )
+    status, done = _mark_done(sandbox, action["action_id"])
     assert status == 200 and done["state"] == "done"
     assert _get(sandbox, "/api/v1/provider/actions", state="open")[1]["items"] == []
 
@@ -98,17 +99,7 @@ def test_the_practice_marks_an_action_done(sandbox, invoices):
 def test_another_provider_sees_none_of_it(sandbox, invoices):
     # Given the dental practice's invoices and an objection on one of them
     invoice = invoices[0]
-    sandbox.api(
-        "POST",
-        f"/api/v1/invoices/{invoice.reference}/objection",
-        body={
-            "birth_date": invoice.birth_date.isoformat(),
-            "reason": "amount",
-            "message": "x",
-            "email": "p@example.org",
-        },
-        headers=JSON,
-    )
+    _object(sandbox, invoice, message="x")
     action_id = _get(sandbox, "/api/v1/provider/actions")[1]["items"][0]["action_id"]
     dental_cursor = _get(sandbox, "/api/v1/provider/invoices", limit=2)[1]["next_cursor"]
     # When the physiotherapy practice uses the dental ids and cursors
@@ -122,9 +113,112 @@ def test_another_provider_sees_none_of_it(sandbox, invoices):
         == []
     )
     assert _get(sandbox, "/api/v1/provider/actions", provider=other)[1]["items"] == []
-    status, _ = sandbox.api(
-        "PATCH", f"/api/v1/provider/actions/{action_id}", provider_id=other, body={"state": "done"}
-    )
+    status, _ = _mark_done(sandbox, action_id, provider=other)
     # Then nothing of the dental practice is read or changed (R26)
     assert status == 404
     assert _get(sandbox, "/api/v1/provider/actions")[1]["items"][0]["state"] == "open"
+
+
+def _pay(sandbox, invoice, cents, transfer):
+    incoming = IncomingPayment("bank", transfer, cents, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, incoming, clock=sandbox.clock)
+
+
+def _pages(sandbox, **query):
+    """Every page of the list, following the cursors."""
+    pages, token = [], None
+    while True:
+        status, page = _get(
+            sandbox, "/api/v1/provider/invoices", **query, **({"cursor": token} if token else {})
+        )
+        assert status == 200
+        pages.append(page)
+        token = page["next_cursor"]
+        if not token:
+            return pages
+
+
+def test_a_status_filter_gives_full_pages_until_the_last(sandbox, invoices):
+    # Given invoices of which three, spread over the list, are paid and one partly paid
+    newest_first = _get(sandbox, "/api/v1/provider/invoices", limit=100)[1]["items"]
+    assert len(newest_first) >= 7
+    by_id = {i.invoice_id: i for i in invoices}
+    paid = [by_id[newest_first[n]["invoice_id"]] for n in (1, 4, len(newest_first) - 1)]
+    for n, invoice in enumerate(paid):
+        _pay(sandbox, invoice, invoice.amount_due_cents, f"NTRF-PAID-{n}")
+    partly = by_id[newest_first[2]["invoice_id"]]
+    _pay(sandbox, partly, 100, "NTRF-PART")
+    # When the practice pages through its paid invoices, two at a time
+    pages = _pages(sandbox, status="paid", limit=2)
+    # Then the pages hold 2 and 1, newest first, and only the first points further
+    assert [len(p["items"]) for p in pages] == [2, 1]
+    assert [p["next_cursor"] is None for p in pages] == [False, True]
+    shown = [i["invoice_id"] for p in pages for i in p["items"]]
+    assert shown == [i.invoice_id for i in paid]
+    assert {i["payment_status"] for p in pages for i in p["items"]} == {"paid"}
+    # And the partly paid one is the only one under its own status (R10)
+    [only] = _pages(sandbox, status="partly_paid", limit=2)
+    assert [i["invoice_id"] for i in only["items"]] == [partly.invoice_id]
+    assert only["next_cursor"] is None
+
+
+def _requests(sandbox):
+    """Every DynamoDB request of the repository from now on: (operation, index)."""
+    seen = []
+    sandbox.runtime.repository.client.meta.events.register(
+        "before-parameter-build.dynamodb",
+        lambda params, model, **_: seen.append((model.name, params.get("IndexName", ""))),
+    )
+    return seen
+
+
+def test_one_action_is_one_read_and_an_invoice_reads_only_its_own_actions(sandbox, invoices):
+    # Given objections on two invoices
+    first, second = invoices[0], invoices[1]
+    _object(sandbox, first)
+    _object(sandbox, second)
+    listed = _get(sandbox, "/api/v1/provider/actions")[1]["items"]
+    [action] = [a for a in listed if a["invoice_id"] == first.invoice_id]
+    seen = _requests(sandbox)
+    # When the practice marks one of them done
+    status, done = _mark_done(sandbox, action["action_id"])
+    # Then finding it was one GetItem, and saving it one PutItem: no list was read (R23)
+    assert status == 200 and done["state"] == "done"
+    assert seen == [("GetItem", ""), ("PutItem", "")]
+    # When the practice opens the first invoice
+    seen.clear()
+    status, detail = _get(sandbox, f"/api/v1/provider/invoices/{first.invoice_id}")
+    # Then the invoice and its own actions are read, not the other invoice's
+    assert seen == [("GetItem", ""), ("Query", "by-provider")]
+    assert [a["action_id"] for a in detail["actions"]] == [action["action_id"]]
+
+
+def test_a_change_that_keeps_losing_a_race_is_a_conflict_in_both_apis(
+    sandbox, invoices, monkeypatch
+):
+    # Given an invoice that someone else changes at every attempt to save it (R28)
+    invoice = invoices[0]
+
+    def always_changed_meanwhile(changed):
+        raise ConcurrentChange(changed.invoice_id)
+
+    monkeypatch.setattr(sandbox.runtime.repository, "save_invoice", always_changed_meanwhile)
+    until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
+    # When the practice puts it on hold and the patient asks for a deferral
+    held = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/hold",
+        provider_id=DENTAL.provider_id,
+        body={"until": until, "reason": "bezwaar"},
+    )
+    deferred = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/deferral",
+        body={"birth_date": invoice.birth_date.isoformat()},
+        headers=JSON,
+    )
+    # Then both answer 409 concurrent_change: nothing was saved, asking again is safe
+    for status, body in (held, deferred):
+        assert status == 409 and body["error"]["code"] == "concurrent_change"
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored.hold_until is None and stored.deferral is None

@@ -27,15 +27,8 @@ def invoice(sandbox):
 
 def start(sandbox, invoice):
     """What POST /api/v1/invoices/{reference}/payments does."""
-    rt = sandbox.runtime
     return start_payment(
-        invoice.reference,
-        invoice.birth_date,
-        store=rt.repository,
-        checkouts=rt.payment_links,
-        psp=rt.psp,
-        clock=rt.clock,
-        public_base_url=rt.settings.public_base_url,
+        invoice.reference, invoice.birth_date, sandbox.runtime.online_payment_context()
     )
 
 

@@ -26,9 +26,12 @@ from billing_core.collection.blocking import (
 )
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.ports import (
+    EVERY_INVOICE,
     ConcurrentChange,
     DeliveryRequest,
+    InvoiceFilter,
     KnownClaim,
     NewInvoice,
     TransactionConflict,
@@ -267,6 +270,72 @@ class FakeStore:
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
 
+    def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
+        self.calls.append("get_action")
+        return next(
+            (
+                a
+                for a in self.all_actions()
+                if (a.provider_id, a.action_id) == (provider_id, action_id)
+            ),
+            None,
+        )
+
+    def set_action_state(
+        self, provider_id: str, action_id: str, state: ActionState
+    ) -> OpenAction | None:
+        self.calls.append("set_action_state")
+        found = self.get_action(provider_id, action_id)
+        if found is None:
+            return None
+        changed = replace(found, state=state)
+        self.actions[action_key(changed)] = changed
+        return changed
+
+    def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
+        self.calls.append("invoice_actions")
+        return [
+            a
+            for a in self.all_actions()
+            if (a.provider_id, a.invoice_id) == (provider_id, invoice_id)
+        ]
+
+    # --- the provider's invoice list (R26) --------------------------------------------------
+
+    def list_invoices(
+        self,
+        provider_id: str,
+        wanted: InvoiceFilter = EVERY_INVOICE,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> tuple[list[Invoice], str | None]:
+        """Newest first by (issue date, id); every page but the last is full."""
+        self.calls.append("list_invoices")
+        found = [
+            i
+            for i in self.provider_invoices(
+                provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
+            )
+            if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
+            and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
+            and (after is None or _list_position(i) < after)
+        ]
+        page = found[:limit]
+        more = len(found) > limit
+        return page, (_list_position(page[-1]) if more else None)
+
+    def list_retrocessions(
+        self, provider_id: str, *, limit: int = 52, before: Week | None = None
+    ) -> list[StatementSummary]:
+        self.calls.append("list_retrocessions")
+        weeks = sorted(
+            (s for (p, _), s in self.retrocessions.items() if p == provider_id),
+            key=lambda s: s.week.label,
+            reverse=True,
+        )
+        return [s for s in weeks if before is None or s.week < before][:limit]
+
     # --- the weekly retrocession (R24) ------------------------------------------------------
 
     def put_retrocession(self, summary: StatementSummary) -> None:
@@ -386,6 +455,11 @@ def _packed(units: list[list[Write]]) -> list[list[Write]]:
             transactions.append([])
         transactions[-1].extend(unit)
     return transactions
+
+
+def _list_position(invoice: Invoice) -> str:
+    """Like the by-provider index's sort key: issue date, then id."""
+    return f"{invoice.issue_date.isoformat()}#{invoice.invoice_id}"
 
 
 def _dunning_position(invoice: Invoice, day: date) -> str:

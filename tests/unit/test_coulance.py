@@ -15,12 +15,13 @@ from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
-from billing_core.services.patient import StatementOutcome, submit_insurer_statement
-from billing_core.services.provider import CoulanceDecision, decide_coulance
+from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
+from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
+from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.factories import make_invoice, make_line, make_provider
-from tests.unit.fake_store import FakeQueue, FakeStore
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
 NON_CONTRACTED = make_provider()  # no contracts at all: every insurer is non-contracted
@@ -106,7 +107,18 @@ def test_a_statement_that_cannot_be_taken_is_refused_with_a_reason(invoice, prov
 
 def submit(store, queue, reimbursed, withheld=0):
     return submit_insurer_statement(
-        INVOICE.reference, INVOICE.birth_date, reimbursed, withheld, store, FixedClock(NOW), queue
+        INVOICE.reference,
+        INVOICE.birth_date,
+        reimbursed,
+        withheld,
+        PatientContext(store, queue, FixedClock(NOW)),
+    )
+
+
+def practice(store, queue) -> ProviderContext:
+    """What a decision is given; it uploads nothing and reads no files."""
+    return ProviderContext(
+        store, files=FilesInMemory(), uploads=None, delivery=queue, clock=FixedClock(NOW)
     )
 
 
@@ -145,10 +157,8 @@ def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
             NON_CONTRACTED.provider_id,
             action.action_id,
             CoulanceDecision.APPLY,
-            store=store,
-            clock=FixedClock(NOW),
-            delivery=queue,
-            user="u-1",
+            "u-1",
+            practice(store, queue),
         )
 
     decided = decide()
@@ -168,10 +178,8 @@ def test_another_provider_cannot_decide_on_the_proposal():
             "fysio-centrum-oost",
             action.action_id,
             CoulanceDecision.APPLY,
-            store=store,
-            clock=FixedClock(NOW),
-            delivery=queue,
-            user="u",
+            "u",
+            practice(store, queue),
         )
         is None
     )

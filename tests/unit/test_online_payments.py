@@ -10,7 +10,12 @@ import pytest
 from billing_core.adapters.fake_psp import FakePsp, PaymentAlreadyFinal
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
-from billing_core.payments.online import WebhookDecision, handle_psp_webhook, start_payment
+from billing_core.payments.online import (
+    OnlinePaymentContext,
+    WebhookDecision,
+    handle_psp_webhook,
+    start_payment,
+)
 from billing_core.payments.psp import PspStatus, PspUnavailable
 from billing_core.payments.refunds import RefundDecision
 from billing_core.ports import CheckoutRecord
@@ -36,28 +41,22 @@ class World:
         self.psp = FakePsp(BASE_URL, self.clock)
         self.queue = FakeQueue()
 
-    def start(self, text: str = REFERENCE, birth_date: date = BIRTH_DATE, **options):
-        return start_payment(
-            text,
-            birth_date,
+    def context(self, **options) -> OnlinePaymentContext:
+        return OnlinePaymentContext(
             store=self.store,
             checkouts=self.checkouts,
             psp=self.psp,
             clock=self.clock,
             public_base_url=BASE_URL,
-            **options,
-        )
-
-    def webhook(self, psp_payment_id: str, **options):
-        return handle_psp_webhook(
-            psp_payment_id,
-            store=self.store,
-            checkouts=self.checkouts,
-            psp=self.psp,
-            clock=self.clock,
             delivery=self.queue,
             **options,
         )
+
+    def start(self, text: str = REFERENCE, birth_date: date = BIRTH_DATE, **options):
+        return start_payment(text, birth_date, self.context(**options))
+
+    def webhook(self, psp_payment_id: str, **options):
+        return handle_psp_webhook(psp_payment_id, self.context(**options))
 
     def invoice(self) -> Invoice:
         return self.store.invoice()

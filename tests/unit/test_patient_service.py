@@ -14,6 +14,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.services.patient import (
     InvoiceState,
+    PatientContext,
     PaymentStatus,
     file_objection,
     payment_status,
@@ -39,6 +40,10 @@ UNKNOWN = "12234534622567"  # legal-nl.md §1's example: valid, but nobody's
 WRONG_DIGIT = REFERENCE[:-1] + str((int(REFERENCE[-1]) + 1) % 10)
 
 
+def ctx(store, queue=None, **changes) -> PatientContext:
+    return PatientContext(store, queue or FakeQueue(), CLOCK, **changes)
+
+
 def store_with(invoice=None, provider=None) -> FakeStore:
     return FakeStore([invoice or make_invoice()], [provider or make_provider()])
 
@@ -59,7 +64,7 @@ def test_an_open_invoice():
     # Given an invoice of € 33,17, final payment date 23 December
     store = store_with()
     # When the patient enters the kenmerk the way it is printed, with spaces
-    view = payment_status(grouped(REFERENCE), store, CLOCK)
+    view = payment_status(grouped(REFERENCE), ctx(store))
     # Then the answer is open, € 33,17, 23 December, and deferral is possible
     assert view.reference == REFERENCE
     assert (view.status, view.state) == (PaymentStatus.OPEN, InvoiceState.OPEN)
@@ -71,16 +76,16 @@ def test_an_open_invoice():
 
 def test_one_read_per_check_once_warm():
     store = store_with()
-    payment_status(REFERENCE, store, CLOCK)
+    payment_status(REFERENCE, ctx(store))
     assert store.calls == ["find_invoice_by_reference", "cached_provider"]
 
 
 def test_partly_paid_and_paid():
     half = paid_by(make_invoice(), 1000)
-    view = payment_status(REFERENCE, store_with(half), CLOCK)
+    view = payment_status(REFERENCE, ctx(store_with(half)))
     assert (view.status, view.amount_due_cents) == (PaymentStatus.PARTLY_PAID, 2317)
     full = paid_by(half, 2317, "tr_2")
-    view = payment_status(REFERENCE, store_with(full), CLOCK)
+    view = payment_status(REFERENCE, ctx(store_with(full)))
     assert (view.status, view.state, view.amount_due_cents) == (
         PaymentStatus.PAID,
         InvoiceState.PAID,
@@ -90,12 +95,12 @@ def test_partly_paid_and_paid():
 
 
 def test_an_overpayment_shows_as_credit():
-    view = payment_status(REFERENCE, store_with(paid_by(make_invoice(), 5000)), CLOCK)
+    view = payment_status(REFERENCE, ctx(store_with(paid_by(make_invoice(), 5000))))
     assert (view.status, view.amount_due_cents, view.credit_cents) == (PaymentStatus.PAID, 0, 1683)
 
 
 def test_interest_accrued_today_is_in_the_amount_due():
-    view = payment_status(REFERENCE, store_with(), CLOCK, interest=lambda invoice, day: 12)
+    view = payment_status(REFERENCE, ctx(store_with(), interest=lambda invoice, day: 12))
     assert view.amount_due_cents == 3329
 
 
@@ -118,14 +123,14 @@ def test_interest_accrued_today_is_in_the_amount_due():
     ],
 )
 def test_the_state_shown(changes, state):
-    view = payment_status(REFERENCE, store_with(make_invoice(**changes)), CLOCK)
+    view = payment_status(REFERENCE, ctx(store_with(make_invoice(**changes))))
     assert view.state is state
 
 
 def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():
     store = store_with(big_invoice())
-    request_arrangement(REFERENCE, BIRTH, 3, store, CLOCK, FakeQueue())
-    view = payment_status(REFERENCE, store, CLOCK)
+    request_arrangement(REFERENCE, BIRTH, 3, ctx(store))
+    view = payment_status(REFERENCE, ctx(store))
     assert view.state is InvoiceState.ARRANGEMENT_ACTIVE
     assert view.arrangement_terms == (
         ArrangementTerm(date(2026, 12, 23), 10333),
@@ -138,22 +143,22 @@ def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():
 def test_a_wrong_check_digit_is_refused_before_any_read():
     store = store_with()
     with pytest.raises(InvalidReference):
-        payment_status(WRONG_DIGIT, store, CLOCK)
+        payment_status(WRONG_DIGIT, ctx(store))
     with pytest.raises(InvalidReference):
-        request_deferral(WRONG_DIGIT, BIRTH, store, CLOCK, FakeQueue())
+        request_deferral(WRONG_DIGIT, BIRTH, ctx(store))
     assert store.calls == []
 
 
 def test_an_unknown_reference_is_not_found():
     with pytest.raises(NotFound):
-        payment_status(UNKNOWN, store_with(), CLOCK)
+        payment_status(UNKNOWN, ctx(store_with()))
 
 
 def test_the_view_holds_nothing_personal():
     # Given an invoice full of personal data
     invoice = make_invoice(debtor=make_person(initials="M.", last_name="Jansen"))
     # When its status is asked
-    view = payment_status(REFERENCE, store_with(invoice), CLOCK)
+    view = payment_status(REFERENCE, ctx(store_with(invoice)))
     # Then the answer has only these fields, and none of the personal values (R10, R29)
     assert {f.name for f in dataclasses.fields(view)} == {
         "reference",
@@ -176,10 +181,10 @@ def test_the_view_holds_nothing_personal():
 
 
 WRITES = [
-    lambda store, born: request_deferral(REFERENCE, born, store, CLOCK, FakeQueue()),
-    lambda store, born: request_arrangement(REFERENCE, born, 3, store, CLOCK, FakeQueue()),
+    lambda store, born: request_deferral(REFERENCE, born, ctx(store)),
+    lambda store, born: request_arrangement(REFERENCE, born, 3, ctx(store)),
     lambda store, born: file_objection(
-        REFERENCE, born, "amount", "Te hoog", "s@example.nl", store, CLOCK, FakeQueue()
+        REFERENCE, born, "amount", "Te hoog", "s@example.nl", ctx(store)
     ),
 ]
 
@@ -207,25 +212,25 @@ def test_a_wrong_birth_date_answers_exactly_like_an_unknown_reference(write):
 
 def test_a_deferral_is_granted_saved_and_confirmed():
     store, queue = store_with(), FakeQueue()
-    view = request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+    view = request_deferral(REFERENCE, BIRTH, ctx(store, queue))
     assert view.final_payment_date == date(2027, 1, 22) and view.confirmation_sent
     assert store.invoice().current_final_payment_date == date(2027, 1, 22)
     assert [(r.kind, r.event_id) for r in queue.requests] == [("deferral_confirmation", "deferral")]
     # And a second request is refused (409), with nothing queued
     with pytest.raises(StateConflict, match="already_deferred"):
-        request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+        request_deferral(REFERENCE, BIRTH, ctx(store, queue))
     assert len(queue.requests) == 1
 
 
 def test_a_patient_on_paper_gets_the_deferral_without_an_email():
     store, queue = store_with(make_invoice(patient=make_person(email=""))), FakeQueue()
-    view = request_deferral(REFERENCE, BIRTH, store, CLOCK, queue)
+    view = request_deferral(REFERENCE, BIRTH, ctx(store, queue))
     assert not view.confirmation_sent and queue.requests == []
 
 
 def test_the_provider_settings_for_a_write_are_read_fresh():
     store = store_with(provider=make_provider(deferral_days=14))
-    request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+    request_deferral(REFERENCE, BIRTH, ctx(store))
     assert "get_provider" in store.calls and "cached_provider" not in store.calls
     assert store.invoice().current_final_payment_date == date(2027, 1, 6)
 
@@ -235,7 +240,7 @@ def test_the_provider_settings_for_a_write_are_read_fresh():
 
 def test_an_arrangement_is_made_saved_and_confirmed():
     store, queue = store_with(big_invoice()), FakeQueue()
-    view = request_arrangement(REFERENCE, BIRTH, 4, store, CLOCK, queue)
+    view = request_arrangement(REFERENCE, BIRTH, 4, ctx(store, queue))
     assert (view.total_cents, view.fee_cents, len(view.terms)) == (31000, 1000, 4)
     assert sum(t.amount_cents for t in view.terms) == 31000 and view.confirmation_sent
     assert store.invoice().arrangement.terms == view.terms
@@ -246,14 +251,14 @@ def test_an_arrangement_is_made_saved_and_confirmed():
 def test_a_bad_number_of_terms_is_refused(terms, code):
     store, queue = store_with(big_invoice()), FakeQueue()
     with pytest.raises(Refused, match=code):
-        request_arrangement(REFERENCE, BIRTH, terms, store, CLOCK, queue)
+        request_arrangement(REFERENCE, BIRTH, terms, ctx(store, queue))
     assert store.invoice().version == 0 and queue.requests == []
 
 
 def test_no_arrangement_with_the_collection_agency():
     invoice = big_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
     with pytest.raises(StateConflict, match="with_collection_agency"):
-        request_arrangement(REFERENCE, BIRTH, 3, store_with(invoice), CLOCK, FakeQueue())
+        request_arrangement(REFERENCE, BIRTH, 3, ctx(store_with(invoice)))
 
 
 # --- objection (R16) -----------------------------------------------------------------------------
@@ -268,9 +273,7 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
         "treatment",
         "  Deze behandeling heb ik niet gehad.  ",
         " s.berg@example.org ",
-        store,
-        CLOCK,
-        queue,
+        ctx(store, queue),
     )
     # Then the provider has an open action with what the patient said
     (action,) = store.list_actions("tandarts-de-vries", ActionState.OPEN)
@@ -310,14 +313,14 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
 def test_an_unusable_objection_is_refused_before_any_read(reason, message, email):
     store = store_with()
     with pytest.raises(Refused, match="invalid_objection"):
-        file_objection(REFERENCE, BIRTH, reason, message, email, store, CLOCK, FakeQueue())
+        file_objection(REFERENCE, BIRTH, reason, message, email, ctx(store))
     assert store.calls == []
 
 
 def test_an_objection_does_not_stop_a_deferral_or_payment_status():
     store = store_with()
-    file_objection(REFERENCE, BIRTH, "amount", "Te hoog", "a@example.nl", store, CLOCK, FakeQueue())
-    view = payment_status(REFERENCE, store, CLOCK)
+    file_objection(REFERENCE, BIRTH, "amount", "Te hoog", "a@example.nl", ctx(store))
+    view = payment_status(REFERENCE, ctx(store))
     assert (view.state, view.amount_due_cents, view.can_defer) == (InvoiceState.OPEN, 3317, True)
 
 
@@ -326,9 +329,9 @@ def test_a_stale_read_does_not_grant_two_deferrals(monkeypatch):
     # re-reads and is told it already has one.
     store = store_with()
     stale = store.invoice()
-    request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+    request_deferral(REFERENCE, BIRTH, ctx(store))
     monkeypatch.setattr(store, "find_invoice_by_reference", lambda reference: stale)
     monkeypatch.setattr("billing_core.invoices.updates._pause", lambda attempt: None)
     with pytest.raises(StateConflict, match="already_deferred"):
-        request_deferral(REFERENCE, BIRTH, store, CLOCK, FakeQueue())
+        request_deferral(REFERENCE, BIRTH, ctx(store))
     assert store.invoice().version == 1

@@ -14,6 +14,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment, apply_
 from billing_core.payments.psp import PspUnavailable
 from billing_core.payments.refunds import (
     PendingRefund,
+    RefundContext,
     RefundDecision,
     pending_refunds,
     refund_overpayment,
@@ -125,7 +126,7 @@ class World:
 
     def refund(self):
         return refund_overpayment(
-            REFERENCE, store=self.store, checkouts=self.checkouts, psp=self.psp, clock=self.clock
+            REFERENCE, RefundContext(self.store, self.checkouts, self.psp, self.clock)
         )
 
     def invoice(self) -> Invoice:
@@ -242,9 +243,7 @@ def test_credit_from_a_bank_transfer_stays_credit_and_is_shown():
     book_payment(store, REFERENCE, IncomingPayment("bank", "E-1", DUE + 200, AT), clock=clock)
     psp = FakePsp("https://zorgnota.example.org", clock)
     # When an overpayment refund is asked
-    outcome = refund_overpayment(
-        REFERENCE, store=store, checkouts=CheckoutsInMemory(), psp=psp, clock=clock
-    )
+    outcome = refund_overpayment(REFERENCE, RefundContext(store, CheckoutsInMemory(), psp, clock))
     # Then nothing goes through the PSP: the provider refunds it by bank; the credit shows
     assert outcome.decision is RefundDecision.KEPT_AS_CREDIT and outcome.needs_attention
     assert outcome.credit_left_cents == 200 == store.invoice().credit_cents
@@ -262,9 +261,7 @@ def test_no_credit_nothing_to_refund():
     store = FakeStore([make_invoice()])
     clock = FixedClock(AT)
     psp = FakePsp("https://zorgnota.example.org", clock)
-    outcome = refund_overpayment(
-        REFERENCE, store=store, checkouts=CheckoutsInMemory(), psp=psp, clock=clock
-    )
+    outcome = refund_overpayment(REFERENCE, RefundContext(store, CheckoutsInMemory(), psp, clock))
     assert outcome.decision is RefundDecision.NOTHING_TO_REFUND
     assert "save_invoice" not in store.calls
 
@@ -274,8 +271,10 @@ def test_an_unknown_reference_is_not_found():
     with pytest.raises(NotFound):
         refund_overpayment(
             "12345678901234",
-            store=FakeStore([make_invoice()]),
-            checkouts=CheckoutsInMemory(),
-            psp=FakePsp("https://zorgnota.example.org", clock),
-            clock=clock,
+            RefundContext(
+                FakeStore([make_invoice()]),
+                CheckoutsInMemory(),
+                FakePsp("https://zorgnota.example.org", clock),
+                clock,
+            ),
         )

@@ -336,9 +336,9 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
     files = FilesInMemory()
     ctx = RetrocessionContext(store, files)
 
-    summary = build_weekly_statements(ctx, date(2026, 11, 30))
+    summary = build_weekly_statements(date(2026, 11, 30), ctx)
     first_files, first_items = dict(files.files), dict(store.retrocessions)
-    again = build_weekly_statements(ctx, date(2026, 11, 30))
+    again = build_weekly_statements(date(2026, 11, 30), ctx)
 
     assert (
         summary.as_log()
@@ -377,7 +377,7 @@ def test_one_failing_provider_does_not_hold_up_the_others():
     physio = make_provider(provider_id="fysio-centrum-oost")
     store = BrokenForOne([], [PROVIDER, physio])
     summary = build_weekly_statements(
-        RetrocessionContext(store, FilesInMemory()), date(2026, 11, 30)
+        date(2026, 11, 30), RetrocessionContext(store, FilesInMemory())
     )
     assert summary.failures == {"fysio-centrum-oost": "RuntimeError"} and summary.statements == 1
 

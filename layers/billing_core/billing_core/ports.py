@@ -1,4 +1,5 @@
-"""What the use cases need from the outside world, as protocols (adapters in store/, notify/)."""
+"""What the use cases need from the outside world, as protocols (the adapters live in
+``adapters/``: every public method of an adapter is declared on one of these)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Protocol
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.psp import PspStatus
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import StatementSummary, Week
 
 
 class ConcurrentChange(Exception):
@@ -108,9 +111,13 @@ class BillingStore(Protocol):
         """Write a new action; False (nothing written) when it exists already."""
         ...
 
-    def list_actions(
-        self, provider_id: str, state: ActionState | None = None
-    ) -> list[OpenAction]: ...
+    def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
+        """The provider's actions, oldest first; only ``state`` ones when given."""
+        ...
+
+    def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
+        """One action of this provider, in one read; None for another tenant's id (R26)."""
+        ...
 
     # --- blocked patients (R22, blocking.py) ---
 
@@ -141,6 +148,66 @@ class BillingStore(Protocol):
     def is_blocked(self, provider_id: str, patient_ref: str) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    """Which of a provider's invoices a list holds; empty: any."""
+
+    payment_status: PaymentStatus | None = None
+    patient_ref: str = ""
+    issued_from: str = ""  # ISO date, inclusive
+    issued_until: str = ""  # ISO date, inclusive
+
+
+EVERY_INVOICE = InvoiceFilter()
+
+
+class ProviderStore(BillingStore, Protocol):
+    """What the provider API's queries and commands need on top of the billing store
+    (services.provider): every read keyed by the token's provider (R26)."""
+
+    def set_action_state(
+        self, provider_id: str, action_id: str, state: ActionState
+    ) -> OpenAction | None: ...
+
+    def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
+        """One invoice's actions, oldest first, without reading the tenant's others."""
+        ...
+
+    def list_invoices(
+        self,
+        provider_id: str,
+        wanted: InvoiceFilter = EVERY_INVOICE,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> tuple[list[Invoice], str | None]:
+        """Newest first; every page but the last holds ``limit`` invoices. The position
+        returned (None on the last page) is ``after`` for the next page."""
+        ...
+
+    def provider_invoices(
+        self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
+    ) -> Iterator[Invoice]:
+        """Every invoice issued in the range (ISO dates, inclusive), page by page."""
+        ...
+
+    def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
+
+    def list_retrocessions(
+        self, provider_id: str, *, limit: int = 52, before: Week | None = None
+    ) -> list[StatementSummary]:
+        """Newest week first; ``before``: only the weeks before that one."""
+        ...
+
+
+class ProviderSettingsStore(Protocol):
+    """Writing a provider's settings: the operator back office, and the sandbox's seed."""
+
+    def put_provider(self, provider: Provider) -> None: ...
+
+    def list_providers(self) -> list[Provider]: ...
+
+
 class FileStore(Protocol):
     """The output bucket: reports, print batch, insurer claims."""
 
@@ -149,6 +216,18 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None:
         """Take back a file written for something that then did not happen."""
         ...
+
+
+class FileReader(Protocol):
+    """Files written earlier (processing reports, retrocession statements), read back."""
+
+    def get(self, key: str) -> bytes: ...
+
+
+class UploadUrls(Protocol):
+    """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed)."""
+
+    def upload_url(self, object_key: str, expires_in_seconds: int) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

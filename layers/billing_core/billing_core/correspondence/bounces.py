@@ -46,9 +46,14 @@ def email_event_action(invoice: Invoice, event: EmailEvent) -> OpenAction:
     )
 
 
-def record_email_event(store: BillingStore, event: EmailEvent) -> bool:
+@dataclass(frozen=True, slots=True)
+class EmailEventContext:
+    store: BillingStore
+
+
+def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
     """True when the action is new; False for an unknown kenmerk or a replayed event."""
-    invoice = store.find_invoice_by_reference(event.kenmerk)
+    invoice = ctx.store.find_invoice_by_reference(event.kenmerk)
     if invoice is None:
         return False
-    return store.add_action(email_event_action(invoice, event))
+    return ctx.store.add_action(email_event_action(invoice, event))

@@ -44,7 +44,7 @@ from billing_core.payments.psp import (
     PspStatus,
     UnknownPspPayment,
 )
-from billing_core.payments.refunds import RefundOutcome, refund_overpayment
+from billing_core.payments.refunds import RefundContext, RefundOutcome, refund_overpayment
 from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock
@@ -83,20 +83,25 @@ class WebhookOutcome:
         return paid and self.amount_paid_cents != self.amount_asked_cents
 
 
+@dataclass(frozen=True, slots=True)
+class OnlinePaymentContext:
+    store: BillingStore
+    checkouts: CheckoutLog
+    psp: PaymentProvider
+    clock: Clock
+    public_base_url: str  # the checker the bank sends the patient back to; the webhook's host
+    delivery: DeliveryQueue | None = None  # the "payment received" e-mail of a booking
+    interest: InterestAccrual = accrued_interest
+
+    @property
+    def refunds(self) -> RefundContext:
+        return RefundContext(self.store, self.checkouts, self.psp, self.clock)
+
+
 # --- starting a payment ----------------------------------------------------------------------
 
 
-def start_payment(
-    reference_text: str,
-    birth_date: date,
-    *,
-    store: BillingStore,
-    checkouts: CheckoutLog,
-    psp: PaymentProvider,
-    clock: Clock,
-    public_base_url: str,
-    interest: InterestAccrual = accrued_interest,
-) -> PspCheckout:
+def start_payment(reference_text: str, birth_date: date, ctx: OnlinePaymentContext) -> PspCheckout:
     """An iDEAL checkout for what the invoice asks today (interfaces.md §2).
 
     Raises reference.InvalidReference (before any read), errors.NotFound for an unknown
@@ -104,14 +109,15 @@ def start_payment(
     errors.StateConflict "paid" when nothing is due.
     """
     reference = betalingskenmerk.parse_ours(reference_text)
-    invoice = store.find_invoice_by_reference(reference)
+    invoice = ctx.store.find_invoice_by_reference(reference)
     if invoice is None or invoice.birth_date != birth_date:
         raise NotFound()
-    amount = amount_due_today(invoice, clock.today(), interest)
+    clock = ctx.clock
+    amount = amount_due_today(invoice, clock.today(), ctx.interest)
     if amount <= 0:
         raise refused("paid")
-    base = public_base_url.rstrip("/")
-    checkout = psp.create_payment(
+    base = ctx.public_base_url.rstrip("/")
+    checkout = ctx.psp.create_payment(
         amount_cents=amount,
         description=f"Nota {reference}",  # shown at the bank: the kenmerk, nothing personal
         reference=reference,
@@ -119,7 +125,7 @@ def start_payment(
         webhook_url=f"{base}{WEBHOOK_PATH}",
         idempotency_key=_idempotency_key(reference, amount, clock.now()),
     )
-    checkouts.record_checkout(
+    ctx.checkouts.record_checkout(
         CheckoutRecord(
             psp_payment_id=checkout.psp_payment_id,
             provider_id=invoice.provider_id,
@@ -150,24 +156,16 @@ def _idempotency_key(reference: str, amount_cents: int, now: datetime) -> str:
 # --- the webhook ---------------------------------------------------------------------------------
 
 
-def handle_psp_webhook(
-    psp_payment_id: str,
-    *,
-    store: BillingStore,
-    checkouts: CheckoutLog,
-    psp: PaymentProvider,
-    clock: Clock,
-    delivery: DeliveryQueue | None = None,
-    interest: InterestAccrual = accrued_interest,
-) -> WebhookOutcome:
+def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> WebhookOutcome:
     """Act on "payment ``psp_payment_id`` changed" (R11). PspUnavailable and table errors
     propagate: the caller answers with an error and the PSP tries again later."""
+    checkouts = ctx.checkouts
     checkout = checkouts.get_checkout(psp_payment_id)
     if checkout is None:
         # Not ours: no call to the PSP either, so forged ids cost one table read.
         return WebhookOutcome(psp_payment_id, WebhookDecision.UNKNOWN_PAYMENT)
     try:
-        payment = psp.get_payment(psp_payment_id)
+        payment = ctx.psp.get_payment(psp_payment_id)
     except UnknownPspPayment:
         return WebhookOutcome(psp_payment_id, WebhookDecision.UNKNOWN_PAYMENT)
     if payment.reference != checkout.reference:
@@ -178,31 +176,25 @@ def handle_psp_webhook(
     if checkout.status is PspStatus.PAID:
         # Booked before, and the status is only set after booking: a replay.
         return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED)
-    booked, credit_cents = _book(checkout, payment, store, clock, delivery, interest)
+    booked, credit_cents = _book(checkout, payment, ctx)
     refund = None
     if credit_cents > 0:
         # Also after a crash between booking and status: the intent keeps it at most once.
-        refund = refund_overpayment(
-            checkout.reference, store=store, checkouts=checkouts, psp=psp, clock=clock
-        )
+        refund = refund_overpayment(checkout.reference, ctx.refunds)
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
     return _outcome(checkout, payment, decision, refund)
 
 
 def _book(
-    checkout: CheckoutRecord,
-    payment: PspPayment,
-    store: BillingStore,
-    clock: Clock,
-    delivery: DeliveryQueue | None,
-    interest: InterestAccrual,
+    checkout: CheckoutRecord, payment: PspPayment, ctx: OnlinePaymentContext
 ) -> tuple[bool, int]:
     """(booked now, the invoice's credit after it)."""
+    clock, delivery, interest = ctx.clock, ctx.delivery, ctx.interest
     received_at = (payment.paid_at or clock.now()).astimezone(AMSTERDAM)
     incoming = IncomingPayment("psp", payment.psp_payment_id, payment.amount_cents, received_at)
     result = book_payment(
-        store, checkout.reference, incoming, clock=clock, delivery=delivery, interest=interest
+        ctx.store, checkout.reference, incoming, clock=clock, delivery=delivery, interest=interest
     )
     return result.booked, result.invoice.credit_cents
 

@@ -146,19 +146,21 @@ def _refunded(invoice: Invoice, psp_payment_id: str) -> bool:
 # --- the use case ------------------------------------------------------------------------
 
 
-def refund_overpayment(
-    invoice_reference: str,
-    *,
-    store: BillingStore,
-    checkouts: CheckoutLog,
-    psp: PaymentProvider,
-    clock: Clock,
-) -> RefundOutcome:
+@dataclass(frozen=True, slots=True)
+class RefundContext:
+    store: BillingStore
+    checkouts: CheckoutLog  # only a payment we started is refunded (R11)
+    psp: PaymentProvider
+    clock: Clock
+
+
+def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutcome:
     """Pay the credit of this invoice back through the PSP, at most once (R13).
 
     Raises NotFound for an unknown reference. A failing PSP call does not raise: the
     refund stays pending (see the module docstring). Table errors propagate.
     """
+    store, checkouts = ctx.store, ctx.checkouts
     invoice = _read(store, invoice_reference)
     if invoice.credit_cents <= 0:
         return _outcome(invoice, RefundDecision.NOTHING_TO_REFUND)
@@ -178,11 +180,11 @@ def refund_overpayment(
     (psp_id, amount) = asked[0]
     description = f"Terugbetaling teveel betaald, nota {marked.reference}"  # nothing personal
     try:
-        refund_id = psp.refund(psp_id, amount, description)
+        refund_id = ctx.psp.refund(psp_id, amount, description)
     except (PspUnavailable, ValueError):
         # It may or may not have happened at the PSP: never ask again by ourselves.
         return _outcome(marked, RefundDecision.PENDING, psp_id, amount)
-    at = clock.now()
+    at = ctx.clock.now()
     cause = f"{_PSP}{psp_id}"
     booked, _ = save_change(
         store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)

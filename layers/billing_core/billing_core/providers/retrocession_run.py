@@ -74,7 +74,7 @@ def week_to_build(as_of: date) -> Week:
     return Week.of(as_of).previous()
 
 
-def build_weekly_statements(ctx: RetrocessionContext, as_of: date) -> RunSummary:
+def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary:
     """Write the statements of the week before ``as_of``'s week, one provider at a time.
 
     A provider whose statement fails is listed in the summary and the others still get
@@ -86,7 +86,7 @@ def build_weekly_statements(ctx: RetrocessionContext, as_of: date) -> RunSummary
     for provider in ctx.store.list_providers():
         summary.providers += 1
         try:
-            statement = write_statement(ctx, provider, week)
+            statement = write_statement(provider, week, ctx)
         except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
             summary.failures[provider.provider_id] = type(error).__name__
             continue
@@ -96,7 +96,7 @@ def build_weekly_statements(ctx: RetrocessionContext, as_of: date) -> RunSummary
     return summary
 
 
-def write_statement(ctx: RetrocessionContext, provider: Provider, week: Week) -> Statement:
+def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:
     # An invoice has no money movement before it is issued: later invoices are not read.
     invoices = ctx.store.provider_invoices(
         provider.provider_id, issued_until=week.sunday.isoformat()

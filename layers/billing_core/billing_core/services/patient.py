@@ -1,7 +1,8 @@
 """What a patient can do with an invoice on the public pages and API (R10, R14-R16).
 
-The patient API handler calls these functions and maps their exceptions (errors.py) to
-answers. Rules every function keeps:
+The patient API's routes call these functions, each with its inputs and a
+``PatientContext`` (built by ``bootstrap.Runtime.patient_context``), and map their
+exceptions to answers (entrypoints/http/errors.py). Rules every function keeps:
 
 - A reference with a wrong check digit raises ``reference.InvalidReference`` before any
   read of the store (R10).
@@ -51,7 +52,7 @@ from billing_core.invoices.invoice import (
     InsurerStatement,
     Invoice,
 )
-from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -64,10 +65,12 @@ from billing_core.shared.errors import NotFound, refused
 STATEMENT_CAUSE = "patient:insurer-statement"  # who caused the coulance (R27)
 
 
-class PaymentStatus(StrEnum):
-    PAID = "paid"
-    OPEN = "open"
-    PARTLY_PAID = "partly_paid"
+@dataclass(frozen=True, slots=True)
+class PatientContext:
+    store: BillingStore
+    delivery: DeliveryQueue  # the confirmation e-mails
+    clock: Clock
+    interest: InterestAccrual = accrued_interest  # accrued, not yet booked: shown as due
 
 
 class InvoiceState(StrEnum):
@@ -142,22 +145,17 @@ class ArrangementView:
 # --- reading -------------------------------------------------------------------------------
 
 
-def payment_status(
-    reference_text: str,
-    store: BillingStore,
-    clock: Clock,
-    *,
-    interest: InterestAccrual = accrued_interest,
-) -> PaymentStatusView:
+def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusView:
     """R10: the payment checker's answer. One store read once warm (the provider's
     settings come from a short cache)."""
     reference = betalingskenmerk.parse_ours(reference_text)
-    invoice = store.find_invoice_by_reference(reference)
+    invoice = ctx.store.find_invoice_by_reference(reference)
     if invoice is None:
         raise NotFound()
-    provider = store.cached_provider(invoice.provider_id)
-    today = clock.today()
-    amount_due = invoice.amount_due_cents + (interest(invoice, today) if not invoice.is_paid else 0)
+    provider = ctx.store.cached_provider(invoice.provider_id)
+    today = ctx.clock.today()
+    unbooked = ctx.interest(invoice, today) if not invoice.is_paid else 0
+    amount_due = invoice.amount_due_cents + unbooked
     can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
     return PaymentStatusView(
@@ -190,15 +188,6 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     return InvoiceState.OPEN
 
 
-def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
-    if amount_due <= 0:
-        return PaymentStatus.PAID
-    paid = -sum(
-        e.amount_cents for e in invoice.ledger if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
-    )
-    return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.OPEN
-
-
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
     if arrangement_status(invoice, today) is not ArrangementStatus.ACTIVE:
         return ()
@@ -220,19 +209,15 @@ def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
 # --- writing -------------------------------------------------------------------------------
 
 
-def request_deferral(
-    reference_text: str,
-    birth_date: date,
-    store: BillingStore,
-    clock: Clock,
-    delivery: DeliveryQueue,
-) -> DeferralView:
+def request_deferral(reference_text: str, birth_date: date, ctx: PatientContext) -> DeferralView:
     """R14: once, free; errors.Refused (StateConflict) says why not."""
-    invoice = _find_for_patient(reference_text, birth_date, store)
-    provider = _provider(store, invoice)
-    now = clock.now()
-    stored, _ = save_change(store, invoice, lambda current: grant_deferral(current, provider, now))
-    sent = _confirm(delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral")
+    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    provider = _provider(ctx.store, invoice)
+    now = ctx.clock.now()
+    stored, _ = save_change(
+        ctx.store, invoice, lambda current: grant_deferral(current, provider, now)
+    )
+    sent = _confirm(ctx.delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral")
     return DeferralView(
         reference=stored.reference,
         final_payment_date=stored.current_final_payment_date,
@@ -242,23 +227,18 @@ def request_deferral(
 
 
 def request_arrangement(
-    reference_text: str,
-    birth_date: date,
-    terms: int,
-    store: BillingStore,
-    clock: Clock,
-    delivery: DeliveryQueue,
+    reference_text: str, birth_date: date, terms: int, ctx: PatientContext
 ) -> ArrangementView:
     """R15: ``terms`` monthly terms (2-12) against the provider's fee."""
-    invoice = _find_for_patient(reference_text, birth_date, store)
-    provider = _provider(store, invoice)
-    now = clock.now()
+    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    provider = _provider(ctx.store, invoice)
+    now = ctx.clock.now()
     stored, _ = save_change(
-        store, invoice, lambda current: create_arrangement(current, provider, terms, now)
+        ctx.store, invoice, lambda current: create_arrangement(current, provider, terms, now)
     )
     arrangement = stored.arrangement
     assert arrangement is not None
-    sent = _confirm(delivery, stored, ARRANGEMENT_CONFIRMATION, event_id="arrangement")
+    sent = _confirm(ctx.delivery, stored, ARRANGEMENT_CONFIRMATION, event_id="arrangement")
     return ArrangementView(
         reference=stored.reference,
         total_cents=arrangement.total_cents,
@@ -274,9 +254,7 @@ def file_objection(
     reason: str,
     message: str,
     email: str,
-    store: BillingStore,
-    clock: Clock,
-    delivery: DeliveryQueue,
+    ctx: PatientContext,
 ) -> None:
     """R16: an open action for the provider and an acknowledgement to ``email``. The
     invoice does not change: an objection does not suspend payment (seed 000)."""
@@ -284,10 +262,12 @@ def file_objection(
     code = objection_refusal(reason, message, email)
     if code:  # decided from the request alone: tells nothing about the reference
         raise refused(code)
-    invoice = _find_for_patient(reference_text, birth_date, store)
-    action = objection_action(invoice, reason, message, email, clock.now())
-    store.put_action(action)
-    _confirm(delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email)
+    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    action = objection_action(invoice, reason, message, email, ctx.clock.now())
+    ctx.store.put_action(action)
+    _confirm(
+        ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email
+    )
 
 
 def submit_insurer_statement(
@@ -295,17 +275,15 @@ def submit_insurer_statement(
     birth_date: date,
     reimbursed_cents: int,
     withheld_deductible_cents: int,
-    store: BillingStore,
-    clock: Clock,
-    delivery: DeliveryQueue,
+    ctx: PatientContext,
 ) -> StatementView:
     """R17: the insurer's statement for a non-contracted invoice. The provider's coulance
     policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
     proposal on the provider's action list, written with the statement in one
     transaction."""
-    invoice = _find_for_patient(reference_text, birth_date, store)
-    provider = _provider(store, invoice)
-    now = clock.now()
+    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    provider = _provider(ctx.store, invoice)
+    now = ctx.clock.now()
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
     automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
     proposal = propose(invoice, provider, statement)  # refused before any write
@@ -320,13 +298,13 @@ def submit_insurer_statement(
             return ()
         return (proposal_action(taken, proposal_for(taken, provider, statement), now),)
 
-    stored, _ = save_change(store, invoice, take, new_actions=confirm_first)
+    stored, _ = save_change(ctx.store, invoice, take, new_actions=confirm_first)
     if proposal.coulance_cents <= 0:
         outcome = StatementOutcome.NOTHING_TO_FORGIVE
     else:
         outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
     sent = outcome is StatementOutcome.APPLIED and _confirm(
-        delivery, stored, STOP_CONFIRMATION, event_id=STATEMENT_CAUSE
+        ctx.delivery, stored, STOP_CONFIRMATION, event_id=STATEMENT_CAUSE
     )
     return StatementView(stored.reference, outcome, stored.amount_due_cents, sent)
 

@@ -118,11 +118,43 @@ REFUSALS: Mapping[str, tuple[str, str, bool]] = {
         "e-mail address.",
         False,
     ),
+    # --- what the practice is refused (provider API) ---
+    "not_a_proposal": (
+        "Deze actie is geen coulancevoorstel.",
+        "This action is not a coulance proposal.",
+        False,
+    ),
+    "hold_out_of_range": (
+        "Een nota kan tot hoogstens {max_days} dagen vooruit worden aangehouden.",
+        "An invoice can be put on hold for at most {max_days} days ahead.",
+        False,
+    ),
+    "terms_not_accepted": ("Ga akkoord met de voorwaarden.", "Accept the terms.", False),
+    "unknown_reason": ("Kies een reden uit de lijst.", "Choose a reason from the list.", False),
+    "not_sent": ("De nota is nog niet verstuurd.", "The invoice has not been sent yet.", True),
+    "fully_paid": (
+        "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
+        "daarna staat er weer een bedrag open waarop u coulance kunt toepassen.",
+        "This invoice has been paid in full. Have the payment refunded first; then an "
+        "amount is open again to apply coulance to.",
+        True,
+    ),
+    "invalid_partial_stop": (
+        "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op.",
+        "Give either an amount or a percentage (of the original invoice amount).",
+        False,
+    ),
+    "more_than_open": (
+        "Dat is meer dan er nog openstaat ({open_euros} euro).",
+        "That is more than is still open ({open_euros} euro).",
+        False,
+    ),
 }
 
 
-def refused(code: str) -> Refused:
-    """The exception for a refusal code of the catalogue above."""
+def refused(code: str, **values: object) -> Refused:
+    """The exception for a refusal code of the catalogue above; ``values`` fill the
+    sentence's {placeholders}."""
     message_nl, message_en, conflict = REFUSALS[code]
     kind = StateConflict if conflict else Refused
-    return kind(code, message_nl, message_en)
+    return kind(code, message_nl.format(**values), message_en.format(**values))

@@ -1,9 +1,9 @@
-"""Domain objects <-> DynamoDB items of the single table.
+"""Domain objects <-> DynamoDB items of the single table; the keys come from ``keys``.
 
 Key design (one table, pk/sk):
   PROVIDER#{p}                 SETTINGS                 provider settings
   PROVIDER#{p}                 DECLARATION#{id}         upload record (listed by begins_with)
-  PROVIDER#{p}                 ACTION#{utc iso}#{id}    open action for the provider (R23)
+  PROVIDER#{p}                 ACTION#{id}              open action for the provider (R23)
   PROVIDER#{p}                 RETROCESSION#{week}      weekly statement totals (R24)
   PROVIDER#{p}                 PATIENTBLOCK#{patient}   R22: the claims at the agency that block
                                                         the patient (kept, empty, once unblocked)
@@ -12,22 +12,34 @@ Key design (one table, pk/sk):
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
+  PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
+  BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
 invoices the daily run must look at on that day; one patient's invoices due the same day
 sit together, so the run can put them in one reminder).
-The settings items are on by-provider too (gsi2pk = PROVIDERS, gsi2sk = provider id): the
-weekly retrocession run lists the providers with a Query.
+On by-provider: invoices (gsi2pk = PROVIDER#{p}#INVOICES, gsi2sk = {issue date}#{id}),
+every provider's settings (gsi2pk = PROVIDERS, gsi2sk = provider id: the weekly
+retrocession run lists the providers with a Query), and each invoice's actions
+(gsi2pk = PROVIDER#{p}#INVOICE#{id}#ACTIONS, gsi2sk = {utc created}#{action id}).
+
+An action is keyed by its id alone, so finding one (to mark it done or decide on it) is
+one GetItem; the provider's list is one Query on the ACTION# prefix, sorted by creation
+in UTC here (it is never paged: what waits for a practice is a short list); the invoice
+page queries its own actions on by-provider, not every action of the tenant. Invoices
+carry their derived ``payment_status`` (from the ledger alone), written on every save,
+so a status filter runs in the Query and every page of the list is full.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from billing_core.adapters.dynamo import keys
 from billing_core.collection.blocking import BlockChange, BlockChangeKind, PatientBlock
 from billing_core.declarations.claims import Address, Language, LineType, Person
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
@@ -48,6 +60,7 @@ from billing_core.invoices.invoice import (
     Reminder,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
@@ -55,43 +68,15 @@ from billing_core.providers.retrocession import StatementSummary, Week
 Item = dict[str, Any]
 
 
-def provider_key(provider_id: str) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}", "sk": "SETTINGS"}
-
-
-def declaration_key(provider_id: str, declaration_id: str) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}", "sk": f"DECLARATION#{declaration_id}"}
-
-
-def action_key(action: OpenAction) -> Item:
-    """Sorted by creation in UTC: local offsets (+01:00/+02:00) would not sort across DST."""
-    created = action.created_at.astimezone(UTC).isoformat()
-    return {"pk": f"PROVIDER#{action.provider_id}", "sk": f"ACTION#{created}#{action.action_id}"}
-
-
-def claim_key(provider_id: str, claim_ref: str) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}#CLAIM#{claim_ref}", "sk": "CLAIM"}
-
-
-def invoice_key(provider_id: str, invoice_id: str) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}#INVOICE#{invoice_id}", "sk": "INVOICE"}
-
-
-SEQUENCE_KEY: Item = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
-
-
 # --- provider ---------------------------------------------------------------------------
-
-
-PROVIDERS_INDEX = "PROVIDERS"
 
 
 def provider_to_item(provider: Provider) -> Item:
     """Listed on the by-provider index under PROVIDERS, so the weekly run (R24) finds every
     provider with a Query, not a table scan."""
     return {
-        **provider_key(provider.provider_id),
-        "gsi2pk": PROVIDERS_INDEX,
+        **keys.provider_key(provider.provider_id),
+        "gsi2pk": keys.PROVIDERS_INDEX,
         "gsi2sk": provider.provider_id,
         **provider.model_dump(mode="json"),
     }
@@ -107,7 +92,7 @@ def provider_from_item(item: Item) -> Provider:
 
 def declaration_to_item(record: DeclarationRecord) -> Item:
     item = {
-        **declaration_key(record.provider_id, record.declaration_id),
+        **keys.declaration_key(record.provider_id, record.declaration_id),
         "entity": "declaration",
         **asdict(record),
         "status": record.status.value,
@@ -141,7 +126,7 @@ def declaration_from_item(item: Item) -> DeclarationRecord:
 def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice_id: str) -> Item:
     """invoice_id is "" for a line that went to the insurer instead of the patient."""
     return {
-        **claim_key(provider_id, claim_ref),
+        **keys.claim_key(provider_id, claim_ref),
         "entity": "claim",
         "declaration_id": declaration_id,
         "invoice_id": invoice_id,
@@ -151,26 +136,25 @@ def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice
 # --- invoice ----------------------------------------------------------------------------
 
 
-DUNNING_INDEX = "DUNNING"
-
-
 def dunning_index_key(invoice: Invoice) -> Item:
     """The sparse by-next-action keys, or none: the daily run queries, never scans (R18)."""
     day = invoice.dunning_check_day
     if day is None:
         return {}
-    position = f"{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
-    return {"gsi3pk": DUNNING_INDEX, "gsi3sk": f"{day.isoformat()}#{position}"}
+    position = keys.dunning_position(
+        day, invoice.provider_id, invoice.patient_ref, invoice.invoice_id
+    )
+    return {"gsi3pk": keys.DUNNING_INDEX, "gsi3sk": position}
 
 
 def invoice_to_item(invoice: Invoice) -> Item:
     return {
-        **invoice_key(invoice.provider_id, invoice.invoice_id),
+        **keys.invoice_key(invoice.provider_id, invoice.invoice_id),
         **dunning_index_key(invoice),
         "entity": "invoice",
-        "gsi1pk": f"REF#{invoice.reference}",
-        "gsi2pk": f"PROVIDER#{invoice.provider_id}#INVOICES",
-        "gsi2sk": f"{invoice.issue_date.isoformat()}#{invoice.invoice_id}",
+        "gsi1pk": keys.reference_partition(invoice.reference),
+        "gsi2pk": keys.invoice_list_partition(invoice.provider_id),
+        "gsi2sk": keys.invoice_position(invoice.issue_date, invoice.invoice_id),
         "invoice_id": invoice.invoice_id,
         "provider_id": invoice.provider_id,
         "declaration_id": invoice.declaration_id,
@@ -188,6 +172,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "warnings": list(invoice.warnings),
         "debtor_risk_with_provider": invoice.debtor_risk_with_provider,
         "status": invoice.status.value,
+        "payment_status": ledger_payment_status(invoice).value,  # the list's filter
         "correspondence": [_letter_to_map(letter) for letter in invoice.correspondence],
         "deferral": _deferral_to_map(invoice.deferral) if invoice.deferral else None,
         "arrangement": _arrangement_to_map(invoice.arrangement) if invoice.arrangement else None,
@@ -253,7 +238,8 @@ def invoice_from_item(item: Item) -> Invoice:
 
 def action_to_item(action: OpenAction) -> Item:
     return {
-        **action_key(action),
+        **keys.action_key(action.provider_id, action.action_id),
+        **_invoice_actions_index_key(action),
         "entity": "action",
         "action_id": action.action_id,
         "provider_id": action.provider_id,
@@ -263,6 +249,16 @@ def action_to_item(action: OpenAction) -> Item:
         "created_at": action.created_at.isoformat(),
         "state": action.state.value,
         "details": dict(action.details),
+    }
+
+
+def _invoice_actions_index_key(action: OpenAction) -> Item:
+    """Listed with its invoice, oldest first, for the invoice page."""
+    if not action.invoice_id:
+        return {}
+    return {
+        "gsi2pk": keys.invoice_actions_partition(action.provider_id, action.invoice_id),
+        "gsi2sk": keys.action_position(action.created_at, action.action_id),
     }
 
 
@@ -496,14 +492,10 @@ def _plain(value: Any) -> Any:
 # --- retrocession statement (R24) --------------------------------------------------------
 
 
-def retrocession_key(provider_id: str, week: Week) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}", "sk": f"RETROCESSION#{week.label}"}
-
-
 def retrocession_to_item(summary: StatementSummary) -> Item:
     """The totals the list of statements shows; the statement itself is in S3."""
     return {
-        **retrocession_key(summary.provider_id, summary.week),
+        **keys.retrocession_key(summary.provider_id, summary.week.label),
         "entity": "retrocession",
         "provider_id": summary.provider_id,
         "week": summary.week.label,
@@ -537,18 +529,11 @@ def retrocession_from_item(item: Item) -> StatementSummary:
 
 # --- blocked patients (R22) -------------------------------------------------------------------
 
-PATIENT_BLOCK_PREFIX = "PATIENTBLOCK#"
-BLOCK_CHANGE_PREFIX = "BLOCKCHANGE#"
-
-
-def patient_block_key(provider_id: str, patient_ref: str) -> Item:
-    return {"pk": f"PROVIDER#{provider_id}", "sk": f"{PATIENT_BLOCK_PREFIX}{patient_ref}"}
-
 
 def patient_block_to_item(block: PatientBlock) -> Item:
     """``blocked_at`` only while blocked: the list of blocked patients filters on it."""
     item: Item = {
-        **patient_block_key(block.provider_id, block.patient_ref),
+        **keys.patient_block_key(block.provider_id, block.patient_ref),
         "entity": "patient_block",
         "provider_id": block.provider_id,
         "patient_ref": block.patient_ref,
@@ -570,18 +555,11 @@ def patient_block_from_item(item: Item) -> PatientBlock:
     )
 
 
-def block_change_position(moment: datetime) -> str:
-    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def block_change_to_item(change: BlockChange, version: int) -> Item:
     """``version``: the block's version after the change; two changes of one patient at the
     same moment keep their order."""
-    position = f"{block_change_position(change.at)}#{version:010d}#{change.patient_ref}"
     return {
-        "pk": f"PROVIDER#{change.provider_id}",
-        "sk": f"{BLOCK_CHANGE_PREFIX}{position}",
+        **keys.block_change_key(change.provider_id, change.at, version, change.patient_ref),
         "entity": "block_change",
         "provider_id": change.provider_id,
         "patient_ref": change.patient_ref,

@@ -1,8 +1,5 @@
-"""PSP checkouts and bank credit links on the single table (R11, R12).
-
-Keys (no personal data in them or in the items):
-  PSP#{psp payment id}                     CHECKOUT   what we asked the PSP, and its status
-  BANK#{our iban}#TRANSFER#{transfer id}   CREDIT     which booked payment a return undoes
+"""PSP checkouts and bank credit links on the single table (R11, R12); their keys
+(``keys.checkout_key``, ``keys.bank_credit_key``) hold no personal data, nor do the items.
 """
 
 from __future__ import annotations
@@ -12,18 +9,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from billing_core.adapters.dynamo import keys
 from billing_core.payments.psp import PspStatus
 from billing_core.ports import BankCreditLink, CheckoutRecord
 
 Item = dict[str, Any]
-
-
-def checkout_key(psp_payment_id: str) -> Item:
-    return {"pk": f"PSP#{psp_payment_id}", "sk": "CHECKOUT"}
-
-
-def bank_credit_key(account_iban: str, transfer_id: str) -> Item:
-    return {"pk": f"BANK#{account_iban}#TRANSFER#{transfer_id}", "sk": "CREDIT"}
 
 
 class PaymentLinkRepository:
@@ -35,7 +25,7 @@ class PaymentLinkRepository:
 
     def record_checkout(self, checkout: CheckoutRecord) -> None:
         item = {
-            **checkout_key(checkout.psp_payment_id),
+            **keys.checkout_key(checkout.psp_payment_id),
             "entity": "psp_checkout",
             "psp_payment_id": checkout.psp_payment_id,
             "provider_id": checkout.provider_id,
@@ -50,7 +40,7 @@ class PaymentLinkRepository:
         self._put_new(item)
 
     def get_checkout(self, psp_payment_id: str) -> CheckoutRecord | None:
-        item = self._table.get_item(Key=checkout_key(psp_payment_id), ConsistentRead=True).get(
+        item = self._table.get_item(Key=keys.checkout_key(psp_payment_id), ConsistentRead=True).get(
             "Item"
         )
         if not item:
@@ -67,7 +57,7 @@ class PaymentLinkRepository:
 
     def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None:
         self._table.update_item(
-            Key=checkout_key(psp_payment_id),
+            Key=keys.checkout_key(psp_payment_id),
             UpdateExpression="SET #status = :status",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#status": "status"},
@@ -79,7 +69,7 @@ class PaymentLinkRepository:
     def remember_bank_credit(self, link: BankCreditLink) -> None:
         self._put_new(
             {
-                **bank_credit_key(link.account_iban, link.transfer_id),
+                **keys.bank_credit_key(link.account_iban, link.transfer_id),
                 "entity": "bank_credit",
                 "account_iban": link.account_iban,
                 "transfer_id": link.transfer_id,
@@ -90,7 +80,7 @@ class PaymentLinkRepository:
         )
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
-        key = bank_credit_key(account_iban, transfer_id)
+        key = keys.bank_credit_key(account_iban, transfer_id)
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if not item:
             return None

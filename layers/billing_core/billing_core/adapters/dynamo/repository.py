@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from billing_core.adapters.dynamo import items
+from billing_core.adapters.dynamo import items, keys
 from billing_core.collection.blocking import (
     BlockChange,
     BlockChangeKind,
@@ -28,7 +28,14 @@ from billing_core.collection.blocking import (
 )
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
-from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice, TransactionConflict
+from billing_core.ports import (
+    EVERY_INVOICE,
+    ConcurrentChange,
+    InvoiceFilter,
+    KnownClaim,
+    NewInvoice,
+    TransactionConflict,
+)
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
@@ -54,7 +61,7 @@ class BillingRepository:
     # --- providers ------------------------------------------------------------------
 
     def get_provider(self, provider_id: str) -> Provider | None:
-        item = self._get(items.provider_key(provider_id))
+        item = self._get(keys.provider_key(provider_id))
         return items.provider_from_item(item) if item else None
 
     def put_provider(self, provider: Provider) -> None:
@@ -87,11 +94,16 @@ class BillingRepository:
             raise
         return True
 
+    def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
+        """One GetItem: the action is keyed by its id (items.py, key design)."""
+        item = self._get(keys.action_key(provider_id, action_id))
+        return items.action_from_item(item) if item else None
+
     def set_action_state(
         self, provider_id: str, action_id: str, state: ActionState
     ) -> OpenAction | None:
         """The provider marks an action done or open (R23); None if it has no such action."""
-        action = next((a for a in self.list_actions(provider_id) if a.action_id == action_id), None)
+        action = self.get_action(provider_id, action_id)
         if action is None:
             return None
         changed = replace(action, state=state)
@@ -99,27 +111,34 @@ class BillingRepository:
         return changed
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
-        """The provider's actions, oldest first; only ``state`` ones when given."""
+        """The provider's actions, oldest first (by creation in UTC); only ``state`` ones
+        when given."""
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": f"PROVIDER#{provider_id}", ":prefix": "ACTION#"},
+            "ExpressionAttributeValues": {
+                ":pk": keys.provider_partition(provider_id),
+                ":prefix": keys.ACTION_PREFIX,
+            },
         }
-        if state is not None:
-            query["FilterExpression"] = "#state = :state"
-            query["ExpressionAttributeNames"] = {"#state": "state"}
-            query["ExpressionAttributeValues"][":state"] = state.value
-        actions: list[OpenAction] = []
-        while True:
-            page = self._table.query(**query)
-            actions.extend(items.action_from_item(item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return actions
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        _add_filter(query, {"state": state.value} if state else {})
+        found = [items.action_from_item(item) for item in self._query_all(query)]
+        return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
+
+    def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
+        """One invoice's actions, oldest first: a Query on its own by-provider partition."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :invoice",
+            "ExpressionAttributeValues": {
+                ":invoice": keys.invoice_actions_partition(provider_id, invoice_id)
+            },
+        }
+        return [items.action_from_item(item) for item in self._query_all(query)]
 
     # --- declarations ---------------------------------------------------------------
 
     def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
-        item = self._get(items.declaration_key(provider_id, declaration_id))
+        item = self._get(keys.declaration_key(provider_id, declaration_id))
         return items.declaration_from_item(item) if item else None
 
     def put_declaration(self, record: DeclarationRecord) -> None:
@@ -132,14 +151,14 @@ class BillingRepository:
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
-                ":pk": f"PROVIDER#{provider_id}",
-                ":prefix": "DECLARATION#",
+                ":pk": keys.provider_partition(provider_id),
+                ":prefix": keys.DECLARATION_PREFIX,
             },
             "ScanIndexForward": False,
             "Limit": limit,
         }
         if after:
-            query["ExclusiveStartKey"] = items.declaration_key(provider_id, after)
+            query["ExclusiveStartKey"] = keys.declaration_key(provider_id, after)
         page = self._table.query(**query)
         records = [items.declaration_from_item(i) for i in page["Items"]]
         more = "LastEvaluatedKey" in page and records
@@ -148,7 +167,7 @@ class BillingRepository:
     def reserve_references(self, count: int) -> int:
         """Reserve ``count`` sequence numbers at once; returns the first (one request)."""
         answer = self._table.update_item(
-            Key=items.SEQUENCE_KEY,
+            Key=keys.SEQUENCE_KEY,
             UpdateExpression="ADD next_value :count",
             ExpressionAttributeValues={":count": count},
             ReturnValues="UPDATED_NEW",
@@ -158,10 +177,10 @@ class BillingRepository:
     # --- claims and invoices ----------------------------------------------------------
 
     def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
-        keys = [items.claim_key(provider_id, ref) for ref in dict.fromkeys(claim_refs)]
+        wanted = [keys.claim_key(provider_id, ref) for ref in dict.fromkeys(claim_refs)]
         known: dict[str, KnownClaim] = {}
-        for found in self._batch_get(keys):
-            claim_ref = found["pk"].split("#CLAIM#", 1)[1]
+        for found in self._batch_get(wanted):
+            claim_ref = keys.claim_ref_of(found["pk"])
             known[claim_ref] = KnownClaim(claim_ref, found["declaration_id"], found["invoice_id"])
         return known
 
@@ -201,7 +220,7 @@ class BillingRepository:
             {
                 "Update": {
                     "TableName": self._table.name,
-                    "Key": items.claim_key(provider_id, ref),
+                    "Key": keys.claim_key(provider_id, ref),
                     "UpdateExpression": "SET invoice_id = :invoice",
                     "ConditionExpression": "invoice_id = :none",
                     "ExpressionAttributeValues": {":invoice": invoice_id, ":none": ""},
@@ -235,7 +254,7 @@ class BillingRepository:
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None:
         """``consistent``: read the latest write (a retry after ConcurrentChange, R28)."""
-        item = self._get(items.invoice_key(provider_id, invoice_id), consistent=consistent)
+        item = self._get(keys.invoice_key(provider_id, invoice_id), consistent=consistent)
         return items.invoice_from_item(item) if item else None
 
     def find_invoice_by_reference(self, reference: str) -> Invoice | None:
@@ -248,7 +267,7 @@ class BillingRepository:
         page = self._table.query(
             IndexName="by-reference",
             KeyConditionExpression="gsi1pk = :reference",
-            ExpressionAttributeValues={":reference": f"REF#{reference}"},
+            ExpressionAttributeValues={":reference": keys.reference_partition(reference)},
         )
         found = page["Items"]
         return items.invoice_from_item(found[0]) if found else None
@@ -256,46 +275,46 @@ class BillingRepository:
     def list_invoices(
         self,
         provider_id: str,
+        wanted: InvoiceFilter = EVERY_INVOICE,
         *,
         limit: int = 100,
         after: str | None = None,
-        issued_from: str = "",
-        issued_until: str = "",
-        patient_ref: str = "",
     ) -> tuple[list[Invoice], str | None]:
         """The provider's invoices, newest first, from the by-provider index.
+
+        The filters run in the Query (the item stores its ``payment_status``), and it
+        reads on, ``limit + 1`` items a request, until the page is full and one more
+        exists, or the list ends: every page but the last holds ``limit`` invoices, and
+        only a page with more after it gives a position.
 
         ``after`` is the position (the index sort key) of the last invoice of the previous
         page; the keys around it are rebuilt with *this* provider's id, so a position
         taken from another tenant can only ever point into this tenant's list (R26).
         """
-        low = issued_from or "0000"
-        high = (issued_until or "9999") + "#~"
         query: dict[str, Any] = {
             "IndexName": "by-provider",
             "KeyConditionExpression": "gsi2pk = :owner AND gsi2sk BETWEEN :low AND :high",
             "ExpressionAttributeValues": {
-                ":owner": f"PROVIDER#{provider_id}#INVOICES",
-                ":low": low,
-                ":high": high,
+                ":owner": keys.invoice_list_partition(provider_id),
+                ":low": wanted.issued_from or "0000",
+                ":high": f"{wanted.issued_until or '9999'}#{keys.HIGHEST}",
             },
             "ScanIndexForward": False,
-            "Limit": limit,
+            "Limit": limit + 1,
         }
-        if patient_ref:
-            query["FilterExpression"] = "patient_ref = :patient"
-            query["ExpressionAttributeValues"][":patient"] = patient_ref
+        equal_to = {"patient_ref": wanted.patient_ref, "payment_status": wanted.payment_status}
+        _add_filter(query, {name: value for name, value in equal_to.items() if value})
         if after:
-            invoice_id = after.rsplit("#", 1)[-1]
-            query["ExclusiveStartKey"] = {
-                **items.invoice_key(provider_id, invoice_id),
-                "gsi2pk": f"PROVIDER#{provider_id}#INVOICES",
-                "gsi2sk": after,
-            }
-        page = self._table.query(**query)
-        invoices = [items.invoice_from_item(item) for item in page["Items"]]
-        last = page.get("LastEvaluatedKey")
-        return invoices, (last["gsi2sk"] if last else None)
+            query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, after)
+        found: list[dict[str, Any]] = []
+        while len(found) <= limit:
+            page = self._table.query(**query)
+            found.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        invoices = [items.invoice_from_item(item) for item in found[:limit]]
+        return invoices, (found[limit - 1]["gsi2sk"] if len(found) > limit else None)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
         """Replace the invoice if nobody changed it since it was read (R28)."""
@@ -321,8 +340,8 @@ class BillingRepository:
             "IndexName": "by-next-action",
             "KeyConditionExpression": "gsi3pk = :due AND gsi3sk <= :until",
             "ExpressionAttributeValues": {
-                ":due": items.DUNNING_INDEX,
-                ":until": f"{as_of.isoformat()}#~",
+                ":due": keys.DUNNING_INDEX,
+                ":until": keys.dunning_due_until(as_of),
             },
             "Limit": page_size,
         }
@@ -366,7 +385,7 @@ class BillingRepository:
         query: dict[str, Any] = {
             "IndexName": "by-provider",
             "KeyConditionExpression": "gsi2pk = :providers",
-            "ExpressionAttributeValues": {":providers": items.PROVIDERS_INDEX},
+            "ExpressionAttributeValues": {":providers": keys.PROVIDERS_INDEX},
         }
         providers: list[Provider] = []
         while True:
@@ -390,13 +409,8 @@ class BillingRepository:
         ledger activity in week W" is the cheaper read when that grows too slow."""
         after: str | None = None
         while True:
-            page, after = self.list_invoices(
-                provider_id,
-                limit=page_size,
-                after=after,
-                issued_from=issued_from,
-                issued_until=issued_until,
-            )
+            wanted = InvoiceFilter(issued_from=issued_from, issued_until=issued_until)
+            page, after = self.list_invoices(provider_id, wanted, limit=page_size, after=after)
             yield from page
             if after is None:
                 return
@@ -406,7 +420,7 @@ class BillingRepository:
         self._table.put_item(Item=items.retrocession_to_item(summary))
 
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
-        item = self._get(items.retrocession_key(provider_id, week))
+        item = self._get(keys.retrocession_key(provider_id, week.label))
         return items.retrocession_from_item(item) if item else None
 
     def list_retrocessions(
@@ -414,12 +428,12 @@ class BillingRepository:
     ) -> list[StatementSummary]:
         """The provider's statements, newest week first (week labels sort as text);
         ``before``: only weeks before that one (the next page)."""
-        upper = f"RETROCESSION#{before.label}" if before else "RETROCESSION#~"
+        upper = keys.retrocession_sort_key(before.label if before else keys.HIGHEST)
         page = self._table.query(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
             ExpressionAttributeValues={
-                ":pk": f"PROVIDER#{provider_id}",
-                ":low": "RETROCESSION#",
+                ":pk": keys.provider_partition(provider_id),
+                ":low": keys.RETROCESSION_PREFIX,
                 ":high": upper,
             },
             ScanIndexForward=False,
@@ -461,19 +475,18 @@ class BillingRepository:
         return frozenset(item["patient_ref"] for item in found)
 
     def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
-        item = self._get(items.patient_block_key(provider_id, patient_ref))
+        item = self._get(keys.patient_block_key(provider_id, patient_ref))
         return bool(item and "blocked_at" in item)
 
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Blocks and unblocks at or after ``since``, oldest first (the sort key is the UTC
         moment, then the block's version)."""
-        low = f"{items.BLOCK_CHANGE_PREFIX}{items.block_change_position(since)}"
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
             "ExpressionAttributeValues": {
-                ":pk": f"PROVIDER#{provider_id}",
-                ":low": low,
-                ":high": f"{items.BLOCK_CHANGE_PREFIX}~",
+                ":pk": keys.provider_partition(provider_id),
+                ":low": keys.block_changes_from(since),
+                ":high": f"{keys.BLOCK_CHANGE_PREFIX}{keys.HIGHEST}",
             },
         }
         return [items.block_change_from_item(item) for item in self._query_all(query)]
@@ -485,8 +498,8 @@ class BillingRepository:
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "FilterExpression": "attribute_exists(blocked_at)",
             "ExpressionAttributeValues": {
-                ":pk": f"PROVIDER#{provider_id}",
-                ":prefix": items.PATIENT_BLOCK_PREFIX,
+                ":pk": keys.provider_partition(provider_id),
+                ":prefix": keys.PATIENT_BLOCK_PREFIX,
             },
         }
         if projection:
@@ -499,7 +512,7 @@ class BillingRepository:
         """Read the block (strongly consistent), change it, write it on condition of the
         version read, with the change log entry in the same transaction; on a concurrent
         write, read again and redo (R28: two handovers of one patient both land)."""
-        key = items.patient_block_key(provider_id, patient_ref)
+        key = keys.patient_block_key(provider_id, patient_ref)
         for attempt in range(BLOCK_ATTEMPTS):
             item = self._get(key, consistent=True)
             block = (
@@ -610,6 +623,15 @@ def _pack(units: Sequence[list[Any]], limit: int) -> Iterator[list[Any]]:
 def _chunks(values: Sequence[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield list(values[start : start + size])
+
+
+def _add_filter(query: dict[str, Any], equal_to: dict[str, str]) -> None:
+    """Only items whose attributes equal these values (applied after the read)."""
+    if not equal_to:
+        return
+    query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal_to)
+    query["ExpressionAttributeNames"] = {f"#{name}": name for name in equal_to}
+    query["ExpressionAttributeValues"].update({f":{name}": v for name, v in equal_to.items()})
 
 
 def _code(error: ClientError) -> str:

@@ -1,13 +1,30 @@
-"""One place that maps problems to the shared error shape {"error": {"code", "message"}}."""
+"""One place that maps problems to the shared error shape {"error": {"code", "message"}}
+for both APIs (interfaces.md §2): 400 validation, 401, 404, 409 state conflict or a
+concurrent change, 422 business rule. Never a stack trace, never the submitted value."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from billing_core.entrypoints.http.cursor import InvalidCursor
+from billing_core.ports import ConcurrentChange
+from billing_core.services.inputs import InvalidInput
+from billing_core.shared.errors import NotFound, Refused, StateConflict
+from billing_core.shared.reference import InvalidReference
+
+INVALID_REFERENCE = (
+    "Dit betalingskenmerk klopt niet — controleer de 14 cijfers. / "
+    "This payment reference is not right — check the 14 digits."
+)
+
+Found = TypeVar("Found")
 
 
 def error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -25,3 +42,73 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
     return "; ".join(parts)
+
+
+def found(value: Found | None, message: str) -> Found:
+    """The service's answer, or the API's 404 for an id this tenant does not have."""
+    if value is None:
+        raise NotFoundError(message)
+    return value
+
+
+def register_error_handlers(app: APIGatewayRestResolver) -> None:
+    """The mapping both APIs answer with."""
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(InvalidInput)(_invalid_input)
+    app.exception_handler(InvalidCursor)(_invalid_cursor)
+    app.exception_handler(InvalidReference)(_invalid_reference)
+    app.exception_handler(UnauthorizedError)(_unauthorized)
+    app.exception_handler(NotFoundError)(_not_found)
+    app.exception_handler(NotFound)(_no_such_invoice)
+    app.exception_handler(Refused)(_refused)
+    app.exception_handler(ConcurrentChange)(_concurrent_change)
+
+
+def _invalid_request(error: RequestValidationError) -> Response[str]:
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "validation_error", validation_message(error.errors())
+    )
+
+
+def _invalid_input(error: InvalidInput) -> Response[str]:
+    """A value the service could only judge after the request validation: the same 400."""
+    return _invalid_request(
+        RequestValidationError([{"loc": tuple(error.where.split(".")), "msg": error.message}])
+    )
+
+
+def _invalid_cursor(_: InvalidCursor) -> Response[str]:
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", "cursor is not valid")
+
+
+def _invalid_reference(_: InvalidReference) -> Response[str]:
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_reference", INVALID_REFERENCE)
+
+
+def _unauthorized(_: UnauthorizedError) -> Response[str]:
+    return error_response(HTTPStatus.UNAUTHORIZED, "unauthorized", "log in again")
+
+
+def _not_found(error: NotFoundError) -> Response[str]:
+    return error_response(HTTPStatus.NOT_FOUND, "not_found", str(error.msg))
+
+
+def _no_such_invoice(error: NotFound) -> Response[str]:
+    """The same answer for an unknown reference and a birth date that does not match."""
+    return error_response(
+        HTTPStatus.NOT_FOUND, error.code, f"{error.message_nl} / {error.message_en}"
+    )
+
+
+def _refused(error: Refused) -> Response[str]:
+    conflict = isinstance(error, StateConflict)
+    status = HTTPStatus.CONFLICT if conflict else HTTPStatus.UNPROCESSABLE_ENTITY
+    return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
+
+
+def _concurrent_change(_: ConcurrentChange) -> Response[str]:
+    """Someone else changed the invoice at the same moment, more often than the retries
+    took (R28): nothing of this request was saved, and sending it again is safe."""
+    return error_response(
+        HTTPStatus.CONFLICT, "concurrent_change", "changed at the same moment: try again"
+    )

@@ -13,9 +13,10 @@ from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
-from billing_core.services.patient import invoice_state, payment_status_of
+from billing_core.services.patient import invoice_state
 from billing_core.shared.clock import AMSTERDAM
 
 
@@ -97,7 +98,7 @@ class InvoiceSummaryOut(BaseModel):
             channel=invoice.channel.value,
             issue_date=invoice.issue_date,
             final_payment_date=invoice.current_final_payment_date,
-            payment_status=payment_status_of(invoice, invoice.amount_due_cents).value,
+            payment_status=ledger_payment_status(invoice).value,
             state=invoice_state(invoice, today).value,
             original_amount=invoice.original_amount_cents,
             amount_due=invoice.amount_due_cents,
@@ -108,7 +109,9 @@ class InvoiceSummaryOut(BaseModel):
 class InvoiceListOut(BaseModel):
     items: list[InvoiceSummaryOut]
     next_cursor: str | None = Field(
-        default=None, description="A page may hold fewer items than asked when filtered"
+        default=None,
+        description="Pass as ?cursor= for the next page; none on the last page. Every page "
+        "before the last holds limit invoices, also when filtered",
     )
 
 

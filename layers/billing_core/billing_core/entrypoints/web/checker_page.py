@@ -1,12 +1,24 @@
-"""The payment-checker page (R10): server-rendered, accessible, works without JavaScript."""
+"""The payment-checker page (R10): server-rendered, accessible, works without JavaScript.
+
+Its forms post back to the page: ``form_answer`` turns a form into the use case it asks
+for and the page (or the bank's checkout) the patient sees next.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
 from billing_core.correspondence.render import ENVIRONMENT
+from billing_core.payments.online import OnlinePaymentContext, start_payment
+from billing_core.services import patient
+from billing_core.services.patient import PatientContext
+from billing_core.shared.errors import NotFound, Refused
+from billing_core.shared.reference import InvalidReference
 from billing_core.texts.checker import PAGE
 from billing_core.texts.letters import texts_for
 
@@ -61,3 +73,90 @@ def render_checker(
 def _spoken(values: dict[str, Any], t: Any) -> dict[str, Any]:
     """Dates in a notice as people write them in the page's language."""
     return {k: t.long_date(v) if hasattr(v, "isoweekday") else v for k, v in values.items()}
+
+
+# --- the page's answers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnswer:
+    html: str = ""
+    status: HTTPStatus = HTTPStatus.OK
+    redirect_to: str = ""  # the bank's checkout, after "pay"
+
+
+def status_page(
+    language: str,
+    kenmerk: str,
+    ctx: PatientContext,
+    *,
+    error_key: str | None = None,
+    notice: tuple[str, dict[str, Any]] | None = None,
+    refusal: Refused | None = None,
+) -> str:
+    """The page for this kenmerk: its status, or why there is none."""
+    try:
+        view = patient.payment_status(kenmerk, ctx)
+    except InvalidReference:
+        return render_checker(language, entered=kenmerk, error_key="invalid_reference")
+    except NotFound:
+        return render_checker(language, entered=kenmerk, error_key="not_found")
+    return render_checker(
+        language,
+        entered=view.reference,
+        view=view,
+        error_key=error_key,
+        notice=notice,
+        refusal=refusal.message(language) if refusal else None,
+    )
+
+
+def form_answer(
+    form: Mapping[str, str],
+    ctx: PatientContext,
+    payments: Callable[[], OnlinePaymentContext],
+) -> PageAnswer:
+    """The page after a form: pay, defer, arrange or object. ``payments`` builds the
+    payment context only when the patient pays."""
+    language = page_language(form.get("lang"))
+    kenmerk = form.get("kenmerk", "")
+    try:
+        action = form.get("action", "")
+        birth_date = date.fromisoformat(form.get("birth_date", ""))
+        if action == "pay":
+            return PageAnswer(
+                redirect_to=start_payment(kenmerk, birth_date, payments()).checkout_url
+            )
+        notice = _form_action(action, kenmerk, birth_date, form, ctx)
+    except ValueError:  # no or a malformed birth date, or an unknown action
+        page = status_page(language, kenmerk, ctx, error_key="not_found")
+        return PageAnswer(page, HTTPStatus.BAD_REQUEST)
+    except (NotFound, InvalidReference):
+        page = status_page(language, kenmerk, ctx, error_key="not_found")
+        return PageAnswer(page, HTTPStatus.NOT_FOUND)
+    except Refused as refusal:
+        return PageAnswer(status_page(language, kenmerk, ctx, refusal=refusal), HTTPStatus.CONFLICT)
+    return PageAnswer(status_page(language, kenmerk, ctx, notice=notice))
+
+
+def _form_action(
+    action: str, kenmerk: str, birth_date: date, form: Mapping[str, str], ctx: PatientContext
+) -> tuple[str, dict[str, Any]]:
+    if action == "defer":
+        view = patient.request_deferral(kenmerk, birth_date, ctx)
+        return "done_deferral", {"date": view.final_payment_date}
+    if action == "arrange":
+        terms = int(form.get("terms", "0"))
+        patient.request_arrangement(kenmerk, birth_date, terms, ctx)
+        return "done_arrangement", {}
+    if action == "object":
+        patient.file_objection(
+            kenmerk,
+            birth_date,
+            form.get("reason", ""),
+            form.get("message", ""),
+            form.get("email", ""),
+            ctx,
+        )
+        return "done_objection", {}
+    raise ValueError("unknown action")

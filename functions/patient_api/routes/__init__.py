@@ -1,0 +1,1 @@
+"""The patient API's resources, one Powertools Router each (issue 11)."""

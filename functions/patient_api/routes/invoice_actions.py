@@ -1,0 +1,84 @@
+"""What a patient does with an invoice: pay online (R11), defer (R14), arrange terms
+(R15), object (R16), send the insurer's statement (R17). Every body carries the birth
+date; a mismatch answers exactly like an unknown reference."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.patient_models import (
+    AcceptedOut,
+    ArrangementOut,
+    ArrangementRequest,
+    CheckoutOut,
+    DeferralOut,
+    DeferralRequest,
+    InsurerStatementOut,
+    InsurerStatementRequest,
+    ObjectionRequest,
+    PaymentRequest,
+)
+from billing_core.payments import online
+from billing_core.services import patient
+
+router = Router()
+REFERENCE = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+@router.post("/api/v1/invoices/<reference>/payments", summary="Start an iDEAL payment (R11)")
+def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[CheckoutOut]:
+    checkout = online.start_payment(
+        reference, body.birth_date, bootstrap.current().online_payment_context()
+    )
+    out = CheckoutOut(payment_id=checkout.psp_payment_id, checkout_url=checkout.checkout_url)
+    return Response(HTTPStatus.CREATED.value, "application/json", out)
+
+
+@router.post("/api/v1/invoices/<reference>/deferral", summary="Free deferral, once (R14)")
+def deferral(reference: REFERENCE, body: DeferralRequest) -> DeferralOut:
+    view = patient.request_deferral(
+        reference, body.birth_date, bootstrap.current().patient_context()
+    )
+    return DeferralOut.of(view)
+
+
+@router.post("/api/v1/invoices/<reference>/arrangement", summary="Instalment arrangement (R15)")
+def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOut:
+    view = patient.request_arrangement(
+        reference, body.birth_date, body.terms, bootstrap.current().patient_context()
+    )
+    return ArrangementOut.of(view)
+
+
+@router.post("/api/v1/invoices/<reference>/objection", summary="Object to the invoice (R16)")
+def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[AcceptedOut]:
+    patient.file_objection(
+        reference,
+        body.birth_date,
+        body.reason,
+        body.message,
+        body.email,
+        bootstrap.current().patient_context(),
+    )
+    return Response(HTTPStatus.ACCEPTED.value, "application/json", AcceptedOut())
+
+
+@router.post(
+    "/api/v1/invoices/<reference>/insurer-statement",
+    summary="Send your insurer's statement for a non-contracted invoice (R17)",
+)
+def insurer_statement(reference: REFERENCE, body: InsurerStatementRequest) -> InsurerStatementOut:
+    view = patient.submit_insurer_statement(
+        reference,
+        body.birth_date,
+        body.reimbursed,
+        body.withheld_deductible,
+        bootstrap.current().patient_context(),
+    )
+    return InsurerStatementOut.of(view)

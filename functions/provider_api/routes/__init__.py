@@ -1,0 +1,1 @@
+"""The provider API's resources, one Powertools Router each (issue 11)."""

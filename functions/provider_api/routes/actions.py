@@ -1,0 +1,42 @@
+"""What waits for the practice (R23), and its decision on a coulance proposal (R17)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
+from billing_core.providers.actions import ActionState
+from billing_core.services.provider import actions
+from billing_core.services.provider.actions import CoulanceDecision
+
+router = Router()
+
+
+@router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
+def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
+    listed = actions.list_actions(
+        caller(router.current_event).provider_id,
+        ActionState(state) if state else None,
+        bootstrap.current().provider_context(),
+    )
+    return ActionListOut(items=[ActionOut.of(a) for a in listed])
+
+
+@router.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
+def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
+    who = caller(router.current_event)
+    updated = actions.update_action(
+        who.provider_id,
+        action_id,
+        ActionState(body.state),
+        CoulanceDecision(body.decision) if body.decision else None,
+        who.user_id,
+        bootstrap.current().provider_context(),
+    )
+    return ActionOut.of(found(updated, "action not found"))

@@ -1,0 +1,77 @@
+"""The practice's blocked patients and the changes to them (R22, seed 002 advice 7)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from billing_core import bootstrap
+from billing_core.collection.blocking import block_changes_csv, blocked_patients_csv
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.provider_models import (
+    BlockChangeListOut,
+    BlockChangeOut,
+    BlockedPatientListOut,
+    BlockedPatientOut,
+)
+from billing_core.entrypoints.http.routing import csv_download, json_or_csv
+from billing_core.services.provider import blocked_patients
+from billing_core.shared.clock import AMSTERDAM
+
+router = Router()
+_CSV_OR_JSON = "json, or csv (; separated, one header row) for import into practice software"
+
+
+@router.get(
+    "/api/v1/provider/blocked-patients",
+    summary="Your patients with a claim at the collection agency (R22)",
+    responses=json_or_csv(
+        "Patient numbers and since when; CSV columns patient_ref;blocked_at",
+        BlockedPatientListOut,
+    ),
+)
+def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above document both
+    output_format: Annotated[
+        Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
+    ] = "json",
+):
+    tenant = caller(router.current_event).provider_id
+    blocked = blocked_patients.blocked_patients(tenant, bootstrap.current().provider_context())
+    if output_format == "csv":
+        name = f"geblokkeerde-patienten-{tenant}-{blocked.as_of.isoformat()}.csv"
+        return csv_download(name, blocked_patients_csv(blocked.patients))
+    return BlockedPatientListOut(items=[BlockedPatientOut.of(b) for b in blocked.patients])
+
+
+@router.get(
+    "/api/v1/provider/blocked-patients/changes",
+    summary="Blocks and unblocks since a moment, for your practice software (R22)",
+    responses=json_or_csv("Oldest first; CSV columns patient_ref;change;at", BlockChangeListOut),
+)
+def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above document both
+    since: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="ISO 8601 moment, inclusive: 2026-11-25T08:00:00Z, an offset (+ as %2B), "
+            "or a date (midnight, Dutch time)",
+        ),
+    ],
+    output_format: Annotated[
+        Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
+    ] = "json",
+):
+    tenant = caller(router.current_event).provider_id
+    found = blocked_patients.block_changes_since(
+        tenant, since, bootstrap.current().provider_context()
+    )
+    if output_format == "csv":
+        name = f"blokkade-wijzigingen-{tenant}-{found.since.date().isoformat()}.csv"
+        return csv_download(name, block_changes_csv(found.changes))
+    return BlockChangeListOut(
+        since=found.since,
+        items=[BlockChangeOut.of(c) for c in found.changes],
+        next_since=found.next_since.astimezone(AMSTERDAM),
+    )

@@ -1,0 +1,77 @@
+"""Uploads of declaration files, their status and processing report (R1, R2)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.provider_models import (
+    DeclarationDetailOut,
+    DeclarationListOut,
+    DeclarationOut,
+    UploadRequest,
+    UploadTicketOut,
+)
+from billing_core.services.provider import declarations
+
+router = Router()
+
+
+@router.post(
+    "/api/v1/provider/declarations", summary="Ask for an upload URL for a declaration file"
+)
+def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
+    ticket = declarations.request_declaration_upload(
+        caller(router.current_event).provider_id,
+        body.file_name,
+        bootstrap.current().provider_context(),
+    )
+    out = UploadTicketOut(
+        declaration_id=ticket.declaration_id,
+        upload_url=ticket.upload_url,
+        expires_at=ticket.expires_at,
+    )
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@router.get("/api/v1/provider/declarations", summary="Your uploads, newest first")
+def list_declarations(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> DeclarationListOut:
+    page = declarations.list_declarations(
+        caller(router.current_event).provider_id,
+        limit,
+        cursor.decode(cursor_token) if cursor_token else None,
+        bootstrap.current().provider_context(),
+    )
+    return DeclarationListOut(
+        items=[DeclarationOut.of(r) for r in page.records],
+        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.get(
+    "/api/v1/provider/declarations/<declaration_id>",
+    summary="Status and processing report of one upload",
+)
+def get_declaration(
+    declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
+) -> DeclarationDetailOut:
+    report = declarations.declaration_report(
+        caller(router.current_event).provider_id,
+        declaration_id,
+        bootstrap.current().provider_context(),
+    )
+    report = found(report, "declaration not found")
+    return DeclarationDetailOut(
+        **DeclarationOut.of(report.record).model_dump(), findings=report.findings
+    )

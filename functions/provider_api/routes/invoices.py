@@ -1,0 +1,99 @@
+"""The practice's invoices: the list, one invoice, a stop (R21) and a hold (R16)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.provider_models import (
+    HoldIn,
+    InvoiceDetailOut,
+    InvoiceListOut,
+    InvoiceSummaryOut,
+    StopIn,
+)
+from billing_core.invoices.payment_status import PaymentStatus
+from billing_core.ports import InvoiceFilter
+from billing_core.services.provider import invoices
+from billing_core.services.provider.invoices import InvoiceDetail
+
+router = Router()
+INVOICE_ID = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+
+
+@router.get("/api/v1/provider/invoices", summary="Your invoices, newest first, filtered")
+def list_invoices(
+    status: Annotated[Literal["open", "partly_paid", "paid"] | None, Query()] = None,
+    patient_ref: Annotated[str | None, Query(max_length=64)] = None,
+    issued_from: Annotated[date | None, Query(alias="from")] = None,
+    issued_until: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> InvoiceListOut:
+    wanted = InvoiceFilter(
+        payment_status=PaymentStatus(status) if status else None,
+        patient_ref=patient_ref or "",
+        issued_from=issued_from.isoformat() if issued_from else "",
+        issued_until=issued_until.isoformat() if issued_until else "",
+    )
+    page = invoices.list_invoices(
+        caller(router.current_event).provider_id,
+        wanted,
+        limit,
+        cursor.decode(cursor_token) if cursor_token else None,
+        bootstrap.current().provider_context(),
+    )
+    return InvoiceListOut(
+        items=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
+def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
+    detail = invoices.invoice_detail(
+        caller(router.current_event).provider_id, invoice_id, bootstrap.current().provider_context()
+    )
+    return _out(detail)
+
+
+@router.post(
+    "/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)"
+)
+def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
+    who = caller(router.current_event)
+    detail = invoices.stop_invoice(
+        who.provider_id,
+        invoice_id,
+        body.request(),
+        who.user_id,
+        bootstrap.current().provider_context(),
+    )
+    return _out(detail)
+
+
+@router.post(
+    "/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)"
+)
+def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
+    detail = invoices.hold_invoice(
+        caller(router.current_event).provider_id,
+        invoice_id,
+        body.until,
+        body.reason,
+        bootstrap.current().provider_context(),
+    )
+    return _out(detail)
+
+
+def _out(detail: InvoiceDetail | None) -> InvoiceDetailOut:
+    """A missing invoice (or another tenant's) is not found."""
+    shown = found(detail, "invoice not found")
+    return InvoiceDetailOut.of_detail(shown.invoice, shown.actions, shown.as_of)

@@ -1,0 +1,154 @@
+"""Every key of the single table, built here and nowhere else (issue 11).
+
+The design is drawn in ``items.py``'s docstring. The provider is part of every tenant
+key, so an id of another tenant finds nothing (R26); keys carry ids, never personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+Key = dict[str, Any]
+
+SETTINGS = "SETTINGS"
+DECLARATION_PREFIX = "DECLARATION#"
+ACTION_PREFIX = "ACTION#"
+RETROCESSION_PREFIX = "RETROCESSION#"
+PATIENT_BLOCK_PREFIX = "PATIENTBLOCK#"
+BLOCK_CHANGE_PREFIX = "BLOCKCHANGE#"
+CLAIM_MARK = "#CLAIM#"
+PROVIDERS_INDEX = "PROVIDERS"  # by-provider partition of every provider's settings
+DUNNING_INDEX = "DUNNING"  # by-next-action partition of invoices with a dunning step due
+SEQUENCE_KEY: Key = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
+HIGHEST = "~"  # sorts after every id, date and moment used in a key
+
+
+def provider_partition(provider_id: str) -> str:
+    """The partition of a provider's own items: settings, uploads, actions, statements."""
+    return f"PROVIDER#{provider_id}"
+
+
+def provider_key(provider_id: str) -> Key:
+    return {"pk": provider_partition(provider_id), "sk": SETTINGS}
+
+
+def declaration_key(provider_id: str, declaration_id: str) -> Key:
+    return {"pk": provider_partition(provider_id), "sk": f"{DECLARATION_PREFIX}{declaration_id}"}
+
+
+# --- open actions (R23) --------------------------------------------------------------------
+
+
+def action_key(provider_id: str, action_id: str) -> Key:
+    """Found by its id alone: one GetItem for one action."""
+    return {"pk": provider_partition(provider_id), "sk": f"{ACTION_PREFIX}{action_id}"}
+
+
+def invoice_actions_partition(provider_id: str, invoice_id: str) -> str:
+    """The by-provider index partition of one invoice's actions (the invoice page)."""
+    return f"{invoice_partition(provider_id, invoice_id)}#ACTIONS"
+
+
+def action_position(created_at: datetime, action_id: str) -> str:
+    """Sorts by creation in UTC: local offsets (+01:00/+02:00) would not sort across DST."""
+    return f"{created_at.astimezone(UTC).isoformat()}#{action_id}"
+
+
+# --- claims and invoices ----------------------------------------------------------------------
+
+
+def claim_key(provider_id: str, claim_ref: str) -> Key:
+    return {"pk": f"{provider_partition(provider_id)}{CLAIM_MARK}{claim_ref}", "sk": "CLAIM"}
+
+
+def claim_ref_of(claim_partition: str) -> str:
+    return claim_partition.split(CLAIM_MARK, 1)[1]
+
+
+def invoice_partition(provider_id: str, invoice_id: str) -> str:
+    return f"{provider_partition(provider_id)}#INVOICE#{invoice_id}"
+
+
+def invoice_key(provider_id: str, invoice_id: str) -> Key:
+    return {"pk": invoice_partition(provider_id, invoice_id), "sk": "INVOICE"}
+
+
+def reference_partition(reference: str) -> str:
+    """The by-reference index partition: the payment checker's one read (R10)."""
+    return f"REF#{reference}"
+
+
+def invoice_list_partition(provider_id: str) -> str:
+    """The by-provider index partition of a provider's invoices."""
+    return f"{provider_partition(provider_id)}#INVOICES"
+
+
+def invoice_position(issue_date: date, invoice_id: str) -> str:
+    """Newest first when read backwards; also the opaque paging cursor's content."""
+    return f"{issue_date.isoformat()}#{invoice_id}"
+
+
+def invoice_list_key(provider_id: str, position: str) -> Key:
+    """The full index key of the invoice at ``position``, rebuilt with *this* provider's
+    id: a position taken from another tenant can only point into this tenant's list."""
+    invoice_id = position.rsplit("#", 1)[-1]
+    return {
+        **invoice_key(provider_id, invoice_id),
+        "gsi2pk": invoice_list_partition(provider_id),
+        "gsi2sk": position,
+    }
+
+
+def dunning_position(day: date, provider_id: str, patient_ref: str, invoice_id: str) -> str:
+    """One patient's invoices due the same day sit together: one reminder can cover them."""
+    return f"{day.isoformat()}#{provider_id}#{patient_ref}#{invoice_id}"
+
+
+def dunning_due_until(as_of: date) -> str:
+    return f"{as_of.isoformat()}#{HIGHEST}"
+
+
+# --- retrocession statements (R24) -------------------------------------------------------------
+
+
+def retrocession_sort_key(week_label: str) -> str:
+    return f"{RETROCESSION_PREFIX}{week_label}"
+
+
+def retrocession_key(provider_id: str, week_label: str) -> Key:
+    return {"pk": provider_partition(provider_id), "sk": retrocession_sort_key(week_label)}
+
+
+# --- blocked patients (R22) ---------------------------------------------------------------------
+
+
+def patient_block_key(provider_id: str, patient_ref: str) -> Key:
+    return {"pk": provider_partition(provider_id), "sk": f"{PATIENT_BLOCK_PREFIX}{patient_ref}"}
+
+
+def block_change_position(moment: datetime) -> str:
+    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def block_change_key(provider_id: str, at: datetime, version: int, patient_ref: str) -> Key:
+    """``version``: the block's version after the change; two changes of one patient at
+    the same moment keep their order."""
+    position = f"{block_change_position(at)}#{version:010d}#{patient_ref}"
+    return {"pk": provider_partition(provider_id), "sk": f"{BLOCK_CHANGE_PREFIX}{position}"}
+
+
+def block_changes_from(since: datetime) -> str:
+    return f"{BLOCK_CHANGE_PREFIX}{block_change_position(since)}"
+
+
+# --- payments in from outside (R11, R12) ---------------------------------------------------------
+
+
+def checkout_key(psp_payment_id: str) -> Key:
+    return {"pk": f"PSP#{psp_payment_id}", "sk": "CHECKOUT"}
+
+
+def bank_credit_key(account_iban: str, transfer_id: str) -> Key:
+    return {"pk": f"BANK#{account_iban}#TRANSFER#{transfer_id}", "sk": "CREDIT"}

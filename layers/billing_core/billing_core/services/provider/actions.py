@@ -1,0 +1,94 @@
+"""What waits for the practice (R23): its open actions, marked done or open again, and
+the decision on a coulance proposal (R17), which closes the action."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from billing_core.changes.coulance import apply_coulance, proposal_for
+from billing_core.correspondence.confirmations import STOP_CONFIRMATION
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.updates import save_change
+from billing_core.ports import DeliveryRequest
+from billing_core.providers.actions import ActionKind, ActionState, OpenAction
+from billing_core.services.inputs import InvalidInput
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.errors import refused
+
+
+class CoulanceDecision(StrEnum):
+    APPLY = "apply"
+    DECLINE = "decline"
+
+
+def list_actions(
+    provider_id: str, state: ActionState | None, ctx: ProviderContext
+) -> list[OpenAction]:
+    """Oldest first; only ``state`` ones when given."""
+    return ctx.store.list_actions(provider_id, state)
+
+
+def update_action(
+    provider_id: str,
+    action_id: str,
+    state: ActionState,
+    decision: CoulanceDecision | None,
+    user: str,
+    ctx: ProviderContext,
+) -> OpenAction | None:
+    """Set the state; a decision on a coulance proposal closes it, so it comes with
+    ``state`` done. None when the provider has no such action."""
+    if decision is None:
+        return ctx.store.set_action_state(provider_id, action_id, state)
+    if state is not ActionState.DONE:
+        raise InvalidInput("body.state", "a decision closes the action: send state done")
+    return decide_coulance(provider_id, action_id, decision, user, ctx)
+
+
+def decide_coulance(
+    provider_id: str,
+    action_id: str,
+    decision: CoulanceDecision,
+    user: str,
+    ctx: ProviderContext,
+) -> OpenAction | None:
+    """R17: the provider applies or declines a coulance proposal; applying is the partial
+    stop of R21 with its e-mail, over the figures of today (a payment since the statement
+    is taken into account). Decided once: the same decision again changes nothing. None
+    when the provider has no such action."""
+    action = ctx.store.get_action(provider_id, action_id)
+    if action is None:
+        return None
+    if action.kind is not ActionKind.COULANCE_PROPOSAL:
+        raise refused("not_a_proposal")
+    if "decision" in action.details:
+        return action
+    if decision is CoulanceDecision.APPLY:
+        _apply_proposal(provider_id, action, user, ctx)
+    decided = replace(
+        action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
+    )
+    ctx.store.put_action(decided)
+    return decided
+
+
+def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: ProviderContext) -> None:
+    invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
+    provider = ctx.store.get_provider(provider_id)
+    if invoice is None or provider is None or invoice.insurer_statement is None:
+        raise LookupError(f"coulance proposal {action.action_id} without its invoice")
+    now = ctx.clock.now()
+    cause = f"provider:{user}:{action.action_id}"
+
+    def forgive(current: Invoice) -> Invoice:
+        assert current.insurer_statement is not None
+        proposal = proposal_for(current, provider, current.insurer_statement)
+        return apply_coulance(current, proposal, now, cause)
+
+    stored, changed = save_change(ctx.store, invoice, forgive)
+    if changed and stored.addressee.email:
+        confirmation = DeliveryRequest(
+            provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
+        )
+        ctx.delivery.enqueue([confirmation])

@@ -1,0 +1,124 @@
+"""Uploads of declaration and retour files, their status and processing report (R1, R2, R5)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.services.provider.context import ProviderContext
+
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class UploadTicket:
+    """Where the practice PUTs its file, and until when that URL works."""
+
+    declaration_id: str
+    upload_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationPage:
+    """One page of the provider's uploads, newest first."""
+
+    records: list[DeclarationRecord]
+    next_position: str | None  # None: this was the last page
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationReport:
+    record: DeclarationRecord
+    findings: list[dict[str, Any]]  # empty until processed
+
+
+def new_declaration_id(now: datetime) -> str:
+    """Sorts by time (newest-first listings) and cannot be guessed."""
+    return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+
+
+def safe_file_name(file_name: str) -> str:
+    """Keep the name recognisable but fit for an S3 key: no paths, no odd characters."""
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("_", base).strip("._") or "declaration.csv"
+    return cleaned[:120]
+
+
+def upload_key(provider_id: str, declaration_id: str, file_name: str) -> str:
+    return f"incoming/{provider_id}/{declaration_id}/{file_name}"
+
+
+def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
+    """Where the retour import (declarations.retour) picks an insurer's retour file up."""
+    return f"retour/{provider_id}/{upload_id}/{file_name}"
+
+
+def request_declaration_upload(
+    provider_id: str, file_name: str, ctx: ProviderContext
+) -> UploadTicket:
+    """An upload URL for a declaration file, processed by the ingest once it lands (R1)."""
+    return _request_upload(provider_id, file_name, upload_key, ctx)
+
+
+def request_retour_upload(provider_id: str, file_name: str, ctx: ProviderContext) -> UploadTicket:
+    """An upload URL for an insurer's retour file: the granted amounts in it are deducted
+    on the patients' invoices (R5); its status and report are read like a declaration's."""
+    return _request_upload(provider_id, file_name, retour_upload_key, ctx)
+
+
+def _request_upload(
+    provider_id: str,
+    file_name: str,
+    key_for: Callable[[str, str, str], str],
+    ctx: ProviderContext,
+) -> UploadTicket:
+    """An upload URL for exactly one key of the token's provider (R26), registered as an
+    upload awaiting its file, so its status and report are read the same way (R1)."""
+    now = ctx.clock.now()
+    name = safe_file_name(file_name)
+    declaration_id = new_declaration_id(now)
+    key = key_for(provider_id, declaration_id, name)
+    ctx.store.put_declaration(
+        DeclarationRecord(
+            provider_id=provider_id,
+            declaration_id=declaration_id,
+            file_name=name,
+            status=DeclarationStatus.AWAITING_UPLOAD,
+            created_at=now,
+            object_key=key,
+        )
+    )
+    return UploadTicket(
+        declaration_id=declaration_id,
+        upload_url=ctx.uploads.upload_url(key, ctx.upload_url_seconds),
+        expires_at=now + timedelta(seconds=ctx.upload_url_seconds),
+    )
+
+
+def list_declarations(
+    provider_id: str, limit: int, after: str | None, ctx: ProviderContext
+) -> DeclarationPage:
+    """The provider's uploads, newest first; ``after``: the position a previous page gave."""
+    records, last = ctx.store.list_declarations(provider_id, limit=limit, after=after)
+    return DeclarationPage(records, last)
+
+
+def declaration_report(
+    provider_id: str, declaration_id: str, ctx: ProviderContext
+) -> DeclarationReport | None:
+    """One upload with the findings of its processing report; None for an id the
+    provider does not have."""
+    record = ctx.store.get_declaration(provider_id, declaration_id)
+    if record is None:
+        return None
+    findings = []
+    if record.report_key:
+        findings = json.loads(ctx.files.get(record.report_key))["findings"]
+    return DeclarationReport(record, findings)

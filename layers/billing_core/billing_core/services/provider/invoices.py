@@ -1,0 +1,89 @@
+"""The practice's invoices: the filtered list, one invoice with its actions, and the two
+changes a practice makes on it, a stop (R21) and a hold (R16). Every change is a
+versioned save (R28)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from billing_core.changes.hold import put_on_hold
+from billing_core.changes.stop import StopRequest, apply_stop
+from billing_core.correspondence.confirmations import STOP_CONFIRMATION
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.updates import save_change
+from billing_core.ports import DeliveryRequest, InvoiceFilter
+from billing_core.providers.actions import OpenAction
+from billing_core.services.provider.context import ProviderContext
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePage:
+    invoices: list[Invoice]
+    next_position: str | None  # None: this was the last page
+    as_of: date  # the day the invoices' states are told for
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDetail:
+    invoice: Invoice
+    actions: list[OpenAction]  # this invoice's, oldest first
+    as_of: date
+
+
+def list_invoices(
+    provider_id: str, wanted: InvoiceFilter, limit: int, after: str | None, ctx: ProviderContext
+) -> InvoicePage:
+    """Newest first; every page but the last holds ``limit`` invoices, also filtered."""
+    invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
+    return InvoicePage(invoices, last, ctx.clock.today())
+
+
+def invoice_detail(provider_id: str, invoice_id: str, ctx: ProviderContext) -> InvoiceDetail | None:
+    """The invoice page's data; None for an id the provider does not have."""
+    return _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+
+
+def stop_invoice(
+    provider_id: str, invoice_id: str, request: StopRequest, user: str, ctx: ProviderContext
+) -> InvoiceDetail | None:
+    """R21: book the stop and e-mail the patient the lowered amount with a pay link —
+    never a new invoice. ``user``: who stopped it, for the ledger (R27)."""
+    invoice = ctx.store.get_invoice(provider_id, invoice_id)
+    if invoice is None:
+        return None
+    now = ctx.clock.now()
+    stop_id = f"stop-{now:%Y%m%d%H%M%S%f}"
+    stored, _ = save_change(
+        ctx.store,
+        invoice,
+        lambda current: apply_stop(current, request, now, f"provider:{user}:{stop_id}"),
+    )
+    if stored.addressee.email:
+        ctx.delivery.enqueue(
+            [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
+        )
+    return _detail(provider_id, stored, ctx)
+
+
+def hold_invoice(
+    provider_id: str, invoice_id: str, until: date, reason: str, ctx: ProviderContext
+) -> InvoiceDetail | None:
+    """R16: dunning pauses until ``until``, at most 60 days ahead."""
+    invoice = ctx.store.get_invoice(provider_id, invoice_id)
+    if invoice is None:
+        return None
+    today = ctx.clock.today()
+    stored, _ = save_change(
+        ctx.store, invoice, lambda current: put_on_hold(current, until, reason, today)
+    )
+    return _detail(provider_id, stored, ctx)
+
+
+def _detail(
+    provider_id: str, invoice: Invoice | None, ctx: ProviderContext
+) -> InvoiceDetail | None:
+    if invoice is None:
+        return None
+    actions = ctx.store.invoice_actions(provider_id, invoice.invoice_id)
+    return InvoiceDetail(invoice, actions, ctx.clock.today())

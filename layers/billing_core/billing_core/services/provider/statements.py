@@ -1,0 +1,74 @@
+"""The practice's figures: weekly retrocession statements (R24) and how its invoices
+ended up per month of issue (R25)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from billing_core.collection.debtor_risk import DebtorRisk, Month, debtor_risk
+from billing_core.providers.retrocession import StatementSummary, statement_key
+from billing_core.services import inputs
+from billing_core.services.inputs import InvalidInput
+from billing_core.services.provider.context import ProviderContext
+
+DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
+DEBTOR_RISK_MAX_MONTHS = 36  # computed on demand from the invoices: a bounded read
+
+StatementFormat = Literal["json", "csv"]
+
+
+@dataclass(frozen=True, slots=True)
+class RetrocessionPage:
+    statements: list[StatementSummary]  # newest week first
+    next_before: str | None  # the week label to ask the older ones before; None: no more
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFile:
+    week_label: str
+    body: bytes  # the statement as stored, in the format asked
+
+
+def retrocession_page(
+    provider_id: str, limit: int, before: str | None, ctx: ProviderContext
+) -> RetrocessionPage:
+    """``limit`` statements, newest first, of the weeks before ``before`` (a week label)."""
+    older_than = inputs.week(before, "query.before") if before else None
+    found = ctx.store.list_retrocessions(provider_id, limit=limit + 1, before=older_than)
+    page = found[:limit]
+    more = len(found) > limit
+    return RetrocessionPage(page, page[-1].week.label if more else None)
+
+
+def retrocession_statement(
+    provider_id: str, week_label: str, output_format: StatementFormat, ctx: ProviderContext
+) -> StatementFile | None:
+    """One week's statement; None when the provider has none for that week. Both keys come
+    from the token's provider, never from the request (R26): another provider's week label
+    finds this provider's statement of that week, or nothing."""
+    week = inputs.week(week_label, "path.week")
+    if ctx.store.get_retrocession(provider_id, week) is None:
+        return None
+    body = ctx.files.get(statement_key(provider_id, week, output_format))
+    return StatementFile(week.label, body)
+
+
+def debtor_risk_report(
+    provider_id: str, from_month: str | None, to_month: str | None, ctx: ProviderContext
+) -> DebtorRisk:
+    """R25 over months of issue (YYYY-MM): ``to_month`` defaults to this month,
+    ``from_month`` to eleven months before it; at most DEBTOR_RISK_MAX_MONTHS months."""
+    today = ctx.clock.today()
+    last = Month.parse(to_month) if to_month else Month.of(today)
+    first = Month.parse(from_month) if from_month else last.minus(DEBTOR_RISK_MONTHS - 1)
+    if last < first or first < last.minus(DEBTOR_RISK_MAX_MONTHS - 1):
+        limit = f"from must be on or before to, at most {DEBTOR_RISK_MAX_MONTHS} months"
+        raise InvalidInput("query.from", limit)
+    # Computed on demand from the by-provider index over the issue-date range (R25).
+    invoices = ctx.store.provider_invoices(
+        provider_id,
+        issued_from=first.first_day.isoformat(),
+        issued_until=last.last_day.isoformat(),
+    )
+    return debtor_risk(invoices, first, last, today)

@@ -1,0 +1,91 @@
+"""ProviderStore: what the provider API reads — one action, an invoice's actions, the
+invoice list with its filters and full pages, the weekly statements (R23, R24, R26)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from billing_core.invoices.payment_status import PaymentStatus
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.ports import InvoiceFilter
+from billing_core.providers.actions import ActionState
+from billing_core.providers.retrocession import Week
+from tests.contract.samples import NOON, A, B, action, invoice, stored
+from tests.contract.test_declarations_and_providers import totals
+
+
+def paid_in_full(store, number):
+    """Invoice ``number`` of practice A paid, saved as the use cases save it."""
+    unpaid = store.get_invoice(A, f"inv-{number}")
+    payment = IncomingPayment("bank", f"pay-{number}", unpaid.amount_due_cents, NOON)
+    store.save_invoice(apply_payment(unpaid, payment))
+
+
+def ids(invoices):
+    return [i.invoice_id for i in invoices]
+
+
+def test_one_action_is_found_by_its_id_and_only_by_its_own_practice(store):
+    store.add_action(action("objection-7"))
+    assert store.get_action(A, "objection-7") == action("objection-7")
+    assert store.get_action(B, "objection-7") is None
+    assert store.get_action(A, "objection-8") is None
+
+
+def test_the_practice_marks_an_action_done_and_open_again(store):
+    store.add_action(action("objection-7"))
+    done = store.set_action_state(A, "objection-7", ActionState.DONE)
+    assert done == action("objection-7").done()
+    assert store.get_action(A, "objection-7") == done
+    assert store.set_action_state(B, "objection-7", ActionState.DONE) is None
+    assert store.set_action_state(A, "objection-7", ActionState.OPEN).state is ActionState.OPEN
+
+
+def test_an_invoice_page_reads_only_that_invoices_actions(store):
+    store.add_action(action("a1", invoice_id="inv-1"))
+    store.add_action(action("a2", invoice_id="inv-2"))
+    store.add_action(action("a3", invoice_id="inv-1", created_at=NOON.replace(hour=13)))
+    store.add_action(action("b1", B, invoice_id="inv-1"))
+    assert [a.action_id for a in store.invoice_actions(A, "inv-1")] == ["a1", "a3"]
+    assert store.invoice_actions(B, "inv-2") == []
+
+
+def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(store):
+    # Given seven invoices over seven days, three of them paid, and one of another practice
+    stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 8)))
+    stored(store, invoice(9, B, issue_date=date(2026, 11, 5)))
+    for number in (2, 4, 6):
+        paid_in_full(store, number)
+    # When the practice lists its paid invoices two at a time
+    paid = InvoiceFilter(payment_status=PaymentStatus.PAID)
+    first, after = store.list_invoices(A, paid, limit=2)
+    second, last = store.list_invoices(A, paid, limit=2, after=after)
+    # Then the pages are full until the last, newest first, and the last has no position
+    assert (ids(first), ids(second), last) == (["inv-6", "inv-4"], ["inv-2"], None)
+    # And the open ones, the ones of a period and of a patient are filtered alike
+    open_ones, _ = store.list_invoices(A, InvoiceFilter(payment_status=PaymentStatus.OPEN))
+    assert ids(open_ones) == ["inv-7", "inv-5", "inv-3", "inv-1"]
+    period = InvoiceFilter(issued_from="2026-11-03", issued_until="2026-11-04")
+    assert ids(store.list_invoices(A, period)[0]) == ["inv-4", "inv-3"]
+    assert store.list_invoices(A, InvoiceFilter(patient_ref="nobody"))[0] == []
+    assert ids(store.list_invoices(B)[0]) == ["inv-9"]
+
+
+def test_a_full_last_page_is_followed_by_an_empty_one_or_none(store):
+    stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 5)))
+    first, after = store.list_invoices(A, limit=2)
+    second, last = store.list_invoices(A, limit=2, after=after)
+    assert (ids(first), ids(second), last) == (["inv-4", "inv-3"], ["inv-2", "inv-1"], None)
+
+
+def test_weekly_statements_are_listed_newest_week_first_and_per_practice(store):
+    weeks = [Week.of(date(2026, 11, day)) for day in (9, 16, 23, 30)]
+    for week in weeks:
+        store.put_retrocession(replace(totals(A, 9_400), week=week))
+    store.put_retrocession(replace(totals(B, 9_400), week=weeks[0]))
+    labels = [s.week.label for s in store.list_retrocessions(A, limit=2)]
+    older = [s.week.label for s in store.list_retrocessions(A, limit=2, before=weeks[2])]
+    assert labels == ["2026-W49", "2026-W48"]
+    assert older == ["2026-W47", "2026-W46"]
+    assert [s.provider_id for s in store.list_retrocessions(B)] == [B]
