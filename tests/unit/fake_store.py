@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from billing_core.collection.blocking import (
     BlockChange,
@@ -97,6 +97,19 @@ class FakeStore:
             for a in self.actions
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
+
+    # --- the daily dunning run (R18): the sparse by-next-action index, in its order ---------
+
+    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+        self.calls.append("due_for_dunning")
+        due = sorted(
+            (day, i.provider_id, i.patient_ref, i.invoice_id)
+            for i in self.invoices.values()
+            if (day := i.dunning_check_day) is not None and day <= as_of
+        )
+        ids = [invoice_id for *_, invoice_id in due]
+        for start in range(0, len(ids), page_size):
+            yield [self.invoices[invoice_id] for invoice_id in ids[start : start + page_size]]
 
     # --- the weekly retrocession (R24) ----------------------------------------------------
 

@@ -5,7 +5,9 @@ final date printed on it (legal-nl.md §2).
 - A paper letter is presumed received on the second delivery day after the day it was
   posted. Sundays, Mondays (no letter delivery) and Dutch public holidays are not
   delivery days; the public holidays come from the ``holidays`` package.
-- The term is 14 days starting the day after receipt, so the final date is receipt + 14.
+- The term is 14 days starting the day after receipt, so its days run out on receipt +
+  14; when that is a Saturday, Sunday or Atw holiday the term runs on to the next day
+  that is none of these (Algemene termijnenwet, atw.py). That is the final date.
 
 The timing rules are data (``REMINDER_RULES``) with their source and valid-from date.
 """
@@ -17,6 +19,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any
+
+from billing_core.legal.atw import term_end
 
 
 class Channel(StrEnum):
@@ -81,9 +85,10 @@ def receipt_date(sent_on: date, channel: Channel, rules: ReminderRules = REMINDE
 def reminder_final_date(
     sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES
 ) -> date:
-    """The last day of the reminder's term, printed on the letter: receipt + 14 days.
-    From the day after it, unpaid, BIK and interest are charged (product.md R20)."""
-    return receipt_date(sent_on, channel, rules) + timedelta(days=rules.term_days)
+    """The last day of the reminder's term, printed on the letter: receipt + 14 days,
+    moved past a weekend or Atw holiday. From the day after it, unpaid, BIK and interest
+    are charged (product.md R20)."""
+    return term_end(receipt_date(sent_on, channel, rules) + timedelta(days=rules.term_days))
 
 
 def _next_delivery_day(after: date, rules: ReminderRules) -> date:
