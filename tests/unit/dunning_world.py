@@ -20,7 +20,7 @@ from billing_core.correspondence.delivery import DeliveryContext, deliver_invoic
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference
@@ -40,13 +40,24 @@ FINAL_PAYMENT_DATE = date(2026, 12, 23)  # in default from 24 December, reminder
 def one_invoice(
     principal_cents: int, *, number: int = 1, final_payment_date: date = FINAL_PAYMENT_DATE, **kw
 ) -> Invoice:
-    """A sent, unpaid invoice with one line: by e-mail unless the patient has none."""
+    """A sent, unpaid invoice with one line, issued 30 days before its final payment
+    date: by e-mail unless the patient has none."""
+    issue_date = final_payment_date - timedelta(days=30)
+    issued = LedgerEntry(
+        EntryKind.ISSUED,
+        Component.PRINCIPAL,
+        principal_cents,
+        datetime.combine(issue_date, time(9, 0), tzinfo=AMSTERDAM),
+        "declaration:d-1",
+    )
     return make_invoice(
         invoice_id=f"inv-{number}",
         reference=reference.for_sequence(number, REFERENCE_KEY),
         status=InvoiceStatus.SENT,
+        issue_date=issue_date,
         final_payment_date=final_payment_date,
         lines=(make_line(claim_ref=f"L-{number}", unit_price_cents=principal_cents),),
+        ledger=(issued,),
         **kw,
     )
 

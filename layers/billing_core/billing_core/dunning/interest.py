@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, total_of
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
 from billing_core.shared.clock import AMSTERDAM
 
 NO_INTEREST = InterestResult(0, ())
+_SETTLES_INTEREST = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP})
 
 
 def first_day_of_default(invoice: Invoice) -> date:
@@ -37,6 +38,7 @@ def interest_statement(invoice: Invoice, until: date) -> InterestResult:
         until,
         rates=CONSUMER,
         principal_changes=principal_history(invoice),
+        interest_payments=interest_paid(invoice),
     )
 
 
@@ -49,6 +51,16 @@ def accrued_interest(invoice: Invoice, day: date) -> int:
     return max(interest_statement(invoice, day).total_cents - booked, 0)
 
 
+def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:
+    """(day, cents) of interest that left the claim: paid (less what came back), or
+    forgiven by a stop. Only that takes compounded interest out of the base (§4)."""
+    return [
+        (_day_of(entry), -entry.amount_cents)
+        for entry in invoice.ledger
+        if entry.component is Component.INTEREST and entry.kind in _SETTLES_INTEREST
+    ]
+
+
 def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     """(day, outstanding principal from that day on) after each principal change; a
     credit (overpayment) counts as nothing outstanding."""
@@ -57,5 +69,9 @@ def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     for entry in invoice.ledger:
         if entry.component is Component.PRINCIPAL:
             outstanding += entry.amount_cents
-            history.append((entry.at.astimezone(AMSTERDAM).date(), max(outstanding, 0)))
+            history.append((_day_of(entry), max(outstanding, 0)))
     return history
+
+
+def _day_of(entry: LedgerEntry) -> date:
+    return entry.at.astimezone(AMSTERDAM).date()
