@@ -147,7 +147,8 @@ def _process_unit(
             Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary
         )
     for letter_group in _same_reminder(by_step[Step.COSTS]):
-        charged = charge_costs(letter_group, provider.dunning, as_of, now)
+        rest = _rest_of_letter(letter_group, ctx.store)
+        charged = charge_costs(letter_group, provider.dunning, as_of, now, rest_of_letter=rest)
         _save_step(Step.COSTS, charged, ctx, summary)
     for invoice in by_step[Step.HANDOVER]:
         _hand_over(invoice, provider, as_of, now, ctx, summary)
@@ -254,6 +255,21 @@ def _same_reminder(invoices: Sequence[Invoice]) -> Iterator[list[Invoice]]:
         assert invoice.reminder is not None
         groups.setdefault(invoice.reminder.letter_id, []).append(invoice)
     yield from groups.values()
+
+
+def _rest_of_letter(letter_group: Sequence[Invoice], store: DunningStore) -> list[Invoice]:
+    """The letter's invoices not in the group: they share its costs (legal-nl.md §2). Read
+    only for a letter about several invoices, and only those not at hand."""
+    reminder = letter_group[0].reminder
+    assert reminder is not None
+    at_hand = {invoice.invoice_id for invoice in letter_group}
+    provider_id = letter_group[0].provider_id
+    return [
+        invoice
+        for covered in reminder.covers
+        if covered.invoice_id not in at_hand
+        and (invoice := store.get_invoice(provider_id, covered.invoice_id)) is not None
+    ]
 
 
 def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
