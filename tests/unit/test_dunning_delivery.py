@@ -247,15 +247,18 @@ def test_the_second_notice_goes_out_with_the_lead_and_is_noted_on_the_unpaid_inv
 
 
 def test_a_paper_second_notice_goes_to_the_print_batch_dated_the_day_it_is_made():
-    invoices = charged(100_000, email="")
-    post = post_with(invoices, datetime(2027, 1, 25, 6, 5, tzinfo=AMSTERDAM))
+    """The paper reminder of Friday 8 January is received Tuesday the 12th, its term ends
+    the 26th: the costs come on the 27th (issue 12: no interest for a day in the term)."""
+    costs_at = datetime(2027, 1, 27, 6, 0, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, email=""), POLICY, costs_at.date(), costs_at)
+    post = post_with(invoices, datetime(2027, 1, 27, 6, 5, tzinfo=AMSTERDAM))
 
     deliver_dunning_letter(reminder_request(invoices), post.context)
 
-    key = f"print/2027-01-25/{PROVIDER}/10000000000001-second_notice.pdf"
+    key = f"print/2027-01-27/{PROVIDER}/10000000000001-second_notice.pdf"
     assert list(post.files.files) == [key]
     text = page_text(post.files.files[key])
-    assert "Datum 25 januari 2027" in text and "€ 3,51" in text  # 32 days of interest
+    assert "Datum 27 januari 2027" in text and "€ 3,73" in text  # 34 days of interest
 
 
 def test_no_second_notice_when_everything_is_paid():

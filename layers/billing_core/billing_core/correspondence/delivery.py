@@ -19,6 +19,7 @@ from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
+from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
 from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
@@ -177,12 +178,7 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     if request.event_id != dunning_letters.event_id(request.kind, reminder):
         wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
         raise dunning_letters.NotALetter(wrong)
-    others = [
-        invoice
-        for covered in reminder.covers
-        if covered.invoice_id != lead.invoice_id
-        and (invoice := ctx.store.get_invoice(lead.provider_id, covered.invoice_id)) is not None
-    ]
+    others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})
     invoices = dunning_letters.letter_invoices(request.kind, lead, others)
     letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
     if letter is None and dunning_letters.all_paid(invoices):

@@ -29,8 +29,10 @@ def first_day_of_default(invoice: Invoice) -> date:
 
 def interest_statement(invoice: Invoice, until: date) -> InterestResult:
     """All interest accrued from the first day of default up to, not including, ``until``,
-    with its segments (for letters and the handover file); none before R20 allows it."""
-    if invoice.costs_charged_on is None:
+    with its segments (for letters and the handover file); none before R20 allows it:
+    until the costs are charged, and never for a day within the reminder's term (a
+    payment received in the term pays no interest, however late we learn of it)."""
+    if invoice.costs_charged_on is None or within_term(invoice, until):
         return NO_INTEREST
     return statutory_interest(
         0,
@@ -40,6 +42,11 @@ def interest_statement(invoice: Invoice, until: date) -> InterestResult:
         principal_changes=principal_history(invoice),
         interest_payments=interest_paid(invoice),
     )
+
+
+def within_term(invoice: Invoice, day: date) -> bool:
+    """Whether ``day`` is on or before the last day of the reminder's term."""
+    return invoice.reminder is not None and day <= invoice.reminder.final_date
 
 
 def accrued_interest(invoice: Invoice, day: date) -> int:
@@ -63,13 +70,14 @@ def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:
 
 def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     """(day, outstanding principal from that day on) after each principal change; a
-    credit (overpayment) counts as nothing outstanding."""
+    credit (overpayment) counts as nothing outstanding. In the order of the days the
+    entries are dated, not written: a payment read late counts from its own day."""
     history: list[tuple[date, int]] = []
     outstanding = 0
-    for entry in invoice.ledger:
-        if entry.component is Component.PRINCIPAL:
-            outstanding += entry.amount_cents
-            history.append((_day_of(entry), max(outstanding, 0)))
+    principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
+    for entry in sorted(principal, key=lambda entry: entry.at):
+        outstanding += entry.amount_cents
+        history.append((_day_of(entry), max(outstanding, 0)))
     return history
 
 

@@ -14,12 +14,13 @@ payment dated in the term is imported late, the costs that should have been char
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
+from billing_core.ports import BillingStore
 from billing_core.shared.clock import AMSTERDAM
 
 COSTS_NOTE = "buitengerechtelijke incassokosten (BIK), art. 6:96 BW"
@@ -71,3 +72,16 @@ def costs_charged(invoice: Invoice, reminder: Reminder) -> int:
         for entry in invoice.ledger
         if entry.kind is EntryKind.COSTS and entry.cause == cause
     )
+
+
+def rest_of_letter(
+    store: BillingStore, provider_id: str, reminder: Reminder, at_hand: Set[str]
+) -> list[Invoice]:
+    """The letter's invoices as stored now, but those ``at_hand``: read only for a letter
+    about several invoices."""
+    return [
+        invoice
+        for covered in reminder.covers
+        if covered.invoice_id not in at_hand
+        and (invoice := store.get_invoice(provider_id, covered.invoice_id)) is not None
+    ]

@@ -27,6 +27,7 @@ from datetime import date, datetime
 
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.collection.handover import handover_bytes, handover_key
+from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
     charge_costs,
     hand_over,
@@ -147,7 +148,10 @@ def _process_unit(
             Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary
         )
     for letter_group in _same_reminder(by_step[Step.COSTS]):
-        rest = _rest_of_letter(letter_group, ctx.store)
+        lead = letter_group[0]
+        assert lead.reminder is not None
+        at_hand = {invoice.invoice_id for invoice in letter_group}
+        rest = rest_of_letter(ctx.store, lead.provider_id, lead.reminder, at_hand)
         charged = charge_costs(letter_group, provider.dunning, as_of, now, rest_of_letter=rest)
         _save_step(Step.COSTS, charged, ctx, summary)
     for invoice in by_step[Step.HANDOVER]:
@@ -255,21 +259,6 @@ def _same_reminder(invoices: Sequence[Invoice]) -> Iterator[list[Invoice]]:
         assert invoice.reminder is not None
         groups.setdefault(invoice.reminder.letter_id, []).append(invoice)
     yield from groups.values()
-
-
-def _rest_of_letter(letter_group: Sequence[Invoice], store: DunningStore) -> list[Invoice]:
-    """The letter's invoices not in the group: they share its costs (legal-nl.md §2). Read
-    only for a letter about several invoices, and only those not at hand."""
-    reminder = letter_group[0].reminder
-    assert reminder is not None
-    at_hand = {invoice.invoice_id for invoice in letter_group}
-    provider_id = letter_group[0].provider_id
-    return [
-        invoice
-        for covered in reminder.covers
-        if covered.invoice_id not in at_hand
-        and (invoice := store.get_invoice(provider_id, covered.invoice_id)) is not None
-    ]
 
 
 def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
