@@ -33,7 +33,29 @@ def costs_cause(reminder: Reminder) -> str:
 
 def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
     """Whether ``reminder`` is the invoice's letter, and still one costs may follow."""
-    return invoice.reminder is not None and invoice.reminder.letter_id == reminder.letter_id
+    return (
+        invoice.reminder is not None
+        and invoice.reminder.letter_id == reminder.letter_id
+        and not reminder_superseded(invoice)
+    )
+
+
+def reminder_superseded(invoice: Invoice) -> bool:
+    """A deferral or an arrangement granted during the reminder's term moved the default
+    (legal-nl.md §2, R14, R15): the letter no longer supports costs, and a new reminder is
+    needed after the new default begins (dunning/timeline.py)."""
+    reminder = invoice.reminder
+    if reminder is None:
+        return False
+    granted = [
+        change.astimezone(AMSTERDAM).date()
+        for change in (
+            invoice.deferral.granted_at if invoice.deferral else None,
+            invoice.arrangement.created_at if invoice.arrangement else None,
+        )
+        if change is not None
+    ]
+    return any(reminder.sent_on <= day <= reminder.final_date for day in granted)
 
 
 def principal_open_on(invoice: Invoice, day: date) -> int:

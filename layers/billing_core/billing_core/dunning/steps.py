@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from billing_core.dunning.letter_costs import COSTS_NOTE, costs_cause, costs_charged, letter_costs
+from billing_core.dunning.letter_costs import (
+    COSTS_NOTE,
+    costs_cause,
+    costs_charged,
+    letter_costs,
+    reminder_superseded,
+)
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import next_step
@@ -43,7 +49,11 @@ def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: dat
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
     the principal due per invoice, the final date (receipt + 14 days) and the BIK that
     will be charged, computed by the staffel over the summed principals (§3)."""
-    todo = [invoice for invoice in invoices if invoice.dunning_stage is DunningStage.NONE]
+    todo = [
+        invoice
+        for invoice in invoices
+        if invoice.dunning_stage is DunningStage.NONE or reminder_superseded(invoice)
+    ]
     if not todo:
         return list(invoices)
     lead = todo[0]
@@ -86,7 +96,11 @@ def charge_costs(
     ledger (R27); from today statutory interest is asked (dunning/interest.py), and a
     second notice goes out. ``rest_of_letter``: the letter's other invoices, which are
     not charged today but share its costs (paid in the term, on hold, charged before)."""
-    todo = [invoice for invoice in invoices if invoice.dunning_stage is DunningStage.REMINDED]
+    todo = [
+        invoice
+        for invoice in invoices
+        if invoice.dunning_stage is DunningStage.REMINDED and not reminder_superseded(invoice)
+    ]
     if not todo:
         return list(invoices)
     lead = todo[0]
