@@ -94,6 +94,20 @@ class RunSummary:
         }
 
 
+class RunDayInFuture(ValueError):
+    """The run was asked to act on a day that has not come yet. It would date letters in
+    the future and state interest "up to and including" a day before the letter, so it
+    refuses and changes nothing; the handler answers with this error (R18)."""
+
+    def __init__(self, as_of: date, today: date) -> None:
+        super().__init__(
+            f"as_of {as_of.isoformat()} is after today {today.isoformat()}: "
+            "the dunning run replays days that have come, never a future one"
+        )
+        self.as_of = as_of
+        self.today = today
+
+
 def run_dunning(
     ctx: DunningContext,
     as_of: date,
@@ -101,7 +115,11 @@ def run_dunning(
     page_size: int = PAGE_SIZE,
     has_time: Callable[[], bool] = lambda: True,
 ) -> RunSummary:
-    """Take every invoice due on or before ``as_of`` one step further."""
+    """Take every invoice due on or before ``as_of`` one step further. Raises
+    RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam, ``ctx.clock``)."""
+    today = ctx.clock.today()
+    if as_of > today:
+        raise RunDayInFuture(as_of, today)
     summary = RunSummary(as_of)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
