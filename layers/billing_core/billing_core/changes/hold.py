@@ -1,5 +1,10 @@
-"""The provider puts an invoice on hold (R16): dunning pauses, at most 60 days, and the
-payment checker shows "being looked at by your provider". Payment stays possible."""
+"""The provider puts an invoice on hold (R16): dunning pauses, at most 60 days in total per
+invoice, renewals included, and the payment checker shows "being looked at by your
+provider". Payment stays possible.
+
+A renewal replaces the running hold: the days of it not used yet are given back, the
+new ones counted. ``Invoice.hold_days_used`` keeps the count.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.shared.errors import Refused, StateConflict
+from billing_core.shared.errors import Refused, StateConflict, refused
 
 MAX_HOLD_DAYS = 60
 
@@ -23,4 +28,15 @@ def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invo
             f"Een nota kan tot hoogstens {MAX_HOLD_DAYS} dagen vooruit worden aangehouden.",
             f"An invoice can be put on hold for at most {MAX_HOLD_DAYS} days ahead.",
         )
-    return replace(invoice, hold_until=until, hold_reason=reason.strip())
+    used = hold_days_used_before(invoice, today) + (until - today).days
+    if used > MAX_HOLD_DAYS:
+        raise refused("hold_limit_reached")
+    return replace(invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used)
+
+
+def hold_days_used_before(invoice: Invoice, today: date) -> int:
+    """The hold days used before ``today``: a running hold counts up to yesterday."""
+    if not invoice.is_on_hold(today):
+        return invoice.hold_days_used
+    assert invoice.hold_until is not None
+    return max(invoice.hold_days_used - (invoice.hold_until - today).days, 0)

@@ -118,6 +118,14 @@ REFUSALS: Mapping[str, tuple[str, str, bool]] = {
         "e-mail address.",
         False,
     ),
+    # issue 12
+    "hold_limit_reached": (
+        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen "
+        "meegerekend. Met deze aanhouding zou die grens worden overschreden.",
+        "An invoice can be put on hold for at most 60 days in total, renewals included. "
+        "This hold would go beyond that.",
+        False,
+    ),
 }
 
 
