@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -131,7 +131,8 @@ def test_a_paper_reminder_goes_to_the_print_batch():
     letter = deliver_dunning_letter(reminder_request(invoices), post.context)
 
     key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
-    assert list(post.files.files) == [key] and post.outbox.sent == []
+    posting = f"print/2027-01-08/{PROVIDER}/posting.json"  # issue 12: the batch's posting
+    assert list(post.files.files) == [key, posting] and post.outbox.sent == []
     assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
     assert notes(post.store, "inv-1", REMINDER) == [letter]
     text = page_text(post.files.files[key])
@@ -256,7 +257,7 @@ def test_a_paper_second_notice_goes_to_the_print_batch_dated_the_day_it_is_made(
     deliver_dunning_letter(reminder_request(invoices), post.context)
 
     key = f"print/2027-01-27/{PROVIDER}/10000000000001-second_notice.pdf"
-    assert list(post.files.files) == [key]
+    assert list(post.files.files) == [key, f"print/2027-01-27/{PROVIDER}/posting.json"]
     text = page_text(post.files.files[key])
     assert "Datum 27 januari 2027" in text and "€ 3,73" in text  # 34 days of interest
 
@@ -272,11 +273,17 @@ def test_no_second_notice_when_everything_is_paid():
 
 
 def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
-    """A letter made after midnight goes into that day's batch."""
+    """A letter made after midnight goes into that day's batch, posted Saturday the 9th
+    instead of Friday: received Wednesday the 13th (Tuesday is the first delivery day),
+    so the letter prints and the invoice keeps 27 January as the final date, not the
+    26th the run computed for Friday's batch (issue 12 item 13, legal-nl.md §2)."""
     invoices = reminded(10_000, email="")
     post = post_with(invoices, datetime(2027, 1, 9, 0, 30, tzinfo=AMSTERDAM))
 
     deliver_dunning_letter(reminder_request(invoices), post.context)
 
     key = f"print/2027-01-09/{PROVIDER}/10000000000001-dunning_reminder.pdf"
-    assert list(post.files.files) == [key]
+    assert list(post.files.files) == [key, f"print/2027-01-09/{PROVIDER}/posting.json"]
+    assert "Betaal uiterlijk 27 januari 2027" in page_text(post.files.files[key])
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))

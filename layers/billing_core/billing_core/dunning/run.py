@@ -162,9 +162,13 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
-        _save_step(
-            Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary
+        reminded = send_reminder(
+            letter_group,
+            provider.dunning,
+            as_of,
+            posting_delay_days=provider.posting_delay_days,
         )
+        _save_step(Step.REMINDER, reminded, ctx, summary)
     for letter_group in _same_reminder(by_step[Step.COSTS]):
         lead = letter_group[0]
         assert lead.reminder is not None

@@ -35,6 +35,7 @@ from billing_core.legal import (
 )
 from billing_core.legal import (
     collection_costs_for,
+    posting_date,
     receipt_date,
     reminder_final_date,
     staffel_on,
@@ -45,10 +46,18 @@ def outstanding_principal(invoice: Invoice) -> int:
     return max(balance(invoice.ledger, Component.PRINCIPAL), 0)
 
 
-def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: date) -> list[Invoice]:
+def send_reminder(
+    invoices: Sequence[Invoice],
+    policy: DunningPolicy,
+    today: date,
+    *,
+    posting_delay_days: int = 0,
+) -> list[Invoice]:
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
     the principal due per invoice, the final date (receipt + 14 days) and the BIK that
-    will be charged, computed by the staffel over the summed principals (§3)."""
+    will be charged, computed by the staffel over the summed principals (§3). A paper
+    letter goes in today's print batch, posted ``posting_delay_days`` later (the
+    provider's setting): its receipt counts from that day."""
     todo = [
         invoice
         for invoice in invoices
@@ -60,12 +69,13 @@ def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: dat
     channel = LetterChannel(lead.channel.value)
     principals = [outstanding_principal(invoice) for invoice in todo]
     costs = collection_costs_for(principals, staffel=staffel_on(today))
+    posted_on = posting_date(today, posting_delay_days)
     reminder = Reminder(
         letter_id=f"{today.isoformat()}:{lead.invoice_id}",
         sent_on=today,
         channel=lead.channel,
-        received_on=receipt_date(today, channel),
-        final_date=reminder_final_date(today, channel),
+        received_on=receipt_date(today, channel, posted_on=posted_on),
+        final_date=reminder_final_date(today, channel, posted_on=posted_on),
         covers=tuple(
             CoveredInvoice(invoice.invoice_id, invoice.reference, principal, share)
             for invoice, principal, share in zip(todo, principals, costs.parts, strict=True)

@@ -21,6 +21,7 @@ from billing_core.legal.receipt import (
     Channel,
     ReminderRules,
     is_delivery_day,
+    posting_date,
     receipt_date,
     reminder_final_date,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "collection_costs_for",
     "is_atw_day_off",
     "is_delivery_day",
+    "posting_date",
     "receipt_date",
     "reminder_final_date",
     "split_proportionally",
