@@ -164,19 +164,6 @@ def test_paying_the_interest_takes_the_compounded_interest_out_of_the_base():
     ]
 
 
-def test_a_lower_principal_does_not_reset_compounding():
-    """Given the same claim, but the principal lowered to €500.00 on 2025-03-11 without
-    any interest paid (a payment in the reminder's term, a coulance)
-    Then the €68.38 compounded on 2025-03-01 stays in the base (legal-nl.md §4)."""
-    result = statutory_interest(
-        100_000,
-        date(2024, 3, 1),
-        date(2025, 3, 21),
-        principal_changes=[(date(2025, 3, 11), 50_000)],
-    )
-    assert result.segments[-1].base_cents == 50_000 + 6_838
-
-
 def test_the_example_of_interest_left_unpaid_by_a_payment_in_the_term():
     """legal-nl.md §4: €10,000.00 in default from 2025-01-01, €5,000.00 paid 2025-01-20
     (in the term: it paid no interest), rest open until 2027-03-01: the €31.23 of 1-19
@@ -205,17 +192,25 @@ def test_a_partial_payment_of_interest_settles_the_oldest_interest_first():
     assert result.segments[-1].base_cents == 500_000 + 31_561 - 2_000
 
 
-def test_a_higher_principal_keeps_the_compounded_interest():
-    """Given a claim with interest compounded on 2025-03-01 and €100.00 added to its
-    principal on 2025-03-11
-    Then the base from 2025-03-11 is the new principal plus the compounded interest."""
+@pytest.mark.parametrize(
+    "principal",
+    [
+        110_000,  # €100.00 added to the claim
+        50_000,  # lowered without any interest paid (in the term, a coulance): issue 12
+    ],
+)
+def test_a_changed_principal_keeps_the_compounded_interest(principal):
+    """Given a claim with interest compounded on 2025-03-01 (€68.38) and its principal
+    changed on 2025-03-11, higher or lower, while no interest was paid
+    Then the base from 2025-03-11 is the new principal plus the compounded interest: a
+    lower principal does not reset compounding (legal-nl.md §4)."""
     result = statutory_interest(
         100_000,
         date(2024, 3, 1),
         date(2025, 3, 21),
-        principal_changes=[(date(2025, 3, 11), 110_000)],
+        principal_changes=[(date(2025, 3, 11), principal)],
     )
-    assert result.segments[-1].base_cents == 110_000 + 6_838
+    assert result.segments[-1].base_cents == principal + 6_838
 
 
 def test_changes_on_or_before_the_default_date_set_the_starting_principal():
