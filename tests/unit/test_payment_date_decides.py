@@ -140,6 +140,24 @@ def test_costs_paid_by_a_later_payment_move_on_to_the_principal():
     assert late.money(LATER).costs == 0 and late.money(LATER).due == 0
 
 
+def test_interest_runs_up_to_the_day_the_payment_is_received_not_read():
+    """Given the costs charged on the 15th, when a transfer credited on Wednesday 20
+    January is read on Monday the 25th, then the interest it pays runs from the first day
+    of default up to, not including, the 20th (legal-nl.md §4): the five days it waited
+    for the statement cost the patient nothing."""
+    world = reminded()
+    world.run_days(COSTS_DAY, date(2027, 1, 25))
+    due_on_the_20th = world.money(date(2027, 1, 20))
+
+    world.import_transfer(
+        due_on_the_20th.due, booked_on=date(2027, 1, 20), at=at(date(2027, 1, 25), 9)
+    )
+
+    (interest,) = [e for e in world.invoice().ledger if e.kind is EntryKind.INTEREST]
+    assert interest.amount_cents == due_on_the_20th.interest == 296  # 27 days at 4%
+    assert world.money(date(2027, 1, 25)).due == 0
+
+
 # --- the property: the order of learning never matters ------------------------------------
 
 

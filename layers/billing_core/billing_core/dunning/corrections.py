@@ -39,25 +39,25 @@ def paid_in_term(invoice: Invoice, day: date) -> bool:
     return invoice.costs_charged_on is not None and within_term(invoice, day)
 
 
-def reason_for(payment_id: str, day: date, invoice: Invoice) -> str:
-    """The note on every correction a late payment causes (R27: who or what, and why)."""
-    assert invoice.reminder is not None
-    return (
-        f"not due: payment {payment_id} of {day.isoformat()} was within the reminder's "
-        f"term to {invoice.reminder.final_date.isoformat()} (legal-nl.md §2)"
-    )
-
-
 def undo_what_was_not_due(
-    invoice: Invoice, rest_of_letter: Sequence[Invoice], now: datetime, reason: str
+    invoice: Invoice,
+    rest_of_letter: Sequence[Invoice],
+    payment_id: str,
+    day: date,
+    now: datetime,
 ) -> Invoice:
-    """The invoice with the costs its letter no longer supports taken back (or, for
-    another invoice of a combined letter, its share set right), the interest beyond what
-    is due taken back, and money paid on either moved on; the same invoice when nothing
-    changes."""
+    """After payment ``payment_id`` of ``day`` in the reminder's term: the invoice with
+    the costs its letter no longer supports taken back (or, for another invoice of a
+    combined letter, its share set right), the interest beyond what is due taken back,
+    and money paid on either moved on; the same invoice when nothing changes. Each entry
+    says why (R27)."""
     reminder = invoice.reminder
-    if reminder is None or invoice.costs_charged_on is None:
+    if reminder is None or not paid_in_term(invoice, day):
         return invoice
+    reason = (
+        f"not due: payment {payment_id} of {day.isoformat()} was within the reminder's "
+        f"term to {reminder.final_date.isoformat()} (legal-nl.md §2)"
+    )
     supported = letter_costs(reminder, [invoice, *rest_of_letter])[invoice.invoice_id]
     changed = _corrected(
         invoice,
@@ -68,7 +68,7 @@ def undo_what_was_not_due(
         now,
         reason,
     )
-    changed = _interest_taken_back(changed, now, reason)
+    changed = _interest_taken_back(changed, payment_id, now, reason)
     changed = _overpaid_moved_on(changed, now, reason)
     return changed if changed.ledger != invoice.ledger else invoice
 
@@ -87,7 +87,7 @@ def _corrected(
     return invoice.with_entry(LedgerEntry(kind, component, change_cents, now, cause, reason))
 
 
-def _interest_taken_back(invoice: Invoice, now: datetime, reason: str) -> Invoice:
+def _interest_taken_back(invoice: Invoice, cause: str, now: datetime, reason: str) -> Invoice:
     """Interest is booked when a payment comes in, up to that payment's day. With a
     payment earlier in the history, less may have accrued by then: take back the rest."""
     booked = [
@@ -101,7 +101,6 @@ def _interest_taken_back(invoice: Invoice, now: datetime, reason: str) -> Invoic
     excess = (
         sum(e.amount_cents for e in booked) - interest_statement(invoice, last_booked).total_cents
     )
-    cause = booked[-1].cause
     return _corrected(
         invoice, Component.INTEREST, EntryKind.INTEREST, -max(excess, 0), cause, now, reason
     )

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
-from billing_core.dunning.corrections import paid_in_term, reason_for, undo_what_was_not_due
+from billing_core.dunning.corrections import paid_in_term, undo_what_was_not_due
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.allocation import CREDIT_NOTE, allocate
@@ -275,9 +275,7 @@ def book_payment(
         if payment.payment_id in current.applied_payments:
             return current
         paid = apply_payment(current, payment, interest_cents=interest(current, day))
-        if not paid_in_term(paid, day):
-            return paid
-        return undo_what_was_not_due(paid, rest, now, reason_for(payment.payment_id, day, paid))
+        return undo_what_was_not_due(paid, rest, payment.payment_id, day, now)
 
     stored, booked = save_change(store, invoice, recorded_now(book, now))
     # Also on a replay: a crash between this save and the next ones is repaired by it.
@@ -309,10 +307,7 @@ def _undo_on_rest_of_letter(
     letter = [paid, *(invoice for invoice in rest if invoice.invoice_id != other.invoice_id)]
 
     def undo(current: Invoice) -> Invoice:
-        if not paid_in_term(current, day):
-            return current
-        reason = reason_for(payment.payment_id, day, current)
-        return undo_what_was_not_due(current, letter, now, reason)
+        return undo_what_was_not_due(current, letter, payment.payment_id, day, now)
 
     stored, _ = save_change(store, other, undo)
     return stored
