@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,22 @@ from billing_core.collection.handover import handover_key
 from billing_core.dunning.interest import first_day_of_default, interest_statement
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, balance
+from billing_core.legal import ATW_DAYS
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
+from local.generate import declaration_csv
 from local.sandbox import EVENTS, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
 
 OUT = Path(__file__).resolve().parent.parent / "out"
+# The reminders of 31 December have their term to 14 January: a transfer of that day is
+# read after the run of the 15th (issue 12: the payment date decides).
+LATE_STATEMENT_DAY = date(2027, 1, 15)
+# Invoices of 2 February 2027 are due 4 March: reminded Friday 12 March (Easter: 28 March).
+EASTER_UPLOAD_DAY = date(2027, 2, 2)
+ATW_NAMES = {atw_day.day: atw_day.name for atw_day in ATW_DAYS}
 JSON = {"Content-Type": "application/json"}
 SAMPLES = EVENTS / "declarations"
 
@@ -258,12 +267,9 @@ class Demo:
             self.sandbox.clock.set(day)
             summary = self.sandbox.run_dunning()
             if summary["actions"] or summary["errors"]:
-                steps = ", ".join(f"{step} {count}" for step, count in summary["steps"].items())
-                letters = ", ".join(f"{kind} {count}" for kind, count in summary["letters"].items())
-                print(
-                    f"  {day:%a %d %b %Y}: read {summary['read']}, {steps}; letters queued: {letters or '-'}"
-                    + (f"; errors {summary['errors']}" if summary["errors"] else "")
-                )
+                self.show_run(day, summary)
+            if day == LATE_STATEMENT_DAY:
+                self.late_transfer(day)
             day += timedelta(days=1)
         replay = self.sandbox.run_dunning(date(2027, 1, 15))
         print(
@@ -275,6 +281,52 @@ class Demo:
             invoice = next((i for i in followed if i.channel is channel and i.handed_over_on), None)
             if invoice is not None:
                 self.show_dunning_path(invoice)
+
+    @staticmethod
+    def show_run(day: date, summary: dict[str, Any]) -> None:
+        steps = ", ".join(f"{step} {count}" for step, count in summary["steps"].items())
+        letters = ", ".join(f"{kind} {count}" for kind, count in summary["letters"].items())
+        print(
+            f"  {day:%a %d %b %Y}: read {summary['read']}, {steps}; letters queued: {letters or '-'}"
+            + (f"; errors {summary['errors']}" if summary["errors"] else "")
+        )
+
+    def late_transfer(self, day: date) -> None:
+        """legal-nl.md §2: the payment date decides, not the moment we learn of it. A
+        transfer credited on the last day of the term is read after the run that charged
+        the costs: the costs are undone, with the reason on the ledger."""
+        repository = self.sandbox.runtime.repository
+        invoices, _ = repository.list_invoices(DENTAL.provider_id)
+        invoice = min(
+            (i for i in invoices if i.channel is Channel.EMAIL and i.costs_charged_on == day),
+            key=lambda i: i.reference,
+        )
+        assert invoice.reminder is not None
+        credited_on = invoice.reminder.final_date
+        principal = balance(invoice.ledger, Component.PRINCIPAL)
+        print(
+            f"\n  The payment date decides (legal-nl.md §2): {reference.grouped(invoice.reference)}, "
+            f"term to {credited_on:%a %d %b}; the run of {day:%a %d %b} charged "
+            f"BIK {format_euros(balance(invoice.ledger, Component.COSTS))} and sent the second notice"
+        )
+        self.sandbox.clock.set(datetime.combine(day, time(10, 0), tzinfo=AMSTERDAM))
+        statement = one_transfer_statement(invoice.reference, principal, credited_on)
+        self.show_import(
+            f"    10:00 the statement of {credited_on:%d %b} is read, "
+            f"{format_euros(principal)} credited on {credited_on:%d %b}",
+            self.sandbox.upload_bank_statement(statement, f"{credited_on}.xml"),
+        )
+        self.sandbox.drain_deliveries()
+        after = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+        assert after is not None
+        print("    the ledger from the costs on:")
+        for entry in after.ledger[len(invoice.ledger) - 1 :]:
+            print(
+                f"      {entry.kind.value:8} {entry.component.value:9} {format_euros(entry.amount_cents):>10}"
+                f"  dated {entry.at:%Y-%m-%d}  {entry.note}"
+            )
+        self.show_status(invoice.reference)
+        print()
 
     def show_dunning_path(self, invoice: Invoice) -> None:
         reminder = invoice.reminder
@@ -482,6 +534,73 @@ class Demo:
         print(f"\n{text}\n{'-' * min(len(text), 100)}")
 
 
+def one_transfer_statement(kenmerk: str, amount_cents: int, booked_on: date) -> bytes:
+    """A CAMT.053 day statement of the collection account with one credit quoting the
+    kenmerk in the structured creditor reference (R12), booked on ``booked_on``."""
+    amount = f'<Amt Ccy="EUR">{amount_cents // 100}.{amount_cents % 100:02d}</Amt>'
+    reference_type = "<Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp>"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        f"<GrpHdr><MsgId>DEMO-{booked_on}</MsgId><CreDtTm>{booked_on}T23:00:00</CreDtTm></GrpHdr>"
+        f"<Stmt><Id>NL20INGB0001234567-{booked_on}</Id>"
+        "<Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        f"<Ntry>{amount}<CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+        f"<BookgDt><Dt>{booked_on}</Dt></BookgDt><AcctSvcrRef>DEMO-{kenmerk}</AcctSvcrRef>"
+        f"<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
+        f"<AmtDtls><TxAmt>{amount}</TxAmt></AmtDtls>"
+        "<RltdPties><Dbtr><Nm>J. de Vries</Nm></Dbtr>"
+        "<DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct></RltdPties>"
+        f"<RmtInf><Strd><CdtrRefInf>{reference_type}<Ref>{kenmerk}</Ref></CdtrRefInf></Strd>"
+        "</RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def easter_story() -> None:
+    """legal-nl.md §2, Algemene termijnenwet, on a fresh embedded AWS: a reminder e-mailed
+    on Friday 12 March 2027 has 14 days that run out on Good Friday; the term runs on
+    past Easter to Tuesday 30 March, the letter says so, and the costs come after it."""
+    with Sandbox(EASTER_UPLOAD_DAY) as sandbox:
+        demo = Demo(sandbox)
+        demo.title(
+            "14. A term that ends on the Easter weekend (Algemene termijnenwet, fresh sandbox)"
+        )
+        sandbox.upload_declaration(
+            DENTAL.provider_id, "feb.csv", declaration_csv(6, today=EASTER_UPLOAD_DAY)
+        )
+        sandbox.drain_deliveries()
+        day = date(2027, 3, 5)
+        while day <= date(2027, 3, 31):
+            sandbox.clock.set(day)
+            summary = sandbox.run_dunning()
+            if summary["actions"]:
+                demo.show_run(day, summary)
+            day += timedelta(days=1)
+        says = next(
+            line.strip()
+            for email in sandbox.outbox()
+            for line in email["text"].splitlines()
+            if "binnen veertien dagen" in line
+        )
+        print(f'  the reminder says: "{says}"')
+        invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+        for invoice in sorted(invoices, key=lambda i: (i.channel.value, i.reference)):
+            reminder = invoice.reminder
+            if reminder is None or reminder.lead_invoice_id != invoice.invoice_id:
+                continue
+            days_out = reminder.received_on + timedelta(days=14)
+            moved_past = ", ".join(
+                ATW_NAMES.get(days_out + timedelta(days=n), f"{days_out + timedelta(days=n):%a}")
+                for n in range((reminder.final_date - days_out).days)
+            )
+            print(
+                f"  {reference.grouped(invoice.reference)} by {invoice.channel.value}: sent {reminder.sent_on:%a %d %b}, "
+                f"received {reminder.received_on:%a %d %b}; the 14 days run out on {days_out:%a %d %b}, "
+                f"then {moved_past or 'nothing'} -> pay by {reminder.final_date:%a %d %b}; "
+                f"costs charged {invoice.costs_charged_on:%a %d %b}"
+            )
+
+
 def vektis_story() -> None:
     """Issue #7, on a fresh embedded AWS: the same practices as their software sends it."""
     with Sandbox(SANDBOX_TODAY) as sandbox:
@@ -528,6 +647,7 @@ def main() -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         Demo(sandbox).run()
     vektis_story()
+    easter_story()
     print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
 
 

@@ -49,7 +49,10 @@ def test_an_upload_becomes_invoices_in_the_mailbox_and_the_print_batch(sandbox):
     assert all(m["attachments"][0]["content"].startswith(b"%PDF") for m in outbox)
     printed = sandbox.output_keys("print/2026-11-23/")
     assert sorted(printed) == sorted(
-        f"print/2026-11-23/{PROVIDER}/{i.reference}.pdf" for i in by_channel[Channel.PAPER]
+        [
+            *(f"print/2026-11-23/{PROVIDER}/{i.reference}.pdf" for i in by_channel[Channel.PAPER]),
+            f"print/2026-11-23/{PROVIDER}/posting.json",  # issue 12: the batch's posting date
+        ]
     )
     # And each invoice records what was sent (R30)
     assert all(i.status is InvoiceStatus.SENT and len(i.correspondence) == 1 for i in invoices)

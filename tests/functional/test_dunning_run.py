@@ -152,6 +152,7 @@ def test_the_scheduler_event_and_a_replayed_day(sandbox, invoices):
     sandbox.clock.set(REMINDER_DAY)
     scheduled = sandbox.invoke("dunning_run", sample_event("dunning_run/scheduled.json"))
     assert scheduled["as_of"] == REMINDER_DAY.isoformat()
+    sandbox.clock.set(date(2027, 1, 8))  # issue 12: a replay is of a day that has come
     replay = sandbox.invoke("dunning_run", sample_event("dunning_run/replay_day.json"))
     assert replay["as_of"] == "2027-01-07" and replay["actions"] == 0
 

@@ -226,12 +226,12 @@ class FakeStore:
         """Pages in the order of the by-next-action index: day, provider, patient, invoice.
         Like a Query with a Limit, a full last page is followed by an empty one."""
         self.calls.append("due_for_dunning")
-        due = sorted(
+        due = [
             (_dunning_position(i, day), i)
             for i in self.invoices.values()
             if (day := i.dunning_check_day) is not None and day <= as_of
-        )
-        invoices = [invoice for _, invoice in due]
+        ]
+        invoices = [invoice for _, invoice in sorted(due, key=lambda pair: pair[0])]
         for start in range(0, len(invoices) + 1, page_size):
             yield invoices[start : start + page_size]
 

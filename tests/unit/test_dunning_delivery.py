@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -130,7 +130,8 @@ def test_a_paper_reminder_goes_to_the_print_batch():
     letter = deliver_dunning_letter(reminder_request(invoices), post.context)
 
     key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
-    assert list(post.files.files) == [key] and post.outbox.sent == []
+    posting = f"print/2027-01-08/{PROVIDER}/posting.json"  # issue 12: the batch's posting
+    assert list(post.files.files) == [key, posting] and post.outbox.sent == []
     assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
     assert notes(post.store, "inv-1", REMINDER) == [letter]
     text = page_text(post.files.files[key])
@@ -246,15 +247,18 @@ def test_the_second_notice_goes_out_with_the_lead_and_is_noted_on_the_unpaid_inv
 
 
 def test_a_paper_second_notice_goes_to_the_print_batch_dated_the_day_it_is_made():
-    invoices = charged(100_000, email="")
-    post = post_with(invoices, datetime(2027, 1, 25, 6, 5, tzinfo=AMSTERDAM))
+    """The paper reminder of Friday 8 January is received Tuesday the 12th, its term ends
+    the 26th: the costs come on the 27th (issue 12: no interest for a day in the term)."""
+    costs_at = datetime(2027, 1, 27, 6, 0, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, email=""), POLICY, costs_at.date(), costs_at)
+    post = post_with(invoices, datetime(2027, 1, 27, 6, 5, tzinfo=AMSTERDAM))
 
     deliver_dunning_letter(reminder_request(invoices), post.context)
 
-    key = f"print/2027-01-25/{PROVIDER}/10000000000001-second_notice.pdf"
-    assert list(post.files.files) == [key]
+    key = f"print/2027-01-27/{PROVIDER}/10000000000001-second_notice.pdf"
+    assert list(post.files.files) == [key, f"print/2027-01-27/{PROVIDER}/posting.json"]
     text = page_text(post.files.files[key])
-    assert "Datum 25 januari 2027" in text and "€ 3,51" in text  # 32 days of interest
+    assert "Datum 27 januari 2027" in text and "€ 3,73" in text  # 34 days of interest
 
 
 def test_no_second_notice_when_everything_is_paid():
@@ -268,11 +272,17 @@ def test_no_second_notice_when_everything_is_paid():
 
 
 def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
-    """A letter made after midnight goes into that day's batch."""
+    """A letter made after midnight goes into that day's batch, posted Saturday the 9th
+    instead of Friday: received Wednesday the 13th (Tuesday is the first delivery day),
+    so the letter prints and the invoice keeps 27 January as the final date, not the
+    26th the run computed for Friday's batch (issue 12 item 13, legal-nl.md §2)."""
     invoices = reminded(10_000, email="")
     post = post_with(invoices, datetime(2027, 1, 9, 0, 30, tzinfo=AMSTERDAM))
 
     deliver_dunning_letter(reminder_request(invoices), post.context)
 
     key = f"print/2027-01-09/{PROVIDER}/10000000000001-dunning_reminder.pdf"
-    assert list(post.files.files) == [key]
+    assert list(post.files.files) == [key, f"print/2027-01-09/{PROVIDER}/posting.json"]
+    assert "Betaal uiterlijk 27 januari 2027" in page_text(post.files.files[key])
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))

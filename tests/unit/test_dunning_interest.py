@@ -13,6 +13,7 @@ from billing_core.invoices.invoice import DunningStage, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import make_invoice, make_line
 
 # legal-nl.md §4's worked example as an invoice: € 1.000,00, final payment date
@@ -68,3 +69,23 @@ def test_interest_never_negative_and_never_falls_with_time(first, second):
     a = accrued_interest(EXAMPLE, start + timedelta(days=earlier))
     b = accrued_interest(EXAMPLE, start + timedelta(days=later))
     assert 0 <= a <= b
+
+
+def test_interest_left_unpaid_by_a_payment_in_the_term_keeps_compounding():
+    """Given €10,000.00 due 2024-12-31 (in default from 2025-01-01), reminded by e-mail on
+    2025-01-08 (term to 2025-01-22), when €5,000.00 is transferred on 2025-01-20, within
+    the term, and the rest stays open, then the payment paid no interest (R20), so the
+    €31.23 of 1-19 January stays unpaid and compounds at 2026-01-01: on 2027-03-01 the
+    interest is €563.97, not the €562.52 a reset at the lower principal gave
+    (issue 12 item 4, legal-nl.md §4)."""
+    world = DunningWorld([one_invoice(1_000_000, final_payment_date=date(2024, 12, 31))])
+    world.run_days(date(2025, 1, 1), date(2025, 1, 19))
+    world.import_transfer(
+        500_000,
+        booked_on=date(2025, 1, 20),
+        at=datetime(2025, 1, 20, 18, 0, tzinfo=AMSTERDAM),
+    )
+    world.run_days(date(2025, 1, 20), date(2025, 1, 23))
+
+    assert world.invoice().costs_charged_on == date(2025, 1, 23)
+    assert world.money(date(2027, 3, 1)).interest == 56_397

@@ -81,14 +81,24 @@ ARRANGEMENT = Arrangement(
         # the 14-day term runs out: costs the day after the reminder's final date
         (REMINDED, date(2027, 1, 14), Plan(None, date(2027, 1, 15))),
         (REMINDED, date(2027, 1, 15), Plan(Step.COSTS, None)),
-        # a deferral granted after the reminder: costs only after the new final date
+        # a deferral granted in the reminder's term moves the default: no costs on that
+        # letter, a new reminder 7 days into the new default (issue 12, legal-nl.md §2;
+        # costs on the day after the new final date were charged without a letter)
         (
             {
                 **REMINDED,
                 "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM), date(2027, 1, 22)),
             },
             date(2027, 1, 15),
-            Plan(None, date(2027, 1, 23)),
+            Plan(None, date(2027, 1, 30)),
+        ),
+        (
+            {
+                **REMINDED,
+                "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM), date(2027, 1, 22)),
+            },
+            date(2027, 1, 30),
+            Plan(Step.REMINDER, None),
         ),
         # handover 14 days after the costs and the second notice
         (CHARGED, date(2027, 1, 28), Plan(None, date(2027, 1, 29))),

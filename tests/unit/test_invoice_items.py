@@ -35,6 +35,7 @@ def test_a_full_invoice_survives_the_round_trip():
         ),
         hold_until=date(2027, 1, 31),
         hold_reason="bezwaar in behandeling",
+        hold_days_used=23,
         dunning_stage=DunningStage.REMINDED,
         applied_payments=("psp:tr_1", "bank:E-77"),
         correspondence=(Correspondence("payment_received", Channel.EMAIL, AT, "m-1", "psp:tr_1"),),
@@ -50,6 +51,7 @@ def test_an_item_from_before_this_issue_loads_with_defaults():
         "arrangement",
         "hold_until",
         "hold_reason",
+        "hold_days_used",
         "dunning_stage",
         "applied_payments",
     ):

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Arrangement, ArrangementStatus, ArrangementTerm
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.booking import (
-    CREDIT_NOTE,
     IncomingPayment,
     UnknownPayment,
     apply_payment,
@@ -32,8 +32,10 @@ def payment(amount: int, source_id: str = "tr_001", source: str = "psp") -> Inco
 
 
 def with_costs_and_interest(costs: int, interest: int):
-    """An invoice after the reminder term expired: BIK and interest booked (R19, R20)."""
-    at = datetime(2027, 2, 1, 6, 0, tzinfo=AMSTERDAM)
+    """An invoice after the reminder term expired: BIK and interest booked (R19, R20)
+    the morning of the payment (issue 12: costs charged after a payment's day were not
+    due on it)."""
+    at = datetime(2026, 12, 1, 6, 0, tzinfo=AMSTERDAM)
     extra = (
         LedgerEntry(EntryKind.COSTS, Component.COSTS, costs, at, "dunning:2027-02-01"),
         LedgerEntry(EntryKind.INTEREST, Component.INTEREST, interest, at, "dunning:2027-02-01"),

@@ -44,12 +44,22 @@ def test_a_paper_letter_is_received_on_the_second_delivery_day(posted, received,
     assert receipt_date(posted, Channel.PAPER) == received, why
 
 
-@pytest.mark.parametrize("sent", [date(2026, 3, 14), date(2026, 3, 15), date(2026, 12, 25)])
-def test_an_email_is_received_the_day_it_is_sent(sent):
+@pytest.mark.parametrize(
+    "sent, final",
+    [
+        (date(2026, 3, 16), date(2026, 3, 30)),  # Monday + 14: a Monday
+        (date(2026, 3, 14), date(2026, 3, 30)),  # Saturday + 14 is a Saturday: Atw, Monday
+        (date(2026, 3, 15), date(2026, 3, 30)),  # Sunday + 14 is a Sunday: Atw, Monday
+        (date(2026, 12, 25), date(2027, 1, 8)),  # Christmas + 14: a Friday
+    ],
+)
+def test_an_email_is_received_the_day_it_is_sent(sent, final):
     """Given a reminder e-mailed on any day, also a Sunday or Christmas (legal-nl.md §2)
-    Then it is received that day and the final date is 14 days later."""
+    Then it is received that day and the final date is 14 days later, moved past a
+    weekend by the Algemene termijnenwet (issue 12: a term ending on Saturday or Sunday
+    was not moved before)."""
     assert receipt_date(sent, Channel.EMAIL) == sent
-    assert reminder_final_date(sent, Channel.EMAIL) == sent + timedelta(days=14)
+    assert reminder_final_date(sent, Channel.EMAIL) == final
 
 
 @pytest.mark.parametrize(

@@ -127,31 +127,36 @@ def test_a_partial_payment_on_principal_splits_the_segment():
 
 
 def test_paid_in_full_stops_the_interest():
-    """Given €1,000.00 in default from 2024-12-01, paid in full on 2025-02-09
+    """Given €1,000.00 in default from 2024-12-01, paid in full on 2025-02-09: the €12.36
+    interest first, then the principal (art. 6:44 BW)
     When asked until long after
-    Then the interest is the same as up to the payment day: €12.36 (legal-nl.md §4)."""
+    Then the interest is the same as up to the payment day: €12.36 (legal-nl.md §4).
+    (Issue 12: the paid interest is now stated; a lower principal alone no longer takes
+    interest out of the base.)"""
     result = statutory_interest(
         100_000,
         date(2024, 12, 1),
         date(2027, 6, 1),
         principal_changes=[(date(2025, 2, 9), 0)],
+        interest_payments=[(date(2025, 2, 9), 1_236)],
     )
     assert result.total_cents == 1_236
     assert result.segments[-1].last_day == date(2025, 2, 8)
 
 
-def test_a_payment_on_principal_after_an_anniversary_settles_the_compounded_interest():
+def test_paying_the_interest_takes_the_compounded_interest_out_of_the_base():
     """Given €1,000.00 in default from 2024-03-01; €68.38 interest compounded on
-    2025-03-01; on 2025-03-11 a payment reaches the principal, leaving €500.00
+    2025-03-01; on 2025-03-11 a payment pays all interest so far (€68.38 + €1.76, art.
+    6:44 BW, legal-nl.md §5) and reaches the principal, leaving €500.00
     When asked until 2025-03-21
-    Then (art. 6:44 BW: interest is paid before principal, legal-nl.md §5) the compounded
-    interest was paid first, so the base from 2025-03-11 is €500.00 alone:
-    10 days at 6% -> €0.82."""
+    Then the base from 2025-03-11 is €500.00 alone: 10 days at 6% -> €0.82.
+    (Issue 12: the payment of interest, not the lower principal, empties the base.)"""
     result = statutory_interest(
         100_000,
         date(2024, 3, 1),
         date(2025, 3, 21),
         principal_changes=[(date(2025, 3, 11), 50_000)],
+        interest_payments=[(date(2025, 3, 11), 6_838 + 176)],
     )
     assert [(s.first_day, s.base_cents, s.interest_cents) for s in result.segments][-2:] == [
         (date(2025, 3, 1), 106_838, 176),
@@ -159,17 +164,53 @@ def test_a_payment_on_principal_after_an_anniversary_settles_the_compounded_inte
     ]
 
 
-def test_a_higher_principal_keeps_the_compounded_interest():
-    """Given a claim with interest compounded on 2025-03-01 and €100.00 added to its
-    principal on 2025-03-11
-    Then the base from 2025-03-11 is the new principal plus the compounded interest."""
+def test_the_example_of_interest_left_unpaid_by_a_payment_in_the_term():
+    """legal-nl.md §4: €10,000.00 in default from 2025-01-01, €5,000.00 paid 2025-01-20
+    (in the term: it paid no interest), rest open until 2027-03-01: the €31.23 of 1-19
+    January 2025 stays unpaid and compounds at 2026-01-01 -> €563.97 in all."""
+    result = statutory_interest(
+        1_000_000,
+        date(2025, 1, 1),
+        date(2027, 3, 1),
+        principal_changes=[(date(2025, 1, 20), 500_000)],
+    )
+    assert result.segments[0].interest_cents == 3_123
+    assert result.total_cents == 56_397
+
+
+def test_a_partial_payment_of_interest_settles_the_oldest_interest_first():
+    """Given the example, when €20.00 of interest is paid on 2026-06-01, then from that
+    day the base is €5,000.00 plus the €315.61 compounded at 2026-01-01 less €20.00."""
+    result = statutory_interest(
+        1_000_000,
+        date(2025, 1, 1),
+        date(2026, 7, 1),
+        principal_changes=[(date(2025, 1, 20), 500_000)],
+        interest_payments=[(date(2026, 6, 1), 2_000)],
+    )
+    assert result.segments[-1].first_day == date(2026, 6, 1)
+    assert result.segments[-1].base_cents == 500_000 + 31_561 - 2_000
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        110_000,  # €100.00 added to the claim
+        50_000,  # lowered without any interest paid (in the term, a coulance): issue 12
+    ],
+)
+def test_a_changed_principal_keeps_the_compounded_interest(principal):
+    """Given a claim with interest compounded on 2025-03-01 (€68.38) and its principal
+    changed on 2025-03-11, higher or lower, while no interest was paid
+    Then the base from 2025-03-11 is the new principal plus the compounded interest: a
+    lower principal does not reset compounding (legal-nl.md §4)."""
     result = statutory_interest(
         100_000,
         date(2024, 3, 1),
         date(2025, 3, 21),
-        principal_changes=[(date(2025, 3, 11), 110_000)],
+        principal_changes=[(date(2025, 3, 11), principal)],
     )
-    assert result.segments[-1].base_cents == 110_000 + 6_838
+    assert result.segments[-1].base_cents == principal + 6_838
 
 
 def test_changes_on_or_before_the_default_date_set_the_starting_principal():

@@ -1,5 +1,10 @@
-"""The provider puts an invoice on hold (R16): dunning pauses, at most 60 days, and the
-payment checker shows "being looked at by your provider". Payment stays possible."""
+"""The provider puts an invoice on hold (R16): dunning pauses, at most 60 days in total per
+invoice, renewals included, and the payment checker shows "being looked at by your
+provider". Payment stays possible.
+
+A renewal replaces the running hold: the days of it not used yet are given back, the
+new ones counted. ``Invoice.hold_days_used`` keeps the count.
+"""
 
 from __future__ import annotations
 
@@ -17,4 +22,15 @@ def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invo
         raise refused("paid")
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
         raise refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
-    return replace(invoice, hold_until=until, hold_reason=reason.strip())
+    used = hold_days_used_before(invoice, today) + (until - today).days
+    if used > MAX_HOLD_DAYS:
+        raise refused("hold_limit_reached", max_days=MAX_HOLD_DAYS)
+    return replace(invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used)
+
+
+def hold_days_used_before(invoice: Invoice, today: date) -> int:
+    """The hold days used before ``today``: a running hold counts up to yesterday."""
+    if not invoice.is_on_hold(today):
+        return invoice.hold_days_used
+    assert invoice.hold_until is not None
+    return max(invoice.hold_days_used - (invoice.hold_until - today).days, 0)

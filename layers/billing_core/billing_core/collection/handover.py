@@ -7,6 +7,9 @@ that explain it) and the history (letters, ledger). No BSN: a collection agency 
 use it (Wet algemene bepalingen burgerservicenummer), and it does not need it.
 Deterministic for a given invoice and day, so writing it again after a crash gives the
 same bytes.
+
+After the handover, a change on our side that the agency must know of is a record under
+``collection/updates/{date}/{provider}/{reference}.json`` (``agency_update_bytes``).
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from billing_core.dunning.interest import (
     interest_statement,
 )
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, LedgerEntry, balance
 from billing_core.providers.provider import Provider
+from billing_core.shared.clock import AMSTERDAM
 
 FORMAT_VERSION = 1
 
@@ -34,9 +38,6 @@ def handover_key(invoice: Invoice, day: date) -> str:
 
 def handover_document(invoice: Invoice, provider: Provider, day: date) -> dict[str, Any]:
     interest = interest_statement(invoice, day)
-    interest_due = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
-    principal = balance(invoice.ledger, Component.PRINCIPAL)
-    costs = balance(invoice.ledger, Component.COSTS)
     return {
         "format_version": FORMAT_VERSION,
         "handover_date": day.isoformat(),
@@ -58,12 +59,7 @@ def handover_document(invoice: Invoice, provider: Provider, day: date) -> dict[s
             "first_day_of_default": first_day_of_default(invoice).isoformat(),
             "original_amount_cents": invoice.original_amount_cents,
         },
-        "amounts_cents": {
-            "principal": principal,
-            "collection_costs": costs,
-            "interest": interest_due,
-            "total": principal + costs + interest_due,
-        },
+        "amounts_cents": _amounts(invoice, day),
         "interest_segments": [
             {
                 "from": s.first_day.isoformat(),
@@ -87,21 +83,66 @@ def handover_document(invoice: Invoice, provider: Provider, day: date) -> dict[s
             "final_date": invoice.reminder.final_date.isoformat(),
             "costs_stated_cents": invoice.reminder.covered(invoice.invoice_id).costs_cents,
         },
-        "ledger": [
-            {
-                "at": e.at.isoformat(),
-                "kind": e.kind.value,
-                "component": e.component.value,
-                "amount_cents": e.amount_cents,
-                "cause": e.cause,
-            }
-            for e in invoice.ledger
-        ],
+        "ledger": [_entry(e) for e in invoice.ledger],
     }
 
 
 def handover_bytes(invoice: Invoice, provider: Provider, day: date) -> bytes:
-    document = handover_document(invoice, provider, day)
+    return _json(handover_document(invoice, provider, day))
+
+
+# --- after the handover: what changed on our side ------------------------------------------
+
+
+def agency_update_key(invoice: Invoice, day: date) -> str:
+    """One record per claim per day, next to the handover files: the daily agency file
+    (issue 12 item 11) carries the records of its day."""
+    return f"collection/updates/{day.isoformat()}/{invoice.provider_id}/{invoice.reference}.json"
+
+
+def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:
+    """A claim the agency holds changed on our side (a payment dated in the reminder's
+    term, read after the handover, undid the costs): the amounts as of ``day`` and the
+    ledger entries written that day, each with its cause and note."""
+    written = [e for e in invoice.ledger if e.recorded.astimezone(AMSTERDAM).date() == day]
+    return _json(
+        {
+            "format_version": FORMAT_VERSION,
+            "day": day.isoformat(),
+            "reason": reason,
+            "provider_id": invoice.provider_id,
+            "invoice_id": invoice.invoice_id,
+            "reference": invoice.reference,
+            "handover_date": str(invoice.handed_over_on),
+            "amounts_cents": _amounts(invoice, day),
+            "entries": [_entry(e) | {"note": e.note} for e in written],
+        }
+    )
+
+
+def _amounts(invoice: Invoice, day: date) -> dict[str, int]:
+    interest = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
+    principal = balance(invoice.ledger, Component.PRINCIPAL)
+    costs = balance(invoice.ledger, Component.COSTS)
+    return {
+        "principal": principal,
+        "collection_costs": costs,
+        "interest": interest,
+        "total": principal + costs + interest,
+    }
+
+
+def _entry(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "kind": entry.kind.value,
+        "component": entry.component.value,
+        "amount_cents": entry.amount_cents,
+        "cause": entry.cause,
+    }
+
+
+def _json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 

@@ -5,11 +5,16 @@ payment (R11-R16), rendered from its templates and recorded on the invoice.
 Idempotent per invoice: an invoice already sent is not sent again, a message is sent
 once per (kind, event id), and the handler adds Powertools idempotency on top for
 messages delivered twice by the queue.
+
+Each print batch (``print/{date}/{provider}/``) has its posting date recorded next to
+its letters (``posting.json``): paper receipt counts from it (legal-nl.md §2).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,8 +24,11 @@ from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
+from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
 from billing_core.invoices.updates import Change, save_change
+from billing_core.legal import Channel as LetterChannel
+from billing_core.legal import posting_date, receipt_date, reminder_final_date
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
@@ -55,6 +63,33 @@ def pay_url(public_base_url: str, invoice: Invoice) -> str:
 
 def print_key(invoice: Invoice, day: str) -> str:
     return f"print/{day}/{invoice.provider_id}/{invoice.reference}.pdf"
+
+
+def posting_key(provider_id: str, batch_day: date) -> str:
+    """Where the posting date of a provider's print batch of a day is recorded."""
+    return f"print/{batch_day.isoformat()}/{provider_id}/posting.json"
+
+
+def put_in_print_batch(
+    files: FileStore, key: str, pdf: bytes, provider: Provider, batch_day: date
+) -> None:
+    """A paper letter into the day's print batch, with the batch's posting date recorded
+    next to it: the batch's own date plus the provider's posting delay, from which a
+    reminder's receipt is computed (legal-nl.md §2, dunning/steps.send_reminder). A
+    print house report of the day it really posted the batch replaces the record."""
+    posted_on = posting_date(batch_day, provider.posting_delay_days)
+    record = {
+        "provider_id": provider.provider_id,
+        "batch_date": batch_day.isoformat(),
+        "posted_on": posted_on.isoformat(),
+        "source": f"batch date + posting delay of {provider.posting_delay_days} day(s)",
+    }
+    files.put(key, pdf, "application/pdf")
+    files.put(
+        posting_key(provider.provider_id, batch_day),
+        json.dumps(record, sort_keys=True).encode(),
+        "application/json",
+    )
 
 
 def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
@@ -93,7 +128,7 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
         return Correspondence("invoice", Channel.EMAIL, now, message_id)
     key = print_key(invoice, now.date().isoformat())
-    ctx.files.put(key, pdf, "application/pdf")
+    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
     return Correspondence("invoice", Channel.PAPER, now, key)
 
 
@@ -177,33 +212,60 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     if request.event_id != dunning_letters.event_id(request.kind, reminder):
         wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
         raise dunning_letters.NotALetter(wrong)
-    others = [
-        invoice
-        for covered in reminder.covers
-        if covered.invoice_id != lead.invoice_id
-        and (invoice := ctx.store.get_invoice(lead.provider_id, covered.invoice_id)) is not None
-    ]
+    others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})
     invoices = dunning_letters.letter_invoices(request.kind, lead, others)
     letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
     if letter is None and dunning_letters.all_paid(invoices):
         save_change(ctx.store, lead, _letter_noted(request, None))
         return None
     if letter is None:
-        letter = _send_dunning_letter(request, invoices, ctx)
+        provider = ctx.store.get_provider(lead.provider_id)
+        if provider is None:
+            raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+        invoices = _dated_by_its_print_batch(request.kind, invoices, provider, ctx)
+        letter = _send_dunning_letter(request, invoices, provider, ctx)
     # The lead first: while the letter waits on it, the run queues it again.
+    lead = next((invoice for invoice in invoices if invoice.invoice_id == lead.invoice_id), lead)
     save_change(ctx.store, lead, _letter_noted(request, letter))
-    for invoice in invoices[1:]:
-        save_change(ctx.store, invoice, _letter_noted(request, letter))
+    for invoice in invoices:
+        if invoice.invoice_id != lead.invoice_id:
+            save_change(ctx.store, invoice, _letter_noted(request, letter))
     return letter
 
 
+def _dated_by_its_print_batch(
+    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+) -> list[Invoice]:
+    """A paper reminder that goes into a later print batch than the day the run decided
+    on it (a delivery after midnight, a queue that waited) is posted and received later:
+    its receipt and final date are computed again from that batch's posting date before
+    it is printed, on every invoice it covers (legal-nl.md §2)."""
+    reminder = dunning_letters.letter_reminder(invoices[0])
+    batch_day = ctx.clock.today()
+    if kind != dunning_letters.REMINDER or reminder.channel is not Channel.PAPER:
+        return invoices
+    if batch_day <= reminder.sent_on:
+        return invoices
+    posted_on = posting_date(batch_day, provider.posting_delay_days)
+    paper = LetterChannel.PAPER
+    redated = replace(
+        reminder,
+        received_on=receipt_date(reminder.sent_on, paper, posted_on=posted_on),
+        final_date=reminder_final_date(reminder.sent_on, paper, posted_on=posted_on),
+    )
+
+    def redate(current: Invoice) -> Invoice:
+        if current.reminder is None or current.reminder.letter_id != reminder.letter_id:
+            return current
+        return replace(current, reminder=redated)
+
+    return [save_change(ctx.store, invoice, redate)[0] for invoice in invoices]
+
+
 def _send_dunning_letter(
-    request: DeliveryRequest, invoices: list[Invoice], ctx: DeliveryContext
+    request: DeliveryRequest, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
 ) -> Correspondence:
     lead = invoices[0]
-    provider = ctx.store.get_provider(lead.provider_id)
-    if provider is None:
-        raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
     context = _dunning_letter_context(request.kind, invoices, provider, ctx)
     language = lead.language.value
     pdf = render_dunning_letter_pdf(
@@ -220,7 +282,7 @@ def _send_dunning_letter(
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
         return Correspondence(request.kind, Channel.EMAIL, now, message_id, request.event_id)
     key = dunning_print_key(lead, request.kind, now.date().isoformat())
-    ctx.files.put(key, pdf, "application/pdf")
+    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 

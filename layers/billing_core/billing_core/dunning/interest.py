@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, total_of
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
 from billing_core.shared.clock import AMSTERDAM
 
 NO_INTEREST = InterestResult(0, ())
+_SETTLES_INTEREST = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP})
 
 
 def first_day_of_default(invoice: Invoice) -> date:
@@ -28,8 +29,10 @@ def first_day_of_default(invoice: Invoice) -> date:
 
 def interest_statement(invoice: Invoice, until: date) -> InterestResult:
     """All interest accrued from the first day of default up to, not including, ``until``,
-    with its segments (for letters and the handover file); none before R20 allows it."""
-    if invoice.costs_charged_on is None:
+    with its segments (for letters and the handover file); none before R20 allows it:
+    until the costs are charged, and never for a day within the reminder's term (a
+    payment received in the term pays no interest, however late we learn of it)."""
+    if invoice.costs_charged_on is None or within_term(invoice, until):
         return NO_INTEREST
     return statutory_interest(
         0,
@@ -37,7 +40,13 @@ def interest_statement(invoice: Invoice, until: date) -> InterestResult:
         until,
         rates=CONSUMER,
         principal_changes=principal_history(invoice),
+        interest_payments=interest_paid(invoice),
     )
+
+
+def within_term(invoice: Invoice, day: date) -> bool:
+    """Whether ``day`` is on or before the last day of the reminder's term."""
+    return invoice.reminder is not None and day <= invoice.reminder.final_date
 
 
 def accrued_interest(invoice: Invoice, day: date) -> int:
@@ -49,13 +58,28 @@ def accrued_interest(invoice: Invoice, day: date) -> int:
     return max(interest_statement(invoice, day).total_cents - booked, 0)
 
 
+def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:
+    """(day, cents) of interest that left the claim: paid (less what came back), or
+    forgiven by a stop. Only that takes compounded interest out of the base (§4)."""
+    return [
+        (_day_of(entry), -entry.amount_cents)
+        for entry in invoice.ledger
+        if entry.component is Component.INTEREST and entry.kind in _SETTLES_INTEREST
+    ]
+
+
 def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     """(day, outstanding principal from that day on) after each principal change; a
-    credit (overpayment) counts as nothing outstanding."""
+    credit (overpayment) counts as nothing outstanding. In the order of the days the
+    entries are dated, not written: a payment read late counts from its own day."""
     history: list[tuple[date, int]] = []
     outstanding = 0
-    for entry in invoice.ledger:
-        if entry.component is Component.PRINCIPAL:
-            outstanding += entry.amount_cents
-            history.append((entry.at.astimezone(AMSTERDAM).date(), max(outstanding, 0)))
+    principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
+    for entry in sorted(principal, key=lambda entry: entry.at):
+        outstanding += entry.amount_cents
+        history.append((_day_of(entry), max(outstanding, 0)))
     return history
+
+
+def _day_of(entry: LedgerEntry) -> date:
+    return entry.at.astimezone(AMSTERDAM).date()

@@ -27,6 +27,7 @@ from datetime import date, datetime
 
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.collection.handover import handover_bytes, handover_key
+from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
     charge_costs,
     hand_over,
@@ -93,6 +94,20 @@ class RunSummary:
         }
 
 
+class RunDayInFuture(ValueError):
+    """The run was asked to act on a day that has not come yet. It would date letters in
+    the future and state interest "up to and including" a day before the letter, so it
+    refuses and changes nothing; the handler answers with this error (R18)."""
+
+    def __init__(self, as_of: date, today: date) -> None:
+        super().__init__(
+            f"as_of {as_of.isoformat()} is after today {today.isoformat()}: "
+            "the dunning run replays days that have come, never a future one"
+        )
+        self.as_of = as_of
+        self.today = today
+
+
 def run_dunning(
     ctx: DunningContext,
     as_of: date,
@@ -100,7 +115,11 @@ def run_dunning(
     page_size: int = PAGE_SIZE,
     has_time: Callable[[], bool] = lambda: True,
 ) -> RunSummary:
-    """Take every invoice due on or before ``as_of`` one step further."""
+    """Take every invoice due on or before ``as_of`` one step further. Raises
+    RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam, ``ctx.clock``)."""
+    today = ctx.clock.today()
+    if as_of > today:
+        raise RunDayInFuture(as_of, today)
     summary = RunSummary(as_of)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
@@ -143,11 +162,19 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
-        _save_step(
-            Step.REMINDER, send_reminder(letter_group, provider.dunning, as_of), ctx, summary
+        reminded = send_reminder(
+            letter_group,
+            provider.dunning,
+            as_of,
+            posting_delay_days=provider.posting_delay_days,
         )
+        _save_step(Step.REMINDER, reminded, ctx, summary)
     for letter_group in _same_reminder(by_step[Step.COSTS]):
-        charged = charge_costs(letter_group, provider.dunning, as_of, now)
+        lead = letter_group[0]
+        assert lead.reminder is not None
+        at_hand = {invoice.invoice_id for invoice in letter_group}
+        rest = rest_of_letter(ctx.store, lead.provider_id, lead.reminder, at_hand)
+        charged = charge_costs(letter_group, provider.dunning, as_of, now, rest_of_letter=rest)
         _save_step(Step.COSTS, charged, ctx, summary)
     for invoice in by_step[Step.HANDOVER]:
         _hand_over(invoice, provider, as_of, now, ctx, summary)

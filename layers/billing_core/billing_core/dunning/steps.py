@@ -12,6 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from billing_core.dunning.letter_costs import (
+    COSTS_NOTE,
+    costs_cause,
+    costs_charged,
+    letter_costs,
+    reminder_superseded,
+)
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import next_step
@@ -28,36 +35,47 @@ from billing_core.legal import (
 )
 from billing_core.legal import (
     collection_costs_for,
+    posting_date,
     receipt_date,
     reminder_final_date,
-    split_proportionally,
     staffel_on,
 )
-
-COSTS_NOTE = "buitengerechtelijke incassokosten (BIK), art. 6:96 BW"
 
 
 def outstanding_principal(invoice: Invoice) -> int:
     return max(balance(invoice.ledger, Component.PRINCIPAL), 0)
 
 
-def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: date) -> list[Invoice]:
+def send_reminder(
+    invoices: Sequence[Invoice],
+    policy: DunningPolicy,
+    today: date,
+    *,
+    posting_delay_days: int = 0,
+) -> list[Invoice]:
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
     the principal due per invoice, the final date (receipt + 14 days) and the BIK that
-    will be charged, computed by the staffel over the summed principals (§3)."""
-    todo = [invoice for invoice in invoices if invoice.dunning_stage is DunningStage.NONE]
+    will be charged, computed by the staffel over the summed principals (§3). A paper
+    letter goes in today's print batch, posted ``posting_delay_days`` later (the
+    provider's setting): its receipt counts from that day."""
+    todo = [
+        invoice
+        for invoice in invoices
+        if invoice.dunning_stage is DunningStage.NONE or reminder_superseded(invoice)
+    ]
     if not todo:
         return list(invoices)
     lead = todo[0]
     channel = LetterChannel(lead.channel.value)
     principals = [outstanding_principal(invoice) for invoice in todo]
     costs = collection_costs_for(principals, staffel=staffel_on(today))
+    posted_on = posting_date(today, posting_delay_days)
     reminder = Reminder(
         letter_id=f"{today.isoformat()}:{lead.invoice_id}",
         sent_on=today,
         channel=lead.channel,
-        received_on=receipt_date(today, channel),
-        final_date=reminder_final_date(today, channel),
+        received_on=receipt_date(today, channel, posted_on=posted_on),
+        final_date=reminder_final_date(today, channel, posted_on=posted_on),
         covers=tuple(
             CoveredInvoice(invoice.invoice_id, invoice.reference, principal, share)
             for invoice, principal, share in zip(todo, principals, costs.parts, strict=True)
@@ -75,29 +93,44 @@ def send_reminder(invoices: Sequence[Invoice], policy: DunningPolicy, today: dat
 
 
 def charge_costs(
-    invoices: Sequence[Invoice], policy: DunningPolicy, today: date, now: datetime
+    invoices: Sequence[Invoice],
+    policy: DunningPolicy,
+    today: date,
+    now: datetime,
+    *,
+    rest_of_letter: Sequence[Invoice] = (),
 ) -> list[Invoice]:
-    """The reminder's term expired unpaid (R20): the BIK over the principal outstanding
-    now (a partial payment within the term lowers it, legal-nl.md §2), never more than
-    the letter announced, booked in each ledger (R27); from today statutory interest is
-    asked (dunning/interest.py), and a second notice goes out."""
-    todo = [invoice for invoice in invoices if invoice.dunning_stage is DunningStage.REMINDED]
+    """The reminder's term expired unpaid (R20): each invoice gets its part of the BIK
+    its letter supports (letter_costs.py: the staffel over the letter's principal still
+    open at the end of the term, never more than the letter announced), booked in its
+    ledger (R27); from today statutory interest is asked (dunning/interest.py), and a
+    second notice goes out. ``rest_of_letter``: the letter's other invoices, which are
+    not charged today but share its costs (paid in the term, on hold, charged before)."""
+    todo = [
+        invoice
+        for invoice in invoices
+        if invoice.dunning_stage is DunningStage.REMINDED and not reminder_superseded(invoice)
+    ]
     if not todo:
         return list(invoices)
-    principals = [outstanding_principal(invoice) for invoice in todo]
-    total = collection_costs_for(principals, staffel=staffel_on(today)).total_cents
-    stated = sum(_stated_costs(invoice) for invoice in todo)
-    parts = split_proportionally(min(total, stated), principals)
     lead = todo[0]
-    assert lead.reminder is not None
-    letter = PendingLetter(SECOND_NOTICE, f"second-notice:{lead.reminder.letter_id}", today)
+    reminder = lead.reminder
+    assert reminder is not None
+    supported = letter_costs(reminder, [*todo, *rest_of_letter])
+    letter = PendingLetter(SECOND_NOTICE, f"second-notice:{reminder.letter_id}", today)
     charged = []
-    for invoice, part in zip(todo, parts, strict=True):
+    for invoice in todo:
+        part = supported[invoice.invoice_id] - costs_charged(invoice, reminder)
         if part > 0:
-            assert invoice.reminder is not None
-            cause = f"dunning:{invoice.reminder.letter_id}"
             invoice = invoice.with_entry(
-                LedgerEntry(EntryKind.COSTS, Component.COSTS, part, now, cause, COSTS_NOTE)
+                LedgerEntry(
+                    EntryKind.COSTS,
+                    Component.COSTS,
+                    part,
+                    now,
+                    costs_cause(reminder),
+                    COSTS_NOTE,
+                )
             )
         invoice = replace(invoice, dunning_stage=DunningStage.COSTS_CHARGED, costs_charged_on=today)
         charged.append(
@@ -123,11 +156,6 @@ def rescheduled(invoice: Invoice, check_on: date | None) -> Invoice:
     if invoice.next_check_on == check_on:
         return invoice
     return replace(invoice, next_check_on=check_on)
-
-
-def _stated_costs(invoice: Invoice) -> int:
-    assert invoice.reminder is not None
-    return invoice.reminder.covered(invoice.invoice_id).costs_cents
 
 
 def _moved(invoice: Invoice, policy: DunningPolicy, letter: PendingLetter | None) -> Invoice:

@@ -10,7 +10,10 @@ The timeline (defaults of dunning/policy.py):
 - stage NONE: the reminder, ``days_to_reminder`` after the first day of default (the day
   after the current final payment date: a deferral moves it, R14);
 - stage REMINDED: collection costs and the second notice, the day after the reminder's
-  final date (and never before the current final payment date has passed);
+  final date (and never before the current final payment date has passed); but a
+  deferral or arrangement granted during the reminder's term moved the default, so that
+  letter supports no costs: a new reminder comes after the new default begins
+  (legal-nl.md §2);
 - stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
 (R15); a term missed by more than 14 days cancels the arrangement and the timeline
@@ -25,8 +28,10 @@ from enum import StrEnum
 
 from billing_core.changes.arrangement import MISSED_AFTER_DAYS, arrangement_status, next_term
 from billing_core.dunning.interest import first_day_of_default
+from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
+from billing_core.shared.clock import AMSTERDAM
 
 ONE_DAY = timedelta(days=1)
 
@@ -61,10 +66,8 @@ def plan(invoice: Invoice, policy: DunningPolicy, today: date) -> Plan:
 def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
     """The next step of the timeline and its day, pauses left aside."""
     stage = invoice.dunning_stage
-    if stage is DunningStage.NONE:
-        return Step.REMINDER, first_day_of_default(invoice) + timedelta(
-            days=policy.days_to_reminder
-        )
+    if stage is DunningStage.NONE or reminder_superseded(invoice):
+        return Step.REMINDER, _reminder_day(invoice, policy)
     if stage is DunningStage.REMINDED:
         assert invoice.reminder is not None
         term_ends = max(invoice.reminder.final_date, invoice.current_final_payment_date)
@@ -73,6 +76,16 @@ def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
         assert invoice.costs_charged_on is not None
         return Step.HANDOVER, invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
     raise ValueError(f"no step after {stage}")
+
+
+def _reminder_day(invoice: Invoice, policy: DunningPolicy) -> date:
+    """``days_to_reminder`` after the first day of default (a deferral moves it, R14), and
+    not before a cancelled arrangement ended: its missed term is the new default (R15)."""
+    day = first_day_of_default(invoice) + timedelta(days=policy.days_to_reminder)
+    arrangement = invoice.arrangement
+    if arrangement is not None and arrangement.cancelled_at is not None:
+        day = max(day, arrangement.cancelled_at.astimezone(AMSTERDAM).date())
+    return day
 
 
 def first_check_on(final_payment_date: date, policy: DunningPolicy) -> date:

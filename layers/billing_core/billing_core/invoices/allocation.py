@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The note on the part of a payment booked beyond everything owed (R13): an overpayment,
+# on the principal below zero until it is refunded (payments/refunds.py looks for it).
+CREDIT_NOTE = "credit"
+
 
 @dataclass(frozen=True, slots=True)
 class Allocation:

@@ -199,6 +199,8 @@ class Invoice:
     arrangement: Arrangement | None = None  # R15
     hold_until: date | None = None  # R16: the provider paused dunning until this day
     hold_reason: str = ""
+    # R16: the days of every hold so far, renewals included, up to ``hold_until``.
+    hold_days_used: int = 0
     dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
     reminder: Reminder | None = None  # R19: the 14-day letter, once sent
     costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid

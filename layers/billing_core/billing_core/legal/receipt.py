@@ -3,9 +3,12 @@ final date printed on it (legal-nl.md §2).
 
 - An e-mail is received on the day it was sent.
 - A paper letter is presumed received on the second delivery day after the day it was
-  posted. Sundays, Mondays (no letter delivery) and Dutch public holidays are not
+  posted: the date of its print batch plus the provider's posting delay
+  (``posting_date``), or the day a print house reports. Sundays, Mondays (no letter delivery) and Dutch public holidays are not
   delivery days; the public holidays come from the ``holidays`` package.
-- The term is 14 days starting the day after receipt, so the final date is receipt + 14.
+- The term is 14 days starting the day after receipt, so its days run out on receipt +
+  14; when that is a Saturday, Sunday or Atw holiday the term runs on to the next day
+  that is none of these (Algemene termijnenwet, atw.py). That is the final date.
 
 The timing rules are data (``REMINDER_RULES``) with their source and valid-from date.
 """
@@ -17,6 +20,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any
+
+from billing_core.legal.atw import term_end
 
 
 class Channel(StrEnum):
@@ -68,22 +73,40 @@ def is_delivery_day(day: date, rules: ReminderRules = REMINDER_RULES) -> bool:
     return day.weekday() not in rules.no_delivery_weekdays and day not in _dutch_holidays()
 
 
-def receipt_date(sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES) -> date:
-    """The day the reminder counts as received (legal-nl.md §2)."""
+def posting_date(batch_day: date, posting_delay_days: int) -> date:
+    """The day a print batch is posted: its own date plus the provider's posting delay."""
+    return batch_day + timedelta(days=posting_delay_days)
+
+
+def receipt_date(
+    sent_on: date,
+    channel: Channel,
+    rules: ReminderRules = REMINDER_RULES,
+    *,
+    posted_on: date | None = None,
+) -> date:
+    """The day the reminder counts as received (legal-nl.md §2). ``posted_on``: the day
+    a paper letter's batch is posted, when later than the letter's date."""
     if channel is Channel.EMAIL:
         return sent_on
-    day = sent_on
+    day = posted_on or sent_on
     for _ in range(rules.paper_delivery_days):
         day = _next_delivery_day(day, rules)
     return day
 
 
 def reminder_final_date(
-    sent_on: date, channel: Channel, rules: ReminderRules = REMINDER_RULES
+    sent_on: date,
+    channel: Channel,
+    rules: ReminderRules = REMINDER_RULES,
+    *,
+    posted_on: date | None = None,
 ) -> date:
-    """The last day of the reminder's term, printed on the letter: receipt + 14 days.
-    From the day after it, unpaid, BIK and interest are charged (product.md R20)."""
-    return receipt_date(sent_on, channel, rules) + timedelta(days=rules.term_days)
+    """The last day of the reminder's term, printed on the letter: receipt + 14 days,
+    moved past a weekend or Atw holiday. From the day after it, unpaid, BIK and interest
+    are charged (product.md R20)."""
+    received = receipt_date(sent_on, channel, rules, posted_on=posted_on)
+    return term_end(received + timedelta(days=rules.term_days))
 
 
 def _next_delivery_day(after: date, rules: ReminderRules) -> date:

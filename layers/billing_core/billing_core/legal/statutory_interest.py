@@ -11,11 +11,14 @@ The rules, all from legal-nl.md §4:
   on the invoice (legal-nl.md §2). Interest runs from that day up to, not including,
   ``until`` (the day the payment is received, or the day asked about).
 - Each day carries the rate in force that day. A segment ends at every row of the rate
-  table (also a row that repeats the rate), at each anniversary of the default date and
-  at every change of the principal.
+  table (also a row that repeats the rate), at each anniversary of the default date, at
+  every change of the principal and at every payment of interest.
 - Day count actual/365 (also in leap years); each segment is rounded half-up to the cent.
-- Yearly compounding: at each anniversary the interest of the year just ended is added to
-  the base on which interest is computed (art. 6:119 lid 2 BW).
+- Yearly compounding: at each anniversary the interest accrued until then and still
+  unpaid is added to the base on which interest is computed (art. 6:119 lid 2 BW). Only
+  interest actually paid leaves the base again (a payment goes to the oldest interest
+  first); a lower principal (a payment in the reminder's term, a coulance, a stop) does
+  not reset it.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ def statutory_interest(
     *,
     rates: Sequence[RateRow] = CONSUMER,
     principal_changes: Sequence[tuple[date, int]] = (),
+    interest_payments: Sequence[tuple[date, int]] = (),
 ) -> InterestResult:
     """Interest accrued from ``default_date`` (the first day of default) up to, not
     including, ``until`` (legal-nl.md §4).
@@ -114,12 +118,9 @@ def statutory_interest(
     ``default_date`` set the principal the default starts with; later ones split the
     segments.
 
-    A lower principal means a payment reached the principal, which under art. 6:44 BW
-    (legal-nl.md §5) happens only after all interest accrued until then was paid: the
-    interest compounded so far and the interest of the running year are then settled,
-    and the base becomes the new principal alone. A higher principal (money added to the
-    claim) keeps the compounded interest. A returned payment is best expressed by leaving
-    the returned payment out of the history (this function is pure: recompute).
+    ``interest_payments`` are ``(day, cents)`` of interest paid (negative: a payment of
+    interest that came back). Interest compounded at an anniversary stays in the base
+    until it is paid: a lower principal does not take it out (legal-nl.md §4).
 
     The total is the interest accrued over the whole period, including any part already
     paid; the caller subtracts what its ledger has booked.
@@ -127,24 +128,39 @@ def statutory_interest(
     if until <= default_date:
         return InterestResult(0, ())
     principal, changes = _starting_principal(principal_cents, default_date, principal_changes)
+    paid, paid_later = _starting_payments(default_date, interest_payments)
     anniversaries = _anniversaries(default_date, until)
-    boundaries = _boundaries(default_date, until, rates, anniversaries, changes)
+    boundaries = _boundaries(
+        default_date, until, rates, anniversaries | set(changes) | set(paid_later)
+    )
     segments: list[Segment] = []
-    compounded = 0  # interest added to the base at past anniversaries
-    interest_this_year = 0
+    accrued = 0  # all interest of the segments so far
+    accrued_by_anniversary = 0  # what had accrued at the last anniversary passed
     for first_day, segment_until in itertools.pairwise(boundaries):
         if first_day in anniversaries:
-            compounded += interest_this_year
-            interest_this_year = 0
-        if first_day in changes:
-            if changes[first_day] < principal:  # paid: interest up to today settled first
-                compounded = interest_this_year = 0
-            principal = changes[first_day]
+            accrued_by_anniversary = accrued
+        principal = changes.get(first_day, principal)
+        paid += paid_later.get(first_day, 0)  # interest paid settles the oldest first
+        compounded = max(accrued_by_anniversary - paid, 0)  # compounded and still unpaid
         segment = _segment(first_day, segment_until, principal + compounded, rates)
-        interest_this_year += segment.interest_cents
+        accrued += segment.interest_cents
         if segment.base_cents > 0:
             segments.append(segment)
     return InterestResult(sum(s.interest_cents for s in segments), tuple(segments))
+
+
+def _starting_payments(
+    default_date: date, payments: Sequence[tuple[date, int]]
+) -> tuple[int, dict[date, int]]:
+    """Interest paid on or before the default date, and the later payments per day."""
+    start = 0
+    later: dict[date, int] = {}
+    for day, cents in payments:
+        if day <= default_date:
+            start += cents
+        else:
+            later[day] = later.get(day, 0) + cents
+    return start, later
 
 
 def _starting_principal(
@@ -186,13 +202,11 @@ def _boundaries(
     default_date: date,
     until: date,
     rates: Sequence[RateRow],
-    anniversaries: set[date],
-    changes: dict[date, int],
+    cuts: set[date],
 ) -> list[date]:
-    """Every day a segment starts, plus ``until`` at the end."""
+    """Every day a segment starts (a rate row or one of ``cuts``), plus ``until``."""
     _rate_on(default_date, rates)  # refuse a period the table does not cover
-    cuts = {row.valid_from for row in rates} | anniversaries | set(changes)
-    inside = {day for day in cuts if default_date < day < until}
+    inside = {day for day in cuts | {row.valid_from for row in rates} if default_date < day < until}
     return sorted(inside | {default_date, until})
 
 

@@ -17,6 +17,11 @@ Per booked transaction in the statement:
   payer's name, IBAN and description, because a person needs them to find the invoice;
   the bucket is private and encrypted, and none of it is logged (R29).
 
+The booking date decides (legal-nl.md §2): a credit booked on the last day of a
+reminder's term but read after the run charged the costs undoes them (book_payment); for
+a claim already with the collection agency that is a record for the agency,
+``collection/updates/{import date}/{provider}/{kenmerk}.json``.
+
 A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
 """
 
@@ -30,7 +35,9 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
+from billing_core.collection.handover import agency_update_bytes, agency_update_key
 from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import (
     IncomingPayment,
     InterestAccrual,
@@ -57,6 +64,7 @@ from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
 
 CURRENCY = "EUR"
+PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
 UNMATCHED_PREFIX = "bank/unmatched"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -216,6 +224,7 @@ def _book(
         return
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
     _remember(transaction, kenmerk, ctx.links)
+    _tell_the_agency(result.corrected, ctx)
     if result.booked:
         line = BookedLine(
             transaction.entry_reference, result.invoice.invoice_id, transaction.amount_cents
@@ -223,6 +232,17 @@ def _book(
         report.booked.append(line)
     else:
         report.duplicates += 1
+
+
+def _tell_the_agency(corrected: tuple[Invoice, ...], ctx: BankImportContext) -> None:
+    """A claim already handed over whose costs a payment in the term undid: a record for
+    the agency's daily file (collection/handover.py). Written again on a replay: same key."""
+    today = ctx.clock.today()
+    for invoice in corrected:
+        if invoice.is_with_collection_agency:
+            key = agency_update_key(invoice, today)
+            document = agency_update_bytes(invoice, today, PAID_IN_TERM)
+            ctx.files.put(key, document, "application/json")
 
 
 def _reverse(

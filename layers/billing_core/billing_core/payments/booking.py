@@ -21,8 +21,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
+from billing_core.dunning.corrections import paid_in_term, undo_what_was_not_due
 from billing_core.dunning.interest import accrued_interest
-from billing_core.invoices.allocation import allocate
+from billing_core.dunning.letter_costs import rest_of_letter
+from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.updates import save_change
@@ -34,7 +36,6 @@ from billing_core.shared.errors import NotFound
 # "agency": money the collection agency collected on a claim handed over to it (R19, R22).
 PaymentSource = Literal["psp", "bank", "agency"]
 SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
-CREDIT_NOTE = "credit"
 _REVERSES = "reverses "
 _REFUND = "refund:"
 
@@ -74,6 +75,9 @@ class IncomingPayment:
 class BookingResult:
     booked: bool  # False: this payment (or reversal) was already in the ledger
     invoice: Invoice
+    # The invoices of the reminder's letter a payment dated in its term set right after
+    # the costs were charged (legal-nl.md §2), as stored now; () for any other payment.
+    corrected: tuple[Invoice, ...] = ()
 
 
 def payment_id(source: str, source_id: str) -> str:
@@ -106,10 +110,11 @@ def apply_payment(
                 "statutory interest up to this payment",
             )
         )
+    day = at.astimezone(AMSTERDAM).date()
     split = allocate(
         payment.amount_cents,
-        costs_due=balance(invoice.ledger, Component.COSTS),
-        interest_due=balance(invoice.ledger, Component.INTEREST),
+        costs_due=_due_on(invoice, Component.COSTS, day),
+        interest_due=_due_on(invoice, Component.INTEREST, day),
         principal_due=balance(invoice.ledger, Component.PRINCIPAL),
     )
     parts = (
@@ -125,6 +130,14 @@ def apply_payment(
     ]
     paid = invoice.with_entries(entries).with_applied_payment(key)
     return _complete_arrangement_when_paid(paid)
+
+
+def _due_on(invoice: Invoice, component: Component, day: date) -> int:
+    """What ``component`` owed on the payment's day: costs charged after it (a payment
+    in the reminder's term, read late) were not due then (legal-nl.md §2: the payment
+    date decides); never more than it owes now."""
+    by_then = (entry for entry in invoice.ledger if entry.at.astimezone(AMSTERDAM).date() <= day)
+    return min(balance(by_then, component), balance(invoice.ledger, component))
 
 
 def apply_reversal(
@@ -241,27 +254,63 @@ def book_payment(
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
+    The payment date decides (legal-nl.md §2): a payment dated in the reminder's term
+    that we learn of after the costs were charged is booked as on its date, and what was
+    not due then is undone on this invoice and on the other invoices of its letter
+    (dunning/corrections.py); ``BookingResult.corrected`` lists them.
+
     Raises NotFound for a reference no invoice has (the caller lists it for manual
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
     queued again on a replay, which the delivery sends only once, so a crash between
     booking and queueing loses no e-mail.
     """
     invoice = _find(store, reference)
+    now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
-    payment = replace(payment, received_at=min(payment.received_at, clock.now()))
+    payment = replace(payment, received_at=min(payment.received_at, now))
+    day = payment.received_at.astimezone(AMSTERDAM).date()
+    rest = _rest_of_letter(store, invoice) if paid_in_term(invoice, day) else []
 
     def book(current: Invoice) -> Invoice:
-        day = payment.received_at.astimezone(AMSTERDAM).date()
-        due_interest = (
-            0 if payment.payment_id in current.applied_payments else interest(current, day)
-        )
-        return apply_payment(current, payment, interest_cents=due_interest)
+        if payment.payment_id in current.applied_payments:
+            return current
+        paid = apply_payment(current, payment, interest_cents=interest(current, day))
+        return undo_what_was_not_due(paid, rest, payment.payment_id, day, now)
 
-    stored, booked = save_change(store, invoice, recorded_now(book, clock.now()))
-    release_settled_claim(store, stored, clock)
+    stored, booked = save_change(store, invoice, recorded_now(book, now))
+    # Also on a replay: a crash between this save and the next ones is repaired by it.
+    others = [_undo_on_rest_of_letter(store, o, stored, rest, day, payment, now) for o in rest]
+    for changed in (stored, *others):
+        release_settled_claim(store, changed, clock)
+    corrected = (stored, *others) if paid_in_term(stored, day) else ()
     if delivery is not None and stored.addressee.email:
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
-    return BookingResult(booked, stored)
+    return BookingResult(booked, stored, corrected)
+
+
+def _rest_of_letter(store: BillingStore, invoice: Invoice) -> list[Invoice]:
+    assert invoice.reminder is not None
+    return rest_of_letter(store, invoice.provider_id, invoice.reminder, {invoice.invoice_id})
+
+
+def _undo_on_rest_of_letter(
+    store: BillingStore,
+    other: Invoice,
+    paid: Invoice,
+    rest: list[Invoice],
+    day: date,
+    payment: IncomingPayment,
+    now: datetime,
+) -> Invoice:
+    """Another invoice of the letter: its share of the letter's costs set right now that
+    the paid invoice owed less at the end of the term (legal-nl.md §2)."""
+    letter = [paid, *(invoice for invoice in rest if invoice.invoice_id != other.invoice_id)]
+
+    def undo(current: Invoice) -> Invoice:
+        return undo_what_was_not_due(current, letter, payment.payment_id, day, now)
+
+    stored, _ = save_change(store, other, undo)
+    return stored
 
 
 def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> bool:

@@ -34,10 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import CREDIT_NOTE, apply_refund, payment_id, reversible
+from billing_core.payments.booking import apply_refund, payment_id, reversible
 from billing_core.payments.psp import PaymentProvider, PspUnavailable
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk

@@ -46,6 +46,9 @@ class Provider(BaseModel):
     # R5: which insurers (UZOVI) the provider has a contract with, per calendar year.
     contracted_insurers: dict[int, frozenset[str]] = Field(default_factory=dict)
     coverage_rules: tuple[CoverageRule, ...] = ()
+    # legal-nl.md §2: days from a print batch's date to its posting (the print house's
+    # rhythm); a paper letter counts as received on the second delivery day after it.
+    posting_delay_days: int = Field(default=0, ge=0, le=7)
     dunning: DunningPolicy = Field(default_factory=DunningPolicy)  # R19
     coulance: CoulancePolicy = Field(default_factory=CoulancePolicy)  # R17
     # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).

@@ -149,6 +149,13 @@ REFUSALS: Mapping[str, tuple[str, str, bool]] = {
         "That is more than is still open ({open_euros} euro).",
         False,
     ),
+    "hold_limit_reached": (
+        "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
+        "meegerekend. Met deze aanhouding zou die grens worden overschreden.",
+        "An invoice can be put on hold for at most {max_days} days in total, renewals "
+        "included. This hold would go beyond that.",
+        False,
+    ),
 }
 
 

@@ -1,0 +1,109 @@
+"""The collection costs (BIK) one 14-day letter supports, per invoice (legal-nl.md §2, §3).
+
+One reminder may cover several invoices of one patient. The BIK it supports is the
+staffel over the principal of the letter still open when its term expired, never more
+than the letter announced, split over the letter's open invoices pro rata principal.
+Example: €2,000 + €2,000 in one letter (announced €525.00); invoice A paid in the term
+-> €300.00 on B.
+
+"Still open when its term expired" is read from the ledger by the date of each entry,
+not by when it was written: the payment date decides, not the moment we learn of it. So
+the same function gives the costs the run charges the day after the term and, after a
+payment dated in the term is imported late, the costs that should have been charged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from datetime import date, timedelta
+
+from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.legal import collection_costs, split_proportionally, staffel_on
+from billing_core.ports import BillingStore
+from billing_core.shared.clock import AMSTERDAM
+
+COSTS_NOTE = "buitengerechtelijke incassokosten (BIK), art. 6:96 BW"
+
+
+def costs_cause(reminder: Reminder) -> str:
+    """The cause of every costs entry a letter supports (charged or corrected, R27)."""
+    return f"dunning:{reminder.letter_id}"
+
+
+def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
+    """Whether ``reminder`` is the invoice's letter, and still one costs may follow."""
+    return (
+        invoice.reminder is not None
+        and invoice.reminder.letter_id == reminder.letter_id
+        and not reminder_superseded(invoice)
+    )
+
+
+def reminder_superseded(invoice: Invoice) -> bool:
+    """A deferral or an arrangement granted during the reminder's term moved the default
+    (legal-nl.md §2, R14, R15): the letter no longer supports costs, and a new reminder is
+    needed after the new default begins (dunning/timeline.py)."""
+    reminder = invoice.reminder
+    if reminder is None:
+        return False
+    granted = [
+        change.astimezone(AMSTERDAM).date()
+        for change in (
+            invoice.deferral.granted_at if invoice.deferral else None,
+            invoice.arrangement.created_at if invoice.arrangement else None,
+        )
+        if change is not None
+    ]
+    return any(reminder.sent_on <= day <= reminder.final_date for day in granted)
+
+
+def principal_open_on(invoice: Invoice, day: date) -> int:
+    """The principal outstanding at the end of ``day``, by the entries dated up to it."""
+    return max(
+        sum(
+            entry.amount_cents
+            for entry in invoice.ledger
+            if entry.component is Component.PRINCIPAL
+            and entry.at.astimezone(AMSTERDAM).date() <= day
+        ),
+        0,
+    )
+
+
+def letter_costs(reminder: Reminder, invoices: Iterable[Invoice]) -> dict[str, int]:
+    """The BIK the letter supports for each of ``invoices`` (by id): the staffel over
+    what its invoices still owed at the end of the term, capped at what it announced."""
+    members = [invoice for invoice in invoices if supports_costs(invoice, reminder)]
+    principals = [principal_open_on(invoice, reminder.final_date) for invoice in members]
+    staffel = staffel_on(reminder.final_date + timedelta(days=1))
+    total = min(collection_costs(sum(principals), staffel=staffel), reminder.costs_cents)
+    parts = split_proportionally(total, principals)
+    supported = {invoice.invoice_id: 0 for invoice in invoices}
+    supported.update(
+        (invoice.invoice_id, part) for invoice, part in zip(members, parts, strict=True)
+    )
+    return supported
+
+
+def costs_charged(invoice: Invoice, reminder: Reminder) -> int:
+    """The BIK booked on the invoice under this letter so far (charges and corrections)."""
+    cause = costs_cause(reminder)
+    return sum(
+        entry.amount_cents
+        for entry in invoice.ledger
+        if entry.kind is EntryKind.COSTS and entry.cause == cause
+    )
+
+
+def rest_of_letter(
+    store: BillingStore, provider_id: str, reminder: Reminder, at_hand: Set[str]
+) -> list[Invoice]:
+    """The letter's invoices as stored now, but those ``at_hand``: read only for a letter
+    about several invoices."""
+    return [
+        invoice
+        for covered in reminder.covers
+        if covered.invoice_id not in at_hand
+        and (invoice := store.get_invoice(provider_id, covered.invoice_id)) is not None
+    ]

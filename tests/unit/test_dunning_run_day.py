@@ -1,0 +1,41 @@
+"""The day the dunning run acts on (issue 12 item 6; R18): any day that has come can be
+replayed, a day in the future is refused before anything is read or written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from billing_core.dunning.run import DunningContext, RunDayInFuture, run_dunning
+from tests.unit.dunning_world import DunningWorld, one_invoice
+
+
+def test_the_run_refuses_a_day_in_the_future():
+    """Given today is 31 December 2026 and the reminders of today have gone out, when an
+    operator asks the run for 1 June 2027, then it refuses with a clear error and reads
+    and changes nothing: no letter is ever dated in the future."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), date(2026, 12, 31))
+    before, calls = world.invoice(), len(world.store.calls)
+
+    with pytest.raises(RunDayInFuture, match="as_of 2027-06-01 is after today 2026-12-31"):
+        run_dunning(
+            DunningContext(world.store, world.files, world.queue, world.clock), date(2027, 6, 1)
+        )
+
+    assert world.invoice() is before and world.queue.requests == []
+    assert len(world.store.calls) == calls
+
+
+def test_a_day_that_has_come_can_be_replayed():
+    """Given today is 15 January 2027, when the run is asked for 31 December 2026 (missed),
+    then it sends the reminder of that day, dated that day."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.clock.set(date(2027, 1, 15))
+
+    run_dunning(
+        DunningContext(world.store, world.files, world.queue, world.clock), date(2026, 12, 31)
+    )
+
+    assert world.invoice().reminder.sent_on == date(2026, 12, 31)

@@ -1,0 +1,71 @@
+"""A provider's hold (R16): at most 60 days in total per invoice, renewals included
+(issue 12 item 7), through the provider's hold use case."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.invoices import hold_invoice
+from billing_core.shared.clock import FixedClock
+from billing_core.shared.errors import Refused
+from tests.unit.dunning_world import one_invoice
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+
+FIRST_DAY = date(2027, 1, 4)
+
+
+def hold(store: FakeStore, clock: FixedClock, days: int) -> Invoice:
+    until = clock.today() + timedelta(days=days)
+    ctx = ProviderContext(store, FilesInMemory(), uploads=None, delivery=FakeQueue(), clock=clock)
+    detail = hold_invoice("tandarts-de-vries", "inv-1", until, "bezwaar in behandeling", ctx)
+    assert detail is not None
+    return detail.invoice
+
+
+def on_hold() -> tuple[FakeStore, FixedClock]:
+    """An invoice put on hold for 30 days on 4 January 2027."""
+    store, clock = FakeStore([one_invoice(100_000)]), FixedClock(FIRST_DAY)
+    assert hold(store, clock, 30).hold_until == date(2027, 2, 3)
+    return store, clock
+
+
+def test_a_hold_is_at_most_60_days_in_total_renewals_included():
+    """Given a 30-day hold, when the provider renews it after 20 days for 50 days more,
+    then that is refused: 20 used + 50 = 70 days; the hold stays as it was."""
+    store, clock = on_hold()
+    clock.advance(days=20)
+
+    with pytest.raises(Refused) as refusal:
+        hold(store, clock, 50)
+
+    assert refusal.value.code == "hold_limit_reached"
+    assert "60 dagen" in refusal.value.message("nl") and "60 days" in refusal.value.message("en")
+    assert store.invoice().hold_until == date(2027, 2, 3)
+
+
+def test_a_renewal_counts_only_the_days_used_so_far():
+    """Given the same hold, when it is renewed after 20 days for 40 days (20 + 40 = 60),
+    then it runs until 5 March; a later hold, once it has ended, is refused."""
+    store, clock = on_hold()
+    clock.advance(days=20)
+
+    assert hold(store, clock, 40).hold_until == date(2027, 3, 5)
+
+    clock.set(date(2027, 3, 10))
+    with pytest.raises(Refused):
+        hold(store, clock, 1)
+
+
+def test_holds_apart_add_up():
+    """Given a 30-day hold that ended, then a second hold of 30 days is allowed and a
+    third day more is not."""
+    store, clock = on_hold()
+    clock.set(date(2027, 3, 1))
+    hold(store, clock, 30)
+    clock.set(date(2027, 4, 5))
+    with pytest.raises(Refused):
+        hold(store, clock, 1)

@@ -1,0 +1,213 @@
+"""The payment date decides, not the moment we learn of it (issue 12 item 1; legal-nl.md
+§2, §4, §5), through the public use cases: the daily dunning run at 06:00, the delivery of
+its letters, and the bank statement import.
+
+The issue's example: €1,000.00 by e-mail, final payment date 2026-12-23, reminder
+2026-12-31, term to 2027-01-14. The transfer is credited on 2027-01-14.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
+from billing_core.dunning.letters import KINDS as DUNNING_LETTERS
+from billing_core.dunning.letters import SECOND_NOTICE
+from billing_core.invoices.invoice import Correspondence
+from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, Money, one_invoice
+
+CREDITED_ON = date(2027, 1, 14)  # the last day of the reminder's term
+COSTS_DAY = date(2027, 1, 15)
+LATER = date(2027, 2, 10)  # after the day the claim would have gone to the agency
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
+
+
+def reminded(*invoices) -> DunningWorld:
+    world = DunningWorld(list(invoices) or [one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), CREDITED_ON)
+    return world
+
+
+def dunning_letters(world: DunningWorld, invoice_id: str = "inv-1") -> list[Correspondence]:
+    return [c for c in world.invoice(invoice_id).correspondence if c.kind in DUNNING_LETTERS]
+
+
+def test_payment_dated_in_term_imported_late_undoes_costs():
+    """Given the example, when the statement is imported after the 06:00 run of
+    2027-01-15 (which charged the €150.00 BIK and sent the second notice), then nothing
+    is due and nothing is charged: the costs are reversed by an entry that says why, and
+    no handover follows (legal-nl.md §2)."""
+    world = reminded()
+    world.run(COSTS_DAY)
+    assert world.money(COSTS_DAY).costs == 15_000
+
+    world.import_transfer(100_000, booked_on=CREDITED_ON, at=at(COSTS_DAY, 9))
+
+    assert world.money(COSTS_DAY) == Money(principal=0, costs=0, interest=0, due=0)
+    reversal = world.invoice().ledger[-1]
+    assert (reversal.kind, reversal.component, reversal.amount_cents) == (
+        EntryKind.COSTS,
+        Component.COSTS,
+        -15_000,
+    )
+    assert "2027-01-14 was within the reminder's term to 2027-01-14" in reversal.note
+    world.run_days(COSTS_DAY + timedelta(days=1), LATER)
+    assert world.handover_files() == [] and world.money(LATER).due == 0
+
+
+def test_a_second_notice_not_yet_sent_is_withdrawn():
+    """Given the run charged the costs and queued the second notice, when the statement
+    with the payment of the 14th is read before the letter went out, then the letter is
+    not sent: the patient only hears that the payment was received."""
+    world = reminded()
+    world.run(COSTS_DAY, deliver=False)
+
+    world.import_transfer(100_000, booked_on=CREDITED_ON, at=at(COSTS_DAY, 6, 1))
+
+    assert [c.kind for c in world.invoice().correspondence][-1] == PAYMENT_RECEIVED
+    assert SECOND_NOTICE not in {c.kind for c in world.invoice().correspondence}
+    assert world.invoice().letters_due == ()
+
+
+def test_a_handover_already_sent_is_reported_to_the_agency():
+    """Given the claim went to the collection agency on 2027-01-29, when a transfer
+    credited on 2027-01-14 is read on 2027-02-01, then the costs are undone, nothing is
+    due, the patient is no longer blocked, and the agency gets a record of the day with
+    the amounts and the entries (R22, legal-nl.md §2)."""
+    world = reminded()
+    world.run_days(COSTS_DAY, date(2027, 1, 29))
+    assert world.invoice().is_with_collection_agency
+
+    world.import_transfer(100_000, booked_on=CREDITED_ON, at=at(date(2027, 2, 1), 9))
+
+    assert world.money(date(2027, 2, 1)).due == 0
+    assert world.store.blocked_patients(world.provider.provider_id) == []
+    kenmerk = world.invoice().reference
+    key = f"collection/updates/2027-02-01/{world.provider.provider_id}/{kenmerk}.json"
+    record = json.loads(world.files.files[key])
+    assert record["amounts_cents"] == {
+        "principal": 0,
+        "collection_costs": 0,
+        "interest": 0,
+        "total": 0,
+    }
+    assert [(e["kind"], e["amount_cents"]) for e in record["entries"]] == [
+        ("payment", -100_000),
+        ("costs", -15_000),
+    ]
+
+
+def test_a_combined_letter_is_set_right_on_each_of_its_invoices():
+    """Given one letter for €2,000 + €2,000 (announced €525.00, charged €262.50 each on
+    2027-01-15), when A's transfer credited in the term is read after the run, then A owes
+    nothing and B carries the staffel over what was left: €300.00, as if A's payment had
+    been known on its date (legal-nl.md §2)."""
+    world = reminded(one_invoice(200_000, number=1), one_invoice(200_000, number=2))
+    world.run(COSTS_DAY)
+
+    world.import_transfer(200_000, booked_on=CREDITED_ON, at=at(COSTS_DAY, 9))
+
+    assert world.money(COSTS_DAY, "inv-1").due == 0
+    assert balance(world.invoice("inv-2").ledger, Component.COSTS) == 30_000
+
+
+def test_costs_paid_by_a_later_payment_move_on_to_the_principal():
+    """Given €600.00 paid on 2027-01-20 (after the term: it paid the €150.00 BIK first,
+    then interest, then principal), when a €500.00 transfer credited on the 14th is read
+    on the 21st, then the BIK is the staffel over €500.00 (€75.00), and what the later
+    payment put on the costs no longer due pays the principal (art. 6:44 BW): the same
+    amount due as had both been known on their dates."""
+    late = reminded()
+    late.run_days(COSTS_DAY, date(2027, 1, 20))
+    late.import_transfer(60_000, booked_on=date(2027, 1, 20), at=at(date(2027, 1, 20), 18))
+    late.import_transfer(50_000, booked_on=CREDITED_ON, at=at(date(2027, 1, 21), 9))
+    in_time = reminded()
+    in_time.import_transfer(50_000, booked_on=CREDITED_ON, at=at(CREDITED_ON, 18))
+    in_time.run_days(COSTS_DAY, date(2027, 1, 20))
+    in_time.import_transfer(60_000, booked_on=date(2027, 1, 20), at=at(date(2027, 1, 20), 18))
+
+    assert late.money(LATER) == in_time.money(LATER)
+    assert late.money(LATER).costs == 0 and late.money(LATER).due == 0
+
+
+def test_interest_runs_up_to_the_day_the_payment_is_received_not_read():
+    """Given the costs charged on the 15th, when a transfer credited on Wednesday 20
+    January is read on Monday the 25th, then the interest it pays runs from the first day
+    of default up to, not including, the 20th (legal-nl.md §4): the five days it waited
+    for the statement cost the patient nothing."""
+    world = reminded()
+    world.run_days(COSTS_DAY, date(2027, 1, 25))
+    due_on_the_20th = world.money(date(2027, 1, 20))
+
+    world.import_transfer(
+        due_on_the_20th.due, booked_on=date(2027, 1, 20), at=at(date(2027, 1, 25), 9)
+    )
+
+    (interest,) = [e for e in world.invoice().ledger if e.kind is EntryKind.INTEREST]
+    assert interest.amount_cents == due_on_the_20th.interest == 296  # 27 days at 4%
+    assert world.money(date(2027, 1, 25)).due == 0
+
+
+# --- the property: the order of learning never matters ------------------------------------
+
+
+@cache
+def known_on_its_date(amount: int) -> tuple[Money, tuple[tuple[str, datetime], ...], tuple]:
+    """The statement read the evening of the day the money came in: before any costs."""
+    world = reminded()
+    world.import_transfer(amount, booked_on=CREDITED_ON, at=at(CREDITED_ON, 18))
+    world.run_days(COSTS_DAY, LATER)
+    letters = tuple((c.kind, c.at) for c in dunning_letters(world))
+    return world.money(LATER), letters, tuple(world.handover_files())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    amount=st.sampled_from([100_000, 60_000, 99_999, 120_000, 2_500]),
+    delay_days=st.integers(min_value=0, max_value=5),
+    before_the_run=st.booleans(),
+)
+def test_statement_before_or_after_the_run_gives_the_same_result(
+    amount, delay_days, before_the_run
+):
+    """Given a transfer credited on the last day of the term, when its statement is read
+    0-5 days later, before or after that day's 06:00 run, then the ledger balances, the
+    amount due, the handover and the letters are those of the statement read on the
+    day itself; the one thing that can differ is a second notice that went out before
+    the statement was read (a letter sent cannot be taken back; the patient then gets
+    the payment's confirmation with nothing due)."""
+    read_at = at(CREDITED_ON + timedelta(days=delay_days), 5 if before_the_run else 7)
+    expected_money, expected_letters, expected_handovers = known_on_its_date(amount)
+    world = reminded()
+
+    def read_the_statement() -> None:
+        world.import_transfer(amount, booked_on=CREDITED_ON, at=read_at)
+
+    if delay_days == 0:
+        read_the_statement()
+    for day in (COSTS_DAY + timedelta(days=n) for n in range((LATER - COSTS_DAY).days + 1)):
+        if day == read_at.date() and before_the_run:
+            read_the_statement()
+        world.run(day)
+        if day == read_at.date() and not before_the_run:
+            read_the_statement()
+
+    assert world.money(LATER) == expected_money
+    assert tuple(world.handover_files()) == expected_handovers
+    letters = [(c.kind, c.at) for c in dunning_letters(world)]
+    assert [letter for letter in letters if letter[1] >= read_at] == [
+        letter for letter in expected_letters if letter[1] >= read_at
+    ]
+    assert {kind for kind, sent in letters if sent < read_at} - {
+        kind for kind, sent in expected_letters if sent < read_at
+    } <= {SECOND_NOTICE}
