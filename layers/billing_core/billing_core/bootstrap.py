@@ -22,11 +22,13 @@ from billing_core.shared.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from billing_core.adapters.ses import SesNotifier
+    from billing_core.collection.collection_report import CollectionReportContext
     from billing_core.correspondence.delivery import DeliveryContext
     from billing_core.declarations.ingest import IngestContext
     from billing_core.dunning.run import DunningContext
     from billing_core.payments.bank_import import BankImportContext
     from billing_core.payments.psp import PaymentProvider
+    from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.services.provider import UploadUrls
 
 
@@ -138,6 +140,18 @@ class Runtime:
             delivery=self.delivery_queue,
             clock=self.clock,
         )
+
+    def collection_report_context(self) -> CollectionReportContext:
+        from billing_core.collection.collection_report import CollectionReportContext
+
+        return CollectionReportContext(
+            store=self.repository, files=self.output_files, clock=self.clock
+        )
+
+    def retrocession_context(self) -> RetrocessionContext:
+        from billing_core.providers.retrocession_run import RetrocessionContext
+
+        return RetrocessionContext(store=self.repository, files=self.output_files)
 
     def delivery_context(self) -> DeliveryContext:
         from billing_core.correspondence.delivery import DeliveryContext
