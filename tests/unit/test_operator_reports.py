@@ -17,6 +17,7 @@ from billing_core.declarations.vektis.writer import Granted, write_declaration, 
 from billing_core.entrypoints.powertools import log_report
 from billing_core.entrypoints.s3_upload import UploadSkipped
 from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.providers.retrocession_run import RunSummary
 from billing_core.shared.clock import FixedClock
 from local.seed import DENTAL
 from tests.unit.fake_store import FakeQueue, FakeStore
@@ -166,3 +167,10 @@ def test_a_refused_statement_is_an_error_for_the_operator():
     entry = report.log_entry()
     assert entry.error and entry.message == "bank statement refused, nothing booked"
     assert entry.counts["Bank_booked"] == 0 and report.answer()["outcome"] == "refused"
+
+
+def test_a_run_with_a_failed_provider_is_an_error_for_the_operator():
+    summary = RunSummary(week="2026-W48", providers=2, statements=1, failures={"p": "KeyError"})
+    entry = summary.log_entry()
+    assert entry.error and entry.counts["Retrocession_failed"] == 1
+    assert entry.fields == summary.answer()
