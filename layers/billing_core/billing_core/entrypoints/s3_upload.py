@@ -55,7 +55,7 @@ class UploadSkipped:
     @classmethod
     def unroutable(cls, upload: S3Upload, message: str, metric: str) -> UploadSkipped:
         """A key that names no provider or upload: there is nobody to report to."""
-        return cls("unroutable", message, {"key_prefix": upload["key"][:KEY_PREFIX_LOGGED]}, metric)
+        return cls("unroutable", message, _where(upload), metric)
 
     def log_entry(self) -> LogEntry:
         counts = {self.metric: 1} if self.metric else {}
@@ -77,13 +77,17 @@ class AcceptedUpload:
         """The reported version's bytes; an object outside the prefix is ignored and a
         larger one refused, without reading it."""
         if not upload["key"].startswith(self.prefix):
-            where = {"key_prefix": upload["key"][:KEY_PREFIX_LOGGED]}
-            return UploadSkipped("ignored", f"{self.name} key outside {self.prefix}", where)
+            message = f"{self.name} key outside {self.prefix}"
+            return UploadSkipped("ignored", message, _where(upload))
         data = uploaded_bytes_at_most(bootstrap.current().s3, upload, self.max_bytes)
         if data is None:
             limit = {"limit_bytes": self.max_bytes}
             return UploadSkipped("refused", f"{self.name} too large", limit)
         return data
+
+
+def _where(upload: S3Upload) -> dict[str, Any]:
+    return {"key_prefix": upload["key"][:KEY_PREFIX_LOGGED]}
 
 
 def s3_upload_handler(
