@@ -89,7 +89,10 @@ class SandboxServer:
                 HTTPStatus.BAD_REQUEST,
                 _error("validation_error", 'send {} or {"as_of": "YYYY-MM-DD"}'),
             )
-        return _json(HTTPStatus.OK, run(as_of))
+        answer = run(as_of)
+        if "refused" in answer:  # e.g. a day after the sandbox's today (issue 12 item 6)
+            return _json(HTTPStatus.UNPROCESSABLE_ENTITY, _error("refused", answer["refused"]))
+        return _json(HTTPStatus.OK, answer)
 
     # --- the fake iDEAL checkout (a PSP's test mode) -------------------------------------
 

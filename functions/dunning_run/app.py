@@ -6,56 +6,33 @@ The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-D
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from aws_lambda_powertools import Logger, Metrics
 
 from billing_core import bootstrap
-from billing_core.dunning.run import RunSummary, run_dunning
+from billing_core.dunning.run import RunDayInFuture, RunSummary, run_dunning
+from billing_core.entrypoints.scheduled import scheduled_handler
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # Stop taking new invoices with this much time left: a unit in progress finishes, the
 # rest waits for the next run (or a rerun: nothing is done twice).
 SAFETY_MARGIN_MS = 60_000
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 
-class DunningRunEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    as_of: date | None = None
-
-
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@event_parser(model=DunningRunEvent)
-def lambda_handler(event: DunningRunEvent, context: LambdaContext) -> dict[str, Any]:
-    rt = bootstrap.current()
-    as_of = event.as_of or rt.clock.today()
-    summary = run_dunning(
-        rt.dunning_context(),
+def run(as_of: date, context: LambdaContext) -> RunSummary:
+    """An invoice that fails is listed in the report and tried again by the next run."""
+    return run_dunning(
+        bootstrap.current().dunning_context(),
         as_of,
         has_time=lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MS,
     )
-    _measure(summary)
-    return summary.as_log()
 
 
-def _measure(summary: RunSummary) -> None:
-    metrics.add_metric(name="Dunning_read", unit=MetricUnit.Count, value=summary.read)
-    for step, count in summary.steps.items():
-        metrics.add_metric(name=f"Dunning_{step}", unit=MetricUnit.Count, value=count)
-    for kind, count in summary.letters.items():
-        metrics.add_metric(name=f"Dunning_letter_{kind}", unit=MetricUnit.Count, value=count)
-    metrics.add_metric(name="Dunning_rescheduled", unit=MetricUnit.Count, value=summary.rescheduled)
-    metrics.add_metric(name="Dunning_errors", unit=MetricUnit.Count, value=len(summary.errors))
-    # Counts, dates and invoice ids only: the one line an operator reads (R29).
-    log = logger.error if summary.errors or not summary.complete else logger.info
-    log("dunning run", extra=summary.as_log())
+# A day after today is refused (issue 12 item 6): no letter is ever dated in the future.
+lambda_handler = scheduled_handler(run, logger=logger, metrics=metrics, refusals=(RunDayInFuture,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -20,10 +20,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.params import Form
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.errors import error_response
+from billing_core.entrypoints.powertools import observed_handler
 from billing_core.payments.online import (
     WEBHOOK_PATH,
     WebhookDecision,
@@ -34,7 +34,6 @@ from billing_core.payments.psp import PspUnavailable
 from billing_core.ports import ConcurrentChange
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -109,8 +108,9 @@ def busy(_: ConcurrentChange) -> Response:
     return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "try_again", "try again later")
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+lambda_handler = observed_handler(
+    lambda: app.resolve,
+    logger=logger,
+    metrics=metrics,
+    correlation_id_path=correlation_paths.API_GATEWAY_REST,
+)

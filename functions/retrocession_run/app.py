@@ -7,29 +7,19 @@ statement of the week before any day with ``{"as_of": "YYYY-MM-DD"}``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from aws_lambda_powertools import Logger, Metrics
 
 from billing_core import bootstrap
-from billing_core.providers.retrocession_run import (
-    RunSummary,
-    build_weekly_statements,
-)
+from billing_core.entrypoints.scheduled import scheduled_handler
+from billing_core.providers.retrocession_run import RunSummary, build_weekly_statements
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
-
-
-class RetrocessionRunEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    as_of: date | None = None
 
 
 class StatementsFailed(RuntimeError):
@@ -37,28 +27,14 @@ class StatementsFailed(RuntimeError):
     (the others' statements are written again, byte for byte the same)."""
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@event_parser(model=RetrocessionRunEvent)
-def lambda_handler(event: RetrocessionRunEvent, context: LambdaContext) -> dict[str, Any]:
-    rt = bootstrap.current()
-    as_of = event.as_of or rt.clock.today()
-    summary = build_weekly_statements(as_of, rt.retrocession_context())
-    _measure(summary)
-    if summary.failures:
-        raise StatementsFailed(f"no statement for {len(summary.failures)} provider(s)")
-    return summary.as_log()
+def run(as_of: date, context: LambdaContext) -> RunSummary:
+    return build_weekly_statements(as_of, bootstrap.current().retrocession_context())
 
 
-def _measure(summary: RunSummary) -> None:
-    metrics.add_metric(
-        name="Retrocession_statements", unit=MetricUnit.Count, value=summary.statements
-    )
-    metrics.add_metric(name="Retrocession_entries", unit=MetricUnit.Count, value=summary.entries)
-    metrics.add_metric(
-        name="Retrocession_failed", unit=MetricUnit.Count, value=len(summary.failures)
-    )
-    # Counts, a week label, provider ids and a total: the one line an operator reads (R29).
-    log = logger.error if summary.failures else logger.info
-    log("retrocession run", extra=summary.as_log())
+def failure(summary: RunSummary) -> StatementsFailed | None:
+    if not summary.failures:
+        return None
+    return StatementsFailed(f"no statement for {len(summary.failures)} provider(s)")
+
+
+lambda_handler = scheduled_handler(run, logger=logger, metrics=metrics, failure=failure)

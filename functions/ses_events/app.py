@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from billing_core import bootstrap
 from billing_core.adapters.ses import KENMERK_TAG
 from billing_core.correspondence.bounces import EmailEvent, record_email_event
+from billing_core.entrypoints.powertools import observed_handler
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 
@@ -53,11 +53,8 @@ class SesEvent(EventBridgeModel):
     detail: SesEventDetail = Field(...)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
 @event_parser(model=SesEvent)
-def lambda_handler(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
+def handle(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
     email_event = _email_event(event.detail)
     if email_event is None:  # not a mail about an invoice: nothing for a provider to do
         logger.info("email event without kenmerk", extra={"event": event.detail.eventType})
@@ -75,6 +72,9 @@ def lambda_handler(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
         },
     )
     return {"action_created": created}
+
+
+lambda_handler = observed_handler(lambda: handle, logger=logger, metrics=metrics)
 
 
 def _email_event(detail: SesEventDetail) -> EmailEvent | None:

@@ -6,6 +6,7 @@ would keep nothing in order.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -102,3 +103,41 @@ def test_the_real_tree_keeps_the_contracts() -> None:
         env={"PYTHONPATH": str(ROOT / "layers/billing_core"), "PATH": str(BIN)},
     )
     assert result.returncode == 0, result.stdout
+
+
+# --- Settings: the one reader of the environment ---------------------------------------------
+
+ENVIRONMENT_NAMES = {"environ", "environb", "getenv", "getenvb"}
+
+
+def environment_reads(source: str) -> list[int]:
+    """The lines of ``source`` that read the process environment themselves."""
+    return [node.lineno for node in ast.walk(ast.parse(source)) if _reads_environment(node)]
+
+
+def _reads_environment(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr in ENVIRONMENT_NAMES
+    if isinstance(node, ast.ImportFrom) and node.module == "os":
+        return bool({alias.name for alias in node.names} & ENVIRONMENT_NAMES)
+    return False
+
+
+def test_the_environment_rule_sees_every_way_of_reading_it():
+    planted = "import os\nfrom os import getenv\nA = os.environ['A']\nB = os.getenv('B')\n"
+    assert environment_reads(planted) == [2, 3, 4]
+    assert environment_reads("settings = get_settings()\n") == []
+
+
+def test_only_settings_reads_the_environment():
+    """Every value a function reads from its environment is a field of Settings (issue 11)."""
+    code = [
+        *(ROOT / "layers/billing_core/billing_core").rglob("*.py"),
+        *(ROOT / "functions").rglob("*.py"),
+    ]
+    readers = {
+        str(path.relative_to(ROOT)): lines
+        for path in code
+        if path.name != "settings.py" and (lines := environment_reads(path.read_text()))
+    }
+    assert readers == {}

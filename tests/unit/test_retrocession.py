@@ -341,8 +341,8 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
     again = build_weekly_statements(date(2026, 11, 30), ctx)
 
     assert (
-        summary.as_log()
-        == again.as_log()
+        summary.answer()
+        == again.answer()
         == {
             "week": "2026-W48",
             "providers": 2,

@@ -74,7 +74,7 @@ def upload(ctx: IngestContext, claims: Sequence[Claim], declaration_id: str) -> 
     key = f"incoming/{DENTAL.provider_id}/{declaration_id}/export.mz301"
     return process_declaration(
         Upload(DENTAL.provider_id, declaration_id, "export.mz301", key), data, ctx
-    )
+    ).as_dict()
 
 
 def invoice_of(store: FakeStore, declaration_id: str = "D1") -> Invoice:
@@ -410,7 +410,7 @@ def test_a_retour_of_the_credit_line_finds_it_on_the_earlier_invoice(ctx, store)
     upload(ctx, [credit("L9", control())], "D2")
     # When the insurer's retour of this week's upload grants the credit at -18.00
     data = write_retour(MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(-1800)})
-    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302").as_dict()
     # Then the line is known, and unchanged: the deduction was given back already
     assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [
         ("L9", "unchanged")

@@ -81,7 +81,12 @@ def ingest(ctx: IngestContext, claims, declaration_id: str = "D1") -> dict:  # t
     upload = Upload(
         PHYSIO.provider_id, declaration_id, "week.pm304", f"incoming/x/{declaration_id}/f"
     )
-    return process_declaration(upload, data, ctx)
+    return process_declaration(upload, data, ctx).as_dict()
+
+
+def retour_report(*args, **kwargs) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """apply_retour's report as the practice reads it in the output bucket."""
+    return apply_retour(*args, **kwargs).as_dict()
 
 
 def retour(claims, granted: dict[str, Granted], standard=PM305_V32) -> bytes:  # type: ignore[no-untyped-def]
@@ -194,7 +199,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
             "F3": Granted(0, ("8001",)),
         },
     )
-    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
     # Then the patient's invoice deducts what VGZ granted
     after = store.invoice(before.invoice_id)
     assert after.amount_due_cents == before.amount_due_cents - 4660 - 1008
@@ -223,7 +228,7 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     assert store.marker("F3").invoice_id == ""
     care = the_invoice(store)
     # When VGZ refuses it
-    report = apply_retour(
+    report = retour_report(
         PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
     )
     # Then the patient gets a new invoice for it, addressed as their other invoice
@@ -259,7 +264,7 @@ def test_a_partly_granted_material_is_invoiced_with_the_grant_deducted(ctx, stor
 
 def test_a_fully_granted_material_stays_with_the_insurer(ctx, store):
     ingest(ctx, physio_claims())
-    report = apply_retour(
+    report = retour_report(
         PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(8500)}), ctx
     )
     assert report["summary"]["invoices_created"] == 0 and store.marker("F3").invoice_id == ""
@@ -274,7 +279,7 @@ def test_the_same_retour_twice_changes_nothing(ctx, store):
     invoices = {i: (inv.ledger, inv.lines) for i, inv in store.invoices.items()}
     queued = len(ctx.delivery.requests)
     # When the same file is uploaded again, as a new upload
-    report = apply_retour(PHYSIO.provider_id, "R2", data, ctx)
+    report = retour_report(PHYSIO.provider_id, "R2", data, ctx)
     # Then no ledger entry, no invoice, no delivery is added
     assert {i: (inv.ledger, inv.lines) for i, inv in store.invoices.items()} == invoices
     assert len(ctx.delivery.requests) == queued
@@ -288,7 +293,7 @@ def test_a_retried_run_makes_the_same_material_invoice_once(ctx, store):
     apply_retour(PHYSIO.provider_id, "R1", data, ctx)
     first = the_invoice(store, "R1")
     # When the same upload is processed again (a Lambda retry)
-    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
     # Then there is still one material invoice, with the same betalingskenmerk, queued again
     assert the_invoice(store, "R1") == first
     assert report["lines"][2] == {
@@ -306,7 +311,7 @@ def test_unknown_line_references_are_reported(ctx, store):
     other = dental_claim(
         "X9", patient=person(), insurer_uzovi=VGZ, treatment_code="1000", unit_price_cents=1260
     )
-    report = apply_retour(
+    report = retour_report(
         PHYSIO.provider_id,
         "R1",
         retour([physio_claims()[0], other], {"F1": Granted(100), "X9": Granted(100)}),
@@ -330,7 +335,7 @@ def test_an_insurer_line_that_was_not_granted_is_reported_not_invoiced(ctx, stor
     ingest(ctx, [claim])
     assert store.marker("Z1").invoice_id == ""
     # When the insurer refuses it
-    report = apply_retour(
+    report = retour_report(
         PHYSIO.provider_id, "R1", retour([claim], {"Z1": Granted(0, ("0611",))}), ctx
     )
     # Then it is reported to the provider, and nobody is invoiced
@@ -367,7 +372,7 @@ def test_a_retour_of_another_practice_changes_nothing(ctx, store):
     data = write_retour(
         PM305_V32, replace(HEADER, uzovi=VGZ), physio_claims(), {"F1": Granted(4660)}
     )
-    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
     assert report["outcome"] == "rejected" and report["status"] == "rejected"
     assert [f["code"] for f in report["findings"]] == ["VEKTIS_WRONG_PROVIDER"]
     assert store.invoices == before
@@ -380,7 +385,7 @@ def test_a_retour_of_another_practice_changes_nothing(ctx, store):
 def test_an_unknown_provider_is_reported():
     empty = FakeStore()
     ctx = IngestContext(empty, FilesInMemory(), FakeQueue(), FixedClock(TODAY), b"k" * 32)
-    report = apply_retour("nobody", "R1", b"01", ctx)
+    report = retour_report("nobody", "R1", b"01", ctx)
     assert [f["code"] for f in report["findings"]] == ["UNKNOWN_PROVIDER"]
 
 
@@ -389,7 +394,7 @@ def test_a_material_another_upload_invoiced_first_is_left_alone(ctx, store, monk
     ingest(ctx, physio_claims())
     monkeypatch.setattr(store, "store_invoice_for_insurer_claims", lambda provider_id, new: False)
     # When this one tries to invoice the refused splint
-    report = apply_retour(
+    report = retour_report(
         PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0)}), ctx
     )
     # Then it writes and sends nothing for it

@@ -160,6 +160,18 @@ class Runtime:
             clock=self.clock,
         )
 
+    def collection_report_context(self) -> CollectionReportContext:
+        from billing_core.collection.collection_report import CollectionReportContext
+
+        return CollectionReportContext(
+            store=self.repository, files=self.output_files, clock=self.clock
+        )
+
+    def retrocession_context(self) -> RetrocessionContext:
+        from billing_core.providers.retrocession_run import RetrocessionContext
+
+        return RetrocessionContext(store=self.repository, files=self.output_files)
+
     def delivery_context(self) -> DeliveryContext:
         from billing_core.correspondence.delivery import DeliveryContext
 
@@ -202,18 +214,6 @@ class Runtime:
             public_base_url=self.settings.public_base_url,
             delivery=self.delivery_queue,
         )
-
-    def collection_report_context(self) -> CollectionReportContext:
-        from billing_core.collection.collection_report import CollectionReportContext
-
-        return CollectionReportContext(
-            store=self.repository, files=self.output_files, clock=self.clock
-        )
-
-    def retrocession_context(self) -> RetrocessionContext:
-        from billing_core.providers.retrocession_run import RetrocessionContext
-
-        return RetrocessionContext(store=self.repository, files=self.output_files)
 
     def email_event_context(self) -> EmailEventContext:
         from billing_core.correspondence.bounces import EmailEventContext

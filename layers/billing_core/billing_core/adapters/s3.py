@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
+# One object an S3 notification reported: bucket, decoded key, version and eTag. A plain
+# dict, as Powertools idempotency hashes it.
+S3Upload = dict[str, str]
+
 
 class S3FileStore:
     def __init__(self, client: Any, bucket: str) -> None:
@@ -22,7 +26,7 @@ class S3FileStore:
         return body
 
 
-def uploaded_objects(event: Any) -> list[dict[str, str]]:
+def uploaded_objects(event: Any) -> list[S3Upload]:
     """The objects an S3 notification (a Powertools ``S3Model``) reports, as plain dicts:
     the input of the idempotent upload handlers (bucket, decoded key, version, eTag)."""
     return [
@@ -37,7 +41,7 @@ def uploaded_objects(event: Any) -> list[dict[str, str]]:
     ]
 
 
-def uploaded_bytes(client: Any, upload: dict[str, str]) -> bytes:
+def uploaded_bytes(client: Any, upload: S3Upload) -> bytes:
     """The exact version of the object a notification reported (a later upload to the same
     key must not be read in its place)."""
     version = {"VersionId": upload["version"]} if upload["version"] else {}
@@ -46,7 +50,7 @@ def uploaded_bytes(client: Any, upload: dict[str, str]) -> bytes:
     return body
 
 
-def uploaded_bytes_at_most(client: Any, upload: dict[str, str], max_bytes: int) -> bytes | None:
+def uploaded_bytes_at_most(client: Any, upload: S3Upload, max_bytes: int) -> bytes | None:
     """The reported version's bytes, or None when it is larger than ``max_bytes``: the size
     is asked first, so an oversized file is never read into memory."""
     version = {"VersionId": upload["version"]} if upload["version"] else {}

@@ -29,7 +29,3 @@ class SqsDeliveryQueue:
             )
             if answer.get("Failed"):
                 raise RuntimeError(f"{len(answer['Failed'])} delivery messages were not queued")
-
-
-def request_from_body(body: str) -> DeliveryRequest:
-    return DeliveryRequest(**json.loads(body))

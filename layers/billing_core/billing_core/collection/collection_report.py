@@ -52,6 +52,7 @@ from billing_core.ports import BillingStore, FileStore
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
+from billing_core.shared.reports import LogEntry
 
 UPLOAD_PREFIX = "collection-reports/"  # in the bank bucket: the agency's files
 RESULT_PREFIX = "collection-reports"  # in the output bucket: what we made of them
@@ -135,6 +136,17 @@ class CollectionReportResult:
             "refusal_reasons": sorted({row.reason for row in self.rows if row.reason}),
             "result_key": self.result_key,
         }
+
+    def log_entry(self) -> LogEntry:
+        """Counts and keys only: the rows (betalingskenmerken) stay in the result file."""
+        counts = {f"Agency_{outcome.value}": self.count(outcome) for outcome in RowOutcome}
+        if self.outcome == "refused":
+            message = "collection report refused, nothing booked"
+            return LogEntry(message, self.summary(), counts, error=True)
+        return LogEntry("collection report imported", self.summary(), counts)
+
+    def answer(self) -> dict[str, Any]:
+        return self.summary()
 
 
 @dataclass(frozen=True)

@@ -2,5 +2,6 @@
 ``csv_format``, ``vektis/``) with findings a practice employee understands
 (``findings``), claims grouped into invoices (``invoicing``), the ingest use case
 (``ingest``), credit lines on earlier invoices (``credit_corrections``), insurer retour
-files (``retour``) and the insurer-claim export (``insurer_claims``); the rules a line
-meets are in ``rules/``. Imports: domain rooms and ``ports``."""
+files (``retour``), the reports of both (``reports``) and the insurer-claim export
+(``insurer_claims``); the rules a line meets are in ``rules/``. Imports: domain rooms
+and ``ports``."""

@@ -203,9 +203,6 @@ class CreditRun:
     booked: int = 0
     lowered_cents: int = 0  # what the earlier invoices ask of patients less, together
 
-    def summary(self) -> dict[str, int]:
-        return {"claims_corrected": self.booked, "correction_cents": self.lowered_cents}
-
     def refuse(self, credit: Claim, code: str, params: dict[str, Any]) -> None:
         self.findings.append(_finding(code, Severity.CLAIM, credit, params))
 

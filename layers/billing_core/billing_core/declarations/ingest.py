@@ -8,11 +8,9 @@ idempotent per invoice, so a crash halfway resumes instead of duplicating.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -31,6 +29,13 @@ from billing_core.declarations.invoicing import (
     plan_invoices,
 )
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.reports import (
+    FileRejectedSummary,
+    IngestSummary,
+    ProcessingReport,
+    RetourReport,
+    in_report_order,
+)
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
 from billing_core.invoices.invoice import Invoice
@@ -83,10 +88,10 @@ def report_key(provider_id: str, declaration_id: str) -> str:
     return f"reports/{provider_id}/{declaration_id}.json"
 
 
-def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> dict[str, Any]:
+def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingReport:
     """Process one uploaded file; returns the processing report (also stored in S3)."""
     provider = ctx.store.get_provider(upload.provider_id)
-    record = _start(upload, ctx)
+    record = start_record(upload, ctx)
     if provider is None:
         finding = Finding(
             "UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id}
@@ -103,7 +108,9 @@ def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> dict
     return _invoice_claims(upload, record, provider, parsed, ctx)
 
 
-def _start(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
+def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
+    """The upload's record, PROCESSING from now on (a retried upload finds its own).
+    (Also used by the retour import, whose uploads have no object key to record.)"""
     record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
     if record is None:
         record = DeclarationRecord(
@@ -113,8 +120,9 @@ def _start(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
             status=DeclarationStatus.PROCESSING,
             created_at=ctx.clock.now(),
         )
+    object_key = {"object_key": upload.object_key} if upload.object_key else {}
     record = record.with_status(
-        DeclarationStatus.PROCESSING, object_key=upload.object_key, file_name=upload.file_name
+        DeclarationStatus.PROCESSING, file_name=upload.file_name, **object_key
     )
     ctx.store.put_declaration(record)
     return record
@@ -126,7 +134,7 @@ def _invoice_claims(
     provider: Provider,
     parsed: ParseResult,
     ctx: IngestContext,
-) -> dict[str, Any]:
+) -> ProcessingReport:
     known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
@@ -143,8 +151,15 @@ def _invoice_claims(
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
     findings += corrections.findings
     findings += blocked_findings
-    summary = _summary(parsed, plan, invoices, elsewhere, findings) | corrections.summary()
-    summary["invoices_debtor_risk_with_provider"] = len(blocked_findings)
+    summary = _summary(
+        parsed,
+        plan,
+        invoices,
+        findings,
+        already_processed=len(elsewhere),
+        corrections=corrections,
+        debtor_risk_with_provider=len(blocked_findings),
+    )
     return _finish(upload, record, summary, findings, ctx, file_format=parsed.format)
 
 
@@ -317,51 +332,52 @@ def _summary(
     parsed: ParseResult,
     plan: InvoicingPlan,
     invoices: list[Invoice],
-    elsewhere: dict[str, KnownClaim],
     findings: list[Finding],
-) -> dict[str, Any]:
+    *,
+    already_processed: int,
+    corrections: CreditRun,
+    debtor_risk_with_provider: int,
+) -> IngestSummary:
     rejected = {f.claim_ref or f.line for f in findings if f.severity is Severity.CLAIM}
     channels = Counter(invoice.channel.value for invoice in invoices)
-    return {
-        "lines": parsed.lines_total,
-        "claims_rejected": len(rejected),
-        "claims_already_processed": len(elsewhere),
-        "claims_invoiced": sum(len(i.lines) for i in invoices),
-        "claims_to_insurer": len(plan.insurer_lines),
-        "invoices": len(invoices),
-        "invoices_by_channel": {"email": channels["email"], "paper": channels["paper"]},
-        "gross_cents": sum(i.gross_cents for i in invoices),
-        "reimbursement_deducted_cents": sum(i.reimbursed_cents for i in invoices),
-        "amount_invoiced_cents": sum(i.original_amount_cents for i in invoices),
-        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
-    }
+    return IngestSummary(
+        lines=parsed.lines_total,
+        claims_rejected=len(rejected),
+        claims_already_processed=already_processed,
+        claims_invoiced=sum(len(i.lines) for i in invoices),
+        claims_to_insurer=len(plan.insurer_lines),
+        invoices=len(invoices),
+        invoices_by_channel={"email": channels["email"], "paper": channels["paper"]},
+        gross_cents=sum(i.gross_cents for i in invoices),
+        reimbursement_deducted_cents=sum(i.reimbursed_cents for i in invoices),
+        amount_invoiced_cents=sum(i.original_amount_cents for i in invoices),
+        warnings=sum(1 for f in findings if f.severity is Severity.WARNING),
+        claims_corrected=corrections.booked,
+        correction_cents=corrections.lowered_cents,
+        invoices_debtor_risk_with_provider=debtor_risk_with_provider,
+    )
 
 
-def _outcome(summary: dict[str, Any]) -> Outcome:
+def _outcome(summary: IngestSummary) -> Outcome:
     # A credit line booked on an earlier invoice is processed too (credit_corrections.py).
-    processed = summary["claims_invoiced"] + summary["claims_to_insurer"]
-    processed += summary.get("claims_corrected", 0)
-    if processed == 0 and summary["claims_already_processed"] and not summary["claims_rejected"]:
+    processed = summary.claims_invoiced + summary.claims_to_insurer + summary.claims_corrected
+    if processed == 0 and summary.claims_already_processed and not summary.claims_rejected:
         return Outcome.ALREADY_PROCESSED
     if processed == 0:
         return Outcome.REJECTED
-    return Outcome.PARTIALLY_ACCEPTED if summary["claims_rejected"] else Outcome.ACCEPTED
+    return Outcome.PARTIALLY_ACCEPTED if summary.claims_rejected else Outcome.ACCEPTED
 
 
 def _finish(
     upload: Upload,
     record: DeclarationRecord,
-    summary: dict[str, Any],
+    summary: IngestSummary,
     findings: list[Finding],
     ctx: IngestContext,
     *,
     file_format: str = "csv",
-) -> dict[str, Any]:
-    outcome = _outcome(summary)
-    status = (
-        DeclarationStatus.REJECTED if outcome is Outcome.REJECTED else DeclarationStatus.PROCESSED
-    )
-    return _write_report(upload, record, status, outcome, summary, findings, ctx, file_format)
+) -> ProcessingReport:
+    return _publish(upload, record, _outcome(summary), summary, findings, ctx, file_format)
 
 
 def _finish_rejected(
@@ -372,52 +388,45 @@ def _finish_rejected(
     ctx: IngestContext,
     *,
     file_format: str = "csv",
-) -> dict[str, Any]:
-    summary = {"lines": lines_total, "claims_rejected": 0, "invoices": 0}
-    return _write_report(
-        upload,
-        record,
-        DeclarationStatus.REJECTED,
-        Outcome.REJECTED,
-        summary,
-        findings,
-        ctx,
-        file_format,
-    )
+) -> ProcessingReport:
+    summary = FileRejectedSummary(lines=lines_total)
+    return _publish(upload, record, Outcome.REJECTED, summary, findings, ctx, file_format)
 
 
-def _write_report(
+def _publish(
     upload: Upload,
     record: DeclarationRecord,
-    status: DeclarationStatus,
     outcome: Outcome,
-    summary: dict[str, Any],
+    summary: IngestSummary | FileRejectedSummary,
     findings: list[Finding],
     ctx: IngestContext,
-    file_format: str = "csv",
-) -> dict[str, Any]:
-    now = ctx.clock.now()
-    key = report_key(upload.provider_id, upload.declaration_id)
-    report = {
-        "declaration_id": upload.declaration_id,
-        "provider_id": upload.provider_id,
-        "file_name": upload.file_name,
-        "format": file_format,
-        "processed_at": now.isoformat(),
-        "status": status.value,
-        "outcome": outcome.value,
-        "summary": summary,
-        "findings": [f.as_dict() for f in sorted(findings, key=_finding_order)],
-    }
-    body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
-    ctx.files.put(key, body, "application/json")
-    ctx.store.put_declaration(
-        record.with_status(
-            status, processed_at=now, outcome=outcome.value, summary=summary, report_key=key
-        )
+    file_format: str,
+) -> ProcessingReport:
+    report = ProcessingReport(
+        declaration_id=upload.declaration_id,
+        provider_id=upload.provider_id,
+        file_name=upload.file_name,
+        format=file_format,
+        processed_at=ctx.clock.now(),
+        outcome=outcome,
+        summary=summary,
+        findings=in_report_order(findings),
     )
+    publish_report(report, record, report_key(upload.provider_id, upload.declaration_id), ctx)
     return report
 
 
-def _finding_order(finding: Finding) -> tuple[int, str]:
-    return (finding.line or 0, finding.code)
+def publish_report(
+    report: ProcessingReport | RetourReport, record: DeclarationRecord, key: str, ctx: IngestContext
+) -> None:
+    """The report in the output bucket, then the upload's record that points to it.
+    (Also used by the retour import.)"""
+    ctx.files.put(key, report.to_json(), "application/json")
+    done = record.with_status(
+        report.status,
+        processed_at=report.processed_at,
+        outcome=report.outcome.value,
+        summary=asdict(report.summary),
+        report_key=key,
+    )
+    ctx.store.put_declaration(done)

@@ -25,7 +25,6 @@ same betalingskenmerk to the same new invoice) and a report in the output bucket
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -41,10 +40,18 @@ from billing_core.declarations.ingest import (
     IngestContext,
     Upload,
     issue_invoices,
+    publish_report,
+    start_record,
     with_reference_block,
 )
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
-from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.reports import (
+    RetourLineReport,
+    RetourReport,
+    RetourSummary,
+    in_report_order,
+)
 from billing_core.declarations.rules import insurers
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
 from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
@@ -107,10 +114,10 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
 
 def apply_retour(
     provider_id: str, declaration_id: str, data: bytes, ctx: IngestContext, *, file_name: str = ""
-) -> dict[str, Any]:
+) -> RetourReport:
     """Apply one uploaded retour file; returns its report (also stored in S3)."""
     upload = Upload(provider_id, declaration_id, file_name or "retour", "")
-    record = _start(upload, ctx)
+    record = start_record(upload, ctx)
     provider = ctx.store.get_provider(provider_id)
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
@@ -349,92 +356,58 @@ def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLi
 # --- Record and report ------------------------------------------------------------------
 
 
-def _start(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
-    record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
-    if record is None:
-        record = DeclarationRecord(
-            provider_id=upload.provider_id,
-            declaration_id=upload.declaration_id,
-            file_name=upload.file_name,
-            status=DeclarationStatus.PROCESSING,
-            created_at=ctx.clock.now(),
-        )
-    record = record.with_status(DeclarationStatus.PROCESSING, file_name=upload.file_name)
-    ctx.store.put_declaration(record)
-    return record
-
-
-def _summary(run: _Run) -> dict[str, Any]:
+def _summary(run: _Run) -> RetourSummary:
     results = Counter(result for result, _ in run.results.values())
-    return {
-        "lines": len(run.parsed.lines),
-        "lines_applied": results[LineResult.APPLIED],
-        "lines_unchanged": results[LineResult.UNCHANGED],
-        "lines_invoiced_to_patient": results[LineResult.INVOICED_TO_PATIENT],
-        "lines_insurer": results[LineResult.INSURER_LINE],
-        "lines_unknown": results[LineResult.UNKNOWN],
-        "invoices_changed": run.invoices_changed,
-        "invoices_created": run.invoices_created,
-        "reimbursement_change_cents": run.change_cents,
-        "granted_cents": sum(line.granted_cents for line in run.parsed.lines),
-    }
+    return RetourSummary(
+        lines=len(run.parsed.lines),
+        lines_applied=results[LineResult.APPLIED],
+        lines_unchanged=results[LineResult.UNCHANGED],
+        lines_invoiced_to_patient=results[LineResult.INVOICED_TO_PATIENT],
+        lines_insurer=results[LineResult.INSURER_LINE],
+        lines_unknown=results[LineResult.UNKNOWN],
+        invoices_changed=run.invoices_changed,
+        invoices_created=run.invoices_created,
+        reimbursement_change_cents=run.change_cents,
+        granted_cents=sum(line.granted_cents for line in run.parsed.lines),
+    )
 
 
-def _outcome(run: _Run, summary: Mapping[str, Any]) -> Outcome:
+def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     if run.parsed.file_rejected or not run.parsed.lines:
         return Outcome.REJECTED
-    if summary["lines_unknown"] == summary["lines"]:
+    if summary.lines_unknown == summary.lines:
         return Outcome.REJECTED
-    return Outcome.PARTIALLY_ACCEPTED if summary["lines_unknown"] else Outcome.ACCEPTED
+    return Outcome.PARTIALLY_ACCEPTED if summary.lines_unknown else Outcome.ACCEPTED
 
 
-def _line_report(line: RetourLine, result: tuple[str, str]) -> dict[str, Any]:
-    """Per line what the insurer said and what we did; refs and amounts, no personal data."""
-    return {
-        "line": line.line,
-        "claim_ref": line.claim_ref,
-        "granted_cents": line.granted_cents,
-        "retour_codes": list(line.retour_codes),
-        "result": result[0],
-        "invoice_id": result[1],
-    }
+def _line_report(line: RetourLine, result: tuple[str, str]) -> RetourLineReport:
+    return RetourLineReport(
+        line=line.line,
+        claim_ref=line.claim_ref,
+        granted_cents=line.granted_cents,
+        retour_codes=tuple(line.retour_codes),
+        result=result[0],
+        invoice_id=result[1],
+    )
 
 
 def _write_report(
     upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
-) -> dict[str, Any]:
-    now = ctx.clock.now()
-    lines = run.parsed.lines
+) -> RetourReport:
     summary = _summary(run)
-    outcome = _outcome(run, summary)
-    rejected = outcome is Outcome.REJECTED
-    status = DeclarationStatus.REJECTED if rejected else DeclarationStatus.PROCESSED
-    key = retour_report_key(upload.provider_id, upload.declaration_id)
-    report = {
-        "declaration_id": upload.declaration_id,
-        "provider_id": upload.provider_id,
-        "file_name": upload.file_name,
-        "kind": "retour",
-        "format": run.parsed.format,
-        "processed_at": now.isoformat(),
-        "status": status.value,
-        "outcome": outcome.value,
-        "summary": summary,
-        "lines": [_line_report(line, run.results.get(line.line, ("", ""))) for line in lines],
-        "findings": [f.as_dict() for f in sorted(_findings(run), key=_finding_order)],
-    }
-    body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
-    ctx.files.put(key, body, "application/json")
-    done = record.with_status(
-        status, processed_at=now, outcome=outcome.value, summary=summary, report_key=key
+    report = RetourReport(
+        declaration_id=upload.declaration_id,
+        provider_id=upload.provider_id,
+        file_name=upload.file_name,
+        format=run.parsed.format,
+        processed_at=ctx.clock.now(),
+        outcome=_outcome(run, summary),
+        summary=summary,
+        lines=tuple(
+            _line_report(line, run.results.get(line.line, ("", ""))) for line in run.parsed.lines
+        ),
+        findings=in_report_order([*run.parsed.findings, *run.findings]),
     )
-    ctx.store.put_declaration(done)
+    key = retour_report_key(upload.provider_id, upload.declaration_id)
+    publish_report(report, record, key, ctx)
     return report
-
-
-def _findings(run: _Run) -> list[Finding]:
-    return [*run.parsed.findings, *run.findings]
-
-
-def _finding_order(finding: Finding) -> tuple[int, str]:
-    return (finding.line or 0, finding.code)

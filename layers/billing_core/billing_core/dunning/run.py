@@ -47,6 +47,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
+from billing_core.shared.reports import LogEntry
 
 PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
 
@@ -80,7 +81,8 @@ class RunSummary:
     def actions(self) -> int:
         return sum(self.steps.values())
 
-    def as_log(self) -> dict[str, object]:
+    def answer(self) -> dict[str, object]:
+        """Counts, dates and invoice ids only: the one line an operator reads (R29)."""
         return {
             "as_of": self.as_of.isoformat(),
             "read": self.read,
@@ -92,6 +94,14 @@ class RunSummary:
             "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
             "complete": self.complete,
         }
+
+    def log_entry(self) -> LogEntry:
+        counts = {"Dunning_read": self.read, "Dunning_rescheduled": self.rescheduled}
+        counts |= {f"Dunning_{step}": count for step, count in self.steps.items()}
+        counts |= {f"Dunning_letter_{kind}": count for kind, count in self.letters.items()}
+        counts["Dunning_errors"] = len(self.errors)
+        failed = bool(self.errors) or not self.complete
+        return LogEntry("dunning run", self.answer(), counts, error=failed)
 
 
 class RunDayInFuture(ValueError):

@@ -1,3 +1,6 @@
 """Where events enter: HTTP models, error mapping, cursors and middlewares (``http``),
-the checker page (``web``), the S3-upload handler shape (``s3_upload``). Imports
-everything it needs; nothing but ``functions/`` and ``local/`` imports it."""
+the checker page (``web``), and the shapes of the event-driven functions: an S3 upload
+(``s3_upload``), a scheduled run (``scheduled``), the delivery queue's batch (``queue``),
+all with Powertools put together once (``powertools``: decorators, lazy tracer and
+idempotency, ``log_report``). Imports everything it needs; nothing but ``functions/``
+and ``local/`` imports it."""

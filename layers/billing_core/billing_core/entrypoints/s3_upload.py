@@ -1,55 +1,112 @@
 """The shape every S3-triggered function has: an ObjectCreated notification, each object
 handled once (Powertools idempotency on bucket, key, version and eTag: the same
-notification delivered twice is answered from the record, R3), logs and metrics flushed.
+notification delivered twice is answered from the record, R3), the report of each
+logged (``log_report``), logs and metrics flushed.
 
-The functions differ only in what they do with one upload; that is all they write.
+The functions differ only in what they do with one upload: they return its report, or
+an ``UploadSkipped`` for an object they do not handle.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import S3Model
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core.adapters.s3 import uploaded_objects
+from billing_core import bootstrap
+from billing_core.adapters.s3 import S3Upload, uploaded_bytes_at_most, uploaded_objects
+from billing_core.entrypoints.powertools import (
+    LambdaHandler,
+    idempotent,
+    log_report,
+    observed_handler,
+)
+from billing_core.shared.reports import LogEntry
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from billing_core.shared.reports import AnsweredReport
 
 # Long enough for S3's retries of a notification; a file uploaded again is a new version
 # and is handled again (each use case is idempotent on its own terms).
 IDEMPOTENCY_SECONDS = 7 * 24 * 3600
+# Enough of a key to see where it went wrong; a file name may hold a patient's name.
+KEY_PREFIX_LOGGED = 60
 
-UploadHandler = Callable[[dict[str, str]], dict[str, Any]]
+UploadHandler = Callable[[S3Upload], "AnsweredReport"]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadSkipped:
+    """An object the function does not handle: logged as an error, answered with its
+    outcome, nothing else done."""
+
+    outcome: str  # "unroutable", "ignored" (outside the function's prefix), "refused"
+    message: str
+    fields: dict[str, Any]
+    metric: str = ""  # counted under this name, when given
+
+    @classmethod
+    def unroutable(cls, upload: S3Upload, message: str, metric: str) -> UploadSkipped:
+        """A key that names no provider or upload: there is nobody to report to."""
+        return cls("unroutable", message, _where(upload), metric)
+
+    def log_entry(self) -> LogEntry:
+        counts = {self.metric: 1} if self.metric else {}
+        return LogEntry(self.message, self.fields, counts, error=True)
+
+    def answer(self) -> dict[str, Any]:
+        return {"outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedUpload:
+    """What a function reads: a file under its prefix, at most so large."""
+
+    name: str  # "statement", "collection report": what the log says
+    prefix: str
+    max_bytes: int
+
+    def read(self, upload: S3Upload) -> bytes | UploadSkipped:
+        """The reported version's bytes; an object outside the prefix is ignored and a
+        larger one refused, without reading it."""
+        if not upload["key"].startswith(self.prefix):
+            message = f"{self.name} key outside {self.prefix}"
+            return UploadSkipped("ignored", message, _where(upload))
+        data = uploaded_bytes_at_most(bootstrap.current().s3, upload, self.max_bytes)
+        if data is None:
+            limit = {"limit_bytes": self.max_bytes}
+            return UploadSkipped("refused", f"{self.name} too large", limit)
+        return data
+
+
+def _where(upload: S3Upload) -> dict[str, Any]:
+    return {"key_prefix": upload["key"][:KEY_PREFIX_LOGGED]}
 
 
 def s3_upload_handler(
-    handle: UploadHandler, *, answer_key: str, logger: Logger, tracer: Tracer, metrics: Metrics
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda handler that calls ``handle(upload)`` once per uploaded object; the
-    answer lists the results under ``answer_key``."""
+    handle: UploadHandler, *, answer_key: str, logger: Logger, metrics: Metrics
+) -> LambdaHandler:
+    """The Lambda handler that calls ``handle(upload)`` once per uploaded object and logs
+    what it reports; the answer lists the reports' answers under ``answer_key``."""
     config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_SECONDS)
-    persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
 
-    @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools leaves it untyped
-        data_keyword_argument="upload", config=config, persistence_store=persistence
-    )
-    def once(upload: dict[str, str]) -> dict[str, Any]:
-        return handle(upload)
+    def handle_and_log(upload: S3Upload) -> dict[str, Any]:
+        report = handle(upload)
+        log_report(report, logger=logger, metrics=metrics)
+        return report.answer()
 
-    @logger.inject_lambda_context
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
+    once = idempotent(handle_and_log, data_keyword_argument="upload", config=config)
+
     @event_parser(model=S3Model)
-    def lambda_handler(event: S3Model, context: LambdaContext) -> dict[str, Any]:
+    def handle_uploads(event: S3Model, context: LambdaContext) -> dict[str, Any]:
         config.register_lambda_context(context)
         return {answer_key: [once(upload=upload) for upload in uploaded_objects(event)]}
 
-    return lambda_handler
+    return observed_handler(lambda: handle_uploads, logger=logger, metrics=metrics)

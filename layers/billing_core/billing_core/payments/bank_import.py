@@ -62,6 +62,7 @@ from billing_core.ports import (
 )
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
+from billing_core.shared.reports import LogEntry
 
 CURRENCY = "EUR"
 PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
@@ -131,6 +132,20 @@ class BankImportReport:
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
             "unmatched_key": self.unmatched_key,
         }
+
+    def log_entry(self) -> LogEntry:
+        """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
+        summary = self.summary()
+        counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
+        if self.outcome == "refused":
+            return LogEntry("bank statement refused, nothing booked", summary, counts, error=True)
+        return LogEntry("bank statement imported", summary, counts)
+
+    def answer(self) -> dict[str, Any]:
+        return self.summary()
+
+
+_COUNTED = ("booked", "reversed", "duplicates", "debits_ignored", "unmatched")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from billing_core.providers.retrocession import (
     statement_json,
     statement_key,
 )
+from billing_core.shared.reports import LogEntry
 
 
 class RetrocessionStore(Protocol):
@@ -58,7 +59,7 @@ class RunSummary:
     # provider id -> the kind of error (its type name: a message could quote stored data)
     failures: dict[str, str] = field(default_factory=dict)
 
-    def as_log(self) -> dict[str, Any]:
+    def answer(self) -> dict[str, Any]:
         return {
             "week": self.week,
             "providers": self.providers,
@@ -67,6 +68,14 @@ class RunSummary:
             "payout_cents": self.payout_cents,
             "failures": dict(self.failures),
         }
+
+    def log_entry(self) -> LogEntry:
+        counts = {
+            "Retrocession_statements": self.statements,
+            "Retrocession_entries": self.entries,
+            "Retrocession_failed": len(self.failures),
+        }
+        return LogEntry("retrocession run", self.answer(), counts, error=bool(self.failures))
 
 
 def week_to_build(as_of: date) -> Week:

@@ -1,4 +1,5 @@
 """What every room uses and nothing else defines: money in cents (``money``), the
 settable Amsterdam clock (``clock``), the 14-digit betalingskenmerk (``reference``), the
-refusals a use case raises (``errors``) and the bulk-work helpers (``bulk``).
+refusals a use case raises (``errors``), the bulk-work helpers (``bulk``) and what a
+use case started by an event tells the operator (``reports``).
 Imports: the standard library only (and ``texts`` for the refusals' sentences)."""

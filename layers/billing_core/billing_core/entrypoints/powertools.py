@@ -1,0 +1,91 @@
+"""What every function does with Powertools, in one place: its handler wrapped in the
+logger, tracer and metrics decorators; idempotency on the idempotency table; the
+operator's line about a report (``log_report``).
+
+The tracer and the idempotency layer are made on the first invocation, not at import:
+``Tracer()`` imports the X-Ray SDK and the DynamoDB persistence layer creates a boto3
+client, together more than ``import boto3`` itself. Powertools' own decorators are used
+unchanged, only applied then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from billing_core import bootstrap
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from billing_core.shared.reports import OperatorReport
+
+LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], Any]
+Result = TypeVar("Result")
+
+
+def observed_handler(
+    build: Callable[[], LambdaHandler],
+    *,
+    logger: Logger,
+    metrics: Metrics,
+    correlation_id_path: str | None = None,
+) -> LambdaHandler:
+    """The Lambda handler: ``build()``'s handler with the Lambda context in every log
+    line, an X-Ray segment and the metrics flushed, put together on the first call."""
+
+    @cache
+    def observed() -> LambdaHandler:
+        from aws_lambda_powertools import Tracer
+
+        handler = Tracer().capture_lambda_handler(metrics.log_metrics(build()))
+        return logger.inject_lambda_context(handler, correlation_id_path=correlation_id_path)
+
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
+        return observed()(event, context)
+
+    return lambda_handler
+
+
+def idempotent(
+    function: Callable[..., Result], *, data_keyword_argument: str, config: IdempotencyConfig
+) -> Callable[..., Result]:
+    """``function`` done once per value of its ``data_keyword_argument`` (Powertools
+    idempotency on the idempotency table): a second call answers from the record."""
+
+    @cache
+    def once() -> Callable[..., Result]:
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            idempotent_function,
+        )
+
+        table_name = bootstrap.current().settings.idempotency_table_name
+        persistence = DynamoDBPersistenceLayer(table_name=table_name)
+        decorated: Callable[..., Result] = idempotent_function(
+            function,
+            data_keyword_argument=data_keyword_argument,
+            config=config,
+            persistence_store=persistence,
+        )
+        return decorated
+
+    def call(**kwargs: Any) -> Result:
+        return once()(**kwargs)
+
+    return call
+
+
+def log_report(report: OperatorReport, *, logger: Logger, metrics: Metrics) -> None:
+    """The report's one line for the operator (an error when someone must look) and its
+    counts as metrics. Ids, counts and codes only: the report decides, never a handler."""
+    entry = report.log_entry()
+    for name, count in entry.counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
+    log = logger.error if entry.error else logger.info
+    log(entry.message, extra=dict(entry.fields))

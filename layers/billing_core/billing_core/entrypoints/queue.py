@@ -1,0 +1,60 @@
+"""The shape of the delivery queue's function: an SQS batch through Powertools'
+``BatchProcessor``, each record's body parsed as a ``DeliveryRequest`` (the JSON that
+adapters/sqs.py queues), each request delivered once (Powertools idempotency on the
+request: a message the queue hands out twice sends nothing twice).
+
+A record that does not parse, or whose delivery fails, is reported back to SQS as a
+partial batch failure: it alone is retried (and ends in the dead-letter queue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from pydantic import Json
+
+from billing_core.entrypoints.powertools import LambdaHandler, idempotent, observed_handler
+from billing_core.ports import DeliveryRequest
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+# Keyed on what is delivered, not on the message: a re-queued request sends nothing twice.
+IDEMPOTENCY_SECONDS = 30 * 24 * 3600
+
+Deliver = Callable[[DeliveryRequest], dict[str, str]]
+
+
+class DeliveryRecord(SqsRecordModel):
+    body: Json[DeliveryRequest]  # type: ignore[assignment]  # Powertools' str, parsed
+
+
+def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics) -> LambdaHandler:
+    """The Lambda handler that calls ``deliver(request)`` once per request; its answer
+    (``{"channel", "message_id"}``) is the idempotency record."""
+    config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_SECONDS)
+    processor = BatchProcessor(event_type=EventType.SQS, model=DeliveryRecord)
+
+    # Powertools hashes a dataclass as its asdict(): the key of every earlier record.
+    once = idempotent(deliver, data_keyword_argument="request", config=config)
+
+    def handle_record(record: DeliveryRecord) -> None:
+        once(request=record.body)
+
+    def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        config.register_lambda_context(context)
+        return process_partial_response(
+            event=event, record_handler=handle_record, processor=processor, context=context
+        )
+
+    return observed_handler(lambda: handle_batch, logger=logger, metrics=metrics)

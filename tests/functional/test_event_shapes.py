@@ -1,0 +1,98 @@
+"""The shapes events enter through (issue 11): an S3 upload handled once, an SQS delivery
+batch through Powertools' BatchProcessor, a scheduled run; on moto, through the real
+handlers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from billing_core.entrypoints.s3_upload import AcceptedUpload
+from billing_core.invoices.invoice import Channel
+from billing_core.providers import retrocession_run
+from local.generate import declaration_csv
+from local.seed import DENTAL
+from tests.unit.camt_builder import credit, statement
+
+PROVIDER = DENTAL.provider_id
+
+
+def test_an_object_outside_the_statement_prefix_is_ignored_unread(sandbox):
+    # Given an object that is no statement (S3 notifies the whole bucket's prefix rules)
+    event = sandbox.bank_s3_event("elsewhere/2026-11-24.xml", "", "no-such-etag")
+    # When the bank import is notified of it, then it is ignored without reading it
+    assert sandbox.invoke("bank_statement_import", event) == {"imported": [{"outcome": "ignored"}]}
+
+
+def test_a_statement_above_the_limit_is_refused_unread(sandbox, monkeypatch):
+    # Given statements may be at most 100 bytes
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(3))
+    [invoice, *_] = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    app = sandbox.handler("bank_statement_import")
+    monkeypatch.setattr(app, "STATEMENTS", AcceptedUpload("statement", "camt053/", 100))
+    # When a larger one arrives
+    answer = sandbox.upload_bank_statement(statement(credit(1000, scor=invoice.reference)), "a.xml")
+    # Then it is refused and nothing is booked
+    assert answer == {"imported": [{"outcome": "refused"}]}
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.amount_due_cents == invoice.amount_due_cents
+
+
+def test_a_delivery_message_that_does_not_parse_fails_alone(sandbox):
+    # Given a batch with a request for an e-mail invoice and a message without an invoice id
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    invoices = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    good = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    bad = json.dumps({"provider_id": PROVIDER})
+    messages = [
+        {"MessageId": "m-good", "ReceiptHandle": "r-1", "Body": good, "MD5OfBody": "x"},
+        {"MessageId": "m-bad", "ReceiptHandle": "r-2", "Body": bad, "MD5OfBody": "x"},
+    ]
+    # When the delivery function gets the batch
+    answer = sandbox.invoke("invoice_delivery", sandbox.sqs_event(messages))
+    # Then only the bad message goes back to the queue, and the invoice is e-mailed
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
+    assert [m["kenmerk"] for m in sandbox.outbox()] == [invoice.reference]
+
+
+@pytest.mark.parametrize("function", ["dunning_run", "retrocession_run"])
+@pytest.mark.parametrize("payload", [{"as_of": "maandag"}, {"as_of": "2026-11-30", "x": 1}])
+def test_a_scheduled_run_refuses_anything_but_a_day(sandbox, function, payload):
+    with pytest.raises(ValidationError):
+        sandbox.invoke(function, payload)
+
+
+def test_a_retrocession_run_with_a_failed_provider_fails_for_a_retry(sandbox, monkeypatch):
+    # Given the physiotherapist's statement cannot be written this time
+    write_statement = retrocession_run.write_statement
+
+    def failing_for_physio(provider, week, ctx):  # type: ignore[no-untyped-def]
+        if provider.provider_id != PROVIDER:
+            raise ConnectionError("the bucket went away")
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", failing_for_physio)
+    app = sandbox.handler("retrocession_run")
+    # When the Monday run runs, then the invocation fails (the schedule retries)
+    with pytest.raises(app.StatementsFailed, match="no statement for 1 provider"):
+        sandbox.run_retrocession()
+    # And the dental practice got its statement all the same
+    assert [k for k in sandbox.output_keys("retrocession/") if PROVIDER in k]
+
+
+def test_replaying_a_day_after_today_is_refused_and_queues_nothing(sandbox):
+    """Issue 12 item 6: {"as_of": "2027-06-01"} on 2026-12-31 would date letters in the
+    future; the run refuses it before reading anything, and the schedule does not retry."""
+    # Given an invoice long overdue on 31 December 2026
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    sandbox.clock.set(date(2026, 12, 31))
+    # When an operator replays 1 June 2027
+    answer = sandbox.run_dunning(date(2027, 6, 1))
+    # Then the run is refused with both days named, and no letter went out
+    assert answer["refused"].startswith("as_of 2027-06-01 is after today 2026-12-31")
+    invoices = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    assert all(i.reminder is None for i in invoices)
