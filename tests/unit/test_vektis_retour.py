@@ -15,12 +15,18 @@ from decimal import Decimal
 import pytest
 
 from billing_core.declarations.claims import LineType
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
-from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
+from billing_core.declarations.vektis.writer import (
+    Granted,
+    to_bytes,
+    write_declaration,
+    write_retour,
+)
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice
@@ -169,6 +175,42 @@ def test_a_retour_file_says_per_line_what_was_granted():
 def test_mz302_is_read_with_the_same_insurer_fields():
     parsed = parse_retour(retour([dental_claim()], {"L1": Granted(2500)}, MZ302_V13), today=TODAY)
     assert parsed.format == "MZ302 v1.3" and parsed.lines[0].granted_cents == 2500
+
+
+def retour_records_of(data: bytes) -> list[str]:
+    return data.decode("latin-1").split("\r\n")[:-1]
+
+
+def test_the_retour_trailer_totals_what_was_granted_at_46_to_57():
+    # Given VGZ's retour granting 46.60 and 10.08 and refusing the splint
+    data = retour(physio_claims(), {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)})
+    # Then its 99 says so where MZ302 v1.3 puts it: TOTAAL TOEGEKEND BEDRAG and its D/C
+    trailer = retour_records_of(data)[-1]
+    assert (trailer[45:56], trailer[56], trailer[57:].strip()) == ("00000005668", "D", "")
+    # And the file is read without findings
+    assert parse_retour(data, today=TODAY).findings == []
+
+
+def test_a_granted_total_that_is_not_the_sum_of_the_lines_refuses_the_retour_file():
+    # Given a trailer saying € 100,00 was granted where the lines grant € 56,68 (R2)
+    records = retour_records_of(
+        retour(physio_claims(), {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)})
+    )
+    records[-1] = records[-1][:45] + "00000010000D" + records[-1][57:]
+    # When it is read
+    parsed = parse_retour(to_bytes(records), today=TODAY)
+    # Then nothing of it is applied, and the message names both amounts and where
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("VEKTIS_RETOUR_GRANTED_TOTAL", Severity.FILE)
+    assert finding.params == {"declared": "€ 100,00", "counted": "€ 56,68"}
+    assert parsed.lines == [] and "pos. 46-56" in finding.message("en")
+
+
+def test_a_granted_total_with_credit_lines_is_signed():
+    # Given a credit line granted back (C): the total is the signed sum
+    data = retour(physio_claims()[:2], {"F1": Granted(4660), "F2": Granted(-5000)})
+    trailer = retour_records_of(data)[-1]
+    assert trailer[45:57] == "00000000340C" and parse_retour(data, today=TODAY).findings == []
 
 
 def test_a_declaration_is_no_retour_file():

@@ -796,6 +796,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " ({left_en}). The credit line was not processed."
         ),
     ),
+    # issue 15: Vektis files as practices really send them, retour files as insurers do.
+    "VEKTIS_RETOUR_GRANTED_TOTAL": (
+        (
+            "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is"
+            " {declared}, maar de toegekende bedragen van de prestatierecords zijn samen"
+            " {counted}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een"
+            " volledig bestand."
+        ),
+        (
+            "The total granted amount in the trailer record (line {line}, {field}) is"
+            " {declared}, but the granted amounts of the treatment records add up to"
+            " {counted}. The retour file was not processed; ask the insurer for a complete"
+            " file."
+        ),
+    ),
 }
 
 

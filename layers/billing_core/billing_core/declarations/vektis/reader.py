@@ -363,23 +363,55 @@ class _Structure:
                         counted=counted,
                     )
                 )
-        self._check_total(line, layout, values)
+        total = self.total_cents if self.total_known else None
+        self._check_total(line, layout, values, "total_amount", total, "VEKTIS_TRAILER_TOTAL")
+        if layout.has("granted_total"):
+            granted = self._granted_total(lines)
+            code = "VEKTIS_RETOUR_GRANTED_TOTAL"
+            self._check_total(line, layout, values, "granted_total", granted, code)
 
-    def _check_total(self, line: int, layout: RecordLayout, values: dict[str, str]) -> None:
-        if values["total_dc"] not in ("D", "C"):
-            self._invalid(line, layout, "total_dc", values["total_dc"], "D, C")
+    def _check_total(
+        self,
+        line: int,
+        layout: RecordLayout,
+        values: dict[str, str],
+        key: str,
+        counted: int | None,
+        code: str,
+    ) -> None:
+        """A signed total and its D/C (the next field) against what the 04s add up to;
+        counted is None when an unreadable amount already explains any difference."""
+        dc_key = layout.fields[layout.fields.index(layout.field(key)) + 1].key
+        dc = values[dc_key]
+        if dc not in ("D", "C"):
+            self._invalid(line, layout, dc_key, dc, "D, C")
             return
-        declared = _number(values["total_amount"]) * (-1 if values["total_dc"] == "C" else 1)
-        if self.total_known and declared != self.total_cents:
-            self.findings.append(
-                _file(
-                    "VEKTIS_TRAILER_TOTAL",
-                    line,
-                    layout.label("total_amount"),
-                    declared=_euros(declared),
-                    counted=_euros(self.total_cents),
-                )
-            )
+        declared = _number(values[key]) * (-1 if dc == "C" else 1)
+        if counted is not None and declared != counted:
+            params = {"declared": _euros(declared), "counted": _euros(counted)}
+            self.findings.append(_file(code, line, layout.label(key), **params))
+
+    def _granted_total(self, lines: list[str]) -> int | None:
+        """The signed sum of a retour's granted amounts; a blank one (not said) counts 0
+        here and is a finding of its line (parser.py). None when one is unreadable."""
+        granted_of = self.standard.records[RecordType.TREATMENT].getter(
+            ("granted_amount", "granted_dc")
+        )
+        total = 0
+        for number, text in enumerate(lines, 1):
+            if text[:2] != "04":
+                continue
+            amount, dc = granted_of(text)
+            if amount.isspace():
+                continue
+            if not amount.isdecimal():
+                self._numeric_problem(number, "04", "granted_amount")
+                return None
+            if dc not in ("D", "C"):
+                self._invalid(number, self.layouts["04"], "granted_dc", dc, "D, C")
+                return None
+            total += -int(amount) if dc == "C" else int(amount)
+        return total
 
     def _numeric_fields(self, line: int, text: str, layout: RecordLayout) -> bool:
         """Mandatory N fields hold digits; optional ones digits or spaces (not filled)."""
