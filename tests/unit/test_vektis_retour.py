@@ -23,6 +23,7 @@ from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.writer import (
     Granted,
+    InsurerAnswer,
     to_bytes,
     write_declaration,
     write_retour,
@@ -32,6 +33,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoice
 from billing_core.providers.provider import CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.retour_codes import RETOUR_CODES
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
 from tests.unit.fake_store import FakeQueue, FakeStore
@@ -309,6 +311,61 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
     assert json.loads(stored)["summary"] == report["summary"]
     assert before.bsn.encode() not in stored and b"Dijk" not in stored
+
+
+def test_every_retourcode_is_in_the_report_with_its_level_and_meaning(ctx, store):
+    # Given VGZ's retour with codes about the file, the patient and each line, one of them
+    # (9999) not in the code list
+    ingest(ctx, physio_claims())
+    answer = InsurerAnswer(file_codes=("0200",), patient_codes={"P1": ("0506",)})
+    granted = {
+        "F1": Granted(4660, ("0611",)),
+        "F2": Granted(1008, ("9999",)),
+        "F3": Granted(0, ("0613", "8072")),
+    }
+    header = replace(HEADER_PHYSIO, uzovi=VGZ)
+    data = write_retour(PM305_V32, header, physio_claims(), granted, answer)
+    # When it is applied
+    report = apply_retour(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
+    # Then the report shows every code where the insurer put it, in file order
+    shown = [(c["level"], c["line"], c["code"], c["claim_ref"]) for c in report["retour_codes"]]
+    assert shown == [
+        ("file", 1, "0200", None),
+        ("patient", 2, "0506", None),
+        ("line", 3, "0611", "F1"),
+        ("line", 4, "9999", "F2"),
+        ("line", 5, "0613", "F3"),
+        ("line", 5, "8072", "F3"),
+    ]
+    assert {c["patient_ref"] for c in report["retour_codes"][1:]} == {"P1"}
+    # And what each code means, from the code list; an unknown code as its number only
+    meaning = {c["code"]: (c["meaning"], c["meaning_en"]) for c in report["retour_codes"]}
+    assert meaning["0506"] == (
+        "De patiënt was maar een deel van de behandelperiode verzekerd.",
+        "The patient was insured for only part of the treatment period.",
+    )
+    assert meaning["0200"][1] == "No remark on this record." and meaning["9999"] == (None, None)
+
+
+def test_a_comment_record_can_carry_retourcodes_too():
+    # Given an MZ302 whose comment record (98) has a retourcode at 311-314
+    data = retour([dental_claim("L1", comments=("Let op.",))], {"L1": Granted(2500)}, MZ302_V13)
+    records = retour_records_of(data)
+    assert records[3][:2] == "98"
+    records[3] = records[3][:310] + "0755" + records[3][314:]
+    # When it is read
+    parsed = parse_retour(to_bytes(records), today=TODAY)
+    # Then the code is a remark about that comment, on the line it is about
+    assert [(r.level, r.line, r.code, r.claim_ref) for r in parsed.remarks] == [
+        ("comment", 4, "0755", "L1")
+    ]
+
+
+def test_the_retourcode_list_is_data_with_a_source_per_code():
+    assert len(RETOUR_CODES) > 40
+    for code in RETOUR_CODES.values():
+        assert len(code.code) == 4 and code.code.isdigit()
+        assert code.dutch and code.english and code.dutch != code.english and code.source
 
 
 def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):

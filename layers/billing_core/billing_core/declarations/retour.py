@@ -421,6 +421,7 @@ def _write_report(
         "outcome": outcome.value,
         "summary": summary,
         "lines": [_line_report(line, run.results.get(line.line, ("", ""))) for line in lines],
+        "retour_codes": [remark.as_dict() for remark in run.parsed.remarks],
         "findings": [f.as_dict() for f in sorted(_findings(run), key=_finding_order)],
     }
     body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
