@@ -368,6 +368,32 @@ def test_the_retourcode_list_is_data_with_a_source_per_code():
         assert code.dutch and code.english and code.dutch != code.english and code.source
 
 
+def test_a_blank_granted_amount_is_a_finding_and_changes_nothing(ctx, store):
+    # Given the intake and a unit on the patient's invoice, the splint to VGZ first
+    ingest(ctx, physio_claims())
+    before = the_invoice(store)
+    # And VGZ's retour granting the intake, but with TOEGEKEND BEDRAG (320-328) blank on
+    # the unit (line 4) and the splint (line 5)
+    granted = {"F1": Granted(4660), "F2": Granted(0, ("8002",)), "F3": Granted(0)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    for index in (3, 4):
+        records[index] = records[index][:319] + " " * 9 + records[index][328:]
+    # When it is applied
+    report = apply_retour(PHYSIO.provider_id, "R1", to_bytes(records), ctx)
+    # Then each blank is a finding on its own line, naming the line and its retourcodes
+    blanks = [f for f in report["findings"] if f["code"] == "RETOUR_GRANTED_BLANK"]
+    assert [(f["line"], f["claim_ref"], f["severity"]) for f in blanks] == [
+        (4, "F2", "claim_rejected"),
+        (5, "F3", "claim_rejected"),
+    ]
+    assert "8002" in blanks[0]["message_en"]
+    # And nothing is invoiced differently: the unit keeps its reimbursement, the splint
+    # is not invoiced to the patient, only the intake's grant is applied
+    after = store.invoice(before.invoice_id)
+    assert [line.reimbursed_cents for line in after.lines] == [4660, 0]
+    assert report["summary"]["invoices_created"] == 0 and report["summary"]["lines"] == 1
+
+
 def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):
     # Given the splint went to VGZ first (R6), not on the patient invoice
     ingest(ctx, physio_claims())

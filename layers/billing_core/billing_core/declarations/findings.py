@@ -811,6 +811,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " file."
         ),
     ),
+    "RETOUR_GRANTED_BLANK": (
+        (
+            "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag"
+            " ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de"
+            " zorgverzekeraar wat er is toegekend."
+        ),
+        (
+            "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code"
+            " {codes}). Nothing was changed for this line; ask the insurer what was granted."
+        ),
+    ),
 }
 
 

@@ -74,7 +74,8 @@ class RetourRemark:
 class RetourParse:
     format: str
     lines: list[RetourLine] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # structural only
+    # Structural ones reject the file; a line's own (a blank granted amount) leaves it out.
+    findings: list[Finding] = field(default_factory=list)
     remarks: list[RetourRemark] = field(default_factory=list)  # every retourcode, in file order
 
     @property
@@ -86,7 +87,7 @@ def parse_retour(
     data: bytes, *, today: date, max_lines: int = 100_000, provider_agb: str | None = None
 ) -> RetourParse:
     """A PM305/MZ302 file: checked as a declaration is (it copies one), then per line the
-    granted amount, and every retourcode with its level. The insurer's copy of a line is
+    granted amount (``lines``: the lines that have one), and every retourcode with its level. The insurer's copy of a line is
     mapped to a claim too: a rejected VGZ-group material is invoiced from it (legal-nl.md
     §6)."""
     file = _read(data, MessageKind.RETOUR, max_lines, provider_agb)
@@ -96,7 +97,7 @@ def parse_retour(
     reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
     for line, text in enumerate(file.records, 1):
         reader.read(line, text)
-    return RetourParse(file.format, reader.lines, remarks=reader.remarks)
+    return RetourParse(file.format, reader.lines, reader.findings, reader.remarks)
 
 
 class _RetourReader:
@@ -115,6 +116,7 @@ class _RetourReader:
         self.patient_ref: str | None = None
         self.claim_ref: str | None = None  # of the last 04: a 98 after it is about it
         self.lines: list[RetourLine] = []
+        self.findings: list[Finding] = []
         self.remarks: list[RetourRemark] = []
 
     def read(self, line: int, text: str) -> None:
@@ -136,11 +138,17 @@ class _RetourReader:
         self.remarks.extend(RetourRemark(level, line, code, about, patient) for code in codes)
 
     def _treatment(self, line: int, text: str, codes: tuple[str, ...]) -> None:
+        """A line with a granted amount; a blank one (the reader let only digits and
+        blanks through) is a finding of its own and changes nothing: never a zero."""
         reference, amount, dc = self.grant_of(text)
         reference = reference.strip()
         self.claim_ref = reference
-        granted = int(amount) if amount.isdecimal() else 0
-        signed = -granted if dc == "C" else granted
+        if amount.isspace():
+            params = {"claim_ref": reference, "codes": ", ".join(codes) or "-"}
+            blank = Finding("RETOUR_GRANTED_BLANK", Severity.CLAIM, line, None, reference, params)
+            self.findings.append(blank)
+            return
+        signed = -int(amount) if dc == "C" else int(amount)
         self.lines.append(RetourLine(line, reference, signed, codes, self.claims.get(reference)))
 
 
