@@ -76,6 +76,7 @@ class StoreInMemory(FakeStore):
     ) -> int:
         for new in invoices:
             self.invoices[new.invoice.invoice_id] = new.invoice
+            self.actions.extend(new.actions)
             for ref in new.claim_refs:
                 self.markers[ref] = KnownClaim(ref, declaration_id, new.invoice.invoice_id)
         for ref in insurer_claim_refs:

@@ -29,7 +29,14 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
+from billing_core.declarations.claims import (
+    Address,
+    Claim,
+    Language,
+    LineType,
+    Person,
+    adults_born_by,
+)
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules import insurers
 from billing_core.shared.money import AmountFormatError, parse_euros
@@ -39,7 +46,6 @@ MAX_QUANTITY = 9_999
 # Structural problems of single lines are listed one by one up to this many; the rest
 # are counted, so a file with a stray quote does not produce 100,000 findings.
 MAX_LISTED_LINE_PROBLEMS = 20
-ADULT_AGE = 18
 
 PERSON_COLUMNS = (
     "initials",
@@ -321,7 +327,7 @@ class _LineParser:
         self.previous_patient = _NO_PATIENT  # never returned: no line has empty cells ()
         self.first_of_claim_ref: dict[str, int] = {}
         self.birth_dates = _BirthDates(today)
-        self.adult_born_by = _years_before(today, ADULT_AGE)  # born later: a minor today
+        self.adult_born_by = adults_born_by(today)
 
     def parse(self, reader: _Reader, header_findings: list[Finding]) -> CsvParseResult:
         self.findings.extend(header_findings)
@@ -788,10 +794,3 @@ def _person_value(person: Person, column: str) -> str:
     if column in _ADDRESS_COLUMNS:
         return getattr(person.address, column)  # type: ignore[no-any-return]
     return getattr(person, column)  # type: ignore[no-any-return]
-
-
-def _years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier; 29 February becomes the 28th."""
-    if (day.month, day.day) == (2, 29):
-        return date(day.year - years, 2, 28)
-    return day.replace(year=day.year - years)

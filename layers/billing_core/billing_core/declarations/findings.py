@@ -822,6 +822,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " {codes}). Nothing was changed for this line; ask the insurer what was granted."
         ),
     ),
+    "VEKTIS_MINOR_WITHOUT_DEBTOR": (
+        (
+            "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord"
+            " (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de"
+            " open actie voor wat u kunt aanleveren."
+        ),
+        (
+            "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03)"
+            " with a parent or guardian; the invoice will be addressed to the patient. See the"
+            " open action for what you can send."
+        ),
+    ),
 }
 
 

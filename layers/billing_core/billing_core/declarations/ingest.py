@@ -47,6 +47,7 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.clock import Clock
+from billing_core.texts import practice_actions
 
 _UPLOAD_KEY = re.compile(
     r"^incoming/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
@@ -137,7 +138,8 @@ def _invoice_claims(
     record = with_reference_block(record, len(plan.drafts), ctx)
     invoices = issue_invoices(plan.drafts, provider, record, ctx)
     invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)
-    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)
+    minors = _minors_without_debtor(parsed.findings)
+    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx, minors)
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
@@ -242,13 +244,14 @@ def _store(
     invoices: list[Invoice],
     stored_earlier: set[str],
     ctx: IngestContext,
+    minors: frozenset[str],
 ) -> None:
     """Write what an earlier attempt of this same upload did not get to."""
     new = [
         NewInvoice(
             invoice,
             tuple(line.claim_ref for line in invoice.lines),
-            _missing_quote_actions(invoice),
+            (*_missing_quote_actions(invoice), *_minor_without_debtor_actions(invoice, minors)),
         )
         for invoice in invoices
         # An invoice and its claim markers are written together: one known line means all.
@@ -286,6 +289,37 @@ def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
                 }
                 for line in invoice.lines
             ],
+        },
+    )
+    return (action,)
+
+
+def _minors_without_debtor(findings: list[Finding]) -> frozenset[str]:
+    """patient_refs of minors the parser found without a parent or guardian (R40)."""
+    codes = ("MINOR_WITHOUT_DEBTOR", "VEKTIS_MINOR_WITHOUT_DEBTOR")  # CSV, Vektis
+    return frozenset(f.params["patient_ref"] for f in findings if f.code in codes)
+
+
+def _minor_without_debtor_actions(
+    invoice: Invoice, minors: frozenset[str]
+) -> tuple[OpenAction, ...]:
+    """R23, R40: a minor's invoice addressed to the child; the action says what the
+    practice should send. Written with the invoice, so a retried upload creates none twice."""
+    if invoice.debtor is not None or invoice.patient_ref not in minors:
+        return ()
+    words = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
+    dutch, english = practice_actions.MINOR_WITHOUT_DEBTOR
+    action = OpenAction(
+        action_id=f"minor-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.MINOR_WITHOUT_DEBTOR,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=invoice.ledger[0].at,
+        details={
+            "patient_ref": invoice.patient_ref,
+            "what_to_send": dutch.format(**words),
+            "what_to_send_en": english.format(**words),
         },
     )
     return (action,)
