@@ -142,7 +142,7 @@ def _broken(records: list[str], change: Callable[[list[str]], None]) -> bytes:
 
 
 def _cut_record(records: list[str]) -> None:
-    records[4] = records[4][:-3]  # a prestatierecord three characters short (0804)
+    records[4] = records[4][:150]  # a prestatierecord cut off before its amounts (0804)
 
 
 def _wrong_total(records: list[str]) -> None:

@@ -834,6 +834,105 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " open action for what you can send."
         ),
     ),
+    # Files as practices really send them (vektis.md): refused with the cause named...
+    "VEKTIS_FOREIGN_ENCODING": (
+        (
+            "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste"
+            " recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van"
+            " uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan."
+        ),
+        (
+            "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths"
+            " and one byte per character (ASCII or ISO-8859-1). Upload the export of your"
+            " practice software as it is, without saving it in another program."
+        ),
+    ),
+    "VEKTIS_CONTROL_CHARACTER": (
+        (
+            "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een"
+            " Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en"
+            " maak de export opnieuw."
+        ),
+        (
+            "Line {line}: {field} holds a control character (byte {byte}) that may not occur in"
+            " a Vektis file. Correct that field in your practice software and export again."
+        ),
+    ),
+    "VEKTIS_RECORD_DATA_MISSING": (
+        (
+            "Regel {line} ({record_nl}) is {found} tekens lang in plaats van {expected}: vanaf"
+            " {field} ontbreken gegevens. Het bestand is na de export afgekapt of bewerkt; upload"
+            " de export zoals uw praktijksysteem die maakte."
+        ),
+        (
+            "Line {line} ({record_en}) is {found} characters long instead of {expected}: data is"
+            " missing from {field} on. The file was cut off or edited after the export; upload"
+            " the export as your practice software made it."
+        ),
+    ),
+    "RETOUR_NOT_VEKTIS": (
+        (
+            "Dit is geen Vektis-retourbestand: het is {found_nl}. Upload het retourbestand"
+            " (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg."
+        ),
+        (
+            "This is no Vektis retour file: it is {found_en}. Upload the retour file (PM305 or"
+            " MZ302) as you received it from the insurer or through VECOZO."
+        ),
+    ),
+    # ... or read, and the repair said (warnings: the file is processed).
+    "VEKTIS_END_PADDING": (
+        (
+            "Na het laatste record stonden {what_nl}; die horen niet bij het bestand en zijn"
+            " overgeslagen."
+        ),
+        (
+            "After the last record there were {what_en}; they are no part of the file and were"
+            " skipped."
+        ),
+    ),
+    "VEKTIS_LEADING_BLANK": (
+        (
+            "Vóór het voorlooprecord stonden {blank_lines} lege regel(s) en {spaces} spatie(s);"
+            " die zijn overgeslagen. De regelnummers in dit verslag zijn die van het bestand."
+        ),
+        (
+            "Before the header record there were {blank_lines} blank line(s) and {spaces}"
+            " space(s); they were skipped. The line numbers in this report are the file's."
+        ),
+    ),
+    "VEKTIS_LINE_ENDS": (
+        (
+            "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand"
+            " is met die regeleinden gelezen."
+        ),
+        (
+            "The lines of this file end in {kind_en} instead of CR LF; the file was read with"
+            " those line ends."
+        ),
+    ),
+    "VEKTIS_WINDOWS_1252": (
+        (
+            "Regel {line}: in {field} staat '{character}', een teken uit Windows-1252 en niet"
+            " uit ISO-8859-1. Het bestand is als Windows-1252 gelezen ({count} zulke tekens)."
+        ),
+        (
+            "Line {line}: {field} holds '{character}', a Windows-1252 character, not ISO-8859-1."
+            " The file was read as Windows-1252 ({count} such characters)."
+        ),
+    ),
+    "VEKTIS_TRAILING_SPACES_RESTORED": (
+        (
+            "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens"
+            " omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor)."
+            " Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld."
+        ),
+        (
+            "{count} line(s), the first on line {first}, were shorter than {expected} characters"
+            " because trailing spaces were removed (by a text editor, for instance). Only"
+            " spaces were missing, no data: the lines were padded back."
+        ),
+    ),
 }
 
 

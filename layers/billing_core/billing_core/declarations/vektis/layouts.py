@@ -559,6 +559,10 @@ MZ302_V13 = Standard(
     },
 )
 
+# CODE EXTERNE-INTEGRATIEBERICHT -> the message it is (vektis.md §0), for a message that
+# names the standard of a version we cannot read.
+MESSAGE_NAMES = {"176": "MZ301", "107": "PM304", "108": "PM305", "177": "MZ302", "101": "ZH308"}
+
 STANDARDS: dict[tuple[str, str, str], Standard] = {
     standard.key: standard for standard in (MZ301_V13, PM304_V32, PM305_V32, MZ302_V13)
 }

@@ -143,7 +143,7 @@ def map_claims(file: VektisFile, *, today: date) -> tuple[list[Claim], list[Find
     if file.standard is None:
         raise ValueError("map_claims needs a file the reader accepted")
     mapper = _Mapper(file.standard, today)
-    return mapper.map(file.records)
+    return mapper.map(file.records, file.first_line)
 
 
 class _Mapper:
@@ -172,8 +172,8 @@ class _Mapper:
         self.known_insurers: dict[str, bool] = {}
         self.adults_born_by = adults_born_by(today)
 
-    def map(self, records: list[str]) -> tuple[list[Claim], list[Finding]]:
-        for line, text in enumerate(records, 1):
+    def map(self, records: list[str], first_line: int) -> tuple[list[Claim], list[Finding]]:
+        for line, text in enumerate(records, first_line):
             kind = text[:2]
             if kind == "98":
                 if self.comments is not None:  # comments on a 02 or 03 are not invoiced

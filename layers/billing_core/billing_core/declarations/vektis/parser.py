@@ -30,7 +30,8 @@ def parse_vektis(
         structural = [f for f in file.findings if f.severity is Severity.FILE]
         return CsvParseResult([], structural, file.treatment_lines, format=file.format)
     claims, findings = map_claims(file, today=today)
-    return CsvParseResult(claims, findings, file.treatment_lines, format=file.format)
+    repaired = file.warnings  # what the reader repaired, for the report
+    return CsvParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,10 @@ def parse_retour(
         return RetourParse(file.format, findings=file.findings)
     claims, _content = map_claims(file, today=today)  # content findings are the insurer's business
     reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
-    for line, text in enumerate(file.records, 1):
+    for line, text in enumerate(file.records, file.first_line):
         reader.read(line, text)
-    return RetourParse(file.format, reader.lines, reader.findings, reader.remarks)
+    findings = [*file.warnings, *reader.findings]
+    return RetourParse(file.format, reader.lines, findings, reader.remarks)
 
 
 class _RetourReader:
