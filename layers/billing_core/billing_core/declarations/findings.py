@@ -933,6 +933,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " spaces were missing, no data: the lines were padded back."
         ),
     ),
+    # CSV as Dutch Excel saves it (R40): a date finding shows the value it found.
+    "CSV_DATE_INVALID": (
+        (
+            "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als"
+            " 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026."
+        ),
+        (
+            "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as"
+            " Excel saves it: 3-11-2026 or 03-11-2026."
+        ),
+    ),
+    "CSV_DATE_IN_FUTURE": (
+        "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
+        "Line {line}: the date {value} in {field} is in the future.",
+    ),
 }
 
 
