@@ -348,6 +348,14 @@ def test_an_unknown_version_is_refused_with_what_can_be_read(version):
     assert result.format == "vektis"
 
 
+def test_an_unknown_message_code_is_named_as_it_is():
+    # Given a header with a code that is no EI declaration we know of (vektis.md §0)
+    lines = three_patients()
+    lines[0] = lines[0][:2] + "999" + lines[0][5:]
+    finding = only(parse(lines), "VEKTIS_STANDARD_UNKNOWN")
+    assert finding.params["code"] == "999" and "MZ301 v1.3" in finding.message("en")
+
+
 def test_a_retour_file_uploaded_as_a_declaration_says_so():
     data = (SAMPLES / "fysio-centrum-oost-2026-11.pm305").read_bytes()
     result = parse(data, agb="04123456")

@@ -11,6 +11,14 @@ Details vektis.md marks **(unsure)** are marked ``# unsure:`` on their row.
 Sources (vektis.md §0): MZ301 v1.3 and MZ302 v1.3 official Vektis sheets; PM304 and
 PM305 v3.2 from EiCooker (types taken from MZ301's same-named elements); SB311 from
 olmeca/vektor.
+
+Later versions (issue 15): no layout of a later MZ301 or PM304 version was found that
+can be trusted, so none is here. The open-source readers carry only these versions
+(EiCooker: PM304/PM305 v3.2; olmeca/vektor: MZ301 v1.3, AP304 v7.2, SB311), and
+Vektis' own sheets for later versions are not public in the sources searched; Vektis'
+validation rules of 2021-2025 show paramedical care declared in the XML Generieke
+Declaratiestandaard (berichtcode 573) instead. A file of any other (code, version,
+subversion) is refused with the versions that can be read (VEKTIS_STANDARD_UNKNOWN).
 """
 
 from __future__ import annotations
