@@ -514,9 +514,7 @@ def vektis_story() -> None:
             (vektis / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
         )
         sandbox.drain_deliveries()
-        report = json.loads(
-            sandbox.output_object(retour_report_key(PHYSIO.provider_id, retour_id))
-        )
+        report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, retour_id)))
         granted = format_euros(report["summary"]["granted_cents"])
         print(f"  the insurer's retour file (PM305), its trailer total ({granted}) checked")
         print("  against its lines; its retourcodes, where the insurer put them:")

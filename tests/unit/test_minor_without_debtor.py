@@ -6,22 +6,19 @@ insurers get them) as for a CSV file without debtor_ columns."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from billing_core.declarations.claims import Address, adults_born_by
 from billing_core.declarations.findings import Severity
-from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
+from billing_core.declarations.ingest import Upload, process_declaration
 from billing_core.declarations.vektis.layouts import PM304_V32
 from billing_core.declarations.vektis.writer import write_declaration
 from billing_core.providers.actions import ActionKind
-from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import PHYSIO
 from tests.unit.claim_factories import person
-from tests.unit.fake_store import FakeQueue
-from tests.unit.payment_fakes import FilesInMemory
-from tests.unit.test_vektis_retour import StoreInMemory
+from tests.unit.test_vektis_retour import StoreInMemory, ingest_context
 from tests.unit.vektis_files import HEADER, TODAY, child_claims, codes, dental_claim, only, parse
 from tests.unit.vektis_files import records as vektis_records
 
@@ -76,22 +73,13 @@ def test_a_child_born_a_day_later_is_a_minor():
 # --- the open action ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def store() -> StoreInMemory:
-    return StoreInMemory()
-
-
-@pytest.fixture
-def ctx(store: StoreInMemory) -> IngestContext:
-    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
-    return IngestContext(store, FilesInMemory(), FakeQueue(), clock, b"test-reference-key" * 2)
-
-
 def upload(name: str) -> Upload:
     return Upload(PHYSIO.provider_id, "D1", name, f"incoming/{PHYSIO.provider_id}/D1/{name}")
 
 
-def test_a_pm304_minor_gets_an_open_action_saying_what_to_send(ctx, store):
+def test_a_pm304_minor_gets_an_open_action_saying_what_to_send():
+    store = StoreInMemory()
+    ctx = ingest_context(store)
     # Given a physiotherapy PM304 without debtor records, for a 12-year-old
     header = replace(HEADER, practice_agb=PHYSIO.agb_code)
     claims = [replace(child_line("K1"), treatment_code="1000", description="Fysiotherapie")]
@@ -124,8 +112,9 @@ CSV = (
 )
 
 
-def test_a_csv_minor_without_debtor_columns_gets_the_same_action(ctx, store):
-    report = process_declaration(upload("week.csv"), CSV.encode(), ctx)
+def test_a_csv_minor_without_debtor_columns_gets_the_same_action():
+    store = StoreInMemory()
+    report = process_declaration(upload("week.csv"), CSV.encode(), ingest_context(store))
     assert "MINOR_WITHOUT_DEBTOR" in [f["code"] for f in report["findings"]]
     [action] = store.actions
     assert action.kind is ActionKind.MINOR_WITHOUT_DEBTOR and action.details["patient_ref"] == "P7"

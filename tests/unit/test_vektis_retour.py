@@ -99,10 +99,14 @@ def store() -> StoreInMemory:
     return StoreInMemory()
 
 
-@pytest.fixture
-def ctx(store: StoreInMemory) -> IngestContext:
+def ingest_context(store: StoreInMemory) -> IngestContext:
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
     return IngestContext(store, FilesInMemory(), FakeQueue(), clock, b"test-reference-key" * 2)
+
+
+@pytest.fixture
+def ctx(store: StoreInMemory) -> IngestContext:
+    return ingest_context(store)
 
 
 def physio_claims():  # type: ignore[no-untyped-def]
@@ -364,9 +368,9 @@ def test_a_comment_record_can_carry_retourcodes_too():
 
 def test_the_retourcode_list_is_data_with_a_source_per_code():
     assert len(RETOUR_CODES) > 40
-    for code in RETOUR_CODES.values():
-        assert len(code.code) == 4 and code.code.isdigit()
-        assert code.dutch and code.english and code.dutch != code.english and code.source
+    for code, (dutch, english, source) in RETOUR_CODES.items():
+        assert len(code) == 4 and code.isdigit()
+        assert dutch and english and dutch != english and source
 
 
 def test_a_blank_granted_amount_is_a_finding_and_changes_nothing(ctx, store):

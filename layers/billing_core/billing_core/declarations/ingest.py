@@ -267,31 +267,19 @@ def _store(
 
 def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
     """R6, R23: a dental plan above € 250 without a price quote is invoiced, and the
-    practice gets an open action to record the quote. Written with the invoice, so a
-    retried upload creates none twice."""
+    practice gets an open action to record the quote."""
     if PRICE_QUOTE_MISSING not in invoice.warnings:
         return ()
-    action = OpenAction(
-        action_id=f"quote-{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=ActionKind.MISSING_PRICE_QUOTE,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=invoice.ledger[0].at,
-        details={
-            "patient_ref": invoice.patient_ref,
-            "rule": QUOTE_RULE,
-            "lines": [
-                {
-                    "claim_ref": line.claim_ref,
-                    "treatment_code": line.treatment_code,
-                    "amount_cents": line.amount_cents,
-                }
-                for line in invoice.lines
-            ],
-        },
-    )
-    return (action,)
+    lines = [
+        {
+            "claim_ref": line.claim_ref,
+            "treatment_code": line.treatment_code,
+            "amount_cents": line.amount_cents,
+        }
+        for line in invoice.lines
+    ]
+    details = {"patient_ref": invoice.patient_ref, "rule": QUOTE_RULE, "lines": lines}
+    return (_invoice_action(invoice, ActionKind.MISSING_PRICE_QUOTE, "quote", details),)
 
 
 def _minors_without_debtor(findings: list[Finding]) -> frozenset[str]:
@@ -304,25 +292,33 @@ def _minor_without_debtor_actions(
     invoice: Invoice, minors: frozenset[str]
 ) -> tuple[OpenAction, ...]:
     """R23, R40: a minor's invoice addressed to the child; the action says what the
-    practice should send. Written with the invoice, so a retried upload creates none twice."""
+    practice should send."""
     if invoice.debtor is not None or invoice.patient_ref not in minors:
         return ()
     words = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
     dutch, english = practice_actions.MINOR_WITHOUT_DEBTOR
-    action = OpenAction(
-        action_id=f"minor-{invoice.invoice_id}",
+    details = {
+        "patient_ref": invoice.patient_ref,
+        "what_to_send": dutch.format(**words),
+        "what_to_send_en": english.format(**words),
+    }
+    return (_invoice_action(invoice, ActionKind.MINOR_WITHOUT_DEBTOR, "minor", details),)
+
+
+def _invoice_action(
+    invoice: Invoice, kind: ActionKind, prefix: str, details: dict[str, Any]
+) -> OpenAction:
+    """An open action born with its invoice: written in the invoice's own transaction,
+    with an id derived from it, so a retried upload creates none twice (R3, R23)."""
+    return OpenAction(
+        action_id=f"{prefix}-{invoice.invoice_id}",
         provider_id=invoice.provider_id,
-        kind=ActionKind.MINOR_WITHOUT_DEBTOR,
+        kind=kind,
         invoice_id=invoice.invoice_id,
         reference=invoice.reference,
         created_at=invoice.ledger[0].at,
-        details={
-            "patient_ref": invoice.patient_ref,
-            "what_to_send": dutch.format(**words),
-            "what_to_send_en": english.format(**words),
-        },
+        details=details,
     )
-    return (action,)
 
 
 def _export_insurer_claims(

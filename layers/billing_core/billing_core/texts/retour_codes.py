@@ -1,7 +1,7 @@
 """Vektis retourcodes: what an insurer's retour file says about the file, a patient or a
 line (PM305, MZ302; issue 15). Shown in the retour report with the level they stand at.
 
-The table is data: (code, Dutch, English, source). The meanings are worded for a
+The table is data: rows of (code, Dutch, English, source). The meanings are worded for a
 practice employee from the sources named; an insurer may use codes that are not here,
 and those are shown as their number. Sources:
 
@@ -13,19 +13,9 @@ and those are shown as their number. Sources:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 LIST = "Vektis retourcodelijst (OpenEMR NL, cl_vektis_retcodes.sql, 2008)"
 SHEET = "MZ301 v1.3 (vektis.md §1); Vektis retourcodelijst"
-
-
-@dataclass(frozen=True, slots=True)
-class RetourCode:
-    code: str
-    dutch: str
-    english: str
-    source: str
-
 
 _ROWS: tuple[tuple[str, str, str, str], ...] = (
     # --- the file as a whole (01, 99) --------------------------------------------------------
@@ -85,9 +75,11 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("8096", "De prestatie was goedgekeurd, maar is afgewezen omdat het hele bestand is afgekeurd.", "The treatment was approved, but refused because the whole file was refused.", LIST),
 )  # fmt: skip
 
-RETOUR_CODES: Mapping[str, RetourCode] = {row[0]: RetourCode(*row) for row in _ROWS}
+# code -> (Dutch, English, source)
+RETOUR_CODES: Mapping[str, tuple[str, str, str]] = {row[0]: row[1:] for row in _ROWS}
 
 
-def meaning(code: str) -> RetourCode | None:
-    """The code's meaning, or None: the insurer used a code that is not in the table."""
-    return RETOUR_CODES.get(code)
+def meaning(code: str) -> tuple[str, str] | None:
+    """(Dutch, English), or None: the insurer used a code that is not in the table."""
+    known = RETOUR_CODES.get(code)
+    return (known[0], known[1]) if known else None

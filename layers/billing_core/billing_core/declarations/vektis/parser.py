@@ -59,13 +59,13 @@ class RetourRemark:
     def as_dict(self) -> dict[str, Any]:
         """For the retour report: the meaning from the code list, or none for a code the
         list does not have (the report shows its number)."""
-        known = retour_codes.meaning(self.code)
+        dutch, english = retour_codes.meaning(self.code) or (None, None)
         return {
             "level": self.level,
             "line": self.line,
             "code": self.code,
-            "meaning": known.dutch if known else None,
-            "meaning_en": known.english if known else None,
+            "meaning": dutch,
+            "meaning_en": english,
             "claim_ref": self.claim_ref,
             "patient_ref": self.patient_ref,
         }
