@@ -103,31 +103,35 @@ def read_vektis(data: bytes, *, kind: MessageKind, provider_agb: str | None = No
 
     provider_agb: the uploading practice's AGB code; a header naming other AGB codes
     only is someone else's file."""
-    if kind is MessageKind.RETOUR and data.strip() and vektis_encoding(data) is None:
-        found_nl, found_en = describe(data)
-        return VektisFile(
-            None, findings=[_file("RETOUR_NOT_VEKTIS", found_nl=found_nl, found_en=found_en)]
-        )
     text = to_lines(data)
-    if text.problem is not None:
-        return VektisFile(None, findings=[text.problem])
+    problem = (_not_a_retour(data) if kind is MessageKind.RETOUR else None) or text.problem
+    if problem is None and not text.lines:
+        problem = _file("FILE_EMPTY")  # only characters that are no record, such as NEL
+    if problem is not None:
+        return VektisFile(None, findings=[problem])
     lines, first = text.lines, text.first_line
-    if not lines:
-        return VektisFile(None, findings=[_file("FILE_EMPTY")])
     standard, problem = _standard(lines[0], kind, first)
     if standard is None or problem is not None:
         return VektisFile(standard, findings=[problem] if problem else [])
     characters = _Characters(standard, lines, first)
-    if text.control:
-        control = characters.control()
-        if control is not None:
-            return VektisFile(standard, findings=[control])
-    repairs = text.repairs
+    problem = characters.control() if text.control else None
+    if problem is not None:
+        return VektisFile(standard, findings=[problem])
+    repaired = text.repairs
     if text.windows_1252:
-        repairs.append(characters.windows_1252())
+        repaired += filter(None, [characters.windows_1252()])
     file = _Structure(standard, provider_agb, first).read(lines)
-    file.findings[:0] = repairs
+    file.findings[:0] = repaired
     return file
+
+
+def _not_a_retour(data: bytes) -> Finding | None:
+    """The retour path names what a non-Vektis upload is (the declaration path reads it
+    as CSV instead)."""
+    if vektis_encoding(data) is not None or not data.strip():
+        return None
+    found_nl, found_en = describe(data)
+    return _file("RETOUR_NOT_VEKTIS", found_nl=found_nl, found_en=found_en)
 
 
 def _standard(header: str, kind: MessageKind, line: int) -> tuple[Standard | None, Finding | None]:
@@ -174,9 +178,12 @@ class _Characters:
         line, field_label, character = found
         return _file("VEKTIS_CONTROL_CHARACTER", line, field_label, byte=f"0x{ord(character):02X}")
 
-    def windows_1252(self) -> Finding:
+    def windows_1252(self) -> Finding | None:
         """Read as Windows-1252 (vektis.md): said once, where the first such character is."""
-        line, field_label, character = self._first(WINDOWS_1252) or (None, None, "")
+        found = self._first(WINDOWS_1252)
+        if found is None:
+            return None
+        line, field_label, character = found
         count = sum(len(WINDOWS_1252.findall(text)) for text in self.lines)
         params = {"character": character, "count": count}
         return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
