@@ -74,7 +74,7 @@ def to_lines(data: bytes) -> Lines:
         return Lines(problem=_refusal("VEKTIS_FOREIGN_ENCODING", encoding=encoding))
     repairs: list[Finding] = []
     data = _without_end_padding(data, repairs)
-    if not data.strip():
+    if not data or data.isspace():
         return Lines(problem=_refusal("FILE_EMPTY"))
     utf8 = _utf8_line(data)
     if utf8 is not None:
@@ -91,8 +91,10 @@ def to_lines(data: bytes) -> Lines:
 
 def _without_end_padding(data: bytes, repairs: list[Finding]) -> bytes:
     """A DOS end-of-file byte or NUL padding after the last record is no part of it."""
-    kept = data.rstrip(_END_PADDING)
-    dropped = data[len(kept) :]
+    end = len(data)
+    while end and data[end - 1] in _END_PADDING:  # only the tail: no copy of the file
+        end -= 1
+    dropped = data[end:]
     eof, nul = b"\x1a" in dropped, b"\x00" in dropped
     if not (eof or nul):
         return data
@@ -101,7 +103,7 @@ def _without_end_padding(data: bytes, repairs: list[Finding]) -> bytes:
     dutch = " en ".join(nl for present, nl, _ in what if present)
     english = " and ".join(en for present, _, en in what if present)
     repairs.append(_repair("VEKTIS_END_PADDING", what_nl=dutch, what_en=english))
-    return kept
+    return data[:end]
 
 
 def _utf8_line(data: bytes) -> int | None:
@@ -130,15 +132,7 @@ def _split(text: str, repairs: list[Finding]) -> list[str]:
 
     Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
     on form feeds; a record ends at a line end and nowhere else."""
-    lf = text.count("\n")
-    if lf == 0 and "\r" in text:
-        repairs.append(
-            _line_ends("alleen CR (oude Mac-regeleinden)", "CR only (old Mac line ends)")
-        )
-        text = text.replace("\r", "\n")
-    elif "\r\r\n" in text:
-        repairs.append(_line_ends("CR CR LF (twee keer omgezet)", "CR CR LF (converted twice)"))
-        text = text.replace("\r\r\n", "\n")
+    text = _with_lf_line_ends(text, repairs)
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         lines = text.split("\r\n")  # the standard: every line end a CRLF
@@ -147,6 +141,20 @@ def _split(text: str, repairs: list[Finding]) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     return lines
+
+
+def _with_lf_line_ends(text: str, repairs: list[Finding]) -> str:
+    """CR-only (old Mac) and CR CR LF (CRLF converted twice) line ends as LF, said once;
+    CRLF and LF stay as they are."""
+    if "\n" not in text and "\r" in text:
+        repairs.append(
+            _line_ends("alleen CR (oude Mac-regeleinden)", "CR only (old Mac line ends)")
+        )
+        return text.replace("\r", "\n")
+    if "\r\r\n" in text:
+        repairs.append(_line_ends("CR CR LF (twee keer omgezet)", "CR CR LF (converted twice)"))
+        return text.replace("\r\r\n", "\n")
+    return text
 
 
 def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
