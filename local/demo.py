@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from billing_core.collection.handover import handover_key
+from billing_core.declarations.retour import retour_report_key
 from billing_core.dunning.interest import first_day_of_default, interest_statement
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, balance
@@ -626,13 +627,21 @@ def vektis_story() -> None:
             demo.show_report(report, sent)
         invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
         before = {i.invoice_id: i.amount_due_cents for i in invoices}
-        sandbox.upload_retour(
+        retour_id = sandbox.upload_retour(
             PHYSIO.provider_id,
             "fysio-centrum-oost-2026-11.pm305",
             (vektis / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
         )
         sandbox.drain_deliveries()
-        print("  the insurer's retour file (PM305) sets what it granted per line:")
+        report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, retour_id)))
+        granted = format_euros(report["summary"]["granted_cents"])
+        print(f"  the insurer's retour file (PM305), its trailer total ({granted}) checked")
+        print("  against its lines; its retourcodes, where the insurer put them:")
+        for code in report["retour_codes"]:
+            about = code["claim_ref"] or code["patient_ref"] or "the whole file"
+            meaning = code["meaning_en"] or "not in the code list"
+            print(f"    {code['level']:<8} {about:<14} {code['code']}  {meaning}")
+        print("  and it sets what it granted per line:")
         for invoice in sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)[0]:
             was = before.get(invoice.invoice_id)
             change = (

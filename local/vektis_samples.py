@@ -6,7 +6,8 @@ physiotherapy one as PM304 v3.2 with SB311 v2.0 debtor records (one patient with
 as in files sent to an insurer), and VGZ's PM305 retour for it. Where Vektis cannot say
 what the CSV says, the sample differs on purpose: no language (every invoice is Dutch),
 no treatment start date, a credit line that names the line it reverses, and a price
-quote in a 98 comment. The retour codes are illustrative, not looked-up meanings.
+quote in a 98 comment. The retour codes are from the retourcode list
+(billing_core/texts/retour_codes.py).
 
 The bad samples each break one structural rule (R2) of a good one.
 
@@ -26,6 +27,7 @@ from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305
 from billing_core.declarations.vektis.writer import (
     Granted,
     Header,
+    InsurerAnswer,
     declaration_records,
     to_bytes,
     with_field,
@@ -100,24 +102,25 @@ def physio_pm304() -> bytes:
 
 
 def physio_pm305() -> bytes:
-    """VGZ's answer for its patient FCO-2001: 80% of the care lines, the splint refused."""
+    """VGZ's answer for its patient FCO-2001: 80% of the care lines at the contract rate
+    (0611), the splint refused under the policy terms (0613), no remark on the file or the
+    patient (0200); the trailer totals what was granted (positions 46-57)."""
     claims = [c for c in physio_claims() if c.insurer_uzovi == VGZ]
     granted = {
         claim.claim_ref: (
-            Granted(0, ("8001",))
+            Granted(0, ("0613",))
             if claim.treatment_code == "SPL1"
             else Granted(claim.amount_cents * 80 // 100, ("0611",))
         )
         for claim in claims
     }
-    return write_retour(
-        PM305_V32,
-        replace(PHYSIO_HEADER, uzovi=VGZ),
-        claims,
-        granted,
-        insurer_reference="VGZ-RET-2026-0004711",
+    answer = InsurerAnswer(
+        reference="VGZ-RET-2026-0004711",
         retour_date=SANDBOX_TODAY,
+        file_codes=("0200",),
+        patient_codes={claim.patient_ref: ("0200",) for claim in claims},
     )
+    return write_retour(PM305_V32, replace(PHYSIO_HEADER, uzovi=VGZ), claims, granted, answer)
 
 
 def _physio_records() -> list[str]:
@@ -139,7 +142,7 @@ def _broken(records: list[str], change: Callable[[list[str]], None]) -> bytes:
 
 
 def _cut_record(records: list[str]) -> None:
-    records[4] = records[4][:-3]  # a prestatierecord three characters short (0804)
+    records[4] = records[4][:150]  # a prestatierecord cut off before its amounts (0804)
 
 
 def _wrong_total(records: list[str]) -> None:

@@ -669,11 +669,16 @@ CONTENT_CASES = [
     ("quantity-fraction", line(quantity="1.5"), "QUANTITY_INVALID", "quantity"),
     ("quantity-zero", line(quantity="0"), "QUANTITY_INVALID", "quantity"),
     ("quantity-huge", line(quantity=str(MAX_QUANTITY + 1)), "QUANTITY_INVALID", "quantity"),
-    ("treatment-tomorrow", line(treatment_date="2026-11-24"), "DATE_IN_FUTURE", "treatment_date"),
+    (
+        "treatment-tomorrow",
+        line(treatment_date="2026-11-24"),
+        "CSV_DATE_IN_FUTURE",
+        "treatment_date",
+    ),
     (
         "start-tomorrow",
         line(treatment_start_date="2026-11-24"),
-        "DATE_IN_FUTURE",
+        "CSV_DATE_IN_FUTURE",
         "treatment_start_date",
     ),
     (
@@ -682,11 +687,17 @@ CONTENT_CASES = [
         "START_AFTER_END",
         "treatment_start_date",
     ),
-    ("birth-in-future", line(birth_date="2027-01-01"), "DATE_IN_FUTURE", "birth_date"),
-    ("birth-no-such-day", line(birth_date="1980-02-30"), "DATE_INVALID", "birth_date"),
-    ("birth-dutch-order", line(birth_date="17-05-1980"), "DATE_INVALID", "birth_date"),
-    ("birth-before-1900", line(birth_date="1850-01-01"), "DATE_INVALID", "birth_date"),
-    ("date-without-dashes", line(treatment_date="20261102"), "DATE_INVALID", "treatment_date"),
+    ("birth-in-future", line(birth_date="2027-01-01"), "CSV_DATE_IN_FUTURE", "birth_date"),
+    ("birth-no-such-day", line(birth_date="1980-02-30"), "CSV_DATE_INVALID", "birth_date"),
+    ("birth-dutch-no-such-day", line(birth_date="30-2-1980"), "CSV_DATE_INVALID", "birth_date"),
+    ("birth-two-digit-year", line(birth_date="17-05-80"), "CSV_DATE_INVALID", "birth_date"),
+    ("birth-before-1900", line(birth_date="1850-01-01"), "CSV_DATE_INVALID", "birth_date"),
+    (
+        "date-without-dashes",
+        line(treatment_date="20261102"),
+        "CSV_DATE_INVALID",
+        "treatment_date",
+    ),
     ("duplicate-claim-ref", line(claim_ref="R1"), "CLAIM_REF_DUPLICATE", "claim_ref"),
     ("email-two-at", line(email="b@@example.com"), "EMAIL_INVALID", "email"),
     ("email-no-domain", line(email="b.kortenhoef@example"), "EMAIL_INVALID", "email"),
@@ -761,6 +772,30 @@ def test_a_content_problem_rejects_only_that_claim(row, code, field):
     assert dutch.startswith("Regel 3") and english.startswith("Line 3")
     assert_no_bsn_in_messages(result, BSN_1, BSN_2, BSN_3, BAD_BSN)
     assert_consistent(result)
+
+
+@pytest.mark.parametrize("written", ["14-3-1971", "14-03-1971", "1971-03-14"])
+def test_dates_as_dutch_excel_saves_them_are_read(written):
+    # Given a birth date as Dutch Excel writes it (R40), and a treatment date likewise
+    result = parse(declaration(line(birth_date=written, treatment_date="2-11-2026")))
+    # Then the line is a claim with the dates meant
+    [claim] = result.claims
+    assert result.findings == []
+    assert (claim.birth_date, claim.treatment_date) == (date(1971, 3, 14), date(2026, 11, 2))
+
+
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("31-2-1971", "CSV_DATE_INVALID"),
+        ("14/03/1971", "CSV_DATE_INVALID"),
+        ("1-12-2026", "CSV_DATE_IN_FUTURE"),
+    ],
+)
+def test_a_date_finding_shows_the_value_it_found(written, code):
+    (finding,) = parse(declaration(line(birth_date=written))).findings
+    assert finding.code == code and finding.params == {"value": written}
+    assert written in finding.message("nl") and written in finding.message("en")
 
 
 def test_an_invalid_bsn_shows_only_its_last_digits():
@@ -1045,7 +1080,7 @@ def test_the_good_samples_parse_without_findings(name, claims):
                 "BSN_INVALID",
                 "UZOVI_UNKNOWN",
                 "AMOUNT_ZERO",
-                "DATE_IN_FUTURE",
+                "CSV_DATE_IN_FUTURE",
                 "CLAIM_REF_DUPLICATE",
             ],
         ),

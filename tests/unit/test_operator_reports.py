@@ -113,7 +113,14 @@ def test_a_retour_report_says_its_kind_and_each_line(ctx, store):
     data = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2400, ("0611",))})
     apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
     document = json.loads(stored(ctx, "retour-R1"))
-    assert list(document) == [*REPORT_KEYS[:3], "kind", *REPORT_KEYS[3:8], "lines", "findings"]
+    assert list(document) == [
+        *REPORT_KEYS[:3],
+        "kind",
+        *REPORT_KEYS[3:8],
+        "lines",
+        "retour_codes",
+        "findings",
+    ]  # retour_codes: every retourcode at its level (issue 15)
     assert document["kind"] == "retour"
     assert document["lines"] == [
         {

@@ -40,9 +40,41 @@ def test_every_record_of_a_standard_has_its_record_length(standard):
 def test_a_retour_record_copies_positions_1_to_310_of_the_declaration(retour, declaration):
     # vektis.md §1: the insurer copies the declaration and adds its fields after 310
     for kind, layout in retour.records.items():
+        if kind is RecordType.TRAILER:
+            continue  # the insurer's own 99 (next test)
         copied = [f for f in layout.fields if f.end <= 310]
         assert copied == list(declaration.records[kind].fields), kind
         assert retour.record_length == 370
+
+
+@pytest.mark.parametrize("retour", [PM305_V32, MZ302_V13], ids=lambda s: s.label)
+def test_a_retour_trailer_has_the_granted_total_at_46_to_57(retour):
+    # Official MZ302 v1.3 sheet (real PM305 files agree): counts and submitted total as in
+    # the declaration's 99 (1-45), then TOTAAL TOEGEKEND BEDRAG at 46-56 and its D/C at 57
+    trailer = retour.records[RecordType.TRAILER]
+    assert [(f.key, f.start, f.end) for f in trailer.fields if f.start >= 34] == [
+        ("total_amount", 34, 44),
+        ("total_dc", 45, 45),
+        ("granted_total", 46, 56),
+        ("granted_total_dc", 57, 57),
+        ("retour_reserve", 58, 370),
+    ]
+
+
+@pytest.mark.parametrize("retour", [PM305_V32, MZ302_V13], ids=lambda s: s.label)
+def test_a_retour_has_three_retourcodes_at_every_level(retour):
+    # MZ302 v1.3: 01 343-354 (the file), 02/98 311-322, 04 329-340 (the line)
+    levels = ("01", "02", "04", "98")
+    starts = {
+        kind: [retour.records[RecordType(kind)].field(f"retour_code_{n}").start for n in (1, 2, 3)]
+        for kind in levels
+    }
+    assert starts == {
+        "01": [343, 347, 351],
+        "02": [311, 315, 319],
+        "04": [329, 333, 337],
+        "98": [311, 315, 319],
+    }
 
 
 def test_the_sb311_versions_share_the_first_209_positions_of_the_mz301_debtor_record():

@@ -16,11 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from billing_core.declarations.claims import Address, Claim, Person
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import parse_declaration
 from billing_core.declarations.rules import insurers, treatment_codes
-from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32
+from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
-from billing_core.declarations.vektis.writer import to_bytes, write_declaration
+from billing_core.declarations.vektis.writer import (
+    Granted,
+    to_bytes,
+    write_declaration,
+    write_retour,
+)
 from local.generate import valid_bsn
 from tests.unit.vektis_files import HEADER, TODAY, child_claims, dental_claim, records
 
@@ -163,6 +169,50 @@ def test_write_then_read_gives_the_same_claims(file):
     assert not [f for f in result.findings if f.severity.value != "warning"], result.findings[:3]
     read = [replace(c, line_number=0) for c in result.claims]
     assert read == [replace(c, line_number=0) for c in claims]
+
+
+# --- one byte changed: the same claims, or findings (issue 15) --------------------------------
+
+
+def _money(claims: list[Claim]) -> tuple[int, int]:
+    return len(claims), sum(claim.amount_cents for claim in claims)
+
+
+@_SETTINGS
+@given(files(), st.data())
+def test_one_byte_changed_gives_the_same_claims_or_findings(file, data):
+    # Given any file the writer produces, with one byte of it changed to any value
+    standard, debtor_version, claims = file
+    written = write_declaration(standard, HEADER, claims, debtor_version=debtor_version)
+    changed = bytearray(written)
+    position = data.draw(st.integers(0, len(written) - 1), label="position")
+    changed[position] = data.draw(st.integers(0, 255), label="byte")
+    # When it is read: never an exception
+    result = parse_declaration(
+        bytes(changed), today=TODAY, max_lines=1000, provider_agb=HEADER.practice_agb
+    )
+    # Then a report that holds together: a refused file has no claims, every message renders
+    assert all(f.message("nl") and f.message("en") for f in result.findings)
+    if result.file_rejected:
+        assert result.claims == []
+    # And without a finding that rejects something, the same claims: as many, for the same
+    # money (a changed name or date is still a claim; a lost or invented one never is)
+    if all(f.severity is Severity.WARNING for f in result.findings):
+        assert _money(result.claims) == _money(claims), result.findings[:3]
+
+
+@_SETTINGS
+@given(files(), st.data())
+def test_one_byte_changed_in_a_retour_file_never_crashes(file, data):
+    standard, _, claims = file
+    retour_standard = PM305_V32 if standard is PM304_V32 else MZ302_V13
+    granted = {c.claim_ref: Granted(data.draw(st.integers(0, 9999))) for c in claims}
+    written = bytearray(write_retour(retour_standard, HEADER, claims, granted))
+    written[data.draw(st.integers(0, len(written) - 1))] = data.draw(st.integers(0, 255))
+    parsed = parse_retour(bytes(written), today=TODAY)
+    assert all(f.message("nl") and f.message("en") for f in parsed.findings)
+    if parsed.file_rejected:
+        assert parsed.lines == [] and parsed.remarks == []
 
 
 # --- fuzzing: never a crash, always a report ----------------------------------------------

@@ -14,16 +14,24 @@ from decimal import Decimal
 import pytest
 
 from billing_core.declarations.claims import LineType
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
-from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
+from billing_core.declarations.vektis.writer import (
+    Granted,
+    InsurerAnswer,
+    to_bytes,
+    write_declaration,
+    write_retour,
+)
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import ConcurrentChange
 from billing_core.providers.provider import CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.retour_codes import RETOUR_CODES
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
@@ -38,10 +46,14 @@ def store() -> FakeStore:
     return FakeStore(providers=[PHYSIO])
 
 
-@pytest.fixture
-def ctx(store: FakeStore) -> IngestContext:
+def ingest_context(store: FakeStore) -> IngestContext:
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
     return IngestContext(store, FilesInMemory(), FakeQueue(), clock, b"test-reference-key" * 2)
+
+
+@pytest.fixture
+def ctx(store: FakeStore) -> IngestContext:
+    return ingest_context(store)
 
 
 def physio_claims():  # type: ignore[no-untyped-def]
@@ -122,6 +134,42 @@ def test_a_retour_file_says_per_line_what_was_granted():
 def test_mz302_is_read_with_the_same_insurer_fields():
     parsed = parse_retour(retour([dental_claim()], {"L1": Granted(2500)}, MZ302_V13), today=TODAY)
     assert parsed.format == "MZ302 v1.3" and parsed.lines[0].granted_cents == 2500
+
+
+def retour_records_of(data: bytes) -> list[str]:
+    return data.decode("latin-1").split("\r\n")[:-1]
+
+
+def test_the_retour_trailer_totals_what_was_granted_at_46_to_57():
+    # Given VGZ's retour granting 46.60 and 10.08 and refusing the splint
+    data = retour(physio_claims(), {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)})
+    # Then its 99 says so where MZ302 v1.3 puts it: TOTAAL TOEGEKEND BEDRAG and its D/C
+    trailer = retour_records_of(data)[-1]
+    assert (trailer[45:56], trailer[56], trailer[57:].strip()) == ("00000005668", "D", "")
+    # And the file is read without findings
+    assert parse_retour(data, today=TODAY).findings == []
+
+
+def test_a_granted_total_that_is_not_the_sum_of_the_lines_refuses_the_retour_file():
+    # Given a trailer saying € 100,00 was granted where the lines grant € 56,68 (R2)
+    records = retour_records_of(
+        retour(physio_claims(), {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)})
+    )
+    records[-1] = records[-1][:45] + "00000010000D" + records[-1][57:]
+    # When it is read
+    parsed = parse_retour(to_bytes(records), today=TODAY)
+    # Then nothing of it is applied, and the message names both amounts and where
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("VEKTIS_RETOUR_GRANTED_TOTAL", Severity.FILE)
+    assert finding.params == {"declared": "€ 100,00", "counted": "€ 56,68"}
+    assert parsed.lines == [] and "pos. 46-56" in finding.message("en")
+
+
+def test_a_granted_total_with_credit_lines_is_signed():
+    # Given a credit line granted back (C): the total is the signed sum
+    data = retour(physio_claims()[:2], {"F1": Granted(4660), "F2": Granted(-5000)})
+    trailer = retour_records_of(data)[-1]
+    assert trailer[45:57] == "00000000340C" and parse_retour(data, today=TODAY).findings == []
 
 
 def test_a_declaration_is_no_retour_file():
@@ -220,6 +268,87 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
     assert json.loads(stored)["summary"] == report["summary"]
     assert before.bsn.encode() not in stored and b"Dijk" not in stored
+
+
+def test_every_retourcode_is_in_the_report_with_its_level_and_meaning(ctx, store):
+    # Given VGZ's retour with codes about the file, the patient and each line, one of them
+    # (9999) not in the code list
+    ingest(ctx, physio_claims())
+    answer = InsurerAnswer(file_codes=("0200",), patient_codes={"P1": ("0506",)})
+    granted = {
+        "F1": Granted(4660, ("0611",)),
+        "F2": Granted(1008, ("9999",)),
+        "F3": Granted(0, ("0613", "8072")),
+    }
+    header = replace(HEADER_PHYSIO, uzovi=VGZ)
+    data = write_retour(PM305_V32, header, physio_claims(), granted, answer)
+    # When it is applied
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
+    # Then the report shows every code where the insurer put it, in file order
+    shown = [(c["level"], c["line"], c["code"], c["claim_ref"]) for c in report["retour_codes"]]
+    assert shown == [
+        ("file", 1, "0200", None),
+        ("patient", 2, "0506", None),
+        ("line", 3, "0611", "F1"),
+        ("line", 4, "9999", "F2"),
+        ("line", 5, "0613", "F3"),
+        ("line", 5, "8072", "F3"),
+    ]
+    assert {c["patient_ref"] for c in report["retour_codes"][1:]} == {"P1"}
+    # And what each code means, from the code list; an unknown code as its number only
+    meaning = {c["code"]: (c["meaning"], c["meaning_en"]) for c in report["retour_codes"]}
+    assert meaning["0506"] == (
+        "De patiënt was maar een deel van de behandelperiode verzekerd.",
+        "The patient was insured for only part of the treatment period.",
+    )
+    assert meaning["0200"][1] == "No remark on this record." and meaning["9999"] == (None, None)
+
+
+def test_a_comment_record_can_carry_retourcodes_too():
+    # Given an MZ302 whose comment record (98) has a retourcode at 311-314
+    data = retour([dental_claim("L1", comments=("Let op.",))], {"L1": Granted(2500)}, MZ302_V13)
+    records = retour_records_of(data)
+    assert records[3][:2] == "98"
+    records[3] = records[3][:310] + "0755" + records[3][314:]
+    # When it is read
+    parsed = parse_retour(to_bytes(records), today=TODAY)
+    # Then the code is a remark about that comment, on the line it is about
+    assert [(r.level, r.line, r.code, r.claim_ref) for r in parsed.remarks] == [
+        ("comment", 4, "0755", "L1")
+    ]
+
+
+def test_the_retourcode_list_is_data_with_a_source_per_code():
+    assert len(RETOUR_CODES) > 40
+    for code, (dutch, english, source) in RETOUR_CODES.items():
+        assert len(code) == 4 and code.isdigit()
+        assert dutch and english and dutch != english and source
+
+
+def test_a_blank_granted_amount_is_a_finding_and_changes_nothing(ctx, store):
+    # Given the intake and a unit on the patient's invoice, the splint to VGZ first
+    ingest(ctx, physio_claims())
+    before = the_invoice(store)
+    # And VGZ's retour granting the intake, but with TOEGEKEND BEDRAG (320-328) blank on
+    # the unit (line 4) and the splint (line 5)
+    granted = {"F1": Granted(4660), "F2": Granted(0, ("8002",)), "F3": Granted(0)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    for index in (3, 4):
+        records[index] = records[index][:319] + " " * 9 + records[index][328:]
+    # When it is applied
+    report = retour_report(PHYSIO.provider_id, "R1", to_bytes(records), ctx)
+    # Then each blank is a finding on its own line, naming the line and its retourcodes
+    blanks = [f for f in report["findings"] if f["code"] == "RETOUR_GRANTED_BLANK"]
+    assert [(f["line"], f["claim_ref"], f["severity"]) for f in blanks] == [
+        (4, "F2", "claim_rejected"),
+        (5, "F3", "claim_rejected"),
+    ]
+    assert "8002" in blanks[0]["message_en"]
+    # And nothing is invoiced differently: the unit keeps its reimbursement, the splint
+    # is not invoiced to the patient, only the intake's grant is applied
+    after = store.invoice(before.invoice_id)
+    assert [line.reimbursed_cents for line in after.lines] == [4660, 0]
+    assert report["summary"]["invoices_created"] == 0 and report["summary"]["lines"] == 1
 
 
 def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):

@@ -85,11 +85,13 @@ def test_blank_lines_after_the_trailer_are_ignored():
     assert parse(to_bytes(three_patients()) + b"\r\n\r\n  \r\n").findings == []
 
 
-def test_a_lone_cr_is_no_line_end():
-    # Given records separated by CR only (old Mac line ends)
-    data = to_bytes(three_patients(), line_end="\r")
-    # Then it is one long record: the wrong length
-    assert_rejected_whole(parse(data), "VEKTIS_RECORD_LENGTH")
+def test_cr_only_line_ends_are_read_and_named_once():
+    # Given records separated by CR only (old Mac line ends): issue 15 turned this from a
+    # refusal ("line 1 is 4000 characters long") into a repair that is said once
+    result = parse(to_bytes(three_patients(), line_end="\r"))
+    # Then the file reads as with CRLF, with one warning naming the line ends
+    assert len(result.claims) == 5 and codes(result) == ["VEKTIS_LINE_ENDS"]
+    assert "CR only" in result.findings[0].message("en")
 
 
 # --- encoding --------------------------------------------------------------------------------
@@ -117,11 +119,18 @@ def test_a_file_saved_as_utf8_is_refused_with_its_own_message():
     )
 
 
-def test_a_control_character_is_refused():
+def test_a_control_character_is_refused_naming_its_line_and_field():
+    # Given a tab in a comment's free text (line 5)
     data = to_bytes(three_patients()).replace(b"Vulling", b"Vul\tng", 1)
+    # Then the message names where it is, not a byte offset in the file (issue 15)
     result = parse(data)
-    assert_rejected_whole(result, "VEKTIS_ENCODING")
-    assert only(result, "VEKTIS_ENCODING").line == 5  # the comment
+    finding = only(result, "VEKTIS_CONTROL_CHARACTER")
+    assert (finding.line, finding.field, finding.params) == (
+        5,
+        "Vrije tekst (record 98, pos. 19-158)",
+        {"byte": "0x09"},
+    )
+    assert_rejected_whole(result, "VEKTIS_CONTROL_CHARACTER")
 
 
 def test_an_empty_file_is_refused():
@@ -131,19 +140,35 @@ def test_an_empty_file_is_refused():
 # --- record types and lengths ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cut", [-1, +1, -310])
-def test_a_record_of_the_wrong_length_is_refused(cut):
-    # Given a 04 one character short, one too long, or empty but for its type... (0804)
+def test_a_record_too_long_is_refused():
+    # Given a 04 one character too long (Vektis retourcode 0804)
     lines = three_patients()
-    lines[3] = lines[3][:cut] if cut < 0 else lines[3] + "X"
-    if cut == -310:
-        lines[3] = "04"
+    lines[3] += "X"
     # When it is read
     result = parse(lines)
     # Then the line and both lengths are named
     finding = only(result, "VEKTIS_RECORD_LENGTH")
-    assert finding.line == 4 and finding.params["expected"] == 310
+    assert (finding.line, finding.params["found"], finding.params["expected"]) == (4, 311, 310)
     assert_rejected_whole(result, "VEKTIS_RECORD_LENGTH")
+
+
+@pytest.mark.parametrize(
+    "cut, field",
+    [
+        (150, "Bedrag vermindering bijzondere tandheelkunde (record 04, pos. 144-151)"),
+        (2, "Identificatie detailrecord (record 04, pos. 3-14)"),
+    ],
+)
+def test_a_record_cut_short_where_data_is_missing_is_refused(cut, field):
+    # Given a 04 cut off at 150 characters (its amounts are gone), or all but its type
+    lines = three_patients()
+    lines[3] = lines[3][:cut]
+    # When it is read
+    result = parse(lines)
+    # Then the message names the first field whose data is missing
+    finding = only(result, "VEKTIS_RECORD_DATA_MISSING")
+    assert (finding.line, finding.field, finding.params["found"]) == (4, field, cut)
+    assert_rejected_whole(result, "VEKTIS_RECORD_DATA_MISSING")
 
 
 def test_an_unknown_record_type_is_refused():
@@ -317,10 +342,18 @@ def test_an_unknown_version_is_refused_with_what_can_be_read(version):
     lines[0] = lines[0][:5] + version + lines[0][9:]
     result = parse(lines)
     finding = only(result, "VEKTIS_STANDARD_UNKNOWN")
-    assert (finding.params["code"], finding.params["version"]) == ("176", version[:2])
+    assert (finding.params["code"], finding.params["version"]) == ("176 (MZ301)", version[:2])
     assert "MZ301 v1.3, PM304 v3.2" in finding.message("nl")
     assert_rejected_whole(result, "VEKTIS_STANDARD_UNKNOWN")
     assert result.format == "vektis"
+
+
+def test_an_unknown_message_code_is_named_as_it_is():
+    # Given a header with a code that is no EI declaration we know of (vektis.md §0)
+    lines = three_patients()
+    lines[0] = lines[0][:2] + "999" + lines[0][5:]
+    finding = only(parse(lines), "VEKTIS_STANDARD_UNKNOWN")
+    assert finding.params["code"] == "999" and "MZ301 v1.3" in finding.message("en")
 
 
 def test_a_retour_file_uploaded_as_a_declaration_says_so():
@@ -371,7 +404,7 @@ def test_too_many_treatment_lines_are_refused():
 def test_line_problems_are_listed_up_to_a_limit_and_then_counted():
     # Given 25 treatment lines of the wrong length
     lines = records([dental_claim(f"R{i}") for i in range(25)])
-    lines = [t[:-1] if t[:2] == "04" else t for t in lines]
+    lines = [t + "X" if t[:2] == "04" else t for t in lines]
     result = parse(lines)
     assert codes(result).count("VEKTIS_RECORD_LENGTH") == MAX_LISTED_LINE_PROBLEMS
     assert only(result, "FILE_MORE_ROW_ERRORS").params == {"count": 5}

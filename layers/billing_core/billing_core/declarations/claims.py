@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+ADULT_AGE = 18  # a patient younger than this gets an invoice addressed to a parent or guardian
+
+
+def adults_born_by(today: date) -> date:
+    """Born after this day: a minor today. 29 February becomes the 28th."""
+    if (today.month, today.day) == (2, 29):
+        return date(today.year - ADULT_AGE, 2, 28)
+    return today.replace(year=today.year - ADULT_AGE)
+
 
 class LineType(StrEnum):
     CARE = "care"

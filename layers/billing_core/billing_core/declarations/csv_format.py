@@ -29,7 +29,14 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
+from billing_core.declarations.claims import (
+    Address,
+    Claim,
+    Language,
+    LineType,
+    Person,
+    adults_born_by,
+)
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules import insurers
 from billing_core.shared.money import AmountFormatError, parse_euros
@@ -39,46 +46,73 @@ MAX_QUANTITY = 9_999
 # Structural problems of single lines are listed one by one up to this many; the rest
 # are counted, so a file with a stray quote does not produce 100,000 findings.
 MAX_LISTED_LINE_PROBLEMS = 20
-ADULT_AGE = 18
 
-PERSON_COLUMNS = (
-    "initials",
-    "name_prefix",
-    "last_name",
-    "street",
-    "house_number",
-    "house_number_suffix",
-    "postcode",
-    "city",
-    "country",
-    "email",
-    "mobile",
-    "language",
-)
+
+@dataclass(frozen=True, slots=True)
+class CsvColumn:
+    """One column of the declaration CSV (interfaces.md §1a): what the reader requires,
+    and what people read about it (the README's table, template.csv's example row)."""
+
+    name: str
+    required: bool  # the header must have it (FILE_MISSING_COLUMNS otherwise)
+    format: str
+    example: str
+
+
+_DATE = "a date: YYYY-MM-DD, or D-M-YYYY as Dutch Excel saves it (14-3-1971, 14-03-1971)"
+_PAPER = "needed for a paper invoice (without an email address)"
+# The patient's columns, and the same for the debtor (prefixed debtor_): required,
+# format, and the example of a child (patient) whose parent (debtor) pays.
+_PERSON: dict[str, tuple[bool, str, str, str]] = {
+    "initials": (False, "initials, as printed on the invoice", "S.", "M."),
+    "name_prefix": (False, "surname prefix: van, de, van der", "van", "van"),
+    "last_name": (True, "surname without its prefix", "Dijk", "Dijk"),
+    "street": (False, f"street; {_PAPER}", "Wittevrouwensingel", "Wittevrouwensingel"),
+    "house_number": (False, f"house number; {_PAPER}", "41", "41"),
+    "house_number_suffix": (False, "house number suffix", "A", "A"),
+    "postcode": (False, f"Dutch postcode 1234 AB (the space may be left out); {_PAPER}", "3581 GB", "3581 GB"),
+    "city": (False, f"city; {_PAPER}", "Utrecht", "Utrecht"),
+    "country": (False, "two-letter country code; empty means NL", "NL", "NL"),
+    "email": (False, "email address: the invoice goes by email", "s.vandijk@example.nl", "m.vandijk@example.nl"),
+    "mobile": (False, "mobile phone number", "0612345678", "0687654321"),
+    "language": (False, "language of the invoice: nl (empty), en, pl or ar", "nl", "nl"),
+}  # fmt: skip
+PERSON_COLUMNS = tuple(_PERSON)
 DEBTOR_PREFIX = "debtor_"
 DEBTOR_COLUMNS = tuple(DEBTOR_PREFIX + column for column in PERSON_COLUMNS)
-REQUIRED_COLUMNS = (
-    "claim_ref",
-    "patient_ref",
-    "bsn",
-    "birth_date",
-    "last_name",
-    "insurer_uzovi",
-    "treatment_date",
-    "treatment_code",
-    "description",
-    "unit_price",
-)
-OPTIONAL_COLUMNS = (
-    *(column for column in PERSON_COLUMNS if column not in REQUIRED_COLUMNS),
-    "policy_number",
-    "treatment_start_date",
-    "line_type",
-    "quantity",
-    "price_quote_ref",
-    *DEBTOR_COLUMNS,
-)
-KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+# The debtor: who pays instead of the patient (DEBTOR_INCOMPLETE without a last name).
+_DEBTOR_FORMAT = {
+    "initials": (
+        "as initials, for the debtor: who pays instead of the patient (a parent of a minor,"
+        " a guardian or a bewindvoerder); leave every debtor_ column empty when the patient pays"
+    ),
+    "last_name": "as last_name, for the debtor; needed as soon as any debtor_ column is filled",
+}
+# Every column the reader knows, in the order of the template.
+COLUMNS: tuple[CsvColumn, ...] = (
+    CsvColumn("claim_ref", True, "your unique reference of this line; sent again, it is never invoiced twice", "TDV26-0042"),
+    CsvColumn("patient_ref", True, "your patient number: a patient's lines in one file make one invoice", "TDV-1007"),
+    CsvColumn("bsn", True, "BSN, 9 digits passing the 11-proof (a leading zero Excel dropped is put back)", "100010039"),
+    CsvColumn("birth_date", True, _DATE, "2015-04-02"),
+    *(CsvColumn(name, req, fmt, example) for name, (req, fmt, example, _) in _PERSON.items()),
+    CsvColumn("insurer_uzovi", True, "4-digit UZOVI code of the insurer on the treatment's (start) date", "3311"),
+    CsvColumn("policy_number", False, "the patient's policy number at the insurer", "ZK-20411873"),
+    CsvColumn("treatment_date", True, f"{_DATE}; for DBC care its end date", "2026-11-03"),
+    CsvColumn("treatment_start_date", False, f"{_DATE}; for DBC care its start date", "2026-11-03"),
+    CsvColumn("treatment_code", True, "Vektis/NZa treatment code", "C11"),
+    CsvColumn("description", True, "what the patient reads on the invoice", "Periodieke controle"),
+    CsvColumn("line_type", False, "care (empty), no_show or material", "care"),
+    CsvColumn("quantity", False, f"whole number from 1 to {MAX_QUANTITY}; empty means 1", "1"),
+    CsvColumn("unit_price", True, "euros, with a comma or a point and two decimals, no euro sign; negative for a credit line", "23,50"),
+    CsvColumn("price_quote_ref", False, "dental: reference of the signed price quote (begroting)", "BEGR-2026-118"),
+    *(
+        CsvColumn(DEBTOR_PREFIX + name, False, _DEBTOR_FORMAT.get(name, f"as {name}, for the debtor"), example)
+        for name, (_, _, _, example) in _PERSON.items()
+    ),
+)  # fmt: skip
+REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
+OPTIONAL_COLUMNS = tuple(column.name for column in COLUMNS if not column.required)
+KNOWN_COLUMNS = frozenset(column.name for column in COLUMNS)
 # What a paper letter needs (Address.is_complete).
 POSTAL_COLUMNS = ("street", "house_number", "postcode", "city")
 
@@ -321,7 +355,7 @@ class _LineParser:
         self.previous_patient = _NO_PATIENT  # never returned: no line has empty cells ()
         self.first_of_claim_ref: dict[str, int] = {}
         self.birth_dates = _BirthDates(today)
-        self.adult_born_by = _years_before(today, ADULT_AGE)  # born later: a minor today
+        self.adult_born_by = adults_born_by(today)
 
     def parse(self, reader: _Reader, header_findings: list[Finding]) -> CsvParseResult:
         self.findings.extend(header_findings)
@@ -545,12 +579,23 @@ def _uzovi(raw: str) -> str | _Problem:
     return code
 
 
-def _parse_iso_date(text: str) -> date | None:
-    """Only YYYY-MM-DD: date.fromisoformat would also take 20261103 or 2026-W45."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+def _parse_date(text: str) -> date | None:
+    """YYYY-MM-DD, or D-M-YYYY and DD-MM-YYYY as Dutch Excel saves a date (R40). Not
+    date.fromisoformat: it would also take 20261103 or 2026-W45."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        year, month, day = text[:4], text[5:7], text[8:]
+    else:
+        parts = text.split("-")
+        if len(parts) != 3:
+            return None
+        day, month, year = parts
+        if not (1 <= len(day) <= 2 and 1 <= len(month) <= 2 and len(year) == 4):
+            return None
+    digits = year + month + day
+    if not (digits.isascii() and digits.isdigit()):
         return None
     try:
-        return date.fromisoformat(text)
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -559,18 +604,18 @@ def _date(raw: str, field: str, today: date, required: bool) -> date | _Problem 
     text = raw.strip()
     if not text:
         return _Problem("FIELD_REQUIRED", field) if required else None
-    parsed = _parse_iso_date(text)
+    parsed = _parse_date(text)
     if parsed is None:
-        return _Problem("DATE_INVALID", field)
+        return _Problem("CSV_DATE_INVALID", field, {"value": text})
     if parsed > today:
-        return _Problem("DATE_IN_FUTURE", field)
+        return _Problem("CSV_DATE_IN_FUTURE", field, {"value": text})
     return parsed
 
 
 def _birth_date(raw: str, today: date) -> date | _Problem | None:
     parsed = _date(raw, "birth_date", today, required=True)
     if isinstance(parsed, date) and parsed.year < 1900:
-        return _Problem("DATE_INVALID", "birth_date")
+        return _Problem("CSV_DATE_INVALID", "birth_date", {"value": raw.strip()})
     return parsed
 
 
@@ -788,10 +833,3 @@ def _person_value(person: Person, column: str) -> str:
     if column in _ADDRESS_COLUMNS:
         return getattr(person.address, column)  # type: ignore[no-any-return]
     return getattr(person, column)  # type: ignore[no-any-return]
-
-
-def _years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier; 29 February becomes the 28th."""
-    if (day.month, day.day) == (2, 29):
-        return date(day.year - years, 2, 28)
-    return day.replace(year=day.year - years)

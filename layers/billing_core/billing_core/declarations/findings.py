@@ -796,6 +796,158 @@ MESSAGES: dict[str, tuple[str, str]] = {
             " ({left_en}). The credit line was not processed."
         ),
     ),
+    # issue 15: Vektis files as practices really send them, retour files as insurers do.
+    "VEKTIS_RETOUR_GRANTED_TOTAL": (
+        (
+            "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is"
+            " {declared}, maar de toegekende bedragen van de prestatierecords zijn samen"
+            " {counted}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een"
+            " volledig bestand."
+        ),
+        (
+            "The total granted amount in the trailer record (line {line}, {field}) is"
+            " {declared}, but the granted amounts of the treatment records add up to"
+            " {counted}. The retour file was not processed; ask the insurer for a complete"
+            " file."
+        ),
+    ),
+    "RETOUR_GRANTED_BLANK": (
+        (
+            "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag"
+            " ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de"
+            " zorgverzekeraar wat er is toegekend."
+        ),
+        (
+            "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code"
+            " {codes}). Nothing was changed for this line; ask the insurer what was granted."
+        ),
+    ),
+    "VEKTIS_MINOR_WITHOUT_DEBTOR": (
+        (
+            "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord"
+            " (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de"
+            " open actie voor wat u kunt aanleveren."
+        ),
+        (
+            "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03)"
+            " with a parent or guardian; the invoice will be addressed to the patient. See the"
+            " open action for what you can send."
+        ),
+    ),
+    # Files as practices really send them (vektis.md): refused with the cause named...
+    "VEKTIS_FOREIGN_ENCODING": (
+        (
+            "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste"
+            " recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van"
+            " uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan."
+        ),
+        (
+            "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths"
+            " and one byte per character (ASCII or ISO-8859-1). Upload the export of your"
+            " practice software as it is, without saving it in another program."
+        ),
+    ),
+    "VEKTIS_CONTROL_CHARACTER": (
+        (
+            "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een"
+            " Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en"
+            " maak de export opnieuw."
+        ),
+        (
+            "Line {line}: {field} holds a control character (byte {byte}) that may not occur in"
+            " a Vektis file. Correct that field in your practice software and export again."
+        ),
+    ),
+    "VEKTIS_RECORD_DATA_MISSING": (
+        (
+            "Regel {line} ({record_nl}) is {found} tekens lang in plaats van {expected}: vanaf"
+            " {field} ontbreken gegevens. Het bestand is na de export afgekapt of bewerkt; upload"
+            " de export zoals uw praktijksysteem die maakte."
+        ),
+        (
+            "Line {line} ({record_en}) is {found} characters long instead of {expected}: data is"
+            " missing from {field} on. The file was cut off or edited after the export; upload"
+            " the export as your practice software made it."
+        ),
+    ),
+    "RETOUR_NOT_VEKTIS": (
+        (
+            "Dit is geen Vektis-retourbestand: het is {found_nl}. Upload het retourbestand"
+            " (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg."
+        ),
+        (
+            "This is no Vektis retour file: it is {found_en}. Upload the retour file (PM305 or"
+            " MZ302) as you received it from the insurer or through VECOZO."
+        ),
+    ),
+    # ... or read, and the repair said (warnings: the file is processed).
+    "VEKTIS_END_PADDING": (
+        (
+            "Na het laatste record stonden {what_nl}; die horen niet bij het bestand en zijn"
+            " overgeslagen."
+        ),
+        (
+            "After the last record there were {what_en}; they are no part of the file and were"
+            " skipped."
+        ),
+    ),
+    "VEKTIS_LEADING_BLANK": (
+        (
+            "Vóór het voorlooprecord stonden {blank_lines} lege regel(s) en {spaces} spatie(s);"
+            " die zijn overgeslagen. De regelnummers in dit verslag zijn die van het bestand."
+        ),
+        (
+            "Before the header record there were {blank_lines} blank line(s) and {spaces}"
+            " space(s); they were skipped. The line numbers in this report are the file's."
+        ),
+    ),
+    "VEKTIS_LINE_ENDS": (
+        (
+            "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand"
+            " is met die regeleinden gelezen."
+        ),
+        (
+            "The lines of this file end in {kind_en} instead of CR LF; the file was read with"
+            " those line ends."
+        ),
+    ),
+    "VEKTIS_WINDOWS_1252": (
+        (
+            "Regel {line}: in {field} staat '{character}', een teken uit Windows-1252 en niet"
+            " uit ISO-8859-1. Het bestand is als Windows-1252 gelezen ({count} zulke tekens)."
+        ),
+        (
+            "Line {line}: {field} holds '{character}', a Windows-1252 character, not ISO-8859-1."
+            " The file was read as Windows-1252 ({count} such characters)."
+        ),
+    ),
+    "VEKTIS_TRAILING_SPACES_RESTORED": (
+        (
+            "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens"
+            " omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor)."
+            " Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld."
+        ),
+        (
+            "{count} line(s), the first on line {first}, were shorter than {expected} characters"
+            " because trailing spaces were removed (by a text editor, for instance). Only"
+            " spaces were missing, no data: the lines were padded back."
+        ),
+    ),
+    # CSV as Dutch Excel saves it (R40): a date finding shows the value it found.
+    "CSV_DATE_INVALID": (
+        (
+            "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als"
+            " 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026."
+        ),
+        (
+            "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as"
+            " Excel saves it: 3-11-2026 or 03-11-2026."
+        ),
+    ),
+    "CSV_DATE_IN_FUTURE": (
+        "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
+        "Line {line}: the date {value} in {field} is in the future.",
+    ),
 }
 
 

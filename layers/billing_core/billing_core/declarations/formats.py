@@ -1,22 +1,24 @@
 """One entry point for every declaration format (interfaces.md §1): recognised from the
 content, never from the file name. A Vektis EI file starts with record type 01 and its
-message code at positions 3-5; anything else is read as CSV."""
+message code at positions 3-5 (blank lines before it do not hide it); anything else is
+read as CSV."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
+from billing_core.declarations.vektis.text import vektis_encoding
 
 # The result of every format: claims, findings, lines and the format the file was read as.
 ParseResult = CsvParseResult
-_BOM = b"\xef\xbb\xbf"
 
 
 def is_vektis(data: bytes) -> bool:
-    """Record type 01, then a 3-digit message code (a UTF-8 BOM before it is tolerated)."""
-    head = data[3:8] if data.startswith(_BOM) else data[:5]
-    return head[:2] == b"01" and head[2:5].isdigit()  # bytes.isdigit: ASCII digits only
+    """Record type 01, then a 3-digit message code, after any blank lines: in ISO-8859-1,
+    or in UTF-16 or EBCDIC, which the Vektis reader refuses by name (a UTF-8 BOM before
+    it is tolerated)."""
+    return vektis_encoding(data) is not None
 
 
 def parse_declaration(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -52,6 +53,7 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.clock import Clock
+from billing_core.texts import practice_actions
 
 _UPLOAD_KEY = re.compile(
     r"^incoming/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
@@ -145,7 +147,8 @@ def _invoice_claims(
     record = with_reference_block(record, len(plan.drafts), ctx)
     invoices = issue_invoices(plan.drafts, provider, record, ctx)
     invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)
-    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx)
+    minors = _minors_without_debtor(parsed.findings)
+    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx, minors)
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
@@ -257,13 +260,14 @@ def _store(
     invoices: list[Invoice],
     stored_earlier: set[str],
     ctx: IngestContext,
+    minors: frozenset[str],
 ) -> None:
     """Write what an earlier attempt of this same upload did not get to."""
     new = [
         NewInvoice(
             invoice,
             tuple(line.claim_ref for line in invoice.lines),
-            _missing_quote_actions(invoice),
+            (*_missing_quote_actions(invoice), *_minor_without_debtor_actions(invoice, minors)),
         )
         for invoice in invoices
         # An invoice and its claim markers are written together: one known line means all.
@@ -279,31 +283,58 @@ def _store(
 
 def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
     """R6, R23: a dental plan above € 250 without a price quote is invoiced, and the
-    practice gets an open action to record the quote. Written with the invoice, so a
-    retried upload creates none twice."""
+    practice gets an open action to record the quote."""
     if PRICE_QUOTE_MISSING not in invoice.warnings:
         return ()
-    action = OpenAction(
-        action_id=f"quote-{invoice.invoice_id}",
+    lines = [
+        {
+            "claim_ref": line.claim_ref,
+            "treatment_code": line.treatment_code,
+            "amount_cents": line.amount_cents,
+        }
+        for line in invoice.lines
+    ]
+    details = {"patient_ref": invoice.patient_ref, "rule": QUOTE_RULE, "lines": lines}
+    return (_invoice_action(invoice, ActionKind.MISSING_PRICE_QUOTE, "quote", details),)
+
+
+def _minors_without_debtor(findings: list[Finding]) -> frozenset[str]:
+    """patient_refs of minors the parser found without a parent or guardian (R40)."""
+    codes = ("MINOR_WITHOUT_DEBTOR", "VEKTIS_MINOR_WITHOUT_DEBTOR")  # CSV, Vektis
+    return frozenset(f.params["patient_ref"] for f in findings if f.code in codes)
+
+
+def _minor_without_debtor_actions(
+    invoice: Invoice, minors: frozenset[str]
+) -> tuple[OpenAction, ...]:
+    """R23, R40: a minor's invoice addressed to the child; the action says what the
+    practice should send."""
+    if invoice.debtor is not None or invoice.patient_ref not in minors:
+        return ()
+    words = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
+    dutch, english = practice_actions.MINOR_WITHOUT_DEBTOR
+    details = {
+        "patient_ref": invoice.patient_ref,
+        "what_to_send": dutch.format(**words),
+        "what_to_send_en": english.format(**words),
+    }
+    return (_invoice_action(invoice, ActionKind.MINOR_WITHOUT_DEBTOR, "minor", details),)
+
+
+def _invoice_action(
+    invoice: Invoice, kind: ActionKind, prefix: str, details: dict[str, Any]
+) -> OpenAction:
+    """An open action born with its invoice: written in the invoice's own transaction,
+    with an id derived from it, so a retried upload creates none twice (R3, R23)."""
+    return OpenAction(
+        action_id=f"{prefix}-{invoice.invoice_id}",
         provider_id=invoice.provider_id,
-        kind=ActionKind.MISSING_PRICE_QUOTE,
+        kind=kind,
         invoice_id=invoice.invoice_id,
         reference=invoice.reference,
         created_at=invoice.ledger[0].at,
-        details={
-            "patient_ref": invoice.patient_ref,
-            "rule": QUOTE_RULE,
-            "lines": [
-                {
-                    "claim_ref": line.claim_ref,
-                    "treatment_code": line.treatment_code,
-                    "amount_cents": line.amount_cents,
-                }
-                for line in invoice.lines
-            ],
-        },
+        details=details,
     )
-    return (action,)
 
 
 def _export_insurer_claims(

@@ -22,6 +22,8 @@ from billing_core.shared.reports import LogEntry
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+    from billing_core.declarations.vektis.parser import RetourRemark
+
 SummaryT = TypeVar("SummaryT", bound="DataclassInstance")
 
 
@@ -169,12 +171,16 @@ class RetourReport(UploadReport[RetourSummary]):
     LOG_MESSAGE: ClassVar[str] = "retour applied"
 
     lines: tuple[RetourLineReport, ...]
+    retour_codes: tuple[RetourRemark, ...] = ()  # every retourcode, at its level (issue 15)
 
     def _kind(self) -> dict[str, str]:
         return {"kind": "retour"}
 
     def _lines(self) -> dict[str, list[dict[str, Any]]]:
-        return {"lines": [line.as_dict() for line in self.lines]}
+        return {
+            "lines": [line.as_dict() for line in self.lines],
+            "retour_codes": [remark.as_dict() for remark in self.retour_codes],
+        }
 
     def _counts(self) -> dict[str, int]:
         summary = self.summary

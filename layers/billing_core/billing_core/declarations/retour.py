@@ -406,6 +406,7 @@ def _write_report(
         lines=tuple(
             _line_report(line, run.results.get(line.line, ("", ""))) for line in run.parsed.lines
         ),
+        retour_codes=tuple(run.parsed.remarks),
         findings=in_report_order([*run.parsed.findings, *run.findings]),
     )
     key = retour_report_key(upload.provider_id, upload.declaration_id)

@@ -1,7 +1,8 @@
 """Open actions: what waits for the provider (R23, seed 002 advice 6).
 
 A bounced e-mail, a patient's objection (R16), a coulance proposal (R17), a claim handed
-to the collection agency (R19), a dental plan without a price quote (R6). The provider
+to the collection agency (R19), a dental plan without a price quote (R6), a minor's
+invoice without a parent or guardian to address it to (R40). The provider
 sets each one to done; nothing here decides for the provider.
 """
 
@@ -21,6 +22,7 @@ class ActionKind(StrEnum):
     COULANCE_PROPOSAL = "coulance_proposal"
     COLLECTION_HANDOVER = "collection_handover"
     MISSING_PRICE_QUOTE = "missing_price_quote"
+    MINOR_WITHOUT_DEBTOR = "minor_without_debtor"  # a child's invoice addressed to the child
 
 
 class ActionState(StrEnum):

@@ -11,6 +11,14 @@ Details vektis.md marks **(unsure)** are marked ``# unsure:`` on their row.
 Sources (vektis.md §0): MZ301 v1.3 and MZ302 v1.3 official Vektis sheets; PM304 and
 PM305 v3.2 from EiCooker (types taken from MZ301's same-named elements); SB311 from
 olmeca/vektor.
+
+Later versions (issue 15): no layout of a later MZ301 or PM304 version was found that
+can be trusted, so none is here. The open-source readers carry only these versions
+(EiCooker: PM304/PM305 v3.2; olmeca/vektor: MZ301 v1.3, AP304 v7.2, SB311), and
+Vektis' own sheets for later versions are not public in the sources searched; Vektis'
+validation rules of 2021-2025 show paramedical care declared in the XML Generieke
+Declaratiestandaard (berichtcode 573) instead. A file of any other (code, version,
+subversion) is refused with the versions that can be read (VEKTIS_STANDARD_UNKNOWN).
 """
 
 from __future__ import annotations
@@ -421,63 +429,69 @@ _PM304_TREATMENT = record(
 
 
 # --- Retour files: the declaration's 1-310 plus the insurer's fields (vektis.md §1) ----
-# Positions after 310 are read from the one real PM305 sample; MZ302 is assumed to put
-# them at the same places (unsure: the MZ302 sheet's own positions are not in vektis.md).
+# Positions after 310 from the official MZ302 v1.3 sheet; the real PM305 v3.2 files agree.
+# Retourcodes (AN 4) come in threes at every level: the file (01), the patient (02), the
+# debtor (03), a comment (98) and a treatment line (04).
 
-_RETOUR_HEADER = extended(
+
+def _retour_codes(start: int) -> tuple[Row, ...]:
+    return tuple(
+        ("", f"retour_code_{n}", f"RETOURCODE ({n:02d})", start + 4 * (n - 1), 4, AN, C)
+        for n in (1, 2, 3)
+    )
+
+
+def _retour_record(base: RecordLayout, rows: tuple[Row, ...]) -> RecordLayout:
+    """The declaration's record, the insurer's fields, and RESERVE up to 370."""
+    end = rows[-1][3] + rows[-1][4]
+    reserve = ("", "retour_reserve", "RESERVE", end, RETOUR_LENGTH + 1 - end, AN, C)
+    return extended(base, RETOUR_LENGTH, (*rows, reserve))
+
+
+_RETOUR_HEADER = _retour_record(
     _header(DECLARATION_LENGTH),
-    RETOUR_LENGTH,
     (
-        ("", "insurer_reference", "REFERENTIE ZORGVERZEKERAAR", 311, 24, AN, C),  # unsure: name
-        ("", "retour_date", "DAGTEKENING RETOURBERICHT", 335, 8, N, C),  # unsure: name
-        ("", "retour_code_1", "RETOURCODE (01)", 343, 4, AN, C),  # '0200' in the sample
-        ("", "retour_reserve", "RESERVE", 347, 24, AN, C),
+        ("", "insurer_reference", "REFERENTIENUMMER ZORGVERZEKERAAR", 311, 24, AN, C),
+        ("", "retour_date", "DAGTEKENING RETOURBERICHT", 335, 8, N, M),
+        *_retour_codes(343),  # about the whole file; '0200' in the real PM305
     ),
 )
 
 
 def _retour_insured(base: RecordLayout) -> RecordLayout:
-    return extended(
-        base,
-        RETOUR_LENGTH,
-        (
-            # unsure: the sample has no insured-record retourcodes; three as in the 04 record.
-            ("", "retour_code_1", "RETOURCODE (01)", 311, 4, AN, C),
-            ("", "retour_code_2", "RETOURCODE (02)", 315, 4, AN, C),
-            ("", "retour_code_3", "RETOURCODE (03)", 319, 4, AN, C),
-            ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
-        ),
-    )
+    return _retour_record(base, _retour_codes(311))  # about the patient
 
 
 def _retour_treatment(base: RecordLayout) -> RecordLayout:
-    return extended(
+    return _retour_record(
         base,
-        RETOUR_LENGTH,
         (
             ("", "insurer_amount", "BEREKEND BEDRAG ZORGVERZEKERAAR", 311, 8, N, C),
             ("", "insurer_dc", "INDICATIE DEBET/CREDIT (03)", 319, 1, AN, C),
-            ("", "granted_amount", "TOEGEKEND BEDRAG", 320, 8, N, M),
-            ("", "granted_dc", "INDICATIE DEBET/CREDIT (04)", 328, 1, AN, M),
-            ("", "retour_code_1", "RETOURCODE (01)", 329, 4, AN, C),  # '0611' in the sample
-            ("", "retour_code_2", "RETOURCODE (02)", 333, 4, AN, C),  # unsure: the sample has one
-            ("", "retour_code_3", "RETOURCODE (03)", 337, 4, AN, C),  # unsure: the sample has one
-            ("", "retour_reserve", "RESERVE", 341, 30, AN, C),
+            # C on the sheet: blank where the insurer did not say (a finding, never a zero).
+            ("", "granted_amount", "TOEGEKEND BEDRAG", 320, 8, N, C),
+            ("", "granted_dc", "INDICATIE DEBET/CREDIT (04)", 328, 1, AN, C),
+            *_retour_codes(329),  # about the line; '0611' in the real PM305
         ),
     )
 
 
-_RETOUR_COMMENT = extended(
-    _COMMENT, RETOUR_LENGTH, (("", "retour_reserve", "RESERVE", 311, 60, AN, C),)
-)
+_RETOUR_COMMENT = _retour_record(_COMMENT, _retour_codes(311))
 
-_RETOUR_TRAILER = extended(
-    _TRAILER,
+# The insurer's 99 is its own record: positions 46-57 hold the granted total, where the
+# declaration's 99 has RESERVE.
+_RETOUR_TRAILER = record(
+    RecordType.TRAILER,
+    "sluitrecord",
+    "trailer record",
     RETOUR_LENGTH,
     (
-        ("", "granted_total", "TOTAAL TOEGEKEND BEDRAG", 311, 11, N, C),  # unsure: not checked
-        ("", "granted_total_dc", "INDICATIE DEBET/CREDIT (02)", 322, 1, AN, C),  # unsure
-        ("", "retour_reserve", "RESERVE", 323, 48, AN, C),
+        *_TRAILER_ROWS[:6],  # the counts
+        ("9907", "total_amount", "TOTAAL INGEDIEND DECLARATIEBEDRAG", 34, 11, N, C),
+        _TRAILER_ROWS[7],  # its D/C
+        ("", "granted_total", "TOTAAL TOEGEKEND BEDRAG", 46, 11, N, C),
+        ("", "granted_total_dc", "INDICATIE DEBET/CREDIT (02)", 57, 1, AN, C),
+        ("", "retour_reserve", "RESERVE", 58, 313, AN, C),
     ),
 )
 
@@ -552,6 +566,10 @@ MZ302_V13 = Standard(
         RecordType.TRAILER: _RETOUR_TRAILER,
     },
 )
+
+# CODE EXTERNE-INTEGRATIEBERICHT -> the message it is (vektis.md §0), for a message that
+# names the standard of a version we cannot read.
+MESSAGE_NAMES = {"176": "MZ301", "107": "PM304", "108": "PM305", "177": "MZ302", "101": "ZH308"}
 
 STANDARDS: dict[tuple[str, str, str], Standard] = {
     standard.key: standard for standard in (MZ301_V13, PM304_V32, PM305_V32, MZ302_V13)

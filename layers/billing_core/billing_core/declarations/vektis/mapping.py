@@ -10,7 +10,8 @@ findings that reject it (Severity.CLAIM); the rest of the file goes on.
   An 03 describing the patient themself (same surname and birth date) completes the
   patient's address; any other 03 is the debtor: a parent, heirs, a guardian. SB311
   v2.0 FACTURATIEVORM P means paper even when there is an e-mail address. Without 03
-  the invoice goes to the patient on paper, by the 02's postcode and house number.
+  the invoice goes to the patient on paper, by the 02's postcode and house number; a
+  patient under 18 without a debtor is invoiced all the same, with a warning.
 - Amount: DECLARATIEBEDRAG with its D/C sign, what the 99 total sums. TARIEF x AANTAL
   is not checked (vektis.md §2: eigen-bijdrage deductions make them differ); the
   quantity is kept when the amount divides by it, else the line is 1 x the amount.
@@ -36,7 +37,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core.declarations.claims import Address, Claim, LineType, Person
+from billing_core.declarations.claims import Address, Claim, LineType, Person, adults_born_by
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules import insurers, treatment_codes
 from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
@@ -142,7 +143,7 @@ def map_claims(file: VektisFile, *, today: date) -> tuple[list[Claim], list[Find
     if file.standard is None:
         raise ValueError("map_claims needs a file the reader accepted")
     mapper = _Mapper(file.standard, today)
-    return mapper.map(file.records)
+    return mapper.map(file.records, file.first_line)
 
 
 class _Mapper:
@@ -169,9 +170,10 @@ class _Mapper:
         self.postcodes: dict[str, str | None] = {}
         self.codes: dict[str, tuple[str, LineType]] = {}
         self.known_insurers: dict[str, bool] = {}
+        self.adults_born_by = adults_born_by(today)
 
-    def map(self, records: list[str]) -> tuple[list[Claim], list[Finding]]:
-        for line, text in enumerate(records, 1):
+    def map(self, records: list[str], first_line: int) -> tuple[list[Claim], list[Finding]]:
+        for line, text in enumerate(records, first_line):
             kind = text[:2]
             if kind == "98":
                 if self.comments is not None:  # comments on a 02 or 03 are not invoiced
@@ -506,6 +508,8 @@ class _Mapper:
         self._check_deliverable(patient, line)
         key = (patient.patient_ref, patient.bsn)
         first = self.first_of_patient.setdefault(key, patient)
+        if first is patient:
+            self._warn_if_minor_without_debtor(patient)
         same = (first.person, first.debtor) == (patient.person, patient.debtor)
         if not same:
             params = {"patient_ref": patient.patient_ref, "first_line": first.line}
@@ -530,6 +534,14 @@ class _Mapper:
         elif not patient.has_debtor_record:
             patient_ref = patient.patient_ref or "-"
             self._warn("VEKTIS_POSTCODE_ONLY_ADDRESS", patient.line, None, patient_ref=patient_ref)
+
+    def _warn_if_minor_without_debtor(self, patient: _Patient) -> None:
+        """Insurer-bound files have no 03 (vektis.md §1): a child's invoice would go to
+        the child at postcode and house number. Invoiced all the same, and said."""
+        born = patient.birth_date
+        if patient.debtor is None and born is not None and born > self.adults_born_by:
+            patient_ref = patient.patient_ref or "-"
+            self._warn("VEKTIS_MINOR_WITHOUT_DEBTOR", patient.line, None, patient_ref=patient_ref)
 
     # --- 98 and credits --------------------------------------------------------------------
 

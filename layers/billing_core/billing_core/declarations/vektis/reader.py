@@ -2,17 +2,14 @@
 
 One pass over the records checks what makes a file untrustworthy as a whole: encoding,
 the standard and version in the header, record types and lengths, their order, the
-detail-record numbering, the debtor link, the trailer's counts and total, and whose
+detail-record numbering, the debtor link, the trailer's counts and total(s), and whose
 file it is. Any of these rejects the whole file (Severity.FILE): no claim is mapped.
 
-Line ends: CRLF is the standard; a missing CRLF after the last record is accepted (the
-public MZ301 test file has none), and so are LF-only line ends, because a file that
-passed through a Unix system or a text-mode transfer loses its CRs while every record
-keeps its exact length. A lone CR is not a line end: that record is too long.
-
-Encoding: ASCII or ISO-8859-1, one byte per character (record lengths count bytes). A
-file with UTF-8 accents is refused with its own message: its records would be too long
-where the accents are, which would only puzzle the practice.
+Files as practices really send them (text.py for the bytes): what can be repaired
+without guessing is, and said in a warning; a refusal names the one cause. A record
+whose trailing spaces an editor trimmed is padded back when only space-filled fields
+are short (refused when data is missing); one record of a wrong type is one finding,
+not a cascade of detail-number and trailer-count findings after it.
 """
 
 from __future__ import annotations
@@ -24,22 +21,28 @@ from typing import Any
 
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.vektis.layout import (
+    Field,
     FieldType,
     MessageKind,
     RecordLayout,
     RecordType,
     Standard,
 )
-from billing_core.declarations.vektis.layouts import SB311_BY_VERSION, STANDARDS, supported
+from billing_core.declarations.vektis.layouts import (
+    MESSAGE_NAMES,
+    SB311_BY_VERSION,
+    STANDARDS,
+    supported,
+)
+from billing_core.declarations.vektis.text import (
+    CONTROL,
+    WINDOWS_1252,
+    describe,
+    to_lines,
+    vektis_encoding,
+)
 
 MAX_LISTED_LINE_PROBLEMS = 20  # then counted, as for CSV: one broken export is not 100,000 findings
-_BOM = b"\xef\xbb\xbf"
-# C0 controls other than LF and CR, DEL, and C1 controls (ISO-8859-1 has no characters there:
-# bytes 0x80-0x9F are Windows-1252 quotes and euro signs, or broken UTF-8).
-_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# The same as bytes to delete: what is left of a file after deleting these is its control
-# characters; one C pass, and the regex only runs for a file that has any.
-_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 _DETAIL = frozenset({"02", "03", "04"})
 # What may follow a record (vektis.md §1): 01, then per patient 02 [03] 04+, then 99. A 98
 # comments on the record before it and leaves the order where that record put it.
@@ -74,16 +77,21 @@ _BUILT_IN_DEBTOR = "  "  # pos 298-299 of a standard's own 03 (RESERVE)
 @dataclass(slots=True)
 class VektisFile:
     standard: Standard | None  # None: not a standard we read
-    # Every line without its line end: line n is records[n - 1]. In a file without FILE
-    # findings each one is a record of a known type and length (no objects per record:
-    # 100,000 of them cost more than the checks).
+    # Every line without its line end: line first_line + i is records[i]. In a file
+    # without FILE findings each one is a record of a known type and length (no objects
+    # per record: 100,000 of them cost more than the checks).
     records: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # FILE, and WARNINGs of repairs
     treatment_lines: int = 0  # number of 04 records
+    first_line: int = 1  # the file's line number of the first record
 
     @property
     def file_rejected(self) -> bool:
         return any(f.severity is Severity.FILE for f in self.findings)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
     def format(self) -> str:
@@ -95,71 +103,46 @@ def read_vektis(data: bytes, *, kind: MessageKind, provider_agb: str | None = No
 
     provider_agb: the uploading practice's AGB code; a header naming other AGB codes
     only is someone else's file."""
-    text, problem = _decode(data)
+    text = to_lines(data)
+    problem = (_not_a_retour(data) if kind is MessageKind.RETOUR else None) or text.problem
+    if problem is None and not text.lines:
+        problem = _file("FILE_EMPTY")  # only characters that are no record, such as NEL
     if problem is not None:
         return VektisFile(None, findings=[problem])
-    lines = _split(text)
-    if not lines:
-        return VektisFile(None, findings=[_file("FILE_EMPTY")])
-    standard, problem = _standard(lines[0], kind)
+    lines, first = text.lines, text.first_line
+    standard, problem = _standard(lines[0], kind, first)
     if standard is None or problem is not None:
         return VektisFile(standard, findings=[problem] if problem else [])
-    return _Structure(standard, provider_agb).read(lines)
+    characters = _Characters(standard, lines, first)
+    problem = characters.control() if text.control else None
+    if problem is not None:
+        return VektisFile(standard, findings=[problem])
+    repaired = text.repairs
+    if text.windows_1252:
+        repaired += filter(None, [characters.windows_1252()])
+    file = _Structure(standard, provider_agb, first).read(lines)
+    file.findings[:0] = repaired
+    return file
 
 
-# --- Bytes to lines ------------------------------------------------------------------------
+def _not_a_retour(data: bytes) -> Finding | None:
+    """The retour path names what a non-Vektis upload is (the declaration path reads it
+    as CSV instead)."""
+    if vektis_encoding(data) is not None or not data.strip():
+        return None
+    found_nl, found_en = describe(data)
+    return _file("RETOUR_NOT_VEKTIS", found_nl=found_nl, found_en=found_en)
 
 
-def _decode(data: bytes) -> tuple[str, Finding | None]:
-    if data.startswith(_BOM):
-        data = data[3:]
-    if not data.strip():
-        return "", _file("FILE_EMPTY")
-    if not data.isascii():
-        utf8 = _utf8_line(data)
-        if utf8 is not None:
-            return "", _file("VEKTIS_UTF8", line=utf8)
-    text = data.decode("latin-1")  # every byte is a character: never fails
-    if data.translate(None, _NOT_CONTROL):
-        offset = _CONTROL.search(text).start()  # type: ignore[union-attr]  # there is one
-        line = text.count("\n", 0, offset) + 1
-        return "", _file("VEKTIS_ENCODING", line=line, offset=offset)
-    return text, None
-
-
-def _utf8_line(data: bytes) -> int | None:
-    """The line of the first accent when the file is (non-ASCII) UTF-8, else None."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # ISO-8859-1 accents are not valid UTF-8
-    first = next(i for i, byte in enumerate(data) if byte > 0x7F)
-    return data.count(b"\n", 0, first) + 1
-
-
-def _split(text: str) -> list[str]:
-    """Records without their line ends; blank lines after the last record are ignored.
-
-    Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte that
-    _CONTROL already refuses, and on form feeds; a record ends at LF and nowhere else."""
-    crlf = text.count("\r\n")
-    if crlf and crlf == text.count("\n"):
-        lines = text.split("\r\n")  # the standard: every line end a CRLF
-    else:
-        lines = text.replace("\r\n", "\n").split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
-
-
-def _standard(header: str, kind: MessageKind) -> tuple[Standard | None, Finding | None]:
+def _standard(header: str, kind: MessageKind, line: int) -> tuple[Standard | None, Finding | None]:
     code, version, subversion = header[2:5], header[5:7], header[7:9]
     standard = STANDARDS.get((code, version, subversion))
     if standard is None:
+        name = MESSAGE_NAMES.get(code)
         problem = _file(
             "VEKTIS_STANDARD_UNKNOWN",
-            line=1,
-            code=code,
+            line=line,
+            code=f"{code} ({name})" if name else code,
             version=version,
             subversion=subversion,
             supported=supported(kind),
@@ -168,8 +151,54 @@ def _standard(header: str, kind: MessageKind) -> tuple[Standard | None, Finding 
     if standard.kind is not kind:
         is_retour = standard.kind is MessageKind.RETOUR
         wrong = "VEKTIS_RETOUR_AS_DECLARATION" if is_retour else "VEKTIS_DECLARATION_AS_RETOUR"
-        return standard, _file(wrong, line=1, standard=standard.label)
+        return standard, _file(wrong, line=line, standard=standard.label)
     return standard, None
+
+
+def _layout_of(standard: Standard, text: str) -> RecordLayout | None:
+    """The layout of one record by its type (an 03 by its debtor-record version)."""
+    kind = text[:2]
+    if kind == RecordType.DEBTOR.value:
+        debtors = standard.debtor_records
+        return debtors.get(text[_DEBTOR_VERSION]) or next(iter(debtors.values()), None)
+    return next((layout for t, layout in standard.records.items() if t.value == kind), None)
+
+
+class _Characters:
+    """Where in the records a character is: for messages that name line and field."""
+
+    def __init__(self, standard: Standard, lines: list[str], first: int) -> None:
+        self.standard, self.lines, self.first = standard, lines, first
+
+    def control(self) -> Finding | None:
+        """The first control character left after decoding: refuses the file."""
+        found = self._first(CONTROL)
+        if found is None:
+            return None  # only before the first record (blanks dropped there)
+        line, field_label, character = found
+        return _file("VEKTIS_CONTROL_CHARACTER", line, field_label, byte=f"0x{ord(character):02X}")
+
+    def windows_1252(self) -> Finding | None:
+        """Read as Windows-1252 (vektis.md): said once, where the first such character is."""
+        found = self._first(WINDOWS_1252)
+        if found is None:
+            return None
+        line, field_label, character = found
+        count = sum(len(WINDOWS_1252.findall(text)) for text in self.lines)
+        params = {"character": character, "count": count}
+        return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
+
+    def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str] | None:
+        for index, text in enumerate(self.lines):
+            match = pattern.search(text)
+            if match is not None:
+                return index + self.first, self._field_at(text, match.start()), match[0]
+        return None
+
+    def _field_at(self, text: str, position: int) -> str:
+        layout = _layout_of(self.standard, text)
+        item = next((f for f in layout.fields if f.end > position), None) if layout else None
+        return layout.label(item.key) if layout and item else f"pos. {position + 1}"
 
 
 def _file(
@@ -184,9 +213,10 @@ def _file(
 class _Structure:
     """One pass over the lines; what it finds goes to ``findings``."""
 
-    def __init__(self, standard: Standard, provider_agb: str | None) -> None:
+    def __init__(self, standard: Standard, provider_agb: str | None, first: int) -> None:
         self.standard = standard
         self.provider_agb = provider_agb
+        self.first = first  # the file's line number of lines[0]
         self.layouts = {kind.value: layout for kind, layout in standard.records.items()}
         self.known_types = standard.record_types
         self.length = standard.record_length
@@ -198,17 +228,24 @@ class _Structure:
         self.counts = dict.fromkeys(("01", "02", "03", "04", "98", "99"), 0)
         self.total_cents = 0
         self.total_known = True  # False once a 04 amount is unreadable: the total means nothing
+        # A record of an unknown type is the cause; the trailer's counts and totals can
+        # only repeat it, so they are not checked then.
+        self.unknown_type = False
+        self.padded: list[int] = []  # lines whose trimmed trailing spaces were put back
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
         self._check_header(lines[0])
-        self._check_trailer(lines)
+        if not self.unknown_type:
+            self._check_trailer(lines)
         if self.line_problems > MAX_LISTED_LINE_PROBLEMS:
             more = self.line_problems - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file("FILE_MORE_ROW_ERRORS", count=more))
         if not self.findings and self.counts["04"] == 0:
             self.findings.append(_file("VEKTIS_NO_TREATMENTS"))
-        return VektisFile(self.standard, lines, self.findings, self.counts["04"])
+        if self.padded:
+            self.findings.append(self._padding_repaired())
+        return VektisFile(self.standard, lines, self.findings, self.counts["04"], self.first)
 
     def _records(self, lines: list[str]) -> None:
         """Type, length, order and numbering of every record, in one pass: the hot loop,
@@ -220,13 +257,20 @@ class _Structure:
         comment_line = 0
         insured = (0, "")  # the last 02, for the debtor link
         total = 0
-        for number, text in enumerate(lines, 1):
+        kind = ""
+        for number, text in enumerate(lines, self.first):
             kind = text[:2]
             if kind not in known:
-                self._unknown_type(number, kind, text)
+                # The cause, once: what it was meant to be is unknown, so the order of the
+                # record after it is not judged, and a detail record numbered as the next
+                # one keeps the numbering going.
+                if self._unknown_type(number, kind, text):
+                    previous = ""
+                if _next_detail(text, detail_id):
+                    detail_id, comment_line = detail_id + 1, 0
                 continue
             if len(text) != length:
-                self._wrong_length(number, kind, len(text))
+                text = lines[number - self.first] = self._wrong_length(number, kind, text)
             if previous and kind not in _MAY_FOLLOW[previous]:
                 self._wrong_order(number, kind, previous)
             counts[kind] += 1
@@ -252,7 +296,7 @@ class _Structure:
             else:
                 self._check_debtor(number, text, insured)
         self.total_cents = total
-        if previous != "99":
+        if previous != "99" and kind in known:  # a mistyped last record is named already
             self.findings.append(_file("VEKTIS_TRAILER_MISSING"))
 
     def _unreadable_amount(self, line: int) -> None:
@@ -309,20 +353,20 @@ class _Structure:
     # --- header and trailer ------------------------------------------------------------------
 
     def _check_header(self, header: str) -> None:
-        layout = self.layouts["01"]
+        layout, line = self.layouts["01"], self.first
         if len(header) != self.length:
             return  # already reported; its fields cannot be trusted
-        self._numeric_fields(1, header, layout)
+        self._numeric_fields(line, header, layout)
         message_kind, currency = layout.getter(("message_kind", "currency"))(header)
         if message_kind == "T":
-            self.findings.append(_file("VEKTIS_TEST_MESSAGE", 1, layout.label("message_kind")))
+            self.findings.append(_file("VEKTIS_TEST_MESSAGE", line, layout.label("message_kind")))
         elif message_kind != "P":
-            self._invalid(1, layout, "message_kind", message_kind, "P")
+            self._invalid(line, layout, "message_kind", message_kind, "P")
         if currency != "EUR":
-            self._invalid(1, layout, "currency", currency, "EUR")
+            self._invalid(line, layout, "currency", currency, "EUR")
         for key in ("period_start", "period_end", "invoice_date"):
             if _date_or_none(header[layout.field(key).slice]) is None:
-                self.findings.append(_file("VEKTIS_DATE_INVALID", 1, layout.label(key)))
+                self.findings.append(_file("VEKTIS_DATE_INVALID", line, layout.label(key)))
         self._check_provider(header, layout)
 
     def _check_provider(self, header: str, layout: RecordLayout) -> None:
@@ -335,7 +379,7 @@ class _Structure:
             self.findings.append(
                 _file(
                     "VEKTIS_WRONG_PROVIDER",
-                    1,
+                    self.first,
                     layout.label("agb_practice"),
                     file_agb=", ".join(codes) or "-",
                     provider_agb=self.provider_agb,
@@ -343,7 +387,7 @@ class _Structure:
             )
 
     def _check_trailer(self, lines: list[str]) -> None:
-        trailer, line = lines[-1], len(lines)
+        trailer, line = lines[-1], self.first + len(lines) - 1
         if trailer[:2] != "99" or len(trailer) != self.length:
             return  # already reported: missing, or its fields cannot be trusted
         layout = self.layouts["99"]
@@ -363,23 +407,55 @@ class _Structure:
                         counted=counted,
                     )
                 )
-        self._check_total(line, layout, values)
+        total = self.total_cents if self.total_known else None
+        self._check_total(line, layout, values, "total_amount", total, "VEKTIS_TRAILER_TOTAL")
+        if layout.has("granted_total"):
+            granted = self._granted_total(lines)
+            code = "VEKTIS_RETOUR_GRANTED_TOTAL"
+            self._check_total(line, layout, values, "granted_total", granted, code)
 
-    def _check_total(self, line: int, layout: RecordLayout, values: dict[str, str]) -> None:
-        if values["total_dc"] not in ("D", "C"):
-            self._invalid(line, layout, "total_dc", values["total_dc"], "D, C")
+    def _check_total(
+        self,
+        line: int,
+        layout: RecordLayout,
+        values: dict[str, str],
+        key: str,
+        counted: int | None,
+        code: str,
+    ) -> None:
+        """A signed total and its D/C (the next field) against what the 04s add up to;
+        counted is None when an unreadable amount already explains any difference."""
+        dc_key = layout.fields[layout.fields.index(layout.field(key)) + 1].key
+        dc = values[dc_key]
+        if dc not in ("D", "C"):
+            self._invalid(line, layout, dc_key, dc, "D, C")
             return
-        declared = _number(values["total_amount"]) * (-1 if values["total_dc"] == "C" else 1)
-        if self.total_known and declared != self.total_cents:
-            self.findings.append(
-                _file(
-                    "VEKTIS_TRAILER_TOTAL",
-                    line,
-                    layout.label("total_amount"),
-                    declared=_euros(declared),
-                    counted=_euros(self.total_cents),
-                )
-            )
+        declared = _number(values[key]) * (-1 if dc == "C" else 1)
+        if counted is not None and declared != counted:
+            params = {"declared": _euros(declared), "counted": _euros(counted)}
+            self.findings.append(_file(code, line, layout.label(key), **params))
+
+    def _granted_total(self, lines: list[str]) -> int | None:
+        """The signed sum of a retour's granted amounts; a blank one (not said) counts 0
+        here and is a finding of its line (parser.py). None when one is unreadable."""
+        granted_of = self.standard.records[RecordType.TREATMENT].getter(
+            ("granted_amount", "granted_dc")
+        )
+        total = 0
+        for number, text in enumerate(lines, self.first):
+            if text[:2] != "04":
+                continue
+            amount, dc = granted_of(text)
+            if amount.isspace():
+                continue
+            if not amount.isdecimal():
+                self._numeric_problem(number, "04", "granted_amount")
+                return None
+            if dc not in ("D", "C"):
+                self._invalid(number, self.layouts["04"], "granted_dc", dc, "D, C")
+                return None
+            total += -int(amount) if dc == "C" else int(amount)
+        return total
 
     def _numeric_fields(self, line: int, text: str, layout: RecordLayout) -> bool:
         """Mandatory N fields hold digits; optional ones digits or spaces (not filled)."""
@@ -396,10 +472,12 @@ class _Structure:
 
     # --- findings ------------------------------------------------------------------------------
 
-    def _unknown_type(self, line: int, kind: str, text: str) -> None:
+    def _unknown_type(self, line: int, kind: str, text: str) -> bool:
+        """Reports a blank line (False) or a record of an unknown type (True)."""
         if not text.strip():
             self._line_problem("VEKTIS_BLANK_LINE", line, None)
-            return
+            return False
+        self.unknown_type = True
         shown = kind if kind.isprintable() and kind.strip() else repr(kind)
         known = ", ".join(sorted(self.known_types))
         self._line_problem(
@@ -410,19 +488,38 @@ class _Structure:
             standard=self.standard.label,
             known=known,
         )
+        return True
 
-    def _wrong_length(self, line: int, kind: str, found: int) -> None:
+    def _wrong_length(self, line: int, kind: str, text: str) -> str:
+        """A record of the wrong length: padded back when an editor only trimmed trailing
+        spaces (the fields it cut short are all space-filled), else refused."""
         dutch, english = _RECORD_NAMES[kind]
-        self._line_problem(
-            "VEKTIS_RECORD_LENGTH",
-            line,
-            None,
-            record_nl=dutch,
-            record_en=english,
-            found=found,
-            expected=self.length,
-            standard=self.standard.label,
-        )
+        names = {"record_nl": dutch, "record_en": english}
+        found, expected = len(text), self.length
+        if found > expected:
+            params = {
+                **names,
+                "found": found,
+                "expected": expected,
+                "standard": self.standard.label,
+            }
+            self._line_problem("VEKTIS_RECORD_LENGTH", line, None, **params)
+            return text
+        padded = text.ljust(expected)
+        layout = _layout_of(self.standard, padded)
+        missing = _first_data_missing(layout, found) if layout else None
+        if layout is not None and missing is None:
+            self.padded.append(line)
+            return padded
+        where = layout.label(missing.key) if layout and missing else None
+        params = {**names, "found": found, "expected": expected}
+        self._line_problem("VEKTIS_RECORD_DATA_MISSING", line, where, **params)
+        return text
+
+    def _padding_repaired(self) -> Finding:
+        lines = self.padded
+        params = {"count": len(lines), "first": lines[0], "expected": self.length}
+        return Finding("VEKTIS_TRAILING_SPACES_RESTORED", Severity.WARNING, lines[0], params=params)
 
     def _wrong_order(self, line: int, kind: str, previous: str) -> None:
         record_nl, record_en = _RECORD_NAMES[kind]
@@ -492,3 +589,22 @@ def _date_or_none(value: str) -> date | None:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         return None
+
+
+def _next_detail(text: str, detail_id: int) -> bool:
+    """A record of an unknown type numbered as the next detail record: a 02, 03 or 04
+    with a mistyped record type, so the numbering after it goes on from it."""
+    record_id = text[2:14]
+    return record_id.isdecimal() and int(record_id) == detail_id + 1
+
+
+def _first_data_missing(layout: RecordLayout, length: int) -> Field | None:
+    """The first field a record cut at ``length`` characters lacks data of; None when
+    only spaces are missing: the tail of a text field, or optional text fields and
+    RESERVE after it. Numbers are zero-filled, never spaces."""
+    for item in layout.fields:
+        if item.end <= length:
+            continue
+        if item.type is FieldType.N or (item.mandatory and item.start > length):
+            return item
+    return None

@@ -13,7 +13,7 @@ meant to.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from billing_core.declarations.claims import Claim, LineType
@@ -55,6 +55,16 @@ class Granted:
     retour_codes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class InsurerAnswer:
+    """What the insurer says of the file as a whole (01) and per patient (02)."""
+
+    reference: str = "RETOUR-1"
+    retour_date: date | None = None  # None: the declaration's invoice date
+    file_codes: tuple[str, ...] = ()
+    patient_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by patient_ref
+
+
 def write_declaration(
     standard: Standard,
     header: Header,
@@ -75,19 +85,9 @@ def write_retour(
     header: Header,
     claims: Sequence[Claim],
     granted: Mapping[str, Granted],
-    *,
-    insurer_reference: str = "RETOUR-1",
-    retour_date: date | None = None,
+    answer: InsurerAnswer = InsurerAnswer(),
 ) -> bytes:
-    records = retour_records(
-        standard,
-        header,
-        claims,
-        granted,
-        insurer_reference=insurer_reference,
-        retour_date=retour_date or header.invoice_date,
-    )
-    return to_bytes(records)
+    return to_bytes(retour_records(standard, header, claims, granted, answer))
 
 
 def to_bytes(
@@ -137,29 +137,41 @@ def retour_records(
     header: Header,
     claims: Sequence[Claim],
     granted: Mapping[str, Granted],
-    *,
-    insurer_reference: str,
-    retour_date: date,
+    answer: InsurerAnswer = InsurerAnswer(),
 ) -> list[str]:
     """The declaration as the insurer received it (no 03: insurers never get those),
-    each record followed by the insurer's fields (vektis.md §1)."""
+    each record with the insurer's fields (vektis.md §1); the 99 totals what was granted."""
     declared = declaration_for(standard)
     records = declaration_records(declared, header, claims, debtor_version="")
-    treatment = declared.records[RecordType.TREATMENT]
+    line_reference = declared.records[RecordType.TREATMENT].field("line_reference").slice
+    patient_number = declared.records[RecordType.INSURED].field("patient_number").slice
+    granted_total = 0
     result = []
     for text in records:
         kind = RecordType(text[:2])
-        extra: dict[str, Value] = {}
+        values: dict[str, Value] = {}
         if kind is RecordType.HEADER:
-            text = f"{text[:2]}{standard.code}{standard.version}{standard.subversion}{text[9:]}"
-            extra = {"insurer_reference": insurer_reference, "retour_date": _date(retour_date)}
+            values = {
+                "message_code": standard.code,
+                "version": standard.version,
+                "subversion": standard.subversion,
+                "insurer_reference": answer.reference,
+                "retour_date": _date(answer.retour_date or header.invoice_date),
+                **_retour_codes(answer.file_codes),
+            }
+        elif kind is RecordType.INSURED:
+            values = _retour_codes(answer.patient_codes.get(text[patient_number].strip(), ()))
         elif kind is RecordType.TREATMENT:
-            reference = text[treatment.field("line_reference").slice].strip()
-            extra = _granted_values(granted.get(reference))
+            grant = granted.get(text[line_reference].strip())
+            granted_total += grant.amount_cents if grant else 0
+            values = _granted_values(grant)
         elif kind is RecordType.TRAILER:
-            total = sum(g.amount_cents for g in granted.values())
-            extra = {"granted_total": abs(total), "granted_total_dc": "C" if total < 0 else "D"}
-        result.append(text + _tail(standard.records[kind], len(text), extra))
+            values = {
+                "granted_total": abs(granted_total),
+                "granted_total_dc": "C" if granted_total < 0 else "D",
+            }
+        declared_values = _values(text, declared.records[kind])
+        result.append(format_record(standard.records[kind], {**declared_values, **values}))
     return result
 
 
@@ -353,18 +365,22 @@ def _treatment_values(detail_id: int, claim: Claim, standard: Standard) -> dict[
 def _granted_values(granted: Granted | None) -> dict[str, Value]:
     if granted is None:
         return {"granted_amount": 0, "granted_dc": "D"}
-    values: dict[str, Value] = {
+    return {
         "granted_amount": abs(granted.amount_cents),
         "granted_dc": "C" if granted.amount_cents < 0 else "D",
+        **_retour_codes(granted.retour_codes),
     }
-    for number, code in enumerate(granted.retour_codes[:3], 1):
-        values[f"retour_code_{number}"] = code
-    return values
 
 
-def _tail(layout: RecordLayout, start: int, values: Mapping[str, Value]) -> str:
-    """The fields of a retour record after the declaration's positions."""
-    return "".join(format_value(f, values.get(f.key)) for f in layout.fields if f.start > start)
+def _retour_codes(codes: Sequence[str]) -> dict[str, Value]:
+    if len(codes) > 3:
+        raise ValueError(f"a record has room for three retour codes, not {len(codes)}")
+    return {f"retour_code_{number}": code for number, code in enumerate(codes, 1)}
+
+
+def _values(text: str, layout: RecordLayout) -> dict[str, Value]:
+    """Every field of a record as it is written, by key (RESERVE aside)."""
+    return {f.key: text[f.slice] for f in layout.fields if f.key != "reserve"}
 
 
 def _comments(claim: Claim) -> list[str]:

@@ -1,0 +1,220 @@
+"""Vektis EI bytes -> lines, as practices really send them (vektis.md "Files as practices
+really send them"; issue 15). No layouts here: the router (formats.py) asks it whether
+a file is Vektis at all without paying for the EI tables.
+
+The standard: one byte per character (ASCII or ISO-8859-1), every record followed by CR
+LF. What real exports and editors make of that, and what becomes of it here:
+
+- UTF-16 or EBCDIC: refused, naming the encoding (UTF-8 accents: reader.py's own message);
+- Windows-1252 bytes (0x80-0x9F: a curly apostrophe, a euro sign), control characters
+  in ISO-8859-1: decoded as Windows-1252, one byte still one character (the reader says
+  where); any other control character is refused by the reader with its line and field;
+- a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
+- blank lines or spaces before the 01 record: dropped, and said; line numbers stay those
+  of the file (``Lines.first_line``);
+- LF-only line ends (a Unix transfer): read as they are; CR-only (old Mac) or CR CR LF
+  (CRLF converted twice): read as line ends, and said once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from billing_core.declarations.findings import Finding, Severity
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16 = ("utf-16", "utf-16-le", "utf-16-be")  # with a byte order mark, or without one
+# Record type 01 and a message code: the start of every EI file, after any blank lines.
+_HEADER = re.compile(r"\s*01[0-9]{3}")
+_SNIFFED = 64  # bytes enough to see the header through leading blank lines
+_END_PADDING = b"\x1a\x00\r\n"  # DOS end-of-file, NUL, and the line ends between them
+# Control characters: C0 other than LF and CR, DEL, and C1, where ISO-8859-1 has no
+# characters; Windows-1252 has curly quotes, the euro sign and letters at 0x80-0x9F but five.
+CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
+_NOT_IN_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_C1_LETTERS = frozenset(range(0x80, 0xA0)) - _NOT_IN_CP1252
+WINDOWS_1252 = re.compile(f"[{re.escape(bytes(_C1_LETTERS).decode('cp1252'))}]")
+
+
+def vektis_encoding(data: bytes) -> str | None:
+    """The encoding a Vektis EI file is in, judged by its header record: "ISO-8859-1"
+    (ASCII included), "UTF-16" or "EBCDIC"; None when it is no Vektis file."""
+    head = data.removeprefix(_UTF8_BOM)[:_SNIFFED]
+    if _HEADER.match(head.decode("latin-1")):
+        return "ISO-8859-1"
+    even = head[: len(head) // 2 * 2]
+    if any(_HEADER.match(even.decode(codec, errors="replace")) for codec in _UTF16):
+        return "UTF-16"
+    if _HEADER.match(head.decode("cp500")):
+        return "EBCDIC"
+    return None
+
+
+@dataclass(slots=True)
+class Lines:
+    """The records of a file, without line ends, and what was repaired to get them."""
+
+    lines: list[str] = field(default_factory=list)
+    first_line: int = 1  # the file's line number of lines[0] (after leading blank lines)
+    repairs: list[Finding] = field(default_factory=list)  # warnings: what was repaired
+    problem: Finding | None = None  # refuses the file
+    windows_1252: bool = False  # some bytes were read as Windows-1252 (the reader says where)
+    control: bool = False  # a control character is left (the reader refuses it, saying where)
+
+
+def to_lines(data: bytes) -> Lines:
+    """Bytes -> records, or the one problem that refuses the file."""
+    data = data.removeprefix(_UTF8_BOM)
+    encoding = vektis_encoding(data)
+    if encoding in ("UTF-16", "EBCDIC"):
+        return Lines(problem=_refusal("VEKTIS_FOREIGN_ENCODING", encoding=encoding))
+    repairs: list[Finding] = []
+    data = _without_end_padding(data, repairs)
+    if not data or data.isspace():
+        return Lines(problem=_refusal("FILE_EMPTY"))
+    utf8 = _utf8_line(data)
+    if utf8 is not None:
+        return Lines(problem=_refusal("VEKTIS_UTF8", line=utf8))
+    controls = frozenset(data.translate(None, _NOT_CONTROL))  # one C pass; mostly empty
+    windows_1252 = any(byte >= 0x80 for byte in controls - _NOT_IN_CP1252)
+    # Windows-1252 agrees with ISO-8859-1 on every byte but these: one byte, one character.
+    text = data.decode("cp1252" if windows_1252 else "latin-1", errors="vektis_keep_byte")
+    lines = _split(text, repairs)
+    first_line = _drop_leading_blanks(lines, repairs)
+    control = bool(controls - (_C1_LETTERS if windows_1252 else frozenset()))
+    return Lines(lines, first_line, repairs, None, windows_1252, control)
+
+
+def _without_end_padding(data: bytes, repairs: list[Finding]) -> bytes:
+    """A DOS end-of-file byte or NUL padding after the last record is no part of it."""
+    end = len(data)
+    while end and data[end - 1] in _END_PADDING:  # only the tail: no copy of the file
+        end -= 1
+    dropped = data[end:]
+    eof, nul = b"\x1a" in dropped, b"\x00" in dropped
+    if not (eof or nul):
+        return data
+    what = [(eof, "een DOS-eindeteken (0x1A)", "a DOS end-of-file byte (0x1A)")]
+    what.append((nul, "NUL-tekens (0x00)", "NUL bytes (0x00)"))
+    dutch = " en ".join(nl for present, nl, _ in what if present)
+    english = " and ".join(en for present, _, en in what if present)
+    repairs.append(_repair("VEKTIS_END_PADDING", what_nl=dutch, what_en=english))
+    return data[:end]
+
+
+def _utf8_line(data: bytes) -> int | None:
+    """The line of the first accent when the file is (non-ASCII) UTF-8, else None."""
+    if data.isascii():
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # ISO-8859-1 accents are not valid UTF-8
+    first = next(i for i, byte in enumerate(data) if byte > 0x7F)
+    return data.count(b"\n", 0, first) + 1
+
+
+def _keep_byte(error: UnicodeError) -> tuple[str, int]:
+    """A byte Windows-1252 lacks stays its ISO-8859-1 control character, to be refused."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("vektis_keep_byte", _keep_byte)
+
+
+def _split(text: str, repairs: list[Finding]) -> list[str]:
+    """Records without their line ends; blank lines after the last record are ignored.
+
+    Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
+    on form feeds; a record ends at a line end and nowhere else."""
+    text = _with_lf_line_ends(text, repairs)
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n"):
+        lines = text.split("\r\n")  # the standard: every line end a CRLF
+    else:
+        lines = text.replace("\r\n", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _with_lf_line_ends(text: str, repairs: list[Finding]) -> str:
+    """CR-only (old Mac) and CR CR LF (CRLF converted twice) line ends as LF, said once;
+    CRLF and LF stay as they are."""
+    if "\n" not in text and "\r" in text:
+        repairs.append(
+            _line_ends("alleen CR (oude Mac-regeleinden)", "CR only (old Mac line ends)")
+        )
+        return text.replace("\r", "\n")
+    if "\r\r\n" in text:
+        repairs.append(_line_ends("CR CR LF (twee keer omgezet)", "CR CR LF (converted twice)"))
+        return text.replace("\r\r\n", "\n")
+    return text
+
+
+def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
+    """Blank lines and spaces before the 01 record: dropped, and said. Returns the line
+    number of the first record in the file."""
+    blank = 0
+    while blank < len(lines) and not lines[blank].strip():
+        blank += 1
+    if blank == len(lines):
+        return 1
+    first = lines[blank]
+    indented = first[: len(first) - len(first.lstrip())]
+    if not (blank or indented) or not _HEADER.match(first):
+        return 1
+    del lines[:blank]
+    lines[0] = first.lstrip()
+    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=len(indented)))
+    return blank + 1
+
+
+def _line_ends(dutch: str, english: str) -> Finding:
+    return _repair("VEKTIS_LINE_ENDS", kind_nl=dutch, kind_en=english)
+
+
+def _repair(code: str, **params: Any) -> Finding:
+    return Finding(code, Severity.WARNING, params=params)
+
+
+def _refusal(code: str, line: int | None = None, **params: Any) -> Finding:
+    return Finding(code, Severity.FILE, line=line, params=params)
+
+
+# What a file that is no Vektis file is, by its first bytes: for a message that says so.
+_MAGIC = (
+    (b"%PDF", ("een PDF-document", "a PDF document")),
+    (b"PK\x03\x04", ("een ZIP- of Excel-bestand (.xlsx)", "a ZIP or Excel file (.xlsx)")),
+    (b"\xd0\xcf\x11\xe0", ("een Excel- of Word-bestand (.xls, .doc)", "an Excel or Word file (.xls, .doc)")),
+    (b"<?xml", ("een XML-bestand", "an XML file")),
+    (b"<", ("een HTML- of XML-bestand", "an HTML or XML file")),
+    (b"{", ("een JSON-bestand", "a JSON file")),
+)  # fmt: skip
+_SEPARATORS = (b";", b",", b"\t")
+
+
+def describe(data: bytes) -> tuple[str, str]:
+    """(Dutch, English) words for what a file that is no Vektis file is."""
+    head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
+    for magic, names in _MAGIC:
+        if head.startswith(magic):
+            return names
+    first_line = head.split(b"\n", 1)[0]
+    if any(separator in first_line for separator in _SEPARATORS):
+        return ("een CSV-bestand (tekst met scheidingstekens)", "a CSV file (text with separators)")
+    start = head[:2].decode("latin-1")
+    if start.isalnum():
+        return (
+            f"een tekstbestand dat begint met '{start}' in plaats van recordsoort 01",
+            f"a text file that starts with '{start}' instead of record type 01",
+        )
+    return (
+        "een bestand dat niet met recordsoort 01 begint",
+        "a file that does not start with record type 01",
+    )

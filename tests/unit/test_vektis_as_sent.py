@@ -1,0 +1,211 @@
+"""Vektis files as practices really send them (issue 15; vektis.md "Files as practices
+really send them", R40): each case is a minimal file written from the issue's
+description of a real one. What can be repaired without guessing is read, and the
+report says what was repaired; a refusal names the one cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_core.declarations.findings import Severity
+from billing_core.declarations.formats import is_vektis, parse_declaration
+from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.writer import to_bytes
+from tests.unit.claim_factories import person
+from tests.unit.vektis_files import AGB, TODAY, codes, dental_claim, only, records
+
+
+def good() -> list[str]:
+    """01 | 02 03 04 98 | 02 03 04 | 99: two patients, a comment on the first line."""
+    patient_2 = person(initials="T.", name_prefix="", last_name="Bakkum")
+    return records(
+        [
+            dental_claim("A1", comments=("Vulling linksboven.",)),
+            dental_claim("B1", patient_ref="P2", bsn="100010040", patient=patient_2),
+        ]
+    )
+
+
+def read(data: bytes):  # type: ignore[no-untyped-def]
+    """Through the router, as an upload is: the format is judged from the content."""
+    return parse_declaration(data, today=TODAY, max_lines=100, provider_agb=AGB)
+
+
+def accepted_with(result, code: str):  # type: ignore[no-untyped-def]
+    """Read as a good file is, with one warning saying what was repaired."""
+    assert [c.claim_ref for c in result.claims] == ["A1", "B1"], result.findings
+    assert codes(result) == [code]
+    finding = result.findings[0]
+    assert finding.severity is Severity.WARNING
+    assert finding.message("nl") and finding.message("en")
+    return finding
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "codec, named",
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("cp500", "EBCDIC")],
+    ids=["utf-16-with-bom", "utf-16-be", "ebcdic"],
+)
+def test_utf16_and_ebcdic_are_refused_by_name(codec, named):
+    # Given a Vektis file saved as UTF-16 (Excel's "Unicode text") or EBCDIC
+    data = "\r\n".join(good()).encode(codec)
+    # When it is uploaded
+    result = read(data)
+    # Then it is recognised as Vektis, not sent to the CSV reader ("save as CSV UTF-8"),
+    # and the message names the encoding and what a Vektis export must be
+    assert is_vektis(data) and result.format == "vektis" and result.claims == []
+    finding = only(result, "VEKTIS_FOREIGN_ENCODING")
+    assert finding.params == {"encoding": named} and finding.severity is Severity.FILE
+    assert "ISO-8859-1" in finding.message("en") and "CSV" not in finding.message("en")
+
+
+def test_windows_1252_characters_are_read_and_where_is_said():
+    # Given a curly apostrophe in a surname (in the 02 and its 03) and a euro sign in a
+    # comment (bytes 0x92, 0x80: control characters in ISO-8859-1, Windows-1252 letters)
+    lines = good()
+    data = to_bytes(lines).replace(b"Bakkum   ", b"O\x92Bakkum ").replace(b"Vulling", b"\x80 50,00")
+    # When it is read
+    result = read(data)
+    # Then the name is intact, and one warning names the first such character's place
+    assert result.claims[1].patient.last_name == "O\u2019Bakkum"
+    finding = accepted_with(result, "VEKTIS_WINDOWS_1252")
+    assert (finding.line, finding.field) == (5, "Vrije tekst (record 98, pos. 19-158)")
+    assert finding.params == {"character": "\u20ac", "count": 3}
+
+
+def test_a_byte_windows_1252_lacks_is_refused_naming_line_and_field():
+    data = to_bytes(good()).replace(b"Bakkum   ", b"Bak\x81kum  ")
+    finding = only(read(data), "VEKTIS_CONTROL_CHARACTER")
+    assert (finding.line, finding.field, finding.params) == (
+        6,
+        "Naam verzekerde (01) (record 02, pos. 64-88)",
+        {"byte": "0x81"},
+    )
+
+
+# --- what surrounds the records ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tail, said",
+    [
+        (b"\x1a", "DOS end-of-file byte (0x1A)"),
+        (b"\x00" * 300, "NUL bytes (0x00)"),
+        (b"\r\n\x1a\x00\x00", "DOS end-of-file byte (0x1A) and NUL bytes"),
+    ],
+    ids=["dos-eof", "nul-padding", "both"],
+)
+def test_an_end_of_file_byte_or_nul_padding_after_the_last_record_is_skipped(tail, said):
+    result = read(to_bytes(good(), final_line_end=False) + tail)
+    assert said in accepted_with(result, "VEKTIS_END_PADDING").message("en")
+
+
+@pytest.mark.parametrize(
+    "head, blank_lines, spaces",
+    [(b"\r\n", 1, 0), (b"  ", 0, 2), (b"\r\n\r\n \t", 2, 2)],
+    ids=["blank-line", "spaces", "both"],
+)
+def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
+    head, blank_lines, spaces
+):
+    # Given an export with a blank line or spaces before the 01 record
+    data = head + to_bytes(good())
+    # When it is uploaded
+    result = read(data)
+    # Then it is read as Vektis (not as CSV with "unknown columns: 011760103P..."), and
+    # line numbers stay those of the file
+    assert result.format == "MZ301 v1.3"
+    finding = accepted_with(result, "VEKTIS_LEADING_BLANK")
+    assert finding.params == {"blank_lines": blank_lines, "spaces": spaces}
+    assert result.claims[0].line_number == 4 + blank_lines
+
+
+def test_a_problem_after_leading_blank_lines_is_on_the_files_line():
+    lines = good()
+    lines[3] += "X"  # the 04 of A1 is line 4 of the records, line 5 of the file
+    result = read(b"\r\n" + to_bytes(lines))
+    assert only(result, "VEKTIS_RECORD_LENGTH").line == 5
+
+
+@pytest.mark.parametrize(
+    "data, found",
+    [
+        (b"claim_ref;patient_ref;bsn\r\nR1;P1;111222333\r\n", "a CSV file"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a ZIP or Excel file (.xlsx)"),
+        (b"Retourinformatie VGZ week 47\r\n", "a text file that starts with 'Re'"),
+    ],
+    ids=["csv", "pdf", "xlsx", "text"],
+)
+def test_a_non_vektis_retour_upload_is_named_for_what_it_is(data, found):
+    parsed = parse_retour(data, today=TODAY)
+    [finding] = parsed.findings
+    assert finding.code == "RETOUR_NOT_VEKTIS" and found in finding.message("en")
+    assert "PM305 of MZ302" in finding.message("nl")
+
+
+# --- line ends ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line_end, named", [("\r", "CR only"), ("\r\r\n", "CR CR LF")], ids=["cr", "cr-cr-lf"]
+)
+def test_cr_only_or_cr_cr_lf_line_ends_are_named_once(line_end, named):
+    result = read(to_bytes(good(), line_end=line_end))
+    assert named in accepted_with(result, "VEKTIS_LINE_ENDS").message("en")
+
+
+# --- trailing spaces an editor trimmed --------------------------------------------------------
+
+
+def test_trimmed_trailing_spaces_are_padded_back_and_said():
+    # Given every record with its trailing spaces trimmed (RESERVE, empty text fields)
+    trimmed = [text.rstrip(" ") for text in good()]
+    assert all(len(text) < 310 for text in trimmed)
+    # When it is read
+    result = read(to_bytes(trimmed))
+    # Then it reads as the original, and one warning says how many lines were padded
+    finding = accepted_with(result, "VEKTIS_TRAILING_SPACES_RESTORED")
+    assert finding.params == {"count": len(trimmed), "first": 1, "expected": 310}
+    assert result.claims == read(to_bytes(good())).claims
+
+
+def test_trimming_that_reaches_a_number_is_data_missing():
+    # Given an MZ301 02 whose last 130 positions (INDICATIE CLIENT OVERLEDEN, a number,
+    # and RESERVE) are gone: not trailing spaces, data
+    lines = good()
+    lines[1] = lines[1][:180]
+    finding = only(read(to_bytes(lines)), "VEKTIS_RECORD_DATA_MISSING")
+    assert finding.field == "Indicatie client overleden (record 02, pos. 181-181)"
+    assert finding.severity is Severity.FILE
+
+
+# --- one wrong record type: one finding --------------------------------------------------------
+
+
+@pytest.mark.parametrize("mistyped", ["40", "O4", " 4"])
+def test_one_wrong_record_type_is_one_finding(mistyped):
+    # Given the first 04 (line 4, with a comment after it) with a mistyped record type
+    lines = good()
+    assert lines[3][:2] == "04" and lines[4][:2] == "98"
+    lines[3] = mistyped + lines[3][2:]
+    # When it is read
+    result = read(to_bytes(lines))
+    # Then the cause is the one finding: no knock-on detail numbers, comment owners,
+    # trailer counts or totals after it
+    [finding] = result.findings
+    assert (finding.code, finding.line, finding.params["value"]) == (
+        "VEKTIS_RECORD_TYPE_UNKNOWN",
+        4,
+        mistyped,
+    )
+    assert result.file_rejected and result.claims == []
+
+
+def test_a_mistyped_trailer_is_one_finding_too():
+    lines = good()
+    lines[-1] = "90" + lines[-1][2:]
+    assert codes(read(to_bytes(lines))) == ["VEKTIS_RECORD_TYPE_UNKNOWN"]
