@@ -390,13 +390,14 @@ def test_api_stage_is_throttled_traced_and_keeps_bodies_out_of_logs(
     transformed: dict[str, Any],
 ) -> None:
     """Given the API stage
-    When I read its settings
-    Then requests are throttled, traced and access-logged, and request/response bodies
-    (patient data) never go to the execution log."""
+    When I read its settings, the default and each route's own
+    Then every one throttles requests, and request/response bodies (patient data) never
+    go to the execution log; the stage is traced and access-logged."""
     [stage] = resources_of_type(transformed, "AWS::ApiGateway::Stage").values()
-    [settings] = stage["MethodSettings"]
-    assert settings["ThrottlingBurstLimit"] > 0 and settings["ThrottlingRateLimit"] > 0
-    assert settings["DataTraceEnabled"] is False
+    assert {"ResourcePath": "/*", "HttpMethod": "*"}.items() <= stage["MethodSettings"][0].items()
+    for settings in stage["MethodSettings"]:
+        assert settings["ThrottlingBurstLimit"] > 0 and settings["ThrottlingRateLimit"] > 0
+        assert settings["DataTraceEnabled"] is False, settings["ResourcePath"]
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {
         "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]
