@@ -171,3 +171,71 @@ def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> Non
     Then each leaves the webhook path out, so patient traffic never blocks payments (R11)."""
     for rule in rate_rules(web_acl):
         assert excludes_path(rule["Statement"], WEBHOOK_PATH), rule["Name"]
+
+
+# --- provider login (R32, issue 13.8) ---------------------------------------------------------
+
+
+def on_stage(value: Any, stage: str) -> Any:
+    """A property as deployed on ``stage``: !If [IsProd, a, b] resolved, recursively."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            condition, when_true, when_false = value["Fn::If"]
+            assert condition == "IsProd", condition
+            return on_stage(when_true if stage == "prod" else when_false, stage)
+        return {key: on_stage(item, stage) for key, item in value.items()}
+    if isinstance(value, list):
+        return [on_stage(item, stage) for item in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def user_pool(template: dict[str, Any]) -> dict[str, Any]:
+    [pool] = resources_of_type(template, "AWS::Cognito::UserPool").values()
+    return pool
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_every_provider_user_signs_in_with_a_totp_code(
+    user_pool: dict[str, Any], stage: str
+) -> None:
+    """Given the provider user pool (health data behind it, R29, R32)
+    When a user signs in, on either stage
+    Then a second factor is required, and it is an authenticator app (TOTP), not SMS."""
+    pool = on_stage(user_pool, stage)
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_an_email_address_changes_only_once_the_new_one_is_verified(
+    user_pool: dict[str, Any],
+) -> None:
+    """Given a provider user who changes their e-mail address (it is also the user name)
+    When Cognito updates it
+    Then the old address stays in force until the new one is verified, so a typo or a
+    hijacked session cannot move account recovery to another mailbox."""
+    assert "email" in user_pool["AutoVerifiedAttributes"]
+    settings = user_pool["UserAttributeUpdateSettings"]
+    assert settings["AttributesRequireVerificationBeforeUpdate"] == ["email"]
+
+
+def test_in_prod_compromised_credentials_are_blocked(template: dict[str, Any]) -> None:
+    """Given the user pool on the prod stage
+    When someone signs in or sets a password found in a public breach
+    Then threat protection (advanced security) is enforced, on the Plus tier it needs,
+    and blocks it; dev runs without the paid feature."""
+    [pool_id] = resources_of_type(template, "AWS::Cognito::UserPool")
+    pool = template["Resources"][pool_id]["Properties"]
+    prod, dev = on_stage(pool, "prod"), on_stage(pool, "dev")
+    assert prod["UserPoolTier"] == "PLUS"
+    assert prod["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    assert dev["UserPoolAddOns"]["AdvancedSecurityMode"] != "ENFORCED"
+    [(attachment_id, risk)] = resources_of_type(
+        template, "AWS::Cognito::UserPoolRiskConfigurationAttachment"
+    ).items()
+    assert template["Resources"][attachment_id]["Condition"] == "IsProd"
+    assert risk["UserPoolId"] == {"Ref": pool_id}
+    assert risk["ClientId"] == "ALL"
+    compromised = risk["CompromisedCredentialsRiskConfiguration"]
+    assert compromised["Actions"] == {"EventAction": "BLOCK"}
+    assert {"SIGN_IN", "PASSWORD_CHANGE"} <= set(compromised["EventFilter"])
