@@ -181,3 +181,130 @@ def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
     for queue_id in queues:
         resources = [s["Resource"] for s in denials.get(queue_id, [])]
         assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources, f"{queue_id} takes plain HTTP"
+
+
+# --- alarms (issue 13.5, R39) -------------------------------------------------------------------
+
+
+def alarms(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources_of_type(template, "AWS::CloudWatch::Alarm")
+
+
+def metrics_read(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The metrics an alarm reads (Namespace, MetricName, Dimensions), alone or in math."""
+    if "MetricName" in alarm:
+        return [{key: alarm.get(key, []) for key in ("Namespace", "MetricName", "Dimensions")}]
+    return [query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query]
+
+
+def dead_letter_queues(template: dict[str, Any]) -> set[str]:
+    """Queues another queue's redrive policy sends its failed messages to."""
+    return {
+        properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for properties in resources_of_type(template, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in properties
+    }
+
+
+def failure_records_queues(template: dict[str, Any]) -> set[str]:
+    """Queues that receive Lambda on-failure records or EventBridge Scheduler's failed starts."""
+    queues = set()
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
+        if "OnFailure" in on_failure:
+            queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Scheduler::Schedule").values():
+        queues.add(properties["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    return queues
+
+
+def failure_queues(template: dict[str, Any]) -> set[str]:
+    """Every queue where failed work waits for a person."""
+    return dead_letter_queues(template) | failure_records_queues(template)
+
+
+def test_every_alarm_wakes_someone_through_the_alarm_topic(template: dict[str, Any]) -> None:
+    """Given the alarms
+    When one goes off
+    Then it publishes to the alarm topic, which e-mails the AlarmEmail parameter's
+    address and is encrypted with a key of its own (not the patient-data key)."""
+    assert alarms(template)
+    for alarm_id, alarm in alarms(template).items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], alarm_id
+    topic = template["Resources"]["AlarmTopic"]["Properties"]
+    assert topic["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert topic["KmsMasterKeyId"] == {"Ref": "AlarmKey"}
+
+
+def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]) -> None:
+    """Given every queue where failed work ends up (an undelivered invoice in
+    DeliveryDeadLetterQueue, an unprocessed upload, a failed scheduled run)
+    When one message is visible in it
+    Then an alarm goes off."""
+    queues = failure_queues(template)
+    assert {
+        "DeliveryDeadLetterQueue",
+        "IngestFailureQueue",
+        "BankImportFailureQueue",
+        "EmailEventFailureQueue",
+        "ScheduleFailureQueue",
+    } <= queues
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+        and alarm["Namespace"] == "AWS/SQS"
+        and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        and alarm["Threshold"] == 1
+    }
+    assert queues <= watched, sorted(queues - watched)
+
+
+def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:
+    """Given the dead-letter queues of other queues (DeliveryDeadLetterQueue) and the
+    queues that receive Lambda's and Scheduler's failure records
+    When an operator redrives a dead-letter queue with `aws sqs start-message-move-task`
+    Then it holds only messages of its source queue: no failure record would be moved
+    into the delivery queue (docs/security-and-operations.md, "Redrive")."""
+    dead_letters = dead_letter_queues(template)
+    assert "DeliveryDeadLetterQueue" in dead_letters
+    assert not dead_letters & failure_records_queues(template)
+
+
+def test_every_function_has_an_error_rate_alarm(transformed: dict[str, Any]) -> None:
+    """Given every Lambda function
+    When its share of failed invocations rises
+    Then an alarm computes errors / invocations for that function and goes off."""
+    rated = set()
+    for alarm in alarms(transformed).values():
+        read = {(m["MetricName"], str(m["Dimensions"])) for m in metrics_read(alarm)}
+        expressions = [q["Expression"] for q in alarm.get("Metrics", []) if "Expression" in q]
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function"):
+            dimensions = str([{"Name": "FunctionName", "Value": {"Ref": function_id}}])
+            if {("Errors", dimensions), ("Invocations", dimensions)} <= read and any(
+                "errors / invocations" in expression for expression in expressions
+            ):
+                rated.add(function_id)
+    functions = set(resources_of_type(transformed, "AWS::Lambda::Function"))
+    assert functions and functions <= rated, sorted(functions - rated)
+
+
+def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, Any]) -> None:
+    """Given the metrics the functions emit with Powertools (namespace and service from
+    Globals)
+    When a dunning run stops early or fails invoices, does not report for a day, a
+    retrocession run leaves providers without a statement, or a refund stays pending
+    Then an alarm reads that metric, in that namespace, with that service dimension."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    watched = {
+        metric["MetricName"]: alarm
+        for alarm in alarms(template).values()
+        for metric in metrics_read(alarm)
+        if metric["Namespace"] == namespace and metric["Dimensions"] == service
+    }
+    for name in ("Dunning_incomplete", "Dunning_errors", "Retrocession_failed", "Refund_pending"):
+        assert name in watched, name
+    # A run that never reports is as bad as one that fails: no data counts as breaching.
+    assert watched["Dunning_read"]["TreatMissingData"] == "breaching"

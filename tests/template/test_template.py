@@ -35,6 +35,13 @@ WILDCARDS_AWS_REQUIRES = {
         "in a key policy, Resource * means this key; the encryption-context condition "
         "limits it to this stack's log groups"
     ),
+    ("AlarmKey", "AccountAdministersKeyThroughIam"): (
+        "the default key policy of the alarm topic's own key; Resource * means this key"
+    ),
+    ("AlarmKey", "CloudWatchPublishesAlarms"): (
+        "CloudWatch encrypts alarm messages for the topic with this key (GenerateDataKey* "
+        "as AWS documents it); Resource * means this key, which protects nothing else"
+    ),
 }
 # AWS managed policies the roles may carry (these hold the Resource * that X-Ray
 # PutTraceSegments and CloudWatch Logs need), by name after "policy/".
