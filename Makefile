@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/.deps-installed
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/.deps-installed
+# The build proof (architecture.md): what `sam build` installs for Lambda's python3.12 on
+# arm64, binary wheels only. Downloaded once per change of the requirements; the template
+# tests install from here offline.
+LAMBDA_REQUIREMENTS := layers/billing_core/requirements.txt $(wildcard functions/*/requirements.txt)
+LAMBDA_WHEELS := build/lambda-wheels/.downloaded
+LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -24,6 +32,17 @@ $(CHECKOV): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+# SAM CLI pins its own click, cfn-lint and boto versions, so it gets a venv of its own too.
+$(SAM): requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+$(LAMBDA_WHEELS): $(LAMBDA_REQUIREMENTS) | $(DEPS)
+	$(BIN)/pip download --quiet --disable-pip-version-check $(LAMBDA_PLATFORM) \
+		--dest $(@D) $(addprefix -r ,$(LAMBDA_REQUIREMENTS))
+	touch $@
+
 demo: $(DEPS) ## the whole life of invoices on embedded AWS (moto), summary + out/
 	$(BIN)/python -m local.demo
 
@@ -40,7 +59,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(DEPS) $(CHECKOV) $(CHROMIUM) lint ## every test: lint, unit, functional, template, e2e (browser)
+test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
 	$(BIN)/python -m pytest
 
 lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts
@@ -58,11 +77,11 @@ test-unit: $(DEPS)
 test-functional: $(DEPS)
 	$(BIN)/python -m pytest tests/functional
 
-test-template: $(DEPS) $(CHECKOV)
+test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
 	$(BIN)/python -m pytest tests/template
 
 bench: $(DEPS) ## performance figures, as ratios measured in one run
 	$(BIN)/python -m local.bench
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) build out .pytest_cache .hypothesis

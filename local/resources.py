@@ -121,6 +121,7 @@ class LocalNames:
     ingest_failure_queue_name: str = "zorgnota-local-ingest-failures"
     bank_import_failure_queue_name: str = "zorgnota-local-bank-import-failures"
     schedule_failure_queue_name: str = "zorgnota-local-schedule-failures"
+    email_event_failure_queue_name: str = "zorgnota-local-email-event-failures"
     configuration_set: str = "zorgnota-local-invoices"
     sender_email: str = "nota@example.org"
     public_base_url: str = "http://127.0.0.1:8000"
@@ -140,6 +141,7 @@ class LocalNames:
             "IngestFailureQueue": self.ingest_failure_queue_name,
             "BankImportFailureQueue": self.bank_import_failure_queue_name,
             "ScheduleFailureQueue": self.schedule_failure_queue_name,
+            "EmailEventFailureQueue": self.email_event_failure_queue_name,
             "EmailConfigurationSet": self.configuration_set,
         }
         try:

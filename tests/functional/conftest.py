@@ -10,9 +10,19 @@ from pathlib import Path
 import pytest
 
 from local.sandbox import Sandbox
+from tests.functional import iam_audit
 
 TODAY = date(2026, 11, 23)
 SAMPLES = Path(__file__).resolve().parents[2] / "events" / "declarations"
+
+
+@pytest.fixture(autouse=True)
+def calls_within_the_templates_roles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Then (every test): each AWS call a handler made is allowed by its role in
+    template.yaml, so a least-privilege role that is too narrow fails here (#13.7)."""
+    with iam_audit.recording(monkeypatch) as recorder:
+        yield
+    recorder.assert_allowed()
 
 
 @pytest.fixture

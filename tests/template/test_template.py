@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cfnlint.api import ManualArgs, lint_file
+
+from tests.template.policies import (
+    as_list,
+    log_group_arn,
+    log_groups_the_key_serves,
+    policy_documents,
+    wildcards,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
@@ -27,6 +34,13 @@ WILDCARDS_AWS_REQUIRES = {
     ("BillingKey", "CloudWatchLogsEncryptsThisStacksLogGroups"): (
         "in a key policy, Resource * means this key; the encryption-context condition "
         "limits it to this stack's log groups"
+    ),
+    ("AlarmKey", "AccountAdministersKeyThroughIam"): (
+        "the default key policy of the alarm topic's own key; Resource * means this key"
+    ),
+    ("AlarmKey", "CloudWatchPublishesAlarms"): (
+        "CloudWatch encrypts alarm messages for the topic with this key (GenerateDataKey* "
+        "as AWS documents it); Resource * means this key, which protects nothing else"
     ),
 }
 # AWS managed policies the roles may carry (these hold the Resource * that X-Ray
@@ -175,48 +189,23 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
     }
 
 
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def policy_documents(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(logical id, policy document) for identity and resource policies alike."""
-    for logical_id, resource in template["Resources"].items():
-        properties = resource.get("Properties", {})
-        if resource["Type"] == "AWS::IAM::Role":
-            for policy in properties.get("Policies", []):
-                yield logical_id, policy["PolicyDocument"]
-        elif resource["Type"] == "AWS::KMS::Key":
-            yield logical_id, properties["KeyPolicy"]
-        elif "PolicyDocument" in properties:
-            yield logical_id, properties["PolicyDocument"]
-
-
-def has_wildcard(statement: dict[str, Any]) -> bool:
-    actions = as_list(statement.get("Action", []))
-    return (
-        "NotAction" in statement
-        or "NotResource" in statement
-        or any(action == "*" or str(action).endswith(":*") for action in actions)
-        or "*" in as_list(statement.get("Resource", []))
-    )
-
-
 def test_no_allow_statement_has_a_wildcard_unless_aws_requires_it(
     transformed: dict[str, Any],
 ) -> None:
-    """Given every policy in the transformed template (roles, key and bucket policies)
-    When I look for Allow statements with Action * (or service:*) or Resource *
-    Then the only ones are those AWS requires, each listed with its reason."""
-    found = {
-        (logical_id, statement.get("Sid", f"#{index}"))
+    """Given every policy in the transformed template (roles, key, bucket and queue policies)
+    When I look for Allow statements with a * in an action (dynamodb:*, sqs:SendMessage*)
+    or in a resource where a narrower one exists (Resource *, table/index/*, a whole
+    bucket's objects rather than a prefix's), or with NotAction/NotResource
+    Then the only ones are those AWS requires, each listed with its reason (#13.7)."""
+    found = [
+        (logical_id, statement.get("Sid", f"#{index}"), wildcards(statement, transformed))
         for logical_id, document in policy_documents(transformed)
         for index, statement in enumerate(as_list(document["Statement"]))
-        if statement["Effect"] == "Allow" and has_wildcard(statement)
-    }
-    unjustified = found - WILDCARDS_AWS_REQUIRES.keys()
-    assert not unjustified, f"wildcards nobody justified: {sorted(unjustified)}"
-    stale = WILDCARDS_AWS_REQUIRES.keys() - found
+        if statement["Effect"] == "Allow" and wildcards(statement, transformed)
+    ]
+    unjustified = [place for place in found if place[:2] not in WILDCARDS_AWS_REQUIRES]
+    assert not unjustified, f"wildcards nobody justified: {unjustified}"
+    stale = WILDCARDS_AWS_REQUIRES.keys() - {place[:2] for place in found}
     assert not stale, f"allow-list entries no statement needs any more: {sorted(stale)}"
 
 
@@ -245,11 +234,7 @@ def test_every_function_logs_to_its_own_encrypted_log_group_with_retention(
     Then it is a log group of its own in this template, with the retention parameter,
     encrypted with BillingKey under a name the key policy lets CloudWatch Logs use."""
     resources = transformed["Resources"]
-    key_policy = resources["BillingKey"]["Properties"]["KeyPolicy"]["Statement"]
-    allowed = next(s for s in key_policy if s["Sid"] == "CloudWatchLogsEncryptsThisStacksLogGroups")
-    patterns = [
-        p["Fn::Sub"] for p in allowed["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
-    ]
+    patterns = log_groups_the_key_serves(transformed)
     functions = resources_of_type(transformed, "AWS::Lambda::Function")
     groups = {}
     for function_id, properties in functions.items():
@@ -258,10 +243,7 @@ def test_every_function_logs_to_its_own_encrypted_log_group_with_retention(
         assert group["Type"] == "AWS::Logs::LogGroup", function_id
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, group_id
         assert group["Properties"]["KmsKeyId"] == BILLING_KEY_ARN, group_id
-        arn = (
-            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
-            + group["Properties"]["LogGroupName"]["Fn::Sub"]
-        )
+        arn = log_group_arn(group["Properties"])
         assert any(fnmatch(arn, pattern) for pattern in patterns), f"key policy misses {arn}"
         groups[function_id] = group_id
     assert len(set(groups.values())) == len(functions), groups  # one group per function
@@ -415,13 +397,14 @@ def test_api_stage_is_throttled_traced_and_keeps_bodies_out_of_logs(
     transformed: dict[str, Any],
 ) -> None:
     """Given the API stage
-    When I read its settings
-    Then requests are throttled, traced and access-logged, and request/response bodies
-    (patient data) never go to the execution log."""
+    When I read its settings, the default and each route's own
+    Then every one throttles requests, and request/response bodies (patient data) never
+    go to the execution log; the stage is traced and access-logged."""
     [stage] = resources_of_type(transformed, "AWS::ApiGateway::Stage").values()
-    [settings] = stage["MethodSettings"]
-    assert settings["ThrottlingBurstLimit"] > 0 and settings["ThrottlingRateLimit"] > 0
-    assert settings["DataTraceEnabled"] is False
+    assert {"ResourcePath": "/*", "HttpMethod": "*"}.items() <= stage["MethodSettings"][0].items()
+    for settings in stage["MethodSettings"]:
+        assert settings["ThrottlingBurstLimit"] > 0 and settings["ThrottlingRateLimit"] > 0
+        assert settings["DataTraceEnabled"] is False, settings["ResourcePath"]
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {
         "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]

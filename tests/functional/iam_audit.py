@@ -1,0 +1,182 @@
+"""Every AWS call a handler makes in a functional test is one its role in template.yaml
+allows (issue 13.7).
+
+The roles are written per function with only the actions it uses. moto does not check
+IAM, so a role that is too narrow would only fail once deployed; here each call a
+handler makes through botocore is recorded (in the thread that invokes the handler) and
+matched against the inline statements of that function in template.yaml, with the local
+physical names mapped back to the template's logical ids.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import botocore.client
+import pytest
+
+from local.resources import LocalNames, load_template, resources_of_type
+from local.sandbox import Sandbox
+from tests.template.policies import as_list, resource_pattern
+
+# Resources the sandbox creates under a local name: {physical name: logical id}.
+_NAMED_TYPES = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue")
+# One IAM action authorises these calls; all others need the action of their own name.
+_ACTION_OF_CALL = {
+    ("sqs", "SendMessageBatch"): "sqs:SendMessage",
+    ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("sesv2", "SendEmail"): "ses:SendEmail",
+}
+_TRANSACTION_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One IAM authorisation a call needs: e.g. ("dynamodb:Query",
+    "BillingTable/index/by-reference"). A resource of None is not matched (SES identities)."""
+
+    action: str
+    resource: str | None
+
+
+@dataclass(frozen=True)
+class Grant:
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]  # logical id + path patterns, e.g. "OutputBucket/reports/*"
+
+    def allows(self, call: Call) -> bool:
+        if not any(fnmatchcase(call.action, action) for action in self.actions):
+            return False
+        return call.resource is None or any(
+            fnmatchcase(call.resource, resource) for resource in self.resources
+        )
+
+
+@dataclass
+class Recorder:
+    """The calls made while a handler ran, by function folder (functions/<folder>/)."""
+
+    calls: list[tuple[str, Call]] = field(default_factory=list)
+    _running: threading.local = field(default_factory=threading.local)
+
+    def assert_allowed(self) -> None:
+        grants = function_grants()
+        refused = sorted(
+            {
+                f"{function}: {call.action} on {call.resource}"
+                for function, call in self.calls
+                if not any(grant.allows(call) for grant in grants[function])
+            }
+        )
+        assert not refused, "template.yaml does not allow what the handler did:\n" + "\n".join(
+            refused
+        )
+
+
+@contextmanager
+def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    recorder = Recorder()
+    invoke = Sandbox.invoke
+    make_api_call = botocore.client.BaseClient._make_api_call
+
+    def invoke_recorded(sandbox: Sandbox, function: str, event: dict[str, Any]) -> Any:
+        recorder._running.function = function
+        try:
+            return invoke(sandbox, function, event)
+        finally:
+            recorder._running.function = None
+
+    def api_call_recorded(client: Any, operation: str, parameters: dict[str, Any]) -> Any:
+        function = getattr(recorder._running, "function", None)
+        if function:
+            service = client.meta.service_model.service_name
+            recorder.calls += [(function, c) for c in calls_needed(service, operation, parameters)]
+        return make_api_call(client, operation, parameters)
+
+    monkeypatch.setattr(Sandbox, "invoke", invoke_recorded)
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", api_call_recorded)
+    yield recorder
+
+
+# --- calls -> the authorisations they need ----------------------------------------------------
+
+
+def calls_needed(service: str, operation: str, parameters: dict[str, Any]) -> list[Call]:
+    if service == "dynamodb":
+        return _dynamodb_calls(operation, parameters)
+    action = _ACTION_OF_CALL.get((service, operation), f"{service}:{operation}")
+    if service == "s3":
+        if parameters.get("VersionId"):
+            action += "Version"
+        key = parameters.get("Key")
+        return [Call(action, _local(parameters["Bucket"]) + (f"/{key}" if key else ""))]
+    if service == "sqs":
+        return [Call(action, _local(parameters["QueueUrl"].rsplit("/", 1)[-1]))]
+    return [Call(action, None)]
+
+
+def _dynamodb_calls(operation: str, parameters: dict[str, Any]) -> list[Call]:
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        return [
+            Call(_TRANSACTION_ACTIONS[kind], _local(body["TableName"]))
+            for item in parameters["TransactItems"]
+            for kind, body in item.items()
+        ]
+    if operation in ("BatchGetItem", "BatchWriteItem"):
+        return [Call(f"dynamodb:{operation}", _local(t)) for t in parameters["RequestItems"]]
+    table = _local(parameters["TableName"])
+    index = parameters.get("IndexName")
+    return [Call(f"dynamodb:{operation}", f"{table}/index/{index}" if index else table)]
+
+
+def _local(physical_name: str) -> str:
+    return _logical_ids()[physical_name]
+
+
+# --- template.yaml -> what each function may do ------------------------------------------------
+
+
+@cache
+def function_grants() -> dict[str, list[Grant]]:
+    """{function folder: its inline Allow statements, resources as logical-id patterns}."""
+    template = load_template()
+    grants = {}
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        # A SAM policy template (DynamoDBCrudPolicy, ...) grants nothing here: calls it
+        # would allow are reported, and tests/template/test_iam.py asks to write it out.
+        policies = [policy for policy in properties["Policies"] if "Statement" in policy]
+        statements = [statement for policy in policies for statement in policy["Statement"]]
+        grants[Path(properties["CodeUri"]).name] = [
+            Grant(
+                tuple(as_list(statement["Action"])),
+                tuple(resource_pattern(r, template) for r in as_list(statement["Resource"])),
+            )
+            for statement in statements
+            if statement["Effect"] == "Allow"
+        ]
+    return grants
+
+
+@cache
+def _logical_ids() -> dict[str, str]:
+    names = LocalNames()
+    template = load_template()
+    return {
+        names.physical_id(logical_id): logical_id
+        for resource_type in _NAMED_TYPES
+        for logical_id in resources_of_type(template, resource_type)
+    }

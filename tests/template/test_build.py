@@ -1,0 +1,173 @@
+"""The build proof (architecture.md "Choices already made", issue 13.15).
+
+`sam build` of a python3.12 function cannot run here (no Python 3.12, no Docker), so what
+it would do is proven instead: `sam validate --lint` passes, every CodeUri/ContentUri
+exists and every Handler resolves, and the layer's (and any function's) requirements
+install for Lambda's python3.12 on arm64 from binary wheels only. `make test` creates
+.venv-sam and downloads those wheels to build/lambda-wheels once per requirements change;
+the install here is then offline.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.resources import resources_of_type
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "eu-central-1"
+SAM = ROOT / ".venv-sam" / "bin" / "sam"
+LAMBDA_WHEELS = ROOT / "build" / "lambda-wheels"
+# What `sam build` installs for the template's Runtime and Architectures.
+LAMBDA_PYTHON_ON_ARM64 = (
+    *("--platform", "manylinux2014_aarch64"),
+    *("--implementation", "cp", "--python-version", "3.12"),
+    "--only-binary=:all:",
+)
+
+
+def handler_problems(template: dict[str, Any], root: Path) -> list[str]:
+    """What `sam build` or the Lambda runtime would stumble on: a code folder that does not
+    exist, a Handler whose module or function is not there, a layer without its package
+    or requirements."""
+    problems = []
+    for function_id, properties in resources_of_type(template, "AWS::Serverless::Function").items():
+        folder = root / properties["CodeUri"]
+        module, _, name = properties["Handler"].rpartition(".")
+        source = folder / (module.replace(".", "/") + ".py")
+        if not source.is_file():
+            problems.append(f"{function_id}: no {source.relative_to(root)}")
+        elif name not in top_level_names(source):
+            problems.append(f"{function_id}: {source.relative_to(root)} defines no {name}")
+    for layer_id, properties in resources_of_type(
+        template, "AWS::Serverless::LayerVersion"
+    ).items():
+        folder = root / properties["ContentUri"]
+        packages = list(folder.glob("*/__init__.py")) if folder.is_dir() else []
+        if not packages or not (folder / "requirements.txt").is_file():
+            problems.append(
+                f"{layer_id}: {properties['ContentUri']} needs a package and requirements.txt"
+            )
+    return problems
+
+
+def top_level_names(source: Path) -> set[str]:
+    """Functions and variables a module defines at its top level."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def requirement_files(template: dict[str, Any]) -> list[Path]:
+    """The requirements.txt files `sam build` installs: the layer's and any function's."""
+    folders = [
+        properties.get("ContentUri") or properties.get("CodeUri")
+        for resource_type in ("AWS::Serverless::LayerVersion", "AWS::Serverless::Function")
+        for properties in resources_of_type(template, resource_type).values()
+    ]
+    return [
+        path
+        for folder in folders
+        if folder and (path := ROOT / folder / "requirements.txt").is_file()
+    ]
+
+
+def test_every_code_folder_exists_and_every_handler_resolves(template: dict[str, Any]) -> None:
+    """Given the functions and the layer in template.yaml
+    When I follow each CodeUri/ContentUri and Handler
+    Then each folder exists, each handler module defines its function, and the layer has
+    its package and requirements.txt (BuildMethod python3.12)."""
+    assert handler_problems(template, ROOT) == []
+    [layer] = resources_of_type(template, "AWS::Serverless::LayerVersion")
+    assert template["Resources"][layer]["Metadata"]["BuildMethod"] == "python3.12"
+
+
+def test_a_handler_that_does_not_resolve_is_reported(tmp_path: Path) -> None:
+    """Given a template whose function points at a missing folder, one whose handler
+    module lacks its function, and a layer without requirements.txt
+    When the build proof checks them
+    Then each is reported, so such a template cannot land."""
+    (tmp_path / "functions" / "present").mkdir(parents=True)
+    (tmp_path / "functions" / "present" / "app.py").write_text("handler = None\n")
+    (tmp_path / "layer" / "pkg").mkdir(parents=True)
+    (tmp_path / "layer" / "pkg" / "__init__.py").write_text("")
+    template = {
+        "Resources": {
+            "Gone": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"CodeUri": "functions/gone/", "Handler": "app.lambda_handler"},
+            },
+            "Misnamed": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"CodeUri": "functions/present/", "Handler": "app.lambda_handler"},
+            },
+            "Layer": {
+                "Type": "AWS::Serverless::LayerVersion",
+                "Properties": {"ContentUri": "layer/"},
+            },
+        }
+    }
+    problems = handler_problems(template, tmp_path)
+    assert problems == [
+        "Gone: no functions/gone/app.py",
+        "Misnamed: functions/present/app.py defines no lambda_handler",
+        "Layer: layer/ needs a package and requirements.txt",
+    ]
+
+
+def test_the_requirements_install_for_lambda_python312_on_arm64(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    """Given the layer's requirements (and any function's)
+    When pip resolves them as `sam build` would for python3.12 on arm64, binary wheels only
+    Then every one installs: a dependency without an arm64 wheel for 3.12 fails here."""
+    if not LAMBDA_WHEELS.is_dir():
+        pytest.skip(f"{LAMBDA_WHEELS.relative_to(ROOT)} is missing: `make test` downloads it")
+    files = requirement_files(template)
+    assert ROOT / "layers/billing_core/requirements.txt" in files
+    for requirements in files:
+        completed = subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "install", "--dry-run", "--quiet"),
+                *("--disable-pip-version-check", "--no-index"),
+                *("--find-links", str(LAMBDA_WHEELS), *LAMBDA_PYTHON_ON_ARM64),
+                *("--target", str(tmp_path / "python"), "-r", str(requirements)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def test_sam_validate_lint_passes(template_path: Path) -> None:
+    """Given template.yaml
+    When the pinned SAM CLI validates it with --lint (its own cfn-lint, offline)
+    Then it reports a valid SAM template."""
+    if not SAM.exists():
+        pytest.skip(f"{SAM.relative_to(ROOT)} is missing: `make test` creates .venv-sam")
+    completed = subprocess.run(
+        [str(SAM), "validate", "--lint", "--template", str(template_path), "--region", REGION],
+        cwd=ROOT,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output[-3000:]
+    assert "is a valid SAM Template" in output

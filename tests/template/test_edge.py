@@ -1,0 +1,241 @@
+"""What stands between the internet and the functions: per-route throttles on the API
+stage and an AWS WAF web ACL (issue 13.3, 13.4; R10, R11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local.resources import function_events, resources_of_type
+
+WEBHOOK_PATH = "/webhooks/psp"
+# A patient needs a handful of tries; a guesser needs thousands of birth dates (R10).
+MOST_PATIENT_POSTS_PER_IP_PER_5_MINUTES = 100
+
+
+def settings_key(method: str, path: str) -> tuple[str, str]:
+    """(HTTP method, MethodSettings ResourcePath): slashes after the first are ~1."""
+    return method.upper(), "/" if path == "/" else "/" + path.replace("/", "~1")
+
+
+@pytest.fixture(scope="module")
+def method_settings(transformed: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    [stage] = resources_of_type(transformed, "AWS::ApiGateway::Stage").values()
+    return {(s["HttpMethod"], s["ResourcePath"]): s for s in stage["MethodSettings"]}
+
+
+def routes(template: dict[str, Any], function_id: str) -> list[tuple[str, str]]:
+    return [
+        (properties["Method"].upper(), properties["Path"])
+        for kind, properties in function_events(template)[function_id]
+        if kind == "Api"
+    ]
+
+
+def checker_reads(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """The payment checker's page and status: patient GETs other than the OpenAPI document."""
+    return [
+        (method, path)
+        for method, path in routes(template, "PatientApiFunction")
+        if method == "GET" and not path.endswith("openapi.json")
+    ]
+
+
+def patient_writes(template: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in routes(template, "PatientApiFunction") if m == "POST"]
+
+
+def test_checker_reads_are_generous_and_patient_writes_tight(
+    template: dict[str, Any], method_settings: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    """Given the stage default and the patient routes
+    When I read each route's own throttle
+    Then the checker's reads allow more than the default, and every patient write (each
+    checks a birth date or starts a payment) less than the default and any read."""
+    default = method_settings[("*", "/*")]
+    reads = [method_settings[settings_key(*route)] for route in checker_reads(template)]
+    writes = [method_settings[settings_key(*route)] for route in patient_writes(template)]
+    assert len(reads) >= 2 and len(writes) >= 6
+    slowest_read = min(s["ThrottlingRateLimit"] for s in reads)
+    assert slowest_read > default["ThrottlingRateLimit"]
+    for write in writes:
+        assert write["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], write
+        assert write["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"], write
+
+
+def test_the_psp_webhook_has_a_throttle_of_its_own(
+    template: dict[str, Any], method_settings: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    """Given the PSP webhook route (R11: a missed notification is a payment booked late)
+    When I look for its throttle
+    Then it has an entry of its own, no tighter than the default, that no patient route
+    draws from."""
+    [route] = routes(template, "PspWebhookFunction")
+    assert route == ("POST", WEBHOOK_PATH)
+    webhook = method_settings[settings_key(*route)]
+    default = method_settings[("*", "/*")]
+    assert webhook["ThrottlingRateLimit"] >= default["ThrottlingRateLimit"]
+    assert webhook["ThrottlingBurstLimit"] >= default["ThrottlingBurstLimit"]
+
+
+# --- AWS WAF -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_acl(transformed: dict[str, Any]) -> dict[str, Any]:
+    [acl] = resources_of_type(transformed, "AWS::WAFv2::WebACL").values()
+    return acl
+
+
+def statements_within(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The statement and every statement nested in it (And, Or, Not, scope-down)."""
+    yield statement
+    for value in statement.values():
+        for nested in value if isinstance(value, list) else [value]:
+            if isinstance(nested, dict):
+                yield from statements_within(nested)
+
+
+def excludes_path(rule_statement: dict[str, Any], path: str) -> bool:
+    return any(
+        "NotStatement" in s
+        and s["NotStatement"]["Statement"].get("ByteMatchStatement", {}).get("SearchString") == path
+        for s in statements_within(rule_statement)
+    )
+
+
+def rate_rules(web_acl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+
+
+def test_a_web_acl_guards_the_api_stage(
+    transformed: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
+    """Given the template's AWS WAF resources
+    When I follow the association
+    Then a regional web ACL that allows by default is attached to this API's stage."""
+    [association] = resources_of_type(transformed, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert association["ResourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}"
+        "/stages/${ApiStage}"
+    }
+    assert web_acl["Scope"] == "REGIONAL"
+    assert web_acl["DefaultAction"] == {"Allow": {}}
+
+
+def test_the_web_acl_blocks_with_the_aws_common_rule_set(web_acl: dict[str, Any]) -> None:
+    """Given the web ACL's rules
+    When I look for AWS's managed common rule set
+    Then it is there and blocks (its own actions apply, not merely counted)."""
+    managed = {
+        rule["Statement"]["ManagedRuleGroupStatement"]["Name"]: rule
+        for rule in web_acl["Rules"]
+        if "ManagedRuleGroupStatement" in rule["Statement"]
+    }
+    common = managed["AWSManagedRulesCommonRuleSet"]
+    assert common["Statement"]["ManagedRuleGroupStatement"]["VendorName"] == "AWS"
+    assert common["OverrideAction"] == {"None": {}}
+
+
+def test_one_address_cannot_guess_birth_dates_or_flood_the_api(web_acl: dict[str, Any]) -> None:
+    """Given the web ACL's rate-based rules
+    When I read them
+    Then each counts per client IP and blocks, and one limits the POSTs that check a
+    birth date to a few per 5 minutes per address (R10, issue 13.3)."""
+    rules = rate_rules(web_acl)
+    assert rules
+    for rule in rules:
+        assert rule["Action"] == {"Block": {}}, rule["Name"]
+        assert rule["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP", rule["Name"]
+    posts = [
+        rule["Statement"]["RateBasedStatement"]
+        for rule in rules
+        if any(
+            s.get("ByteMatchStatement", {}).get("SearchString") == "POST"
+            and "Method" in s["ByteMatchStatement"]["FieldToMatch"]
+            for s in statements_within(rule["Statement"])
+        )
+    ]
+    assert posts, "no per-IP limit on the patient POSTs"
+    for rate in posts:
+        window_minutes = rate.get("EvaluationWindowSec", 300) / 60
+        assert rate["Limit"] * 5 / window_minutes <= MOST_PATIENT_POSTS_PER_IP_PER_5_MINUTES
+
+
+def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> None:
+    """Given the rate-based rules and the PSP webhook, called from a few Mollie addresses
+    When I read each rule's scope
+    Then each leaves the webhook path out, so patient traffic never blocks payments (R11)."""
+    for rule in rate_rules(web_acl):
+        assert excludes_path(rule["Statement"], WEBHOOK_PATH), rule["Name"]
+
+
+# --- provider login (R32, issue 13.8) ---------------------------------------------------------
+
+
+def on_stage(value: Any, stage: str) -> Any:
+    """A property as deployed on ``stage``: !If [IsProd, a, b] resolved, recursively."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            condition, when_true, when_false = value["Fn::If"]
+            assert condition == "IsProd", condition
+            return on_stage(when_true if stage == "prod" else when_false, stage)
+        return {key: on_stage(item, stage) for key, item in value.items()}
+    if isinstance(value, list):
+        return [on_stage(item, stage) for item in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def user_pool(template: dict[str, Any]) -> dict[str, Any]:
+    [pool] = resources_of_type(template, "AWS::Cognito::UserPool").values()
+    return pool
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_every_provider_user_signs_in_with_a_totp_code(
+    user_pool: dict[str, Any], stage: str
+) -> None:
+    """Given the provider user pool (health data behind it, R29, R32)
+    When a user signs in, on either stage
+    Then a second factor is required, and it is an authenticator app (TOTP), not SMS."""
+    pool = on_stage(user_pool, stage)
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_an_email_address_changes_only_once_the_new_one_is_verified(
+    user_pool: dict[str, Any],
+) -> None:
+    """Given a provider user who changes their e-mail address (it is also the user name)
+    When Cognito updates it
+    Then the old address stays in force until the new one is verified, so a typo or a
+    hijacked session cannot move account recovery to another mailbox."""
+    assert "email" in user_pool["AutoVerifiedAttributes"]
+    settings = user_pool["UserAttributeUpdateSettings"]
+    assert settings["AttributesRequireVerificationBeforeUpdate"] == ["email"]
+
+
+def test_in_prod_compromised_credentials_are_blocked(template: dict[str, Any]) -> None:
+    """Given the user pool on the prod stage
+    When someone signs in or sets a password found in a public breach
+    Then threat protection (advanced security) is enforced, on the Plus tier it needs,
+    and blocks it; dev runs without the paid feature."""
+    [pool_id] = resources_of_type(template, "AWS::Cognito::UserPool")
+    pool = template["Resources"][pool_id]["Properties"]
+    prod, dev = on_stage(pool, "prod"), on_stage(pool, "dev")
+    assert prod["UserPoolTier"] == "PLUS"
+    assert prod["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    assert dev["UserPoolAddOns"]["AdvancedSecurityMode"] != "ENFORCED"
+    [(attachment_id, risk)] = resources_of_type(
+        template, "AWS::Cognito::UserPoolRiskConfigurationAttachment"
+    ).items()
+    assert template["Resources"][attachment_id]["Condition"] == "IsProd"
+    assert risk["UserPoolId"] == {"Ref": pool_id}
+    assert risk["ClientId"] == "ALL"
+    compromised = risk["CompromisedCredentialsRiskConfiguration"]
+    assert compromised["Actions"] == {"EventAction": "BLOCK"}
+    assert {"SIGN_IN", "PASSWORD_CHANGE"} <= set(compromised["EventFilter"])

@@ -1,0 +1,97 @@
+"""Least privilege per function (issue 13.7, R26, R27, R29).
+
+The review of wildcards lives in test_template.py; that every call a handler really makes
+is allowed is checked by the functional tests (tests/functional/iam_audit.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from local.resources import function_events, resources_of_type
+from tests.template.policies import (
+    as_list,
+    function_role_statements,
+    granted_actions,
+    resource_text,
+)
+
+# Reading a whole table, deleting items or writing batches without conditions: none of it
+# is ever needed to answer the public, and each is what an attacker would want.
+NEVER_FOR_THE_PUBLIC = {"dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+# The ledger is append-only (R27) and the daily run queries a sparse index (R18): no
+# function scans the billing table, deletes from it or writes to it unconditionally.
+NEVER_ON_THE_BILLING_TABLE = NEVER_FOR_THE_PUBLIC | {"dynamodb:PartiQLDelete"}
+
+
+def public_functions(template: dict[str, Any]) -> set[str]:
+    """Functions behind at least one route anyone may call (an Api event without a login)."""
+    return {
+        function_id
+        for function_id, events in function_events(template).items()
+        for kind, properties in events
+        if kind == "Api" and properties.get("Auth", {}).get("Authorizer") == "NONE"
+    }
+
+
+def test_functions_that_serve_the_public_cannot_scan_delete_or_batch_write(
+    template: dict[str, Any], transformed: dict[str, Any]
+) -> None:
+    """Given the functions behind an unauthenticated route (the patient API, the PSP
+    webhook, and the provider API for its OpenAPI document)
+    When I list every action their execution roles allow
+    Then none may Scan, DeleteItem or BatchWriteItem, on any table."""
+    public = public_functions(template)
+    assert {"PatientApiFunction", "PspWebhookFunction"} <= public
+    for function_id in public:
+        allowed = granted_actions(function_role_statements(transformed, function_id))
+        assert not allowed & NEVER_FOR_THE_PUBLIC, (function_id, allowed & NEVER_FOR_THE_PUBLIC)
+
+
+def test_no_function_scans_or_deletes_from_the_billing_table(transformed: dict[str, Any]) -> None:
+    """Given every function's execution role
+    When I look at the statements on the billing table and its indexes
+    Then none allows Scan, DeleteItem, BatchWriteItem or PartiQL deletes (R18, R27)."""
+    functions = resources_of_type(transformed, "AWS::Lambda::Function")
+    for function_id in functions:
+        for statement in function_role_statements(transformed, function_id):
+            on_billing_table = any(
+                "BillingTable" in resource_text(resource)
+                for resource in as_list(statement.get("Resource", []))
+            )
+            forbidden = set(as_list(statement["Action"])) & NEVER_ON_THE_BILLING_TABLE
+            assert not (on_billing_table and forbidden), (function_id, statement.get("Sid"))
+
+
+def test_functions_get_statements_written_for_them_not_sam_policy_templates(
+    template: dict[str, Any],
+) -> None:
+    """Given the functions in template.yaml
+    When I read their Policies
+    Then each is a list of statements written for that function, with a Sid that says
+    what it is for; SAM policy templates (DynamoDBCrudPolicy, SQSSendMessagePolicy, ...)
+    grant what the template's author needed, not what this function does."""
+    for function_id, properties in resources_of_type(template, "AWS::Serverless::Function").items():
+        for policy in properties["Policies"]:
+            assert set(policy) == {"Statement"}, (function_id, sorted(policy))
+            for statement in policy["Statement"]:
+                assert statement.get("Sid"), (function_id, statement)
+
+
+def test_access_logs_are_delivered_only_under_each_logging_buckets_prefix(
+    template: dict[str, Any],
+) -> None:
+    """Given the buckets that log to AccessLogsBucket, each with its LogFilePrefix
+    When I read the access-log bucket's policy for S3 log delivery
+    Then it allows PutObject under exactly those prefixes, not anywhere in the bucket."""
+    prefixes = {
+        properties["LoggingConfiguration"]["LogFilePrefix"]
+        for properties in resources_of_type(template, "AWS::S3::Bucket").values()
+        if "LoggingConfiguration" in properties
+    }
+    policy = template["Resources"]["AccessLogsBucketPolicy"]["Properties"]["PolicyDocument"]
+    [delivery] = [s for s in policy["Statement"] if s.get("Sid") == "S3ServerAccessLogDelivery"]
+    assert delivery["Action"] == "s3:PutObject"
+    assert {resource_text(r) for r in delivery["Resource"]} == {
+        f"${{AccessLogsBucket.Arn}}/{prefix}*" for prefix in prefixes
+    }

@@ -1,0 +1,310 @@
+"""template.yaml's operational safeguards: what the functions may record, who is woken, what
+is kept how long (issue 13; R29, R39; legal-nl.md §8)."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from typing import Any
+
+import pytest
+
+from local.resources import resources_of_type
+from tests.template.policies import (
+    as_list,
+    function_role_statements,
+    log_group_arn,
+    log_groups_the_key_serves,
+    resource_pattern,
+)
+
+BILLING_KEY_ARN = {"Fn::GetAtt": ["BillingKey", "Arn"]}
+# 8 x 365.25 days: 7 full years after the end of the year a file was made, wherever in
+# the year that was (art. 52 AWR, legal-nl.md §8).
+SEVEN_YEARS_AFTER_ITS_YEAR = 2922
+# How long each bucket prefix's objects may live, in days, current and noncurrent version
+# together: (at least, at most). legal-nl.md §8; docs/security-and-operations.md has the table.
+RETENTION = {
+    # Raw files with the BSN of every line, deleted 90 days after processing.
+    "DeclarationsBucket/incoming/": (1, 90),
+    "DeclarationsBucket/retour/": (1, 90),
+    # Handover files (1 year after handover) and unmatched-credit lists (1 year).
+    "OutputBucket/collection/": (1, 365),
+    "OutputBucket/bank/": (1, 365),
+    # The administration: letters, statements, reports, claims, what bookings came from.
+    "OutputBucket/print/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/retrocession/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/reports/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/insurer-claims/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/collection-reports/": (
+        SEVEN_YEARS_AFTER_ITS_YEAR,
+        SEVEN_YEARS_AFTER_ITS_YEAR + 30,
+    ),
+    "BankStatementsBucket/camt053/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "BankStatementsBucket/collection-reports/": (
+        SEVEN_YEARS_AFTER_ITS_YEAR,
+        SEVEN_YEARS_AFTER_ITS_YEAR + 30,
+    ),
+    # S3 access logs: no personal data, a year like every other log.
+    "AccessLogsBucket/": (1, 365),
+}
+
+# Powertools Tracer settings that keep handler responses and exception messages (invoice
+# details, names, birth dates) out of X-Ray, which sits outside the KMS key and the log
+# retention (issue 13.2, R29).
+TRACER_KEEPS_PAYLOADS_OUT = {
+    "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+    "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+}
+
+
+def test_no_function_traces_its_responses_or_errors(transformed: dict[str, Any]) -> None:
+    """Given every Lambda function SAM deploys (all have Tracing: Active)
+    When I read its environment
+    Then Powertools Tracer is told not to capture responses or errors, so no health data
+    from an answer or an exception message reaches X-Ray (R29)."""
+    functions = resources_of_type(transformed, "AWS::Lambda::Function")
+    assert functions
+    for function_id, properties in functions.items():
+        assert properties["TracingConfig"] == {"Mode": "Active"}, function_id
+        variables = properties["Environment"]["Variables"]
+        leaking = {
+            name: variables.get(name)
+            for name, value in TRACER_KEEPS_PAYLOADS_OUT.items()
+            if variables.get(name) != value
+        }
+        assert not leaking, f"{function_id} would send payloads to X-Ray: {leaking}"
+
+
+# --- retention (issue 13.11, legal-nl.md §8) --------------------------------------------------
+
+
+def prefixes_written(template: dict[str, Any]) -> set[str]:
+    """Every "Bucket/prefix/" a function may put objects under (uploads it signs included)."""
+    written = set()
+    for function_id in resources_of_type(template, "AWS::Lambda::Function"):
+        for statement in function_role_statements(template, function_id):
+            if "s3:PutObject" in as_list(statement["Action"]):
+                for resource in as_list(statement["Resource"]):
+                    written.add(resource_pattern(resource, template).removesuffix("*"))
+    return written
+
+
+def lifecycle_rule(template: dict[str, Any], bucket_prefix: str) -> dict[str, Any]:
+    """The enabled rule of that bucket for exactly that prefix (no prefix: the whole bucket)."""
+    bucket_id, prefix = bucket_prefix.split("/", 1)
+    rules = template["Resources"][bucket_id]["Properties"]["LifecycleConfiguration"]["Rules"]
+    [rule] = [
+        r
+        for r in rules
+        if r["Status"] == "Enabled" and r.get("Prefix", "") == prefix and "ExpirationInDays" in r
+    ]
+    return rule
+
+
+def test_every_prefix_a_function_writes_has_a_retention(transformed: dict[str, Any]) -> None:
+    """Given every bucket prefix a function may write to (its role's s3:PutObject)
+    When I look it up in the retention table of legal-nl.md §8
+    Then it is there: a new kind of file cannot land without someone deciding how long
+    it is kept."""
+    written = prefixes_written(transformed)
+    assert "DeclarationsBucket/incoming/" in written and "OutputBucket/print/" in written
+    assert written <= RETENTION.keys(), sorted(written - RETENTION.keys())
+
+
+@pytest.mark.parametrize("bucket_prefix", sorted(RETENTION))
+def test_each_kind_of_file_is_kept_as_long_as_the_law_says(
+    template: dict[str, Any], bucket_prefix: str
+) -> None:
+    """Given the lifecycle rule for a bucket prefix
+    When an object is uploaded, and later overwritten or expired (the buckets keep versions)
+    Then the current version lives at least as long as the law keeps it, and no version,
+    current or noncurrent, outlives the most the table allows."""
+    fewest, most = RETENTION[bucket_prefix]
+    rule = lifecycle_rule(template, bucket_prefix)
+    current = rule["ExpirationInDays"]
+    noncurrent = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+    assert current >= fewest, (bucket_prefix, current)
+    assert current + noncurrent <= most, (bucket_prefix, current, noncurrent)
+
+
+def test_every_bucket_clears_what_its_prefix_rules_leave(template: dict[str, Any]) -> None:
+    """Given each bucket's lifecycle rules
+    When prefix rules have expired objects, or an upload was never finished
+    Then delete markers without versions are removed, noncurrent versions of anything
+    else expire, and incomplete multipart uploads are aborted."""
+    for bucket_id, properties in resources_of_type(template, "AWS::S3::Bucket").items():
+        rules = [r for r in properties["LifecycleConfiguration"]["Rules"] if "Prefix" not in r]
+        assert rules, bucket_id
+        assert all(r["Status"] == "Enabled" for r in rules), bucket_id
+        assert any("AbortIncompleteMultipartUpload" in r for r in rules), bucket_id
+        assert any("NoncurrentVersionExpiration" in r for r in rules), bucket_id
+        if bucket_id != "AccessLogsBucket":  # its one rule expires everything
+            assert any(r.get("ExpiredObjectDeleteMarker") is True for r in rules), bucket_id
+
+
+def test_every_log_group_is_kept_a_set_time_under_the_billing_key(
+    transformed: dict[str, Any],
+) -> None:
+    """Given every CloudWatch log group the stack creates, API Gateway's execution log
+    included (API Gateway would otherwise create it itself, kept for ever, unencrypted)
+    When I read its settings
+    Then it has the retention parameter and BillingKey, under a name the key policy lets
+    CloudWatch Logs use."""
+    groups = resources_of_type(transformed, "AWS::Logs::LogGroup")
+    execution = groups["ApiExecutionLogGroup"]["LogGroupName"]
+    assert execution == {"Fn::Sub": "API-Gateway-Execution-Logs_${Api}/${Stage}"}
+    patterns = log_groups_the_key_serves(transformed)
+    for group_id, properties in groups.items():
+        assert properties["RetentionInDays"] == {"Ref": "LogRetentionDays"}, group_id
+        assert properties["KmsKeyId"] == BILLING_KEY_ARN, group_id
+        arn = log_group_arn(properties)
+        assert any(fnmatch(arn, pattern) for pattern in patterns), f"key policy misses {arn}"
+
+
+def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
+    """Given each SQS queue (messages name invoices and kenmerken)
+    When I look for its queue policy
+    Then it denies every SQS action on that queue when the request is not over TLS."""
+    denials: dict[str, list[dict[str, Any]]] = {}
+    for policy in resources_of_type(transformed, "AWS::SQS::QueuePolicy").values():
+        for queue in policy["Queues"]:
+            denials.setdefault(queue["Ref"], []).extend(
+                s
+                for s in as_list(policy["PolicyDocument"]["Statement"])
+                if s["Effect"] == "Deny"
+                and s["Principal"] == "*"
+                and s["Action"] == "sqs:*"
+                and str(s["Condition"]["Bool"]["aws:SecureTransport"]).lower() == "false"
+            )
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    assert len(queues) >= 5
+    for queue_id in queues:
+        resources = [s["Resource"] for s in denials.get(queue_id, [])]
+        assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources, f"{queue_id} takes plain HTTP"
+
+
+# --- alarms (issue 13.5, R39) -------------------------------------------------------------------
+
+
+def alarms(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources_of_type(template, "AWS::CloudWatch::Alarm")
+
+
+def metrics_read(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The metrics an alarm reads (Namespace, MetricName, Dimensions), alone or in math."""
+    if "MetricName" in alarm:
+        return [{key: alarm.get(key, []) for key in ("Namespace", "MetricName", "Dimensions")}]
+    return [query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query]
+
+
+def dead_letter_queues(template: dict[str, Any]) -> set[str]:
+    """Queues another queue's redrive policy sends its failed messages to."""
+    return {
+        properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for properties in resources_of_type(template, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in properties
+    }
+
+
+def failure_records_queues(template: dict[str, Any]) -> set[str]:
+    """Queues that receive Lambda on-failure records or EventBridge Scheduler's failed starts."""
+    queues = set()
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
+        if "OnFailure" in on_failure:
+            queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Scheduler::Schedule").values():
+        queues.add(properties["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    return queues
+
+
+def failure_queues(template: dict[str, Any]) -> set[str]:
+    """Every queue where failed work waits for a person."""
+    return dead_letter_queues(template) | failure_records_queues(template)
+
+
+def test_every_alarm_wakes_someone_through_the_alarm_topic(template: dict[str, Any]) -> None:
+    """Given the alarms
+    When one goes off
+    Then it publishes to the alarm topic, which e-mails the AlarmEmail parameter's
+    address and is encrypted with a key of its own (not the patient-data key)."""
+    assert alarms(template)
+    for alarm_id, alarm in alarms(template).items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], alarm_id
+    topic = template["Resources"]["AlarmTopic"]["Properties"]
+    assert topic["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert topic["KmsMasterKeyId"] == {"Ref": "AlarmKey"}
+
+
+def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]) -> None:
+    """Given every queue where failed work ends up (an undelivered invoice in
+    DeliveryDeadLetterQueue, an unprocessed upload, a failed scheduled run)
+    When one message is visible in it
+    Then an alarm goes off."""
+    queues = failure_queues(template)
+    assert {
+        "DeliveryDeadLetterQueue",
+        "IngestFailureQueue",
+        "BankImportFailureQueue",
+        "EmailEventFailureQueue",
+        "ScheduleFailureQueue",
+    } <= queues
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+        and alarm["Namespace"] == "AWS/SQS"
+        and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        and alarm["Threshold"] == 1
+    }
+    assert queues <= watched, sorted(queues - watched)
+
+
+def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:
+    """Given the dead-letter queues of other queues (DeliveryDeadLetterQueue) and the
+    queues that receive Lambda's and Scheduler's failure records
+    When an operator redrives a dead-letter queue with `aws sqs start-message-move-task`
+    Then it holds only messages of its source queue: no failure record would be moved
+    into the delivery queue (docs/security-and-operations.md, "Redrive")."""
+    dead_letters = dead_letter_queues(template)
+    assert "DeliveryDeadLetterQueue" in dead_letters
+    assert not dead_letters & failure_records_queues(template)
+
+
+def test_every_function_has_an_error_rate_alarm(transformed: dict[str, Any]) -> None:
+    """Given every Lambda function
+    When its share of failed invocations rises
+    Then an alarm computes errors / invocations for that function and goes off."""
+    rated = set()
+    for alarm in alarms(transformed).values():
+        read = {(m["MetricName"], str(m["Dimensions"])) for m in metrics_read(alarm)}
+        expressions = [q["Expression"] for q in alarm.get("Metrics", []) if "Expression" in q]
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function"):
+            dimensions = str([{"Name": "FunctionName", "Value": {"Ref": function_id}}])
+            if {("Errors", dimensions), ("Invocations", dimensions)} <= read and any(
+                "errors / invocations" in expression for expression in expressions
+            ):
+                rated.add(function_id)
+    functions = set(resources_of_type(transformed, "AWS::Lambda::Function"))
+    assert functions and functions <= rated, sorted(functions - rated)
+
+
+def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, Any]) -> None:
+    """Given the metrics the functions emit with Powertools (namespace and service from
+    Globals)
+    When a dunning run stops early or fails invoices, does not report for a day, a
+    retrocession run leaves providers without a statement, or a refund stays pending
+    Then an alarm reads that metric, in that namespace, with that service dimension."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    watched = {
+        metric["MetricName"]: alarm
+        for alarm in alarms(template).values()
+        for metric in metrics_read(alarm)
+        if metric["Namespace"] == namespace and metric["Dimensions"] == service
+    }
+    for name in ("Dunning_incomplete", "Dunning_errors", "Retrocession_failed", "Refund_pending"):
+        assert name in watched, name
+    # A run that never reports is as bad as one that fails: no data counts as breaching.
+    assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
