@@ -39,3 +39,17 @@ def test_a_day_that_has_come_can_be_replayed():
     )
 
     assert world.invoice().reminder.sent_on == date(2026, 12, 31)
+
+
+def test_a_run_stopped_by_the_time_limit_says_so_in_its_metrics():
+    """R39: the alarm on an incomplete run watches Dunning_incomplete. Given a run whose
+    Lambda has no time left, then its log entry counts 1; a finished run counts 0."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.clock.set(date(2026, 12, 31))
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    stopped = run_dunning(ctx, date(2026, 12, 31), has_time=lambda: False)
+    finished = run_dunning(ctx, date(2026, 12, 31))
+
+    assert stopped.log_entry().counts["Dunning_incomplete"] == 1
+    assert finished.log_entry().counts["Dunning_incomplete"] == 0

@@ -100,6 +100,8 @@ class RunSummary:
         counts |= {f"Dunning_{step}": count for step, count in self.steps.items()}
         counts |= {f"Dunning_letter_{kind}": count for kind, count in self.letters.items()}
         counts["Dunning_errors"] = len(self.errors)
+        # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39).
+        counts["Dunning_incomplete"] = 0 if self.complete else 1
         failed = bool(self.errors) or not self.complete
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
