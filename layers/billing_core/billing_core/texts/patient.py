@@ -1,8 +1,10 @@
 """Everything a patient reads outside the letters (R9, R10-R17): the payment-checker page
-(``PAGE``).
+(``PAGE``), the answers of the patient API (``ANSWERS``) and the refusals of what a patient
+asks (``REFUSALS``, raised through ``shared.errors.refused``).
 
 The page is one document: ``page_texts`` gives it whole in the patient's language or
-whole in Dutch.
+whole in Dutch. An answer or a refusal is one sentence: in the patient's language when
+it has that sentence, else in Dutch.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from billing_core.texts.catalogue import Sections, Texts, catalogue
 
 PAGE = "page.checker"
+REFUSALS = "refusals"  # key: the refusal's code (errors.refused)
+ANSWERS = "answers"  # key: the code of the API's error answer
 
 _DUTCH: Sections = {
     PAGE: {
@@ -73,6 +77,40 @@ _DUTCH: Sections = {
             "en ontvangt betalingen in opdracht van zorgverleners."
         ),
         "switch_language": "English",
+    },
+    REFUSALS: {
+        "paid": "Deze nota is al betaald.",
+        "with_collection_agency": "Deze nota is overgedragen aan het incassobureau. Neem contact op met het incassobureau.",
+        "already_deferred": "U heeft voor deze nota al uitstel van betaling gekregen. Uitstel kan één keer.",
+        "arrangement_exists": "Voor deze nota is al een betalingsregeling getroffen.",
+        "deferral_too_late": (
+            "De betaaldatum is al te lang voorbij: uitstel geeft u geen extra tijd meer. "
+            "U kunt wel een betalingsregeling treffen."
+        ),
+        "terms_out_of_range": "Een betalingsregeling heeft 2 tot en met 12 maandelijkse termijnen.",
+        "term_too_small": "Met dit aantal termijnen wordt een termijn te klein. Kies minder termijnen.",
+        "amount_too_small": (
+            "Het bedrag is te klein voor een betalingsregeling. U kunt wel uitstel van "
+            "betaling vragen."
+        ),
+        "statement_already_received": "Voor deze nota hebben wij het overzicht van uw zorgverzekeraar al ontvangen.",
+        "insurer_contracted": (
+            "Uw zorgaanbieder heeft een contract met uw zorgverzekeraar: de vergoeding is al "
+            "van deze nota afgetrokken."
+        ),
+        "statement_above_invoice": (
+            "De vergoeding en het ingehouden eigen risico zijn samen hoger dan de nota. "
+            "Controleer de bedragen op het overzicht van uw zorgverzekeraar."
+        ),
+        "invalid_objection": (
+            "Kies een reden, schrijf een bericht van hoogstens 2000 tekens en vul een geldig "
+            "e-mailadres in."
+        ),
+    },
+    ANSWERS: {
+        # One sentence for an unknown reference and a wrong birth date alike (R10).
+        "not_found": "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens.",
+        "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
     },
 }
 
@@ -139,6 +177,42 @@ _ENGLISH: Sections = {
         ),
         "switch_language": "Nederlands",
     },
+    REFUSALS: {
+        "paid": "This invoice has already been paid.",
+        "with_collection_agency": (
+            "This invoice has been handed over to the collection agency. Please contact the "
+            "collection agency."
+        ),
+        "already_deferred": "You have already had a deferral of payment for this invoice. A deferral is possible once.",
+        "arrangement_exists": "An instalment arrangement has already been made for this invoice.",
+        "deferral_too_late": (
+            "The payment date passed too long ago: a deferral would give you no extra time. "
+            "You can still arrange to pay in instalments."
+        ),
+        "terms_out_of_range": "An instalment arrangement has 2 to 12 monthly terms.",
+        "term_too_small": "With this number of terms each term would be too small. Choose fewer terms.",
+        "amount_too_small": (
+            "The amount is too small for an instalment arrangement. You can ask for a "
+            "deferral of payment instead."
+        ),
+        "statement_already_received": "We have already received your insurer's statement for this invoice.",
+        "insurer_contracted": (
+            "Your provider has a contract with your insurer: the reimbursement has already "
+            "been deducted from this invoice."
+        ),
+        "statement_above_invoice": (
+            "The reimbursement and the withheld deductible together are more than the invoice. "
+            "Please check the amounts on your insurer's statement."
+        ),
+        "invalid_objection": (
+            "Choose a reason, write a message of at most 2000 characters and enter a valid "
+            "e-mail address."
+        ),
+    },
+    ANSWERS: {
+        "not_found": "We cannot find an invoice for this payment reference and these details.",
+        "invalid_reference": "This payment reference is not right — check the 14 digits.",
+    },
 }
 
 PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
@@ -147,3 +221,13 @@ PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
 def page_texts(language: str) -> Texts:
     """The checker page's texts, all in ``language`` or all in Dutch."""
     return PATIENT.texts_for(language, (PAGE,))
+
+
+def patient_message(code: str, language: str) -> str:
+    """The sentence of a patient API error answer (``not_found``, ``invalid_reference``)."""
+    return PATIENT.text(ANSWERS, code, language)
+
+
+def refusal_sentences(code: str) -> dict[str, str]:
+    """A refusal in every language that has it (Dutch and English always)."""
+    return PATIENT.translations(REFUSALS, code)
