@@ -7,20 +7,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.shared.errors import Refused, StateConflict
+from billing_core.shared.errors import practice_refused
 
 MAX_HOLD_DAYS = 60
 
 
 def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invoice:
     if invoice.is_paid:
-        raise StateConflict(
-            "paid", "Deze nota is al betaald.", "This invoice has already been paid."
-        )
+        raise practice_refused("paid")
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
-        raise Refused(
-            "hold_out_of_range",
-            f"Een nota kan tot hoogstens {MAX_HOLD_DAYS} dagen vooruit worden aangehouden.",
-            f"An invoice can be put on hold for at most {MAX_HOLD_DAYS} days ahead.",
-        )
+        raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
     return replace(invoice, hold_until=until, hold_reason=reason.strip())

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.shared.errors import Refused, StateConflict
+from billing_core.shared.errors import practice_refused
 from billing_core.shared.money import percentage_of
 
 
@@ -57,11 +57,7 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
         amount = request.amount_cents or 0
     open_principal = balance(invoice.ledger, Component.PRINCIPAL)
     if amount > open_principal:
-        raise Refused(
-            "more_than_open",
-            f"Dat is meer dan er nog openstaat ({open_principal / 100:.2f} euro).",
-            f"That is more than is still open ({open_principal / 100:.2f} euro).",
-        )
+        raise practice_refused("more_than_open", open_amount=f"{open_principal / 100:.2f}")
     return amount
 
 
@@ -84,23 +80,13 @@ def apply_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str)
 
 def _check(invoice: Invoice, request: StopRequest) -> None:
     if not request.accept_terms:
-        raise Refused("terms_not_accepted", "Ga akkoord met de voorwaarden.", "Accept the terms.")
+        raise practice_refused("terms_not_accepted")
     if request.reason not in STOP_REASONS:
-        raise Refused(
-            "unknown_reason", "Kies een reden uit de lijst.", "Choose a reason from the list."
-        )
+        raise practice_refused("unknown_reason")
     if invoice.status is not InvoiceStatus.SENT:
-        raise StateConflict(
-            "not_sent", "De nota is nog niet verstuurd.", "The invoice has not been sent yet."
-        )
+        raise practice_refused("not_sent")
     if invoice.is_paid:
-        raise StateConflict(
-            "fully_paid",
-            "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
-            "daarna staat er weer een bedrag open waarop u coulance kunt toepassen.",
-            "This invoice has been paid in full. Have the payment refunded first; then an "
-            "amount is open again to apply coulance to.",
-        )
+        raise practice_refused("fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
 
@@ -110,11 +96,7 @@ def _check_partial(request: StopRequest) -> None:
     valid_amount = request.amount_cents is None or request.amount_cents > 0
     valid_percentage = request.percentage is None or Decimal(0) < request.percentage <= 100
     if given != 1 or not valid_amount or not valid_percentage:
-        raise Refused(
-            "invalid_partial_stop",
-            "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op.",
-            "Give either an amount or a percentage (of the original invoice amount).",
-        )
+        raise practice_refused("invalid_partial_stop")
 
 
 def _with_email(invoice: Invoice, email: str) -> Invoice:

@@ -1,4 +1,4 @@
-"""What the patient use cases refuse, in one place, so an API maps them in one place too.
+"""What the use cases refuse, in one place, so an API maps them in one place too.
 
 - ``NotFound``: no invoice for this reference, or the birth date does not match. One
   class and one message for both, so an answer never tells a real reference from a
@@ -13,14 +13,15 @@ database read.
 
 Every refusal carries a stable ``code`` and the sentence to show in Dutch, in English
 and in any other language that has it. The sentences are in ``texts``: ``refused`` takes
-a patient's from ``texts.patient``; which refusals are state conflicts is decided here.
+a patient's from ``texts.patient``, ``practice_refused`` a practice employee's from
+``texts.practice``; which refusals are state conflicts is decided here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from billing_core.texts import patient
+from billing_core.texts import patient, practice
 from billing_core.texts.catalogue import DEFAULT_LANGUAGE
 
 
@@ -63,7 +64,7 @@ class StateConflict(Refused):
     """Refused because of the invoice's state, not because of what was asked."""
 
 
-# The refusals (texts.patient) that are about the invoice's state.
+# The refusals (texts.patient, texts.practice) that are about the invoice's state.
 _PATIENT_STATE_CONFLICTS = frozenset(
     {
         "paid",
@@ -75,9 +76,16 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "insurer_contracted",
     }
 )
+_PRACTICE_STATE_CONFLICTS = frozenset({"not_sent", "fully_paid", "paid"})
 
 
 def refused(code: str) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient)."""
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
     return kind(code, **patient.refusal_sentences(code))
+
+
+def practice_refused(code: str, **values: object) -> Refused:
+    """The exception for a refusal of what a practice employee asked (texts.practice)."""
+    kind = StateConflict if code in _PRACTICE_STATE_CONFLICTS else Refused
+    return kind(code, **practice.refusal_sentences(code, **values))
