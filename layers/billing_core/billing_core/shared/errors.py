@@ -45,15 +45,9 @@ class Refused(Exception):
     def __init__(self, code: str, nl: str, en: str, **other_languages: str) -> None:
         super().__init__(code)
         self.code = code
+        self.message_nl = nl
+        self.message_en = en
         self.sentences: Mapping[str, str] = {**other_languages, "nl": nl, "en": en}
-
-    @property
-    def message_nl(self) -> str:
-        return self.sentences["nl"]
-
-    @property
-    def message_en(self) -> str:
-        return self.sentences["en"]
 
     def message(self, language: str) -> str:
         """In the reader's language, or in Dutch while that language lacks the refusal."""

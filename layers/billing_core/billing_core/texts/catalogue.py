@@ -3,7 +3,7 @@
 A catalogue maps a language to sections, and a section maps keys to ``str.format``
 patterns: ``{"nl": {"email.invoice": {"subject": "Nota van {provider}"}}}``. A section is
 what one piece of reading uses: a page, an e-mail, a letter, the refusals. Adding a
-language (Polish, Arabic) is adding its sections; no code changes.
+language (Polish, Arabic) is adding its sections to the catalogue; no lookup changes.
 
 Two lookups, one rule (Dutch when the reader's language lacks the text):
 
@@ -16,7 +16,8 @@ Two lookups, one rule (Dutch when the reader's language lacks the text):
 Patterns hold no markup: HTML templates escape them like any other value, and the PDF
 prints them as they are. A value that is itself language-dependent (a record name, an
 amount written the Dutch or the English way) is passed once per language as
-``name_nl``, ``name_en``: the pattern in language xx names ``{name_xx}``.
+``name_nl``, ``name_en``: the pattern in language xx names ``{name_xx}`` (so a Polish
+pattern naming such a value needs its caller to pass ``name_pl``).
 """
 
 from __future__ import annotations
