@@ -31,8 +31,9 @@ from billing_core.declarations.csv_format import (
     CsvParseResult,
     parse_declaration_csv,
 )
-from billing_core.declarations.findings import MESSAGES, Severity
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.rules import insurers
+from billing_core.texts.practice import FINDINGS, PRACTICE
 
 TODAY = date(2026, 11, 23)
 
@@ -828,8 +829,9 @@ def test_a_rejected_patient_is_rejected_on_each_of_its_lines():
 
 
 def test_every_code_has_a_dutch_and_an_english_text():
-    for code, (dutch, english) in MESSAGES.items():
-        assert dutch.strip() and english.strip() and dutch != english, code
+    dutch, english = (PRACTICE.languages[language][FINDINGS] for language in ("nl", "en"))
+    for code in dutch.keys() | english.keys():
+        assert dutch[code].strip() and english[code].strip() and dutch[code] != english[code], code
 
 
 # --- Properties ---

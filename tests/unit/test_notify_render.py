@@ -17,7 +17,8 @@ from billing_core.correspondence.render import (
 )
 from billing_core.declarations.claims import Language
 from billing_core.texts import letters as texts
-from billing_core.texts.letters import CATALOGUE, long_date, short_date, texts_for
+from billing_core.texts.catalogue import long_date, short_date
+from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.factories import (
     BSN,
     REFERENCE,

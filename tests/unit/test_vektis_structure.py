@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.declarations.findings import MESSAGES, Severity
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import is_vektis, parse_declaration
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305_V32, STANDARDS
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.reader import MAX_LISTED_LINE_PROBLEMS
 from billing_core.declarations.vektis.writer import Granted, to_bytes, write_retour
+from billing_core.texts.practice import FINDINGS, PRACTICE
 from tests.unit.claim_factories import person
 from tests.unit.vektis_files import (
     HEADER,
@@ -433,11 +434,12 @@ def test_the_bad_samples_are_each_refused_with_a_message():
 
 
 def test_every_vektis_code_has_both_texts():
-    vektis = [code for code in MESSAGES if code.startswith(("VEKTIS_", "RETOUR_"))]
+    dutch, english = (PRACTICE.languages[language][FINDINGS] for language in ("nl", "en"))
+    vektis = [
+        code for code in dutch.keys() | english.keys() if code.startswith(("VEKTIS_", "RETOUR_"))
+    ]
     assert len(vektis) > 30
-    assert all(
-        dutch and english and dutch != english for dutch, english in (MESSAGES[c] for c in vektis)
-    )
+    assert all(dutch[c] and english[c] and dutch[c] != english[c] for c in vektis)
 
 
 def test_pm304_reads_its_own_positions():

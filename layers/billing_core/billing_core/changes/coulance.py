@@ -49,7 +49,7 @@ class CoulanceProposal:
 def statement_refusal(
     invoice: Invoice, provider: Provider, statement: InsurerStatement
 ) -> str | None:
-    """Why this statement cannot be taken for this invoice (a code of errors.REFUSALS)."""
+    """Why this statement cannot be taken for this invoice (a refusal code of texts.patient)."""
     if invoice.is_with_collection_agency:
         return "with_collection_agency"
     if invoice.is_paid:

@@ -22,7 +22,7 @@ def deferred_until(invoice: Invoice, provider: Provider) -> date:
 
 
 def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str | None:
-    """Why this invoice cannot be deferred today (a code of errors.REFUSALS), or None."""
+    """Why this invoice cannot be deferred today (a refusal code of texts.patient), or None."""
     if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
         return "with_collection_agency"
     if invoice.is_paid:

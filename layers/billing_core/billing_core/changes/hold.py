@@ -12,19 +12,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import practice_refused
 
 MAX_HOLD_DAYS = 60
 
 
 def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invoice:
     if invoice.is_paid:
-        raise refused("paid")
+        raise practice_refused("paid")
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
-        raise refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
+        raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
     used = hold_days_used_before(invoice, today) + (until - today).days
     if used > MAX_HOLD_DAYS:
-        raise refused("hold_limit_reached", max_days=MAX_HOLD_DAYS)
+        raise practice_refused("hold_limit_reached", max_days=MAX_HOLD_DAYS)
     return replace(invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used)
 
 

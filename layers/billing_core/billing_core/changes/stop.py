@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import practice_refused
 from billing_core.shared.money import percentage_of
 
 
@@ -57,7 +57,7 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
         amount = request.amount_cents or 0
     open_principal = balance(invoice.ledger, Component.PRINCIPAL)
     if amount > open_principal:
-        raise refused("more_than_open", open_euros=f"{open_principal / 100:.2f}")
+        raise practice_refused("more_than_open", open_amount=f"{open_principal / 100:.2f}")
     return amount
 
 
@@ -80,13 +80,13 @@ def apply_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str)
 
 def _check(invoice: Invoice, request: StopRequest) -> None:
     if not request.accept_terms:
-        raise refused("terms_not_accepted")
+        raise practice_refused("terms_not_accepted")
     if request.reason not in STOP_REASONS:
-        raise refused("unknown_reason")
+        raise practice_refused("unknown_reason")
     if invoice.status is not InvoiceStatus.SENT:
-        raise refused("not_sent")
+        raise practice_refused("not_sent")
     if invoice.is_paid:
-        raise refused("fully_paid")
+        raise practice_refused("fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
 
@@ -96,7 +96,7 @@ def _check_partial(request: StopRequest) -> None:
     valid_amount = request.amount_cents is None or request.amount_cents > 0
     valid_percentage = request.percentage is None or Decimal(0) < request.percentage <= 100
     if given != 1 or not valid_amount or not valid_percentage:
-        raise refused("invalid_partial_stop")
+        raise practice_refused("invalid_partial_stop")
 
 
 def _with_email(invoice: Invoice, email: str) -> Invoice:

@@ -15,7 +15,6 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.texts import confirmation_letters as confirmation_texts  # noqa: F401  (registers the texts)
 
 DEFERRAL_CONFIRMATION = "deferral_confirmation"
 ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"

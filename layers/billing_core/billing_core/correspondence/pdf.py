@@ -26,7 +26,8 @@ from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import Invoice, InvoiceLine
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.texts.letters import Texts, texts_for
+from billing_core.texts.catalogue import Texts
+from billing_core.texts.letters import texts_for
 
 _ENCODING = "windows-1252"  # what the core fonts' /WinAnsiEncoding means
 _FONT = "Helvetica"

@@ -28,7 +28,8 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.money import format_euros
-from billing_core.texts.letters import long_date, texts_for
+from billing_core.texts.catalogue import long_date
+from billing_core.texts.letters import texts_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -53,7 +53,7 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.clock import Clock
-from billing_core.texts import practice_actions
+from billing_core.texts.practice import action_sentences
 
 _UPLOAD_KEY = re.compile(
     r"^incoming/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
@@ -312,11 +312,11 @@ def _minor_without_debtor_actions(
     if invoice.debtor is not None or invoice.patient_ref not in minors:
         return ()
     words = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
-    dutch, english = practice_actions.MINOR_WITHOUT_DEBTOR
+    sentences = action_sentences("minor_without_debtor", **words)
     details = {
         "patient_ref": invoice.patient_ref,
-        "what_to_send": dutch.format(**words),
-        "what_to_send_en": english.format(**words),
+        "what_to_send": sentences["nl"],
+        "what_to_send_en": sentences["en"],
     }
     return (_invoice_action(invoice, ActionKind.MINOR_WITHOUT_DEBTOR, "minor", details),)
 

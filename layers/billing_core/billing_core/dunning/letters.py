@@ -28,7 +28,6 @@ from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
 from billing_core.providers.provider import Provider
-from billing_core.texts import dunning_letters as dunning_texts  # noqa: F401  (registers the letters' texts)
 
 REMINDER = "dunning_reminder"  # event id: Reminder.letter_id
 SECOND_NOTICE = "second_notice"  # event id: f"second-notice:{Reminder.letter_id}"

@@ -19,8 +19,7 @@ from billing_core.services import patient
 from billing_core.services.patient import PatientContext
 from billing_core.shared.errors import NotFound, Refused
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.checker import PAGE
-from billing_core.texts.letters import texts_for
+from billing_core.texts.patient import page_texts
 
 PAGE_LANGUAGES = ("nl", "en", "pl", "ar")
 
@@ -56,7 +55,7 @@ def render_checker(
 ) -> str:
     """error_key and notice name texts of the page section, so every word is translated;
     a refusal comes translated from the use case (errors.py)."""
-    t = texts_for(language, [PAGE])
+    t = page_texts(language)
     return ENVIRONMENT.get_template("pages/checker.html.j2").render(
         language=t.language,
         other_language="en" if t.language == "nl" else "nl",

@@ -14,7 +14,7 @@ from billing_core.ports import DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import practice_refused
 
 
 class CoulanceDecision(StrEnum):
@@ -61,7 +61,7 @@ def decide_coulance(
     if action is None:
         return None
     if action.kind is not ActionKind.COULANCE_PROPOSAL:
-        raise refused("not_a_proposal")
+        raise practice_refused("not_a_proposal")
     if "decision" in action.details:
         return action
     if decision is CoulanceDecision.APPLY:

@@ -1,5 +1,5 @@
-"""Texts of the e-mails that confirm what a patient did or paid (R11-R16), registered in
-the one text catalogue (notify/texts.py) like every other text.
+"""Texts of the e-mails that confirm what a patient did or paid (R11-R16), what the
+provider lowered (R21) and what a correction changed (issue 7).
 
 Keys must not repeat those of the ``common`` and ``email`` sections, which every e-mail
 also loads.
@@ -7,11 +7,9 @@ also loads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from billing_core.texts.catalogue import Sections
 
-from billing_core.texts.letters import Section, register_sections
-
-_DUTCH: Mapping[str, Section] = {
+DUTCH: Sections = {
     "email.stop_confirmation": {
         "subject": "Uw nota is verlaagd - betalingskenmerk {reference}",
         "greeting": "Geachte {name},",
@@ -95,9 +93,29 @@ _DUTCH: Mapping[str, Section] = {
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
+    # A later upload credited a line of the invoice, or the insurer's retour changed what it
+    # pays (issue 7).
+    "email.invoice_corrected": {
+        "subject": "Uw nota is aangepast - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "by_declaration": (
+            "{provider} heeft een behandeling op uw nota gecorrigeerd. Het bedrag van "
+            "de nota is daarom aangepast. U krijgt geen nieuwe nota."
+        ),
+        "by_retour": (
+            "Uw zorgverzekeraar heeft laten weten wat hij vergoedt van de nota van "
+            "{provider}. Wat u zelf betaalt is daarom aangepast. U krijgt geen nieuwe nota."
+        ),
+        "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+        "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
+        "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
 }
 
-_ENGLISH: Mapping[str, Section] = {
+ENGLISH: Sections = {
     "email.stop_confirmation": {
         "subject": "Your invoice has been lowered - payment reference {reference}",
         "greeting": "Dear {name},",
@@ -178,54 +196,25 @@ _ENGLISH: Mapping[str, Section] = {
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
     },
+    # A later upload credited a line of the invoice, or the insurer's retour changed what it
+    # pays (issue 7).
+    "email.invoice_corrected": {
+        "subject": "Your invoice has been corrected - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "by_declaration": (
+            "{provider} has corrected a treatment on your invoice, so the amount of the "
+            "invoice has changed. You will not get a new invoice."
+        ),
+        "by_retour": (
+            "Your health insurer has let us know what it pays of the invoice from "
+            "{provider}, so the amount you pay yourself has changed. You will not get a "
+            "new invoice."
+        ),
+        "new_amount": "You now pay {amount}, no later than {date}.",
+        "nothing_left": "Nothing is open any more: there is nothing left to pay.",
+        "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
 }
-
-register_sections({"nl": _DUTCH, "en": _ENGLISH})
-
-# A later upload credited a line of the invoice, or the insurer's retour changed what it
-# pays (issue 7): kept as its own registration, next to the others.
-register_sections(
-    {
-        "nl": {
-            "email.invoice_corrected": {
-                "subject": "Uw nota is aangepast - betalingskenmerk {reference}",
-                "greeting": "Geachte {name},",
-                "by_declaration": (
-                    "{provider} heeft een behandeling op uw nota gecorrigeerd. Het bedrag van "
-                    "de nota is daarom aangepast. U krijgt geen nieuwe nota."
-                ),
-                "by_retour": (
-                    "Uw zorgverzekeraar heeft laten weten wat hij vergoedt van de nota van "
-                    "{provider}. Wat u zelf betaalt is daarom aangepast. U krijgt geen nieuwe nota."
-                ),
-                "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
-                "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
-                "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
-                "pay_link_intro": "Betalen kan online met iDEAL:",
-                "closing": "Met vriendelijke groet,",
-                "signature": "zorgnota, namens {provider}",
-            },
-        },
-        "en": {
-            "email.invoice_corrected": {
-                "subject": "Your invoice has been corrected - payment reference {reference}",
-                "greeting": "Dear {name},",
-                "by_declaration": (
-                    "{provider} has corrected a treatment on your invoice, so the amount of the "
-                    "invoice has changed. You will not get a new invoice."
-                ),
-                "by_retour": (
-                    "Your health insurer has let us know what it pays of the invoice from "
-                    "{provider}, so the amount you pay yourself has changed. You will not get a "
-                    "new invoice."
-                ),
-                "new_amount": "You now pay {amount}, no later than {date}.",
-                "nothing_left": "Nothing is open any more: there is nothing left to pay.",
-                "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
-                "pay_link_intro": "You can pay online with iDEAL:",
-                "closing": "Kind regards,",
-                "signature": "zorgnota, on behalf of {provider}",
-            },
-        },
-    }
-)

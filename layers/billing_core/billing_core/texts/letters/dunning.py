@@ -1,5 +1,5 @@
 """Texts of the dunning letters (R19, legal-nl.md §2): the 14-day reminder and the second
-notice, registered in the one text catalogue (notify/texts.py) like every other text.
+notice.
 
 The sentences of a letter live in its ``email.<kind>`` section and the paper letter (the
 PDF, also attached to the e-mail) loads that same section plus ``pdf.<kind>`` for its
@@ -12,11 +12,28 @@ also loads, nor each other's between ``email.<kind>`` and ``pdf.<kind>``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from billing_core.texts.catalogue import Section, Sections
 
-from billing_core.texts.letters import Section, register_sections
+# How to pay: the same in the reminder and the second notice.
+_DUTCH_HOW_TO_PAY: Section = {
+    "how_heading": "Zo betaalt u",
+    "pay_link_intro": "Betalen kan direct online met iDEAL:",
+    "pay_links_intro": "Betaal online met iDEAL, per nota:",
+    "pay_transfer": (
+        "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
+        "betalingskenmerk {reference}."
+    ),
+    "pay_transfer_several": (
+        "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
+        "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
+    ),
+    "arrangement": (
+        "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
+        "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
+    ),
+}
 
-_DUTCH: Mapping[str, Section] = {
+DUTCH: Sections = {
     "email.dunning_reminder": {
         "subject": (
             "Herinnering: nota van {provider} nog niet betaald - betalingskenmerk {reference}"
@@ -52,21 +69,7 @@ _DUTCH: Mapping[str, Section] = {
             "gerekend vanaf de eerste dag van verzuim: {dates}."
         ),
         "interest_each_item": "{reference} vanaf {date}",
-        "how_heading": "Zo betaalt u",
-        "pay_link_intro": "Betalen kan direct online met iDEAL:",
-        "pay_links_intro": "Betaal online met iDEAL, per nota:",
-        "pay_transfer": (
-            "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
-            "betalingskenmerk {reference}."
-        ),
-        "pay_transfer_several": (
-            "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
-            "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
-        ),
-        "arrangement": (
-            "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
-            "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
-        ),
+        **_DUTCH_HOW_TO_PAY,
         "already_paid": (
             "Heeft u inmiddels betaald? Dan kunt u deze herinnering als niet verzonden beschouwen."
         ),
@@ -119,21 +122,7 @@ _DUTCH: Mapping[str, Section] = {
             "aan een incassobureau, dat haar daarna namens {provider} int. Verdere kosten "
             "kunnen dan alleen bijkomen voor zover de wet dat toestaat."
         ),
-        "how_heading": "Zo betaalt u",
-        "pay_link_intro": "Betalen kan direct online met iDEAL:",
-        "pay_links_intro": "Betaal online met iDEAL, per nota:",
-        "pay_transfer": (
-            "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
-            "betalingskenmerk {reference}."
-        ),
-        "pay_transfer_several": (
-            "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
-            "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
-        ),
-        "arrangement": (
-            "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
-            "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
-        ),
+        **_DUTCH_HOW_TO_PAY,
         "already_paid": (
             "Heeft u inmiddels betaald? Dan kunt u deze brief als niet verzonden beschouwen."
         ),
@@ -151,7 +140,24 @@ _DUTCH: Mapping[str, Section] = {
     },
 }
 
-_ENGLISH: Mapping[str, Section] = {
+_ENGLISH_HOW_TO_PAY: Section = {
+    "how_heading": "How to pay",
+    "pay_link_intro": "You can pay online straight away with iDEAL:",
+    "pay_links_intro": "Pay online with iDEAL, per invoice:",
+    "pay_transfer": (
+        "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
+    ),
+    "pay_transfer_several": (
+        "Or transfer the amount of each invoice separately to account {iban}, quoting the "
+        "payment reference of that invoice, so that we know which invoice you are paying."
+    ),
+    "arrangement": (
+        "Cannot pay all at once? Enter your payment reference in the payment checker at "
+        "{checker_url} and arrange to pay in instalments no later than {date}."
+    ),
+}
+
+ENGLISH: Sections = {
     "email.dunning_reminder": {
         "subject": "Reminder: invoice from {provider} not yet paid - payment reference {reference}",
         "subject_several": "Reminder: {count} invoices from {provider} not yet paid",
@@ -183,20 +189,7 @@ _ENGLISH: Mapping[str, Section] = {
             "Civil Code), for each invoice counted from its first day of default: {dates}."
         ),
         "interest_each_item": "{reference} from {date}",
-        "how_heading": "How to pay",
-        "pay_link_intro": "You can pay online straight away with iDEAL:",
-        "pay_links_intro": "Pay online with iDEAL, per invoice:",
-        "pay_transfer": (
-            "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
-        ),
-        "pay_transfer_several": (
-            "Or transfer the amount of each invoice separately to account {iban}, quoting the "
-            "payment reference of that invoice, so that we know which invoice you are paying."
-        ),
-        "arrangement": (
-            "Cannot pay all at once? Enter your payment reference in the payment checker at "
-            "{checker_url} and arrange to pay in instalments no later than {date}."
-        ),
+        **_ENGLISH_HOW_TO_PAY,
         "already_paid": "Have you paid in the meantime? Then please disregard this reminder.",
         "attachment": "The attached PDF is this reminder as a letter.",
         "closing": "Kind regards,",
@@ -246,20 +239,7 @@ _ENGLISH: Mapping[str, Section] = {
             "collection agency on {date}, which will then collect it on behalf of {provider}. "
             "Further costs can then only be added as far as the law allows."
         ),
-        "how_heading": "How to pay",
-        "pay_link_intro": "You can pay online straight away with iDEAL:",
-        "pay_links_intro": "Pay online with iDEAL, per invoice:",
-        "pay_transfer": (
-            "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
-        ),
-        "pay_transfer_several": (
-            "Or transfer the amount of each invoice separately to account {iban}, quoting the "
-            "payment reference of that invoice, so that we know which invoice you are paying."
-        ),
-        "arrangement": (
-            "Cannot pay all at once? Enter your payment reference in the payment checker at "
-            "{checker_url} and arrange to pay in instalments no later than {date}."
-        ),
+        **_ENGLISH_HOW_TO_PAY,
         "already_paid": "Have you paid in the meantime? Then please disregard this letter.",
         "attachment": "The attached PDF is this notice as a letter.",
         "closing": "Kind regards,",
@@ -274,5 +254,3 @@ _ENGLISH: Mapping[str, Section] = {
         "page": "Page {page} of {pages}",
     },
 }
-
-register_sections({"nl": _DUTCH, "en": _ENGLISH})

@@ -1,0 +1,156 @@
+"""The one shape every catalogue of texts has, and the one way to look a text up (R9).
+
+A catalogue maps a language to sections, and a section maps keys to ``str.format``
+patterns: ``{"nl": {"email.invoice": {"subject": "Nota van {provider}"}}}``. A section is
+what one piece of reading uses: a page, an e-mail, a letter, the refusals. Adding a
+language (Polish, Arabic) is adding its sections to the catalogue; no lookup changes.
+
+Two lookups, one rule (Dutch when the reader's language lacks the text):
+
+- ``texts_for(language, sections)`` serves a whole document, in the reader's language
+  only when that language has every key of those sections, otherwise in Dutch, so nobody
+  reads a page or letter that is half translated.
+- ``text(section, key, language, **values)`` serves one sentence (a refusal, a finding),
+  in the reader's language when it has that sentence, otherwise in Dutch.
+
+Patterns hold no markup: HTML templates escape them like any other value, and the PDF
+prints them as they are. A value that is itself language-dependent (a record name, an
+amount written the Dutch or the English way) is passed once per language as
+``name_nl``, ``name_en``: the pattern in language xx names ``{name_xx}`` (so a Polish
+pattern naming such a value needs its caller to pass ``name_pl``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from billing_core.shared.money import format_euros
+
+DEFAULT_LANGUAGE = "nl"
+# R9: the languages a patient may have. Until a catalogue has Polish or Arabic texts, their
+# readers get Dutch.
+LANGUAGES = ("nl", "en", "pl", "ar")
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+Section = Mapping[str, str]
+Sections = Mapping[str, Section]
+
+# Month names written out, not taken from the system locale: Lambda has only C.UTF-8.
+MONTHS: Mapping[str, tuple[str, ...]] = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """The texts of one document in one language, with the language's way of writing
+    amounts and dates. Call it with a key and the values its pattern names."""
+
+    language: str
+    entries: Mapping[str, str]
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in RIGHT_TO_LEFT else "ltr"
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        # A missing key or value raises KeyError: a wrong letter must not go out.
+        return self.entries[key].format(**values)
+
+    def euros(self, cents: int) -> str:
+        return format_euros(cents, self.language)
+
+    def long_date(self, day: date) -> str:
+        return long_date(day, self.language)
+
+    def short_date(self, day: date) -> str:
+        return short_date(day, self.language)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The texts of one audience (the patient, the practice, the letters), per language.
+    ``languages`` is read at every lookup, so a test may add a language or a section."""
+
+    languages: Mapping[str, Sections]
+
+    def texts_for(self, language: str, sections: Sequence[str]) -> Texts:
+        """The given sections in ``language`` if it has them all, else in Dutch."""
+        chosen = language if self._has_all(language, sections) else DEFAULT_LANGUAGE
+        entries: dict[str, str] = {}
+        for name in sections:
+            section = self.languages[chosen][name]
+            clash = entries.keys() & section.keys()
+            if clash:
+                raise ValueError(f"text keys in more than one section: {sorted(clash)}")
+            entries.update(section)
+        return Texts(chosen, entries)
+
+    def text(self, section: str, key: str, language: str, /, **values: object) -> str:
+        """One sentence in ``language``, or in Dutch while that language lacks it."""
+        own = self.languages.get(language, {}).get(section, {})
+        pattern = own[key] if key in own else self.languages[DEFAULT_LANGUAGE][section][key]
+        return pattern.format(**values)
+
+    def translations(self, section: str, key: str, /, **values: object) -> dict[str, str]:
+        """One sentence in every language that has it (Dutch always)."""
+        return {
+            language: sections[section][key].format(**values)
+            for language, sections in self.languages.items()
+            if key in sections.get(section, {})
+        }
+
+    def _has_all(self, language: str, sections: Sequence[str]) -> bool:
+        """Complete means: every key the Dutch section has, so no sentence goes missing."""
+        own = self.languages.get(language, {})
+        dutch = self.languages[DEFAULT_LANGUAGE]
+        return all(name in own and own[name].keys() >= dutch[name].keys() for name in sections)
+
+
+def catalogue(**languages: Sections) -> Catalogue:
+    """A catalogue of the texts given per language, with an empty place for every other
+    language of R9."""
+    return Catalogue({**{language: {} for language in LANGUAGES}, **languages})
+
+
+def long_date(day: date, language: str) -> str:
+    """23 november 2026 / 23 November 2026."""
+    months = MONTHS.get(language, MONTHS[DEFAULT_LANGUAGE])
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def short_date(day: date, language: str) -> str:
+    """For table columns: 23-11-2026 in Dutch; 23 Nov 2026 in English, where 11/23 or
+    23/11 would depend on who reads it."""
+    if language == "en":
+        return f"{day.day} {MONTHS['en'][day.month - 1][:3]} {day.year}"
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"

@@ -1,0 +1,150 @@
+"""Texts of the invoice: the e-mail that brings it (R7) and the PDF (R30), and what every
+e-mail and letter shares (``common``, the ``email`` layout).
+
+The sections: ``common`` (labels and sentences that e-mails and letters share),
+``email`` (the layout every e-mail shares), ``email.invoice`` and ``pdf.invoice``.
+"""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Sections
+
+DUTCH: Sections = {
+    "common": {
+        "sender_line": "zorgnota namens {provider}",
+        "provider_in_city": "{provider} in {city}",
+        "amount_due": "Te betalen",
+        "final_payment_date": "Uiterste betaaldatum",
+        "reference": "Betalingskenmerk",
+        "patient": "Patiënt",
+        "birth_date": "Geboortedatum",
+        "reimbursement_deducted": (
+            "Uw zorgverzekeraar vergoedt {amount} van deze nota. Dat bedrag is al "
+            "afgetrokken: u betaalt alleen het deel dat niet wordt vergoed."
+        ),
+        "pay_online": "Betaal online met iDEAL",
+        "more_time": (
+            "Meer tijd nodig? Vul in de betaalchecker op {checker_url} uw "
+            "betalingskenmerk in. Daar vraagt u eenmalig kosteloos uitstel van "
+            "betaling aan of treft u een betalingsregeling."
+        ),
+        "questions": "Vragen over de behandeling? Neem contact op met {provider}.",
+    },
+    "email": {
+        "automated": (
+            "Dit bericht is automatisch verstuurd. zorgnota verstuurt nota's en "
+            "ontvangt betalingen in opdracht van zorgverleners."
+        ),
+    },
+    "email.invoice": {
+        "subject": "Nota van {provider} - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "intro": "Namens {provider} sturen wij u de nota voor uw behandeling.",
+        "intro_for_patient": (
+            "Namens {provider} sturen wij u de nota voor de behandeling van {patient}."
+        ),
+        "request": "Wij vragen u {amount} uiterlijk {date} te betalen.",
+        "pay_link_intro": "Betalen kan direct online met iDEAL:",
+        "attachment": (
+            "In de bijlage (PDF) vindt u de nota met de behandelingen en de gegevens "
+            "voor betalen per bankoverschrijving."
+        ),
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
+    "pdf.invoice": {
+        "title": "Nota",
+        "invoice_date": "Notadatum",
+        "agb_code": "AGB-code zorgverlener",
+        "intro": "Namens {provider} brengen wij de volgende behandelingen in rekening.",
+        "col_date": "Datum",
+        "col_code": "Code",
+        "col_description": "Omschrijving",
+        "col_amount": "Bedrag",
+        "col_reimbursed": "Vergoed door verzekeraar",
+        "col_to_pay": "Te betalen",
+        "quantity": "{quantity} × {unit_price}",
+        "total": "Totaal",
+        "reimbursed_total": "Vergoed door uw zorgverzekeraar",
+        "payment_heading": "Zo betaalt u",
+        "pay_transfer": (
+            "Maak {amount} uiterlijk {date} over naar rekeningnummer {iban} onder "
+            "vermelding van betalingskenmerk {reference}."
+        ),
+        "pay_online_at": (
+            "Of betaal online met iDEAL: ga naar {url} en vul uw betalingskenmerk in."
+        ),
+        "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
+        "page": "Pagina {page} van {pages}",
+    },
+}
+
+ENGLISH: Sections = {
+    "common": {
+        "sender_line": "zorgnota on behalf of {provider}",
+        "provider_in_city": "{provider} in {city}",
+        "amount_due": "Amount to pay",
+        "final_payment_date": "Pay by",
+        "reference": "Payment reference",
+        "patient": "Patient",
+        "birth_date": "Date of birth",
+        "reimbursement_deducted": (
+            "Your health insurer reimburses {amount} of this invoice. That amount has "
+            "already been deducted: you only pay the part that is not reimbursed."
+        ),
+        "pay_online": "Pay online with iDEAL",
+        "more_time": (
+            "Need more time? Enter your payment reference in the payment checker at "
+            "{checker_url}. There you can ask once for a free deferral of payment or "
+            "arrange to pay in instalments."
+        ),
+        "questions": "Questions about the treatment? Please contact {provider}.",
+    },
+    "email": {
+        "automated": (
+            "This message was sent automatically. zorgnota sends invoices and "
+            "receives payments on behalf of healthcare providers."
+        ),
+    },
+    "email.invoice": {
+        "subject": "Invoice from {provider} - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "intro": "On behalf of {provider} we send you the invoice for your treatment.",
+        "intro_for_patient": (
+            "On behalf of {provider} we send you the invoice for the treatment of {patient}."
+        ),
+        "request": "Please pay {amount} no later than {date}.",
+        "pay_link_intro": "You can pay online straight away with iDEAL:",
+        "attachment": (
+            "The attached PDF is the invoice, with the treatments and the details "
+            "for paying by bank transfer."
+        ),
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    "pdf.invoice": {
+        "title": "Invoice",
+        "invoice_date": "Invoice date",
+        "agb_code": "Provider AGB code",
+        "intro": "On behalf of {provider} we invoice the following treatments.",
+        "col_date": "Date",
+        "col_code": "Code",
+        "col_description": "Description",
+        "col_amount": "Amount",
+        "col_reimbursed": "Reimbursed by insurer",
+        "col_to_pay": "To pay",
+        "quantity": "{quantity} × {unit_price}",
+        "total": "Total",
+        "reimbursed_total": "Reimbursed by your health insurer",
+        "payment_heading": "How to pay",
+        "pay_transfer": (
+            "Transfer {amount} no later than {date} to account {iban}, quoting "
+            "payment reference {reference}."
+        ),
+        "pay_online_at": (
+            "Or pay online with iDEAL: go to {url} and enter your payment reference."
+        ),
+        "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
+        "page": "Page {page} of {pages}",
+    },
+}

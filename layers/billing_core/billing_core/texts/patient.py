@@ -1,0 +1,233 @@
+"""Everything a patient reads outside the letters (R9, R10-R17): the payment-checker page
+(``PAGE``), the answers of the patient API (``ANSWERS``) and the refusals of what a patient
+asks (``REFUSALS``, raised through ``shared.errors.refused``).
+
+The page is one document: ``page_texts`` gives it whole in the patient's language or
+whole in Dutch. An answer or a refusal is one sentence: in the patient's language when
+it has that sentence, else in Dutch.
+"""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Sections, Texts, catalogue
+
+PAGE = "page.checker"
+REFUSALS = "refusals"  # key: the refusal's code (errors.refused)
+ANSWERS = "answers"  # key: the code of the API's error answer
+
+_DUTCH: Sections = {
+    PAGE: {
+        "title": "Betaalchecker",
+        "lead": "Is uw nota al betaald? Vul het betalingskenmerk van uw nota in.",
+        "reference_label": "Betalingskenmerk",
+        "reference_hint": "14 cijfers, te vinden op uw nota bij 'Betalingskenmerk'. Spaties mogen.",
+        "check": "Controleren",
+        "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
+        "not_found": (
+            "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota, "
+            "of de geboortedatum als u die invulde."
+        ),
+        "status_paid": "Deze nota is betaald.",
+        "status_open": "Deze nota staat open.",
+        "status_partly_paid": "Deze nota is gedeeltelijk betaald.",
+        "amount_due": "Nog te betalen",
+        "final_payment_date": "Uiterste betaaldatum",
+        "state": "Stand van zaken",
+        "state_open": "Openstaand",
+        "state_paid": "Betaald",
+        "state_deferred": "Uitstel van betaling verleend",
+        "state_arrangement_active": "Betalingsregeling loopt",
+        "state_on_hold": "In behandeling bij uw zorgverlener",
+        "state_reminder_sent": "Herinnering verstuurd",
+        "state_with_collection_agency": "Uit handen gegeven aan het incassobureau",
+        "birth_date_label": "Geboortedatum van de patiënt",
+        "birth_date_hint": "Ter controle dat u de juiste nota bedoelt.",
+        "pay_heading": "Betalen",
+        "pay_button": "Betaal {amount} met iDEAL",
+        "defer_heading": "Meer tijd nodig?",
+        "defer_text": "U kunt eenmalig kosteloos {days} dagen uitstel van betaling aanvragen.",
+        "defer_button": "Uitstel aanvragen",
+        "arrange_heading": "In termijnen betalen",
+        "arrange_text": (
+            "Met een betalingsregeling betaalt u in 2 tot 12 maandelijkse termijnen. "
+            "De kosten zijn {fee}; een termijn is minstens {minimum}."
+        ),
+        "terms_label": "Aantal termijnen",
+        "arrange_button": "Betalingsregeling aanvragen",
+        "object_heading": "Niet eens met de nota?",
+        "object_text": (
+            "Dien een bezwaar in; uw zorgverlener neemt contact met u op. Let op: een bezwaar "
+            "schort de betaaltermijn niet op."
+        ),
+        "reason_label": "Reden",
+        "reason_treatment": "De behandeling",
+        "reason_amount": "Het bedrag",
+        "reason_insurer": "De vergoeding door mijn zorgverzekeraar",
+        "reason_other": "Iets anders",
+        "message_label": "Uw toelichting",
+        "email_label": "Uw e-mailadres (voor de bevestiging)",
+        "object_button": "Bezwaar indienen",
+        "done_deferral": "Uitstel is verleend. De nieuwe uiterste betaaldatum is {date}.",
+        "done_arrangement": "Uw betalingsregeling is vastgelegd. U ontvangt het schema per e-mail.",
+        "done_objection": "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.",
+        "done_payment": "Dank u wel. Zodra de betaling binnen is, ziet u hier 'betaald'.",
+        "refused": "Dat kan niet: {reason}",
+        "privacy": (
+            "Deze pagina toont nooit uw naam, adres of behandelingen. zorgnota verstuurt nota's "
+            "en ontvangt betalingen in opdracht van zorgverleners."
+        ),
+        "switch_language": "English",
+    },
+    REFUSALS: {
+        "paid": "Deze nota is al betaald.",
+        "with_collection_agency": "Deze nota is overgedragen aan het incassobureau. Neem contact op met het incassobureau.",
+        "already_deferred": "U heeft voor deze nota al uitstel van betaling gekregen. Uitstel kan één keer.",
+        "arrangement_exists": "Voor deze nota is al een betalingsregeling getroffen.",
+        "deferral_too_late": (
+            "De betaaldatum is al te lang voorbij: uitstel geeft u geen extra tijd meer. "
+            "U kunt wel een betalingsregeling treffen."
+        ),
+        "terms_out_of_range": "Een betalingsregeling heeft 2 tot en met 12 maandelijkse termijnen.",
+        "term_too_small": "Met dit aantal termijnen wordt een termijn te klein. Kies minder termijnen.",
+        "amount_too_small": (
+            "Het bedrag is te klein voor een betalingsregeling. U kunt wel uitstel van "
+            "betaling vragen."
+        ),
+        "statement_already_received": "Voor deze nota hebben wij het overzicht van uw zorgverzekeraar al ontvangen.",
+        "insurer_contracted": (
+            "Uw zorgaanbieder heeft een contract met uw zorgverzekeraar: de vergoeding is al "
+            "van deze nota afgetrokken."
+        ),
+        "statement_above_invoice": (
+            "De vergoeding en het ingehouden eigen risico zijn samen hoger dan de nota. "
+            "Controleer de bedragen op het overzicht van uw zorgverzekeraar."
+        ),
+        "invalid_objection": (
+            "Kies een reden, schrijf een bericht van hoogstens 2000 tekens en vul een geldig "
+            "e-mailadres in."
+        ),
+    },
+    ANSWERS: {
+        # One sentence for an unknown reference and a wrong birth date alike (R10).
+        "not_found": "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens.",
+        "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
+    },
+}
+
+_ENGLISH: Sections = {
+    PAGE: {
+        "title": "Payment checker",
+        "lead": "Has your invoice been paid? Enter the payment reference from your invoice.",
+        "reference_label": "Payment reference",
+        "reference_hint": "14 digits, on your invoice next to 'Betalingskenmerk'. Spaces are fine.",
+        "check": "Check",
+        "invalid_reference": "This payment reference is not right — please check the 14 digits.",
+        "not_found": (
+            "We cannot find an invoice with this payment reference. Please check the number on "
+            "your invoice, or the date of birth if you entered one."
+        ),
+        "status_paid": "This invoice has been paid.",
+        "status_open": "This invoice is open.",
+        "status_partly_paid": "This invoice has been partly paid.",
+        "amount_due": "Still to pay",
+        "final_payment_date": "Pay by",
+        "state": "State",
+        "state_open": "Open",
+        "state_paid": "Paid",
+        "state_deferred": "Deferral of payment granted",
+        "state_arrangement_active": "Instalment arrangement running",
+        "state_on_hold": "Being looked at by your healthcare provider",
+        "state_reminder_sent": "Reminder sent",
+        "state_with_collection_agency": "Handed over to the collection agency",
+        "birth_date_label": "Patient's date of birth",
+        "birth_date_hint": "To check that you mean the right invoice.",
+        "pay_heading": "Pay",
+        "pay_button": "Pay {amount} with iDEAL",
+        "defer_heading": "Need more time?",
+        "defer_text": "You can ask once for a free deferral of payment of {days} days.",
+        "defer_button": "Ask for a deferral",
+        "arrange_heading": "Pay in instalments",
+        "arrange_text": (
+            "With an instalment arrangement you pay in 2 to 12 monthly terms. "
+            "It costs {fee}; a term is at least {minimum}."
+        ),
+        "terms_label": "Number of terms",
+        "arrange_button": "Set up the arrangement",
+        "object_heading": "Do you disagree with the invoice?",
+        "object_text": (
+            "File an objection; your healthcare provider will contact you. Please note: an "
+            "objection does not suspend the payment term."
+        ),
+        "reason_label": "Reason",
+        "reason_treatment": "The treatment",
+        "reason_amount": "The amount",
+        "reason_insurer": "The reimbursement by my health insurer",
+        "reason_other": "Something else",
+        "message_label": "Your explanation",
+        "email_label": "Your e-mail address (for the confirmation)",
+        "object_button": "File the objection",
+        "done_deferral": "Deferral granted. The new date to pay by is {date}.",
+        "done_arrangement": "Your instalment arrangement is in place. The schedule comes by e-mail.",
+        "done_objection": "We have received your objection. A confirmation comes by e-mail.",
+        "done_payment": "Thank you. As soon as the payment is in, this page shows 'paid'.",
+        "refused": "That is not possible: {reason}",
+        "privacy": (
+            "This page never shows your name, address or treatments. zorgnota sends invoices "
+            "and receives payments on behalf of healthcare providers."
+        ),
+        "switch_language": "Nederlands",
+    },
+    REFUSALS: {
+        "paid": "This invoice has already been paid.",
+        "with_collection_agency": (
+            "This invoice has been handed over to the collection agency. Please contact the "
+            "collection agency."
+        ),
+        "already_deferred": "You have already had a deferral of payment for this invoice. A deferral is possible once.",
+        "arrangement_exists": "An instalment arrangement has already been made for this invoice.",
+        "deferral_too_late": (
+            "The payment date passed too long ago: a deferral would give you no extra time. "
+            "You can still arrange to pay in instalments."
+        ),
+        "terms_out_of_range": "An instalment arrangement has 2 to 12 monthly terms.",
+        "term_too_small": "With this number of terms each term would be too small. Choose fewer terms.",
+        "amount_too_small": (
+            "The amount is too small for an instalment arrangement. You can ask for a "
+            "deferral of payment instead."
+        ),
+        "statement_already_received": "We have already received your insurer's statement for this invoice.",
+        "insurer_contracted": (
+            "Your provider has a contract with your insurer: the reimbursement has already "
+            "been deducted from this invoice."
+        ),
+        "statement_above_invoice": (
+            "The reimbursement and the withheld deductible together are more than the invoice. "
+            "Please check the amounts on your insurer's statement."
+        ),
+        "invalid_objection": (
+            "Choose a reason, write a message of at most 2000 characters and enter a valid "
+            "e-mail address."
+        ),
+    },
+    ANSWERS: {
+        "not_found": "We cannot find an invoice for this payment reference and these details.",
+        "invalid_reference": "This payment reference is not right — check the 14 digits.",
+    },
+}
+
+PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
+
+
+def page_texts(language: str) -> Texts:
+    """The checker page's texts, all in ``language`` or all in Dutch."""
+    return PATIENT.texts_for(language, (PAGE,))
+
+
+def patient_message(code: str, language: str) -> str:
+    """The sentence of a patient API error answer (``not_found``, ``invalid_reference``)."""
+    return PATIENT.text(ANSWERS, code, language)
+
+
+def refusal_sentences(code: str) -> dict[str, str]:
+    """A refusal in every language that has it (Dutch and English always)."""
+    return PATIENT.translations(REFUSALS, code)

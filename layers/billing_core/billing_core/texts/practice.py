@@ -1,0 +1,729 @@
+"""Everything a practice employee reads (R1, R2, R16, R21): the findings of a processing
+report (``FINDINGS``, keyed by ``Finding.code``) and the refusals the provider API gives
+(``REFUSALS``, raised through ``shared.errors.practice_refused``) and what an open action
+asks of the practice (``ACTIONS``).
+
+Each is one sentence: in the employee's language when it has that sentence, else in
+Dutch. Written for a practice employee, not a programmer, and never quoting a BSN, name,
+address or e-mail address: the report is stored and logged.
+"""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Sections, catalogue
+
+FINDINGS = "findings"  # key: Finding.code; values: line, field and the finding's params
+REFUSALS = "refusals"  # key: the refusal's code (errors.practice_refused)
+ACTIONS = "actions"  # key: what an open action asks of the practice (R23)
+
+_DUTCH: Sections = {
+    FINDINGS: {
+        # --- Structural: the whole file is rejected (R2) ---
+        "FILE_EMPTY": "Het bestand is leeg. Maak de export uit uw praktijksysteem opnieuw en upload die.",
+        "FILE_HEADER_ONLY": "Het bestand bevat alleen de kopregel en geen declaratieregels.",
+        "FILE_NOT_UTF8": (
+            "Het bestand is geen UTF-8-tekst: regel {line} (byte {offset}) bevat een teken dat niet"
+            " gelezen kan worden. Sla het bestand op als 'CSV UTF-8' en upload het opnieuw."
+        ),
+        "FILE_WRONG_DELIMITER": (
+            "De kolommen in de kopregel zijn gescheiden door {separator_nl} in plaats van een"
+            " puntkomma (;). Sla het bestand op met de puntkomma als scheidingsteken."
+        ),
+        "FILE_MISSING_COLUMNS": "Verplichte kolom(men) ontbreken in de kopregel: {columns}.",
+        "FILE_UNKNOWN_COLUMNS": (
+            "Onbekende kolom(men) in de kopregel: {columns_nl}. Controleer de spelling van de"
+            " kolomnamen."
+        ),
+        "FILE_DUPLICATE_COLUMNS": "Deze kolom(men) staan meer dan eens in de kopregel: {columns}.",
+        "FILE_EMPTY_COLUMN_NAME": "Kolom {position} in de kopregel heeft geen naam.",
+        "FILE_FIELD_COUNT": (
+            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}. Meestal staat er"
+            ' een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
+        ),
+        "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
+        "FILE_UNREADABLE": (
+            "Regel {line} kan niet als CSV gelezen worden, waarschijnlijk door een aanhalingsteken"
+            ' (") dat niet wordt afgesloten.'
+        ),
+        "FILE_TOO_MANY_LINES": (
+            "Het bestand heeft {lines} declaratieregels; het maximum is {max_lines}. Splits het"
+            " bestand in kleinere bestanden en upload die apart."
+        ),
+        "UNKNOWN_PROVIDER": (
+            "Dit bestand is geüpload voor een onbekende zorgaanbieder ({provider}) en is niet verwerkt."
+        ),
+        # --- Content: only this claim is rejected (R2) ---
+        "FIELD_REQUIRED": "Regel {line}: het verplichte veld {field} is leeg.",
+        "BSN_INVALID": (
+            "Regel {line}: het BSN (laatste cijfers {last_digits}) is ongeldig: het heeft geen 9"
+            " cijfers of voldoet niet aan de 11-proef."
+        ),
+        "UZOVI_UNKNOWN": (
+            "Regel {line}: {value} in {field} is geen bekende UZOVI-code. Gebruik de 4-cijferige"
+            " code van de zorgverzekeraar op de (begin)datum van de behandeling."
+        ),
+        "AMOUNT_INVALID": (
+            "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00 of 45.00,"
+            " zonder euroteken of duizendtalscheiding."
+        ),
+        "AMOUNT_ZERO": "Regel {line}: het bedrag is 0; een regel zonder bedrag kan niet gefactureerd worden.",
+        "QUANTITY_INVALID": (
+            "Regel {line}: het aantal {value} is geen heel getal van 1 tot en met {maximum}. Een"
+            " creditregel heeft een positief aantal en een negatieve prijs."
+        ),
+        "DATE_INVALID": (
+            "Regel {line}: de datum in {field} is ongeldig. Schrijf de datum als JJJJ-MM-DD,"
+            " bijvoorbeeld 2026-11-03."
+        ),
+        "DATE_IN_FUTURE": "Regel {line}: de datum in {field} ligt in de toekomst.",
+        "START_AFTER_END": (
+            "Regel {line}: de begindatum (treatment_start_date) ligt na de behandeldatum"
+            " (treatment_date)."
+        ),
+        "CLAIM_REF_DUPLICATE": (
+            "Regel {line}: de regelreferentie {claim_ref} staat ook op regel {first_line}; alleen"
+            " regel {first_line} wordt verwerkt."
+        ),
+        "EMAIL_INVALID": "Regel {line}: het e-mailadres in {field} is ongeldig.",
+        "POSTCODE_INVALID": (
+            "Regel {line}: de postcode in {field} is geen geldige Nederlandse postcode (zoals 1234 AB)."
+        ),
+        "COUNTRY_INVALID": "Regel {line}: {field} moet een landcode van twee letters zijn, zoals NL of BE.",
+        "LANGUAGE_UNKNOWN": (
+            "Regel {line}: taal {value} in {field} wordt niet ondersteund; kies nl, en, pl of ar"
+            " (leeg betekent nl)."
+        ),
+        "LINE_TYPE_UNKNOWN": (
+            "Regel {line}: regelsoort {value} is onbekend; kies care, no_show of material (leeg"
+            " betekent care)."
+        ),
+        "NOT_DELIVERABLE": (
+            "Regel {line}: de factuur kan niet bezorgd worden: {addressee_nl} heeft geen"
+            " e-mailadres en het postadres is onvolledig (ontbreekt: {missing})."
+        ),
+        "DEBTOR_INCOMPLETE": (
+            "Regel {line}: er zijn debiteurgegevens (debtor_) ingevuld maar debtor_last_name is"
+            " leeg. Vul de naam van de betaler in, of laat alle debtor_-kolommen leeg."
+        ),
+        "PATIENT_DATA_CONFLICT": (
+            "Regel {line}: {field} van patiënt {patient_ref} wijkt af van regel {first_line}. Eén"
+            " patiënt krijgt één factuur; corrigeer de patiëntgegevens zodat de factuur niet"
+            " naar een verkeerd adres gaat."
+        ),
+        "NOTHING_TO_INVOICE": (
+            "Regel {line}: de creditregels van deze patiënt zijn even hoog als of hoger dan de"
+            " overige regels; er is niets te factureren."
+        ),
+        # --- Warnings: the claim is processed ---
+        "MINOR_WITHOUT_DEBTOR": (
+            "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen ouder of voogd"
+            " (debtor_) ingevuld; de factuur wordt aan de patiënt zelf gericht."
+        ),
+        "PRICE_QUOTE_MISSING": (
+            "Regel {line}: het behandelplan is hoger dan € 250 en er is geen begroting"
+            " (price_quote_ref) vastgelegd. De factuur is wel verstuurd."
+        ),
+        # R22, seed 002 advice 7: the patient is on the provider's list of blocked patients.
+        "PATIENT_BLOCKED_DEBTOR_RISK": (
+            "Regel {line}: patiënt {patient_ref} staat op uw lijst met geblokkeerde patiënten:"
+            " een eerdere nota is bij het incassobureau. De nota met betalingskenmerk {kenmerk}"
+            " is wel verstuurd, maar het debiteurenrisico ervan blijft bij u."
+        ),
+        "CLAIM_ALREADY_PROCESSED": (
+            "Regel {line}: deze regel is al verwerkt bij declaratie {declaration_id} en wordt niet"
+            " opnieuw gefactureerd."
+        ),
+        # ============================== Vektis EI (interfaces.md §1b, vektis.md) ==============
+        # {field} is the Vektis element name with its record and positions, e.g. "Datum
+        # prestatie (record 04, pos. 59-66)": the name practice software shows in its own
+        # Vektis checks. Record names come in both languages ({record_nl}, {record_en}).
+        # --- Structural: the whole file is rejected (R2) ---
+        "VEKTIS_UTF8": (
+            "Het bestand is opgeslagen als UTF-8 (regel {line} bevat een letter met een accent in"
+            " UTF-8). Een Vektis-bestand heeft één byte per teken (ASCII of ISO-8859-1), anders"
+            " kloppen de recordlengtes niet. Upload de export van uw praktijksysteem zonder hem"
+            " eerst te openen en op te slaan in een ander programma."
+        ),
+        "VEKTIS_ENCODING": (
+            "Regel {line} bevat een stuurteken (byte {offset}) dat in een Vektis-bestand niet mag"
+            " voorkomen. Maak de export uit uw praktijksysteem opnieuw."
+        ),
+        "VEKTIS_STANDARD_UNKNOWN": (
+            "Dit Vektis-bestand is bericht {code} versie {version}.{subversion}. Wij kunnen lezen:"
+            " {supported}. Vraag uw softwareleverancier om een export in een van deze versies."
+        ),
+        "VEKTIS_RETOUR_AS_DECLARATION": (
+            "Dit is een retourbestand van een zorgverzekeraar ({standard}), geen declaratie."
+            " Upload het als retourbestand, dan verwerken wij de toegekende bedragen."
+        ),
+        "VEKTIS_DECLARATION_AS_RETOUR": (
+            "Dit is een declaratiebestand ({standard}), geen retourbestand van een"
+            " zorgverzekeraar. Upload het als declaratie."
+        ),
+        "VEKTIS_TEST_MESSAGE": (
+            "Dit is een testbestand ({field} is T). Upload het productiebestand (soort bericht P);"
+            " van een testbestand maken wij geen facturen."
+        ),
+        "VEKTIS_WRONG_PROVIDER": (
+            "De AGB-codes in het voorlooprecord ({file_agb}) horen niet bij uw praktijk (AGB-code"
+            " {provider_agb}). Upload alleen bestanden van uw eigen praktijk."
+        ),
+        "VEKTIS_BLANK_LINE": "Regel {line} is leeg. In een Vektis-bestand is elke regel een record.",
+        "VEKTIS_RECORD_TYPE_UNKNOWN": (
+            "Regel {line} begint met recordsoort '{value}'; in {standard} bestaan alleen de"
+            " recordsoorten {known}."
+        ),
+        "VEKTIS_RECORD_LENGTH": (
+            "Regel {line} ({record_nl}) is {found} tekens lang; in {standard} is elk record"
+            " precies {expected} tekens (Vektis-retourcode 0804). Meestal is het bestand na de"
+            " export bewerkt of afgekapt."
+        ),
+        "VEKTIS_RECORD_ORDER": (
+            "Regel {line}: een {record_nl} mag niet volgen op een {previous_nl}. De volgorde is:"
+            " voorlooprecord, dan per patiënt een verzekerdenrecord, eventueel een"
+            " debiteurrecord en de prestatierecords (elk eventueel gevolgd door"
+            " commentaarrecords), en als laatste het sluitrecord."
+        ),
+        "VEKTIS_TRAILER_MISSING": (
+            "Het sluitrecord (recordsoort 99) ontbreekt aan het eind van het bestand; het bestand"
+            " is waarschijnlijk niet volledig geüpload."
+        ),
+        "VEKTIS_NO_TREATMENTS": "Het bestand bevat geen prestatierecords (recordsoort 04): er is niets te factureren.",
+        "VEKTIS_DETAIL_NUMBER": (
+            "Regel {line}: {field} is {found}, verwacht is {expected}. De verzekerden-, debiteur-"
+            " en prestatierecords zijn in het hele bestand doorgenummerd 1, 2, 3, …"
+        ),
+        "VEKTIS_COMMENT_OWNER": (
+            "Regel {line}: dit commentaarrecord hoort volgens {field} bij detailrecord {found},"
+            " maar het volgt op detailrecord {expected}."
+        ),
+        "VEKTIS_COMMENT_LINE_NUMBER": "Regel {line}: {field} is {found}, verwacht is {expected}.",
+        "VEKTIS_DEBTOR_NOT_LINKED": (
+            "Regel {line}: het debiteurnummer van dit debiteurrecord is niet het debiteurnummer"
+            " in het verzekerdenrecord ervoor (regel {insured_line}). Zo is niet zeker wie de"
+            " factuur moet krijgen."
+        ),
+        "VEKTIS_DEBTOR_VERSION_UNKNOWN": (
+            "Regel {line}: {field} is '{value}'; wij kunnen debiteurrecords lezen van SB311"
+            " versie 1.0 (01) en 2.0 (02){built_in_nl}."
+        ),
+        "VEKTIS_TRAILER_COUNT": (
+            "Het sluitrecord (regel {line}) meldt {declared} bij {field}, maar het bestand bevat"
+            " er {counted}. Het bestand is waarschijnlijk na de export bewerkt of niet volledig."
+        ),
+        "VEKTIS_TRAILER_TOTAL": (
+            "Het totaal declaratiebedrag in het sluitrecord (regel {line}) is {declared}, maar de"
+            " declaratiebedragen van de prestatierecords zijn samen {counted}."
+        ),
+        # --- Structural in the header, trailer and comments; content elsewhere ---
+        "VEKTIS_NOT_NUMERIC": "Regel {line}: {field} mag alleen cijfers bevatten.",
+        "VEKTIS_FIELD_REQUIRED": "Regel {line}: het verplichte veld {field} is leeg.",
+        "VEKTIS_DATE_INVALID": (
+            "Regel {line}: {field} is geen geldige datum. Een datum is EEJJMMDD, bijvoorbeeld 20261103."
+        ),
+        "VEKTIS_VALUE_INVALID": "Regel {line}: {field} is '{value}'; toegestaan is {allowed}.",
+        # --- Content: only this claim is rejected (R2) ---
+        "VEKTIS_PATIENT_UNIDENTIFIED": (
+            "Regel {line}: de patiënt heeft geen BSN (999999999) en geen patiëntnummer of"
+            " debiteurnummer; de prestaties kunnen aan niemand gefactureerd worden."
+        ),
+        "VEKTIS_LINE_PATIENT_MISMATCH": (
+            "Regel {line}: het BSN in dit prestatierecord is niet het BSN van het"
+            " verzekerdenrecord erboven (regel {insured_line}); de prestatie hoort misschien bij"
+            " een andere patiënt."
+        ),
+        "VEKTIS_PATIENT_DATA_CONFLICT": (
+            "Regel {line}: patiënt {patient_ref} staat ook op regel {first_line}, met andere naam-,"
+            " adres- of debiteurgegevens. Eén patiënt krijgt één factuur; corrigeer de gegevens"
+            " zodat de factuur niet naar een verkeerd adres gaat."
+        ),
+        "VEKTIS_QUANTITY_ZERO": "Regel {line}: {field} is 0; een prestatie wordt minstens één keer uitgevoerd.",
+        "VEKTIS_CREDIT_WITHOUT_REFERENCE": (
+            "Regel {line}: dit is een creditregel (C) maar {field} is leeg; vul de"
+            " regelreferentie in van de prestatie die wordt gecrediteerd."
+        ),
+        "VEKTIS_CREDIT_OF_CREDIT": (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, maar"
+            " dat is zelf een creditregel."
+        ),
+        "VEKTIS_CREDIT_OTHER_PATIENT": (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, een"
+            " prestatie van een andere patiënt."
+        ),
+        "VEKTIS_CREDIT_OF_REJECTED_LINE": (
+            "Regel {line}: de creditregel verwijst naar {reference} op regel {target_line}, die is"
+            " afgekeurd; daarom wordt ook de creditregel niet verwerkt."
+        ),
+        "VEKTIS_CREDIT_EXCEEDS_DEBIT": (
+            "Regel {line}: de creditregels voor {reference} (regel {target_line}) zijn samen hoger"
+            " dan het bedrag van die prestatie."
+        ),
+        # --- Warnings: the claim is processed ---
+        "VEKTIS_POSTCODE_ONLY_ADDRESS": (
+            "Regel {line}: patiënt {patient_ref} heeft geen debiteurrecord (03) en dus geen"
+            " e-mailadres of straat en plaats; de papieren factuur wordt geadresseerd met"
+            " postcode en huisnummer."
+        ),
+        "VEKTIS_EMAIL_INVALID": "Regel {line}: {field} is geen geldig e-mailadres; de factuur gaat per post.",
+        "VEKTIS_DIGITAL_WITHOUT_EMAIL": (
+            "Regel {line}: {field} vraagt om een digitale factuur, maar er is geen e-mailadres;"
+            " de factuur gaat per post."
+        ),
+        "VEKTIS_CODE_WITHOUT_DESCRIPTION": (
+            "Regel {line}: prestatiecode {value} staat niet in onze lijst met omschrijvingen; op"
+            " de factuur staat 'Prestatiecode {value}'."
+        ),
+        # --- Insurer retour files (PM305, MZ302; R5, legal-nl.md §6) ---
+        "RETOUR_LINE_UNKNOWN": (
+            "Regel {line}: regelreferentie {claim_ref} is bij ons niet bekend (niet of nog niet"
+            " gedeclareerd); het toegekende bedrag van deze regel is niet verwerkt."
+        ),
+        "RETOUR_GRANTED_ABOVE_AMOUNT": (
+            "Regel {line}: de zorgverzekeraar kent voor {claim_ref} meer toe dan het bedrag op de"
+            " factuur; alleen het bedrag op de factuur wordt verrekend."
+        ),
+        "RETOUR_MATERIAL_TO_PATIENT": (
+            "Regel {line}: de zorgverzekeraar heeft het materiaal {claim_ref} niet (volledig)"
+            " vergoed (retourcode {codes}); het wordt alsnog aan de patiënt gefactureerd."
+        ),
+        "RETOUR_INSURER_LINE_NOT_GRANTED": (
+            "Regel {line}: de zorgverzekeraar heeft {claim_ref}, die bij de verzekeraar is"
+            " gedeclareerd, niet (volledig) vergoed (retourcode {codes}). Deze regel wordt niet"
+            " aan de patiënt gefactureerd; bekijk of u de declaratie corrigeert."
+        ),
+        # --- Credit lines of a line from an earlier upload (credit_corrections.py) ---
+        "CREDIT_BOOKED_ON_EARLIER_INVOICE": (
+            "Regel {line}: de creditregel voor {reference} is verwerkt op de nota met"
+            " betalingskenmerk {kenmerk} (declaratie {declaration_id}); die nota is {amount_nl}"
+            " lager."
+        ),
+        "CREDIT_OF_INSURER_LINE": (
+            "Regel {line}: de creditregel voor {reference} hoort bij een regel die bij de"
+            " zorgverzekeraar is gedeclareerd; de creditregel gaat ook naar de verzekeraar."
+        ),
+        "CREDIT_INVOICE_WITH_COLLECTION_AGENCY": (
+            "Regel {line}: de nota met betalingskenmerk {kenmerk} is al bij het incassobureau;"
+            " geef de correctie ook aan het incassobureau door."
+        ),
+        "CREDIT_LINE_UNKNOWN": (
+            "Regel {line}: de creditregel verwijst naar {reference}, maar die regel is bij ons"
+            " niet bekend (niet gedeclareerd, of afgekeurd). De creditregel is niet verwerkt."
+        ),
+        "CREDIT_LINE_OTHER_PATIENT": (
+            "Regel {line}: de creditregel verwijst naar {reference}, een regel van een andere"
+            " patiënt. De creditregel is niet verwerkt."
+        ),
+        "CREDIT_LINE_IS_CREDIT": (
+            "Regel {line}: de creditregel verwijst naar {reference}, maar dat is zelf een"
+            " creditregel. De creditregel is niet verwerkt."
+        ),
+        "CREDIT_LINE_ALREADY_REVERSED": (
+            "Regel {line}: {reference} is al volledig gecrediteerd op de nota met"
+            " betalingskenmerk {kenmerk}. De creditregel is niet verwerkt."
+        ),
+        "CREDIT_EXCEEDS_LINE": (
+            "Regel {line}: de creditregel ({amount_nl}) is hoger dan wat er van {reference} nog"
+            " over is ({left_nl}). De creditregel is niet verwerkt."
+        ),
+        # issue 15: Vektis files as practices really send them, retour files as insurers do.
+        "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared}, maar de toegekende bedragen van de prestatierecords zijn samen {counted}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
+        "RETOUR_GRANTED_BLANK": "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de zorgverzekeraar wat er is toegekend.",
+        "VEKTIS_MINOR_WITHOUT_DEBTOR": "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de open actie voor wat u kunt aanleveren.",
+        "VEKTIS_FOREIGN_ENCODING": "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan.",
+        "VEKTIS_CONTROL_CHARACTER": "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en maak de export opnieuw.",
+        "VEKTIS_RECORD_DATA_MISSING": "Regel {line} ({record_nl}) is {found} tekens lang in plaats van {expected}: vanaf {field} ontbreken gegevens. Het bestand is na de export afgekapt of bewerkt; upload de export zoals uw praktijksysteem die maakte.",
+        "RETOUR_NOT_VEKTIS": "Dit is geen Vektis-retourbestand: het is {found_nl}. Upload het retourbestand (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg.",
+        "VEKTIS_END_PADDING": "Na het laatste record stonden {what_nl}; die horen niet bij het bestand en zijn overgeslagen.",
+        "VEKTIS_LEADING_BLANK": "Vóór het voorlooprecord stonden {blank_lines} lege regel(s) en {spaces} spatie(s); die zijn overgeslagen. De regelnummers in dit verslag zijn die van het bestand.",
+        "VEKTIS_LINE_ENDS": "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand is met die regeleinden gelezen.",
+        "VEKTIS_WINDOWS_1252": "Regel {line}: in {field} staat '{character}', een teken uit Windows-1252 en niet uit ISO-8859-1. Het bestand is als Windows-1252 gelezen ({count} zulke tekens).",
+        "VEKTIS_TRAILING_SPACES_RESTORED": "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor). Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld.",
+        "CSV_DATE_INVALID": "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026.",
+        "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
+    },
+    REFUSALS: {
+        # Stopping an invoice (R21, changes/stop.py).
+        "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
+        "terms_not_accepted": "Ga akkoord met de voorwaarden.",
+        "unknown_reason": "Kies een reden uit de lijst.",
+        "not_sent": "De nota is nog niet verstuurd.",
+        "fully_paid": (
+            "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
+            "daarna staat er weer een bedrag open waarop u coulance kunt toepassen."
+        ),
+        "invalid_partial_stop": (
+            "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
+        ),
+        # Putting an invoice on hold (R16, changes/hold.py).
+        "paid": "Deze nota is al betaald.",
+        "hold_out_of_range": "Een nota kan tot hoogstens {max_days} dagen vooruit worden aangehouden.",
+        "hold_limit_reached": (
+            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
+            "meegerekend. Met deze aanhouding zou die grens worden overschreden."
+        ),
+        # Deciding on a coulance proposal (R17, services/provider.py).
+        "not_a_proposal": "Deze actie is geen coulancevoorstel.",
+    },
+    ACTIONS: {
+        # A patient under 18 without a debtor: the invoice went to the child (CSV without the
+        # debtor_ columns, or a Vektis file without an 03, as insurer-bound files are).
+        "minor_without_debtor": "Patiënt {patient_ref} is minderjarig en de nota met betalingskenmerk {kenmerk} is aan de patiënt zelf gericht. Stuur ons de naam en het adres van een ouder of voogd: in een Vektis-bestand met een SB311-debiteurrecord (03) direct na het verzekerdenrecord, of in een CSV-bestand in de kolommen debtor_initials, debtor_last_name, debtor_street, debtor_house_number, debtor_postcode en debtor_city (debtor_email voor een digitale nota).",
+    },
+}
+
+_ENGLISH: Sections = {
+    FINDINGS: {
+        # --- Structural: the whole file is rejected (R2) ---
+        "FILE_EMPTY": "The file is empty. Export it from your practice software again and upload it.",
+        "FILE_HEADER_ONLY": "The file contains only the header row and no treatment lines.",
+        "FILE_NOT_UTF8": (
+            "The file is not UTF-8 text: line {line} (byte {offset}) contains a character that"
+            " cannot be read. Save the file as 'CSV UTF-8' and upload it again."
+        ),
+        "FILE_WRONG_DELIMITER": (
+            "The columns in the header row are separated by {separator_en} instead of a semicolon"
+            " (;). Save the file with the semicolon as the separator."
+        ),
+        "FILE_MISSING_COLUMNS": "Required column(s) missing from the header row: {columns}.",
+        "FILE_UNKNOWN_COLUMNS": (
+            "Unknown column(s) in the header row: {columns_en}. Check the spelling of the column names."
+        ),
+        "FILE_DUPLICATE_COLUMNS": "These column(s) appear more than once in the header row: {columns}.",
+        "FILE_EMPTY_COLUMN_NAME": "Column {position} in the header row has no name.",
+        "FILE_FIELD_COUNT": (
+            "Line {line} has {found} fields, the header row has {expected}. This usually means a"
+            ' semicolon (;) or a quote (") inside a text field.'
+        ),
+        "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
+        "FILE_UNREADABLE": (
+            'Line {line} cannot be read as CSV, probably because of a quote (") that is never closed.'
+        ),
+        "FILE_TOO_MANY_LINES": (
+            "The file has {lines} treatment lines; the maximum is {max_lines}. Split it into"
+            " smaller files and upload them separately."
+        ),
+        "UNKNOWN_PROVIDER": "This file was uploaded for an unknown provider ({provider}) and was not processed.",
+        # --- Content: only this claim is rejected (R2) ---
+        "FIELD_REQUIRED": "Line {line}: the required field {field} is empty.",
+        "BSN_INVALID": (
+            "Line {line}: the BSN (last digits {last_digits}) is invalid: it does not have 9 digits"
+            " or fails the 11-proof check."
+        ),
+        "UZOVI_UNKNOWN": (
+            "Line {line}: {value} in {field} is not a known UZOVI code. Use the 4-digit code of the"
+            " patient's insurer on the treatment's (start) date."
+        ),
+        "AMOUNT_INVALID": (
+            "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00 or 45.00, without a"
+            " euro sign or thousands separator."
+        ),
+        "AMOUNT_ZERO": "Line {line}: the amount is 0; a line without an amount cannot be invoiced.",
+        "QUANTITY_INVALID": (
+            "Line {line}: the quantity {value} is not a whole number from 1 to {maximum}. A credit"
+            " line has a positive quantity and a negative price."
+        ),
+        "DATE_INVALID": (
+            "Line {line}: the date in {field} is invalid. Write dates as YYYY-MM-DD, e.g. 2026-11-03."
+        ),
+        "DATE_IN_FUTURE": "Line {line}: the date in {field} is in the future.",
+        "START_AFTER_END": (
+            "Line {line}: the start date (treatment_start_date) is after the treatment date"
+            " (treatment_date)."
+        ),
+        "CLAIM_REF_DUPLICATE": (
+            "Line {line}: the line reference {claim_ref} is also used on line {first_line}; only"
+            " line {first_line} is processed."
+        ),
+        "EMAIL_INVALID": "Line {line}: the e-mail address in {field} is invalid.",
+        "POSTCODE_INVALID": "Line {line}: the postcode in {field} is not a valid Dutch postcode (like 1234 AB).",
+        "COUNTRY_INVALID": "Line {line}: {field} must be a two-letter country code, like NL or BE.",
+        "LANGUAGE_UNKNOWN": (
+            "Line {line}: language {value} in {field} is not supported; use nl, en, pl or ar (empty"
+            " means nl)."
+        ),
+        "LINE_TYPE_UNKNOWN": (
+            "Line {line}: line type {value} is unknown; use care, no_show or material (empty means"
+            " care)."
+        ),
+        "NOT_DELIVERABLE": (
+            "Line {line}: the invoice cannot be delivered: {addressee_en} has no e-mail address and"
+            " the postal address is incomplete (missing: {missing})."
+        ),
+        "DEBTOR_INCOMPLETE": (
+            "Line {line}: debtor details (debtor_) are filled in but debtor_last_name is empty."
+            " Fill in the payer's name, or leave all debtor_ columns empty."
+        ),
+        "PATIENT_DATA_CONFLICT": (
+            "Line {line}: {field} of patient {patient_ref} differs from line {first_line}. One"
+            " patient gets one invoice; correct the patient's details so that it cannot go to the"
+            " wrong address."
+        ),
+        "NOTHING_TO_INVOICE": (
+            "Line {line}: this patient's credit lines equal or exceed the other lines; there is"
+            " nothing to invoice."
+        ),
+        # --- Warnings: the claim is processed ---
+        "MINOR_WITHOUT_DEBTOR": (
+            "Line {line}: patient {patient_ref} is a minor and no parent or guardian (debtor_) is"
+            " filled in; the invoice will be addressed to the patient."
+        ),
+        "PRICE_QUOTE_MISSING": (
+            "Line {line}: the treatment plan exceeds €250 and no price quote (price_quote_ref) is"
+            " recorded. The invoice was sent anyway."
+        ),
+        # R22, seed 002 advice 7: the patient is on the provider's list of blocked patients.
+        "PATIENT_BLOCKED_DEBTOR_RISK": (
+            "Line {line}: patient {patient_ref} is on your list of blocked patients: an earlier"
+            " invoice is with the collection agency. The invoice with payment reference {kenmerk}"
+            " was sent anyway, but its debtor risk stays with you."
+        ),
+        "CLAIM_ALREADY_PROCESSED": (
+            "Line {line}: this line was already processed with declaration {declaration_id} and is"
+            " not invoiced again."
+        ),
+        # ============================== Vektis EI (interfaces.md §1b, vektis.md) ==============
+        # {field} is the Vektis element name with its record and positions, e.g. "Datum
+        # prestatie (record 04, pos. 59-66)": the name practice software shows in its own
+        # Vektis checks. Record names come in both languages ({record_nl}, {record_en}).
+        # --- Structural: the whole file is rejected (R2) ---
+        "VEKTIS_UTF8": (
+            "The file was saved as UTF-8 (line {line} has an accented letter in UTF-8). A Vektis"
+            " file has one byte per character (ASCII or ISO-8859-1), otherwise the record lengths"
+            " are off. Upload the export of your practice software without opening and saving it"
+            " in another program first."
+        ),
+        "VEKTIS_ENCODING": (
+            "Line {line} contains a control character (byte {offset}) that may not occur in a"
+            " Vektis file. Export the file from your practice software again."
+        ),
+        "VEKTIS_STANDARD_UNKNOWN": (
+            "This Vektis file is message {code} version {version}.{subversion}. We can read:"
+            " {supported}. Ask your software supplier for an export in one of these versions."
+        ),
+        "VEKTIS_RETOUR_AS_DECLARATION": (
+            "This is an insurer's retour file ({standard}), not a declaration. Upload it as a"
+            " retour file and we will process the granted amounts."
+        ),
+        "VEKTIS_DECLARATION_AS_RETOUR": (
+            "This is a declaration file ({standard}), not an insurer's retour file. Upload it as"
+            " a declaration."
+        ),
+        "VEKTIS_TEST_MESSAGE": (
+            "This is a test file ({field} is T). Upload the production file (message kind P); we"
+            " do not invoice from a test file."
+        ),
+        "VEKTIS_WRONG_PROVIDER": (
+            "The AGB codes in the header record ({file_agb}) are not your practice's (AGB code"
+            " {provider_agb}). Upload only your own practice's files."
+        ),
+        "VEKTIS_BLANK_LINE": "Line {line} is empty. In a Vektis file every line is a record.",
+        "VEKTIS_RECORD_TYPE_UNKNOWN": (
+            "Line {line} starts with record type '{value}'; {standard} has only the record types"
+            " {known}."
+        ),
+        "VEKTIS_RECORD_LENGTH": (
+            "Line {line} ({record_en}) is {found} characters long; in {standard} every record is"
+            " exactly {expected} characters (Vektis retour code 0804). Usually the file was"
+            " edited or cut off after the export."
+        ),
+        "VEKTIS_RECORD_ORDER": (
+            "Line {line}: this {record_en} may not follow the {previous_en} before it. The order"
+            " is: header record, then per patient an insured person record, optionally a debtor"
+            " record, and the treatment records (each optionally followed by comment records),"
+            " and last the trailer record."
+        ),
+        "VEKTIS_TRAILER_MISSING": (
+            "The trailer record (record type 99) is missing at the end of the file; the file was"
+            " probably not uploaded completely."
+        ),
+        "VEKTIS_NO_TREATMENTS": "The file contains no treatment records (record type 04): there is nothing to invoice.",
+        "VEKTIS_DETAIL_NUMBER": (
+            "Line {line}: {field} is {found}, expected {expected}. The insured person, debtor and"
+            " treatment records are numbered 1, 2, 3, … through the whole file."
+        ),
+        "VEKTIS_COMMENT_OWNER": (
+            "Line {line}: according to {field} this comment record belongs to detail record"
+            " {found}, but it follows detail record {expected}."
+        ),
+        "VEKTIS_COMMENT_LINE_NUMBER": "Line {line}: {field} is {found}, expected {expected}.",
+        "VEKTIS_DEBTOR_NOT_LINKED": (
+            "Line {line}: the debtor number of this debtor record is not the debtor number in the"
+            " insured person record before it (line {insured_line}). So it is not certain who"
+            " should get the invoice."
+        ),
+        "VEKTIS_DEBTOR_VERSION_UNKNOWN": (
+            "Line {line}: {field} is '{value}'; we can read debtor records of SB311 version 1.0"
+            " (01) and 2.0 (02){built_in_en}."
+        ),
+        "VEKTIS_TRAILER_COUNT": (
+            "The trailer record (line {line}) states {declared} for {field}, but the file"
+            " contains {counted}. The file was probably edited after the export or is"
+            " incomplete."
+        ),
+        "VEKTIS_TRAILER_TOTAL": (
+            "The total claimed amount in the trailer record (line {line}) is {declared}, but the"
+            " claimed amounts of the treatment records add up to {counted}."
+        ),
+        # --- Structural in the header, trailer and comments; content elsewhere ---
+        "VEKTIS_NOT_NUMERIC": "Line {line}: {field} may only contain digits.",
+        "VEKTIS_FIELD_REQUIRED": "Line {line}: the required field {field} is empty.",
+        "VEKTIS_DATE_INVALID": "Line {line}: {field} is not a valid date. A date is CCYYMMDD, e.g. 20261103.",
+        "VEKTIS_VALUE_INVALID": "Line {line}: {field} is '{value}'; allowed is {allowed}.",
+        # --- Content: only this claim is rejected (R2) ---
+        "VEKTIS_PATIENT_UNIDENTIFIED": (
+            "Line {line}: the patient has no BSN (999999999) and no patient or debtor number; the"
+            " treatments cannot be invoiced to anyone."
+        ),
+        "VEKTIS_LINE_PATIENT_MISMATCH": (
+            "Line {line}: the BSN in this treatment record is not the BSN of the insured person"
+            " record above it (line {insured_line}); the treatment may belong to another patient."
+        ),
+        "VEKTIS_PATIENT_DATA_CONFLICT": (
+            "Line {line}: patient {patient_ref} also appears on line {first_line}, with other"
+            " name, address or debtor details. One patient gets one invoice; correct the details"
+            " so that it cannot go to the wrong address."
+        ),
+        "VEKTIS_QUANTITY_ZERO": "Line {line}: {field} is 0; a treatment is performed at least once.",
+        "VEKTIS_CREDIT_WITHOUT_REFERENCE": (
+            "Line {line}: this is a credit line (C) but {field} is empty; fill in the line"
+            " reference of the treatment being credited."
+        ),
+        "VEKTIS_CREDIT_OF_CREDIT": (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, which is a"
+            " credit line itself."
+        ),
+        "VEKTIS_CREDIT_OTHER_PATIENT": (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, a"
+            " treatment of another patient."
+        ),
+        "VEKTIS_CREDIT_OF_REJECTED_LINE": (
+            "Line {line}: the credit line refers to {reference} on line {target_line}, which was"
+            " rejected; so the credit line is not processed either."
+        ),
+        "VEKTIS_CREDIT_EXCEEDS_DEBIT": (
+            "Line {line}: the credit lines for {reference} (line {target_line}) add up to more"
+            " than the amount of that treatment."
+        ),
+        # --- Warnings: the claim is processed ---
+        "VEKTIS_POSTCODE_ONLY_ADDRESS": (
+            "Line {line}: patient {patient_ref} has no debtor record (03), so no e-mail address,"
+            " street or city; the paper invoice is addressed by postcode and house number."
+        ),
+        "VEKTIS_EMAIL_INVALID": "Line {line}: {field} is not a valid e-mail address; the invoice goes by post.",
+        "VEKTIS_DIGITAL_WITHOUT_EMAIL": (
+            "Line {line}: {field} asks for a digital invoice, but there is no e-mail address; the"
+            " invoice goes by post."
+        ),
+        "VEKTIS_CODE_WITHOUT_DESCRIPTION": (
+            "Line {line}: treatment code {value} is not in our list of descriptions; the invoice"
+            " says 'Prestatiecode {value}'."
+        ),
+        # --- Insurer retour files (PM305, MZ302; R5, legal-nl.md §6) ---
+        "RETOUR_LINE_UNKNOWN": (
+            "Line {line}: line reference {claim_ref} is not known to us (not declared, or not"
+            " yet); the granted amount of this line was not processed."
+        ),
+        "RETOUR_GRANTED_ABOVE_AMOUNT": (
+            "Line {line}: the insurer grants more for {claim_ref} than the amount on the invoice;"
+            " only the invoiced amount is deducted."
+        ),
+        "RETOUR_MATERIAL_TO_PATIENT": (
+            "Line {line}: the insurer did not (fully) pay for the material {claim_ref} (retour"
+            " code {codes}); it is invoiced to the patient after all."
+        ),
+        "RETOUR_INSURER_LINE_NOT_GRANTED": (
+            "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
+            " insurer (retour code {codes}). This line is not invoiced to the patient; check"
+            " whether to correct the declaration."
+        ),
+        # --- Credit lines of a line from an earlier upload (credit_corrections.py) ---
+        "CREDIT_BOOKED_ON_EARLIER_INVOICE": (
+            "Line {line}: the credit line for {reference} was booked on the invoice with payment"
+            " reference {kenmerk} (declaration {declaration_id}); that invoice is {amount_en}"
+            " lower."
+        ),
+        "CREDIT_OF_INSURER_LINE": (
+            "Line {line}: the credit line for {reference} belongs to a line that was declared to"
+            " the insurer; the credit line goes to the insurer too."
+        ),
+        "CREDIT_INVOICE_WITH_COLLECTION_AGENCY": (
+            "Line {line}: the invoice with payment reference {kenmerk} is already with the"
+            " collection agency; pass the correction on to the agency as well."
+        ),
+        "CREDIT_LINE_UNKNOWN": (
+            "Line {line}: the credit line refers to {reference}, but that line is not known to us"
+            " (not declared, or rejected). The credit line was not processed."
+        ),
+        "CREDIT_LINE_OTHER_PATIENT": (
+            "Line {line}: the credit line refers to {reference}, a line of another patient. The"
+            " credit line was not processed."
+        ),
+        "CREDIT_LINE_IS_CREDIT": (
+            "Line {line}: the credit line refers to {reference}, which is a credit line itself."
+            " The credit line was not processed."
+        ),
+        "CREDIT_LINE_ALREADY_REVERSED": (
+            "Line {line}: {reference} has already been credited in full on the invoice with"
+            " payment reference {kenmerk}. The credit line was not processed."
+        ),
+        "CREDIT_EXCEEDS_LINE": (
+            "Line {line}: the credit line ({amount_en}) is more than what is left of {reference}"
+            " ({left_en}). The credit line was not processed."
+        ),
+        # issue 15
+        "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared}, but the granted amounts of the treatment records add up to {counted}. The retour file was not processed; ask the insurer for a complete file.",
+        "RETOUR_GRANTED_BLANK": "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code {codes}). Nothing was changed for this line; ask the insurer what was granted.",
+        "VEKTIS_MINOR_WITHOUT_DEBTOR": "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03) with a parent or guardian; the invoice will be addressed to the patient. See the open action for what you can send.",
+        "VEKTIS_FOREIGN_ENCODING": "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths and one byte per character (ASCII or ISO-8859-1). Upload the export of your practice software as it is, without saving it in another program.",
+        "VEKTIS_CONTROL_CHARACTER": "Line {line}: {field} holds a control character (byte {byte}) that may not occur in a Vektis file. Correct that field in your practice software and export again.",
+        "VEKTIS_RECORD_DATA_MISSING": "Line {line} ({record_en}) is {found} characters long instead of {expected}: data is missing from {field} on. The file was cut off or edited after the export; upload the export as your practice software made it.",
+        "RETOUR_NOT_VEKTIS": "This is no Vektis retour file: it is {found_en}. Upload the retour file (PM305 or MZ302) as you received it from the insurer or through VECOZO.",
+        "VEKTIS_END_PADDING": "After the last record there were {what_en}; they are no part of the file and were skipped.",
+        "VEKTIS_LEADING_BLANK": "Before the header record there were {blank_lines} blank line(s) and {spaces} space(s); they were skipped. The line numbers in this report are the file's.",
+        "VEKTIS_LINE_ENDS": "The lines of this file end in {kind_en} instead of CR LF; the file was read with those line ends.",
+        "VEKTIS_WINDOWS_1252": "Line {line}: {field} holds '{character}', a Windows-1252 character, not ISO-8859-1. The file was read as Windows-1252 ({count} such characters).",
+        "VEKTIS_TRAILING_SPACES_RESTORED": "{count} line(s), the first on line {first}, were shorter than {expected} characters because trailing spaces were removed (by a text editor, for instance). Only spaces were missing, no data: the lines were padded back.",
+        "CSV_DATE_INVALID": "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as Excel saves it: 3-11-2026 or 03-11-2026.",
+        "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
+    },
+    REFUSALS: {
+        "more_than_open": "That is more than is still open ({open_amount} euro).",
+        "terms_not_accepted": "Accept the terms.",
+        "unknown_reason": "Choose a reason from the list.",
+        "not_sent": "The invoice has not been sent yet.",
+        "fully_paid": (
+            "This invoice has been paid in full. Have the payment refunded first; then an "
+            "amount is open again to apply coulance to."
+        ),
+        "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
+        "paid": "This invoice has already been paid.",
+        "hold_out_of_range": "An invoice can be put on hold for at most {max_days} days ahead.",
+        "hold_limit_reached": (
+            "An invoice can be put on hold for at most {max_days} days in total, renewals "
+            "included. This hold would go beyond that."
+        ),
+        "not_a_proposal": "This action is not a coulance proposal.",
+    },
+    ACTIONS: {
+        # A patient under 18 without a debtor: the invoice went to the child (CSV without the
+        # debtor_ columns, or a Vektis file without an 03, as insurer-bound files are).
+        "minor_without_debtor": "Patient {patient_ref} is a minor and the invoice with payment reference {kenmerk} is addressed to the patient. Send us the name and address of a parent or guardian: in a Vektis file as an SB311 debtor record (03) right after the insured person record, or in a CSV file in the columns debtor_initials, debtor_last_name, debtor_street, debtor_house_number, debtor_postcode and debtor_city (debtor_email for a digital invoice).",
+    },
+}
+
+PRACTICE = catalogue(nl=_DUTCH, en=_ENGLISH)
+
+
+def finding_message(code: str, language: str, /, **values: object) -> str:
+    """The sentence of a finding, with its line, field and params filled in."""
+    return PRACTICE.text(FINDINGS, code, language, **values)
+
+
+def refusal_sentences(code: str, /, **values: object) -> dict[str, str]:
+    """A refusal in every language that has it (Dutch and English always)."""
+    return PRACTICE.translations(REFUSALS, code, **values)
+
+
+def action_sentences(key: str, /, **values: object) -> dict[str, str]:
+    """What an open action asks of the practice, in every language that has it."""
+    return PRACTICE.translations(ACTIONS, key, **values)

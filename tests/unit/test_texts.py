@@ -1,0 +1,139 @@
+"""The text catalogues (R9, issue 11): one per audience, every text in Dutch and English,
+and a new language is new entries only: whatever it lacks, the reader gets in Dutch."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import pytest
+
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
+from billing_core.texts.letters import LETTERS
+from billing_core.texts.patient import (
+    PAGE,
+    PATIENT,
+    REFUSALS,
+    page_texts,
+    patient_message,
+)
+from billing_core.texts.practice import PRACTICE
+
+CATALOGUES = {"patient": PATIENT, "practice": PRACTICE, "letters": LETTERS}
+EVERY_ENTRY = [
+    (audience, language, section, key)
+    for audience, catalogue in CATALOGUES.items()
+    for language, sections in catalogue.languages.items()
+    for section, entries in sections.items()
+    for key in entries
+]
+
+
+def placeholders(pattern: str, language: str) -> set[str]:
+    """The values a pattern names; ``{name_xx}`` in language xx is that language's
+    form of the value ``name`` (a record name, an amount written its way)."""
+    names = {name for _, name, _, _ in Formatter().parse(pattern) if name}
+    return {name.removesuffix(f"_{language}") for name in names}
+
+
+@pytest.mark.parametrize("audience", CATALOGUES)
+def test_every_text_is_in_dutch_and_in_english(audience):
+    # Given an audience's catalogue
+    languages = CATALOGUES[audience].languages
+
+    # Then Dutch and English have the same sections, with the same keys, none empty
+    assert languages["nl"].keys() == languages["en"].keys()
+    for section, dutch in languages["nl"].items():
+        english = languages["en"][section]
+        assert dutch.keys() == english.keys(), section
+        assert all(dutch[key].strip() and english[key].strip() for key in dutch), section
+
+
+@pytest.mark.parametrize("audience", CATALOGUES)
+def test_polish_and_arabic_have_their_place_and_nothing_dutch_lacks(audience):
+    languages = CATALOGUES[audience].languages
+    assert {"nl", "en", "pl", "ar"} <= languages.keys()
+    for sections in languages.values():
+        for section, entries in sections.items():
+            assert entries.keys() <= languages["nl"][section].keys(), section
+
+
+@pytest.mark.parametrize("audience, language, section, key", EVERY_ENTRY)
+def test_a_text_names_the_same_values_in_every_language(audience, language, section, key):
+    languages = CATALOGUES[audience].languages
+    dutch = languages["nl"][section][key]
+    assert placeholders(languages[language][section][key], language) == placeholders(dutch, "nl")
+
+
+def test_a_sentence_naming_other_values_than_its_dutch_is_caught():
+    # Given an English refusal that names {amount} where the Dutch names {open_amount}
+    dutch, english = "Nog open: {open_amount} euro.", "Still open: {amount} euro."
+
+    # Then the placeholder check tells them apart
+    assert placeholders(english, "en") != placeholders(dutch, "nl")
+
+
+def test_a_refusal_is_given_in_a_new_language_as_soon_as_it_has_the_sentence(monkeypatch):
+    # Given Polish with one refusal written (R9: entries, no code)
+    monkeypatch.setitem(
+        PATIENT.languages["pl"], REFUSALS, {"paid": "Ta faktura została już opłacona."}
+    )
+
+    # When two refusals are raised
+    paid, too_small = refused("paid"), refused("term_too_small")
+
+    # Then a Polish reader gets the Polish one, and the Dutch one where Polish has none
+    assert paid.message("pl") == "Ta faktura została już opłacona."
+    assert too_small.message("pl") == too_small.message_nl
+    assert isinstance(paid, StateConflict) and paid.message_en == (
+        "This invoice has already been paid."
+    )
+
+
+def test_a_page_is_shown_whole_in_one_language(monkeypatch):
+    # Given Polish with only the page's title written
+    monkeypatch.setitem(PATIENT.languages["pl"], PAGE, {"title": "Sprawdzanie płatności"})
+
+    # When a Polish reader opens the checker page
+    texts = page_texts("pl")
+
+    # Then the whole page is Dutch, not half translated
+    assert texts.language == "nl" and texts("title") == "Betaalchecker"
+
+
+def test_a_finding_reads_each_language_with_its_own_values():
+    finding = Finding(
+        "CREDIT_EXCEEDS_LINE",
+        Severity.CLAIM,
+        line=4,
+        params={
+            "reference": "R1",
+            "amount_nl": "€ 12,00",
+            "amount_en": "€12.00",
+            "left_nl": "€ 5,00",
+            "left_en": "€5.00",
+        },
+    )
+    assert finding.message("nl").startswith("Regel 4: de creditregel (€ 12,00) is hoger")
+    assert finding.message("en").startswith("Line 4: the credit line (€12.00) is more")
+    assert finding.message("ar") == finding.message("nl")  # Arabic has no findings yet
+
+
+def test_the_patient_api_answers_come_from_the_patient_catalogue():
+    assert patient_message("invalid_reference", "nl") == (
+        "Dit betalingskenmerk klopt niet — controleer de 14 cijfers."
+    )
+    assert patient_message("invalid_reference", "en") == (
+        "This payment reference is not right — check the 14 digits."
+    )
+    assert NotFound().message("en") == NotFound.message_en == patient_message("not_found", "en")
+    assert NotFound().message("pl") == NotFound.message_nl
+
+
+def test_a_practice_refusal_fills_in_its_values():
+    refusal = practice_refused("hold_out_of_range", max_days=60)
+    assert refusal.code == "hold_out_of_range"
+    assert refusal.message("en") == "An invoice can be put on hold for at most 60 days ahead."
+    assert refusal.message("nl") == (
+        "Een nota kan tot hoogstens 60 dagen vooruit worden aangehouden."
+    )
