@@ -5,8 +5,12 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger, Metrics
 
 from billing_core import bootstrap
-from billing_core.adapters.s3 import S3Upload
-from billing_core.entrypoints.s3_upload import AcceptedUpload, UploadSkipped, s3_upload_handler
+from billing_core.entrypoints.s3_upload import (
+    AcceptedUpload,
+    S3Upload,
+    UploadSkipped,
+    s3_upload_handler,
+)
 from billing_core.payments.bank_import import import_statement
 from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
 from billing_core.shared.reports import AnsweredReport

@@ -6,13 +6,17 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger, Metrics
 
 from billing_core import bootstrap
-from billing_core.adapters.s3 import S3Upload
 from billing_core.collection.collection_report import (
     MAX_REPORT_BYTES,
     UPLOAD_PREFIX,
     import_collection_report,
 )
-from billing_core.entrypoints.s3_upload import AcceptedUpload, UploadSkipped, s3_upload_handler
+from billing_core.entrypoints.s3_upload import (
+    AcceptedUpload,
+    S3Upload,
+    UploadSkipped,
+    s3_upload_handler,
+)
 from billing_core.shared.reports import AnsweredReport
 
 REPORTS = AcceptedUpload("collection report", UPLOAD_PREFIX, MAX_REPORT_BYTES)

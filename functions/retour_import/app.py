@@ -5,10 +5,17 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger, Metrics
 
 from billing_core import bootstrap
-from billing_core.adapters.s3 import S3Upload, uploaded_bytes
+from billing_core.declarations.ingest import MAX_DECLARATION_BYTES
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key
-from billing_core.entrypoints.s3_upload import UploadSkipped, s3_upload_handler
+from billing_core.entrypoints.s3_upload import (
+    AcceptedUpload,
+    S3Upload,
+    UploadSkipped,
+    s3_upload_handler,
+)
 from billing_core.shared.reports import AnsweredReport
+
+RETOUR_FILES = AcceptedUpload("retour file", "retour/", MAX_DECLARATION_BYTES)
 
 logger = Logger()
 metrics = Metrics()
@@ -20,14 +27,12 @@ def import_upload(upload: S3Upload) -> AnsweredReport:
     target = retour_upload_from_key(upload["key"])
     if target is None:  # not retour/{provider}/{upload}/{file}
         return UploadSkipped.unroutable(upload, "retour key not routable", "UnroutableRetours")
-    rt = bootstrap.current()
-    data = uploaded_bytes(rt.s3, upload)
+    data = RETOUR_FILES.read(upload)
+    if isinstance(data, UploadSkipped):
+        return data
+    context = bootstrap.current().ingest_context()
     return apply_retour(
-        target.provider_id,
-        target.declaration_id,
-        data,
-        rt.ingest_context(),
-        file_name=target.file_name,
+        target.provider_id, target.declaration_id, data, context, file_name=target.file_name
     )
 
 

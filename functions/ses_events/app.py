@@ -14,8 +14,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
 from billing_core import bootstrap
-from billing_core.adapters.ses import KENMERK_TAG
 from billing_core.correspondence.bounces import EmailEvent, record_email_event
+from billing_core.correspondence.messages import KENMERK_TAG
 from billing_core.entrypoints.powertools import observed_handler
 
 logger = Logger()

@@ -12,18 +12,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
 API_APPS = [FUNCTIONS / "provider_api" / "app.py", FUNCTIONS / "patient_api" / "app.py"]
 MAX_APP_LINES = 60
-# Adapter helpers the S3- and queue-triggered functions still import (reading the uploaded
-# object, the delivery message, the SES tag name): their move into billing_core is the
-# other half of issue 11 (typed reports, BatchProcessor, cold start). Nothing may be added
-# here; delete a line once its import is gone.
-PENDING = {
-    ("bank_statement_import/app.py", "imports billing_core.adapters.s3"),
-    ("collection_report_import/app.py", "imports billing_core.adapters.s3"),
-    ("declaration_ingest/app.py", "imports billing_core.adapters.s3"),
-    ("retour_import/app.py", "imports billing_core.adapters.s3"),
-    ("invoice_delivery/app.py", "imports billing_core.adapters.sqs"),
-    ("ses_events/app.py", "imports billing_core.adapters.ses"),
-}
 
 
 def violations(source: str) -> list[tuple[int, str]]:
@@ -72,7 +60,7 @@ def test_the_check_finds_what_it_is_there_for():
 def test_no_handler_talks_to_aws_or_the_table_itself(module):
     name = str(module.relative_to(FUNCTIONS))
     found = violations(module.read_text(encoding="utf-8"))
-    assert [(line, what) for line, what in found if (name, what) not in PENDING] == []
+    assert found == [], name
 
 
 @pytest.mark.parametrize("app", API_APPS, ids=lambda p: p.parent.name)

@@ -7,10 +7,9 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Any
 
-from billing_core.correspondence.messages import Attachment, RenderedEmail
+from billing_core.correspondence.messages import KENMERK_TAG, Attachment, RenderedEmail
 
 KENMERK_HEADER = "X-Zorgnota-Kenmerk"
-KENMERK_TAG = "kenmerk"
 
 
 class SesNotifier:

@@ -10,6 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+# Every e-mail carries its invoice's betalingskenmerk under this message tag, so a bounce
+# or complaint reported by SES finds the invoice again (R23).
+KENMERK_TAG = "kenmerk"
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedEmail:
@@ -36,4 +40,4 @@ class Notifier(Protocol):
         ...
 
 
-__all__ = ["Attachment", "Notifier", "RenderedEmail"]
+__all__ = ["KENMERK_TAG", "Attachment", "Notifier", "RenderedEmail"]

@@ -60,6 +60,12 @@ _UPLOAD_KEY = re.compile(
 )
 
 
+# The largest upload read at all: 100,000 lines (R2's limit) of a CSV row with every column
+# filled (~600 bytes) or a Vektis record (310/370 bytes) fit well within it; a larger
+# object is refused before a byte of it is read, so it cannot exhaust the function.
+MAX_DECLARATION_BYTES = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Upload:
     provider_id: str

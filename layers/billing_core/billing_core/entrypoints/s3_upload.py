@@ -19,6 +19,8 @@ from aws_lambda_powertools.utilities.parser.models import S3Model
 
 from billing_core import bootstrap
 from billing_core.adapters.s3 import S3Upload, uploaded_bytes_at_most, uploaded_objects
+
+__all__ = ["AcceptedUpload", "S3Upload", "UploadSkipped", "s3_upload_handler"]
 from billing_core.entrypoints.powertools import (
     LambdaHandler,
     idempotent,
