@@ -22,7 +22,7 @@ BILLING_KEY_ARN = {"Fn::GetAtt": ["BillingKey", "Arn"]}
 # the year that was (art. 52 AWR, legal-nl.md §8).
 SEVEN_YEARS_AFTER_ITS_YEAR = 2922
 # How long each bucket prefix's objects may live, in days, current and noncurrent version
-# together: (at least, at most). legal-nl.md §8; docs/security-and-operations.md has the table.
+# together: (at least, at most). legal-nl.md §8; the README ("Retention") has the table.
 RETENTION = {
     # Raw files with the BSN of every line, deleted 90 days after processing.
     "DeclarationsBucket/incoming/": (1, 90),
@@ -265,7 +265,7 @@ def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[st
     queues that receive Lambda's and Scheduler's failure records
     When an operator redrives a dead-letter queue with `aws sqs start-message-move-task`
     Then it holds only messages of its source queue: no failure record would be moved
-    into the delivery queue (docs/security-and-operations.md, "Redrive")."""
+    into the delivery queue (README, "Redrive: putting failed work back")."""
     dead_letters = dead_letter_queues(template)
     assert "DeliveryDeadLetterQueue" in dead_letters
     assert not dead_letters & failure_records_queues(template)
