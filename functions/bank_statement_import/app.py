@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
@@ -17,7 +18,7 @@ from billing_core.shared.reports import AnsweredReport
 
 STATEMENTS = AcceptedUpload("statement", "camt053/", MAX_STATEMENT_BYTES)
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

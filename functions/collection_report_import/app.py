@@ -3,7 +3,7 @@ agency's report-back file: payments collected, claims settled (R19, R22, R27).""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
 from billing_core.collection.collection_report import (
@@ -11,6 +11,7 @@ from billing_core.collection.collection_report import (
     UPLOAD_PREFIX,
     import_collection_report,
 )
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
@@ -21,7 +22,7 @@ from billing_core.shared.reports import AnsweredReport
 
 REPORTS = AcceptedUpload("collection report", UPLOAD_PREFIX, MAX_REPORT_BYTES)
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
 from billing_core.declarations.ingest import (
@@ -10,6 +10,7 @@ from billing_core.declarations.ingest import (
     process_declaration,
     upload_from_key,
 )
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
@@ -20,7 +21,7 @@ from billing_core.shared.reports import AnsweredReport
 
 DECLARATIONS = AcceptedUpload("declaration", "incoming/", MAX_DECLARATION_BYTES)
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
 from billing_core.dunning.run import RunDayInFuture, RunSummary, run_dunning
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.scheduled import scheduled_handler
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # rest waits for the next run (or a rerun: nothing is done twice).
 SAFETY_MARGIN_MS = 60_000
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -23,7 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.errors import error_response
-from billing_core.entrypoints.powertools import observed_handler
+from billing_core.entrypoints.powertools import function_logger, observed_handler
 from billing_core.payments.online import (
     WEBHOOK_PATH,
     WebhookDecision,
@@ -33,7 +33,7 @@ from billing_core.payments.online import (
 from billing_core.payments.psp import PspUnavailable
 from billing_core.ports import ConcurrentChange
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
 from billing_core.declarations.ingest import MAX_DECLARATION_BYTES
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
@@ -17,7 +18,7 @@ from billing_core.shared.reports import AnsweredReport
 
 RETOUR_FILES = AcceptedUpload("retour file", "retour/", MAX_DECLARATION_BYTES)
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
+from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.scheduled import scheduled_handler
 from billing_core.providers.retrocession_run import RunSummary, build_weekly_statements
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

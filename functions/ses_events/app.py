@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from billing_core import bootstrap
 from billing_core.correspondence.bounces import EmailEvent, record_email_event
 from billing_core.correspondence.messages import KENMERK_TAG
-from billing_core.entrypoints.powertools import observed_handler
+from billing_core.entrypoints.powertools import function_logger, observed_handler
 
-logger = Logger()
+logger = function_logger()
 metrics = Metrics()
 
 

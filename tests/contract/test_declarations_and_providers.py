@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from billing_core.declarations.record import DeclarationStatus
+from billing_core.ports import InvalidPosition
 from billing_core.providers.retrocession import StatementSummary, Week
 from tests.contract.samples import NOON, A, B, declaration
 from tests.unit.factories import make_provider
@@ -60,6 +63,13 @@ def test_a_position_from_another_practice_only_pages_within_ones_own(store):
     store.put_declaration(declaration("D3", B))
     page, _ = store.list_declarations(A, after="D3")
     assert [d.declaration_id for d in page] == ["D1"]
+
+
+def test_a_position_that_is_no_upload_id_is_refused(store):
+    """Issue 13.10: only a declaration id is an upload list position."""
+    store.put_declaration(declaration("D1"))
+    with pytest.raises(InvalidPosition):
+        store.list_declarations(A, after="D1#PROVIDER#other")
 
 
 def test_kenmerk_numbers_are_reserved_in_blocks_that_never_overlap(store):

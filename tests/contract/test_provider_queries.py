@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.ports import InvoiceFilter
+from billing_core.ports import InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionState
 from billing_core.providers.retrocession import Week
 from tests.contract.samples import NOON, A, B, action, invoice, stored
@@ -77,6 +79,24 @@ def test_a_full_last_page_is_followed_by_an_empty_one_or_none(store):
     first, after = store.list_invoices(A, limit=2)
     second, last = store.list_invoices(A, limit=2, after=after)
     assert (ids(first), ids(second), last) == (["inv-4", "inv-3"], ["inv-2", "inv-1"], None)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "2026-11-03#PROVIDER#tandarts-b#INVOICE#inv-9",  # a key of another tenant
+        "~",  # past every position: DynamoDB refuses it, moto would not
+        "2026-10-01#inv-1",  # before the period asked for
+        "2026-12-01#inv-1",  # after it
+    ],
+)
+def test_a_forged_or_foreign_position_is_refused_before_a_read(store, forged):
+    """Issue 13.10: a decoded cursor must be a position this list hands out, within the
+    issue dates asked for; the store refuses anything else (R26)."""
+    stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 5)))
+    period = InvoiceFilter(issued_from="2026-11-01", issued_until="2026-11-30")
+    with pytest.raises(InvalidPosition):
+        store.list_invoices(A, period, limit=2, after=forged)
 
 
 def test_weekly_statements_are_listed_newest_week_first_and_per_practice(store):

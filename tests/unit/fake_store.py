@@ -35,6 +35,8 @@ from billing_core.ports import (
     KnownClaim,
     NewInvoice,
     TransactionConflict,
+    checked_declaration_position,
+    checked_invoice_position,
 )
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
@@ -127,6 +129,8 @@ class FakeStore:
         """Newest id first. Like a Query with a Limit, a full page has a next position
         even when nothing follows (the page after it is then empty)."""
         self.calls.append("list_declarations")
+        if after:
+            checked_declaration_position(after)
         ids = sorted(
             (
                 d
@@ -312,6 +316,8 @@ class FakeStore:
     ) -> tuple[list[Invoice], str | None]:
         """Newest first by (issue date, id); every page but the last is full."""
         self.calls.append("list_invoices")
+        if after:
+            checked_invoice_position(after, wanted)
         found = [
             i
             for i in self.provider_invoices(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,17 @@ class ConcurrentChange(Exception):
 
 class TransactionConflict(Exception):
     """A conditional write was cancelled: something in it already existed."""
+
+
+class InvalidPosition(ValueError):
+    """A paging position that no list of this kind hands out, or one outside the range
+    asked for (issue 13.10): refused before the store is read. Real DynamoDB rejects an
+    ExclusiveStartKey outside the key condition with an error; moto does not, so the
+    stores check it themselves, alike."""
+
+
+_INVOICE_POSITION = re.compile(r"(\d{4}-\d{2}-\d{2})#[A-Za-z0-9-]{1,64}")
+_DECLARATION_POSITION = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +171,25 @@ class InvoiceFilter:
 
 
 EVERY_INVOICE = InvoiceFilter()
+
+
+def checked_invoice_position(position: str, wanted: InvoiceFilter) -> str:
+    """An invoice list position (``{issue date}#{invoice id}``, as the list hands it out)
+    within the filter's issue dates; InvalidPosition otherwise."""
+    match = _INVOICE_POSITION.fullmatch(position)
+    if match is None:
+        raise InvalidPosition("not an invoice list position")
+    issued = match[1]
+    if not (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999"):
+        raise InvalidPosition("outside the issue dates asked for")
+    return position
+
+
+def checked_declaration_position(position: str) -> str:
+    """An upload list position (a declaration id); InvalidPosition otherwise."""
+    if _DECLARATION_POSITION.fullmatch(position) is None:
+        raise InvalidPosition("not an upload list position")
+    return position
 
 
 class ProviderStore(BillingStore, Protocol):

@@ -1,5 +1,7 @@
-"""What every function does with Powertools, in one place: its handler wrapped in the
-logger, tracer and metrics decorators; idempotency on the idempotency table; the
+"""What every function does with Powertools, in one place: its logger, which masks
+personal data (``function_logger``, R29); its handler wrapped in the logger, tracer and
+metrics decorators, the tracer never recording an answer or an error (they carry health
+data: names, birth dates, treatments); idempotency on the idempotency table; the
 operator's line about a report (``log_report``).
 
 The tracer and the idempotency layer are made on the first invocation, not at import:
@@ -14,12 +16,14 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
+from billing_core.entrypoints.masking import PersonalDataMaskingFormatter
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools import Metrics
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -27,6 +31,11 @@ if TYPE_CHECKING:
 
 LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], Any]
 Result = TypeVar("Result")
+
+
+def function_logger() -> Logger:
+    """The logger of a function: Powertools' JSON lines, with personal data masked."""
+    return Logger(logger_formatter=PersonalDataMaskingFormatter())
 
 
 def observed_handler(
@@ -43,7 +52,9 @@ def observed_handler(
     def observed() -> LambdaHandler:
         from aws_lambda_powertools import Tracer
 
-        handler = Tracer().capture_lambda_handler(metrics.log_metrics(build()))
+        handler = Tracer().capture_lambda_handler(
+            metrics.log_metrics(build()), capture_response=False, capture_error=False
+        )
         return logger.inject_lambda_context(handler, correlation_id_path=correlation_id_path)
 
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:

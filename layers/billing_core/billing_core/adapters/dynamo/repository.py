@@ -35,6 +35,8 @@ from billing_core.ports import (
     KnownClaim,
     NewInvoice,
     TransactionConflict,
+    checked_declaration_position,
+    checked_invoice_position,
 )
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
@@ -158,7 +160,8 @@ class BillingRepository:
             "Limit": limit,
         }
         if after:
-            query["ExclusiveStartKey"] = keys.declaration_key(provider_id, after)
+            position = checked_declaration_position(after)
+            query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
         page = self._table.query(**query)
         records = [items.declaration_from_item(i) for i in page["Items"]]
         more = "LastEvaluatedKey" in page and records
@@ -305,7 +308,8 @@ class BillingRepository:
         equal_to = {"patient_ref": wanted.patient_ref, "payment_status": wanted.payment_status}
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
         if after:
-            query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, after)
+            position = checked_invoice_position(after, wanted)
+            query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, position)
         found: list[dict[str, Any]] = []
         while len(found) <= limit:
             page = self._table.query(**query)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError, Unauth
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from billing_core.entrypoints.http.cursor import InvalidCursor
-from billing_core.ports import ConcurrentChange
+from billing_core.ports import ConcurrentChange, InvalidPosition
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.reference import InvalidReference
@@ -56,6 +56,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(InvalidInput)(_invalid_input)
     app.exception_handler(InvalidCursor)(_invalid_cursor)
+    app.exception_handler(InvalidPosition)(_invalid_cursor)
     app.exception_handler(InvalidReference)(_invalid_reference)
     app.exception_handler(UnauthorizedError)(_unauthorized)
     app.exception_handler(NotFoundError)(_not_found)
@@ -77,7 +78,9 @@ def _invalid_input(error: InvalidInput) -> Response[str]:
     )
 
 
-def _invalid_cursor(_: InvalidCursor) -> Response[str]:
+def _invalid_cursor(_: InvalidCursor | InvalidPosition) -> Response[str]:
+    """A token that does not decode, or decodes to a position this list never handed out
+    (a forged one, or one of another filter): the same 400."""
     return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", "cursor is not valid")
 
 

@@ -1,0 +1,101 @@
+"""Personal data never reaches a log line (R29): the formatter every function's Powertools
+Logger writes with (``powertools.function_logger``).
+
+The code logs ids, counts and codes only; this is the net under that rule, for a value
+that slips through (an exception text, an object's repr, an extra field added in a
+hurry). It masks:
+
+- whatever sits under a key that names personal data (``email``, ``bsn``, ``last_name``,
+  ``birth_date``, ``iban``, ...), at any depth of the structured line, and the same
+  ``key=value`` / ``key: value`` inside text (a dataclass repr, a message);
+- in any text: e-mail addresses, IBANs, nine-digit numbers that pass the BSN 11-proof,
+  and dates written the Dutch way (``14-3-1971``, ``14/03/1971``: our own code writes ISO
+  dates, a file's birth dates come in the Dutch form).
+
+Names in free text cannot be recognised as such; they are masked by their key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from stdnum.nl import bsn as stdnum_bsn
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.logging.types import LogRecord
+
+MASK = "***"
+PERSONAL_KEYS = frozenset(
+    {
+        "account_holder",
+        "address",
+        "addressee",
+        "birth_date",
+        "bsn",
+        "city",
+        "date_of_birth",
+        "debtor",
+        "display_name",
+        "email",
+        "first_name",
+        "iban",
+        "initials",
+        "last_name",
+        "mobile",
+        "name",
+        "name_prefix",
+        "patient",
+        "patient_email",
+        "payer_name",
+        "phone",
+        "postcode",
+        "recipients",
+        "street",
+    }
+)
+_KEY_NAMES = "|".join(sorted(PERSONAL_KEYS, key=len, reverse=True))
+# key='value', key="value", key=value, "key": "value" and key: value inside a text.
+_KEYED_IN_TEXT = re.compile(
+    rf"""(?i)(?<![\w])(["']?(?:{_KEY_NAMES})["']?\s*[=:]\s*)('[^']*'|"[^"]*"|[^,;)\]}}\s]+)"""
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_DUTCH_DATE = re.compile(r"(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}(?!\d)")
+
+
+def mask(value: Any, key: str = "") -> Any:
+    """The value with every personal datum in it replaced by ``***``."""
+    if key.lower() in PERSONAL_KEYS and value not in (None, "", [], {}):
+        return MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: mask(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [mask(item) for item in value]
+    return value
+
+
+def mask_text(text: str) -> str:
+    text = _KEYED_IN_TEXT.sub(lambda m: f"{m[1]}{MASK}", text)
+    text = _EMAIL.sub(MASK, text)
+    text = _IBAN.sub(MASK, text)
+    text = _DUTCH_DATE.sub(MASK, text)
+    return _NINE_DIGITS.sub(_masked_if_bsn, text)
+
+
+def _masked_if_bsn(match: re.Match[str]) -> str:
+    digits = match[0]
+    return MASK if stdnum_bsn.checksum(digits) == 0 else digits
+
+
+class PersonalDataMaskingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON log line, masked after the message and the extra keys are in it."""
+
+    def serialize(self, log: LogRecord) -> str:
+        masked: dict[str, Any] = mask(log)
+        return super().serialize(masked)

@@ -1,0 +1,107 @@
+"""One behaviour on every JSON route of both APIs (issue 13 items 10 and 14): a body that
+is not declared JSON is 415 with a message that says what to send, a body Python cannot
+read safely is 400 (never a 5xx), and no error message repeats the body. A forged paging
+cursor is 400."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+
+from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES
+from local.resources import load_template
+from local.sandbox import ApiRoutes
+from local.seed import DENTAL
+
+VALUES = {
+    "reference": "12345678901234",
+    "invoice_id": "3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10",
+    "action_id": "objection-1",
+}
+JSON_ROUTES = [
+    (route.method, re.sub(r"\{(\w+)\}", lambda m: VALUES[m[1]], route.path), route.function)
+    for route in ApiRoutes.from_template(load_template()).routes
+    if route.method in ("POST", "PATCH") and route.path.startswith("/api/")
+]
+ROUTE_IDS = [f"{method} {path}" for method, path, _ in JSON_ROUTES]
+DEFERRAL = f"/api/v1/invoices/{VALUES['reference']}/deferral"
+
+
+def call(sandbox, method, path, function, body, content_type):
+    provider = DENTAL.provider_id if function == "provider_api" else None
+    headers = {"Content-Type": content_type}
+    return sandbox.api(method, path, provider_id=provider, body=body, headers=headers)
+
+
+def deepest_nesting_that_fits(function):
+    """5,000 deep, or as deep as the patient API's body limit lets a body be."""
+    depth = 5000 if function == "provider_api" else PATIENT_MAX_BODY_BYTES // 2 - 100
+    return "[" * depth + "]" * depth
+
+
+def test_every_json_route_of_both_apis_is_checked():
+    assert {function for _, _, function in JSON_ROUTES} == {"provider_api", "patient_api"}
+    assert len(JSON_ROUTES) >= 9
+
+
+@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
+def test_json_python_cannot_read_safely_is_a_400(sandbox, method, path, function):
+    huge_number = '{"birth_date": ' + "7" * 5001 + "}"
+    for body in (huge_number, deepest_nesting_that_fits(function)):
+        status, answer = call(sandbox, method, path, function, body, "application/json")
+        assert (status, answer["error"]["code"]) == (400, "validation_error")
+        assert "7777" not in answer["error"]["message"]
+
+
+def test_a_body_over_the_patient_apis_limit_is_413_also_when_deeply_nested(sandbox):
+    body = "[" * 5000 + "]" * 5000
+    status, answer = call(sandbox, "POST", DEFERRAL, "patient_api", body, "application/json")
+    assert (status, answer["error"]["code"]) == (413, "too_large")
+
+
+@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
+@pytest.mark.parametrize(
+    "content_type", ["", "application/x-www-form-urlencoded", "text/plain"], ids=repr
+)
+def test_a_body_not_declared_json_is_415_saying_what_to_send(
+    sandbox, method, path, function, content_type
+):
+    # As curl -d sends it without -H: a form, whose "field name" is the whole JSON text
+    body = '{"file_name": "week-47.csv", "secret_field_x": 1}'
+    status, answer = call(sandbox, method, path, function, body, content_type)
+    assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
+    assert "Content-Type: application/json" in answer["error"]["message"]
+    assert "secret_field_x" not in json.dumps(answer)
+
+
+def _token(position: str) -> str:
+    raw = json.dumps({"after": position}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "path, position",
+    [
+        ("/api/v1/provider/invoices", "2026-11-01#PROVIDER#fysio-centrum#INVOICE#x"),
+        ("/api/v1/provider/invoices", "~"),
+        ("/api/v1/provider/declarations", "x#PROVIDER#fysio-centrum"),
+    ],
+)
+def test_a_forged_cursor_is_a_400(sandbox, path, position):
+    status, answer = sandbox.api(
+        "GET", path, provider_id=DENTAL.provider_id, query={"cursor": _token(position)}
+    )
+    assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
+
+
+def test_a_cursor_of_another_period_is_a_400(sandbox):
+    status, answer = sandbox.api(
+        "GET",
+        "/api/v1/provider/invoices",
+        provider_id=DENTAL.provider_id,
+        query={"from": "2026-11-01", "to": "2026-11-30", "cursor": _token("2025-01-01#x")},
+    )
+    assert (status, answer["error"]["code"]) == (400, "invalid_cursor")

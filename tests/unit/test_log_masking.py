@@ -1,0 +1,96 @@
+"""Personal data that reaches a log line is masked (R29, issue 13.2): BSN, IBAN, e-mail,
+birth dates and names, planted in every way a log line can carry them."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from billing_core.entrypoints.masking import PersonalDataMaskingFormatter, mask_text
+from billing_core.entrypoints.powertools import function_logger
+from tests.unit.factories import make_invoice
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
+
+BSN = "111222333"  # passes the 11-proof
+IBAN = "NL91ABNA0417164300"
+EMAIL = "j.jansen@example.org"
+
+
+@pytest.fixture
+def log_lines():
+    """A logger writing through the masking formatter into a buffer; the lines as dicts."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(PersonalDataMaskingFormatter())
+    logger = logging.getLogger("test-log-masking")
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    yield logger, lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_planted_personal_data_never_reaches_the_line(log_lines):
+    logger, lines = log_lines
+    invoice = make_invoice()
+    # When personal data slips into a message, its arguments, extra fields and a repr
+    logger.info("mail to %s about BSN %s, IBAN %s, born 14-3-1971", EMAIL, BSN, IBAN)
+    logger.info(
+        "patient",
+        extra={
+            "last_name": "Jansen",
+            "debtor": {"initials": "P.", "name": "Pietersen"},
+            "birth_date": "1971-03-14",
+            "nested": [{"email": EMAIL}, f"iban {IBAN}"],
+            "kenmerk_count": 3,
+        },
+    )
+    logger.error("failed: %r", invoice.addressee)
+    logger.warning('{"last_name": "de Vries", "birth_date": "1980-05-17"} was refused')
+    # Then none of it is in any line, and what is not personal is kept
+    text = json.dumps(lines())
+    planted = [EMAIL, BSN, IBAN, "14-3-1971", "Jansen", "Pietersen", "1971-03-14", "de Vries"]
+    planted += [invoice.addressee.last_name, invoice.addressee.address.street, "1980-05-17"]
+    assert [value for value in planted if value in text] == []
+    first, second, *_ = lines()
+    assert first["message"].startswith("mail to *** about BSN ***")
+    assert second["kenmerk_count"] == 3 and second["debtor"] == "***"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "invoice 3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10 of declaration 20261123090000-5c48c576",
+        "as_of 2026-11-23, 40 invoices, kenmerk 12345678901234, 123456789 cents",
+        "key_prefix incoming/tandarts-de-vries/20261123/week-47.csv",
+    ],
+)
+def test_ids_dates_and_counts_of_our_own_are_kept(text):
+    # 123456789 fails the BSN 11-proof; ISO dates are ours, not a file's birth dates
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_logs_through_the_masking_formatter(function):
+    # Every Powertools Logger of a service shares one handler, so the first one made
+    # decides the format: each function must make its logger the one way that masks.
+    source = (ROOT / "functions" / function / "app.py").read_text("utf-8")
+    assert "logger = function_logger()" in source
+    assert not re.search(r"\bLogger\(", source)
+
+
+def test_no_code_asks_the_tracer_for_answers_or_errors():
+    # The template turns capture off; the code must not turn it on again anywhere
+    sources = [*ROOT.glob("functions/**/*.py"), *ROOT.glob("layers/billing_core/**/*.py")]
+    asking = re.compile(r"capture_(response|error)\s*=\s*True|@tracer\.capture_lambda_handler")
+    found = [str(p.relative_to(ROOT)) for p in sources if asking.search(p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_function_logger_is_the_one_way_to_get_a_logger():
+    assert isinstance(function_logger().registered_formatter, PersonalDataMaskingFormatter)
