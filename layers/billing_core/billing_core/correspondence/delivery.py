@@ -16,10 +16,10 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from billing_core.correspondence.confirmations import KINDS as MESSAGE_KINDS
 from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
 from billing_core.correspondence.render import render_email, render_invoice_email
@@ -53,12 +53,6 @@ class UnknownInvoice(LookupError):
 class Undeliverable(ValueError):
     """A message with nowhere to go: no address in the request nor on the invoice. The
     use cases queue none for patients without e-mail; one that gets here is a bug."""
-
-
-def pay_url(public_base_url: str, invoice: Invoice) -> str:
-    """The payment checker with the kenmerk filled in: no personal data in the URL (R29)."""
-    query = urlencode({"kenmerk": invoice.reference, "lang": invoice.language.value})
-    return f"{public_base_url.rstrip('/')}/?{query}"
 
 
 def print_key(invoice: Invoice, day: str) -> str:

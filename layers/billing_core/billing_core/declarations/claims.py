@@ -12,8 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import mul
 
 ADULT_AGE = 18  # a patient younger than this gets an invoice addressed to a parent or guardian
+# The BSN 11-proof (elfproef): these weights on the nine digits, as stdnum.nl.bsn.checksum.
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+# Weighing the digits' ASCII codes adds ord("0") times the weights' sum to the proof's sum.
+_BSN_ASCII_REMAINDER = ord("0") * sum(_BSN_WEIGHTS) % 11
+
+
+def passes_bsn_11_proof(nine_ascii_digits: str) -> bool:
+    """stdnum.nl.bsn.checksum(text) == 0 at a fifth of its cost: both parsers check it for
+    every patient of a file. The caller makes sure of nine ASCII digits."""
+    weighed = sum(map(mul, _BSN_WEIGHTS, nine_ascii_digits.encode("ascii")))
+    return weighed % 11 == _BSN_ASCII_REMAINDER
 
 
 def adults_born_by(today: date) -> date:

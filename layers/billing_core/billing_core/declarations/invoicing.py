@@ -146,17 +146,18 @@ def _plan_patient(
 
 
 def _line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+    # Positional, in InvoiceLine's field order: keywords cost a tenth of the planning.
     return InvoiceLine(
-        claim_ref=claim.claim_ref,
-        treatment_date=claim.treatment_date,
-        treatment_code=claim.treatment_code,
-        description=claim.description,
-        line_type=claim.line_type,
-        quantity=claim.quantity,
-        unit_price_cents=claim.unit_price_cents,
-        reimbursed_cents=reimbursed_cents,
-        insurer_uzovi=claim.insurer_uzovi,
-        reverses_claim_ref=claim.reverses_claim_ref,
+        claim.claim_ref,
+        claim.treatment_date,
+        claim.treatment_code,
+        claim.description,
+        claim.line_type,
+        claim.quantity,
+        claim.unit_price_cents,
+        reimbursed_cents,
+        claim.insurer_uzovi,
+        claim.reverses_claim_ref,
     )
 
 

@@ -37,7 +37,12 @@ class ArrangementStatus(StrEnum):
     COMPLETED = "completed"  # everything was paid
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like declarations.claims.Claim: an ingest makes one per treatment line, and
+# a frozen dataclass's __init__ (one object.__setattr__ per field) made planning a
+# 100,000-line file 0.2 s slower (docs/bench/). Treat it as a value all the same: nothing
+# changes a line after it was made; an invoice changes only by entries in its ledger.
+# Hashable as before, so a frozen Invoice holding its lines stays hashable.
+@dataclass(slots=True, unsafe_hash=True)
 class InvoiceLine:
     claim_ref: str
     treatment_date: date

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from billing_core.correspondence.delivery import pay_url
+from billing_core.correspondence.links import pay_url
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment

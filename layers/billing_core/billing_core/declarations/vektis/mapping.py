@@ -34,10 +34,16 @@ from datetime import date
 from typing import Any
 
 from stdnum.exceptions import ValidationError
-from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from billing_core.declarations.claims import Address, Claim, LineType, Person, adults_born_by
+from billing_core.declarations.claims import (
+    Address,
+    Claim,
+    LineType,
+    Person,
+    adults_born_by,
+    passes_bsn_11_proof,
+)
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules import insurers, treatment_codes
 from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
@@ -250,7 +256,13 @@ class _Mapper:
         """The checked BSN; "" for 999999999 (none). A problem shows only the last digits."""
         if text == NO_BSN:
             return ""
-        if text.isdecimal() and int(text) > 0 and stdnum_bsn.checksum(text) == 0:
+        if (
+            len(text) == 9
+            and text.isascii()
+            and text.isdigit()
+            and int(text) > 0
+            and passes_bsn_11_proof(text)
+        ):
             return text
         last_digits = text[-3:] if text.isdecimal() else "-"
         field_label = self._label("02", "bsn")
