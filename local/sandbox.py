@@ -26,9 +26,10 @@ import boto3
 from moto import mock_aws
 
 from billing_core import bootstrap
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
-from billing_core.providers.users import OPERATORS_GROUP
+from billing_core.providers.users import OPERATORS_GROUP, DirectoryUser
 from billing_core.services.operator.providers import create_provider, replace_provider
 from billing_core.services.provider.declarations import retour_upload_key, upload_key
 from billing_core.settings import Settings, get_settings
@@ -82,6 +83,7 @@ class ApiRoute:
     path: str  # as in template.yaml: /api/v1/invoices/{reference}/payments
     function: str  # the folder under functions/
     pattern: re.Pattern[str]
+    public: bool = False  # Auth: {Authorizer: NONE}; else behind the Cognito authorizer
 
     def parameters(self, path: str) -> dict[str, str]:
         match = self.pattern.match(path)
@@ -104,9 +106,14 @@ class ApiRoutes:
                 if kind == "Api":
                     path = properties["Path"]
                     regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+                    public = properties.get("Auth", {}).get("Authorizer") == "NONE"
                     routes.append(
                         ApiRoute(
-                            properties["Method"].upper(), path, folder, re.compile(f"^{regex}$")
+                            properties["Method"].upper(),
+                            path,
+                            folder,
+                            re.compile(f"^{regex}$"),
+                            public,
                         )
                     )
         return cls(tuple(routes))
@@ -132,6 +139,11 @@ class Caller:
     @classmethod
     def operator(cls) -> Caller:
         return cls("sandbox-operator", OPERATORS_GROUP)
+
+    @classmethod
+    def user(cls, user: DirectoryUser) -> Caller:
+        """A user created through the API: its id, its practice and its role."""
+        return cls(user.user_id, user.role.value, user.provider_id)
 
     def claims(self) -> dict[str, str]:
         tenant = {"custom:provider_id": self.provider_id} if self.provider_id else {}
@@ -191,6 +203,12 @@ class Sandbox:
         )
         assert replaced is not None
         return replaced
+
+    def users(self) -> list[DirectoryUser]:
+        """Every practice user created through the APIs (the sandbox keeps them in memory)."""
+        directory = self.runtime.user_directory
+        assert isinstance(directory, InMemoryUserDirectory)
+        return directory.everyone()
 
     def stop(self) -> None:
         self._mock.stop()
