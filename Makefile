@@ -46,8 +46,8 @@ $(LAMBDA_WHEELS): $(LAMBDA_REQUIREMENTS) | $(DEPS)
 demo: $(DEPS) ## the whole life of invoices on embedded AWS (moto), summary + out/
 	$(BIN)/python -m local.demo
 
-serve: $(DEPS) ## the sandbox API and pages on http://127.0.0.1:8000
-	$(BIN)/python -m local.server
+serve: $(DEPS) ## the sandbox API and pages on http://127.0.0.1:8000 (another: PORT=8010)
+	$(BIN)/python -m local.server $(PORT)
 
 # The browser tests drive Debian's chromium (Playwright's own browser download cannot
 # work offline and is never used).

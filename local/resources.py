@@ -204,6 +204,8 @@ class LocalResources:
             "PUBLIC_BASE_URL": names.public_base_url,
             "COLLECTION_IBAN": names.collection_iban,
             "STAGE": "local",
+            # No user pool locally: the sandbox keeps its users in memory.
+            "USER_POOL_ID": "",
         }
 
 

@@ -26,7 +26,11 @@ import boto3
 from moto import mock_aws
 
 from billing_core import bootstrap
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.provider import Provider
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.users import OPERATORS_GROUP, DirectoryUser
+from billing_core.services.operator.providers import create_provider, replace_provider
 from billing_core.services.provider.declarations import retour_upload_key, upload_key
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
@@ -42,6 +46,7 @@ from local.resources import (
 from local.seed import SAMPLE_PROVIDERS
 
 ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_OPERATOR = Editor(user_id="sandbox-operator", role=OPERATORS_GROUP)
 EVENTS = ROOT / "events"
 REGION = "eu-central-1"
 # moto accepts any credentials; these only keep boto3 from looking for real ones.
@@ -78,6 +83,7 @@ class ApiRoute:
     path: str  # as in template.yaml: /api/v1/invoices/{reference}/payments
     function: str  # the folder under functions/
     pattern: re.Pattern[str]
+    public: bool = False  # Auth: {Authorizer: NONE}; else behind the Cognito authorizer
 
     def parameters(self, path: str) -> dict[str, str]:
         match = self.pattern.match(path)
@@ -100,9 +106,14 @@ class ApiRoutes:
                 if kind == "Api":
                     path = properties["Path"]
                     regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+                    public = properties.get("Auth", {}).get("Authorizer") == "NONE"
                     routes.append(
                         ApiRoute(
-                            properties["Method"].upper(), path, folder, re.compile(f"^{regex}$")
+                            properties["Method"].upper(),
+                            path,
+                            folder,
+                            re.compile(f"^{regex}$"),
+                            public,
                         )
                     )
         return cls(tuple(routes))
@@ -111,6 +122,32 @@ class ApiRoutes:
         return next(
             (r for r in self.routes if r.method == method.upper() and r.pattern.match(path)), None
         )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a sandbox request comes from: the claims Cognito's authorizer would pass."""
+
+    user_id: str
+    groups: str  # cognito:groups, as API Gateway passes it: "staff", "operators"
+    provider_id: str = ""
+
+    @classmethod
+    def practice(cls, provider_id: str, role: str, user_id: str = "") -> Caller:
+        return cls(user_id or f"sandbox-{role}-{provider_id}", role, provider_id)
+
+    @classmethod
+    def operator(cls) -> Caller:
+        return cls("sandbox-operator", OPERATORS_GROUP)
+
+    @classmethod
+    def user(cls, user: DirectoryUser) -> Caller:
+        """A user created through the API: its id, its practice and its role."""
+        return cls(user.user_id, user.role.value, user.provider_id)
+
+    def claims(self) -> dict[str, str]:
+        tenant = {"custom:provider_id": self.provider_id} if self.provider_id else {}
+        return {"sub": self.user_id, "cognito:groups": self.groups, "token_use": "id", **tenant}
 
 
 class Sandbox:
@@ -153,7 +190,25 @@ class Sandbox:
         self.runtime.upload_urls = LocalUploads(self.base_url)  # type: ignore[misc]
         bootstrap.install(self.runtime)
         for provider in self.providers:
-            self.runtime.repository.put_provider(provider)
+            # As an operator onboards them: the same validation and history (R31).
+            create_provider(provider, SANDBOX_OPERATOR, self.runtime.operator_context())
+
+    def replace_provider(self, settings: Provider) -> Provider:
+        """A new version of a sample provider's settings, as an operator saves it."""
+        current = self.runtime.repository.get_provider(settings.provider_id)
+        assert current is not None, settings.provider_id
+        edited = settings.model_copy(update={"version": current.version})
+        replaced = replace_provider(
+            settings.provider_id, edited, SANDBOX_OPERATOR, self.runtime.operator_context()
+        )
+        assert replaced is not None
+        return replaced
+
+    def users(self) -> list[DirectoryUser]:
+        """Every practice user created through the APIs (the sandbox keeps them in memory)."""
+        directory = self.runtime.user_directory
+        assert isinstance(directory, InMemoryUserDirectory)
+        return directory.everyone()
 
     def stop(self) -> None:
         self._mock.stop()
@@ -328,10 +383,18 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        caller: Caller | None = None,
     ) -> tuple[int, Any]:
-        """One request through API Gateway's proxy integration, as the authorizer passes it."""
+        """One request through API Gateway's proxy integration, as the authorizer passes it:
+        as ``caller``; with only ``provider_id``, as that practice's admin; else public."""
         answer = self.api_raw(
-            method, path, provider_id=provider_id, body=body, query=query, headers=headers
+            method,
+            path,
+            provider_id=provider_id,
+            body=body,
+            query=query,
+            headers=headers,
+            caller=caller,
         )
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
@@ -348,6 +411,7 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        caller: Caller | None = None,
     ) -> dict[str, Any]:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
         does; a path no function serves gets API Gateway's own 403 answer. Like API
@@ -360,7 +424,9 @@ class Sandbox:
                 "headers": {"Content-Type": "application/json"},
                 "body": json.dumps({"message": "Missing Authentication Token"}),
             }
-        event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
+        if caller is None and provider_id is not None:
+            caller = Caller.practice(provider_id, "admin")
+        event = self.api_event(method, path, caller=caller, body=body, query=query)
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
         if headers:
@@ -372,7 +438,7 @@ class Sandbox:
         method: str,
         path: str,
         *,
-        provider_id: str | None,
+        caller: Caller | None,
         body: Any,
         query: dict[str, str] | None,
     ) -> dict[str, Any]:
@@ -387,11 +453,11 @@ class Sandbox:
         )
         context = event["requestContext"]
         context.update(httpMethod=method, path=f"/local{path}", resourcePath=path)
-        if provider_id is None:
+        if caller is None:
             context.pop("authorizer", None)
             event["headers"].pop("Authorization", None)
         else:
-            context["authorizer"]["claims"]["custom:provider_id"] = provider_id
+            context["authorizer"]["claims"] = caller.claims()
         if query:
             event["path"] = path
             event["rawQuery"] = urlencode(query)

@@ -1,7 +1,9 @@
 """`make serve`: the API and pages on http://127.0.0.1:8000 over embedded AWS (interfaces.md §5).
 
 A sandbox like a payment provider's test mode: the sample providers are loaded,
-`/_local/tokens` hands out their bearer tokens (standing in for Cognito), uploads to
+`/_local/tokens` hands out bearer tokens (standing in for Cognito: one per sample
+practice, acting as its admin; `operator`; and one per user created through the API,
+under its e-mail, carrying its role, interfaces.md §5), uploads to
 the handed-out URL are processed at once, and `/_local/*` routes move the clock and
 show the outbox. Those routes exist only here, never in the deployed API.
 """
@@ -18,10 +20,10 @@ from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from billing_core.declarations.record import DeclarationStatus
-from local.sandbox import Sandbox
+from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
 MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
@@ -32,9 +34,7 @@ class SandboxServer:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.tokens = {
-            p.provider_id: f"sandbox-{secrets.token_urlsafe(18)}" for p in sandbox.providers
-        }
+        self._issued: dict[str, str] = {}  # who -> token, for as long as the sandbox runs
         self._lock = threading.Lock()  # one request at a time on the embedded AWS state
 
     def handle(
@@ -57,7 +57,7 @@ class SandboxServer:
         self, method: str, path: str, body: bytes, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         if method == "GET" and path == "/_local/tokens":
-            return _json(HTTPStatus.OK, self.tokens)
+            return _json(HTTPStatus.OK, self.tokens())
         if method == "POST" and path == "/_local/clock":
             return self._set_clock(body)
         if method == "GET" and path == "/_local/outbox":
@@ -174,10 +174,11 @@ class SandboxServer:
     def _api(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        provider_id = None
-        if path.startswith("/api/v1/provider/"):
-            provider_id = self._provider_from(headers.get("authorization", ""))
-            if provider_id is None:
+        route = self.sandbox.routes.match(method, unquote(path))
+        caller = None
+        if route is not None and not route.public:
+            caller = self._caller_from(headers.get("authorization", ""))
+            if caller is None:
                 return _json(
                     HTTPStatus.UNAUTHORIZED,
                     _error(
@@ -187,16 +188,38 @@ class SandboxServer:
         answer = self.sandbox.api_raw(
             method,
             path,
-            provider_id=provider_id,
+            caller=caller,
             body=body.decode("utf-8", "replace") or None,
             query=query,
             headers={"Content-Type": headers.get("content-type", "")} if body else None,
         )
         return _from_lambda(answer)
 
-    def _provider_from(self, authorization: str) -> str | None:
+    def tokens(self) -> dict[str, str]:
+        return {who: self._token(who) for who in self._callers()}
+
+    def _caller_from(self, authorization: str) -> Caller | None:
         token = authorization.removeprefix("Bearer ").strip()
-        return next((p for p, t in self.tokens.items() if secrets.compare_digest(t, token)), None)
+        return next(
+            (
+                caller
+                for who, caller in self._callers().items()
+                if secrets.compare_digest(self._token(who), token)
+            ),
+            None,
+        )
+
+    def _callers(self) -> dict[str, Caller]:
+        """Who a token speaks for: a disabled user's token stops working, as in Cognito."""
+        callers = {
+            p.provider_id: Caller.practice(p.provider_id, "admin") for p in self.sandbox.providers
+        }
+        callers["operator"] = Caller.operator()
+        callers |= {u.email: Caller.user(u) for u in self.sandbox.users() if u.enabled}
+        return callers
+
+    def _token(self, who: str) -> str:
+        return self._issued.setdefault(who, f"sandbox-{secrets.token_urlsafe(18)}")
 
 
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
@@ -295,8 +318,8 @@ def main(host: str = HOST, port: int = PORT) -> None:
             f"zorgnota sandbox on http://{host}:{port}  (today is {sandbox.clock.today()}; Ctrl-C stops)"
         )
         print("bearer tokens (GET /_local/tokens):")
-        for provider_id, token in server.tokens.items():
-            print(f"  {provider_id:22} {token}")
+        for who, token in server.tokens().items():
+            print(f"  {who:22} {token}")
         try:
             http.serve_forever()
         except KeyboardInterrupt:
@@ -306,4 +329,4 @@ def main(host: str = HOST, port: int = PORT) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(port=int(sys.argv[1]) if len(sys.argv) > 1 else PORT)

@@ -9,6 +9,11 @@ no treatment start date, a credit line that names the line it reverses, and a pr
 quote in a 98 comment. The retour codes are from the retourcode list
 (billing_core/texts/retour_codes.py).
 
+The third practice's first file (issue 14) is a PM304 of the practice an operator
+onboards in the demo (events/onboarding/fysio-west.json): its header carries the
+practitioner's AGB code, its patients are insured with CZ (9664, the practice's
+contract) and DSW (7029).
+
 The bad samples each break one structural rule (R2) of a good one.
 
     python -m local.vektis_samples     # rewrite the files (tests check they are current)
@@ -16,6 +21,7 @@ The bad samples each break one structural rule (R2) of a good one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -42,6 +48,8 @@ SAMPLES = CSV_SAMPLES / "vektis"
 DENTAL_FILE = "tandarts-de-vries-2026-11.mz301"
 PHYSIO_FILE = "fysio-centrum-oost-2026-11.pm304"
 PHYSIO_RETOUR_FILE = "fysio-centrum-oost-2026-11.pm305"
+WEST_FILE = "fysio-west-2026-11.pm304"
+WEST_SETTINGS = ROOT / "events" / "onboarding" / "fysio-west.json"
 VGZ = "7095"
 
 DENTAL_HEADER = Header(
@@ -91,6 +99,34 @@ def physio_claims() -> list[Claim]:
             claim = replace(claim, patient=patient)
         claims.append(claim)
     return claims
+
+
+def west_settings() -> dict[str, object]:
+    """The settings an operator sends to onboard the third practice (interfaces.md §6)."""
+    settings: dict[str, object] = json.loads(WEST_SETTINGS.read_text(encoding="utf-8"))
+    return settings
+
+
+def west_pm304() -> bytes:
+    """Two of the physiotherapy sample's patients, now of the new practice: one insured
+    with CZ, one with DSW; the header names the practitioner's AGB code, not the practice's."""
+    codes = west_settings()["agb_codes"]
+    assert isinstance(codes, list)
+    practitioner = next(agb["code"] for agb in codes if agb["kind"] == "practitioner")
+    insured = {"FCO-2002": ("9664", "CZ-20417733"), "FCO-2004": ("7029", "DSW-4471209")}
+    claims = [
+        replace(
+            claim,
+            claim_ref=claim.claim_ref.replace("FCO", "FW"),
+            patient_ref=claim.patient_ref.replace("FCO", "FW"),
+            insurer_uzovi=insured[claim.patient_ref][0],
+            policy_number=insured[claim.patient_ref][1],
+        )
+        for claim in csv_claims("fysio-centrum-oost-2026-11.csv")
+        if claim.patient_ref in insured
+    ]
+    header = replace(PHYSIO_HEADER, practice_agb=practitioner, invoice_number="FW-2026-11")
+    return to_bytes(declaration_records(PM304_V32, header, claims, debtor_version="02"))
 
 
 def dental_mz301() -> bytes:
@@ -181,6 +217,7 @@ def samples() -> dict[str, bytes]:
         DENTAL_FILE: dental_mz301(),
         PHYSIO_FILE: physio_pm304(),
         PHYSIO_RETOUR_FILE: physio_pm305(),
+        WEST_FILE: west_pm304(),
     }
     return {**good, **{f"bad/{name}": data for name, data in bad_samples().items()}}
 

@@ -31,6 +31,8 @@ include_routes(
         "debtor_risk",
         "blocked_patients",
         "retour_files",
+        "settings",
+        "users",
         "docs",
     ),
 )

@@ -21,9 +21,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from billing_core.adapters.cognito_users import CognitoUserDirectory
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.adapters.s3 import S3FileStore
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.providers.users import Role
 from local import moto_speedup
 from local.resources import LocalNames, create_buckets, create_tables, load_template
 from tests.unit.fake_store import FakeStore, FilesInMemory
@@ -126,3 +129,19 @@ def _fake_or_adapter(
 def _only(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
     """The template with just this resource: the other tables and buckets are not needed."""
     return {"Resources": {logical_id: template["Resources"][logical_id]}}
+
+
+@pytest.fixture
+def users(request: pytest.FixtureRequest, backend: str) -> Any:
+    """The practices' users: in memory, or a Cognito user pool with the template's
+    provider attribute and role groups (R32)."""
+    if backend == IN_MEMORY:
+        return InMemoryUserDirectory()
+    cognito = request.getfixturevalue("aws").client("cognito-idp")
+    pool = cognito.create_user_pool(
+        PoolName=f"contract-{uuid.uuid4().hex}",
+        Schema=[{"Name": "provider_id", "AttributeDataType": "String", "Mutable": False}],
+    )["UserPool"]["Id"]
+    for role in Role:
+        cognito.create_group(UserPoolId=pool, GroupName=role.value)
+    return CognitoUserDirectory(cognito, pool)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.ports import (
     BankCreditLinks,
     BillingStore,
@@ -16,6 +17,7 @@ from billing_core.ports import (
     FileStore,
     ProviderSettingsStore,
     ProviderStore,
+    UserDirectory,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
 from tests.unit.fake_store import FakeStore, FilesInMemory
@@ -30,6 +32,7 @@ FAKES = {
     FileStore: FilesInMemory,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
+    UserDirectory: InMemoryUserDirectory,
 }
 
 

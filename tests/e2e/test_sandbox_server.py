@@ -99,3 +99,24 @@ def test_the_fake_psp_and_the_bank_statement_routes(running_server):
         "POST", f"{server}/_local/psp/payments/{checkout['payment_id']}", {"status": "paid"}
     )
     assert status == 400  # a final payment stays final
+
+
+def test_the_operator_and_every_user_created_through_the_api_get_a_token(server):
+    # Given the operator's token
+    _, tokens = call("GET", f"{server}/_local/tokens")
+    users = f"{server}/api/v1/operator/providers/tandarts-de-vries/users"
+    # When the operator invites a staff member of the dental practice
+    body = {"email": "balie@example.org", "role": "staff"}
+    assert call("POST", users, body, tokens["operator"])[0] == 201
+    # Then that user has a token under its e-mail, carrying its role
+    _, tokens = call("GET", f"{server}/_local/tokens")
+    staff = tokens["balie@example.org"]
+    assert call("GET", f"{server}/api/v1/provider/invoices", token=staff)[0] == 200
+    status, body = call("GET", f"{server}/api/v1/provider/settings", token=staff)
+    assert (status, body["error"]["code"]) == (403, "role_too_low")
+    # And a practice's token is no operator's
+    practice = tokens["tandarts-de-vries"]
+    assert call("GET", f"{server}/api/v1/operator/providers", token=practice)[0] == 403
+    # And once disabled, the user's token stops working
+    assert call("DELETE", f"{users}/balie@example.org", token=tokens["operator"])[0] == 200
+    assert call("GET", f"{server}/api/v1/provider/invoices", token=staff)[0] == 401

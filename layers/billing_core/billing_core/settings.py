@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # The Mollie API key (live_... or test_...) in Secrets Manager. Empty on a developer's
     # machine: the sandbox pays through the local fake PSP instead (psp/fake.py).
     psp_api_key_secret_arn: str = ""
+    # The Cognito user pool of the practices' users and the operators (R32). Empty on a
+    # developer's machine: the sandbox keeps its users in memory (adapters/users_in_memory).
+    user_pool_id: str = ""
     max_declaration_lines: int = 100_000
     upload_url_seconds: int = Field(default=900, ge=60, le=3600)
 

@@ -114,7 +114,10 @@ def _process(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingRepor
         )
         return _finish_rejected(upload, record, [finding], 0, ctx)
     parsed = parse_declaration(
-        data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+        data,
+        today=ctx.clock.today(),
+        max_lines=ctx.max_lines,
+        provider_agbs=provider.all_agb_codes,
     )
     if parsed.file_rejected:
         return _finish_rejected(

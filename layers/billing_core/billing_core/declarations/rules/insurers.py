@@ -62,12 +62,14 @@ _INSURERS: tuple[Insurer, ...] = (
     Insurer("7037", "Stad Holland", Group.DSW),
     Insurer("3343", "ONVZ", Group.ONVZ, labels=("PNOzorg", "VvAA")),
     Insurer("9018", "a.s.r.", Group.ASR, labels=("De Amersfoortse",)),
+    # The code product.md R33 names from CZ's own provider pages; the register as data
+    # (issue 14 item 4) brings the group's labels and the sources.
+    Insurer("9664", "CZ", Group.CZ),
 )
 
 # Insurers still to be added from the Vektis register: the public listings disagreed on
 # their codes, so no code is guessed here (label, group).
 NOT_YET_LISTED: tuple[tuple[str, Group], ...] = (
-    ("CZ", Group.CZ),
     ("OHRA", Group.CZ),
     ("Nationale-Nederlanden", Group.CZ),
     ("Anderzorg", Group.MENZIS),
