@@ -7,20 +7,20 @@ operator, then calls one use case of ``billing_core.services.operator``.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core.entrypoints.http.errors import register_error_handlers
+from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES, guarded
 from billing_core.entrypoints.http.routing import include_routes
+from billing_core.entrypoints.powertools import function_logger, observed_handler
 
-logger = Logger()
-tracer = Tracer()
+logger = function_logger()
+metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/api/v1/operator/docs", title="zorgnota operator API", version="1.0.0")
 register_error_handlers(app)
-# One resource a line: the other half of issue 14 (insurers, money, audit) adds its own.
 include_routes(
     app,
     __package__,
@@ -31,8 +31,9 @@ include_routes(
     ),
 )
 
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+lambda_handler = observed_handler(
+    lambda: guarded(app.resolve, max_body_bytes=PROVIDER_MAX_BODY_BYTES),
+    logger=logger,
+    metrics=metrics,
+    correlation_id_path=correlation_paths.API_GATEWAY_REST,
+)
