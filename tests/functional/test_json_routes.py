@@ -1,4 +1,4 @@
-"""One behaviour on every JSON route of both APIs (issue 13 items 10 and 14): a body that
+"""One behaviour on every JSON route of the three APIs (issue 13 items 10 and 14): a body that
 is not declared JSON is 415 with a message that says what to send, a body Python cannot
 read safely is 400 (never a 5xx), and no error message repeats the body. A forged paging
 cursor is 400."""
@@ -13,13 +13,15 @@ import pytest
 
 from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES
 from local.resources import load_template
-from local.sandbox import ApiRoutes
+from local.sandbox import ApiRoutes, Caller
 from local.seed import DENTAL
 
 VALUES = {
     "reference": "12345678901234",
     "invoice_id": "3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10",
     "action_id": "objection-1",
+    "provider_id": DENTAL.provider_id,
+    "email": "assistent@example.nl",
 }
 JSON_ROUTES = [
     (route.method, re.sub(r"\{(\w+)\}", lambda m: VALUES[m[1]], route.path), route.function)
@@ -31,19 +33,25 @@ DEFERRAL = f"/api/v1/invoices/{VALUES['reference']}/deferral"
 
 
 def call(sandbox, method, path, function, body, content_type):
-    provider = DENTAL.provider_id if function == "provider_api" else None
     headers = {"Content-Type": content_type}
+    if function == "operator_api":
+        return sandbox.api(method, path, caller=Caller.operator(), body=body, headers=headers)
+    provider = DENTAL.provider_id if function == "provider_api" else None
     return sandbox.api(method, path, provider_id=provider, body=body, headers=headers)
 
 
 def deepest_nesting_that_fits(function):
     """5,000 deep, or as deep as the patient API's body limit lets a body be."""
-    depth = 5000 if function == "provider_api" else PATIENT_MAX_BODY_BYTES // 2 - 100
+    depth = 5000 if function != "patient_api" else PATIENT_MAX_BODY_BYTES // 2 - 100
     return "[" * depth + "]" * depth
 
 
 def test_every_json_route_of_both_apis_is_checked():
-    assert {function for _, _, function in JSON_ROUTES} == {"provider_api", "patient_api"}
+    assert {function for _, _, function in JSON_ROUTES} == {
+        "provider_api",
+        "patient_api",
+        "operator_api",
+    }
     assert len(JSON_ROUTES) >= 9
 
 
