@@ -24,8 +24,9 @@ from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
-from local.sandbox import EVENTS, Sandbox
+from local.sandbox import EVENTS, Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
+from local.vektis_samples import WEST_FILE, west_settings
 
 OUT = Path(__file__).resolve().parent.parent / "out"
 # The reminders of 31 December have their term to 14 January: a transfer of that day is
@@ -46,6 +47,7 @@ class Demo:
         self.title(
             f"zorgnota demo — today is {SANDBOX_TODAY:%A %d %B %Y} (embedded AWS, no account)"
         )
+        self.onboarding()
         self.show_providers()
         self.upload(
             DENTAL,
@@ -83,12 +85,16 @@ class Demo:
             deal = f"contracted with {contracts} insurers" if contracts else "no insurer contracts"
             print(f"  {provider.provider_id:22} {provider.name}, {provider.city} — {deal}")
 
-    def upload(self, provider: Provider, sample: str, headline: str) -> dict[str, Any]:
+    def upload(
+        self, provider: Provider, sample: str, headline: str, caller: Caller | None = None
+    ) -> dict[str, Any]:
+        """As ``caller``; by default the practice's admin."""
         self.title(headline)
+        caller = caller or Caller.practice(provider.provider_id, "admin")
         status, ticket = self.sandbox.api(
             "POST",
             "/api/v1/provider/declarations",
-            provider_id=provider.provider_id,
+            caller=caller,
             body={"file_name": Path(sample).name},
         )
         assert status == 201, ticket
@@ -99,13 +105,60 @@ class Demo:
         self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes())
         sent = self.sandbox.drain_deliveries()
         status, report = self.sandbox.api(
-            "GET",
-            f"/api/v1/provider/declarations/{ticket['declaration_id']}",
-            provider_id=provider.provider_id,
+            "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", caller=caller
         )
         self.show_report(report, sent)
         self.show_invoices(provider, ticket["declaration_id"])
         return report
+
+    def onboarding(self) -> None:
+        """Issue 14: a practice that exists only because an operator created it."""
+        self.title("0. An operator onboards a third practice through the operator API (R31, R32)")
+        settings = west_settings()
+        status, created = self.sandbox.api(
+            "POST", "/api/v1/operator/providers", caller=Caller.operator(), body=settings
+        )
+        assert status == 201, created
+        west = self.sandbox.runtime.repository.get_provider(created["provider_id"])
+        assert west is not None
+        codes = ", ".join(f"{agb.code} ({agb.kind.value})" for agb in west.agb_codes)
+        contracts = ", ".join(f"{c.uzovi} from {c.starts:%d-%m-%Y}" for c in west.contracts)
+        print(
+            f"  POST /api/v1/operator/providers -> {west.provider_id}, version {created['version']}"
+        )
+        print(f"    {west.name}, {west.city}; AGB codes {codes}")
+        print(
+            f"    contract with {contracts}; payout to {west.payout.iban} ({west.payout.account_holder})"
+        )
+        users = f"/api/v1/operator/providers/{west.provider_id}/users"
+        for email, role in (
+            ("praktijkhouder@fysio-west.example.org", "admin"),
+            ("balie@fysio-west.example.org", "staff"),
+        ):
+            status, _ = self.sandbox.api(
+                "POST", users, caller=Caller.operator(), body={"email": email, "role": role}
+            )
+            print(f"  POST {users} {email} as {role} -> {status}, invitation e-mailed (Cognito)")
+        staff = next(Caller.user(u) for u in self.sandbox.users() if u.role.value == "staff")
+        self.upload(
+            west,
+            f"vektis/{WEST_FILE}",
+            "0b. Its staff member uploads its first Vektis file: a PM304 whose header names "
+            "the practitioner's AGB code; patients insured with CZ (9664) and DSW (7029)",
+            caller=staff,
+        )
+        _, seen = self.sandbox.api("GET", "/api/v1/provider/invoices", caller=staff)
+        print(
+            f"  GET /api/v1/provider/invoices as the staff member -> {len(seen['items'])} invoices"
+        )
+        patch = {"version": created["version"], "contact": {"phone": "020 000 0000"}}
+        status, answer = self.sandbox.api(
+            "PATCH", "/api/v1/provider/settings", caller=staff, body=patch
+        )
+        print(
+            f"  The staff member tries to change the phone number: PATCH /api/v1/provider/settings"
+            f" -> {status} {answer['error']['code']}: {answer['error']['message']}"
+        )
 
     def upload_again(self) -> None:
         before = len(self.sandbox.outbox())
