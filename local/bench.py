@@ -17,6 +17,9 @@ Payment checker (issue #4):
 Dunning run (issue #5), over 200,000 stored invoices of which 1% need an action:
   (i) items read per action (target <= 1.2),
   (j) actions per second of the run handler in-process on moto.
+A 100,000-line file end to end (issue #18 item 6, local/bench_large.py):
+  (l) seconds of ingest + delivery enqueue, measured CPU plus modelled waits (target 15 min),
+  (m) the memory it needs in Lambda (target: the function's 1,769 MB).
 AWS bill (issue #18 item 4, local/bench_cost.py):
   (k) dollars per 1,000 invoices ingested and delivered, modelled from the counted requests
       (target <= $0.12; floor: SES's $0.10 per 1,000 e-mails for the share sent by e-mail).
@@ -370,6 +373,34 @@ def cost_figures() -> list[Figure]:
     ]
 
 
+def large_file_figures(data: bytes) -> list[Figure]:
+    from local.bench_large import measure
+
+    run = measure(data)
+    waits = f"{run.transactions:,} transactions, {run.batch_gets:,} batch reads, {run.sqs_batches:,} SQS batches"
+    return [
+        Figure(
+            "l",
+            f"{LINES:,}-line ingest + delivery enqueue, modelled",
+            run.modelled_seconds,
+            "s",
+            900,
+            run.cpu_seconds,
+            f"{run.invoices:,} invoices; {run.cpu_seconds:.1f} s CPU measured + {waits} "
+            "at assumed latencies (local/bench_large.py)",
+        ),
+        Figure(
+            "m",
+            "its peak memory + Lambda runtime",
+            run.lambda_mb,
+            "MB",
+            1769,
+            run.lambda_mb,
+            f"maximum resident set {run.peak_mb:.0f} MB measured; the function has 1,769 MB",
+        ),
+    ]
+
+
 def main() -> None:
     print(f"zorgnota bench — generating a {LINES:,}-line declaration ...", flush=True)
     data = declaration_csv(LINES)
@@ -377,6 +408,7 @@ def main() -> None:
     figures: list[Figure] = []
     for measure in (
         lambda: core_figures(data),
+        lambda: large_file_figures(data),
         storage_figures,
         cold_start_figures,
         vektis_figures,
