@@ -131,8 +131,9 @@ def metered(meter: Meter) -> Iterator[None]:
 
     def counting(client: Any, operation_model: Any, request: dict[str, Any], context: Any) -> Any:
         answer = original(client, operation_model, request, context)
-        service = client.meta.service_model.service_name
-        meter.record(service, operation_model.name, _body(request), answer[1])
+        if meter.phase:
+            service = client.meta.service_model.service_name
+            meter.record(service, operation_model.name, _body(request), answer[1])
         return answer
 
     botocore.client.BaseClient._make_request = counting  # type: ignore[method-assign]
@@ -146,16 +147,17 @@ def _body(request: dict[str, Any]) -> dict[str, Any]:
     body = request.get("body", b"")
     if isinstance(body, bytes) and body.startswith(b"{"):
         return {**json.loads(body), "content_length": len(body)}
-    return {"content_length": _length(body)}
+    return {"content_length": _length(request)}
 
 
-def _length(body: Any) -> int:
-    if isinstance(body, bytes | str):
-        return len(body)
-    position = body.tell()  # a file-like upload body, already read: its whole length
-    length = int(body.seek(0, 2))
-    body.seek(position)
-    return length
+def _length(request: dict[str, Any]) -> int:
+    """The bytes a request carries; an S3 upload in aws-chunked encoding names them."""
+    headers = request.get("headers", {})
+    for name in ("X-Amz-Decoded-Content-Length", "Content-Length"):
+        if name in headers:
+            return int(headers[name])
+    body = request.get("body", b"")
+    return len(body) if isinstance(body, bytes | str) else 0
 
 
 @dataclass(frozen=True)
