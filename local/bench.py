@@ -205,7 +205,7 @@ class Figure:
 def _number(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.5g}"
 
 
 def table(figures: list[Figure]) -> str:
