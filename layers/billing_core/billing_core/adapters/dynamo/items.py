@@ -35,7 +35,7 @@ so a status filter runs in the Query and every page of the list is full.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -332,9 +332,14 @@ def _person_from_map(m: Item) -> Person:
     )
 
 
+# InvoiceLine holds only scalars: reading its fields does what asdict's recursive deep copy
+# did, at a tenth of the cost (one map per treatment line of an ingest, #18).
+_LINE_FIELDS = tuple(f.name for f in fields(InvoiceLine))
+
+
 def _line_to_map(line: InvoiceLine) -> Item:
     return {
-        **asdict(line),
+        **{name: getattr(line, name) for name in _LINE_FIELDS},
         "treatment_date": line.treatment_date.isoformat(),
         "line_type": line.line_type.value,
     }

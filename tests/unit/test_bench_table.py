@@ -1,0 +1,51 @@
+"""`make bench` (issue 18): the cost model's request units and the table of figures."""
+
+from local.bench import Figure, table
+from local.bench_cost import Meter
+
+
+def _put(size: int) -> dict[str, object]:
+    item = {"pk": {"S": "p"}, "sk": {"S": "s"}, "blob": {"S": "x" * (size - len("pkpsksblob"))}}
+    return {"Put": {"TableName": "t", "Item": item}}
+
+
+def test_a_transactional_write_costs_two_units_per_started_kilobyte():
+    # Given a transaction putting one item of 1,500 bytes and one of 100 bytes
+    meter = Meter(phase="ingest")
+    body = {"TransactItems": [_put(1500), _put(100)]}
+    # When the meter records it
+    meter.record("dynamodb", "TransactWriteItems", body, {})
+    # Then it counts 2 x 2 + 2 x 1 write units (1 KB each, transactions twice)
+    assert meter.write_units == 6
+
+
+def test_a_query_page_costs_half_a_unit_per_started_4_kilobytes_when_eventually_consistent():
+    # Given a query answer of two items of 3,000 bytes each
+    items = [{"pk": {"S": "x" * 2998}} for _ in range(2)]
+    meter = Meter(phase="delivery")
+    # When the meter records it (not a consistent read)
+    meter.record("dynamodb", "Query", {"TableName": "t"}, {"Items": items})
+    # Then 6,000 bytes are 2 read units, halved
+    assert meter.read_units == 1
+
+
+def test_nothing_outside_a_function_invocation_is_counted():
+    # Given a meter outside any phase (the sandbox setting up, the bench reading results)
+    meter = Meter()
+    # When a request passes
+    meter.record("dynamodb", "PutItem", {"Item": {"pk": {"S": "p"}}}, {})
+    # Then it is not on the bill
+    assert not meter.requests and meter.write_units == 0
+
+
+def test_the_table_shows_target_floor_and_whether_a_figure_meets_it():
+    # Given one ratio above its target and one rate without a target
+    figures = [
+        Figure("b", "core / bare", 5.4, "x", 5, 1, "same run"),
+        Figure("a", "lines per second", 60_000, "lines/s", None, None, higher_is_better=True),
+    ]
+    # When the table is written
+    rows = table(figures).splitlines()
+    # Then the ratio shows its target, floor and a plain "no"; the rate shows no verdict
+    assert rows[2] == "| b | core / bare | 5.4 x | <= 5 | 1 | **no** | same run |"
+    assert rows[3] == "| a | lines per second | 60,000 lines/s | - | - | - |  |"
