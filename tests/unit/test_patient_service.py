@@ -288,11 +288,12 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
         "message": "Deze behandeling heb ik niet gehad.",
         "email": "s.berg@example.org",
     }
-    # And the acknowledgement goes to the address given, about this action
+    # And the acknowledgement, about this action, goes to the invoice's own address (an
+    # empty request.email), never to the one typed into the form (issue 13.3)
     (request,) = queue.requests
     assert (request.kind, request.email, request.event_id) == (
         "objection_acknowledgement",
-        "s.berg@example.org",
+        "",
         action.action_id,
     )
     # And the invoice is untouched: an objection does not suspend payment (seed 000)

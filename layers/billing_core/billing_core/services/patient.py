@@ -256,8 +256,10 @@ def file_objection(
     email: str,
     ctx: PatientContext,
 ) -> None:
-    """R16: an open action for the provider and an acknowledgement to ``email``. The
-    invoice does not change: an objection does not suspend payment (seed 000)."""
+    """R16: an open action for the provider, with ``email`` to answer to, and an
+    acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
+    anyone with a reference and a birth date can fill must not make us mail any address).
+    The invoice does not change: an objection does not suspend payment (seed 000)."""
     email = email.strip()
     code = objection_refusal(reason, message, email)
     if code:  # decided from the request alone: tells nothing about the reference
@@ -265,9 +267,7 @@ def file_objection(
     invoice = _find_for_patient(reference_text, birth_date, ctx.store)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     ctx.store.put_action(action)
-    _confirm(
-        ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email
-    )
+    _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
 
 
 def submit_insurer_statement(
@@ -330,14 +330,10 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
     return provider
 
 
-def _confirm(
-    delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str, email: str = ""
-) -> bool:
-    """Queue the confirmation e-mail; False when there is no address to send it to."""
-    if not (email or invoice.addressee.email):
+def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
+    """Queue the confirmation e-mail to the invoice's own address; False when it has none."""
+    if not invoice.addressee.email:
         return False
-    request = DeliveryRequest(
-        invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id, email=email
-    )
+    request = DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id)
     delivery.enqueue([request])
     return True
