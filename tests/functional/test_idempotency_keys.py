@@ -84,3 +84,16 @@ def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, inv
 def test_a_key_longer_than_255_characters_is_a_400(sandbox, invoice):
     assert stop(sandbox, invoice, "k" * 256)[0] == 400
     assert coulance_entries(sandbox, invoice) == []
+
+
+def test_a_request_that_failed_runs_again_when_retried_with_its_key(sandbox, invoice):
+    # Given a stop that failed inside the function (the store was unreachable)
+    down = RuntimeError("store unreachable")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox.runtime, "provider_context", lambda: (_ for _ in ()).throw(down))
+        with pytest.raises(RuntimeError):
+            stop(sandbox, invoice, "k-3")
+    # When the practice retries with the same key, it is carried out (the record was
+    # released by an update, never deleted: the IAM audit allows no DeleteItem)
+    assert stop(sandbox, invoice, "k-3")[0] == 200
+    assert len(coulance_entries(sandbox, invoice)) == 1
