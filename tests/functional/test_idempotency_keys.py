@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
-from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
 STOP = {
@@ -19,11 +17,8 @@ STOP = {
 
 
 @pytest.fixture
-def invoice(sandbox):
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+def invoice(emailed_invoice):
+    return emailed_invoice
 
 
 def stop(sandbox, invoice, key, provider=DENTAL.provider_id, **changes):

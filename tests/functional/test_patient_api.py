@@ -6,20 +6,15 @@ import random
 
 import pytest
 
-from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
-from local.generate import declaration_csv
 from local.seed import DENTAL
 
 JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture
-def invoice(sandbox):
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(8))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+def invoice(emailed_invoice):
+    return emailed_invoice
 
 
 def _status(sandbox, ref):
