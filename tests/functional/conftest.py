@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.invoices.invoice import Channel, Invoice
+from local.generate import declaration_csv
 from local.sandbox import Sandbox
+from local.seed import DENTAL
 from tests.functional import iam_audit
 
 TODAY = date(2026, 11, 23)
@@ -29,6 +32,15 @@ def calls_within_the_templates_roles(monkeypatch: pytest.MonkeyPatch) -> Iterato
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(TODAY) as box:
         yield box
+
+
+@pytest.fixture
+def emailed_invoice(sandbox: Sandbox) -> Invoice:
+    """An invoice of the dental practice, sent by e-mail (its patient has an address)."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in invoices if i.channel is Channel.EMAIL)
 
 
 def sample(name: str) -> bytes:

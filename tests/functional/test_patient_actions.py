@@ -186,8 +186,10 @@ def test_an_objection_is_an_open_action_and_an_acknowledgement(sandbox, invoice)
     assert action.details["message"] == "Ik had een afspraak over de prijs."
     assert runtime.repository.list_actions(PROVIDER, ActionState.DONE) == []
     assert runtime.repository.list_actions("fysio-centrum-oost") == []  # R26
+    assert action.details["email"] == "bezwaar@example.org"  # for the practice's answer
     (mail,) = mails(sandbox, invoice, "bezwaar")
-    assert mail["to"] == "bezwaar@example.org"
+    # The acknowledgement goes to the invoice's own address, never one typed into the form
+    assert mail["to"] == invoice.addressee.email != "bezwaar@example.org"
     assert invoice.addressee.display_name not in mail["text"]  # nobody's name (R29)
     # And the payment obligation stands (seed 000)
     assert payment_status(invoice.reference, runtime.patient_context()).state is InvoiceState.OPEN

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from billing_core.collection.blocking import (
@@ -71,6 +71,7 @@ class FakeStore:
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
         self.changes: dict[BlockChangeKey, BlockChange] = {}
+        self.birth_date_tries: dict[str, tuple[int, datetime]] = {}  # reference: (n, until)
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.calls: list[str] = []
 
@@ -163,6 +164,18 @@ class FakeStore:
         self.calls.append("reserve_references")
         start, self.next_reference = self.next_reference, self.next_reference + count
         return start
+
+    # --- wrong birth dates -------------------------------------------------------------------
+
+    def wrong_birth_dates(self, reference: str, now: datetime) -> int:
+        self.calls.append("wrong_birth_dates")
+        tries, window_ends = self.birth_date_tries.get(reference, (0, now))
+        return tries if window_ends > now else 0
+
+    def add_wrong_birth_date(self, reference: str, now: datetime, window: timedelta) -> None:
+        self.calls.append("add_wrong_birth_date")
+        tries, window_ends = self.birth_date_tries.get(reference, (0, now))
+        self.birth_date_tries[reference] = ((tries if window_ends > now else 0) + 1, now + window)
 
     # --- claims and invoices ------------------------------------------------------------------
 

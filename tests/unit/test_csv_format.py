@@ -33,6 +33,7 @@ from billing_core.declarations.csv_format import (
 )
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.rules import insurers
+from billing_core.shared.spreadsheet import starts_a_formula
 from billing_core.texts.practice import FINDINGS, PRACTICE
 
 TODAY = date(2026, 11, 23)
@@ -703,6 +704,14 @@ CONTENT_CASES = [
     ("email-two-at", line(email="b@@example.com"), "EMAIL_INVALID", "email"),
     ("email-no-domain", line(email="b.kortenhoef@example"), "EMAIL_INVALID", "email"),
     ("email-with-space", line(email="b kortenhoef@example.com"), "EMAIL_INVALID", "email"),
+    ("name-formula", line(last_name='=HYPERLINK("x")'), "NAME_FORMULA", "last_name"),
+    ("initials-formula", line(initials="@SUM(1)"), "NAME_FORMULA", "initials"),
+    (
+        "debtor-name-formula",
+        line(debtor_last_name="+cmd|' /C calc'!A0", debtor_email="m@example.com"),
+        "NAME_FORMULA",
+        "debtor_last_name",
+    ),
     ("postcode-five-digits", line(postcode="35111 AB"), "POSTCODE_INVALID", "postcode"),
     ("postcode-banned-letters", line(postcode="3511 SS"), "POSTCODE_INVALID", "postcode"),
     ("country-name", line(country="Duitsland"), "COUNTRY_INVALID", "country"),
@@ -865,6 +874,9 @@ _TEXT = (
     .filter(bool)
 )
 _OPTIONAL_TEXT = st.one_of(st.just(""), _TEXT)
+# A valid name is no spreadsheet formula (issue 13.6: refused at intake, NAME_FORMULA).
+_NAME = _TEXT.filter(lambda text: not starts_a_formula(text))
+_OPTIONAL_NAME = st.one_of(st.just(""), _NAME)
 _POSTCODE_LETTERS = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2).filter(
     lambda letters: letters not in {"SA", "SD", "SS"}
 )
@@ -878,9 +890,9 @@ def _person(draw: st.DrawFn, prefix: str) -> tuple[dict[str, str], Person]:
     email = draw(st.one_of(st.just(""), st.emails(domains=st.just("example.org"))))
     language = draw(st.sampled_from(["", "nl", "en", "pl", "ar"]))
     cells = {
-        "initials": draw(_OPTIONAL_TEXT),
-        "name_prefix": draw(_OPTIONAL_TEXT),
-        "last_name": draw(_TEXT),
+        "initials": draw(_OPTIONAL_NAME),
+        "name_prefix": draw(_OPTIONAL_NAME),
+        "last_name": draw(_NAME),
         "street": draw(_TEXT),
         "house_number": str(draw(st.integers(1, 9999))),
         "house_number_suffix": draw(_OPTIONAL_TEXT),

@@ -13,6 +13,7 @@ from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStag
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.services.patient import (
+    LOCKOUT,
     InvoiceState,
     PatientContext,
     PaymentStatus,
@@ -203,8 +204,45 @@ def test_a_wrong_birth_date_answers_exactly_like_an_unknown_reference(write):
         type(unknown.value),
         str(unknown.value),
     )
-    assert real.calls == empty.calls == ["find_invoice_by_reference"]
+    assert (
+        real.calls
+        == empty.calls
+        == [
+            "wrong_birth_dates",
+            "find_invoice_by_reference",
+            "add_wrong_birth_date",
+        ]
+    )
     assert real.invoice().version == 0 and real.all_actions() == []
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_five_wrong_birth_dates_lock_the_reference_for_an_hour(write):
+    """Issue 13.3: 73 requests found a birth date in 3 s; now 5 wrong ones lock it."""
+    store = store_with(big_invoice())
+    # Given five wrong birth dates for one reference
+    for day in range(1, 6):
+        with pytest.raises(NotFound):
+            write(store, date(1984, 4, day))
+    # When the right one follows, within the hour
+    with pytest.raises(NotFound) as locked:
+        write(store, BIRTH)
+    # Then it finds nothing, with the answer of an unknown reference, and nothing changed
+    with pytest.raises(NotFound) as unknown:
+        write(FakeStore([], [make_provider()]), BIRTH)
+    assert str(locked.value) == str(unknown.value)
+    assert store.invoice().version == 0 and store.all_actions() == []
+    # And an hour after the last try the patient gets in again
+    an_hour_later = PatientContext(store, FakeQueue(), FixedClock(CLOCK.now() + LOCKOUT))
+    assert request_deferral(REFERENCE, BIRTH, an_hour_later).reference == REFERENCE
+
+
+def test_four_wrong_birth_dates_do_not_lock():
+    store = store_with(big_invoice())
+    for day in range(1, 5):
+        with pytest.raises(NotFound):
+            request_deferral(REFERENCE, date(1984, 4, day), ctx(store))
+    assert request_deferral(REFERENCE, BIRTH, ctx(store)).reference == REFERENCE
 
 
 # --- deferral (R14) ------------------------------------------------------------------------------
@@ -288,11 +326,12 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
         "message": "Deze behandeling heb ik niet gehad.",
         "email": "s.berg@example.org",
     }
-    # And the acknowledgement goes to the address given, about this action
+    # And the acknowledgement, about this action, goes to the invoice's own address (an
+    # empty request.email), never to the one typed into the form (issue 13.3)
     (request,) = queue.requests
     assert (request.kind, request.email, request.event_id) == (
         "objection_acknowledgement",
-        "s.berg@example.org",
+        "",
         action.action_id,
     )
     # And the invoice is untouched: an objection does not suspend payment (seed 000)

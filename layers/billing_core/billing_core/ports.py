@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
@@ -72,6 +72,16 @@ class BillingStore(Protocol):
     ) -> tuple[list[DeclarationRecord], str | None]: ...
 
     def reserve_references(self, count: int) -> int: ...
+
+    def wrong_birth_dates(self, reference: str, now: datetime) -> int:
+        """Wrong birth dates given for this reference, each within ``window`` of the
+        next, the last one less than ``window`` before ``now`` (issue 13.3); else 0."""
+        ...
+
+    def add_wrong_birth_date(self, reference: str, now: datetime, window: timedelta) -> None:
+        """One more wrong birth date for this reference; the count lives ``window`` from
+        ``now`` (the store forgets it then: DynamoDB's TTL)."""
+        ...
 
     def known_claims(
         self, provider_id: str, claim_refs: Iterable[str]

@@ -17,8 +17,6 @@ What leaves this module is the provider's own patient number and dates: no name,
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -26,6 +24,7 @@ from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.spreadsheet import csv_text
 
 
 class BlockChangeKind(StrEnum):
@@ -150,12 +149,9 @@ def block_changes_csv(changes: Iterable[BlockChange]) -> str:
 
 
 def _csv(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
-    out = io.StringIO()
-    # The patient number is written as the practice gave it: its software matches on it.
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    # The patient number is written as the practice gave it (its software matches on it),
+    # unless a spreadsheet would read it as a formula.
+    return csv_text(header, rows)
 
 
 # --- a new claim of a blocked patient (R22, legal-nl.md §6) ---------------------------------

@@ -41,6 +41,7 @@ from billing_core.declarations.claims import (
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules import insurers
 from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.shared.spreadsheet import starts_a_formula
 
 SEPARATOR = ";"
 MAX_QUANTITY = 9_999
@@ -703,6 +704,13 @@ def _person(
         postcode = _dutch_postcode(postcode, prefix + "postcode", problems)
     if email and not _is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
+    for name, text in (
+        ("initials", initials),
+        ("name_prefix", name_prefix),
+        ("last_name", last_name),
+    ):
+        if starts_a_formula(text):
+            problems.append(_Problem("NAME_FORMULA", prefix + name))
     address = Address(street, house_number, house_number_suffix, postcode, city, country)
     language = _language(language_code, prefix + "language", default_language, problems)
     return Person(initials, name_prefix, last_name, address, email, mobile, language)

@@ -8,10 +8,8 @@ The provider API's GET /api/v1/provider/declarations/template.csv answers
 
 from __future__ import annotations
 
-import csv
-import io
-
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
+from billing_core.shared.spreadsheet import csv_text
 
 TEMPLATE_FILE_NAME = "template.csv"
 TEMPLATE_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -23,11 +21,9 @@ def template_csv() -> bytes:
     """The header row of every column the reader knows, then one example line: a child
     whose parent pays, so that every column shows a value. Separated by semicolons, as
     Dutch Excel saves a CSV file."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow(column.name for column in COLUMNS)
-    writer.writerow(column.example for column in COLUMNS)
-    return (_BOM + out.getvalue()).encode("utf-8")
+    header = (column.name for column in COLUMNS)
+    example = [column.example for column in COLUMNS]
+    return (_BOM + csv_text(header, [example], delimiter=SEPARATOR)).encode("utf-8")
 
 
 def columns_markdown() -> str:

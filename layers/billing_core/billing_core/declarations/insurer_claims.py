@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 
 from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.providers.provider import Provider
+from billing_core.shared.spreadsheet import csv_text
 
 COLUMNS = (
     "provider_agb",
@@ -39,29 +38,27 @@ def export_per_insurer(provider: Provider, lines: Iterable[InsurerClaimLine]) ->
 
 
 def _csv(provider: Provider, lines: list[InsurerClaimLine]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for line in lines:
-        claim = line.claim
-        writer.writerow(
-            (
-                provider.agb_code,
-                claim.claim_ref,
-                claim.patient_ref,
-                claim.bsn,
-                claim.birth_date.isoformat(),
-                claim.insurer_uzovi,
-                claim.policy_number,
-                claim.treatment_start_date.isoformat() if claim.treatment_start_date else "",
-                claim.treatment_date.isoformat(),
-                claim.treatment_code,
-                claim.description,
-                claim.line_type.value,
-                claim.quantity,
-                claim.unit_price_cents,
-                claim.amount_cents,
-                line.reason,
-            )
-        )
-    return out.getvalue().encode("utf-8")
+    rows = (_row(provider, line) for line in lines)
+    return csv_text(COLUMNS, rows).encode("utf-8")
+
+
+def _row(provider: Provider, line: InsurerClaimLine) -> tuple[str | int, ...]:
+    claim = line.claim
+    return (
+        provider.agb_code,
+        claim.claim_ref,
+        claim.patient_ref,
+        claim.bsn,
+        claim.birth_date.isoformat(),
+        claim.insurer_uzovi,
+        claim.policy_number,
+        claim.treatment_start_date.isoformat() if claim.treatment_start_date else "",
+        claim.treatment_date.isoformat(),
+        claim.treatment_code,
+        claim.description,
+        claim.line_type.value,
+        claim.quantity,
+        claim.unit_price_cents,
+        claim.amount_cents,
+        line.reason,
+    )

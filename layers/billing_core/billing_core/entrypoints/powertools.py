@@ -75,9 +75,23 @@ def idempotent(
             DynamoDBPersistenceLayer,
             idempotent_function,
         )
+        from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+
+        class ReleasingPersistenceLayer(DynamoDBPersistenceLayer):
+            """Releases a record (expired now) instead of deleting it, when the function
+            failed: the next call runs again, and no role needs dynamodb:DeleteItem."""
+
+            def _delete_record(self, data_record: DataRecord) -> None:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=self._get_key(data_record.idempotency_key),
+                    UpdateExpression="SET #expiry = :now",
+                    ExpressionAttributeNames={"#expiry": self.expiry_attr},
+                    ExpressionAttributeValues={":now": {"N": "0"}},
+                )
 
         table_name = bootstrap.current().settings.idempotency_table_name
-        persistence = DynamoDBPersistenceLayer(table_name=table_name)
+        persistence = ReleasingPersistenceLayer(table_name=table_name)
         decorated: Callable[..., Result] = idempotent_function(
             function,
             data_keyword_argument=data_keyword_argument,

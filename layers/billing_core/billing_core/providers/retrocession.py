@@ -38,9 +38,7 @@ hours long).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections.abc import Iterable
@@ -54,6 +52,7 @@ from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import percentage_of
+from billing_core.shared.spreadsheet import csv_text
 
 WEEK_LABEL = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 WEEK_PATTERN = WEEK_LABEL.pattern
@@ -351,37 +350,33 @@ def statement_csv(statement: Statement) -> bytes:
     received, refunded, service_fee (as amounts) and payout = received - refunded -
     service_fee. Amounts in cents and as euro text with a decimal comma.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for line in statement.lines:
-        writer.writerow(
-            (
-                "entry",
-                line.at.date().isoformat(),
-                line.at.isoformat(),
-                line.reference,
-                line.invoice_id,
-                line.kind.value,
-                line.component.value,
-                line.amount_cents,
-                euro_text(line.amount_cents),
-                line.cause,
-                line.note,
-            )
+    rows: list[tuple[Any, ...]] = [
+        (
+            "entry",
+            line.at.date().isoformat(),
+            line.at.isoformat(),
+            line.reference,
+            line.invoice_id,
+            line.kind.value,
+            line.component.value,
+            line.amount_cents,
+            euro_text(line.amount_cents),
+            line.cause,
+            line.note,
         )
+        for line in statement.lines
+    ]
     last_day = statement.week.sunday.isoformat()
     for kind, cents in statement.totals_by_kind.items():
-        writer.writerow(_summary_row("total", last_day, kind.value, cents))
+        rows.append(_summary_row("total", last_day, kind.value, cents))
     settlement = (
         ("received", statement.received_cents),
         ("refunded", statement.refunded_cents),
         ("service_fee", statement.service_fee_cents),
         ("payout", statement.payout_cents),
     )
-    for name, cents in settlement:
-        writer.writerow(_summary_row("settlement", last_day, name, cents))
-    return out.getvalue().encode("utf-8")
+    rows += [_summary_row("settlement", last_day, name, cents) for name, cents in settlement]
+    return csv_text(CSV_COLUMNS, rows).encode("utf-8")
 
 
 def _summary_row(record: str, day: str, kind: str, cents: int) -> tuple[Any, ...]:

@@ -18,7 +18,7 @@ exceptions to answers (entrypoints/http/errors.py). Rules every function keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.arrangement import (
@@ -63,6 +63,9 @@ from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, refused
 
 STATEMENT_CAUSE = "patient:insurer-statement"  # who caused the coulance (R27)
+# Birth dates cannot be guessed (issue 13.3): 5 wrong ones lock a reference for an hour.
+MAX_WRONG_BIRTH_DATES = 5
+LOCKOUT = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +214,7 @@ def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
 
 def request_deferral(reference_text: str, birth_date: date, ctx: PatientContext) -> DeferralView:
     """R14: once, free; errors.Refused (StateConflict) says why not."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    invoice = _find_for_patient(reference_text, birth_date, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     stored, _ = save_change(
@@ -230,7 +233,7 @@ def request_arrangement(
     reference_text: str, birth_date: date, terms: int, ctx: PatientContext
 ) -> ArrangementView:
     """R15: ``terms`` monthly terms (2-12) against the provider's fee."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    invoice = _find_for_patient(reference_text, birth_date, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     stored, _ = save_change(
@@ -256,18 +259,18 @@ def file_objection(
     email: str,
     ctx: PatientContext,
 ) -> None:
-    """R16: an open action for the provider and an acknowledgement to ``email``. The
-    invoice does not change: an objection does not suspend payment (seed 000)."""
+    """R16: an open action for the provider, with ``email`` to answer to, and an
+    acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
+    anyone with a reference and a birth date can fill must not make us mail any address).
+    The invoice does not change: an objection does not suspend payment (seed 000)."""
     email = email.strip()
     code = objection_refusal(reason, message, email)
     if code:  # decided from the request alone: tells nothing about the reference
         raise refused(code)
-    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    invoice = _find_for_patient(reference_text, birth_date, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     ctx.store.put_action(action)
-    _confirm(
-        ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id, email=email
-    )
+    _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
 
 
 def submit_insurer_statement(
@@ -281,7 +284,7 @@ def submit_insurer_statement(
     policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
     proposal on the provider's action list, written with the statement in one
     transaction."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx.store)
+    invoice = _find_for_patient(reference_text, birth_date, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
@@ -312,12 +315,20 @@ def submit_insurer_statement(
 # --- shared --------------------------------------------------------------------------------
 
 
-def _find_for_patient(reference_text: str, birth_date: date, store: BillingStore) -> Invoice:
+def _find_for_patient(reference_text: str, birth_date: date, ctx: PatientContext) -> Invoice:
     """The invoice, if the birth date is the patient's; else the same NotFound as for a
-    reference nobody has, after the same single read."""
+    reference nobody has, after the same reads and the same write.
+
+    Birth dates cannot be guessed (issue 13.3): after MAX_WRONG_BIRTH_DATES wrong ones
+    for a reference, each within an hour of the next, even the right one finds nothing
+    until an hour has passed without a try; the answer stays that of an unknown reference.
+    """
     reference = betalingskenmerk.parse_ours(reference_text)
-    invoice = store.find_invoice_by_reference(reference)
-    if invoice is None or invoice.birth_date != birth_date:
+    now = ctx.clock.now()
+    locked = ctx.store.wrong_birth_dates(reference, now) >= MAX_WRONG_BIRTH_DATES
+    invoice = ctx.store.find_invoice_by_reference(reference)
+    if locked or invoice is None or invoice.birth_date != birth_date:
+        ctx.store.add_wrong_birth_date(reference, now, LOCKOUT)
         raise NotFound()
     return invoice
 
@@ -330,14 +341,10 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
     return provider
 
 
-def _confirm(
-    delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str, email: str = ""
-) -> bool:
-    """Queue the confirmation e-mail; False when there is no address to send it to."""
-    if not (email or invoice.addressee.email):
+def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
+    """Queue the confirmation e-mail to the invoice's own address; False when it has none."""
+    if not invoice.addressee.email:
         return False
-    request = DeliveryRequest(
-        invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id, email=email
-    )
+    request = DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id)
     delivery.enqueue([request])
     return True

@@ -85,6 +85,10 @@ _DUTCH: Sections = {
             " regel {first_line} wordt verwerkt."
         ),
         "EMAIL_INVALID": "Regel {line}: het e-mailadres in {field} is ongeldig.",
+        "NAME_FORMULA": (
+            "Regel {line}: {field} begint met =, +, -, @ of een tab; een spreadsheet leest dat als"
+            " formule. Corrigeer de naam."
+        ),
         "POSTCODE_INVALID": (
             "Regel {line}: de postcode in {field} is geen geldige Nederlandse postcode (zoals 1234 AB)."
         ),
@@ -451,6 +455,10 @@ _ENGLISH: Sections = {
             " line {first_line} is processed."
         ),
         "EMAIL_INVALID": "Line {line}: the e-mail address in {field} is invalid.",
+        "NAME_FORMULA": (
+            "Line {line}: {field} starts with =, +, -, @ or a tab; a spreadsheet reads that as a"
+            " formula. Correct the name."
+        ),
         "POSTCODE_INVALID": "Line {line}: the postcode in {field} is not a valid Dutch postcode (like 1234 AB).",
         "COUNTRY_INVALID": "Line {line}: {field} must be a two-letter country code, like NL or BE.",
         "LANGUAGE_UNKNOWN": (

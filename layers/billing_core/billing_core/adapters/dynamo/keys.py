@@ -80,6 +80,11 @@ def invoice_key(provider_id: str, invoice_id: str) -> Key:
     return {"pk": invoice_partition(provider_id, invoice_id), "sk": "INVOICE"}
 
 
+def birth_date_tries_key(reference: str) -> Key:
+    """Wrong birth dates given for a reference (issue 13.3): a counter with a TTL."""
+    return {"pk": f"BIRTHDATE_TRIES#{reference}", "sk": "TRIES"}
+
+
 def reference_partition(reference: str) -> str:
     """The by-reference index partition: the payment checker's one read (R10)."""
     return f"REF#{reference}"

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -208,6 +208,31 @@ class BillingRepository:
             ReturnValues="UPDATED_NEW",
         )
         return int(answer["Attributes"]["next_value"]) - count
+
+    # --- wrong birth dates (issue 13.3) ----------------------------------------------
+
+    def wrong_birth_dates(self, reference: str, now: datetime) -> int:
+        item = self._get(keys.birth_date_tries_key(reference))
+        if item is None or int(item["window_ends"]) <= now.timestamp():
+            return 0
+        return int(item["tries"])
+
+    def add_wrong_birth_date(self, reference: str, now: datetime, window: timedelta) -> None:
+        """One UpdateItem while the window is open (each try keeps it open for another
+        ``window``); a fresh count after it closed. ``expires_at`` is the table's TTL."""
+        key = keys.birth_date_tries_key(reference)
+        ends = int((now + window).timestamp())
+        try:
+            self._table.update_item(
+                Key=key,
+                UpdateExpression="ADD tries :one SET window_ends = :ends, expires_at = :ends",
+                ConditionExpression="window_ends > :now",
+                ExpressionAttributeValues={":one": 1, ":ends": ends, ":now": int(now.timestamp())},
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            self._table.put_item(Item={**key, "tries": 1, "window_ends": ends, "expires_at": ends})
 
     # --- claims and invoices ----------------------------------------------------------
 

@@ -26,6 +26,7 @@ INVALID_REFERENCE = (
 )
 
 Found = TypeVar("Found")
+CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
 
 
 def error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -34,6 +35,16 @@ def error_response(status: HTTPStatus, code: str, message: str) -> Response[str]
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps({"error": {"code": code, "message": message}}),
     )
+
+
+def proxy_error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+    """``error_response`` as the Lambda proxy answer, for what answers before routing."""
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps({"error": {"code": code, "message": message}}),
+        "isBase64Encoded": False,
+    }
 
 
 def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
@@ -117,5 +128,5 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     """Someone else changed the invoice at the same moment, more often than the retries
     took (R28): nothing of this request was saved, and sending it again is safe."""
     return error_response(
-        HTTPStatus.CONFLICT, "concurrent_change", "changed at the same moment: try again"
+        HTTPStatus.CONFLICT, CONCURRENT_CHANGE, "changed at the same moment: try again"
     )

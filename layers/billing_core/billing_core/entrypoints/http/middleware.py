@@ -25,7 +25,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing_core.entrypoints.http.errors import error_response
+from billing_core.entrypoints.http.errors import proxy_error
 
 # The patient API: the largest honest body is an objection of 2,000 characters; the WAF
 # refuses larger bodies at the edge as well.
@@ -50,13 +50,13 @@ PAGE_HEADERS = {
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> Response[str] | None:
+def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
     """413 for a body over ``max_body_bytes``; for a POST, PUT or PATCH with a body under
     /api/: 415 when it is not declared JSON, 400 when it is not readable JSON. None for a
     request the API may route."""
     body = event.get("body") or ""
     if len(body) > max_body_bytes:
-        return error_response(
+        return proxy_error(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request body too large"
         )
     is_json_route = event.get("httpMethod") in JSON_METHODS and event.get("path", "").startswith(
@@ -66,11 +66,9 @@ def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> Respon
         return None
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     if not str(headers.get("content-type", "")).lower().startswith("application/json"):
-        return error_response(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", SEND_JSON
-        )
+        return proxy_error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", SEND_JSON)
     if not _readable_json(body):
-        return error_response(HTTPStatus.BAD_REQUEST, "validation_error", NOT_JSON)
+        return proxy_error(HTTPStatus.BAD_REQUEST, "validation_error", NOT_JSON)
     return None
 
 
@@ -89,14 +87,7 @@ def guarded(resolve: Handler, *, max_body_bytes: int) -> Handler:
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         refusal = refusal_of_bad_request(event, max_body_bytes)
-        if refusal is None:
-            return resolve(event, context)
-        return {
-            "statusCode": refusal.status_code,
-            "headers": {"Content-Type": "application/json"},
-            "body": refusal.body,
-            "isBase64Encoded": False,
-        }
+        return resolve(event, context) if refusal is None else refusal
 
     return handler
 

@@ -1,0 +1,137 @@
+"""Safe retries for people and programs (R38, issue 12 item 8), with Stripe's semantics:
+a POST or PATCH that carries an ``Idempotency-Key`` header is done once per key. The same
+key with the same request gives the first answer again (``Idempotent-Replayed: true``)
+and no second effect; the same key with another method, path or body is 422; keys are
+kept 24 hours, per tenant and user (the same key of another user is another key).
+
+Built on Powertools' idempotency utility and the idempotency table (like the delivery
+queue and the upload functions), around an API's whole resolver, so any API app uses it
+with one line. Like Stripe, an answer is kept only when the request was carried out or
+refused for what it asked: a 5xx or a concurrent change (someone changed the invoice at
+the same moment) is not kept, so a retry does the work again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing_core.entrypoints.http.errors import CONCURRENT_CHANGE, proxy_error
+from billing_core.entrypoints.powertools import idempotent
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEEP_SECONDS = 24 * 3600
+MAX_KEY_LENGTH = 255
+RETRIED_METHODS = frozenset({"POST", "PATCH"})
+
+
+class _AnswerNotKept(Exception):
+    """Raised through Powertools so that it deletes the record: the retry runs again."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        super().__init__(answer["statusCode"])
+        self.answer = answer
+
+
+def with_idempotency_keys(resolve: Handler) -> Handler:
+    """``resolve`` (an API app's resolver) done once per Idempotency-Key."""
+    config = IdempotencyConfig(
+        event_key_jmespath="scope",
+        payload_validation_jmespath="request",
+        expires_after_seconds=KEEP_SECONDS,
+    )
+
+    def carry_out(
+        *, call: dict[str, Any], event: dict[str, Any], context: Any, ran: list[bool]
+    ) -> dict[str, Any]:
+        ran.append(True)
+        answer = resolve(event, context)
+        if _nothing_was_done(answer):
+            raise _AnswerNotKept(answer)
+        return answer
+
+    once = idempotent(carry_out, data_keyword_argument="call", config=config)
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        key = _idempotency_key(event)
+        scope = _scope(event)
+        if key is None or scope is None:
+            return resolve(event, context)
+        if not 0 < len(key) <= MAX_KEY_LENGTH:
+            return proxy_error(
+                HTTPStatus.BAD_REQUEST,
+                "invalid_idempotency_key",
+                f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters",
+            )
+        config.register_lambda_context(context)
+        call = {"scope": f"{scope}#{key}", "request": _request(event)}
+        ran: list[bool] = []
+        try:
+            answer = once(call=call, event=event, context=context, ran=ran)
+        except _AnswerNotKept as not_kept:
+            return not_kept.answer
+        except IdempotencyValidationError:
+            return proxy_error(
+                HTTPStatus.UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for another request",
+            )
+        except IdempotencyAlreadyInProgressError:
+            return proxy_error(
+                HTTPStatus.CONFLICT,
+                "idempotency_key_in_use",
+                "a request with this Idempotency-Key is still being carried out",
+            )
+        replayed = {REPLAYED_HEADER: "false" if ran else "true"}
+        return answer | {"headers": (answer.get("headers") or {}) | replayed}
+
+    return handler
+
+
+def _nothing_was_done(answer: dict[str, Any]) -> bool:
+    """A server error, or someone changed the invoice meanwhile: a retry must run again."""
+    status = answer["statusCode"]
+    concurrent = status == HTTPStatus.CONFLICT and f'"{CONCURRENT_CHANGE}"' in answer["body"]
+    return status >= HTTPStatus.INTERNAL_SERVER_ERROR or concurrent
+
+
+def _idempotency_key(event: dict[str, Any]) -> str | None:
+    if event.get("httpMethod") not in RETRIED_METHODS:
+        return None
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    key = headers.get(IDEMPOTENCY_HEADER)
+    return None if key is None else str(key).strip()
+
+
+def _scope(event: dict[str, Any]) -> str | None:
+    """Tenant and user of the verified token; None without them (the route then answers
+    401 itself)."""
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    claims = authorizer.get("claims") or {}
+    tenant = claims.get("custom:provider_id")
+    if not tenant:
+        return None
+    return f"{tenant}#{claims.get('sub', '')}"
+
+
+def _request(event: dict[str, Any]) -> dict[str, Any]:
+    """What must be the same for a retry: method, path and body (as JSON, so spacing
+    does not matter; the guard before this has made sure it is JSON)."""
+    body = event.get("body") or ""
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = body
+    return {"method": event.get("httpMethod"), "path": event.get("path"), "body": parsed}

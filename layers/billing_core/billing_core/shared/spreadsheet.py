@@ -1,0 +1,45 @@
+"""The one way the project writes a CSV file (issue 13.6): every file a practice, an
+insurer or an agency opens in a spreadsheet goes through ``csv_text``.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a
+formula to Excel and LibreOffice (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``);
+OWASP's rule is to prefix such a cell with ``'`` so it is shown as text. A plain number
+("-1234", "-12,34": a ledger amount) is no formula and stays as it is, so that the
+spreadsheet still adds it up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+Cell = str | int | None
+Row = Iterable[Cell]
+
+
+def starts_a_formula(text: str) -> bool:
+    """True for text a spreadsheet would evaluate instead of showing."""
+    return text.startswith(FORMULA_STARTS) and _PLAIN_NUMBER.fullmatch(text) is None
+
+
+def spreadsheet_safe(cell: Cell) -> Cell:
+    if isinstance(cell, str) and starts_a_formula(cell):
+        return "'" + cell
+    return cell
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Row], *, delimiter: str = ";") -> str:
+    """The header and the rows as CSV text, every cell safe to open in a spreadsheet.
+
+    Lines end in CRLF (RFC 4180): the writer then quotes a cell holding a CR or an LF,
+    which with a bare LF ending it would leave a lone CR unquoted and break the row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return out.getvalue()

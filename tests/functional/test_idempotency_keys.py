@@ -1,0 +1,94 @@
+"""Safe retries (R38, issue 12 item 8): a provider POST or PATCH with an Idempotency-Key
+is carried out once; Stripe's semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_core.invoices.ledger import EntryKind
+from local.seed import DENTAL, PHYSIO
+
+STOP = {
+    "scope": "partial",
+    "reason": "non_contracted_coulance",
+    "accept_terms": True,
+    "amount": 500,
+}
+
+
+@pytest.fixture
+def invoice(emailed_invoice):
+    return emailed_invoice
+
+
+def stop(sandbox, invoice, key, provider=DENTAL.provider_id, **changes):
+    headers = {"Content-Type": "application/json"} | ({"Idempotency-Key": key} if key else {})
+    answer = sandbox.api_raw(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=provider,
+        body=STOP | {"patient_email": invoice.addressee.email} | changes,
+        headers=headers,
+    )
+    return answer["statusCode"], answer["body"], answer.get("headers") or {}
+
+
+def coulance_entries(sandbox, invoice):
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    return [e for e in stored.ledger if e.kind is EntryKind.COULANCE]
+
+
+def test_two_identical_stops_book_one_coulance_entry(sandbox, invoice):
+    # Given a practice whose connection dropped after it sent a stop
+    first = stop(sandbox, invoice, "stop-2026-11-24-001")
+    # When its software sends the same request again with the same key
+    again = stop(sandbox, invoice, "stop-2026-11-24-001")
+    # Then it gets the first answer again, told it is a replay, and one coulance is booked
+    assert first[0] == 200 and again[:2] == first[:2]
+    assert (first[2]["Idempotent-Replayed"], again[2]["Idempotent-Replayed"]) == ("false", "true")
+    assert len(coulance_entries(sandbox, invoice)) == 1
+
+
+def test_without_a_key_every_request_is_carried_out(sandbox, invoice):
+    assert stop(sandbox, invoice, None)[0] == stop(sandbox, invoice, None)[0] == 200
+    assert len(coulance_entries(sandbox, invoice)) == 2
+
+
+def test_the_same_key_with_another_body_is_a_422_and_changes_nothing(sandbox, invoice):
+    stop(sandbox, invoice, "k-1")
+    status, body, _ = stop(sandbox, invoice, "k-1", amount=900)
+    assert status == 422 and '"idempotency_key_reused"' in body
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [-500]
+
+
+def test_a_key_belongs_to_its_tenant(sandbox, invoice):
+    # Another practice using the same key gets its own answer (404: not its invoice)
+    stop(sandbox, invoice, "k-1")
+    assert stop(sandbox, invoice, "k-1", provider=PHYSIO.provider_id)[0] == 404
+
+
+def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, invoice):
+    # A refusal of the request itself is the answer for that key ...
+    refused = stop(sandbox, invoice, "k-2", accept_terms=False)
+    assert (
+        refused[0] == 422 and stop(sandbox, invoice, "k-2", accept_terms=False)[:2] == (refused[:2])
+    )
+    assert coulance_entries(sandbox, invoice) == []
+
+
+def test_a_key_longer_than_255_characters_is_a_400(sandbox, invoice):
+    assert stop(sandbox, invoice, "k" * 256)[0] == 400
+    assert coulance_entries(sandbox, invoice) == []
+
+
+def test_a_request_that_failed_runs_again_when_retried_with_its_key(sandbox, invoice):
+    # Given a stop that failed inside the function (the store was unreachable)
+    down = RuntimeError("store unreachable")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox.runtime, "provider_context", lambda: (_ for _ in ()).throw(down))
+        with pytest.raises(RuntimeError):
+            stop(sandbox, invoice, "k-3")
+    # When the practice retries with the same key, it is carried out (the record was
+    # released by an update, never deleted: the IAM audit allows no DeleteItem)
+    assert stop(sandbox, invoice, "k-3")[0] == 200
+    assert len(coulance_entries(sandbox, invoice)) == 1

