@@ -23,6 +23,7 @@ from moto import mock_aws
 
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.adapters.s3 import S3FileStore
 from local import moto_speedup
 from local.resources import LocalNames, create_buckets, create_tables, load_template
@@ -63,6 +64,11 @@ def table(request: pytest.FixtureRequest, template: dict[str, Any]) -> Any:
 @pytest.fixture
 def store(request: pytest.FixtureRequest, backend: str) -> FakeStore | BillingRepository:
     return _fake_or_adapter(request, backend, FakeStore, BillingRepository)
+
+
+@pytest.fixture
+def batches(request: pytest.FixtureRequest, backend: str) -> FakeStore | TransferBatchRepository:
+    return _fake_or_adapter(request, backend, FakeStore, TransferBatchRepository)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from billing_core.ports import (
     FileStore,
     ProviderSettingsStore,
     ProviderStore,
+    TransferBatches,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
 from tests.unit.fake_store import FakeStore, FilesInMemory
@@ -30,6 +31,7 @@ FAKES = {
     FileStore: FilesInMemory,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
+    TransferBatches: FakeStore,
 }
 
 
