@@ -37,7 +37,7 @@ class TransferFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class DebtorAccount:
-    """Zorgnota's collection account, which pays."""
+    """Zorgnota's collection account, which pays; ``bic`` may be empty (IBAN-only)."""
 
     name: str
     iban: str
@@ -78,14 +78,13 @@ def credit_transfer_file(
     if not transfers:
         raise TransferFileError("a transfer file without transfers")
     _check_id(message_id)
+    account = {"name": _name(debtor.name), "IBAN": debtor.iban, "currency": CURRENCY}
+    if debtor.bic:  # optional in SEPA since 2016
+        account["BIC"] = debtor.bic
     file = SepaTransfer(
-        {
-            "name": _name(debtor.name),
-            "IBAN": debtor.iban,
-            "BIC": debtor.bic,
-            "batch": True,
-            "currency": CURRENCY,
-        },
+        # One payment block per transfer (BtchBookg false): the bank statement then shows
+        # one debit entry per transfer, carrying its end-to-end id, not one batch total.
+        {**account, "batch": False},
         schema=SCHEMA,
         clean=False,  # cleaned here, to the SEPA set and not only to ASCII
     )

@@ -101,8 +101,8 @@ def _settlement(
     history: Sequence[TransferBatch],
     batch_id: str,
 ) -> Settlement | None:
-    last = next((s for b in history if (s := b.settlement(provider_id)) is not None), None)
-    weeks = _weeks_after(max(last.weeks), week) if last else [week]
+    last, first = _last_settled(provider_id, history)
+    weeks = _weeks_from(first, week) if first else [week]
     payouts = [statement_payout(provider_id, w) for w in weeks]
     if any(payout is None for payout in payouts):
         return None
@@ -115,10 +115,25 @@ def _settlement(
     )
 
 
-def _weeks_after(last_label: str, week: Week) -> list[Week]:
-    weeks = [week]
-    while weeks[0].previous().label > last_label:
-        weeks.insert(0, weeks[0].previous())
+def _last_settled(
+    provider_id: str, history: Sequence[TransferBatch]
+) -> tuple[Settlement | None, Week | None]:
+    """The practice's last settlement (newest first ``history``) and the first week not
+    settled since: the week after it, or the oldest week the practice waited in."""
+    waited_since: Week | None = None
+    for batch in history:
+        settlement = batch.settlement(provider_id)
+        if settlement is not None:
+            return settlement, Week.parse(max(settlement.weeks)).following()
+        if provider_id in batch.waiting:
+            waited_since = Week.parse(batch.week)
+    return None, waited_since
+
+
+def _weeks_from(first: Week, last: Week) -> list[Week]:
+    weeks = [first]
+    while weeks[-1] < last:
+        weeks.append(weeks[-1].following())
     return weeks
 
 
