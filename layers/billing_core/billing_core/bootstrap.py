@@ -222,6 +222,7 @@ class Runtime:
             delivery=self.delivery_queue,
             clock=self.clock,
             upload_url_seconds=self.settings.upload_url_seconds,
+            batches=self.transfer_batches,
         )
 
     def patient_context(self) -> PatientContext:

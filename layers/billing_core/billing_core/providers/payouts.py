@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from billing_core.payments.transfer_batches import (
     BankState,
@@ -148,3 +149,42 @@ def _transfer(provider: Provider, settlement: Settlement, transfer_id: str) -> B
         amount_cents=settlement.paid_cents,
         remittance=f"Zorgnota uitbetaling retrocessie {weeks} {transfer_id}",
     )
+
+
+# --- what the practice's statement shows (R24, issue 19 item 4) ---------------------------------
+
+
+def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | None:
+    """The payout of the practice in ``batch``: its state and the date of every step.
+
+    state: proposed, approved, sent (the batch's), then booked or returned (the bank's);
+    carried when nothing was due (a negative balance goes to the next week); waiting when
+    its statement was not there yet. None when the batch does not know the practice.
+    """
+    settlement = batch.settlement(provider_id)
+    if settlement is None:
+        return (
+            {"state": "waiting", "batch_id": batch.batch_id}
+            if provider_id in batch.waiting
+            else None
+        )
+    transfer = next((t for t in batch.transfers if t.provider_id == provider_id), None)
+    dates = {step.what: step.at.date().isoformat() for step in batch.steps}
+    state = batch.state.value
+    if transfer is None:
+        state = "carried"
+    elif transfer.bank_date is not None and transfer.bank_state is not BankState.AWAITED:
+        state = transfer.bank_state.value
+        dates[state] = transfer.bank_date.isoformat()
+    return {
+        "state": state,
+        "batch_id": batch.batch_id,
+        "weeks": list(settlement.weeks),
+        "statement_payout": settlement.statement_payout_cents,
+        "carried_in": settlement.carried_in_cents,
+        "owed_again": settlement.owed_again_cents,
+        "paid": settlement.paid_cents,
+        "carried_out": settlement.carried_out_cents,
+        "end_to_end_id": transfer.end_to_end_id if transfer else "",
+        "dates": dates,
+    }

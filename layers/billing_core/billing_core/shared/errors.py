@@ -70,7 +70,9 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "insurer_contracted",
     }
 )
-_PRACTICE_STATE_CONFLICTS = frozenset({"not_sent", "fully_paid", "paid"})
+_PRACTICE_STATE_CONFLICTS = frozenset(
+    {"not_sent", "fully_paid", "paid", "batch_not_proposed", "batch_not_approved"}
+)
 
 
 def refused(code: str) -> Refused:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -40,11 +40,17 @@ from billing_core.payments.transfer_batches import (
 from billing_core.ports import FileStore, ProviderSettingsStore, ProviderStore, TransferBatches
 from billing_core.providers.payouts import owed_again, plan_payouts
 from billing_core.providers.retrocession import Week
+from billing_core.providers.retrocession_run import (
+    RetrocessionContext,
+    RunSummary,
+    build_weekly_statements,
+)
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, practice_refused
 from billing_core.shared.money import format_euros
+from billing_core.shared.reports import LogEntry
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
@@ -100,6 +106,44 @@ def _mark_repaid(transfer: BatchTransfer, batch_id: str, batches: TransferBatche
     if holder is None or current is None or current.repaid_in == batch_id:
         return
     batches.save_batch(holder.with_transfer(replace(current, repaid_in=batch_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class WeekClosed:
+    """The Monday run: the week's statements, then its payout batch proposed."""
+
+    statements: RunSummary
+    payouts: TransferBatch
+
+    def answer(self) -> dict[str, Any]:
+        return {**self.statements.answer(), "payout_batch": _batch_counts(self.payouts)}
+
+    def log_entry(self) -> LogEntry:
+        entry = self.statements.log_entry()
+        counts = {
+            **entry.counts,
+            "Payout_transfers": len(self.payouts.transfers),
+            "Payout_waiting": len(self.payouts.waiting),
+        }
+        return replace(entry, fields=self.answer(), counts=counts)
+
+
+def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
+    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts."""
+    statements = build_weekly_statements(as_of, retrocession)
+    batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
+    return WeekClosed(statements, batch)
+
+
+def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
+    """Ids, counts and cents: safe to log (no account, no name)."""
+    return {
+        "batch_id": batch.batch_id,
+        "state": batch.state.value,
+        "transfers": len(batch.transfers),
+        "total_cents": batch.total_cents,
+        "waiting": len(batch.waiting),
+    }
 
 
 # --- refunds of credit held for patients (R13, R34) ---------------------------------------------

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billing_core.ports import DeliveryQueue, FileReader, ProviderStore, UploadUrls
+from billing_core.ports import (
+    DeliveryQueue,
+    FileReader,
+    ProviderStore,
+    TransferBatches,
+    UploadUrls,
+)
 from billing_core.shared.clock import Clock
 
 
@@ -16,3 +22,4 @@ class ProviderContext:
     delivery: DeliveryQueue  # confirmations of a stop or an applied coulance (R17, R21)
     clock: Clock
     upload_url_seconds: int = 900
+    batches: TransferBatches | None = None  # the payout batches: the statement's payout state
