@@ -81,7 +81,7 @@ def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, week
     assert document["payout"]["paid"] == document["settlement"]["payout"]
     # And a second approval of a sent batch is a conflict
     status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
-    assert status == 409 and refusal["code"] == "batch_not_proposed"
+    assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
 
 
 def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(sandbox, week_paid):
