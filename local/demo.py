@@ -433,7 +433,7 @@ class Demo:
 
     def pay_the_practices(self) -> None:
         """Issue #19: the week ends with the practices paid (local/demo_payouts.py)."""
-        self.title("13. Paying the practices: proposed, four eyes, the bank's side, a return")
+        self.title("12b. Paying the practices: proposed, four eyes, the bank's side, a return")
         pay_the_practices(self.sandbox, date(2026, 11, 30))
 
     @staticmethod

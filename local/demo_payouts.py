@@ -30,24 +30,29 @@ class BankLine:
 
 
 def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
+    """``first_monday``: the Monday whose run built the W48 statements; the batches are
+    approved today on the sandbox's clock and the bank answers in the days after."""
     w48 = _batch(sandbox, "PO-2026-W48")
     _show("Proposed by the Monday run", w48)
     sent = _approve(sandbox, w48["batch_id"])
     if not sent["transfers"]:
         print("  nobody to pay this week: every balance is carried to the next")
         return
-    tuesday = date.fromordinal(first_monday.toordinal() + 1)
+    today = sandbox.clock.today()
+    booked_on = date.fromordinal(today.toordinal() + 1)
     debits = [BankLine(t["end_to_end_id"], t["amount_cents"]) for t in sent["transfers"]]
-    answer = sandbox.upload_bank_statement(bank_day(tuesday, debits), f"payouts-{tuesday}.xml")
+    answer = sandbox.upload_bank_statement(bank_day(booked_on, debits), f"payouts-{booked_on}.xml")
     print(
-        f"  CAMT.053 of {tuesday}: {answer['imported'][0]['transfers_booked']} payouts booked by the bank"
+        f"  CAMT.053 of {booked_on}: {answer['imported'][0]['transfers_booked']} payouts booked by the bank"
     )
     bounced = sent["transfers"][-1]
-    thursday = date.fromordinal(tuesday.toordinal() + 2)
+    returned_on = date.fromordinal(booked_on.toordinal() + 2)
     back = [BankLine(bounced["end_to_end_id"], bounced["amount_cents"], "AC04")]
-    answer = sandbox.upload_bank_statement(bank_day(thursday, back), f"returns-{thursday}.xml")
+    answer = sandbox.upload_bank_statement(
+        bank_day(returned_on, back), f"returns-{returned_on}.xml"
+    )
     print(
-        f"  CAMT.053 of {thursday}: {answer['imported'][0]['transfers_returned']} payout returned "
+        f"  CAMT.053 of {returned_on}: {answer['imported'][0]['transfers_returned']} payout returned "
         f"(AC04, account closed): {bounced['provider_id']} {format_euros(bounced['amount_cents'])}"
     )
     _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=bounced["provider_id"])
@@ -70,7 +75,7 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
             f"{transfer['iban']} (the returned payout owed again, paid once)"
         )
     debits = [BankLine(t["end_to_end_id"], t["amount_cents"]) for t in w49["transfers"]]
-    day = date.fromordinal(next_monday.toordinal() + 1)
+    day = date.fromordinal(today.toordinal() + 8)
     if debits:
         sandbox.upload_bank_statement(bank_day(day, debits), f"payouts-{day}.xml")
     _show("Booked by the bank", _batch(sandbox, "PO-2026-W49"))
