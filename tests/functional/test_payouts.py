@@ -8,40 +8,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 import sepaxml
 import xmlschema
 
-from billing_core.invoices.invoice import Channel
-from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.retrocession import Week
-from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 from tests.unit.camt_builder import credit, debit, statement
 
 PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
-MONDAY_AFTER = date(2026, 11, 30)
 TUESDAY = date(2026, 12, 1)
-
-
-@pytest.fixture
-def week_paid(sandbox):
-    """Given the dental practice's week 48 with one invoice paid, and the Monday after."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
-    sandbox.drain_deliveries()
-    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
-    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
-    transfer = IncomingPayment("bank", "E2E-48-1", invoice.amount_due_cents, sandbox.clock.now())
-    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
-    sandbox.clock.set(MONDAY_AFTER)
-    return invoice
 
 
 def operator(sandbox, method, path, who="operator-anna", body=None):
     return sandbox.api(method, path, operator=who, body=body)
 
 
-def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, week_paid):
+def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid_week):
     # When the Monday run has written the statements
     answer = sandbox.run_retrocession()
     # Then the week's payout batch is proposed: the dental practice is paid its payout,
@@ -84,7 +66,7 @@ def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, week
     assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
 
 
-def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(sandbox, week_paid):
+def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(sandbox, paid_week):
     # Given week 48's payout sent, and booked by the bank on Tuesday
     sandbox.run_retrocession()
     _, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
