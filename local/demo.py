@@ -23,6 +23,7 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
+from local.demo_payouts import pay_the_practices
 from local.generate import declaration_csv
 from local.sandbox import EVENTS, Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
@@ -74,6 +75,7 @@ class Demo:
         self.provider_stops()
         self.dunning()
         self.provider_view()
+        self.pay_the_practices()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -482,6 +484,11 @@ class Demo:
             f"  GET /debtor-risk?from=2026-11&to=2026-11 -> of {month['invoices']} invoices: {shares} (R25)"
         )
 
+    def pay_the_practices(self) -> None:
+        """Issue #19: the week ends with the practices paid (local/demo_payouts.py)."""
+        self.title("12b. Paying the practices: proposed, four eyes, the bank's side, a return")
+        pay_the_practices(self.sandbox, date(2026, 11, 30))
+
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
         [report] = answer["imported"]
@@ -554,6 +561,7 @@ class Demo:
         counts["insurer-claims"] = self.write_prefix("insurer-claims/")
         counts["collection"] = self.write_prefix("collection/")
         counts["retrocession"] = self.write_prefix("retrocession/")
+        counts["payouts"] = self.write_prefix("payouts/")
         for folder, count in counts.items():
             print(f"  out/{folder + '/':16} {count} files")
 

@@ -1,4 +1,5 @@
-"""The OpenAPI documents of the public, the provider and the operator API, generated from the handlers.
+"""The OpenAPI documents of the public, the provider and the operator API, generated from
+the handlers.
 
 `python -m local.openapi` writes them to docs/openapi/; a test fails when the checked-in
 copies drift from what the code serves.

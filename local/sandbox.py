@@ -137,8 +137,8 @@ class Caller:
         return cls(user_id or f"sandbox-{role}-{provider_id}", role, provider_id)
 
     @classmethod
-    def operator(cls) -> Caller:
-        return cls("sandbox-operator", OPERATORS_GROUP)
+    def operator(cls, user_id: str = "sandbox-operator") -> Caller:
+        return cls(user_id, OPERATORS_GROUP)
 
     @classmethod
     def user(cls, user: DirectoryUser) -> Caller:

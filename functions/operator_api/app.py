@@ -27,6 +27,8 @@ include_routes(
     (
         "providers",
         "users",
+        "payouts",
+        "refunds",
         "docs",
     ),
 )

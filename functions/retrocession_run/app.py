@@ -1,4 +1,5 @@
-"""EventBridge Scheduler, Monday 05:00 Europe/Amsterdam -> the weekly retrocession (R24).
+"""EventBridge Scheduler, Monday 05:00 Europe/Amsterdam -> the weekly retrocession (R24),
+then the week's payout batch, proposed for an operator to approve (issue 19).
 
 The schedule sends ``{}``: the week that ended last night. An operator rebuilds the
 statement of the week before any day with ``{"as_of": "YYYY-MM-DD"}``.
@@ -14,7 +15,7 @@ from aws_lambda_powertools import Metrics
 from billing_core import bootstrap
 from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.scheduled import scheduled_handler
-from billing_core.providers.retrocession_run import RunSummary, build_weekly_statements
+from billing_core.services.operator.money_out import WeekClosed, close_week
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -28,14 +29,16 @@ class StatementsFailed(RuntimeError):
     (the others' statements are written again, byte for byte the same)."""
 
 
-def run(as_of: date, context: LambdaContext) -> RunSummary:
-    return build_weekly_statements(as_of, bootstrap.current().retrocession_context())
+def run(as_of: date, context: LambdaContext) -> WeekClosed:
+    runtime = bootstrap.current()
+    return close_week(as_of, runtime.retrocession_context(), runtime.money_out_context())
 
 
-def failure(summary: RunSummary) -> StatementsFailed | None:
-    if not summary.failures:
+def failure(closed: WeekClosed) -> StatementsFailed | None:
+    # The practices without a statement wait in the payout batch; a retry settles them.
+    if not closed.statements.failures:
         return None
-    return StatementsFailed(f"no statement for {len(summary.failures)} provider(s)")
+    return StatementsFailed(f"no statement for {len(closed.statements.failures)} provider(s)")
 
 
 lambda_handler = scheduled_handler(run, logger=logger, metrics=metrics, failure=failure)

@@ -24,6 +24,7 @@ from moto import mock_aws
 from billing_core.adapters.cognito_users import CognitoUserDirectory
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.adapters.s3 import S3FileStore
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.users import Role
@@ -66,6 +67,11 @@ def table(request: pytest.FixtureRequest, template: dict[str, Any]) -> Any:
 @pytest.fixture
 def store(request: pytest.FixtureRequest, backend: str) -> FakeStore | BillingRepository:
     return _fake_or_adapter(request, backend, FakeStore, BillingRepository)
+
+
+@pytest.fixture
+def batches(request: pytest.FixtureRequest, backend: str) -> FakeStore | TransferBatchRepository:
+    return _fake_or_adapter(request, backend, FakeStore, TransferBatchRepository)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from billing_core.ports import (
     FileStore,
     ProviderSettingsStore,
     ProviderStore,
+    TransferBatches,
     UserDirectory,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
@@ -33,6 +34,7 @@ FAKES = {
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
     UserDirectory: InMemoryUserDirectory,
+    TransferBatches: FakeStore,
 }
 
 

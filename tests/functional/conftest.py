@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from billing_core.invoices.invoice import Channel, Invoice
+from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import Sandbox
 from local.seed import DENTAL
 from tests.functional import iam_audit
 
 TODAY = date(2026, 11, 23)
+MONDAY_AFTER_W48 = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
 SAMPLES = Path(__file__).resolve().parents[2] / "events" / "declarations"
 
 
@@ -41,6 +43,19 @@ def emailed_invoice(sandbox: Sandbox) -> Invoice:
     sandbox.drain_deliveries()
     invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
     return next(i for i in invoices if i.channel is Channel.EMAIL)
+
+
+def paid_week(sandbox):
+    """Given the dental practice's invoices of Monday 23 November, one paid by transfer the
+    same day, and the clock on the Monday after (retrocession statements, payouts)."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    transfer = IncomingPayment("bank", "E2E-48-1", invoice.amount_due_cents, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
+    sandbox.clock.set(MONDAY_AFTER_W48)
+    return invoices, invoice
 
 
 def sample(name: str) -> bytes:

@@ -11,27 +11,10 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from billing_core.invoices.invoice import Channel
-from billing_core.payments.booking import IncomingPayment, book_payment
-from local.generate import declaration_csv
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
-
-
-@pytest.fixture
-def paid_week(sandbox):
-    """Given the dental practice's invoices of Monday 23 November, one paid by transfer the
-    same day, and the clock on the Monday after."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
-    sandbox.drain_deliveries()
-    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
-    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
-    transfer = IncomingPayment("bank", "E2E-48-1", invoice.amount_due_cents, sandbox.clock.now())
-    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
-    sandbox.clock.set(MONDAY_AFTER)
-    return invoices, invoice
 
 
 def _get(sandbox, path, provider=DENTAL.provider_id, **query):
@@ -101,11 +84,18 @@ def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_w
         and week["payout"] == week["received"] - week["service_fee"]
     )
     assert listing["next_before"] is None
-    # The JSON statement is the stored one
+    # The JSON statement is the stored one, with the state of its payout as of today
+    # (issue 19: the batch the Monday run proposed; the stored file stays the ledgers')
     status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W48")
     assert status == 200
+    payout = statement.pop("payout")
     assert statement == json.loads(
         sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json")
+    )
+    assert (payout["state"], payout["batch_id"], payout["paid"]) == (
+        "proposed",
+        "PO-2026-W48",
+        week["payout"],
     )
     # The CSV comes as a download
     answer = sandbox.api_raw(

@@ -35,6 +35,9 @@ RETENTION = {
     "OutputBucket/retrocession/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/reports/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/insurer-claims/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    # Payment orders to the bank (pain.001): payouts and refunds (issue 19, R34).
+    "OutputBucket/payouts/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/refunds/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/collection-reports/": (
         SEVEN_YEARS_AFTER_ITS_YEAR,
         SEVEN_YEARS_AFTER_ITS_YEAR + 30,

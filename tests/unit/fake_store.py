@@ -27,6 +27,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
@@ -72,6 +73,7 @@ class FakeStore:
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
         self.changes: dict[BlockChangeKey, BlockChange] = {}
         self.birth_date_tries: dict[str, tuple[int, datetime]] = {}  # reference: (n, until)
+        self.batches: dict[str, TransferBatch] = {}  # payout and refund batches (R34)
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.calls: list[str] = []
 
@@ -381,6 +383,29 @@ class FakeStore:
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
         self.calls.append("get_retrocession")
         return self.retrocessions.get((provider_id, week.label))
+
+    # --- payout and refund batches (R34) -------------------------------------------------
+
+    def create_batch(self, batch: TransferBatch) -> bool:
+        if batch.batch_id in self.batches:
+            return False
+        self.batches[batch.batch_id] = replace(batch, version=1)
+        return True
+
+    def get_batch(self, batch_id: str) -> TransferBatch | None:
+        return self.batches.get(batch_id)
+
+    def save_batch(self, batch: TransferBatch) -> TransferBatch:
+        stored = self.batches.get(batch.batch_id)
+        if stored is None or stored.version != batch.version:
+            raise ConcurrentChange(batch.batch_id)
+        saved = replace(batch, version=batch.version + 1)
+        self.batches[batch.batch_id] = saved
+        return saved
+
+    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+        of_kind = [b for b in self.batches.values() if b.kind is kind]
+        return sorted(of_kind, key=lambda b: b.batch_id, reverse=True)[:limit]
 
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 

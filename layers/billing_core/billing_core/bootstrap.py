@@ -14,6 +14,7 @@ import boto3
 
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.adapters.s3 import S3FileStore
 from billing_core.adapters.sqs import SqsDeliveryQueue
 from billing_core.adapters.uploads import S3PresignedUploads
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from billing_core.ports import UploadUrls, UserDirectory
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.services.operator.context import OperatorContext
+    from billing_core.services.operator.money_out import MoneyOutContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
 
@@ -122,6 +124,11 @@ class Runtime:
         return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
+    def transfer_batches(self) -> TransferBatchRepository:
+        """Payout and refund batches (R34), on the billing table."""
+        return TransferBatchRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
+
+    @cached_property
     def psp(self) -> PaymentProvider:
         """Mollie when an API key secret is configured (deployed); else the local fake PSP,
         whose checkout page is served by the sandbox (make serve, tests)."""
@@ -148,6 +155,7 @@ class Runtime:
             links=self.payment_links,
             clock=self.clock,
             delivery=self.delivery_queue,
+            batches=self.transfer_batches,
         )
 
     def ingest_context(self) -> IngestContext:
@@ -198,6 +206,24 @@ class Runtime:
 
     # --- the contexts of the two APIs' use cases and of the other functions' (issue 11) ---
 
+    def money_out_context(self) -> MoneyOutContext:
+        from billing_core.payments.sepa_transfers import DebtorAccount
+        from billing_core.services.operator.money_out import MoneyOutContext
+
+        settings = self.settings
+        return MoneyOutContext(
+            store=self.repository,
+            batches=self.transfer_batches,
+            files=self.output_files,
+            clock=self.clock,
+            debtor=DebtorAccount(
+                settings.collection_account_holder,
+                settings.collection_iban,
+                settings.collection_bic,
+            ),
+            second_approval_above_cents=settings.second_approval_above_cents,
+        )
+
     def provider_context(self) -> ProviderContext:
         from billing_core.services.provider.context import ProviderContext
 
@@ -209,6 +235,7 @@ class Runtime:
             clock=self.clock,
             users=self.user_directory,
             upload_url_seconds=self.settings.upload_url_seconds,
+            batches=self.transfer_batches,
         )
 
     def operator_context(self) -> OperatorContext:

@@ -14,6 +14,7 @@ from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.psp import PspStatus
+from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
@@ -377,4 +378,23 @@ class DunningStore(BillingStore, Protocol):
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
         """Pages of invoices whose next dunning check is on or before ``as_of``."""
+        ...
+
+
+class TransferBatches(Protocol):
+    """Payout and refund batches (payments/transfer_batches.py, R34): one item each."""
+
+    def create_batch(self, batch: TransferBatch) -> bool:
+        """Write a new batch; False (nothing written) when one with its id exists."""
+        ...
+
+    def get_batch(self, batch_id: str) -> TransferBatch | None: ...
+
+    def save_batch(self, batch: TransferBatch) -> TransferBatch:
+        """On condition of the version read (R28); ConcurrentChange if it moved on.
+        Returns the batch with its new version."""
+        ...
+
+    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+        """Newest first (a payout batch's id sorts by its week, a refund's by its day)."""
         ...

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     ses_configuration_set: str
     public_base_url: str = Field(pattern=r"^https?://")
     collection_iban: str
+    # The collection account as the bank knows it: the payer of payouts and refunds.
+    collection_account_holder: str = "Zorgnota B.V."
+    collection_bic: str = ""  # optional in SEPA since 2016; given, it goes in the pain.001
+    # Four eyes (R34): a payout or refund batch above this total needs a second operator.
+    second_approval_above_cents: int = Field(default=2_500_000, ge=0)
     # The key of the betalingskenmerk permutation: from Secrets Manager when deployed,
     # straight from the environment on a developer's machine.
     reference_key_secret_arn: str = ""

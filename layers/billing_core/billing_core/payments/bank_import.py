@@ -9,8 +9,12 @@ Per booked transaction in the statement:
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked.
-- a debit that is not a return (bank costs, a refund we paid out) is not a patient's
-  payment: counted and ignored.
+- an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
+  refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
+  it (RtrInf) makes a payout owed again, with an open action for the practice.
+- any other debit that is not a return (bank costs) is not a patient's payment: counted
+  as ``debits_ignored`` and listed in the unmatched file (``debits``) for a person, never
+  dropped.
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
   bucket, ``bank/unmatched/{import date}/{statement file}.json``. That list holds the
@@ -53,12 +57,15 @@ from billing_core.payments.camt053 import (
     parse_statements,
     payment_reference,
 )
+from billing_core.payments.own_transfers import OwnTransferOutcome, match_own_transfer
+from billing_core.payments.transfer_batches import BatchKind
 from billing_core.ports import (
     BankCreditLink,
     BankCreditLinks,
     BillingStore,
     DeliveryQueue,
     FileStore,
+    TransferBatches,
 )
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
@@ -77,6 +84,8 @@ class UnmatchedReason(StrEnum):
     RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
     REVERSED_DEBIT = "reversed_debit"  # the bank took back a debit: money in, not a payment
     OTHER_CURRENCY = "other_currency"
+    OTHER_DEBIT = "other_debit"  # money out that is none of our transfers (bank costs)
+    REFUND_RETURNED = "refund_returned"  # a patient's refund came back: restore the credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +121,11 @@ class BankImportReport:
     booked: list[BookedLine] = field(default_factory=list)
     reversed: list[BookedLine] = field(default_factory=list)
     duplicates: int = 0
-    debits_ignored: int = 0
+    # Debits that are none of our transfers (bank costs): not a patient's payment, so not
+    # for manual matching (``unmatched``), but listed in the same file for a person.
+    other_debits: list[UnmatchedLine] = field(default_factory=list)
+    transfers_booked: list[str] = field(default_factory=list)  # our transfers' end-to-end ids
+    transfers_returned: list[str] = field(default_factory=list)
     not_booked_by_bank: int = 0  # pending/informational entries, booked in a later statement
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
@@ -126,7 +139,9 @@ class BankImportReport:
             "booked": len(self.booked),
             "reversed": len(self.reversed),
             "duplicates": self.duplicates,
-            "debits_ignored": self.debits_ignored,
+            "debits_ignored": len(self.other_debits),
+            "transfers_booked": len(self.transfers_booked),
+            "transfers_returned": len(self.transfers_returned),
             "not_booked_by_bank": self.not_booked_by_bank,
             "unmatched": len(self.unmatched),
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
@@ -145,7 +160,15 @@ class BankImportReport:
         return self.summary()
 
 
-_COUNTED = ("booked", "reversed", "duplicates", "debits_ignored", "unmatched")
+_COUNTED = (
+    "booked",
+    "reversed",
+    "duplicates",
+    "debits_ignored",
+    "unmatched",
+    "transfers_booked",
+    "transfers_returned",
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,7 @@ class BankImportContext:
     clock: Clock
     delivery: DeliveryQueue | None = None  # "payment received" e-mails, when given
     interest: InterestAccrual = accrued_interest  # accrued up to the payment, booked before it
+    batches: TransferBatches | None = None  # our payouts and refunds, when given
 
 
 def import_statement(
@@ -172,7 +196,7 @@ def import_statement(
         report.not_booked_by_bank += statement.not_booked
         for transaction in statement.transactions:
             _import(statement, transaction, ctx, report)
-    if report.unmatched:
+    if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
     return report
@@ -199,14 +223,40 @@ def _import(
 ) -> None:
     if transaction.currency != CURRENCY:
         _unmatched(report, statement, transaction, UnmatchedReason.OTHER_CURRENCY)
+    elif _own_transfer(statement, transaction, ctx, report):
+        return
     elif transaction.is_return:
         _reverse(statement, transaction, ctx, report)
     elif transaction.direction is Direction.DEBIT:
-        report.debits_ignored += 1
+        report.other_debits.append(_line(statement, transaction, UnmatchedReason.OTHER_DEBIT))
     elif transaction.reversal:
         _unmatched(report, statement, transaction, UnmatchedReason.REVERSED_DEBIT)
     else:
         _book(statement, transaction, ctx, report)
+
+
+def _own_transfer(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> bool:
+    if ctx.batches is None:
+        return False
+    match = match_own_transfer(transaction, ctx.batches, ctx.store, ctx.clock.now())
+    if match is None:
+        return False
+    transfer_id = match.transfer.end_to_end_id
+    if match.outcome is OwnTransferOutcome.DUPLICATE:
+        report.duplicates += 1
+    elif match.outcome is OwnTransferOutcome.BOOKED:
+        report.transfers_booked.append(transfer_id)
+    else:
+        report.transfers_returned.append(transfer_id)
+        if match.batch.kind is BatchKind.REFUND:
+            reason = UnmatchedReason.REFUND_RETURNED
+            _unmatched(report, statement, transaction, reason, match.transfer.invoice_reference)
+    return True
 
 
 def _book(
@@ -329,20 +379,27 @@ def _unmatched(
     reason: UnmatchedReason,
     kenmerk: str = "",
 ) -> None:
-    report.unmatched.append(
-        UnmatchedLine(
-            statement_id=statement.statement_id,
-            entry_reference=transaction.entry_reference,
-            booking_date=transaction.booking_date.isoformat(),
-            direction=transaction.direction.value,
-            amount_cents=transaction.amount_cents,
-            currency=transaction.currency,
-            reason=reason.value,
-            kenmerk=kenmerk,
-            remittance_text=transaction.remittance_text,
-            counterparty_name=transaction.counterparty_name,
-            counterparty_iban=transaction.counterparty_iban,
-        )
+    report.unmatched.append(_line(statement, transaction, reason, kenmerk))
+
+
+def _line(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    reason: UnmatchedReason,
+    kenmerk: str = "",
+) -> UnmatchedLine:
+    return UnmatchedLine(
+        statement_id=statement.statement_id,
+        entry_reference=transaction.entry_reference,
+        booking_date=transaction.booking_date.isoformat(),
+        direction=transaction.direction.value,
+        amount_cents=transaction.amount_cents,
+        currency=transaction.currency,
+        reason=reason.value,
+        kenmerk=kenmerk,
+        remittance_text=transaction.remittance_text,
+        counterparty_name=transaction.counterparty_name,
+        counterparty_iban=transaction.counterparty_iban,
     )
 
 
@@ -351,5 +408,6 @@ def _unmatched_json(report: BankImportReport) -> bytes:
         "statement_key": report.statement_key,
         "statements": report.statements,
         "lines": [asdict(line) for line in report.unmatched],
+        "debits": [asdict(line) for line in report.other_debits],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

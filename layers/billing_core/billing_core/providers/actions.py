@@ -2,7 +2,8 @@
 
 A bounced e-mail, a patient's objection (R16), a coulance proposal (R17), a claim handed
 to the collection agency (R19), a dental plan without a price quote (R6), a minor's
-invoice without a parent or guardian to address it to (R40). The provider
+invoice without a parent or guardian to address it to (R40), a payout the bank
+returned (issue 19: no invoice, ``invoice_id`` is empty). The provider
 sets each one to done; nothing here decides for the provider.
 """
 
@@ -23,6 +24,7 @@ class ActionKind(StrEnum):
     COLLECTION_HANDOVER = "collection_handover"
     MISSING_PRICE_QUOTE = "missing_price_quote"
     MINOR_WITHOUT_DEBTOR = "minor_without_debtor"  # a child's invoice addressed to the child
+    PAYOUT_RETURNED = "payout_returned"  # the bank returned a weekly payout (issue 19)
 
 
 class ActionState(StrEnum):

@@ -52,7 +52,7 @@ from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import percentage_of
-from billing_core.shared.spreadsheet import csv_text
+from billing_core.shared.spreadsheet import csv_rows, csv_text
 
 WEEK_LABEL = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 WEEK_PATTERN = WEEK_LABEL.pattern
@@ -388,3 +388,58 @@ def euro_text(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     return f"{sign}{euros},{rest:02d}"
+
+
+# --- the payout's state, added when the statement is read (issue 19 item 4) ------------------
+
+
+def with_payout(body: bytes, output_format: str, payout: dict[str, Any]) -> bytes:
+    """The stored statement with its payout's state (providers/payouts.payout_state): the
+    file stays what the ledgers wrote (the same bytes on every rerun), the state is the
+    batch's and the bank's of today."""
+    if output_format == "json":
+        document = json.loads(body)
+        document["payout"] = payout
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    rows: list[tuple[str | int, ...]] = []
+    reference = payout.get("end_to_end_id", "")
+    paid = int(payout.get("paid", 0))
+    for step, day in payout.get("dates", {}).items():
+        rows.append(
+            (
+                "payout",
+                day,
+                "",
+                "",
+                "",
+                step,
+                "",
+                paid,
+                euro_text(paid),
+                payout["batch_id"],
+                reference,
+            )
+        )
+    for name in ("carried_in", "owed_again", "carried_out"):
+        if payout.get(name):
+            cents = int(payout[name])
+            rows.append(
+                (
+                    "payout",
+                    "",
+                    "",
+                    "",
+                    "",
+                    name,
+                    "",
+                    cents,
+                    euro_text(cents),
+                    payout["batch_id"],
+                    "",
+                )
+            )
+    if payout["state"] in ("waiting", "carried"):
+        rows.append(
+            ("payout", "", "", "", "", payout["state"], "", 0, euro_text(0), payout["batch_id"], "")
+        )
+    return body + csv_rows(rows).encode("utf-8")

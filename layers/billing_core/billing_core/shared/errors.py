@@ -78,7 +78,16 @@ _PATIENT_STATE_CONFLICTS = frozenset(
     }
 )
 _PRACTICE_STATE_CONFLICTS = frozenset(
-    {"not_sent", "fully_paid", "paid", "provider_exists", "stale_version", "user_exists"}
+    {
+        "not_sent",
+        "fully_paid",
+        "paid",
+        "provider_exists",
+        "stale_version",
+        "user_exists",
+        "batch_not_proposed",
+        "batch_not_approved",
+    }
 )
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
 

@@ -38,8 +38,12 @@ def csv_text(header: Iterable[str], rows: Iterable[Row], *, delimiter: str = ";"
 
     Lines end in CRLF (RFC 4180): the writer then quotes a cell holding a CR or an LF,
     which with a bare LF ending it would leave a lone CR unquoted and break the row."""
+    return csv_rows([list(header)], delimiter=delimiter) + csv_rows(rows, delimiter=delimiter)
+
+
+def csv_rows(rows: Iterable[Row], *, delimiter: str = ";") -> str:
+    """Rows without a header, to add to a CSV text (the same quoting and line ends)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return out.getvalue()

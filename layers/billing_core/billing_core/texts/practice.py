@@ -383,8 +383,26 @@ _DUTCH: Sections = {
         ),
         "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
+        # Money out: payout and refund batches (R34, services/operator/money_out.py).
+        "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
+        "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
+        "second_operator_needed": (
+            "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
+            " andere medewerker hem goed (vier ogen)."
+        ),
+        "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
+        "refund_above_credit": (
+            "Op nota {kenmerk} staat {credit} tegoed; meer dan dat wordt niet terugbetaald."
+        ),
     },
     ACTIONS: {
+        # A payout the bank sent back: it is paid again in the next weekly batch.
+        "payout_returned": (
+            "De uitbetaling van {amount} ({transfer_id}) is door de bank teruggestort"
+            " (reden {reason}). Controleer het IBAN en de tenaamstelling van uw"
+            " uitbetalingsrekening bij zorgnota; het bedrag wordt in de volgende wekelijkse"
+            " uitbetaling opnieuw overgemaakt."
+        ),
         # A patient under 18 without a debtor: the invoice went to the child (CSV without the
         # debtor_ columns, or a Vektis file without an 03, as insurer-bound files are).
         "minor_without_debtor": "Patiënt {patient_ref} is minderjarig en de nota met betalingskenmerk {kenmerk} is aan de patiënt zelf gericht. Stuur ons de naam en het adres van een ouder of voogd: in een Vektis-bestand met een SB311-debiteurrecord (03) direct na het verzekerdenrecord, of in een CSV-bestand in de kolommen debtor_initials, debtor_last_name, debtor_street, debtor_house_number, debtor_postcode en debtor_city (debtor_email voor een digitale nota).",
@@ -742,8 +760,22 @@ _ENGLISH: Sections = {
         ),
         "provider_exists": "A provider with this id exists already.",
         "user_exists": "A user with this e-mail address exists already.",
+        # Money out: payout and refund batches (R34, services/operator/money_out.py).
+        "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
+        "batch_not_approved": "This batch has not been approved yet.",
+        "second_operator_needed": (
+            "You approved this batch already. Above the configured total a second, different"
+            " operator approves it (four eyes)."
+        ),
+        "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
+        "refund_above_credit": "Invoice {kenmerk} holds {credit} of credit; no more is refunded.",
     },
     ACTIONS: {
+        "payout_returned": (
+            "The payout of {amount} ({transfer_id}) was returned by the bank (reason"
+            " {reason}). Check the IBAN and account holder of your payout account with"
+            " zorgnota; the amount is transferred again in the next weekly payout."
+        ),
         # A patient under 18 without a debtor: the invoice went to the child (CSV without the
         # debtor_ columns, or a Vektis file without an 03, as insurer-bound files are).
         "minor_without_debtor": "Patient {patient_ref} is a minor and the invoice with payment reference {kenmerk} is addressed to the patient. Send us the name and address of a parent or guardian: in a Vektis file as an SB311 debtor record (03) right after the insured person record, or in a CSV file in the columns debtor_initials, debtor_last_name, debtor_street, debtor_house_number, debtor_postcode and debtor_city (debtor_email for a digital invoice).",

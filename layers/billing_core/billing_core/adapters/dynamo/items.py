@@ -15,6 +15,8 @@ Key design (one table, pk/sk):
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
+  TRANSFERBATCH#{kind}         {batch id}               a payout or refund batch (R34), as one
+                                                        JSON document with its version
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on

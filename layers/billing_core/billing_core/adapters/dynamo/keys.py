@@ -163,3 +163,15 @@ def checkout_key(psp_payment_id: str) -> Key:
 
 def bank_credit_key(account_iban: str, transfer_id: str) -> Key:
     return {"pk": f"BANK#{account_iban}#TRANSFER#{transfer_id}", "sk": "CREDIT"}
+
+
+# --- money out: payout and refund batches (R34) -------------------------------------------------
+
+
+def transfer_batch_partition(kind: str) -> str:
+    """All batches of one kind in one partition: a few a week, listed newest first."""
+    return f"TRANSFERBATCH#{kind}"
+
+
+def transfer_batch_key(kind: str, batch_id: str) -> Key:
+    return {"pk": transfer_batch_partition(kind), "sk": batch_id}

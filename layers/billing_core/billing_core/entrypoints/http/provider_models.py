@@ -344,6 +344,13 @@ class RetrocessionStatementOut(BaseModel):
     totals_by_kind: dict[str, int] = Field(description="per ledger entry kind, ledger sign")
     invoices: int
     lines: list[StatementLineOut]
+    payout: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "the payout's state (proposed, approved, sent, booked, returned, carried,"
+            " waiting), its batch, the dates of each step, and what was carried or owed again"
+        ),
+    )
 
 
 class OutcomeFiguresOut(BaseModel):

@@ -10,6 +10,7 @@ from billing_core.ports import (
     FileReader,
     ProviderSettingsStore,
     ProviderStore,
+    TransferBatches,
     UploadUrls,
     UserDirectory,
 )
@@ -29,3 +30,4 @@ class ProviderContext:
     clock: Clock
     users: UserDirectory  # the practice admin's colleagues (R32)
     upload_url_seconds: int = 900
+    batches: TransferBatches | None = None  # the payout batches: the statement's payout state

@@ -4,10 +4,12 @@ ended up per month of issue (R25)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from billing_core.collection.debtor_risk import DebtorRisk, Month, debtor_risk
-from billing_core.providers.retrocession import StatementSummary, statement_key
+from billing_core.payments.transfer_batches import payout_batch_id
+from billing_core.providers.payouts import payout_state
+from billing_core.providers.retrocession import StatementSummary, Week, statement_key, with_payout
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
 from billing_core.services.inputs import InvalidInput
@@ -16,6 +18,7 @@ from billing_core.services.provider.context import ProviderContext
 
 DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
 DEBTOR_RISK_MAX_MONTHS = 36  # computed on demand from the invoices: a bounded read
+LATE_PAYOUT_WEEKS = 8  # a week whose statement was late is paid in one of the batches after it
 
 StatementFormat = Literal["json", "csv"]
 
@@ -55,7 +58,28 @@ def retrocession_statement(
     if ctx.store.get_retrocession(provider_id, week) is None:
         return None
     body = ctx.files.get(statement_key(provider_id, week, output_format))
+    payout = _payout(provider_id, week, ctx)
+    if payout is not None:
+        body = with_payout(body, output_format, payout)
     return StatementFile(week.label, body)
+
+
+def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:
+    """The payout of this week (issue 19): in the week's own batch, or, when the statement
+    was late, in the batch after it that settled the week."""
+    if ctx.batches is None:
+        return None
+    state = None
+    candidate = week
+    for _ in range(LATE_PAYOUT_WEEKS):
+        batch = ctx.batches.get_batch(payout_batch_id(candidate.label))
+        if batch is None:
+            return state
+        state = payout_state(batch, provider_id)
+        if state is None or state["state"] != "waiting":
+            return state
+        candidate = candidate.following()
+    return state
 
 
 def debtor_risk_report(

@@ -1,0 +1,90 @@
+"""Payout and refund batches on the single table (R34): one item per batch, the batch as a
+JSON document, written on condition of its version (R28). The payee's IBAN and account
+holder are in it (the bank needs them); no patient is named but by an invoice reference.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from billing_core.adapters.dynamo import keys
+from billing_core.payments.transfer_batches import (
+    REFUND_PREFIX,
+    BatchKind,
+    TransferBatch,
+    batch_document,
+    batch_from_document,
+)
+from billing_core.ports import ConcurrentChange
+
+Item = dict[str, Any]
+
+
+class TransferBatchRepository:
+    def __init__(self, table: Any) -> None:
+        """table: a boto3 DynamoDB Table resource (the billing table)."""
+        self._table = table
+
+    def create_batch(self, batch: TransferBatch) -> bool:
+        try:
+            self._table.put_item(
+                Item=_item(batch, version=1), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if _conditional(error):
+                return False
+            raise
+        return True
+
+    def get_batch(self, batch_id: str) -> TransferBatch | None:
+        key = keys.transfer_batch_key(_kind_of(batch_id).value, batch_id)
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return _batch(item) if item else None
+
+    def save_batch(self, batch: TransferBatch) -> TransferBatch:
+        try:
+            self._table.put_item(
+                Item=_item(batch, version=batch.version + 1),
+                ConditionExpression="#version = :read",
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues={":read": batch.version},
+            )
+        except ClientError as error:
+            if _conditional(error):
+                raise ConcurrentChange(batch.batch_id) from None
+            raise
+        return _batch(_item(batch, version=batch.version + 1))
+
+    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+        answer = self._table.query(
+            KeyConditionExpression=Key("pk").eq(keys.transfer_batch_partition(kind.value)),
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [_batch(item) for item in answer.get("Items", [])]
+
+
+def _kind_of(batch_id: str) -> BatchKind:
+    return BatchKind.REFUND if batch_id.startswith(REFUND_PREFIX) else BatchKind.PAYOUT
+
+
+def _item(batch: TransferBatch, *, version: int) -> Item:
+    return {
+        **keys.transfer_batch_key(batch.kind.value, batch.batch_id),
+        "entity": "transfer_batch",
+        "version": version,
+        "document": json.dumps(batch_document(batch), ensure_ascii=False),
+    }
+
+
+def _batch(item: Item) -> TransferBatch:
+    return batch_from_document(json.loads(item["document"]), int(item["version"]))
+
+
+def _conditional(error: ClientError) -> bool:
+    return bool(error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")

@@ -1,0 +1,135 @@
+"""The bank statement's side of our own transfers: payouts and refunds (issue 19, R34).
+
+A bank statement entry that repeats the end-to-end id of one of our transfers
+(``{batch}.{n}``, payments/transfer_batches.py) with its amount is that transfer:
+
+- a plain debit: the bank executed it -> ``booked`` on that date;
+- anything else (a credit with RtrInf, a reversed debit): the money came back ->
+  ``returned``, with the bank's reason. A returned payout is owed again (the next payout
+  batch pays it, once) and the practice gets an open action to check its payout account;
+  a returned refund is listed for a person (the patient's credit is restored by hand).
+
+Read twice, an entry changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from billing_core.payments.camt053 import BankTransaction, Direction
+from billing_core.payments.transfer_batches import (
+    BatchKind,
+    BatchTransfer,
+    TransferBatch,
+    batch_of,
+    booked_by_bank,
+    returned_by_bank,
+)
+from billing_core.ports import BillingStore, ConcurrentChange, TransferBatches
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.shared.money import format_euros
+from billing_core.texts.practice import action_sentences
+
+ATTEMPTS = 3
+UNKNOWN_REASON = "NARR"  # the bank gave no code: "see the narrative"
+
+
+class OwnTransferOutcome(StrEnum):
+    BOOKED = "booked"
+    RETURNED = "returned"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class OwnTransferMatch:
+    batch: TransferBatch
+    transfer: BatchTransfer  # as it is now
+    outcome: OwnTransferOutcome
+
+
+def match_own_transfer(
+    transaction: BankTransaction,
+    batches: TransferBatches,
+    store: BillingStore,
+    now: datetime,
+) -> OwnTransferMatch | None:
+    """Book the bank's side on the transfer this entry is about; None when it is none of
+    ours (or its amount differs: then a person looks, it is not guessed)."""
+    for transfer_id in transaction.transfer_ids:
+        batch_id = batch_of(transfer_id)
+        batch = batches.get_batch(batch_id) if batch_id else None
+        transfer = batch.transfer(transfer_id) if batch else None
+        if batch is None or transfer is None:
+            continue
+        if transfer.amount_cents != transaction.amount_cents:
+            return None
+        return _record(transaction, batch, transfer_id, batches, store, now)
+    return None
+
+
+def _record(
+    transaction: BankTransaction,
+    batch: TransferBatch,
+    transfer_id: str,
+    batches: TransferBatches,
+    store: BillingStore,
+    now: datetime,
+) -> OwnTransferMatch:
+    executed = (
+        transaction.direction is Direction.DEBIT
+        and not transaction.reversal
+        and not transaction.return_reason
+    )
+    for _ in range(ATTEMPTS):
+        transfer = batch.transfer(transfer_id)
+        if transfer is None:  # an end-to-end id never leaves its batch: a broken table
+            raise LookupError(f"transfer {transfer_id} left batch {batch.batch_id}")
+        changed = _changed(transaction, transfer, executed)
+        if changed == transfer:
+            return OwnTransferMatch(batch, transfer, OwnTransferOutcome.DUPLICATE)
+        try:
+            saved = batches.save_batch(batch.with_transfer(changed))
+        except ConcurrentChange:
+            batch = batches.get_batch(batch.batch_id) or batch
+            continue
+        if not executed and saved.kind is BatchKind.PAYOUT:
+            store.add_action(_returned_payout_action(changed, now))
+        outcome = OwnTransferOutcome.BOOKED if executed else OwnTransferOutcome.RETURNED
+        return OwnTransferMatch(saved, changed, outcome)
+    raise ConcurrentChange(batch.batch_id)
+
+
+def _changed(
+    transaction: BankTransaction, transfer: BatchTransfer, executed: bool
+) -> BatchTransfer:
+    on, entry = transaction.booking_date, transaction.entry_reference
+    if executed:
+        return booked_by_bank(transfer, on, entry)
+    return returned_by_bank(transfer, on, entry, transaction.return_reason or UNKNOWN_REASON)
+
+
+def _returned_payout_action(transfer: BatchTransfer, now: datetime) -> OpenAction:
+    """For the practice (and the operator, who sees it on the batch): check the account."""
+    sentences = action_sentences(
+        "payout_returned",
+        amount=format_euros(transfer.amount_cents),
+        transfer_id=transfer.end_to_end_id,
+        reason=transfer.return_reason,
+    )
+    return OpenAction(
+        action_id=f"payout-returned-{transfer.end_to_end_id}",  # once per return
+        provider_id=transfer.provider_id,
+        kind=ActionKind.PAYOUT_RETURNED,
+        invoice_id="",  # about the practice's account, not an invoice
+        reference="",
+        created_at=now,
+        details={
+            "transfer_id": transfer.end_to_end_id,
+            "amount_cents": transfer.amount_cents,
+            "return_reason": transfer.return_reason,
+            "what_to_do": sentences["nl"],
+            "what_to_do_en": sentences["en"],
+        },
+    )

@@ -1,0 +1,330 @@
+"""Money out of the collection account, four eyes on every euro (R34, issue 19, #14 item 5).
+
+A transfer batch is the weekly payout to the practices or a refund to patients. Its life:
+
+    proposed --approve--> approved --file written--> sent
+                 (a second, different operator above the configured total)
+
+Only a sent batch has a pain.001 file in the output bucket. Every step is recorded: who
+and when. After it is sent, each transfer follows the bank: ``booked`` when the bank
+statement's debit entry carries its end-to-end id, ``returned`` when the money comes
+back (a closed account, a name that does not match). The end-to-end id is
+``{batch id}.{n}``: the bank repeats it on both, so the batch is found by one read.
+
+A returned payout is owed again: the next payout batch of that practice pays it, once
+(``repaid_in`` names that batch). A returned refund stays owed to the patient: the
+invoice shows the credit again once an operator books the return.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+PAYOUT_PREFIX = "PO-"
+REFUND_PREFIX = "RF-"
+_SEPARATOR = "."
+
+
+class BatchKind(StrEnum):
+    PAYOUT = "payout"  # the weekly retrocession payout to the practices (R24)
+    REFUND = "refund"  # credits held for patients, paid back by bank transfer (R34)
+
+
+class BatchState(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SENT = "sent"
+
+
+class BankState(StrEnum):
+    """What the bank did with one transfer, once the batch is sent."""
+
+    AWAITED = "awaited"  # in the file, not yet on a bank statement
+    BOOKED = "booked"  # the statement's debit entry carried its end-to-end id
+    RETURNED = "returned"  # the money came back (RtrInf): owed again
+
+
+class NotApprovable(Exception):
+    """The batch is not waiting for an approval (sent already), or the operator approved
+    it before: four eyes means two different people."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the batch's life: what happened, who did it, when."""
+
+    what: str  # proposed, approved, sent
+    by: str  # an operator's id, or "schedule" for the Monday run
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTransfer:
+    end_to_end_id: str
+    provider_id: str
+    iban: str
+    name: str  # the account holder (banks check the payee's name)
+    amount_cents: int
+    remittance: str
+    invoice_reference: str = ""  # a refund: the invoice whose credit it pays back
+    bank_state: BankState = BankState.AWAITED
+    bank_date: date | None = None
+    bank_entry: str = ""  # the bank's reference of the debit or the return
+    return_reason: str = ""  # AC04 (account closed), BE05, MS03, ...
+    repaid_in: str = ""  # a returned payout: the batch that paid it again
+
+    @property
+    def owed_again(self) -> bool:
+        """A returned payout that no later batch has paid yet."""
+        return self.bank_state is BankState.RETURNED and not self.repaid_in
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """One practice in a payout batch: its statements' payout, what earlier weeks left,
+    and what it is paid (``due_cents`` when positive) or carries on (when not)."""
+
+    provider_id: str
+    weeks: tuple[str, ...]  # the statement weeks it settles (one, unless one was late)
+    statement_payout_cents: int
+    carried_in_cents: int = 0  # a negative payout of an earlier week, never a debit
+    owed_again_cents: int = 0  # returned payouts paid again in this batch
+
+    @property
+    def due_cents(self) -> int:
+        return self.statement_payout_cents + self.carried_in_cents + self.owed_again_cents
+
+    @property
+    def paid_cents(self) -> int:
+        return max(self.due_cents, 0)
+
+    @property
+    def carried_out_cents(self) -> int:
+        """What the practice owes: taken off its next payout, never collected as a debit."""
+        return min(self.due_cents, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferBatch:
+    batch_id: str
+    kind: BatchKind
+    transfers: tuple[BatchTransfer, ...]
+    steps: tuple[Step, ...]
+    state: BatchState = BatchState.PROPOSED
+    week: str = ""  # a payout batch: the statement week it pays
+    settlements: tuple[Settlement, ...] = ()
+    waiting: tuple[str, ...] = ()  # practices without a statement yet: in a later batch
+    file_key: str = ""  # the pain.001 in the output bucket, once sent
+    version: int = 0  # conditional writes (R28)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(t.amount_cents for t in self.transfers)
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        return tuple(step.by for step in self.steps if step.what == "approved")
+
+    def step_at(self, what: str) -> datetime | None:
+        return next((step.at for step in self.steps if step.what == what), None)
+
+    def transfer(self, end_to_end_id: str) -> BatchTransfer | None:
+        return next((t for t in self.transfers if t.end_to_end_id == end_to_end_id), None)
+
+    def settlement(self, provider_id: str) -> Settlement | None:
+        return next((s for s in self.settlements if s.provider_id == provider_id), None)
+
+    def with_transfer(self, changed: BatchTransfer) -> TransferBatch:
+        transfers = tuple(
+            changed if t.end_to_end_id == changed.end_to_end_id else t for t in self.transfers
+        )
+        return replace(self, transfers=transfers)
+
+
+# --- ids ---------------------------------------------------------------------------------------
+
+
+def payout_batch_id(week_label: str) -> str:
+    """One payout batch per statement week: proposing it again finds the same batch."""
+    return f"{PAYOUT_PREFIX}{week_label}"
+
+
+def refund_batch_id(day: date) -> str:
+    return f"{REFUND_PREFIX}{day:%Y%m%d}-{uuid.uuid4().hex[:6]}"
+
+
+def end_to_end_id(batch_id: str, number: int) -> str:
+    return f"{batch_id}{_SEPARATOR}{number}"
+
+
+def batch_of(transfer_id: str) -> str | None:
+    """The batch id inside one of our end-to-end ids; None for anybody else's id."""
+    batch_id, separator, number = transfer_id.rpartition(_SEPARATOR)
+    if not separator or not number.isdigit():
+        return None
+    if not batch_id.startswith((PAYOUT_PREFIX, REFUND_PREFIX)):
+        return None
+    return batch_id
+
+
+# --- four eyes ---------------------------------------------------------------------------------
+
+
+def approvals_needed(batch: TransferBatch, second_approval_above_cents: int) -> int:
+    return 2 if batch.total_cents > second_approval_above_cents else 1
+
+
+def approve(
+    batch: TransferBatch, operator: str, at: datetime, second_approval_above_cents: int
+) -> TransferBatch:
+    """The batch with this operator's approval; approved once enough different operators
+    said yes. NotApprovable when it is not proposed or this operator approved it already."""
+    if batch.state is not BatchState.PROPOSED:
+        raise NotApprovable("batch_not_proposed")
+    if operator in batch.approvers:
+        raise NotApprovable("second_operator_needed")
+    approved = replace(batch, steps=(*batch.steps, Step("approved", operator, at)))
+    if len(approved.approvers) >= approvals_needed(batch, second_approval_above_cents):
+        return replace(approved, state=BatchState.APPROVED)
+    return approved
+
+
+def sent(batch: TransferBatch, file_key: str, by: str, at: datetime) -> TransferBatch:
+    if batch.state is BatchState.SENT:
+        return batch
+    if batch.state is not BatchState.APPROVED:
+        raise NotApprovable("batch_not_approved")
+    return replace(
+        batch, state=BatchState.SENT, file_key=file_key, steps=(*batch.steps, Step("sent", by, at))
+    )
+
+
+# --- the bank's side ---------------------------------------------------------------------------
+
+
+def booked_by_bank(transfer: BatchTransfer, on: date, bank_entry: str) -> BatchTransfer:
+    """The debit entry of this transfer; a return read earlier is not undone by it."""
+    if transfer.bank_state is not BankState.AWAITED:
+        return transfer
+    return replace(transfer, bank_state=BankState.BOOKED, bank_date=on, bank_entry=bank_entry)
+
+
+def returned_by_bank(
+    transfer: BatchTransfer, on: date, bank_entry: str, reason: str
+) -> BatchTransfer:
+    if transfer.bank_state is BankState.RETURNED:
+        return transfer
+    return replace(
+        transfer,
+        bank_state=BankState.RETURNED,
+        bank_date=on,
+        bank_entry=bank_entry,
+        return_reason=reason,
+    )
+
+
+# --- stored as one document (no personal data but the practices' payout accounts) -------------
+
+
+def batch_document(batch: TransferBatch) -> dict[str, Any]:
+    return {
+        "batch_id": batch.batch_id,
+        "kind": batch.kind.value,
+        "state": batch.state.value,
+        "week": batch.week,
+        "file_key": batch.file_key,
+        "waiting": list(batch.waiting),
+        "steps": [{"what": s.what, "by": s.by, "at": s.at.isoformat()} for s in batch.steps],
+        "settlements": [
+            {
+                "provider_id": s.provider_id,
+                "weeks": list(s.weeks),
+                "statement_payout_cents": s.statement_payout_cents,
+                "carried_in_cents": s.carried_in_cents,
+                "owed_again_cents": s.owed_again_cents,
+            }
+            for s in batch.settlements
+        ],
+        "transfers": [_transfer_document(t) for t in batch.transfers],
+    }
+
+
+def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
+    return {
+        "end_to_end_id": transfer.end_to_end_id,
+        "provider_id": transfer.provider_id,
+        "iban": transfer.iban,
+        "name": transfer.name,
+        "amount_cents": transfer.amount_cents,
+        "remittance": transfer.remittance,
+        "invoice_reference": transfer.invoice_reference,
+        "bank_state": transfer.bank_state.value,
+        "bank_date": transfer.bank_date.isoformat() if transfer.bank_date else None,
+        "bank_entry": transfer.bank_entry,
+        "return_reason": transfer.return_reason,
+        "repaid_in": transfer.repaid_in,
+    }
+
+
+def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBatch:
+    return TransferBatch(
+        batch_id=document["batch_id"],
+        kind=BatchKind(document["kind"]),
+        state=BatchState(document["state"]),
+        week=document["week"],
+        file_key=document["file_key"],
+        waiting=tuple(document["waiting"]),
+        steps=tuple(
+            Step(s["what"], s["by"], datetime.fromisoformat(s["at"])) for s in document["steps"]
+        ),
+        settlements=tuple(
+            Settlement(
+                s["provider_id"],
+                tuple(s["weeks"]),
+                int(s["statement_payout_cents"]),
+                int(s["carried_in_cents"]),
+                int(s["owed_again_cents"]),
+            )
+            for s in document["settlements"]
+        ),
+        transfers=tuple(_transfer_from(t) for t in document["transfers"]),
+        version=version,
+    )
+
+
+def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
+    bank_date = document["bank_date"]
+    return BatchTransfer(
+        end_to_end_id=document["end_to_end_id"],
+        provider_id=document["provider_id"],
+        iban=document["iban"],
+        name=document["name"],
+        amount_cents=int(document["amount_cents"]),
+        remittance=document["remittance"],
+        invoice_reference=document["invoice_reference"],
+        bank_state=BankState(document["bank_state"]),
+        bank_date=date.fromisoformat(bank_date) if bank_date else None,
+        bank_entry=document["bank_entry"],
+        return_reason=document["return_reason"],
+        repaid_in=document["repaid_in"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutState:
+    """What a practice's statement shows about the payout of its week (R24, issue 19)."""
+
+    state: str  # proposed, approved, sent, booked, returned, carried, waiting
+    batch_id: str = ""
+    amount_cents: int = 0
+    carried_out_cents: int = 0
+    dates: dict[str, str] = field(default_factory=dict)  # state -> ISO date

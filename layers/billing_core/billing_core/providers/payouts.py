@@ -1,0 +1,190 @@
+"""The weekly payout to the practices (R24, issue 19): after the Monday retrocession run,
+one transfer per practice whose statement says zorgnota owes it money.
+
+Per practice the batch settles the statement weeks since its last settlement (one week,
+unless a statement was late) and adds
+
+- what earlier weeks carried: a negative payout (more refunded and returned than
+  received) is never collected as a debit; it is taken off the next payout, and both
+  statements show it (``Settlement.carried_out_cents`` and ``carried_in_cents``);
+- what the bank returned: a payout that came back is owed again and paid in this batch,
+  once (the service marks it ``repaid_in`` this batch before the batch is written).
+
+A practice whose statement is missing waits (``TransferBatch.waiting``) and is settled,
+weeks and all, in a later batch: no week is paid twice or lost. The money adds up, per
+practice and to the cent: Σ booked payouts + the carried balance + returned payouts not
+yet paid again = Σ statement payouts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from billing_core.payments.transfer_batches import (
+    BankState,
+    BatchKind,
+    BatchTransfer,
+    Settlement,
+    Step,
+    TransferBatch,
+    end_to_end_id,
+    payout_batch_id,
+)
+from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession import Week
+
+# The statement's payout of a practice's week, or None while it has no statement.
+StatementPayout = Callable[[str, Week], int | None]
+
+
+def plan_payouts(
+    week: Week,
+    providers: Sequence[Provider],
+    statement_payout: StatementPayout,
+    earlier: Sequence[TransferBatch],
+    *,
+    by: str,
+    at: datetime,
+) -> TransferBatch:
+    """The proposed payout batch of ``week``; ``earlier`` are the payout batches before it
+    (any order)."""
+    batch_id = payout_batch_id(week.label)
+    history = sorted(
+        (b for b in earlier if b.kind is BatchKind.PAYOUT and b.week < week.label),
+        key=lambda b: b.week,
+        reverse=True,
+    )
+    settlements: list[Settlement] = []
+    waiting: list[str] = []
+    transfers: list[BatchTransfer] = []
+    for provider in sorted(providers, key=lambda p: p.provider_id):
+        settlement = _settlement(provider.provider_id, week, statement_payout, history, batch_id)
+        if settlement is None:
+            waiting.append(provider.provider_id)
+            continue
+        settlements.append(settlement)
+        if settlement.paid_cents > 0:
+            transfers.append(
+                _transfer(provider, settlement, end_to_end_id(batch_id, len(transfers) + 1))
+            )
+    return TransferBatch(
+        batch_id=batch_id,
+        kind=BatchKind.PAYOUT,
+        week=week.label,
+        transfers=tuple(transfers),
+        settlements=tuple(settlements),
+        waiting=tuple(waiting),
+        steps=(Step("proposed", by, at),),
+    )
+
+
+def owed_again(
+    provider_id: str, earlier: Sequence[TransferBatch], batch_id: str
+) -> list[BatchTransfer]:
+    """The practice's returned payouts that no batch but this one has paid again."""
+    return [
+        transfer
+        for batch in earlier
+        if batch.kind is BatchKind.PAYOUT and batch.batch_id != batch_id
+        for transfer in batch.transfers
+        if transfer.provider_id == provider_id
+        and transfer.bank_state is BankState.RETURNED
+        and transfer.repaid_in in ("", batch_id)
+    ]
+
+
+def _settlement(
+    provider_id: str,
+    week: Week,
+    statement_payout: StatementPayout,
+    history: Sequence[TransferBatch],
+    batch_id: str,
+) -> Settlement | None:
+    last, first = _last_settled(provider_id, history)
+    weeks = _weeks_from(first, week) if first else [week]
+    payouts = [statement_payout(provider_id, w) for w in weeks]
+    if any(payout is None for payout in payouts):
+        return None
+    return Settlement(
+        provider_id=provider_id,
+        weeks=tuple(w.label for w in weeks),
+        statement_payout_cents=sum(p for p in payouts if p is not None),
+        carried_in_cents=last.carried_out_cents if last else 0,
+        owed_again_cents=sum(t.amount_cents for t in owed_again(provider_id, history, batch_id)),
+    )
+
+
+def _last_settled(
+    provider_id: str, history: Sequence[TransferBatch]
+) -> tuple[Settlement | None, Week | None]:
+    """The practice's last settlement (newest first ``history``) and the first week not
+    settled since: the week after it, or the oldest week the practice waited in."""
+    waited_since: Week | None = None
+    for batch in history:
+        settlement = batch.settlement(provider_id)
+        if settlement is not None:
+            return settlement, Week.parse(max(settlement.weeks)).following()
+        if provider_id in batch.waiting:
+            waited_since = Week.parse(batch.week)
+    return None, waited_since
+
+
+def _weeks_from(first: Week, last: Week) -> list[Week]:
+    weeks = [first]
+    while weeks[-1] < last:
+        weeks.append(weeks[-1].following())
+    return weeks
+
+
+def _transfer(provider: Provider, settlement: Settlement, transfer_id: str) -> BatchTransfer:
+    # The practice's bookkeeping matches the money to the statement by week and id.
+    weeks = " ".join(settlement.weeks)
+    return BatchTransfer(
+        end_to_end_id=transfer_id,
+        provider_id=provider.provider_id,
+        iban=provider.payout.iban,
+        name=provider.payout.account_holder,
+        amount_cents=settlement.paid_cents,
+        remittance=f"Zorgnota uitbetaling retrocessie {weeks} {transfer_id}",
+    )
+
+
+# --- what the practice's statement shows (R24, issue 19 item 4) ---------------------------------
+
+
+def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | None:
+    """The payout of the practice in ``batch``: its state and the date of every step.
+
+    state: proposed, approved, sent (the batch's), then booked or returned (the bank's);
+    carried when nothing was due (a negative balance goes to the next week); waiting when
+    its statement was not there yet. None when the batch does not know the practice.
+    """
+    settlement = batch.settlement(provider_id)
+    if settlement is None:
+        return (
+            {"state": "waiting", "batch_id": batch.batch_id}
+            if provider_id in batch.waiting
+            else None
+        )
+    transfer = next((t for t in batch.transfers if t.provider_id == provider_id), None)
+    dates = {step.what: step.at.date().isoformat() for step in batch.steps}
+    state = batch.state.value
+    if transfer is None:
+        state = "carried"
+    elif transfer.bank_date is not None and transfer.bank_state is not BankState.AWAITED:
+        state = transfer.bank_state.value
+        dates[state] = transfer.bank_date.isoformat()
+    return {
+        "state": state,
+        "batch_id": batch.batch_id,
+        "weeks": list(settlement.weeks),
+        "statement_payout": settlement.statement_payout_cents,
+        "carried_in": settlement.carried_in_cents,
+        "owed_again": settlement.owed_again_cents,
+        "paid": settlement.paid_cents,
+        "carried_out": settlement.carried_out_cents,
+        "end_to_end_id": transfer.end_to_end_id if transfer else "",
+        "dates": dates,
+    }

@@ -1,0 +1,345 @@
+"""Money out, as the operator API and the Monday run call it (R34, issue 19, #14 item 5).
+
+- ``propose_payouts``: after the retrocession run, the week's payout batch (proposed).
+- ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
+- ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
+  (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``) and the batch is sent.
+  A refund is a REFUND ledger entry on its invoice when its batch is sent (R27), so the
+  next retrocession statement shows it and takes it off the practice's payout.
+
+Each step is safe to repeat after a crash: a batch is created once per id, a returned
+payout is marked as paid again in the new batch before that batch is written, the file
+is written again under the same key, and a refund is booked once per end-to-end id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import apply_refund
+from billing_core.payments.sepa_transfers import DebtorAccount, Transfer, credit_transfer_file
+from billing_core.payments.transfer_batches import (
+    BatchKind,
+    BatchState,
+    BatchTransfer,
+    NotApprovable,
+    Step,
+    TransferBatch,
+    approve,
+    batch_of,
+    end_to_end_id,
+    payout_batch_id,
+    refund_batch_id,
+    sent,
+)
+from billing_core.ports import FileStore, ProviderSettingsStore, ProviderStore, TransferBatches
+from billing_core.providers.payouts import owed_again, plan_payouts
+from billing_core.providers.retrocession import Week
+from billing_core.providers.retrocession_run import (
+    RetrocessionContext,
+    RunSummary,
+    build_weekly_statements,
+)
+from billing_core.services.inputs import InvalidInput
+from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import Clock
+from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.money import format_euros
+from billing_core.shared.reports import LogEntry
+
+PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
+REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
+
+
+class MoneyOutStore(ProviderStore, ProviderSettingsStore, Protocol):
+    """The billing table as the operator's money-out needs it."""
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyOutContext:
+    store: MoneyOutStore
+    batches: TransferBatches
+    files: FileStore  # the output bucket, where the bank's files go
+    clock: Clock
+    debtor: DebtorAccount  # zorgnota's collection account
+    second_approval_above_cents: int
+
+
+# --- payouts -------------------------------------------------------------------------------------
+
+
+def propose_payouts(week: Week, by: str, ctx: MoneyOutContext) -> TransferBatch:
+    """The payout batch of ``week``, proposed; the one already there when asked again."""
+    existing = ctx.batches.get_batch(payout_batch_id(week.label))
+    if existing is not None:
+        return existing
+    earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
+    batch = plan_payouts(
+        week,
+        ctx.store.list_providers(),
+        lambda provider_id, w: _statement_payout(provider_id, w, ctx),
+        earlier,
+        by=by,
+        at=ctx.clock.now(),
+    )
+    # Before the batch exists: a rerun after a crash finds the marks and plans the same.
+    for settlement in batch.settlements:
+        for transfer in owed_again(settlement.provider_id, earlier, batch.batch_id):
+            _mark_repaid(transfer, batch.batch_id, ctx.batches)
+    ctx.batches.create_batch(batch)  # False: a concurrent run wrote the same plan first
+    return _read(batch.batch_id, ctx)
+
+
+def _statement_payout(provider_id: str, week: Week, ctx: MoneyOutContext) -> int | None:
+    summary = ctx.store.get_retrocession(provider_id, week)
+    return None if summary is None else summary.payout_cents
+
+
+def _mark_repaid(transfer: BatchTransfer, batch_id: str, batches: TransferBatches) -> None:
+    holder = batches.get_batch(batch_of(transfer.end_to_end_id) or "")
+    current = holder.transfer(transfer.end_to_end_id) if holder else None
+    if holder is None or current is None or current.repaid_in == batch_id:
+        return
+    batches.save_batch(holder.with_transfer(replace(current, repaid_in=batch_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class WeekClosed:
+    """The Monday run: the week's statements, then its payout batch proposed."""
+
+    statements: RunSummary
+    payouts: TransferBatch
+
+    def answer(self) -> dict[str, Any]:
+        return {**self.statements.answer(), "payout_batch": _batch_counts(self.payouts)}
+
+    def log_entry(self) -> LogEntry:
+        entry = self.statements.log_entry()
+        counts = {
+            **entry.counts,
+            "Payout_transfers": len(self.payouts.transfers),
+            "Payout_waiting": len(self.payouts.waiting),
+        }
+        return replace(entry, fields=self.answer(), counts=counts)
+
+
+def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
+    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts."""
+    statements = build_weekly_statements(as_of, retrocession)
+    batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
+    return WeekClosed(statements, batch)
+
+
+def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
+    """Ids, counts and cents: safe to log (no account, no name)."""
+    return {
+        "batch_id": batch.batch_id,
+        "state": batch.state.value,
+        "transfers": len(batch.transfers),
+        "total_cents": batch.total_cents,
+        "waiting": len(batch.waiting),
+    }
+
+
+# --- refunds of credit held for patients (R13, R34) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCredit:
+    """An invoice whose patient paid more than was owed, by bank transfer."""
+
+    provider_id: str
+    invoice_id: str
+    reference: str
+    credit_cents: int
+    in_batch: str = ""  # a refund batch not yet sent that pays it back
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """What the operator asks: the account comes from the patient (or the bank's statement
+    of the overpayment); zorgnota does not keep payers' accounts."""
+
+    reference: str
+    iban: str
+    account_holder: str
+    amount_cents: int | None = None  # None: the whole credit
+
+
+def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
+    """Every invoice with credit, per practice (a full read: an operator's list, not a
+    patient's page), with the open refund batch that pays it when there is one."""
+    pending = _pending_refunds(ctx)
+    return [
+        HeldCredit(
+            invoice.provider_id,
+            invoice.invoice_id,
+            invoice.reference,
+            invoice.credit_cents,
+            pending.get(invoice.reference, ""),
+        )
+        for provider in ctx.store.list_providers()
+        for invoice in ctx.store.provider_invoices(provider.provider_id)
+        if invoice.credit_cents > 0
+    ]
+
+
+def propose_refunds(
+    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
+) -> TransferBatch:
+    """A refund batch, proposed: one transfer per invoice, at most its credit, and not an
+    invoice a batch not yet sent pays back already (that would pay the patient twice)."""
+    references = [betalingskenmerk.normalise(r.reference) for r in requests]
+    if not requests or len(set(references)) != len(references):
+        raise InvalidInput("body.refunds", "one refund per invoice, at least one")
+    pending = _pending_refunds(ctx)
+    if any(reference in pending for reference in references):
+        raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+    batch_id = refund_batch_id(ctx.clock.today())
+    transfers = tuple(
+        _refund_transfer(request, end_to_end_id(batch_id, number), ctx)
+        for number, request in enumerate(requests, start=1)
+    )
+    batch = TransferBatch(
+        batch_id=batch_id,
+        kind=BatchKind.REFUND,
+        transfers=transfers,
+        steps=(Step("proposed", by, ctx.clock.now()),),
+    )
+    ctx.batches.create_batch(batch)
+    return _read(batch_id, ctx)
+
+
+def _refund_transfer(
+    request: RefundRequest, transfer_id: str, ctx: MoneyOutContext
+) -> BatchTransfer:
+    invoice = _invoice(request.reference, ctx)
+    credit = invoice.credit_cents
+    if credit <= 0:
+        raise practice_refused("no_credit_to_refund", kenmerk=invoice.reference)
+    amount = credit if request.amount_cents is None else request.amount_cents
+    if not 0 < amount <= credit:
+        raise practice_refused(
+            "refund_above_credit", kenmerk=invoice.reference, credit=format_euros(credit)
+        )
+    return BatchTransfer(
+        end_to_end_id=transfer_id,
+        provider_id=invoice.provider_id,
+        iban=request.iban,
+        name=request.account_holder,
+        amount_cents=amount,
+        # Nothing personal: the kenmerk is what the patient paid with.
+        remittance=f"Terugbetaling teveel betaald nota {invoice.reference}",
+        invoice_reference=invoice.reference,
+    )
+
+
+def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
+    try:
+        kenmerk = betalingskenmerk.parse_ours(reference)
+    except betalingskenmerk.InvalidReference:
+        raise NotFound() from None
+    found = ctx.store.find_invoice_by_reference(kenmerk)
+    if found is None:
+        raise NotFound()
+    return ctx.store.get_invoice(found.provider_id, found.invoice_id, consistent=True) or found
+
+
+def _pending_refunds(ctx: MoneyOutContext) -> dict[str, str]:
+    """kenmerk -> the refund batch not yet sent that pays it back."""
+    return {
+        transfer.invoice_reference: batch.batch_id
+        for batch in ctx.batches.list_batches(BatchKind.REFUND)
+        if batch.state is not BatchState.SENT
+        for transfer in batch.transfers
+    }
+
+
+# --- four eyes, then the bank's file -----------------------------------------------------------
+
+
+def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> TransferBatch:
+    """This operator's approval; once the batch is approved, its file goes out.
+
+    Refused (409) when the batch is sent already or this operator approved it before.
+    An approved batch whose file did not get out (a crash) is sent by approving again.
+    """
+    batch = _read(batch_id, ctx)
+    try:
+        if batch.state is BatchState.PROPOSED:
+            batch = ctx.batches.save_batch(
+                approve(batch, operator, ctx.clock.now(), ctx.second_approval_above_cents)
+            )
+        elif batch.state is BatchState.SENT:
+            raise NotApprovable("batch_not_proposed")
+    except NotApprovable as refusal:
+        raise practice_refused(refusal.code) from None
+    if batch.state is BatchState.APPROVED:
+        batch = _send(batch, operator, ctx)
+    return batch
+
+
+def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
+    now = ctx.clock.now()
+    key = ""
+    if batch.transfers:  # a week in which every practice carries a balance pays nobody
+        key = f"{batch.kind.value}s/{now.date().isoformat()}/{batch.batch_id}.xml"
+        document = credit_transfer_file(
+            batch.batch_id,
+            ctx.debtor,
+            [_bank_transfer(t) for t in batch.transfers],
+            execution_date=now.date(),
+            created_at=now,
+        )
+        ctx.files.put(key, document, "application/xml")
+    if batch.kind is BatchKind.REFUND:
+        for transfer in batch.transfers:
+            _book_refund(transfer, now, ctx)
+    return ctx.batches.save_batch(sent(batch, key, operator, now))
+
+
+def _bank_transfer(transfer: BatchTransfer) -> Transfer:
+    return Transfer(
+        transfer.end_to_end_id,
+        transfer.iban,
+        transfer.name,
+        transfer.amount_cents,
+        transfer.remittance,
+    )
+
+
+def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> None:
+    """The REFUND entry (R27), once per end-to-end id: the credit goes back down, and the
+    practice's next statement shows the money that left."""
+    invoice = _invoice(transfer.invoice_reference, ctx)
+    cause = f"{REFUND_CAUSE}{transfer.end_to_end_id}"
+    save_change(
+        ctx.store,
+        invoice,
+        lambda current: apply_refund(
+            current, transfer.end_to_end_id, transfer.amount_cents, at, cause
+        ),
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def list_batches(kind: BatchKind, limit: int, ctx: MoneyOutContext) -> list[TransferBatch]:
+    return ctx.batches.list_batches(kind, limit=limit)
+
+
+def get_batch(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:
+    return _read(batch_id, ctx)
+
+
+def _read(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:
+    batch = ctx.batches.get_batch(batch_id)
+    if batch is None:
+        raise NotFound()
+    return batch

@@ -1,0 +1,74 @@
+"""TransferBatches (R34, issue 19): a payout or refund batch reads back as written, a second
+create of the same id changes nothing, a save on a stale version is refused (R28)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from billing_core.payments.transfer_batches import (
+    BankState,
+    BatchKind,
+    BatchTransfer,
+    Settlement,
+    Step,
+    TransferBatch,
+)
+from billing_core.ports import ConcurrentChange
+from tests.contract.samples import NOON, A
+
+
+def payout_batch(week: str = "2026-W48") -> TransferBatch:
+    transfer = BatchTransfer(
+        f"PO-{week}.1", A, "NL02RABO0123456789", "Fysio Zoë B.V.", 12_345, f"retrocessie {week}"
+    )
+    return TransferBatch(
+        batch_id=f"PO-{week}",
+        kind=BatchKind.PAYOUT,
+        week=week,
+        transfers=(transfer,),
+        settlements=(Settlement(A, (week,), 12_000, carried_in_cents=-55, owed_again_cents=400),),
+        waiting=("p-late",),
+        steps=(Step("proposed", "schedule", NOON),),
+    )
+
+
+def test_a_batch_reads_back_as_it_was_written(batches):
+    assert batches.create_batch(payout_batch()) is True
+    stored = batches.get_batch("PO-2026-W48")
+    assert stored == replace(payout_batch(), version=stored.version)
+    assert batches.get_batch("PO-2026-W49") is None
+
+
+def test_a_batch_created_again_keeps_the_first(batches):
+    batches.create_batch(payout_batch())
+    again = replace(payout_batch(), waiting=())
+    assert batches.create_batch(again) is False
+    assert batches.get_batch("PO-2026-W48").waiting == ("p-late",)
+
+
+def test_a_save_takes_the_version_read_and_refuses_a_stale_one(batches):
+    batches.create_batch(payout_batch())
+    read = batches.get_batch("PO-2026-W48")
+    booked = read.with_transfer(
+        replace(read.transfers[0], bank_state=BankState.BOOKED, bank_date=date(2026, 12, 1))
+    )
+    saved = batches.save_batch(booked)
+    assert saved.version == read.version + 1
+    assert batches.get_batch("PO-2026-W48").transfers[0].bank_state is BankState.BOOKED
+    with pytest.raises(ConcurrentChange):
+        batches.save_batch(read)  # the version before the booking
+
+
+def test_batches_are_listed_per_kind_newest_first(batches):
+    for week in ("2026-W47", "2026-W49", "2026-W48"):
+        batches.create_batch(payout_batch(week))
+    refund = TransferBatch(
+        "RF-20261201-abc123", BatchKind.REFUND, (), (Step("proposed", "op", NOON),)
+    )
+    batches.create_batch(refund)
+    listed = batches.list_batches(BatchKind.PAYOUT, limit=2)
+    assert [b.batch_id for b in listed] == ["PO-2026-W49", "PO-2026-W48"]
+    assert [b.batch_id for b in batches.list_batches(BatchKind.REFUND)] == ["RF-20261201-abc123"]

@@ -1,0 +1,129 @@
+"""Paying the practices, end to end on moto with the template's resources and roles: the
+Monday run proposes, operators approve through the operator API, the bank's CAMT.053
+books the debit or returns it, and a returned payout is paid in the next batch exactly
+once (issue 19, R24, R34)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import sepaxml
+import xmlschema
+
+from billing_core.providers.retrocession import Week
+from local.sandbox import Caller
+from local.seed import DENTAL, PHYSIO
+from tests.unit.camt_builder import credit, debit, statement
+
+PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
+TUESDAY = date(2026, 12, 1)
+
+
+def operator(sandbox, method, path, who="operator-anna", body=None):
+    return sandbox.api(method, path, caller=Caller.operator(who), body=body)
+
+
+def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid_week):
+    # When the Monday run has written the statements
+    answer = sandbox.run_retrocession()
+    # Then the week's payout batch is proposed: the dental practice is paid its payout,
+    # the physio practice (no money in) is settled at zero
+    assert answer["payout_batch"]["batch_id"] == "PO-2026-W48"
+    status, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert status == 200 and batch["state"] == "proposed"
+    [transfer] = batch["transfers"]
+    assert transfer["provider_id"] == DENTAL.provider_id
+    assert transfer["iban"] == DENTAL.payout.iban
+    statement_payout = sandbox.runtime.repository.get_retrocession(
+        DENTAL.provider_id, Week(2026, 48)
+    ).payout_cents
+    assert transfer["amount_cents"] == statement_payout
+    assert sandbox.output_keys("payouts/") == []
+    # When a practice's token asks, it is refused; when an operator approves, it is sent
+    status, _ = sandbox.api(
+        "POST", "/api/v1/operator/payouts/PO-2026-W48/approve", provider_id=DENTAL.provider_id
+    )
+    assert status == 403
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert status == 200 and sent["state"] == "sent"
+    [key] = sandbox.output_keys("payouts/")
+    assert key == "payouts/2026-11-30/PO-2026-W48.xml"
+    PAIN_001.validate(sandbox.output_object(key))
+    assert [s["what"] for s in sent["steps"]] == ["proposed", "approved", "sent"]
+    # And the practice's statement shows the payout sent, with the date of every step
+    status, document = sandbox.api(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id
+    )
+    assert status == 200 and document["payout"]["state"] == "sent"
+    assert document["payout"]["dates"] == {
+        "proposed": "2026-11-30",
+        "approved": "2026-11-30",
+        "sent": "2026-11-30",
+    }
+    assert document["payout"]["paid"] == document["settlement"]["payout"]
+    # And a second approval of a sent batch is a conflict
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
+
+
+def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(sandbox, paid_week):
+    # Given week 48's payout sent, and booked by the bank on Tuesday
+    sandbox.run_retrocession()
+    _, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    [transfer] = sent["transfers"]
+    e2e, amount = transfer["end_to_end_id"], transfer["amount_cents"]
+    booked = sandbox.upload_bank_statement(
+        statement(debit(amount, end_to_end_id=e2e, booking_date=TUESDAY.isoformat())),
+        "2026-12-01.xml",
+    )
+    assert booked["imported"][0]["transfers_booked"] == 1
+    # When the bank returns it on Wednesday (account closed)
+    returned = sandbox.upload_bank_statement(
+        statement(
+            credit(amount, end_to_end_id=e2e, return_reason="AC04", booking_date="2026-12-02"),
+            statement_id="STMT-2026-12-02",
+        ),
+        "2026-12-02.xml",
+    )
+    # Then it is returned, and the practice has an open action to check its account
+    assert returned["imported"][0]["transfers_returned"] == 1
+    status, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)
+    [action] = [a for a in actions["items"] if a["kind"] == "payout_returned"]
+    assert status == 200 and action["state"] == "open"
+    _, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert batch["transfers"][0]["bank_state"] == "returned"
+    # And the statement shows it returned, in the JSON and in the CSV
+    _, document = sandbox.api(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id
+    )
+    assert document["payout"]["state"] == "returned"
+    assert document["payout"]["dates"]["returned"] == "2026-12-02"
+    _, rows = sandbox.api(
+        "GET",
+        "/api/v1/provider/retrocessions/2026-W48",
+        provider_id=DENTAL.provider_id,
+        query={"format": "csv"},
+    )
+    assert f"payout;2026-12-02;;;;returned;;{amount};" in rows
+    # When week 49 closes with nothing new for the practice, and is proposed twice
+    sandbox.clock.set(date(2026, 12, 7))
+    sandbox.run_retrocession()
+    status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W49"})
+    # Then week 49 pays the returned amount again, once
+    assert status == 200
+    assert [(t["provider_id"], t["amount_cents"]) for t in again["transfers"]] == [
+        (DENTAL.provider_id, amount)
+    ]
+    _, w48 = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert w48["transfers"][0]["repaid_in"] == "PO-2026-W49"
+    # And week 50 does not pay it a third time
+    operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W49/approve")
+    sandbox.clock.set(date(2026, 12, 14))
+    sandbox.run_retrocession()
+    _, w50 = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W50")
+    assert w50["transfers"] == []
+    assert {s["provider_id"] for s in w50["settlements"]} == {
+        DENTAL.provider_id,
+        PHYSIO.provider_id,
+    }

@@ -1,0 +1,128 @@
+"""Practices, their weekly statements, the operator's money-out and the bank, in memory:
+the stage of the payout and refund tests (issue 19, R34)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sepaxml
+import xmlschema
+
+from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
+from billing_core.payments.sepa_transfers import DebtorAccount
+from billing_core.payments.transfer_batches import TransferBatch
+from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.services.operator.money_out import (
+    MoneyOutContext,
+    approve_batch,
+    propose_payouts,
+)
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from tests.unit import camt_builder
+from tests.unit.factories import make_provider
+from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.payment_fakes import LinksInMemory
+
+PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
+FIRST_WEEK = Week(2026, 45)
+FOUR_EYES_ABOVE = 1_000_000  # EUR 10,000.00
+COLLECTION = DebtorAccount("Zorgnota B.V.", camt_builder.ACCOUNT, "INGBNL2A")
+
+
+def practice(provider_id: str, iban: str = "NL39RABO0300065264"):
+    return make_provider(
+        provider_id=provider_id,
+        payout={"iban": iban, "account_holder": f"Praktijk {provider_id} B.V."},
+    )
+
+
+def statement_totals(provider_id: str, week: Week, payout_cents: int) -> StatementSummary:
+    return StatementSummary(
+        provider_id=provider_id,
+        week=week,
+        service_fee_percentage=Decimal("3.5"),
+        entries=0,
+        invoices=0,
+        received_cents=max(payout_cents, 0),
+        refunded_cents=max(-payout_cents, 0),
+        service_fee_cents=0,
+        payout_cents=payout_cents,
+        totals_by_kind={},
+        json_sha256="0" * 64,
+    )
+
+
+@dataclass
+class MoneyOutWorld:
+    store: FakeStore = field(default_factory=FakeStore)
+    files: FilesInMemory = field(default_factory=FilesInMemory)
+    clock: FixedClock = field(
+        default_factory=lambda: FixedClock(datetime(2026, 11, 16, 7, 0, tzinfo=AMSTERDAM))
+    )
+
+    @property
+    def ctx(self) -> MoneyOutContext:
+        return MoneyOutContext(
+            store=self.store,
+            batches=self.store,
+            files=self.files,
+            clock=self.clock,
+            debtor=COLLECTION,
+            second_approval_above_cents=FOUR_EYES_ABOVE,
+        )
+
+    def add_practice(self, provider_id: str, iban: str = "NL39RABO0300065264") -> None:
+        self.store.put_provider(practice(provider_id, iban))
+
+    def statements(self, week: Week, payouts: dict[str, int]) -> None:
+        for provider_id, cents in payouts.items():
+            self.store.put_retrocession(statement_totals(provider_id, week, cents))
+
+    def monday_after(self, week: Week) -> None:
+        self.clock.set(
+            datetime.combine(week.following().monday, datetime.min.time(), AMSTERDAM)
+            + timedelta(hours=7)
+        )
+
+    def propose(self, week: Week) -> TransferBatch:
+        return propose_payouts(week, "schedule", self.ctx)
+
+    def approve(self, batch_id: str, operator: str = "operator-anna") -> TransferBatch:
+        return approve_batch(batch_id, operator, self.ctx)
+
+    def pain_001(self, batch: TransferBatch) -> bytes:
+        return self.files.files[batch.file_key]
+
+    def bank_statement(self, *entries: camt_builder.Entry, day: date) -> BankImportReport:
+        ctx = BankImportContext(
+            store=self.store,
+            files=self.files,
+            links=LinksInMemory(),
+            clock=self.clock,
+            batches=self.store,
+        )
+        document = camt_builder.statement(*entries, statement_id=f"STMT-{day.isoformat()}")
+        return import_statement(document, f"camt053/{day.isoformat()}.xml", ctx)
+
+
+def executed(batch: TransferBatch, day: date) -> list[camt_builder.Entry]:
+    """The bank's debit entries of a sent batch: one per transfer, with its end-to-end id."""
+    return [
+        camt_builder.debit(
+            t.amount_cents, end_to_end_id=t.end_to_end_id, booking_date=day.isoformat()
+        )
+        for t in batch.transfers
+    ]
+
+
+def returned(transfer_id: str, amount_cents: int, day: date, reason: str = "AC04"):
+    """The money of one transfer coming back: a credit with RtrInf and the original ids."""
+    return camt_builder.credit(
+        amount_cents,
+        end_to_end_id=transfer_id,
+        return_reason=reason,
+        booking_date=day.isoformat(),
+    )

@@ -1,0 +1,246 @@
+"""The weekly payout to the practices: proposed, four eyes, the bank's file, the bank's side
+(issue 19, R24, R34)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billing_core.payments.transfer_batches import BankState, BatchState
+from billing_core.providers.actions import ActionKind
+from billing_core.providers.retrocession import Week
+from billing_core.shared.errors import NotFound, Refused
+from tests.unit.money_out_world import (
+    FIRST_WEEK,
+    FOUR_EYES_ABOVE,
+    PAIN_001,
+    MoneyOutWorld,
+    executed,
+    returned,
+)
+
+W45, W46, W47 = FIRST_WEEK, FIRST_WEEK.following(), FIRST_WEEK.following().following()
+TUESDAY = date(2026, 11, 10)
+
+
+@pytest.fixture
+def world() -> MoneyOutWorld:
+    world = MoneyOutWorld()
+    for provider_id in ("fysio-noord", "tandarts-zuid", "logo-west"):
+        world.add_practice(provider_id)
+    world.monday_after(W45)
+    return world
+
+
+def test_a_positive_payout_is_proposed_a_negative_one_carried_a_late_one_waits(world):
+    # Given W45's statements: one practice is owed money, one owes, one has no statement yet
+    world.statements(W45, {"fysio-noord": 123_456, "tandarts-zuid": -2_500})
+    # When the Monday run proposes the batch
+    batch = world.propose(W45)
+    # Then one transfer pays the practice owed money, to its payout account, quoting the week
+    assert batch.state is BatchState.PROPOSED and batch.batch_id == "PO-2026-W45"
+    [transfer] = batch.transfers
+    assert (transfer.provider_id, transfer.amount_cents, transfer.iban) == (
+        "fysio-noord",
+        123_456,
+        "NL39RABO0300065264",
+    )
+    assert transfer.name == "Praktijk fysio-noord B.V."
+    assert "2026-W45" in transfer.remittance and transfer.end_to_end_id in transfer.remittance
+    # And the negative payout is carried, never debited; the late practice waits
+    assert batch.settlement("tandarts-zuid").carried_out_cents == -2_500
+    assert batch.waiting == ("logo-west",)
+    # And nothing goes to the bank before an operator approves
+    assert world.files.files == {}
+
+
+def test_proposing_the_same_week_again_finds_the_same_batch(world):
+    world.statements(W45, {"fysio-noord": 100})
+    assert world.propose(W45) == world.propose(W45)
+
+
+def test_an_approved_batch_is_written_for_the_bank_and_every_step_is_recorded(world):
+    # Given a proposed batch below the four-eyes total
+    world.statements(W45, {"fysio-noord": 123_456, "tandarts-zuid": 7_890})
+    proposed = world.propose(W45)
+    # When an operator approves it
+    batch = world.approve(proposed.batch_id, "operator-anna")
+    # Then it is sent: a valid pain.001 with both transfers in payouts/{date}/{batch}.xml
+    assert batch.state is BatchState.SENT
+    assert batch.file_key == "payouts/2026-11-09/PO-2026-W45.xml"
+    document = world.pain_001(batch)
+    PAIN_001.validate(document)
+    assert b"<CtrlSum>1313.46</CtrlSum>" in document
+    assert [(s.what, s.by) for s in batch.steps] == [
+        ("proposed", "schedule"),
+        ("approved", "operator-anna"),
+        ("sent", "operator-anna"),
+    ]
+    # And approving a sent batch again is refused
+    with pytest.raises(Refused) as refusal:
+        world.approve(batch.batch_id, "operator-bob")
+    assert refusal.value.code == "batch_not_proposed"
+
+
+def test_above_the_total_a_second_different_operator_approves(world):
+    # Given a batch above the four-eyes total
+    world.statements(W45, {"fysio-noord": FOUR_EYES_ABOVE + 1})
+    batch_id = world.propose(W45).batch_id
+    # When one operator approves, then tries again
+    first = world.approve(batch_id, "operator-anna")
+    with pytest.raises(Refused) as refusal:
+        world.approve(batch_id, "operator-anna")
+    # Then it is still proposed, nothing is written, and the same operator cannot finish it
+    assert first.state is BatchState.PROPOSED and world.files.files == {}
+    assert refusal.value.code == "second_operator_needed"
+    # When a second operator approves, it is sent
+    second = world.approve(batch_id, "operator-bob")
+    assert second.state is BatchState.SENT
+    assert second.approvers == ("operator-anna", "operator-bob")
+
+
+def test_an_unknown_batch_is_not_found(world):
+    with pytest.raises(NotFound):
+        world.approve("PO-2030-W01")
+
+
+def test_the_banks_debits_book_the_payouts_and_other_debits_are_listed(world):
+    # Given a sent batch of two payouts
+    world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 20_000})
+    batch = world.approve(world.propose(W45).batch_id)
+    # When the bank statement shows their debits and a bank cost
+    cost = executed(batch, TUESDAY)[0]
+    cost.end_to_end_id, cost.amount_cents = "NOTPROVIDED", 450
+    report = world.bank_statement(*executed(batch, TUESDAY), cost, day=TUESDAY)
+    # Then both payouts are booked on that day and the cost is listed, not dropped
+    stored = world.store.get_batch(batch.batch_id)
+    assert [(t.bank_state, t.bank_date) for t in stored.transfers] == [
+        (BankState.BOOKED, TUESDAY),
+        (BankState.BOOKED, TUESDAY),
+    ]
+    assert report.summary()["transfers_booked"] == 2
+    listed = json.loads(world.files.files[report.unmatched_key])
+    assert [(d["reason"], d["amount_cents"]) for d in listed["debits"]] == [("other_debit", 450)]
+    # And the same statement read again changes nothing
+    again = world.bank_statement(*executed(batch, TUESDAY), day=TUESDAY)
+    assert again.summary()["duplicates"] == 2
+    assert world.store.get_batch(batch.batch_id) == stored
+
+
+def test_a_debit_of_another_amount_is_listed_not_booked(world):
+    world.statements(W45, {"fysio-noord": 10_000})
+    batch = world.approve(world.propose(W45).batch_id)
+    [debit] = executed(batch, TUESDAY)
+    debit.amount_cents = 9_999
+    report = world.bank_statement(debit, day=TUESDAY)
+    assert world.store.get_batch(batch.batch_id).transfers[0].bank_state is BankState.AWAITED
+    assert report.summary()["debits_ignored"] == 1
+
+
+def test_a_returned_payout_is_an_action_owed_again_and_paid_next_batch_exactly_once(world):
+    # Given W45's payout to fysio-noord, sent and executed by the bank
+    world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 500})
+    w45 = world.approve(world.propose(W45).batch_id)
+    world.bank_statement(*executed(w45, TUESDAY), day=TUESDAY)
+    noord = w45.transfers[0]
+    # When the bank returns it two days later (account closed)
+    report = world.bank_statement(
+        returned(noord.end_to_end_id, 10_000, date(2026, 11, 12)), day=TUESDAY
+    )
+    # Then the transfer is returned, and the practice has an open action to check its account
+    assert report.summary()["transfers_returned"] == 1
+    assert world.store.get_batch(w45.batch_id).transfers[0].bank_state is BankState.RETURNED
+    [action] = world.store.list_actions("fysio-noord")
+    assert action.kind is ActionKind.PAYOUT_RETURNED
+    assert "AC04" in action.details["what_to_do"] and "100,00" in action.details["what_to_do"]
+    # When the practice fixes its IBAN and the next weeks' batches are proposed (twice)
+    world.add_practice("fysio-noord", iban="NL91ABNA0417164300")
+    world.statements(W46, {"fysio-noord": 3_000, "tandarts-zuid": 0})
+    world.monday_after(W46)
+    w46 = world.propose(W46)
+    assert world.propose(W46) == w46
+    # Then W46 pays the returned amount again, with the week's own, to the fixed account
+    assert [(t.provider_id, t.amount_cents, t.iban) for t in w46.transfers] == [
+        ("fysio-noord", 13_000, "NL91ABNA0417164300")
+    ]
+    assert world.store.get_batch(w45.batch_id).transfers[0].repaid_in == w46.batch_id
+    # And W47 does not pay it a third time
+    world.approve(w46.batch_id)
+    world.statements(W47, {"fysio-noord": 0, "tandarts-zuid": 0})
+    assert world.propose(W47).transfers == ()
+
+
+def test_a_negative_payout_is_taken_off_the_next_one(world):
+    world.statements(W45, {"fysio-noord": -4_000})
+    world.approve(world.propose(W45).batch_id)  # nothing to pay: sent without a file
+    world.statements(W46, {"fysio-noord": 10_000})
+    batch = world.propose(W46)
+    settlement = batch.settlement("fysio-noord")
+    assert (settlement.carried_in_cents, settlement.paid_cents) == (-4_000, 6_000)
+
+
+def test_a_late_statement_is_settled_with_the_next_week(world):
+    world.statements(W45, {"fysio-noord": 1_000})
+    world.propose(W45)  # tandarts-zuid and logo-west wait
+    world.statements(W45, {"tandarts-zuid": 2_000})
+    world.statements(W46, {"fysio-noord": 1_000, "tandarts-zuid": 3_000})
+    batch = world.propose(W46)
+    assert batch.settlement("tandarts-zuid").weeks == ("2026-W45", "2026-W46")
+    assert batch.settlement("tandarts-zuid").paid_cents == 5_000
+    assert batch.settlement("fysio-noord").weeks == ("2026-W46",)
+
+
+# --- the money adds up: Σ booked + carried + owed again = Σ statement payouts ------------------
+
+week_of_one_practice = st.tuples(
+    st.integers(min_value=-50_000, max_value=200_000),  # the statement's payout
+    st.booleans(),  # does the bank return this week's payout?
+    st.booleans(),  # is the statement late (settled with the next week)?
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(week_of_one_practice, min_size=2, max_size=2), min_size=1, max_size=8))
+def test_every_cent_of_every_statement_is_booked_carried_or_owed(weeks):
+    world = MoneyOutWorld()
+    practices = ("fysio-noord", "tandarts-zuid")
+    for provider_id in practices:
+        world.add_practice(provider_id)
+    week = FIRST_WEEK
+    late: dict[str, int] = {}
+    for per_practice in weeks:
+        for provider_id, (payout, _, is_late) in zip(practices, per_practice, strict=True):
+            if is_late:
+                late[provider_id] = payout  # written after this week's batch
+            else:
+                world.statements(week, {provider_id: payout})
+        world.monday_after(week)
+        batch = world.approve(world.propose(week).batch_id)
+        for provider_id, payout in late.items():
+            world.statements(week, {provider_id: payout})
+        late.clear()
+        day = week.following().monday
+        world.bank_statement(*executed(batch, day), day=day)
+        for transfer, (_, bank_returns, _) in zip(batch.transfers, per_practice, strict=False):
+            if bank_returns:
+                world.bank_statement(
+                    returned(transfer.end_to_end_id, transfer.amount_cents, day), day=day
+                )
+        week = week.following()
+    batches = world.store.list_batches(world.store.get_batch(batch.batch_id).kind, limit=100)
+    for provider_id in practices:
+        settled = [s for b in batches if (s := b.settlement(provider_id))]
+        statements = sum(
+            world.store.get_retrocession(provider_id, w).payout_cents
+            for s in settled
+            for w in map(Week.parse, s.weeks)
+        )
+        transfers = [t for b in batches for t in b.transfers if t.provider_id == provider_id]
+        booked = sum(t.amount_cents for t in transfers if t.bank_state is BankState.BOOKED)
+        owed = sum(t.amount_cents for t in transfers if t.owed_again)
+        carried = max(settled, key=lambda s: s.weeks[-1]).carried_out_cents if settled else 0
+        assert booked + carried + owed == statements
