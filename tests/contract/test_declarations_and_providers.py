@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from billing_core.declarations.record import DeclarationStatus
+from billing_core.declarations.rules.insurers import parse_register_csv
+from billing_core.ports import TransactionConflict
 from billing_core.providers.retrocession import StatementSummary, Week
 from tests.contract.samples import NOON, A, B, declaration
 from tests.unit.factories import make_provider
@@ -113,3 +117,15 @@ def totals(provider_id: str, payout_cents: int) -> StatementSummary:
         totals_by_kind={"payment": 10_000},
         json_sha256="0" * 64,
     )
+
+
+def test_insurer_register_versions_read_back_and_a_version_is_written_once(store):
+    """R33: an operator's version is stored whole; the same version twice is a conflict."""
+    header = "uzovi;name;group;labels;valid_from;source\n"
+    first = parse_register_csv(header + "9664;CZ groep;CZ;CZ|OHRA;2027-01-01;https://a\n", 1)
+    second = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
+    store.put_insurer_register(second)
+    store.put_insurer_register(first)
+    assert store.insurer_registers() == [first, second]
+    with pytest.raises(TransactionConflict):
+        store.put_insurer_register(first)

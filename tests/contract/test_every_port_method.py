@@ -14,6 +14,7 @@ from billing_core.ports import (
     CheckoutLog,
     DunningStore,
     FileStore,
+    InsurerRegisterStore,
     ProviderSettingsStore,
     ProviderStore,
 )
@@ -28,6 +29,7 @@ FAKES = {
     ProviderStore: FakeStore,
     ProviderSettingsStore: FakeStore,
     FileStore: FilesInMemory,
+    InsurerRegisterStore: FakeStore,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
 }

@@ -25,6 +25,7 @@ from billing_core.collection.blocking import (
     without_claim,
 )
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.ports import (
@@ -68,6 +69,7 @@ class FakeStore:
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
         self.changes: dict[BlockChangeKey, BlockChange] = {}
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
+        self.registers: dict[str, InsurerRegister] = {}  # by version
         self.calls: list[str] = []
 
     # --- for the tests: what is stored, and setting the stage ---------------------------
@@ -345,6 +347,19 @@ class FakeStore:
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
         self.calls.append("get_retrocession")
         return self.retrocessions.get((provider_id, week.label))
+
+    # --- the insurer register (R33) ----------------------------------------------------------
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        self.calls.append("put_insurer_register")
+        if register.version in self.registers:
+            raise TransactionConflict(register.version)
+        self.registers[register.version] = register
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        """By version, as the table's sort key has them."""
+        self.calls.append("insurer_registers")
+        return [self.registers[v] for v in sorted(self.registers)]
 
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 

@@ -148,6 +148,7 @@ class Runtime:
             clock=self.clock,
             reference_key=self.reference_key,
             max_lines=self.settings.max_declaration_lines,
+            registers=self.repository,
         )
 
     def dunning_context(self) -> DunningContext:

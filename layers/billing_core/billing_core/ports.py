@@ -10,6 +10,11 @@ from typing import Protocol
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import (
+    InsurerRegister,
+    InsurerRegisters,
+    shipped_registers,
+)
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.psp import PspStatus
@@ -206,6 +211,24 @@ class ProviderSettingsStore(Protocol):
     def put_provider(self, provider: Provider) -> None: ...
 
     def list_providers(self) -> list[Provider]: ...
+
+
+class InsurerRegisterStore(Protocol):
+    """The insurer register versions operators loaded (R33); the shipped one is in code."""
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        """Store a new version; TransactionConflict when that version exists already."""
+        ...
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        """Every loaded version, in one Query."""
+        ...
+
+
+def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:
+    """The shipped version and every version an operator loaded."""
+    loaded = store.insurer_registers() if store is not None else []
+    return shipped_registers().with_versions(loaded)
 
 
 class FileStore(Protocol):

@@ -59,8 +59,15 @@ _DUTCH: Sections = {
             " cijfers of voldoet niet aan de 11-proef."
         ),
         "UZOVI_UNKNOWN": (
-            "Regel {line}: {value} in {field} is geen bekende UZOVI-code. Gebruik de 4-cijferige"
-            " code van de zorgverzekeraar op de (begin)datum van de behandeling."
+            "Regel {line}: {value} in {field} staat niet in het verzekeraarsregister van"
+            " zorgnota (versie {version}). De code heeft de goede vorm: klopt de verzekeraar"
+            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota; wij nemen hem"
+            " op en u kunt de regel opnieuw aanbieden."
+        ),
+        "UZOVI_INVALID": (
+            "Regel {line}: {value} in {field} is geen UZOVI-code: een UZOVI-code heeft 4"
+            " cijfers. Gebruik de code van de zorgverzekeraar op de (begin)datum van de"
+            " behandeling."
         ),
         "AMOUNT_INVALID": (
             "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00 of 45.00,"
@@ -410,8 +417,13 @@ _ENGLISH: Sections = {
             " or fails the 11-proof check."
         ),
         "UZOVI_UNKNOWN": (
-            "Line {line}: {value} in {field} is not a known UZOVI code. Use the 4-digit code of the"
-            " patient's insurer on the treatment's (start) date."
+            "Line {line}: {value} in {field} is not in zorgnota's insurer register (version"
+            " {version}). The code has the right form: if it is the patient's insurer on the"
+            " treatment's (start) date, tell zorgnota; we add it and you can send the line again."
+        ),
+        "UZOVI_INVALID": (
+            "Line {line}: {value} in {field} is not a UZOVI code: a UZOVI code has 4 digits. Use"
+            " the code of the patient's insurer on the treatment's (start) date."
         ),
         "AMOUNT_INVALID": (
             "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00 or 45.00, without a"

@@ -14,6 +14,7 @@ Key design (one table, pk/sk):
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
+  INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
@@ -43,6 +44,7 @@ from billing_core.adapters.dynamo import keys
 from billing_core.collection.blocking import BlockChange, BlockChangeKind, PatientBlock
 from billing_core.declarations.claims import Address, Language, LineType, Person
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.rules.insurers import Insurer, InsurerRegister
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
@@ -489,6 +491,36 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+# --- insurer register version (R33) -------------------------------------------------------
+
+
+def insurer_register_to_item(register: InsurerRegister) -> Item:
+    return {
+        **keys.insurer_register_key(register.version),
+        "entity": "insurer_register",
+        "version": register.version,
+        "valid_from": register.valid_from.isoformat(),
+        "insurers": [
+            {
+                "uzovi": i.uzovi,
+                "name": i.name,
+                "group": i.group,
+                "labels": list(i.labels),
+                "source": i.source,
+            }
+            for i in register.insurers
+        ],
+    }
+
+
+def insurer_register_from_item(item: Item) -> InsurerRegister:
+    insurers = tuple(
+        Insurer(m["uzovi"], m["name"], m["group"], tuple(m.get("labels", ())), m.get("source", ""))
+        for m in item["insurers"]
+    )
+    return InsurerRegister(item["version"], date.fromisoformat(item["valid_from"]), insurers)
 
 
 # --- retrocession statement (R24) --------------------------------------------------------

@@ -146,6 +146,16 @@ def block_changes_from(since: datetime) -> str:
 # --- payments in from outside (R11, R12) ---------------------------------------------------------
 
 
+# --- reference data: the insurer register (R33) ------------------------------------------------
+
+INSURER_REGISTER_PARTITION = "INSURERS"
+INSURER_VERSION_PREFIX = "VERSION#"
+
+
+def insurer_register_key(version: str) -> Key:
+    return {"pk": INSURER_REGISTER_PARTITION, "sk": f"{INSURER_VERSION_PREFIX}{version}"}
+
+
 def checkout_key(psp_payment_id: str) -> Key:
     return {"pk": f"PSP#{psp_payment_id}", "sk": "CHECKOUT"}
 

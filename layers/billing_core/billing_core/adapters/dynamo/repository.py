@@ -27,6 +27,7 @@ from billing_core.collection.blocking import (
     without_claim,
 )
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import (
     EVERY_INVOICE,
@@ -441,6 +442,31 @@ class BillingRepository:
         )
         found = [items.retrocession_from_item(item) for item in page["Items"]]
         return [s for s in found if before is None or s.week < before][:limit]
+
+    # --- the insurer register (R33) -------------------------------------------------------
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        """On condition that the version is new: two operators loading at once get two
+        numbers, or one of them a TransactionConflict to load again."""
+        try:
+            self._table.put_item(
+                Item=items.insurer_register_to_item(register),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                raise TransactionConflict(register.version) from error
+            raise
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": keys.INSURER_REGISTER_PARTITION,
+                ":prefix": keys.INSURER_VERSION_PREFIX,
+            },
+        }
+        return [items.insurer_register_from_item(item) for item in self._query_all(query)]
 
     # --- blocked patients (R22) ---------------------------------------------------------------
 
