@@ -10,9 +10,9 @@ import pytest
 
 from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.rules.insurers import parse_register_csv
-from billing_core.ports import TransactionConflict
+from billing_core.ports import ProviderListing, TransactionConflict, UnreadableProvider
 from billing_core.providers.retrocession import StatementSummary, Week
-from tests.contract.samples import NOON, A, B, declaration
+from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
 
 W48 = Week.of(date(2026, 11, 23))
@@ -91,6 +91,18 @@ def test_the_weekly_run_lists_every_practice_by_id(store):
     store.put_provider(dental)
     store.put_provider(physio)
     assert store.list_providers() == [physio, dental]
+    assert store.readable_providers() == ProviderListing([physio, dental])
+
+
+def test_a_malformed_provider_item_is_named_not_a_failure_of_the_list(store):
+    """R31, issue 14 item 7: a legacy settings item that no longer validates is listed by
+    id next to the readable ones, and reading it alone says which provider it is."""
+    store.put_provider(make_provider())
+    plant_unreadable_provider(store, "legacy-praktijk")
+    assert store.readable_providers() == ProviderListing([make_provider()], ("legacy-praktijk",))
+    with pytest.raises(UnreadableProvider) as unreadable:
+        store.get_provider("legacy-praktijk")
+    assert unreadable.value.provider_id == "legacy-praktijk"
 
 
 def test_the_weeks_totals_read_back_and_a_rebuilt_week_replaces_them(store):

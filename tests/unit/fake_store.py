@@ -35,7 +35,9 @@ from billing_core.ports import (
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
+    ProviderListing,
     TransactionConflict,
+    UnreadableProvider,
 )
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
@@ -62,6 +64,7 @@ class FakeStore:
             (i.provider_id, i.invoice_id): i for i in invoices
         }
         self.providers = {p.provider_id: p for p in providers}
+        self.unreadable: set[str] = set()  # provider ids whose stored item does not validate
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.actions: dict[ActionKey, OpenAction] = {}
@@ -70,6 +73,9 @@ class FakeStore:
         self.changes: dict[BlockChangeKey, BlockChange] = {}
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.registers: dict[str, InsurerRegister] = {}  # by version
+        # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
+        # the ledgers themselves; these only fill transactions as the adapter's do)
+        self.week_markers: dict[tuple[str, str, str], bool] = {}
         self.calls: list[str] = []
 
     # --- for the tests: what is stored, and setting the stage ---------------------------
@@ -98,6 +104,8 @@ class FakeStore:
 
     def get_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("get_provider")
+        if provider_id in self.unreadable:
+            raise UnreadableProvider(provider_id)
         return self.providers.get(provider_id)
 
     def put_provider(self, provider: Provider) -> None:
@@ -111,7 +119,15 @@ class FakeStore:
     def list_providers(self) -> list[Provider]:
         """By provider id, as the by-provider index sorts them."""
         self.calls.append("list_providers")
-        return [self.providers[p] for p in sorted(self.providers)]
+        return [self.providers[p] for p in sorted(self.providers) if p not in self.unreadable]
+
+    def readable_providers(self) -> ProviderListing:
+        self.calls.append("readable_providers")
+        return ProviderListing(self.list_providers(), tuple(sorted(self.unreadable)))
+
+    def put_unreadable_provider(self, provider_id: str) -> None:
+        """For the tests: a legacy settings item that no longer validates (R31)."""
+        self.unreadable.add(provider_id)
 
     # --- declarations and references --------------------------------------------------------
 
@@ -236,6 +252,14 @@ class FakeStore:
         invoices = [invoice for _, invoice in sorted(due, key=lambda pair: pair[0])]
         for start in range(0, len(invoices) + 1, page_size):
             yield invoices[start : start + page_size]
+
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+        """The provider's invoices with an entry recorded in the week (the adapter's markers
+        say the same), in no particular order."""
+        self.calls.append("week_invoices")
+        for (owner, _), invoice in self.invoices.items():
+            if owner == provider_id and any(e.recorded in week for e in invoice.ledger):
+                yield invoice
 
     def provider_invoices(
         self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
@@ -435,11 +459,20 @@ class FakeStore:
         invoice_id = new.invoice.invoice_id
         return [
             (self.invoices, self._invoice_key(new.invoice), new.invoice),
+            *self._ledger_week_writes(new.invoice),
             *(
                 self._marker_write(provider_id, ref, declaration_id, invoice_id)
                 for ref in new.claim_refs
             ),
             *((self.actions, action_key(a), a) for a in new.actions),
+        ]
+
+    def _ledger_week_writes(self, invoice: Invoice) -> list[Write]:
+        """The adapter's ledger-week markers take room in a transaction: so do these."""
+        weeks = {Week.containing(entry.recorded).label for entry in invoice.new_entries}
+        return [
+            (self.week_markers, (invoice.provider_id, week, invoice.invoice_id), True)
+            for week in sorted(weeks)
         ]
 
     def _marker_write(

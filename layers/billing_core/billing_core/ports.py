@@ -31,6 +31,23 @@ class TransactionConflict(Exception):
     """A conditional write was cancelled: something in it already existed."""
 
 
+class UnreadableProvider(Exception):
+    """A provider's stored settings do not validate (a malformed legacy item): the runs
+    skip the provider and count it, the others go on (R31, issue 14 item 7)."""
+
+    def __init__(self, provider_id: str) -> None:
+        super().__init__(provider_id)  # the id only: the item may hold anything
+        self.provider_id = provider_id
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderListing:
+    """Every provider whose settings validate, and the ids of those whose do not."""
+
+    providers: list[Provider]
+    unreadable: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class KnownClaim:
     """A claim line some earlier upload already took care of (R3)."""

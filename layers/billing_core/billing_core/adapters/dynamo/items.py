@@ -11,6 +11,8 @@ Key design (one table, pk/sk):
                                                         unblocked; n = the block's version
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
+  PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
+                                                        ISO week w: the retrocession's read (R24)
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
@@ -36,7 +38,7 @@ so a status filter runs in the Query and every page of the list is full.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +70,9 @@ from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 
 Item = dict[str, Any]
+
+# Retrocession statements and what they are built from: 7 full years after their year.
+STATEMENT_RETENTION = timedelta(days=2922)
 
 
 # --- provider ---------------------------------------------------------------------------
@@ -195,7 +200,28 @@ def invoice_to_item(invoice: Invoice) -> Item:
     }
 
 
+def ledger_week_items(invoice: Invoice) -> list[Item]:
+    """One marker per week in which an entry new to the table was recorded; kept as long
+    as the statements of that week (legal-nl.md §8), then expired by the table's TTL."""
+    weeks = {Week.containing(entry.recorded) for entry in invoice.new_entries}
+    return [
+        {
+            **keys.ledger_week_key(invoice.provider_id, week.label, invoice.invoice_id),
+            "entity": "ledger_week",
+            "invoice_id": invoice.invoice_id,
+            "expires_at": expires_at(week.ends_at, STATEMENT_RETENTION),
+        }
+        for week in sorted(weeks)
+    ]
+
+
+def expires_at(moment: datetime, kept: timedelta) -> int:
+    """The table's TTL attribute: epoch seconds after which DynamoDB deletes the item."""
+    return int((moment + kept).timestamp())
+
+
 def invoice_from_item(item: Item) -> Invoice:
+    ledger = tuple(_entry_from_map(m) for m in item["ledger"])
     return Invoice(
         invoice_id=item["invoice_id"],
         provider_id=item["provider_id"],
@@ -210,7 +236,7 @@ def invoice_from_item(item: Item) -> Invoice:
         issue_date=date.fromisoformat(item["issue_date"]),
         final_payment_date=date.fromisoformat(item["final_payment_date"]),
         lines=tuple(_line_from_map(m) for m in item["lines"]),
-        ledger=tuple(_entry_from_map(m) for m in item["ledger"]),
+        ledger=ledger,
         warnings=tuple(item.get("warnings", ())),
         debtor_risk_with_provider=bool(item.get("debtor_risk_with_provider", False)),
         status=InvoiceStatus(item["status"]),
@@ -234,6 +260,7 @@ def invoice_from_item(item: Item) -> Invoice:
         ),
         applied_payments=tuple(item.get("applied_payments", ())),
         version=int(item["version"]),
+        stored_entries=len(ledger),
     )
 
 

@@ -112,6 +112,16 @@ def dunning_due_until(as_of: date) -> str:
 # --- retrocession statements (R24) -------------------------------------------------------------
 
 
+def ledger_week_partition(provider_id: str, week_label: str) -> str:
+    """Which of the provider's invoices had a ledger entry recorded in the week: one small
+    item per invoice and week, written with the entry (issue 14 item 7)."""
+    return f"{provider_partition(provider_id)}#LEDGERWEEK#{week_label}"
+
+
+def ledger_week_key(provider_id: str, week_label: str, invoice_id: str) -> Key:
+    return {"pk": ledger_week_partition(provider_id, week_label), "sk": f"INVOICE#{invoice_id}"}
+
+
 def retrocession_sort_key(week_label: str) -> str:
     return f"{RETROCESSION_PREFIX}{week_label}"
 
