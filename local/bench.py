@@ -16,6 +16,10 @@ Payment checker (issue #4):
 Dunning run (issue #5), over 200,000 stored invoices of which 1% need an action:
   (i) items read per action (target <= 1.2),
   (j) actions per second of the run handler in-process on moto.
+Weekly retrocession (issue 14 item 7), one practice with 3,000 invoices over a year:
+  (k) items read for one provider's week, every invoice issued so far against the week's
+      ledger-week markers and the invoices they name,
+  (l) items read per provider by the run handler in-process on moto.
 """
 
 from __future__ import annotations
@@ -214,6 +218,19 @@ def main() -> None:
     )
     print(
         f"(j) dunning: actions per second:              {actions_per_second:,.0f}   (run handler in-process on moto)"
+    )
+
+    from local.bench_retrocession import HISTORY, bench_retrocession
+
+    print(
+        f"    storing {HISTORY:,} invoices of a year on moto for the retrocession ...", flush=True
+    )
+    moved, before, after, per_provider = bench_retrocession()
+    print(
+        f"(k) retrocession: items read for a week:      {after:,} (was {before:,}: every invoice issued so far; {moved} invoices moved that week)"
+    )
+    print(
+        f"(l) retrocession: items read per provider:    {per_provider:,.0f}   (run handler in-process on moto)"
     )
 
 
