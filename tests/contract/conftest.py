@@ -21,12 +21,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.adapters.s3 import S3FileStore
 from local import moto_speedup
 from local.resources import LocalNames, create_buckets, create_tables, load_template
-from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
 
 IN_MEMORY = "in-memory"
@@ -63,6 +64,11 @@ def table(request: pytest.FixtureRequest, template: dict[str, Any]) -> Any:
 @pytest.fixture
 def store(request: pytest.FixtureRequest, backend: str) -> FakeStore | BillingRepository:
     return _fake_or_adapter(request, backend, FakeStore, BillingRepository)
+
+
+@pytest.fixture
+def audit(request: pytest.FixtureRequest, backend: str) -> AuditInMemory | DynamoAuditLog:
+    return _fake_or_adapter(request, backend, AuditInMemory, DynamoAuditLog)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from billing_core.ports import (
+    AuditLog,
     BankCreditLinks,
     BillingStore,
     CheckoutLog,
@@ -19,7 +20,7 @@ from billing_core.ports import (
     ProviderStore,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
-from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
 
 FAKES = {
@@ -32,6 +33,7 @@ FAKES = {
     InsurerRegisterStore: FakeStore,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
+    AuditLog: AuditInMemory,
 }
 
 

@@ -42,6 +42,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.shared.audit import ReadRecord
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 
@@ -512,6 +513,22 @@ def _list_position(invoice: Invoice) -> str:
 
 def _dunning_position(invoice: Invoice, day: date) -> str:
     return f"{day.isoformat()}#{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
+
+
+class AuditInMemory:
+    """The audit of reads (R32), as DynamoAuditLog keeps it: appended, listed by moment."""
+
+    def __init__(self) -> None:
+        self.records: list[ReadRecord] = []
+
+    def record_read(self, record: ReadRecord) -> None:
+        self.records.append(record)
+
+    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
+        return sorted(
+            (r for r in self.records if r.provider_id == provider_id and since <= r.at < until),
+            key=lambda r: r.at,
+        )
 
 
 class FakeQueue:

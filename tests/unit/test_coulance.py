@@ -18,10 +18,11 @@ from billing_core.providers.actions import ActionKind
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.factories import make_invoice, make_line, make_provider
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
 NON_CONTRACTED = make_provider()  # no contracts at all: every insurer is non-contracted
@@ -118,7 +119,13 @@ def submit(store, queue, reimbursed, withheld=0):
 def practice(store, queue) -> ProviderContext:
     """What a decision is given; it uploads nothing and reads no files."""
     return ProviderContext(
-        store, files=FilesInMemory(), uploads=None, delivery=queue, clock=FixedClock(NOW)
+        store,
+        files=FilesInMemory(),
+        uploads=None,
+        delivery=queue,
+        clock=FixedClock(NOW),
+        audit=AuditInMemory(),
+        reader=Reader("user-sub-1", "staff"),
     )
 
 

@@ -10,17 +10,26 @@ import pytest
 from billing_core.invoices.invoice import Invoice
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import hold_invoice
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.dunning_world import one_invoice
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 FIRST_DAY = date(2027, 1, 4)
 
 
 def hold(store: FakeStore, clock: FixedClock, days: int) -> Invoice:
     until = clock.today() + timedelta(days=days)
-    ctx = ProviderContext(store, FilesInMemory(), uploads=None, delivery=FakeQueue(), clock=clock)
+    ctx = ProviderContext(
+        store,
+        FilesInMemory(),
+        uploads=None,
+        delivery=FakeQueue(),
+        clock=clock,
+        audit=AuditInMemory(),
+        reader=Reader("user-sub-1", "staff"),
+    )
     detail = hold_invoice("tandarts-de-vries", "inv-1", until, "bezwaar in behandeling", ctx)
     assert detail is not None
     return detail.invoice

@@ -23,7 +23,7 @@ def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = Non
     listed = actions.list_actions(
         caller(router.current_event).provider_id,
         ActionState(state) if state else None,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return ActionListOut(items=[ActionOut.of(a) for a in listed])
 
@@ -37,6 +37,6 @@ def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPat
         ActionState(body.state),
         CoulanceDecision(body.decision) if body.decision else None,
         who.user_id,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return ActionOut.of(found(updated, "action not found"))

@@ -38,7 +38,9 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
     ] = "json",
 ):
     tenant = caller(router.current_event).provider_id
-    blocked = blocked_patients.blocked_patients(tenant, bootstrap.current().provider_context())
+    blocked = blocked_patients.blocked_patients(
+        tenant, bootstrap.current().provider_context(caller(router.current_event).reader)
+    )
     if output_format == "csv":
         name = f"geblokkeerde-patienten-{tenant}-{blocked.as_of.isoformat()}.csv"
         return csv_download(name, blocked_patients_csv(blocked.patients))
@@ -65,7 +67,7 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
 ):
     tenant = caller(router.current_event).provider_id
     found = blocked_patients.block_changes_since(
-        tenant, since, bootstrap.current().provider_context()
+        tenant, since, bootstrap.current().provider_context(caller(router.current_event).reader)
     )
     if output_format == "csv":
         name = f"blokkade-wijzigingen-{tenant}-{found.since.date().isoformat()}.csv"

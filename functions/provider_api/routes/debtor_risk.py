@@ -34,6 +34,6 @@ def get_debtor_risk(
         caller(router.current_event).provider_id,
         from_month,
         to_month,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return DebtorRiskOut.of(risk)

@@ -32,7 +32,7 @@ def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
     ticket = declarations.request_declaration_upload(
         caller(router.current_event).provider_id,
         body.file_name,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     out = UploadTicketOut(
         declaration_id=ticket.declaration_id,
@@ -51,7 +51,7 @@ def list_declarations(
         caller(router.current_event).provider_id,
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return DeclarationListOut(
         items=[DeclarationOut.of(r) for r in page.records],
@@ -69,7 +69,7 @@ def get_declaration(
     report = declarations.declaration_report(
         caller(router.current_event).provider_id,
         declaration_id,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     report = found(report, "declaration not found")
     return DeclarationDetailOut(

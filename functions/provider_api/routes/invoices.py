@@ -48,7 +48,7 @@ def list_invoices(
         wanted,
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return InvoiceListOut(
         items=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
@@ -59,7 +59,9 @@ def list_invoices(
 @router.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
 def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
     detail = invoices.invoice_detail(
-        caller(router.current_event).provider_id, invoice_id, bootstrap.current().provider_context()
+        caller(router.current_event).provider_id,
+        invoice_id,
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return _out(detail)
 
@@ -74,7 +76,7 @@ def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
         invoice_id,
         body.request(),
         who.user_id,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return _out(detail)
 
@@ -88,7 +90,7 @@ def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
         invoice_id,
         body.until,
         body.reason,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return _out(detail)
 

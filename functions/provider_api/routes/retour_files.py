@@ -28,7 +28,7 @@ def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTick
     ticket = declarations.request_retour_upload(
         caller(router.current_event).provider_id,
         body.file_name,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     out = RetourUploadTicketOut(
         upload_id=ticket.declaration_id, upload_url=ticket.upload_url, expires_at=ticket.expires_at

@@ -31,7 +31,7 @@ def list_retrocessions(
         caller(router.current_event).provider_id,
         limit,
         before,
-        bootstrap.current().provider_context(),
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     return RetrocessionListOut(
         items=[RetrocessionWeekOut.of(s) for s in page.statements], next_before=page.next_before
@@ -52,7 +52,10 @@ def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above documen
 ):
     tenant = caller(router.current_event).provider_id
     statement = statements.retrocession_statement(
-        tenant, week, output_format, bootstrap.current().provider_context()
+        tenant,
+        week,
+        output_format,
+        bootstrap.current().provider_context(caller(router.current_event).reader),
     )
     statement = found(statement, "no statement for that week")
     if output_format == "csv":

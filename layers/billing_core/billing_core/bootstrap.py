@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.adapters.s3 import S3FileStore
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
+    from billing_core.shared.audit import Reader
 
 
 class LazyClient:
@@ -108,6 +110,11 @@ class Runtime:
     def payment_links(self) -> PaymentLinkRepository:
         """PSP checkouts and bank credit links, on the billing table."""
         return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
+
+    @cached_property
+    def audit_log(self) -> DynamoAuditLog:
+        """The audit of reads (R32), on the billing table."""
+        return DynamoAuditLog(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
     def psp(self) -> PaymentProvider:
@@ -187,7 +194,8 @@ class Runtime:
 
     # --- the contexts of the two APIs' use cases and of the other functions' (issue 11) ---
 
-    def provider_context(self) -> ProviderContext:
+    def provider_context(self, reader: Reader) -> ProviderContext:
+        """For one request of ``reader`` (the token's user and role)."""
         from billing_core.services.provider.context import ProviderContext
 
         return ProviderContext(
@@ -196,6 +204,8 @@ class Runtime:
             uploads=self.upload_urls,
             delivery=self.delivery_queue,
             clock=self.clock,
+            audit=self.audit_log,
+            reader=reader,
             upload_url_seconds=self.settings.upload_url_seconds,
         )
 

@@ -21,6 +21,7 @@ from billing_core.payments.psp import PspStatus
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.shared.audit import ReadRecord
 
 
 class ConcurrentChange(Exception):
@@ -246,6 +247,18 @@ def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:
     """The shipped version and every version an operator loaded."""
     loaded = store.insurer_registers() if store is not None else []
     return shipped_registers().with_versions(loaded)
+
+
+class AuditLog(Protocol):
+    """The audit of reads (NEN 7513, R32): appended to, never changed, listed per provider
+    and period by an operator."""
+
+    def record_read(self, record: ReadRecord) -> None: ...
+
+    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
+        """The provider's reads from ``since`` (inclusive) to ``until`` (exclusive), oldest
+        first."""
+        ...
 
 
 class FileStore(Protocol):

@@ -172,3 +172,16 @@ def checkout_key(psp_payment_id: str) -> Key:
 
 def bank_credit_key(account_iban: str, transfer_id: str) -> Key:
     return {"pk": f"BANK#{account_iban}#TRANSFER#{transfer_id}", "sk": "CREDIT"}
+
+
+# --- the audit of reads (R32, NEN 7513) ------------------------------------------------------
+
+
+def audit_partition(provider_id: str, month: str) -> str:
+    """A provider's reads of one month (YYYY-MM, UTC): a period is a Query per month."""
+    return f"{provider_partition(provider_id)}#AUDIT#{month}"
+
+
+def audit_position(moment: datetime) -> str:
+    """Sorts by the moment in UTC; an id after it keeps two reads of one moment apart."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -14,6 +14,7 @@ from billing_core.ports import DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 from billing_core.shared.errors import practice_refused
 
 
@@ -25,8 +26,10 @@ class CoulanceDecision(StrEnum):
 def list_actions(
     provider_id: str, state: ActionState | None, ctx: ProviderContext
 ) -> list[OpenAction]:
-    """Oldest first; only ``state`` ones when given."""
-    return ctx.store.list_actions(provider_id, state)
+    """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
+    actions = ctx.store.list_actions(provider_id, state)
+    ctx.record_read(provider_id, ReadKind.PATIENT_LIST, "actions")
+    return actions
 
 
 def update_action(

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.services import inputs
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +31,12 @@ class BlockChanges:
 
 
 def blocked_patients(provider_id: str, ctx: ProviderContext) -> BlockedPatients:
+    ctx.record_read(provider_id, ReadKind.PATIENT_LIST, "blocked")
     return BlockedPatients(ctx.store.blocked_patients(provider_id), ctx.clock.today())
 
 
 def block_changes_since(provider_id: str, since: str, ctx: ProviderContext) -> BlockChanges:
     """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time."""
     moment = inputs.moment(since, "query.since")
+    ctx.record_read(provider_id, ReadKind.PATIENT_LIST, "block_changes")
     return BlockChanges(moment, ctx.store.block_changes(provider_id, moment))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billing_core.ports import DeliveryQueue, FileReader, ProviderStore, UploadUrls
+from billing_core.ports import AuditLog, DeliveryQueue, FileReader, ProviderStore, UploadUrls
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import Clock
 
 
@@ -15,4 +16,11 @@ class ProviderContext:
     uploads: UploadUrls
     delivery: DeliveryQueue  # confirmations of a stop or an applied coulance (R17, R21)
     clock: Clock
+    audit: AuditLog  # every read of patient data, recorded here (R32, NEN 7513)
+    reader: Reader  # who calls: the user of the verified token and their role
     upload_url_seconds: int = 900
+
+    def record_read(self, provider_id: str, kind: ReadKind, subject: str = "") -> None:
+        """Who read what of the provider's, when: ids only, never the data (R32)."""
+        moment = self.clock.now()
+        self.audit.record_read(ReadRecord.of(self.reader, provider_id, kind, subject, moment))

@@ -12,6 +12,7 @@ from typing import Any
 
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -121,4 +122,5 @@ def declaration_report(
     findings = []
     if record.report_key:
         findings = json.loads(ctx.files.get(record.report_key))["findings"]
+    ctx.record_read(provider_id, ReadKind.EXPORT, f"declaration:{declaration_id}")
     return DeclarationReport(record, findings)

@@ -15,6 +15,7 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +37,17 @@ def list_invoices(
 ) -> InvoicePage:
     """Newest first; every page but the last holds ``limit`` invoices, also filtered."""
     invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
+    patient = f"patient:{wanted.patient_ref}" if wanted.patient_ref else ""
+    ctx.record_read(provider_id, ReadKind.INVOICE_LIST, patient)
     return InvoicePage(invoices, last, ctx.clock.today())
 
 
 def invoice_detail(provider_id: str, invoice_id: str, ctx: ProviderContext) -> InvoiceDetail | None:
     """The invoice page's data; None for an id the provider does not have."""
-    return _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+    detail = _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+    if detail is not None:
+        ctx.record_read(provider_id, ReadKind.INVOICE, invoice_id)
+    return detail
 
 
 def stop_invoice(
