@@ -18,6 +18,7 @@ from billing_core.declarations.rules.insurers import (
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.psp import PspStatus
+from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
@@ -342,11 +343,29 @@ class BankCreditLink:
 
 
 class BankCreditLinks(Protocol):
+    """What the bank import keeps of credits: the booked ones a return may undo (R12),
+    and those it could not book, until an operator matches them (R34)."""
+
     def remember_bank_credit(self, link: BankCreditLink) -> None:
         """Keep the first link for a transfer id; later ones for the same id are ignored."""
         ...
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...
+
+    def keep_unmatched_credit(self, credit: UnmatchedCredit) -> None:
+        """Keep the first record of a credit; the same entry read again changes nothing."""
+        ...
+
+    def unmatched_credits(self) -> list[UnmatchedCredit]:
+        """Those not matched yet, by booking date."""
+        ...
+
+    def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None: ...
+
+    def plan_credit_match(self, credit_id: str, match: CreditMatch) -> UnmatchedCredit:
+        """Store the match unless the credit has one: the credit as stored, with the first
+        match (a retry gets the plan the first attempt made). LookupError: no such id."""
+        ...
 
 
 class DunningStore(BillingStore, Protocol):

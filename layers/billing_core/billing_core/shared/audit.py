@@ -18,6 +18,8 @@ class ReadKind(StrEnum):
     INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: the filter's patient)
     PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
     EXPORT = "export"  # a file: a retrocession statement, a processing report
+    AUDIT = "audit"  # an operator listed who read the provider's data
+    BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,6 +349,13 @@ _DUTCH: Sections = {
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
     },
     REFUSALS: {
+        # The back office matching a bank credit by hand (R34, services/operator/money.py).
+        "credit_not_bookable": (
+            "Deze regel is geen bijschrijving in euro's; die boekt u niet op een nota."
+        ),
+        "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
+        "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
+        "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
         # Stopping an invoice (R21, changes/stop.py).
         "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
@@ -699,6 +706,10 @@ _ENGLISH: Sections = {
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
     },
     REFUSALS: {
+        "credit_not_bookable": "This line is not a credit in euros; it is not booked on an invoice.",
+        "no_invoice_for_patient": "This practice has no invoices for this patient number.",
+        "match_target": "Give either a payment reference or a practice with a patient number.",
+        "unknown_kenmerk": "No invoice has this payment reference.",
         "more_than_open": "That is more than is still open ({open_amount} euro).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",

@@ -185,3 +185,12 @@ def audit_partition(provider_id: str, month: str) -> str:
 def audit_position(moment: datetime) -> str:
     """Sorts by the moment in UTC; an id after it keeps two reads of one moment apart."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# --- bank credits nobody could book yet (R34) -------------------------------------------------
+
+UNMATCHED_CREDITS = "BANK#UNMATCHED"  # one partition: matched ones expire after a year
+
+
+def unmatched_credit_key(credit_id: str) -> Key:
+    return {"pk": UNMATCHED_CREDITS, "sk": f"CREDIT#{credit_id}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_lambda_powertools.event_handler.exceptions import UnauthorizedError
+from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, UnauthorizedError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from billing_core.shared.audit import Reader
@@ -12,6 +12,8 @@ from billing_core.shared.audit import Reader
 PROVIDER_CLAIM = "custom:provider_id"
 GROUPS_CLAIM = "cognito:groups"
 PROVIDER_ROLES = ("admin", "staff", "viewer")  # R32, the strongest first
+OPERATORS_GROUP = "operators"
+OPERATOR_ROLE = "operator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +43,11 @@ def token_groups(claims: dict[str, str]) -> set[str]:
     ``admin,staff`` or ``[admin staff]``."""
     text = str(claims.get(GROUPS_CLAIM, "")).strip("[]")
     return {group for group in text.replace(",", " ").split() if group}
+
+
+def operator(event: APIGatewayProxyEvent) -> Reader:
+    """The operator API's caller: a user of the ``operators`` group, else 403."""
+    claims = event.request_context.authorizer.claims or {}
+    if OPERATORS_GROUP not in token_groups(claims):
+        raise ForbiddenError("for operators only")
+    return Reader(str(claims.get("sub", "unknown")), OPERATOR_ROLE)
