@@ -328,10 +328,18 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        claims: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        """One request through API Gateway's proxy integration, as the authorizer passes it."""
+        """One request through API Gateway's proxy integration, as the authorizer passes it;
+        ``claims``: more token claims (an operator's ``cognito:groups``)."""
         answer = self.api_raw(
-            method, path, provider_id=provider_id, body=body, query=query, headers=headers
+            method,
+            path,
+            provider_id=provider_id,
+            body=body,
+            query=query,
+            headers=headers,
+            claims=claims,
         )
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
@@ -348,6 +356,7 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        claims: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
         does; a path no function serves gets API Gateway's own 403 answer. Like API
@@ -361,6 +370,8 @@ class Sandbox:
                 "body": json.dumps({"message": "Missing Authentication Token"}),
             }
         event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
+        if claims:
+            event["requestContext"]["authorizer"]["claims"].update(claims)
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
         if headers:

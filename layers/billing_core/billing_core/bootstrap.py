@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from billing_core.payments.psp import PaymentProvider
     from billing_core.ports import UploadUrls
     from billing_core.providers.retrocession_run import RetrocessionContext
+    from billing_core.services.operator.context import OperatorContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
     from billing_core.shared.audit import Reader
@@ -207,6 +208,20 @@ class Runtime:
             audit=self.audit_log,
             reader=reader,
             upload_url_seconds=self.settings.upload_url_seconds,
+        )
+
+    def operator_context(self, operator: Reader) -> OperatorContext:
+        """For one request of an operator (the ``operators`` group's user)."""
+        from billing_core.services.operator.context import OperatorContext
+
+        return OperatorContext(
+            store=self.repository,
+            files=self.output_files,
+            links=self.payment_links,
+            audit=self.audit_log,
+            delivery=self.delivery_queue,
+            clock=self.clock,
+            operator=operator,
         )
 
     def patient_context(self) -> PatientContext:
