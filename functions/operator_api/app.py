@@ -18,7 +18,7 @@ logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app)
-include_routes(app, __package__, ("insurers", "unmatched_credits", "audit"))
+include_routes(app, __package__, ("insurers", "unmatched_credits", "corrections", "audit"))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.unit.camt_builder import credit, statement
@@ -81,3 +82,21 @@ def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
     )
     assert (status, loaded["version"]) == (201, "2026-01-01.1")
     assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"
+
+
+def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):
+    # Given a stop of € 10,00 the practice entered by mistake (entry 2 of the ledger)
+    invoice = invoices[0]
+    now = sandbox.clock.now()
+    stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -1_000, now, "provider:u:stop-1")
+    sandbox.runtime.repository.save_invoice(invoice.with_entry(stop))
+    # When an operator corrects it
+    path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+    body = {"entry_id": len(invoice.ledger) + 1, "reason": "verkeerde nota"}
+    status, corrected = as_operator(sandbox, "POST", path, body=body)
+    # Then the ledger ends with the reversal and its reason, and the amount is owed again
+    assert status == 200 and corrected["balance_cents"] == invoice.balance_cents
+    assert corrected["ledger"][-1]["note"].endswith("verkeerde nota")
+    # And the issue entry cannot be "corrected"
+    body = {"entry_id": 1, "reason": "uitgifte"}
+    assert as_operator(sandbox, "POST", path, body=body)[0] == 422

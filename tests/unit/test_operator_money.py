@@ -12,7 +12,12 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
 from billing_core.providers.retrocession import Week, build_statement
 from billing_core.services.operator.context import OperatorContext
-from billing_core.services.operator.money import MatchTarget, match_credit, unmatched_credits
+from billing_core.services.operator.money import (
+    MatchTarget,
+    correct_invoice_entry,
+    match_credit,
+    unmatched_credits,
+)
 from billing_core.shared import reference
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -104,3 +109,37 @@ def test_a_match_needs_one_target_and_a_patient_with_invoices():
         match_credit(credit_id_of(SOURCE), nobody, ctx)
     assert match_credit("no-such-credit", nobody, ctx) is None
     assert len(unmatched_credits(ctx)) == 1
+
+
+def test_a_wrong_stop_is_reversed_once_with_its_reason_and_reconciles_in_the_next_week():
+    """Seed 003, R27: given an invoice of € 100,00 on which the practice stopped € 30,00
+    by mistake in week 48
+    When an operator corrects that entry (number 2) in week 49, and again
+    Then the ledger keeps the stop and gets one reversing entry of + € 30,00 with the
+    reason, € 100,00 is owed again, and the statement of week 49 shows exactly that
+    reversal: its lines add up to the ledger's change in the week, to the cent."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    stopped_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -3_000, stopped_at, "provider:u:s-1")
+    ctx = the_back_office(invoice.with_entry(stop), amount_cents=1)
+    ctx.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM))
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "verkeerde nota gestopt", ctx)
+    again = correct_invoice_entry(invoice.reference, 2, "nog eens", ctx)
+
+    assert again == corrected and corrected.balance_cents == 10_000
+    reversal = corrected.ledger[-1]
+    assert (reversal.kind, reversal.amount_cents) == (EntryKind.STOP, 3_000)
+    assert reversal.note == "correction of entry 2: verkeerde nota gestopt"
+    week_49 = build_statement(PRACTICE, Week(2026, 49), [corrected])
+    assert week_49.total(EntryKind.STOP) == 3_000
+    assert sum(line.amount_cents for line in week_49.lines) == 3_000
+
+
+def test_only_a_stop_or_coulance_that_exists_can_be_corrected():
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    ctx = the_back_office(invoice, amount_cents=1)
+    with pytest.raises(Refused, match="not_correctable"):
+        correct_invoice_entry(invoice.reference, 1, "uitgifte", ctx)
+    with pytest.raises(Refused, match="no_such_entry"):
+        correct_invoice_entry(invoice.reference, 7, "bestaat niet", ctx)

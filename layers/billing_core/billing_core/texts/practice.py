@@ -356,6 +356,8 @@ _DUTCH: Sections = {
         "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
         "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
+        "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
+        "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
         "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
@@ -710,6 +712,8 @@ _ENGLISH: Sections = {
         "no_invoice_for_patient": "This practice has no invoices for this patient number.",
         "match_target": "Give either a payment reference or a practice with a patient number.",
         "unknown_kenmerk": "No invoice has this payment reference.",
+        "no_such_entry": "This invoice has no ledger entry with that number.",
+        "not_correctable": "Only a stop or a coulance can be corrected this way.",
         "more_than_open": "That is more than is still open ({open_amount} euro).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",

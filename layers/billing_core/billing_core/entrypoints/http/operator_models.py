@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.declarations.rules.insurers import InsurerRegister
+from billing_core.invoices.invoice import Invoice
 from billing_core.payments.unmatched import UnmatchedCredit
 from billing_core.services.operator.money import MatchTarget
 from billing_core.shared.audit import ReadRecord
@@ -122,3 +123,47 @@ class ReadOut(BaseModel):
 class AuditOut(BaseModel):
     provider_id: str
     items: list[ReadOut]
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: int = Field(ge=1, description="The entry's place in the ledger, 1 the first")
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class NumberedEntryOut(BaseModel):
+    entry_id: int
+    kind: str
+    component: str
+    amount: int = Field(description="cents, in the ledger's sign: + raises what is owed")
+    at: datetime
+    cause: str
+    note: str
+
+
+class CorrectedInvoiceOut(BaseModel):
+    invoice_id: str
+    reference: str
+    balance_cents: int
+    ledger: list[NumberedEntryOut]
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> CorrectedInvoiceOut:
+        return cls(
+            invoice_id=invoice.invoice_id,
+            reference=invoice.reference,
+            balance_cents=invoice.balance_cents,
+            ledger=[
+                NumberedEntryOut(
+                    entry_id=number,
+                    kind=e.kind.value,
+                    component=e.component.value,
+                    amount=e.amount_cents,
+                    at=e.at,
+                    cause=e.cause,
+                    note=e.note,
+                )
+                for number, e in enumerate(invoice.ledger, start=1)
+            ],
+        )

@@ -1,5 +1,6 @@
 """Money only an operator can move (R34, legal-nl.md §5): bank credits the import could
-not book, matched by hand to an invoice or to a patient of a practice.
+not book, matched by hand to an invoice or to a patient of a practice; a stop or coulance
+entered by mistake, corrected with a reversing entry and its reason (changes/correction.py).
 
 Every booking goes through ``book_payment`` with the credit's own bank id, as the import
 would have booked it: a payment in the ledger (R27), allocated costs -> interest ->
@@ -12,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from billing_core.changes.correction import correct_entry
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
 from billing_core.ports import InvoiceFilter
@@ -60,6 +63,22 @@ def match_credit(
     for part in credit.match.parts:
         _book(credit, part, ctx)
     return credit
+
+
+def correct_invoice_entry(
+    reference: str, entry_number: int, reason: str, ctx: OperatorContext
+) -> Invoice:
+    """Reverse ledger entry ``entry_number`` (1 is the first) of the invoice with this
+    kenmerk, once, with the reason (R27); the invoice as stored now."""
+    invoice = _by_reference(reference, ctx)
+    now = ctx.clock.now()
+    operator = ctx.operator.user_id
+
+    def correct(current: Invoice) -> Invoice:
+        return correct_entry(current, entry_number, reason, operator, now)
+
+    stored, _ = save_change(ctx.store, invoice, correct)
+    return stored
 
 
 def _plan(
