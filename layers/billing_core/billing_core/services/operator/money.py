@@ -17,7 +17,7 @@ from billing_core.changes.correction import correct_entry
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.payments.booking import IncomingPayment, block_unsettled_claim, book_payment
 from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import OperatorContext
@@ -78,6 +78,7 @@ def correct_invoice_entry(
         return correct_entry(current, entry_number, reason, operator, now)
 
     stored, _ = save_change(ctx.store, invoice, correct)
+    block_unsettled_claim(ctx.store, stored, ctx.clock)  # owed again at the agency (R22)
     return stored
 
 

@@ -12,6 +12,7 @@ from billing_core.changes.stop import StopRequest, apply_stop
 from billing_core.correspondence.confirmations import STOP_CONFIRMATION
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import release_settled_claim
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.services.provider.context import ProviderContext
@@ -65,6 +66,7 @@ def stop_invoice(
         invoice,
         lambda current: apply_stop(current, request, now, f"provider:{user}:{stop_id}"),
     )
+    release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if stored.addressee.email:
         ctx.delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
