@@ -18,6 +18,7 @@ from billing_core.ports import (
     InsurerRegisterStore,
     ProviderSettingsStore,
     ProviderStore,
+    WeekActivity,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
 from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
@@ -34,6 +35,7 @@ FAKES = {
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
     AuditLog: AuditInMemory,
+    WeekActivity: FakeStore,
 }
 
 

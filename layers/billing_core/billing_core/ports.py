@@ -368,7 +368,20 @@ class BankCreditLinks(Protocol):
         ...
 
 
-class DunningStore(BillingStore, Protocol):
+class WeekActivity(Protocol):
+    """The invoices that moved in a week, per provider: the ledger-week index (R24)."""
+
+    def readable_providers(self) -> ProviderListing:
+        """Every provider; one whose stored settings do not validate is listed by id."""
+        ...
+
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+        """The provider's invoices with a ledger entry recorded in ``week`` (and maybe a
+        few more): the read follows the week's activity, not the provider's history."""
+        ...
+
+
+class DunningStore(BillingStore, WeekActivity, Protocol):
     """What the daily dunning run needs on top of the billing store (R18, R28)."""
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:

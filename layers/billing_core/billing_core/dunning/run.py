@@ -26,9 +26,10 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.changes.arrangement import review_arrangement
+from billing_core.collection.agency_updates import write_agency_updates
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
@@ -80,6 +81,7 @@ class RunSummary:
     arrangements_cancelled: int = 0
     errors: list[RunError] = field(default_factory=list)
     providers_skipped: set[str] = field(default_factory=set)  # settings that do not validate
+    agency_files: int = 0  # yesterday's changes on claims the agency holds, per practice
     complete: bool = True  # False: stopped before the end (time limit); run again
 
     @property
@@ -98,6 +100,7 @@ class RunSummary:
             "arrangements_cancelled": self.arrangements_cancelled,
             "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
             "providers_skipped": sorted(self.providers_skipped),
+            "agency_files": self.agency_files,
             "complete": self.complete,
         }
 
@@ -141,6 +144,9 @@ def run_dunning(
     if as_of > today:
         raise RunDayInFuture(as_of, today)
     summary = RunSummary(as_of)
+    # Yesterday is over: the agency's file of it is complete (issue 12 item 11).
+    told = write_agency_updates(as_of - timedelta(days=1), ctx.store, ctx.files)
+    summary.agency_files = len(told.files)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
         if not has_time():

@@ -11,13 +11,11 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from billing_core.invoices.invoice import Invoice
-from billing_core.ports import FileStore, ProviderListing
+from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
@@ -31,16 +29,7 @@ from billing_core.providers.retrocession import (
 from billing_core.shared.reports import LogEntry
 
 
-class RetrocessionStore(Protocol):
-    def readable_providers(self) -> ProviderListing:
-        """Every provider; one whose stored settings do not validate is listed by id."""
-        ...
-
-    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
-        """The provider's invoices with a ledger entry recorded in ``week`` (and maybe a
-        few more): the read follows the week's activity, not the provider's history."""
-        ...
-
+class RetrocessionStore(WeekActivity, Protocol):
     def put_retrocession(self, summary: StatementSummary) -> None: ...
 
 
