@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.declarations.rules.insurers import InsurerRegister
+from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.unmatched import UnmatchedCredit
 from billing_core.services.operator.money import MatchTarget
@@ -132,14 +133,8 @@ class CorrectionIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-class NumberedEntryOut(BaseModel):
-    entry_id: int
-    kind: str
-    component: str
-    amount: int = Field(description="cents, in the ledger's sign: + raises what is owed")
-    at: datetime
-    cause: str
-    note: str
+class NumberedEntryOut(LedgerEntryOut):
+    entry_id: int = Field(description="The entry's place in the ledger, 1 the first")
 
 
 class CorrectedInvoiceOut(BaseModel):
@@ -155,15 +150,7 @@ class CorrectedInvoiceOut(BaseModel):
             reference=invoice.reference,
             balance_cents=invoice.balance_cents,
             ledger=[
-                NumberedEntryOut(
-                    entry_id=number,
-                    kind=e.kind.value,
-                    component=e.component.value,
-                    amount=e.amount_cents,
-                    at=e.at,
-                    cause=e.cause,
-                    note=e.note,
-                )
-                for number, e in enumerate(invoice.ledger, start=1)
+                NumberedEntryOut.of(entry, entry_id=number)
+                for number, entry in enumerate(invoice.ledger, start=1)
             ],
         )
