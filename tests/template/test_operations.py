@@ -29,6 +29,7 @@ RETENTION = {
     "DeclarationsBucket/retour/": (1, 90),
     # Handover files (1 year after handover) and unmatched-credit lists (1 year).
     "OutputBucket/collection/": (1, 365),
+    "OutputBucket/collection-updates/": (1, 365),  # the agency's daily files, as handovers
     "OutputBucket/bank/": (1, 365),
     # The administration: letters, statements, reports, claims, what bookings came from.
     "OutputBucket/print/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
