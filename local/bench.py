@@ -23,6 +23,10 @@ A 100,000-line file end to end (issue #18 item 6, local/bench_large.py):
 AWS bill (issue #18 item 4, local/bench_cost.py):
   (k) dollars per 1,000 invoices ingested and delivered, modelled from the counted requests
       (target <= $0.12; floor: SES's $0.10 per 1,000 e-mails for the share sent by e-mail).
+Weekly retrocession (issue 14 item 7), one practice with 3,000 invoices over a year:
+  (n) items read for one provider's week, every invoice issued so far against the week's
+      ledger-week markers and the invoices they name,
+  (o) items read per provider by the run handler in-process on moto.
 """
 
 from __future__ import annotations
@@ -416,6 +420,36 @@ def large_file_figures(data: bytes) -> list[Figure]:
     ]
 
 
+def retrocession_figures() -> list[Figure]:
+    from local.bench_retrocession import HISTORY, bench_retrocession
+
+    print(
+        f"    storing {HISTORY:,} invoices of a year on moto for the retrocession ...", flush=True
+    )
+    moved, before, after, per_provider = bench_retrocession()
+    return [
+        Figure(
+            "n",
+            "retrocession: items read for one practice's week",
+            after,
+            "items",
+            2 * moved,
+            moved,
+            f"{moved} of {HISTORY:,} invoices moved that week; was {before:,} (every invoice "
+            "issued so far); target: a ledger-week marker and the invoice per moved invoice",
+        ),
+        Figure(
+            "o",
+            "retrocession: items read per provider by the run handler",
+            per_provider,
+            "items",
+            2 * moved + 1,
+            moved + 1,
+            "the run handler in-process on moto: the week's reads and the provider's settings",
+        ),
+    ]
+
+
 def main() -> None:
     print(f"zorgnota bench — generating a {LINES:,}-line declaration ...", flush=True)
     data = declaration_csv(LINES)
@@ -430,6 +464,7 @@ def main() -> None:
         payment_status_figures,
         dunning_figures,
         cost_figures,
+        retrocession_figures,
     ):
         done = measure()
         for f in done:

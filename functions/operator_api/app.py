@@ -29,6 +29,10 @@ include_routes(
         "users",
         "payouts",
         "refunds",
+        "insurers",
+        "unmatched_credits",
+        "corrections",
+        "audit",
         "docs",
     ),
 )

@@ -22,6 +22,7 @@ import pytest
 from moto import mock_aws
 
 from billing_core.adapters.cognito_users import CognitoUserDirectory
+from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
@@ -30,7 +31,7 @@ from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.users import Role
 from local import moto_speedup
 from local.resources import LocalNames, create_buckets, create_tables, load_template
-from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
 
 IN_MEMORY = "in-memory"
@@ -72,6 +73,10 @@ def store(request: pytest.FixtureRequest, backend: str) -> FakeStore | BillingRe
 @pytest.fixture
 def batches(request: pytest.FixtureRequest, backend: str) -> FakeStore | TransferBatchRepository:
     return _fake_or_adapter(request, backend, FakeStore, TransferBatchRepository)
+
+
+def audit(request: pytest.FixtureRequest, backend: str) -> AuditInMemory | DynamoAuditLog:
+    return _fake_or_adapter(request, backend, AuditInMemory, DynamoAuditLog)
 
 
 @pytest.fixture

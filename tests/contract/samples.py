@@ -67,3 +67,14 @@ def declaration(declaration_id: str, provider_id: str = A, **overrides: Any) -> 
         "object_key": f"incoming/{provider_id}/{declaration_id}/week-47.csv",
     }
     return DeclarationRecord(**(values | overrides))
+
+
+def plant_unreadable_provider(store: Any, provider_id: str) -> None:
+    """A legacy settings item that no longer validates: a name that is a number and no
+    other field, listed on the by-provider index like every provider item."""
+    if hasattr(store, "put_unreadable_provider"):  # the in-memory fake
+        store.put_unreadable_provider(provider_id)
+        return
+    partition = f"PROVIDER#{provider_id}"
+    item = {"pk": partition, "sk": "SETTINGS", "gsi2pk": "PROVIDERS", "gsi2sk": provider_id}
+    store._table.put_item(Item={**item, "name": 5})

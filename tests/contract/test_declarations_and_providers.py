@@ -9,10 +9,17 @@ from decimal import Decimal
 import pytest
 
 from billing_core.declarations.record import DeclarationStatus
-from billing_core.ports import ConcurrentChange, InvalidPosition
+from billing_core.declarations.rules.insurers import parse_register_csv
+from billing_core.ports import (
+    ConcurrentChange,
+    InvalidPosition,
+    ProviderListing,
+    TransactionConflict,
+    UnreadableProvider,
+)
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
-from tests.contract.samples import NOON, A, B, declaration
+from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
 
 W48 = Week.of(date(2026, 11, 23))
@@ -112,6 +119,18 @@ def test_the_weekly_run_lists_every_practice_by_id(store):
     physio, _ = saved(store, make_provider(provider_id=B))
     dental, _ = saved(store, make_provider())
     assert store.list_providers() == [physio, dental]
+    assert store.readable_providers() == ProviderListing([physio, dental])
+
+
+def test_a_malformed_provider_item_is_named_not_a_failure_of_the_list(store):
+    """R31, issue 14 item 7: a legacy settings item that no longer validates is listed by
+    id next to the readable ones, and reading it alone says which provider it is."""
+    store.put_provider(make_provider())
+    plant_unreadable_provider(store, "legacy-praktijk")
+    assert store.readable_providers() == ProviderListing([make_provider()], ("legacy-praktijk",))
+    with pytest.raises(UnreadableProvider) as unreadable:
+        store.get_provider("legacy-praktijk")
+    assert unreadable.value.provider_id == "legacy-praktijk"
 
 
 def test_each_settings_version_is_written_on_condition_of_the_one_it_replaces(store):
@@ -153,3 +172,15 @@ def totals(provider_id: str, payout_cents: int) -> StatementSummary:
         totals_by_kind={"payment": 10_000},
         json_sha256="0" * 64,
     )
+
+
+def test_insurer_register_versions_read_back_and_a_version_is_written_once(store):
+    """R33: an operator's version is stored whole; the same version twice is a conflict."""
+    header = "uzovi;name;group;labels;valid_from;source\n"
+    first = parse_register_csv(header + "9664;CZ groep;CZ;CZ|OHRA;2027-01-01;https://a\n", 1)
+    second = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
+    store.put_insurer_register(second)
+    store.put_insurer_register(first)
+    assert store.insurer_registers() == [first, second]
+    with pytest.raises(TransactionConflict):
+        store.put_insurer_register(first)

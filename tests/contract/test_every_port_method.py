@@ -10,18 +10,21 @@ import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.ports import (
+    AuditLog,
     BankCreditLinks,
     BillingStore,
     CheckoutLog,
     DunningStore,
     FileStore,
+    InsurerRegisterStore,
     ProviderSettingsStore,
     ProviderStore,
     TransferBatches,
     UserDirectory,
+    WeekActivity,
 )
 from billing_core.providers.retrocession_run import RetrocessionStore
-from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
 
 FAKES = {
@@ -31,10 +34,13 @@ FAKES = {
     ProviderStore: FakeStore,
     ProviderSettingsStore: FakeStore,
     FileStore: FilesInMemory,
+    InsurerRegisterStore: FakeStore,
     CheckoutLog: CheckoutsInMemory,
     BankCreditLinks: LinksInMemory,
     UserDirectory: InMemoryUserDirectory,
     TransferBatches: FakeStore,
+    AuditLog: AuditInMemory,
+    WeekActivity: FakeStore,
 }
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from billing_core.invoices.invoice import DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.providers.retrocession import Week
 from tests.contract.samples import NOON, A, B, invoice, stored
 
 MONDAY = date(2027, 1, 4)
@@ -50,7 +51,7 @@ def test_a_day_with_nothing_due_is_one_empty_page(store):
 
 
 def test_a_practices_invoices_in_a_range_of_issue_dates_newest_first(store):
-    """R24: the weekly statement reads the invoices issued up to the week's end."""
+    """R25: the debtor-risk figures read the invoices issued in a range of months."""
     stored(
         store,
         invoice(1, issue_date=date(2026, 11, 20)),
@@ -64,3 +65,23 @@ def test_a_practices_invoices_in_a_range_of_issue_dates_newest_first(store):
     assert [i.invoice_id for i in week] == ["inv-3", "inv-6", "inv-2"]
     assert [i.invoice_id for i in store.provider_invoices(B)] == ["inv-5"]
     assert len(list(store.provider_invoices(A))) == 5
+
+
+def test_the_week_read_gives_the_invoices_with_an_entry_recorded_that_week(store):
+    """R24, issue 14 item 7: given invoices issued in week 48 (the samples' noon) and one
+    of them paid in week 49 (a later save)
+    When weeks 48 and 49 are read
+    Then week 48 has both, week 49 only the paid one, another practice's nothing."""
+    stored(store, invoice(1), invoice(2), invoice(3, B))
+    first = store.get_invoice(A, "inv-1", consistent=True)
+    later = NOON + timedelta(days=7)
+    store.save_invoice(apply_payment(first, IncomingPayment("bank", "B1", 500, later)))
+
+    def week(provider_id, day):
+        return sorted(i.invoice_id for i in store.week_invoices(provider_id, Week.of(day)))
+
+    assert week(A, NOON.date()) == ["inv-1", "inv-2"]
+    assert week(A, later.date()) == ["inv-1"]
+    assert week(B, later.date()) == []
+    (paid,) = store.week_invoices(A, Week.of(later.date()))
+    assert paid.balance_cents == first.balance_cents - 500

@@ -152,15 +152,16 @@ def test_a_known_claim_cancels_the_invoice_it_comes_with(store):
 def test_a_large_upload_is_several_transactions_and_a_conflict_keeps_the_earlier_ones(store):
     """Transactions hold at most 100 items, an invoice never split over two; a conflict
     cancels its own transaction only (the retry re-reads what is known)."""
-    # Given 40 invoices of 3 items each (invoice, two markers): 33 fit the first transaction
+    # Given 40 invoices of 4 items each (invoice, its week's ledger marker, two claim
+    # markers): 25 fit the first transaction
     invoices = [invoice(n) for n in range(1, 41)]
     stored(store, invoices[-1])  # the last one exists already
     # When they are stored
     with pytest.raises(TransactionConflict):
         store.store_new(A, "D1", [new(i) for i in invoices], [])
     # Then the first transaction's invoices are there, the second's are not
-    assert store.get_invoice(A, "inv-33") == invoices[32]
-    assert store.get_invoice(A, "inv-34") is None
+    assert store.get_invoice(A, "inv-25") == invoices[24]
+    assert store.get_invoice(A, "inv-26") is None
     # And without the conflict it takes two requests
     assert store.store_new(B, "D1", [new(replace(i, provider_id=B)) for i in invoices], []) == 2
 

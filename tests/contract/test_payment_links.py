@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from billing_core.payments.psp import PspStatus
+from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, credit_id_of
 from billing_core.ports import BankCreditLink, CheckoutRecord
 from tests.contract.samples import NOON, A
 
@@ -59,3 +63,42 @@ def test_the_first_link_of_a_transfer_is_kept(links):
     links.remember_bank_credit(credit())
     links.remember_bank_credit(credit(source_id="ING-2"))
     assert links.find_bank_credit(IBAN, "TX-1").source_id == "ING-1"
+
+
+def unmatched(entry: str, booked: date, amount_cents: int = 5_600) -> UnmatchedCredit:
+    source_id = f"{IBAN}/{entry}"
+    return UnmatchedCredit(
+        credit_id_of(source_id),
+        source_id,
+        "STMT-1",
+        entry,
+        booked,
+        "CRDT",
+        amount_cents,
+        "EUR",
+        "no_reference",
+        remittance_text="tandarts nov",
+        counterparty_name="J. Jansen",
+        counterparty_iban="NL91ABNA0417164300",
+    )
+
+
+def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(links):
+    """R34: given two credits the import could not book, one of them read twice
+    When the operator lists them, matches one and then matches it again differently
+    Then both are listed oldest first with the payer's details, the matched one leaves
+    the list, and the second match gets the first one's plan back."""
+    late, early = unmatched("E-2", date(2026, 11, 24)), unmatched("E-1", date(2026, 11, 23))
+    for credit_line in (late, early, replace(late, amount_cents=1)):
+        links.keep_unmatched_credit(credit_line)
+    assert links.unmatched_credits() == [early, late]
+
+    first = CreditMatch(NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),))
+    second = CreditMatch(NOON, "operator-2", (MatchPart("12345678901234", "inv-9", 5_600),))
+    assert links.plan_credit_match(early.credit_id, first).match == first
+    assert links.plan_credit_match(early.credit_id, second).match == first
+    assert links.get_unmatched_credit(early.credit_id) == replace(early, match=first)
+    assert links.unmatched_credits() == [late]
+    assert links.get_unmatched_credit("no-such-credit") is None
+    with pytest.raises(LookupError):
+        links.plan_credit_match("no-such-credit", first)

@@ -29,6 +29,7 @@ RETENTION = {
     "DeclarationsBucket/retour/": (1, 90),
     # Handover files (1 year after handover) and unmatched-credit lists (1 year).
     "OutputBucket/collection/": (1, 365),
+    "OutputBucket/collection-updates/": (1, 365),  # the agency's daily files, as handovers
     "OutputBucket/bank/": (1, 365),
     # The administration: letters, statements, reports, claims, what bookings came from.
     "OutputBucket/print/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
@@ -296,7 +297,8 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     """Given the metrics the functions emit with Powertools (namespace and service from
     Globals)
     When a dunning run stops early or fails invoices, does not report for a day, a
-    retrocession run leaves providers without a statement, or a refund stays pending
+    retrocession run leaves providers without a statement, a run skips a provider whose
+    stored item does not validate (issue 14 item 7), or a refund stays pending
     Then an alarm reads that metric, in that namespace, with that service dimension."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
@@ -307,7 +309,14 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         for metric in metrics_read(alarm)
         if metric["Namespace"] == namespace and metric["Dimensions"] == service
     }
-    for name in ("Dunning_incomplete", "Dunning_errors", "Retrocession_failed", "Refund_pending"):
+    for name in (
+        "Dunning_incomplete",
+        "Dunning_errors",
+        "Dunning_provider_skipped",
+        "Retrocession_failed",
+        "Retrocession_provider_skipped",
+        "Refund_pending",
+    ):
         assert name in watched, name
     # A run that never reports is as bad as one that fails: no data counts as breaching.
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"

@@ -25,6 +25,7 @@ from billing_core.collection.blocking import (
     without_claim,
 )
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
@@ -35,7 +36,9 @@ from billing_core.ports import (
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
+    ProviderListing,
     TransactionConflict,
+    UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
 )
@@ -43,6 +46,7 @@ from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.shared.audit import ReadRecord
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 
@@ -66,6 +70,7 @@ class FakeStore:
         }
         self.providers = {p.provider_id: p for p in providers}
         self.settings_history: dict[str, list[SettingsVersion]] = {}
+        self.unreadable: set[str] = set()  # provider ids whose stored item does not validate
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.actions: dict[ActionKey, OpenAction] = {}
@@ -75,6 +80,10 @@ class FakeStore:
         self.birth_date_tries: dict[str, tuple[int, datetime]] = {}  # reference: (n, until)
         self.batches: dict[str, TransferBatch] = {}  # payout and refund batches (R34)
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
+        self.registers: dict[str, InsurerRegister] = {}  # by version
+        # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
+        # the ledgers themselves; these only fill transactions as the adapter's do)
+        self.week_markers: dict[tuple[str, str, str], bool] = {}
         self.calls: list[str] = []
 
     # --- for the tests: what is stored, and setting the stage ---------------------------
@@ -103,6 +112,8 @@ class FakeStore:
 
     def get_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("get_provider")
+        if provider_id in self.unreadable:
+            raise UnreadableProvider(provider_id)
         return self.providers.get(provider_id)
 
     def put_provider(self, provider: Provider) -> None:
@@ -131,7 +142,15 @@ class FakeStore:
     def list_providers(self) -> list[Provider]:
         """By provider id, as the by-provider index sorts them."""
         self.calls.append("list_providers")
-        return [self.providers[p] for p in sorted(self.providers)]
+        return [self.providers[p] for p in sorted(self.providers) if p not in self.unreadable]
+
+    def readable_providers(self) -> ProviderListing:
+        self.calls.append("readable_providers")
+        return ProviderListing(self.list_providers(), tuple(sorted(self.unreadable)))
+
+    def put_unreadable_provider(self, provider_id: str) -> None:
+        """For the tests: a legacy settings item that no longer validates (R31)."""
+        self.unreadable.add(provider_id)
 
     # --- declarations and references --------------------------------------------------------
 
@@ -271,6 +290,14 @@ class FakeStore:
         for start in range(0, len(invoices) + 1, page_size):
             yield invoices[start : start + page_size]
 
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+        """The provider's invoices with an entry recorded in the week (the adapter's markers
+        say the same), in no particular order."""
+        self.calls.append("week_invoices")
+        for (owner, _), invoice in self.invoices.items():
+            if owner == provider_id and any(e.recorded in week for e in invoice.ledger):
+                yield invoice
+
     def provider_invoices(
         self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
     ) -> Iterator[Invoice]:
@@ -407,6 +434,19 @@ class FakeStore:
         of_kind = [b for b in self.batches.values() if b.kind is kind]
         return sorted(of_kind, key=lambda b: b.batch_id, reverse=True)[:limit]
 
+    # --- the insurer register (R33) ----------------------------------------------------------
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        self.calls.append("put_insurer_register")
+        if register.version in self.registers:
+            raise TransactionConflict(register.version)
+        self.registers[register.version] = register
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        """By version, as the table's sort key has them."""
+        self.calls.append("insurer_registers")
+        return [self.registers[v] for v in sorted(self.registers)]
+
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 
     def block_patient(
@@ -481,11 +521,20 @@ class FakeStore:
         invoice_id = new.invoice.invoice_id
         return [
             (self.invoices, self._invoice_key(new.invoice), new.invoice),
+            *self._ledger_week_writes(new.invoice),
             *(
                 self._marker_write(provider_id, ref, declaration_id, invoice_id)
                 for ref in new.claim_refs
             ),
             *((self.actions, action_key(a), a) for a in new.actions),
+        ]
+
+    def _ledger_week_writes(self, invoice: Invoice) -> list[Write]:
+        """The adapter's ledger-week markers take room in a transaction: so do these."""
+        weeks = {Week.containing(entry.recorded).label for entry in invoice.new_entries}
+        return [
+            (self.week_markers, (invoice.provider_id, week, invoice.invoice_id), True)
+            for week in sorted(weeks)
         ]
 
     def _marker_write(
@@ -525,6 +574,22 @@ def _list_position(invoice: Invoice) -> str:
 
 def _dunning_position(invoice: Invoice, day: date) -> str:
     return f"{day.isoformat()}#{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
+
+
+class AuditInMemory:
+    """The audit of reads (R32), as DynamoAuditLog keeps it: appended, listed by moment."""
+
+    def __init__(self) -> None:
+        self.records: list[ReadRecord] = []
+
+    def record_read(self, record: ReadRecord) -> None:
+        self.records.append(record)
+
+    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
+        return sorted(
+            (r for r in self.records if r.provider_id == provider_id and since <= r.at < until),
+            key=lambda r: r.at,
+        )
 
 
 class FakeQueue:

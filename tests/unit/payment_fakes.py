@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from billing_core.payments.psp import PspStatus
+from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord
 
 
@@ -27,9 +28,27 @@ class CheckoutsInMemory:
 class LinksInMemory:
     def __init__(self) -> None:
         self.links: dict[tuple[str, str], BankCreditLink] = {}
+        self.credits: dict[str, UnmatchedCredit] = {}
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
         self.links.setdefault((link.account_iban, link.transfer_id), link)
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
         return self.links.get((account_iban, transfer_id))
+
+    def keep_unmatched_credit(self, credit: UnmatchedCredit) -> None:
+        self.credits.setdefault(credit.credit_id, credit)
+
+    def unmatched_credits(self) -> list[UnmatchedCredit]:
+        open_ones = (c for c in self.credits.values() if c.match is None)
+        return sorted(open_ones, key=lambda c: (c.booking_date, c.credit_id))
+
+    def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
+        return self.credits.get(credit_id)
+
+    def plan_credit_match(self, credit_id: str, match: CreditMatch) -> UnmatchedCredit:
+        if credit_id not in self.credits:
+            raise LookupError(credit_id)
+        if self.credits[credit_id].match is None:
+            self.credits[credit_id] = replace(self.credits[credit_id], match=match)
+        return self.credits[credit_id]

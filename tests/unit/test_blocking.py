@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from billing_core.changes.stop import StopRequest, StopScope
 from billing_core.collection.blocking import (
     DEBTOR_RISK_WARNING,
     BlockChange,
@@ -21,11 +22,14 @@ from billing_core.collection.blocking import (
     with_debtor_risk_with_provider,
     without_claim,
 )
-from billing_core.invoices.invoice import DunningStage
-from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.invoices.invoice import DunningStage, InvoiceStatus
+from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal
+from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.invoices import stop_invoice
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import REFERENCE, make_invoice
-from tests.unit.fake_store import FakeStore
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 PROVIDER = "tandarts-de-vries"
 OTHER = "fysio-centrum-oost"
@@ -220,3 +224,37 @@ def test_a_paid_invoice_that_is_not_with_the_agency_does_not_touch_blocks():
     pay(store, invoice.amount_due_cents)
     assert "release_claim" not in store.calls
     assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})
+
+
+# --- the agency's claim changed on our side (issue 12 item 11, R22, R34) ------------------------
+
+
+def test_a_reversed_payment_that_had_unblocked_the_patient_blocks_again():
+    """Given a claim at the agency paid in full by a transfer (the patient unblocked)
+    When the bank returns that transfer
+    Then the claim is owed again and the patient is blocked again, once."""
+    invoice, store = at_the_agency()
+    pay(store, invoice.amount_due_cents)
+
+    book_reversal(store, REFERENCE, "E-1", "R-1", invoice.amount_due_cents, clock=CLOCK)
+    book_reversal(store, REFERENCE, "E-1", "R-1", invoice.amount_due_cents, clock=CLOCK)
+
+    assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})
+    changes = [c.change for c in store.block_changes(PROVIDER, T1)]
+    assert changes == [BLOCKED, UNBLOCKED, BLOCKED]
+
+
+def test_a_stop_that_settles_a_claim_at_the_agency_unblocks_the_patient():
+    """Given a patient blocked by one claim at the agency
+    When the practice stops that invoice in full (R21)
+    Then nothing is owed and the patient is unblocked."""
+    invoice, store = at_the_agency(status=InvoiceStatus.SENT)
+    ctx = ProviderContext(
+        store, FilesInMemory(), None, FakeQueue(), CLOCK, AuditInMemory(), Reader("u-1", "staff")
+    )
+    full = StopRequest(StopScope.FULL, "goodwill", "", accept_terms=True)
+
+    stop_invoice(PROVIDER, invoice.invoice_id, full, "u-1", ctx)
+
+    assert store.blocked_patients(PROVIDER) == []
+    assert [c.change for c in store.block_changes(PROVIDER, T1)] == [BLOCKED, UNBLOCKED]

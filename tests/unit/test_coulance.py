@@ -23,7 +23,7 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.factories import make_invoice, make_line, make_provider
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
 NON_CONTRACTED = make_provider()  # no contracts at all: every insurer is non-contracted
@@ -126,6 +126,7 @@ def practice(store, queue) -> ProviderContext:
         delivery=queue,
         clock=FixedClock(NOW),
         users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
     )
 
 

@@ -32,7 +32,7 @@ from billing_core.declarations.csv_format import (
     parse_declaration_csv,
 )
 from billing_core.declarations.findings import Severity
-from billing_core.declarations.rules import insurers
+from billing_core.declarations.rules.insurers import parse_register_csv, shipped_registers
 from billing_core.shared.spreadsheet import starts_a_formula
 from billing_core.texts.practice import FINDINGS, PRACTICE
 
@@ -664,6 +664,7 @@ CONTENT_CASES = [
     ("bsn-too-short", line(bsn="1234567"), "BSN_INVALID", "bsn"),
     ("bsn-not-digits", line(bsn="12345678A"), "BSN_INVALID", "bsn"),
     ("unknown-uzovi", line(insurer_uzovi="9999"), "UZOVI_UNKNOWN", "insurer_uzovi"),
+    ("malformed-uzovi", line(insurer_uzovi="33A1"), "UZOVI_INVALID", "insurer_uzovi"),
     ("amount-with-euro-sign", line(unit_price="€ 23,50"), "AMOUNT_INVALID", "unit_price"),
     ("amount-thousands", line(unit_price="1.234,56"), "AMOUNT_INVALID", "unit_price"),
     ("amount-zero", line(unit_price="0,00"), "AMOUNT_ZERO", "unit_price"),
@@ -754,6 +755,34 @@ CONTENT_CASES = [
         )
     ),
 ]
+
+
+def test_a_well_formed_code_the_register_lacks_names_the_register_not_the_practice():
+    """R33: given a line with 9999 (4 digits, no insurer in the register)
+    When the file is parsed
+    Then the finding names zorgnota's register and its version, and does not say the
+    practice typed it wrong."""
+    result = parse(declaration(FIRST, line(insurer_uzovi="9999")))
+
+    (finding,) = [f for f in result.findings if f.code == "UZOVI_UNKNOWN"]
+    assert "not in zorgnota's insurer register (version 2025-01-01.1)" in finding.message("en")
+    assert "verzekeraarsregister van zorgnota (versie 2025-01-01.1)" in finding.message("nl")
+
+
+def test_the_register_in_force_on_the_treatment_date_decides():
+    """R33: given a register version valid from 2026-11-01 that adds 1234
+    When lines treated before and after that day name 1234
+    Then only the line treated on or after 2026-11-01 becomes a claim."""
+    header = "uzovi;name;group;labels;valid_from;source\n"
+    added = parse_register_csv(header + "1234;Nieuw;Nieuw;;2026-11-01;src\n", 1)
+    registers = shipped_registers().with_versions([added])
+    early = line(FIRST, claim_ref="EARLY", insurer_uzovi="1234", treatment_date="2026-10-31")
+    late = line(claim_ref="LATE", insurer_uzovi="1234", treatment_date="2026-11-02")
+
+    result = parse_declaration_csv(declaration(early, late), today=TODAY, insurers=registers)
+
+    assert [claim.claim_ref for claim in result.claims] == ["LATE"]
+    assert [f.claim_ref for f in result.findings if f.code == "UZOVI_UNKNOWN"] == ["EARLY"]
 
 
 @pytest.mark.parametrize(
@@ -967,7 +996,9 @@ def _declaration(draw: st.DrawFn) -> tuple[bytes, list[Claim]]:
         row = {
             **patient_cells,
             "claim_ref": f"R{number}",
-            "insurer_uzovi": draw(st.sampled_from([i.uzovi for i in insurers.all_insurers()])),
+            "insurer_uzovi": draw(
+                st.sampled_from([i.uzovi for i in shipped_registers().versions[0].insurers])
+            ),
             "policy_number": draw(_OPTIONAL_TEXT),
             "treatment_date": str(treatment_date),
             "treatment_start_date": str(start_date or ""),

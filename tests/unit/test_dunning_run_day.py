@@ -53,3 +53,23 @@ def test_a_run_stopped_by_the_time_limit_says_so_in_its_metrics():
 
     assert stopped.log_entry().counts["Dunning_incomplete"] == 1
     assert finished.log_entry().counts["Dunning_incomplete"] == 0
+
+
+def test_a_malformed_provider_item_is_skipped_and_counted_and_the_others_go_on():
+    """Issue 14 item 7, R31: given two invoices due a reminder, one of a practice whose
+    stored settings no longer validate (a legacy item)
+    When the run of 31 December goes
+    Then the other practice's patient gets the reminder, the bad practice is reported by
+    id once and counted in the metric its alarm reads, and its invoice waits untouched."""
+    legacy = one_invoice(100_000, number=2, provider_id="legacy-praktijk")
+    world = DunningWorld([one_invoice(100_000), legacy])
+    world.store.put_unreadable_provider("legacy-praktijk")
+
+    summary = world.run(date(2026, 12, 31))
+
+    assert world.letters() == [("dunning_reminder", date(2026, 12, 31))]
+    assert summary.answer()["providers_skipped"] == ["legacy-praktijk"]
+    assert summary.errors == []
+    entry = summary.log_entry()
+    assert entry.counts["Dunning_provider_skipped"] == 1 and entry.error
+    assert world.invoice("inv-2") is legacy

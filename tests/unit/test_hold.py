@@ -15,7 +15,7 @@ from billing_core.services.provider.invoices import hold_invoice
 from billing_core.shared.clock import FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.dunning_world import one_invoice
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 FIRST_DAY = date(2027, 1, 4)
 
@@ -29,6 +29,7 @@ def hold(store: FakeStore, clock: FixedClock, days: int) -> Invoice:
         delivery=FakeQueue(),
         clock=clock,
         users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
     )
     staff = ProviderUser("tandarts-de-vries", "u-1", Role.STAFF)
     detail = hold_invoice(staff, "inv-1", until, "bezwaar in behandeling", ctx)

@@ -1,72 +1,125 @@
-"""The UZOVI reference table (R2 unknown insurer, R6 / legal-nl.md §6 VGZ-group materials)."""
+"""The insurer register as versioned data (R33; R2 unknown insurer, R6 / legal-nl.md §6
+VGZ-group materials). The table in code became a CSV file in the layer with a source per
+row and a valid-from date, so the old table tests are now about the register."""
 
-import dataclasses
 from datetime import date
 
 import pytest
 
-from billing_core.declarations.rules import insurers
-from billing_core.declarations.rules.insurers import Group, Insurer
+from billing_core.declarations.rules.insurers import (
+    InsurerRegisters,
+    RegisterRefused,
+    parse_register_csv,
+    shipped_registers,
+)
+
+HEADER = "uzovi;name;group;labels;valid_from;source\n"
+TODAY = date(2026, 11, 23)
+
+
+def shipped():
+    return shipped_registers().in_force(TODAY)
 
 
 @pytest.mark.parametrize(
     "uzovi, name, group",
     [
-        ("3311", "Zilveren Kruis", Group.ACHMEA),
-        ("7095", "VGZ", Group.VGZ),
-        ("0101", "Univé", Group.VGZ),
-        ("3343", "ONVZ", Group.ONVZ),
-        ("7029", "DSW", Group.DSW),
+        ("9664", "CZ groep (centrale verwerkingseenheid)", "CZ"),
+        ("3311", "Zilveren Kruis", "Achmea"),
+        ("7095", "VGZ", "VGZ"),
+        ("0101", "Univé", "VGZ"),
+        ("3343", "ONVZ", "ONVZ"),
+        ("7029", "DSW", "DSW"),
     ],
 )
-def test_lookup_finds_a_listed_insurer(uzovi, name, group):
-    # Given a code in the table / When it is looked up / Then its name and group come back
-    insurer = insurers.lookup(uzovi)
-    assert insurer == Insurer(uzovi, name, group, insurer.labels)
-    assert insurers.is_known(uzovi)
+def test_the_shipped_register_finds_a_listed_insurer(uzovi, name, group):
+    # Given the shipped register / When a code is looked up / Then its name and group
+    insurer = shipped().lookup(uzovi)
+    assert (insurer.name, insurer.group) == (name, group)
+    assert shipped().is_known(uzovi)
+
+
+def test_cz_ohra_and_nationale_nederlanden_files_go_to_9664_as_cz_says():
+    # R33: CZ's own provider pages say so; the source column keeps the address.
+    cz = shipped().lookup("9664")
+    assert set(cz.labels) == {"CZ", "OHRA", "Nationale-Nederlanden"}
+    assert cz.source.startswith("https://www.cz.nl/zorgaanbieder/")
 
 
 @pytest.mark.parametrize("uzovi", ["9999", "", "101", "33110", " 3311", "abcd"])
 def test_unknown_or_malformed_codes_are_not_known(uzovi):
-    # Given a code that is not exactly a listed 4-digit code / Then it is unknown
-    assert insurers.lookup(uzovi) is None
-    assert not insurers.is_known(uzovi)
-    assert not insurers.is_vgz_group(uzovi)
+    assert shipped().lookup(uzovi) is None
+    assert not shipped().is_known(uzovi)
+    assert not shipped().is_vgz_group(uzovi)
 
 
 @pytest.mark.parametrize(
     "uzovi, vgz_group",
     [
-        ("7095", True),  # VGZ
-        ("0101", True),  # Univé
-        ("3334", True),  # IZA
-        ("3361", True),  # Zekur
-        ("0736", True),  # UMC
-        ("3311", False),  # Zilveren Kruis (Achmea)
-        ("3332", False),  # Menzis
-        ("7029", False),  # DSW
+        *[("7095", True), ("0101", True), ("3334", True), ("3361", True), ("0736", True)],
+        *[("3311", False), ("3332", False), ("7029", False), ("9664", False)],
     ],
 )
 def test_vgz_group_labels_take_materials_first(uzovi, vgz_group):
     # legal-nl.md §6: materials of VGZ-group labels go to the insurer first.
-    assert insurers.is_vgz_group(uzovi) is vgz_group
+    assert shipped().is_vgz_group(uzovi) is vgz_group
 
 
-def test_the_table_is_well_formed():
-    codes = [insurer.uzovi for insurer in insurers.all_insurers()]
-    assert len(codes) == len(set(codes)), "a UZOVI code is listed twice"
-    assert all(len(code) == 4 and code.isdigit() for code in codes)
-    listed_names = {insurer.name for insurer in insurers.all_insurers()}
-    assert not listed_names & {label for label, _ in insurers.NOT_YET_LISTED}
+def test_every_shipped_row_has_a_source_and_one_code():
+    rows = shipped().insurers
+    assert len({i.uzovi for i in rows}) == len(rows)
+    assert all(i.source and len(i.uzovi) == 4 and i.uzovi.isdigit() for i in rows)
 
 
-def test_the_table_says_where_it_comes_from_and_since_when():
-    # The codes must be checked against the Vektis register before production.
-    assert "Vektis UZOVI register" in " ".join((insurers.__doc__ or "").split())
-    assert insurers.TABLE_VERSION
-    assert date(2026, 1, 1) == insurers.VALID_FROM
+def test_the_version_in_force_is_the_latest_valid_on_the_day():
+    """Given the shipped version (2025-01-01) and a loaded one from 2027-01-01
+    When a treatment date is looked up
+    Then before 2027 the shipped one answers, from 2027-01-01 the new one, and a day
+    before every version is read with the oldest."""
+    later = parse_register_csv(HEADER + "1234;Nieuw;Nieuw;;2027-01-01;https://example.org\n", 1)
+    registers = shipped_registers().with_versions([later])
+    assert registers.in_force(date(2026, 12, 31)).version == "2025-01-01.1"
+    assert registers.in_force(date(2027, 1, 1)).version == "2027-01-01.1"
+    assert registers.in_force(date(2019, 5, 1)).version == "2025-01-01.1"
+    assert not registers.in_force(date(2027, 1, 1)).is_known("3311")
 
 
-def test_an_insurer_cannot_be_changed():
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        insurers.lookup("3311").name = "Other"  # type: ignore[misc,union-attr]
+def test_a_second_load_for_the_same_day_replaces_the_first():
+    first = parse_register_csv(HEADER + "1111;A;A;;2027-01-01;src\n", 1)
+    second = parse_register_csv(HEADER + "2222;B;B;;2027-01-01;src\n", 2)
+    registers = InsurerRegisters((second, first))
+    assert registers.in_force(date(2027, 3, 1)).version == "2027-01-01.2"
+
+
+def test_a_version_is_refused_whole_with_every_problem_by_line():
+    text = (
+        HEADER
+        + "3311;Zilveren Kruis;Achmea;;2027-01-01;https://example.org\n"
+        + "33A1;Broken;Achmea;;2027-01-01;src\n"
+        + "3311;Twice;Achmea;;2027-01-01;src\n"
+        + "7029;DSW;DSW;;1-1-2027;\n"
+    )
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (3, "uzovi must be 4 digits"),
+        (4, "uzovi 3311 is also on line 2"),
+        (5, "source is empty"),
+        (5, "valid_from must be a date YYYY-MM-DD"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "uzovi,name,group,labels,valid_from,source\n", HEADER],
+    ids=["empty", "comma-separated", "header only"],
+)
+def test_not_a_register_is_refused(text):
+    with pytest.raises(RegisterRefused):
+        parse_register_csv(text, 1)
+
+
+def test_one_version_has_one_valid_from():
+    text = HEADER + "1111;A;A;;2027-01-01;src\n2222;B;B;;2027-02-01;src\n"
+    with pytest.raises(RegisterRefused, match="same valid_from"):
+        parse_register_csv(text, 1)

@@ -9,6 +9,7 @@ from typing import Protocol
 import pytest
 
 from billing_core import ports
+from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.providers.retrocession_run import RetrocessionStore
@@ -32,7 +33,7 @@ def public_methods(adapter: type) -> set[str]:
     return {name for name in vars(adapter) if not name.startswith("_")} - INSTRUMENTATION
 
 
-@pytest.mark.parametrize("adapter", [BillingRepository, PaymentLinkRepository])
+@pytest.mark.parametrize("adapter", [BillingRepository, PaymentLinkRepository, DynamoAuditLog])
 def test_every_public_method_of_an_adapter_is_on_a_port(adapter):
     assert public_methods(adapter) - declared_on_ports() == set()
 

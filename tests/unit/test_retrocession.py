@@ -350,6 +350,7 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
             "entries": 3,
             "payout_cents": DUE - 116,
             "failures": {},
+            "providers_skipped": [],
         }
     )
     assert sorted(files.files) == [
@@ -369,10 +370,10 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
 
 def test_one_failing_provider_does_not_hold_up_the_others():
     class BrokenForOne(FakeStore):
-        def provider_invoices(self, provider_id, **kwargs):
+        def week_invoices(self, provider_id, week):
             if provider_id == "fysio-centrum-oost":
                 raise RuntimeError("unreadable item")
-            return super().provider_invoices(provider_id, **kwargs)
+            return super().week_invoices(provider_id, week)
 
     physio = make_provider(provider_id="fysio-centrum-oost")
     store = BrokenForOne([], [PROVIDER, physio])
@@ -380,6 +381,37 @@ def test_one_failing_provider_does_not_hold_up_the_others():
         date(2026, 11, 30), RetrocessionContext(store, FilesInMemory())
     )
     assert summary.failures == {"fysio-centrum-oost": "RuntimeError"} and summary.statements == 1
+
+
+def test_a_malformed_provider_item_is_skipped_and_counted_and_the_others_are_paid():
+    """Issue 14 item 7, R31: given a legacy provider item that no longer validates next to
+    a practice with a payment in week 48
+    When the Monday run builds week 48
+    Then the practice gets its statement, the bad item is reported by id and counted in
+    the metric its alarm reads, and the run does not fail (a retry cannot mend it)."""
+    store = FakeStore([paid(make_invoice(), DUE, at(date(2026, 11, 24)))], [PROVIDER])
+    store.put_unreadable_provider("legacy-praktijk")
+
+    summary = build_weekly_statements(
+        date(2026, 11, 30), RetrocessionContext(store, FilesInMemory())
+    )
+
+    assert summary.statements == 1 and summary.payout_cents == DUE - 116
+    assert summary.answer()["providers_skipped"] == ["legacy-praktijk"]
+    assert summary.log_entry().counts["Retrocession_provider_skipped"] == 1
+    assert summary.failures == {}
+
+
+def test_the_run_reads_only_the_invoices_that_moved_that_week():
+    """Issue 14 item 7: given an invoice paid in week 47 and one paid in week 48
+    When week 48 is built
+    Then the week's read gives only the invoice of week 48."""
+    issued_in_46 = tuple(replace(e, at=at(date(2026, 11, 10))) for e in make_invoice().ledger)
+    old = paid(make_invoice(invoice_id="old", ledger=issued_in_46), DUE, at(date(2026, 11, 17)))
+    new = paid(make_invoice(invoice_id="new"), DUE, at(date(2026, 11, 24)))
+    store = FakeStore([old, new], [PROVIDER])
+
+    assert [i.invoice_id for i in store.week_invoices(PROVIDER.provider_id, W48)] == ["new"]
 
 
 # --- the stored items --------------------------------------------------------------------------

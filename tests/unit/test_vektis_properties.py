@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from billing_core.declarations.claims import Address, Claim, Person
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import parse_declaration
-from billing_core.declarations.rules import insurers, treatment_codes
+from billing_core.declarations.rules import treatment_codes
+from billing_core.declarations.rules.insurers import shipped_registers
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.writer import (
@@ -107,7 +108,9 @@ def _patient_claims(draw, number: int, care: str, first_ref: int) -> list[Claim]
         birth_date=draw(st.dates(date(1900, 1, 1), TODAY)),
         patient=patient,
         debtor=debtor,
-        insurer_uzovi=draw(st.sampled_from([i.uzovi for i in insurers.all_insurers()])),
+        insurer_uzovi=draw(
+            st.sampled_from([i.uzovi for i in shipped_registers().versions[0].insurers])
+        ),
         policy_number=draw(st.sampled_from(["", "ZK-20411873"])),
     )
     claims = []

@@ -1,2 +1,1 @@
-"""The operator API's resources, one Powertools Router each (issue 14): others plug in
-beside these (insurers, money, audit) the same way."""
+"""The operator API's resources, one Powertools Router each (issue 11, issue 14)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from billing_core.payments.psp import PaymentProvider
     from billing_core.ports import UploadUrls, UserDirectory
     from billing_core.providers.retrocession_run import RetrocessionContext
-    from billing_core.services.operator.context import OperatorContext
+    from billing_core.providers.settings_history import Editor
+    from billing_core.services.operator.context import BackOfficeContext, OperatorContext
     from billing_core.services.operator.money_out import MoneyOutContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
@@ -129,6 +131,11 @@ class Runtime:
         return TransferBatchRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
+    def audit_log(self) -> DynamoAuditLog:
+        """The audit of reads (R32), on the billing table."""
+        return DynamoAuditLog(boto3.resource("dynamodb").Table(self.settings.table_name))
+
+    @cached_property
     def psp(self) -> PaymentProvider:
         """Mollie when an API key secret is configured (deployed); else the local fake PSP,
         whose checkout page is served by the sandbox (make serve, tests)."""
@@ -168,6 +175,7 @@ class Runtime:
             clock=self.clock,
             reference_key=self.reference_key,
             max_lines=self.settings.max_declaration_lines,
+            registers=self.repository,
         )
 
     def dunning_context(self) -> DunningContext:
@@ -234,6 +242,7 @@ class Runtime:
             delivery=self.delivery_queue,
             clock=self.clock,
             users=self.user_directory,
+            audit=self.audit_log,
             upload_url_seconds=self.settings.upload_url_seconds,
             batches=self.transfer_batches,
         )
@@ -242,6 +251,21 @@ class Runtime:
         from billing_core.services.operator.context import OperatorContext
 
         return OperatorContext(store=self.repository, users=self.user_directory, clock=self.clock)
+
+    def back_office_context(self, operator: Editor) -> BackOfficeContext:
+        """For one request of an operator (the ``operators`` group's user)."""
+        from billing_core.services.operator.context import BackOfficeContext
+        from billing_core.shared.audit import Reader
+
+        return BackOfficeContext(
+            store=self.repository,
+            files=self.output_files,
+            links=self.payment_links,
+            audit=self.audit_log,
+            delivery=self.delivery_queue,
+            clock=self.clock,
+            operator=Reader(operator.user_id, operator.role),
+        )
 
     def patient_context(self) -> PatientContext:
         from billing_core.services.patient import PatientContext

@@ -11,15 +11,22 @@ from typing import Protocol
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import (
+    InsurerRegister,
+    InsurerRegisters,
+    shipped_registers,
+)
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
+from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.users import DirectoryUser, Role
+from billing_core.shared.audit import ReadRecord
 
 
 class ConcurrentChange(Exception):
@@ -39,6 +46,23 @@ class InvalidPosition(ValueError):
 
 _INVOICE_POSITION = re.compile(r"(\d{4}-\d{2}-\d{2})#[A-Za-z0-9-]{1,64}")
 _DECLARATION_POSITION = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+class UnreadableProvider(Exception):
+    """A provider's stored settings do not validate (a malformed legacy item): the runs
+    skip the provider and count it, the others go on (R31, issue 14 item 7)."""
+
+    def __init__(self, provider_id: str) -> None:
+        super().__init__(provider_id)  # the id only: the item may hold anything
+        self.provider_id = provider_id
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderListing:
+    """Every provider whose settings validate, and the ids of those whose do not."""
+
+    providers: list[Provider]
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +306,35 @@ class UserDirectory(Protocol):
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         """The provider's users, enabled or not, by e-mail address."""
+
+
+class InsurerRegisterStore(Protocol):
+    """The insurer register versions operators loaded (R33); the shipped one is in code."""
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        """Store a new version; TransactionConflict when that version exists already."""
+        ...
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        """Every loaded version, in one Query."""
+        ...
+
+
+def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:
+    """The shipped version and every version an operator loaded."""
+    loaded = store.insurer_registers() if store is not None else []
+    return shipped_registers().with_versions(loaded)
+
+
+class AuditLog(Protocol):
+    """The audit of reads (NEN 7513, R32): appended to, never changed, listed per provider
+    and period by an operator."""
+
+    def record_read(self, record: ReadRecord) -> None: ...
+
+    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
+        """The provider's reads from ``since`` (inclusive) to ``until`` (exclusive), oldest
+        first."""
         ...
 
 
@@ -366,14 +419,45 @@ class BankCreditLink:
 
 
 class BankCreditLinks(Protocol):
+    """What the bank import keeps of credits: the booked ones a return may undo (R12),
+    and those it could not book, until an operator matches them (R34)."""
+
     def remember_bank_credit(self, link: BankCreditLink) -> None:
         """Keep the first link for a transfer id; later ones for the same id are ignored."""
         ...
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...
 
+    def keep_unmatched_credit(self, credit: UnmatchedCredit) -> None:
+        """Keep the first record of a credit; the same entry read again changes nothing."""
+        ...
 
-class DunningStore(BillingStore, Protocol):
+    def unmatched_credits(self) -> list[UnmatchedCredit]:
+        """Those not matched yet, by booking date."""
+        ...
+
+    def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None: ...
+
+    def plan_credit_match(self, credit_id: str, match: CreditMatch) -> UnmatchedCredit:
+        """Store the match unless the credit has one: the credit as stored, with the first
+        match (a retry gets the plan the first attempt made). LookupError: no such id."""
+        ...
+
+
+class WeekActivity(Protocol):
+    """The invoices that moved in a week, per provider: the ledger-week index (R24)."""
+
+    def readable_providers(self) -> ProviderListing:
+        """Every provider; one whose stored settings do not validate is listed by id."""
+        ...
+
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+        """The provider's invoices with a ledger entry recorded in ``week`` (and maybe a
+        few more): the read follows the week's activity, not the provider's history."""
+        ...
+
+
+class DunningStore(BillingStore, WeekActivity, Protocol):
     """What the daily dunning run needs on top of the billing store (R18, R28)."""
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:

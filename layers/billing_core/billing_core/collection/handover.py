@@ -102,22 +102,25 @@ def agency_update_key(invoice: Invoice, day: date) -> str:
 
 def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:
     """A claim the agency holds changed on our side (a payment dated in the reminder's
-    term, read after the handover, undid the costs): the amounts as of ``day`` and the
-    ledger entries written that day, each with its cause and note."""
+    term, read after the handover, undid the costs)."""
+    return _json(agency_update_document(invoice, day, reason))
+
+
+def agency_update_document(invoice: Invoice, day: date, reason: str) -> dict[str, Any]:
+    """The amounts as of ``day`` and the ledger entries written that day, each with its
+    cause and note."""
     written = [e for e in invoice.ledger if e.recorded.astimezone(AMSTERDAM).date() == day]
-    return _json(
-        {
-            "format_version": FORMAT_VERSION,
-            "day": day.isoformat(),
-            "reason": reason,
-            "provider_id": invoice.provider_id,
-            "invoice_id": invoice.invoice_id,
-            "reference": invoice.reference,
-            "handover_date": str(invoice.handed_over_on),
-            "amounts_cents": _amounts(invoice, day),
-            "entries": [_entry(e) | {"note": e.note} for e in written],
-        }
-    )
+    return {
+        "format_version": FORMAT_VERSION,
+        "day": day.isoformat(),
+        "reason": reason,
+        "provider_id": invoice.provider_id,
+        "invoice_id": invoice.invoice_id,
+        "reference": invoice.reference,
+        "handover_date": str(invoice.handed_over_on),
+        "amounts_cents": _amounts(invoice, day),
+        "entries": [_entry(e) | {"note": e.note} for e in written],
+    }
 
 
 def _amounts(invoice: Invoice, day: date) -> dict[str, int]:

@@ -39,7 +39,7 @@ from billing_core.declarations.claims import (
     passes_bsn_11_proof,
 )
 from billing_core.declarations.findings import Finding, Severity
-from billing_core.declarations.rules import insurers
+from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.shared.money import AmountFormatError, parse_euros
 from billing_core.shared.spreadsheet import starts_a_formula
 
@@ -174,8 +174,15 @@ class CsvParseResult:
         return any(finding.severity is Severity.FILE for finding in self.findings)
 
 
-def parse_declaration_csv(data: bytes, *, today: date, max_lines: int = 100_000) -> CsvParseResult:
+def parse_declaration_csv(
+    data: bytes,
+    *,
+    today: date,
+    max_lines: int = 100_000,
+    insurers: InsurerRegisters | None = None,
+) -> CsvParseResult:
     """The claims of a declaration file and the findings for its processing report.
+    ``insurers``: the register versions (R33), the shipped one when not given.
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
@@ -187,7 +194,7 @@ def parse_declaration_csv(data: bytes, *, today: date, max_lines: int = 100_000)
     if header is None:
         return CsvParseResult([], [_file_finding("FILE_EMPTY")], 0)
     columns, header_findings = _map_header(header, reader.line_num)
-    parser = _LineParser(columns, len(header), today, max_lines)
+    parser = _LineParser(columns, len(header), today, max_lines, insurers or shipped_registers())
     return parser.parse(reader, header_findings)
 
 
@@ -339,8 +346,16 @@ class _BirthDates(dict[str, "date | _Problem | None"]):
 
 
 class _LineParser:
-    def __init__(self, columns: dict[str, int], width: int, today: date, max_lines: int) -> None:
+    def __init__(
+        self,
+        columns: dict[str, int],
+        width: int,
+        today: date,
+        max_lines: int,
+        insurers: InsurerRegisters,
+    ) -> None:
         self.width = width
+        self.insurers = insurers
         self.today = today
         self.max_lines = max_lines
         # An absent optional column reads the empty cell appended to every line.
@@ -460,7 +475,7 @@ class _LineParser:
         )
 
     def _new_treatment(self, cells: tuple[str, ...]) -> _Treatment:
-        treatment = self.treatments[cells] = _new_treatment(cells, self.today)
+        treatment = self.treatments[cells] = _new_treatment(cells, self.today, self.insurers)
         return treatment
 
     # --- The patient: checked when a patient_ref first appears or its columns change ---
@@ -544,15 +559,17 @@ def _own_problems(
     return problems
 
 
-def _new_treatment(cells: tuple[str, ...], today: date) -> _Treatment:
+def _new_treatment(cells: tuple[str, ...], today: date, insurers: InsurerRegisters) -> _Treatment:
     uzovi, treatment_date, start_date, line_type, quantity, unit_price = cells
     problems: list[_Problem] = []
     end = _unless_problem(_date(treatment_date, "treatment_date", today, True), problems)
     start = _unless_problem(_date(start_date, "treatment_start_date", today, False), problems)
     if start and end and start > end:
         problems.append(_Problem("START_AFTER_END", "treatment_start_date"))
+    # The insurer of the treatment's start date (legal-nl.md §6), in the register then.
+    register_day = start or end or today
     return _Treatment(
-        insurer_uzovi=_unless_problem(_uzovi(uzovi), problems),
+        insurer_uzovi=_unless_problem(_uzovi(uzovi, insurers, register_day), problems),
         treatment_date=end,
         treatment_start_date=start,
         line_type=_unless_problem(_line_type(line_type), problems),
@@ -570,14 +587,20 @@ def _unless_problem(value: Any, problems: list[_Problem]) -> Any:
     return value
 
 
-def _uzovi(raw: str) -> str | _Problem:
+def _uzovi(raw: str, insurers: InsurerRegisters, day: date) -> str | _Problem:
+    """A well-formed code zorgnota's register lacks is not the practice's typing error:
+    the finding says so and names the register version (R33)."""
     code = raw.strip()
     if not code:
         return _Problem("FIELD_REQUIRED", "insurer_uzovi")
     if len(code) == 3 and code.isdigit():
         code = "0" + code  # a spreadsheet drops the leading zero of 0101 or 0736
-    if not insurers.is_known(code):
-        return _Problem("UZOVI_UNKNOWN", "insurer_uzovi", {"value": raw.strip()})
+    if not (len(code) == 4 and code.isascii() and code.isdigit()):
+        return _Problem("UZOVI_INVALID", "insurer_uzovi", {"value": code})
+    register = insurers.in_force(day)
+    if not register.is_known(code):
+        params = {"value": code, "version": register.version}
+        return _Problem("UZOVI_UNKNOWN", "insurer_uzovi", params)
     return code
 
 

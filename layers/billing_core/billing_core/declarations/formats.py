@@ -9,6 +9,7 @@ from collections.abc import Collection
 from datetime import date
 
 from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
+from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.text import vektis_encoding
 
 # The result of every format: claims, findings, lines and the format the file was read as.
@@ -23,13 +24,25 @@ def is_vektis(data: bytes) -> bool:
 
 
 def parse_declaration(
-    data: bytes, *, today: date, max_lines: int, provider_agbs: Collection[str] = ()
+    data: bytes,
+    *,
+    today: date,
+    max_lines: int,
+    provider_agbs: Collection[str] = (),
+    insurers: InsurerRegisters | None = None,
 ) -> ParseResult:
     """provider_agbs: the uploading practice's AGB codes. A Vektis header that names none
-    of them is someone else's file (R2, wrong provider); CSV has no such field."""
+    of them is someone else's file (R2, wrong provider); CSV has no such field.
+    insurers: the register versions a line's UZOVI code is checked in (R33)."""
     if is_vektis(data):
         # Imported here: a cold start that reads a CSV does not pay for the EI layouts.
         from billing_core.declarations.vektis.parser import parse_vektis
 
-        return parse_vektis(data, today=today, max_lines=max_lines, provider_agbs=provider_agbs)
-    return parse_declaration_csv(data, today=today, max_lines=max_lines)
+        return parse_vektis(
+            data,
+            today=today,
+            max_lines=max_lines,
+            provider_agbs=provider_agbs,
+            insurers=insurers,
+        )
+    return parse_declaration_csv(data, today=today, max_lines=max_lines, insurers=insurers)

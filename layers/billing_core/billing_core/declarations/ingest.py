@@ -38,6 +38,7 @@ from billing_core.declarations.reports import (
     in_report_order,
 )
 from billing_core.declarations.rules.coverage import RuleTableCoverage
+from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import (
@@ -45,8 +46,10 @@ from billing_core.ports import (
     DeliveryQueue,
     DeliveryRequest,
     FileStore,
+    InsurerRegisterStore,
     KnownClaim,
     NewInvoice,
+    registers_in_use,
 )
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
@@ -82,6 +85,8 @@ class IngestContext:
     clock: Clock
     reference_key: bytes
     max_lines: int = 100_000
+    # The insurer register versions operators loaded (R33); None: the shipped one only.
+    registers: InsurerRegisterStore | None = None
 
 
 def upload_from_key(object_key: str) -> Upload | None:
@@ -113,17 +118,19 @@ def _process(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingRepor
             "UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id}
         )
         return _finish_rejected(upload, record, [finding], 0, ctx)
+    insurers = registers_in_use(ctx.registers)
     parsed = parse_declaration(
         data,
         today=ctx.clock.today(),
         max_lines=ctx.max_lines,
         provider_agbs=provider.all_agb_codes,
+        insurers=insurers,
     )
     if parsed.file_rejected:
         return _finish_rejected(
             upload, record, parsed.findings, parsed.lines_total, ctx, file_format=parsed.format
         )
-    return _invoice_claims(upload, record, provider, parsed, ctx)
+    return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
 
 
 def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
@@ -151,13 +158,14 @@ def _invoice_claims(
     record: DeclarationRecord,
     provider: Provider,
     parsed: ParseResult,
+    insurers: InsurerRegisters,
     ctx: IngestContext,
 ) -> ProcessingReport:
     known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
     claims, earlier_credits = split_earlier_credits(claims)
-    plan = plan_invoices(claims, provider, RuleTableCoverage(provider))
+    plan = plan_invoices(claims, provider, RuleTableCoverage(provider), insurers)
     corrections = _book_earlier_credits(provider, upload, plan, earlier_credits, ctx)
     record = with_reference_block(record, len(plan.drafts), ctx)
     invoices = issue_invoices(plan.drafts, provider, record, ctx)

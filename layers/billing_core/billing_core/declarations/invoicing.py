@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules.coverage import CoverageComponent
+from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.rules.line_rules import (
     PRICE_QUOTE_MISSING,
     LineRouting,
@@ -66,10 +67,14 @@ class InvoicingPlan:
 
 
 def plan_invoices(
-    claims: Iterable[Claim], provider: Provider, coverage: CoverageComponent
+    claims: Iterable[Claim],
+    provider: Provider,
+    coverage: CoverageComponent,
+    insurers: InsurerRegisters | None = None,
 ) -> InvoicingPlan:
+    """``insurers``: the register versions (R33) materials are routed by."""
     plan = InvoicingPlan()
-    router = _CachedRouter(coverage)
+    router = _CachedRouter(coverage, insurers or shipped_registers())
     for patient_claims in group_by_patient(claims):
         _plan_patient(patient_claims, provider, router, plan)
     return plan
@@ -79,8 +84,9 @@ class _CachedRouter:
     """The same treatment at the same insurer and price is routed once per file: a
     100,000-line file holds a few hundred distinct lines, and routing is the hot path."""
 
-    def __init__(self, coverage: CoverageComponent) -> None:
+    def __init__(self, coverage: CoverageComponent, insurers: InsurerRegisters) -> None:
         self._coverage = coverage
+        self._insurers = insurers
         self._known: dict[tuple[object, ...], LineRouting] = {}
 
     def route(self, claim: Claim) -> LineRouting:
@@ -90,10 +96,14 @@ class _CachedRouter:
             claim.coverage_date,
             claim.treatment_code,
             claim.quantity * claim.unit_price_cents,
+            # A material's payer depends on its insurer's group in the register of its date.
+            self._insurers.in_force(claim.coverage_date).version
+            if claim.line_type is LineType.MATERIAL
+            else "",
         )
         routing = self._known.get(key)
         if routing is None:
-            routing = self._known[key] = route_line(claim, self._coverage)
+            routing = self._known[key] = route_line(claim, self._coverage, self._insurers)
         return routing
 
 

@@ -52,12 +52,12 @@ from billing_core.declarations.reports import (
     RetourSummary,
     in_report_order,
 )
-from billing_core.declarations.rules import insurers
+from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
 from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import Change, save_change
-from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
+from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice, registers_in_use
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 
@@ -122,16 +122,18 @@ def apply_retour(
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
         return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
+    insurers = registers_in_use(ctx.registers)
     with cycle_collection_paused():
         parsed = parse_retour(
             data,
             today=ctx.clock.today(),
             max_lines=ctx.max_lines,
             provider_agbs=provider.all_agb_codes,
+            insurers=insurers,
         )
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
-    run = _Run(parsed)
+    run = _Run(parsed, insurers)
     known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
     _apply_to_invoices(run, known, upload, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
@@ -144,6 +146,7 @@ def apply_retour(
 @dataclass
 class _Run:
     parsed: RetourParse
+    insurers: InsurerRegisters = field(default_factory=shipped_registers)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (result, invoice)
     findings: list[Finding] = field(default_factory=list)
     invoices: dict[str, Invoice] = field(default_factory=dict)  # as stored after this run
@@ -257,7 +260,7 @@ def _rejected_materials(
         if marker is None or (marker.invoice_id and marker.invoice_id not in ours):
             continue  # unknown, or on a patient invoice: _apply_to_invoices did it
         claim = line.claim
-        if claim is not None and _is_rejected_vgz_material(claim, line):
+        if claim is not None and _is_rejected_vgz_material(claim, line, run.insurers):
             materials.append((line, claim))
             continue
         run.result(line, LineResult.INSURER_LINE)
@@ -282,10 +285,11 @@ def _codes(line: RetourLine) -> str:
     return ", ".join(line.retour_codes) or "-"
 
 
-def _is_rejected_vgz_material(claim: Claim, line: RetourLine) -> bool:
+def _is_rejected_vgz_material(claim: Claim, line: RetourLine, insurers: InsurerRegisters) -> bool:
+    register = insurers.in_force(claim.coverage_date)
     return (
         claim.line_type is LineType.MATERIAL
-        and insurers.is_vgz_group(claim.insurer_uzovi)
+        and register.is_vgz_group(claim.insurer_uzovi)
         and line.granted_cents < claim.amount_cents
     )
 

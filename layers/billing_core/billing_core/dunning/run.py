@@ -14,7 +14,10 @@ time limit) is resumed by running again; a letter whose queueing was lost is que
 (the delivery sends each letter once).
 
 A failing invoice does not stop the run: it is listed in the summary's errors (ids and
-error types only, no personal data) and stays on the index for the next run.
+error types only, no personal data) and stays on the index for the next run. The invoices
+of a provider whose stored settings do not validate (a malformed legacy item) are skipped:
+the provider is reported by id and counted (``Dunning_provider_skipped``), not retried as
+an error per invoice, and its invoices wait on the index until an operator mends it (R31).
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.changes.arrangement import review_arrangement
+from billing_core.collection.agency_updates import write_agency_updates
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
@@ -43,6 +47,7 @@ from billing_core.ports import (
     DeliveryRequest,
     DunningStore,
     FileStore,
+    UnreadableProvider,
 )
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
@@ -75,6 +80,8 @@ class RunSummary:
     rescheduled: int = 0  # nothing due yet (deferral, hold, arrangement): looked at later
     arrangements_cancelled: int = 0
     errors: list[RunError] = field(default_factory=list)
+    providers_skipped: set[str] = field(default_factory=set)  # settings that do not validate
+    agency_files: int = 0  # yesterday's changes on claims the agency holds, per practice
     complete: bool = True  # False: stopped before the end (time limit); run again
 
     @property
@@ -92,6 +99,8 @@ class RunSummary:
             "rescheduled": self.rescheduled,
             "arrangements_cancelled": self.arrangements_cancelled,
             "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
+            "providers_skipped": sorted(self.providers_skipped),
+            "agency_files": self.agency_files,
             "complete": self.complete,
         }
 
@@ -102,7 +111,9 @@ class RunSummary:
         counts["Dunning_errors"] = len(self.errors)
         # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39).
         counts["Dunning_incomplete"] = 0 if self.complete else 1
-        failed = bool(self.errors) or not self.complete
+        # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
+        counts["Dunning_provider_skipped"] = len(self.providers_skipped)
+        failed = bool(self.errors or self.providers_skipped) or not self.complete
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
 
@@ -133,6 +144,9 @@ def run_dunning(
     if as_of > today:
         raise RunDayInFuture(as_of, today)
     summary = RunSummary(as_of)
+    # Yesterday is over: the agency's file of it is complete (issue 12 item 11).
+    told = write_agency_updates(as_of - timedelta(days=1), ctx.store, ctx.files)
+    summary.agency_files = len(told.files)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
         if not has_time():
@@ -141,6 +155,8 @@ def run_dunning(
         summary.read += len(unit)
         try:
             _process_unit(unit, providers, as_of, ctx, summary)
+        except UnreadableProvider as skipped:
+            summary.providers_skipped.add(skipped.provider_id)
         except Exception as error:  # noqa: BLE001 -- one bad invoice must not stop the run
             ids = tuple(invoice.invoice_id for invoice in unit)
             summary.errors.append(RunError(ids, type(error).__name__))
@@ -310,15 +326,22 @@ def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
 
 
 class _ProviderCache:
-    """Each provider's settings once per run."""
+    """Each provider's settings once per run; one that does not validate is read once too."""
 
     def __init__(self, store: DunningStore) -> None:
         self._store = store
         self._providers: dict[str, Provider] = {}
+        self._unreadable: set[str] = set()
 
     def get(self, provider_id: str) -> Provider:
+        if provider_id in self._unreadable:
+            raise UnreadableProvider(provider_id)
         if provider_id not in self._providers:
-            provider = self._store.get_provider(provider_id)
+            try:
+                provider = self._store.get_provider(provider_id)
+            except UnreadableProvider:
+                self._unreadable.add(provider_id)
+                raise
             if provider is None:
                 raise LookupError(f"provider {provider_id} of a due invoice is unknown")
             self._providers[provider_id] = provider

@@ -220,6 +220,15 @@ class Invoice:
     # never moves money twice (R3, R11, R12).
     applied_payments: tuple[str, ...] = ()
     version: int = 0  # optimistic locking (R28)
+    # How many ledger entries the stored invoice has (set when read, like ``version``):
+    # a save indexes the weeks of the entries after them, so the weekly retrocession
+    # reads only the invoices that moved that week (issue 14 item 7).
+    stored_entries: int = field(default=0, compare=False)
+
+    @property
+    def new_entries(self) -> tuple[LedgerEntry, ...]:
+        """The ledger entries this object has that the stored invoice has not."""
+        return self.ledger[self.stored_entries :]
 
     @property
     def addressee(self) -> Person:

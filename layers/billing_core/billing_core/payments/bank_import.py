@@ -17,7 +17,8 @@ Per booked transaction in the statement:
   dropped.
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
-  bucket, ``bank/unmatched/{import date}/{statement file}.json``. That list holds the
+  bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
+  in the table until an operator matches it (services/operator/money.py). That list holds the
   payer's name, IBAN and description, because a person needs them to find the invoice;
   the bucket is private and encrypted, and none of it is logged (R29).
 
@@ -59,6 +60,7 @@ from billing_core.payments.camt053 import (
 )
 from billing_core.payments.own_transfers import OwnTransferOutcome, match_own_transfer
 from billing_core.payments.transfer_batches import BatchKind
+from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
 from billing_core.ports import (
     BankCreditLink,
     BankCreditLinks,
@@ -110,6 +112,25 @@ class UnmatchedLine:
     remittance_text: str = field(default="", repr=False)
     counterparty_name: str = field(default="", repr=False)
     counterparty_iban: str = field(default="", repr=False)
+    source_id: str = ""  # {our iban}/{entry reference}: what it is booked as once matched
+
+    def as_credit(self) -> UnmatchedCredit:
+        """The record an operator lists and matches (R34)."""
+        return UnmatchedCredit(
+            credit_id=credit_id_of(self.source_id),
+            source_id=self.source_id,
+            statement_id=self.statement_id,
+            entry_reference=self.entry_reference,
+            booking_date=date.fromisoformat(self.booking_date),
+            direction=self.direction,
+            amount_cents=self.amount_cents,
+            currency=self.currency,
+            reason=self.reason,
+            kenmerk=self.kenmerk,
+            remittance_text=self.remittance_text,
+            counterparty_name=self.counterparty_name,
+            counterparty_iban=self.counterparty_iban,
+        )
 
 
 @dataclass
@@ -199,6 +220,8 @@ def import_statement(
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
+    for line in report.unmatched:
+        ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
     return report
 
 
@@ -400,6 +423,7 @@ def _line(
         remittance_text=transaction.remittance_text,
         counterparty_name=transaction.counterparty_name,
         counterparty_iban=transaction.counterparty_iban,
+        source_id=source_id(transaction),
     )
 
 

@@ -327,6 +327,15 @@ def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
     )
 
 
+def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
+    """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
+    payment, a corrected stop) blocks the patient again. Idempotent, like the release."""
+    if invoice.is_with_collection_agency and not invoice.is_paid:
+        store.block_patient(
+            invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+        )
+
+
 def book_reversal(
     store: BillingStore,
     reference: str,
@@ -352,6 +361,7 @@ def book_reversal(
         )
 
     stored, booked = save_change(store, invoice, recorded_now(reverse, clock.now()))
+    block_unsettled_claim(store, stored, clock)
     return BookingResult(booked, stored)
 
 

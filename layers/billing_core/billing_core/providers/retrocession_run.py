@@ -11,13 +11,11 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from billing_core.invoices.invoice import Invoice
-from billing_core.ports import FileStore
+from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
@@ -31,13 +29,7 @@ from billing_core.providers.retrocession import (
 from billing_core.shared.reports import LogEntry
 
 
-class RetrocessionStore(Protocol):
-    def list_providers(self) -> list[Provider]: ...
-
-    def provider_invoices(
-        self, provider_id: str, *, issued_from: str = "", issued_until: str = ""
-    ) -> Iterator[Invoice]: ...
-
+class RetrocessionStore(WeekActivity, Protocol):
     def put_retrocession(self, summary: StatementSummary) -> None: ...
 
 
@@ -58,6 +50,8 @@ class RunSummary:
     payout_cents: int = 0
     # provider id -> the kind of error (its type name: a message could quote stored data)
     failures: dict[str, str] = field(default_factory=dict)
+    # Providers whose stored settings do not validate: skipped, reported, never a crash.
+    skipped: list[str] = field(default_factory=list)
 
     def answer(self) -> dict[str, Any]:
         return {
@@ -67,6 +61,7 @@ class RunSummary:
             "entries": self.entries,
             "payout_cents": self.payout_cents,
             "failures": dict(self.failures),
+            "providers_skipped": list(self.skipped),
         }
 
     def log_entry(self) -> LogEntry:
@@ -74,8 +69,11 @@ class RunSummary:
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
             "Retrocession_failed": len(self.failures),
+            # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
+            "Retrocession_provider_skipped": len(self.skipped),
         }
-        return LogEntry("retrocession run", self.answer(), counts, error=bool(self.failures))
+        failed = bool(self.failures or self.skipped)
+        return LogEntry("retrocession run", self.answer(), counts, error=failed)
 
 
 def week_to_build(as_of: date) -> Week:
@@ -88,11 +86,14 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
 
     A provider whose statement fails is listed in the summary and the others still get
     theirs; the caller reports the failure, and a rerun writes the same bytes again for
-    those that succeeded.
+    those that succeeded. A provider whose stored settings do not validate is skipped and
+    counted (``Retrocession_provider_skipped``): a rerun cannot mend it, an operator can.
     """
     week = week_to_build(as_of)
     summary = RunSummary(week=week.label)
-    for provider in ctx.store.list_providers():
+    listing = ctx.store.readable_providers()
+    summary.skipped = list(listing.unreadable)
+    for provider in listing.providers:
         summary.providers += 1
         try:
             statement = write_statement(provider, week, ctx)
@@ -106,11 +107,8 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
 
 
 def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:
-    # An invoice has no money movement before it is issued: later invoices are not read.
-    invoices = ctx.store.provider_invoices(
-        provider.provider_id, issued_until=week.sunday.isoformat()
-    )
-    statement = build_statement(provider, week, invoices)
+    # Only the invoices that moved this week (build_statement keeps the week's entries).
+    statement = build_statement(provider, week, ctx.store.week_invoices(provider.provider_id, week))
     document = statement_json(statement)
     ctx.files.put(statement_key(provider.provider_id, week, "json"), document, "application/json")
     ctx.files.put(

@@ -59,8 +59,15 @@ _DUTCH: Sections = {
             " cijfers of voldoet niet aan de 11-proef."
         ),
         "UZOVI_UNKNOWN": (
-            "Regel {line}: {value} in {field} is geen bekende UZOVI-code. Gebruik de 4-cijferige"
-            " code van de zorgverzekeraar op de (begin)datum van de behandeling."
+            "Regel {line}: {value} in {field} staat niet in het verzekeraarsregister van"
+            " zorgnota (versie {version}). De code heeft de goede vorm: klopt de verzekeraar"
+            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota; wij nemen hem"
+            " op en u kunt de regel opnieuw aanbieden."
+        ),
+        "UZOVI_INVALID": (
+            "Regel {line}: {value} in {field} is geen UZOVI-code: een UZOVI-code heeft 4"
+            " cijfers. Gebruik de code van de zorgverzekeraar op de (begin)datum van de"
+            " behandeling."
         ),
         "AMOUNT_INVALID": (
             "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00 of 45.00,"
@@ -346,6 +353,15 @@ _DUTCH: Sections = {
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
     },
     REFUSALS: {
+        # The back office matching a bank credit by hand (R34, services/operator/money.py).
+        "credit_not_bookable": (
+            "Deze regel is geen bijschrijving in euro's; die boekt u niet op een nota."
+        ),
+        "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
+        "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
+        "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
+        "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
+        "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
         "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
@@ -448,8 +464,13 @@ _ENGLISH: Sections = {
             " or fails the 11-proof check."
         ),
         "UZOVI_UNKNOWN": (
-            "Line {line}: {value} in {field} is not a known UZOVI code. Use the 4-digit code of the"
-            " patient's insurer on the treatment's (start) date."
+            "Line {line}: {value} in {field} is not in zorgnota's insurer register (version"
+            " {version}). The code has the right form: if it is the patient's insurer on the"
+            " treatment's (start) date, tell zorgnota; we add it and you can send the line again."
+        ),
+        "UZOVI_INVALID": (
+            "Line {line}: {value} in {field} is not a UZOVI code: a UZOVI code has 4 digits. Use"
+            " the code of the patient's insurer on the treatment's (start) date."
         ),
         "AMOUNT_INVALID": (
             "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00 or 45.00, without a"
@@ -729,6 +750,12 @@ _ENGLISH: Sections = {
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
     },
     REFUSALS: {
+        "credit_not_bookable": "This line is not a credit in euros; it is not booked on an invoice.",
+        "no_invoice_for_patient": "This practice has no invoices for this patient number.",
+        "match_target": "Give either a payment reference or a practice with a patient number.",
+        "unknown_kenmerk": "No invoice has this payment reference.",
+        "no_such_entry": "This invoice has no ledger entry with that number.",
+        "not_correctable": "Only a stop or a coulance can be corrected this way.",
         "more_than_open": "That is more than is still open ({open_amount} euro).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",

@@ -12,11 +12,14 @@ Key design (one table, pk/sk):
                                                         unblocked; n = the block's version
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
+  PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
+                                                        ISO week w: the retrocession's read (R24)
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
   TRANSFERBATCH#{kind}         {batch id}               a payout or refund batch (R34), as one
                                                         JSON document with its version
+  INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
@@ -38,7 +41,7 @@ so a status filter runs in the Query and every page of the list is full.
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +49,7 @@ from billing_core.adapters.dynamo import keys
 from billing_core.collection.blocking import BlockChange, BlockChangeKind, PatientBlock
 from billing_core.declarations.claims import Address, Language, LineType, Person
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.rules.insurers import Insurer, InsurerRegister
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
@@ -70,6 +74,9 @@ from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
 
 Item = dict[str, Any]
+
+# Retrocession statements and what they are built from: 7 full years after their year.
+STATEMENT_RETENTION = timedelta(days=2922)
 
 
 # --- provider ---------------------------------------------------------------------------
@@ -226,7 +233,28 @@ def invoice_to_item(invoice: Invoice) -> Item:
     }
 
 
+def ledger_week_items(invoice: Invoice) -> list[Item]:
+    """One marker per week in which an entry new to the table was recorded; kept as long
+    as the statements of that week (legal-nl.md §8), then expired by the table's TTL."""
+    weeks = {Week.containing(entry.recorded) for entry in invoice.new_entries}
+    return [
+        {
+            **keys.ledger_week_key(invoice.provider_id, week.label, invoice.invoice_id),
+            "entity": "ledger_week",
+            "invoice_id": invoice.invoice_id,
+            "expires_at": expires_at(week.ends_at, STATEMENT_RETENTION),
+        }
+        for week in sorted(weeks)
+    ]
+
+
+def expires_at(moment: datetime, kept: timedelta) -> int:
+    """The table's TTL attribute: epoch seconds after which DynamoDB deletes the item."""
+    return int((moment + kept).timestamp())
+
+
 def invoice_from_item(item: Item) -> Invoice:
+    ledger = tuple(_entry_from_map(m) for m in item["ledger"])
     return Invoice(
         invoice_id=item["invoice_id"],
         provider_id=item["provider_id"],
@@ -241,7 +269,7 @@ def invoice_from_item(item: Item) -> Invoice:
         issue_date=date.fromisoformat(item["issue_date"]),
         final_payment_date=date.fromisoformat(item["final_payment_date"]),
         lines=tuple(_line_from_map(m) for m in item["lines"]),
-        ledger=tuple(_entry_from_map(m) for m in item["ledger"]),
+        ledger=ledger,
         warnings=tuple(item.get("warnings", ())),
         debtor_risk_with_provider=bool(item.get("debtor_risk_with_provider", False)),
         status=InvoiceStatus(item["status"]),
@@ -265,6 +293,7 @@ def invoice_from_item(item: Item) -> Invoice:
         ),
         applied_payments=tuple(item.get("applied_payments", ())),
         version=int(item["version"]),
+        stored_entries=len(ledger),
     )
 
 
@@ -527,6 +556,36 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+# --- insurer register version (R33) -------------------------------------------------------
+
+
+def insurer_register_to_item(register: InsurerRegister) -> Item:
+    return {
+        **keys.insurer_register_key(register.version),
+        "entity": "insurer_register",
+        "version": register.version,
+        "valid_from": register.valid_from.isoformat(),
+        "insurers": [
+            {
+                "uzovi": i.uzovi,
+                "name": i.name,
+                "group": i.group,
+                "labels": list(i.labels),
+                "source": i.source,
+            }
+            for i in register.insurers
+        ],
+    }
+
+
+def insurer_register_from_item(item: Item) -> InsurerRegister:
+    insurers = tuple(
+        Insurer(m["uzovi"], m["name"], m["group"], tuple(m.get("labels", ())), m.get("source", ""))
+        for m in item["insurers"]
+    )
+    return InsurerRegister(item["version"], date.fromisoformat(item["valid_from"]), insurers)
 
 
 # --- retrocession statement (R24) --------------------------------------------------------

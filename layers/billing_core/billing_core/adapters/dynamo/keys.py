@@ -123,6 +123,16 @@ def dunning_due_until(as_of: date) -> str:
 # --- retrocession statements (R24) -------------------------------------------------------------
 
 
+def ledger_week_partition(provider_id: str, week_label: str) -> str:
+    """Which of the provider's invoices had a ledger entry recorded in the week: one small
+    item per invoice and week, written with the entry (issue 14 item 7)."""
+    return f"{provider_partition(provider_id)}#LEDGERWEEK#{week_label}"
+
+
+def ledger_week_key(provider_id: str, week_label: str, invoice_id: str) -> Key:
+    return {"pk": ledger_week_partition(provider_id, week_label), "sk": f"INVOICE#{invoice_id}"}
+
+
 def retrocession_sort_key(week_label: str) -> str:
     return f"{RETROCESSION_PREFIX}{week_label}"
 
@@ -157,6 +167,16 @@ def block_changes_from(since: datetime) -> str:
 # --- payments in from outside (R11, R12) ---------------------------------------------------------
 
 
+# --- reference data: the insurer register (R33) ------------------------------------------------
+
+INSURER_REGISTER_PARTITION = "INSURERS"
+INSURER_VERSION_PREFIX = "VERSION#"
+
+
+def insurer_register_key(version: str) -> Key:
+    return {"pk": INSURER_REGISTER_PARTITION, "sk": f"{INSURER_VERSION_PREFIX}{version}"}
+
+
 def checkout_key(psp_payment_id: str) -> Key:
     return {"pk": f"PSP#{psp_payment_id}", "sk": "CHECKOUT"}
 
@@ -175,3 +195,25 @@ def transfer_batch_partition(kind: str) -> str:
 
 def transfer_batch_key(kind: str, batch_id: str) -> Key:
     return {"pk": transfer_batch_partition(kind), "sk": batch_id}
+
+
+# --- the audit of reads (R32, NEN 7513) ------------------------------------------------------
+
+
+def audit_partition(provider_id: str, month: str) -> str:
+    """A provider's reads of one month (YYYY-MM, UTC): a period is a Query per month."""
+    return f"{provider_partition(provider_id)}#AUDIT#{month}"
+
+
+def audit_position(moment: datetime) -> str:
+    """Sorts by the moment in UTC; an id after it keeps two reads of one moment apart."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# --- bank credits nobody could book yet (R34) -------------------------------------------------
+
+UNMATCHED_CREDITS = "BANK#UNMATCHED"  # one partition: matched ones expire after a year
+
+
+def unmatched_credit_key(credit_id: str) -> Key:
+    return {"pk": UNMATCHED_CREDITS, "sk": f"CREDIT#{credit_id}"}

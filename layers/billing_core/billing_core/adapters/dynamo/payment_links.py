@@ -4,14 +4,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import expires_at
 from billing_core.payments.psp import PspStatus
+from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord
+
+# legal-nl.md §8: unmatched-credit lists are kept 1 year once resolved.
+MATCHED_CREDIT_RETENTION = timedelta(days=366)
 
 Item = dict[str, Any]
 
@@ -92,6 +97,59 @@ class PaymentLinkRepository:
             amount_cents=int(item["amount_cents"]),
         )
 
+    # --- credits nobody could book yet (R34) ------------------------------------------------
+
+    def keep_unmatched_credit(self, credit: UnmatchedCredit) -> None:
+        self._put_new(_credit_item(credit))
+
+    def unmatched_credits(self) -> list[UnmatchedCredit]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :credits",
+            "FilterExpression": "attribute_not_exists(matched_at)",
+            "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
+        }
+        found: list[UnmatchedCredit] = []
+        while True:
+            page = self._table.query(**query)
+            found.extend(_credit(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return sorted(found, key=lambda c: (c.booking_date, c.credit_id))
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
+        key = keys.unmatched_credit_key(credit_id)
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return _credit(item) if item else None
+
+    def plan_credit_match(self, credit_id: str, match: CreditMatch) -> UnmatchedCredit:
+        try:
+            self._table.update_item(
+                Key=keys.unmatched_credit_key(credit_id),
+                UpdateExpression="SET matched_at = :at, matched_by = :who, parts = :parts, "
+                "expires_at = :expires",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(matched_at)",
+                ExpressionAttributeValues={
+                    ":at": match.matched_at.isoformat(),
+                    ":who": match.operator,
+                    ":parts": [
+                        {
+                            "reference": p.reference,
+                            "invoice_id": p.invoice_id,
+                            "amount": p.amount_cents,
+                        }
+                        for p in match.parts
+                    ],
+                    ":expires": expires_at(match.matched_at, MATCHED_CREDIT_RETENTION),
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+        stored = self.get_unmatched_credit(credit_id)
+        if stored is None:
+            raise LookupError(credit_id)
+        return stored
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _put_new(self, item: Item) -> None:
@@ -100,3 +158,48 @@ class PaymentLinkRepository:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
+
+
+def _credit_item(credit: UnmatchedCredit) -> Item:
+    return {
+        **keys.unmatched_credit_key(credit.credit_id),
+        "entity": "unmatched_credit",
+        "credit_id": credit.credit_id,
+        "source_id": credit.source_id,
+        "statement_id": credit.statement_id,
+        "entry_reference": credit.entry_reference,
+        "booking_date": credit.booking_date.isoformat(),
+        "direction": credit.direction,
+        "amount_cents": credit.amount_cents,
+        "currency": credit.currency,
+        "reason": credit.reason,
+        "kenmerk": credit.kenmerk,
+        "remittance_text": credit.remittance_text,
+        "counterparty_name": credit.counterparty_name,
+        "counterparty_iban": credit.counterparty_iban,
+    }
+
+
+def _credit(item: Item) -> UnmatchedCredit:
+    match = None
+    if "matched_at" in item:
+        parts = tuple(
+            MatchPart(p["reference"], p["invoice_id"], int(p["amount"])) for p in item["parts"]
+        )
+        match = CreditMatch(datetime.fromisoformat(item["matched_at"]), item["matched_by"], parts)
+    return UnmatchedCredit(
+        credit_id=item["credit_id"],
+        source_id=item["source_id"],
+        statement_id=item["statement_id"],
+        entry_reference=item["entry_reference"],
+        booking_date=date.fromisoformat(item["booking_date"]),
+        direction=item["direction"],
+        amount_cents=int(item["amount_cents"]),
+        currency=item["currency"],
+        reason=item["reason"],
+        kenmerk=item["kenmerk"],
+        remittance_text=item["remittance_text"],
+        counterparty_name=item["counterparty_name"],
+        counterparty_iban=item["counterparty_iban"],
+        match=match,
+    )

@@ -27,6 +27,7 @@ from billing_core.collection.blocking import (
     without_claim,
 )
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import (
     EVERY_INVOICE,
@@ -34,7 +35,9 @@ from billing_core.ports import (
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
+    ProviderListing,
     TransactionConflict,
+    UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
 )
@@ -64,8 +67,9 @@ class BillingRepository:
     # --- providers ------------------------------------------------------------------
 
     def get_provider(self, provider_id: str) -> Provider | None:
+        """UnreadableProvider when the stored settings do not validate (a legacy item)."""
         item = self._get(keys.provider_key(provider_id))
-        return items.provider_from_item(item) if item else None
+        return _readable_provider(item, provider_id) if item else None
 
     def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
         """One transaction: the settings on condition of the version they replace (R28,
@@ -276,6 +280,7 @@ class BillingRepository:
         an earlier or concurrent run got there first (R3)."""
         invoice_id = new.invoice.invoice_id
         writes = [self._put_new(items.invoice_to_item(new.invoice))]
+        writes += self._ledger_week_puts(new.invoice)
         writes += [
             {
                 "Update": {
@@ -378,7 +383,13 @@ class BillingRepository:
         return invoices, (found[limit - 1]["gsi2sk"] if len(found) > limit else None)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
-        """Replace the invoice if nobody changed it since it was read (R28)."""
+        """Replace the invoice if nobody changed it since it was read (R28).
+
+        The weeks of its new ledger entries are marked first: a marker whose save then
+        fails costs the weekly run one read, a save without its marker would lose money
+        from a statement."""
+        for marker in items.ledger_week_items(invoice):
+            self._table.put_item(Item=marker)
         stored = invoice_with_next_version(invoice)
         try:
             self._table.put_item(
@@ -431,6 +442,7 @@ class BillingRepository:
             }
             for old, new in zip(invoices, stored, strict=True)
         ]
+        writes += [put for invoice in invoices for put in self._ledger_week_puts(invoice)]
         writes += [self._put_new(items.action_to_item(action)) for action in new_actions]
         try:
             self._transact(writes)
@@ -441,20 +453,42 @@ class BillingRepository:
     # --- the weekly retrocession (R24) and debtor-risk figures (R25) ---------------------
 
     def list_providers(self) -> list[Provider]:
+        """Every provider whose settings validate (readable_providers names the others)."""
+        return self.readable_providers().providers
+
+    def readable_providers(self) -> ProviderListing:
         """Every provider, from the by-provider index (gsi2pk = PROVIDERS): a Query whose
-        cost follows the number of providers, not the table."""
+        cost follows the number of providers, not the table. One malformed item is listed
+        by id, never a failure of the whole list (R31)."""
         query: dict[str, Any] = {
             "IndexName": "by-provider",
             "KeyConditionExpression": "gsi2pk = :providers",
             "ExpressionAttributeValues": {":providers": keys.PROVIDERS_INDEX},
         }
         providers: list[Provider] = []
-        while True:
-            page = self._table.query(**query)
-            providers.extend(items.provider_from_item(item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return providers
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        unreadable: list[str] = []
+        for item in self._query_all(query):
+            try:
+                providers.append(_readable_provider(item, str(item.get("gsi2sk", ""))))
+            except UnreadableProvider as skipped:
+                unreadable.append(skipped.provider_id)
+        return ProviderListing(providers, tuple(unreadable))
+
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+        """The invoices marked for the week (one Query), read 100 a request: the cost
+        follows the week's activity, not every invoice the provider ever had (R24)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :week",
+            "ExpressionAttributeValues": {
+                ":week": keys.ledger_week_partition(provider_id, week.label)
+            },
+            "ProjectionExpression": "invoice_id",
+        }
+        wanted = [
+            keys.invoice_key(provider_id, marker["invoice_id"]) for marker in self._query_all(query)
+        ]
+        for found in self._batch_get(wanted):
+            yield items.invoice_from_item(found)
 
     def provider_invoices(
         self,
@@ -465,9 +499,7 @@ class BillingRepository:
         page_size: int = 200,
     ) -> Iterator[Invoice]:
         """All the provider's invoices issued in the range (ISO dates, inclusive), page by
-        page from the by-provider index. The weekly statement reads every invoice issued
-        up to the week's end; acceptable for a weekly run, and an index of "invoices with
-        ledger activity in week W" is the cheaper read when that grows too slow."""
+        page from the by-provider index (the debtor-risk figures over months of issue)."""
         after: str | None = None
         while True:
             wanted = InvoiceFilter(issued_from=issued_from, issued_until=issued_until)
@@ -502,6 +534,31 @@ class BillingRepository:
         )
         found = [items.retrocession_from_item(item) for item in page["Items"]]
         return [s for s in found if before is None or s.week < before][:limit]
+
+    # --- the insurer register (R33) -------------------------------------------------------
+
+    def put_insurer_register(self, register: InsurerRegister) -> None:
+        """On condition that the version is new: two operators loading at once get two
+        numbers, or one of them a TransactionConflict to load again."""
+        try:
+            self._table.put_item(
+                Item=items.insurer_register_to_item(register),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                raise TransactionConflict(register.version) from error
+            raise
+
+    def insurer_registers(self) -> list[InsurerRegister]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": keys.INSURER_REGISTER_PARTITION,
+                ":prefix": keys.INSURER_VERSION_PREFIX,
+            },
+        }
+        return [items.insurer_register_from_item(item) for item in self._query_all(query)]
 
     # --- blocked patients (R22) ---------------------------------------------------------------
 
@@ -618,12 +675,20 @@ class BillingRepository:
 
     # --- plumbing -------------------------------------------------------------------------
 
+    def _ledger_week_puts(self, invoice: Invoice) -> list[dict[str, Any]]:
+        """Markers in the transaction that writes the entries (idempotent: plain Puts)."""
+        return [
+            {"Put": {"TableName": self._table.name, "Item": marker}}
+            for marker in items.ledger_week_items(invoice)
+        ]
+
     def _invoice_unit(
         self, provider_id: str, declaration_id: str, new: NewInvoice
     ) -> list[dict[str, Any]]:
         invoice_id = new.invoice.invoice_id
         return [
             self._put_new(items.invoice_to_item(new.invoice)),
+            *self._ledger_week_puts(new.invoice),
             *(
                 self._put_new(items.claim_to_item(provider_id, ref, declaration_id, invoice_id))
                 for ref in new.claim_refs
@@ -664,7 +729,14 @@ class BillingRepository:
 
 
 def invoice_with_next_version(invoice: Invoice) -> Invoice:
-    return replace(invoice, version=invoice.version + 1)
+    return replace(invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger))
+
+
+def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
+    try:
+        return items.provider_from_item(item)
+    except (ValueError, KeyError, TypeError) as error:  # pydantic's ValidationError too
+        raise UnreadableProvider(provider_id) from error
 
 
 def _pack(units: Sequence[list[Any]], limit: int) -> Iterator[list[Any]]:

@@ -1,102 +1,179 @@
-"""Dutch health insurers by UZOVI code: a versioned reference table.
+"""The insurer register: Dutch health insurers by UZOVI code, as versioned data (R33).
 
-A declaration line names the insurer of the treatment's start date by its 4-digit
-UZOVI code (interfaces.md §1a). The parser rejects codes it does not know (R2), and
-the line rules send materials of VGZ-group labels to the insurer first
-(legal-nl.md §6, R6).
+A declaration line names the insurer of the treatment's (start) date by its 4-digit
+UZOVI code (interfaces.md §1a). The register says which codes exist, under which name,
+in which group (concern) and with which labels, each row with its source: the insurer's
+own pages for providers where they state the code (CZ group files go to 9664 for CZ,
+OHRA and Nationale-Nederlanden, per CZ's provider pages). docs/back-office.md lists the
+sources and what is still to be confirmed.
 
-SOURCE: the codes below are only those that at least two independent public listings
-agreed on (practice-software insurer tables) while this table was written. They are
-NOT a copy of the register: before production, check every code against the Vektis
-UZOVI register (https://www.vektis.nl, "UZOVI-register") and add the missing insurers
-listed in ``NOT_YET_LISTED``. Until then a claim for one of those insurers is rejected
-as "unknown insurer", which is the safe failure: the provider sees it in the report.
-A new register version is a new TABLE_VERSION with its VALID_FROM date.
+The shipped version is ``insurers.csv`` next to this module; an operator loads a new
+version as CSV (``uzovi;name;group;labels;valid_from;source``, labels separated by
+``|``), validated whole and refused whole with line numbers (services/operator/register).
+A version holds every insurer, not a change: the one in force on a day is the latest
+version whose ``valid_from`` is on or before it, and a treatment before the oldest
+version is read with the oldest (codes outlive versions). The line rules send materials
+of VGZ-group labels to the insurer first (legal-nl.md §6, R6).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from functools import cache
+from importlib import resources
 
-TABLE_VERSION = "2026.1"
-VALID_FROM = date(2026, 1, 1)
-
-
-class Group(StrEnum):
-    """The concern an insurer belongs to."""
-
-    ACHMEA = "Achmea"
-    VGZ = "VGZ"
-    CZ = "CZ"
-    MENZIS = "Menzis"
-    DSW = "DSW"
-    ONVZ = "ONVZ"
-    ASR = "ASR"
-    ZORG_EN_ZEKERHEID = "Zorg en Zekerheid"
-    ENO = "Eno"
+COLUMNS = ("uzovi", "name", "group", "labels", "valid_from", "source")
+SEPARATOR = ";"
+LABEL_SEPARATOR = "|"
+VGZ_GROUP = "VGZ"
+SHIPPED_FILE = "insurers.csv"
+SHIPPED_VERSION_NUMBER = 1
 
 
 @dataclass(frozen=True, slots=True)
 class Insurer:
     uzovi: str
     name: str
-    group: Group
+    group: str
     # Other brand names declared under the same UZOVI code (a label has no code of its own).
     labels: tuple[str, ...] = ()
+    source: str = ""  # where the code was read: the insurer's page for providers
 
 
-_INSURERS: tuple[Insurer, ...] = (
-    Insurer("3311", "Zilveren Kruis", Group.ACHMEA),
-    Insurer("3313", "Interpolis", Group.ACHMEA),
-    Insurer("3351", "FBTO", Group.ACHMEA),
-    Insurer("3358", "De Friesland", Group.ACHMEA),
-    Insurer("7095", "VGZ", Group.VGZ, labels=("Bewuzt",)),
-    Insurer("0101", "Univé", Group.VGZ),
-    Insurer("0736", "UMC Zorgverzekering", Group.VGZ),
-    Insurer("3334", "IZA", Group.VGZ),
-    Insurer("3361", "Zekur", Group.VGZ),
-    Insurer("3332", "Menzis", Group.MENZIS),
-    Insurer("7029", "DSW", Group.DSW),
-    Insurer("7037", "Stad Holland", Group.DSW),
-    Insurer("3343", "ONVZ", Group.ONVZ, labels=("PNOzorg", "VvAA")),
-    Insurer("9018", "a.s.r.", Group.ASR, labels=("De Amersfoortse",)),
-    # The code product.md R33 names from CZ's own provider pages; the register as data
-    # (issue 14 item 4) brings the group's labels and the sources.
-    Insurer("9664", "CZ", Group.CZ),
-)
+@dataclass(frozen=True, slots=True)
+class InsurerRegister:
+    """One version of the register: every insurer, in force from ``valid_from``."""
 
-# Insurers still to be added from the Vektis register: the public listings disagreed on
-# their codes, so no code is guessed here (label, group).
-NOT_YET_LISTED: tuple[tuple[str, Group], ...] = (
-    ("OHRA", Group.CZ),
-    ("Nationale-Nederlanden", Group.CZ),
-    ("Anderzorg", Group.MENZIS),
-    ("inTwente", Group.DSW),
-    ("Ditzo", Group.ASR),
-    ("Zorg en Zekerheid", Group.ZORG_EN_ZEKERHEID),
-    ("Salland", Group.ENO),
-    ("Zorgdirect", Group.ENO),
-    ("Zorgzaam", Group.VGZ),
-)
+    version: str  # "2025-01-01.1": the valid-from date and the how-manieth load for it
+    valid_from: date
+    insurers: tuple[Insurer, ...]
+    _by_uzovi: dict[str, Insurer] = field(init=False, repr=False, compare=False)
 
-_BY_UZOVI: dict[str, Insurer] = {insurer.uzovi: insurer for insurer in _INSURERS}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_uzovi", {i.uzovi: i for i in self.insurers})
+
+    def lookup(self, uzovi: str) -> Insurer | None:
+        return self._by_uzovi.get(uzovi)
+
+    def is_known(self, uzovi: str) -> bool:
+        return uzovi in self._by_uzovi
+
+    def is_vgz_group(self, uzovi: str) -> bool:
+        """Materials of VGZ-group labels go to the insurer first (legal-nl.md §6, seed 004)."""
+        insurer = self._by_uzovi.get(uzovi)
+        return insurer is not None and insurer.group == VGZ_GROUP
 
 
-def lookup(uzovi: str) -> Insurer | None:
-    return _BY_UZOVI.get(uzovi)
+@dataclass(frozen=True, slots=True)
+class InsurerRegisters:
+    """Every version, the shipped one and those operators loaded, by valid-from date."""
+
+    versions: tuple[InsurerRegister, ...]
+    _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError("an insurer register needs at least one version")
+        ordered = tuple(sorted(self.versions, key=lambda r: (r.valid_from, _number(r.version))))
+        object.__setattr__(self, "versions", ordered)
+        object.__setattr__(self, "_starts", tuple(r.valid_from for r in ordered))
+
+    def in_force(self, day: date) -> InsurerRegister:
+        """The latest version valid on ``day``; the oldest for a day before every version."""
+        position = bisect.bisect_right(self._starts, day)
+        return self.versions[max(position - 1, 0)]
+
+    def with_versions(self, loaded: Iterable[InsurerRegister]) -> InsurerRegisters:
+        return InsurerRegisters((*self.versions, *loaded))
 
 
-def is_known(uzovi: str) -> bool:
-    return uzovi in _BY_UZOVI
+def version_label(valid_from: date, number: int) -> str:
+    return f"{valid_from.isoformat()}.{number}"
 
 
-def is_vgz_group(uzovi: str) -> bool:
-    """Materials of VGZ-group labels go to the insurer first (legal-nl.md §6, seed 004)."""
-    insurer = _BY_UZOVI.get(uzovi)
-    return insurer is not None and insurer.group is Group.VGZ
+def _number(version: str) -> int:
+    return int(version.rsplit(".", 1)[-1])
 
 
-def all_insurers() -> tuple[Insurer, ...]:
-    return _INSURERS
+# --- reading a version from CSV ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterProblem:
+    line: int  # 1 is the header
+    message: str
+
+
+class RegisterRefused(ValueError):
+    """The CSV is not a register version: nothing of it is used (refused whole)."""
+
+    def __init__(self, problems: Sequence[RegisterProblem]) -> None:
+        super().__init__("; ".join(f"line {p.line}: {p.message}" for p in problems))
+        self.problems = tuple(problems)
+
+
+def parse_register_csv(text: str, number: int) -> InsurerRegister:
+    """A whole register version from CSV; RegisterRefused with every problem by line.
+
+    ``number``: how many versions with this valid-from date exist already, plus one."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=SEPARATOR))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if tuple(header) != COLUMNS:
+        raise RegisterRefused([RegisterProblem(1, f"the header must be {SEPARATOR.join(COLUMNS)}")])
+    problems: list[RegisterProblem] = []
+    insurers: dict[str, tuple[int, Insurer]] = {}
+    valid_from: set[date] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        insurer, day, found = _row(line, row)
+        problems += found
+        if insurer is None or day is None:
+            continue
+        if insurer.uzovi in insurers:
+            first = insurers[insurer.uzovi][0]
+            problems.append(RegisterProblem(line, f"uzovi {insurer.uzovi} is also on line {first}"))
+        insurers.setdefault(insurer.uzovi, (line, insurer))
+        valid_from.add(day)
+    if not insurers and not problems:
+        problems.append(RegisterProblem(1, "no insurers: a version lists every insurer"))
+    if len(valid_from) > 1:
+        problems.append(RegisterProblem(1, "every row of one version has the same valid_from"))
+    if problems:
+        raise RegisterRefused(problems)
+    (day,) = valid_from
+    listed = tuple(insurer for _, insurer in insurers.values())
+    return InsurerRegister(version_label(day, number), day, listed)
+
+
+def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[RegisterProblem]]:
+    if len(row) != len(COLUMNS):
+        return None, None, [RegisterProblem(line, f"{len(row)} fields, {len(COLUMNS)} expected")]
+    uzovi, name, group, labels, valid_from, source = (cell.strip() for cell in row)
+    problems = []
+    if not (len(uzovi) == 4 and uzovi.isascii() and uzovi.isdigit()):
+        problems.append(RegisterProblem(line, "uzovi must be 4 digits"))
+    for column, value in (("name", name), ("group", group), ("source", source)):
+        if not value:
+            problems.append(RegisterProblem(line, f"{column} is empty"))
+    try:
+        day: date | None = date.fromisoformat(valid_from)
+    except ValueError:
+        day = None
+        problems.append(RegisterProblem(line, "valid_from must be a date YYYY-MM-DD"))
+    if problems:
+        return None, None, problems
+    names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())
+    return Insurer(uzovi, name, group, names, source), day, []
+
+
+@cache
+def shipped_registers() -> InsurerRegisters:
+    """The version that ships with the code (insurers.csv), read once."""
+    text = resources.files(__package__).joinpath(SHIPPED_FILE).read_text(encoding="utf-8")
+    return InsurerRegisters((parse_register_csv(text, SHIPPED_VERSION_NUMBER),))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from billing_core.declarations.claims import Claim, LineType
-from billing_core.declarations.rules import insurers
 from billing_core.declarations.rules.coverage import CoverageComponent, CoverageQuery
+from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.providers.provider import CareKind, Provider
 
 # NZa Regeling Mondzorg: a written quote is required for a treatment plan above €250.
@@ -33,12 +33,16 @@ class LineRouting:
     reason: str  # why, for the insurer-claim export and the report
 
 
-def route_line(claim: Claim, coverage: CoverageComponent) -> LineRouting:
+def route_line(
+    claim: Claim, coverage: CoverageComponent, insurers: InsurerRegisters | None = None
+) -> LineRouting:
+    """``insurers``: the register versions (R33), the shipped one when not given."""
     if claim.line_type is LineType.NO_SHOW:
         # A no-show fee may never be declared to an insurer.
         return LineRouting(Payer.PATIENT, 0, "no_show_never_to_insurer")
     if claim.line_type is LineType.MATERIAL:
-        if insurers.is_vgz_group(claim.insurer_uzovi):
+        register = (insurers or shipped_registers()).in_force(claim.coverage_date)
+        if register.is_vgz_group(claim.insurer_uzovi):
             # VGZ-group labels take materials first; a rejection comes back via the retour file.
             return LineRouting(Payer.INSURER, 0, "material_vgz_group_insurer_first")
         return LineRouting(Payer.PATIENT, 0, "material_to_patient")

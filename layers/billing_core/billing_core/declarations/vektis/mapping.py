@@ -45,7 +45,8 @@ from billing_core.declarations.claims import (
     passes_bsn_11_proof,
 )
 from billing_core.declarations.findings import Finding, Severity
-from billing_core.declarations.rules import insurers, treatment_codes
+from billing_core.declarations.rules import treatment_codes
+from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
 from billing_core.declarations.vektis.reader import VektisFile
 
@@ -144,18 +145,22 @@ class _Line:
     accepted: bool
 
 
-def map_claims(file: VektisFile, *, today: date) -> tuple[list[Claim], list[Finding]]:
-    """The claims of an accepted file and the content findings (CLAIM and WARNING)."""
+def map_claims(
+    file: VektisFile, *, today: date, insurers: InsurerRegisters | None = None
+) -> tuple[list[Claim], list[Finding]]:
+    """The claims of an accepted file and the content findings (CLAIM and WARNING);
+    ``insurers``: the register versions (R33), the shipped one when not given."""
     if file.standard is None:
         raise ValueError("map_claims needs a file the reader accepted")
-    mapper = _Mapper(file.standard, today)
+    mapper = _Mapper(file.standard, today, insurers or shipped_registers())
     return mapper.map(file.records, file.first_line)
 
 
 class _Mapper:
-    def __init__(self, standard: Standard, today: date) -> None:
+    def __init__(self, standard: Standard, today: date, insurers: InsurerRegisters) -> None:
         self.standard = standard
         self.today = today
+        self.insurers = insurers
         self.insured = standard.records[RecordType.INSURED]
         self.treatment = standard.records[RecordType.TREATMENT]
         self.read_insured = self.insured.getter(_INSURED_KEYS)
@@ -175,7 +180,7 @@ class _Mapper:
         self.valid_dates: dict[str, date] = {}  # EEJJMMDD texts checked and fine
         self.postcodes: dict[str, str | None] = {}
         self.codes: dict[str, tuple[str, LineType]] = {}
-        self.known_insurers: dict[str, bool] = {}
+        self.known_insurers: dict[tuple[str, str], str | None] = {}  # -> version lacking it
         self.adults_born_by = adults_born_by(today)
 
     def map(self, records: list[str], first_line: int) -> tuple[list[Claim], list[Finding]]:
@@ -397,7 +402,7 @@ class _Mapper:
             and self.treatment.all_mandatory_filled(text)
             and (dc == "D" or credit)
             and (not credit or previous.strip())
-            and self._known_insurer(uzovi)
+            and self._register_lacking(uzovi, date_text) is None
             and int(quantity) > 0
             and int(amount) > 0
         )
@@ -499,8 +504,10 @@ class _Mapper:
             problems.append(_Problem("VEKTIS_LINE_PATIENT_MISMATCH", line, label["bsn"], params))
         if label["treatment_date"] not in flagged:
             self._date(date_text, line, self.treatment, "treatment_date", problems)
-        if label["uzovi"] not in flagged and not self._known_insurer(uzovi):
-            problems.append(_Problem("UZOVI_UNKNOWN", line, label["uzovi"], {"value": uzovi}))
+        lacking = self._register_lacking(uzovi, date_text)
+        if label["uzovi"] not in flagged and lacking is not None:
+            params = {"value": uzovi, "version": lacking}
+            problems.append(_Problem("UZOVI_UNKNOWN", line, label["uzovi"], params))
         if dc not in ("D", "C") and label["dc"] not in flagged:
             params = {"value": dc, "allowed": "D, C"}
             problems.append(_Problem("VEKTIS_VALUE_INVALID", line, label["dc"], params))
@@ -632,11 +639,15 @@ class _Mapper:
             self.valid_dates[text] = parsed
         return parsed
 
-    def _known_insurer(self, uzovi: str) -> bool:
-        known = self.known_insurers.get(uzovi)
-        if known is None:
-            known = self.known_insurers[uzovi] = insurers.is_known(uzovi)
-        return known
+    def _register_lacking(self, uzovi: str, date_text: str) -> str | None:
+        """The version of the register in force on the treatment date when it lacks the
+        code (R33: the finding names it); None when the code is in it."""
+        register = self.insurers.in_force(self.valid_dates.get(date_text, self.today))
+        key = (uzovi, register.version)
+        if key not in self.known_insurers:
+            known = register.is_known(uzovi)
+            self.known_insurers[key] = None if known else register.version
+        return self.known_insurers[key]
 
     def _code(self, code: str, line: int) -> tuple[str, LineType]:
         """Description and line type from the treatment-code table; unknown codes once."""

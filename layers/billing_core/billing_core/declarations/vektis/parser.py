@@ -10,6 +10,7 @@ from typing import Any
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import CsvParseResult
 from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.layout import MessageKind, RecordType, Standard
 from billing_core.declarations.vektis.mapping import map_claims
 from billing_core.declarations.vektis.reader import VektisFile, read_vektis
@@ -22,7 +23,12 @@ _LEVELS = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04":
 
 
 def parse_vektis(
-    data: bytes, *, today: date, max_lines: int = 100_000, provider_agbs: Collection[str] = ()
+    data: bytes,
+    *,
+    today: date,
+    max_lines: int = 100_000,
+    provider_agbs: Collection[str] = (),
+    insurers: InsurerRegisters | None = None,
 ) -> CsvParseResult:
     """An MZ301/PM304 upload -> the same result as a CSV upload (R2: a structural finding
     leaves no claims). The caller pauses the cycle collector (billing_core.bulk)."""
@@ -30,7 +36,7 @@ def parse_vektis(
     if file.file_rejected:
         structural = [f for f in file.findings if f.severity is Severity.FILE]
         return CsvParseResult([], structural, file.treatment_lines, format=file.format)
-    claims, findings = map_claims(file, today=today)
+    claims, findings = map_claims(file, today=today, insurers=insurers)
     repaired = file.warnings  # what the reader repaired, for the report
     return CsvParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
 
@@ -86,7 +92,12 @@ class RetourParse:
 
 
 def parse_retour(
-    data: bytes, *, today: date, max_lines: int = 100_000, provider_agbs: Collection[str] = ()
+    data: bytes,
+    *,
+    today: date,
+    max_lines: int = 100_000,
+    provider_agbs: Collection[str] = (),
+    insurers: InsurerRegisters | None = None,
 ) -> RetourParse:
     """A PM305/MZ302 file: checked as a declaration is (it copies one), then per line the
     granted amount (``lines``: the lines that have one), and every retourcode with its level. The insurer's copy of a line is
@@ -95,7 +106,9 @@ def parse_retour(
     file = _read(data, MessageKind.RETOUR, max_lines, provider_agbs)
     if file.file_rejected or file.standard is None:
         return RetourParse(file.format, findings=file.findings)
-    claims, _content = map_claims(file, today=today)  # content findings are the insurer's business
+    claims, _content = map_claims(
+        file, today=today, insurers=insurers
+    )  # content findings are the insurer's business
     reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
     for line, text in enumerate(file.records, file.first_line):
         reader.read(line, text)

@@ -11,7 +11,11 @@ from http import HTTPStatus
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
+from aws_lambda_powertools.event_handler.exceptions import (
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from billing_core.entrypoints.http.cursor import InvalidCursor
@@ -71,6 +75,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     app.exception_handler(InvalidPosition)(_invalid_cursor)
     app.exception_handler(InvalidReference)(_invalid_reference)
     app.exception_handler(UnauthorizedError)(_unauthorized)
+    app.exception_handler(ForbiddenError)(_forbidden)
     app.exception_handler(NotFoundError)(_not_found)
     app.exception_handler(NotFound)(_no_such_invoice)
     app.exception_handler(Refused)(_refused)
@@ -102,6 +107,10 @@ def _invalid_reference(_: InvalidReference) -> Response[str]:
 
 def _unauthorized(_: UnauthorizedError) -> Response[str]:
     return error_response(HTTPStatus.UNAUTHORIZED, "unauthorized", "log in again")
+
+
+def _forbidden(error: ForbiddenError) -> Response[str]:
+    return error_response(HTTPStatus.FORBIDDEN, "forbidden", str(error.msg))
 
 
 def _not_found(error: NotFoundError) -> Response[str]:

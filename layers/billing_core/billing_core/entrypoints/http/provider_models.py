@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,7 @@ from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import LedgerEntry
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
@@ -136,6 +137,18 @@ class LedgerEntryOut(BaseModel):
     cause: str
     note: str
 
+    @classmethod
+    def of(cls, entry: LedgerEntry, **more: Any) -> Self:
+        return cls(
+            kind=entry.kind.value,
+            component=entry.component.value,
+            amount=entry.amount_cents,
+            at=entry.at,
+            cause=entry.cause,
+            note=entry.note,
+            **more,
+        )
+
 
 class LetterOut(BaseModel):
     kind: str
@@ -195,17 +208,7 @@ class InvoiceDetailOut(InvoiceSummaryOut):
                 )
                 for line in invoice.lines
             ],
-            ledger=[
-                LedgerEntryOut(
-                    kind=e.kind.value,
-                    component=e.component.value,
-                    amount=e.amount_cents,
-                    at=e.at,
-                    cause=e.cause,
-                    note=e.note,
-                )
-                for e in invoice.ledger
-            ],
+            ledger=[LedgerEntryOut.of(e) for e in invoice.ledger],
             letters=[
                 LetterOut(kind=c.kind, channel=c.channel.value, at=c.at)
                 for c in invoice.correspondence

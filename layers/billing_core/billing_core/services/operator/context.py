@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from billing_core.ports import ProviderSettingsStore, UserDirectory
+from billing_core.ports import (
+    AuditLog,
+    BankCreditLinks,
+    DeliveryQueue,
+    FileReader,
+    FileStore,
+    InsurerRegisterStore,
+    ProviderSettingsStore,
+    ProviderStore,
+    UserDirectory,
+)
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)
 class OperatorContext:
+    """Providers' settings and users (R31, R32)."""
+
     store: ProviderSettingsStore
     users: UserDirectory
     clock: Clock
+
+
+class OperatorStore(ProviderStore, InsurerRegisterStore, Protocol):
+    """Every provider's items, as the back office reads and corrects them."""
+
+
+class OutputFiles(FileStore, FileReader, Protocol):
+    """The output bucket, read and written (unmatched credits, the agency's files)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackOfficeContext:
+    """The register, unmatched credits, corrections and the audit (R32-R34)."""
+
+    store: OperatorStore
+    files: OutputFiles
+    links: BankCreditLinks
+    audit: AuditLog
+    delivery: DeliveryQueue  # "payment received" for a credit matched by hand
+    clock: Clock
+    operator: Reader  # the operator of the verified token (their Cognito sub)

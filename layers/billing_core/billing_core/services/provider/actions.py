@@ -16,6 +16,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 from billing_core.shared.errors import practice_refused
 
 
@@ -27,8 +28,10 @@ class CoulanceDecision(StrEnum):
 def list_actions(
     user: ProviderUser, state: ActionState | None, ctx: ProviderContext
 ) -> list[OpenAction]:
-    """Oldest first; only ``state`` ones when given."""
-    return ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
+    """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
+    actions = ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
+    ctx.record_read(user, ReadKind.PATIENT_LIST, "actions")
+    return actions
 
 
 def update_action(

@@ -11,6 +11,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class BlockChanges:
 
 def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:
     provider_id = tenant_for(user, Role.VIEWER)
+    ctx.record_read(user, ReadKind.PATIENT_LIST, "blocked")
     return BlockedPatients(ctx.store.blocked_patients(provider_id), ctx.clock.today())
 
 
@@ -40,4 +42,5 @@ def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) ->
     """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time."""
     provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
+    ctx.record_read(user, ReadKind.PATIENT_LIST, "block_changes")
     return BlockChanges(moment, ctx.store.block_changes(provider_id, moment))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from billing_core.ports import (
+    AuditLog,
     DeliveryQueue,
     FileReader,
     ProviderSettingsStore,
@@ -14,6 +15,8 @@ from billing_core.ports import (
     UploadUrls,
     UserDirectory,
 )
+from billing_core.providers.users import ProviderUser
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import Clock
 
 
@@ -29,5 +32,13 @@ class ProviderContext:
     delivery: DeliveryQueue  # confirmations of a stop or an applied coulance (R17, R21)
     clock: Clock
     users: UserDirectory  # the practice admin's colleagues (R32)
+    audit: AuditLog  # every read of patient data, recorded here (R32, NEN 7513)
     upload_url_seconds: int = 900
     batches: TransferBatches | None = None  # the payout batches: the statement's payout state
+
+    def record_read(self, user: ProviderUser, kind: ReadKind, subject: str = "") -> None:
+        """Who read what of the practice's, when: ids only, never the data (R32). Called
+        after the role check, so ``user`` reads its own practice."""
+        reader = Reader(user.user_id, user.role.value if user.role else "none")
+        record = ReadRecord.of(reader, user.provider_id, kind, subject, self.clock.now())
+        self.audit.record_read(record)

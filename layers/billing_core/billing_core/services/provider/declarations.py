@@ -14,6 +14,7 @@ from billing_core.declarations.record import DeclarationRecord, DeclarationStatu
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -125,4 +126,5 @@ def declaration_report(
     findings = []
     if record.report_key:
         findings = json.loads(ctx.files.get(record.report_key))["findings"]
+    ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
     return DeclarationReport(record, findings)

@@ -12,11 +12,13 @@ from billing_core.changes.stop import StopRequest, apply_stop
 from billing_core.correspondence.confirmations import STOP_CONFIRMATION
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import release_settled_claim
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ def list_invoices(
     """Newest first; every page but the last holds ``limit`` invoices, also filtered."""
     provider_id = tenant_for(user, Role.VIEWER)
     invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
+    patient = f"patient:{wanted.patient_ref}" if wanted.patient_ref else ""
+    ctx.record_read(user, ReadKind.INVOICE_LIST, patient)
     return InvoicePage(invoices, last, ctx.clock.today())
 
 
@@ -47,7 +51,10 @@ def invoice_detail(
 ) -> InvoiceDetail | None:
     """The invoice page's data; None for an id the provider does not have."""
     provider_id = tenant_for(user, Role.VIEWER)
-    return _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+    detail = _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+    if detail is not None:
+        ctx.record_read(user, ReadKind.INVOICE, invoice_id)
+    return detail
 
 
 def stop_invoice(
@@ -66,6 +73,7 @@ def stop_invoice(
         invoice,
         lambda current: apply_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
     )
+    release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if stored.addressee.email:
         ctx.delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]

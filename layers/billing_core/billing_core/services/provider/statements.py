@@ -15,6 +15,7 @@ from billing_core.services import inputs
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
 
 DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
 DEBTOR_RISK_MAX_MONTHS = 36  # computed on demand from the invoices: a bounded read
@@ -58,6 +59,7 @@ def retrocession_statement(
     if ctx.store.get_retrocession(provider_id, week) is None:
         return None
     body = ctx.files.get(statement_key(provider_id, week, output_format))
+    ctx.record_read(user, ReadKind.EXPORT, f"retrocession:{week.label}.{output_format}")
     payout = _payout(provider_id, week, ctx)
     if payout is not None:
         body = with_payout(body, output_format, payout)

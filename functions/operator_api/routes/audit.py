@@ -1,0 +1,27 @@
+"""The audit of reads per provider and period (R32, NEN 7513)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.operator_models import AuditOut, ReadOut
+from billing_core.services.operator import audit
+
+router = Router()
+
+
+@router.get("/api/v1/operator/audit", summary="Who read which of a provider's data, and when")
+def reads(
+    provider_id: Annotated[str, Query(min_length=1, max_length=64)],
+    first_day: Annotated[date, Query(alias="from")],
+    last_day: Annotated[date, Query(alias="to")],
+) -> AuditOut:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    found = audit.reads_of_provider(provider_id, first_day, last_day, ctx)
+    return AuditOut(provider_id=provider_id, items=[ReadOut.of(r) for r in found])

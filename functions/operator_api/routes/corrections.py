@@ -1,0 +1,26 @@
+"""A stop or coulance entered by mistake, reversed with a reason (R27, R34)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.operator_models import CorrectedInvoiceOut, CorrectionIn
+from billing_core.services.operator import money
+
+router = Router()
+REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
+
+
+@router.post(
+    "/api/v1/operator/invoices/<reference>/corrections",
+    summary="Reverse a stop or coulance entry with a reason (once)",
+)
+def correct(reference: REFERENCE, body: CorrectionIn) -> CorrectedInvoiceOut:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    corrected = money.correct_invoice_entry(reference, body.entry_id, body.reason, ctx)
+    return CorrectedInvoiceOut.of(corrected)

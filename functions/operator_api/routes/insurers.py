@@ -1,0 +1,42 @@
+"""The insurer register (R33): the version in force, and a new version as CSV."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from billing_core import bootstrap
+from billing_core.declarations.rules.insurers import RegisterRefused
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.errors import error_response
+from billing_core.entrypoints.http.operator_models import InsurerRegisterOut
+from billing_core.ports import TransactionConflict
+from billing_core.services.operator import register
+
+router = Router()
+
+
+@router.get("/api/v1/operator/insurers", summary="The insurer register in force today (R33)")
+def register_in_force() -> InsurerRegisterOut:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    return InsurerRegisterOut.of(register.register_in_force(ctx))
+
+
+@router.post(
+    "/api/v1/operator/insurers",
+    summary="Load a new register version: CSV uzovi;name;group;labels;valid_from;source",
+)
+def load_register() -> Response[str]:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    try:
+        loaded = register.load_register(router.current_event.decoded_body or "", ctx)
+    except RegisterRefused as refused:
+        problems = "; ".join(f"line {p.line}: {p.message}" for p in refused.problems)
+        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "register_refused", problems)
+    except TransactionConflict:
+        message = "another operator loaded this version a moment ago: load it again"
+        return error_response(HTTPStatus.CONFLICT, "concurrent_change", message)
+    body = InsurerRegisterOut.of(loaded).model_dump_json()
+    return Response(HTTPStatus.CREATED.value, content_types.APPLICATION_JSON, body)

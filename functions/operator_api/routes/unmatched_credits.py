@@ -1,0 +1,39 @@
+"""Bank credits the import could not book, and matching one by hand (R34)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.operator_models import (
+    MatchIn,
+    UnmatchedCreditListOut,
+    UnmatchedCreditOut,
+)
+from billing_core.services.operator import money
+
+router = Router()
+CREDIT_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
+
+
+@router.get("/api/v1/operator/unmatched-credits", summary="Credits nobody matched yet")
+def list_unmatched_credits() -> UnmatchedCreditListOut:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    return UnmatchedCreditListOut(
+        items=[UnmatchedCreditOut.of(c) for c in money.unmatched_credits(ctx)]
+    )
+
+
+@router.post(
+    "/api/v1/operator/unmatched-credits/<credit_id>/match",
+    summary="Book a credit on a kenmerk, or on a patient's oldest due invoices (once)",
+)
+def match_credit(credit_id: CREDIT_ID, body: MatchIn) -> UnmatchedCreditOut:
+    ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    matched = money.match_credit(credit_id, body.target(), ctx)
+    return UnmatchedCreditOut.of(found(matched, "credit not found"))

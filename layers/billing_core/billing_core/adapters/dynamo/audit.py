@@ -1,0 +1,82 @@
+"""The audit of reads (R32, NEN 7513) on the billing table: one item per read, keyed by
+provider and month, expired by the table's TTL after ``AUDIT_RETENTION``.
+
+Retention: the reads are kept as long as the data they are about may be (legal-nl.md §8:
+invoices and ledgers 7 years after the year they were settled), so a patient who asks
+who looked at an invoice gets an answer for as long as the invoice exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
+from billing_core.shared.audit import ReadKind, ReadRecord
+
+AUDIT_RETENTION = STATEMENT_RETENTION  # 8 years: 7 full years after the year of the read
+
+
+class DynamoAuditLog:
+    def __init__(self, table: Any) -> None:
+        """table: a boto3 DynamoDB Table resource (the billing table)."""
+        self._table = table
+
+    def record_read(self, record: ReadRecord) -> None:
+        position = keys.audit_position(record.at)
+        self._table.put_item(
+            Item={
+                "pk": keys.audit_partition(record.provider_id, position[:7]),
+                "sk": f"{position}#{uuid.uuid4().hex}",
+                "entity": "audit_read",
+                "at": record.at.isoformat(),
+                "provider_id": record.provider_id,
+                "user_id": record.user_id,
+                "role": record.role,
+                "kind": record.kind.value,
+                "subject": record.subject,
+                "expires_at": expires_at(record.at, AUDIT_RETENTION),
+            }
+        )
+
+    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
+        found: list[ReadRecord] = []
+        for month in _months(since, until):
+            query: dict[str, Any] = {
+                "KeyConditionExpression": "pk = :month AND sk BETWEEN :since AND :until",
+                "ExpressionAttributeValues": {
+                    ":month": keys.audit_partition(provider_id, month),
+                    ":since": keys.audit_position(since),
+                    # "until" itself sorts before "until#id": exclusive, as promised
+                    ":until": keys.audit_position(until),
+                },
+            }
+            while True:
+                page = self._table.query(**query)
+                found.extend(_record(item) for item in page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    break
+                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found
+
+
+def _months(since: datetime, until: datetime) -> Iterator[str]:
+    month = since.astimezone(UTC).date().replace(day=1)
+    last = until.astimezone(UTC).date()
+    while month <= last:
+        yield month.isoformat()[:7]
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _record(item: dict[str, Any]) -> ReadRecord:
+    return ReadRecord(
+        at=datetime.fromisoformat(item["at"]),
+        provider_id=item["provider_id"],
+        user_id=item["user_id"],
+        role=item["role"],
+        kind=ReadKind(item["kind"]),
+        subject=item["subject"],
+    )

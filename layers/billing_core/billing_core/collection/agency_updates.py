@@ -1,0 +1,74 @@
+"""The agency's daily file (issue 12 item 11, R34): what changed on our side yesterday on
+the claims it holds — payments, returned payments, stops, coulance and corrections — one
+file per practice, ``collection-updates/{day}/{provider}.json`` in the output bucket.
+
+It reads the invoices the ledger-week index puts in the day's week (the read follows the
+week's activity, not the table) and keeps the claims with the agency that have entries
+recorded that day. Deterministic: a rerun for the same day writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from billing_core.collection.handover import FORMAT_VERSION, agency_update_document
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
+from billing_core.ports import FileStore, WeekActivity
+from billing_core.providers.retrocession import Week
+from billing_core.shared.clock import AMSTERDAM
+
+# What the agency must know of: money in or back, and what we forgave or corrected.
+TOLD = frozenset(
+    {EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP, EntryKind.COULANCE, EntryKind.COSTS}
+)
+PREFIX = "collection-updates"
+
+
+@dataclass(slots=True)
+class AgencyFiles:
+    day: str
+    files: list[str] = field(default_factory=list)  # keys written
+    claims: int = 0
+
+
+def agency_updates_key(day: date, provider_id: str) -> str:
+    return f"{PREFIX}/{day.isoformat()}/{provider_id}.json"
+
+
+def write_agency_updates(day: date, store: WeekActivity, files: FileStore) -> AgencyFiles:
+    """One file per practice with claims at the agency that changed on ``day``."""
+    written = AgencyFiles(day.isoformat())
+    week = Week.of(day)
+    for provider in store.readable_providers().providers:
+        changed = sorted(
+            (i for i in store.week_invoices(provider.provider_id, week) if _told(i, day)),
+            key=lambda i: i.reference,
+        )
+        if not changed:
+            continue
+        key = agency_updates_key(day, provider.provider_id)
+        document = {
+            "format_version": FORMAT_VERSION,
+            "day": day.isoformat(),
+            "provider_id": provider.provider_id,
+            "claims": [agency_update_document(i, day, "changed on our side") for i in changed],
+        }
+        files.put(key, _json(document), "application/json")
+        written.files.append(key)
+        written.claims += len(changed)
+    return written
+
+
+def _told(invoice: Invoice, day: date) -> bool:
+    return invoice.is_with_collection_agency and any(
+        entry.kind in TOLD and entry.recorded.astimezone(AMSTERDAM).date() == day
+        for entry in invoice.ledger
+    )
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()

@@ -1,0 +1,79 @@
+"""Bank credits the import could not book with certainty, kept until an operator matches
+them (R34, legal-nl.md §5): never lost, matched once.
+
+An operator matches a credit to an invoice (its betalingskenmerk) or to a patient of a
+practice: then the oldest invoice with something due gets what it owes, the rest goes to
+the next one, and what is left stays on the last as the patient's credit (R13). The plan
+is stored with the credit before anything is booked, so a retry books the same parts
+again, each once (its payment id), and never splits the money anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CREDIT = "CRDT"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPart:
+    """Part of a credit booked on one invoice, under its own payment id."""
+
+    reference: str  # the invoice's betalingskenmerk
+    invoice_id: str
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreditMatch:
+    matched_at: datetime
+    operator: str  # the operator's user id (Cognito sub), never a name
+    parts: tuple[MatchPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedCredit:
+    """One line the bank import could not book (holds the payer's details: never log it)."""
+
+    credit_id: str  # short and stable, from the bank's id of the entry: for the URL
+    source_id: str  # what it is booked as: {our iban}/{entry reference}, as the import does
+    statement_id: str
+    entry_reference: str
+    booking_date: date
+    direction: str  # CRDT money in, DBIT a return we could not trace
+    amount_cents: int
+    currency: str
+    reason: str  # bank_import.UnmatchedReason
+    kenmerk: str = ""
+    remittance_text: str = field(default="", repr=False)
+    counterparty_name: str = field(default="", repr=False)
+    counterparty_iban: str = field(default="", repr=False)
+    match: CreditMatch | None = None
+
+    @property
+    def can_be_booked(self) -> bool:
+        """Money in, in euros: a return or another currency needs the bank, not a match."""
+        return self.direction == CREDIT and self.currency == "EUR"
+
+
+def credit_id_of(source_id: str) -> str:
+    return hashlib.sha256(source_id.encode()).hexdigest()[:20]
+
+
+def split_over(amount_cents: int, due: Sequence[tuple[str, str, int]]) -> tuple[MatchPart, ...]:
+    """``due``: (reference, invoice id, amount due) oldest first, at least one. Each gets
+    what it owes until the money runs out; the last one also gets what is left over."""
+    parts: list[MatchPart] = []
+    left = amount_cents
+    for position, (reference, invoice_id, owed) in enumerate(due):
+        last = position == len(due) - 1
+        share = left if last else min(left, max(owed, 0))
+        if share > 0:
+            parts.append(MatchPart(reference, invoice_id, share))
+        left -= share
+        if left == 0:
+            break
+    return tuple(parts)

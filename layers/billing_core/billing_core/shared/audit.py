@@ -1,0 +1,46 @@
+"""The audit of reads (NEN 7513, R32): who looked at which patient data, never the data.
+
+Every read of an invoice, a patient list or an export by a provider user or an operator
+is one ``ReadRecord``: the user's id (the Cognito ``sub``, never a name), the role they
+read in, the provider whose data it is, what kind of thing and which id, and when. The
+services record it (services/provider/*), so the API and the portal cannot differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class ReadKind(StrEnum):
+    INVOICE = "invoice"  # one invoice: lines, ledger, letters (the subject is its id)
+    INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: the filter's patient)
+    PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
+    EXPORT = "export"  # a file: a retrocession statement, a processing report
+    AUDIT = "audit"  # an operator listed who read the provider's data
+    BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads: a provider user in their role (admin, staff, viewer) or an operator."""
+
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRecord:
+    at: datetime
+    provider_id: str  # whose data was read
+    user_id: str
+    role: str
+    kind: ReadKind
+    subject: str  # which invoice, week or file; "" for a whole list
+
+    @classmethod
+    def of(
+        cls, reader: Reader, provider_id: str, kind: ReadKind, subject: str, at: datetime
+    ) -> ReadRecord:
+        return cls(at, provider_id, reader.user_id, reader.role, kind, subject)

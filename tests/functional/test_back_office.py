@@ -1,0 +1,103 @@
+"""The operator API's back office on moto (R32-R34): the audit of reads, unmatched bank
+credits matched by hand, and the insurer register, for the ``operators`` group only."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from local.generate import declaration_csv
+from local.sandbox import Caller
+from local.seed import DENTAL
+from tests.unit.camt_builder import credit, statement
+
+PROVIDER = DENTAL.provider_id
+OPERATOR = Caller.operator("operator-sub-1")
+VIEWER = Caller.practice(PROVIDER, "viewer")
+
+
+def as_operator(sandbox, method, path, **kwargs):
+    return sandbox.api(method, path, caller=OPERATOR, **kwargs)
+
+
+@pytest.fixture
+def invoices(sandbox):
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(6))
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    return sorted(found, key=lambda i: i.invoice_id)
+
+
+def test_an_operator_sees_who_opened_an_invoice_and_a_practice_user_may_not_look(sandbox, invoices):
+    # Given a viewer of the practice who opened an invoice
+    path = f"/api/v1/provider/invoices/{invoices[0].invoice_id}"
+    assert sandbox.api("GET", path, caller=VIEWER)[0] == 200
+    # When an operator lists the practice's reads of today
+    day = sandbox.clock.today().isoformat()
+    query = {"provider_id": PROVIDER, "from": day, "to": day}
+    status, audit = as_operator(sandbox, "GET", "/api/v1/operator/audit", query=query)
+    # Then the read is there: who, in which role, which invoice (R32), no invoice data
+    assert status == 200
+    [read] = [r for r in audit["items"] if r["kind"] == "invoice"]
+    assert (read["role"], read["subject"]) == ("viewer", invoices[0].invoice_id)
+    assert invoices[0].patient.display_name not in str(audit)
+    # And the practice's own user gets no answer from the operator API
+    status, answer = sandbox.api("GET", "/api/v1/operator/audit", provider_id=PROVIDER, query=query)
+    assert (status, answer["error"]["code"]) == (403, "operators_only")
+
+
+def test_a_credit_without_a_kenmerk_is_listed_and_matched_once_by_an_operator(sandbox, invoices):
+    # Given a transfer for invoice 1 whose kenmerk the patient left out
+    invoice = invoices[0]
+    xml = statement(credit(invoice.amount_due_cents, ustrd=("tandarts november",)))
+    assert sandbox.upload_bank_statement(xml, "2026-11-24.xml")["imported"][0]["unmatched"] == 1
+    # When an operator lists the unmatched credits and matches it to the invoice's kenmerk
+    status, listed = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
+    [line] = listed["items"]
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    status, matched = as_operator(sandbox, "POST", path, body={"reference": invoice.reference})
+    # Then the invoice is paid, the credit leaves the list, and matching again books nothing
+    assert status == 200 and matched["matched_to"][0]["invoice_id"] == invoice.invoice_id
+    paid = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert paid.amount_due_cents == 0
+    assert as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"] == []
+    assert as_operator(sandbox, "POST", path, body={"reference": invoice.reference})[0] == 200
+    again = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert again.ledger == paid.ledger
+
+
+def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
+    # Given the register in force, and a new version with one bad line
+    status, shipped = as_operator(sandbox, "GET", "/api/v1/operator/insurers")
+    assert status == 200 and "9664" in {i["uzovi"] for i in shipped["insurers"]}
+    header = "uzovi;name;group;labels;valid_from;source"
+    good = "3311;Zilveren Kruis;Achmea;;2026-01-01;https://www.zilverenkruis.nl/zorgaanbieders"
+    bad = "33;Onbekend;X;;2026-01-01;https://example.org"
+    # When the operator loads it, it is refused whole, naming the line
+    status, refused = as_operator(
+        sandbox, "POST", "/api/v1/operator/insurers", body="\n".join([header, good, bad])
+    )
+    assert status == 422 and "line 3: uzovi must be 4 digits" in refused["error"]["message"]
+    # When the good part is loaded, it is the version in force from its date
+    status, loaded = as_operator(
+        sandbox, "POST", "/api/v1/operator/insurers", body="\n".join([header, good])
+    )
+    assert (status, loaded["version"]) == (201, "2026-01-01.1")
+    assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"
+
+
+def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):
+    # Given a stop of € 10,00 the practice entered by mistake (entry 2 of the ledger)
+    invoice = invoices[0]
+    now = sandbox.clock.now()
+    stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -1_000, now, "provider:u:stop-1")
+    sandbox.runtime.repository.save_invoice(invoice.with_entry(stop))
+    # When an operator corrects it
+    path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+    body = {"entry_id": len(invoice.ledger) + 1, "reason": "verkeerde nota"}
+    status, corrected = as_operator(sandbox, "POST", path, body=body)
+    # Then the ledger ends with the reversal and its reason, and the amount is owed again
+    assert status == 200 and corrected["balance_cents"] == invoice.balance_cents
+    assert corrected["ledger"][-1]["note"].endswith("verkeerde nota")
+    # And the issue entry cannot be "corrected"
+    body = {"entry_id": 1, "reason": "uitgifte"}
+    assert as_operator(sandbox, "POST", path, body=body)[0] == 422

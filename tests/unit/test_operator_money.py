@@ -1,0 +1,145 @@
+"""Back-office money (R34, legal-nl.md §5): a bank credit nobody could book, matched by an
+operator to an invoice or to a patient, once, and reconciled in the next weekly
+retrocession statement to the cent (R24, R27)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
+from billing_core.providers.retrocession import Week, build_statement
+from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.money import (
+    MatchTarget,
+    correct_invoice_entry,
+    match_credit,
+    unmatched_credits,
+)
+from billing_core.shared import reference
+from billing_core.shared.audit import Reader
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import Refused
+from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.payment_fakes import LinksInMemory
+
+PRACTICE = make_provider()
+BOOKED_ON = date(2026, 11, 24)  # a Tuesday of week 48
+MATCHED_AT = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
+SOURCE = "NL20INGB0001234567/ING-77"
+
+
+def issued(number: int, cents: int, day: date):
+    at = datetime.combine(day, time(9), tzinfo=AMSTERDAM)
+    entry = LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, cents, at, "declaration:d-1")
+    return make_invoice(
+        invoice_id=f"inv-{number}",
+        reference=reference.for_sequence(number, REFERENCE_KEY),
+        patient_ref="P-17",
+        issue_date=day,
+        ledger=(entry,),
+    )
+
+
+def the_back_office(*invoices, amount_cents: int) -> BackOfficeContext:
+    links = LinksInMemory()
+    links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", BOOKED_ON, "CRDT",
+            amount_cents, "EUR", "no_reference", counterparty_name="J. Jansen",
+        )
+    )  # fmt: skip
+    return BackOfficeContext(
+        FakeStore(list(invoices), [PRACTICE]),
+        FilesInMemory(),
+        links,
+        AuditInMemory(),
+        FakeQueue(),
+        FixedClock(MATCHED_AT),
+        Reader("operator-sub-1", "operator"),
+    )
+
+
+def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_as_credit():
+    """Given a transfer of € 250,00 without a kenmerk and two invoices of patient P-17
+    (€ 100,00 issued 2 November, € 80,00 issued 9 November)
+    When an operator matches it to that patient, and again (a retry)
+    Then the older is paid in full, the newer in full, € 70,00 stays as the patient's
+    credit on the newer one, the credit leaves the list, and the retry books nothing more;
+    the statement of week 48 (the week it was matched) counts € 250,00 received."""
+    older, newer = issued(1, 10_000, date(2026, 11, 2)), issued(2, 8_000, date(2026, 11, 9))
+    ctx = the_back_office(newer, older, amount_cents=25_000)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=older.reference), ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 10_000),
+        ("inv-2", 15_000),
+    ]
+    assert ctx.store.invoice("inv-1").balance_cents == 0
+    assert ctx.store.invoice("inv-2").balance_cents == -7_000
+    assert unmatched_credits(ctx) == []
+    week = build_statement(PRACTICE, Week.of(MATCHED_AT.date()), ctx.store.invoices.values())
+    assert week.received_cents == 25_000
+
+
+def test_a_credit_matched_to_a_kenmerk_is_booked_on_that_invoice():
+    """Given a transfer of € 100,00 quoting a mistyped kenmerk, when an operator matches it
+    to invoice 1's kenmerk, then that invoice is paid and the patient is told."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    ctx = the_back_office(invoice, amount_cents=10_000)
+
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=invoice.reference), ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 0
+    assert ctx.delivery.kinds == ["payment_received"]
+
+
+def test_a_match_needs_one_target_and_a_patient_with_invoices():
+    ctx = the_back_office(issued(1, 10_000, date(2026, 11, 2)), amount_cents=10_000)
+    with pytest.raises(Refused, match="match_target"):
+        MatchTarget(reference="x", provider_id=PRACTICE.provider_id, patient_ref="P-17")
+    nobody = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-99")
+    with pytest.raises(Refused, match="no_invoice_for_patient"):
+        match_credit(credit_id_of(SOURCE), nobody, ctx)
+    assert match_credit("no-such-credit", nobody, ctx) is None
+    assert len(unmatched_credits(ctx)) == 1
+
+
+def test_a_wrong_stop_is_reversed_once_with_its_reason_and_reconciles_in_the_next_week():
+    """Seed 003, R27: given an invoice of € 100,00 on which the practice stopped € 30,00
+    by mistake in week 48
+    When an operator corrects that entry (number 2) in week 49, and again
+    Then the ledger keeps the stop and gets one reversing entry of + € 30,00 with the
+    reason, € 100,00 is owed again, and the statement of week 49 shows exactly that
+    reversal: its lines add up to the ledger's change in the week, to the cent."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    stopped_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -3_000, stopped_at, "provider:u:s-1")
+    ctx = the_back_office(invoice.with_entry(stop), amount_cents=1)
+    ctx.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM))
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "verkeerde nota gestopt", ctx)
+    again = correct_invoice_entry(invoice.reference, 2, "nog eens", ctx)
+
+    assert again == corrected and corrected.balance_cents == 10_000
+    reversal = corrected.ledger[-1]
+    assert (reversal.kind, reversal.amount_cents) == (EntryKind.STOP, 3_000)
+    assert reversal.note == "correction of entry 2: verkeerde nota gestopt"
+    week_49 = build_statement(PRACTICE, Week(2026, 49), [corrected])
+    assert week_49.total(EntryKind.STOP) == 3_000
+    assert sum(line.amount_cents for line in week_49.lines) == 3_000
+
+
+def test_only_a_stop_or_coulance_that_exists_can_be_corrected():
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    ctx = the_back_office(invoice, amount_cents=1)
+    with pytest.raises(Refused, match="not_correctable"):
+        correct_invoice_entry(invoice.reference, 1, "uitgifte", ctx)
+    with pytest.raises(Refused, match="no_such_entry"):
+        correct_invoice_entry(invoice.reference, 7, "bestaat niet", ctx)
