@@ -22,6 +22,9 @@ VALUES = {
     "action_id": "objection-1",
     "provider_id": DENTAL.provider_id,
     "email": "assistent@example.nl",
+    "batch_id": "PO-2026-W48",
+    "credit_id": "c-1",
+    "declaration_id": "20261123090000-1a2b3c4d",
 }
 JSON_ROUTES = [
     (route.method, re.sub(r"\{(\w+)\}", lambda m: VALUES[m[1]], route.path), route.function)
