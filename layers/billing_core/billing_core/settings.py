@@ -21,10 +21,15 @@ class Settings(BaseSettings):
     ses_configuration_set: str
     public_base_url: str = Field(pattern=r"^https?://")
     collection_iban: str
+    # Printed next to the IBAN on every invoice and letter: banks check name and number.
+    collection_account_holder: str = Field(min_length=2)
     # The key of the betalingskenmerk permutation: from Secrets Manager when deployed,
     # straight from the environment on a developer's machine.
     reference_key_secret_arn: str = ""
     reference_key: SecretStr = SecretStr("")
+    # The HMAC key of the checker's visit pass (R36), the same way.
+    visit_key_secret_arn: str = ""
+    visit_key: SecretStr = SecretStr("")
     # The Mollie API key (live_... or test_...) in Secrets Manager. Empty on a developer's
     # machine: the sandbox pays through the local fake PSP instead (psp/fake.py).
     psp_api_key_secret_arn: str = ""

@@ -77,6 +77,83 @@ _DUTCH: Sections = {
             "en ontvangt betalingen in opdracht van zorgverleners."
         ),
         "switch_language": "English",
+        "language_label": "Taal",
+        "no_match": (
+            "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
+            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
+        ),
+        "visit_expired": (
+            "Vul ter controle de geboortedatum van de patiënt in. Daarna kunt u {minutes} "
+            "minuten lang de nota bekijken en betalen of iets aanvragen."
+        ),
+        "form_invalid": "Het formulier is niet volledig of niet juist ingevuld. Er is niets gewijzigd.",
+        "payment_thanks": "Dank u wel! Uw betaling is ontvangen.",
+        "payment_pending": (
+            "Uw bank heeft de betaling nog niet bevestigd. Ververs deze pagina over een paar minuten."
+        ),
+        "payment_ended": (
+            "De betaling is geannuleerd of verlopen; er is niets afgeschreven. U kunt opnieuw betalen."
+        ),
+        "unlock_heading": "Nota bekijken, betalen of iets aanvragen",
+        "unlock_text": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, uitstel of een regeling "
+            "aanvragen of bezwaar maken."
+        ),
+        "unlock_button": "Verder",
+        "breakdown_heading": "Waar het bedrag uit bestaat",
+        "bd_invoiced": "Nota",
+        "bd_reimbursed": "Vergoed door uw zorgverzekeraar",
+        "bd_forgiven": "Kwijtgescholden door uw zorgverlener",
+        "bd_paid": "Al betaald",
+        "bd_costs": "Incassokosten",
+        "bd_fee": "Kosten betalingsregeling",
+        "bd_interest": "Wettelijke rente tot vandaag",
+        "bd_due": "Nog te betalen",
+        "pay_by_final_payment_date": "Uiterste betaaldatum",
+        "pay_by_deferred": "Uiterste betaaldatum na uitstel",
+        "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
+        "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
+        "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        "practice_heading": "Vragen over de behandeling?",
+        "practice_text": "Neem contact op met uw zorgverlener:",
+        "practice_phone": "Telefoon",
+        "practice_email": "E-mail",
+        "practice_website": "Website",
+        "practice_hours": "Bereikbaar",
+        "lines_heading": "Behandelingen",
+        "col_date": "Datum",
+        "col_description": "Omschrijving",
+        "col_amount": "Bedrag",
+        "col_reimbursed": "Vergoed",
+        "download_pdf": "Download de nota (PDF)",
+        "pay_term_button": "Betaal de termijn van {amount} met iDEAL",
+        "pay_all_button": "Betaal alles in één keer: {amount}",
+        "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        "dont_pay_yet": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien de nota eerst in "
+            "bij uw zorgverzekeraar en vul hieronder de bedragen van het overzicht in dat u "
+            "terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste betaaldatum "
+            "per e-mail."
+        ),
+        "statement_heading": "Overzicht van uw zorgverzekeraar",
+        "statement_text": "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde.",
+        "reimbursed_label": "Vergoed door uw zorgverzekeraar (€)",
+        "withheld_label": "Ingehouden eigen risico (€)",
+        "statement_button": "Overzicht doorgeven",
+        "done_statement_applied": (
+            "Het bedrag is aangepast: u betaalt nog {due}. U krijgt een bevestiging met de "
+            "nieuwe uiterste betaaldatum per e-mail."
+        ),
+        "done_statement_sent_to_provider": (
+            "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht per e-mail."
+        ),
+        "done_statement_nothing_to_forgive": (
+            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}."
+        ),
+        "page_faq": "Veelgestelde vragen",
+        "page_terms": "Betalingsvoorwaarden",
+        "page_privacy": "Privacy",
     },
     REFUSALS: {
         "paid": "Deze nota is al betaald.",
@@ -176,6 +253,79 @@ _ENGLISH: Sections = {
             "and receives payments on behalf of healthcare providers."
         ),
         "switch_language": "Nederlands",
+        "language_label": "Language",
+        "no_match": (
+            "We cannot find an invoice for this payment reference and this date of birth. "
+            "Please check the payment reference on your invoice and the patient's date of birth."
+        ),
+        "visit_expired": (
+            "Please enter the patient's date of birth to check. Then for {minutes} minutes "
+            "you can see the invoice and pay or ask for something."
+        ),
+        "form_invalid": "The form was not complete or not right. Nothing has been changed.",
+        "payment_thanks": "Thank you! Your payment has been received.",
+        "payment_pending": (
+            "Your bank has not confirmed the payment yet. Please reload this page in a few minutes."
+        ),
+        "payment_ended": (
+            "The payment was cancelled or has expired; nothing was debited. You can pay again."
+        ),
+        "unlock_heading": "See the invoice, pay or ask for something",
+        "unlock_text": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, ask for a deferral or an arrangement, or object."
+        ),
+        "unlock_button": "Continue",
+        "breakdown_heading": "What the amount is made of",
+        "bd_invoiced": "Invoice",
+        "bd_reimbursed": "Reimbursed by your health insurer",
+        "bd_forgiven": "Waived by your healthcare provider",
+        "bd_paid": "Already paid",
+        "bd_costs": "Collection costs",
+        "bd_fee": "Instalment arrangement fee",
+        "bd_interest": "Statutory interest up to today",
+        "bd_due": "Still to pay",
+        "pay_by_final_payment_date": "Pay by",
+        "pay_by_deferred": "Pay by, after the deferral",
+        "pay_by_reminder": "Pay by, as in the reminder",
+        "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
+        "pay_by_arrangement_term": "Next term due by",
+        "practice_heading": "Questions about the treatment?",
+        "practice_text": "Please contact your healthcare provider:",
+        "practice_phone": "Phone",
+        "practice_email": "E-mail",
+        "practice_website": "Website",
+        "practice_hours": "Opening hours",
+        "lines_heading": "Treatments",
+        "col_date": "Date",
+        "col_description": "Description",
+        "col_amount": "Amount",
+        "col_reimbursed": "Reimbursed",
+        "download_pdf": "Download the invoice (PDF)",
+        "pay_term_button": "Pay the term of {amount} with iDEAL",
+        "pay_all_button": "Pay everything at once: {amount}",
+        "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
+        "dont_pay_yet": (
+            "Your healthcare provider has no contract with your health insurer. First claim the "
+            "invoice from your insurer, then enter below the amounts of the statement you get "
+            "back. You will get the adjusted amount with a new date to pay by in an e-mail."
+        ),
+        "statement_heading": "Your health insurer's statement",
+        "statement_text": "Copy the amounts from the statement your health insurer sent you.",
+        "reimbursed_label": "Reimbursed by your health insurer (€)",
+        "withheld_label": "Deductible withheld (€)",
+        "statement_button": "Send the statement",
+        "done_statement_applied": (
+            "The amount has been adjusted: you now pay {due}. A confirmation with the new date "
+            "to pay by comes by e-mail."
+        ),
+        "done_statement_sent_to_provider": (
+            "Your healthcare provider looks at the statement. You will hear by e-mail."
+        ),
+        "done_statement_nothing_to_forgive": "We have received the statement. The amount stays {due}.",
+        "page_faq": "Questions and answers",
+        "page_terms": "Payment terms",
+        "page_privacy": "Privacy",
     },
     REFUSALS: {
         "paid": "This invoice has already been paid.",
@@ -216,6 +366,8 @@ _ENGLISH: Sections = {
 }
 
 PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
+# The language switch names each language in itself (R9).
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "pl": "Polski", "ar": "العربية"}
 
 
 def page_texts(language: str) -> Texts:
