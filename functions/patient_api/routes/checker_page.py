@@ -59,8 +59,10 @@ def checker_form() -> Response[str]:
 
 
 @router.get("/nota.pdf", include_in_schema=False)
-def invoice_pdf(kenmerk: KENMERK = "", lang: LANGUAGE = "nl") -> Response[bytes | str]:
-    """The invoice PDF for this visit's kenmerk (R36); the page again without a pass."""
+def invoice_pdf(kenmerk: KENMERK = "", lang: LANGUAGE = "nl"):  # noqa: ANN201
+    """The invoice PDF for this visit's kenmerk (R36); the page again without a pass.
+    No return annotation: Powertools would validate the PDF's bytes as text; without
+    one it passes a non-JSON body through (and base64-encodes the bytes)."""
     return pdf_download(
         kenmerk, page_language(lang), _visit(), bootstrap.current().patient_context()
     )
