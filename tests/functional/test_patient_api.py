@@ -299,3 +299,19 @@ def test_r36_without_a_visit_pass_the_pdf_link_shows_the_page(sandbox, invoice):
     answer = sandbox.api_raw("GET", "/nota.pdf", query=query)
     assert _headers(answer)["Content-Type"].startswith("text/html")
     assert 'id="birth-date"' in answer["body"]
+
+
+@pytest.mark.parametrize(
+    "path, language, words",
+    [
+        ("/vragen", "nl", "Kan ik in termijnen betalen?"),
+        ("/voorwaarden", "nl", "15% over de eerste € 2.500 (minstens € 40)"),
+        ("/voorwaarden", "en", "then for the interest, then for the amount"),
+        ("/privacy", "en", "the date of birth itself is not in the cookie"),
+    ],
+)
+def test_r36_the_pages_for_patients_answer_in_the_asked_language(sandbox, path, language, words):
+    answer = sandbox.api_raw("GET", path, query={"lang": language})
+    assert answer["statusCode"] == 200
+    assert words in answer["body"] and f'lang="{language}"' in answer["body"]
+    assert "default-src 'none'" in _headers(answer)["Content-Security-Policy"]

@@ -25,6 +25,7 @@ from billing_core.entrypoints.web.checker_page import (
     status_page,
 )
 from billing_core.entrypoints.web.documents import pdf_download
+from billing_core.entrypoints.web.info_pages import render_info_page
 
 router = Router()
 KENMERK = Annotated[str, Query(max_length=40)]
@@ -66,6 +67,21 @@ def invoice_pdf(kenmerk: KENMERK = "", lang: LANGUAGE = "nl"):  # noqa: ANN201
     return pdf_download(
         kenmerk, page_language(lang), _visit(), bootstrap.current().patient_context()
     )
+
+
+@router.get("/vragen", include_in_schema=False)
+def questions_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("faq", page_language(lang)))
+
+
+@router.get("/voorwaarden", include_in_schema=False)
+def terms_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("terms", page_language(lang)))
+
+
+@router.get("/privacy", include_in_schema=False)
+def privacy_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("privacy", page_language(lang)))
 
 
 def _visit() -> Visit:
