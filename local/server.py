@@ -190,13 +190,22 @@ class SandboxServer:
             provider_id=provider_id,
             body=body.decode("utf-8", "replace") or None,
             query=query,
-            headers={"Content-Type": headers.get("content-type", "")} if body else None,
+            headers=_passed_on(headers, with_body=bool(body)),
         )
         return _from_lambda(answer)
 
     def _provider_from(self, authorization: str) -> str | None:
         token = authorization.removeprefix("Bearer ").strip()
         return next((p for p, t in self.tokens.items() if secrets.compare_digest(t, token)), None)
+
+
+def _passed_on(headers: dict[str, str], *, with_body: bool) -> dict[str, str] | None:
+    """What API Gateway passes on to the function: the body's type, and the checker's
+    visit cookie (R36)."""
+    passed = {"Content-Type": headers.get("content-type", "")} if with_body else {}
+    if headers.get("cookie"):
+        passed["Cookie"] = headers["cookie"]
+    return passed or None
 
 
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
