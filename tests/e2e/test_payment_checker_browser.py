@@ -16,6 +16,7 @@ from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.e2e.axe import axe_context, serious_violations
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -132,3 +133,14 @@ def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         (DOCS / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(target, DOCS / name)
+
+
+@pytest.mark.parametrize("path", ["/?kenmerk={reference}", "/?lang=en", "/vragen", "/voorwaarden"])
+def test_r10_no_serious_or_critical_accessibility_violations(
+    running_server, browser, invoice, path
+):
+    context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(running_server.url + path.format(reference=invoice.reference))
+    assert serious_violations(page) == []
+    context.close()
