@@ -25,11 +25,14 @@ REGION = "eu-central-1"
 
 # Set in the template, meaningless locally: the runtime reads REFERENCE_KEY instead, and
 # without a PSP key secret it pays through the local fake PSP.
-DEPLOYED_ONLY_VARIABLES = frozenset({"REFERENCE_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"})
+DEPLOYED_ONLY_VARIABLES = frozenset(
+    {"REFERENCE_KEY_SECRET_ARN", "VISIT_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"}
+)
 # Local stand-ins for what Secrets Manager and the Lambda runtime provide when deployed.
-LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "AWS_DEFAULT_REGION"})
+LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "VISIT_KEY", "AWS_DEFAULT_REGION"})
 # Not a secret: a fixed key so local references are reproducible from run to run.
 LOCAL_REFERENCE_KEY = hashlib.sha256(b"zorgnota local reference key").hexdigest()
+LOCAL_VISIT_KEY = hashlib.sha256(b"zorgnota local visit key").hexdigest()
 
 
 # --- template.yaml --------------------------------------------------------------------------
@@ -126,6 +129,7 @@ class LocalNames:
     sender_email: str = "nota@example.org"
     public_base_url: str = "http://127.0.0.1:8000"
     collection_iban: str = "NL20INGB0001234567"
+    collection_account_holder: str = "Stichting Derdengelden zorgnota"
 
     def physical_id(self, logical_id: str) -> str:
         """The local name of a template resource, e.g. "DeliveryQueue" -> its queue name."""
@@ -187,6 +191,7 @@ class LocalResources:
                     f"template.yaml sets {name}, but local/resources.py has no local value"
                 )
         environment["REFERENCE_KEY"] = LOCAL_REFERENCE_KEY
+        environment["VISIT_KEY"] = LOCAL_VISIT_KEY
         environment["AWS_DEFAULT_REGION"] = self.region
         return environment
 
@@ -203,6 +208,7 @@ class LocalResources:
             "SES_CONFIGURATION_SET": names.configuration_set,
             "PUBLIC_BASE_URL": names.public_base_url,
             "COLLECTION_IBAN": names.collection_iban,
+            "COLLECTION_ACCOUNT_HOLDER": names.collection_account_holder,
             "STAGE": "local",
             # No user pool locally: the sandbox keeps its users in memory.
             "USER_POOL_ID": "",

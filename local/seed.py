@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.providers.provider import (
     AgbCode,
     AgbKind,
@@ -78,6 +79,8 @@ PHYSIO = Provider(
     payment_term_days=30,
     contracts=(),  # non-contracted: the patient pays, then claims (R17)
     coverage_rules=(),
+    # Seed 004: "don't pay yet", claim it, send us the statement (legal-nl.md §7, R37).
+    coulance=CoulancePolicy(wait_for_statement=True),
 )
 
 SAMPLE_PROVIDERS = (DENTAL, PHYSIO)

@@ -191,7 +191,7 @@ class SandboxServer:
             caller=caller,
             body=body.decode("utf-8", "replace") or None,
             query=query,
-            headers={"Content-Type": headers.get("content-type", "")} if body else None,
+            headers=_passed_on(headers, with_body=bool(body)),
         )
         return _from_lambda(answer)
 
@@ -220,6 +220,15 @@ class SandboxServer:
 
     def _token(self, who: str) -> str:
         return self._issued.setdefault(who, f"sandbox-{secrets.token_urlsafe(18)}")
+
+
+def _passed_on(headers: dict[str, str], *, with_body: bool) -> dict[str, str] | None:
+    """What API Gateway passes on to the function: the body's type, and the checker's
+    visit cookie (R36)."""
+    passed = {"Content-Type": headers.get("content-type", "")} if with_body else {}
+    if headers.get("cookie"):
+        passed["Cookie"] = headers["cookie"]
+    return passed or None
 
 
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal
 from billing_core.ports import ConcurrentChange
@@ -101,7 +102,7 @@ def test_a_deferral_is_confirmed_by_email_and_recorded(sandbox, invoice):
     # When the patient asks for a deferral with the right birth date
     view = request_deferral(
         invoice.reference,
-        invoice.birth_date,
+        BirthDate(invoice.birth_date),
         runtime.patient_context(),
     )
     sandbox.drain_deliveries()
@@ -124,9 +125,9 @@ def test_a_wrong_birth_date_is_the_same_not_found_as_an_unknown_kenmerk(sandbox,
     runtime = sandbox.runtime
     wrong = invoice.birth_date.replace(year=invoice.birth_date.year - 1)
     with pytest.raises(NotFound) as for_the_real_one:
-        request_deferral(invoice.reference, wrong, runtime.patient_context())
+        request_deferral(invoice.reference, BirthDate(wrong), runtime.patient_context())
     with pytest.raises(NotFound) as for_a_fake_one:
-        request_deferral(UNKNOWN, invoice.birth_date, runtime.patient_context())
+        request_deferral(UNKNOWN, BirthDate(invoice.birth_date), runtime.patient_context())
     assert str(for_the_real_one.value) == str(for_a_fake_one.value)
     assert stored(sandbox, invoice).deferral is None and sandbox.drain_deliveries() == 0
 
@@ -140,7 +141,7 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
     due = invoice.amount_due_cents
     view = request_arrangement(
         invoice.reference,
-        invoice.birth_date,
+        BirthDate(invoice.birth_date),
         2,
         runtime.patient_context(),
     )
@@ -161,7 +162,7 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
     with pytest.raises(StateConflict):
         request_arrangement(
             invoice.reference,
-            invoice.birth_date,
+            BirthDate(invoice.birth_date),
             2,
             runtime.patient_context(),
         )
@@ -174,7 +175,7 @@ def test_an_objection_is_an_open_action_and_an_acknowledgement(sandbox, invoice)
     runtime = sandbox.runtime
     file_objection(
         invoice.reference,
-        invoice.birth_date,
+        BirthDate(invoice.birth_date),
         "amount",
         "Ik had een afspraak over de prijs.",
         "bezwaar@example.org",

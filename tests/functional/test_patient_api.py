@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import random
 
 import pytest
@@ -189,19 +191,70 @@ def test_the_page_shows_the_status_in_dutch_and_english(sandbox, invoice):
     assert invoice.patient.last_name not in html
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def unlock(sandbox, invoice, birth_date=None):
+    """R36: the birth date once per visit; the answer (a redirect with the visit pass)."""
+    born = (birth_date or invoice.birth_date).isoformat()
+    form = f"action=unlock&kenmerk={invoice.reference}&lang=nl&birth_date={born}"
+    return sandbox.api_raw("POST", "/", body=form, headers=FORM)
+
+
+def visit_cookie(answer) -> str:
+    cookies = (answer.get("multiValueHeaders") or {}).get("Set-Cookie", [])
+    return next(cookie.split(";")[0] for cookie in cookies if cookie.startswith("zn_visit="))
+
+
 def test_the_page_forms_work_without_javascript(sandbox, invoice):
-    form = f"action=defer&kenmerk={invoice.reference}&lang=nl&birth_date={invoice.birth_date.isoformat()}"
-    status, html = sandbox.api(
-        "POST", "/", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
+    # Given a visit that checked the birth date once (R36)
+    answer = unlock(sandbox, invoice)
+    assert answer["statusCode"] == 303
+    cookie = visit_cookie(answer)
+    # When the patient asks for a deferral with the page's form, without a birth date
+    form = f"action=defer&kenmerk={invoice.reference}&lang=nl"
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+    # Then it is granted
     assert status == 200 and "Uitstel is verleend" in html and "22 januari 2027" in html
+
+
+def test_the_visit_pass_is_a_strict_httponly_cookie_without_the_birth_date(sandbox, invoice):
+    answer = unlock(sandbox, invoice)
+    (set_cookie,) = [
+        c for c in answer["multiValueHeaders"]["Set-Cookie"] if c.startswith("zn_visit=")
+    ]
+    assert "HttpOnly" in set_cookie and "Secure" in set_cookie
+    assert "SameSite=Strict" in set_cookie
+    assert invoice.birth_date.isoformat() not in set_cookie
+    assert invoice.birth_date.isoformat() not in _headers(answer)["Location"]
+
+
+def test_a_form_without_a_visit_pass_asks_the_birth_date_again(sandbox, invoice):
+    form = f"action=defer&kenmerk={invoice.reference}&lang=nl&birth_date={invoice.birth_date}"
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM)
+    assert status == 200 and "Uitstel is verleend" not in html
+    assert 'id="birth-date"' in html
+    repository = sandbox.runtime.repository
+    assert repository.get_invoice(invoice.provider_id, invoice.invoice_id).deferral is None
+
+
+def test_a_wrong_birth_date_gets_the_page_an_unknown_kenmerk_gets(sandbox, invoice):
+    """Issue 13 item 13: the same HTML for a wrong birth date and an unknown kenmerk."""
+    wrong = unlock(sandbox, invoice, invoice.birth_date.replace(year=1901))
+    unknown_invoice = dataclasses.replace(invoice, reference="12234534622567")
+    unknown = unlock(sandbox, unknown_invoice, invoice.birth_date.replace(year=1901))
+    assert wrong["statusCode"] == unknown["statusCode"] == 404
+    assert 'aria-invalid="true"' in wrong["body"]
+    assert wrong["body"].replace(invoice.reference, "K") == unknown["body"].replace(
+        "12234534622567", "K"
+    )
 
 
 @pytest.mark.parametrize(
     "method, body",
     [
         ("GET", None),  # the empty page
-        ("POST", "action=defer&kenmerk=12234534622567&birth_date=1980-01-01"),  # a 404 state
+        ("POST", "action=unlock&kenmerk=12234534622567&birth_date=1980-01-01"),  # a 404 state
     ],
 )
 def test_every_page_answer_carries_the_security_headers(sandbox, method, body):
@@ -227,3 +280,36 @@ def _headers(answer):
     """The answer's headers, one value each, however the integration response put them."""
     multi = {name: values[0] for name, values in (answer.get("multiValueHeaders") or {}).items()}
     return multi | (answer.get("headers") or {})
+
+
+def test_r36_the_invoice_pdf_downloads_once_the_birth_date_was_checked(sandbox, invoice):
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    query = {"kenmerk": invoice.reference, "lang": "nl"}
+    answer = sandbox.api_raw("GET", "/nota.pdf", query=query, headers={"Cookie": cookie})
+    assert answer["statusCode"] == 200
+    assert _headers(answer)["Content-Type"] == "application/pdf"
+    assert f'filename="nota-{invoice.reference}.pdf"' in _headers(answer)["Content-Disposition"]
+    assert base64.b64decode(answer["body"]).startswith(b"%PDF-")
+
+
+def test_r36_without_a_visit_pass_the_pdf_link_shows_the_page(sandbox, invoice):
+    query = {"kenmerk": invoice.reference, "lang": "nl"}
+    answer = sandbox.api_raw("GET", "/nota.pdf", query=query)
+    assert _headers(answer)["Content-Type"].startswith("text/html")
+    assert 'id="birth-date"' in answer["body"]
+
+
+@pytest.mark.parametrize(
+    "path, language, words",
+    [
+        ("/vragen", "nl", "Kan ik in termijnen betalen?"),
+        ("/voorwaarden", "nl", "15% over de eerste € 2.500 (minstens € 40)"),
+        ("/voorwaarden", "en", "then for the interest, then for the amount"),
+        ("/privacy", "en", "the date of birth itself is not in the cookie"),
+    ],
+)
+def test_r36_the_pages_for_patients_answer_in_the_asked_language(sandbox, path, language, words):
+    answer = sandbox.api_raw("GET", path, query={"lang": language})
+    assert answer["statusCode"] == 200
+    assert words in answer["body"] and f'lang="{language}"' in answer["body"]
+    assert "default-src 'none'" in _headers(answer)["Content-Security-Policy"]

@@ -188,8 +188,10 @@ def test_one_action_is_one_read_and_an_invoice_reads_only_its_own_actions(sandbo
     # When the practice opens the first invoice
     seen.clear()
     status, detail = _get(sandbox, f"/api/v1/provider/invoices/{first.invoice_id}")
-    # Then the invoice and its own actions are read, not the other invoice's
-    assert seen == [("GetItem", ""), ("Query", "by-provider")]
+    # Then the invoice and its own actions are read, not the other invoice's; and the
+    # practice's settings once per warm function (their dunning timeline dates the
+    # breakdown's second notice, R36)
+    assert seen == [("GetItem", ""), ("Query", "by-provider"), ("GetItem", "")]
     assert [a["action_id"] for a in detail["actions"]] == [action["action_id"]]
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspStatus
@@ -28,7 +29,7 @@ def invoice(sandbox):
 def start(sandbox, invoice):
     """What POST /api/v1/invoices/{reference}/payments does."""
     return start_payment(
-        invoice.reference, invoice.birth_date, sandbox.runtime.online_payment_context()
+        invoice.reference, BirthDate(invoice.birth_date), sandbox.runtime.online_payment_context()
     )
 
 

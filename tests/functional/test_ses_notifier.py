@@ -23,6 +23,7 @@ from billing_core.correspondence.messages import Attachment
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.correspondence.render import render_invoice_email
 from tests.unit.factories import BSN, REFERENCE, make_invoice, make_provider
+from tests.unit.test_invoice_pdf import ACCOUNT
 
 REGION = "eu-central-1"
 DOMAIN = "zorgnota.example"
@@ -49,9 +50,7 @@ def send_invoice(client: Any, invoice=None, provider=None) -> tuple[str, bytes]:
     email = render_invoice_email(
         invoice, provider, pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}", public_base_url=PUBLIC
     )
-    pdf = render_invoice_pdf(
-        invoice, provider, public_base_url=PUBLIC, collection_iban="NL91ABNA0417164300"
-    )
+    pdf = render_invoice_pdf(invoice, provider, public_base_url=PUBLIC, account=ACCOUNT)
     notifier = SesNotifier(client, sender=SENDER, configuration_set=CONFIGURATION_SET)
     attachment = Attachment(f"nota-{invoice.reference}.pdf", pdf, "application/pdf")
     return notifier.send(PATIENT_EMAIL, email, [attachment]), pdf

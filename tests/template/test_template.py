@@ -60,6 +60,11 @@ PUBLIC_ROUTES = {
     # Patients have no login (R10-R16); the PSP calls its webhook (R11).
     ("/", "get"),
     ("/", "post"),
+    # The checker's PDF (a visit pass decides) and the pages for patients (R36).
+    ("/nota.pdf", "get"),
+    ("/vragen", "get"),
+    ("/voorwaarden", "get"),
+    ("/privacy", "get"),
     ("/api/v1/payment-status/{reference}", "get"),
     ("/api/v1/invoices/{reference}/payments", "post"),
     ("/api/v1/invoices/{reference}/deferral", "post"),

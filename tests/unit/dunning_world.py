@@ -30,6 +30,7 @@ from tests.unit.factories import REFERENCE_KEY, make_invoice, make_line, make_pe
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 from tests.unit.test_dunning_delivery import Outbox
+from tests.unit.test_invoice_pdf import ACCOUNT
 
 RUN_AT = time(6, 0)  # EventBridge Scheduler starts the run at 06:00 Europe/Amsterdam
 PUBLIC = "https://betalen.zorgnota.example"
@@ -103,7 +104,7 @@ class DunningWorld:
         return [self.run(day) for day in days]
 
     def deliver(self) -> None:
-        context = DeliveryContext(self.store, self.files, self.outbox, self.clock, PUBLIC, IBAN)
+        context = DeliveryContext(self.store, self.files, self.outbox, self.clock, PUBLIC, ACCOUNT)
         while self.queue.requests:
             request = self.queue.requests.pop(0)
             deliver_invoice(request, context)

@@ -13,6 +13,7 @@ import pytest
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.coulance import propose
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
@@ -110,7 +111,7 @@ def test_a_statement_that_cannot_be_taken_is_refused_with_a_reason(invoice, prov
 def submit(store, queue, reimbursed, withheld=0):
     return submit_insurer_statement(
         INVOICE.reference,
-        INVOICE.birth_date,
+        BirthDate(INVOICE.birth_date),
         reimbursed,
         withheld,
         PatientContext(store, queue, FixedClock(NOW)),

@@ -36,7 +36,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
-from tests.unit.test_invoice_pdf import page_count, shown_lines
+from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
 
 POLICY = DunningPolicy()
 REMINDER_DAY = date(2027, 1, 8)  # a Friday; the invoices' final payment date is 23 Dec 2026
@@ -74,7 +74,7 @@ def link(invoice):
     return f"{PUBLIC}/?kenmerk={invoice.reference}"
 
 
-HOW_TO_PAY = {"pay_url": link, "checker_url": PUBLIC, "collection_iban": IBAN}
+HOW_TO_PAY = {"pay_url": link, "checker_url": PUBLIC, "account": ACCOUNT}
 
 
 def reminder_of(invoices):

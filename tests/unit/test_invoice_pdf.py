@@ -1,17 +1,24 @@
 """The invoice PDF (R7): print-ready, complete, in the patient's language, and the same
 bytes for the same invoice.
 
-The text is read back from uncompressed page contents: fpdf2 writes each line as a
-``(text) Tj`` operator in Windows-1252, the encoding of its core fonts.
+The text is read back with pypdf, through the font's ToUnicode map: what a reader copies
+out of the PDF, and what a screen reader says.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 
-from billing_core.correspondence.pdf import printable, render_invoice_pdf
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from billing_core.changes.coulance_policy import CoulancePolicy
+from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.declarations.claims import Language
+from billing_core.payments.collection_account import CollectionAccount
 from tests.unit.factories import (
     BSN,
     REFERENCE,
@@ -25,9 +32,8 @@ from tests.unit.factories import (
 
 PUBLIC = "https://betalen.zorgnota.example"
 IBAN = "NL91ABNA0417164300"
+ACCOUNT = CollectionAccount(IBAN, "Stichting Derdengelden zorgnota")
 KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
-_SHOWN_TEXT = re.compile(rb"\(((?:\\.|[^\\)])*)\) Tj")
-_ESCAPED = re.compile(rb"\\(.)", re.DOTALL)
 
 
 def render(invoice=None, provider=None, *, compress=False) -> bytes:
@@ -35,14 +41,22 @@ def render(invoice=None, provider=None, *, compress=False) -> bytes:
         invoice or make_invoice(),
         provider or make_provider(),
         public_base_url=PUBLIC,
-        collection_iban=IBAN,
+        account=ACCOUNT,
         compress=compress,
     )
 
 
 def shown_lines(pdf: bytes) -> list[str]:
     """Every piece of text the pages show, in drawing order."""
-    return [_ESCAPED.sub(rb"\1", match).decode("cp1252") for match in _SHOWN_TEXT.findall(pdf)]
+    pieces: list[str] = []
+
+    def collect(text: str, *_: object) -> None:
+        pieces.extend(line for line in text.split("\n") if line.strip())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=collect)
+    # A no-break space (in an IBAN, a kenmerk) reads as the space it shows.
+    return [piece.replace("\u00a0", " ").strip() for piece in pieces]
 
 
 def shown(pdf: bytes) -> str:
@@ -112,11 +126,8 @@ def test_it_holds_everything_a_dutch_invoice_needs():
         assert expected in text, expected
 
 
-def test_the_euro_sign_is_printed_as_the_winansi_euro():
-    pdf = render()
-
-    assert b"/Encoding /WinAnsiEncoding" in pdf
-    assert "€ 33,17".encode("cp1252") in pdf  # byte 0x80: the font shows it as €
+def test_the_euro_sign_reads_back_as_the_euro():
+    assert "€ 33,17" in shown(render())
 
 
 def test_the_bsn_is_not_printed():
@@ -198,27 +209,34 @@ def test_dutch_diacritics_are_printed_as_they_are():
     assert "Fysiotherapie Café Noël" in text
 
 
-def test_a_name_outside_the_font_loses_its_accents_not_the_letter():
-    # Given a Polish patient: "Ł" and "ą" are not in the PDF core fonts
-    patient = make_person(initials="Ł.", name_prefix="", last_name="Wąsowski-Łukasiewicz")
+def test_a_polish_name_prints_with_every_diacritic():
+    # Given a Polish patient: "Ł", "ą" and "ś" are not in the old core fonts (R9)
+    patient = make_person(initials="Ł.", name_prefix="", last_name="Wąsowski-Łukaśiewicz")
 
     # When the PDF is rendered
     text = shown(render(make_invoice(patient=patient)))
 
-    # Then it is made, with the plain letters
-    assert "L. Wasowski-Lukasiewicz" in text
+    # Then the name reads back exactly as written
+    assert "Ł. Wąsowski-Łukaśiewicz" in text
 
 
-def test_a_script_the_font_cannot_show_is_replaced_not_fatal():
-    patient = make_person(initials="", name_prefix="", last_name="محمد")
+def test_an_arabic_name_prints_in_arabic_script():
+    # Given a patient whose name is written in Arabic (R9)
+    patient = make_person(initials="", name_prefix="", last_name="محمد العلي")
 
+    # When the PDF is rendered (HarfBuzz shapes the joining letters)
     text = shown(render(make_invoice(patient=patient)))
 
-    assert "????" in text
+    # Then the name reads back in Arabic letters, whole
+    assert "محمد العلي" in text
 
 
-def test_printable_keeps_what_the_font_has():
-    assert printable("Łódź, Zoë, façade, Œuvre, €, ×") == "Lódz, Zoë, façade, Œuvre, €, ×"
+def test_the_unicode_font_is_embedded_as_a_subset():
+    pdf = render(compress=True)
+
+    assert b"DejaVuSans" in pdf  # the font travels with the letter: every printer shows it
+    assert b"/FontFile2" in pdf
+    assert b"Helvetica" not in pdf
 
 
 # --- long invoices ------------------------------------------------------------------------
@@ -247,3 +265,26 @@ def test_an_invoice_rendered_in_another_language_differs():
     english = replace(invoice, patient=make_person(language=Language.EN))
 
     assert render(invoice, compress=True) != render(english, compress=True)
+
+
+def test_r36_the_qr_code_opens_the_checker_with_the_kenmerk_filled_in():
+    # Given an invoice rendered as the patient receives it
+    page = PdfReader(io.BytesIO(render(compress=True))).pages[0]
+    # When the QR code printed on it is scanned
+    (picture,) = page.images
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(picture.data)))
+    # Then it opens the checker for this invoice, in the patient's language, nothing else
+    assert code.text == f"{PUBLIC}/?kenmerk={REFERENCE}&lang=nl"
+
+
+def test_r36_the_account_holder_stands_next_to_the_iban():
+    text = " ".join(shown(render()).split())
+    assert "NL91 ABNA 0417 1643 00 ten name van Stichting Derdengelden zorgnota" in text
+
+
+def test_r37_non_contracted_care_says_do_not_pay_yet():
+    # Given a practice without contracts that waits for the insurer's statement (§7)
+    waits = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+    # Then its invoice says "don't pay yet"; a contracted one does not
+    assert "Let op: betaal deze nota nog niet" in shown(render(provider=waits))
+    assert "Let op: betaal deze nota nog niet" not in shown(render())

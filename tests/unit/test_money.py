@@ -40,6 +40,10 @@ def test_ambiguous_or_malformed_amounts_are_refused(text):
         (123456, "en", "€1,234.56"),
         (5, "nl", "€ 0,05"),
         (-1250, "nl", "-€ 12,50"),
+        # R9: Polish groups with a no-break space and puts the sign after the amount.
+        (123456, "pl", "1\u00a0234,56\u00a0€"),
+        (-1250, "pl", "-12,50\u00a0€"),
+        (123456, "ar", "€1,234.56"),
     ],
 )
 def test_amounts_are_written_as_people_read_them(cents, language, text):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from billing_core.adapters.fake_psp import FakePsp, PaymentAlreadyFinal
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.online import (
@@ -19,12 +20,15 @@ from billing_core.payments.online import (
 from billing_core.payments.psp import PspStatus, PspUnavailable
 from billing_core.payments.refunds import RefundDecision
 from billing_core.ports import CheckoutRecord
+from billing_core.services import patient
+from billing_core.services.patient import PatientContext
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound, StateConflict
-from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.payment_fakes import CheckoutsInMemory
+from tests.unit.test_patient_service import big_invoice
 
 BASE_URL = "https://zorgnota.example.org"
 BIRTH_DATE = date(1984, 3, 7)  # the factory patient's
@@ -53,7 +57,7 @@ class World:
         )
 
     def start(self, text: str = REFERENCE, birth_date: date = BIRTH_DATE, **options):
-        return start_payment(text, birth_date, self.context(**options))
+        return start_payment(text, BirthDate(birth_date), self.context(**options))
 
     def webhook(self, psp_payment_id: str, **options):
         return handle_psp_webhook(psp_payment_id, self.context(**options))
@@ -345,3 +349,58 @@ def test_the_fake_psp_refunds_at_most_what_was_paid(world):
     )
     with pytest.raises(ValueError):
         world.psp.refund(checkout.psp_payment_id, DUE, "Terugbetaling")  # more than is left
+
+
+# --- issue 12 items 9 and 10: arrangements, ended payments, the way back -----------------------
+
+
+def arranged_world(terms: int = 3) -> World:
+    """An invoice of € 300,00 with a running arrangement of ``terms`` monthly terms."""
+    world = World()
+    world.store = FakeStore([big_invoice()], [make_provider()])
+    patient.request_arrangement(
+        REFERENCE,
+        BirthDate(BIRTH_DATE),
+        terms,
+        PatientContext(world.store, FakeQueue(), world.clock),
+    )
+    return world
+
+
+def test_r15_a_payment_during_an_arrangement_asks_the_term_due_not_everything():
+    # Given a running arrangement of three terms
+    world = arranged_world()
+    first_term = world.invoice().arrangement.terms[0].amount_cents
+    # When the patient pays
+    checkout = world.start()
+    # Then the bank is asked the first term, not the whole balance (issue 12 item 9)
+    assert world.psp.get_payment(checkout.psp_payment_id).amount_cents == first_term
+    assert first_term < world.invoice().amount_due_cents
+
+
+def test_r15_the_patient_may_choose_to_pay_everything_during_an_arrangement():
+    world = arranged_world()
+    everything = world.invoice().amount_due_cents
+    checkout = start_payment(REFERENCE, BirthDate(BIRTH_DATE), world.context(), pay_all=True)
+    assert world.psp.get_payment(checkout.psp_payment_id).amount_cents == everything
+
+
+@pytest.mark.parametrize("ended", ["canceled", "expired", "failed"])
+def test_r11_a_payment_that_ended_never_blocks_a_new_one(world, ended):
+    # Given a payment the patient cancelled at the bank ("Annuleren"), or that expired
+    first = world.start()
+    world.psp.complete(first.psp_payment_id, ended)
+    world.webhook(first.psp_payment_id)
+    # When the patient starts again, the same minute, for the same amount
+    second = world.start()
+    # Then it is a NEW payment with a checkout page, and completing it books the payment
+    assert second.psp_payment_id != first.psp_payment_id and second.checkout_url
+    world.psp.complete(second.psp_payment_id, PspStatus.PAID)
+    assert world.webhook(second.psp_payment_id).decision is WebhookDecision.BOOKED
+    assert world.invoice().amount_due_cents == 0
+
+
+def test_r9_the_bank_sends_the_patient_back_in_the_language_they_started_in(world):
+    checkout = start_payment(REFERENCE, BirthDate(BIRTH_DATE), world.context(), language="pl")
+    back = world.psp.redirect_url(checkout.psp_payment_id)
+    assert "lang=pl" in back and "terug=ideal" in back

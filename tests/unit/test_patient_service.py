@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
@@ -36,7 +37,7 @@ from tests.unit.factories import (
 from tests.unit.fake_store import FakeQueue, FakeStore
 
 CLOCK = FixedClock(datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM))
-BIRTH = date(1984, 3, 7)  # the factory patient's
+BIRTH = BirthDate(date(1984, 3, 7))  # the factory patient's
 UNKNOWN = "12234534622567"  # legal-nl.md §1's example: valid, but nobody's
 WRONG_DIGIT = REFERENCE[:-1] + str((int(REFERENCE[-1]) + 1) % 10)
 
@@ -172,9 +173,14 @@ def test_the_view_holds_nothing_personal():
         "arrangement_terms",
         "credit_cents",
         "offer",
+        "breakdown",
+        "practice",  # the practice's name and how to reach it (R36): nobody's personal data
+        "awaits_insurer_statement",
+        "can_send_statement",
     }
     text = repr(view)
-    for secret in (BSN, "Berg", "Jansen", "Oudegracht", "3511", "@", "P-004711", "1984", "C11"):
+    personal = ("s.vanderberg@", "m.jansen@", "Oudegracht", "3511", "P-004711", "1984", "C11")
+    for secret in (BSN, "Berg", "Jansen", *personal):
         assert secret not in text
 
 
@@ -196,7 +202,7 @@ def test_a_wrong_birth_date_answers_exactly_like_an_unknown_reference(write):
     real, empty = store_with(big_invoice()), FakeStore([], [make_provider()])
     # When one asks with the wrong birth date, the other with any birth date
     with pytest.raises(NotFound) as wrong_birth_date:
-        write(real, date(1984, 3, 8))
+        write(real, BirthDate(date(1984, 3, 8)))
     with pytest.raises(NotFound) as unknown:
         write(empty, BIRTH)
     # Then the answers are the same, after the same reads, and nothing changed

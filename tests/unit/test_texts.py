@@ -3,12 +3,14 @@ and a new language is new entries only: whatever it lacks, the reader gets in Du
 
 from __future__ import annotations
 
+from datetime import date
 from string import Formatter
 
 import pytest
 
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
+from billing_core.texts.catalogue import long_date, short_date
 from billing_core.texts.letters import LETTERS
 from billing_core.texts.patient import (
     PAGE,
@@ -137,3 +139,19 @@ def test_a_practice_refusal_fills_in_its_values():
     assert refusal.message("nl") == (
         "Een nota kan tot hoogstens 60 dagen vooruit worden aangehouden."
     )
+
+
+@pytest.mark.parametrize(
+    "language, long, short",
+    [
+        ("nl", "23 november 2026", "03-11-2026"),
+        ("en", "23 November 2026", "3 Nov 2026"),
+        ("pl", "23 listopada 2026", "03.11.2026"),
+        ("ar", "23 نوفمبر 2026", "03/11/2026"),
+    ],
+)
+def test_dates_are_written_as_each_language_writes_them(language, long, short):
+    # Given a date / When written for a reader of each language of R9
+    # Then with that language's month name (Polish genitive) and order
+    assert long_date(date(2026, 11, 23), language) == long
+    assert short_date(date(2026, 11, 3), language) == short

@@ -1,5 +1,6 @@
 """The payment-checker page (R10, R36): works without JavaScript, its forms post back
-here. The security headers come from the app's page_headers middleware."""
+here; the invoice PDF once the birth date was checked. The security headers come from
+the app's page_headers middleware."""
 
 from __future__ import annotations
 
@@ -12,36 +13,88 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
+from billing_core.correspondence.links import RETURNED_FROM_BANK
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.checker_page import (
+    PageAnswer,
+    PageState,
+    Visit,
     form_answer,
     page_language,
     render_checker,
     status_page,
 )
+from billing_core.entrypoints.web.documents import pdf_download
+from billing_core.entrypoints.web.info_pages import render_info_page
 
 router = Router()
+KENMERK = Annotated[str, Query(max_length=40)]
+LANGUAGE = Annotated[str, Query(max_length=5)]
 
 
 @router.get("/", include_in_schema=False)
 def checker_page(
-    kenmerk: Annotated[str, Query(max_length=40)] = "",
-    lang: Annotated[str, Query(max_length=5)] = "nl",
+    kenmerk: KENMERK = "", lang: LANGUAGE = "nl", terug: LANGUAGE = ""
 ) -> Response[str]:
     language = page_language(lang)
     if not kenmerk:
         return Response(HTTPStatus.OK.value, HTML, render_checker(language))
-    page = status_page(language, kenmerk, bootstrap.current().patient_context())
-    return Response(HTTPStatus.OK.value, HTML, page)
+    rt = bootstrap.current()
+    answer = status_page(
+        language,
+        kenmerk,
+        rt.patient_context(),
+        _visit(),
+        PageState(entered=kenmerk),
+        rt.online_payment_context,
+        returned=terug == RETURNED_FROM_BANK,
+    )
+    return _response(answer)
 
 
 @router.post("/", include_in_schema=False)
-def checker_form():  # noqa: ANN201 - an HTML Response or a redirect
+def checker_form() -> Response[str]:
     form = {k: v[0] for k, v in parse_qs(router.current_event.decoded_body or "").items()}
     rt = bootstrap.current()
-    answer = form_answer(form, rt.patient_context(), rt.online_payment_context)
+    return _response(form_answer(form, _visit(), rt.patient_context(), rt.online_payment_context))
+
+
+@router.get("/nota.pdf", include_in_schema=False)
+def invoice_pdf(kenmerk: KENMERK = "", lang: LANGUAGE = "nl"):  # noqa: ANN201
+    """The invoice PDF for this visit's kenmerk (R36); the page again without a pass.
+    No return annotation: Powertools would validate the PDF's bytes as text; without
+    one it passes a non-JSON body through (and base64-encodes the bytes)."""
+    return pdf_download(
+        kenmerk, page_language(lang), _visit(), bootstrap.current().patient_context()
+    )
+
+
+@router.get("/vragen", include_in_schema=False)
+def questions_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("faq", page_language(lang)))
+
+
+@router.get("/voorwaarden", include_in_schema=False)
+def terms_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("terms", page_language(lang)))
+
+
+@router.get("/privacy", include_in_schema=False)
+def privacy_page(lang: LANGUAGE = "nl") -> Response[str]:
+    return Response(HTTPStatus.OK.value, HTML, render_info_page("privacy", page_language(lang)))
+
+
+def _visit() -> Visit:
+    return Visit.from_cookie_header(router.current_event.get_header_value("cookie") or "")
+
+
+def _response(answer: PageAnswer) -> Response[str]:
     if answer.redirect_to:
         return Response(
-            HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": answer.redirect_to}
+            HTTPStatus.SEE_OTHER.value,
+            HTML,
+            "",
+            headers={"Location": answer.redirect_to},
+            cookies=list(answer.cookies),
         )
-    return Response(answer.status.value, HTML, answer.html)
+    return Response(answer.status.value, HTML, answer.html, cookies=list(answer.cookies))

@@ -34,7 +34,10 @@ REFERENCE = Annotated[str, Path(min_length=1, max_length=40)]
 @router.post("/api/v1/invoices/<reference>/payments", summary="Start an iDEAL payment (R11)")
 def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[CheckoutOut]:
     checkout = online.start_payment(
-        reference, body.birth_date, bootstrap.current().online_payment_context()
+        reference,
+        body.proof(),
+        bootstrap.current().online_payment_context(),
+        pay_all=body.pay_all,
     )
     out = CheckoutOut(payment_id=checkout.psp_payment_id, checkout_url=checkout.checkout_url)
     return Response(HTTPStatus.CREATED.value, "application/json", out)
@@ -42,16 +45,14 @@ def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[Checko
 
 @router.post("/api/v1/invoices/<reference>/deferral", summary="Free deferral, once (R14)")
 def deferral(reference: REFERENCE, body: DeferralRequest) -> DeferralOut:
-    view = patient.request_deferral(
-        reference, body.birth_date, bootstrap.current().patient_context()
-    )
+    view = patient.request_deferral(reference, body.proof(), bootstrap.current().patient_context())
     return DeferralOut.of(view)
 
 
 @router.post("/api/v1/invoices/<reference>/arrangement", summary="Instalment arrangement (R15)")
 def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOut:
     view = patient.request_arrangement(
-        reference, body.birth_date, body.terms, bootstrap.current().patient_context()
+        reference, body.proof(), body.terms, bootstrap.current().patient_context()
     )
     return ArrangementOut.of(view)
 
@@ -60,7 +61,7 @@ def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOu
 def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[AcceptedOut]:
     patient.file_objection(
         reference,
-        body.birth_date,
+        body.proof(),
         body.reason,
         body.message,
         body.email,
@@ -76,7 +77,7 @@ def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[Accepted
 def insurer_statement(reference: REFERENCE, body: InsurerStatementRequest) -> InsurerStatementOut:
     view = patient.submit_insurer_statement(
         reference,
-        body.birth_date,
+        body.proof(),
         body.reimbursed,
         body.withheld_deductible,
         bootstrap.current().patient_context(),

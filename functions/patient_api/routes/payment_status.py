@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
+from billing_core.correspondence.links import checker_url
 from billing_core.entrypoints.http.patient_models import PaymentStatusOut
-from billing_core.entrypoints.web.checker_page import checker_url
 from billing_core.services import patient
 
 router = Router()

@@ -94,5 +94,4 @@ def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
 
 def _out(detail: InvoiceDetail | None) -> InvoiceDetailOut:
     """A missing invoice (or another tenant's) is not found."""
-    shown = found(detail, "invoice not found")
-    return InvoiceDetailOut.of_detail(shown.invoice, shown.actions, shown.as_of)
+    return InvoiceDetailOut.of_detail(found(detail, "invoice not found"))

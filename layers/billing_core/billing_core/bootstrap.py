@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from pydantic import SecretStr
 
 from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
@@ -19,6 +20,7 @@ from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepositor
 from billing_core.adapters.s3 import S3FileStore
 from billing_core.adapters.sqs import SqsDeliveryQueue
 from billing_core.adapters.uploads import S3PresignedUploads
+from billing_core.payments.collection_account import CollectionAccount
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import Clock, SystemClock
 
@@ -29,10 +31,12 @@ if TYPE_CHECKING:
     from billing_core.correspondence.delivery import DeliveryContext
     from billing_core.declarations.ingest import IngestContext
     from billing_core.dunning.run import DunningContext
+    from billing_core.invoices.invoice import Invoice
     from billing_core.payments.bank_import import BankImportContext
     from billing_core.payments.online import OnlinePaymentContext
     from billing_core.payments.psp import PaymentProvider
     from billing_core.ports import UploadUrls, UserDirectory
+    from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.providers.settings_history import Editor
     from billing_core.services.operator.context import BackOfficeContext, OperatorContext
@@ -98,16 +102,19 @@ class Runtime:
 
     @cached_property
     def reference_key(self) -> bytes:
-        """Secrets Manager when deployed; the environment on a developer's machine."""
-        if self.settings.reference_key_secret_arn:
-            from aws_lambda_powertools.utilities import parameters
+        settings = self.settings
+        return _key(settings.reference_key_secret_arn, settings.reference_key, "REFERENCE_KEY")
 
-            secret = parameters.get_secret(self.settings.reference_key_secret_arn, max_age=3600)
-            return str(secret).encode()
-        local_key = self.settings.reference_key.get_secret_value()
-        if not local_key:
-            raise RuntimeError("set REFERENCE_KEY_SECRET_ARN (deployed) or REFERENCE_KEY (local)")
-        return local_key.encode()
+    @cached_property
+    def visit_key(self) -> bytes:
+        """Signs the checker's visit pass (R36)."""
+        return _key(self.settings.visit_key_secret_arn, self.settings.visit_key, "VISIT_KEY")
+
+    @property
+    def collection_account(self) -> CollectionAccount:
+        return CollectionAccount(
+            self.settings.collection_iban, self.settings.collection_account_holder
+        )
 
     @cached_property
     def user_directory(self) -> UserDirectory:
@@ -209,7 +216,7 @@ class Runtime:
             notifier=self.notifier,
             clock=self.clock,
             public_base_url=self.settings.public_base_url,
-            collection_iban=self.settings.collection_iban,
+            account=self.collection_account,
         )
 
     # --- the contexts of the two APIs' use cases and of the other functions' (issue 11) ---
@@ -270,7 +277,23 @@ class Runtime:
     def patient_context(self) -> PatientContext:
         from billing_core.services.patient import PatientContext
 
-        return PatientContext(store=self.repository, delivery=self.delivery_queue, clock=self.clock)
+        return PatientContext(
+            store=self.repository,
+            delivery=self.delivery_queue,
+            clock=self.clock,
+            visit_key=self.visit_key,
+            invoice_document=self._invoice_document,
+        )
+
+    def _invoice_document(self, invoice: Invoice, provider: Provider) -> tuple[str, bytes]:
+        """The invoice PDF as its addressee received it, for download from the checker."""
+        from billing_core.correspondence.pdf import invoice_file_name, render_invoice_pdf
+
+        base = self.settings.public_base_url
+        pdf = render_invoice_pdf(
+            invoice, provider, public_base_url=base, account=self.collection_account
+        )
+        return invoice_file_name(invoice), pdf
 
     def online_payment_context(self) -> OnlinePaymentContext:
         from billing_core.payments.online import OnlinePaymentContext
@@ -288,6 +311,19 @@ class Runtime:
         from billing_core.correspondence.bounces import EmailEventContext
 
         return EmailEventContext(store=self.repository)
+
+
+def _key(secret_arn: str, local_key: SecretStr, variable: str) -> bytes:
+    """A key from Secrets Manager when deployed; from the environment on a developer's
+    machine (``variable``)."""
+    if secret_arn:
+        from aws_lambda_powertools.utilities import parameters
+
+        return str(parameters.get_secret(secret_arn, max_age=3600)).encode()
+    value = local_key.get_secret_value()
+    if not value:
+        raise RuntimeError(f"set {variable}_SECRET_ARN (deployed) or {variable} (local)")
+    return value.encode()
 
 
 _current: Runtime | None = None

@@ -21,8 +21,9 @@ class Settings(BaseSettings):
     ses_configuration_set: str
     public_base_url: str = Field(pattern=r"^https?://")
     collection_iban: str
-    # The collection account as the bank knows it: the payer of payouts and refunds.
-    collection_account_holder: str = "Zorgnota B.V."
+    # The collection account as the bank knows it: the payer of payouts and refunds, and
+    # printed next to the IBAN on every invoice and letter (banks check name and number).
+    collection_account_holder: str = Field(default="Zorgnota B.V.", min_length=2)
     collection_bic: str = ""  # optional in SEPA since 2016; given, it goes in the pain.001
     # Four eyes (R34): a payout or refund batch above this total needs a second operator.
     second_approval_above_cents: int = Field(default=2_500_000, ge=0)
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     # straight from the environment on a developer's machine.
     reference_key_secret_arn: str = ""
     reference_key: SecretStr = SecretStr("")
+    # The HMAC key of the checker's visit pass (R36), the same way.
+    visit_key_secret_arn: str = ""
+    visit_key: SecretStr = SecretStr("")
     # The Mollie API key (live_... or test_...) in Secrets Manager. Empty on a developer's
     # machine: the sandbox pays through the local fake PSP instead (psp/fake.py).
     psp_api_key_secret_arn: str = ""

@@ -127,7 +127,9 @@ class FakePsp:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _checkout(self, psp_payment_id: str) -> PspCheckout:
-        return PspCheckout(psp_payment_id, f"{self._base_url}/_local/psp/checkout/{psp_payment_id}")
+        status = self._stored(psp_payment_id).payment.status
+        url = "" if status.is_final else f"{self._base_url}/_local/psp/checkout/{psp_payment_id}"
+        return PspCheckout(psp_payment_id, url, status)
 
     def _stored(self, psp_payment_id: str) -> _Stored:
         try:

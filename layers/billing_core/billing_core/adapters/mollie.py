@@ -69,7 +69,12 @@ class MolliePsp:
         payment = self._call(
             lambda: self._client.payments.create(data, idempotency_key=idempotency_key)
         )
-        return PspCheckout(psp_payment_id=payment.id, checkout_url=payment.checkout_url)
+        # An ended payment (a repeated idempotency key) has no checkout URL any more.
+        return PspCheckout(
+            psp_payment_id=payment.id,
+            checkout_url=payment.checkout_url or "",
+            status=PspStatus(payment.status),
+        )
 
     def get_payment(self, psp_payment_id: str) -> PspPayment:
         try:

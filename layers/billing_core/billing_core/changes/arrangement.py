@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
+from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
@@ -76,6 +77,8 @@ def arrangement_refusal(
         return "paid"
     if invoice.arrangement is not None:
         return "arrangement_exists"
+    if awaits_insurer_statement(invoice, provider):  # legal-nl.md §7: claim it first
+        return "awaits_insurer_statement"
     if max_terms(invoice, provider) < MIN_TERMS:
         return "amount_too_small"
     if terms is None:
@@ -184,6 +187,21 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
         if settled < required:
             return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
     return None
+
+
+def terms_due(invoice: Invoice, today: date) -> int:
+    """What a payment during a running arrangement asks (issue 12 item 9): the terms due
+    by ``today`` that are still open, or the next term when none is due yet; 0 without a
+    running arrangement. Paying everything at once stays the patient's choice."""
+    arrangement = invoice.arrangement
+    upcoming = next_term(invoice)
+    if arrangement is None or upcoming is None:
+        return 0
+    if arrangement_status(invoice, today) is not ArrangementStatus.ACTIVE:
+        return 0
+    horizon = max(today, upcoming.due_date)
+    required = sum(term.amount_cents for term in arrangement.terms if term.due_date <= horizon)
+    return max(required - settled_since_start(invoice, date.max), 0)
 
 
 def arrangement_status(invoice: Invoice, as_of: date) -> ArrangementStatus | None:

@@ -15,17 +15,26 @@ One statement per invoice: a second one would let a patient shop for the lowest 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.invoices.invoice import InsurerStatement, Invoice
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
 from billing_core.shared.money import percentage_of
 
 COULANCE_REASON = "non_contracted_coulance"  # one of stop.STOP_REASONS
+STATEMENT_CAUSE = "patient:insurer-statement"  # who caused an automatic coulance (R27)
+PROPOSAL_PREFIX = "coulance-"  # the id of the provider's action to confirm one
+
+
+def adjusted_by_statement(event_id: str) -> bool:
+    """Whether a lowered amount (its stop e-mail's event) came from the insurer's statement,
+    applied at once or confirmed by the provider (R17, legal-nl.md §7)."""
+    return event_id == STATEMENT_CAUSE or event_id.startswith(PROPOSAL_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +59,54 @@ def statement_refusal(
     invoice: Invoice, provider: Provider, statement: InsurerStatement
 ) -> str | None:
     """Why this statement cannot be taken for this invoice (a refusal code of texts.patient)."""
+    code = statement_unwelcome(invoice, provider)
+    if code is None and statement.gross_reimbursement_cents > invoice.gross_cents:
+        return "statement_above_invoice"
+    return code
+
+
+def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
+    """Why this invoice takes no insurer's statement (whatever its figures), or None."""
     if invoice.is_with_collection_agency:
         return "with_collection_agency"
     if invoice.is_paid:
         return "paid"
     if invoice.insurer_statement is not None:
         return "statement_already_received"
-    if not any(
+    if not is_non_contracted(invoice, provider):
+        return "insurer_contracted"
+    return None
+
+
+def is_non_contracted(invoice: Invoice, provider: Provider) -> bool:
+    """Care the patient's insurer has no contract with the provider for (R17): the
+    patient claims it and the provider's coulance policy sets what is left to pay."""
+    return any(
         not provider.is_contracted(line.insurer_uzovi, line.treatment_date)
         for line in invoice.lines
-    ):
-        return "insurer_contracted"
-    if statement.gross_reimbursement_cents > invoice.gross_cents:
-        return "statement_above_invoice"
-    return None
+    )
+
+
+def awaits_insurer_statement(invoice: Invoice, provider: Provider) -> bool:
+    """legal-nl.md §7, R37: "don't pay yet": a non-contracted invoice of a practice that
+    waits for the statement, while the statement is not in and no reminder went out."""
+    return (
+        not invoice.is_paid
+        and invoice.dunning_stage is DunningStage.NONE
+        and statement_wait_until(invoice, provider) is not None
+    )
+
+
+def statement_wait_until(invoice: Invoice, provider: Provider) -> date | None:
+    """The first day the first reminder of a non-contracted invoice may go while its
+    statement is not in: ``statement_wait_days`` after the final payment date have
+    passed (legal-nl.md §7); None when it need not wait."""
+    if not provider.coulance.wait_for_statement or invoice.insurer_statement is not None:
+        return None
+    if not is_non_contracted(invoice, provider):
+        return None
+    waited = timedelta(days=provider.coulance.statement_wait_days + 1)
+    return invoice.current_final_payment_date + waited
 
 
 def propose(invoice: Invoice, provider: Provider, statement: InsurerStatement) -> CoulanceProposal:
@@ -99,7 +142,7 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
     statement = invoice.insurer_statement
     assert statement is not None
     return OpenAction(
-        action_id=f"coulance-{invoice.invoice_id}",
+        action_id=f"{PROPOSAL_PREFIX}{invoice.invoice_id}",
         provider_id=invoice.provider_id,
         kind=ActionKind.COULANCE_PROPOSAL,
         invoice_id=invoice.invoice_id,
@@ -114,11 +157,22 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
 
 
 def apply_coulance(
-    invoice: Invoice, proposal: CoulanceProposal, at: datetime, cause: str
+    invoice: Invoice,
+    proposal: CoulanceProposal,
+    at: datetime,
+    cause: str,
+    *,
+    payment_term_days: int,
 ) -> Invoice:
-    """The proposal as a partial stop (R21); the invoice unchanged when nothing is forgiven."""
+    """The proposal as a partial stop (R21); the invoice unchanged when nothing is forgiven.
+    Before any reminder, the adjusted amount gets a new final payment date: the day of
+    this confirmation plus the provider's payment term (legal-nl.md §7). Once a reminder
+    went out, its term stands: the patient pays the lower amount within it."""
     if proposal.coulance_cents <= 0:
         return invoice
+    if invoice.dunning_stage is DunningStage.NONE:
+        confirmed_on = at.astimezone(AMSTERDAM).date()
+        invoice = with_final_payment_date(invoice, confirmed_on + timedelta(payment_term_days))
     request = StopRequest(
         scope=StopScope.PARTIAL,
         reason=COULANCE_REASON,
@@ -127,3 +181,11 @@ def apply_coulance(
         amount_cents=proposal.coulance_cents,
     )
     return apply_stop(invoice, request, at, cause)
+
+
+def with_final_payment_date(invoice: Invoice, day: date) -> Invoice:
+    """The invoice to be paid by ``day``, never earlier than it was already (a deferral
+    granted before keeps its date when that is later)."""
+    later = max(day, invoice.current_final_payment_date)
+    deferral = replace(invoice.deferral, until=later) if invoice.deferral else None
+    return replace(invoice, final_payment_date=later, deferral=deferral)

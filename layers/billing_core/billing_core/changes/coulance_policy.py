@@ -22,3 +22,9 @@ class CoulancePolicy(BaseModel):
 
     mode: CoulanceMode = CoulanceMode.PROVIDER_CONFIRMS
     minimum_percentage: Decimal = Field(default=Decimal(60), ge=0, le=100, decimal_places=2)
+    # legal-nl.md §7, R37 (seed 004's clinic): the practice applies this policy from the
+    # start, so its non-contracted invoices say "don't pay yet, claim it at your insurer
+    # and send us the statement", and their first reminder waits for that statement, at
+    # most ``statement_wait_days`` after the final payment date.
+    wait_for_statement: bool = False
+    statement_wait_days: int = Field(default=30, ge=0, le=120)

@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from billing_core.changes.arrangement import next_term
+from billing_core.changes.coulance import adjusted_by_statement
+from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
@@ -57,6 +59,7 @@ def confirmation_context(
         "pay_url": pay_url,
         "checker_url": public_base_url,
         "today": today,
+        "practice": practice_contact(provider),
     }
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice)
@@ -65,6 +68,8 @@ def confirmation_context(
     if kind == OBJECTION_ACKNOWLEDGEMENT:
         # Sent to an address typed into a public form: nobody's name in it (R29).
         context["addressee_name"] = ""
+    if kind == STOP_CONFIRMATION:
+        context["after_statement"] = adjusted_by_statement(event_id)
     if kind == INVOICE_CORRECTED:
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = "retour" if event_id.startswith("retour:") else "declaration"

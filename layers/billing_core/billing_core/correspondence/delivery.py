@@ -21,7 +21,12 @@ from billing_core.correspondence.confirmations import KINDS as MESSAGE_KINDS
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
-from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
+from billing_core.correspondence.pdf import (
+    invoice_file_name,
+    letter_file_name,
+    render_dunning_letter_pdf,
+    render_invoice_pdf,
+)
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
 from billing_core.dunning.letter_costs import rest_of_letter
@@ -29,6 +34,7 @@ from billing_core.invoices.invoice import Channel, Correspondence, Invoice, Invo
 from billing_core.invoices.updates import Change, save_change
 from billing_core.legal import Channel as LetterChannel
 from billing_core.legal import posting_date, receipt_date, reminder_final_date
+from billing_core.payments.collection_account import CollectionAccount
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
@@ -43,7 +49,7 @@ class DeliveryContext:
     notifier: Notifier
     clock: Clock
     public_base_url: str
-    collection_iban: str
+    account: CollectionAccount  # zorgnota's, printed with its holder's name (R36)
 
 
 class UnknownInvoice(LookupError):
@@ -99,10 +105,7 @@ def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
     if provider is None:
         raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
     pdf = render_invoice_pdf(
-        invoice,
-        provider,
-        public_base_url=ctx.public_base_url,
-        collection_iban=ctx.collection_iban,
+        invoice, provider, public_base_url=ctx.public_base_url, account=ctx.account
     )
     letter = _send(invoice, provider, pdf, ctx)
     _record(request, letter, ctx)
@@ -118,7 +121,7 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
             pay_url=pay_url(ctx.public_base_url, invoice),
             public_base_url=ctx.public_base_url,
         )
-        attachment = Attachment(f"nota-{invoice.reference}.pdf", pdf, "application/pdf")
+        attachment = Attachment(invoice_file_name(invoice), pdf, "application/pdf")
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
         return Correspondence("invoice", Channel.EMAIL, now, message_id)
     key = print_key(invoice, now.date().isoformat())
@@ -272,7 +275,7 @@ def _send_dunning_letter(
         if not to:
             raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
         email = render_email(request.kind, context, language)
-        name = f"{dunning_letters.FILE_NAMES[request.kind]}-{lead.reference}.pdf"
+        name = letter_file_name(request.kind, lead.reference, language)
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
         return Correspondence(request.kind, Channel.EMAIL, now, message_id, request.event_id)
     key = dunning_print_key(lead, request.kind, now.date().isoformat())
@@ -291,14 +294,14 @@ def _dunning_letter_context(
     def link(invoice: Invoice) -> str:
         return pay_url(ctx.public_base_url, invoice)
 
-    base, iban = ctx.public_base_url, ctx.collection_iban
+    base, account = ctx.public_base_url, ctx.account
     if kind == dunning_letters.REMINDER:  # dated the day the run sent it
         return dunning_letters.reminder_context(
-            invoices, provider, pay_url=link, checker_url=base, collection_iban=iban
+            invoices, provider, pay_url=link, checker_url=base, account=account
         )
     # The amounts of the day it goes out: interest keeps accruing (R20).
     return dunning_letters.second_notice_context(
-        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, collection_iban=iban
+        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, account=account
     )
 
 

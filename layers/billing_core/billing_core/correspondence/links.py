@@ -1,7 +1,7 @@
-"""The links a letter, an e-mail or a payment page gives a patient.
-
-Its own module, without the renderers: the payment use case needs the checker's link
-but not fpdf2 and Jinja2, whose import is most of a cold start (bench (d), #18).
+"""The public addresses a patient is sent to (interfaces.md §8): the checker with the
+kenmerk filled in (pay links, the QR code, the bank's way back) and the pages with
+questions, payment terms and privacy. No personal data in any of them (R29): the
+kenmerk and the language only.
 """
 
 from __future__ import annotations
@@ -10,8 +10,34 @@ from urllib.parse import urlencode
 
 from billing_core.invoices.invoice import Invoice
 
+# The pages for patients (R36): path per page, the same in every language (?lang=).
+PAGES = {"faq": "/vragen", "terms": "/voorwaarden", "privacy": "/privacy"}
+RETURNED_FROM_BANK = "ideal"  # ?terug=ideal: the patient comes back from the bank
+
+
+def checker_url(
+    public_base_url: str, reference: str, language: str = "nl", *, returned: bool = False
+) -> str:
+    """The checker with the kenmerk filled in; ``returned``: as the bank sends the patient
+    back, so the page says how the payment went."""
+    query = {"kenmerk": reference, "lang": language}
+    if returned:
+        query["terug"] = RETURNED_FROM_BANK
+    return f"{public_base_url.rstrip('/')}/?{urlencode(query)}"
+
 
 def pay_url(public_base_url: str, invoice: Invoice) -> str:
-    """The payment checker with the kenmerk filled in: no personal data in the URL (R29)."""
-    query = urlencode({"kenmerk": invoice.reference, "lang": invoice.language.value})
-    return f"{public_base_url.rstrip('/')}/?{query}"
+    """The checker for this invoice, in its addressee's language (e-mails, letters)."""
+    return checker_url(public_base_url, invoice.reference, invoice.language.value)
+
+
+def page_url(public_base_url: str, page: str, language: str = "nl") -> str:
+    """One of the pages for patients (``PAGES``), in ``language``."""
+    path = PAGES[page]
+    suffix = "" if language == "nl" else f"?{urlencode({'lang': language})}"
+    return f"{public_base_url.rstrip('/')}{path}{suffix}"
+
+
+def page_urls(public_base_url: str, language: str) -> dict[str, str]:
+    """Every page for patients, by name: what e-mails, letters and the checker link to."""
+    return {page: page_url(public_base_url, page, language) for page in PAGES}

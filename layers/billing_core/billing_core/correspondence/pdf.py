@@ -5,32 +5,46 @@ Laid out for a Dutch window envelope: the addressee block sits where the window 
 Every word comes from the shared text catalogue (notify/texts.py); this module only
 decides where things go.
 
-Fonts are the PDF core fonts (Helvetica), so the layer ships no font files. They are
-encoded as WinAnsi (Windows-1252), which has "€" and the accented letters of Dutch
-names; a character outside it (the Polish "Ł", any Arabic script) is printed without
-its accent or as "?" rather than failing the whole letter.
+The font is DejaVu Sans (shipped in ``fonts/`` with its licence, embedded as a subset),
+so every name prints as written: "Ł", "ś", "ü", Greek, Cyrillic and Arabic (R9, R36). A
+document whose texts hold right-to-left or joining script (an Arabic letter, or an
+Arabic name in a Dutch one) is shaped by HarfBuzz (fpdf2's text shaping, uharfbuzz),
+right-to-left paragraphs aligned right; the rest is not shaped, which is five times
+faster. A character the font lacks prints as an empty box, never stops a letter.
+
+Every invoice carries a QR code that opens the checker with its kenmerk filled in
+(segno), and the account holder's name next to zorgnota's IBAN (R36).
 """
 
 from __future__ import annotations
 
+import io
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
-from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
+import segno
 from fpdf import FPDF, FontFace
 
+from billing_core.changes.coulance import awaits_insurer_statement
+from billing_core.correspondence.links import checker_url, page_urls
+from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.declarations.claims import Address, Person
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import Invoice, InvoiceLine
+from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.texts.catalogue import Texts
+from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts
 from billing_core.texts.letters import texts_for
 
-_ENCODING = "windows-1252"  # what the core fonts' /WinAnsiEncoding means
-_FONT = "Helvetica"
+_FONT = "DejaVu"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_FONTS = Path(__file__).resolve().parent / "fonts"
+# Bidi classes that need shaping: right-to-left letters and Arabic numbers.
+_SHAPED_BIDI = frozenset({"R", "AL", "AN"})
 _INK = (31, 41, 55)
 _MUTED = (107, 114, 128)
 _ACCENT = (15, 118, 110)
@@ -43,8 +57,10 @@ _WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
 _WINDOW_WIDTH = 85.0
 _BRAND_WIDTH = 40.0
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
-_FACTS_LABEL_WIDTH = 34.0
+_FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
+_CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
+_QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 # The table of lines: date, code, description, amount, reimbursed, to pay.
@@ -58,12 +74,7 @@ _HEADINGS = (
     "col_to_pay",
 )
 _ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
-_PAYMENT_BLOCK_HEIGHT = 40.0  # moved to a new page whole rather than split
-
-# Letters without a Unicode decomposition that still have an obvious plain form.
-_UNDECOMPOSABLE = str.maketrans(
-    {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
-)
+_PAYMENT_BLOCK_HEIGHT = 48.0  # moved to a new page whole rather than split
 
 
 def render_invoice_pdf(
@@ -71,56 +82,86 @@ def render_invoice_pdf(
     provider: Provider,
     *,
     public_base_url: str,
-    collection_iban: str,
+    account: CollectionAccount,
     compress: bool = True,
 ) -> bytes:
     """The invoice as PDF bytes; the same invoice always gives the same bytes.
 
-    ``compress=False`` leaves the page contents readable, for tests that look for text.
+    ``compress=False`` leaves the page contents readable, for tests that look inside.
     """
     t = texts_for(invoice.language.value, ("common", "pdf.invoice"))
-    pdf = _InvoiceDocument(invoice, provider, t)
+    practice = practice_contact(provider)
+    pdf = _Document(
+        t,
+        provider,
+        title=t("title"),
+        reference=invoice.reference,
+        dated=invoice.issue_date,
+        public_base_url=public_base_url,
+        texts=_invoice_texts(invoice, practice),
+    )
     pdf.set_compression(compress)
     pdf.add_page()
-    _letterhead(pdf, provider)
+    _letterhead(pdf, practice, t)
     _window(pdf, invoice.addressee, provider, t)
     _facts(pdf, invoice, provider, t)
     _introduction(pdf, provider, t)
+    if awaits_insurer_statement(invoice, provider):
+        _dont_pay_yet(pdf, t, public_base_url)
     _lines_table(pdf, invoice.lines, t)
     _totals(pdf, invoice, t)
-    _payment_instructions(pdf, invoice, provider, t, public_base_url, collection_iban)
+    _payment_instructions(pdf, invoice, provider, t, public_base_url, account)
     return bytes(pdf.output())
 
 
-def printable(text: str) -> str:
-    """``text`` in characters the core fonts have: 'Łukasz Wąs' -> 'Lukasz Was'."""
-    return "".join(_printable_character(character) for character in text)
+def invoice_file_name(invoice: Invoice) -> str:
+    """The PDF's file name in the addressee's language: nota-…, invoice-…, faktura-…"""
+    t = texts_for(invoice.language.value, ("common", "pdf.invoice"))
+    return t("file_name", reference=invoice.reference)
+
+
+def letter_file_name(kind: str, reference: str, language: str) -> str:
+    """A dunning letter's file name in the addressee's language: herinnering-…, reminder-…"""
+    return texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))(
+        "file_name", reference=reference
+    )
 
 
 class _Document(FPDF):
-    """An A4 page of zorgnota's: margins, core fonts, the footer, and on later pages a
-    line saying what the page belongs to. The invoice and the dunning letters share it."""
+    """An A4 page of zorgnota's: margins, the Unicode font, the footer, and on later pages
+    a line saying what the page belongs to. The invoice and the dunning letters share it.
+    ``texts``: what the page will print that is not in its own language's catalogue
+    (names, descriptions), to decide whether it needs shaping."""
 
     def __init__(
-        self, t: Texts, provider: Provider, *, title: str, reference: str, dated: date
+        self,
+        t: Texts,
+        provider: Provider,
+        *,
+        title: str,
+        reference: str,
+        dated: date,
+        public_base_url: str,
+        texts: Iterable[str] = (),
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._continuation = f"{title} {betalingskenmerk.grouped(reference)}"
         self._footer = t("footer", provider=provider.name, agb=provider.agb_code)
+        # The pages for patients (R36) on every page, under the footer line.
+        self._links = t("more_information", **page_urls(public_base_url, t.language))
         self._t = t
-        self.core_fonts_encoding = _ENCODING
+        self.align_text: Literal["L", "R"] = "R" if t.language in RIGHT_TO_LEFT else "L"
+        for style, file_name in _FONT_FILES.items():
+            self.add_font(_FONT, style, str(_FONTS / file_name))
+        if t.language in RIGHT_TO_LEFT or needs_shaping([*texts, provider.name]):
+            self.set_text_shaping(True)
         self.set_margins(_LEFT, 15.0, _RIGHT)
-        self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 6)
+        self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 3)
         # Same document, same bytes: the date in the file (and its /ID) is the document's.
         self.set_creation_date(datetime.combine(dated, time(), UTC))
         self.set_title(self._continuation)
         self.set_author("zorgnota")
         self.set_lang(t.language)
-
-    def normalize_text(self, text: str) -> str:
-        # Every string fpdf2 prints or measures passes here: the one place to make sure
-        # a name from a declaration file cannot stop a letter from being made.
-        return super().normalize_text(printable(text))
 
     def header(self) -> None:
         if self.page_no() > 1:  # page 1 has the letterhead; later pages say what they belong to
@@ -136,27 +177,60 @@ class _Document(FPDF):
         _style(self, 7.5, color=_MUTED)
         page = self._t("page", page=self.page_no(), pages="{nb}")
         self.cell(self.epw - 30, 4, self._footer)
-        self.cell(30, 4, page, align="R")
+        self.cell(30, 4, page, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 3.6, self._links, align=self.align_text)
 
 
-class _InvoiceDocument(_Document):
-    def __init__(self, invoice: Invoice, provider: Provider, t: Texts) -> None:
-        super().__init__(
-            t, provider, title=t("title"), reference=invoice.reference, dated=invoice.issue_date
-        )
+def unbroken(grouped: str) -> str:
+    """An IBAN or kenmerk in its groups of four that a line never breaks: typed over from
+    two lines, a number goes wrong."""
+    return grouped.replace(" ", "\u00a0")
 
 
-def _letterhead(pdf: FPDF, provider: Provider) -> None:
-    """The practice the patient knows, large; the service that sends for it, small."""
+def needs_shaping(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` holds right-to-left or joining script (Arabic, Hebrew)."""
+    return any(
+        unicodedata.bidirectional(character) in _SHAPED_BIDI for text in texts for character in text
+    )
+
+
+def _invoice_texts(invoice: Invoice, practice: PracticeContact) -> list[str]:
+    """What an invoice prints besides its catalogue's sentences."""
+    people = [invoice.addressee, invoice.patient]
+    names = [person.display_name for person in people]
+    streets = [person.address.street + person.address.city for person in people]
+    return [*names, *streets, *(line.description for line in invoice.lines), *_shown(practice)]
+
+
+def _shown(practice: PracticeContact) -> list[str]:
+    return [practice.name, *practice.address_lines, practice.hours]
+
+
+def _letterhead(pdf: _Document, practice: PracticeContact, t: Texts) -> None:
+    """The practice the patient knows, large, with how to reach it (R36); the service
+    that sends for it, small."""
     pdf.set_xy(pdf.w - _RIGHT - _BRAND_WIDTH, 15)
     _style(pdf, 13, "B", color=_ACCENT)
     pdf.cell(_BRAND_WIDTH, 7, "zorgnota", align="R")
     pdf.set_xy(_LEFT, 15)
     _style(pdf, 15, "B", color=_INK)
     name_width = pdf.epw - _BRAND_WIDTH
-    pdf.multi_cell(name_width, 7, provider.name, align="L", new_x="LMARGIN", new_y="NEXT")
-    _style(pdf, 9, color=_MUTED)
-    pdf.cell(name_width, 5, provider.city)
+    pdf.multi_cell(name_width, 7, practice.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 8.5, color=_MUTED)
+    for line in _contact_lines(practice, t):
+        pdf.cell(name_width, _CONTACT_LINE, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
+    reach = [
+        t(key, value=value)
+        for key, value in (("phone", practice.phone), ("email", practice.email))
+        if value
+    ]
+    lines = [*practice.address_lines, "  ·  ".join(reach)]
+    if practice.hours:
+        lines.append(t("hours", hours=practice.hours))
+    return [line for line in lines if line]
 
 
 def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
@@ -206,14 +280,31 @@ def _facts_block(pdf: FPDF, facts: Sequence[tuple[str, str]]) -> None:
         pdf.multi_cell(value_width, 5, value, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-def _introduction(pdf: FPDF, provider: Provider, t: Texts) -> None:
+def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:
     pdf.set_xy(_LEFT, _BODY_TOP)
     _style(pdf, 16, "B", color=_INK)
-    pdf.cell(0, 8, t("title"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, t("title"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 10)
     pdf.multi_cell(
-        0, 5, t("intro", provider=provider.name), align="L", new_x="LMARGIN", new_y="NEXT"
+        0,
+        5,
+        t("intro", provider=provider.name),
+        align=pdf.align_text,
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
+    pdf.ln(3)
+
+
+def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str) -> None:
+    """legal-nl.md §7, R37: non-contracted care: claim it first, then pay the adjusted amount."""
+    _style(pdf, 10, "B", color=_ACCENT)
+    pdf.set_fill_color(*_SHADE)
+    heading = t("dont_pay_yet_heading")
+    pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 9.5, color=_INK)
+    text = t("dont_pay_yet", checker_url=public_base_url)
+    pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
 
@@ -282,21 +373,23 @@ def _totals(pdf: FPDF, invoice: Invoice, t: Texts) -> None:
 
 
 def _payment_instructions(
-    pdf: FPDF,
+    pdf: _Document,
     invoice: Invoice,
     provider: Provider,
     t: Texts,
     public_base_url: str,
-    collection_iban: str,
+    account: CollectionAccount,
 ) -> None:
+    """How to pay, with the QR code to the checker beside it (R36)."""
     amount = t.euros(invoice.original_amount_cents)
-    kenmerk = betalingskenmerk.grouped(invoice.reference)
+    kenmerk = unbroken(betalingskenmerk.grouped(invoice.reference))
     sentences = (
         t(
             "pay_transfer",
             amount=amount,
             date=t.long_date(invoice.final_payment_date),
-            iban=_grouped_iban(collection_iban),
+            iban=unbroken(account.grouped_iban),
+            holder=account.holder,
             reference=kenmerk,
         ),
         t("pay_online_at", url=public_base_url),
@@ -306,17 +399,28 @@ def _payment_instructions(
     if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
         pdf.add_page()
     _style(pdf, 11, "B", color=_ACCENT)
-    pdf.cell(0, 7, t("payment_heading"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, t("payment_heading"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    top = pdf.get_y()
+    link = checker_url(public_base_url, invoice.reference, invoice.language.value)
+    _qr_code(pdf, link, x=pdf.w - _RIGHT - _QR_SIZE, y=top)
     _style(pdf, 9.5, color=_INK)
+    width = pdf.epw - _QR_SIZE - 4
     for sentence in sentences:
-        pdf.multi_cell(0, 5, sentence, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
+    pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
+    _style(pdf, 7.5, color=_MUTED)
+    pdf.set_x(pdf.w - _RIGHT - _QR_SIZE - 10)
+    pdf.cell(_QR_SIZE + 10, 4, t("qr_caption"), align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def _grouped_iban(iban: str) -> str:
-    """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+def _qr_code(pdf: FPDF, url: str, *, x: float, y: float) -> None:
+    """segno's QR code of ``url``, as a PNG fpdf2 embeds; medium error correction survives
+    a crease in the paper."""
+    png = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(png, kind="png", scale=8, border=2)
+    png.seek(0)
+    pdf.image(png, x=x, y=y, w=_QR_SIZE, h=_QR_SIZE, alt_text=url)
 
 
 def _style(
@@ -325,24 +429,6 @@ def _style(
     pdf.set_font(_FONT, emphasis, size)
     if color is not None:
         pdf.set_text_color(*color)
-
-
-@cache
-def _printable_character(character: str) -> str:
-    if _encodable(character):
-        return character
-    plain = "".join(
-        part for part in unicodedata.normalize("NFKD", character) if not unicodedata.combining(part)
-    ).translate(_UNDECOMPOSABLE)
-    return plain if plain and _encodable(plain) else "?"
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode(_ENCODING)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 # --- the dunning letters (R19, legal-nl.md §2; dunning/letters.py) ---------------------------
@@ -373,17 +459,25 @@ def render_dunning_letter_pdf(
     as the invoice. Dated by the letter: the same letter gives the same bytes."""
     body = {REMINDER: _reminder_body, SECOND_NOTICE: _second_notice_body}[kind]
     t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
+    practice = practice_contact(provider)
+    address = addressee.address
     pdf = _Document(
-        t, provider, title=t("title"), reference=context["reference"], dated=context["letter_date"]
+        t,
+        provider,
+        title=t("title"),
+        reference=context["reference"],
+        dated=context["letter_date"],
+        public_base_url=context["checker_url"],
+        texts=[addressee.display_name, address.street, address.city, *_shown(practice)],
     )
     pdf.set_compression(compress)
     pdf.add_page()
-    _letterhead(pdf, provider)
+    _letterhead(pdf, practice, t)
     _window(pdf, addressee, provider, t)
     _facts_block(pdf, _letter_facts(kind, context, t))
     pdf.set_xy(_LEFT, _BODY_TOP)
     _style(pdf, 16, "B", color=_INK)
-    pdf.cell(0, 8, t("title"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, t("title"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
     _paragraph(pdf, t("greeting", name=context["addressee_name"]))
     body(pdf, context, t)
     _letter_payment(pdf, context, t)
@@ -409,7 +503,7 @@ def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, 
     return facts
 
 
-def _reminder_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """Art. 6:96 lid 6 BW: the amount, the term (phrase and date), the BIK if it passes."""
     invoices = c["invoices"]
     _paragraph(pdf, _intro(c, t))
@@ -449,7 +543,7 @@ def _reminder_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
         _paragraph(pdf, t("interest_each", dates=dates))
 
 
-def _second_notice_body(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19)."""
     _paragraph(pdf, _intro(c, t))
     _paragraph(pdf, t("now_due"))
@@ -525,27 +619,28 @@ def _amounts_table(
     pdf.ln(3)
 
 
-def _letter_payment(pdf: FPDF, c: Mapping[str, Any], t: Texts) -> None:
+def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """Online through the checker, or a transfer quoting each invoice's own kenmerk: the
     kenmerk decides which invoice a payment is for (legal-nl.md §5, art. 6:43 BW)."""
     if len(c["invoices"]) > 1:
-        transfer = t("pay_transfer_several", iban=c["iban"])
+        transfer = t("pay_transfer_several", iban=unbroken(c["iban"]), holder=c["account_holder"])
     else:
         transfer = t(
             "pay_transfer",
             amount=t.euros(c["total_cents"]),
-            iban=c["iban"],
-            reference=betalingskenmerk.grouped(c["reference"]),
+            iban=unbroken(c["iban"]),
+            holder=c["account_holder"],
+            reference=unbroken(betalingskenmerk.grouped(c["reference"])),
         )
     if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
         pdf.add_page()
     _style(pdf, 11, "B", color=_ACCENT)
-    pdf.cell(0, 7, t("how_heading"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, t("how_heading"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
     _paragraph(pdf, t("pay_online_at", url=c["checker_url"]))
     _paragraph(pdf, transfer)
 
 
-def _paragraph(pdf: FPDF, text: str, *, emphasis: str = "") -> None:
+def _paragraph(pdf: _Document, text: str, *, emphasis: str = "") -> None:
     _style(pdf, 9.5, emphasis, color=_INK)
-    pdf.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1.6)
+    pdf.multi_cell(0, 4.4, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.4)

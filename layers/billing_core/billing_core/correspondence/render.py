@@ -23,7 +23,10 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from billing_core.changes.coulance import awaits_insurer_statement
+from billing_core.correspondence.links import page_urls
 from billing_core.correspondence.messages import RenderedEmail
+from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.invoices.invoice import Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
@@ -72,7 +75,16 @@ ENVIRONMENT = _environment()
 def render_email(kind: str, context: Mapping[str, Any], language: str) -> RenderedEmail:
     """Render the e-mail ``kind`` in ``language`` (or Dutch while that has no texts)."""
     texts = texts_for(language, ("common", "email", f"email.{kind}"))
-    values = {**context, "t": texts, "language": texts.language, "direction": texts.direction}
+    values = {
+        **context,
+        "t": texts,
+        "language": texts.language,
+        "direction": texts.direction,
+        # The pages for patients, under the checker's address (absent in a bare message).
+        "pages": page_urls(context["checker_url"], texts.language)
+        if "checker_url" in context
+        else None,
+    }
     text_template = ENVIRONMENT.get_template(f"email/{kind}.txt.j2")
     values["subject"] = _subject(text_template, values)
     return RenderedEmail(
@@ -111,6 +123,9 @@ def invoice_email_context(
         "reference": invoice.reference,
         "pay_url": pay_url,
         "checker_url": public_base_url,
+        "practice": practice_contact(provider),
+        # legal-nl.md §7, R37: non-contracted care, claim it first: "don't pay yet".
+        "dont_pay_yet": awaits_insurer_statement(invoice, provider),
     }
 
 

@@ -23,18 +23,17 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
+from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 
 REMINDER = "dunning_reminder"  # event id: Reminder.letter_id
 SECOND_NOTICE = "second_notice"  # event id: f"second-notice:{Reminder.letter_id}"
 KINDS = frozenset({REMINDER, SECOND_NOTICE})
-
-# The name of the PDF attached to the e-mail and of the file in the print batch.
-FILE_NAMES = {REMINDER: "herinnering", SECOND_NOTICE: "aanmaning"}
 
 PayUrl = Callable[[Invoice], str]
 
@@ -101,7 +100,7 @@ def reminder_context(
     *,
     pay_url: PayUrl,
     checker_url: str,
-    collection_iban: str,
+    account: CollectionAccount,
 ) -> dict[str, Any]:
     """The reminder as recorded by the run (art. 6:96 lid 6 BW, legal-nl.md §2), dated
     the day it was sent: the principal of each invoice, their total, the final date with
@@ -122,7 +121,7 @@ def reminder_context(
         for invoice in invoices
     ]
     defaults = {row["interest_from"] for row in rows}
-    basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, collection_iban)
+    basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, account)
     return basics | {
         "invoices": rows,
         "total_cents": reminder.principal_cents,
@@ -144,7 +143,7 @@ def second_notice_context(
     *,
     pay_url: PayUrl,
     checker_url: str,
-    collection_iban: str,
+    account: CollectionAccount,
 ) -> dict[str, Any]:
     """What is due on ``day`` (R20): per invoice the principal, the BIK charged and the
     statutory interest up to the letter day (booked but unpaid, plus accrued since), and
@@ -155,7 +154,7 @@ def second_notice_context(
         raise NotALetter(f"invoice {lead.invoice_id} has no collection costs charged")
     rows = [_amounts_on(invoice, day) | {"pay_url": pay_url(invoice)} for invoice in invoices]
     handover_on = lead.costs_charged_on + timedelta(days=provider.dunning.days_to_handover)
-    return _letter_basics(lead, provider, day, pay_url, checker_url, collection_iban) | {
+    return _letter_basics(lead, provider, day, pay_url, checker_url, account) | {
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": sum(row["costs_cents"] for row in rows),
@@ -193,7 +192,7 @@ def _letter_basics(
     letter_date: date,
     pay_url: PayUrl,
     checker_url: str,
-    collection_iban: str,
+    account: CollectionAccount,
 ) -> dict[str, Any]:
     """Who writes to whom and how to pay: the same in both letters."""
     return {
@@ -204,11 +203,7 @@ def _letter_basics(
         "reference": lead.reference,  # the lead's kenmerk: subject, outbox, support
         "pay_url": pay_url(lead),
         "checker_url": checker_url,
-        "iban": grouped_iban(collection_iban),
+        "iban": account.grouped_iban,
+        "account_holder": account.holder,
+        "practice": practice_contact(provider),
     }
-
-
-def grouped_iban(iban: str) -> str:
-    """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

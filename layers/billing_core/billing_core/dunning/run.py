@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from billing_core.changes.arrangement import review_arrangement
+from billing_core.changes.coulance import statement_wait_until
 from billing_core.collection.agency_updates import write_agency_updates
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.dunning.letter_costs import rest_of_letter
@@ -180,7 +181,8 @@ def _process_unit(
         reviewed = review_arrangement(invoice, as_of, now)
         if reviewed is not invoice:
             summary.arrangements_cancelled += 1
-        decision = plan(reviewed, provider.dunning, as_of)
+        wait = statement_wait_until(reviewed, provider)
+        decision = plan(reviewed, provider.dunning, as_of, statement_wait_until=wait)
         if decision.step is not None:
             by_step[decision.step].append(reviewed)  # its letters are queued after the step
             continue

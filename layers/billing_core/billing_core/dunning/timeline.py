@@ -16,7 +16,8 @@ The timeline (defaults of dunning/policy.py):
   (legal-nl.md §2);
 - stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
-(R15); a term missed by more than 14 days cancels the arrangement and the timeline
+(R15); the first reminder of a non-contracted invoice waits for the insurer's statement
+(legal-nl.md §7); a term missed by more than 14 days cancels the arrangement and the timeline
 resumes where it stopped: a step whose day has passed is due at once.
 """
 
@@ -51,7 +52,15 @@ class Plan:
 NOTHING_EVER = Plan(None, None)
 
 
-def plan(invoice: Invoice, policy: DunningPolicy, today: date) -> Plan:
+def plan(
+    invoice: Invoice,
+    policy: DunningPolicy,
+    today: date,
+    *,
+    statement_wait_until: date | None = None,
+) -> Plan:
+    """``statement_wait_until``: for a non-contracted invoice whose insurer's statement is
+    not in, the first day its first reminder may go (legal-nl.md §7, changes/coulance)."""
     if invoice.is_paid or invoice.is_with_collection_agency:
         return NOTHING_EVER
     if invoice.status is not InvoiceStatus.SENT:
@@ -60,6 +69,8 @@ def plan(invoice: Invoice, policy: DunningPolicy, today: date) -> Plan:
     if paused_until is not None:
         return Plan(None, paused_until)
     step, due_on = next_step(invoice, policy)
+    if step is Step.REMINDER and invoice.dunning_stage is DunningStage.NONE:
+        due_on = max(due_on, statement_wait_until or due_on)
     return Plan(step, None) if due_on <= today else Plan(None, due_on)
 
 

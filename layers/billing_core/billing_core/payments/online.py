@@ -32,9 +32,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from billing_core.correspondence.links import pay_url
+from billing_core.changes.arrangement import terms_due
+from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.access import PatientProof
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
@@ -42,6 +45,7 @@ from billing_core.payments.psp import (
     PspCheckout,
     PspPayment,
     PspStatus,
+    PspUnavailable,
     UnknownPspPayment,
 )
 from billing_core.payments.refunds import RefundContext, RefundOutcome, refund_overpayment
@@ -51,6 +55,7 @@ from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound, refused
 
 WEBHOOK_PATH = "/webhooks/psp"
+_MAX_ENDED_IN_A_ROW = 5  # ended payments the PSP may answer with before we give up
 
 
 class WebhookDecision(StrEnum):
@@ -101,27 +106,42 @@ class OnlinePaymentContext:
 # --- starting a payment ----------------------------------------------------------------------
 
 
-def start_payment(reference_text: str, birth_date: date, ctx: OnlinePaymentContext) -> PspCheckout:
-    """An iDEAL checkout for what the invoice asks today (interfaces.md §2).
+def start_payment(
+    reference_text: str,
+    proof: PatientProof,
+    ctx: OnlinePaymentContext,
+    *,
+    pay_all: bool = False,
+    language: str = "",
+) -> PspCheckout:
+    """An iDEAL checkout for what the invoice asks today (interfaces.md §2): during an
+    arrangement the term(s) due, or everything when the patient chooses ``pay_all``
+    (issue 12 item 9). The bank sends the patient back to the checker in ``language``,
+    the one the patient started in (the invoice's when not given).
 
     Raises reference.InvalidReference (before any read), errors.NotFound for an unknown
-    reference or a birth date that does not match (the same answer for both), and
+    reference or a proof that does not match (the same answer for both), and
     errors.StateConflict "paid" when nothing is due.
     """
     reference = betalingskenmerk.parse_ours(reference_text)
     invoice = ctx.store.find_invoice_by_reference(reference)
-    if invoice is None or invoice.birth_date != birth_date:
+    if invoice is None or not proof.admits(invoice):
         raise NotFound()
     clock = ctx.clock
-    amount = amount_due_today(invoice, clock.today(), ctx.interest)
+    today = clock.today()
+    amount = amount_due_today(invoice, today, ctx.interest)
+    if not pay_all:
+        amount = min(amount, terms_due(invoice, today) or amount)
     if amount <= 0:
         raise refused("paid")
     base = ctx.public_base_url.rstrip("/")
-    checkout = ctx.psp.create_payment(
+    back = checker_url(base, reference, language or invoice.language.value, returned=True)
+    checkout = _new_or_running_checkout(
+        ctx.psp,
         amount_cents=amount,
         description=f"Nota {reference}",  # shown at the bank: the kenmerk, nothing personal
         reference=reference,
-        redirect_url=pay_url(base, invoice),  # back to the checker, which shows the status
+        redirect_url=back,  # the checker, which says how the payment went
         webhook_url=f"{base}{WEBHOOK_PATH}",
         idempotency_key=_idempotency_key(reference, amount, clock.now()),
     )
@@ -136,6 +156,38 @@ def start_payment(reference_text: str, birth_date: date, ctx: OnlinePaymentConte
         )
     )
     return checkout
+
+
+def _new_or_running_checkout(
+    psp: PaymentProvider, *, idempotency_key: str, **payment: Any
+) -> PspCheckout:
+    """The PSP's payment for this idempotency key, or a new one when that one ended
+    unpaid: a cancelled, expired or failed payment never blocks paying again (issue 12
+    item 10). The next key is derived from the ended payment, so a double click after a
+    cancel still gets one new payment, not two."""
+    for _ in range(_MAX_ENDED_IN_A_ROW):
+        checkout = psp.create_payment(idempotency_key=idempotency_key, **payment)
+        if not checkout.status.ended_unpaid:
+            return checkout
+        idempotency_key = f"{idempotency_key}-after-{checkout.psp_payment_id}"
+    raise PspUnavailable("the PSP keeps answering with ended payments")
+
+
+def returned_from_bank(
+    reference: str, psp_payment_id: str, ctx: OnlinePaymentContext
+) -> PspStatus | None:
+    """How the payment went that the bank sends the patient back from (issue 12 item 10):
+    its status, as the webhook recorded it or, while the webhook is not in yet, as the
+    PSP tells it; None for a payment that is not ours for this kenmerk."""
+    checkout = ctx.checkouts.get_checkout(psp_payment_id)
+    if checkout is None or checkout.reference != reference:
+        return None
+    if checkout.status.is_final:
+        return checkout.status
+    try:
+        return ctx.psp.get_payment(psp_payment_id).status
+    except UnknownPspPayment:
+        return None
 
 
 def amount_due_today(

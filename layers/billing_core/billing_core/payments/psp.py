@@ -28,16 +28,25 @@ class PspStatus(StrEnum):
     def is_final(self) -> bool:
         return self in _FINAL
 
+    @property
+    def ended_unpaid(self) -> bool:
+        """Canceled, expired or failed: it will never be paid, so it blocks nothing."""
+        return self in _ENDED_UNPAID
 
-_FINAL = frozenset({PspStatus.PAID, PspStatus.CANCELED, PspStatus.EXPIRED, PspStatus.FAILED})
+
+_ENDED_UNPAID = frozenset({PspStatus.CANCELED, PspStatus.EXPIRED, PspStatus.FAILED})
+_FINAL = _ENDED_UNPAID | {PspStatus.PAID}
 
 
 @dataclass(frozen=True, slots=True)
 class PspCheckout:
-    """A payment the PSP created: where to send the patient to pay it."""
+    """A payment the PSP created: where to send the patient to pay it. For a repeated
+    idempotency key the PSP answers with the payment made first, whatever became of it:
+    ``status`` says so (an ended payment has no checkout page any more)."""
 
     psp_payment_id: str
     checkout_url: str
+    status: PspStatus = PspStatus.OPEN
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ exceptions to answers (entrypoints/http/errors.py). Rules every function keeps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -29,10 +30,13 @@ from billing_core.changes.arrangement import (
     max_terms,
 )
 from billing_core.changes.coulance import (
+    STATEMENT_CAUSE,
     apply_coulance,
+    awaits_insurer_statement,
     proposal_action,
     proposal_for,
     propose,
+    statement_unwelcome,
     with_statement,
 )
 from billing_core.changes.coulance_policy import CoulanceMode
@@ -44,13 +48,18 @@ from billing_core.correspondence.confirmations import (
     OBJECTION_ACKNOWLEDGEMENT,
     STOP_CONFIRMATION,
 )
+from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
+from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.invoices.access import BirthDate, PatientProof, issue_visit_pass
 from billing_core.invoices.invoice import (
     ArrangementStatus,
     ArrangementTerm,
     DunningStage,
     InsurerStatement,
     Invoice,
+    InvoiceLine,
 )
 from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
@@ -62,10 +71,12 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, refused
 
-STATEMENT_CAUSE = "patient:insurer-statement"  # who caused the coulance (R27)
 # Birth dates cannot be guessed (issue 13.3): 5 wrong ones lock a reference for an hour.
 MAX_WRONG_BIRTH_DATES = 5
 LOCKOUT = timedelta(hours=1)
+# The invoice as a PDF document for its addressee: (file name, bytes). Built by bootstrap
+# with the settings the document needs (the collection account, the public address).
+InvoiceDocument = Callable[[Invoice, Provider], tuple[str, bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,8 @@ class PatientContext:
     delivery: DeliveryQueue  # the confirmation e-mails
     clock: Clock
     interest: InterestAccrual = accrued_interest  # accrued, not yet booked: shown as due
+    visit_key: bytes = b""  # signs the checker's visit pass (invoices/access.py)
+    invoice_document: InvoiceDocument | None = None
 
 
 class InvoiceState(StrEnum):
@@ -112,6 +125,20 @@ class PaymentStatusView:
     arrangement_terms: tuple[ArrangementTerm, ...] = ()  # due date and amount per term
     credit_cents: int = 0  # paid too much: refunded (R13)
     offer: PatientOffer | None = None
+    breakdown: Breakdown | None = None  # what is due and why, and the date that counts (R36)
+    practice: PracticeContact | None = None  # who to call: the practice, never the patient
+    # legal-nl.md §7, R37: "don't pay yet", send the insurer's statement first.
+    awaits_insurer_statement: bool = False
+    can_send_statement: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLinesView:
+    """What the patient sees once the birth date is checked (R36): the treatments as
+    invoiced, with what the insurer pays of each. Still nothing else personal."""
+
+    reference: str
+    lines: tuple[InvoiceLine, ...]
 
 
 class StatementOutcome(StrEnum):
@@ -161,6 +188,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     amount_due = invoice.amount_due_cents + unbooked
     can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
+    policy = provider.dunning if provider else DunningPolicy()
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -172,7 +200,40 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         arrangement_terms=_running_terms(invoice, today),
         credit_cents=invoice.credit_cents,
         offer=_offer(invoice, provider) if provider else None,
+        breakdown=breakdown(invoice, policy, today, ctx.interest),
+        practice=practice_contact(provider) if provider else None,
+        awaits_insurer_statement=provider is not None
+        and awaits_insurer_statement(invoice, provider),
+        can_send_statement=provider is not None and statement_unwelcome(invoice, provider) is None,
     )
+
+
+def check_birth_date(reference_text: str, birth_date: date, ctx: PatientContext) -> str:
+    """R36: the birth date once per visit. The visit pass for this kenmerk when it matches;
+    errors.NotFound, after the same one read, when the reference is unknown or the birth
+    date is not the patient's (issue 13 item 13)."""
+    invoice = _find_for_patient(reference_text, BirthDate(birth_date), ctx)
+    return issue_visit_pass(invoice.reference, ctx.visit_key, ctx.clock.now())
+
+
+def invoice_lines(
+    reference_text: str, proof: PatientProof, ctx: PatientContext
+) -> InvoiceLinesView:
+    """R36: the invoice's lines, after the birth date was checked."""
+    invoice = _find_for_patient(reference_text, proof, ctx)
+    return InvoiceLinesView(invoice.reference, invoice.lines)
+
+
+def invoice_document(
+    reference_text: str, proof: PatientProof, ctx: PatientContext
+) -> tuple[str, bytes]:
+    """R36: the invoice as the PDF the addressee received, after the birth date was checked:
+    (file name in the addressee's language, bytes)."""
+    invoice = _find_for_patient(reference_text, proof, ctx)
+    provider = _provider(ctx.store, invoice)
+    if ctx.invoice_document is None:
+        raise RuntimeError("PatientContext.invoice_document is not set")
+    return ctx.invoice_document(invoice, provider)
 
 
 def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
@@ -212,9 +273,9 @@ def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
 # --- writing -------------------------------------------------------------------------------
 
 
-def request_deferral(reference_text: str, birth_date: date, ctx: PatientContext) -> DeferralView:
+def request_deferral(reference_text: str, proof: PatientProof, ctx: PatientContext) -> DeferralView:
     """R14: once, free; errors.Refused (StateConflict) says why not."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx)
+    invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     stored, _ = save_change(
@@ -230,10 +291,10 @@ def request_deferral(reference_text: str, birth_date: date, ctx: PatientContext)
 
 
 def request_arrangement(
-    reference_text: str, birth_date: date, terms: int, ctx: PatientContext
+    reference_text: str, proof: PatientProof, terms: int, ctx: PatientContext
 ) -> ArrangementView:
     """R15: ``terms`` monthly terms (2-12) against the provider's fee."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx)
+    invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     stored, _ = save_change(
@@ -253,7 +314,7 @@ def request_arrangement(
 
 def file_objection(
     reference_text: str,
-    birth_date: date,
+    proof: PatientProof,
     reason: str,
     message: str,
     email: str,
@@ -267,7 +328,7 @@ def file_objection(
     code = objection_refusal(reason, message, email)
     if code:  # decided from the request alone: tells nothing about the reference
         raise refused(code)
-    invoice = _find_for_patient(reference_text, birth_date, ctx)
+    invoice = _find_for_patient(reference_text, proof, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     ctx.store.put_action(action)
     _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
@@ -275,7 +336,7 @@ def file_objection(
 
 def submit_insurer_statement(
     reference_text: str,
-    birth_date: date,
+    proof: PatientProof,
     reimbursed_cents: int,
     withheld_deductible_cents: int,
     ctx: PatientContext,
@@ -284,7 +345,7 @@ def submit_insurer_statement(
     policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
     proposal on the provider's action list, written with the statement in one
     transaction."""
-    invoice = _find_for_patient(reference_text, birth_date, ctx)
+    invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
@@ -294,7 +355,10 @@ def submit_insurer_statement(
     def take(current: Invoice) -> Invoice:
         taken = with_statement(current, statement)
         fresh = propose(current, provider, statement)
-        return apply_coulance(taken, fresh, now, STATEMENT_CAUSE) if automatic else taken
+        if not automatic:
+            return taken
+        term = provider.payment_term_days
+        return apply_coulance(taken, fresh, now, STATEMENT_CAUSE, payment_term_days=term)
 
     def confirm_first(taken: Invoice) -> tuple[OpenAction, ...]:
         if automatic or proposal.coulance_cents <= 0:
@@ -315,9 +379,9 @@ def submit_insurer_statement(
 # --- shared --------------------------------------------------------------------------------
 
 
-def _find_for_patient(reference_text: str, birth_date: date, ctx: PatientContext) -> Invoice:
-    """The invoice, if the birth date is the patient's; else the same NotFound as for a
-    reference nobody has, after the same reads and the same write.
+def _find_for_patient(reference_text: str, proof: PatientProof, ctx: PatientContext) -> Invoice:
+    """The invoice, if the proof (the birth date, or this visit's pass) admits it; else
+    the same NotFound as for a reference nobody has, after the same reads and write.
 
     Birth dates cannot be guessed (issue 13.3): after MAX_WRONG_BIRTH_DATES wrong ones
     for a reference, each within an hour of the next, even the right one finds nothing
@@ -327,7 +391,7 @@ def _find_for_patient(reference_text: str, birth_date: date, ctx: PatientContext
     now = ctx.clock.now()
     locked = ctx.store.wrong_birth_dates(reference, now) >= MAX_WRONG_BIRTH_DATES
     invoice = ctx.store.find_invoice_by_reference(reference)
-    if locked or invoice is None or invoice.birth_date != birth_date:
+    if locked or invoice is None or not proof.admits(invoice):
         ctx.store.add_wrong_birth_date(reference, now, LOCKOUT)
         raise NotFound()
     return invoice

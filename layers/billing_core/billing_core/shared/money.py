@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+NO_BREAK_SPACE = "\u00a0"
 _AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2}))?$")
 
 
@@ -36,10 +37,14 @@ def percentage_of(cents: int, percentage: Decimal) -> int:
 
 
 def format_euros(cents: int, language: str = "nl") -> str:
-    """€ 1.234,56 in Dutch, €1,234.56 in English (as people write them)."""
+    """As people write amounts in each language (R9): € 1.234,56 in Dutch, €1,234.56 in
+    English and in Arabic (Latin digits, as Dutch banks and insurers print them for
+    Arabic readers too), 1 234,56 € in Polish (a no-break space groups the thousands)."""
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     grouped = f"{euros:,}"
-    if language == "en":
+    if language in ("en", "ar"):
         return f"{sign}€{grouped}.{rest:02d}"
+    if language == "pl":
+        return f"{sign}{grouped.replace(',', NO_BREAK_SPACE)},{rest:02d}{NO_BREAK_SPACE}€"
     return f"{sign}€ {grouped.replace(',', '.')},{rest:02d}"

@@ -67,6 +67,37 @@ MONTHS: Mapping[str, tuple[str, ...]] = {
         "November",
         "December",
     ),
+    # The genitive, as a Polish date is written: "23 listopada 2026".
+    "pl": (
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ),
+    # The Gregorian month names of Modern Standard Arabic as used in Egypt and the Maghreb
+    # press (not the Levantine كانون/تشرين series): the widest understood.
+    "ar": (
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ),
 }
 
 
@@ -143,14 +174,16 @@ def catalogue(**languages: Sections) -> Catalogue:
 
 
 def long_date(day: date, language: str) -> str:
-    """23 november 2026 / 23 November 2026."""
+    """23 november 2026 / 23 November 2026 / 23 listopada 2026 / 23 نوفمبر 2026."""
     months = MONTHS.get(language, MONTHS[DEFAULT_LANGUAGE])
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def short_date(day: date, language: str) -> str:
     """For table columns: 23-11-2026 in Dutch; 23 Nov 2026 in English, where 11/23 or
-    23/11 would depend on who reads it."""
+    23/11 would depend on who reads it; 23.11.2026 in Polish; 23/11/2026 in Arabic (day
+    first, as in every Arabic-speaking country)."""
     if language == "en":
         return f"{day.day} {MONTHS['en'][day.month - 1][:3]} {day.year}"
-    return f"{day.day:02d}-{day.month:02d}-{day.year}"
+    separator = {"pl": ".", "ar": "/"}.get(language, "-")
+    return separator.join((f"{day.day:02d}", f"{day.month:02d}", str(day.year)))

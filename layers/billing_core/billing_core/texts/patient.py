@@ -9,13 +9,226 @@ it has that sentence, else in Dutch.
 
 from __future__ import annotations
 
-from billing_core.texts.catalogue import Sections, Texts, catalogue
+from billing_core.texts.catalogue import Section, Sections, Texts, catalogue
 
 PAGE = "page.checker"
+INFO = "page.info"  # /vragen, /voorwaarden, /privacy (R36)
 REFUSALS = "refusals"  # key: the refusal's code (errors.refused)
 ANSWERS = "answers"  # key: the code of the API's error answer
 
+_DUTCH_INFO: Section = {
+    "back_to_checker": "Terug naar de betaalchecker",
+    "faq_title": "Veelgestelde vragen",
+    "faq_1_heading": "Hoe betaal ik mijn nota?",
+    "faq_1_text": (
+        "Online met iDEAL: vul in de betaalchecker het betalingskenmerk van uw nota in. Of "
+        "maak het bedrag over naar het rekeningnummer op uw nota, met het betalingskenmerk "
+        "als omschrijving: daaraan zien wij welke nota u betaalt."
+    ),
+    "faq_2_heading": "Ik heb meer tijd nodig. Kan ik uitstel krijgen?",
+    "faq_2_text": (
+        "Ja, eenmalig en kosteloos, in de betaalchecker. Daar ziet u hoeveel dagen uitstel "
+        "uw zorgverlener geeft en wat uw nieuwe uiterste betaaldatum wordt."
+    ),
+    "faq_3_heading": "Kan ik in termijnen betalen?",
+    "faq_3_text": (
+        "Ja, met een betalingsregeling van 2 tot 12 maandelijkse termijnen. De kosten en "
+        "het kleinste termijnbedrag staan in de betaalchecker. Tijdens de regeling betaalt u "
+        "per termijn; alles in één keer betalen mag altijd."
+    ),
+    "faq_4_heading": "Ik ben het niet eens met de nota.",
+    "faq_4_text": (
+        "Dien in de betaalchecker een bezwaar in; uw zorgverlener neemt contact met u op. "
+        "Een bezwaar schort de betaaltermijn niet op. Vragen over de behandeling zelf "
+        "stelt u aan uw zorgverlener: de contactgegevens staan op de nota en in de betaalchecker."
+    ),
+    "faq_5_heading": "Mijn zorgverlener heeft geen contract met mijn zorgverzekeraar.",
+    "faq_5_text": (
+        "Betaal de nota dan nog niet. Dien haar eerst in bij uw zorgverzekeraar en vul in de "
+        "betaalchecker de bedragen van het overzicht van uw zorgverzekeraar in. Uw "
+        "zorgverlener kan u dan tegemoetkomen (coulance); u krijgt het aangepaste bedrag met "
+        "een nieuwe uiterste betaaldatum per e-mail."
+    ),
+    "faq_6_heading": "Wat gebeurt er als ik niet op tijd betaal?",
+    "faq_6_text": (
+        "U krijgt eerst een kosteloze herinnering met 14 dagen om te betalen. Betaalt u ook "
+        "dan niet, dan komen er incassokosten volgens de wettelijke staffel en wettelijke "
+        "rente bij. Zie de betalingsvoorwaarden."
+    ),
+    "faq_7_heading": "Wat ziet iemand die mijn betalingskenmerk kent?",
+    "faq_7_text": (
+        "Alleen of de nota betaald is, het bedrag en de datum. De behandelingen, de nota "
+        "als PDF en het betalen of aanvragen komen pas na de geboortedatum van de patiënt."
+    ),
+    "faq_8_heading": "Wie is zorgnota?",
+    "faq_8_text": (
+        "zorgnota verstuurt nota's en ontvangt betalingen in opdracht van zorgverleners. "
+        "Uw zorgverlener blijft verantwoordelijk voor de behandeling en de nota."
+    ),
+    "terms_title": "Betalingsvoorwaarden",
+    "terms_1_heading": "Betaaltermijn",
+    "terms_1_text": (
+        "U betaalt uiterlijk op de uiterste betaaldatum op de nota, met het betalingskenmerk. "
+        "Het betalingskenmerk bepaalt voor welke nota een betaling is (art. 6:43 BW)."
+    ),
+    "terms_2_heading": "Herinnering",
+    "terms_2_text": (
+        "Betaalt u niet op tijd, dan krijgt u een kosteloze herinnering met een termijn van "
+        "14 dagen na ontvangst (art. 6:96 lid 6 BW). Daarin staat welke incassokosten er "
+        "komen als u ook dan niet betaalt."
+    ),
+    "terms_3_heading": "Incassokosten",
+    "terms_3_text": (
+        "Na die 14 dagen zijn incassokosten verschuldigd volgens het Besluit vergoeding voor "
+        "buitengerechtelijke incassokosten: 15% over de eerste € 2.500 (minstens € 40), 10% "
+        "over de volgende € 2.500, 5% over de volgende € 5.000, 1% over de volgende "
+        "€ 190.000 en 0,5% over de rest, met een maximum van € 6.775."
+    ),
+    "terms_4_heading": "Wettelijke rente",
+    "terms_4_text": (
+        "Vanaf de dag na de uiterste betaaldatum is de wettelijke rente verschuldigd (art. "
+        "6:119 BW) over het openstaande bedrag."
+    ),
+    "terms_5_heading": "Waar een betaling eerst voor telt",
+    "terms_5_text": (
+        "Een betaling telt eerst voor de kosten, dan voor de rente en dan voor het "
+        "bedrag van de nota (art. 6:44 BW)."
+    ),
+    "privacy_title": "Privacy",
+    "privacy_1_heading": "Wat wij gebruiken",
+    "privacy_1_text": (
+        "zorgnota ontvangt van uw zorgverlener wat nodig is om de nota te maken en te "
+        "innen: uw naam en adres, de behandelingen, uw geboortedatum en uw e-mailadres. Wij "
+        "gebruiken die gegevens alleen daarvoor, in opdracht van uw zorgverlener."
+    ),
+    "privacy_2_heading": "De betaalchecker",
+    "privacy_2_text": (
+        "De betaalchecker toont zonder geboortedatum nooit uw naam, adres of behandelingen. "
+        "Na de geboortedatum krijgt uw browser voor 15 minuten een ondertekend cookie voor "
+        "dit ene betalingskenmerk; de geboortedatum zelf staat niet in het cookie of in een "
+        "adres."
+    ),
+    "privacy_3_heading": "Bewaren",
+    "privacy_3_text": (
+        "Wij bewaren nota's en betalingen zo lang als de wet voorschrijft (de fiscale "
+        "bewaarplicht van 7 jaar) en daarna niet langer."
+    ),
+    "privacy_4_heading": "Uw rechten",
+    "privacy_4_text": (
+        "Voor inzage, correctie of een klacht over uw gegevens kunt u bij uw zorgverlener "
+        "terecht; die is verantwoordelijk voor uw gegevens en schakelt zorgnota in."
+    ),
+}
+
+_ENGLISH_INFO: Section = {
+    "back_to_checker": "Back to the payment checker",
+    "faq_title": "Questions and answers",
+    "faq_1_heading": "How do I pay my invoice?",
+    "faq_1_text": (
+        "Online with iDEAL: enter the payment reference of your invoice in the payment "
+        "checker. Or transfer the amount to the account on your invoice, with the payment "
+        "reference as the description: that tells us which invoice you pay."
+    ),
+    "faq_2_heading": "I need more time. Can I get a deferral?",
+    "faq_2_text": (
+        "Yes, once and free of charge, in the payment checker. It shows how many days your "
+        "healthcare provider gives and what your new date to pay by will be."
+    ),
+    "faq_3_heading": "Can I pay in instalments?",
+    "faq_3_text": (
+        "Yes, with an arrangement of 2 to 12 monthly terms. The fee and the smallest term "
+        "are shown in the payment checker. During the arrangement you pay per term; paying "
+        "everything at once is always possible."
+    ),
+    "faq_4_heading": "I do not agree with the invoice.",
+    "faq_4_text": (
+        "File an objection in the payment checker; your healthcare provider will contact you. "
+        "An objection does not suspend the payment term. Questions about the treatment "
+        "itself go to your healthcare provider: the contact details are on the invoice and "
+        "in the payment checker."
+    ),
+    "faq_5_heading": "My provider has no contract with my health insurer.",
+    "faq_5_text": (
+        "Then do not pay the invoice yet. First claim it from your insurer, then enter the "
+        "amounts of your insurer's statement in the payment checker. Your provider may then "
+        "lower the amount (coulance); you get the adjusted amount with a new date to pay by "
+        "in an e-mail."
+    ),
+    "faq_6_heading": "What happens if I do not pay in time?",
+    "faq_6_text": (
+        "First you get a free reminder with 14 days to pay. If you do not pay then either, "
+        "collection costs by the statutory scale and statutory interest are added. See the "
+        "payment terms."
+    ),
+    "faq_7_heading": "What does someone who knows my payment reference see?",
+    "faq_7_text": (
+        "Only whether the invoice is paid, the amount and the date. The treatments, the "
+        "invoice as PDF and paying or asking for something only come after the patient's "
+        "date of birth."
+    ),
+    "faq_8_heading": "Who is zorgnota?",
+    "faq_8_text": (
+        "zorgnota sends invoices and receives payments on behalf of healthcare providers. "
+        "Your provider stays responsible for the treatment and the invoice."
+    ),
+    "terms_title": "Payment terms",
+    "terms_1_heading": "Payment term",
+    "terms_1_text": (
+        "You pay no later than the date to pay by on the invoice, quoting the payment "
+        "reference. The payment reference decides which invoice a payment is for (art. 6:43 "
+        "of the Dutch Civil Code)."
+    ),
+    "terms_2_heading": "Reminder",
+    "terms_2_text": (
+        "If you do not pay in time, you get a free reminder with 14 days from receipt to pay "
+        "(art. 6:96(6) Dutch Civil Code). It says which collection costs follow if you do "
+        "not pay then either."
+    ),
+    "terms_3_heading": "Collection costs",
+    "terms_3_text": (
+        "After those 14 days collection costs are due by the Dutch decree on extrajudicial "
+        "collection costs: 15% of the first € 2,500 (at least € 40), 10% of the next "
+        "€ 2,500, 5% of the next € 5,000, 1% of the next € 190,000 and 0.5% of the rest, "
+        "at most € 6,775."
+    ),
+    "terms_4_heading": "Statutory interest",
+    "terms_4_text": (
+        "From the day after the date to pay by, statutory interest (art. 6:119 Dutch Civil "
+        "Code) is due on the amount open."
+    ),
+    "terms_5_heading": "What a payment counts for first",
+    "terms_5_text": (
+        "A payment counts first for the costs, then for the interest, then for the amount "
+        "of the invoice (art. 6:44 Dutch Civil Code)."
+    ),
+    "privacy_title": "Privacy",
+    "privacy_1_heading": "What we use",
+    "privacy_1_text": (
+        "zorgnota receives from your healthcare provider what it needs to make and collect "
+        "the invoice: your name and address, the treatments, your date of birth and your "
+        "e-mail address. We use them for that alone, on behalf of your provider."
+    ),
+    "privacy_2_heading": "The payment checker",
+    "privacy_2_text": (
+        "Without a date of birth the payment checker never shows your name, address or "
+        "treatments. After the date of birth your browser gets a signed cookie for 15 "
+        "minutes for this one payment reference; the date of birth itself is not in the "
+        "cookie or in any address."
+    ),
+    "privacy_3_heading": "Keeping",
+    "privacy_3_text": (
+        "We keep invoices and payments as long as the law requires (the 7-year tax "
+        "retention) and no longer."
+    ),
+    "privacy_4_heading": "Your rights",
+    "privacy_4_text": (
+        "For access, correction or a complaint about your data, contact your healthcare "
+        "provider: it is responsible for your data and engages zorgnota."
+    ),
+}
+
 _DUTCH: Sections = {
+    INFO: _DUTCH_INFO,
     PAGE: {
         "title": "Betaalchecker",
         "lead": "Is uw nota al betaald? Vul het betalingskenmerk van uw nota in.",
@@ -77,6 +290,83 @@ _DUTCH: Sections = {
             "en ontvangt betalingen in opdracht van zorgverleners."
         ),
         "switch_language": "English",
+        "language_label": "Taal",
+        "no_match": (
+            "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
+            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
+        ),
+        "visit_expired": (
+            "Vul ter controle de geboortedatum van de patiënt in. Daarna kunt u {minutes} "
+            "minuten lang de nota bekijken en betalen of iets aanvragen."
+        ),
+        "form_invalid": "Het formulier is niet volledig of niet juist ingevuld. Er is niets gewijzigd.",
+        "payment_thanks": "Dank u wel! Uw betaling is ontvangen.",
+        "payment_pending": (
+            "Uw bank heeft de betaling nog niet bevestigd. Ververs deze pagina over een paar minuten."
+        ),
+        "payment_ended": (
+            "De betaling is geannuleerd of verlopen; er is niets afgeschreven. U kunt opnieuw betalen."
+        ),
+        "unlock_heading": "Nota bekijken, betalen of iets aanvragen",
+        "unlock_text": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, uitstel of een regeling "
+            "aanvragen of bezwaar maken."
+        ),
+        "unlock_button": "Verder",
+        "breakdown_heading": "Waar het bedrag uit bestaat",
+        "bd_invoiced": "Nota",
+        "bd_reimbursed": "Vergoed door uw zorgverzekeraar",
+        "bd_forgiven": "Kwijtgescholden door uw zorgverlener",
+        "bd_paid": "Al betaald",
+        "bd_costs": "Incassokosten",
+        "bd_fee": "Kosten betalingsregeling",
+        "bd_interest": "Wettelijke rente tot vandaag",
+        "bd_due": "Nog te betalen",
+        "pay_by_final_payment_date": "Uiterste betaaldatum",
+        "pay_by_deferred": "Uiterste betaaldatum na uitstel",
+        "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
+        "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
+        "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        "practice_heading": "Vragen over de behandeling?",
+        "practice_text": "Neem contact op met uw zorgverlener:",
+        "practice_phone": "Telefoon",
+        "practice_email": "E-mail",
+        "practice_website": "Website",
+        "practice_hours": "Bereikbaar",
+        "lines_heading": "Behandelingen",
+        "col_date": "Datum",
+        "col_description": "Omschrijving",
+        "col_amount": "Bedrag",
+        "col_reimbursed": "Vergoed",
+        "download_pdf": "Download de nota (PDF)",
+        "pay_term_button": "Betaal de termijn van {amount} met iDEAL",
+        "pay_all_button": "Betaal alles in één keer: {amount}",
+        "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        "dont_pay_yet": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien de nota eerst in "
+            "bij uw zorgverzekeraar en vul hieronder de bedragen van het overzicht in dat u "
+            "terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste betaaldatum "
+            "per e-mail."
+        ),
+        "statement_heading": "Overzicht van uw zorgverzekeraar",
+        "statement_text": "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde.",
+        "reimbursed_label": "Vergoed door uw zorgverzekeraar (€)",
+        "withheld_label": "Ingehouden eigen risico (€)",
+        "statement_button": "Overzicht doorgeven",
+        "done_statement_applied": (
+            "Het bedrag is aangepast: u betaalt nog {due}. U krijgt een bevestiging met de "
+            "nieuwe uiterste betaaldatum per e-mail."
+        ),
+        "done_statement_sent_to_provider": (
+            "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht per e-mail."
+        ),
+        "done_statement_nothing_to_forgive": (
+            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}."
+        ),
+        "page_faq": "Veelgestelde vragen",
+        "page_terms": "Betalingsvoorwaarden",
+        "page_privacy": "Privacy",
     },
     REFUSALS: {
         "paid": "Deze nota is al betaald.",
@@ -115,6 +405,7 @@ _DUTCH: Sections = {
 }
 
 _ENGLISH: Sections = {
+    INFO: _ENGLISH_INFO,
     PAGE: {
         "title": "Payment checker",
         "lead": "Has your invoice been paid? Enter the payment reference from your invoice.",
@@ -176,6 +467,79 @@ _ENGLISH: Sections = {
             "and receives payments on behalf of healthcare providers."
         ),
         "switch_language": "Nederlands",
+        "language_label": "Language",
+        "no_match": (
+            "We cannot find an invoice for this payment reference and this date of birth. "
+            "Please check the payment reference on your invoice and the patient's date of birth."
+        ),
+        "visit_expired": (
+            "Please enter the patient's date of birth to check. Then for {minutes} minutes "
+            "you can see the invoice and pay or ask for something."
+        ),
+        "form_invalid": "The form was not complete or not right. Nothing has been changed.",
+        "payment_thanks": "Thank you! Your payment has been received.",
+        "payment_pending": (
+            "Your bank has not confirmed the payment yet. Please reload this page in a few minutes."
+        ),
+        "payment_ended": (
+            "The payment was cancelled or has expired; nothing was debited. You can pay again."
+        ),
+        "unlock_heading": "See the invoice, pay or ask for something",
+        "unlock_text": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, ask for a deferral or an arrangement, or object."
+        ),
+        "unlock_button": "Continue",
+        "breakdown_heading": "What the amount is made of",
+        "bd_invoiced": "Invoice",
+        "bd_reimbursed": "Reimbursed by your health insurer",
+        "bd_forgiven": "Waived by your healthcare provider",
+        "bd_paid": "Already paid",
+        "bd_costs": "Collection costs",
+        "bd_fee": "Instalment arrangement fee",
+        "bd_interest": "Statutory interest up to today",
+        "bd_due": "Still to pay",
+        "pay_by_final_payment_date": "Pay by",
+        "pay_by_deferred": "Pay by, after the deferral",
+        "pay_by_reminder": "Pay by, as in the reminder",
+        "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
+        "pay_by_arrangement_term": "Next term due by",
+        "practice_heading": "Questions about the treatment?",
+        "practice_text": "Please contact your healthcare provider:",
+        "practice_phone": "Phone",
+        "practice_email": "E-mail",
+        "practice_website": "Website",
+        "practice_hours": "Opening hours",
+        "lines_heading": "Treatments",
+        "col_date": "Date",
+        "col_description": "Description",
+        "col_amount": "Amount",
+        "col_reimbursed": "Reimbursed",
+        "download_pdf": "Download the invoice (PDF)",
+        "pay_term_button": "Pay the term of {amount} with iDEAL",
+        "pay_all_button": "Pay everything at once: {amount}",
+        "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
+        "dont_pay_yet": (
+            "Your healthcare provider has no contract with your health insurer. First claim the "
+            "invoice from your insurer, then enter below the amounts of the statement you get "
+            "back. You will get the adjusted amount with a new date to pay by in an e-mail."
+        ),
+        "statement_heading": "Your health insurer's statement",
+        "statement_text": "Copy the amounts from the statement your health insurer sent you.",
+        "reimbursed_label": "Reimbursed by your health insurer (€)",
+        "withheld_label": "Deductible withheld (€)",
+        "statement_button": "Send the statement",
+        "done_statement_applied": (
+            "The amount has been adjusted: you now pay {due}. A confirmation with the new date "
+            "to pay by comes by e-mail."
+        ),
+        "done_statement_sent_to_provider": (
+            "Your healthcare provider looks at the statement. You will hear by e-mail."
+        ),
+        "done_statement_nothing_to_forgive": "We have received the statement. The amount stays {due}.",
+        "page_faq": "Questions and answers",
+        "page_terms": "Payment terms",
+        "page_privacy": "Privacy",
     },
     REFUSALS: {
         "paid": "This invoice has already been paid.",
@@ -216,11 +580,19 @@ _ENGLISH: Sections = {
 }
 
 PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
+# The language switch names each language in itself (R9).
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "pl": "Polski", "ar": "العربية"}
 
 
 def page_texts(language: str) -> Texts:
     """The checker page's texts, all in ``language`` or all in Dutch."""
     return PATIENT.texts_for(language, (PAGE,))
+
+
+def info_texts(language: str) -> Texts:
+    """The texts of the pages for patients (questions, terms, privacy) and the labels they
+    share with the checker, all in ``language`` or all in Dutch."""
+    return PATIENT.texts_for(language, (PAGE, INFO))
 
 
 def patient_message(code: str, language: str) -> str:

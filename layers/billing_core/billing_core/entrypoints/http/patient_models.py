@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing_core.entrypoints.http.breakdown import BreakdownOut, PracticeOut
+from billing_core.invoices.access import BirthDate
 from billing_core.services.patient import (
     ArrangementView,
     DeferralView,
@@ -24,9 +26,16 @@ class _Body(BaseModel):
 
     birth_date: date = Field(description="The patient's date of birth, YYYY-MM-DD")
 
+    def proof(self) -> BirthDate:
+        return BirthDate(self.birth_date)
+
 
 class PaymentRequest(_Body):
-    pass
+    pay_all: bool = Field(
+        default=False,
+        description="During an instalment arrangement a payment is for the term(s) due; "
+        "true pays everything that is due at once",
+    )
 
 
 class DeferralRequest(_Body):
@@ -87,6 +96,16 @@ class PaymentStatusOut(BaseModel):
     can_arrange: bool
     arrangement_terms: list[TermOut] = Field(default_factory=list)
     credit: int = Field(default=0, description="cents paid too much, to be refunded")
+    breakdown: BreakdownOut | None = Field(
+        default=None, description="what amount_due is made of, and the date that counts now"
+    )
+    practice: PracticeOut | None = Field(
+        default=None, description="the healthcare provider: who to ask about the treatment"
+    )
+    awaits_insurer_statement: bool = Field(
+        default=False,
+        description="non-contracted care: do not pay yet, send the insurer's statement first",
+    )
 
     @classmethod
     def of(cls, view: PaymentStatusView, pay_url: str) -> PaymentStatusOut:
@@ -103,6 +122,9 @@ class PaymentStatusOut(BaseModel):
                 TermOut(due_date=t.due_date, amount=t.amount_cents) for t in view.arrangement_terms
             ],
             credit=view.credit_cents,
+            breakdown=BreakdownOut.of(view.breakdown) if view.breakdown else None,
+            practice=PracticeOut.of(view.practice) if view.practice else None,
+            awaits_insurer_statement=view.awaits_insurer_statement,
         )
 
 

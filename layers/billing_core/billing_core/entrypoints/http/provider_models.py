@@ -12,12 +12,14 @@ from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
+from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
 
 
@@ -180,6 +182,9 @@ class ActionOut(BaseModel):
 
 class InvoiceDetailOut(InvoiceSummaryOut):
     birth_date: date
+    breakdown: BreakdownOut = Field(
+        description="what is due today and why, and the date that counts now (R36)"
+    )
     lines: list[LineOut]
     ledger: list[LedgerEntryOut]
     letters: list[LetterOut]
@@ -187,12 +192,12 @@ class InvoiceDetailOut(InvoiceSummaryOut):
     warnings: list[str]
 
     @classmethod
-    def of_detail(
-        cls, invoice: Invoice, actions: list[OpenAction], today: date
-    ) -> InvoiceDetailOut:
+    def of_detail(cls, detail: InvoiceDetail) -> InvoiceDetailOut:
+        invoice = detail.invoice
         return cls(
-            **InvoiceSummaryOut.of(invoice, today).model_dump(),
+            **InvoiceSummaryOut.of(invoice, detail.as_of).model_dump(),
             birth_date=invoice.birth_date,
+            breakdown=BreakdownOut.of(detail.breakdown),
             lines=[
                 LineOut(
                     claim_ref=line.claim_ref,
@@ -213,7 +218,7 @@ class InvoiceDetailOut(InvoiceSummaryOut):
                 LetterOut(kind=c.kind, channel=c.channel.value, at=c.at)
                 for c in invoice.correspondence
             ],
-            actions=[ActionOut.of(a) for a in actions],
+            actions=[ActionOut.of(a) for a in detail.actions],
             warnings=list(invoice.warnings),
         )
 

@@ -1,161 +1,301 @@
-"""The payment-checker page (R10): server-rendered, accessible, works without JavaScript.
+"""The payment-checker page (R10, R36): server-rendered, accessible, works without JavaScript.
 
-Its forms post back to the page: ``form_answer`` turns a form into the use case it asks
-for and the page (or the bank's checkout) the patient sees next.
+A visit: the patient enters the kenmerk and sees the status, the breakdown of what is due
+and who to ask. The birth date is asked once (``unlock``): when it matches, a visit pass
+(invoices/access.py) goes into an HttpOnly, Secure, SameSite=Strict cookie, and the page
+shows the invoice lines, the PDF and the forms to pay, defer, arrange, object or send the
+insurer's statement, none of which asks the birth date again.
+
+A birth date that does not match and a kenmerk nobody has get the very same page (status,
+words, markup), after the same one read (issue 13 item 13): the kenmerk kept, the birth
+date field flagged, and no status, since an unknown reference has none to show.
+
+``form_answer`` turns a posted form into the use case it asks for and what the patient
+sees next: a page, or a redirect (the bank's checkout, or the page again after unlocking).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import urlencode
 
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
+from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
-from billing_core.payments.online import OnlinePaymentContext, start_payment
+from billing_core.invoices.access import VISIT_MINUTES, VisitPass
+from billing_core.payments.online import OnlinePaymentContext, returned_from_bank, start_payment
+from billing_core.payments.psp import PspStatus
 from billing_core.services import patient
-from billing_core.services.patient import PatientContext
+from billing_core.services.patient import InvoiceLinesView, PatientContext, PaymentStatusView
 from billing_core.shared.errors import NotFound, Refused
+from billing_core.shared.money import parse_euros
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.patient import page_texts
+from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT
+from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
 
-PAGE_LANGUAGES = ("nl", "en", "pl", "ar")
+VISIT_COOKIE = "zn_visit"
+PAYMENT_COOKIE = "zn_payment"  # the iDEAL payment the patient went to the bank for
+PAYMENT_COOKIE_SECONDS = 3600  # a bank's checkout expires well within an hour
 
 
 @dataclass(frozen=True, slots=True)
-class Offer:
-    """What deferral and an arrangement cost: shown before the patient asks."""
+class Visit:
+    """What the browser brings along: this visit's pass and the last payment started."""
 
-    deferral_days: int = 30
-    arrangement_fee_cents: int = 1000
-    min_term_cents: int = 2500
+    pass_token: str = ""
+    payment_id: str = ""
 
+    @classmethod
+    def from_cookie_header(cls, header: str) -> Visit:
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(header or "")
+        except CookieError:  # a mangled header is no visit
+            return cls()
+        pass_token = jar[VISIT_COOKIE].value if VISIT_COOKIE in jar else ""
+        payment_id = jar[PAYMENT_COOKIE].value if PAYMENT_COOKIE in jar else ""
+        return cls(pass_token, payment_id)
 
-def checker_url(public_base_url: str, reference: str, language: str = "nl") -> str:
-    """The checker with the kenmerk filled in: no personal data in the URL (R29)."""
-    query = urlencode({"kenmerk": reference, "lang": language})
-    return f"{public_base_url.rstrip('/')}/?{query}"
+    def proof(self, key: bytes, now: datetime) -> VisitPass:
+        return VisitPass(self.pass_token, key, now)
 
 
 def page_language(requested: str | None) -> str:
-    return requested if requested in PAGE_LANGUAGES else "nl"
+    return requested if requested in LANGUAGES else "nl"
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What one rendering of the page shows besides the status itself."""
+
+    entered: str = ""  # the kenmerk in the field, as the patient typed it
+    lines: InvoiceLinesView | None = None  # set once the birth date was checked
+    error_key: str | None = None  # a text of the page section
+    notice: tuple[str, dict[str, Any]] | None = None  # a text and its values
+    refusal: str | None = None  # a refusal, translated by the use case
+    birth_date_invalid: bool = False  # the birth date did not match (or the kenmerk is unknown)
+    payment: PspStatus | None = None  # how the payment went the patient comes back from
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
 
 def render_checker(
-    language: str,
-    *,
-    entered: str = "",
-    view: Any = None,
-    offer: Offer | None = None,
-    error_key: str | None = None,
-    notice: tuple[str, dict[str, Any]] | None = None,
-    refusal: str | None = None,
+    language: str, view: PaymentStatusView | None = None, state: PageState | None = None
 ) -> str:
-    """error_key and notice name texts of the page section, so every word is translated;
-    a refusal comes translated from the use case (errors.py)."""
+    """The whole page, every word from the page's texts in ``language`` (R9)."""
+    state = state or PageState()
     t = page_texts(language)
     return ENVIRONMENT.get_template("pages/checker.html.j2").render(
         language=t.language,
-        other_language="en" if t.language == "nl" else "nl",
         t=t,
-        entered=entered,
+        languages=LANGUAGE_NAMES,
+        right_to_left=RIGHT_TO_LEFT,
+        pages=PAGES,
+        entered=state.entered,
         reference=view.reference if view else "",
         view=view,
-        offer=(view.offer if view is not None and view.offer else None) or offer or Offer(),
-        error=t(error_key) if error_key else (t("refused", reason=refusal) if refusal else None),
-        notice=t(notice[0], **_spoken(notice[1], t)) if notice else None,
+        lines=state.lines,
+        unlocked=state.lines is not None,
+        birth_date_invalid=state.birth_date_invalid,
+        payment=state.payment.value if state.payment else "",
+        error=_error(t, state),
+        notice=t(state.notice[0], **_spoken(state.notice[1], t)) if state.notice else None,
+        visit_minutes=VISIT_MINUTES,
     )
 
 
+def _error(t: Any, state: PageState) -> str | None:
+    if state.error_key:
+        return str(t(state.error_key))
+    return str(t("refused", reason=state.refusal)) if state.refusal else None
+
+
 def _spoken(values: dict[str, Any], t: Any) -> dict[str, Any]:
-    """Dates in a notice as people write them in the page's language."""
-    return {k: t.long_date(v) if hasattr(v, "isoweekday") else v for k, v in values.items()}
+    """Dates and amounts in a notice as people write them in the page's language."""
+    spoken: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, date):
+            spoken[key] = t.long_date(value)
+        elif key.endswith("_cents"):
+            spoken[key.removesuffix("_cents")] = t.euros(value)
+        else:
+            spoken[key] = value
+    return spoken
 
 
-# --- the page's answers ------------------------------------------------------------------
+# --- the page for a GET ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class PageAnswer:
     html: str = ""
     status: HTTPStatus = HTTPStatus.OK
-    redirect_to: str = ""  # the bank's checkout, after "pay"
+    redirect_to: str = ""  # the bank's checkout, or the page again after a form
+    cookies: tuple[Cookie, ...] = ()
 
 
 def status_page(
     language: str,
     kenmerk: str,
     ctx: PatientContext,
+    visit: Visit = Visit(),
+    state: PageState | None = None,
+    payments: Callable[[], OnlinePaymentContext] | None = None,
     *,
-    error_key: str | None = None,
-    notice: tuple[str, dict[str, Any]] | None = None,
-    refusal: Refused | None = None,
-) -> str:
-    """The page for this kenmerk: its status, or why there is none."""
+    returned: bool = False,
+) -> PageAnswer:
+    """The page for this kenmerk: its status, the unlocked parts when this visit checked
+    the birth date, and after the bank how the payment went; or why there is none."""
+    state = state or PageState(entered=kenmerk)
     try:
         view = patient.payment_status(kenmerk, ctx)
     except InvalidReference:
-        return render_checker(language, entered=kenmerk, error_key="invalid_reference")
+        return PageAnswer(render_checker(language, None, _as(state, error_key="invalid_reference")))
     except NotFound:
-        return render_checker(language, entered=kenmerk, error_key="not_found")
-    return render_checker(
-        language,
-        entered=view.reference,
-        view=view,
-        error_key=error_key,
-        notice=notice,
-        refusal=refusal.message(language) if refusal else None,
+        return PageAnswer(render_checker(language, None, _as(state, error_key="not_found")))
+    proof = visit.proof(ctx.visit_key, ctx.clock.now())
+    lines = (
+        patient.invoice_lines(view.reference, proof, ctx) if proof.covers(view.reference) else None
     )
+    state = _as(state, entered=view.reference, lines=lines)
+    if returned and payments is not None:
+        state = _after_the_bank(state, view, visit.payment_id, payments())
+    return PageAnswer(render_checker(language, view, state))
+
+
+def _after_the_bank(
+    state: PageState, view: PaymentStatusView, payment_id: str, payments: OnlinePaymentContext
+) -> PageState:
+    """Thanks, "cancelled: pay again" or "waiting for your bank" (issue 12 item 10)."""
+    status = returned_from_bank(view.reference, payment_id, payments) if payment_id else None
+    if status is PspStatus.PAID or (status is None and view.amount_due_cents <= 0):
+        return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
+    if status is not None and status.ended_unpaid:
+        return _as(state, payment=status, error_key="payment_ended")
+    if status is not None:
+        return _as(state, payment=status, notice=("payment_pending", {}))
+    return state
+
+
+def _as(state: PageState, **changes: Any) -> PageState:
+    return replace(state, **changes)
+
+
+# --- the page after a form ------------------------------------------------------------------
 
 
 def form_answer(
     form: Mapping[str, str],
+    visit: Visit,
     ctx: PatientContext,
     payments: Callable[[], OnlinePaymentContext],
 ) -> PageAnswer:
-    """The page after a form: pay, defer, arrange or object. ``payments`` builds the
-    payment context only when the patient pays."""
+    """The page after a form. ``unlock`` checks the birth date; every other action needs
+    this visit's pass for the kenmerk, and without one the page asks the birth date again.
+    ``payments`` builds the payment context only when the patient pays."""
     language = page_language(form.get("lang"))
     kenmerk = form.get("kenmerk", "")
+    action = form.get("action", "")
+    if action == "unlock":
+        return _unlock(language, kenmerk, form.get("birth_date", ""), ctx)
+    proof = visit.proof(ctx.visit_key, ctx.clock.now())
+    if not proof.covers(kenmerk):  # expired, or never checked: no read for that
+        state = PageState(entered=kenmerk, notice=("visit_expired", {"minutes": VISIT_MINUTES}))
+        return status_page(language, kenmerk, ctx, visit, state)
     try:
-        action = form.get("action", "")
-        birth_date = date.fromisoformat(form.get("birth_date", ""))
-        if action == "pay":
-            return PageAnswer(
-                redirect_to=start_payment(kenmerk, birth_date, payments()).checkout_url
-            )
-        notice = _form_action(action, kenmerk, birth_date, form, ctx)
-    except ValueError:  # no or a malformed birth date, or an unknown action
-        page = status_page(language, kenmerk, ctx, error_key="not_found")
-        return PageAnswer(page, HTTPStatus.BAD_REQUEST)
-    except (NotFound, InvalidReference):
-        page = status_page(language, kenmerk, ctx, error_key="not_found")
-        return PageAnswer(page, HTTPStatus.NOT_FOUND)
+        if action in ("pay", "pay_all"):
+            return _to_the_bank(kenmerk, proof, language, action == "pay_all", payments())
+        notice = _form_action(action, kenmerk, proof, form, ctx)
+    except (ValueError, NotFound, InvalidReference):  # a malformed form: nothing happened
+        answer = status_page(language, kenmerk, ctx, visit, PageState(error_key="form_invalid"))
+        return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
     except Refused as refusal:
-        return PageAnswer(status_page(language, kenmerk, ctx, refusal=refusal), HTTPStatus.CONFLICT)
-    return PageAnswer(status_page(language, kenmerk, ctx, notice=notice))
+        state = PageState(refusal=refusal.message(language))
+        answer = status_page(language, kenmerk, ctx, visit, state)
+        return PageAnswer(answer.html, HTTPStatus.CONFLICT)
+    return status_page(language, kenmerk, ctx, visit, PageState(notice=notice))
+
+
+def _unlock(language: str, kenmerk: str, birth_text: str, ctx: PatientContext) -> PageAnswer:
+    """The birth date once per visit; a mismatch answers like an unknown kenmerk."""
+    try:
+        token = patient.check_birth_date(kenmerk, date.fromisoformat(birth_text), ctx)
+    except InvalidReference:
+        page = render_checker(language, None, PageState(kenmerk, error_key="invalid_reference"))
+        return PageAnswer(page, HTTPStatus.BAD_REQUEST)
+    except (NotFound, ValueError):
+        state = PageState(kenmerk, error_key="no_match", birth_date_invalid=True)
+        return PageAnswer(render_checker(language, None, state), HTTPStatus.NOT_FOUND)
+    back = checker_url("", kenmerk, language)
+    return PageAnswer(redirect_to=back, cookies=(visit_cookie(token),))
+
+
+def _to_the_bank(
+    kenmerk: str, proof: VisitPass, language: str, pay_all: bool, ctx: OnlinePaymentContext
+) -> PageAnswer:
+    checkout = start_payment(kenmerk, proof, ctx, pay_all=pay_all, language=language)
+    remembered = Cookie(
+        PAYMENT_COOKIE,
+        checkout.psp_payment_id,
+        path="/",
+        secure=True,
+        http_only=True,
+        max_age=PAYMENT_COOKIE_SECONDS,
+        # Lax: the bank's redirect back is a navigation from another site.
+        same_site=SameSite.LAX_MODE,
+    )
+    return PageAnswer(redirect_to=checkout.checkout_url, cookies=(remembered,))
+
+
+def visit_cookie(token: str) -> Cookie:
+    return Cookie(
+        VISIT_COOKIE,
+        token,
+        path="/",
+        secure=True,
+        http_only=True,
+        max_age=VISIT_MINUTES * 60,
+        same_site=SameSite.STRICT_MODE,
+    )
 
 
 def _form_action(
-    action: str, kenmerk: str, birth_date: date, form: Mapping[str, str], ctx: PatientContext
+    action: str, kenmerk: str, proof: VisitPass, form: Mapping[str, str], ctx: PatientContext
 ) -> tuple[str, dict[str, Any]]:
     if action == "defer":
-        view = patient.request_deferral(kenmerk, birth_date, ctx)
+        view = patient.request_deferral(kenmerk, proof, ctx)
         return "done_deferral", {"date": view.final_payment_date}
     if action == "arrange":
-        terms = int(form.get("terms", "0"))
-        patient.request_arrangement(kenmerk, birth_date, terms, ctx)
+        patient.request_arrangement(kenmerk, proof, int(form.get("terms", "0")), ctx)
         return "done_arrangement", {}
     if action == "object":
         patient.file_objection(
             kenmerk,
-            birth_date,
+            proof,
             form.get("reason", ""),
             form.get("message", ""),
             form.get("email", ""),
             ctx,
         )
         return "done_objection", {}
+    if action == "statement":
+        reimbursed = _amount(form.get("reimbursed", ""))
+        withheld = _amount(form.get("withheld_deductible", ""))
+        outcome = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
+        return f"done_statement_{outcome.outcome.value}", {"due_cents": outcome.amount_due_cents}
     raise ValueError("unknown action")
+
+
+def _amount(text: str) -> int:
+    """An amount off the insurer's statement, as typed: "48,75", "48.75", "" for none."""
+    cents = parse_euros(text or "0")
+    if cents < 0:
+        raise ValueError("an amount on the statement is not negative")
+    return cents

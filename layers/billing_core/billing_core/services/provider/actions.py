@@ -89,7 +89,9 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
     def forgive(current: Invoice) -> Invoice:
         assert current.insurer_statement is not None
         proposal = proposal_for(current, provider, current.insurer_statement)
-        return apply_coulance(current, proposal, now, cause)
+        return apply_coulance(
+            current, proposal, now, cause, payment_term_days=provider.payment_term_days
+        )
 
     stored, changed = save_change(ctx.store, invoice, forgive)
     if changed and stored.addressee.email:

@@ -10,6 +10,8 @@ from datetime import date
 from billing_core.changes.hold import put_on_hold
 from billing_core.changes.stop import StopRequest, apply_stop
 from billing_core.correspondence.confirmations import STOP_CONFIRMATION
+from billing_core.dunning.breakdown import Breakdown, breakdown
+from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import release_settled_claim
@@ -33,6 +35,7 @@ class InvoiceDetail:
     invoice: Invoice
     actions: list[OpenAction]  # this invoice's, oldest first
     as_of: date
+    breakdown: Breakdown  # what is due today and why, as the patient's checker shows it
 
 
 def list_invoices(
@@ -102,4 +105,7 @@ def _detail(
     if invoice is None:
         return None
     actions = ctx.store.invoice_actions(provider_id, invoice.invoice_id)
-    return InvoiceDetail(invoice, actions, ctx.clock.today())
+    provider = ctx.store.cached_provider(provider_id)
+    policy = provider.dunning if provider else DunningPolicy()
+    today = ctx.clock.today()
+    return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today))

@@ -14,6 +14,10 @@ DUTCH: Sections = {
         "subject": "Uw nota is verlaagd - betalingskenmerk {reference}",
         "greeting": "Geachte {name},",
         "lowered": "{provider} heeft het bedrag van uw nota verlaagd. U krijgt geen nieuwe nota.",
+        "after_statement": (
+            "Wij hebben het overzicht van uw zorgverzekeraar ontvangen en het bedrag van uw "
+            "nota daarop aangepast. U krijgt geen nieuwe nota."
+        ),
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
         "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
@@ -120,6 +124,10 @@ ENGLISH: Sections = {
         "subject": "Your invoice has been lowered - payment reference {reference}",
         "greeting": "Dear {name},",
         "lowered": "{provider} has lowered the amount of your invoice. You will not get a new invoice.",
+        "after_statement": (
+            "We have received your health insurer's statement and adjusted the amount of "
+            "your invoice to it. You will not get a new invoice."
+        ),
         "new_amount": "You now pay {amount}, no later than {date}.",
         "nothing_left": "Nothing is open any more: there is nothing to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",

@@ -20,11 +20,13 @@ _DUTCH_HOW_TO_PAY: Section = {
     "pay_link_intro": "Betalen kan direct online met iDEAL:",
     "pay_links_intro": "Betaal online met iDEAL, per nota:",
     "pay_transfer": (
-        "Of maak {amount} over naar rekeningnummer {iban} onder vermelding van "
+        "Of maak {amount} over naar rekeningnummer {iban} ten name van {holder}, onder "
+        "vermelding van "
         "betalingskenmerk {reference}."
     ),
     "pay_transfer_several": (
-        "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban}, onder "
+        "Of maak het bedrag van elke nota apart over naar rekeningnummer {iban} ten name van "
+        "{holder}, onder "
         "vermelding van het betalingskenmerk van die nota. Zo weten wij welke nota u betaalt."
     ),
     "arrangement": (
@@ -79,6 +81,7 @@ DUTCH: Sections = {
     },
     "pdf.dunning_reminder": {
         "title": "Betalingsherinnering",
+        "file_name": "herinnering-{reference}.pdf",
         "letter_date": "Datum",
         "pay_by": "Betaal uiterlijk",
         "pay_online_at": ("Betaal online met iDEAL: ga naar {url} en vul het betalingskenmerk in."),
@@ -132,6 +135,7 @@ DUTCH: Sections = {
     },
     "pdf.second_notice": {
         "title": "Laatste aanmaning",
+        "file_name": "aanmaning-{reference}.pdf",
         "letter_date": "Datum",
         "pay_by": "Betaal uiterlijk",
         "pay_online_at": ("Betaal online met iDEAL: ga naar {url} en vul het betalingskenmerk in."),
@@ -145,10 +149,12 @@ _ENGLISH_HOW_TO_PAY: Section = {
     "pay_link_intro": "You can pay online straight away with iDEAL:",
     "pay_links_intro": "Pay online with iDEAL, per invoice:",
     "pay_transfer": (
-        "Or transfer {amount} to account {iban}, quoting payment reference {reference}."
+        "Or transfer {amount} to account {iban} in the name of {holder}, quoting payment "
+        "reference {reference}."
     ),
     "pay_transfer_several": (
-        "Or transfer the amount of each invoice separately to account {iban}, quoting the "
+        "Or transfer the amount of each invoice separately to account {iban} in the name of "
+        "{holder}, quoting the "
         "payment reference of that invoice, so that we know which invoice you are paying."
     ),
     "arrangement": (
@@ -197,6 +203,7 @@ ENGLISH: Sections = {
     },
     "pdf.dunning_reminder": {
         "title": "Payment reminder",
+        "file_name": "reminder-{reference}.pdf",
         "letter_date": "Date",
         "pay_by": "Pay by",
         "pay_online_at": ("Pay online with iDEAL: go to {url} and enter the payment reference."),
@@ -247,6 +254,7 @@ ENGLISH: Sections = {
     },
     "pdf.second_notice": {
         "title": "Final notice",
+        "file_name": "final-notice-{reference}.pdf",
         "letter_date": "Date",
         "pay_by": "Pay by",
         "pay_online_at": ("Pay online with iDEAL: go to {url} and enter the payment reference."),

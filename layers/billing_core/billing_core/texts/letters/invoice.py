@@ -29,6 +29,21 @@ DUTCH: Sections = {
             "betaling aan of treft u een betalingsregeling."
         ),
         "questions": "Vragen over de behandeling? Neem contact op met {provider}.",
+        "phone": "Telefoon {value}",
+        "email": "E-mail {value}",
+        "hours": "Bereikbaar: {hours}",
+        "contact_heading": "Vragen over de behandeling? Neem contact op met {provider}:",
+        "more_information": (
+            "Veelgestelde vragen: {faq}  ·  Betalingsvoorwaarden: {terms}  ·  Privacy: {privacy}"
+        ),
+        # legal-nl.md §7, R37: non-contracted care is claimed first, then paid.
+        "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        "dont_pay_yet": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien deze nota eerst "
+            "in bij uw zorgverzekeraar. Vul daarna in de betaalchecker op {checker_url} de "
+            "bedragen van het overzicht van uw zorgverzekeraar in: u krijgt per e-mail het "
+            "aangepaste bedrag met een nieuwe uiterste betaaldatum."
+        ),
     },
     "email": {
         "automated": (
@@ -68,14 +83,16 @@ DUTCH: Sections = {
         "reimbursed_total": "Vergoed door uw zorgverzekeraar",
         "payment_heading": "Zo betaalt u",
         "pay_transfer": (
-            "Maak {amount} uiterlijk {date} over naar rekeningnummer {iban} onder "
-            "vermelding van betalingskenmerk {reference}."
+            "Maak {amount} uiterlijk {date} over naar rekeningnummer {iban} ten name "
+            "van {holder}, onder vermelding van betalingskenmerk {reference}."
         ),
         "pay_online_at": (
             "Of betaal online met iDEAL: ga naar {url} en vul uw betalingskenmerk in."
         ),
         "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
         "page": "Pagina {page} van {pages}",
+        "qr_caption": "Scan om online te betalen",
+        "file_name": "nota-{reference}.pdf",
     },
 }
 
@@ -99,6 +116,20 @@ ENGLISH: Sections = {
             "arrange to pay in instalments."
         ),
         "questions": "Questions about the treatment? Please contact {provider}.",
+        "phone": "Phone {value}",
+        "email": "E-mail {value}",
+        "hours": "Opening hours: {hours}",
+        "contact_heading": "Questions about the treatment? Please contact {provider}:",
+        "more_information": (
+            "Questions and answers: {faq}  ·  Payment terms: {terms}  ·  Privacy: {privacy}"
+        ),
+        "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
+        "dont_pay_yet": (
+            "Your healthcare provider has no contract with your health insurer. First claim "
+            "this invoice from your insurer. Then enter the amounts of your insurer's "
+            "statement in the payment checker at {checker_url}: you will get the adjusted "
+            "amount with a new date to pay by in an e-mail."
+        ),
     },
     "email": {
         "automated": (
@@ -138,13 +169,15 @@ ENGLISH: Sections = {
         "reimbursed_total": "Reimbursed by your health insurer",
         "payment_heading": "How to pay",
         "pay_transfer": (
-            "Transfer {amount} no later than {date} to account {iban}, quoting "
-            "payment reference {reference}."
+            "Transfer {amount} no later than {date} to account {iban} in the name "
+            "of {holder}, quoting payment reference {reference}."
         ),
         "pay_online_at": (
             "Or pay online with iDEAL: go to {url} and enter your payment reference."
         ),
         "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
         "page": "Page {page} of {pages}",
+        "qr_caption": "Scan to pay online",
+        "file_name": "invoice-{reference}.pdf",
     },
 }

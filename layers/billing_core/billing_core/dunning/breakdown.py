@@ -1,0 +1,104 @@
+"""What is due on an invoice today, and why (R36, R20, issue 12): the breakdown the
+checker and the practice's invoice page show, and the date that counts now.
+
+"€ 97,21 due" on an invoice of € 57,17 is only understood with its parts: the invoice,
+what the insurer and the practice took off, what was paid, the collection costs and the
+statutory interest up to today. Every part is a sum over the ledger (R27), the interest
+also what accrued since it was last booked (computed on demand, R20), so the parts add
+up to the amount due to the cent.
+
+The date that counts is the one the patient must pay by now: the arrangement's next
+term while an arrangement runs, the second notice's last day once costs were charged,
+the reminder's final date once there is a reminder, else the (deferred) final payment
+date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from billing_core.changes.arrangement import arrangement_status, next_term
+from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.letter_costs import reminder_superseded
+from billing_core.dunning.policy import DunningPolicy
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
+from billing_core.invoices.ledger import EntryKind, total_of
+from billing_core.payments.booking import InterestAccrual
+
+
+class PayBy(StrEnum):
+    """Which date counts now."""
+
+    FINAL_PAYMENT_DATE = "final_payment_date"  # as on the invoice, or of an adjusted amount
+    DEFERRED = "deferred"  # moved by the free deferral (R14)
+    REMINDER = "reminder"  # the 14-day letter's final date (legal-nl.md §2)
+    SECOND_NOTICE = "second_notice"  # the day before the handover (R19)
+    ARRANGEMENT_TERM = "arrangement_term"  # the next term of a running arrangement (R15)
+    NONE = "none"  # paid, or with the collection agency: no date of ours
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    invoiced_cents: int  # the treatments, as issued
+    reimbursed_cents: int  # deducted: what the insurer pays (R5)
+    forgiven_cents: int  # coulance and stops by the practice (R17, R21)
+    paid_cents: int  # payments, less returned transfers and refunds
+    costs_cents: int  # collection costs (BIK), after any that were undone
+    fee_cents: int  # the arrangement's fee (R15)
+    interest_cents: int  # statutory interest up to today, booked or not (R20)
+    due_cents: int  # what the parts add up to; never below zero
+    credit_cents: int  # paid too much: refunded (R13)
+    pay_by: date | None
+    pay_by_kind: PayBy
+    term_cents: int = 0  # during an arrangement: what the next term still asks
+
+
+def breakdown(
+    invoice: Invoice,
+    policy: DunningPolicy,
+    today: date,
+    interest: InterestAccrual = accrued_interest,
+) -> Breakdown:
+    """``policy``: the provider's dunning timeline, which dates the second notice."""
+    ledger = invoice.ledger
+    unbooked = 0 if invoice.is_paid else interest(invoice, today)
+    pay_by, kind, term = _date_that_counts(invoice, policy, today)
+    return Breakdown(
+        invoiced_cents=total_of(ledger, EntryKind.ISSUED),
+        reimbursed_cents=-total_of(ledger, EntryKind.REIMBURSEMENT),
+        forgiven_cents=-(total_of(ledger, EntryKind.COULANCE) + total_of(ledger, EntryKind.STOP)),
+        paid_cents=-sum(
+            total_of(ledger, kind)
+            for kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+        ),
+        costs_cents=total_of(ledger, EntryKind.COSTS),
+        fee_cents=total_of(ledger, EntryKind.FEE),
+        interest_cents=total_of(ledger, EntryKind.INTEREST) + unbooked,
+        due_cents=max(invoice.balance_cents + unbooked, 0),
+        credit_cents=invoice.credit_cents,
+        pay_by=pay_by,
+        pay_by_kind=kind,
+        term_cents=term,
+    )
+
+
+def _date_that_counts(
+    invoice: Invoice, policy: DunningPolicy, today: date
+) -> tuple[date | None, PayBy, int]:
+    if invoice.is_paid or invoice.is_with_collection_agency:
+        return None, PayBy.NONE, 0
+    if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
+        term = next_term(invoice)
+        if term is not None:
+            return term.due_date, PayBy.ARRANGEMENT_TERM, term.amount_cents
+    if invoice.dunning_stage is DunningStage.COSTS_CHARGED and invoice.costs_charged_on:
+        handover = invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
+        return handover - timedelta(days=1), PayBy.SECOND_NOTICE, 0
+    reminder = invoice.reminder
+    if reminder is not None and not reminder_superseded(invoice):
+        return max(reminder.final_date, invoice.current_final_payment_date), PayBy.REMINDER, 0
+    if invoice.current_final_payment_date != invoice.final_payment_date:
+        return invoice.current_final_payment_date, PayBy.DEFERRED, 0
+    return invoice.final_payment_date, PayBy.FINAL_PAYMENT_DATE, 0

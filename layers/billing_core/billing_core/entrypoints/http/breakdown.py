@@ -1,0 +1,71 @@
+"""What is due and why, and who to ask (R36): shared by the patient's payment status and
+the practice's invoice detail, so both APIs describe an amount due the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from billing_core.correspondence.practice_contact import PracticeContact
+from billing_core.dunning.breakdown import Breakdown
+
+
+class BreakdownOut(BaseModel):
+    invoiced: int = Field(description="cents: the treatments as invoiced")
+    reimbursed: int = Field(description="cents deducted: what the insurer pays")
+    forgiven: int = Field(description="cents of coulance and stops by the practice")
+    paid: int = Field(description="cents paid, less returned transfers and refunds")
+    costs: int = Field(description="cents of collection costs (BIK)")
+    fee: int = Field(description="cents: the instalment arrangement's fee")
+    interest: int = Field(description="cents of statutory interest up to today")
+    due: int = Field(description="cents: invoiced - reimbursed - forgiven - paid + the rest")
+    credit: int = Field(description="cents paid too much, to be refunded")
+    pay_by: date | None = Field(description="the date that counts now; none when paid")
+    pay_by_kind: Literal[
+        "final_payment_date",
+        "deferred",
+        "reminder",
+        "second_notice",
+        "arrangement_term",
+        "none",
+    ]
+    term: int = Field(description="cents the next arrangement term still asks (0 without)")
+
+    @classmethod
+    def of(cls, parts: Breakdown) -> BreakdownOut:
+        return cls(
+            invoiced=parts.invoiced_cents,
+            reimbursed=parts.reimbursed_cents,
+            forgiven=parts.forgiven_cents,
+            paid=parts.paid_cents,
+            costs=parts.costs_cents,
+            fee=parts.fee_cents,
+            interest=parts.interest_cents,
+            due=parts.due_cents,
+            credit=parts.credit_cents,
+            pay_by=parts.pay_by,
+            pay_by_kind=parts.pay_by_kind.value,
+            term=parts.term_cents,
+        )
+
+
+class PracticeOut(BaseModel):
+    name: str
+    address: list[str]
+    phone: str
+    email: str
+    website: str
+    hours: str
+
+    @classmethod
+    def of(cls, practice: PracticeContact) -> PracticeOut:
+        return cls(
+            name=practice.name,
+            address=list(practice.address_lines),
+            phone=practice.phone,
+            email=practice.email,
+            website=practice.website,
+            hours=practice.hours,
+        )

@@ -1,0 +1,23 @@
+"""The pages for patients besides the checker (R36): questions and answers (/vragen), the
+payment terms (/voorwaarden, as legal-nl.md §2-§5 has them) and privacy (/privacy). The
+same path in every language, ``?lang=`` chooses; linked from the checker, the e-mails and
+every PDF (correspondence/links.py)."""
+
+from __future__ import annotations
+
+from billing_core.correspondence.links import PAGES
+from billing_core.correspondence.render import ENVIRONMENT
+from billing_core.texts.patient import LANGUAGE_NAMES, info_texts
+
+
+def render_info_page(page: str, language: str) -> str:
+    """``page``: a key of links.PAGES (faq, terms, privacy)."""
+    t = info_texts(language)
+    return ENVIRONMENT.get_template("pages/info.html.j2").render(
+        t=t,
+        language=t.language,
+        page=page,
+        path=PAGES[page],
+        pages=PAGES,
+        languages=LANGUAGE_NAMES,
+    )
