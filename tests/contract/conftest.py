@@ -75,6 +75,7 @@ def batches(request: pytest.FixtureRequest, backend: str) -> FakeStore | Transfe
     return _fake_or_adapter(request, backend, FakeStore, TransferBatchRepository)
 
 
+@pytest.fixture
 def audit(request: pytest.FixtureRequest, backend: str) -> AuditInMemory | DynamoAuditLog:
     return _fake_or_adapter(request, backend, AuditInMemory, DynamoAuditLog)
 

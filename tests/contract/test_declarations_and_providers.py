@@ -125,9 +125,9 @@ def test_the_weekly_run_lists_every_practice_by_id(store):
 def test_a_malformed_provider_item_is_named_not_a_failure_of_the_list(store):
     """R31, issue 14 item 7: a legacy settings item that no longer validates is listed by
     id next to the readable ones, and reading it alone says which provider it is."""
-    store.put_provider(make_provider())
+    dental, _ = saved(store, make_provider())
     plant_unreadable_provider(store, "legacy-praktijk")
-    assert store.readable_providers() == ProviderListing([make_provider()], ("legacy-praktijk",))
+    assert store.readable_providers() == ProviderListing([dental], ("legacy-praktijk",))
     with pytest.raises(UnreadableProvider) as unreadable:
         store.get_provider("legacy-praktijk")
     assert unreadable.value.provider_id == "legacy-praktijk"

@@ -40,9 +40,9 @@ def make_provider(**overrides: Any) -> Provider:
         "agb_codes": [{"code": "12345678", "kind": "practice"}],
         "care_kind": CareKind.DENTAL,
         "address": {
-            "street": "Oudegracht",
+            "street": "Biltstraat",
             "house_number": "120",
-            "postcode": "3511 AX",
+            "postcode": "3572 AX",
             "city": "Utrecht",
         },
         "contact": {

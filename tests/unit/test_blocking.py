@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.stop import StopRequest, StopScope
 from billing_core.collection.blocking import (
     DEBTOR_RISK_WARNING,
@@ -24,9 +25,9 @@ from billing_core.collection.blocking import (
 )
 from billing_core.invoices.invoice import DunningStage, InvoiceStatus
 from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import stop_invoice
-from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
@@ -250,11 +251,17 @@ def test_a_stop_that_settles_a_claim_at_the_agency_unblocks_the_patient():
     Then nothing is owed and the patient is unblocked."""
     invoice, store = at_the_agency(status=InvoiceStatus.SENT)
     ctx = ProviderContext(
-        store, FilesInMemory(), None, FakeQueue(), CLOCK, AuditInMemory(), Reader("u-1", "staff")
+        store,
+        FilesInMemory(),
+        None,
+        FakeQueue(),
+        CLOCK,
+        users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
     )
     full = StopRequest(StopScope.FULL, "goodwill", "", accept_terms=True)
 
-    stop_invoice(PROVIDER, invoice.invoice_id, full, "u-1", ctx)
+    stop_invoice(ProviderUser(PROVIDER, "u-1", Role.STAFF), invoice.invoice_id, full, ctx)
 
     assert store.blocked_patients(PROVIDER) == []
     assert [c.change for c in store.block_changes(PROVIDER, T1)] == [BLOCKED, UNBLOCKED]

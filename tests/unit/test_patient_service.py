@@ -229,7 +229,7 @@ def test_five_wrong_birth_dates_lock_the_reference_for_an_hour(write):
     # Given five wrong birth dates for one reference
     for day in range(1, 6):
         with pytest.raises(NotFound):
-            write(store, date(1984, 4, day))
+            write(store, BirthDate(date(1984, 4, day)))
     # When the right one follows, within the hour
     with pytest.raises(NotFound) as locked:
         write(store, BIRTH)
@@ -247,7 +247,7 @@ def test_four_wrong_birth_dates_do_not_lock():
     store = store_with(big_invoice())
     for day in range(1, 5):
         with pytest.raises(NotFound):
-            request_deferral(REFERENCE, date(1984, 4, day), ctx(store))
+            request_deferral(REFERENCE, BirthDate(date(1984, 4, day)), ctx(store))
     assert request_deferral(REFERENCE, BIRTH, ctx(store)).reference == REFERENCE
 
 
