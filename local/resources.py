@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ REGION = "eu-central-1"
 # without a PSP key secret it pays through the local fake PSP.
 DEPLOYED_ONLY_VARIABLES = frozenset({"REFERENCE_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"})
 # Local stand-ins for what Secrets Manager and the Lambda runtime provide when deployed.
-LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "AWS_DEFAULT_REGION"})
+LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "PORTAL_SESSION_KEY", "AWS_DEFAULT_REGION"})
 # Not a secret: a fixed key so local references are reproducible from run to run.
 LOCAL_REFERENCE_KEY = hashlib.sha256(b"zorgnota local reference key").hexdigest()
 
@@ -187,6 +188,8 @@ class LocalResources:
                     f"template.yaml sets {name}, but local/resources.py has no local value"
                 )
         environment["REFERENCE_KEY"] = LOCAL_REFERENCE_KEY
+        # New each start: a restart signs everyone out, as a new key would deployed.
+        environment["PORTAL_SESSION_KEY"] = secrets.token_hex(32)
         environment["AWS_DEFAULT_REGION"] = self.region
         return environment
 

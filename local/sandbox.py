@@ -8,12 +8,14 @@ sample events in ``events/`` and handed to them, as the template wires them.
 
 from __future__ import annotations
 
+import base64
 import copy
 import importlib
 import json
 import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes, policy
@@ -39,7 +41,8 @@ from local.resources import (
     load_template,
     resources_of_type,
 )
-from local.seed import SAMPLE_PROVIDERS
+from local.seed import SAMPLE_PROVIDERS, SAMPLE_USERS
+from local.sign_in import SampleSignIn
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -63,13 +66,18 @@ def sample_event(name: str) -> dict[str, Any]:
 
 
 class LocalUploads:
-    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py)."""
+    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py);
+    a file the portal takes lands the same way, S3's notification included."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, put: Callable[[str, bytes], object]) -> None:
         self.base_url = base_url.rstrip("/")
+        self._put = put
 
     def upload_url(self, object_key: str, expires_in_seconds: int) -> str:
         return f"{self.base_url}/_local/uploads/{object_key}"
+
+    def put_upload(self, object_key: str, body: bytes) -> None:
+        self._put(object_key, body)
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,9 @@ class Sandbox:
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
         self.runtime = bootstrap.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
-        self.runtime.upload_urls = LocalUploads(self.base_url)  # type: ignore[misc]
+        self.runtime.upload_urls = LocalUploads(self.base_url, self.put_upload)  # type: ignore[misc]
+        self.sign_in = SampleSignIn(SAMPLE_USERS, self.base_url)
+        self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]
         bootstrap.install(self.runtime)
         for provider in self.providers:
             self.runtime.repository.put_provider(provider)
@@ -360,7 +370,17 @@ class Sandbox:
                 "headers": {"Content-Type": "application/json"},
                 "body": json.dumps({"message": "Missing Authentication Token"}),
             }
-        event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
+        if isinstance(body, bytes):  # as API Gateway passes a binary media type (multipart)
+            event = self.api_event(
+                method,
+                path,
+                provider_id=provider_id,
+                body=base64.b64encode(body).decode(),
+                query=query,
+            )
+            event["isBase64Encoded"] = True
+        else:
+            event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
         if headers:

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from pydantic import SecretStr
 
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from billing_core.payments.bank_import import BankImportContext
     from billing_core.payments.online import OnlinePaymentContext
     from billing_core.payments.psp import PaymentProvider
-    from billing_core.ports import UploadUrls
+    from billing_core.ports import PortalSignIn, UploadUrls
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
@@ -93,15 +94,42 @@ class Runtime:
 
     @cached_property
     def reference_key(self) -> bytes:
+        return self._secret(
+            self.settings.reference_key_secret_arn, self.settings.reference_key, "REFERENCE_KEY"
+        )
+
+    @cached_property
+    def portal_session_key(self) -> bytes:
+        """Signs the portal's session cookies (R35)."""
+        return self._secret(
+            self.settings.portal_session_key_secret_arn,
+            self.settings.portal_session_key,
+            "PORTAL_SESSION_KEY",
+        )
+
+    @cached_property
+    def portal_sign_in(self) -> PortalSignIn:
+        """The Cognito hosted UI; the sandbox installs its sample users instead."""
+        from billing_core.adapters.cognito_sign_in import CognitoHostedSignIn
+
+        if not self.settings.portal_sign_in_domain:
+            raise RuntimeError("set PORTAL_SIGN_IN_DOMAIN and PORTAL_CLIENT_ID (deployed)")
+        return CognitoHostedSignIn(
+            self.settings.portal_sign_in_domain,
+            self.settings.portal_client_id,
+            f"{self.settings.public_base_url.rstrip('/')}/portal/callback",
+        )
+
+    def _secret(self, secret_arn: str, local_value: SecretStr, variable: str) -> bytes:
         """Secrets Manager when deployed; the environment on a developer's machine."""
-        if self.settings.reference_key_secret_arn:
+        if secret_arn:
             from aws_lambda_powertools.utilities import parameters
 
-            secret = parameters.get_secret(self.settings.reference_key_secret_arn, max_age=3600)
+            secret = parameters.get_secret(secret_arn, max_age=3600)
             return str(secret).encode()
-        local_key = self.settings.reference_key.get_secret_value()
+        local_key = local_value.get_secret_value()
         if not local_key:
-            raise RuntimeError("set REFERENCE_KEY_SECRET_ARN (deployed) or REFERENCE_KEY (local)")
+            raise RuntimeError(f"set {variable}_SECRET_ARN (deployed) or {variable} (local)")
         return local_key.encode()
 
     @cached_property

@@ -15,6 +15,7 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared import reference as betalingskenmerk
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,17 @@ def list_invoices(
 def invoice_detail(provider_id: str, invoice_id: str, ctx: ProviderContext) -> InvoiceDetail | None:
     """The invoice page's data; None for an id the provider does not have."""
     return _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
+
+
+def find_by_reference(provider_id: str, kenmerk: str, ctx: ProviderContext) -> Invoice | None:
+    """The provider's invoice with this betalingskenmerk, as typed (spaces, dots); None
+    for a malformed one, an unknown one or another tenant's, alike (R26)."""
+    try:
+        reference = betalingskenmerk.parse_ours(kenmerk)
+    except betalingskenmerk.InvalidReference:
+        return None
+    invoice = ctx.store.find_invoice_by_reference(reference)
+    return invoice if invoice is not None and invoice.provider_id == provider_id else None
 
 
 def stop_invoice(

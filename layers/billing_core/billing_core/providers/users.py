@@ -1,0 +1,48 @@
+"""Who works for a practice, and what each role may do (R32, interfaces.md §7).
+
+``viewer`` reads; ``staff`` also uploads, stops, holds, works actions and sends retour
+files; ``admin`` also changes the settings and the users. Each role may do all a lower
+one may. The roles are Cognito groups of the same names; zorgnota's own back office is
+the group ``operators``, which is no practice role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+OPERATORS_GROUP = "operators"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+    def may_act_as(self, needed: Role) -> bool:
+        return _RANK[self] >= _RANK[needed]
+
+
+_RANK = {Role.VIEWER: 0, Role.STAFF: 1, Role.ADMIN: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderUser:
+    """Who asks, from the verified token: the tenant, the Cognito user id (never a name,
+    it goes into ledgers and histories, R27) and the role; None for a user in no role
+    group, who may do nothing."""
+
+    provider_id: str
+    user_id: str
+    role: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryUser:
+    """A practice's user as the user directory (Cognito) knows it."""
+
+    email: str
+    provider_id: str
+    role: Role
+    user_id: str
+    enabled: bool = True
