@@ -348,7 +348,9 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
     if not request.session.may(Role.STAFF):
         return forbidden(request)
     state, decision = request.form.get("state", ""), request.form.get("decision", "")
-    if state not in _values(ActionState) or (decision and decision not in _values(CoulanceDecision)):
+    if state not in _values(ActionState) or (
+        decision and decision not in _values(CoulanceDecision)
+    ):
         return not_found(request)
     t = portal_texts(request.language)
     try:
