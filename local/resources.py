@@ -26,7 +26,9 @@ REGION = "eu-central-1"
 
 # Set in the template, meaningless locally: the runtime reads REFERENCE_KEY instead, and
 # without a PSP key secret it pays through the local fake PSP.
-DEPLOYED_ONLY_VARIABLES = frozenset({"REFERENCE_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"})
+DEPLOYED_ONLY_VARIABLES = frozenset(
+    {"REFERENCE_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN", "PORTAL_SESSION_KEY_SECRET_ARN"}
+)
 # Local stand-ins for what Secrets Manager and the Lambda runtime provide when deployed.
 LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "PORTAL_SESSION_KEY", "AWS_DEFAULT_REGION"})
 # Not a secret: a fixed key so local references are reproducible from run to run.
@@ -207,6 +209,9 @@ class LocalResources:
             "PUBLIC_BASE_URL": names.public_base_url,
             "COLLECTION_IBAN": names.collection_iban,
             "STAGE": "local",
+            # The sandbox signs in through its own page (local/sign_in.py), not Cognito.
+            "PORTAL_SIGN_IN_DOMAIN": "",
+            "PORTAL_CLIENT_ID": "",
         }
 
 
