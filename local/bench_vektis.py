@@ -42,7 +42,7 @@ def vektis_file(lines: int) -> bytes:
 def read_validate_map(data: bytes, lines: int) -> int:
     with cycle_collection_paused():
         parsed = parse_vektis(
-            data, today=SANDBOX_TODAY, max_lines=lines, provider_agb=DENTAL.agb_code
+            data, today=SANDBOX_TODAY, max_lines=lines, provider_agbs={DENTAL.agb_code}
         )
     if parsed.file_rejected or len(parsed.claims) != lines:
         raise AssertionError(f"the bench file should be clean: {parsed.findings[:3]}")

@@ -79,7 +79,7 @@ class Demo:
     def show_providers(self) -> None:
         self.title("Providers")
         for provider in (DENTAL, PHYSIO):
-            contracts = len(provider.contracted_insurers.get(SANDBOX_TODAY.year, ()))
+            contracts = sum(c.covers(c.uzovi, SANDBOX_TODAY) for c in provider.contracts)
             deal = f"contracted with {contracts} insurers" if contracts else "no insurer contracts"
             print(f"  {provider.provider_id:22} {provider.name}, {provider.city} — {deal}")
 

@@ -1,4 +1,4 @@
-"""The OpenAPI documents of the public and the provider API, generated from the handlers.
+"""The OpenAPI documents of the public, the provider and the operator API, generated from the handlers.
 
 `python -m local.openapi` writes them to docs/openapi/; a test fails when the checked-in
 copies drift from what the code serves.
@@ -15,6 +15,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "openapi"
 APIS = {
     "patient.json": ("functions.patient_api.app", "zorgnota patient API"),
     "provider.json": ("functions.provider_api.app", "zorgnota provider API"),
+    "operator.json": ("functions.operator_api.app", "zorgnota operator API"),
 }
 
 

@@ -212,6 +212,8 @@ class LocalResources:
             # The sandbox signs in through its own page (local/sign_in.py), not Cognito.
             "PORTAL_SIGN_IN_DOMAIN": "",
             "PORTAL_CLIENT_ID": "",
+            # No user pool locally: the sandbox keeps its users in memory.
+            "USER_POOL_ID": "",
         }
 
 

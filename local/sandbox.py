@@ -29,6 +29,9 @@ from moto import mock_aws
 
 from billing_core import bootstrap
 from billing_core.providers.provider import Provider
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.users import OPERATORS_GROUP
+from billing_core.services.operator.providers import create_provider, replace_provider
 from billing_core.services.provider.declarations import retour_upload_key, upload_key
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
@@ -45,6 +48,7 @@ from local.seed import SAMPLE_PROVIDERS, SAMPLE_USERS
 from local.sign_in import SampleSignIn
 
 ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_OPERATOR = Editor(user_id="sandbox-operator", role=OPERATORS_GROUP)
 EVENTS = ROOT / "events"
 REGION = "eu-central-1"
 # moto accepts any credentials; these only keep boto3 from looking for real ones.
@@ -121,6 +125,27 @@ class ApiRoutes:
         )
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who a sandbox request comes from: the claims Cognito's authorizer would pass."""
+
+    user_id: str
+    groups: str  # cognito:groups, as API Gateway passes it: "staff", "operators"
+    provider_id: str = ""
+
+    @classmethod
+    def practice(cls, provider_id: str, role: str, user_id: str = "") -> Caller:
+        return cls(user_id or f"sandbox-{role}-{provider_id}", role, provider_id)
+
+    @classmethod
+    def operator(cls) -> Caller:
+        return cls("sandbox-operator", OPERATORS_GROUP)
+
+    def claims(self) -> dict[str, str]:
+        tenant = {"custom:provider_id": self.provider_id} if self.provider_id else {}
+        return {"sub": self.user_id, "cognito:groups": self.groups, "token_use": "id", **tenant}
+
+
 class Sandbox:
     def __init__(
         self,
@@ -159,11 +184,32 @@ class Sandbox:
         get_settings.cache_clear()
         self.runtime = bootstrap.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
         self.runtime.upload_urls = LocalUploads(self.base_url, self.put_upload)  # type: ignore[misc]
-        self.sign_in = SampleSignIn(SAMPLE_USERS, self.base_url)
+        self.sign_in = SampleSignIn(self.runtime.user_directory, self.base_url)  # type: ignore[arg-type]
         self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]
         bootstrap.install(self.runtime)
         for provider in self.providers:
-            self.runtime.repository.put_provider(provider)
+            # As an operator onboards them: the same validation and history (R31).
+            create_provider(provider, SANDBOX_OPERATOR, self.runtime.operator_context())
+
+    def replace_provider(self, settings: Provider) -> Provider:
+        """A new version of a sample provider's settings, as an operator saves it."""
+        current = self.runtime.repository.get_provider(settings.provider_id)
+        assert current is not None, settings.provider_id
+        edited = settings.model_copy(update={"version": current.version})
+        replaced = replace_provider(
+            settings.provider_id, edited, SANDBOX_OPERATOR, self.runtime.operator_context()
+        )
+        assert replaced is not None
+        return replaced
+
+    def invite_sample_users(self) -> None:
+        """The practices' sample users (R32) into the user directory, once: the portal's
+        sign-in page lists them (make serve and the tests that sign in)."""
+        directory = self.runtime.user_directory
+        known = {u.email for u in self.sign_in.users}
+        for user in SAMPLE_USERS:
+            if user.email not in known:
+                directory.invite(user.provider_id, user.email, user.role)
 
     def stop(self) -> None:
         self._mock.stop()
@@ -338,10 +384,18 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        caller: Caller | None = None,
     ) -> tuple[int, Any]:
-        """One request through API Gateway's proxy integration, as the authorizer passes it."""
+        """One request through API Gateway's proxy integration, as the authorizer passes it:
+        as ``caller``; with only ``provider_id``, as that practice's admin; else public."""
         answer = self.api_raw(
-            method, path, provider_id=provider_id, body=body, query=query, headers=headers
+            method,
+            path,
+            provider_id=provider_id,
+            body=body,
+            query=query,
+            headers=headers,
+            caller=caller,
         )
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
@@ -358,6 +412,7 @@ class Sandbox:
         body: Any = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        caller: Caller | None = None,
     ) -> dict[str, Any]:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
         does; a path no function serves gets API Gateway's own 403 answer. Like API
@@ -370,17 +425,13 @@ class Sandbox:
                 "headers": {"Content-Type": "application/json"},
                 "body": json.dumps({"message": "Missing Authentication Token"}),
             }
-        if isinstance(body, bytes):  # as API Gateway passes a binary media type (multipart)
-            event = self.api_event(
-                method,
-                path,
-                provider_id=provider_id,
-                body=base64.b64encode(body).decode(),
-                query=query,
-            )
-            event["isBase64Encoded"] = True
-        else:
-            event = self.api_event(method, path, provider_id=provider_id, body=body, query=query)
+        if caller is None and provider_id is not None:
+            caller = Caller.practice(provider_id, "admin")
+        binary = isinstance(body, bytes)  # as API Gateway passes a binary media type (multipart)
+        if binary:
+            body = base64.b64encode(body).decode()
+        event = self.api_event(method, path, caller=caller, body=body, query=query)
+        event["isBase64Encoded"] = binary
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
         if headers:
@@ -392,7 +443,7 @@ class Sandbox:
         method: str,
         path: str,
         *,
-        provider_id: str | None,
+        caller: Caller | None,
         body: Any,
         query: dict[str, str] | None,
     ) -> dict[str, Any]:
@@ -407,11 +458,11 @@ class Sandbox:
         )
         context = event["requestContext"]
         context.update(httpMethod=method, path=f"/local{path}", resourcePath=path)
-        if provider_id is None:
+        if caller is None:
             context.pop("authorizer", None)
             event["headers"].pop("Authorization", None)
         else:
-            context["authorizer"]["claims"]["custom:provider_id"] = provider_id
+            context["authorizer"]["claims"] = caller.claims()
         if query:
             event["path"] = path
             event["rawQuery"] = urlencode(query)

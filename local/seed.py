@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from billing_core.providers.provider import CareKind, CoverageRule, Provider
+from billing_core.providers.provider import (
+    AgbCode,
+    AgbKind,
+    CareKind,
+    Contact,
+    Contract,
+    CoverageRule,
+    Payout,
+    PracticeAddress,
+    Provider,
+)
 from billing_core.providers.users import DirectoryUser, Role
 
 # UZOVI codes the dental practice has a contract with (see billing_core/insurers.py).
@@ -18,12 +28,28 @@ _MOST_INSURERS = frozenset(
 DENTAL = Provider(
     provider_id="tandarts-de-vries",
     name="Tandartspraktijk De Vries",
-    agb_code="12345678",
+    legal_name="Tandartspraktijk De Vries B.V.",
+    kvk="30123456",
     care_kind=CareKind.DENTAL,
-    city="Utrecht",
-    contact_email="praktijk@tandarts-de-vries.example.org",
+    agb_codes=(
+        AgbCode(code="12345678", kind=AgbKind.PRACTICE),
+        AgbCode(code="12000111", kind=AgbKind.PRACTITIONER),
+    ),
+    address=PracticeAddress(
+        street="Oudegracht", house_number="120", postcode="3511 AX", city="Utrecht"
+    ),
+    contact=Contact(
+        email="praktijk@tandarts-de-vries.example.org",
+        phone="030 123 4567",
+        website="https://tandarts-de-vries.example.org",
+        hours="ma-vr 8:00-17:00",
+    ),
+    payout=Payout(iban="NL91ABNA0417164300", account_holder="Tandartspraktijk De Vries B.V."),
     payment_term_days=30,
-    contracted_insurers={2025: _MOST_INSURERS, 2026: _MOST_INSURERS},
+    contracts=tuple(
+        Contract(uzovi=uzovi, starts=date(2025, 1, 1), ends=date(2026, 12, 31))
+        for uzovi in sorted(_MOST_INSURERS)
+    ),
     coverage_rules=(
         # Adult dental care is not in the basic insurance; supplementary policies
         # reimburse part of consults and X-rays when the practice is contracted.
@@ -37,12 +63,21 @@ DENTAL = Provider(
 PHYSIO = Provider(
     provider_id="fysio-centrum-oost",
     name="Fysio- en Handtherapie Centrum Oost",
-    agb_code="04123456",
+    legal_name="Fysio Centrum Oost V.O.F.",
+    kvk="34987654",
     care_kind=CareKind.PARAMEDICAL,
-    city="Amsterdam",
-    contact_email="administratie@fysio-oost.example.org",
+    agb_codes=(AgbCode(code="04123456", kind=AgbKind.PRACTICE),),
+    address=PracticeAddress(
+        street="Linnaeusstraat",
+        house_number="35",
+        house_number_suffix="H",
+        postcode="1093 EE",
+        city="Amsterdam",
+    ),
+    contact=Contact(email="administratie@fysio-oost.example.org", phone="020 765 4321"),
+    payout=Payout(iban="NL44RABO0123456789", account_holder="Fysio Centrum Oost V.O.F."),
     payment_term_days=30,
-    contracted_insurers={},  # non-contracted: the patient pays, then claims (R17)
+    contracts=(),  # non-contracted: the patient pays, then claims (R17)
     coverage_rules=(),
 )
 
@@ -55,10 +90,10 @@ SANDBOX_TODAY = date(2026, 11, 23)
 # page lists them (standing in for the Cognito hosted UI, local/sign_in.py).
 SAMPLE_USERS = tuple(
     DirectoryUser(
-        email=f"{role.value}@{provider.contact_email.split('@', 1)[1]}",
+        email=f"{role.value}@{provider.contact.email.split('@', 1)[1]}",
         provider_id=provider.provider_id,
         role=role,
-        user_id=f"{provider.provider_id}-{role.value}",
+        user_id="",  # the user directory gives each its id, as Cognito its sub
     )
     for provider in SAMPLE_PROVIDERS
     for role in (Role.ADMIN, Role.STAFF, Role.VIEWER)

@@ -36,6 +36,7 @@ class SandboxServer:
             p.provider_id: f"sandbox-{secrets.token_urlsafe(18)}" for p in sandbox.providers
         }
         self._lock = threading.Lock()  # one request at a time on the embedded AWS state
+        sandbox.invite_sample_users()
 
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
@@ -105,7 +106,7 @@ class SandboxServer:
         if method == "POST":
             form = dict(parse_qsl(body.decode("utf-8", "replace")))
             back = sign_in.choose(
-                form.get("user_id", ""), form.get("state", ""), form.get("code_challenge", "")
+                form.get("email", ""), form.get("state", ""), form.get("code_challenge", "")
             )
             if back is None:
                 return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", "no such user"))

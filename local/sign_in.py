@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.entrypoints.web.portal.session import hmac_equal, pkce_challenge
 from billing_core.providers.users import DirectoryUser, ProviderUser
 
@@ -25,8 +26,8 @@ class _Issued:
 
 
 class SampleSignIn:
-    def __init__(self, users: tuple[DirectoryUser, ...], base_url: str) -> None:
-        self.users = users
+    def __init__(self, directory: InMemoryUserDirectory, base_url: str) -> None:
+        self._directory = directory
         self._base_url = base_url.rstrip("/")
         self._issued: dict[str, _Issued] = {}
 
@@ -41,9 +42,14 @@ class SampleSignIn:
         user = issued.user
         return ProviderUser(user.provider_id, user.user_id, user.role)
 
-    def choose(self, user_id: str, state: str, code_challenge: str) -> str | None:
+    @property
+    def users(self) -> list[DirectoryUser]:
+        """Every enabled user of every practice in the sandbox's user directory."""
+        return [u for u in self._directory.everyone() if u.enabled]
+
+    def choose(self, email: str, state: str, code_challenge: str) -> str | None:
         """The callback URL with a fresh code for this user; None for an unknown user."""
-        user = next((u for u in self.users if u.user_id == user_id), None)
+        user = next((u for u in self.users if u.email == email), None)
         if user is None or not code_challenge:
             return None
         code = secrets.token_urlsafe(24)
@@ -58,8 +64,8 @@ class SampleSignIn:
         )
         rows = "".join(
             f'<li><form method="post">{hidden}'
-            f'<input type="hidden" name="user_id" value="{escape(u.user_id)}">'
-            f'<button type="submit" id="{escape(u.user_id)}">{escape(u.email)}</button>'
+            f'<input type="hidden" name="email" value="{escape(u.email)}">'
+            f'<button type="submit">{escape(u.email)}</button>'
             f" {escape(u.role.value)} · {escape(u.provider_id)}</form></li>"
             for u in self.users
         )

@@ -30,6 +30,8 @@ include_routes(
         "debtor_risk",
         "blocked_patients",
         "retour_files",
+        "settings",
+        "users",
         "docs",
     ),
 )

@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from billing_core.declarations.record import DeclarationStatus
+from billing_core.ports import ConcurrentChange
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from tests.contract.samples import NOON, A, B, declaration
 from tests.unit.factories import make_provider
 
@@ -69,24 +73,53 @@ def test_kenmerk_numbers_are_reserved_in_blocks_that_never_overlap(store):
     assert (first, second, store.reserve_references(1)) == (0, 3, 5)
 
 
+def saved(store, provider, version=1, **changes):
+    """The provider as version ``version``, written with its history entry."""
+    stored = provider.model_copy(update={"version": version})
+    change = SettingsVersion(
+        provider.provider_id,
+        version,
+        "operator-1",
+        "operators",
+        NOON,
+        tuple(FieldChange(k, v[0], v[1]) for k, v in changes.items()),
+    )
+    store.save_provider(stored, change)
+    return stored, change
+
+
 def test_provider_settings_read_back_fresh_and_cached(store):
     # Given a practice nobody asked for yet
     dental = make_provider(service_fee_percentage=Decimal("4.25"))
     assert store.cached_provider(A) is None
     # When its settings are stored
-    store.put_provider(dental)
+    stored, _ = saved(store, dental)
     # Then both reads give them, even the cached one that saw nothing before
-    assert store.get_provider(A) == dental
-    assert store.cached_provider(A) == dental
+    assert store.get_provider(A) == stored
+    assert store.cached_provider(A) == stored
     assert store.get_provider(B) is None
 
 
 def test_the_weekly_run_lists_every_practice_by_id(store):
     """R24: a Query on the by-provider index, not a scan."""
-    physio, dental = make_provider(provider_id=B), make_provider()
-    store.put_provider(dental)
-    store.put_provider(physio)
+    physio, _ = saved(store, make_provider(provider_id=B))
+    dental, _ = saved(store, make_provider())
     assert store.list_providers() == [physio, dental]
+
+
+def test_each_settings_version_is_written_on_condition_of_the_one_it_replaces(store):
+    """R31, R28: a second create, and a stale edit, change nothing."""
+    _, first = saved(store, make_provider(), 1, name=(None, "Tandartspraktijk De Vries"))
+    second_provider, second = saved(
+        store, make_provider(payment_term_days=14), 2, payment_term_days=(30, 14)
+    )
+    with pytest.raises(ConcurrentChange):
+        saved(store, make_provider(payment_term_days=60), 2)
+    with pytest.raises(ConcurrentChange):
+        saved(store, make_provider(), 1)
+    assert store.get_provider(A) == second_provider
+    assert store.provider_history(A) == [first, second]
+    assert store.provider_history(B) == []
 
 
 def test_the_weeks_totals_read_back_and_a_rebuilt_week_replaces_them(store):

@@ -65,7 +65,7 @@ def count_requests(repository):
 def small_terms(sandbox):
     """The generated invoices are small: this practice allows terms from € 5,00."""
     provider = DENTAL.model_copy(update={"arrangement_min_term_cents": 500})
-    sandbox.runtime.repository.put_provider(provider)
+    sandbox.replace_provider(provider)
 
 
 # --- payment checker (R10) -------------------------------------------------------------------

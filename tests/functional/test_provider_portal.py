@@ -15,10 +15,18 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from billing_core.invoices.invoice import Channel
+from billing_core.providers.provider import Provider
 from local.generate import declaration_csv
 from local.sandbox import Sandbox
-from local.seed import DENTAL, PHYSIO
+from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+
+
+def sample_login(provider: Provider, role: str) -> str:
+    """The sample user of this practice in this role (local/seed.py SAMPLE_USERS)."""
+    return next(
+        u.email for u in SAMPLE_USERS if u.provider_id == provider.provider_id and u.role == role
+    )
 
 
 class PortalUser:
@@ -44,11 +52,11 @@ class PortalUser:
                 self.cookies.pop(name, None)
         return status, answer_headers, answer.decode("utf-8", "replace")
 
-    def sign_in(self, user_id: str) -> None:
+    def sign_in(self, email: str) -> None:
         _, to_hosted_ui, _ = self.request("GET", "/portal/login")
         asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
         chosen = (
-            f"user_id={user_id}&state={asked['state']}&code_challenge={asked['code_challenge']}"
+            f"email={email}&state={asked['state']}&code_challenge={asked['code_challenge']}"
         )
         _, back, _ = self.request("POST", "/_local/sign-in", chosen.encode())
         callback = urlsplit(back["Location"])
@@ -87,7 +95,7 @@ def test_the_session_cookie_is_httponly_secure_and_strict(sandbox):
     assert (
         "HttpOnly" in to_hosted_ui["Set-Cookie"] and "SameSite=Strict" in to_hosted_ui["Set-Cookie"]
     )
-    user.sign_in(f"{DENTAL.provider_id}-staff")
+    user.sign_in(sample_login(DENTAL, "staff"))
     status, headers, html = user.request("GET", "/portal/")
     assert status == HTTPStatus.OK and "Ingelogd" in html
     assert "script-src" not in headers["Content-Security-Policy"]
@@ -99,7 +107,7 @@ def test_a_callback_with_a_forged_state_or_a_reused_code_signs_nobody_in(sandbox
     user = PortalUser(sandbox)
     _, to_hosted_ui, _ = user.request("GET", "/portal/login")
     asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
-    chosen = f"user_id={DENTAL.provider_id}-admin&state={asked['state']}&code_challenge={asked['code_challenge']}"
+    chosen = f"email={sample_login(DENTAL, 'admin')}&state={asked['state']}&code_challenge={asked['code_challenge']}"
     _, back, _ = user.request("POST", "/_local/sign-in", chosen.encode())
     code = dict(parse_qsl(urlsplit(back["Location"]).query))["code"]
     status, _, _ = user.request("GET", f"/portal/callback?code={code}&state=forged")
@@ -108,7 +116,7 @@ def test_a_callback_with_a_forged_state_or_a_reused_code_signs_nobody_in(sandbox
 
 def test_a_session_ends_when_it_expires(sandbox):
     user = PortalUser(sandbox)
-    user.sign_in(f"{DENTAL.provider_id}-viewer")
+    user.sign_in(sample_login(DENTAL, "viewer"))
     sandbox.clock.set(sandbox.clock.today() + timedelta(days=1))
     status, headers, _ = user.request("GET", "/portal/")
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
@@ -117,7 +125,7 @@ def test_a_session_ends_when_it_expires(sandbox):
 def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
     """CSRF: a POST whose token is missing or another session's is 403, the hold not set."""
     user = PortalUser(sandbox)
-    user.sign_in(f"{DENTAL.provider_id}-staff")
+    user.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
     path = f"/portal/notas/{target.invoice_id}/hold"
     until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
@@ -130,7 +138,7 @@ def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
 def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoices):
     """R32: the viewer reads; a stop posted anyway (with a genuine token) is 403."""
     viewer = PortalUser(sandbox)
-    viewer.sign_in(f"{DENTAL.provider_id}-viewer")
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
     target = invoices[0]
     _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
     assert 'id="stop-form"' not in html and 'id="read-only"' in html
@@ -145,7 +153,7 @@ def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoic
 def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, invoices):
     """R26: provider B gets the very page an unknown id gets."""
     other = PortalUser(sandbox)
-    other.sign_in(f"{PHYSIO.provider_id}-admin")
+    other.sign_in(sample_login(PHYSIO, "admin"))
     status, html = other.page(f"/portal/notas/{invoices[0].invoice_id}")
     unknown_status, unknown = other.page("/portal/notas/00000000-0000-0000-0000-000000000000")
     assert status == unknown_status == HTTPStatus.NOT_FOUND
@@ -157,7 +165,7 @@ def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, invoices):
 def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
     """R21 through the form: 25% of the original amount, the terms accepted."""
     staff = PortalUser(sandbox)
-    staff.sign_in(f"{DENTAL.provider_id}-staff")
+    staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
     fields = {"scope": "partial", "percentage": "25", "reason": "goodwill", "accept_terms": "yes"}
     fields |= {"patient_email": target.addressee.email, "csrf": staff.csrf()}
@@ -170,7 +178,7 @@ def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
 
 def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, invoices):
     staff = PortalUser(sandbox)
-    staff.sign_in(f"{DENTAL.provider_id}-staff")
+    staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
     fields = {"scope": "full", "reason": "goodwill", "patient_email": target.addressee.email}
     status, _, html = staff.post(

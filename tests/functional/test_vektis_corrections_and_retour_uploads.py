@@ -42,7 +42,7 @@ def _header(agb: str, number: str) -> Header:
 
 
 def _claims_of(path: Path) -> dict[str, Claim]:
-    parsed = parse_vektis(path.read_bytes(), today=TODAY, provider_agb=DENTAL.agb_code)
+    parsed = parse_vektis(path.read_bytes(), today=TODAY, provider_agbs={DENTAL.agb_code})
     return {claim.claim_ref: claim for claim in parsed.claims}
 
 

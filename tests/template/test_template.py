@@ -55,6 +55,8 @@ MANAGED_POLICIES = {
 PUBLIC_ROUTES = {
     ("/api/v1/openapi.json", "get"),
     ("/api/v1/docs", "get"),
+    ("/api/v1/operator/openapi.json", "get"),
+    ("/api/v1/operator/docs", "get"),
     # Patients have no login (R10-R16); the PSP calls its webhook (R11).
     ("/", "get"),
     ("/", "post"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from billing_core.declarations.claims import Address, Claim, Language, LineType, Person
 from billing_core.providers.provider import CareKind, CoverageRule, Provider
+from tests.unit.factories import make_provider
 
 ZILVEREN_KRUIS = "3311"  # contracted in the test provider
 VGZ = "7095"  # VGZ group: materials go to the insurer first (legal-nl.md §6)
@@ -59,4 +60,4 @@ def provider(**overrides: Any) -> Provider:
             CoverageRule(code_prefix="", contracted_percentage=Decimal(0)),
         ),
     )
-    return Provider(**(base | overrides))
+    return make_provider(**(base | overrides))

@@ -8,6 +8,7 @@ from the case a test is about.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -28,16 +29,57 @@ DECLARATION_ID = "decl-2026-11-0001"
 
 
 def make_provider(**overrides: Any) -> Provider:
+    """The settings of interfaces.md §6. Shorthands a test may pass instead of the nested
+    settings: ``agb_code`` (the practice code), ``city``, ``contact_email`` and
+    ``contracted_insurers`` ({year: UZOVI codes}: a contract for each whole year)."""
     values: dict[str, Any] = {
         "provider_id": "tandarts-de-vries",
         "name": "Tandartspraktijk De Vries",
-        "agb_code": "12345678",
+        "legal_name": "Tandartspraktijk De Vries B.V.",
+        "kvk": "30123456",
+        "agb_codes": [{"code": "12345678", "kind": "practice"}],
         "care_kind": CareKind.DENTAL,
-        "city": "Utrecht",
-        "contact_email": "praktijk@tandarts-de-vries.example.org",
+        "address": {
+            "street": "Oudegracht",
+            "house_number": "120",
+            "postcode": "3511 AX",
+            "city": "Utrecht",
+        },
+        "contact": {
+            "email": "praktijk@tandarts-de-vries.example.org",
+            "phone": "030 123 4567",
+            "website": "https://tandarts-de-vries.example.org",
+            "hours": "ma-vr 8:00-17:00",
+        },
+        "payout": {
+            "iban": "NL91ABNA0417164300",
+            "account_holder": "Tandartspraktijk De Vries B.V.",
+        },
         "payment_term_days": 30,
     }
-    return Provider(**(values | overrides))
+    city = overrides.pop("city", None)
+    if "agb_code" in overrides:
+        values["agb_codes"] = [{"code": overrides.pop("agb_code"), "kind": "practice"}]
+    if "contact_email" in overrides:
+        values["contact"] = values["contact"] | {"email": overrides.pop("contact_email")}
+    if "contracted_insurers" in overrides:
+        values["contracts"] = yearly_contracts(overrides.pop("contracted_insurers"))
+    provider = Provider(**(values | overrides))
+    if city is None:
+        return provider
+    # model_copy: a test may ask for a city no operator could enter (""), to see it handled.
+    return provider.model_copy(
+        update={"address": provider.address.model_copy(update={"city": city})}
+    )
+
+
+def yearly_contracts(by_year: dict[int, Iterable[str]]) -> list[dict[str, str]]:
+    """{2026: {"3311"}} -> a contract with 3311 from 1 January to 31 December 2026."""
+    return [
+        {"uzovi": uzovi, "from": f"{year}-01-01", "to": f"{year}-12-31"}
+        for year, codes in sorted(by_year.items())
+        for uzovi in sorted(codes)
+    ]
 
 
 def make_address(**overrides: Any) -> Address:

@@ -39,6 +39,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.settings_history import SettingsVersion
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 
@@ -61,6 +62,7 @@ class FakeStore:
             (i.provider_id, i.invoice_id): i for i in invoices
         }
         self.providers = {p.provider_id: p for p in providers}
+        self.settings_history: dict[str, list[SettingsVersion]] = {}
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.actions: dict[ActionKey, OpenAction] = {}
@@ -99,8 +101,23 @@ class FakeStore:
         return self.providers.get(provider_id)
 
     def put_provider(self, provider: Provider) -> None:
-        self.calls.append("put_provider")
+        """Test setup: settings as if an operator had saved them (no history)."""
         self.providers[provider.provider_id] = provider
+
+    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+        self.calls.append("save_provider")
+        stored = self.providers.get(provider.provider_id)
+        replaces = stored is not None and change.version > 1
+        if (stored.version if replaces else 0) != change.version - 1 or (
+            stored is not None and not replaces
+        ):
+            raise ConcurrentChange(f"settings of {provider.provider_id}")
+        self.providers[provider.provider_id] = provider
+        self.settings_history.setdefault(provider.provider_id, []).append(change)
+
+    def provider_history(self, provider_id: str) -> list[SettingsVersion]:
+        self.calls.append("provider_history")
+        return list(self.settings_history.get(provider_id, []))
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("cached_provider")

@@ -10,11 +10,13 @@ from datetime import datetime
 
 import pytest
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.coulance import propose
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
@@ -118,7 +120,12 @@ def submit(store, queue, reimbursed, withheld=0):
 def practice(store, queue) -> ProviderContext:
     """What a decision is given; it uploads nothing and reads no files."""
     return ProviderContext(
-        store, files=FilesInMemory(), uploads=None, delivery=queue, clock=FixedClock(NOW)
+        store,
+        files=FilesInMemory(),
+        uploads=None,
+        delivery=queue,
+        clock=FixedClock(NOW),
+        users=InMemoryUserDirectory(),
     )
 
 
@@ -154,10 +161,9 @@ def test_confirm_policy_puts_a_proposal_the_provider_applies_once():
 
     def decide():
         return decide_coulance(
-            NON_CONTRACTED.provider_id,
+            ProviderUser(NON_CONTRACTED.provider_id, "u-1", Role.STAFF),
             action.action_id,
             CoulanceDecision.APPLY,
-            "u-1",
             practice(store, queue),
         )
 
@@ -175,10 +181,9 @@ def test_another_provider_cannot_decide_on_the_proposal():
     (action,) = store.list_actions(NON_CONTRACTED.provider_id)
     assert (
         decide_coulance(
-            "fysio-centrum-oost",
+            ProviderUser("fysio-centrum-oost", "u", Role.STAFF),
             action.action_id,
             CoulanceDecision.APPLY,
-            "u",
             practice(store, queue),
         )
         is None

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.invoices.invoice import Invoice
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import hold_invoice
 from billing_core.shared.clock import FixedClock
@@ -20,8 +22,16 @@ FIRST_DAY = date(2027, 1, 4)
 
 def hold(store: FakeStore, clock: FixedClock, days: int) -> Invoice:
     until = clock.today() + timedelta(days=days)
-    ctx = ProviderContext(store, FilesInMemory(), uploads=None, delivery=FakeQueue(), clock=clock)
-    detail = hold_invoice("tandarts-de-vries", "inv-1", until, "bezwaar in behandeling", ctx)
+    ctx = ProviderContext(
+        store,
+        FilesInMemory(),
+        uploads=None,
+        delivery=FakeQueue(),
+        clock=clock,
+        users=InMemoryUserDirectory(),
+    )
+    staff = ProviderUser("tandarts-de-vries", "u-1", Role.STAFF)
+    detail = hold_invoice(staff, "inv-1", until, "bezwaar in behandeling", ctx)
     assert detail is not None
     return detail.invoice
 

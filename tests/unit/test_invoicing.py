@@ -46,7 +46,9 @@ def _plan(*claims, **provider_overrides):
 )
 def test_rule_table_reimbursement(uzovi, code, year, reimbursed, contracted):
     # Given the provider's rule table / When asked about a 50-euro line
-    decision = RuleTableCoverage(provider()).decide(CoverageQuery(uzovi, year, code, 5000))
+    decision = RuleTableCoverage(provider()).decide(
+        CoverageQuery(uzovi, date(year, 6, 1), code, 5000)
+    )
     # Then the insurer pays what the table says
     assert (decision.reimbursed_cents, decision.contracted) == (reimbursed, contracted)
 
@@ -60,7 +62,7 @@ def test_non_contracted_percentage_applies_without_contract():
         ),
     )
     decision = RuleTableCoverage(provider(coverage_rules=rules)).decide(
-        CoverageQuery(ASR, 2026, "1000", 1001)
+        CoverageQuery(ASR, date(2026, 6, 1), "1000", 1001)
     )
     assert decision.reimbursed_cents == 601  # 600.6 rounds half-up
 

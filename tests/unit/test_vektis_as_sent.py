@@ -28,7 +28,7 @@ def good() -> list[str]:
 
 def read(data: bytes):  # type: ignore[no-untyped-def]
     """Through the router, as an upload is: the format is judged from the content."""
-    return parse_declaration(data, today=TODAY, max_lines=100, provider_agb=AGB)
+    return parse_declaration(data, today=TODAY, max_lines=100, provider_agbs={AGB})
 
 
 def accepted_with(result, code: str):  # type: ignore[no-untyped-def]

@@ -164,7 +164,9 @@ def test_write_then_read_gives_the_same_claims(file):
     standard, debtor_version, claims = file
     data = write_declaration(standard, HEADER, claims, debtor_version=debtor_version)
     # When the file is read
-    result = parse_declaration(data, today=TODAY, max_lines=1000, provider_agb=HEADER.practice_agb)
+    result = parse_declaration(
+        data, today=TODAY, max_lines=1000, provider_agbs={HEADER.practice_agb}
+    )
     # Then it is accepted and says exactly what was written (warnings aside)
     assert not [f for f in result.findings if f.severity.value != "warning"], result.findings[:3]
     read = [replace(c, line_number=0) for c in result.claims]
@@ -189,7 +191,7 @@ def test_one_byte_changed_gives_the_same_claims_or_findings(file, data):
     changed[position] = data.draw(st.integers(0, 255), label="byte")
     # When it is read: never an exception
     result = parse_declaration(
-        bytes(changed), today=TODAY, max_lines=1000, provider_agb=HEADER.practice_agb
+        bytes(changed), today=TODAY, max_lines=1000, provider_agbs={HEADER.practice_agb}
     )
     # Then a report that holds together: a refused file has no claims, every message renders
     assert all(f.message("nl") and f.message("en") for f in result.findings)
@@ -219,7 +221,9 @@ def test_one_byte_changed_in_a_retour_file_never_crashes(file, data):
 
 
 def _assert_a_report(data: bytes) -> None:
-    result = parse_declaration(data, today=TODAY, max_lines=1000, provider_agb=HEADER.practice_agb)
+    result = parse_declaration(
+        data, today=TODAY, max_lines=1000, provider_agbs={HEADER.practice_agb}
+    )
     assert result.findings or result.claims or not data.strip()
     if result.file_rejected:
         assert result.claims == []
@@ -290,7 +294,9 @@ def test_superscript_digits_are_not_numbers():
     # Given '²' (ISO-8859-1 0xB2) in BEREKEND BEDRAG: str.isdigit() says yes, int() says no
     data = _GOOD.replace(b"00005000D", b"0000500\xb2D", 1)
     # Then it is a field with something other than digits: that line is rejected, no crash
-    result = parse_declaration(data, today=TODAY, max_lines=100, provider_agb=HEADER.practice_agb)
+    result = parse_declaration(
+        data, today=TODAY, max_lines=100, provider_agbs={HEADER.practice_agb}
+    )
     [finding] = result.findings
     assert (finding.code, finding.claim_ref) == ("VEKTIS_NOT_NUMERIC", "A1")
     assert "Berekend bedrag" in (finding.field or "")

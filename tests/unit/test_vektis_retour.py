@@ -120,7 +120,7 @@ def test_a_retour_file_says_per_line_what_was_granted():
         claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8001",))}
     )
     # When it is read
-    parsed = parse_retour(data, today=TODAY, provider_agb=PHYSIO.agb_code)
+    parsed = parse_retour(data, today=TODAY, provider_agbs={PHYSIO.agb_code})
     # Then every 04 has its reference, granted amount, retour codes and the insurer's copy
     assert parsed.format == "PM305 v3.2" and parsed.findings == []
     assert [(line.claim_ref, line.granted_cents, line.retour_codes) for line in parsed.lines] == [

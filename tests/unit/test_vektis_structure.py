@@ -427,7 +427,9 @@ def test_the_bad_samples_are_each_refused_with_a_message():
     # Given the checked-in bad samples (events/declarations/vektis/bad/)
     for path in sorted((SAMPLES / "bad").iterdir()):
         agb = "04123456" if path.suffix == ".pm304" else "12345678"
-        result = parse_declaration(path.read_bytes(), today=TODAY, max_lines=100, provider_agb=agb)
+        result = parse_declaration(
+            path.read_bytes(), today=TODAY, max_lines=100, provider_agbs={agb}
+        )
         # Then each is rejected whole, and says why in both languages
         assert result.file_rejected and not result.claims, path.name
         assert all(f.message("nl") and f.message("en") for f in result.findings)

@@ -142,7 +142,7 @@ def parse(
 ) -> ParseResult:
     if isinstance(data, list):
         data = to_bytes(data)
-    return parse_vektis(data, today=today, max_lines=max_lines, provider_agb=agb)
+    return parse_vektis(data, today=today, max_lines=max_lines, provider_agbs={agb} if agb else ())
 
 
 def codes(result: ParseResult, severity: Severity | None = None) -> list[str]:

@@ -21,7 +21,7 @@ router = Router()
 @router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
 def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
     listed = actions.list_actions(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         ActionState(state) if state else None,
         bootstrap.current().provider_context(),
     )
@@ -32,11 +32,10 @@ def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = Non
 def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
     who = caller(router.current_event)
     updated = actions.update_action(
-        who.provider_id,
+        who,
         action_id,
         ActionState(body.state),
         CoulanceDecision(body.decision) if body.decision else None,
-        who.user_id,
         bootstrap.current().provider_context(),
     )
     return ActionOut.of(found(updated, "action not found"))

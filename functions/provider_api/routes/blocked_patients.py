@@ -37,8 +37,9 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
         Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
     ] = "json",
 ):
-    tenant = caller(router.current_event).provider_id
-    blocked = blocked_patients.blocked_patients(tenant, bootstrap.current().provider_context())
+    user = caller(router.current_event)
+    tenant = user.provider_id
+    blocked = blocked_patients.blocked_patients(user, bootstrap.current().provider_context())
     if output_format == "csv":
         name = f"geblokkeerde-patienten-{tenant}-{blocked.as_of.isoformat()}.csv"
         return csv_download(name, blocked_patients_csv(blocked.patients))
@@ -63,9 +64,10 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
         Literal["json", "csv"], Query(alias="format", description=_CSV_OR_JSON)
     ] = "json",
 ):
-    tenant = caller(router.current_event).provider_id
+    user = caller(router.current_event)
+    tenant = user.provider_id
     found = blocked_patients.block_changes_since(
-        tenant, since, bootstrap.current().provider_context()
+        user, since, bootstrap.current().provider_context()
     )
     if output_format == "csv":
         name = f"blokkade-wijzigingen-{tenant}-{found.since.date().isoformat()}.csv"

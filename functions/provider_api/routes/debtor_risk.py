@@ -31,7 +31,7 @@ def get_debtor_risk(
     ] = None,
 ) -> DebtorRiskOut:
     risk = statements.debtor_risk_report(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         from_month,
         to_month,
         bootstrap.current().provider_context(),

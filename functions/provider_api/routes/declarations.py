@@ -30,7 +30,7 @@ router = Router()
 )
 def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
     ticket = declarations.request_declaration_upload(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         body.file_name,
         bootstrap.current().provider_context(),
     )
@@ -48,7 +48,7 @@ def list_declarations(
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
 ) -> DeclarationListOut:
     page = declarations.list_declarations(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
         bootstrap.current().provider_context(),
@@ -67,7 +67,7 @@ def get_declaration(
     declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
 ) -> DeclarationDetailOut:
     report = declarations.declaration_report(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         declaration_id,
         bootstrap.current().provider_context(),
     )

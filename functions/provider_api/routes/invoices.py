@@ -44,7 +44,7 @@ def list_invoices(
         issued_until=issued_until.isoformat() if issued_until else "",
     )
     page = invoices.list_invoices(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         wanted,
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
@@ -59,7 +59,7 @@ def list_invoices(
 @router.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
 def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
     detail = invoices.invoice_detail(
-        caller(router.current_event).provider_id, invoice_id, bootstrap.current().provider_context()
+        caller(router.current_event), invoice_id, bootstrap.current().provider_context()
     )
     return _out(detail)
 
@@ -70,10 +70,9 @@ def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
 def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
     who = caller(router.current_event)
     detail = invoices.stop_invoice(
-        who.provider_id,
+        who,
         invoice_id,
         body.request(),
-        who.user_id,
         bootstrap.current().provider_context(),
     )
     return _out(detail)
@@ -84,7 +83,7 @@ def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
 )
 def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
     detail = invoices.hold_invoice(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         invoice_id,
         body.until,
         body.reason,

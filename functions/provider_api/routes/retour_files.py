@@ -26,7 +26,7 @@ def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTick
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
     status and report are at GET /api/v1/provider/declarations/{upload_id}."""
     ticket = declarations.request_retour_upload(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         body.file_name,
         bootstrap.current().provider_context(),
     )

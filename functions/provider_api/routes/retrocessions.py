@@ -28,7 +28,7 @@ def list_retrocessions(
     before: Annotated[str | None, Query(pattern=WEEK_PATTERN, description="e.g. 2026-W40")] = None,
 ) -> RetrocessionListOut:
     page = statements.retrocession_page(
-        caller(router.current_event).provider_id,
+        caller(router.current_event),
         limit,
         before,
         bootstrap.current().provider_context(),
@@ -50,9 +50,10 @@ def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above documen
     week: Annotated[str, Path(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W48")],
     output_format: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ):
-    tenant = caller(router.current_event).provider_id
+    user = caller(router.current_event)
+    tenant = user.provider_id
     statement = statements.retrocession_statement(
-        tenant, week, output_format, bootstrap.current().provider_context()
+        user, week, output_format, bootstrap.current().provider_context()
     )
     statement = found(statement, "no statement for that week")
     if output_format == "csv":

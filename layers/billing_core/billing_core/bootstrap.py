@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from billing_core.payments.bank_import import BankImportContext
     from billing_core.payments.online import OnlinePaymentContext
     from billing_core.payments.psp import PaymentProvider
-    from billing_core.ports import PortalSignIn, UploadUrls
+    from billing_core.ports import PortalSignIn, UploadUrls, UserDirectory
     from billing_core.providers.retrocession_run import RetrocessionContext
+    from billing_core.services.operator.context import OperatorContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
 
@@ -133,6 +134,17 @@ class Runtime:
         return local_key.encode()
 
     @cached_property
+    def user_directory(self) -> UserDirectory:
+        """The Cognito user pool when deployed; in memory in the sandbox and the tests."""
+        if self.settings.user_pool_id:
+            from billing_core.adapters.cognito_users import CognitoUserDirectory
+
+            return CognitoUserDirectory(LazyClient("cognito-idp"), self.settings.user_pool_id)
+        from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+
+        return InMemoryUserDirectory()
+
+    @cached_property
     def payment_links(self) -> PaymentLinkRepository:
         """PSP checkouts and bank credit links, on the billing table."""
         return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
@@ -223,8 +235,14 @@ class Runtime:
             uploads=self.upload_urls,
             delivery=self.delivery_queue,
             clock=self.clock,
+            users=self.user_directory,
             upload_url_seconds=self.settings.upload_url_seconds,
         )
+
+    def operator_context(self) -> OperatorContext:
+        from billing_core.services.operator.context import OperatorContext
+
+        return OperatorContext(store=self.repository, users=self.user_directory, clock=self.clock)
 
     def patient_context(self) -> PatientContext:
         from billing_core.services.patient import PatientContext

@@ -16,7 +16,8 @@ from billing_core.payments.psp import PspStatus
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
-from billing_core.providers.users import ProviderUser
+from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.users import DirectoryUser, ProviderUser, Role
 
 
 class ConcurrentChange(Exception):
@@ -202,11 +203,44 @@ class ProviderStore(BillingStore, Protocol):
 
 
 class ProviderSettingsStore(Protocol):
-    """Writing a provider's settings: the operator back office, and the sandbox's seed."""
+    """A provider's settings, versioned (R31): the operator back office and the practice
+    admin's self-service write them through services.operator.providers only."""
 
-    def put_provider(self, provider: Provider) -> None: ...
+    def get_provider(self, provider_id: str) -> Provider | None: ...
+
+    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+        """Write ``provider`` (its ``version`` is ``change.version``) and its history entry,
+        all or nothing, on condition that the stored version is the one before (none for
+        version 1): ConcurrentChange when it is not (a stale edit, or an existing id)."""
+        ...
+
+    def provider_history(self, provider_id: str) -> list[SettingsVersion]:
+        """Every version, oldest first."""
+        ...
 
     def list_providers(self) -> list[Provider]: ...
+
+
+class UserExists(Exception):
+    """The directory has a user with this e-mail address already."""
+
+
+class UserDirectory(Protocol):
+    """The practices' users (R32): Cognito when deployed, in memory in the sandbox."""
+
+    def invite(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
+        """Create the user in the role's group, tied to the provider for good, and send
+        the invitation e-mail with a temporary password; UserExists if the address is
+        taken."""
+        ...
+
+    def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """Disable this provider's user; None when the provider has no such user."""
+        ...
+
+    def users_of(self, provider_id: str) -> list[DirectoryUser]:
+        """The provider's users, enabled or not, by e-mail address."""
+        ...
 
 
 class FileStore(Protocol):

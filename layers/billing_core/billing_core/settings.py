@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     portal_sign_in_domain: str = ""
     portal_client_id: str = ""
     portal_session_hours: int = Field(default=8, ge=1, le=12)
+    # The Cognito user pool of the practices' users and the operators (R32). Empty on a
+    # developer's machine: the sandbox keeps its users in memory (adapters/users_in_memory).
+    user_pool_id: str = ""
     max_declaration_lines: int = 100_000
     upload_url_seconds: int = Field(default=900, ge=60, le=3600)
 

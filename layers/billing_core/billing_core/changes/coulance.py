@@ -57,7 +57,7 @@ def statement_refusal(
     if invoice.insurer_statement is not None:
         return "statement_already_received"
     if not any(
-        not provider.is_contracted(line.insurer_uzovi, line.treatment_date.year)
+        not provider.is_contracted(line.insurer_uzovi, line.treatment_date)
         for line in invoice.lines
     ):
         return "insurer_contracted"

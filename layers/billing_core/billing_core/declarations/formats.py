@@ -5,6 +5,7 @@ read as CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
@@ -22,13 +23,13 @@ def is_vektis(data: bytes) -> bool:
 
 
 def parse_declaration(
-    data: bytes, *, today: date, max_lines: int, provider_agb: str | None = None
+    data: bytes, *, today: date, max_lines: int, provider_agbs: Collection[str] = ()
 ) -> ParseResult:
-    """provider_agb: the uploading practice's AGB code. A Vektis header that names only
-    other AGB codes is someone else's file (R2, wrong provider); CSV has no such field."""
+    """provider_agbs: the uploading practice's AGB codes. A Vektis header that names none
+    of them is someone else's file (R2, wrong provider); CSV has no such field."""
     if is_vektis(data):
         # Imported here: a cold start that reads a CSV does not pay for the EI layouts.
         from billing_core.declarations.vektis.parser import parse_vektis
 
-        return parse_vektis(data, today=today, max_lines=max_lines, provider_agb=provider_agb)
+        return parse_vektis(data, today=today, max_lines=max_lines, provider_agbs=provider_agbs)
     return parse_declaration_csv(data, today=today, max_lines=max_lines)

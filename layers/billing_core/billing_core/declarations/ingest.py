@@ -107,7 +107,10 @@ def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> Proc
         return _finish_rejected(upload, record, [finding], 0, ctx)
     with cycle_collection_paused():
         parsed = parse_declaration(
-            data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+            data,
+            today=ctx.clock.today(),
+            max_lines=ctx.max_lines,
+            provider_agbs=provider.all_agb_codes,
         )
     if parsed.file_rejected:
         return _finish_rejected(

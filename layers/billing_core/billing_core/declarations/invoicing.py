@@ -87,7 +87,7 @@ class _CachedRouter:
         key = (
             claim.line_type,
             claim.insurer_uzovi,
-            (claim.treatment_start_date or claim.treatment_date).year,
+            claim.coverage_date,
             claim.treatment_code,
             claim.quantity * claim.unit_price_cents,
         )

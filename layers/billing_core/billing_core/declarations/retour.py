@@ -124,7 +124,10 @@ def apply_retour(
         return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
     with cycle_collection_paused():
         parsed = parse_retour(
-            data, today=ctx.clock.today(), max_lines=ctx.max_lines, provider_agb=provider.agb_code
+            data,
+            today=ctx.clock.today(),
+            max_lines=ctx.max_lines,
+            provider_agbs=provider.all_agb_codes,
         )
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)

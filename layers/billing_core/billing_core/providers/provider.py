@@ -1,14 +1,29 @@
-"""What zorgnota knows about a provider: stored in the table, edited by operations.
+"""What zorgnota knows about a provider: stored in the table, edited by an operator (R31).
 
-pydantic, because it crosses a boundary (a stored item) and must be validated there.
+pydantic, because it crosses boundaries: the operator's JSON (interfaces.md §6), the
+stored item and what the runtime reads are validated by these same models, so a provider
+that fails validation can never be written. A patient reads the address, the contact
+details and the payout account holder on invoices, letters and the checker.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from stdnum import iban as iban_check
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as postcode_check
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.dunning.policy import DunningPolicy
@@ -20,31 +35,123 @@ class CareKind(StrEnum):
     REHABILITATION = "rehabilitation"
 
 
-class CoverageRule(BaseModel):
-    """Share of a line's amount the insurer reimburses, for treatment codes with this prefix."""
+def _iban(value: str) -> str:
+    """NL91ABNA0417164300: compact, upper case, check digits right (python-stdnum)."""
+    try:
+        return str(iban_check.validate(value))
+    except StdnumError as problem:
+        raise ValueError("not a valid IBAN") from problem
 
-    model_config = ConfigDict(frozen=True)
+
+def _postcode(value: str) -> str:
+    """1234 AB, the way PostNL prints it."""
+    try:
+        return str(postcode_check.validate(value))
+    except StdnumError as problem:
+        raise ValueError("not a Dutch postcode (1234 AB)") from problem
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+OptionalText = Annotated[str, Field(max_length=200)]
+AgbCodeText = Annotated[str, Field(pattern=r"^\d{8}$")]
+Uzovi = Annotated[str, Field(pattern=r"^\d{4}$")]
+Iban = Annotated[str, AfterValidator(_iban)]
+Postcode = Annotated[str, AfterValidator(_postcode)]
+# Deliberately plain: the address is checked by the invitation e-mail, not by a regex.
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+
+
+class _Settings(BaseModel):
+    """Frozen, unknown fields refused, surrounding white space dropped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class AgbKind(StrEnum):
+    PRACTICE = "practice"
+    PRACTITIONER = "practitioner"
+
+
+class AgbCode(_Settings):
+    code: AgbCodeText
+    kind: AgbKind
+
+
+class PracticeAddress(_Settings):
+    street: Text
+    house_number: Annotated[str, Field(pattern=r"^\d{1,5}$")]
+    house_number_suffix: Annotated[str, Field(max_length=10)] = ""
+    postcode: Postcode
+    city: Text
+
+
+class Contact(_Settings):
+    """How patients reach the practice."""
+
+    email: Email
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{8,20}$")]
+    website: OptionalText = ""
+    hours: OptionalText = ""  # "ma-vr 8:30-17:00"
+
+
+class Payout(_Settings):
+    """Where the retrocession goes (R24). Banks check the payee's name against the
+    account, so the holder is required next to the IBAN."""
+
+    iban: Iban
+    account_holder: Text
+
+
+class Contract(_Settings):
+    """A contract with one insurer for a period; ``to`` None: until further notice.
+    Signed late with retroactive effect, it counts from ``from`` for every invoice made
+    after it is entered; nothing invoiced before is re-rated (R31)."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, serialize_by_alias=True
+    )
+
+    uzovi: Uzovi
+    starts: date = Field(alias="from")
+    ends: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Contract:
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError("a contract cannot end before it starts")
+        return self
+
+    def covers(self, uzovi: str, on: date) -> bool:
+        return uzovi == self.uzovi and self.starts <= on and (self.ends is None or on <= self.ends)
+
+
+class CoverageRule(_Settings):
+    """Share of a line's amount the insurer reimburses, for treatment codes with this prefix."""
 
     code_prefix: str = ""  # "" matches every code; the longest matching prefix wins
     contracted_percentage: Decimal = Field(ge=0, le=100)
     non_contracted_percentage: Decimal = Field(default=Decimal(0), ge=0, le=100)
 
 
-class Provider(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Provider(_Settings):
+    """The settings of interfaces.md §6; ``version`` counts the stored versions (the first
+    one written is 1, 0 is a provider not written yet)."""
 
     provider_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    name: str
-    agb_code: str = Field(pattern=r"^\d{8}$")
+    name: Text
+    legal_name: Text
+    kvk: Annotated[str, Field(pattern=r"^\d{8}$")]
     care_kind: CareKind
-    city: str = ""
-    contact_email: str = ""
+    agb_codes: tuple[AgbCode, ...] = Field(min_length=1, max_length=200)
+    address: PracticeAddress
+    contact: Contact
+    payout: Payout
     payment_term_days: int = Field(default=30, ge=1, le=90)  # R8
     deferral_days: int = Field(default=30, ge=1, le=90)  # R14
     arrangement_fee_cents: int = Field(default=1000, ge=0, le=10_000)  # R15: € 10,00
     arrangement_min_term_cents: int = Field(default=2500, ge=100)  # R15: € 25,00
-    # R5: which insurers (UZOVI) the provider has a contract with, per calendar year.
-    contracted_insurers: dict[int, frozenset[str]] = Field(default_factory=dict)
+    # R5: the insurers (UZOVI) the provider has a contract with, as periods.
+    contracts: tuple[Contract, ...] = ()
     coverage_rules: tuple[CoverageRule, ...] = ()
     # legal-nl.md §2: days from a print batch's date to its posting (the print house's
     # rhythm); a paper letter counts as received on the second delivery day after it.
@@ -53,6 +160,43 @@ class Provider(BaseModel):
     coulance: CoulancePolicy = Field(default_factory=CoulancePolicy)  # R17
     # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).
     service_fee_percentage: Decimal = Field(default=Decimal("3.5"), ge=0, le=25, decimal_places=2)
+    version: int = Field(default=0, ge=0)
 
-    def is_contracted(self, uzovi: str, year: int) -> bool:
-        return uzovi in self.contracted_insurers.get(year, frozenset())
+    @field_validator("agb_codes")
+    @classmethod
+    def _one_practice_code_and_no_repeats(
+        cls, agb_codes: tuple[AgbCode, ...]
+    ) -> tuple[AgbCode, ...]:
+        codes = [agb.code for agb in agb_codes]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each AGB code once")
+        if not any(agb.kind is AgbKind.PRACTICE for agb in agb_codes):
+            raise ValueError("at least one code of kind practice")
+        return agb_codes
+
+    def is_contracted(self, uzovi: str, on: date) -> bool:
+        """Contracted with this insurer on the day the care is declared for (R5)."""
+        return any(contract.covers(uzovi, on) for contract in self.contracts)
+
+    def owns_agb(self, code: str) -> bool:
+        return code in self.all_agb_codes
+
+    # --- read-only shorthands for the letters, PDFs and files that print one value ---
+
+    @property
+    def all_agb_codes(self) -> frozenset[str]:
+        """Practice and practitioner codes: a Vektis file naming any of them is ours."""
+        return frozenset(agb.code for agb in self.agb_codes)
+
+    @property
+    def agb_code(self) -> str:
+        """The (first) practice code: the one printed on invoices and handovers."""
+        return next(agb.code for agb in self.agb_codes if agb.kind is AgbKind.PRACTICE)
+
+    @property
+    def city(self) -> str:
+        return self.address.city
+
+    @property
+    def contact_email(self) -> str:
+        return self.contact.email

@@ -5,8 +5,11 @@
   fake one (R10, interfaces.md §2). Suggested: HTTP 404.
 - ``StateConflict``: the invoice's state does not allow it (already deferred, with the
   collection agency, paid). Suggested: HTTP 409.
+- ``Forbidden``: the caller's role may not do this (R32: a viewer stops nothing, a staff
+  member changes no settings); nothing was changed. Suggested: HTTP 403.
 - ``Refused``: the request breaks a business rule (too many terms, terms too small).
-  Suggested: HTTP 422. ``StateConflict`` is a ``Refused``; catch it first.
+  Suggested: HTTP 422. ``StateConflict`` and ``Forbidden`` are ``Refused``; catch them
+  first.
 
 A wrong check digit is ``reference.InvalidReference`` (HTTP 400), raised before any
 database read.
@@ -58,6 +61,10 @@ class StateConflict(Refused):
     """Refused because of the invoice's state, not because of what was asked."""
 
 
+class Forbidden(Refused):
+    """Refused because of who asks, whatever was asked."""
+
+
 # The refusals (texts.patient, texts.practice) that are about the invoice's state.
 _PATIENT_STATE_CONFLICTS = frozenset(
     {
@@ -70,7 +77,10 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "insurer_contracted",
     }
 )
-_PRACTICE_STATE_CONFLICTS = frozenset({"not_sent", "fully_paid", "paid"})
+_PRACTICE_STATE_CONFLICTS = frozenset(
+    {"not_sent", "fully_paid", "paid", "provider_exists", "stale_version", "user_exists"}
+)
+_PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
 
 
 def refused(code: str) -> Refused:
@@ -82,4 +92,6 @@ def refused(code: str) -> Refused:
 def practice_refused(code: str, **values: object) -> Refused:
     """The exception for a refusal of what a practice employee asked (texts.practice)."""
     kind = StateConflict if code in _PRACTICE_STATE_CONFLICTS else Refused
+    if code in _PRACTICE_FORBIDDEN:
+        kind = Forbidden
     return kind(code, **practice.refusal_sentences(code, **values))

@@ -363,6 +363,22 @@ _DUTCH: Sections = {
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
+        # Roles and settings (R31, R32, services/provider/access.py, services/operator).
+        "role_too_low": (
+            "Uw rol ({role}) mag dit niet; hiervoor is de rol {needed} nodig. Vraag de"
+            " beheerder van uw praktijk."
+        ),
+        "operators_only": "Dit deel is alleen voor medewerkers van zorgnota.",
+        "operator_only_setting": (
+            "{fields} kunt u niet zelf wijzigen: het bankrekeningnummer en de AGB-codes"
+            " wijzigt zorgnota na een controle. Neem contact op met zorgnota."
+        ),
+        "stale_version": (
+            "Iemand anders heeft de instellingen intussen gewijzigd (nu versie {version})."
+            " Haal ze opnieuw op en breng uw wijziging daarin aan."
+        ),
+        "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
+        "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
     },
     ACTIONS: {
         # A patient under 18 without a debtor: the invoice went to the child (CSV without the
@@ -703,6 +719,21 @@ _ENGLISH: Sections = {
             "included. This hold would go beyond that."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
+        "role_too_low": (
+            "Your role ({role}) may not do this; it takes the role {needed}. Ask your"
+            " practice's administrator."
+        ),
+        "operators_only": "This part is for zorgnota's own staff only.",
+        "operator_only_setting": (
+            "You cannot change {fields} yourself: zorgnota changes the bank account and the"
+            " AGB codes after a check. Please contact zorgnota."
+        ),
+        "stale_version": (
+            "Someone else changed the settings in the meantime (now version {version})."
+            " Fetch them again and make your change there."
+        ),
+        "provider_exists": "A provider with this id exists already.",
+        "user_exists": "A user with this e-mail address exists already.",
     },
     ACTIONS: {
         # A patient under 18 without a debtor: the invoice went to the child (CSV without the

@@ -1,7 +1,8 @@
 """Domain objects <-> DynamoDB items of the single table; the keys come from ``keys``.
 
 Key design (one table, pk/sk):
-  PROVIDER#{p}                 SETTINGS                 provider settings
+  PROVIDER#{p}                 SETTINGS                 provider settings (with their version)
+  PROVIDER#{p}                 SETTINGSVERSION#{n}      R31: who changed what when, per version
   PROVIDER#{p}                 DECLARATION#{id}         upload record (listed by begins_with)
   PROVIDER#{p}                 ACTION#{id}              open action for the provider (R23)
   PROVIDER#{p}                 RETROCESSION#{week}      weekly statement totals (R24)
@@ -64,6 +65,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.settings_history import FieldChange, SettingsVersion
 
 Item = dict[str, Any]
 
@@ -85,6 +87,35 @@ def provider_to_item(provider: Provider) -> Item:
 def provider_from_item(item: Item) -> Provider:
     keys = ("pk", "sk", "gsi2pk", "gsi2sk")
     return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
+
+
+def settings_version_to_item(change: SettingsVersion) -> Item:
+    return {
+        **keys.settings_version_key(change.provider_id, change.version),
+        "entity": "settings_version",
+        "provider_id": change.provider_id,
+        "version": change.version,
+        "changed_by": change.changed_by,
+        "role": change.role,
+        "changed_at": change.changed_at.isoformat(),
+        "changes": [
+            {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
+        ],
+    }
+
+
+def settings_version_from_item(item: Item) -> SettingsVersion:
+    return SettingsVersion(
+        provider_id=item["provider_id"],
+        version=int(item["version"]),
+        changed_by=item["changed_by"],
+        role=item["role"],
+        changed_at=datetime.fromisoformat(item["changed_at"]),
+        changes=tuple(
+            FieldChange(c["field"], _plain(c["before"]), _plain(c["after"]))
+            for c in item["changes"]
+        ),
+    )
 
 
 # --- declaration ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 Key = dict[str, Any]
 
 SETTINGS = "SETTINGS"
+SETTINGS_VERSION_PREFIX = "SETTINGSVERSION#"
 DECLARATION_PREFIX = "DECLARATION#"
 ACTION_PREFIX = "ACTION#"
 RETROCESSION_PREFIX = "RETROCESSION#"
@@ -31,6 +32,11 @@ def provider_partition(provider_id: str) -> str:
 
 def provider_key(provider_id: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": SETTINGS}
+
+
+def settings_version_key(provider_id: str, version: int) -> Key:
+    """Zero-padded: the history lists oldest first by sort key (R31)."""
+    return {"pk": provider_partition(provider_id), "sk": f"{SETTINGS_VERSION_PREFIX}{version:08d}"}
 
 
 def declaration_key(provider_id: str, declaration_id: str) -> Key:

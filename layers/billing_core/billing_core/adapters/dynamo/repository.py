@@ -39,6 +39,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.settings_history import SettingsVersion
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
@@ -64,9 +65,40 @@ class BillingRepository:
         item = self._get(keys.provider_key(provider_id))
         return items.provider_from_item(item) if item else None
 
-    def put_provider(self, provider: Provider) -> None:
-        self._table.put_item(Item=items.provider_to_item(provider))
-        self._provider_cache.pop(provider.provider_id, None)
+    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+        """One transaction: the settings on condition of the version they replace (R28,
+        R31), and the history entry of this version."""
+        expected = (
+            {"ConditionExpression": "attribute_not_exists(pk)"}
+            if change.version == 1
+            else {
+                "ConditionExpression": "version = :replaced",
+                "ExpressionAttributeValues": {":replaced": change.version - 1},
+            }
+        )
+        settings = {"TableName": self._table.name, "Item": items.provider_to_item(provider)}
+        writes = [
+            {"Put": settings | expected},
+            self._put_new(items.settings_version_to_item(change)),
+        ]
+        try:
+            self._transact(writes)
+        except TransactionConflict as conflict:
+            raise ConcurrentChange(f"settings of {provider.provider_id}") from conflict
+        finally:
+            self._provider_cache.pop(provider.provider_id, None)
+
+    def provider_history(self, provider_id: str) -> list[SettingsVersion]:
+        found = self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": {
+                    ":pk": keys.provider_partition(provider_id),
+                    ":prefix": keys.SETTINGS_VERSION_PREFIX,
+                },
+            }
+        )
+        return [items.settings_version_from_item(item) for item in found]
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so

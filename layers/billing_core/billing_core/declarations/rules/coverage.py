@@ -1,7 +1,7 @@
 """The reimbursement check (R5): what does the patient's insurer pay of a line?
 
 ``CoverageComponent`` is the port; ``RuleTableCoverage`` is the default, driven by the
-provider's rule table (contracted insurers per year, percentage per code group). A
+provider's rule table (contracts per insurer as periods, percentage per code group). A
 real-time coverage check (e.g. a VECOZO COV lookup) can replace it without touching
 invoicing.
 """
@@ -9,6 +9,7 @@ invoicing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -19,7 +20,7 @@ from billing_core.shared.money import percentage_of
 @dataclass(frozen=True, slots=True)
 class CoverageQuery:
     insurer_uzovi: str
-    year: int  # of the treatment's start date: care is declared at that insurer (legal-nl.md §6)
+    on: date  # the treatment's start date: care is declared at that insurer (legal-nl.md §6)
     treatment_code: str
     amount_cents: int
 
@@ -48,7 +49,7 @@ class RuleTableCoverage:
         )
 
     def decide(self, query: CoverageQuery) -> CoverageDecision:
-        contracted = self._provider.is_contracted(query.insurer_uzovi, query.year)
+        contracted = self._provider.is_contracted(query.insurer_uzovi, query.on)
         rule = self._rule_for(query.treatment_code)
         if rule is None:
             return CoverageDecision(reimbursed_cents=0, contracted=contracted)

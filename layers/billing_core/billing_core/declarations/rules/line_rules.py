@@ -45,7 +45,7 @@ def route_line(claim: Claim, coverage: CoverageComponent) -> LineRouting:
     decision = coverage.decide(
         CoverageQuery(
             insurer_uzovi=claim.insurer_uzovi,
-            year=claim.coverage_date.year,
+            on=claim.coverage_date,
             treatment_code=claim.treatment_code,
             amount_cents=claim.amount_cents,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,11 +22,11 @@ _LEVELS = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04":
 
 
 def parse_vektis(
-    data: bytes, *, today: date, max_lines: int = 100_000, provider_agb: str | None = None
+    data: bytes, *, today: date, max_lines: int = 100_000, provider_agbs: Collection[str] = ()
 ) -> CsvParseResult:
     """An MZ301/PM304 upload -> the same result as a CSV upload (R2: a structural finding
     leaves no claims). The caller pauses the cycle collector (billing_core.bulk)."""
-    file = _read(data, MessageKind.DECLARATION, max_lines, provider_agb)
+    file = _read(data, MessageKind.DECLARATION, max_lines, provider_agbs)
     if file.file_rejected:
         structural = [f for f in file.findings if f.severity is Severity.FILE]
         return CsvParseResult([], structural, file.treatment_lines, format=file.format)
@@ -85,13 +86,13 @@ class RetourParse:
 
 
 def parse_retour(
-    data: bytes, *, today: date, max_lines: int = 100_000, provider_agb: str | None = None
+    data: bytes, *, today: date, max_lines: int = 100_000, provider_agbs: Collection[str] = ()
 ) -> RetourParse:
     """A PM305/MZ302 file: checked as a declaration is (it copies one), then per line the
     granted amount (``lines``: the lines that have one), and every retourcode with its level. The insurer's copy of a line is
     mapped to a claim too: a rejected VGZ-group material is invoiced from it (legal-nl.md
     §6)."""
-    file = _read(data, MessageKind.RETOUR, max_lines, provider_agb)
+    file = _read(data, MessageKind.RETOUR, max_lines, provider_agbs)
     if file.file_rejected or file.standard is None:
         return RetourParse(file.format, findings=file.findings)
     claims, _content = map_claims(file, today=today)  # content findings are the insurer's business
@@ -154,8 +155,10 @@ class _RetourReader:
         self.lines.append(RetourLine(line, reference, signed, codes, self.claims.get(reference)))
 
 
-def _read(data: bytes, kind: MessageKind, max_lines: int, provider_agb: str | None) -> VektisFile:
-    file = read_vektis(data, kind=kind, provider_agb=provider_agb)
+def _read(
+    data: bytes, kind: MessageKind, max_lines: int, provider_agbs: Collection[str]
+) -> VektisFile:
+    file = read_vektis(data, kind=kind, provider_agbs=provider_agbs)
     if file.treatment_lines > max_lines:
         file.findings.append(
             Finding(

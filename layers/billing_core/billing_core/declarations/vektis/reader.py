@@ -15,6 +15,7 @@ not a cascade of detail-number and trailer-count findings after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -98,11 +99,13 @@ class VektisFile:
         return self.standard.label if self.standard else "vektis"
 
 
-def read_vektis(data: bytes, *, kind: MessageKind, provider_agb: str | None = None) -> VektisFile:
+def read_vektis(
+    data: bytes, *, kind: MessageKind, provider_agbs: Collection[str] = ()
+) -> VektisFile:
     """The records of an EI file of this kind, or the structural findings that reject it.
 
-    provider_agb: the uploading practice's AGB code; a header naming other AGB codes
-    only is someone else's file."""
+    provider_agbs: the uploading practice's AGB codes (practice and practitioners); a
+    header naming none of them is someone else's file (interfaces.md §6)."""
     text = to_lines(data)
     problem = (_not_a_retour(data) if kind is MessageKind.RETOUR else None) or text.problem
     if problem is None and not text.lines:
@@ -120,7 +123,7 @@ def read_vektis(data: bytes, *, kind: MessageKind, provider_agb: str | None = No
     repaired = text.repairs
     if text.windows_1252:
         repaired += filter(None, [characters.windows_1252()])
-    file = _Structure(standard, provider_agb, first).read(lines)
+    file = _Structure(standard, provider_agbs, first).read(lines)
     file.findings[:0] = repaired
     return file
 
@@ -213,9 +216,9 @@ def _file(
 class _Structure:
     """One pass over the lines; what it finds goes to ``findings``."""
 
-    def __init__(self, standard: Standard, provider_agb: str | None, first: int) -> None:
+    def __init__(self, standard: Standard, provider_agbs: Collection[str], first: int) -> None:
         self.standard = standard
-        self.provider_agb = provider_agb
+        self.provider_agbs = frozenset(provider_agbs)
         self.first = first  # the file's line number of lines[0]
         self.layouts = {kind.value: layout for kind, layout in standard.records.items()}
         self.known_types = standard.record_types
@@ -370,19 +373,20 @@ class _Structure:
         self._check_provider(header, layout)
 
     def _check_provider(self, header: str, layout: RecordLayout) -> None:
-        """R2 "wrong provider": the practice's AGB must be one of the header's AGB codes."""
-        if not self.provider_agb:
+        """R2 "wrong provider": one of the practice's AGB codes (practice or practitioner)
+        must be among the header's AGB codes."""
+        if not self.provider_agbs:
             return
         keys = ("agb_provider", "agb_practice", "agb_institution")
         codes = [code for code in layout.getter(keys)(header) if code.strip("0 ")]
-        if self.provider_agb not in codes:
+        if self.provider_agbs.isdisjoint(codes):
             self.findings.append(
                 _file(
                     "VEKTIS_WRONG_PROVIDER",
                     self.first,
                     layout.label("agb_practice"),
                     file_agb=", ".join(codes) or "-",
-                    provider_agb=self.provider_agb,
+                    provider_agb=", ".join(sorted(self.provider_agbs)),
                 )
             )
 

@@ -1,25 +1,56 @@
-"""Who calls the provider API, from the token the Cognito authorizer verified."""
+"""Who calls the provider or operator API, from the token the Cognito authorizer verified:
+the tenant (``custom:provider_id``) and the groups (``cognito:groups``: a practice role,
+or ``operators`` for zorgnota's back office, R32)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from typing import Any
 
 from aws_lambda_powertools.event_handler.exceptions import UnauthorizedError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.users import OPERATORS_GROUP, ProviderUser, Role
+from billing_core.shared.errors import practice_refused
+
 PROVIDER_CLAIM = "custom:provider_id"
+GROUPS_CLAIM = "cognito:groups"
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    provider_id: str  # the tenant: every read and write is keyed by it (R26)
-    user_id: str  # who acted, for the ledger (R27): the Cognito user's id, never a name
-
-
-def caller(event: APIGatewayProxyEvent) -> Caller:
-    """The tenant from the verified token claim only, never from the path or body (R26)."""
-    claims = event.request_context.authorizer.claims or {}
+def caller(event: APIGatewayProxyEvent) -> ProviderUser:
+    """The tenant from the verified token claim only, never from the path or body (R26);
+    the role from its groups (the highest, should a user be in more than one)."""
+    claims = _claims(event)
     tenant = claims.get(PROVIDER_CLAIM)
     if not tenant:
         raise UnauthorizedError("no provider in token")
-    return Caller(provider_id=str(tenant), user_id=str(claims.get("sub", "unknown")))
+    roles = [role for role in Role if role.value in groups_of(claims)]
+    return ProviderUser(
+        provider_id=str(tenant),
+        user_id=str(claims.get("sub", "unknown")),
+        role=roles[-1] if roles else None,
+    )
+
+
+def operator(event: APIGatewayProxyEvent) -> Editor:
+    """An operator (group ``operators``); a practice's token is refused (403)."""
+    claims = _claims(event)
+    if not claims.get("sub"):
+        raise UnauthorizedError("no user in token")
+    if OPERATORS_GROUP not in groups_of(claims):
+        raise practice_refused("operators_only")
+    return Editor(user_id=str(claims["sub"]), role=OPERATORS_GROUP)
+
+
+def groups_of(claims: Mapping[str, Any]) -> frozenset[str]:
+    """API Gateway passes the groups as text: "a,b" (REST) or "[a b]" (HTTP APIs)."""
+    value = claims.get(GROUPS_CLAIM) or ""
+    if isinstance(value, list):
+        return frozenset(str(group) for group in value)
+    return frozenset(group for group in re.split(r"[\s,\[\]]+", str(value)) if group)
+
+
+def _claims(event: APIGatewayProxyEvent) -> Mapping[str, Any]:
+    return event.request_context.authorizer.claims or {}

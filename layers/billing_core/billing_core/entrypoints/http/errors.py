@@ -1,6 +1,7 @@
 """One place that maps problems to the shared error shape {"error": {"code", "message"}}
-for both APIs (interfaces.md §2): 400 validation, 401, 404, 409 state conflict or a
-concurrent change, 422 business rule. Never a stack trace, never the submitted value."""
+for the APIs (interfaces.md §2): 400 validation, 401, 403 a role too low, 404, 409 state
+conflict or a concurrent change, 422 business rule. Never a stack trace, never the
+submitted value."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from billing_core.entrypoints.http.cursor import InvalidCursor
 from billing_core.ports import ConcurrentChange
 from billing_core.services.inputs import InvalidInput
-from billing_core.shared.errors import NotFound, Refused, StateConflict
+from billing_core.shared.errors import Forbidden, NotFound, Refused, StateConflict
 from billing_core.shared.reference import InvalidReference
 
 INVALID_REFERENCE = (
@@ -101,8 +102,11 @@ def _no_such_invoice(error: NotFound) -> Response[str]:
 
 
 def _refused(error: Refused) -> Response[str]:
-    conflict = isinstance(error, StateConflict)
-    status = HTTPStatus.CONFLICT if conflict else HTTPStatus.UNPROCESSABLE_ENTITY
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    if isinstance(error, StateConflict):
+        status = HTTPStatus.CONFLICT
+    elif isinstance(error, Forbidden):
+        status = HTTPStatus.FORBIDDEN
     return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
 
 

@@ -12,7 +12,9 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
+from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import practice_refused
 
@@ -23,40 +25,40 @@ class CoulanceDecision(StrEnum):
 
 
 def list_actions(
-    provider_id: str, state: ActionState | None, ctx: ProviderContext
+    user: ProviderUser, state: ActionState | None, ctx: ProviderContext
 ) -> list[OpenAction]:
     """Oldest first; only ``state`` ones when given."""
-    return ctx.store.list_actions(provider_id, state)
+    return ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
 
 
 def update_action(
-    provider_id: str,
+    user: ProviderUser,
     action_id: str,
     state: ActionState,
     decision: CoulanceDecision | None,
-    user: str,
     ctx: ProviderContext,
 ) -> OpenAction | None:
     """Set the state; a decision on a coulance proposal closes it, so it comes with
     ``state`` done. None when the provider has no such action."""
+    provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
         return ctx.store.set_action_state(provider_id, action_id, state)
     if state is not ActionState.DONE:
         raise InvalidInput("body.state", "a decision closes the action: send state done")
-    return decide_coulance(provider_id, action_id, decision, user, ctx)
+    return decide_coulance(user, action_id, decision, ctx)
 
 
 def decide_coulance(
-    provider_id: str,
+    user: ProviderUser,
     action_id: str,
     decision: CoulanceDecision,
-    user: str,
     ctx: ProviderContext,
 ) -> OpenAction | None:
     """R17: the provider applies or declines a coulance proposal; applying is the partial
     stop of R21 with its e-mail, over the figures of today (a payment since the statement
     is taken into account). Decided once: the same decision again changes nothing. None
     when the provider has no such action."""
+    provider_id = tenant_for(user, Role.STAFF)
     action = ctx.store.get_action(provider_id, action_id)
     if action is None:
         return None
@@ -65,7 +67,7 @@ def decide_coulance(
     if "decision" in action.details:
         return action
     if decision is CoulanceDecision.APPLY:
-        _apply_proposal(provider_id, action, user, ctx)
+        _apply_proposal(provider_id, action, user.user_id, ctx)
     decided = replace(
         action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
     )

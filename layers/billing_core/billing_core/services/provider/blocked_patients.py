@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
+from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 
 
@@ -29,11 +31,13 @@ class BlockChanges:
         return self.changes[-1].at if self.changes else self.since
 
 
-def blocked_patients(provider_id: str, ctx: ProviderContext) -> BlockedPatients:
+def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:
+    provider_id = tenant_for(user, Role.VIEWER)
     return BlockedPatients(ctx.store.blocked_patients(provider_id), ctx.clock.today())
 
 
-def block_changes_since(provider_id: str, since: str, ctx: ProviderContext) -> BlockChanges:
+def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) -> BlockChanges:
     """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time."""
+    provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
     return BlockChanges(moment, ctx.store.block_changes(provider_id, moment))

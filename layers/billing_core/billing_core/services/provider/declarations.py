@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -61,25 +63,25 @@ def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
 
 
 def request_declaration_upload(
-    provider_id: str, file_name: str, ctx: ProviderContext
+    user: ProviderUser, file_name: str, ctx: ProviderContext
 ) -> UploadTicket:
     """An upload URL for a declaration file, processed by the ingest once it lands (R1)."""
-    return _request_upload(provider_id, file_name, upload_key, ctx)
+    return _request_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
 
 
-def request_retour_upload(provider_id: str, file_name: str, ctx: ProviderContext) -> UploadTicket:
+def request_retour_upload(user: ProviderUser, file_name: str, ctx: ProviderContext) -> UploadTicket:
     """An upload URL for an insurer's retour file: the granted amounts in it are deducted
     on the patients' invoices (R5); its status and report are read like a declaration's."""
-    return _request_upload(provider_id, file_name, retour_upload_key, ctx)
+    return _request_upload(tenant_for(user, Role.STAFF), file_name, retour_upload_key, ctx)
 
 
 def upload_declaration_file(
-    provider_id: str, file_name: str, body: bytes, ctx: ProviderContext
+    user: ProviderUser, file_name: str, body: bytes, ctx: ProviderContext
 ) -> str:
     """The portal's upload form (R1, R35): registered like an upload URL, then the file
     put under that key, so the ingest takes it as if the practice had PUT it. Returns
     the declaration id, whose report is read as for any upload."""
-    record = _register_upload(provider_id, file_name, upload_key, ctx)
+    record = _register_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
     ctx.uploads.put_upload(record.object_key, body)
     return record.declaration_id
 
@@ -122,18 +124,20 @@ def _register_upload(
 
 
 def list_declarations(
-    provider_id: str, limit: int, after: str | None, ctx: ProviderContext
+    user: ProviderUser, limit: int, after: str | None, ctx: ProviderContext
 ) -> DeclarationPage:
     """The provider's uploads, newest first; ``after``: the position a previous page gave."""
+    provider_id = tenant_for(user, Role.VIEWER)
     records, last = ctx.store.list_declarations(provider_id, limit=limit, after=after)
     return DeclarationPage(records, last)
 
 
 def declaration_report(
-    provider_id: str, declaration_id: str, ctx: ProviderContext
+    user: ProviderUser, declaration_id: str, ctx: ProviderContext
 ) -> DeclarationReport | None:
     """One upload with the findings of its processing report; None for an id the
     provider does not have."""
+    provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None

@@ -14,6 +14,8 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 
@@ -33,21 +35,26 @@ class InvoiceDetail:
 
 
 def list_invoices(
-    provider_id: str, wanted: InvoiceFilter, limit: int, after: str | None, ctx: ProviderContext
+    user: ProviderUser, wanted: InvoiceFilter, limit: int, after: str | None, ctx: ProviderContext
 ) -> InvoicePage:
     """Newest first; every page but the last holds ``limit`` invoices, also filtered."""
+    provider_id = tenant_for(user, Role.VIEWER)
     invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
     return InvoicePage(invoices, last, ctx.clock.today())
 
 
-def invoice_detail(provider_id: str, invoice_id: str, ctx: ProviderContext) -> InvoiceDetail | None:
+def invoice_detail(
+    user: ProviderUser, invoice_id: str, ctx: ProviderContext
+) -> InvoiceDetail | None:
     """The invoice page's data; None for an id the provider does not have."""
+    provider_id = tenant_for(user, Role.VIEWER)
     return _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
 
 
-def find_by_reference(provider_id: str, kenmerk: str, ctx: ProviderContext) -> Invoice | None:
+def find_by_reference(user: ProviderUser, kenmerk: str, ctx: ProviderContext) -> Invoice | None:
     """The provider's invoice with this betalingskenmerk, as typed (spaces, dots); None
     for a malformed one, an unknown one or another tenant's, alike (R26)."""
+    provider_id = tenant_for(user, Role.VIEWER)
     try:
         reference = betalingskenmerk.parse_ours(kenmerk)
     except betalingskenmerk.InvalidReference:
@@ -57,10 +64,11 @@ def find_by_reference(provider_id: str, kenmerk: str, ctx: ProviderContext) -> I
 
 
 def stop_invoice(
-    provider_id: str, invoice_id: str, request: StopRequest, user: str, ctx: ProviderContext
+    user: ProviderUser, invoice_id: str, request: StopRequest, ctx: ProviderContext
 ) -> InvoiceDetail | None:
     """R21: book the stop and e-mail the patient the lowered amount with a pay link —
-    never a new invoice. ``user``: who stopped it, for the ledger (R27)."""
+    never a new invoice. The ledger says which user stopped it (R27)."""
+    provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
         return None
@@ -69,7 +77,7 @@ def stop_invoice(
     stored, _ = save_change(
         ctx.store,
         invoice,
-        lambda current: apply_stop(current, request, now, f"provider:{user}:{stop_id}"),
+        lambda current: apply_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
     )
     if stored.addressee.email:
         ctx.delivery.enqueue(
@@ -79,9 +87,10 @@ def stop_invoice(
 
 
 def hold_invoice(
-    provider_id: str, invoice_id: str, until: date, reason: str, ctx: ProviderContext
+    user: ProviderUser, invoice_id: str, until: date, reason: str, ctx: ProviderContext
 ) -> InvoiceDetail | None:
     """R16: dunning pauses until ``until``, at most 60 days ahead."""
+    provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
         return None

@@ -8,8 +8,10 @@ from typing import Literal
 
 from billing_core.collection.debtor_risk import DebtorRisk, Month, debtor_risk
 from billing_core.providers.retrocession import StatementSummary, statement_key
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
 from billing_core.services.inputs import InvalidInput
+from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 
 DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
@@ -31,9 +33,10 @@ class StatementFile:
 
 
 def retrocession_page(
-    provider_id: str, limit: int, before: str | None, ctx: ProviderContext
+    user: ProviderUser, limit: int, before: str | None, ctx: ProviderContext
 ) -> RetrocessionPage:
     """``limit`` statements, newest first, of the weeks before ``before`` (a week label)."""
+    provider_id = tenant_for(user, Role.VIEWER)
     older_than = inputs.week(before, "query.before") if before else None
     found = ctx.store.list_retrocessions(provider_id, limit=limit + 1, before=older_than)
     page = found[:limit]
@@ -42,11 +45,12 @@ def retrocession_page(
 
 
 def retrocession_statement(
-    provider_id: str, week_label: str, output_format: StatementFormat, ctx: ProviderContext
+    user: ProviderUser, week_label: str, output_format: StatementFormat, ctx: ProviderContext
 ) -> StatementFile | None:
     """One week's statement; None when the provider has none for that week. Both keys come
     from the token's provider, never from the request (R26): another provider's week label
     finds this provider's statement of that week, or nothing."""
+    provider_id = tenant_for(user, Role.VIEWER)
     week = inputs.week(week_label, "path.week")
     if ctx.store.get_retrocession(provider_id, week) is None:
         return None
@@ -55,10 +59,11 @@ def retrocession_statement(
 
 
 def debtor_risk_report(
-    provider_id: str, from_month: str | None, to_month: str | None, ctx: ProviderContext
+    user: ProviderUser, from_month: str | None, to_month: str | None, ctx: ProviderContext
 ) -> DebtorRisk:
     """R25 over months of issue (YYYY-MM): ``to_month`` defaults to this month,
     ``from_month`` to eleven months before it; at most DEBTOR_RISK_MAX_MONTHS months."""
+    provider_id = tenant_for(user, Role.VIEWER)
     today = ctx.clock.today()
     last = Month.parse(to_month) if to_month else Month.of(today)
     first = Month.parse(from_month) if from_month else last.minus(DEBTOR_RISK_MONTHS - 1)

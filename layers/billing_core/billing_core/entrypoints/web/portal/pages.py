@@ -2,7 +2,8 @@
 (``billing_core.services.provider``, the same as the API's) and renders what they answer.
 
 No page reads a repository. The role a change needs (R32) decides whether its form is
-shown, and a form posted anyway is refused here with 403 before any service is called.
+shown; the services check it again (``services.provider.access``), so a form posted
+anyway is refused with 403 (``web``) as the API refuses it.
 Another practice's invoice, upload or week is not found, exactly like an unknown one.
 """
 
@@ -39,20 +40,21 @@ from billing_core.entrypoints.web.portal.session import Session
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionState
-from billing_core.providers.users import Role
+from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
     actions,
     blocked_patients,
     declarations,
     invoices,
-    practice,
     statements,
 )
+from billing_core.services.provider import settings as provider_settings
+from billing_core.services.provider import users as provider_users
 from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Forbidden, Refused
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,8 +88,10 @@ class PortalRequest:
     files: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)  # name, content
 
     @property
-    def provider_id(self) -> str:
-        return self.session.user.provider_id
+    def user(self) -> ProviderUser:
+        """Whom every service call is for: the services check the role and key every
+        read and write by the user's tenant (R26, R32)."""
+        return self.session.user
 
 
 def _values(kind: type[StrEnum]) -> frozenset[str]:
@@ -152,11 +156,11 @@ def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
 
 
 def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    open_actions = actions.list_actions(request.provider_id, ActionState.OPEN, ctx)
-    uploads = declarations.list_declarations(request.provider_id, 10, None, ctx).records
-    recent = invoices.list_invoices(request.provider_id, InvoiceFilter(), LIST_SIZE, None, ctx)
+    open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
+    uploads = declarations.list_declarations(request.user, 10, None, ctx).records
+    recent = invoices.list_invoices(request.user, InvoiceFilter(), LIST_SIZE, None, ctx)
     summaries = [InvoiceSummaryOut.of(i, recent.as_of) for i in recent.invoices]
-    payouts = statements.retrocession_page(request.provider_id, 1, None, ctx).statements
+    payouts = statements.retrocession_page(request.user, 1, None, ctx).statements
     return _page(
         request,
         "overview.html.j2",
@@ -173,7 +177,7 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 
 def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    page = declarations.list_declarations(request.provider_id, LIST_SIZE, None, ctx)
+    page = declarations.list_declarations(request.user, LIST_SIZE, None, ctx)
     return _page(
         request, "declarations.html.j2", uploads=[DeclarationOut.of(r) for r in page.records]
     )
@@ -181,11 +185,9 @@ def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnsw
 
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The form's file, through the same upload use case as the API's upload URL (R1)."""
-    if not request.session.may(Role.STAFF):
-        return forbidden(request)
     file_name, body = request.files.get("file", ("", b""))
     declaration_id = declarations.upload_declaration_file(
-        request.provider_id, file_name or "declaratie.csv", body, ctx
+        request.user, file_name or "declaratie.csv", body, ctx
     )
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
 
@@ -193,11 +195,11 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
-    report = declarations.declaration_report(request.provider_id, declaration_id, ctx)
+    report = declarations.declaration_report(request.user, declaration_id, ctx)
     if report is None:
         return not_found(request)
     # The invoices of this upload are among the newest: one page of them is enough.
-    newest = invoices.list_invoices(request.provider_id, InvoiceFilter(), 100, None, ctx)
+    newest = invoices.list_invoices(request.user, InvoiceFilter(), 100, None, ctx)
     created = [
         InvoiceSummaryOut.of(i, newest.as_of)
         for i in newest.invoices
@@ -218,7 +220,7 @@ def declaration_report(
 def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     kenmerk = request.query.get("kenmerk", "").strip()
     if kenmerk:
-        found = invoices.find_by_reference(request.provider_id, kenmerk, ctx)
+        found = invoices.find_by_reference(request.user, kenmerk, ctx)
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(request, "invoices.html.j2", invoices=[], searched=request.query)
@@ -227,7 +229,7 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
         patient_ref=request.query.get("patient", "").strip(),
     )
-    page = invoices.list_invoices(request.provider_id, wanted, LIST_SIZE, None, ctx)
+    page = invoices.list_invoices(request.user, wanted, LIST_SIZE, None, ctx)
     return _page(
         request,
         "invoices.html.j2",
@@ -245,7 +247,7 @@ def invoice_page(
     notice: str | None = None,
     error: str | None = None,
 ) -> PortalAnswer:
-    detail = invoices.invoice_detail(request.provider_id, invoice_id, ctx)
+    detail = invoices.invoice_detail(request.user, invoice_id, ctx)
     if detail is None:
         return not_found(request)
     shown = InvoiceDetailOut.of_detail(detail.invoice, detail.actions, detail.as_of)
@@ -275,9 +277,7 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
             patient_email=form.get("patient_email", ""),
             accept_terms=form.get("accept_terms") == "yes",
         ),
-        lambda body: invoices.stop_invoice(
-            request.provider_id, invoice_id, body.request(), request.session.user.user_id, ctx
-        ),
+        lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
         "stopped",
         ctx,
     )
@@ -290,9 +290,7 @@ def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
         request,
         invoice_id,
         lambda: HoldIn(until=form.get("until", ""), reason=form.get("reason", "")),
-        lambda body: invoices.hold_invoice(
-            request.provider_id, invoice_id, body.until, body.reason, ctx
-        ),
+        lambda body: invoices.hold_invoice(request.user, invoice_id, body.until, body.reason, ctx),
         "held",
         ctx,
     )
@@ -308,8 +306,6 @@ def _change(
 ) -> PortalAnswer:
     """A change of a staff member (R32) on the invoice page: the page again, with what
     happened or why not."""
-    if not request.session.may(Role.STAFF):
-        return forbidden(request)
     t = portal_texts(request.language)
     try:
         changed = change(parse())
@@ -317,6 +313,8 @@ def _change(
         fields = ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
         error = t("invalid_form", fields=fields)
         return invoice_page(request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
         error = t("refused", reason=refusal.message(t.language))
         return invoice_page(request, invoice_id, ctx, status=HTTPStatus.CONFLICT, error=error)
@@ -328,25 +326,23 @@ def _change(
 # --- Acties ---------------------------------------------------------------------------------
 
 
-def action_list(
-    request: PortalRequest, ctx: ProviderContext, *, notice: str | None = None
-) -> PortalAnswer:
+def action_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     wanted = request.query.get("state", "open")
     state = ActionState(wanted) if wanted in _values(ActionState) else None
-    found = actions.list_actions(request.provider_id, state, ctx)
+    found = actions.list_actions(request.user, state, ctx)
     return _page(
         request,
         "actions.html.j2",
         actions=[ActionOut.of(a) for a in found],
         state=state.value if state else "",
-        notice=notice,
+        notice=portal_texts(request.language)("action_updated")
+        if "done" in request.query
+        else None,
     )
 
 
 def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) -> PortalAnswer:
     """Mark done or open again; a coulance proposal applied or declined (R17, R23)."""
-    if not request.session.may(Role.STAFF):
-        return forbidden(request)
     state, decision = request.form.get("state", ""), request.form.get("decision", "")
     if state not in _values(ActionState) or (
         decision and decision not in _values(CoulanceDecision)
@@ -355,13 +351,14 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
     t = portal_texts(request.language)
     try:
         updated = actions.update_action(
-            request.provider_id,
+            request.user,
             action_id,
             ActionState(state),
             CoulanceDecision(decision) if decision else None,
-            request.session.user.user_id,
             ctx,
         )
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
     except (Refused, InvalidInput) as refusal:
         reason = refusal.message(t.language) if isinstance(refusal, Refused) else str(refusal)
         return _page(request, "actions.html.j2", actions=[], state="", error=reason)
@@ -374,7 +371,7 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
 
 
 def blocked(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    found = blocked_patients.blocked_patients(request.provider_id, ctx)
+    found = blocked_patients.blocked_patients(request.user, ctx)
     return _page(request, "blocked.html.j2", blocked=found.patients, as_of=found.as_of)
 
 
@@ -382,7 +379,7 @@ def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The changes since a date, as the practice software imports them (R22)."""
     since = request.query.get("since", "") or date(2000, 1, 1).isoformat()
     try:
-        found = blocked_patients.block_changes_since(request.provider_id, since, ctx)
+        found = blocked_patients.block_changes_since(request.user, since, ctx)
     except InvalidInput:
         return blocked(request, ctx)
     name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
@@ -398,7 +395,7 @@ def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 
 def payouts(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    page = statements.retrocession_page(request.provider_id, 52, None, ctx)
+    page = statements.retrocession_page(request.user, 52, None, ctx)
     weeks = [RetrocessionWeekOut.of(s) for s in page.statements]
     return _page(request, "payouts.html.j2", weeks=weeks)
 
@@ -406,7 +403,7 @@ def payouts(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> PortalAnswer:
     output_format: StatementFormat = "json" if request.query.get("format") == "json" else "csv"
     try:
-        found = statements.retrocession_statement(request.provider_id, week, output_format, ctx)
+        found = statements.retrocession_statement(request.user, week, output_format, ctx)
     except InvalidInput:
         found = None
     if found is None:
@@ -420,7 +417,7 @@ def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> Portal
 
 
 def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    risk = statements.debtor_risk_report(request.provider_id, None, None, ctx)
+    risk = statements.debtor_risk_report(request.user, None, None, ctx)
     t = portal_texts(request.language)
     return _page(
         request,
@@ -436,9 +433,8 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 def settings(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """Read only until settings v2 (issue 14) gives the practice's admin its changes."""
-    if not request.session.may(Role.ADMIN):
-        return forbidden(request)
-    provider = practice.practice_details(request.provider_id, ctx)
+    provider = provider_settings.own_settings(request.user, ctx)
     if provider is None:
         return not_found(request)
-    return _page(request, "settings.html.j2", provider=provider)
+    colleagues = provider_users.colleagues(request.user, ctx)
+    return _page(request, "settings.html.j2", provider=provider, colleagues=colleagues)

@@ -31,6 +31,7 @@ from billing_core.entrypoints.web.portal.pages import (
     page_language,
 )
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.errors import Forbidden
 
 LANGUAGE_COOKIE = "zn_lang"
 SIGN_IN_PATH = "/portal/login"
@@ -95,7 +96,7 @@ def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
     if session is None:
         return redirect(SIGN_IN_PATH)
     request = PortalRequest(session, incoming.language, incoming.query)
-    return respond(handler(request, bootstrap.current().provider_context()))
+    return _answer(handler, request)
 
 
 def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str]:
@@ -109,7 +110,16 @@ def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
     )
     if not session.form_is_genuine(incoming.form.get("csrf", "")):
         return respond(forbidden(request))
-    return respond(handler(request, bootstrap.current().provider_context()))
+    return _answer(handler, request)
+
+
+def _answer(handler: PageHandler, request: PortalRequest) -> Response[str]:
+    """The page, or 403 when the services refuse the user's role (R32): whatever the
+    page offered, the service decides."""
+    try:
+        return respond(handler(request, bootstrap.current().provider_context()))
+    except Forbidden:
+        return respond(forbidden(request))
 
 
 def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Response[str]:

@@ -1,0 +1,69 @@
+"""Providers as an operator onboards and edits them (R31, interfaces.md §6)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.settings_models import (
+    ProviderCreatedOut,
+    ProviderListOut,
+    SettingsHistoryOut,
+    SettingsVersionOut,
+)
+from billing_core.providers.provider import Provider
+from billing_core.services.operator import providers
+
+router = Router()
+PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+NO_PROVIDER = "provider not found"
+
+
+@router.post("/api/v1/operator/providers", summary="Onboard a provider (its settings)")
+def create_provider(body: Provider) -> Response[ProviderCreatedOut]:
+    editor = operator(router.current_event)
+    created = providers.create_provider(body, editor, bootstrap.current().operator_context())
+    out = ProviderCreatedOut(provider_id=created.provider_id, version=created.version)
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@router.get("/api/v1/operator/providers", summary="Every provider's settings")
+def list_providers() -> ProviderListOut:
+    operator(router.current_event)
+    return ProviderListOut(items=providers.list_providers(bootstrap.current().operator_context()))
+
+
+@router.get("/api/v1/operator/providers/<provider_id>", summary="One provider's settings")
+def get_provider(provider_id: PROVIDER_ID) -> Provider:
+    operator(router.current_event)
+    settings = providers.get_provider(provider_id, bootstrap.current().operator_context())
+    return found(settings, NO_PROVIDER)
+
+
+@router.put(
+    "/api/v1/operator/providers/<provider_id>",
+    summary="Replace the settings; body.version is the version you edited (stale: 409)",
+)
+def replace_provider(provider_id: PROVIDER_ID, body: Provider) -> Provider:
+    editor = operator(router.current_event)
+    replaced = providers.replace_provider(
+        provider_id, body, editor, bootstrap.current().operator_context()
+    )
+    return found(replaced, NO_PROVIDER)
+
+
+@router.get(
+    "/api/v1/operator/providers/<provider_id>/history",
+    summary="Every settings version: who, when, what changed",
+)
+def provider_history(provider_id: PROVIDER_ID) -> SettingsHistoryOut:
+    operator(router.current_event)
+    history = providers.provider_history(provider_id, bootstrap.current().operator_context())
+    return SettingsHistoryOut(items=[SettingsVersionOut.of(v) for v in found(history, NO_PROVIDER)])

@@ -1,0 +1,40 @@
+"""A provider's users, invited with a role or disabled by an operator (R32)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.settings_models import UserIn, UserOut
+from billing_core.services.operator import users
+
+router = Router()
+PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+EMAIL = Annotated[str, Path(max_length=254)]
+
+
+@router.post(
+    "/api/v1/operator/providers/<provider_id>/users",
+    summary="Invite a user of the provider, with a role; Cognito e-mails the invitation",
+)
+def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[UserOut]:
+    operator(router.current_event)
+    invited = users.invite_user(
+        provider_id, body.email, body.role, bootstrap.current().operator_context()
+    )
+    out = UserOut.of(found(invited, "provider not found"))
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@router.delete("/api/v1/operator/providers/<provider_id>/users/<email>", summary="Disable the user")
+def disable_user(provider_id: PROVIDER_ID, email: EMAIL) -> UserOut:
+    operator(router.current_event)
+    disabled = users.disable_user(provider_id, email, bootstrap.current().operator_context())
+    return UserOut.of(found(disabled, "user not found"))

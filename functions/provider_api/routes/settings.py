@@ -1,0 +1,38 @@
+"""Your practice's own settings (R31, interfaces.md §7): the admin changes contact,
+dunning and coulance policy; payout account and AGB codes only through zorgnota."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.settings_models import SettingsPatchIn
+from billing_core.providers.provider import Provider
+from billing_core.services.provider import settings
+
+router = Router()
+NO_SETTINGS = "no settings for this practice"
+
+
+@router.get("/api/v1/provider/settings", summary="Your practice's settings, with their version")
+def get_settings() -> Provider:
+    own = settings.own_settings(
+        caller(router.current_event), bootstrap.current().provider_context()
+    )
+    return found(own, NO_SETTINGS)
+
+
+@router.patch(
+    "/api/v1/provider/settings",
+    summary="Change contact, dunning or coulance; body.version is the version you edited",
+)
+def patch_settings(body: SettingsPatchIn) -> Provider:
+    changed = settings.change_own_settings(
+        caller(router.current_event),
+        body.changes(),
+        body.version,
+        bootstrap.current().provider_context(),
+    )
+    return found(changed, NO_SETTINGS)

@@ -1,0 +1,41 @@
+"""Your practice's users (R32, interfaces.md §7): the admin invites and disables."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.settings_models import UserIn, UserListOut, UserOut
+from billing_core.services.provider import users
+
+router = Router()
+
+
+@router.get("/api/v1/provider/users", summary="Your practice's users and their roles")
+def list_users() -> UserListOut:
+    listed = users.colleagues(caller(router.current_event), bootstrap.current().provider_context())
+    return UserListOut(items=[UserOut.of(u) for u in listed])
+
+
+@router.post("/api/v1/provider/users", summary="Invite a colleague, with a role")
+def invite_user(body: UserIn) -> Response[UserOut]:
+    invited = users.invite_colleague(
+        caller(router.current_event), body.email, body.role, bootstrap.current().provider_context()
+    )
+    out = UserOut.of(found(invited, "no settings for this practice"))
+    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@router.delete("/api/v1/provider/users/<email>", summary="Disable a colleague")
+def disable_user(email: Annotated[str, Path(max_length=254)]) -> UserOut:
+    disabled = users.disable_colleague(
+        caller(router.current_event), email, bootstrap.current().provider_context()
+    )
+    return UserOut.of(found(disabled, "user not found"))

@@ -1,0 +1,81 @@
+"""The practices' users in the Cognito user pool (R32).
+
+A user's name is its e-mail address; ``custom:provider_id`` ties it to one practice for
+good (the attribute is immutable); its role is the Cognito group of the same name, so
+the token's ``cognito:groups`` claim carries it. Cognito sends the invitation e-mail with
+a temporary password; the pool requires MFA at the first sign-in (template.yaml).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from billing_core.ports import UserExists
+from billing_core.providers.users import DirectoryUser, Role
+
+PROVIDER_ATTRIBUTE = "custom:provider_id"
+
+
+class CognitoUserDirectory:
+    def __init__(self, client: Any, user_pool_id: str) -> None:
+        """client: a boto3 cognito-idp client."""
+        self._client = client
+        self._pool = user_pool_id
+
+    def invite(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
+        try:
+            answer = self._client.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": PROVIDER_ATTRIBUTE, "Value": provider_id},
+                ],
+                DesiredDeliveryMediums=["EMAIL"],
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UsernameExistsException":
+                raise UserExists(email) from None
+            raise
+        self._client.admin_add_user_to_group(
+            UserPoolId=self._pool, Username=email, GroupName=role.value
+        )
+        return DirectoryUser(email, provider_id, role, _attributes(answer["User"])["sub"])
+
+    def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """Only a user of this provider: a practice admin cannot reach another's users."""
+        user = next((u for u in self.users_of(provider_id) if u.email == email), None)
+        if user is None:
+            return None
+        self._client.admin_disable_user(UserPoolId=self._pool, Username=email)
+        return DirectoryUser(user.email, provider_id, user.role, user.user_id, enabled=False)
+
+    def users_of(self, provider_id: str) -> list[DirectoryUser]:
+        """Cognito cannot filter on a custom attribute: the users of each role group,
+        kept when they belong to this provider."""
+        found = [
+            DirectoryUser(
+                attributes["email"],
+                provider_id,
+                role,
+                attributes["sub"],
+                enabled=bool(user.get("Enabled", True)),
+            )
+            for role in Role
+            for user in self._group_members(role)
+            if (attributes := _attributes(user)).get(PROVIDER_ATTRIBUTE) == provider_id
+        ]
+        return sorted(found, key=lambda user: user.email)
+
+    def _group_members(self, role: Role) -> list[dict[str, Any]]:
+        pages = self._client.get_paginator("list_users_in_group").paginate(
+            UserPoolId=self._pool, GroupName=role.value
+        )
+        return [user for page in pages for user in page["Users"]]
+
+
+def _attributes(user: dict[str, Any]) -> dict[str, str]:
+    return {a["Name"]: a["Value"] for a in user.get("Attributes", [])}

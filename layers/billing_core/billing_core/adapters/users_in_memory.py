@@ -1,0 +1,39 @@
+"""The user directory of the sandbox and the tests (R32): Cognito's behaviour that the use
+cases rely on, in memory. Each user gets an id as Cognito's ``sub`` would be; the
+sandbox hands out a token per user carrying its role (local/server.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from billing_core.ports import UserExists
+from billing_core.providers.users import DirectoryUser, Role
+
+
+class InMemoryUserDirectory:
+    def __init__(self) -> None:
+        self._users: dict[str, DirectoryUser] = {}  # by e-mail: Cognito's user name
+        self.invitations: list[str] = []  # the addresses an invitation e-mail went to
+
+    def invite(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
+        if email in self._users:
+            raise UserExists(email)
+        user = DirectoryUser(email, provider_id, role, user_id=str(uuid.uuid4()))
+        self._users[email] = user
+        self.invitations.append(email)
+        return user
+
+    def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        user = self._users.get(email)
+        if user is None or user.provider_id != provider_id:
+            return None
+        self._users[email] = disabled = replace(user, enabled=False)
+        return disabled
+
+    def users_of(self, provider_id: str) -> list[DirectoryUser]:
+        return [u for _, u in sorted(self._users.items()) if u.provider_id == provider_id]
+
+    def everyone(self) -> list[DirectoryUser]:
+        """The sandbox's token list: every user of every provider."""
+        return [self._users[email] for email in sorted(self._users)]

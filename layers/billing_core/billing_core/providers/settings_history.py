@@ -1,0 +1,62 @@
+"""Every version of a provider's settings: who, when, and what changed, field by field
+(R31). A field is a dotted path into the settings' JSON (``payout.iban``); a list (AGB
+codes, contracts, coverage rules) is one field, shown whole before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from billing_core.providers.provider import Provider
+
+# Not a setting: the counter the history itself is ordered by.
+_BOOKKEEPING = frozenset({"version"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: Any  # JSON values; None for a field that was not there
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Editor:
+    """Who saves a version: the Cognito user id (never a name) and the role it acted in:
+    ``operators``, or ``admin`` for a practice's self-service change."""
+
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsVersion:
+    provider_id: str
+    version: int
+    changed_by: str  # the Cognito user id (never a name)
+    role: str  # "operators", or the practice role of a self-service change
+    changed_at: datetime
+    changes: tuple[FieldChange, ...]
+
+
+def changes_between(before: Provider | None, after: Provider) -> tuple[FieldChange, ...]:
+    """Field-level differences; every field is new for the first version."""
+    old = _flat(before.model_dump(mode="json")) if before else {}
+    new = _flat(after.model_dump(mode="json"))
+    return tuple(
+        FieldChange(name, old.get(name), new.get(name))
+        for name in sorted(old.keys() | new.keys())
+        if name not in _BOOKKEEPING and old.get(name) != new.get(name)
+    )
+
+
+def _flat(settings: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

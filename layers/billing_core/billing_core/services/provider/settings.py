@@ -1,0 +1,57 @@
+"""The practice admin's own settings (R31, interfaces.md §7): contact, dunning and
+coulance policy, within the limits the settings model enforces. The payout account and
+the AGB codes are changed only by an operator (a changed payout IBAN is the first thing
+a fraudster tries). Every change is a version in the same history as the operator's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from billing_core.providers.provider import Provider
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.inputs import InvalidInput
+from billing_core.services.operator.providers import save_version
+from billing_core.services.provider.access import tenant_for
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.errors import practice_refused
+
+SELF_SERVICE = frozenset({"contact", "dunning", "coulance"})
+
+
+def own_settings(user: ProviderUser, ctx: ProviderContext) -> Provider | None:
+    """None for a tenant without settings (no such provider)."""
+    return ctx.store.get_provider(tenant_for(user, Role.ADMIN))
+
+
+def change_own_settings(
+    user: ProviderUser, changes: dict[str, Any], version: int, ctx: ProviderContext
+) -> Provider | None:
+    """``changes``: {setting: its new value}, a setting's fields merged into the current
+    ones; ``version`` is the one the admin edited (stale: 409). Forbidden (403) for any
+    other setting, before anything is read."""
+    provider_id = tenant_for(user, Role.ADMIN)
+    others = sorted(changes.keys() - SELF_SERVICE)
+    if others:
+        raise practice_refused("operator_only_setting", fields=", ".join(others))
+    current = ctx.store.get_provider(provider_id)
+    if current is None:
+        return None
+    values = current.model_dump(mode="json") | {"version": version}
+    for name, value in changes.items():
+        values[name] = values[name] | value if isinstance(value, dict) else value
+    settings = _validated(values)
+    editor = Editor(user.user_id, user.role or "")
+    return save_version(current, settings, editor, ctx.store, ctx.clock)
+
+
+def _validated(values: dict[str, Any]) -> Provider:
+    """The same model the operator's settings and the runtime pass (400 if it fails)."""
+    try:
+        return Provider.model_validate(values)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        where = ".".join(["body", *(str(part) for part in first["loc"])])
+        raise InvalidInput(where, first["msg"]) from None

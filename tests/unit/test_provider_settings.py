@@ -1,0 +1,137 @@
+"""Provider settings v2 (R31, interfaces.md §6): one pydantic model validates what the
+operator sends, what is stored and what the runtime reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from billing_core.declarations.vektis.parser import parse_vektis
+from billing_core.declarations.vektis.writer import to_bytes
+from billing_core.providers.provider import Provider
+from tests.unit.factories import make_provider
+from tests.unit.vektis_files import TODAY, dental_claim, edited, records
+
+
+def settings(**changes: object) -> dict:
+    return make_provider().model_dump(mode="json") | changes
+
+
+def test_the_settings_of_the_interface_round_trip_unchanged():
+    # Given the JSON shape of interfaces.md §6 / When read and written again
+    provider = Provider.model_validate(settings())
+    # Then it is the same JSON, with contracts as {uzovi, from, to}
+    assert provider.model_dump(mode="json") == settings()
+    contract = Provider.model_validate(
+        settings(contracts=[{"uzovi": "9664", "from": "2026-01-01", "to": None}])
+    ).model_dump(mode="json")["contracts"]
+    assert contract == [{"uzovi": "9664", "from": "2026-01-01", "to": None}]
+
+
+def test_iban_and_postcode_are_normalised():
+    # Given an IBAN typed with spaces in lower case and a postcode without its space
+    provider = Provider.model_validate(
+        settings(
+            payout={"iban": "nl91 abna 0417 1643 00", "account_holder": " De Vries B.V. "},
+            address=settings()["address"] | {"postcode": "3511ax"},
+        )
+    )
+    # Then they are stored the one way banks and PostNL print them
+    assert provider.payout.iban == "NL91ABNA0417164300"
+    assert provider.payout.account_holder == "De Vries B.V."
+    assert provider.address.postcode == "3511 AX"
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        ({"payout": {"iban": "NL91ABNA0417164301", "account_holder": "X"}}, "payout.iban"),
+        ({"payout": {"iban": "NL91ABNA0417164300", "account_holder": ""}}, "payout.account_holder"),
+        ({"payout": {"iban": "NL91ABNA0417164300"}}, "payout.account_holder"),
+        ({"agb_codes": [{"code": "12345678", "kind": "practitioner"}]}, "agb_codes"),
+        ({"agb_codes": []}, "agb_codes"),
+        ({"agb_codes": [{"code": "1234567", "kind": "practice"}]}, "agb_codes.0.code"),
+        (
+            {
+                "agb_codes": [
+                    {"code": "12345678", "kind": "practice"},
+                    {"code": "12345678", "kind": "practitioner"},
+                ]
+            },
+            "agb_codes",
+        ),
+        (
+            {"contracts": [{"uzovi": "9664", "from": "2026-02-01", "to": "2026-01-31"}]},
+            "contracts.0",
+        ),
+        ({"contracts": [{"uzovi": "966", "from": "2026-01-01"}]}, "contracts.0.uzovi"),
+        ({"kvk": "1234"}, "kvk"),
+        ({"contact": {"email": "not an address", "phone": "030 123 4567"}}, "contact.email"),
+        ({"service_fee_percentage": "30"}, "service_fee_percentage"),
+        ({"dunning": {"days_to_handover": 3}}, "dunning.days_to_handover"),
+        ({"unknown_setting": 1}, "unknown_setting"),
+    ],
+)
+def test_a_provider_that_fails_validation_cannot_exist(change, where):
+    # Given settings with one wrong value / When validated / Then refused, naming the field
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    places = {".".join(str(p) for p in error["loc"]) for error in refused.value.errors()}
+    assert any(place.startswith(where) for place in places), places
+
+
+def test_a_contract_counts_in_its_period_only_and_open_ended_from_its_start():
+    # Given a contract with 9664 for 2026 and an open-ended one with 7029 from 1 March
+    provider = make_provider(
+        contracts=[
+            {"uzovi": "9664", "from": "2026-01-01", "to": "2026-12-31"},
+            {"uzovi": "7029", "from": "2026-03-01", "to": None},
+        ]
+    )
+    # Then each insurer is contracted on the days of its period, no other insurer ever
+    assert provider.is_contracted("9664", date(2026, 1, 1))
+    assert provider.is_contracted("9664", date(2026, 12, 31))
+    assert not provider.is_contracted("9664", date(2027, 1, 1))
+    assert not provider.is_contracted("7029", date(2026, 2, 28))
+    assert provider.is_contracted("7029", date(2031, 5, 5))
+    assert not provider.is_contracted("3311", date(2026, 6, 1))
+
+
+def test_the_shorthands_read_the_nested_settings():
+    provider = make_provider(
+        agb_codes=[
+            {"code": "12000111", "kind": "practitioner"},
+            {"code": "12345678", "kind": "practice"},
+        ]
+    )
+    assert provider.agb_code == "12345678"  # printed on invoices: the practice code
+    assert provider.all_agb_codes == {"12345678", "12000111"}
+    assert (provider.city, provider.contact_email) == (
+        provider.address.city,
+        provider.contact.email,
+    )
+
+
+def test_a_vektis_file_is_matched_by_any_of_the_practices_agb_codes():
+    # Given a file whose header names the practice 12345678
+    data = to_bytes(records([dental_claim("A1")]))
+    # When the practice that uploads it holds that code among others (a practitioner's)
+    ours = parse_vektis(data, today=TODAY, provider_agbs={"12000111", "12345678"})
+    # Then it is its file; a practice holding none of the header's codes gets it refused
+    assert not ours.file_rejected
+    theirs = parse_vektis(data, today=TODAY, provider_agbs={"12000111", "87654321"})
+    assert [f.code for f in theirs.findings] == ["VEKTIS_WRONG_PROVIDER"]
+    assert theirs.findings[0].params["provider_agb"] == "12000111, 87654321"
+
+
+def test_a_file_naming_only_a_practitioner_of_the_practice_is_its_file():
+    # Given a header without the practice code, naming practitioner 12000111 as care provider
+    lines = edited(
+        edited(records([dental_claim("A1")]), 0, "agb_practice", 0), 0, "agb_provider", "12000111"
+    )
+    # When the practice with that practitioner's code uploads it
+    result = parse_vektis(to_bytes(lines), today=TODAY, provider_agbs={"12345678", "12000111"})
+    # Then it is accepted as the practice's own file
+    assert "VEKTIS_WRONG_PROVIDER" not in [f.code for f in result.findings]
