@@ -55,9 +55,7 @@ class PortalUser:
     def sign_in(self, email: str) -> None:
         _, to_hosted_ui, _ = self.request("GET", "/portal/login")
         asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
-        chosen = (
-            f"email={email}&state={asked['state']}&code_challenge={asked['code_challenge']}"
-        )
+        chosen = f"email={email}&state={asked['state']}&code_challenge={asked['code_challenge']}"
         _, back, _ = self.request("POST", "/_local/sign-in", chosen.encode())
         callback = urlsplit(back["Location"])
         status, headers, _ = self.request("GET", f"{callback.path}?{callback.query}")
