@@ -15,7 +15,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
@@ -24,7 +24,7 @@ from billing_core.providers.users import ProviderUser, Role
 
 SESSION_COOKIE = "zn_portal"
 SIGN_IN_COOKIE = "zn_sign_in"
-SIGN_IN_MINUTES = 10
+SIGN_IN_LIFETIME = timedelta(minutes=10)
 COOKIE_PATH = "/portal"
 LANGUAGE_KEPT = timedelta(days=365)
 
@@ -65,7 +65,7 @@ def new_sign_in(now: datetime) -> SignInAttempt:
     return SignInAttempt(
         secrets.token_urlsafe(24),
         secrets.token_urlsafe(48),
-        now + timedelta(minutes=SIGN_IN_MINUTES),
+        now + SIGN_IN_LIFETIME,
     )
 
 
@@ -117,18 +117,21 @@ def open_sign_in(cookie: str, key: bytes, now: datetime) -> SignInAttempt | None
     return SignInAttempt(values["s"], values["v"], datetime.fromisoformat(values["x"]))
 
 
-def portal_cookie(name: str, value: str, expires_at: datetime | None = None) -> Cookie:
-    """Only for the portal's paths, never to a script, only over HTTPS, never sent along
-    from another site's page. ``expires_at`` None: delete the cookie."""
+def portal_cookie(
+    name: str, value: str, lifetime: timedelta | None = None, *, strict: bool = True
+) -> Cookie:
+    """Only for the portal's paths, never to a script, only over HTTPS; ``strict``: never
+    sent along from another site's page. ``lifetime`` None: delete the cookie. A lifetime,
+    not a date: the browser's clock need not be the server's (the sandbox moves its own);
+    the sealed value carries the expiry the server checks."""
     return Cookie(
         name,
-        value if expires_at else "",
+        value if lifetime else "",
         path=COOKIE_PATH,
         secure=True,
         http_only=True,
-        expires=expires_at.astimezone(UTC) if expires_at else None,
-        max_age=None if expires_at else 0,
-        same_site=SameSite.STRICT_MODE,
+        max_age=int(lifetime.total_seconds()) if lifetime else 0,
+        same_site=SameSite.STRICT_MODE if strict else SameSite.LAX_MODE,
     )
 
 

@@ -29,6 +29,7 @@ from billing_core.entrypoints.web.portal.pages import (
     forbidden,
     message,
     page_language,
+    render,
 )
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import Forbidden
@@ -151,10 +152,12 @@ def start_sign_in() -> Response[str]:
     short-lived signed cookie for the way back."""
     runtime = bootstrap.current()
     attempt = sessions.new_sign_in(runtime.clock.now())
+    # Lax, not Strict: the way back is a redirect from the hosted UI, another site.
     cookie = sessions.portal_cookie(
         sessions.SIGN_IN_COOKIE,
         sessions.seal_sign_in(attempt, runtime.portal_session_key),
-        attempt.expires_at,
+        sessions.SIGN_IN_LIFETIME,
+        strict=False,
     )
     url = runtime.portal_sign_in.sign_in_url(attempt.state, attempt.code_challenge)
     return redirect(url, [cookie])
@@ -171,7 +174,7 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str]:
     user = None
     if attempt is not None and code and sessions.hmac_equal(state, attempt.state):
         user = runtime.portal_sign_in.exchange(code, attempt.code_verifier)
-    forget_attempt = sessions.portal_cookie(sessions.SIGN_IN_COOKIE, "")
+    forget_attempt = sessions.portal_cookie(sessions.SIGN_IN_COOKIE, "", strict=False)
     if user is None:
         failed = message(
             incoming.language, None, "sign_in_title", "sign_in_failed", HTTPStatus.UNAUTHORIZED
@@ -179,8 +182,14 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str]:
         return respond(failed, [forget_attempt])
     session = sessions.new_session(user, now, runtime.settings.portal_session_hours)
     sealed = sessions.seal_session(session, key)
-    cookie = sessions.portal_cookie(sessions.SESSION_COOKIE, sealed, session.expires_at)
-    return redirect("/portal/", [cookie, forget_attempt])
+    lifetime = session.expires_at - now
+    cookie = sessions.portal_cookie(sessions.SESSION_COOKIE, sealed, lifetime)
+    # A page, not a redirect: a Strict cookie set at the end of a chain that began on the
+    # hosted UI's site is not sent along that chain; the step from this page is same-site.
+    signed_in = render(
+        "signed_in.html.j2", incoming.language, None, HTTPStatus.OK, next_page="/portal/"
+    )
+    return respond(signed_in, [cookie, forget_attempt])
 
 
 def sign_out(event: APIGatewayProxyEvent) -> Response[str]:
@@ -196,9 +205,7 @@ def sign_out(event: APIGatewayProxyEvent) -> Response[str]:
 
 def choose_language(language: str) -> Response[str]:
     chosen = page_language(language)
-    cookie = sessions.portal_cookie(
-        LANGUAGE_COOKIE, chosen, bootstrap.current().clock.now() + sessions.LANGUAGE_KEPT
-    )
+    cookie = sessions.portal_cookie(LANGUAGE_COOKIE, chosen, sessions.LANGUAGE_KEPT)
     return redirect("/portal/", [cookie])
 
 
