@@ -142,14 +142,14 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     # And stop 25% of it, the terms accepted
     page.get_by_role("radio", name="Een deel").check()
     page.get_by_label("Percentage van het oorspronkelijke bedrag").fill("25")
-    page.get_by_label("Reden").select_option("goodwill")
+    page.get_by_label("Reden", exact=True).select_option("goodwill")
     page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
     page.get_by_role("button", name="Stop boeken").click()
     assert page.locator("#notice").inner_text() == "De stop is geboekt."
     # And put the other on hold for two weeks
     page.goto(f"{server}/portal/notas/{second.invoice_id}")
     page.get_by_label("Aanhouden tot en met").fill("2026-12-07")
-    page.locator("#hold_reason").fill("Bezwaar wordt bekeken")
+    page.get_by_label("Reden van aanhouden").fill("Bezwaar wordt bekeken")
     page.get_by_role("button", name="Aanhouden").click()
     assert page.locator("#notice").inner_text() == "De nota is aangehouden."
     assert page.locator("#invoice-state").inner_text() == "Aangehouden"

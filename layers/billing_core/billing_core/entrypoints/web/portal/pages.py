@@ -19,6 +19,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from jinja2 import pass_context
 from pydantic import ValidationError
 
 from billing_core.changes.stop import STOP_REASONS
@@ -55,10 +56,13 @@ from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
+from billing_core.texts.catalogue import short_date
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
+# Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
+ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
 LIST_SIZE = 50
 
 
