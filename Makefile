@@ -59,17 +59,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-# axe-core for the accessibility tests (tests/e2e/axe.py), from the npm registry; used by
-# the tests only, never shipped. npm comes with Debian's nodejs when missing.
-AXE_VERSION := 4.14.1
-AXE := tests/e2e/fixtures/axe-core-$(AXE_VERSION).tgz
-
-$(AXE):
-	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
-	mkdir -p $(@D)
-	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION)
-
-test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) $(AXE) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
+test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
 	$(BIN)/python -m pytest
 
 lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts
@@ -78,7 +68,7 @@ lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core
 	$(BIN)/mypy
 	PYTHONPATH=layers/billing_core $(BIN)/lint-imports
 
-test-e2e: $(DEPS) $(CHROMIUM) $(AXE)
+test-e2e: $(DEPS) $(CHROMIUM)
 	$(BIN)/python -m pytest tests/e2e
 
 test-unit: $(DEPS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +27,17 @@ REGION = "eu-central-1"
 # Set in the template, meaningless locally: the runtime reads REFERENCE_KEY instead, and
 # without a PSP key secret it pays through the local fake PSP.
 DEPLOYED_ONLY_VARIABLES = frozenset(
-    {"REFERENCE_KEY_SECRET_ARN", "VISIT_KEY_SECRET_ARN", "PSP_API_KEY_SECRET_ARN"}
+    {
+        "REFERENCE_KEY_SECRET_ARN",
+        "VISIT_KEY_SECRET_ARN",
+        "PSP_API_KEY_SECRET_ARN",
+        "PORTAL_SESSION_KEY_SECRET_ARN",
+    }
 )
 # Local stand-ins for what Secrets Manager and the Lambda runtime provide when deployed.
-LOCAL_ONLY_VARIABLES = frozenset({"REFERENCE_KEY", "VISIT_KEY", "AWS_DEFAULT_REGION"})
+LOCAL_ONLY_VARIABLES = frozenset(
+    {"REFERENCE_KEY", "VISIT_KEY", "PORTAL_SESSION_KEY", "AWS_DEFAULT_REGION"}
+)
 # Not a secret: a fixed key so local references are reproducible from run to run.
 LOCAL_REFERENCE_KEY = hashlib.sha256(b"zorgnota local reference key").hexdigest()
 LOCAL_VISIT_KEY = hashlib.sha256(b"zorgnota local visit key").hexdigest()
@@ -192,6 +200,8 @@ class LocalResources:
                 )
         environment["REFERENCE_KEY"] = LOCAL_REFERENCE_KEY
         environment["VISIT_KEY"] = LOCAL_VISIT_KEY
+        # New each start: a restart signs everyone out, as a new key would deployed.
+        environment["PORTAL_SESSION_KEY"] = secrets.token_hex(32)
         environment["AWS_DEFAULT_REGION"] = self.region
         return environment
 
@@ -210,6 +220,9 @@ class LocalResources:
             "COLLECTION_IBAN": names.collection_iban,
             "COLLECTION_ACCOUNT_HOLDER": names.collection_account_holder,
             "STAGE": "local",
+            # The sandbox signs in through its own page (local/sign_in.py), not Cognito.
+            "PORTAL_SIGN_IN_DOMAIN": "",
+            "PORTAL_CLIENT_ID": "",
             # No user pool locally: the sandbox keeps its users in memory.
             "USER_POOL_ID": "",
         }

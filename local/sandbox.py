@@ -8,12 +8,14 @@ sample events in ``events/`` and handed to them, as the template wires them.
 
 from __future__ import annotations
 
+import base64
 import copy
 import importlib
 import json
 import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes, policy
@@ -43,7 +45,8 @@ from local.resources import (
     load_template,
     resources_of_type,
 )
-from local.seed import SAMPLE_PROVIDERS
+from local.seed import SAMPLE_PROVIDERS, SAMPLE_USERS
+from local.sign_in import SampleSignIn
 
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_OPERATOR = Editor(user_id="sandbox-operator", role=OPERATORS_GROUP)
@@ -68,13 +71,18 @@ def sample_event(name: str) -> dict[str, Any]:
 
 
 class LocalUploads:
-    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py)."""
+    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py);
+    a file the portal takes lands the same way, S3's notification included."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, put: Callable[[str, bytes], object]) -> None:
         self.base_url = base_url.rstrip("/")
+        self._put = put
 
     def upload_url(self, object_key: str, expires_in_seconds: int) -> str:
         return f"{self.base_url}/_local/uploads/{object_key}"
+
+    def put_upload(self, object_key: str, body: bytes) -> None:
+        self._put(object_key, body)
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,9 @@ class Sandbox:
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
         self.runtime = bootstrap.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
-        self.runtime.upload_urls = LocalUploads(self.base_url)  # type: ignore[misc]
+        self.runtime.upload_urls = LocalUploads(self.base_url, self.put_upload)  # type: ignore[misc]
+        self.sign_in = SampleSignIn(self.runtime.user_directory, self.base_url)  # type: ignore[arg-type]
+        self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]
         bootstrap.install(self.runtime)
         for provider in self.providers:
             # As an operator onboards them: the same validation and history (R31).
@@ -209,6 +219,15 @@ class Sandbox:
         directory = self.runtime.user_directory
         assert isinstance(directory, InMemoryUserDirectory)
         return directory.everyone()
+
+    def invite_sample_users(self) -> None:
+        """The practices' sample users (R32) into the user directory, once: the portal's
+        sign-in page lists them (make serve and the tests that sign in)."""
+        directory = self.runtime.user_directory
+        known = {u.email for u in self.sign_in.users}
+        for user in SAMPLE_USERS:
+            if user.email not in known:
+                directory.invite(user.provider_id, user.email, user.role)
 
     def stop(self) -> None:
         self._mock.stop()
@@ -426,7 +445,11 @@ class Sandbox:
             }
         if caller is None and provider_id is not None:
             caller = Caller.practice(provider_id, "admin")
+        binary = isinstance(body, bytes)  # as API Gateway passes a binary media type (multipart)
+        if binary:
+            body = base64.b64encode(body).decode()
         event = self.api_event(method, path, caller=caller, body=body, query=query)
+        event["isBase64Encoded"] = binary
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
         event["pathParameters"] = route.parameters(path) or None
         if headers:

@@ -18,6 +18,7 @@ from billing_core.providers.provider import (
     PracticeAddress,
     Provider,
 )
+from billing_core.providers.users import DirectoryUser, Role
 
 # UZOVI codes the dental practice has a contract with (see billing_core/insurers.py).
 # Contracted with most insurers: all but a.s.r. (9018) and CZ-group labels.
@@ -87,3 +88,16 @@ SAMPLE_PROVIDERS = (DENTAL, PHYSIO)
 
 # The day the demo and the sandbox start on: the sample declarations are of Oct-Nov 2026.
 SANDBOX_TODAY = date(2026, 11, 23)
+
+# The sandbox's practice users (R32), one per role and practice: the portal's sign-in
+# page lists them (standing in for the Cognito hosted UI, local/sign_in.py).
+SAMPLE_USERS = tuple(
+    DirectoryUser(
+        email=f"{role.value}@{provider.contact.email.split('@', 1)[1]}",
+        provider_id=provider.provider_id,
+        role=role,
+        user_id="",  # the user directory gives each its id, as Cognito its sub
+    )
+    for provider in SAMPLE_PROVIDERS
+    for role in (Role.ADMIN, Role.STAFF, Role.VIEWER)
+)

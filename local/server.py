@@ -36,6 +36,7 @@ class SandboxServer:
         self.sandbox = sandbox
         self._issued: dict[str, str] = {}  # who -> token, for as long as the sandbox runs
         self._lock = threading.Lock()  # one request at a time on the embedded AWS state
+        sandbox.invite_sample_users()
 
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
@@ -44,7 +45,7 @@ class SandboxServer:
         path, query = parts.path, dict(parse_qsl(parts.query))
         with self._lock:
             if path.startswith("/_local/"):
-                answer = self._local(method, path, body, headers)
+                answer = self._local(method, path, body, headers, query)
             else:
                 answer = self._api(method, path, query, headers, body)
             if method != "GET":
@@ -54,12 +55,14 @@ class SandboxServer:
     # --- sandbox-only routes ----------------------------------------------------------
 
     def _local(
-        self, method: str, path: str, body: bytes, headers: dict[str, str]
+        self, method: str, path: str, body: bytes, headers: dict[str, str], query: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         if method == "GET" and path == "/_local/tokens":
             return _json(HTTPStatus.OK, self.tokens())
         if method == "POST" and path == "/_local/clock":
             return self._set_clock(body)
+        if path == "/_local/sign-in":
+            return self._sign_in_page(method, query, body)
         if method == "GET" and path == "/_local/outbox":
             return _json(HTTPStatus.OK, [_outbox_entry(m) for m in self.sandbox.outbox()])
         if method == "PUT" and path.startswith("/_local/uploads/"):
@@ -93,6 +96,23 @@ class SandboxServer:
         if "refused" in answer:  # e.g. a day after the sandbox's today (issue 12 item 6)
             return _json(HTTPStatus.UNPROCESSABLE_ENTITY, _error("refused", answer["refused"]))
         return _json(HTTPStatus.OK, answer)
+
+    # --- the stand-in for the Cognito hosted UI (the portal's sign-in) ----------------------
+
+    def _sign_in_page(
+        self, method: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        sign_in = self.sandbox.sign_in
+        if method == "POST":
+            form = dict(parse_qsl(body.decode("utf-8", "replace")))
+            back = sign_in.choose(
+                form.get("email", ""), form.get("state", ""), form.get("code_challenge", "")
+            )
+            if back is None:
+                return _json(HTTPStatus.BAD_REQUEST, _error("validation_error", "no such user"))
+            return HTTPStatus.SEE_OTHER.value, {"Location": back}, b""
+        page = sign_in.page(query.get("state", ""), query.get("code_challenge", ""))
+        return HTTPStatus.OK.value, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
     # --- the fake iDEAL checkout (a PSP's test mode) -------------------------------------
 
@@ -185,6 +205,13 @@ class SandboxServer:
                         "unauthorized", "send Authorization: Bearer <token from /_local/tokens>"
                     ),
                 )
+        if path.startswith("/portal"):  # its own session cookie; uploads are binary
+            portal_headers = {"Content-Type": headers.get("content-type", "")}
+            portal_headers["Cookie"] = headers.get("cookie", "")
+            answer = self.sandbox.api_raw(
+                method, path, body=body or None, query=query, headers=portal_headers
+            )
+            return _from_lambda(answer)
         answer = self.sandbox.api_raw(
             method,
             path,
@@ -234,7 +261,8 @@ def _passed_on(headers: dict[str, str], *, with_body: bool) -> dict[str, str] | 
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
     headers = {k: v for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
-        headers[name] = ", ".join(values)
+        # Set-Cookie values hold commas (Expires=Wed, 02 Dec ...): one line each.
+        headers[name] = "\n".join(values) if name.lower() == "set-cookie" else ", ".join(values)
     raw = answer.get("body") or ""
     body = base64.b64decode(raw) if answer.get("isBase64Encoded") else raw.encode()
     return answer["statusCode"], headers, body
@@ -304,7 +332,8 @@ def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             for name, value in headers.items():
                 if name.lower() != "content-length":
-                    self.send_header(name, value)
+                    for line in value.split("\n"):
+                        self.send_header(name, line)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -318,7 +347,7 @@ def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
 
 def main(host: str = HOST, port: int = PORT) -> None:
-    from local.seed import SANDBOX_TODAY
+    from local.seed import SAMPLE_USERS, SANDBOX_TODAY
 
     with Sandbox(SANDBOX_TODAY, base_url=f"http://{host}:{port}") as sandbox:
         server = SandboxServer(sandbox)
@@ -329,6 +358,9 @@ def main(host: str = HOST, port: int = PORT) -> None:
         print("bearer tokens (GET /_local/tokens):")
         for who, token in server.tokens().items():
             print(f"  {who:22} {token}")
+        print(f"provider portal: http://{host}:{port}/portal/  sample logins (a click signs in):")
+        for user in SAMPLE_USERS:
+            print(f"  {user.email:44} {user.role.value:7} {user.provider_id}")
         try:
             http.serve_forever()
         except KeyboardInterrupt:

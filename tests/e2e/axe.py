@@ -1,35 +1,28 @@
 """axe-core for the accessibility tests of every page (the checker, the pages for patients,
-the provider portal): one place that finds the vendored axe-core and runs it in a page.
+the provider portal): one place that finds axe-core and runs it in a page.
 
-`make test` / `make test-e2e` fetch it from the npm registry (`npm pack axe-core@<version>`
-into tests/e2e/fixtures/, the version in the Makefile's AXE_VERSION); it is never shipped.
+axe-core comes bundled in the pinned axe-playwright-python (requirements-dev.txt), so
+`make test` installs it with the other test dependencies; it is never shipped.
 The pages' Content-Security-Policy forbids inline scripts, so a page to check comes from
 a browser context opened with ``bypass_csp=True`` (see ``axe_context``).
 """
 
 from __future__ import annotations
 
-import tarfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
+import axe_playwright_python
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BLOCKING = frozenset({"serious", "critical"})
 
 
 @cache
 def axe_source() -> str:
-    """axe.min.js out of the npm tarball."""
-    packs = sorted(FIXTURES.glob("axe-core-*.tgz"))
-    if not packs:
-        pytest.fail("axe-core is not in tests/e2e/fixtures: run `make test-e2e`, which fetches it")
-    with tarfile.open(packs[-1]) as pack:
-        member = pack.extractfile("package/axe.min.js")
-        assert member is not None
-        return member.read().decode("utf-8")
+    """axe.min.js as the package bundles it."""
+    bundled = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    return bundled.read_text(encoding="utf-8")
 
 
 def axe_context(browser: Any, **options: Any) -> Any:
@@ -39,7 +32,7 @@ def axe_context(browser: Any, **options: Any) -> Any:
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:
     """axe's violations of impact serious or critical on the page as it is now."""
-    page.add_script_tag(content=axe_source())
+    page.evaluate(axe_source())  # not a <script> tag: the pages' CSP forbids inline script
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}

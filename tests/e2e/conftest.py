@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +38,31 @@ def running_server() -> Iterator[RunningServer]:
 @pytest.fixture
 def server(running_server: RunningServer) -> str:
     return running_server.url
+
+
+# Debian's chromium, driven by Playwright; `make test` installs chromium when missing.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The flags a closed network needs: no background calls home, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()

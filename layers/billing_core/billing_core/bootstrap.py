@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from billing_core.payments.bank_import import BankImportContext
     from billing_core.payments.online import OnlinePaymentContext
     from billing_core.payments.psp import PaymentProvider
-    from billing_core.ports import UploadUrls, UserDirectory
+    from billing_core.ports import PortalSignIn, UploadUrls, UserDirectory
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.providers.settings_history import Editor
@@ -109,6 +109,29 @@ class Runtime:
     def visit_key(self) -> bytes:
         """Signs the checker's visit pass (R36)."""
         return _key(self.settings.visit_key_secret_arn, self.settings.visit_key, "VISIT_KEY")
+
+    @cached_property
+    def portal_session_key(self) -> bytes:
+        """Signs the portal's session cookies (R35)."""
+        settings = self.settings
+        return _key(
+            settings.portal_session_key_secret_arn,
+            settings.portal_session_key,
+            "PORTAL_SESSION_KEY",
+        )
+
+    @cached_property
+    def portal_sign_in(self) -> PortalSignIn:
+        """The Cognito hosted UI; the sandbox installs its sample users instead."""
+        from billing_core.adapters.cognito_sign_in import CognitoHostedSignIn
+
+        if not self.settings.portal_sign_in_domain:
+            raise RuntimeError("set PORTAL_SIGN_IN_DOMAIN and PORTAL_CLIENT_ID (deployed)")
+        return CognitoHostedSignIn(
+            self.settings.portal_sign_in_domain,
+            self.settings.portal_client_id,
+            f"{self.settings.public_base_url.rstrip('/')}/portal/callback",
+        )
 
     @property
     def collection_account(self) -> CollectionAccount:

@@ -25,7 +25,7 @@ from billing_core.providers.actions import ActionState, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
-from billing_core.providers.users import DirectoryUser, Role
+from billing_core.providers.users import DirectoryUser, ProviderUser, Role
 from billing_core.shared.audit import ReadRecord
 
 
@@ -355,9 +355,26 @@ class FileReader(Protocol):
 
 
 class UploadUrls(Protocol):
-    """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed)."""
+    """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed),
+    or takes the file itself (the portal's upload form): either way it lands under
+    the same key and S3 tells the ingest."""
 
     def upload_url(self, object_key: str, expires_in_seconds: int) -> str: ...
+
+    def put_upload(self, object_key: str, body: bytes) -> None: ...
+
+
+class PortalSignIn(Protocol):
+    """The portal's login (R32): the authorization code flow with PKCE (RFC 7636) of the
+    Cognito hosted UI when deployed, the sandbox's list of sample users locally."""
+
+    def sign_in_url(self, state: str, code_challenge: str) -> str:
+        """Where the browser goes to sign in; it comes back with ``code`` and ``state``."""
+        ...
+
+    def exchange(self, code: str, code_verifier: str) -> ProviderUser | None:
+        """The user a code stands for; None for a code that is unknown, used or forged."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     # The Mollie API key (live_... or test_...) in Secrets Manager. Empty on a developer's
     # machine: the sandbox pays through the local fake PSP instead (psp/fake.py).
     psp_api_key_secret_arn: str = ""
+    # The portal (R35): its session cookies are signed with this key (Secrets Manager
+    # when deployed), and it signs in through the Cognito hosted UI at this domain.
+    portal_session_key_secret_arn: str = ""
+    portal_session_key: SecretStr = SecretStr("")
+    portal_sign_in_domain: str = ""
+    portal_client_id: str = ""
+    portal_session_hours: int = Field(default=8, ge=1, le=12)
     # The Cognito user pool of the practices' users and the operators (R32). Empty on a
     # developer's machine: the sandbox keeps its users in memory (adapters/users_in_memory).
     user_pool_id: str = ""

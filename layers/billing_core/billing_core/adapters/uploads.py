@@ -19,3 +19,7 @@ class S3PresignedUploads:
                 ExpiresIn=expires_in_seconds,
             )
         )
+
+    def put_upload(self, object_key: str, body: bytes) -> None:
+        """The portal's form upload: the same key, so S3 notifies the ingest as for a PUT."""
+        self._client.put_object(Bucket=self._bucket, Key=object_key, Body=body)

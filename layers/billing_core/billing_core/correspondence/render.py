@@ -47,9 +47,11 @@ def _date(context: Context, day: date) -> str:
     return long_date(day, context["language"])
 
 
-def _environment() -> Environment:
+def template_environment(folder: Path) -> Environment:
+    """HTML escaped, a missing value an error, and the filters every reader needs:
+    ``euros``, ``date`` (in the context's ``language``) and ``kenmerk``."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(folder),
         # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone
         # would see the ".j2" and escape nothing. Unknown names are escaped too.
         autoescape=select_autoescape(
@@ -69,7 +71,7 @@ def _environment() -> Environment:
     return env
 
 
-ENVIRONMENT = _environment()
+ENVIRONMENT = template_environment(TEMPLATES)
 
 
 def render_email(kind: str, context: Mapping[str, Any], language: str) -> RenderedEmail:

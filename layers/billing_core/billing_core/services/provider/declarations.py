@@ -76,6 +76,17 @@ def request_retour_upload(user: ProviderUser, file_name: str, ctx: ProviderConte
     return _request_upload(tenant_for(user, Role.STAFF), file_name, retour_upload_key, ctx)
 
 
+def upload_declaration_file(
+    user: ProviderUser, file_name: str, body: bytes, ctx: ProviderContext
+) -> str:
+    """The portal's upload form (R1, R35): registered like an upload URL, then the file
+    put under that key, so the ingest takes it as if the practice had PUT it. Returns
+    the declaration id, whose report is read as for any upload."""
+    record = _register_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
+    ctx.uploads.put_upload(record.object_key, body)
+    return record.declaration_id
+
+
 def _request_upload(
     provider_id: str,
     file_name: str,
@@ -84,25 +95,33 @@ def _request_upload(
 ) -> UploadTicket:
     """An upload URL for exactly one key of the token's provider (R26), registered as an
     upload awaiting its file, so its status and report are read the same way (R1)."""
+    record = _register_upload(provider_id, file_name, key_for, ctx)
+    return UploadTicket(
+        declaration_id=record.declaration_id,
+        upload_url=ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds),
+        expires_at=record.created_at + timedelta(seconds=ctx.upload_url_seconds),
+    )
+
+
+def _register_upload(
+    provider_id: str,
+    file_name: str,
+    key_for: Callable[[str, str, str], str],
+    ctx: ProviderContext,
+) -> DeclarationRecord:
     now = ctx.clock.now()
     name = safe_file_name(file_name)
     declaration_id = new_declaration_id(now)
-    key = key_for(provider_id, declaration_id, name)
-    ctx.store.put_declaration(
-        DeclarationRecord(
-            provider_id=provider_id,
-            declaration_id=declaration_id,
-            file_name=name,
-            status=DeclarationStatus.AWAITING_UPLOAD,
-            created_at=now,
-            object_key=key,
-        )
-    )
-    return UploadTicket(
+    record = DeclarationRecord(
+        provider_id=provider_id,
         declaration_id=declaration_id,
-        upload_url=ctx.uploads.upload_url(key, ctx.upload_url_seconds),
-        expires_at=now + timedelta(seconds=ctx.upload_url_seconds),
+        file_name=name,
+        status=DeclarationStatus.AWAITING_UPLOAD,
+        created_at=now,
+        object_key=key_for(provider_id, declaration_id, name),
     )
+    ctx.store.put_declaration(record)
+    return record
 
 
 def list_declarations(

@@ -20,6 +20,7 @@ from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind
 
 
@@ -58,6 +59,18 @@ def invoice_detail(
     if detail is not None:
         ctx.record_read(user, ReadKind.INVOICE, invoice_id)
     return detail
+
+
+def find_by_reference(user: ProviderUser, kenmerk: str, ctx: ProviderContext) -> Invoice | None:
+    """The provider's invoice with this betalingskenmerk, as typed (spaces, dots); None
+    for a malformed one, an unknown one or another tenant's, alike (R26)."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    try:
+        reference = betalingskenmerk.parse_ours(kenmerk)
+    except betalingskenmerk.InvalidReference:
+        return None
+    invoice = ctx.store.find_invoice_by_reference(reference)
+    return invoice if invoice is not None and invoice.provider_id == provider_id else None
 
 
 def stop_invoice(

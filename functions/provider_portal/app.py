@@ -1,0 +1,31 @@
+"""The provider portal (R35, interfaces.md §8): HTML pages for a practice's staff.
+
+Its own session (a signed cookie, after the Cognito hosted UI or the sandbox's sign-in)
+instead of the API's bearer token, so its routes have no API Gateway authorizer. One
+Powertools Router per part in ``routes/``; every page calls the provider services
+through ``billing_core.entrypoints.web.portal``.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing_core.entrypoints.http.errors import register_error_handlers
+from billing_core.entrypoints.http.routing import include_routes
+from billing_core.entrypoints.web.portal.web import portal_headers
+
+logger = Logger()
+tracer = Tracer()
+app = APIGatewayRestResolver()
+app.use([portal_headers])
+register_error_handlers(app)
+include_routes(app, __package__, ("sign_in", "pages"))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,105 @@
+"""The portal's pages and forms: each route names the page of ``portal.pages`` it serves."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from billing_core.entrypoints.web.portal import pages
+from billing_core.entrypoints.web.portal.web import serve_form, serve_page
+
+router = Router()
+
+
+@router.get("/portal/")
+def overview() -> Response[str]:
+    return serve_page(router.current_event, pages.overview)
+
+
+@router.get("/portal/declaraties")
+def declarations() -> Response[str]:
+    return serve_page(router.current_event, pages.declaration_list)
+
+
+@router.post("/portal/declaraties")
+def upload() -> Response[str]:
+    return serve_form(router.current_event, pages.upload)
+
+
+@router.get("/portal/declaraties/<declaration_id>")
+def declaration(declaration_id: str) -> Response[str]:
+    return serve_page(
+        router.current_event,
+        lambda request, ctx: pages.declaration_report(request, declaration_id, ctx),
+    )
+
+
+@router.get("/portal/notas")
+def invoices() -> Response[str]:
+    return serve_page(router.current_event, pages.invoice_list)
+
+
+@router.get("/portal/notas/<invoice_id>")
+def invoice(invoice_id: str) -> Response[str]:
+    return serve_page(
+        router.current_event, lambda request, ctx: pages.invoice_page(request, invoice_id, ctx)
+    )
+
+
+@router.post("/portal/notas/<invoice_id>/stop")
+def stop(invoice_id: str) -> Response[str]:
+    return serve_form(
+        router.current_event, lambda request, ctx: pages.stop(request, invoice_id, ctx)
+    )
+
+
+@router.post("/portal/notas/<invoice_id>/hold")
+def hold(invoice_id: str) -> Response[str]:
+    return serve_form(
+        router.current_event, lambda request, ctx: pages.hold(request, invoice_id, ctx)
+    )
+
+
+@router.get("/portal/acties")
+def actions() -> Response[str]:
+    return serve_page(router.current_event, pages.action_list)
+
+
+@router.post("/portal/acties/<action_id>")
+def update_action(action_id: str) -> Response[str]:
+    return serve_form(
+        router.current_event,
+        lambda request, ctx: pages.update_action(request, action_id, ctx),
+    )
+
+
+@router.get("/portal/geblokkeerd")
+def blocked() -> Response[str]:
+    return serve_page(router.current_event, pages.blocked)
+
+
+@router.get("/portal/geblokkeerd/wijzigingen")
+def block_changes() -> Response[str]:
+    return serve_page(router.current_event, pages.block_changes)
+
+
+@router.get("/portal/uitbetalingen")
+def payouts() -> Response[str]:
+    return serve_page(router.current_event, pages.payouts)
+
+
+@router.get("/portal/uitbetalingen/<week>")
+def statement(week: str) -> Response[str]:
+    return serve_page(
+        router.current_event, lambda request, ctx: pages.statement(request, week, ctx)
+    )
+
+
+@router.get("/portal/debiteurenrisico")
+def debtor_risk() -> Response[str]:
+    return serve_page(router.current_event, pages.debtor_risk)
+
+
+@router.get("/portal/instellingen")
+def settings() -> Response[str]:
+    return serve_page(router.current_event, pages.settings)

@@ -1,0 +1,444 @@
+"""The portal's pages (R35): each turns a request into calls of the provider services
+(``billing_core.services.provider``, the same as the API's) and renders what they answer.
+
+No page reads a repository. The role a change needs (R32) decides whether its form is
+shown; the services check it again (``services.provider.access``), so a form posted
+anyway is refused with 403 (``web``) as the API refuses it.
+Another practice's invoice, upload or week is not found, exactly like an unknown one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from pydantic import ValidationError
+
+from billing_core.changes.stop import STOP_REASONS
+from billing_core.collection.blocking import block_changes_csv
+from billing_core.collection.debtor_risk import Outcome
+from billing_core.correspondence.render import template_environment
+from billing_core.entrypoints.http.provider_models import (
+    ActionOut,
+    BlockChangeOut,
+    DeclarationOut,
+    HoldIn,
+    InvoiceDetailOut,
+    InvoiceSummaryOut,
+    RetrocessionWeekOut,
+    StopIn,
+)
+from billing_core.entrypoints.web.portal.chart import risk_chart
+from billing_core.entrypoints.web.portal.session import Session
+from billing_core.invoices.payment_status import PaymentStatus
+from billing_core.ports import InvoiceFilter
+from billing_core.providers.actions import ActionState
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.inputs import InvalidInput
+from billing_core.services.provider import (
+    actions,
+    blocked_patients,
+    declarations,
+    invoices,
+    statements,
+)
+from billing_core.services.provider import settings as provider_settings
+from billing_core.services.provider import users as provider_users
+from billing_core.services.provider.actions import CoulanceDecision
+from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.statements import StatementFormat
+from billing_core.shared.errors import Forbidden, Refused
+from billing_core.texts.catalogue import short_date
+from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ENVIRONMENT = template_environment(TEMPLATES)
+# Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
+ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+LIST_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    file_name: str
+    content_type: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class PortalAnswer:
+    html: str = ""
+    status: HTTPStatus = HTTPStatus.OK
+    redirect_to: str = ""
+    download: Download | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalRequest:
+    """A signed-in request: who, in which language, with which query and form fields."""
+
+    session: Session
+    language: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)  # name, content
+
+    @property
+    def user(self) -> ProviderUser:
+        """Whom every service call is for: the services check the role and key every
+        read and write by the user's tenant (R26, R32)."""
+        return self.session.user
+
+
+def _values(kind: type[StrEnum]) -> frozenset[str]:
+    return frozenset(member.value for member in kind)
+
+
+def page_language(requested: str | None) -> str:
+    return requested if requested in PORTAL_LANGUAGES else "nl"
+
+
+def render(
+    template: str,
+    language: str,
+    session: Session | None,
+    status: HTTPStatus = HTTPStatus.OK,
+    **values: Any,
+) -> PortalAnswer:
+    t = portal_texts(language)
+    html = ENVIRONMENT.get_template(template).render(
+        t=t,
+        language=t.language,
+        other_language="en" if t.language == "nl" else "nl",
+        session=session,
+        role=session.user.role.value if session and session.user.role else "none",
+        may_change=bool(session and session.may(Role.STAFF)),
+        is_admin=bool(session and session.may(Role.ADMIN)),
+        notice=values.pop("notice", None),
+        error=values.pop("error", None),
+        **values,
+    )
+    return PortalAnswer(html, status)
+
+
+def message(
+    language: str, session: Session | None, title_key: str, message_key: str, status: HTTPStatus
+) -> PortalAnswer:
+    """A page that only says something: signed out, not found, not allowed."""
+    return render(
+        "message.html.j2", language, session, status, title_key=title_key, message_key=message_key
+    )
+
+
+def not_found(request: PortalRequest) -> PortalAnswer:
+    """The same for an unknown id and another practice's (R26)."""
+    return message(
+        request.language, request.session, "not_found_title", "not_found", HTTPStatus.NOT_FOUND
+    )
+
+
+def forbidden(request: PortalRequest) -> PortalAnswer:
+    """A form without this session's token, or a change the role may not make (R32)."""
+    return message(
+        request.language, request.session, "forbidden_title", "forbidden", HTTPStatus.FORBIDDEN
+    )
+
+
+def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
+    return render(template, request.language, request.session, **values)
+
+
+# --- Overzicht ------------------------------------------------------------------------------
+
+
+def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
+    uploads = declarations.list_declarations(request.user, 10, None, ctx).records
+    recent = invoices.list_invoices(request.user, InvoiceFilter(), LIST_SIZE, None, ctx)
+    summaries = [InvoiceSummaryOut.of(i, recent.as_of) for i in recent.invoices]
+    payouts = statements.retrocession_page(request.user, 1, None, ctx).statements
+    return _page(
+        request,
+        "overview.html.j2",
+        actions_by_kind=sorted(Counter(a.kind.value for a in open_actions).items()),
+        uploads_with_findings=[
+            DeclarationOut.of(r) for r in uploads if r.outcome and r.outcome != "accepted"
+        ],
+        handed_over=sum(1 for s in summaries if s.state == "with_collection_agency"),
+        payout=RetrocessionWeekOut.of(payouts[0]) if payouts else None,
+    )
+
+
+# --- Declaraties ----------------------------------------------------------------------------
+
+
+def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    page = declarations.list_declarations(request.user, LIST_SIZE, None, ctx)
+    return _page(
+        request, "declarations.html.j2", uploads=[DeclarationOut.of(r) for r in page.records]
+    )
+
+
+def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """The form's file, through the same upload use case as the API's upload URL (R1)."""
+    file_name, body = request.files.get("file", ("", b""))
+    declaration_id = declarations.upload_declaration_file(
+        request.user, file_name or "declaratie.csv", body, ctx
+    )
+    return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
+
+
+def declaration_report(
+    request: PortalRequest, declaration_id: str, ctx: ProviderContext
+) -> PortalAnswer:
+    report = declarations.declaration_report(request.user, declaration_id, ctx)
+    if report is None:
+        return not_found(request)
+    # The invoices of this upload are among the newest: one page of them is enough.
+    newest = invoices.list_invoices(request.user, InvoiceFilter(), 100, None, ctx)
+    created = [
+        InvoiceSummaryOut.of(i, newest.as_of)
+        for i in newest.invoices
+        if i.declaration_id == declaration_id
+    ]
+    return _page(
+        request,
+        "declaration.html.j2",
+        upload=DeclarationOut.of(report.record),
+        findings=report.findings,
+        created=created,
+    )
+
+
+# --- Nota's ---------------------------------------------------------------------------------
+
+
+def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    kenmerk = request.query.get("kenmerk", "").strip()
+    if kenmerk:
+        found = invoices.find_by_reference(request.user, kenmerk, ctx)
+        if found is not None:
+            return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
+        return _page(request, "invoices.html.j2", invoices=[], searched=request.query)
+    status = request.query.get("status", "")
+    wanted = InvoiceFilter(
+        payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
+        patient_ref=request.query.get("patient", "").strip(),
+    )
+    page = invoices.list_invoices(request.user, wanted, LIST_SIZE, None, ctx)
+    return _page(
+        request,
+        "invoices.html.j2",
+        invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        searched=request.query,
+    )
+
+
+def invoice_page(
+    request: PortalRequest,
+    invoice_id: str,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    notice: str | None = None,
+    error: str | None = None,
+) -> PortalAnswer:
+    detail = invoices.invoice_detail(request.user, invoice_id, ctx)
+    if detail is None:
+        return not_found(request)
+    shown = InvoiceDetailOut.of_detail(detail)
+    return render(
+        "invoice.html.j2",
+        request.language,
+        request.session,
+        status,
+        invoice=shown,
+        stop_reasons=STOP_REASONS,
+        patient_email=detail.invoice.addressee.email or "",
+        notice=notice,
+        error=error,
+    )
+
+
+def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
+    """R21 with the terms to accept; a percentage or the whole invoice."""
+    form = request.form
+    return _change(
+        request,
+        invoice_id,
+        lambda: StopIn(
+            scope=form.get("scope", ""),
+            percentage=form.get("percentage") or None,
+            reason=form.get("reason", ""),
+            patient_email=form.get("patient_email", ""),
+            accept_terms=form.get("accept_terms") == "yes",
+        ),
+        lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
+        "stopped",
+        ctx,
+    )
+
+
+def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
+    """R16: pause dunning until a date, at most 60 days ahead."""
+    form = request.form
+    return _change(
+        request,
+        invoice_id,
+        lambda: HoldIn(until=form.get("until", ""), reason=form.get("reason", "")),
+        lambda body: invoices.hold_invoice(request.user, invoice_id, body.until, body.reason, ctx),
+        "held",
+        ctx,
+    )
+
+
+def _change(
+    request: PortalRequest,
+    invoice_id: str,
+    parse: Callable[[], Any],
+    change: Callable[[Any], Any],
+    done_key: str,
+    ctx: ProviderContext,
+) -> PortalAnswer:
+    """A change of a staff member (R32) on the invoice page: the page again, with what
+    happened or why not."""
+    t = portal_texts(request.language)
+    try:
+        changed = change(parse())
+    except ValidationError as invalid:
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
+        error = t("invalid_form", fields=fields)
+        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
+    except Refused as refusal:
+        error = t("refused", reason=refusal.message(t.language))
+        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.CONFLICT, error=error)
+    if changed is None:
+        return not_found(request)
+    return invoice_page(request, invoice_id, ctx, notice=t(done_key))
+
+
+# --- Acties ---------------------------------------------------------------------------------
+
+
+def action_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    wanted = request.query.get("state", "open")
+    state = ActionState(wanted) if wanted in _values(ActionState) else None
+    found = actions.list_actions(request.user, state, ctx)
+    return _page(
+        request,
+        "actions.html.j2",
+        actions=[ActionOut.of(a) for a in found],
+        state=state.value if state else "",
+        notice=portal_texts(request.language)("action_updated")
+        if "done" in request.query
+        else None,
+    )
+
+
+def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) -> PortalAnswer:
+    """Mark done or open again; a coulance proposal applied or declined (R17, R23)."""
+    state, decision = request.form.get("state", ""), request.form.get("decision", "")
+    if state not in _values(ActionState) or (
+        decision and decision not in _values(CoulanceDecision)
+    ):
+        return not_found(request)
+    t = portal_texts(request.language)
+    try:
+        updated = actions.update_action(
+            request.user,
+            action_id,
+            ActionState(state),
+            CoulanceDecision(decision) if decision else None,
+            ctx,
+        )
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
+    except (Refused, InvalidInput) as refusal:
+        reason = refusal.message(t.language) if isinstance(refusal, Refused) else str(refusal)
+        return _page(request, "actions.html.j2", actions=[], state="", error=reason)
+    if updated is None:
+        return not_found(request)
+    return PortalAnswer(redirect_to="/portal/acties?done=1")
+
+
+# --- Geblokkeerde patiënten ------------------------------------------------------------------
+
+
+def blocked(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    found = blocked_patients.blocked_patients(request.user, ctx)
+    return _page(request, "blocked.html.j2", blocked=found.patients, as_of=found.as_of)
+
+
+def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """The changes since a date, as the practice software imports them (R22)."""
+    since = request.query.get("since", "") or date(2000, 1, 1).isoformat()
+    try:
+        found = blocked_patients.block_changes_since(request.user, since, ctx)
+    except InvalidInput:
+        return blocked(request, ctx)
+    name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
+    if request.query.get("format") == "json":
+        items = [BlockChangeOut.of(c).model_dump(mode="json") for c in found.changes]
+        body = json.dumps({"since": found.since.isoformat(), "items": items}, indent=2)
+        return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
+    csv = block_changes_csv(found.changes)
+    return PortalAnswer(download=Download(f"{name}.csv", "text/csv; charset=utf-8", csv))
+
+
+# --- Uitbetalingen --------------------------------------------------------------------------
+
+
+def payouts(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    page = statements.retrocession_page(request.user, 52, None, ctx)
+    weeks = [RetrocessionWeekOut.of(s) for s in page.statements]
+    return _page(request, "payouts.html.j2", weeks=weeks)
+
+
+def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> PortalAnswer:
+    output_format: StatementFormat = "json" if request.query.get("format") == "json" else "csv"
+    try:
+        found = statements.retrocession_statement(request.user, week, output_format, ctx)
+    except InvalidInput:
+        found = None
+    if found is None:
+        return not_found(request)
+    content_type = "application/json" if output_format == "json" else "text/csv; charset=utf-8"
+    name = f"uitbetaling-{found.week_label}.{output_format}"
+    return PortalAnswer(download=Download(name, content_type, found.body.decode("utf-8")))
+
+
+# --- Debiteurenrisico -----------------------------------------------------------------------
+
+
+def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    risk = statements.debtor_risk_report(request.user, None, None, ctx)
+    t = portal_texts(request.language)
+    return _page(
+        request,
+        "risk.html.j2",
+        risk=risk,
+        outcomes=list(Outcome),
+        chart=risk_chart(risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros),
+    )
+
+
+# --- Instellingen ---------------------------------------------------------------------------
+
+
+def settings(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """Read only until settings v2 (issue 14) gives the practice's admin its changes."""
+    provider = provider_settings.own_settings(request.user, ctx)
+    if provider is None:
+        return not_found(request)
+    colleagues = provider_users.colleagues(request.user, ctx)
+    return _page(request, "settings.html.j2", provider=provider, colleagues=colleagues)

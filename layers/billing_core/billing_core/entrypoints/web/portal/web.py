@@ -1,0 +1,244 @@
+"""What the portal function does around every page: the session from its cookie, the
+CSRF check of a form, the security headers, and a page's answer as an HTTP response.
+
+A page without a valid session sends the browser to sign in; a POST whose form lacks the
+session's CSRF token gets 403 and reaches no service.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.shared.cookies import Cookie
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.middleware import HTML
+from billing_core.entrypoints.web.portal import session as sessions
+from billing_core.entrypoints.web.portal.pages import (
+    PortalAnswer,
+    PortalRequest,
+    forbidden,
+    message,
+    page_language,
+    render,
+)
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.errors import Forbidden
+
+LANGUAGE_COOKIE = "zn_lang"
+SIGN_IN_PATH = "/portal/login"
+# No script at all; styles only from the portal's own stylesheet; forms post only here.
+PORTAL_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def portal_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Every answer of the portal, pages, downloads and redirects alike."""
+    response = next_middleware(app)
+    response.headers.update(PORTAL_HEADERS)
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """The parts of a request the portal reads."""
+
+    cookies: str
+    query: Mapping[str, str]
+    form: Mapping[str, str]
+    files: Mapping[str, tuple[str, bytes]]  # field -> (file name, content)
+
+    @classmethod
+    def of(cls, event: APIGatewayProxyEvent) -> Incoming:
+        headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+        content_type = headers.get("content-type", "")
+        body = _raw_body(event)
+        form: dict[str, str] = {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if content_type.startswith("multipart/form-data"):
+            form, files = _multipart(content_type, body)
+        elif body:
+            form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return cls(
+            headers.get("cookie", ""), dict(event.query_string_parameters or {}), form, files
+        )
+
+    def cookie(self, name: str) -> str:
+        return sessions.cookie_value(self.cookies, name)
+
+    @property
+    def language(self) -> str:
+        return page_language(self.cookie(LANGUAGE_COOKIE))
+
+
+PageHandler = Callable[[PortalRequest, ProviderContext], PortalAnswer]
+
+
+def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str]:
+    """A GET page for whoever is signed in; to the sign-in without a session."""
+    incoming = Incoming.of(event)
+    session = _session(incoming)
+    if session is None:
+        return redirect(SIGN_IN_PATH)
+    request = PortalRequest(session, incoming.language, incoming.query)
+    return _answer(handler, request)
+
+
+def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str]:
+    """A form POST: only with this session's CSRF token, else 403 and nothing changed."""
+    incoming = Incoming.of(event)
+    session = _session(incoming)
+    if session is None:
+        return redirect(SIGN_IN_PATH)
+    request = PortalRequest(
+        session, incoming.language, incoming.query, incoming.form, incoming.files
+    )
+    if not session.form_is_genuine(incoming.form.get("csrf", "")):
+        return respond(forbidden(request))
+    return _answer(handler, request)
+
+
+def _answer(handler: PageHandler, request: PortalRequest) -> Response[str]:
+    """The page, or 403 when the services refuse the user's role (R32): whatever the
+    page offered, the service decides."""
+    try:
+        return respond(handler(request, bootstrap.current().provider_context()))
+    except Forbidden:
+        return respond(forbidden(request))
+
+
+def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Response[str]:
+    if answer.redirect_to:
+        return redirect(answer.redirect_to, cookies)
+    if answer.download is not None:
+        download = answer.download
+        disposition = f'attachment; filename="{download.file_name}"'
+        return Response(
+            HTTPStatus.OK.value,
+            download.content_type,
+            download.body,
+            headers={"Content-Disposition": disposition},
+        )
+    return Response(answer.status.value, HTML, answer.html, cookies=cookies or [])
+
+
+def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    return Response(
+        HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": location}, cookies=cookies or []
+    )
+
+
+# --- signing in and out ---------------------------------------------------------------------
+
+
+def start_sign_in() -> Response[str]:
+    """To the sign-in page (the hosted UI), with a fresh state and PKCE verifier kept in a
+    short-lived signed cookie for the way back."""
+    runtime = bootstrap.current()
+    attempt = sessions.new_sign_in(runtime.clock.now())
+    # Lax, not Strict: the way back is a redirect from the hosted UI, another site.
+    cookie = sessions.portal_cookie(
+        sessions.SIGN_IN_COOKIE,
+        sessions.seal_sign_in(attempt, runtime.portal_session_key),
+        sessions.SIGN_IN_LIFETIME,
+        strict=False,
+    )
+    url = runtime.portal_sign_in.sign_in_url(attempt.state, attempt.code_challenge)
+    return redirect(url, [cookie])
+
+
+def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str]:
+    """The callback: the state must be ours and the code must redeem with our verifier."""
+    incoming = Incoming.of(event)
+    runtime = bootstrap.current()
+    now = runtime.clock.now()
+    key = runtime.portal_session_key
+    attempt = sessions.open_sign_in(incoming.cookie(sessions.SIGN_IN_COOKIE), key, now)
+    code, state = incoming.query.get("code", ""), incoming.query.get("state", "")
+    user = None
+    if attempt is not None and code and sessions.hmac_equal(state, attempt.state):
+        user = runtime.portal_sign_in.exchange(code, attempt.code_verifier)
+    forget_attempt = sessions.portal_cookie(sessions.SIGN_IN_COOKIE, "", strict=False)
+    if user is None:
+        failed = message(
+            incoming.language, None, "sign_in_title", "sign_in_failed", HTTPStatus.UNAUTHORIZED
+        )
+        return respond(failed, [forget_attempt])
+    session = sessions.new_session(user, now, runtime.settings.portal_session_hours)
+    sealed = sessions.seal_session(session, key)
+    lifetime = session.expires_at - now
+    cookie = sessions.portal_cookie(sessions.SESSION_COOKIE, sealed, lifetime)
+    # A page, not a redirect: a Strict cookie set at the end of a chain that began on the
+    # hosted UI's site is not sent along that chain; the step from this page is same-site.
+    signed_in = render(
+        "signed_in.html.j2", incoming.language, None, HTTPStatus.OK, next_page="/portal/"
+    )
+    return respond(signed_in, [cookie, forget_attempt])
+
+
+def sign_out(event: APIGatewayProxyEvent) -> Response[str]:
+    """Only with the session's CSRF token: a foreign page cannot sign anyone out."""
+    incoming = Incoming.of(event)
+    session = _session(incoming)
+    if session is not None and not session.form_is_genuine(incoming.form.get("csrf", "")):
+        return respond(forbidden(PortalRequest(session, incoming.language)))
+    gone = sessions.portal_cookie(sessions.SESSION_COOKIE, "")
+    signed_out = message(incoming.language, None, "sign_in_title", "signed_out", HTTPStatus.OK)
+    return respond(signed_out, [gone])
+
+
+def choose_language(language: str) -> Response[str]:
+    chosen = page_language(language)
+    cookie = sessions.portal_cookie(LANGUAGE_COOKIE, chosen, sessions.LANGUAGE_KEPT)
+    return redirect("/portal/", [cookie])
+
+
+def _session(incoming: Incoming) -> sessions.Session | None:
+    runtime = bootstrap.current()
+    return sessions.open_session(
+        incoming.cookie(sessions.SESSION_COOKIE), runtime.portal_session_key, runtime.clock.now()
+    )
+
+
+def _raw_body(event: APIGatewayProxyEvent) -> bytes:
+    body = event.body or ""
+    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+
+
+def _multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """The fields and files of a multipart/form-data body (RFC 7578)."""
+    parsed = message_from_bytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body, policy=policy.HTTP
+    )
+    form: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        content = part.get_payload(decode=True)
+        content = content if isinstance(content, bytes) else b""
+        file_name = part.get_filename()
+        if file_name is not None:
+            files[name] = (file_name, content)
+        else:
+            form[name] = content.decode("utf-8", "replace")
+    return form, files

@@ -1,0 +1,219 @@
+"""A practice employee works in the provider portal, in headless Chromium against the
+local server (R35, R21, R16, R22-R25, R32, R26; issue 16).
+
+Every page is checked with axe-core (no serious or critical violation) and, with
+UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from billing_core.invoices.invoice import Channel
+from billing_core.services.patient import file_objection
+from billing_core.shared import reference
+from local.generate import declaration_csv
+from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
+from tests.e2e.axe import serious_violations
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "portal"
+CSV_SAMPLE = ROOT / "events" / "declarations" / "tandarts-de-vries-2026-11.csv"
+VEKTIS_SAMPLE = ROOT / "events" / "declarations" / "vektis" / "tandarts-de-vries-2026-11.mz301"
+WIDTHS = {"desktop": 1280, "mobile": 400}
+PAGES = {
+    "overzicht": "/portal/",
+    "declaraties": "/portal/declaraties",
+    "notas": "/portal/notas",
+    "acties": "/portal/acties",
+    "geblokkeerd": "/portal/geblokkeerd",
+    "uitbetalingen": "/portal/uitbetalingen",
+    "debiteurenrisico": "/portal/debiteurenrisico",
+    "instellingen": "/portal/instellingen",
+}
+
+
+@pytest.fixture
+def open_browser(browser):
+    """A fresh browser window per user (its own cookies), closed after the test."""
+    contexts = []
+
+    def window(width: int = WIDTHS["desktop"]):
+        context = browser.new_context(
+            locale="nl-NL", viewport={"width": width, "height": 900}, accept_downloads=True
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield window
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, server: str, provider_id: str, role: str) -> None:
+    """Through the sign-in page (the hosted UI's stand-in): a click on the sample user."""
+    email = next(
+        u.email for u in SAMPLE_USERS if u.provider_id == provider_id and u.role.value == role
+    )
+    page.goto(f"{server}/portal/")
+    page.get_by_role("button", name=email).click()
+    page.wait_for_url(f"{server}/portal/")
+
+
+def upload(page, server: str, name: str, content: bytes) -> None:
+    page.goto(f"{server}/portal/declaraties")
+    page.get_by_label("Bestand", exact=True).set_input_files(
+        {"name": name, "mimeType": "text/plain", "buffer": content}
+    )
+    page.get_by_role("button", name="Uploaden").click()
+    page.wait_for_url("**/portal/declaraties/*")
+
+
+def no_serious_violations(page) -> None:
+    assert serious_violations(page) == []
+
+
+@pytest.fixture
+def world(running_server):
+    """Two invoices of the dental practice, an objection on one (an open action), and
+    last week's statements."""
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(DENTAL.provider_id, "eerder.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    emailed = [i for i in found if i.channel is Channel.EMAIL]
+    objected = emailed[1]
+    file_objection(
+        objected.reference,
+        objected.birth_date,
+        "amount",
+        "Ik had een afspraak over de prijs.",
+        "bezwaar@example.org",
+        sandbox.runtime.patient_context(),
+    )
+    sandbox.drain_deliveries()
+    sandbox.run_retrocession()
+    return emailed
+
+
+def test_a_practice_employee_works_through_the_portal(running_server, open_browser, world):
+    server = running_server.url
+    page = open_browser()
+    # Given the dental practice's staff member, signed in through the sign-in page
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    assert "medewerker" in page.locator("#signed-in").inner_text()
+    # When they upload a CSV export, the report shows what became of it
+    upload(page, server, CSV_SAMPLE.name, CSV_SAMPLE.read_bytes())
+    assert page.locator("#upload-status").inner_text() == "Verwerkt"
+    assert int(page.locator("#invoices-made").inner_text()) >= 1
+    # And a Vektis file is read the same way
+    upload(page, server, VEKTIS_SAMPLE.name, VEKTIS_SAMPLE.read_bytes())
+    assert page.locator("#upload-status").inner_text() in ("Verwerkt", "Afgewezen")
+    assert page.locator("h1").inner_text().endswith(VEKTIS_SAMPLE.name)
+    # When they look an invoice up by its kenmerk, as printed
+    first, second = world
+    page.goto(f"{server}/portal/notas")
+    page.get_by_label("Betalingskenmerk").fill(reference.grouped(first.reference))
+    page.get_by_role("button", name="Zoeken").click()
+    assert page.locator("h1").inner_text().endswith(reference.grouped(first.reference))
+    # And stop 25% of it, the terms accepted
+    page.get_by_role("radio", name="Een deel").check()
+    page.get_by_label("Percentage van het oorspronkelijke bedrag").fill("25")
+    page.get_by_label("Reden", exact=True).select_option("goodwill")
+    page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
+    page.get_by_role("button", name="Stop boeken").click()
+    assert page.locator("#notice").inner_text() == "De stop is geboekt."
+    # And put the other on hold for two weeks
+    page.goto(f"{server}/portal/notas/{second.invoice_id}")
+    page.get_by_label("Aanhouden tot en met").fill("2026-12-07")
+    page.get_by_label("Reden van aanhouden").fill("Bezwaar wordt bekeken")
+    page.get_by_role("button", name="Aanhouden").click()
+    assert page.locator("#notice").inner_text() == "De nota is aangehouden."
+    assert page.locator("#invoice-state").inner_text() == "Aangehouden"
+    # And mark the objection done
+    page.goto(f"{server}/portal/acties")
+    page.locator("#actions").get_by_role("button", name="Afgehandeld").first.click()
+    assert page.locator("#notice").inner_text() == "De actie is bijgewerkt."
+    # Then they download the blocked-patient changes and last week's statement
+    page.goto(f"{server}/portal/geblokkeerd")
+    with page.expect_download() as changes:
+        page.get_by_role("button", name="Download CSV").click()
+    assert changes.value.suggested_filename.endswith(".csv")
+    assert Path(changes.value.path()).read_text(encoding="utf-8").startswith("patient_ref;")
+    page.goto(f"{server}/portal/uitbetalingen")
+    with page.expect_download() as statement:
+        page.locator("#payouts a", has_text="CSV").first.click()
+    assert statement.value.suggested_filename.startswith("uitbetaling-2026-W47")
+
+
+def test_a_viewer_reads_but_cannot_stop(running_server, open_browser, world):
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "viewer")
+    page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    assert page.get_by_role("button", name="Stop boeken").count() == 0
+    assert page.locator("#read-only").is_visible()
+    # When the viewer posts the stop form anyway, with the session's own token
+    token = page.locator("form[action='/portal/logout'] input[name=csrf]").get_attribute("value")
+    forged = page.request.post(
+        f"{server}/portal/notas/{world[0].invoice_id}/stop",
+        form={
+            "csrf": token,
+            "scope": "full",
+            "reason": "goodwill",
+            "accept_terms": "yes",
+            "patient_email": world[0].addressee.email,
+        },
+    )
+    # Then the service refuses the role: 403, nothing stopped
+    assert forged.status == 403
+    stored = running_server.sandbox.runtime.repository.get_invoice(
+        DENTAL.provider_id, world[0].invoice_id
+    )
+    assert stored.amount_due_cents == world[0].amount_due_cents
+
+
+def test_another_practice_gets_not_found_for_an_invoice_url(running_server, open_browser, world):
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, PHYSIO.provider_id, "admin")
+    answer = page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    unknown = page.request.get(f"{server}/portal/notas/00000000-0000-4000-8000-000000000000")
+    assert answer.status == unknown.status == 404
+    assert world[0].reference not in page.content()
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_every_page_passes_axe_and_is_photographed(
+    running_server, open_browser, world, width_name, tmp_path
+):
+    server = running_server.url
+    page = open_browser(WIDTHS[width_name])
+    sign_in(page, server, DENTAL.provider_id, "admin")
+    shown = {**PAGES, "nota": f"/portal/notas/{world[0].invoice_id}"}
+    declaration_id = running_server.sandbox.runtime.repository.list_declarations(
+        DENTAL.provider_id
+    )[0][0].declaration_id
+    shown["verslag"] = f"/portal/declaraties/{declaration_id}"
+    for name, path in shown.items():
+        answer = page.goto(f"{server}{path}")
+        assert answer.status == 200, path
+        no_serious_violations(page)
+        _screenshot(page, tmp_path / f"{name}-{width_name}.png")
+    page.context.clear_cookies()
+    page.goto(f"{server}/portal/")
+    no_serious_violations(page)  # the sign-in page
+    _screenshot(page, tmp_path / f"inloggen-{width_name}.png")
+
+
+def _screenshot(page, target: Path) -> None:
+    """Always taken; kept in docs/portal/ when UPDATE_SCREENSHOTS=1."""
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 5_000
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(target, SCREENSHOTS / target.name)

@@ -1,0 +1,184 @@
+"""The provider portal over the sandbox server, without a browser (R35, R32, R26, issue 16).
+
+Sign-in is the code flow with PKCE against the sandbox's stand-in for the hosted UI; the
+session is a signed cookie; every form carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from http import HTTPStatus
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from billing_core.invoices.invoice import Channel
+from billing_core.providers.provider import Provider
+from local.generate import declaration_csv
+from local.sandbox import Sandbox
+from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
+from local.server import SandboxServer
+
+
+def sample_login(provider: Provider, role: str) -> str:
+    """The sample user of this practice in this role (local/seed.py SAMPLE_USERS)."""
+    return next(
+        u.email for u in SAMPLE_USERS if u.provider_id == provider.provider_id and u.role == role
+    )
+
+
+class PortalUser:
+    """A browser in miniature: follows the sign-in, keeps cookies, reads forms' tokens."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.server = SandboxServer(sandbox)
+        self.cookies: dict[str, str] = {}
+        self.set_cookies: dict[str, list[str]] = {}  # the attributes each was last set with
+
+    def request(
+        self, method: str, target: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, dict[str, str], str]:
+        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if content_type:
+            headers["content-type"] = content_type
+        status, answer_headers, answer = self.server.handle(method, target, headers, body)
+        for line in filter(None, answer_headers.get("Set-Cookie", "").split("\n")):
+            name, _, rest = line.partition("=")
+            value, *attributes = [part.strip() for part in rest.split(";")]
+            self.set_cookies[name] = attributes
+            if value:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return status, answer_headers, answer.decode("utf-8", "replace")
+
+    def sign_in(self, email: str) -> None:
+        _, to_hosted_ui, _ = self.request("GET", "/portal/login")
+        asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
+        chosen = f"email={email}&state={asked['state']}&code_challenge={asked['code_challenge']}"
+        _, back, _ = self.request("POST", "/_local/sign-in", chosen.encode())
+        callback = urlsplit(back["Location"])
+        status, _, html = self.request("GET", f"{callback.path}?{callback.query}")
+        assert status == HTTPStatus.OK and 'content="0; url=/portal/"' in html
+
+    def page(self, path: str) -> tuple[int, str]:
+        status, _, html = self.request("GET", path)
+        return status, html
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
+        return self.request("POST", path, body, "application/x-www-form-urlencoded")
+
+    def csrf(self) -> str:
+        _, html = self.page("/portal/")
+        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def invoices(sandbox):
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return [i for i in found if i.channel is Channel.EMAIL]
+
+
+def test_without_a_session_every_page_sends_the_browser_to_sign_in(sandbox):
+    status, headers, _ = PortalUser(sandbox).request("GET", "/portal/notas")
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+
+
+def test_the_session_cookie_is_httponly_secure_and_strict(sandbox):
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "staff"))
+    assert set(user.set_cookies["zn_portal"]) >= {"HttpOnly", "Secure", "SameSite=Strict"}
+    status, headers, html = user.request("GET", "/portal/")
+    assert status == HTTPStatus.OK and "Ingelogd" in html
+    assert "script-src" not in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "max-age" in headers["Strict-Transport-Security"]
+
+
+def test_a_callback_with_a_forged_state_or_a_reused_code_signs_nobody_in(sandbox):
+    user = PortalUser(sandbox)
+    _, to_hosted_ui, _ = user.request("GET", "/portal/login")
+    asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
+    chosen = f"email={sample_login(DENTAL, 'admin')}&state={asked['state']}&code_challenge={asked['code_challenge']}"
+    _, back, _ = user.request("POST", "/_local/sign-in", chosen.encode())
+    code = dict(parse_qsl(urlsplit(back["Location"]).query))["code"]
+    status, _, _ = user.request("GET", f"/portal/callback?code={code}&state=forged")
+    assert status == HTTPStatus.UNAUTHORIZED and "zn_portal" not in user.cookies
+
+
+def test_a_session_ends_when_it_expires(sandbox):
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    sandbox.clock.set(sandbox.clock.today() + timedelta(days=1))
+    status, headers, _ = user.request("GET", "/portal/")
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+
+
+def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
+    """CSRF: a POST whose token is missing or another session's is 403, the hold not set."""
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path = f"/portal/notas/{target.invoice_id}/hold"
+    until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
+    status, _, _ = user.post(path, {"until": until, "reason": "bezwaar", "csrf": "guessed"})
+    assert status == HTTPStatus.FORBIDDEN
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.hold_until is None
+
+
+def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoices):
+    """R32: the viewer reads; a stop posted anyway (with a genuine token) is 403."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
+    assert 'id="stop-form"' not in html and 'id="read-only"' in html
+    fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": viewer.csrf()}
+    fields["patient_email"] = target.addressee.email
+    status, _, _ = viewer.post(f"/portal/notas/{target.invoice_id}/stop", fields)
+    assert status == HTTPStatus.FORBIDDEN
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.amount_due_cents == target.amount_due_cents
+
+
+def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, invoices):
+    """R26: provider B gets the very page an unknown id gets."""
+    other = PortalUser(sandbox)
+    other.sign_in(sample_login(PHYSIO, "admin"))
+    status, html = other.page(f"/portal/notas/{invoices[0].invoice_id}")
+    unknown_status, unknown = other.page("/portal/notas/00000000-0000-0000-0000-000000000000")
+    assert status == unknown_status == HTTPStatus.NOT_FOUND
+    assert invoices[0].reference not in html and html == unknown
+    _, found = other.page(f"/portal/notas?kenmerk={invoices[0].reference}")
+    assert 'id="no-invoices"' in found
+
+
+def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
+    """R21 through the form: 25% of the original amount, the terms accepted."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    fields = {"scope": "partial", "percentage": "25", "reason": "goodwill", "accept_terms": "yes"}
+    fields |= {"patient_email": target.addressee.email, "csrf": staff.csrf()}
+    status, _, html = staff.post(f"/portal/notas/{target.invoice_id}/stop", fields)
+    assert status == HTTPStatus.OK and "De stop is geboekt." in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    quarter = int((Decimal(target.original_amount_cents) / 4).quantize(Decimal(1), ROUND_HALF_UP))
+    assert stored.amount_due_cents == target.amount_due_cents - quarter
+
+
+def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, invoices):
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    fields = {"scope": "full", "reason": "goodwill", "patient_email": target.addressee.email}
+    status, _, html = staff.post(
+        f"/portal/notas/{target.invoice_id}/stop", fields | {"csrf": staff.csrf()}
+    )
+    assert status == HTTPStatus.CONFLICT and 'id="error"' in html
