@@ -213,7 +213,7 @@ def _number(value: float | None) -> str:
 
 
 def table(figures: list[Figure]) -> str:
-    """The figures as a Markdown table: the README's bench table (docs/bench.md)."""
+    """The figures as a Markdown table: the README's bench table ("make bench")."""
     rows = [
         "| | figure | value | target | floor | met | how measured |",
         "|---|---|---|---|---|---|---|",

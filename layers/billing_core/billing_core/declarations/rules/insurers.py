@@ -4,7 +4,7 @@ A declaration line names the insurer of the treatment's (start) date by its 4-di
 UZOVI code (interfaces.md §1a). The register says which codes exist, under which name,
 in which group (concern) and with which labels, each row with its source: the insurer's
 own pages for providers where they state the code (CZ group files go to 9664 for CZ,
-OHRA and Nationale-Nederlanden, per CZ's provider pages). docs/back-office.md lists the
+OHRA and Nationale-Nederlanden, per CZ's provider pages). the README ("Insurer register") lists the
 sources and what is still to be confirmed.
 
 The shipped version is ``insurers.csv`` next to this module; an operator loads a new
