@@ -27,6 +27,7 @@ STOP = {
 # (method, OpenAPI path) -> (least role, the request's path, query and body)
 NEEDED = {
     ("get", "/api/v1/provider/declarations"): ("viewer", None, None, None),
+    ("get", "/api/v1/provider/declarations/template.csv"): ("viewer", None, None, None),
     ("post", "/api/v1/provider/declarations"): ("staff", None, None, {"file_name": "week.csv"}),
     ("get", "/api/v1/provider/declarations/{declaration_id}"): (
         "viewer",

@@ -20,9 +20,19 @@ from billing_core.entrypoints.http.provider_models import (
     UploadRequest,
     UploadTicketOut,
 )
+from billing_core.entrypoints.http.routing import csv_download
 from billing_core.services.provider import declarations
 
 router = Router()
+
+
+@router.get(
+    "/api/v1/provider/declarations/template.csv",
+    summary="The CSV template: every column the reader knows, with an example line",
+)
+def declaration_template() -> Response[str]:
+    template = declarations.declaration_template(caller(router.current_event))
+    return csv_download("zorgnota-declaraties-sjabloon.csv", template)
 
 
 @router.post(

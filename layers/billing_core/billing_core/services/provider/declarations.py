@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
@@ -122,6 +123,13 @@ def _register_upload(
     )
     ctx.store.put_declaration(record)
     return record
+
+
+def declaration_template(user: ProviderUser) -> str:
+    """The CSV a practice fills (R40, interfaces.md §1a): every column the reader knows
+    and one example line, from the reader's own table. No patient data: no audit."""
+    tenant_for(user, Role.VIEWER)
+    return template_csv().decode("utf-8")
 
 
 def list_declarations(
