@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.services.patient import file_objection
 from billing_core.shared import reference
@@ -89,7 +90,7 @@ def world(running_server):
     objected = emailed[1]
     file_objection(
         objected.reference,
-        objected.birth_date,
+        BirthDate(objected.birth_date),
         "amount",
         "Ik had een afspraak over de prijs.",
         "bezwaar@example.org",

@@ -45,6 +45,7 @@ def emailed_invoice(sandbox: Sandbox) -> Invoice:
     return next(i for i in invoices if i.channel is Channel.EMAIL)
 
 
+@pytest.fixture
 def paid_week(sandbox):
     """Given the dental practice's invoices of Monday 23 November, one paid by transfer the
     same day, and the clock on the Monday after (retrocession statements, payouts)."""

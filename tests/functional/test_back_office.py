@@ -74,12 +74,12 @@ def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
     bad = "33;Onbekend;X;;2026-01-01;https://example.org"
     # When the operator loads it, it is refused whole, naming the line
     status, refused = as_operator(
-        sandbox, "POST", "/api/v1/operator/insurers", body="\n".join([header, good, bad])
+        sandbox, "POST", "/api/v1/operator/insurers", body={"csv": "\n".join([header, good, bad])}
     )
     assert status == 422 and "line 3: uzovi must be 4 digits" in refused["error"]["message"]
     # When the good part is loaded, it is the version in force from its date
     status, loaded = as_operator(
-        sandbox, "POST", "/api/v1/operator/insurers", body="\n".join([header, good])
+        sandbox, "POST", "/api/v1/operator/insurers", body={"csv": "\n".join([header, good])}
     )
     assert (status, loaded["version"]) == (201, "2026-01-01.1")
     assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"

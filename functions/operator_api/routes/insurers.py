@@ -11,7 +11,7 @@ from billing_core import bootstrap
 from billing_core.declarations.rules.insurers import RegisterRefused
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import error_response
-from billing_core.entrypoints.http.operator_models import InsurerRegisterOut
+from billing_core.entrypoints.http.operator_models import InsurerRegisterOut, RegisterIn
 from billing_core.ports import TransactionConflict
 from billing_core.services.operator import register
 
@@ -26,12 +26,12 @@ def register_in_force() -> InsurerRegisterOut:
 
 @router.post(
     "/api/v1/operator/insurers",
-    summary="Load a new register version: CSV uzovi;name;group;labels;valid_from;source",
+    summary="Load a new register version: {csv} with uzovi;name;group;labels;valid_from;source",
 )
-def load_register() -> Response[str]:
+def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     try:
-        loaded = register.load_register(router.current_event.decoded_body or "", ctx)
+        loaded = register.load_register(body.csv, ctx)
     except RegisterRefused as refused:
         problems = "; ".join(f"line {p.line}: {p.message}" for p in refused.problems)
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "register_refused", problems)

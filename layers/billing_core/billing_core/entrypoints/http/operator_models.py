@@ -163,6 +163,18 @@ class InsurerOut(BaseModel):
     source: str = Field(description="The insurer's own page for providers the row was read from")
 
 
+class RegisterIn(BaseModel):
+    """A register version as CSV text in JSON (every API body is JSON, issue 13.14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    csv: str = Field(
+        min_length=1,
+        max_length=60_000,
+        description="UTF-8 CSV, ';' separated, header uzovi;name;group;labels;valid_from;source",
+    )
+
+
 class InsurerRegisterOut(BaseModel):
     version: str = Field(examples=["2025-01-01.1"])
     valid_from: date
