@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 
 from billing_core.entrypoints.http.errors import register_error_handlers
+from billing_core.entrypoints.http.idempotency import with_idempotency_keys
 from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES, guarded
 from billing_core.entrypoints.http.routing import include_routes
 from billing_core.entrypoints.powertools import function_logger, observed_handler
@@ -38,7 +39,7 @@ include_routes(
 )
 
 lambda_handler = observed_handler(
-    lambda: guarded(app.resolve, max_body_bytes=PROVIDER_MAX_BODY_BYTES),
+    lambda: guarded(with_idempotency_keys(app.resolve), max_body_bytes=PROVIDER_MAX_BODY_BYTES),
     logger=logger,
     metrics=metrics,
     correlation_id_path=correlation_paths.API_GATEWAY_REST,

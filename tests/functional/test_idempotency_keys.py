@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from billing_core.invoices.ledger import EntryKind
+from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from local.vektis_samples import west_settings
 
 STOP = {
     "scope": "partial",
@@ -96,3 +98,31 @@ def test_a_request_that_failed_runs_again_when_retried_with_its_key(sandbox, inv
     # released by an update, never deleted: the IAM audit allows no DeleteItem)
     assert stop(sandbox, invoice, "k-3")[0] == 200
     assert len(coulance_entries(sandbox, invoice)) == 1
+
+
+def test_an_operators_retried_onboarding_creates_the_practice_once(sandbox):
+    # Given an operator whose connection dropped after it sent a new practice (R38, §6)
+    def create(key):
+        return sandbox.api_raw(
+            "POST",
+            "/api/v1/operator/providers",
+            caller=Caller.operator("operator-anna"),
+            body=west_settings(),
+            headers={"Content-Type": "application/json", "Idempotency-Key": key},
+        )
+
+    first = create("onboard-fysio-west")
+    # When it sends the same request again with the same key
+    again = create("onboard-fysio-west")
+    # Then it gets the first answer (201), marked a replay, and not "the id exists"
+    assert (first["statusCode"], again["statusCode"]) == (201, 201)
+    assert again["body"] == first["body"]
+    assert again["headers"]["Idempotent-Replayed"] == "true"
+    # And without the key the same request is refused: the practice exists once
+    status, answer = sandbox.api(
+        "POST",
+        "/api/v1/operator/providers",
+        caller=Caller.operator("operator-anna"),
+        body=west_settings(),
+    )
+    assert (status, answer["error"]["code"]) == (409, "provider_exists")

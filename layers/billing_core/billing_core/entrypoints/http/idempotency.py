@@ -25,8 +25,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing_core.entrypoints.http.caller import groups_of
 from billing_core.entrypoints.http.errors import CONCURRENT_CHANGE, proxy_error
 from billing_core.entrypoints.powertools import idempotent
+from billing_core.providers.users import OPERATORS_GROUP
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -116,11 +118,13 @@ def _idempotency_key(event: dict[str, Any]) -> str | None:
 
 
 def _scope(event: dict[str, Any]) -> str | None:
-    """Tenant and user of the verified token; None without them (the route then answers
-    401 itself)."""
+    """Tenant and user of the verified token (operators are a tenant of their own); None
+    without them (the route then answers 401 itself)."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     claims = authorizer.get("claims") or {}
     tenant = claims.get("custom:provider_id")
+    if not tenant and OPERATORS_GROUP in groups_of(claims):
+        tenant = OPERATORS_GROUP  # zorgnota's back office: one tenant of its own
     if not tenant:
         return None
     return f"{tenant}#{claims.get('sub', '')}"
