@@ -140,7 +140,7 @@ def _plan_patient(
         if routing.payer is Payer.INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
-            lines.append(_line(claim, routing.reimbursed_cents))
+            lines.append(invoice_line(claim, routing.reimbursed_cents))
             amount_due += amount - routing.reimbursed_cents
     if not lines:
         return
@@ -155,7 +155,9 @@ def _plan_patient(
     plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))
 
 
-def _line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+    """The invoice's line for a claim, with what the insurer reimburses (R5; a retour
+    re-rates it the same way)."""
     # Positional, in InvoiceLine's field order: keywords cost a tenth of the planning.
     return InvoiceLine(
         claim.claim_ref,

@@ -45,6 +45,7 @@ from billing_core.declarations.ingest import (
     with_reference_block,
 )
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
+from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
     RetourLineReport,
@@ -54,7 +55,7 @@ from billing_core.declarations.reports import (
 )
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
-from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice, registers_in_use
@@ -308,7 +309,7 @@ def _material_drafts(
     drafts = []
     for group in group_by_patient(claims):
         lines = tuple(
-            _invoice_line(claim, _bounded(granted[claim.claim_ref], claim.amount_cents))
+            line_of_claim(claim, _bounded(granted[claim.claim_ref], claim.amount_cents))
             for claim in group
         )
         drafts.append(InvoiceDraft(claims=group, lines=lines))
@@ -321,20 +322,6 @@ def _addressed(claim: Claim, sibling: Invoice | None) -> Claim:
     if sibling is None:
         return claim
     return replace(claim, patient=sibling.patient, debtor=sibling.debtor)
-
-
-def _invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
-    return InvoiceLine(
-        claim_ref=claim.claim_ref,
-        treatment_date=claim.treatment_date,
-        treatment_code=claim.treatment_code,
-        description=claim.description,
-        line_type=claim.line_type,
-        quantity=claim.quantity,
-        unit_price_cents=claim.unit_price_cents,
-        reimbursed_cents=reimbursed_cents,
-        insurer_uzovi=claim.insurer_uzovi,
-    )
 
 
 def _bounded(granted: int, amount: int) -> int:
