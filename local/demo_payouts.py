@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from billing_core.providers.provider import Payout
 from billing_core.shared.money import format_euros
 from local.sandbox import Caller, Sandbox
 
@@ -103,15 +102,23 @@ def _approve(sandbox: Sandbox, batch_id: str) -> dict[str, Any]:
 
 
 def _fix_payout_account(sandbox: Sandbox, provider_id: str) -> None:
-    # The operator branch's PUT /api/v1/operator/providers/{id} does this with a version
-    # and a history; here the settings are written as that route would.
-    store = sandbox.runtime.repository
-    provider = store.get_provider(provider_id)
-    if provider is None:
-        raise RuntimeError(f"no provider {provider_id}")
-    payout = Payout(iban=FIXED_IBAN, account_holder=provider.payout.account_holder)
-    store.put_provider(provider.model_copy(update={"payout": payout}))
-    print(f"  the practice gives a new payout account: {FIXED_IBAN}")
+    """The practice tells zorgnota its new account; an operator changes it through the
+    operator API (R31: payout accounts only through the operator), with the version."""
+    path = f"/api/v1/operator/providers/{provider_id}"
+    operator = Caller.operator(OPERATORS[0])
+    status, settings = sandbox.api("GET", path, caller=operator)
+    if status != 200:
+        raise RuntimeError(f"no provider {provider_id}: {status}")
+    settings["payout"] = {
+        "iban": FIXED_IBAN,
+        "account_holder": settings["payout"]["account_holder"],
+    }
+    status, answer = sandbox.api("PUT", path, caller=operator, body=settings)
+    if status != 200:
+        raise RuntimeError(f"payout account not changed: {status} {answer}")
+    print(
+        f"  the practice gives a new payout account: {FIXED_IBAN} (settings version {answer['version']})"
+    )
 
 
 def _show(headline: str, batch: dict[str, Any]) -> None:
