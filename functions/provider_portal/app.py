@@ -8,24 +8,26 @@ through ``billing_core.entrypoints.web.portal``.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core.entrypoints.http.errors import register_error_handlers
 from billing_core.entrypoints.http.routing import include_routes
+from billing_core.entrypoints.powertools import function_logger, observed_handler
 from billing_core.entrypoints.web.portal.web import portal_headers
 
-logger = Logger()
-tracer = Tracer()
+logger = function_logger()
+metrics = Metrics()
 app = APIGatewayRestResolver()
 app.use([portal_headers])
 register_error_handlers(app)
 include_routes(app, __package__, ("sign_in", "pages"))
 
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+# No JSON guard: the portal takes HTML forms and an upload (multipart), not JSON bodies.
+lambda_handler = observed_handler(
+    lambda: app.resolve,
+    logger=logger,
+    metrics=metrics,
+    correlation_id_path=correlation_paths.API_GATEWAY_REST,
+)
