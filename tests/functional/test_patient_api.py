@@ -34,6 +34,9 @@ def test_the_checker_answers_what_is_due_and_nothing_personal(sandbox, invoice):
     assert body["amount_due"] == invoice.amount_due_cents
     assert body["final_payment_date"] == "2026-12-23" and body["state"] == "open"
     assert body["pay_url"].endswith(f"/?kenmerk={invoice.reference}&lang=nl")
+    # (the practice's own contact is public, R36; a patient may share its name, "De Vries")
+    practice = body.pop("practice")
+    assert practice["name"] == DENTAL.name
     text = str(body)
     for personal in (
         invoice.bsn,
@@ -42,6 +45,8 @@ def test_the_checker_answers_what_is_due_and_nothing_personal(sandbox, invoice):
         invoice.patient_ref,
     ):
         assert personal not in text
+    for personal in (invoice.bsn, invoice.lines[0].description, invoice.patient_ref):
+        assert personal not in str(practice)
 
 
 def test_a_wrong_check_digit_is_refused_without_a_database_read(sandbox, invoice):
