@@ -29,8 +29,8 @@ _INVOICE: Sections = {
         "provider_in_city": "{provider}, {city}",
         "amount_due": "Do zapłaty",
         "final_payment_date": "Termin płatności",
-        # Where the patient meets the Dutch word: on the invoice, next to the number.
-        "reference": "Numer referencyjny płatności (betalingskenmerk)",
+        # Short enough for the PDF's label column (37 mm); "płatności" is in every sentence.
+        "reference": "Numer referencyjny",
         "patient": "Pacjent",
         "birth_date": "Data urodzenia",
         "reimbursement_deducted": (
@@ -85,13 +85,13 @@ _INVOICE: Sections = {
     "pdf.invoice": {
         "title": "Faktura",
         "invoice_date": "Data faktury",
-        "agb_code": "Kod AGB świadczeniodawcy",
+        "agb_code": "Kod AGB placówki",
         "intro": "W imieniu {provider} wystawiamy rachunek za następujące zabiegi.",
         "col_date": "Data",
         "col_code": "Kod",
         "col_description": "Opis",
         "col_amount": "Kwota",
-        "col_reimbursed": "Zwrot od ubezpieczyciela",
+        "col_reimbursed": "Zwrot",
         "col_to_pay": "Do zapłaty",
         "quantity": "{quantity} × {unit_price}",
         "total": "Razem",
