@@ -11,29 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
-from local.generate import declaration_csv
-from local.seed import DENTAL
 from tests.e2e.axe import axe_context, serious_violations
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 420, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def invoice(running_server):
-    sandbox = running_server.sandbox
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
 
 
 def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp_path):

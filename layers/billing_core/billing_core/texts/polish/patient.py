@@ -145,7 +145,7 @@ PAGE: Section = {
     "state_reminder_sent": "Wysłano upomnienie",
     "state_with_collection_agency": "Przekazana do biura windykacyjnego",
     "birth_date_label": "Data urodzenia pacjenta",
-    "birth_date_hint": "Dla sprawdzenia, czy chodzi o właściwą fakturę.",
+    "birth_date_hint": "Aby upewnić się, że chodzi o właściwą fakturę.",
     "pay_heading": "Zapłata",
     "pay_button": "Zapłać {amount} przez iDEAL",
     "defer_heading": "Potrzebuje Pan/Pani więcej czasu?",
@@ -187,7 +187,7 @@ PAGE: Section = {
         "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."
     ),
     "visit_expired": (
-        "Proszę wpisać datę urodzenia pacjenta dla sprawdzenia. Potem przez {minutes} minut "
+        "Proszę podać datę urodzenia pacjenta w celu weryfikacji. Potem przez {minutes} minut "
         "można obejrzeć fakturę, zapłacić lub złożyć wniosek."
     ),
     "form_invalid": "Formularz nie został wypełniony w całości lub poprawnie. Nic nie zostało zmienione.",
@@ -201,7 +201,7 @@ PAGE: Section = {
     ),
     "unlock_heading": "Obejrzeć fakturę, zapłacić lub złożyć wniosek",
     "unlock_text": (
-        "Proszę jeden raz wpisać datę urodzenia pacjenta dla sprawdzenia. Wtedy zobaczy "
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
         "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o "
         "odroczenie lub plan ratalny albo złożyć reklamację."
     ),
