@@ -53,7 +53,7 @@ def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
     assert page.locator("#lines").count() == 0
 
 
-# Polish and Arabic page texts are not written yet: those readers get the Dutch page.
+# Polish: test_checker_polish.py. Arabic page texts are not written yet: Dutch page.
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_r9_the_checker_in_every_language(running_server, page, invoice, language, tmp_path):
     page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")
