@@ -291,7 +291,7 @@ _CONFIRMATIONS: Sections = {
         "col_due": "Termin",
         "col_term_amount": "Kwota",
         "how": (
-            "Każdą ratę proszę zapłacić w terminie przez iDEAL na stronie sprawdzania "
+            "Prosimy o terminową zapłatę każdej raty przez iDEAL na stronie sprawdzania "
             "płatności albo przelewem z numerem referencyjnym płatności {reference} w "
             "tytule przelewu."
         ),

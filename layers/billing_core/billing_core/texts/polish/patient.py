@@ -53,7 +53,7 @@ INFO: Section = {
         "Tylko to, czy faktura jest zapłacona, kwotę i termin. Zabiegi, faktura w formacie "
         "PDF, płatność i wnioski są dostępne dopiero po podaniu daty urodzenia pacjenta."
     ),
-    "faq_8_heading": "Kim jest zorgnota?",
+    "faq_8_heading": "Czym jest zorgnota?",
     "faq_8_text": (
         "zorgnota wysyła faktury i przyjmuje płatności w imieniu świadczeniodawców opieki "
         "zdrowotnej. Za leczenie i fakturę odpowiada nadal Pana/Pani świadczeniodawca."
@@ -73,12 +73,14 @@ INFO: Section = {
         "windykacji zostaną naliczone, jeśli i wtedy płatność nie nastąpi."
     ),
     "terms_3_heading": "Pozasądowe koszty windykacji",
+    # No-break spaces: an amount never wraps away from its € (as format_euros writes it).
     "terms_3_text": (
         "Po upływie tych 14 dni należne są pozasądowe koszty windykacji według "
-        "holenderskiego rozporządzenia o wynagrodzeniu za pozasądowe koszty windykacji "
+        "holenderskiego rozporządzenia w sprawie zwrotu pozasądowych kosztów windykacji "
         "(Besluit vergoeding voor buitengerechtelijke incassokosten): 15% od pierwszych "
-        "2500 € (co najmniej 40 €), 10% od kolejnych 2500 €, 5% od kolejnych 5000 €, 1% od "
-        "kolejnych 190 000 € i 0,5% od reszty, łącznie najwyżej 6775 €."
+        "2500\u00a0€ (co najmniej 40\u00a0€), 10% od kolejnych 2500\u00a0€, 5% od "
+        "kolejnych 5000\u00a0€, 1% od kolejnych 190\u00a0000\u00a0€ i 0,5% od pozostałej "
+        "kwoty, łącznie najwyżej 6775\u00a0€."
     ),
     "terms_4_heading": "Odsetki ustawowe",
     "terms_4_text": (
@@ -113,7 +115,7 @@ INFO: Section = {
     "privacy_4_heading": "Pana/Pani prawa",
     "privacy_4_text": (
         "W sprawie wglądu w dane, ich sprostowania lub skargi proszę zwrócić się do "
-        "świadczeniodawcy: to on odpowiada za Pana/Pani dane i zleca zadania zorgnota."
+        "świadczeniodawcy: to on odpowiada za Pana/Pani dane i korzysta z usług zorgnota."
     ),
 }
 
