@@ -61,8 +61,8 @@ INFO: Section = {
     "terms_title": "Warunki płatności",
     "terms_1_heading": "Termin płatności",
     "terms_1_text": (
-        "Należność należy zapłacić najpóźniej w terminie płatności podanym na fakturze, z "
-        "numerem referencyjnym płatności. Numer referencyjny płatności decyduje o tym, na "
+        "Proszę zapłacić najpóźniej w terminie płatności podanym na fakturze, podając "
+        "numer referencyjny płatności. Numer referencyjny płatności decyduje o tym, na "
         "poczet której faktury zalicza się wpłatę (art. 6:43 holenderskiego kodeksu "
         "cywilnego, BW)."
     ),
