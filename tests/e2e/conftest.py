@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.invoices.invoice import Channel
+from local.generate import declaration_csv
 from local.sandbox import Sandbox
-from local.seed import SANDBOX_TODAY
+from local.seed import DENTAL, SANDBOX_TODAY
 from local.server import SandboxServer, make_request_handler
 
 
@@ -66,3 +68,21 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page (420 px), Dutch browser."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 420, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def invoice(running_server):
+    """An e-mailed invoice of the dental practice's week."""
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in invoices if i.channel is Channel.EMAIL)

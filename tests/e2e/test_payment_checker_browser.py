@@ -11,29 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
-from local.generate import declaration_csv
-from local.seed import DENTAL
 from tests.e2e.axe import axe_context, serious_violations
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 420, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def invoice(running_server):
-    sandbox = running_server.sandbox
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
 
 
 def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp_path):
@@ -72,7 +53,7 @@ def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
     assert page.locator("#lines").count() == 0
 
 
-# Polish and Arabic page texts are not written yet: those readers get the Dutch page.
+# Polish: test_checker_polish.py. Arabic page texts are not written yet: Dutch page.
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_r9_the_checker_in_every_language(running_server, page, invoice, language, tmp_path):
     page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")

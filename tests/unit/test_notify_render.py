@@ -217,7 +217,7 @@ def test_a_missing_value_fails_loudly():
         render_email("invoice", context, "nl")
 
 
-@pytest.mark.parametrize("language", ["pl", "ar", "xx"])
+@pytest.mark.parametrize("language", ["ar", "xx"])  # Polish has its texts (issue 17 item 7)
 def test_languages_without_texts_get_dutch(language):
     # Given a patient language whose texts do not exist yet (R9)
     context = invoice_email_context(

@@ -10,6 +10,7 @@ it has that sentence, else in Dutch.
 from __future__ import annotations
 
 from billing_core.texts.catalogue import Section, Sections, Texts, catalogue
+from billing_core.texts.polish import patient as polish
 
 PAGE = "page.checker"
 INFO = "page.info"  # /vragen, /voorwaarden, /privacy (R36)
@@ -579,7 +580,7 @@ _ENGLISH: Sections = {
     },
 }
 
-PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH)
+PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH, pl=polish.SECTIONS)
 # The language switch names each language in itself (R9).
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "pl": "Polski", "ar": "العربية"}
 

@@ -1,0 +1,363 @@
+"""The e-mails and PDFs in Polish (R9, R7, R19, R30): the sections of ``texts.letters``
+(invoice, dunning, confirmations), key for key.
+
+The greeting is "Dzień dobry, {name}," rather than "Szanowna Pani / Szanowny Panie": the
+letter knows neither the addressee's sex nor a vocative of a Dutch full name, and "Dzień
+dobry" is the accepted formal opening of a Polish e-mail. Counts are written "(liczba:
+{count})" so that no Polish plural form (2 faktury, 5 faktur) has to be chosen.
+"""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Section, Sections
+
+_REFERENCE = "numer referencyjny płatności"
+_GREETING = "Dzień dobry, {name},"
+_CLOSING = "Z poważaniem,"
+_SIGNATURE = "zorgnota, w imieniu {provider}"
+_PAY_LINK_INTRO = "Zapłacić można online przez iDEAL:"
+_NEW_AMOUNT = "Pozostało do zapłaty {amount}, najpóźniej do {date}."
+_NOTHING_LEFT = "Nic nie pozostało do zapłaty."
+_OVERPAID = "Nadpłata wynosi {amount}. Zwrócimy tę kwotę."
+_FOOTER = "zorgnota obsługuje faktury świadczeniodawcy {provider} (kod AGB {agb})."
+_PAGE = "Strona {page} z {pages}"
+_PAY_ONLINE_AT = f"Zapłać online przez iDEAL: proszę wejść na {{url}} i wpisać {_REFERENCE}."
+
+_INVOICE: Sections = {
+    "common": {
+        "sender_line": "zorgnota w imieniu {provider}",
+        "provider_in_city": "{provider}, {city}",
+        "amount_due": "Do zapłaty",
+        "final_payment_date": "Termin płatności",
+        # Short enough for the PDF's label column (37 mm); "płatności" is in every sentence.
+        "reference": "Numer referencyjny",
+        "patient": "Pacjent",
+        "birth_date": "Data urodzenia",
+        "reimbursement_deducted": (
+            "Pana/Pani ubezpieczyciel zdrowotny zwraca {amount} z tej faktury. Ta kwota "
+            "została już odliczona: płaci Pan/Pani tylko część, która nie podlega zwrotowi."
+        ),
+        "pay_online": "Zapłać online przez iDEAL",
+        "more_time": (
+            "Potrzebuje Pan/Pani więcej czasu? Proszę wpisać numer referencyjny płatności "
+            "na stronie sprawdzania płatności {checker_url}. Można tam jeden raz bezpłatnie "
+            "odroczyć termin płatności lub ustalić plan ratalny."
+        ),
+        "questions": "Pytania dotyczące leczenia? Proszę skontaktować się z {provider}.",
+        "phone": "Telefon {value}",
+        "email": "E-mail {value}",
+        "hours": "Godziny kontaktu: {hours}",
+        "contact_heading": "Pytania dotyczące leczenia? Proszę skontaktować się z {provider}:",
+        "more_information": (
+            "Najczęstsze pytania: {faq}  ·  Warunki płatności: {terms}  ·  Prywatność: {privacy}"
+        ),
+        # legal-nl.md §7, R37: non-contracted care is claimed first, then paid.
+        "dont_pay_yet_heading": "Uwaga: proszę jeszcze nie płacić tej faktury",
+        "dont_pay_yet": (
+            "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Najpierw "
+            "proszę złożyć tę fakturę u ubezpieczyciela. Następnie proszę wpisać kwoty z "
+            "rozliczenia od ubezpieczyciela na stronie sprawdzania płatności {checker_url}: "
+            "skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani e-mailem."
+        ),
+    },
+    "email": {
+        "automated": (
+            "Ta wiadomość została wysłana automatycznie. zorgnota wysyła faktury i przyjmuje "
+            "płatności w imieniu świadczeniodawców opieki zdrowotnej."
+        ),
+    },
+    "email.invoice": {
+        "subject": f"Faktura od {{provider}} - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "intro": "W imieniu {provider} przesyłamy fakturę za Pana/Pani leczenie.",
+        "intro_for_patient": (
+            "W imieniu {provider} przesyłamy fakturę za leczenie. Pacjent: {patient}."
+        ),
+        "request": "Prosimy o zapłatę {amount} najpóźniej do {date}.",
+        "pay_link_intro": "Zapłacić można od razu online przez iDEAL:",
+        "attachment": (
+            "W załączniku (PDF) znajduje się faktura z wykazem zabiegów i danymi do zapłaty "
+            "przelewem bankowym."
+        ),
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.invoice": {
+        "title": "Faktura",
+        "invoice_date": "Data faktury",
+        "agb_code": "Kod AGB placówki",
+        "intro": "W imieniu {provider} wystawiamy rachunek za następujące zabiegi.",
+        "col_date": "Data",
+        "col_code": "Kod",
+        "col_description": "Opis",
+        "col_amount": "Kwota",
+        "col_reimbursed": "Zwrot",
+        "col_to_pay": "Do zapłaty",
+        "quantity": "{quantity} × {unit_price}",
+        "total": "Razem",
+        "reimbursed_total": "Zwrot od ubezpieczyciela zdrowotnego",
+        "payment_heading": "Jak zapłacić",
+        "pay_transfer": (
+            "Proszę przelać {amount} najpóźniej do {date} na rachunek {iban}, odbiorca: "
+            "{holder}, z numerem referencyjnym płatności {reference} w tytule przelewu."
+        ),
+        "pay_online_at": (
+            f"Można też zapłacić online przez iDEAL: proszę wejść na {{url}} i wpisać {_REFERENCE}."
+        ),
+        "footer": _FOOTER,
+        "page": _PAGE,
+        "qr_caption": "Zeskanuj, aby zapłacić online",
+        "file_name": "faktura-{reference}.pdf",
+    },
+}
+
+# How to pay: the same in the reminder and the second notice.
+_HOW_TO_PAY: Section = {
+    "how_heading": "Jak zapłacić",
+    "pay_link_intro": "Zapłacić można od razu online przez iDEAL:",
+    "pay_links_intro": "Zapłać online przez iDEAL, osobno za każdą fakturę:",
+    "pay_transfer": (
+        "Można też przelać {amount} na rachunek {iban}, odbiorca: {holder}, z numerem "
+        "referencyjnym płatności {reference} w tytule przelewu."
+    ),
+    "pay_transfer_several": (
+        "Można też przelać kwotę każdej faktury osobno na rachunek {iban}, odbiorca: "
+        "{holder}, z numerem referencyjnym płatności tej faktury w tytule przelewu. Dzięki "
+        "temu wiemy, którą fakturę Pan/Pani opłaca."
+    ),
+    "arrangement": (
+        "Nie może Pan/Pani zapłacić całości naraz? Proszę wpisać numer referencyjny "
+        "płatności na stronie sprawdzania płatności {checker_url} i najpóźniej do {date} "
+        "ustalić plan ratalny."
+    ),
+}
+
+_PAY_BY = "Zapłata najpóźniej do"
+
+_DUNNING: Sections = {
+    "email.dunning_reminder": {
+        "subject": (
+            f"Upomnienie: faktura od {{provider}} nie została zapłacona - {_REFERENCE} "
+            "{reference}"
+        ),
+        "subject_several": "Upomnienie: niezapłacone faktury od {provider} (liczba: {count})",
+        "greeting": _GREETING,
+        "intro": (
+            "Według naszych danych faktura od {provider} nie została jeszcze zapłacona (w "
+            "całości). Termin płatności minął."
+        ),
+        "intro_several": (
+            "Według naszych danych faktury od {provider} (liczba: {count}) nie zostały "
+            "jeszcze zapłacone (w całości). Termin płatności minął."
+        ),
+        "col_reference": "Numer referencyjny płatności",
+        "col_invoice_date": "Data faktury",
+        "col_due": "Niezapłacone",
+        "total_due": "Razem do zapłaty",
+        # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
+        "request": "Prosimy o zapłatę {amount} {term}, czyli najpóźniej do {date}.",
+        # art. 6:96 lid 6 BW: the concrete collection costs if the term passes.
+        "costs": (
+            "Jeśli płatność nie nastąpi w tym terminie, należne będą dodatkowo pozasądowe "
+            "koszty windykacji w wysokości {costs} (art. 6:96 holenderskiego kodeksu "
+            "cywilnego, BW, obliczone według ustawowej skali od niezapłaconej kwoty)."
+        ),
+        "interest": (
+            "Naliczymy wtedy również odsetki ustawowe (art. 6:119 BW) od {date}: pierwszego "
+            "dnia zwłoki."
+        ),
+        "interest_each": (
+            "Naliczymy wtedy również odsetki ustawowe (art. 6:119 BW), dla każdej faktury od "
+            "pierwszego dnia zwłoki: {dates}."
+        ),
+        "interest_each_item": "{reference} od {date}",
+        **_HOW_TO_PAY,
+        "already_paid": (
+            "Jeśli płatność została już dokonana, prosimy uznać to upomnienie za bezprzedmiotowe."
+        ),
+        "attachment": "W załączniku (PDF) znajduje się to upomnienie w formie pisma.",
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.dunning_reminder": {
+        "title": "Upomnienie",
+        "file_name": "upomnienie-{reference}.pdf",
+        "letter_date": "Data",
+        "pay_by": _PAY_BY,
+        "pay_online_at": _PAY_ONLINE_AT,
+        "footer": _FOOTER,
+        "page": _PAGE,
+    },
+    "email.second_notice": {
+        "subject": (
+            f"Ostateczne wezwanie do zapłaty: faktura od {{provider}} - {_REFERENCE} {{reference}}"
+        ),
+        "subject_several": (
+            "Ostateczne wezwanie do zapłaty: faktury od {provider} (liczba: {count})"
+        ),
+        "greeting": _GREETING,
+        "intro": (
+            "Dnia {date} wysłaliśmy upomnienie dotyczące faktury od {provider}. Jego termin "
+            "upłynął dnia {final_date}, a płatność nie wpłynęła do nas (w całości)."
+        ),
+        "intro_several": (
+            "Dnia {date} wysłaliśmy upomnienie dotyczące faktur od {provider} (liczba: "
+            "{count}). Jego termin upłynął dnia {final_date}, a płatność nie wpłynęła do nas "
+            "(w całości)."
+        ),
+        "now_due": (
+            "Dlatego należne są teraz również zapowiedziane pozasądowe koszty windykacji "
+            "(art. 6:96 BW) oraz odsetki ustawowe (art. 6:119 BW). Do zapłaty jest teraz:"
+        ),
+        "col_reference": "Numer referencyjny płatności",
+        "col_principal": "Należność główna",
+        "col_costs": "Koszty windykacji",
+        "col_interest": "Odsetki",
+        "col_total": "Razem",
+        "total_due": "Razem do zapłaty",
+        "interest_note": (
+            "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
+            "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
+        ),
+        "request": (
+            "Prosimy o zapłatę {amount}. Płatność musi do nas wpłynąć najpóźniej dnia {date}."
+        ),
+        "handover": (
+            "Jeśli do tego dnia nie otrzymamy całej kwoty, dnia {date} przekażemy należność "
+            "biuru windykacyjnemu, które będzie ją dalej dochodzić w imieniu {provider}. "
+            "Dalsze koszty mogą wtedy zostać doliczone tylko w zakresie dozwolonym przez prawo."
+        ),
+        **_HOW_TO_PAY,
+        "already_paid": (
+            "Jeśli płatność została już dokonana, prosimy uznać to pismo za bezprzedmiotowe."
+        ),
+        "attachment": "W załączniku (PDF) znajduje się to wezwanie w formie pisma.",
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.second_notice": {
+        "title": "Ostateczne wezwanie do zapłaty",
+        "file_name": "ostateczne-wezwanie-{reference}.pdf",
+        "letter_date": "Data",
+        "pay_by": _PAY_BY,
+        "pay_online_at": _PAY_ONLINE_AT,
+        "footer": _FOOTER,
+        "page": _PAGE,
+    },
+}
+
+_CONFIRMATIONS: Sections = {
+    "email.stop_confirmation": {
+        "subject": f"Kwota faktury została obniżona - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "lowered": (
+            "Świadczeniodawca {provider} obniżył kwotę faktury. Nowej faktury Pan/Pani nie otrzyma."
+        ),
+        "after_statement": (
+            "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego i "
+            "dostosowaliśmy do niego kwotę faktury. Nowej faktury Pan/Pani nie otrzyma."
+        ),
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": _NOTHING_LEFT,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.deferral_confirmation": {
+        "subject": f"Odroczenie terminu płatności - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "granted": "Termin płatności faktury od {provider} został odroczony.",
+        "new_date": (
+            "Nowy termin płatności to {date}. Prosimy o zapłatę {amount} najpóźniej tego dnia."
+        ),
+        "once": (
+            "Odroczenie terminu płatności jest możliwe jeden raz dla każdej faktury. Jeśli "
+            "zapłata w tym terminie nie będzie możliwa, można ustalić plan ratalny na stronie "
+            "sprawdzania płatności."
+        ),
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.arrangement_confirmation": {
+        "subject": f"Plan ratalny - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "agreed": (
+            "Ustalono plan ratalny dla faktury od {provider}. Płaci Pan/Pani {total} w "
+            "{count} ratach miesięcznych."
+        ),
+        "fee": "Kwota ta obejmuje koszt planu ratalnego w wysokości {fee}.",
+        "schedule_heading": "Harmonogram rat",
+        "col_due": "Termin",
+        "col_term_amount": "Kwota",
+        "how": (
+            "Prosimy o terminową zapłatę każdej raty przez iDEAL na stronie sprawdzania "
+            "płatności albo przelewem z numerem referencyjnym płatności {reference} w "
+            "tytule przelewu."
+        ),
+        "missed": (
+            "Uwaga: jeśli rata zostanie zapłacona z opóźnieniem większym niż 14 dni, plan "
+            "ratalny wygasa. Wtedy znów będzie Pan/Pani otrzymywać upomnienia dotyczące "
+            "pozostałej kwoty."
+        ),
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.objection_acknowledgement": {
+        "subject": f"Otrzymaliśmy reklamację - {_REFERENCE} {{reference}}",
+        # No name: this goes to whatever address was typed in the form (R29).
+        "greeting": "Dzień dobry,",
+        "received": (
+            "Dnia {date} otrzymaliśmy reklamację dotyczącą faktury od {provider} o numerze "
+            "referencyjnym płatności {reference}."
+        ),
+        "next_step": "{provider} rozpatrzy reklamację i skontaktuje się z Panem/Panią.",
+        "still_due": (
+            "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
+            "prosimy o zapłatę kwoty najpóźniej do {date}."
+        ),
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.payment_received": {
+        "subject": f"Płatność otrzymana - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "received": (
+            "Dnia {date} otrzymaliśmy płatność {amount} za fakturę od {provider}. Dziękujemy."
+        ),
+        "paid_in_full": "Tym samym faktura jest zapłacona w całości.",
+        "still_open": "Pozostało do zapłaty {amount}. Prosimy o zapłatę najpóźniej do {date}.",
+        "next_term": (
+            "Pozostało do zapłaty {amount}. Następna rata wynosi {term} i należy ją zapłacić "
+            "najpóźniej do {date}."
+        ),
+        "overpaid": _OVERPAID,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    # A later upload credited a line of the invoice, or the insurer's retour changed what it
+    # pays (issue 7).
+    "email.invoice_corrected": {
+        "subject": f"Faktura została skorygowana - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "by_declaration": (
+            "Świadczeniodawca {provider} skorygował zabieg na fakturze, dlatego kwota faktury "
+            "uległa zmianie. Nowej faktury Pan/Pani nie otrzyma."
+        ),
+        "by_retour": (
+            "Pana/Pani ubezpieczyciel zdrowotny poinformował, ile zwraca z faktury od "
+            "{provider}, dlatego zmieniła się kwota do zapłaty. Nowej faktury Pan/Pani nie "
+            "otrzyma."
+        ),
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": _NOTHING_LEFT,
+        "overpaid": _OVERPAID,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+}
+
+SECTIONS: Sections = {**_INVOICE, **_DUNNING, **_CONFIRMATIONS}

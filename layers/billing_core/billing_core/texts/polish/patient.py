@@ -1,0 +1,314 @@
+"""The payment-checker page, the pages for patients (/vragen, /voorwaarden, /privacy), the
+patient API's answers and the refusals, in Polish (R9, R36): the sections of
+``texts.patient``, key for key."""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Section, Sections
+
+INFO: Section = {
+    "back_to_checker": "Powrót do sprawdzania płatności",
+    "faq_title": "Najczęstsze pytania",
+    "faq_1_heading": "Jak zapłacić fakturę?",
+    "faq_1_text": (
+        "Online przez iDEAL: na stronie sprawdzania płatności proszę wpisać numer "
+        "referencyjny płatności z faktury. Można też przelać kwotę na numer rachunku podany "
+        "na fakturze, wpisując numer referencyjny płatności w tytule przelewu: po nim "
+        "rozpoznajemy, którą fakturę Pan/Pani opłaca."
+    ),
+    "faq_2_heading": "Potrzebuję więcej czasu. Czy mogę odroczyć termin płatności?",
+    "faq_2_text": (
+        "Tak, jeden raz i bezpłatnie, na stronie sprawdzania płatności. Widać tam, o ile dni "
+        "świadczeniodawca odracza płatność i jaki będzie nowy termin płatności."
+    ),
+    "faq_3_heading": "Czy mogę zapłacić w ratach?",
+    "faq_3_text": (
+        "Tak, w planie ratalnym od 2 do 12 rat miesięcznych. Koszt planu i najniższa kwota "
+        "raty są podane na stronie sprawdzania płatności. W trakcie planu płaci Pan/Pani "
+        "kolejne raty; zapłata całości naraz jest zawsze możliwa."
+    ),
+    "faq_4_heading": "Nie zgadzam się z fakturą.",
+    "faq_4_text": (
+        "Proszę złożyć reklamację na stronie sprawdzania płatności; świadczeniodawca "
+        "skontaktuje się z Panem/Panią. Reklamacja nie wstrzymuje biegu terminu płatności. "
+        "Pytania dotyczące samego leczenia proszę kierować do świadczeniodawcy: dane "
+        "kontaktowe są na fakturze i na stronie sprawdzania płatności."
+    ),
+    "faq_5_heading": "Mój świadczeniodawca nie ma umowy z moim ubezpieczycielem zdrowotnym.",
+    "faq_5_text": (
+        "W takim razie proszę jeszcze nie płacić faktury. Najpierw należy złożyć ją u "
+        "ubezpieczyciela zdrowotnego, a następnie wpisać na stronie sprawdzania płatności "
+        "kwoty z rozliczenia otrzymanego od ubezpieczyciela. Świadczeniodawca może wtedy "
+        "obniżyć kwotę z dobrej woli (coulance); skorygowaną kwotę z nowym terminem "
+        "płatności otrzyma Pan/Pani e-mailem."
+    ),
+    "faq_6_heading": "Co się stanie, jeśli nie zapłacę w terminie?",
+    "faq_6_text": (
+        "Najpierw otrzyma Pan/Pani bezpłatne upomnienie z 14 dniami na zapłatę. Jeśli i "
+        "wtedy płatność nie nastąpi, doliczone zostaną pozasądowe koszty windykacji według "
+        "ustawowej skali oraz odsetki ustawowe. Więcej w warunkach płatności."
+    ),
+    "faq_7_heading": "Co widzi osoba, która zna mój numer referencyjny płatności?",
+    "faq_7_text": (
+        "Tylko to, czy faktura jest zapłacona, kwotę i termin. Zabiegi, faktura w formacie "
+        "PDF, płatność i wnioski są dostępne dopiero po podaniu daty urodzenia pacjenta."
+    ),
+    "faq_8_heading": "Czym jest zorgnota?",
+    "faq_8_text": (
+        "zorgnota wysyła faktury i przyjmuje płatności w imieniu świadczeniodawców opieki "
+        "zdrowotnej. Za leczenie i fakturę odpowiada nadal Pana/Pani świadczeniodawca."
+    ),
+    "terms_title": "Warunki płatności",
+    "terms_1_heading": "Termin płatności",
+    "terms_1_text": (
+        "Proszę zapłacić najpóźniej w terminie płatności podanym na fakturze, podając "
+        "numer referencyjny płatności. Numer referencyjny płatności decyduje o tym, na "
+        "poczet której faktury zalicza się wpłatę (art. 6:43 holenderskiego kodeksu "
+        "cywilnego, BW)."
+    ),
+    "terms_2_heading": "Upomnienie",
+    "terms_2_text": (
+        "W razie braku zapłaty w terminie otrzyma Pan/Pani bezpłatne upomnienie z terminem "
+        "14 dni od jego otrzymania (art. 6:96 ust. 6 BW). Upomnienie podaje, jakie koszty "
+        "windykacji zostaną naliczone, jeśli i wtedy płatność nie nastąpi."
+    ),
+    "terms_3_heading": "Pozasądowe koszty windykacji",
+    # No-break spaces: an amount never wraps away from its € (as format_euros writes it).
+    "terms_3_text": (
+        "Po upływie tych 14 dni należne są pozasądowe koszty windykacji według "
+        "holenderskiego rozporządzenia w sprawie zwrotu pozasądowych kosztów windykacji "
+        "(Besluit vergoeding voor buitengerechtelijke incassokosten): 15% od pierwszych "
+        "2500\u00a0€ (co najmniej 40\u00a0€), 10% od kolejnych 2500\u00a0€, 5% od "
+        "kolejnych 5000\u00a0€, 1% od kolejnych 190\u00a0000\u00a0€ i 0,5% od pozostałej "
+        "kwoty, łącznie najwyżej 6775\u00a0€."
+    ),
+    "terms_4_heading": "Odsetki ustawowe",
+    "terms_4_text": (
+        "Od dnia następującego po terminie płatności od niezapłaconej kwoty należą się "
+        "odsetki ustawowe (art. 6:119 BW)."
+    ),
+    "terms_5_heading": "Na co najpierw zalicza się wpłatę",
+    "terms_5_text": (
+        "Wpłata zaliczana jest najpierw na koszty, następnie na odsetki, a dopiero potem na "
+        "kwotę faktury (art. 6:44 BW)."
+    ),
+    "privacy_title": "Prywatność",
+    "privacy_1_heading": "Jakie dane wykorzystujemy",
+    "privacy_1_text": (
+        "zorgnota otrzymuje od świadczeniodawcy to, co jest potrzebne do wystawienia i "
+        "pobrania należności z faktury: imię i nazwisko oraz adres, zabiegi, datę urodzenia "
+        "i adres e-mail. Wykorzystujemy te dane wyłącznie w tym celu, na zlecenie "
+        "świadczeniodawcy."
+    ),
+    "privacy_2_heading": "Strona sprawdzania płatności",
+    "privacy_2_text": (
+        "Bez daty urodzenia strona sprawdzania płatności nigdy nie pokazuje imienia i "
+        "nazwiska, adresu ani zabiegów. Po podaniu daty urodzenia przeglądarka otrzymuje na "
+        "15 minut podpisane ciasteczko (cookie) dla tego jednego numeru referencyjnego "
+        "płatności; sama data urodzenia nie znajduje się w ciasteczku ani w żadnym adresie."
+    ),
+    "privacy_3_heading": "Przechowywanie",
+    "privacy_3_text": (
+        "Faktury i płatności przechowujemy tak długo, jak wymaga tego prawo (7 lat zgodnie "
+        "z holenderskimi przepisami podatkowymi), i nie dłużej."
+    ),
+    "privacy_4_heading": "Pana/Pani prawa",
+    "privacy_4_text": (
+        "W sprawie wglądu w dane, ich sprostowania lub skargi proszę zwrócić się do "
+        "świadczeniodawcy: to on odpowiada za Pana/Pani dane i korzysta z usług zorgnota."
+    ),
+}
+
+PAGE: Section = {
+    "title": "Sprawdzanie płatności",
+    "lead": "Czy faktura jest już zapłacona? Proszę wpisać numer referencyjny płatności z faktury.",
+    "reference_label": "Numer referencyjny płatności",
+    "reference_hint": (
+        "14 cyfr, na fakturze przy „Betalingskenmerk” (numer referencyjny płatności). "
+        "Spacje są dozwolone."
+    ),
+    "check": "Sprawdź",
+    "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
+    "not_found": (
+        "Nie znajdujemy faktury o tym numerze referencyjnym płatności. Proszę sprawdzić "
+        "numer na fakturze lub datę urodzenia, jeśli została wpisana."
+    ),
+    "status_paid": "Ta faktura jest zapłacona.",
+    "status_open": "Ta faktura jest niezapłacona.",
+    "status_partly_paid": "Ta faktura jest zapłacona częściowo.",
+    "amount_due": "Pozostało do zapłaty",
+    "final_payment_date": "Termin płatności",
+    "state": "Stan sprawy",
+    "state_open": "Do zapłaty",
+    "state_paid": "Zapłacona",
+    "state_deferred": "Odroczono termin płatności",
+    "state_arrangement_active": "Trwa plan ratalny",
+    "state_on_hold": "Sprawę rozpatruje świadczeniodawca",
+    "state_reminder_sent": "Wysłano upomnienie",
+    "state_with_collection_agency": "Przekazana do biura windykacyjnego",
+    "birth_date_label": "Data urodzenia pacjenta",
+    "birth_date_hint": "Aby upewnić się, że chodzi o właściwą fakturę.",
+    "pay_heading": "Zapłata",
+    "pay_button": "Zapłać {amount} przez iDEAL",
+    "defer_heading": "Potrzebuje Pan/Pani więcej czasu?",
+    "defer_text": "Jeden raz można bezpłatnie odroczyć termin płatności o {days} dni.",
+    "defer_button": "Poproś o odroczenie",
+    "arrange_heading": "Zapłata w ratach",
+    "arrange_text": (
+        "W planie ratalnym płaci Pan/Pani w 2 do 12 ratach miesięcznych. "
+        "Koszt planu wynosi {fee}; rata wynosi co najmniej {minimum}."
+    ),
+    "terms_label": "Liczba rat",
+    "arrange_button": "Poproś o plan ratalny",
+    "object_heading": "Nie zgadza się Pan/Pani z fakturą?",
+    "object_text": (
+        "Proszę złożyć reklamację; świadczeniodawca skontaktuje się z Panem/Panią. Uwaga: "
+        "reklamacja nie wstrzymuje biegu terminu płatności."
+    ),
+    "reason_label": "Powód",
+    "reason_treatment": "Leczenie",
+    "reason_amount": "Kwota",
+    "reason_insurer": "Zwrot kosztów przez ubezpieczyciela zdrowotnego",
+    "reason_other": "Inny powód",
+    "message_label": "Wyjaśnienie",
+    "email_label": "Adres e-mail (do potwierdzenia)",
+    "object_button": "Złóż reklamację",
+    "done_deferral": "Termin płatności został odroczony. Nowy termin płatności to {date}.",
+    "done_arrangement": "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani e-mailem.",
+    "done_objection": "Reklamacja została przyjęta. Potwierdzenie otrzyma Pan/Pani e-mailem.",
+    "done_payment": "Dziękujemy. Gdy płatność wpłynie, pojawi się tu status „zapłacona”.",
+    "refused": "To nie jest możliwe: {reason}",
+    "privacy": (
+        "Ta strona nigdy nie pokazuje imienia i nazwiska, adresu ani zabiegów. zorgnota "
+        "wysyła faktury i przyjmuje płatności w imieniu świadczeniodawców opieki zdrowotnej."
+    ),
+    "switch_language": "Nederlands",
+    "language_label": "Język",
+    "no_match": (
+        "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tej dacie urodzenia. "
+        "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."
+    ),
+    "visit_expired": (
+        "Proszę podać datę urodzenia pacjenta w celu weryfikacji. Potem przez {minutes} minut "
+        "można obejrzeć fakturę, zapłacić lub złożyć wniosek."
+    ),
+    "form_invalid": "Formularz nie został wypełniony w całości lub poprawnie. Nic nie zostało zmienione.",
+    "payment_thanks": "Dziękujemy! Płatność została przyjęta.",
+    "payment_pending": (
+        "Bank nie potwierdził jeszcze płatności. Proszę odświeżyć tę stronę za kilka minut."
+    ),
+    "payment_ended": (
+        "Płatność została anulowana lub wygasła; żadne środki nie zostały pobrane. Można "
+        "zapłacić ponownie."
+    ),
+    "unlock_heading": "Obejrzeć fakturę, zapłacić lub złożyć wniosek",
+    "unlock_text": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o "
+        "odroczenie lub plan ratalny albo złożyć reklamację."
+    ),
+    "unlock_button": "Dalej",
+    "breakdown_heading": "Z czego składa się kwota",
+    "bd_invoiced": "Faktura",
+    "bd_reimbursed": "Zwrot od ubezpieczyciela zdrowotnego",
+    "bd_forgiven": "Umorzone przez świadczeniodawcę",
+    "bd_paid": "Już zapłacono",
+    "bd_costs": "Pozasądowe koszty windykacji",
+    "bd_fee": "Koszt planu ratalnego",
+    "bd_interest": "Odsetki ustawowe do dziś",
+    "bd_due": "Pozostało do zapłaty",
+    "pay_by_final_payment_date": "Termin płatności",
+    "pay_by_deferred": "Termin płatności po odroczeniu",
+    "pay_by_reminder": "Termin płatności według upomnienia",
+    "pay_by_second_notice": "Zapłata najpóźniej (potem faktura trafi do biura windykacyjnego)",
+    "pay_by_arrangement_term": "Następna rata najpóźniej",
+    "practice_heading": "Pytania dotyczące leczenia?",
+    "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
+    "practice_phone": "Telefon",
+    "practice_email": "E-mail",
+    "practice_website": "Strona internetowa",
+    "practice_hours": "Godziny kontaktu",
+    "lines_heading": "Zabiegi",
+    "col_date": "Data",
+    "col_description": "Opis",
+    "col_amount": "Kwota",
+    "col_reimbursed": "Zwrot",
+    "download_pdf": "Pobierz fakturę (PDF)",
+    "pay_term_button": "Zapłać ratę {amount} przez iDEAL",
+    "pay_all_button": "Zapłać całość naraz: {amount}",
+    "dont_pay_yet_heading": "Uwaga: proszę jeszcze nie płacić tej faktury",
+    "dont_pay_yet": (
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Najpierw "
+        "proszę złożyć fakturę u ubezpieczyciela, a potem wpisać poniżej kwoty z "
+        "otrzymanego od niego rozliczenia. Skorygowaną kwotę z nowym terminem płatności "
+        "otrzyma Pan/Pani e-mailem."
+    ),
+    "statement_heading": "Rozliczenie od ubezpieczyciela zdrowotnego",
+    "statement_text": "Proszę przepisać kwoty z rozliczenia przysłanego przez ubezpieczyciela.",
+    "reimbursed_label": "Zwrot od ubezpieczyciela zdrowotnego (€)",
+    "withheld_label": "Potrącony udział własny (eigen risico) (€)",
+    "statement_button": "Prześlij rozliczenie",
+    "done_statement_applied": (
+        "Kwota została skorygowana: pozostało do zapłaty {due}. Potwierdzenie z nowym "
+        "terminem płatności otrzyma Pan/Pani e-mailem."
+    ),
+    "done_statement_sent_to_provider": (
+        "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani e-mailem."
+    ),
+    "done_statement_nothing_to_forgive": "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}.",
+    "page_faq": "Najczęstsze pytania",
+    "page_terms": "Warunki płatności",
+    "page_privacy": "Prywatność",
+}
+
+REFUSALS: Section = {
+    "paid": "Ta faktura została już zapłacona.",
+    "with_collection_agency": (
+        "Ta faktura została przekazana do biura windykacyjnego. Proszę skontaktować się z "
+        "biurem windykacyjnym."
+    ),
+    "already_deferred": (
+        "Termin płatności tej faktury został już odroczony. Odroczenie jest możliwe jeden raz."
+    ),
+    "arrangement_exists": "Dla tej faktury ustalono już plan ratalny.",
+    "deferral_too_late": (
+        "Termin płatności minął zbyt dawno: odroczenie nie dałoby już dodatkowego czasu. "
+        "Można natomiast ustalić plan ratalny."
+    ),
+    "terms_out_of_range": "Plan ratalny obejmuje od 2 do 12 rat miesięcznych.",
+    "term_too_small": "Przy tej liczbie rat rata byłaby zbyt niska. Proszę wybrać mniej rat.",
+    "amount_too_small": (
+        "Kwota jest zbyt niska na plan ratalny. Można natomiast poprosić o odroczenie "
+        "terminu płatności."
+    ),
+    "statement_already_received": (
+        "Rozliczenie od ubezpieczyciela zdrowotnego dla tej faktury zostało już przez nas przyjęte."
+    ),
+    "insurer_contracted": (
+        "Świadczeniodawca ma umowę z Pana/Pani ubezpieczycielem zdrowotnym: zwrot został "
+        "już odliczony od tej faktury."
+    ),
+    "statement_above_invoice": (
+        "Zwrot i potrącony udział własny są razem wyższe niż faktura. Proszę sprawdzić "
+        "kwoty w rozliczeniu od ubezpieczyciela zdrowotnego."
+    ),
+    "invalid_objection": (
+        "Proszę wybrać powód, napisać wiadomość o długości najwyżej 2000 znaków i podać "
+        "prawidłowy adres e-mail."
+    ),
+}
+
+ANSWERS: Section = {
+    # One sentence for an unknown reference and a wrong birth date alike (R10).
+    "not_found": "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych.",
+    "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
+}
+
+# Keyed by the section names of texts.patient (PAGE, INFO, REFUSALS, ANSWERS), which
+# imports this module to register it.
+SECTIONS: Sections = {
+    "page.info": INFO,
+    "page.checker": PAGE,
+    "refusals": REFUSALS,
+    "answers": ANSWERS,
+}
