@@ -80,8 +80,8 @@ test-functional: $(DEPS)
 test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
 	$(BIN)/python -m pytest tests/template
 
-bench: $(DEPS) ## performance figures, as ratios measured in one run
-	$(BIN)/python -m local.bench
+bench: $(DEPS) ## performance figures, as ratios measured in one run (FIGURES="b d h": only those)
+	$(BIN)/python -m local.bench $(FIGURES)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) build out .pytest_cache .hypothesis

@@ -450,30 +450,36 @@ def retrocession_figures() -> list[Figure]:
     ]
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Every figure, or only the groups whose letters are given (``python -m local.bench
+    b d h``: the rows of those letters); the JSON is written only for a full run."""
     print(f"zorgnota bench — generating a {LINES:,}-line declaration ...", flush=True)
-    data = declaration_csv(LINES)
+    data = declaration_csv(LINES) if not only or {"a", "b", "l", "m"} & set(only) else b""
     print(f"  {len(data) / 1e6:.1f} MB\n", flush=True)
+    groups: dict[str, Callable[[], list[Figure]]] = {
+        "ab": lambda: core_figures(data),
+        "lm": lambda: large_file_figures(data),
+        "c": storage_figures,
+        "d": cold_start_figures,
+        "gh": vektis_figures,
+        "ef": payment_status_figures,
+        "ijj'": dunning_figures,
+        "k": cost_figures,
+        "no": retrocession_figures,
+    }
     figures: list[Figure] = []
-    for measure in (
-        lambda: core_figures(data),
-        lambda: large_file_figures(data),
-        storage_figures,
-        cold_start_figures,
-        vektis_figures,
-        payment_status_figures,
-        dunning_figures,
-        cost_figures,
-        retrocession_figures,
-    ):
+    for letters, measure in groups.items():
+        if only and not any(key in letters for key in only):
+            continue
         done = measure()
         for f in done:
             print(f"  ({f.key}) {f.name}: {_number(f.value)} {f.unit}", flush=True)
         figures.extend(done)
     print()
     print(table(figures))
-    write_json(figures)
+    if not only:
+        write_json(figures)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -194,7 +194,7 @@ class Sandbox:
         os.environ.update(self.resources.environment())
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
-        self.runtime = bootstrap.Runtime(Settings(), self.clock)  # type: ignore[call-arg]
+        self.runtime = bootstrap.Runtime(Settings.from_environment(), self.clock)
         self.runtime.upload_urls = LocalUploads(self.base_url, self.put_upload)  # type: ignore[misc]
         self.sign_in = SampleSignIn(self.runtime.user_directory, self.base_url)  # type: ignore[arg-type]
         self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from urllib.parse import quote_plus
 
 import pytest
 from pydantic import ValidationError
@@ -39,6 +40,21 @@ def test_a_statement_above_the_limit_is_refused_unread(sandbox, monkeypatch):
     assert answer == {"imported": [{"outcome": "refused"}]}
     stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.amount_due_cents == invoice.amount_due_cents
+
+
+def test_an_upload_whose_key_s3_url_encodes_is_read_under_its_own_key(sandbox):
+    # Given a declaration stored under a file name with a space
+    key = f"incoming/{PROVIDER}/D-space/week 47.csv"
+    bucket = sandbox.names.declarations_bucket
+    stored = sandbox.runtime.s3.put_object(Bucket=bucket, Key=key, Body=declaration_csv(3))
+    # When S3 notifies the ingest with the key URL-encoded, as it does ("week+47.csv")
+    answer = sandbox.notify_upload(
+        quote_plus(key, safe="/"), stored.get("VersionId", ""), stored["ETag"].strip('"')
+    )
+    # Then the file is read under its own key and invoiced
+    assert answer["processed"][0]["outcome"] == "accepted"
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    assert invoices
 
 
 def test_a_delivery_message_that_does_not_parse_fails_alone(sandbox):

@@ -1,8 +1,9 @@
 """The composition root: adapters built once per cold start from the typed settings.
 
 Handlers ask this module for what they need; the local sandbox sets a test clock here.
-The use-case contexts are imported where they are built: a handler pays at cold start
-only for what it uses (the PDF renderer alone costs the ingest function 0.25 s).
+The use-case contexts, and the adapters only some functions use, are imported where they
+are built: a handler pays at cold start only for what it uses (the PDF renderer alone
+costs the ingest function 0.25 s).
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from pydantic import SecretStr
 
-from billing_core.adapters.dynamo.audit import DynamoAuditLog
-from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
-from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.adapters.s3 import S3FileStore
 from billing_core.adapters.sqs import SqsDeliveryQueue
-from billing_core.adapters.uploads import S3PresignedUploads
-from billing_core.payments.collection_account import CollectionAccount
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
+    from billing_core.adapters.dynamo.audit import DynamoAuditLog
+    from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+    from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
     from billing_core.adapters.ses import SesNotifier
     from billing_core.collection.collection_report import CollectionReportContext
     from billing_core.correspondence.bounces import EmailEventContext
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from billing_core.dunning.run import DunningContext
     from billing_core.invoices.invoice import Invoice
     from billing_core.payments.bank_import import BankImportContext
+    from billing_core.payments.collection_account import CollectionAccount
     from billing_core.payments.online import OnlinePaymentContext
     from billing_core.payments.psp import PaymentProvider
     from billing_core.ports import PortalSignIn, UploadUrls, UserDirectory
@@ -98,6 +98,8 @@ class Runtime:
 
     @cached_property
     def upload_urls(self) -> UploadUrls:
+        from billing_core.adapters.uploads import S3PresignedUploads
+
         return S3PresignedUploads(self.s3, self.settings.declarations_bucket)
 
     @cached_property
@@ -135,6 +137,8 @@ class Runtime:
 
     @property
     def collection_account(self) -> CollectionAccount:
+        from billing_core.payments.collection_account import CollectionAccount
+
         return CollectionAccount(
             self.settings.collection_iban, self.settings.collection_account_holder
         )
@@ -153,16 +157,22 @@ class Runtime:
     @cached_property
     def payment_links(self) -> PaymentLinkRepository:
         """PSP checkouts and bank credit links, on the billing table."""
+        from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+
         return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
     def transfer_batches(self) -> TransferBatchRepository:
         """Payout and refund batches (R34), on the billing table."""
+        from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+
         return TransferBatchRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
     def audit_log(self) -> DynamoAuditLog:
         """The audit of reads (R32), on the billing table."""
+        from billing_core.adapters.dynamo.audit import DynamoAuditLog
+
         return DynamoAuditLog(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes import S3Event
 
 # One object an S3 notification reported: bucket, decoded key, version and eTag. A plain
 # dict, as Powertools idempotency hashes it.
@@ -26,18 +29,18 @@ class S3FileStore:
         return body
 
 
-def uploaded_objects(event: Any) -> list[S3Upload]:
-    """The objects an S3 notification (a Powertools ``S3Model``) reports, as plain dicts:
-    the input of the idempotent upload handlers (bucket, decoded key, version, eTag)."""
+def uploaded_objects(event: S3Event) -> list[S3Upload]:
+    """The objects an S3 notification reports, as plain dicts: the input of the
+    idempotent upload handlers (bucket, decoded key, version, eTag)."""
     return [
         {
             "bucket": record.s3.bucket.name,
             # S3 URL-encodes keys in notifications ("week 47.csv" -> "week+47.csv").
-            "key": unquote_plus(record.s3.object.key),
-            "version": record.s3.object.versionId or "",
-            "etag": record.s3.object.eTag or "",
+            "key": unquote_plus(record.s3.get_object.key),
+            "version": record.s3.get_object.version_id or "",
+            "etag": record.s3.get_object.etag,
         }
-        for record in event.Records
+        for record in event.records
     ]
 
 
