@@ -9,6 +9,7 @@ from string import Formatter
 import pytest
 
 from billing_core.declarations.findings import Finding, Severity
+from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
 from billing_core.texts.catalogue import long_date, short_date
 from billing_core.texts.letters import LETTERS
@@ -155,3 +156,27 @@ def test_dates_are_written_as_each_language_writes_them(language, long, short):
     # Then with that language's month name (Polish genitive) and order
     assert long_date(date(2026, 11, 23), language) == long
     assert short_date(date(2026, 11, 3), language) == short
+
+
+@pytest.mark.parametrize("audience", ["patient", "letters"])
+def test_arabic_has_every_text_a_patient_reads_in_dutch(audience):
+    # Given the catalogues of what a patient reads (R9, #17 item 7)
+    languages = CATALOGUES[audience].languages
+
+    # Then Arabic has every section and key of the Dutch, none empty
+    assert languages["ar"].keys() == languages["nl"].keys()
+    for section, dutch in languages["nl"].items():
+        arabic = languages["ar"][section]
+        assert arabic.keys() == dutch.keys(), section
+        assert all(arabic[key].strip() for key in arabic), section
+
+
+def test_every_language_with_a_reminder_letter_writes_its_term():
+    # legal-nl.md §2: a reminder prints the 14-day term in the letter's own language
+    writing_reminders = {
+        language
+        for language, sections in LETTERS.languages.items()
+        if "email.dunning_reminder" in sections
+    }
+    assert "ar" in writing_reminders
+    assert writing_reminders <= TERM_PHRASE.keys()

@@ -56,6 +56,7 @@ REMINDER_RULES = ReminderRules(
 TERM_PHRASE: dict[str, str] = {
     "nl": "binnen veertien dagen na de dag waarop u deze brief hebt ontvangen",
     "en": "within fourteen days after the day on which you received this letter",
+    "ar": "خلال أربعة عشر يومًا بعد اليوم الذي استلمتم فيه هذه الرسالة",
 }
 
 

@@ -7,11 +7,12 @@ changed).
 Sections are ``common``, ``email``, ``email.<kind>`` and ``pdf.<kind>``. A document asks
 ``texts_for`` for the sections it uses and gets them in the patient's language only when
 that language has all of them; otherwise in Dutch, so nobody receives a letter that is
-half translated. Polish and Arabic are empty until their texts exist.
+half translated. Arabic is in ``texts.arabic``; Polish is empty until its texts exist.
 """
 
 from __future__ import annotations
 
+from billing_core.texts.arabic import letters as arabic
 from billing_core.texts.catalogue import Section, Sections, catalogue
 from billing_core.texts.letters import confirmations, dunning, invoice
 
@@ -29,6 +30,7 @@ def _merged(*families: Sections) -> dict[str, Section]:
 LETTERS = catalogue(
     nl=_merged(invoice.DUTCH, dunning.DUTCH, confirmations.DUTCH),
     en=_merged(invoice.ENGLISH, dunning.ENGLISH, confirmations.ENGLISH),
+    ar=arabic.ARABIC,
 )
 CATALOGUE = LETTERS.languages
 texts_for = LETTERS.texts_for
