@@ -37,6 +37,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
+from tests.unit.test_notify_render import misdirected_lines
 
 POLICY = DunningPolicy()
 REMINDER_DAY = date(2027, 1, 8)  # a Friday; the invoices' final payment date is 23 Dec 2026
@@ -385,6 +386,7 @@ def test_every_language_gets_a_whole_letter_polish_in_dutch(language):
         email = render_email(kind, context, language)
         assert email.language == (language if language in ("en", "ar") else "nl")
         assert email.text and email.html.startswith("<!DOCTYPE html>") and "\n" not in email.subject
+        assert misdirected_lines(email.text) == []  # Arabic reads right to left (R9)
 
 
 def test_no_bsn_no_treatment_no_patient_details_in_any_form_of_a_letter():

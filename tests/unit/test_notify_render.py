@@ -3,6 +3,7 @@ what must never be in a mail body."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date
 
@@ -242,10 +243,29 @@ def test_arabic_is_right_to_left():
     # When the e-mail is rendered
     email = render_email("invoice", context, "ar")
 
-    # Then it is the Arabic e-mail, marked right to left, its greeting in Arabic
+    # Then it is the Arabic e-mail, right to left on the html element, the body and the
+    # card (webmail keeps only the latter two)
     assert email.language == "ar"
     assert '<html lang="ar" dir="rtl">' in email.html
-    assert "حضرة" in email.text and "حضرة" in email.html
+    assert '<body dir="rtl"' in email.html and '<table role="presentation" dir="rtl"' in email.html
+    # and the text part, which has no dir, reads right to left line by line
+    assert misdirected_lines(email.text) == []
+    # and the kenmerk's groups are joined by no-break spaces, which keep their order
+    joined = KENMERK.replace(" ", "\u00a0")
+    assert joined in email.subject and joined in email.text
+
+
+def misdirected_lines(text: str) -> list[str]:
+    """Lines holding Arabic that do not start with an Arabic letter. A plain-text part has
+    no dir: a mail client takes each line's direction from its first letter (Unicode bidi
+    P2), so an Arabic line must start with one; an address or a link stays left to right."""
+    return [
+        line
+        for line in text.splitlines()
+        if any(unicodedata.bidirectional(c) == "AL" for c in line)
+        and next(kind for c in line if (kind := unicodedata.bidirectional(c)) in {"L", "R", "AL"})
+        != "AL"
+    ]
 
 
 def test_a_new_kind_of_email_needs_templates_and_texts_but_no_code(monkeypatch):

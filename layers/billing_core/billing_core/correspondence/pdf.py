@@ -37,6 +37,7 @@ from billing_core.invoices.invoice import Invoice, InvoiceLine
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts
 from billing_core.texts.letters import texts_for
 
@@ -197,16 +198,8 @@ class _Document(FPDF):
 
 
 def kenmerk(reference: str) -> str:
-    """The kenmerk as printed: its groups of four, unbroken (which also keeps the groups
-    in their order inside a right-to-left sentence: a no-break space between digits
-    joins them into one number for the bidi algorithm, a space does not)."""
+    """The kenmerk as printed: its groups of four, unbroken."""
     return unbroken(betalingskenmerk.grouped(reference))
-
-
-def unbroken(grouped: str) -> str:
-    """An IBAN or kenmerk in its groups of four that a line never breaks: typed over from
-    two lines, a number goes wrong."""
-    return grouped.replace(" ", "\u00a0")
 
 
 def needs_shaping(texts: Iterable[str]) -> bool:

@@ -14,7 +14,7 @@ from billing_core.texts.catalogue import Section, Sections
 
 _GREETING = "حضرة {name} المحترم/المحترمة،"
 _CLOSING = "مع أطيب التحيات،"
-_SIGNATURE = "zorgnota، نيابةً عن {provider}"
+_SIGNATURE = "فريق zorgnota، نيابةً عن {provider}"
 _PAY_LINK_INTRO = "يمكنكم الدفع عبر الإنترنت باستخدام iDEAL:"
 _FOOTER = "تتولى zorgnota فواتير {provider} (رمز AGB: {agb})."
 _PAGE = "صفحة {page} من {pages}"
@@ -22,7 +22,7 @@ _PAY_ONLINE_AT = "ادفعوا عبر الإنترنت باستخدام iDEAL: �
 
 _INVOICE: Sections = {
     "common": {
-        "sender_line": "zorgnota نيابةً عن {provider}",
+        "sender_line": "مُرسَلة من zorgnota نيابةً عن {provider}",
         "provider_in_city": "{provider} في {city}",
         "amount_due": "المبلغ المطلوب",
         "final_payment_date": "آخر موعد للدفع",
