@@ -23,6 +23,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import page_urls
@@ -57,6 +58,12 @@ def _digits(context: Context, grouped_number: str) -> str:
     return grouped_number
 
 
+def _left_to_right(value: object) -> Markup:
+    """A value that reads left to right in any page (amount, kenmerk, IBAN), isolated so
+    a right-to-left page neither reorders it nor lets it reorder what stands around it."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 @pass_context
 def _kenmerk(context: Context, reference: str) -> str:
     return str(_digits(context, betalingskenmerk.grouped(reference)))
@@ -64,7 +71,8 @@ def _kenmerk(context: Context, reference: str) -> str:
 
 def template_environment(folder: Path) -> Environment:
     """HTML escaped, a missing value an error, and the filters every reader needs:
-    ``euros``, ``date`` (in the context's ``language``), ``kenmerk`` and ``digits``."""
+    ``euros``, ``date`` (in the context's ``language``), ``kenmerk``, ``digits`` and, for
+    HTML, ``ltr``."""
     env = Environment(
         loader=FileSystemLoader(folder),
         # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone
@@ -84,6 +92,7 @@ def template_environment(folder: Path) -> Environment:
     env.filters["date"] = _date
     env.filters["kenmerk"] = _kenmerk
     env.filters["digits"] = _digits
+    env.filters["ltr"] = _left_to_right
     return env
 
 
