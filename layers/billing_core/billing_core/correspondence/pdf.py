@@ -270,7 +270,7 @@ def _address_lines(person: Person) -> list[str]:
     return [line for line in lines if line]
 
 
-def _facts(pdf: FPDF, invoice: Invoice, provider: Provider, t: Texts) -> None:
+def _facts(pdf: _Document, invoice: Invoice, provider: Provider, t: Texts) -> None:
     """What the patient, the insurer or a helpdesk looks for first, right of the window."""
     facts = (
         (t("invoice_date"), t.long_date(invoice.issue_date)),
