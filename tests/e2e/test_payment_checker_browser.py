@@ -53,13 +53,39 @@ def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
     assert page.locator("#lines").count() == 0
 
 
-# Polish: test_checker_polish.py. Arabic page texts are not written yet: Dutch page.
-@pytest.mark.parametrize("language", ["nl", "en"])
+# Polish: test_checker_polish.py (its own file, with the desktop screenshot).
+@pytest.mark.parametrize("language", ["nl", "en", "ar"])
 def test_r9_the_checker_in_every_language(running_server, page, invoice, language, tmp_path):
     page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("#breakdown").is_visible() and page.locator("#practice").is_visible()
     _screenshot(page, tmp_path, f"patient/checker-{language}.png")
+
+
+def test_r9_the_arabic_checker_mirrors_and_keeps_numbers_left_to_right(
+    running_server, browser, invoice, tmp_path
+):
+    # Given a patient who reads Arabic, on a desktop screen
+    context = browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    # When they open the checker in Arabic
+    page.goto(f"{running_server.url}/?lang=ar&kenmerk={invoice.reference}")
+    # Then the page runs right to left: the heading starts at the right, the labels of the
+    # breakdown stand right of their amounts
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    main = page.locator("main").bounding_box()
+    heading = page.locator("h1").bounding_box()
+    assert main["x"] + main["width"] - (heading["x"] + heading["width"]) < 40
+    label = page.locator("#breakdown dt").first.bounding_box()
+    amount = page.locator("#bd-invoiced").bounding_box()
+    assert label["x"] > amount["x"]
+    # and the kenmerk and the amount read left to right, groups in order
+    kenmerk = page.locator("#status .kenmerk bdi")
+    assert kenmerk.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert kenmerk.inner_text().replace("\u00a0", " ") == reference.grouped(invoice.reference)
+    assert page.locator("#amount-due").inner_text().startswith("€")
+    _screenshot(page, tmp_path, "patient/checker-ar-desktop.png")
+    context.close()
 
 
 def test_a_wrong_check_digit_shows_a_plain_error(running_server, page, invoice):
@@ -90,7 +116,17 @@ def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None
         shutil.copy(target, DOCS / name)
 
 
-@pytest.mark.parametrize("path", ["/?kenmerk={reference}", "/?lang=en", "/vragen", "/voorwaarden"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?kenmerk={reference}",
+        "/?lang=en",
+        "/vragen",
+        "/voorwaarden",
+        "/?lang=ar&kenmerk={reference}",
+        "/vragen?lang=ar",
+    ],
+)
 def test_r10_no_serious_or_critical_accessibility_violations(
     running_server, browser, invoice, path
 ):

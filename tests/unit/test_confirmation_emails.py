@@ -23,6 +23,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import BSN, REFERENCE, make_invoice, make_line, make_person, make_provider
+from tests.unit.test_notify_render import misdirected_lines
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
 PUBLIC = "https://betalen.zorgnota.example"
@@ -109,7 +110,7 @@ def test_a_payment_the_invoice_does_not_have_is_an_error():
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-@pytest.mark.parametrize("language", ["nl", "en", "pl"])
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
 def test_every_kind_renders_in_every_language_without_treatments_or_bsn(kind, language):
     invoice = paid(
         create_arrangement(
@@ -118,7 +119,8 @@ def test_every_kind_renders_in_every_language_without_treatments_or_bsn(kind, la
         100,
     )
     email = render(kind, invoice, event_id="psp:tr_1", language=language)
-    assert email.language == language  # Polish is complete since issue 17 item 7
+    assert email.language == language  # Polish and Arabic are complete (issue 17 item 7)
+    assert misdirected_lines(email.text) == []  # Arabic reads right to left (R9)
     assert email.text and email.html.startswith("<!DOCTYPE html>") and "\n" not in email.subject
     for part in (email.subject, email.text, email.html):
         assert BSN not in part and "C11" not in part and "Periodieke controle" not in part

@@ -231,6 +231,26 @@ def test_an_arabic_name_prints_in_arabic_script():
     assert "محمد العلي" in text
 
 
+def test_an_arabic_invoice_is_shaped_right_to_left_with_the_numbers_left_to_right():
+    # Given a patient who reads Arabic (R9, #17 item 7)
+    invoice = make_invoice(patient=make_person(language=Language.AR))
+
+    # When the PDF is rendered
+    lines = shown_lines(render(invoice))
+
+    # Then the Arabic reads back in its logical order: shaped right to left by HarfBuzz
+    # (unshaped, fpdf2 draws it left to right and it reads back as "عفدلا ةقيرط")
+    assert "طريقة الدفع" in lines
+    assert "ما تعوّضه شركة التأمين الصحي" in lines
+    # and the kenmerk and the IBAN keep their groups in their order, in the facts and in
+    # the sentence that asks for the transfer
+    assert KENMERK in lines
+    assert any(f"{KENMERK} )betalingskenmerk(" in line for line in lines)
+    assert any("NL91 ABNA 0417 1643 00" in line for line in lines)
+    # and the table is mirrored: "to pay" is drawn first (at the left), the date last
+    assert lines.index("المطلوب دفعه") < lines.index("الوصف") < lines.index("التاريخ")
+
+
 def test_the_unicode_font_is_embedded_as_a_subset():
     pdf = render(compress=True)
 

@@ -9,6 +9,7 @@ from string import Formatter
 import pytest
 
 from billing_core.declarations.findings import Finding, Severity
+from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
 from billing_core.texts.catalogue import long_date, short_date
 from billing_core.texts.letters import LETTERS
@@ -38,17 +39,24 @@ def placeholders(pattern: str, language: str) -> set[str]:
     return {name.removesuffix(f"_{language}") for name in names}
 
 
-@pytest.mark.parametrize("audience", CATALOGUES)
-def test_every_text_is_in_dutch_and_in_english(audience):
+# English for every reader; Arabic for what a patient reads (R9, #17 item 7).
+COMPLETE = [(audience, "en") for audience in CATALOGUES] + [
+    ("patient", "ar"),
+    ("letters", "ar"),
+]
+
+
+@pytest.mark.parametrize("audience, language", COMPLETE)
+def test_every_text_is_in_dutch_and_in_each_complete_language(audience, language):
     # Given an audience's catalogue
     languages = CATALOGUES[audience].languages
 
-    # Then Dutch and English have the same sections, with the same keys, none empty
-    assert languages["nl"].keys() == languages["en"].keys()
+    # Then Dutch and the language have the same sections, with the same keys, none empty
+    assert languages["nl"].keys() == languages[language].keys()
     for section, dutch in languages["nl"].items():
-        english = languages["en"][section]
-        assert dutch.keys() == english.keys(), section
-        assert all(dutch[key].strip() and english[key].strip() for key in dutch), section
+        translated = languages[language][section]
+        assert dutch.keys() == translated.keys(), section
+        assert all(dutch[key].strip() and translated[key].strip() for key in dutch), section
 
 
 @pytest.mark.parametrize("audience", CATALOGUES)
@@ -158,3 +166,14 @@ def test_dates_are_written_as_each_language_writes_them(language, long, short):
     # Then with that language's month name (Polish genitive) and order
     assert long_date(date(2026, 11, 23), language) == long
     assert short_date(date(2026, 11, 3), language) == short
+
+
+def test_every_language_with_a_reminder_letter_writes_its_term():
+    # legal-nl.md §2: a reminder prints the 14-day term in the letter's own language
+    writing_reminders = {
+        language
+        for language, sections in LETTERS.languages.items()
+        if "email.dunning_reminder" in sections
+    }
+    assert "ar" in writing_reminders
+    assert writing_reminders <= TERM_PHRASE.keys()

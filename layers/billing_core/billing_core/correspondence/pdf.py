@@ -37,6 +37,7 @@ from billing_core.invoices.invoice import Invoice, InvoiceLine
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts
 from billing_core.texts.letters import texts_for
 
@@ -145,15 +146,16 @@ class _Document(FPDF):
         texts: Iterable[str] = (),
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self._continuation = f"{title} {betalingskenmerk.grouped(reference)}"
+        self._continuation = f"{title} {kenmerk(reference)}"
         self._footer = t("footer", provider=provider.name, agb=provider.agb_code)
         # The pages for patients (R36) on every page, under the footer line.
         self._links = t("more_information", **page_urls(public_base_url, t.language))
         self._t = t
-        self.align_text: Literal["L", "R"] = "R" if t.language in RIGHT_TO_LEFT else "L"
+        self.right_to_left = t.language in RIGHT_TO_LEFT
+        self.align_text: Literal["L", "R"] = "R" if self.right_to_left else "L"
         for style, file_name in _FONT_FILES.items():
             self.add_font(_FONT, style, str(_FONTS / file_name))
-        if t.language in RIGHT_TO_LEFT or needs_shaping([*texts, provider.name]):
+        if self.right_to_left or needs_shaping([*texts, provider.name]):
             self.set_text_shaping(True)
         self.set_margins(_LEFT, 15.0, _RIGHT)
         self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 3)
@@ -176,15 +178,28 @@ class _Document(FPDF):
         self.ln(2)
         _style(self, 7.5, color=_MUTED)
         page = self._t("page", page=self.page_no(), pages="{nb}")
-        self.cell(self.epw - 30, 4, self._footer)
-        self.cell(30, 4, page, align="R", new_x="LMARGIN", new_y="NEXT")
+        cells = self.in_reading_order([(self.epw - 30, self._footer), (30, page)])
+        for (width, text), align in zip(cells, self.in_reading_order(["L", "R"]), strict=True):
+            self.cell(width, 4, text, align=align)
+        self.ln(4)
         self.multi_cell(0, 3.6, self._links, align=self.align_text)
 
+    def in_reading_order(self, cells: Sequence[Any]) -> list[Any]:
+        """Cells of a row from the reader's start: mirrored in a right-to-left letter."""
+        return list(reversed(cells) if self.right_to_left else cells)
 
-def unbroken(grouped: str) -> str:
-    """An IBAN or kenmerk in its groups of four that a line never breaks: typed over from
-    two lines, a number goes wrong."""
-    return grouped.replace(" ", "\u00a0")
+    def mirrored(self, alignments: Sequence[str]) -> list[str]:
+        """Column alignments in reading order: in a right-to-left letter, the first column
+        at the right and what was aligned right (amounts) aligned left."""
+        if not self.right_to_left:
+            return list(alignments)
+        swap = {"LEFT": "RIGHT", "RIGHT": "LEFT", "L": "R", "R": "L"}
+        return [swap.get(alignment, alignment) for alignment in reversed(alignments)]
+
+
+def kenmerk(reference: str) -> str:
+    """The kenmerk as printed: its groups of four, unbroken."""
+    return unbroken(betalingskenmerk.grouped(reference))
 
 
 def needs_shaping(texts: Iterable[str]) -> bool:
@@ -224,7 +239,7 @@ def _letterhead(pdf: _Document, practice: PracticeContact, t: Texts) -> None:
 def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
     reach = [
         t(key, value=value)
-        for key, value in (("phone", practice.phone), ("email", practice.email))
+        for key, value in (("phone", unbroken(practice.phone)), ("email", practice.email))
         if value
     ]
     lines = [*practice.address_lines, "  ·  ".join(reach)]
@@ -255,11 +270,11 @@ def _address_lines(person: Person) -> list[str]:
     return [line for line in lines if line]
 
 
-def _facts(pdf: FPDF, invoice: Invoice, provider: Provider, t: Texts) -> None:
+def _facts(pdf: _Document, invoice: Invoice, provider: Provider, t: Texts) -> None:
     """What the patient, the insurer or a helpdesk looks for first, right of the window."""
     facts = (
         (t("invoice_date"), t.long_date(invoice.issue_date)),
-        (t("reference"), betalingskenmerk.grouped(invoice.reference)),
+        (t("reference"), kenmerk(invoice.reference)),
         (t("final_payment_date"), t.long_date(invoice.final_payment_date)),
         (t("patient"), invoice.patient.display_name),
         (t("birth_date"), t.long_date(invoice.birth_date)),
@@ -268,16 +283,23 @@ def _facts(pdf: FPDF, invoice: Invoice, provider: Provider, t: Texts) -> None:
     _facts_block(pdf, facts)
 
 
-def _facts_block(pdf: FPDF, facts: Sequence[tuple[str, str]]) -> None:
-    """Label and value pairs right of the window."""
+def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
+    """Label and value pairs right of the window; in a right-to-left letter the label
+    stands right of its value."""
     value_width = pdf.w - _RIGHT - _FACTS_X - _FACTS_LABEL_WIDTH
+    if pdf.right_to_left:
+        label_x, value_x = _FACTS_X + value_width, _FACTS_X
+    else:
+        label_x, value_x = _FACTS_X, _FACTS_X + _FACTS_LABEL_WIDTH
     pdf.set_y(_WINDOW_TOP + 5)
     for label, value in facts:
-        pdf.set_x(_FACTS_X)
+        top = pdf.get_y()
+        pdf.set_xy(label_x, top)
         _style(pdf, 8.5, color=_MUTED)
-        pdf.cell(_FACTS_LABEL_WIDTH, 5, label)
+        pdf.cell(_FACTS_LABEL_WIDTH, 5, label, align=pdf.align_text)
+        pdf.set_xy(value_x, top)
         _style(pdf, 8.5, "B", color=_INK)
-        pdf.multi_cell(value_width, 5, value, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(value_width, 5, value, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:
@@ -308,14 +330,14 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str) -> None:
     pdf.ln(3)
 
 
-def _lines_table(pdf: FPDF, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
+def _lines_table(pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
     _style(pdf, 8.5, color=_INK)
     pdf.set_draw_color(*_MUTED)
     with pdf.table(
-        col_widths=_COLUMNS,
+        col_widths=pdf.in_reading_order(_COLUMNS),
         width=sum(_COLUMNS),
         align="LEFT",
-        text_align=_ALIGNMENT,
+        text_align=pdf.mirrored(_ALIGNMENT),
         v_align="TOP",
         borders_layout="HORIZONTAL_LINES",
         headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
@@ -323,9 +345,9 @@ def _lines_table(pdf: FPDF, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
         line_height=4.5,
         padding=(1.2, 1.0),
     ) as table:
-        table.row([t(key) for key in _HEADINGS])
+        table.row(pdf.in_reading_order([t(key) for key in _HEADINGS]))
         for line in lines:
-            table.row(_line_cells(line, t))
+            table.row(pdf.in_reading_order(_line_cells(line, t)))
     pdf.ln(2)
 
 
@@ -344,7 +366,7 @@ def _line_cells(line: InvoiceLine, t: Texts) -> list[str]:
     ]
 
 
-def _totals(pdf: FPDF, invoice: Invoice, t: Texts) -> None:
+def _totals(pdf: _Document, invoice: Invoice, t: Texts) -> None:
     """From the ledger (R27), the money as issued: the table's lines add up to it."""
     rows = [(t("total"), t.euros(invoice.gross_cents), "")]
     if invoice.reimbursed_cents:
@@ -352,23 +374,19 @@ def _totals(pdf: FPDF, invoice: Invoice, t: Texts) -> None:
     rows.append((t("amount_due"), t.euros(invoice.original_amount_cents), "B"))
     amount_width = _COLUMNS[-1]
     label_width = 70.0
-    x = _LEFT + sum(_COLUMNS) - amount_width - label_width
+    # Under the column "to pay": the last column, at the left in a right-to-left letter.
+    x = _LEFT if pdf.right_to_left else _LEFT + sum(_COLUMNS) - amount_width - label_width
     if pdf.will_page_break(len(rows) * _TOTAL_ROW_HEIGHT):  # the sum stays in one piece
         pdf.add_page()
     for label, amount, emphasis in rows:
         pdf.set_x(x)
         _style(pdf, 10 if emphasis else 9, emphasis, color=_INK)
         border: Literal[0, 1] | str = "T" if emphasis else 0
-        pdf.cell(label_width, _TOTAL_ROW_HEIGHT, label, border=border)
-        pdf.cell(
-            amount_width,
-            _TOTAL_ROW_HEIGHT,
-            amount,
-            border=border,
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        label_align, amount_align = ("R", "L") if pdf.right_to_left else ("L", "R")
+        cells = [(label_width, label, label_align), (amount_width, amount, amount_align)]
+        for width, text, align in pdf.in_reading_order(cells):
+            pdf.cell(width, _TOTAL_ROW_HEIGHT, text, border=border, align=align)
+        pdf.ln(_TOTAL_ROW_HEIGHT)
     pdf.ln(6)
 
 
@@ -382,7 +400,6 @@ def _payment_instructions(
 ) -> None:
     """How to pay, with the QR code to the checker beside it (R36)."""
     amount = t.euros(invoice.original_amount_cents)
-    kenmerk = unbroken(betalingskenmerk.grouped(invoice.reference))
     sentences = (
         t(
             "pay_transfer",
@@ -390,7 +407,7 @@ def _payment_instructions(
             date=t.long_date(invoice.final_payment_date),
             iban=unbroken(account.grouped_iban),
             holder=account.holder,
-            reference=kenmerk,
+            reference=kenmerk(invoice.reference),
         ),
         t("pay_online_at", url=public_base_url),
         t("more_time", checker_url=public_base_url),
@@ -497,7 +514,7 @@ def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, 
     pay_by = c["final_date"] if kind == REMINDER else c["pay_by"]
     facts = [(t("letter_date"), t.long_date(c["letter_date"]))]
     if len(c["invoices"]) == 1:
-        facts.append((t("reference"), betalingskenmerk.grouped(c["reference"])))
+        facts.append((t("reference"), kenmerk(c["reference"])))
     facts.append((t("pay_by"), t.long_date(pay_by)))
     facts.append((t("total_due"), t.euros(c["total_cents"])))
     return facts
@@ -513,7 +530,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         [t("col_reference"), t("col_invoice_date"), t("col_due")],
         [
             [
-                betalingskenmerk.grouped(row["reference"]),
+                kenmerk(row["reference"]),
                 t.long_date(row["issue_date"]),
                 t.euros(row["principal_cents"]),
             ]
@@ -535,7 +552,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         dates = "; ".join(
             t(
                 "interest_each_item",
-                reference=betalingskenmerk.grouped(row["reference"]),
+                reference=kenmerk(row["reference"]),
                 date=t.long_date(row["interest_from"]),
             )
             for row in invoices
@@ -555,7 +572,7 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
             for key in ("col_reference", "col_principal", "col_costs", "col_interest", "col_total")
         ],
         [
-            [betalingskenmerk.grouped(row["reference"])]
+            [kenmerk(row["reference"])]
             + [
                 t.euros(row[key])
                 for key in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
@@ -591,7 +608,7 @@ def _intro(c: Mapping[str, Any], t: Texts) -> str:
 
 
 def _amounts_table(
-    pdf: FPDF,
+    pdf: _Document,
     columns: tuple[tuple[float, str], ...],
     headings: list[str],
     rows: list[list[str]],
@@ -600,22 +617,22 @@ def _amounts_table(
     """One row per invoice, amounts right-aligned, the total in bold under them."""
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
-    widths = tuple(width for width, _ in columns)
+    widths = pdf.in_reading_order([width for width, _ in columns])
     with pdf.table(
         col_widths=widths,
         width=sum(widths),
         align="LEFT",
-        text_align=tuple(alignment for _, alignment in columns),
+        text_align=pdf.mirrored([alignment for _, alignment in columns]),
         borders_layout="HORIZONTAL_LINES",
         headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
         cell_fill_mode="NONE",
         line_height=4.5,
         padding=(1.0, 1.0),
     ) as table:
-        table.row(headings)
+        table.row(pdf.in_reading_order(headings))
         for row in rows:
-            table.row(row)
-        table.row(total, style=FontFace(emphasis="BOLD"))
+            table.row(pdf.in_reading_order(row))
+        table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
     pdf.ln(3)
 
 
@@ -630,7 +647,7 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
             amount=t.euros(c["total_cents"]),
             iban=unbroken(c["iban"]),
             holder=c["account_holder"],
-            reference=unbroken(betalingskenmerk.grouped(c["reference"])),
+            reference=kenmerk(c["reference"]),
         )
     if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
         pdf.add_page()

@@ -8,6 +8,7 @@ text catalogue. The subject is the ``subject`` block of the text template. A new
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import page_urls
@@ -31,7 +33,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.money import format_euros
-from billing_core.texts.catalogue import long_date
+from billing_core.texts.catalogue import RIGHT_TO_LEFT, long_date
 from billing_core.texts.letters import texts_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -47,9 +49,30 @@ def _date(context: Context, day: date) -> str:
     return long_date(day, context["language"])
 
 
+@pass_context
+def _digits(context: Context, grouped_number: str) -> str:
+    """A number in groups (kenmerk, phone) as it must stand in the context's language: in
+    right-to-left text, where spaces would put its groups in reverse order, unbroken."""
+    if context.get("language") in RIGHT_TO_LEFT:
+        return betalingskenmerk.unbroken(grouped_number)
+    return grouped_number
+
+
+def _left_to_right(value: object) -> Markup:
+    """A value that reads left to right in any page (amount, kenmerk, IBAN), isolated so
+    a right-to-left page neither reorders it nor lets it reorder what stands around it."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+@pass_context
+def _kenmerk(context: Context, reference: str) -> str:
+    return str(_digits(context, betalingskenmerk.grouped(reference)))
+
+
 def template_environment(folder: Path) -> Environment:
     """HTML escaped, a missing value an error, and the filters every reader needs:
-    ``euros``, ``date`` (in the context's ``language``) and ``kenmerk``."""
+    ``euros``, ``date`` (in the context's ``language``), ``kenmerk``, ``digits`` and, for
+    HTML, ``ltr``."""
     env = Environment(
         loader=FileSystemLoader(folder),
         # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone
@@ -67,7 +90,9 @@ def template_environment(folder: Path) -> Environment:
     )
     env.filters["euros"] = _euros
     env.filters["date"] = _date
-    env.filters["kenmerk"] = betalingskenmerk.grouped
+    env.filters["kenmerk"] = _kenmerk
+    env.filters["digits"] = _digits
+    env.filters["ltr"] = _left_to_right
     return env
 
 
@@ -132,6 +157,8 @@ def invoice_email_context(
 
 
 def _subject(template: Template, values: Mapping[str, Any]) -> str:
-    """The ``subject`` block on one line: a header cannot hold a line break."""
+    """The ``subject`` block on one line: a header cannot hold a line break. (Only ASCII
+    white space is collapsed: a kenmerk's no-break spaces stay.)"""
     block = template.blocks["subject"]
-    return " ".join("".join(block(template.new_context(dict(values)))).split())
+    rendered = "".join(block(template.new_context(dict(values))))
+    return " ".join(re.split(r"[ \t\r\n]+", rendered.strip()))

@@ -57,6 +57,7 @@ TERM_PHRASE: dict[str, str] = {
     "nl": "binnen veertien dagen na de dag waarop u deze brief hebt ontvangen",
     "en": "within fourteen days after the day on which you received this letter",
     "pl": "w ciągu czternastu dni od dnia otrzymania tego pisma",
+    "ar": "خلال أربعة عشر يومًا بعد اليوم الذي استلمتم فيه هذه الرسالة",
 }
 
 

@@ -76,6 +76,14 @@ def grouped(reference: str) -> str:
     return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
+def unbroken(grouped_number: str) -> str:
+    """A kenmerk, IBAN or phone number in its groups that a line never breaks (typed over
+    from two lines, a number goes wrong) and whose groups keep their order inside
+    right-to-left text: to the Unicode bidi algorithm a no-break space between digits
+    joins them into one number, a space does not (R9)."""
+    return grouped_number.replace(" ", "\u00a0")
+
+
 def _permute(number: int, key: bytes) -> int:
     """Balanced Feistel network over 10^12: a bijection, so sequences never collide."""
     if not 0 <= number < _HALF * _HALF:

@@ -82,8 +82,9 @@ MONTHS: Mapping[str, tuple[str, ...]] = {
         "listopada",
         "grudnia",
     ),
-    # The Gregorian month names of Modern Standard Arabic as used in Egypt and the Maghreb
-    # press (not the Levantine كانون/تشرين series): the widest understood.
+    # The Gregorian month names of Modern Standard Arabic as written in Egypt, Sudan and the
+    # Gulf states, and understood everywhere: not the Levantine and Iraqi كانون/تشرين
+    # series, nor the French-derived جانفي/فيفري of Algeria and Tunisia.
     "ar": (
         "يناير",
         "فبراير",

@@ -9,6 +9,7 @@ it has that sentence, else in Dutch.
 
 from __future__ import annotations
 
+from billing_core.texts.arabic import patient as arabic
 from billing_core.texts.catalogue import Section, Sections, Texts, catalogue
 from billing_core.texts.polish import patient as polish
 
@@ -580,7 +581,7 @@ _ENGLISH: Sections = {
     },
 }
 
-PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH, pl=polish.SECTIONS)
+PATIENT = catalogue(nl=_DUTCH, en=_ENGLISH, pl=polish.SECTIONS, ar=arabic.ARABIC)
 # The language switch names each language in itself (R9).
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "pl": "Polski", "ar": "العربية"}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from billing_core.correspondence.links import PAGES
 from billing_core.correspondence.render import ENVIRONMENT
+from billing_core.texts.catalogue import RIGHT_TO_LEFT
 from billing_core.texts.patient import LANGUAGE_NAMES, info_texts
 
 
@@ -20,4 +21,5 @@ def render_info_page(page: str, language: str) -> str:
         path=PAGES[page],
         pages=PAGES,
         languages=LANGUAGE_NAMES,
+        right_to_left=RIGHT_TO_LEFT,
     )

@@ -1,0 +1,326 @@
+"""The e-mails and PDFs in Arabic (R9, R36): the invoice, the reminder and the second
+notice (legal-nl.md §2: the amount, the 14-day term, the concrete collection costs), and
+the confirmations. Same sections, keys and values as the Dutch in ``texts.letters``.
+
+File names stay in Latin letters (``faturah-…``, transliterated): an Arabic name in an
+attachment is mangled by several mail clients (RFC 2231 names are shown as
+``=?utf-8?…`` or ``ATT00001.bin``) and saved under a name a Dutch PC shows in the wrong
+order; a transliteration reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from billing_core.texts.catalogue import Section, Sections
+
+_GREETING = "حضرة {name} المحترم/المحترمة،"
+_CLOSING = "مع أطيب التحيات،"
+_SIGNATURE = "فريق zorgnota، نيابةً عن {provider}"
+_PAY_LINK_INTRO = "يمكنكم الدفع عبر الإنترنت باستخدام iDEAL:"
+_FOOTER = "تتولى zorgnota فواتير {provider} (رمز AGB: {agb})."
+_PAGE = "صفحة {page} من {pages}"
+_PAY_ONLINE_AT = "ادفعوا عبر الإنترنت باستخدام iDEAL: افتحوا {url} وأدخلوا رقم مرجع الدفع."
+
+_INVOICE: Sections = {
+    "common": {
+        "sender_line": "مُرسَلة من zorgnota نيابةً عن {provider}",
+        "provider_in_city": "{provider} في {city}",
+        "amount_due": "المبلغ المطلوب",
+        "final_payment_date": "آخر موعد للدفع",
+        "reference": "رقم مرجع الدفع",
+        "patient": "المريض",
+        "birth_date": "تاريخ الميلاد",
+        "reimbursement_deducted": (
+            "تعوّض شركة التأمين الصحي {amount} من هذه الفاتورة. وقد خُصم هذا المبلغ "
+            "بالفعل: تدفعون فقط الجزء الذي لا تعوّضه."
+        ),
+        "pay_online": "ادفعوا عبر الإنترنت باستخدام iDEAL",
+        "more_time": (
+            "تحتاجون إلى وقت أطول؟ أدخلوا رقم مرجع الدفع (betalingskenmerk) في صفحة التحقق "
+            "من الدفع على {checker_url}. هناك يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا، أو "
+            "الاتفاق على خطة تقسيط."
+        ),
+        "questions": "أسئلة عن العلاج؟ يرجى التواصل مع {provider}.",
+        "phone": "الهاتف {value}",
+        "email": "البريد الإلكتروني {value}",
+        "hours": "أوقات الاتصال: {hours}",
+        "contact_heading": "أسئلة عن العلاج؟ يرجى التواصل مع {provider}:",
+        "more_information": "أسئلة شائعة: {faq}  ·  شروط الدفع: {terms}  ·  الخصوصية: {privacy}",
+        # legal-nl.md §7, R37: non-contracted care is claimed first, then paid.
+        "dont_pay_yet_heading": "يرجى الانتباه: لا تدفعوا هذه الفاتورة بعد",
+        "dont_pay_yet": (
+            "ليس لدى مقدّم الرعاية الصحية عقد مع شركة التأمين الصحي التي تتعاملون معها. "
+            "قدّموا هذه الفاتورة أولًا إلى شركة التأمين، ثم أدخلوا المبالغ الواردة في كشفها "
+            "في صفحة التحقق من الدفع على {checker_url}: ستصلكم بالبريد الإلكتروني قيمة "
+            "المبلغ المعدَّل مع موعد نهائي جديد للدفع."
+        ),
+    },
+    "email": {
+        "automated": (
+            "أُرسلت هذه الرسالة تلقائيًا. ترسل zorgnota الفواتير وتستلم المدفوعات نيابةً "
+            "عن مقدّمي الرعاية الصحية."
+        ),
+    },
+    "email.invoice": {
+        "subject": "فاتورة من {provider} - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "intro": "نرسل إليكم نيابةً عن {provider} فاتورة العلاج الذي تلقيتموه.",
+        "intro_for_patient": "نرسل إليكم نيابةً عن {provider} فاتورة علاج {patient}.",
+        "request": "نرجو منكم دفع {amount} في موعد أقصاه {date}.",
+        "pay_link_intro": "يمكنكم الدفع فورًا عبر الإنترنت باستخدام iDEAL:",
+        "attachment": (
+            "تجدون في المرفق (PDF) الفاتورة مع العلاجات وبيانات الدفع بالتحويل المصرفي."
+        ),
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.invoice": {
+        "title": "فاتورة",
+        "invoice_date": "تاريخ الفاتورة",
+        "agb_code": "رمز AGB لمقدّم الرعاية",
+        "intro": "نيابةً عن {provider} نطالب بقيمة العلاجات التالية.",
+        "col_date": "التاريخ",
+        "col_code": "الرمز",
+        "col_description": "الوصف",
+        "col_amount": "المبلغ",
+        "col_reimbursed": "عوّضته شركة التأمين",
+        "col_to_pay": "المطلوب دفعه",
+        "quantity": "{quantity} × {unit_price}",
+        "total": "المجموع",
+        "reimbursed_total": "ما تعوّضه شركة التأمين الصحي",
+        "payment_heading": "طريقة الدفع",
+        "pay_transfer": (
+            "حوّلوا {amount} في موعد أقصاه {date} إلى رقم الحساب {iban} باسم {holder}، مع "
+            "ذكر رقم مرجع الدفع (betalingskenmerk) {reference}."
+        ),
+        "pay_online_at": (
+            "أو ادفعوا عبر الإنترنت باستخدام iDEAL: افتحوا {url} وأدخلوا رقم مرجع الدفع."
+        ),
+        "footer": _FOOTER,
+        "page": _PAGE,
+        "qr_caption": "امسحوا الرمز للدفع عبر الإنترنت",
+        "file_name": "faturah-{reference}.pdf",
+    },
+}
+
+# How to pay: the same in the reminder and the second notice.
+_HOW_TO_PAY: Section = {
+    "how_heading": "طريقة الدفع",
+    "pay_link_intro": "يمكنكم الدفع فورًا عبر الإنترنت باستخدام iDEAL:",
+    "pay_links_intro": "ادفعوا عبر الإنترنت باستخدام iDEAL، لكل فاتورة على حدة:",
+    "pay_transfer": (
+        "أو حوّلوا {amount} إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم مرجع الدفع "
+        "(betalingskenmerk) {reference}."
+    ),
+    "pay_transfer_several": (
+        "أو حوّلوا مبلغ كل فاتورة على حدة إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم "
+        "مرجع الدفع (betalingskenmerk) الخاص بتلك الفاتورة، حتى نعرف أي فاتورة تدفعون."
+    ),
+    "arrangement": (
+        "لا تستطيعون دفع المبلغ كله دفعة واحدة؟ أدخلوا رقم مرجع الدفع في صفحة التحقق من "
+        "الدفع على {checker_url} واتفقوا على خطة تقسيط في موعد أقصاه {date}."
+    ),
+}
+
+_DUNNING: Sections = {
+    "email.dunning_reminder": {
+        "subject": "تذكير: فاتورة {provider} لم تُدفع بعد - رقم مرجع الدفع {reference}",
+        "subject_several": "تذكير: {count} من فواتير {provider} لم تُدفع بعد",
+        "greeting": _GREETING,
+        "intro": (
+            "وفقًا لسجلاتنا لم تُدفع فاتورة {provider} بعد (أو لم تُدفع كاملة). وقد انقضى "
+            "آخر موعد للدفع."
+        ),
+        "intro_several": (
+            "وفقًا لسجلاتنا لم تُدفع هذه الفواتير الـ{count} من {provider} بعد (أو لم تُدفع "
+            "كاملة). وقد انقضى آخر موعد للدفع."
+        ),
+        "col_reference": "رقم مرجع الدفع",
+        "col_invoice_date": "تاريخ الفاتورة",
+        "col_due": "المبلغ غير المدفوع",
+        "total_due": "المجموع المطلوب دفعه",
+        # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
+        "request": "نرجو منكم دفع {amount} {term}، أي في موعد أقصاه {date}.",
+        # art. 6:96 lid 6 BW: the concrete collection costs if the term passes.
+        "costs": (
+            "إذا لم تدفعوا خلال هذه المهلة، فستكونون ملزمين إضافةً إلى ذلك بدفع {costs} "
+            "تكاليف تحصيل خارج القضاء (المادة 6:96 من القانون المدني الهولندي، محسوبة وفق "
+            "الجدول القانوني على المبلغ غير المدفوع)."
+        ),
+        "interest": (
+            "وسنحتسب عندئذ أيضًا الفائدة القانونية (المادة 6:119 من القانون المدني "
+            "الهولندي) ابتداءً من {date}: أول يوم من أيام التأخر."
+        ),
+        "interest_each": (
+            "وسنحتسب عندئذ أيضًا الفائدة القانونية (المادة 6:119 من القانون المدني "
+            "الهولندي)، لكل فاتورة ابتداءً من أول يوم من أيام التأخر فيها: {dates}."
+        ),
+        "interest_each_item": "{reference} ابتداءً من {date}",
+        **_HOW_TO_PAY,
+        "already_paid": "هل دفعتم في هذه الأثناء؟ إذن يرجى تجاهل رسالة التذكير هذه.",
+        "attachment": "تجدون في المرفق (PDF) رسالة التذكير هذه في صورة خطاب.",
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.dunning_reminder": {
+        "title": "تذكير بالدفع",
+        "file_name": "tadhkir-{reference}.pdf",
+        "letter_date": "التاريخ",
+        "pay_by": "ادفعوا في موعد أقصاه",
+        "pay_online_at": _PAY_ONLINE_AT,
+        "footer": _FOOTER,
+        "page": _PAGE,
+    },
+    "email.second_notice": {
+        "subject": "إنذار أخير: فاتورة {provider} - رقم مرجع الدفع {reference}",
+        "subject_several": "إنذار أخير: {count} من فواتير {provider}",
+        "greeting": _GREETING,
+        "intro": (
+            "أرسلنا إليكم في {date} رسالة تذكير بشأن فاتورة {provider}. وقد انتهت مهلتها في "
+            "{final_date} دون أن نستلم دفعتكم (كاملة)."
+        ),
+        "intro_several": (
+            "أرسلنا إليكم في {date} رسالة تذكير بشأن {count} من فواتير {provider}. وقد "
+            "انتهت مهلتها في {final_date} دون أن نستلم دفعتكم (كاملة)."
+        ),
+        "now_due": (
+            "لذلك أصبحتم الآن ملزمين أيضًا بدفع تكاليف التحصيل خارج القضاء التي أُعلن عنها "
+            "(المادة 6:96 من القانون المدني الهولندي) والفائدة القانونية (المادة 6:119 من "
+            "القانون المدني الهولندي). المطلوب منكم الآن:"
+        ),
+        "col_reference": "رقم مرجع الدفع",
+        "col_principal": "المبلغ الأصلي",
+        "col_costs": "تكاليف التحصيل",
+        "col_interest": "الفائدة",
+        "col_total": "المجموع",
+        "total_due": "المجموع المطلوب دفعه",
+        "interest_note": (
+            "حُسبت الفائدة القانونية حتى {date} شاملًا. وهي تستمر حتى اليوم الذي نستلم فيه "
+            "دفعتكم؛ وتجدون المبلغ الحالي في صفحة التحقق من الدفع."
+        ),
+        "request": ("نرجو منكم دفع {amount}. احرصوا على أن تصلنا دفعتكم في موعد أقصاه {date}."),
+        "handover": (
+            "إذا لم نستلم المبلغ كله بحلول ذلك الموعد، فسنحيل المطالبة في {date} إلى مكتب "
+            "تحصيل الديون (incassobureau)، الذي سيتولى تحصيلها بعد ذلك نيابةً عن {provider}. "
+            "ولا يجوز عندئذ إضافة تكاليف أخرى إلا بالقدر الذي يسمح به القانون."
+        ),
+        **_HOW_TO_PAY,
+        "already_paid": "هل دفعتم في هذه الأثناء؟ إذن يرجى تجاهل هذه الرسالة.",
+        "attachment": "تجدون في المرفق (PDF) هذا الإنذار في صورة خطاب.",
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "pdf.second_notice": {
+        "title": "إنذار أخير",
+        "file_name": "indhar-akhir-{reference}.pdf",
+        "letter_date": "التاريخ",
+        "pay_by": "ادفعوا في موعد أقصاه",
+        "pay_online_at": _PAY_ONLINE_AT,
+        "footer": _FOOTER,
+        "page": _PAGE,
+    },
+}
+
+_NEW_AMOUNT = "المتبقي عليكم الآن {amount}، في موعد أقصاه {date}."
+_OVERPAID = "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ."
+
+_CONFIRMATIONS: Sections = {
+    "email.stop_confirmation": {
+        "subject": "تم تخفيض فاتورتكم - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "lowered": "خفّض {provider} مبلغ فاتورتكم. لن تصلكم فاتورة جديدة.",
+        "after_statement": (
+            "استلمنا كشف شركة التأمين الصحي وعدّلنا مبلغ فاتورتكم بناءً عليه. لن تصلكم فاتورة جديدة."
+        ),
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع شيء.",
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.deferral_confirmation": {
+        "subject": "تأجيل الدفع - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "granted": "حصلتم على تأجيل دفع فاتورة {provider}.",
+        "new_date": (
+            "آخر موعد جديد للدفع هو {date}. نرجو منكم دفع {amount} في موعد أقصاه ذلك اليوم."
+        ),
+        "once": (
+            "تأجيل الدفع ممكن مرة واحدة لكل فاتورة. إذا تعذّر عليكم الدفع في ذلك التاريخ، "
+            "يمكنكم الاتفاق على خطة تقسيط في صفحة التحقق من الدفع."
+        ),
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.arrangement_confirmation": {
+        "subject": "خطة التقسيط الخاصة بكم - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "agreed": (
+            "اتفقتم على خطة تقسيط لفاتورة {provider}. تدفعون {total} على {count} من الأقساط الشهرية."
+        ),
+        "fee": "يشمل هذا المبلغ {fee} تكلفة خطة التقسيط.",
+        "schedule_heading": "أقساطكم",
+        "col_due": "في موعد أقصاه",
+        "col_term_amount": "المبلغ",
+        "how": (
+            "ادفعوا كل قسط في موعده باستخدام iDEAL عبر صفحة التحقق من الدفع، أو حوّلوا "
+            "المبلغ مع ذكر رقم مرجع الدفع (betalingskenmerk) {reference}."
+        ),
+        "missed": (
+            "يرجى الانتباه: إذا تأخرتم في دفع قسط أكثر من 14 يومًا، تسقط خطة التقسيط، "
+            "وتصلكم عندئذ رسائل تذكير من جديد بالمبلغ المتبقي."
+        ),
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.objection_acknowledgement": {
+        "subject": "استلمنا اعتراضكم - رقم مرجع الدفع {reference}",
+        # No name: this goes to whatever address was typed in the form (R29).
+        "greeting": "السيد الفاضل / السيدة الفاضلة،",
+        "received": (
+            "استلمنا في {date} اعتراضكم على فاتورة {provider} ذات رقم مرجع الدفع {reference}."
+        ),
+        "next_step": "سيراجع {provider} اعتراضكم ويتواصل معكم.",
+        "still_due": (
+            "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع المبلغ "
+            "في موعد أقصاه {date}."
+        ),
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    "email.payment_received": {
+        "subject": "استلمنا دفعتكم - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "received": "استلمنا في {date} دفعتكم البالغة {amount} لفاتورة {provider}. شكرًا لكم.",
+        "paid_in_full": "وبذلك تكون الفاتورة مدفوعة بالكامل.",
+        "still_open": "يتبقى {amount} غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
+        "next_term": ("يتبقى {amount} غير مدفوع. قسطكم التالي {term}، وموعده الأقصى {date}."),
+        "overpaid": _OVERPAID,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+    # A later upload credited a line of the invoice, or the insurer's retour changed what it
+    # pays (issue 7).
+    "email.invoice_corrected": {
+        "subject": "تم تعديل فاتورتكم - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "by_declaration": (
+            "صحّح {provider} أحد العلاجات في فاتورتكم، ولذلك عُدّل مبلغ الفاتورة. لن تصلكم "
+            "فاتورة جديدة."
+        ),
+        "by_retour": (
+            "أبلغتنا شركة التأمين الصحي بما تعوّضه من فاتورة {provider}، ولذلك عُدّل المبلغ "
+            "الذي تدفعونه بأنفسكم. لن تصلكم فاتورة جديدة."
+        ),
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
+        "overpaid": _OVERPAID,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
+}
+
+ARABIC: Sections = {**_INVOICE, **_DUNNING, **_CONFIRMATIONS}
