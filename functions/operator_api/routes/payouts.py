@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import BatchListOut, BatchOut, ProposePayoutsIn
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.retrocession import Week
 from billing_core.services.operator import money_out
 
-router = Router()
+router = ResourceRouter("Payouts")
 add_batch_routes(router, BatchKind.PAYOUT)  # approve
 BATCH_ID = BATCH_RESOURCES[BatchKind.PAYOUT].batch_id
 

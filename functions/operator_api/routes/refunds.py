@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
-
 from billing_core import bootstrap
 from billing_core.entrypoints.http.batch_routes import add_batch_routes
 from billing_core.entrypoints.http.caller import operator
@@ -13,10 +11,11 @@ from billing_core.entrypoints.http.operator_models import (
     HeldCreditOut,
     RefundsIn,
 )
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services.operator import money_out
 
-router = Router()
+router = ResourceRouter("Refunds")
 add_batch_routes(router, BatchKind.REFUND)  # approve
 
 

@@ -8,6 +8,7 @@ account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -77,10 +78,14 @@ def register_webhook_error_handlers(app: APIGatewayRestResolver, *, logger: Logg
         logger.warning("invoice busy, the PSP will retry")
         return error_response(*TRY_AGAIN)
 
-    app.exception_handler(RequestValidationError)(_invalid_request)
-    app.exception_handler(RequestUnsupportedContentType)(_unsupported_content_type)
-    app.exception_handler(PspUnavailable)(psp_unavailable)
-    app.exception_handler(ConcurrentChange)(busy)
+    answers: dict[type[Exception], Callable[[Any], Response[str]]] = {
+        RequestValidationError: _invalid_request,
+        RequestUnsupportedContentType: _unsupported_content_type,
+        PspUnavailable: psp_unavailable,
+        ConcurrentChange: busy,
+    }
+    for error, answer in answers.items():
+        app.exception_handler(error)(answer)
 
 
 def _invalid_request(_: RequestValidationError) -> Response[str]:
