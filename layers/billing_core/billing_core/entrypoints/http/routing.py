@@ -94,9 +94,13 @@ def _serve_documents(
     def openapi() -> Response[str]:
         return Response(HTTPStatus.OK.value, "application/json", app.get_openapi_json_schema())
 
+    def swagger_page() -> Response[str]:
+        assert docs_path is not None  # only routed when given
+        return docs_page(docs_path, document)
+
     app.get(document.path, include_in_schema=False)(openapi)
     if docs_path is not None:
-        app.get(docs_path, include_in_schema=False)(lambda: docs_page(docs_path, document))
+        app.get(docs_path, include_in_schema=False)(swagger_page)
 
 
 def include_routes(app: APIGatewayRestResolver, package: str, resources: Sequence[str]) -> None:
