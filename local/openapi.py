@@ -14,9 +14,9 @@ from typing import Any
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "openapi"
 APIS = {
-    "patient.json": ("functions.patient_api.app", "zorgnota patient API"),
-    "provider.json": ("functions.provider_api.app", "zorgnota provider API"),
-    "operator.json": ("functions.operator_api.app", "zorgnota operator API"),
+    "patient.json": "functions.patient_api.app",
+    "provider.json": "functions.provider_api.app",
+    "operator.json": "functions.operator_api.app",
 }
 
 
@@ -26,9 +26,9 @@ def generate() -> dict[str, dict[str, Any]]:
     os.environ.setdefault("IDEMPOTENCY_TABLE_NAME", "unused")
     os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
     documents = {}
-    for name, (module, title) in APIS.items():
-        app = importlib.import_module(module).app
-        documents[name] = json.loads(app.get_openapi_json_schema(title=title, version="1.0.0"))
+    for name, module in APIS.items():
+        # What the function serves: its title, version and security scheme are its app's.
+        documents[name] = json.loads(importlib.import_module(module).app.get_openapi_json_schema())
     return documents
 
 

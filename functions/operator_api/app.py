@@ -2,28 +2,22 @@
 (interfaces.md §6, R31-R34): zorgnota's back office.
 
 One Powertools Router per resource in ``routes/``; each route checks the caller is an
-operator, then calls one use case of ``billing_core.services.operator``.
+operator, then calls one use case of ``billing_core.services.operator``. Its Swagger
+page at /api/v1/operator/docs is the one of every API, the operator API first.
 """
 
 from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.logging import correlation_paths
 
-from billing_core.entrypoints.http.errors import register_error_handlers
-from billing_core.entrypoints.http.idempotency import with_idempotency_keys
-from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES, guarded
-from billing_core.entrypoints.http.routing import include_routes
-from billing_core.entrypoints.powertools import function_logger, observed_handler
+from billing_core.entrypoints.http.docs import OPERATOR_API
+from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+from billing_core.entrypoints.http.routing import json_api
+from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
-app.enable_swagger(path="/api/v1/operator/docs", title="zorgnota operator API", version="1.0.0")
-register_error_handlers(app)
-include_routes(
-    app,
+api = json_api(
     __package__,
     (
         "providers",
@@ -34,13 +28,12 @@ include_routes(
         "unmatched_credits",
         "corrections",
         "audit",
-        "docs",
     ),
-)
-
-lambda_handler = observed_handler(
-    lambda: guarded(with_idempotency_keys(app.resolve), max_body_bytes=PROVIDER_MAX_BODY_BYTES),
+    document=OPERATOR_API,
+    docs_path="/api/v1/operator/docs",
     logger=logger,
     metrics=metrics,
-    correlation_id_path=correlation_paths.API_GATEWAY_REST,
+    max_body_bytes=PROVIDER_MAX_BODY_BYTES,
 )
+app = api.app
+lambda_handler = api.lambda_handler

@@ -8,22 +8,22 @@ Powertools Router per resource in ``routes/``; each route calls one use case.
 from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from billing_core.entrypoints.http.errors import register_error_handlers
-from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, guarded, page_headers
-from billing_core.entrypoints.http.routing import include_routes
-from billing_core.entrypoints.powertools import function_logger, observed_handler
+from billing_core.entrypoints.http.docs import PATIENT_API
+from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, page_headers
+from billing_core.entrypoints.http.routing import json_api
+from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
-app.use([page_headers])
-register_error_handlers(app)
-include_routes(app, __package__, ("payment_status", "invoice_actions", "checker_page", "docs"))
-
-lambda_handler = observed_handler(
-    lambda: guarded(app.resolve, max_body_bytes=PATIENT_MAX_BODY_BYTES),
+api = json_api(
+    __package__,
+    ("payment_status", "invoice_actions", "checker_page"),
+    document=PATIENT_API,
     logger=logger,
     metrics=metrics,
+    max_body_bytes=PATIENT_MAX_BODY_BYTES,
+    middlewares=[page_headers],
 )
+app = api.app
+lambda_handler = api.lambda_handler

@@ -1,28 +1,22 @@
 """Provider API behind the Cognito authorizer (interfaces.md §2, R1, R26).
 
 One Powertools Router per resource in ``routes/``; each route calls one use case of
-``billing_core.services.provider`` with the tenant of the verified token.
+``billing_core.services.provider`` with the tenant of the verified token. It serves the
+Swagger page of every API at /api/v1/docs (issue 17 item 8).
 """
 
 from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.logging import correlation_paths
 
-from billing_core.entrypoints.http.errors import register_error_handlers
-from billing_core.entrypoints.http.idempotency import with_idempotency_keys
-from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES, guarded
-from billing_core.entrypoints.http.routing import include_routes
-from billing_core.entrypoints.powertools import function_logger, observed_handler
+from billing_core.entrypoints.http.docs import PROVIDER_API
+from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+from billing_core.entrypoints.http.routing import json_api
+from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
-app.enable_swagger(path="/api/v1/docs", title="zorgnota provider API", version="1.0.0")
-register_error_handlers(app)
-include_routes(
-    app,
+api = json_api(
     __package__,
     (
         "declarations",
@@ -34,13 +28,12 @@ include_routes(
         "retour_files",
         "settings",
         "users",
-        "docs",
     ),
-)
-
-lambda_handler = observed_handler(
-    lambda: guarded(with_idempotency_keys(app.resolve), max_body_bytes=PROVIDER_MAX_BODY_BYTES),
+    document=PROVIDER_API,
+    docs_path="/api/v1/docs",
     logger=logger,
     metrics=metrics,
-    correlation_id_path=correlation_paths.API_GATEWAY_REST,
+    max_body_bytes=PROVIDER_MAX_BODY_BYTES,
 )
+app = api.app
+lambda_handler = api.lambda_handler

@@ -127,3 +127,14 @@ def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(
         DENTAL.provider_id,
         PHYSIO.provider_id,
     }
+
+
+def test_the_refunds_route_approves_refund_batches_only(sandbox, paid_week):
+    """Given week 48's payout batch proposed
+    When an operator approves it through the refunds route
+    Then the id is refused as a request error and the batch stays proposed (R34)."""
+    sandbox.run_retrocession()
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/refunds/PO-2026-W48/approve")
+    assert status == 400 and refusal["error"]["code"] == "validation_error"
+    _, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert batch["state"] == "proposed"

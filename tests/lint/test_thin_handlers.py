@@ -1,5 +1,6 @@
 """Handlers stay thin (issue 11): nothing under functions/ talks to AWS or the table
-itself, and the two API apps only put their routers together."""
+itself, and every function's app.py only puts billing_core's pieces together: short,
+with short functions and no models of its own."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
-API_APPS = [FUNCTIONS / "provider_api" / "app.py", FUNCTIONS / "patient_api" / "app.py"]
+APPS = sorted(FUNCTIONS.glob("*/app.py"))
 MAX_APP_LINES = 60
+MAX_FUNCTION_LINES = 15  # one use case called, its outcome counted and logged
 
 
 def violations(source: str) -> list[tuple[int, str]]:
@@ -63,6 +65,45 @@ def test_no_handler_talks_to_aws_or_the_table_itself(module):
     assert found == [], name
 
 
-@pytest.mark.parametrize("app", API_APPS, ids=lambda p: p.parent.name)
-def test_an_api_app_only_puts_its_routers_together(app):
-    assert len(app.read_text(encoding="utf-8").splitlines()) <= MAX_APP_LINES
+def shape_violations(source: str) -> list[tuple[int, str]]:
+    """What makes a handler module more than wiring: a long function (logic that belongs
+    in a use case or in entrypoints/) or a pydantic model (a shape entrypoints/ holds)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef) and node.end_lineno is not None:
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append((node.lineno, f"{node.name} has {length} lines"))
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(base) for base in node.bases]
+            if any(base.endswith("Model") for base in bases):
+                found.append((node.lineno, f"{node.name} is a model"))
+    return found
+
+
+def test_the_shape_check_finds_what_it_is_there_for():
+    long_body = "".join(f"    x{n} = {n}\n" for n in range(MAX_FUNCTION_LINES))
+    planted = (
+        "class Detail(BaseModel):\n    kind: str\n"
+        f"def handle(event, context):\n{long_body}"
+        "class Failed(RuntimeError):\n    pass\n"
+        "def short():\n    return 1\n"
+    )
+    assert shape_violations(planted) == [
+        (1, "Detail is a model"),
+        (3, f"handle has {MAX_FUNCTION_LINES + 1} lines"),
+    ]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda p: p.parent.name)
+def test_every_app_only_puts_billing_core_together(app):
+    """Given any function's app.py (APIs, uploads, queues, schedules, events)
+    Then it is at most 60 lines, with short functions and no models of its own."""
+    source = app.read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= MAX_APP_LINES
+    assert shape_violations(source) == []
+
+
+def test_every_function_is_checked():
+    folders = [d for d in FUNCTIONS.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))]
+    assert [app.parent for app in APPS] == sorted(folders)

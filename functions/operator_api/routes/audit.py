@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import AuditOut, ReadOut
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import audit
 
-router = Router()
+router = ResourceRouter("Audit")
 
 
 @router.get("/api/v1/operator/audit", summary="Who read which of a provider's data, and when")

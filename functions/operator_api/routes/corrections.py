@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import CorrectedInvoiceOut, CorrectionIn
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import money
 
-router = Router()
+router = ResourceRouter("Corrections")
 REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
 
 

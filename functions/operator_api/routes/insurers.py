@@ -5,17 +5,17 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing_core import bootstrap
 from billing_core.declarations.rules.insurers import RegisterRefused
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import error_response
 from billing_core.entrypoints.http.operator_models import InsurerRegisterOut, RegisterIn
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.ports import TransactionConflict
 from billing_core.services.operator import register
 
-router = Router()
+router = ResourceRouter("Insurers")
 
 
 @router.get("/api/v1/operator/insurers", summary="The insurer register in force today (R33)")

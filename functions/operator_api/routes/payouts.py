@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import BatchListOut, BatchOut, ProposePayoutsIn
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.retrocession import Week
 from billing_core.services.operator import money_out
 
-router = Router()
-BATCH_ID = r"^(PO|RF)-[0-9A-Za-z-]{1,30}$"
+router = ResourceRouter("Payouts")
+add_batch_routes(router, BatchKind.PAYOUT)  # approve
+BATCH_ID = BATCH_RESOURCES[BatchKind.PAYOUT].batch_id
 
 
 @router.get("/api/v1/operator/payouts", summary="The payout batches, newest week first")
@@ -41,13 +43,3 @@ def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
 def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
     operator(router.current_event)
     return BatchOut.of(money_out.get_batch(batch_id, bootstrap.current().money_out_context()))
-
-
-@router.post(
-    "/api/v1/operator/payouts/<batch_id>/approve",
-    summary="Approve (four eyes above the configured total); approved, the pain.001 goes out",
-)
-def approve_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
-    who = operator(router.current_event).user_id
-    ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.approve_batch(batch_id, who, ctx))

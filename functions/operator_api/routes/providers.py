@@ -6,12 +6,12 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import (
     ProviderCreatedOut,
     ProviderListOut,
@@ -21,7 +21,7 @@ from billing_core.entrypoints.http.settings_models import (
 from billing_core.providers.provider import Provider
 from billing_core.services.operator import providers
 
-router = Router()
+router = ResourceRouter("Providers")
 PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 NO_PROVIDER = "provider not found"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
@@ -15,9 +14,10 @@ from billing_core.entrypoints.http.operator_models import (
     UnmatchedCreditListOut,
     UnmatchedCreditOut,
 )
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import money
 
-router = Router()
+router = ResourceRouter("Unmatched credits")
 CREDIT_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
 
 

@@ -6,16 +6,16 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import UserIn, UserOut
 from billing_core.services.operator import users
 
-router = Router()
+router = ResourceRouter("Users")
 PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 EMAIL = Annotated[str, Path(max_length=254)]
 

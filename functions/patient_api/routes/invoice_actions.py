@@ -8,7 +8,6 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
@@ -24,10 +23,11 @@ from billing_core.entrypoints.http.patient_models import (
     ObjectionRequest,
     PaymentRequest,
 )
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments import online
 from billing_core.services import patient
 
-router = Router()
+router = ResourceRouter("Invoice actions")
 REFERENCE = Annotated[str, Path(min_length=1, max_length=40)]
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
 from billing_core.correspondence.links import checker_url
 from billing_core.entrypoints.http.patient_models import PaymentStatusOut
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services import patient
 
-router = Router()
+router = ResourceRouter("Payment status")
 metrics = Metrics()  # one metric set per process: the app's log_metrics publishes it
 
 

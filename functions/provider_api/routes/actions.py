@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.providers.actions import ActionState
 from billing_core.services.provider import actions
 from billing_core.services.provider.actions import CoulanceDecision
 
-router = Router()
+router = ResourceRouter("Actions")
 
 
 @router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")

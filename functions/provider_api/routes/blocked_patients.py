@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
@@ -16,11 +15,11 @@ from billing_core.entrypoints.http.provider_models import (
     BlockedPatientListOut,
     BlockedPatientOut,
 )
-from billing_core.entrypoints.http.routing import csv_download, json_or_csv
+from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.services.provider import blocked_patients
 from billing_core.shared.clock import AMSTERDAM
 
-router = Router()
+router = ResourceRouter("Blocked patients")
 _CSV_OR_JSON = "json, or csv (; separated, one header row) for import into practice software"
 
 

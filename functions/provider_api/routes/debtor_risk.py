@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.collection.debtor_risk import MONTH_PATTERN
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.provider_models import DebtorRiskOut
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.provider import statements
 
-router = Router()
+router = ResourceRouter("Debtor risk")
 
 
 @router.get(

@@ -6,7 +6,6 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
@@ -20,10 +19,10 @@ from billing_core.entrypoints.http.provider_models import (
     UploadRequest,
     UploadTicketOut,
 )
-from billing_core.entrypoints.http.routing import csv_download
+from billing_core.entrypoints.http.routing import ResourceRouter, csv_download
 from billing_core.services.provider import declarations
 
-router = Router()
+router = ResourceRouter("Declarations")
 
 
 @router.get(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
@@ -19,12 +18,13 @@ from billing_core.entrypoints.http.provider_models import (
     InvoiceSummaryOut,
     StopIn,
 )
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.services.provider import invoices
 from billing_core.services.provider.invoices import InvoiceDetail
 
-router = Router()
+router = ResourceRouter("Invoices")
 INVOICE_ID = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 
 

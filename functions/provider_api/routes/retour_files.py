@@ -5,7 +5,6 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
@@ -13,9 +12,10 @@ from billing_core.entrypoints.http.provider_models import (
     RetourUploadRequest,
     RetourUploadTicketOut,
 )
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.provider import declarations
 
-router = Router()
+router = ResourceRouter("Retour files")
 
 
 @router.post(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
@@ -15,11 +14,11 @@ from billing_core.entrypoints.http.provider_models import (
     RetrocessionStatementOut,
     RetrocessionWeekOut,
 )
-from billing_core.entrypoints.http.routing import csv_download, json_or_csv
+from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.providers.retrocession import WEEK_PATTERN
 from billing_core.services.provider import statements
 
-router = Router()
+router = ResourceRouter("Retrocessions")
 
 
 @router.get("/api/v1/provider/retrocessions", summary="Your weekly statements, newest first (R24)")

@@ -3,16 +3,15 @@ dunning and coulance policy; payout account and AGB codes only through zorgnota.
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
-
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import SettingsPatchIn
 from billing_core.providers.provider import Provider
 from billing_core.services.provider import settings
 
-router = Router()
+router = ResourceRouter("Settings")
 NO_SETTINGS = "no settings for this practice"
 
 

@@ -6,16 +6,16 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import UserIn, UserListOut, UserOut
 from billing_core.services.provider import users
 
-router = Router()
+router = ResourceRouter("Users")
 
 
 @router.get("/api/v1/provider/users", summary="Your practice's users and their roles")

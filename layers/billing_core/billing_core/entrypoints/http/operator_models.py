@@ -8,14 +8,15 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.declarations.rules.insurers import InsurerRegister
+from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
-from billing_core.payments.transfer_batches import BatchTransfer, Settlement, TransferBatch
+from billing_core.payments.transfer_batches import TransferBatch
 from billing_core.payments.unmatched import UnmatchedCredit
 from billing_core.providers.provider import Iban, Text
 from billing_core.providers.retrocession import WEEK_PATTERN
 from billing_core.services.operator.money import MatchTarget
-from billing_core.services.operator.money_out import HeldCredit, RefundRequest
+from billing_core.services.operator.money_out import RefundRequest
 from billing_core.shared.audit import ReadRecord
 
 
@@ -25,7 +26,7 @@ class StepOut(BaseModel):
     at: datetime
 
 
-class TransferOut(BaseModel):
+class TransferOut(AttributesOut):
     end_to_end_id: str
     provider_id: str
     iban: str
@@ -38,24 +39,8 @@ class TransferOut(BaseModel):
     return_reason: str
     repaid_in: str = Field(description="a returned payout: the batch that paid it again")
 
-    @classmethod
-    def of(cls, t: BatchTransfer) -> TransferOut:
-        return cls(
-            end_to_end_id=t.end_to_end_id,
-            provider_id=t.provider_id,
-            iban=t.iban,
-            name=t.name,
-            amount_cents=t.amount_cents,
-            remittance=t.remittance,
-            invoice_reference=t.invoice_reference,
-            bank_state=t.bank_state.value,
-            bank_date=t.bank_date,
-            return_reason=t.return_reason,
-            repaid_in=t.repaid_in,
-        )
 
-
-class SettlementOut(BaseModel):
+class SettlementOut(AttributesOut):
     provider_id: str
     weeks: list[str]
     statement_payout_cents: int
@@ -63,18 +48,6 @@ class SettlementOut(BaseModel):
     owed_again_cents: int
     paid_cents: int
     carried_out_cents: int
-
-    @classmethod
-    def of(cls, s: Settlement) -> SettlementOut:
-        return cls(
-            provider_id=s.provider_id,
-            weeks=list(s.weeks),
-            statement_payout_cents=s.statement_payout_cents,
-            carried_in_cents=s.carried_in_cents,
-            owed_again_cents=s.owed_again_cents,
-            paid_cents=s.paid_cents,
-            carried_out_cents=s.carried_out_cents,
-        )
 
 
 class BatchOut(BaseModel):
@@ -133,22 +106,12 @@ class RefundsIn(BaseModel):
     refunds: list[RefundIn] = Field(min_length=1, max_length=500)
 
 
-class HeldCreditOut(BaseModel):
+class HeldCreditOut(AttributesOut):
     provider_id: str
     invoice_id: str
     reference: str
     credit_cents: int
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
-
-    @classmethod
-    def of(cls, h: HeldCredit) -> HeldCreditOut:
-        return cls(
-            provider_id=h.provider_id,
-            invoice_id=h.invoice_id,
-            reference=h.reference,
-            credit_cents=h.credit_cents,
-            in_batch=h.in_batch,
-        )
 
 
 class HeldCreditListOut(BaseModel):

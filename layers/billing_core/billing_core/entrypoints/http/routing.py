@@ -1,15 +1,106 @@
-"""How an API's app finds its routes (one Powertools ``Router`` per resource, in the
-``routes/`` package next to the function's ``app.py``), and what routes answer alike."""
+"""How a JSON API is put together, the one way (``json_api``): its app finds its routes
+(one ``ResourceRouter`` per resource, in the ``routes/`` package next to the function's
+``app.py``), maps errors, serves its OpenAPI document (and the Swagger page), and its
+handler is guarded, observed and, behind the token, idempotent per key. Also what routes
+answer alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
+
+from billing_core.entrypoints.http.docs import SECURITY_SCHEME, ApiDocument, docs_page
+from billing_core.entrypoints.http.errors import register_error_handlers
+from billing_core.entrypoints.http.idempotency import with_idempotency_keys
+from billing_core.entrypoints.http.middleware import guarded
+from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+
+Middleware = Callable[..., Any]
+
+
+class ResourceRouter(Router):
+    """A Powertools ``Router`` whose routes carry its resource as their OpenAPI tag, so
+    that the Swagger page groups them by resource."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.tag = tag
+
+    def route(self, *args: Any, **kwargs: Any) -> Any:
+        arguments = inspect.signature(Router.route).bind(self, *args, **kwargs).arguments
+        del arguments["self"]
+        arguments["tags"] = arguments.get("tags") or [self.tag]
+        return super().route(**arguments)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonApi:
+    app: APIGatewayRestResolver
+    lambda_handler: LambdaHandler
+
+
+def json_api(
+    package: str,
+    resources: Sequence[str],
+    *,
+    document: ApiDocument,
+    logger: Logger,
+    metrics: Metrics,
+    max_body_bytes: int,
+    docs_path: str | None = None,
+    middlewares: Sequence[Middleware] = (),
+) -> JsonApi:
+    """The app of ``resources`` and its Lambda handler. An API behind the token declares
+    the bearer token in its document and takes Idempotency-Keys (kept per user);
+    ``docs_path``: where it serves the Swagger page of every API, its own first."""
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.use(list(middlewares))
+    token = {SECURITY_SCHEME: HTTPBearer(bearerFormat="JWT")} if document.bearer_token else None
+    app.configure_openapi(
+        title=document.title,
+        version="1.0.0",
+        security_schemes=token,  # type: ignore[arg-type]  # Powertools' SecurityScheme union
+        security=[{SECURITY_SCHEME: []}] if token else None,
+    )
+    register_error_handlers(app)
+    include_routes(app, package, resources)
+    _serve_documents(app, document, docs_path)
+    resolve = with_idempotency_keys(app.resolve) if document.bearer_token else app.resolve
+    handler = observed_handler(
+        lambda: guarded(resolve, max_body_bytes=max_body_bytes),
+        logger=logger,
+        metrics=metrics,
+        correlation_id_path=correlation_paths.API_GATEWAY_REST,
+    )
+    return JsonApi(app, handler)
+
+
+def _serve_documents(
+    app: APIGatewayRestResolver, document: ApiDocument, docs_path: str | None
+) -> None:
+    def openapi() -> Response[str]:
+        return Response(HTTPStatus.OK.value, "application/json", app.get_openapi_json_schema())
+
+    def swagger_page() -> Response[str]:
+        assert docs_path is not None  # only routed when given
+        return docs_page(docs_path, document)
+
+    app.get(document.path, include_in_schema=False)(openapi)
+    if docs_path is not None:
+        app.get(docs_path, include_in_schema=False)(swagger_page)
 
 
 def include_routes(app: APIGatewayRestResolver, package: str, resources: Sequence[str]) -> None:

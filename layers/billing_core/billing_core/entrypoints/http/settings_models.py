@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.providers.provider import Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
-from billing_core.providers.users import DirectoryUser, Role
+from billing_core.providers.users import Role
 
 
 class ProviderCreatedOut(BaseModel):
@@ -74,14 +75,10 @@ class UserIn(BaseModel):
     role: Role
 
 
-class UserOut(BaseModel):
+class UserOut(AttributesOut):
     email: str
     role: Role
     enabled: bool
-
-    @classmethod
-    def of(cls, user: DirectoryUser) -> UserOut:
-        return cls(email=user.email, role=user.role, enabled=user.enabled)
 
 
 class UserListOut(BaseModel):

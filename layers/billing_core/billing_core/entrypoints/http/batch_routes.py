@@ -1,0 +1,61 @@
+"""The operator API's routes that every kind of transfer batch answers alike (R34):
+approving a batch, once or by a second operator above the configured total, after which
+its pain.001 goes out. ``add_batch_routes(router, kind)`` puts them on the router of
+each kind, next to its own routes (payouts: the weeks; refunds: the credits held).
+
+No ``from __future__ import annotations`` here: Powertools reads the route's annotations
+at registration, and the path pattern of each kind is a local of the factory.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, cast
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from billing_core import bootstrap
+from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.operator_models import BatchOut
+from billing_core.payments.transfer_batches import BatchKind
+from billing_core.services.operator import money_out
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResource:
+    path: str  # /api/v1/operator/<path>
+    name: str  # in the route functions' names, and so in the OpenAPI operation ids
+    batch_id: str  # the ids this resource's routes take
+    approved: str  # what approving does, in the route's summary
+
+
+BATCH_RESOURCES = {
+    # The payout routes have always taken a refund batch's id too.
+    BatchKind.PAYOUT: BatchResource(
+        "payouts",
+        "payout",
+        r"^(PO|RF)-[0-9A-Za-z-]{1,30}$",
+        "Approve (four eyes above the configured total); approved, the pain.001 goes out",
+    ),
+    BatchKind.REFUND: BatchResource(
+        "refunds",
+        "refunds",
+        r"^RF-[0-9A-Za-z-]{1,30}$",
+        "Approve; approved, the pain.001 goes out and each refund is a ledger entry (R27)",
+    ),
+}
+
+
+def add_batch_routes(router: Router, kind: BatchKind) -> None:
+    """The routes every kind shares, under the kind's own path."""
+    resource = BATCH_RESOURCES[kind]
+    batch_id_in_path = Annotated[str, Path(pattern=resource.batch_id)]
+
+    def approve(batch_id: batch_id_in_path) -> BatchOut:
+        who = operator(cast(APIGatewayProxyEvent, router.current_event)).user_id
+        ctx = bootstrap.current().money_out_context()
+        return BatchOut.of(money_out.approve_batch(batch_id, who, ctx))
+
+    approve.__name__ = f"approve_{resource.name}"
+    path = f"/api/v1/operator/{resource.path}/<batch_id>/approve"
+    router.post(path, summary=resource.approved)(approve)

@@ -1,0 +1,100 @@
+"""The OpenAPI documents of the three JSON APIs and the one Swagger page that offers
+them all (issue 17 item 8): a selector of the provider, patient and operator API, each
+its own document (tagged by resource), served by its own function. The
+provider and operator documents declare the bearer token (the Cognito ID token), so
+the page has an Authorize button; the patient API takes no token.
+
+Swagger UI's script and style are Powertools' own copies, put into the page, as its
+``enable_swagger`` does: the page loads nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from http import HTTPStatus
+from pathlib import Path
+
+import aws_lambda_powertools.event_handler.openapi.swagger_ui as swagger_ui
+from aws_lambda_powertools.event_handler import Response
+
+SECURITY_SCHEME = "bearerToken"  # the name of the bearer token in the documents
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDocument:
+    name: str  # in the page's spec selector
+    title: str
+    path: str  # where its function serves it
+    bearer_token: bool  # the API is behind the Cognito authorizer
+
+
+PROVIDER_API = ApiDocument("provider", "zorgnota provider API", "/api/v1/openapi.json", True)
+PATIENT_API = ApiDocument(
+    "patient", "zorgnota patient API", "/api/v1/patient/openapi.json", bearer_token=False
+)
+OPERATOR_API = ApiDocument(
+    "operator", "zorgnota operator API", "/api/v1/operator/openapi.json", bearer_token=True
+)
+DOCUMENTS = (PROVIDER_API, PATIENT_API, OPERATOR_API)
+
+
+def docs_page(page_path: str, first: ApiDocument) -> Response[str]:
+    """The Swagger page at ``page_path``, ``first`` selected. The documents are linked
+    relative to the page, so they resolve under a stage prefix (``/Prod``) too."""
+    listed = [first, *(document for document in DOCUMENTS if document != first)]
+    options = "".join(
+        f'<option value="{escape(relative_url(d.path, page_path))}">{escape(d.title)}</option>'
+        for d in listed
+    )
+    return Response(HTTPStatus.OK.value, HTML, _page(options))
+
+
+def relative_url(path: str, page_path: str) -> str:
+    return posixpath.relpath(path, posixpath.dirname(page_path))
+
+
+def _page(options: str) -> str:
+    # Powertools ships Swagger UI's bundle without its standalone preset (the top bar with
+    # the spec selector), so the selector is a plain <select> that loads the chosen spec.
+    script, style = _swagger_ui()
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>zorgnota APIs</title>
+<style>{style}</style>
+<style>.api-choice {{ font: 16px sans-serif; margin: 16px 20px 0; }}</style>
+</head>
+<body>
+<p class="api-choice"><label for="api">API </label><select id="api">{options}</select></p>
+<div id="swagger-ui"></div>
+<script>{script}</script>
+<script>
+var api = document.getElementById("api");
+var ui = SwaggerUIBundle({{
+  dom_id: "#swagger-ui",
+  url: api.value,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+  docExpansion: "list",
+  filter: true
+}});
+api.addEventListener("change", function () {{
+  ui.specActions.updateUrl(api.value);
+  ui.specActions.download(api.value);
+}});
+</script>
+</body>
+</html>
+"""
+
+
+@cache
+def _swagger_ui() -> tuple[str, str]:
+    folder = Path(swagger_ui.__file__).parent
+    script = (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
+    return script, (folder / "swagger-ui.min.css").read_text(encoding="utf-8")

@@ -1,0 +1,113 @@
+"""The shape of the SES events function: an EventBridge event of the configuration set
+(a bounce or a complaint), parsed with Powertools' parser into an ``EmailEvent`` for the
+correspondence room (R23). Only mails tagged with a kenmerk concern a provider.
+
+Logs and metrics carry the message id and kind, never an address (R29).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from pydantic import BaseModel, Field
+
+from billing_core.correspondence.bounces import EmailEvent
+from billing_core.correspondence.messages import KENMERK_TAG
+from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+RecordEmailEvent = Callable[[EmailEvent], bool]  # True when a new action was created
+
+
+class _Recipient(BaseModel):
+    emailAddress: str  # noqa: N815 -- SES's field name
+
+
+class _Bounce(BaseModel):
+    bounceType: str = ""  # noqa: N815
+    bouncedRecipients: list[_Recipient] = []  # noqa: N815
+    timestamp: datetime
+
+
+class _Complaint(BaseModel):
+    complainedRecipients: list[_Recipient] = []  # noqa: N815
+    timestamp: datetime
+
+
+class _Mail(BaseModel):
+    messageId: str  # noqa: N815
+    tags: dict[str, list[str]] = {}
+
+
+class SesEventDetail(BaseModel):
+    eventType: Literal["Bounce", "Complaint"]  # noqa: N815
+    mail: _Mail
+    bounce: _Bounce | None = None
+    complaint: _Complaint | None = None
+
+
+class SesEvent(EventBridgeModel):
+    detail: SesEventDetail = Field(...)
+
+
+def email_event(detail: SesEventDetail) -> EmailEvent | None:
+    """The event for the provider, or None for a mail about no invoice."""
+    kenmerk = _first_tag(detail, KENMERK_TAG)
+    if not kenmerk:
+        return None
+    if detail.eventType == "Bounce" and detail.bounce is not None:
+        name, at, bounce_type = "bounce", detail.bounce.timestamp, detail.bounce.bounceType
+        recipients = detail.bounce.bouncedRecipients
+    elif detail.eventType == "Complaint" and detail.complaint is not None:
+        name, at, bounce_type = "complaint", detail.complaint.timestamp, ""
+        recipients = detail.complaint.complainedRecipients
+    else:
+        return None
+    return EmailEvent(
+        detail.mail.messageId,
+        name,
+        at,
+        kenmerk,
+        _first_tag(detail, "kind"),
+        bounce_type=bounce_type,
+        recipients=tuple(r.emailAddress for r in recipients),
+    )
+
+
+def _first_tag(detail: SesEventDetail, name: str) -> str:
+    return next(iter(detail.mail.tags.get(name, [])), "")
+
+
+def ses_event_handler(
+    record: RecordEmailEvent, *, logger: Logger, metrics: Metrics
+) -> LambdaHandler:
+    """The Lambda handler that parses the event and calls ``record(email_event)``."""
+
+    @event_parser(model=SesEvent)
+    def handle(event: SesEvent, context: LambdaContext) -> dict[str, Any]:
+        found = email_event(event.detail)
+        if found is None:  # not a mail about an invoice: nothing for a provider to do
+            logger.info("email event without kenmerk", extra={"event": event.detail.eventType})
+            return {"action_created": False}
+        created = record(found)
+        metrics.add_metric(name=f"Email_{found.event}", unit=MetricUnit.Count, value=1)
+        logger.info(
+            "email event",
+            extra={
+                "event": found.event,
+                "kind": found.message_kind,
+                "message_id": found.message_id,
+                "action_created": created,
+            },
+        )
+        return {"action_created": created}
+
+    return observed_handler(lambda: handle, logger=logger, metrics=metrics)
