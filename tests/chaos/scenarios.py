@@ -469,7 +469,7 @@ READERS: dict[str, Callable[[bytes], None]] = {
 
 _INTERESTING = [
     b"", b"\x00", b";", b";;;;", b'"', b"\n", b"\r\n", b"\xff\xfe", b"\xef\xbb\xbf", b"-1",
-    b"0", b"99999999999999999999", b"1e309", b"NaN", b"31-02-2026", b"2026-13-45", b"<", b">",
+    b"0", b"99999999999999999999", b"1e309", b"NaN", b"Infinity", b"31-02-2026", b"2026-13-45", b"<", b">",
     b"&amp;", b"<!ENTITY x SYSTEM 'file:///etc/passwd'>", b"=HYPERLINK(\"x\")", b"\xc3\x28",
     b"01", b"99", b"0" * 300, b"9" * 20, "é€ẞ".encode(), b"</Stmt>", b"<Ntry>",
 ]  # fmt: skip
