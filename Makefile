@@ -17,7 +17,7 @@ LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo serve test lint test-unit test-functional test-template test-e2e bench clean
+.PHONY: help demo serve test lint test-unit test-functional test-template test-e2e bench chaos clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
 
 bench: $(DEPS) ## performance figures, as ratios measured in one run (FIGURES="b d h": only those)
 	$(BIN)/python -m local.bench $(FIGURES)
+
+chaos: $(DEPS) ## chaos and fault figures, each with its goal (SEED=n repeats a run), out/chaos.json
+	$(BIN)/python -m tests.chaos $(if $(SEED),--seed $(SEED))
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) build out .pytest_cache .hypothesis

@@ -45,6 +45,24 @@ def test_paid_invoices_and_those_with_the_agency_are_not_read(store):
     assert due(store) == [["inv-3"]]
 
 
+def test_a_handover_still_to_write_is_read_on_its_day_until_it_is_written(store):
+    """Issue 13 item 12: an invoice saved handed over whose agency file and block are not
+    yet written stays on the index on its handover day, paid since or not; once written
+    it leaves the index."""
+    pending = {
+        "dunning_stage": DunningStage.WITH_COLLECTION_AGENCY,
+        "handed_over_on": date(2027, 1, 2),
+        "handover_pending": True,
+    }
+    paid = apply_payment(
+        invoice(2, **pending), IncomingPayment("bank", "B2", invoice(2).balance_cents, NOON)
+    )
+    written = invoice(3, **(pending | {"handover_pending": False}))
+    stored(store, invoice(1, **pending), paid, written)
+    assert due(store) == [["inv-1", "inv-2"]]
+    assert store.get_invoice(A, "inv-1").handover_pending
+
+
 def test_a_day_with_nothing_due_is_one_empty_page(store):
     stored(store, invoice(1, next_check_on=date(2027, 1, 5)))
     assert due(store) == [[]]

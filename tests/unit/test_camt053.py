@@ -119,6 +119,16 @@ def test_an_entry_without_any_bank_reference_is_refused():
         parse_statements(statement(Entry(2350, scor=OURS)))
 
 
+@pytest.mark.parametrize("amount", ["0.00", "0", "Infinity", "NaN", "-0.01"])
+def test_an_entry_that_moves_no_money_or_no_number_is_refused(amount):
+    """Issue 13 item 16 (found by `make chaos`): given an entry whose amount is zero or
+    not a finite number, when the statement is read, then it is refused with the entry
+    named, never an unhandled error that stops the import."""
+    data = statement(credit(2350, reference="ING-0")).replace(b">23.50<", f">{amount}<".encode())
+    with pytest.raises(StatementError, match="entry ING-0: amount"):
+        parse_statements(data)
+
+
 # --- entries -------------------------------------------------------------------------------------
 
 

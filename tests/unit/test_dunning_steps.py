@@ -7,7 +7,12 @@ from datetime import date, datetime
 
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.steps import charge_costs, hand_over, send_reminder
+from billing_core.dunning.steps import (
+    charge_costs,
+    hand_over,
+    handover_written,
+    send_reminder,
+)
 from billing_core.invoices.invoice import Channel, DunningStage, InvoiceStatus, PendingLetter
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.booking import IncomingPayment, apply_payment
@@ -104,7 +109,10 @@ def test_every_step_is_idempotent():
     assert charge_costs(charged, POLICY, date(2027, 1, 23), NOW) == charged
     handed = hand_over(charged[0], date(2027, 2, 6))
     assert handed.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
-    assert handed.dunning_check_day is None  # off the run's index for good
+    # On the run's index until its agency file and block are written (issue 13 item 12),
+    # then off it for good.
+    assert handed.handover_pending and handed.dunning_check_day == date(2027, 2, 6)
+    assert handover_written(handed).dunning_check_day is None
     assert hand_over(handed, date(2027, 2, 7)) is handed
 
 

@@ -36,6 +36,7 @@ from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
     charge_costs,
     hand_over,
+    handover_written,
     rescheduled,
     send_reminder,
 )
@@ -43,7 +44,6 @@ from billing_core.dunning.timeline import Step, plan
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.ports import (
-    ConcurrentChange,
     DeliveryQueue,
     DeliveryRequest,
     DunningStore,
@@ -178,6 +178,10 @@ def _process_unit(
     now = ctx.clock.now()
     by_step: dict[Step, list[Invoice]] = {step: [] for step in Step}
     for invoice in unit:
+        if invoice.handover_pending:  # a run stopped halfway through it
+            _finish_handover(invoice, provider, now, ctx)
+            summary.steps[Step.HANDOVER] += 1
+            continue
         reviewed = review_arrangement(invoice, as_of, now)
         if reviewed is not invoice:
             summary.arrangements_cancelled += 1
@@ -218,22 +222,34 @@ def _hand_over(
     ctx: DunningContext,
     summary: RunSummary,
 ) -> None:
-    """File for the agency, block, then the invoice and the provider's action in one
-    transaction: the first two are idempotent, so a crash in between is repaired by the
-    next run."""
-    key = handover_key(invoice, as_of)
-    ctx.files.put(key, handover_bytes(invoice, provider, as_of), "application/json")
-    ctx.store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
+    """The invoice handed over and the provider's action first, in one transaction, then
+    the agency file and the block from it (issue 13 item 12): a crash in between leaves
+    the handover pending on the run's index, never a file or a block without it. Paid
+    or changed this very moment (ConcurrentChange): nothing was written, the next run
+    looks at it again."""
     handed = hand_over(invoice, as_of)
-    try:
-        ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
-    except ConcurrentChange:
-        # Paid or changed this very moment: not handed over, so neither blocked for it nor
-        # in the agency's files. The next run looks at it again.
-        ctx.store.release_claim(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
-        ctx.files.delete(key)
-        raise
+    [saved] = ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+    _finish_handover(saved, provider, now, ctx)
     summary.steps[Step.HANDOVER] += 1
+
+
+def _finish_handover(
+    invoice: Invoice, provider: Provider, now: datetime, ctx: DunningContext
+) -> None:
+    """Write what a pending handover still owes, each idempotently: the agency file of its
+    day (the same key and bytes again) and the block (R22); a claim paid in full since is
+    released instead, also of a block a crashed attempt left."""
+    day = invoice.handed_over_on
+    assert day is not None, "a pending handover has its day"
+    ctx.files.put(
+        handover_key(invoice, day), handover_bytes(invoice, provider, day), "application/json"
+    )
+    ids = (invoice.provider_id, invoice.patient_ref, invoice.invoice_id)
+    if invoice.is_paid:
+        ctx.store.release_claim(*ids, now)
+    else:
+        ctx.store.block_patient(*ids, now)
+    ctx.store.save_invoice(handover_written(invoice))
 
 
 def _call_your_patient(invoice: Invoice, now: datetime) -> OpenAction:

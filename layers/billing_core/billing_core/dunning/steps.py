@@ -140,16 +140,23 @@ def charge_costs(
 
 
 def hand_over(invoice: Invoice, today: date) -> Invoice:
-    """The claim goes to the collection agency (R19); the run writes the handover file,
-    blocks the patient and puts "call your patient" on the provider's list (R22, R23)."""
+    """The claim goes to the collection agency (R19), with the handover file and the
+    block still to write (``handover_pending``); the run puts "call your patient" on the
+    provider's list in the same save (R22, R23)."""
     if invoice.dunning_stage is not DunningStage.COSTS_CHARGED:
         return invoice
     return replace(
         invoice,
         dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
         handed_over_on=today,
+        handover_pending=True,
         next_check_on=None,
     )
+
+
+def handover_written(invoice: Invoice) -> Invoice:
+    """The agency has its file and the patient is blocked: off the run's index."""
+    return replace(invoice, handover_pending=False)
 
 
 def rescheduled(invoice: Invoice, check_on: date | None) -> Invoice:

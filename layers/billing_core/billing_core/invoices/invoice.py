@@ -210,6 +210,9 @@ class Invoice:
     reminder: Reminder | None = None  # R19: the 14-day letter, once sent
     costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid
     handed_over_on: date | None = None  # R19: to the collection agency
+    # Saved handed over, the agency file and the block not yet written (issue 13 item 12):
+    # the run's index keeps the invoice until a run has written both.
+    handover_pending: bool = False
     # The first day the daily run must look at this invoice again (the sparse index
     # by-next-action). A lower bound: the run re-derives what is due from the invoice.
     next_check_on: date | None = None
@@ -305,7 +308,10 @@ class Invoice:
     @property
     def dunning_check_day(self) -> date | None:
         """When the daily run must next read this invoice; None keeps it off the run's
-        sparse index: nothing left to collect, or the claim is with the agency (R18)."""
+        sparse index: nothing left to collect, or the claim is with the agency (R18).
+        A handover still to finish is read on its day, paid or not (issue 13 item 12)."""
+        if self.handover_pending:
+            return self.handed_over_on
         if self.is_paid or self.is_with_collection_agency:
             return None
         check = self.next_check_on or self.current_final_payment_date + timedelta(days=1)

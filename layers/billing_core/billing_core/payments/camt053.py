@@ -348,8 +348,10 @@ def _cents(text: str, where: str) -> int:
         cents = Decimal(text.strip()) * 100
     except InvalidOperation:
         raise StatementError(f"entry {where}: amount {text!r}") from None
-    if cents != cents.to_integral_value() or cents < 0:
+    if not cents.is_finite() or cents != cents.to_integral_value() or cents < 0:
         raise StatementError(f"entry {where}: amount {text!r} is not whole cents")
+    if cents == 0:  # the direction is CdtDbtInd's, so nothing moved: no payment to book
+        raise StatementError(f"entry {where}: amount {text!r} moves no money")
     return int(cents)
 
 

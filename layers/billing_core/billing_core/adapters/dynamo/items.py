@@ -223,6 +223,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "reminder": _reminder_to_map(invoice.reminder) if invoice.reminder else None,
         "costs_charged_on": _optional_iso(invoice.costs_charged_on),
         "handed_over_on": _optional_iso(invoice.handed_over_on),
+        "handover_pending": invoice.handover_pending,
         "next_check_on": _optional_iso(invoice.next_check_on),
         "letters_due": [_pending_to_map(letter) for letter in invoice.letters_due],
         "insurer_statement": (
@@ -284,6 +285,7 @@ def invoice_from_item(item: Item) -> Invoice:
         reminder=_reminder_from_map(item["reminder"]) if item.get("reminder") else None,
         costs_charged_on=_optional_date(item.get("costs_charged_on")),
         handed_over_on=_optional_date(item.get("handed_over_on")),
+        handover_pending=bool(item.get("handover_pending", False)),
         next_check_on=_optional_date(item.get("next_check_on")),
         letters_due=tuple(_pending_from_map(m) for m in item.get("letters_due", ())),
         insurer_statement=(
