@@ -74,6 +74,39 @@ def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(st
     assert ids(store.list_invoices(B)[0]) == ["inv-9"]
 
 
+def test_the_invoice_list_finds_a_patient_by_name_as_typed_within_a_period(store):
+    """Issue 16, R35: case and accents do not matter; each word begins a name word."""
+    # Given invoices of Çelik, De Vries and a debtor Çelik of a minor, and one of practice B
+    celik = replace(invoice(1).patient, initials="A.", name_prefix="", last_name="Çelik")
+    vries = replace(celik, initials="J.", name_prefix="de", last_name="Vries")
+    stored(
+        store,
+        invoice(1, patient=celik, issue_date=date(2026, 11, 1)),
+        invoice(2, patient=vries, issue_date=date(2026, 11, 2)),
+        invoice(3, patient=vries, debtor=celik, issue_date=date(2026, 11, 3)),
+        invoice(9, B, patient=celik, issue_date=date(2026, 11, 3)),
+    )
+    # When the practice searches as people type
+    found = {
+        typed: ids(store.list_invoices(A, InvoiceFilter(patient_name=typed))[0])
+        for typed in ("celik", "CEL", "de vries", "vrie j", "elik", "Vries Çelik")
+    }
+    # Then the names match from a word's start, whatever case or accents, its own only
+    assert found == {
+        "celik": ["inv-3", "inv-1"],
+        "CEL": ["inv-3", "inv-1"],
+        "de vries": ["inv-3", "inv-2"],
+        "vrie j": ["inv-3", "inv-2"],
+        "elik": [],
+        "Vries Çelik": ["inv-3"],
+    }
+    # And the period and the other filters narrow it further
+    period = InvoiceFilter(patient_name="celik", issued_from="2026-11-02")
+    assert ids(store.list_invoices(A, period)[0]) == ["inv-3"]
+    paid = InvoiceFilter(patient_name="celik", payment_status=PaymentStatus.PAID)
+    assert store.list_invoices(A, paid)[0] == []
+
+
 def test_a_full_last_page_is_followed_by_an_empty_one_or_none(store):
     stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 5)))
     first, after = store.list_invoices(A, limit=2)

@@ -182,3 +182,22 @@ def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, i
         f"/portal/notas/{target.invoice_id}/stop", fields | {"csrf": staff.csrf()}
     )
     assert status == HTTPStatus.CONFLICT and 'id="error"' in html
+
+
+def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
+    """Issue 16, R35: no case or accents needed; the period is the invoice date."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    typed = target.patient.last_name.upper()
+    issued = target.issue_date.isoformat()
+    # When the viewer searches the last name in capitals, within the invoice's day
+    _, found = viewer.page(f"/portal/notas?name={typed}&from={issued}&to={issued}")
+    # Then the invoice is listed, and a day later it is not
+    assert f"/portal/notas/{target.invoice_id}" in found
+    later = (target.issue_date + timedelta(days=1)).isoformat()
+    _, none = viewer.page(f"/portal/notas?name={typed}&from={later}")
+    assert 'id="no-invoices"' in none
+    # And a period the wrong way round is explained, not searched
+    status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
+    assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong

@@ -27,6 +27,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.name_search import matches as name_matches
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
@@ -383,6 +384,7 @@ class FakeStore:
                 provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
             )
             if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
+            and name_matches(i, wanted.patient_name)
             and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
             and (after is None or _list_position(i) < after)
         ]

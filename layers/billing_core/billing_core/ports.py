@@ -203,6 +203,7 @@ class InvoiceFilter:
 
     payment_status: PaymentStatus | None = None
     patient_ref: str = ""
+    patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
     issued_from: str = ""  # ISO date, inclusive
     issued_until: str = ""  # ISO date, inclusive
 

@@ -29,6 +29,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.name_search import search_terms
 from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
@@ -369,6 +370,7 @@ class BillingRepository:
         }
         equal_to = {"patient_ref": wanted.patient_ref, "payment_status": wanted.payment_status}
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
+        _add_name_filter(query, search_terms(wanted.patient_name))
         if after:
             position = checked_invoice_position(after, wanted)
             query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, position)
@@ -765,6 +767,18 @@ def _add_filter(query: dict[str, Any], equal_to: dict[str, str]) -> None:
     query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal_to)
     query["ExpressionAttributeNames"] = {f"#{name}": name for name in equal_to}
     query["ExpressionAttributeValues"].update({f":{name}": v for name, v in equal_to.items()})
+
+
+def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:
+    """Only items whose names hold every term (name_search), read within the period."""
+    if not terms:
+        return
+    contained = [f"contains(#names, :name{n})" for n in range(len(terms))]
+    query["FilterExpression"] = " AND ".join(
+        [query["FilterExpression"], *contained] if "FilterExpression" in query else contained
+    )
+    query.setdefault("ExpressionAttributeNames", {})["#names"] = "names"
+    query["ExpressionAttributeValues"].update({f":name{n}": t for n, t in enumerate(terms)})
 
 
 def _code(error: ClientError) -> str:

@@ -228,10 +228,17 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(request, "invoices.html.j2", invoices=[], searched=request.query)
+    period = _period(request.query.get("from", ""), request.query.get("to", ""))
+    if period is None:
+        error = portal_texts(request.language)("invalid_period")
+        return _page(request, "invoices.html.j2", invoices=[], searched=request.query, error=error)
     status = request.query.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
         patient_ref=request.query.get("patient", "").strip(),
+        patient_name=request.query.get("name", "").strip(),
+        issued_from=period[0],
+        issued_until=period[1],
     )
     page = invoices.list_invoices(request.user, wanted, LIST_SIZE, None, ctx)
     return _page(
@@ -240,6 +247,18 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
         searched=request.query,
     )
+
+
+def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
+    """The invoice dates asked for, as ISO dates or empty; None when either is no date or
+    they are the wrong way round."""
+    try:
+        first, last = (
+            date.fromisoformat(d).isoformat() if d else "" for d in (issued_from, issued_until)
+        )
+    except ValueError:
+        return None
+    return None if first and last and first > last else (first, last)
 
 
 def invoice_page(
