@@ -201,3 +201,31 @@ def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox,
     # And a period the wrong way round is explained, not searched
     status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
     assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+
+
+def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):
+    """Issue 16 (R30, R35): the letters' PDFs, tenant-checked and audited (NEN 7513)."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
+    link = f"/portal/notas/{target.invoice_id}/brieven/0"
+    assert f'href="{link}"' in html
+    # When the viewer follows the link of the invoice letter
+    status, headers, pdf = viewer.request("GET", link)
+    # Then the PDF comes as an attachment named for the patient
+    assert (status, headers["Content-Type"]) == (HTTPStatus.OK, "application/pdf")
+    assert headers["Content-Disposition"].startswith(
+        f'attachment; filename="nota-{target.reference}'
+    )
+    assert pdf.startswith("%PDF")
+    reads = sandbox.runtime.audit_log.reads(
+        DENTAL.provider_id,
+        sandbox.clock.now() - timedelta(hours=1),
+        sandbox.clock.now() + timedelta(hours=1),
+    )
+    assert [r.subject for r in reads if r.kind == "letter"] == [f"{target.invoice_id}:0:invoice"]
+    # And another practice gets not found for the same link
+    other = PortalUser(sandbox)
+    other.sign_in(sample_login(PHYSIO, "admin"))
+    assert other.page(link)[0] == HTTPStatus.NOT_FOUND

@@ -615,5 +615,9 @@ class FilesInMemory:
     def put(self, key: str, body: bytes, content_type: str) -> None:
         self.files[key] = body
 
+    def get(self, key: str) -> bytes:
+        """What was last put under ``key``."""
+        return self.files[key]
+
     def delete(self, key: str) -> None:
         self.files.pop(key, None)

@@ -48,6 +48,7 @@ from billing_core.services.provider import (
     blocked_patients,
     declarations,
     invoices,
+    letters,
     statements,
 )
 from billing_core.services.provider import settings as provider_settings
@@ -70,7 +71,7 @@ LIST_SIZE = 50
 class Download:
     file_name: str
     content_type: str
-    body: str
+    body: str | bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +281,26 @@ def invoice_page(
         request.session,
         status,
         invoice=shown,
+        openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         stop_reasons=STOP_REASONS,
         patient_email=detail.invoice.addressee.email or "",
         notice=notice,
         error=error,
     )
+
+
+def letter(
+    request: PortalRequest, invoice_id: str, position: str, ctx: ProviderContext
+) -> PortalAnswer:
+    """A letter's PDF, as an attachment; not found alike for another practice's (R26)."""
+    found = (
+        letters.letter_document(request.user, invoice_id, int(position), ctx)
+        if position.isdigit()
+        else None
+    )
+    if found is None:
+        return not_found(request)
+    return PortalAnswer(download=Download(found.file_name, "application/pdf", found.pdf))
 
 
 def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
