@@ -111,3 +111,17 @@ def debtor_risk() -> Response[str | bytes]:
 @router.get("/portal/instellingen")
 def settings() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.settings)
+
+
+@router.post("/portal/instellingen/<part>")
+def change_settings(part: str) -> Response[str | bytes]:
+    return serve_form(
+        router.current_event, lambda request, ctx: pages.change_settings(request, part, ctx)
+    )
+
+
+@router.post("/portal/instellingen/gebruikers/<change>")
+def change_user(change: str) -> Response[str | bytes]:
+    return serve_form(
+        router.current_event, lambda request, ctx: pages.change_user(request, change, ctx)
+    )

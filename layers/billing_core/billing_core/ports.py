@@ -305,6 +305,11 @@ class UserDirectory(Protocol):
         """Disable this provider's user; None when the provider has no such user."""
         ...
 
+    def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
+        """Move this provider's user to the role's group (out of its old one); None when
+        the provider has no such user. Takes effect at the user's next sign-in."""
+        ...
+
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         """The provider's users, enabled or not, by e-mail address."""
 

@@ -74,6 +74,12 @@ class UserIn(BaseModel):
     role: Role
 
 
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
 class UserOut(BaseModel):
     email: str
     role: Role

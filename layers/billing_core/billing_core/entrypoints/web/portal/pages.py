@@ -36,6 +36,7 @@ from billing_core.entrypoints.http.provider_models import (
     RetrocessionWeekOut,
     StopIn,
 )
+from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
 from billing_core.entrypoints.web.portal.session import Session
 from billing_core.invoices.payment_status import PaymentStatus
@@ -469,11 +470,123 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 # --- Instellingen ---------------------------------------------------------------------------
 
+# The three settings a practice admin changes (R31), by the path of their form: the
+# fields each form sends, and its checkboxes (absent from a form when not ticked).
+SETTING_FORMS = {
+    "contact": ("contact", ("email", "phone", "website", "hours"), ()),
+    "aanmanen": (
+        "dunning",
+        ("days_to_reminder", "days_to_handover", "max_invoices_per_letter"),
+        ("combine_reminders",),
+    ),
+    "coulance": (
+        "coulance",
+        ("mode", "minimum_percentage", "statement_wait_days"),
+        ("wait_for_statement",),
+    ),
+}
+USER_CHANGES = ("uitnodigen", "rol", "uitschakelen")
+DONE_NOTICES = {
+    "settings": "settings_saved",
+    "uitnodigen": "user_invited",
+    "rol": "role_changed",
+    "uitschakelen": "user_disabled_notice",
+}
 
-def settings(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """Read only until settings v2 (issue 14) gives the practice's admin its changes."""
+
+def settings(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    entered: Mapping[str, Mapping[str, str]] | None = None,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The admin's own settings and colleagues, each part a form (R31, R32)."""
     provider = provider_settings.own_settings(request.user, ctx)
     if provider is None:
         return not_found(request)
     colleagues = provider_users.colleagues(request.user, ctx)
-    return _page(request, "settings.html.j2", provider=provider, colleagues=colleagues)
+    done = DONE_NOTICES.get(request.query.get("done", ""))
+    return render(
+        "settings.html.j2",
+        request.language,
+        request.session,
+        status,
+        provider=provider,
+        colleagues=colleagues,
+        roles=[role.value for role in Role],
+        entered=entered or {},
+        notice=portal_texts(request.language)(done) if done else None,
+        error=error,
+    )
+
+
+def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> PortalAnswer:
+    """One settings form, through the same validated, versioned change as the API's
+    PATCH: a stale version is refused (409) with the current values shown again."""
+    if part not in SETTING_FORMS:
+        return not_found(request)
+    setting, fields, switches = SETTING_FORMS[part]
+    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in fields}
+    values |= {name: request.form.get(name) == "yes" for name in switches}
+    version = request.form.get("version", "")
+    return _settings_change(
+        request,
+        part,
+        lambda: provider_settings.change_own_settings(
+            request.user, {setting: values}, int(version) if version.isdigit() else 0, ctx
+        ),
+        "settings",
+        ctx,
+    )
+
+
+def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> PortalAnswer:
+    """Invite a colleague, change a colleague's role, disable one: the API's service,
+    its input model checks the address and the role (R32)."""
+    if change not in USER_CHANGES:
+        return not_found(request)
+    email, role = request.form.get("email", ""), request.form.get("role", "")
+
+    def carry_out() -> object:
+        if change == "uitnodigen":
+            invited = UserIn(email=email, role=role)
+            return provider_users.invite_colleague(request.user, invited.email, invited.role, ctx)
+        if change == "rol":
+            new_role = RoleIn(role=role).role
+            return provider_users.change_colleague_role(request.user, email, new_role, ctx)
+        return provider_users.disable_colleague(request.user, email, ctx)
+
+    return _settings_change(request, "invite", carry_out, change, ctx)
+
+
+def _settings_change(
+    request: PortalRequest,
+    part: str,
+    carry_out: Callable[[], object],
+    done: str,
+    ctx: ProviderContext,
+) -> PortalAnswer:
+    """The settings page again with why not, or, once done, a fresh one (so a reload
+    does not post the form again)."""
+    t = portal_texts(request.language)
+    entered = {part: dict(request.form)}
+    try:
+        changed = carry_out()
+    except (ValidationError, InvalidInput) as invalid:
+        where = (
+            invalid.where
+            if isinstance(invalid, InvalidInput)
+            else ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
+        )
+        error = t("invalid_form", fields=where.rpartition(".")[2])
+        return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
+    except Refused as refusal:
+        error = t("refused", reason=refusal.message(t.language))
+        return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
+    if changed is None:
+        return not_found(request)
+    return PortalAnswer(redirect_to=f"/portal/instellingen?done={done}")
