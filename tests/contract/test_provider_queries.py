@@ -11,7 +11,7 @@ import pytest
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import InvalidPosition, InvoiceFilter
-from billing_core.providers.actions import ActionState
+from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.retrocession import Week
 from tests.contract.samples import NOON, A, B, action, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
@@ -42,6 +42,25 @@ def test_the_practice_marks_an_action_done_and_open_again(store):
     assert store.get_action(A, "objection-7") == done
     assert store.set_action_state(B, "objection-7", ActionState.DONE) is None
     assert store.set_action_state(A, "objection-7", ActionState.OPEN).state is ActionState.OPEN
+
+
+def test_the_handovers_of_a_week_are_read_by_their_days_and_practice(store):
+    """Issue 16: the overview counts this week's handovers (R19, R23) by a key range."""
+
+    def handover(day, invoice_number, provider_id=A):
+        action_id = handover_action_id(date(2026, 11, day), f"inv-{invoice_number}")
+        kind = ActionKind.COLLECTION_HANDOVER
+        return action(action_id, provider_id, kind=kind, invoice_id=f"inv-{invoice_number}")
+
+    for one in (handover(22, 1), handover(23, 2), handover(29, 3), handover(30, 4)):
+        store.add_action(one)
+    store.add_action(handover(24, 9, B))
+    store.add_action(action("objection-7"))
+    found = store.handovers_between(A, date(2026, 11, 23), date(2026, 11, 29))
+    assert [a.invoice_id for a in found] == ["inv-2", "inv-3"]
+    assert (
+        store.handovers_between(B, date(2026, 11, 23), date(2026, 11, 29))[0].invoice_id == "inv-9"
+    )
 
 
 def test_an_invoice_page_reads_only_that_invoices_actions(store):

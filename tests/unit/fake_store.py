@@ -43,7 +43,7 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
@@ -332,6 +332,15 @@ class FakeStore:
             a
             for a in self.all_actions()
             if a.provider_id == provider_id and (state is None or a.state is state)
+        ]
+
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        self.calls.append("handovers_between")
+        low, high = handover_action_id(first, ""), handover_action_id(last, "~")
+        return [
+            a
+            for a in sorted(self.all_actions(), key=lambda a: a.action_id)
+            if a.provider_id == provider_id and low <= a.action_id <= high
         ]
 
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:

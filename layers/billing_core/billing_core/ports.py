@@ -260,6 +260,11 @@ class ProviderStore(BillingStore, Protocol):
         """Every invoice issued in the range (ISO dates, inclusive), page by page."""
         ...
 
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        """The collection handover actions of these days (inclusive), read as one key
+        range of their ids (``handover_action_id``), not the provider's whole list."""
+        ...
+
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
 
     def list_retrocessions(

@@ -50,7 +50,7 @@ from billing_core.ports import (
     FileStore,
     UnreadableProvider,
 )
-from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
 from billing_core.shared.reports import LogEntry
@@ -226,7 +226,7 @@ def _hand_over(
     ctx.store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, now)
     handed = hand_over(invoice, as_of)
     try:
-        ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+        ctx.store.save_invoices([handed], [_call_your_patient(handed, as_of, now)])
     except ConcurrentChange:
         # Paid or changed this very moment: not handed over, so neither blocked for it nor
         # in the agency's files. The next run looks at it again.
@@ -236,11 +236,11 @@ def _hand_over(
     summary.steps[Step.HANDOVER] += 1
 
 
-def _call_your_patient(invoice: Invoice, now: datetime) -> OpenAction:
+def _call_your_patient(invoice: Invoice, day: date, now: datetime) -> OpenAction:
     """R23, seed 002 advice 6: the provider hears it from us before the patient hears it
     from the agency."""
     return OpenAction(
-        action_id=f"handover-{invoice.invoice_id}",
+        action_id=handover_action_id(day, invoice.invoice_id),
         provider_id=invoice.provider_id,
         kind=ActionKind.COLLECTION_HANDOVER,
         invoice_id=invoice.invoice_id,

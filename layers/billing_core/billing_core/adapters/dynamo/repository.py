@@ -42,7 +42,7 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
@@ -162,6 +162,17 @@ class BillingRepository:
         _add_filter(query, {"state": state.value} if state else {})
         found = [items.action_from_item(item) for item in self._query_all(query)]
         return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
+
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": keys.provider_partition(provider_id),
+                ":low": keys.action_key(provider_id, handover_action_id(first, ""))["sk"],
+                ":high": keys.action_key(provider_id, handover_action_id(last, keys.HIGHEST))["sk"],
+            },
+        }
+        return [items.action_from_item(item) for item in self._query_all(query)]
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
         """One invoice's actions, oldest first: a Query on its own by-provider partition."""

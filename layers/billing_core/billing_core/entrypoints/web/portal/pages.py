@@ -164,8 +164,6 @@ def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
 def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
     uploads = declarations.list_declarations(request.user, 10, None, ctx).records
-    recent = invoices.list_invoices(request.user, InvoiceFilter(), LIST_SIZE, None, ctx)
-    summaries = [InvoiceSummaryOut.of(i, recent.as_of) for i in recent.invoices]
     payouts = statements.retrocession_page(request.user, 1, None, ctx).statements
     return _page(
         request,
@@ -174,7 +172,7 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         uploads_with_findings=[
             DeclarationOut.of(r) for r in uploads if r.outcome and r.outcome != "accepted"
         ],
-        handed_over=sum(1 for s in summaries if s.state == "with_collection_agency"),
+        handed_over=actions.handed_over_this_week(request.user, ctx),
         payout=RetrocessionWeekOut.of(payouts[0]) if payouts else None,
     )
 
