@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.collection.blocking import (
     BlockChange,
     BlockChangeKind,
@@ -47,7 +48,9 @@ from billing_core.providers.actions import ActionState, OpenAction, handover_act
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
+from billing_core.shared.clock import Clock
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 
@@ -630,3 +633,16 @@ class FilesInMemory:
 
     def delete(self, key: str) -> None:
         self.files.pop(key, None)
+
+
+def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> ProviderContext:
+    """What a practice's use cases run on, in memory: ``store`` and ``clock`` as given, a
+    fresh bucket, queue, user directory and audit unless ``overrides`` name their own."""
+    values: dict[str, Any] = {
+        "files": FilesInMemory(),
+        "uploads": None,
+        "delivery": FakeQueue(),
+        "users": InMemoryUserDirectory(),
+        "audit": AuditInMemory(),
+    }
+    return ProviderContext(store=store, clock=clock, **(values | overrides))

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.actions import HandoversThisWeek, handed_over_this_week
-from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import FakeStore, practice_context
 
 PRACTICE = "tandarts-de-vries"
 
@@ -39,15 +37,7 @@ def test_the_week_runs_from_monday_in_dutch_time_to_today():
     ):
         store.add_action(action)
     clock = FixedClock(datetime(2026, 12, 2, 0, 30, tzinfo=AMSTERDAM))
-    ctx = ProviderContext(
-        store,
-        FilesInMemory(),
-        None,
-        FakeQueue(),
-        clock,
-        users=InMemoryUserDirectory(),
-        audit=AuditInMemory(),
-    )
+    ctx = practice_context(store, clock)
     viewer = ProviderUser(PRACTICE, "user-1", Role.VIEWER)
     # When the viewer opens the overview
     counted = handed_over_this_week(viewer, ctx)

@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.invoices.invoice import Channel, Correspondence
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
@@ -18,7 +17,7 @@ from billing_core.shared.audit import ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Forbidden
 from tests.unit.factories import make_invoice, make_provider
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory, practice_context
 
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
 PRACTICE = "tandarts-de-vries"
@@ -36,13 +35,10 @@ def practice(audit: AuditInMemory) -> ProviderContext:
     files = FilesInMemory()
     files.put(POSTED_KEY, b"%PDF posted reminder", "application/pdf")
     files.put("print/2026-11-20/other/1.pdf", b"%PDF another practice's", "application/pdf")
-    return ProviderContext(
+    return practice_context(
         FakeStore([INVOICE], [make_provider()]),
-        files,
-        None,
-        FakeQueue(),
         FixedClock(NOW),
-        users=InMemoryUserDirectory(),
+        files=files,
         audit=audit,
         invoice_document=lambda invoice, _: (f"nota-{invoice.reference}.pdf", b"%PDF invoice"),
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing_core.entrypoints.web.portal import pages
-from billing_core.entrypoints.web.portal.web import serve_form, serve_page
+from billing_core.entrypoints.web.portal.pages import PortalAnswer
+from billing_core.entrypoints.web.portal.web import PageHandler, serve_form, serve_page
 
 router = Router()
 
@@ -48,10 +51,7 @@ def invoice(invoice_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/notas/<invoice_id>/brieven/<position>")
 def letter(invoice_id: str, position: str) -> Response[str | bytes]:
-    return serve_page(
-        router.current_event,
-        lambda request, ctx: pages.letter(request, invoice_id, position, ctx),
-    )
+    return serve_page(router.current_event, _with(pages.letter, invoice_id, position))
 
 
 @router.post("/portal/notas/<invoice_id>/stop")
@@ -115,13 +115,14 @@ def settings() -> Response[str | bytes]:
 
 @router.post("/portal/instellingen/<part>")
 def change_settings(part: str) -> Response[str | bytes]:
-    return serve_form(
-        router.current_event, lambda request, ctx: pages.change_settings(request, part, ctx)
-    )
+    return serve_form(router.current_event, _with(pages.change_settings, part))
 
 
 @router.post("/portal/instellingen/gebruikers/<change>")
 def change_user(change: str) -> Response[str | bytes]:
-    return serve_form(
-        router.current_event, lambda request, ctx: pages.change_user(request, change, ctx)
-    )
+    return serve_form(router.current_event, _with(pages.change_user, change))
+
+
+def _with(page: Callable[..., PortalAnswer], *path_values: str) -> PageHandler:
+    """The page for this request, with the values from its path."""
+    return lambda request, ctx: page(request, *path_values, ctx)
