@@ -26,3 +26,10 @@ def test_a_file_taken_back_is_gone_and_taking_back_twice_is_harmless(files_and_c
     files.delete("print/2027-01-04/batch.pdf")
     files.delete("never/written.pdf")
     assert contents() == {"print/2027-01-04/other.pdf": b"%PDF-"}
+
+
+def test_a_file_put_is_read_back_as_it_was_written(files_and_contents):
+    """FileReader: the portal opens a posted letter's PDF from the print batch (#16)."""
+    files, _ = files_and_contents
+    files.put("print/2026-11-20/tandarts-de-vries/1.pdf", b"%PDF-1.4 letter", "application/pdf")
+    assert files.get("print/2026-11-20/tandarts-de-vries/1.pdf") == b"%PDF-1.4 letter"

@@ -11,7 +11,7 @@ import pytest
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import InvalidPosition, InvoiceFilter
-from billing_core.providers.actions import ActionState
+from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.retrocession import Week
 from tests.contract.samples import NOON, A, B, action, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
@@ -44,6 +44,25 @@ def test_the_practice_marks_an_action_done_and_open_again(store):
     assert store.set_action_state(A, "objection-7", ActionState.OPEN).state is ActionState.OPEN
 
 
+def test_the_handovers_of_a_week_are_read_by_their_days_and_practice(store):
+    """Issue 16: the overview counts this week's handovers (R19, R23) by a key range."""
+
+    def handover(day, invoice_number, provider_id=A):
+        action_id = handover_action_id(date(2026, 11, day), f"inv-{invoice_number}")
+        kind = ActionKind.COLLECTION_HANDOVER
+        return action(action_id, provider_id, kind=kind, invoice_id=f"inv-{invoice_number}")
+
+    for one in (handover(22, 1), handover(23, 2), handover(29, 3), handover(30, 4)):
+        store.add_action(one)
+    store.add_action(handover(24, 9, B))
+    store.add_action(action("objection-7"))
+    found = store.handovers_between(A, date(2026, 11, 23), date(2026, 11, 29))
+    assert [a.invoice_id for a in found] == ["inv-2", "inv-3"]
+    assert (
+        store.handovers_between(B, date(2026, 11, 23), date(2026, 11, 29))[0].invoice_id == "inv-9"
+    )
+
+
 def test_an_invoice_page_reads_only_that_invoices_actions(store):
     store.add_action(action("a1", invoice_id="inv-1"))
     store.add_action(action("a2", invoice_id="inv-2"))
@@ -72,6 +91,39 @@ def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(st
     assert ids(store.list_invoices(A, period)[0]) == ["inv-4", "inv-3"]
     assert store.list_invoices(A, InvoiceFilter(patient_ref="nobody"))[0] == []
     assert ids(store.list_invoices(B)[0]) == ["inv-9"]
+
+
+def test_the_invoice_list_finds_a_patient_by_name_as_typed_within_a_period(store):
+    """Issue 16, R35: case and accents do not matter; each word begins a name word."""
+    # Given invoices of Çelik, De Vries and a debtor Çelik of a minor, and one of practice B
+    celik = replace(invoice(1).patient, initials="A.", name_prefix="", last_name="Çelik")
+    vries = replace(celik, initials="J.", name_prefix="de", last_name="Vries")
+    stored(
+        store,
+        invoice(1, patient=celik, issue_date=date(2026, 11, 1)),
+        invoice(2, patient=vries, issue_date=date(2026, 11, 2)),
+        invoice(3, patient=vries, debtor=celik, issue_date=date(2026, 11, 3)),
+        invoice(9, B, patient=celik, issue_date=date(2026, 11, 3)),
+    )
+    # When the practice searches as people type
+    found = {
+        typed: ids(store.list_invoices(A, InvoiceFilter(patient_name=typed))[0])
+        for typed in ("celik", "CEL", "de vries", "vrie j", "elik", "Vries Çelik")
+    }
+    # Then the names match from a word's start, whatever case or accents, its own only
+    assert found == {
+        "celik": ["inv-3", "inv-1"],
+        "CEL": ["inv-3", "inv-1"],
+        "de vries": ["inv-3", "inv-2"],
+        "vrie j": ["inv-3", "inv-2"],
+        "elik": [],
+        "Vries Çelik": ["inv-3"],
+    }
+    # And the period and the other filters narrow it further
+    period = InvoiceFilter(patient_name="celik", issued_from="2026-11-02")
+    assert ids(store.list_invoices(A, period)[0]) == ["inv-3"]
+    paid = InvoiceFilter(patient_name="celik", payment_status=PaymentStatus.PAID)
+    assert store.list_invoices(A, paid)[0] == []
 
 
 def test_a_full_last_page_is_followed_by_an_empty_one_or_none(store):

@@ -39,3 +39,18 @@ def test_a_disabled_user_stays_listed_as_disabled_and_only_its_practice_disables
     disabled = users.disable(A, "balie@example.org")
     assert disabled is not None and not disabled.enabled
     assert users.users_of(A) == [disabled]
+
+
+def test_a_role_changes_for_its_own_practice_only_and_the_user_is_listed_once(users):
+    """Issue 16: the practice admin gives a colleague another role (R32)."""
+    users.invite(A, "balie@example.org", Role.STAFF)
+    assert users.change_role(B, "balie@example.org", Role.ADMIN) is None
+    assert users.change_role(A, "onbekend@example.org", Role.ADMIN) is None
+    changed = users.change_role(A, "balie@example.org", Role.VIEWER)
+    assert (changed.email, changed.role, changed.enabled) == (
+        "balie@example.org",
+        Role.VIEWER,
+        True,
+    )
+    assert users.users_of(A) == [changed]
+    assert users.change_role(A, "balie@example.org", Role.VIEWER) == changed

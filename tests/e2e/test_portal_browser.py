@@ -115,8 +115,21 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     upload(page, server, VEKTIS_SAMPLE.name, VEKTIS_SAMPLE.read_bytes())
     assert page.locator("#upload-status").inner_text() in ("Verwerkt", "Afgewezen")
     assert page.locator("h1").inner_text().endswith(VEKTIS_SAMPLE.name)
-    # When they look an invoice up by its kenmerk, as printed
+    # When they look an invoice up by the patient's name in lower case, within its day
     first, second = world
+    page.goto(f"{server}/portal/notas")
+    page.get_by_label("Naam patiënt of betaler").fill(first.patient.last_name.lower())
+    page.get_by_label("Notadatum van").fill(first.issue_date.isoformat())
+    page.get_by_label("Notadatum tot en met").fill(first.issue_date.isoformat())
+    page.get_by_role("button", name="Zoeken").click()
+    assert page.locator(f"a[href='/portal/notas/{first.invoice_id}']").count() == 1
+    # And open the invoice's PDF from its page
+    page.goto(f"{server}/portal/notas/{first.invoice_id}")
+    with page.expect_download() as letter:
+        page.locator("#letters a").first.click()
+    assert letter.value.suggested_filename == f"nota-{first.reference}.pdf"
+    assert Path(letter.value.path()).read_bytes().startswith(b"%PDF")
+    # When they look an invoice up by its kenmerk, as printed
     page.goto(f"{server}/portal/notas")
     page.get_by_label("Betalingskenmerk").fill(reference.grouped(first.reference))
     page.get_by_role("button", name="Zoeken").click()
@@ -178,6 +191,48 @@ def test_a_viewer_reads_but_cannot_stop(running_server, open_browser, world):
     assert stored.amount_due_cents == world[0].amount_due_cents
 
 
+def test_the_admin_edits_the_settings_and_the_users(running_server, open_browser, world):
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "admin")
+    # The overview counts this week's handovers
+    assert "deze week" in page.locator("#handed-over").inner_text()
+    # When the admin changes the practice's phone number and the dunning policy
+    page.goto(f"{server}/portal/instellingen")
+    page.get_by_label("Telefoon").fill("020 765 4321")
+    page.get_by_role("button", name="Contactgegevens opslaan").click()
+    assert page.locator("#notice").inner_text() == "De instellingen zijn opgeslagen."
+    page.get_by_label("Dagen tot de herinnering").fill("10")
+    page.get_by_role("button", name="Aanmanen opslaan").click()
+    assert page.locator("#notice").inner_text() == "De instellingen zijn opgeslagen."
+    stored = running_server.sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert (stored.contact.phone, stored.dunning.days_to_reminder) == ("020 765 4321", 10)
+    # And invites a colleague, then makes them a viewer
+    page.locator("#invite-form").get_by_label("E-mailadres").fill("nieuw@example.org")
+    page.locator("#invite-form").get_by_label("Rol").select_option("staff")
+    page.get_by_role("button", name="Uitnodigen").click()
+    assert page.locator("#notice").inner_text() == "De uitnodiging is verstuurd."
+    page.get_by_label("Rol van nieuw@example.org").select_option("viewer")
+    page.get_by_role("button", name="Rol wijzigen van nieuw@example.org").click()
+    assert page.locator("#notice").inner_text() == "De rol is gewijzigd."
+    no_serious_violations(page)
+
+
+def test_staff_posting_the_settings_form_anyway_gets_403(running_server, open_browser, world):
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    assert page.request.get(f"{server}/portal/instellingen").status == 403
+    token = page.locator("form[action='/portal/logout'] input[name=csrf]").get_attribute("value")
+    before = running_server.sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    forged = page.request.post(
+        f"{server}/portal/instellingen/contact",
+        form={"csrf": token, "version": str(before.version), "email": "x@example.org"},
+    )
+    assert forged.status == 403
+    assert running_server.sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
 def test_another_practice_gets_not_found_for_an_invoice_url(running_server, open_browser, world):
     server = running_server.url
     page = open_browser()
@@ -200,6 +255,8 @@ def test_every_page_passes_axe_and_is_photographed(
         DENTAL.provider_id
     )[0][0].declaration_id
     shown["verslag"] = f"/portal/declaraties/{declaration_id}"
+    issued = world[0].issue_date.isoformat()
+    shown["notas-zoeken"] = f"/portal/notas?name={world[0].patient.last_name}&from={issued}"
     for name, path in shown.items():
         answer = page.goto(f"{server}{path}")
         assert answer.status == 200, path

@@ -229,3 +229,16 @@ def test_the_admin_invites_and_disables_colleagues_within_the_practice(sandbox):
     )
     status, disabled = sandbox.api("DELETE", "/api/v1/provider/users/a@example.org", caller=admin)
     assert (status, disabled["enabled"]) == (200, False)
+
+
+def test_the_admin_gives_a_colleague_another_role_within_the_practice(sandbox):
+    """Issue 16 (R32): the API and the portal change a role through the same service."""
+    admin = practice("admin")
+    body = {"email": "b@example.org", "role": "viewer"}
+    sandbox.api("POST", "/api/v1/provider/users", caller=admin, body=body)
+    target = "/api/v1/provider/users/b@example.org"
+    physio_admin = Caller.practice("fysio-centrum-oost", "admin")
+    assert sandbox.api("PATCH", target, caller=physio_admin, body={"role": "admin"})[0] == 404
+    assert sandbox.api("PATCH", target, caller=practice("staff"), body={"role": "admin"})[0] == 403
+    status, changed = sandbox.api("PATCH", target, caller=admin, body={"role": "staff"})
+    assert (status, changed) == (200, {"email": "b@example.org", "role": "staff", "enabled": True})

@@ -75,6 +75,18 @@ def test_filters_by_patient_and_status(sandbox, invoices):
     assert status == 400 and page["error"]["code"] == "validation_error"
 
 
+def test_finds_by_the_patients_name_as_typed_only_its_own(sandbox, invoices):
+    """Issue 16 (R35): the portal's search by name, the same in the API."""
+    first = invoices[0]
+    typed = f"  {first.patient.last_name.upper()} "
+    status, page = _get(sandbox, "/api/v1/provider/invoices", name=typed, limit=100)
+    found = {i["invoice_id"] for i in page["items"]}
+    same_name = {i.invoice_id for i in invoices if i.patient.last_name == first.patient.last_name}
+    assert status == 200 and first.invoice_id in found and found >= same_name
+    other = _get(sandbox, "/api/v1/provider/invoices", PHYSIO.provider_id, name=typed)[1]
+    assert not {i["invoice_id"] for i in other["items"]} & found
+
+
 def test_the_invoice_detail_shows_lines_ledger_letters_and_actions(sandbox, invoices):
     invoice = invoices[0]
     _object(sandbox, invoice)

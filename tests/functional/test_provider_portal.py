@@ -182,3 +182,136 @@ def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, i
         f"/portal/notas/{target.invoice_id}/stop", fields | {"csrf": staff.csrf()}
     )
     assert status == HTTPStatus.CONFLICT and 'id="error"' in html
+
+
+def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
+    """Issue 16, R35: no case or accents needed; the period is the invoice date."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    typed = target.patient.last_name.upper()
+    issued = target.issue_date.isoformat()
+    # When the viewer searches the last name in capitals, within the invoice's day
+    _, found = viewer.page(f"/portal/notas?name={typed}&from={issued}&to={issued}")
+    # Then the invoice is listed, and a day later it is not
+    assert f"/portal/notas/{target.invoice_id}" in found
+    later = (target.issue_date + timedelta(days=1)).isoformat()
+    _, none = viewer.page(f"/portal/notas?name={typed}&from={later}")
+    assert 'id="no-invoices"' in none
+    # And a period the wrong way round is explained, not searched
+    status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
+    assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+
+
+def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):
+    """Issue 16 (R30, R35): the letters' PDFs, tenant-checked and audited (NEN 7513)."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
+    link = f"/portal/notas/{target.invoice_id}/brieven/0"
+    assert f'href="{link}"' in html
+    # When the viewer follows the link of the invoice letter
+    status, headers, pdf = viewer.request("GET", link)
+    # Then the PDF comes as an attachment named for the patient
+    assert (status, headers["Content-Type"]) == (HTTPStatus.OK, "application/pdf")
+    assert headers["Content-Disposition"].startswith(
+        f'attachment; filename="nota-{target.reference}'
+    )
+    assert pdf.startswith("%PDF")
+    reads = sandbox.runtime.audit_log.reads(
+        DENTAL.provider_id,
+        sandbox.clock.now() - timedelta(hours=1),
+        sandbox.clock.now() + timedelta(hours=1),
+    )
+    assert [r.subject for r in reads if r.kind == "letter"] == [f"{target.invoice_id}:0:invoice"]
+    # And another practice gets not found for the same link
+    other = PortalUser(sandbox)
+    other.sign_in(sample_login(PHYSIO, "admin"))
+    assert other.page(link)[0] == HTTPStatus.NOT_FOUND
+
+
+def settings_form(user: PortalUser, version: int, **fields: str) -> dict[str, str]:
+    return {"csrf": user.csrf(), "version": str(version), **fields}
+
+
+def test_the_admin_changes_the_dunning_policy_and_a_stale_form_is_refused(sandbox):
+    """R31 through the portal: the settings API's validated, versioned change (409)."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    fields = {"days_to_reminder": "10", "days_to_handover": "21", "max_invoices_per_letter": "5"}
+    # When the admin saves the dunning form
+    status, headers, _ = admin.post(
+        "/portal/instellingen/aanmanen", settings_form(admin, version, **fields)
+    )
+    # Then the policy is the new one, in the next version, and the page says so
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        "/portal/instellingen?done=settings",
+    )
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert (stored.version, stored.dunning.days_to_reminder) == (version + 1, 10)
+    assert not stored.dunning.combine_reminders  # the box was not ticked
+    assert "De instellingen zijn opgeslagen." in admin.page("/portal/instellingen?done=settings")[1]
+    # And the same form again (the version it edited is gone) is refused, nothing changed
+    status, _, html = admin.post(
+        "/portal/instellingen/contact",
+        settings_form(admin, version, email="x@example.org", phone="020 123 4567"),
+    )
+    assert status == HTTPStatus.CONFLICT and 'id="error"' in html and "x@example.org" in html
+    # And a value out of bounds is explained, not saved
+    status, _, html = admin.post(
+        "/portal/instellingen/aanmanen",
+        settings_form(admin, version + 1, **(fields | {"days_to_handover": "3"})),
+    )
+    assert status == HTTPStatus.BAD_REQUEST and "days_to_handover" in html
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id).version == version + 1
+
+
+@pytest.mark.parametrize("role", ["staff", "viewer"])
+def test_only_the_admin_changes_settings_and_users_a_forged_post_is_403(sandbox, role):
+    """R32: staff and viewer see no settings; their forged POSTs change nothing."""
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, role))
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert user.page("/portal/instellingen")[0] == HTTPStatus.FORBIDDEN
+    forged = settings_form(user, before.version, email="fraude@example.org", phone="0612345678")
+    assert user.post("/portal/instellingen/contact", forged)[0] == HTTPStatus.FORBIDDEN
+    invite = {"csrf": user.csrf(), "email": "nieuw@example.org", "role": "admin"}
+    assert (
+        user.post("/portal/instellingen/gebruikers/uitnodigen", invite)[0] == HTTPStatus.FORBIDDEN
+    )
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+    listed = sandbox.runtime.user_directory.users_of(DENTAL.provider_id)
+    assert "nieuw@example.org" not in [u.email for u in listed]
+
+
+def test_the_admin_invites_a_colleague_changes_the_role_and_disables_them(sandbox):
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    users = sandbox.runtime.user_directory
+
+    def colleague():
+        return next(u for u in users.users_of(DENTAL.provider_id) if u.email == "nieuw@example.org")
+
+    invite = {"csrf": admin.csrf(), "email": "Nieuw@Example.org", "role": "staff"}
+    assert (
+        admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)[0] == HTTPStatus.SEE_OTHER
+    )
+    assert colleague().role.value == "staff"
+    again = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
+    assert again[0] == HTTPStatus.CONFLICT  # a second click invites nobody twice
+    change = {"csrf": admin.csrf(), "email": "nieuw@example.org", "role": "viewer"}
+    assert admin.post("/portal/instellingen/gebruikers/rol", change)[0] == HTTPStatus.SEE_OTHER
+    assert colleague().role.value == "viewer"
+    remove = {"csrf": admin.csrf(), "email": "nieuw@example.org"}
+    assert (
+        admin.post("/portal/instellingen/gebruikers/uitschakelen", remove)[0]
+        == HTTPStatus.SEE_OTHER
+    )
+    assert not colleague().enabled
+    # And the admin's own account is not theirs to change
+    own = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "admin"), "role": "viewer"}
+    status, _, html = admin.post("/portal/instellingen/gebruikers/rol", own)
+    assert status == HTTPStatus.CONFLICT and "eigen account" in html

@@ -97,6 +97,12 @@ NEEDED = {
         None,
         None,
     ),
+    ("patch", "/api/v1/provider/users/{email}"): (
+        "admin",
+        "/api/v1/provider/users/collega@example.org",
+        None,
+        {"role": "staff"},
+    ),
 }
 RANK = ("viewer", "staff", "admin")
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.collection.blocking import (
     BlockChange,
     BlockChangeKind,
@@ -27,6 +28,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.name_search import matches as name_matches
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
@@ -42,11 +44,13 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
+from billing_core.shared.clock import Clock
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 
@@ -333,6 +337,15 @@ class FakeStore:
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
 
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        self.calls.append("handovers_between")
+        low, high = handover_action_id(first, ""), handover_action_id(last, "~")
+        return [
+            a
+            for a in sorted(self.all_actions(), key=lambda a: a.action_id)
+            if a.provider_id == provider_id and low <= a.action_id <= high
+        ]
+
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
         self.calls.append("get_action")
         return next(
@@ -383,6 +396,7 @@ class FakeStore:
                 provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
             )
             if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
+            and name_matches(i, wanted.patient_name)
             and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
             and (after is None or _list_position(i) < after)
         ]
@@ -613,5 +627,22 @@ class FilesInMemory:
     def put(self, key: str, body: bytes, content_type: str) -> None:
         self.files[key] = body
 
+    def get(self, key: str) -> bytes:
+        """What was last put under ``key``."""
+        return self.files[key]
+
     def delete(self, key: str) -> None:
         self.files.pop(key, None)
+
+
+def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> ProviderContext:
+    """What a practice's use cases run on, in memory: ``store`` and ``clock`` as given, a
+    fresh bucket, queue, user directory and audit unless ``overrides`` name their own."""
+    values: dict[str, Any] = {
+        "files": FilesInMemory(),
+        "uploads": None,
+        "delivery": FakeQueue(),
+        "users": InMemoryUserDirectory(),
+        "audit": AuditInMemory(),
+    }
+    return ProviderContext(store=store, clock=clock, **(values | overrides))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from billing_core.correspondence import confirmations
+from billing_core.dunning import letters
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
@@ -18,3 +20,12 @@ def test_every_ledger_kind_and_component_reads_as_words(language):
     assert len(kinds) == len(EntryKind) and len(parts) == len(Component)
     assert not kinds & {kind.value for kind in EntryKind}
     assert not parts & {f"part_{part.value}" for part in Component}
+
+
+@pytest.mark.parametrize("language", PORTAL_LANGUAGES)
+def test_every_letter_kind_on_the_invoice_page_reads_as_words(language):
+    """Issue 16: the invoice page names each letter it lists, in the page's language."""
+    kinds = {"invoice", *letters.KINDS}
+    kinds |= {v for k, v in vars(confirmations).items() if k.isupper() and isinstance(v, str)}
+    texts = portal_texts(language)
+    assert {kind for kind in kinds if f"letter_{kind}" not in texts.entries} == set()

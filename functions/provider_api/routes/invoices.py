@@ -32,6 +32,14 @@ INVOICE_ID = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 def list_invoices(
     status: Annotated[Literal["open", "partly_paid", "paid"] | None, Query()] = None,
     patient_ref: Annotated[str | None, Query(max_length=64)] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="The patient's or debtor's name: case and accents do not matter, "
+            "each word matches the start of a name word; without `from`, the last two years",
+        ),
+    ] = None,
     issued_from: Annotated[date | None, Query(alias="from")] = None,
     issued_until: Annotated[date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
@@ -40,6 +48,7 @@ def list_invoices(
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status else None,
         patient_ref=patient_ref or "",
+        patient_name=name or "",
         issued_from=issued_from.isoformat() if issued_from else "",
         issued_until=issued_until.isoformat() if issued_until else "",
     )

@@ -12,7 +12,7 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.entrypoints.http.settings_models import UserIn, UserListOut, UserOut
+from billing_core.entrypoints.http.settings_models import RoleIn, UserIn, UserListOut, UserOut
 from billing_core.services.provider import users
 
 router = ResourceRouter("Users")
@@ -31,6 +31,17 @@ def invite_user(body: UserIn) -> Response[UserOut]:
     )
     out = UserOut.of(found(invited, "no settings for this practice"))
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+
+
+@router.patch(
+    "/api/v1/provider/users/<email>",
+    summary="Give a colleague another role (from their next sign-in)",
+)
+def change_role(email: Annotated[str, Path(max_length=254)], body: RoleIn) -> UserOut:
+    changed = users.change_colleague_role(
+        caller(router.current_event), email, body.role, bootstrap.current().provider_context()
+    )
+    return UserOut.of(found(changed, "user not found"))
 
 
 @router.delete("/api/v1/provider/users/<email>", summary="Disable a colleague")

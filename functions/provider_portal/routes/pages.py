@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing_core.entrypoints.web.portal import pages
-from billing_core.entrypoints.web.portal.web import serve_form, serve_page
+from billing_core.entrypoints.web.portal.pages import PortalAnswer
+from billing_core.entrypoints.web.portal.web import PageHandler, serve_form, serve_page
 
 router = Router()
 
 
 @router.get("/portal/")
-def overview() -> Response[str]:
+def overview() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.overview)
 
 
 @router.get("/portal/declaraties")
-def declarations() -> Response[str]:
+def declarations() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.declaration_list)
 
 
 @router.post("/portal/declaraties")
-def upload() -> Response[str]:
+def upload() -> Response[str | bytes]:
     return serve_form(router.current_event, pages.upload)
 
 
 @router.get("/portal/declaraties/<declaration_id>")
-def declaration(declaration_id: str) -> Response[str]:
+def declaration(declaration_id: str) -> Response[str | bytes]:
     return serve_page(
         router.current_event,
         lambda request, ctx: pages.declaration_report(request, declaration_id, ctx),
@@ -35,38 +38,43 @@ def declaration(declaration_id: str) -> Response[str]:
 
 
 @router.get("/portal/notas")
-def invoices() -> Response[str]:
+def invoices() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.invoice_list)
 
 
 @router.get("/portal/notas/<invoice_id>")
-def invoice(invoice_id: str) -> Response[str]:
+def invoice(invoice_id: str) -> Response[str | bytes]:
     return serve_page(
         router.current_event, lambda request, ctx: pages.invoice_page(request, invoice_id, ctx)
     )
 
 
+@router.get("/portal/notas/<invoice_id>/brieven/<position>")
+def letter(invoice_id: str, position: str) -> Response[str | bytes]:
+    return serve_page(router.current_event, _with(pages.letter, invoice_id, position))
+
+
 @router.post("/portal/notas/<invoice_id>/stop")
-def stop(invoice_id: str) -> Response[str]:
+def stop(invoice_id: str) -> Response[str | bytes]:
     return serve_form(
         router.current_event, lambda request, ctx: pages.stop(request, invoice_id, ctx)
     )
 
 
 @router.post("/portal/notas/<invoice_id>/hold")
-def hold(invoice_id: str) -> Response[str]:
+def hold(invoice_id: str) -> Response[str | bytes]:
     return serve_form(
         router.current_event, lambda request, ctx: pages.hold(request, invoice_id, ctx)
     )
 
 
 @router.get("/portal/acties")
-def actions() -> Response[str]:
+def actions() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.action_list)
 
 
 @router.post("/portal/acties/<action_id>")
-def update_action(action_id: str) -> Response[str]:
+def update_action(action_id: str) -> Response[str | bytes]:
     return serve_form(
         router.current_event,
         lambda request, ctx: pages.update_action(request, action_id, ctx),
@@ -74,32 +82,47 @@ def update_action(action_id: str) -> Response[str]:
 
 
 @router.get("/portal/geblokkeerd")
-def blocked() -> Response[str]:
+def blocked() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.blocked)
 
 
 @router.get("/portal/geblokkeerd/wijzigingen")
-def block_changes() -> Response[str]:
+def block_changes() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.block_changes)
 
 
 @router.get("/portal/uitbetalingen")
-def payouts() -> Response[str]:
+def payouts() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.payouts)
 
 
 @router.get("/portal/uitbetalingen/<week>")
-def statement(week: str) -> Response[str]:
+def statement(week: str) -> Response[str | bytes]:
     return serve_page(
         router.current_event, lambda request, ctx: pages.statement(request, week, ctx)
     )
 
 
 @router.get("/portal/debiteurenrisico")
-def debtor_risk() -> Response[str]:
+def debtor_risk() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.debtor_risk)
 
 
 @router.get("/portal/instellingen")
-def settings() -> Response[str]:
+def settings() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.settings)
+
+
+@router.post("/portal/instellingen/<part>")
+def change_settings(part: str) -> Response[str | bytes]:
+    return serve_form(router.current_event, _with(pages.change_settings, part))
+
+
+@router.post("/portal/instellingen/gebruikers/<change>")
+def change_user(change: str) -> Response[str | bytes]:
+    return serve_form(router.current_event, _with(pages.change_user, change))
+
+
+def _with(page: Callable[..., PortalAnswer], *path_values: str) -> PageHandler:
+    """The page for this request, with the values from its path."""
+    return lambda request, ctx: page(request, *path_values, ctx)

@@ -16,25 +16,25 @@ STYLESHEET = (Path(portal.__file__).parent / "static" / "portal.css").read_text(
 
 
 @router.get("/portal/login")
-def sign_in() -> Response[str]:
+def sign_in() -> Response[str | bytes]:
     return web.start_sign_in()
 
 
 @router.get("/portal/callback")
-def callback() -> Response[str]:
+def callback() -> Response[str | bytes]:
     return web.finish_sign_in(router.current_event)
 
 
 @router.post("/portal/logout")
-def sign_out() -> Response[str]:
+def sign_out() -> Response[str | bytes]:
     return web.sign_out(router.current_event)
 
 
 @router.get("/portal/taal/<language>")
-def language(language: str) -> Response[str]:
+def language(language: str) -> Response[str | bytes]:
     return web.choose_language(language)
 
 
 @router.get("/portal/static/portal.css")
-def stylesheet() -> Response[str]:
+def stylesheet() -> Response[str | bytes]:
     return Response(HTTPStatus.OK.value, "text/css; charset=utf-8", STYLESHEET)

@@ -285,6 +285,7 @@ class Runtime:
             audit=self.audit_log,
             upload_url_seconds=self.settings.upload_url_seconds,
             batches=self.transfer_batches,
+            invoice_document=self._invoice_document,
         )
 
     def operator_context(self) -> OperatorContext:
@@ -319,7 +320,8 @@ class Runtime:
         )
 
     def _invoice_document(self, invoice: Invoice, provider: Provider) -> tuple[str, bytes]:
-        """The invoice PDF as its addressee received it, for download from the checker."""
+        """The invoice PDF as its addressee received it, for download from the checker and
+        the portal."""
         from billing_core.correspondence.pdf import invoice_file_name, render_invoice_pdf
 
         base = self.settings.public_base_url

@@ -205,6 +205,7 @@ class InvoiceFilter:
 
     payment_status: PaymentStatus | None = None
     patient_ref: str = ""
+    patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
     issued_from: str = ""  # ISO date, inclusive
     issued_until: str = ""  # ISO date, inclusive
 
@@ -261,6 +262,11 @@ class ProviderStore(BillingStore, Protocol):
         """Every invoice issued in the range (ISO dates, inclusive), page by page."""
         ...
 
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        """The collection handover actions of these days (inclusive), read as one key
+        range of their ids (``handover_action_id``), not the provider's whole list."""
+        ...
+
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
 
     def list_retrocessions(
@@ -304,6 +310,11 @@ class UserDirectory(Protocol):
 
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
         """Disable this provider's user; None when the provider has no such user."""
+        ...
+
+    def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
+        """Move this provider's user to the role's group (out of its old one); None when
+        the provider has no such user. Takes effect at the user's next sign-in."""
         ...
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:

@@ -8,6 +8,7 @@ a temporary password; the pool requires MFA at the first sign-in (template.yaml)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -47,11 +48,29 @@ class CognitoUserDirectory:
 
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
         """Only a user of this provider: a practice admin cannot reach another's users."""
-        user = next((u for u in self.users_of(provider_id) if u.email == email), None)
+        user = self._own_user(provider_id, email)
         if user is None:
             return None
         self._client.admin_disable_user(UserPoolId=self._pool, Username=email)
-        return DirectoryUser(user.email, provider_id, user.role, user.user_id, enabled=False)
+        return replace(user, enabled=False)
+
+    def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
+        """Into the new group first: a failure between the two calls leaves the user with
+        both roles for a moment (the higher counts), never with none."""
+        user = self._own_user(provider_id, email)
+        if user is None:
+            return None
+        if user.role is not role:
+            self._client.admin_add_user_to_group(
+                UserPoolId=self._pool, Username=email, GroupName=role.value
+            )
+            self._client.admin_remove_user_from_group(
+                UserPoolId=self._pool, Username=email, GroupName=user.role.value
+            )
+        return replace(user, role=role)
+
+    def _own_user(self, provider_id: str, email: str) -> DirectoryUser | None:
+        return next((u for u in self.users_of(provider_id) if u.email == email), None)
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         """Cognito cannot filter on a custom attribute: the users of each role group,

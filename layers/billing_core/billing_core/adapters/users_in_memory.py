@@ -31,6 +31,13 @@ class InMemoryUserDirectory:
         self._users[email] = disabled = replace(user, enabled=False)
         return disabled
 
+    def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
+        user = self._users.get(email)
+        if user is None or user.provider_id != provider_id:
+            return None
+        self._users[email] = changed = replace(user, role=role)
+        return changed
+
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         return [u for _, u in sorted(self._users.items()) if u.provider_id == provider_id]
 

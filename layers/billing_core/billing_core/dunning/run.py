@@ -50,7 +50,7 @@ from billing_core.ports import (
     FileStore,
     UnreadableProvider,
 )
-from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
 from billing_core.shared.reports import LogEntry
@@ -228,7 +228,7 @@ def _hand_over(
     or changed this very moment (ConcurrentChange): nothing was written, the next run
     looks at it again."""
     handed = hand_over(invoice, as_of)
-    [saved] = ctx.store.save_invoices([handed], [_call_your_patient(handed, now)])
+    [saved] = ctx.store.save_invoices([handed], [_call_your_patient(handed, as_of, now)])
     _finish_handover(saved, provider, now, ctx)
     summary.steps[Step.HANDOVER] += 1
 
@@ -252,11 +252,11 @@ def _finish_handover(
     ctx.store.save_invoice(handover_written(invoice))
 
 
-def _call_your_patient(invoice: Invoice, now: datetime) -> OpenAction:
+def _call_your_patient(invoice: Invoice, day: date, now: datetime) -> OpenAction:
     """R23, seed 002 advice 6: the provider hears it from us before the patient hears it
     from the agency."""
     return OpenAction(
-        action_id=f"handover-{invoice.invoice_id}",
+        action_id=handover_action_id(day, invoice.invoice_id),
         provider_id=invoice.provider_id,
         kind=ActionKind.COLLECTION_HANDOVER,
         invoice_id=invoice.invoice_id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -51,3 +51,9 @@ class OpenAction:
 
 def new_action_id() -> str:
     return str(uuid.uuid4())
+
+
+def handover_action_id(day: date, invoice_id: str) -> str:
+    """One per claim handed over (R19, R23), its day first: the handovers of a week are
+    one key range of the provider's actions (the portal's overview, issue 16)."""
+    return f"handover-{day.isoformat()}-{invoice_id}"

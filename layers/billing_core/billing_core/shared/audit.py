@@ -15,6 +15,7 @@ from enum import StrEnum
 
 class ReadKind(StrEnum):
     INVOICE = "invoice"  # one invoice: lines, ledger, letters (the subject is its id)
+    LETTER = "letter"  # one letter's PDF of an invoice (the subject: invoice id and letter)
     INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: the filter's patient)
     PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
     EXPORT = "export"  # a file: a retrocession statement, a processing report

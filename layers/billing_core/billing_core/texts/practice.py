@@ -399,6 +399,10 @@ _DUTCH: Sections = {
         ),
         "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
+        "own_account": (
+            "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
+            " dat doen."
+        ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
@@ -787,6 +791,7 @@ _ENGLISH: Sections = {
         ),
         "provider_exists": "A provider with this id exists already.",
         "user_exists": "A user with this e-mail address exists already.",
+        "own_account": "You cannot change or disable your own account; ask another admin.",
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",

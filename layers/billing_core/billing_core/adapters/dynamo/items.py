@@ -67,6 +67,7 @@ from billing_core.invoices.invoice import (
     Reminder,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.provider import Provider
@@ -203,6 +204,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "bsn": invoice.bsn,
         "birth_date": invoice.birth_date.isoformat(),
         "patient": _person_to_map(invoice.patient),
+        "names": searchable_names(invoice),  # the list's name search (issue 16)
         "debtor": _person_to_map(invoice.debtor) if invoice.debtor else None,
         "channel": invoice.channel.value,
         "issue_date": invoice.issue_date.isoformat(),

@@ -29,6 +29,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.name_search import search_terms
 from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
@@ -41,7 +42,7 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction
+from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary, Week
 from billing_core.providers.settings_history import SettingsVersion
@@ -161,6 +162,17 @@ class BillingRepository:
         _add_filter(query, {"state": state.value} if state else {})
         found = [items.action_from_item(item) for item in self._query_all(query)]
         return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
+
+    def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": keys.provider_partition(provider_id),
+                ":low": keys.action_key(provider_id, handover_action_id(first, ""))["sk"],
+                ":high": keys.action_key(provider_id, handover_action_id(last, keys.HIGHEST))["sk"],
+            },
+        }
+        return [items.action_from_item(item) for item in self._query_all(query)]
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
         """One invoice's actions, oldest first: a Query on its own by-provider partition."""
@@ -369,6 +381,7 @@ class BillingRepository:
         }
         equal_to = {"patient_ref": wanted.patient_ref, "payment_status": wanted.payment_status}
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
+        _add_name_filter(query, search_terms(wanted.patient_name))
         if after:
             position = checked_invoice_position(after, wanted)
             query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, position)
@@ -765,6 +778,18 @@ def _add_filter(query: dict[str, Any], equal_to: dict[str, str]) -> None:
     query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal_to)
     query["ExpressionAttributeNames"] = {f"#{name}": name for name in equal_to}
     query["ExpressionAttributeValues"].update({f":{name}": v for name, v in equal_to.items()})
+
+
+def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:
+    """Only items whose names hold every term (name_search), read within the period."""
+    if not terms:
+        return
+    contained = [f"contains(#names, :name{n})" for n in range(len(terms))]
+    query["FilterExpression"] = " AND ".join(
+        [query["FilterExpression"], *contained] if "FilterExpression" in query else contained
+    )
+    query.setdefault("ExpressionAttributeNames", {})["#names"] = "names"
+    query["ExpressionAttributeValues"].update({f":name{n}": t for n, t in enumerate(terms)})
 
 
 def _code(error: ClientError) -> str:

@@ -75,6 +75,12 @@ class UserIn(BaseModel):
     role: Role
 
 
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
 class UserOut(AttributesOut):
     email: str
     role: Role

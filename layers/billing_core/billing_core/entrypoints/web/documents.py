@@ -4,12 +4,12 @@ kenmerk; without one (expired, or never checked) the page asks the birth date ag
 from __future__ import annotations
 
 from http import HTTPStatus
-from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.checker_page import PageState, Visit, status_page
+from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.invoices.access import VISIT_MINUTES
 from billing_core.services import patient
 from billing_core.services.patient import PatientContext
@@ -35,10 +35,3 @@ def pdf_download(
     return Response(
         HTTPStatus.OK.value, HTML, status_page(language, kenmerk, ctx, visit, state).html
     )
-
-
-def content_disposition(file_name: str, *, fallback: str) -> str:
-    """A download named in the patient's language (RFC 6266: ``filename*`` in UTF-8), with
-    a plain ASCII name for clients that know no other."""
-    ascii_name = file_name if file_name.isascii() else fallback
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"

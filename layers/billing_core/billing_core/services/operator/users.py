@@ -26,5 +26,12 @@ def disable_user(provider_id: str, email: str, ctx: OperatorContext) -> Director
     return ctx.users.disable(provider_id, email.strip().lower())
 
 
+def change_role(
+    provider_id: str, email: str, role: Role, ctx: OperatorContext
+) -> DirectoryUser | None:
+    """None when the provider has no user with this address."""
+    return ctx.users.change_role(provider_id, email.strip().lower(), role)
+
+
 def list_users(provider_id: str, ctx: OperatorContext) -> list[DirectoryUser]:
     return ctx.users.users_of(provider_id)

@@ -3,7 +3,8 @@ the decision on a coulance proposal (R17), which closes the action."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.coulance import apply_coulance, proposal_for
@@ -32,6 +33,21 @@ def list_actions(
     actions = ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
     ctx.record_read(user, ReadKind.PATIENT_LIST, "actions")
     return actions
+
+
+@dataclass(frozen=True, slots=True)
+class HandoversThisWeek:
+    since: date  # this week's Monday, in Dutch time
+    count: int
+
+
+def handed_over_this_week(user: ProviderUser, ctx: ProviderContext) -> HandoversThisWeek:
+    """The claims handed to the collection agency from this Monday to today, in Dutch
+    time (R19): a count, no patient data, so no audit."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    today = ctx.clock.today()
+    monday = today - timedelta(days=today.weekday())
+    return HandoversThisWeek(monday, len(ctx.store.handovers_between(provider_id, monday, today)))
 
 
 def update_action(

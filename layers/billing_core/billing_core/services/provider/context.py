@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from billing_core.invoices.invoice import Invoice
 from billing_core.ports import (
     AuditLog,
     DeliveryQueue,
@@ -15,6 +17,7 @@ from billing_core.ports import (
     UploadUrls,
     UserDirectory,
 )
+from billing_core.providers.provider import Provider
 from billing_core.providers.users import ProviderUser
 from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import Clock
@@ -35,6 +38,9 @@ class ProviderContext:
     audit: AuditLog  # every read of patient data, recorded here (R32, NEN 7513)
     upload_url_seconds: int = 900
     batches: TransferBatches | None = None  # the payout batches: the statement's payout state
+    # The invoice PDF (file name, bytes) as the checker hands it to the patient: an
+    # e-mailed invoice's PDF is not kept, so the portal renders it again (R7, R35).
+    invoice_document: Callable[[Invoice, Provider], tuple[str, bytes]] | None = None
 
     def record_read(self, user: ProviderUser, kind: ReadKind, subject: str = "") -> None:
         """Who read what of the practice's, when: ids only, never the data (R32). Called

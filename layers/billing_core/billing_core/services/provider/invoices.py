@@ -4,8 +4,8 @@ versioned save (R28)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from billing_core.changes.hold import put_on_hold
 from billing_core.changes.stop import StopRequest, apply_stop
@@ -22,6 +22,10 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind
+
+# A name search without a start date looks this far back: the store filters the names
+# inside its query of the provider's index by issue date, so the period bounds the read.
+NAME_SEARCH_DAYS = 2 * 366
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,18 @@ class InvoiceDetail:
 def list_invoices(
     user: ProviderUser, wanted: InvoiceFilter, limit: int, after: str | None, ctx: ProviderContext
 ) -> InvoicePage:
-    """Newest first; every page but the last holds ``limit`` invoices, also filtered."""
+    """Newest first; every page but the last holds ``limit`` invoices, also filtered. A
+    search by name without a start date covers the last NAME_SEARCH_DAYS."""
     provider_id = tenant_for(user, Role.VIEWER)
+    today = ctx.clock.today()
+    if wanted.patient_name.strip() and not wanted.issued_from:
+        wanted = replace(wanted, issued_from=(today - timedelta(NAME_SEARCH_DAYS)).isoformat())
     invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
-    patient = f"patient:{wanted.patient_ref}" if wanted.patient_ref else ""
-    ctx.record_read(user, ReadKind.INVOICE_LIST, patient)
-    return InvoicePage(invoices, last, ctx.clock.today())
+    # The audit names ids, never a name typed (R32, NEN 7513).
+    subjects = [f"patient:{wanted.patient_ref}"] if wanted.patient_ref else []
+    subjects += ["by_name"] if wanted.patient_name.strip() else []
+    ctx.record_read(user, ReadKind.INVOICE_LIST, " ".join(subjects))
+    return InvoicePage(invoices, last, today)
 
 
 def invoice_detail(

@@ -1,5 +1,6 @@
 """The practice admin's colleagues (R32, interfaces.md §7): listed, invited with a role,
-disabled; only within the admin's own practice."""
+given another role, disabled; only within the admin's own practice. The admin does not
+change or disable their own account: a practice must not lock out its last admin."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from billing_core.services.operator import users as directory
 from billing_core.services.operator.context import OperatorContext
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.errors import practice_refused
 
 
 def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
@@ -20,8 +22,25 @@ def invite_colleague(
     return directory.invite_user(tenant_for(user, Role.ADMIN), email, role, _directory(ctx))
 
 
+def change_colleague_role(
+    user: ProviderUser, email: str, role: Role, ctx: ProviderContext
+) -> DirectoryUser | None:
+    provider_id = tenant_for(user, Role.ADMIN)
+    _not_oneself(user, email, ctx)
+    return directory.change_role(provider_id, email, role, _directory(ctx))
+
+
 def disable_colleague(user: ProviderUser, email: str, ctx: ProviderContext) -> DirectoryUser | None:
-    return directory.disable_user(tenant_for(user, Role.ADMIN), email, _directory(ctx))
+    provider_id = tenant_for(user, Role.ADMIN)
+    _not_oneself(user, email, ctx)
+    return directory.disable_user(provider_id, email, _directory(ctx))
+
+
+def _not_oneself(user: ProviderUser, email: str, ctx: ProviderContext) -> None:
+    """Refused when ``email`` is the admin's own account."""
+    own = (u for u in ctx.users.users_of(user.provider_id) if u.user_id == user.user_id)
+    if any(u.email == email.strip().lower() for u in own):
+        raise practice_refused("own_account")
 
 
 def _directory(ctx: ProviderContext) -> OperatorContext:

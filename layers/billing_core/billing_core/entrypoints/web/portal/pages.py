@@ -36,6 +36,7 @@ from billing_core.entrypoints.http.provider_models import (
     RetrocessionWeekOut,
     StopIn,
 )
+from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
 from billing_core.entrypoints.web.portal.session import Session
 from billing_core.invoices.payment_status import PaymentStatus
@@ -48,6 +49,7 @@ from billing_core.services.provider import (
     blocked_patients,
     declarations,
     invoices,
+    letters,
     statements,
 )
 from billing_core.services.provider import settings as provider_settings
@@ -70,7 +72,7 @@ LIST_SIZE = 50
 class Download:
     file_name: str
     content_type: str
-    body: str
+    body: str | bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +164,6 @@ def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
 def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
     uploads = declarations.list_declarations(request.user, 10, None, ctx).records
-    recent = invoices.list_invoices(request.user, InvoiceFilter(), LIST_SIZE, None, ctx)
-    summaries = [InvoiceSummaryOut.of(i, recent.as_of) for i in recent.invoices]
     payouts = statements.retrocession_page(request.user, 1, None, ctx).statements
     return _page(
         request,
@@ -172,7 +172,7 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         uploads_with_findings=[
             DeclarationOut.of(r) for r in uploads if r.outcome and r.outcome != "accepted"
         ],
-        handed_over=sum(1 for s in summaries if s.state == "with_collection_agency"),
+        handed_over=actions.handed_over_this_week(request.user, ctx),
         payout=RetrocessionWeekOut.of(payouts[0]) if payouts else None,
     )
 
@@ -228,10 +228,17 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(request, "invoices.html.j2", invoices=[], searched=request.query)
+    period = _period(request.query.get("from", ""), request.query.get("to", ""))
+    if period is None:
+        error = portal_texts(request.language)("invalid_period")
+        return _page(request, "invoices.html.j2", invoices=[], searched=request.query, error=error)
     status = request.query.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
         patient_ref=request.query.get("patient", "").strip(),
+        patient_name=request.query.get("name", "").strip(),
+        issued_from=period[0],
+        issued_until=period[1],
     )
     page = invoices.list_invoices(request.user, wanted, LIST_SIZE, None, ctx)
     return _page(
@@ -240,6 +247,18 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
         searched=request.query,
     )
+
+
+def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
+    """The invoice dates asked for, as ISO dates or empty; None when either is no date or
+    they are the wrong way round."""
+    try:
+        first, last = (
+            date.fromisoformat(d).isoformat() if d else "" for d in (issued_from, issued_until)
+        )
+    except ValueError:
+        return None
+    return None if first and last and first > last else (first, last)
 
 
 def invoice_page(
@@ -261,11 +280,26 @@ def invoice_page(
         request.session,
         status,
         invoice=shown,
+        openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         stop_reasons=STOP_REASONS,
         patient_email=detail.invoice.addressee.email or "",
         notice=notice,
         error=error,
     )
+
+
+def letter(
+    request: PortalRequest, invoice_id: str, position: str, ctx: ProviderContext
+) -> PortalAnswer:
+    """A letter's PDF, as an attachment; not found alike for another practice's (R26)."""
+    found = (
+        letters.letter_document(request.user, invoice_id, int(position), ctx)
+        if position.isdigit()
+        else None
+    )
+    if found is None:
+        return not_found(request)
+    return PortalAnswer(download=Download(found.file_name, "application/pdf", found.pdf))
 
 
 def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
@@ -434,11 +468,123 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 # --- Instellingen ---------------------------------------------------------------------------
 
+# The three settings a practice admin changes (R31), by the path of their form: the
+# fields each form sends, and its checkboxes (absent from a form when not ticked).
+SETTING_FORMS = {
+    "contact": ("contact", ("email", "phone", "website", "hours"), ()),
+    "aanmanen": (
+        "dunning",
+        ("days_to_reminder", "days_to_handover", "max_invoices_per_letter"),
+        ("combine_reminders",),
+    ),
+    "coulance": (
+        "coulance",
+        ("mode", "minimum_percentage", "statement_wait_days"),
+        ("wait_for_statement",),
+    ),
+}
+USER_CHANGES = ("uitnodigen", "rol", "uitschakelen")
+DONE_NOTICES = {
+    "settings": "settings_saved",
+    "uitnodigen": "user_invited",
+    "rol": "role_changed",
+    "uitschakelen": "user_disabled_notice",
+}
 
-def settings(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """Read only until settings v2 (issue 14) gives the practice's admin its changes."""
+
+def settings(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    entered: Mapping[str, Mapping[str, str]] | None = None,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The admin's own settings and colleagues, each part a form (R31, R32)."""
     provider = provider_settings.own_settings(request.user, ctx)
     if provider is None:
         return not_found(request)
     colleagues = provider_users.colleagues(request.user, ctx)
-    return _page(request, "settings.html.j2", provider=provider, colleagues=colleagues)
+    done = DONE_NOTICES.get(request.query.get("done", ""))
+    return render(
+        "settings.html.j2",
+        request.language,
+        request.session,
+        status,
+        provider=provider,
+        colleagues=colleagues,
+        roles=[role.value for role in Role],
+        entered=entered or {},
+        notice=portal_texts(request.language)(done) if done else None,
+        error=error,
+    )
+
+
+def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> PortalAnswer:
+    """One settings form, through the same validated, versioned change as the API's
+    PATCH: a stale version is refused (409) with the current values shown again."""
+    if part not in SETTING_FORMS:
+        return not_found(request)
+    setting, fields, switches = SETTING_FORMS[part]
+    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in fields}
+    values |= {name: request.form.get(name) == "yes" for name in switches}
+    version = request.form.get("version", "")
+    return _settings_change(
+        request,
+        part,
+        lambda: provider_settings.change_own_settings(
+            request.user, {setting: values}, int(version) if version.isdigit() else 0, ctx
+        ),
+        "settings",
+        ctx,
+    )
+
+
+def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> PortalAnswer:
+    """Invite a colleague, change a colleague's role, disable one: the API's service,
+    its input model checks the address and the role (R32)."""
+    if change not in USER_CHANGES:
+        return not_found(request)
+    email, role = request.form.get("email", ""), request.form.get("role", "")
+
+    def carry_out() -> object:
+        if change == "uitnodigen":
+            invited = UserIn(email=email, role=role)
+            return provider_users.invite_colleague(request.user, invited.email, invited.role, ctx)
+        if change == "rol":
+            new_role = RoleIn(role=role).role
+            return provider_users.change_colleague_role(request.user, email, new_role, ctx)
+        return provider_users.disable_colleague(request.user, email, ctx)
+
+    return _settings_change(request, "invite", carry_out, change, ctx)
+
+
+def _settings_change(
+    request: PortalRequest,
+    part: str,
+    carry_out: Callable[[], object],
+    done: str,
+    ctx: ProviderContext,
+) -> PortalAnswer:
+    """The settings page again with why not, or, once done, a fresh one (so a reload
+    does not post the form again)."""
+    t = portal_texts(request.language)
+    entered = {part: dict(request.form)}
+    try:
+        changed = carry_out()
+    except (ValidationError, InvalidInput) as invalid:
+        where = (
+            invalid.where
+            if isinstance(invalid, InvalidInput)
+            else ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
+        )
+        error = t("invalid_form", fields=where.rpartition(".")[2])
+        return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
+    except Forbidden:
+        raise  # the role's refusal: 403 (web.py)
+    except Refused as refusal:
+        error = t("refused", reason=refusal.message(t.language))
+        return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
+    if changed is None:
+        return not_found(request)
+    return PortalAnswer(redirect_to=f"/portal/instellingen?done={done}")

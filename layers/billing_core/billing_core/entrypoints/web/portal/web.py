@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.middleware import HTML
+from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.entrypoints.web.portal.pages import (
     PortalAnswer,
@@ -90,7 +91,7 @@ class Incoming:
 PageHandler = Callable[[PortalRequest, ProviderContext], PortalAnswer]
 
 
-def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str]:
+def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str | bytes]:
     """A GET page for whoever is signed in; to the sign-in without a session."""
     incoming = Incoming.of(event)
     session = _session(incoming)
@@ -100,7 +101,7 @@ def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
     return _answer(handler, request)
 
 
-def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str]:
+def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str | bytes]:
     """A form POST: only with this session's CSRF token, else 403 and nothing changed."""
     incoming = Incoming.of(event)
     session = _session(incoming)
@@ -114,7 +115,7 @@ def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
     return _answer(handler, request)
 
 
-def _answer(handler: PageHandler, request: PortalRequest) -> Response[str]:
+def _answer(handler: PageHandler, request: PortalRequest) -> Response[str | bytes]:
     """The page, or 403 when the services refuse the user's role (R32): whatever the
     page offered, the service decides."""
     try:
@@ -123,12 +124,13 @@ def _answer(handler: PageHandler, request: PortalRequest) -> Response[str]:
         return respond(forbidden(request))
 
 
-def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Response[str]:
+def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Response[str | bytes]:
     if answer.redirect_to:
         return redirect(answer.redirect_to, cookies)
     if answer.download is not None:
         download = answer.download
-        disposition = f'attachment; filename="{download.file_name}"'
+        suffix = download.file_name.rpartition(".")[2]
+        disposition = content_disposition(download.file_name, fallback=f"download.{suffix}")
         return Response(
             HTTPStatus.OK.value,
             download.content_type,
@@ -138,7 +140,7 @@ def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Respon
     return Response(answer.status.value, HTML, answer.html, cookies=cookies or [])
 
 
-def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
+def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str | bytes]:
     return Response(
         HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": location}, cookies=cookies or []
     )
@@ -147,7 +149,7 @@ def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str
 # --- signing in and out ---------------------------------------------------------------------
 
 
-def start_sign_in() -> Response[str]:
+def start_sign_in() -> Response[str | bytes]:
     """To the sign-in page (the hosted UI), with a fresh state and PKCE verifier kept in a
     short-lived signed cookie for the way back."""
     runtime = bootstrap.current()
@@ -163,7 +165,7 @@ def start_sign_in() -> Response[str]:
     return redirect(url, [cookie])
 
 
-def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str]:
+def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str | bytes]:
     """The callback: the state must be ours and the code must redeem with our verifier."""
     incoming = Incoming.of(event)
     runtime = bootstrap.current()
@@ -192,7 +194,7 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str]:
     return respond(signed_in, [cookie, forget_attempt])
 
 
-def sign_out(event: APIGatewayProxyEvent) -> Response[str]:
+def sign_out(event: APIGatewayProxyEvent) -> Response[str | bytes]:
     """Only with the session's CSRF token: a foreign page cannot sign anyone out."""
     incoming = Incoming.of(event)
     session = _session(incoming)
@@ -203,7 +205,7 @@ def sign_out(event: APIGatewayProxyEvent) -> Response[str]:
     return respond(signed_out, [gone])
 
 
-def choose_language(language: str) -> Response[str]:
+def choose_language(language: str) -> Response[str | bytes]:
     chosen = page_language(language)
     cookie = sessions.portal_cookie(LANGUAGE_COOKIE, chosen, sessions.LANGUAGE_KEPT)
     return redirect("/portal/", [cookie])

@@ -1,0 +1,72 @@
+"""The PDFs of the letters kept for an invoice, for the practice to open (R30, R35):
+the invoice itself, and every letter that went by post (its PDF is kept in the print
+batch). A letter sent by e-mail other than the invoice was an attachment only: there
+is no copy to open. Every opening is a read of patient data (R32, NEN 7513)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billing_core.invoices.invoice import Channel, Correspondence, Invoice
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider.access import tenant_for
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
+
+INVOICE_LETTER = "invoice"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterDocument:
+    file_name: str
+    pdf: bytes
+
+
+def can_open(invoice: Invoice, letter: Correspondence) -> bool:
+    """Whether ``letter_document`` finds a PDF for this letter of ``invoice``."""
+    return letter.kind == INVOICE_LETTER or _kept_key(invoice, letter) is not None
+
+
+def letter_document(
+    user: ProviderUser, invoice_id: str, position: int, ctx: ProviderContext
+) -> LetterDocument | None:
+    """The ``position``-th letter of the invoice (as the invoice page lists them); None
+    for another practice's invoice, an unknown one, or a letter without a PDF."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    invoice = ctx.store.get_invoice(provider_id, invoice_id)
+    if invoice is None or not 0 <= position < len(invoice.correspondence):
+        return None
+    letter = invoice.correspondence[position]
+    document = _document(invoice, letter, ctx)
+    if document is not None:
+        ctx.record_read(user, ReadKind.LETTER, f"{invoice_id}:{position}:{letter.kind}")
+    return document
+
+
+def _document(
+    invoice: Invoice, letter: Correspondence, ctx: ProviderContext
+) -> LetterDocument | None:
+    # Imported here: fpdf2 loads only when a letter is opened, not on every portal page.
+    from billing_core.correspondence.pdf import invoice_file_name, letter_file_name
+
+    key = _kept_key(invoice, letter)
+    if key is not None:
+        name = (
+            invoice_file_name(invoice)
+            if letter.kind == INVOICE_LETTER
+            else letter_file_name(letter.kind, invoice.reference, invoice.language.value)
+        )
+        return LetterDocument(name, ctx.files.get(key))
+    provider = ctx.store.cached_provider(invoice.provider_id)
+    if letter.kind != INVOICE_LETTER or provider is None or ctx.invoice_document is None:
+        return None
+    name, pdf = ctx.invoice_document(invoice, provider)
+    return LetterDocument(name, pdf)
+
+
+def _kept_key(invoice: Invoice, letter: Correspondence) -> str | None:
+    """The print batch key of a posted letter, only under this practice's own prefix: a
+    letter names its key, and no key of another practice is ever read (R26)."""
+    key = letter.message_id
+    kept = letter.channel is Channel.PAPER and key.startswith("print/")
+    return key if kept and key.split("/")[2:3] == [invoice.provider_id] else None
