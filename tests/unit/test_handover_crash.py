@@ -10,6 +10,7 @@ import pytest
 
 from billing_core.dunning.run import DunningContext, run_dunning
 from billing_core.invoices.invoice import DunningStage
+from billing_core.providers.actions import handover_action_id
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import RUN_AT, DunningWorld, one_invoice
 from tests.unit.faults import CallBudget, Faulty, Killed
@@ -61,7 +62,7 @@ def test_a_run_killed_inside_the_handover_is_finished_by_the_next(killed_before,
     assert blocked.invoice_ids == (invoice.invoice_id,)
     actions = world.store.list_actions(invoice.provider_id)
     assert [a.action_id for a in actions if a.invoice_id == invoice.invoice_id] == [
-        f"handover-{invoice.invoice_id}"
+        handover_action_id(handed_over_on, invoice.invoice_id)
     ]
     assert invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
     assert invoice.handed_over_on == handed_over_on
