@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 from pydantic import SecretStr
 
 from billing_core.adapters.dynamo.audit import DynamoAuditLog
@@ -98,7 +99,9 @@ class Runtime:
 
     @cached_property
     def upload_urls(self) -> UploadUrls:
-        return S3PresignedUploads(self.s3, self.settings.declarations_bucket)
+        # SigV4: only it signs the upload's headers (adapters/uploads.py).
+        signer = boto3.client("s3", config=Config(signature_version="s3v4"))
+        return S3PresignedUploads(signer, self.settings.declarations_bucket)
 
     @cached_property
     def reference_key(self) -> bytes:

@@ -194,3 +194,21 @@ class RetourReport(UploadReport[RetourSummary]):
 
 def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda finding: (finding.line or 0, finding.code)))
+
+
+@dataclass(frozen=True, slots=True)
+class OtherVersionIgnored:
+    """Another object version under an upload's key (a second PUT, or a write that went
+    around the upload URL): processed into nothing, told to the practice as an open
+    action, logged as an error and counted (issue 13 item 1)."""
+
+    declaration_id: str
+    provider_id: str
+    LOG_MESSAGE: ClassVar[str] = "another version of an upload ignored"
+
+    def log_entry(self) -> LogEntry:
+        fields = {"declaration_id": self.declaration_id, "provider_id": self.provider_id}
+        return LogEntry(self.LOG_MESSAGE, fields, {"UploadVersionsIgnored": 1}, error=True)
+
+    def answer(self) -> dict[str, Any]:
+        return {"declaration_id": self.declaration_id, "outcome": "other_version_ignored"}

@@ -26,6 +26,7 @@ class UploadTicket:
 
     declaration_id: str
     upload_url: str
+    upload_headers: dict[str, str]  # the PUT must send them: they are signed (issue 13)
     expires_at: datetime
 
 
@@ -65,16 +66,20 @@ def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
 
 
 def request_declaration_upload(
-    user: ProviderUser, file_name: str, ctx: ProviderContext
+    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
 ) -> UploadTicket:
     """An upload URL for a declaration file, processed by the ingest once it lands (R1)."""
-    return _request_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
+    provider_id = tenant_for(user, Role.STAFF)
+    return _request_upload(provider_id, file_name, upload_key, ctx, size_bytes)
 
 
-def request_retour_upload(user: ProviderUser, file_name: str, ctx: ProviderContext) -> UploadTicket:
+def request_retour_upload(
+    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
+) -> UploadTicket:
     """An upload URL for an insurer's retour file: the granted amounts in it are deducted
     on the patients' invoices (R5); its status and report are read like a declaration's."""
-    return _request_upload(tenant_for(user, Role.STAFF), file_name, retour_upload_key, ctx)
+    provider_id = tenant_for(user, Role.STAFF)
+    return _request_upload(provider_id, file_name, retour_upload_key, ctx, size_bytes)
 
 
 def upload_declaration_file(
@@ -93,13 +98,17 @@ def _request_upload(
     file_name: str,
     key_for: Callable[[str, str, str], str],
     ctx: ProviderContext,
+    size_bytes: int | None,
 ) -> UploadTicket:
-    """An upload URL for exactly one key of the token's provider (R26), registered as an
-    upload awaiting its file, so its status and report are read the same way (R1)."""
+    """An upload URL for exactly one key of the token's provider (R26), for one file
+    (of ``size_bytes`` when given), registered as an upload awaiting its file, so its
+    status and report are read the same way (R1)."""
     record = _register_upload(provider_id, file_name, key_for, ctx)
+    signed = ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds, size_bytes)
     return UploadTicket(
         declaration_id=record.declaration_id,
-        upload_url=ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds),
+        upload_url=signed.url,
+        upload_headers=signed.headers,
         expires_at=record.created_at + timedelta(seconds=ctx.upload_url_seconds),
     )
 
