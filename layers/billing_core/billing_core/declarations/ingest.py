@@ -37,6 +37,7 @@ from billing_core.declarations.reports import (
     OtherVersionIgnored,
     ProcessingReport,
     RetourReport,
+    counted_by_code,
     in_report_order,
 )
 from billing_core.declarations.rules.coverage import RuleTableCoverage
@@ -532,6 +533,7 @@ def _publish(
         outcome=outcome,
         summary=summary,
         findings=in_report_order(findings),
+        finding_counts=counted_by_code(findings),
     )
     publish_report(report, record, report_key(upload.provider_id, upload.declaration_id), ctx)
     return report

@@ -53,6 +53,7 @@ from billing_core.declarations.reports import (
     RetourLineReport,
     RetourReport,
     RetourSummary,
+    counted_by_code,
     in_report_order,
 )
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
@@ -400,6 +401,7 @@ def _write_report(
     upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
 ) -> RetourReport:
     summary = _summary(run)
+    findings = [*run.parsed.findings, *run.findings]
     report = RetourReport(
         declaration_id=upload.declaration_id,
         provider_id=upload.provider_id,
@@ -412,7 +414,8 @@ def _write_report(
             _line_report(line, run.results.get(line.line, ("", ""))) for line in run.parsed.lines
         ),
         retour_codes=tuple(run.parsed.remarks),
-        findings=in_report_order([*run.parsed.findings, *run.findings]),
+        findings=in_report_order(findings),
+        finding_counts=counted_by_code(findings),
     )
     key = retour_report_key(upload.provider_id, upload.declaration_id)
     publish_report(report, record, key, ctx)

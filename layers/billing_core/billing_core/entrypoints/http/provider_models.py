@@ -85,7 +85,14 @@ class DeclarationOut(BaseModel):
 class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="Per problem: code, severity, line, field, claim_ref, message (nl), message_en",
+        description="Per problem: code, severity, line, field, claim_ref, message (nl),"
+        " message_en; one page of them, the report keeps the first 50 of each code",
+    )
+    finding_counts: dict[str, int] = Field(
+        default_factory=dict, description="How many findings of each code there were in all"
+    )
+    next_findings_cursor: str | None = Field(
+        default=None, description="Pass as findings_cursor for the next page of findings"
     )
 
 

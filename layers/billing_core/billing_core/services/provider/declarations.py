@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,10 +39,16 @@ class DeclarationPage:
     next_position: str | None  # None: this was the last page
 
 
+# Findings per answer (issue 13 item 9): a page stays far below API Gateway's 6 MB.
+FINDINGS_PAGE = 200
+
+
 @dataclass(frozen=True, slots=True)
 class DeclarationReport:
     record: DeclarationRecord
-    findings: list[dict[str, Any]]  # empty until processed
+    findings: list[dict[str, Any]]  # one page of them; empty until processed
+    finding_counts: dict[str, int]  # every finding, also those the report does not keep
+    next_findings: int | None = None  # where the next page starts; None: this was the last
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -151,16 +158,28 @@ def list_declarations(
 
 
 def declaration_report(
-    user: ProviderUser, declaration_id: str, ctx: ProviderContext
+    user: ProviderUser,
+    declaration_id: str,
+    ctx: ProviderContext,
+    *,
+    findings_from: int = 0,
+    findings_page: int = FINDINGS_PAGE,
 ) -> DeclarationReport | None:
-    """One upload with the findings of its processing report; None for an id the
-    provider does not have."""
+    """One upload with a page of the findings of its processing report (from the
+    ``findings_from``-th); None for an id the provider does not have."""
     provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None
-    findings = []
+    stored: dict[str, Any] = {}
     if record.report_key:
-        findings = json.loads(ctx.files.get(record.report_key))["findings"]
+        stored = json.loads(ctx.files.get(record.report_key))
     ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
-    return DeclarationReport(record, findings)
+    findings = stored.get("findings", [])
+    end = findings_from + findings_page
+    page = findings[findings_from:end]
+    # A report written before issue 13 has no counts: its findings are all there were.
+    counts = stored.get("finding_counts") or dict(
+        sorted(Counter(f["code"] for f in findings).items())
+    )
+    return DeclarationReport(record, page, counts, end if end < len(findings) else None)
