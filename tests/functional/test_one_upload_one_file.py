@@ -22,18 +22,11 @@ from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import SAMPLES
+from tests.functional.test_declaration_ingest import _report
 
 PROVIDER = DENTAL.provider_id
 PHYSIO_FILE = SAMPLES / "vektis" / "fysio-centrum-oost-2026-11.pm304"
 PHYSIO_RETOUR = SAMPLES / "vektis" / "fysio-centrum-oost-2026-11.pm305"
-
-
-def _report(sandbox, declaration_id, provider_id=PROVIDER):
-    status, body = sandbox.api(
-        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=provider_id
-    )
-    assert status == 200, body
-    return body
 
 
 def _references(sandbox, provider_id=PROVIDER):
