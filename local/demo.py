@@ -104,7 +104,8 @@ class Demo:
             f"  POST /api/v1/provider/declarations -> {ticket['declaration_id']}, upload URL valid until {ticket['expires_at'][11:16]}"
         )
         key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
-        self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes())
+        # As the URL's PUT with its upload_headers: If-None-Match: * (one file per upload)
+        self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes(), once=True)
         sent = self.sandbox.drain_deliveries()
         status, report = self.sandbox.api(
             "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", caller=caller

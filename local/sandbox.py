@@ -28,7 +28,9 @@ import boto3
 from moto import mock_aws
 
 from billing_core import bootstrap
+from billing_core.adapters.uploads import ONCE_ONLY
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.ports import SignedUpload
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.users import OPERATORS_GROUP, DirectoryUser
@@ -71,15 +73,23 @@ def sample_event(name: str) -> dict[str, Any]:
 
 
 class LocalUploads:
-    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py);
-    a file the portal takes lands the same way, S3's notification included."""
+    """The sandbox's upload URL: a plain HTTP PUT to the local server (see local/server.py)
+    with the headers a presigned URL signs (adapters/uploads.py); a file the portal takes
+    lands the same way, S3's notification included."""
 
     def __init__(self, base_url: str, put: Callable[[str, bytes], object]) -> None:
         self.base_url = base_url.rstrip("/")
         self._put = put
 
-    def upload_url(self, object_key: str, expires_in_seconds: int) -> str:
-        return f"{self.base_url}/_local/uploads/{object_key}"
+    def upload_url(
+        self, object_key: str, expires_in_seconds: int, size_bytes: int | None = None
+    ) -> SignedUpload:
+        url = f"{self.base_url}/_local/uploads/{object_key}"
+        headers = dict(ONCE_ONLY)
+        if size_bytes is not None:  # the local server checks it as S3 checks the signature
+            url += "?" + urlencode({"content-length": size_bytes})
+            headers["Content-Length"] = str(size_bytes)
+        return SignedUpload(url, headers)
 
     def put_upload(self, object_key: str, body: bytes) -> None:
         self._put(object_key, body)
@@ -253,11 +263,18 @@ class Sandbox:
         self.put_upload(key, data)
         return declaration_id
 
-    def put_upload(self, key: str, data: bytes) -> dict[str, Any]:
-        answer = self.runtime.s3.put_object(
-            Bucket=self.names.declarations_bucket, Key=key, Body=data
-        )
+    def put_upload(self, key: str, data: bytes, *, once: bool = False) -> dict[str, Any]:
+        """``once``: as through an upload URL, with If-None-Match: * (S3 answers a second
+        PUT with 412 PreconditionFailed, a botocore ClientError)."""
+        answer = self._put_declarations_object(key, data, once)
         return self.notify_upload(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+
+    def _put_declarations_object(self, key: str, data: bytes, once: bool) -> dict[str, Any]:
+        condition = {"IfNoneMatch": "*"} if once else {}
+        answer: dict[str, Any] = self.runtime.s3.put_object(
+            Bucket=self.names.declarations_bucket, Key=key, Body=data, **condition
+        )
+        return answer
 
     def notify_upload(self, key: str, version: str, etag: str) -> dict[str, Any]:
         event = self.s3_event(key, version, etag)
@@ -290,12 +307,10 @@ class Sandbox:
         self.put_retour(retour_upload_key(provider_id, declaration_id, file_name), data)
         return declaration_id
 
-    def put_retour(self, key: str, data: bytes) -> dict[str, Any]:
+    def put_retour(self, key: str, data: bytes, *, once: bool = False) -> dict[str, Any]:
         """What a PUT to a retour upload URL does: the object under retour/, then S3's
         notification to the retour import (as for incoming/ and the ingest)."""
-        answer = self.runtime.s3.put_object(
-            Bucket=self.names.declarations_bucket, Key=key, Body=data
-        )
+        answer = self._put_declarations_object(key, data, once)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
         event = self._s3_event("retour_import", self.names.declarations_bucket, key, version, etag)
         return self.invoke("retour_import", event)

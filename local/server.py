@@ -22,7 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from billing_core.declarations.record import DeclarationStatus
+from botocore.exceptions import ClientError
+
 from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
@@ -66,7 +67,7 @@ class SandboxServer:
         if method == "GET" and path == "/_local/outbox":
             return _json(HTTPStatus.OK, [_outbox_entry(m) for m in self.sandbox.outbox()])
         if method == "PUT" and path.startswith("/_local/uploads/"):
-            return self._upload(path.removeprefix("/_local/uploads/"), body)
+            return self._upload(path.removeprefix("/_local/uploads/"), body, headers, query)
         if path.startswith("/_local/psp/checkout/"):
             return self._checkout_page(method, path.removeprefix("/_local/psp/checkout/"), body)
         if method == "POST" and path.startswith("/_local/psp/payments/"):
@@ -167,25 +168,31 @@ class SandboxServer:
         self.sandbox.clock.set(today)
         return _json(HTTPStatus.OK, {"today": today.isoformat()})
 
-    def _upload(self, key: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """Stands in for the presigned S3 PUT: only for an upload (a declaration under
-        incoming/, a retour file under retour/) awaiting its file."""
+    def _upload(
+        self, key: str, body: bytes, headers: dict[str, str], query: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Stands in for the presigned S3 PUT (adapters/uploads.py): a URL only for an
+        upload's own key (a declaration under incoming/, a retour file under retour/), with
+        its signed headers, else 403 as S3 answers a signature that does not match; the
+        object is written with If-None-Match: *, so a second PUT gets S3's own 412."""
         parts = key.split("/")
         record = None
         if len(parts) == 4 and parts[0] in ("incoming", "retour"):
             record = self.sandbox.runtime.repository.get_declaration(parts[1], parts[2])
-        if (
-            record is None
-            or record.object_key != key
-            or record.status is not DeclarationStatus.AWAITING_UPLOAD
-        ):
-            return _json(
-                HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid (any more)")
-            )
-        if parts[0] == "retour":  # an insurer's retour file: the retour import, not the ingest
-            self.sandbox.put_retour(key, body)
-        else:
-            self.sandbox.put_upload(key, body)
+        if record is None or record.object_key != key:
+            return _json(HTTPStatus.FORBIDDEN, _error("forbidden", "this upload URL is not valid"))
+        signed_size = query.get("content-length")
+        if headers.get("if-none-match") != "*" or signed_size not in (None, str(len(body))):
+            message = "send the upload_headers the upload URL came with (they are signed)"
+            return _json(HTTPStatus.FORBIDDEN, _error("forbidden", message))
+        put = self.sandbox.put_retour if parts[0] == "retour" else self.sandbox.put_upload
+        try:
+            put(key, body, once=True)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "PreconditionFailed":
+                raise
+            message = "this upload URL took its file already: ask for a new one"
+            return _json(HTTPStatus.PRECONDITION_FAILED, _error("precondition_failed", message))
         self.sandbox.drain_deliveries()
         return HTTPStatus.OK, {"Content-Length": "0"}, b""
 

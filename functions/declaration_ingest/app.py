@@ -5,16 +5,14 @@ from __future__ import annotations
 from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
-from billing_core.declarations.ingest import (
-    MAX_DECLARATION_BYTES,
-    process_declaration,
-    upload_from_key,
-)
+from billing_core.declarations.ingest import process_declaration, upload_from_key
+from billing_core.declarations.record import MAX_DECLARATION_BYTES
 from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
     UploadSkipped,
+    object_version,
     s3_upload_handler,
 )
 from billing_core.shared.reports import AnsweredReport
@@ -26,7 +24,7 @@ metrics = Metrics()
 
 
 def process_upload(upload: S3Upload) -> AnsweredReport:
-    target = upload_from_key(upload["key"])
+    target = upload_from_key(upload["key"], object_version(upload))
     if target is None:  # not incoming/{provider}/{declaration}/{file}
         return UploadSkipped.unroutable(upload, "upload key not routable", "UnroutableUploads")
     data = DECLARATIONS.read(upload)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
-from billing_core.declarations.ingest import MAX_DECLARATION_BYTES
+from billing_core.declarations.record import MAX_DECLARATION_BYTES
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key
 from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
     S3Upload,
     UploadSkipped,
+    object_version,
     s3_upload_handler,
 )
 from billing_core.shared.reports import AnsweredReport
@@ -33,7 +34,12 @@ def import_upload(upload: S3Upload) -> AnsweredReport:
         return data
     context = bootstrap.current().ingest_context()
     return apply_retour(
-        target.provider_id, target.declaration_id, data, context, file_name=target.file_name
+        target.provider_id,
+        target.declaration_id,
+        data,
+        context,
+        file_name=target.file_name,
+        version=object_version(upload),
     )
 
 

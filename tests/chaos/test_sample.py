@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from tests.chaos import scenarios
 from tests.chaos.scenarios import EMAIL_WINDOW, Figure
 
@@ -24,11 +22,10 @@ def test_an_s3_event_delivered_four_times_invoices_once():
     assert values(figures) == {"duplicate invoices": 0, "shared betalingskenmerken": 0}
 
 
-@pytest.mark.xfail(strict=True, reason="until #13.1 (uploads branch) lands")
 def test_a_second_object_version_under_a_declaration_key_is_never_invoiced():
     """Given a declaration ingested, when a second file with other claims is PUT under
     the same key, then no invoice is made from it and no betalingskenmerk is shared
-    (#13.1: today the second version is invoiced with the first one's references)."""
+    (#13.1: only the first object version of a key is ingested)."""
     figures = scenarios.same_key_put_twice(random.Random(SEED))
     assert values(figures) == {"duplicate invoices": 0, "shared betalingskenmerken": 0}
 

@@ -42,6 +42,27 @@ def test_an_upload_record_reads_back_and_a_put_replaces_it(store):
     assert store.get_declaration(A, "D1") == processed
 
 
+def test_only_the_first_object_version_of_an_upload_is_started(store):
+    """Issue 13 item 1: the first version that starts an upload owns it; the same version
+    again (a redelivered S3 event) starts again, another version never does."""
+    # Given an upload awaiting its file, started by version v1
+    store.put_declaration(declaration("D1"))
+    first = declaration("D1", status=DeclarationStatus.PROCESSING, object_version="v1")
+    assert store.start_declaration_version(first) is True
+    # When v1 starts again, then v2 tries
+    assert store.start_declaration_version(first) is True
+    second = declaration("D1", status=DeclarationStatus.PROCESSING, object_version="v2")
+    assert store.start_declaration_version(second) is False
+    # Then the record is v1's
+    assert store.get_declaration(A, "D1") == first
+
+
+def test_an_upload_without_a_record_is_started_by_its_first_version(store):
+    first = declaration("D9", status=DeclarationStatus.PROCESSING, object_version="v1")
+    assert store.start_declaration_version(first) is True
+    assert store.get_declaration(A, "D9") == first
+
+
 def test_another_practice_never_sees_the_upload(store):
     """R26: the practice is part of the key."""
     store.put_declaration(declaration("D1"))

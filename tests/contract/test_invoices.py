@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from billing_core.ports import ConcurrentChange, KnownClaim, TransactionConflict
+from billing_core.ports import ConcurrentChange, KnownClaim, NewInvoicesStored, TransactionConflict
 from billing_core.providers.actions import ActionKind, ActionState
 from tests.contract.samples import A, B, action, invoice, new, stored
 
@@ -110,9 +110,9 @@ def test_new_invoices_are_written_with_their_markers_and_actions_in_one_request(
     first = invoice(1)
     quote = action("quote-inv-1", kind=ActionKind.MISSING_PRICE_QUOTE)
     # When it is stored
-    requests = store.store_new(A, "D1", [new(first, quote)], ["ABC-9-1"])
+    stored_now = store.store_new(A, "D1", [new(first, quote)], ["ABC-9-1"])
     # Then everything is there, the markers say who took care of each line
-    assert requests == 1
+    assert stored_now == NewInvoicesStored(requests=1, reference_taken=())
     assert store.get_invoice(A, "inv-1") == first
     assert store.list_actions(A) == [quote]
     refs = [line.claim_ref for line in first.lines]
@@ -123,7 +123,7 @@ def test_new_invoices_are_written_with_their_markers_and_actions_in_one_request(
 
 
 def test_nothing_new_costs_no_request(store):
-    assert store.store_new(A, "D1", [], []) == 0
+    assert store.store_new(A, "D1", [], []).requests == 0
 
 
 def test_an_invoice_that_exists_cancels_its_write(store):
@@ -152,18 +152,65 @@ def test_a_known_claim_cancels_the_invoice_it_comes_with(store):
 def test_a_large_upload_is_several_transactions_and_a_conflict_keeps_the_earlier_ones(store):
     """Transactions hold at most 100 items, an invoice never split over two; a conflict
     cancels its own transaction only (the retry re-reads what is known)."""
-    # Given 40 invoices of 4 items each (invoice, its week's ledger marker, two claim
-    # markers): 25 fit the first transaction
+    # Given 40 invoices of 5 items each (invoice, its kenmerk's marker, its week's ledger
+    # marker, two claim markers): 20 fit the first transaction
     invoices = [invoice(n) for n in range(1, 41)]
     stored(store, invoices[-1])  # the last one exists already
     # When they are stored
     with pytest.raises(TransactionConflict):
         store.store_new(A, "D1", [new(i) for i in invoices], [])
     # Then the first transaction's invoices are there, the second's are not
-    assert store.get_invoice(A, "inv-25") == invoices[24]
-    assert store.get_invoice(A, "inv-26") is None
-    # And without the conflict it takes two requests
-    assert store.store_new(B, "D1", [new(replace(i, provider_id=B)) for i in invoices], []) == 2
+    assert store.get_invoice(A, "inv-20") == invoices[19]
+    assert store.get_invoice(A, "inv-21") is None
+    # And without the conflict it takes two requests (B's kenmerken are B's own)
+    for_b = [
+        new(replace(i, provider_id=B, reference=invoice(100 + n).reference))
+        for n, i in enumerate(invoices)
+    ]
+    assert store.store_new(B, "D1", for_b, []).requests == 2
+
+
+# --- one betalingskenmerk, one invoice (issue 13 item 1) ---------------------------------------
+
+
+def test_an_invoice_whose_kenmerk_another_invoice_holds_is_not_written(store):
+    """Issue 13 item 1: even when every other guard failed, a kenmerk is never on two
+    invoices; the invoices beside it in the transaction are written."""
+    # Given invoice 1 stored with its kenmerk
+    holder = invoice(1)
+    stored(store, holder)
+    # When another upload brings invoice 2 with the same kenmerk, and invoice 3 with its own
+    twin = invoice(2, reference=holder.reference)
+    result = store.store_new(A, "D2", [new(twin), new(invoice(3))], [])
+    # Then the twin is not written and named; its lines stay unknown; invoice 3 is there
+    assert result.reference_taken == ("inv-2",)
+    assert store.get_invoice(A, "inv-2") is None
+    assert store.known_claims(A, new(twin).claim_refs) == {}
+    assert store.get_invoice(A, "inv-3") == invoice(3)
+    assert store.find_invoice_by_reference(holder.reference) == holder
+
+
+def test_another_practice_cannot_take_a_kenmerk_either(store):
+    stored(store, invoice(1))
+    result = store.store_new(B, "D1", [new(invoice(1, B, invoice_id="inv-9"))], [])
+    assert result.reference_taken == ("inv-9",)
+    assert store.get_invoice(B, "inv-9") is None
+
+
+def test_the_same_invoice_again_is_a_conflict_not_a_taken_kenmerk(store):
+    """R3: a retried upload meets its own markers: the retry's re-read decides."""
+    stored(store, invoice(1))
+    with pytest.raises(TransactionConflict):
+        store.store_new(A, "D1", [new(invoice(1))], [])
+
+
+def test_an_insurer_line_invoice_with_a_taken_kenmerk_is_not_written(store):
+    stored(store, invoice(1))
+    material = invoice(5, reference=invoice(1).reference)
+    store.store_new(A, "D1", [], new(material).claim_refs)
+    assert store.store_invoice_for_insurer_claims(A, new(material)) is False
+    assert store.get_invoice(A, "inv-5") is None
+    assert {c.invoice_id for c in store.known_claims(A, new(material).claim_refs).values()} == {""}
 
 
 def test_markers_of_another_practice_are_not_known(store):
@@ -171,7 +218,7 @@ def test_markers_of_another_practice_are_not_known(store):
     stored(store, invoice(1))
     refs = [line.claim_ref for line in invoice(1).lines]
     assert store.known_claims(B, refs) == {}
-    stored(store, invoice(1, B, lines=invoice(1).lines))
+    stored(store, invoice(1, B, lines=invoice(1).lines, reference=invoice(2).reference))
     assert store.known_claims(B, refs[:1] * 2) == {refs[0]: KnownClaim(refs[0], "D1", "inv-1")}
 
 

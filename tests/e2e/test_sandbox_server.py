@@ -9,9 +9,9 @@ import urllib.request
 from local.generate import declaration_csv
 
 
-def call(method, url, body=None, token=None, content_type="application/json"):
+def call(method, url, body=None, token=None, content_type="application/json", headers=None):
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     if data is not None:
@@ -28,13 +28,19 @@ def test_a_practice_uploads_with_curl_and_reads_its_report(server):
     # Given the sandbox's bearer token for the dental practice
     status, tokens = call("GET", f"{server}/_local/tokens")
     token = tokens["tandarts-de-vries"]
-    # When it asks for an upload URL and PUTs the file there, with any Content-Type
+    # When it asks for an upload URL and PUTs the file there with the headers it was given,
+    # with any Content-Type
     status, ticket = call(
         "POST", f"{server}/api/v1/provider/declarations", {"file_name": "week-47.csv"}, token
     )
     assert status == 201 and ticket["upload_url"].startswith(server)
+    assert ticket["upload_headers"] == {"If-None-Match": "*"}
     status, _ = call(
-        "PUT", ticket["upload_url"], declaration_csv(6), content_type="application/octet-stream"
+        "PUT",
+        ticket["upload_url"],
+        declaration_csv(6),
+        content_type="application/octet-stream",
+        headers=ticket["upload_headers"],
     )
     assert status == 200
     # Then the report is there at once, and the e-mails are in the outbox
@@ -45,7 +51,11 @@ def test_a_practice_uploads_with_curl_and_reads_its_report(server):
     status, outbox = call("GET", f"{server}/_local/outbox")
     assert len(outbox) == report["summary"]["invoices_by_channel"]["email"] > 0
     assert {"to", "subject", "text", "html", "time", "kenmerk"} <= set(outbox[0])
-    # And the URL takes no second upload
+    # And the URL takes no second upload: S3's own 412 (issue 13 item 1), or 403 without
+    # the signed header
+    headers = ticket["upload_headers"]
+    status, body = call("PUT", ticket["upload_url"], b"claim_ref\n", headers=headers)
+    assert status == 412 and body["error"]["code"] == "precondition_failed"
     status, body = call("PUT", ticket["upload_url"], b"claim_ref\n")
     assert status == 403 and body["error"]["code"] == "forbidden"
 

@@ -56,8 +56,10 @@ def _report(sandbox: Sandbox, key: str) -> dict:  # type: ignore[type-arg]
 
 
 def _put(sandbox: Sandbox, upload_url: str, data: bytes) -> int:
-    """PUT the file to the handed-out URL, as the practice's browser does (local/server.py)."""
-    status, _, _ = SandboxServer(sandbox).handle("PUT", urlsplit(upload_url).path, {}, data)
+    """PUT the file to the handed-out URL with its signed header, as the practice's
+    browser does (local/server.py)."""
+    headers = {"if-none-match": "*"}
+    status, _, _ = SandboxServer(sandbox).handle("PUT", urlsplit(upload_url).path, headers, data)
     return int(status)
 
 
@@ -161,8 +163,9 @@ def test_a_retour_file_uploaded_through_the_api_sets_the_granted_amounts(sandbox
     # And the patient is told the new amount by e-mail
     corrected = [m for m in sandbox.outbox() if m["kenmerk"] == before.reference][-1]
     assert corrected["subject"].startswith("Uw nota is aangepast")
-    # And the URL takes one upload only
-    assert _put(sandbox, ticket["upload_url"], PHYSIO_RETOUR.read_bytes()) == 403
+    # And the URL takes one upload only: S3's If-None-Match answers the second PUT with 412
+    # (issue 13 item 1; the sandbox refused it itself with 403 before, hiding the bug)
+    assert _put(sandbox, ticket["upload_url"], PHYSIO_RETOUR.read_bytes()) == 412
 
 
 def test_a_retour_upload_url_is_for_the_tokens_provider_only(sandbox):

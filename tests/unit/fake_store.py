@@ -38,6 +38,7 @@ from billing_core.ports import (
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
+    NewInvoicesStored,
     ProviderListing,
     TransactionConflict,
     UnreadableProvider,
@@ -77,6 +78,7 @@ class FakeStore:
         self.unreadable: set[str] = set()  # provider ids whose stored item does not validate
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
+        self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
         self.actions: dict[ActionKey, OpenAction] = {}
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
@@ -166,6 +168,14 @@ class FakeStore:
         self.calls.append("put_declaration")
         self.declarations[(record.provider_id, record.declaration_id)] = record
 
+    def start_declaration_version(self, record: DeclarationRecord) -> bool:
+        self.calls.append("start_declaration_version")
+        earlier = self.declarations.get((record.provider_id, record.declaration_id))
+        if earlier and earlier.object_version not in ("", record.object_version):
+            return False
+        self.declarations[(record.provider_id, record.declaration_id)] = record
+        return True
+
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
@@ -223,10 +233,31 @@ class FakeStore:
         units += [
             [self._marker_write(provider_id, ref, declaration_id, "")] for ref in insurer_claim_refs
         ]
-        transactions = _packed(units)
-        for transaction in transactions:
-            self._write_new(transaction)
-        return len(transactions)
+        stored = NewInvoicesStored(0)
+        for transaction in _packed(units):
+            stored = self._write_units(transaction, stored)
+        return stored
+
+    def _write_units(
+        self, units: list[list[Write]], before: NewInvoicesStored
+    ) -> NewInvoicesStored:
+        """As the adapter: a transaction a taken kenmerk cancels is one request, and the
+        same transaction without those invoices another."""
+        held_by_others = self._invoices_with_taken_reference(units)
+        rest = [unit for unit in units if _invoice_id_of(unit) not in held_by_others]
+        if rest:
+            self._write_new([write for unit in rest for write in unit])
+        requests = before.requests + bool(held_by_others) + bool(rest)
+        taken = before.reference_taken + tuple(sorted(held_by_others))
+        return NewInvoicesStored(requests, taken)
+
+    def _invoices_with_taken_reference(self, units: list[list[Write]]) -> set[str]:
+        return {
+            holder[1]
+            for unit in units
+            for where, kenmerk, holder in unit
+            if where is self.references and self.references.get(kenmerk, holder) != holder
+        }
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
         """Like the adapter, the invoice and its markers only: ``new.actions`` are not
@@ -237,7 +268,10 @@ class FakeStore:
         pointing = [self.markers[k].invoice_id if k in self.markers else None for k in keys]
         if self._invoice_key(invoice) in self.invoices or pointing != [""] * len(keys):
             return False
+        if invoice.reference in self.references:
+            return False
         self.invoices[self._invoice_key(invoice)] = invoice
+        self.references[invoice.reference] = self._invoice_key(invoice)
         for key in keys:
             self.markers[key] = replace(self.markers[key], invoice_id=invoice.invoice_id)
         return True
@@ -535,6 +569,7 @@ class FakeStore:
         invoice_id = new.invoice.invoice_id
         return [
             (self.invoices, self._invoice_key(new.invoice), new.invoice),
+            (self.references, new.invoice.reference, self._invoice_key(new.invoice)),
             *self._ledger_week_writes(new.invoice),
             *(
                 self._marker_write(provider_id, ref, declaration_id, invoice_id)
@@ -569,16 +604,22 @@ class FakeStore:
             where[key] = value
 
 
-def _packed(units: list[list[Write]]) -> list[list[Write]]:
+def _packed(units: list[list[Write]]) -> list[list[list[Write]]]:
     """Transactions of up to TRANSACTION_LIMIT writes; an invoice's unit is never split."""
-    transactions: list[list[Write]] = []
+    transactions: list[list[list[Write]]] = []
     for unit in units:
         if len(unit) > TRANSACTION_LIMIT:
-            raise ValueError(f"an invoice with {len(unit) - 1} lines does not fit a transaction")
-        if not transactions or len(transactions[-1]) + len(unit) > TRANSACTION_LIMIT:
+            raise ValueError(f"an invoice of {len(unit)} items does not fit a transaction")
+        if not transactions or sum(map(len, transactions[-1])) + len(unit) > TRANSACTION_LIMIT:
             transactions.append([])
-        transactions[-1].extend(unit)
+        transactions[-1].append(unit)
     return transactions
+
+
+def _invoice_id_of(unit: list[Write]) -> str:
+    """The invoice a unit writes ("" for an insurer-bound line's marker)."""
+    written = unit[0][2]
+    return written.invoice_id if isinstance(written, Invoice) else ""
 
 
 def _list_position(invoice: Invoice) -> str:

@@ -40,6 +40,7 @@ REPORT_KEYS = [
     "outcome",
     "summary",
     "findings",
+    "finding_counts",  # issue 13 item 9: every finding counted, the first 50 of a code kept
 ]
 SUMMARY_KEYS = [
     "lines",
@@ -120,6 +121,7 @@ def test_a_retour_report_says_its_kind_and_each_line(ctx, store):
         "lines",
         "retour_codes",
         "findings",
+        "finding_counts",
     ]  # retour_codes: every retourcode at its level (issue 15)
     assert document["kind"] == "retour"
     assert document["lines"] == [

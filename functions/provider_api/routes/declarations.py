@@ -42,10 +42,12 @@ def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
         caller(router.current_event),
         body.file_name,
         bootstrap.current().provider_context(),
+        body.size_bytes,
     )
     out = UploadTicketOut(
         declaration_id=ticket.declaration_id,
         upload_url=ticket.upload_url,
+        upload_headers=ticket.upload_headers,
         expires_at=ticket.expires_at,
     )
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
@@ -74,13 +76,19 @@ def list_declarations(
 )
 def get_declaration(
     declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
+    findings_cursor: Annotated[str | None, Query()] = None,
 ) -> DeclarationDetailOut:
     report = declarations.declaration_report(
         caller(router.current_event),
         declaration_id,
         bootstrap.current().provider_context(),
+        findings_from=cursor.decode_offset(findings_cursor),
     )
     report = found(report, "declaration not found")
+    following = report.next_findings
     return DeclarationDetailOut(
-        **DeclarationOut.of(report.record).model_dump(), findings=report.findings
+        **DeclarationOut.of(report.record).model_dump(),
+        findings=report.findings,
+        finding_counts=report.finding_counts,
+        next_findings_cursor=cursor.encode(str(following)) if following is not None else None,
     )

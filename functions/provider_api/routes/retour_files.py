@@ -29,8 +29,12 @@ def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTick
         caller(router.current_event),
         body.file_name,
         bootstrap.current().provider_context(),
+        body.size_bytes,
     )
     out = RetourUploadTicketOut(
-        upload_id=ticket.declaration_id, upload_url=ticket.upload_url, expires_at=ticket.expires_at
+        upload_id=ticket.declaration_id,
+        upload_url=ticket.upload_url,
+        upload_headers=ticket.upload_headers,
+        expires_at=ticket.expires_at,
     )
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")

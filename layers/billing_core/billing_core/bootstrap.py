@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 from pydantic import SecretStr
 
 from billing_core.adapters.dynamo.repository import BillingRepository
@@ -100,7 +101,9 @@ class Runtime:
     def upload_urls(self) -> UploadUrls:
         from billing_core.adapters.uploads import S3PresignedUploads
 
-        return S3PresignedUploads(self.s3, self.settings.declarations_bucket)
+        # SigV4: only it signs the upload's headers (adapters/uploads.py).
+        signer = boto3.client("s3", config=Config(signature_version="s3v4"))
+        return S3PresignedUploads(signer, self.settings.declarations_bucket)
 
     @cached_property
     def reference_key(self) -> bytes:

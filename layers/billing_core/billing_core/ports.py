@@ -85,6 +85,15 @@ class NewInvoice:
     actions: tuple[OpenAction, ...] = ()  # open actions born with the invoice (R23)
 
 
+@dataclass(frozen=True, slots=True)
+class NewInvoicesStored:
+    """What ``store_new`` did: its transactions, and the invoices it left out because
+    their betalingskenmerk already belongs to another invoice (issue 13 item 1)."""
+
+    requests: int
+    reference_taken: tuple[str, ...] = ()  # invoice ids, not written
+
+
 class BillingStore(Protocol):
     def get_provider(self, provider_id: str) -> Provider | None: ...
 
@@ -93,6 +102,11 @@ class BillingStore(Protocol):
     ) -> DeclarationRecord | None: ...
 
     def put_declaration(self, record: DeclarationRecord) -> None: ...
+
+    def start_declaration_version(self, record: DeclarationRecord) -> bool:
+        """Put the record on condition that no other object version of its upload was
+        started before (issue 13 item 1): False, nothing written, when one was."""
+        ...
 
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
@@ -120,12 +134,16 @@ class BillingStore(Protocol):
         declaration_id: str,
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
-    ) -> int: ...
+    ) -> NewInvoicesStored:
+        """Each invoice with its claim markers and its betalingskenmerk's marker in one
+        transaction; an invoice whose kenmerk another invoice holds is left out and named
+        (its claims stay unknown); TransactionConflict when anything else existed."""
+        ...
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
         """An invoice for lines that went to the insurer first (their claim markers have
         invoice_id ""), written with the markers pointing to it, or not at all: False
-        when a marker already points to an invoice (R3)."""
+        when a marker already points to an invoice (R3) or its kenmerk is taken."""
         ...
 
     def add_claim_markers(
@@ -367,12 +385,25 @@ class FileReader(Protocol):
     def get(self, key: str) -> bytes: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SignedUpload:
+    """A URL that takes one HTTP PUT of a file, and the headers that PUT must send: they
+    are part of the signature, so a PUT without them is refused (issue 13 items 1, 9)."""
+
+    url: str
+    headers: dict[str, str]
+
+
 class UploadUrls(Protocol):
     """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed),
     or takes the file itself (the portal's upload form): either way it lands under
     the same key and S3 tells the ingest."""
 
-    def upload_url(self, object_key: str, expires_in_seconds: int) -> str: ...
+    def upload_url(
+        self, object_key: str, expires_in_seconds: int, size_bytes: int | None = None
+    ) -> SignedUpload:
+        """Once only (a second PUT gets 412); exactly ``size_bytes`` when given."""
+        ...
 
     def put_upload(self, object_key: str, body: bytes) -> None: ...
 

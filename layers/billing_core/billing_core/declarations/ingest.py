@@ -8,6 +8,7 @@ idempotent per invoice, so a crash halfway resumes instead of duplicating.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -33,8 +34,10 @@ from billing_core.declarations.record import DeclarationRecord, DeclarationStatu
 from billing_core.declarations.reports import (
     FileRejectedSummary,
     IngestSummary,
+    OtherVersionIgnored,
     ProcessingReport,
     RetourReport,
+    counted_by_code,
     in_report_order,
 )
 from billing_core.declarations.rules.coverage import RuleTableCoverage
@@ -63,18 +66,15 @@ _UPLOAD_KEY = re.compile(
 )
 
 
-# The largest upload read at all: 100,000 lines (R2's limit) of a CSV row with every column
-# filled (~600 bytes) or a Vektis record (310/370 bytes) fit well within it; a larger
-# object is refused before a byte of it is read, so it cannot exhaust the function.
-MAX_DECLARATION_BYTES = 64 * 1024 * 1024
-
-
 @dataclass(frozen=True, slots=True)
 class Upload:
     provider_id: str
     declaration_id: str
     file_name: str
     object_key: str
+    # The S3 object version (the eTag where a bucket keeps no versions): the upload is
+    # the first version that starts it, any other one is ignored (issue 13 item 1).
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,19 +89,21 @@ class IngestContext:
     registers: InsurerRegisterStore | None = None
 
 
-def upload_from_key(object_key: str) -> Upload | None:
+def upload_from_key(object_key: str, version: str = "") -> Upload | None:
     """incoming/{provider_id}/{declaration_id}/{file} -> Upload; anything else -> None."""
     match = _UPLOAD_KEY.match(object_key)
     if not match:
         return None
-    return Upload(match["provider"], match["declaration"], match["file"], object_key)
+    return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
 
 
 def report_key(provider_id: str, declaration_id: str) -> str:
     return f"reports/{provider_id}/{declaration_id}.json"
 
 
-def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingReport:
+def process_declaration(
+    upload: Upload, data: bytes, ctx: IngestContext
+) -> ProcessingReport | OtherVersionIgnored:
     """Process one uploaded file; returns the processing report (also stored in S3)."""
     # One pause for the whole upload, ended once _process has returned and its claims,
     # invoices and lines are freed: the collector then has no survivors to walk (a walk of
@@ -110,9 +112,13 @@ def process_declaration(upload: Upload, data: bytes, ctx: IngestContext) -> Proc
         return _process(upload, data, ctx)
 
 
-def _process(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingReport:
-    provider = ctx.store.get_provider(upload.provider_id)
+def _process(
+    upload: Upload, data: bytes, ctx: IngestContext
+) -> ProcessingReport | OtherVersionIgnored:
     record = start_record(upload, ctx)
+    if record is None:
+        return ignore_other_version(upload, ctx)
+    provider = ctx.store.get_provider(upload.provider_id)
     if provider is None:
         finding = Finding(
             "UNKNOWN_PROVIDER", Severity.FILE, params={"provider": upload.provider_id}
@@ -133,9 +139,10 @@ def _process(upload: Upload, data: bytes, ctx: IngestContext) -> ProcessingRepor
     return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
 
 
-def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
-    """The upload's record, PROCESSING from now on (a retried upload finds its own).
-    (Also used by the retour import, whose uploads have no object key to record.)"""
+def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None:
+    """The upload's record, PROCESSING from now on (a retried upload finds its own); None
+    when another object version started it first (issue 13 item 1: one upload URL, one
+    file). (Also used by the retour import.)"""
     record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
     if record is None:
         record = DeclarationRecord(
@@ -147,10 +154,34 @@ def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord:
         )
     object_key = {"object_key": upload.object_key} if upload.object_key else {}
     record = record.with_status(
-        DeclarationStatus.PROCESSING, file_name=upload.file_name, **object_key
+        DeclarationStatus.PROCESSING,
+        file_name=upload.file_name,
+        object_version=upload.version,
+        **object_key,
     )
-    ctx.store.put_declaration(record)
-    return record
+    return record if ctx.store.start_declaration_version(record) else None
+
+
+def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgnored:
+    """Nothing of it is read into invoices: the practice is told (once per version) that
+    the upload keeps its first file, and the operator sees an error and a metric."""
+    sentences = action_sentences("upload_version_ignored", declaration_id=upload.declaration_id)
+    version = hashlib.sha256(upload.version.encode()).hexdigest()[:16]
+    action = OpenAction(
+        action_id=f"upload-version-{upload.declaration_id}-{version}",
+        provider_id=upload.provider_id,
+        kind=ActionKind.UPLOAD_VERSION_IGNORED,
+        invoice_id="",  # about the upload, not an invoice
+        reference="",
+        created_at=ctx.clock.now(),
+        details={
+            "declaration_id": upload.declaration_id,
+            "what_to_do": sentences["nl"],
+            "what_to_do_en": sentences["en"],
+        },
+    )
+    ctx.store.add_action(action)
+    return OtherVersionIgnored(upload.declaration_id, upload.provider_id)
 
 
 def _invoice_claims(
@@ -171,12 +202,15 @@ def _invoice_claims(
     invoices = issue_invoices(plan.drafts, provider, record, ctx)
     invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)
     minors = _minors_without_debtor(parsed.findings)
-    _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx, minors)
+    taken = _store(provider, upload, plan, invoices, set(known) - set(elsewhere), ctx, minors)
+    refused = _reference_taken(plan.drafts, invoices, taken)
+    invoices = [invoice for invoice in invoices if invoice.invoice_id not in taken]
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
     findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
     findings += corrections.findings
     findings += blocked_findings
+    findings += refused
     summary = _summary(
         parsed,
         plan,
@@ -244,15 +278,22 @@ def _book_earlier_credits(
 def with_reference_block(
     record: DeclarationRecord, needed: int, ctx: IngestContext
 ) -> DeclarationRecord:
-    """Reserve the upload's betalingskenmerken once; a retry reuses the same block.
+    """Reserve the upload's betalingskenmerken once; a retry of the same object version
+    reuses the same block. A block is never handed to another version, nor stretched: a
+    run that needs more (or another version) gets fresh numbers (issue 13 item 1).
     (Also used by the retour import for the invoices it creates.)"""
-    if record.reference_block_start is not None:
-        if needed > record.reference_block_size:
-            raise RuntimeError("retry needs more references than the first attempt reserved")
+    if (
+        record.reference_block_start is not None
+        and record.reference_block_version == record.object_version
+        and needed <= record.reference_block_size
+    ):
         return record
     start = ctx.store.reserve_references(needed) if needed else 0
     record = record.with_status(
-        record.status, reference_block_start=start, reference_block_size=needed
+        record.status,
+        reference_block_start=start,
+        reference_block_size=needed,
+        reference_block_version=record.object_version,
     )
     ctx.store.put_declaration(record)
     return record
@@ -284,8 +325,9 @@ def _store(
     stored_earlier: set[str],
     ctx: IngestContext,
     minors: frozenset[str],
-) -> None:
-    """Write what an earlier attempt of this same upload did not get to."""
+) -> set[str]:
+    """Write what an earlier attempt of this same upload did not get to; returns the ids
+    of the invoices left out because their kenmerk belongs to another invoice."""
     new = [
         NewInvoice(
             invoice,
@@ -301,7 +343,33 @@ def _store(
         for line in plan.insurer_lines
         if line.claim.claim_ref not in stored_earlier
     ]
-    ctx.store.store_new(provider.provider_id, upload.declaration_id, new, insurer_refs)
+    stored = ctx.store.store_new(provider.provider_id, upload.declaration_id, new, insurer_refs)
+    return set(stored.reference_taken)
+
+
+def _reference_taken(
+    drafts: list[InvoiceDraft], invoices: list[Invoice], taken: set[str]
+) -> list[Finding]:
+    """Issue 13 item 1: each line of an invoice whose kenmerk another invoice holds is
+    rejected, so the upload ends with a report instead of staying "processing"."""
+    findings = []
+    for draft, invoice in zip(drafts, invoices, strict=True):
+        if invoice.invoice_id not in taken:
+            continue
+        invoiced = {line.claim_ref for line in invoice.lines}
+        kenmerk = {"kenmerk": reference.grouped(invoice.reference)}
+        findings += [
+            Finding(
+                "REFERENCE_ALREADY_USED",
+                Severity.CLAIM,
+                line=claim.line_number,
+                claim_ref=claim.claim_ref,
+                params=kenmerk,
+            )
+            for claim in draft.claims
+            if claim.claim_ref in invoiced
+        ]
+    return findings
 
 
 def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
@@ -465,6 +533,7 @@ def _publish(
         outcome=outcome,
         summary=summary,
         findings=in_report_order(findings),
+        finding_counts=counted_by_code(findings),
     )
     publish_report(report, record, report_key(upload.provider_id, upload.declaration_id), ctx)
     return report

@@ -7,6 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# The largest upload read at all: 100,000 lines (R2's limit) of a CSV row with every column
+# filled (~600 bytes) or a Vektis record (310/370 bytes) fit well within it; a larger
+# object is refused before a byte of it is read, so it cannot exhaust the function, and an
+# upload URL asked for a larger size is not handed out (issue 13 item 9).
+MAX_DECLARATION_BYTES = 64 * 1024 * 1024
+
 
 class DeclarationStatus(StrEnum):
     AWAITING_UPLOAD = "awaiting_upload"  # an upload URL was handed out
@@ -23,10 +29,14 @@ class DeclarationRecord:
     status: DeclarationStatus
     created_at: datetime
     object_key: str = ""
+    # The S3 object version processed (issue 13 item 1): the first one only; another
+    # version of the same key is reported and processed into nothing.
+    object_version: str = ""
     # The betalingskenmerk sequence numbers reserved for this upload, kept so a retry
     # hands the same reference to the same invoice.
     reference_block_start: int | None = None
     reference_block_size: int = 0
+    reference_block_version: str = ""  # the object version the block was reserved for
     processed_at: datetime | None = None
     outcome: str = ""
     summary: dict[str, Any] = field(default_factory=dict)

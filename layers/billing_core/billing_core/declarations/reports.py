@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -96,7 +97,8 @@ class UploadReport(ABC, Generic[SummaryT]):
     processed_at: datetime
     outcome: Outcome
     summary: SummaryT
-    findings: tuple[Finding, ...]  # in report order: by line, then code
+    findings: tuple[Finding, ...]  # in report order: by line, then code (in_report_order)
+    finding_counts: dict[str, int] = field(default_factory=dict)  # all of them, by code
 
     @property
     def status(self) -> DeclarationStatus:
@@ -118,6 +120,7 @@ class UploadReport(ABC, Generic[SummaryT]):
             "summary": asdict(self.summary),
             **self._lines(),
             "findings": [finding.as_dict() for finding in self.findings],
+            "finding_counts": self.finding_counts,
         }
 
     def to_json(self) -> bytes:
@@ -192,5 +195,41 @@ class RetourReport(UploadReport[RetourSummary]):
         }
 
 
+# A report keeps the first FINDINGS_KEPT_PER_CODE findings of each code, in report order,
+# and counts them all (issue 13 item 9): a header of 100,000 empty column names is one
+# code counted 100,000 times, not a 21 MB report that no API answer (6 MB) can hold.
+FINDINGS_KEPT_PER_CODE = 50
+
+
 def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=lambda finding: (finding.line or 0, finding.code)))
+    """By line, then code; the first FINDINGS_KEPT_PER_CODE of each code."""
+    seen: Counter[str] = Counter()
+    kept = []
+    for finding in sorted(findings, key=lambda finding: (finding.line or 0, finding.code)):
+        seen[finding.code] += 1
+        if seen[finding.code] <= FINDINGS_KEPT_PER_CODE:
+            kept.append(finding)
+    return tuple(kept)
+
+
+def counted_by_code(findings: Iterable[Finding]) -> dict[str, int]:
+    """Every finding counted, also those a report does not keep."""
+    return dict(sorted(Counter(finding.code for finding in findings).items()))
+
+
+@dataclass(frozen=True, slots=True)
+class OtherVersionIgnored:
+    """Another object version under an upload's key (a second PUT, or a write that went
+    around the upload URL): processed into nothing, told to the practice as an open
+    action, logged as an error and counted (issue 13 item 1)."""
+
+    declaration_id: str
+    provider_id: str
+    LOG_MESSAGE: ClassVar[str] = "another version of an upload ignored"
+
+    def log_entry(self) -> LogEntry:
+        fields = {"declaration_id": self.declaration_id, "provider_id": self.provider_id}
+        return LogEntry(self.LOG_MESSAGE, fields, {"UploadVersionsIgnored": 1}, error=True)
+
+    def answer(self) -> dict[str, Any]:
+        return {"declaration_id": self.declaration_id, "outcome": "other_version_ignored"}

@@ -39,6 +39,7 @@ from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.ingest import (
     IngestContext,
     Upload,
+    ignore_other_version,
     issue_invoices,
     publish_report,
     start_record,
@@ -48,9 +49,11 @@ from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
+    OtherVersionIgnored,
     RetourLineReport,
     RetourReport,
     RetourSummary,
+    counted_by_code,
     in_report_order,
 )
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
@@ -78,12 +81,12 @@ class LineResult(StrEnum):
     UNKNOWN = "unknown"
 
 
-def retour_upload_from_key(object_key: str) -> Upload | None:
+def retour_upload_from_key(object_key: str, version: str = "") -> Upload | None:
     """retour/{provider_id}/{upload_id}/{file} -> Upload; anything else -> None."""
     match = _RETOUR_KEY.match(object_key)
     if not match:
         return None
-    return Upload(match["provider"], match["declaration"], match["file"], object_key)
+    return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
 
 
 def retour_report_key(provider_id: str, declaration_id: str) -> str:
@@ -114,11 +117,20 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
 
 
 def apply_retour(
-    provider_id: str, declaration_id: str, data: bytes, ctx: IngestContext, *, file_name: str = ""
-) -> RetourReport:
-    """Apply one uploaded retour file; returns its report (also stored in S3)."""
-    upload = Upload(provider_id, declaration_id, file_name or "retour", "")
+    provider_id: str,
+    declaration_id: str,
+    data: bytes,
+    ctx: IngestContext,
+    *,
+    file_name: str = "",
+    version: str = "",
+) -> RetourReport | OtherVersionIgnored:
+    """Apply one uploaded retour file; returns its report (also stored in S3). Only the
+    first object ``version`` of an upload is applied, as for a declaration (issue 13)."""
+    upload = Upload(provider_id, declaration_id, file_name or "retour", "", version)
     record = start_record(upload, ctx)
+    if record is None:
+        return ignore_other_version(upload, ctx)
     provider = ctx.store.get_provider(provider_id)
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
@@ -389,6 +401,7 @@ def _write_report(
     upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
 ) -> RetourReport:
     summary = _summary(run)
+    findings = [*run.parsed.findings, *run.findings]
     report = RetourReport(
         declaration_id=upload.declaration_id,
         provider_id=upload.provider_id,
@@ -401,7 +414,8 @@ def _write_report(
             _line_report(line, run.results.get(line.line, ("", ""))) for line in run.parsed.lines
         ),
         retour_codes=tuple(run.parsed.remarks),
-        findings=in_report_order([*run.parsed.findings, *run.findings]),
+        findings=in_report_order(findings),
+        finding_counts=counted_by_code(findings),
     )
     key = retour_report_key(upload.provider_id, upload.declaration_id)
     publish_report(report, record, key, ctx)

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from billing_core import bootstrap
 from billing_core.adapters.s3 import S3Upload, uploaded_bytes_at_most, uploaded_objects
 
-__all__ = ["AcceptedUpload", "S3Upload", "UploadSkipped", "s3_upload_handler"]
+__all__ = ["AcceptedUpload", "S3Upload", "UploadSkipped", "object_version", "s3_upload_handler"]
 from billing_core.entrypoints.powertools import (
     LambdaHandler,
     idempotent,
@@ -85,6 +85,12 @@ class AcceptedUpload:
             limit = {"limit_bytes": self.max_bytes}
             return UploadSkipped("refused", f"{self.name} too large", limit)
         return data
+
+
+def object_version(upload: S3Upload) -> str:
+    """Which object the notification is about: its version id, or its eTag where the
+    bucket keeps no versions (the template versions it; a test bucket may not)."""
+    return upload["version"] or f"etag:{upload['etag']}"
 
 
 def _where(upload: S3Upload) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class ActionKind(StrEnum):
     MISSING_PRICE_QUOTE = "missing_price_quote"
     MINOR_WITHOUT_DEBTOR = "minor_without_debtor"  # a child's invoice addressed to the child
     PAYOUT_RETURNED = "payout_returned"  # the bank returned a weekly payout (issue 19)
+    UPLOAD_VERSION_IGNORED = "upload_version_ignored"  # a second file under one upload (#13)
 
 
 class ActionState(StrEnum):

@@ -211,6 +211,7 @@ _DUTCH: Sections = {
         "action_kind_collection_handover": "Overdracht incasso",
         "action_kind_missing_price_quote": "Ontbrekende begroting",
         "action_kind_minor_without_debtor": "Minderjarige zonder debiteur",
+        "action_kind_upload_version_ignored": "Tweede bestand niet verwerkt",
         # blocked patients
         "blocked_title": "Geblokkeerde patiënten",
         "blocked_lead": "Patiënten met een vordering bij het incassobureau, per {date}.",
@@ -499,6 +500,7 @@ _ENGLISH: Sections = {
         "action_kind_collection_handover": "Collection handover",
         "action_kind_missing_price_quote": "Missing price quote",
         "action_kind_minor_without_debtor": "Minor without debtor",
+        "action_kind_upload_version_ignored": "Second file not processed",
         "blocked_title": "Blocked patients",
         "blocked_lead": "Patients with a claim at the collection agency, as of {date}.",
         "no_blocked": "No blocked patients.",

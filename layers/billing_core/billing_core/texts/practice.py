@@ -140,6 +140,11 @@ _DUTCH: Sections = {
             " een eerdere nota is bij het incassobureau. De nota met betalingskenmerk {kenmerk}"
             " is wel verstuurd, maar het debiteurenrisico ervan blijft bij u."
         ),
+        # Issue 13 item 1: the last guard: a betalingskenmerk is on one invoice only.
+        "REFERENCE_ALREADY_USED": (
+            "Regel {line}: het betalingskenmerk {kenmerk} hoort al bij een andere nota; deze"
+            " regel is niet gefactureerd. Meld dit bij zorgnota en upload de regel opnieuw."
+        ),
         "CLAIM_ALREADY_PROCESSED": (
             "Regel {line}: deze regel is al verwerkt bij declaratie {declaration_id} en wordt niet"
             " opnieuw gefactureerd."
@@ -417,6 +422,12 @@ _DUTCH: Sections = {
     },
     ACTIONS: {
         # A payout the bank sent back: it is paid again in the next weekly batch.
+        # Issue 13 item 1: a second file under one upload URL (or written around it).
+        "upload_version_ignored": (
+            "Onder upload {declaration_id} kwam een tweede bestand binnen. Een upload verwerkt"
+            " alleen het eerste bestand: het tweede is niet verwerkt. Vraag voor dat bestand een"
+            " nieuwe upload aan."
+        ),
         "payout_returned": (
             "De uitbetaling van {amount} ({transfer_id}) is door de bank teruggestort"
             " (reden {reason}). Controleer het IBAN en de tenaamstelling van uw"
@@ -543,6 +554,11 @@ _ENGLISH: Sections = {
             "Line {line}: patient {patient_ref} is on your list of blocked patients: an earlier"
             " invoice is with the collection agency. The invoice with payment reference {kenmerk}"
             " was sent anyway, but its debtor risk stays with you."
+        ),
+        # Issue 13 item 1: the last guard: a betalingskenmerk is on one invoice only.
+        "REFERENCE_ALREADY_USED": (
+            "Line {line}: payment reference {kenmerk} already belongs to another invoice; this"
+            " line was not invoiced. Tell zorgnota and upload the line again."
         ),
         "CLAIM_ALREADY_PROCESSED": (
             "Line {line}: this line was already processed with declaration {declaration_id} and is"
@@ -803,6 +819,11 @@ _ENGLISH: Sections = {
         "refund_above_credit": "Invoice {kenmerk} holds {credit} of credit; no more is refunded.",
     },
     ACTIONS: {
+        # Issue 13 item 1: a second file under one upload URL (or written around it).
+        "upload_version_ignored": (
+            "A second file arrived under upload {declaration_id}. An upload processes its first"
+            " file only: the second was not processed. Request a new upload for that file."
+        ),
         "payout_returned": (
             "The payout of {amount} ({transfer_id}) was returned by the bank (reason"
             " {reason}). Check the IBAN and account holder of your payout account with"

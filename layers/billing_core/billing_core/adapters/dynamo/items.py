@@ -15,6 +15,8 @@ Key design (one table, pk/sk):
   PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
                                                         ISO week w: the retrocession's read (R24)
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
+  REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
+                                                        betalingskenmerk (issue 13 item 1)
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
   TRANSFERBATCH#{kind}         {batch id}               a payout or refund batch (R34), as one
@@ -152,8 +154,10 @@ def declaration_from_item(item: Item) -> DeclarationRecord:
         status=DeclarationStatus(item["status"]),
         created_at=datetime.fromisoformat(item["created_at"]),
         object_key=item.get("object_key", ""),
+        object_version=item.get("object_version", ""),
         reference_block_start=int(block) if block is not None else None,
         reference_block_size=int(item.get("reference_block_size", 0)),
+        reference_block_version=item.get("reference_block_version", ""),
         processed_at=_optional_datetime(item.get("processed_at")),
         outcome=item.get("outcome", ""),
         summary=_plain(item.get("summary", {})),
@@ -172,6 +176,21 @@ def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice
         "declaration_id": declaration_id,
         "invoice_id": invoice_id,
     }
+
+
+def reference_marker_to_item(invoice: Invoice) -> Item:
+    """Ids only: which provider's invoice holds the kenmerk."""
+    return {
+        **keys.reference_marker_key(invoice.reference),
+        "entity": "reference",
+        "provider_id": invoice.provider_id,
+        "invoice_id": invoice.invoice_id,
+    }
+
+
+def reference_holder(item: Item) -> tuple[str, str]:
+    """(provider id, invoice id) of a reference marker."""
+    return item["provider_id"], item["invoice_id"]
 
 
 # --- invoice ----------------------------------------------------------------------------

@@ -85,6 +85,12 @@ def birth_date_tries_key(reference: str) -> Key:
     return {"pk": f"BIRTHDATE_TRIES#{reference}", "sk": "TRIES"}
 
 
+def reference_marker_key(reference: str) -> Key:
+    """The betalingskenmerk's uniqueness marker (issue 13 item 1): written in the
+    transaction of the one invoice that carries it, on condition that it is new."""
+    return {"pk": f"REFERENCE#{reference}", "sk": "REFERENCE"}
+
+
 def reference_partition(reference: str) -> str:
     """The by-reference index partition: the payment checker's one read (R10)."""
     return f"REF#{reference}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ from billing_core.ports import (
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
+    NewInvoicesStored,
     ProviderListing,
     TransactionConflict,
     UnreadableProvider,
@@ -194,6 +195,21 @@ class BillingRepository:
     def put_declaration(self, record: DeclarationRecord) -> None:
         self._table.put_item(Item=items.declaration_to_item(record))
 
+    def start_declaration_version(self, record: DeclarationRecord) -> bool:
+        """One conditional Put: the version is set once, by the first run that gets here."""
+        try:
+            self._table.put_item(
+                Item=items.declaration_to_item(record),
+                ConditionExpression="attribute_not_exists(object_version)"
+                " OR object_version IN (:none, :version)",
+                ExpressionAttributeValues={":none": "", ":version": record.object_version},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
@@ -266,24 +282,53 @@ class BillingRepository:
         declaration_id: str,
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
-    ) -> int:
+    ) -> NewInvoicesStored:
         """Write invoices with their claim markers, and the markers of insurer-bound lines.
 
         Each write is conditional on its key being new, and an invoice travels in the same
-        transaction as its claim markers, so neither exists without the other. Returns the
-        number of requests; raises TransactionConflict when something already existed
-        (that transaction wrote nothing; a retry re-reads what is known).
+        transaction as its claim markers and its kenmerk's marker, so none exists without
+        the others and no kenmerk is ever written twice. A transaction cancelled by a taken
+        kenmerk is written again without that invoice (a read of its markers, only then);
+        TransactionConflict when something else already existed (that transaction wrote
+        nothing; a retry re-reads what is known).
         """
         units = [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
         units += [
-            [self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))]
+            _Unit([self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))])
             for ref in insurer_claim_refs
         ]
-        requests = 0
+        stored = NewInvoicesStored(0)
         for transaction in _pack(units, TRANSACTION_LIMIT):
-            self._transact(transaction)
+            stored = self._write_units(transaction, stored)
+        return stored
+
+    def _write_units(self, units: list[_Unit], before: NewInvoicesStored) -> NewInvoicesStored:
+        """One transaction; when a taken kenmerk cancelled it, again without that invoice."""
+        requests, taken = before.requests, before.reference_taken
+        while units:
             requests += 1
-        return requests
+            try:
+                self._transact([write for unit in units for write in unit.writes])
+                break
+            except TransactionConflict:
+                held_by_others = self._invoices_with_taken_reference(units)
+                if not held_by_others:
+                    raise
+            taken += tuple(sorted(held_by_others))
+            units = [unit for unit in units if unit.invoice_id not in held_by_others]
+        return NewInvoicesStored(requests, taken)
+
+    def _invoices_with_taken_reference(self, units: list[_Unit]) -> set[str]:
+        """The ids of the invoices whose kenmerk's marker names another invoice."""
+        with_reference = [unit for unit in units if unit.reference]
+        wanted = [keys.reference_marker_key(unit.reference) for unit in with_reference]
+        holders = {item["pk"]: items.reference_holder(item) for item in self._batch_get(wanted)}
+        return {
+            unit.invoice_id
+            for unit in with_reference
+            if holders.get(keys.reference_marker_key(unit.reference)["pk"], unit.holder)
+            != unit.holder
+        }
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:
         """A retour made insurer-bound lines the patient's after all (legal-nl.md §6): the
@@ -292,6 +337,7 @@ class BillingRepository:
         an earlier or concurrent run got there first (R3)."""
         invoice_id = new.invoice.invoice_id
         writes = [self._put_new(items.invoice_to_item(new.invoice))]
+        writes += [self._put_new(items.reference_marker_to_item(new.invoice))]
         writes += self._ledger_week_puts(new.invoice)
         writes += [
             {
@@ -695,19 +741,21 @@ class BillingRepository:
             for marker in items.ledger_week_items(invoice)
         ]
 
-    def _invoice_unit(
-        self, provider_id: str, declaration_id: str, new: NewInvoice
-    ) -> list[dict[str, Any]]:
-        invoice_id = new.invoice.invoice_id
-        return [
-            self._put_new(items.invoice_to_item(new.invoice)),
-            *self._ledger_week_puts(new.invoice),
+    def _invoice_unit(self, provider_id: str, declaration_id: str, new: NewInvoice) -> _Unit:
+        invoice = new.invoice
+        writes = [
+            self._put_new(items.invoice_to_item(invoice)),
+            self._put_new(items.reference_marker_to_item(invoice)),
+            *self._ledger_week_puts(invoice),
             *(
-                self._put_new(items.claim_to_item(provider_id, ref, declaration_id, invoice_id))
+                self._put_new(
+                    items.claim_to_item(provider_id, ref, declaration_id, invoice.invoice_id)
+                )
                 for ref in new.claim_refs
             ),
             *(self._put_new(items.action_to_item(action)) for action in new.actions),
         ]
+        return _Unit(writes, invoice.provider_id, invoice.invoice_id, invoice.reference)
 
     def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -752,16 +800,33 @@ def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
         raise UnreadableProvider(provider_id) from error
 
 
-def _pack(units: Sequence[list[Any]], limit: int) -> Iterator[list[Any]]:
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """The writes that stand or fall together: an invoice with its markers (and its
+    kenmerk), or an insurer-bound line's marker (no invoice, no kenmerk)."""
+
+    writes: list[dict[str, Any]]
+    provider_id: str = ""
+    invoice_id: str = ""
+    reference: str = ""
+
+    @property
+    def holder(self) -> tuple[str, str]:
+        return self.provider_id, self.invoice_id
+
+
+def _pack(units: Sequence[_Unit], limit: int) -> Iterator[list[_Unit]]:
     """Fill transactions up to ``limit`` items without splitting a unit."""
-    transaction: list[Any] = []
+    transaction: list[_Unit] = []
+    size = 0
     for unit in units:
-        if len(unit) > limit:
-            raise ValueError(f"an invoice with {len(unit) - 1} lines does not fit a transaction")
-        if len(transaction) + len(unit) > limit:
+        if len(unit.writes) > limit:
+            raise ValueError(f"an invoice of {len(unit.writes)} items does not fit a transaction")
+        if size + len(unit.writes) > limit:
             yield transaction
-            transaction = []
-        transaction.extend(unit)
+            transaction, size = [], 0
+        transaction.append(unit)
+        size += len(unit.writes)
     if transaction:
         yield transaction
 

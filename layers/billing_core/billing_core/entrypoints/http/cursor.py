@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 
 
 class InvalidCursor(ValueError):
@@ -25,3 +26,13 @@ def decode(cursor: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidCursor(cursor)
     return value
+
+
+def decode_offset(cursor: str | None) -> int:
+    """A position in a list read whole (a report's findings); 0 without a cursor."""
+    if cursor is None:
+        return 0
+    value = decode(cursor)
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        raise InvalidCursor(cursor)
+    return int(value)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
-from billing_core.declarations.record import DeclarationRecord
+from billing_core.declarations.record import MAX_DECLARATION_BYTES, DeclarationRecord
 from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
@@ -23,15 +23,37 @@ from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
 
 
+def _size_bytes() -> Any:
+    return Field(
+        default=None,
+        ge=1,
+        le=MAX_DECLARATION_BYTES,
+        description="The file's size: when given, the upload URL takes a file of exactly this"
+        " size and S3 refuses any other (issue 13 item 9)",
+    )
+
+
+def _upload_headers() -> Any:
+    return Field(
+        description="Send these headers with the PUT: they are signed (If-None-Match: * makes"
+        " the URL take one file only; a second PUT gets 412)"
+    )
+
+
+_UPLOAD_URL = "Takes one HTTP PUT of the file, any Content-Type, with upload_headers"
+
+
 class UploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     file_name: str = Field(min_length=1, max_length=200, examples=["declaraties-week-47.csv"])
+    size_bytes: int | None = _size_bytes()
 
 
 class UploadTicketOut(BaseModel):
     declaration_id: str
-    upload_url: str = Field(description="Takes one HTTP PUT of the file, any Content-Type")
+    upload_url: str = Field(description=_UPLOAD_URL)
+    upload_headers: dict[str, str] = _upload_headers()
     expires_at: datetime
 
 
@@ -63,7 +85,14 @@ class DeclarationOut(BaseModel):
 class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="Per problem: code, severity, line, field, claim_ref, message (nl), message_en",
+        description="Per problem: code, severity, line, field, claim_ref, message (nl),"
+        " message_en; one page of them, the report keeps the first 50 of each code",
+    )
+    finding_counts: dict[str, int] = Field(
+        default_factory=dict, description="How many findings of each code there were in all"
+    )
+    next_findings_cursor: str | None = Field(
+        default=None, description="Pass as findings_cursor for the next page of findings"
     )
 
 
@@ -423,13 +452,15 @@ class RetourUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     file_name: str = Field(min_length=1, max_length=200, examples=["vgz-retour-week-47.pm305"])
+    size_bytes: int | None = _size_bytes()
 
 
 class RetourUploadTicketOut(BaseModel):
     upload_id: str = Field(
         description="Read its status and report at GET /api/v1/provider/declarations/{upload_id}"
     )
-    upload_url: str = Field(description="Takes one HTTP PUT of the file, any Content-Type")
+    upload_url: str = Field(description=_UPLOAD_URL)
+    upload_headers: dict[str, str] = _upload_headers()
     expires_at: datetime
 
 

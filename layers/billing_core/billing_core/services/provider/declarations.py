@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ class UploadTicket:
 
     declaration_id: str
     upload_url: str
+    upload_headers: dict[str, str]  # the PUT must send them: they are signed (issue 13)
     expires_at: datetime
 
 
@@ -37,10 +39,16 @@ class DeclarationPage:
     next_position: str | None  # None: this was the last page
 
 
+# Findings per answer (issue 13 item 9): a page stays far below API Gateway's 6 MB.
+FINDINGS_PAGE = 200
+
+
 @dataclass(frozen=True, slots=True)
 class DeclarationReport:
     record: DeclarationRecord
-    findings: list[dict[str, Any]]  # empty until processed
+    findings: list[dict[str, Any]]  # one page of them; empty until processed
+    finding_counts: dict[str, int]  # every finding, also those the report does not keep
+    next_findings: int | None = None  # where the next page starts; None: this was the last
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -65,16 +73,20 @@ def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
 
 
 def request_declaration_upload(
-    user: ProviderUser, file_name: str, ctx: ProviderContext
+    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
 ) -> UploadTicket:
     """An upload URL for a declaration file, processed by the ingest once it lands (R1)."""
-    return _request_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
+    provider_id = tenant_for(user, Role.STAFF)
+    return _request_upload(provider_id, file_name, upload_key, ctx, size_bytes)
 
 
-def request_retour_upload(user: ProviderUser, file_name: str, ctx: ProviderContext) -> UploadTicket:
+def request_retour_upload(
+    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
+) -> UploadTicket:
     """An upload URL for an insurer's retour file: the granted amounts in it are deducted
     on the patients' invoices (R5); its status and report are read like a declaration's."""
-    return _request_upload(tenant_for(user, Role.STAFF), file_name, retour_upload_key, ctx)
+    provider_id = tenant_for(user, Role.STAFF)
+    return _request_upload(provider_id, file_name, retour_upload_key, ctx, size_bytes)
 
 
 def upload_declaration_file(
@@ -93,13 +105,17 @@ def _request_upload(
     file_name: str,
     key_for: Callable[[str, str, str], str],
     ctx: ProviderContext,
+    size_bytes: int | None,
 ) -> UploadTicket:
-    """An upload URL for exactly one key of the token's provider (R26), registered as an
-    upload awaiting its file, so its status and report are read the same way (R1)."""
+    """An upload URL for exactly one key of the token's provider (R26), for one file
+    (of ``size_bytes`` when given), registered as an upload awaiting its file, so its
+    status and report are read the same way (R1)."""
     record = _register_upload(provider_id, file_name, key_for, ctx)
+    signed = ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds, size_bytes)
     return UploadTicket(
         declaration_id=record.declaration_id,
-        upload_url=ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds),
+        upload_url=signed.url,
+        upload_headers=signed.headers,
         expires_at=record.created_at + timedelta(seconds=ctx.upload_url_seconds),
     )
 
@@ -142,16 +158,28 @@ def list_declarations(
 
 
 def declaration_report(
-    user: ProviderUser, declaration_id: str, ctx: ProviderContext
+    user: ProviderUser,
+    declaration_id: str,
+    ctx: ProviderContext,
+    *,
+    findings_from: int = 0,
+    findings_page: int = FINDINGS_PAGE,
 ) -> DeclarationReport | None:
-    """One upload with the findings of its processing report; None for an id the
-    provider does not have."""
+    """One upload with a page of the findings of its processing report (from the
+    ``findings_from``-th); None for an id the provider does not have."""
     provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None
-    findings = []
+    stored: dict[str, Any] = {}
     if record.report_key:
-        findings = json.loads(ctx.files.get(record.report_key))["findings"]
+        stored = json.loads(ctx.files.get(record.report_key))
     ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
-    return DeclarationReport(record, findings)
+    findings = stored.get("findings", [])
+    end = findings_from + findings_page
+    page = findings[findings_from:end]
+    # A report written before issue 13 has no counts: its findings are all there were.
+    counts = stored.get("finding_counts") or dict(
+        sorted(Counter(f["code"] for f in findings).items())
+    )
+    return DeclarationReport(record, page, counts, end if end < len(findings) else None)

@@ -1,0 +1,103 @@
+"""Size caps: in the signed upload request, and in the report an upload gets (issue 13
+item 9, R1, R2)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from billing_core.declarations.record import (
+    MAX_DECLARATION_BYTES,
+    DeclarationRecord,
+    DeclarationStatus,
+)
+from billing_core.entrypoints.http import cursor
+from local.generate import declaration_csv
+from local.seed import DENTAL
+from local.server import SandboxServer
+
+PROVIDER = DENTAL.provider_id
+DECLARATIONS = "/api/v1/provider/declarations"
+
+
+def _detail(sandbox, declaration_id, findings_cursor=None):
+    query = {"findings_cursor": findings_cursor} if findings_cursor else None
+    return sandbox.api("GET", f"{DECLARATIONS}/{declaration_id}", provider_id=PROVIDER, query=query)
+
+
+def test_the_upload_url_is_signed_for_the_size_the_practice_gave(sandbox):
+    data = declaration_csv(6)
+    # When the practice asks for a URL for a file of its size
+    status, ticket = sandbox.api(
+        "POST",
+        DECLARATIONS,
+        provider_id=PROVIDER,
+        body={"file_name": "week-47.csv", "size_bytes": len(data)},
+    )
+    # Then the PUT must say that size, and a body of another size is refused (S3: 403)
+    assert status == 201
+    headers = ticket["upload_headers"]
+    assert headers == {"If-None-Match": "*", "Content-Length": str(len(data))}
+    server = SandboxServer(sandbox)
+    path = urlsplit(ticket["upload_url"])
+    target = f"{path.path}?{path.query}"
+    sent = {name.lower(): value for name, value in headers.items()}
+    assert server.handle("PUT", target, sent, data + b"\n")[0] == 403
+    assert server.handle("PUT", target, sent, data)[0] == 200
+
+
+def test_no_upload_url_for_a_file_above_the_cap(sandbox):
+    status, body = sandbox.api(
+        "POST",
+        DECLARATIONS,
+        provider_id=PROVIDER,
+        body={"file_name": "huge.csv", "size_bytes": MAX_DECLARATION_BYTES + 1},
+    )
+    assert status == 400 and body["error"]["code"] == "validation_error"
+
+
+def test_a_header_of_many_empty_column_names_gives_a_short_counted_report(sandbox):
+    # Given a header with 20,000 empty column names (the sweep sent 100,000: a 21.5 MB report)
+    header = "claim_ref" + ";" * 20_000
+    declaration_id = sandbox.upload_declaration(PROVIDER, "odd.csv", header.encode() + b"\n")
+    # When its report is read
+    status, detail = _detail(sandbox, declaration_id)
+    # Then it keeps the first 50 of the code and counts them all
+    assert status == 200 and detail["status"] == "rejected"
+    assert detail["finding_counts"]["FILE_EMPTY_COLUMN_NAME"] == 20_000
+    empty = [f for f in detail["findings"] if f["code"] == "FILE_EMPTY_COLUMN_NAME"]
+    assert len(empty) == 50 and detail["next_findings_cursor"] is None
+    assert len(json.dumps(detail)) < 100_000
+
+
+def test_a_long_report_is_read_page_by_page(sandbox):
+    # Given a stored report with 450 findings
+    findings = [{"code": f"CODE_{n % 9}", "line": n, "message": "x"} for n in range(450)]
+    key = f"reports/{PROVIDER}/D-long.json"
+    sandbox.runtime.output_files.put(key, json.dumps({"findings": findings}).encode(), "json")
+    sandbox.runtime.repository.put_declaration(
+        DeclarationRecord(
+            provider_id=PROVIDER,
+            declaration_id="D-long",
+            file_name="long.csv",
+            status=DeclarationStatus.PROCESSED,
+            created_at=datetime.fromisoformat("2026-11-23T09:00:00+01:00"),
+            report_key=key,
+        )
+    )
+    # When the practice follows the cursor
+    pages, next_cursor = [], None
+    while True:
+        status, detail = _detail(sandbox, "D-long", next_cursor)
+        assert status == 200
+        pages.append(len(detail["findings"]))
+        next_cursor = detail["next_findings_cursor"]
+        if next_cursor is None:
+            break
+    # Then it read every finding once, at most 200 per answer, with the counts on each
+    assert pages == [200, 200, 50]
+    assert sum(detail["finding_counts"].values()) == 450
+    # And a cursor that is no position is refused
+    status, _ = _detail(sandbox, "D-long", cursor.encode("abc"))
+    assert status == 400
