@@ -41,7 +41,7 @@ from billing_core.declarations.claims import (
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.shared.money import AmountFormatError, parse_euros
-from billing_core.shared.spreadsheet import starts_a_formula
+from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
 
 SEPARATOR = ";"
 MAX_QUANTITY = 9_999
@@ -150,6 +150,8 @@ _COUNTRY_ALIASES = {"": "NL", "NEDERLAND": "NL", "NETHERLANDS": "NL", "THE NETHE
 _LINE_TYPES = {"": LineType.CARE, **{line_type.value: line_type for line_type in LineType}}
 _LANGUAGES = {language.value: language for language in Language}
 _EMAIL_FORBIDDEN = frozenset(' \t,;:<>()[]\\"')  # an apostrophe is fine: o'brien@...
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # every start is one character
+_DUTCH = Language.NL  # per patient: a module constant costs a 25th of the enum's property
 _EXCEL_SEPARATOR_LINE = ["sep=", ""]
 _FOREIGN_SEPARATORS = (("\t", "een tab", "a tab"), (",", "een komma (,)", "a comma (,)"))
 # The debtor of a line without one: compared field by field like a real debtor.
@@ -393,6 +395,7 @@ class _LineParser:
     def _read_lines(self, reader: _Reader, check_content: bool) -> int:
         """One pass: structural checks on every line, content checks while they can matter."""
         width, max_lines = self.width, self.max_lines
+        parse_line = self._line  # the hot loop: one bound method, looked up once
         wrong_width = 0
         lines_total = 0
         line = reader.line_num
@@ -407,7 +410,7 @@ class _LineParser:
                     self._wrong_width(first_line, len(row), wrong_width)
                     check_content = False
                 elif check_content and lines_total <= max_lines:
-                    self._line(row, first_line)
+                    parse_line(row, first_line)
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
         if wrong_width > MAX_LISTED_LINE_PROBLEMS:
@@ -430,7 +433,13 @@ class _LineParser:
         claim_ref, treatment_code, description, policy_number, price_quote_ref = map(
             str.strip, self.own_cells(row)
         )
-        patient = self._patient(row, line)
+        cells = self.patient_cells(row)
+        # The hot path: a patient's lines usually follow each other.
+        patient = (
+            self.previous_patient
+            if cells == self.previous_cells
+            else self._other_patient(cells, line)
+        )
         treatment_cells = self.treatment_cells(row)
         treatment = self.treatments.get(treatment_cells) or self._new_treatment(treatment_cells)
         # R3: provider + claim_ref identifies a claim, so the first line with it wins.
@@ -480,11 +489,8 @@ class _LineParser:
 
     # --- The patient: checked when a patient_ref first appears or its columns change ---
 
-    def _patient(self, row: list[str], line: int) -> _Patient:
-        cells = self.patient_cells(row)
-        # The hot path: a patient's lines usually follow each other.
-        if cells == self.previous_cells:
-            return self.previous_patient
+    def _other_patient(self, cells: tuple[str, ...], line: int) -> _Patient:
+        """The patient of a line whose patient columns differ from the line before."""
         # NUL never occurs in a decoded file (_decode refuses it), so the key is unambiguous;
         # one string per patient instead of 27 keeps the memory of a large file down.
         key = "\0".join(cells)
@@ -513,7 +519,7 @@ class _LineParser:
             problems.append(_Problem("FIELD_REQUIRED", "patient_ref"))
         bsn = _bsn(bsn, problems)
         birth = _unless_problem(self.birth_dates[birth_date], problems)
-        person = _person(person_cells[:_PERSON_WIDTH], "", Language.NL, problems)
+        person = _person(person_cells[:_PERSON_WIDTH], "", _DUTCH, problems)
         if not person.last_name:
             problems.append(_Problem("FIELD_REQUIRED", "last_name"))
         # A parent usually reads the language of the child's invoice, unless told otherwise.
@@ -727,6 +733,17 @@ def _person(
         postcode = _dutch_postcode(postcode, prefix + "postcode", problems)
     if email and not _is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
+    # One set operation for the usual names; the full check only when one might be a formula.
+    if not _FORMULA_FIRST.isdisjoint((initials[:1], name_prefix[:1], last_name[:1])):
+        _check_name_formulas(initials, name_prefix, last_name, prefix, problems)
+    address = Address(street, house_number, house_number_suffix, postcode, city, country)
+    language = _language(language_code, prefix + "language", default_language, problems)
+    return Person(initials, name_prefix, last_name, address, email, mobile, language)
+
+
+def _check_name_formulas(
+    initials: str, name_prefix: str, last_name: str, prefix: str, problems: list[_Problem]
+) -> None:
     for name, text in (
         ("initials", initials),
         ("name_prefix", name_prefix),
@@ -734,9 +751,6 @@ def _person(
     ):
         if starts_a_formula(text):
             problems.append(_Problem("NAME_FORMULA", prefix + name))
-    address = Address(street, house_number, house_number_suffix, postcode, city, country)
-    language = _language(language_code, prefix + "language", default_language, problems)
-    return Person(initials, name_prefix, last_name, address, email, mobile, language)
 
 
 def _debtor(

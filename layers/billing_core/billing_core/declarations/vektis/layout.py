@@ -120,10 +120,10 @@ class RecordLayout:
         return tuple(f.key for f in self.fields if f.mandatory and f.type is FieldType.AN)
 
     @cached_property
-    def all_mandatory_filled(self) -> Callable[[str], bool]:
-        """True when the record has this layout's length, every mandatory N field holds
-        digits and every mandatory AN field is filled: one compiled pattern, one C call
-        for the common case of a correct record."""
+    def all_mandatory_filled(self) -> Callable[[str], object]:
+        """Truthy (a match) when the record has this layout's length, every mandatory N
+        field holds digits and every mandatory AN field is filled: the compiled pattern's
+        own fullmatch, one C call and no Python frame for the common case."""
         parts = []
         for item in self.fields:
             if item.mandatory and item.type is FieldType.N:
@@ -133,7 +133,7 @@ class RecordLayout:
             else:
                 parts.append(f".{{{item.length}}}")
         pattern = re.compile("".join(parts), re.DOTALL)
-        return lambda text: pattern.fullmatch(text) is not None
+        return pattern.fullmatch
 
     def missing_mandatory(self, text: str) -> list[tuple[str, bool]]:
         """The mandatory fields that are not right: (key, is_numeric), in layout order."""

@@ -166,6 +166,7 @@ class _Mapper:
         self.read_insured = self.insured.getter(_INSURED_KEYS)
         self.read_treatment = self.treatment.getter(_TREATMENT_KEYS)
         self.treatment_label = self.treatment.labels
+        self.treatment_filled = self.treatment.all_mandatory_filled
         self.read_debtor = {
             version: layout.getter(_DEBTOR_KEYS)
             for version, layout in standard.debtor_records.items()
@@ -181,9 +182,13 @@ class _Mapper:
         self.postcodes: dict[str, str | None] = {}
         self.codes: dict[str, tuple[str, LineType]] = {}
         self.known_insurers: dict[tuple[str, str], str | None] = {}  # -> version lacking it
+        # (UZOVI, EEJJMMDD) -> the register version lacking the code, None when known: one
+        # dict lookup per 04 instead of finding the register in force on the date
+        self.lacking_on: dict[tuple[str, str], str | None] = {}
         self.adults_born_by = adults_born_by(today)
 
     def map(self, records: list[str], first_line: int) -> tuple[list[Claim], list[Finding]]:
+        treatment = self._treatment  # the hot loop: one bound method, looked up once
         for line, text in enumerate(records, first_line):
             kind = text[:2]
             if kind == "98":
@@ -193,7 +198,7 @@ class _Mapper:
             if self.comments is not None:
                 self._close_comments()
             if kind == "04":
-                self._treatment(line, text)
+                treatment(line, text)
             elif kind == "02":
                 self.patient = self._insured(line, text)
             elif kind == "03" and self.patient is not None:
@@ -399,10 +404,10 @@ class _Mapper:
         looks_right = (
             bsn_text == patient.bsn_text
             and date_text in self.valid_dates
-            and self.treatment.all_mandatory_filled(text)
+            and self.treatment_filled(text)
             and (dc == "D" or credit)
             and (not credit or previous.strip())
-            and self._register_lacking(uzovi, date_text) is None
+            and self.lacking_on.get((uzovi, date_text), "") is None
             and int(quantity) > 0
             and int(amount) > 0
         )
@@ -454,7 +459,7 @@ class _Mapper:
         cents: int,
         reverses: str,
     ) -> None:
-        description, line_type = self._code(code, line)
+        description, line_type = self.codes.get(code) or self._code(code, line)
         if cents % quantity:
             quantity = 1  # the amount is no whole multiple of the quantity: one line of it all
         claim = Claim(
@@ -641,13 +646,17 @@ class _Mapper:
 
     def _register_lacking(self, uzovi: str, date_text: str) -> str | None:
         """The version of the register in force on the treatment date when it lacks the
-        code (R33: the finding names it); None when the code is in it."""
+        code (R33: the finding names it); None when the code is in it. Remembered per
+        (code, date) once the date is valid, for the common case's one lookup."""
         register = self.insurers.in_force(self.valid_dates.get(date_text, self.today))
         key = (uzovi, register.version)
         if key not in self.known_insurers:
             known = register.is_known(uzovi)
             self.known_insurers[key] = None if known else register.version
-        return self.known_insurers[key]
+        lacking = self.known_insurers[key]
+        if date_text in self.valid_dates:
+            self.lacking_on[(uzovi, date_text)] = lacking
+        return lacking
 
     def _code(self, code: str, line: int) -> tuple[str, LineType]:
         """Description and line type from the treatment-code table; unknown codes once."""

@@ -133,10 +133,9 @@ def _split(text: str, repairs: list[Finding]) -> list[str]:
     Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
     on form feeds; a record ends at a line end and nowhere else."""
     text = _with_lf_line_ends(text, repairs)
-    crlf = text.count("\r\n")
-    if crlf and crlf == text.count("\n"):
-        lines = text.split("\r\n")  # the standard: every line end a CRLF
-    else:
+    lines = text.split("\r\n")  # the standard: every line end a CRLF
+    crlf = len(lines) - 1  # counted by the split itself: one pass over the file fewer
+    if not crlf or crlf != text.count("\n"):
         lines = text.replace("\r\n", "\n").split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
