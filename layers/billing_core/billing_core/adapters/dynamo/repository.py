@@ -29,7 +29,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.name_search import search_terms
+from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
@@ -38,6 +38,7 @@ from billing_core.ports import (
     NewInvoice,
     NewInvoicesStored,
     ProviderListing,
+    ReferenceHolder,
     TransactionConflict,
     UnreadableProvider,
     checked_declaration_position,
@@ -731,6 +732,75 @@ class BillingRepository:
             if "LastEvaluatedKey" not in page:
                 return found
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- data migrations after a deploy (issues 13, 16) ----------------------------------
+
+    def count_invoices(self, provider_id: str) -> int:
+        """A counting Query on the by-provider index: no item is read out."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :owner",
+            "ExpressionAttributeValues": {":owner": keys.invoice_list_partition(provider_id)},
+            "Select": "COUNT",
+        }
+        counted = 0
+        while True:
+            page = self._table.query(**query)
+            counted += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return counted
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def add_search_names(self, invoice: Invoice) -> bool:
+        """One conditional Update of the attribute alone: the invoice's version is left
+        as it is, so no change saved at the same moment is refused for it (R28)."""
+        try:
+            self._table.update_item(
+                Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                UpdateExpression="SET #names = :names",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#names)",
+                ExpressionAttributeNames={"#names": "names"},
+                ExpressionAttributeValues={":names": searchable_names(invoice)},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
+        """A Put on condition the kenmerk is new; when it was not, one consistent read of
+        the marker that was there."""
+        marker = items.reference_marker_to_item(invoice)
+        try:
+            self._table.put_item(Item=marker, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            held = self._get(keys.reference_marker_key(invoice.reference), consistent=True)
+            return ReferenceHolder(*items.reference_holder(held or marker), written=False)
+        return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
+
+    def rekey_action(self, action: OpenAction, action_id: str) -> bool:
+        """A Put of the new key on condition it is new and a Delete of the old key on
+        condition it exists, in one transaction: never both, never neither."""
+        old_key = keys.action_key(action.provider_id, action.action_id)
+        try:
+            self._transact(
+                [
+                    self._put_new(items.action_to_item(replace(action, action_id=action_id))),
+                    {
+                        "Delete": {
+                            "TableName": self._table.name,
+                            "Key": old_key,
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except TransactionConflict:
+            return False
+        return True
 
     # --- plumbing -------------------------------------------------------------------------
 
