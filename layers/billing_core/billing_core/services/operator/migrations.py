@@ -25,15 +25,24 @@ from datetime import date
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.ports import EVERY_INVOICE, MigrationStore
+from billing_core.ports import EVERY_INVOICE, AuditLog, MigrationStore
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord
+from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
-from billing_core.shared.reports import LogEntry
+from billing_core.shared.reports import LogEntry, OperatorReport
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
 
-Progress = Callable[[LogEntry], None]
+Progress = Callable[[OperatorReport], None]  # a practice after each page of its invoices
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationContext:
+    store: MigrationStore
+    audit: AuditLog  # a practice's invoices went through the run: one read record each
+    clock: Clock
+    operator: Reader  # who started the run (their Cognito sub), or the sandbox's runner
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ class KenmerkConflict:
 class PracticeMigrated:
     """One practice's counts: what this run wrote, and what it found already done."""
 
+    migration: str
     provider_id: str
     invoices_total: int
     invoices_done: int = 0
@@ -79,12 +89,10 @@ class PracticeMigrated:
             "kenmerk_conflicts": len(self.conflicts),
         }
 
-    def progress(self, migration: str) -> LogEntry:
-        """Ids and counts: done of total after each page."""
-        return LogEntry("migration progress", {"migration": migration, **self._fields()})
-
-    def _fields(self) -> dict[str, Any]:
-        return {"provider_id": self.provider_id, **self.counts()}
+    def log_entry(self) -> LogEntry:
+        """The progress line: ids and counts, done of total."""
+        fields = {"migration": self.migration, "provider_id": self.provider_id}
+        return LogEntry("migration progress", fields | self.counts())
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +119,7 @@ class MigrationReport:
         fields = {"migration": self.name, "version": self.version, "practices": len(self.practices)}
         conflicted = [(c.provider_id, c.invoice_id, c.held_by_invoice_id) for c in self.conflicts]
         if conflicted:
-            fields["kenmerk_conflicts"] = conflicted  # ids only: no kenmerk in the log
+            fields["conflicting_invoices"] = conflicted  # ids only: no kenmerk in the log
         totals = self.totals()
         return LogEntry(
             "migration done" if not conflicted else "migration done: kenmerk held twice",
@@ -142,7 +150,7 @@ class Migration:
 
 def run_migration(
     name: str,
-    store: MigrationStore,
+    ctx: MigrationContext,
     *,
     provider_id: str = "",
     progress: Progress = lambda _: None,
@@ -152,10 +160,11 @@ def run_migration(
     migration = MIGRATIONS.get(name)
     if migration is None:
         raise NotFound()
-    practices = [
-        migration.migrate_practice(store, practice, progress)
-        for practice in _practices(store, provider_id)
-    ]
+    practices = []
+    for practice in _practices(ctx.store, provider_id):
+        read = ReadRecord.of(ctx.operator, practice, ReadKind.MIGRATION, name, ctx.clock.now())
+        ctx.audit.record_read(read)
+        practices.append(migration.migrate_practice(ctx.store, practice, progress))
     return MigrationReport(migration.name, migration.version, tuple(practices))
 
 
@@ -175,16 +184,17 @@ NAMES_MARKERS_HANDOVERS = "invoice-names-kenmerk-markers-handover-ids"
 def _names_markers_handovers(
     store: MigrationStore, provider_id: str, progress: Progress
 ) -> PracticeMigrated:
-    practice = PracticeMigrated(provider_id, store.count_invoices(provider_id))
+    total = store.count_invoices(provider_id)
+    practice = PracticeMigrated(NAMES_MARKERS_HANDOVERS, provider_id, total)
     for page in _invoice_pages(store, provider_id):
         for invoice in page:
             _bring_up_to_date(store, invoice, practice)
-        progress(practice.progress(NAMES_MARKERS_HANDOVERS))
+        progress(practice)
     for action in store.list_actions(provider_id):
         new_id = _handover_id(action)
         if new_id and new_id != action.action_id and store.rekey_action(action, new_id):
             practice.handovers_rekeyed += 1
-    progress(practice.progress(NAMES_MARKERS_HANDOVERS))
+    progress(practice)
     return practice
 
 
