@@ -86,7 +86,6 @@ def plant_invoice_before_names_and_marker(store: Any, invoice: Invoice) -> None:
     if hasattr(store, "put_invoice_before_names_and_marker"):  # the in-memory fake
         store.put_invoice_before_names_and_marker(invoice)
         return
-    from billing_core.adapters.dynamo.items import invoice_to_item
+    from local.migrate import put_invoice_without_names
 
-    old = {name: value for name, value in invoice_to_item(invoice).items() if name != "names"}
-    store._table.put_item(Item=old)
+    put_invoice_without_names(store, invoice)  # and no marker: none is written

@@ -14,7 +14,7 @@ import pytest
 from billing_core.adapters.dynamo import keys
 from billing_core.invoices.invoice import Channel
 from billing_core.ports import NewInvoice
-from billing_core.providers.actions import ActionKind, OpenAction
+from local.migrate import old_handover, store_as_before_the_migration
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.contract.samples import plant_invoice_before_names_and_marker
@@ -33,23 +33,10 @@ def old_invoices(sandbox):
     repository = sandbox.runtime.repository
     found, _ = repository.list_invoices(DENTAL.provider_id)
     for invoice in found:
-        repository._table.delete_item(Key=keys.reference_marker_key(invoice.reference))
-        plant_invoice_before_names_and_marker(repository, invoice)
+        store_as_before_the_migration(repository, invoice)
     target = next(i for i in found if i.channel is Channel.EMAIL)
     repository.put_action(old_handover(target, sandbox.clock.now()))
     return found, target
-
-
-def old_handover(invoice, now):
-    return OpenAction(
-        action_id=f"handover-{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=ActionKind.COLLECTION_HANDOVER,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=now,
-        details={"todo": "call_your_patient", "handed_over_on": now.date().isoformat()},
-    )
 
 
 def migrate(sandbox, key, body=None):

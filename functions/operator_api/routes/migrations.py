@@ -28,7 +28,9 @@ MIGRATION_NAME = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,80}$")]
 )
 def run_migration(name: MIGRATION_NAME, body: MigrationIn) -> MigrationOut:
     ctx = bootstrap.current().migration_context(operator(router.current_event))
-    report = migrations.run_migration(name, ctx, provider_id=body.provider_id, progress=_log)
+    report = migrations.run_migration(
+        name, ctx, provider_id=body.provider_id, resume=body.resume, progress=_log
+    )
     _log(report)
     return MigrationOut.of(report)
 

@@ -281,6 +281,11 @@ class MigrationIn(BaseModel):
         pattern=r"^([a-z0-9][a-z0-9-]{1,62})?$",
         description="one practice; empty: every practice",
     )
+    resume: str = Field(
+        default="",
+        max_length=200,
+        description="the `resume` of the previous answer, as it was: go on from there",
+    )
 
 
 class MigrationCountsOut(BaseModel):
@@ -305,10 +310,12 @@ class KenmerkConflictOut(BaseModel):
 
 
 class MigrationOut(BaseModel):
-    """What one run did; a second run of the same migration writes nothing (all 0)."""
+    """What one request of a run did; a second run writes nothing (every *_written 0)."""
 
     migration: str
     version: int
+    complete: bool = Field(description="false: the request's pages were spent, send resume")
+    resume: str | None = Field(description="send it back to go on; none when complete")
     summary: MigrationCountsOut
     practices: list[PracticeMigratedOut]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")

@@ -19,13 +19,19 @@ point and run again: the second run changes nothing and counts everything as pre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.ports import EVERY_INVOICE, AuditLog, MigrationStore
+from billing_core.ports import (
+    EVERY_INVOICE,
+    AuditLog,
+    InvalidPosition,
+    MigrationStore,
+    checked_invoice_position,
+)
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM, Clock
@@ -33,6 +39,9 @@ from billing_core.shared.errors import NotFound
 from billing_core.shared.reports import LogEntry, OperatorReport
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
+# A request stops after so many pages and answers where to resume: 500 invoices of two
+# conditional writes each stay well inside API Gateway's 29 seconds.
+PAGES_PER_REQUEST = 5
 
 Progress = Callable[[OperatorReport], None]  # a practice after each page of its invoices
 
@@ -43,6 +52,33 @@ class MigrationContext:
     audit: AuditLog  # a practice's invoices went through the run: one read record each
     clock: Clock
     operator: Reader  # who started the run (their Cognito sub), or the sandbox's runner
+    pages_per_request: int = PAGES_PER_REQUEST
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Where a run goes on: a practice, and the position in its invoice list after the
+    last invoice done ("": from its first). The operator sends it back as it was given."""
+
+    provider_id: str
+    after: str = ""
+
+    def token(self) -> str:
+        return f"{self.provider_id}/{self.after}"
+
+    @classmethod
+    def parse(cls, token: str) -> Resume:
+        provider_id, slash, after = token.partition("/")
+        if not (slash and provider_id):
+            raise InvalidPosition("not a migration position")
+        return cls(provider_id, checked_invoice_position(after, EVERY_INVOICE) if after else "")
+
+
+@dataclass(slots=True)
+class PageBudget:
+    """The invoice pages this request may still read."""
+
+    left: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +114,7 @@ class PracticeMigrated:
     markers_written: int = 0
     handovers_rekeyed: int = 0
     conflicts: list[KenmerkConflict] = field(default_factory=list)
+    stopped_after: str = ""  # the list position where the page budget ran out
 
     def counts(self) -> dict[str, int]:
         return {
@@ -103,6 +140,7 @@ class MigrationReport:
     name: str
     version: int
     practices: tuple[PracticeMigrated, ...]
+    resume: Resume | None = None  # None: the run is complete
 
     @property
     def conflicts(self) -> list[KenmerkConflict]:
@@ -116,7 +154,12 @@ class MigrationReport:
         return summed
 
     def log_entry(self) -> LogEntry:
-        fields = {"migration": self.name, "version": self.version, "practices": len(self.practices)}
+        fields: dict[str, Any] = {
+            "migration": self.name,
+            "version": self.version,
+            "practices": len(self.practices),
+            "complete": self.resume is None,
+        }
         conflicted = [(c.provider_id, c.invoice_id, c.held_by_invoice_id) for c in self.conflicts]
         if conflicted:
             fields["conflicting_invoices"] = conflicted  # ids only: no kenmerk in the log
@@ -132,9 +175,11 @@ class MigrationReport:
         return {
             "migration": self.name,
             "version": self.version,
+            "complete": self.resume is None,
+            "resume": self.resume.token() if self.resume else None,
             "summary": self.totals(),
             "practices": [
-                practice.counts() | {"provider_id": practice.provider_id}
+                {"provider_id": practice.provider_id} | practice.counts()
                 for practice in self.practices
             ],
             "conflicts": [c.answer() for c in self.conflicts],
@@ -145,7 +190,8 @@ class MigrationReport:
 class Migration:
     name: str
     version: int
-    migrate_practice: Callable[[MigrationStore, str, Progress], PracticeMigrated]
+    # One practice from where it starts, as far as the budget goes.
+    migrate_practice: Callable[[MigrationStore, Resume, PageBudget, Progress], PracticeMigrated]
 
 
 def run_migration(
@@ -153,27 +199,47 @@ def run_migration(
     ctx: MigrationContext,
     *,
     provider_id: str = "",
+    resume: str = "",
     progress: Progress = lambda _: None,
 ) -> MigrationReport:
-    """Run the migration ``name`` for one practice (``provider_id``) or for every one.
-    NotFound for a name that is no migration, or a practice that does not exist."""
+    """Run the migration ``name`` for one practice (``provider_id``) or every one, from
+    ``resume`` (a report's) when given, until done or the request's pages are spent.
+    NotFound for a name that is no migration or a practice that does not exist;
+    InvalidPosition for a ``resume`` no report of this run gave."""
     migration = MIGRATIONS.get(name)
     if migration is None:
         raise NotFound()
-    practices = []
-    for practice in _practices(ctx.store, provider_id):
-        read = ReadRecord.of(ctx.operator, practice, ReadKind.MIGRATION, name, ctx.clock.now())
+    start = Resume.parse(resume) if resume else None
+    budget = PageBudget(ctx.pages_per_request)
+    done: list[PracticeMigrated] = []
+    for practice_id in _practices(ctx.store, provider_id, start):
+        if budget.left == 0:
+            return MigrationReport(
+                migration.name, migration.version, tuple(done), Resume(practice_id)
+            )
+        read = ReadRecord.of(ctx.operator, practice_id, ReadKind.MIGRATION, name, ctx.clock.now())
         ctx.audit.record_read(read)
-        practices.append(migration.migrate_practice(ctx.store, practice, progress))
-    return MigrationReport(migration.name, migration.version, tuple(practices))
+        after = start.after if start and start.provider_id == practice_id else ""
+        practice = migration.migrate_practice(
+            ctx.store, Resume(practice_id, after), budget, progress
+        )
+        done.append(practice)
+        if practice.stopped_after:
+            stopped = Resume(practice_id, practice.stopped_after)
+            return MigrationReport(migration.name, migration.version, tuple(done), stopped)
+    return MigrationReport(migration.name, migration.version, tuple(done))
 
 
-def _practices(store: MigrationStore, provider_id: str) -> list[str]:
-    if not provider_id:
-        return [provider.provider_id for provider in store.list_providers()]
-    if store.get_provider(provider_id) is None:
+def _practices(store: MigrationStore, provider_id: str, start: Resume | None) -> list[str]:
+    """The practices' ids in order, from the one ``start`` names."""
+    if provider_id and store.get_provider(provider_id) is None:
         raise NotFound()
-    return [provider_id]
+    ids = [provider_id] if provider_id else sorted(p.provider_id for p in store.list_providers())
+    if start is None:
+        return ids
+    if start.provider_id not in ids:
+        raise InvalidPosition("not a practice of this run")
+    return ids[ids.index(start.provider_id) :]
 
 
 # --- version 1: names, kenmerk markers, handover ids (issues 13, 16) ---------------------
@@ -182,29 +248,26 @@ NAMES_MARKERS_HANDOVERS = "invoice-names-kenmerk-markers-handover-ids"
 
 
 def _names_markers_handovers(
-    store: MigrationStore, provider_id: str, progress: Progress
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
 ) -> PracticeMigrated:
+    """Invoices page by page; once the last page is done, the practice's handovers."""
+    provider_id = start.provider_id
     total = store.count_invoices(provider_id)
     practice = PracticeMigrated(NAMES_MARKERS_HANDOVERS, provider_id, total)
-    for page in _invoice_pages(store, provider_id):
-        for invoice in page:
-            _bring_up_to_date(store, invoice, practice)
-        progress(practice)
-    for action in store.list_actions(provider_id):
-        new_id = _handover_id(action)
-        if new_id and new_id != action.action_id and store.rekey_action(action, new_id):
-            practice.handovers_rekeyed += 1
-    progress(practice)
-    return practice
-
-
-def _invoice_pages(store: MigrationStore, provider_id: str) -> Iterator[list[Invoice]]:
-    after: str | None = None
+    after: str | None = start.after or None
     while True:
         page, after = store.list_invoices(provider_id, EVERY_INVOICE, limit=PAGE_SIZE, after=after)
-        yield page
+        budget.left -= 1
+        for invoice in page:
+            _bring_up_to_date(store, invoice, practice)
         if after is None:
-            return
+            practice.handovers_rekeyed = _move_old_handovers(store, provider_id)
+        progress(practice)
+        if after is None:
+            return practice
+        if budget.left == 0:
+            practice.stopped_after = after
+            return practice
 
 
 def _bring_up_to_date(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
@@ -222,6 +285,16 @@ def _bring_up_to_date(store: MigrationStore, invoice: Invoice, practice: Practic
             )
         )
     practice.invoices_done += 1
+
+
+def _move_old_handovers(store: MigrationStore, provider_id: str) -> int:
+    """Each handover action whose id lacks its day, moved to the id with it: how many."""
+    moved = 0
+    for action in store.list_actions(provider_id):
+        new_id = _handover_id(action)
+        if new_id and new_id != action.action_id and store.rekey_action(action, new_id):
+            moved += 1
+    return moved
 
 
 def _handover_id(action: OpenAction) -> str:
