@@ -20,7 +20,7 @@ point and run again: the second run changes nothing and counts everything as pre
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -93,13 +93,7 @@ class KenmerkConflict:
     held_by_invoice_id: str
 
     def answer(self) -> dict[str, str]:
-        return {
-            "provider_id": self.provider_id,
-            "invoice_id": self.invoice_id,
-            "reference": self.reference,
-            "held_by_provider_id": self.held_by_provider_id,
-            "held_by_invoice_id": self.held_by_invoice_id,
-        }
+        return asdict(self)
 
 
 @dataclass(slots=True)
