@@ -23,13 +23,13 @@ MIGRATION_NAME = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,80}$")]
 
 
 @router.post(
-    "/api/v1/operator/migrations/<name>",
+    "/api/v1/operator/migrations/<migration>",
     summary="Run a data migration after a deploy (send an Idempotency-Key; a rerun is safe)",
 )
-def run_migration(name: MIGRATION_NAME, body: MigrationIn) -> MigrationOut:
+def run_migration(migration: MIGRATION_NAME, body: MigrationIn) -> MigrationOut:
     ctx = bootstrap.current().migration_context(operator(router.current_event))
     report = migrations.run_migration(
-        name, ctx, provider_id=body.provider_id, resume=body.resume, progress=_log
+        migration, ctx, provider_id=body.provider_id, resume=body.resume, progress=_log
     )
     _log(report)
     return MigrationOut.of(report)
