@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from billing_core.ports import InvoiceFilter, ReferenceHolder
-from billing_core.providers.actions import ActionKind, handover_action_id
+from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from tests.contract.samples import (
     A,
     B,
@@ -85,7 +85,10 @@ def test_an_action_moves_to_its_new_id_once_and_is_then_a_handover_of_its_day(st
     moved = action(new_id, kind=ActionKind.COLLECTION_HANDOVER)
     assert store.list_actions(A) == [moved]
     assert store.handovers_between(A, HANDOVER_DAY, HANDOVER_DAY) == [moved]
+    assert store.invoice_actions(A, "inv-1") == [moved]
     assert store.get_action(A, "handover-inv-1") is None
+    assert store.set_action_state(A, "handover-inv-1", ActionState.DONE) is None
+    assert store.list_actions(A) == [moved]
 
 
 def test_an_action_is_not_moved_onto_an_id_that_is_taken(store):

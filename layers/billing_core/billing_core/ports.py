@@ -343,7 +343,7 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         ...
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
-        """The action under ``action_id`` and the old one gone, in one transaction;
+        """The action under ``action_id`` and the old one gone for every read, at once;
         False, nothing written, when the old one is gone or the new id is taken."""
         ...
 

@@ -53,6 +53,7 @@ TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 PROVIDER_CACHE_SECONDS = 300  # provider settings change a few times a year
 BLOCK_ATTEMPTS = 8  # read-change-write rounds of one patient's block before giving up (R28)
+MOVED_TO = "moved_to"  # an action moved to another id (rekey_action): gone for every read
 
 
 class BillingRepository:
@@ -136,9 +137,10 @@ class BillingRepository:
         return True
 
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
-        """One GetItem: the action is keyed by its id (items.py, key design)."""
+        """One GetItem: the action is keyed by its id (items.py, key design); one moved
+        to another id (``rekey_action``) is not there."""
         item = self._get(keys.action_key(provider_id, action_id))
-        return items.action_from_item(item) if item else None
+        return items.action_from_item(item) if item and MOVED_TO not in item else None
 
     def set_action_state(
         self, provider_id: str, action_id: str, state: ActionState
@@ -162,7 +164,9 @@ class BillingRepository:
             },
         }
         _add_filter(query, {"state": state.value} if state else {})
-        found = [items.action_from_item(item) for item in self._query_all(query)]
+        found = [
+            items.action_from_item(item) for item in self._query_all(query) if MOVED_TO not in item
+        ]
         return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
 
     def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
@@ -782,25 +786,32 @@ class BillingRepository:
         return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
-        """A Put of the new key on condition it is new and a Delete of the old key on
-        condition it exists, in one transaction: never both, never neither."""
-        old_key = keys.action_key(action.provider_id, action.action_id)
+        """A Put of the new key on condition it is new, and the old item marked moved on
+        condition it exists and was not moved, in one transaction. No function deletes
+        from the billing table (R27): the old item leaves the by-invoice index at once,
+        the lists skip it, and the table's TTL removes it."""
+        moved = replace(action, action_id=action_id)
         try:
-            self._transact(
-                [
-                    self._put_new(items.action_to_item(replace(action, action_id=action_id))),
-                    {
-                        "Delete": {
-                            "TableName": self._table.name,
-                            "Key": old_key,
-                            "ConditionExpression": "attribute_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            self._transact([self._put_new(items.action_to_item(moved)), self._moved(action, moved)])
         except TransactionConflict:
             return False
         return True
+
+    def _moved(self, action: OpenAction, moved: OpenAction) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": keys.action_key(action.provider_id, action.action_id),
+                "UpdateExpression": "SET #moved = :to, expires_at = :now REMOVE gsi2pk, gsi2sk",
+                "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#moved)",
+                "ExpressionAttributeNames": {"#moved": MOVED_TO},
+                "ExpressionAttributeValues": {
+                    ":to": moved.action_id,
+                    # already past: the TTL sweep takes it (within days, never read again)
+                    ":now": items.expires_at(moved.created_at, timedelta(0)),
+                },
+            }
+        }
 
     # --- plumbing -------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ that deploy up to what today's code reads, practice by practice, invoice page by
   conflict for the back office (an error in the log, listed in the answer).
 - the "call your patient" action of a collection handover (R23): its id now begins with
   the handover day, since this week's handovers are read as one range of ids (issue 16).
-  An old-format action is moved to its new id, in one transaction with its removal.
+  An old-format action is moved to its new id in one transaction; the old item is
+  marked moved (no function deletes from the billing table, R27) and no read sees it.
 
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
