@@ -28,6 +28,7 @@ api = json_api(
         "unmatched_credits",
         "corrections",
         "audit",
+        "migrations",
     ),
     document=OPERATOR_API,
     docs_path="/api/v1/operator/docs",

@@ -78,3 +78,14 @@ def plant_unreadable_provider(store: Any, provider_id: str) -> None:
     partition = f"PROVIDER#{provider_id}"
     item = {"pk": partition, "sk": "SETTINGS", "gsi2pk": "PROVIDERS", "gsi2sk": provider_id}
     store._table.put_item(Item={**item, "name": 5})
+
+
+def plant_invoice_before_names_and_marker(store: Any, invoice: Invoice) -> None:
+    """An invoice as a deploy before issues 13 and 16 stored it: no searchable ``names``
+    and no kenmerk marker (the migration's starting point)."""
+    if hasattr(store, "put_invoice_before_names_and_marker"):  # the in-memory fake
+        store.put_invoice_before_names_and_marker(invoice)
+        return
+    from local.migrate import put_invoice_without_names
+
+    put_invoice_without_names(store, invoice)  # and no marker: none is written

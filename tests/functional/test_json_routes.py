@@ -25,6 +25,7 @@ VALUES = {
     "batch_id": "PO-2026-W48",
     "credit_id": "c-1",
     "declaration_id": "20261123090000-1a2b3c4d",
+    "migration": "invoice-names-kenmerk-markers-handover-ids",
 }
 JSON_ROUTES = [
     (route.method, re.sub(r"\{(\w+)\}", lambda m: VALUES[m[1]], route.path), route.function)

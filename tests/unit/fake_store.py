@@ -40,6 +40,7 @@ from billing_core.ports import (
     NewInvoice,
     NewInvoicesStored,
     ProviderListing,
+    ReferenceHolder,
     TransactionConflict,
     UnreadableProvider,
     checked_declaration_position,
@@ -79,6 +80,7 @@ class FakeStore:
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
+        self.unnamed: set[InvoiceKey] = set()  # stored before invoices kept names (#16)
         self.actions: dict[ActionKey, OpenAction] = {}
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
@@ -105,6 +107,12 @@ class FakeStore:
     def put_invoice_as_is(self, invoice: Invoice) -> None:
         """Store the invoice as it is, version and all: the stage a test starts from."""
         self.invoices[(invoice.provider_id, invoice.invoice_id)] = invoice
+
+    def put_invoice_before_names_and_marker(self, invoice: Invoice) -> None:
+        """Store the invoice as a deploy before issues 13 and 16 did: no searchable names
+        (a name search does not find it) and no kenmerk marker."""
+        self.put_invoice_as_is(invoice)
+        self.unnamed.add(self._invoice_key(invoice))
 
     def marker(self, claim_ref: str) -> KnownClaim | None:
         """The claim marker with this ref (of whichever provider wrote it)."""
@@ -299,6 +307,7 @@ class FakeStore:
             raise ConcurrentChange(invoice.invoice_id)
         stored = replace(invoice, version=invoice.version + 1)
         self.invoices[self._invoice_key(stored)] = stored
+        self.unnamed.discard(self._invoice_key(stored))  # the adapter's Put writes names
         return stored
 
     def save_invoices(
@@ -312,6 +321,7 @@ class FakeStore:
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
         stored = [replace(i, version=i.version + 1) for i in invoices]
         self.invoices.update({self._invoice_key(i): i for i in stored})
+        self.unnamed.difference_update(self._invoice_key(i) for i in stored)
         self.actions.update({action_key(a): a for a in new_actions})
         return stored
 
@@ -430,13 +440,50 @@ class FakeStore:
                 provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
             )
             if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
-            and name_matches(i, wanted.patient_name)
+            and self._found_by_name(i, wanted.patient_name)
             and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
             and (after is None or _list_position(i) < after)
         ]
         page = found[:limit]
         more = len(found) > limit
         return page, (_list_position(page[-1]) if more else None)
+
+    def _found_by_name(self, invoice: Invoice, typed: str) -> bool:
+        """As the adapter's filter on the stored names: an item without them is not found."""
+        if not typed:
+            return True
+        return self._invoice_key(invoice) not in self.unnamed and name_matches(invoice, typed)
+
+    # --- data migrations after a deploy (issues 13, 16) ---------------------------------
+
+    def count_invoices(self, provider_id: str) -> int:
+        self.calls.append("count_invoices")
+        return sum(1 for owner, _ in self.invoices if owner == provider_id)
+
+    def add_search_names(self, invoice: Invoice) -> bool:
+        self.calls.append("add_search_names")
+        key = self._invoice_key(invoice)
+        if key not in self.unnamed or key not in self.invoices:
+            return False
+        self.unnamed.discard(key)
+        return True
+
+    def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
+        self.calls.append("add_reference_marker")
+        held = self.references.get(invoice.reference)
+        if held is not None:
+            return ReferenceHolder(*held, written=False)
+        self.references[invoice.reference] = self._invoice_key(invoice)
+        return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
+
+    def rekey_action(self, action: OpenAction, action_id: str) -> bool:
+        self.calls.append("rekey_action")
+        moved = replace(action, action_id=action_id)
+        if action_key(action) not in self.actions or action_key(moved) in self.actions:
+            return False
+        del self.actions[action_key(action)]
+        self.actions[action_key(moved)] = moved
+        return True
 
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from billing_core.providers.retrocession_run import RetrocessionContext
     from billing_core.providers.settings_history import Editor
     from billing_core.services.operator.context import BackOfficeContext, OperatorContext
+    from billing_core.services.operator.migrations import MigrationContext
     from billing_core.services.operator.money_out import MoneyOutContext
     from billing_core.services.patient import PatientContext
     from billing_core.services.provider.context import ProviderContext
@@ -307,6 +308,18 @@ class Runtime:
             links=self.payment_links,
             audit=self.audit_log,
             delivery=self.delivery_queue,
+            clock=self.clock,
+            operator=Reader(operator.user_id, operator.role),
+        )
+
+    def migration_context(self, operator: Editor) -> MigrationContext:
+        """For one data migration an operator starts after a deploy (issues 13, 16)."""
+        from billing_core.services.operator.migrations import MigrationContext
+        from billing_core.shared.audit import Reader
+
+        return MigrationContext(
+            store=self.repository,
+            audit=self.audit_log,
             clock=self.clock,
             operator=Reader(operator.user_id, operator.role),
         )

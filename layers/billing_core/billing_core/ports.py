@@ -313,6 +313,41 @@ class ProviderSettingsStore(Protocol):
     def list_providers(self) -> list[Provider]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceHolder:
+    """The invoice a betalingskenmerk's uniqueness marker names, and whether the call
+    that returned it wrote the marker (issue 13 item 1)."""
+
+    provider_id: str
+    invoice_id: str
+    written: bool
+
+
+class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
+    """What an operator's data migration needs on top of the provider store: writes that
+    bring items stored before a deploy up to date, each conditional, so a run repeated
+    or stopped halfway changes nothing twice (issues 13 and 16)."""
+
+    def count_invoices(self, provider_id: str) -> int:
+        """How many invoices the provider has (the migration's progress: done of total)."""
+        ...
+
+    def add_search_names(self, invoice: Invoice) -> bool:
+        """Store the invoice's searchable names (name_search) where its stored item has
+        none: True when written, False when it had them (or is gone)."""
+        ...
+
+    def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
+        """Write the kenmerk's uniqueness marker for this invoice where none exists; the
+        invoice the marker names either way (another one's: a conflict, nothing written)."""
+        ...
+
+    def rekey_action(self, action: OpenAction, action_id: str) -> bool:
+        """The action under ``action_id`` and the old one gone for every read, at once;
+        False, nothing written, when the old one is gone or the new id is taken."""
+        ...
+
+
 class UserExists(Exception):
     """The directory has a user with this e-mail address already."""
 

@@ -21,6 +21,7 @@ class ReadKind(StrEnum):
     EXPORT = "export"  # a file: a retrocession statement, a processing report
     AUDIT = "audit"  # an operator listed who read the provider's data
     BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)
+    MIGRATION = "migration"  # an operator's data migration went through the invoices
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.name_search import search_terms
+from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
@@ -38,6 +38,7 @@ from billing_core.ports import (
     NewInvoice,
     NewInvoicesStored,
     ProviderListing,
+    ReferenceHolder,
     TransactionConflict,
     UnreadableProvider,
     checked_declaration_position,
@@ -52,6 +53,7 @@ TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 PROVIDER_CACHE_SECONDS = 300  # provider settings change a few times a year
 BLOCK_ATTEMPTS = 8  # read-change-write rounds of one patient's block before giving up (R28)
+MOVED_TO = "moved_to"  # an action moved to another id (rekey_action): gone for every read
 
 
 class BillingRepository:
@@ -135,9 +137,10 @@ class BillingRepository:
         return True
 
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
-        """One GetItem: the action is keyed by its id (items.py, key design)."""
+        """One GetItem: the action is keyed by its id (items.py, key design); one moved
+        to another id (``rekey_action``) is not there."""
         item = self._get(keys.action_key(provider_id, action_id))
-        return items.action_from_item(item) if item else None
+        return items.action_from_item(item) if item and MOVED_TO not in item else None
 
     def set_action_state(
         self, provider_id: str, action_id: str, state: ActionState
@@ -161,7 +164,9 @@ class BillingRepository:
             },
         }
         _add_filter(query, {"state": state.value} if state else {})
-        found = [items.action_from_item(item) for item in self._query_all(query)]
+        found = [
+            items.action_from_item(item) for item in self._query_all(query) if MOVED_TO not in item
+        ]
         return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
 
     def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
@@ -731,6 +736,82 @@ class BillingRepository:
             if "LastEvaluatedKey" not in page:
                 return found
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- data migrations after a deploy (issues 13, 16) ----------------------------------
+
+    def count_invoices(self, provider_id: str) -> int:
+        """A counting Query on the by-provider index: no item is read out."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :owner",
+            "ExpressionAttributeValues": {":owner": keys.invoice_list_partition(provider_id)},
+            "Select": "COUNT",
+        }
+        counted = 0
+        while True:
+            page = self._table.query(**query)
+            counted += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return counted
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def add_search_names(self, invoice: Invoice) -> bool:
+        """One conditional Update of the attribute alone: the invoice's version is left
+        as it is, so no change saved at the same moment is refused for it (R28)."""
+        try:
+            self._table.update_item(
+                Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                UpdateExpression="SET #names = :names",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#names)",
+                ExpressionAttributeNames={"#names": "names"},
+                ExpressionAttributeValues={":names": searchable_names(invoice)},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
+        """A Put on condition the kenmerk is new; when it was not, one consistent read of
+        the marker that was there."""
+        marker = items.reference_marker_to_item(invoice)
+        try:
+            self._table.put_item(Item=marker, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            held = self._get(keys.reference_marker_key(invoice.reference), consistent=True)
+            return ReferenceHolder(*items.reference_holder(held or marker), written=False)
+        return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
+
+    def rekey_action(self, action: OpenAction, action_id: str) -> bool:
+        """A Put of the new key on condition it is new, and the old item marked moved on
+        condition it exists and was not moved, in one transaction. No function deletes
+        from the billing table (R27): the old item leaves the by-invoice index at once,
+        the lists skip it, and the table's TTL removes it."""
+        moved = replace(action, action_id=action_id)
+        try:
+            self._transact([self._put_new(items.action_to_item(moved)), self._moved(action, moved)])
+        except TransactionConflict:
+            return False
+        return True
+
+    def _moved(self, action: OpenAction, moved: OpenAction) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": keys.action_key(action.provider_id, action.action_id),
+                "UpdateExpression": "SET #moved = :to, expires_at = :now REMOVE gsi2pk, gsi2sk",
+                "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#moved)",
+                "ExpressionAttributeNames": {"#moved": MOVED_TO},
+                "ExpressionAttributeValues": {
+                    ":to": moved.action_id,
+                    # already past: the TTL sweep takes it (within days, never read again)
+                    ":now": items.expires_at(moved.created_at, timedelta(0)),
+                },
+            }
+        }
 
     # --- plumbing -------------------------------------------------------------------------
 

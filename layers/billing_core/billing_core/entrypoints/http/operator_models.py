@@ -15,6 +15,7 @@ from billing_core.payments.transfer_batches import TransferBatch
 from billing_core.payments.unmatched import UnmatchedCredit
 from billing_core.providers.provider import Iban, Text
 from billing_core.providers.retrocession import WEEK_PATTERN
+from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money import MatchTarget
 from billing_core.services.operator.money_out import RefundRequest
 from billing_core.shared.audit import ReadRecord
@@ -270,3 +271,55 @@ class CorrectedInvoiceOut(BaseModel):
                 for number, entry in enumerate(invoice.ledger, start=1)
             ],
         )
+
+
+class MigrationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider_id: str = Field(
+        default="",
+        pattern=r"^([a-z0-9][a-z0-9-]{1,62})?$",
+        description="one practice; empty: every practice",
+    )
+    resume: str = Field(
+        default="",
+        max_length=200,
+        description="the `resume` of the previous answer, as it was: go on from there",
+    )
+
+
+class MigrationCountsOut(BaseModel):
+    invoices_total: int
+    invoices_done: int
+    names_written: int = Field(description="searchable names this run added (issue 16)")
+    markers_written: int = Field(description="kenmerk markers this run added (issue 13)")
+    handovers_rekeyed: int = Field(description="handover actions moved to their day's id")
+    kenmerk_conflicts: int = Field(description="invoices whose kenmerk another one holds")
+
+
+class PracticeMigratedOut(MigrationCountsOut):
+    provider_id: str
+
+
+class KenmerkConflictOut(BaseModel):
+    provider_id: str
+    invoice_id: str
+    reference: str
+    held_by_provider_id: str
+    held_by_invoice_id: str
+
+
+class MigrationOut(BaseModel):
+    """What one request of a run did; a second run writes nothing (every *_written 0)."""
+
+    migration: str
+    version: int
+    complete: bool = Field(description="false: the request's pages were spent, send resume")
+    resume: str | None = Field(description="send it back to go on; none when complete")
+    summary: MigrationCountsOut
+    practices: list[PracticeMigratedOut]
+    conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
+
+    @classmethod
+    def of(cls, report: MigrationReport) -> MigrationOut:
+        return cls.model_validate(report.answer())

@@ -1,0 +1,312 @@
+"""Data migrations an operator runs once after a deploy (issues 13 and 16), by name.
+
+``invoice-names-kenmerk-markers-handover-ids`` (version 1) brings what was stored before
+that deploy up to what today's code reads, practice by practice, invoice page by page:
+
+- ``names``: an invoice stored before has no searchable names, so a name search in the
+  portal or the API does not find it (issue 16); they are written where missing.
+- the kenmerk marker: the uniqueness of a betalingskenmerk (issue 13 item 1) covers only
+  invoices whose ``REFERENCE#`` marker exists; it is written where missing. Where another
+  invoice already holds the kenmerk, nothing changes and the run names both invoices as a
+  conflict for the back office (an error in the log, listed in the answer).
+- the "call your patient" action of a collection handover (R23): its id now begins with
+  the handover day, since this week's handovers are read as one range of ids (issue 16).
+  An old-format action is moved to its new id in one transaction; the old item is
+  marked moved (no function deletes from the billing table, R27) and no read sees it.
+
+Every write is conditional on what it adds being missing, so a run can be stopped at any
+point and run again: the second run changes nothing and counts everything as present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import (
+    EVERY_INVOICE,
+    AuditLog,
+    InvalidPosition,
+    MigrationStore,
+    checked_invoice_position,
+)
+from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord
+from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.errors import NotFound
+from billing_core.shared.reports import LogEntry, OperatorReport
+
+PAGE_SIZE = 100  # invoices a page: one progress line each
+# A request stops after so many pages and answers where to resume: 500 invoices of two
+# conditional writes each stay well inside API Gateway's 29 seconds.
+PAGES_PER_REQUEST = 5
+
+Progress = Callable[[OperatorReport], None]  # a practice after each page of its invoices
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationContext:
+    store: MigrationStore
+    audit: AuditLog  # a practice's invoices went through the run: one read record each
+    clock: Clock
+    operator: Reader  # who started the run (their Cognito sub), or the sandbox's runner
+    pages_per_request: int = PAGES_PER_REQUEST
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Where a run goes on: a practice, and the position in its invoice list after the
+    last invoice done ("": from its first). The operator sends it back as it was given."""
+
+    provider_id: str
+    after: str = ""
+
+    def token(self) -> str:
+        return f"{self.provider_id}/{self.after}"
+
+    @classmethod
+    def parse(cls, token: str) -> Resume:
+        provider_id, slash, after = token.partition("/")
+        if not (slash and provider_id):
+            raise InvalidPosition("not a migration position")
+        return cls(provider_id, checked_invoice_position(after, EVERY_INVOICE) if after else "")
+
+
+@dataclass(slots=True)
+class PageBudget:
+    """The invoice pages this request may still read."""
+
+    left: int
+
+
+@dataclass(frozen=True, slots=True)
+class KenmerkConflict:
+    """Two invoices with one betalingskenmerk: the marker names the holder, the other
+    invoice stays without one until the back office sorts it out."""
+
+    provider_id: str
+    invoice_id: str
+    reference: str
+    held_by_provider_id: str
+    held_by_invoice_id: str
+
+    def answer(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class PracticeMigrated:
+    """One practice's counts: what this run wrote, and what it found already done."""
+
+    migration: str
+    provider_id: str
+    invoices_total: int
+    invoices_done: int = 0
+    names_written: int = 0
+    markers_written: int = 0
+    handovers_rekeyed: int = 0
+    conflicts: list[KenmerkConflict] = field(default_factory=list)
+    stopped_after: str = ""  # the list position where the page budget ran out
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "invoices_total": self.invoices_total,
+            "invoices_done": self.invoices_done,
+            "names_written": self.names_written,
+            "markers_written": self.markers_written,
+            "handovers_rekeyed": self.handovers_rekeyed,
+            "kenmerk_conflicts": len(self.conflicts),
+        }
+
+    def log_entry(self) -> LogEntry:
+        """The progress line: ids and counts, done of total."""
+        fields = {"migration": self.migration, "provider_id": self.provider_id}
+        return LogEntry("migration progress", fields | self.counts())
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationReport:
+    """The run's summary: the operator's answer and one log line (an error when any
+    kenmerk is held twice, so the back office looks)."""
+
+    name: str
+    version: int
+    practices: tuple[PracticeMigrated, ...]
+    resume: Resume | None = None  # None: the run is complete
+
+    @property
+    def conflicts(self) -> list[KenmerkConflict]:
+        return [c for practice in self.practices for c in practice.conflicts]
+
+    def totals(self) -> dict[str, int]:
+        summed: dict[str, int] = {}
+        for practice in self.practices:
+            for name, count in practice.counts().items():
+                summed[name] = summed.get(name, 0) + count
+        return summed
+
+    def log_entry(self) -> LogEntry:
+        fields: dict[str, Any] = {
+            "migration": self.name,
+            "version": self.version,
+            "practices": len(self.practices),
+            "complete": self.resume is None,
+        }
+        conflicted = [(c.provider_id, c.invoice_id, c.held_by_invoice_id) for c in self.conflicts]
+        if conflicted:
+            fields["conflicting_invoices"] = conflicted  # ids only: no kenmerk in the log
+        totals = self.totals()
+        return LogEntry(
+            "migration done" if not conflicted else "migration done: kenmerk held twice",
+            {**fields, **totals},
+            counts={"MigrationKenmerkConflicts": totals.get("kenmerk_conflicts", 0)},
+            error=bool(conflicted),
+        )
+
+    def answer(self) -> dict[str, Any]:
+        return {
+            "migration": self.name,
+            "version": self.version,
+            "complete": self.resume is None,
+            "resume": self.resume.token() if self.resume else None,
+            "summary": self.totals(),
+            "practices": [
+                {"provider_id": practice.provider_id} | practice.counts()
+                for practice in self.practices
+            ],
+            "conflicts": [c.answer() for c in self.conflicts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    name: str
+    version: int
+    # One practice from where it starts, as far as the budget goes.
+    migrate_practice: Callable[[MigrationStore, Resume, PageBudget, Progress], PracticeMigrated]
+
+
+def run_migration(
+    name: str,
+    ctx: MigrationContext,
+    *,
+    provider_id: str = "",
+    resume: str = "",
+    progress: Progress = lambda _: None,
+) -> MigrationReport:
+    """Run the migration ``name`` for one practice (``provider_id``) or every one, from
+    ``resume`` (a report's) when given, until done or the request's pages are spent.
+    NotFound for a name that is no migration or a practice that does not exist;
+    InvalidPosition for a ``resume`` no report of this run gave."""
+    migration = MIGRATIONS.get(name)
+    if migration is None:
+        raise NotFound()
+    start = Resume.parse(resume) if resume else None
+    budget = PageBudget(ctx.pages_per_request)
+    done: list[PracticeMigrated] = []
+    for practice_id in _practices(ctx.store, provider_id, start):
+        if budget.left == 0:
+            return MigrationReport(
+                migration.name, migration.version, tuple(done), Resume(practice_id)
+            )
+        read = ReadRecord.of(ctx.operator, practice_id, ReadKind.MIGRATION, name, ctx.clock.now())
+        ctx.audit.record_read(read)
+        after = start.after if start and start.provider_id == practice_id else ""
+        practice = migration.migrate_practice(
+            ctx.store, Resume(practice_id, after), budget, progress
+        )
+        done.append(practice)
+        if practice.stopped_after:
+            stopped = Resume(practice_id, practice.stopped_after)
+            return MigrationReport(migration.name, migration.version, tuple(done), stopped)
+    return MigrationReport(migration.name, migration.version, tuple(done))
+
+
+def _practices(store: MigrationStore, provider_id: str, start: Resume | None) -> list[str]:
+    """The practices' ids in order, from the one ``start`` names."""
+    if provider_id and store.get_provider(provider_id) is None:
+        raise NotFound()
+    ids = [provider_id] if provider_id else sorted(p.provider_id for p in store.list_providers())
+    if start is None:
+        return ids
+    if start.provider_id not in ids:
+        raise InvalidPosition("not a practice of this run")
+    return ids[ids.index(start.provider_id) :]
+
+
+# --- version 1: names, kenmerk markers, handover ids (issues 13, 16) ---------------------
+
+NAMES_MARKERS_HANDOVERS = "invoice-names-kenmerk-markers-handover-ids"
+
+
+def _names_markers_handovers(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+) -> PracticeMigrated:
+    """Invoices page by page; once the last page is done, the practice's handovers."""
+    provider_id = start.provider_id
+    total = store.count_invoices(provider_id)
+    practice = PracticeMigrated(NAMES_MARKERS_HANDOVERS, provider_id, total)
+    after: str | None = start.after or None
+    while True:
+        page, after = store.list_invoices(provider_id, EVERY_INVOICE, limit=PAGE_SIZE, after=after)
+        budget.left -= 1
+        for invoice in page:
+            _bring_up_to_date(store, invoice, practice)
+        if after is None:
+            practice.handovers_rekeyed = _move_old_handovers(store, provider_id)
+        progress(practice)
+        if after is None:
+            return practice
+        if budget.left == 0:
+            practice.stopped_after = after
+            return practice
+
+
+def _bring_up_to_date(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
+    practice.names_written += store.add_search_names(invoice)
+    holder = store.add_reference_marker(invoice)
+    practice.markers_written += holder.written
+    if (holder.provider_id, holder.invoice_id) != (invoice.provider_id, invoice.invoice_id):
+        practice.conflicts.append(
+            KenmerkConflict(
+                invoice.provider_id,
+                invoice.invoice_id,
+                invoice.reference,
+                holder.provider_id,
+                holder.invoice_id,
+            )
+        )
+    practice.invoices_done += 1
+
+
+def _move_old_handovers(store: MigrationStore, provider_id: str) -> int:
+    """Each handover action whose id lacks its day, moved to the id with it: how many."""
+    moved = 0
+    for action in store.list_actions(provider_id):
+        new_id = _handover_id(action)
+        if new_id and new_id != action.action_id and store.rekey_action(action, new_id):
+            moved += 1
+    return moved
+
+
+def _handover_id(action: OpenAction) -> str:
+    """The id today's dunning run gives this action ("" for any other kind): its day is
+    the handover day the action names, else the day it was made (Europe/Amsterdam)."""
+    if action.kind is not ActionKind.COLLECTION_HANDOVER:
+        return ""
+    return handover_action_id(_handover_day(action), action.invoice_id)
+
+
+def _handover_day(action: OpenAction) -> date:
+    try:
+        return date.fromisoformat(str(action.details.get("handed_over_on")))
+    except ValueError:
+        return action.created_at.astimezone(AMSTERDAM).date()
+
+
+MIGRATIONS = {
+    NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
+}

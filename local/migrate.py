@@ -1,0 +1,100 @@
+"""`python -m local.migrate`: the data migration after the deploy of issues 13 and 16, in
+the sandbox, without make.
+
+The sample practices upload a declaration; their items are then turned back into what the
+deploy before stored (no searchable names, no kenmerk markers, a handover action under its
+old id), and an operator runs the migration through the operator API twice: the first run
+writes what is missing, the second finds it all done. The function's progress lines and
+both answers are printed. ``--provider`` migrates one practice only.
+
+On a sandbox served by ``python -m local.server``, the same route takes the operator's
+token from ``/_local/tokens`` (README, "After a deploy: migrations").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime
+
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import invoice_to_item
+from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.invoices.invoice import Invoice
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.services.operator.migrations import MIGRATIONS, NAMES_MARKERS_HANDOVERS
+from local.generate import declaration_csv
+from local.sandbox import Caller, Sandbox
+from local.seed import DENTAL, PHYSIO
+
+SANDBOX_TODAY = date(2026, 11, 23)
+
+
+def put_invoice_without_names(repository: BillingRepository, invoice: Invoice) -> None:
+    """The invoice's item as the deploy before issue 16 wrote it: no searchable names."""
+    item = {name: value for name, value in invoice_to_item(invoice).items() if name != "names"}
+    repository._table.put_item(Item=item)
+
+
+def store_as_before_the_migration(repository: BillingRepository, invoice: Invoice) -> None:
+    """A stored invoice as the deploy before issues 13 and 16 left it: no searchable
+    names, and no marker of its kenmerk."""
+    put_invoice_without_names(repository, invoice)
+    repository._table.delete_item(Key=keys.reference_marker_key(invoice.reference))
+
+
+def old_handover(invoice: Invoice, now: datetime) -> OpenAction:
+    """A "call your patient" action as the dunning run made it before issue 16: its id
+    without the handover day."""
+    return OpenAction(
+        action_id=f"handover-{invoice.invoice_id}",
+        provider_id=invoice.provider_id,
+        kind=ActionKind.COLLECTION_HANDOVER,
+        invoice_id=invoice.invoice_id,
+        reference=invoice.reference,
+        created_at=now,
+        details={"todo": "call_your_patient", "handed_over_on": now.date().isoformat()},
+    )
+
+
+def rewind_to_before_the_deploy(sandbox: Sandbox) -> None:
+    """Every invoice of the sample practices as the deploy before stored it, and the first
+    dental invoice handed over today under the old action id."""
+    repository = sandbox.runtime.repository
+    for practice in (DENTAL, PHYSIO):
+        invoices, _ = repository.list_invoices(practice.provider_id)
+        for invoice in invoices:
+            store_as_before_the_migration(repository, invoice)
+    first = repository.list_invoices(DENTAL.provider_id, limit=1)[0][0]
+    repository.put_action(old_handover(first, sandbox.clock.now()))
+
+
+def run(sandbox: Sandbox, name: str, provider_id: str, key: str) -> dict[str, object]:
+    """One run through the operator API, as an operator with an Idempotency-Key."""
+    answer = sandbox.api_raw(
+        "POST",
+        f"/api/v1/operator/migrations/{name}",
+        body={"provider_id": provider_id},
+        headers={"Content-Type": "application/json", "Idempotency-Key": key},
+        caller=Caller.operator(),
+    )
+    result: dict[str, object] = json.loads(answer["body"])
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("name", nargs="?", default=NAMES_MARKERS_HANDOVERS, choices=MIGRATIONS)
+    parser.add_argument("--provider", default="", help="one practice's id; none: every one")
+    wanted = parser.parse_args(argv)
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        for practice in (DENTAL, PHYSIO):
+            sandbox.upload_declaration(practice.provider_id, "week-47.csv", declaration_csv(6))
+        rewind_to_before_the_deploy(sandbox)
+        for attempt in ("first", "second"):
+            answer = run(sandbox, wanted.name, wanted.provider, f"local-migrate-{attempt}")
+            print(f"\n{attempt} run:\n{json.dumps(answer, indent=2)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""MigrationStore: the conditional writes an operator's migration makes after a deploy
+(issue 16: searchable names, handover ids; issue 13 item 1: kenmerk markers)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from billing_core.ports import InvoiceFilter, ReferenceHolder
+from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
+from tests.contract.samples import (
+    A,
+    B,
+    action,
+    invoice,
+    new,
+    plant_invoice_before_names_and_marker,
+    stored,
+)
+
+HANDOVER_DAY = date(2026, 11, 23)
+
+
+def found_by_name(store, typed: str) -> list[str]:
+    page, _ = store.list_invoices(A, InvoiceFilter(patient_name=typed))
+    return [i.invoice_id for i in page]
+
+
+def test_names_are_written_where_missing_and_only_once(store):
+    # Given an invoice stored before invoices kept their names: a name search misses it
+    old = invoice(1)
+    plant_invoice_before_names_and_marker(store, old)
+    assert found_by_name(store, old.patient.last_name) == []
+    # When its names are added, twice
+    first, second = store.add_search_names(old), store.add_search_names(old)
+    # Then the first writes them, the second finds them there; the search finds it
+    assert (first, second) == (True, False)
+    assert found_by_name(store, old.patient.last_name) == ["inv-1"]
+    assert store.get_invoice(A, "inv-1") == old
+
+
+def test_names_are_not_written_for_a_new_invoice_or_one_that_is_not_there(store):
+    stored(store, invoice(1))
+    assert store.add_search_names(invoice(1)) is False
+    assert store.add_search_names(invoice(2)) is False
+    assert store.get_invoice(A, "inv-2") is None
+
+
+def test_a_kenmerk_marker_is_written_where_missing_and_then_guards_the_kenmerk(store):
+    # Given an invoice stored before kenmerken had markers
+    old = invoice(1)
+    plant_invoice_before_names_and_marker(store, old)
+    # When its marker is written, twice
+    first, second = store.add_reference_marker(old), store.add_reference_marker(old)
+    # Then the first writes it, the second finds the invoice's own
+    assert first == ReferenceHolder(A, "inv-1", written=True)
+    assert second == ReferenceHolder(A, "inv-1", written=False)
+    # And an upload with that kenmerk on another invoice is refused
+    result = store.store_new(B, "D2", [new(invoice(9, B, reference=old.reference))], [])
+    assert result.reference_taken == ("inv-9",)
+
+
+def test_a_kenmerk_another_invoice_holds_is_named_and_not_taken_over(store):
+    # Given invoice 1 with its marker, and an old invoice 2 of another practice with the
+    # same kenmerk (stored before the markers)
+    holder = invoice(1)
+    stored(store, holder)
+    twin = invoice(2, B, reference=holder.reference)
+    plant_invoice_before_names_and_marker(store, twin)
+    # When the twin's marker is asked for
+    # Then the holder is named and stays the holder
+    assert store.add_reference_marker(twin) == ReferenceHolder(A, "inv-1", written=False)
+    assert store.add_reference_marker(holder) == ReferenceHolder(A, "inv-1", written=False)
+
+
+def test_an_action_moves_to_its_new_id_once_and_is_then_a_handover_of_its_day(store):
+    # Given a handover action stored with the old id (no day in it)
+    old = action("handover-inv-1", kind=ActionKind.COLLECTION_HANDOVER)
+    store.put_action(old)
+    assert store.handovers_between(A, HANDOVER_DAY, HANDOVER_DAY) == []
+    # When it is moved to the id with its day, twice
+    new_id = handover_action_id(HANDOVER_DAY, "inv-1")
+    first, second = store.rekey_action(old, new_id), store.rekey_action(old, new_id)
+    # Then only the first moves it: one action, under the new id, found on its day
+    assert (first, second) == (True, False)
+    moved = action(new_id, kind=ActionKind.COLLECTION_HANDOVER)
+    assert store.list_actions(A) == [moved]
+    assert store.handovers_between(A, HANDOVER_DAY, HANDOVER_DAY) == [moved]
+    assert store.invoice_actions(A, "inv-1") == [moved]
+    assert store.get_action(A, "handover-inv-1") is None
+    assert store.set_action_state(A, "handover-inv-1", ActionState.DONE) is None
+    assert store.list_actions(A) == [moved]
+
+
+def test_an_action_is_not_moved_onto_an_id_that_is_taken(store):
+    old, taken = action("a"), action("b")
+    store.put_action(old)
+    store.put_action(taken)
+    assert store.rekey_action(old, "b") is False
+    assert store.list_actions(A) == [old, taken]
+
+
+def test_invoices_are_counted_per_practice(store):
+    stored(store, invoice(1), invoice(2), invoice(3, B))
+    plant_invoice_before_names_and_marker(store, invoice(4))
+    assert (store.count_invoices(A), store.count_invoices(B)) == (3, 1)
+    assert store.count_invoices("nobody") == 0
