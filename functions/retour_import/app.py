@@ -6,7 +6,7 @@ from aws_lambda_powertools import Metrics
 
 from billing_core import bootstrap
 from billing_core.declarations.record import MAX_DECLARATION_BYTES
-from billing_core.declarations.retour import apply_retour, retour_upload_from_key
+from billing_core.declarations.retour import apply_retour_upload, retour_upload_from_key
 from billing_core.entrypoints.powertools import function_logger
 from billing_core.entrypoints.s3_upload import (
     AcceptedUpload,
@@ -26,21 +26,13 @@ metrics = Metrics()
 def import_upload(upload: S3Upload) -> AnsweredReport:
     """The same file uploaded again is applied again and changes nothing: granted
     amounts are targets, not increments."""
-    target = retour_upload_from_key(upload["key"])
+    target = retour_upload_from_key(upload["key"], object_version(upload))
     if target is None:  # not retour/{provider}/{upload}/{file}
         return UploadSkipped.unroutable(upload, "retour key not routable", "UnroutableRetours")
     data = RETOUR_FILES.read(upload)
     if isinstance(data, UploadSkipped):
         return data
-    context = bootstrap.current().ingest_context()
-    return apply_retour(
-        target.provider_id,
-        target.declaration_id,
-        data,
-        context,
-        file_name=target.file_name,
-        version=object_version(upload),
-    )
+    return apply_retour_upload(target, data, bootstrap.current().ingest_context())
 
 
 lambda_handler = s3_upload_handler(

@@ -125,12 +125,20 @@ def apply_retour(
     file_name: str = "",
     version: str = "",
 ) -> RetourReport | OtherVersionIgnored:
-    """Apply one uploaded retour file; returns its report (also stored in S3). Only the
-    first object ``version`` of an upload is applied, as for a declaration (issue 13)."""
+    """Apply one uploaded retour file; returns its report (also stored in S3)."""
     upload = Upload(provider_id, declaration_id, file_name or "retour", "", version)
+    return apply_retour_upload(upload, data, ctx)
+
+
+def apply_retour_upload(
+    upload: Upload, data: bytes, ctx: IngestContext
+) -> RetourReport | OtherVersionIgnored:
+    """Only the first object ``version`` of an upload is applied, as for a declaration
+    (issue 13 item 1)."""
     record = start_record(upload, ctx)
     if record is None:
         return ignore_other_version(upload, ctx)
+    provider_id = upload.provider_id
     provider = ctx.store.get_provider(provider_id)
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
