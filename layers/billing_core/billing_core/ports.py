@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
     from billing_core.providers.actions import ActionState, OpenAction
     from billing_core.providers.provider import Provider
-    from billing_core.providers.retrocession import StatementSummary, Week
+    from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
+    from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
 
 

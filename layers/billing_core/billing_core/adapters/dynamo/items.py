@@ -73,8 +73,7 @@ from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary, Week
-from billing_core.providers.settings_history import FieldChange, SettingsVersion
+from billing_core.providers.week import Week
 
 Item = dict[str, Any]
 
@@ -99,35 +98,6 @@ def provider_to_item(provider: Provider) -> Item:
 def provider_from_item(item: Item) -> Provider:
     keys = ("pk", "sk", "gsi2pk", "gsi2sk")
     return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
-
-
-def settings_version_to_item(change: SettingsVersion) -> Item:
-    return {
-        **keys.settings_version_key(change.provider_id, change.version),
-        "entity": "settings_version",
-        "provider_id": change.provider_id,
-        "version": change.version,
-        "changed_by": change.changed_by,
-        "role": change.role,
-        "changed_at": change.changed_at.isoformat(),
-        "changes": [
-            {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
-        ],
-    }
-
-
-def settings_version_from_item(item: Item) -> SettingsVersion:
-    return SettingsVersion(
-        provider_id=item["provider_id"],
-        version=int(item["version"]),
-        changed_by=item["changed_by"],
-        role=item["role"],
-        changed_at=datetime.fromisoformat(item["changed_at"]),
-        changes=tuple(
-            FieldChange(c["field"], _plain(c["before"]), _plain(c["after"]))
-            for c in item["changes"]
-        ),
-    )
 
 
 # --- declaration ------------------------------------------------------------------------
@@ -160,7 +130,7 @@ def declaration_from_item(item: Item) -> DeclarationRecord:
         reference_block_version=item.get("reference_block_version", ""),
         processed_at=_optional_datetime(item.get("processed_at")),
         outcome=item.get("outcome", ""),
-        summary=_plain(item.get("summary", {})),
+        summary=plain_json(item.get("summary", {})),
         report_key=item.get("report_key", ""),
     )
 
@@ -358,7 +328,7 @@ def action_from_item(item: Item) -> OpenAction:
         reference=item["reference"],
         created_at=datetime.fromisoformat(item["created_at"]),
         state=ActionState(item["state"]),
-        details=_plain(item.get("details", {})),
+        details=plain_json(item.get("details", {})),
     )
 
 
@@ -570,12 +540,12 @@ def _optional_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _plain(value: Any) -> Any:
+def plain_json(value: Any) -> Any:
     """DynamoDB hands numbers back as Decimal; summaries are plain JSON again."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -609,44 +579,6 @@ def insurer_register_from_item(item: Item) -> InsurerRegister:
         for m in item["insurers"]
     )
     return InsurerRegister(item["version"], date.fromisoformat(item["valid_from"]), insurers)
-
-
-# --- retrocession statement (R24) --------------------------------------------------------
-
-
-def retrocession_to_item(summary: StatementSummary) -> Item:
-    """The totals the list of statements shows; the statement itself is in S3."""
-    return {
-        **keys.retrocession_key(summary.provider_id, summary.week.label),
-        "entity": "retrocession",
-        "provider_id": summary.provider_id,
-        "week": summary.week.label,
-        "service_fee_percentage": str(summary.service_fee_percentage),
-        "entries": summary.entries,
-        "invoices": summary.invoices,
-        "received_cents": summary.received_cents,
-        "refunded_cents": summary.refunded_cents,
-        "service_fee_cents": summary.service_fee_cents,
-        "payout_cents": summary.payout_cents,
-        "totals_by_kind": dict(summary.totals_by_kind),
-        "json_sha256": summary.json_sha256,
-    }
-
-
-def retrocession_from_item(item: Item) -> StatementSummary:
-    return StatementSummary(
-        provider_id=item["provider_id"],
-        week=Week.parse(item["week"]),
-        service_fee_percentage=Decimal(item["service_fee_percentage"]),
-        entries=int(item["entries"]),
-        invoices=int(item["invoices"]),
-        received_cents=int(item["received_cents"]),
-        refunded_cents=int(item["refunded_cents"]),
-        service_fee_cents=int(item["service_fee_cents"]),
-        payout_cents=int(item["payout_cents"]),
-        totals_by_kind={k: int(v) for k, v in item["totals_by_kind"].items()},
-        json_sha256=item["json_sha256"],
-    )
 
 
 # --- blocked patients (R22) -------------------------------------------------------------------

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -45,8 +45,13 @@ from billing_core.ports import (
 )
 from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary, Week
-from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.week import Week
+
+if TYPE_CHECKING:
+    # Their item mappings are imported by the methods that use them: a function that never
+    # writes a statement or a settings version does not load them (issue 11 item 5).
+    from billing_core.providers.retrocession import StatementSummary
+    from billing_core.providers.settings_history import SettingsVersion
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
@@ -84,10 +89,12 @@ class BillingRepository:
                 "ExpressionAttributeValues": {":replaced": change.version - 1},
             }
         )
+        from billing_core.adapters.dynamo.history_items import settings_version_to_item
+
         settings = {"TableName": self._table.name, "Item": items.provider_to_item(provider)}
         writes = [
             {"Put": settings | expected},
-            self._put_new(items.settings_version_to_item(change)),
+            self._put_new(settings_version_to_item(change)),
         ]
         try:
             self._transact(writes)
@@ -97,6 +104,8 @@ class BillingRepository:
             self._provider_cache.pop(provider.provider_id, None)
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
+        from billing_core.adapters.dynamo.history_items import settings_version_from_item
+
         found = self._query_all(
             {
                 "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -106,7 +115,7 @@ class BillingRepository:
                 },
             }
         )
-        return [items.settings_version_from_item(item) for item in found]
+        return [settings_version_from_item(item) for item in found]
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so
@@ -569,17 +578,23 @@ class BillingRepository:
 
     def put_retrocession(self, summary: StatementSummary) -> None:
         """Overwrites the week's item: building a week again writes the same totals."""
-        self._table.put_item(Item=items.retrocession_to_item(summary))
+        from billing_core.adapters.dynamo.statement_items import retrocession_to_item
+
+        self._table.put_item(Item=retrocession_to_item(summary))
 
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
+        from billing_core.adapters.dynamo.statement_items import retrocession_from_item
+
         item = self._get(keys.retrocession_key(provider_id, week.label))
-        return items.retrocession_from_item(item) if item else None
+        return retrocession_from_item(item) if item else None
 
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None
     ) -> list[StatementSummary]:
         """The provider's statements, newest week first (week labels sort as text);
         ``before``: only weeks before that one (the next page)."""
+        from billing_core.adapters.dynamo.statement_items import retrocession_from_item
+
         upper = keys.retrocession_sort_key(before.label if before else keys.HIGHEST)
         page = self._table.query(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
@@ -591,7 +606,7 @@ class BillingRepository:
             ScanIndexForward=False,
             Limit=limit + 1,  # BETWEEN includes ``before`` itself
         )
-        found = [items.retrocession_from_item(item) for item in page["Items"]]
+        found = [retrocession_from_item(item) for item in page["Items"]]
         return [s for s in found if before is None or s.week < before][:limit]
 
     # --- the insurer register (R33) -------------------------------------------------------
