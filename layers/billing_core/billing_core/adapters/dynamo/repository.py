@@ -26,8 +26,6 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
-from billing_core.declarations.record import DeclarationRecord
-from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms
 from billing_core.ports import (
@@ -49,7 +47,9 @@ from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
     # Their item mappings are imported by the methods that use them: a function that never
-    # writes a statement or a settings version does not load them (issue 11 item 5).
+    # reads or writes these aggregates does not load them (issue 11 item 5).
+    from billing_core.declarations.record import DeclarationRecord
+    from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
 
@@ -198,17 +198,23 @@ class BillingRepository:
     # --- declarations ---------------------------------------------------------------
 
     def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
+        from billing_core.adapters.dynamo.declaration_items import declaration_from_item
+
         item = self._get(keys.declaration_key(provider_id, declaration_id))
-        return items.declaration_from_item(item) if item else None
+        return declaration_from_item(item) if item else None
 
     def put_declaration(self, record: DeclarationRecord) -> None:
-        self._table.put_item(Item=items.declaration_to_item(record))
+        from billing_core.adapters.dynamo.declaration_items import declaration_to_item
+
+        self._table.put_item(Item=declaration_to_item(record))
 
     def start_declaration_version(self, record: DeclarationRecord) -> bool:
         """One conditional Put: the version is set once, by the first run that gets here."""
+        from billing_core.adapters.dynamo.declaration_items import declaration_to_item
+
         try:
             self._table.put_item(
-                Item=items.declaration_to_item(record),
+                Item=declaration_to_item(record),
                 ConditionExpression="attribute_not_exists(object_version)"
                 " OR object_version IN (:none, :version)",
                 ExpressionAttributeValues={":none": "", ":version": record.object_version},
@@ -223,6 +229,8 @@ class BillingRepository:
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
         """Newest first; ``after`` is the last declaration id of the previous page."""
+        from billing_core.adapters.dynamo.declaration_items import declaration_from_item
+
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -236,7 +244,7 @@ class BillingRepository:
             position = checked_declaration_position(after)
             query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
         page = self._table.query(**query)
-        records = [items.declaration_from_item(i) for i in page["Items"]]
+        records = [declaration_from_item(i) for i in page["Items"]]
         more = "LastEvaluatedKey" in page and records
         return records, (records[-1].declaration_id if more else None)
 
@@ -614,9 +622,11 @@ class BillingRepository:
     def put_insurer_register(self, register: InsurerRegister) -> None:
         """On condition that the version is new: two operators loading at once get two
         numbers, or one of them a TransactionConflict to load again."""
+        from billing_core.adapters.dynamo.register_items import insurer_register_to_item
+
         try:
             self._table.put_item(
-                Item=items.insurer_register_to_item(register),
+                Item=insurer_register_to_item(register),
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as error:
@@ -625,6 +635,8 @@ class BillingRepository:
             raise
 
     def insurer_registers(self) -> list[InsurerRegister]:
+        from billing_core.adapters.dynamo.register_items import insurer_register_from_item
+
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -632,7 +644,7 @@ class BillingRepository:
                 ":prefix": keys.INSURER_VERSION_PREFIX,
             },
         }
-        return [items.insurer_register_from_item(item) for item in self._query_all(query)]
+        return [insurer_register_from_item(item) for item in self._query_all(query)]
 
     # --- blocked patients (R22) ---------------------------------------------------------------
 
