@@ -20,7 +20,7 @@ from typing import Any
 
 from billing_core.adapters.dynamo import items
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM
 from local.bench_dunning import _count_items, _one_real_invoice

@@ -17,8 +17,9 @@ from billing_core.ports import (
     TransactionConflict,
     UnreadableProvider,
 )
-from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
+from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
 

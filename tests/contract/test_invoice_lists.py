@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from billing_core.invoices.invoice import DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, invoice, stored
 
 MONDAY = date(2027, 1, 4)

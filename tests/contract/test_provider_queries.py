@@ -12,7 +12,7 @@ from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, action, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
 

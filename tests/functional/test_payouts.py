@@ -11,7 +11,7 @@ from pathlib import Path
 import sepaxml
 import xmlschema
 
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.unit.camt_builder import credit, debit, statement

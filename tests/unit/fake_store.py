@@ -48,8 +48,9 @@ from billing_core.ports import (
 )
 from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.week import Week
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
 from billing_core.shared.clock import Clock

@@ -14,7 +14,8 @@ import xmlschema
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
 from billing_core.payments.sepa_transfers import DebtorAccount
 from billing_core.payments.transfer_batches import TransferBatch
-from billing_core.providers.retrocession import StatementSummary, Week
+from billing_core.providers.retrocession import StatementSummary
+from billing_core.providers.week import Week
 from billing_core.services.operator.money_out import (
     MoneyOutContext,
     approve_batch,

@@ -28,7 +28,8 @@ def counted(self, service_name, *args, **kwargs):
 botocore.session.Session.create_client = counted
 for name in sys.argv[1:]:
     __import__(f"functions.{name}.app")
-print(json.dumps({"clients": made, "xray": "aws_xray_sdk" in sys.modules}))
+loaded = sorted(m for m in sys.modules if m.startswith("billing_core."))
+print(json.dumps({"clients": made, "xray": "aws_xray_sdk" in sys.modules, "loaded": loaded}))
 """
 
 
@@ -51,4 +52,33 @@ def test_importing_a_handler_makes_no_aws_client_and_loads_no_xray_sdk():
     # Given a fresh interpreter, when every event handler module is imported
     answer = imported(*EVENT_HANDLERS)
     # Then no client was made and the X-Ray SDK is not loaded: both wait for an event
-    assert answer == {"clients": [], "xray": False}
+    assert (answer["clients"], answer["xray"]) == ([], False)
+
+
+# Aggregates whose item mappings the repository loads in the methods that use them.
+STATEMENT_AND_SETTINGS = {
+    "billing_core.providers.retrocession",  # R24 statements
+    "billing_core.providers.settings_history",  # R31 settings versions
+}
+UPLOADS_AND_REGISTERS = {
+    "billing_core.declarations.record",  # upload records
+    "billing_core.declarations.rules.insurers",  # R33 insurer register
+}
+
+
+def test_a_function_loads_only_the_aggregates_it_reads_or_writes():
+    # Given the dunning run, which never writes a statement, a settings version or an
+    # upload record, when its handler module is imported in a fresh interpreter
+    loaded = set(imported("dunning_run")["loaded"])
+    # Then none of those aggregates' modules is loaded (issue 11 item 5)
+    assert loaded & (STATEMENT_AND_SETTINGS | UPLOADS_AND_REGISTERS) == set()
+    # while the invoice and the provider, which it reads, are
+    assert loaded >= {"billing_core.invoices.invoice", "billing_core.providers.provider"}
+
+
+def test_an_upload_function_loads_the_upload_record_but_not_the_statement():
+    # Given the declaration ingest, which records its upload and reads the insurer register
+    loaded = set(imported("declaration_ingest")["loaded"])
+    # Then it loads those, and not the weekly statement or the settings history
+    assert loaded >= UPLOADS_AND_REGISTERS
+    assert loaded & STATEMENT_AND_SETTINGS == set()

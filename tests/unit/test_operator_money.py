@@ -10,7 +10,8 @@ import pytest
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
-from billing_core.providers.retrocession import Week, build_statement
+from billing_core.providers.retrocession import build_statement
+from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import (
     MatchTarget,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from billing_core.shared.errors import NotFound, Refused
 from tests.unit.money_out_world import (
     FIRST_WEEK,

@@ -9,7 +9,8 @@ import pytest
 
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.transfer_batches import BankState, BatchState
-from billing_core.providers.retrocession import Week, build_statement
+from billing_core.providers.retrocession import build_statement
+from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.money_out import (
     RefundRequest,

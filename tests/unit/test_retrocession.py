@@ -21,9 +21,7 @@ from billing_core.payments.booking import (
     apply_reversal,
 )
 from billing_core.providers.retrocession import (
-    InvalidWeek,
     StatementSummary,
-    Week,
     build_statement,
     euro_text,
     statement_csv,
@@ -35,6 +33,7 @@ from billing_core.providers.retrocession_run import (
     build_weekly_statements,
     week_to_build,
 )
+from billing_core.providers.week import InvalidWeek, Week
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
@@ -434,7 +433,10 @@ def test_the_fee_percentage_stays_between_0_and_25():
 
 
 def test_the_statement_item_reads_back_as_it_was_written():
-    from billing_core.adapters.dynamo.items import retrocession_from_item, retrocession_to_item
+    from billing_core.adapters.dynamo.statement_items import (
+        retrocession_from_item,
+        retrocession_to_item,
+    )
 
     statement = _week_48_statement()
     summary = StatementSummary.of(statement, statement_json(statement))

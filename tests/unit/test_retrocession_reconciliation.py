@@ -30,7 +30,8 @@ from billing_core.payments.booking import (
     apply_reversal,
     reversible,
 )
-from billing_core.providers.retrocession import Week, build_statement
+from billing_core.providers.retrocession import build_statement
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
 from tests.unit.factories import ledger_for, make_invoice, make_line, make_provider

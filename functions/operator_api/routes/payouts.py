@@ -12,7 +12,7 @@ from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import BatchListOut, BatchOut, ProposePayoutsIn
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from billing_core.services.operator import money_out
 
 router = ResourceRouter("Payouts")

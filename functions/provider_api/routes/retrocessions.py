@@ -15,7 +15,7 @@ from billing_core.entrypoints.http.provider_models import (
     RetrocessionWeekOut,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
-from billing_core.providers.retrocession import WEEK_PATTERN
+from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.provider import statements
 
 router = ResourceRouter("Retrocessions")

@@ -9,25 +9,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from billing_core.declarations.rules.insurers import (
-    InsurerRegister,
-    InsurerRegisters,
-    shipped_registers,
-)
 from billing_core.payments.psp import PspStatus
 
 if TYPE_CHECKING:
     from billing_core.collection.blocking import BlockChange, BlockedPatient
     from billing_core.declarations.record import DeclarationRecord
+    from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
     from billing_core.providers.actions import ActionState, OpenAction
     from billing_core.providers.provider import Provider
-    from billing_core.providers.retrocession import StatementSummary, Week
+    from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
+    from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
 
 
@@ -384,12 +381,6 @@ class InsurerRegisterStore(Protocol):
     def insurer_registers(self) -> list[InsurerRegister]:
         """Every loaded version, in one Query."""
         ...
-
-
-def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:
-    """The shipped version and every version an operator loaded."""
-    loaded = store.insurer_registers() if store is not None else []
-    return shipped_registers().with_versions(loaded)
 
 
 class AuditLog(Protocol):

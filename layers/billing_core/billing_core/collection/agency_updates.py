@@ -18,7 +18,7 @@ from billing_core.collection.handover import FORMAT_VERSION, agency_update_docum
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import FileStore, WeekActivity
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 
 # What the agency must know of: money in or back, and what we forgave or corrected.

@@ -41,7 +41,7 @@ from billing_core.declarations.reports import (
     in_report_order,
 )
 from billing_core.declarations.rules.coverage import RuleTableCoverage
-from billing_core.declarations.rules.insurers import InsurerRegisters
+from billing_core.declarations.rules.insurers import InsurerRegisters, registers_in_use
 from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import (
@@ -52,7 +52,6 @@ from billing_core.ports import (
     InsurerRegisterStore,
     KnownClaim,
     NewInvoice,
-    registers_in_use,
 )
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider

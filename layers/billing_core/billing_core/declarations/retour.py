@@ -56,12 +56,16 @@ from billing_core.declarations.reports import (
     counted_by_code,
     in_report_order,
 )
-from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
+from billing_core.declarations.rules.insurers import (
+    InsurerRegisters,
+    registers_in_use,
+    shipped_registers,
+)
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import Change, save_change
-from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice, registers_in_use
+from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 

@@ -33,7 +33,7 @@ from billing_core.payments.transfer_batches import (
     payout_batch_id,
 )
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import Week
+from billing_core.providers.week import Week
 
 # The statement's payout of a practice's week, or None while it has no statement.
 StatementPayout = Callable[[str, Week], int | None]

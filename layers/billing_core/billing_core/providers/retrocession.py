@@ -40,102 +40,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.providers.provider import Provider
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.providers.week import Week, in_amsterdam
 from billing_core.shared.money import percentage_of
 from billing_core.shared.spreadsheet import csv_rows, csv_text
 
-WEEK_LABEL = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
-WEEK_PATTERN = WEEK_LABEL.pattern
-
 # The kinds that are money in or out of the collection account (the rest is information).
 RECEIVED_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL)
-
-
-class InvalidWeek(ValueError):
-    """Not an ISO week label like 2026-W48, or a week 53 in a year that has none."""
-
-
-# --- weeks ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Week:
-    """An ISO 8601 week on the Dutch calendar (Europe/Amsterdam), labelled ``2026-W48``."""
-
-    year: int
-    number: int
-
-    def __post_init__(self) -> None:
-        try:
-            date.fromisocalendar(self.year, self.number, 1)
-        except ValueError as problem:
-            raise InvalidWeek(f"{self.year}-W{self.number:02d}") from problem
-
-    @classmethod
-    def of(cls, day: date) -> Week:
-        """The week a calendar day falls in (1 January can be in the previous year's week)."""
-        iso = day.isocalendar()
-        return cls(iso.year, iso.week)
-
-    @classmethod
-    def containing(cls, moment: datetime) -> Week:
-        """The week a moment falls in on the Dutch calendar; a naive moment is Dutch time."""
-        return cls.of(_amsterdam(moment).date())
-
-    @classmethod
-    def parse(cls, label: str) -> Week:
-        match = WEEK_LABEL.match(label)
-        if not match:
-            raise InvalidWeek(label)
-        return cls(int(match["year"]), int(match["week"]))
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-W{self.number:02d}"
-
-    @property
-    def monday(self) -> date:
-        return date.fromisocalendar(self.year, self.number, 1)
-
-    @property
-    def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
-
-    @property
-    def starts_at(self) -> datetime:
-        """Monday 00:00 in Amsterdam (inclusive)."""
-        return datetime.combine(self.monday, time(0), tzinfo=AMSTERDAM)
-
-    @property
-    def ends_at(self) -> datetime:
-        """The next Monday 00:00 in Amsterdam (exclusive)."""
-        return self.following().starts_at
-
-    def previous(self) -> Week:
-        return Week.of(self.monday - timedelta(days=7))
-
-    def following(self) -> Week:
-        return Week.of(self.monday + timedelta(days=7))
-
-    def __contains__(self, moment: datetime) -> bool:
-        return Week.containing(moment) == self
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def _amsterdam(moment: datetime) -> datetime:
-    return moment.astimezone(AMSTERDAM) if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
 
 
 # --- the statement ----------------------------------------------------------------------
@@ -218,9 +137,9 @@ def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice])
         if invoice.provider_id != provider.provider_id:
             raise ValueError("an invoice of another provider on this statement (R26)")
         for position, entry in enumerate(invoice.ledger):
-            if _amsterdam(entry.recorded) not in week:  # the week it reached the ledger
+            if in_amsterdam(entry.recorded) not in week:  # the week it reached the ledger
                 continue
-            at = _amsterdam(entry.at)
+            at = in_amsterdam(entry.at)
             line = StatementLine(
                 at,
                 invoice.reference,

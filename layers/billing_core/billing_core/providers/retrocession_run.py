@@ -20,12 +20,12 @@ from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
     StatementSummary,
-    Week,
     build_statement,
     statement_csv,
     statement_json,
     statement_key,
 )
+from billing_core.providers.week import Week
 from billing_core.shared.reports import LogEntry
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from billing_core.providers.retrocession import InvalidWeek, Week
+from billing_core.providers.week import InvalidWeek, Week
 from billing_core.shared.clock import AMSTERDAM
 
 

@@ -1,4 +1,7 @@
 """Domain objects <-> DynamoDB items of the single table; the keys come from ``keys``.
+Here the aggregates every function reads or writes (invoices, providers, actions, claims);
+upload records, insurer registers, statements and settings versions have their own
+``*_items`` modules, loaded by the repository methods that use them (cold start).
 
 Key design (one table, pk/sk):
   PROVIDER#{p}                 SETTINGS                 provider settings (with their version)
@@ -50,8 +53,6 @@ from typing import Any
 from billing_core.adapters.dynamo import keys
 from billing_core.collection.blocking import BlockChange, BlockChangeKind, PatientBlock
 from billing_core.declarations.claims import Address, Language, LineType, Person
-from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.declarations.rules.insurers import Insurer, InsurerRegister
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
@@ -73,8 +74,7 @@ from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary, Week
-from billing_core.providers.settings_history import FieldChange, SettingsVersion
+from billing_core.providers.week import Week
 
 Item = dict[str, Any]
 
@@ -99,70 +99,6 @@ def provider_to_item(provider: Provider) -> Item:
 def provider_from_item(item: Item) -> Provider:
     keys = ("pk", "sk", "gsi2pk", "gsi2sk")
     return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
-
-
-def settings_version_to_item(change: SettingsVersion) -> Item:
-    return {
-        **keys.settings_version_key(change.provider_id, change.version),
-        "entity": "settings_version",
-        "provider_id": change.provider_id,
-        "version": change.version,
-        "changed_by": change.changed_by,
-        "role": change.role,
-        "changed_at": change.changed_at.isoformat(),
-        "changes": [
-            {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
-        ],
-    }
-
-
-def settings_version_from_item(item: Item) -> SettingsVersion:
-    return SettingsVersion(
-        provider_id=item["provider_id"],
-        version=int(item["version"]),
-        changed_by=item["changed_by"],
-        role=item["role"],
-        changed_at=datetime.fromisoformat(item["changed_at"]),
-        changes=tuple(
-            FieldChange(c["field"], _plain(c["before"]), _plain(c["after"]))
-            for c in item["changes"]
-        ),
-    )
-
-
-# --- declaration ------------------------------------------------------------------------
-
-
-def declaration_to_item(record: DeclarationRecord) -> Item:
-    item = {
-        **keys.declaration_key(record.provider_id, record.declaration_id),
-        "entity": "declaration",
-        **asdict(record),
-        "status": record.status.value,
-        "created_at": record.created_at.isoformat(),
-        "processed_at": record.processed_at.isoformat() if record.processed_at else None,
-    }
-    return {k: v for k, v in item.items() if v is not None}
-
-
-def declaration_from_item(item: Item) -> DeclarationRecord:
-    block = item.get("reference_block_start")
-    return DeclarationRecord(
-        provider_id=item["provider_id"],
-        declaration_id=item["declaration_id"],
-        file_name=item["file_name"],
-        status=DeclarationStatus(item["status"]),
-        created_at=datetime.fromisoformat(item["created_at"]),
-        object_key=item.get("object_key", ""),
-        object_version=item.get("object_version", ""),
-        reference_block_start=int(block) if block is not None else None,
-        reference_block_size=int(item.get("reference_block_size", 0)),
-        reference_block_version=item.get("reference_block_version", ""),
-        processed_at=_optional_datetime(item.get("processed_at")),
-        outcome=item.get("outcome", ""),
-        summary=_plain(item.get("summary", {})),
-        report_key=item.get("report_key", ""),
-    )
 
 
 # --- claim ------------------------------------------------------------------------------
@@ -358,7 +294,7 @@ def action_from_item(item: Item) -> OpenAction:
         reference=item["reference"],
         created_at=datetime.fromisoformat(item["created_at"]),
         state=ActionState(item["state"]),
-        details=_plain(item.get("details", {})),
+        details=plain_json(item.get("details", {})),
     )
 
 
@@ -435,7 +371,7 @@ def _entry_from_map(m: Item) -> LedgerEntry:
         at=datetime.fromisoformat(m["at"]),
         cause=m["cause"],
         note=m.get("note", ""),
-        recorded_at=_optional_datetime(m.get("recorded_at")),
+        recorded_at=optional_datetime(m.get("recorded_at")),
     )
 
 
@@ -494,7 +430,7 @@ def _arrangement_from_map(m: Item) -> Arrangement:
         ),
         fee_cents=int(m["fee_cents"]),
         status=ArrangementStatus(m["status"]),
-        cancelled_at=_optional_datetime(m.get("cancelled_at")),
+        cancelled_at=optional_datetime(m.get("cancelled_at")),
         ledger_start=int(m.get("ledger_start", 0)),
     )
 
@@ -566,87 +502,19 @@ def _optional_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _optional_datetime(value: str | None) -> datetime | None:
+def optional_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _plain(value: Any) -> Any:
+def plain_json(value: Any) -> Any:
     """DynamoDB hands numbers back as Decimal; summaries are plain JSON again."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-# --- insurer register version (R33) -------------------------------------------------------
-
-
-def insurer_register_to_item(register: InsurerRegister) -> Item:
-    return {
-        **keys.insurer_register_key(register.version),
-        "entity": "insurer_register",
-        "version": register.version,
-        "valid_from": register.valid_from.isoformat(),
-        "insurers": [
-            {
-                "uzovi": i.uzovi,
-                "name": i.name,
-                "group": i.group,
-                "labels": list(i.labels),
-                "source": i.source,
-            }
-            for i in register.insurers
-        ],
-    }
-
-
-def insurer_register_from_item(item: Item) -> InsurerRegister:
-    insurers = tuple(
-        Insurer(m["uzovi"], m["name"], m["group"], tuple(m.get("labels", ())), m.get("source", ""))
-        for m in item["insurers"]
-    )
-    return InsurerRegister(item["version"], date.fromisoformat(item["valid_from"]), insurers)
-
-
-# --- retrocession statement (R24) --------------------------------------------------------
-
-
-def retrocession_to_item(summary: StatementSummary) -> Item:
-    """The totals the list of statements shows; the statement itself is in S3."""
-    return {
-        **keys.retrocession_key(summary.provider_id, summary.week.label),
-        "entity": "retrocession",
-        "provider_id": summary.provider_id,
-        "week": summary.week.label,
-        "service_fee_percentage": str(summary.service_fee_percentage),
-        "entries": summary.entries,
-        "invoices": summary.invoices,
-        "received_cents": summary.received_cents,
-        "refunded_cents": summary.refunded_cents,
-        "service_fee_cents": summary.service_fee_cents,
-        "payout_cents": summary.payout_cents,
-        "totals_by_kind": dict(summary.totals_by_kind),
-        "json_sha256": summary.json_sha256,
-    }
-
-
-def retrocession_from_item(item: Item) -> StatementSummary:
-    return StatementSummary(
-        provider_id=item["provider_id"],
-        week=Week.parse(item["week"]),
-        service_fee_percentage=Decimal(item["service_fee_percentage"]),
-        entries=int(item["entries"]),
-        invoices=int(item["invoices"]),
-        received_cents=int(item["received_cents"]),
-        refunded_cents=int(item["refunded_cents"]),
-        service_fee_cents=int(item["service_fee_cents"]),
-        payout_cents=int(item["payout_cents"]),
-        totals_by_kind={k: int(v) for k, v in item["totals_by_kind"].items()},
-        json_sha256=item["json_sha256"],
-    )
 
 
 # --- blocked patients (R22) -------------------------------------------------------------------
@@ -672,7 +540,7 @@ def patient_block_from_item(item: Item) -> PatientBlock:
         provider_id=item["provider_id"],
         patient_ref=item["patient_ref"],
         invoice_ids=tuple(item.get("invoice_ids", ())),
-        blocked_at=_optional_datetime(item.get("blocked_at")),
+        blocked_at=optional_datetime(item.get("blocked_at")),
         version=int(item["version"]),
     )
 

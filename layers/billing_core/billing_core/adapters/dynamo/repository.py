@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -26,8 +26,6 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
-from billing_core.declarations.record import DeclarationRecord
-from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
@@ -46,8 +44,15 @@ from billing_core.ports import (
 )
 from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
-from billing_core.providers.retrocession import StatementSummary, Week
-from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.week import Week
+
+if TYPE_CHECKING:
+    # Their item mappings are imported by the methods that use them: a function that never
+    # reads or writes these aggregates does not load them (issue 11 item 5).
+    from billing_core.declarations.record import DeclarationRecord
+    from billing_core.declarations.rules.insurers import InsurerRegister
+    from billing_core.providers.retrocession import StatementSummary
+    from billing_core.providers.settings_history import SettingsVersion
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
@@ -86,10 +91,12 @@ class BillingRepository:
                 "ExpressionAttributeValues": {":replaced": change.version - 1},
             }
         )
+        from billing_core.adapters.dynamo.history_items import settings_version_to_item
+
         settings = {"TableName": self._table.name, "Item": items.provider_to_item(provider)}
         writes = [
             {"Put": settings | expected},
-            self._put_new(items.settings_version_to_item(change)),
+            self._put_new(settings_version_to_item(change)),
         ]
         try:
             self._transact(writes)
@@ -99,6 +106,8 @@ class BillingRepository:
             self._provider_cache.pop(provider.provider_id, None)
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
+        from billing_core.adapters.dynamo.history_items import settings_version_from_item
+
         found = self._query_all(
             {
                 "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -108,7 +117,7 @@ class BillingRepository:
                 },
             }
         )
-        return [items.settings_version_from_item(item) for item in found]
+        return [settings_version_from_item(item) for item in found]
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so
@@ -194,17 +203,23 @@ class BillingRepository:
     # --- declarations ---------------------------------------------------------------
 
     def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:
+        from billing_core.adapters.dynamo.declaration_items import declaration_from_item
+
         item = self._get(keys.declaration_key(provider_id, declaration_id))
-        return items.declaration_from_item(item) if item else None
+        return declaration_from_item(item) if item else None
 
     def put_declaration(self, record: DeclarationRecord) -> None:
-        self._table.put_item(Item=items.declaration_to_item(record))
+        from billing_core.adapters.dynamo.declaration_items import declaration_to_item
+
+        self._table.put_item(Item=declaration_to_item(record))
 
     def start_declaration_version(self, record: DeclarationRecord) -> bool:
         """One conditional Put: the version is set once, by the first run that gets here."""
+        from billing_core.adapters.dynamo.declaration_items import declaration_to_item
+
         try:
             self._table.put_item(
-                Item=items.declaration_to_item(record),
+                Item=declaration_to_item(record),
                 ConditionExpression="attribute_not_exists(object_version)"
                 " OR object_version IN (:none, :version)",
                 ExpressionAttributeValues={":none": "", ":version": record.object_version},
@@ -219,6 +234,8 @@ class BillingRepository:
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
         """Newest first; ``after`` is the last declaration id of the previous page."""
+        from billing_core.adapters.dynamo.declaration_items import declaration_from_item
+
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -232,7 +249,7 @@ class BillingRepository:
             position = checked_declaration_position(after)
             query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
         page = self._table.query(**query)
-        records = [items.declaration_from_item(i) for i in page["Items"]]
+        records = [declaration_from_item(i) for i in page["Items"]]
         more = "LastEvaluatedKey" in page and records
         return records, (records[-1].declaration_id if more else None)
 
@@ -574,17 +591,23 @@ class BillingRepository:
 
     def put_retrocession(self, summary: StatementSummary) -> None:
         """Overwrites the week's item: building a week again writes the same totals."""
-        self._table.put_item(Item=items.retrocession_to_item(summary))
+        from billing_core.adapters.dynamo.statement_items import retrocession_to_item
+
+        self._table.put_item(Item=retrocession_to_item(summary))
 
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
+        from billing_core.adapters.dynamo.statement_items import retrocession_from_item
+
         item = self._get(keys.retrocession_key(provider_id, week.label))
-        return items.retrocession_from_item(item) if item else None
+        return retrocession_from_item(item) if item else None
 
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None
     ) -> list[StatementSummary]:
         """The provider's statements, newest week first (week labels sort as text);
         ``before``: only weeks before that one (the next page)."""
+        from billing_core.adapters.dynamo.statement_items import retrocession_from_item
+
         upper = keys.retrocession_sort_key(before.label if before else keys.HIGHEST)
         page = self._table.query(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
@@ -596,7 +619,7 @@ class BillingRepository:
             ScanIndexForward=False,
             Limit=limit + 1,  # BETWEEN includes ``before`` itself
         )
-        found = [items.retrocession_from_item(item) for item in page["Items"]]
+        found = [retrocession_from_item(item) for item in page["Items"]]
         return [s for s in found if before is None or s.week < before][:limit]
 
     # --- the insurer register (R33) -------------------------------------------------------
@@ -604,9 +627,11 @@ class BillingRepository:
     def put_insurer_register(self, register: InsurerRegister) -> None:
         """On condition that the version is new: two operators loading at once get two
         numbers, or one of them a TransactionConflict to load again."""
+        from billing_core.adapters.dynamo.register_items import insurer_register_to_item
+
         try:
             self._table.put_item(
-                Item=items.insurer_register_to_item(register),
+                Item=insurer_register_to_item(register),
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as error:
@@ -615,6 +640,8 @@ class BillingRepository:
             raise
 
     def insurer_registers(self) -> list[InsurerRegister]:
+        from billing_core.adapters.dynamo.register_items import insurer_register_from_item
+
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -622,7 +649,7 @@ class BillingRepository:
                 ":prefix": keys.INSURER_VERSION_PREFIX,
             },
         }
-        return [items.insurer_register_from_item(item) for item in self._query_all(query)]
+        return [insurer_register_from_item(item) for item in self._query_all(query)]
 
     # --- blocked patients (R22) ---------------------------------------------------------------
 

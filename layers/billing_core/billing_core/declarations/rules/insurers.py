@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from billing_core.ports import InsurerRegisterStore
 
 COLUMNS = ("uzovi", "name", "group", "labels", "valid_from", "source")
 SEPARATOR = ";"
@@ -170,6 +174,12 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
         return None, None, problems
     names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())
     return Insurer(uzovi, name, group, names, source), day, []
+
+
+def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:
+    """The shipped version and every version an operator loaded."""
+    loaded = store.insurer_registers() if store is not None else []
+    return shipped_registers().with_versions(loaded)
 
 
 @cache

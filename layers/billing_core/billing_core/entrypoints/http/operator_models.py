@@ -14,7 +14,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.payments.transfer_batches import TransferBatch
 from billing_core.payments.unmatched import UnmatchedCredit
 from billing_core.providers.provider import Iban, Text
-from billing_core.providers.retrocession import WEEK_PATTERN
+from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money import MatchTarget
 from billing_core.services.operator.money_out import RefundRequest

@@ -39,12 +39,12 @@ from billing_core.payments.transfer_batches import (
 )
 from billing_core.ports import FileStore, ProviderSettingsStore, ProviderStore, TransferBatches
 from billing_core.providers.payouts import owed_again, plan_payouts
-from billing_core.providers.retrocession import Week
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
     build_weekly_statements,
 )
+from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock

@@ -12,9 +12,9 @@ from dataclasses import replace
 from billing_core.declarations.rules.insurers import (
     InsurerRegister,
     parse_register_csv,
+    registers_in_use,
     version_label,
 )
-from billing_core.ports import registers_in_use
 from billing_core.services.operator.context import BackOfficeContext
 
 

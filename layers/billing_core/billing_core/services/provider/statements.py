@@ -9,8 +9,9 @@ from typing import Any, Literal
 from billing_core.collection.debtor_risk import DebtorRisk, Month, debtor_risk
 from billing_core.payments.transfer_batches import payout_batch_id
 from billing_core.providers.payouts import payout_state
-from billing_core.providers.retrocession import StatementSummary, Week, statement_key, with_payout
+from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
 from billing_core.providers.users import ProviderUser, Role
+from billing_core.providers.week import Week
 from billing_core.services import inputs
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
