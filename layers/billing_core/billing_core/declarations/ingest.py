@@ -205,7 +205,7 @@ def _invoice_claims(
     and the first block's kenmerken may already be on written invoices (issue 13 item 1).
     A retry of the version reads the markers first and reuses its block, as before."""
     if _has_reference_block(record):
-        return _invoice_unknown_claims(upload, record, provider, parsed, insurers, ctx)
+        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
     # Credits of earlier lines are booked onto those invoices, not written on condition:
     # their own markers are read first (a file has few, usually none).
     _, earlier_credits = split_earlier_credits(parsed.claims)
@@ -215,10 +215,10 @@ def _invoice_claims(
         else {}
     )
     try:
-        return _invoice_unknown_claims(upload, record, provider, parsed, insurers, ctx, known)
+        return _invoice_unknown_claims(upload, record, known, provider, parsed, insurers, ctx)
     except TransactionConflict:
         record = replace(record, reference_block_start=None)  # never reuse the first's
-        return _invoice_unknown_claims(upload, record, provider, parsed, insurers, ctx)
+        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
 
 
 def _has_reference_block(record: DeclarationRecord) -> bool:
@@ -231,13 +231,13 @@ def _has_reference_block(record: DeclarationRecord) -> bool:
 def _invoice_unknown_claims(
     upload: Upload,
     record: DeclarationRecord,
+    known: dict[str, KnownClaim] | None,
     provider: Provider,
     parsed: ParseResult,
     insurers: InsurerRegisters,
     ctx: IngestContext,
-    known: dict[str, KnownClaim] | None = None,
 ) -> ProcessingReport:
-    """``known``: the claim markers of the file's lines, read here when not given."""
+    """``known``: the claim markers of the file's lines, read here when None."""
     if known is None:
         known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
