@@ -170,6 +170,21 @@ def test_a_large_upload_is_several_transactions_and_a_conflict_keeps_the_earlier
     assert store.store_new(B, "D1", for_b, []).requests == 2
 
 
+def test_a_known_insurer_line_cancels_before_any_invoice_is_written(store):
+    """Issue 18 item 2: the ingest writes a first attempt without reading the markers and
+    plans again when one was known; an insurer-bound line counts toward its patient's
+    invoice (R6), so its marker is written before the invoices."""
+    # Given an insurer-bound line that an earlier upload took care of
+    insurer_refs = [f"ABC-900-{n}" for n in range(100)]
+    store.store_new(A, "D1", [], insurer_refs[-1:])
+    # When another upload stores an invoice and a transaction's worth of insurer lines,
+    # the known one among them
+    with pytest.raises(TransactionConflict):
+        store.store_new(A, "D2", [new(invoice(1))], insurer_refs)
+    # Then the invoice was not written
+    assert store.get_invoice(A, "inv-1") is None
+
+
 # --- one betalingskenmerk, one invoice (issue 13 item 1) ---------------------------------------
 
 

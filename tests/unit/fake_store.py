@@ -238,10 +238,10 @@ class FakeStore:
         """As many transactions as the adapter's, each written only when all its keys are
         new; TransactionConflict on the first that is not (the ones before it stay)."""
         self.calls.append("store_new")
-        units = [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
-        units += [
+        units = [
             [self._marker_write(provider_id, ref, declaration_id, "")] for ref in insurer_claim_refs
         ]
+        units += [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
         stored = NewInvoicesStored(0)
         for transaction in _packed(units):
             stored = self._write_units(transaction, stored)

@@ -134,7 +134,9 @@ class BillingStore(Protocol):
     ) -> NewInvoicesStored:
         """Each invoice with its claim markers and its betalingskenmerk's marker in one
         transaction; an invoice whose kenmerk another invoice holds is left out and named
-        (its claims stay unknown); TransactionConflict when anything else existed."""
+        (its claims stay unknown); TransactionConflict when anything else existed.
+        The insurer-bound lines' markers go first, in transactions of their own: one
+        that exists cancels before any invoice is written (issue 18 item 2)."""
         ...
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:

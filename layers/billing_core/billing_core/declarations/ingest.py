@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
@@ -52,6 +52,7 @@ from billing_core.ports import (
     InsurerRegisterStore,
     KnownClaim,
     NewInvoice,
+    TransactionConflict,
 )
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
@@ -191,7 +192,53 @@ def _invoice_claims(
     insurers: InsurerRegisters,
     ctx: IngestContext,
 ) -> ProcessingReport:
-    known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
+    """The first attempt of an object version writes without reading the claim markers
+    (issue 18 item 2, R3): every marker is written on condition that it is new, so a
+    line another upload holds cancels its transaction. Only then are the markers read
+    and the upload planned again, without the known lines, and with a fresh block of
+    kenmerken. Sound because a patient's lines make one invoice, written all or none,
+    and the insurer-bound lines (which count toward the patient's quote rule, R6) are
+    written before any invoice: an invoice the first attempt wrote holds no known line
+    and is planned the same again (its marker says so: skipped); the invoices planned
+    anew take kenmerken from the fresh block, because the new plan orders them otherwise
+    and the first block's kenmerken may already be on written invoices (issue 13 item 1).
+    A retry of the version reads the markers first and reuses its block, as before."""
+    if _has_reference_block(record):
+        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
+    # Credits of earlier lines are booked onto those invoices, not written on condition:
+    # their own markers are read first (a file has few, usually none).
+    _, earlier_credits = split_earlier_credits(parsed.claims)
+    known = (
+        ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in earlier_credits))
+        if earlier_credits
+        else {}
+    )
+    try:
+        return _invoice_unknown_claims(upload, record, known, provider, parsed, insurers, ctx)
+    except TransactionConflict:
+        record = replace(record, reference_block_start=None)  # never reuse the first's
+        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
+
+
+def _has_reference_block(record: DeclarationRecord) -> bool:
+    return (
+        record.reference_block_start is not None
+        and record.reference_block_version == record.object_version
+    )
+
+
+def _invoice_unknown_claims(
+    upload: Upload,
+    record: DeclarationRecord,
+    known: dict[str, KnownClaim] | None,
+    provider: Provider,
+    parsed: ParseResult,
+    insurers: InsurerRegisters,
+    ctx: IngestContext,
+) -> ProcessingReport:
+    """``known``: the claim markers of the file's lines, read here when None."""
+    if known is None:
+        known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
     claims, earlier_credits = split_earlier_credits(claims)
@@ -281,11 +328,7 @@ def with_reference_block(
     reuses the same block. A block is never handed to another version, nor stretched: a
     run that needs more (or another version) gets fresh numbers (issue 13 item 1).
     (Also used by the retour import for the invoices it creates.)"""
-    if (
-        record.reference_block_start is not None
-        and record.reference_block_version == record.object_version
-        and needed <= record.reference_block_size
-    ):
+    if _has_reference_block(record) and needed <= record.reference_block_size:
         return record
     start = ctx.store.reserve_references(needed) if needed else 0
     record = record.with_status(

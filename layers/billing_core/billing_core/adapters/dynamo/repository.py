@@ -305,7 +305,7 @@ class BillingRepository:
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
     ) -> NewInvoicesStored:
-        """Write invoices with their claim markers, and the markers of insurer-bound lines.
+        """Write the markers of insurer-bound lines, and invoices with their claim markers.
 
         Each write is conditional on its key being new, and an invoice travels in the same
         transaction as its claim markers and its kenmerk's marker, so none exists without
@@ -314,11 +314,13 @@ class BillingRepository:
         TransactionConflict when something else already existed (that transaction wrote
         nothing; a retry re-reads what is known).
         """
-        units = [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
-        units += [
+        # The insurer-bound lines' markers first: a known one cancels a transaction
+        # before any invoice is written (the ingest plans again then, see ports.py).
+        units = [
             _Unit([self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))])
             for ref in insurer_claim_refs
         ]
+        units += [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
         stored = NewInvoicesStored(0)
         for transaction in _pack(units, TRANSACTION_LIMIT):
             stored = self._write_units(transaction, stored)
