@@ -85,7 +85,7 @@ def privacy_page(lang: LANGUAGE = "nl") -> Response[str]:
 
 
 def _visit() -> Visit:
-    return Visit.from_cookie_header(router.current_event.get_header_value("cookie") or "")
+    return Visit.from_cookie_header(router.current_event.headers.get("cookie") or "")
 
 
 def _response(answer: PageAnswer) -> Response[str]:
