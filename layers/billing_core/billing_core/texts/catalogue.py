@@ -29,8 +29,8 @@ from datetime import date
 from billing_core.shared.money import format_euros
 
 DEFAULT_LANGUAGE = "nl"
-# R9: the languages a patient may have. Until a catalogue has Polish or Arabic texts, their
-# readers get Dutch.
+# R9: the languages a patient may have. The patient's catalogues have all four; one without
+# Polish or Arabic (the practice's) gives those readers Dutch.
 LANGUAGES = ("nl", "en", "pl", "ar")
 RIGHT_TO_LEFT = frozenset({"ar"})
 
