@@ -6,6 +6,7 @@ Debian's chromium, driven by Playwright; `make test` installs chromium when miss
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -125,6 +126,10 @@ def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None
         "/voorwaarden",
         "/?lang=ar&kenmerk={reference}",
         "/vragen?lang=ar",
+        "/?lang=pl&kenmerk={reference}",
+        "/vragen?lang=pl",
+        "/voorwaarden?lang=pl",
+        "/privacy?lang=pl",
     ],
 )
 def test_r10_no_serious_or_critical_accessibility_violations(
@@ -133,5 +138,7 @@ def test_r10_no_serious_or_critical_accessibility_violations(
     context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
     page = context.new_page()
     page.goto(running_server.url + path.format(reference=invoice.reference))
+    language = re.search(r"lang=(\w+)", path)
+    assert page.locator("html").get_attribute("lang") == (language[1] if language else "nl")
     assert serious_violations(page) == []
     context.close()
