@@ -11,6 +11,7 @@ the install here is then offline.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
 SAM = ROOT / ".venv-sam" / "bin" / "sam"
 LAMBDA_WHEELS = ROOT / "build" / "lambda-wheels"
+LAYER_MAKEFILE = ROOT / "layers" / "billing_core" / "Makefile"
 # What `sam build` installs for the template's Runtime and Architectures.
 LAMBDA_PYTHON_ON_ARM64 = (
     *("--platform", "manylinux2014_aarch64"),
@@ -88,10 +90,11 @@ def test_every_code_folder_exists_and_every_handler_resolves(template: dict[str,
     """Given the functions and the layer in template.yaml
     When I follow each CodeUri/ContentUri and Handler
     Then each folder exists, each handler module defines its function, and the layer has
-    its package and requirements.txt (BuildMethod python3.12)."""
+    its package, requirements.txt and the Makefile that builds it (BuildMethod makefile)."""
     assert handler_problems(template, ROOT) == []
     [layer] = resources_of_type(template, "AWS::Serverless::LayerVersion")
-    assert template["Resources"][layer]["Metadata"]["BuildMethod"] == "python3.12"
+    assert template["Resources"][layer]["Metadata"]["BuildMethod"] == "makefile"
+    assert f"build-{layer}:" in (ROOT / "layers/billing_core/Makefile").read_text()
 
 
 def test_a_handler_that_does_not_resolve_is_reported(tmp_path: Path) -> None:
@@ -171,3 +174,71 @@ def test_sam_validate_lint_passes(template_path: Path) -> None:
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-3000:]
     assert "is a valid SAM Template" in output
+
+
+def build_layer(artifacts: Path, *settings: str) -> subprocess.CompletedProcess[str]:
+    """``sam build``'s call of the layer's Makefile, with this machine's Python."""
+    return subprocess.run(
+        [
+            *("make", "--silent", "-f", str(LAYER_MAKEFILE), "build-BillingCoreLayer"),
+            f"ARTIFACTS_DIR={artifacts}",
+            f"LAYER_PYTHON={sys.executable}",
+            *settings,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_the_layer_ships_bytecode_that_holds_after_the_zip(tmp_path: Path) -> None:
+    """Given the layer's Makefile run as `sam build` runs it (here with this machine's
+    Python standing in for 3.12, and one of the layer's pinned requirements from the
+    downloaded Lambda wheels)
+    When it has built the layer
+    Then billing_core and the requirement are under python/, and every module has its
+    bytecode for that interpreter, hash-based and checked against its source: valid
+    whatever file times the zip gives it, never run stale (issue 11 item 5)."""
+    if not LAMBDA_WHEELS.is_dir():
+        pytest.skip(f"{LAMBDA_WHEELS.relative_to(ROOT)} is missing: `make test` downloads it")
+    pinned = ROOT / "layers/billing_core/requirements.txt"
+    [segno] = [line for line in pinned.read_text().splitlines() if line.startswith("segno==")]
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(segno + "\n")
+    version = "{}.{}".format(*sys.version_info[:2])
+    completed = build_layer(
+        tmp_path / "artifacts",
+        f"LAMBDA_PYTHON_VERSION={version}",
+        f"REQUIREMENTS={requirements}",
+        f"PIP_OPTIONS=--no-index --find-links {LAMBDA_WHEELS}",
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    site = tmp_path / "artifacts" / "python"
+    modules = sorted(site.rglob("*.py"))
+    assert {site / "billing_core" / "bootstrap.py", site / "segno" / "__init__.py"} <= set(modules)
+    assert not [m for m in modules if pyc_flags(m) != CHECKED_HASH], "modules without bytecode"
+
+
+def test_the_layer_refuses_bytecode_of_another_python(tmp_path: Path) -> None:
+    """Given an interpreter that is not the Lambda runtime's
+    When the layer is built with it
+    Then the build stops before installing anything and says why."""
+    completed = build_layer(tmp_path, "LAMBDA_PYTHON_VERSION=3.12")
+    if sys.version_info[:2] == (3, 12):
+        completed = build_layer(tmp_path, "LAMBDA_PYTHON_VERSION=3.11")
+    assert completed.returncode != 0
+    assert "the layer's bytecode must be that of Python" in completed.stdout
+    assert not (tmp_path / "python").exists()
+
+
+CHECKED_HASH = 0b11  # PEP 552: hash-based, checked against the source
+
+
+def pyc_flags(module: Path) -> int | None:
+    """The PEP 552 flags of the bytecode the running interpreter would load for
+    ``module``, or None where there is none."""
+    cached = Path(importlib.util.cache_from_source(str(module)))
+    if not cached.is_file():
+        return None
+    return int.from_bytes(cached.read_bytes()[4:8], "little")
