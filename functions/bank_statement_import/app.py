@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core import bootstrap
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.s3_upload import (
-    AcceptedUpload,
-    S3Upload,
-    UploadSkipped,
-    s3_upload_handler,
-)
-from billing_core.payments.bank_import import import_statement
-from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
-from billing_core.shared.reports import AnsweredReport
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core import bootstrap
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.s3_upload import (
+        AcceptedUpload,
+        S3Upload,
+        UploadSkipped,
+        s3_upload_handler,
+    )
+    from billing_core.payments.bank_import import import_statement
+    from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
+    from billing_core.shared.reports import AnsweredReport
 
 STATEMENTS = AcceptedUpload("statement", "camt053/", MAX_STATEMENT_BYTES)
 

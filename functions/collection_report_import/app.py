@@ -3,22 +3,25 @@ agency's report-back file: payments collected, claims settled (R19, R22, R27).""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core import bootstrap
-from billing_core.collection.collection_report import (
-    MAX_REPORT_BYTES,
-    UPLOAD_PREFIX,
-    import_collection_report,
-)
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.s3_upload import (
-    AcceptedUpload,
-    S3Upload,
-    UploadSkipped,
-    s3_upload_handler,
-)
-from billing_core.shared.reports import AnsweredReport
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core import bootstrap
+    from billing_core.collection.collection_report import (
+        MAX_REPORT_BYTES,
+        UPLOAD_PREFIX,
+        import_collection_report,
+    )
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.s3_upload import (
+        AcceptedUpload,
+        S3Upload,
+        UploadSkipped,
+        s3_upload_handler,
+    )
+    from billing_core.shared.reports import AnsweredReport
 
 REPORTS = AcceptedUpload("collection report", UPLOAD_PREFIX, MAX_REPORT_BYTES)
 

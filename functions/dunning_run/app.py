@@ -5,15 +5,18 @@ The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-D
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from billing_core.shared.bulk import long_lived_imports
 
-from aws_lambda_powertools import Metrics
+with long_lived_imports():
+    from datetime import date
+    from typing import TYPE_CHECKING
 
-from billing_core import bootstrap
-from billing_core.dunning.run import RunDayInFuture, RunSummary, run_dunning
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.scheduled import scheduled_handler
+    from aws_lambda_powertools import Metrics
+
+    from billing_core import bootstrap
+    from billing_core.dunning.run import RunDayInFuture, RunSummary, run_dunning
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.scheduled import scheduled_handler
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

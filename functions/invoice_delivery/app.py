@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core import bootstrap
-from billing_core.correspondence.delivery import deliver_invoice
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.queue import delivery_queue_handler
-from billing_core.ports import DeliveryRequest
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from billing_core import bootstrap
+    from billing_core.correspondence.delivery import deliver_invoice
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.queue import delivery_queue_handler
+    from billing_core.ports import DeliveryRequest
 
 logger = function_logger()
 metrics = Metrics()

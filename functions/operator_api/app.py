@@ -8,12 +8,15 @@ page at /api/v1/operator/docs is the one of every API, the operator API first.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core.entrypoints.http.docs import OPERATOR_API
-from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
-from billing_core.entrypoints.http.routing import json_api
-from billing_core.entrypoints.powertools import function_logger
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core.entrypoints.http.docs import OPERATOR_API
+    from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+    from billing_core.entrypoints.http.routing import json_api
+    from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()

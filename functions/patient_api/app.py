@@ -7,12 +7,15 @@ Powertools Router per resource in ``routes/``; each route calls one use case.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core.entrypoints.http.docs import PATIENT_API
-from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, page_headers
-from billing_core.entrypoints.http.routing import json_api
-from billing_core.entrypoints.powertools import function_logger
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core.entrypoints.http.docs import PATIENT_API
+    from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, page_headers
+    from billing_core.entrypoints.http.routing import json_api
+    from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()

@@ -7,12 +7,15 @@ Swagger page of every API at /api/v1/docs (issue 17 item 8).
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core.entrypoints.http.docs import PROVIDER_API
-from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
-from billing_core.entrypoints.http.routing import json_api
-from billing_core.entrypoints.powertools import function_logger
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core.entrypoints.http.docs import PROVIDER_API
+    from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+    from billing_core.entrypoints.http.routing import json_api
+    from billing_core.entrypoints.powertools import function_logger
 
 logger = function_logger()
 metrics = Metrics()

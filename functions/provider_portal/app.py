@@ -8,14 +8,17 @@ through ``billing_core.entrypoints.web.portal``.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.logging import correlation_paths
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core.entrypoints.http.errors import register_error_handlers
-from billing_core.entrypoints.http.routing import include_routes
-from billing_core.entrypoints.powertools import function_logger, observed_handler
-from billing_core.entrypoints.web.portal.web import portal_headers
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.logging import correlation_paths
+
+    from billing_core.entrypoints.http.errors import register_error_handlers
+    from billing_core.entrypoints.http.routing import include_routes
+    from billing_core.entrypoints.powertools import function_logger, observed_handler
+    from billing_core.entrypoints.web.portal.web import portal_headers
 
 logger = function_logger()
 metrics = Metrics()

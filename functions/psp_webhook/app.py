@@ -7,22 +7,25 @@ answered and logged: billing_core.entrypoints.http.psp_webhook.
 
 from __future__ import annotations
 
-from http import HTTPStatus
-from typing import Annotated
+from billing_core.shared.bulk import long_lived_imports
 
-from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Form
-from aws_lambda_powertools.logging import correlation_paths
+with long_lived_imports():
+    from http import HTTPStatus
+    from typing import Annotated
 
-from billing_core import bootstrap
-from billing_core.entrypoints.http.psp_webhook import (
-    PSP_PAYMENT_ID,
-    record_webhook_outcome,
-    register_webhook_error_handlers,
-)
-from billing_core.entrypoints.powertools import function_logger, observed_handler
-from billing_core.payments.online import WEBHOOK_PATH, handle_psp_webhook
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+    from aws_lambda_powertools.event_handler.openapi.params import Form
+    from aws_lambda_powertools.logging import correlation_paths
+
+    from billing_core import bootstrap
+    from billing_core.entrypoints.http.psp_webhook import (
+        PSP_PAYMENT_ID,
+        record_webhook_outcome,
+        register_webhook_error_handlers,
+    )
+    from billing_core.entrypoints.powertools import function_logger, observed_handler
+    from billing_core.payments.online import WEBHOOK_PATH, handle_psp_webhook
 
 logger = function_logger()
 metrics = Metrics()

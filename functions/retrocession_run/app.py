@@ -7,15 +7,18 @@ statement of the week before any day with ``{"as_of": "YYYY-MM-DD"}``.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from billing_core.shared.bulk import long_lived_imports
 
-from aws_lambda_powertools import Metrics
+with long_lived_imports():
+    from datetime import date
+    from typing import TYPE_CHECKING
 
-from billing_core import bootstrap
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.scheduled import scheduled_handler
-from billing_core.services.operator.money_out import WeekClosed, close_week
+    from aws_lambda_powertools import Metrics
+
+    from billing_core import bootstrap
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.scheduled import scheduled_handler
+    from billing_core.services.operator.money_out import WeekClosed, close_week
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

@@ -3,12 +3,15 @@ action for the provider of the invoice the mail was about (R23)."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
+from billing_core.shared.bulk import long_lived_imports
 
-from billing_core import bootstrap
-from billing_core.correspondence.bounces import EmailEvent, record_email_event
-from billing_core.entrypoints.powertools import function_logger
-from billing_core.entrypoints.ses_events import ses_event_handler
+with long_lived_imports():
+    from aws_lambda_powertools import Metrics
+
+    from billing_core import bootstrap
+    from billing_core.correspondence.bounces import EmailEvent, record_email_event
+    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.ses_events import ses_event_handler
 
 logger = function_logger()
 metrics = Metrics()

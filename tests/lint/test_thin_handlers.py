@@ -107,3 +107,36 @@ def test_every_app_only_puts_billing_core_together(app):
 def test_every_function_is_checked():
     folders = [d for d in FUNCTIONS.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))]
     assert [app.parent for app in APPS] == sorted(folders)
+
+
+def imports_outside_the_pause(source: str) -> list[int]:
+    """Lines of a handler module's imports that are not loaded inside
+    ``long_lived_imports()``: the collector pause that makes up a sixth of a cold start
+    (issue 11 item 5). The pause's own import and ``__future__`` are the exceptions."""
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+            if module not in ("__future__", "billing_core.shared.bulk"):
+                found.append(node.lineno)
+    return found
+
+
+def test_the_pause_check_finds_an_import_outside_it():
+    planted = (
+        "from __future__ import annotations\n"
+        "from billing_core.shared.bulk import long_lived_imports\n"
+        "with long_lived_imports():\n"
+        "    from billing_core import bootstrap\n"
+        "from billing_core.dunning.run import run\n"
+    )
+    assert imports_outside_the_pause(planted) == [5]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda p: p.parent.name)
+def test_every_app_loads_its_modules_with_the_collector_paused(app):
+    """Given any function's app.py
+    Then every module it imports is loaded inside long_lived_imports()."""
+    source = app.read_text(encoding="utf-8")
+    assert imports_outside_the_pause(source) == []
+    assert "with long_lived_imports():" in source
