@@ -9,13 +9,13 @@ import pytest
 
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.deferral import grant_deferral
-from billing_core.correspondence.confirmations import (
+from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     KINDS,
     OBJECTION_ACKNOWLEDGEMENT,
     PAYMENT_RECEIVED,
-    confirmation_context,
 )
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language

@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.timeline import NOTHING_EVER, Plan, Step, first_check_on, plan
+from billing_core.dunning.timeline import NOTHING_EVER, Plan, Step, plan
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementTerm,
@@ -129,7 +129,7 @@ def test_a_provider_with_a_longer_timeline():
     invoice enters the run's index on its reminder day and hands over 28 days after the
     costs."""
     policy = DunningPolicy(days_to_reminder=14, days_to_handover=28)
-    assert first_check_on(date(2026, 12, 23), policy) == date(2027, 1, 7)
+    assert policy.first_check_on(date(2026, 12, 23)) == date(2027, 1, 7)
     invoice = replace(make_invoice(**SENT, **CHARGED))
     assert plan(invoice, policy, date(2027, 2, 11)) == Plan(None, date(2027, 2, 12))
 

@@ -15,7 +15,7 @@ from functools import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
+from billing_core.correspondence.kinds import PAYMENT_RECEIVED
 from billing_core.dunning.letters import KINDS as DUNNING_LETTERS
 from billing_core.dunning.letters import SECOND_NOTICE
 from billing_core.invoices.invoice import Correspondence

@@ -13,7 +13,8 @@ from datetime import datetime
 import pytest
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.correspondence.confirmations import INVOICE_CORRECTED, confirmation_context
+from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_corrections import split_earlier_credits, with_credit

@@ -12,29 +12,19 @@ from typing import Any
 
 from billing_core.changes.arrangement import next_term
 from billing_core.changes.coulance import adjusted_by_statement
+from billing_core.correspondence.kinds import (
+    ARRANGEMENT_CONFIRMATION,
+    INVOICE_CORRECTED,
+    KINDS,
+    OBJECTION_ACKNOWLEDGEMENT,
+    PAYMENT_RECEIVED,
+    STOP_CONFIRMATION,
+)
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
-
-DEFERRAL_CONFIRMATION = "deferral_confirmation"
-ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
-OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
-PAYMENT_RECEIVED = "payment_received"
-STOP_CONFIRMATION = "stop_confirmation"  # R21: the provider lowered the amount
-# A later upload credited a line of it, or the insurer's retour changed what it pays.
-INVOICE_CORRECTED = "invoice_corrected"
-KINDS = frozenset(
-    {
-        DEFERRAL_CONFIRMATION,
-        ARRANGEMENT_CONFIRMATION,
-        OBJECTION_ACKNOWLEDGEMENT,
-        PAYMENT_RECEIVED,
-        STOP_CONFIRMATION,
-        INVOICE_CORRECTED,
-    }
-)
 
 
 def confirmation_context(

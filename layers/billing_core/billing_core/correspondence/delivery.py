@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from billing_core.correspondence.confirmations import KINDS as MESSAGE_KINDS
 from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
 from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import (

@@ -41,7 +41,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from billing_core.correspondence.confirmations import INVOICE_CORRECTED
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.invoicing import InsurerClaimLine

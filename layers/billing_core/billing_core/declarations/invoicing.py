@@ -23,7 +23,6 @@ from billing_core.declarations.rules.line_rules import (
     plan_lacks_quote,
     route_line,
 )
-from billing_core.dunning.timeline import first_check_on
 from billing_core.invoices.invoice import Channel, Invoice, InvoiceLine
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.provider import Provider
@@ -222,5 +221,5 @@ def issue_invoice(
         lines=draft.lines,
         ledger=tuple(ledger),
         warnings=draft.warnings,
-        next_check_on=first_check_on(final_payment_date, provider.dunning),
+        next_check_on=provider.dunning.first_check_on(final_payment_date),
     )

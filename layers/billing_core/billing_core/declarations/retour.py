@@ -33,7 +33,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from billing_core.correspondence.confirmations import INVOICE_CORRECTED
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.ingest import (

@@ -9,6 +9,8 @@ they move this timeline is the timeline's business (dunning/timeline.py).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -25,3 +27,9 @@ class DunningPolicy(BaseModel):
     combine_reminders: bool = True
     # At most this many invoices in one letter: it has to stay readable on one page.
     max_invoices_per_letter: int = Field(default=10, ge=1, le=25)
+
+    def first_check_on(self, final_payment_date: date) -> date:
+        """Where a new invoice enters the run's index: the day its reminder is due (the
+        first day of default plus the days to the reminder). Here and not in the timeline
+        so that invoicing an upload does not load the whole dunning timeline."""
+        return final_payment_date + timedelta(days=1 + self.days_to_reminder)

@@ -99,11 +99,6 @@ def _reminder_day(invoice: Invoice, policy: DunningPolicy) -> date:
     return day
 
 
-def first_check_on(final_payment_date: date, policy: DunningPolicy) -> date:
-    """Where a new invoice enters the run's index: the day its reminder is due."""
-    return final_payment_date + ONE_DAY + timedelta(days=policy.days_to_reminder)
-
-
 def _paused_until(invoice: Invoice, today: date) -> date | None:
     """The day dunning may go on, when the provider's hold (R16) or a running
     arrangement (R15) pauses it today."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
-from billing_core.correspondence.confirmations import PAYMENT_RECEIVED
+from billing_core.correspondence.kinds import PAYMENT_RECEIVED
 from billing_core.dunning.corrections import paid_in_term, undo_what_was_not_due
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_letter

@@ -42,7 +42,7 @@ from billing_core.changes.coulance import (
 from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
 from billing_core.changes.objection import objection_action, objection_refusal
-from billing_core.correspondence.confirmations import (
+from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,

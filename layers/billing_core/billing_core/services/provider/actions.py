@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.coulance import apply_coulance, proposal_for
-from billing_core.correspondence.confirmations import STOP_CONFIRMATION
+from billing_core.correspondence.kinds import STOP_CONFIRMATION
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest

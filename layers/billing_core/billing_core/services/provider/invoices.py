@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from billing_core.changes.hold import put_on_hold
 from billing_core.changes.stop import StopRequest, apply_stop
-from billing_core.correspondence.confirmations import STOP_CONFIRMATION
+from billing_core.correspondence.kinds import STOP_CONFIRMATION
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
