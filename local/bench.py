@@ -52,6 +52,7 @@ from billing_core.declarations.invoicing import plan_invoices
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.shared.bulk import cycle_collection_paused
 from local.generate import declaration_csv
+from local.resources import load_template
 from local.seed import DENTAL, SANDBOX_TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,13 +184,23 @@ def built_layer(artifacts: Path) -> Path:
     return artifacts / "python"
 
 
+def _lambda_environment() -> dict[str, str]:
+    """The environment every function gets from template.yaml's Globals, where it is a
+    plain value (the rest names resources, which an import does not touch)."""
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {name: value for name, value in variables.items() if isinstance(value, str)}
+
+
+LAMBDA_ENVIRONMENT = _lambda_environment()
+
+
 def import_seconds(module: str, layer: Path) -> float:
     """CPU time of ``import module`` in a fresh interpreter: what a cold start pays before
     the first event. billing_core comes from the built ``layer``, as on Lambda (which
-    cannot write bytecode next to a read-only layer); the same environment for every
-    module, boto3 included (no AWS call is made at import; the region only keeps botocore
-    quiet)."""
-    environment = {**os.environ, "AWS_DEFAULT_REGION": "eu-central-1"}
+    cannot write bytecode next to a read-only layer), with the functions' environment from
+    the template; the same for every module, boto3 included (no AWS call is made at
+    import; the region only keeps botocore quiet)."""
+    environment = {**os.environ, **LAMBDA_ENVIRONMENT, "AWS_DEFAULT_REGION": "eu-central-1"}
     environment["PYTHONPATH"] = f"{layer}:{ROOT}"
     code = f"import time; t = time.process_time(); import {module}; print(time.process_time() - t)"
     answer = subprocess.run(
