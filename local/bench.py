@@ -354,7 +354,7 @@ def cold_start_figures() -> list[Figure]:
             2,
             floor,
             f"{seconds * 1000:.0f} ms vs {boto * 1000:.0f} ms CPU, medians of {IMPORT_ROUNDS}, "
-            f"layer as built; floor: import {LIBRARIES_OF[name].removeprefix('boto3, ')}",
+            f"layer as built; floor: import {LIBRARIES_OF[name]}",
         )
         for name, (seconds, ratio, floor) in handlers.items()
     ]
