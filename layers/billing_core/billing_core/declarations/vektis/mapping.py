@@ -56,6 +56,17 @@ _INVOICE_FORMS = {"P": "paper", "D": "digital", " ": "", "": ""}  # SB311 v2.0 C
 _EMAIL_FORBIDDEN = frozenset(' \t,;:<>()[]\\"')
 _PATIENT, _DEBTOR = ("de patiënt", "the patient"), ("de debiteur", "the debtor")
 
+# The address fields of a 02 and an 03, last in what their getters read (a 02 has no
+# street or city: they read "").
+_ADDRESS_KEYS = (
+    "street",
+    "house_number",
+    "house_number_suffix",
+    "postcode",
+    "postcode_abroad",
+    "city",
+    "country",
+)
 _INSURED_KEYS = (
     "bsn",
     "patient_number",
@@ -66,12 +77,8 @@ _INSURED_KEYS = (
     "last_name_2",
     "prefix_2",
     "initials",
-    "postcode",
-    "postcode_abroad",
-    "house_number",
-    "house_number_suffix",
-    "country",
     "debtor_number",
+    *_ADDRESS_KEYS,
 )
 _DEBTOR_KEYS = (
     "birth_date",
@@ -81,16 +88,10 @@ _DEBTOR_KEYS = (
     "last_name_2",
     "prefix_2",
     "initials",
-    "street",
-    "house_number",
-    "house_number_suffix",
-    "postcode",
-    "postcode_abroad",
-    "city",
-    "country",
     "phone",
     "email",
     "invoice_form",
+    *_ADDRESS_KEYS,
 )
 _TREATMENT_KEYS = (
     "bsn",
@@ -124,6 +125,7 @@ class _Patient:
     bsn_text: str  # as in the file: each 04 repeats it
     patient_ref: str
     bsn: str  # "" when the file says 999999999
+    key: tuple[str, str]  # (patient_ref, bsn): its lines make one invoice (R4)
     birth_date: date | None
     birth_text: str
     last_name_text: str
@@ -134,15 +136,9 @@ class _Patient:
     checked: bool = False  # deliverability and conflicts are checked at its first 04
 
 
-@dataclass(slots=True)
-class _Line:
-    """What the credit checks need of every 04, accepted or not."""
-
-    line: int
-    credit: bool
-    patient_key: tuple[str, str]
-    amount_cents: int
-    accepted: bool
+# What the credit checks need of a line reference's first 04, accepted or not: its line,
+# whether it is a credit, its patient's key and its amount in cents. A tuple: one per 04.
+_FirstLine = tuple[int, bool, tuple[str, str], int]
 
 
 def map_claims(
@@ -167,17 +163,26 @@ class _Mapper:
         self.read_treatment = self.treatment.getter(_TREATMENT_KEYS)
         self.treatment_label = self.treatment.labels
         self.treatment_filled = self.treatment.all_mandatory_filled
+        self.insured_filled = self.insured.all_mandatory_filled
         self.read_debtor = {
             version: layout.getter(_DEBTOR_KEYS)
+            for version, layout in standard.debtor_records.items()
+        }
+        self.debtor_filled = {
+            version: layout.all_mandatory_filled
             for version, layout in standard.debtor_records.items()
         }
         self.claims: list[Claim] = []
         self.findings: list[Finding] = []
         self.patient: _Patient | None = None
         self.first_of_patient: dict[tuple[str, str], _Patient] = {}
-        self.lines: dict[str, _Line] = {}  # line reference -> its first 04
+        self.lines: dict[str, _FirstLine] = {}  # line reference -> its first 04
+        self.accepted: set[str] = set()  # line references of which a 04 became a claim
         self.credits: list[Claim] = []
-        self.comments: list[str] | None = None  # of the last accepted 04
+        # The index in claims of the last accepted 04 until another record than a 98, and
+        # the 98 texts by the index of the claim they are on.
+        self.commented: int | None = None
+        self.comments: dict[int, list[str]] = {}
         self.valid_dates: dict[str, date] = {}  # EEJJMMDD texts checked and fine
         self.postcodes: dict[str, str | None] = {}
         self.codes: dict[str, tuple[str, LineType]] = {}
@@ -189,21 +194,23 @@ class _Mapper:
 
     def map(self, records: list[str], first_line: int) -> tuple[list[Claim], list[Finding]]:
         treatment = self._treatment  # the hot loop: one bound method, looked up once
+        comments = self.comments
         for line, text in enumerate(records, first_line):
             kind = text[:2]
-            if kind == "98":
-                if self.comments is not None:  # comments on a 02 or 03 are not invoiced
-                    self.comments.append(text[18:158].strip())
-                continue
-            if self.comments is not None:
-                self._close_comments()
             if kind == "04":
-                treatment(line, text)
-            elif kind == "02":
+                treatment(line, text)  # sets self.commented: the claim its 98s are about
+                continue
+            if kind == "98":
+                if self.commented is not None:  # comments on a 02 or 03 are not invoiced
+                    comments.setdefault(self.commented, []).append(text[18:158].strip())
+                continue
+            self.commented = None
+            if kind == "02":
                 self.patient = self._insured(line, text)
             elif kind == "03" and self.patient is not None:
                 self._debtor(line, text, self.patient)
-        self._close_comments()
+        for index, texts in comments.items():
+            _attach_comments(self.claims[index], texts)
         rejected = self._check_credits()
         if rejected:
             self.claims = [c for c in self.claims if c.claim_ref not in rejected]
@@ -222,39 +229,28 @@ class _Mapper:
             last_2,
             prefix_2,
             initials,
-            postcode,
-            postcode_abroad,
-            house_number,
-            suffix,
-            country,
             debtor_number,
+            *address_fields,
         ) = self.read_insured(text)
-        problems = self._mandatory(line, text, self.insured)
+        insured = self.insured
+        problems = [] if self.insured_filled(text) else self._mandatory(line, text, insured)
         bsn = self._bsn(bsn_text, line, problems)
         patient_ref = patient_number.strip() or debtor_number.strip()
         if bsn_text == NO_BSN and not patient_ref:
             label = self._label("02", "patient_number")
             problems.append(_Problem("VEKTIS_PATIENT_UNIDENTIFIED", line, label))
-        birth_date = self._date(birth_text, line, self.insured, "birth_date", problems)
-        prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
-        address = self._address(
-            line,
-            self.insured,
-            postcode,
-            postcode_abroad,
-            country,
-            problems,
-            house_number=_house_number(house_number),
-            suffix=suffix.strip(),
-            street="",
-            city="",
+        birth_date = self.valid_dates.get(birth_text) or self._date(
+            birth_text, line, insured, "birth_date", problems
         )
+        prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
+        address = self._address(line, insured, problems, *address_fields)
         person = Person(initials.strip(), prefix, last_name, address)
         return _Patient(
             line,
             bsn_text,
             patient_ref,
             bsn,
+            (patient_ref, bsn),
             birth_date,
             birth_text,
             last_1.strip(),
@@ -292,33 +288,16 @@ class _Mapper:
             last_2,
             prefix_2,
             initials,
-            street,
-            house_number,
-            suffix,
-            postcode,
-            postcode_abroad,
-            city,
-            country,
             phone,
             email,
             invoice_form,
+            *address_fields,
         ) = self.read_debtor[version](text)
         problems = patient.problems
-        problems.extend(self._mandatory(line, text, layout))
-        address = self._address(
-            line,
-            layout,
-            postcode,
-            postcode_abroad,
-            country,
-            problems,
-            house_number=_house_number(house_number),
-            suffix=suffix.strip(),
-            street=street.strip(),
-            city=city.strip(),
-        )
+        if not self.debtor_filled[version](text):
+            problems.extend(self._mandatory(line, text, layout))
+        address = self._address(line, layout, problems, *address_fields)
         email = self._channel_email(line, layout, email.strip(), invoice_form)
-        prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
         patient.has_debtor_record = True
         if birth_text == patient.birth_text and last_1.strip() == patient.last_name_text:
             # The patient pays themself: the 03 only completes the address and contact.
@@ -327,6 +306,7 @@ class _Mapper:
                 own.initials, own.name_prefix, own.last_name, address, email, phone.strip()
             )
         else:
+            prefix, last_name = _name(usage, last_1, prefix_1, last_2, prefix_2)
             mobile = phone.strip()
             patient.debtor = Person(initials.strip(), prefix, last_name, address, email, mobile)
 
@@ -354,16 +334,19 @@ class _Mapper:
         self,
         line: int,
         layout: RecordLayout,
-        postcode: str,
-        postcode_abroad: str,
-        country: str,
         problems: list[_Problem],
-        *,
+        street: str,
         house_number: str,
         suffix: str,
-        street: str,
+        postcode: str,
+        postcode_abroad: str,
         city: str,
+        country: str,
     ) -> Address:
+        """The fields of _ADDRESS_KEYS as the file has them -> an address; a Dutch
+        postcode is checked (once per distinct one)."""
+        street, suffix, city = street.strip(), suffix.strip(), city.strip()
+        house_number = _house_number(house_number)
         country = country.strip().upper() or "NL"
         if country != "NL":
             return Address(street, house_number, suffix, postcode_abroad.strip(), city, country)
@@ -380,6 +363,8 @@ class _Mapper:
     # --- 04: one treatment line ----------------------------------------------------------
 
     def _treatment(self, line: int, text: str) -> None:
+        """One 04 -> one claim, or the findings that reject it. The hot loop: the claim is
+        built here, not in a helper, and the credit checks get a tuple, not an object."""
         (
             bsn_text,
             uzovi,
@@ -399,8 +384,9 @@ class _Mapper:
             self._check_patient(patient, line)
         reference = reference.strip()
         credit = dc == "C"
+        cents = int(amount) if amount.isdecimal() else 0
         # The common case in one expression; anything off is sorted out by _line_problems.
-        # (all_mandatory_filled guards the int()s: quantity and amount are mandatory N.)
+        # (all_mandatory_filled guards the int(): quantity and amount are mandatory N.)
         looks_right = (
             bsn_text == patient.bsn_text
             and date_text in self.valid_dates
@@ -409,7 +395,7 @@ class _Mapper:
             and (not credit or previous.strip())
             and self.lacking_on.get((uzovi, date_text), "") is None
             and int(quantity) > 0
-            and int(amount) > 0
+            and cents > 0
         )
         problems = (
             []
@@ -418,50 +404,25 @@ class _Mapper:
                 line, text, patient, bsn_text, uzovi, date_text, quantity, amount, dc, previous
             )
         )
-        cents = int(amount) if amount.isdecimal() else 0
         first = self.lines.get(reference)
         if first is None:
-            key = (patient.patient_ref, patient.bsn)
-            first = self.lines[reference] = _Line(line, credit, key, cents, False)
+            self.lines[reference] = (line, credit, patient.key, cents)
         elif reference:
-            params = {"claim_ref": reference, "first_line": first.line}
+            params = {"claim_ref": reference, "first_line": first[0]}
             label = self.treatment_label["line_reference"]
             problems.append(_Problem("CLAIM_REF_DUPLICATE", line, label, params))
         if problems or patient.problems:
             self._reject(reference, line, [*patient.problems, *problems])
+            self.commented = None
             return
-        first.accepted = True
-        signed = -cents if credit else cents
-        reverses = previous.strip() if credit else ""
-        self._add_claim(
-            line,
-            patient,
-            reference,
-            uzovi,
-            policy_number,
-            date_text,
-            code.strip(),
-            int(quantity),
-            signed,
-            reverses,
-        )
-
-    def _add_claim(
-        self,
-        line: int,
-        patient: _Patient,
-        reference: str,
-        uzovi: str,
-        policy_number: str,
-        date_text: str,
-        code: str,
-        quantity: int,
-        cents: int,
-        reverses: str,
-    ) -> None:
+        self.accepted.add(reference)
+        code = code.strip()
         description, line_type = self.codes.get(code) or self._code(code, line)
-        if cents % quantity:
-            quantity = 1  # the amount is no whole multiple of the quantity: one line of it all
+        signed = -cents if credit else cents
+        units = int(quantity)
+        if signed % units:
+            units = 1  # the amount is no whole multiple of the quantity: one line of it all
+        reverses = previous.strip() if credit else ""
         claim = Claim(
             line,
             reference,
@@ -477,15 +438,15 @@ class _Mapper:
             code,
             f"Correctie: {description}" if reverses else description,
             line_type,
-            quantity,
-            cents // quantity,
+            units,
+            signed // units,
             "",
             reverses,
         )
         self.claims.append(claim)
         if reverses:
             self.credits.append(claim)
-        self.comments = []
+        self.commented = len(self.claims) - 1
 
     def _line_problems(
         self,
@@ -530,8 +491,7 @@ class _Mapper:
         earlier 02 with this patient number (R4: one invoice, addressed from the first)?"""
         patient.checked = True
         self._check_deliverable(patient, line)
-        key = (patient.patient_ref, patient.bsn)
-        first = self.first_of_patient.setdefault(key, patient)
+        first = self.first_of_patient.setdefault(patient.key, patient)
         if first is patient:
             self._warn_if_minor_without_debtor(patient)
         same = (first.person, first.debtor) == (patient.person, patient.debtor)
@@ -569,45 +529,32 @@ class _Mapper:
 
     # --- 98 and credits --------------------------------------------------------------------
 
-    def _close_comments(self) -> None:
-        """The 98s after a 04 are complete: attach them to its claim."""
-        comments = self.comments
-        if comments is None:
-            return
-        self.comments = None
-        if not comments:
-            return
-        claim = self.claims[-1]
-        quotes = [c for c in comments if c.lower().startswith(PRICE_QUOTE_PREFIX)]
-        claim.comments = tuple(c for c in comments if c not in quotes)
-        if quotes:
-            claim.price_quote_ref = quotes[-1][len(PRICE_QUOTE_PREFIX) :].strip()
-
     def _check_credits(self) -> set[str]:
         """A credit line in the same file as its debit must fit it (vektis.md §1)."""
         rejected: set[str] = set()
         credited: dict[str, int] = {}
         label = self.treatment.label("previous_reference")
         for claim in self.credits:
-            target = self.lines.get(claim.reverses_claim_ref)
+            reverses = claim.reverses_claim_ref
+            target = self.lines.get(reverses)
             if target is None:
                 continue  # a line of an earlier upload: the caller lowers that invoice
-            reverses = claim.reverses_claim_ref
+            target_line, target_credit, target_patient, target_cents = target
             total = credited[reverses] = credited.get(reverses, 0) - claim.amount_cents
             code = (
                 "VEKTIS_CREDIT_OF_CREDIT"
-                if target.credit
+                if target_credit
                 else "VEKTIS_CREDIT_OTHER_PATIENT"
-                if target.patient_key != claim.patient_key
+                if target_patient != claim.patient_key
                 else "VEKTIS_CREDIT_OF_REJECTED_LINE"
-                if not target.accepted
+                if reverses not in self.accepted
                 else "VEKTIS_CREDIT_EXCEEDS_DEBIT"
-                if total > target.amount_cents
+                if total > target_cents
                 else None
             )
             if code:
                 rejected.add(claim.claim_ref)
-                params = {"reference": reverses, "target_line": target.line}
+                params = {"reference": reverses, "target_line": target_line}
                 problem = _Problem(code, claim.line_number, label, params)
                 self._reject(claim.claim_ref, claim.line_number, [problem])
         return rejected
@@ -694,6 +641,14 @@ class _Mapper:
 # --- Pure helpers ------------------------------------------------------------------------------
 
 
+def _attach_comments(claim: Claim, comments: list[str]) -> None:
+    """The 98s after a 04: its comments, and a price quote (R6) by our convention."""
+    quotes = [c for c in comments if c.lower().startswith(PRICE_QUOTE_PREFIX)]
+    claim.comments = tuple(c for c in comments if c not in quotes)
+    if quotes:
+        claim.price_quote_ref = quotes[-1][len(PRICE_QUOTE_PREFIX) :].strip()
+
+
 def _parse_date(text: str) -> date | None:
     if not text.isdecimal():
         return None
@@ -722,8 +677,9 @@ def _joined(*parts: str) -> str:
 
 
 def _house_number(text: str) -> str:
-    """'00112' -> '112'; zero or unreadable -> ''."""
-    return str(int(text)) if text.isdecimal() and int(text) else ""
+    """'00112' -> '112'; zero or unreadable -> ''. (Latin-1 has no decimal digits but
+    0-9: stripping the zeros is what int() would do.)"""
+    return text.lstrip("0") if text.isdecimal() else ""
 
 
 def _dutch_postcode(text: str) -> str | None:

@@ -132,11 +132,21 @@ def _split(text: str, repairs: list[Finding]) -> list[str]:
 
     Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
     on form feeds; a record ends at a line end and nowhere else."""
-    text = _with_lf_line_ends(text, repairs)
     lines = text.split("\r\n")  # the standard: every line end a CRLF
     crlf = len(lines) - 1  # counted by the split itself: one pass over the file fewer
+    # As many CRs and LFs as CRLFs: nothing to repair (two counts cost less than one
+    # search for CR CR LF).
+    if crlf and crlf == text.count("\n") == text.count("\r"):
+        return _without_trailing_blanks(lines)
+    text = _with_lf_line_ends(text, repairs)
+    lines = text.split("\r\n")
+    crlf = len(lines) - 1
     if not crlf or crlf != text.count("\n"):
         lines = text.replace("\r\n", "\n").split("\n")
+    return _without_trailing_blanks(lines)
+
+
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     return lines
