@@ -91,17 +91,18 @@ class _CachedRouter:
         self._insurers = insurers
         self._known: dict[tuple[object, ...], LineRouting] = {}
 
-    def route(self, claim: Claim) -> LineRouting:
+    def route(self, claim: Claim, amount_cents: int) -> LineRouting:
+        """``amount_cents``: the claim's amount, which the caller has already computed."""
+        line_type = claim.line_type
+        coverage_date = claim.treatment_start_date or claim.treatment_date  # Claim.coverage_date
         key = (
-            claim.line_type,
+            line_type,
             claim.insurer_uzovi,
-            claim.coverage_date,
+            coverage_date,
             claim.treatment_code,
-            claim.quantity * claim.unit_price_cents,
+            amount_cents,
             # A material's payer depends on its insurer's group in the register of its date.
-            self._insurers.in_force(claim.coverage_date).version
-            if claim.line_type is _MATERIAL
-            else "",
+            self._insurers.in_force(coverage_date).version if line_type is _MATERIAL else "",
         )
         routing = self._known.get(key)
         if routing is None:
@@ -138,7 +139,7 @@ def _plan_patient(
         if claim.line_type is _CARE:
             care_total += amount
             has_quote = has_quote or bool(claim.price_quote_ref)
-        routing = router.route(claim)
+        routing = router.route(claim, amount)
         if routing.payer is _INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
