@@ -623,6 +623,20 @@ def test_a_structural_problem_rejects_the_whole_file(data, code, expected_line, 
     assert_no_bsn_in_messages(result, BSN_1, BSN_2)
 
 
+def test_a_header_of_thousands_of_unknown_columns_names_twenty_and_counts_the_rest():
+    """Given a file whose first line is no header of ours but 5,000 fields (another
+    program's export) When it is parsed Then the file is rejected, the finding names the
+    first 20 unknown columns and says how many more there are, in Dutch and English."""
+    header = ";".join([*COLUMNS, *(f"veld{n}" for n in range(5_000))])
+    result = parse(f"{header}\n".encode())
+
+    assert result.file_rejected and result.claims == []
+    [finding] = [f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"]
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert "veld19" in english and "veld20" not in english
+    assert "and 4980 more" in english and "en nog 4980" in dutch
+
+
 def test_more_lines_than_the_maximum_rejects_the_file():
     # Given three lines where two are allowed
     result = parse(declaration(FIRST, line(), line(claim_ref="R3")), max_lines=2)
