@@ -1,4 +1,4 @@
-"""Bulk work on large declaration files.
+"""Bulk work on large declaration files, and the cold start's imports.
 
 Parsing 100,000 lines creates a million small acyclic objects (claims, people,
 addresses, lines). Python's cyclic garbage collector would walk that growing heap again
@@ -9,6 +9,9 @@ Pause around a call whose bulk objects are freed before the pause ends (the inge
 case pauses around its whole upload): objects still alive when the collector resumes are
 all walked at its first collection, which for a 100,000-line file costs a third of a bare
 csv.reader pass. Measured in docs/bench/.
+
+A function's imports are the opposite case: everything they make is kept for good, so
+``long_lived_imports`` pauses the collector around them and then freezes the result.
 """
 
 from __future__ import annotations
