@@ -10,8 +10,8 @@ case pauses around its whole upload): objects still alive when the collector res
 all walked at its first collection, which for a 100,000-line file costs a third of a bare
 csv.reader pass. Measured in docs/bench/.
 
-A function's imports are the opposite case: everything they make is kept for good, so
-``long_lived_imports`` pauses the collector around them and then freezes the result.
+A function's imports are the other case: everything they make is kept, so collecting
+while they run finds nothing; ``long_lived_imports`` pauses the collector around them.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def long_lived_imports() -> Iterator[None]:
 
     What an import makes (modules, classes, functions, tables) lives as long as the
     process, so collecting cycles while it is made is wasted work: a sixth of a handler's
-    import, measured by `make bench` (d). Once loaded, those objects are frozen out of
-    every later collection, so the first events do not walk them either."""
+    import, measured by `make bench` (d). Not frozen afterwards (``gc.freeze``): the
+    sandbox and the tests load a function again for every sandbox, and freezing then
+    kept every earlier sandbox's garbage for good (12 GB in one test run)."""
     with cycle_collection_paused():
         yield
-        gc.freeze()
