@@ -46,7 +46,12 @@ LOCAL_VISIT_KEY = hashlib.sha256(b"zorgnota local visit key").hexdigest()
 # --- template.yaml --------------------------------------------------------------------------
 
 
-class CloudFormationLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it (a tenth of the pure-Python one's time: every
+# sandbox of the functional tests reads the template).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CloudFormationLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A safe YAML loader that also reads CloudFormation's short tags (!Ref, !Sub, ...)."""
 
 
