@@ -182,7 +182,8 @@ class Sandbox:
         self.names = LocalNames()
         self._mock = mock_aws()
         self._handlers: dict[str, ModuleType] = {}
-        self.routes = ApiRoutes.from_template(load_template())
+        self._template = load_template()  # read once: the routes and the resources
+        self.routes = ApiRoutes.from_template(self._template)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -200,7 +201,8 @@ class Sandbox:
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         moto_speedup.install()
         self._mock.start()
-        self.resources = create_resources(boto3.Session(region_name=REGION), self.names)
+        session = boto3.Session(region_name=REGION)
+        self.resources = create_resources(session, self.names, self._template)
         os.environ.update(self.resources.environment())
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
