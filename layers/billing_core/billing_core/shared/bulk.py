@@ -38,8 +38,19 @@ def long_lived_imports() -> Iterator[None]:
 
     What an import makes (modules, classes, functions, tables) lives as long as the
     process, so collecting cycles while it is made is wasted work: a sixth of a handler's
-    import, measured by `make bench` (d). Not frozen afterwards (``gc.freeze``): the
-    sandbox and the tests load a function again for every sandbox, and freezing then
-    kept every earlier sandbox's garbage for good (12 GB in one test run)."""
+    import, measured by `make bench` (d). The first load in a process is then frozen
+    (``gc.freeze``): without it the collector's first run after the pause walks every
+    object the imports made (7% of a handler's import, counted with callgrind), and
+    would walk them again in later collections. A Lambda execution environment loads its
+    function once; a process that loads functions again (the sandbox, the tests) freezes
+    only the first load, because a freeze keeps its objects' cycles for good (freezing
+    every load kept every earlier sandbox's garbage: 12 GB in one test run)."""
+    global _first_load_frozen
     with cycle_collection_paused():
         yield
+        if not _first_load_frozen:
+            gc.freeze()
+            _first_load_frozen = True
+
+
+_first_load_frozen = False
