@@ -10,16 +10,13 @@ record with the layout tables (target <= 5x).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layout import Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import Header, write_declaration
 from billing_core.shared.bulk import cycle_collection_paused
+from local.bench_timing import least_cpu_seconds
 from local.generate import declaration_csv
 from local.seed import DENTAL, SANDBOX_TODAY
 
@@ -66,21 +63,13 @@ def bare_slicing(data: bytes, standard: Standard = MZ301_V13) -> int:
     return fields
 
 
-def best_of(runs: int, work: Callable[[], Any]) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.process_time()  # CPU time: other processes on the machine do not count
-        work()
-        timings.append(time.process_time() - started)
-    return min(timings)
-
-
 def bench_vektis(lines: int = 100_000) -> tuple[float, float]:
     """(EI treatment lines per second through read + validate + mapping, that cost as a
     multiple of bare slicing over the same file in the same run; target <= 5)."""
     data = vektis_file(lines)
-    full = best_of(3, lambda: read_validate_map(data, lines))
-    bare = best_of(3, lambda: bare_slicing(data))
+    full, bare = least_cpu_seconds(
+        lambda: read_validate_map(data, lines), lambda: bare_slicing(data)
+    )
     return lines / full, full / bare
 
 

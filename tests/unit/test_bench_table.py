@@ -2,6 +2,7 @@
 
 from local.bench import Figure, table
 from local.bench_cost import Meter
+from local.bench_timing import least_cpu_seconds
 
 
 def _put(size: int) -> dict[str, object]:
@@ -49,3 +50,21 @@ def test_the_table_shows_target_floor_and_whether_a_figure_meets_it():
     # Then the ratio shows its target, floor and a plain "no"; the rate shows no verdict
     assert rows[2] == "| b | core / bare | 5.4 x | <= 5 | 1 | **no** | same run |"
     assert rows[3] == "| a | lines per second | 60,000 lines/s | - | - | - |  |"
+
+
+def test_the_measured_works_take_turns_and_keep_their_least_time():
+    """Given a core and a bare pass to compare (bench (b), (h))
+    When they are timed over three rounds
+    Then they run turn about, three times each, and each gets its own least CPU time:
+    a drift of the machine's speed weighs on both sides of the ratio alike."""
+    calls: list[str] = []
+
+    def busy(name: str, rounds_of_work: int) -> None:
+        calls.append(name)
+        sum(range(rounds_of_work))
+
+    core, bare = least_cpu_seconds(
+        lambda: busy("core", 2_000_000), lambda: busy("bare", 1_000), rounds=3
+    )
+    assert calls == ["core", "bare"] * 3
+    assert core > bare >= 0
