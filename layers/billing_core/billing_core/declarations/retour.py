@@ -25,7 +25,6 @@ same betalingskenmerk to the same new invoice) and a report in the output bucket
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,8 +38,10 @@ from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.ingest import (
     IngestContext,
     Upload,
+    UploadKeys,
     ignore_other_version,
     issue_invoices,
+    parse_for,
     publish_report,
     start_record,
     with_reference_block,
@@ -69,11 +70,6 @@ from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 
-_RETOUR_KEY = re.compile(
-    r"^retour/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})"
-    r"/(?P<file>[^/]{1,200})$"
-)
-
 
 class LineResult(StrEnum):
     """What became of one retour line (the report's ``lines[].result``)."""
@@ -85,12 +81,7 @@ class LineResult(StrEnum):
     UNKNOWN = "unknown"
 
 
-def retour_upload_from_key(object_key: str, version: str = "") -> Upload | None:
-    """retour/{provider_id}/{upload_id}/{file} -> Upload; anything else -> None."""
-    match = _RETOUR_KEY.match(object_key)
-    if not match:
-        return None
-    return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
+retour_upload_from_key = UploadKeys("retour").upload_at
 
 
 def retour_report_key(provider_id: str, declaration_id: str) -> str:
@@ -149,13 +140,7 @@ def apply_retour_upload(
         return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
     insurers = registers_in_use(ctx.registers)
     with cycle_collection_paused():
-        parsed = parse_retour(
-            data,
-            today=ctx.clock.today(),
-            max_lines=ctx.max_lines,
-            provider_agbs=provider.all_agb_codes,
-            insurers=insurers,
-        )
+        parsed = parse_for(provider, parse_retour, data, insurers, ctx)
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
     run = _Run(parsed, insurers)
