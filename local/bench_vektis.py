@@ -10,16 +10,13 @@ record with the layout tables (target <= 5x).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layout import Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import Header, write_declaration
 from billing_core.shared.bulk import cycle_collection_paused
+from local.bench import best_of
 from local.generate import declaration_csv
 from local.seed import DENTAL, SANDBOX_TODAY
 
@@ -64,15 +61,6 @@ def bare_slicing(data: bytes, standard: Standard = MZ301_V13) -> int:
         if slicer is not None:
             fields += len(slicer(record))
     return fields
-
-
-def best_of(runs: int, work: Callable[[], Any]) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.process_time()  # CPU time: other processes on the machine do not count
-        work()
-        timings.append(time.process_time() - started)
-    return min(timings)
 
 
 def bench_vektis(lines: int = 100_000) -> tuple[float, float]:
