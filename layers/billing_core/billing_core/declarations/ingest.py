@@ -485,14 +485,12 @@ def _invoice_action(
 ) -> OpenAction:
     """An open action born with its invoice: written in the invoice's own transaction,
     with an id derived from it, so a retried upload creates none twice (R3, R23)."""
-    return OpenAction(
-        action_id=f"{prefix}-{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=kind,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=invoice.ledger[0].at,
-        details=details,
+    return OpenAction.about(
+        invoice,
+        kind,
+        f"{prefix}-{invoice.invoice_id}",
+        invoice.ledger[0].at,
+        details,
     )
 
 
