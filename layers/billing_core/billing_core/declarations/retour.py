@@ -172,7 +172,13 @@ class _Run:
         self.results[line.line] = (result, invoice_id)
 
     def finding(self, code: str, severity: Severity, line: RetourLine, **params: Any) -> None:
+        """A finding on ``line``; its text names the line's claim reference."""
+        params = {"claim_ref": line.claim_ref, **params}
         self.findings.append(Finding(code, severity, line.line, None, line.claim_ref, params))
+
+    def warning_with_codes(self, code: str, line: RetourLine) -> None:
+        """A warning on ``line`` that quotes the insurer's retour codes for it."""
+        self.finding(code, Severity.WARNING, line, codes=", ".join(line.retour_codes) or "-")
 
 
 def _apply_to_invoices(
@@ -184,7 +190,7 @@ def _apply_to_invoices(
         marker = known.get(line.claim_ref)
         if marker is None:
             run.result(line, LineResult.UNKNOWN)
-            run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line, claim_ref=line.claim_ref)
+            run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line)
         elif marker.invoice_id:
             per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
     cause = f"retour:{upload.file_name}"
@@ -250,13 +256,7 @@ def _invoice_rejected_materials(
                 run.result(line, LineResult.UNCHANGED)
                 continue
             run.result(line, LineResult.INVOICED_TO_PATIENT, invoice.invoice_id)
-            run.finding(
-                "RETOUR_MATERIAL_TO_PATIENT",
-                Severity.WARNING,
-                line,
-                claim_ref=line.claim_ref,
-                codes=_codes(line),
-            )
+            run.warning_with_codes("RETOUR_MATERIAL_TO_PATIENT", line)
     return record
 
 
@@ -275,13 +275,7 @@ def _rejected_materials(
             continue
         run.result(line, LineResult.INSURER_LINE)
         if claim is None or line.granted_cents < claim.amount_cents:
-            run.finding(
-                "RETOUR_INSURER_LINE_NOT_GRANTED",
-                Severity.WARNING,
-                line,
-                claim_ref=line.claim_ref,
-                codes=_codes(line),
-            )
+            run.warning_with_codes("RETOUR_INSURER_LINE_NOT_GRANTED", line)
     return materials
 
 
@@ -289,10 +283,6 @@ def _store_new(provider: Provider, invoice: Invoice, ctx: IngestContext) -> bool
     refs = tuple(line.claim_ref for line in invoice.lines)
     new = NewInvoice(invoice, refs)
     return ctx.store.store_invoice_for_insurer_claims(provider.provider_id, new)
-
-
-def _codes(line: RetourLine) -> str:
-    return ", ".join(line.retour_codes) or "-"
 
 
 def _is_rejected_vgz_material(claim: Claim, line: RetourLine, insurers: InsurerRegisters) -> bool:
@@ -353,7 +343,7 @@ def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLi
             continue
         if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
             code = "RETOUR_GRANTED_ABOVE_AMOUNT"
-            run.finding(code, Severity.WARNING, line, claim_ref=line.claim_ref)
+            run.finding(code, Severity.WARNING, line)
 
 
 # --- Record and report ------------------------------------------------------------------
