@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Self
@@ -468,12 +469,8 @@ class RetourUploadTicketOut(BaseModel):
     @classmethod
     def of(cls, ticket: UploadTicket) -> RetourUploadTicketOut:
         """The ticket's upload id under the name the retour answer gives it."""
-        return cls(
-            upload_id=ticket.declaration_id,
-            upload_url=ticket.upload_url,
-            upload_headers=ticket.upload_headers,
-            expires_at=ticket.expires_at,
-        )
+        fields = asdict(ticket)
+        return cls(upload_id=fields.pop("declaration_id"), **fields)
 
 
 # --- blocked patients (R22): the provider's patient numbers and dates, nothing else ------------
