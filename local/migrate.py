@@ -46,14 +46,12 @@ def store_as_before_the_migration(repository: BillingRepository, invoice: Invoic
 def old_handover(invoice: Invoice, now: datetime) -> OpenAction:
     """A "call your patient" action as the dunning run made it before issue 16: its id
     without the handover day."""
-    return OpenAction(
-        action_id=f"handover-{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=ActionKind.COLLECTION_HANDOVER,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=now,
-        details={"todo": "call_your_patient", "handed_over_on": now.date().isoformat()},
+    return OpenAction.about(
+        invoice,
+        ActionKind.COLLECTION_HANDOVER,
+        f"handover-{invoice.invoice_id}",
+        now,
+        {"todo": "call_your_patient", "handed_over_on": now.date().isoformat()},
     )
 
 

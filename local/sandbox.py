@@ -21,7 +21,7 @@ from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import unquote, urlencode
 
 import boto3
@@ -166,6 +166,16 @@ class Caller:
     def claims(self) -> dict[str, str]:
         tenant = {"custom:provider_id": self.provider_id} if self.provider_id else {}
         return {"sub": self.user_id, "cognito:groups": self.groups, "token_use": "id", **tenant}
+
+
+class ApiRequest(TypedDict, total=False):
+    """What a sandbox API request may carry besides its method and path (``api_raw``)."""
+
+    provider_id: str | None
+    body: Any
+    query: dict[str, str] | None
+    headers: dict[str, str] | None
+    caller: Caller | None
 
 
 class Sandbox:
@@ -410,28 +420,11 @@ class Sandbox:
 
     # --- API Gateway -> provider API ---------------------------------------------------------
 
-    def api(
-        self,
-        method: str,
-        path: str,
-        *,
-        provider_id: str | None = None,
-        body: Any = None,
-        query: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        caller: Caller | None = None,
-    ) -> tuple[int, Any]:
+    def api(self, method: str, path: str, **request: Unpack[ApiRequest]) -> tuple[int, Any]:
         """One request through API Gateway's proxy integration, as the authorizer passes it:
-        as ``caller``; with only ``provider_id``, as that practice's admin; else public."""
-        answer = self.api_raw(
-            method,
-            path,
-            provider_id=provider_id,
-            body=body,
-            query=query,
-            headers=headers,
-            caller=caller,
-        )
+        as ``caller``; with only ``provider_id``, as that practice's admin; else public.
+        The status and the body, decoded when it is JSON."""
+        answer = self.api_raw(method, path, **request)
         payload = answer.get("body") or ""
         content_type = (answer.get("headers") or {}).get("Content-Type", "") or (
             answer.get("multiValueHeaders", {}).get("Content-Type", [""])[0]

@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -53,6 +54,13 @@ def _invoice_with(sandbox: Sandbox, provider_id: str, claim_ref: str) -> Invoice
 
 def _report(sandbox: Sandbox, key: str) -> dict:  # type: ignore[type-arg]
     return json.loads(sandbox.output_object(key))
+
+
+def _ask_for_retour_upload(
+    sandbox: Sandbox, body: dict[str, str], provider_id: str | None = PHYSIO.provider_id
+) -> tuple[int, Any]:
+    """POST to the retour-files route as ``provider_id``'s admin: (status, answer)."""
+    return sandbox.api("POST", RETOUR_FILES, provider_id=provider_id, body=body)
 
 
 def _put(sandbox: Sandbox, upload_url: str, data: bytes) -> int:
@@ -134,12 +142,7 @@ def test_a_retour_file_uploaded_through_the_api_sets_the_granted_amounts(sandbox
     sandbox.drain_deliveries()
     before = _invoice_with(sandbox, PHYSIO.provider_id, "FCO-26-101")
     # When the practice asks for a retour upload URL and PUTs VGZ's PM305 to it
-    status, ticket = sandbox.api(
-        "POST",
-        RETOUR_FILES,
-        provider_id=PHYSIO.provider_id,
-        body={"file_name": "VGZ retour nov.pm305"},
-    )
+    status, ticket = _ask_for_retour_upload(sandbox, {"file_name": "VGZ retour nov.pm305"})
     assert status == 201, ticket
     assert (
         f"/retour/{PHYSIO.provider_id}/{ticket['upload_id']}/VGZ_retour_nov.pm305"
@@ -175,18 +178,12 @@ def test_a_retour_upload_url_is_for_the_tokens_provider_only(sandbox):
     sandbox.drain_deliveries()
     dental = _invoice_with(sandbox, DENTAL.provider_id, "TDV26-0001")
     # When the physiotherapy practice names another provider in the body
-    status, body = sandbox.api(
-        "POST",
-        RETOUR_FILES,
-        provider_id=PHYSIO.provider_id,
-        body={"file_name": "x.mz302", "provider_id": DENTAL.provider_id},
-    )
+    other = {"file_name": "x.mz302", "provider_id": DENTAL.provider_id}
+    status, body = _ask_for_retour_upload(sandbox, other)
     # Then it is refused: the provider comes from the token only (R26)
     assert status == 400 and body["error"]["code"] == "validation_error"
     # And its own URL points into its own prefix; bent to the other's prefix it is refused
-    status, ticket = sandbox.api(
-        "POST", RETOUR_FILES, provider_id=PHYSIO.provider_id, body={"file_name": "x.mz302"}
-    )
+    status, ticket = _ask_for_retour_upload(sandbox, {"file_name": "x.mz302"})
     assert f"/retour/{PHYSIO.provider_id}/" in ticket["upload_url"]
     bent = ticket["upload_url"].replace(
         f"/retour/{PHYSIO.provider_id}/", f"/retour/{DENTAL.provider_id}/"
@@ -213,12 +210,10 @@ def test_a_retour_upload_url_is_for_the_tokens_provider_only(sandbox):
 
 @pytest.mark.parametrize("body", [{}, {"file_name": ""}, {"file_name": "x" * 201}])
 def test_a_retour_upload_needs_a_file_name(sandbox, body):
-    status, answer = sandbox.api("POST", RETOUR_FILES, provider_id=PHYSIO.provider_id, body=body)
+    status, answer = _ask_for_retour_upload(sandbox, body)
     assert status == 400 and answer["error"]["code"] == "validation_error"
 
 
 def test_without_a_provider_in_the_token_no_retour_url_is_handed_out(sandbox):
-    status, body = sandbox.api(
-        "POST", RETOUR_FILES, provider_id=None, body={"file_name": "x.pm305"}
-    )
+    status, body = _ask_for_retour_upload(sandbox, {"file_name": "x.pm305"}, provider_id=None)
     assert status == 401 and body["error"]["code"] == "unauthorized"

@@ -14,6 +14,9 @@ from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import TODAY, sample
 
 VEKTIS = Path(__file__).resolve().parents[2] / "events" / "declarations" / "vektis"
+DENTAL_MZ301 = VEKTIS / "tandarts-de-vries-2026-11.mz301"
+PHYSIO_PM304 = VEKTIS / "fysio-centrum-oost-2026-11.pm304"
+VGZ_PM305 = VEKTIS / "fysio-centrum-oost-2026-11.pm305"
 # The CSV sample says what Vektis cannot (vektis.md §2, local/vektis_samples.py): a
 # language, and a correction under its own code. Everything else must come out the same.
 _ENGLISH_IN_CSV = "TDV-1004"
@@ -59,6 +62,20 @@ def care_declaration(invoices: list[Invoice]) -> str:
     )
 
 
+def _declared(sandbox: Sandbox, provider_id: str, name: str, sample: Path) -> str:
+    """The sample uploaded as a declaration and its invoices delivered; its upload id."""
+    declaration_id = sandbox.upload_declaration(provider_id, name, sample.read_bytes())
+    sandbox.drain_deliveries()
+    return declaration_id
+
+
+def _retour_applied(sandbox: Sandbox, provider_id: str, name: str, sample: Path) -> str:
+    """The sample uploaded as an insurer's retour file and its mails delivered; its id."""
+    retour_id = sandbox.upload_retour(provider_id, name, sample.read_bytes())
+    sandbox.drain_deliveries()
+    return retour_id
+
+
 def _upload(provider_id: str, name: str, data: bytes) -> tuple[dict, dict, list[dict], list[str]]:  # type: ignore[type-arg]
     """A fresh sandbox, one upload, deliveries worked off: invoices, report, mails, PDFs."""
     with Sandbox(TODAY) as sandbox:
@@ -79,7 +96,7 @@ def test_an_mz301_upload_gives_the_same_invoices_as_the_csv():
     )
     # When the MZ301 is uploaded instead, whatever its name
     invoices, report, mails, pdfs = _upload(
-        DENTAL.provider_id, "export.dat", (VEKTIS / "tandarts-de-vries-2026-11.mz301").read_bytes()
+        DENTAL.provider_id, "export.dat", DENTAL_MZ301.read_bytes()
     )
     # Then it is recognised, and gives the same invoices, amounts and deductions (R4, R5)
     assert (report["format"], report["outcome"], csv_report["format"]) == (
@@ -104,12 +121,7 @@ def test_an_mz301_upload_gives_the_same_invoices_as_the_csv():
 def test_the_debtor_record_gives_a_childs_invoice_to_the_parent():
     # Given a child (TDV-1003) with a debtor record for the parent in the MZ301
     with Sandbox(TODAY) as sandbox:
-        sandbox.upload_declaration(
-            DENTAL.provider_id,
-            "nov.mz301",
-            (VEKTIS / "tandarts-de-vries-2026-11.mz301").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        _declared(sandbox, DENTAL.provider_id, "nov.mz301", DENTAL_MZ301)
         [invoice] = _invoices(sandbox, DENTAL.provider_id)["TDV-1003"]
         # Then the parent gets it, by e-mail, about the child
         assert invoice.debtor is not None and invoice.addressee.last_name == "Terpstra"
@@ -123,21 +135,11 @@ def test_the_debtor_record_gives_a_childs_invoice_to_the_parent():
 def test_a_pm304_and_its_pm305_retour_lower_what_the_patient_pays():
     with Sandbox(TODAY) as sandbox:
         # Given the physiotherapy practice's PM304 (non-contracted: nothing deducted yet)
-        sandbox.upload_declaration(
-            PHYSIO.provider_id,
-            "nov.pm304",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm304").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        _declared(sandbox, PHYSIO.provider_id, "nov.pm304", PHYSIO_PM304)
         [before] = _invoices(sandbox, PHYSIO.provider_id)["FCO-2001"]
         assert before.reimbursed_cents == 0 and before.amount_due_cents == 5825 + 3 * 1260
         # When VGZ's retour file is uploaded: 80% of the care lines, the splint refused
-        retour_id = sandbox.upload_retour(
-            PHYSIO.provider_id,
-            "vgz-nov.pm305",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        retour_id = _retour_applied(sandbox, PHYSIO.provider_id, "vgz-nov.pm305", VGZ_PM305)
         # Then the patient's invoice deducts what VGZ granted, line by line (R5, R27)
         after = sandbox.runtime.repository.get_invoice(PHYSIO.provider_id, before.invoice_id)
         granted = 4660 + 3 * 1008
@@ -162,21 +164,11 @@ def test_a_pm304_and_its_pm305_retour_lower_what_the_patient_pays():
 def test_a_refused_vgz_material_becomes_a_patient_invoice():
     with Sandbox(TODAY) as sandbox:
         # Given the splint of a VGZ patient went to VGZ first (R6, legal-nl.md §6)
-        sandbox.upload_declaration(
-            PHYSIO.provider_id,
-            "nov.pm304",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm304").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        _declared(sandbox, PHYSIO.provider_id, "nov.pm304", PHYSIO_PM304)
         assert sandbox.output_keys(f"insurer-claims/{PHYSIO.provider_id}/7095/")
         mails = len(sandbox.outbox())
         # When VGZ refuses it in its retour file
-        sandbox.upload_retour(
-            PHYSIO.provider_id,
-            "vgz-nov.pm305",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        _retour_applied(sandbox, PHYSIO.provider_id, "vgz-nov.pm305", VGZ_PM305)
         # Then the patient gets an invoice for it after all, by e-mail, with its own kenmerk
         invoices = _invoices(sandbox, PHYSIO.provider_id)["FCO-2001"]
         [material] = [i for i in invoices if i.declaration_id != care_declaration(invoices)]
@@ -195,12 +187,7 @@ def test_a_refused_vgz_material_becomes_a_patient_invoice():
         [corrected] = [m for m in new_mails if m["kenmerk"] == care.reference]
         assert corrected["subject"].startswith("Uw nota is aangepast") and len(new_mails) == 2
         # And the same retour file uploaded again changes nothing (R3)
-        sandbox.upload_retour(
-            PHYSIO.provider_id,
-            "vgz-nov-again.pm305",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm305").read_bytes(),
-        )
-        sandbox.drain_deliveries()
+        _retour_applied(sandbox, PHYSIO.provider_id, "vgz-nov-again.pm305", VGZ_PM305)
         assert len(sandbox.outbox()) == mails + 2
         again = _invoices(sandbox, PHYSIO.provider_id)["FCO-2001"]
         assert sorted((i.invoice_id, i.ledger) for i in again) == sorted(
@@ -211,9 +198,7 @@ def test_a_refused_vgz_material_becomes_a_patient_invoice():
 def test_a_vektis_file_is_refused_whole_with_the_reason():
     with Sandbox(TODAY) as sandbox:
         # Given the dental MZ301 uploaded by the physiotherapy practice, and a bad trailer
-        wrong = sandbox.upload_declaration(
-            PHYSIO.provider_id, "x.mz301", (VEKTIS / "tandarts-de-vries-2026-11.mz301").read_bytes()
-        )
+        wrong = sandbox.upload_declaration(PHYSIO.provider_id, "x.mz301", DENTAL_MZ301.read_bytes())
         bad = sandbox.upload_declaration(
             DENTAL.provider_id,
             "y.mz301",
@@ -235,11 +220,7 @@ def test_a_vektis_file_is_refused_whole_with_the_reason():
 def test_an_insurer_line_is_given_to_one_patient_invoice_only():
     # Given a line that went to the insurer first (its claim marker has no invoice)
     with Sandbox(TODAY) as sandbox:
-        sandbox.upload_declaration(
-            PHYSIO.provider_id,
-            "nov.pm304",
-            (VEKTIS / "fysio-centrum-oost-2026-11.pm304").read_bytes(),
-        )
+        sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_PM304.read_bytes())
         repository = sandbox.runtime.repository
         [care] = _invoices(sandbox, PHYSIO.provider_id)["FCO-2001"]  # a carrier for the test
         assert (

@@ -22,6 +22,20 @@ def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.Co
     )
 
 
+def lint_imports(cwd: Path, python_path: Path) -> subprocess.CompletedProcess[str]:
+    """The import contracts of ``cwd``'s .importlinter, billing_core found on ``python_path``
+    alone (no cache: a planted import is always read)."""
+    return subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PYTHONPATH": str(python_path), "PATH": str(BIN)},
+    )
+
+
 def test_ruff_fails_on_a_stale_noqa_and_an_unannotated_function() -> None:
     # Given a module with a noqa that suppresses nothing and a function without annotations
     planted = "def f(x):  # noqa: E501\n    return x\n"
@@ -76,15 +90,7 @@ def test_import_linter_fails_when_the_domain_imports_boto3(tmp_path: Path) -> No
     )
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
     # When the contracts are checked
-    result = subprocess.run(
-        [str(BIN / "lint-imports"), "--no-cache"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PYTHONPATH": str(tmp_path), "PATH": str(BIN)},
-    )
+    result = lint_imports(tmp_path, python_path=tmp_path)
     # Then the domain contract is broken, naming the planted imports
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
@@ -93,15 +99,7 @@ def test_import_linter_fails_when_the_domain_imports_boto3(tmp_path: Path) -> No
 
 
 def test_the_real_tree_keeps_the_contracts() -> None:
-    result = subprocess.run(
-        [str(BIN / "lint-imports"), "--no-cache"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PYTHONPATH": str(ROOT / "layers/billing_core"), "PATH": str(BIN)},
-    )
+    result = lint_imports(ROOT, python_path=ROOT / "layers/billing_core")
     assert result.returncode == 0, result.stdout
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -286,97 +287,54 @@ def test_a_valid_file_becomes_claims_with_every_field():
     born_adult, born_child = date(1980, 5, 17), date(2015, 3, 4)
     nov2, nov3 = date(2026, 11, 2), date(2026, 11, 3)
     gebitsreiniging = "Gebitsreiniging per 5 minuten"
+    unit = Claim(
+        2,
+        "U1",
+        "P1",
+        BSN_1,
+        born_adult,
+        adult,
+        None,
+        "3311",
+        "",
+        nov2,
+        None,
+        "M03",
+        gebitsreiniging,
+        LineType.CARE,
+        1,
+        1437,
+    )
+    filling = Claim(
+        6,
+        "K1",
+        "P2",
+        BSN_2,
+        born_child,
+        child,
+        parent,
+        "7095",
+        "POL-77",
+        nov2,
+        None,
+        "V21",
+        "Eenvlaksvulling",
+        LineType.CARE,
+        1,
+        5130,
+    )
     assert result.claims == [
-        Claim(
-            2,
-            "U1",
-            "P1",
-            BSN_1,
-            born_adult,
-            adult,
-            None,
-            "3311",
-            "",
-            nov2,
-            None,
-            "M03",
-            gebitsreiniging,
-            LineType.CARE,
-            1,
-            1437,
+        unit,
+        replace(unit, line_number=3, claim_ref="U2"),
+        replace(unit, line_number=4, claim_ref="U3"),
+        replace(
+            unit,
+            line_number=5,
+            claim_ref="CR1",
+            description="Correctie: een eenheid te veel",
+            unit_price_cents=-1437,
         ),
-        Claim(
-            3,
-            "U2",
-            "P1",
-            BSN_1,
-            born_adult,
-            adult,
-            None,
-            "3311",
-            "",
-            nov2,
-            None,
-            "M03",
-            gebitsreiniging,
-            LineType.CARE,
-            1,
-            1437,
-        ),
-        Claim(
-            4,
-            "U3",
-            "P1",
-            BSN_1,
-            born_adult,
-            adult,
-            None,
-            "3311",
-            "",
-            nov2,
-            None,
-            "M03",
-            gebitsreiniging,
-            LineType.CARE,
-            1,
-            1437,
-        ),
-        Claim(
-            5,
-            "CR1",
-            "P1",
-            BSN_1,
-            born_adult,
-            adult,
-            None,
-            "3311",
-            "",
-            nov2,
-            None,
-            "M03",
-            "Correctie: een eenheid te veel",
-            LineType.CARE,
-            1,
-            -1437,
-        ),
-        Claim(
-            6,
-            "K1",
-            "P2",
-            BSN_2,
-            born_child,
-            child,
-            parent,
-            "7095",
-            "POL-77",
-            nov2,
-            None,
-            "V21",
-            "Eenvlaksvulling",
-            LineType.CARE,
-            1,
-            5130,
-        ),
+        filling,
         Claim(
             7,
             "E1",
@@ -395,24 +353,16 @@ def test_a_valid_file_becomes_claims_with_every_field():
             1,
             3500,
         ),
-        Claim(
-            8,
-            "K2",
-            "P2",
-            BSN_2,
-            born_child,
-            child,
-            parent,
-            "7095",
-            "POL-77",
-            nov2,
-            None,
-            "MAT1",
-            "Opbeetplaat",
-            LineType.MATERIAL,
-            2,
-            1250,
-            "BEGR-2026-014",
+        replace(
+            filling,
+            line_number=8,
+            claim_ref="K2",
+            treatment_code="MAT1",
+            description="Opbeetplaat",
+            line_type=LineType.MATERIAL,
+            quantity=2,
+            unit_price_cents=1250,
+            price_quote_ref="BEGR-2026-014",
         ),
     ]
     assert result.claims[3].amount_cents == -1437  # a credit line: positive quantity
@@ -436,20 +386,23 @@ def test_an_excel_separator_line_before_the_header_is_skipped():
     assert [(claim.claim_ref, claim.line_number) for claim in result.claims] == [("R1", 3)]
 
 
+# The columns a line cannot leave empty (interfaces.md §1a).
+REQUIRED_COLUMNS = (
+    "claim_ref",
+    "patient_ref",
+    "bsn",
+    "birth_date",
+    "last_name",
+    "insurer_uzovi",
+    "treatment_date",
+    "treatment_code",
+    "description",
+    "unit_price",
+)
+
+
 def test_only_the_required_columns_are_enough():
-    required = [
-        "claim_ref",
-        "patient_ref",
-        "bsn",
-        "birth_date",
-        "last_name",
-        "insurer_uzovi",
-        "treatment_date",
-        "treatment_code",
-        "description",
-        "unit_price",
-        "email",
-    ]
+    required = [*REQUIRED_COLUMNS, "email"]
     result = parse(declaration(FIRST, columns=required))
     assert result.findings == []
     (claim,) = result.claims
@@ -661,18 +614,7 @@ CONTENT_CASES = [
     # id, the line on line 3, code, field
     *(
         (f"missing-{column}", line(**{column: ""}), "FIELD_REQUIRED", column)
-        for column in (
-            "claim_ref",
-            "patient_ref",
-            "bsn",
-            "birth_date",
-            "last_name",
-            "insurer_uzovi",
-            "treatment_date",
-            "treatment_code",
-            "description",
-            "unit_price",
-        )
+        for column in REQUIRED_COLUMNS
     ),
     ("bsn-11-proof", line(bsn=BAD_BSN), "BSN_INVALID", "bsn"),
     ("bsn-too-short", line(bsn="1234567"), "BSN_INVALID", "bsn"),

@@ -86,17 +86,23 @@ def notice_of(invoices, day=COSTS_DAY):
     return second_notice_context(invoices, make_provider(), day, **HOW_TO_PAY)
 
 
-def rendered(kind, context, language):
-    """What the patient reads: e-mail text, e-mail HTML (as shown), and the paper letter."""
-    email = render_email(kind, context, language)
-    pdf = render_dunning_letter_pdf(
+def letter_pdf(kind, context, language, *, compress=False):
+    """The paper letter from the test practice to the test patient (uncompressed: its
+    text can be read back)."""
+    return render_dunning_letter_pdf(
         kind,
         context,
         language,
         provider=make_provider(),
         addressee=make_person(),
-        compress=False,
+        compress=compress,
     )
+
+
+def rendered(kind, context, language):
+    """What the patient reads: e-mail text, e-mail HTML (as shown), and the paper letter."""
+    email = render_email(kind, context, language)
+    pdf = letter_pdf(kind, context, language)
     as_shown = html.unescape(re.sub(r"<[^>]+>", " ", email.html))
     return {
         "subject": email.subject,
@@ -164,9 +170,7 @@ def test_the_arabic_paper_reminder_states_what_the_law_requires_right_to_left():
     context = reminder_of(reminded(123_456, 20_000, language=Language.AR))
 
     # When the paper letter is printed
-    pdf = render_dunning_letter_pdf(
-        REMINDER, context, "ar", provider=make_provider(), addressee=make_person(), compress=False
-    )
+    pdf = letter_pdf(REMINDER, context, "ar")
     printed = " ".join(shown_lines(pdf))
 
     # Then each run reads back in Arabic order (shaped right to left), with the amount,
@@ -400,25 +404,12 @@ def test_no_bsn_no_treatment_no_patient_details_in_any_form_of_a_letter():
 
 def test_the_paper_letters_fit_on_one_page_for_a_few_invoices():
     for kind, context, language in both_letters():
-        pdf = render_dunning_letter_pdf(
-            kind,
-            context,
-            language,
-            provider=make_provider(),
-            addressee=make_person(),
-            compress=False,
-        )
-        assert page_count(pdf) == 1, kind
+        assert page_count(letter_pdf(kind, context, language)) == 1, kind
 
 
 def test_the_same_letter_gives_the_same_bytes():
     for kind, context, language in both_letters():
-        twice = {
-            render_dunning_letter_pdf(
-                kind, context, language, provider=make_provider(), addressee=make_person()
-            )
-            for _ in range(2)
-        }
+        twice = {letter_pdf(kind, context, language, compress=True) for _ in range(2)}
         assert len(twice) == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from mollie.api.client import Client
 
 from billing_core.adapters.mollie import MolliePsp, euros_text
-from billing_core.payments.psp import PspStatus, PspUnavailable, UnknownPspPayment
+from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable, UnknownPspPayment
 
 KENMERK = "32155743889456"
 
@@ -72,14 +72,14 @@ def psp_with(*answers: FakeResponse) -> tuple[MolliePsp, RecordingClient]:
 
 def test_a_payment_is_created_for_ideal_in_euros_with_the_kenmerk_in_the_metadata():
     psp, client = psp_with(FakeResponse(201, mollie_payment("open")))
-    checkout = psp.create_payment(
+    request = PaymentRequest(
         amount_cents=3317,
         description=f"Nota {KENMERK}",
         reference=KENMERK,
         redirect_url=f"https://zorgnota.example.org/?kenmerk={KENMERK}",
         webhook_url="https://zorgnota.example.org/webhooks/psp",
-        idempotency_key="zn-key-1",
     )
+    checkout = psp.create_payment(request, idempotency_key="zn-key-1")
     [request] = client.requests
     assert (request["method"], request["path"], request["idempotency_key"]) == (
         "POST",

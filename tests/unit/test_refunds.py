@@ -11,7 +11,7 @@ from billing_core.adapters.fake_psp import FakePsp
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund, book_payment
-from billing_core.payments.psp import PspUnavailable
+from billing_core.payments.psp import PaymentRequest, PspUnavailable
 from billing_core.payments.refunds import (
     PendingRefund,
     RefundContext,
@@ -111,7 +111,8 @@ class World:
         self.checkouts = CheckoutsInMemory()
         self.store = FakeStore([make_invoice()])
         invoice = self.store.invoice()
-        checkout = self.psp.create_payment(DUE, "Nota", REFERENCE, "https://r", "https://w", "k1")
+        request = PaymentRequest(DUE, "Nota", REFERENCE, "https://r", "https://w")
+        checkout = self.psp.create_payment(request, "k1")
         self.psp_id = checkout.psp_payment_id
         self.checkouts.record_checkout(
             CheckoutRecord(self.psp_id, invoice.provider_id, invoice.invoice_id, REFERENCE, DUE, AT)

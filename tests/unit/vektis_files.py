@@ -57,33 +57,27 @@ def child_claims() -> list[Claim]:
         email="",
         address=Address("", "41", "", "3581 GB", ""),
     )
-    return [
-        dental_claim(
-            "K1",
-            patient_ref="P2",
-            bsn="100010039",
-            birth_date=date(2015, 4, 2),
-            patient=child,
-            debtor=PARENT,
-            treatment_code="C11",
-            insurer_uzovi=VGZ,
-            description="Periodieke controle",
-            unit_price_cents=2350,
-        ),
-        dental_claim(
-            "K2",
-            patient_ref="P2",
-            bsn="100010039",
-            birth_date=date(2015, 4, 2),
-            patient=child,
-            debtor=PARENT,
-            treatment_code="M61",
-            insurer_uzovi=VGZ,
-            description="Mondbeschermer op maat (materiaal)",
-            line_type=LineType.MATERIAL,
-            unit_price_cents=4500,
-        ),
-    ]
+    check_up = dental_claim(
+        "K1",
+        patient_ref="P2",
+        bsn="100010039",
+        birth_date=date(2015, 4, 2),
+        patient=child,
+        debtor=PARENT,
+        treatment_code="C11",
+        insurer_uzovi=VGZ,
+        description="Periodieke controle",
+        unit_price_cents=2350,
+    )
+    mouthguard = replace(
+        check_up,
+        claim_ref="K2",
+        treatment_code="M61",
+        description="Mondbeschermer op maat (materiaal)",
+        line_type=LineType.MATERIAL,
+        unit_price_cents=4500,
+    )
+    return [check_up, mouthguard]
 
 
 def records(

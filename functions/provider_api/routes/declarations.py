@@ -38,18 +38,9 @@ def declaration_template() -> Response[str]:
     "/api/v1/provider/declarations", summary="Ask for an upload URL for a declaration file"
 )
 def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
-    ticket = declarations.request_declaration_upload(
-        caller(router.current_event),
-        body.file_name,
-        bootstrap.current().provider_context(),
-        body.size_bytes,
-    )
-    out = UploadTicketOut(
-        declaration_id=ticket.declaration_id,
-        upload_url=ticket.upload_url,
-        upload_headers=ticket.upload_headers,
-        expires_at=ticket.expires_at,
-    )
+    who, ctx = caller(router.current_event), bootstrap.current().provider_context()
+    ticket = declarations.request_declaration_upload(who, body.file_name, ctx, body.size_bytes)
+    out = UploadTicketOut.of(ticket)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
 
 

@@ -25,16 +25,7 @@ router = ResourceRouter("Retour files")
 def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTicketOut]:
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
     status and report are at GET /api/v1/provider/declarations/{upload_id}."""
-    ticket = declarations.request_retour_upload(
-        caller(router.current_event),
-        body.file_name,
-        bootstrap.current().provider_context(),
-        body.size_bytes,
-    )
-    out = RetourUploadTicketOut(
-        upload_id=ticket.declaration_id,
-        upload_url=ticket.upload_url,
-        upload_headers=ticket.upload_headers,
-        expires_at=ticket.expires_at,
-    )
+    who, ctx = caller(router.current_event), bootstrap.current().provider_context()
+    ticket = declarations.request_retour_upload(who, body.file_name, ctx, body.size_bytes)
+    out = RetourUploadTicketOut.of(ticket)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")

@@ -13,7 +13,13 @@ import itertools
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from billing_core.payments.psp import PspCheckout, PspPayment, PspStatus, UnknownPspPayment
+from billing_core.payments.psp import (
+    PaymentRequest,
+    PspCheckout,
+    PspPayment,
+    PspStatus,
+    UnknownPspPayment,
+)
 from billing_core.shared.clock import Clock
 
 # What the local checkout page may set; "open" is where every payment starts.
@@ -32,9 +38,7 @@ class FakeWebhook:
 @dataclass(slots=True)
 class _Stored:
     payment: PspPayment
-    description: str
-    redirect_url: str
-    webhook_url: str
+    request: PaymentRequest
     refunded_cents: int = 0
     refunds: list[str] = field(default_factory=list)
 
@@ -53,22 +57,15 @@ class FakePsp:
 
     # --- PaymentProvider -----------------------------------------------------------------
 
-    def create_payment(
-        self,
-        amount_cents: int,
-        description: str,
-        reference: str,
-        redirect_url: str,
-        webhook_url: str,
-        idempotency_key: str,
-    ) -> PspCheckout:
-        if amount_cents <= 0:
+    def create_payment(self, request: PaymentRequest, idempotency_key: str) -> PspCheckout:
+        if request.amount_cents <= 0:
             raise ValueError("a payment is for a positive amount")
         if idempotency_key in self._by_idempotency_key:
             return self._checkout(self._by_idempotency_key[idempotency_key])
         psp_payment_id = f"tr_fake{next(self._numbers):06d}"
+        amount_cents, reference = request.amount_cents, request.reference
         payment = PspPayment(psp_payment_id, PspStatus.OPEN, amount_cents, reference, None)
-        self._payments[psp_payment_id] = _Stored(payment, description, redirect_url, webhook_url)
+        self._payments[psp_payment_id] = _Stored(payment, request)
         self._by_idempotency_key[idempotency_key] = psp_payment_id
         return self._checkout(psp_payment_id)
 
@@ -112,14 +109,14 @@ class FakePsp:
     def webhook(self, psp_payment_id: str) -> FakeWebhook:
         """The webhook call for this payment (again): what a replay would send."""
         stored = self._stored(psp_payment_id)
-        return FakeWebhook(stored.webhook_url, urlencode({"id": psp_payment_id}))
+        return FakeWebhook(stored.request.webhook_url, urlencode({"id": psp_payment_id}))
 
     def redirect_url(self, psp_payment_id: str) -> str:
         """Where the local checkout page sends the patient back to."""
-        return self._stored(psp_payment_id).redirect_url
+        return self._stored(psp_payment_id).request.redirect_url
 
     def description(self, psp_payment_id: str) -> str:
-        return self._stored(psp_payment_id).description
+        return self._stored(psp_payment_id).request.description
 
     def refunds(self, psp_payment_id: str) -> tuple[str, ...]:
         return tuple(self._stored(psp_payment_id).refunds)

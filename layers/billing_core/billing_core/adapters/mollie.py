@@ -18,6 +18,7 @@ from mollie.api.error import IdentifierError, NotFoundError
 from mollie.api.objects.payment import Payment
 
 from billing_core.payments.psp import (
+    PaymentRequest,
     PspCheckout,
     PspPayment,
     PspStatus,
@@ -49,22 +50,14 @@ class MolliePsp:
         client.set_api_key(self._api_key())
         return client
 
-    def create_payment(
-        self,
-        amount_cents: int,
-        description: str,
-        reference: str,
-        redirect_url: str,
-        webhook_url: str,
-        idempotency_key: str,
-    ) -> PspCheckout:
+    def create_payment(self, request: PaymentRequest, idempotency_key: str) -> PspCheckout:
         data = {
-            "amount": {"currency": CURRENCY, "value": euros_text(amount_cents)},
-            "description": description,
-            "redirectUrl": redirect_url,
-            "webhookUrl": webhook_url,
+            "amount": {"currency": CURRENCY, "value": euros_text(request.amount_cents)},
+            "description": request.description,
+            "redirectUrl": request.redirect_url,
+            "webhookUrl": request.webhook_url,
             "method": "ideal",
-            "metadata": {METADATA_KEY: reference},
+            "metadata": {METADATA_KEY: request.reference},
         }
         payment = self._call(
             lambda: self._client.payments.create(data, idempotency_key=idempotency_key)

@@ -31,11 +31,11 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from billing_core.changes.coulance import awaits_insurer_statement
+from billing_core.changes.refusals import closed_refusal
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
     ArrangementTerm,
-    DunningStage,
     Invoice,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -71,10 +71,8 @@ def arrangement_refusal(
     invoice: Invoice, provider: Provider, terms: int | None = None
 ) -> str | None:
     """Why no arrangement (of ``terms`` terms, or of any number), or None when it can be."""
-    if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
-        return "with_collection_agency"
-    if invoice.is_paid:
-        return "paid"
+    if refusal := closed_refusal(invoice):
+        return refusal
     if invoice.arrangement is not None:
         return "arrangement_exists"
     if awaits_insurer_statement(invoice, provider):  # legal-nl.md §7: claim it first

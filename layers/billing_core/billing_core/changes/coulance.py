@@ -141,14 +141,12 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
     """The provider confirms or declines (R23); one per invoice, as the statement is."""
     statement = invoice.insurer_statement
     assert statement is not None
-    return OpenAction(
-        action_id=f"{PROPOSAL_PREFIX}{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=ActionKind.COULANCE_PROPOSAL,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=now,
-        details={
+    return OpenAction.about(
+        invoice,
+        ActionKind.COULANCE_PROPOSAL,
+        f"{PROPOSAL_PREFIX}{invoice.invoice_id}",
+        now,
+        {
             **proposal.as_details(),
             "reimbursed_cents": statement.reimbursed_cents,
             "withheld_deductible_cents": statement.withheld_deductible_cents,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from billing_core.invoices.invoice import Deferral, DunningStage, Invoice
+from billing_core.changes.refusals import closed_refusal
+from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
@@ -23,10 +24,8 @@ def deferred_until(invoice: Invoice, provider: Provider) -> date:
 
 def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str | None:
     """Why this invoice cannot be deferred today (a refusal code of texts.patient), or None."""
-    if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
-        return "with_collection_agency"
-    if invoice.is_paid:
-        return "paid"
+    if refusal := closed_refusal(invoice):
+        return refusal
     if invoice.deferral is not None:
         return "already_deferred"
     if invoice.arrangement is not None:

@@ -48,14 +48,12 @@ def objection_action(
 ) -> OpenAction:
     """The provider's open action for an objection: what the patient said, and where to
     answer. Only the provider that owns the invoice sees it (R26)."""
-    return OpenAction(
-        action_id=new_action_id(),
-        provider_id=invoice.provider_id,
-        kind=ActionKind.OBJECTION,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=now,
-        details={
+    return OpenAction.about(
+        invoice,
+        ActionKind.OBJECTION,
+        new_action_id(),
+        now,
+        {
             "reason": ObjectionReason(reason).value,
             "message": message.strip(),
             "email": email,

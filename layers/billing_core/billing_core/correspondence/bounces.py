@@ -28,14 +28,12 @@ class EmailEvent:
 
 
 def email_event_action(invoice: Invoice, event: EmailEvent) -> OpenAction:
-    return OpenAction(
-        action_id=f"{event.event}-{event.message_id}",
-        provider_id=invoice.provider_id,
-        kind=ActionKind.BOUNCE,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=event.at,
-        details={
+    return OpenAction.about(
+        invoice,
+        ActionKind.BOUNCE,
+        f"{event.event}-{event.message_id}",
+        event.at,
+        {
             "event": event.event,
             "message_kind": event.message_kind,
             "bounce_type": event.bounce_type,

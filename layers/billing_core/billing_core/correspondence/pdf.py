@@ -21,12 +21,14 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 import segno
 from fpdf import FPDF, FontFace
+from fpdf.table import Table
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import checker_url, page_urls
@@ -188,6 +190,24 @@ class _Document(FPDF):
         """Cells of a row from the reader's start: mirrored in a right-to-left letter."""
         return list(reversed(cells) if self.right_to_left else cells)
 
+    def ruled_table(
+        self, widths: Sequence[float], alignments: Sequence[str], padding: float, **more: Any
+    ) -> AbstractContextManager[Table]:
+        """A table as the letters draw one: ruled between rows, bold headings on a shade,
+        the columns and their alignments in reading order; ``padding`` above and below."""
+        return self.table(
+            col_widths=self.in_reading_order(widths),
+            width=sum(widths),
+            align="LEFT",
+            text_align=self.mirrored(alignments),
+            borders_layout="HORIZONTAL_LINES",
+            headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
+            cell_fill_mode="NONE",
+            line_height=4.5,
+            padding=(padding, 1.0),
+            **more,
+        )
+
     def mirrored(self, alignments: Sequence[str]) -> list[str]:
         """Column alignments in reading order: in a right-to-left letter, the first column
         at the right and what was aligned right (amounts) aligned left."""
@@ -333,18 +353,7 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str) -> None:
 def _lines_table(pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
     _style(pdf, 8.5, color=_INK)
     pdf.set_draw_color(*_MUTED)
-    with pdf.table(
-        col_widths=pdf.in_reading_order(_COLUMNS),
-        width=sum(_COLUMNS),
-        align="LEFT",
-        text_align=pdf.mirrored(_ALIGNMENT),
-        v_align="TOP",
-        borders_layout="HORIZONTAL_LINES",
-        headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
-        cell_fill_mode="NONE",
-        line_height=4.5,
-        padding=(1.2, 1.0),
-    ) as table:
+    with pdf.ruled_table(_COLUMNS, _ALIGNMENT, padding=1.2, v_align="TOP") as table:
         table.row(pdf.in_reading_order([t(key) for key in _HEADINGS]))
         for line in lines:
             table.row(pdf.in_reading_order(_line_cells(line, t)))
@@ -617,18 +626,8 @@ def _amounts_table(
     """One row per invoice, amounts right-aligned, the total in bold under them."""
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
-    widths = pdf.in_reading_order([width for width, _ in columns])
-    with pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align="LEFT",
-        text_align=pdf.mirrored([alignment for _, alignment in columns]),
-        borders_layout="HORIZONTAL_LINES",
-        headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
-        cell_fill_mode="NONE",
-        line_height=4.5,
-        padding=(1.0, 1.0),
-    ) as table:
+    widths, alignments = zip(*columns, strict=True)
+    with pdf.ruled_table(widths, alignments, padding=1.0) as table:
         table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))

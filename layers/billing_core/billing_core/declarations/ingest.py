@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -61,8 +62,11 @@ from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.clock import Clock
 from billing_core.texts.practice import action_sentences
 
+ParsedT = TypeVar("ParsedT")
+
 _UPLOAD_KEY = re.compile(
-    r"^incoming/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
+    r"^(?P<prefix>[a-z]+)/(?P<provider>[a-z0-9][a-z0-9-]{1,62})"
+    r"/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
 )
 
 
@@ -89,12 +93,21 @@ class IngestContext:
     registers: InsurerRegisterStore | None = None
 
 
-def upload_from_key(object_key: str, version: str = "") -> Upload | None:
-    """incoming/{provider_id}/{declaration_id}/{file} -> Upload; anything else -> None."""
-    match = _UPLOAD_KEY.match(object_key)
-    if not match:
-        return None
-    return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
+@dataclass(frozen=True, slots=True)
+class UploadKeys:
+    """Where one kind of upload stands: ``{prefix}/{provider_id}/{upload_id}/{file}``."""
+
+    prefix: str
+
+    def upload_at(self, object_key: str, version: str = "") -> Upload | None:
+        """The upload a key names; None for a key of another shape or prefix."""
+        match = _UPLOAD_KEY.match(object_key)
+        if not match or match["prefix"] != self.prefix:
+            return None
+        return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
+
+
+upload_from_key = UploadKeys("incoming").upload_at
 
 
 def report_key(provider_id: str, declaration_id: str) -> str:
@@ -125,18 +138,31 @@ def _process(
         )
         return _finish_rejected(upload, record, [finding], 0, ctx)
     insurers = registers_in_use(ctx.registers)
-    parsed = parse_declaration(
+    parsed = parse_for(provider, parse_declaration, data, insurers, ctx)
+    if parsed.file_rejected:
+        return _finish_rejected(
+            upload, record, parsed.findings, parsed.lines_total, ctx, file_format=parsed.format
+        )
+    return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
+
+
+def parse_for(
+    provider: Provider,
+    parse: Callable[..., ParsedT],
+    data: bytes,
+    insurers: InsurerRegisters,
+    ctx: IngestContext,
+) -> ParsedT:
+    """A declaration or retour file checked against the provider's AGB codes, the
+    insurer registers in use and today, at most ``ctx.max_lines`` long. (Also used by
+    the retour import.)"""
+    return parse(
         data,
         today=ctx.clock.today(),
         max_lines=ctx.max_lines,
         provider_agbs=provider.all_agb_codes,
         insurers=insurers,
     )
-    if parsed.file_rejected:
-        return _finish_rejected(
-            upload, record, parsed.findings, parsed.lines_total, ctx, file_format=parsed.format
-        )
-    return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
 
 
 def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None:
@@ -459,14 +485,12 @@ def _invoice_action(
 ) -> OpenAction:
     """An open action born with its invoice: written in the invoice's own transaction,
     with an id derived from it, so a retried upload creates none twice (R3, R23)."""
-    return OpenAction(
-        action_id=f"{prefix}-{invoice.invoice_id}",
-        provider_id=invoice.provider_id,
-        kind=kind,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=invoice.ledger[0].at,
-        details=details,
+    return OpenAction.about(
+        invoice,
+        kind,
+        f"{prefix}-{invoice.invoice_id}",
+        invoice.ledger[0].at,
+        details,
     )
 
 

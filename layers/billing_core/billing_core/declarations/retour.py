@@ -25,7 +25,6 @@ same betalingskenmerk to the same new invoice) and a report in the output bucket
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,8 +38,10 @@ from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.ingest import (
     IngestContext,
     Upload,
+    UploadKeys,
     ignore_other_version,
     issue_invoices,
+    parse_for,
     publish_report,
     start_record,
     with_reference_block,
@@ -69,11 +70,6 @@ from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 
-_RETOUR_KEY = re.compile(
-    r"^retour/(?P<provider>[a-z0-9][a-z0-9-]{1,62})/(?P<declaration>[A-Za-z0-9-]{1,64})"
-    r"/(?P<file>[^/]{1,200})$"
-)
-
 
 class LineResult(StrEnum):
     """What became of one retour line (the report's ``lines[].result``)."""
@@ -85,12 +81,7 @@ class LineResult(StrEnum):
     UNKNOWN = "unknown"
 
 
-def retour_upload_from_key(object_key: str, version: str = "") -> Upload | None:
-    """retour/{provider_id}/{upload_id}/{file} -> Upload; anything else -> None."""
-    match = _RETOUR_KEY.match(object_key)
-    if not match:
-        return None
-    return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
+retour_upload_from_key = UploadKeys("retour").upload_at
 
 
 def retour_report_key(provider_id: str, declaration_id: str) -> str:
@@ -149,13 +140,7 @@ def apply_retour_upload(
         return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
     insurers = registers_in_use(ctx.registers)
     with cycle_collection_paused():
-        parsed = parse_retour(
-            data,
-            today=ctx.clock.today(),
-            max_lines=ctx.max_lines,
-            provider_agbs=provider.all_agb_codes,
-            insurers=insurers,
-        )
+        parsed = parse_for(provider, parse_retour, data, insurers, ctx)
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
     run = _Run(parsed, insurers)
@@ -187,7 +172,13 @@ class _Run:
         self.results[line.line] = (result, invoice_id)
 
     def finding(self, code: str, severity: Severity, line: RetourLine, **params: Any) -> None:
+        """A finding on ``line``; its text names the line's claim reference."""
+        params = {"claim_ref": line.claim_ref, **params}
         self.findings.append(Finding(code, severity, line.line, None, line.claim_ref, params))
+
+    def warning_with_codes(self, code: str, line: RetourLine) -> None:
+        """A warning on ``line`` that quotes the insurer's retour codes for it."""
+        self.finding(code, Severity.WARNING, line, codes=", ".join(line.retour_codes) or "-")
 
 
 def _apply_to_invoices(
@@ -199,7 +190,7 @@ def _apply_to_invoices(
         marker = known.get(line.claim_ref)
         if marker is None:
             run.result(line, LineResult.UNKNOWN)
-            run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line, claim_ref=line.claim_ref)
+            run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line)
         elif marker.invoice_id:
             per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
     cause = f"retour:{upload.file_name}"
@@ -265,13 +256,7 @@ def _invoice_rejected_materials(
                 run.result(line, LineResult.UNCHANGED)
                 continue
             run.result(line, LineResult.INVOICED_TO_PATIENT, invoice.invoice_id)
-            run.finding(
-                "RETOUR_MATERIAL_TO_PATIENT",
-                Severity.WARNING,
-                line,
-                claim_ref=line.claim_ref,
-                codes=_codes(line),
-            )
+            run.warning_with_codes("RETOUR_MATERIAL_TO_PATIENT", line)
     return record
 
 
@@ -290,13 +275,7 @@ def _rejected_materials(
             continue
         run.result(line, LineResult.INSURER_LINE)
         if claim is None or line.granted_cents < claim.amount_cents:
-            run.finding(
-                "RETOUR_INSURER_LINE_NOT_GRANTED",
-                Severity.WARNING,
-                line,
-                claim_ref=line.claim_ref,
-                codes=_codes(line),
-            )
+            run.warning_with_codes("RETOUR_INSURER_LINE_NOT_GRANTED", line)
     return materials
 
 
@@ -304,10 +283,6 @@ def _store_new(provider: Provider, invoice: Invoice, ctx: IngestContext) -> bool
     refs = tuple(line.claim_ref for line in invoice.lines)
     new = NewInvoice(invoice, refs)
     return ctx.store.store_invoice_for_insurer_claims(provider.provider_id, new)
-
-
-def _codes(line: RetourLine) -> str:
-    return ", ".join(line.retour_codes) or "-"
 
 
 def _is_rejected_vgz_material(claim: Claim, line: RetourLine, insurers: InsurerRegisters) -> bool:
@@ -368,7 +343,7 @@ def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLi
             continue
         if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
             code = "RETOUR_GRANTED_ABOVE_AMOUNT"
-            run.finding(code, Severity.WARNING, line, claim_ref=line.claim_ref)
+            run.finding(code, Severity.WARNING, line)
 
 
 # --- Record and report ------------------------------------------------------------------

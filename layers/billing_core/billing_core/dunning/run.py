@@ -255,14 +255,12 @@ def _finish_handover(
 def _call_your_patient(invoice: Invoice, day: date, now: datetime) -> OpenAction:
     """R23, seed 002 advice 6: the provider hears it from us before the patient hears it
     from the agency."""
-    return OpenAction(
-        action_id=handover_action_id(day, invoice.invoice_id),
-        provider_id=invoice.provider_id,
-        kind=ActionKind.COLLECTION_HANDOVER,
-        invoice_id=invoice.invoice_id,
-        reference=invoice.reference,
-        created_at=now,
-        details={
+    return OpenAction.about(
+        invoice,
+        ActionKind.COLLECTION_HANDOVER,
+        handover_action_id(day, invoice.invoice_id),
+        now,
+        {
             "todo": "call_your_patient",
             "patient_ref": invoice.patient_ref,
             "handed_over_on": str(invoice.handed_over_on),

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
 from billing_core import bootstrap
 from billing_core.adapters.s3 import S3Upload, uploaded_bytes_at_most, uploaded_objects
 
-__all__ = ["AcceptedUpload", "S3Upload", "UploadSkipped", "object_version", "s3_upload_handler"]
+__all__ = [
+    "AcceptedUpload",
+    "RoutedUpload",
+    "S3Upload",
+    "UploadSkipped",
+    "object_version",
+    "s3_upload_handler",
+]
 from billing_core.entrypoints.powertools import (
     LambdaHandler,
     idempotent,
@@ -40,6 +47,7 @@ IDEMPOTENCY_SECONDS = 7 * 24 * 3600
 KEY_PREFIX_LOGGED = 60
 
 UploadHandler = Callable[[S3Upload], "AnsweredReport"]
+TargetT = TypeVar("TargetT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,33 @@ class AcceptedUpload:
             limit = {"limit_bytes": self.max_bytes}
             return UploadSkipped("refused", f"{self.name} too large", limit)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedUpload(Generic[TargetT]):
+    """A file whose key also names whose it is and what it belongs to: ``route`` reads
+    the key and version into what the use case applies the bytes to. A key it cannot
+    read names nobody to report to: logged and counted as unroutable, the file unread."""
+
+    accepted: AcceptedUpload
+    route: Callable[[str, str], TargetT | None]
+    unroutable_message: str
+    unroutable_metric: str
+
+    def handled_by(self, apply: Callable[[TargetT, bytes], AnsweredReport]) -> UploadHandler:
+        """The upload handler that routes, reads and then calls ``apply(target, data)``."""
+
+        def handle(upload: S3Upload) -> AnsweredReport:
+            target = self.route(upload["key"], object_version(upload))
+            if target is None:
+                message, metric = self.unroutable_message, self.unroutable_metric
+                return UploadSkipped.unroutable(upload, message, metric)
+            data = self.accepted.read(upload)
+            if isinstance(data, UploadSkipped):
+                return data
+            return apply(target, data)
+
+        return handle
 
 
 def object_version(upload: S3Upload) -> str:

@@ -44,6 +44,7 @@ from billing_core.collection.handover import agency_update_bytes, agency_update_
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import (
+    BookingResult,
     IncomingPayment,
     InterestAccrual,
     UnknownPayment,
@@ -150,6 +151,19 @@ class BankImportReport:
     not_booked_by_bank: int = 0  # pending/informational entries, booked in a later statement
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
+
+    def count(
+        self, result: BookingResult, transaction: BankTransaction, lines: list[BookedLine]
+    ) -> None:
+        """A line in ``lines`` for what was booked now; one more duplicate for what was
+        booked before (a statement imported again)."""
+        if result.booked:
+            invoice_id = result.invoice.invoice_id
+            lines.append(
+                BookedLine(transaction.entry_reference, invoice_id, transaction.amount_cents)
+            )
+        else:
+            self.duplicates += 1
 
     def summary(self) -> dict[str, Any]:
         """Counts, keys and ids only: safe to log."""
@@ -313,13 +327,7 @@ def _book(
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
     _remember(transaction, kenmerk, ctx.links)
     _tell_the_agency(result.corrected, ctx)
-    if result.booked:
-        line = BookedLine(
-            transaction.entry_reference, result.invoice.invoice_id, transaction.amount_cents
-        )
-        report.booked.append(line)
-    else:
-        report.duplicates += 1
+    report.count(result, transaction, report.booked)
 
 
 def _tell_the_agency(corrected: tuple[Invoice, ...], ctx: BankImportContext) -> None:
@@ -357,13 +365,7 @@ def _reverse(
         reason = UnmatchedReason.RETURN_NOT_BOOKABLE
         _unmatched(report, statement, transaction, reason, original.reference)
         return
-    if result.booked:
-        line = BookedLine(
-            transaction.entry_reference, result.invoice.invoice_id, transaction.amount_cents
-        )
-        report.reversed.append(line)
-    else:
-        report.duplicates += 1
+    report.count(result, transaction, report.reversed)
 
 
 def _remember(transaction: BankTransaction, kenmerk: str, links: BankCreditLinks) -> None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from billing_core.changes.arrangement import terms_due
 from billing_core.correspondence.links import checker_url
@@ -42,6 +41,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
     PaymentProvider,
+    PaymentRequest,
     PspCheckout,
     PspPayment,
     PspStatus,
@@ -136,15 +136,15 @@ def start_payment(
         raise refused("paid")
     base = ctx.public_base_url.rstrip("/")
     back = checker_url(base, reference, language or invoice.language.value, returned=True)
-    checkout = _new_or_running_checkout(
-        ctx.psp,
+    request = PaymentRequest(
         amount_cents=amount,
         description=f"Nota {reference}",  # shown at the bank: the kenmerk, nothing personal
         reference=reference,
         redirect_url=back,  # the checker, which says how the payment went
         webhook_url=f"{base}{WEBHOOK_PATH}",
-        idempotency_key=_idempotency_key(reference, amount, clock.now()),
     )
+    idempotency_key = _idempotency_key(reference, amount, clock.now())
+    checkout = _new_or_running_checkout(ctx.psp, request, idempotency_key)
     ctx.checkouts.record_checkout(
         CheckoutRecord(
             psp_payment_id=checkout.psp_payment_id,
@@ -159,14 +159,14 @@ def start_payment(
 
 
 def _new_or_running_checkout(
-    psp: PaymentProvider, *, idempotency_key: str, **payment: Any
+    psp: PaymentProvider, request: PaymentRequest, idempotency_key: str
 ) -> PspCheckout:
     """The PSP's payment for this idempotency key, or a new one when that one ended
     unpaid: a cancelled, expired or failed payment never blocks paying again (issue 12
     item 10). The next key is derived from the ended payment, so a double click after a
     cancel still gets one new payment, not two."""
     for _ in range(_MAX_ENDED_IN_A_ROW):
-        checkout = psp.create_payment(idempotency_key=idempotency_key, **payment)
+        checkout = psp.create_payment(request, idempotency_key)
         if not checkout.status.ended_unpaid:
             return checkout
         idempotency_key = f"{idempotency_key}-after-{checkout.psp_payment_id}"

@@ -60,6 +60,19 @@ class PspPayment:
     paid_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    """A new iDEAL payment: ``amount_cents``, the ``description`` the bank shows, the
+    ``reference`` that goes into the metadata, where the bank sends the patient back to
+    and where the PSP reports the outcome."""
+
+    amount_cents: int
+    description: str
+    reference: str
+    redirect_url: str
+    webhook_url: str
+
+
 class UnknownPspPayment(LookupError):
     """The PSP has no payment with that id (a forged or mistyped webhook)."""
 
@@ -69,16 +82,9 @@ class PspUnavailable(RuntimeError):
 
 
 class PaymentProvider(Protocol):
-    def create_payment(
-        self,
-        amount_cents: int,
-        description: str,
-        reference: str,
-        redirect_url: str,
-        webhook_url: str,
-        idempotency_key: str,
-    ) -> PspCheckout:
-        """An iDEAL payment for ``amount_cents``; ``reference`` goes into the metadata."""
+    def create_payment(self, request: PaymentRequest, idempotency_key: str) -> PspCheckout:
+        """An iDEAL payment as ``request`` asks; a repeated ``idempotency_key`` returns
+        the payment created first."""
         ...
 
     def get_payment(self, psp_payment_id: str) -> PspPayment:

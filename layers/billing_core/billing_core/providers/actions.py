@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # invoices.updates imports this module
+    from billing_core.invoices.invoice import Invoice
 
 
 class ActionKind(StrEnum):
@@ -45,6 +48,26 @@ class OpenAction:
     # What the provider needs to act, per kind (objection: reason, message, e-mail).
     # Only the owning provider ever reads it (R26, R29).
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def about(
+        cls,
+        invoice: Invoice,
+        kind: ActionKind,
+        action_id: str,
+        at: datetime,
+        details: Mapping[str, Any],
+    ) -> OpenAction:
+        """An action on one invoice: it shows the invoice's provider, id and kenmerk."""
+        return cls(
+            action_id=action_id,
+            provider_id=invoice.provider_id,
+            kind=kind,
+            invoice_id=invoice.invoice_id,
+            reference=invoice.reference,
+            created_at=at,
+            details=details,
+        )
 
     def done(self) -> OpenAction:
         return replace(self, state=ActionState.DONE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Self
@@ -12,6 +13,7 @@ from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import MAX_DECLARATION_BYTES, DeclarationRecord
+from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
@@ -19,6 +21,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
+from billing_core.services.provider.declarations import UploadTicket
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
 
@@ -50,7 +53,7 @@ class UploadRequest(BaseModel):
     size_bytes: int | None = _size_bytes()
 
 
-class UploadTicketOut(BaseModel):
+class UploadTicketOut(AttributesOut):
     declaration_id: str
     upload_url: str = Field(description=_UPLOAD_URL)
     upload_headers: dict[str, str] = _upload_headers()
@@ -462,6 +465,12 @@ class RetourUploadTicketOut(BaseModel):
     upload_url: str = Field(description=_UPLOAD_URL)
     upload_headers: dict[str, str] = _upload_headers()
     expires_at: datetime
+
+    @classmethod
+    def of(cls, ticket: UploadTicket) -> RetourUploadTicketOut:
+        """The ticket's upload id under the name the retour answer gives it."""
+        fields = asdict(ticket)
+        return cls(upload_id=fields.pop("declaration_id"), **fields)
 
 
 # --- blocked patients (R22): the provider's patient numbers and dates, nothing else ------------
