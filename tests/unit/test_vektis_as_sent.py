@@ -158,6 +158,26 @@ def test_cr_only_or_cr_cr_lf_line_ends_are_named_once(line_end, named):
     assert named in accepted_with(result, "VEKTIS_LINE_ENDS").message("en")
 
 
+def test_one_lf_only_line_end_among_crlf_ones_is_read_as_a_line_end():
+    # Given a CRLF file where one line ends in LF alone (CR and LF counts differ)
+    data = to_bytes(good()).replace(b"\r\n", b"\n", 1)
+    # When it is read, Then it reads as the original and there is nothing to say
+    result = read(data)
+    assert result.findings == []
+    assert result.claims == read(to_bytes(good())).claims
+
+
+def test_a_stray_cr_in_a_record_is_a_record_too_long():
+    # Given a CR in the middle of the 04 record (one more CR than there are line ends)
+    lines = good()
+    lines[3] = lines[3][:100] + "\r" + lines[3][100:]
+    # When it is read, Then the whole file is refused at that line for its length
+    result = read(to_bytes(lines))
+    finding = only(result, "VEKTIS_RECORD_LENGTH")
+    assert (finding.severity, finding.line) == (Severity.FILE, 4)
+    assert result.claims == []
+
+
 # --- trailing spaces an editor trimmed --------------------------------------------------------
 
 

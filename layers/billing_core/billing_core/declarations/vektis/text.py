@@ -34,7 +34,10 @@ _END_PADDING = b"\x1a\x00\r\n"  # DOS end-of-file, NUL, and the line ends betwee
 # Control characters: C0 other than LF and CR, DEL, and C1, where ISO-8859-1 has no
 # characters; Windows-1252 has curly quotes, the euro sign and letters at 0x80-0x9F but five.
 CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
+# What one translate over the file deletes: every byte but the control characters, CR
+# and LF. What it keeps is a few bytes per record, enough to count the line ends and to
+# see any control character without another pass over the file.
+_TEXT = bytes(b for b in range(256) if not CONTROL.match(chr(b)) and b not in b"\r\n")
 _NOT_IN_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _C1_LETTERS = frozenset(range(0x80, 0xA0)) - _NOT_IN_CP1252
 WINDOWS_1252 = re.compile(f"[{re.escape(bytes(_C1_LETTERS).decode('cp1252'))}]")
@@ -79,11 +82,12 @@ def to_lines(data: bytes) -> Lines:
     utf8 = _utf8_line(data)
     if utf8 is not None:
         return Lines(problem=_refusal("VEKTIS_UTF8", line=utf8))
-    controls = frozenset(data.translate(None, _NOT_CONTROL))  # one C pass; mostly empty
+    line_ends = _LineEnds(data.translate(None, _TEXT))
+    controls = line_ends.controls
     windows_1252 = any(byte >= 0x80 for byte in controls - _NOT_IN_CP1252)
     # Windows-1252 agrees with ISO-8859-1 on every byte but these: one byte, one character.
     text = data.decode("cp1252" if windows_1252 else "latin-1", errors="vektis_keep_byte")
-    lines = _split(text, repairs)
+    lines = _split(text, repairs, line_ends)
     first_line = _drop_leading_blanks(lines, repairs)
     control = bool(controls - (_C1_LETTERS if windows_1252 else frozenset()))
     return Lines(lines, first_line, repairs, None, windows_1252, control)
@@ -127,16 +131,33 @@ def _keep_byte(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("vektis_keep_byte", _keep_byte)
 
 
-def _split(text: str, repairs: list[Finding]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _LineEnds:
+    """The control characters, CRs and LFs of a file, in order: all its bytes that are
+    no text (a few per record)."""
+
+    kept: bytes
+
+    @property
+    def controls(self) -> frozenset[int]:
+        if self.kept.count(b"\r") + self.kept.count(b"\n") == len(self.kept):
+            return frozenset()  # the usual file: line ends only
+        return frozenset(self.kept.translate(None, b"\r\n"))
+
+    def only_crlf(self, crlf: int) -> bool:
+        """As many CRs and LFs as the CRLFs a split found: nothing to repair."""
+        return self.kept.count(b"\n") == crlf == self.kept.count(b"\r")
+
+
+def _split(text: str, repairs: list[Finding], line_ends: _LineEnds) -> list[str]:
     """Records without their line ends; blank lines after the last record are ignored.
 
     Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
     on form feeds; a record ends at a line end and nowhere else."""
     lines = text.split("\r\n")  # the standard: every line end a CRLF
     crlf = len(lines) - 1  # counted by the split itself: one pass over the file fewer
-    # As many CRs and LFs as CRLFs: nothing to repair (two counts cost less than one
-    # search for CR CR LF).
-    if crlf and crlf == text.count("\n") == text.count("\r"):
+    # Counted in the line ends the translate kept, not in the text: a pass fewer each.
+    if crlf and line_ends.only_crlf(crlf):
         return _without_trailing_blanks(lines)
     text = _with_lf_line_ends(text, repairs)
     lines = text.split("\r\n")
