@@ -417,7 +417,7 @@ def test_the_run_reads_only_the_invoices_that_moved_that_week():
 
 
 def test_the_provider_item_is_listed_on_the_by_provider_index_and_reads_back():
-    from billing_core.adapters.dynamo.items import provider_from_item, provider_to_item
+    from billing_core.adapters.dynamo.provider_items import provider_from_item, provider_to_item
 
     provider = make_provider(service_fee_percentage=Decimal("4.25"))
     item = provider_to_item(provider)

@@ -29,6 +29,7 @@ import calendar
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.refusals import closed_refusal
@@ -39,9 +40,13 @@ from billing_core.invoices.invoice import (
     Invoice,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
+
+if TYPE_CHECKING:
+    # Annotations only: the PSP webhook books arrangement terms without building the
+    # provider's models (issue 11 item 5).
+    from billing_core.providers.provider import Provider
 
 MIN_TERMS = 2
 MAX_TERMS = 12

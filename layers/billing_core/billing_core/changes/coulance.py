@@ -16,15 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
-from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
 from billing_core.shared.money import percentage_of
+
+if TYPE_CHECKING:
+    # Annotations only: the PSP webhook books arrangement terms without building the
+    # provider's models (issue 11 item 5).
+    from billing_core.providers.provider import Provider
 
 COULANCE_REASON = "non_contracted_coulance"  # one of stop.STOP_REASONS
 STATEMENT_CAUSE = "patient:insurer-statement"  # who caused an automatic coulance (R27)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing_core.declarations.claims import Person
 from billing_core.dunning.interest import (
@@ -26,8 +26,12 @@ from billing_core.dunning.interest import (
 )
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, LedgerEntry, balance
-from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
+
+if TYPE_CHECKING:
+    # Annotations only: the bank statement writes the agency's updates without building
+    # the provider's models (issue 11 item 5).
+    from billing_core.providers.provider import Provider
 
 FORMAT_VERSION = 1
 

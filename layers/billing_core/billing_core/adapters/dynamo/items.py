@@ -73,32 +73,12 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
-from billing_core.providers.provider import Provider
 from billing_core.providers.week import Week
 
 Item = dict[str, Any]
 
 # Retrocession statements and what they are built from: 7 full years after their year.
 STATEMENT_RETENTION = timedelta(days=2922)
-
-
-# --- provider ---------------------------------------------------------------------------
-
-
-def provider_to_item(provider: Provider) -> Item:
-    """Listed on the by-provider index under PROVIDERS, so the weekly run (R24) finds every
-    provider with a Query, not a table scan."""
-    return {
-        **keys.provider_key(provider.provider_id),
-        "gsi2pk": keys.PROVIDERS_INDEX,
-        "gsi2sk": provider.provider_id,
-        **provider.model_dump(mode="json"),
-    }
-
-
-def provider_from_item(item: Item) -> Provider:
-    keys = ("pk", "sk", "gsi2pk", "gsi2sk")
-    return Provider.model_validate({k: v for k, v in item.items() if k not in keys})
 
 
 # --- claim ------------------------------------------------------------------------------

@@ -43,7 +43,6 @@ from billing_core.ports import (
     checked_invoice_position,
 )
 from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
-from billing_core.providers.provider import Provider
 from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     # reads or writes these aggregates does not load them (issue 11 item 5).
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
+    from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
 
@@ -92,8 +92,9 @@ class BillingRepository:
             }
         )
         from billing_core.adapters.dynamo.history_items import settings_version_to_item
+        from billing_core.adapters.dynamo.provider_items import provider_to_item
 
-        settings = {"TableName": self._table.name, "Item": items.provider_to_item(provider)}
+        settings = {"TableName": self._table.name, "Item": provider_to_item(provider)}
         writes = [
             {"Put": settings | expected},
             self._put_new(settings_version_to_item(change)),
@@ -904,8 +905,10 @@ def invoice_with_next_version(invoice: Invoice) -> Invoice:
 
 
 def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
+    from billing_core.adapters.dynamo.provider_items import provider_from_item
+
     try:
-        return items.provider_from_item(item)
+        return provider_from_item(item)
     except (ValueError, KeyError, TypeError) as error:  # pydantic's ValidationError too
         raise UnreadableProvider(provider_id) from error
 

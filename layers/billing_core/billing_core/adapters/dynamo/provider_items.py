@@ -1,0 +1,29 @@
+"""Provider settings (R31) <-> DynamoDB items: one item per provider.
+
+Apart from items.py so that a function that never reads a provider (the bank statement,
+the PSP webhook, the e-mail events, the agency's report) does not build the provider's
+pydantic models at its cold start (issue 11 item 5). A function whose use case reads a
+provider imports the model with that use case, at init, not on its first event.
+"""
+
+from __future__ import annotations
+
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import Item
+from billing_core.providers.provider import Provider
+
+
+def provider_to_item(provider: Provider) -> Item:
+    """Listed on the by-provider index under PROVIDERS, so the weekly run (R24) finds every
+    provider with a Query, not a table scan."""
+    return {
+        **keys.provider_key(provider.provider_id),
+        "gsi2pk": keys.PROVIDERS_INDEX,
+        "gsi2sk": provider.provider_id,
+        **provider.model_dump(mode="json"),
+    }
+
+
+def provider_from_item(item: Item) -> Provider:
+    stored_only = ("pk", "sk", "gsi2pk", "gsi2sk")
+    return Provider.model_validate({k: v for k, v in item.items() if k not in stored_only})
