@@ -80,7 +80,16 @@ test-functional: $(DEPS)
 test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
 	$(BIN)/python -m pytest tests/template
 
-bench: $(DEPS) ## performance figures, as ratios measured in one run (FIGURES="b d h": only those)
+# The cold-start rows of the bench count instructions with Debian's valgrind
+# (local/bench_instructions.py says why CPU time alone cannot judge them).
+VALGRIND := /usr/bin/valgrind
+
+$(VALGRIND):
+	@echo "installing Debian's valgrind for the bench's instruction counts"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind
+
+bench: $(DEPS) $(VALGRIND) ## performance figures, as ratios measured in one run (FIGURES="b d h": only those)
 	$(BIN)/python -m local.bench $(FIGURES)
 
 chaos: $(DEPS) ## chaos and fault figures, each with its goal (SEED=n repeats a run), out/chaos.json

@@ -7,8 +7,9 @@ Ingest (issue #3):
   (c) DynamoDB requests per invoice while ingesting on moto (target <= 0.05 for storage,
       floor: the items written per invoice in full 100-item transactions, the per-file
       idempotency record excluded),
-  (d) import time of the ingest handler module against `import boto3` alone (cold-start proxy,
-      target <= 2x), and the same ratio for every event-driven handler.
+  (d) the import of the ingest handler module against `import boto3` alone (cold-start proxy,
+      target <= 2x), and the same ratio for every event-driven handler: judged in callgrind
+      instructions (local/bench_instructions.py), with the CPU-time ratio beside it.
 Vektis EI (issue #7):
   (g) EI lines per second through read + validate + mapping,
   (h) that cost as a multiple of a bare slicing pass over the same file (target <= 3x, #18).
@@ -51,6 +52,7 @@ from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.invoicing import plan_invoices
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.shared.bulk import cycle_collection_paused
+from local.bench_instructions import import_instructions, valgrind_available
 from local.bench_timing import ROUNDS, least_cpu_seconds
 from local.generate import declaration_csv
 from local.resources import load_template
@@ -185,17 +187,26 @@ def _lambda_environment() -> dict[str, str]:
 LAMBDA_ENVIRONMENT = _lambda_environment()
 
 
-def import_seconds(module: str, layer: Path) -> float:
-    """CPU time of ``import module`` in a fresh interpreter: what a cold start pays before
-    the first event. billing_core comes from the built ``layer``, as on Lambda (which
-    cannot write bytecode next to a read-only layer), with the functions' environment from
-    the template; the same for every module, boto3 included (no AWS call is made at
-    import; the region only keeps botocore quiet)."""
+def import_environment(layer: Path) -> dict[str, str]:
+    """billing_core from the built ``layer``, as on Lambda (which cannot write bytecode next
+    to a read-only layer), with the functions' environment from the template; the same for
+    every module, boto3 included (no AWS call is made at import; the region only keeps
+    botocore quiet)."""
     environment = {**os.environ, **LAMBDA_ENVIRONMENT, "AWS_DEFAULT_REGION": "eu-central-1"}
     environment["PYTHONPATH"] = f"{layer}:{ROOT}"
+    return environment
+
+
+def import_seconds(module: str, layer: Path) -> float:
+    """CPU time of ``import module`` in a fresh interpreter: what a cold start pays before
+    the first event."""
     code = f"import time; t = time.process_time(); import {module}; print(time.process_time() - t)"
     answer = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=import_environment(layer),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(answer.stdout)
 
@@ -211,32 +222,52 @@ LIBRARIES_OF = {
 IMPORT_ROUNDS = 7
 
 
-def bench_import_time(
-    rounds: int = IMPORT_ROUNDS,
-) -> tuple[float, dict[str, tuple[float, float, float]]]:
-    """``import boto3`` in seconds, and per handler module its seconds, its multiple of
-    boto3 and its floor (the libraries it cannot start without, as a multiple of boto3):
-    medians over ``rounds``, each round timing boto3, every handler and every floor, so a
-    busy moment on the machine weighs on both sides of a ratio alike."""
+@dataclass(frozen=True)
+class ColdStart:
+    """One handler's import against ``import boto3``: in CPU time (medians over rounds) and,
+    where valgrind is installed, in instructions (one count: it does not vary)."""
+
+    seconds: float
+    cpu_ratio: float
+    cpu_floor: float
+    instruction_ratio: float | None
+    instruction_floor: float | None
+
+
+def bench_import_time(rounds: int = IMPORT_ROUNDS) -> tuple[float, dict[str, ColdStart]]:
+    """``import boto3`` in seconds, and per handler module its cold start: CPU medians over
+    ``rounds``, each round timing boto3, every handler and every floor, so a busy moment on
+    the machine weighs on both sides of a ratio alike; then the instruction counts."""
     boto: list[float] = []
     handlers: dict[str, list[float]] = {name: [] for name in EVENT_HANDLERS}
     floors: dict[str, list[float]] = {libraries: [] for libraries in set(LIBRARIES_OF.values())}
+    modules = {name: f"functions.{name}.app" for name in EVENT_HANDLERS}
     with tempfile.TemporaryDirectory() as artifacts:
         layer = built_layer(Path(artifacts))
         for _ in range(rounds):
             boto.append(import_seconds("boto3", layer))
             for module, seconds in (handlers | floors).items():
-                name = module if module in floors else f"functions.{module}.app"
-                seconds.append(import_seconds(name, layer))
-    ratios = {
-        name: (
+                seconds.append(import_seconds(modules.get(module, module), layer))
+        counted = (
+            import_instructions(["boto3", *modules.values(), *floors], import_environment(layer))
+            if valgrind_available()
+            else None
+        )
+
+    def instruction_ratio(module: str) -> float | None:
+        return None if counted is None else counted[module] / counted["boto3"]
+
+    cold_starts = {
+        name: ColdStart(
             statistics.median(seconds),
             _median_ratio(seconds, boto),
             _median_ratio(floors[LIBRARIES_OF[name]], boto),
+            instruction_ratio(modules[name]),
+            instruction_ratio(LIBRARIES_OF[name]),
         )
         for name, seconds in handlers.items()
     }
-    return statistics.median(boto), ratios
+    return statistics.median(boto), cold_starts
 
 
 def _median_ratio(seconds: list[float], boto: list[float]) -> float:
@@ -336,19 +367,36 @@ def storage_figures() -> list[Figure]:
 
 def cold_start_figures() -> list[Figure]:
     boto, handlers = bench_import_time()
-    return [
-        Figure(
+    return [cold_start_row(name, cold, boto) for name, cold in handlers.items()]
+
+
+def cold_start_row(name: str, cold: ColdStart, boto: float) -> Figure:
+    """Judged on instructions where valgrind counted them (local/bench_instructions.py says
+    why); the CPU figures ride along in the note."""
+    cpu = (
+        f"CPU {cold.cpu_ratio:.2f}x (floor {cold.cpu_floor:.2f}x): {cold.seconds * 1000:.0f} ms "
+        f"vs {boto * 1000:.0f} ms, medians of {IMPORT_ROUNDS}"
+    )
+    floor_modules = f"floor: import {LIBRARIES_OF[name]}; layer as built"
+    if cold.instruction_ratio is None or cold.instruction_floor is None:
+        return Figure(
             f"d {name}",
-            f"import {name} / import boto3",
-            ratio,
+            f"import {name} / import boto3 (CPU time: no valgrind)",
+            cold.cpu_ratio,
             "x",
             2,
-            floor,
-            f"{seconds * 1000:.0f} ms vs {boto * 1000:.0f} ms CPU, medians of {IMPORT_ROUNDS}, "
-            f"layer as built; floor: import {LIBRARIES_OF[name]}",
+            cold.cpu_floor,
+            f"{cpu}; {floor_modules}",
         )
-        for name, (seconds, ratio, floor) in handlers.items()
-    ]
+    return Figure(
+        f"d {name}",
+        f"import {name} / import boto3 (instructions)",
+        cold.instruction_ratio,
+        "x",
+        2,
+        cold.instruction_floor,
+        f"callgrind, Python's start taken off; {cpu}; {floor_modules}",
+    )
 
 
 def vektis_figures() -> list[Figure]:

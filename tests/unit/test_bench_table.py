@@ -1,7 +1,16 @@
 """`make bench` (issue 18): the cost model's request units and the table of figures."""
 
-from local.bench import Figure, table
+import os
+
+import pytest
+
+from local.bench import ColdStart, Figure, cold_start_row, table
 from local.bench_cost import Meter
+from local.bench_instructions import (
+    collected_instructions,
+    executed_instructions,
+    valgrind_available,
+)
 from local.bench_timing import least_cpu_seconds
 
 
@@ -68,3 +77,50 @@ def test_the_measured_works_take_turns_and_keep_their_least_time():
     )
     assert calls == ["core", "bare"] * 3
     assert core > bare >= 0
+
+
+CALLGRIND_STDERR = """==4242== Callgrind, a call-graph generating cache profiler
+==4242== Events    : Ir
+==4242== Collected : 1329441890
+==4242==
+==4242== I   refs:      1,329,441,890
+"""
+
+
+def test_the_instruction_count_is_read_from_callgrinds_report():
+    # Given what callgrind prints on stderr, when its count is read
+    # Then it is the collected total, as a number
+    assert collected_instructions(CALLGRIND_STDERR) == 1_329_441_890
+    # and a report without one is an error, never a zero
+    with pytest.raises(ValueError, match="no instruction count"):
+        collected_instructions("==4242== Callgrind\n")
+
+
+@pytest.mark.skipif(not valgrind_available(), reason="valgrind is installed by make bench")
+def test_an_imports_instruction_count_is_the_same_in_every_run():
+    # Given the same import run twice under callgrind with the same hash seed
+    counts = {executed_instructions("import json", dict(os.environ)) for _ in range(2)}
+    # Then both runs count the same: why (d) is judged on instructions (bench_instructions.py)
+    assert len(counts) == 1
+
+
+COLD = ColdStart(
+    0.33, cpu_ratio=1.89, cpu_floor=1.24, instruction_ratio=2.02, instruction_floor=1.35
+)
+
+
+def test_a_cold_start_is_judged_on_instructions_with_the_cpu_ratio_in_the_note():
+    # Given a handler whose import was both timed and counted
+    figure = cold_start_row("declaration_ingest", COLD, boto=0.178)
+    # Then the row's value and floor are the instruction ratios and the CPU ones are noted
+    assert (figure.value, figure.floor, figure.meets) == (2.02, 1.35, False)
+    assert "(instructions)" in figure.name and "CPU 1.89x (floor 1.24x)" in figure.note
+
+
+def test_without_valgrind_a_cold_start_is_judged_on_cpu_time_and_says_so():
+    # Given a machine where nothing was counted
+    uncounted = ColdStart(0.33, 1.89, 1.24, instruction_ratio=None, instruction_floor=None)
+    figure = cold_start_row("declaration_ingest", uncounted, boto=0.178)
+    # Then the row is the CPU ratio, and its name says why
+    assert (figure.value, figure.floor, figure.meets) == (1.89, 1.24, True)
+    assert "no valgrind" in figure.name
