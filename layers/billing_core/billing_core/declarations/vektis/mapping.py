@@ -65,9 +65,8 @@ _ADDRESS_KEYS = (
     "city",
     "country",
 )
-_INSURED_KEYS = (
-    "bsn",
-    "patient_number",
+# A person's birth date and name fields, as a 02 and an 03 both have them.
+_PERSON_KEYS = (
     "birth_date",
     "name_usage",
     "last_name_1",
@@ -75,17 +74,10 @@ _INSURED_KEYS = (
     "last_name_2",
     "prefix_2",
     "initials",
-    "debtor_number",
-    *_ADDRESS_KEYS,
 )
+_INSURED_KEYS = ("bsn", "patient_number", *_PERSON_KEYS, "debtor_number", *_ADDRESS_KEYS)
 _DEBTOR_KEYS = (
-    "birth_date",
-    "name_usage",
-    "last_name_1",
-    "prefix_1",
-    "last_name_2",
-    "prefix_2",
-    "initials",
+    *_PERSON_KEYS,
     "phone",
     "email",
     "invoice_form",
