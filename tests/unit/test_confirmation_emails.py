@@ -26,7 +26,6 @@ from tests.unit.factories import (
     BSN,
     KENMERK,
     PUBLIC,
-    REFERENCE,
     make_invoice,
     make_line,
     make_person,
@@ -44,7 +43,7 @@ def render(kind, invoice, event_id="", language=None):
         make_provider(),
         event_id=event_id,
         today=NOW.date(),
-        pay_url=f"{PUBLIC}/?kenmerk={REFERENCE}",
+        pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}",
         public_base_url=PUBLIC,
     )
     return render_email(kind, context, language or invoice.language.value)
