@@ -40,8 +40,8 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.generate import declaration_csv
 from local.sandbox import REGION, Sandbox
 from local.seed import DENTAL, PHYSIO
-from tests.unit.dunning_world import PUBLIC, RUN_AT, DunningWorld, one_invoice, paper_invoice
-from tests.unit.factories import make_person
+from tests.unit.dunning_world import RUN_AT, DunningWorld, one_invoice, paper_invoice
+from tests.unit.factories import PUBLIC, make_person
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.faults import CallBudget, Faulty, Killed
 from tests.unit.payment_fakes import LinksInMemory

@@ -22,14 +22,13 @@ from billing_core.adapters.ses import SesNotifier
 from billing_core.correspondence.messages import Attachment
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.correspondence.render import render_invoice_email
-from tests.unit.factories import BSN, REFERENCE, make_invoice, make_provider
+from tests.unit.factories import BSN, PUBLIC, REFERENCE, make_invoice, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT
 
 REGION = "eu-central-1"
 DOMAIN = "zorgnota.example"
 SENDER = f"zorgnota <nota@{DOMAIN}>"
 CONFIGURATION_SET = "zorgnota-test-transactional"
-PUBLIC = "https://betalen.zorgnota.example"
 PATIENT_EMAIL = "s.vanderberg@example.nl"
 
 

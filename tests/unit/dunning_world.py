@@ -26,14 +26,20 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import credit, statement
-from tests.unit.factories import REFERENCE_KEY, make_invoice, make_line, make_person, make_provider
+from tests.unit.factories import (
+    PUBLIC,
+    REFERENCE_KEY,
+    make_invoice,
+    make_line,
+    make_person,
+    make_provider,
+)
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 from tests.unit.test_dunning_delivery import Outbox
 from tests.unit.test_invoice_pdf import ACCOUNT
 
 RUN_AT = time(6, 0)  # EventBridge Scheduler starts the run at 06:00 Europe/Amsterdam
-PUBLIC = "https://betalen.zorgnota.example"
 IBAN = "NL91ABNA0417164300"
 FINAL_PAYMENT_DATE = date(2026, 12, 23)  # in default from 24 December, reminder on the 31st
 

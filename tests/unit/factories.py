@@ -22,6 +22,8 @@ from billing_core.shared.clock import AMSTERDAM
 
 REFERENCE_KEY = b"test-key"
 REFERENCE = reference.for_sequence(1, REFERENCE_KEY)  # 14 digits, valid check digit
+KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"  # as printed
+PUBLIC = "https://betalen.zorgnota.example"  # the public base URL in what patients read
 BSN = "123456782"  # passes the 11-proof; a test number, nobody's
 ISSUE_DATE = date(2026, 11, 23)
 ISSUED_AT = datetime(2026, 11, 23, 6, 30, tzinfo=AMSTERDAM)

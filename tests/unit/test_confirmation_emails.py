@@ -22,12 +22,18 @@ from billing_core.declarations.claims import Language
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
-from tests.unit.factories import BSN, REFERENCE, make_invoice, make_line, make_person, make_provider
+from tests.unit.factories import (
+    BSN,
+    KENMERK,
+    PUBLIC,
+    make_invoice,
+    make_line,
+    make_person,
+    make_provider,
+)
 from tests.unit.test_notify_render import misdirected_lines
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
-PUBLIC = "https://betalen.zorgnota.example"
-KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
 
 
 def render(kind, invoice, event_id="", language=None):
@@ -37,7 +43,7 @@ def render(kind, invoice, event_id="", language=None):
         make_provider(),
         event_id=event_id,
         today=NOW.date(),
-        pay_url=f"{PUBLIC}/?kenmerk={REFERENCE}",
+        pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}",
         public_base_url=PUBLIC,
     )
     return render_email(kind, context, language or invoice.language.value)

@@ -26,13 +26,12 @@ from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from tests.unit.factories import make_provider
+from tests.unit.factories import PUBLIC, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
 from tests.unit.test_invoice_pdf import ACCOUNT, shown
 
 POLICY = DunningPolicy()
-PUBLIC = "https://betalen.zorgnota.example"
 PROVIDER = "tandarts-de-vries"
 DELIVERED_AT = datetime(2027, 1, 8, 6, 5, tzinfo=AMSTERDAM)
 

@@ -35,7 +35,7 @@ from billing_core.legal import TERM_PHRASE
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
-from tests.unit.factories import BSN, make_invoice, make_line, make_person, make_provider
+from tests.unit.factories import BSN, PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
 from tests.unit.test_notify_render import misdirected_lines
 
@@ -43,7 +43,6 @@ POLICY = DunningPolicy()
 REMINDER_DAY = date(2027, 1, 8)  # a Friday; the invoices' final payment date is 23 Dec 2026
 COSTS_DAY = date(2027, 1, 23)  # the day after the e-mailed reminder's final date
 COSTS_AT = datetime(2027, 1, 23, 6, 0, tzinfo=AMSTERDAM)
-PUBLIC = "https://betalen.zorgnota.example"
 IBAN = "NL91ABNA0417164300"
 FIRST, SECOND = "10000000000001", "10000000000002"
 

@@ -21,6 +21,8 @@ from billing_core.declarations.claims import Language
 from billing_core.payments.collection_account import CollectionAccount
 from tests.unit.factories import (
     BSN,
+    KENMERK,
+    PUBLIC,
     REFERENCE,
     make_address,
     make_invoice,
@@ -30,10 +32,8 @@ from tests.unit.factories import (
     make_provider,
 )
 
-PUBLIC = "https://betalen.zorgnota.example"
 IBAN = "NL91ABNA0417164300"
 ACCOUNT = CollectionAccount(IBAN, "Stichting Derdengelden zorgnota")
-KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
 
 
 def render(invoice=None, provider=None, *, compress=False) -> bytes:

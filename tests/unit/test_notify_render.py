@@ -22,6 +22,8 @@ from billing_core.texts.catalogue import long_date, short_date
 from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.factories import (
     BSN,
+    KENMERK,
+    PUBLIC,
     REFERENCE,
     make_invoice,
     make_line,
@@ -30,9 +32,7 @@ from tests.unit.factories import (
     make_provider,
 )
 
-PUBLIC = "https://betalen.zorgnota.example"
 PAY_URL = f"{PUBLIC}/?kenmerk={REFERENCE}&lang=nl"
-KENMERK = f"{REFERENCE[:4]} {REFERENCE[4:8]} {REFERENCE[8:12]} {REFERENCE[12:]}"
 
 
 def render(invoice=None, provider=None):

@@ -18,9 +18,9 @@ from billing_core.shared.errors import refused
 from billing_core.texts.catalogue import long_date
 from billing_core.texts.letters import LETTERS
 from billing_core.texts.patient import PATIENT, info_texts, page_texts
-from tests.unit.factories import REFERENCE, make_invoice, make_person
+from tests.unit.factories import KENMERK, REFERENCE, make_invoice, make_person
 from tests.unit.test_dunning_letters import reminded, reminder_of, rendered
-from tests.unit.test_invoice_pdf import KENMERK, render, shown
+from tests.unit.test_invoice_pdf import render, shown
 from tests.unit.test_texts import placeholders
 
 POLISH_SECTIONS = [

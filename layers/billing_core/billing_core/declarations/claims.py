@@ -14,11 +14,16 @@ from datetime import date
 from enum import StrEnum
 from operator import mul
 
+from stdnum.exceptions import ValidationError
+from stdnum.nl import postcode as stdnum_postcode
+
 ADULT_AGE = 18  # a patient younger than this gets an invoice addressed to a parent or guardian
 # The BSN 11-proof (elfproef): these weights on the nine digits, as stdnum.nl.bsn.checksum.
 _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 # Weighing the digits' ASCII codes adds ord("0") times the weights' sum to the proof's sum.
 _BSN_ASCII_REMAINDER = ord("0") * sum(_BSN_WEIGHTS) % 11
+# Letter pairs never used in Dutch postcodes (as in stdnum.nl.postcode).
+_FORBIDDEN_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
 
 
 def passes_bsn_11_proof(nine_ascii_digits: str) -> bool:
@@ -26,6 +31,27 @@ def passes_bsn_11_proof(nine_ascii_digits: str) -> bool:
     every patient of a file. The caller makes sure of nine ASCII digits."""
     weighed: int = sum(map(mul, _BSN_WEIGHTS, nine_ascii_digits.encode("ascii")))
     return weighed % 11 == _BSN_ASCII_REMAINDER
+
+
+def dutch_postcode(text: str) -> str | None:
+    """'3511AX' or '3511 AX' -> '3511 AX'; None when it is not a Dutch postcode
+    (stdnum.nl.postcode). Both parsers check one per patient."""
+    if (
+        len(text) == 7
+        and text[4] == " "
+        and text.isascii()
+        and text[:4].isdigit()
+        and text[0] != "0"
+        and text[5:].isalpha()
+        and text[5:].isupper()
+    ):
+        # Already written as 1234 AB: stdnum's rules without its costly character cleaning
+        # (a property test keeps both in agreement).
+        return None if text[5:] in _FORBIDDEN_POSTCODE_LETTERS else text
+    try:
+        return stdnum_postcode.validate(text)
+    except ValidationError:
+        return None
 
 
 def adults_born_by(today: date) -> date:

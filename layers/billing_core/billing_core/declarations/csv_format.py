@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
-from stdnum.nl import postcode as stdnum_postcode
 
 from billing_core.declarations.claims import (
     Address,
@@ -36,6 +35,7 @@ from billing_core.declarations.claims import (
     LineType,
     Person,
     adults_born_by,
+    dutch_postcode,
     passes_bsn_11_proof,
 )
 from billing_core.declarations.findings import Finding, Severity
@@ -144,8 +144,6 @@ _IDENTITY_COLUMNS = (*PERSON_COLUMNS[:10],)  # initials .. email; not mobile, la
 _ADDRESS_COLUMNS = frozenset(
     {"street", "house_number", "house_number_suffix", "postcode", "city", "country"}
 )
-# Letter pairs never used in Dutch postcodes (as in stdnum.nl.postcode).
-_FORBIDDEN_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
 _COUNTRY_ALIASES = {"": "NL", "NEDERLAND": "NL", "NETHERLANDS": "NL", "THE NETHERLANDS": "NL"}
 _LINE_TYPES = {"": LineType.CARE, **{line_type.value: line_type for line_type in LineType}}
 _LANGUAGES = {language.value: language for language in Language}
@@ -743,7 +741,7 @@ def _person(
     else:
         country = _country(country, prefix + "country", problems)
     if postcode and country == "NL":
-        normalised = _valid_postcode(postcode)
+        normalised = dutch_postcode(postcode)
         if normalised is None:
             problems.append(_Problem("POSTCODE_INVALID", prefix + "postcode"))
         else:
@@ -786,26 +784,6 @@ def _country(text: str, field: str, problems: list[_Problem]) -> str:
     if len(country) != 2 or not (country.isascii() and country.isalpha()):
         problems.append(_Problem("COUNTRY_INVALID", field))
     return country
-
-
-def _valid_postcode(text: str) -> str | None:
-    """Normalised to "1234 AB" (stdnum.nl.postcode)."""
-    if (
-        len(text) == 7
-        and text[4] == " "
-        and text.isascii()
-        and text[:4].isdigit()
-        and text[0] != "0"
-        and text[5:].isalpha()
-        and text[5:].isupper()
-    ):
-        # Already written as 1234 AB: stdnum's rules without its costly character cleaning
-        # (a property test keeps both in agreement).
-        return None if text[5:] in _FORBIDDEN_POSTCODE_LETTERS else text
-    try:
-        return stdnum_postcode.validate(text)
-    except ValidationError:
-        return None
 
 
 def _is_plausible_email(text: str) -> bool:

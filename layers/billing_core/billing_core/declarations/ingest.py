@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -63,6 +64,7 @@ from billing_core.shared.clock import Clock
 from billing_core.texts.practice import action_sentences
 
 ParsedT = TypeVar("ParsedT")
+ParsedT_co = TypeVar("ParsedT_co", covariant=True)
 
 _UPLOAD_KEY = re.compile(
     r"^(?P<prefix>[a-z]+)/(?P<provider>[a-z0-9][a-z0-9-]{1,62})"
@@ -146,9 +148,25 @@ def _process(
     return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
 
 
+class FileParser(Protocol[ParsedT_co]):
+    """A declaration or retour file parser (formats.parse_declaration,
+    vektis.parser.parse_retour): spelled out so mypy checks the keywords parse_for passes."""
+
+    def __call__(
+        self,
+        data: bytes,
+        /,
+        *,
+        today: date,
+        max_lines: int,
+        provider_agbs: Collection[str],
+        insurers: InsurerRegisters | None,
+    ) -> ParsedT_co: ...
+
+
 def parse_for(
     provider: Provider,
-    parse: Callable[..., ParsedT],
+    parse: FileParser[ParsedT],
     data: bytes,
     insurers: InsurerRegisters,
     ctx: IngestContext,

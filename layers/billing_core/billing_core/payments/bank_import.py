@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from billing_core.collection.handover import agency_update_bytes, agency_update_key
 from billing_core.dunning.interest import accrued_interest
@@ -89,6 +89,9 @@ class UnmatchedReason(StrEnum):
     OTHER_CURRENCY = "other_currency"
     OTHER_DEBIT = "other_debit"  # money out that is none of our transfers (bank costs)
     REFUND_RETURNED = "refund_returned"  # a patient's refund came back: restore the credit
+
+
+LineKind = Literal["booked", "reversed"]  # which of the report's lists a booked line goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +155,15 @@ class BankImportReport:
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
 
-    def count(
-        self, result: BookingResult, transaction: BankTransaction, lines: list[BookedLine]
-    ) -> None:
-        """A line in ``lines`` for what was booked now; one more duplicate for what was
-        booked before (a statement imported again)."""
-        if result.booked:
-            invoice_id = result.invoice.invoice_id
-            lines.append(
-                BookedLine(transaction.entry_reference, invoice_id, transaction.amount_cents)
-            )
-        else:
+    def count(self, result: BookingResult, transaction: BankTransaction, kind: LineKind) -> None:
+        """A line in the report's ``kind`` list for what was booked now; one more
+        duplicate for what was booked before (a statement imported again)."""
+        if not result.booked:
             self.duplicates += 1
+            return
+        lines = self.booked if kind == "booked" else self.reversed
+        invoice_id = result.invoice.invoice_id
+        lines.append(BookedLine(transaction.entry_reference, invoice_id, transaction.amount_cents))
 
     def summary(self) -> dict[str, Any]:
         """Counts, keys and ids only: safe to log."""
@@ -327,7 +327,7 @@ def _book(
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
     _remember(transaction, kenmerk, ctx.links)
     _tell_the_agency(result.corrected, ctx)
-    report.count(result, transaction, report.booked)
+    report.count(result, transaction, "booked")
 
 
 def _tell_the_agency(corrected: tuple[Invoice, ...], ctx: BankImportContext) -> None:
@@ -365,7 +365,7 @@ def _reverse(
         reason = UnmatchedReason.RETURN_NOT_BOOKABLE
         _unmatched(report, statement, transaction, reason, original.reference)
         return
-    report.count(result, transaction, report.reversed)
+    report.count(result, transaction, "reversed")
 
 
 def _remember(transaction: BankTransaction, kenmerk: str, links: BankCreditLinks) -> None:

@@ -33,15 +33,13 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
-from stdnum.exceptions import ValidationError
-from stdnum.nl import postcode as stdnum_postcode
-
 from billing_core.declarations.claims import (
     Address,
     Claim,
     LineType,
     Person,
     adults_born_by,
+    dutch_postcode,
     passes_bsn_11_proof,
 )
 from billing_core.declarations.findings import Finding, Severity
@@ -67,9 +65,8 @@ _ADDRESS_KEYS = (
     "city",
     "country",
 )
-_INSURED_KEYS = (
-    "bsn",
-    "patient_number",
+# A person's birth date and name fields, as a 02 and an 03 both have them.
+_PERSON_KEYS = (
     "birth_date",
     "name_usage",
     "last_name_1",
@@ -77,17 +74,10 @@ _INSURED_KEYS = (
     "last_name_2",
     "prefix_2",
     "initials",
-    "debtor_number",
-    *_ADDRESS_KEYS,
 )
+_INSURED_KEYS = ("bsn", "patient_number", *_PERSON_KEYS, "debtor_number", *_ADDRESS_KEYS)
 _DEBTOR_KEYS = (
-    "birth_date",
-    "name_usage",
-    "last_name_1",
-    "prefix_1",
-    "last_name_2",
-    "prefix_2",
-    "initials",
+    *_PERSON_KEYS,
     "phone",
     "email",
     "invoice_form",
@@ -354,7 +344,7 @@ class _Mapper:
         if postcode:
             normalised = self.postcodes.get(postcode, "")
             if normalised == "":
-                normalised = self.postcodes[postcode] = _dutch_postcode(postcode)
+                normalised = self.postcodes[postcode] = dutch_postcode(postcode)
             if normalised is None:
                 problems.append(_Problem("POSTCODE_INVALID", line, layout.label("postcode")))
             postcode = normalised or postcode
@@ -680,14 +670,6 @@ def _house_number(text: str) -> str:
     """'00112' -> '112'; zero or unreadable -> ''. (Latin-1 has no decimal digits but
     0-9: stripping the zeros is what int() would do.)"""
     return text.lstrip("0") if text.isdecimal() else ""
-
-
-def _dutch_postcode(text: str) -> str | None:
-    """'3511AX' -> '3511 AX'; None when it is not a Dutch postcode."""
-    try:
-        return stdnum_postcode.validate(text)
-    except ValidationError:
-        return None
 
 
 def _is_plausible_email(text: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Self
@@ -21,7 +20,6 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
-from billing_core.services.provider.declarations import UploadTicket
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
 
@@ -458,19 +456,15 @@ class RetourUploadRequest(BaseModel):
     size_bytes: int | None = _size_bytes()
 
 
-class RetourUploadTicketOut(BaseModel):
+class RetourUploadTicketOut(AttributesOut):
+    # The ticket's declaration id, under the name the retour answer gives it.
     upload_id: str = Field(
-        description="Read its status and report at GET /api/v1/provider/declarations/{upload_id}"
+        validation_alias="declaration_id",
+        description="Read its status and report at GET /api/v1/provider/declarations/{upload_id}",
     )
     upload_url: str = Field(description=_UPLOAD_URL)
     upload_headers: dict[str, str] = _upload_headers()
     expires_at: datetime
-
-    @classmethod
-    def of(cls, ticket: UploadTicket) -> RetourUploadTicketOut:
-        """The ticket's upload id under the name the retour answer gives it."""
-        fields = asdict(ticket)
-        return cls(upload_id=fields.pop("declaration_id"), **fields)
 
 
 # --- blocked patients (R22): the provider's patient numbers and dates, nothing else ------------
