@@ -59,8 +59,13 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# One pytest worker per core (TEST_WORKERS=0: one process). A file's tests stay on one worker,
+# so a module's fixtures (the local server, the transformed template) are made once.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
 test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts
 	$(BIN)/ruff check .
@@ -69,16 +74,16 @@ lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core
 	PYTHONPATH=layers/billing_core $(BIN)/lint-imports
 
 test-e2e: $(DEPS) $(CHROMIUM)
-	$(BIN)/python -m pytest tests/e2e
+	$(BIN)/python -m pytest $(PARALLEL) tests/e2e
 
 test-unit: $(DEPS)
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest $(PARALLEL) tests/unit
 
 test-functional: $(DEPS)
-	$(BIN)/python -m pytest tests/functional
+	$(BIN)/python -m pytest $(PARALLEL) tests/functional
 
 test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
-	$(BIN)/python -m pytest tests/template
+	$(BIN)/python -m pytest $(PARALLEL) tests/template
 
 # The cold-start rows of the bench count instructions with Debian's valgrind
 # (local/bench_instructions.py says why CPU time alone cannot judge them).
