@@ -16,7 +16,9 @@ IBAN = "NL20INGB0001234567"
 
 
 def checkout(psp_payment_id: str = "tr_1", amount_cents: int = 5_600) -> CheckoutRecord:
-    return CheckoutRecord(psp_payment_id, A, "inv-1", "62987654321098", amount_cents, NOON)
+    return CheckoutRecord(
+        psp_payment_id, A, "inv-1", "62987654321098", amount_cents, NOON, PspStatus.OPEN
+    )
 
 
 def credit(transfer_id: str = "TX-1", source_id: str = "ING-1") -> BankCreditLink:

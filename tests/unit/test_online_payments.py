@@ -240,7 +240,13 @@ def test_a_started_payment_the_psp_does_not_know_changes_nothing():
     world = World()
     world.checkouts.record_checkout(
         CheckoutRecord(
-            "tr_elsewhere1", "tandarts-de-vries", "inv", REFERENCE, DUE, world.clock.now()
+            "tr_elsewhere1",
+            "tandarts-de-vries",
+            "inv",
+            REFERENCE,
+            DUE,
+            world.clock.now(),
+            PspStatus.OPEN,
         )
     )
     assert world.webhook("tr_elsewhere1").decision is WebhookDecision.UNKNOWN_PAYMENT

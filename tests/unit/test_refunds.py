@@ -11,7 +11,7 @@ from billing_core.adapters.fake_psp import FakePsp
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund, book_payment
-from billing_core.payments.psp import PaymentRequest, PspUnavailable
+from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable
 from billing_core.payments.refunds import (
     PendingRefund,
     RefundContext,
@@ -115,7 +115,15 @@ class World:
         checkout = self.psp.create_payment(request, "k1")
         self.psp_id = checkout.psp_payment_id
         self.checkouts.record_checkout(
-            CheckoutRecord(self.psp_id, invoice.provider_id, invoice.invoice_id, REFERENCE, DUE, AT)
+            CheckoutRecord(
+                self.psp_id,
+                invoice.provider_id,
+                invoice.invoice_id,
+                REFERENCE,
+                DUE,
+                AT,
+                PspStatus.OPEN,
+            )
         )
         self.psp.complete(self.psp_id, "paid", amount_cents=DUE + extra)
         book_payment(

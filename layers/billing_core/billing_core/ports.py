@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from billing_core.payments.psp import PspStatus
-
 if TYPE_CHECKING:
     from billing_core.collection.blocking import BlockChange, BlockedPatient
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
+    from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
     from billing_core.providers.actions import ActionState, OpenAction
@@ -474,7 +473,8 @@ class CheckoutRecord:
     """An online payment we started: what was asked, for which invoice (R11).
 
     A webhook is only acted on for a payment recorded here, and the amount the PSP
-    reports is compared with ``amount_cents``.
+    reports is compared with ``amount_cents``. The status has no default: a default would
+    make every function load the PSP's types to import the ports (cold start, #11 item 5).
     """
 
     psp_payment_id: str
@@ -483,7 +483,7 @@ class CheckoutRecord:
     reference: str
     amount_cents: int
     created_at: datetime
-    status: PspStatus = PspStatus.OPEN
+    status: PspStatus
 
 
 class CheckoutLog(Protocol):

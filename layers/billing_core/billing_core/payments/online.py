@@ -153,6 +153,7 @@ def start_payment(
             reference=reference,
             amount_cents=amount,
             created_at=clock.now(),
+            status=PspStatus.OPEN,
         )
     )
     return checkout
