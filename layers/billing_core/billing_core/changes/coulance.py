@@ -44,6 +44,9 @@ def adjusted_by_statement(event_id: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CoulanceProposal:
+    """What the patient pays and the provider forgives when a non-contracted invoice is settled
+    (R17)."""
+
     invoice_amount_cents: int  # what the invoice asked of the patient
     gross_reimbursement_cents: int  # reimbursed + eigen risico withheld
     minimum_cents: int  # minimum_percentage of the invoice

@@ -38,6 +38,9 @@ STOP_REASONS = (
 
 @dataclass(frozen=True, slots=True)
 class StopRequest:
+    """A provider's stop of (part of) an invoice (coulance, R21): a fixed amount, a percentage
+    or all of it, and the e-mail address the patient is told at."""
+
     scope: StopScope
     reason: str
     patient_email: str

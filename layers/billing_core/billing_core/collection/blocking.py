@@ -34,6 +34,9 @@ class BlockChangeKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BlockedPatient:
+    """A patient blocked for one provider while claims of theirs are at the collection
+    agency (R22)."""
+
     provider_id: str
     patient_ref: str  # the provider's own patient number: what practice software imports
     blocked_at: datetime
@@ -42,6 +45,9 @@ class BlockedPatient:
 
 @dataclass(frozen=True, slots=True)
 class BlockChange:
+    """A patient blocked or unblocked: one entry of the provider's change log, which its practice
+    software imports (R22)."""
+
     provider_id: str
     patient_ref: str
     change: BlockChangeKind

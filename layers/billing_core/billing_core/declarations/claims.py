@@ -76,6 +76,8 @@ class Language(StrEnum):
 
 @dataclass(slots=True)
 class Address:
+    """A postal address as declared for a patient or debtor; NL unless the file says otherwise."""
+
     street: str
     house_number: str
     house_number_suffix: str
@@ -107,6 +109,9 @@ class Person:
 
 @dataclass(slots=True)
 class Claim:
+    """One treatment line of a declaration file, as parsed and checked (R2): what an invoice
+    line is made from."""
+
     line_number: int  # where it stood in the file, for the processing report
     claim_ref: (
         str  # provider's own line reference: provider + claim_ref is the idempotency key (R3)

@@ -164,6 +164,8 @@ class _Reader(Protocol):
 
 @dataclass(frozen=True)
 class CsvParseResult:
+    """A parsed declaration file (CSV or Vektis): its claims, findings and line count."""
+
     claims: list[Claim]
     findings: list[Finding]
     lines_total: int  # data lines, without the header and blank lines

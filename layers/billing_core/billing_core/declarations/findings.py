@@ -31,6 +31,9 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A problem or remark about an uploaded file or one of its lines, for the processing report
+    (R2)."""
+
     code: str
     severity: Severity
     line: int | None = None  # 1-based line in the file; the header is line 1

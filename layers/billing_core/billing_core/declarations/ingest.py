@@ -74,6 +74,8 @@ _UPLOAD_KEY = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Upload:
+    """An uploaded file as the S3 notification names it: provider, upload id, name and version."""
+
     provider_id: str
     declaration_id: str
     file_name: str
@@ -85,6 +87,9 @@ class Upload:
 
 @dataclass(frozen=True)
 class IngestContext:
+    """What processing an uploaded declaration needs: the store, files, queue, clock and
+    registers."""
+
     store: BillingStore
     files: FileStore
     delivery: DeliveryQueue

@@ -63,6 +63,8 @@ class InvoiceDraft:
 
 @dataclass(slots=True)
 class InvoicingPlan:
+    """What a file's claims become: invoice drafts, lines for the insurer, and findings (R4)."""
+
     drafts: list[InvoiceDraft] = field(default_factory=list)
     insurer_lines: list[InsurerClaimLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -23,6 +23,8 @@ class DeclarationStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DeclarationRecord:
+    """An uploaded declaration file and where its processing stands (R3: processed once)."""
+
     provider_id: str
     declaration_id: str
     file_name: str

@@ -39,6 +39,8 @@ class FileRejectedSummary:
 
 @dataclass(frozen=True, slots=True)
 class IngestSummary:
+    """The counts and amounts of one processed declaration file, for the report and the log."""
+
     lines: int
     claims_rejected: int
     claims_already_processed: int  # known from an earlier upload (R3)
@@ -57,6 +59,8 @@ class IngestSummary:
 
 @dataclass(frozen=True, slots=True)
 class RetourSummary:
+    """The counts and amounts of one applied retour file (R5), for the report and the log."""
+
     lines: int
     lines_applied: int
     lines_unchanged: int

@@ -155,6 +155,8 @@ def apply_retour_upload(
 
 @dataclass
 class _Run:
+    """One retour file being applied: what each line did, and the invoices as stored after it."""
+
     parsed: RetourParse
     insurers: InsurerRegisters = field(default_factory=shipped_registers)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (result, invoice)

@@ -16,6 +16,9 @@ CREDIT_NOTE = "credit"
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
+    """How one payment is divided: costs, then interest, then principal (art. 6:44 BW,
+    legal-nl.md §5); the rest is credit."""
+
     to_costs: int
     to_interest: int
     to_principal: int

@@ -44,6 +44,9 @@ class ArrangementStatus(StrEnum):
 # Hashable as before, so a frozen Invoice holding its lines stays hashable.
 @dataclass(slots=True, unsafe_hash=True)
 class InvoiceLine:
+    """A treatment line on a patient invoice, with what the insurer reimburses of it deducted
+    (R5)."""
+
     claim_ref: str
     treatment_date: date
     treatment_code: str
@@ -89,6 +92,8 @@ class Deferral:
 
 @dataclass(frozen=True, slots=True)
 class ArrangementTerm:
+    """One instalment of an arrangement (R15): its due date and amount."""
+
     due_date: date
     amount_cents: int
 
@@ -182,6 +187,9 @@ class InsurerStatement:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
+    """A patient invoice: its lines, its ledger and where it stands in sending, dunning and
+    collection."""
+
     invoice_id: str
     provider_id: str
     declaration_id: str

@@ -35,6 +35,9 @@ class Component(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
+    """One booked change of what an invoice asks: the ledger is the invoice's money, never
+    overwritten."""
+
     kind: EntryKind
     component: Component
     amount_cents: int

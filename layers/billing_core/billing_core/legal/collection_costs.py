@@ -31,6 +31,9 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class Staffel:
+    """The statutory scale of extrajudicial collection costs (BIK) valid from a date
+    (legal-nl.md §3)."""
+
     valid_from: date
     source: str
     bands: tuple[Band, ...]

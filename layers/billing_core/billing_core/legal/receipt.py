@@ -31,6 +31,8 @@ class Channel(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReminderRules:
+    """When a reminder counts as received and its term ends, valid from a date (legal-nl.md §2)."""
+
     valid_from: date
     source: str
     term_days: int

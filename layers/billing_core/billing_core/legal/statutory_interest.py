@@ -36,6 +36,8 @@ DAYS_PER_YEAR = 365  # legal-nl.md §4: actual days / 365, leap years included
 
 @dataclass(frozen=True, slots=True)
 class RateRow:
+    """The statutory interest rate from a date, with its source (legal-nl.md §4)."""
+
     valid_from: date
     percent: Decimal  # per year
     source: str
@@ -93,6 +95,9 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class InterestResult:
+    """Statutory interest over a period: the total and the segment of each rate and year
+    (legal-nl.md §4)."""
+
     total_cents: int
     segments: tuple[Segment, ...]
 

@@ -51,6 +51,9 @@ class UnknownPayment(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class IncomingPayment:
+    """Money received for an invoice, from the PSP or the bank, named by the id its source gave
+    it."""
+
     source: PaymentSource
     source_id: str  # PSP payment id, or the bank's entry reference
     amount_cents: int
@@ -73,6 +76,8 @@ class IncomingPayment:
 
 @dataclass(frozen=True, slots=True)
 class BookingResult:
+    """What booking a payment did: whether it was new, and the invoice as stored after it."""
+
     booked: bool  # False: this payment (or reversal) was already in the ledger
     invoice: Invoice
     # The invoices of the reminder's letter a payment dated in its term set right after

@@ -68,6 +68,8 @@ class WebhookDecision(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class WebhookOutcome:
+    """What a PSP webhook led to, for the log and the metrics (R11): never the patient's data."""
+
     psp_payment_id: str
     decision: WebhookDecision
     status: PspStatus | None = None
@@ -90,6 +92,9 @@ class WebhookOutcome:
 
 @dataclass(frozen=True, slots=True)
 class OnlinePaymentContext:
+    """What an online payment needs: the store, the checkouts we started, the PSP and the clock
+    (R11)."""
+
     store: BillingStore
     checkouts: CheckoutLog
     psp: PaymentProvider

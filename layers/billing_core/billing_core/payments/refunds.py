@@ -58,6 +58,8 @@ class RefundDecision(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RefundOutcome:
+    """What was done with an invoice's credit: refunded through the PSP, pending, or kept (R13)."""
+
     decision: RefundDecision
     invoice_id: str = ""
     psp_payment_id: str = ""
@@ -73,6 +75,8 @@ class RefundOutcome:
 
 @dataclass(frozen=True, slots=True)
 class PendingRefund:
+    """A refund asked of the PSP that has not been confirmed yet."""
+
     psp_payment_id: str
     amount_cents: int
 
@@ -149,6 +153,8 @@ def _refunded(invoice: Invoice, psp_payment_id: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RefundContext:
+    """What refunding an online payment's excess needs (R13)."""
+
     store: BillingStore
     checkouts: CheckoutLog  # only a payment we started is refunded (R11)
     psp: PaymentProvider

@@ -69,6 +69,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class BatchTransfer:
+    """One credit transfer in a batch (a payout or a refund), and what the bank said of it."""
+
     end_to_end_id: str
     provider_id: str
     iban: str
@@ -115,6 +117,9 @@ class Settlement:
 
 @dataclass(frozen=True, slots=True)
 class TransferBatch:
+    """A batch of outgoing transfers (R24 payouts, R13 refunds), approved and sent as one
+    pain.001."""
+
     batch_id: str
     kind: BatchKind
     transfers: tuple[BatchTransfer, ...]

@@ -38,6 +38,9 @@ class ActionState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OpenAction:
+    """Something waiting for the provider on an invoice: an objection, a bounce, a coulance
+    proposal, a handover (R23)."""
+
     action_id: str
     provider_id: str
     kind: ActionKind

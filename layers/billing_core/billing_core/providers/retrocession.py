@@ -76,6 +76,9 @@ class StatementLine:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    """A provider's weekly retrocession statement (R24): the week's ledger lines and the service
+    fee."""
+
     provider_id: str
     week: Week
     service_fee_percentage: Decimal

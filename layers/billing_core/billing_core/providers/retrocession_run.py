@@ -35,6 +35,8 @@ class RetrocessionStore(WeekActivity, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RetrocessionContext:
+    """What the weekly retrocession run needs: the store and the output files (R24)."""
+
     store: RetrocessionStore
     files: FileStore
 

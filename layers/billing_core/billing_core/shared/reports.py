@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
+    """One structured log line of a report: ids, counts and codes, never personal data."""
+
     message: str
     fields: Mapping[str, Any]  # ids, counts and codes only: no name, BSN, IBAN or address
     counts: Mapping[str, int] = field(default_factory=dict)  # metric name -> count

@@ -19,6 +19,8 @@ from billing_core.shared.money import percentage_of
 
 @dataclass(frozen=True, slots=True)
 class CoverageQuery:
+    """A line to price against the insurer's coverage (R5)."""
+
     insurer_uzovi: str
     on: date  # the treatment's start date: care is declared at that insurer (legal-nl.md §6)
     treatment_code: str
@@ -27,6 +29,9 @@ class CoverageQuery:
 
 @dataclass(frozen=True, slots=True)
 class CoverageDecision:
+    """What the insurer reimburses of a line, and whether the provider is contracted with it
+    (R5)."""
+
     reimbursed_cents: int
     contracted: bool
 

@@ -41,6 +41,8 @@ SHIPPED_VERSION_NUMBER = 1
 
 @dataclass(frozen=True, slots=True)
 class Insurer:
+    """An insurer in the UZOVI register (R33): its code, name, group and brand labels."""
+
     uzovi: str
     name: str
     group: str
@@ -109,6 +111,8 @@ def _number(version: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class RegisterProblem:
+    """A line of an uploaded insurer register that could not be read (R33)."""
+
     line: int  # 1 is the header
     message: str
 

@@ -28,6 +28,8 @@ class Payer(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LineRouting:
+    """Who pays a declared line, the patient or the insurer, and why (R5, R6)."""
+
     payer: Payer
     reimbursed_cents: int  # deducted on the patient invoice; 0 when the insurer takes the line
     reason: str  # why, for the insurer-claim export and the report

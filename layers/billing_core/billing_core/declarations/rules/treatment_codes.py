@@ -27,6 +27,8 @@ UNKNOWN_CODE_DESCRIPTION = "Prestatiecode {code}"
 
 @dataclass(frozen=True, slots=True)
 class TreatmentCode:
+    """A treatment code we know, its description and the kind of line it makes."""
+
     code: str
     description: str
     line_type: LineType = LineType.CARE

@@ -45,6 +45,9 @@ class MessageKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One element of a Vektis record layout: its place, length, type and whether it is
+    mandatory."""
+
     number: str  # element number on the sheet ("0408"); "" where the source has none
     key: str  # what the mapping asks for: the same key in every version
     name: str  # the Vektis element name, as on the sheet
@@ -69,6 +72,8 @@ class Field:
 
 @dataclass(frozen=True)
 class RecordLayout:
+    """The layout of one Vektis record type: fields that follow each other without a gap."""
+
     record_type: RecordType
     name_nl: str
     name_en: str

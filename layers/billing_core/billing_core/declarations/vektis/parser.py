@@ -80,6 +80,8 @@ class RetourRemark:
 
 @dataclass(frozen=True)
 class RetourParse:
+    """A parsed retour file (PM305, MZ302): the insurer's answer per line, and the findings."""
+
     format: str
     lines: list[RetourLine] = field(default_factory=list)
     # Structural ones reject the file; a line's own (a blank granted amount) leaves it out.

@@ -77,6 +77,8 @@ _BUILT_IN_DEBTOR = "  "  # pos 298-299 of a standard's own 03 (RESERVE)
 
 @dataclass(slots=True)
 class VektisFile:
+    """A Vektis file read and checked for structure: its records as text, and the findings."""
+
     standard: Standard | None  # None: not a standard we read
     # Every line without its line end: line first_line + i is records[i]. In a file
     # without FILE findings each one is a record of a known type and length (no objects

@@ -62,6 +62,8 @@ class MoneyOutStore(ProviderStore, ProviderSettingsStore, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class MoneyOutContext:
+    """What proposing, approving and sending outgoing transfers needs (payouts and refunds)."""
+
     store: MoneyOutStore
     batches: TransferBatches
     files: FileStore  # the output bucket, where the bank's files go
