@@ -11,6 +11,7 @@ CPU time and say so.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -53,10 +54,10 @@ def executed_instructions(code: str, environment: Mapping[str, str]) -> int:
 
 def import_instructions(modules: Iterable[str], environment: Mapping[str, str]) -> dict[str, int]:
     """Per module (or comma-separated modules), the instructions of importing it in a fresh
-    interpreter, Python's start taken off; runs on every core at once, since a count does
+    interpreter, Python's start taken off; one count per core at a time, since a count does
     not depend on what else the machine does."""
     codes = {INTERPRETER_START: INTERPRETER_START} | {m: f"import {m}" for m in modules}
-    with ThreadPoolExecutor() as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         counts = pool.map(lambda code: executed_instructions(code, environment), codes.values())
         counted = dict(zip(codes, counts, strict=True))
     start = counted.pop(INTERPRETER_START)
