@@ -377,25 +377,19 @@ def cold_start_row(name: str, cold: ColdStart, boto: float) -> Figure:
         f"CPU {cold.cpu_ratio:.2f}x (floor {cold.cpu_floor:.2f}x): {cold.seconds * 1000:.0f} ms "
         f"vs {boto * 1000:.0f} ms, medians of {IMPORT_ROUNDS}"
     )
-    floor_modules = f"floor: import {LIBRARIES_OF[name]}; layer as built"
     if cold.instruction_ratio is None or cold.instruction_floor is None:
-        return Figure(
-            f"d {name}",
-            f"import {name} / import boto3 (CPU time: no valgrind)",
-            cold.cpu_ratio,
-            "x",
-            2,
-            cold.cpu_floor,
-            f"{cpu}; {floor_modules}",
-        )
+        judge, value, floor, how = "CPU time: no valgrind", cold.cpu_ratio, cold.cpu_floor, cpu
+    else:
+        judge, value, floor = "instructions", cold.instruction_ratio, cold.instruction_floor
+        how = f"callgrind, Python's start taken off; {cpu}"
     return Figure(
         f"d {name}",
-        f"import {name} / import boto3 (instructions)",
-        cold.instruction_ratio,
+        f"import {name} / import boto3 ({judge})",
+        value,
         "x",
         2,
-        cold.instruction_floor,
-        f"callgrind, Python's start taken off; {cpu}; {floor_modules}",
+        floor,
+        f"{how}; floor: import {LIBRARIES_OF[name]}; layer as built",
     )
 
 
