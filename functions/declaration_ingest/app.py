@@ -8,8 +8,9 @@ with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
     from billing_core import bootstrap
-    from billing_core.declarations.ingest import Upload, process_declaration, upload_from_key
+    from billing_core.declarations.ingest import process_declaration, upload_from_key
     from billing_core.declarations.record import MAX_DECLARATION_BYTES
+    from billing_core.declarations.upload import Upload
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.s3_upload import AcceptedUpload, RoutedUpload, s3_upload_handler
     from billing_core.shared.reports import AnsweredReport

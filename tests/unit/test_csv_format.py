@@ -36,10 +36,10 @@ from billing_core.declarations.csv_format import (
     DEBTOR_PREFIX,
     MAX_QUANTITY,
     PERSON_COLUMNS,
-    CsvParseResult,
     parse_declaration_csv,
 )
 from billing_core.declarations.findings import Severity
+from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import parse_register_csv, shipped_registers
 from billing_core.shared.spreadsheet import starts_a_formula
 from billing_core.texts.practice import FINDINGS, PRACTICE
@@ -145,11 +145,11 @@ def declaration(
     return out.getvalue().encode("utf-8")
 
 
-def parse(data: bytes, **options: int) -> CsvParseResult:
+def parse(data: bytes, **options: int) -> ParseResult:
     return parse_declaration_csv(data, today=TODAY, **options)
 
 
-def assert_consistent(result: CsvParseResult) -> None:
+def assert_consistent(result: ParseResult) -> None:
     """What holds for any input: a rejected file has no claims; otherwise every data line
     is either a claim or rejected with findings; every finding has its two texts."""
     for finding in result.findings:
@@ -165,7 +165,7 @@ def assert_consistent(result: CsvParseResult) -> None:
     assert len(claim_lines) + len(rejected_lines) == result.lines_total
 
 
-def assert_no_bsn_in_messages(result: CsvParseResult, *bsns: str) -> None:
+def assert_no_bsn_in_messages(result: ParseResult, *bsns: str) -> None:
     """R29: the report is stored and logged; it must not carry a BSN."""
     for finding in result.findings:
         text = finding.message("nl") + finding.message("en") + str(finding.as_dict())

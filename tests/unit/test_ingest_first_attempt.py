@@ -4,7 +4,8 @@ upload is planned again without it, with kenmerken no written invoice holds."""
 
 from __future__ import annotations
 
-from billing_core.declarations.ingest import Upload, process_declaration
+from billing_core.declarations.ingest import process_declaration
+from billing_core.declarations.upload import Upload
 from local.seed import PHYSIO
 from tests.unit.fake_store import FakeStore
 from tests.unit.test_vektis_retour import ingest_context

@@ -12,7 +12,8 @@ import pytest
 
 from billing_core.declarations.claims import Address, adults_born_by
 from billing_core.declarations.findings import Severity
-from billing_core.declarations.ingest import Upload, process_declaration
+from billing_core.declarations.ingest import process_declaration
+from billing_core.declarations.upload import Upload
 from billing_core.declarations.vektis.layouts import PM304_V32
 from billing_core.declarations.vektis.writer import write_declaration
 from billing_core.providers.actions import ActionKind

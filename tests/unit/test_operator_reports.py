@@ -10,8 +10,9 @@ import json
 import pytest
 from aws_lambda_powertools import Logger, Metrics
 
-from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
+from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.retour import apply_retour
+from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
 from billing_core.entrypoints.powertools import log_report

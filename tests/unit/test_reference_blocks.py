@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.declarations.ingest import IngestContext, with_reference_block
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.reports import OtherVersionIgnored
+from billing_core.declarations.upload import IngestContext, with_reference_block
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 

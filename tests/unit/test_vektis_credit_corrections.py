@@ -18,8 +18,9 @@ from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_corrections import split_earlier_credits, with_credit
-from billing_core.declarations.ingest import IngestContext, Upload, process_declaration
+from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.retour import apply_retour
+from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
 from billing_core.invoices.invoice import DunningStage, Invoice, InvoiceStatus

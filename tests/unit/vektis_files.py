@@ -10,7 +10,7 @@ from typing import Any
 
 from billing_core.declarations.claims import Address, Claim, LineType
 from billing_core.declarations.findings import Severity
-from billing_core.declarations.formats import ParseResult
+from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.vektis.layout import RecordType, Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis

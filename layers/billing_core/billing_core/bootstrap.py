@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from billing_core.collection.collection_report import CollectionReportContext
     from billing_core.correspondence.bounces import EmailEventContext
     from billing_core.correspondence.delivery import DeliveryContext
-    from billing_core.declarations.ingest import IngestContext
+    from billing_core.declarations.upload import IngestContext
     from billing_core.dunning.run import DunningContext
     from billing_core.invoices.invoice import Invoice
     from billing_core.payments.bank_import import BankImportContext
@@ -210,7 +210,7 @@ class Runtime:
         )
 
     def ingest_context(self) -> IngestContext:
-        from billing_core.declarations.ingest import IngestContext
+        from billing_core.declarations.upload import IngestContext
 
         return IngestContext(
             store=self.repository,

@@ -39,6 +39,7 @@ from billing_core.declarations.claims import (
     passes_bsn_11_proof,
 )
 from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.shared.money import AmountFormatError, parse_euros
 from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
@@ -162,27 +163,13 @@ class _Reader(Protocol):
     def __iter__(self) -> Iterator[list[str]]: ...
 
 
-@dataclass(frozen=True)
-class CsvParseResult:
-    """A parsed declaration file (CSV or Vektis): its claims, findings and line count."""
-
-    claims: list[Claim]
-    findings: list[Finding]
-    lines_total: int  # data lines, without the header and blank lines
-    format: str = "csv"  # what the file turned out to be: "csv", "MZ301 v1.3", ... (report)
-
-    @property
-    def file_rejected(self) -> bool:
-        return any(finding.severity is Severity.FILE for finding in self.findings)
-
-
 def parse_declaration_csv(
     data: bytes,
     *,
     today: date,
     max_lines: int = 100_000,
     insurers: InsurerRegisters | None = None,
-) -> CsvParseResult:
+) -> ParseResult:
     """The claims of a declaration file and the findings for its processing report.
     ``insurers``: the register versions (R33), the shipped one when not given.
 
@@ -190,11 +177,11 @@ def parse_declaration_csv(
     around it (billing_core.bulk), as the ingest use case does."""
     text, problem = _decode(data)
     if problem is not None:
-        return CsvParseResult([], [problem], 0)
+        return ParseResult([], [problem], 0)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=SEPARATOR)
     header = _read_header(reader)
     if header is None:
-        return CsvParseResult([], [_file_finding("FILE_EMPTY")], 0)
+        return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
     columns, header_findings = _map_header(header, reader.line_num)
     parser = _LineParser(columns, len(header), today, max_lines, insurers or shipped_registers())
     return parser.parse(reader, header_findings)
@@ -387,7 +374,7 @@ class _LineParser:
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
 
-    def parse(self, reader: _Reader, header_findings: list[Finding]) -> CsvParseResult:
+    def parse(self, reader: _Reader, header_findings: list[Finding]) -> ParseResult:
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)
         if lines_total == 0:
@@ -396,11 +383,11 @@ class _LineParser:
             self.findings.append(
                 _file_finding("FILE_TOO_MANY_LINES", lines=lines_total, max_lines=self.max_lines)
             )
-        result = CsvParseResult(self.claims, self.findings, lines_total)
+        result = ParseResult(self.claims, self.findings, lines_total)
         if result.file_rejected:
             # R2: a structural error rejects the whole file, so no claim may go on.
             structural = [f for f in self.findings if f.severity is Severity.FILE]
-            return CsvParseResult([], structural, lines_total)
+            return ParseResult([], structural, lines_total)
         return result
 
     def _read_lines(self, reader: _Reader, check_content: bool) -> int:

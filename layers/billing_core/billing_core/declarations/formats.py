@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from billing_core.declarations.csv_format import CsvParseResult, parse_declaration_csv
+from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.text import vektis_encoding
-
-# The result of every format: claims, findings, lines and the format the file was read as.
-ParseResult = CsvParseResult
 
 
 def is_vektis(data: bytes) -> bool:

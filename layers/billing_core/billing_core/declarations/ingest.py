@@ -8,13 +8,9 @@ idempotent per invoice, so a crash halfway resumes instead of duplicating.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import asdict, dataclass, replace
-from datetime import date
-from typing import Any, Protocol, TypeVar
+from dataclasses import replace
+from typing import Any
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -24,96 +20,43 @@ from billing_core.declarations.credit_corrections import (
     split_earlier_credits,
 )
 from billing_core.declarations.findings import Finding, Outcome, Severity
-from billing_core.declarations.formats import ParseResult, parse_declaration
+from billing_core.declarations.formats import parse_declaration
 from billing_core.declarations.insurer_claims import export_per_insurer
-from billing_core.declarations.invoicing import (
-    InvoiceDraft,
-    InvoicingPlan,
-    issue_invoice,
-    plan_invoices,
-)
-from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, plan_invoices
+from billing_core.declarations.parsed import ParseResult
+from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
     FileRejectedSummary,
     IngestSummary,
     OtherVersionIgnored,
     ProcessingReport,
-    RetourReport,
     counted_by_code,
     in_report_order,
 )
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.declarations.rules.insurers import InsurerRegisters, registers_in_use
 from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING, QUOTE_RULE
-from billing_core.invoices.invoice import Invoice
-from billing_core.ports import (
-    BillingStore,
-    DeliveryQueue,
-    DeliveryRequest,
-    FileStore,
-    InsurerRegisterStore,
-    KnownClaim,
-    NewInvoice,
-    TransactionConflict,
+from billing_core.declarations.upload import (
+    IngestContext,
+    Upload,
+    UploadKeys,
+    has_reference_block,
+    ignore_other_version,
+    issue_invoices,
+    parse_for,
+    publish_report,
+    start_record,
+    with_reference_block,
 )
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice, TransactionConflict
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
-from billing_core.shared.clock import Clock
 from billing_core.texts.practice import action_sentences
 
-ParsedT = TypeVar("ParsedT")
-ParsedT_co = TypeVar("ParsedT_co", covariant=True)
-
-_UPLOAD_KEY = re.compile(
-    r"^(?P<prefix>[a-z]+)/(?P<provider>[a-z0-9][a-z0-9-]{1,62})"
-    r"/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """An uploaded file as the S3 notification names it: provider, upload id, name and version."""
-
-    provider_id: str
-    declaration_id: str
-    file_name: str
-    object_key: str
-    # The S3 object version (the eTag where a bucket keeps no versions): the upload is
-    # the first version that starts it, any other one is ignored (issue 13 item 1).
-    version: str = ""
-
-
-@dataclass(frozen=True)
-class IngestContext:
-    """What processing an uploaded declaration needs: the store, files, queue, clock and
-    registers."""
-
-    store: BillingStore
-    files: FileStore
-    delivery: DeliveryQueue
-    clock: Clock
-    reference_key: bytes
-    max_lines: int = 100_000
-    # The insurer register versions operators loaded (R33); None: the shipped one only.
-    registers: InsurerRegisterStore | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UploadKeys:
-    """Where one kind of upload stands: ``{prefix}/{provider_id}/{upload_id}/{file}``."""
-
-    prefix: str
-
-    def upload_at(self, object_key: str, version: str = "") -> Upload | None:
-        """The upload a key names; None for a key of another shape or prefix."""
-        match = _UPLOAD_KEY.match(object_key)
-        if not match or match["prefix"] != self.prefix:
-            return None
-        return Upload(match["provider"], match["declaration"], match["file"], object_key, version)
-
-
+# incoming/{provider}/{upload}/{file}: the declarations a practice uploads.
 upload_from_key = UploadKeys("incoming").upload_at
 
 
@@ -153,86 +96,6 @@ def _process(
     return _invoice_claims(upload, record, provider, parsed, insurers, ctx)
 
 
-class FileParser(Protocol[ParsedT_co]):
-    """A declaration or retour file parser (formats.parse_declaration,
-    vektis.parser.parse_retour): spelled out so mypy checks the keywords parse_for passes."""
-
-    def __call__(
-        self,
-        data: bytes,
-        /,
-        *,
-        today: date,
-        max_lines: int,
-        provider_agbs: Collection[str],
-        insurers: InsurerRegisters | None,
-    ) -> ParsedT_co: ...
-
-
-def parse_for(
-    provider: Provider,
-    parse: FileParser[ParsedT],
-    data: bytes,
-    insurers: InsurerRegisters,
-    ctx: IngestContext,
-) -> ParsedT:
-    """A declaration or retour file checked against the provider's AGB codes, the
-    insurer registers in use and today, at most ``ctx.max_lines`` long. (Also used by
-    the retour import.)"""
-    return parse(
-        data,
-        today=ctx.clock.today(),
-        max_lines=ctx.max_lines,
-        provider_agbs=provider.all_agb_codes,
-        insurers=insurers,
-    )
-
-
-def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None:
-    """The upload's record, PROCESSING from now on (a retried upload finds its own); None
-    when another object version started it first (issue 13 item 1: one upload URL, one
-    file). (Also used by the retour import.)"""
-    record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
-    if record is None:
-        record = DeclarationRecord(
-            provider_id=upload.provider_id,
-            declaration_id=upload.declaration_id,
-            file_name=upload.file_name,
-            status=DeclarationStatus.PROCESSING,
-            created_at=ctx.clock.now(),
-        )
-    object_key = {"object_key": upload.object_key} if upload.object_key else {}
-    record = record.with_status(
-        DeclarationStatus.PROCESSING,
-        file_name=upload.file_name,
-        object_version=upload.version,
-        **object_key,
-    )
-    return record if ctx.store.start_declaration_version(record) else None
-
-
-def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgnored:
-    """Nothing of it is read into invoices: the practice is told (once per version) that
-    the upload keeps its first file, and the operator sees an error and a metric."""
-    sentences = action_sentences("upload_version_ignored", declaration_id=upload.declaration_id)
-    version = hashlib.sha256(upload.version.encode()).hexdigest()[:16]
-    action = OpenAction(
-        action_id=f"upload-version-{upload.declaration_id}-{version}",
-        provider_id=upload.provider_id,
-        kind=ActionKind.UPLOAD_VERSION_IGNORED,
-        invoice_id="",  # about the upload, not an invoice
-        reference="",
-        created_at=ctx.clock.now(),
-        details={
-            "declaration_id": upload.declaration_id,
-            "what_to_do": sentences["nl"],
-            "what_to_do_en": sentences["en"],
-        },
-    )
-    ctx.store.add_action(action)
-    return OtherVersionIgnored(upload.declaration_id, upload.provider_id)
-
-
 def _invoice_claims(
     upload: Upload,
     record: DeclarationRecord,
@@ -252,7 +115,7 @@ def _invoice_claims(
     anew take kenmerken from the fresh block, because the new plan orders them otherwise
     and the first block's kenmerken may already be on written invoices (issue 13 item 1).
     A retry of the version reads the markers first and reuses its block, as before."""
-    if _has_reference_block(record):
+    if has_reference_block(record):
         return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
     # Credits of earlier lines are booked onto those invoices, not written on condition:
     # their own markers are read first (a file has few, usually none).
@@ -267,13 +130,6 @@ def _invoice_claims(
     except TransactionConflict:
         record = replace(record, reference_block_start=None)  # never reuse the first's
         return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
-
-
-def _has_reference_block(record: DeclarationRecord) -> bool:
-    return (
-        record.reference_block_start is not None
-        and record.reference_block_version == record.object_version
-    )
 
 
 def _invoice_unknown_claims(
@@ -368,44 +224,6 @@ def _book_earlier_credits(
     )
     plan.insurer_lines.extend(run.insurer_lines)
     return run
-
-
-def with_reference_block(
-    record: DeclarationRecord, needed: int, ctx: IngestContext
-) -> DeclarationRecord:
-    """Reserve the upload's betalingskenmerken once; a retry of the same object version
-    reuses the same block. A block is never handed to another version, nor stretched: a
-    run that needs more (or another version) gets fresh numbers (issue 13 item 1).
-    (Also used by the retour import for the invoices it creates.)"""
-    if _has_reference_block(record) and needed <= record.reference_block_size:
-        return record
-    start = ctx.store.reserve_references(needed) if needed else 0
-    record = record.with_status(
-        record.status,
-        reference_block_start=start,
-        reference_block_size=needed,
-        reference_block_version=record.object_version,
-    )
-    ctx.store.put_declaration(record)
-    return record
-
-
-def issue_invoices(
-    drafts: list[InvoiceDraft], provider: Provider, record: DeclarationRecord, ctx: IngestContext
-) -> list[Invoice]:
-    """The drafts as invoices, with the references of the upload's reserved block."""
-    issued_at = ctx.clock.now()
-    start = record.reference_block_start or 0
-    return [
-        issue_invoice(
-            draft,
-            provider=provider,
-            declaration_id=record.declaration_id,
-            reference=reference.for_sequence(start + index, ctx.reference_key),
-            issued_at=issued_at,
-        )
-        for index, draft in enumerate(drafts)
-    ]
 
 
 def _store(
@@ -626,19 +444,3 @@ def _publish(
     )
     publish_report(report, record, report_key(upload.provider_id, upload.declaration_id), ctx)
     return report
-
-
-def publish_report(
-    report: ProcessingReport | RetourReport, record: DeclarationRecord, key: str, ctx: IngestContext
-) -> None:
-    """The report in the output bucket, then the upload's record that points to it.
-    (Also used by the retour import.)"""
-    ctx.files.put(key, report.to_json(), "application/json")
-    done = record.with_status(
-        report.status,
-        processed_at=report.processed_at,
-        outcome=report.outcome.value,
-        summary=asdict(report.summary),
-        report_key=key,
-    )
-    ctx.store.put_declaration(done)

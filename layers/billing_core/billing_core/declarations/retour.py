@@ -35,17 +35,6 @@ from typing import Any
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.findings import Finding, Outcome, Severity
-from billing_core.declarations.ingest import (
-    IngestContext,
-    Upload,
-    UploadKeys,
-    ignore_other_version,
-    issue_invoices,
-    parse_for,
-    publish_report,
-    start_record,
-    with_reference_block,
-)
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
@@ -61,6 +50,17 @@ from billing_core.declarations.rules.insurers import (
     InsurerRegisters,
     registers_in_use,
     shipped_registers,
+)
+from billing_core.declarations.upload import (
+    IngestContext,
+    Upload,
+    UploadKeys,
+    ignore_other_version,
+    issue_invoices,
+    parse_for,
+    publish_report,
+    start_record,
+    with_reference_block,
 )
 from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
 from billing_core.invoices.invoice import Invoice, InvoiceStatus

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.csv_format import CsvParseResult
 from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.layout import MessageKind, RecordType, Standard
 from billing_core.declarations.vektis.mapping import map_claims
@@ -29,16 +29,16 @@ def parse_vektis(
     max_lines: int = 100_000,
     provider_agbs: Collection[str] = (),
     insurers: InsurerRegisters | None = None,
-) -> CsvParseResult:
+) -> ParseResult:
     """An MZ301/PM304 upload -> the same result as a CSV upload (R2: a structural finding
     leaves no claims). The caller pauses the cycle collector (billing_core.bulk)."""
     file = _read(data, MessageKind.DECLARATION, max_lines, provider_agbs)
     if file.file_rejected:
         structural = [f for f in file.findings if f.severity is Severity.FILE]
-        return CsvParseResult([], structural, file.treatment_lines, format=file.format)
+        return ParseResult([], structural, file.treatment_lines, format=file.format)
     claims, findings = map_claims(file, today=today, insurers=insurers)
     repaired = file.warnings  # what the reader repaired, for the report
-    return CsvParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
+    return ParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,23 @@
+"""What every declaration format's parser returns (formats.py: CSV, Vektis EI), so the
+use cases that read a file do not load the parser of a format they are not given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """A parsed declaration file (CSV or Vektis): its claims, findings and line count."""
+
+    claims: list[Claim]
+    findings: list[Finding]
+    lines_total: int  # data lines, without the header and blank lines
+    format: str = "csv"  # what the file turned out to be: "csv", "MZ301 v1.3", ... (report)
+
+    @property
+    def file_rejected(self) -> bool:
+        return any(finding.severity is Severity.FILE for finding in self.findings)
