@@ -1,5 +1,6 @@
-"""A cold start pays for no AWS client and no X-Ray SDK before its first event (issue 11,
-bench (d)): Powertools' tracer and idempotency layer are made on the first invocation."""
+"""A cold start pays for no AWS client, no X-Ray SDK and no idempotency utility before its
+first event (issue 11 item 5, bench (d)): Powertools' tracer and idempotency utility are
+made on the first invocation."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ botocore.session.Session.create_client = counted
 for name in sys.argv[1:]:
     __import__(f"functions.{name}.app")
 loaded = sorted(m for m in sys.modules if m.startswith("billing_core."))
-print(json.dumps({"clients": made, "xray": "aws_xray_sdk" in sys.modules, "loaded": loaded}))
+idempotency = "aws_lambda_powertools.utilities.idempotency" in sys.modules
+answer = {"clients": made, "xray": "aws_xray_sdk" in sys.modules, "idempotency": idempotency}
+print(json.dumps({**answer, "loaded": loaded}))
 """
 
 
@@ -51,8 +54,9 @@ def imported(*handlers: str) -> dict[str, object]:
 def test_importing_a_handler_makes_no_aws_client_and_loads_no_xray_sdk():
     # Given a fresh interpreter, when every event handler module is imported
     answer = imported(*EVENT_HANDLERS)
-    # Then no client was made and the X-Ray SDK is not loaded: both wait for an event
-    assert (answer["clients"], answer["xray"]) == ([], False)
+    # Then no client was made, and neither the X-Ray SDK nor Powertools' idempotency
+    # utility (the S3 and queue functions use it) is loaded: they wait for an event
+    assert (answer["clients"], answer["xray"], answer["idempotency"]) == ([], False, False)
 
 
 # Aggregates whose item mappings the repository loads in the methods that use them.

@@ -4,9 +4,9 @@ metrics decorators, the tracer never recording an answer or an error (they carry
 data: names, birth dates, treatments); idempotency on the idempotency table; the
 operator's line about a report (``log_report``).
 
-The tracer and the idempotency layer are made on the first invocation, not at import:
+The tracer and the idempotency utility are made on the first invocation, not at import:
 ``Tracer()`` imports the X-Ray SDK and the DynamoDB persistence layer creates a boto3
-client, together more than ``import boto3`` itself. Powertools' own decorators are used
+client, together more than ``import boto3`` itself (issue 11 item 5). Powertools' own decorators are used
 unchanged, only applied then.
 """
 
@@ -64,15 +64,24 @@ def observed_handler(
 
 
 def idempotent(
-    function: Callable[..., Result], *, data_keyword_argument: str, config: IdempotencyConfig
+    function: Callable[..., Result],
+    *,
+    data_keyword_argument: str,
+    expires_after_seconds: int,
+    event_key_jmespath: str = "",
+    payload_validation_jmespath: str = "",
 ) -> Callable[..., Result]:
     """``function`` done once per value of its ``data_keyword_argument`` (Powertools
-    idempotency on the idempotency table): a second call answers from the record."""
+    idempotency on the idempotency table, with these ``IdempotencyConfig`` options): a
+    second call answers from the record. Called as ``once(context, **arguments)``, the
+    Lambda context first, so that Powertools knows the time left and the utility is loaded
+    on the first call (issue 11 item 5)."""
 
     @cache
-    def once() -> Callable[..., Result]:
+    def once() -> tuple[IdempotencyConfig, Callable[..., Result]]:
         from aws_lambda_powertools.utilities.idempotency import (
             DynamoDBPersistenceLayer,
+            IdempotencyConfig,
             idempotent_function,
         )
         from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
@@ -90,6 +99,11 @@ def idempotent(
                     ExpressionAttributeValues={":now": {"N": "0"}},
                 )
 
+        config = IdempotencyConfig(
+            event_key_jmespath=event_key_jmespath,
+            payload_validation_jmespath=payload_validation_jmespath,
+            expires_after_seconds=expires_after_seconds,
+        )
         table_name = bootstrap.current().settings.idempotency_table_name
         persistence = ReleasingPersistenceLayer(table_name=table_name)
         decorated: Callable[..., Result] = idempotent_function(
@@ -98,10 +112,12 @@ def idempotent(
             config=config,
             persistence_store=persistence,
         )
-        return decorated
+        return config, decorated
 
-    def call(**kwargs: Any) -> Result:
-        return once()(**kwargs)
+    def call(context: LambdaContext, /, **arguments: Any) -> Result:
+        config, decorated = once()
+        config.register_lambda_context(context)
+        return decorated(**arguments)
 
     return call
 

@@ -17,7 +17,6 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import Json
 
@@ -42,17 +41,17 @@ class DeliveryRecord(SqsRecordModel):
 def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics) -> LambdaHandler:
     """The Lambda handler that calls ``deliver(request)`` once per request; its answer
     (``{"channel", "message_id"}``) is the idempotency record."""
-    config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_SECONDS)
     processor = BatchProcessor(event_type=EventType.SQS, model=DeliveryRecord)
 
     # Powertools hashes a dataclass as its asdict(): the key of every earlier record.
-    once = idempotent(deliver, data_keyword_argument="request", config=config)
-
-    def handle_record(record: DeliveryRecord) -> None:
-        once(request=record.body)
+    once = idempotent(
+        deliver, data_keyword_argument="request", expires_after_seconds=IDEMPOTENCY_SECONDS
+    )
 
     def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        config.register_lambda_context(context)
+        def handle_record(record: DeliveryRecord) -> None:
+            once(context, request=record.body)
+
         return process_partial_response(
             event=event, record_handler=handle_record, processor=processor, context=context
         )

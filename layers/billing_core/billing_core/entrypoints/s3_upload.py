@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
 from billing_core import bootstrap
 from billing_core.adapters.s3 import S3Upload, uploaded_bytes_at_most, uploaded_objects
 
@@ -136,17 +134,17 @@ def s3_upload_handler(
 ) -> LambdaHandler:
     """The Lambda handler that calls ``handle(upload)`` once per uploaded object and logs
     what it reports; the answer lists the reports' answers under ``answer_key``."""
-    config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_SECONDS)
 
     def handle_and_log(upload: S3Upload) -> dict[str, Any]:
         report = handle(upload)
         log_report(report, logger=logger, metrics=metrics)
         return report.answer()
 
-    once = idempotent(handle_and_log, data_keyword_argument="upload", config=config)
+    once = idempotent(
+        handle_and_log, data_keyword_argument="upload", expires_after_seconds=IDEMPOTENCY_SECONDS
+    )
 
     def handle_uploads(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        config.register_lambda_context(context)
-        return {answer_key: [once(upload=upload) for upload in uploaded_objects(event)]}
+        return {answer_key: [once(context, upload=upload) for upload in uploaded_objects(event)]}
 
     return observed_handler(lambda: handle_uploads, logger=logger, metrics=metrics)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -49,11 +48,6 @@ class _AnswerNotKept(Exception):
 
 def with_idempotency_keys(resolve: Handler) -> Handler:
     """``resolve`` (an API app's resolver) done once per Idempotency-Key."""
-    config = IdempotencyConfig(
-        event_key_jmespath="scope",
-        payload_validation_jmespath="request",
-        expires_after_seconds=KEEP_SECONDS,
-    )
 
     def carry_out(
         *, call: dict[str, Any], event: dict[str, Any], context: Any, ran: list[bool]
@@ -64,7 +58,13 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
             raise _AnswerNotKept(answer)
         return answer
 
-    once = idempotent(carry_out, data_keyword_argument="call", config=config)
+    once = idempotent(
+        carry_out,
+        data_keyword_argument="call",
+        expires_after_seconds=KEEP_SECONDS,
+        event_key_jmespath="scope",
+        payload_validation_jmespath="request",
+    )
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         key = _idempotency_key(event)
@@ -77,11 +77,10 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
                 "invalid_idempotency_key",
                 f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters",
             )
-        config.register_lambda_context(context)
         call = {"scope": f"{scope}#{key}", "request": _request(event)}
         ran: list[bool] = []
         try:
-            answer = once(call=call, event=event, context=context, ran=ran)
+            answer = once(context, call=call, event=event, context=context, ran=ran)
         except _AnswerNotKept as not_kept:
             return not_kept.answer
         except IdempotencyValidationError:
