@@ -4,6 +4,6 @@ practice employee understands (``findings``), the CSV template and column docume
 made from the reader's own table (``csv_template``), claims grouped into invoices
 (``invoicing``), the steps every upload takes (``upload``), the ingest use case
 (``ingest``), credit lines on earlier invoices (``credit_corrections``), insurer retour
-files (``retour``), the reports of both (``reports``) and the insurer-claim export
+files (``retour``), what the reports of both share (``reports``) and the insurer-claim export
 (``insurer_claims``); the rules a line meets are in ``rules/``. Imports: domain rooms and
 ``ports``."""

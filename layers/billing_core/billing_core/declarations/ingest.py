@@ -9,8 +9,8 @@ idempotent per invoice, so a crash halfway resumes instead of duplicating.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
 from billing_core.declarations.claims import Claim
@@ -26,10 +26,8 @@ from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, pla
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
-    FileRejectedSummary,
-    IngestSummary,
     OtherVersionIgnored,
-    ProcessingReport,
+    UploadReport,
     counted_by_code,
     in_report_order,
 )
@@ -62,6 +60,49 @@ upload_from_key = UploadKeys("incoming").upload_at
 
 def report_key(provider_id: str, declaration_id: str) -> str:
     return f"reports/{provider_id}/{declaration_id}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRejectedSummary:
+    """A file rejected as a whole (R2): its lines were counted, none became a claim."""
+
+    lines: int
+    claims_rejected: int = 0
+    invoices: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """The counts and amounts of one processed declaration file, for the report and the log."""
+
+    lines: int
+    claims_rejected: int
+    claims_already_processed: int  # known from an earlier upload (R3)
+    claims_invoiced: int
+    claims_to_insurer: int
+    invoices: int
+    invoices_by_channel: dict[str, int]  # "email", "paper"
+    gross_cents: int
+    reimbursement_deducted_cents: int
+    amount_invoiced_cents: int
+    warnings: int
+    claims_corrected: int  # credit lines booked on an earlier upload's invoices
+    correction_cents: int
+    invoices_debtor_risk_with_provider: int  # the patient is blocked at the provider (R22)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessingReport(UploadReport[IngestSummary | FileRejectedSummary]):
+    """What became of a declaration upload: ``reports/{provider}/{declaration}.json``."""
+
+    LOG_MESSAGE: ClassVar[str] = "declaration processed"
+
+    def _counts(self) -> dict[str, int]:
+        return {
+            "DeclarationLines": self.summary.lines,
+            "InvoicesCreated": self.summary.invoices,
+            "ClaimsRejected": self.summary.claims_rejected,
+        }
 
 
 def process_declaration(

@@ -1,5 +1,7 @@
-"""The reports of an upload: ``ProcessingReport`` for a declaration file (R1, R2) and
-``RetourReport`` for an insurer's retour file (R5).
+"""What the report of every upload shares (``UploadReport``), and the findings it keeps.
+The declaration ingest's ``ProcessingReport`` (R1, R2) and the retour import's
+``RetourReport`` (R5) build on it, each beside the use case that makes it (``ingest``,
+``retour``): neither function loads the other's report.
 
 A report is stored as JSON in the output bucket, where the provider API reads its
 findings (interfaces.md §1); ``to_json`` writes the same bytes as ever, key for key. Its
@@ -23,69 +25,7 @@ from billing_core.shared.reports import LogEntry
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-    from billing_core.declarations.vektis.parser import RetourRemark
-
 SummaryT = TypeVar("SummaryT", bound="DataclassInstance")
-
-
-@dataclass(frozen=True, slots=True)
-class FileRejectedSummary:
-    """A file rejected as a whole (R2): its lines were counted, none became a claim."""
-
-    lines: int
-    claims_rejected: int = 0
-    invoices: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class IngestSummary:
-    """The counts and amounts of one processed declaration file, for the report and the log."""
-
-    lines: int
-    claims_rejected: int
-    claims_already_processed: int  # known from an earlier upload (R3)
-    claims_invoiced: int
-    claims_to_insurer: int
-    invoices: int
-    invoices_by_channel: dict[str, int]  # "email", "paper"
-    gross_cents: int
-    reimbursement_deducted_cents: int
-    amount_invoiced_cents: int
-    warnings: int
-    claims_corrected: int  # credit lines booked on an earlier upload's invoices
-    correction_cents: int
-    invoices_debtor_risk_with_provider: int  # the patient is blocked at the provider (R22)
-
-
-@dataclass(frozen=True, slots=True)
-class RetourSummary:
-    """The counts and amounts of one applied retour file (R5), for the report and the log."""
-
-    lines: int
-    lines_applied: int
-    lines_unchanged: int
-    lines_invoiced_to_patient: int
-    lines_insurer: int
-    lines_unknown: int
-    invoices_changed: int
-    invoices_created: int
-    reimbursement_change_cents: int  # what the patients owe less (negative: more)
-    granted_cents: int
-
-
-@dataclass(frozen=True, slots=True)
-class RetourLineReport:
-    """Per line what the insurer said and what became of it: refs and amounts only."""
-
-    line: int
-    claim_ref: str
-    granted_cents: int
-    retour_codes: tuple[str, ...]
-    result: str  # a retour.LineResult, or "" when the file was rejected
-    invoice_id: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"retour_codes": list(self.retour_codes)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,48 +95,6 @@ class UploadReport(ABC, Generic[SummaryT]):
     @abstractmethod
     def _counts(self) -> dict[str, int]:
         """The metrics of this kind of upload."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProcessingReport(UploadReport[IngestSummary | FileRejectedSummary]):
-    """What became of a declaration upload: ``reports/{provider}/{declaration}.json``."""
-
-    LOG_MESSAGE: ClassVar[str] = "declaration processed"
-
-    def _counts(self) -> dict[str, int]:
-        return {
-            "DeclarationLines": self.summary.lines,
-            "InvoicesCreated": self.summary.invoices,
-            "ClaimsRejected": self.summary.claims_rejected,
-        }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RetourReport(UploadReport[RetourSummary]):
-    """What a retour file changed: ``reports/{provider}/retour-{upload}.json``."""
-
-    LOG_MESSAGE: ClassVar[str] = "retour applied"
-
-    lines: tuple[RetourLineReport, ...]
-    retour_codes: tuple[RetourRemark, ...] = ()  # every retourcode, at its level (issue 15)
-
-    def _kind(self) -> dict[str, str]:
-        return {"kind": "retour"}
-
-    def _lines(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "lines": [line.as_dict() for line in self.lines],
-            "retour_codes": [remark.as_dict() for remark in self.retour_codes],
-        }
-
-    def _counts(self) -> dict[str, int]:
-        summary = self.summary
-        return {
-            "Retour_lines": summary.lines,
-            "Retour_lines_applied": summary.lines_applied,
-            "Retour_lines_unknown": summary.lines_unknown,
-            "Retour_invoices_created": summary.invoices_created,
-        }
 
 
 # A report keeps the first FINDINGS_KEPT_PER_CODE findings of each code, in report order,

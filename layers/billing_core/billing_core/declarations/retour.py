@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
@@ -40,9 +40,7 @@ from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
     OtherVersionIgnored,
-    RetourLineReport,
-    RetourReport,
-    RetourSummary,
+    UploadReport,
     counted_by_code,
     in_report_order,
 )
@@ -62,7 +60,12 @@ from billing_core.declarations.upload import (
     start_record,
     with_reference_block,
 )
-from billing_core.declarations.vektis.parser import RetourLine, RetourParse, parse_retour
+from billing_core.declarations.vektis.parser import (
+    RetourLine,
+    RetourParse,
+    RetourRemark,
+    parse_retour,
+)
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import Change, save_change
@@ -86,6 +89,65 @@ retour_upload_from_key = UploadKeys("retour").upload_at
 
 def retour_report_key(provider_id: str, declaration_id: str) -> str:
     return f"reports/{provider_id}/retour-{declaration_id}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RetourSummary:
+    """The counts and amounts of one applied retour file (R5), for the report and the log."""
+
+    lines: int
+    lines_applied: int
+    lines_unchanged: int
+    lines_invoiced_to_patient: int
+    lines_insurer: int
+    lines_unknown: int
+    invoices_changed: int
+    invoices_created: int
+    reimbursement_change_cents: int  # what the patients owe less (negative: more)
+    granted_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetourLineReport:
+    """Per line what the insurer said and what became of it: refs and amounts only."""
+
+    line: int
+    claim_ref: str
+    granted_cents: int
+    retour_codes: tuple[str, ...]
+    result: str  # a retour.LineResult, or "" when the file was rejected
+    invoice_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"retour_codes": list(self.retour_codes)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetourReport(UploadReport[RetourSummary]):
+    """What a retour file changed: ``reports/{provider}/retour-{upload}.json``."""
+
+    LOG_MESSAGE: ClassVar[str] = "retour applied"
+
+    lines: tuple[RetourLineReport, ...]
+    retour_codes: tuple[RetourRemark, ...] = ()  # every retourcode, at its level (issue 15)
+
+    def _kind(self) -> dict[str, str]:
+        return {"kind": "retour"}
+
+    def _lines(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            "lines": [line.as_dict() for line in self.lines],
+            "retour_codes": [remark.as_dict() for remark in self.retour_codes],
+        }
+
+    def _counts(self) -> dict[str, int]:
+        summary = self.summary
+        return {
+            "Retour_lines": summary.lines,
+            "Retour_lines_applied": summary.lines_applied,
+            "Retour_lines_unknown": summary.lines_unknown,
+            "Retour_invoices_created": summary.invoices_created,
+        }
 
 
 def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cause: str) -> Invoice:

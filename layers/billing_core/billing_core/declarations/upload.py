@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from billing_core.declarations.invoicing import InvoiceDraft, issue_invoice
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
@@ -21,7 +21,7 @@ from billing_core.shared import reference
 from billing_core.texts.practice import action_sentences
 
 if TYPE_CHECKING:
-    from billing_core.declarations.reports import ProcessingReport, RetourReport
+    from billing_core.declarations.reports import UploadReport
     from billing_core.declarations.rules.insurers import InsurerRegisters
     from billing_core.invoices.invoice import Invoice
     from billing_core.ports import BillingStore, DeliveryQueue, FileStore, InsurerRegisterStore
@@ -203,7 +203,7 @@ def issue_invoices(
 
 
 def publish_report(
-    report: ProcessingReport | RetourReport, record: DeclarationRecord, key: str, ctx: IngestContext
+    report: UploadReport[Any], record: DeclarationRecord, key: str, ctx: IngestContext
 ) -> None:
     """The report in the output bucket, then the upload's record that points to it."""
     ctx.files.put(key, report.to_json(), "application/json")
