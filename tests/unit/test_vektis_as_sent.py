@@ -9,7 +9,7 @@ import pytest
 
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import is_vektis, parse_declaration
-from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import to_bytes
 from tests.unit.claim_factories import person
 from tests.unit.vektis_files import AGB, TODAY, codes, dental_claim, only, records

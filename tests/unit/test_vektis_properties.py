@@ -21,7 +21,7 @@ from billing_core.declarations.formats import parse_declaration
 from billing_core.declarations.rules import treatment_codes
 from billing_core.declarations.rules.insurers import shipped_registers
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13, PM304_V32, PM305_V32
-from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import (
     Granted,
     to_bytes,

@@ -19,7 +19,7 @@ from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
-from billing_core.declarations.vektis.parser import parse_retour
+from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import (
     Granted,
     InsurerAnswer,

@@ -10,8 +10,8 @@ import pytest
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import is_vektis, parse_declaration
 from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32, PM305_V32, STANDARDS
-from billing_core.declarations.vektis.parser import parse_retour
 from billing_core.declarations.vektis.reader import MAX_LISTED_LINE_PROBLEMS
+from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import Granted, to_bytes, write_retour
 from billing_core.texts.practice import FINDINGS, PRACTICE
 from tests.unit.claim_factories import person

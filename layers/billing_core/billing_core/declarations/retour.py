@@ -60,7 +60,7 @@ from billing_core.declarations.upload import (
     start_record,
     with_reference_block,
 )
-from billing_core.declarations.vektis.parser import (
+from billing_core.declarations.vektis.retour_parser import (
     RetourLine,
     RetourParse,
     RetourRemark,

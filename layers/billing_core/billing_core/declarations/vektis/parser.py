@@ -1,25 +1,17 @@
-"""Entry points: a Vektis EI declaration -> claims and findings; a retour file -> lines."""
+"""The entry point of a Vektis EI declaration: the file -> claims and findings, the same
+result as a CSV upload (``parsed.ParseResult``)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from billing_core.declarations.claims import Claim
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.findings import Severity
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
-from billing_core.declarations.vektis.layout import MessageKind, RecordType, Standard
+from billing_core.declarations.vektis.layout import MessageKind
 from billing_core.declarations.vektis.mapping import map_claims
-from billing_core.declarations.vektis.reader import VektisFile, read_vektis
-from billing_core.texts import retour_codes
-
-_RETOUR_CODE_KEYS = ("retour_code_1", "retour_code_2", "retour_code_3")
-_GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
-_PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
-_LEVELS = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
+from billing_core.declarations.vektis.reader import read_vektis
 
 
 def parse_vektis(
@@ -32,154 +24,12 @@ def parse_vektis(
 ) -> ParseResult:
     """An MZ301/PM304 upload -> the same result as a CSV upload (R2: a structural finding
     leaves no claims). The caller pauses the cycle collector (billing_core.bulk)."""
-    file = _read(data, MessageKind.DECLARATION, max_lines, provider_agbs)
+    file = read_vektis(
+        data, kind=MessageKind.DECLARATION, max_lines=max_lines, provider_agbs=provider_agbs
+    )
     if file.file_rejected:
         structural = [f for f in file.findings if f.severity is Severity.FILE]
         return ParseResult([], structural, file.treatment_lines, format=file.format)
     claims, findings = map_claims(file, today=today, insurers=insurers)
     repaired = file.warnings  # what the reader repaired, for the report
     return ParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
-
-
-@dataclass(frozen=True, slots=True)
-class RetourLine:
-    """One 04 of a retour file: what the insurer granted for one declared line."""
-
-    line: int
-    claim_ref: str
-    granted_cents: int  # signed: D positive, C negative
-    retour_codes: tuple[str, ...]
-    claim: Claim | None  # the declared line as the insurer copied it; None if unreadable
-
-
-@dataclass(frozen=True, slots=True)
-class RetourRemark:
-    """One retourcode where the insurer put it: about the file, a patient, a debtor, a
-    comment or a line (MZ302 v1.3: three codes at every level)."""
-
-    level: str  # file, patient, debtor, comment, line
-    line: int
-    code: str
-    claim_ref: str | None = None  # the line it is about (or the line a comment is on)
-    patient_ref: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """For the retour report: the meaning from the code list, or none for a code the
-        list does not have (the report shows its number)."""
-        dutch, english = retour_codes.meaning(self.code) or (None, None)
-        return {
-            "level": self.level,
-            "line": self.line,
-            "code": self.code,
-            "meaning": dutch,
-            "meaning_en": english,
-            "claim_ref": self.claim_ref,
-            "patient_ref": self.patient_ref,
-        }
-
-
-@dataclass(frozen=True)
-class RetourParse:
-    """A parsed retour file (PM305, MZ302): the insurer's answer per line, and the findings."""
-
-    format: str
-    lines: list[RetourLine] = field(default_factory=list)
-    # Structural ones reject the file; a line's own (a blank granted amount) leaves it out.
-    findings: list[Finding] = field(default_factory=list)
-    remarks: list[RetourRemark] = field(default_factory=list)  # every retourcode, in file order
-
-    @property
-    def file_rejected(self) -> bool:
-        return any(f.severity is Severity.FILE for f in self.findings)
-
-
-def parse_retour(
-    data: bytes,
-    *,
-    today: date,
-    max_lines: int = 100_000,
-    provider_agbs: Collection[str] = (),
-    insurers: InsurerRegisters | None = None,
-) -> RetourParse:
-    """A PM305/MZ302 file: checked as a declaration is (it copies one), then per line the
-    granted amount (``lines``: the lines that have one), and every retourcode with its level. The insurer's copy of a line is
-    mapped to a claim too: a rejected VGZ-group material is invoiced from it (legal-nl.md
-    §6)."""
-    file = _read(data, MessageKind.RETOUR, max_lines, provider_agbs)
-    if file.file_rejected or file.standard is None:
-        return RetourParse(file.format, findings=file.findings)
-    claims, _content = map_claims(
-        file, today=today, insurers=insurers
-    )  # content findings are the insurer's business
-    reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
-    for line, text in enumerate(file.records, file.first_line):
-        reader.read(line, text)
-    findings = [*file.warnings, *reader.findings]
-    return RetourParse(file.format, reader.lines, findings, reader.remarks)
-
-
-class _RetourReader:
-    """The insurer's fields of every record, in file order: a 02 names the patient of
-    the lines and codes after it."""
-
-    def __init__(self, standard: Standard, claims: dict[str, Claim]) -> None:
-        self.claims = claims
-        self.codes_of = {
-            kind.value: layout.getter(_RETOUR_CODE_KEYS)
-            for kind, layout in standard.records.items()
-            if layout.has("retour_code_1")
-        }
-        self.grant_of = standard.records[RecordType.TREATMENT].getter(_GRANT_KEYS)
-        self.patient_of = standard.records[RecordType.INSURED].getter(_PATIENT_KEYS)
-        self.patient_ref: str | None = None
-        self.claim_ref: str | None = None  # of the last 04: a 98 after it is about it
-        self.lines: list[RetourLine] = []
-        self.findings: list[Finding] = []
-        self.remarks: list[RetourRemark] = []
-
-    def read(self, line: int, text: str) -> None:
-        kind = text[:2]
-        codes_of = self.codes_of.get(kind)
-        if codes_of is None:
-            return
-        codes = tuple(code.strip() for code in codes_of(text) if code.strip("0 "))
-        if kind == "02":
-            self.patient_ref = next(
-                (ref.strip() for ref in self.patient_of(text) if ref.strip()), None
-            )
-            self.claim_ref = None
-        elif kind == "04":
-            self._treatment(line, text, codes)
-        level = _LEVELS[kind]
-        about = None if kind in ("01", "02", "03") else self.claim_ref
-        patient = None if kind == "01" else self.patient_ref
-        self.remarks.extend(RetourRemark(level, line, code, about, patient) for code in codes)
-
-    def _treatment(self, line: int, text: str, codes: tuple[str, ...]) -> None:
-        """A line with a granted amount; a blank one (the reader let only digits and
-        blanks through) is a finding of its own and changes nothing: never a zero."""
-        reference, amount, dc = self.grant_of(text)
-        reference = reference.strip()
-        self.claim_ref = reference
-        if amount.isspace():
-            params = {"claim_ref": reference, "codes": ", ".join(codes) or "-"}
-            blank = Finding("RETOUR_GRANTED_BLANK", Severity.CLAIM, line, None, reference, params)
-            self.findings.append(blank)
-            return
-        signed = -int(amount) if dc == "C" else int(amount)
-        self.lines.append(RetourLine(line, reference, signed, codes, self.claims.get(reference)))
-
-
-def _read(
-    data: bytes, kind: MessageKind, max_lines: int, provider_agbs: Collection[str]
-) -> VektisFile:
-    file = read_vektis(data, kind=kind, provider_agbs=provider_agbs)
-    if file.treatment_lines > max_lines:
-        file.findings.append(
-            Finding(
-                "FILE_TOO_MANY_LINES",
-                Severity.FILE,
-                params={"lines": file.treatment_lines, "max_lines": max_lines},
-            )
-        )
-    return file

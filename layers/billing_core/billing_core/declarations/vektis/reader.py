@@ -102,12 +102,21 @@ class VektisFile:
 
 
 def read_vektis(
-    data: bytes, *, kind: MessageKind, provider_agbs: Collection[str] = ()
+    data: bytes, *, kind: MessageKind, max_lines: int, provider_agbs: Collection[str] = ()
 ) -> VektisFile:
-    """The records of an EI file of this kind, or the structural findings that reject it.
+    """The records of an EI file of this kind, or the structural findings that reject it
+    (also more than ``max_lines`` treatment lines).
 
     provider_agbs: the uploading practice's AGB codes (practice and practitioners); a
     header naming none of them is someone else's file (interfaces.md §6)."""
+    file = _records(data, kind, provider_agbs)
+    if file.treatment_lines > max_lines:
+        params = {"lines": file.treatment_lines, "max_lines": max_lines}
+        file.findings.append(Finding("FILE_TOO_MANY_LINES", Severity.FILE, params=params))
+    return file
+
+
+def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> VektisFile:
     text = to_lines(data)
     problem = (_not_a_retour(data) if kind is MessageKind.RETOUR else None) or text.problem
     if problem is None and not text.lines:
