@@ -115,7 +115,7 @@ class RetourLineReport:
     claim_ref: str
     granted_cents: int
     retour_codes: tuple[str, ...]
-    result: str  # a retour.LineResult, or "" when the file was rejected
+    result: str  # a LineResult, or "" when the file was rejected
     invoice_id: str
 
     def as_dict(self) -> dict[str, Any]:

@@ -81,7 +81,8 @@ class UploadKeys:
 
 class FileParser(Protocol[ParsedT_co]):
     """A declaration or retour file parser (formats.parse_declaration,
-    vektis.parser.parse_retour): spelled out so mypy checks the keywords parse_for passes."""
+    vektis.retour_parser.parse_retour): spelled out so mypy checks the keywords parse_for
+    passes."""
 
     def __call__(
         self,
@@ -159,6 +160,7 @@ def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgno
 
 
 def has_reference_block(record: DeclarationRecord) -> bool:
+    """Whether this object version reserved its betalingskenmerken already (R3)."""
     return (
         record.reference_block_start is not None
         and record.reference_block_version == record.object_version

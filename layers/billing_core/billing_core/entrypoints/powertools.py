@@ -4,10 +4,10 @@ metrics decorators, the tracer never recording an answer or an error (they carry
 data: names, birth dates, treatments); idempotency on the idempotency table; the
 operator's line about a report (``log_report``).
 
-The tracer and the idempotency utility are made on the first invocation, not at import:
-``Tracer()`` imports the X-Ray SDK and the DynamoDB persistence layer creates a boto3
-client, together more than ``import boto3`` itself (issue 11 item 5). Powertools' own decorators are used
-unchanged, only applied then.
+The tracer and the idempotency utility are made on the first invocation, not at import
+(issue 11 item 5): ``Tracer()`` imports the X-Ray SDK and the DynamoDB persistence layer
+creates a boto3 client, together more than ``import boto3`` itself. Powertools' own
+decorators are used unchanged, only applied then.
 """
 
 from __future__ import annotations
