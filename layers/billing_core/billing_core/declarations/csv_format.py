@@ -38,7 +38,7 @@ from billing_core.declarations.claims import (
     dutch_postcode,
     passes_bsn_11_proof,
 )
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.shared.money import AmountFormatError, parse_euros
@@ -386,8 +386,7 @@ class _LineParser:
         result = ParseResult(self.claims, self.findings, lines_total)
         if result.file_rejected:
             # R2: a structural error rejects the whole file, so no claim may go on.
-            structural = [f for f in self.findings if f.severity is Severity.FILE]
-            return ParseResult([], structural, lines_total)
+            return ParseResult([], structural(self.findings), lines_total)
         return result
 
     def _read_lines(self, reader: _Reader, check_content: bool) -> int:

@@ -7,6 +7,8 @@ findings reject the whole file; content findings reject one claim; warnings reje
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Aliased: the Finding attribute named ``field`` would shadow dataclasses.field in the class body.
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -54,3 +56,9 @@ class Finding:
             "message": self.message("nl"),
             "message_en": self.message("en"),
         }
+
+
+def structural(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that reject the whole file (R2): a file with any of them goes no further,
+    and its report lists only these."""
+    return [finding for finding in findings if finding.severity is Severity.FILE]

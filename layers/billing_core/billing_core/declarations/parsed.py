@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.findings import Finding, structural
 
 
 @dataclass(frozen=True)
@@ -20,4 +20,4 @@ class ParseResult:
 
     @property
     def file_rejected(self) -> bool:
-        return any(finding.severity is Severity.FILE for finding in self.findings)
+        return bool(structural(self.findings))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from billing_core.declarations.findings import Severity
+from billing_core.declarations.findings import structural
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.layout import MessageKind
@@ -28,8 +28,7 @@ def parse_vektis(
         data, kind=MessageKind.DECLARATION, max_lines=max_lines, provider_agbs=provider_agbs
     )
     if file.file_rejected:
-        structural = [f for f in file.findings if f.severity is Severity.FILE]
-        return ParseResult([], structural, file.treatment_lines, format=file.format)
+        return ParseResult([], structural(file.findings), file.treatment_lines, format=file.format)
     claims, findings = map_claims(file, today=today, insurers=insurers)
     repaired = file.warnings  # what the reader repaired, for the report
     return ParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.vektis.layout import (
     Field,
     FieldType,
@@ -90,7 +90,7 @@ class VektisFile:
 
     @property
     def file_rejected(self) -> bool:
-        return any(f.severity is Severity.FILE for f in self.findings)
+        return bool(structural(self.findings))
 
     @property
     def warnings(self) -> list[Finding]:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.layout import MessageKind, RecordType, Standard
 from billing_core.declarations.vektis.mapping import map_claims
@@ -73,7 +73,7 @@ class RetourParse:
 
     @property
     def file_rejected(self) -> bool:
-        return any(f.severity is Severity.FILE for f in self.findings)
+        return bool(structural(self.findings))
 
 
 def parse_retour(
