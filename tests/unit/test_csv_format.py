@@ -668,6 +668,7 @@ CONTENT_CASES = [
     ("email-two-at", line(email="b@@example.com"), "EMAIL_INVALID", "email"),
     ("email-no-domain", line(email="b.kortenhoef@example"), "EMAIL_INVALID", "email"),
     ("email-with-space", line(email="b kortenhoef@example.com"), "EMAIL_INVALID", "email"),
+    ("email-leading-dot", line(email=".kortenhoef@example.com"), "EMAIL_INVALID", "email"),
     ("name-formula", line(last_name='=HYPERLINK("x")'), "NAME_FORMULA", "last_name"),
     ("initials-formula", line(initials="@SUM(1)"), "NAME_FORMULA", "initials"),
     (

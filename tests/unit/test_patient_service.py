@@ -353,6 +353,8 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
         ("amount", "Te hoog", "not-an-address"),
         ("amount", "Te hoog", ""),
         ("amount", "Te hoog", "a@example.nl\nBcc: b@example.nl"),
+        ("amount", "Te hoog", "a@exam\nple.nl"),
+        ("amount", "Te hoog", "a;b@example.nl"),
     ],
 )
 def test_an_unusable_objection_is_refused_before_any_read(reason, message, email):

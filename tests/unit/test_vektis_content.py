@@ -404,8 +404,10 @@ def test_facturatievorm_d_without_e_mail_goes_by_post_with_a_warning():
     assert codes(result) == ["VEKTIS_DIGITAL_WITHOUT_EMAIL"] and len(result.claims) == 2
 
 
-def test_an_invalid_e_mail_address_goes_by_post_with_a_warning():
-    result = parse(edited(records(child_claims()), DEBTOR, "email", "m.terpstra@example"))
+@pytest.mark.parametrize("email", ["m.terpstra@example", ".terpstra@example.nl"])
+def test_an_invalid_e_mail_address_goes_by_post_with_a_warning(email):
+    """The same check as a CSV file's (shared.email_address): a leading dot too."""
+    result = parse(edited(records(child_claims()), DEBTOR, "email", email))
     assert codes(result, Severity.WARNING) == ["VEKTIS_EMAIL_INVALID"]
     assert {c.debtor.email for c in result.claims} == {""}
 

@@ -7,18 +7,14 @@ invoice changes. Only the provider can put an invoice on hold.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.providers.actions import ActionKind, OpenAction, new_action_id
+from billing_core.shared.email_address import is_plausible_email
 
 MAX_MESSAGE_CHARS = 2000
-MAX_EMAIL_CHARS = 254
-# Deliberately plain: one @, no spaces, a dot in the domain. The address only receives
-# the acknowledgement; whether it exists is the mail server's question.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ObjectionReason(StrEnum):
@@ -38,7 +34,7 @@ def objection_refusal(reason: str, message: str, email: str) -> str | None:
         return "invalid_objection"
     if not message.strip() or len(message) > MAX_MESSAGE_CHARS:
         return "invalid_objection"
-    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email):
+    if not is_plausible_email(email):
         return "invalid_objection"
     return None
 

@@ -47,11 +47,11 @@ from billing_core.declarations.rules import treatment_codes
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.vektis.layout import RecordLayout, RecordType, Standard
 from billing_core.declarations.vektis.reader import VektisFile
+from billing_core.shared.email_address import is_plausible_email
 
 NO_BSN = "999999999"  # vektis.md §2: the patient has no (known) BSN
 PRICE_QUOTE_PREFIX = "begroting:"  # our convention for a dental price quote in a 98 comment
 _INVOICE_FORMS = {"P": "paper", "D": "digital", " ": "", "": ""}  # SB311 v2.0 COD655
-_EMAIL_FORBIDDEN = frozenset(' \t,;:<>()[]\\"')
 _PATIENT, _DEBTOR = ("de patiënt", "the patient"), ("de debiteur", "the debtor")
 
 # The address fields of a 02 and an 03, last in what their getters read (a 02 has no
@@ -302,7 +302,7 @@ class _Mapper:
 
     def _channel_email(self, line: int, layout: RecordLayout, email: str, form: str) -> str:
         """R7 from the 03: an e-mail address means digital, unless FACTURATIEVORM says P."""
-        if email and not _is_plausible_email(email):
+        if email and not is_plausible_email(email):
             self._warn("VEKTIS_EMAIL_INVALID", line, layout.label("email"))
             return ""  # one warning says it all: it goes by post
         choice = _INVOICE_FORMS.get(form)
@@ -670,12 +670,3 @@ def _house_number(text: str) -> str:
     """'00112' -> '112'; zero or unreadable -> ''. (Latin-1 has no decimal digits but
     0-9: stripping the zeros is what int() would do.)"""
     return text.lstrip("0") if text.isdecimal() else ""
-
-
-def _is_plausible_email(text: str) -> bool:
-    """A sane check, not RFC 5322: one @, a dotted domain, no spaces or separators."""
-    local, at, domain = text.partition("@")
-    if not (at and local and domain) or "@" in domain or not text.isascii():
-        return False
-    labels = domain.split(".")
-    return _EMAIL_FORBIDDEN.isdisjoint(text) and len(labels) >= 2 and all(labels)
