@@ -4,14 +4,17 @@ import os
 
 import pytest
 
-from local.bench import ColdStart, Figure, cold_start_row, table
+from billing_core.declarations.csv_format import parse_declaration_csv
+from local.bench import SANDBOX_TODAY, ColdStart, Figure, cold_start_row, table
 from local.bench_cost import Meter
+from local.bench_floor import objects_only
 from local.bench_instructions import (
     collected_instructions,
     executed_instructions,
     valgrind_available,
 )
 from local.bench_timing import least_cpu_seconds
+from local.generate import declaration_csv
 
 
 def _put(size: int) -> dict[str, object]:
@@ -124,3 +127,23 @@ def test_without_valgrind_a_cold_start_is_judged_on_cpu_time_and_says_so():
     # Then the row is the CPU ratio, and its name says why
     assert (figure.value, figure.floor, figure.meets) == (1.89, 1.24, True)
     assert "no valgrind" in figure.name
+
+
+def test_the_objects_floor_builds_what_the_core_keeps_and_checks_nothing():
+    """(b)'s second floor is fair only if it builds no less than the core does.
+
+    Given a generated declaration (every line valid; a few minors without a debtor, which
+    is a warning) When the floor and the parser read it Then the floor's claims are the
+    parser's, field for field, and it makes one draft per patient with a line per claim."""
+    data = declaration_csv(300)
+    parsed = parse_declaration_csv(data, today=SANDBOX_TODAY)
+    drafts = objects_only(data)
+
+    assert len(parsed.claims) == 300
+    assert {finding.code for finding in parsed.findings} <= {"MINOR_WITHOUT_DEBTOR"}
+    assert [claim for draft in drafts for claim in draft.claims] == parsed.claims
+    assert len(drafts) == len({claim.patient_ref for claim in parsed.claims})
+    assert all(len(draft.lines) == len(draft.claims) for draft in drafts)
+    assert [line.claim_ref for draft in drafts for line in draft.lines] == [
+        claim.claim_ref for claim in parsed.claims
+    ]
