@@ -658,8 +658,9 @@ def easter_story() -> None:
             )
             print(
                 f"  {reference.grouped(invoice.reference)} by {invoice.channel.value}: sent {reminder.sent_on:%a %d %b}, "
-                f"received {reminder.received_on:%a %d %b}; the 14 days run out on {days_out:%a %d %b}, "
-                f"then {moved_past or 'nothing'} -> pay by {reminder.final_date:%a %d %b}; "
+                f"received {reminder.received_on:%a %d %b}; the 14 days run out on {days_out:%a %d %b}"
+                f"{', the term moves past ' + moved_past if moved_past else ''}"
+                f" -> pay by {reminder.final_date:%a %d %b}; "
                 f"costs charged {invoice.costs_charged_on:%a %d %b}"
             )
 
