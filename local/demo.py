@@ -7,6 +7,7 @@ and .txt, invoice PDFs, the print batch, the processing reports).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -29,7 +30,8 @@ from local.sandbox import EVENTS, Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
 from local.vektis_samples import WEST_FILE, west_settings
 
-OUT = Path(__file__).resolve().parent.parent / "out"
+# DEMO_OUT: elsewhere than the checkout's out/ (the test that runs the whole demo).
+OUT = Path(os.environ.get("DEMO_OUT") or Path(__file__).resolve().parent.parent / "out")
 # The reminders of 31 December have their term to 14 January: a transfer of that day is
 # read after the run of the 15th (issue 12: the payment date decides).
 LATE_STATEMENT_DAY = date(2027, 1, 15)
@@ -333,7 +335,10 @@ class Demo:
             f"  replaying Fri 15 Jan 2027 again: {replay['actions']} actions, {sum(replay['letters'].values())} letters (nothing twice, R18)"
         )
         invoices, _ = repository.list_invoices(DENTAL.provider_id)
-        followed = [i for i in invoices if i.reminder is not None]
+        # By kenmerk: the store lists by invoice id, which differs from run to run.
+        followed = sorted(
+            (i for i in invoices if i.reminder is not None), key=lambda i: i.reference
+        )
         for channel in (Channel.EMAIL, Channel.PAPER):
             invoice = next((i for i in followed if i.channel is channel and i.handed_over_on), None)
             if invoice is not None:
@@ -536,7 +541,7 @@ class Demo:
         if not mine:
             return
         print(
-            f"  {'betalingskenmerk':19} {'to':24} {'channel':7} {'gross':>11} {'insurer':>10} {'to pay':>11}  pay by"
+            f"  {'betalingskenmerk':19} {'to':28} {'channel':7} {'gross':>11} {'insurer':>10} {'to pay':>11}  pay by"
         )
         for invoice in sorted(mine, key=lambda i: i.reference):
             print(self.invoice_row(invoice))
@@ -546,7 +551,7 @@ class Demo:
         who = invoice.addressee.display_name + (" (debtor)" if invoice.debtor else "")
         flags = " !quote" if invoice.warnings else ""
         return (
-            f"  {reference.grouped(invoice.reference):19} {who[:24]:24} {invoice.channel.value:7} "
+            f"  {reference.grouped(invoice.reference):19} {who[:28]:28} {invoice.channel.value:7} "
             f"{format_euros(invoice.gross_cents):>11} {format_euros(-invoice.reimbursed_cents):>10} "
             f"{format_euros(invoice.amount_due_cents):>11}  {invoice.final_payment_date:%d-%m-%Y}{flags}"
         )
@@ -705,7 +710,8 @@ def vektis_story() -> None:
             meaning = code["meaning_en"] or "not in the code list"
             print(f"    {code['level']:<8} {about:<14} {code['code']}  {meaning}")
         print("  and it sets what it granted per line:")
-        for invoice in sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)[0]:
+        invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+        for invoice in sorted(invoices, key=lambda i: i.reference):
             was = before.get(invoice.invoice_id)
             change = (
                 f"{format_euros(was)} -> {format_euros(invoice.amount_due_cents)}"

@@ -61,7 +61,9 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
         "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=bounced["provider_id"]
     )
     print(
-        f"  its W48 statement: payout {statement['payout']['state']} {statement['payout']['dates']}"
+        f"  its W48 statement: payout {statement['payout']['state']} ("
+        + ", ".join(f"{step} {day}" for step, day in statement["payout"]["dates"].items())
+        + ")"
     )
     _fix_payout_account(sandbox, bounced["provider_id"])
     next_monday = date.fromordinal(first_monday.toordinal() + 7)
