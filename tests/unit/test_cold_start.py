@@ -32,6 +32,7 @@ for name in sys.argv[1:]:
 loaded = sorted(m for m in sys.modules if m.startswith("billing_core."))
 idempotency = "aws_lambda_powertools.utilities.idempotency" in sys.modules
 answer = {"clients": made, "xray": "aws_xray_sdk" in sys.modules, "idempotency": idempotency}
+answer["openapi_models"] = "aws_lambda_powertools.event_handler.openapi.models" in sys.modules
 print(json.dumps({**answer, "loaded": loaded}))
 """
 
@@ -57,6 +58,18 @@ def test_importing_a_handler_makes_no_aws_client_and_loads_no_xray_sdk():
     # Then no client was made, and neither the X-Ray SDK nor Powertools' idempotency
     # utility (the S3 and queue functions use it) is loaded: they wait for an event
     assert (answer["clients"], answer["xray"], answer["idempotency"]) == ([], False, False)
+
+
+API_FUNCTIONS = ("provider_api", "patient_api", "operator_api", "provider_portal")
+
+
+def test_an_api_function_builds_the_openapi_models_only_when_its_document_is_asked_for():
+    # Given a fresh interpreter, when every API function's module is imported
+    answer = imported(*API_FUNCTIONS)
+    # Then Powertools' OpenAPI models (every pydantic model of the OpenAPI spec, ~0.7x
+    # `import boto3` in instructions) are not loaded: request validation does not need
+    # them, the document and the Swagger page build them when served (issue 11 item 5)
+    assert (answer["clients"], answer["openapi_models"]) == ([], False)
 
 
 # Aggregates whose item mappings the repository loads in the methods that use them.

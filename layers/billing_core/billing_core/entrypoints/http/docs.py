@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 from http import HTTPStatus
+from importlib.util import find_spec
 from pathlib import Path
 
-import aws_lambda_powertools.event_handler.openapi.swagger_ui as swagger_ui
 from aws_lambda_powertools.event_handler import Response
 
 SECURITY_SCHEME = "bearerToken"  # the name of the bearer token in the documents
@@ -93,8 +93,15 @@ api.addEventListener("change", function () {{
 """
 
 
+# Found, not imported: the package's __init__ loads Powertools' OpenAPI models (pydantic),
+# about a third of an API function's cold start, for the two files read here.
+_SWAGGER_UI = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
+
+
 @cache
 def _swagger_ui() -> tuple[str, str]:
-    folder = Path(swagger_ui.__file__).parent
+    spec = find_spec(_SWAGGER_UI)
+    assert spec is not None and spec.submodule_search_locations, _SWAGGER_UI
+    folder = Path(spec.submodule_search_locations[0])
     script = (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
     return script, (folder / "swagger-ui.min.css").read_text(encoding="utf-8")
