@@ -28,6 +28,8 @@ NOT_PLAUSIBLE = [
     ("a@example.nl\n", "trailing line break"),
     ("a@example.nl\r\nBcc: b@example.nl", "header injection"),
     ("a;b@example.nl", "separator"),
+    ("a\x00b@example.nl", "NUL"),
+    ("ab@exam\x7fple.nl", "DEL"),
     ("jöran@example.nl", "not ASCII"),
     ("x" * (MAX_EMAIL_CHARS - len("@example.nl") + 1) + "@example.nl", "255 characters"),
 ]
