@@ -101,7 +101,9 @@ _SWAGGER_UI = "aws_lambda_powertools.event_handler.openapi.swagger_ui"
 @cache
 def _swagger_ui() -> tuple[str, str]:
     spec = find_spec(_SWAGGER_UI)
-    assert spec is not None and spec.submodule_search_locations, _SWAGGER_UI
+    if spec is None or not spec.submodule_search_locations:
+        # Not an assert: under ``python -O`` the page would fail later, with a worse error.
+        raise RuntimeError(f"{_SWAGGER_UI} is not installed: the docs page serves its files")
     folder = Path(spec.submodule_search_locations[0])
     script = (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
     return script, (folder / "swagger-ui.min.css").read_text(encoding="utf-8")
