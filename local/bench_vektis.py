@@ -37,10 +37,17 @@ def vektis_file(lines: int) -> bytes:
 
 
 def read_validate_map(data: bytes, lines: int) -> int:
+    """What process_declaration does with an EI file before it plans, in its pause of the
+    cycle collector: the claims are freed before the pause ends, as in production (kept
+    past it, the collector's first run would walk them all: 7% of this figure)."""
     with cycle_collection_paused():
-        parsed = parse_vektis(
-            data, today=SANDBOX_TODAY, max_lines=lines, provider_agbs={DENTAL.agb_code}
-        )
+        return _claims_read(data, lines)
+
+
+def _claims_read(data: bytes, lines: int) -> int:
+    parsed = parse_vektis(
+        data, today=SANDBOX_TODAY, max_lines=lines, provider_agbs={DENTAL.agb_code}
+    )
     if parsed.file_rejected or len(parsed.claims) != lines:
         raise AssertionError(f"the bench file should be clean: {parsed.findings[:3]}")
     return len(parsed.claims)

@@ -1,10 +1,15 @@
 """`make bench` (issue 18): the cost model's request units and the table of figures."""
 
+import gc
 import os
+from contextlib import contextmanager
 
 import pytest
 
+from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.shared.bulk import cycle_collection_paused
+from local import bench_vektis
 from local.bench import SANDBOX_TODAY, ColdStart, Figure, cold_start_row, table
 from local.bench_cost import Meter
 from local.bench_floor import objects_only
@@ -14,6 +19,7 @@ from local.bench_instructions import (
     valgrind_available,
 )
 from local.bench_timing import least_cpu_seconds
+from local.bench_vektis import read_validate_map, vektis_file
 from local.generate import declaration_csv
 
 
@@ -147,3 +153,24 @@ def test_the_objects_floor_builds_what_the_core_keeps_and_checks_nothing():
     assert [line.claim_ref for draft in drafts for line in draft.lines] == [
         claim.claim_ref for claim in parsed.claims
     ]
+
+
+def test_the_vektis_figure_frees_its_claims_before_the_collector_resumes(monkeypatch):
+    """(h) measures what process_declaration does: claims kept past the pause would be
+    walked by the collector's first run, a cost the ingest never pays.
+
+    Given the bench's EI file of 40 treatment lines When (h)'s work reads it Then it
+    counts every line, and no claim is alive when the pause ends."""
+    alive_at_resume: list[int] = []
+
+    @contextmanager
+    def watched_pause():
+        with cycle_collection_paused():
+            yield
+            alive_at_resume.append(sum(type(o) is Claim for o in gc.get_objects()))
+
+    data = vektis_file(40)
+    monkeypatch.setattr(bench_vektis, "cycle_collection_paused", watched_pause)
+
+    assert read_validate_map(data, 40) == 40
+    assert alive_at_resume == [0]
