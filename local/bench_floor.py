@@ -17,8 +17,7 @@ from datetime import date
 from operator import itemgetter
 
 from billing_core.declarations.claims import Address, Claim, LineType, Person
-from billing_core.declarations.invoicing import InvoiceDraft
-from billing_core.invoices.invoice import InvoiceLine
+from billing_core.declarations.invoicing import InvoiceDraft, invoice_line
 
 _PATIENT = (
     *("initials", "name_prefix", "last_name", "street", "house_number"),
@@ -94,18 +93,6 @@ def _date(text: str) -> date:
 
 
 def _draft(claims: list[Claim]) -> InvoiceDraft:
-    lines = [
-        InvoiceLine(
-            c.claim_ref,
-            c.treatment_date,
-            c.treatment_code,
-            c.description,
-            c.line_type,
-            c.quantity,
-            c.unit_price_cents,
-            0,
-            c.insurer_uzovi,
-        )
-        for c in claims
-    ]
+    # The core's own invoice line for a claim, nothing reimbursed.
+    lines = [invoice_line(claim, 0) for claim in claims]
     return InvoiceDraft(tuple(claims), tuple(lines))
