@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from billing_core.declarations.csv_rows import CsvRows
 
 # The characters csv.reader treats specially, and some it does not.
-_ALPHABET = ';"\r\n ,\t\x00a\u00e9'
+_ALPHABET = ';"\r\n ,\t\x00\x0b\x85\u2028a\u00e9'
 
 
 def _csv_reader_rows(text: str) -> list[tuple[list[str], int]]:
@@ -44,6 +44,7 @@ def test_every_text_reads_as_csv_reader_reads_it(text: str) -> None:
         pytest.param('a;b"c\nd\n', id="a quote inside an unquoted field"),
         pytest.param('a;"unclosed\nb;c\n', id="a quote never closed runs to the end"),
         pytest.param("\n\n;\n", id="empty lines and a line of one separator"),
+        pytest.param("a\x0bb;c\u2028d\n", id="breaks str.splitlines knows and csv does not"),
     ],
 )
 def test_the_cases_practice_files_show(text: str) -> None:

@@ -14,6 +14,9 @@ import csv
 import io
 from collections.abc import Iterator
 
+# Where str.splitlines ends a line and csv.reader does not (both end one at \n, \r, \r\n).
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
 
 class CsvRows:
     """``csv.reader(io.StringIO(text, newline=""), delimiter=separator)``: one iterator,
@@ -27,8 +30,7 @@ class CsvRows:
         return self._rows
 
     def _read(self, text: str, separator: str) -> Iterator[list[str]]:
-        # newline="": a line ends at \n, \r or \r\n, kept on the line, as csv.reader expects.
-        lines = io.StringIO(text, newline="")
+        lines = _physical_lines(text)
         held: list[str] = []  # the line csv.reader is to read next
         quoted = csv.reader(_held_first(held, lines), delimiter=separator)
         # A line no longer than csv's field limit cannot hold a field over it: csv.reader
@@ -45,6 +47,15 @@ class CsvRows:
                 self.line_num += 1
                 fields = line.rstrip("\r\n")
                 yield fields.split(separator) if fields else []
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The lines csv.reader reads, each with its line end."""
+    if any(other in text for other in _OTHER_LINE_BREAKS):
+        # newline="": a line ends at \n, \r or \r\n only, kept on the line.
+        return io.StringIO(text, newline="")
+    # The same lines, without StringIO's copy of the text at four bytes a character.
+    return iter(text.splitlines(keepends=True))
 
 
 def _held_first(held: list[str], lines: Iterator[str]) -> Iterator[str]:
