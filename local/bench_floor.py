@@ -11,12 +11,11 @@ and the planning; what it costs below it no ingest can save.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from operator import itemgetter
 
 from billing_core.declarations.claims import Address, Claim, LineType, Person
+from billing_core.declarations.csv_rows import CsvRows
 from billing_core.declarations.invoicing import InvoiceDraft, invoice_line
 
 _PATIENT = (
@@ -29,7 +28,7 @@ _TREATMENT = ("treatment_date", "quantity", "unit_price")
 
 def objects_only(data: bytes) -> list[InvoiceDraft]:
     """The drafts of ``data`` (a CSV declaration of interfaces.md §1a), unchecked."""
-    rows = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=";")
+    rows = iter(CsvRows(data.decode("utf-8"), ";"))  # the rows the core reads, as it reads them
     columns = {name: position for position, name in enumerate(next(rows))}
     patient_cells = itemgetter(*(columns[c] for c in _PATIENT))
     claim_cells = itemgetter(*(columns[c] for c in _CLAIM))
