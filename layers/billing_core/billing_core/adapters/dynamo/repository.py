@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -317,11 +318,15 @@ class BillingRepository:
         """
         # The insurer-bound lines' markers first: a known one cancels a transaction
         # before any invoice is written (the ingest plans again then, see ports.py).
-        units = [
-            _Unit([self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))])
-            for ref in insurer_claim_refs
-        ]
-        units += [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
+        # Built as the transactions go: a 100,000-line file's items all at once took
+        # 325 MB (make bench (m)).
+        units = chain(
+            (
+                _Unit([self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))])
+                for ref in insurer_claim_refs
+            ),
+            (self._invoice_unit(provider_id, declaration_id, new) for new in invoices),
+        )
         stored = NewInvoicesStored(0)
         for transaction in _pack(units, TRANSACTION_LIMIT):
             stored = self._write_units(transaction, stored)
@@ -928,7 +933,7 @@ class _Unit:
         return self.provider_id, self.invoice_id
 
 
-def _pack(units: Sequence[_Unit], limit: int) -> Iterator[list[_Unit]]:
+def _pack(units: Iterable[_Unit], limit: int) -> Iterator[list[_Unit]]:
     """Fill transactions up to ``limit`` items without splitting a unit."""
     transaction: list[_Unit] = []
     size = 0
