@@ -518,7 +518,10 @@ def large_file_figures(data: bytes) -> list[Figure]:
     from local.bench_large import measure
 
     run = measure(data)
-    waits = f"{run.transactions:,} transactions, {run.batch_gets:,} batch reads, {run.sqs_batches:,} SQS batches"
+    waits = (
+        f"{run.transactions:,} transactions ({run.items_written:,} items, counted through "
+        f"the repository), {run.sqs_batches:,} SQS batches"
+    )
     return [
         Figure(
             "l",

@@ -1,6 +1,7 @@
 """`make bench` (issue 18): the cost model's request units and the table of figures."""
 
 import gc
+import math
 import os
 from contextlib import contextmanager
 
@@ -18,6 +19,7 @@ from local.bench_instructions import (
     executed_instructions,
     valgrind_available,
 )
+from local.bench_large import ingest_in_memory
 from local.bench_timing import least_cpu_seconds
 from local.bench_vektis import read_validate_map, vektis_file
 from local.generate import declaration_csv
@@ -180,3 +182,16 @@ def test_the_vektis_figure_frees_its_claims_before_the_collector_resumes(monkeyp
 
     assert read_validate_map(data, 40) == 40
     assert alive_at_resume == [0]
+
+
+def test_the_large_run_writes_its_invoices_through_the_repository(tmp_path):
+    # Given a 300-line declaration, as (l) and (m) take a 100,000-line one
+    path = tmp_path / "declaration.csv"
+    path.write_bytes(declaration_csv(300))
+    # When the large run's in-memory ingest takes it
+    run = ingest_in_memory(str(path))
+    # Then the repository wrote every line's claim marker and every invoice with its
+    # kenmerk's marker, in transactions of at most 100 items that were counted
+    assert run["lines"] == 300
+    assert run["items_written"] >= run["lines"] + 2 * run["invoices"]
+    assert run["transactions"] >= math.ceil(run["items_written"] / 100)
