@@ -20,8 +20,13 @@ from billing_core.dunning.letters import KINDS as DUNNING_LETTERS
 from billing_core.dunning.letters import SECOND_NOTICE
 from billing_core.invoices.invoice import Correspondence
 from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
+from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.money import MatchTarget, match_credit
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, Money, one_invoice
+from tests.unit.fake_store import AuditInMemory
 
 CREDITED_ON = date(2027, 1, 14)  # the last day of the reminder's term
 COSTS_DAY = date(2027, 1, 15)
@@ -119,6 +124,43 @@ def test_a_combined_letter_is_set_right_on_each_of_its_invoices():
 
     assert world.money(COSTS_DAY, "inv-1").due == 0
     assert balance(world.invoice("inv-2").ledger, Component.COSTS) == 30_000
+
+
+def test_a_credit_matched_to_the_patient_after_the_run_is_split_by_what_was_due_on_its_date():
+    """Given one letter for €500 + €300 and €800 without a kenmerk credited on the last
+    day of its term, when an operator matches it to the patient after the run charged the
+    costs, then each invoice gets what it owed on the credit's date (legal-nl.md §5: the
+    oldest due invoice first, the rest to the next; §2: the payment date decides, so the
+    costs charged later were not due): both are paid in the term, no costs, no handover."""
+    world = reminded(one_invoice(50_000, number=1), one_invoice(30_000, number=2))
+    world.run_days(COSTS_DAY, date(2027, 1, 19))
+    source = "NL20INGB0001234567/ING-99"
+    world.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(source), source, "STMT-9", "ING-99", CREDITED_ON, "CRDT", 80_000,
+            "EUR", "no_reference", counterparty_name="J. Jansen",
+        )
+    )  # fmt: skip
+    world.clock.set(at(date(2027, 1, 20), 10))
+    office = BackOfficeContext(
+        world.store, world.files, world.links, AuditInMemory(), world.queue, world.clock,
+        Reader("operator-sub-1", "operator"),
+    )  # fmt: skip
+    patient = MatchTarget(
+        provider_id=world.provider.provider_id, patient_ref=world.invoice().patient_ref
+    )
+
+    matched = match_credit(credit_id_of(source), patient, office)
+
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 50_000),
+        ("inv-2", 30_000),
+    ]
+    world.run_days(date(2027, 1, 20), LATER)
+    for invoice_id in ("inv-1", "inv-2"):
+        assert world.money(LATER, invoice_id) == Money(principal=0, costs=0, interest=0, due=0)
+        assert world.invoice(invoice_id).handed_over_on is None
+    assert world.handover_files() == []
 
 
 def test_costs_paid_by_a_later_payment_move_on_to_the_principal():

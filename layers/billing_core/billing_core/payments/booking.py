@@ -137,6 +137,18 @@ def apply_payment(
     return _complete_arrangement_when_paid(paid)
 
 
+def owed_on(invoice: Invoice, day: date, *, interest: InterestAccrual = accrued_interest) -> int:
+    """What a payment received on ``day`` pays off before the rest is credit, as
+    ``apply_payment`` allocates it: the costs and interest due on that day (costs charged
+    after it were not, legal-nl.md §2), the interest accrued up to it, the principal."""
+    return (
+        _due_on(invoice, Component.COSTS, day)
+        + _due_on(invoice, Component.INTEREST, day)
+        + interest(invoice, day)
+        + balance(invoice.ledger, Component.PRINCIPAL)
+    )
+
+
 def _due_on(invoice: Invoice, component: Component, day: date) -> int:
     """What ``component`` owed on the payment's day: costs charged after it (a payment
     in the reminder's term, read late) were not due then (legal-nl.md §2: the payment

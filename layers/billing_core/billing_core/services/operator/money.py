@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from billing_core.changes.correction import correct_entry
-from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import IncomingPayment, block_unsettled_claim, book_payment
+from billing_core.payments.booking import (
+    IncomingPayment,
+    block_unsettled_claim,
+    book_payment,
+    owed_on,
+)
 from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
@@ -91,10 +95,12 @@ def _plan(
     invoices = _patients_invoices(target.provider_id, target.patient_ref, ctx)
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
+    # Owed on the credit's date, not today: costs charged after it were not due then
+    # (legal-nl.md §2), and booking a share dated in the term undoes them (book_payment).
     day = credit.booking_date
-    due = [i for i in invoices if i.balance_cents + accrued_interest(i, day) > 0] or invoices[-1:]
-    owed = [(i.reference, i.invoice_id, i.balance_cents + accrued_interest(i, day)) for i in due]
-    return split_over(credit.amount_cents, owed)
+    owed = [(i.reference, i.invoice_id, owed_on(i, day)) for i in invoices]
+    due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
+    return split_over(credit.amount_cents, due)
 
 
 def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
