@@ -21,8 +21,10 @@ from billing_core.collection.collection_report import (
 )
 from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.providers.retrocession import build_statement
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from tests.unit.factories import REFERENCE, ledger_for, make_invoice, sample_lines
+from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
 from tests.unit.fake_store import FakeStore, FilesInMemory
 
 TODAY = date(2027, 2, 15)
@@ -115,6 +117,31 @@ def test_a_settled_claim_is_written_off_with_the_agency_as_cause(world):
     assert -sum(e.amount_cents for e in written_off) == DUE - 2000
     assert written_off[0].at == datetime(2027, 2, 14, 0, 0, tzinfo=AMSTERDAM)
     assert store.invoice().amount_due_cents == 0 and unblocked(store)
+
+
+@pytest.mark.parametrize(
+    ("row", "kind"),
+    [
+        (f"{REFERENCE};CMIB-1;paid;2000;2027-02-12", EntryKind.PAYMENT),
+        (f"{REFERENCE};CMIB-2;settled;;2027-02-12", EntryKind.STOP),
+    ],
+    ids=["paid", "settled"],
+)
+def test_a_row_dated_last_week_is_on_this_weeks_retrocession_statement(world, row, kind):
+    """R24: the statement shows "every money movement that concerns the provider ...
+    coulance and stops", to the cent. Given last week's statement built, when the agency
+    reports on Monday a payment or a settlement of last Friday, then its entries stay
+    dated Friday but count in this week, the week they reached the ledger."""
+    store, _, ctx = world
+
+    import_collection_report(report(row), "collection-reports/a.csv", ctx)
+
+    entries = [e for e in store.invoice().ledger if e.kind is kind]
+    assert entries and {e.at for e in entries} == {datetime(2027, 2, 12, 0, 0, tzinfo=AMSTERDAM)}
+    this_week = build_statement(make_provider(), Week.of(TODAY), [store.invoice()])
+    assert this_week.total(kind) == sum(e.amount_cents for e in entries)
+    last_week = build_statement(make_provider(), Week.of(date(2027, 2, 12)), [store.invoice()])
+    assert last_week.total(kind) == 0
 
 
 def test_the_same_file_again_books_nothing_twice(world):

@@ -46,6 +46,7 @@ from billing_core.payments.booking import (
     InterestAccrual,
     book_payment,
     payment_id,
+    recorded_now,
     release_settled_claim,
 )
 from billing_core.ports import BillingStore, FileStore
@@ -205,10 +206,14 @@ def _book_paid(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
 
 
 def _write_off(row: AgencyRow, invoice: Invoice, ctx: CollectionReportContext) -> RowResult:
-    at = min(_start_of(row.paid_on), ctx.clock.now())
-    stored, changed = save_change(
-        ctx.store, invoice, lambda current: apply_write_off(current, row.agency_ref, at)
-    )
+    now = ctx.clock.now()
+    at = min(_start_of(row.paid_on), now)
+
+    def write_off(current: Invoice) -> Invoice:
+        return apply_write_off(current, row.agency_ref, at)
+
+    # Dated at the agency's day, recorded now: on the next statement, as a payment (R24).
+    stored, changed = save_change(ctx.store, invoice, recorded_now(write_off, now))
     release_settled_claim(ctx.store, stored, ctx.clock)
     if not changed:
         return _done(row, RowOutcome.DUPLICATE, stored, 0)
