@@ -104,3 +104,13 @@ def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(
     assert links.get_unmatched_credit("no-such-credit") is None
     with pytest.raises(LookupError):
         links.plan_credit_match("no-such-credit", first)
+
+
+def test_a_credit_keeps_its_transfer_ids_and_a_return_the_payment_it_reverses(links):
+    """R12: the transfer ids let an operator's match be found by the bank's return of it;
+    a return's plan names the bank payment it reverses, so a retry reverses the same."""
+    line = replace(unmatched("E-3", date(2026, 11, 25)), direction="DBIT", transfer_ids=("TX-1",))
+    links.keep_unmatched_credit(line)
+    part = MatchPart("62987654321098", "inv-1", 5_600, reverses=f"{IBAN}/ING-1")
+    plan = CreditMatch(NOON, "operator-1", (part,))
+    assert links.plan_credit_match(line.credit_id, plan) == replace(line, match=plan)

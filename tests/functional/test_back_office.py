@@ -9,7 +9,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
-from tests.unit.camt_builder import credit, statement
+from tests.unit.camt_builder import credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
 OPERATOR = Caller.operator("operator-sub-1")
@@ -63,6 +63,54 @@ def test_a_credit_without_a_kenmerk_is_listed_and_matched_once_by_an_operator(sa
     assert as_operator(sandbox, "POST", path, body={"reference": invoice.reference})[0] == 200
     again = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert again.ledger == paid.ledger
+
+
+def test_r12_the_return_of_a_credit_an_operator_matched_is_reversed_by_the_import(
+    sandbox, invoices
+):
+    """R12 "returned transfers are reversed" (audit money D1, variant A)."""
+    # Given a transfer without a kenmerk (TxId RABO-TX-1) an operator matched to invoice 1
+    invoice = invoices[0]
+    due = invoice.amount_due_cents
+    paid = credit(due, ustrd=("tandarts november",), tx_id="RABO-TX-1")
+    sandbox.upload_bank_statement(statement(paid, statement_id="STMT-24"), "2026-11-24.xml")
+    [line] = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"]
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    assert as_operator(sandbox, "POST", path, body={"reference": invoice.reference})[0] == 200
+    # When the bank returns it (MD06), repeating its TxId
+    returned = debit(due, return_reason="MD06", tx_id="RABO-TX-1")
+    answer = sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "25.xml")
+    # Then the import reverses it: the amount is due again, nothing is left for a person
+    assert (answer["imported"][0]["reversed"], answer["imported"][0]["unmatched"]) == (1, 0)
+    assert (
+        sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).amount_due_cents == due
+    )
+
+
+def test_r12_r34_an_operator_books_a_return_nobody_could_trace_as_a_reversal(sandbox, invoices):
+    # Given invoice 1 paid by a transfer quoting its kenmerk, without TxId or EndToEndId,
+    # and the bank's return of it, quoting nothing the import can trace it by
+    invoice, unpaid = invoices[0], invoices[1]
+    due = invoice.amount_due_cents
+    paid = credit(due, scor=invoice.reference)
+    sandbox.upload_bank_statement(statement(paid, statement_id="STMT-24"), "2026-11-24.xml")
+    returned = debit(due, return_reason="AC04", ustrd=("rekening opgeheven",))
+    sandbox.upload_bank_statement(statement(returned, statement_id="STMT-25"), "2026-11-25.xml")
+    [line] = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"]
+    assert (line["direction"], line["reason"]) == ("DBIT", "return_without_original")
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    # When an operator books it on an invoice no bank transfer paid, then on invoice 1
+    status, refused = as_operator(sandbox, "POST", path, body={"reference": unpaid.reference})
+    status_ok, matched = as_operator(sandbox, "POST", path, body={"reference": invoice.reference})
+    # Then the first is refused and changes nothing; the second reverses the payment: the
+    # amount is due again, and the return leaves the list
+    assert (status, refused["error"]["code"]) == (422, "no_payment_to_reverse")
+    assert status_ok == 200 and matched["matched_to"][0]["reverses"].startswith("NL")
+    after = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert after.amount_due_cents == due
+    assert [e.kind for e in after.ledger][-1] is EntryKind.REVERSAL
+    assert sandbox.runtime.repository.get_invoice(PROVIDER, unpaid.invoice_id) == unpaid
+    assert as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"] == []
 
 
 def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):

@@ -116,3 +116,37 @@ def test_the_summary_for_the_log_holds_no_payer_details(ctx):
 )
 def test_the_unmatched_list_key_is_made_of_safe_characters(key, expected):
     assert unmatched_key(date(2026, 11, 25), key) == expected
+
+
+def test_r12_a_return_quoting_the_kenmerk_reverses_the_one_payment_of_its_amount(ctx):
+    """R12 "returned transfers are reversed" (audit money D1, variant B): given a transfer
+    quoting the kenmerk without a TxId (EndToEndId NOTPROVIDED), booked on the invoice
+    When the bank returns it quoting the kenmerk, and that statement is read again
+    Then the payment is reversed once: what it paid is due again."""
+    run(ctx, credit(1000, scor=REFERENCE))
+    returned = debit(1000, reference="ING-R1", return_reason="AC04", scor=REFERENCE)
+
+    report, again = run(ctx, returned), run(ctx, returned, key="camt053/again.xml")
+
+    assert (len(report.reversed), report.unmatched) == (1, [])
+    assert (again.duplicates, again.unmatched) == (1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+
+
+@pytest.mark.parametrize(
+    ("payments", "returned"),
+    [
+        ((1000, 1000), 1000),  # two payments of its amount: which one is not ours to guess
+        ((1000,), 400),  # part of a payment: which one, or a fee, a person sees
+        ((1000,), 1500),  # more than any payment
+    ],
+)
+def test_r12_a_return_by_kenmerk_that_fits_no_one_payment_is_left_to_a_person(
+    ctx, payments, returned
+):
+    """R12: the kenmerk and the amount trace a return only when exactly one bank payment of
+    exactly its amount, none of it reversed yet, is on that invoice."""
+    run(ctx, *(credit(cents, scor=REFERENCE) for cents in payments))
+    report = run(ctx, debit(returned, return_reason="MD06", scor=REFERENCE))
+    assert reasons(ctx, report) == ["return_without_original"]
+    assert ctx.store.invoice().amount_due_cents == DUE - sum(payments)

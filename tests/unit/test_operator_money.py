@@ -4,11 +4,15 @@ retrocession statement to the cent (R24, R27)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
@@ -23,6 +27,7 @@ from billing_core.shared import reference
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
+from tests.unit.camt_builder import ACCOUNT, debit, statement
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
@@ -45,12 +50,13 @@ def issued(number: int, cents: int, day: date):
     )
 
 
-def the_back_office(*invoices, amount_cents: int) -> BackOfficeContext:
+def the_back_office(*invoices, amount_cents: int, transfer_ids=()) -> BackOfficeContext:
     links = LinksInMemory()
     links.keep_unmatched_credit(
         UnmatchedCredit(
             credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", BOOKED_ON, "CRDT",
             amount_cents, "EUR", "no_reference", counterparty_name="J. Jansen",
+            transfer_ids=transfer_ids,
         )
     )  # fmt: skip
     return BackOfficeContext(
@@ -144,3 +150,120 @@ def test_only_a_stop_or_coulance_that_exists_can_be_corrected():
         correct_invoice_entry(invoice.reference, 1, "uitgifte", ctx)
     with pytest.raises(Refused, match="no_such_entry"):
         correct_invoice_entry(invoice.reference, 7, "bestaat niet", ctx)
+
+
+# --- returned transfers (R12, R34) ------------------------------------------------------------
+
+RETURN_SOURCE = f"{ACCOUNT}/ING-RETURN-1"
+
+
+def a_return_nobody_traced(ctx: BackOfficeContext, amount_cents: int) -> str:
+    """A return (DBIT) on the list: its original had no link (credit_id)."""
+    ctx.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(RETURN_SOURCE), RETURN_SOURCE, "STMT-2", "ING-RETURN-1",
+            date(2026, 11, 25), "DBIT", amount_cents, "EUR", "return_without_original",
+        )
+    )  # fmt: skip
+    return credit_id_of(RETURN_SOURCE)
+
+
+def paid_by_bank(invoice, *payments: tuple[str, int]):
+    at = datetime.combine(BOOKED_ON, time(0), tzinfo=AMSTERDAM)
+    for source_id, cents in payments:
+        invoice = apply_payment(invoice, IncomingPayment("bank", source_id, cents, at))
+    return invoice
+
+
+def test_r12_a_credit_matched_by_hand_is_reversed_when_the_bank_returns_it():
+    """R12 "returned transfers are reversed" (audit money D1, variant A): given a transfer
+    of € 100,00 without a kenmerk (TxId TX-1) that an operator matched to invoice 1
+    When the bank returns it (MD06), repeating its TxId
+    Then the import traces the return to the matched credit and reverses it: € 100,00 is
+    due again."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    ctx = the_back_office(invoice, amount_cents=10_000, transfer_ids=("TX-1",))
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=invoice.reference), ctx)
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+
+    returned = debit(10_000, return_reason="MD06", tx_id="TX-1")
+    report = import_statement(statement(returned), "camt053/2026-11-26.xml", importing)
+
+    assert (len(report.reversed), report.unmatched) == (1, [])
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000
+
+
+def test_r12_r34_an_operator_books_a_return_nobody_traced_as_the_reversal_of_a_payment():
+    """R12, R34 "a reversal of a payment that had unblocked a patient blocks again": given
+    an invoice with the agency, paid by a bank transfer the bank returned without
+    anything the import could trace it by
+    When an operator matches the return to the invoice's kenmerk, and again (a retry)
+    Then the payment is reversed once, as the import reverses a traced return: € 100,00
+    due again, the patient blocked again, and the return leaves the list."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    with_agency = paid_by_bank(
+        replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY), (SOURCE, 10_000)
+    )
+    ctx = the_back_office(with_agency, amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    to_invoice = MatchTarget(reference=invoice.reference)
+
+    matched = match_credit(return_id, to_invoice, ctx)
+    match_credit(return_id, to_invoice, ctx)
+
+    reversed_ = ctx.store.invoice("inv-1")
+    assert reversed_.balance_cents == 10_000
+    assert [e.note for e in reversed_.ledger if e.kind is EntryKind.REVERSAL] == [
+        f"reverses bank:{SOURCE}"
+    ]
+    assert matched.match.parts[0].reverses == SOURCE
+    assert ctx.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    assert [c.credit_id for c in unmatched_credits(ctx)] == [credit_id_of(SOURCE)]
+
+
+@pytest.mark.parametrize(
+    ("returned", "reversed_payment"),
+    [
+        (3_000, "ING-1"),  # the one of exactly its amount, though older
+        (4_000, "ING-2"),  # none of its amount: the latest with enough left
+    ],
+)
+def test_r12_a_return_reverses_a_payment_of_its_amount_first(returned, reversed_payment):
+    invoice = paid_by_bank(issued(1, 10_000, date(2026, 11, 2)), ("ING-1", 3_000), ("ING-2", 5_000))
+    ctx = the_back_office(invoice, amount_cents=1)
+
+    matched = match_credit(
+        a_return_nobody_traced(ctx, returned), MatchTarget(reference=invoice.reference), ctx
+    )
+
+    assert matched.match.parts[0].reverses == reversed_payment
+    assert ctx.store.invoice("inv-1").balance_cents == 2_000 + returned
+
+
+@pytest.mark.parametrize(
+    ("payments", "target", "code"),
+    [
+        ((), "kenmerk", "no_payment_to_reverse"),  # nothing paid by bank on it
+        ((("ING-1", 3_000), ("ING-2", 3_000)), "kenmerk", "no_payment_to_reverse"),  # none 5k
+        ((("ING-1", 5_000),), "patient", "return_needs_kenmerk"),
+    ],
+)
+def test_a_return_is_refused_without_a_bank_payment_of_its_amount_on_the_invoice(
+    payments, target, code
+):
+    """R12: a return of € 50,00 is booked only on an invoice the operator names, with a
+    bank payment of at least € 50,00 left on it; otherwise nothing is booked and the
+    return stays on the list."""
+    invoice = paid_by_bank(issued(1, 10_000, date(2026, 11, 2)), *payments)
+    ctx = the_back_office(invoice, amount_cents=1)
+    return_id = a_return_nobody_traced(ctx, 5_000)
+    by = {
+        "kenmerk": MatchTarget(reference=invoice.reference),
+        "patient": MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17"),
+    }
+
+    with pytest.raises(Refused, match=code):
+        match_credit(return_id, by[target], ctx)
+
+    assert ctx.store.invoice("inv-1") == invoice
+    assert return_id in [c.credit_id for c in unmatched_credits(ctx)]

@@ -1,4 +1,4 @@
-"""Bank credits the import could not book, and matching one by hand (R34)."""
+"""Bank credits (and returns) the import could not book, and matching one by hand (R12, R34)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def list_unmatched_credits() -> UnmatchedCreditListOut:
 @router.post(
     "/api/v1/operator/unmatched-credits/<credit_id>/match",
     summary="Book a credit on a kenmerk, or on a patient's oldest due invoices (once)",
+    description="A return nobody could trace (direction DBIT) takes a kenmerk: it is booked "
+    "as the reversal of a bank payment on that invoice with at least its amount left "
+    "(R12); 422 no_payment_to_reverse when there is none.",
 )
 def match_credit(credit_id: CREDIT_ID, body: MatchIn) -> UnmatchedCreditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

@@ -8,7 +8,10 @@ Per booked transaction in the statement:
   same file twice) is a duplicate: booked False, nothing changes.
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
-  EndToEndId), which is remembered when the original is booked.
+  EndToEndId), which is remembered when the original is booked, by the import or by an
+  operator's match (``remember_credit``). A return no link traces that quotes our
+  kenmerk undoes the one bank payment on that invoice of exactly its amount, none of it
+  reversed yet; with none or several, an operator chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
   refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
   it (RtrInf) makes a payout owed again, with an open action for the practice.
@@ -48,8 +51,10 @@ from billing_core.payments.booking import (
     IncomingPayment,
     InterestAccrual,
     UnknownPayment,
+    bank_payments,
     book_payment,
     book_reversal,
+    reversed_by,
 )
 from billing_core.payments.camt053 import (
     BankStatement,
@@ -117,6 +122,7 @@ class UnmatchedLine:
     counterparty_name: str = field(default="", repr=False)
     counterparty_iban: str = field(default="", repr=False)
     source_id: str = ""  # {our iban}/{entry reference}: what it is booked as once matched
+    transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return of it repeats
 
     def as_credit(self) -> UnmatchedCredit:
         """The record an operator lists and matches (R34)."""
@@ -134,6 +140,7 @@ class UnmatchedLine:
             remittance_text=self.remittance_text,
             counterparty_name=self.counterparty_name,
             counterparty_iban=self.counterparty_iban,
+            transfer_ids=self.transfer_ids,
         )
 
 
@@ -325,7 +332,14 @@ def _book(
         _unmatched(report, statement, transaction, UnmatchedReason.UNKNOWN_REFERENCE, kenmerk)
         return
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
-    _remember(transaction, kenmerk, ctx.links)
+    remember_credit(
+        ctx.links,
+        transaction.account_iban,
+        transaction.transfer_ids,
+        source_id=source_id(transaction),
+        reference=kenmerk,
+        amount_cents=transaction.amount_cents,
+    )
     _tell_the_agency(result.corrected, ctx)
     report.count(result, transaction, "booked")
 
@@ -347,7 +361,7 @@ def _reverse(
     ctx: BankImportContext,
     report: BankImportReport,
 ) -> None:
-    original = _original_of(transaction, ctx.links)
+    original = _original_of(transaction, ctx)
     if original is None:
         _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
         return
@@ -368,27 +382,57 @@ def _reverse(
     report.count(result, transaction, "reversed")
 
 
-def _remember(transaction: BankTransaction, kenmerk: str, links: BankCreditLinks) -> None:
-    for transfer_id in transaction.transfer_ids:
-        link = BankCreditLink(
-            transaction.account_iban,
-            transfer_id,
-            source_id(transaction),
-            kenmerk,
-            transaction.amount_cents,
-        )
+def remember_credit(
+    links: BankCreditLinks,
+    account_iban: str,
+    transfer_ids: tuple[str, ...],
+    *,
+    source_id: str,
+    reference: str,
+    amount_cents: int,
+) -> None:
+    """A credit booked on the invoice with kenmerk ``reference`` as ``bank:{source_id}``,
+    found again by the transfer ids a return of it repeats (R12): written by the import
+    for what it books, and by an operator's match for what it could not."""
+    for transfer_id in transfer_ids:
+        link = BankCreditLink(account_iban, transfer_id, source_id, reference, amount_cents)
         links.remember_bank_credit(link)
 
 
-def _original_of(transaction: BankTransaction, links: BankCreditLinks) -> BankCreditLink | None:
+@dataclass(frozen=True, slots=True)
+class _Original:
+    reference: str  # the kenmerk of the invoice it was booked on
+    source_id: str  # what it was booked as
+
+
+def _original_of(transaction: BankTransaction, ctx: BankImportContext) -> _Original | None:
     """The booked credit this return undoes: by TxId first (unique per bank), then
-    EndToEndId; a quoted kenmerk that disagrees with it means a person should look."""
+    EndToEndId; a quoted kenmerk that disagrees with it means a person should look.
+    Without a link, by the kenmerk it quotes and its amount."""
     quoted = payment_reference(transaction)
     for transfer_id in transaction.transfer_ids:
-        link = links.find_bank_credit(transaction.account_iban, transfer_id)
+        link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None:
-            return link if quoted in (None, link.reference) else None
-    return None
+            agrees = quoted in (None, link.reference)
+            return _Original(link.reference, link.source_id) if agrees else None
+    return _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
+
+
+def _by_kenmerk_and_amount(
+    transaction: BankTransaction, kenmerk: str, store: BillingStore
+) -> _Original | None:
+    """The one bank payment on the quoted invoice of exactly the return's amount, none of
+    it reversed yet (or the one this return reversed before: a statement read again).
+    None, or two such payments, is for a person to decide (R12)."""
+    invoice = store.find_invoice_by_reference(kenmerk)
+    if invoice is None:
+        return None
+    before = reversed_by(invoice, source_id(transaction))
+    if before is not None:
+        return _Original(invoice.reference, before)
+    amount = transaction.amount_cents
+    same = [p for p in bank_payments(invoice) if p.paid_cents == p.left_cents == amount]
+    return _Original(invoice.reference, same[0].source_id) if len(same) == 1 else None
 
 
 def _received_at(booking_date: date) -> datetime:
@@ -426,6 +470,7 @@ def _line(
         counterparty_name=transaction.counterparty_name,
         counterparty_iban=transaction.counterparty_iban,
         source_id=source_id(transaction),
+        transfer_ids=transaction.transfer_ids,
     )
 
 

@@ -6,6 +6,9 @@ practice: then the oldest invoice with something due gets what it owes, the rest
 the next one, and what is left stays on the last as the patient's credit (R13). The plan
 is stored with the credit before anything is booked, so a retry books the same parts
 again, each once (its payment id), and never splits the money anew.
+
+A return nobody could trace (a debit) is matched to an invoice too: it is booked as the
+reversal of a bank payment on it (R12), and the plan names that payment.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 CREDIT = "CRDT"
+DEBIT = "DBIT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,7 @@ class MatchPart:
     reference: str  # the invoice's betalingskenmerk
     invoice_id: str
     amount_cents: int
+    reverses: str = ""  # a return: the source id of the bank payment it reverses
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +57,24 @@ class UnmatchedCredit:
     counterparty_name: str = field(default="", repr=False)
     counterparty_iban: str = field(default="", repr=False)
     match: CreditMatch | None = None
+    # TxId, EndToEndId: once an operator matched the credit, a return of it repeating one
+    # of them is traced like a return of a credit the import booked (R12).
+    transfer_ids: tuple[str, ...] = ()
+
+    @property
+    def account_iban(self) -> str:
+        """Our account the entry is on: the first part of the source id."""
+        return self.source_id.partition("/")[0]
+
+    @property
+    def is_return(self) -> bool:
+        """Money that went back to a payer: booked as the reversal of a payment (R12)."""
+        return self.direction == DEBIT
 
     @property
     def can_be_booked(self) -> bool:
-        """Money in, in euros: a return or another currency needs the bank, not a match."""
-        return self.direction == CREDIT and self.currency == "EUR"
+        """In euros: another currency needs the bank, not a match."""
+        return self.currency == "EUR"
 
 
 def credit_id_of(source_id: str) -> str:

@@ -359,8 +359,13 @@ _DUTCH: Sections = {
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
-        "credit_not_bookable": (
-            "Deze regel is geen bijschrijving in euro's; die boekt u niet op een nota."
+        "credit_not_bookable": "Deze regel is niet in euro's; die boekt u niet op een nota.",
+        "return_needs_kenmerk": (
+            "Een teruggeboekte overboeking boekt u op één nota: geef het betalingskenmerk op."
+        ),
+        "no_payment_to_reverse": (
+            "Op deze nota staat geen overboeking van ten minste dit bedrag die nog niet is"
+            " teruggeboekt."
         ),
         "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
@@ -770,7 +775,13 @@ _ENGLISH: Sections = {
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
     },
     REFUSALS: {
-        "credit_not_bookable": "This line is not a credit in euros; it is not booked on an invoice.",
+        "credit_not_bookable": "This line is not in euros; it is not booked on an invoice.",
+        "return_needs_kenmerk": (
+            "A returned transfer is booked on one invoice: give its payment reference."
+        ),
+        "no_payment_to_reverse": (
+            "This invoice holds no bank transfer of at least this amount that was not returned yet."
+        ),
         "no_invoice_for_patient": "This practice has no invoices for this patient number.",
         "match_target": "Give either a payment reference or a practice with a patient number.",
         "unknown_kenmerk": "No invoice has this payment reference.",

@@ -136,6 +136,7 @@ class PaymentLinkRepository:
                             "reference": p.reference,
                             "invoice_id": p.invoice_id,
                             "amount": p.amount_cents,
+                            "reverses": p.reverses,
                         }
                         for p in match.parts
                     ],
@@ -177,6 +178,7 @@ def _credit_item(credit: UnmatchedCredit) -> Item:
         "remittance_text": credit.remittance_text,
         "counterparty_name": credit.counterparty_name,
         "counterparty_iban": credit.counterparty_iban,
+        "transfer_ids": list(credit.transfer_ids),
     }
 
 
@@ -184,7 +186,8 @@ def _credit(item: Item) -> UnmatchedCredit:
     match = None
     if "matched_at" in item:
         parts = tuple(
-            MatchPart(p["reference"], p["invoice_id"], int(p["amount"])) for p in item["parts"]
+            MatchPart(p["reference"], p["invoice_id"], int(p["amount"]), p.get("reverses", ""))
+            for p in item["parts"]
         )
         match = CreditMatch(datetime.fromisoformat(item["matched_at"]), item["matched_by"], parts)
     return UnmatchedCredit(
@@ -202,4 +205,6 @@ def _credit(item: Item) -> UnmatchedCredit:
         counterparty_name=item["counterparty_name"],
         counterparty_iban=item["counterparty_iban"],
         match=match,
+        # kept before the transfer ids were: a return of it stays for an operator
+        transfer_ids=tuple(item.get("transfer_ids", ())),
     )

@@ -159,6 +159,10 @@ class MatchPartOut(BaseModel):
     reference: str
     invoice_id: str
     amount_cents: int
+    reverses: str = Field(
+        default="",
+        description="A returned transfer: the bank payment on the invoice it reversed",
+    )
 
 
 class UnmatchedCreditOut(BaseModel):
@@ -166,7 +170,10 @@ class UnmatchedCreditOut(BaseModel):
     statement_id: str
     entry_reference: str
     booking_date: date
-    direction: str = Field(description="CRDT money in; DBIT a return nobody could trace")
+    direction: str = Field(
+        description="CRDT money in; DBIT a return nobody could trace, matched to an invoice "
+        "as the reversal of a bank payment on it"
+    )
     amount_cents: int
     currency: str
     reason: str
@@ -196,7 +203,10 @@ class UnmatchedCreditOut(BaseModel):
             matched_at=match.matched_at if match else None,
             matched_to=[
                 MatchPartOut(
-                    reference=p.reference, invoice_id=p.invoice_id, amount_cents=p.amount_cents
+                    reference=p.reference,
+                    invoice_id=p.invoice_id,
+                    amount_cents=p.amount_cents,
+                    reverses=p.reverses,
                 )
                 for p in (match.parts if match else ())
             ],
@@ -208,7 +218,8 @@ class UnmatchedCreditListOut(BaseModel):
 
 
 class MatchIn(BaseModel):
-    """Either ``reference``, or ``provider_id`` with ``patient_ref``."""
+    """Either ``reference``, or ``provider_id`` with ``patient_ref``; a return (DBIT) takes
+    the ``reference`` of the invoice whose bank payment it reverses."""
 
     model_config = ConfigDict(extra="forbid")
 

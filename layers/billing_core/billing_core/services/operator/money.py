@@ -5,7 +5,14 @@ entered by mistake, corrected with a reversing entry and its reason (changes/cor
 Every booking goes through ``book_payment`` with the credit's own bank id, as the import
 would have booked it: a payment in the ledger (R27), allocated costs -> interest ->
 principal, a "payment received" e-mail, the claim released at the agency when it is
-settled (R22), and in the week's retrocession statement (R24).
+settled (R22), and in the week's retrocession statement (R24). A credit matched to one
+invoice is remembered by its transfer ids as the import remembers its own bookings, so
+the bank's return of it is reversed by the import (R12).
+
+A return the import could not trace is matched to an invoice's kenmerk and goes through
+``book_reversal``, as a traced return does: it reverses a bank payment on that invoice
+with at least its amount left (one of exactly its amount first, the latest first), and
+a claim with the agency that is owed again blocks the patient again (R34).
 """
 
 from __future__ import annotations
@@ -16,10 +23,14 @@ from datetime import datetime, time
 from billing_core.changes.correction import correct_entry
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
+from billing_core.payments.bank_import import remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
+    UnknownPayment,
+    bank_payments,
     block_unsettled_claim,
     book_payment,
+    book_reversal,
     owed_on,
 )
 from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
@@ -66,6 +77,7 @@ def match_credit(
     assert credit.match is not None
     for part in credit.match.parts:
         _book(credit, part, ctx)
+    _remember(credit, credit.match, ctx)
     return credit
 
 
@@ -89,6 +101,8 @@ def correct_invoice_entry(
 def _plan(
     credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext
 ) -> tuple[MatchPart, ...]:
+    if credit.is_return:
+        return (_reversal(credit, target, ctx),)
     if target.reference:
         invoice = _by_reference(target.reference, ctx)
         return (MatchPart(invoice.reference, invoice.invoice_id, credit.amount_cents),)
@@ -101,6 +115,21 @@ def _plan(
     owed = [(i.reference, i.invoice_id, owed_on(i, day)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
+
+
+def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext) -> MatchPart:
+    """The bank payment a return undoes, on the invoice the operator names: one with
+    exactly the return's amount left if there is one, else one with more; the latest."""
+    if not target.reference:
+        raise practice_refused("return_needs_kenmerk")
+    invoice = _by_reference(target.reference, ctx)
+    amount = credit.amount_cents
+    fits = [p for p in bank_payments(invoice) if p.left_cents >= amount]
+    if not fits:
+        raise practice_refused("no_payment_to_reverse")
+    exact = [p for p in fits if p.left_cents == amount]
+    payment = (exact or fits)[-1]
+    return MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id)
 
 
 def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
@@ -127,8 +156,46 @@ def _patients_invoices(provider_id: str, patient_ref: str, ctx: BackOfficeContex
 
 def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:
     received_at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
+    if part.reverses:
+        _book_reversal(credit, part, received_at, ctx)
+        return
     payment = IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
     try:
         book_payment(ctx.store, part.reference, payment, clock=ctx.clock, delivery=ctx.delivery)
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
+
+
+def _book_reversal(
+    credit: UnmatchedCredit, part: MatchPart, received_at: datetime, ctx: BackOfficeContext
+) -> None:
+    try:
+        book_reversal(
+            ctx.store,
+            part.reference,
+            original_source_id=part.reverses,
+            reversal_id=credit.source_id,
+            amount_cents=part.amount_cents,
+            clock=ctx.clock,
+            at=received_at,
+        )
+    except NotFound:
+        raise practice_refused("unknown_kenmerk") from None
+    except (UnknownPayment, ValueError):  # reversed by another return since the plan
+        raise practice_refused("no_payment_to_reverse") from None
+
+
+def _remember(credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext) -> None:
+    """A credit booked whole on one invoice, found again by the transfer ids the bank's
+    return of it repeats (R12). A link names one invoice: a credit split over several
+    is not linked, and its return stays for an operator."""
+    if credit.is_return or len(match.parts) != 1:
+        return
+    remember_credit(
+        ctx.links,
+        credit.account_iban,
+        credit.transfer_ids,
+        source_id=credit.source_id,
+        reference=match.parts[0].reference,
+        amount_cents=credit.amount_cents,
+    )
