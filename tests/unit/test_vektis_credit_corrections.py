@@ -528,6 +528,67 @@ def test_the_patient_is_not_told_when_a_line_and_its_credit_move_together(ctx, s
     assert invoice_of(store).amount_due_cents == 5000 and ctx.delivery.requests == []
 
 
+@pytest.mark.parametrize(
+    "credit_granted, result, warned",
+    [
+        (0, "unchanged", False),  # the insurer gives back nothing of what it never paid
+        (-1800, "unchanged", True),  # the insurer's answer to its estimate: not applied
+        (-2400, "unchanged", True),
+        (-3000, "unchanged", True),  # beyond the credit: this one warning, not two
+    ],
+    ids=["as-the-line", "the-old-estimate", "the-whole-amount", "beyond-the-credit"],
+)
+def test_a_retour_line_of_the_credit_itself_does_not_undo_the_netting(
+    ctx, store, credit_granted, result, warned
+):
+    """vektis.md §1, R5: a credit line's reimbursement follows the line it reverses; the
+    insurer's amount for the credit itself is reported, and said when it differs."""
+    # Given a control credited in full by a later upload, and the insurer granting the
+    # control nothing
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    apply_retour(DENTAL.provider_id, "R1", granting(0, control()), ctx, file_name="r1.mz302")
+    # When the insurer's retour of the credit's upload grants the credit line an amount
+    data = write_retour(
+        MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(credit_granted)}
+    )
+    report = apply_retour(DENTAL.provider_id, "R2", data, ctx, file_name="r2.mz302").as_dict()
+    # Then the line and its credit still cancel: the patient pays the filling only
+    invoice = invoice_of(store)
+    assert [line.reimbursed_cents for line in invoice.lines] == [0, 0, 0]
+    assert invoice.amount_due_cents == 5000
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [("L9", result)]
+    # And a differing amount is a warning that says why the invoice shows another
+    findings = [(f["code"], f["severity"], f["claim_ref"]) for f in report["findings"]]
+    expected = [("RETOUR_CREDIT_FOLLOWS_ITS_LINE", "warning", "L9")] if warned else []
+    assert findings == expected
+    if warned:
+        [warning] = report["findings"]
+        assert "L2" in warning["message"] and "€ 0,00" in warning["message"]
+        assert "follows that of L2" in warning["message_en"]
+
+
+def test_a_credit_answered_with_the_line_in_one_retour_follows_the_line(ctx, store):
+    """vektis.md §1, R5: one retour naming a line (granted 0) and its same-file credit (at
+    the old estimate): the credit follows the line, also when the file has it first."""
+    upload(ctx, [filling(), control(), credit("L9", control())], "D1")
+    data = write_retour(
+        MZ302_V13,
+        HEADER,
+        [credit("L9", control()), control()],
+        {"L9": Granted(-1800), "L2": Granted(0, ("0611",))},
+    )
+    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="r.mz302").as_dict()
+    invoice = invoice_of(store)
+    assert [line.reimbursed_cents for line in invoice.lines] == [0, 0, 0]
+    assert invoice.amount_due_cents == 5000
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [
+        ("L9", "applied"),
+        ("L2", "applied"),
+    ]
+    assert codes(report) == ["RETOUR_CREDIT_FOLLOWS_ITS_LINE"]
+
+
 def test_a_blank_grant_for_the_credit_line_changes_nothing(ctx, store):
     """A blank TOEGEKEND BEDRAG is a finding and never a zero (RETOUR_GRANTED_BLANK): the
     credit keeps following its line."""

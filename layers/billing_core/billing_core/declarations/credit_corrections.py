@@ -135,8 +135,8 @@ def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> In
         raise CreditRefused(
             "CREDIT_EXCEEDS_LINE",
             reference=target.claim_ref,
-            **_euros("amount", credited),
-            **_euros("left", amount_left),
+            **euro_params("amount", credited),
+            **euro_params("left", amount_left),
         )
     reimbursed = given_back(credited, amount_left, reimbursed_left)
     line = _credit_line(credit, target, -reimbursed)
@@ -211,8 +211,12 @@ def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, no
     return invoice.with_entries(entries) if entries else invoice
 
 
-def _euros(name: str, cents: int) -> dict[str, str]:
-    return {f"{name}_nl": format_euros(cents, "nl"), f"{name}_en": format_euros(cents, "en")}
+def euro_params(name: str, cents: int) -> dict[str, str]:
+    """A finding's amount ``name`` as each language of its texts writes it."""
+    return {
+        f"{name}_nl": format_euros(cents, "nl"),
+        f"{name}_en": format_euros(cents, "en"),
+    }
 
 
 # --- the use case ---------------------------------------------------------------------------
@@ -329,7 +333,7 @@ def _report_booked(run: CreditRun, invoice: Invoice, booked: list[Claim]) -> Non
             "kenmerk": kenmerk,
             "declaration_id": invoice.declaration_id,
             "reference": credit.reverses_claim_ref,
-            **_euros("amount", lowered),
+            **euro_params("amount", lowered),
         }
         run.findings.append(
             _finding("CREDIT_BOOKED_ON_EARLIER_INVOICE", Severity.WARNING, credit, params)

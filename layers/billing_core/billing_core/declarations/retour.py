@@ -12,7 +12,7 @@ claim marker that makes ingest idempotent (R3):
   The credit lines that reverse a line (vektis.md §1) follow it in the same change, in
   proportion as credit_corrections booked them, so a line and its reversal keep netting
   whatever the insurer grants; the retour's own amount for such a credit line is not
-  applied.
+  applied (a warning says so when it differs).
   When the invoice was sent already and what the patient pays changed, its addressee
   (with an e-mail address) is told the new amount: one ``invoice_corrected`` e-mail per
   retour upload and invoice.
@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
-from billing_core.declarations.credit_corrections import credits_rerated
+from billing_core.declarations.credit_corrections import credits_rerated, euro_params
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
@@ -307,6 +307,7 @@ def _apply_to_invoices(
         _warn_above_amount(run, invoice, lines)
         stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause))
         run.invoices[invoice_id] = stored
+        _warn_credit_follows_its_line(run, stored, lines)
         if changed:
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - invoice.reimbursed_cents
@@ -444,13 +445,35 @@ def _line_changed(before: Invoice, after: Invoice, claim_ref: str) -> bool:
 
 
 def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]) -> None:
+    following = _following_credits(invoice)  # their own warning says what they deduct
     for invoice_line in invoice.lines:
         line = lines.get(invoice_line.claim_ref)
-        if line is None:
+        if line is None or invoice_line.claim_ref in following:
             continue
         if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
             code = "RETOUR_GRANTED_ABOVE_AMOUNT"
             run.finding(code, Severity.WARNING, line)
+
+
+def _warn_credit_follows_its_line(
+    run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]
+) -> None:
+    """The insurer's amount for a credit line that follows its line (with_granted) is not
+    what the invoice gives back: the practice is told why the invoice shows another."""
+    following = _following_credits(invoice)
+    for invoice_line in invoice.lines:
+        line = lines.get(invoice_line.claim_ref)
+        if line is None or invoice_line.claim_ref not in following:
+            continue
+        if line.granted_cents != invoice_line.reimbursed_cents:
+            run.finding(
+                "RETOUR_CREDIT_FOLLOWS_ITS_LINE",
+                Severity.WARNING,
+                line,
+                reference=invoice_line.reverses_claim_ref,
+                **euro_params("granted", line.granted_cents),
+                **euro_params("reimbursed", invoice_line.reimbursed_cents),
+            )
 
 
 # --- Record and report ------------------------------------------------------------------
