@@ -22,7 +22,12 @@ from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
-from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
+from billing_core.declarations.vektis.writer import (
+    Granted,
+    to_bytes,
+    write_declaration,
+    write_retour,
+)
 from billing_core.invoices.invoice import DunningStage, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment
@@ -437,6 +442,169 @@ def test_a_retour_that_changes_the_amount_tells_the_patient_once(ctx, store, was
     assert invoice_of(store).amount_due_cents == 5000 + 400
     expected = [(invoice.invoice_id, INVOICE_CORRECTED, "retour:R1")] * emails
     assert [(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests] == expected
+
+
+# --- a retour of a credited line: the line and its credits keep netting (audit ingest D1) ------
+
+
+def granting(cents: int, line: Claim) -> bytes:
+    """The insurer's MZ302 granting ``line`` ``cents`` (0611: not the contracted rate)."""
+    return write_retour(MZ302_V13, HEADER, [line], {line.claim_ref: Granted(cents, ("0611",))})
+
+
+@pytest.mark.parametrize(
+    "uploads, granted, credits_reimbursed, due",
+    [
+        # a full credit in a later upload: the control costs the patient nothing, whatever
+        # the insurer grants
+        ([[filling(), control()], [credit("L9", control())]], 0, [0], 5000),
+        ([[filling(), control()], [credit("L9", control())]], 2400, [-2400], 5000),
+        # a full credit in the same file (netted by invoicing, R4)
+        ([[filling(), control(), credit("L9", control())]], 0, [0], 5000),
+        # a partial credit (10.00 of 24.00): in proportion to the grant, rounded as booked
+        # (20.00 x 10/24 = 8.33); the patient pays 24.00 - 20.00 of the control, less 10.00
+        # - 8.33 for the credit
+        ([[filling(), control()], [credit("L9", control(), 1000)]], 2000, [-833], 5233),
+        ([[filling(), control(), credit("L9", control(), 1000)]], 2000, [-833], 5233),
+        # two partial credits that together reverse it in full: the last gives back the rest
+        (
+            [
+                [filling(), control()],
+                [credit("K1", control(), 1000)],
+                [credit("K2", control(), 1400)],
+            ],
+            2000,
+            [-833, -1167],
+            5000,
+        ),
+    ],
+    ids=[
+        "later-full-granted-0",
+        "later-full-granted-more",
+        "same-file-full-granted-0",
+        "later-partial",
+        "same-file-partial",
+        "two-partials-in-full",
+    ],
+)
+def test_a_retour_re_rates_the_credit_lines_of_the_line_it_grants(
+    ctx, store, uploads, granted, credits_reimbursed, due
+):
+    """vektis.md §1, R5: a credit line reverses the line it names; what the insurer
+    reimburses is deducted, the patient pays the rest, so a reversed treatment (or the
+    reversed part of it) costs the patient nothing whatever the insurer grants."""
+    # Given the filling (50.00) and a control (24.00, 18.00 deducted as estimated), and
+    # credit lines of the control, in the same upload or later ones
+    for number, claims in enumerate(uploads):
+        upload(ctx, claims, f"D{number + 1}")
+    before = invoice_of(store)
+    # When the insurer's retour of the first upload grants the control another amount
+    data = granting(granted, control())
+    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302").as_dict()
+    # Then the credit lines are re-rated with it in the same change
+    after = store.invoice(before.invoice_id)
+    credits = [line for line in after.lines if line.reverses_claim_ref == "L2"]
+    assert [line.reimbursed_cents for line in credits] == credits_reimbursed
+    assert after.amount_due_cents == due
+    assert after.reimbursed_cents == sum(line.reimbursed_cents for line in after.lines)
+    assert after.version == before.version + 1 and report["findings"] == []
+    # And the ledger says why each moved, caused by the retour (R27)
+    entries = [(e.amount_cents, e.note) for e in after.ledger[len(before.ledger) :]]
+    assert entries[0] == (1800 - granted, "line L2")
+    assert [note for _, note in entries[1:]] == [
+        f"credit line {line.claim_ref} reverses line L2" for line in credits
+    ]
+    assert {e.cause for e in after.ledger[len(before.ledger) :]} == {"retour:retour.mz302"}
+
+
+def test_the_patient_is_not_told_when_a_line_and_its_credit_move_together(ctx, store):
+    """R5: what the patient pays does not change when a reversed line is re-rated, so no
+    'invoice corrected' e-mail with the same amount."""
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    sent(store, invoice_of(store))
+    ctx.delivery.requests.clear()
+    apply_retour(DENTAL.provider_id, "R1", granting(0, control()), ctx, file_name="r.mz302")
+    assert invoice_of(store).amount_due_cents == 5000 and ctx.delivery.requests == []
+
+
+@pytest.mark.parametrize(
+    "credit_granted, result, warned",
+    [
+        (0, "unchanged", False),  # the insurer gives back nothing of what it never paid
+        (-1800, "unchanged", True),  # the insurer's answer to its estimate: not applied
+        (-2400, "unchanged", True),
+        (-3000, "unchanged", True),  # beyond the credit: this one warning, not two
+    ],
+    ids=["as-the-line", "the-old-estimate", "the-whole-amount", "beyond-the-credit"],
+)
+def test_a_retour_line_of_the_credit_itself_does_not_undo_the_netting(
+    ctx, store, credit_granted, result, warned
+):
+    """vektis.md §1, R5: a credit line's reimbursement follows the line it reverses; the
+    insurer's amount for the credit itself is reported, and said when it differs."""
+    # Given a control credited in full by a later upload, and the insurer granting the
+    # control nothing
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    apply_retour(DENTAL.provider_id, "R1", granting(0, control()), ctx, file_name="r1.mz302")
+    # When the insurer's retour of the credit's upload grants the credit line an amount
+    data = write_retour(
+        MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(credit_granted)}
+    )
+    report = apply_retour(DENTAL.provider_id, "R2", data, ctx, file_name="r2.mz302").as_dict()
+    # Then the line and its credit still cancel: the patient pays the filling only
+    invoice = invoice_of(store)
+    assert [line.reimbursed_cents for line in invoice.lines] == [0, 0, 0]
+    assert invoice.amount_due_cents == 5000
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [("L9", result)]
+    # And a differing amount is a warning that says why the invoice shows another
+    findings = [(f["code"], f["severity"], f["claim_ref"]) for f in report["findings"]]
+    expected = [("RETOUR_CREDIT_FOLLOWS_ITS_LINE", "warning", "L9")] if warned else []
+    assert findings == expected
+    if warned:
+        [warning] = report["findings"]
+        assert "L2" in warning["message"] and "€ 0,00" in warning["message"]
+        assert "follows that of L2" in warning["message_en"]
+
+
+def test_a_credit_answered_with_the_line_in_one_retour_follows_the_line(ctx, store):
+    """vektis.md §1, R5: one retour naming a line (granted 0) and its same-file credit (at
+    the old estimate): the credit follows the line, also when the file has it first."""
+    upload(ctx, [filling(), control(), credit("L9", control())], "D1")
+    data = write_retour(
+        MZ302_V13,
+        HEADER,
+        [credit("L9", control()), control()],
+        {"L9": Granted(-1800), "L2": Granted(0, ("0611",))},
+    )
+    report = apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="r.mz302").as_dict()
+    invoice = invoice_of(store)
+    assert [line.reimbursed_cents for line in invoice.lines] == [0, 0, 0]
+    assert invoice.amount_due_cents == 5000
+    assert [(line["claim_ref"], line["result"]) for line in report["lines"]] == [
+        ("L9", "applied"),
+        ("L2", "applied"),
+    ]
+    assert codes(report) == ["RETOUR_CREDIT_FOLLOWS_ITS_LINE"]
+
+
+def test_a_blank_grant_for_the_credit_line_changes_nothing(ctx, store):
+    """A blank TOEGEKEND BEDRAG is a finding and never a zero (RETOUR_GRANTED_BLANK): the
+    credit keeps following its line."""
+    upload(ctx, [filling(), control()], "D1")
+    upload(ctx, [credit("L9", control())], "D2")
+    apply_retour(DENTAL.provider_id, "R1", granting(0, control()), ctx, file_name="r1.mz302")
+    before = invoice_of(store)
+    # (granted 0 before the blanking, so that the trailer's total still adds up)
+    data = write_retour(MZ302_V13, HEADER, [credit("L9", control())], {"L9": Granted(0)})
+    records = data.decode("latin-1").split("\r\n")[:-1]
+    [index] = [i for i, record in enumerate(records) if record.startswith("04")]
+    records[index] = records[index][:319] + " " * 9 + records[index][328:]  # 320-328 blank
+    blank = to_bytes(records)
+    report = apply_retour(DENTAL.provider_id, "R2", blank, ctx, file_name="r2.mz302").as_dict()
+    assert codes(report) == ["RETOUR_GRANTED_BLANK"]
+    assert invoice_of(store) == before and before.amount_due_cents == 5000
 
 
 # --- the e-mail ------------------------------------------------------------------------------------

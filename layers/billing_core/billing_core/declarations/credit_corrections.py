@@ -91,6 +91,31 @@ def left_of(invoice: Invoice, line: InvoiceLine) -> tuple[int, int]:
     )
 
 
+def given_back(credited: int, amount_left: int, reimbursed_left: int) -> int:
+    """The part of a line's deduction that a credit of ``credited`` cents gives back: in
+    proportion to what is left of the line, so the last credit gives back exactly the rest."""
+    if amount_left <= 0:  # nothing left to give back (a credit beyond it is refused)
+        return 0
+    return round_half_up(Decimal(reimbursed_left) * credited / amount_left)
+
+
+def credits_rerated(invoice: Invoice, line: InvoiceLine) -> dict[str, int]:
+    """The reimbursement of each credit line of ``line`` when the line's own is what it is
+    now (a retour re-rated it): in the order they were booked, each as ``with_credit``
+    booked it, so a line and its reversals keep netting (a full reversal: exactly minus)."""
+    amount_left, reimbursed_left = line.amount_cents, line.reimbursed_cents
+    rerated = {}
+    for credit in invoice.lines:
+        if credit.reverses_claim_ref != line.claim_ref:
+            continue
+        credited = -credit.amount_cents
+        reimbursed = given_back(credited, amount_left, reimbursed_left)
+        rerated[credit.claim_ref] = -reimbursed
+        amount_left -= credited
+        reimbursed_left -= reimbursed
+    return rerated
+
+
 def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> Invoice:
     """The invoice with the credit line booked, or the same invoice when it already is.
     Raises CreditRefused when the credit does not fit. Pure (R28: applied again on a
@@ -110,11 +135,10 @@ def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> In
         raise CreditRefused(
             "CREDIT_EXCEEDS_LINE",
             reference=target.claim_ref,
-            **_euros("amount", credited),
-            **_euros("left", amount_left),
+            **euro_params("amount", credited),
+            **euro_params("left", amount_left),
         )
-    # In proportion to what is left, so the last credit gives back exactly the rest.
-    reimbursed = round_half_up(Decimal(reimbursed_left) * credited / amount_left)
+    reimbursed = given_back(credited, amount_left, reimbursed_left)
     line = _credit_line(credit, target, -reimbursed)
     note = f"credit line {credit.claim_ref} reverses line {target.claim_ref}"
     entries = [LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, -credited, at, cause, note)]
@@ -187,8 +211,12 @@ def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, no
     return invoice.with_entries(entries) if entries else invoice
 
 
-def _euros(name: str, cents: int) -> dict[str, str]:
-    return {f"{name}_nl": format_euros(cents, "nl"), f"{name}_en": format_euros(cents, "en")}
+def euro_params(name: str, cents: int) -> dict[str, str]:
+    """A finding's amount ``name`` as each language of its texts writes it."""
+    return {
+        f"{name}_nl": format_euros(cents, "nl"),
+        f"{name}_en": format_euros(cents, "en"),
+    }
 
 
 # --- the use case ---------------------------------------------------------------------------
@@ -305,7 +333,7 @@ def _report_booked(run: CreditRun, invoice: Invoice, booked: list[Claim]) -> Non
             "kenmerk": kenmerk,
             "declaration_id": invoice.declaration_id,
             "reference": credit.reverses_claim_ref,
-            **_euros("amount", lowered),
+            **euro_params("amount", lowered),
         }
         run.findings.append(
             _finding("CREDIT_BOOKED_ON_EARLIER_INVOICE", Severity.WARNING, credit, params)

@@ -9,8 +9,13 @@ claim marker that makes ingest idempotent (R3):
   difference is a REIMBURSEMENT ledger entry (R27) caused by "retour:<file>", so the
   patient pays the rest. The amount is a target, not an increment: the same file again
   finds nothing to change, and a corrected retour later sets the corrected amount.
-  When the invoice was sent already, its addressee (with an e-mail address) is told the
-  new amount: one ``invoice_corrected`` e-mail per retour upload and invoice.
+  The credit lines that reverse a line (vektis.md §1) follow it in the same change, in
+  proportion as credit_corrections booked them, so a line and its reversal keep netting
+  whatever the insurer grants; the retour's own amount for such a credit line is not
+  applied (a warning says so when it differs).
+  When the invoice was sent already and what the patient pays changed, its addressee
+  (with an e-mail address) is told the new amount: one ``invoice_corrected`` e-mail per
+  retour upload and invoice.
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
   other invoice of that declaration when the file has a line of it, written together
@@ -34,6 +39,7 @@ from typing import Any, ClassVar
 
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.credit_corrections import credits_rerated, euro_params
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
@@ -153,17 +159,23 @@ class RetourReport(UploadReport[RetourSummary]):
 def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cause: str) -> Invoice:
     """The invoice with each line's reimbursement set to what the insurer granted (never
     more than the line, never past zero), one ledger entry per changed line; the same
-    invoice when nothing changes. Pure: safe to apply again after a concurrent write."""
+    invoice when nothing changes. Pure: safe to apply again after a concurrent write.
+
+    A credit line of a line on the invoice (vektis.md §1) follows that line, whatever the
+    retour says of the credit itself: re-rated with it, so the patient never pays for a
+    reversed treatment nor gets credit for it (R5)."""
+    targets = _reimbursement_targets(invoice, granted)
     lines, entries = [], []
     for line in invoice.lines:
-        target = granted.get(line.claim_ref)
-        if target is None or _bounded(target, line.amount_cents) == line.reimbursed_cents:
+        target = targets.get(line.claim_ref, line.reimbursed_cents)
+        if target == line.reimbursed_cents:
             lines.append(line)
             continue
-        target = _bounded(target, line.amount_cents)
         # A deduction is negative in the ledger: more granted lowers what the patient owes.
         change = -(target - line.reimbursed_cents)
         note = f"line {line.claim_ref}"
+        if line.reverses_claim_ref:
+            note = f"credit line {line.claim_ref} reverses line {line.reverses_claim_ref}"
         entries.append(
             LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, change, at, cause, note)
         )
@@ -171,6 +183,35 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
     if not entries:
         return invoice
     return replace(invoice, lines=tuple(lines)).with_entries(entries)
+
+
+def _reimbursement_targets(invoice: Invoice, granted: Mapping[str, int]) -> dict[str, int]:
+    """The new reimbursement of each line the retour names (its granted amount, bounded),
+    and of the credit lines of those lines, re-rated with them (credits_rerated). A
+    retour line of a credit line re-rates it from the line it reverses."""
+    following = _following_credits(invoice)
+    targets: dict[str, int] = {}
+    rerated: set[str] = set()  # the lines whose credit lines follow them now
+    for line in invoice.lines:
+        amount = granted.get(line.claim_ref)
+        if amount is None:
+            continue
+        if line.claim_ref in following:
+            rerated.add(line.reverses_claim_ref)
+        else:
+            targets[line.claim_ref] = _bounded(amount, line.amount_cents)
+            rerated.add(line.claim_ref)
+    for line in invoice.lines:
+        if line.claim_ref in rerated:
+            now = replace(line, reimbursed_cents=targets.get(line.claim_ref, line.reimbursed_cents))
+            targets.update(credits_rerated(invoice, now))
+    return targets
+
+
+def _following_credits(invoice: Invoice) -> set[str]:
+    """The credit lines of lines on this invoice: their reimbursement follows that line's."""
+    on_invoice = {line.claim_ref for line in invoice.lines}
+    return {line.claim_ref for line in invoice.lines if line.reverses_claim_ref in on_invoice}
 
 
 def apply_retour(
@@ -266,9 +307,12 @@ def _apply_to_invoices(
         _warn_above_amount(run, invoice, lines)
         stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause))
         run.invoices[invoice_id] = stored
+        _warn_credit_follows_its_line(run, stored, lines)
         if changed:
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - invoice.reimbursed_cents
+        if stored.reimbursed_cents != invoice.reimbursed_cents:
+            # Not when only a line and its credit moved together: the amount is the same.
             _tell_patient(stored, upload, ctx)
         for line in lines.values():
             applied = _line_changed(invoice, stored, line.claim_ref)
@@ -401,13 +445,35 @@ def _line_changed(before: Invoice, after: Invoice, claim_ref: str) -> bool:
 
 
 def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]) -> None:
+    following = _following_credits(invoice)  # their own warning says what they deduct
     for invoice_line in invoice.lines:
         line = lines.get(invoice_line.claim_ref)
-        if line is None:
+        if line is None or invoice_line.claim_ref in following:
             continue
         if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
             code = "RETOUR_GRANTED_ABOVE_AMOUNT"
             run.finding(code, Severity.WARNING, line)
+
+
+def _warn_credit_follows_its_line(
+    run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]
+) -> None:
+    """The insurer's amount for a credit line that follows its line (with_granted) is not
+    what the invoice gives back: the practice is told why the invoice shows another."""
+    following = _following_credits(invoice)
+    for invoice_line in invoice.lines:
+        line = lines.get(invoice_line.claim_ref)
+        if line is None or invoice_line.claim_ref not in following:
+            continue
+        if line.granted_cents != invoice_line.reimbursed_cents:
+            run.finding(
+                "RETOUR_CREDIT_FOLLOWS_ITS_LINE",
+                Severity.WARNING,
+                line,
+                reference=invoice_line.reverses_claim_ref,
+                **euro_params("granted", line.granted_cents),
+                **euro_params("reimbursed", invoice_line.reimbursed_cents),
+            )
 
 
 # --- Record and report ------------------------------------------------------------------

@@ -307,6 +307,13 @@ _DUTCH: Sections = {
             " gedeclareerd, niet (volledig) vergoed (retourcode {codes}). Deze regel wordt niet"
             " aan de patiënt gefactureerd; bekijk of u de declaratie corrigeert."
         ),
+        "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
+            "Regel {line}: {claim_ref} is een creditregel van {reference}. De vergoeding ervan"
+            " op de nota volgt die van {reference}, zodat de creditering precies het"
+            " gecrediteerde deel terugdraait: {reimbursed_nl} in plaats van het toegekende"
+            " bedrag {granted_nl}. Klopt de vergoeding van {reference} niet, vraag de"
+            " zorgverzekeraar daar dan naar."
+        ),
         # --- Credit lines of a line from an earlier upload (credit_corrections.py) ---
         "CREDIT_BOOKED_ON_EARLIER_INVOICE": (
             "Regel {line}: de creditregel voor {reference} is verwerkt op de nota met"
@@ -723,6 +730,12 @@ _ENGLISH: Sections = {
             "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
             " insurer (retour code {codes}). This line is not invoiced to the patient; check"
             " whether to correct the declaration."
+        ),
+        "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
+            "Line {line}: {claim_ref} is a credit line of {reference}. Its reimbursement on the"
+            " invoice follows that of {reference}, so the credit reverses exactly the credited"
+            " part: {reimbursed_en} instead of the granted amount {granted_en}. If the"
+            " reimbursement of {reference} is not right, ask the insurer about it."
         ),
         # --- Credit lines of a line from an earlier upload (credit_corrections.py) ---
         "CREDIT_BOOKED_ON_EARLIER_INVOICE": (
