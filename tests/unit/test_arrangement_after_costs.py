@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.arrangement import create_arrangement, terms_settled_on
+from billing_core.dunning.breakdown import PayBy, breakdown
+from billing_core.dunning.timeline import Plan, Step, plan
 from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -75,3 +77,47 @@ def test_every_term_paid_on_its_due_date_settles_the_claim_and_nothing_is_handed
     world.run_days(LAST_TERM + timedelta(days=1), LAST_TERM + timedelta(days=60))
     assert world.invoice().dunning_stage is DunningStage.COSTS_CHARGED
     assert world.handover_files() == []
+
+
+def test_a_last_term_paid_late_within_its_14_days_is_asked_for_not_handed_over():
+    """R15: a term paid up to 14 days late is kept, so the arrangement was kept. Given the
+    last term paid 10 days late (13 March), when the interest of those days is still open,
+    then the claim is not handed over at once: the rest gets the second notice's full term
+    (14 days, R19) from the day the terms were settled, and the checker says so."""
+    world = arranged_after_costs()
+    first, last = world.invoice().arrangement.terms
+    settled = LAST_TERM + timedelta(days=10)
+    pay_term(world, first.amount_cents, first.due_date)
+    pay_term(world, last.amount_cents, settled)
+
+    invoice = world.invoice()
+    assert invoice.balance_cents > 0  # the interest of the 10 late days
+    assert terms_settled_on(invoice) == settled
+    handover = settled + timedelta(days=world.provider.dunning.days_to_handover)
+    assert plan(invoice, world.provider.dunning, settled + timedelta(days=1)) == Plan(
+        None, handover
+    )
+    view = breakdown(invoice, world.provider.dunning, settled + timedelta(days=1))
+    assert (view.pay_by, view.pay_by_kind) == (handover - timedelta(days=1), PayBy.SECOND_NOTICE)
+
+    world.run_days(settled + timedelta(days=1), handover - timedelta(days=1))
+    assert world.handover_files() == []
+    # And left unpaid after that term, the rest goes to the agency as any claim (R19)
+    world.run(handover)
+    assert world.invoice().handed_over_on == handover
+
+
+def test_a_term_missed_by_more_than_14_days_still_resumes_dunning_at_once():
+    """R15: "a term missed by more than 14 days cancels the arrangement and dunning
+    resumes where it stopped": the handover, whose day passed, is due at once."""
+    world = arranged_after_costs()
+    first, _ = world.invoice().arrangement.terms
+    pay_term(world, first.amount_cents, first.due_date)
+    cancelled_on = LAST_TERM + timedelta(days=15)
+    world.run_days(world.clock.today() + timedelta(days=1), cancelled_on - timedelta(days=1))
+    assert world.handover_files() == []
+
+    assert plan(world.invoice(), world.provider.dunning, cancelled_on).step is Step.HANDOVER
+    world.run(cancelled_on)
+    assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
+    assert world.invoice().handed_over_on == cancelled_on

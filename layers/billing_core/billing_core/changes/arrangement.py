@@ -28,6 +28,10 @@ Decisions, each for a reason:
   settled at least the sum of the terms up to it since the arrangement began (payments,
   less reversals, plus coulance or a stop by the provider). A term missed by more than
   14 days cancels the arrangement and dunning resumes where it stopped.
+- A term paid late, but within those 14 days, costs interest the terms did not count on:
+  when every term is settled something can still be open. The arrangement was kept, so
+  that rest is no missed term: the timeline asks for it from the day the terms were
+  settled (``terms_settled_on``, dunning/timeline.py), never by a handover at once.
 """
 
 from __future__ import annotations
@@ -205,8 +209,12 @@ def settled_since_start(invoice: Invoice, up_to: date) -> int:
     return -sum(
         entry.amount_cents
         for entry in invoice.ledger[arrangement.ledger_start :]
-        if entry.kind in SETTLING_KINDS and entry.at.astimezone(AMSTERDAM).date() <= up_to
+        if entry.kind in SETTLING_KINDS and _day_of(entry) <= up_to
     )
+
+
+def _day_of(entry: LedgerEntry) -> date:
+    return entry.at.astimezone(AMSTERDAM).date()
 
 
 def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
@@ -234,6 +242,23 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
         if settled < required:
             return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
     return None
+
+
+def terms_settled_on(invoice: Invoice) -> date | None:
+    """The day the patient had settled every term, none of them missed, and has stayed
+    settled since; None while a term is open, when one was missed, or without one."""
+    arrangement = invoice.arrangement
+    if arrangement is None or missed_term(invoice, date.max) is not None:
+        return None
+    later = invoice.ledger[arrangement.ledger_start :]
+    days = sorted({_day_of(entry) for entry in later if entry.kind in SETTLING_KINDS})
+    settled_on: date | None = None
+    for day in days:
+        if settled_since_start(invoice, day) < arrangement.total_cents:
+            settled_on = None
+        elif settled_on is None:
+            settled_on = day
+    return settled_on
 
 
 def terms_due(invoice: Invoice, today: date) -> int:
