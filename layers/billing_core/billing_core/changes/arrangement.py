@@ -5,6 +5,13 @@ Decisions, each for a reason:
   2-12 monthly terms of at least the provider's minimum (default € 25,00). All terms are
   equal in whole cents; the last one absorbs the rounding, so the terms add up to the
   total to the cent.
+- Once costs were charged, "everything due" includes the statutory interest accrued up
+  to the request and the interest that keeps accruing while the terms run (R20:
+  "Interest keeps accruing while a claim is open"): the total is the one that leaves
+  nothing open when every term is paid on its due date, found by booking the terms as
+  payments on those days (costs -> interest -> principal, legal-nl.md §5). A patient who
+  pays every term on time has then paid the claim (R15); one who pays earlier pays a
+  little less interest and gets the difference back as a credit (R13).
 - First term: 14 days after the request, but never before the current final payment
   date. Fourteen days leave time to arrange a transfer (the same term a reminder
   gives); asking for instalments must never make the first payment earlier than paying
@@ -21,18 +28,23 @@ Decisions, each for a reason:
   settled at least the sum of the terms up to it since the arrangement began (payments,
   less reversals, plus coulance or a stop by the provider). A term missed by more than
   14 days cancels the arrangement and dunning resumes where it stopped.
+- A term paid late, but within those 14 days, costs interest the terms did not count on:
+  when every term is settled something can still be open. The arrangement was kept, so
+  that rest is no missed term: the timeline asks for it from the day the terms were
+  settled (``terms_settled_on``, dunning/timeline.py), never by a handover at once.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.refusals import closed_refusal
+from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
@@ -40,6 +52,7 @@ from billing_core.invoices.invoice import (
     Invoice,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
 
@@ -52,6 +65,9 @@ MIN_TERMS = 2
 MAX_TERMS = 12
 FIRST_TERM_AFTER_DAYS = 14
 MISSED_AFTER_DAYS = 14  # a term unpaid this many days after its due date is missed
+# Each round of the search for the total moves it by the interest its last change made;
+# rounding to the cent can leave it a cent either side, so a few rounds settle it.
+TOTAL_ROUNDS = 8
 FEE_CAUSE = "patient:arrangement"
 # What lowers (or, reversed, raises) the debt other than a new charge.
 SETTLING_KINDS = frozenset(
@@ -63,6 +79,8 @@ SETTLING_KINDS = frozenset(
 
 
 def arrangement_total(invoice: Invoice, provider: Provider) -> int:
+    """The least the terms add up to: the ledger's balance and the fee. Interest makes
+    the terms only larger, so this is enough to check the provider's minimum term."""
     return invoice.amount_due_cents + provider.arrangement_fee_cents
 
 
@@ -110,6 +128,37 @@ def schedule(total_cents: int, terms: int, first_due: date) -> tuple[Arrangement
     )
 
 
+def covering_schedule(invoice: Invoice, terms: int, first_due: date) -> tuple[ArrangementTerm, ...]:
+    """The terms that leave nothing open of ``invoice`` (its fee booked) when each is paid
+    on its due date: the statutory interest accrued by then included (R15, R20).
+
+    Found by booking the terms as payments and raising (or lowering) the total by what
+    that leaves open (or over); of the totals tried, the smallest that leaves nothing open.
+    """
+    total = invoice.amount_due_cents
+    covering: dict[int, tuple[ArrangementTerm, ...]] = {}
+    for _ in range(TOTAL_ROUNDS):
+        plan = schedule(total, terms, first_due)
+        left_open = _left_open_after(invoice, plan)
+        if left_open <= 0:
+            covering[total] = plan
+        if left_open == 0:
+            break
+        total += left_open
+    return covering[min(covering)] if covering else schedule(total, terms, first_due)
+
+
+def _left_open_after(invoice: Invoice, terms: tuple[ArrangementTerm, ...]) -> int:
+    """What is still open (negative: paid too much) once every term is paid on its day."""
+    for number, term in enumerate(terms):
+        at = datetime.combine(term.due_date, time(12, 0), tzinfo=AMSTERDAM)
+        payment = IncomingPayment("psp", f"term-{number}", term.amount_cents, at)
+        invoice = apply_payment(
+            invoice, payment, interest_cents=accrued_interest(invoice, term.due_date)
+        )
+    return invoice.balance_cents
+
+
 def add_months(day: date, months: int) -> date:
     """Same day of the month, ``months`` later; clipped to the end of a shorter month."""
     month_index = day.month - 1 + months
@@ -123,7 +172,6 @@ def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: da
     if code:
         raise refused(code)
     fee = provider.arrangement_fee_cents
-    total = invoice.amount_due_cents + fee
     first_due = first_due_date(invoice, now.astimezone(AMSTERDAM).date())
     if fee:
         invoice = invoice.with_entry(
@@ -138,7 +186,7 @@ def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: da
         )
     arrangement = Arrangement(
         created_at=now,
-        terms=schedule(total, terms, first_due),
+        terms=covering_schedule(invoice, terms, first_due),
         fee_cents=fee,
         ledger_start=len(invoice.ledger),
     )
@@ -161,8 +209,12 @@ def settled_since_start(invoice: Invoice, up_to: date) -> int:
     return -sum(
         entry.amount_cents
         for entry in invoice.ledger[arrangement.ledger_start :]
-        if entry.kind in SETTLING_KINDS and entry.at.astimezone(AMSTERDAM).date() <= up_to
+        if entry.kind in SETTLING_KINDS and _day_of(entry) <= up_to
     )
+
+
+def _day_of(entry: LedgerEntry) -> date:
+    return entry.at.astimezone(AMSTERDAM).date()
 
 
 def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
@@ -190,6 +242,23 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
         if settled < required:
             return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
     return None
+
+
+def terms_settled_on(invoice: Invoice) -> date | None:
+    """The day the patient had settled every term, none of them missed, and has stayed
+    settled since; None while a term is open, when one was missed, or without one."""
+    arrangement = invoice.arrangement
+    if arrangement is None or missed_term(invoice, date.max) is not None:
+        return None
+    later = invoice.ledger[arrangement.ledger_start :]
+    days = sorted({_day_of(entry) for entry in later if entry.kind in SETTLING_KINDS})
+    settled_on: date | None = None
+    for day in days:
+        if settled_since_start(invoice, day) < arrangement.total_cents:
+            settled_on = None
+        elif settled_on is None:
+            settled_on = day
+    return settled_on
 
 
 def terms_due(invoice: Invoice, today: date) -> int:

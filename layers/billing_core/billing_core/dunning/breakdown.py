@@ -23,6 +23,7 @@ from billing_core.changes.arrangement import arrangement_status, next_term
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
+from billing_core.dunning.timeline import handover_day
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind, total_of
 from billing_core.payments.booking import InterestAccrual
@@ -94,8 +95,7 @@ def _date_that_counts(
         if term is not None:
             return term.due_date, PayBy.ARRANGEMENT_TERM, term.amount_cents
     if invoice.dunning_stage is DunningStage.COSTS_CHARGED and invoice.costs_charged_on:
-        handover = invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
-        return handover - timedelta(days=1), PayBy.SECOND_NOTICE, 0
+        return handover_day(invoice, policy) - timedelta(days=1), PayBy.SECOND_NOTICE, 0
     reminder = invoice.reminder
     if reminder is not None and not reminder_superseded(invoice):
         return max(reminder.final_date, invoice.current_final_payment_date), PayBy.REMINDER, 0

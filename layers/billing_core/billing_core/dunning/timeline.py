@@ -14,11 +14,16 @@ The timeline (defaults of dunning/policy.py):
   deferral or arrangement granted during the reminder's term moved the default, so that
   letter supports no costs: a new reminder comes after the new default begins
   (legal-nl.md §2);
-- stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged.
+- stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged,
+  or after the day a kept arrangement's terms were all settled when that is later.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
 (R15); the first reminder of a non-contracted invoice waits for the insurer's statement
 (legal-nl.md §7); a term missed by more than 14 days cancels the arrangement and the timeline
-resumes where it stopped: a step whose day has passed is due at once.
+resumes where it stopped: a step whose day has passed is due at once. An arrangement whose
+terms were all paid on time was kept: what they left open (the interest of a term paid
+late within its 14 days) gets the second notice's full term again, counted from the day
+the terms were settled, and is never handed over at once (R15: "Dunning pauses while
+terms are paid on time").
 """
 
 from __future__ import annotations
@@ -27,7 +32,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from billing_core.changes.arrangement import MISSED_AFTER_DAYS, arrangement_status, next_term
+from billing_core.changes.arrangement import (
+    MISSED_AFTER_DAYS,
+    arrangement_status,
+    next_term,
+    terms_settled_on,
+)
 from billing_core.dunning.interest import first_day_of_default
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
@@ -84,9 +94,16 @@ def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
         term_ends = max(invoice.reminder.final_date, invoice.current_final_payment_date)
         return Step.COSTS, term_ends + ONE_DAY
     if stage is DunningStage.COSTS_CHARGED:
-        assert invoice.costs_charged_on is not None
-        return Step.HANDOVER, invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
+        return Step.HANDOVER, handover_day(invoice, policy)
     raise ValueError(f"no step after {stage}")
+
+
+def handover_day(invoice: Invoice, policy: DunningPolicy) -> date:
+    """``days_to_handover`` after the costs were charged (R19), or after the day a kept
+    arrangement's terms were all settled when that is later (R15)."""
+    assert invoice.costs_charged_on is not None
+    since = max(invoice.costs_charged_on, terms_settled_on(invoice) or date.min)
+    return since + timedelta(days=policy.days_to_handover)
 
 
 def _reminder_day(invoice: Invoice, policy: DunningPolicy) -> date:

@@ -100,7 +100,8 @@ class ArrangementTerm:
 
 @dataclass(frozen=True, slots=True)
 class Arrangement:
-    """R15: an instalment arrangement. The terms add up to what was due plus the fee."""
+    """R15: an instalment arrangement. The terms add up to what was due plus the fee, and
+    once costs were charged the interest accruing until their due dates."""
 
     created_at: datetime
     terms: tuple[ArrangementTerm, ...]

@@ -1,0 +1,123 @@
+"""An instalment arrangement made after the collection costs were charged (R15, R20, audit
+legal D1), through the public use cases: the daily run at 06:00, bank statements, the
+checker's breakdown.
+
+R15: "Dunning pauses while terms are paid on time; a term missed by more than 14 days
+cancels the arrangement and dunning resumes where it stopped." R20: "Interest keeps
+accruing while a claim is open." So the terms cover the interest accrued up to the
+request and the interest that accrues until each term's due date (costs -> interest ->
+principal, legal-nl.md §5): a patient who pays every term on its due date has paid the
+claim. A term paid late within its 14 days leaves a little interest open; the arrangement
+was kept, so that rest gets the second notice's full term from the day the terms were
+settled and is never handed over at once.
+
+The example: €1,000.00 by e-mail, final payment date 2026-12-23, reminder 2026-12-31,
+costs (€150.00) charged 2027-01-15; on 2027-01-20 the patient asks for 2 terms (fee
+€10.00), due 2027-02-03 and 2027-03-03.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from billing_core.changes.arrangement import create_arrangement, terms_settled_on
+from billing_core.dunning.breakdown import PayBy, breakdown
+from billing_core.dunning.timeline import Plan, Step, plan
+from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice
+
+REQUEST_DAY = date(2027, 1, 20)
+FIRST_TERM = date(2027, 2, 3)
+LAST_TERM = date(2027, 3, 3)
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=AMSTERDAM)
+
+
+def arranged_after_costs() -> DunningWorld:
+    """The example up to the request: costs charged, the second notice sent, 2 terms."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), REQUEST_DAY)
+    assert world.invoice().dunning_stage is DunningStage.COSTS_CHARGED
+    world.store.save_invoice(
+        create_arrangement(world.invoice(), world.provider, 2, at(REQUEST_DAY, 12))
+    )
+    return world
+
+
+def pay_term(world: DunningWorld, cents: int, day: date) -> None:
+    """The runs up to ``day``, then a transfer credited that day."""
+    world.run_days(world.clock.today() + timedelta(days=1), day)
+    world.import_transfer(cents, booked_on=day, at=at(day, 9))
+
+
+def test_the_terms_cover_the_interest_up_to_each_due_date():
+    """R15, R20: on 20 January € 1.152,96 is due (€ 2,96 interest from 24 December); the
+    terms add that, the fee and the interest accruing until each term's due date."""
+    world = arranged_after_costs()
+    assert world.money(REQUEST_DAY).due == 115_000 + 1_000 + 296
+    assert world.invoice().arrangement.terms == (
+        ArrangementTerm(FIRST_TERM, 58_313),
+        ArrangementTerm(LAST_TERM, 58_314),
+    )
+
+
+def test_every_term_paid_on_its_due_date_settles_the_claim_and_nothing_is_handed_over():
+    """R15: "Dunning pauses while terms are paid on time". Given the arrangement after
+    costs, when both terms are paid on their due dates, then nothing is left open, the
+    arrangement is completed, and the runs that follow hand nothing over."""
+    world = arranged_after_costs()
+    for term in world.invoice().arrangement.terms:
+        pay_term(world, term.amount_cents, term.due_date)
+
+    assert world.invoice().balance_cents == 0
+    assert world.invoice().arrangement.status is ArrangementStatus.COMPLETED
+    world.run_days(LAST_TERM + timedelta(days=1), LAST_TERM + timedelta(days=60))
+    assert world.invoice().dunning_stage is DunningStage.COSTS_CHARGED
+    assert world.handover_files() == []
+
+
+def test_a_last_term_paid_late_within_its_14_days_is_asked_for_not_handed_over():
+    """R15: a term paid up to 14 days late is kept, so the arrangement was kept. Given the
+    last term paid 10 days late (13 March), when the interest of those days is still open,
+    then the claim is not handed over at once: the rest gets the second notice's full term
+    (14 days, R19) from the day the terms were settled, and the checker says so."""
+    world = arranged_after_costs()
+    first, last = world.invoice().arrangement.terms
+    settled = LAST_TERM + timedelta(days=10)
+    pay_term(world, first.amount_cents, first.due_date)
+    pay_term(world, last.amount_cents, settled)
+
+    invoice = world.invoice()
+    assert invoice.balance_cents > 0  # the interest of the 10 late days
+    assert terms_settled_on(invoice) == settled
+    handover = settled + timedelta(days=world.provider.dunning.days_to_handover)
+    assert plan(invoice, world.provider.dunning, settled + timedelta(days=1)) == Plan(
+        None, handover
+    )
+    view = breakdown(invoice, world.provider.dunning, settled + timedelta(days=1))
+    assert (view.pay_by, view.pay_by_kind) == (handover - timedelta(days=1), PayBy.SECOND_NOTICE)
+
+    world.run_days(settled + timedelta(days=1), handover - timedelta(days=1))
+    assert world.handover_files() == []
+    # And left unpaid after that term, the rest goes to the agency as any claim (R19)
+    world.run(handover)
+    assert world.invoice().handed_over_on == handover
+
+
+def test_a_term_missed_by_more_than_14_days_still_resumes_dunning_at_once():
+    """R15: "a term missed by more than 14 days cancels the arrangement and dunning
+    resumes where it stopped": the handover, whose day passed, is due at once."""
+    world = arranged_after_costs()
+    first, _ = world.invoice().arrangement.terms
+    pay_term(world, first.amount_cents, first.due_date)
+    cancelled_on = LAST_TERM + timedelta(days=15)
+    world.run_days(world.clock.today() + timedelta(days=1), cancelled_on - timedelta(days=1))
+    assert world.handover_files() == []
+
+    assert plan(world.invoice(), world.provider.dunning, cancelled_on).step is Step.HANDOVER
+    world.run(cancelled_on)
+    assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
+    assert world.invoice().handed_over_on == cancelled_on
