@@ -139,6 +139,12 @@ class TransferBatch:
     def approvers(self) -> tuple[str, ...]:
         return tuple(step.by for step in self.steps if step.what == "approved")
 
+    @property
+    def approved_at(self) -> datetime | None:
+        """The approval that made it approved (the last one): the day its file is dated and
+        to be executed, also when sending it is retried on a later day (R38)."""
+        return next((step.at for step in reversed(self.steps) if step.what == "approved"), None)
+
     def step_at(self, what: str) -> datetime | None:
         return next((step.at for step in self.steps if step.what == what), None)
 

@@ -3,7 +3,8 @@
 - ``propose_payouts``: after the retrocession run, the week's payout batch (proposed).
 - ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
 - ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
-  (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``) and the batch is sent.
+  (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
+  was approved) and the batch is sent.
   A refund is a REFUND ledger entry on its invoice when its batch is sent (R27), so the
   next retrocession statement shows it and takes it off the practice's payout.
 
@@ -288,15 +289,18 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
 
 def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     now = ctx.clock.now()
+    # Dated by the approval, not by today: a retry on a later day (a crash before the batch
+    # was saved as sent) writes the same file under the same key, not a second one.
+    approved_at = batch.approved_at or now
     key = ""
     if batch.transfers:  # a week in which every practice carries a balance pays nobody
-        key = f"{batch.kind.value}s/{now.date().isoformat()}/{batch.batch_id}.xml"
+        key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         document = credit_transfer_file(
             batch.batch_id,
             ctx.debtor,
             [_bank_transfer(t) for t in batch.transfers],
-            execution_date=now.date(),
-            created_at=now,
+            execution_date=approved_at.date(),
+            created_at=approved_at,
         )
         ctx.files.put(key, document, "application/xml")
     if batch.kind is BatchKind.REFUND:
