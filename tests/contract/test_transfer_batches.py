@@ -72,3 +72,22 @@ def test_batches_are_listed_per_kind_newest_first(batches):
     listed = batches.list_batches(BatchKind.PAYOUT, limit=2)
     assert [b.batch_id for b in listed] == ["PO-2026-W49", "PO-2026-W48"]
     assert [b.batch_id for b in batches.list_batches(BatchKind.REFUND)] == ["RF-20261201-abc123"]
+
+
+def test_a_refund_reduced_at_sending_reads_back_with_what_was_proposed(batches):
+    """R13, R34: a refund paid less than proposed (credit gone when sent) keeps both."""
+    transfer = BatchTransfer(
+        "RF-20261201-abc123.1",
+        A,
+        "NL39RABO0300065264",
+        "A. Visser",
+        500,
+        "Terugbetaling teveel betaald nota 32155743889456",
+        invoice_reference="32155743889456",
+        reduced_from_cents=1_200,
+    )
+    refund = TransferBatch(
+        "RF-20261201-abc123", BatchKind.REFUND, (transfer,), (Step("proposed", "op", NOON),)
+    )
+    batches.create_batch(refund)
+    assert batches.get_batch(refund.batch_id).transfers == (transfer,)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from billing_core.payments.transfer_batches import BankState, BatchState, TransferBatch
+from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.week import Week
 from billing_core.shared.errors import NotFound, Refused
@@ -20,6 +20,7 @@ from tests.unit.money_out_world import (
     FOUR_EYES_ABOVE,
     PAIN_001,
     MoneyOutWorld,
+    crash_on_saving_as_sent,
     executed,
     returned,
 )
@@ -85,19 +86,6 @@ def test_an_approved_batch_is_written_for_the_bank_and_every_step_is_recorded(wo
     with pytest.raises(Refused) as refusal:
         world.approve(batch.batch_id, "operator-bob")
     assert refusal.value.code == "batch_not_proposed"
-
-
-def crash_on_saving_as_sent(world: MoneyOutWorld) -> None:
-    """The next save of a batch as sent dies (a Lambda timeout): its file is written."""
-    save_batch = world.store.save_batch
-
-    def dying(batch: TransferBatch) -> TransferBatch:
-        if batch.state is BatchState.SENT:
-            world.store.save_batch = save_batch  # type: ignore[method-assign]
-            raise Killed("timed out before the batch was saved as sent")
-        return save_batch(batch)
-
-    world.store.save_batch = dying  # type: ignore[method-assign]
 
 
 def test_a_send_retried_on_another_day_writes_the_one_file_again_as_it_was(world):

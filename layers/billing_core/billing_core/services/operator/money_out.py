@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import apply_refund
+from billing_core.payments.booking import refund_of_credit_held, refunded_cents
 from billing_core.payments.sepa_transfers import DebtorAccount, Transfer, credit_transfer_file
 from billing_core.payments.transfer_batches import (
     BatchKind,
@@ -289,23 +289,23 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
 
 def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     now = ctx.clock.now()
+    if batch.kind is BatchKind.REFUND:
+        batch = _book_refunds(batch, now, ctx)
     # Dated by the approval, not by today: a retry on a later day (a crash before the batch
     # was saved as sent) writes the same file under the same key, not a second one.
     approved_at = batch.approved_at or now
+    paid = [t for t in batch.transfers if t.amount_cents > 0]
     key = ""
-    if batch.transfers:  # a week in which every practice carries a balance pays nobody
+    if paid:  # a week in which every practice carries a balance pays nobody
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         document = credit_transfer_file(
             batch.batch_id,
             ctx.debtor,
-            [_bank_transfer(t) for t in batch.transfers],
+            [_bank_transfer(t) for t in paid],
             execution_date=approved_at.date(),
             created_at=approved_at,
         )
         ctx.files.put(key, document, "application/xml")
-    if batch.kind is BatchKind.REFUND:
-        for transfer in batch.transfers:
-            _book_refund(transfer, now, ctx)
     return ctx.batches.save_batch(sent(batch, key, operator, now))
 
 
@@ -319,18 +319,35 @@ def _bank_transfer(transfer: BatchTransfer) -> Transfer:
     )
 
 
-def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> None:
-    """The REFUND entry (R27), once per end-to-end id: the credit goes back down, and the
-    practice's next statement shows the money that left."""
+def _book_refunds(batch: TransferBatch, at: datetime, ctx: MoneyOutContext) -> TransferBatch:
+    """Each refund booked before its file is written, at most the credit its invoice holds
+    now (R13): the file then pays exactly what is booked. A transfer paying less than was
+    proposed is saved so, with what was proposed, for the operator to see; one paying
+    nothing stays in the batch, out of the file. Sent again after a crash, the booked
+    amounts are read back from the ledger, so the same file is written."""
+    booked = batch
+    for transfer in batch.transfers:
+        if transfer.amount_cents > 0:  # one found without credit before stays so
+            booked = booked.with_transfer(_book_refund(transfer, at, ctx))
+    return batch if booked == batch else ctx.batches.save_batch(booked)
+
+
+def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> BatchTransfer:
+    """The REFUND entry (R27), once per end-to-end id, in the invoice's conditional write
+    (R28): the credit goes back down, and the practice's next statement shows the money
+    that left. The transfer as booked."""
     invoice = _invoice(transfer.invoice_reference, ctx)
-    cause = f"{REFUND_CAUSE}{transfer.end_to_end_id}"
-    save_change(
+    refund_id = transfer.end_to_end_id
+    cause = f"{REFUND_CAUSE}{refund_id}"
+    stored, _ = save_change(
         ctx.store,
         invoice,
-        lambda current: apply_refund(
-            current, transfer.end_to_end_id, transfer.amount_cents, at, cause
-        ),
+        lambda current: refund_of_credit_held(current, refund_id, transfer.amount_cents, at, cause),
     )
+    paid = refunded_cents(stored, refund_id)
+    if paid == transfer.amount_cents:
+        return transfer
+    return replace(transfer, amount_cents=paid, reduced_from_cents=transfer.amount_cents)
 
 
 # --- reading ----------------------------------------------------------------------------------
