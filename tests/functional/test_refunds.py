@@ -4,6 +4,7 @@ once (R13, R28, R34)."""
 
 from __future__ import annotations
 
+from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from local.generate import declaration_csv
@@ -74,3 +75,50 @@ def test_a_refund_whose_credit_went_back_to_the_bank_is_not_paid(sandbox):
     after = stored(sandbox, invoice)
     assert [e for e in after.ledger if e.kind is EntryKind.REFUND] == []
     assert (after.amount_due_cents, after.credit_cents) == (0, 0)
+
+
+def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monkeypatch):
+    """R28, R34: Given operator Bob's proposal of the same refund is created (on DynamoDB)
+    after operator Anna's request read the open batches, before hers is written
+    When Anna's request goes on
+    Then it is refused (400): one batch, one pain.001, one REFUND entry."""
+    invoice = paid_twice(sandbox)
+    list_batches = TransferBatchRepository.list_batches
+    bobs = []
+
+    def bob_proposes_meanwhile(self, kind, *, limit=52):
+        listed = list_batches(self, kind, limit=limit)
+        monkeypatch.setattr(TransferBatchRepository, "list_batches", list_batches)  # once
+        bobs.append(
+            operator(
+                sandbox,
+                "POST",
+                "/api/v1/operator/refunds",
+                who="operator-bob",
+                body=refund_body(invoice),
+                headers={"Idempotency-Key": "bob-1"},
+            )
+        )
+        return listed
+
+    monkeypatch.setattr(TransferBatchRepository, "list_batches", bob_proposes_meanwhile)
+    status, refusal = operator(
+        sandbox,
+        "POST",
+        "/api/v1/operator/refunds",
+        body=refund_body(invoice),
+        headers={"Idempotency-Key": "anna-1"},
+    )
+    assert status == 400 and refusal["error"]["code"] == "validation_error"
+    [(bob_status, bob)] = bobs
+    assert bob_status == 200
+    # When Bob's batch is approved, the credit is paid back once
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{bob['batch_id']}/approve", who="operator-cas"
+    )
+    assert status == 200 and sent["state"] == "sent"
+    assert sandbox.output_keys("refunds/") == [sent["file_key"]]
+    refunds = [
+        e.amount_cents for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND
+    ]
+    assert refunds == [invoice.amount_due_cents]

@@ -18,6 +18,7 @@ from billing_core.services.operator.money_out import (
     held_credits,
     propose_refunds,
 )
+from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -154,3 +155,48 @@ def test_a_refund_sent_again_after_a_crash_is_booked_and_written_once(world):
     assert (sent.transfers[0].amount_cents, sent.transfers[0].reduced_from_cents) == (500, 0)
     assert list(world.files.files) == list(first) == [sent.file_key]
     assert refunds_booked(world) == [500]
+
+
+def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(world):
+    """R28, R34 (propose_refunds: 'not an invoice a batch not yet sent pays back already'):
+    Given operator Bob's proposal of the same refund is created after operator Anna's
+    proposal checked the open batches, and before hers is created
+    When Anna's proposal goes on
+    Then it is checked again on Bob's batch and refused: one batch pays the credit back."""
+    list_batches = world.store.list_batches
+    bobs = []
+
+    def bob_proposes_meanwhile(kind, *, limit=52):
+        listed = list_batches(kind, limit=limit)
+        world.store.list_batches = list_batches  # once
+        request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT)
+        bobs.append(propose_refunds([request], "operator-bob", world.ctx))
+        return listed
+
+    world.store.list_batches = bob_proposes_meanwhile
+    with pytest.raises(InvalidInput):
+        refund(world)
+    [bob] = bobs
+    assert list(world.store.batches) == [bob.batch_id]
+    assert held_credits(world.ctx)[0].in_batch == bob.batch_id
+
+
+def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
+    """R28, R34: Given Bob's proposal for another invoice is created while Anna's is under
+    way / Then Anna's, checked again on it, is made all the same: two batches."""
+    other = make_invoice(invoice_id="other-invoice", reference=betalingskenmerk.from_payload(7))
+    world.store.put_invoice_as_is(other)
+    world.bank_statement(credit(DUE + 300, scor=other.reference, tx_id="TX-9"), day=PAID_ON)
+    list_batches = world.store.list_batches
+
+    def bob_proposes_meanwhile(kind, *, limit=52):
+        listed = list_batches(kind, limit=limit)
+        world.store.list_batches = list_batches  # once
+        request = RefundRequest(other.reference, *PATIENT_ACCOUNT)
+        propose_refunds([request], "operator-bob", world.ctx)
+        return listed
+
+    world.store.list_batches = bob_proposes_meanwhile
+    anna = refund(world)
+    assert len(world.store.batches) == 2
+    assert {h.reference: h.in_batch for h in held_credits(world.ctx)}[REFERENCE] == anna.batch_id

@@ -38,7 +38,13 @@ from billing_core.payments.transfer_batches import (
     refund_batch_id,
     sent,
 )
-from billing_core.ports import FileStore, ProviderSettingsStore, ProviderStore, TransferBatches
+from billing_core.ports import (
+    ConcurrentChange,
+    FileStore,
+    ProviderSettingsStore,
+    ProviderStore,
+    TransferBatches,
+)
 from billing_core.providers.payouts import owed_again, plan_payouts
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
@@ -55,6 +61,7 @@ from billing_core.shared.reports import LogEntry
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
+PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
 class MoneyOutStore(ProviderStore, ProviderSettingsStore, Protocol):
@@ -196,26 +203,41 @@ def propose_refunds(
     requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
 ) -> TransferBatch:
     """A refund batch, proposed: one transfer per invoice, at most its credit, and not an
-    invoice a batch not yet sent pays back already (that would pay the patient twice)."""
+    invoice a batch not yet sent pays back already (that would pay the patient twice).
+
+    Race-free (R28): the batch is created only while no other refund batch was created
+    since the open ones were read; when one was, they are read and checked again."""
     references = [betalingskenmerk.normalise(r.reference) for r in requests]
     if not requests or len(set(references)) != len(references):
         raise InvalidInput("body.refunds", "one refund per invoice, at least one")
-    pending = _pending_refunds(ctx)
-    if any(reference in pending for reference in references):
-        raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+    for _ in range(PROPOSAL_ATTEMPTS):
+        list_version = ctx.batches.batch_list_version(BatchKind.REFUND)
+        pending = _pending_refunds(ctx)
+        if any(reference in pending for reference in references):
+            raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+        batch = _refund_batch(requests, by, ctx)
+        try:
+            ctx.batches.create_batch(batch, list_version=list_version)
+        except ConcurrentChange:
+            continue  # another proposal came first: it may pay back one of these
+        return _read(batch.batch_id, ctx)
+    raise ConcurrentChange("refund batches")
+
+
+def _refund_batch(
+    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
+) -> TransferBatch:
     batch_id = refund_batch_id(ctx.clock.today())
     transfers = tuple(
         _refund_transfer(request, end_to_end_id(batch_id, number), ctx)
         for number, request in enumerate(requests, start=1)
     )
-    batch = TransferBatch(
+    return TransferBatch(
         batch_id=batch_id,
         kind=BatchKind.REFUND,
         transfers=transfers,
         steps=(Step("proposed", by, ctx.clock.now()),),
     )
-    ctx.batches.create_batch(batch)
-    return _read(batch_id, ctx)
 
 
 def _refund_transfer(
