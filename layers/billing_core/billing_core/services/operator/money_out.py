@@ -318,7 +318,8 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
     approved_at = batch.approved_at or now
     paid = [t for t in batch.transfers if t.amount_cents > 0]
     key = ""
-    if paid:  # a week in which every practice carries a balance pays nobody
+    # Nobody to pay: every practice carries a balance, or every refund's credit is gone.
+    if paid:
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         document = credit_transfer_file(
             batch.batch_id,
