@@ -72,3 +72,50 @@ def test_batches_are_listed_per_kind_newest_first(batches):
     listed = batches.list_batches(BatchKind.PAYOUT, limit=2)
     assert [b.batch_id for b in listed] == ["PO-2026-W49", "PO-2026-W48"]
     assert [b.batch_id for b in batches.list_batches(BatchKind.REFUND)] == ["RF-20261201-abc123"]
+
+
+def test_a_refund_reduced_at_sending_reads_back_with_what_was_proposed(batches):
+    """R13, R34: a refund paid less than proposed (credit gone when sent) keeps both."""
+    transfer = BatchTransfer(
+        "RF-20261201-abc123.1",
+        A,
+        "NL39RABO0300065264",
+        "A. Visser",
+        500,
+        "Terugbetaling teveel betaald nota 32155743889456",
+        invoice_reference="32155743889456",
+        reduced_from_cents=1_200,
+    )
+    refund = TransferBatch(
+        "RF-20261201-abc123", BatchKind.REFUND, (transfer,), (Step("proposed", "op", NOON),)
+    )
+    batches.create_batch(refund)
+    assert batches.get_batch(refund.batch_id).transfers == (transfer,)
+
+
+def refund_batch(batch_id: str) -> TransferBatch:
+    return TransferBatch(batch_id, BatchKind.REFUND, (), (Step("proposed", "op", NOON),))
+
+
+def test_every_batch_created_moves_its_kinds_list_version_on(batches):
+    """R28: the version a proposal is checked on goes up with each batch of its kind."""
+    assert batches.batch_list_version(BatchKind.REFUND) == 0
+    batches.create_batch(refund_batch("RF-20261201-aaa111"))
+    batches.create_batch(refund_batch("RF-20261201-bbb222"))
+    batches.create_batch(payout_batch())
+    batches.create_batch(refund_batch("RF-20261201-aaa111"))  # there already: no change
+    assert batches.batch_list_version(BatchKind.REFUND) == 2
+    assert batches.batch_list_version(BatchKind.PAYOUT) == 1
+
+
+def test_a_batch_created_on_a_list_version_that_moved_on_is_refused(batches):
+    """R28: two proposals that read the same list version: the second writes nothing."""
+    seen = batches.batch_list_version(BatchKind.REFUND)
+    assert batches.create_batch(refund_batch("RF-20261201-aaa111"), list_version=seen) is True
+    with pytest.raises(ConcurrentChange):
+        batches.create_batch(refund_batch("RF-20261201-bbb222"), list_version=seen)
+    assert batches.get_batch("RF-20261201-bbb222") is None
+    now = batches.batch_list_version(BatchKind.REFUND)
+    assert now == seen + 1
+    assert batches.create_batch(refund_batch("RF-20261201-bbb222"), list_version=now) is True
+    assert batches.create_batch(refund_batch("RF-20261201-bbb222"), list_version=now) is False

@@ -8,13 +8,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sepaxml
 import xmlschema
 
+from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+from billing_core.payments.transfer_batches import BatchState
 from billing_core.providers.week import Week
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.unit.camt_builder import credit, debit, statement
+from tests.unit.faults import Killed
 
 PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
 TUESDAY = date(2026, 12, 1)
@@ -138,3 +142,33 @@ def test_the_refunds_route_approves_refund_batches_only(sandbox, paid_week):
     assert status == 400 and refusal["error"]["code"] == "validation_error"
     _, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
     assert batch["state"] == "proposed"
+
+
+def test_an_approval_retried_the_next_day_writes_no_second_file(sandbox, paid_week, monkeypatch):
+    """R34, R38: Given the approval on Monday dies after the pain.001 is written, before the
+    batch is saved as sent (a Lambda timeout)
+    When an operator approves again on Tuesday
+    Then the batch is sent with the one file, under Monday's key, executed on Monday."""
+    sandbox.run_retrocession()
+    save_batch = TransferBatchRepository.save_batch
+
+    def dies_saving_as_sent(self, batch):
+        if batch.state is BatchState.SENT:
+            monkeypatch.setattr(TransferBatchRepository, "save_batch", save_batch)  # once
+            raise Killed("timed out before the batch was saved as sent")
+        return save_batch(self, batch)
+
+    monkeypatch.setattr(TransferBatchRepository, "save_batch", dies_saving_as_sent)
+    with pytest.raises(Killed):
+        operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert sandbox.output_keys("payouts/") == ["payouts/2026-11-30/PO-2026-W48.xml"]
+    # When it is approved again on Tuesday
+    sandbox.clock.set(TUESDAY)
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    # Then it is sent, and the bucket still holds one file of the batch, dated Monday
+    assert status == 200 and sent["state"] == "sent"
+    assert sandbox.output_keys("payouts/") == [sent["file_key"]]
+    assert sent["file_key"] == "payouts/2026-11-30/PO-2026-W48.xml"
+    assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in sandbox.output_object(
+        sent["file_key"]
+    )

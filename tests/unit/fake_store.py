@@ -88,6 +88,7 @@ class FakeStore:
         self.changes: dict[BlockChangeKey, BlockChange] = {}
         self.birth_date_tries: dict[str, tuple[int, datetime]] = {}  # reference: (n, until)
         self.batches: dict[str, TransferBatch] = {}  # payout and refund batches (R34)
+        self.batch_list_versions: dict[BatchKind, int] = {}
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.registers: dict[str, InsurerRegister] = {}  # by version
         # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
@@ -509,11 +510,17 @@ class FakeStore:
 
     # --- payout and refund batches (R34) -------------------------------------------------
 
-    def create_batch(self, batch: TransferBatch) -> bool:
+    def create_batch(self, batch: TransferBatch, *, list_version: int | None = None) -> bool:
         if batch.batch_id in self.batches:
             return False
+        if list_version is not None and list_version != self.batch_list_version(batch.kind):
+            raise ConcurrentChange(batch.batch_id)
         self.batches[batch.batch_id] = replace(batch, version=1)
+        self.batch_list_versions[batch.kind] = self.batch_list_version(batch.kind) + 1
         return True
+
+    def batch_list_version(self, kind: BatchKind) -> int:
+        return self.batch_list_versions.get(kind, 0)
 
     def get_batch(self, batch_id: str) -> TransferBatch | None:
         return self.batches.get(batch_id)

@@ -13,7 +13,7 @@ import xmlschema
 
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
 from billing_core.payments.sepa_transfers import DebtorAccount
-from billing_core.payments.transfer_batches import TransferBatch
+from billing_core.payments.transfer_batches import BatchState, TransferBatch
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.week import Week
 from billing_core.services.operator.money_out import (
@@ -25,6 +25,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit import camt_builder
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.faults import Killed
 from tests.unit.payment_fakes import LinksInMemory
 
 PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
@@ -60,6 +61,7 @@ def statement_totals(provider_id: str, week: Week, payout_cents: int) -> Stateme
 class MoneyOutWorld:
     store: FakeStore = field(default_factory=FakeStore)
     files: FilesInMemory = field(default_factory=FilesInMemory)
+    links: LinksInMemory = field(default_factory=LinksInMemory)  # a return finds its credit
     clock: FixedClock = field(
         default_factory=lambda: FixedClock(datetime(2026, 11, 16, 7, 0, tzinfo=AMSTERDAM))
     )
@@ -101,12 +103,25 @@ class MoneyOutWorld:
         ctx = BankImportContext(
             store=self.store,
             files=self.files,
-            links=LinksInMemory(),
+            links=self.links,
             clock=self.clock,
             batches=self.store,
         )
         document = camt_builder.statement(*entries, statement_id=f"STMT-{day.isoformat()}")
         return import_statement(document, f"camt053/{day.isoformat()}.xml", ctx)
+
+
+def crash_on_saving_as_sent(world: MoneyOutWorld) -> None:
+    """The next save of a batch as sent dies (a Lambda timeout) after its file is written."""
+    save_batch = world.store.save_batch
+
+    def dying(batch: TransferBatch) -> TransferBatch:
+        if batch.state is BatchState.SENT:
+            world.store.save_batch = save_batch  # type: ignore[method-assign]
+            raise Killed("timed out before the batch was saved as sent")
+        return save_batch(batch)
+
+    world.store.save_batch = dying  # type: ignore[method-assign]
 
 
 def executed(batch: TransferBatch, day: date) -> list[camt_builder.Entry]:

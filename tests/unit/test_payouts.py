@@ -14,11 +14,13 @@ from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.week import Week
 from billing_core.shared.errors import NotFound, Refused
+from tests.unit.faults import Killed
 from tests.unit.money_out_world import (
     FIRST_WEEK,
     FOUR_EYES_ABOVE,
     PAIN_001,
     MoneyOutWorld,
+    crash_on_saving_as_sent,
     executed,
     returned,
 )
@@ -84,6 +86,32 @@ def test_an_approved_batch_is_written_for_the_bank_and_every_step_is_recorded(wo
     with pytest.raises(Refused) as refusal:
         world.approve(batch.batch_id, "operator-bob")
     assert refusal.value.code == "batch_not_proposed"
+
+
+def test_a_send_retried_on_another_day_writes_the_one_file_again_as_it_was(world):
+    """R34, R38 (a retry has no second effect): approving on Monday dies after the pain.001
+    is written; approving again on Tuesday sends the batch with that one file, under
+    Monday's key and with Monday's execution date, not a second file dated Tuesday."""
+    # Given W45's batch, approved on Monday, its file written, but not saved as sent
+    world.statements(W45, {"fysio-noord": 123_456})
+    batch_id = world.propose(W45).batch_id
+    crash_on_saving_as_sent(world)
+    with pytest.raises(Killed):
+        world.approve(batch_id, "operator-anna")
+    monday_file = dict(world.files.files)
+    assert list(monday_file) == ["payouts/2026-11-09/PO-2026-W45.xml"]
+    assert world.store.get_batch(batch_id).state is BatchState.APPROVED
+    # When an operator approves it again on Tuesday
+    world.clock.set(TUESDAY)
+    sent = world.approve(batch_id, "operator-bob")
+    # Then it is sent with the one file, still dated and to be executed on Monday
+    assert sent.state is BatchState.SENT
+    assert list(world.files.files) == list(monday_file) == [sent.file_key]
+    document = world.pain_001(sent)
+    PAIN_001.validate(document)
+    assert b"<ReqdExctnDt><Dt>2026-11-09</Dt></ReqdExctnDt>" in document
+    assert b"<CreDtTm>2026-11-09T07:00:00</CreDtTm>" in document
+    assert sent.step_at("sent").date() == TUESDAY
 
 
 def test_above_the_total_a_second_different_operator_approves(world):

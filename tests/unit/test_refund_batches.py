@@ -18,10 +18,12 @@ from billing_core.services.operator.money_out import (
     held_credits,
     propose_refunds,
 )
+from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.errors import Refused
-from tests.unit.camt_builder import credit
+from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.money_out_world import PAIN_001, MoneyOutWorld, executed
+from tests.unit.faults import Killed
+from tests.unit.money_out_world import PAIN_001, MoneyOutWorld, crash_on_saving_as_sent, executed
 
 DUE = 3317  # what make_invoice's patient owes
 PAID_ON = date(2026, 11, 24)
@@ -35,7 +37,7 @@ def world() -> MoneyOutWorld:
     world.store.put_invoice_as_is(make_invoice())
     world.clock.set(date(2026, 11, 25))
     # The patient paid EUR 5.00 too much by bank transfer
-    world.bank_statement(credit(DUE + 500, scor=REFERENCE), day=PAID_ON)
+    world.bank_statement(credit(DUE + 500, scor=REFERENCE, tx_id="TX-1"), day=PAID_ON)
     return world
 
 
@@ -89,3 +91,112 @@ def test_an_invoice_already_in_a_batch_not_sent_is_not_proposed_again(world):
     refund(world, amount_cents=200)
     with pytest.raises(InvalidInput):
         refund(world, amount_cents=300)
+
+
+def refunds_booked(world: MoneyOutWorld) -> list[int]:
+    return [e.amount_cents for e in world.store.invoice().ledger if e.kind is EntryKind.REFUND]
+
+
+@pytest.mark.parametrize(
+    ("recalled", "recalled_cents", "paid_cents"),
+    [
+        ("TX-2", 700, 500),  # the second overpayment went back: the first's EUR 5.00 is left
+        ("TX-1", DUE + 500, 0),  # the first payment went back: no credit left at all
+    ],
+)
+def test_a_refund_pays_at_most_the_credit_still_held_when_its_batch_is_sent(
+    world, recalled, recalled_cents, paid_cents
+):
+    """R13, R34: a refund pays back credit the invoice holds. Given a refund of the whole
+    EUR 12.00 credit proposed, and then the bank took one overpaying transfer back
+    When the batch is approved
+    Then the transfer pays what is still held (all of it, or nothing: it stays in the batch,
+    marked as reduced from what was proposed), the file holds exactly what is booked, and
+    the patient does not owe the refund again."""
+    # Given EUR 12.00 credit (two overpaying transfers), its refund proposed
+    world.bank_statement(credit(700, scor=REFERENCE, tx_id="TX-2"), day=PAID_ON)
+    batch = refund(world)
+    assert batch.total_cents == 1200
+    # And then one of the transfers is recalled by the payer's bank
+    world.bank_statement(
+        debit(recalled_cents, return_reason="MD06", tx_id=recalled), day=date(2026, 11, 26)
+    )
+    due_before = world.store.invoice().amount_due_cents
+    # When an operator approves the batch
+    sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    # Then the transfer pays what the invoice still held, and says what was proposed
+    assert sent.state is BatchState.SENT
+    [transfer] = sent.transfers
+    assert (transfer.amount_cents, transfer.reduced_from_cents) == (paid_cents, 1200)
+    # And exactly that is booked (R27) and in the bank's file: nothing paid twice
+    assert refunds_booked(world) == ([paid_cents] if paid_cents else [])
+    invoice = world.store.invoice()
+    assert (invoice.credit_cents, invoice.amount_due_cents) == (0, due_before)
+    if paid_cents:
+        document = world.pain_001(sent)
+        PAIN_001.validate(document)
+        assert b'<InstdAmt Ccy="EUR">5.00</InstdAmt>' in document
+        assert b"<CtrlSum>5.00</CtrlSum>" in document
+    else:
+        assert (sent.file_key, world.files.files) == ("", {})
+
+
+def test_a_refund_sent_again_after_a_crash_is_booked_and_written_once(world):
+    """R13, R38: the approval dies after the file and the REFUND entry are written; approved
+    again, the refund is not taken for credit gone (it is its own entry), the same file is
+    written under the same key, and the REFUND entry is there once."""
+    batch = refund(world)
+    crash_on_saving_as_sent(world)
+    with pytest.raises(Killed):
+        approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    first = dict(world.files.files)
+    sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    assert sent.state is BatchState.SENT
+    assert (sent.transfers[0].amount_cents, sent.transfers[0].reduced_from_cents) == (500, 0)
+    assert list(world.files.files) == list(first) == [sent.file_key]
+    assert refunds_booked(world) == [500]
+
+
+def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(world):
+    """R28, R34 (propose_refunds: 'not an invoice a batch not yet sent pays back already'):
+    Given operator Bob's proposal of the same refund is created after operator Anna's
+    proposal checked the open batches, and before hers is created
+    When Anna's proposal goes on
+    Then it is checked again on Bob's batch and refused: one batch pays the credit back."""
+    list_batches = world.store.list_batches
+    bobs = []
+
+    def bob_proposes_meanwhile(kind, *, limit=52):
+        listed = list_batches(kind, limit=limit)
+        world.store.list_batches = list_batches  # once
+        request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT)
+        bobs.append(propose_refunds([request], "operator-bob", world.ctx))
+        return listed
+
+    world.store.list_batches = bob_proposes_meanwhile
+    with pytest.raises(InvalidInput):
+        refund(world)
+    [bob] = bobs
+    assert list(world.store.batches) == [bob.batch_id]
+    assert held_credits(world.ctx)[0].in_batch == bob.batch_id
+
+
+def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
+    """R28, R34: Given Bob's proposal for another invoice is created while Anna's is under
+    way / Then Anna's, checked again on it, is made all the same: two batches."""
+    other = make_invoice(invoice_id="other-invoice", reference=betalingskenmerk.from_payload(7))
+    world.store.put_invoice_as_is(other)
+    world.bank_statement(credit(DUE + 300, scor=other.reference, tx_id="TX-9"), day=PAID_ON)
+    list_batches = world.store.list_batches
+
+    def bob_proposes_meanwhile(kind, *, limit=52):
+        listed = list_batches(kind, limit=limit)
+        world.store.list_batches = list_batches  # once
+        request = RefundRequest(other.reference, *PATIENT_ACCOUNT)
+        propose_refunds([request], "operator-bob", world.ctx)
+        return listed
+
+    world.store.list_batches = bob_proposes_meanwhile
+    anna = refund(world)
+    assert len(world.store.batches) == 2
+    assert {h.reference: h.in_batch for h in held_credits(world.ctx)}[REFERENCE] == anna.batch_id

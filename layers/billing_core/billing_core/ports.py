@@ -557,8 +557,17 @@ class DunningStore(BillingStore, WeekActivity, Protocol):
 class TransferBatches(Protocol):
     """Payout and refund batches (payments/transfer_batches.py, R34): one item each."""
 
-    def create_batch(self, batch: TransferBatch) -> bool:
-        """Write a new batch; False (nothing written) when one with its id exists."""
+    def create_batch(self, batch: TransferBatch, *, list_version: int | None = None) -> bool:
+        """Write a new batch; False (nothing written) when one with its id exists.
+
+        With ``list_version``: only while ``batch_list_version(batch.kind)`` still answers
+        it; ConcurrentChange (nothing written) when another batch of its kind was created
+        in between, so what was decided on the batches listed after reading it holds (R28).
+        """
+        ...
+
+    def batch_list_version(self, kind: BatchKind) -> int:
+        """Goes up by one with every batch of ``kind`` created; 0 before the first."""
         ...
 
     def get_batch(self, batch_id: str) -> TransferBatch | None: ...

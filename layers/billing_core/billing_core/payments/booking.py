@@ -218,6 +218,28 @@ def apply_refund(
     return invoice.with_entry(entry).with_applied_payment(key)
 
 
+def refund_of_credit_held(
+    invoice: Invoice, refund_id: str, amount_cents: int, at: datetime, cause: str
+) -> Invoice:
+    """A refund by our own bank transfer, booked before the transfer goes to the bank:
+    ``amount_cents`` at most the credit the invoice holds now (R13). Credit that went away
+    after the refund was proposed (a payment the bank took back, another refund) is not
+    paid back; nothing is booked when no credit is left. Idempotent on ``refund_id``, as
+    ``apply_refund``: ``refunded_cents`` then tells what was booked."""
+    if refund_key(refund_id) in invoice.applied_payments:
+        return invoice
+    amount = min(amount_cents, invoice.credit_cents)
+    return apply_refund(invoice, refund_id, amount, at, cause) if amount > 0 else invoice
+
+
+def refunded_cents(invoice: Invoice, refund_id: str) -> int:
+    """What the REFUND entry of ``refund_id`` booked; 0 when there is none."""
+    key = refund_key(refund_id)
+    return sum(
+        e.amount_cents for e in invoice.ledger if e.kind is EntryKind.REFUND and e.note == key
+    )
+
+
 def refund_key(refund_id: str) -> str:
     """How a booked refund is remembered in ``applied_payments`` and noted in the ledger."""
     return f"{_REFUND}{refund_id}"

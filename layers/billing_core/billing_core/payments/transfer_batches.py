@@ -83,6 +83,9 @@ class BatchTransfer:
     bank_entry: str = ""  # the bank's reference of the debit or the return
     return_reason: str = ""  # AC04 (account closed), BE05, MS03, ...
     repaid_in: str = ""  # a returned payout: the batch that paid it again
+    # A refund whose invoice held less credit when its batch was sent than when it was
+    # proposed (R13): what was proposed. amount_cents is what was paid; 0: not in the file.
+    reduced_from_cents: int = 0
 
     @property
     def owed_again(self) -> bool:
@@ -138,6 +141,12 @@ class TransferBatch:
     @property
     def approvers(self) -> tuple[str, ...]:
         return tuple(step.by for step in self.steps if step.what == "approved")
+
+    @property
+    def approved_at(self) -> datetime | None:
+        """The approval that made it approved (the last one): the day its file is dated and
+        to be executed, also when sending it is retried on a later day (R38)."""
+        return next((step.at for step in reversed(self.steps) if step.what == "approved"), None)
 
     def step_at(self, what: str) -> datetime | None:
         return next((step.at for step in self.steps if step.what == what), None)
@@ -277,6 +286,7 @@ def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
         "bank_entry": transfer.bank_entry,
         "return_reason": transfer.return_reason,
         "repaid_in": transfer.repaid_in,
+        "reduced_from_cents": transfer.reduced_from_cents,
     }
 
 
@@ -321,6 +331,7 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         bank_entry=document["bank_entry"],
         return_reason=document["return_reason"],
         repaid_in=document["repaid_in"],
+        reduced_from_cents=int(document.get("reduced_from_cents", 0)),  # not in older batches
     )
 
 

@@ -24,6 +24,8 @@ Key design (one table, pk/sk):
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
   TRANSFERBATCH#{kind}         {batch id}               a payout or refund batch (R34), as one
                                                         JSON document with its version
+  TRANSFERBATCHLIST#{kind}     VERSION                  one up with every batch of the kind
+                                                        created: proposals are checked on it (R28)
   INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),

@@ -203,6 +203,11 @@ def transfer_batch_key(kind: str, batch_id: str) -> Key:
     return {"pk": transfer_batch_partition(kind), "sk": batch_id}
 
 
+def transfer_batch_list_key(kind: str) -> Key:
+    """The version of a kind's batch list: outside its partition, which lists batches only."""
+    return {"pk": f"TRANSFERBATCHLIST#{kind}", "sk": "VERSION"}
+
+
 # --- the audit of reads (R32, NEN 7513) ------------------------------------------------------
 
 

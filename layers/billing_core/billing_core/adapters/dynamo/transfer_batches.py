@@ -29,16 +29,47 @@ class TransferBatchRepository:
         """table: a boto3 DynamoDB Table resource (the billing table)."""
         self._table = table
 
-    def create_batch(self, batch: TransferBatch) -> bool:
+    def create_batch(self, batch: TransferBatch, *, list_version: int | None = None) -> bool:
+        """The batch and its kind's list version one up, in one transaction."""
+        new_batch = {
+            "TableName": self._table.name,
+            "Item": _item(batch, version=1),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
         try:
-            self._table.put_item(
-                Item=_item(batch, version=1), ConditionExpression="attribute_not_exists(pk)"
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {"Put": new_batch},
+                    {"Update": self._list_version_up(batch.kind, list_version)},
+                ]
             )
         except ClientError as error:
-            if _conditional(error):
+            batch_there, list_moved = _cancelled(error)
+            if batch_there:
                 return False
+            if list_moved:
+                raise ConcurrentChange(batch.batch_id) from None
             raise
         return True
+
+    def batch_list_version(self, kind: BatchKind) -> int:
+        key = keys.transfer_batch_list_key(kind.value)
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return int(item["list_version"]) if item else 0
+
+    def _list_version_up(self, kind: BatchKind, read: int | None) -> Item:
+        update: Item = {
+            "TableName": self._table.name,
+            "Key": keys.transfer_batch_list_key(kind.value),
+            "UpdateExpression": "ADD list_version :one",
+            "ExpressionAttributeValues": {":one": 1},
+        }
+        if read == 0:
+            update["ConditionExpression"] = "attribute_not_exists(list_version)"
+        elif read is not None:
+            update["ConditionExpression"] = "list_version = :read"
+            update["ExpressionAttributeValues"][":read"] = read
+        return update
 
     def get_batch(self, batch_id: str) -> TransferBatch | None:
         key = keys.transfer_batch_key(_kind_of(batch_id).value, batch_id)
@@ -84,6 +115,16 @@ def _item(batch: TransferBatch, *, version: int) -> Item:
 
 def _batch(item: Item) -> TransferBatch:
     return batch_from_document(json.loads(item["document"]), int(item["version"]))
+
+
+def _cancelled(error: ClientError) -> tuple[bool, bool]:
+    """Which of a cancelled transaction's writes failed its condition, in their order."""
+    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False, False
+    reasons = error.response.get("CancellationReasons") or []
+    failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+    failed += [False, False]
+    return failed[0], failed[1]
 
 
 def _conditional(error: ClientError) -> bool:

@@ -39,6 +39,11 @@ class TransferOut(AttributesOut):
     bank_date: date | None
     return_reason: str
     repaid_in: str = Field(description="a returned payout: the batch that paid it again")
+    reduced_from_cents: int = Field(
+        description="a refund whose invoice held less credit when its batch was sent than "
+        "when it was proposed: the amount proposed (amount_cents is what was paid; "
+        "0: left out of the file); 0 when paid as proposed"
+    )
 
 
 class SettlementOut(AttributesOut):

@@ -3,7 +3,8 @@
 - ``propose_payouts``: after the retrocession run, the week's payout batch (proposed).
 - ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
 - ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
-  (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``) and the batch is sent.
+  (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
+  was approved) and the batch is sent.
   A refund is a REFUND ledger entry on its invoice when its batch is sent (R27), so the
   next retrocession statement shows it and takes it off the practice's payout.
 
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import apply_refund
+from billing_core.payments.booking import refund_of_credit_held, refunded_cents
 from billing_core.payments.sepa_transfers import DebtorAccount, Transfer, credit_transfer_file
 from billing_core.payments.transfer_batches import (
     BatchKind,
@@ -37,7 +38,13 @@ from billing_core.payments.transfer_batches import (
     refund_batch_id,
     sent,
 )
-from billing_core.ports import FileStore, ProviderSettingsStore, ProviderStore, TransferBatches
+from billing_core.ports import (
+    ConcurrentChange,
+    FileStore,
+    ProviderSettingsStore,
+    ProviderStore,
+    TransferBatches,
+)
 from billing_core.providers.payouts import owed_again, plan_payouts
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
@@ -54,6 +61,7 @@ from billing_core.shared.reports import LogEntry
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
+PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
 class MoneyOutStore(ProviderStore, ProviderSettingsStore, Protocol):
@@ -195,26 +203,41 @@ def propose_refunds(
     requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
 ) -> TransferBatch:
     """A refund batch, proposed: one transfer per invoice, at most its credit, and not an
-    invoice a batch not yet sent pays back already (that would pay the patient twice)."""
+    invoice a batch not yet sent pays back already (that would pay the patient twice).
+
+    Race-free (R28): the batch is created only while no other refund batch was created
+    since the open ones were read; when one was, they are read and checked again."""
     references = [betalingskenmerk.normalise(r.reference) for r in requests]
     if not requests or len(set(references)) != len(references):
         raise InvalidInput("body.refunds", "one refund per invoice, at least one")
-    pending = _pending_refunds(ctx)
-    if any(reference in pending for reference in references):
-        raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+    for _ in range(PROPOSAL_ATTEMPTS):
+        list_version = ctx.batches.batch_list_version(BatchKind.REFUND)
+        pending = _pending_refunds(ctx)
+        if any(reference in pending for reference in references):
+            raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+        batch = _refund_batch(requests, by, ctx)
+        try:
+            ctx.batches.create_batch(batch, list_version=list_version)
+        except ConcurrentChange:
+            continue  # another proposal came first: it may pay back one of these
+        return _read(batch.batch_id, ctx)
+    raise ConcurrentChange("refund batches")
+
+
+def _refund_batch(
+    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
+) -> TransferBatch:
     batch_id = refund_batch_id(ctx.clock.today())
     transfers = tuple(
         _refund_transfer(request, end_to_end_id(batch_id, number), ctx)
         for number, request in enumerate(requests, start=1)
     )
-    batch = TransferBatch(
+    return TransferBatch(
         batch_id=batch_id,
         kind=BatchKind.REFUND,
         transfers=transfers,
         steps=(Step("proposed", by, ctx.clock.now()),),
     )
-    ctx.batches.create_batch(batch)
-    return _read(batch_id, ctx)
 
 
 def _refund_transfer(
@@ -288,20 +311,24 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
 
 def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     now = ctx.clock.now()
+    if batch.kind is BatchKind.REFUND:
+        batch = _book_refunds(batch, now, ctx)
+    # Dated by the approval, not by today: a retry on a later day (a crash before the batch
+    # was saved as sent) writes the same file under the same key, not a second one.
+    approved_at = batch.approved_at or now
+    paid = [t for t in batch.transfers if t.amount_cents > 0]
     key = ""
-    if batch.transfers:  # a week in which every practice carries a balance pays nobody
-        key = f"{batch.kind.value}s/{now.date().isoformat()}/{batch.batch_id}.xml"
+    # Nobody to pay: every practice carries a balance, or every refund's credit is gone.
+    if paid:
+        key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         document = credit_transfer_file(
             batch.batch_id,
             ctx.debtor,
-            [_bank_transfer(t) for t in batch.transfers],
-            execution_date=now.date(),
-            created_at=now,
+            [_bank_transfer(t) for t in paid],
+            execution_date=approved_at.date(),
+            created_at=approved_at,
         )
         ctx.files.put(key, document, "application/xml")
-    if batch.kind is BatchKind.REFUND:
-        for transfer in batch.transfers:
-            _book_refund(transfer, now, ctx)
     return ctx.batches.save_batch(sent(batch, key, operator, now))
 
 
@@ -315,18 +342,35 @@ def _bank_transfer(transfer: BatchTransfer) -> Transfer:
     )
 
 
-def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> None:
-    """The REFUND entry (R27), once per end-to-end id: the credit goes back down, and the
-    practice's next statement shows the money that left."""
+def _book_refunds(batch: TransferBatch, at: datetime, ctx: MoneyOutContext) -> TransferBatch:
+    """Each refund booked before its file is written, at most the credit its invoice holds
+    now (R13): the file then pays exactly what is booked. A transfer paying less than was
+    proposed is saved so, with what was proposed, for the operator to see; one paying
+    nothing stays in the batch, out of the file. Sent again after a crash, the booked
+    amounts are read back from the ledger, so the same file is written."""
+    booked = batch
+    for transfer in batch.transfers:
+        if transfer.amount_cents > 0:  # one found without credit before stays so
+            booked = booked.with_transfer(_book_refund(transfer, at, ctx))
+    return batch if booked == batch else ctx.batches.save_batch(booked)
+
+
+def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> BatchTransfer:
+    """The REFUND entry (R27), once per end-to-end id, in the invoice's conditional write
+    (R28): the credit goes back down, and the practice's next statement shows the money
+    that left. The transfer as booked."""
     invoice = _invoice(transfer.invoice_reference, ctx)
-    cause = f"{REFUND_CAUSE}{transfer.end_to_end_id}"
-    save_change(
+    refund_id = transfer.end_to_end_id
+    cause = f"{REFUND_CAUSE}{refund_id}"
+    stored, _ = save_change(
         ctx.store,
         invoice,
-        lambda current: apply_refund(
-            current, transfer.end_to_end_id, transfer.amount_cents, at, cause
-        ),
+        lambda current: refund_of_credit_held(current, refund_id, transfer.amount_cents, at, cause),
     )
+    paid = refunded_cents(stored, refund_id)
+    if paid == transfer.amount_cents:
+        return transfer
+    return replace(transfer, amount_cents=paid, reduced_from_cents=transfer.amount_cents)
 
 
 # --- reading ----------------------------------------------------------------------------------
