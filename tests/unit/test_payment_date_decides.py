@@ -20,6 +20,7 @@ from billing_core.dunning.letters import KINDS as DUNNING_LETTERS
 from billing_core.dunning.letters import SECOND_NOTICE
 from billing_core.invoices.invoice import Correspondence
 from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal, reversible
 from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import MatchTarget, match_credit
@@ -253,3 +254,132 @@ def test_statement_before_or_after_the_run_gives_the_same_result(
     assert {kind for kind, sent in letters if sent < read_at} - {
         kind for kind, sent in expected_letters if sent < read_at
     } <= {SECOND_NOTICE}
+
+
+# --- payments dated after the term, learned of out of order (audits legal D5/D6, money D2) --
+
+AFTER_THE_TERM_END = date(2027, 3, 15)
+ASKED_ON = date(2027, 3, 20)
+
+
+def pay_by_ideal(world: DunningWorld, amount: int, paid_at: datetime, psp_id: str) -> None:
+    world.clock.set(paid_at)
+    payment = IncomingPayment("psp", psp_id, amount, paid_at)
+    book_payment(world.store, world.invoice().reference, payment, clock=world.clock)
+
+
+def interest_booked(world: DunningWorld) -> int:
+    return sum(e.amount_cents for e in world.invoice().ledger if e.kind is EntryKind.INTEREST)
+
+
+def test_a_transfer_after_the_term_read_after_a_later_payment_takes_its_interest_back():
+    """Given €10,000 with the €875.00 BIK charged on 2027-01-15 and €1,000 paid by iDEAL on
+    1 March, when the €8,000 transfer credited on 20 January is read on 2 March, then the
+    interest is what it is with the transfer known on its date: €29.59 up to the 20th on
+    €10,000, €12.73 up to 1 March on what the transfer left (legal-nl.md §2: the payment
+    date decides; §4: interest runs up to, not including, the day the payment is
+    received). Audit legal D5."""
+    ideal_at = at(date(2027, 3, 1), 12)
+    late = reminded(one_invoice(1_000_000))
+    late.run(COSTS_DAY)
+    pay_by_ideal(late, 100_000, ideal_at, "tr_1")
+    late.import_transfer(800_000, booked_on=date(2027, 1, 20), at=at(date(2027, 3, 2), 10))
+    in_time = reminded(one_invoice(1_000_000))
+    in_time.run(COSTS_DAY)
+    in_time.import_transfer(800_000, booked_on=date(2027, 1, 20), at=at(date(2027, 1, 20), 10))
+    pay_by_ideal(in_time, 100_000, ideal_at, "tr_1")
+
+    assert late.money(date(2027, 3, 3)) == in_time.money(date(2027, 3, 3))
+    assert late.money(date(2027, 3, 3)).due == 191_774
+    assert interest_booked(late) == 2_959 + 1_273
+
+
+def test_money_a_late_in_term_payment_moves_is_dated_at_the_payment_it_comes_from():
+    """Given €10,000 with the €875.00 BIK charged, €1,500 paid by iDEAL on 16 January (it
+    paid the BIK first), when the €5,000 transfer credited on the term's last day is read on
+    1 March, then what the iDEAL payment put on the BIK no longer due paid the principal on
+    the 16th, not on 1 March: the interest is that of the payments known on their dates,
+    €20.46 on 2 March (legal-nl.md §2). Audit legal D6."""
+    ideal_at = at(date(2027, 1, 16), 12)
+    late = reminded(one_invoice(1_000_000))
+    late.run(COSTS_DAY)
+    pay_by_ideal(late, 150_000, ideal_at, "tr_1")
+    late.run_days(date(2027, 1, 17), date(2027, 2, 28))
+    late.import_transfer(500_000, booked_on=CREDITED_ON, at=at(date(2027, 3, 1), 10))
+    in_time = reminded(one_invoice(1_000_000))
+    in_time.import_transfer(500_000, booked_on=CREDITED_ON, at=at(CREDITED_ON, 10))
+    in_time.run(COSTS_DAY)
+    pay_by_ideal(in_time, 150_000, ideal_at, "tr_1")
+    in_time.run_days(date(2027, 1, 17), date(2027, 3, 1))
+
+    assert late.money(date(2027, 3, 2)) == in_time.money(date(2027, 3, 2))
+    assert late.money(date(2027, 3, 2)).interest == 2_046
+    moved = [e for e in late.invoice().ledger if e.cause == "psp:tr_1" and e.at > ideal_at]
+    assert moved == []
+
+
+@cache
+def each_known_on_its_date(payments: tuple[tuple[int, date], ...]) -> Money:
+    """Every transfer read the evening of the day it was credited, after that day's run."""
+    world = reminded()
+    day = COSTS_DAY
+    for amount, credited_on in sorted(payments, key=lambda p: p[1]):
+        if credited_on >= COSTS_DAY:
+            world.run_days(day, credited_on)
+            day = credited_on + timedelta(days=1)
+        world.import_transfer(amount, booked_on=credited_on, at=at(credited_on, 18))
+    world.run_days(day, AFTER_THE_TERM_END)
+    return world.money(ASKED_ON)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    payments=st.lists(
+        st.tuples(
+            st.sampled_from([60_000, 25_000, 10_000, 2_500]),
+            st.integers(min_value=-4, max_value=55).map(lambda n: COSTS_DAY + timedelta(n)),
+        ),
+        min_size=2,
+        max_size=3,
+    ),
+    learning_order=st.randoms(use_true_random=False),
+)
+def test_the_order_of_learning_never_matters_also_after_the_term(payments, learning_order):
+    """Given €1,000 with its reminder's term to 2027-01-14 and two or three transfers
+    credited from 10 January to 11 March (in the term, after it, or both), when their
+    statements are all read on 16 March in any order, then what is owed on 20 March is
+    what it is with each transfer read the day it was credited (legal-nl.md §2: "the
+    result after a late payment equals what it would have been had every payment been
+    known on its date"; §4; §5 costs -> interest -> principal). Audit money D2."""
+    expected = each_known_on_its_date(tuple(payments))
+    world = reminded()
+    world.run_days(COSTS_DAY, AFTER_THE_TERM_END)
+    read = list(payments)
+    learning_order.shuffle(read)
+
+    for hour, (amount, credited_on) in enumerate(read, start=9):
+        world.import_transfer(amount, booked_on=credited_on, at=at(date(2027, 3, 16), hour))
+
+    assert world.money(ASKED_ON) == expected
+
+
+def test_a_returned_later_payment_stays_returned_when_an_earlier_one_comes_in():
+    """Given €600.00 credited on 1 February (it paid the €150.00 BIK first) and returned in
+    full on the 5th, when a €300.00 transfer credited on the term's last day is read after
+    that, then the BIK is the staffel over €700.00 (€105.00), the principal is what the
+    transfer left, and nothing is left of the returned payment to undo (legal-nl.md §2;
+    R12: a return undoes exactly what the payment did)."""
+    late = reminded()
+    late.run(COSTS_DAY)
+    late.import_transfer(60_000, booked_on=date(2027, 2, 1), at=at(date(2027, 2, 1), 18))
+    late.clock.set(at(date(2027, 2, 5), 12))
+    book_reversal(
+        late.store, late.invoice().reference, "NL20INGB0001234567/ING-1", "R-1", 60_000,
+        clock=late.clock,
+    )  # fmt: skip
+    late.import_transfer(30_000, booked_on=CREDITED_ON, at=at(date(2027, 2, 6), 9))
+
+    money = late.money(date(2027, 3, 1))
+    assert (money.principal, money.costs) == (70_000, 10_500)
+    left = reversible(late.invoice(), "bank:NL20INGB0001234567/ING-1")
+    assert left == {component: 0 for component in Component}

@@ -1,41 +1,55 @@
-"""What a payment dated in the reminder's term undoes when we learn of it after the term
-(legal-nl.md §2: the payment date decides, not the moment we learn of it).
+"""What a payment we learn of late undoes or sets right (legal-nl.md §2: the payment date
+decides, not the moment we learn of it).
 
 A bank transfer counts as paid on the day our account was credited. Its statement may be
-read days later (a Saturday transfer on Monday), after the run has charged the
-collection costs and started on the second notice and the handover. The result must be
-what it would have been had the payment been known on its date:
+read days later (a Saturday transfer on Monday), or an operator matches an unmatched
+credit weeks later, after the run has charged the collection costs, started on the
+second notice and the handover, and after later payments were booked. The result must be
+what it would have been had every payment been known on its date:
 
-- the costs the letter supports are computed again with the payment in the term
-  (letter_costs.py); the difference is a costs entry with its reason, on this invoice
-  and on the letter's other invoices (R27: the ledger only grows);
-- interest booked by later payments beyond what is due now is taken back the same way;
-- money that later payments put on costs or interest that are no longer due moves on,
-  costs -> interest -> principal, and whatever is left is credit (R13, art. 6:44 BW),
-  booked under the payment it came from so a return of it still undoes it exactly.
+- a payment dated in the reminder's term: the costs the letter supports are computed
+  again with the payment in the term (letter_costs.py); the difference is a costs entry
+  with its reason, on this invoice and on the letter's other invoices (R27: the ledger
+  only grows);
+- any payment dated before payments already booked (in the term or after it): those
+  later payments are booked again in date order, each with the interest accrued up to
+  its own day on what the earlier ones left (§4) and allocated costs -> interest ->
+  principal (art. 6:44 BW), the rest credit (R13). What differs from what they booked is
+  booked as correcting entries under the payment they belong to and dated at it, so the
+  interest counts from the right day and a return of the payment still undoes it exactly.
 
 A second notice still waiting on the invoice is not sent when nothing is due any more
 (delivery.py), and a paid invoice leaves the run's index, so its handover never comes.
 A claim already with the collection agency is reported to it (collection/handover.py).
-Pure functions: the booking use case (payments/booking.py) saves what they return.
+Pure functions: the booking use case (payments/booking.py) saves what they return and
+passes in how a payment is booked (``Rebook``), which lives there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
-from billing_core.dunning.interest import interest_statement, within_term
+from billing_core.dunning.interest import within_term
 from billing_core.dunning.letter_costs import costs_cause, costs_charged, letter_costs
-from billing_core.invoices.allocation import CREDIT_NOTE, allocate
+from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM
+
+# Books payment ``payment_id`` of ``amount`` cents received at ``at`` on the invoice as a
+# new payment is booked: the interest accrued up to its day first, then the allocation.
+Rebook = Callable[[Invoice, str, int, datetime], Invoice]
+
+# A payment's booked money, summed per what it is: (kind, component, is credit).
+_Booked = Counter[tuple[EntryKind, Component, bool]]
 
 
 def paid_in_term(invoice: Invoice, day: date) -> bool:
     """Whether a payment received on ``day`` fell in the term of a reminder whose costs
-    were charged already: the only case in which learning of it late changes anything."""
+    were charged already: the case in which learning of it late undoes costs."""
     return invoice.costs_charged_on is not None and within_term(invoice, day)
 
 
@@ -43,124 +57,142 @@ def undo_what_was_not_due(
     invoice: Invoice,
     rest_of_letter: Sequence[Invoice],
     payment_id: str,
-    day: date,
+    paid_at: datetime,
     now: datetime,
+    rebook: Rebook,
 ) -> Invoice:
-    """After payment ``payment_id`` of ``day`` in the reminder's term: the invoice with
-    the costs its letter no longer supports taken back (or, for another invoice of a
-    combined letter, its share set right), the interest beyond what is due taken back,
-    and money paid on either moved on; the same invoice when nothing changes. Each entry
-    says why (R27)."""
+    """After payment ``payment_id`` received at ``paid_at`` (on this invoice, or on
+    another invoice of its letter): the invoice with the costs its letter no longer
+    supports taken back when the payment was in the reminder's term (or, for another
+    invoice of a combined letter, its share set right), and the payments dated after it
+    set right as if it had been known first; the same invoice when nothing changes. Each
+    entry says why (R27)."""
+    day = _day_of(paid_at)
+    changed = invoice
     reminder = invoice.reminder
-    if reminder is None or not paid_in_term(invoice, day):
-        return invoice
+    if reminder is not None and paid_in_term(invoice, day):
+        reason = (
+            f"not due: payment {payment_id} of {day.isoformat()} was within the reminder's "
+            f"term to {reminder.final_date.isoformat()} (legal-nl.md §2)"
+        )
+        supported = letter_costs(reminder, [invoice, *rest_of_letter])[invoice.invoice_id]
+        change_cents = supported - costs_charged(invoice, reminder)
+        if change_cents:
+            cause = costs_cause(reminder)
+            changed = changed.with_entry(
+                LedgerEntry(EntryKind.COSTS, Component.COSTS, change_cents, now, cause, reason)
+            )
     reason = (
-        f"not due: payment {payment_id} of {day.isoformat()} was within the reminder's "
-        f"term to {reminder.final_date.isoformat()} (legal-nl.md §2)"
+        f"set right: payment {payment_id} of {day.isoformat()} came before it "
+        "(legal-nl.md §2: the payment date decides)"
     )
-    supported = letter_costs(reminder, [invoice, *rest_of_letter])[invoice.invoice_id]
-    changed = _corrected(
-        invoice,
-        Component.COSTS,
-        EntryKind.COSTS,
-        supported - costs_charged(invoice, reminder),
-        costs_cause(reminder),
-        now,
-        reason,
-    )
-    changed = _interest_taken_back(changed, payment_id, now, reason)
-    changed = _overpaid_moved_on(changed, now, reason)
+    changed = rebooked_after(changed, paid_at, rebook, reason)
     return changed if changed.ledger != invoice.ledger else invoice
 
 
-def _corrected(
-    invoice: Invoice,
-    component: Component,
-    kind: EntryKind,
-    change_cents: int,
-    cause: str,
-    now: datetime,
-    reason: str,
+def booked_before_later_payments(
+    invoice: Invoice, at: datetime, book: Callable[[Invoice], Invoice]
 ) -> Invoice:
-    if change_cents == 0:
+    """``invoice`` with what ``book`` adds for a payment received at ``at`` computed as
+    if the payments dated after it were not booked yet (they had not been, had it been
+    known on its date); their own entries stay as they are until ``rebooked_after``."""
+    earlier = _without(invoice, {payment for payment, _, _ in _payments_after(invoice, at)})
+    booked = book(earlier)
+    added = tuple(p for p in booked.applied_payments if p not in earlier.applied_payments)
+    return replace(
+        invoice,
+        ledger=(*invoice.ledger, *booked.ledger[len(earlier.ledger) :]),
+        applied_payments=(*invoice.applied_payments, *added),
+    )
+
+
+def rebooked_after(invoice: Invoice, at: datetime, rebook: Rebook, reason: str) -> Invoice:
+    """The payments dated after ``at`` booked again in date order on what came before
+    them; the difference with what they booked, as entries dated at each payment."""
+    later = _payments_after(invoice, at)
+    if not later:
         return invoice
-    return invoice.with_entry(LedgerEntry(kind, component, change_cents, now, cause, reason))
-
-
-def _interest_taken_back(invoice: Invoice, cause: str, now: datetime, reason: str) -> Invoice:
-    """Interest is booked when a payment comes in, up to that payment's day. With a
-    payment earlier in the history, less may have accrued by then: take back the rest."""
-    booked = [
-        entry
-        for entry in invoice.ledger
-        if entry.kind is EntryKind.INTEREST and entry.component is Component.INTEREST
+    replayed = _without(invoice, {payment for payment, _, _ in later})
+    for payment, amount, paid_at in later:
+        replayed = rebook(replayed, payment, amount, paid_at)
+    corrections = [
+        LedgerEntry(kind, component, cents, paid_at, payment, CREDIT_NOTE if credit else reason)
+        for payment, _, paid_at in later
+        for (kind, component, credit), cents in _difference(
+            _booked(replayed, payment), _booked(invoice, payment)
+        )
     ]
-    last_booked = max((_day(e) for e in booked if e.amount_cents > 0), default=None)
-    if last_booked is None:
-        return invoice
-    excess = (
-        sum(e.amount_cents for e in booked) - interest_statement(invoice, last_booked).total_cents
-    )
-    return _corrected(
-        invoice, Component.INTEREST, EntryKind.INTEREST, -max(excess, 0), cause, now, reason
-    )
+    return invoice.with_entries(corrections)
 
 
-def _overpaid_moved_on(invoice: Invoice, now: datetime, reason: str) -> Invoice:
-    """Payments that paid costs or interest no longer due pay what is next in line."""
-    for component in (Component.COSTS, Component.INTEREST):
-        overpaid = -balance(invoice.ledger, component)
-        for payment, amount in _latest_payments_on(invoice, component, overpaid):
-            invoice = invoice.with_entries(_moved(invoice, payment, component, amount, now, reason))
-    return invoice
-
-
-def _moved(
-    invoice: Invoice,
-    payment: str,
-    source: Component,
-    amount: int,
-    now: datetime,
-    reason: str,
-) -> list[LedgerEntry]:
-    ledger = invoice.ledger
-    split = allocate(
-        amount,
-        costs_due=0 if source is Component.COSTS else balance(ledger, Component.COSTS),
-        interest_due=0 if source is Component.INTEREST else balance(ledger, Component.INTEREST),
-        principal_due=balance(ledger, Component.PRINCIPAL),
-    )
-    parts = (
-        (source, amount, reason),
-        (Component.COSTS, -split.to_costs, reason),
-        (Component.INTEREST, -split.to_interest, reason),
-        (Component.PRINCIPAL, -split.to_principal, reason),
-        (Component.PRINCIPAL, -split.credit, CREDIT_NOTE),
-    )
-    return [
-        LedgerEntry(EntryKind.PAYMENT, component, cents, now, payment, note)
-        for component, cents, note in parts
-        if cents
-    ]
-
-
-def _latest_payments_on(
-    invoice: Invoice, component: Component, amount: int
-) -> Iterator[tuple[str, int]]:
-    """(payment id, cents) of the latest payments on ``component`` that make up
-    ``amount``: the last money in is the first to move."""
-    paid: dict[str, int] = {}
+def _payments_after(invoice: Invoice, at: datetime) -> list[tuple[str, int, datetime]]:
+    """(payment id, cents left of it after returns, received at) of the payments
+    received after ``at``, in that order; a payment is dated by its first entry (entries
+    that moved its money later may be dated later)."""
+    paid: dict[str, tuple[int, datetime]] = {}
     for entry in invoice.ledger:
-        if entry.kind is EntryKind.PAYMENT and entry.component is component:
-            paid[entry.cause] = paid.get(entry.cause, 0) - entry.amount_cents
-    for payment in reversed(list(paid)):
-        if amount <= 0:
-            return
-        take = min(amount, paid[payment])
-        if take > 0:
-            yield payment, take
-            amount -= take
+        payment = _payment_of(entry)
+        if payment is None or entry.kind is EntryKind.INTEREST:
+            continue
+        cents, first = paid.get(payment, (0, entry.at))
+        if entry.kind is EntryKind.PAYMENT:
+            first = min(first, entry.at)
+        paid[payment] = (cents - entry.amount_cents, first)
+    later = [
+        (payment, cents, first)
+        for payment, (cents, first) in paid.items()
+        if first > at and cents >= 0
+    ]
+    return sorted(later, key=lambda payment: payment[2])
 
 
-def _day(entry: LedgerEntry) -> date:
-    return entry.at.astimezone(AMSTERDAM).date()
+def _without(invoice: Invoice, payments: set[str]) -> Invoice:
+    """The invoice as it was before ``payments`` were booked: their money, the interest
+    booked with them and what came back of them left out."""
+    if not payments:
+        return invoice
+    return replace(
+        invoice,
+        ledger=tuple(entry for entry in invoice.ledger if _payment_of(entry) not in payments),
+        applied_payments=tuple(p for p in invoice.applied_payments if p not in payments),
+    )
+
+
+def _payment_of(entry: LedgerEntry) -> str | None:
+    """The payment an entry belongs to: its money, the interest booked with it, a return
+    of it; None for any other entry."""
+    if entry.kind in (EntryKind.PAYMENT, EntryKind.INTEREST):
+        return entry.cause
+    if entry.kind is EntryKind.REVERSAL and entry.note.startswith(REVERSES):
+        return entry.note.removeprefix(REVERSES)
+    return None
+
+
+def _booked(invoice: Invoice, payment: str) -> _Booked:
+    """What ``payment`` put where, net of what came back of it: a correction is booked
+    as money of the payment, so a return of it still undoes what is left exactly."""
+    booked: _Booked = Counter()
+    for entry in invoice.ledger:
+        if _payment_of(entry) == payment:
+            kind = EntryKind.INTEREST if entry.kind is EntryKind.INTEREST else EntryKind.PAYMENT
+            booked[kind, entry.component, entry.note == CREDIT_NOTE] += entry.amount_cents
+    return booked
+
+
+def _difference(
+    target: _Booked, actual: _Booked
+) -> list[tuple[tuple[EntryKind, Component, bool], int]]:
+    """What to book to go from ``actual`` to ``target``, interest first, then the
+    payment's parts in the order of allocation."""
+    keys = sorted(
+        set(target) | set(actual),
+        key=lambda key: (key[0] is EntryKind.PAYMENT, _ORDER.index(key[1]), key[2]),
+    )
+    return [(key, target[key] - actual[key]) for key in keys if target[key] != actual[key]]
+
+
+_ORDER = (Component.COSTS, Component.INTEREST, Component.PRINCIPAL)
+
+
+def _day_of(moment: datetime) -> date:
+    return moment.astimezone(AMSTERDAM).date()

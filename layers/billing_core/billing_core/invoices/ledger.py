@@ -27,6 +27,10 @@ class EntryKind(StrEnum):
     REVERSAL = "reversal"
 
 
+# The note of a REVERSAL entry: this prefix, then the id of the payment it undoes (R12).
+REVERSES = "reverses "
+
+
 class Component(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"

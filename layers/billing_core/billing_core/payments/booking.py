@@ -21,12 +21,17 @@ from datetime import date, datetime
 from typing import Literal
 
 from billing_core.correspondence.kinds import PAYMENT_RECEIVED
-from billing_core.dunning.corrections import paid_in_term, undo_what_was_not_due
+from billing_core.dunning.corrections import (
+    Rebook,
+    booked_before_later_payments,
+    paid_in_term,
+    undo_what_was_not_due,
+)
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.shared import reference as betalingskenmerk
@@ -36,7 +41,6 @@ from billing_core.shared.errors import NotFound
 # "agency": money the collection agency collected on a claim handed over to it (R19, R22).
 PaymentSource = Literal["psp", "bank", "agency"]
 SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
-_REVERSES = "reverses "
 _REFUND = "refund:"
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
@@ -100,10 +104,16 @@ def apply_payment(
     ``interest_cents``: interest accrued up to the payment and not yet booked; it is
     booked first, so the allocation sees it (costs -> interest -> principal).
     """
-    key = payment.payment_id
+    return _allocated(
+        invoice, payment.payment_id, payment.amount_cents, payment.received_at, interest_cents
+    )
+
+
+def _allocated(
+    invoice: Invoice, key: str, amount_cents: int, at: datetime, interest_cents: int
+) -> Invoice:
     if key in invoice.applied_payments:
         return invoice
-    at = payment.received_at
     if interest_cents > 0:
         invoice = invoice.with_entry(
             LedgerEntry(
@@ -117,7 +127,7 @@ def apply_payment(
         )
     day = at.astimezone(AMSTERDAM).date()
     split = allocate(
-        payment.amount_cents,
+        amount_cents,
         costs_due=_due_on(invoice, Component.COSTS, day),
         interest_due=_due_on(invoice, Component.INTEREST, day),
         principal_due=balance(invoice.ledger, Component.PRINCIPAL),
@@ -135,6 +145,17 @@ def apply_payment(
     ]
     paid = invoice.with_entries(entries).with_applied_payment(key)
     return _complete_arrangement_when_paid(paid)
+
+
+def _rebook(interest: InterestAccrual) -> Rebook:
+    """How a payment already booked is booked again when an earlier one comes in after
+    it (dunning/corrections.py): as any payment, with the interest accrued up to it."""
+
+    def rebook(invoice: Invoice, key: str, amount_cents: int, at: datetime) -> Invoice:
+        day = at.astimezone(AMSTERDAM).date()
+        return _allocated(invoice, key, amount_cents, at, interest(invoice, day))
+
+    return rebook
 
 
 def owed_on(invoice: Invoice, day: date, *, interest: InterestAccrual = accrued_interest) -> int:
@@ -183,7 +204,7 @@ def apply_reversal(
     if not 0 < amount_cents <= sum(left.values()):
         raise ValueError(f"{amount_cents} cannot be reversed of {original}")
     entries = [
-        LedgerEntry(EntryKind.REVERSAL, component, amount, at, key, f"{_REVERSES}{original}")
+        LedgerEntry(EntryKind.REVERSAL, component, amount, at, key, f"{REVERSES}{original}")
         for component, amount in _undo(left, amount_cents)
     ]
     reversed_ = invoice.with_entries(entries).with_applied_payment(key)
@@ -250,7 +271,7 @@ def reversible(invoice: Invoice, original_id: str) -> dict[Component, int]:
     left = {component: 0 for component in Component}
     for entry in invoice.ledger:
         if (entry.kind is EntryKind.PAYMENT and entry.cause == original_id) or (
-            entry.kind is EntryKind.REVERSAL and entry.note == f"{_REVERSES}{original_id}"
+            entry.kind is EntryKind.REVERSAL and entry.note == f"{REVERSES}{original_id}"
         ):
             left[entry.component] -= entry.amount_cents
     return left
@@ -326,10 +347,12 @@ def book_payment(
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
-    The payment date decides (legal-nl.md §2): a payment dated in the reminder's term
-    that we learn of after the costs were charged is booked as on its date, and what was
-    not due then is undone on this invoice and on the other invoices of its letter
-    (dunning/corrections.py); ``BookingResult.corrected`` lists them.
+    The payment date decides (legal-nl.md §2): a payment is booked as on its date, before
+    the payments dated after it that we learned of first, which are then set right
+    (interest and allocation, dunning/corrections.py). One dated in the reminder's term
+    that we learn of after the costs were charged also undoes what was not due then, on
+    this invoice and on the other invoices of its letter; ``BookingResult.corrected``
+    lists them.
 
     Raises NotFound for a reference no invoice has (the caller lists it for manual
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
@@ -343,15 +366,23 @@ def book_payment(
     day = payment.received_at.astimezone(AMSTERDAM).date()
     rest = _rest_of_letter(store, invoice) if paid_in_term(invoice, day) else []
 
+    rebook = _rebook(interest)
+
+    def pay(earlier: Invoice) -> Invoice:
+        return apply_payment(earlier, payment, interest_cents=interest(earlier, day))
+
     def book(current: Invoice) -> Invoice:
         if payment.payment_id in current.applied_payments:
             return current
-        paid = apply_payment(current, payment, interest_cents=interest(current, day))
-        return undo_what_was_not_due(paid, rest, payment.payment_id, day, now)
+        paid = booked_before_later_payments(current, payment.received_at, pay)
+        changed = undo_what_was_not_due(
+            paid, rest, payment.payment_id, payment.received_at, now, rebook
+        )
+        return _complete_arrangement_when_paid(changed)
 
     stored, booked = save_change(store, invoice, recorded_now(book, now))
     # Also on a replay: a crash between this save and the next ones is repaired by it.
-    others = [_undo_on_rest_of_letter(store, o, stored, rest, day, payment, now) for o in rest]
+    others = [_undo_on_rest_of_letter(store, o, stored, rest, payment, now, rebook) for o in rest]
     for changed in (stored, *others):
         release_settled_claim(store, changed, clock)
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
@@ -370,18 +401,20 @@ def _undo_on_rest_of_letter(
     other: Invoice,
     paid: Invoice,
     rest: list[Invoice],
-    day: date,
     payment: IncomingPayment,
     now: datetime,
+    rebook: Rebook,
 ) -> Invoice:
     """Another invoice of the letter: its share of the letter's costs set right now that
     the paid invoice owed less at the end of the term (legal-nl.md §2)."""
     letter = [paid, *(invoice for invoice in rest if invoice.invoice_id != other.invoice_id)]
 
     def undo(current: Invoice) -> Invoice:
-        return undo_what_was_not_due(current, letter, payment.payment_id, day, now)
+        return undo_what_was_not_due(
+            current, letter, payment.payment_id, payment.received_at, now, rebook
+        )
 
-    stored, _ = save_change(store, other, undo)
+    stored, _ = save_change(store, other, recorded_now(undo, now))
     return stored
 
 
