@@ -306,7 +306,7 @@ def reversed_by(invoice: Invoice, reversal_id: str, source: PaymentSource = "ban
     key = payment_id(source, reversal_id)
     for entry in invoice.ledger:
         if entry.kind is EntryKind.REVERSAL and entry.cause == key:
-            return entry.note.removeprefix(_REVERSES).removeprefix(payment_id(source, ""))
+            return entry.note.removeprefix(REVERSES).removeprefix(payment_id(source, ""))
     return None
 
 
