@@ -11,8 +11,10 @@ context, so both state the same amounts and dates.
 - Reminder, art. 6:96 lid 6 BW: the amount due, the term of 14 days from the day after
   receipt (the phrase and the computed final date) and the concrete collection costs
   (BIK) if the term passes. A letter without one of the three invalidates the BIK.
-- Second notice (sommatie): what is due now (principal, the BIK charged, statutory
-  interest as of the letter day) and the day the claim goes to the collection agency.
+- Second notice (sommatie): what is due now (principal, the BIK charged, an arrangement
+  fee still owed apart from it, statutory interest as of the letter day) and the day the
+  claim goes to the collection agency. "Incassokosten" is the BIK alone: never more
+  than the reminder announced (legal-nl.md §2).
 
 Kept free of rendering libraries: the run imports this module for the kinds.
 """
@@ -26,7 +28,7 @@ from typing import Any
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, balance, open_costs
 from billing_core.legal import TERM_PHRASE
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
@@ -145,9 +147,10 @@ def second_notice_context(
     checker_url: str,
     account: CollectionAccount,
 ) -> dict[str, Any]:
-    """What is due on ``day`` (R20): per invoice the principal, the BIK charged and the
-    statutory interest up to the letter day (booked but unpaid, plus accrued since), and
-    the handover date: the costs day plus the provider's ``days_to_handover`` (R19)."""
+    """What is due on ``day`` (R20): per invoice the principal, the BIK charged, an
+    arrangement fee still owed and the statutory interest up to the letter day (booked
+    but unpaid, plus accrued since), and the handover date: the costs day plus the
+    provider's ``days_to_handover`` (R19)."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if lead.costs_charged_on is None:
@@ -158,6 +161,7 @@ def second_notice_context(
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": sum(row["costs_cents"] for row in rows),
+        "fee_cents": sum(row["fee_cents"] for row in rows),
         "interest_cents": sum(row["interest_cents"] for row in rows),
         "total_cents": sum(row["total_cents"] for row in rows),
         "interest_through": day - timedelta(days=1),
@@ -171,15 +175,16 @@ def second_notice_context(
 
 def _amounts_on(invoice: Invoice, day: date) -> dict[str, Any]:
     principal = balance(invoice.ledger, Component.PRINCIPAL)
-    costs = balance(invoice.ledger, Component.COSTS)
+    costs = open_costs(invoice.ledger)
     interest = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
     return {
         "reference": invoice.reference,
         "issue_date": invoice.issue_date,
         "principal_cents": principal,
-        "costs_cents": costs,
+        "costs_cents": costs.collection_costs_cents,
+        "fee_cents": costs.fee_cents,
         "interest_cents": interest,
-        "total_cents": principal + costs + interest,
+        "total_cents": principal + costs.collection_costs_cents + costs.fee_cents + interest,
     }
 
 

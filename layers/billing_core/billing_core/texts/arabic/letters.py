@@ -190,6 +190,7 @@ _DUNNING: Sections = {
         "col_reference": "رقم مرجع الدفع",
         "col_principal": "المبلغ الأصلي",
         "col_costs": "تكاليف التحصيل",
+        "col_fee": "تكلفة خطة التقسيط",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "الفائدة",
         "col_total": "المجموع",
         "total_due": "المجموع المطلوب دفعه",

@@ -109,6 +109,7 @@ DUTCH: Sections = {
         "col_reference": "Betalingskenmerk",
         "col_principal": "Hoofdsom",
         "col_costs": "Incassokosten",
+        "col_fee": "Kosten betalingsregeling",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Rente",
         "col_total": "Totaal",
         "total_due": "Totaal te betalen",
@@ -230,6 +231,7 @@ ENGLISH: Sections = {
         "col_reference": "Payment reference",
         "col_principal": "Principal",
         "col_costs": "Collection costs",
+        "col_fee": "Instalment arrangement fee",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Interest",
         "col_total": "Total",
         "total_due": "Total to pay",

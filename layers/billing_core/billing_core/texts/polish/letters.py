@@ -212,6 +212,7 @@ _DUNNING: Sections = {
         "col_reference": "Numer referencyjny płatności",
         "col_principal": "Należność główna",
         "col_costs": "Koszty windykacji",
+        "col_fee": "Koszt planu ratalnego",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Odsetki",
         "col_total": "Razem",
         "total_due": "Razem do zapłaty",
