@@ -1,6 +1,6 @@
 """The fee of a cancelled instalment arrangement (R15) in the dunning that resumes after it
-(audit legal D4): neither the second notice nor the agency's file passes it off as
-collection costs (BIK).
+(audit legal D3, D4): the 14-day letter asks it with the principal, as its own line, and
+neither the second notice nor the agency's file passes it off as collection costs (BIK).
 
 legal-nl.md §2: the reminder "states the amount due"; BIK "may only be charged ... if the
 term passes", and the BIK charged is "never more than the letter announced". §3: BIK is
@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from billing_core.changes.arrangement import create_arrangement
-from billing_core.dunning.letters import SECOND_NOTICE
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.ledger import (
     Component,
     EntryKind,
@@ -28,7 +28,7 @@ from billing_core.invoices.ledger import (
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
-from tests.unit.test_dunning_letters import letter_pdf, notice_of, rendered
+from tests.unit.test_dunning_letters import letter_pdf, notice_of, reminder_of, rendered
 from tests.unit.test_invoice_pdf import page_count
 
 PRINCIPAL = 30_000
@@ -61,6 +61,58 @@ def pay(world: DunningWorld, cents: int, day: date) -> None:
     world.clock.set(at)
     payment = IncomingPayment("psp", f"tr_{day.isoformat()}", cents, at)
     book_payment(world.store, world.invoice().reference, payment, clock=world.clock)
+
+
+# --- D3: the 14-day letter asks the fee still owed, as its own line --------------------------
+
+
+@pytest.mark.parametrize(
+    "language, fee_line, asks",
+    [
+        ("nl", ("Kosten betalingsregeling", "€ 10,00"), "Wij vragen u € 310,00 te betalen"),
+        ("en", ("Instalment arrangement fee", "€10.00"), "Please pay €310.00"),
+    ],
+)
+def test_the_reminder_after_a_cancelled_arrangement_asks_its_fee_as_its_own_line(
+    language, fee_line, asks
+):
+    """legal-nl.md §2, R15: given a cancelled arrangement whose € 10,00 fee is unpaid,
+    then the 14-day letter lists the principal and the fee each on its own line and
+    asks their sum, € 310,00; the BIK it announces is still over the principal (§3)."""
+    context = reminder_of([cancelled_arrangement().invoice()])
+    assert (context["total_cents"], context["fee_cents"]) == (PRINCIPAL + FEE, FEE)
+    letter = rendered(REMINDER, context, language)
+    for part in ("text", "html", "pdf"):
+        label, amount = fee_line
+        shown = f"{label}: {amount}" if part == "text" else f"{label} {amount}"
+        assert shown in letter[part], (part, letter[part])
+        assert asks in letter[part], (part, letter[part])
+
+
+@pytest.mark.parametrize(
+    "short_of_the_letter, bik",
+    [
+        (0, 0),  # what the letter asks: no BIK (legal-nl.md §2)
+        # the fee is paid first (§5): € 10,00 principal left, the staffel's minimum (§3)
+        (FEE, 4_000),
+    ],
+)
+def test_paying_what_the_reminder_asks_in_its_term_costs_no_bik(short_of_the_letter, bik):
+    """legal-nl.md §2: BIK only "if the term passes". Given the reminder after a
+    cancelled arrangement, when the patient pays on 15 January (in the term) the amount
+    the letter asks, then no BIK follows; paying € 10,00 less is "a partial payment
+    within the term: BIK is computed over the remainder"."""
+    world = cancelled_arrangement()
+    asked = reminder_of([world.invoice()])["total_cents"]
+
+    pay(world, asked - short_of_the_letter, date(2027, 1, 15))
+    world.run_days(date(2027, 1, 16), FINAL_DATE + timedelta(days=1))
+
+    invoice = world.invoice()
+    charged = sum(e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS)
+    assert charged == bik
+    assert invoice.is_paid == (bik == 0)
+    assert bool(sent(world, SECOND_NOTICE)) == (bik > 0)
 
 
 # --- D4: collection costs are the BIK only, the fee its own item ----------------------------

@@ -553,14 +553,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         pdf,
         _REMINDER_COLUMNS,
         [t("col_reference"), t("col_invoice_date"), t("col_due")],
-        [
-            [
-                kenmerk(row["reference"]),
-                t.long_date(row["issue_date"]),
-                t.euros(row["principal_cents"]),
-            ]
-            for row in invoices
-        ],
+        [line for row in invoices for line in _reminder_lines(row, t)],
         [t("total_due"), "", t.euros(c["total_cents"])],
     )
     term = c["term_phrases"][t.language]
@@ -583,6 +576,16 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
             for row in invoices
         )
         _paragraph(pdf, t("interest_each", dates=dates))
+
+
+def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
+    """An invoice's line, and under it the fee of a cancelled arrangement still owed."""
+    lines = [
+        [kenmerk(row["reference"]), t.long_date(row["issue_date"]), t.euros(row["principal_cents"])]
+    ]
+    if row["fee_cents"]:
+        lines.append([t("fee_line"), "", t.euros(row["fee_cents"])])
+    return lines
 
 
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:

@@ -10,7 +10,10 @@ context, so both state the same amounts and dates.
 
 - Reminder, art. 6:96 lid 6 BW: the amount due, the term of 14 days from the day after
   receipt (the phrase and the computed final date) and the concrete collection costs
-  (BIK) if the term passes. A letter without one of the three invalidates the BIK.
+  (BIK) if the term passes. A letter without one of the three invalidates the BIK. The
+  amount due is the principal plus the fee of a cancelled arrangement still owed, that
+  fee on its own line: a payment goes to the costs first (§5), so a letter that left
+  the fee out would ask too little, and paying it would still cost BIK.
 - Second notice (sommatie): what is due now (principal, the BIK charged, an arrangement
   fee still owed apart from it, statutory interest as of the letter day) and the day the
   claim goes to the collection agency. "Incassokosten" is the BIK alone: never more
@@ -105,33 +108,39 @@ def reminder_context(
     account: CollectionAccount,
 ) -> dict[str, Any]:
     """The reminder as recorded by the run (art. 6:96 lid 6 BW, legal-nl.md §2), dated
-    the day it was sent: the principal of each invoice, their total, the final date with
-    the statutory phrase, the BIK over the summed principals and the first day(s) of
-    default from which interest will be counted."""
+    the day it was sent: the principal of each invoice and any arrangement fee still
+    owed on it, their total, the final date with the statutory phrase, the BIK over the
+    summed principals and the first day(s) of default from which interest will be
+    counted."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if {i.invoice_id for i in invoices} != {c.invoice_id for c in reminder.covers}:
         raise NotALetter(f"reminder {reminder.letter_id} is about other invoices")
-    rows = [
-        {
-            "reference": invoice.reference,
-            "issue_date": invoice.issue_date,
-            "principal_cents": reminder.covered(invoice.invoice_id).principal_cents,
-            "interest_from": first_day_of_default(invoice),
-            "pay_url": pay_url(invoice),
-        }
-        for invoice in invoices
-    ]
+    rows = [_reminder_row(invoice, reminder, pay_url) for invoice in invoices]
     defaults = {row["interest_from"] for row in rows}
     basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, account)
     return basics | {
         "invoices": rows,
-        "total_cents": reminder.principal_cents,
+        "fee_cents": reminder.fee_cents,
+        "total_cents": reminder.due_cents,
         "costs_cents": reminder.costs_cents,  # the staffel over the summed principals
         "final_date": reminder.final_date,
         "term_phrases": TERM_PHRASE,  # printed in the letter's language
         # One date for all invoices, or None: each has its own (a deferral moved one).
         "interest_from": next(iter(defaults)) if len(defaults) == 1 else None,
+    }
+
+
+def _reminder_row(invoice: Invoice, reminder: Reminder, pay_url: PayUrl) -> dict[str, Any]:
+    covered = reminder.covered(invoice.invoice_id)
+    return {
+        "reference": invoice.reference,
+        "issue_date": invoice.issue_date,
+        "principal_cents": covered.principal_cents,
+        "fee_cents": covered.fee_cents,  # its own line under the invoice
+        "due_cents": covered.due_cents,
+        "interest_from": first_day_of_default(invoice),
+        "pay_url": pay_url(invoice),
     }
 
 
