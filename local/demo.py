@@ -417,9 +417,11 @@ class Demo:
         key = handover_key(invoice, invoice.handed_over_on)
         amounts = json.loads(self.sandbox.output_object(key))["amounts_cents"]
         print(f"    handed over            {invoice.handed_over_on}: {key}")
+        fee = amounts["arrangement_fee"]  # an arrangement's fee is no collection costs (R15)
         print(
             f"                           principal {format_euros(amounts['principal'])} + costs {format_euros(amounts['collection_costs'])} "
-            f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}"
+            + (f"+ arrangement fee {format_euros(fee)} " if fee else "")
+            + f"+ interest {format_euros(amounts['interest'])} = {format_euros(amounts['total'])}"
         )
         self.show_status(invoice.reference)
 

@@ -12,8 +12,10 @@ from billing_core.invoices.invoice import (
     ArrangementTerm,
     Channel,
     Correspondence,
+    CoveredInvoice,
     Deferral,
     DunningStage,
+    Reminder,
 )
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.shared.clock import AMSTERDAM
@@ -61,6 +63,34 @@ def test_an_item_from_before_this_issue_loads_with_defaults():
     loaded = items.invoice_from_item(item)
     assert loaded == make_invoice()
     assert loaded.dunning_stage is DunningStage.NONE and loaded.applied_payments == ()
+
+
+def reminded(*covers: CoveredInvoice):
+    reminder = Reminder(
+        "2027-01-07:inv-1",
+        date(2027, 1, 7),
+        Channel.EMAIL,
+        date(2027, 1, 7),
+        date(2027, 1, 21),
+        covers,
+    )
+    return make_invoice(dunning_stage=DunningStage.REMINDED, reminder=reminder)
+
+
+def test_the_arrangement_fee_a_reminder_asks_survives_the_round_trip():
+    """Audit legal D3: the reminder records the fee of a cancelled arrangement it asks
+    with the principal (R15, legal-nl.md §2), so the letter says the same when read back."""
+    invoice = reminded(CoveredInvoice("inv-1", "x", 30_000, 4_500, fee_cents=1_000))
+    loaded = items.invoice_from_item(items.invoice_to_item(invoice))
+    assert loaded == invoice and loaded.reminder.due_cents == 31_000
+
+
+def test_a_reminder_stored_before_the_fee_was_recorded_loads_without_one():
+    invoice = reminded(CoveredInvoice("inv-1", "x", 30_000, 4_500))
+    item = items.invoice_to_item(invoice)
+    for covered in item["reminder"]["covers"]:
+        del covered["fee_cents"]
+    assert items.invoice_from_item(item) == invoice
 
 
 def test_actions_sort_by_creation_in_utc_across_a_dst_change():

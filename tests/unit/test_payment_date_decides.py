@@ -104,6 +104,7 @@ def test_a_handover_already_sent_is_reported_to_the_agency():
     assert record["amounts_cents"] == {
         "principal": 0,
         "collection_costs": 0,
+        "arrangement_fee": 0,
         "interest": 0,
         "total": 0,
     }

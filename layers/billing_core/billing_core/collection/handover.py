@@ -2,8 +2,10 @@
 
 One JSON document per claim under ``collection/{date}/{provider}/{reference}.json`` in the
 output bucket: who owes (name, address, contact, birth date), the invoice, the amounts as
-of the handover day (principal, collection costs, statutory interest with the segments
-that explain it) and the history (letters, ledger). No BSN: a collection agency may not
+of the handover day (principal, collection costs, an instalment arrangement's fee still
+owed, statutory interest with the segments that explain it) and the history (letters,
+ledger). ``collection_costs`` is the BIK alone, never more than the reminder announced
+(``costs_stated_cents``, legal-nl.md §2); the fee is ``arrangement_fee`` (R15). No BSN: a collection agency may not
 use it (Wet algemene bepalingen burgerservicenummer), and it does not need it.
 Deterministic for a given invoice and day, so writing it again after a crash gives the
 same bytes.
@@ -25,7 +27,7 @@ from billing_core.dunning.interest import (
     interest_statement,
 )
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, LedgerEntry, balance
+from billing_core.invoices.ledger import Component, LedgerEntry, balance, open_costs
 from billing_core.shared.clock import AMSTERDAM
 
 if TYPE_CHECKING:
@@ -130,12 +132,13 @@ def agency_update_document(invoice: Invoice, day: date, reason: str) -> dict[str
 def _amounts(invoice: Invoice, day: date) -> dict[str, int]:
     interest = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
     principal = balance(invoice.ledger, Component.PRINCIPAL)
-    costs = balance(invoice.ledger, Component.COSTS)
+    costs = open_costs(invoice.ledger)
     return {
         "principal": principal,
-        "collection_costs": costs,
+        "collection_costs": costs.collection_costs_cents,
+        "arrangement_fee": costs.fee_cents,
         "interest": interest,
-        "total": principal + costs + interest,
+        "total": principal + costs.collection_costs_cents + costs.fee_cents + interest,
     }
 
 

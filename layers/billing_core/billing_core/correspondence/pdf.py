@@ -461,13 +461,29 @@ def _style(
 
 # Width (mm) and alignment per column; 168 mm is the width between the margins.
 _REMINDER_COLUMNS = ((60.0, "LEFT"), (60.0, "LEFT"), (48.0, "RIGHT"))  # kenmerk, date, due
-_NOTICE_COLUMNS = (  # kenmerk, principal, costs, interest, total
+_Columns = tuple[tuple[float, str], ...]
+_NOTICE_COLUMNS: _Columns = (  # kenmerk, principal, costs, interest, total
     (44.0, "LEFT"),
     (31.0, "RIGHT"),
     (33.0, "RIGHT"),
     (27.0, "RIGHT"),
     (33.0, "RIGHT"),
 )
+_NOTICE_COLUMNS_WITH_FEE: _Columns = (  # ... costs, arrangement fee (R15), interest, total
+    (35.0, "LEFT"),  # each wide enough for its bold heading's longest word (nl: 9 pt)
+    (25.0, "RIGHT"),
+    (28.0, "RIGHT"),
+    (34.0, "RIGHT"),
+    (21.0, "RIGHT"),
+    (25.0, "RIGHT"),
+)
+_NOTICE_HEADINGS = {  # the amount columns, in order
+    "principal_cents": "col_principal",
+    "costs_cents": "col_costs",
+    "fee_cents": "col_fee",
+    "interest_cents": "col_interest",
+    "total_cents": "col_total",
+}
 
 
 def render_dunning_letter_pdf(
@@ -537,14 +553,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         pdf,
         _REMINDER_COLUMNS,
         [t("col_reference"), t("col_invoice_date"), t("col_due")],
-        [
-            [
-                kenmerk(row["reference"]),
-                t.long_date(row["issue_date"]),
-                t.euros(row["principal_cents"]),
-            ]
-            for row in invoices
-        ],
+        [line for row in invoices for line in _reminder_lines(row, t)],
         [t("total_due"), "", t.euros(c["total_cents"])],
     )
     term = c["term_phrases"][t.language]
@@ -569,30 +578,33 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         _paragraph(pdf, t("interest_each", dates=dates))
 
 
+def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
+    """An invoice's line, and under it the fee of a cancelled arrangement still owed."""
+    lines = [
+        [kenmerk(row["reference"]), t.long_date(row["issue_date"]), t.euros(row["principal_cents"])]
+    ]
+    if row["fee_cents"]:
+        lines.append([t("fee_line"), "", t.euros(row["fee_cents"])])
+    return lines
+
+
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
-    """What is due now (R20) and the day the claim goes to the collection agency (R19)."""
+    """What is due now (R20) and the day the claim goes to the collection agency (R19);
+    an arrangement fee still owed in a column of its own, apart from the BIK (R15)."""
     _paragraph(pdf, _intro(c, t))
     _paragraph(pdf, t("now_due"))
+    with_fee = bool(c["fee_cents"])
+    columns = _NOTICE_COLUMNS_WITH_FEE if with_fee else _NOTICE_COLUMNS
+    amounts = [key for key in _NOTICE_HEADINGS if with_fee or key != "fee_cents"]
     _amounts_table(
         pdf,
-        _NOTICE_COLUMNS,
+        columns,
+        [t("col_reference")] + [t(_NOTICE_HEADINGS[key]) for key in amounts],
         [
-            t(key)
-            for key in ("col_reference", "col_principal", "col_costs", "col_interest", "col_total")
-        ],
-        [
-            [kenmerk(row["reference"])]
-            + [
-                t.euros(row[key])
-                for key in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
-            ]
+            [kenmerk(row["reference"])] + [t.euros(row[key]) for key in amounts]
             for row in c["invoices"]
         ],
-        [t("total_due")]
-        + [
-            t.euros(c[key])
-            for key in ("principal_cents", "costs_cents", "interest_cents", "total_cents")
-        ],
+        [t("total_due")] + [t.euros(c[key]) for key in amounts],
     )
     _paragraph(pdf, t("interest_note", date=t.long_date(c["interest_through"])))
     _paragraph(

@@ -10,9 +10,14 @@ context, so both state the same amounts and dates.
 
 - Reminder, art. 6:96 lid 6 BW: the amount due, the term of 14 days from the day after
   receipt (the phrase and the computed final date) and the concrete collection costs
-  (BIK) if the term passes. A letter without one of the three invalidates the BIK.
-- Second notice (sommatie): what is due now (principal, the BIK charged, statutory
-  interest as of the letter day) and the day the claim goes to the collection agency.
+  (BIK) if the term passes. A letter without one of the three invalidates the BIK. The
+  amount due is the principal plus the fee of a cancelled arrangement still owed, that
+  fee on its own line: a payment goes to the costs first (§5), so a letter that left
+  the fee out would ask too little, and paying it would still cost BIK.
+- Second notice (sommatie): what is due now (principal, the BIK charged, an arrangement
+  fee still owed apart from it, statutory interest as of the letter day) and the day the
+  claim goes to the collection agency. "Incassokosten" is the BIK alone: never more
+  than the reminder announced (legal-nl.md §2).
 
 Kept free of rendering libraries: the run imports this module for the kinds.
 """
@@ -26,7 +31,7 @@ from typing import Any
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, balance, open_costs
 from billing_core.legal import TERM_PHRASE
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
@@ -103,33 +108,39 @@ def reminder_context(
     account: CollectionAccount,
 ) -> dict[str, Any]:
     """The reminder as recorded by the run (art. 6:96 lid 6 BW, legal-nl.md §2), dated
-    the day it was sent: the principal of each invoice, their total, the final date with
-    the statutory phrase, the BIK over the summed principals and the first day(s) of
-    default from which interest will be counted."""
+    the day it was sent: the principal of each invoice and any arrangement fee still
+    owed on it, their total, the final date with the statutory phrase, the BIK over the
+    summed principals and the first day(s) of default from which interest will be
+    counted."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if {i.invoice_id for i in invoices} != {c.invoice_id for c in reminder.covers}:
         raise NotALetter(f"reminder {reminder.letter_id} is about other invoices")
-    rows = [
-        {
-            "reference": invoice.reference,
-            "issue_date": invoice.issue_date,
-            "principal_cents": reminder.covered(invoice.invoice_id).principal_cents,
-            "interest_from": first_day_of_default(invoice),
-            "pay_url": pay_url(invoice),
-        }
-        for invoice in invoices
-    ]
+    rows = [_reminder_row(invoice, reminder, pay_url) for invoice in invoices]
     defaults = {row["interest_from"] for row in rows}
     basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, account)
     return basics | {
         "invoices": rows,
-        "total_cents": reminder.principal_cents,
+        "fee_cents": reminder.fee_cents,
+        "total_cents": reminder.due_cents,
         "costs_cents": reminder.costs_cents,  # the staffel over the summed principals
         "final_date": reminder.final_date,
         "term_phrases": TERM_PHRASE,  # printed in the letter's language
         # One date for all invoices, or None: each has its own (a deferral moved one).
         "interest_from": next(iter(defaults)) if len(defaults) == 1 else None,
+    }
+
+
+def _reminder_row(invoice: Invoice, reminder: Reminder, pay_url: PayUrl) -> dict[str, Any]:
+    covered = reminder.covered(invoice.invoice_id)
+    return {
+        "reference": invoice.reference,
+        "issue_date": invoice.issue_date,
+        "principal_cents": covered.principal_cents,
+        "fee_cents": covered.fee_cents,  # its own line under the invoice
+        "due_cents": covered.due_cents,
+        "interest_from": first_day_of_default(invoice),
+        "pay_url": pay_url(invoice),
     }
 
 
@@ -145,9 +156,10 @@ def second_notice_context(
     checker_url: str,
     account: CollectionAccount,
 ) -> dict[str, Any]:
-    """What is due on ``day`` (R20): per invoice the principal, the BIK charged and the
-    statutory interest up to the letter day (booked but unpaid, plus accrued since), and
-    the handover date: the costs day plus the provider's ``days_to_handover`` (R19)."""
+    """What is due on ``day`` (R20): per invoice the principal, the BIK charged, an
+    arrangement fee still owed and the statutory interest up to the letter day (booked
+    but unpaid, plus accrued since), and the handover date: the costs day plus the
+    provider's ``days_to_handover`` (R19)."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if lead.costs_charged_on is None:
@@ -158,6 +170,7 @@ def second_notice_context(
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": sum(row["costs_cents"] for row in rows),
+        "fee_cents": sum(row["fee_cents"] for row in rows),
         "interest_cents": sum(row["interest_cents"] for row in rows),
         "total_cents": sum(row["total_cents"] for row in rows),
         "interest_through": day - timedelta(days=1),
@@ -171,15 +184,16 @@ def second_notice_context(
 
 def _amounts_on(invoice: Invoice, day: date) -> dict[str, Any]:
     principal = balance(invoice.ledger, Component.PRINCIPAL)
-    costs = balance(invoice.ledger, Component.COSTS)
+    costs = open_costs(invoice.ledger)
     interest = balance(invoice.ledger, Component.INTEREST) + accrued_interest(invoice, day)
     return {
         "reference": invoice.reference,
         "issue_date": invoice.issue_date,
         "principal_cents": principal,
-        "costs_cents": costs,
+        "costs_cents": costs.collection_costs_cents,
+        "fee_cents": costs.fee_cents,
         "interest_cents": interest,
-        "total_cents": principal + costs + interest,
+        "total_cents": principal + costs.collection_costs_cents + costs.fee_cents + interest,
     }
 
 

@@ -29,7 +29,7 @@ from billing_core.invoices.invoice import (
     PendingLetter,
     Reminder,
 )
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance, open_costs
 from billing_core.legal import (
     Channel as LetterChannel,
 )
@@ -54,10 +54,11 @@ def send_reminder(
     posting_delay_days: int = 0,
 ) -> list[Invoice]:
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
-    the principal due per invoice, the final date (receipt + 14 days) and the BIK that
-    will be charged, computed by the staffel over the summed principals (§3). A paper
-    letter goes in today's print batch, posted ``posting_delay_days`` later (the
-    provider's setting): its receipt counts from that day."""
+    the amount due per invoice (the principal, and the fee of a cancelled arrangement
+    still owed: a payment goes to that first, §5), the final date (receipt + 14 days) and
+    the BIK that will be charged, computed by the staffel over the summed principals
+    (§3). A paper letter goes in today's print batch, posted ``posting_delay_days``
+    later (the provider's setting): its receipt counts from that day."""
     todo = [
         invoice
         for invoice in invoices
@@ -77,7 +78,13 @@ def send_reminder(
         received_on=receipt_date(today, channel, posted_on=posted_on),
         final_date=reminder_final_date(today, channel, posted_on=posted_on),
         covers=tuple(
-            CoveredInvoice(invoice.invoice_id, invoice.reference, principal, share)
+            CoveredInvoice(
+                invoice.invoice_id,
+                invoice.reference,
+                principal,
+                share,
+                fee_cents=open_costs(invoice.ledger).fee_cents,
+            )
             for invoice, principal, share in zip(todo, principals, costs.parts, strict=True)
         ),
     )

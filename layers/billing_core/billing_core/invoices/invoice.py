@@ -129,6 +129,13 @@ class CoveredInvoice:
     reference: str
     principal_cents: int  # principal outstanding on the day the reminder was sent
     costs_cents: int  # its share of the collection costs (BIK) the letter announces
+    # The fee of a cancelled arrangement still owed that day (R15): part of the amount
+    # due the letter states (legal-nl.md §2), never of what the BIK is computed on (§3).
+    fee_cents: int = 0
+
+    @property
+    def due_cents(self) -> int:
+        return self.principal_cents + self.fee_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +163,16 @@ class Reminder:
     def costs_cents(self) -> int:
         """The BIK the letter states: the staffel over the summed principals (§2, §3)."""
         return sum(covered.costs_cents for covered in self.covers)
+
+    @property
+    def fee_cents(self) -> int:
+        return sum(covered.fee_cents for covered in self.covers)
+
+    @property
+    def due_cents(self) -> int:
+        """The amount due the letter states and asks within its term (§2): the principals
+        and any arrangement fee still owed; paid in full, no BIK follows."""
+        return sum(covered.due_cents for covered in self.covers)
 
     def covered(self, invoice_id: str) -> CoveredInvoice:
         return next(c for c in self.covers if c.invoice_id == invoice_id)

@@ -430,6 +430,7 @@ def _reminder_to_map(reminder: Reminder) -> Item:
                 "reference": c.reference,
                 "principal_cents": c.principal_cents,
                 "costs_cents": c.costs_cents,
+                "fee_cents": c.fee_cents,
             }
             for c in reminder.covers
         ],
@@ -445,7 +446,11 @@ def _reminder_from_map(m: Item) -> Reminder:
         final_date=date.fromisoformat(m["final_date"]),
         covers=tuple(
             CoveredInvoice(
-                c["invoice_id"], c["reference"], int(c["principal_cents"]), int(c["costs_cents"])
+                c["invoice_id"],
+                c["reference"],
+                int(c["principal_cents"]),
+                int(c["costs_cents"]),
+                int(c.get("fee_cents", 0)),  # reminders stored before the fee was recorded
             )
             for c in m["covers"]
         ),

@@ -137,6 +137,8 @@ _DUNNING: Sections = {
         "col_reference": "رقم مرجع الدفع",
         "col_invoice_date": "تاريخ الفاتورة",
         "col_due": "المبلغ غير المدفوع",
+        # R15: the fee of a cancelled arrangement still owed, its own line under the invoice
+        "fee_line": "تكلفة خطة التقسيط",
         "total_due": "المجموع المطلوب دفعه",
         # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
         "request": "نرجو منكم دفع {amount} {term}، أي في موعد أقصاه {date}.",
@@ -190,6 +192,7 @@ _DUNNING: Sections = {
         "col_reference": "رقم مرجع الدفع",
         "col_principal": "المبلغ الأصلي",
         "col_costs": "تكاليف التحصيل",
+        "col_fee": "تكلفة خطة التقسيط",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "الفائدة",
         "col_total": "المجموع",
         "total_due": "المجموع المطلوب دفعه",

@@ -53,6 +53,8 @@ DUTCH: Sections = {
         "col_reference": "Betalingskenmerk",
         "col_invoice_date": "Notadatum",
         "col_due": "Openstaand",
+        # R15: the fee of a cancelled arrangement still owed, its own line under the invoice
+        "fee_line": "Kosten betalingsregeling",
         "total_due": "Totaal te betalen",
         # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
         "request": "Wij vragen u {amount} te betalen {term}, dat is uiterlijk op {date}.",
@@ -109,6 +111,7 @@ DUTCH: Sections = {
         "col_reference": "Betalingskenmerk",
         "col_principal": "Hoofdsom",
         "col_costs": "Incassokosten",
+        "col_fee": "Kosten betalingsregeling",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Rente",
         "col_total": "Totaal",
         "total_due": "Totaal te betalen",
@@ -179,6 +182,8 @@ ENGLISH: Sections = {
         "col_reference": "Payment reference",
         "col_invoice_date": "Invoice date",
         "col_due": "Outstanding",
+        # R15: the fee of a cancelled arrangement still owed, its own line under the invoice
+        "fee_line": "Instalment arrangement fee",
         "total_due": "Total to pay",
         "request": "Please pay {amount} {term}, that is no later than {date}.",
         "costs": (
@@ -230,6 +235,7 @@ ENGLISH: Sections = {
         "col_reference": "Payment reference",
         "col_principal": "Principal",
         "col_costs": "Collection costs",
+        "col_fee": "Instalment arrangement fee",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Interest",
         "col_total": "Total",
         "total_due": "Total to pay",

@@ -153,6 +153,8 @@ _DUNNING: Sections = {
         "col_reference": "Numer referencyjny płatności",
         "col_invoice_date": "Data faktury",
         "col_due": "Niezapłacone",
+        # R15: the fee of a cancelled arrangement still owed, its own line under the invoice
+        "fee_line": "Koszt planu ratalnego",
         "total_due": "Razem do zapłaty",
         # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
         "request": "Prosimy o zapłatę {amount} {term}, czyli najpóźniej do {date}.",
@@ -212,6 +214,7 @@ _DUNNING: Sections = {
         "col_reference": "Numer referencyjny płatności",
         "col_principal": "Należność główna",
         "col_costs": "Koszty windykacji",
+        "col_fee": "Koszt planu ratalnego",  # R15: not collection costs (legal-nl.md §2)
         "col_interest": "Odsetki",
         "col_total": "Razem",
         "total_due": "Razem do zapłaty",
