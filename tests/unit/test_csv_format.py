@@ -393,6 +393,88 @@ def test_an_excel_separator_line_before_the_header_is_skipped():
     assert [(claim.claim_ref, claim.line_number) for claim in result.claims] == [("R1", 3)]
 
 
+# --- Files as Dutch Excel and practice systems save them (R40): read, and said ---
+
+# Letters a Dutch practice file has, all in Windows-1252 (the curly apostrophe at 0x92).
+EXCEL_LETTERS = line(
+    last_name="Müller-Åström",
+    city="’s-Hertogenbosch",
+    description="Kleine röntgenfoto’s (één vlak)",
+)
+
+
+def test_a_csv_as_dutch_excel_saves_it_in_windows_1252_is_read_with_a_warning():
+    """R40 ("CSV as Dutch Excel saves it"): Excel's default semicolon CSV on a Dutch
+    Windows is Windows-1252. Given the same file in UTF-8 and in Windows-1252
+    When both are parsed
+    Then they give the same claims, and the Windows-1252 one one warning that says how it
+    was read and where its first such character is, in Dutch and English."""
+    text = declaration(FIRST, EXCEL_LETTERS).decode()
+    as_utf8, as_excel = parse(text.encode()), parse(text.encode("cp1252"))
+
+    assert as_utf8.findings == [] and len(as_excel.claims) == 2
+    assert as_excel.claims == as_utf8.claims
+    (warning,) = as_excel.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "CSV_WINDOWS_1252",
+        Severity.WARNING,
+        3,
+    )
+    assert warning.params == {"character": "ü", "count": 8}
+    assert "Windows-1252" in warning.message("nl") and "'ü'" in warning.message("en")
+
+
+def test_the_practices_own_sample_saved_by_excel_gives_its_claims():
+    """R40, audit ingest D3: the dental sample ("röntgenfoto", "é") as Excel saves it."""
+    text = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text(encoding="utf-8-sig")
+    result = parse(text.encode("cp1252"))
+    assert len(result.claims) == 20 and [f.code for f in result.findings] == ["CSV_WINDOWS_1252"]
+
+
+def _excel_file(*rows: Mapping[str, str]) -> bytes:
+    return declaration(FIRST, *rows).decode().encode("cp1252")
+
+
+def _with_byte(byte: bytes) -> bytes:
+    """An Excel (Windows-1252) file with ``byte`` in line 3's last name."""
+    return _excel_file(line(last_name="Mül#er")).replace(b"#", byte)
+
+
+NOT_TEXT_CASES = [
+    # id, file, code, line, what the English message names
+    *((f"byte-{byte:#04x}-not-in-windows-1252", _with_byte(bytes([byte])), "FILE_NOT_UTF8", 3, f"(0x{byte:02X})") for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)),
+    ("control-byte", _with_byte(b"\x01"), "FILE_NOT_UTF8", 3, "(0x01)"),
+    ("bom-then-not-utf8", codecs.BOM_UTF8 + _excel_file(line(last_name="Müller")), "FILE_NOT_UTF8", 3, "(0xFC)"),
+    (
+        "utf8-and-windows-1252-lines",
+        declaration(FIRST, line(last_name="Müller")) + _excel_file(line(claim_ref="R3", last_name="Dürer")).partition(b"\n")[2],
+        "FILE_MIXED_ENCODINGS",
+        5,
+        "line 3 has letters in UTF-8",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, code, expected_line, english_text",
+    [case[1:] for case in NOT_TEXT_CASES],
+    ids=[case[0] for case in NOT_TEXT_CASES],
+)
+def test_a_file_that_cannot_be_windows_1252_text_is_refused_naming_the_byte(
+    data, code, expected_line, english_text
+):
+    """vektis.md "Files as practices really send them": refuse with the cause named.
+    Given a file that is not UTF-8 and cannot be read as Windows-1252 either (a byte it
+    lacks, a control byte of a binary file, a UTF-8 BOM, UTF-8 and Windows-1252 lines
+    mixed) When it is parsed Then it is refused, naming the line and the byte."""
+    result = parse(data)
+
+    assert result.file_rejected and result.claims == []
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line) == (code, Severity.FILE, expected_line)
+    assert english_text in finding.message("en") and finding.message("nl")
+
+
 # The columns a line cannot leave empty (interfaces.md §1a).
 REQUIRED_COLUMNS = (
     "claim_ref",
@@ -493,8 +575,8 @@ STRUCTURAL_CASES = [
     ("only-a-bom", codecs.BOM_UTF8, "FILE_EMPTY", None, "empty"),
     ("header-only", declaration(), "FILE_HEADER_ONLY", None, "only the header"),
     (
-        "latin-1",
-        declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\xeb"),
+        "not-windows-1252",
+        declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\x81"),
         "FILE_NOT_UTF8",
         3,
         "UTF-8",
@@ -1082,7 +1164,7 @@ def test_the_good_samples_parse_without_findings(name, claims):
         ("header-only.csv", ["FILE_HEADER_ONLY"]),
         ("comma-delimited.csv", ["FILE_WRONG_DELIMITER"]),
         ("wrong-column.csv", ["FILE_UNKNOWN_COLUMNS", "FILE_MISSING_COLUMNS"]),
-        ("latin1.csv", ["FILE_NOT_UTF8"]),
+        ("latin1.csv", ["CSV_WINDOWS_1252"]),  # R40: read as Excel saved it, and said
         (
             "mixed-errors.csv",
             [

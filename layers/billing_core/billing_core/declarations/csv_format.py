@@ -1,10 +1,12 @@
 """Declaration CSV (interfaces.md §1a) -> claims and the findings of the processing report.
 
-R2 sorts problems in two kinds. Structural ones (Severity.FILE: not UTF-8, wrong
+R2 sorts problems in two kinds. Structural ones (Severity.FILE: not text, wrong
 separator, unknown or missing columns, a line with the wrong number of fields, too many
 lines) mean the file as a whole cannot be trusted: no claim is returned. Content ones
 (Severity.CLAIM: an invalid BSN, an unknown insurer, a date in the future, ...) reject
-only that line's claim; the other lines go on.
+only that line's claim; the other lines go on. What Dutch Excel and practice systems write
+besides interfaces.md §1a (Windows-1252 instead of UTF-8) is read as R40 asks, with one
+warning that says what was repaired.
 
 Speed matters: a 100,000-line file has to parse in a few times the time of a bare
 ``csv.reader`` pass. Hence a line without quotes is split by ``str.split`` (csv_rows);
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -169,40 +172,84 @@ def parse_declaration_csv(
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
-    text, problem = _decode(data)
-    if problem is not None:
-        return ParseResult([], [problem], 0)
+    text, decoded = _decode(data)
+    if decoded is not None and decoded.severity is Severity.FILE:
+        return ParseResult([], [decoded], 0)
     reader = CsvRows(text, SEPARATOR)
     header = _read_header(reader)
     if header is None:
         return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
     columns, header_findings = _map_header(header, reader.line_num)
     parser = _LineParser(columns, len(header), today, max_lines, insurers or shipped_registers())
-    return parser.parse(reader, header_findings)
+    repairs = [decoded] if decoded is not None else []
+    return parser.parse(reader, repairs, header_findings)
 
 
 # --- Decoding and header (structural) ---
 
 
 def _decode(data: bytes) -> tuple[str, Finding | None]:
-    """Strict UTF-8 (a BOM is allowed); a failure names the line and byte where it starts."""
+    """UTF-8 (a BOM is allowed), else Windows-1252 as Dutch Excel saves a CSV (R40) with
+    a warning; a refusal names the line and byte where the file stops being text."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", _not_utf8(data, nul)
+        return "", _not_text(data, nul)
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
-        return "", _not_utf8(data, start + error.start)
+        if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
+            return "", _not_text(data, start + error.start)
+        return _windows_1252(data, error.start)
     if not text or text.isspace():
         return "", _file_finding("FILE_EMPTY")
     return text, None
 
 
-def _not_utf8(data: bytes, offset: int) -> Finding:
-    line = data.count(b"\n", 0, offset) + 1
-    return _file_finding("FILE_NOT_UTF8", line=line, offset=offset)
+# Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_ASCII = bytes(range(0x80))
+# A letter written in UTF-8: in a Windows-1252 text these byte pairs and triples are
+# letter-symbol combinations such as "Ã©" that Dutch text does not have.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding | None]:
+    """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
+    "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
+    (R40): read as that, with a warning naming the first non-ASCII character. Refused,
+    naming the byte, when it cannot be Windows-1252 text: a control byte (binary), a byte
+    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well."""
+    control = _CONTROL_BYTE.search(data)
+    if control is not None:
+        return "", _not_text(data, control.start())
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        return "", _not_text(data, error.start)
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8 is not None:
+        # Lines from two exports: either reading garbles the other's names.
+        lines = {"line": _line_of(data, not_utf8), "utf8_line": _line_of(data, utf8.start())}
+        return "", _file_finding("FILE_MIXED_ENCODINGS", **lines)
+    first = _NON_ASCII.search(data)
+    assert first is not None  # a file that is not UTF-8 is not ASCII
+    params = {"character": text[first.start()], "count": len(data.translate(None, _ASCII))}
+    line = _line_of(data, first.start())
+    return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
+
+
+def _not_text(data: bytes, offset: int) -> Finding:
+    byte = f"0x{data[offset]:02X}"
+    return _file_finding("FILE_NOT_UTF8", line=_line_of(data, offset), offset=offset, byte=byte)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _read_header(reader: CsvRows) -> list[str] | None:
@@ -368,7 +415,11 @@ class _LineParser:
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
 
-    def parse(self, reader: CsvRows, header_findings: list[Finding]) -> ParseResult:
+    def parse(
+        self, reader: CsvRows, repairs: list[Finding], header_findings: list[Finding]
+    ) -> ParseResult:
+        """repairs: warnings about how the file was read (its encoding)."""
+        self.findings.extend(repairs)
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)
         if lines_total == 0:
