@@ -475,6 +475,80 @@ def test_a_file_that_cannot_be_windows_1252_text_is_refused_naming_the_byte(
     assert english_text in finding.message("en") and finding.message("nl")
 
 
+def _data_lines_ending(data: bytes, ending: bytes) -> bytes:
+    """``data`` with ``ending`` before the line end of each line but the header."""
+    header, *lines = data.split(b"\n")
+    return b"\n".join([header, *(text + ending if text else text for text in lines)])
+
+
+TRAILING_CASES = [
+    # id, file, empty columns said
+    ("every-line", declaration(FIRST, EXCEL_LETTERS, line_end=";\n"), 1),
+    ("every-line-crlf", declaration(FIRST, EXCEL_LETTERS, line_end=";\r\n"), 1),
+    ("data-lines-only", _data_lines_ending(declaration(FIRST, EXCEL_LETTERS), b";"), 1),
+    ("header-only", declaration(line_end=";\n") + declaration(FIRST, EXCEL_LETTERS).partition(b"\n")[2], 1),
+    ("two-columns-every-line", declaration(FIRST, EXCEL_LETTERS, line_end=";;\r\n"), 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, columns", [case[1:] for case in TRAILING_CASES], ids=[case[0] for case in TRAILING_CASES]
+)
+def test_lines_that_end_with_a_separator_too_many_are_read_with_one_warning(data, columns):
+    """R40 (Excel writes a ';' at the end of every line when a column right of the data was
+    ever used; many practice exports end a line so). Given such a file When it is parsed
+    Then it gives the claims of the file without them, and one warning for the file."""
+    result = parse(data)
+
+    assert result.claims == parse(declaration(FIRST, EXCEL_LETTERS)).claims
+    (warning,) = result.findings
+    assert (warning.code, warning.severity) == ("CSV_TRAILING_SEPARATOR", Severity.WARNING)
+    assert warning.params == {"count": columns}
+    assert "semicolon" in warning.message("en") and "puntkomma" in warning.message("nl")
+
+
+def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
+    """Given a header that ends with ';' and line 3 with a value in that nameless column
+    When it is parsed Then the file is refused, naming the column and the line."""
+    data = declaration(FIRST, line(), line_end=";\n")
+    data = data.removesuffix(b";\n") + b";opmerking\n"
+
+    result = parse(data)
+
+    assert result.file_rejected
+    (finding,) = result.findings
+    assert (finding.code, finding.line) == ("FILE_NAMELESS_COLUMN_FILLED", 3)
+    assert finding.params == {"position": len(COLUMNS) + 1}
+    assert f"Column {len(COLUMNS) + 1}" in finding.message("en")
+
+
+def test_some_lines_ending_with_an_empty_field_too_many_refuse_the_file_naming_the_separator():
+    """Given a file whose lines 3 and 4 (not 2, not the header) end with ';': that may be
+    a ';' inside a text field as well, so which field is which column is unsure
+    When it is parsed Then the file is refused, the cause named once and the lines listed."""
+    rows = declaration(FIRST, line(), line(claim_ref="R3")).split(b"\n")
+    data = b"\n".join([*rows[:2], rows[2] + b";", rows[3] + b";", *rows[4:]])
+
+    result = parse(data)
+
+    assert result.file_rejected
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("FILE_TRAILING_SEPARATOR", 3),
+        ("FILE_FIELD_COUNT", 3),
+        ("FILE_FIELD_COUNT", 4),
+    ]
+    summary = result.findings[0]
+    assert summary.params == {"count": 2, "others": 1}
+    assert "end with a semicolon (;)" in summary.message("en")
+
+
+def test_two_empty_fields_too_many_on_data_lines_are_not_a_trailing_separator():
+    """Only one extra empty field is a separator at the end of the line: two are refused
+    as a wrong field count."""
+    data = _data_lines_ending(declaration(FIRST), b";;")
+    assert [f.code for f in parse(data).findings] == ["FILE_FIELD_COUNT"]
+
+
 # The columns a line cannot leave empty (interfaces.md §1a).
 REQUIRED_COLUMNS = (
     "claim_ref",

@@ -43,6 +43,18 @@ _DUTCH: Sections = {
         ),
         "FILE_DUPLICATE_COLUMNS": "Deze kolom(men) staan meer dan eens in de kopregel: {columns}.",
         "FILE_EMPTY_COLUMN_NAME": "Kolom {position} in de kopregel heeft geen naam.",
+        "FILE_NAMELESS_COLUMN_FILLED": (
+            "Kolom {position} heeft in de kopregel geen naam (de kopregel eindigt op een"
+            " puntkomma (;)), maar regel {line} heeft in die kolom een waarde. Haal die waarde weg"
+            " of zet hem in de kolom waar hij hoort."
+        ),
+        "FILE_TRAILING_SEPARATOR": (
+            "{count} regel(s), de eerste op regel {line}, hebben één veld meer dan de kopregel en"
+            " dat laatste veld is leeg: ze eindigen op een puntkomma (;) die de kopregel en {others}"
+            " andere regel(s) niet hebben. Een puntkomma in een tekstveld geeft hetzelfde, dus"
+            " welk veld bij welke kolom hoort is niet zeker. Geef elke regel evenveel velden als de"
+            " kopregel."
+        ),
         "FILE_FIELD_COUNT": (
             "Regel {line} heeft {found} velden, de kopregel heeft er {expected}. Meestal staat er"
             ' een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
@@ -365,6 +377,7 @@ _DUTCH: Sections = {
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
+        "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
@@ -475,6 +488,18 @@ _ENGLISH: Sections = {
         ),
         "FILE_DUPLICATE_COLUMNS": "These column(s) appear more than once in the header row: {columns}.",
         "FILE_EMPTY_COLUMN_NAME": "Column {position} in the header row has no name.",
+        "FILE_NAMELESS_COLUMN_FILLED": (
+            "Column {position} has no name in the header row (which ends with a semicolon (;)),"
+            " but line {line} has a value in that column. Remove that value or move it to the"
+            " column it belongs in."
+        ),
+        "FILE_TRAILING_SEPARATOR": (
+            "{count} line(s), the first on line {line}, have one field more than the header row"
+            " and that last field is empty: they end with a semicolon (;) that the header row and"
+            " {others} other line(s) do not have. A semicolon inside a text field gives the same,"
+            " so which field belongs to which column is unsure. Give every line as many fields as"
+            " the header row."
+        ),
         "FILE_FIELD_COUNT": (
             "Line {line} has {found} fields, the header row has {expected}. This usually means a"
             ' semicolon (;) or a quote (") inside a text field.'
@@ -786,6 +811,7 @@ _ENGLISH: Sections = {
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
+        "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
     },
     REFUSALS: {
         "credit_not_bookable": "This line is not a credit in euros; it is not booked on an invoice.",
