@@ -393,6 +393,162 @@ def test_an_excel_separator_line_before_the_header_is_skipped():
     assert [(claim.claim_ref, claim.line_number) for claim in result.claims] == [("R1", 3)]
 
 
+# --- Files as Dutch Excel and practice systems save them (R40): read, and said ---
+
+# Letters a Dutch practice file has, all in Windows-1252 (the curly apostrophe at 0x92).
+EXCEL_LETTERS = line(
+    last_name="Müller-Åström",
+    city="’s-Hertogenbosch",
+    description="Kleine röntgenfoto’s (één vlak)",
+)
+
+
+def test_a_csv_as_dutch_excel_saves_it_in_windows_1252_is_read_with_a_warning():
+    """R40 ("CSV as Dutch Excel saves it"): Excel's default semicolon CSV on a Dutch
+    Windows is Windows-1252. Given the same file in UTF-8 and in Windows-1252
+    When both are parsed
+    Then they give the same claims, and the Windows-1252 one one warning that says how it
+    was read and where its first such character is, in Dutch and English."""
+    text = declaration(FIRST, EXCEL_LETTERS).decode()
+    as_utf8, as_excel = parse(text.encode()), parse(text.encode("cp1252"))
+
+    assert as_utf8.findings == [] and len(as_excel.claims) == 2
+    assert as_excel.claims == as_utf8.claims
+    (warning,) = as_excel.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "CSV_WINDOWS_1252",
+        Severity.WARNING,
+        3,
+    )
+    assert warning.params == {"character": "ü", "count": 8}
+    assert "Windows-1252" in warning.message("nl") and "'ü'" in warning.message("en")
+
+
+def test_the_practices_own_sample_saved_by_excel_gives_its_claims():
+    """R40, audit ingest D3: the dental sample ("röntgenfoto", "é") as Excel saves it."""
+    text = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text(encoding="utf-8-sig")
+    result = parse(text.encode("cp1252"))
+    assert len(result.claims) == 20 and [f.code for f in result.findings] == ["CSV_WINDOWS_1252"]
+
+
+def _excel_file(*rows: Mapping[str, str]) -> bytes:
+    return declaration(FIRST, *rows).decode().encode("cp1252")
+
+
+def _with_byte(byte: bytes) -> bytes:
+    """An Excel (Windows-1252) file with ``byte`` in line 3's last name."""
+    return _excel_file(line(last_name="Mül#er")).replace(b"#", byte)
+
+
+NOT_TEXT_CASES = [
+    # id, file, code, line, what the English message names
+    *((f"byte-{byte:#04x}-not-in-windows-1252", _with_byte(bytes([byte])), "FILE_NOT_UTF8", 3, f"(0x{byte:02X})") for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)),
+    ("control-byte", _with_byte(b"\x01"), "FILE_NOT_UTF8", 3, "(0x01)"),
+    ("bom-then-not-utf8", codecs.BOM_UTF8 + _excel_file(line(last_name="Müller")), "FILE_NOT_UTF8", 3, "(0xFC)"),
+    (
+        "utf8-and-windows-1252-lines",
+        declaration(FIRST, line(last_name="Müller")) + _excel_file(line(claim_ref="R3", last_name="Dürer")).partition(b"\n")[2],
+        "FILE_MIXED_ENCODINGS",
+        5,
+        "line 3 has letters in UTF-8",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, code, expected_line, english_text",
+    [case[1:] for case in NOT_TEXT_CASES],
+    ids=[case[0] for case in NOT_TEXT_CASES],
+)
+def test_a_file_that_cannot_be_windows_1252_text_is_refused_naming_the_byte(
+    data, code, expected_line, english_text
+):
+    """vektis.md "Files as practices really send them": refuse with the cause named.
+    Given a file that is not UTF-8 and cannot be read as Windows-1252 either (a byte it
+    lacks, a control byte of a binary file, a UTF-8 BOM, UTF-8 and Windows-1252 lines
+    mixed) When it is parsed Then it is refused, naming the line and the byte."""
+    result = parse(data)
+
+    assert result.file_rejected and result.claims == []
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line) == (code, Severity.FILE, expected_line)
+    assert english_text in finding.message("en") and finding.message("nl")
+
+
+def _data_lines_ending(data: bytes, ending: bytes) -> bytes:
+    """``data`` with ``ending`` before the line end of each line but the header."""
+    header, *lines = data.split(b"\n")
+    return b"\n".join([header, *(text + ending if text else text for text in lines)])
+
+
+TRAILING_CASES = [
+    # id, file, empty columns said
+    ("every-line", declaration(FIRST, EXCEL_LETTERS, line_end=";\n"), 1),
+    ("every-line-crlf", declaration(FIRST, EXCEL_LETTERS, line_end=";\r\n"), 1),
+    ("data-lines-only", _data_lines_ending(declaration(FIRST, EXCEL_LETTERS), b";"), 1),
+    ("header-only", declaration(line_end=";\n") + declaration(FIRST, EXCEL_LETTERS).partition(b"\n")[2], 1),
+    ("two-columns-every-line", declaration(FIRST, EXCEL_LETTERS, line_end=";;\r\n"), 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, columns", [case[1:] for case in TRAILING_CASES], ids=[case[0] for case in TRAILING_CASES]
+)
+def test_lines_that_end_with_a_separator_too_many_are_read_with_one_warning(data, columns):
+    """R40 (Excel writes a ';' at the end of every line when a column right of the data was
+    ever used; many practice exports end a line so). Given such a file When it is parsed
+    Then it gives the claims of the file without them, and one warning for the file."""
+    result = parse(data)
+
+    assert result.claims == parse(declaration(FIRST, EXCEL_LETTERS)).claims
+    (warning,) = result.findings
+    assert (warning.code, warning.severity) == ("CSV_TRAILING_SEPARATOR", Severity.WARNING)
+    assert warning.params == {"count": columns}
+    assert "semicolon" in warning.message("en") and "puntkomma" in warning.message("nl")
+
+
+def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
+    """Given a header that ends with ';' and line 3 with a value in that nameless column
+    When it is parsed Then the file is refused, naming the column and the line."""
+    data = declaration(FIRST, line(), line_end=";\n")
+    data = data.removesuffix(b";\n") + b";opmerking\n"
+
+    result = parse(data)
+
+    assert result.file_rejected
+    (finding,) = result.findings
+    assert (finding.code, finding.line) == ("FILE_NAMELESS_COLUMN_FILLED", 3)
+    assert finding.params == {"position": len(COLUMNS) + 1}
+    assert f"Column {len(COLUMNS) + 1}" in finding.message("en")
+
+
+def test_some_lines_ending_with_an_empty_field_too_many_refuse_the_file_naming_the_separator():
+    """Given a file whose lines 3 and 4 (not 2, not the header) end with ';': that may be
+    a ';' inside a text field as well, so which field is which column is unsure
+    When it is parsed Then the file is refused, the cause named once and the lines listed."""
+    rows = declaration(FIRST, line(), line(claim_ref="R3")).split(b"\n")
+    data = b"\n".join([*rows[:2], rows[2] + b";", rows[3] + b";", *rows[4:]])
+
+    result = parse(data)
+
+    assert result.file_rejected
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("FILE_TRAILING_SEPARATOR", 3),
+        ("FILE_FIELD_COUNT", 3),
+        ("FILE_FIELD_COUNT", 4),
+    ]
+    summary = result.findings[0]
+    assert summary.params == {"count": 2, "others": 1}
+    assert "end with a semicolon (;)" in summary.message("en")
+
+
+def test_two_empty_fields_too_many_on_data_lines_are_not_a_trailing_separator():
+    """Only one extra empty field is a separator at the end of the line: two are refused
+    as a wrong field count."""
+    data = _data_lines_ending(declaration(FIRST), b";;")
+    assert [f.code for f in parse(data).findings] == ["FILE_FIELD_COUNT"]
+
+
 # The columns a line cannot leave empty (interfaces.md §1a).
 REQUIRED_COLUMNS = (
     "claim_ref",
@@ -493,8 +649,8 @@ STRUCTURAL_CASES = [
     ("only-a-bom", codecs.BOM_UTF8, "FILE_EMPTY", None, "empty"),
     ("header-only", declaration(), "FILE_HEADER_ONLY", None, "only the header"),
     (
-        "latin-1",
-        declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\xeb"),
+        "not-windows-1252",
+        declaration(FIRST, line(last_name="Mëijer")).replace("ë".encode(), b"\x81"),
         "FILE_NOT_UTF8",
         3,
         "UTF-8",
@@ -1082,7 +1238,7 @@ def test_the_good_samples_parse_without_findings(name, claims):
         ("header-only.csv", ["FILE_HEADER_ONLY"]),
         ("comma-delimited.csv", ["FILE_WRONG_DELIMITER"]),
         ("wrong-column.csv", ["FILE_UNKNOWN_COLUMNS", "FILE_MISSING_COLUMNS"]),
-        ("latin1.csv", ["FILE_NOT_UTF8"]),
+        ("latin1.csv", ["CSV_WINDOWS_1252"]),  # R40: read as Excel saved it, and said
         (
             "mixed-errors.csv",
             [

@@ -1,10 +1,12 @@
 """Declaration CSV (interfaces.md §1a) -> claims and the findings of the processing report.
 
-R2 sorts problems in two kinds. Structural ones (Severity.FILE: not UTF-8, wrong
+R2 sorts problems in two kinds. Structural ones (Severity.FILE: not text, wrong
 separator, unknown or missing columns, a line with the wrong number of fields, too many
 lines) mean the file as a whole cannot be trusted: no claim is returned. Content ones
 (Severity.CLAIM: an invalid BSN, an unknown insurer, a date in the future, ...) reject
-only that line's claim; the other lines go on.
+only that line's claim; the other lines go on. What Dutch Excel and practice systems write
+besides interfaces.md §1a (Windows-1252 instead of UTF-8, a separator at the end of every
+line) is read as R40 asks, with one warning that says what was repaired.
 
 Speed matters: a 100,000-line file has to parse in a few times the time of a bare
 ``csv.reader`` pass. Hence a line without quotes is split by ``str.split`` (csv_rows);
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -169,40 +172,88 @@ def parse_declaration_csv(
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
-    text, problem = _decode(data)
-    if problem is not None:
-        return ParseResult([], [problem], 0)
+    text, decoded = _decode(data)
+    if decoded is not None and decoded.severity is Severity.FILE:
+        return ParseResult([], [decoded], 0)
     reader = CsvRows(text, SEPARATOR)
     header = _read_header(reader)
     if header is None:
         return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
-    columns, header_findings = _map_header(header, reader.line_num)
-    parser = _LineParser(columns, len(header), today, max_lines, insurers or shipped_registers())
-    return parser.parse(reader, header_findings)
+    width = _named_width(header)
+    columns, header_findings = _map_header(header[:width], reader.line_num)
+    trailing = _TrailingSeparators(len(header) - width)
+    parser = _LineParser(
+        columns, width, today, max_lines, insurers or shipped_registers(), trailing
+    )
+    repairs = [decoded] if decoded is not None else []
+    return parser.parse(reader, repairs, header_findings)
 
 
 # --- Decoding and header (structural) ---
 
 
 def _decode(data: bytes) -> tuple[str, Finding | None]:
-    """Strict UTF-8 (a BOM is allowed); a failure names the line and byte where it starts."""
+    """UTF-8 (a BOM is allowed), else Windows-1252 as Dutch Excel saves a CSV (R40) with
+    a warning; a refusal names the line and byte where the file stops being text."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", _not_utf8(data, nul)
+        return "", _not_text(data, nul)
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
-        return "", _not_utf8(data, start + error.start)
+        if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
+            return "", _not_text(data, start + error.start)
+        return _windows_1252(data, error.start)
     if not text or text.isspace():
         return "", _file_finding("FILE_EMPTY")
     return text, None
 
 
-def _not_utf8(data: bytes, offset: int) -> Finding:
-    line = data.count(b"\n", 0, offset) + 1
-    return _file_finding("FILE_NOT_UTF8", line=line, offset=offset)
+# Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_ASCII = bytes(range(0x80))
+# A letter written in UTF-8: in a Windows-1252 text these byte pairs and triples are
+# letter-symbol combinations such as "Ã©" that Dutch text does not have.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding | None]:
+    """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
+    "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
+    (R40): read as that, with a warning naming the first non-ASCII character. Refused,
+    naming the byte, when it cannot be Windows-1252 text: a control byte (binary), a byte
+    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well."""
+    control = _CONTROL_BYTE.search(data)
+    if control is not None:
+        return "", _not_text(data, control.start())
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        return "", _not_text(data, error.start)
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8 is not None:
+        # Lines from two exports: either reading garbles the other's names.
+        lines = {"line": _line_of(data, not_utf8), "utf8_line": _line_of(data, utf8.start())}
+        return "", _file_finding("FILE_MIXED_ENCODINGS", **lines)
+    first = _NON_ASCII.search(data)
+    assert first is not None  # a file that is not UTF-8 is not ASCII
+    params = {"character": text[first.start()], "count": len(data.translate(None, _ASCII))}
+    line = _line_of(data, first.start())
+    return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
+
+
+def _not_text(data: bytes, offset: int) -> Finding:
+    byte = f"0x{data[offset]:02X}"
+    return _file_finding("FILE_NOT_UTF8", line=_line_of(data, offset), offset=offset, byte=byte)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _read_header(reader: CsvRows) -> list[str] | None:
@@ -211,6 +262,15 @@ def _read_header(reader: CsvRows) -> list[str] | None:
         if any(cell.strip() for cell in row) and row != _EXCEL_SEPARATOR_LINE:
             return row
     return None
+
+
+def _named_width(header: list[str]) -> int:
+    """The header's columns without the nameless ones it ends with: a separator at the end
+    of the line (_TrailingSeparators). _read_header returns a header with a name."""
+    width = len(header)
+    while not header[width - 1].strip():
+        width -= 1
+    return width
 
 
 def _map_header(header: list[str], line: int) -> tuple[dict[str, int], list[Finding]]:
@@ -339,6 +399,49 @@ class _BirthDates(dict[str, "date | _Problem | None"]):
         return parsed
 
 
+class _TrailingSeparators:
+    """Lines that end with a separator too many, so with empty cells after the last column:
+    as Excel writes a sheet in which a column right of the data was ever used (the header
+    too), and as many practice exports end each line. R40 asks for such a file; vektis.md's
+    rule for files as practices send them: accept and say what was repaired, or refuse
+    with the cause named.
+
+    Only a line whose width differs from the header's comes here, so a well-formed file
+    pays nothing. Whether the file is repaired is decided once, at its end (_LineParser)."""
+
+    def __init__(self, header_tail: int) -> None:
+        self.header_tail = header_tail  # the nameless columns the header ends with
+        self.extra = header_tail or 1  # the empty cells a line may end with
+        self.count = 0  # lines that did
+        self.lines: list[int] = []  # the first of them, to list
+        self.filled: tuple[int, int] | None = None  # line, column: a value under no name
+
+    def fits(self, row: list[str], width: int, line: int) -> bool:
+        """Whether a line of another width than the header's is its cells and then the
+        extra ones, empty, or (under the header's nameless columns) not; they are dropped."""
+        if len(row) != width + self.extra:
+            return False
+        tail = row[width:]
+        if "".join(tail).strip():
+            if not self.header_tail:
+                return False  # a field too many, not a separator
+            if self.filled is None:
+                filled = next(index for index, cell in enumerate(tail) if cell.strip())
+                self.filled = (line, width + filled + 1)
+        del row[width:]
+        self.count += 1
+        if len(self.lines) < MAX_LISTED_LINE_PROBLEMS:
+            self.lines.append(line)
+        return True
+
+    def is_ambiguous(self, lines: int) -> bool:
+        """Some of ``lines`` (those of the header's width or one that fits) end with an
+        empty field the header and the others lack: a separator inside a text field gives
+        the same, so which field is which column is unsure. The header's own trailing
+        separators name the columns the empty cells are in."""
+        return not self.header_tail and 0 < self.count < lines
+
+
 class _LineParser:
     def __init__(
         self,
@@ -347,8 +450,10 @@ class _LineParser:
         today: date,
         max_lines: int,
         insurers: InsurerRegisters,
+        trailing: _TrailingSeparators,
     ) -> None:
         self.width = width
+        self.trailing = trailing
         self.insurers = insurers
         self.today = today
         self.max_lines = max_lines
@@ -368,7 +473,11 @@ class _LineParser:
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
 
-    def parse(self, reader: CsvRows, header_findings: list[Finding]) -> ParseResult:
+    def parse(
+        self, reader: CsvRows, repairs: list[Finding], header_findings: list[Finding]
+    ) -> ParseResult:
+        """repairs: warnings about how the file was read (its encoding)."""
+        self.findings.extend(repairs)
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)
         if lines_total == 0:
@@ -396,7 +505,8 @@ class _LineParser:
                 if not any(row) or (len(row) != width and _is_blank(row)):
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
-                if len(row) != width:
+                # A line of the header's width, every line of a plain file, skips fits.
+                if len(row) != width and not self.trailing.fits(row, width, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
                     check_content = False
@@ -404,10 +514,39 @@ class _LineParser:
                     parse_line(row, first_line)
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
+        wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
         if wrong_width > MAX_LISTED_LINE_PROBLEMS:
             more = wrong_width - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file_finding("FILE_MORE_ROW_ERRORS", count=more))
         return lines_total
+
+    def _trailing_separators(self, lines: int, wrong_width: int) -> int:
+        """What the lines that end with a separator too many come to, said once for the
+        file; ``lines``: those of the header's width or one that fits. Returns how many
+        of them it counts as of the wrong width after all."""
+        trailing = self.trailing
+        if trailing.filled is not None:
+            line, position = trailing.filled
+            self.findings.append(
+                _file_finding("FILE_NAMELESS_COLUMN_FILLED", line=line, position=position)
+            )
+        elif trailing.is_ambiguous(lines):
+            others = lines - trailing.count
+            self.findings.append(
+                _file_finding(
+                    "FILE_TRAILING_SEPARATOR",
+                    line=trailing.lines[0],
+                    count=trailing.count,
+                    others=others,
+                )
+            )
+            for seen, line in enumerate(trailing.lines, start=wrong_width + 1):
+                self._wrong_width(line, self.width + 1, seen)
+            return trailing.count
+        elif trailing.count or trailing.header_tail:
+            params = {"count": trailing.extra}
+            self.findings.append(Finding("CSV_TRAILING_SEPARATOR", Severity.WARNING, params=params))
+        return 0
 
     def _wrong_width(self, line: int, found: int, seen: int) -> None:
         if seen <= MAX_LISTED_LINE_PROBLEMS:

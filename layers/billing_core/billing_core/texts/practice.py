@@ -22,8 +22,15 @@ _DUTCH: Sections = {
         "FILE_EMPTY": "Het bestand is leeg. Maak de export uit uw praktijksysteem opnieuw en upload die.",
         "FILE_HEADER_ONLY": "Het bestand bevat alleen de kopregel en geen declaratieregels.",
         "FILE_NOT_UTF8": (
-            "Het bestand is geen UTF-8-tekst: regel {line} (byte {offset}) bevat een teken dat niet"
-            " gelezen kan worden. Sla het bestand op als 'CSV UTF-8' en upload het opnieuw."
+            "Het bestand is geen tekst in UTF-8 of Windows-1252: regel {line} (byte {offset}) bevat"
+            " een teken dat niet gelezen kan worden ({byte}). Sla het bestand op als 'CSV UTF-8' en"
+            " upload het opnieuw."
+        ),
+        "FILE_MIXED_ENCODINGS": (
+            "Het bestand mengt twee tekensets: regel {utf8_line} heeft letters in UTF-8, regel"
+            " {line} een teken dat geen UTF-8 is (Windows-1252). Zo is niet zeker welke letters er"
+            " staan. Maak de export opnieuw, of sla het bestand op als 'CSV UTF-8' en controleer de"
+            " letters met accenten op die regels."
         ),
         "FILE_WRONG_DELIMITER": (
             "De kolommen in de kopregel zijn gescheiden door {separator_nl} in plaats van een"
@@ -36,6 +43,18 @@ _DUTCH: Sections = {
         ),
         "FILE_DUPLICATE_COLUMNS": "Deze kolom(men) staan meer dan eens in de kopregel: {columns}.",
         "FILE_EMPTY_COLUMN_NAME": "Kolom {position} in de kopregel heeft geen naam.",
+        "FILE_NAMELESS_COLUMN_FILLED": (
+            "Kolom {position} heeft in de kopregel geen naam (de kopregel eindigt op een"
+            " puntkomma (;)), maar regel {line} heeft in die kolom een waarde. Haal die waarde weg"
+            " of zet hem in de kolom waar hij hoort."
+        ),
+        "FILE_TRAILING_SEPARATOR": (
+            "{count} regel(s), de eerste op regel {line}, hebben één veld meer dan de kopregel en"
+            " dat laatste veld is leeg: ze eindigen op een puntkomma (;) die de kopregel en {others}"
+            " andere regel(s) niet hebben. Een puntkomma in een tekstveld geeft hetzelfde, dus"
+            " welk veld bij welke kolom hoort is niet zeker. Geef elke regel evenveel velden als de"
+            " kopregel."
+        ),
         "FILE_FIELD_COUNT": (
             "Regel {line} heeft {found} velden, de kopregel heeft er {expected}. Meestal staat er"
             ' een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
@@ -363,6 +382,9 @@ _DUTCH: Sections = {
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor). Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld.",
         "CSV_DATE_INVALID": "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
+        # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
+        "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
+        "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
@@ -458,8 +480,15 @@ _ENGLISH: Sections = {
         "FILE_EMPTY": "The file is empty. Export it from your practice software again and upload it.",
         "FILE_HEADER_ONLY": "The file contains only the header row and no treatment lines.",
         "FILE_NOT_UTF8": (
-            "The file is not UTF-8 text: line {line} (byte {offset}) contains a character that"
-            " cannot be read. Save the file as 'CSV UTF-8' and upload it again."
+            "The file is not text in UTF-8 or Windows-1252: line {line} (byte {offset}) contains a"
+            " character that cannot be read ({byte}). Save the file as 'CSV UTF-8' and upload it"
+            " again."
+        ),
+        "FILE_MIXED_ENCODINGS": (
+            "The file mixes two character sets: line {utf8_line} has letters in UTF-8, line {line}"
+            " a character that is not UTF-8 (Windows-1252). Which letters are meant is unsure."
+            " Export the file again, or save it as 'CSV UTF-8' and check the accented letters on"
+            " those lines."
         ),
         "FILE_WRONG_DELIMITER": (
             "The columns in the header row are separated by {separator_en} instead of a semicolon"
@@ -471,6 +500,18 @@ _ENGLISH: Sections = {
         ),
         "FILE_DUPLICATE_COLUMNS": "These column(s) appear more than once in the header row: {columns}.",
         "FILE_EMPTY_COLUMN_NAME": "Column {position} in the header row has no name.",
+        "FILE_NAMELESS_COLUMN_FILLED": (
+            "Column {position} has no name in the header row (which ends with a semicolon (;)),"
+            " but line {line} has a value in that column. Remove that value or move it to the"
+            " column it belongs in."
+        ),
+        "FILE_TRAILING_SEPARATOR": (
+            "{count} line(s), the first on line {line}, have one field more than the header row"
+            " and that last field is empty: they end with a semicolon (;) that the header row and"
+            " {others} other line(s) do not have. A semicolon inside a text field gives the same,"
+            " so which field belongs to which column is unsure. Give every line as many fields as"
+            " the header row."
+        ),
         "FILE_FIELD_COUNT": (
             "Line {line} has {found} fields, the header row has {expected}. This usually means a"
             ' semicolon (;) or a quote (") inside a text field.'
@@ -786,6 +827,9 @@ _ENGLISH: Sections = {
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} line(s), the first on line {first}, were shorter than {expected} characters because trailing spaces were removed (by a text editor, for instance). Only spaces were missing, no data: the lines were padded back.",
         "CSV_DATE_INVALID": "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as Excel saves it: 3-11-2026 or 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
+        # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
+        "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
+        "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
     },
     REFUSALS: {
         "credit_not_bookable": "This line is not in euros; it is not booked on an invoice.",
