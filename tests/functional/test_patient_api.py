@@ -312,6 +312,20 @@ def test_a_form_without_a_visit_pass_asks_the_birth_date_again(sandbox, invoice)
     assert repository.get_invoice(invoice.provider_id, invoice.invoice_id).deferral is None
 
 
+# A cookie's quoted value may carry octal escapes: \262 is "²", \351 is "é".
+@pytest.mark.parametrize("forged", [r"{ref}.\262.sig", r"{ref}.4102444800.\351\351"])
+def test_a_forged_visit_pass_asks_the_birth_date_again(sandbox, invoice, forged):
+    """A pass whose expiry is a digit only to str.isdigit ("²"), or whose signature is
+    not ASCII, is no pass: the page asks the birth date, it does not crash (audit D6)."""
+    cookie = f'zn_visit="{forged.format(ref=invoice.reference)}"'
+    form = f"action=defer&kenmerk={invoice.reference}&lang=nl"
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+    assert status == 200 and 'id="birth-date"' in html and "Uitstel is verleend" not in html
+    query = {"kenmerk": invoice.reference, "lang": "nl"}
+    answer = sandbox.api_raw("GET", "/nota.pdf", query=query, headers={"Cookie": cookie})
+    assert 'id="birth-date"' in answer["body"]
+
+
 def test_a_wrong_birth_date_gets_the_page_an_unknown_kenmerk_gets(sandbox, invoice):
     """Issue 13 item 13: the same HTML for a wrong birth date and an unknown kenmerk."""
     wrong = unlock(sandbox, invoice, invoice.birth_date.replace(year=1901))

@@ -64,10 +64,14 @@ class VisitPass:
         """Signed by us, for this kenmerk, and not expired: decided without any read."""
         signed_reference, _, rest = self.token.partition(".")
         expires, _, signature = rest.partition(".")
-        if not self.key or signed_reference != reference or not expires.isdigit():
+        if not self.key or signed_reference != reference:
             return False
-        expected = _signature(self.key, reference, int(expires))
-        return hmac.compare_digest(signature, expected) and self.now.timestamp() < int(expires)
+        if not (expires.isascii() and expires.isdigit()):  # isdigit alone admits "²", int() not
+            return False
+        expected = _signature(self.key, reference, int(expires)).encode()
+        # As bytes: compare_digest raises on a str with non-ASCII characters (a forged cookie).
+        signed = hmac.compare_digest(signature.encode(), expected)
+        return signed and self.now.timestamp() < int(expires)
 
 
 def find_for_patient(
