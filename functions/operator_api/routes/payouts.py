@@ -14,6 +14,7 @@ from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services import inputs
 from billing_core.services.operator import money_out
+from billing_core.shared.audit import Reader
 
 router = ResourceRouter("Payouts")
 add_batch_routes(router, BatchKind.PAYOUT)  # approve
@@ -41,5 +42,8 @@ def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
 
 @router.get("/api/v1/operator/payouts/<batch_id>", summary="One batch: its steps and transfers")
 def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
-    operator(router.current_event)
-    return BatchOut.of(money_out.get_batch(batch_id, bootstrap.current().money_out_context()))
+    who = operator(router.current_event)
+    reader = Reader(who.user_id, who.role)
+    return BatchOut.of(
+        money_out.get_batch(batch_id, reader, bootstrap.current().money_out_context())
+    )
