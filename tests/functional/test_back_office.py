@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.audit import NO_PRACTICE_YET
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
@@ -111,6 +112,58 @@ def test_r12_r34_an_operator_books_a_return_nobody_could_trace_as_a_reversal(san
     assert [e.kind for e in after.ledger][-1] is EntryKind.REVERSAL
     assert sandbox.runtime.repository.get_invoice(PROVIDER, unpaid.invoice_id) == unpaid
     assert as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"] == []
+
+
+def reads_of(sandbox, provider_id):
+    """The audit of today's reads of ``provider_id``, as an operator lists it."""
+    day = sandbox.clock.today().isoformat()
+    query = {"provider_id": provider_id, "from": day, "to": day}
+    status, audit = as_operator(sandbox, "GET", "/api/v1/operator/audit", query=query)
+    assert status == 200
+    return [(r["user_id"], r["role"], r["kind"], r["subject"]) for r in audit["items"]]
+
+
+def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
+    """R32: "Every read of a patient's data by a provider user or operator is logged (who,
+    what, when; NEN 7513) without logging the data itself" (audit security D4): the
+    unmatched credits show payers' names and IBANs, and belong to no practice yet."""
+    # Given a credit nobody could match, from a named payer
+    payer, iban = "J. de Vries-Jansen", "NL02RABO0123456789"
+    xml = statement(credit(4321, ustrd=("betaling nota",), payer=payer, payer_iban=iban))
+    assert sandbox.upload_bank_statement(xml, "2026-11-24.xml")["imported"][0]["unmatched"] == 1
+    # When an operator lists the unmatched credits
+    status, listed = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
+    assert status == 200 and listed["items"][0]["counterparty_name"] == payer
+    # Then the read is in the audit: who, as what, what kind; not the names or IBANs
+    reads = reads_of(sandbox, NO_PRACTICE_YET)
+    assert ("operator-sub-1", "operators", "bank_credits", "") in reads
+    assert payer not in str(reads) and iban not in str(reads)
+
+
+def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, invoices):
+    """R32 (audit security D4): a refund batch shows the patient's name and IBAN; reading
+    it is recorded for the practice whose patient it is, with the batch as the subject."""
+    # Given a refund batch for a patient who paid EUR 5.00 too much
+    invoice = invoices[0]
+    xml = statement(credit(invoice.amount_due_cents + 500, scor=invoice.reference))
+    sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    refund = {
+        "reference": invoice.reference,
+        "iban": "NL39RABO0300065264",
+        "account_holder": "A. Visser",
+    }
+    status, batch = as_operator(
+        sandbox, "POST", "/api/v1/operator/refunds", body={"refunds": [refund]}
+    )
+    assert status == 200, batch
+    # When an operator reads the batch
+    path = f"/api/v1/operator/payouts/{batch['batch_id']}"
+    status, read = as_operator(sandbox, "GET", path)
+    assert status == 200 and read["transfers"][0]["name"] == "A. Visser"
+    # Then the practice's audit has it, without the patient's name or IBAN
+    reads = reads_of(sandbox, PROVIDER)
+    assert ("operator-sub-1", "operators", "refund_batch", batch["batch_id"]) in reads
+    assert "A. Visser" not in str(reads) and "NL39RABO0300065264" not in str(reads)
 
 
 def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import random
+from datetime import date
 
 import pytest
 
+from billing_core.invoices.access import MAX_WRONG_BIRTH_DATES
 from billing_core.shared import reference
+from functions.patient_api.app import app
 from local.seed import DENTAL
 
 JSON = {"Content-Type": "application/json"}
@@ -95,6 +99,71 @@ def test_a_write_with_the_wrong_birth_date_answers_like_an_unknown_reference(san
     )
     assert wrong_birth == unknown_ref
     assert wrong_birth[0] == 404
+
+
+# Every POST under /invoices/{reference} -> what its body needs besides the birth date.
+INVOICE_POSTS = {
+    "/api/v1/invoices/{reference}/payments": {},
+    "/api/v1/invoices/{reference}/deferral": {},
+    "/api/v1/invoices/{reference}/arrangement": {"terms": 3},
+    "/api/v1/invoices/{reference}/objection": {
+        "reason": "amount",
+        "message": "Te hoog",
+        "email": "patient@example.org",
+    },
+    "/api/v1/invoices/{reference}/insurer-statement": {
+        "reimbursed": 0,
+        "withheld_deductible": 0,
+    },
+}
+
+
+def invoice_posts() -> set[str]:
+    """The POST routes under /invoices/{reference}, as the patient app itself serves them."""
+    document = json.loads(app.get_openapi_json_schema())
+    return {
+        path
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/v1/invoices/{reference}") and "post" in operations
+    }
+
+
+def test_every_post_under_an_invoice_is_in_the_birth_date_lockout_test():
+    """A new route under /invoices/{reference} must join the test below (audit security D1)."""
+    assert invoice_posts() == set(INVOICE_POSTS)
+
+
+def test_every_post_under_an_invoice_counts_wrong_birth_dates_and_obeys_the_lock(sandbox, invoice):
+    """interfaces.md §2: "Every POST under /invoices/{reference} also requires the
+    patient's birth_date in the body; a mismatch answers exactly like an unknown
+    reference"; R10 rate limited: 5 wrong birth dates lock a reference for an hour,
+    whatever route they came in by (audit security D1: /payments skipped the count)."""
+    repository, unknown = sandbox.runtime.repository, reference.for_sequence(10**11, b"not-ours")
+
+    def post(route, kenmerk, birth_date):
+        body = {"birth_date": birth_date.isoformat(), **INVOICE_POSTS[route]}
+        return sandbox.api("POST", route.format(reference=kenmerk), body=body, headers=JSON)
+
+    def tries():
+        return repository.wrong_birth_dates(invoice.reference, sandbox.clock.now())
+
+    wrong, actions_before = date(1900, 1, 1), repository.list_actions(DENTAL.provider_id)
+    # Given a wrong birth date sent to each route: each is counted
+    for count, route in enumerate(INVOICE_POSTS, start=1):
+        assert post(route, invoice.reference, wrong)[0] == 404, route
+        assert tries() == count, route
+    # And enough of them to lock the reference
+    while tries() < MAX_WRONG_BIRTH_DATES:
+        post(next(iter(INVOICE_POSTS)), invoice.reference, wrong)
+    for route in INVOICE_POSTS:
+        # When the right birth date comes in by that route while the reference is locked
+        locked = post(route, invoice.reference, invoice.birth_date)
+        # Then the answer is that of a reference nobody has
+        assert locked == post(route, unknown, invoice.birth_date), route
+        assert locked[0] == 404, route
+    # And nothing changed: no deferral, arrangement, statement or objection
+    assert repository.find_invoice_by_reference(invoice.reference) == invoice
+    assert repository.list_actions(DENTAL.provider_id) == actions_before
 
 
 def test_a_deferral_moves_the_final_date_once_and_is_confirmed_by_email(sandbox, invoice):
@@ -241,6 +310,20 @@ def test_a_form_without_a_visit_pass_asks_the_birth_date_again(sandbox, invoice)
     assert 'id="birth-date"' in html
     repository = sandbox.runtime.repository
     assert repository.get_invoice(invoice.provider_id, invoice.invoice_id).deferral is None
+
+
+# A cookie's quoted value may carry octal escapes: \262 is "²", \351 is "é".
+@pytest.mark.parametrize("forged", [r"{ref}.\262.sig", r"{ref}.4102444800.\351\351"])
+def test_a_forged_visit_pass_asks_the_birth_date_again(sandbox, invoice, forged):
+    """A pass whose expiry is a digit only to str.isdigit ("²"), or whose signature is
+    not ASCII, is no pass: the page asks the birth date, it does not crash (audit D6)."""
+    cookie = f'zn_visit="{forged.format(ref=invoice.reference)}"'
+    form = f"action=defer&kenmerk={invoice.reference}&lang=nl"
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+    assert status == 200 and 'id="birth-date"' in html and "Uitstel is verleend" not in html
+    query = {"kenmerk": invoice.reference, "lang": "nl"}
+    answer = sandbox.api_raw("GET", "/nota.pdf", query=query, headers={"Cookie": cookie})
+    assert 'id="birth-date"' in answer["body"]
 
 
 def test_a_wrong_birth_date_gets_the_page_an_unknown_kenmerk_gets(sandbox, invoice):

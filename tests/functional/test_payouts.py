@@ -28,6 +28,15 @@ def operator(sandbox, method, path, who="operator-anna", body=None):
     return sandbox.api(method, path, caller=Caller.operator(who), body=body)
 
 
+def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
+    """interfaces.md §2 (400 validation): the body's pattern checks the shape only, so
+    2026-W99 reached Week.parse and raised (audit security D6)."""
+    for label in ("2026-W99", "2026-W00", "2027-W53"):
+        status, body = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": label})
+        assert (status, body["error"]["code"]) == (400, "validation_error"), label
+        assert body["error"]["message"].startswith("week: not an ISO week")
+
+
 def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid_week):
     # When the Monday run has written the statements
     answer = sandbox.run_retrocession()

@@ -231,6 +231,15 @@ def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, i
     assert other.page(link)[0] == HTTPStatus.NOT_FOUND
 
 
+@pytest.mark.parametrize("position", ["%C2%B2", "%D9%A3", "-1", "x"])  # ², Arabic-Indic 3
+def test_a_letter_position_that_is_no_number_gets_the_not_found_page(sandbox, invoices, position):
+    """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    status, html = viewer.page(f"/portal/notas/{invoices[0].invoice_id}/brieven/{position}")
+    assert status == HTTPStatus.NOT_FOUND and "<html" in html
+
+
 def settings_form(user: PortalUser, version: int, **fields: str) -> dict[str, str]:
     return {"csrf": user.csrf(), "version": str(version), **fields}
 
@@ -266,6 +275,10 @@ def test_the_admin_changes_the_dunning_policy_and_a_stale_form_is_refused(sandbo
         settings_form(admin, version + 1, **(fields | {"days_to_handover": "3"})),
     )
     assert status == HTTPStatus.BAD_REQUEST and "days_to_handover" in html
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id).version == version + 1
+    # And a version that is a digit only to str.isdigit ("²") is a stale form, not a crash
+    fields = settings_form(admin, version + 1, **fields) | {"version": "²"}
+    assert admin.post("/portal/instellingen/aanmanen", fields)[0] == HTTPStatus.CONFLICT
     assert sandbox.runtime.repository.get_provider(DENTAL.provider_id).version == version + 1
 
 

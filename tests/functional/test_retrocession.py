@@ -183,6 +183,12 @@ def test_debtor_risk_defaults_to_the_last_twelve_months_and_refuses_odd_ranges(s
         {"from": "2026-11", "to": "2026-01"},
         {"from": "2020-01", "to": "2026-11"},
         {"from": "2026-13"},
+        # interfaces.md §2: 400, not a crash, for months the calendar has no days for
+        # (audit security D6): 9999-12's last day is in year 10000, year 0 has none
+        {"to": "9999-12"},
+        {"from": "9998-01", "to": "9999-12"},
+        {"from": "0000-01", "to": "0000-12"},
+        {"to": "0001-05"},  # the default from is eleven months before it
     ):
         status, body = _get(sandbox, "/api/v1/provider/debtor-risk", **query)
         assert status == 400 and body["error"]["code"] == "validation_error", query

@@ -3,6 +3,7 @@ stage and an AWS WAF web ACL (issue 13.3, 13.4; R10, R11)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,6 +164,58 @@ def test_one_address_cannot_guess_birth_dates_or_flood_the_api(web_acl: dict[str
     for rate in posts:
         window_minutes = rate.get("EvaluationWindowSec", 300) / 60
         assert rate["Limit"] * 5 / window_minutes <= MOST_PATIENT_POSTS_PER_IP_PER_5_MINUTES
+
+
+def waf_matches(statement: dict[str, Any], method: str, path: str) -> bool:
+    """Whether a request matches ``statement``, as WAFv2 defines And/Or/Not and ByteMatch
+    on the method or the URI path (without transformations: the template uses NONE)."""
+    if "AndStatement" in statement:
+        return all(waf_matches(s, method, path) for s in statement["AndStatement"]["Statements"])
+    if "OrStatement" in statement:
+        return any(waf_matches(s, method, path) for s in statement["OrStatement"]["Statements"])
+    if "NotStatement" in statement:
+        return not waf_matches(statement["NotStatement"]["Statement"], method, path)
+    match = statement["ByteMatchStatement"]
+    assert match["TextTransformations"] == [{"Priority": 0, "Type": "NONE"}], match
+    value = method if "Method" in match["FieldToMatch"] else path
+    wanted = match["SearchString"]
+    return {
+        "EXACTLY": value == wanted,
+        "CONTAINS": wanted in value,
+        "STARTS_WITH": value.startswith(wanted),
+        "ENDS_WITH": value.endswith(wanted),
+    }[match["PositionalConstraint"]]
+
+
+def every_route(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(function, method, path as requested) for every API route, on a custom domain and
+    on the stage's own URL (/Prod/...), with a sample value in each path parameter."""
+    for function_id, events in function_events(template).items():
+        for kind, properties in events:
+            if kind == "Api":
+                path = re.sub(r"\{[^}]+\}", "12345678901234", properties["Path"])
+                for prefix in ("", "/Prod"):
+                    yield function_id, properties["Method"].upper(), prefix + path
+
+
+def test_only_the_patients_posts_count_towards_the_birth_date_limit(
+    template: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
+    """Given the rule that limits birth-date checks per address (R10) and every route
+    When each route's request is matched against the rule's scope
+    Then every patient POST counts, and nothing else: not the portal's forms, which a
+    practice's staff send from one office address (R35; audit security D5), nor the
+    provider or operator API, nor the webhook."""
+    [rule] = [r for r in rate_rules(web_acl) if r["Name"] == "patient-posts-per-ip"]
+    scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+    counted = {
+        (function_id, method, path): waf_matches(scope, method, path)
+        for function_id, method, path in every_route(template)
+    }
+    assert any(function_id == "ProviderPortalFunction" for function_id, _, _ in counted)
+    for (function_id, method, path), is_counted in counted.items():
+        patient_post = function_id == "PatientApiFunction" and method == "POST"
+        assert is_counted == patient_post, (function_id, method, path)
 
 
 def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> None:

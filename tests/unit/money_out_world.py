@@ -24,7 +24,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit import camt_builder
 from tests.unit.factories import make_provider
-from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.faults import Killed
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -65,6 +65,7 @@ class MoneyOutWorld:
     clock: FixedClock = field(
         default_factory=lambda: FixedClock(datetime(2026, 11, 16, 7, 0, tzinfo=AMSTERDAM))
     )
+    audit: AuditInMemory = field(default_factory=AuditInMemory)
 
     @property
     def ctx(self) -> MoneyOutContext:
@@ -75,6 +76,7 @@ class MoneyOutWorld:
             clock=self.clock,
             debtor=COLLECTION,
             second_approval_above_cents=FOUR_EYES_ABOVE,
+            audit=self.audit,
         )
 
     def add_practice(self, provider_id: str, iban: str = "NL39RABO0300065264") -> None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from billing_core.adapters.fake_psp import FakePsp, PaymentAlreadyFinal
-from billing_core.invoices.access import BirthDate
+from billing_core.invoices.access import LOCKOUT, MAX_WRONG_BIRTH_DATES, BirthDate
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.online import (
@@ -108,6 +108,29 @@ def test_an_unknown_kenmerk_and_a_wrong_birth_date_get_the_same_answer(world):
         world.start(REFERENCE, date(1984, 3, 8))
     assert str(not_ours.value) == str(wrong_birth_date.value)
     assert world.checkouts.records == {}
+
+
+def test_wrong_birth_dates_count_and_lock_paying_as_every_other_patient_action(world):
+    """interfaces.md §2, R10, issue 13.3 (audit security D1): starting a payment answers
+    whether a birth date is right, so its wrong ones count towards the lock like a
+    deferral's, and a locked reference answers like an unknown one, right date or not."""
+    # Given MAX_WRONG_BIRTH_DATES wrong birth dates sent to start a payment
+    for day in range(1, MAX_WRONG_BIRTH_DATES + 1):
+        with pytest.raises(NotFound):
+            world.start(REFERENCE, date(1984, 4, day))
+    # Then each one was counted
+    assert world.store.wrong_birth_dates(REFERENCE, world.clock.now()) == MAX_WRONG_BIRTH_DATES
+    # When the right birth date follows within the hour
+    with pytest.raises(NotFound) as locked:
+        world.start()
+    # Then it finds nothing, with the answer of an unknown kenmerk, and no checkout is made
+    with pytest.raises(NotFound) as unknown:
+        world.start(reference.for_sequence(999, b"another key"))
+    assert str(locked.value) == str(unknown.value)
+    assert world.checkouts.records == {}
+    # And an hour after the last try the patient can pay again
+    world.clock.advance(seconds=LOCKOUT.total_seconds())
+    assert world.start().checkout_url
 
 
 def test_a_wrong_check_digit_is_refused_before_any_read(world):

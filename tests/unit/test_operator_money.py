@@ -24,7 +24,7 @@ from billing_core.services.operator.money import (
     unmatched_credits,
 )
 from billing_core.shared import reference
-from billing_core.shared.audit import Reader
+from billing_core.shared.audit import NO_PRACTICE_YET, Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import ACCOUNT, debit, statement
@@ -93,6 +93,23 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     assert unmatched_credits(ctx) == []
     week = build_statement(PRACTICE, Week.of(MATCHED_AT.date()), ctx.store.invoices.values())
     assert week.received_cents == 25_000
+
+
+def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_details():
+    """R32, NEN 7513 (audit security D4): the list shows payers' names and IBANs, so the
+    operator's read is recorded: who, what kind, when; under no practice yet."""
+    ctx = the_back_office(amount_cents=25_000)
+    [listed] = unmatched_credits(ctx)
+    assert listed.counterparty_name == "J. Jansen"
+    [read] = ctx.audit.records
+    assert (read.provider_id, read.user_id, read.role, read.kind, read.subject, read.at) == (
+        NO_PRACTICE_YET,
+        "operator-sub-1",
+        "operator",
+        ReadKind.BANK_CREDITS,
+        "",
+        MATCHED_AT,
+    )
 
 
 def test_a_credit_matched_to_a_kenmerk_is_booked_on_that_invoice():

@@ -9,12 +9,11 @@ from datetime import date, datetime
 
 import pytest
 
-from billing_core.invoices.access import BirthDate
+from billing_core.invoices.access import LOCKOUT, BirthDate
 from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.services.patient import (
-    LOCKOUT,
     InvoiceState,
     PatientContext,
     PaymentStatus,

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.week import Week
+from billing_core.services.operator.money_out import get_batch
+from billing_core.shared.audit import Reader
 from billing_core.shared.errors import NotFound, Refused
 from tests.unit.faults import Killed
 from tests.unit.money_out_world import (
@@ -58,6 +60,14 @@ def test_a_positive_payout_is_proposed_a_negative_one_carried_a_late_one_waits(w
     assert batch.waiting == ("logo-west",)
     # And nothing goes to the bank before an operator approves
     assert world.files.files == {}
+
+
+def test_reading_a_payout_batch_records_no_patient_read(world):
+    """R32 is about patients' data: a payout batch holds the practices' accounts only."""
+    world.statements(W45, {"fysio-noord": 100})
+    batch = world.propose(W45)
+    assert get_batch(batch.batch_id, Reader("operator-sub-1", "operators"), world.ctx) == batch
+    assert world.audit.records == []
 
 
 def test_proposing_the_same_week_again_finds_the_same_batch(world):

@@ -15,10 +15,12 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.money_out import (
     RefundRequest,
     approve_batch,
+    get_batch,
     held_credits,
     propose_refunds,
 )
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.audit import Reader, ReadKind
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -78,6 +80,22 @@ def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world)
     world.bank_statement(*executed(sent, date(2026, 11, 26)), day=date(2026, 11, 26))
     stored = world.store.get_batch(sent.batch_id)
     assert stored.transfers[0].bank_state is BankState.BOOKED
+
+
+def test_reading_a_refund_batch_is_recorded_for_the_practice_whose_patient_is_in_it(world):
+    """R32, NEN 7513 (audit security D4): a refund batch shows the patient's name and
+    IBAN; an operator's read of it is recorded per practice, with the batch as subject,
+    never the name or the IBAN."""
+    batch = refund(world)
+    reader = Reader("operator-sub-1", "operators")
+    assert get_batch(batch.batch_id, reader, world.ctx).transfers[0].name == "A. Visser"
+    [read] = world.audit.records
+    assert (read.provider_id, read.user_id, read.kind, read.subject) == (
+        make_provider().provider_id,
+        "operator-sub-1",
+        ReadKind.REFUND_BATCH,
+        batch.batch_id,
+    )
 
 
 def test_more_than_the_credit_is_not_refunded(world):

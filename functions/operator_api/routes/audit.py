@@ -12,13 +12,22 @@ from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import AuditOut, ReadOut
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import audit
+from billing_core.shared.audit import NO_PRACTICE_YET
 
 router = ResourceRouter("Audit")
 
 
 @router.get("/api/v1/operator/audit", summary="Who read which of a provider's data, and when")
 def reads(
-    provider_id: Annotated[str, Query(min_length=1, max_length=64)],
+    provider_id: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=64,
+            description=f"a practice, or {NO_PRACTICE_YET} for the reads of the unmatched "
+            "bank credits (no practice's yet)",
+        ),
+    ],
     first_day: Annotated[date, Query(alias="from")],
     last_day: Annotated[date, Query(alias="to")],
 ) -> AuditOut:

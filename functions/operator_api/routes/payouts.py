@@ -12,8 +12,9 @@ from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import BatchListOut, BatchOut, ProposePayoutsIn
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
-from billing_core.providers.week import Week
+from billing_core.services import inputs
 from billing_core.services.operator import money_out
+from billing_core.shared.audit import Reader
 
 router = ResourceRouter("Payouts")
 add_batch_routes(router, BatchKind.PAYOUT)  # approve
@@ -36,10 +37,13 @@ def list_payouts(limit: Annotated[int, Query(ge=1, le=104)] = 12) -> BatchListOu
 def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.propose_payouts(Week.parse(body.week), who, ctx))
+    return BatchOut.of(money_out.propose_payouts(inputs.week(body.week, "body.week"), who, ctx))
 
 
 @router.get("/api/v1/operator/payouts/<batch_id>", summary="One batch: its steps and transfers")
 def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
-    operator(router.current_event)
-    return BatchOut.of(money_out.get_batch(batch_id, bootstrap.current().money_out_context()))
+    who = operator(router.current_event)
+    reader = Reader(who.user_id, who.role)
+    return BatchOut.of(
+        money_out.get_batch(batch_id, reader, bootstrap.current().money_out_context())
+    )

@@ -274,6 +274,7 @@ class Runtime:
                 settings.collection_bic,
             ),
             second_approval_above_cents=settings.second_approval_above_cents,
+            audit=self.audit_log,
         )
 
     def provider_context(self) -> ProviderContext:

@@ -124,6 +124,12 @@ class Month:
         return months
 
 
+# The months whose first and last day are dates: last_day steps to the month after, so
+# 9999-12 has none, and the pattern's year 0000 is before date.min.
+FIRST_MONTH = Month.of(date.min)
+LAST_MONTH = Month.of(date.max).minus(1)
+
+
 # --- figures ----------------------------------------------------------------------------
 
 

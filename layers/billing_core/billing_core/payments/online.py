@@ -36,7 +36,7 @@ from enum import StrEnum
 from billing_core.changes.arrangement import terms_due
 from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest
-from billing_core.invoices.access import PatientProof
+from billing_core.invoices.access import PatientProof, find_for_patient
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
@@ -50,9 +50,8 @@ from billing_core.payments.psp import (
 )
 from billing_core.payments.refunds import RefundContext, RefundOutcome, refund_overpayment
 from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
-from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock
-from billing_core.shared.errors import NotFound, refused
+from billing_core.shared.errors import refused
 
 WEBHOOK_PATH = "/webhooks/psp"
 _MAX_ENDED_IN_A_ROW = 5  # ended payments the PSP may answer with before we give up
@@ -125,14 +124,13 @@ def start_payment(
     the one the patient started in (the invoice's when not given).
 
     Raises reference.InvalidReference (before any read), errors.NotFound for an unknown
-    reference or a proof that does not match (the same answer for both), and
+    reference, a proof that does not match or a reference locked by wrong birth dates (the
+    same answer for all: access.find_for_patient, as every other patient action), and
     errors.StateConflict "paid" when nothing is due.
     """
-    reference = betalingskenmerk.parse_ours(reference_text)
-    invoice = ctx.store.find_invoice_by_reference(reference)
-    if invoice is None or not proof.admits(invoice):
-        raise NotFound()
     clock = ctx.clock
+    invoice = find_for_patient(ctx.store, reference_text, proof, clock.now())
+    reference = invoice.reference
     today = clock.today()
     amount = amount_due_today(invoice, today, ctx.interest)
     if not pay_all:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from billing_core.changes.arrangement import (
@@ -52,7 +52,12 @@ from billing_core.correspondence.practice_contact import PracticeContact, practi
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.invoices.access import BirthDate, PatientProof, issue_visit_pass
+from billing_core.invoices.access import (
+    BirthDate,
+    PatientProof,
+    find_for_patient,
+    issue_visit_pass,
+)
 from billing_core.invoices.invoice import (
     ArrangementStatus,
     ArrangementTerm,
@@ -71,9 +76,6 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, refused
 
-# Birth dates cannot be guessed (issue 13.3): 5 wrong ones lock a reference for an hour.
-MAX_WRONG_BIRTH_DATES = 5
-LOCKOUT = timedelta(hours=1)
 # The invoice as a PDF document for its addressee: (file name, bytes). Built by bootstrap
 # with the settings the document needs (the collection account, the public address).
 InvoiceDocument = Callable[[Invoice, Provider], tuple[str, bytes]]
@@ -380,21 +382,8 @@ def submit_insurer_statement(
 
 
 def _find_for_patient(reference_text: str, proof: PatientProof, ctx: PatientContext) -> Invoice:
-    """The invoice, if the proof (the birth date, or this visit's pass) admits it; else
-    the same NotFound as for a reference nobody has, after the same reads and write.
-
-    Birth dates cannot be guessed (issue 13.3): after MAX_WRONG_BIRTH_DATES wrong ones
-    for a reference, each within an hour of the next, even the right one finds nothing
-    until an hour has passed without a try; the answer stays that of an unknown reference.
-    """
-    reference = betalingskenmerk.parse_ours(reference_text)
-    now = ctx.clock.now()
-    locked = ctx.store.wrong_birth_dates(reference, now) >= MAX_WRONG_BIRTH_DATES
-    invoice = ctx.store.find_invoice_by_reference(reference)
-    if locked or invoice is None or not proof.admits(invoice):
-        ctx.store.add_wrong_birth_date(reference, now, LOCKOUT)
-        raise NotFound()
-    return invoice
+    """The invoice the proof admits, with wrong birth dates counted (access.find_for_patient)."""
+    return find_for_patient(ctx.store, reference_text, proof, ctx.clock.now())
 
 
 def _provider(store: BillingStore, invoice: Invoice) -> Provider:

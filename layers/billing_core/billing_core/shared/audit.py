@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# Whose data the unmatched bank credits are: no practice's yet. Not a provider id (those
+# start with a letter or a digit), so the operator lists these reads as this "provider".
+NO_PRACTICE_YET = "_unmatched_credits"
+
 
 class ReadKind(StrEnum):
     INVOICE = "invoice"  # one invoice: lines, ledger, letters (the subject is its id)
@@ -21,6 +25,7 @@ class ReadKind(StrEnum):
     EXPORT = "export"  # a file: a retrocession statement, a processing report
     AUDIT = "audit"  # an operator listed who read the provider's data
     BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)
+    REFUND_BATCH = "refund_batch"  # an operator read a refund batch (patients' names, IBANs)
     MIGRATION = "migration"  # an operator's data migration went through the invoices
 
 

@@ -240,7 +240,10 @@ class ReadOut(BaseModel):
     at: datetime
     user_id: str
     role: str
-    kind: str = Field(description="invoice, invoice_list, patient_list, export or audit")
+    kind: str = Field(
+        description="invoice, letter, invoice_list, patient_list, export, audit, "
+        "bank_credits, refund_batch or migration"
+    )
     subject: str = Field(description="Which invoice, list or file; never its contents")
 
     @classmethod

@@ -37,6 +37,7 @@ from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCre
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, practice_refused
 
@@ -56,8 +57,12 @@ class MatchTarget:
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
-    """The credits nobody matched yet, oldest booking first."""
-    return ctx.links.unmatched_credits()
+    """The credits nobody matched yet, oldest booking first. They show the payers' names
+    and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet."""
+    credits = ctx.links.unmatched_credits()
+    read = ReadRecord.of(ctx.operator, NO_PRACTICE_YET, ReadKind.BANK_CREDITS, "", ctx.clock.now())
+    ctx.audit.record_read(read)
+    return credits
 
 
 def match_credit(

@@ -39,6 +39,7 @@ from billing_core.payments.transfer_batches import (
     sent,
 )
 from billing_core.ports import (
+    AuditLog,
     ConcurrentChange,
     FileStore,
     ProviderSettingsStore,
@@ -54,6 +55,7 @@ from billing_core.providers.retrocession_run import (
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, practice_refused
 from billing_core.shared.money import format_euros
@@ -78,6 +80,7 @@ class MoneyOutContext:
     clock: Clock
     debtor: DebtorAccount  # zorgnota's collection account
     second_approval_above_cents: int
+    audit: AuditLog  # an operator's read of a refund batch (R32, NEN 7513)
 
 
 # --- payouts -------------------------------------------------------------------------------------
@@ -380,8 +383,16 @@ def list_batches(kind: BatchKind, limit: int, ctx: MoneyOutContext) -> list[Tran
     return ctx.batches.list_batches(kind, limit=limit)
 
 
-def get_batch(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:
-    return _read(batch_id, ctx)
+def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
+    """The batch as ``reader`` reads it. A refund batch shows patients' names and IBANs:
+    the read is recorded for each practice whose patients are in it (R32, NEN 7513)."""
+    batch = _read(batch_id, ctx)
+    now = ctx.clock.now()
+    for provider_id in sorted({t.provider_id for t in batch.transfers if t.invoice_reference}):
+        ctx.audit.record_read(
+            ReadRecord.of(reader, provider_id, ReadKind.REFUND_BATCH, batch_id, now)
+        )
+    return batch
 
 
 def _read(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from billing_core.collection.debtor_risk import DebtorRisk, Month, debtor_risk
+from billing_core.collection.debtor_risk import (
+    FIRST_MONTH,
+    LAST_MONTH,
+    DebtorRisk,
+    Month,
+    debtor_risk,
+)
 from billing_core.payments.transfer_batches import payout_batch_id
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
@@ -94,6 +100,9 @@ def debtor_risk_report(
     today = ctx.clock.today()
     last = Month.parse(to_month) if to_month else Month.of(today)
     first = Month.parse(from_month) if from_month else last.minus(DEBTOR_RISK_MONTHS - 1)
+    if first < FIRST_MONTH or last > LAST_MONTH:
+        where = "query.to" if last > LAST_MONTH else "query.from"
+        raise InvalidInput(where, f"a month from {FIRST_MONTH.label} to {LAST_MONTH.label}")
     if last < first or first < last.minus(DEBTOR_RISK_MAX_MONTHS - 1):
         limit = f"from must be on or before to, at most {DEBTOR_RISK_MAX_MONTHS} months"
         raise InvalidInput("query.from", limit)

@@ -294,7 +294,7 @@ def letter(
     """A letter's PDF, as an attachment; not found alike for another practice's (R26)."""
     found = (
         letters.letter_document(request.user, invoice_id, int(position), ctx)
-        if position.isdigit()
+        if position.isascii() and position.isdigit()  # "²" is a digit to isdigit, not to int
         else None
     )
     if found is None:
@@ -533,7 +533,10 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
         request,
         part,
         lambda: provider_settings.change_own_settings(
-            request.user, {setting: values}, int(version) if version.isdigit() else 0, ctx
+            request.user,
+            {setting: values},
+            int(version) if version.isascii() and version.isdigit() else 0,
+            ctx,
         ),
         "settings",
         ctx,
