@@ -21,7 +21,7 @@ from billing_core.declarations.credit_corrections import (
 )
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.formats import parse_declaration
-from billing_core.declarations.insurer_claims import export_per_insurer
+from billing_core.declarations.insurer_claims import export_key, export_per_insurer
 from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, plan_invoices
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.record import DeclarationRecord
@@ -380,7 +380,7 @@ def _export_insurer_claims(
     provider: Provider, upload: Upload, plan: InvoicingPlan, ctx: IngestContext
 ) -> None:
     for uzovi, body in export_per_insurer(provider, plan.insurer_lines).items():
-        key = f"insurer-claims/{provider.provider_id}/{uzovi}/{upload.declaration_id}.csv"
+        key = export_key(provider.provider_id, uzovi, upload.declaration_id)
         ctx.files.put(key, body, "text/csv; charset=utf-8")
 
 
