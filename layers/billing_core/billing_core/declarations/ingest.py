@@ -89,6 +89,7 @@ class IngestSummary:
     claims_corrected: int  # credit lines booked on an earlier upload's invoices
     correction_cents: int
     invoices_debtor_risk_with_provider: int  # the patient is blocked at the provider (R22)
+    claims_cancelled_out: int  # a credit line and its debit in this file: nothing due
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -425,12 +426,19 @@ def _summary(
         claims_corrected=corrections.booked,
         correction_cents=corrections.lowered_cents,
         invoices_debtor_risk_with_provider=debtor_risk_with_provider,
+        claims_cancelled_out=len(plan.cancelled_out),
     )
 
 
 def _outcome(summary: IngestSummary) -> Outcome:
-    # A credit line booked on an earlier invoice is processed too (credit_corrections.py).
-    processed = summary.claims_invoiced + summary.claims_to_insurer + summary.claims_corrected
+    # A credit line booked on an earlier invoice is processed too (credit_corrections.py),
+    # and so are lines that cancel out (invoicing.py).
+    processed = (
+        summary.claims_invoiced
+        + summary.claims_to_insurer
+        + summary.claims_corrected
+        + summary.claims_cancelled_out
+    )
     if processed == 0 and summary.claims_already_processed and not summary.claims_rejected:
         return Outcome.ALREADY_PROCESSED
     if processed == 0:
