@@ -29,6 +29,7 @@ api = json_api(
         "debtor_risk",
         "blocked_patients",
         "retour_files",
+        "insurer_claims",
         "settings",
         "users",
     ),

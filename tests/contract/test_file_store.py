@@ -33,3 +33,33 @@ def test_a_file_put_is_read_back_as_it_was_written(files_and_contents):
     files, _ = files_and_contents
     files.put("print/2026-11-20/tandarts-de-vries/1.pdf", b"%PDF-1.4 letter", "application/pdf")
     assert files.get("print/2026-11-20/tandarts-de-vries/1.pdf") == b"%PDF-1.4 letter"
+
+
+def test_the_files_under_a_prefix_are_listed_in_key_order_a_page_at_a_time(files_and_contents):
+    """FileReader: the practice's insurer-claim exports (R5, interfaces.md §7) are listed
+    under its own prefix only; a page ends at ``limit`` and says whether more follow."""
+    files, _ = files_and_contents
+    mine = "insurer-claims/tandarts-de-vries/"
+    files.put(f"{mine}7095/D2.csv", b"a;b\n1;2\n", CSV)
+    files.put(f"{mine}3311/D1.csv", b"a;b\n", CSV)
+    files.put(f"{mine}7095/D1.csv", b"a\n", CSV)
+    files.put("insurer-claims/fysio-centrum/3311/D1.csv", b"other practice", CSV)
+
+    first = files.list_files(mine, "", 2)
+    assert [(f.key, f.size_bytes) for f in first.files] == [
+        (f"{mine}3311/D1.csv", 4),
+        (f"{mine}7095/D1.csv", 2),
+    ]
+    assert first.more and all(f.written_at.tzinfo is not None for f in first.files)
+    last = files.list_files(mine, first.files[-1].key, 2)
+    assert ([f.key for f in last.files], last.more) == ([f"{mine}7095/D2.csv"], False)
+    assert files.list_files(f"{mine}3322/", "", 2).files == []
+
+
+def test_a_download_url_names_the_file_and_nothing_else(files_and_contents):
+    """FileReader: a short-lived link to one export; the key holds ids only (no PII)."""
+    files, _ = files_and_contents
+    key = "insurer-claims/tandarts-de-vries/7095/20261123101500-ab12cd34.csv"
+    files.put(key, b"a;b\n", CSV)
+    url = files.download_url(key, 300)
+    assert key in url and "300" in url

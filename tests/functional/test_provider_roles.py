@@ -50,6 +50,19 @@ NEEDED = {
         {"until": "2026-12-01", "reason": "bezwaar"},
     ),
     ("get", "/api/v1/provider/actions"): ("viewer", None, None, None),
+    ("get", "/api/v1/provider/actions/{action_id}"): (
+        "viewer",
+        "/api/v1/provider/actions/act-unknown",
+        None,
+        None,
+    ),
+    ("get", "/api/v1/provider/insurer-claims"): ("viewer", None, None, None),
+    ("get", "/api/v1/provider/insurer-claims/{uzovi}"): (
+        "viewer",
+        "/api/v1/provider/insurer-claims/7095",
+        None,
+        None,
+    ),
     ("patch", "/api/v1/provider/actions/{action_id}"): (
         "staff",
         "/api/v1/provider/actions/act-unknown",

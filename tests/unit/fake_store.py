@@ -35,12 +35,14 @@ from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
     DeliveryRequest,
+    FilePage,
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
     NewInvoicesStored,
     ProviderListing,
     ReferenceHolder,
+    StoredFile,
     TransactionConflict,
     UnreadableProvider,
     checked_declaration_position,
@@ -719,9 +721,11 @@ class FilesInMemory:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.written_at: dict[str, datetime] = {}
 
     def put(self, key: str, body: bytes, content_type: str) -> None:
         self.files[key] = body
+        self.written_at[key] = datetime.now(UTC)
 
     def get(self, key: str) -> bytes:
         """What was last put under ``key``."""
@@ -729,6 +733,15 @@ class FilesInMemory:
 
     def delete(self, key: str) -> None:
         self.files.pop(key, None)
+        self.written_at.pop(key, None)
+
+    def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
+        keys = sorted(k for k in self.files if k.startswith(prefix) and k > start_after)
+        files = [StoredFile(k, len(self.files[k]), self.written_at[k]) for k in keys[:limit]]
+        return FilePage(files, more=len(keys) > limit)
+
+    def download_url(self, key: str, expires_in_seconds: int) -> str:
+        return f"memory://{key}?expires={expires_in_seconds}"
 
 
 def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> ProviderContext:

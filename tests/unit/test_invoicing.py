@@ -133,9 +133,49 @@ def test_a_patient_with_very_many_lines_gets_more_than_one_invoice():
     assert [len(d.lines) for d in _plan(*claims).drafts] == [MAX_LINES_PER_INVOICE, 5]
 
 
+@pytest.mark.parametrize("lines, invoices", [(MAX_LINES_PER_INVOICE + 5, 2), (200, 3)])
+def test_a_patient_split_over_invoices_is_reported_on_each_further_invoice(lines, invoices):
+    """R4 (one invoice per patient and file) gives way to the transaction limit; the
+    report says so on the first line of each further invoice (audit ingest D2)."""
+    # Given one patient with more lines than one invoice holds, and another patient
+    claims = [claim(f"U{i}", unit_price_cents=100) for i in range(lines)]
+    other = claim("X1", patient_ref="P2", bsn="123456782")
+    # When the file is planned
+    plan = _plan(*claims, other)
+    # Then a warning names the patient and the number of invoices, per further invoice
+    split = [f for f in plan.findings if f.code == "INVOICE_SPLIT"]
+    starts = [claims[n] for n in range(MAX_LINES_PER_INVOICE, lines, MAX_LINES_PER_INVOICE)]
+    assert [(f.severity, f.line, f.claim_ref) for f in split] == [
+        (Severity.WARNING, c.line_number, c.claim_ref) for c in starts
+    ]
+    assert all(f.params["patient_ref"] == "P1" and f.params["invoices"] == invoices for f in split)
+    assert f"{invoices} facturen" in split[0].message("nl")
+    assert f"{invoices} invoices" in split[0].message("en")
+
+
+def test_a_patient_within_the_limit_gets_no_split_finding():
+    claims = [claim(f"U{i}", unit_price_cents=100) for i in range(MAX_LINES_PER_INVOICE)]
+    plan = _plan(*claims)
+    assert len(plan.drafts) == 1 and plan.findings == []
+
+
 def test_credit_lines_lower_the_invoice():
     plan = _plan(claim("L1", unit_price_cents=5000), claim("L2", unit_price_cents=-1500))
     assert plan.drafts[0].amount_due_cents == 3500
+
+
+def test_a_debit_and_the_credit_that_reverses_it_cancel_out_with_a_warning():
+    """vektis.md §1: a credit line reverses the debit it names. R2 rejects a claim for a
+    content error only, so a correct reversal pair is processed: nothing is invoiced and
+    the report warns why (audit ingest D6)."""
+    debit = claim("M1", unit_price_cents=5130)
+    credit = claim("M2", unit_price_cents=-5130, reverses_claim_ref="M1")
+    plan = _plan(debit, credit)
+    assert plan.drafts == [] and plan.cancelled_out == [debit, credit]
+    assert [(f.code, f.severity, f.claim_ref) for f in plan.findings] == [
+        ("LINES_CANCEL_OUT", Severity.WARNING, "M1"),
+        ("LINES_CANCEL_OUT", Severity.WARNING, "M2"),
+    ]
 
 
 def test_credits_that_outweigh_the_debits_invoice_nothing_and_say_why():

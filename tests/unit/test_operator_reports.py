@@ -58,6 +58,7 @@ SUMMARY_KEYS = [
     "claims_corrected",
     "correction_cents",
     "invoices_debtor_risk_with_provider",
+    "claims_cancelled_out",
 ]
 
 

@@ -284,11 +284,14 @@ def test_a_credit_line_lowers_the_patients_invoice_in_the_same_file():
 
 
 def test_a_credit_line_that_cancels_everything_leaves_nothing_to_invoice():
+    """R2: only content errors reject a claim; a credit that reverses its debit exactly
+    is none, so both lines are processed with a warning (audit ingest D6)."""
     credit = dental_claim("L2", unit_price_cents=-5000, reverses_claim_ref="L1")
     result = parse(records([dental_claim("L1"), credit]))
     chosen = provider(coverage_rules=())
     plan = plan_invoices(result.claims, chosen, RuleTableCoverage(chosen))
-    assert plan.drafts == [] and {f.code for f in plan.findings} == {"NOTHING_TO_INVOICE"}
+    assert plan.drafts == [] and {f.code for f in plan.findings} == {"LINES_CANCEL_OUT"}
+    assert {f.severity for f in plan.findings} == {Severity.WARNING}
 
 
 def test_a_credit_of_an_earlier_upload_keeps_its_reference():

@@ -99,6 +99,21 @@ def codes(report: dict) -> list[str]:  # type: ignore[type-arg]
     return [f["code"] for f in report["findings"]]
 
 
+# --- a credit of a line in the same file ------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [filling("M1"), control("M1")], ids=["V21", "C11 reimbursed"])
+def test_a_line_and_its_credit_in_one_file_are_processed_not_rejected(ctx, store, line):
+    """vektis.md §1: the credit reverses the line it names; R2 rejects a claim only for a
+    content error. So the upload is accepted, nothing is invoiced, and the report warns
+    that the lines cancel out (audit ingest D6)."""
+    report = upload(ctx, [line, credit("M2", line)], "D1")
+    assert (report["outcome"], report["summary"]["claims_rejected"]) == ("accepted", 0)
+    assert report["summary"]["claims_cancelled_out"] == 2
+    assert codes(report) == ["LINES_CANCEL_OUT", "LINES_CANCEL_OUT"]
+    assert store.invoices == {}
+
+
 # --- the earlier invoice is corrected ----------------------------------------------------------
 
 

@@ -28,6 +28,14 @@ def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = Non
     return ActionListOut(items=[ActionOut.of(a) for a in listed])
 
 
+@router.get("/api/v1/provider/actions/<action_id>", summary="One action (R23)")
+def get_action(action_id: Annotated[str, Path(max_length=64)]) -> ActionOut:
+    action = actions.get_action(
+        caller(router.current_event), action_id, bootstrap.current().provider_context()
+    )
+    return ActionOut.of(found(action, "action not found"))
+
+
 @router.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
 def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
     who = caller(router.current_event)

@@ -406,10 +406,33 @@ class FileStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    key: str
+    size_bytes: int
+    written_at: datetime  # aware, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class FilePage:
+    files: list[StoredFile]  # in key order
+    more: bool  # files after the last one are left for the next page
+
+
 class FileReader(Protocol):
-    """Files written earlier (processing reports, retrocession statements), read back."""
+    """Files written earlier (processing reports, retrocession statements, insurer-claim
+    exports), read back: one file, the files under a prefix, or a link to download one."""
 
     def get(self, key: str) -> bytes: ...
+
+    def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
+        """The files whose key starts with ``prefix``, in key order, from the first key
+        after ``start_after`` ("" for the first page); at most ``limit``."""
+        ...
+
+    def download_url(self, key: str, expires_in_seconds: int) -> str:
+        """A URL that takes an HTTP GET of the file for that long (presigned S3)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

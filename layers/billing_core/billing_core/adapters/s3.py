@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
+from billing_core.ports import FilePage, StoredFile
+
 # One object an S3 notification reported: bucket, decoded key, version and eTag. A plain
 # dict, as Powertools idempotency hashes it.
 S3Upload = dict[str, str]
@@ -25,6 +27,25 @@ class S3FileStore:
     def get(self, key: str) -> bytes:
         body: bytes = self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         return body
+
+    def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
+        listed = self._client.list_objects_v2(
+            Bucket=self._bucket, Prefix=prefix, StartAfter=start_after, MaxKeys=limit
+        )
+        files = [
+            StoredFile(item["Key"], item["Size"], item["LastModified"])
+            for item in listed.get("Contents", [])
+        ]
+        return FilePage(files, more=bool(listed.get("IsTruncated")))
+
+    def download_url(self, key: str, expires_in_seconds: int) -> str:
+        # Signed with the function's role: it needs GetObject on the key (template.yaml).
+        url = self._client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self._bucket, "Key": key},
+            ExpiresIn=expires_in_seconds,
+        )
+        return str(url)
 
 
 def uploaded_objects(event: Mapping[str, Any]) -> list[S3Upload]:

@@ -21,7 +21,7 @@ from billing_core.declarations.credit_corrections import (
 )
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.formats import parse_declaration
-from billing_core.declarations.insurer_claims import export_per_insurer
+from billing_core.declarations.insurer_claims import export_key, export_per_insurer
 from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, plan_invoices
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.record import DeclarationRecord
@@ -89,6 +89,7 @@ class IngestSummary:
     claims_corrected: int  # credit lines booked on an earlier upload's invoices
     correction_cents: int
     invoices_debtor_risk_with_provider: int  # the patient is blocked at the provider (R22)
+    claims_cancelled_out: int  # a credit line and its debit in this file: nothing due
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -380,7 +381,7 @@ def _export_insurer_claims(
     provider: Provider, upload: Upload, plan: InvoicingPlan, ctx: IngestContext
 ) -> None:
     for uzovi, body in export_per_insurer(provider, plan.insurer_lines).items():
-        key = f"insurer-claims/{provider.provider_id}/{uzovi}/{upload.declaration_id}.csv"
+        key = export_key(provider.provider_id, uzovi, upload.declaration_id)
         ctx.files.put(key, body, "text/csv; charset=utf-8")
 
 
@@ -425,12 +426,19 @@ def _summary(
         claims_corrected=corrections.booked,
         correction_cents=corrections.lowered_cents,
         invoices_debtor_risk_with_provider=debtor_risk_with_provider,
+        claims_cancelled_out=len(plan.cancelled_out),
     )
 
 
 def _outcome(summary: IngestSummary) -> Outcome:
-    # A credit line booked on an earlier invoice is processed too (credit_corrections.py).
-    processed = summary.claims_invoiced + summary.claims_to_insurer + summary.claims_corrected
+    # A credit line booked on an earlier invoice is processed too (credit_corrections.py),
+    # and so are lines that cancel out (invoicing.py).
+    processed = (
+        summary.claims_invoiced
+        + summary.claims_to_insurer
+        + summary.claims_corrected
+        + summary.claims_cancelled_out
+    )
     if processed == 0 and summary.claims_already_processed and not summary.claims_rejected:
         return Outcome.ALREADY_PROCESSED
     if processed == 0:

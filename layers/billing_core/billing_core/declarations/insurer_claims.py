@@ -29,6 +29,17 @@ COLUMNS = (
 )
 
 
+def export_prefix(provider_id: str, uzovi: str = "") -> str:
+    """Where a practice's exports live (interfaces.md §3), all of them or one insurer's:
+    ids only in the key, so a download link names no patient."""
+    return f"insurer-claims/{provider_id}/" + (f"{uzovi}/" if uzovi else "")
+
+
+def export_key(provider_id: str, uzovi: str, declaration_id: str) -> str:
+    """One upload's lines for one insurer."""
+    return f"{export_prefix(provider_id, uzovi)}{declaration_id}.csv"
+
+
 def export_per_insurer(provider: Provider, lines: Iterable[InsurerClaimLine]) -> dict[str, bytes]:
     """UZOVI -> CSV file of that insurer's lines (';' separated, like the uploads)."""
     per_insurer: dict[str, list[InsurerClaimLine]] = defaultdict(list)

@@ -29,8 +29,10 @@ from billing_core.providers.provider import Provider
 
 _INVOICE_IDS = uuid.UUID("6f1c3a52-8d0e-4b7a-9c55-0e2d7f4b9a10")
 # An invoice and its claim markers are written in one transaction of at most 100 items;
-# a patient with more lines in one file gets more than one invoice.
+# a patient with more lines in one file gets more than one invoice (INVOICE_SPLIT says so).
 MAX_LINES_PER_INVOICE = 90
+INVOICE_SPLIT = "INVOICE_SPLIT"
+LINES_CANCEL_OUT = "LINES_CANCEL_OUT"
 # Enum members as module constants for the per-claim loops: on Python 3.11 reading
 # ``LineType.CARE`` goes through the enum's class property, ~25x a global's cost.
 _CARE, _MATERIAL, _INSURER = LineType.CARE, LineType.MATERIAL, Payer.INSURER
@@ -68,6 +70,8 @@ class InvoicingPlan:
     drafts: list[InvoiceDraft] = field(default_factory=list)
     insurer_lines: list[InsurerClaimLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Lines processed with nothing to invoice: a credit line and the debit it reverses.
+    cancelled_out: list[Claim] = field(default_factory=list)
 
 
 def plan_invoices(
@@ -79,8 +83,11 @@ def plan_invoices(
     """``insurers``: the register versions (R33) materials are routed by."""
     plan = InvoicingPlan()
     router = _CachedRouter(coverage, insurers or shipped_registers())
-    for patient_claims in group_by_patient(claims):
-        _plan_patient(patient_claims, provider, router, plan)
+    for patient_claims in _claims_per_patient(claims):
+        if len(patient_claims) <= MAX_LINES_PER_INVOICE:
+            _plan_patient(patient_claims, provider, router, plan)
+        else:
+            _plan_split_patient(patient_claims, provider, router, plan)
     return plan
 
 
@@ -113,7 +120,12 @@ class _CachedRouter:
 
 
 def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
-    """Claims per patient, patients in order of first appearance (stable across retries)."""
+    """Claims per invoice: per patient, patients in order of first appearance (stable
+    across retries), cut at MAX_LINES_PER_INVOICE."""
+    return [chunk for group in _claims_per_patient(claims) for chunk in _per_invoice(group)]
+
+
+def _claims_per_patient(claims: Iterable[Claim]) -> list[list[Claim]]:
     groups: dict[tuple[str, str], list[Claim]] = {}
     for claim in claims:
         key = (claim.patient_ref, claim.bsn)  # Claim.patient_key, inlined on the hot path
@@ -122,11 +134,41 @@ def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
             groups[key] = [claim]
         else:
             group.append(claim)
+    return list(groups.values())
+
+
+def _per_invoice(group: list[Claim]) -> list[tuple[Claim, ...]]:
     return [
         tuple(group[start : start + MAX_LINES_PER_INVOICE])
-        for group in groups.values()
         for start in range(0, len(group), MAX_LINES_PER_INVOICE)
     ]
+
+
+def _plan_split_patient(
+    claims: list[Claim], provider: Provider, router: _CachedRouter, plan: InvoicingPlan
+) -> None:
+    """R4 asks one invoice per patient and file, but an invoice is written with its claim
+    markers in one transaction (MAX_LINES_PER_INVOICE): a patient with more lines gets
+    more invoices, each with its own kenmerk and e-mail. The report says so, on the first
+    line of each further invoice (audit ingest D2)."""
+    first = len(plan.drafts)
+    for chunk in _per_invoice(claims):
+        _plan_patient(chunk, provider, router, plan)
+    drafts = plan.drafts[first:]
+    plan.findings.extend(
+        Finding(
+            INVOICE_SPLIT,
+            Severity.WARNING,
+            line=draft.first.line_number,
+            claim_ref=draft.first.claim_ref,
+            params={
+                "patient_ref": draft.first.patient_ref,
+                "invoices": len(drafts),
+                "max_lines": MAX_LINES_PER_INVOICE,
+            },
+        )
+        for draft in drafts[1:]
+    )
 
 
 def _plan_patient(
@@ -150,14 +192,29 @@ def _plan_patient(
     if not lines:
         return
     if amount_due <= 0:
-        # Credit lines outweigh the debit lines: there is nothing to ask of the patient.
-        plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
+        _plan_nothing_to_invoice(claims, lines, amount_due, plan)
         return
     warnings: tuple[str, ...] = ()
     if plan_lacks_quote(provider, care_total, has_quote):
         warnings = (PRICE_QUOTE_MISSING,)
         plan.findings.append(_finding(PRICE_QUOTE_MISSING, Severity.WARNING, claims[0]))
     plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))
+
+
+def _plan_nothing_to_invoice(
+    claims: Sequence[Claim], lines: list[InvoiceLine], amount_due: int, plan: InvoicingPlan
+) -> None:
+    """A credit line reverses the debit it names (vektis.md §1): lines that cancel out
+    exactly are processed, with nothing to ask of the patient, and reported as a warning,
+    not rejected (R2 rejects a claim for a content error only). Credits that exceed the
+    debits are an error in the file: those claims are rejected, nothing is paid back."""
+    if amount_due == 0 and sum(line.amount_cents for line in lines) == 0:
+        on_invoice = {line.claim_ref for line in lines}
+        cancelled = [claim for claim in claims if claim.claim_ref in on_invoice]
+        plan.cancelled_out.extend(cancelled)
+        plan.findings.extend(_finding(LINES_CANCEL_OUT, Severity.WARNING, c) for c in cancelled)
+        return
+    plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
 
 
 def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:

@@ -22,6 +22,7 @@ class ReadKind(StrEnum):
     LETTER = "letter"  # one letter's PDF of an invoice (the subject: invoice id and letter)
     INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: the filter's patient)
     PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
+    ACTION = "action"  # one open action: its details name the patient (the subject: its id)
     EXPORT = "export"  # a file: a retrocession statement, a processing report
     AUDIT = "audit"  # an operator listed who read the provider's data
     BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)

@@ -153,6 +153,17 @@ _DUTCH: Sections = {
             "Regel {line}: het behandelplan is hoger dan € 250 en er is geen begroting"
             " (price_quote_ref) vastgelegd. De factuur is wel verstuurd."
         ),
+        # R4: one transaction holds an invoice and its claim markers (invoicing.py).
+        "INVOICE_SPLIT": (
+            "Regel {line}: patiënt {patient_ref} heeft in dit bestand meer dan {max_lines}"
+            " regels. Die staan op {invoices} facturen, elk met een eigen betalingskenmerk en"
+            " een eigen e-mail; vanaf deze regel begint een volgende factuur."
+        ),
+        # vektis.md §1: a credit line and the debit line it reverses, both in this file.
+        "LINES_CANCEL_OUT": (
+            "Regel {line}: de creditregels en debetregels van deze patiënt heffen elkaar"
+            " precies op. De regel is verwerkt; er wordt niets gefactureerd."
+        ),
         # R22, seed 002 advice 7: the patient is on the provider's list of blocked patients.
         "PATIENT_BLOCKED_DEBTOR_RISK": (
             "Regel {line}: patiënt {patient_ref} staat op uw lijst met geblokkeerde patiënten:"
@@ -601,6 +612,15 @@ _ENGLISH: Sections = {
         "PRICE_QUOTE_MISSING": (
             "Line {line}: the treatment plan exceeds €250 and no price quote (price_quote_ref) is"
             " recorded. The invoice was sent anyway."
+        ),
+        "INVOICE_SPLIT": (
+            "Line {line}: patient {patient_ref} has more than {max_lines} lines in this file."
+            " They are on {invoices} invoices, each with its own payment reference and its own"
+            " e-mail; a further invoice starts at this line."
+        ),
+        "LINES_CANCEL_OUT": (
+            "Line {line}: this patient's credit and debit lines cancel each other out exactly."
+            " The line is processed; nothing is invoiced."
         ),
         # R22, seed 002 advice 7: the patient is on the provider's list of blocked patients.
         "PATIENT_BLOCKED_DEBTOR_RISK": (

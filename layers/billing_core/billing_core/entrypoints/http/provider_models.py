@@ -20,6 +20,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
+from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
 
@@ -255,6 +256,40 @@ class InvoiceDetailOut(InvoiceSummaryOut):
 
 class ActionListOut(BaseModel):
     items: list[ActionOut]
+
+
+class InsurerClaimExportOut(BaseModel):
+    """One upload's lines for one insurer (R5), as the CSV the practice sends on."""
+
+    uzovi: str
+    declaration_id: str = Field(description="the upload these lines came from")
+    written_at: datetime
+    size_bytes: int
+    download_url: str = Field(
+        description="an HTTP GET of the CSV until download_expires_at; ask the list again for"
+        " a fresh link. The file holds BSNs: keep it within the practice"
+    )
+    download_expires_at: datetime
+
+    @classmethod
+    def of(cls, export: InsurerClaimExport) -> InsurerClaimExportOut:
+        return cls(
+            uzovi=export.uzovi,
+            declaration_id=export.declaration_id,
+            written_at=export.written_at,
+            size_bytes=export.size_bytes,
+            download_url=export.download_url,
+            download_expires_at=export.download_expires_at,
+        )
+
+
+class InsurerClaimExportListOut(BaseModel):
+    items: list[InsurerClaimExportOut] = Field(
+        description="per insurer (UZOVI), then oldest upload first"
+    )
+    next_after: str | None = Field(
+        default=None, description="pass as ?after= for the next page; none on the last page"
+    )
 
 
 class ActionPatch(BaseModel):

@@ -35,6 +35,15 @@ def list_actions(
     return actions
 
 
+def get_action(user: ProviderUser, action_id: str, ctx: ProviderContext) -> OpenAction | None:
+    """One action (interfaces.md §7); None for an unknown id or another practice's: the
+    lookup is keyed by the token's tenant (R26). Its details name a patient: audited."""
+    action = ctx.store.get_action(tenant_for(user, Role.VIEWER), action_id)
+    if action is not None:
+        ctx.record_read(user, ReadKind.ACTION, action_id)
+    return action
+
+
 @dataclass(frozen=True, slots=True)
 class HandoversThisWeek:
     since: date  # this week's Monday, in Dutch time

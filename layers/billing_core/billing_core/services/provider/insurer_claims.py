@@ -1,0 +1,74 @@
+"""The practice's insurer-claim exports (R5, interfaces.md §3 and §7): per upload and
+insurer, the CSV of the lines that insurer pays, for the practice to send on.
+
+The files hold BSNs and birth dates, so the answer carries no line of them: it lists the
+files (insurer, upload, when, size) with a download link that expires in minutes. The
+link's key holds ids only (``insurer-claims/{provider}/{uzovi}/{declaration}.csv``), and
+handing out links is a read of patient data (R32, NEN 7513)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from billing_core.declarations.insurer_claims import export_prefix
+from billing_core.ports import InvalidPosition, StoredFile
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider.access import tenant_for
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind
+from billing_core.shared.clock import AMSTERDAM
+
+DOWNLOAD_URL_SECONDS = 300  # long enough to click, short enough not to be passed around
+# A page position: an export's key below the practice's folder, "{uzovi}/{declaration}.csv".
+_POSITION = re.compile(r"\d{4}/[A-Za-z0-9-]{1,64}\.csv")
+
+
+@dataclass(frozen=True, slots=True)
+class InsurerClaimExport:
+    uzovi: str
+    declaration_id: str  # the upload whose lines these are
+    written_at: datetime  # Dutch time
+    size_bytes: int
+    download_url: str
+    download_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPage:
+    exports: list[InsurerClaimExport]  # per insurer, then oldest upload first
+    next_after: str | None  # the position to continue after; None: this was the last page
+
+
+def insurer_claim_exports(
+    user: ProviderUser, uzovi: str, limit: int, after: str | None, ctx: ProviderContext
+) -> ExportPage:
+    """The practice's exports, every insurer's or only ``uzovi``'s ("" for all). Listed
+    under the token's tenant's own folder only (R26): a position names a key below it."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    folder = export_prefix(provider_id)
+    if after is not None and _POSITION.fullmatch(after) is None:
+        raise InvalidPosition("not an insurer-claim export position")
+    page = ctx.files.list_files(
+        export_prefix(provider_id, uzovi), folder + after if after else "", limit
+    )
+    ctx.record_read(user, ReadKind.EXPORT, f"insurer-claims:{uzovi or '*'}")
+    expires_at = ctx.clock.now() + timedelta(seconds=DOWNLOAD_URL_SECONDS)
+    exports = [_export(file, folder, expires_at, ctx) for file in page.files]
+    last = page.files[-1].key.removeprefix(folder) if page.files and page.more else None
+    return ExportPage(exports, last)
+
+
+def _export(
+    file: StoredFile, folder: str, expires_at: datetime, ctx: ProviderContext
+) -> InsurerClaimExport:
+    uzovi, name = file.key.removeprefix(folder).split("/", 1)
+    return InsurerClaimExport(
+        uzovi=uzovi,
+        declaration_id=name.removesuffix(".csv"),
+        written_at=file.written_at.astimezone(AMSTERDAM),
+        size_bytes=file.size_bytes,
+        download_url=ctx.files.download_url(file.key, DOWNLOAD_URL_SECONDS),
+        download_expires_at=expires_at,
+    )
