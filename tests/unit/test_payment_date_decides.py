@@ -128,6 +128,27 @@ def test_a_combined_letter_is_set_right_on_each_of_its_invoices():
     assert balance(world.invoice("inv-2").ledger, Component.COSTS) == 30_000
 
 
+def test_a_combined_letter_is_set_right_when_the_payment_read_a_from_before_the_run():
+    """R28 and legal-nl.md §2 (audit money D6): the import finds A by its kenmerk as it
+    was before the run charged the letter's costs (the by-reference index lags, or the
+    read came first) and writes after it. Given the same letter as above, then B still
+    carries €300.00, as when A was read after the run."""
+    world = reminded(one_invoice(200_000, number=1), one_invoice(200_000, number=2))
+    read_before_the_run = world.invoice("inv-1")
+    world.run(COSTS_DAY)
+    find = world.store.find_invoice_by_reference
+    stale = {read_before_the_run.reference: read_before_the_run}
+    world.store.find_invoice_by_reference = lambda reference: (
+        stale.pop(reference, None) or find(reference)
+    )
+
+    world.import_transfer(200_000, booked_on=CREDITED_ON, at=at(COSTS_DAY, 6))
+
+    assert not stale, "the import read A from before the run"
+    assert world.money(COSTS_DAY, "inv-1").due == 0
+    assert balance(world.invoice("inv-2").ledger, Component.COSTS) == 30_000
+
+
 def test_a_credit_matched_to_the_patient_after_the_run_is_split_by_what_was_due_on_its_date():
     """Given one letter for €500 + €300 and €800 without a kenmerk credited on the last
     day of its term, when an operator matches it to the patient after the run charged the

@@ -33,7 +33,7 @@ from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.updates import save_change
-from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.ports import BillingStore, ConcurrentChange, DeliveryQueue, DeliveryRequest
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import NotFound
@@ -42,6 +42,8 @@ from billing_core.shared.errors import NotFound
 PaymentSource = Literal["psp", "bank", "agency"]
 SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
 _REFUND = "refund:"
+# The run charges a letter's costs once: a payment finds the letter changed at most once.
+LETTER_READS = 3
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
 # ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
@@ -359,28 +361,13 @@ def book_payment(
     queued again on a replay, which the delivery sends only once, so a crash between
     booking and queueing loses no e-mail.
     """
-    invoice = _find(store, reference)
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
     payment = replace(payment, received_at=min(payment.received_at, now))
     day = payment.received_at.astimezone(AMSTERDAM).date()
-    rest = _rest_of_letter(store, invoice) if paid_in_term(invoice, day) else []
-
     rebook = _rebook(interest)
-
-    def pay(earlier: Invoice) -> Invoice:
-        return apply_payment(earlier, payment, interest_cents=interest(earlier, day))
-
-    def book(current: Invoice) -> Invoice:
-        if payment.payment_id in current.applied_payments:
-            return current
-        paid = booked_before_later_payments(current, payment.received_at, pay)
-        changed = undo_what_was_not_due(
-            paid, rest, payment.payment_id, payment.received_at, now, rebook
-        )
-        return _complete_arrangement_when_paid(changed)
-
-    stored, booked = save_change(store, invoice, recorded_now(book, now))
+    invoice = _find(store, reference)
+    stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)
     # Also on a replay: a crash between this save and the next ones is repaired by it.
     others = [_undo_on_rest_of_letter(store, o, stored, rest, payment, now, rebook) for o in rest]
     for changed in (stored, *others):
@@ -389,6 +376,57 @@ def book_payment(
     if delivery is not None and stored.addressee.email:
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
     return BookingResult(booked, stored, corrected)
+
+
+class _LetterChanged(Exception):
+    """The daily run charged the letter's costs between reading the invoice and writing
+    the payment: the letter's other invoices are to be read again."""
+
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__(invoice.invoice_id)
+        self.invoice = invoice
+
+
+def _save_booking(
+    store: BillingStore,
+    invoice: Invoice,
+    payment: IncomingPayment,
+    now: datetime,
+    interest: InterestAccrual,
+    rebook: Rebook,
+) -> tuple[Invoice, bool, list[Invoice]]:
+    """The payment saved on ``invoice`` (as stored now, whether this call booked it) and
+    the other invoices of its letter when it fell in the term of a letter whose costs
+    were charged. Those are read for the invoice as the payment is written on it: a read
+    from before the run charged the costs would leave the others' costs uncorrected
+    (legal-nl.md §2, R28)."""
+    day = payment.received_at.astimezone(AMSTERDAM).date()
+
+    def pay(earlier: Invoice) -> Invoice:
+        return apply_payment(earlier, payment, interest_cents=interest(earlier, day))
+
+    for _ in range(LETTER_READS):
+        in_term = paid_in_term(invoice, day)
+        rest = _rest_of_letter(store, invoice) if in_term else []
+
+        def book(current: Invoice, in_term: bool = in_term, rest: list[Invoice] = rest) -> Invoice:
+            if payment.payment_id in current.applied_payments:
+                return current
+            if paid_in_term(current, day) != in_term:
+                raise _LetterChanged(current)
+            paid = booked_before_later_payments(current, payment.received_at, pay)
+            changed = undo_what_was_not_due(
+                paid, rest, payment.payment_id, payment.received_at, now, rebook
+            )
+            return _complete_arrangement_when_paid(changed)
+
+        try:
+            stored, booked = save_change(store, invoice, recorded_now(book, now))
+        except _LetterChanged as changed:
+            invoice = changed.invoice
+            continue
+        return stored, booked, rest
+    raise ConcurrentChange(invoice.invoice_id)
 
 
 def _rest_of_letter(store: BillingStore, invoice: Invoice) -> list[Invoice]:
