@@ -17,7 +17,7 @@ import pytest
 from billing_core.invoices.invoice import Channel
 from billing_core.providers.provider import Provider
 from local.generate import declaration_csv
-from local.sandbox import Sandbox
+from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
 
@@ -117,6 +117,72 @@ def test_a_session_ends_when_it_expires(sandbox):
     sandbox.clock.set(sandbox.clock.today() + timedelta(days=1))
     status, headers, _ = user.request("GET", "/portal/")
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+
+
+def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, invoices):
+    """R32, interfaces.md §7 "DELETE …/users/{email} | disable the user" (audit security
+    D2): the session the user opened before counts no more."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": staff.csrf()}
+    fields["patient_email"] = target.addressee.email
+    # When the practice admin disables the staff member through the API
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
+    status, _ = sandbox.api(
+        "DELETE", f"/api/v1/provider/users/{sample_login(DENTAL, 'staff')}", caller=admin
+    )
+    assert status == HTTPStatus.OK
+    # Then their next page and their next form go to the sign-in, and the stop is not booked
+    for status, headers, _ in (
+        staff.request("GET", f"/portal/notas/{target.invoice_id}"),
+        staff.post(f"/portal/notas/{target.invoice_id}/stop", fields),
+    ):
+        assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.amount_due_cents == target.amount_due_cents
+
+
+def test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request(sandbox, invoices):
+    """R32 "A role too low → 403" (audit security D2): staff made viewer holds nothing."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    hold = {"until": (sandbox.clock.today() + timedelta(days=14)).isoformat()}
+    hold |= {"reason": "bezwaar", "csrf": staff.csrf()}
+    # When the practice admin makes them a viewer
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
+    status, _ = sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/users/{sample_login(DENTAL, 'staff')}",
+        caller=admin,
+        body={"role": "viewer"},
+        headers={"Content-Type": "application/json"},
+    )
+    assert status == HTTPStatus.OK
+    # Then the page offers no stop, and the hold form posted anyway is refused
+    _, html = staff.page(f"/portal/notas/{target.invoice_id}")
+    assert 'id="stop-form"' not in html and 'id="read-only"' in html
+    assert staff.post(f"/portal/notas/{target.invoice_id}/hold", hold)[0] == HTTPStatus.FORBIDDEN
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.hold_until is None
+
+
+def test_signing_out_ends_the_session_for_a_copy_of_the_cookie_too(sandbox):
+    """Audit security D2: sign-out ends the session on the server, not just in the browser."""
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    copied = PortalUser(sandbox)
+    copied.cookies = dict(user.cookies)
+    # When the user signs out
+    status, _, _ = user.post("/portal/logout", {"csrf": user.csrf()})
+    assert status == HTTPStatus.OK and "zn_portal" not in user.cookies
+    # Then the copy taken before opens nothing
+    status, headers, _ = copied.request("GET", "/portal/notas")
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+    # And signing in again opens a new session
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    assert user.page("/portal/notas")[0] == HTTPStatus.OK
 
 
 def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
