@@ -251,22 +251,59 @@ def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, i
 
 
 def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
-    """Issue 16, R35: no case or accents needed; the period is the invoice date."""
+    """Issue 16, R35: no case or accents needed; the period is the invoice date. R29: the
+    search form posts, so the name is in the body, never in the URL."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
     target = invoices[0]
     typed = target.patient.last_name.upper()
     issued = target.issue_date.isoformat()
     # When the viewer searches the last name in capitals, within the invoice's day
-    _, found = viewer.page(f"/portal/notas?name={typed}&from={issued}&to={issued}")
-    # Then the invoice is listed, and a day later it is not
-    assert f"/portal/notas/{target.invoice_id}" in found
+    search = {"name": typed, "from": issued, "to": issued, "csrf": viewer.csrf()}
+    status, _, found = viewer.post("/portal/notas", search)
+    # Then the invoice is listed on the answer itself, and a day later it is not
+    assert status == HTTPStatus.OK and f"/portal/notas/{target.invoice_id}" in found
     later = (target.issue_date + timedelta(days=1)).isoformat()
-    _, none = viewer.page(f"/portal/notas?name={typed}&from={later}")
+    _, _, none = viewer.post("/portal/notas", search | {"from": later, "to": ""})
     assert 'id="no-invoices"' in none
     # And a period the wrong way round is explained, not searched
     status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
     assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+
+
+def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_not_searched(sandbox, invoices):
+    """R29 "never in URLs" (audit security D3): the search form posts with the session's
+    CSRF token; a name put in the URL anyway finds nothing by it."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    _, html = viewer.page("/portal/notas")
+    form = re.search(
+        r'<form method="(\w+)" action="/portal/notas" class="search">(.*?)</form>', html, re.S
+    )
+    assert form[1] == "post" and 'name="csrf"' in form[2] and 'name="name"' in form[2]
+    # A name in the URL is not searched: the list is the unfiltered one
+    _, by_url = viewer.page(f"/portal/notas?name={target.patient.last_name}")
+    assert by_url == viewer.page("/portal/notas")[1]
+    # And the search without the session's token is refused
+    status, _, _ = viewer.post("/portal/notas", {"name": target.patient.last_name})
+    assert status == HTTPStatus.FORBIDDEN
+
+
+def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, invoices):
+    """The kenmerk is no name: found from the posted form as from a link's query."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    status, headers, _ = viewer.post(
+        "/portal/notas", {"kenmerk": target.reference, "csrf": viewer.csrf()}
+    )
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        f"/portal/notas/{target.invoice_id}",
+    )
+    status, headers, _ = viewer.request("GET", f"/portal/notas?kenmerk={target.reference}")
+    assert headers["Location"] == f"/portal/notas/{target.invoice_id}"
 
 
 def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):
