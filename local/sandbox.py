@@ -246,7 +246,7 @@ class Sandbox:
         """The practices' sample users (R32) into the user directory, once: the portal's
         sign-in page lists them (make serve and the tests that sign in)."""
         directory = self.runtime.user_directory
-        known = {u.email for u in self.sign_in.users}
+        known = {u.email for u in self.users()}  # a disabled one too: invited once
         for user in SAMPLE_USERS:
             if user.email not in known:
                 directory.invite(user.provider_id, user.email, user.role)

@@ -39,8 +39,7 @@ class SampleSignIn:
         issued = self._issued.pop(code, None)
         if issued is None or not hmac_equal(pkce_challenge(code_verifier), issued.code_challenge):
             return None
-        user = issued.user
-        return ProviderUser(user.provider_id, user.user_id, user.role)
+        return issued.user.signed_in
 
     @property
     def users(self) -> list[DirectoryUser]:

@@ -144,15 +144,17 @@ def _only(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def users(request: pytest.FixtureRequest, backend: str) -> Any:
-    """The practices' users: in memory, or a Cognito user pool with the template's
-    provider attribute and role groups (R32)."""
+def users(request: pytest.FixtureRequest, backend: str, template: dict[str, Any]) -> Any:
+    """The practices' users: in memory, or a Cognito user pool with the template's sign-in
+    by e-mail address, custom attributes and role groups (R32)."""
     if backend == IN_MEMORY:
         return InMemoryUserDirectory()
     cognito = request.getfixturevalue("aws").client("cognito-idp")
+    pool_properties = template["Resources"]["ProviderUserPool"]["Properties"]
     pool = cognito.create_user_pool(
         PoolName=f"contract-{uuid.uuid4().hex}",
-        Schema=[{"Name": "provider_id", "AttributeDataType": "String", "Mutable": False}],
+        UsernameAttributes=pool_properties["UsernameAttributes"],
+        Schema=pool_properties["Schema"],
     )["UserPool"]["Id"]
     for role in Role:
         cognito.create_group(UserPoolId=pool, GroupName=role.value)

@@ -54,3 +54,36 @@ def test_a_role_changes_for_its_own_practice_only_and_the_user_is_listed_once(us
     )
     assert users.users_of(A) == [changed]
     assert users.change_role(A, "balie@example.org", Role.VIEWER) == changed
+
+
+def test_a_user_is_found_by_the_id_their_session_carries_as_the_directory_knows_them_now(users):
+    """R32, audit security D2: the portal asks by id on every request; a role changed or
+    a user disabled since shows at once."""
+    staff = users.invite(A, "balie@example.org", Role.STAFF)
+    # Given the id the directory gave the user
+    assert users.user_by_id(staff.user_id) == staff
+    # When the admin lowers their role, then disables them
+    users.change_role(A, "balie@example.org", Role.VIEWER)
+    assert users.user_by_id(staff.user_id).role is Role.VIEWER
+    disabled = users.disable(A, "balie@example.org")
+    # Then the id finds the disabled user, with a new session epoch
+    assert users.user_by_id(staff.user_id) == disabled
+    assert not disabled.enabled and disabled.session_epoch != staff.session_epoch
+    # And an unknown id finds nobody
+    assert users.user_by_id("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_ending_a_users_sessions_gives_them_a_new_epoch_and_no_one_else(users):
+    """R32, audit security D2: sign-out ends every portal session of the user."""
+    staff = users.invite(A, "balie@example.org", Role.STAFF)
+    admin = users.invite(A, "admin@example.org", Role.ADMIN)
+    # When the staff member signs out
+    users.end_sessions(staff.user_id)
+    # Then their epoch is new, the colleague's is not, and the list shows the same
+    ended = users.user_by_id(staff.user_id)
+    assert ended.session_epoch != staff.session_epoch and ended.enabled
+    assert users.user_by_id(admin.user_id) == admin
+    assert users.users_of(A) == [admin, ended]
+    # And an unknown id changes nothing
+    users.end_sessions("00000000-0000-0000-0000-000000000000")
+    assert users.users_of(A) == [admin, ended]

@@ -255,13 +255,21 @@ def test_every_page_passes_axe_and_is_photographed(
         DENTAL.provider_id
     )[0][0].declaration_id
     shown["verslag"] = f"/portal/declaraties/{declaration_id}"
-    issued = world[0].issue_date.isoformat()
-    shown["notas-zoeken"] = f"/portal/notas?name={world[0].patient.last_name}&from={issued}"
     for name, path in shown.items():
         answer = page.goto(f"{server}{path}")
         assert answer.status == 200, path
         no_serious_violations(page)
         _screenshot(page, tmp_path / f"{name}-{width_name}.png")
+    # The search by name: a form post, the name never in the URL (R29)
+    page.goto(f"{server}/portal/notas")
+    page.locator("form.search #name").fill(world[0].patient.last_name)
+    page.locator("form.search #from").fill(world[0].issue_date.isoformat())
+    with page.expect_navigation() as searched:
+        page.locator("form.search button[type=submit]").click()
+    assert searched.value.status == 200 and page.url == f"{server}/portal/notas"
+    assert page.locator(f"a[href='/portal/notas/{world[0].invoice_id}']").count() >= 1
+    no_serious_violations(page)
+    _screenshot(page, tmp_path / f"notas-zoeken-{width_name}.png")
     page.context.clear_cookies()
     page.goto(f"{server}/portal/")
     no_serious_violations(page)  # the sign-in page

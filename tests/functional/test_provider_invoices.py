@@ -13,6 +13,7 @@ from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
 JSON = {"Content-Type": "application/json"}
+SEARCH = "/api/v1/provider/invoices/search"
 
 
 @pytest.fixture
@@ -75,16 +76,53 @@ def test_filters_by_patient_and_status(sandbox, invoices):
     assert status == 400 and page["error"]["code"] == "validation_error"
 
 
+def _search(sandbox, provider=DENTAL.provider_id, **body):
+    return sandbox.api("POST", SEARCH, provider_id=provider, body=body, headers=JSON)
+
+
 def test_finds_by_the_patients_name_as_typed_only_its_own(sandbox, invoices):
-    """Issue 16 (R35): the portal's search by name, the same in the API."""
+    """Issue 16 (R35): the portal's search by name, the same in the API; R29: in the
+    body of a POST, never in the URL."""
     first = invoices[0]
     typed = f"  {first.patient.last_name.upper()} "
-    status, page = _get(sandbox, "/api/v1/provider/invoices", name=typed, limit=100)
+    status, page = _search(sandbox, name=typed, limit=100)
     found = {i["invoice_id"] for i in page["items"]}
     same_name = {i.invoice_id for i in invoices if i.patient.last_name == first.patient.last_name}
     assert status == 200 and first.invoice_id in found and found >= same_name
-    other = _get(sandbox, "/api/v1/provider/invoices", PHYSIO.provider_id, name=typed)[1]
+    other = _search(sandbox, PHYSIO.provider_id, name=typed)[1]
     assert not {i["invoice_id"] for i in other["items"]} & found
+
+
+def test_the_name_search_takes_the_lists_filters_and_pages_with_its_cursor(sandbox, invoices):
+    """interfaces.md §2: status, patient_ref and dates; a cursor of the same search."""
+    first = invoices[0]
+    issued = first.issue_date.isoformat()
+    common = {"name": first.patient.last_name, "from": issued, "to": issued, "limit": 1}
+    seen, token = [], None
+    while True:
+        status, page = _search(sandbox, **common, **({"cursor": token} if token else {}))
+        assert status == 200
+        seen += [i["invoice_id"] for i in page["items"]]
+        if not (token := page["next_cursor"]):
+            break
+    assert first.invoice_id in seen and len(seen) == len(set(seen))
+    _, paid = _search(sandbox, name=first.patient.last_name, status="paid")
+    assert paid["items"] == []
+    _, by_ref = _search(sandbox, name=first.patient.last_name, patient_ref=first.patient_ref)
+    assert [i["invoice_id"] for i in by_ref["items"]] == [first.invoice_id]
+    # A search needs a name, and knows no other field
+    for body in ({"name": " "}, {"name": "x", "bsn": "1"}, {}):
+        status, answer = _search(sandbox, **body)
+        assert status == 400 and answer["error"]["code"] == "validation_error"
+
+
+def test_a_name_in_the_lists_url_is_refused_not_ignored(sandbox, invoices):
+    """R29 "never in URLs" (audit security D3): the old ?name= filter is a 400 that names
+    the search route, not the whole list as if it were found."""
+    status, answer = _get(sandbox, "/api/v1/provider/invoices", name=invoices[0].patient.last_name)
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert SEARCH in answer["error"]["message"]
+    assert invoices[0].patient.last_name not in answer["error"]["message"]
 
 
 def test_the_invoice_detail_shows_lines_ledger_letters_and_actions(sandbox, invoices):

@@ -17,7 +17,7 @@ import pytest
 from billing_core.invoices.invoice import Channel
 from billing_core.providers.provider import Provider
 from local.generate import declaration_csv
-from local.sandbox import Sandbox
+from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
 
@@ -119,6 +119,72 @@ def test_a_session_ends_when_it_expires(sandbox):
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
 
 
+def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, invoices):
+    """R32, interfaces.md §7 "DELETE …/users/{email} | disable the user" (audit security
+    D2): the session the user opened before counts no more."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": staff.csrf()}
+    fields["patient_email"] = target.addressee.email
+    # When the practice admin disables the staff member through the API
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
+    status, _ = sandbox.api(
+        "DELETE", f"/api/v1/provider/users/{sample_login(DENTAL, 'staff')}", caller=admin
+    )
+    assert status == HTTPStatus.OK
+    # Then their next page and their next form go to the sign-in, and the stop is not booked
+    for status, headers, _ in (
+        staff.request("GET", f"/portal/notas/{target.invoice_id}"),
+        staff.post(f"/portal/notas/{target.invoice_id}/stop", fields),
+    ):
+        assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.amount_due_cents == target.amount_due_cents
+
+
+def test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request(sandbox, invoices):
+    """R32 "A role too low → 403" (audit security D2): staff made viewer holds nothing."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    hold = {"until": (sandbox.clock.today() + timedelta(days=14)).isoformat()}
+    hold |= {"reason": "bezwaar", "csrf": staff.csrf()}
+    # When the practice admin makes them a viewer
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
+    status, _ = sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/users/{sample_login(DENTAL, 'staff')}",
+        caller=admin,
+        body={"role": "viewer"},
+        headers={"Content-Type": "application/json"},
+    )
+    assert status == HTTPStatus.OK
+    # Then the page offers no stop, and the hold form posted anyway is refused
+    _, html = staff.page(f"/portal/notas/{target.invoice_id}")
+    assert 'id="stop-form"' not in html and 'id="read-only"' in html
+    assert staff.post(f"/portal/notas/{target.invoice_id}/hold", hold)[0] == HTTPStatus.FORBIDDEN
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.hold_until is None
+
+
+def test_signing_out_ends_the_session_for_a_copy_of_the_cookie_too(sandbox):
+    """Audit security D2: sign-out ends the session on the server, not just in the browser."""
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    copied = PortalUser(sandbox)
+    copied.cookies = dict(user.cookies)
+    # When the user signs out
+    status, _, _ = user.post("/portal/logout", {"csrf": user.csrf()})
+    assert status == HTTPStatus.OK and "zn_portal" not in user.cookies
+    # Then the copy taken before opens nothing
+    status, headers, _ = copied.request("GET", "/portal/notas")
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+    # And signing in again opens a new session
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    assert user.page("/portal/notas")[0] == HTTPStatus.OK
+
+
 def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
     """CSRF: a POST whose token is missing or another session's is 403, the hold not set."""
     user = PortalUser(sandbox)
@@ -185,22 +251,59 @@ def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, i
 
 
 def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
-    """Issue 16, R35: no case or accents needed; the period is the invoice date."""
+    """Issue 16, R35: no case or accents needed; the period is the invoice date. R29: the
+    search form posts, so the name is in the body, never in the URL."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
     target = invoices[0]
     typed = target.patient.last_name.upper()
     issued = target.issue_date.isoformat()
     # When the viewer searches the last name in capitals, within the invoice's day
-    _, found = viewer.page(f"/portal/notas?name={typed}&from={issued}&to={issued}")
-    # Then the invoice is listed, and a day later it is not
-    assert f"/portal/notas/{target.invoice_id}" in found
+    search = {"name": typed, "from": issued, "to": issued, "csrf": viewer.csrf()}
+    status, _, found = viewer.post("/portal/notas", search)
+    # Then the invoice is listed on the answer itself, and a day later it is not
+    assert status == HTTPStatus.OK and f"/portal/notas/{target.invoice_id}" in found
     later = (target.issue_date + timedelta(days=1)).isoformat()
-    _, none = viewer.page(f"/portal/notas?name={typed}&from={later}")
+    _, _, none = viewer.post("/portal/notas", search | {"from": later, "to": ""})
     assert 'id="no-invoices"' in none
     # And a period the wrong way round is explained, not searched
     status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
     assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+
+
+def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_not_searched(sandbox, invoices):
+    """R29 "never in URLs" (audit security D3): the search form posts with the session's
+    CSRF token; a name put in the URL anyway finds nothing by it."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    _, html = viewer.page("/portal/notas")
+    form = re.search(
+        r'<form method="(\w+)" action="/portal/notas" class="search">(.*?)</form>', html, re.S
+    )
+    assert form[1] == "post" and 'name="csrf"' in form[2] and 'name="name"' in form[2]
+    # A name in the URL is not searched: the list is the unfiltered one
+    _, by_url = viewer.page(f"/portal/notas?name={target.patient.last_name}")
+    assert by_url == viewer.page("/portal/notas")[1]
+    # And the search without the session's token is refused
+    status, _, _ = viewer.post("/portal/notas", {"name": target.patient.last_name})
+    assert status == HTTPStatus.FORBIDDEN
+
+
+def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, invoices):
+    """The kenmerk is no name: found from the posted form as from a link's query."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    target = invoices[0]
+    status, headers, _ = viewer.post(
+        "/portal/notas", {"kenmerk": target.reference, "csrf": viewer.csrf()}
+    )
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        f"/portal/notas/{target.invoice_id}",
+    )
+    status, headers, _ = viewer.request("GET", f"/portal/notas?kenmerk={target.reference}")
+    assert headers["Location"] == f"/portal/notas/{target.invoice_id}"
 
 
 def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):

@@ -36,6 +36,7 @@ NEEDED = {
         None,
     ),
     ("get", "/api/v1/provider/invoices"): ("viewer", None, None, None),
+    ("post", "/api/v1/provider/invoices/search"): ("viewer", None, None, {"name": "Bakker"}),
     ("get", INVOICE): ("viewer", INVOICE.format(invoice_id=UNKNOWN_INVOICE), None, None),
     ("post", f"{INVOICE}/stop"): (
         "staff",

@@ -8,35 +8,80 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from billing_core.adapters.cognito_sign_in import CognitoHostedSignIn
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.shared.clock import AMSTERDAM
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
-STAFF = ProviderUser("tandarts-de-vries", "user-1", Role.STAFF)
+PRACTICE = "tandarts-de-vries"
+EMAIL = "balie@tandarts-de-vries.example.org"
+
+
+def signed_in_staff() -> tuple[InMemoryUserDirectory, str]:
+    """A staff member's directory and the cookie of the session they just opened."""
+    users = InMemoryUserDirectory()
+    staff = users.invite(PRACTICE, EMAIL, Role.STAFF)
+    return users, sessions.seal_session(sessions.new_session(staff, NOW, hours=8), KEY)
 
 
 def test_a_sealed_session_opens_until_it_expires():
-    session = sessions.new_session(STAFF, NOW, hours=8)
+    users = InMemoryUserDirectory()
+    staff = users.invite(PRACTICE, EMAIL, Role.STAFF)
+    session = sessions.new_session(staff, NOW, hours=8)
     sealed = sessions.seal_session(session, KEY)
-    assert sessions.open_session(sealed, KEY, NOW + timedelta(hours=7)) == session
-    assert sessions.open_session(sealed, KEY, NOW + timedelta(hours=8)) is None
+    assert sessions.open_session(sealed, KEY, NOW + timedelta(hours=7), users) == session
+    assert sessions.open_session(sealed, KEY, NOW + timedelta(hours=8), users) is None
 
 
 def test_a_session_whose_role_or_tenant_was_changed_does_not_open():
-    sealed = sessions.seal_session(sessions.new_session(STAFF, NOW, hours=8), KEY)
+    users, sealed = signed_in_staff()
     payload, signature = sealed.split(".")
     values = json.loads(base64.urlsafe_b64decode(payload))
     values |= {"r": "admin", "p": "fysio-centrum-oost"}
     forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
-    assert sessions.open_session(f"{forged}.{signature}", KEY, NOW) is None
-    assert sessions.open_session(sealed, b"another key" * 3, NOW) is None
+    assert sessions.open_session(f"{forged}.{signature}", KEY, NOW, users) is None
+    assert sessions.open_session(sealed, b"another key" * 3, NOW, users) is None
+
+
+def test_a_session_acts_in_the_role_the_user_has_now():
+    """R32, audit security D2: a user demoted to viewer loses staff rights at the next
+    request, not at the next sign-in; one promoted gains them as soon."""
+    users, sealed = signed_in_staff()
+    users.change_role(PRACTICE, EMAIL, Role.VIEWER)
+    session = sessions.open_session(sealed, KEY, NOW, users)
+    assert session is not None and session.user.role is Role.VIEWER
+    assert not session.may(Role.STAFF)
+    users.change_role(PRACTICE, EMAIL, Role.ADMIN)
+    assert sessions.open_session(sealed, KEY, NOW, users).may(Role.ADMIN)
+
+
+def test_a_session_ends_when_its_user_is_disabled_or_signs_out():
+    """R32, interfaces.md §7 "disable the user", audit security D2: the cookie no longer
+    opens, whoever holds a copy of it."""
+    users, sealed = signed_in_staff()
+    users.disable(PRACTICE, EMAIL)
+    assert sessions.open_session(sealed, KEY, NOW, users) is None
+    users, sealed = signed_in_staff()
+    users.end_sessions(users.users_of(PRACTICE)[0].user_id)
+    assert sessions.open_session(sealed, KEY, NOW, users) is None
+    assert sessions.open_session(sealed, KEY, NOW, InMemoryUserDirectory()) is None
+
+
+def test_a_cookie_sealed_without_a_session_epoch_does_not_open():
+    """One from before sign-out ended sessions on the server: its user signs in again."""
+    users, sealed = signed_in_staff()
+    values = json.loads(base64.urlsafe_b64decode(sealed.split(".")[0]))
+    del values["e"]
+    old = sessions._seal(values, KEY)
+    assert sessions.open_session(old, KEY, NOW, users) is None
 
 
 def test_only_the_sessions_own_token_makes_a_form_genuine():
-    session = sessions.new_session(STAFF, NOW, hours=8)
-    other = sessions.new_session(STAFF, NOW, hours=8)
+    staff = InMemoryUserDirectory().invite(PRACTICE, EMAIL, Role.STAFF)
+    session = sessions.new_session(staff, NOW, hours=8)
+    other = sessions.new_session(staff, NOW, hours=8)
     assert session.form_is_genuine(session.csrf_token)
     assert not session.form_is_genuine(other.csrf_token)
     assert not session.form_is_genuine("")

@@ -42,6 +42,11 @@ def invoices() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.invoice_list)
 
 
+@router.post("/portal/notas")
+def search_invoices() -> Response[str | bytes]:
+    return serve_form(router.current_event, pages.invoice_search)
+
+
 @router.get("/portal/notas/<invoice_id>")
 def invoice(invoice_id: str) -> Response[str | bytes]:
     return serve_page(

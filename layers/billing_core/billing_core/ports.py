@@ -360,16 +360,30 @@ class UserDirectory(Protocol):
         ...
 
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
-        """Disable this provider's user; None when the provider has no such user."""
+        """Disable this provider's user and end their portal sessions (a new session
+        epoch: enabled again, the user signs in anew); None when the provider has no
+        such user."""
         ...
 
     def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
         """Move this provider's user to the role's group (out of its old one); None when
-        the provider has no such user. Takes effect at the user's next sign-in."""
+        the provider has no such user. The portal reads the role on every request; an API
+        token carries the old one until it expires (60 minutes)."""
         ...
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         """The provider's users, enabled or not, by e-mail address."""
+
+    def user_by_id(self, user_id: str) -> DirectoryUser | None:
+        """The practice user with this id (Cognito's ``sub``) as the directory knows them
+        now, enabled or not; None for an unknown id or a user in no practice role. The
+        portal asks on every request (R32)."""
+        ...
+
+    def end_sessions(self, user_id: str) -> None:
+        """A new session epoch for this user: every portal session opened before ends
+        (sign-out). Nothing for an unknown id."""
+        ...
 
 
 class InsurerRegisterStore(Protocol):

@@ -15,7 +15,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from billing_core.providers.users import ProviderUser, Role
+from billing_core.providers.users import ProviderUser, highest_role
 
 PROVIDER_CLAIM = "custom:provider_id"
 GROUPS_CLAIM = "cognito:groups"
@@ -80,9 +80,8 @@ def user_of(claims: Mapping[str, Any]) -> ProviderUser | None:
     tenant = claims.get(PROVIDER_CLAIM)
     if not tenant or not claims.get("sub"):
         return None
-    groups = set(claims.get(GROUPS_CLAIM) or [])
-    roles = [role for role in Role if role.value in groups]
-    return ProviderUser(str(tenant), str(claims["sub"]), roles[-1] if roles else None)
+    groups = claims.get(GROUPS_CLAIM) or []
+    return ProviderUser(str(tenant), str(claims["sub"]), highest_role(groups))
 
 
 def _claims(id_token: str) -> dict[str, Any]:

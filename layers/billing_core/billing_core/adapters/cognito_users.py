@@ -4,6 +4,11 @@ A user's name is its e-mail address; ``custom:provider_id`` ties it to one pract
 good (the attribute is immutable); its role is the Cognito group of the same name, so
 the token's ``cognito:groups`` claim carries it. Cognito sends the invitation e-mail with
 a temporary password; the pool requires MFA at the first sign-in (template.yaml).
+``custom:session_epoch`` ends the user's portal sessions when it changes; the app client
+neither reads nor writes it, so a user cannot set it back with their own token.
+
+The pool signs users in by e-mail address (``UsernameAttributes: [email]``): the user
+name Cognito keeps is the ``sub``, so the admin calls take either.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from billing_core.ports import UserExists
-from billing_core.providers.users import DirectoryUser, Role
+from billing_core.providers.users import DirectoryUser, Role, highest_role, new_session_epoch
 
 PROVIDER_ATTRIBUTE = "custom:provider_id"
+SESSION_EPOCH_ATTRIBUTE = "custom:session_epoch"
 
 
 class CognitoUserDirectory:
@@ -52,7 +58,8 @@ class CognitoUserDirectory:
         if user is None:
             return None
         self._client.admin_disable_user(UserPoolId=self._pool, Username=email)
-        return replace(user, enabled=False)
+        epoch = self._new_session_epoch(email)
+        return replace(user, enabled=False, session_epoch=epoch)
 
     def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
         """Into the new group first: a failure between the two calls leaves the user with
@@ -69,6 +76,40 @@ class CognitoUserDirectory:
             )
         return replace(user, role=role)
 
+    def user_by_id(self, user_id: str) -> DirectoryUser | None:
+        """Two reads (AdminGetUser, AdminListGroupsForUser): the portal's price per request
+        for a disabled or demoted user being refused at once."""
+        try:
+            found = self._client.admin_get_user(UserPoolId=self._pool, Username=user_id)
+            groups = self._client.admin_list_groups_for_user(
+                UserPoolId=self._pool, Username=user_id
+            )["Groups"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                return None
+            raise
+        attributes = _attributes(found, "UserAttributes")
+        role = highest_role(group["GroupName"] for group in groups)
+        if role is None or not attributes.get(PROVIDER_ATTRIBUTE):
+            return None
+        return _directory_user(attributes, role, enabled=bool(found.get("Enabled", True)))
+
+    def end_sessions(self, user_id: str) -> None:
+        try:
+            self._new_session_epoch(user_id)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "UserNotFoundException":
+                raise
+
+    def _new_session_epoch(self, username: str) -> str:
+        epoch = new_session_epoch()
+        self._client.admin_update_user_attributes(
+            UserPoolId=self._pool,
+            Username=username,
+            UserAttributes=[{"Name": SESSION_EPOCH_ATTRIBUTE, "Value": epoch}],
+        )
+        return epoch
+
     def _own_user(self, provider_id: str, email: str) -> DirectoryUser | None:
         return next((u for u in self.users_of(provider_id) if u.email == email), None)
 
@@ -76,13 +117,7 @@ class CognitoUserDirectory:
         """Cognito cannot filter on a custom attribute: the users of each role group,
         kept when they belong to this provider."""
         found = [
-            DirectoryUser(
-                attributes["email"],
-                provider_id,
-                role,
-                attributes["sub"],
-                enabled=bool(user.get("Enabled", True)),
-            )
+            _directory_user(attributes, role, enabled=bool(user.get("Enabled", True)))
             for role in Role
             for user in self._group_members(role)
             if (attributes := _attributes(user)).get(PROVIDER_ATTRIBUTE) == provider_id
@@ -96,5 +131,18 @@ class CognitoUserDirectory:
         return [user for page in pages for user in page["Users"]]
 
 
-def _attributes(user: dict[str, Any]) -> dict[str, str]:
-    return {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+def _attributes(user: dict[str, Any], key: str = "Attributes") -> dict[str, str]:
+    """ListUsersInGroup and AdminCreateUser answer ``Attributes``; AdminGetUser
+    ``UserAttributes``."""
+    return {a["Name"]: a["Value"] for a in user.get(key, [])}
+
+
+def _directory_user(attributes: dict[str, str], role: Role, *, enabled: bool) -> DirectoryUser:
+    return DirectoryUser(
+        attributes["email"],
+        attributes[PROVIDER_ATTRIBUTE],
+        role,
+        attributes["sub"],
+        enabled=enabled,
+        session_epoch=attributes.get(SESSION_EPOCH_ATTRIBUTE, ""),
+    )

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import replace
 
 from billing_core.ports import UserExists
-from billing_core.providers.users import DirectoryUser, Role
+from billing_core.providers.users import DirectoryUser, Role, new_session_epoch
 
 
 class InMemoryUserDirectory:
@@ -28,7 +28,8 @@ class InMemoryUserDirectory:
         user = self._users.get(email)
         if user is None or user.provider_id != provider_id:
             return None
-        self._users[email] = disabled = replace(user, enabled=False)
+        disabled = replace(user, enabled=False, session_epoch=new_session_epoch())
+        self._users[email] = disabled
         return disabled
 
     def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
@@ -40,6 +41,14 @@ class InMemoryUserDirectory:
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         return [u for _, u in sorted(self._users.items()) if u.provider_id == provider_id]
+
+    def user_by_id(self, user_id: str) -> DirectoryUser | None:
+        return next((u for u in self._users.values() if u.user_id == user_id), None)
+
+    def end_sessions(self, user_id: str) -> None:
+        user = self.user_by_id(user_id)
+        if user is not None:
+            self._users[user.email] = replace(user, session_epoch=new_session_epoch())
 
     def everyone(self) -> list[DirectoryUser]:
         """The sandbox's token list: every user of every provider."""

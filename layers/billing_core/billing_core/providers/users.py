@@ -8,6 +8,8 @@ the group ``operators``, which is no practice role.
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,6 +26,13 @@ class Role(StrEnum):
 
 
 _RANK = {Role.VIEWER: 0, Role.STAFF: 1, Role.ADMIN: 2}
+
+
+def highest_role(groups: Iterable[str]) -> Role | None:
+    """The role of a user's groups, the highest should they be in more than one (as for a
+    moment while their role changes); None in no practice role's group."""
+    names = set(groups)
+    return max((role for role in Role if role.value in names), key=_RANK.__getitem__, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +55,15 @@ class DirectoryUser:
     role: Role
     user_id: str
     enabled: bool = True
+    # Every portal session carries the epoch its user had at sign-in; signing out or being
+    # disabled gives the user a new one, which ends the sessions that carry the old (R32).
+    session_epoch: str = ""
+
+    @property
+    def signed_in(self) -> ProviderUser:
+        """Who this user acts as once signed in: the tenant, the id and the role."""
+        return ProviderUser(self.provider_id, self.user_id, self.role)
+
+
+def new_session_epoch() -> str:
+    return secrets.token_urlsafe(12)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.exceptions import UnauthorizedError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from billing_core.providers.settings_history import Editor
-from billing_core.providers.users import OPERATORS_GROUP, ProviderUser, Role
+from billing_core.providers.users import OPERATORS_GROUP, ProviderUser, highest_role
 from billing_core.shared.errors import practice_refused
 
 PROVIDER_CLAIM = "custom:provider_id"
@@ -26,11 +26,10 @@ def caller(event: APIGatewayProxyEvent) -> ProviderUser:
     tenant = claims.get(PROVIDER_CLAIM)
     if not tenant:
         raise UnauthorizedError("no provider in token")
-    roles = [role for role in Role if role.value in groups_of(claims)]
     return ProviderUser(
         provider_id=str(tenant),
         user_id=str(claims.get("sub", "unknown")),
-        role=roles[-1] if roles else None,
+        role=highest_role(groups_of(claims)),
     )
 
 

@@ -144,9 +144,30 @@ class InvoiceListOut(BaseModel):
     items: list[InvoiceSummaryOut]
     next_cursor: str | None = Field(
         default=None,
-        description="Pass as ?cursor= for the next page; none on the last page. Every page "
-        "before the last holds limit invoices, also when filtered",
+        description="Pass as cursor (in the query, or in the search's body) for the next "
+        "page; none on the last page. Every page before the last holds limit invoices, "
+        "also when filtered",
     )
+
+
+class InvoiceSearchIn(BaseModel):
+    """A search by the patient's or debtor's name: in the body, never in a URL (R29). The
+    other filters are those of the list."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Case and accents do not matter, each word matches the start of a name "
+        "word; without from, the last two years",
+    )
+    status: Literal["open", "partly_paid", "paid"] | None = None
+    patient_ref: str | None = Field(default=None, max_length=64)
+    issued_from: date | None = Field(default=None, alias="from")
+    issued_until: date | None = Field(default=None, alias="to")
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = None
 
 
 class LineOut(BaseModel):

@@ -222,21 +222,36 @@ def declaration_report(
 
 
 def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    kenmerk = request.query.get("kenmerk", "").strip()
+    """The list as a link asks for it: by kenmerk, patient number, period and status. Never
+    by a name in the URL (R29): that only the search form's body carries."""
+    searched = {field: value for field, value in request.query.items() if field != "name"}
+    return _invoices(request, searched, ctx)
+
+
+def invoice_search(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """The search form, posted: the name travels in the body (R29), and the answer is the
+    list itself, not a redirect whose URL would carry it."""
+    return _invoices(request, request.form, ctx)
+
+
+def _invoices(
+    request: PortalRequest, searched: Mapping[str, str], ctx: ProviderContext
+) -> PortalAnswer:
+    kenmerk = searched.get("kenmerk", "").strip()
     if kenmerk:
         found = invoices.find_by_reference(request.user, kenmerk, ctx)
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
-        return _page(request, "invoices.html.j2", invoices=[], searched=request.query)
-    period = _period(request.query.get("from", ""), request.query.get("to", ""))
+        return _page(request, "invoices.html.j2", invoices=[], searched=searched)
+    period = _period(searched.get("from", ""), searched.get("to", ""))
     if period is None:
         error = portal_texts(request.language)("invalid_period")
-        return _page(request, "invoices.html.j2", invoices=[], searched=request.query, error=error)
-    status = request.query.get("status", "")
+        return _page(request, "invoices.html.j2", invoices=[], searched=searched, error=error)
+    status = searched.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
-        patient_ref=request.query.get("patient", "").strip(),
-        patient_name=request.query.get("name", "").strip(),
+        patient_ref=searched.get("patient", "").strip(),
+        patient_name=searched.get("name", "").strip(),
         issued_from=period[0],
         issued_until=period[1],
     )
@@ -245,7 +260,7 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         request,
         "invoices.html.j2",
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
-        searched=request.query,
+        searched=searched,
     )
 
 

@@ -1,7 +1,10 @@
 """The portal's session: who is signed in, until when, and the token every form carries.
 
-The session is a cookie the server signs (HMAC-SHA256), never stored: a Lambda has no
-memory between requests. HttpOnly (no script reads it), Secure, SameSite=Strict (no other
+The session is a cookie the server signs (HMAC-SHA256), not a record the server keeps: a
+Lambda has no memory between requests. What the cookie cannot know, the user directory
+tells on every request (R32): a user disabled since is refused, a role changed since
+counts at once, and a user who signed out has a new session epoch, so a copy of the old
+cookie opens nothing. HttpOnly (no script reads it), Secure, SameSite=Strict (no other
 site's page sends it along); on top of that every form carries the session's CSRF token,
 and a POST without it changes nothing (403). The sign-in itself keeps its ``state`` and
 PKCE verifier in a second signed cookie for the few minutes of the round trip.
@@ -20,7 +23,8 @@ from typing import Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from billing_core.providers.users import ProviderUser, Role
+from billing_core.ports import UserDirectory
+from billing_core.providers.users import DirectoryUser, ProviderUser, Role
 
 SESSION_COOKIE = "zn_portal"
 SIGN_IN_COOKIE = "zn_sign_in"
@@ -34,6 +38,7 @@ class Session:
     user: ProviderUser
     expires_at: datetime
     csrf_token: str
+    epoch: str  # the user's session epoch at sign-in (DirectoryUser.session_epoch)
 
     def may(self, needed: Role) -> bool:
         """R32: what the page offers; the same rule refuses a forged form."""
@@ -57,8 +62,10 @@ class SignInAttempt:
         return pkce_challenge(self.code_verifier)
 
 
-def new_session(user: ProviderUser, now: datetime, hours: int) -> Session:
-    return Session(user, now + timedelta(hours=hours), secrets.token_urlsafe(24))
+def new_session(user: DirectoryUser, now: datetime, hours: int) -> Session:
+    return Session(
+        user.signed_in, now + timedelta(hours=hours), secrets.token_urlsafe(24), user.session_epoch
+    )
 
 
 def new_sign_in(now: datetime) -> SignInAttempt:
@@ -78,12 +85,13 @@ def pkce_challenge(code_verifier: str) -> str:
 
 
 def seal_session(session: Session, key: bytes) -> str:
+    """No role: the directory's of the moment counts (``open_session``)."""
     user = session.user
     return _seal(
         {
             "p": user.provider_id,
             "u": user.user_id,
-            "r": user.role.value if user.role else "",
+            "e": session.epoch,
             "x": session.expires_at.isoformat(),
             "c": session.csrf_token,
         },
@@ -91,16 +99,27 @@ def seal_session(session: Session, key: bytes) -> str:
     )
 
 
-def open_session(cookie: str, key: bytes, now: datetime) -> Session | None:
-    """None for no cookie, a forged or altered one, or one past its expiry."""
+def open_session(cookie: str, key: bytes, now: datetime, users: UserDirectory) -> Session | None:
+    """None for no cookie, a forged or altered one, one past its expiry, or one whose user
+    may no longer use it: gone, disabled, or signed out since (R32). The session acts in
+    the role the user has now, not the one they signed in with."""
     values = _opened(cookie, key)
     if values is None:
         return None
     expires_at = datetime.fromisoformat(values["x"])
-    if expires_at <= now:
+    # A cookie sealed before sessions had an epoch was never checked against sign-out.
+    if expires_at <= now or "e" not in values:
         return None
-    role = Role(values["r"]) if values["r"] else None
-    return Session(ProviderUser(values["p"], values["u"], role), expires_at, values["c"])
+    user = users.user_by_id(values["u"])
+    if user is None or not _admits(user, values["p"], values["e"]):
+        return None
+    return Session(user.signed_in, expires_at, values["c"], values["e"])
+
+
+def _admits(user: DirectoryUser, provider_id: str, epoch: str) -> bool:
+    return (
+        user.enabled and user.provider_id == provider_id and hmac_equal(user.session_epoch, epoch)
+    )
 
 
 def seal_sign_in(attempt: SignInAttempt, key: bytes) -> str:

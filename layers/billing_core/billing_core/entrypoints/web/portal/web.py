@@ -173,11 +173,13 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str | bytes]:
     key = runtime.portal_session_key
     attempt = sessions.open_sign_in(incoming.cookie(sessions.SIGN_IN_COOKIE), key, now)
     code, state = incoming.query.get("code", ""), incoming.query.get("state", "")
-    user = None
+    redeemed = None
     if attempt is not None and code and sessions.hmac_equal(state, attempt.state):
-        user = runtime.portal_sign_in.exchange(code, attempt.code_verifier)
+        redeemed = runtime.portal_sign_in.exchange(code, attempt.code_verifier)
+    # The directory's user, with the session epoch the new session carries (R32).
+    user = runtime.user_directory.user_by_id(redeemed.user_id) if redeemed else None
     forget_attempt = sessions.portal_cookie(sessions.SIGN_IN_COOKIE, "", strict=False)
-    if user is None:
+    if user is None or not user.enabled:
         failed = message(
             incoming.language, None, "sign_in_title", "sign_in_failed", HTTPStatus.UNAUTHORIZED
         )
@@ -195,11 +197,14 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str | bytes]:
 
 
 def sign_out(event: APIGatewayProxyEvent) -> Response[str | bytes]:
-    """Only with the session's CSRF token: a foreign page cannot sign anyone out."""
+    """Only with the session's CSRF token: a foreign page cannot sign anyone out. Ends
+    every session of the user, on the server too: a copy of the cookie opens nothing."""
     incoming = Incoming.of(event)
     session = _session(incoming)
-    if session is not None and not session.form_is_genuine(incoming.form.get("csrf", "")):
-        return respond(forbidden(PortalRequest(session, incoming.language)))
+    if session is not None:
+        if not session.form_is_genuine(incoming.form.get("csrf", "")):
+            return respond(forbidden(PortalRequest(session, incoming.language)))
+        bootstrap.current().user_directory.end_sessions(session.user.user_id)
     gone = sessions.portal_cookie(sessions.SESSION_COOKIE, "")
     signed_out = message(incoming.language, None, "sign_in_title", "signed_out", HTTPStatus.OK)
     return respond(signed_out, [gone])
@@ -214,7 +219,10 @@ def choose_language(language: str) -> Response[str | bytes]:
 def _session(incoming: Incoming) -> sessions.Session | None:
     runtime = bootstrap.current()
     return sessions.open_session(
-        incoming.cookie(sessions.SESSION_COOKIE), runtime.portal_session_key, runtime.clock.now()
+        incoming.cookie(sessions.SESSION_COOKIE),
+        runtime.portal_session_key,
+        runtime.clock.now(),
+        runtime.user_directory,
     )
 
 
