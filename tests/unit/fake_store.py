@@ -35,14 +35,12 @@ from billing_core.ports import (
     EVERY_INVOICE,
     ConcurrentChange,
     DeliveryRequest,
-    FilePage,
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
     NewInvoicesStored,
     ProviderListing,
     ReferenceHolder,
-    StoredFile,
     TransactionConflict,
     UnreadableProvider,
     checked_declaration_position,
@@ -56,6 +54,7 @@ from billing_core.providers.week import Week
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
 from billing_core.shared.clock import Clock
+from billing_core.shared.stored_files import FilePage, StoredFile
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
 

@@ -18,13 +18,8 @@ import pytest
 
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
-from billing_core.invoices.ledger import (
-    Component,
-    EntryKind,
-    LedgerEntry,
-    OpenCosts,
-    open_costs,
-)
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.open_costs import OpenCosts, open_costs
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice

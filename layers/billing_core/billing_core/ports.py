@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
     from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
+    from billing_core.shared.stored_files import FilePage
 
 
 class ConcurrentChange(Exception):
@@ -418,19 +419,6 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None:
         """Take back a file written for something that then did not happen."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    key: str
-    size_bytes: int
-    written_at: datetime  # aware, UTC
-
-
-@dataclass(frozen=True, slots=True)
-class FilePage:
-    files: list[StoredFile]  # in key order
-    more: bool  # files after the last one are left for the next page
 
 
 class FileReader(Protocol):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from billing_core.ports import FilePage, StoredFile
+if TYPE_CHECKING:
+    from billing_core.shared.stored_files import FilePage
 
 # One object an S3 notification reported: bucket, decoded key, version and eTag. A plain
 # dict, as Powertools idempotency hashes it.
@@ -29,6 +30,9 @@ class S3FileStore:
         return body
 
     def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
+        # Imported here: only the provider API lists files, not every handler's cold start.
+        from billing_core.shared.stored_files import FilePage, StoredFile
+
         listed = self._client.list_objects_v2(
             Bucket=self._bucket, Prefix=prefix, StartAfter=start_after, MaxKeys=limit
         )

@@ -27,7 +27,8 @@ from billing_core.dunning.interest import (
     interest_statement,
 )
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, LedgerEntry, balance, open_costs
+from billing_core.invoices.ledger import Component, LedgerEntry, balance
+from billing_core.invoices.open_costs import open_costs
 from billing_core.shared.clock import AMSTERDAM
 
 if TYPE_CHECKING:

@@ -38,12 +38,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.findings import Finding, Severity
+from billing_core.declarations.credit_shares import given_back
+from billing_core.declarations.findings import Finding, Severity, euro_params
 from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
@@ -51,7 +51,6 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
-from billing_core.shared.money import format_euros, round_half_up
 
 INSURER_REASON = "credit_of_insurer_line"
 # Money that came in from the patient (net): a credit may never exceed it.
@@ -89,31 +88,6 @@ def left_of(invoice: Invoice, line: InvoiceLine) -> tuple[int, int]:
         line.amount_cents + sum(credit.amount_cents for credit in credits),
         line.reimbursed_cents + sum(credit.reimbursed_cents for credit in credits),
     )
-
-
-def given_back(credited: int, amount_left: int, reimbursed_left: int) -> int:
-    """The part of a line's deduction that a credit of ``credited`` cents gives back: in
-    proportion to what is left of the line, so the last credit gives back exactly the rest."""
-    if amount_left <= 0:  # nothing left to give back (a credit beyond it is refused)
-        return 0
-    return round_half_up(Decimal(reimbursed_left) * credited / amount_left)
-
-
-def credits_rerated(invoice: Invoice, line: InvoiceLine) -> dict[str, int]:
-    """The reimbursement of each credit line of ``line`` when the line's own is what it is
-    now (a retour re-rated it): in the order they were booked, each as ``with_credit``
-    booked it, so a line and its reversals keep netting (a full reversal: exactly minus)."""
-    amount_left, reimbursed_left = line.amount_cents, line.reimbursed_cents
-    rerated = {}
-    for credit in invoice.lines:
-        if credit.reverses_claim_ref != line.claim_ref:
-            continue
-        credited = -credit.amount_cents
-        reimbursed = given_back(credited, amount_left, reimbursed_left)
-        rerated[credit.claim_ref] = -reimbursed
-        amount_left -= credited
-        reimbursed_left -= reimbursed
-    return rerated
 
 
 def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> Invoice:
@@ -209,14 +183,6 @@ def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, no
             )
             excess -= back
     return invoice.with_entries(entries) if entries else invoice
-
-
-def euro_params(name: str, cents: int) -> dict[str, str]:
-    """A finding's amount ``name`` as each language of its texts writes it."""
-    return {
-        f"{name}_nl": format_euros(cents, "nl"),
-        f"{name}_en": format_euros(cents, "en"),
-    }
 
 
 # --- the use case ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
+from billing_core.shared.money import format_euros
 from billing_core.texts.practice import finding_message
 
 
@@ -62,3 +63,11 @@ def structural(findings: Iterable[Finding]) -> list[Finding]:
     """The findings that reject the whole file (R2): a file with any of them goes no further,
     and its report lists only these."""
     return [finding for finding in findings if finding.severity is Severity.FILE]
+
+
+def euro_params(name: str, cents: int) -> dict[str, str]:
+    """A finding's amount ``name`` as each language of its texts writes it."""
+    return {
+        f"{name}_nl": format_euros(cents, "nl"),
+        f"{name}_en": format_euros(cents, "en"),
+    }

@@ -39,8 +39,8 @@ from typing import Any, ClassVar
 
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim, LineType
-from billing_core.declarations.credit_corrections import credits_rerated, euro_params
-from billing_core.declarations.findings import Finding, Outcome, Severity
+from billing_core.declarations.credit_shares import credits_rerated
+from billing_core.declarations.findings import Finding, Outcome, Severity, euro_params
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord

@@ -31,7 +31,8 @@ from typing import Any
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
-from billing_core.invoices.ledger import Component, balance, open_costs
+from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.open_costs import open_costs
 from billing_core.legal import TERM_PHRASE
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider

@@ -29,7 +29,8 @@ from billing_core.invoices.invoice import (
     PendingLetter,
     Reminder,
 )
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance, open_costs
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.open_costs import open_costs
 from billing_core.legal import (
     Channel as LetterChannel,
 )

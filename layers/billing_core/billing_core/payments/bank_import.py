@@ -46,15 +46,17 @@ from typing import Any, Literal
 from billing_core.collection.handover import agency_update_bytes, agency_update_key
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
     InterestAccrual,
     UnknownPayment,
-    bank_payments,
     book_payment,
     book_reversal,
+    payment_id,
     reversed_by,
+    reversible,
 )
 from billing_core.payments.camt053 import (
     BankStatement,
@@ -433,6 +435,29 @@ def _by_kenmerk_and_amount(
     amount = transaction.amount_cents
     same = [p for p in bank_payments(invoice) if p.paid_cents == p.left_cents == amount]
     return _Original(invoice.reference, same[0].source_id) if len(same) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class BankPayment:
+    """A bank payment booked on an invoice: what it paid, and what no reversal undid yet."""
+
+    source_id: str
+    paid_cents: int
+    left_cents: int
+
+
+def bank_payments(invoice: Invoice) -> list[BankPayment]:
+    """The invoice's bank payments, in the order booked: what a returned transfer that no
+    link traces may reverse (R12), here or by an operator's match."""
+    prefix = payment_id("bank", "")
+    paid: dict[str, int] = {}
+    for entry in invoice.ledger:
+        if entry.kind is EntryKind.PAYMENT and entry.cause.startswith(prefix):
+            paid[entry.cause] = paid.get(entry.cause, 0) - entry.amount_cents
+    return [
+        BankPayment(key.removeprefix(prefix), cents, sum(reversible(invoice, key).values()))
+        for key, cents in paid.items()
+    ]
 
 
 def _received_at(booking_date: date) -> datetime:

@@ -279,29 +279,6 @@ def reversible(invoice: Invoice, original_id: str) -> dict[Component, int]:
     return left
 
 
-@dataclass(frozen=True, slots=True)
-class BankPayment:
-    """A bank payment booked on an invoice: what it paid, and what no reversal undid yet."""
-
-    source_id: str
-    paid_cents: int
-    left_cents: int
-
-
-def bank_payments(invoice: Invoice) -> list[BankPayment]:
-    """The invoice's bank payments, in the order booked: what a returned transfer that no
-    link traces may reverse (R12)."""
-    prefix = payment_id("bank", "")
-    paid: dict[str, int] = {}
-    for entry in invoice.ledger:
-        if entry.kind is EntryKind.PAYMENT and entry.cause.startswith(prefix):
-            paid[entry.cause] = paid.get(entry.cause, 0) - entry.amount_cents
-    return [
-        BankPayment(key.removeprefix(prefix), cents, sum(reversible(invoice, key).values()))
-        for key, cents in paid.items()
-    ]
-
-
 def reversed_by(invoice: Invoice, reversal_id: str, source: PaymentSource = "bank") -> str | None:
     """The source id of the payment the reversal ``reversal_id`` undid on this invoice;
     None while it is not booked here."""

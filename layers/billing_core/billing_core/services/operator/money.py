@@ -23,11 +23,10 @@ from datetime import datetime, time
 from billing_core.changes.correction import correct_entry
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.bank_import import remember_credit
+from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
     UnknownPayment,
-    bank_payments,
     block_unsettled_claim,
     book_payment,
     book_reversal,

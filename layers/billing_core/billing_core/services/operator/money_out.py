@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -55,11 +55,13 @@ from billing_core.providers.retrocession_run import (
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, practice_refused
 from billing_core.shared.money import format_euros
 from billing_core.shared.reports import LogEntry
+
+if TYPE_CHECKING:
+    from billing_core.shared.audit import Reader
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
@@ -386,6 +388,9 @@ def list_batches(kind: BatchKind, limit: int, ctx: MoneyOutContext) -> list[Tran
 def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
     """The batch as ``reader`` reads it. A refund batch shows patients' names and IBANs:
     the read is recorded for each practice whose patients are in it (R32, NEN 7513)."""
+    # Imported here: the Monday run, which proposes payouts, reads no batch to a person.
+    from billing_core.shared.audit import ReadKind, ReadRecord
+
     batch = _read(batch_id, ctx)
     now = ctx.clock.now()
     for provider_id in sorted({t.provider_id for t in batch.transfers if t.invoice_reference}):

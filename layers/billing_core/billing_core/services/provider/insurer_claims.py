@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from billing_core.declarations.insurer_claims import export_prefix
-from billing_core.ports import InvalidPosition, StoredFile
+from billing_core.ports import InvalidPosition
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.stored_files import StoredFile
 
 DOWNLOAD_URL_SECONDS = 300  # long enough to click, short enough not to be passed around
 # A page position: an export's key below the practice's folder, "{uzovi}/{declaration}.csv".
