@@ -51,9 +51,14 @@ def migrate(sandbox, key, body=None):
 
 
 def found_by_name(sandbox, invoice):
-    query = {"name": invoice.patient.last_name.upper(), "limit": "100"}
+    # R29: a name is searched from the body, never from the URL.
+    body = {"name": invoice.patient.last_name.upper(), "limit": 100}
     status, page = sandbox.api(
-        "GET", "/api/v1/provider/invoices", provider_id=DENTAL.provider_id, query=query
+        "POST",
+        "/api/v1/provider/invoices/search",
+        provider_id=DENTAL.provider_id,
+        body=body,
+        headers={"Content-Type": "application/json"},
     )
     assert status == HTTPStatus.OK
     return [item["invoice_id"] for item in page["items"]]
