@@ -18,7 +18,7 @@ from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money import MatchTarget
 from billing_core.services.operator.money_out import RefundRequest
-from billing_core.shared.audit import ReadRecord
+from billing_core.shared.audit import ReadKind, ReadRecord
 
 
 class StepOut(BaseModel):
@@ -240,10 +240,7 @@ class ReadOut(BaseModel):
     at: datetime
     user_id: str
     role: str
-    kind: str = Field(
-        description="invoice, letter, invoice_list, patient_list, export, audit, "
-        "bank_credits, refund_batch or migration"
-    )
+    kind: str = Field(description=", ".join(kind.value for kind in ReadKind))
     subject: str = Field(description="Which invoice, list or file; never its contents")
 
     @classmethod
