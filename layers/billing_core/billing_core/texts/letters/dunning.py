@@ -62,7 +62,7 @@ DUTCH: Sections = {
         "costs": (
             "Betaalt u niet binnen deze termijn, dan bent u daarnaast {costs} aan "
             "buitengerechtelijke incassokosten verschuldigd (art. 6:96 BW, berekend volgens "
-            "de wettelijke staffel over het openstaande bedrag)."
+            "de wettelijke staffel over de openstaande hoofdsom)."
         ),
         "interest": (
             "Ook brengen wij dan de wettelijke rente (art. 6:119 BW) in rekening, gerekend "
@@ -189,7 +189,7 @@ ENGLISH: Sections = {
         "costs": (
             "If you do not pay within this term, you will also owe {costs} in extrajudicial "
             "collection costs (article 6:96 of the Dutch Civil Code, calculated on the "
-            "outstanding amount by the statutory scale)."
+            "outstanding principal by the statutory scale)."
         ),
         "interest": (
             "We will then also charge the statutory interest (article 6:119 of the Dutch "

@@ -162,7 +162,7 @@ _DUNNING: Sections = {
         "costs": (
             "Jeśli płatność nie nastąpi w tym terminie, należne będą dodatkowo pozasądowe "
             "koszty windykacji w wysokości {costs} (art. 6:96 holenderskiego kodeksu "
-            "cywilnego, BW, obliczone według ustawowej skali od niezapłaconej kwoty)."
+            "cywilnego, BW, obliczone według ustawowej skali od niezapłaconej kwoty głównej)."
         ),
         "interest": (
             "Naliczymy wtedy również odsetki ustawowe (art. 6:119 BW) od {date}: pierwszego "
