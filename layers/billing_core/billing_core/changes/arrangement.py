@@ -53,7 +53,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import refused
 
 if TYPE_CHECKING:
@@ -209,12 +209,8 @@ def settled_since_start(invoice: Invoice, up_to: date) -> int:
     return -sum(
         entry.amount_cents
         for entry in invoice.ledger[arrangement.ledger_start :]
-        if entry.kind in SETTLING_KINDS and _day_of(entry) <= up_to
+        if entry.kind in SETTLING_KINDS and amsterdam_day(entry.at) <= up_to
     )
-
-
-def _day_of(entry: LedgerEntry) -> date:
-    return entry.at.astimezone(AMSTERDAM).date()
 
 
 def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
@@ -251,7 +247,7 @@ def terms_settled_on(invoice: Invoice) -> date | None:
     if arrangement is None or missed_term(invoice, date.max) is not None:
         return None
     later = invoice.ledger[arrangement.ledger_start :]
-    days = sorted({_day_of(entry) for entry in later if entry.kind in SETTLING_KINDS})
+    days = sorted({amsterdam_day(entry.at) for entry in later if entry.kind in SETTLING_KINDS})
     settled_on: date | None = None
     for day in days:
         if settled_since_start(invoice, day) < arrangement.total_cents:

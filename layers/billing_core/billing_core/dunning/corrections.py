@@ -37,7 +37,7 @@ from billing_core.dunning.letter_costs import costs_cause, costs_charged, letter
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import amsterdam_day
 
 # Books payment ``payment_id`` of ``amount`` cents received at ``at`` on the invoice as a
 # new payment is booked: the interest accrued up to its day first, then the allocation.
@@ -67,7 +67,7 @@ def undo_what_was_not_due(
     invoice of a combined letter, its share set right), and the payments dated after it
     set right as if it had been known first; the same invoice when nothing changes. Each
     entry says why (R27)."""
-    day = _day_of(paid_at)
+    day = amsterdam_day(paid_at)
     changed = invoice
     reminder = invoice.reminder
     if reminder is not None and paid_in_term(invoice, day):
@@ -192,7 +192,3 @@ def _difference(
 
 
 _ORDER = (Component.COSTS, Component.INTEREST, Component.PRINCIPAL)
-
-
-def _day_of(moment: datetime) -> date:
-    return moment.astimezone(AMSTERDAM).date()

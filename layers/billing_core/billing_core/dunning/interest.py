@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
+from billing_core.invoices.ledger import Component, EntryKind, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import amsterdam_day
 
 NO_INTEREST = InterestResult(0, ())
 _SETTLES_INTEREST = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP})
@@ -62,7 +62,7 @@ def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:
     """(day, cents) of interest that left the claim: paid (less what came back), or
     forgiven by a stop. Only that takes compounded interest out of the base (§4)."""
     return [
-        (_day_of(entry), -entry.amount_cents)
+        (amsterdam_day(entry.at), -entry.amount_cents)
         for entry in invoice.ledger
         if entry.component is Component.INTEREST and entry.kind in _SETTLES_INTEREST
     ]
@@ -77,9 +77,5 @@ def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
     for entry in sorted(principal, key=lambda entry: entry.at):
         outstanding += entry.amount_cents
-        history.append((_day_of(entry), max(outstanding, 0)))
+        history.append((amsterdam_day(entry.at), max(outstanding, 0)))
     return history
-
-
-def _day_of(entry: LedgerEntry) -> date:
-    return entry.at.astimezone(AMSTERDAM).date()

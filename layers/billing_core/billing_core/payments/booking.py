@@ -35,7 +35,7 @@ from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerE
 from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryQueue, DeliveryRequest
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.clock import AMSTERDAM, Clock, amsterdam_day
 from billing_core.shared.errors import NotFound
 
 # "agency": money the collection agency collected on a claim handed over to it (R19, R22).
@@ -154,7 +154,7 @@ def _rebook(interest: InterestAccrual) -> Rebook:
     it (dunning/corrections.py): as any payment, with the interest accrued up to it."""
 
     def rebook(invoice: Invoice, key: str, amount_cents: int, at: datetime) -> Invoice:
-        day = at.astimezone(AMSTERDAM).date()
+        day = amsterdam_day(at)
         return _allocated(invoice, key, amount_cents, at, interest(invoice, day))
 
     return rebook
@@ -341,7 +341,7 @@ def book_payment(
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
     payment = replace(payment, received_at=min(payment.received_at, now))
-    day = payment.received_at.astimezone(AMSTERDAM).date()
+    day = amsterdam_day(payment.received_at)
     rebook = _rebook(interest)
     invoice = _find(store, reference)
     stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)
@@ -377,7 +377,7 @@ def _save_booking(
     were charged. Those are read for the invoice as the payment is written on it: a read
     from before the run charged the costs would leave the others' costs uncorrected
     (legal-nl.md §2, R28)."""
-    day = payment.received_at.astimezone(AMSTERDAM).date()
+    day = amsterdam_day(payment.received_at)
 
     def pay(earlier: Invoice) -> Invoice:
         return apply_payment(earlier, payment, interest_cents=interest(earlier, day))

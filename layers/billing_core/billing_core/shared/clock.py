@@ -44,6 +44,12 @@ class FixedClock:
         self._now = self._now + timedelta(days=days, **kwargs)
 
 
+def amsterdam_day(moment: datetime) -> date:
+    """The calendar day of ``moment`` in the Netherlands: the day a payment, a ledger
+    entry or a letter counts on (legal-nl.md), whatever zone the moment was written in."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
 def _as_amsterdam(moment: datetime | date) -> datetime:
     if isinstance(moment, datetime):
         return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
