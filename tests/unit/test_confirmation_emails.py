@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -17,11 +17,14 @@ from billing_core.correspondence.kinds import (
     OBJECTION_ACKNOWLEDGEMENT,
     PAYMENT_RECEIVED,
 )
+from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
+from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE
+from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import (
     BSN,
     KENMERK,
@@ -79,6 +82,7 @@ def test_arrangement_confirmation_lists_every_term_and_the_fee():
         ):
             assert day in part and amount in part
         assert "more than 14 days late" in part
+        assert "statutory interest" not in part  # made before any interest was due
 
 
 def test_objection_acknowledgement_names_nobody():
@@ -177,3 +181,85 @@ def test_during_an_arrangement_the_payment_email_names_the_next_term():
         "uiterlijk 23 januari 2027."
     )
     assert says in email.text and says in email.html
+
+
+# --- after the invoice's own date: the date and amount that count now (R36, R20) --------
+
+
+def _payment_email(world):
+    """The last "payment received" e-mail the world's delivery sent."""
+    mails = [email for _, email, _ in world.outbox.sent if email.subject.startswith("Betaling")]
+    return mails[-1]
+
+
+def test_a_payment_after_the_costs_asks_the_rest_by_the_second_notice_date():
+    """R36, R20, legal-nl.md §2: after the costs the invoice's final payment date (23
+    December) has long passed. Given €1,000.00 with €150.00 costs charged on 15 January,
+    when €500.00 arrives on 20 January, then the e-mail asks what the checker shows that
+    day (the rest with the interest up to then) by the second notice's last day, not by
+    23 December."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), date(2027, 1, 20))
+    world.import_transfer(50_000, booked_on=date(2027, 1, 20), at=at_nine(date(2027, 1, 20)))
+
+    shown = breakdown(world.invoice(), world.provider.dunning, date(2027, 1, 20))
+    assert shown.pay_by_kind is PayBy.SECOND_NOTICE
+    email = _payment_email(world)
+    says = f"Er staat nog {_euros(shown.due_cents)} open. Wij vragen u dit uiterlijk 28 januari"
+    assert says in email.text and says in email.html
+    assert "23 december 2026" not in email.text
+
+
+def test_an_objection_after_the_reminder_names_the_reminders_date():
+    """seed 000, legal-nl.md §2: an objection does not suspend payment; after the 14-day
+    letter the date that still counts is the letter's, not the invoice's passed one."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), date(2027, 1, 2))
+    reminder_date = world.invoice().reminder.final_date
+    context = confirmation_context(
+        OBJECTION_ACKNOWLEDGEMENT,
+        world.invoice(),
+        world.provider,
+        event_id="action-1",
+        today=date(2027, 1, 2),
+        pay_url=PUBLIC,
+        public_base_url=PUBLIC,
+    )
+    assert context["final_payment_date"] == reminder_date > date(2026, 12, 23)
+
+
+def test_a_payment_to_us_while_the_agency_collects_says_to_contact_the_agency():
+    """R22: the agency collects what is left; the e-mail does not send the patient to our
+    payment page with a date that passed, it names the agency."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), date(2027, 2, 1))
+    assert world.invoice().is_with_collection_agency
+    world.import_transfer(10_000, booked_on=date(2027, 2, 2), at=at_nine(date(2027, 2, 2)))
+
+    email = _payment_email(world)
+    for part in (email.text, email.html):
+        assert "overgedragen aan het incassobureau" in part
+        assert "Wij vragen u dit uiterlijk" not in part
+        assert pay_url(PUBLIC, world.invoice()) not in part
+
+
+def at_nine(day):
+    return datetime.combine(day, time(9), tzinfo=AMSTERDAM)
+
+
+def test_an_arrangement_after_the_costs_says_its_total_includes_interest():
+    """R15, R20 (audit legal D1): terms made after the costs also cover the interest until
+    each is due, so their total is more than what the second notice asked. Given €1,000.00
+    with €150.00 costs and €2.96 interest accrued by 20 January, when the patient asks for
+    2 terms (fee €10.00), then the e-mail names the interest the €1.166,27 holds."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), date(2027, 1, 20))
+    arranged = create_arrangement(world.invoice(), world.provider, 2, at_nine(date(2027, 1, 20)))
+    assert arranged.arrangement.total_cents == 116_627  # test_arrangement_after_costs
+
+    email = render(ARRANGEMENT_CONFIRMATION, arranged)
+    for part in (email.text, email.html):
+        assert "U betaalt € 1.166,27 in 2 maandelijkse termijnen" in part
+        assert "inclusief € 10,00 kosten voor de betalingsregeling" in part
+        # € 1.166,27 - € 1.150,00 (principal and costs) - € 10,00 (fee)
+        assert "inclusief € 6,27 wettelijke rente" in part

@@ -21,8 +21,9 @@ from billing_core.correspondence.kinds import (
     STOP_CONFIRMATION,
 )
 from billing_core.correspondence.practice_contact import practice_contact
+from billing_core.dunning.breakdown import breakdown
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.ledger import EntryKind, balance
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 
@@ -39,13 +40,17 @@ def confirmation_context(
 ) -> dict[str, Any]:
     if kind not in KINDS:
         raise ValueError(f"no confirmation e-mail of kind {kind!r}")
+    # What is due and by when, as the checker says it today (R36): once a reminder or the
+    # costs came, the invoice's own final payment date has passed and is not the date that
+    # counts, and interest after the term is part of what is due (R20, legal-nl.md §2).
+    due = breakdown(invoice, provider.dunning, today)
     context: dict[str, Any] = {
         "addressee_name": invoice.addressee.display_name,
         "provider_name": provider.name,
         "reference": invoice.reference,
-        "amount_due_cents": invoice.amount_due_cents,
+        "amount_due_cents": due.due_cents,
         "credit_cents": invoice.credit_cents,
-        "final_payment_date": invoice.current_final_payment_date,
+        "final_payment_date": due.pay_by or invoice.current_final_payment_date,
         "pay_url": pay_url,
         "checker_url": public_base_url,
         "today": today,
@@ -77,6 +82,10 @@ def _arrangement(invoice: Invoice) -> dict[str, Any]:
         ],
         "fee_cents": arrangement.fee_cents,
         "total_cents": arrangement.total_cents,
+        # Made after the costs, the terms also cover the interest until each is due (R15,
+        # R20): say so, or the total is more than any letter named.
+        "interest_cents": arrangement.total_cents
+        - balance(invoice.ledger[: arrangement.ledger_start]),
     }
 
 
@@ -88,6 +97,8 @@ def _payment(invoice: Invoice, payment_id: str) -> dict[str, Any]:
     return {
         "paid_cents": -sum(e.amount_cents for e in entries),
         "paid_on": entries[0].at.astimezone(AMSTERDAM).date(),
+        # Paid to us though the agency collects the rest: pay the agency, not our link (R22).
+        "with_agency": invoice.is_with_collection_agency,
         # During an arrangement the next term is what to pay, not everything at once.
         "next_term": (
             {"due_date": term.due_date, "amount_cents": term.amount_cents} if term else None

@@ -262,6 +262,7 @@ _CONFIRMATIONS: Sections = {
             "اتفقتم على خطة تقسيط لفاتورة {provider}. تدفعون {total} على {count} من الأقساط الشهرية."
         ),
         "fee": "يشمل هذا المبلغ {fee} تكلفة خطة التقسيط.",
+        "interest": ("ويشمل أيضًا {interest} فوائد قانونية: الفوائد حتى تاريخ استحقاق كل قسط."),
         "schedule_heading": "أقساطكم",
         "col_due": "في موعد أقصاه",
         "col_term_amount": "المبلغ",
@@ -298,6 +299,10 @@ _CONFIRMATIONS: Sections = {
         "received": "استلمنا في {date} دفعتكم البالغة {amount} لفاتورة {provider}. شكرًا لكم.",
         "paid_in_full": "وبذلك تكون الفاتورة مدفوعة بالكامل.",
         "still_open": "يتبقى {amount} غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
+        "still_open_with_agency": (
+            "يتبقى {amount} غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
+            "(incassobureau). يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
+        ),
         "next_term": ("يتبقى {amount} غير مدفوع. قسطكم التالي {term}، وموعده الأقصى {date}."),
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,

@@ -48,6 +48,10 @@ DUTCH: Sections = {
             "{total} in {count} maandelijkse termijnen."
         ),
         "fee": "Dit bedrag is inclusief {fee} kosten voor de betalingsregeling.",
+        "interest": (
+            "Het is ook inclusief {interest} wettelijke rente: de rente tot de uiterste "
+            "betaaldatum van elke termijn."
+        ),
         "schedule_heading": "Uw termijnen",
         "col_due": "Uiterlijk op",
         "col_term_amount": "Bedrag",
@@ -88,6 +92,10 @@ DUTCH: Sections = {
         ),
         "paid_in_full": "Daarmee is de nota volledig betaald.",
         "still_open": "Er staat nog {amount} open. Wij vragen u dit uiterlijk {date} te betalen.",
+        "still_open_with_agency": (
+            "Er staat nog {amount} open. Deze nota is overgedragen aan het incassobureau. "
+            "Neem voor de betaling contact op met het incassobureau."
+        ),
         "next_term": (
             "Er staat nog {amount} open. Uw volgende termijn is {term} en betaalt u uiterlijk "
             "{date}."
@@ -157,6 +165,10 @@ ENGLISH: Sections = {
             "{total} in {count} monthly terms."
         ),
         "fee": "This amount includes {fee} for the arrangement.",
+        "interest": (
+            "It also includes {interest} statutory interest: the interest up to the due "
+            "date of each term."
+        ),
         "schedule_heading": "Your terms",
         "col_due": "Pay by",
         "col_term_amount": "Amount",
@@ -196,6 +208,10 @@ ENGLISH: Sections = {
         ),
         "paid_in_full": "The invoice has now been paid in full.",
         "still_open": "{amount} is still open. Please pay it no later than {date}.",
+        "still_open_with_agency": (
+            "{amount} is still open. This invoice has been handed over to the collection "
+            "agency. Please contact the collection agency to pay it."
+        ),
         "next_term": (
             "{amount} is still open. Your next term is {term}, to be paid no later than {date}."
         ),

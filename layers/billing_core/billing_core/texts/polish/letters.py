@@ -290,6 +290,10 @@ _CONFIRMATIONS: Sections = {
             "{count} ratach miesięcznych."
         ),
         "fee": "Kwota ta obejmuje koszt planu ratalnego w wysokości {fee}.",
+        "interest": (
+            "Obejmuje ona również odsetki ustawowe w wysokości {interest}: odsetki do "
+            "terminu płatności każdej raty."
+        ),
         "schedule_heading": "Harmonogram rat",
         "col_due": "Termin",
         "col_term_amount": "Kwota",
@@ -331,6 +335,11 @@ _CONFIRMATIONS: Sections = {
         ),
         "paid_in_full": "Tym samym faktura jest zapłacona w całości.",
         "still_open": "Pozostało do zapłaty {amount}. Prosimy o zapłatę najpóźniej do {date}.",
+        "still_open_with_agency": (
+            "Pozostało do zapłaty {amount}. Ta faktura została przekazana do biura "
+            "windykacyjnego. W sprawie płatności prosimy skontaktować się z biurem "
+            "windykacyjnym."
+        ),
         "next_term": (
             "Pozostało do zapłaty {amount}. Następna rata wynosi {term} i należy ją zapłacić "
             "najpóźniej do {date}."
