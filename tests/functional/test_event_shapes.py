@@ -75,6 +75,34 @@ def test_a_delivery_message_that_does_not_parse_fails_alone(sandbox):
     assert [m["kenmerk"] for m in sandbox.outbox()] == [invoice.reference]
 
 
+def test_a_delivery_that_fails_beside_others_counts_in_the_error_rate(sandbox, monkeypatch, capsys):
+    """R39: "every function error rate". A record failing in a batch that otherwise went
+    out is no Lambda Error (the partial batch response succeeds): the function counts its
+    records and failures, which InvoiceDeliveryErrorRateAlarm divides (test_operations)."""
+    # Given a batch of one good request and one that does not parse, metrics switched on
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    invoices = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    good = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    messages = [
+        {"MessageId": "m-good", "ReceiptHandle": "r-1", "Body": good, "MD5OfBody": "x"},
+        {"MessageId": "m-bad", "ReceiptHandle": "r-2", "Body": "{}", "MD5OfBody": "x"},
+    ]
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+    # When the delivery function gets the batch
+    sandbox.invoke("invoice_delivery", sandbox.sqs_event(messages))
+    # Then its metrics say 2 records, 1 failed
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    counted = {
+        name: doc[name]
+        for doc in emitted
+        for name in ("Delivery_records", "Delivery_failed")
+        if name in doc
+    }
+    assert counted == {"Delivery_records": [2.0], "Delivery_failed": [1.0]}
+
+
 @pytest.mark.parametrize("function", ["dunning_run", "retrocession_run"])
 @pytest.mark.parametrize("payload", [{"as_of": "maandag"}, {"as_of": "2026-11-30", "x": 1}])
 def test_a_scheduled_run_refuses_anything_but_a_day(sandbox, function, payload):

@@ -293,6 +293,27 @@ def test_every_function_has_an_error_rate_alarm(transformed: dict[str, Any]) -> 
     assert functions and functions <= rated, sorted(functions - rated)
 
 
+def test_a_partial_batch_failure_counts_in_its_functions_error_rate(
+    transformed: dict[str, Any],
+) -> None:
+    """Given the functions that answer SQS with a partial batch response (one record fails,
+    the invocation succeeds, Lambda counts no Error)
+    When some of a batch's records fail
+    Then the function's error-rate alarm also divides its failed records by its records
+    (R39: "every function error rate")."""
+    partial = {
+        mapping["FunctionName"]["Ref"]
+        for mapping in resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
+        if "ReportBatchItemFailures" in mapping.get("FunctionResponseTypes", [])
+    }
+    assert partial == {"InvoiceDeliveryFunction"}
+    alarm = alarms(transformed)["InvoiceDeliveryErrorRateAlarm"]
+    read = {m["MetricName"] for m in metrics_read(alarm)}
+    assert {"Delivery_records", "Delivery_failed"} <= read
+    rate = next(q["Expression"] for q in alarm["Metrics"] if q.get("ReturnData"))
+    assert "errors / invocations" in rate and "FILL(failed, 0) / FILL(records, 0)" in rate
+
+
 def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, Any]) -> None:
     """Given the metrics the functions emit with Powertools (namespace and service from
     Globals)
