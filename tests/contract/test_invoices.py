@@ -268,6 +268,27 @@ def test_lines_that_went_to_the_insurer_are_invoiced_once(store):
     assert [c.invoice_id for c in known.values()] == ["inv-5", "inv-5"]
 
 
+def test_an_insurer_lines_marker_names_the_patients_invoice_of_the_upload(store):
+    """legal-nl.md §6, R7: a refused VGZ-group material is invoiced as the patient's other
+    invoice of its declaration is addressed; the marker keeps that invoice's id (an id,
+    no personal data: R29), also once the line is invoiced, and old markers read as ""."""
+    # Given an upload with the patient's invoice, their materials to the insurer, and a
+    # line of another patient to the insurer
+    care, material = invoice(1), invoice(5)
+    refs = new(material).claim_refs
+    store.store_new(A, "D1", [new(care)], [*refs, "ABC-9-1"], dict.fromkeys(refs, "inv-1"))
+    # When the markers are read, before and after the materials are invoiced
+    before = store.known_claims(A, [*refs, "ABC-9-1"])
+    store.store_invoice_for_insurer_claims(A, new(material))
+    after = store.known_claims(A, refs)
+    # Then the materials' markers name the patient's invoice, the other's names none
+    assert before == {
+        **{ref: KnownClaim(ref, "D1", "", "inv-1") for ref in refs},
+        "ABC-9-1": KnownClaim("ABC-9-1", "D1", ""),
+    }
+    assert after == {ref: KnownClaim(ref, "D1", "inv-5", "inv-1") for ref in refs}
+
+
 def test_lines_without_a_marker_are_not_invoiced_as_the_insurers(store):
     # Given one of the two lines was never marked as the insurer's
     material = invoice(5)

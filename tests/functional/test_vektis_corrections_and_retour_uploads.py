@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
+from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13, PM305_V32
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import Granted, Header, write_declaration, write_retour
 from billing_core.invoices.invoice import Invoice
@@ -169,6 +169,29 @@ def test_a_retour_file_uploaded_through_the_api_sets_the_granted_amounts(sandbox
     # And the URL takes one upload only: S3's If-None-Match answers the second PUT with 412
     # (issue 13 item 1; the sandbox refused it itself with 403 before, hiding the bug)
     assert _put(sandbox, ticket["upload_url"], PHYSIO_RETOUR.read_bytes()) == 412
+
+
+def test_a_splint_vgz_refused_alone_is_e_mailed_as_the_patients_care_invoice(sandbox):
+    """legal-nl.md §6, R7: the practice has no contracts, so only the splint went to VGZ
+    and VGZ's retour names only the splint; refused, it is the patient's after all, by
+    e-mail as the declaration gave it (the claim marker names the care invoice)."""
+    # Given the physiotherapy practice's PM304: the care invoiced and e-mailed, the splint
+    # to VGZ
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    sandbox.drain_deliveries()
+    care = _invoice_with(sandbox, PHYSIO.provider_id, "FCO-26-101")
+    parsed = parse_vektis(PHYSIO_FILE.read_bytes(), today=TODAY, provider_agbs={PHYSIO.agb_code})
+    splint = [claim for claim in parsed.claims if claim.claim_ref == "FCO-26-105"]
+    # When VGZ's retour names only the splint, refused
+    header = replace(_header(PHYSIO.agb_code, "FCO-2026-11"), uzovi="7095")
+    data = write_retour(PM305_V32, header, splint, {"FCO-26-105": Granted(0, ("8001",))})
+    sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour nov.pm305", data)
+    sandbox.drain_deliveries()
+    # Then the splint's invoice goes by e-mail to the address of the care invoice
+    material = _invoice_with(sandbox, PHYSIO.provider_id, "FCO-26-105")
+    assert (material.patient, material.channel) == (care.patient, care.channel)
+    [mail] = [m for m in sandbox.outbox() if m["kenmerk"] == material.reference]
+    assert mail["to"] == care.addressee.email
 
 
 def test_a_retour_upload_url_is_for_the_tokens_provider_only(sandbox):

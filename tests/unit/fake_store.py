@@ -10,7 +10,7 @@ many reads a request cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -236,12 +236,15 @@ class FakeStore:
         declaration_id: str,
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
+        patient_invoices: Mapping[str, str] | None = None,
     ) -> int:
         """As many transactions as the adapter's, each written only when all its keys are
         new; TransactionConflict on the first that is not (the ones before it stay)."""
         self.calls.append("store_new")
+        of_patient = patient_invoices or {}
         units = [
-            [self._marker_write(provider_id, ref, declaration_id, "")] for ref in insurer_claim_refs
+            [self._marker_write(provider_id, ref, declaration_id, "", of_patient.get(ref, ""))]
+            for ref in insurer_claim_refs
         ]
         units += [self._invoice_unit(provider_id, declaration_id, new) for new in invoices]
         stored = NewInvoicesStored(0)
@@ -643,12 +646,17 @@ class FakeStore:
         ]
 
     def _marker_write(
-        self, provider_id: str, claim_ref: str, declaration_id: str, invoice_id: str
+        self,
+        provider_id: str,
+        claim_ref: str,
+        declaration_id: str,
+        invoice_id: str,
+        patient_invoice_id: str = "",
     ) -> Write:
         return (
             self.markers,
             (provider_id, claim_ref),
-            KnownClaim(claim_ref, declaration_id, invoice_id),
+            KnownClaim(claim_ref, declaration_id, invoice_id, patient_invoice_id),
         )
 
     @staticmethod

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.declarations.claims import LineType
+from billing_core.declarations.claims import Language, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
@@ -27,9 +27,9 @@ from billing_core.declarations.vektis.writer import (
     write_declaration,
     write_retour,
 )
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import EntryKind
-from billing_core.ports import ConcurrentChange
+from billing_core.ports import ConcurrentChange, KnownClaim
 from billing_core.providers.provider import CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.texts.retour_codes import RETOUR_CODES
@@ -379,6 +379,53 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     assert [r.invoice_id for r in ctx.delivery.requests][-1] == material.invoice_id
     assert report["summary"]["invoices_created"] == 1
     assert "RETOUR_MATERIAL_TO_PATIENT" in [f["code"] for f in report["findings"]]
+
+
+def in_english(claims):  # type: ignore[no-untyped-def]
+    return [replace(c, patient=replace(c.patient, language=Language.EN)) for c in claims]
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [physio_claims(), in_english(physio_claims())],
+    ids=["dutch patient with e-mail", "english patient with e-mail"],
+)
+def test_a_refused_material_named_alone_is_addressed_as_the_declaration_gave_it(ctx, store, claims):
+    """legal-nl.md §6, R7, R9: a non-contracted practice sends only the splint to VGZ, so
+    VGZ's retour names only the splint. Its invoice still goes by e-mail, in the patient's
+    language, as the care invoice of the same declaration: one read finds that invoice."""
+    # Given a declaration whose care lines the patient got by e-mail, the splint to VGZ
+    ingest(ctx, claims)
+    care = the_invoice(store)
+    assert care.channel is Channel.EMAIL
+    # When VGZ's retour names only the splint, refused
+    splint = [c for c in claims if c.claim_ref == "F3"]
+    store.calls.clear()
+    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0, ("8001",))}), ctx)
+    # Then its invoice is addressed as the care invoice, with one read of that invoice
+    material = the_invoice(store, "R1")
+    assert (material.patient, material.debtor, material.channel, material.language) == (
+        care.patient,
+        care.debtor,
+        Channel.EMAIL,
+        care.language,
+    )
+    assert store.calls.count("get_invoice") == 1
+
+
+def test_a_refused_material_of_a_patient_without_another_invoice_goes_as_the_retour_says(
+    ctx, store
+):
+    """legal-nl.md §6: with no invoice of the patient in the declaration (only the splint
+    was declared), the retour's 02 record is all there is: a paper invoice, no read."""
+    splint = physio_claims()[2:]
+    ingest(ctx, splint)
+    assert store.marker("F3") == KnownClaim("F3", "D1", "")
+    store.calls.clear()
+    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0)}), ctx)
+    material = the_invoice(store, "R1")
+    assert (material.addressee.email, material.channel) == ("", Channel.PAPER)
+    assert "get_invoice" not in store.calls
 
 
 def test_a_partly_granted_material_is_invoiced_with_the_grant_deducted(ctx, store):

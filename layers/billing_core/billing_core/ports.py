@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -71,6 +71,11 @@ class KnownClaim:
     claim_ref: str
     declaration_id: str
     invoice_id: str  # "" when the line went to the insurer
+    # A line that went to the insurer: an invoice the same upload made for the same
+    # patient, as the declaration addressed it (e-mail, language, debtor). Should the
+    # insurer reject the line, its invoice is addressed alike (legal-nl.md §6, R7): the
+    # retour file has the 02 record only. An id, so no personal data lands here (R29).
+    patient_invoice_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +136,15 @@ class BillingStore(Protocol):
         declaration_id: str,
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
+        patient_invoices: Mapping[str, str] | None = None,
     ) -> NewInvoicesStored:
         """Each invoice with its claim markers and its betalingskenmerk's marker in one
         transaction; an invoice whose kenmerk another invoice holds is left out and named
         (its claims stay unknown); TransactionConflict when anything else existed.
         The insurer-bound lines' markers go first, in transactions of their own: one
-        that exists cancels before any invoice is written (issue 18 item 2)."""
+        that exists cancels before any invoice is written (issue 18 item 2).
+        ``patient_invoices``: an insurer-bound line's ref -> its marker's
+        patient_invoice_id (KnownClaim)."""
         ...
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:

@@ -294,8 +294,28 @@ def _store(
         for line in plan.insurer_lines
         if line.claim.claim_ref not in stored_earlier
     ]
-    stored = ctx.store.store_new(provider.provider_id, upload.declaration_id, new, insurer_refs)
+    stored = ctx.store.store_new(
+        provider.provider_id,
+        upload.declaration_id,
+        new,
+        insurer_refs,
+        _patient_invoices(plan, invoices),
+    )
     return set(stored.reference_taken)
+
+
+def _patient_invoices(plan: InvoicingPlan, invoices: list[Invoice]) -> dict[str, str]:
+    """Per insurer-bound line, an invoice of this upload for the same patient: should the
+    insurer reject the line (a VGZ-group material, legal-nl.md §6), the retour addresses
+    the patient's invoice for it as this one (R7: the retour file has no e-mail)."""
+    of_patient: dict[tuple[str, str], str] = {}
+    for invoice in invoices:
+        of_patient.setdefault((invoice.patient_ref, invoice.bsn), invoice.invoice_id)
+    found = (
+        (line.claim.claim_ref, of_patient.get(line.claim.patient_key))
+        for line in plan.insurer_lines
+    )
+    return {claim_ref: invoice_id for claim_ref, invoice_id in found if invoice_id}
 
 
 def _reference_taken(

@@ -18,8 +18,9 @@ claim marker that makes ingest idempotent (R3):
   retour upload and invoice.
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
-  other invoice of that declaration when the file has a line of it, written together
-  with its claim markers so it is made once.
+  other invoice of that declaration (the one the file has a line of, else the one the
+  material's claim marker names), written together with its claim markers so it is
+  made once.
 - another insurer-bound line that was not granted is reported, not invoiced.
 - an unknown line reference is reported.
 
@@ -350,7 +351,8 @@ def _invoice_rejected_materials(
     materials = _rejected_materials(run, known, ours)
     if not materials:
         return record
-    drafts = _material_drafts(run, materials, ours)
+    addressed_as = _patients_invoices(run, materials, known, ours, provider, ctx)
+    drafts = _material_drafts(materials, addressed_as)
     record = with_reference_block(record, len(drafts), ctx)
     invoices = issue_invoices(drafts, provider, record, ctx)
     stored = [i for i in invoices if i.invoice_id in ours or _store_new(provider, i, ctx)]
@@ -402,17 +404,41 @@ def _is_rejected_vgz_material(claim: Claim, line: RetourLine, insurers: InsurerR
     )
 
 
-def _material_drafts(
-    run: _Run, materials: Sequence[tuple[RetourLine, Claim]], ours: set[str]
-) -> list[InvoiceDraft]:
-    """One invoice per patient (R4) for the materials, the insurer's part deducted."""
-    granted = {line.claim_ref: line.granted_cents for line, _ in materials}
-    siblings = {
+def _patients_invoices(
+    run: _Run,
+    materials: Sequence[tuple[RetourLine, Claim]],
+    known: Mapping[str, KnownClaim],
+    ours: set[str],
+    provider: Provider,
+    ctx: IngestContext,
+) -> dict[tuple[str, str], Invoice]:
+    """Per patient, an invoice of theirs whose addressee the materials' invoice takes: one
+    this file changed, else the one the material's declaration made for them (its claim
+    marker names it). At most one read per patient; none when the file had a line of it."""
+    found = {
         (invoice.patient_ref, invoice.bsn): invoice
         for invoice_id, invoice in reversed(run.invoices.items())
         if invoice_id not in ours
     }
-    claims = [_addressed(claim, siblings.get(claim.patient_key)) for _, claim in materials]
+    looked_up: set[tuple[str, str]] = set()
+    for _, claim in materials:
+        patient, invoice_id = claim.patient_key, known[claim.claim_ref].patient_invoice_id
+        if patient in found or patient in looked_up or not invoice_id:
+            continue
+        looked_up.add(patient)
+        invoice = ctx.store.get_invoice(provider.provider_id, invoice_id)
+        if invoice is not None and (invoice.patient_ref, invoice.bsn) == patient:
+            found[patient] = invoice
+    return found
+
+
+def _material_drafts(
+    materials: Sequence[tuple[RetourLine, Claim]],
+    addressed_as: Mapping[tuple[str, str], Invoice],
+) -> list[InvoiceDraft]:
+    """One invoice per patient (R4) for the materials, the insurer's part deducted."""
+    granted = {line.claim_ref: line.granted_cents for line, _ in materials}
+    claims = [_addressed(claim, addressed_as.get(claim.patient_key)) for _, claim in materials]
     drafts = []
     for group in group_by_patient(claims):
         lines = tuple(
@@ -425,7 +451,8 @@ def _material_drafts(
 
 def _addressed(claim: Claim, sibling: Invoice | None) -> Claim:
     """The insurer's copy has the 02 only (no 03, no e-mail): address the invoice as the
-    patient's invoice of the same declaration is, when this file has a line of it."""
+    patient's other invoice is (R7: by e-mail when the declaration gave one), when the
+    patient has one; else as the 02 record says (on paper)."""
     if sibling is None:
         return claim
     return replace(claim, patient=sibling.patient, debtor=sibling.debtor)

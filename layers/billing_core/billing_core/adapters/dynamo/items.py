@@ -14,6 +14,8 @@ Key design (one table, pk/sk):
   PROVIDER#{p}                 BLOCKCHANGE#{utc}#{n}#{patient}  R22 change log: blocked or
                                                         unblocked; n = the block's version
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
+                                                        (an insurer's line: and the patient's
+                                                        invoice of its upload, legal-nl.md §6)
   PROVIDER#{p}#INVOICE#{id}    INVOICE                  the invoice aggregate with its ledger
   PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
                                                         ISO week w: the retrocession's read (R24)
@@ -74,6 +76,7 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.ports import KnownClaim
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.week import Week
 
@@ -86,14 +89,33 @@ STATEMENT_RETENTION = timedelta(days=2922)
 # --- claim ------------------------------------------------------------------------------
 
 
-def claim_to_item(provider_id: str, claim_ref: str, declaration_id: str, invoice_id: str) -> Item:
-    """invoice_id is "" for a line that went to the insurer instead of the patient."""
-    return {
+def claim_to_item(
+    provider_id: str,
+    claim_ref: str,
+    declaration_id: str,
+    invoice_id: str,
+    patient_invoice_id: str = "",
+) -> Item:
+    """invoice_id is "" for a line that went to the insurer instead of the patient; such a
+    line's patient_invoice_id (KnownClaim) is stored when there is one."""
+    item = {
         **keys.claim_key(provider_id, claim_ref),
         "entity": "claim",
         "declaration_id": declaration_id,
         "invoice_id": invoice_id,
     }
+    if patient_invoice_id:
+        item["patient_invoice_id"] = patient_invoice_id
+    return item
+
+
+def known_claim_from_item(item: Item) -> KnownClaim:
+    return KnownClaim(
+        keys.claim_ref_of(item["pk"]),
+        item["declaration_id"],
+        item["invoice_id"],
+        item.get("patient_invoice_id", ""),  # none on markers written before it existed
+    )
 
 
 def reference_marker_to_item(invoice: Invoice) -> Item:

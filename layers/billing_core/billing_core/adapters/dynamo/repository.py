@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import chain
@@ -294,11 +294,8 @@ class BillingRepository:
 
     def known_claims(self, provider_id: str, claim_refs: Iterable[str]) -> dict[str, KnownClaim]:
         wanted = [keys.claim_key(provider_id, ref) for ref in dict.fromkeys(claim_refs)]
-        known: dict[str, KnownClaim] = {}
-        for found in self._batch_get(wanted):
-            claim_ref = keys.claim_ref_of(found["pk"])
-            known[claim_ref] = KnownClaim(claim_ref, found["declaration_id"], found["invoice_id"])
-        return known
+        known = (items.known_claim_from_item(found) for found in self._batch_get(wanted))
+        return {marker.claim_ref: marker for marker in known}
 
     def store_new(
         self,
@@ -306,6 +303,7 @@ class BillingRepository:
         declaration_id: str,
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
+        patient_invoices: Mapping[str, str] | None = None,
     ) -> NewInvoicesStored:
         """Write the markers of insurer-bound lines, and invoices with their claim markers.
 
@@ -320,9 +318,10 @@ class BillingRepository:
         # before any invoice is written (the ingest plans again then, see ports.py).
         # Built as the transactions go: a 100,000-line file's items all at once took
         # 325 MB (make bench (m)).
+        of_patient = patient_invoices or {}
         units = chain(
             (
-                _Unit([self._put_new(items.claim_to_item(provider_id, ref, declaration_id, ""))])
+                self._insurer_claim_unit(provider_id, declaration_id, ref, of_patient.get(ref, ""))
                 for ref in insurer_claim_refs
             ),
             (self._invoice_unit(provider_id, declaration_id, new) for new in invoices),
@@ -856,6 +855,12 @@ class BillingRepository:
             {"Put": {"TableName": self._table.name, "Item": marker}}
             for marker in items.ledger_week_items(invoice)
         ]
+
+    def _insurer_claim_unit(
+        self, provider_id: str, declaration_id: str, claim_ref: str, patient_invoice_id: str
+    ) -> _Unit:
+        item = items.claim_to_item(provider_id, claim_ref, declaration_id, "", patient_invoice_id)
+        return _Unit([self._put_new(item)])
 
     def _invoice_unit(self, provider_id: str, declaration_id: str, new: NewInvoice) -> _Unit:
         invoice = new.invoice
