@@ -458,11 +458,30 @@ class RiskFiguresOut(BaseModel):
     period: str = Field(description="a month (2026-11), or the range (2026-01..2026-12)")
     invoices: int
     amount: int
-    paid_on_time: OutcomeFiguresOut
-    paid_after_reminder: OutcomeFiguresOut
-    paid_after_collection: OutcomeFiguresOut
-    stopped: OutcomeFiguresOut = Field(description="stopped by you (R21), nothing left to pay")
-    unpaid: OutcomeFiguresOut = Field(description="past the final payment date")
+    paid_on_time: OutcomeFiguresOut = Field(
+        description=(
+            "paid by the final payment date (as deferred), or by the last term of a kept"
+            " arrangement; an invoice counts by the date it was paid, not the day we learned of it"
+        )
+    )
+    paid_after_reminder: OutcomeFiguresOut = Field(
+        description=(
+            "paid after the final payment date and before the handover to the collection"
+            " agency, also when the reminder had not gone out yet"
+        )
+    )
+    paid_after_collection: OutcomeFiguresOut = Field(
+        description="paid on or after the day of the handover to the collection agency"
+    )
+    stopped: OutcomeFiguresOut = Field(
+        description=(
+            "nothing left to pay and no payment covered the principal: stopped or forgiven"
+            " as coulance by you (R21), or taken back by a credit declaration"
+        )
+    )
+    unpaid: OutcomeFiguresOut = Field(
+        description="past the final payment date, or written off by the collection agency"
+    )
     open: OutcomeFiguresOut = Field(description="not yet due")
 
     @classmethod
