@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, Self
 
@@ -20,6 +20,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
+from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
@@ -580,10 +581,16 @@ class BlockChangeOut(BaseModel):
         )
 
 
+NEXT_SINCE = (
+    "ask with this as ?since= next time: the moment of this request less"
+    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes (never before since), as a change can be"
+    " written up to that long after the moment it carries. Not the moment of the last change"
+    " here: that could skip a change written late. So a change may come twice; applying a"
+    " change twice is harmless"
+)
+
+
 class BlockChangeListOut(BaseModel):
     since: datetime
     items: list[BlockChangeOut] = Field(description="oldest first")
-    next_since: datetime = Field(
-        description="ask with this as ?since= next time: the moment of the last change here "
-        "(since is inclusive, so it comes once more; applying a change twice is harmless)"
-    )
+    next_since: datetime = Field(description=NEXT_SINCE)
