@@ -107,6 +107,8 @@ def test_the_practice_imports_the_changes_since_its_last_import(sandbox, invoice
     repository = sandbox.runtime.repository
     assert repository.release_claim(PROVIDER, second.patient_ref, second.invoice_id, released_at)
 
+    sandbox.clock.set(released_at + timedelta(minutes=10))
+
     status, changes = get(sandbox, CHANGES, since="2027-01-29T05:00:00Z")  # 06:00 Dutch time
 
     assert status == 200
@@ -114,13 +116,40 @@ def test_the_practice_imports_the_changes_since_its_last_import(sandbox, invoice
         (second.patient_ref, "blocked"),
         (second.patient_ref, "unblocked"),
     ]
-    assert changes["next_since"] == "2027-01-30T06:00:00+01:00"
+    # The moment of the read less the margin for a change still being written (audit D4)
+    assert changes["next_since"] == "2027-01-30T05:50:00+01:00"
     _, everything = get(sandbox, CHANGES, since="2027-01-28")  # a date: midnight, Dutch time
     assert len(everything["items"]) == 3
     _, csv_text = get(sandbox, CHANGES, since=changes["next_since"], format="csv")
     assert csv_rows(csv_text) == [
         ["patient_ref", "change", "at"],
         [second.patient_ref, "unblocked", "2027-01-30T06:00:00+01:00"],
+    ]
+
+
+def test_a_block_written_after_a_later_stamped_change_is_not_lost(sandbox, invoices):
+    """R22 "serves block/unblock changes since a given moment" (audit provider D4): the
+    dunning run stamps a handover's block with a moment taken before it saves the invoice
+    and writes the agency file. Given another patient released 80 ms after that moment
+    and a poll that sees the release but not the block still being written, when the
+    practice software asks again from next_since, then the block is served."""
+    first, second = invoices[0], invoices[1]
+    hand_over(sandbox, second, HANDOVER - timedelta(days=3))
+    run_stamp = HANDOVER
+    repository = sandbox.runtime.repository
+    released_at = run_stamp + timedelta(milliseconds=80)
+    assert repository.release_claim(PROVIDER, second.patient_ref, second.invoice_id, released_at)
+    sandbox.clock.set(run_stamp + timedelta(seconds=1))
+    _, poll = get(sandbox, CHANGES, since="2027-01-28")
+    assert [(c["patient_ref"], c["change"]) for c in poll["items"]] == [
+        (second.patient_ref, "unblocked")
+    ]
+
+    hand_over(sandbox, first, run_stamp)  # the run's block lands after the poll
+    _, next_poll = get(sandbox, CHANGES, since=poll["next_since"])
+
+    assert (first.patient_ref, "blocked") in [
+        (c["patient_ref"], c["change"]) for c in next_poll["items"]
     ]
 
 

@@ -8,21 +8,29 @@ from decimal import Decimal
 
 import pytest
 
+from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.collection.debtor_risk import Month, Outcome, debtor_risk, outcome_of
+from billing_core.declarations.credit_corrections import with_credit
 from billing_core.invoices.invoice import Deferral, DunningStage, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_invoice, make_line
+from tests.unit.claim_factories import claim
+from tests.unit.factories import make_invoice, make_line, make_provider
 
 DUE = 3317  # the factory invoice: € 48,25 less € 15,08 reimbursed; final date 23 December
 TODAY = date(2027, 1, 15)
+HANDED_OVER = make_invoice(
+    status=InvoiceStatus.SENT,
+    dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+    handed_over_on=date(2027, 1, 11),
+)
 
 
-def paid(invoice, amount=DUE):
-    moment = datetime(2026, 12, 1, 12, 0, tzinfo=AMSTERDAM)
-    return apply_payment(invoice, IncomingPayment("psp", f"tr_{amount}", amount, moment))
+def paid(invoice, amount=DUE, on=date(2026, 12, 1)):
+    moment = datetime(on.year, on.month, on.day, 12, 0, tzinfo=AMSTERDAM)
+    return apply_payment(invoice, IncomingPayment("psp", f"tr_{amount}_{on}", amount, moment))
 
 
 def stopped(invoice):
@@ -40,17 +48,17 @@ def stopped(invoice):
     [
         (paid(make_invoice()), TODAY, Outcome.PAID_ON_TIME),
         (
-            paid(make_invoice(dunning_stage=DunningStage.REMINDED)),
+            paid(make_invoice(dunning_stage=DunningStage.REMINDED), on=date(2027, 1, 5)),
             TODAY,
             Outcome.PAID_AFTER_REMINDER,
         ),
         (
-            paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED)),
+            paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED), on=date(2027, 1, 14)),
             TODAY,
             Outcome.PAID_AFTER_REMINDER,
         ),
         (
-            paid(make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)),
+            paid(HANDED_OVER, on=date(2027, 1, 12)),
             TODAY,
             Outcome.PAID_AFTER_COLLECTION,
         ),
@@ -133,7 +141,7 @@ def test_how_an_invoice_ended_decides_its_outcome():
     wrote off as unpaid (the money never came)."""
     invoice = make_invoice()
     due = invoice.balance_cents
-    moment = datetime(2027, 2, 20, 12, tzinfo=AMSTERDAM)
+    moment = datetime(2026, 12, 20, 12, tzinfo=AMSTERDAM)
 
     def entry(kind, amount, cause):
         return LedgerEntry(kind, Component.PRINCIPAL, -amount, moment, cause)
@@ -149,3 +157,110 @@ def test_how_an_invoice_ended_decides_its_outcome():
     assert outcome_of(part_stopped, today) is Outcome.PAID_ON_TIME
     assert outcome_of(all_stopped, today) is Outcome.STOPPED
     assert outcome_of(written_off, today) is Outcome.UNPAID
+
+
+# --- R25 by the payment's date (legal-nl.md §2) and forgiveness (R21): audit provider D3 ---
+
+SENT = make_invoice(status=InvoiceStatus.SENT)
+
+
+def forgiven(invoice, scope=StopScope.PARTIAL, **amount):
+    request = StopRequest(scope, "goodwill", "", True, **amount)
+    return apply_stop(invoice, request, datetime(2026, 12, 2, tzinfo=AMSTERDAM), "provider:u")
+
+
+def credited(invoice, *lines):
+    """A later Vektis upload credits ``lines`` of the invoice (vektis.md §1)."""
+    at = datetime(2026, 12, 3, 9, tzinfo=AMSTERDAM)
+    for n, line in enumerate(lines):
+        credit = claim(
+            f"CR-{n}",
+            patient_ref=invoice.patient_ref,
+            bsn=invoice.bsn,
+            unit_price_cents=-line.unit_price_cents,
+            reverses_claim_ref=line.claim_ref,
+        )
+        invoice = with_credit(invoice, credit, at, "declaration:D2")
+    return invoice
+
+
+def kept_arrangement():
+    """Two terms of € 55,00 (€ 100,00 and the € 10,00 fee), due 23 December and 23
+    January, each paid on its due date (R15)."""
+    invoice = make_invoice(status=InvoiceStatus.SENT, lines=(make_line(unit_price_cents=10000),))
+    arranged = create_arrangement(
+        invoice, make_provider(), 2, datetime(2026, 12, 1, 10, tzinfo=AMSTERDAM)
+    )
+    for term in arranged.arrangement.terms:
+        arranged = paid(arranged, term.amount_cents, on=term.due_date)
+    return arranged
+
+
+@pytest.mark.parametrize(
+    ("invoice", "outcome"),
+    [
+        # Forgiven in full, nothing paid: stopped, whatever the kind of stop (R21)
+        (forgiven(SENT, percentage=Decimal(100)), Outcome.STOPPED),
+        (forgiven(SENT, amount_cents=DUE), Outcome.STOPPED),
+        (forgiven(paid(SENT, 1000), amount_cents=DUE - 1000), Outcome.STOPPED),
+        (credited(SENT, *SENT.lines), Outcome.STOPPED),  # a credit declaration took it back
+        # Forgiven in part, the rest paid after it: paid, by the payment's date
+        (
+            paid(forgiven(SENT, percentage=Decimal(50)), DUE - 1658, on=date(2026, 12, 5)),
+            Outcome.PAID_ON_TIME,
+        ),
+        (paid(credited(SENT, SENT.lines[1]), 2814, on=date(2026, 12, 5)), Outcome.PAID_ON_TIME),
+        (
+            paid(forgiven(SENT, percentage=Decimal(50)), DUE - 1658, on=date(2027, 1, 4)),
+            Outcome.PAID_AFTER_REMINDER,
+        ),
+        # The payment's date decides, not the dunning stage when we learned of it (§2)
+        (paid(SENT, on=date(2026, 12, 23)), Outcome.PAID_ON_TIME),  # the final date itself
+        (
+            paid(replace(SENT, dunning_stage=DunningStage.REMINDED), on=date(2026, 12, 20)),
+            Outcome.PAID_ON_TIME,  # matched by an operator after the reminder went out
+        ),
+        (paid(SENT, on=date(2026, 12, 29)), Outcome.PAID_AFTER_REMINDER),  # before any reminder
+        (
+            paid(paid(SENT, on=date(2027, 1, 10)), on=date(2026, 12, 20)),
+            Outcome.PAID_ON_TIME,  # twice, the one of 20 December booked last: it paid first
+        ),
+        (paid(HANDED_OVER, on=date(2027, 1, 8)), Outcome.PAID_AFTER_REMINDER),  # before handover
+        (paid(HANDED_OVER, on=date(2027, 1, 11)), Outcome.PAID_AFTER_COLLECTION),  # its day
+        (
+            paid(
+                replace(
+                    SENT,
+                    deferral=Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22)),
+                ),
+                on=date(2027, 1, 10),
+            ),
+            Outcome.PAID_ON_TIME,  # by the deferred final date (R14)
+        ),
+        (kept_arrangement(), Outcome.PAID_ON_TIME),  # every term on its due date (R15)
+    ],
+)
+def test_outcome_by_the_payment_date_and_forgiveness(invoice, outcome):
+    """R25 with legal-nl.md §2 ("The payment date decides, not the moment we learn of
+    it"): given an invoice settled by a payment, it counts by that payment's date against
+    the (deferred, or arranged) final payment date and the handover day; given one
+    settled by a stop, a coulance or a credit declaration with no payment covering the
+    principal, it counts as stopped (audit provider D3)."""
+    assert invoice.is_paid
+    assert outcome_of(invoice, TODAY) is outcome
+
+
+def test_principal_paid_with_only_costs_forgiven_counts_as_paid():
+    """Given an invoice whose costs were charged (R19) and whose principal was paid after
+    the reminder, When the provider stops what is left (the costs), Then it counts as paid
+    after reminder, not stopped: the patient's money covered the principal (R21, R25)."""
+    day = datetime(2027, 1, 14, 6, tzinfo=AMSTERDAM)
+    charged = replace(SENT, dunning_stage=DunningStage.COSTS_CHARGED).with_entry(
+        LedgerEntry(EntryKind.COSTS, Component.COSTS, 4000, day, "reminder:R1")
+    )
+    principal_paid = charged.with_entries(
+        [LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -DUE, day, "bank:e1")]
+    )
+    costs_stopped = forgiven(principal_paid, StopScope.FULL)
+    assert costs_stopped.is_paid
+    assert outcome_of(costs_stopped, TODAY) is Outcome.PAID_AFTER_REMINDER

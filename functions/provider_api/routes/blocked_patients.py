@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -17,6 +18,7 @@ from billing_core.entrypoints.http.provider_models import (
 )
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.services.provider import blocked_patients
+from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
 from billing_core.shared.clock import AMSTERDAM
 
 router = ResourceRouter("Blocked patients")
@@ -48,7 +50,12 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
 @router.get(
     "/api/v1/provider/blocked-patients/changes",
     summary="Blocks and unblocks since a moment, for your practice software (R22)",
-    responses=json_or_csv("Oldest first; CSV columns patient_ref;change;at", BlockChangeListOut),
+    responses=json_or_csv(
+        "Oldest first; CSV columns patient_ref;change;at. The CSV has no next_since: ask"
+        f" next time from the moment of this request less {STAMP_BEFORE_WRITE // timedelta(minutes=1)}"
+        " minutes (changes may come twice; applying one twice is harmless)",
+        BlockChangeListOut,
+    ),
 )
 def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above document both
     since: Annotated[

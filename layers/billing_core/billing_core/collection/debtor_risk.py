@@ -1,14 +1,23 @@
 """Debtor-risk figures (R25): per month of issue, how the provider's invoices ended up.
 
-Each invoice has one outcome on the day the figures are asked for:
+Each invoice has one outcome on the day the figures are asked for. A paid invoice counts
+by the date of the payment that settled it (legal-nl.md §2: "The payment date decides,
+not the moment we learn of it"), never by how far the dunning run had come when we
+learned of it:
 
-- paid on time: paid without any dunning step (``dunning_stage`` NONE);
-- paid after reminder: paid once the 14-day letter went out (REMINDED or COSTS_CHARGED);
-- paid after collection: paid with the claim at the collection agency;
-- stopped: the provider stopped the invoice (R21) and nothing is left to pay. The rule
-  lists no such outcome, but a written-off invoice counted as "paid on time" would make
-  the figures look better than the money did;
-- unpaid: not paid and past its current final payment date (a deferral moves it, R14);
+- paid on time: paid by the final payment date the patient was given: the current one
+  (a deferral moves it, R14), or the last term of an arrangement that was kept (R15);
+- paid after reminder: paid later than that, before the claim went to the collection
+  agency. This is every late payment short of collection: in the reminder's term, after
+  it (costs charged), and also one made before the reminder was sent;
+- paid after collection: paid on or after the day the claim was handed to the agency;
+- stopped: nothing is left to pay and no payment covered the principal: the provider
+  stopped it or forgave the rest as coulance (R21, any amount up to all of it), or a
+  credit declaration took it back. The rule lists no such outcome, but a forgiven
+  invoice counted as "paid on time" would make the figures look better than the money
+  did;
+- unpaid: not paid and past its current final payment date, or written off by the
+  collection agency (the money never came);
 - open: not paid and not yet due.
 
 Counts, and amounts as the original amount the patient was asked (R21's "original
@@ -26,9 +35,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from billing_core.collection.collection_report import SOURCE as AGENCY
-from billing_core.invoices.invoice import DunningStage, Invoice
-from billing_core.invoices.ledger import EntryKind, LedgerEntry
+from billing_core.invoices.invoice import ArrangementStatus, Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import payment_id
+from billing_core.shared.clock import amsterdam_day
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
@@ -44,34 +54,46 @@ class Outcome(StrEnum):
     OPEN = "open"
 
 
-_PAID_BY_STAGE = {
-    DunningStage.NONE: Outcome.PAID_ON_TIME,
-    DunningStage.REMINDED: Outcome.PAID_AFTER_REMINDER,
-    DunningStage.COSTS_CHARGED: Outcome.PAID_AFTER_REMINDER,
-    DunningStage.WITH_COLLECTION_AGENCY: Outcome.PAID_AFTER_COLLECTION,
-}
-
-
 def outcome_of(invoice: Invoice, today: date) -> Outcome:
-    if invoice.is_paid:
-        settled_by = _settling_entry(invoice)
-        if settled_by is not None and settled_by.kind is EntryKind.STOP:
-            # Written off by the collection agency: the money never came (R25's "unpaid").
-            if settled_by.cause.startswith(payment_id(AGENCY, "")):
-                return Outcome.UNPAID
-            return Outcome.STOPPED
-        return _PAID_BY_STAGE[invoice.dunning_stage]
-    if today > invoice.current_final_payment_date:
-        return Outcome.UNPAID
-    return Outcome.OPEN
+    if not invoice.is_paid:
+        return Outcome.UNPAID if today > invoice.current_final_payment_date else Outcome.OPEN
+    settled_by = _principal_settled_by(invoice)
+    if settled_by is None or settled_by.kind is not EntryKind.PAYMENT:
+        # Written off by the collection agency: the money never came (R25's "unpaid").
+        if settled_by is not None and settled_by.cause.startswith(payment_id(AGENCY, "")):
+            return Outcome.UNPAID
+        return Outcome.STOPPED
+    return _paid_on(invoice, amsterdam_day(settled_by.at))
 
 
-def _settling_entry(invoice: Invoice) -> LedgerEntry | None:
-    """The entry that last brought what is owed to nothing: a payment, or a stop (a
-    partial stop followed by payment of the rest is a payment)."""
+def _paid_on(invoice: Invoice, day: date) -> Outcome:
+    if day <= _on_time_until(invoice):
+        return Outcome.PAID_ON_TIME
+    if invoice.handed_over_on is not None and day >= invoice.handed_over_on:
+        return Outcome.PAID_AFTER_COLLECTION
+    return Outcome.PAID_AFTER_REMINDER
+
+
+def _on_time_until(invoice: Invoice) -> date:
+    """The last day the patient was given: the current final payment date (R14), or the
+    due date of the last term of an arrangement that was not cancelled (R15)."""
+    arrangement = invoice.arrangement
+    if arrangement is None or arrangement.status is ArrangementStatus.CANCELLED:
+        return invoice.current_final_payment_date
+    return max(invoice.current_final_payment_date, arrangement.terms[-1].due_date)
+
+
+def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
+    """The entry that last brought the principal to nothing: a payment, or a stop,
+    coulance or credit declaration (a partial stop followed by payment of the rest is a
+    payment; a payment followed by a stop of the rest is a stop). Taken in the order
+    the entries are dated, so a payment we learned of late counts on its own day (§2).
+    The principal alone: costs and interest forgiven after the principal was paid leave
+    it paid; a paid invoice has its principal at nothing, since a credit sits there."""
     owed = 0
     settling = None
-    for entry in invoice.ledger:
+    principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
+    for entry in sorted(principal, key=lambda entry: entry.at):
         before, owed = owed, owed + entry.amount_cents
         if before > 0 >= owed:
             settling = entry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, Self
 
@@ -20,6 +20,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
+from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
@@ -458,11 +459,30 @@ class RiskFiguresOut(BaseModel):
     period: str = Field(description="a month (2026-11), or the range (2026-01..2026-12)")
     invoices: int
     amount: int
-    paid_on_time: OutcomeFiguresOut
-    paid_after_reminder: OutcomeFiguresOut
-    paid_after_collection: OutcomeFiguresOut
-    stopped: OutcomeFiguresOut = Field(description="stopped by you (R21), nothing left to pay")
-    unpaid: OutcomeFiguresOut = Field(description="past the final payment date")
+    paid_on_time: OutcomeFiguresOut = Field(
+        description=(
+            "paid by the final payment date (as deferred), or by the last term of a kept"
+            " arrangement; an invoice counts by the date it was paid, not the day we learned of it"
+        )
+    )
+    paid_after_reminder: OutcomeFiguresOut = Field(
+        description=(
+            "paid after the final payment date and before the handover to the collection"
+            " agency, also when the reminder had not gone out yet"
+        )
+    )
+    paid_after_collection: OutcomeFiguresOut = Field(
+        description="paid on or after the day of the handover to the collection agency"
+    )
+    stopped: OutcomeFiguresOut = Field(
+        description=(
+            "nothing left to pay and no payment covered the principal: stopped or forgiven"
+            " as coulance by you (R21), or taken back by a credit declaration"
+        )
+    )
+    unpaid: OutcomeFiguresOut = Field(
+        description="past the final payment date, or written off by the collection agency"
+    )
     open: OutcomeFiguresOut = Field(description="not yet due")
 
     @classmethod
@@ -561,10 +581,16 @@ class BlockChangeOut(BaseModel):
         )
 
 
+NEXT_SINCE = (
+    "ask with this as ?since= next time: the moment of this request less"
+    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes (never before since), as a change can be"
+    " written up to that long after the moment it carries. Not the moment of the last change"
+    " here: that could skip a change written late. So a change may come twice; applying a"
+    " change twice is harmless"
+)
+
+
 class BlockChangeListOut(BaseModel):
     since: datetime
     items: list[BlockChangeOut] = Field(description="oldest first")
-    next_since: datetime = Field(
-        description="ask with this as ?since= next time: the moment of the last change here "
-        "(since is inclusive, so it comes once more; applying a change twice is harmless)"
-    )
+    next_since: datetime = Field(description=NEXT_SINCE)

@@ -4,7 +4,7 @@ blocks and unblocks since a moment, for its practice software (R22)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.providers.users import ProviderUser, Role
@@ -20,16 +20,29 @@ class BlockedPatients:
     as_of: date
 
 
+# How long before it is written a change can be stamped. Writers stamp a change first and
+# write it later in the same Lambda invocation: the dunning run stamps a handover's block,
+# then saves the invoice and writes the agency file to S3 (dunning/run.py). AWS stops an
+# invocation after 15 minutes at most (the dunning run's Timeout is that limit), so a
+# change not yet readable at a moment is stamped less than 15 minutes before it; 5 more
+# cover a query that does not see a write just committed yet and two Lambdas' clocks.
+STAMP_BEFORE_WRITE = timedelta(minutes=20)
+
+
 @dataclass(frozen=True, slots=True)
 class BlockChanges:
     since: datetime  # as asked, in Dutch time
     changes: list[BlockChange]  # oldest first
+    read_at: datetime  # taken just before the changes were read
 
     @property
     def next_since(self) -> datetime:
-        """Ask from here next time: the last change's moment (``since`` is inclusive, so it
-        comes once more; applying a change twice is harmless)."""
-        return self.changes[-1].at if self.changes else self.since
+        """Ask from here next time: the moment of the read less ``STAMP_BEFORE_WRITE``,
+        never before ``since``. Not the last change's moment: a change stamped before it
+        may still have been in the writing, and would never be served (R22, audit provider
+        D4). Changes of the last 20 minutes come once more; applying one twice is
+        harmless."""
+        return max(self.since, self.read_at - STAMP_BEFORE_WRITE)
 
 
 def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:
@@ -43,4 +56,5 @@ def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) ->
     provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
     ctx.record_read(user, ReadKind.PATIENT_LIST, "block_changes")
-    return BlockChanges(moment, ctx.store.block_changes(provider_id, moment))
+    read_at = ctx.clock.now()
+    return BlockChanges(moment, ctx.store.block_changes(provider_id, moment), read_at)
