@@ -302,6 +302,11 @@ _DUTCH: Sections = {
             "minuten lang de nota bekijken en betalen of iets aanvragen."
         ),
         "form_invalid": "Het formulier is niet volledig of niet juist ingevuld. Er is niets gewijzigd.",
+        "amount_invalid": (
+            "Een bedrag is niet te lezen. Vul het in euro's in met een komma voor de centen, "
+            "zoals het op het overzicht staat: bijvoorbeeld 60,17 of 1.234,56. Er is niets "
+            "gewijzigd."
+        ),
         "payment_thanks": "Dank u wel! Uw betaling is ontvangen.",
         "payment_pending": (
             "Uw bank heeft de betaling nog niet bevestigd. Ververs deze pagina over een paar minuten."
@@ -479,6 +484,10 @@ _ENGLISH: Sections = {
             "you can see the invoice and pay or ask for something."
         ),
         "form_invalid": "The form was not complete or not right. Nothing has been changed.",
+        "amount_invalid": (
+            "An amount could not be read. Enter it in euros with a comma before the cents, as "
+            "the statement shows it: for example 60,17 or 1.234,56. Nothing has been changed."
+        ),
         "payment_thanks": "Thank you! Your payment has been received.",
         "payment_pending": (
             "Your bank has not confirmed the payment yet. Please reload this page in a few minutes."

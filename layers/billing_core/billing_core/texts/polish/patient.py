@@ -193,6 +193,10 @@ PAGE: Section = {
         "można obejrzeć fakturę, zapłacić lub złożyć wniosek."
     ),
     "form_invalid": "Formularz nie został wypełniony w całości lub poprawnie. Nic nie zostało zmienione.",
+    "amount_invalid": (
+        "Nie udało się odczytać kwoty. Proszę wpisać ją w euro z przecinkiem przed centami, "
+        "tak jak w rozliczeniu: na przykład 60,17 lub 1.234,56. Nic nie zostało zmienione."
+    ),
     "payment_thanks": "Dziękujemy! Płatność została przyjęta.",
     "payment_pending": (
         "Bank nie potwierdził jeszcze płatności. Proszę odświeżyć tę stronę za kilka minut."
