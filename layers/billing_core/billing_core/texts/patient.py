@@ -350,11 +350,14 @@ _DUTCH: Sections = {
         "pay_term_button": "Betaal de termijn van {amount} met iDEAL",
         "pay_all_button": "Betaal alles in één keer: {amount}",
         "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        # legal-nl.md §7, seeds 001 and 004: what the invoice and its e-mail say too
         "dont_pay_yet": (
-            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien de nota eerst in "
-            "bij uw zorgverzekeraar en vul hieronder de bedragen van het overzicht in dat u "
-            "terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste betaaldatum "
-            "per e-mail."
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar en vul "
+            "hieronder de bedragen van het overzicht in dat u terugkrijgt. U krijgt het "
+            "aangepaste bedrag met een nieuwe uiterste betaaldatum per e-mail. Duurt het lang "
+            "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
+            "aan."
         ),
         "statement_heading": "Overzicht van uw zorgverzekeraar",
         "statement_text": "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde.",
@@ -531,9 +534,11 @@ _ENGLISH: Sections = {
         "pay_all_button": "Pay everything at once: {amount}",
         "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
         "dont_pay_yet": (
-            "Your healthcare provider has no contract with your health insurer. First claim the "
-            "invoice from your insurer, then enter below the amounts of the statement you get "
-            "back. You will get the adjusted amount with a new date to pay by in an e-mail."
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer, "
+            "then enter below the amounts of the statement you get back. You will get the "
+            "adjusted amount with a new date to pay by in an e-mail. If your insurer takes "
+            "long to pay, ask here for a free deferral of payment."
         ),
         "statement_heading": "Your health insurer's statement",
         "statement_text": "Copy the amounts from the statement your health insurer sent you.",

@@ -242,10 +242,12 @@ PAGE: Section = {
     "pay_all_button": "Zapłać całość naraz: {amount}",
     "dont_pay_yet_heading": "Uwaga: proszę jeszcze nie płacić tej faktury",
     "dont_pay_yet": (
-        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Najpierw "
-        "proszę złożyć fakturę u ubezpieczyciela, a potem wpisać poniżej kwoty z "
-        "otrzymanego od niego rozliczenia. Skorygowaną kwotę z nowym terminem płatności "
-        "otrzyma Pan/Pani e-mailem."
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela, a potem wpisać poniżej kwoty z otrzymanego od niego rozliczenia. "
+        "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani e-mailem. Jeśli "
+        "ubezpieczyciel długo zwleka z wypłatą, można tutaj bezpłatnie odroczyć termin "
+        "płatności."
     ),
     "statement_heading": "Rozliczenie od ubezpieczyciela zdrowotnego",
     "statement_text": "Proszę przepisać kwoty z rozliczenia przysłanego przez ubezpieczyciela.",
