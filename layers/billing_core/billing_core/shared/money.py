@@ -13,13 +13,15 @@ _AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2
 # Grouped thousands as people type them, only where the decimal mark shows what the
 # separator is: "1.234,56" (as Dutch insurers print it), "1,234.56" (as the English pages
 # write it), or spaces, never a decimal mark ("1 234,56", as Polish readers write it).
-# Each with the separator to drop.
+# Each with the separator to drop. Patterns, not compiled: every handler imports this
+# module and only the checker's form reads typed amounts (re caches them on first use;
+# cold start, issue 18 (d)).
 _GROUPED = (
-    (re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+,\d{1,2}$"), "."),
-    (re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d{1,2}$"), ","),
-    (re.compile(r"^[+-]?\d{1,3}(?: \d{3})+(?:,\d{1,2})?$"), " "),
+    (r"^[+-]?\d{1,3}(?:\.\d{3})+,\d{1,2}$", "."),
+    (r"^[+-]?\d{1,3}(?:,\d{3})+\.\d{1,2}$", ","),
+    (r"^[+-]?\d{1,3}(?: \d{3})+(?:,\d{1,2})?$", " "),
 )
-_SPACES = re.compile(r"\s+")  # no-break and narrow spaces too, as a copy may hold them
+_SPACES = r"\s+"  # no-break and narrow spaces too, as a copy may hold them
 
 
 class AmountFormatError(ValueError):
@@ -42,11 +44,11 @@ def parse_typed_euros(text: str) -> int:
     a € sign ("€ 60,17", "60,17 €"), grouped thousands ("€ 1.234,56", "1 234,56") and
     Dutch whole euros ("60,-"). Grouping counts only where the decimal mark settles it:
     "1.234" stays refused, as 1234 or 1.234 it cannot tell."""
-    plain = _SPACES.sub(" ", text).strip().removeprefix("€").removesuffix("€").strip()
+    plain = re.sub(_SPACES, " ", text).strip().removeprefix("€").removesuffix("€").strip()
     if plain.endswith(",-"):
         plain = plain.removesuffix("-") + "00"
     for grouped, separator in _GROUPED:
-        if grouped.match(plain):
+        if re.match(grouped, plain):
             return parse_euros(plain.replace(separator, ""))
     return parse_euros(plain)
 
