@@ -4,12 +4,15 @@ insurer's statement; the practice confirms the coulance proposal (seeds 001, 004
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 
 from billing_core.invoices.invoice import Channel
+from billing_core.shared.money import format_euros
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
+from tests.functional.test_patient_api import FORM, unlock, visit_cookie
 
 PROVIDER = PHYSIO.provider_id
 
@@ -91,3 +94,39 @@ def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
     assert status == 404
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["amount_due"] == invoice.amount_due_cents
+
+
+def send_statement_on_the_page(sandbox, invoice, reimbursed: str):
+    """The checker page's statement form, as the patient fills it in after the birth date."""
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    form = urlencode(
+        {
+            "action": "statement",
+            "kenmerk": invoice.reference,
+            "lang": "nl",
+            "reimbursed": reimbursed,
+            "withheld_deductible": "€ 0,00",
+        }
+    )
+    return sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+
+
+def test_r17_the_page_takes_the_amount_as_the_statement_prints_it(sandbox, invoice):
+    """Given the insurer's statement prints "€ 1.234,56" the Dutch way (audit care D7), when
+    the patient copies the reimbursed amount into the page's form as it stands, then the
+    statement is received with that amount."""
+    reimbursed = invoice.amount_due_cents * 40 // 100
+    status, html = send_statement_on_the_page(sandbox, invoice, format_euros(reimbursed, "nl"))
+    assert status == 200 and "Uw zorgverlener beoordeelt het overzicht." in html
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    assert proposal["details"]["reimbursed_cents"] == reimbursed
+
+
+def test_r17_an_amount_the_page_cannot_read_for_sure_says_how_to_type_it(sandbox, invoice):
+    """Given "1.234" (1234 or 1.234 euros?), then nothing is received and the page says how
+    to type the amount, not only that the form was wrong."""
+    status, html = send_statement_on_the_page(sandbox, invoice, "1.234")
+    assert status == 400
+    assert "met een komma voor de centen" in html and "bijvoorbeeld 60,17 of 1.234,56" in html
+    assert send_statement(sandbox, invoice)[0] == 200  # the first statement after all

@@ -308,3 +308,35 @@ def test_r37_non_contracted_care_says_do_not_pay_yet():
     # Then its invoice says "don't pay yet"; a contracted one does not
     assert "Let op: betaal deze nota nog niet" in shown(render(provider=waits))
     assert "Let op: betaal deze nota nog niet" not in shown(render())
+
+
+def test_section_7_the_dont_pay_yet_invoice_asks_no_payment_now_and_offers_no_arrangement():
+    """legal-nl.md §7: the invoice tells the patient "do not pay yet and do not ask for an
+    arrangement; claim the invoice from your insurer; send us the insurer's statement ...
+    if the insurer is slow, ask for the free deferral" (audit care D5)."""
+    # Given a practice without contracts that waits for the insurer's statement
+    waits = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+    # When its invoice is printed
+    text = " ".join(shown(render(provider=waits)).split())
+    # Then it says don't ask for an arrangement, and the free deferral if the insurer is slow
+    assert "Vraag ook nog geen betalingsregeling aan." in text
+    assert "Vraag dan in de betaalchecker kosteloos uitstel van betaling aan." in text
+    # and where the statement goes, and that only the adjusted amount is paid, to the account
+    assert "Het overzicht van uw zorgverzekeraar geeft u door in de betaalchecker" in text
+    assert "Betaal pas het aangepaste bedrag uit de e-mail" in text
+    assert "NL91 ABNA 0417 1643 00 ten name van Stichting Derdengelden zorgnota" in text
+    # and nothing asks the amount now, offers iDEAL or an arrangement
+    assert "Maak € 33,17 uiterlijk" not in text
+    assert "iDEAL" not in text and "online te betalen" not in text
+    assert "treft u een betalingsregeling" not in text
+    # while a contracted invoice still does
+    usual = " ".join(shown(render()).split())
+    assert "Maak € 33,17 uiterlijk 23 december 2026 over" in usual
+    assert "iDEAL" in usual and "treft u een betalingsregeling" in usual
+
+
+def test_section_7_the_dont_pay_yet_invoice_stays_one_page_in_every_language():
+    waits = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+    for language in Language:
+        invoice = make_invoice(patient=make_person(language=language))
+        assert page_count(render(invoice, waits, compress=True)) == 1, language

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_core.shared.money import AmountFormatError, format_euros, parse_euros, percentage_of
+from billing_core.shared.money import (
+    AmountFormatError,
+    format_euros,
+    parse_euros,
+    parse_typed_euros,
+    percentage_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +37,57 @@ def test_amounts_as_practice_software_writes_them(text, cents):
 def test_ambiguous_or_malformed_amounts_are_refused(text):
     with pytest.raises(AmountFormatError):
         parse_euros(text)
+
+
+@pytest.mark.parametrize(
+    "typed, cents",
+    [
+        # R17/R37: "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde":
+        # as a Dutch insurer's statement prints them (audit care D7)
+        ("1.234,56", 123456),
+        ("€ 60,17", 6017),
+        ("€ 1.234,56", 123456),
+        ("€60,17", 6017),
+        ("€\u00a01.234,56", 123456),
+        ("12.345.678,90", 1234567890),
+        ("€ 385,-", 38500),
+        # as the English and Arabic pages write amounts, and Polish readers (R9)
+        ("€1,234.56", 123456),
+        ("1\u00a0234,56\u00a0€", 123456),
+        ("1 234", 123400),
+        # and everything parse_euros takes
+        ("48,75", 4875),
+        ("48.75", 4875),
+        ("1234,56", 123456),
+        (" 0 ", 0),
+    ],
+)
+def test_r17_amounts_typed_off_a_statement(typed, cents):
+    assert parse_typed_euros(typed) == cents
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1.234",  # 1234 or 1.234? A dot without a decimal comma settles nothing
+        "1,234",  # the same the other way round
+        "1.234.567",
+        "1.23,45",  # not groups of three
+        "12.34,56",
+        "1.234.56",
+        "1,234,56",
+        "1.234,567",
+        "1 23,45",
+        "€",
+        "€ €5",
+        "EUR 5",
+        "5 euro",
+        "",
+    ],
+)
+def test_r17_typed_amounts_that_cannot_be_read_for_sure_are_refused(typed):
+    with pytest.raises(AmountFormatError):
+        parse_typed_euros(typed)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +120,13 @@ def test_formatting_and_parsing_agree(cents):
     # Given any amount / When written in English without the sign and grouping / Then it parses back
     text = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
     assert parse_euros(text) == cents
+
+
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.sampled_from(["nl", "en", "pl", "ar"]),
+)
+def test_an_amount_copied_as_we_write_it_is_read_back(cents, language):
+    # Given any amount as our letters and pages write it in a language (R9)
+    # When a person types it back into a form / Then it is the same amount
+    assert parse_typed_euros(format_euros(cents, language)) == cents

@@ -9,7 +9,9 @@ from datetime import date
 
 import pytest
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
+from markupsafe import escape
 
+from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.correspondence.render import (
     ENVIRONMENT,
     invoice_email_context,
@@ -130,6 +132,58 @@ def test_no_reimbursement_sentence_when_the_insurer_pays_nothing():
     # Then it does not talk about a reimbursement
     assert "zorgverzekeraar" not in email.text
     assert "zorgverzekeraar" not in email.html
+
+
+# --- non-contracted care: "don't pay yet" (legal-nl.md §7, R37) -----------------------------
+
+WAITS = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+
+
+@pytest.mark.parametrize(
+    "language, no_arrangement_yet, deferral_if_slow",
+    [
+        # seed 001: "vraag ook nog geen betalingsregeling aan"; seed 004: the free deferral
+        (
+            "nl",
+            "Vraag ook nog geen betalingsregeling aan.",
+            "in de betaalchecker kosteloos uitstel",
+        ),
+        ("en", "Do not ask for an instalment arrangement yet", "ask for a free deferral"),
+        ("pl", "Proszę też jeszcze nie ustalać planu ratalnego.", "bezpłatnie odroczyć termin"),
+        ("ar", "لا تطلبوا خطة تقسيط بعد أيضًا.", "فاطلبوا تأجيل الدفع مجانًا"),
+    ],
+)
+def test_section_7_the_dont_pay_yet_email_says_one_thing(
+    language, no_arrangement_yet, deferral_if_slow
+):
+    """legal-nl.md §7: "do not pay yet and do not ask for an arrangement; claim the invoice
+    from your insurer; send us the insurer's statement ... Seed 004 adds: if the insurer is
+    slow, ask for the free deferral." (audit care D5)"""
+    # Given an invoice of a practice without contracts that waits for the statement
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    t = texts_for(language, ("common", "email", "email.invoice"))
+    pay_request = t(
+        "request",
+        amount=t.euros(invoice.amount_due_cents),
+        date=long_date(invoice.final_payment_date, language),
+    )
+
+    # When its e-mail is rendered
+    email = render(invoice, WAITS)
+
+    # Then text and HTML say don't pay yet, no arrangement yet, the deferral if the insurer
+    # is slow, and link to the checker for the statement
+    for part, written in ((email.text, str), (email.html, lambda text: str(escape(text)))):
+        assert written(t("dont_pay_yet_heading")) in part
+        assert written(no_arrangement_yet) in part and written(deferral_if_slow) in part
+        assert written(t("statement_link_intro")) in part and written(PAY_URL) in part
+        # and nothing that asks to pay now or offers an arrangement
+        assert written(pay_request) not in part
+        assert written(t("pay_link_intro")) not in part and "iDEAL" not in part
+        assert written(t("more_time", checker_url=PUBLIC)) not in part
+        assert written(t("attachment")) not in part  # "... for paying by bank transfer"
+    assert t("send_statement") in email.html
+    assert misdirected_lines(email.text) == []
 
 
 def test_a_parent_gets_the_invoice_of_a_child():

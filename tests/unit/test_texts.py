@@ -12,7 +12,7 @@ from billing_core.declarations.findings import Finding, Severity
 from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
 from billing_core.texts.catalogue import long_date, short_date
-from billing_core.texts.letters import LETTERS
+from billing_core.texts.letters import LETTERS, texts_for
 from billing_core.texts.patient import (
     PAGE,
     PATIENT,
@@ -177,3 +177,23 @@ def test_every_language_with_a_reminder_letter_writes_its_term():
     }
     assert "ar" in writing_reminders
     assert writing_reminders <= TERM_PHRASE.keys()
+
+
+@pytest.mark.parametrize(
+    "language, no_arrangement_yet, deferral_if_slow",
+    [
+        ("nl", "Vraag ook nog geen betalingsregeling aan.", "kosteloos uitstel van betaling"),
+        ("en", "Do not ask for an instalment arrangement yet", "a free deferral of payment"),
+        ("pl", "Proszę też jeszcze nie ustalać planu ratalnego.", "bezpłatnie odroczyć termin"),
+        ("ar", "لا تطلبوا خطة تقسيط بعد أيضًا.", "تأجيل الدفع مجانًا"),
+    ],
+)
+def test_section_7_checker_invoice_and_email_say_the_same_dont_pay_yet(
+    language, no_arrangement_yet, deferral_if_slow
+):
+    """legal-nl.md §7: the invoice, the e-mail and the checker all say "do not ask for an
+    arrangement"; seed 004: "if the insurer is slow, ask for the free deferral"."""
+    on_the_page = page_texts(language)("dont_pay_yet")
+    on_the_invoice = texts_for(language, ("common",))("dont_pay_yet", checker_url="x")
+    for said in (on_the_page, on_the_invoice):
+        assert no_arrangement_yet in said and deferral_if_slow in said

@@ -407,21 +407,31 @@ def _payment_instructions(
     public_base_url: str,
     account: CollectionAccount,
 ) -> None:
-    """How to pay, with the QR code to the checker beside it (R36)."""
-    amount = t.euros(invoice.original_amount_cents)
-    sentences = (
-        t(
-            "pay_transfer",
-            amount=amount,
-            date=t.long_date(invoice.final_payment_date),
-            iban=unbroken(account.grouped_iban),
-            holder=account.holder,
-            reference=kenmerk(invoice.reference),
-        ),
-        t("pay_online_at", url=public_base_url),
-        t("more_time", checker_url=public_base_url),
-        t("questions", provider=provider.name),
-    )
+    """How to pay, with the QR code to the checker beside it (R36). An invoice that waits
+    for the insurer's statement asks no amount now and offers no iDEAL and no
+    arrangement (legal-nl.md §7): only where the adjusted amount goes, and where the
+    statement is sent."""
+    bank = {
+        "iban": unbroken(account.grouped_iban),
+        "holder": account.holder,
+        "reference": kenmerk(invoice.reference),
+    }
+    if awaits_insurer_statement(invoice, provider):
+        sentences: tuple[str, ...] = (
+            t("pay_adjusted_transfer", **bank),
+            t("send_statement_at", url=public_base_url),
+        )
+        caption = t("qr_caption_statement")
+    else:
+        pay_by = t.long_date(invoice.final_payment_date)
+        amount = t.euros(invoice.original_amount_cents)
+        sentences = (
+            t("pay_transfer", amount=amount, date=pay_by, **bank),
+            t("pay_online_at", url=public_base_url),
+            t("more_time", checker_url=public_base_url),
+        )
+        caption = t("qr_caption")
+    sentences += (t("questions", provider=provider.name),)
     if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
         pdf.add_page()
     _style(pdf, 11, "B", color=_ACCENT)
@@ -437,7 +447,7 @@ def _payment_instructions(
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
     _style(pdf, 7.5, color=_MUTED)
     pdf.set_x(pdf.w - _RIGHT - _QR_SIZE - 10)
-    pdf.cell(_QR_SIZE + 10, 4, t("qr_caption"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def _qr_code(pdf: FPDF, url: str, *, x: float, y: float) -> None:

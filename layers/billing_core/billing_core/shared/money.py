@@ -10,6 +10,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NO_BREAK_SPACE = "\u00a0"
 _AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2}))?$")
+# Grouped thousands as people type them, only where the decimal mark shows what the
+# separator is: "1.234,56" (as Dutch insurers print it), "1,234.56" (as the English pages
+# write it), or spaces, never a decimal mark ("1 234,56", as Polish readers write it).
+# Each with the separator to drop. Patterns, not compiled: every handler imports this
+# module and only the checker's form reads typed amounts (re caches them on first use;
+# cold start, issue 18 (d)).
+_GROUPED = (
+    (r"^[+-]?\d{1,3}(?:\.\d{3})+,\d{1,2}$", "."),
+    (r"^[+-]?\d{1,3}(?:,\d{3})+\.\d{1,2}$", ","),
+    (r"^[+-]?\d{1,3}(?: \d{3})+(?:,\d{1,2})?$", " "),
+)
+_SPACES = r"\s+"  # no-break and narrow spaces too, as a copy may hold them
 
 
 class AmountFormatError(ValueError):
@@ -17,13 +29,28 @@ class AmountFormatError(ValueError):
 
 
 def parse_euros(text: str) -> int:
-    """'12,50', '12.50', '-3.5', '45' -> cents. Thousands separators are refused:
-    in '1.234' nobody can tell whether it means 1234 or 1.234."""
+    """'12,50', '12.50', '-3.5', '45' -> cents, as files and APIs write amounts.
+    Thousands separators are refused: in '1.234' nobody can tell whether it means 1234
+    or 1.234 (``parse_typed_euros`` takes them where the decimal mark tells)."""
     match = _AMOUNT.match(text.strip())
     if not match:
         raise AmountFormatError(text)
     cents = int(match["euros"]) * 100 + int((match["cents"] or "0").ljust(2, "0"))
     return -cents if match["sign"] == "-" else cents
+
+
+def parse_typed_euros(text: str) -> int:
+    """An amount a person types off a letter: what ``parse_euros`` takes, and also with
+    a € sign ("€ 60,17", "60,17 €"), grouped thousands ("€ 1.234,56", "1 234,56") and
+    Dutch whole euros ("60,-"). Grouping counts only where the decimal mark settles it:
+    "1.234" stays refused, as 1234 or 1.234 it cannot tell."""
+    plain = re.sub(_SPACES, " ", text).strip().removeprefix("€").removesuffix("€").strip()
+    if plain.endswith(",-"):
+        plain = plain.removesuffix("-") + "00"
+    for grouped, separator in _GROUPED:
+        if re.match(grouped, plain):
+            return parse_euros(plain.replace(separator, ""))
+    return parse_euros(plain)
 
 
 def round_half_up(value: Decimal) -> int:

@@ -302,6 +302,11 @@ _DUTCH: Sections = {
             "minuten lang de nota bekijken en betalen of iets aanvragen."
         ),
         "form_invalid": "Het formulier is niet volledig of niet juist ingevuld. Er is niets gewijzigd.",
+        "amount_invalid": (
+            "Een bedrag is niet te lezen. Vul het in euro's in met een komma voor de centen, "
+            "zoals het op het overzicht staat: bijvoorbeeld 60,17 of 1.234,56. Er is niets "
+            "gewijzigd."
+        ),
         "payment_thanks": "Dank u wel! Uw betaling is ontvangen.",
         "payment_pending": (
             "Uw bank heeft de betaling nog niet bevestigd. Ververs deze pagina over een paar minuten."
@@ -345,11 +350,14 @@ _DUTCH: Sections = {
         "pay_term_button": "Betaal de termijn van {amount} met iDEAL",
         "pay_all_button": "Betaal alles in één keer: {amount}",
         "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        # legal-nl.md §7, seeds 001 and 004: what the invoice and its e-mail say too
         "dont_pay_yet": (
-            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien de nota eerst in "
-            "bij uw zorgverzekeraar en vul hieronder de bedragen van het overzicht in dat u "
-            "terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste betaaldatum "
-            "per e-mail."
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar en vul "
+            "hieronder de bedragen van het overzicht in dat u terugkrijgt. U krijgt het "
+            "aangepaste bedrag met een nieuwe uiterste betaaldatum per e-mail. Duurt het lang "
+            "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
+            "aan."
         ),
         "statement_heading": "Overzicht van uw zorgverzekeraar",
         "statement_text": "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde.",
@@ -479,6 +487,10 @@ _ENGLISH: Sections = {
             "you can see the invoice and pay or ask for something."
         ),
         "form_invalid": "The form was not complete or not right. Nothing has been changed.",
+        "amount_invalid": (
+            "An amount could not be read. Enter it in euros with a comma before the cents, as "
+            "the statement shows it: for example 60,17 or 1.234,56. Nothing has been changed."
+        ),
         "payment_thanks": "Thank you! Your payment has been received.",
         "payment_pending": (
             "Your bank has not confirmed the payment yet. Please reload this page in a few minutes."
@@ -522,9 +534,11 @@ _ENGLISH: Sections = {
         "pay_all_button": "Pay everything at once: {amount}",
         "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
         "dont_pay_yet": (
-            "Your healthcare provider has no contract with your health insurer. First claim the "
-            "invoice from your insurer, then enter below the amounts of the statement you get "
-            "back. You will get the adjusted amount with a new date to pay by in an e-mail."
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer, "
+            "then enter below the amounts of the statement you get back. You will get the "
+            "adjusted amount with a new date to pay by in an e-mail. If your insurer takes "
+            "long to pay, ask here for a free deferral of payment."
         ),
         "statement_heading": "Your health insurer's statement",
         "statement_text": "Copy the amounts from the statement your health insurer sent you.",

@@ -33,7 +33,7 @@ from billing_core.payments.psp import PspStatus
 from billing_core.services import patient
 from billing_core.services.patient import InvoiceLinesView, PatientContext, PaymentStatusView
 from billing_core.shared.errors import NotFound, Refused
-from billing_core.shared.money import parse_euros
+from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference
 from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
@@ -213,6 +213,9 @@ def form_answer(
         if action in ("pay", "pay_all"):
             return _to_the_bank(kenmerk, proof, language, action == "pay_all", payments())
         notice = _form_action(action, kenmerk, proof, form, ctx)
+    except AmountFormatError:  # R17: say how to type it, not just that something was wrong
+        answer = status_page(language, kenmerk, ctx, visit, PageState(error_key="amount_invalid"))
+        return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
     except (ValueError, NotFound, InvalidReference):  # a malformed form: nothing happened
         answer = status_page(language, kenmerk, ctx, visit, PageState(error_key="form_invalid"))
         return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
@@ -294,8 +297,8 @@ def _form_action(
 
 
 def _amount(text: str) -> int:
-    """An amount off the insurer's statement, as typed: "48,75", "48.75", "" for none."""
-    cents = parse_euros(text or "0")
-    if cents < 0:
-        raise ValueError("an amount on the statement is not negative")
+    """An amount off the insurer's statement, as typed: "48,75", "€ 1.234,56", "" for none."""
+    cents = parse_typed_euros(text or "0")
+    if cents < 0:  # a statement prints no negative amounts: a typing slip
+        raise AmountFormatError(text)
     return cents

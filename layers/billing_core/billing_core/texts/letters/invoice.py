@@ -38,11 +38,15 @@ DUTCH: Sections = {
         ),
         # legal-nl.md §7, R37: non-contracted care is claimed first, then paid.
         "dont_pay_yet_heading": "Let op: betaal deze nota nog niet",
+        # Seed 001: "betaal het bedrag nu nog niet en vraag ook nog geen betalingsregeling
+        # aan"; seed 004: a slow insurer is what the free deferral is for.
         "dont_pay_yet": (
-            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Dien deze nota eerst "
-            "in bij uw zorgverzekeraar. Vul daarna in de betaalchecker op {checker_url} de "
-            "bedragen van het overzicht van uw zorgverzekeraar in: u krijgt per e-mail het "
-            "aangepaste bedrag met een nieuwe uiterste betaaldatum."
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien deze nota eerst in bij uw zorgverzekeraar. Vul daarna "
+            "in de betaalchecker op {checker_url} de bedragen van het overzicht van uw "
+            "zorgverzekeraar in: u krijgt per e-mail het aangepaste bedrag met een nieuwe "
+            "uiterste betaaldatum. Duurt het lang voordat uw zorgverzekeraar betaalt? Vraag dan "
+            "in de betaalchecker kosteloos uitstel van betaling aan."
         ),
     },
     "email": {
@@ -63,6 +67,15 @@ DUTCH: Sections = {
         "attachment": (
             "In de bijlage (PDF) vindt u de nota met de behandelingen en de gegevens "
             "voor betalen per bankoverschrijving."
+        ),
+        # legal-nl.md §7: instead of the pay link and the pay request, when it waits
+        "statement_link_intro": (
+            "Het overzicht van uw zorgverzekeraar geeft u door in de betaalchecker:"
+        ),
+        "send_statement": "Geef het overzicht door",
+        "attachment_to_claim": (
+            "In de bijlage (PDF) vindt u de nota met de behandelingen. Die dient u in bij "
+            "uw zorgverzekeraar."
         ),
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
@@ -89,6 +102,17 @@ DUTCH: Sections = {
         "pay_online_at": (
             "Of betaal online met iDEAL: ga naar {url} en vul uw betalingskenmerk in."
         ),
+        # legal-nl.md §7: instead of "Maak {amount} uiterlijk {date} over", when it waits
+        "pay_adjusted_transfer": (
+            "Betaal pas het aangepaste bedrag uit de e-mail, uiterlijk op de datum die daarin "
+            "staat. Maak het over naar rekeningnummer {iban} ten name van {holder}, onder "
+            "vermelding van betalingskenmerk {reference}."
+        ),
+        "send_statement_at": (
+            "Het overzicht van uw zorgverzekeraar geeft u door in de betaalchecker: ga naar "
+            "{url} en vul uw betalingskenmerk in."
+        ),
+        "qr_caption_statement": "Scan en stuur het overzicht",
         "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
         "page": "Pagina {page} van {pages}",
         "qr_caption": "Scan om online te betalen",
@@ -125,10 +149,12 @@ ENGLISH: Sections = {
         ),
         "dont_pay_yet_heading": "Please note: do not pay this invoice yet",
         "dont_pay_yet": (
-            "Your healthcare provider has no contract with your health insurer. First claim "
-            "this invoice from your insurer. Then enter the amounts of your insurer's "
-            "statement in the payment checker at {checker_url}: you will get the adjusted "
-            "amount with a new date to pay by in an e-mail."
+            "Your healthcare provider has no contract with your health insurer. Do not ask "
+            "for an instalment arrangement yet either. First claim this invoice from your "
+            "insurer. Then enter the amounts of your insurer's statement in the payment "
+            "checker at {checker_url}: you will get the adjusted amount with a new date to "
+            "pay by in an e-mail. If your insurer takes long to pay, ask for a free deferral "
+            "of payment in the payment checker."
         ),
     },
     "email": {
@@ -149,6 +175,12 @@ ENGLISH: Sections = {
         "attachment": (
             "The attached PDF is the invoice, with the treatments and the details "
             "for paying by bank transfer."
+        ),
+        "statement_link_intro": "Send your insurer's statement in the payment checker:",
+        "send_statement": "Send the statement",
+        "attachment_to_claim": (
+            "The attached PDF is the invoice, with the treatments: the one to claim from "
+            "your insurer."
         ),
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
@@ -175,6 +207,15 @@ ENGLISH: Sections = {
         "pay_online_at": (
             "Or pay online with iDEAL: go to {url} and enter your payment reference."
         ),
+        "pay_adjusted_transfer": (
+            "Pay only the adjusted amount from the e-mail, by the date it gives. Transfer it "
+            "to account {iban} in the name of {holder}, quoting payment reference {reference}."
+        ),
+        "send_statement_at": (
+            "Send your insurer's statement in the payment checker: go to {url} and enter "
+            "your payment reference."
+        ),
+        "qr_caption_statement": "Scan to send the statement",
         "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
         "page": "Page {page} of {pages}",
         "qr_caption": "Scan to pay online",

@@ -54,10 +54,13 @@ _INVOICE: Sections = {
         # legal-nl.md §7, R37: non-contracted care is claimed first, then paid.
         "dont_pay_yet_heading": "Uwaga: proszę jeszcze nie płacić tej faktury",
         "dont_pay_yet": (
-            "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Najpierw "
-            "proszę złożyć tę fakturę u ubezpieczyciela. Następnie proszę wpisać kwoty z "
-            "rozliczenia od ubezpieczyciela na stronie sprawdzania płatności {checker_url}: "
-            "skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani e-mailem."
+            "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę "
+            "też jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć tę fakturę u "
+            "ubezpieczyciela. Następnie proszę wpisać kwoty z rozliczenia od ubezpieczyciela "
+            "na stronie sprawdzania płatności {checker_url}: skorygowaną kwotę z nowym "
+            "terminem płatności otrzyma Pan/Pani e-mailem. Jeśli ubezpieczyciel długo zwleka "
+            "z wypłatą, można na stronie sprawdzania płatności bezpłatnie odroczyć termin "
+            "płatności."
         ),
     },
     "email": {
@@ -78,6 +81,14 @@ _INVOICE: Sections = {
         "attachment": (
             "W załączniku (PDF) znajduje się faktura z wykazem zabiegów i danymi do zapłaty "
             "przelewem bankowym."
+        ),
+        "statement_link_intro": (
+            "Rozliczenie od ubezpieczyciela proszę przesłać na stronie sprawdzania płatności:"
+        ),
+        "send_statement": "Prześlij rozliczenie",
+        "attachment_to_claim": (
+            "W załączniku (PDF) znajduje się faktura z wykazem zabiegów: tę fakturę proszę "
+            "złożyć u ubezpieczyciela."
         ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
@@ -104,6 +115,16 @@ _INVOICE: Sections = {
         "pay_online_at": (
             f"Można też zapłacić online przez iDEAL: proszę wejść na {{url}} i wpisać {_REFERENCE}."
         ),
+        "pay_adjusted_transfer": (
+            "Proszę zapłacić dopiero skorygowaną kwotę z e-maila, w podanym w nim terminie: "
+            "przelewem na rachunek {iban}, odbiorca: {holder}, z numerem referencyjnym "
+            "płatności {reference} w tytule przelewu."
+        ),
+        "send_statement_at": (
+            "Rozliczenie od ubezpieczyciela proszę przesłać na stronie sprawdzania płatności: "
+            f"proszę wejść na {{url}} i wpisać {_REFERENCE}."
+        ),
+        "qr_caption_statement": "Zeskanuj i prześlij rozliczenie",
         "footer": _FOOTER,
         "page": _PAGE,
         "qr_caption": "Zeskanuj, aby zapłacić online",

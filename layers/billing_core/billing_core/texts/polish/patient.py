@@ -193,6 +193,10 @@ PAGE: Section = {
         "można obejrzeć fakturę, zapłacić lub złożyć wniosek."
     ),
     "form_invalid": "Formularz nie został wypełniony w całości lub poprawnie. Nic nie zostało zmienione.",
+    "amount_invalid": (
+        "Nie udało się odczytać kwoty. Proszę wpisać ją w euro z przecinkiem przed centami, "
+        "tak jak w rozliczeniu: na przykład 60,17 lub 1.234,56. Nic nie zostało zmienione."
+    ),
     "payment_thanks": "Dziękujemy! Płatność została przyjęta.",
     "payment_pending": (
         "Bank nie potwierdził jeszcze płatności. Proszę odświeżyć tę stronę za kilka minut."
@@ -238,10 +242,12 @@ PAGE: Section = {
     "pay_all_button": "Zapłać całość naraz: {amount}",
     "dont_pay_yet_heading": "Uwaga: proszę jeszcze nie płacić tej faktury",
     "dont_pay_yet": (
-        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Najpierw "
-        "proszę złożyć fakturę u ubezpieczyciela, a potem wpisać poniżej kwoty z "
-        "otrzymanego od niego rozliczenia. Skorygowaną kwotę z nowym terminem płatności "
-        "otrzyma Pan/Pani e-mailem."
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela, a potem wpisać poniżej kwoty z otrzymanego od niego rozliczenia. "
+        "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani e-mailem. Jeśli "
+        "ubezpieczyciel długo zwleka z wypłatą, można tutaj bezpłatnie odroczyć termin "
+        "płatności."
     ),
     "statement_heading": "Rozliczenie od ubezpieczyciela zdrowotnego",
     "statement_text": "Proszę przepisać kwoty z rozliczenia przysłanego przez ubezpieczyciela.",
