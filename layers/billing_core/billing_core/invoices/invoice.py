@@ -197,6 +197,9 @@ class InsurerStatement:
     reimbursed_cents: int
     withheld_deductible_cents: int  # eigen risico the insurer kept: the patient pays it
     received_at: datetime
+    # When the adjusted amount got its new final payment date (legal-nl.md §7): a
+    # reminder sent before then asked the old amount (dunning/letter_costs.py).
+    adjusted_at: datetime | None = None
 
     @property
     def gross_reimbursement_cents(self) -> int:

@@ -462,6 +462,7 @@ def _statement_to_map(statement: InsurerStatement) -> Item:
         "reimbursed_cents": statement.reimbursed_cents,
         "withheld_deductible_cents": statement.withheld_deductible_cents,
         "received_at": statement.received_at.isoformat(),
+        "adjusted_at": _optional_iso(statement.adjusted_at),
     }
 
 
@@ -470,6 +471,7 @@ def _statement_from_map(m: Item) -> InsurerStatement:
         int(m["reimbursed_cents"]),
         int(m["withheld_deductible_cents"]),
         datetime.fromisoformat(m["received_at"]),
+        adjusted_at=optional_datetime(m.get("adjusted_at")),
     )
 
 
