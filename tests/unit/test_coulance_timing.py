@@ -25,6 +25,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import (
     PatientContext,
     StatementOutcome,
+    payment_status,
     submit_insurer_statement,
 )
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
@@ -174,3 +175,67 @@ def test_an_amount_adjusted_after_the_costs_keeps_them_and_names_the_second_noti
     invoice = world.invoice()
     assert costs_of(world) == 4_000 and invoice.current_final_payment_date == date(2026, 12, 23)
     assert "uiterlijk 22 februari 2027" in stop_email(world).text
+
+
+# --- D3: the proposal waits on the practice's action list -------------------------------
+
+
+def test_the_first_reminder_waits_while_the_proposal_is_on_the_practices_list():
+    """legal-nl.md §7. Given a statement sent on 15 December whose proposal the practice
+    does not decide, then no reminder on 31 December: it waits, as without a statement,
+    until 30 days after the final payment date have passed (23 January). The checker
+    does not ask for the statement again."""
+    world = world_of(CONFIRMS)
+    assert send_statement(world, date(2026, 12, 15)) is StatementOutcome.SENT_TO_PROVIDER
+    view = payment_status(
+        world.invoice().reference, PatientContext(world.store, world.queue, world.clock)
+    )
+    assert not view.awaits_insurer_statement and not view.can_send_statement
+
+    world.run_days(date(2026, 12, 24), date(2027, 1, 22))
+    assert sent(world, REMINDER) == []
+    world.run(date(2027, 1, 23))
+    assert sent(world, REMINDER) == [date(2027, 1, 23)]
+
+
+def test_a_proposal_applied_before_the_wait_ends_gets_its_own_final_date():
+    """legal-nl.md §7. Given the statement of 15 December on the practice's list, when
+    the practice applies it on 10 January, then €60.00 is due by 9 February (the
+    e-mail says so), and the first reminder, for €60.00, comes on 17 February."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.run_days(date(2026, 12, 24), date(2027, 1, 9))
+    practice_decides(world, date(2027, 1, 10), CoulanceDecision.APPLY)
+
+    assert "€ 60,00, uiterlijk 9 februari 2027" in stop_email(world).text
+    world.run_days(date(2027, 1, 10), date(2027, 2, 17))
+    assert sent(world, REMINDER) == [date(2027, 2, 17)] and costs_of(world) == 0
+    assert world.invoice().reminder.due_cents == 6_000
+
+
+def test_a_declined_proposal_lets_the_reminder_go_at_once():
+    """legal-nl.md §7, R19. Given the statement on the practice's list, when the practice
+    declines it on 5 January, then the amount stays €100.00 and the reminder, already
+    due since 31 December, goes with the next run."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.run_days(date(2026, 12, 24), date(2027, 1, 5))
+    practice_decides(world, date(2027, 1, 5), CoulanceDecision.DECLINE)
+
+    world.run(date(2027, 1, 6))
+
+    assert sent(world, REMINDER) == [date(2027, 1, 6)]
+    assert world.invoice().amount_due_cents == 10_000
+
+
+def test_a_proposal_applied_after_everything_was_paid_books_and_mails_nothing():
+    """R17: the figures of the day of the decision; paid in full since the statement,
+    nothing is forgiven and no e-mail says the amount was lowered."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.import_transfer(10_000, booked_on=date(2026, 12, 16), at=at_ten(date(2026, 12, 16)))
+
+    practice_decides(world, date(2026, 12, 20), CoulanceDecision.APPLY)
+
+    assert world.invoice().balance_cents == 0
+    assert [email for _, email, _ in world.outbox.sent if email.kind == STOP_CONFIRMATION] == []

@@ -42,17 +42,18 @@ def test_a_full_invoice_survives_the_round_trip():
         dunning_stage=DunningStage.REMINDED,
         applied_payments=("psp:tr_1", "bank:E-77"),
         correspondence=(Correspondence("payment_received", Channel.EMAIL, AT, "m-1", "psp:tr_1"),),
-        insurer_statement=InsurerStatement(3000, 2000, AT, adjusted_at=AT),
+        insurer_statement=InsurerStatement(3000, 2000, AT, proposal_open=True, adjusted_at=AT),
         version=4,
     )
     assert items.invoice_from_item(items.invoice_to_item(invoice)) == invoice
 
 
-def test_a_statement_stored_before_its_new_date_was_kept_loads_without_it():
-    """legal-nl.md §7: a statement written before ``adjusted_at`` existed supersedes no
-    reminder, as it did then."""
+def test_a_statement_stored_before_its_proposal_and_new_date_were_kept_loads_as_decided():
+    """legal-nl.md §7: a statement written before ``proposal_open`` and ``adjusted_at``
+    existed holds no reminder and supersedes none, as it did then."""
     item = items.invoice_to_item(make_invoice(insurer_statement=InsurerStatement(3000, 0, AT)))
-    del item["insurer_statement"]["adjusted_at"]
+    for newer in ("proposal_open", "adjusted_at"):
+        del item["insurer_statement"][newer]
     loaded = items.invoice_from_item(item).insurer_statement
     assert loaded == InsurerStatement(3000, 0, AT)
 

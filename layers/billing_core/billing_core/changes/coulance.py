@@ -101,15 +101,21 @@ def awaits_insurer_statement(invoice: Invoice, provider: Provider) -> bool:
     return (
         not invoice.is_paid
         and invoice.dunning_stage is DunningStage.NONE
+        and invoice.insurer_statement is None
         and statement_wait_until(invoice, provider) is not None
     )
 
 
 def statement_wait_until(invoice: Invoice, provider: Provider) -> date | None:
     """The first day the first reminder of a non-contracted invoice may go while its
-    statement is not in: ``statement_wait_days`` after the final payment date have
-    passed (legal-nl.md §7); None when it need not wait."""
-    if not provider.coulance.wait_for_statement or invoice.insurer_statement is not None:
+    statement is not in, or is in with its proposal still on the provider's action list:
+    ``statement_wait_days`` after the final payment date have passed (legal-nl.md §7:
+    the patient waits for the adjusted amount by e-mail either way); None when it need
+    not wait."""
+    statement = invoice.insurer_statement
+    if not provider.coulance.wait_for_statement:
+        return None
+    if statement is not None and not statement.proposal_open:
         return None
     if not is_non_contracted(invoice, provider):
         return None
@@ -143,6 +149,21 @@ def proposal_for(
 
 def with_statement(invoice: Invoice, statement: InsurerStatement) -> Invoice:
     return replace(invoice, insurer_statement=statement)
+
+
+def proposal_decided(invoice: Invoice, on: date) -> Invoice:
+    """The statement's proposal applied or declined by the provider (R17, R23): the first
+    reminder no longer waits for it (``statement_wait_until``), and the daily run looks
+    at the invoice again from ``on``, as declined the reminder may be due at once. The
+    invoice itself (``is``) when no proposal was open."""
+    statement = invoice.insurer_statement
+    if statement is None or not statement.proposal_open:
+        return invoice
+    return replace(
+        invoice,
+        insurer_statement=replace(statement, proposal_open=False),
+        next_check_on=on,
+    )
 
 
 def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime) -> OpenAction:

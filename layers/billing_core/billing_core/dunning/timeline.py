@@ -19,7 +19,7 @@ The timeline (defaults of dunning/policy.py):
   or after the day a kept arrangement's terms were all settled when that is later.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
 (R15); the first reminder of a non-contracted invoice waits for the insurer's statement
-(legal-nl.md §7); a term missed by more
+and for the provider's decision on its proposal (legal-nl.md §7); a term missed by more
 than 14 days cancels the arrangement and the timeline resumes where it stopped: a step
 whose day has passed is due at once. An arrangement whose terms were all paid on time
 was kept: what they left open (the interest of a term paid late within its 14 days) gets
