@@ -21,6 +21,7 @@ from billing_core.invoices.invoice import (
     CoveredInvoice,
     Deferral,
     DunningStage,
+    InsurerStatement,
     InvoiceStatus,
     Reminder,
 )
@@ -50,6 +51,12 @@ PAID_IN_FULL = LedgerEntry(
     -3317,
     datetime(2026, 12, 1, tzinfo=AMSTERDAM),
     "psp:tr_1",
+)
+ADJUSTED = InsurerStatement(
+    3000,
+    0,
+    datetime(2027, 1, 5, tzinfo=AMSTERDAM),
+    adjusted_at=datetime(2027, 1, 5, tzinfo=AMSTERDAM),
 )
 ARRANGEMENT = Arrangement(
     created_at=datetime(2026, 12, 28, tzinfo=AMSTERDAM),
@@ -98,6 +105,19 @@ ARRANGEMENT = Arrangement(
                 "deferral": Deferral(datetime(2027, 1, 2, tzinfo=AMSTERDAM), date(2027, 1, 22)),
             },
             date(2027, 1, 30),
+            Plan(Step.REMINDER, None),
+        ),
+        # an amount adjusted by the insurer's statement after the reminder gets a new
+        # final payment date (legal-nl.md §7): the letter asked the old amount, so no
+        # costs on it; a new reminder 7 days into the new default (audit care D2)
+        (
+            {**REMINDED, "final_payment_date": date(2027, 2, 4), "insurer_statement": ADJUSTED},
+            date(2027, 1, 15),
+            Plan(None, date(2027, 2, 12)),
+        ),
+        (
+            {**REMINDED, "final_payment_date": date(2027, 2, 4), "insurer_statement": ADJUSTED},
+            date(2027, 2, 12),
             Plan(Step.REMINDER, None),
         ),
         # handover 14 days after the costs and the second notice

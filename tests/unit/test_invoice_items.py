@@ -15,6 +15,7 @@ from billing_core.invoices.invoice import (
     CoveredInvoice,
     Deferral,
     DunningStage,
+    InsurerStatement,
     Reminder,
 )
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
@@ -41,9 +42,20 @@ def test_a_full_invoice_survives_the_round_trip():
         dunning_stage=DunningStage.REMINDED,
         applied_payments=("psp:tr_1", "bank:E-77"),
         correspondence=(Correspondence("payment_received", Channel.EMAIL, AT, "m-1", "psp:tr_1"),),
+        insurer_statement=InsurerStatement(3000, 2000, AT, proposal_open=True, adjusted_at=AT),
         version=4,
     )
     assert items.invoice_from_item(items.invoice_to_item(invoice)) == invoice
+
+
+def test_a_statement_stored_before_its_proposal_and_new_date_were_kept_loads_as_decided():
+    """legal-nl.md §7: a statement written before ``proposal_open`` and ``adjusted_at``
+    existed holds no reminder and supersedes none, as it did then."""
+    item = items.invoice_to_item(make_invoice(insurer_statement=InsurerStatement(3000, 0, AT)))
+    for newer in ("proposal_open", "adjusted_at"):
+        del item["insurer_statement"][newer]
+    loaded = items.invoice_from_item(item).insurer_statement
+    assert loaded == InsurerStatement(3000, 0, AT)
 
 
 def test_an_item_from_before_this_issue_loads_with_defaults():

@@ -22,7 +22,7 @@ from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.errors import refused
 from billing_core.shared.money import percentage_of
 
@@ -101,15 +101,21 @@ def awaits_insurer_statement(invoice: Invoice, provider: Provider) -> bool:
     return (
         not invoice.is_paid
         and invoice.dunning_stage is DunningStage.NONE
+        and invoice.insurer_statement is None
         and statement_wait_until(invoice, provider) is not None
     )
 
 
 def statement_wait_until(invoice: Invoice, provider: Provider) -> date | None:
     """The first day the first reminder of a non-contracted invoice may go while its
-    statement is not in: ``statement_wait_days`` after the final payment date have
-    passed (legal-nl.md §7); None when it need not wait."""
-    if not provider.coulance.wait_for_statement or invoice.insurer_statement is not None:
+    statement is not in, or is in with its proposal still on the provider's action list:
+    ``statement_wait_days`` after the final payment date have passed (legal-nl.md §7:
+    the patient waits for the adjusted amount by e-mail either way); None when it need
+    not wait."""
+    statement = invoice.insurer_statement
+    if not provider.coulance.wait_for_statement:
+        return None
+    if statement is not None and not statement.proposal_open:
         return None
     if not is_non_contracted(invoice, provider):
         return None
@@ -145,6 +151,21 @@ def with_statement(invoice: Invoice, statement: InsurerStatement) -> Invoice:
     return replace(invoice, insurer_statement=statement)
 
 
+def proposal_decided(invoice: Invoice, on: date) -> Invoice:
+    """The statement's proposal applied or declined by the provider (R17, R23): the first
+    reminder no longer waits for it (``statement_wait_until``), and the daily run looks
+    at the invoice again from ``on``, as declined the reminder may be due at once. The
+    invoice itself (``is``) when no proposal was open."""
+    statement = invoice.insurer_statement
+    if statement is None or not statement.proposal_open:
+        return invoice
+    return replace(
+        invoice,
+        insurer_statement=replace(statement, proposal_open=False),
+        next_check_on=on,
+    )
+
+
 def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime) -> OpenAction:
     """The provider confirms or declines (R23); one per invoice, as the statement is."""
     statement = invoice.insurer_statement
@@ -162,6 +183,10 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
     )
 
 
+# Stages in which an adjusted amount still gets a new final payment date (legal-nl.md §7).
+_BEFORE_COSTS = (DunningStage.NONE, DunningStage.REMINDED)
+
+
 def apply_coulance(
     invoice: Invoice,
     proposal: CoulanceProposal,
@@ -171,14 +196,16 @@ def apply_coulance(
     payment_term_days: int,
 ) -> Invoice:
     """The proposal as a partial stop (R21); the invoice unchanged when nothing is forgiven.
-    Before any reminder, the adjusted amount gets a new final payment date: the day of
-    this confirmation plus the provider's payment term (legal-nl.md §7). Once a reminder
-    went out, its term stands: the patient pays the lower amount within it."""
+    Until the costs are charged, the adjusted amount gets a new final payment date: the
+    day of this confirmation plus the provider's payment term (legal-nl.md §7). A
+    reminder sent before asked the old amount: it no longer supports costs, and a new one
+    follows the new default (dunning/letter_costs.reminder_superseded). Once the costs
+    were charged they stand (the second notice's term is the date that counts): the
+    patient pays the lower principal with them."""
     if proposal.coulance_cents <= 0:
         return invoice
-    if invoice.dunning_stage is DunningStage.NONE:
-        confirmed_on = at.astimezone(AMSTERDAM).date()
-        invoice = with_final_payment_date(invoice, confirmed_on + timedelta(payment_term_days))
+    if invoice.dunning_stage in _BEFORE_COSTS:
+        invoice = _adjusted_on(invoice, at, payment_term_days)
     request = StopRequest(
         scope=StopScope.PARTIAL,
         reason=COULANCE_REASON,
@@ -187,6 +214,15 @@ def apply_coulance(
         amount_cents=proposal.coulance_cents,
     )
     return apply_stop(invoice, request, at, cause)
+
+
+def _adjusted_on(invoice: Invoice, at: datetime, payment_term_days: int) -> Invoice:
+    """The invoice with the adjusted amount's new final payment date, and the moment it
+    got it on the statement (legal-nl.md §7)."""
+    statement = invoice.insurer_statement
+    assert statement is not None  # coulance is applied to a statement's invoice only
+    dated = with_final_payment_date(invoice, amsterdam_day(at) + timedelta(payment_term_days))
+    return with_statement(dated, replace(statement, adjusted_at=at))
 
 
 def with_final_payment_date(invoice: Invoice, day: date) -> Invoice:

@@ -21,7 +21,7 @@ from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 
 COSTS_NOTE = "buitengerechtelijke incassokosten (BIK), art. 6:96 BW"
 
@@ -42,8 +42,10 @@ def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
 
 def reminder_superseded(invoice: Invoice) -> bool:
     """A deferral or an arrangement granted during the reminder's term moved the default
-    (legal-nl.md §2, R14, R15): the letter no longer supports costs, and a new reminder is
-    needed after the new default begins (dunning/timeline.py)."""
+    (legal-nl.md §2, R14, R15), or an amount adjusted by the insurer's statement since
+    the reminder got a new final payment date (§7; changes/coulance.apply_coulance does
+    that only before the costs): the letter no longer supports costs, and a new reminder
+    is needed after the new default begins (dunning/timeline.py)."""
     reminder = invoice.reminder
     if reminder is None:
         return False
@@ -55,7 +57,18 @@ def reminder_superseded(invoice: Invoice) -> bool:
         )
         if change is not None
     ]
-    return any(reminder.sent_on <= day <= reminder.final_date for day in granted)
+    in_term = any(reminder.sent_on <= day <= reminder.final_date for day in granted)
+    return in_term or _adjusted_since(invoice, reminder)
+
+
+def _adjusted_since(invoice: Invoice, reminder: Reminder) -> bool:
+    """Whether the amount was adjusted with a new final payment date on or after the day
+    the reminder went: the letter asked the old amount. Not bound to the term: an
+    adjustment after it but before the costs (a hold, R16) also leaves no letter for
+    the new amount."""
+    statement = invoice.insurer_statement
+    adjusted_at = statement.adjusted_at if statement else None
+    return adjusted_at is not None and reminder.sent_on <= amsterdam_day(adjusted_at)
 
 
 def principal_open_on(invoice: Invoice, day: date) -> int:

@@ -11,19 +11,20 @@ The timeline (defaults of dunning/policy.py):
   after the current final payment date: a deferral moves it, R14);
 - stage REMINDED: collection costs and the second notice, the day after the reminder's
   final date (and never before the current final payment date has passed); but a
-  deferral or arrangement granted during the reminder's term moved the default, so that
-  letter supports no costs: a new reminder comes after the new default begins
-  (legal-nl.md §2);
+  deferral or arrangement granted during the reminder's term moved the default, and so
+  did an amount adjusted by the insurer's statement since the reminder (its new final
+  payment date, §7), so that letter supports no costs: a new reminder comes after the
+  new default begins (legal-nl.md §2);
 - stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged,
   or after the day a kept arrangement's terms were all settled when that is later.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
 (R15); the first reminder of a non-contracted invoice waits for the insurer's statement
-(legal-nl.md §7); a term missed by more than 14 days cancels the arrangement and the timeline
-resumes where it stopped: a step whose day has passed is due at once. An arrangement whose
-terms were all paid on time was kept: what they left open (the interest of a term paid
-late within its 14 days) gets the second notice's full term again, counted from the day
-the terms were settled, and is never handed over at once (R15: "Dunning pauses while
-terms are paid on time").
+and for the provider's decision on its proposal (legal-nl.md §7); a term missed by more
+than 14 days cancels the arrangement and the timeline resumes where it stopped: a step
+whose day has passed is due at once. An arrangement whose terms were all paid on time
+was kept: what they left open (the interest of a term paid late within its 14 days) gets
+the second notice's full term again, counted from the day the terms were settled, and is
+never handed over at once (R15: "Dunning pauses while terms are paid on time").
 """
 
 from __future__ import annotations

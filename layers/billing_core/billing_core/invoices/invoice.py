@@ -197,6 +197,12 @@ class InsurerStatement:
     reimbursed_cents: int
     withheld_deductible_cents: int  # eigen risico the insurer kept: the patient pays it
     received_at: datetime
+    # Its coulance proposal waits on the provider's action list (R17, R23): until it is
+    # applied or declined the first reminder waits as if no statement were in (§7).
+    proposal_open: bool = False
+    # When the adjusted amount got its new final payment date (legal-nl.md §7): a
+    # reminder sent before then asked the old amount (dunning/letter_costs.py).
+    adjusted_at: datetime | None = None
 
     @property
     def gross_reimbursement_cents(self) -> int:

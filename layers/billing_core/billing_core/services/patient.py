@@ -18,7 +18,7 @@ exceptions to answers (entrypoints/http/errors.py). Rules every function keeps:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -353,9 +353,12 @@ def submit_insurer_statement(
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
     automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
     proposal = propose(invoice, provider, statement)  # refused before any write
+    # On the provider's list (confirm_first): the first reminder waits for its decision
+    # as it waited for the statement (legal-nl.md §7).
+    waits_for_provider = not automatic and proposal.coulance_cents > 0
 
     def take(current: Invoice) -> Invoice:
-        taken = with_statement(current, statement)
+        taken = with_statement(current, replace(statement, proposal_open=waits_for_provider))
         fresh = propose(current, provider, statement)
         if not automatic:
             return taken
@@ -363,7 +366,7 @@ def submit_insurer_statement(
         return apply_coulance(taken, fresh, now, STATEMENT_CAUSE, payment_term_days=term)
 
     def confirm_first(taken: Invoice) -> tuple[OpenAction, ...]:
-        if automatic or proposal.coulance_cents <= 0:
+        if not waits_for_provider:
             return ()
         return (proposal_action(taken, proposal_for(taken, provider, statement), now),)
 

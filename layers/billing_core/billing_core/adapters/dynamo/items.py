@@ -484,6 +484,8 @@ def _statement_to_map(statement: InsurerStatement) -> Item:
         "reimbursed_cents": statement.reimbursed_cents,
         "withheld_deductible_cents": statement.withheld_deductible_cents,
         "received_at": statement.received_at.isoformat(),
+        "proposal_open": statement.proposal_open,
+        "adjusted_at": _optional_iso(statement.adjusted_at),
     }
 
 
@@ -492,6 +494,8 @@ def _statement_from_map(m: Item) -> InsurerStatement:
         int(m["reimbursed_cents"]),
         int(m["withheld_deductible_cents"]),
         datetime.fromisoformat(m["received_at"]),
+        proposal_open=bool(m.get("proposal_open", False)),
+        adjusted_at=optional_datetime(m.get("adjusted_at")),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from billing_core.changes.coulance import apply_coulance, proposal_for
+from billing_core.changes.coulance import apply_coulance, proposal_decided, proposal_for
 from billing_core.correspondence.kinds import STOP_CONFIRMATION
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -96,6 +96,8 @@ def decide_coulance(
         return action
     if decision is CoulanceDecision.APPLY:
         _apply_proposal(provider_id, action, user.user_id, ctx)
+    else:
+        _decline_proposal(provider_id, action, ctx)
     decided = replace(
         action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
     )
@@ -114,13 +116,26 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
     def forgive(current: Invoice) -> Invoice:
         assert current.insurer_statement is not None
         proposal = proposal_for(current, provider, current.insurer_statement)
+        decided = proposal_decided(current, ctx.clock.today())
         return apply_coulance(
-            current, proposal, now, cause, payment_term_days=provider.payment_term_days
+            decided, proposal, now, cause, payment_term_days=provider.payment_term_days
         )
 
     stored, changed = save_change(ctx.store, invoice, forgive)
-    if changed and stored.addressee.email:
+    # Changed only by closing the proposal (paid since the statement): nothing to tell.
+    forgiven = changed and stored.ledger[-1].cause == cause
+    if forgiven and stored.addressee.email:
         confirmation = DeliveryRequest(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )
         ctx.delivery.enqueue([confirmation])
+
+
+def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext) -> None:
+    """The amount stays; the first reminder no longer waits for the decision (legal-nl.md
+    §7)."""
+    invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
+    if invoice is None:
+        raise LookupError(f"coulance proposal {action.action_id} without its invoice")
+    today = ctx.clock.today()
+    save_change(ctx.store, invoice, lambda current: proposal_decided(current, today))

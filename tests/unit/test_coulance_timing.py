@@ -1,0 +1,241 @@
+"""When the amount adjusted by the insurer's statement is due, and what the dunning run
+does meanwhile (legal-nl.md §7: "you then get the adjusted amount by e-mail and pay that
+before the final payment date ... The first reminder of such an invoice waits until its
+statement is in or the provider's ``coulance.statement_wait_days`` (default 30) after the
+final payment date have passed; an adjusted amount gets a new final payment date
+(confirmation + the provider's payment term)"; R17, R19; audit care D2, D3).
+
+The invoice: €100.00, final payment date 23 December 2026, payment term 30 days. The
+statement: €30.00 reimbursed and €20.00 eigen risico withheld, so the patient pays €60.00.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.correspondence.kinds import STOP_CONFIRMATION
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoices.access import BirthDate
+from billing_core.invoices.ledger import Component, balance
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.patient import (
+    PatientContext,
+    StatementOutcome,
+    payment_status,
+    submit_insurer_statement,
+)
+from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.factories import make_provider
+from tests.unit.fake_store import AuditInMemory, FilesInMemory
+
+AUTOMATIC = CoulanceMode.AUTOMATIC
+CONFIRMS = CoulanceMode.PROVIDER_CONFIRMS
+
+
+def world_of(mode: CoulanceMode, *, wait: bool = True, invoices: int = 1) -> DunningWorld:
+    """A practice without contracts (every insurer is non-contracted) and its invoices."""
+    provider = make_provider(coulance=CoulancePolicy(wait_for_statement=wait, mode=mode))
+    return DunningWorld(
+        [one_invoice(10_000 if invoices == 1 else 200_000, number=n + 1) for n in range(invoices)],
+        provider,
+    )
+
+
+def at_ten(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=AMSTERDAM)
+
+
+def send_statement(world: DunningWorld, day: date, invoice_id: str = "inv-1") -> StatementOutcome:
+    """The patient sends €30.00 reimbursed and €20.00 withheld eigen risico at 10:00 (on
+    a €2,000.00 invoice the 60% minimum applies: €1,200.00)."""
+    world.clock.set(at_ten(day))
+    invoice = world.invoice(invoice_id)
+    view = submit_insurer_statement(
+        invoice.reference,
+        BirthDate(invoice.birth_date),
+        3_000,
+        2_000,
+        PatientContext(world.store, world.queue, world.clock),
+    )
+    world.deliver()
+    return view.outcome
+
+
+def practice_decides(world: DunningWorld, day: date, decision: CoulanceDecision) -> None:
+    """The practice applies or declines the proposal on its action list at 10:00."""
+    world.clock.set(at_ten(day))
+    (action,) = world.store.list_actions(world.provider.provider_id)
+    context = ProviderContext(
+        world.store,
+        files=FilesInMemory(),
+        uploads=None,
+        delivery=world.queue,
+        clock=world.clock,
+        users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
+    )
+    decide_coulance(
+        ProviderUser(world.provider.provider_id, "u-1", Role.STAFF),
+        action.action_id,
+        decision,
+        context,
+    )
+    world.deliver()
+
+
+def stop_email(world: DunningWorld):
+    (email,) = [email for _, email, _ in world.outbox.sent if email.kind == STOP_CONFIRMATION]
+    return email
+
+
+def sent(world: DunningWorld, kind: str, invoice_id: str = "inv-1") -> list[date]:
+    return [day for letter, day in world.letters(invoice_id) if letter == kind]
+
+
+def costs_of(world: DunningWorld, invoice_id: str = "inv-1") -> int:
+    return balance(world.invoice(invoice_id).ledger, Component.COSTS)
+
+
+# --- D2: adjusted after the reminder, before the costs ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "mode, confirmed_on, new_final_date",
+    [
+        # the statement itself confirms it (automatic policy)
+        (AUTOMATIC, date(2027, 1, 25), date(2027, 2, 24)),
+        # the practice confirms it three days later
+        (CONFIRMS, date(2027, 1, 28), date(2027, 2, 27)),
+    ],
+)
+def test_an_amount_adjusted_after_the_reminder_gets_a_new_final_date_and_a_new_reminder(
+    mode, confirmed_on, new_final_date
+):
+    """legal-nl.md §7, §2. Given the reminder of 23 January for €100.00 (the wait for the
+    statement is over; term to 8 February), when the statement comes in on 25 January
+    and the adjusted €60.00 is confirmed, then it is due by the confirmation plus 30
+    days, the e-mail says so, and that letter supports no costs: it asked the old
+    amount. No costs and no second notice; a new reminder for €60.00 seven days into
+    the new default."""
+    world = world_of(mode)
+    world.run_days(date(2026, 12, 24), date(2027, 1, 24))
+    assert sent(world, REMINDER) == [date(2027, 1, 23)]
+    send_statement(world, date(2027, 1, 25))
+    if mode is CONFIRMS:
+        world.run_days(date(2027, 1, 26), confirmed_on - timedelta(days=1))
+        practice_decides(world, confirmed_on, CoulanceDecision.APPLY)
+
+    invoice = world.invoice()
+    assert (invoice.amount_due_cents, invoice.current_final_payment_date) == (6_000, new_final_date)
+    email = stop_email(world)
+    says = f"€ 60,00, uiterlijk {new_final_date.day} februari 2027"
+    assert says in email.text and says in email.html
+
+    new_reminder_day = new_final_date + timedelta(days=8)
+    world.run_days(confirmed_on, new_reminder_day)
+    assert costs_of(world) == 0 and sent(world, SECOND_NOTICE) == []
+    assert sent(world, REMINDER) == [date(2027, 1, 23), new_reminder_day]
+    reminder = world.invoice().reminder
+    assert reminder is not None and reminder.due_cents == 6_000
+
+
+def test_an_adjusted_amount_of_a_combined_letter_leaves_the_costs_to_the_other_invoice():
+    """legal-nl.md §3, §7. Given one reminder for €2,000 + €2,000 (announced €525.00),
+    when A's amount is adjusted in the term, then A gets no costs under that letter and
+    B the staffel over its own €2,000: €300.00."""
+    world = world_of(AUTOMATIC, wait=False, invoices=2)
+    world.run_days(date(2026, 12, 24), date(2026, 12, 31))
+    assert len(world.invoice("inv-1").reminder.covers) == 2
+    send_statement(world, date(2027, 1, 5), "inv-1")
+
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+
+    assert (costs_of(world, "inv-1"), costs_of(world, "inv-2")) == (0, 30_000)
+    assert world.invoice("inv-1").current_final_payment_date == date(2027, 2, 4)
+
+
+def test_an_amount_adjusted_after_the_costs_keeps_them_and_names_the_second_notice_date():
+    """Decision where legal-nl.md §7 is silent: once the costs were charged they stand
+    (they were due on a letter whose term expired unpaid, §2, §3); the adjusted amount
+    gets no new final payment date, and the e-mail names the date that counts, the last
+    day of the second notice (R36), never a past one."""
+    world = world_of(AUTOMATIC)
+    world.run_days(date(2026, 12, 24), date(2027, 2, 10))
+    assert sent(world, SECOND_NOTICE) == [date(2027, 2, 9)] and costs_of(world) == 4_000
+
+    send_statement(world, date(2027, 2, 11))
+
+    invoice = world.invoice()
+    assert costs_of(world) == 4_000 and invoice.current_final_payment_date == date(2026, 12, 23)
+    assert "uiterlijk 22 februari 2027" in stop_email(world).text
+
+
+# --- D3: the proposal waits on the practice's action list -------------------------------
+
+
+def test_the_first_reminder_waits_while_the_proposal_is_on_the_practices_list():
+    """legal-nl.md §7. Given a statement sent on 15 December whose proposal the practice
+    does not decide, then no reminder on 31 December: it waits, as without a statement,
+    until 30 days after the final payment date have passed (23 January). The checker
+    does not ask for the statement again."""
+    world = world_of(CONFIRMS)
+    assert send_statement(world, date(2026, 12, 15)) is StatementOutcome.SENT_TO_PROVIDER
+    view = payment_status(
+        world.invoice().reference, PatientContext(world.store, world.queue, world.clock)
+    )
+    assert not view.awaits_insurer_statement and not view.can_send_statement
+
+    world.run_days(date(2026, 12, 24), date(2027, 1, 22))
+    assert sent(world, REMINDER) == []
+    world.run(date(2027, 1, 23))
+    assert sent(world, REMINDER) == [date(2027, 1, 23)]
+
+
+def test_a_proposal_applied_before_the_wait_ends_gets_its_own_final_date():
+    """legal-nl.md §7. Given the statement of 15 December on the practice's list, when
+    the practice applies it on 10 January, then €60.00 is due by 9 February (the
+    e-mail says so), and the first reminder, for €60.00, comes on 17 February."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.run_days(date(2026, 12, 24), date(2027, 1, 9))
+    practice_decides(world, date(2027, 1, 10), CoulanceDecision.APPLY)
+
+    assert "€ 60,00, uiterlijk 9 februari 2027" in stop_email(world).text
+    world.run_days(date(2027, 1, 10), date(2027, 2, 17))
+    assert sent(world, REMINDER) == [date(2027, 2, 17)] and costs_of(world) == 0
+    assert world.invoice().reminder.due_cents == 6_000
+
+
+def test_a_declined_proposal_lets_the_reminder_go_at_once():
+    """legal-nl.md §7, R19. Given the statement on the practice's list, when the practice
+    declines it on 5 January, then the amount stays €100.00 and the reminder, already
+    due since 31 December, goes with the next run."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.run_days(date(2026, 12, 24), date(2027, 1, 5))
+    practice_decides(world, date(2027, 1, 5), CoulanceDecision.DECLINE)
+
+    world.run(date(2027, 1, 6))
+
+    assert sent(world, REMINDER) == [date(2027, 1, 6)]
+    assert world.invoice().amount_due_cents == 10_000
+
+
+def test_a_proposal_applied_after_everything_was_paid_books_and_mails_nothing():
+    """R17: the figures of the day of the decision; paid in full since the statement,
+    nothing is forgiven and no e-mail says the amount was lowered."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+    world.import_transfer(10_000, booked_on=date(2026, 12, 16), at=at_ten(date(2026, 12, 16)))
+
+    practice_decides(world, date(2026, 12, 20), CoulanceDecision.APPLY)
+
+    assert world.invoice().balance_cents == 0
+    assert [email for _, email, _ in world.outbox.sent if email.kind == STOP_CONFIRMATION] == []
