@@ -6,23 +6,35 @@ zelf te voldoen."; legal-nl.md §6)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
-from billing_core.changes.coulance import propose
+from billing_core.changes.coulance import (
+    awaits_insurer_statement,
+    is_non_contracted,
+    propose,
+    statement_unwelcome,
+)
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.invoicing import issue_invoice, plan_invoices
+from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
+from billing_core.providers.provider import CoverageRule, Provider
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
+from tests.unit.claim_factories import claim
+from tests.unit.claim_factories import provider as claims_provider
 from tests.unit.factories import make_invoice, make_line, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
@@ -191,3 +203,71 @@ def test_another_provider_cannot_decide_on_the_proposal():
         is None
     )
     assert balance(store.invoice().ledger) == 20_000
+
+
+# --- which care the policy is about: the insurer's decision on the DBC start date
+# --- (legal-nl.md §6, R17) -------------------------------------------------------------------
+
+CZ = "9664"
+WAITS = CoulancePolicy(wait_for_statement=True)
+
+
+def issued(provider: Provider, *claims: Claim) -> Invoice:
+    """The invoice as invoicing makes it from the claims, sent."""
+    (draft,) = plan_invoices(list(claims), provider, RuleTableCoverage(provider)).drafts
+    invoice = issue_invoice(
+        draft, provider=provider, declaration_id="d-1", reference="0000000000000017", issued_at=NOW
+    )
+    return replace(invoice, status=InvoiceStatus.SENT)
+
+
+DBC_ACROSS_NEW_YEAR = claim(
+    insurer_uzovi=CZ,
+    treatment_start_date=date(2023, 9, 11),
+    treatment_date=date(2024, 1, 8),  # the DBC's end date (interfaces.md §1a)
+    treatment_code="DBC1",
+    unit_price_cents=150_000,
+)
+
+
+@pytest.mark.parametrize(
+    "contract, asked, non_contracted, refusal",
+    [
+        # no contract when the DBC started, one when it ended: non-contracted care
+        ({"uzovi": CZ, "from": "2024-01-01"}, 150_000, True, None),
+        # a contract when the DBC started, none when it ended: contracted, 80% deducted
+        (
+            {"uzovi": CZ, "from": "2023-01-01", "to": "2023-12-31"},
+            30_000,
+            False,
+            "insurer_contracted",
+        ),
+    ],
+)
+def test_a_dbc_across_a_contract_boundary_is_judged_on_its_start_date_as_its_price_is(
+    contract, asked, non_contracted, refusal
+):
+    """legal-nl.md §6: "Care is declared at the insurer the patient had on the start date
+    of the treatment (DBC)". Given a DBC from 2023-09-11 to 2024-01-08 and a practice whose
+    contract with the insurer starts or ends at the new year (80% reimbursed contracted,
+    nothing non-contracted), when it is invoiced, then "don't pay yet" and the statement
+    (R17, R37) follow the same decision as the price (R5): the start date's."""
+    provider = claims_provider(
+        contracts=[contract],
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(80)),),
+        coulance=WAITS,
+    )
+    invoice = issued(provider, DBC_ACROSS_NEW_YEAR)
+    assert invoice.amount_due_cents == asked
+    assert is_non_contracted(invoice, provider) is non_contracted
+    assert awaits_insurer_statement(invoice, provider) is non_contracted
+    assert statement_unwelcome(invoice, provider) == refusal
+
+
+def test_the_statement_for_a_dbc_started_before_the_contract_sets_what_is_paid():
+    """Given the DBC above at a practice contracted from 2024 only (invoiced in full), when
+    the insurer reimbursed € 600 and withheld € 385 eigen risico, then the patient pays
+    € 985,00 (above 60% of € 1.500 = € 900) and € 515,00 is forgiven (legal-nl.md §6)."""
+    provider = claims_provider(contracts=[{"uzovi": CZ, "from": "2024-01-01"}], coulance=WAITS)
+    proposal = propose(issued(provider, DBC_ACROSS_NEW_YEAR), provider, statement(60_000, 38_500))
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (98_500, 51_500)

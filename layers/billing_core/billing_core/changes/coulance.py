@@ -88,10 +88,10 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
 
 def is_non_contracted(invoice: Invoice, provider: Provider) -> bool:
     """Care the patient's insurer has no contract with the provider for (R17): the
-    patient claims it and the provider's coulance policy sets what is left to pay."""
+    patient claims it and the provider's coulance policy sets what is left to pay. Asked
+    on the day the invoice was priced on (a DBC's start date, legal-nl.md §6)."""
     return any(
-        not provider.is_contracted(line.insurer_uzovi, line.treatment_date)
-        for line in invoice.lines
+        not provider.is_contracted(line.insurer_uzovi, line.coverage_date) for line in invoice.lines
     )
 
 
