@@ -120,6 +120,8 @@ def make_line(**overrides: Any) -> InvoiceLine:
         "reimbursed_cents": 0,
         "insurer_uzovi": "3311",
     }
+    # Care of one day (no DBC): its coverage was decided on its treatment date.
+    values["coverage_date"] = overrides.get("treatment_date", values["treatment_date"])
     return InvoiceLine(**(values | overrides))
 
 

@@ -6,23 +6,36 @@ zelf te voldoen."; legal-nl.md §6)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
-from billing_core.changes.coulance import propose
+from billing_core.changes.coulance import (
+    awaits_insurer_statement,
+    is_non_contracted,
+    propose,
+    statement_unwelcome,
+    statement_wait_until,
+)
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.invoicing import issue_invoice, plan_invoices
+from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, InvoiceStatus
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
+from billing_core.providers.provider import CoverageRule, Provider
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
+from tests.unit.claim_factories import ASR, claim
+from tests.unit.claim_factories import provider as claims_provider
 from tests.unit.factories import make_invoice, make_line, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
@@ -191,3 +204,119 @@ def test_another_provider_cannot_decide_on_the_proposal():
         is None
     )
     assert balance(store.invoice().ledger) == 20_000
+
+
+# --- which care the policy is about: the insurer's decision on the DBC start date, and no
+# --- no-show fee (legal-nl.md §6, R6, R17) ---------------------------------------------------
+
+CZ = "9664"
+WAITS = CoulancePolicy(wait_for_statement=True)
+
+
+def issued(provider: Provider, *claims: Claim) -> Invoice:
+    """The invoice as invoicing makes it from the claims, sent."""
+    (draft,) = plan_invoices(list(claims), provider, RuleTableCoverage(provider)).drafts
+    invoice = issue_invoice(
+        draft, provider=provider, declaration_id="d-1", reference="0000000000000017", issued_at=NOW
+    )
+    return replace(invoice, status=InvoiceStatus.SENT)
+
+
+DBC_ACROSS_NEW_YEAR = claim(
+    insurer_uzovi=CZ,
+    treatment_start_date=date(2023, 9, 11),
+    treatment_date=date(2024, 1, 8),  # the DBC's end date (interfaces.md §1a)
+    treatment_code="DBC1",
+    unit_price_cents=150_000,
+)
+
+
+@pytest.mark.parametrize(
+    "contract, asked, non_contracted, refusal",
+    [
+        # no contract when the DBC started, one when it ended: non-contracted care
+        ({"uzovi": CZ, "from": "2024-01-01"}, 150_000, True, None),
+        # a contract when the DBC started, none when it ended: contracted, 80% deducted
+        (
+            {"uzovi": CZ, "from": "2023-01-01", "to": "2023-12-31"},
+            30_000,
+            False,
+            "insurer_contracted",
+        ),
+    ],
+)
+def test_a_dbc_across_a_contract_boundary_is_judged_on_its_start_date_as_its_price_is(
+    contract, asked, non_contracted, refusal
+):
+    """legal-nl.md §6: "Care is declared at the insurer the patient had on the start date
+    of the treatment (DBC)". Given a DBC from 2023-09-11 to 2024-01-08 and a practice whose
+    contract with the insurer starts or ends at the new year (80% reimbursed contracted,
+    nothing non-contracted), when it is invoiced, then "don't pay yet" and the statement
+    (R17, R37) follow the same decision as the price (R5): the start date's."""
+    provider = claims_provider(
+        contracts=[contract],
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(80)),),
+        coulance=WAITS,
+    )
+    invoice = issued(provider, DBC_ACROSS_NEW_YEAR)
+    assert invoice.amount_due_cents == asked
+    assert is_non_contracted(invoice, provider) is non_contracted
+    assert awaits_insurer_statement(invoice, provider) is non_contracted
+    assert statement_unwelcome(invoice, provider) == refusal
+
+
+def test_the_statement_for_a_dbc_started_before_the_contract_sets_what_is_paid():
+    """Given the DBC above at a practice contracted from 2024 only (invoiced in full), when
+    the insurer reimbursed € 600 and withheld € 385 eigen risico, then the patient pays
+    € 985,00 (above 60% of € 1.500 = € 900) and € 515,00 is forgiven (legal-nl.md §6)."""
+    provider = claims_provider(contracts=[{"uzovi": CZ, "from": "2024-01-01"}], coulance=WAITS)
+    proposal = propose(issued(provider, DBC_ACROSS_NEW_YEAR), provider, statement(60_000, 38_500))
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (98_500, 51_500)
+
+
+NO_SHOW_AT_ASR = claim(
+    "NS",
+    insurer_uzovi=ASR,
+    line_type=LineType.NO_SHOW,
+    treatment_code="C13",
+    unit_price_cents=6_017,
+)
+CARE_AT_ASR = claim("L1", insurer_uzovi=ASR, unit_price_cents=10_000)
+
+
+def test_an_invoice_of_a_no_show_fee_alone_is_not_one_to_claim_from_the_insurer():
+    """legal-nl.md §6: "A no-show fee ... may never be declared to an insurer; it is
+    always invoiced to the patient." Given only a € 60,17 fee of a patient at an insurer
+    the practice has no contract with, then the invoice says no "don't pay yet", its
+    first reminder does not wait, and it takes no statement (R6, R17, R37)."""
+    provider = claims_provider(coulance=WAITS)
+    invoice = issued(provider, NO_SHOW_AT_ASR)
+    assert not is_non_contracted(invoice, provider)
+    assert not awaits_insurer_statement(invoice, provider)
+    assert statement_wait_until(invoice, provider) is None
+    with pytest.raises(Refused) as refused:
+        propose(invoice, provider, statement(0))
+    assert refused.value.code == "not_for_insurer"
+
+
+@pytest.mark.parametrize(
+    "reimbursed, withheld, to_pay, forgiven",
+    [
+        (8_000, 0, 14_017, 2_000),  # € 80 of the care + the fee in full
+        (3_000, 2_000, 12_017, 4_000),  # 60% of the care (€ 60) + the fee
+        (10_000, 0, 16_017, 0),  # the care in full: nothing to forgive
+    ],
+)
+def test_a_no_show_fee_beside_the_care_stays_payable_in_full(
+    reimbursed, withheld, to_pay, forgiven
+):
+    """Given € 100 of non-contracted care and a € 60,17 no-show fee on one invoice, when
+    the insurer's statement comes in, then the policy's amount and its 60% minimum are
+    over the care the insurer was claimed for, and the fee, never the insurer's business
+    (legal-nl.md §6, R6), is added unchanged: nothing of it is forgiven (R17)."""
+    provider = claims_provider(coulance=WAITS)
+    invoice = issued(provider, CARE_AT_ASR, NO_SHOW_AT_ASR)
+    assert awaits_insurer_statement(invoice, provider)
+    proposal = propose(invoice, provider, statement(reimbursed, withheld))
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (to_pay, forgiven)
+    assert proposal.minimum_cents == 6_000

@@ -20,7 +20,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_invoice
+from tests.unit.factories import make_invoice, make_line
 
 AT = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)
 
@@ -138,3 +138,22 @@ def test_an_action_survives_the_round_trip():
         {"reason": "amount", "message": "Te hoog", "email": "a@example.nl"},
     )
     assert items.action_from_item(items.action_to_item(action)) == action
+
+
+def test_a_line_keeps_the_date_its_coverage_was_decided_on():
+    """legal-nl.md §6: a DBC is declared at the insurer of its start date; the line keeps
+    that date beside its (end) treatment date, for "don't pay yet" and coulance (R17)."""
+    line = make_line(treatment_date=date(2024, 1, 8), coverage_date=date(2023, 9, 11))
+    invoice = make_invoice(lines=(line,))
+    assert items.invoice_from_item(items.invoice_to_item(invoice)) == invoice
+
+
+def test_a_line_stored_before_it_kept_its_coverage_date_is_judged_on_its_treatment_date():
+    """An invoice stored before lines kept their coverage date still loads, and reads as
+    the code read it then: on the treatment date."""
+    line = make_line(treatment_date=date(2024, 1, 8), coverage_date=date(2023, 9, 11))
+    item = items.invoice_to_item(make_invoice(lines=(line,)))
+    for stored in item["lines"]:
+        del stored["coverage_date"]
+    (loaded,) = items.invoice_from_item(item).lines
+    assert loaded == make_line(treatment_date=date(2024, 1, 8), coverage_date=date(2024, 1, 8))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -34,6 +34,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import KnownClaim
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL, PHYSIO
+from tests.unit.factories import make_invoice, make_line
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 from tests.unit.vektis_files import HEADER, dental_claim
 
@@ -674,3 +675,23 @@ def test_the_email_says_the_new_amount_and_not_the_treatment(
     # ... and never the treatment or the BSN (R29)
     for part in (email.subject, email.text, email.html):
         assert "Eenvlaksvulling" not in part and "Vulling" not in part and invoice.bsn not in part
+
+
+def test_a_credit_line_is_care_of_the_insurer_of_the_line_it_reverses():
+    """legal-nl.md §6: a DBC is declared at the insurer of its start date. Given a DBC line
+    priced on its start date 2023-09-11, when a later upload credits part of it naming
+    other dates, then the credit line keeps the reversed line's coverage date, so coulance
+    (R17) asks one decision of both."""
+    dbc = make_line(
+        claim_ref="D1", treatment_date=date(2024, 1, 8), coverage_date=date(2023, 9, 11)
+    )
+    invoice = make_invoice(lines=(dbc,))
+    correction = replace(
+        dental_claim("C1", treatment_date=date(2024, 2, 1), treatment_start_date=None),
+        patient_ref=invoice.patient_ref,
+        bsn=invoice.bsn,
+        unit_price_cents=-1000,
+        reverses_claim_ref="D1",
+    )
+    credited = with_credit(invoice, correction, NOW, "declaration:d-2")
+    assert credited.lines[-1].coverage_date == date(2023, 9, 11)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.declarations.rules.line_rules import claimable_at_insurer
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
@@ -81,6 +82,8 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
         return "paid"
     if invoice.insurer_statement is not None:
         return "statement_already_received"
+    if not any(claimable_at_insurer(line.line_type) for line in invoice.lines):
+        return "not_for_insurer"
     if not is_non_contracted(invoice, provider):
         return "insurer_contracted"
     return None
@@ -88,10 +91,22 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
 
 def is_non_contracted(invoice: Invoice, provider: Provider) -> bool:
     """Care the patient's insurer has no contract with the provider for (R17): the
-    patient claims it and the provider's coulance policy sets what is left to pay."""
+    patient claims it and the provider's coulance policy sets what is left to pay. Asked
+    on the day the invoice was priced on (a DBC's start date, legal-nl.md §6), and only
+    of lines an insurer is claimed for: a no-show fee never is (R6)."""
     return any(
-        not provider.is_contracted(line.insurer_uzovi, line.treatment_date)
+        claimable_at_insurer(line.line_type)
+        and not provider.is_contracted(line.insurer_uzovi, line.coverage_date)
         for line in invoice.lines
+    )
+
+
+def _asked_outside_insurer(invoice: Invoice) -> int:
+    """What the invoice asks for lines no insurer is claimed for (a no-show fee, R6)."""
+    return sum(
+        line.patient_share_cents
+        for line in invoice.lines
+        if not claimable_at_insurer(line.line_type)
     )
 
 
@@ -135,10 +150,15 @@ def proposal_for(
     invoice: Invoice, provider: Provider, statement: InsurerStatement
 ) -> CoulanceProposal:
     """The policy's figures for the invoice as it stands now: what was already forgiven
-    or paid since the statement came in is taken into account."""
+    or paid since the statement came in is taken into account. The statement is about the
+    lines claimed from the insurer: the policy's amount and its minimum are of those, and
+    a no-show fee beside them, never the insurer's business (legal-nl.md §6), is paid in
+    full."""
     asked = invoice.original_amount_cents
-    minimum = percentage_of(asked, provider.coulance.minimum_percentage)
-    to_pay = min(max(statement.gross_reimbursement_cents, minimum), asked)
+    not_claimed = _asked_outside_insurer(invoice)
+    claimed = asked - not_claimed
+    minimum = percentage_of(claimed, provider.coulance.minimum_percentage)
+    to_pay = min(max(statement.gross_reimbursement_cents, minimum), claimed) + not_claimed
     forgiven_before = -sum(
         e.amount_cents for e in invoice.ledger if e.kind in (EntryKind.COULANCE, EntryKind.STOP)
     )

@@ -156,6 +156,8 @@ def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> I
     return InvoiceLine(
         claim_ref=credit.claim_ref,
         treatment_date=credit.treatment_date,
+        # It takes back part of the line it reverses: care of that line's insurer.
+        coverage_date=target.coverage_date,
         treatment_code=credit.treatment_code,
         description=credit.description,
         line_type=target.line_type,

@@ -224,6 +224,7 @@ def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
     return InvoiceLine(
         claim.claim_ref,
         claim.treatment_date,
+        claim.coverage_date,
         claim.treatment_code,
         claim.description,
         claim.line_type,

@@ -48,7 +48,10 @@ class InvoiceLine:
     (R5)."""
 
     claim_ref: str
-    treatment_date: date
+    treatment_date: date  # for DBC care its end date (interfaces.md §1a)
+    # The day the insurer and its contract were decided on: a DBC's start date (legal-nl.md
+    # §6). The price deducts what the insurer pays on it, and coulance (R17) asks the same.
+    coverage_date: date
     treatment_code: str
     description: str
     line_type: LineType

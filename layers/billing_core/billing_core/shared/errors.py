@@ -74,6 +74,7 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "arrangement_exists",
         "deferral_too_late",
         "statement_already_received",
+        "not_for_insurer",
         "insurer_contracted",
     }
 )

@@ -394,6 +394,10 @@ _DUTCH: Sections = {
             "betaling vragen."
         ),
         "statement_already_received": "Voor deze nota hebben wij het overzicht van uw zorgverzekeraar al ontvangen.",
+        "not_for_insurer": (
+            "Deze nota dient u niet in bij uw zorgverzekeraar: een tarief voor een niet "
+            "nagekomen afspraak gaat nooit naar de zorgverzekeraar. U betaalt het zelf."
+        ),
         "insurer_contracted": (
             "Uw zorgaanbieder heeft een contract met uw zorgverzekeraar: de vergoeding is al "
             "van deze nota afgetrokken."
@@ -576,6 +580,10 @@ _ENGLISH: Sections = {
             "deferral of payment instead."
         ),
         "statement_already_received": "We have already received your insurer's statement for this invoice.",
+        "not_for_insurer": (
+            "This invoice is not one to claim from your insurer: a fee for a missed "
+            "appointment never goes to the insurer. You pay it yourself."
+        ),
         "insurer_contracted": (
             "Your provider has a contract with your insurer: the reimbursement has already "
             "been deducted from this invoice."

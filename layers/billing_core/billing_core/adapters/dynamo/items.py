@@ -335,6 +335,7 @@ def _line_to_map(line: InvoiceLine) -> Item:
     return {
         **{name: getattr(line, name) for name in _LINE_FIELDS},
         "treatment_date": line.treatment_date.isoformat(),
+        "coverage_date": line.coverage_date.isoformat(),
         "line_type": line.line_type.value,
     }
 
@@ -343,6 +344,8 @@ def _line_from_map(m: Item) -> InvoiceLine:
     return InvoiceLine(
         claim_ref=m["claim_ref"],
         treatment_date=date.fromisoformat(m["treatment_date"]),
+        # Lines stored before they kept it were judged on their treatment date: read so.
+        coverage_date=date.fromisoformat(m.get("coverage_date") or m["treatment_date"]),
         treatment_code=m["treatment_code"],
         description=m["description"],
         line_type=LineType(m["line_type"]),

@@ -290,6 +290,10 @@ REFUSALS: Section = {
     "statement_already_received": (
         "Rozliczenie od ubezpieczyciela zdrowotnego dla tej faktury zostało już przez nas przyjęte."
     ),
+    "not_for_insurer": (
+        "Tej faktury nie składa się u ubezpieczyciela zdrowotnego: opłata za niestawienie się "
+        "na umówioną wizytę nigdy nie trafia do ubezpieczyciela. Płaci ją Pan/Pani sam(a)."
+    ),
     "insurer_contracted": (
         "Świadczeniodawca ma umowę z Pana/Pani ubezpieczycielem zdrowotnym: zwrot został "
         "już odliczony od tej faktury."
