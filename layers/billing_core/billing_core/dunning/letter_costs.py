@@ -15,10 +15,12 @@ payment dated in the term is imported late, the costs that should have been char
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
+from dataclasses import replace
 from datetime import date, timedelta
 
-from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
 from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.invoices.updates import Change
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
 from billing_core.shared.clock import AMSTERDAM
@@ -42,11 +44,14 @@ def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
 
 def reminder_superseded(invoice: Invoice) -> bool:
     """A deferral or an arrangement granted during the reminder's term moved the default
-    (legal-nl.md §2, R14, R15): the letter no longer supports costs, and a new reminder is
-    needed after the new default begins (dunning/timeline.py)."""
+    (legal-nl.md §2, R14, R15), or the letter never arrived (a Permanent bounce, R7): it
+    no longer supports costs, and a new reminder is needed (dunning/timeline.py). The
+    term counts from the day the run decided on the letter, also when it went out later."""
     reminder = invoice.reminder
     if reminder is None:
         return False
+    if reminder.undelivered:
+        return True
     granted = [
         change.astimezone(AMSTERDAM).date()
         for change in (
@@ -55,7 +60,27 @@ def reminder_superseded(invoice: Invoice) -> bool:
         )
         if change is not None
     ]
-    return any(reminder.sent_on <= day <= reminder.final_date for day in granted)
+    return any(reminder.decided_on_day <= day <= reminder.final_date for day in granted)
+
+
+def reminder_undelivered(reminder: Reminder, day: date) -> Change:
+    """``reminder`` never reached the addressee (a Permanent bounce, R7): it has no
+    receipt, so it supports no costs (legal-nl.md §2), and the run looks at the invoice
+    again on ``day`` to send a new one (timeline.py). Only while its term runs: costs
+    charged on it already are left as they are."""
+
+    def change(invoice: Invoice) -> Invoice:
+        current = invoice.reminder
+        if (
+            current is None
+            or current.letter_id != reminder.letter_id
+            or current.undelivered
+            or invoice.dunning_stage is not DunningStage.REMINDED
+        ):
+            return invoice
+        return replace(invoice, reminder=replace(current, undelivered=True), next_check_on=day)
+
+    return change
 
 
 def principal_open_on(invoice: Invoice, day: date) -> int:
