@@ -61,3 +61,20 @@ def test_an_event_for_an_unknown_kenmerk_changes_nothing(sandbox, mailed):
         "action_created": False
     }
     assert bounce_actions(sandbox) == []
+
+
+def test_a_permanent_bounce_sends_the_next_letters_on_paper(sandbox, mailed):
+    """R7, legal-nl.md §2: given an e-mailed invoice whose mail SES reports as bounced
+    permanently, then the stored invoice knows the dead address and its dunning letters
+    go on paper; the practice has its action, the invoice is not sent again."""
+    event = ses_event("bounce.json", mailed.reference)
+    address = mailed.addressee.email
+    event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = address
+
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, mailed.invoice_id)
+    assert stored.bounced_emails == (address.casefold(),)
+    assert stored.letter_channel is Channel.PAPER
+    assert stored.correspondence == mailed.correspondence
+    assert len(bounce_actions(sandbox)) == 1

@@ -3,6 +3,7 @@ written before deferrals, arrangements and payments existed still load (R27, R28
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from billing_core.adapters.dynamo import items
@@ -157,3 +158,20 @@ def test_a_line_stored_before_it_kept_its_coverage_date_is_judged_on_its_treatme
         del stored["coverage_date"]
     (loaded,) = items.invoice_from_item(item).lines
     assert loaded == make_line(treatment_date=date(2024, 1, 8), coverage_date=date(2024, 1, 8))
+
+
+def test_a_redated_and_bounced_reminder_and_the_dead_address_survive_the_round_trip():
+    """Audit delivery D1, D2: the run's day of a reminder that went out later, a reminder
+    set aside after a Permanent bounce and the bounced address (R7, legal-nl.md §2)."""
+    invoice = reminded(CoveredInvoice("inv-1", "x", 30_000, 4_500))
+    reminder = replace(invoice.reminder, decided_on=date(2027, 1, 4), undelivered=True)
+    invoice = replace(invoice, reminder=reminder, bounced_emails=(invoice.addressee.email,))
+    loaded = items.invoice_from_item(items.invoice_to_item(invoice))
+    assert loaded == invoice and loaded.letter_channel is Channel.PAPER
+
+
+def test_a_reminder_and_invoice_stored_before_bounces_were_kept_load_as_delivered():
+    invoice = reminded(CoveredInvoice("inv-1", "x", 30_000, 4_500))
+    item = items.invoice_to_item(invoice)
+    del item["bounced_emails"], item["reminder"]["decided_on"], item["reminder"]["undelivered"]
+    assert items.invoice_from_item(item) == invoice

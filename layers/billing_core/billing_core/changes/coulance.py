@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.declarations.rules.line_rules import claimable_at_insurer
+from billing_core.declarations.claims import claimable_at_insurer
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction

@@ -1,6 +1,12 @@
-"""A bounced or complained-about e-mail becomes an open action for the provider (R23,
+"""A bounced or complained-about e-mail becomes an open action for the provider (R7, R23,
 seed 002 advice 6): the patient did not get the invoice or letter, and only the practice
-can find the right address. Paper is not chosen automatically; the practice decides.
+can find the right address.
+
+A Permanent bounce also tells the invoices it was about that the address is dead: no
+dunning letter is e-mailed there again, they go on paper when there is a postal address
+(Invoice.letter_channel). A bounced 14-day letter never arrived, so it has no receipt
+and supports no costs (legal-nl.md §2): it is set aside, and the next run sends a new
+one (dunning/timeline.py). The invoice itself is not sent again: the practice decides.
 
 SES reports the event with the tags the mail was sent with (notify/ses.py): the kenmerk
 leads to the invoice, and so to the one provider who may see it (R26).
@@ -8,12 +14,17 @@ leads to the invoice, and so to the one provider who may see it (R26).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from billing_core.invoices.invoice import Invoice
+from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
+from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore
 from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.shared.clock import amsterdam_day
+
+PERMANENT = "Permanent"  # SES's bounceType of an address that does not exist (any more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +61,43 @@ class EmailEventContext:
 
 
 def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
-    """True when the action is new; False for an unknown kenmerk or a replayed event."""
+    """True when the action is new; False for an unknown kenmerk or a replayed event. The
+    invoices change first: a replay after a failed action write changes them no more."""
     invoice = ctx.store.find_invoice_by_reference(event.kenmerk)
     if invoice is None:
         return False
+    if event.event == "bounce" and event.bounce_type == PERMANENT:
+        _address_dead(invoice, event, ctx.store)
     return ctx.store.add_action(email_event_action(invoice, event))
+
+
+def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:
+    """Note the dead address on the invoice the mail was about, and on every invoice of
+    its reminder when the mail was that reminder, which is then set aside."""
+    dead = {address.casefold() for address in event.recipients or (invoice.addressee.email,)}
+    reminder = _bounced_reminder(invoice, event)
+    invoices = [invoice]
+    if reminder is not None:
+        ids = {invoice.invoice_id}
+        invoices += rest_of_letter(store, invoice.provider_id, reminder, ids)
+    day = amsterdam_day(event.at)
+
+    def change(current: Invoice) -> Invoice:
+        addresses = tuple(sorted(dead - set(current.bounced_emails)))
+        changed = replace(current, bounced_emails=(*current.bounced_emails, *addresses))
+        if reminder is not None:
+            changed = reminder_undelivered(reminder, day)(changed)
+        return current if changed == current else changed
+
+    for each in invoices:
+        save_change(store, each, change)
+
+
+def _bounced_reminder(invoice: Invoice, event: EmailEvent) -> Reminder | None:
+    """The invoice's reminder, when the bounced mail was its e-mail (the second notice has
+    an event id of its own)."""
+    reminder = invoice.reminder
+    if reminder is None:
+        return None
+    mail = next((c for c in invoice.correspondence if c.message_id == event.message_id), None)
+    return reminder if mail is not None and mail.event_id == reminder.letter_id else None

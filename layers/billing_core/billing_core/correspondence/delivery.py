@@ -29,11 +29,11 @@ from billing_core.correspondence.pdf import (
 )
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
-from billing_core.dunning.letter_costs import rest_of_letter
+from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
+from billing_core.dunning.steps import reminder_dates
 from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
 from billing_core.invoices.updates import Change, save_change
-from billing_core.legal import Channel as LetterChannel
-from billing_core.legal import posting_date, receipt_date, reminder_final_date
+from billing_core.legal import posting_date
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
@@ -200,10 +200,11 @@ def _load(request: DeliveryRequest, ctx: DeliveryContext) -> Invoice:
 
 def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
     """Send a letter the dunning run decided on (the reminder or the second notice) by the
-    reminder's channel, once per (kind, event id), and note it on every invoice it is about
-    (R30); the invoice that waited for it (the lead, ``request.invoice_id``) no longer
-    does. None when every invoice it would ask for is paid by now: nothing is sent, the
-    letter is only taken off the lead."""
+    lead's letter channel (R7: never by e-mail to an address that bounced permanently),
+    once per (kind, event id), and note it on every invoice it is about (R30); the
+    invoice that waited for it (the lead, ``request.invoice_id``) no longer does. None
+    when every invoice it would ask for is paid by now, or when there is nowhere to send
+    it: nothing is sent, the letter is only taken off the lead."""
     lead = _load(request, ctx)
     reminder = dunning_letters.letter_reminder(lead)
     if request.event_id != dunning_letters.event_id(request.kind, reminder):
@@ -216,11 +217,15 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         save_change(ctx.store, lead, _letter_noted(request, None))
         return None
     if letter is None:
+        channel = lead.letter_channel
+        if channel is None:
+            _nowhere_to_send(request, lead, invoices, ctx)
+            return None
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
-        invoices = _dated_by_its_print_batch(request.kind, invoices, provider, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, ctx)
+        invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, ctx)
+        letter = _send_dunning_letter(request, invoices, provider, channel, ctx)
     # The lead first: while the letter waits on it, the run queues it again.
     lead = next((invoice for invoice in invoices if invoice.invoice_id == lead.invoice_id), lead)
     save_change(ctx.store, lead, _letter_noted(request, letter))
@@ -230,25 +235,46 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     return letter
 
 
-def _dated_by_its_print_batch(
-    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+def _nowhere_to_send(
+    request: DeliveryRequest, lead: Invoice, invoices: list[Invoice], ctx: DeliveryContext
+) -> None:
+    """The e-mail address bounced since the run decided on the letter, and there is no
+    postal address (R7): nothing is sent and the letter is taken off the lead. A reminder
+    is set aside as one that never arrived, so no costs follow it; the claim waits for
+    the practice's open action (R23)."""
+    if request.kind == dunning_letters.REMINDER:
+        reminder = dunning_letters.letter_reminder(lead)
+        for invoice in invoices:
+            save_change(ctx.store, invoice, reminder_undelivered(reminder, ctx.clock.today()))
+    save_change(ctx.store, _load(request, ctx), _letter_noted(request, None))
+
+
+def _dated_by_its_sending(
+    kind: str,
+    invoices: list[Invoice],
+    provider: Provider,
+    channel: Channel,
+    ctx: DeliveryContext,
 ) -> list[Invoice]:
-    """A paper reminder that goes into a later print batch than the day the run decided
-    on it (a delivery after midnight, a queue that waited) is posted and received later:
-    its receipt and final date are computed again from that batch's posting date before
-    it is printed, on every invoice it covers (legal-nl.md §2)."""
+    """A reminder counts from the day it really goes out, by the channel it goes by
+    (legal-nl.md §2). One that goes out later than the day the run decided on it (a
+    delivery after midnight, a queue that waited, a redrive from the dead-letter queue),
+    or on paper since its e-mail address bounced (R7), gets its receipt and final date
+    again and is dated that day, on every invoice it covers, before it is rendered: an
+    e-mail is received the day it is sent, a paper letter counts from its batch's
+    posting date. The run's day stays as ``decided_on``."""
     reminder = dunning_letters.letter_reminder(invoices[0])
-    batch_day = ctx.clock.today()
-    if kind != dunning_letters.REMINDER or reminder.channel is not Channel.PAPER:
+    day = max(ctx.clock.today(), reminder.sent_on)
+    if kind != dunning_letters.REMINDER or (day, channel) == (reminder.sent_on, reminder.channel):
         return invoices
-    if batch_day <= reminder.sent_on:
-        return invoices
-    posted_on = posting_date(batch_day, provider.posting_delay_days)
-    paper = LetterChannel.PAPER
+    received_on, final_date = reminder_dates(day, channel, provider.posting_delay_days)
     redated = replace(
         reminder,
-        received_on=receipt_date(reminder.sent_on, paper, posted_on=posted_on),
-        final_date=reminder_final_date(reminder.sent_on, paper, posted_on=posted_on),
+        sent_on=day,
+        channel=channel,
+        received_on=received_on,
+        final_date=final_date,
+        decided_on=reminder.decided_on_day,
     )
 
     def redate(current: Invoice) -> Invoice:
@@ -260,7 +286,11 @@ def _dated_by_its_print_batch(
 
 
 def _send_dunning_letter(
-    request: DeliveryRequest, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+    request: DeliveryRequest,
+    invoices: list[Invoice],
+    provider: Provider,
+    channel: Channel,
+    ctx: DeliveryContext,
 ) -> Correspondence:
     lead = invoices[0]
     context = _dunning_letter_context(request.kind, invoices, provider, ctx)
@@ -269,7 +299,6 @@ def _send_dunning_letter(
         request.kind, context, language, provider=provider, addressee=lead.addressee
     )
     now = ctx.clock.now()
-    channel = dunning_letters.letter_reminder(lead).channel
     if channel is Channel.EMAIL:
         to = lead.addressee.email
         if not to:
@@ -295,7 +324,7 @@ def _dunning_letter_context(
         return pay_url(ctx.public_base_url, invoice)
 
     base, account = ctx.public_base_url, ctx.account
-    if kind == dunning_letters.REMINDER:  # dated the day the run sent it
+    if kind == dunning_letters.REMINDER:  # dated the day it goes out (_dated_by_its_sending)
         return dunning_letters.reminder_context(
             invoices, provider, pay_url=link, checker_url=base, account=account
         )

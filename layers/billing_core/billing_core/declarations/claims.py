@@ -67,6 +67,14 @@ class LineType(StrEnum):
     MATERIAL = "material"
 
 
+def claimable_at_insurer(line_type: LineType) -> bool:
+    """Whether a line on a patient invoice is one the patient can claim from the insurer
+    (R17): care and materials are; a no-show fee never goes to an insurer (legal-nl.md §6).
+    Here, beside the line types, not with the routing rules: the payment paths judge
+    coulance and must not load the insurer register (issue 18 (d), test_cold_start)."""
+    return line_type is not LineType.NO_SHOW
+
+
 class Language(StrEnum):
     NL = "nl"
     EN = "en"

@@ -15,10 +15,12 @@ payment dated in the term is imported late, the costs that should have been char
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
+from dataclasses import replace
 from datetime import date, timedelta
 
-from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
 from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.invoices.updates import Change
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
@@ -44,11 +46,14 @@ def reminder_superseded(invoice: Invoice) -> bool:
     """A deferral or an arrangement granted during the reminder's term moved the default
     (legal-nl.md §2, R14, R15), or an amount adjusted by the insurer's statement since
     the reminder got a new final payment date (§7; changes/coulance.apply_coulance does
-    that only before the costs): the letter no longer supports costs, and a new reminder
-    is needed after the new default begins (dunning/timeline.py)."""
+    that only before the costs), or the letter never arrived (a Permanent bounce, R7): it
+    no longer supports costs, and a new reminder is needed (dunning/timeline.py). The
+    term counts from the day the run decided on the letter, also when it went out later."""
     reminder = invoice.reminder
     if reminder is None:
         return False
+    if reminder.undelivered:
+        return True
     granted = [
         change.astimezone(AMSTERDAM).date()
         for change in (
@@ -57,18 +62,38 @@ def reminder_superseded(invoice: Invoice) -> bool:
         )
         if change is not None
     ]
-    in_term = any(reminder.sent_on <= day <= reminder.final_date for day in granted)
+    in_term = any(reminder.decided_on_day <= day <= reminder.final_date for day in granted)
     return in_term or _adjusted_since(invoice, reminder)
 
 
 def _adjusted_since(invoice: Invoice, reminder: Reminder) -> bool:
     """Whether the amount was adjusted with a new final payment date on or after the day
-    the reminder went: the letter asked the old amount. Not bound to the term: an
-    adjustment after it but before the costs (a hold, R16) also leaves no letter for
-    the new amount."""
+    the run decided on the reminder: the letter asked the old amount. Not bound to the
+    term: an adjustment after it but before the costs (a hold, R16) also leaves no letter
+    for the new amount."""
     statement = invoice.insurer_statement
     adjusted_at = statement.adjusted_at if statement else None
-    return adjusted_at is not None and reminder.sent_on <= amsterdam_day(adjusted_at)
+    return adjusted_at is not None and reminder.decided_on_day <= amsterdam_day(adjusted_at)
+
+
+def reminder_undelivered(reminder: Reminder, day: date) -> Change:
+    """``reminder`` never reached the addressee (a Permanent bounce, R7): it has no
+    receipt, so it supports no costs (legal-nl.md §2), and the run looks at the invoice
+    again on ``day`` to send a new one (timeline.py). Only while its term runs: costs
+    charged on it already are left as they are."""
+
+    def change(invoice: Invoice) -> Invoice:
+        current = invoice.reminder
+        if (
+            current is None
+            or current.letter_id != reminder.letter_id
+            or current.undelivered
+            or invoice.dunning_stage is not DunningStage.REMINDED
+        ):
+            return invoice
+        return replace(invoice, reminder=replace(current, undelivered=True), next_check_on=day)
+
+    return change
 
 
 def principal_open_on(invoice: Invoice, day: date) -> int:

@@ -331,7 +331,7 @@ def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
     person = invoice.addressee
     address = person.address
     return (
-        invoice.channel,
+        invoice.letter_channel,
         person.display_name,
         person.email,
         address.street,

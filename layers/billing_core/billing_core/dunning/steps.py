@@ -23,6 +23,7 @@ from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import next_step
 from billing_core.invoices.invoice import (
+    Channel,
     CoveredInvoice,
     DunningStage,
     Invoice,
@@ -58,26 +59,26 @@ def send_reminder(
     the amount due per invoice (the principal, and the fee of a cancelled arrangement
     still owed: a payment goes to that first, §5), the final date (receipt + 14 days) and
     the BIK that will be charged, computed by the staffel over the summed principals
-    (§3). A paper letter goes in today's print batch, posted ``posting_delay_days``
-    later (the provider's setting): its receipt counts from that day."""
+    (§3). It goes by the lead's letter channel (R7: on paper once its e-mail bounced);
+    nowhere to send it, nothing changes: the claim waits for the practice."""
     todo = [
         invoice
         for invoice in invoices
         if invoice.dunning_stage is DunningStage.NONE or reminder_superseded(invoice)
     ]
-    if not todo:
+    channel = todo[0].letter_channel if todo else None
+    if channel is None:
         return list(invoices)
     lead = todo[0]
-    channel = LetterChannel(lead.channel.value)
     principals = [outstanding_principal(invoice) for invoice in todo]
     costs = collection_costs_for(principals, staffel=staffel_on(today))
-    posted_on = posting_date(today, posting_delay_days)
+    received_on, final_date = reminder_dates(today, channel, posting_delay_days)
     reminder = Reminder(
         letter_id=f"{today.isoformat()}:{lead.invoice_id}",
         sent_on=today,
-        channel=lead.channel,
-        received_on=receipt_date(today, channel, posted_on=posted_on),
-        final_date=reminder_final_date(today, channel, posted_on=posted_on),
+        channel=channel,
+        received_on=received_on,
+        final_date=final_date,
         covers=tuple(
             CoveredInvoice(
                 invoice.invoice_id,
@@ -98,6 +99,21 @@ def send_reminder(
         )
         for invoice in todo
     ]
+
+
+def reminder_dates(sent_on: date, channel: Channel, posting_delay_days: int) -> tuple[date, date]:
+    """(receipt, final date) of a reminder sent on ``sent_on`` (legal-nl.md §2): an
+    e-mail is received the day it is sent; a paper letter goes in that day's print batch,
+    posted ``posting_delay_days`` later (the provider's setting), and is received the
+    second delivery day after; the term ends 14 days after receipt, moved past a weekend
+    or Atw holiday. The run dates the letter by its own day, the delivery again by the
+    day it really goes out (correspondence/delivery.py)."""
+    letter_channel = LetterChannel(channel.value)
+    posted_on = posting_date(sent_on, posting_delay_days)
+    return (
+        receipt_date(sent_on, letter_channel, posted_on=posted_on),
+        reminder_final_date(sent_on, letter_channel, posted_on=posted_on),
+    )
 
 
 def charge_costs(

@@ -14,7 +14,9 @@ The timeline (defaults of dunning/policy.py):
   deferral or arrangement granted during the reminder's term moved the default, and so
   did an amount adjusted by the insurer's statement since the reminder (its new final
   payment date, §7), so that letter supports no costs: a new reminder comes after the
-  new default begins (legal-nl.md §2);
+  new default begins (legal-nl.md §2); a reminder that bounced permanently never arrived:
+  a new one goes at once, on paper (R7), or, without a postal address, none until the
+  practice acts;
 - stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged,
   or after the day a kept arrangement's terms were all settled when that is later.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
@@ -80,6 +82,10 @@ def plan(
     if paused_until is not None:
         return Plan(None, paused_until)
     step, due_on = next_step(invoice, policy)
+    if step is Step.REMINDER and invoice.letter_channel is None:
+        # The e-mail bounced and there is no postal address: no letter, so no costs, until
+        # the practice has handled its open action (R7, R23).
+        return Plan(None, today + ONE_DAY)
     if step is Step.REMINDER and invoice.dunning_stage is DunningStage.NONE:
         due_on = max(due_on, statement_wait_until or due_on)
     return Plan(step, None) if due_on <= today else Plan(None, due_on)

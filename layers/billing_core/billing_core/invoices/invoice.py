@@ -153,6 +153,17 @@ class Reminder:
     received_on: date  # e-mail: the day sent; paper: the second delivery day after
     final_date: date  # received_on + 14 days, printed on the letter
     covers: tuple[CoveredInvoice, ...]
+    # The run's day, when the letter went out on a later one (a queue that waited): the
+    # delivery dated it by that day. A deferral or arrangement granted since the run
+    # decided on it still moved the default under it (letter_costs.reminder_superseded).
+    decided_on: date | None = None
+    # It never reached the addressee (a Permanent e-mail bounce, R7): no receipt, so it
+    # supports no costs and a new reminder is needed (legal-nl.md §2).
+    undelivered: bool = False
+
+    @property
+    def decided_on_day(self) -> date:
+        return self.decided_on or self.sent_on
 
     @property
     def lead_invoice_id(self) -> str:
@@ -253,6 +264,9 @@ class Invoice:
     next_check_on: date | None = None
     letters_due: tuple[PendingLetter, ...] = ()
     insurer_statement: InsurerStatement | None = None  # R17: one per invoice
+    # Addresses (casefolded) SES reported a Permanent bounce for on this invoice's mail:
+    # no letter is e-mailed to them again (R7).
+    bounced_emails: tuple[str, ...] = ()
     # Ids ("psp:<id>", "bank:<entry ref>") of payments and reversals already in the
     # ledger: booking one twice is refused here, so a replayed webhook or statement
     # never moves money twice (R3, R11, R12).
@@ -315,6 +329,18 @@ class Invoice:
     def current_final_payment_date(self) -> date:
         """The final payment date that counts today: a deferral moves it (R14)."""
         return self.deferral.until if self.deferral else self.final_payment_date
+
+    @property
+    def letter_channel(self) -> Channel | None:
+        """How a dunning letter reaches the addressee now (R7): as the invoice went, but
+        on paper once its e-mail address bounced permanently; None when there is no
+        postal address either: the claim waits for the practice's open action (R23)."""
+        if self.channel is Channel.PAPER:
+            return Channel.PAPER
+        email = self.addressee.email
+        if email and email.casefold() not in self.bounced_emails:
+            return Channel.EMAIL
+        return Channel.PAPER if self.addressee.address.is_complete() else None
 
     def is_on_hold(self, today: date) -> bool:
         """R16: the provider paused dunning (at most 60 days, set by the provider)."""

@@ -191,6 +191,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
             _statement_to_map(invoice.insurer_statement) if invoice.insurer_statement else None
         ),
         "applied_payments": list(invoice.applied_payments),
+        "bounced_emails": list(invoice.bounced_emails),
         "version": invoice.version,
     }
 
@@ -255,6 +256,7 @@ def invoice_from_item(item: Item) -> Invoice:
             else None
         ),
         applied_payments=tuple(item.get("applied_payments", ())),
+        bounced_emails=tuple(item.get("bounced_emails", ())),
         version=int(item["version"]),
         stored_entries=len(ledger),
     )
@@ -449,6 +451,8 @@ def _reminder_to_map(reminder: Reminder) -> Item:
         "channel": reminder.channel.value,
         "received_on": reminder.received_on.isoformat(),
         "final_date": reminder.final_date.isoformat(),
+        "decided_on": _optional_iso(reminder.decided_on),
+        "undelivered": reminder.undelivered,
         "covers": [
             {
                 "invoice_id": c.invoice_id,
@@ -469,6 +473,8 @@ def _reminder_from_map(m: Item) -> Reminder:
         channel=Channel(m["channel"]),
         received_on=date.fromisoformat(m["received_on"]),
         final_date=date.fromisoformat(m["final_date"]),
+        decided_on=_optional_date(m.get("decided_on")),
+        undelivered=bool(m.get("undelivered", False)),
         covers=tuple(
             CoveredInvoice(
                 c["invoice_id"],

@@ -61,12 +61,6 @@ def route_line(
     return LineRouting(Payer.PATIENT, decision.reimbursed_cents, "care")
 
 
-def claimable_at_insurer(line_type: LineType) -> bool:
-    """Whether a line on a patient invoice is one the patient can claim from the insurer
-    (R17): care and materials are; a no-show fee never goes to an insurer (legal-nl.md §6)."""
-    return line_type is not LineType.NO_SHOW
-
-
 def lacks_required_quote(provider: Provider, claims: Sequence[Claim]) -> bool:
     """R6: a dental plan above €250 without a recorded price quote (warn; still invoice)."""
     care = [c for c in claims if c.line_type is LineType.CARE]

@@ -1,0 +1,246 @@
+"""The 14-day letter counts from the day it reaches the patient (legal-nl.md §2): dated by
+the day it actually goes out, whatever the channel (audit delivery D1), and set aside
+when it never arrives, a Permanent e-mail bounce (R7, audit delivery D2).
+
+legal-nl.md §2: "Receipt: an e-mail is received on the day it was sent"; the term is "14
+days starting the day after the reminder was received"; "Final date on the reminder =
+receipt date + 14 days"; "A letter that misses one of these invalidates the BIK".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from billing_core.changes.deferral import grant_deferral
+from billing_core.correspondence.bounces import EmailEvent, EmailEventContext, record_email_event
+from billing_core.dunning.letter_costs import reminder_superseded
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoices.invoice import Channel, DunningStage
+from billing_core.invoices.ledger import Component, balance
+from billing_core.providers.actions import ActionState
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
+from tests.unit.factories import make_address, make_person
+from tests.unit.test_dunning_delivery import page_text
+
+DECIDED = date(2026, 12, 31)  # the run decides on the reminder (in default since 24 Dec)
+SENT_AT = datetime(2027, 1, 4, 10, 0, tzinfo=AMSTERDAM)  # the queue hands it over (redrive)
+ADDRESS = "s.vanderberg@example.nl"
+
+
+def costs(world: DunningWorld, invoice_id: str = "inv-1") -> int:
+    return balance(world.invoice(invoice_id).ledger, Component.COSTS)
+
+
+# --- D1: dated by the day it goes out -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, received_on, final_date",
+    [
+        # e-mail: received the day it is sent, Mon 4 Jan; + 14 days = Mon 18 Jan
+        (one_invoice, date(2027, 1, 4), date(2027, 1, 18)),
+        # paper: batch of Mon 4 Jan, the second delivery day after it is Wed 6 Jan
+        (paper_invoice, date(2027, 1, 6), date(2027, 1, 20)),
+    ],
+    ids=["email", "paper"],
+)
+def test_a_reminder_that_goes_out_days_after_the_run_is_dated_by_that_day(
+    make, received_on, final_date
+):
+    """legal-nl.md §2. Given a reminder for two invoices that the run decided on 31
+    December, when the delivery queue only hands it over on 4 January (an SES outage,
+    a redrive), then on both invoices it counts as sent that day, is received by the
+    channel's rule and ends 14 days after receipt; the letter is dated the 4th and
+    states that final date; no costs before the day after it."""
+    world = DunningWorld([make(50_000), make(20_000, number=2)])
+    world.run(DECIDED, deliver=False)
+    world.clock.set(SENT_AT)
+
+    world.deliver()
+
+    for invoice_id in ("inv-1", "inv-2"):
+        reminder = world.invoice(invoice_id).reminder
+        assert (reminder.sent_on, reminder.received_on, reminder.final_date) == (
+            date(2027, 1, 4),
+            received_on,
+            final_date,
+        )
+    pdf = next(iter(world.files.files.values())) if make is paper_invoice else None
+    if pdf is None:
+        ((_, email, [attachment]),) = world.outbox.sent
+        assert f"uiterlijk op {final_date.day} januari 2027" in email.text
+        pdf = attachment.content
+    text = page_text(pdf)
+    assert "4 januari 2027" in text and "31 december 2026" not in text
+    assert f"{final_date.day} januari 2027" in text
+
+    world.run(final_date)
+    assert costs(world) == costs(world, "inv-2") == 0
+    world.run(final_date + timedelta(days=1))
+    assert costs(world) + costs(world, "inv-2") == 10_500  # staffel over €700
+
+
+def test_a_reminder_sent_the_day_the_run_decided_keeps_its_dates():
+    """The usual case: sent the same morning, nothing is redated."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED)
+
+    reminder = world.invoice().reminder
+    assert (reminder.sent_on, reminder.received_on, reminder.final_date) == (
+        DECIDED,
+        DECIDED,
+        date(2027, 1, 14),
+    )
+
+
+def test_a_deferral_granted_before_a_late_reminder_went_out_still_moves_the_default():
+    """legal-nl.md §2, R14. Given the run decided on a reminder on 31 December, when the
+    patient is granted a deferral on 2 January, before the queue sends the letter on the
+    4th, then that letter supports no costs: its term counts from the run's day, and a new
+    reminder comes after the new default."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    granted_at = datetime(2027, 1, 2, 12, 0, tzinfo=AMSTERDAM)
+    world.store.save_invoice(grant_deferral(world.invoice(), world.provider, granted_at))
+    world.clock.set(SENT_AT)
+
+    world.deliver()
+
+    invoice = world.invoice()
+    assert invoice.reminder.sent_on == date(2027, 1, 4)
+    assert invoice.reminder.decided_on == DECIDED and reminder_superseded(invoice)
+    world.run_days(date(2027, 1, 19), date(2027, 1, 23))
+    assert costs(world) == 0
+
+
+# --- D2: a reminder that never arrived --------------------------------------------------------
+
+
+def bounce(
+    world: DunningWorld, kind: str, bounce_type: str = "Permanent", message_id: str = ""
+) -> bool:
+    invoice = world.invoice()
+    mail = next((c for c in invoice.correspondence if c.kind == kind), None)
+    event = EmailEvent(
+        message_id or (mail.message_id if mail else "ses-invoice"),
+        "bounce",
+        datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
+        invoice.reference,
+        kind,
+        bounce_type=bounce_type,
+        recipients=(ADDRESS,),
+    )
+    return record_email_event(event, EmailEventContext(world.store))
+
+
+def test_a_bounced_reminder_supports_no_costs_and_the_new_one_goes_on_paper():
+    """R7, legal-nl.md §2. Given a reminder e-mailed on 31 December, when SES reports a
+    Permanent bounce of it, then the practice has its open action, no costs are charged
+    on the day after that letter's final date, the next run sends a new reminder on
+    paper (its own receipt by the postal days and its own final date), nothing more is
+    e-mailed to the dead address, and costs and the second notice follow only that
+    letter's term, the second notice on paper too."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED)
+
+    assert bounce(world, REMINDER) is True
+
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    invoice = world.invoice()
+    # posted Fri 1 Jan (a holiday): delivered Sat 2, Tue 5 -> received Tue 5, ends Tue 19
+    assert (invoice.reminder.channel, invoice.reminder.sent_on) == (Channel.PAPER, date(2027, 1, 1))
+    assert (invoice.reminder.received_on, invoice.reminder.final_date) == (
+        date(2027, 1, 5),
+        date(2027, 1, 19),
+    )
+    assert costs(world) == 0 and invoice.dunning_stage is DunningStage.REMINDED
+    assert [c.channel for c in invoice.correspondence if c.kind == REMINDER] == [
+        Channel.EMAIL,
+        Channel.PAPER,
+    ]
+    world.run_days(date(2027, 1, 16), date(2027, 1, 20))
+    assert costs(world) == 7_500 and world.invoice().costs_charged_on == date(2027, 1, 20)
+    (notice,) = [c for c in world.invoice().correspondence if c.kind == SECOND_NOTICE]
+    assert notice.channel is Channel.PAPER
+    assert len(world.outbox.sent) == 1  # only the reminder that bounced
+    (action,) = world.store.invoice_actions("tandarts-de-vries", "inv-1")
+    assert action.state is ActionState.OPEN and action.details["message_kind"] == REMINDER
+
+
+def test_without_a_postal_address_the_bounced_claim_waits_on_the_open_action():
+    """R7, R23. Given a patient with only an e-mail address whose reminder bounced
+    permanently, then no new letter, no costs and no handover follow: the claim waits
+    until the practice has handled the open action (a new address)."""
+    no_address = make_person(address=make_address(street="", house_number=""))
+    world = DunningWorld([one_invoice(50_000, patient=no_address)])
+    world.run(DECIDED)
+    bounce(world, REMINDER)
+
+    world.run_days(date(2027, 1, 1), date(2027, 2, 15))
+
+    invoice = world.invoice()
+    assert costs(world) == 0 and invoice.handed_over_on is None
+    assert len(world.outbox.sent) == 1 and world.files.files == {}
+    assert world.handover_files() == []
+
+
+def test_a_transient_bounce_only_tells_the_practice():
+    """A Transient bounce (a full mailbox) may still arrive: the letter stands."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED)
+
+    assert bounce(world, REMINDER, bounce_type="Transient") is True
+
+    world.run(date(2027, 1, 15))
+    assert costs(world) == 7_500
+
+
+def test_after_the_invoice_email_bounced_the_reminder_goes_on_paper():
+    """R7: the bounce of the invoice e-mail is an open action for the practice; the
+    reminder that follows goes on paper, by the postal days, not to the dead address."""
+    world = DunningWorld([one_invoice(50_000)])
+    bounce(world, "invoice")
+
+    world.run(DECIDED)
+
+    invoice = world.invoice()
+    assert invoice.reminder.channel is Channel.PAPER and world.outbox.sent == []
+    assert invoice.reminder.received_on == date(2027, 1, 5)
+    assert len(world.store.invoice_actions("tandarts-de-vries", "inv-1")) == 1
+
+
+def test_a_corrected_address_gets_email_again():
+    """The practice corrects the patient's e-mail address (the open action): letters go
+    to the new address by e-mail again."""
+    world = DunningWorld([one_invoice(50_000)])
+    bounce(world, "invoice")
+    corrected = replace(world.invoice(), patient=make_person(email="nieuw@example.nl"))
+    world.store.put_invoice_as_is(corrected)
+
+    world.run(DECIDED)
+
+    assert world.invoice().reminder.channel is Channel.EMAIL
+    assert [to for to, *_ in world.outbox.sent] == ["nieuw@example.nl"]
+
+
+def test_a_reminder_with_nowhere_to_go_at_delivery_is_set_aside():
+    """R7, legal-nl.md §2. Given the run decided on an e-mailed reminder, when the invoice
+    e-mail's Permanent bounce comes in before the queue delivers it and the patient has
+    no postal address, then nothing is sent, the letter no longer waits on the invoice,
+    and that reminder supports no costs."""
+    no_address = make_person(address=make_address(street="", house_number=""))
+    world = DunningWorld([one_invoice(50_000, patient=no_address)])
+    world.run(DECIDED, deliver=False)
+    bounce(world, "invoice")
+
+    world.deliver()
+
+    invoice = world.invoice()
+    assert world.outbox.sent == [] and world.files.files == {}
+    assert invoice.letters_due == () and invoice.reminder.undelivered
+    world.run_days(date(2027, 1, 14), date(2027, 1, 20))
+    assert costs(world) == 0
