@@ -139,6 +139,49 @@ def test_an_operator_invites_and_disables_a_practices_users(sandbox):
     assert operator(sandbox, "DELETE", other)[0] == 404
 
 
+DENTAL_USERS = f"{PROVIDERS}/tandarts-de-vries/users"
+ONLY_ADMIN = "praktijkhouder@example.org"
+
+
+def enabled_admins(sandbox):
+    listed = sandbox.runtime.user_directory.users_of("tandarts-de-vries")
+    return [u.email for u in listed if u.enabled and u.role.value == "admin"]
+
+
+@pytest.mark.parametrize(
+    "who, method, path, body",
+    [
+        ("operator", "DELETE", f"{DENTAL_USERS}/{ONLY_ADMIN}", None),
+        # An admin whose own account was disabled still holds an API token for up to 60
+        # minutes: they do not take the practice's last admin with them.
+        ("practice admin", "DELETE", f"/api/v1/provider/users/{ONLY_ADMIN}", None),
+        ("practice admin", "PATCH", f"/api/v1/provider/users/{ONLY_ADMIN}", {"role": "staff"}),
+    ],
+    ids=["operator-disables", "admin-disables", "admin-demotes"],
+)
+def test_nobody_disables_or_demotes_a_practices_last_enabled_admin(
+    sandbox, who, method, path, body
+):
+    """R32, audit onboarding D9: "a practice must not lock out its last admin", on the
+    operator's path as on the practice admin's."""
+    # Given a practice with one admin and a staff member
+    for email, role in ((ONLY_ADMIN, "admin"), ("balie@example.org", "staff")):
+        assert operator(sandbox, "POST", DENTAL_USERS, {"email": email, "role": role})[0] == 201
+    caller = OPERATOR if who == "operator" else practice("admin")
+    # When that admin is disabled or given a lower role
+    status, answer = sandbox.api(method, path, caller=caller, body=body)
+    # Then 409 with the reason in Dutch and English, and the admin is still there
+    assert (status, answer["error"]["code"]) == (409, "last_admin")
+    assert "enige actieve beheerder" in answer["error"]["message"]
+    assert "only active admin" in answer["error"]["message"]
+    assert enabled_admins(sandbox) == [ONLY_ADMIN]
+    # And once a second admin is invited, the first one may go
+    second = {"email": "tweede@example.org", "role": "admin"}
+    assert operator(sandbox, "POST", DENTAL_USERS, second)[0] == 201
+    assert sandbox.api(method, path, caller=caller, body=body)[0] == 200
+    assert enabled_admins(sandbox) == ["tweede@example.org"]
+
+
 def test_the_operator_api_documents_itself(sandbox):
     status, page = sandbox.api("GET", "/api/v1/operator/docs")
     assert status == 200 and "swagger" in page.lower()

@@ -1,6 +1,8 @@
 """The practice admin's colleagues (R32, interfaces.md §7): listed, invited with a role,
 given another role, disabled; only within the admin's own practice. The admin does not
-change or disable their own account: a practice must not lock out its last admin."""
+change or disable their own account, and nobody (operator or admin) disables or demotes
+the practice's last enabled admin (services/operator/users.py): a practice must not lock
+out its last admin."""
 
 from __future__ import annotations
 
