@@ -6,7 +6,7 @@ out its last admin."""
 
 from __future__ import annotations
 
-from billing_core.providers.users import DirectoryUser, ProviderUser, Role
+from billing_core.providers.users import DirectoryUser, Invitation, ProviderUser, Role
 from billing_core.services.operator import users as directory
 from billing_core.services.operator.context import OperatorContext
 from billing_core.services.provider.access import tenant_for
@@ -20,7 +20,7 @@ def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
 
 def invite_colleague(
     user: ProviderUser, email: str, role: Role, ctx: ProviderContext
-) -> DirectoryUser | None:
+) -> Invitation | None:
     return directory.invite_user(tenant_for(user, Role.ADMIN), email, role, _directory(ctx))
 
 
