@@ -39,6 +39,7 @@ class SampleSignIn:
         issued = self._issued.pop(code, None)
         if issued is None or not hmac_equal(pkce_challenge(code_verifier), issued.code_challenge):
             return None
+        self._directory.first_sign_in(issued.user.email)
         return issued.user.signed_in
 
     @property

@@ -159,3 +159,18 @@ def users(request: pytest.FixtureRequest, backend: str, template: dict[str, Any]
     for role in Role:
         cognito.create_group(UserPoolId=pool, GroupName=role.value)
     return CognitoUserDirectory(cognito, pool)
+
+
+@pytest.fixture
+def first_sign_in(backend: str, users: Any) -> Callable[[str], None]:
+    """The invited user signs in and chooses their own password (Cognito: from
+    FORCE_CHANGE_PASSWORD to CONFIRMED); the sandbox's sign-in page does it in memory."""
+    if backend == IN_MEMORY:
+        return users.first_sign_in  # type: ignore[no-any-return]
+
+    def choose_own_password(email: str) -> None:
+        users._client.admin_set_user_password(
+            UserPoolId=users._pool, Username=email, Password="Eigen-wachtwoord-2026", Permanent=True
+        )
+
+    return choose_own_password

@@ -87,3 +87,48 @@ def test_ending_a_users_sessions_gives_them_a_new_epoch_and_no_one_else(users):
     # And an unknown id changes nothing
     users.end_sessions("00000000-0000-0000-0000-000000000000")
     assert users.users_of(A) == [admin, ended]
+
+
+def test_an_invited_user_awaits_the_first_sign_in_until_they_choose_their_password(
+    users, first_sign_in
+):
+    """R32, audit onboarding D3: a user who never signed in gets a new invitation."""
+    invited = users.invite(A, "balie@example.org", Role.STAFF)
+    assert invited.awaiting_first_sign_in
+    assert users.users_of(A) == [invited]
+    assert users.user_by_id(invited.user_id) == invited
+    # When the user signs in for the first time
+    first_sign_in("balie@example.org")
+    # Then they no longer await it, in the list as by id
+    signed_in = users.user_by_id(invited.user_id)
+    assert not signed_in.awaiting_first_sign_in
+    assert users.users_of(A) == [signed_in]
+
+
+def test_an_invitation_is_sent_again_to_its_own_practices_user_only(users):
+    """R32, audit onboarding D3: the temporary password lasts 3 days (template.yaml)."""
+    invited = users.invite(A, "balie@example.org", Role.STAFF)
+    # Another practice, or an unknown address, resends nothing
+    assert users.resend_invitation(B, "balie@example.org") is None
+    assert users.resend_invitation(A, "onbekend@example.org") is None
+    # The practice's own: the same user, listed once, still awaiting the first sign-in
+    assert users.resend_invitation(A, "balie@example.org") == invited
+    assert users.users_of(A) == [invited]
+    assert users.users_of(B) == []
+
+
+def test_a_disabled_user_is_enabled_again_by_its_own_practice_only(users):
+    """R32, audit onboarding D3: a user disabled by mistake comes back."""
+    invited = users.invite(A, "balie@example.org", Role.STAFF)
+    disabled = users.disable(A, "balie@example.org")
+    assert users.enable(B, "balie@example.org") is None
+    assert users.enable(A, "onbekend@example.org") is None
+    assert users.users_of(A) == [disabled]
+    # When its own practice enables the user
+    enabled = users.enable(A, "balie@example.org")
+    # Then the user is enabled, with the id and role they had; the disabling's new session
+    # epoch stays, so the sessions from before stay ended
+    assert (enabled.user_id, enabled.role, enabled.enabled) == (invited.user_id, Role.STAFF, True)
+    assert enabled.session_epoch == disabled.session_epoch
+    assert users.users_of(A) == [enabled]
+    assert users.user_by_id(invited.user_id) == enabled

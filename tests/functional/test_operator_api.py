@@ -127,16 +127,128 @@ def test_an_operator_invites_and_disables_a_practices_users(sandbox):
     )
     assert (status, invited) == (
         201,
-        {"email": "balie@example.org", "role": "staff", "enabled": True},
+        {"email": "balie@example.org", "role": "staff", "enabled": True, "outcome": "invited"},
     )
-    again = operator(sandbox, "POST", users, {"email": "balie@example.org", "role": "viewer"})
-    assert (again[0], again[1]["error"]["code"]) == (409, "user_exists")
     assert operator(sandbox, "POST", users, {"email": "x@example.org", "role": "boss"})[0] == 400
     status, disabled = operator(sandbox, "DELETE", f"{users}/balie@example.org")
     assert (status, disabled["enabled"]) == (200, False)
     # A user of another practice is not this practice's to disable
     other = f"{PROVIDERS}/fysio-centrum-oost/users/balie@example.org"
     assert operator(sandbox, "DELETE", other)[0] == 404
+
+
+DENTAL_USERS = f"{PROVIDERS}/tandarts-de-vries/users"
+ONLY_ADMIN = "praktijkhouder@example.org"
+INVITE_PATHS = {"operator": DENTAL_USERS, "practice admin": "/api/v1/provider/users"}
+
+
+@pytest.mark.parametrize("who", sorted(INVITE_PATHS))
+@pytest.mark.parametrize(
+    "signed_in, disabled, status, outcome, invitations",
+    [
+        (False, False, 200, "reinvited", 2),
+        (False, True, 200, "reinvited", 2),
+        (True, True, 200, "enabled", 1),
+        (True, False, 409, "user_exists", 1),
+    ],
+    ids=["awaiting-first-sign-in", "disabled-never-signed-in", "disabled-after-sign-in", "active"],
+)
+def test_inviting_a_practices_own_user_again_brings_them_back_in_the_role_asked(
+    sandbox, who, signed_in, disabled, status, outcome, invitations
+):
+    """R32, audit onboarding D3: an invitation that expired unused (its temporary password
+    lasts 3 days) is sent again, a user disabled by mistake is enabled again; an active
+    user stays a conflict. Through the operator's API and the practice admin's alike."""
+    directory = sandbox.runtime.user_directory
+    # Given a staff member of the practice, signed in or not, disabled or not
+    body = {"email": "balie@example.org", "role": "staff"}
+    assert operator(sandbox, "POST", DENTAL_USERS, body)[0] == 201
+    if signed_in:
+        directory.first_sign_in("balie@example.org")
+    if disabled:
+        assert operator(sandbox, "DELETE", f"{DENTAL_USERS}/balie@example.org")[0] == 200
+    # When the address is invited again, as a viewer
+    caller = OPERATOR if who == "operator" else practice("admin")
+    body = {"email": "Balie@Example.org", "role": "viewer"}
+    got_status, got = sandbox.api("POST", INVITE_PATHS[who], caller=caller, body=body)
+    # Then the answer says what was done, the user is back as a viewer (one user still),
+    # and an invitation was e-mailed again only to one who never signed in
+    assert got_status == status, got
+    listed = [u for u in directory.users_of("tandarts-de-vries") if u.email == "balie@example.org"]
+    assert len(listed) == 1
+    if status == 409:
+        assert got["error"]["code"] == outcome
+    else:
+        back = {"email": "balie@example.org", "role": "viewer", "enabled": True}
+        assert got == back | {"outcome": outcome}
+        assert (listed[0].role.value, listed[0].enabled) == ("viewer", True)
+    assert directory.invitations.count("balie@example.org") == invitations
+
+
+def test_another_practices_address_is_a_conflict_that_neither_tells_nor_touches_it(sandbox):
+    """R32, audit onboarding D3 (tenant isolation): inviting an address of another practice
+    answers as for an active user, and leaves that practice's user as it was."""
+    directory = sandbox.runtime.user_directory
+    oost = f"{PROVIDERS}/fysio-centrum-oost/users"
+    body = {"email": "balie@example.org", "role": "staff"}
+    assert operator(sandbox, "POST", oost, body)[0] == 201
+    assert operator(sandbox, "DELETE", f"{oost}/balie@example.org")[0] == 200
+    before = directory.users_of("fysio-centrum-oost")
+    # Given also an active user of the dental practice
+    active = {"email": "actief@example.org", "role": "staff"}
+    assert operator(sandbox, "POST", DENTAL_USERS, active)[0] == 201
+    directory.first_sign_in("actief@example.org")
+    # When the dental practice invites the other practice's (disabled) address, and its own
+    body = {"email": "balie@example.org", "role": "admin"}
+    foreign = sandbox.api("POST", "/api/v1/provider/users", caller=practice("admin"), body=body)
+    own = sandbox.api("POST", "/api/v1/provider/users", caller=practice("admin"), body=active)
+    # Then both are the same 409, and the other practice's user is untouched
+    assert foreign == own
+    assert foreign[0] == 409 and foreign[1]["error"]["code"] == "user_exists"
+    assert directory.users_of("fysio-centrum-oost") == before
+    assert directory.users_of("tandarts-de-vries")[0].email == "actief@example.org"
+    assert directory.invitations.count("balie@example.org") == 1
+
+
+def enabled_admins(sandbox):
+    listed = sandbox.runtime.user_directory.users_of("tandarts-de-vries")
+    return [u.email for u in listed if u.enabled and u.role.value == "admin"]
+
+
+@pytest.mark.parametrize(
+    "who, method, path, body",
+    [
+        ("operator", "DELETE", f"{DENTAL_USERS}/{ONLY_ADMIN}", None),
+        # An admin whose own account was disabled still holds an API token for up to 60
+        # minutes: they do not take the practice's last admin with them.
+        ("practice admin", "DELETE", f"/api/v1/provider/users/{ONLY_ADMIN}", None),
+        ("practice admin", "PATCH", f"/api/v1/provider/users/{ONLY_ADMIN}", {"role": "staff"}),
+        # Invited again in a lower role (audit onboarding D3): the same guard
+        ("operator", "POST", DENTAL_USERS, {"email": ONLY_ADMIN, "role": "staff"}),
+    ],
+    ids=["operator-disables", "admin-disables", "admin-demotes", "operator-reinvites-as-staff"],
+)
+def test_nobody_disables_or_demotes_a_practices_last_enabled_admin(
+    sandbox, who, method, path, body
+):
+    """R32, audit onboarding D9: "a practice must not lock out its last admin", on the
+    operator's path as on the practice admin's."""
+    # Given a practice with one admin and a staff member
+    for email, role in ((ONLY_ADMIN, "admin"), ("balie@example.org", "staff")):
+        assert operator(sandbox, "POST", DENTAL_USERS, {"email": email, "role": role})[0] == 201
+    caller = OPERATOR if who == "operator" else practice("admin")
+    # When that admin is disabled or given a lower role
+    status, answer = sandbox.api(method, path, caller=caller, body=body)
+    # Then 409 with the reason in Dutch and English, and the admin is still there
+    assert (status, answer["error"]["code"]) == (409, "last_admin")
+    assert "enige actieve beheerder" in answer["error"]["message"]
+    assert "only active admin" in answer["error"]["message"]
+    assert enabled_admins(sandbox) == [ONLY_ADMIN]
+    # And once a second admin is invited, the first one may go
+    second = {"email": "tweede@example.org", "role": "admin"}
+    assert operator(sandbox, "POST", DENTAL_USERS, second)[0] == 201
+    assert sandbox.api(method, path, caller=caller, body=body)[0] == 200
+    assert enabled_admins(sandbox) == ["tweede@example.org"]
 
 
 def test_the_operator_api_documents_itself(sandbox):

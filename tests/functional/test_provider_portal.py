@@ -416,8 +416,14 @@ def test_the_admin_invites_a_colleague_changes_the_role_and_disables_them(sandbo
         admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)[0] == HTTPStatus.SEE_OTHER
     )
     assert colleague().role.value == "staff"
-    again = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
-    assert again[0] == HTTPStatus.CONFLICT  # a second click invites nobody twice
+    # A second click invites nobody twice: the colleague who has not signed in yet gets
+    # the invitation again (audit onboarding D3)
+    status, again, _ = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
+    assert (status, again["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        "/portal/instellingen?done=opnieuw-uitgenodigd",
+    )
+    assert [u.email for u in users.users_of(DENTAL.provider_id)].count("nieuw@example.org") == 1
     change = {"csrf": admin.csrf(), "email": "nieuw@example.org", "role": "viewer"}
     assert admin.post("/portal/instellingen/gebruikers/rol", change)[0] == HTTPStatus.SEE_OTHER
     assert colleague().role.value == "viewer"
@@ -431,3 +437,31 @@ def test_the_admin_invites_a_colleague_changes_the_role_and_disables_them(sandbo
     own = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "admin"), "role": "viewer"}
     status, _, html = admin.post("/portal/instellingen/gebruikers/rol", own)
     assert status == HTTPStatus.CONFLICT and "eigen account" in html
+
+
+def test_the_admin_enables_a_colleague_disabled_by_mistake_by_inviting_them_again(sandbox):
+    """R32, audit onboarding D3: the portal's invite form brings a colleague of the
+    practice back, in the role chosen, and says so."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    users = sandbox.runtime.user_directory
+    remove = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "staff")}
+    assert (
+        admin.post("/portal/instellingen/gebruikers/uitschakelen", remove)[0]
+        == HTTPStatus.SEE_OTHER
+    )
+    # When the admin invites the address again, as a viewer
+    invite = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "staff"), "role": "viewer"}
+    status, headers, _ = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
+    # Then the colleague is enabled again as a viewer, and the page says so
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        "/portal/instellingen?done=ingeschakeld",
+    )
+    back = next(u for u in users.users_of(DENTAL.provider_id) if u.email == invite["email"])
+    assert (back.enabled, back.role.value) == (True, "viewer")
+    assert "weer ingeschakeld" in admin.page("/portal/instellingen?done=ingeschakeld")[1]
+    # And no second invitation went out: the colleague has their own password
+    assert users.invitations.count(invite["email"]) == 1

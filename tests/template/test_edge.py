@@ -272,6 +272,26 @@ def test_an_email_address_changes_only_once_the_new_one_is_verified(
     assert settings["AttributesRequireVerificationBeforeUpdate"] == ["email"]
 
 
+def test_the_invitation_is_dutch_then_english_and_links_the_portal(
+    user_pool: dict[str, Any],
+) -> None:
+    """Given the e-mail Cognito sends a practice user it invites (R9 Dutch by default,
+    R32 "invited by e-mail"; audit onboarding D12: it was Cognito's default English one)
+    Then it is in Dutch and then in English, each with the user name, the temporary
+    password and how long it lasts (the pool's own figure), and the portal's address
+    on the stack's public base URL."""
+    invitation = user_pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    days = user_pool["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"]
+    dutch, english = invitation["EmailMessage"]["Fn::Sub"].split("<hr>")
+    for text, valid_for in ((dutch, f"{days} dagen geldig"), (english, f"{days} days")):
+        assert "{username}" in text and "{####}" in text
+        assert '<a href="${PublicBaseUrl}/portal/">' in text
+        assert valid_for in text
+    assert "tijdelijk wachtwoord" in dutch and "temporary password" in english
+    subject = invitation["EmailSubject"]
+    assert subject.index("Uw uitnodiging") < subject.index("Your invitation")
+
+
 def test_in_prod_compromised_credentials_are_blocked(template: dict[str, Any]) -> None:
     """Given the user pool on the prod stage
     When someone signs in or sets a password found in a public breach

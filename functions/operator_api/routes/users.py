@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,7 +11,14 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.entrypoints.http.settings_models import UserIn, UserOut
+from billing_core.entrypoints.http.settings_models import (
+    INVITATION_ANSWERS,
+    INVITE_AGAIN,
+    InvitationOut,
+    UserIn,
+    UserOut,
+    invitation_answer,
+)
 from billing_core.services.operator import users
 
 router = ResourceRouter("Users")
@@ -23,14 +29,15 @@ EMAIL = Annotated[str, Path(max_length=254)]
 @router.post(
     "/api/v1/operator/providers/<provider_id>/users",
     summary="Invite a user of the provider, with a role; Cognito e-mails the invitation",
+    description=INVITE_AGAIN,
+    responses=INVITATION_ANSWERS,
 )
-def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[UserOut]:
+def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[InvitationOut]:
     operator(router.current_event)
     invited = users.invite_user(
         provider_id, body.email, body.role, bootstrap.current().operator_context()
     )
-    out = UserOut.of(found(invited, "provider not found"))
-    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+    return invitation_answer(found(invited, "provider not found"))
 
 
 @router.delete("/api/v1/operator/providers/<provider_id>/users/<email>", summary="Disable the user")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,7 +11,16 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.entrypoints.http.settings_models import RoleIn, UserIn, UserListOut, UserOut
+from billing_core.entrypoints.http.settings_models import (
+    INVITATION_ANSWERS,
+    INVITE_AGAIN,
+    InvitationOut,
+    RoleIn,
+    UserIn,
+    UserListOut,
+    UserOut,
+    invitation_answer,
+)
 from billing_core.services.provider import users
 
 router = ResourceRouter("Users")
@@ -24,13 +32,17 @@ def list_users() -> UserListOut:
     return UserListOut(items=[UserOut.of(u) for u in listed])
 
 
-@router.post("/api/v1/provider/users", summary="Invite a colleague, with a role")
-def invite_user(body: UserIn) -> Response[UserOut]:
+@router.post(
+    "/api/v1/provider/users",
+    summary="Invite a colleague, with a role",
+    description=INVITE_AGAIN,
+    responses=INVITATION_ANSWERS,
+)
+def invite_user(body: UserIn) -> Response[InvitationOut]:
     invited = users.invite_colleague(
         caller(router.current_event), body.email, body.role, bootstrap.current().provider_context()
     )
-    out = UserOut.of(found(invited, "no settings for this practice"))
-    return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
+    return invitation_answer(found(invited, "no settings for this practice"))
 
 
 @router.patch(

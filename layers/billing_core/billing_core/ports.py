@@ -365,7 +365,18 @@ class UserDirectory(Protocol):
     def invite(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
         """Create the user in the role's group, tied to the provider for good, and send
         the invitation e-mail with a temporary password; UserExists if the address is
-        taken."""
+        taken (by this provider's user or by another's)."""
+        ...
+
+    def resend_invitation(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """E-mail this provider's user, who has not signed in yet, a new invitation with a
+        new temporary password (the old one ends); None when the provider has no such
+        user."""
+        ...
+
+    def enable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """Enable this provider's disabled user again (they sign in anew); None when the
+        provider has no such user."""
         ...
 
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:

@@ -3,7 +3,8 @@
 A user's name is its e-mail address; ``custom:provider_id`` ties it to one practice for
 good (the attribute is immutable); its role is the Cognito group of the same name, so
 the token's ``cognito:groups`` claim carries it. Cognito sends the invitation e-mail with
-a temporary password; the pool requires MFA at the first sign-in (template.yaml).
+a temporary password (again with ``MessageAction=RESEND``, while the user's status is
+FORCE_CHANGE_PASSWORD); the pool requires MFA at the first sign-in (template.yaml).
 ``custom:session_epoch`` ends the user's portal sessions when it changes; the app client
 neither reads nor writes it, so a user cannot set it back with their own token.
 
@@ -50,7 +51,34 @@ class CognitoUserDirectory:
         self._client.admin_add_user_to_group(
             UserPoolId=self._pool, Username=email, GroupName=role.value
         )
-        return DirectoryUser(email, provider_id, role, _attributes(answer["User"])["sub"])
+        return DirectoryUser(
+            email,
+            provider_id,
+            role,
+            _attributes(answer["User"])["sub"],
+            awaiting_first_sign_in=_awaiting_first_sign_in(answer["User"]),
+        )
+
+    def resend_invitation(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """A new temporary password, valid for the pool's TemporaryPasswordValidityDays
+        again. The answer's user is not read: moto answers a new one."""
+        user = self._own_user(provider_id, email)
+        if user is None:
+            return None
+        self._client.admin_create_user(
+            UserPoolId=self._pool,
+            Username=email,
+            MessageAction="RESEND",
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+        return user
+
+    def enable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        user = self._own_user(provider_id, email)
+        if user is None:
+            return None
+        self._client.admin_enable_user(UserPoolId=self._pool, Username=email)
+        return replace(user, enabled=True)
 
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
         """Only a user of this provider: a practice admin cannot reach another's users."""
@@ -92,7 +120,7 @@ class CognitoUserDirectory:
         role = highest_role(group["GroupName"] for group in groups)
         if role is None or not attributes.get(PROVIDER_ATTRIBUTE):
             return None
-        return _directory_user(attributes, role, enabled=bool(found.get("Enabled", True)))
+        return _directory_user(attributes, role, found)
 
     def end_sessions(self, user_id: str) -> None:
         try:
@@ -117,7 +145,7 @@ class CognitoUserDirectory:
         """Cognito cannot filter on a custom attribute: the users of each role group,
         kept when they belong to this provider."""
         found = [
-            _directory_user(attributes, role, enabled=bool(user.get("Enabled", True)))
+            _directory_user(attributes, role, user)
             for role in Role
             for user in self._group_members(role)
             if (attributes := _attributes(user)).get(PROVIDER_ATTRIBUTE) == provider_id
@@ -137,12 +165,18 @@ def _attributes(user: dict[str, Any], key: str = "Attributes") -> dict[str, str]
     return {a["Name"]: a["Value"] for a in user.get(key, [])}
 
 
-def _directory_user(attributes: dict[str, str], role: Role, *, enabled: bool) -> DirectoryUser:
+def _awaiting_first_sign_in(user: dict[str, Any]) -> bool:
+    return bool(user.get("UserStatus") == "FORCE_CHANGE_PASSWORD")
+
+
+def _directory_user(attributes: dict[str, str], role: Role, user: dict[str, Any]) -> DirectoryUser:
+    """``user``: the user as ListUsersInGroup or AdminGetUser answers it."""
     return DirectoryUser(
         attributes["email"],
         attributes[PROVIDER_ATTRIBUTE],
         role,
         attributes["sub"],
-        enabled=enabled,
+        enabled=bool(user.get("Enabled", True)),
         session_epoch=attributes.get(SESSION_EPOCH_ATTRIBUTE, ""),
+        awaiting_first_sign_in=_awaiting_first_sign_in(user),
     )

@@ -19,25 +19,50 @@ class InMemoryUserDirectory:
     def invite(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
         if email in self._users:
             raise UserExists(email)
-        user = DirectoryUser(email, provider_id, role, user_id=str(uuid.uuid4()))
+        user = DirectoryUser(
+            email, provider_id, role, user_id=str(uuid.uuid4()), awaiting_first_sign_in=True
+        )
         self._users[email] = user
         self.invitations.append(email)
         return user
 
+    def resend_invitation(self, provider_id: str, email: str) -> DirectoryUser | None:
+        user = self._own_user(provider_id, email)
+        if user is not None:
+            self.invitations.append(email)
+        return user
+
+    def enable(self, provider_id: str, email: str) -> DirectoryUser | None:
+        user = self._own_user(provider_id, email)
+        if user is None:
+            return None
+        self._users[email] = enabled = replace(user, enabled=True)
+        return enabled
+
+    def first_sign_in(self, email: str) -> None:
+        """The sandbox's sign-in page stands in for the user choosing their own password
+        at their first sign-in (Cognito: FORCE_CHANGE_PASSWORD to CONFIRMED)."""
+        self._users[email] = replace(self._users[email], awaiting_first_sign_in=False)
+
     def disable(self, provider_id: str, email: str) -> DirectoryUser | None:
-        user = self._users.get(email)
-        if user is None or user.provider_id != provider_id:
+        user = self._own_user(provider_id, email)
+        if user is None:
             return None
         disabled = replace(user, enabled=False, session_epoch=new_session_epoch())
         self._users[email] = disabled
         return disabled
 
     def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
-        user = self._users.get(email)
-        if user is None or user.provider_id != provider_id:
+        user = self._own_user(provider_id, email)
+        if user is None:
             return None
         self._users[email] = changed = replace(user, role=role)
         return changed
+
+    def _own_user(self, provider_id: str, email: str) -> DirectoryUser | None:
+        """Only a user of this provider: a practice admin cannot reach another's users."""
+        user = self._users.get(email)
+        return user if user is not None and user.provider_id == provider_id else None
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
         return [u for _, u in sorted(self._users.items()) if u.provider_id == provider_id]

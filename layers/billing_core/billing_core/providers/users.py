@@ -58,11 +58,32 @@ class DirectoryUser:
     # Every portal session carries the epoch its user had at sign-in; signing out or being
     # disabled gives the user a new one, which ends the sessions that carry the old (R32).
     session_epoch: str = ""
+    # Invited, not yet signed in with the temporary password (Cognito's
+    # FORCE_CHANGE_PASSWORD): inviting the address again sends a new invitation.
+    awaiting_first_sign_in: bool = False
 
     @property
     def signed_in(self) -> ProviderUser:
         """Who this user acts as once signed in: the tenant, the id and the role."""
         return ProviderUser(self.provider_id, self.user_id, self.role)
+
+
+class InviteOutcome(StrEnum):
+    """What inviting an address did (R32). ``invited``: a new user. ``reinvited``: the
+    practice's user had never signed in (their temporary password lasts 3 days): a new
+    invitation is sent, and the user enabled if they were disabled. ``enabled``: the
+    practice's disabled user, who had signed in before, is enabled again. The user has
+    the role asked for in each case."""
+
+    INVITED = "invited"
+    REINVITED = "reinvited"
+    ENABLED = "enabled"
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    user: DirectoryUser
+    outcome: InviteOutcome
 
 
 def new_session_epoch() -> str:

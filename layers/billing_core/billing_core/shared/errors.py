@@ -86,6 +86,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "provider_exists",
         "stale_version",
         "user_exists",
+        "last_admin",
         "batch_not_proposed",
         "batch_not_approved",
     }

@@ -453,6 +453,11 @@ _DUTCH: Sections = {
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
             " dat doen."
         ),
+        "last_admin": (
+            "Dit is de enige actieve beheerder van de praktijk. Nodig eerst een andere beheerder"
+            " uit (of geef een collega de rol beheerder); anders kan niemand de instellingen en"
+            " de gebruikers van de praktijk nog wijzigen."
+        ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
@@ -896,6 +901,11 @@ _ENGLISH: Sections = {
         "provider_exists": "A provider with this id exists already.",
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",
+        "last_admin": (
+            "This is the practice's only active admin. First invite another admin (or give a"
+            " colleague the admin role); otherwise nobody can change the practice's settings"
+            " and users any more."
+        ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",

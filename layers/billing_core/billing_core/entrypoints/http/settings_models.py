@@ -6,14 +6,19 @@ operator's JSON, the stored item and what the runtime reads (R31)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.providers.provider import Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
-from billing_core.providers.users import Role
+from billing_core.providers.users import Invitation, InviteOutcome, Role
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 
 class ProviderCreatedOut(BaseModel):
@@ -85,6 +90,46 @@ class UserOut(AttributesOut):
     email: str
     role: Role
     enabled: bool
+
+
+class InvitationOut(UserOut):
+    """201 with ``invited``: a new user, e-mailed an invitation. 200 with ``reinvited`` or
+    ``enabled``: the address was this practice's user already, and is back in the role
+    asked for. An active user, or an address that is not this practice's: 409
+    ``user_exists``."""
+
+    outcome: InviteOutcome = Field(
+        description="invited: a new user (201); reinvited: the user had never signed in and"
+        " is e-mailed a new invitation, and enabled if they were disabled (200); enabled:"
+        " the disabled user, who had signed in before, is enabled again (200)"
+    )
+
+
+INVITE_AGAIN = (
+    "Inviting an address that is this practice's user already brings the user back, in"
+    " the role asked for: one who never signed in (the invitation's temporary password"
+    " lasts 3 days) is e-mailed a new invitation; one who was disabled is enabled again."
+    " An active user, or an address that is not this practice's, is refused (409"
+    " user_exists)."
+)
+INVITATION_ANSWERS: dict[int, OpenAPIResponse] = {
+    HTTPStatus.CREATED.value: {
+        "description": "invited: a new user, e-mailed an invitation",
+        "content": {"application/json": {"model": InvitationOut}},
+    },
+    HTTPStatus.OK.value: {
+        "description": "reinvited or enabled: this practice's user, back in the role asked for",
+        "content": {"application/json": {"model": InvitationOut}},
+    },
+}
+
+
+def invitation_answer(invitation: Invitation) -> Response[InvitationOut]:
+    """The answer of both APIs' invite: 201 for a new user, 200 for one brought back."""
+    new = invitation.outcome is InviteOutcome.INVITED
+    body = InvitationOut(**UserOut.of(invitation.user).model_dump(), outcome=invitation.outcome)
+    status = HTTPStatus.CREATED if new else HTTPStatus.OK
+    return Response(status.value, body=body, content_type="application/json")
 
 
 class UserListOut(BaseModel):

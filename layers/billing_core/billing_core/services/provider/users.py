@@ -1,10 +1,12 @@
 """The practice admin's colleagues (R32, interfaces.md §7): listed, invited with a role,
 given another role, disabled; only within the admin's own practice. The admin does not
-change or disable their own account: a practice must not lock out its last admin."""
+change or disable their own account, and nobody (operator or admin) disables or demotes
+the practice's last enabled admin (services/operator/users.py): a practice must not lock
+out its last admin."""
 
 from __future__ import annotations
 
-from billing_core.providers.users import DirectoryUser, ProviderUser, Role
+from billing_core.providers.users import DirectoryUser, Invitation, ProviderUser, Role
 from billing_core.services.operator import users as directory
 from billing_core.services.operator.context import OperatorContext
 from billing_core.services.provider.access import tenant_for
@@ -18,7 +20,7 @@ def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
 
 def invite_colleague(
     user: ProviderUser, email: str, role: Role, ctx: ProviderContext
-) -> DirectoryUser | None:
+) -> Invitation | None:
     return directory.invite_user(tenant_for(user, Role.ADMIN), email, role, _directory(ctx))
 
 

@@ -42,7 +42,7 @@ from billing_core.entrypoints.web.portal.session import Session
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionState
-from billing_core.providers.users import ProviderUser, Role
+from billing_core.providers.users import Invitation, InviteOutcome, ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
     actions,
@@ -502,8 +502,14 @@ USER_CHANGES = ("uitnodigen", "rol", "uitschakelen")
 DONE_NOTICES = {
     "settings": "settings_saved",
     "uitnodigen": "user_invited",
+    "opnieuw-uitgenodigd": "user_reinvited",
+    "ingeschakeld": "user_enabled_notice",
     "rol": "role_changed",
     "uitschakelen": "user_disabled_notice",
+}
+INVITED_AGAIN = {
+    InviteOutcome.REINVITED: "opnieuw-uitgenodigd",
+    InviteOutcome.ENABLED: "ingeschakeld",
 }
 
 
@@ -574,14 +580,26 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
             return provider_users.change_colleague_role(request.user, email, new_role, ctx)
         return provider_users.disable_colleague(request.user, email, ctx)
 
-    return _settings_change(request, "invite", carry_out, change, ctx)
+    return _settings_change(request, "invite", carry_out, _user_change_done(change), ctx)
+
+
+def _user_change_done(change: str) -> Callable[[object], str]:
+    """The notice after a change of a user: an invitation may have brought a colleague of
+    the practice back (R32)."""
+
+    def done(changed: object) -> str:
+        if isinstance(changed, Invitation):
+            return INVITED_AGAIN.get(changed.outcome, change)
+        return change
+
+    return done
 
 
 def _settings_change(
     request: PortalRequest,
     part: str,
     carry_out: Callable[[], object],
-    done: str,
+    done: str | Callable[[object], str],
     ctx: ProviderContext,
 ) -> PortalAnswer:
     """The settings page again with why not, or, once done, a fresh one (so a reload
@@ -605,4 +623,5 @@ def _settings_change(
         return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
     if changed is None:
         return not_found(request)
-    return PortalAnswer(redirect_to=f"/portal/instellingen?done={done}")
+    notice = done(changed) if callable(done) else done
+    return PortalAnswer(redirect_to=f"/portal/instellingen?done={notice}")
