@@ -364,6 +364,7 @@ def _letter_to_map(letter: Correspondence) -> Item:
         "at": letter.at.isoformat(),
         "message_id": letter.message_id,
         "event_id": letter.event_id,
+        "kept_key": letter.kept_key,
     }
 
 
@@ -374,6 +375,7 @@ def _letter_from_map(m: Item) -> Correspondence:
         at=datetime.fromisoformat(m["at"]),
         message_id=m["message_id"],
         event_id=m.get("event_id", ""),
+        kept_key=m.get("kept_key", ""),  # letters e-mailed before their PDF was kept
     )
 
 
