@@ -242,7 +242,7 @@ def test_added_markers_keep_the_ones_that_exist(store):
     stored(store, invoice(1))
     known = invoice(1).lines[0].claim_ref
     # When a later upload marks it and a new credit line onto the invoice
-    store.add_claim_markers(A, "D2", "inv-1", [known, "ABC-7-1"])
+    store.add_claim_markers("D2", invoice(1), [known, "ABC-7-1"])
     # Then the existing marker is kept, the new one written
     assert store.known_claims(A, [known, "ABC-7-1"]) == {
         known: KnownClaim(known, "D1", "inv-1"),

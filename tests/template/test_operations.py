@@ -33,6 +33,7 @@ RETENTION = {
     "OutputBucket/bank/": (1, 365),
     # The administration: letters, statements, reports, claims, what bookings came from.
     "OutputBucket/print/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    "OutputBucket/letters/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/retrocession/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/reports/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/insurer-claims/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),

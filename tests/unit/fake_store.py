@@ -291,11 +291,12 @@ class FakeStore:
         return True
 
     def add_claim_markers(
-        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+        self, declaration_id: str, invoice: Invoice, claim_refs: Sequence[str]
     ) -> None:
         self.calls.append("add_claim_markers")
         for ref in claim_refs:
-            self.markers.setdefault((provider_id, ref), KnownClaim(ref, declaration_id, invoice_id))
+            marker = KnownClaim(ref, declaration_id, invoice.invoice_id)
+            self.markers.setdefault((invoice.provider_id, ref), marker)
 
     def get_invoice(
         self, provider_id: str, invoice_id: str, *, consistent: bool = False

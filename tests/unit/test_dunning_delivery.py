@@ -110,7 +110,26 @@ def test_an_emailed_reminder_goes_out_with_its_letter_and_is_noted_on_every_invo
         assert notes(post.store, invoice.invoice_id, REMINDER) == [letter]
     assert letter.event_id == invoices[0].reminder.letter_id
     assert post.store.invoice("inv-1").letters_due == ()
-    assert post.files.files == {}
+    # legal-nl.md §8: the letter is kept, the very PDF that was attached
+    kept = f"letters/{PROVIDER}/10000000000001-dunning_reminder-{REMINDER_DAY.isoformat()}.pdf"
+    assert post.files.files == {kept: pdf.content}
+    assert letter.kept_key == kept
+
+
+def test_an_emailed_letter_sent_again_after_a_crash_is_kept_under_the_same_key():
+    """Given a reminder sent by e-mail whose note was never written (the process stopped
+    after sending), when the queue delivers it again, then the copy kept for the practice
+    is put under the same key (legal-nl.md §8), and the second notice gets its own."""
+    invoices = reminded(10_000)
+    post = post_with(invoices)
+    first = deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.store.put_invoice_as_is(invoices[0])  # as if its note was never written
+
+    again = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert again.kept_key == first.kept_key and list(post.files.files) == [first.kept_key]
+    assert post.files.files[first.kept_key] == post.outbox.sent[-1][2][0].content
+    assert "s.vanderberg" not in first.kept_key and invoices[0].bsn not in first.kept_key  # R29
 
 
 def test_a_paper_reminder_goes_to_the_print_batch():
@@ -233,6 +252,8 @@ def test_the_second_notice_goes_out_with_the_lead_and_is_noted_on_the_unpaid_inv
     assert "1000 0000 0000 02" not in email.text
     assert "op 6 februari 2027 over aan een incassobureau" in email.text
     assert attachments[0].filename == "aanmaning-10000000000001.pdf"
+    kept = f"letters/{PROVIDER}/10000000000001-second_notice-{REMINDER_DAY.isoformat()}.pdf"
+    assert (letter.kept_key, post.files.files) == (kept, {kept: attachments[0].content})
     assert notes(post.store, "inv-1", SECOND_NOTICE) == [letter]
     assert notes(post.store, "inv-2", SECOND_NOTICE) == []
     # the reminder is still waiting on the lead: only the notice was taken off

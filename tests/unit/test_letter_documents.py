@@ -83,6 +83,37 @@ def test_the_invoice_page_offers_only_the_letters_that_open():
     assert [can_open(INVOICE, letter) for letter in LETTERS] == [True, True, False, False]
 
 
+def test_an_emailed_reminder_and_second_notice_open_from_their_kept_copies():
+    """legal-nl.md §8 keeps letters, whatever the channel: an e-mailed dunning letter
+    opens from the copy the delivery kept of its attachment under ``letters/``, only
+    under the practice's own prefix (R26)."""
+    # Given an invoice reminded and given notice by e-mail, copies kept
+    reminder_key = f"letters/{PRACTICE}/{INVOICE.reference}-dunning_reminder-2026-11-20.pdf"
+    emailed = (
+        Correspondence("dunning_reminder", Channel.EMAIL, NOW, "ses-5", kept_key=reminder_key),
+        Correspondence(
+            "second_notice", Channel.EMAIL, NOW, "ses-6", kept_key="letters/other/1.pdf"
+        ),
+    )
+    audit = AuditInMemory()
+    ctx = practice(audit)
+    ctx.store.put_invoice_as_is(replace(INVOICE, invoice_id="inv-3", correspondence=emailed))
+    ctx.files.put(reminder_key, b"%PDF e-mailed reminder", "application/pdf")
+    ctx.files.put("letters/other/1.pdf", b"%PDF another practice's", "application/pdf")
+    viewer = ProviderUser(PRACTICE, "user-1", Role.VIEWER)
+    # When a viewer opens them
+    reminder = letter_document(viewer, "inv-3", 0, ctx)
+    notice = letter_document(viewer, "inv-3", 1, ctx)
+    # Then the reminder is the kept PDF, audited; another practice's key is not read
+    assert (reminder.file_name, reminder.pdf) == (
+        f"herinnering-{INVOICE.reference}.pdf",
+        b"%PDF e-mailed reminder",
+    )
+    assert notice is None
+    assert [can_open(INVOICE, letter) for letter in emailed] == [True, False]
+    assert [r.subject for r in audit.records] == ["inv-3:0:dunning_reminder"]
+
+
 def test_a_user_without_a_role_is_refused_before_anything_is_read():
     audit = AuditInMemory()
     with pytest.raises(Forbidden):

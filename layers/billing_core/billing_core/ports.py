@@ -154,10 +154,11 @@ class BillingStore(Protocol):
         ...
 
     def add_claim_markers(
-        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+        self, declaration_id: str, invoice: Invoice, claim_refs: Sequence[str]
     ) -> None:
-        """Markers for lines booked onto an invoice that already exists (a credit line of a
-        later upload): each written only when new, an existing marker is kept (R3)."""
+        """Markers for lines booked onto ``invoice``, which already exists (a credit line
+        of a later upload; the invoice as saved with them): each written only when new, an
+        existing marker is kept (R3). A settled invoice's expire with it (§8)."""
         ...
 
     def get_invoice(

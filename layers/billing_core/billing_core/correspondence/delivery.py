@@ -305,11 +305,25 @@ def _send_dunning_letter(
             raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
         email = render_email(request.kind, context, language)
         name = letter_file_name(request.kind, lead.reference, language)
+        # Kept before it is sent: a failed put sends nothing, so a retry e-mails it once.
+        kept = kept_letter_key(lead, request.kind)
+        ctx.files.put(kept, pdf, "application/pdf")
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
-        return Correspondence(request.kind, Channel.EMAIL, now, message_id, request.event_id)
+        return Correspondence(
+            request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
+        )
     key = dunning_print_key(lead, request.kind, now.date().isoformat())
     put_in_print_batch(ctx.files, key, pdf, provider, now.date())
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
+
+
+def kept_letter_key(lead: Invoice, kind: str) -> str:
+    """Where the PDF attached to an e-mailed dunning letter is kept for the practice to
+    open, as a posted one is in its print batch (legal-nl.md §8 keeps letters). Named by
+    the lead's kenmerk and the day its reminder was sent, as the letter's event id is: a
+    redelivery puts the same key, and no name or BSN is in it (R29)."""
+    sent_on = dunning_letters.letter_reminder(lead).sent_on.isoformat()
+    return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{sent_on}.pdf"
 
 
 def dunning_print_key(lead: Invoice, kind: str, day: str) -> str:

@@ -279,7 +279,7 @@ def _book_on_invoice(
         return
     # After the invoice: a crash in between is repaired by the retry, which finds the
     # lines booked and writes the markers then.
-    store.add_claim_markers(provider_id, declaration_id, invoice_id, [c.claim_ref for c in booked])
+    store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
     _report_booked(run, stored, booked)
     if stored.status is InvoiceStatus.SENT and stored.addressee.email:
         # One e-mail per upload and invoice; the delivery sends each (kind, event) once.

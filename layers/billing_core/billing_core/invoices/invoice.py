@@ -83,6 +83,10 @@ class Correspondence:
     # What the letter is about when one invoice can get several of a kind (a confirmation
     # per payment): the delivery sends each (kind, event_id) once.
     event_id: str = ""
+    # Where the PDF an e-mailed letter had attached is kept (legal-nl.md §8): the
+    # practice opens that copy. "" for a paper letter (``message_id`` is its key) and for
+    # what has no PDF of its own to keep.
+    kept_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ Key design (one table, pk/sk):
                                                         created: proposals are checked on it (R28)
   INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
+A settled invoice, its REFERENCE# marker and its lines' CLAIM markers carry the table's TTL
+``expires_at`` (retention_expiry, legal-nl.md §8); an open one has none.
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
 invoices the daily run must look at on that day; one patient's invoices due the same day
@@ -49,8 +51,9 @@ so a status filter runs in the Query and every page of the list is full.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -76,9 +79,11 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.invoices.retention import kept_until
 from billing_core.ports import KnownClaim
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.week import Week
+from billing_core.shared.clock import AMSTERDAM
 
 Item = dict[str, Any]
 
@@ -118,13 +123,21 @@ def known_claim_from_item(item: Item) -> KnownClaim:
     )
 
 
+def invoice_claim_to_item(invoice: Invoice, claim_ref: str, declaration_id: str) -> Item:
+    """The marker of a line on ``invoice``: it serves that invoice only, so it expires
+    with it (legal-nl.md §8)."""
+    marker = claim_to_item(invoice.provider_id, claim_ref, declaration_id, invoice.invoice_id)
+    return marker | retention_expiry(invoice.ledger)
+
+
 def reference_marker_to_item(invoice: Invoice) -> Item:
-    """Ids only: which provider's invoice holds the kenmerk."""
+    """Ids only: which provider's invoice holds the kenmerk; it expires with the invoice."""
     return {
         **keys.reference_marker_key(invoice.reference),
         "entity": "reference",
         "provider_id": invoice.provider_id,
         "invoice_id": invoice.invoice_id,
+        **retention_expiry(invoice.ledger),
     }
 
 
@@ -193,7 +206,19 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "applied_payments": list(invoice.applied_payments),
         "bounced_emails": list(invoice.bounced_emails),
         "version": invoice.version,
+        **retention_expiry(invoice.ledger),
     }
+
+
+def retention_expiry(ledger: Sequence[LedgerEntry]) -> Item:
+    """The table's TTL on a settled invoice and on the markers that serve only it: the
+    end of the last day it is kept, Europe/Amsterdam (legal-nl.md §8); none while it is
+    open. Every save writes the whole item, so a reopened invoice loses it."""
+    last_day = kept_until(ledger)
+    if last_day is None:
+        return {}
+    day_after = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+    return {"expires_at": int(day_after.timestamp())}
 
 
 def ledger_week_items(invoice: Invoice) -> list[Item]:
@@ -391,6 +416,7 @@ def _letter_to_map(letter: Correspondence) -> Item:
         "at": letter.at.isoformat(),
         "message_id": letter.message_id,
         "event_id": letter.event_id,
+        "kept_key": letter.kept_key,
     }
 
 
@@ -401,6 +427,7 @@ def _letter_from_map(m: Item) -> Correspondence:
         at=datetime.fromisoformat(m["at"]),
         message_id=m["message_id"],
         event_id=m.get("event_id", ""),
+        kept_key=m.get("kept_key", ""),  # letters e-mailed before their PDF was kept
     )
 
 

@@ -368,14 +368,20 @@ class BillingRepository:
         writes = [self._put_new(items.invoice_to_item(new.invoice))]
         writes += [self._put_new(items.reference_marker_to_item(new.invoice))]
         writes += self._ledger_week_puts(new.invoice)
+        expiry = items.retention_expiry(new.invoice.ledger)  # a settled invoice's (§8)
         writes += [
             {
                 "Update": {
                     "TableName": self._table.name,
                     "Key": keys.claim_key(provider_id, ref),
-                    "UpdateExpression": "SET invoice_id = :invoice",
+                    "UpdateExpression": "SET invoice_id = :invoice"
+                    + (", expires_at = :expires" if expiry else ""),
                     "ConditionExpression": "invoice_id = :none",
-                    "ExpressionAttributeValues": {":invoice": invoice_id, ":none": ""},
+                    "ExpressionAttributeValues": {
+                        ":invoice": invoice_id,
+                        ":none": "",
+                        **({":expires": expiry["expires_at"]} if expiry else {}),
+                    },
                 }
             }
             for ref in new.claim_refs
@@ -387,7 +393,7 @@ class BillingRepository:
         return True
 
     def add_claim_markers(
-        self, provider_id: str, declaration_id: str, invoice_id: str, claim_refs: Sequence[str]
+        self, declaration_id: str, invoice: Invoice, claim_refs: Sequence[str]
     ) -> None:
         """Markers for credit lines booked onto an earlier invoice (R3). Written after the
         invoice: the line on the invoice is what makes booking it again a no-op, the marker
@@ -395,7 +401,7 @@ class BillingRepository:
         for ref in claim_refs:
             try:
                 self._table.put_item(
-                    Item=items.claim_to_item(provider_id, ref, declaration_id, invoice_id),
+                    Item=items.invoice_claim_to_item(invoice, ref, declaration_id),
                     ConditionExpression="attribute_not_exists(pk)",
                 )
             except ClientError as error:
@@ -489,6 +495,7 @@ class BillingRepository:
             if _code(error) == "ConditionalCheckFailedException":
                 raise ConcurrentChange(invoice.invoice_id) from error
             raise
+        self._markers_expire_with(invoice)
         return stored
 
     # --- the daily dunning run (R18) --------------------------------------------------
@@ -536,6 +543,8 @@ class BillingRepository:
             self._transact(writes)
         except TransactionConflict as conflict:
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices)) from conflict
+        for invoice in invoices:
+            self._markers_expire_with(invoice)
         return stored
 
     # --- the weekly retrocession (R24) and debtor-risk figures (R25) ---------------------
@@ -847,6 +856,41 @@ class BillingRepository:
             }
         }
 
+    # --- retention (legal-nl.md §8) -----------------------------------------------------
+
+    def _markers_expire_with(self, invoice: Invoice) -> None:
+        """The kenmerk's marker and its lines' markers serve only this invoice: when its
+        save settled it, reopened it or settled it in another year, their TTL follows the
+        invoice's (the item's own is written with it, items.invoice_to_item). After the
+        invoice's write: a crash in between leaves markers (ids only) kept longer, never a
+        marker gone before its invoice."""
+        before = items.retention_expiry(invoice.ledger[: invoice.stored_entries])
+        after = items.retention_expiry(invoice.ledger)
+        if before == after:
+            return
+        marker_keys = [keys.reference_marker_key(invoice.reference)] + [
+            keys.claim_key(invoice.provider_id, ref)
+            for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
+        ]
+        for key in marker_keys:
+            self._expire_marker(key, invoice.invoice_id, after)
+
+    def _expire_marker(self, key: dict[str, Any], invoice_id: str, expiry: dict[str, Any]) -> None:
+        """Only a marker that exists and names this invoice: none is made, and an
+        insurer-bound line's or another invoice's is left alone."""
+        update: dict[str, Any] = {
+            "Key": key,
+            "UpdateExpression": "SET expires_at = :expires" if expiry else "REMOVE expires_at",
+            "ConditionExpression": "invoice_id = :invoice",
+            "ExpressionAttributeValues": {":invoice": invoice_id}
+            | ({":expires": expiry["expires_at"]} if expiry else {}),
+        }
+        try:
+            self._table.update_item(**update)
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _ledger_week_puts(self, invoice: Invoice) -> list[dict[str, Any]]:
@@ -869,9 +913,7 @@ class BillingRepository:
             self._put_new(items.reference_marker_to_item(invoice)),
             *self._ledger_week_puts(invoice),
             *(
-                self._put_new(
-                    items.claim_to_item(provider_id, ref, declaration_id, invoice.invoice_id)
-                )
+                self._put_new(items.invoice_claim_to_item(invoice, ref, declaration_id))
                 for ref in new.claim_refs
             ),
             *(self._put_new(items.action_to_item(action)) for action in new.actions),

@@ -1,7 +1,9 @@
 """The PDFs of the letters kept for an invoice, for the practice to open (R30, R35):
-the invoice itself, and every letter that went by post (its PDF is kept in the print
-batch). A letter sent by e-mail other than the invoice was an attachment only: there
-is no copy to open. Every opening is a read of patient data (R32, NEN 7513)."""
+the invoice itself, every letter that went by post (its PDF is kept in the print
+batch) and every dunning letter e-mailed since their attachments are kept
+(``letters/``, legal-nl.md §8). A confirmation e-mail has no PDF; a dunning letter
+e-mailed before had no copy kept. Every opening is a read of patient data (R32,
+NEN 7513)."""
 
 from __future__ import annotations
 
@@ -65,8 +67,14 @@ def _document(
 
 
 def _kept_key(invoice: Invoice, letter: Correspondence) -> str | None:
-    """The print batch key of a posted letter, only under this practice's own prefix: a
-    letter names its key, and no key of another practice is ever read (R26)."""
-    key = letter.message_id
-    kept = letter.channel is Channel.PAPER and key.startswith("print/")
-    return key if kept and key.split("/")[2:3] == [invoice.provider_id] else None
+    """The key of a letter's kept PDF, only under this practice's own prefix: a letter
+    names its key, and no key of another practice is ever read (R26). A posted letter's
+    is its print batch's ``print/{day}/{provider}/...``, an e-mailed one's
+    ``letters/{provider}/...`` (delivery.kept_letter_key)."""
+    if letter.channel is Channel.PAPER:
+        key, prefix, provider_part = letter.message_id, "print", 2
+    else:
+        key, prefix, provider_part = letter.kept_key, "letters", 1
+    parts = key.split("/")
+    kept = parts[0] == prefix and parts[provider_part : provider_part + 1] == [invoice.provider_id]
+    return key if kept else None
