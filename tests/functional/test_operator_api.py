@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from local.sandbox import Caller
 from local.seed import DENTAL
 
@@ -118,6 +119,82 @@ def test_unknown_providers_are_not_found(sandbox):
         ("POST", f"{PROVIDERS}/onbekend/users", {"email": "a@b.nl", "role": "staff"}),
     ):
         assert operator(sandbox, method, path, body)[0] == 404, (method, path)
+
+
+def plant_legacy_provider(sandbox, provider_id, version):
+    """A provider item in the shape before settings v2 (name, city, contact_email, one
+    agb_code), as correspondence/practice_contact.py still describes it: it no longer
+    validates."""
+    sandbox.runtime.repository._table.put_item(
+        Item={
+            **keys.provider_key(provider_id),
+            "gsi2pk": keys.PROVIDERS_INDEX,
+            "gsi2sk": provider_id,
+            "provider_id": provider_id,
+            "name": "Fysio Oud",
+            "city": "Utrecht",
+            "contact_email": "info@praktijk-oud.example.org",
+            "agb_code": "04999999",
+            **({"version": version} if version else {}),
+        }
+    )
+
+
+def test_an_unreadable_provider_is_listed_and_replaced_on_its_stored_version(sandbox):
+    """R31 "one bad provider never stops a run for the others", audit onboarding D10: the
+    operator sees a provider whose stored settings no longer validate, and repairs it
+    through the API."""
+    # Given a legacy provider item, stored as version 1, that no longer validates
+    plant_legacy_provider(sandbox, "fysio-oud", 1)
+    # When the operator lists the providers
+    status, listed = operator(sandbox, "GET", PROVIDERS)
+    # Then the readable ones are listed, and it is named apart: its id, version and why
+    assert status == 200
+    assert "fysio-oud" not in [p["provider_id"] for p in listed["items"]]
+    (unreadable,) = listed["unreadable"]
+    assert (unreadable["provider_id"], unreadable["version"]) == ("fysio-oud", 1)
+    assert unreadable["reason"].startswith("legal_name: Field required")
+    # And never a value of the item (its contact details may be anyone's)
+    assert "Utrecht" not in str(listed["unreadable"]) and "info@" not in str(listed)
+    # And reading it, its history or creating it again is a 409 that says what is wrong
+    for method, path, body in (
+        ("GET", f"{PROVIDERS}/fysio-oud", None),
+        ("GET", f"{PROVIDERS}/fysio-oud/history", None),
+        ("POST", PROVIDERS, new_practice(provider_id="fysio-oud")),
+    ):
+        status, answer = operator(sandbox, method, path, body)
+        assert (status, answer["error"]["code"]) == (409, "provider_unreadable"), (method, path)
+        assert "legal_name: Field required" in answer["error"]["message"]
+        assert "version 1" in answer["error"]["message"]
+    # And a replacement of another version than the stored one is stale
+    stale = new_practice(provider_id="fysio-oud", version=2)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", stale)
+    assert (status, answer["error"]["code"]) == (409, "stale_version")
+    # When the operator replaces it with valid settings, editing its stored version 1
+    repaired = new_practice(provider_id="fysio-oud", version=1)
+    status, replaced = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    # Then it is version 2, reads, is listed, and the history has every field as new
+    assert (status, replaced["version"]) == (200, 2)
+    assert operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud")[1]["version"] == 2
+    _, listed = operator(sandbox, "GET", PROVIDERS)
+    assert "fysio-oud" in [p["provider_id"] for p in listed["items"]]
+    assert listed["unreadable"] == []
+    _, history = operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud/history")
+    (version_2,) = history["items"]
+    assert version_2["version"] == 2
+    assert {"name", "payout.iban", "agb_codes"} <= {c["field"] for c in version_2["changes"]}
+    assert all(c["before"] is None for c in version_2["changes"])
+
+
+def test_an_unreadable_provider_without_a_version_is_a_conflict_the_api_cannot_repair(sandbox):
+    """Audit onboarding D10: nothing to write on condition of, so nothing is written."""
+    plant_legacy_provider(sandbox, "fysio-oud", 0)
+    before = stored_items(sandbox)
+    repaired = new_practice(provider_id="fysio-oud", version=0)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    assert (status, answer["error"]["code"]) == (409, "provider_unreadable")
+    assert "no version" in answer["error"]["message"]
+    assert stored_items(sandbox) == before
 
 
 def test_an_operator_invites_and_disables_a_practices_users(sandbox):

@@ -448,6 +448,16 @@ _DUTCH: Sections = {
             " Haal ze opnieuw op en breng uw wijziging daarin aan."
         ),
         "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
+        "provider_unreadable": (
+            "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
+            " ({reason}). Een medewerker van zorgnota vervangt ze: een PUT met alle"
+            " instellingen en version {version}."
+        ),
+        "provider_unreadable_unversioned": (
+            "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
+            " ({reason}) en hebben geen versie, dus de API kan ze niet vervangen. Meld het aan"
+            " de ontwikkelaars van zorgnota."
+        ),
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
@@ -894,6 +904,14 @@ _ENGLISH: Sections = {
             " Fetch them again and make your change there."
         ),
         "provider_exists": "A provider with this id exists already.",
+        "provider_unreadable": (
+            "The stored settings of provider {provider_id} no longer validate ({reason})."
+            " An operator replaces them: a PUT of the full settings with version {version}."
+        ),
+        "provider_unreadable_unversioned": (
+            "The stored settings of provider {provider_id} no longer validate ({reason}) and"
+            " have no version, so the API cannot replace them. Tell zorgnota's developers."
+        ),
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",
         # Money out: payout and refund batches (R34, services/operator/money_out.py).

@@ -3,11 +3,17 @@
 Each save is a new version with its field-level history entry, written on condition of
 the version it replaces: a stale edit changes nothing (409). The settings are the
 pydantic ``Provider``, so what is written has passed the runtime's own validation.
+
+A stored item that no longer validates (UnreadableProvider, a 409 wherever it is read) is
+listed by id with why, and a replace writes over it on its stored version: the one way to
+repair it without code (R31: one bad provider never stops a run for the others).
 """
 
 from __future__ import annotations
 
-from billing_core.ports import ConcurrentChange, ProviderSettingsStore
+from dataclasses import dataclass
+
+from billing_core.ports import ConcurrentChange, ProviderSettingsStore, UnreadableProvider
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import (
     Editor,
@@ -33,17 +39,45 @@ def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) ->
 def replace_provider(
     provider_id: str, settings: Provider, editor: Editor, ctx: OperatorContext
 ) -> Provider | None:
-    """``settings.version`` is the version the operator edited; None for an unknown id."""
+    """``settings.version`` is the version the operator edited (of an unreadable item: its
+    stored version); None for an unknown id."""
     if settings.provider_id != provider_id:
         raise InvalidInput("body.provider_id", "the provider id cannot change")
-    current = ctx.store.get_provider(provider_id)
+    try:
+        current = ctx.store.get_provider(provider_id)
+    except UnreadableProvider as unreadable:
+        if not unreadable.version:
+            raise  # no version to write on condition of: the 409 says so
+        return save_version(
+            None, settings, editor, ctx.store, ctx.clock, replaces=unreadable.version
+        )
     if current is None:
         return None
     return save_version(current, settings, editor, ctx.store, ctx.clock)
 
 
-def list_providers(ctx: OperatorContext) -> list[Provider]:
-    return ctx.store.list_providers()
+@dataclass(frozen=True, slots=True)
+class ProviderList:
+    """Every provider whose settings validate, and why each of the others does not."""
+
+    providers: list[Provider]
+    unreadable: list[UnreadableProvider]
+
+
+def list_providers(ctx: OperatorContext) -> ProviderList:
+    listing = ctx.store.readable_providers()
+    # One more read for each unreadable id (there are few): the listing names only the id.
+    unreadable = [_why_unreadable(provider_id, ctx) for provider_id in listing.unreadable]
+    return ProviderList(listing.providers, [u for u in unreadable if u is not None])
+
+
+def _why_unreadable(provider_id: str, ctx: OperatorContext) -> UnreadableProvider | None:
+    """None when it reads by now (replaced since the listing)."""
+    try:
+        ctx.store.get_provider(provider_id)
+    except UnreadableProvider as unreadable:
+        return unreadable
+    return None
 
 
 def get_provider(provider_id: str, ctx: OperatorContext) -> Provider | None:
@@ -63,11 +97,15 @@ def save_version(
     editor: Editor,
     store: ProviderSettingsStore,
     clock: Clock,
+    *,
+    replaces: int = 0,
 ) -> Provider:
     """The one way settings are written (the operator's and the practice admin's): the
-    next version, when ``settings`` edits the current one and changes something."""
-    current_version = current.version if current else 0
-    if current is not None and settings.version != current_version:
+    next version, when ``settings`` edits the current one and changes something.
+    ``replaces``: without a current one, the stored version of an item that does not
+    validate (every field is new in the history, as in a first version)."""
+    current_version = current.version if current else replaces
+    if (current is not None or replaces) and settings.version != current_version:
         raise practice_refused("stale_version", version=current_version)
     stored = settings.model_copy(update={"version": current_version + 1})
     changes = changes_between(current, stored)
