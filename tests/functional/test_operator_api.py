@@ -280,6 +280,34 @@ def test_what_the_practice_cannot_change_is_refused_and_nothing_changes(
         assert "zorgnota" in answer["error"]["message"]
 
 
+def test_a_website_typed_without_https_is_linked_absolute_on_the_checker(sandbox, emailed_invoice):
+    """R36 (the checker shows how to reach the practice), R31 (validated on write), audit
+    onboarding D7: a bare host would open on zorgnota's own site."""
+    # When the admin gives the website as typed in the portal, without https://
+    body = {"version": 1, "contact": {"website": "www.tandartsdevries.nl"}}
+    status, changed = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then it is stored as the absolute address, and the checker links that
+    assert (status, changed["contact"]["website"]) == (200, "https://www.tandartsdevries.nl")
+    status, html = sandbox.api("GET", "/", query={"kenmerk": emailed_invoice.reference})
+    assert status == 200
+    assert '<a href="https://www.tandartsdevries.nl" dir="ltr">' in html
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(document.domain)", "mailto:balie@example.org", "localhost"]
+)
+def test_a_website_that_is_no_web_address_is_refused_in_dutch_and_english(sandbox, website):
+    """R31, audit onboarding D7: only an http(s) address becomes a link."""
+    before = stored_items(sandbox)
+    body = {"version": 1, "contact": {"website": website}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith("contact.website: Geef het webadres van de praktijk")
+    assert "Give the practice's web address" in message
+    assert stored_items(sandbox) == before
+
+
 def test_a_stale_self_service_change_is_a_conflict(sandbox):
     body = {"version": 1, "contact": {"hours": "ma-do 8:00-17:00"}}
     assert sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)[0] == 200

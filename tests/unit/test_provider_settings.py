@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import to_bytes
-from billing_core.providers.provider import Provider
+from billing_core.providers.provider import STORED, Provider
 from tests.unit.factories import make_provider
 from tests.unit.vektis_files import TODAY, dental_claim, edited, records
 
@@ -80,6 +80,56 @@ def test_a_provider_that_fails_validation_cannot_exist(change, where):
         Provider.model_validate(settings(**change))
     places = {".".join(str(p) for p in error["loc"]) for error in refused.value.errors()}
     assert any(place.startswith(where) for place in places), places
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("www.tandartsdevries.nl", "https://www.tandartsdevries.nl"),
+        ("tandartsdevries.nl/contact", "https://tandartsdevries.nl/contact"),
+        ("www.tandartsdevries.nl:8443", "https://www.tandartsdevries.nl:8443"),
+        ("https://tandartsdevries.nl", "https://tandartsdevries.nl"),
+        ("http://tandartsdevries.nl", "http://tandartsdevries.nl"),
+        ("", ""),
+    ],
+)
+def test_a_website_is_stored_as_an_absolute_web_address(typed, stored):
+    """R36, audit onboarding D7: the checker links it; a bare host would be relative."""
+    contact = settings()["contact"] | {"website": typed}
+    assert Provider.model_validate(settings(contact=contact)).contact.website == stored
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(document.domain)",
+        "JavaScript:alert(1)",
+        "mailto:balie@example.org",
+        "ftp://tandartsdevries.nl",
+        "localhost",
+        "https://",
+        "www.tandarts devries.nl",
+        'https://tandartsdevries.nl"><b>',
+    ],
+)
+def test_a_website_that_is_no_http_address_is_refused_in_dutch_and_english(website):
+    """R31 (validated on write), audit onboarding D7."""
+    contact = settings()["contact"] | {"website": website}
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(contact=contact))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("contact", "website")
+    assert error["msg"].startswith("Geef het webadres van de praktijk")
+    assert "/ Give the practice's web address" in error["msg"]
+
+
+def test_settings_stored_before_a_rule_are_still_read_and_checked_on_their_next_write():
+    """R31 "one bad provider never stops a run for the others": a rule added later makes
+    no stored provider unreadable; the next write is refused until it is put right."""
+    stored = settings(contact=settings()["contact"] | {"website": "javascript:alert(1)"})
+    assert Provider.model_validate(stored, context=STORED).contact.website == "javascript:alert(1)"
+    with pytest.raises(ValidationError):
+        Provider.model_validate(stored)
 
 
 def test_a_contract_counts_in_its_period_only_and_open_ended_from_its_start():

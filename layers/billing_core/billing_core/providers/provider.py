@@ -8,25 +8,33 @@ details and the payout account holder on invoices, letters and the checker.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from types import MappingProxyType
+from typing import Annotated, Final
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from stdnum import iban as iban_check
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as postcode_check
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.dunning.policy import DunningPolicy
+
+# The validation context of settings read back from the table (provider_items).
+STORED: Final = MappingProxyType({"stored": True})
 
 
 class CareKind(StrEnum):
@@ -49,6 +57,53 @@ def _postcode(value: str) -> str:
         return str(postcode_check.validate(value))
     except StdnumError as problem:
         raise ValueError("not a Dutch postcode (1234 AB)") from problem
+
+
+def _on_write(info: ValidationInfo) -> bool:
+    """A rule added after settings were stored holds for what is written, not for what is
+    read back: an item stored before it is still read (R31: one bad provider never stops
+    a run for the others), and its next write is checked."""
+    return not (info.context or {}).get("stored", False)
+
+
+def _refused(code: str, **values: object) -> PydanticCustomError:
+    """A rule's refusal in Dutch and English, the field named by pydantic (400)."""
+    # Imported here: a function that only reads settings never loads the practice texts.
+    from billing_core.texts.practice import dutch_and_english
+
+    return PydanticCustomError(code, dutch_and_english(code, **values))
+
+
+# "javascript:", "mailto:", "https:", but not "www.praktijk.nl:8080" (a host and port).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+_WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def _website(value: str, info: ValidationInfo) -> str:
+    """An absolute http(s) address, as the checker links it (R36): a bare host typed without
+    https:// ("www.praktijk.nl") gets it, as a browser would open it on zorgnota's own
+    site; any other scheme (javascript:, mailto:) is refused."""
+    if not value:
+        return value
+    address = value if _SCHEME.match(value) else f"https://{value}"
+    if _on_write(info) and not _is_web_address(address):
+        raise _refused("website_not_web")
+    return address
+
+
+def _is_web_address(address: str) -> bool:
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname or ""
+    except ValueError:  # an unclosed [ of an IPv6 host, a port that is no number
+        return False
+    labels = host.split(".")
+    return (
+        parts.scheme.lower() in _WEB_SCHEMES
+        and len(labels) > 1
+        and all(labels)
+        and not any(c.isspace() or c in '"<>\\`' for c in address)
+    )
 
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -90,7 +145,7 @@ class Contact(_Settings):
 
     email: Email
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{8,20}$")]
-    website: OptionalText = ""
+    website: Annotated[OptionalText, AfterValidator(_website)] = ""
     hours: OptionalText = ""  # "ma-vr 8:30-17:00"
 
 

@@ -458,6 +458,11 @@ _DUTCH: Sections = {
             " ({reason}) en hebben geen versie, dus de API kan ze niet vervangen. Meld het aan"
             " de ontwikkelaars van zorgnota."
         ),
+        # Settings refused on write (R31, providers/provider.py, services/operator/providers.py).
+        "website_not_web": (
+            "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl:"
+            " alleen een http(s)-adres wordt een link op de betaalpagina."
+        ),
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
@@ -912,6 +917,10 @@ _ENGLISH: Sections = {
             "The stored settings of provider {provider_id} no longer validate ({reason}) and"
             " have no version, so the API cannot replace them. Tell zorgnota's developers."
         ),
+        "website_not_web": (
+            "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl:"
+            " only an http(s) address becomes a link on the payment page."
+        ),
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
@@ -952,6 +961,12 @@ def finding_message(code: str, language: str, /, **values: object) -> str:
 def refusal_sentences(code: str, /, **values: object) -> dict[str, str]:
     """A refusal in every language that has it (Dutch and English always)."""
     return PRACTICE.translations(REFUSALS, code, **values)
+
+
+def dutch_and_english(code: str, /, **values: object) -> str:
+    """A refusal as the APIs' error message gives it: 'the Dutch sentence / the English'."""
+    sentences = refusal_sentences(code, **values)
+    return f"{sentences['nl']} / {sentences['en']}"
 
 
 def action_sentences(key: str, /, **values: object) -> dict[str, str]:

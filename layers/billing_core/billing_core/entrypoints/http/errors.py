@@ -28,7 +28,7 @@ from billing_core.shared.errors import (
     validation_message,
 )
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.practice import refusal_sentences
+from billing_core.texts.practice import dutch_and_english
 
 INVALID_REFERENCE = (
     "Dit betalingskenmerk klopt niet — controleer de 14 cijfers. / "
@@ -143,8 +143,7 @@ def _unreadable_provider(error: UnreadableProvider) -> Response[str]:
     """Stored settings that no longer validate (a legacy item): a conflict with what is
     stored, which an operator resolves by replacing them on their version (R31)."""
     text = "provider_unreadable" if error.version else "provider_unreadable_unversioned"
-    sentences = refusal_sentences(
+    message = dutch_and_english(
         text, provider_id=error.provider_id, version=error.version, reason=error.reason
     )
-    message = f"{sentences['nl']} / {sentences['en']}"
     return error_response(HTTPStatus.CONFLICT, "provider_unreadable", message)
