@@ -58,6 +58,10 @@ def test_an_operator_creates_reads_and_lists_a_provider(sandbox):
         {"payout": {"iban": "NL91ABNA0417164300"}},
         {"agb_codes": [{"code": "04999888", "kind": "practitioner"}]},
         {"contracts": [{"uzovi": "9664", "from": "2026-12-31", "to": "2026-01-01"}]},
+        # Audit onboarding D11: all zeros is an absent code (vektis.md), and one owner a code.
+        {"kvk": "00000000"},
+        {"agb_codes": [{"code": "00000000", "kind": "practice"}]},
+        {"agb_codes": [{"code": "12345678", "kind": "practice"}]},  # tandarts-de-vries'
     ],
 )
 def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
@@ -65,6 +69,26 @@ def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
     status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(**change))
     assert (status, answer["error"]["code"]) == (400, "validation_error")
     assert stored_items(sandbox) == before
+
+
+def test_an_agb_code_another_provider_holds_is_refused_naming_that_provider(sandbox):
+    """interfaces.md §6 (a Vektis file belongs to the provider whose agb_codes hold one of
+    its header's codes: one owner per code), R31, audit onboarding D11."""
+    # Given a new practice, and the dental practice holding practitioner code 12000111
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    # When the operator gives the new practice that code too
+    codes = [{"code": "04999888", "kind": "practice"}, {"code": "12000111", "kind": "practitioner"}]
+    edited = new_practice(version=1, agb_codes=codes)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    # Then it is refused, naming the place, the holder (an operator sees every provider) and why
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith("agb_codes.1.code: Deze AGB-code hoort al bij zorgaanbieder")
+    assert "This AGB code belongs to provider tandarts-de-vries already" in message
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+    # And a replace that keeps the practice's own codes is no conflict with itself
+    own = new_practice(version=1, payment_term_days=14)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", own)[0] == 200
 
 
 def test_a_practice_token_cannot_use_the_operator_api(sandbox):

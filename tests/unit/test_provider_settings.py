@@ -123,13 +123,46 @@ def test_a_website_that_is_no_http_address_is_refused_in_dutch_and_english(websi
     assert "/ Give the practice's web address" in error["msg"]
 
 
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        ({"kvk": "00000000"}, ("kvk",)),
+        ({"agb_codes": [{"code": "00000000", "kind": "practice"}]}, ("agb_codes", 0, "code")),
+        (
+            {
+                "agb_codes": [
+                    {"code": "12345678", "kind": "practice"},
+                    {"code": "00000000", "kind": "practitioner"},
+                ]
+            },
+            ("agb_codes", 1, "code"),
+        ),
+    ],
+)
+def test_a_code_of_zeros_only_is_refused(change, where):
+    """R31 (KvK and every AGB code validated on write), audit onboarding D11: Vektis files
+    write 00000000 for an absent AGB code (vektis.md)."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith("Een code van alleen nullen is geen echte code")
+    assert "/ A code of zeros only is not a real code" in error["msg"]
+
+
 def test_settings_stored_before_a_rule_are_still_read_and_checked_on_their_next_write():
     """R31 "one bad provider never stops a run for the others": a rule added later makes
     no stored provider unreadable; the next write is refused until it is put right."""
-    stored = settings(contact=settings()["contact"] | {"website": "javascript:alert(1)"})
-    assert Provider.model_validate(stored, context=STORED).contact.website == "javascript:alert(1)"
-    with pytest.raises(ValidationError):
+    stored = settings(
+        contact=settings()["contact"] | {"website": "javascript:alert(1)"}, kvk="00000000"
+    )
+    read = Provider.model_validate(stored, context=STORED)
+    assert (read.contact.website, read.kvk) == ("javascript:alert(1)", "00000000")
+    with pytest.raises(ValidationError) as refused:
         Provider.model_validate(stored)
+    assert {error["loc"] for error in refused.value.errors()} == {
+        ("kvk",),
+        ("contact", "website"),
+    }
 
 
 def test_a_contract_counts_in_its_period_only_and_open_ended_from_its_start():

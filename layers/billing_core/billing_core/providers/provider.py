@@ -106,9 +106,18 @@ def _is_web_address(address: str) -> bool:
     )
 
 
+def _not_all_zeros(code: str, info: ValidationInfo) -> str:
+    """Files write 00000000 for an absent AGB code (vektis.md): a provider holding it would
+    own every file without one; no company has KvK number 00000000 either."""
+    if _on_write(info) and not code.strip("0"):
+        raise _refused("code_all_zeros")
+    return code
+
+
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 OptionalText = Annotated[str, Field(max_length=200)]
-AgbCodeText = Annotated[str, Field(pattern=r"^\d{8}$")]
+# An AGB code, a KvK number.
+EightDigits = Annotated[str, Field(pattern=r"^\d{8}$"), AfterValidator(_not_all_zeros)]
 Uzovi = Annotated[str, Field(pattern=r"^\d{4}$")]
 Iban = Annotated[str, AfterValidator(_iban)]
 Postcode = Annotated[str, AfterValidator(_postcode)]
@@ -128,7 +137,7 @@ class AgbKind(StrEnum):
 
 
 class AgbCode(_Settings):
-    code: AgbCodeText
+    code: EightDigits
     kind: AgbKind
 
 
@@ -195,7 +204,7 @@ class Provider(_Settings):
     provider_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: Text
     legal_name: Text
-    kvk: Annotated[str, Field(pattern=r"^\d{8}$")]
+    kvk: EightDigits
     care_kind: CareKind
     agb_codes: tuple[AgbCode, ...] = Field(min_length=1, max_length=200)
     address: PracticeAddress

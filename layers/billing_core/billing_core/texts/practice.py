@@ -463,6 +463,15 @@ _DUTCH: Sections = {
             "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl:"
             " alleen een http(s)-adres wordt een link op de betaalpagina."
         ),
+        "code_all_zeros": (
+            "Een code van alleen nullen is geen echte code: Vektis-bestanden vullen een"
+            " ontbrekende AGB-code met nullen."
+        ),
+        "agb_code_taken": (
+            "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
+            " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
+            " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
+        ),
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
@@ -920,6 +929,15 @@ _ENGLISH: Sections = {
         "website_not_web": (
             "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl:"
             " only an http(s) address becomes a link on the payment page."
+        ),
+        "code_all_zeros": (
+            "A code of zeros only is not a real code: Vektis files fill an absent AGB code"
+            " with zeros."
+        ),
+        "agb_code_taken": (
+            "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
+            " provider that holds its header's AGB code, so each code has one owner. Remove it"
+            " there first if it moves to this practice."
         ),
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",

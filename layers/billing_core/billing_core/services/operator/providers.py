@@ -24,12 +24,14 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import practice_refused
+from billing_core.texts.practice import dutch_and_english
 
 
 def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) -> Provider:
     """Version 1; refused (409) when the id is taken."""
     if ctx.store.get_provider(settings.provider_id) is not None:
         raise practice_refused("provider_exists")
+    _refuse_codes_of_others(settings, ctx)
     try:
         return save_version(None, settings, editor, ctx.store, ctx.clock)
     except ConcurrentChange:
@@ -43,17 +45,34 @@ def replace_provider(
     stored version); None for an unknown id."""
     if settings.provider_id != provider_id:
         raise InvalidInput("body.provider_id", "the provider id cannot change")
+    replaces = 0
     try:
         current = ctx.store.get_provider(provider_id)
     except UnreadableProvider as unreadable:
         if not unreadable.version:
             raise  # no version to write on condition of: the 409 says so
-        return save_version(
-            None, settings, editor, ctx.store, ctx.clock, replaces=unreadable.version
-        )
-    if current is None:
-        return None
-    return save_version(current, settings, editor, ctx.store, ctx.clock)
+        current, replaces = None, unreadable.version
+    else:
+        if current is None:
+            return None
+    _refuse_codes_of_others(settings, ctx)
+    return save_version(current, settings, editor, ctx.store, ctx.clock, replaces=replaces)
+
+
+def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
+    """A Vektis file belongs to the provider whose agb_codes hold one of its header's
+    codes (interfaces.md §6): one owner per code, or the second practice's invoices print
+    the first one's. The refusal names the holder: an operator sees every provider."""
+    holders = {
+        code: other.provider_id
+        for other in ctx.store.readable_providers().providers
+        if other.provider_id != settings.provider_id
+        for code in other.all_agb_codes
+    }
+    for position, agb in enumerate(settings.agb_codes):
+        if agb.code in holders:
+            message = dutch_and_english("agb_code_taken", holder=holders[agb.code])
+            raise InvalidInput(f"body.agb_codes.{position}.code", message)
 
 
 @dataclass(frozen=True, slots=True)
