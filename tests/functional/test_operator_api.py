@@ -62,6 +62,20 @@ def test_an_operator_creates_reads_and_lists_a_provider(sandbox):
         {"kvk": "00000000"},
         {"agb_codes": [{"code": "00000000", "kind": "practice"}]},
         {"agb_codes": [{"code": "12345678", "kind": "practice"}]},  # tandarts-de-vries'
+        # Audit onboarding D8: an unknown insurer, one insurer twice, a prefix twice.
+        {"contracts": [{"uzovi": "9644", "from": "2026-01-01", "to": None}]},
+        {
+            "contracts": [
+                {"uzovi": "9664", "from": "2026-01-01", "to": None},
+                {"uzovi": "9664", "from": "2026-06-01", "to": None},
+            ]
+        },
+        {
+            "coverage_rules": [
+                {"code_prefix": "", "contracted_percentage": "100"},
+                {"code_prefix": "", "contracted_percentage": "0"},
+            ]
+        },
     ],
 )
 def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
@@ -143,6 +157,53 @@ def test_unknown_providers_are_not_found(sandbox):
         ("POST", f"{PROVIDERS}/onbekend/users", {"email": "a@b.nl", "role": "staff"}),
     ):
         assert operator(sandbox, method, path, body)[0] == 404, (method, path)
+
+
+@pytest.mark.parametrize("uzovi", ["9644", "1234"])
+def test_a_contract_with_an_insurer_not_in_the_register_is_refused_in_r33s_words(sandbox, uzovi):
+    """R33 ("not in zorgnota's insurer register (version …)"), R31, audit onboarding D8:
+    9644 is a typo for CZ's 9664; its patients would all count as non-contracted (R5)."""
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    contracts = [
+        {"uzovi": "9664", "from": "2026-01-01", "to": None},
+        {"uzovi": uzovi, "from": "2026-01-01", "to": None},
+    ]
+    status, answer = operator(
+        sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", new_practice(version=1, contracts=contracts)
+    )
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith(f"contracts.1.uzovi: UZOVI {uzovi} staat niet in het")
+    assert f"UZOVI {uzovi} is not in zorgnota's insurer register (version 2025-01-01.1)" in message
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+    # And on create the same
+    status, answer = operator(
+        sandbox, "POST", PROVIDERS, new_practice(provider_id="fysio-noord", contracts=contracts)
+    )
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert sandbox.runtime.repository.get_provider("fysio-noord") is None
+
+
+def test_a_contract_is_checked_against_the_register_versions_of_its_period(sandbox):
+    """R33: a register version an operator loads counts from its valid-from date."""
+    # Given a version from 2027 that lists a new insurer 1234 (and 9664 no longer)
+    header = "uzovi;name;group;labels;valid_from;source"
+    row = "1234;Nieuwe Verzekeraar;Nieuw;;2027-01-01;https://example.org/zorgaanbieders"
+    csv = "\n".join([header, row])
+    assert operator(sandbox, "POST", "/api/v1/operator/insurers", {"csv": csv})[0] == 201
+    # When contracts are given with 1234 from 2027 and with 9664 until the end of 2026
+    contracts = [
+        {"uzovi": "1234", "from": "2027-01-01", "to": None},
+        {"uzovi": "9664", "from": "2025-01-01", "to": "2026-12-31"},
+    ]
+    status, created = operator(sandbox, "POST", PROVIDERS, new_practice(contracts=contracts))
+    # Then both are known in a version in force during their period
+    assert status == 201, created
+    # And 1234 from 2026 is not: the version in force then does not list it
+    early = [{"uzovi": "1234", "from": "2026-06-01", "to": "2026-12-31"}]
+    edited = new_practice(version=1, contracts=early)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    assert status == 400 and "(version 2025-01-01.1)" in answer["error"]["message"]
 
 
 def plant_legacy_provider(sandbox, provider_id, version):

@@ -149,6 +149,58 @@ def test_a_code_of_zeros_only_is_refused(change, where):
     assert "/ A code of zeros only is not a real code" in error["msg"]
 
 
+@pytest.mark.parametrize(
+    "contracts",
+    [
+        [
+            {"uzovi": "9664", "from": "2026-01-01", "to": None},
+            {"uzovi": "9664", "from": "2026-06-01"},
+        ],
+        [
+            {"uzovi": "9664", "from": "2026-01-01", "to": "2026-06-01"},
+            {"uzovi": "9664", "from": "2026-06-01", "to": None},
+        ],
+        [
+            {"uzovi": "9664", "from": "2027-01-01", "to": None},
+            {"uzovi": "3311", "from": "2026-01-01", "to": None},
+            {"uzovi": "9664", "from": "2025-01-01", "to": "2027-01-01"},
+        ],
+    ],
+)
+def test_overlapping_contracts_with_one_insurer_are_refused(contracts):
+    """R31 (insurer contracts as periods), audit onboarding D8."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(contracts=contracts))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("contracts",)
+    assert error["msg"].startswith("Twee contracten met UZOVI 9664 overlappen")
+    assert "/ Two contracts with UZOVI 9664 overlap" in error["msg"]
+
+
+def test_one_insurers_contracts_may_follow_each_other_and_other_insurers_overlap():
+    contracts = [
+        {"uzovi": "9664", "from": "2026-01-01", "to": "2026-12-31"},
+        {"uzovi": "9664", "from": "2027-01-01", "to": None},
+        {"uzovi": "3311", "from": "2026-06-01", "to": None},
+    ]
+    assert len(Provider.model_validate(settings(contracts=contracts)).contracts) == 3
+
+
+def test_two_coverage_rules_with_one_prefix_are_refused():
+    """R31 (coverage rules), audit onboarding D8: the second would never apply."""
+    rules = [
+        {"code_prefix": "C", "contracted_percentage": "75"},
+        {"code_prefix": "", "contracted_percentage": "100"},
+        {"code_prefix": "", "contracted_percentage": "0"},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(coverage_rules=rules))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("coverage_rules",)
+    assert error["msg"].startswith('Twee dekkingsregels hebben hetzelfde codebegin ("")')
+    assert '/ Two coverage rules have the same code prefix ("")' in error["msg"]
+
+
 def test_settings_stored_before_a_rule_are_still_read_and_checked_on_their_next_write():
     """R31 "one bad provider never stops a run for the others": a rule added later makes
     no stored provider unreadable; the next write is refused until it is put right."""

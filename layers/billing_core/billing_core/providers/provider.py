@@ -12,6 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Annotated, Final
 from urllib.parse import urlsplit
@@ -237,6 +238,36 @@ class Provider(_Settings):
         if not any(agb.kind is AgbKind.PRACTICE for agb in agb_codes):
             raise ValueError("at least one code of kind practice")
         return agb_codes
+
+    @field_validator("contracts")
+    @classmethod
+    def _one_contract_per_insurer_on_a_day(
+        cls, contracts: tuple[Contract, ...], info: ValidationInfo
+    ) -> tuple[Contract, ...]:
+        """Overlapping periods with one insurer leave unclear which contract a day has."""
+        by_insurer = sorted(contracts, key=lambda contract: (contract.uzovi, contract.starts))
+        for earlier, later in pairwise(by_insurer):
+            overlap = earlier.uzovi == later.uzovi and (
+                earlier.ends is None or later.starts <= earlier.ends
+            )
+            if overlap and _on_write(info):
+                raise _refused(
+                    "contracts_overlap", uzovi=later.uzovi, starts=later.starts.isoformat()
+                )
+        return contracts
+
+    @field_validator("coverage_rules")
+    @classmethod
+    def _each_prefix_once(
+        cls, rules: tuple[CoverageRule, ...], info: ValidationInfo
+    ) -> tuple[CoverageRule, ...]:
+        """Of two rules with one prefix the first always wins (declarations/rules/coverage)."""
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.code_prefix in seen and _on_write(info):
+                raise _refused("coverage_prefix_twice", prefix=rule.code_prefix)
+            seen.add(rule.code_prefix)
+        return rules
 
     def is_contracted(self, uzovi: str, on: date) -> bool:
         """Contracted with this insurer on the day the care is declared for (R5)."""

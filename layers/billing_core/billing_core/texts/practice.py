@@ -472,6 +472,19 @@ _DUTCH: Sections = {
             " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
             " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
         ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} staat niet in het verzekeraarsregister van zorgnota (versie"
+            " {version}). De code heeft de goede vorm: heeft de praktijk een contract met deze"
+            " verzekeraar, laad dan eerst een versie van het register die hem noemt."
+        ),
+        "contracts_overlap": (
+            "Twee contracten met UZOVI {uzovi} overlappen (vanaf {starts}): met een verzekeraar"
+            " geldt per dag één contract. Laat het ene eindigen voordat het andere begint."
+        ),
+        "coverage_prefix_twice": (
+            'Twee dekkingsregels hebben hetzelfde codebegin ("{prefix}"): de tweede zou nooit'
+            " gelden. Geef elk codebegin één regel."
+        ),
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
@@ -938,6 +951,19 @@ _ENGLISH: Sections = {
             "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
             " provider that holds its header's AGB code, so each code has one owner. Remove it"
             " there first if it moves to this practice."
+        ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"
+            " has the right form: if the practice has a contract with this insurer, first load"
+            " a register version that lists it."
+        ),
+        "contracts_overlap": (
+            "Two contracts with UZOVI {uzovi} overlap (from {starts}): one contract with an"
+            " insurer holds on a day. Let the one end before the other starts."
+        ),
+        "coverage_prefix_twice": (
+            'Two coverage rules have the same code prefix ("{prefix}"): the second would'
+            " never apply. Give each prefix one rule."
         ),
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",

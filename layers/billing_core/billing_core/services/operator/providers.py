@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from billing_core.declarations.rules.insurers import registers_in_use
 from billing_core.ports import ConcurrentChange, ProviderSettingsStore, UnreadableProvider
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import (
@@ -31,7 +32,7 @@ def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) ->
     """Version 1; refused (409) when the id is taken."""
     if ctx.store.get_provider(settings.provider_id) is not None:
         raise practice_refused("provider_exists")
-    _refuse_codes_of_others(settings, ctx)
+    _refuse_what_the_store_contradicts(settings, ctx)
     try:
         return save_version(None, settings, editor, ctx.store, ctx.clock)
     except ConcurrentChange:
@@ -55,8 +56,34 @@ def replace_provider(
     else:
         if current is None:
             return None
-    _refuse_codes_of_others(settings, ctx)
+    _refuse_what_the_store_contradicts(settings, ctx)
     return save_version(current, settings, editor, ctx.store, ctx.clock, replaces=replaces)
+
+
+def _refuse_what_the_store_contradicts(settings: Provider, ctx: OperatorContext) -> None:
+    """What the settings model cannot judge alone (400, the place named): an insurer the
+    register does not know, an AGB code of another provider."""
+    _refuse_insurers_not_in_register(settings, ctx)
+    _refuse_codes_of_others(settings, ctx)
+
+
+def _refuse_insurers_not_in_register(settings: Provider, ctx: OperatorContext) -> None:
+    """R33: a contract with a code the register does not know (9644, a typo for CZ's 9664)
+    would make every patient of that insurer non-contracted (R5, R17) without a word. The
+    code is known when a version in force during the contract lists it: a past contract
+    with an insurer that merged since stays valid."""
+    if not settings.contracts:
+        return
+    registers = registers_in_use(ctx.registers)
+    for position, contract in enumerate(settings.contracts):
+        versions = registers.in_force_during(contract.starts, contract.ends)
+        if not any(version.is_known(contract.uzovi) for version in versions):
+            message = dutch_and_english(
+                "uzovi_not_in_register",
+                uzovi=contract.uzovi,
+                version=", ".join(version.version for version in versions),
+            )
+            raise InvalidInput(f"body.contracts.{position}.uzovi", message)
 
 
 def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
