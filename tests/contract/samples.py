@@ -69,15 +69,17 @@ def declaration(declaration_id: str, provider_id: str = A, **overrides: Any) -> 
     return DeclarationRecord(**(values | overrides))
 
 
-def plant_unreadable_provider(store: Any, provider_id: str) -> None:
+def plant_unreadable_provider(store: Any, provider_id: str, version: int = 0) -> None:
     """A legacy settings item that no longer validates: a name that is a number and no
-    other field, listed on the by-provider index like every provider item."""
+    other field (but ``version``, when not 0), listed on the by-provider index like every
+    provider item."""
     if hasattr(store, "put_unreadable_provider"):  # the in-memory fake
-        store.put_unreadable_provider(provider_id)
+        store.put_unreadable_provider(provider_id, version)
         return
     partition = f"PROVIDER#{provider_id}"
     item = {"pk": partition, "sk": "SETTINGS", "gsi2pk": "PROVIDERS", "gsi2sk": provider_id}
-    store._table.put_item(Item={**item, "name": 5})
+    stored_version = {"version": version} if version else {}
+    store._table.put_item(Item={**item, "name": 5, **stored_version})
 
 
 def plant_invoice_before_names_and_marker(store: Any, invoice: Invoice) -> None:

@@ -22,6 +22,7 @@ from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
+from tests.unit.fake_store import UNREADABLE_REASON
 
 W48 = Week.of(date(2026, 11, 23))
 
@@ -153,6 +154,26 @@ def test_a_malformed_provider_item_is_named_not_a_failure_of_the_list(store):
     with pytest.raises(UnreadableProvider) as unreadable:
         store.get_provider("legacy-praktijk")
     assert unreadable.value.provider_id == "legacy-praktijk"
+    assert (unreadable.value.version, unreadable.value.reason) == (0, UNREADABLE_REASON)
+
+
+def test_an_unreadable_provider_item_is_replaced_on_its_stored_version_only(store):
+    """R31, audit onboarding D10: the version attribute of an item that no longer validates
+    is read without the rest, and an operator's replacement is written on condition of it."""
+    # Given a legacy item stored as version 3 that no longer validates
+    plant_unreadable_provider(store, A, version=3)
+    with pytest.raises(UnreadableProvider) as unreadable:
+        store.get_provider(A)
+    assert unreadable.value.version == 3
+    # When a replacement of another version is written, then of version 3
+    with pytest.raises(ConcurrentChange):
+        saved(store, make_provider(), 3)
+    with pytest.raises(ConcurrentChange):
+        saved(store, make_provider(), 1)
+    replacement, _ = saved(store, make_provider(), 4)
+    # Then only the one of version 3 replaced it, and it reads and is listed again
+    assert store.get_provider(A) == replacement
+    assert store.readable_providers() == ProviderListing([replacement])
 
 
 def test_each_settings_version_is_written_on_condition_of_the_one_it_replaces(store):

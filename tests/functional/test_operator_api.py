@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from local.sandbox import Caller
 from local.seed import DENTAL
 
@@ -57,6 +58,24 @@ def test_an_operator_creates_reads_and_lists_a_provider(sandbox):
         {"payout": {"iban": "NL91ABNA0417164300"}},
         {"agb_codes": [{"code": "04999888", "kind": "practitioner"}]},
         {"contracts": [{"uzovi": "9664", "from": "2026-12-31", "to": "2026-01-01"}]},
+        # Audit onboarding D11: all zeros is an absent code (vektis.md), and one owner a code.
+        {"kvk": "00000000"},
+        {"agb_codes": [{"code": "00000000", "kind": "practice"}]},
+        {"agb_codes": [{"code": "12345678", "kind": "practice"}]},  # tandarts-de-vries'
+        # Audit onboarding D8: an unknown insurer, one insurer twice, a prefix twice.
+        {"contracts": [{"uzovi": "9644", "from": "2026-01-01", "to": None}]},
+        {
+            "contracts": [
+                {"uzovi": "9664", "from": "2026-01-01", "to": None},
+                {"uzovi": "9664", "from": "2026-06-01", "to": None},
+            ]
+        },
+        {
+            "coverage_rules": [
+                {"code_prefix": "", "contracted_percentage": "100"},
+                {"code_prefix": "", "contracted_percentage": "0"},
+            ]
+        },
     ],
 )
 def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
@@ -64,6 +83,26 @@ def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
     status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(**change))
     assert (status, answer["error"]["code"]) == (400, "validation_error")
     assert stored_items(sandbox) == before
+
+
+def test_an_agb_code_another_provider_holds_is_refused_naming_that_provider(sandbox):
+    """interfaces.md §6 (a Vektis file belongs to the provider whose agb_codes hold one of
+    its header's codes: one owner per code), R31, audit onboarding D11."""
+    # Given a new practice, and the dental practice holding practitioner code 12000111
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    # When the operator gives the new practice that code too
+    codes = [{"code": "04999888", "kind": "practice"}, {"code": "12000111", "kind": "practitioner"}]
+    edited = new_practice(version=1, agb_codes=codes)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    # Then it is refused, naming the place, the holder (an operator sees every provider) and why
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith("agb_codes.1.code: Deze AGB-code hoort al bij zorgaanbieder")
+    assert "This AGB code belongs to provider tandarts-de-vries already" in message
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+    # And a replace that keeps the practice's own codes is no conflict with itself
+    own = new_practice(version=1, payment_term_days=14)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", own)[0] == 200
 
 
 def test_a_practice_token_cannot_use_the_operator_api(sandbox):
@@ -118,6 +157,129 @@ def test_unknown_providers_are_not_found(sandbox):
         ("POST", f"{PROVIDERS}/onbekend/users", {"email": "a@b.nl", "role": "staff"}),
     ):
         assert operator(sandbox, method, path, body)[0] == 404, (method, path)
+
+
+@pytest.mark.parametrize("uzovi", ["9644", "1234"])
+def test_a_contract_with_an_insurer_not_in_the_register_is_refused_in_r33s_words(sandbox, uzovi):
+    """R33 ("not in zorgnota's insurer register (version …)"), R31, audit onboarding D8:
+    9644 is a typo for CZ's 9664; its patients would all count as non-contracted (R5)."""
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    contracts = [
+        {"uzovi": "9664", "from": "2026-01-01", "to": None},
+        {"uzovi": uzovi, "from": "2026-01-01", "to": None},
+    ]
+    status, answer = operator(
+        sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", new_practice(version=1, contracts=contracts)
+    )
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith(f"contracts.1.uzovi: UZOVI {uzovi} staat niet in het")
+    assert f"UZOVI {uzovi} is not in zorgnota's insurer register (version 2025-01-01.1)" in message
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+    # And on create the same
+    status, answer = operator(
+        sandbox, "POST", PROVIDERS, new_practice(provider_id="fysio-noord", contracts=contracts)
+    )
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert sandbox.runtime.repository.get_provider("fysio-noord") is None
+
+
+def test_a_contract_is_checked_against_the_register_versions_of_its_period(sandbox):
+    """R33: a register version an operator loads counts from its valid-from date."""
+    # Given a version from 2027 that lists a new insurer 1234 (and 9664 no longer)
+    header = "uzovi;name;group;labels;valid_from;source"
+    row = "1234;Nieuwe Verzekeraar;Nieuw;;2027-01-01;https://example.org/zorgaanbieders"
+    csv = "\n".join([header, row])
+    assert operator(sandbox, "POST", "/api/v1/operator/insurers", {"csv": csv})[0] == 201
+    # When contracts are given with 1234 from 2027 and with 9664 until the end of 2026
+    contracts = [
+        {"uzovi": "1234", "from": "2027-01-01", "to": None},
+        {"uzovi": "9664", "from": "2025-01-01", "to": "2026-12-31"},
+    ]
+    status, created = operator(sandbox, "POST", PROVIDERS, new_practice(contracts=contracts))
+    # Then both are known in a version in force during their period
+    assert status == 201, created
+    # And 1234 from 2026 is not: the version in force then does not list it
+    early = [{"uzovi": "1234", "from": "2026-06-01", "to": "2026-12-31"}]
+    edited = new_practice(version=1, contracts=early)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    assert status == 400 and "(version 2025-01-01.1)" in answer["error"]["message"]
+
+
+def plant_legacy_provider(sandbox, provider_id, version):
+    """A provider item in the shape before settings v2 (name, city, contact_email, one
+    agb_code), as correspondence/practice_contact.py still describes it: it no longer
+    validates."""
+    sandbox.runtime.repository._table.put_item(
+        Item={
+            **keys.provider_key(provider_id),
+            "gsi2pk": keys.PROVIDERS_INDEX,
+            "gsi2sk": provider_id,
+            "provider_id": provider_id,
+            "name": "Fysio Oud",
+            "city": "Utrecht",
+            "contact_email": "info@praktijk-oud.example.org",
+            "agb_code": "04999999",
+            **({"version": version} if version else {}),
+        }
+    )
+
+
+def test_an_unreadable_provider_is_listed_and_replaced_on_its_stored_version(sandbox):
+    """R31 "one bad provider never stops a run for the others", audit onboarding D10: the
+    operator sees a provider whose stored settings no longer validate, and repairs it
+    through the API."""
+    # Given a legacy provider item, stored as version 1, that no longer validates
+    plant_legacy_provider(sandbox, "fysio-oud", 1)
+    # When the operator lists the providers
+    status, listed = operator(sandbox, "GET", PROVIDERS)
+    # Then the readable ones are listed, and it is named apart: its id, version and why
+    assert status == 200
+    assert "fysio-oud" not in [p["provider_id"] for p in listed["items"]]
+    (unreadable,) = listed["unreadable"]
+    assert (unreadable["provider_id"], unreadable["version"]) == ("fysio-oud", 1)
+    assert unreadable["reason"].startswith("legal_name: Field required")
+    # And never a value of the item (its contact details may be anyone's)
+    assert "Utrecht" not in str(listed["unreadable"]) and "info@" not in str(listed)
+    # And reading it, its history or creating it again is a 409 that says what is wrong
+    for method, path, body in (
+        ("GET", f"{PROVIDERS}/fysio-oud", None),
+        ("GET", f"{PROVIDERS}/fysio-oud/history", None),
+        ("POST", PROVIDERS, new_practice(provider_id="fysio-oud")),
+    ):
+        status, answer = operator(sandbox, method, path, body)
+        assert (status, answer["error"]["code"]) == (409, "provider_unreadable"), (method, path)
+        assert "legal_name: Field required" in answer["error"]["message"]
+        assert "version 1" in answer["error"]["message"]
+    # And a replacement of another version than the stored one is stale
+    stale = new_practice(provider_id="fysio-oud", version=2)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", stale)
+    assert (status, answer["error"]["code"]) == (409, "stale_version")
+    # When the operator replaces it with valid settings, editing its stored version 1
+    repaired = new_practice(provider_id="fysio-oud", version=1)
+    status, replaced = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    # Then it is version 2, reads, is listed, and the history has every field as new
+    assert (status, replaced["version"]) == (200, 2)
+    assert operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud")[1]["version"] == 2
+    _, listed = operator(sandbox, "GET", PROVIDERS)
+    assert "fysio-oud" in [p["provider_id"] for p in listed["items"]]
+    assert listed["unreadable"] == []
+    _, history = operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud/history")
+    (version_2,) = history["items"]
+    assert version_2["version"] == 2
+    assert {"name", "payout.iban", "agb_codes"} <= {c["field"] for c in version_2["changes"]}
+    assert all(c["before"] is None for c in version_2["changes"])
+
+
+def test_an_unreadable_provider_without_a_version_is_a_conflict_the_api_cannot_repair(sandbox):
+    """Audit onboarding D10: nothing to write on condition of, so nothing is written."""
+    plant_legacy_provider(sandbox, "fysio-oud", 0)
+    before = stored_items(sandbox)
+    repaired = new_practice(provider_id="fysio-oud", version=0)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    assert (status, answer["error"]["code"]) == (409, "provider_unreadable")
+    assert "no version" in answer["error"]["message"]
+    assert stored_items(sandbox) == before
 
 
 def test_an_operator_invites_and_disables_a_practices_users(sandbox):
@@ -313,6 +475,34 @@ def test_what_the_practice_cannot_change_is_refused_and_nothing_changes(
     assert stored_items(sandbox) == before
     if code == "operator_only_setting":
         assert "zorgnota" in answer["error"]["message"]
+
+
+def test_a_website_typed_without_https_is_linked_absolute_on_the_checker(sandbox, emailed_invoice):
+    """R36 (the checker shows how to reach the practice), R31 (validated on write), audit
+    onboarding D7: a bare host would open on zorgnota's own site."""
+    # When the admin gives the website as typed in the portal, without https://
+    body = {"version": 1, "contact": {"website": "www.tandartsdevries.nl"}}
+    status, changed = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then it is stored as the absolute address, and the checker links that
+    assert (status, changed["contact"]["website"]) == (200, "https://www.tandartsdevries.nl")
+    status, html = sandbox.api("GET", "/", query={"kenmerk": emailed_invoice.reference})
+    assert status == 200
+    assert '<a href="https://www.tandartsdevries.nl" dir="ltr">' in html
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(document.domain)", "mailto:balie@example.org", "localhost"]
+)
+def test_a_website_that_is_no_web_address_is_refused_in_dutch_and_english(sandbox, website):
+    """R31, audit onboarding D7: only an http(s) address becomes a link."""
+    before = stored_items(sandbox)
+    body = {"version": 1, "contact": {"website": website}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith("contact.website: Geef het webadres van de praktijk")
+    assert "Give the practice's web address" in message
+    assert stored_items(sandbox) == before
 
 
 def test_a_stale_self_service_change_is_a_conflict(sandbox):

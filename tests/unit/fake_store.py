@@ -57,6 +57,12 @@ from billing_core.shared.clock import Clock
 from billing_core.shared.stored_files import FilePage, StoredFile
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
+# Why the item contract.samples.plant_unreadable_provider writes does not validate, as the
+# DynamoDB adapter names it (the first five problems).
+UNREADABLE_REASON = (
+    "provider_id: Field required; name: Input should be a valid string; legal_name: Field"
+    " required; kvk: Field required; care_kind: Field required"
+)
 
 InvoiceKey = tuple[str, str]  # (provider, invoice id)
 ActionKey = tuple[str, datetime, str]  # (provider, created in UTC, action id): the sort key
@@ -78,7 +84,8 @@ class FakeStore:
         }
         self.providers = {p.provider_id: p for p in providers}
         self.settings_history: dict[str, list[SettingsVersion]] = {}
-        self.unreadable: set[str] = set()  # provider ids whose stored item does not validate
+        # provider id: the stored version of an item that does not validate
+        self.unreadable: dict[str, int] = {}
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
@@ -130,7 +137,7 @@ class FakeStore:
     def get_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("get_provider")
         if provider_id in self.unreadable:
-            raise UnreadableProvider(provider_id)
+            raise UnreadableProvider(provider_id, self.unreadable[provider_id], UNREADABLE_REASON)
         return self.providers.get(provider_id)
 
     def put_provider(self, provider: Provider) -> None:
@@ -140,11 +147,12 @@ class FakeStore:
     def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
         self.calls.append("save_provider")
         stored = self.providers.get(provider.provider_id)
-        replaces = stored is not None and change.version > 1
-        if (stored.version if replaces else 0) != change.version - 1 or (
-            stored is not None and not replaces
-        ):
+        unreadable = self.unreadable.get(provider.provider_id)
+        exists = stored is not None or unreadable is not None
+        stored_version = stored.version if stored else (unreadable or 0)
+        if exists if change.version == 1 else stored_version != change.version - 1:
             raise ConcurrentChange(f"settings of {provider.provider_id}")
+        self.unreadable.pop(provider.provider_id, None)
         self.providers[provider.provider_id] = provider
         self.settings_history.setdefault(provider.provider_id, []).append(change)
 
@@ -165,9 +173,10 @@ class FakeStore:
         self.calls.append("readable_providers")
         return ProviderListing(self.list_providers(), tuple(sorted(self.unreadable)))
 
-    def put_unreadable_provider(self, provider_id: str) -> None:
-        """For the tests: a legacy settings item that no longer validates (R31)."""
-        self.unreadable.add(provider_id)
+    def put_unreadable_provider(self, provider_id: str, version: int = 0) -> None:
+        """For the tests: a legacy settings item that no longer validates (R31), stored as
+        ``version`` (0: without one), like contract.samples.plant_unreadable_provider's."""
+        self.unreadable[provider_id] = version
 
     # --- declarations and references --------------------------------------------------------
 

@@ -84,6 +84,25 @@ def test_the_version_in_force_is_the_latest_valid_on_the_day():
     assert not registers.in_force(date(2027, 1, 1)).is_known("3311")
 
 
+def test_a_period_is_read_with_every_version_in_force_on_one_of_its_days():
+    """R31 (contracts as periods), R33: the versions a contract is checked against."""
+    # Given the shipped version (2025-01-01), and versions from 2027-01-01 (twice) and 2028
+    later = parse_register_csv(HEADER + "1234;Nieuw;Nieuw;;2027-01-01;https://example.org\n", 1)
+    again = parse_register_csv(HEADER + "1235;Nieuw;Nieuw;;2027-01-01;https://example.org\n", 2)
+    last = parse_register_csv(HEADER + "1236;Nieuw;Nieuw;;2028-01-01;https://example.org\n", 1)
+    registers = shipped_registers().with_versions([later, again, last])
+
+    def during(first, until):
+        return [r.version for r in registers.in_force_during(first, until)]
+
+    # Then a period is read with the version in force on its first day, and each that
+    # starts in it (the second load of a day in place of the first)
+    assert during(date(2026, 1, 1), date(2026, 12, 31)) == ["2025-01-01.1"]
+    assert during(date(2026, 1, 1), date(2027, 1, 1)) == ["2025-01-01.1", "2027-01-01.2"]
+    assert during(date(2027, 6, 1), None) == ["2027-01-01.2", "2028-01-01.1"]
+    assert during(date(2019, 1, 1), date(2019, 12, 31)) == ["2025-01-01.1"]
+
+
 def test_a_second_load_for_the_same_day_replaces_the_first():
     first = parse_register_csv(HEADER + "1111;A;A;;2027-01-01;src\n", 1)
     second = parse_register_csv(HEADER + "2222;B;B;;2027-01-01;src\n", 2)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import to_bytes
-from billing_core.providers.provider import Provider
+from billing_core.providers.provider import STORED, Provider
 from tests.unit.factories import make_provider
 from tests.unit.vektis_files import TODAY, dental_claim, edited, records
 
@@ -80,6 +80,141 @@ def test_a_provider_that_fails_validation_cannot_exist(change, where):
         Provider.model_validate(settings(**change))
     places = {".".join(str(p) for p in error["loc"]) for error in refused.value.errors()}
     assert any(place.startswith(where) for place in places), places
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("www.tandartsdevries.nl", "https://www.tandartsdevries.nl"),
+        ("tandartsdevries.nl/contact", "https://tandartsdevries.nl/contact"),
+        ("www.tandartsdevries.nl:8443", "https://www.tandartsdevries.nl:8443"),
+        ("https://tandartsdevries.nl", "https://tandartsdevries.nl"),
+        ("http://tandartsdevries.nl", "http://tandartsdevries.nl"),
+        ("", ""),
+    ],
+)
+def test_a_website_is_stored_as_an_absolute_web_address(typed, stored):
+    """R36, audit onboarding D7: the checker links it; a bare host would be relative."""
+    contact = settings()["contact"] | {"website": typed}
+    assert Provider.model_validate(settings(contact=contact)).contact.website == stored
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(document.domain)",
+        "JavaScript:alert(1)",
+        "mailto:balie@example.org",
+        "ftp://tandartsdevries.nl",
+        "localhost",
+        "https://",
+        "www.tandarts devries.nl",
+        'https://tandartsdevries.nl"><b>',
+    ],
+)
+def test_a_website_that_is_no_http_address_is_refused_in_dutch_and_english(website):
+    """R31 (validated on write), audit onboarding D7."""
+    contact = settings()["contact"] | {"website": website}
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(contact=contact))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("contact", "website")
+    assert error["msg"].startswith("Geef het webadres van de praktijk")
+    assert "/ Give the practice's web address" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        ({"kvk": "00000000"}, ("kvk",)),
+        ({"agb_codes": [{"code": "00000000", "kind": "practice"}]}, ("agb_codes", 0, "code")),
+        (
+            {
+                "agb_codes": [
+                    {"code": "12345678", "kind": "practice"},
+                    {"code": "00000000", "kind": "practitioner"},
+                ]
+            },
+            ("agb_codes", 1, "code"),
+        ),
+    ],
+)
+def test_a_code_of_zeros_only_is_refused(change, where):
+    """R31 (KvK and every AGB code validated on write), audit onboarding D11: Vektis files
+    write 00000000 for an absent AGB code (vektis.md)."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith("Een code van alleen nullen is geen echte code")
+    assert "/ A code of zeros only is not a real code" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "contracts",
+    [
+        [
+            {"uzovi": "9664", "from": "2026-01-01", "to": None},
+            {"uzovi": "9664", "from": "2026-06-01"},
+        ],
+        [
+            {"uzovi": "9664", "from": "2026-01-01", "to": "2026-06-01"},
+            {"uzovi": "9664", "from": "2026-06-01", "to": None},
+        ],
+        [
+            {"uzovi": "9664", "from": "2027-01-01", "to": None},
+            {"uzovi": "3311", "from": "2026-01-01", "to": None},
+            {"uzovi": "9664", "from": "2025-01-01", "to": "2027-01-01"},
+        ],
+    ],
+)
+def test_overlapping_contracts_with_one_insurer_are_refused(contracts):
+    """R31 (insurer contracts as periods), audit onboarding D8."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(contracts=contracts))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("contracts",)
+    assert error["msg"].startswith("Twee contracten met UZOVI 9664 overlappen")
+    assert "/ Two contracts with UZOVI 9664 overlap" in error["msg"]
+
+
+def test_one_insurers_contracts_may_follow_each_other_and_other_insurers_overlap():
+    contracts = [
+        {"uzovi": "9664", "from": "2026-01-01", "to": "2026-12-31"},
+        {"uzovi": "9664", "from": "2027-01-01", "to": None},
+        {"uzovi": "3311", "from": "2026-06-01", "to": None},
+    ]
+    assert len(Provider.model_validate(settings(contracts=contracts)).contracts) == 3
+
+
+def test_two_coverage_rules_with_one_prefix_are_refused():
+    """R31 (coverage rules), audit onboarding D8: the second would never apply."""
+    rules = [
+        {"code_prefix": "C", "contracted_percentage": "75"},
+        {"code_prefix": "", "contracted_percentage": "100"},
+        {"code_prefix": "", "contracted_percentage": "0"},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(coverage_rules=rules))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("coverage_rules",)
+    assert error["msg"].startswith('Twee dekkingsregels hebben hetzelfde codebegin ("")')
+    assert '/ Two coverage rules have the same code prefix ("")' in error["msg"]
+
+
+def test_settings_stored_before_a_rule_are_still_read_and_checked_on_their_next_write():
+    """R31 "one bad provider never stops a run for the others": a rule added later makes
+    no stored provider unreadable; the next write is refused until it is put right."""
+    stored = settings(
+        contact=settings()["contact"] | {"website": "javascript:alert(1)"}, kvk="00000000"
+    )
+    read = Provider.model_validate(stored, context=STORED)
+    assert (read.contact.website, read.kvk) == ("javascript:alert(1)", "00000000")
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(stored)
+    assert {error["loc"] for error in refused.value.errors()} == {
+        ("kvk",),
+        ("contact", "website"),
+    }
 
 
 def test_a_contract_counts_in_its_period_only_and_open_ended_from_its_start():

@@ -17,6 +17,7 @@ from billing_core.entrypoints.http.settings_models import (
     ProviderListOut,
     SettingsHistoryOut,
     SettingsVersionOut,
+    UnreadableProviderOut,
 )
 from billing_core.providers.provider import Provider
 from billing_core.services.operator import providers
@@ -34,10 +35,18 @@ def create_provider(body: Provider) -> Response[ProviderCreatedOut]:
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
 
 
-@router.get("/api/v1/operator/providers", summary="Every provider's settings")
+@router.get(
+    "/api/v1/operator/providers",
+    summary="Every provider's settings, and the providers whose stored settings do not validate",
+)
 def list_providers() -> ProviderListOut:
     operator(router.current_event)
-    return ProviderListOut(items=providers.list_providers(bootstrap.current().operator_context()))
+    listed = providers.list_providers(bootstrap.current().operator_context())
+    unreadable = [
+        UnreadableProviderOut(provider_id=u.provider_id, version=u.version, reason=u.reason)
+        for u in listed.unreadable
+    ]
+    return ProviderListOut(items=listed.providers, unreadable=unreadable)
 
 
 @router.get("/api/v1/operator/providers/<provider_id>", summary="One provider's settings")

@@ -296,7 +296,12 @@ class Runtime:
     def operator_context(self) -> OperatorContext:
         from billing_core.services.operator.context import OperatorContext
 
-        return OperatorContext(store=self.repository, users=self.user_directory, clock=self.clock)
+        return OperatorContext(
+            store=self.repository,
+            users=self.user_directory,
+            clock=self.clock,
+            registers=self.repository,
+        )
 
     def back_office_context(self, operator: Editor) -> BackOfficeContext:
         """For one request of an operator (the ``operators`` group's user)."""

@@ -49,11 +49,15 @@ _DECLARATION_POSITION = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 class UnreadableProvider(Exception):
     """A provider's stored settings do not validate (a malformed legacy item): the runs
-    skip the provider and count it, the others go on (R31, issue 14 item 7)."""
+    skip the provider and count it, the others go on (R31, issue 14 item 7). An operator
+    sees it and replaces the item on its stored ``version`` (0: the item has none that
+    reads); ``reason`` names the fields and what is wrong with them, never a value."""
 
-    def __init__(self, provider_id: str) -> None:
+    def __init__(self, provider_id: str, version: int = 0, reason: str = "") -> None:
         super().__init__(provider_id)  # the id only: the item may hold anything
         self.provider_id = provider_id
+        self.version = version
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +323,10 @@ class ProviderSettingsStore(Protocol):
         ...
 
     def list_providers(self) -> list[Provider]: ...
+
+    def readable_providers(self) -> ProviderListing:
+        """Every provider; one whose stored settings do not validate is listed by id."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

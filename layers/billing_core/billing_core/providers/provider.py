@@ -8,25 +8,34 @@ details and the payout account holder on invoices, letters and the checker.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from itertools import pairwise
+from types import MappingProxyType
+from typing import Annotated, Final
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from stdnum import iban as iban_check
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as postcode_check
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.dunning.policy import DunningPolicy
+
+# The validation context of settings read back from the table (provider_items).
+STORED: Final = MappingProxyType({"stored": True})
 
 
 class CareKind(StrEnum):
@@ -51,9 +60,65 @@ def _postcode(value: str) -> str:
         raise ValueError("not a Dutch postcode (1234 AB)") from problem
 
 
+def _on_write(info: ValidationInfo) -> bool:
+    """A rule added after settings were stored holds for what is written, not for what is
+    read back: an item stored before it is still read (R31: one bad provider never stops
+    a run for the others), and its next write is checked."""
+    return not (info.context or {}).get("stored", False)
+
+
+def _refused(code: str, **values: object) -> PydanticCustomError:
+    """A rule's refusal in Dutch and English, the field named by pydantic (400)."""
+    # Imported here: a function that only reads settings never loads the practice texts.
+    from billing_core.texts.practice import dutch_and_english
+
+    return PydanticCustomError(code, dutch_and_english(code, **values))
+
+
+# "javascript:", "mailto:", "https:", but not "www.praktijk.nl:8080" (a host and port).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+_WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def _website(value: str, info: ValidationInfo) -> str:
+    """An absolute http(s) address, as the checker links it (R36): a bare host typed without
+    https:// ("www.praktijk.nl") gets it, as a browser would open it on zorgnota's own
+    site; any other scheme (javascript:, mailto:) is refused."""
+    if not value:
+        return value
+    address = value if _SCHEME.match(value) else f"https://{value}"
+    if _on_write(info) and not _is_web_address(address):
+        raise _refused("website_not_web")
+    return address
+
+
+def _is_web_address(address: str) -> bool:
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname or ""
+    except ValueError:  # an unclosed [ of an IPv6 host, a port that is no number
+        return False
+    labels = host.split(".")
+    return (
+        parts.scheme.lower() in _WEB_SCHEMES
+        and len(labels) > 1
+        and all(labels)
+        and not any(c.isspace() or c in '"<>\\`' for c in address)
+    )
+
+
+def _not_all_zeros(code: str, info: ValidationInfo) -> str:
+    """Files write 00000000 for an absent AGB code (vektis.md): a provider holding it would
+    own every file without one; no company has KvK number 00000000 either."""
+    if _on_write(info) and not code.strip("0"):
+        raise _refused("code_all_zeros")
+    return code
+
+
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 OptionalText = Annotated[str, Field(max_length=200)]
-AgbCodeText = Annotated[str, Field(pattern=r"^\d{8}$")]
+# An AGB code, a KvK number.
+EightDigits = Annotated[str, Field(pattern=r"^\d{8}$"), AfterValidator(_not_all_zeros)]
 Uzovi = Annotated[str, Field(pattern=r"^\d{4}$")]
 Iban = Annotated[str, AfterValidator(_iban)]
 Postcode = Annotated[str, AfterValidator(_postcode)]
@@ -73,7 +138,7 @@ class AgbKind(StrEnum):
 
 
 class AgbCode(_Settings):
-    code: AgbCodeText
+    code: EightDigits
     kind: AgbKind
 
 
@@ -90,7 +155,7 @@ class Contact(_Settings):
 
     email: Email
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{8,20}$")]
-    website: OptionalText = ""
+    website: Annotated[OptionalText, AfterValidator(_website)] = ""
     hours: OptionalText = ""  # "ma-vr 8:30-17:00"
 
 
@@ -140,7 +205,7 @@ class Provider(_Settings):
     provider_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: Text
     legal_name: Text
-    kvk: Annotated[str, Field(pattern=r"^\d{8}$")]
+    kvk: EightDigits
     care_kind: CareKind
     agb_codes: tuple[AgbCode, ...] = Field(min_length=1, max_length=200)
     address: PracticeAddress
@@ -173,6 +238,36 @@ class Provider(_Settings):
         if not any(agb.kind is AgbKind.PRACTICE for agb in agb_codes):
             raise ValueError("at least one code of kind practice")
         return agb_codes
+
+    @field_validator("contracts")
+    @classmethod
+    def _one_contract_per_insurer_on_a_day(
+        cls, contracts: tuple[Contract, ...], info: ValidationInfo
+    ) -> tuple[Contract, ...]:
+        """Overlapping periods with one insurer leave unclear which contract a day has."""
+        by_insurer = sorted(contracts, key=lambda contract: (contract.uzovi, contract.starts))
+        for earlier, later in pairwise(by_insurer):
+            overlap = earlier.uzovi == later.uzovi and (
+                earlier.ends is None or later.starts <= earlier.ends
+            )
+            if overlap and _on_write(info):
+                raise _refused(
+                    "contracts_overlap", uzovi=later.uzovi, starts=later.starts.isoformat()
+                )
+        return contracts
+
+    @field_validator("coverage_rules")
+    @classmethod
+    def _each_prefix_once(
+        cls, rules: tuple[CoverageRule, ...], info: ValidationInfo
+    ) -> tuple[CoverageRule, ...]:
+        """Of two rules with one prefix the first always wins (declarations/rules/coverage)."""
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.code_prefix in seen and _on_write(info):
+                raise _refused("coverage_prefix_twice", prefix=rule.code_prefix)
+            seen.add(rule.code_prefix)
+        return rules
 
     def is_contracted(self, uzovi: str, on: date) -> bool:
         """Contracted with this insurer on the day the care is declared for (R5)."""

@@ -22,7 +22,8 @@ a patient's from ``texts.patient``, ``practice_refused`` a practice employee's f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from billing_core.texts import patient, practice
 from billing_core.texts.catalogue import DEFAULT_LANGUAGE
@@ -106,3 +107,13 @@ def practice_refused(code: str, **values: object) -> Refused:
     if code in _PRACTICE_FORBIDDEN:
         kind = Forbidden
     return kind(code, **practice.refusal_sentences(code, **values))
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """'body.file_name: Field required' — where and what, never the submitted value: the
+    APIs' 400, and why a stored provider no longer validates (its values may be anyone's)."""
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)

@@ -448,6 +448,43 @@ _DUTCH: Sections = {
             " Haal ze opnieuw op en breng uw wijziging daarin aan."
         ),
         "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
+        "provider_unreadable": (
+            "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
+            " ({reason}). Een medewerker van zorgnota vervangt ze: een PUT met alle"
+            " instellingen en version {version}."
+        ),
+        "provider_unreadable_unversioned": (
+            "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
+            " ({reason}) en hebben geen versie, dus de API kan ze niet vervangen. Meld het aan"
+            " de ontwikkelaars van zorgnota."
+        ),
+        # Settings refused on write (R31, providers/provider.py, services/operator/providers.py).
+        "website_not_web": (
+            "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl:"
+            " alleen een http(s)-adres wordt een link op de betaalpagina."
+        ),
+        "code_all_zeros": (
+            "Een code van alleen nullen is geen echte code: Vektis-bestanden vullen een"
+            " ontbrekende AGB-code met nullen."
+        ),
+        "agb_code_taken": (
+            "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
+            " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
+            " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
+        ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} staat niet in het verzekeraarsregister van zorgnota (versie"
+            " {version}). De code heeft de goede vorm: heeft de praktijk een contract met deze"
+            " verzekeraar, laad dan eerst een versie van het register die hem noemt."
+        ),
+        "contracts_overlap": (
+            "Twee contracten met UZOVI {uzovi} overlappen (vanaf {starts}): met een verzekeraar"
+            " geldt per dag één contract. Laat het ene eindigen voordat het andere begint."
+        ),
+        "coverage_prefix_twice": (
+            'Twee dekkingsregels hebben hetzelfde codebegin ("{prefix}"): de tweede zou nooit'
+            " gelden. Geef elk codebegin één regel."
+        ),
         "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
@@ -899,6 +936,40 @@ _ENGLISH: Sections = {
             " Fetch them again and make your change there."
         ),
         "provider_exists": "A provider with this id exists already.",
+        "provider_unreadable": (
+            "The stored settings of provider {provider_id} no longer validate ({reason})."
+            " An operator replaces them: a PUT of the full settings with version {version}."
+        ),
+        "provider_unreadable_unversioned": (
+            "The stored settings of provider {provider_id} no longer validate ({reason}) and"
+            " have no version, so the API cannot replace them. Tell zorgnota's developers."
+        ),
+        "website_not_web": (
+            "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl:"
+            " only an http(s) address becomes a link on the payment page."
+        ),
+        "code_all_zeros": (
+            "A code of zeros only is not a real code: Vektis files fill an absent AGB code"
+            " with zeros."
+        ),
+        "agb_code_taken": (
+            "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
+            " provider that holds its header's AGB code, so each code has one owner. Remove it"
+            " there first if it moves to this practice."
+        ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"
+            " has the right form: if the practice has a contract with this insurer, first load"
+            " a register version that lists it."
+        ),
+        "contracts_overlap": (
+            "Two contracts with UZOVI {uzovi} overlap (from {starts}): one contract with an"
+            " insurer holds on a day. Let the one end before the other starts."
+        ),
+        "coverage_prefix_twice": (
+            'Two coverage rules have the same code prefix ("{prefix}"): the second would'
+            " never apply. Give each prefix one rule."
+        ),
         "user_exists": "A user with this e-mail address exists already.",
         "own_account": "You cannot change or disable your own account; ask another admin.",
         "last_admin": (
@@ -944,6 +1015,12 @@ def finding_message(code: str, language: str, /, **values: object) -> str:
 def refusal_sentences(code: str, /, **values: object) -> dict[str, str]:
     """A refusal in every language that has it (Dutch and English always)."""
     return PRACTICE.translations(REFUSALS, code, **values)
+
+
+def dutch_and_english(code: str, /, **values: object) -> str:
+    """A refusal as the APIs' error message gives it: 'the Dutch sentence / the English'."""
+    sentences = refusal_sentences(code, **values)
+    return f"{sentences['nl']} / {sentences['en']}"
 
 
 def action_sentences(key: str, /, **values: object) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import Item
-from billing_core.providers.provider import Provider
+from billing_core.providers.provider import STORED, Provider
 
 
 def provider_to_item(provider: Provider) -> Item:
@@ -25,5 +25,8 @@ def provider_to_item(provider: Provider) -> Item:
 
 
 def provider_from_item(item: Item) -> Provider:
+    """Validated as stored settings: a rule added after the item was written does not make
+    it unreadable (providers.provider._on_write)."""
     stored_only = ("pk", "sk", "gsi2pk", "gsi2sk")
-    return Provider.model_validate({k: v for k, v in item.items() if k not in stored_only})
+    settings = {k: v for k, v in item.items() if k not in stored_only}
+    return Provider.model_validate(settings, context=STORED)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -957,12 +958,30 @@ def invoice_with_next_version(invoice: Invoice) -> Invoice:
 
 
 def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
+    from pydantic import ValidationError
+
     from billing_core.adapters.dynamo.provider_items import provider_from_item
+    from billing_core.shared.errors import validation_message
 
     try:
         return provider_from_item(item)
-    except (ValueError, KeyError, TypeError) as error:  # pydantic's ValidationError too
-        raise UnreadableProvider(provider_id) from error
+    except ValidationError as invalid:
+        problems = invalid.errors(include_url=False, include_context=False, include_input=False)
+        reason = validation_message(problems)
+        raise UnreadableProvider(provider_id, _stored_version(item), reason) from invalid
+    except (ValueError, KeyError, TypeError) as error:
+        raise UnreadableProvider(
+            provider_id, _stored_version(item), type(error).__name__
+        ) from error
+
+
+def _stored_version(item: dict[str, Any]) -> int:
+    """The version attribute alone, so that an operator can replace an item that no longer
+    validates on the version it has (the write's condition); 0 when it has none."""
+    version = item.get("version")
+    if isinstance(version, bool) or not isinstance(version, int | Decimal):
+        return 0
+    return int(version) if version == int(version) and version >= 1 else 0
 
 
 @dataclass(frozen=True, slots=True)

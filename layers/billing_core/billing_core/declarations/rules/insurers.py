@@ -94,6 +94,13 @@ class InsurerRegisters:
         position = bisect.bisect_right(self._starts, day)
         return self.versions[max(position - 1, 0)]
 
+    def in_force_during(self, first: date, last: date | None) -> tuple[InsurerRegister, ...]:
+        """Every version in force on a day from ``first`` to ``last`` (None: open-ended),
+        oldest first: the versions a contract for that period is read with."""
+        starts = (day for day in self._starts if first < day and (last is None or day <= last))
+        in_force = [self.in_force(day) for day in (first, *starts)]
+        return tuple({register.version: register for register in in_force}.values())
+
     def with_versions(self, loaded: Iterable[InsurerRegister]) -> InsurerRegisters:
         return InsurerRegisters((*self.versions, *loaded))
 

@@ -6,7 +6,6 @@ submitted value."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -19,10 +18,17 @@ from aws_lambda_powertools.event_handler.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from billing_core.entrypoints.http.cursor import InvalidCursor
-from billing_core.ports import ConcurrentChange, InvalidPosition
+from billing_core.ports import ConcurrentChange, InvalidPosition, UnreadableProvider
 from billing_core.services.inputs import InvalidInput
-from billing_core.shared.errors import Forbidden, NotFound, Refused, StateConflict
+from billing_core.shared.errors import (
+    Forbidden,
+    NotFound,
+    Refused,
+    StateConflict,
+    validation_message,
+)
 from billing_core.shared.reference import InvalidReference
+from billing_core.texts.practice import dutch_and_english
 
 INVALID_REFERENCE = (
     "Dit betalingskenmerk klopt niet — controleer de 14 cijfers. / "
@@ -51,15 +57,6 @@ def proxy_error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
     }
 
 
-def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
-    """'body.file_name: Field required' — where and what, never the submitted value."""
-    parts = []
-    for error in errors[:5]:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return "; ".join(parts)
-
-
 def found(value: Found | None, message: str) -> Found:
     """The service's answer, or the API's 404 for an id this tenant does not have."""
     if value is None:
@@ -80,6 +77,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     app.exception_handler(NotFound)(_no_such_invoice)
     app.exception_handler(Refused)(_refused)
     app.exception_handler(ConcurrentChange)(_concurrent_change)
+    app.exception_handler(UnreadableProvider)(_unreadable_provider)
 
 
 def _invalid_request(error: RequestValidationError) -> Response[str]:
@@ -139,3 +137,13 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     return error_response(
         HTTPStatus.CONFLICT, CONCURRENT_CHANGE, "changed at the same moment: try again"
     )
+
+
+def _unreadable_provider(error: UnreadableProvider) -> Response[str]:
+    """Stored settings that no longer validate (a legacy item): a conflict with what is
+    stored, which an operator resolves by replacing them on their version (R31)."""
+    text = "provider_unreadable" if error.version else "provider_unreadable_unversioned"
+    message = dutch_and_english(
+        text, provider_id=error.provider_id, version=error.version, reason=error.reason
+    )
+    return error_response(HTTPStatus.CONFLICT, "provider_unreadable", message)

@@ -26,8 +26,21 @@ class ProviderCreatedOut(BaseModel):
     version: int
 
 
+class UnreadableProviderOut(BaseModel):
+    provider_id: str
+    version: int = Field(
+        description="the stored version: PUT the full settings with it to replace them"
+        " (0: the item has none, and the API cannot replace it)"
+    )
+    reason: str = Field(description="the fields that do not validate and why, never a value")
+
+
 class ProviderListOut(BaseModel):
     items: list[Provider]
+    unreadable: list[UnreadableProviderOut] = Field(
+        description="providers whose stored settings no longer validate: the runs skip them"
+        " until an operator replaces them (R31)"
+    )
 
 
 class FieldChangeOut(BaseModel):

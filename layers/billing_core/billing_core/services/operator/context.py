@@ -22,11 +22,14 @@ from billing_core.shared.clock import Clock
 
 @dataclass(frozen=True, slots=True)
 class OperatorContext:
-    """Providers' settings and users (R31, R32)."""
+    """Providers' settings and users (R31, R32), and the insurer register versions a
+    contract's UZOVI code is checked against (R33; None: the shipped version only, for a
+    context that writes no contracts)."""
 
     store: ProviderSettingsStore
     users: UserDirectory
     clock: Clock
+    registers: InsurerRegisterStore | None = None
 
 
 class OperatorStore(ProviderStore, InsurerRegisterStore, Protocol):

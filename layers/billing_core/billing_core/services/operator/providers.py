@@ -3,11 +3,18 @@
 Each save is a new version with its field-level history entry, written on condition of
 the version it replaces: a stale edit changes nothing (409). The settings are the
 pydantic ``Provider``, so what is written has passed the runtime's own validation.
+
+A stored item that no longer validates (UnreadableProvider, a 409 wherever it is read) is
+listed by id with why, and a replace writes over it on its stored version: the one way to
+repair it without code (R31: one bad provider never stops a run for the others).
 """
 
 from __future__ import annotations
 
-from billing_core.ports import ConcurrentChange, ProviderSettingsStore
+from dataclasses import dataclass
+
+from billing_core.declarations.rules.insurers import registers_in_use
+from billing_core.ports import ConcurrentChange, ProviderSettingsStore, UnreadableProvider
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import (
     Editor,
@@ -18,12 +25,14 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import practice_refused
+from billing_core.texts.practice import dutch_and_english
 
 
 def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) -> Provider:
     """Version 1; refused (409) when the id is taken."""
     if ctx.store.get_provider(settings.provider_id) is not None:
         raise practice_refused("provider_exists")
+    _refuse_what_the_store_contradicts(settings, ctx)
     try:
         return save_version(None, settings, editor, ctx.store, ctx.clock)
     except ConcurrentChange:
@@ -33,17 +42,88 @@ def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) ->
 def replace_provider(
     provider_id: str, settings: Provider, editor: Editor, ctx: OperatorContext
 ) -> Provider | None:
-    """``settings.version`` is the version the operator edited; None for an unknown id."""
+    """``settings.version`` is the version the operator edited (of an unreadable item: its
+    stored version); None for an unknown id."""
     if settings.provider_id != provider_id:
         raise InvalidInput("body.provider_id", "the provider id cannot change")
-    current = ctx.store.get_provider(provider_id)
-    if current is None:
-        return None
-    return save_version(current, settings, editor, ctx.store, ctx.clock)
+    replaces = 0
+    try:
+        current = ctx.store.get_provider(provider_id)
+    except UnreadableProvider as unreadable:
+        if not unreadable.version:
+            raise  # no version to write on condition of: the 409 says so
+        current, replaces = None, unreadable.version
+    else:
+        if current is None:
+            return None
+    _refuse_what_the_store_contradicts(settings, ctx)
+    return save_version(current, settings, editor, ctx.store, ctx.clock, replaces=replaces)
 
 
-def list_providers(ctx: OperatorContext) -> list[Provider]:
-    return ctx.store.list_providers()
+def _refuse_what_the_store_contradicts(settings: Provider, ctx: OperatorContext) -> None:
+    """What the settings model cannot judge alone (400, the place named): an insurer the
+    register does not know, an AGB code of another provider."""
+    _refuse_insurers_not_in_register(settings, ctx)
+    _refuse_codes_of_others(settings, ctx)
+
+
+def _refuse_insurers_not_in_register(settings: Provider, ctx: OperatorContext) -> None:
+    """R33: a contract with a code the register does not know (9644, a typo for CZ's 9664)
+    would make every patient of that insurer non-contracted (R5, R17) without a word. The
+    code is known when a version in force during the contract lists it: a past contract
+    with an insurer that merged since stays valid."""
+    if not settings.contracts:
+        return
+    registers = registers_in_use(ctx.registers)
+    for position, contract in enumerate(settings.contracts):
+        versions = registers.in_force_during(contract.starts, contract.ends)
+        if not any(version.is_known(contract.uzovi) for version in versions):
+            message = dutch_and_english(
+                "uzovi_not_in_register",
+                uzovi=contract.uzovi,
+                version=", ".join(version.version for version in versions),
+            )
+            raise InvalidInput(f"body.contracts.{position}.uzovi", message)
+
+
+def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
+    """A Vektis file belongs to the provider whose agb_codes hold one of its header's
+    codes (interfaces.md §6): one owner per code, or the second practice's invoices print
+    the first one's. The refusal names the holder: an operator sees every provider."""
+    holders = {
+        code: other.provider_id
+        for other in ctx.store.readable_providers().providers
+        if other.provider_id != settings.provider_id
+        for code in other.all_agb_codes
+    }
+    for position, agb in enumerate(settings.agb_codes):
+        if agb.code in holders:
+            message = dutch_and_english("agb_code_taken", holder=holders[agb.code])
+            raise InvalidInput(f"body.agb_codes.{position}.code", message)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderList:
+    """Every provider whose settings validate, and why each of the others does not."""
+
+    providers: list[Provider]
+    unreadable: list[UnreadableProvider]
+
+
+def list_providers(ctx: OperatorContext) -> ProviderList:
+    listing = ctx.store.readable_providers()
+    # One more read for each unreadable id (there are few): the listing names only the id.
+    unreadable = [_why_unreadable(provider_id, ctx) for provider_id in listing.unreadable]
+    return ProviderList(listing.providers, [u for u in unreadable if u is not None])
+
+
+def _why_unreadable(provider_id: str, ctx: OperatorContext) -> UnreadableProvider | None:
+    """None when it reads by now (replaced since the listing)."""
+    try:
+        ctx.store.get_provider(provider_id)
+    except UnreadableProvider as unreadable:
+        return unreadable
+    return None
 
 
 def get_provider(provider_id: str, ctx: OperatorContext) -> Provider | None:
@@ -63,11 +143,15 @@ def save_version(
     editor: Editor,
     store: ProviderSettingsStore,
     clock: Clock,
+    *,
+    replaces: int = 0,
 ) -> Provider:
     """The one way settings are written (the operator's and the practice admin's): the
-    next version, when ``settings`` edits the current one and changes something."""
-    current_version = current.version if current else 0
-    if current is not None and settings.version != current_version:
+    next version, when ``settings`` edits the current one and changes something.
+    ``replaces``: without a current one, the stored version of an item that does not
+    validate (every field is new in the history, as in a first version)."""
+    current_version = current.version if current else replaces
+    if (current is not None or replaces) and settings.version != current_version:
         raise practice_refused("stale_version", version=current_version)
     stored = settings.model_copy(update={"version": current_version + 1})
     changes = changes_between(current, stored)
