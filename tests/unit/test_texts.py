@@ -136,7 +136,7 @@ def test_the_patient_api_answers_come_from_the_patient_catalogue():
     assert patient_message("invalid_reference", "en") == (
         "This payment reference is not right — check the 14 digits."
     )
-    assert NotFound().message("en") == NotFound.message_en == patient_message("not_found", "en")
+    assert NotFound().message("en") == NotFound().message_en == patient_message("not_found", "en")
     # (Polish has the answers since issue 17 item 7; before that Polish readers got Dutch)
     assert NotFound().message("pl") == (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych."

@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Any
 
 from billing_core.shared.money import format_euros
-from billing_core.texts.practice import finding_message
 
 
 class Severity(StrEnum):
@@ -45,6 +44,10 @@ class Finding:
     params: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def message(self, language: str = "nl") -> str:
+        # Here, not at import: a retour or an upload without findings never reads the
+        # practice's texts (shared/errors.py says why).
+        from billing_core.texts.practice import finding_message
+
         return finding_message(self.code, language, line=self.line, field=self.field, **self.params)
 
     def as_dict(self) -> dict[str, Any]:

@@ -18,7 +18,6 @@ from billing_core.declarations.record import DeclarationRecord, DeclarationStatu
 from billing_core.declarations.reports import OtherVersionIgnored
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared import reference
-from billing_core.texts.practice import action_sentences
 
 if TYPE_CHECKING:
     from billing_core.declarations.reports import UploadReport
@@ -140,6 +139,9 @@ def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None
 def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgnored:
     """Nothing of it is read into invoices: the practice is told (once per version) that
     the upload keeps its first file, and the operator sees an error and a metric."""
+    # Here, not at import: a second version of an upload is rare (shared/errors.py says why).
+    from billing_core.texts.practice import action_sentences
+
     sentences = action_sentences("upload_version_ignored", declaration_id=upload.declaration_id)
     version = hashlib.sha256(upload.version.encode()).hexdigest()[:16]
     action = OpenAction(

@@ -30,7 +30,6 @@ from billing_core.payments.transfer_batches import (
 from billing_core.ports import BillingStore, ConcurrentChange, TransferBatches
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.money import format_euros
-from billing_core.texts.practice import action_sentences
 
 ATTEMPTS = 3
 UNKNOWN_REASON = "NARR"  # the bank gave no code: "see the narrative"
@@ -112,6 +111,9 @@ def _changed(
 
 def _returned_payout_action(transfer: BatchTransfer, now: datetime) -> OpenAction:
     """For the practice (and the operator, who sees it on the batch): check the account."""
+    # Here, not at import: a returned payout is rare (shared/errors.py says why).
+    from billing_core.texts.practice import action_sentences
+
     sentences = action_sentences(
         "payout_returned",
         amount=format_euros(transfer.amount_cents),

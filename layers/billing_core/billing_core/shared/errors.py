@@ -25,20 +25,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from billing_core.texts import patient, practice
 from billing_core.texts.catalogue import DEFAULT_LANGUAGE
+
+# The sentences (texts.patient, texts.practice) are imported when a refusal is made, not
+# with this module: every function imports it, few refuse anything on a cold start, and
+# the four languages' texts are a tenth of a handler's import (issue 18 (d)).
 
 
 class NotFound(LookupError):
     code = "not_found"
-    message_nl = patient.patient_message(code, "nl")
-    message_en = patient.patient_message(code, "en")
 
     def __init__(self) -> None:
         # Nothing of the request in the exception: it may end up in a log.
         super().__init__(self.code)
 
+    @property
+    def message_nl(self) -> str:
+        return self.message("nl")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
     def message(self, language: str) -> str:
+        from billing_core.texts import patient
+
         return patient.patient_message(self.code, language)
 
 
@@ -97,12 +108,16 @@ _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "opera
 
 def refused(code: str) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient)."""
+    from billing_core.texts import patient
+
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
     return kind(code, **patient.refusal_sentences(code))
 
 
 def practice_refused(code: str, **values: object) -> Refused:
     """The exception for a refusal of what a practice employee asked (texts.practice)."""
+    from billing_core.texts import practice
+
     kind = StateConflict if code in _PRACTICE_STATE_CONFLICTS else Refused
     if code in _PRACTICE_FORBIDDEN:
         kind = Forbidden

@@ -28,7 +28,6 @@ from billing_core.shared.errors import (
     validation_message,
 )
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.practice import dutch_and_english
 
 INVALID_REFERENCE = (
     "Dit betalingskenmerk klopt niet — controleer de 14 cijfers. / "
@@ -142,6 +141,9 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
 def _unreadable_provider(error: UnreadableProvider) -> Response[str]:
     """Stored settings that no longer validate (a legacy item): a conflict with what is
     stored, which an operator resolves by replacing them on their version (R31)."""
+    # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
+    from billing_core.texts.practice import dutch_and_english
+
     text = "provider_unreadable" if error.version else "provider_unreadable_unversioned"
     message = dutch_and_english(
         text, provider_id=error.provider_id, version=error.version, reason=error.reason
