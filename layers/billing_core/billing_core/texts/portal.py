@@ -303,6 +303,16 @@ _DUTCH: Sections = {
         "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
         "refused": "Niet gelukt: {reason}",
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
+        # The same form sent again (R38, web.serve_change).
+        "form_sent_title": "Formulier al verstuurd",
+        "form_key_reused": (
+            "Dit formulier is al eerder verstuurd, met andere gegevens. Er is niets gewijzigd."
+            " Open de pagina opnieuw en vul het formulier daar in."
+        ),
+        "form_key_in_use": (
+            "Dit formulier wordt nog verwerkt. Open de pagina over een moment opnieuw om te"
+            " zien of het gelukt is."
+        ),
     },
 }
 
@@ -587,6 +597,15 @@ _ENGLISH: Sections = {
         "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
         "refused": "Not done: {reason}",
         "invalid_form": "The form is not filled in correctly: {fields}.",
+        "form_sent_title": "Form already sent",
+        "form_key_reused": (
+            "This form was sent before, with other values. Nothing was changed. Open the page"
+            " again and fill in the form there."
+        ),
+        "form_key_in_use": (
+            "This form is still being processed. Open the page again in a moment to see"
+            " whether it worked."
+        ),
     },
 }
 

@@ -38,7 +38,7 @@ from billing_core.entrypoints.http.provider_models import (
 )
 from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
-from billing_core.entrypoints.web.portal.session import Session
+from billing_core.entrypoints.web.portal.session import Session, new_form_key
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionState
@@ -65,6 +65,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
 # Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
 ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+# Every form that changes something carries a key of its own (web.serve_change, R38).
+ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
 
 
@@ -276,19 +278,26 @@ def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
     return None if first and last and first > last else (first, last)
 
 
+# The changes of the invoice page, by the form each is made in, and what each says done.
+INVOICE_CHANGES = {"stop": "stopped", "hold": "held"}
+
+
 def invoice_page(
     request: PortalRequest,
     invoice_id: str,
     ctx: ProviderContext,
     *,
     status: HTTPStatus = HTTPStatus.OK,
-    notice: str | None = None,
+    entered: Mapping[str, Mapping[str, str]] | None = None,
     error: str | None = None,
 ) -> PortalAnswer:
+    """The invoice, and a staff member's forms to change it (R21, R16), filled in again
+    with what was ``entered`` in a form that was refused."""
     detail = invoices.invoice_detail(request.user, invoice_id, ctx)
     if detail is None:
         return not_found(request)
     shown = InvoiceDetailOut.of_detail(detail)
+    done = request.query.get("done", "")
     return render(
         "invoice.html.j2",
         request.language,
@@ -298,7 +307,8 @@ def invoice_page(
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         stop_reasons=STOP_REASONS,
         patient_email=detail.invoice.addressee.email or "",
-        notice=notice,
+        entered=entered or {},
+        notice=portal_texts(request.language)(done) if done in INVOICE_CHANGES.values() else None,
         error=error,
     )
 
@@ -323,6 +333,7 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
     return _change(
         request,
         invoice_id,
+        "stop",
         lambda: StopIn(
             scope=form.get("scope", ""),
             percentage=form.get("percentage") or None,
@@ -331,7 +342,6 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
             accept_terms=form.get("accept_terms") == "yes",
         ),
         lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
-        "stopped",
         ctx,
     )
 
@@ -342,9 +352,9 @@ def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
     return _change(
         request,
         invoice_id,
+        "hold",
         lambda: HoldIn(until=form.get("until", ""), reason=form.get("reason", "")),
         lambda body: invoices.hold_invoice(request.user, invoice_id, body.until, body.reason, ctx),
-        "held",
         ctx,
     )
 
@@ -352,28 +362,40 @@ def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
 def _change(
     request: PortalRequest,
     invoice_id: str,
+    form_name: str,
     parse: Callable[[], Any],
     change: Callable[[Any], Any],
-    done_key: str,
     ctx: ProviderContext,
 ) -> PortalAnswer:
-    """A change of a staff member (R32) on the invoice page: the page again, with what
-    happened or why not."""
+    """A change of a staff member (R32) on the invoice page. Once done, to the page
+    (POST/redirect/GET: a reload shows the page and sends nothing); refused, the page
+    with why not and the form as it was filled in."""
     t = portal_texts(request.language)
+    entered = {form_name: dict(request.form)}
     try:
         changed = change(parse())
-    except ValidationError as invalid:
-        fields = ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
-        error = t("invalid_form", fields=fields)
-        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
+    except (ValidationError, InvalidInput) as invalid:
+        error = t("invalid_form", fields=_invalid_fields(invalid))
+        return invoice_page(
+            request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error
+        )
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
         error = t("refused", reason=refusal.message(t.language))
-        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.CONFLICT, error=error)
+        return invoice_page(
+            request, invoice_id, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error
+        )
     if changed is None:
         return not_found(request)
-    return invoice_page(request, invoice_id, ctx, notice=t(done_key))
+    return PortalAnswer(redirect_to=f"/portal/notas/{invoice_id}?done={INVOICE_CHANGES[form_name]}")
+
+
+def _invalid_fields(invalid: ValidationError | InvalidInput) -> str:
+    """The names of the fields that are not filled in correctly."""
+    if isinstance(invalid, InvalidInput):
+        return invalid.where.rpartition(".")[2]
+    return ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
 
 
 # --- Acties ---------------------------------------------------------------------------------
@@ -591,12 +613,7 @@ def _settings_change(
     try:
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
-        where = (
-            invalid.where
-            if isinstance(invalid, InvalidInput)
-            else ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
-        )
-        error = t("invalid_form", fields=where.rpartition(".")[2])
+        error = t("invalid_form", fields=_invalid_fields(invalid))
         return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
