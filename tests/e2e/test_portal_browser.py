@@ -15,6 +15,7 @@ import pytest
 
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.ledger import EntryKind
 from billing_core.services.patient import file_objection
 from billing_core.shared import reference
 from local.generate import declaration_csv
@@ -141,8 +142,16 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
     page.get_by_role("button", name="Stop boeken").click()
     assert page.locator("#notice").inner_text() == "De stop is geboekt."
-    # And a reload of the page it was sent on to sends nothing again (POST/redirect/GET, R38)
+    # And, on the page the stop redirected to, stop a fixed amount of it as well (R21)
+    page.get_by_label("Coulancebedrag in euro").fill("1,50")
+    page.get_by_label("Reden", exact=True).select_option("goodwill")
+    page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
+    page.get_by_role("button", name="Stop boeken").click()
+    assert page.locator("#notice").inner_text() == "De stop is geboekt."
     repository = running_server.sandbox.runtime.repository
+    stopped = repository.get_invoice(DENTAL.provider_id, first.invoice_id)
+    assert [e.amount_cents for e in stopped.ledger if e.kind is EntryKind.COULANCE][-1] == -150
+    # And a reload of the page it was sent on to sends nothing again (POST/redirect/GET, R38)
     booked = len(repository.get_invoice(DENTAL.provider_id, first.invoice_id).ledger)
     page.reload()
     assert page.url.endswith(f"/portal/notas/{first.invoice_id}?done=stopped")

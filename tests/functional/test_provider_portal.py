@@ -394,6 +394,44 @@ def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, inv
 READING_FORMS = ("/portal/notas", "/portal/logout")
 
 
+def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
+    """R21 "Part: a fixed amount or a percentage of the original invoice amount"; R35 the
+    portal does all of R21 (audit provider D2): the amount as people type it, 5,00."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", amount="5,00")
+    assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
+    assert coulance_booked(sandbox, target) == [-500]
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.amount_due_cents == target.amount_due_cents - 500
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "said"),
+    [
+        ({"amount": "5,00", "percentage": "25"}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
+        ({}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
+        ({"amount": "5,001"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
+        ({"amount": "-5"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
+    ],
+)
+def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, invoices, typed, status, said):
+    """R21: both, neither, or an amount that is no euros is explained in the portal's
+    words, the form filled in as it was; nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", **typed)
+    answer_status, _, html = staff.post(path, fields)
+    assert answer_status == status and said in html
+    form = next(inside for action, inside in post_forms(html) if action == path)
+    for name, value in typed.items():
+        assert f'name="{name}" inputmode="decimal" autocomplete="off"' in form
+        assert f'value="{value}"' in form
+    assert coulance_booked(sandbox, target) == []
+
+
 def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, invoices):
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))

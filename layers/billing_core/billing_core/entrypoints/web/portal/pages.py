@@ -58,7 +58,8 @@ from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
-from billing_core.texts.catalogue import short_date
+from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.texts.catalogue import Texts, short_date
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -328,7 +329,8 @@ def letter(
 
 
 def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
-    """R21 with the terms to accept; a percentage or the whole invoice."""
+    """R21 with the terms to accept: the whole invoice, or a part of it as an amount in
+    euros or a percentage of the original amount."""
     form = request.form
     return _change(
         request,
@@ -336,6 +338,7 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
         "stop",
         lambda: StopIn(
             scope=form.get("scope", ""),
+            amount=_cents(form.get("amount", ""), "amount"),
             percentage=form.get("percentage") or None,
             reason=form.get("reason", ""),
             patient_email=form.get("patient_email", ""),
@@ -344,6 +347,16 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
         lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
         ctx,
     )
+
+
+def _cents(typed: str, field: str) -> int | None:
+    """An amount typed in euros, as people write it ("12,50"), in cents; None if empty."""
+    if not typed.strip():
+        return None
+    try:
+        return parse_euros(typed)
+    except AmountFormatError:
+        raise InvalidInput(field, "not an amount in euros like 12,50") from None
 
 
 def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
@@ -382,7 +395,7 @@ def _change(
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
-        error = t("refused", reason=refusal.message(t.language))
+        error = t("refused", reason=_refusal_reason(refusal, t))
         return invoice_page(
             request, invoice_id, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error
         )
@@ -396,6 +409,13 @@ def _invalid_fields(invalid: ValidationError | InvalidInput) -> str:
     if isinstance(invalid, InvalidInput):
         return invalid.where.rpartition(".")[2]
     return ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
+
+
+def _refusal_reason(refusal: Refused, t: Texts) -> str:
+    """The refusal's sentence, as the API gives it, or the portal's own
+    (``refusal_<code>``) where that one names the form's fields as the form does."""
+    own = t.entries.get(f"refusal_{refusal.code}")
+    return own if own is not None else refusal.message(t.language)
 
 
 # --- Acties ---------------------------------------------------------------------------------
@@ -435,7 +455,7 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except (Refused, InvalidInput) as refusal:
-        reason = refusal.message(t.language) if isinstance(refusal, Refused) else str(refusal)
+        reason = _refusal_reason(refusal, t) if isinstance(refusal, Refused) else str(refusal)
         return _page(request, "actions.html.j2", actions=[], state="", error=reason)
     if updated is None:
         return not_found(request)
@@ -618,7 +638,7 @@ def _settings_change(
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
-        error = t("refused", reason=refusal.message(t.language))
+        error = t("refused", reason=_refusal_reason(refusal, t))
         return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
     if changed is None:
         return not_found(request)
