@@ -15,6 +15,7 @@ import pytest
 
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.ledger import EntryKind
 from billing_core.services.patient import file_objection
 from billing_core.shared import reference
 from local.generate import declaration_csv
@@ -141,6 +142,20 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
     page.get_by_role("button", name="Stop boeken").click()
     assert page.locator("#notice").inner_text() == "De stop is geboekt."
+    # And, on the page the stop redirected to, stop a fixed amount of it as well (R21)
+    page.get_by_label("Coulancebedrag in euro").fill("1,50")
+    page.get_by_label("Reden", exact=True).select_option("goodwill")
+    page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
+    page.get_by_role("button", name="Stop boeken").click()
+    assert page.locator("#notice").inner_text() == "De stop is geboekt."
+    repository = running_server.sandbox.runtime.repository
+    stopped = repository.get_invoice(DENTAL.provider_id, first.invoice_id)
+    assert [e.amount_cents for e in stopped.ledger if e.kind is EntryKind.COULANCE][-1] == -150
+    # And a reload of the page it was sent on to sends nothing again (POST/redirect/GET, R38)
+    booked = len(repository.get_invoice(DENTAL.provider_id, first.invoice_id).ledger)
+    page.reload()
+    assert page.url.endswith(f"/portal/notas/{first.invoice_id}?done=stopped")
+    assert len(repository.get_invoice(DENTAL.provider_id, first.invoice_id).ledger) == booked
     # And put the other on hold for two weeks
     page.goto(f"{server}/portal/notas/{second.invoice_id}")
     page.get_by_label("Aanhouden tot en met").fill("2026-12-07")
@@ -181,6 +196,7 @@ def test_a_viewer_reads_but_cannot_stop(running_server, open_browser, world):
             "reason": "goodwill",
             "accept_terms": "yes",
             "patient_email": world[0].addressee.email,
+            "form_key": "made-up-by-the-viewer",
         },
     )
     # Then the service refuses the role: 403, nothing stopped
@@ -227,7 +243,12 @@ def test_staff_posting_the_settings_form_anyway_gets_403(running_server, open_br
     before = running_server.sandbox.runtime.repository.get_provider(DENTAL.provider_id)
     forged = page.request.post(
         f"{server}/portal/instellingen/contact",
-        form={"csrf": token, "version": str(before.version), "email": "x@example.org"},
+        form={
+            "csrf": token,
+            "form_key": "made-up-by-the-staff-member",
+            "version": str(before.version),
+            "email": "x@example.org",
+        },
     )
     assert forged.status == 403
     assert running_server.sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before

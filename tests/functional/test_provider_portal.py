@@ -1,12 +1,14 @@
 """The provider portal over the sandbox server, without a browser (R35, R32, R26, issue 16).
 
 Sign-in is the code flow with PKCE against the sandbox's stand-in for the hosted UI; the
-session is a signed cookie; every form carries the session's CSRF token.
+session is a signed cookie; every form carries the session's CSRF token, and a form that
+changes something a one-time key of its own (R38).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from http import HTTPStatus
@@ -14,8 +16,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
+from billing_core.services.patient import file_objection
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
@@ -75,6 +80,22 @@ class PortalUser:
         _, html = self.page("/portal/")
         return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
+    def form(self, page: str, action: str) -> dict[str, str]:
+        """The hidden fields of the (first) form on ``page`` that posts to ``action``, as
+        the browser sends them: the CSRF token, the form's one-time key, a version."""
+        _, html = self.page(page)
+        return hidden_fields(html, action)
+
+
+def post_forms(html: str) -> list[tuple[str, str]]:
+    """(action, content) of every form on the page that posts."""
+    return re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+
+
+def hidden_fields(html: str, action: str) -> dict[str, str]:
+    content = next(inside for target, inside in post_forms(html) if target == action)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', content))
+
 
 @pytest.fixture
 def invoices(sandbox):
@@ -125,8 +146,7 @@ def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, i
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
-    fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": staff.csrf()}
-    fields["patient_email"] = target.addressee.email
+    path, fields = stop_form(staff, target, scope="full")  # the invoice page still open
     # When the practice admin disables the staff member through the API
     admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
     status, _ = sandbox.api(
@@ -136,7 +156,7 @@ def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, i
     # Then their next page and their next form go to the sign-in, and the stop is not booked
     for status, headers, _ in (
         staff.request("GET", f"/portal/notas/{target.invoice_id}"),
-        staff.post(f"/portal/notas/{target.invoice_id}/stop", fields),
+        staff.post(path, fields),
     ):
         assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
@@ -149,7 +169,8 @@ def test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request(sandbox,
     staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
     hold = {"until": (sandbox.clock.today() + timedelta(days=14)).isoformat()}
-    hold |= {"reason": "bezwaar", "csrf": staff.csrf()}
+    page = f"/portal/notas/{target.invoice_id}"
+    hold |= {"reason": "bezwaar"} | staff.form(page, f"{page}/hold")  # the page still open
     # When the practice admin makes them a viewer
     admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
     status, _ = sandbox.api(
@@ -185,14 +206,21 @@ def test_signing_out_ends_the_session_for_a_copy_of_the_cookie_too(sandbox):
     assert user.page("/portal/notas")[0] == HTTPStatus.OK
 
 
-def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices):
-    """CSRF: a POST whose token is missing or another session's is 403, the hold not set."""
+@pytest.mark.parametrize(
+    "altered",
+    [{"csrf": "guessed"}, {"form_key": ""}],
+    ids=["another-token", "no-form-key"],
+)
+def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices, altered):
+    """CSRF: a POST whose token is missing or another session's is 403, the hold not set.
+    R38: so is a change form without its one-time key (a page from before the keys)."""
     user = PortalUser(sandbox)
     user.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
     path = f"/portal/notas/{target.invoice_id}/hold"
     until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
-    status, _, _ = user.post(path, {"until": until, "reason": "bezwaar", "csrf": "guessed"})
+    fields = user.form(f"/portal/notas/{target.invoice_id}", path) | altered
+    status, _, _ = user.post(path, fields | {"until": until, "reason": "bezwaar"})
     assert status == HTTPStatus.FORBIDDEN
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
     assert stored.hold_until is None
@@ -206,7 +234,7 @@ def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoic
     _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
     assert 'id="stop-form"' not in html and 'id="read-only"' in html
     fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": viewer.csrf()}
-    fields["patient_email"] = target.addressee.email
+    fields |= {"patient_email": target.addressee.email, "form_key": "made-up-by-the-viewer"}
     status, _, _ = viewer.post(f"/portal/notas/{target.invoice_id}/stop", fields)
     assert status == HTTPStatus.FORBIDDEN
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
@@ -225,28 +253,192 @@ def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, invoices):
     assert 'id="no-invoices"' in found
 
 
+def stop_form(staff: PortalUser, invoice, **typed: str) -> tuple[str, dict[str, str]]:
+    """The invoice page's stop form as the staff member sends it: its hidden fields, the
+    terms accepted, the address checked, and what they ``typed``."""
+    page = f"/portal/notas/{invoice.invoice_id}"
+    fields = staff.form(page, f"{page}/stop") | {"reason": "goodwill", "accept_terms": "yes"}
+    return f"{page}/stop", fields | {"patient_email": invoice.addressee.email} | typed
+
+
+def coulance_booked(sandbox, invoice) -> list[int]:
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    return [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE]
+
+
 def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
-    """R21 through the form: 25% of the original amount, the terms accepted."""
+    """R21 through the form: 25% of the original amount, the terms accepted. Done, the
+    answer is the invoice page by a redirect (POST/redirect/GET): a reload sends nothing."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
-    fields = {"scope": "partial", "percentage": "25", "reason": "goodwill", "accept_terms": "yes"}
-    fields |= {"patient_email": target.addressee.email, "csrf": staff.csrf()}
-    status, _, html = staff.post(f"/portal/notas/{target.invoice_id}/stop", fields)
-    assert status == HTTPStatus.OK and "De stop is geboekt." in html
+    path, fields = stop_form(staff, target, scope="partial", percentage="25")
+    status, headers, _ = staff.post(path, fields)
+    done = f"/portal/notas/{target.invoice_id}?done=stopped"
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, done)
+    assert "De stop is geboekt." in staff.page(done)[1]
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
     quarter = int((Decimal(target.original_amount_cents) / 4).quantize(Decimal(1), ROUND_HALF_UP))
     assert stored.amount_due_cents == target.amount_due_cents - quarter
+
+
+def test_a_stop_form_sent_twice_books_one_coulance(sandbox, invoices):
+    """R38 "Safe retries for people and programs … same key and body → the first answer
+    again, no second effect"; R21 a stop "cannot be changed or undone afterwards" (audit
+    provider D1): a double click, or a reload that sends the form again, books nothing
+    twice."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    # Given the stop form of the invoice page, filled in for 25%
+    path, fields = stop_form(staff, target, scope="partial", percentage="25")
+    # When the browser sends it twice
+    first, again = staff.post(path, fields), staff.post(path, fields)
+    # Then the second answer is the first, and one coulance is booked
+    assert first[0] == HTTPStatus.SEE_OTHER and again[:2] == first[:2]
+    quarter = int((Decimal(target.original_amount_cents) / 4).quantize(Decimal(1), ROUND_HALF_UP))
+    assert coulance_booked(sandbox, target) == [-quarter]
+    # And a new form of the page (a key of its own) is a new stop
+    path, fields = stop_form(staff, target, scope="partial", percentage="25")
+    assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
+    assert coulance_booked(sandbox, target) == [-quarter, -quarter]
+
+
+def test_a_form_key_sent_with_other_values_changes_nothing(sandbox, invoices):
+    """R38 (as the API's 422): the key of a form that was sent, with other values (the
+    browser's back button, the form changed), is refused, and nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", percentage="25")
+    assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
+    status, _, html = staff.post(path, fields | {"percentage": "50"})
+    assert status == HTTPStatus.UNPROCESSABLE_ENTITY and "al eerder verstuurd" in html
+    assert len(coulance_booked(sandbox, target)) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "action", "typed"),
+    [
+        (
+            "/portal/instellingen",
+            "/portal/instellingen/aanmanen",
+            {"days_to_reminder": "10", "days_to_handover": "21", "max_invoices_per_letter": "5"},
+        ),
+        (
+            "/portal/instellingen",
+            "/portal/instellingen/gebruikers/uitnodigen",
+            {"email": "nieuw@example.org", "role": "staff"},
+        ),
+    ],
+)
+def test_a_settings_form_sent_twice_is_done_once(sandbox, page, action, typed):
+    """R38, R31, R32: the second sending gets the first answer again, not the refusal of
+    a stale version or of a colleague invited already."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    fields = admin.form(page, action) | typed
+    first, again = admin.post(action, fields), admin.post(action, fields)
+    assert first[0] == HTTPStatus.SEE_OTHER and again[:2] == first[:2]
+    changed = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version - before
+    invited = [
+        u.email
+        for u in sandbox.runtime.user_directory.users_of(DENTAL.provider_id)
+        if u.email == "nieuw@example.org"
+    ]
+    assert (changed, len(invited)) == ((1, 0) if "aanmanen" in action else (0, 1))
+
+
+def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, invoices):
+    """R38: every change form of every page the admin sees (stop, hold, the actions, the
+    settings, the colleagues, the upload) has a one-time key, no two the same; the
+    search and the sign-out only read or end the session."""
+    objected = invoices[1]
+    file_objection(
+        objected.reference,
+        BirthDate(objected.birth_date),
+        "amount",
+        "Ik had een afspraak over de prijs.",
+        "bezwaar@example.org",
+        sandbox.runtime.patient_context(),
+    )
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.post(
+        "/portal/instellingen/gebruikers/uitnodigen",
+        admin.form("/portal/instellingen", "/portal/instellingen/gebruikers/uitnodigen")
+        | {"email": "nieuw@example.org", "role": "staff"},
+    )  # a colleague, so that the page has the forms of a colleague's role too
+    pages = ["/portal/declaraties", f"/portal/notas/{objected.invoice_id}", "/portal/acties"]
+    forms = [
+        f for page in [*pages, "/portal/instellingen"] for f in post_forms(admin.page(page)[1])
+    ]
+    changes = [(action, inside) for action, inside in forms if action not in READING_FORMS]
+    keys = [re.search(r'name="form_key" value="([^"]+)"', inside) for _, inside in changes]
+    assert {action.rsplit("/", 1)[-1] for action, _ in changes} >= {
+        "declaraties",
+        "stop",
+        "hold",
+        "rol",
+        "uitschakelen",
+        "uitnodigen",
+        "contact",
+        "aanmanen",
+        "coulance",
+    }
+    assert any(action.startswith("/portal/acties/") for action, _ in changes)
+    assert all(keys) and len({k[1] for k in keys}) == len(keys)
+
+
+READING_FORMS = ("/portal/notas", "/portal/logout")
+
+
+def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
+    """R21 "Part: a fixed amount or a percentage of the original invoice amount"; R35 the
+    portal does all of R21 (audit provider D2): the amount as people type it, 5,00."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", amount="5,00")
+    assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
+    assert coulance_booked(sandbox, target) == [-500]
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+    assert stored.amount_due_cents == target.amount_due_cents - 500
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "said"),
+    [
+        ({"amount": "5,00", "percentage": "25"}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
+        ({}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
+        ({"amount": "5,001"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
+        ({"amount": "-5"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
+    ],
+)
+def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, invoices, typed, status, said):
+    """R21: both, neither, or an amount that is no euros is explained in the portal's
+    words, the form filled in as it was; nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", **typed)
+    answer_status, _, html = staff.post(path, fields)
+    assert answer_status == status and said in html
+    form = next(inside for action, inside in post_forms(html) if action == path)
+    for name, value in typed.items():
+        assert f'name="{name}" inputmode="decimal" autocomplete="off"' in form
+        assert f'value="{value}"' in form
+    assert coulance_booked(sandbox, target) == []
 
 
 def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, invoices):
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
     target = invoices[0]
-    fields = {"scope": "full", "reason": "goodwill", "patient_email": target.addressee.email}
-    status, _, html = staff.post(
-        f"/portal/notas/{target.invoice_id}/stop", fields | {"csrf": staff.csrf()}
-    )
+    path, fields = stop_form(staff, target, scope="full")
+    fields.pop("accept_terms")
+    status, _, html = staff.post(path, fields)
     assert status == HTTPStatus.CONFLICT and 'id="error"' in html
 
 
@@ -344,7 +536,14 @@ def test_a_letter_position_that_is_no_number_gets_the_not_found_page(sandbox, in
 
 
 def settings_form(user: PortalUser, version: int, **fields: str) -> dict[str, str]:
-    return {"csrf": user.csrf(), "version": str(version), **fields}
+    """A settings form of the admin's page, editing ``version``."""
+    hidden = user.form("/portal/instellingen", "/portal/instellingen/contact")
+    return hidden | {"version": str(version), **fields}
+
+
+def forged_form(user: PortalUser, **fields: str) -> dict[str, str]:
+    """A form the page did not offer, posted with the session's token and a made-up key."""
+    return {"csrf": user.csrf(), "form_key": f"made-up-{secrets.token_hex(8)}", **fields}
 
 
 def test_the_admin_changes_the_dunning_policy_and_a_stale_form_is_refused(sandbox):
@@ -392,9 +591,11 @@ def test_only_the_admin_changes_settings_and_users_a_forged_post_is_403(sandbox,
     user.sign_in(sample_login(DENTAL, role))
     before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
     assert user.page("/portal/instellingen")[0] == HTTPStatus.FORBIDDEN
-    forged = settings_form(user, before.version, email="fraude@example.org", phone="0612345678")
+    forged = forged_form(
+        user, version=str(before.version), email="fraude@example.org", phone="0612345678"
+    )
     assert user.post("/portal/instellingen/contact", forged)[0] == HTTPStatus.FORBIDDEN
-    invite = {"csrf": user.csrf(), "email": "nieuw@example.org", "role": "admin"}
+    invite = forged_form(user, email="nieuw@example.org", role="admin")
     assert (
         user.post("/portal/instellingen/gebruikers/uitnodigen", invite)[0] == HTTPStatus.FORBIDDEN
     )
@@ -411,30 +612,36 @@ def test_the_admin_invites_a_colleague_changes_the_role_and_disables_them(sandbo
     def colleague():
         return next(u for u in users.users_of(DENTAL.provider_id) if u.email == "nieuw@example.org")
 
-    invite = {"csrf": admin.csrf(), "email": "Nieuw@Example.org", "role": "staff"}
+    def form(change: str, **typed: str) -> dict[str, str]:
+        return (
+            admin.form("/portal/instellingen", f"/portal/instellingen/gebruikers/{change}") | typed
+        )
+
+    invite = form("uitnodigen", email="Nieuw@Example.org", role="staff")
     assert (
         admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)[0] == HTTPStatus.SEE_OTHER
     )
     assert colleague().role.value == "staff"
-    # A second click invites nobody twice: the colleague who has not signed in yet gets
-    # the invitation again (audit onboarding D3)
-    status, again, _ = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
-    assert (status, again["Location"]) == (
+    # The form anew is a second invitation (the same form again would be done once, R38):
+    # the colleague who has not signed in yet gets it again (audit onboarding D3)
+    again = form("uitnodigen", email="Nieuw@Example.org", role="staff")
+    status, answer, _ = admin.post("/portal/instellingen/gebruikers/uitnodigen", again)
+    assert (status, answer["Location"]) == (
         HTTPStatus.SEE_OTHER,
         "/portal/instellingen?done=opnieuw-uitgenodigd",
     )
     assert [u.email for u in users.users_of(DENTAL.provider_id)].count("nieuw@example.org") == 1
-    change = {"csrf": admin.csrf(), "email": "nieuw@example.org", "role": "viewer"}
+    change = form("rol", email="nieuw@example.org", role="viewer")
     assert admin.post("/portal/instellingen/gebruikers/rol", change)[0] == HTTPStatus.SEE_OTHER
     assert colleague().role.value == "viewer"
-    remove = {"csrf": admin.csrf(), "email": "nieuw@example.org"}
+    remove = form("uitschakelen", email="nieuw@example.org")
     assert (
         admin.post("/portal/instellingen/gebruikers/uitschakelen", remove)[0]
         == HTTPStatus.SEE_OTHER
     )
     assert not colleague().enabled
     # And the admin's own account is not theirs to change
-    own = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "admin"), "role": "viewer"}
+    own = forged_form(admin, email=sample_login(DENTAL, "admin"), role="viewer")
     status, _, html = admin.post("/portal/instellingen/gebruikers/rol", own)
     assert status == HTTPStatus.CONFLICT and "eigen account" in html
 
@@ -447,13 +654,19 @@ def test_the_admin_enables_a_colleague_disabled_by_mistake_by_inviting_them_agai
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
     users = sandbox.runtime.user_directory
-    remove = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "staff")}
+
+    def form(change: str, **typed: str) -> dict[str, str]:
+        return (
+            admin.form("/portal/instellingen", f"/portal/instellingen/gebruikers/{change}") | typed
+        )
+
+    remove = form("uitschakelen", email=sample_login(DENTAL, "staff"))
     assert (
         admin.post("/portal/instellingen/gebruikers/uitschakelen", remove)[0]
         == HTTPStatus.SEE_OTHER
     )
     # When the admin invites the address again, as a viewer
-    invite = {"csrf": admin.csrf(), "email": sample_login(DENTAL, "staff"), "role": "viewer"}
+    invite = form("uitnodigen", email=sample_login(DENTAL, "staff"), role="viewer")
     status, headers, _ = admin.post("/portal/instellingen/gebruikers/uitnodigen", invite)
     # Then the colleague is enabled again as a viewer, and the page says so
     assert (status, headers["Location"]) == (

@@ -9,7 +9,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing_core.entrypoints.web.portal import pages
 from billing_core.entrypoints.web.portal.pages import PortalAnswer
-from billing_core.entrypoints.web.portal.web import PageHandler, serve_form, serve_page
+from billing_core.entrypoints.web.portal.web import (
+    PageHandler,
+    serve_change,
+    serve_form,
+    serve_page,
+)
 
 router = Router()
 
@@ -26,7 +31,7 @@ def declarations() -> Response[str | bytes]:
 
 @router.post("/portal/declaraties")
 def upload() -> Response[str | bytes]:
-    return serve_form(router.current_event, pages.upload)
+    return _change(pages.upload)
 
 
 @router.get("/portal/declaraties/<declaration_id>")
@@ -61,16 +66,12 @@ def letter(invoice_id: str, position: str) -> Response[str | bytes]:
 
 @router.post("/portal/notas/<invoice_id>/stop")
 def stop(invoice_id: str) -> Response[str | bytes]:
-    return serve_form(
-        router.current_event, lambda request, ctx: pages.stop(request, invoice_id, ctx)
-    )
+    return _change(_with(pages.stop, invoice_id))
 
 
 @router.post("/portal/notas/<invoice_id>/hold")
 def hold(invoice_id: str) -> Response[str | bytes]:
-    return serve_form(
-        router.current_event, lambda request, ctx: pages.hold(request, invoice_id, ctx)
-    )
+    return _change(_with(pages.hold, invoice_id))
 
 
 @router.get("/portal/acties")
@@ -80,10 +81,7 @@ def actions() -> Response[str | bytes]:
 
 @router.post("/portal/acties/<action_id>")
 def update_action(action_id: str) -> Response[str | bytes]:
-    return serve_form(
-        router.current_event,
-        lambda request, ctx: pages.update_action(request, action_id, ctx),
-    )
+    return _change(_with(pages.update_action, action_id))
 
 
 @router.get("/portal/geblokkeerd")
@@ -120,12 +118,17 @@ def settings() -> Response[str | bytes]:
 
 @router.post("/portal/instellingen/<part>")
 def change_settings(part: str) -> Response[str | bytes]:
-    return serve_form(router.current_event, _with(pages.change_settings, part))
+    return _change(_with(pages.change_settings, part))
 
 
 @router.post("/portal/instellingen/gebruikers/<change>")
 def change_user(change: str) -> Response[str | bytes]:
-    return serve_form(router.current_event, _with(pages.change_user, change))
+    return _change(_with(pages.change_user, change))
+
+
+def _change(page: PageHandler) -> Response[str | bytes]:
+    """A form that changes something: done once per its form key (R38)."""
+    return serve_change(router.current_event, page, router.lambda_context)
 
 
 def _with(page: Callable[..., PortalAnswer], *path_values: str) -> PageHandler:

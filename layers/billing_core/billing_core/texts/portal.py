@@ -171,6 +171,8 @@ _DUTCH: Sections = {
         "scope_label": "Omvang",
         "scope_full": "De hele nota",
         "scope_partial": "Een deel",
+        "part_hint": "Bij een deel: vul óf een bedrag in euro in (zoals 12,50), óf een percentage.",
+        "amount_label": "Coulancebedrag in euro (bij een deel)",
         "percentage_label": "Percentage van het oorspronkelijke bedrag (bij een deel)",
         "reason_label": "Reden",
         "email_label": "E-mailadres van de patiënt (gecontroleerd)",
@@ -305,6 +307,20 @@ _DUTCH: Sections = {
         "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
         "refused": "Niet gelukt: {reason}",
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
+        # A refusal of the services, in the words of the portal's form (pages._refusal_reason).
+        "refusal_invalid_partial_stop": (
+            "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
+        ),
+        # The same form sent again (R38, web.serve_change).
+        "form_sent_title": "Formulier al verstuurd",
+        "form_key_reused": (
+            "Dit formulier is al eerder verstuurd, met andere gegevens. Er is niets gewijzigd."
+            " Open de pagina opnieuw en vul het formulier daar in."
+        ),
+        "form_key_in_use": (
+            "Dit formulier wordt nog verwerkt. Open de pagina over een moment opnieuw om te"
+            " zien of het gelukt is."
+        ),
     },
 }
 
@@ -463,6 +479,8 @@ _ENGLISH: Sections = {
         "scope_label": "Scope",
         "scope_full": "The whole invoice",
         "scope_partial": "A part",
+        "part_hint": "For a part: fill in either an amount in euros (such as 12.50) or a percentage.",
+        "amount_label": "Coulance amount in euros (for a part)",
         "percentage_label": "Percentage of the original amount (for a part)",
         "reason_label": "Reason",
         "email_label": "The patient's e-mail address (checked)",
@@ -591,6 +609,18 @@ _ENGLISH: Sections = {
         "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
         "refused": "Not done: {reason}",
         "invalid_form": "The form is not filled in correctly: {fields}.",
+        "refusal_invalid_partial_stop": (
+            "For a part, fill in either the coulance amount or the percentage, not both."
+        ),
+        "form_sent_title": "Form already sent",
+        "form_key_reused": (
+            "This form was sent before, with other values. Nothing was changed. Open the page"
+            " again and fill in the form there."
+        ),
+        "form_key_in_use": (
+            "This form is still being processed. Open the page again in a moment to see"
+            " whether it worked."
+        ),
     },
 }
 

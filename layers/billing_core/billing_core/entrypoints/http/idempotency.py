@@ -6,7 +6,8 @@ kept 24 hours, per tenant and user (the same key of another user is another key)
 
 Built on Powertools' idempotency utility and the idempotency table (like the delivery
 queue and the upload functions), around an API's whole resolver, so any API app uses it
-with one line. Like Stripe, an answer is kept only when the request was carried out or
+with one line. The portal's forms (R35) are done once the same way, with a one-time key
+each rendered form carries (``once_per_key``, ``web.portal.web``). Like Stripe, an answer is kept only when the request was carried out or
 refused for what it asked: a 5xx or a concurrent change (someone changed the invoice at
 the same moment) is not kept, so a retry does the work again.
 """
@@ -36,67 +37,114 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_SECONDS = 24 * 3600
 MAX_KEY_LENGTH = 255
 RETRIED_METHODS = frozenset({"POST", "PATCH"})
+Answer = dict[str, Any]
+
+
+class KeyReused(Exception):
+    """The key was used for another request (another method, path or body)."""
+
+
+class KeyInUse(Exception):
+    """The first request with this key is still being carried out."""
 
 
 class _AnswerNotKept(Exception):
     """Raised through Powertools so that it deletes the record: the retry runs again."""
 
-    def __init__(self, answer: dict[str, Any]) -> None:
-        super().__init__(answer["statusCode"])
+    def __init__(self, answer: Answer) -> None:
+        super().__init__("answer not kept")
         self.answer = answer
+
+
+def _carry_out_once(
+    *,
+    call: dict[str, Any],
+    carry_out: Callable[[], Answer],
+    kept: Callable[[Answer], bool],
+    ran: list[bool],
+) -> Answer:
+    ran.append(True)
+    answer = carry_out()
+    if not kept(answer):
+        raise _AnswerNotKept(answer)
+    return answer
+
+
+_once = idempotent(
+    _carry_out_once,
+    data_keyword_argument="call",
+    expires_after_seconds=KEEP_SECONDS,
+    event_key_jmespath="scope",
+    payload_validation_jmespath="request",
+)
+
+
+def once_per_key(
+    context: LambdaContext,
+    scope: str,
+    key: str,
+    request: dict[str, Any],
+    carry_out: Callable[[], Answer],
+    kept: Callable[[Answer], bool],
+) -> tuple[Answer, bool]:
+    """``carry_out()``'s answer, done once per ``key`` within ``scope`` (a tenant and
+    user), and whether it is a replay. ``request`` is what must be the same for a replay
+    (else ``KeyReused``); an answer that ``kept`` refuses is given but not kept, so a
+    retry runs again. The API's Idempotency-Key and the portal's form key both come here."""
+    call = {"scope": f"{scope}#{key}", "request": request}
+    ran: list[bool] = []
+    try:
+        answer = _once(context, call=call, carry_out=carry_out, kept=kept, ran=ran)
+    except _AnswerNotKept as not_kept:
+        return not_kept.answer, False
+    except IdempotencyValidationError:
+        raise KeyReused from None
+    except IdempotencyAlreadyInProgressError:
+        raise KeyInUse from None
+    return answer, not ran
+
+
+def is_valid_key(key: str) -> bool:
+    return 0 < len(key) <= MAX_KEY_LENGTH
 
 
 def with_idempotency_keys(resolve: Handler) -> Handler:
     """``resolve`` (an API app's resolver) done once per Idempotency-Key."""
-
-    def carry_out(
-        *, call: dict[str, Any], event: dict[str, Any], context: Any, ran: list[bool]
-    ) -> dict[str, Any]:
-        ran.append(True)
-        answer = resolve(event, context)
-        if _nothing_was_done(answer):
-            raise _AnswerNotKept(answer)
-        return answer
-
-    once = idempotent(
-        carry_out,
-        data_keyword_argument="call",
-        expires_after_seconds=KEEP_SECONDS,
-        event_key_jmespath="scope",
-        payload_validation_jmespath="request",
-    )
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         key = _idempotency_key(event)
         scope = _scope(event)
         if key is None or scope is None:
             return resolve(event, context)
-        if not 0 < len(key) <= MAX_KEY_LENGTH:
+        if not is_valid_key(key):
             return proxy_error(
                 HTTPStatus.BAD_REQUEST,
                 "invalid_idempotency_key",
                 f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters",
             )
-        call = {"scope": f"{scope}#{key}", "request": _request(event)}
-        ran: list[bool] = []
         try:
-            answer = once(context, call=call, event=event, context=context, ran=ran)
-        except _AnswerNotKept as not_kept:
-            return not_kept.answer
-        except IdempotencyValidationError:
+            answer, replayed = once_per_key(
+                context,
+                scope,
+                key,
+                _request(event),
+                lambda: resolve(event, context),
+                kept=lambda answer: not _nothing_was_done(answer),
+            )
+        except KeyReused:
             return proxy_error(
                 HTTPStatus.UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
                 "this Idempotency-Key was used for another request",
             )
-        except IdempotencyAlreadyInProgressError:
+        except KeyInUse:
             return proxy_error(
                 HTTPStatus.CONFLICT,
                 "idempotency_key_in_use",
                 "a request with this Idempotency-Key is still being carried out",
             )
-        replayed = {REPLAYED_HEADER: "false" if ran else "true"}
-        return answer | {"headers": (answer.get("headers") or {}) | replayed}
+        replayed_header = {REPLAYED_HEADER: "true" if replayed else "false"}
+        return answer | {"headers": (answer.get("headers") or {}) | replayed_header}
 
     return handler
 

@@ -38,7 +38,7 @@ from billing_core.entrypoints.http.provider_models import (
 )
 from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
-from billing_core.entrypoints.web.portal.session import Session
+from billing_core.entrypoints.web.portal.session import Session, new_form_key
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionState
@@ -58,13 +58,16 @@ from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
-from billing_core.texts.catalogue import short_date
+from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.texts.catalogue import Texts, short_date
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
 # Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
 ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+# Every form that changes something carries a key of its own (web.serve_change, R38).
+ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
 
 
@@ -276,19 +279,26 @@ def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
     return None if first and last and first > last else (first, last)
 
 
+# The changes of the invoice page, by the form each is made in, and what each says done.
+INVOICE_CHANGES = {"stop": "stopped", "hold": "held"}
+
+
 def invoice_page(
     request: PortalRequest,
     invoice_id: str,
     ctx: ProviderContext,
     *,
     status: HTTPStatus = HTTPStatus.OK,
-    notice: str | None = None,
+    entered: Mapping[str, Mapping[str, str]] | None = None,
     error: str | None = None,
 ) -> PortalAnswer:
+    """The invoice, and a staff member's forms to change it (R21, R16), filled in again
+    with what was ``entered`` in a form that was refused."""
     detail = invoices.invoice_detail(request.user, invoice_id, ctx)
     if detail is None:
         return not_found(request)
     shown = InvoiceDetailOut.of_detail(detail)
+    done = request.query.get("done", "")
     return render(
         "invoice.html.j2",
         request.language,
@@ -298,7 +308,8 @@ def invoice_page(
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         stop_reasons=STOP_REASONS,
         patient_email=detail.invoice.addressee.email or "",
-        notice=notice,
+        entered=entered or {},
+        notice=portal_texts(request.language)(done) if done in INVOICE_CHANGES.values() else None,
         error=error,
     )
 
@@ -318,22 +329,34 @@ def letter(
 
 
 def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
-    """R21 with the terms to accept; a percentage or the whole invoice."""
+    """R21 with the terms to accept: the whole invoice, or a part of it as an amount in
+    euros or a percentage of the original amount."""
     form = request.form
     return _change(
         request,
         invoice_id,
+        "stop",
         lambda: StopIn(
             scope=form.get("scope", ""),
+            amount=_cents(form.get("amount", ""), "amount"),
             percentage=form.get("percentage") or None,
             reason=form.get("reason", ""),
             patient_email=form.get("patient_email", ""),
             accept_terms=form.get("accept_terms") == "yes",
         ),
         lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
-        "stopped",
         ctx,
     )
+
+
+def _cents(typed: str, field: str) -> int | None:
+    """An amount typed in euros, as people write it ("12,50"), in cents; None if empty."""
+    if not typed.strip():
+        return None
+    try:
+        return parse_euros(typed)
+    except AmountFormatError:
+        raise InvalidInput(field, "not an amount in euros like 12,50") from None
 
 
 def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
@@ -342,9 +365,9 @@ def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
     return _change(
         request,
         invoice_id,
+        "hold",
         lambda: HoldIn(until=form.get("until", ""), reason=form.get("reason", "")),
         lambda body: invoices.hold_invoice(request.user, invoice_id, body.until, body.reason, ctx),
-        "held",
         ctx,
     )
 
@@ -352,28 +375,47 @@ def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
 def _change(
     request: PortalRequest,
     invoice_id: str,
+    form_name: str,
     parse: Callable[[], Any],
     change: Callable[[Any], Any],
-    done_key: str,
     ctx: ProviderContext,
 ) -> PortalAnswer:
-    """A change of a staff member (R32) on the invoice page: the page again, with what
-    happened or why not."""
+    """A change of a staff member (R32) on the invoice page. Once done, to the page
+    (POST/redirect/GET: a reload shows the page and sends nothing); refused, the page
+    with why not and the form as it was filled in."""
     t = portal_texts(request.language)
+    entered = {form_name: dict(request.form)}
     try:
         changed = change(parse())
-    except ValidationError as invalid:
-        fields = ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
-        error = t("invalid_form", fields=fields)
-        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
+    except (ValidationError, InvalidInput) as invalid:
+        error = t("invalid_form", fields=_invalid_fields(invalid))
+        return invoice_page(
+            request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error
+        )
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
-        error = t("refused", reason=refusal.message(t.language))
-        return invoice_page(request, invoice_id, ctx, status=HTTPStatus.CONFLICT, error=error)
+        error = t("refused", reason=_refusal_reason(refusal, t))
+        return invoice_page(
+            request, invoice_id, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error
+        )
     if changed is None:
         return not_found(request)
-    return invoice_page(request, invoice_id, ctx, notice=t(done_key))
+    return PortalAnswer(redirect_to=f"/portal/notas/{invoice_id}?done={INVOICE_CHANGES[form_name]}")
+
+
+def _invalid_fields(invalid: ValidationError | InvalidInput) -> str:
+    """The names of the fields that are not filled in correctly."""
+    if isinstance(invalid, InvalidInput):
+        return invalid.where.rpartition(".")[2]
+    return ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
+
+
+def _refusal_reason(refusal: Refused, t: Texts) -> str:
+    """The refusal's sentence, as the API gives it, or the portal's own
+    (``refusal_<code>``) where that one names the form's fields as the form does."""
+    own = t.entries.get(f"refusal_{refusal.code}")
+    return own if own is not None else refusal.message(t.language)
 
 
 # --- Acties ---------------------------------------------------------------------------------
@@ -413,7 +455,7 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except (Refused, InvalidInput) as refusal:
-        reason = refusal.message(t.language) if isinstance(refusal, Refused) else str(refusal)
+        reason = _refusal_reason(refusal, t) if isinstance(refusal, Refused) else str(refusal)
         return _page(request, "actions.html.j2", actions=[], state="", error=reason)
     if updated is None:
         return not_found(request)
@@ -609,17 +651,12 @@ def _settings_change(
     try:
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
-        where = (
-            invalid.where
-            if isinstance(invalid, InvalidInput)
-            else ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
-        )
-        error = t("invalid_form", fields=where.rpartition(".")[2])
+        error = t("invalid_form", fields=_invalid_fields(invalid))
         return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
-        error = t("refused", reason=refusal.message(t.language))
+        error = t("refused", reason=_refusal_reason(refusal, t))
         return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
     if changed is None:
         return not_found(request)

@@ -27,6 +27,7 @@ from billing_core.ports import UserDirectory
 from billing_core.providers.users import DirectoryUser, ProviderUser, Role
 
 SESSION_COOKIE = "zn_portal"
+FORM_KEY_FIELD = "form_key"
 SIGN_IN_COOKIE = "zn_sign_in"
 SIGN_IN_LIFETIME = timedelta(minutes=10)
 COOKIE_PATH = "/portal"
@@ -66,6 +67,12 @@ def new_session(user: DirectoryUser, now: datetime, hours: int) -> Session:
     return Session(
         user.signed_in, now + timedelta(hours=hours), secrets.token_urlsafe(24), user.session_epoch
     )
+
+
+def new_form_key() -> str:
+    """A key of its own for every form a page renders: a change is done once per key
+    (R38), so the same form sent twice is recognised and another form never is."""
+    return secrets.token_urlsafe(18)
 
 
 def new_sign_in(now: datetime) -> SignInAttempt:

@@ -2,12 +2,16 @@
 CSRF check of a form, the security headers, and a page's answer as an HTTP response.
 
 A page without a valid session sends the browser to sign in; a POST whose form lacks the
-session's CSRF token gets 403 and reaches no service.
+session's CSRF token gets 403 and reaches no service. A form that changes something
+also carries a one-time form key and is done once per key (R38), through the same
+idempotency record as the API's Idempotency-Key: the browser that sends it again (a
+double click, a reload) gets the first answer again, and nothing is done twice.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -19,8 +23,15 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http.idempotency import (
+    KeyInUse,
+    KeyReused,
+    is_valid_key,
+    once_per_key,
+)
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.entrypoints.web.portal import session as sessions
@@ -102,7 +113,44 @@ def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
 
 
 def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str | bytes]:
-    """A form POST: only with this session's CSRF token, else 403 and nothing changed."""
+    """A form POST that only reads (the search): only with this session's CSRF token,
+    else 403."""
+    request = _posted(event)
+    return request if isinstance(request, Response) else _answer(handler, request)
+
+
+def serve_change(
+    event: APIGatewayProxyEvent, handler: PageHandler, context: LambdaContext
+) -> Response[str | bytes]:
+    """A form POST that changes something: with the session's CSRF token and the form's
+    one-time key, else 403 and nothing changed; done once per key of this user (R38)."""
+    request = _posted(event)
+    if isinstance(request, Response):
+        return request
+    key = request.form.get(sessions.FORM_KEY_FIELD, "")
+    if not is_valid_key(key):
+        return respond(forbidden(request))
+    user = request.user
+    try:
+        first, _ = once_per_key(
+            context,
+            f"portal#{user.provider_id}#{user.user_id}",
+            key,
+            _sent(event.path, request),
+            lambda: _recorded(_page_answer(handler, request)),
+            # An error escapes and is not kept; every answer a page gives is final.
+            kept=lambda _: True,
+        )
+    except KeyReused:
+        return respond(_form_refused(request, "form_key_reused", HTTPStatus.UNPROCESSABLE_ENTITY))
+    except KeyInUse:
+        return respond(_form_refused(request, "form_key_in_use", HTTPStatus.CONFLICT))
+    return respond(PortalAnswer(first["html"], HTTPStatus(first["status"]), first["redirect_to"]))
+
+
+def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes]:
+    """The form's request, or the answer instead: to sign in without a session, 403
+    without this session's CSRF token."""
     incoming = Incoming.of(event)
     session = _session(incoming)
     if session is None:
@@ -112,16 +160,44 @@ def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
     )
     if not session.form_is_genuine(incoming.form.get("csrf", "")):
         return respond(forbidden(request))
-    return _answer(handler, request)
+    return request
 
 
 def _answer(handler: PageHandler, request: PortalRequest) -> Response[str | bytes]:
+    return respond(_page_answer(handler, request))
+
+
+def _page_answer(handler: PageHandler, request: PortalRequest) -> PortalAnswer:
     """The page, or 403 when the services refuse the user's role (R32): whatever the
     page offered, the service decides."""
     try:
-        return respond(handler(request, bootstrap.current().provider_context()))
+        return handler(request, bootstrap.current().provider_context())
     except Forbidden:
-        return respond(forbidden(request))
+        return forbidden(request)
+
+
+def _recorded(answer: PortalAnswer) -> dict[str, Any]:
+    """What the idempotency record keeps of a change's answer: a change answers a
+    redirect or a page, never a download."""
+    return {"html": answer.html, "status": answer.status.value, "redirect_to": answer.redirect_to}
+
+
+def _sent(path: str, request: PortalRequest) -> dict[str, Any]:
+    """What must be the same for a replay: the path and what the form says (not the
+    tokens; an uploaded file by its name and digest)."""
+    tokens = {"csrf", sessions.FORM_KEY_FIELD}
+    return {
+        "path": path,
+        "form": {name: value for name, value in request.form.items() if name not in tokens},
+        "files": {
+            name: [file_name, hashlib.sha256(content).hexdigest()]
+            for name, (file_name, content) in request.files.items()
+        },
+    }
+
+
+def _form_refused(request: PortalRequest, message_key: str, status: HTTPStatus) -> PortalAnswer:
+    return message(request.language, request.session, "form_sent_title", message_key, status)
 
 
 def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Response[str | bytes]:
