@@ -184,7 +184,9 @@ def test_without_a_postal_address_the_bounced_claim_waits_on_the_open_action():
 
     invoice = world.invoice()
     assert costs(world) == 0 and invoice.handed_over_on is None
-    assert len(world.outbox.sent) == 1 and world.files.files == {}
+    # The e-mail that bounced is kept (legal-nl.md §8, letters/); no letter went to print
+    assert len(world.outbox.sent) == 1
+    assert [key for key in world.files.files if not key.startswith("letters/")] == []
     assert world.handover_files() == []
 
 
