@@ -594,7 +594,7 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
     version = request.form.get("version", "")
     return _settings_change(
         request,
-        part,
+        setting,
         lambda: provider_settings.change_own_settings(
             request.user,
             {setting: values},
@@ -622,7 +622,8 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
             return provider_users.change_colleague_role(request.user, email, new_role, ctx)
         return provider_users.disable_colleague(request.user, email, ctx)
 
-    return _settings_change(request, "invite", carry_out, _user_change_done(change), ctx)
+    form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
+    return _settings_change(request, form, carry_out, _user_change_done(change), ctx)
 
 
 def _user_change_done(change: str) -> Callable[[object], str]:
@@ -639,15 +640,16 @@ def _user_change_done(change: str) -> Callable[[object], str]:
 
 def _settings_change(
     request: PortalRequest,
-    part: str,
+    form: str,
     carry_out: Callable[[], object],
     done: str | Callable[[object], str],
     ctx: ProviderContext,
 ) -> PortalAnswer:
     """The settings page again with why not, or, once done, a fresh one (so a reload
-    does not post the form again)."""
+    does not post the form again). ``form``: the key the template fills in again from
+    what was entered (the setting's name, or "invite")."""
     t = portal_texts(request.language)
-    entered = {part: dict(request.form)}
+    entered = {form: dict(request.form)}
     try:
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
