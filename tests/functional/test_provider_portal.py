@@ -11,6 +11,7 @@ import re
 import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlsplit
 
@@ -415,12 +416,12 @@ def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
         (
             {"amount": "5,001"},
             HTTPStatus.BAD_REQUEST,
-            "niet goed ingevuld: amount",
+            "niet goed ingevuld: Coulancebedrag in euro (bij een deel): meer dan 0.",
         ),
         (
             {"amount": "-5"},
             HTTPStatus.BAD_REQUEST,
-            "niet goed ingevuld: amount",
+            "niet goed ingevuld: Coulancebedrag in euro (bij een deel): meer dan 0.",
         ),
     ],
 )
@@ -795,3 +796,100 @@ def test_a_refused_hold_and_stop_show_what_was_typed(sandbox, invoices):
         "nieuw.adres@example.org",
     )
     assert not re.search(r'name="accept_terms"[^>]* checked', form)
+
+
+# The policy forms filled in as the page shows them for the sample practice: one field
+# changed, the others kept.
+VALID_FORMS = {
+    "/portal/instellingen/aanmanen": {
+        "days_to_reminder": "7",
+        "days_to_handover": "14",
+        "max_invoices_per_letter": "10",
+    },
+    "/portal/instellingen/coulance": {
+        "mode": "provider_confirms",
+        "minimum_percentage": "60",
+        "statement_wait_days": "30",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "action", "typed", "said"),
+    [
+        (
+            "nl",
+            "/portal/instellingen/aanmanen",
+            {"days_to_handover": "3"},
+            "niet goed ingevuld: Dagen tot overdracht aan het incassobureau:"
+            " minimaal 7, maximaal 90.",
+        ),
+        (
+            "en",
+            "/portal/instellingen/aanmanen",
+            {"days_to_handover": "3"},
+            "not filled in correctly: Days until handover to the collection agency:"
+            " at least 7, at most 90.",
+        ),
+        (
+            "nl",
+            "/portal/instellingen/aanmanen",
+            {"max_invoices_per_letter": "99"},
+            "niet goed ingevuld: Hoogstens zoveel nota's in één brief: minimaal 1, maximaal 25.",
+        ),
+        (
+            "en",
+            "/portal/instellingen/coulance",
+            {"statement_wait_days": "500"},
+            "not filled in correctly: Days to wait for the insurer: at least 0, at most 120.",
+        ),
+        (
+            "nl",
+            "/portal/instellingen/gebruikers/uitnodigen",
+            {"email": "geen-adres", "role": "staff"},
+            "niet goed ingevuld: E-mailadres.",
+        ),
+    ],
+)
+def test_a_settings_field_out_of_bounds_is_named_by_its_label_with_what_is_allowed(
+    sandbox, language, action, typed, said
+):
+    """R31 "validated on write", R35 Dutch and English (audit onboarding D6): the page
+    names the field as its label does, not by its internal name, and says what is
+    allowed, as the settings model bounds it."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    valid = VALID_FORMS.get(action, {})
+    status, _, html = admin.post(action, admin.form("/portal/instellingen", action) | valid | typed)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert not set(typed) & set(re.findall(r"\w+", said))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        (
+            "nl",
+            {"percentage": "150"},
+            "Percentage van het oorspronkelijke bedrag (bij een deel): meer dan 0, maximaal 100.",
+        ),
+        (
+            "en",
+            {"amount": "-5"},
+            "Coulance amount in euros (for a part): more than 0.",
+        ),
+    ],
+)
+def test_a_stop_field_out_of_bounds_is_named_by_its_label(sandbox, invoices, language, typed, said):
+    """R21, R35 (audit onboarding D6): the stop form's refusal names the field as the
+    form does, in the page's language, with what the stop's model allows."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    path, fields = stop_form(staff, invoices[0], scope="partial", **typed)
+    status, _, html = staff.post(path, fields)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert coulance_booked(sandbox, invoices[0]) == []
