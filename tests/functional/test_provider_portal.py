@@ -11,6 +11,7 @@ import re
 import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlsplit
 
@@ -412,8 +413,16 @@ def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
     [
         ({"amount": "5,00", "percentage": "25"}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
         ({}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
-        ({"amount": "5,001"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
-        ({"amount": "-5"}, HTTPStatus.BAD_REQUEST, "niet goed ingevuld: amount"),
+        (
+            {"amount": "5,001"},
+            HTTPStatus.BAD_REQUEST,
+            "niet goed ingevuld: Coulancebedrag in euro (bij een deel): meer dan 0.",
+        ),
+        (
+            {"amount": "-5"},
+            HTTPStatus.BAD_REQUEST,
+            "niet goed ingevuld: Coulancebedrag in euro (bij een deel): meer dan 0.",
+        ),
     ],
 )
 def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, invoices, typed, status, said):
@@ -678,3 +687,209 @@ def test_the_admin_enables_a_colleague_disabled_by_mistake_by_inviting_them_agai
     assert "weer ingeschakeld" in admin.page("/portal/instellingen?done=ingeschakeld")[1]
     # And no second invitation went out: the colleague has their own password
     assert users.invitations.count(invite["email"]) == 1
+
+
+def form_html(html: str, action: str) -> str:
+    """What the (first) form that posts to ``action`` holds, as the page shows it."""
+    return next(inside for target, inside in post_forms(html) if target == action)
+
+
+def shown_value(form: str, name: str) -> str:
+    return re.search(rf'name="{name}"[^>]* value="([^"]*)"', form).group(1)
+
+
+def is_ticked(form: str, name: str) -> bool:
+    return (
+        re.search(rf'<input type="checkbox" name="{name}" value="yes"( checked)?>', form)[1]
+        is not None
+    )
+
+
+def test_an_invitation_with_a_mistyped_address_keeps_the_chosen_role(sandbox):
+    """R32 "viewer (read only)", R35 forms keep what was typed (audit onboarding D2): the
+    admin who chose viewer and mistyped the address corrects only the address; the
+    colleague is invited as a viewer, not as staff."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    action = "/portal/instellingen/gebruikers/uitnodigen"
+    # Given the invite form sent with viewer chosen and an address without its domain's end
+    typed = {"email": "nieuwe.assistent@tandarts", "role": "viewer"}
+    status, _, html = admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    # Then the form comes back as it was sent
+    form = form_html(html, action)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert shown_value(form, "email") == typed["email"]
+    assert re.findall(r'<option value="(\w+)" selected', form) == ["viewer"]
+    # And sent again as shown, with only the address corrected, it invites a viewer
+    corrected = hidden_fields(html, action) | {"email": "nieuwe.assistent@tandarts.example"}
+    corrected["role"] = re.search(r'<option value="(\w+)" selected', form)[1]
+    assert admin.post(action, corrected)[0] == HTTPStatus.SEE_OTHER
+    invited = [
+        u.role.value
+        for u in sandbox.runtime.user_directory.users_of(DENTAL.provider_id)
+        if u.email == "nieuwe.assistent@tandarts.example"
+    ]
+    assert invited == ["viewer"]
+
+
+@pytest.mark.parametrize(
+    ("action", "typed", "switch", "ticked"),
+    [
+        (  # combine_reminders is on by default: unticked, it is absent from the form
+            "/portal/instellingen/aanmanen",
+            {"days_to_reminder": "21", "days_to_handover": "30", "max_invoices_per_letter": "99"},
+            "combine_reminders",
+            False,
+        ),
+        (  # wait_for_statement is off by default
+            "/portal/instellingen/coulance",
+            {"mode": "automatic", "minimum_percentage": "70", "statement_wait_days": "500"},
+            "wait_for_statement",
+            True,
+        ),
+    ],
+)
+def test_a_refused_policy_form_shows_what_was_typed_and_ticked(
+    sandbox, action, typed, switch, ticked
+):
+    """R31, R35 forms keep what was typed on an error (audit onboarding D5): the admin
+    fixes the one wrong field and does not save the old values by mistake."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    fields = admin.form("/portal/instellingen", action) | typed
+    if ticked:
+        fields[switch] = "yes"
+    # When one value is out of bounds
+    status, _, html = admin.post(action, fields)
+    # Then nothing is saved and the form shows every value as it was sent
+    assert status == HTTPStatus.BAD_REQUEST
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+    form = form_html(html, action)
+    shown = {name: shown_value(form, name) for name in typed if name != "mode"}
+    assert shown == {name: value for name, value in typed.items() if name != "mode"}
+    assert is_ticked(form, switch) is ticked
+    if "mode" in typed:
+        assert re.search(r'name="mode" value="(\w+)" checked', form)[1] == typed["mode"]
+
+
+def test_a_refused_hold_and_stop_show_what_was_typed(sandbox, invoices):
+    """R16, R21, R35 (audit onboarding D4, D5): a hold too far ahead keeps its date and
+    reason; a stop without the terms keeps the part and the corrected address, and the
+    terms stay unticked (a stop cannot be undone: each sending is agreed to anew)."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoices[0].invoice_id}"
+    held = {"until": "2027-06-01", "reason": "patient belt terug"}
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
+    form = form_html(html, f"{page}/hold")
+    assert status == HTTPStatus.CONFLICT
+    assert {name: shown_value(form, name) for name in held} == held
+    path, fields = stop_form(staff, invoices[0], scope="partial", percentage="25")
+    fields |= {"patient_email": "nieuw.adres@example.org"}
+    fields.pop("accept_terms")
+    status, _, html = staff.post(path, fields)
+    form = form_html(html, path)
+    assert status == HTTPStatus.CONFLICT
+    assert (shown_value(form, "percentage"), shown_value(form, "patient_email")) == (
+        "25",
+        "nieuw.adres@example.org",
+    )
+    assert not re.search(r'name="accept_terms"[^>]* checked', form)
+
+
+# The policy forms filled in as the page shows them for the sample practice: one field
+# changed, the others kept.
+VALID_FORMS = {
+    "/portal/instellingen/aanmanen": {
+        "days_to_reminder": "7",
+        "days_to_handover": "14",
+        "max_invoices_per_letter": "10",
+    },
+    "/portal/instellingen/coulance": {
+        "mode": "provider_confirms",
+        "minimum_percentage": "60",
+        "statement_wait_days": "30",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "action", "typed", "said"),
+    [
+        (
+            "nl",
+            "/portal/instellingen/aanmanen",
+            {"days_to_handover": "3"},
+            "niet goed ingevuld: Dagen tot overdracht aan het incassobureau:"
+            " minimaal 7, maximaal 90.",
+        ),
+        (
+            "en",
+            "/portal/instellingen/aanmanen",
+            {"days_to_handover": "3"},
+            "not filled in correctly: Days until handover to the collection agency:"
+            " at least 7, at most 90.",
+        ),
+        (
+            "nl",
+            "/portal/instellingen/aanmanen",
+            {"max_invoices_per_letter": "99"},
+            "niet goed ingevuld: Hoogstens zoveel nota's in één brief: minimaal 1, maximaal 25.",
+        ),
+        (
+            "en",
+            "/portal/instellingen/coulance",
+            {"statement_wait_days": "500"},
+            "not filled in correctly: Days to wait for the insurer: at least 0, at most 120.",
+        ),
+        (
+            "nl",
+            "/portal/instellingen/gebruikers/uitnodigen",
+            {"email": "geen-adres", "role": "staff"},
+            "niet goed ingevuld: E-mailadres.",
+        ),
+    ],
+)
+def test_a_settings_field_out_of_bounds_is_named_by_its_label_with_what_is_allowed(
+    sandbox, language, action, typed, said
+):
+    """R31 "validated on write", R35 Dutch and English (audit onboarding D6): the page
+    names the field as its label does, not by its internal name, and says what is
+    allowed, as the settings model bounds it."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    valid = VALID_FORMS.get(action, {})
+    status, _, html = admin.post(action, admin.form("/portal/instellingen", action) | valid | typed)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert not set(typed) & set(re.findall(r"\w+", said))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        (
+            "nl",
+            {"percentage": "150"},
+            "Percentage van het oorspronkelijke bedrag (bij een deel): meer dan 0, maximaal 100.",
+        ),
+        (
+            "en",
+            {"amount": "-5"},
+            "Coulance amount in euros (for a part): more than 0.",
+        ),
+    ],
+)
+def test_a_stop_field_out_of_bounds_is_named_by_its_label(sandbox, invoices, language, typed, said):
+    """R21, R35 (audit onboarding D6): the stop form's refusal names the field as the
+    form does, in the page's language, with what the stop's model allows."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    path, fields = stop_form(staff, invoices[0], scope="partial", **typed)
+    status, _, html = staff.post(path, fields)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert coulance_booked(sandbox, invoices[0]) == []

@@ -307,6 +307,12 @@ _DUTCH: Sections = {
         "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
         "refused": "Niet gelukt: {reason}",
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
+        # A field in invalid_form: its label, and what its model allows (pages._field_named).
+        "field_allowed": "{label}: {allowed}",
+        "allowed_ge": "minimaal {limit}",
+        "allowed_gt": "meer dan {limit}",
+        "allowed_le": "maximaal {limit}",
+        "allowed_lt": "minder dan {limit}",
         # A refusal of the services, in the words of the portal's form (pages._refusal_reason).
         "refusal_invalid_partial_stop": (
             "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
@@ -609,6 +615,11 @@ _ENGLISH: Sections = {
         "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
         "refused": "Not done: {reason}",
         "invalid_form": "The form is not filled in correctly: {fields}.",
+        "field_allowed": "{label}: {allowed}",
+        "allowed_ge": "at least {limit}",
+        "allowed_gt": "more than {limit}",
+        "allowed_le": "at most {limit}",
+        "allowed_lt": "less than {limit}",
         "refusal_invalid_partial_stop": (
             "For a part, fill in either the coulance amount or the percentage, not both."
         ),

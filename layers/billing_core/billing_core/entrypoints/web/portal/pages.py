@@ -19,13 +19,16 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from annotated_types import Ge, Gt, Le, Lt
 from jinja2 import pass_context
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.blocking import block_changes_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
+from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
     BlockChangeOut,
@@ -42,6 +45,7 @@ from billing_core.entrypoints.web.portal.session import Session, new_form_key
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionState
+from billing_core.providers.provider import Contact
 from billing_core.providers.users import Invitation, InviteOutcome, ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
@@ -388,7 +392,7 @@ def _change(
     try:
         changed = change(parse())
     except (ValidationError, InvalidInput) as invalid:
-        error = t("invalid_form", fields=_invalid_fields(invalid))
+        error = t("invalid_form", fields=_invalid_fields(invalid, form_name, t))
         return invoice_page(
             request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error
         )
@@ -404,11 +408,85 @@ def _change(
     return PortalAnswer(redirect_to=f"/portal/notas/{invoice_id}?done={INVOICE_CHANGES[form_name]}")
 
 
-def _invalid_fields(invalid: ValidationError | InvalidInput) -> str:
-    """The names of the fields that are not filled in correctly."""
+# Each form of the portal: the model that checks its fields, and the label (text key)
+# each field has on the page, so that a refusal names a field as the page does (R35).
+# The settings services check a setting with its own part of the provider's model.
+FORM_FIELDS: dict[str, tuple[type[BaseModel], dict[str, str]]] = {
+    "stop": (
+        StopIn,
+        {
+            "scope": "scope_label",
+            "amount": "amount_label",
+            "percentage": "percentage_label",
+            "reason": "reason_label",
+            "patient_email": "email_label",
+            "accept_terms": "accept_terms_label",
+        },
+    ),
+    "hold": (HoldIn, {"until": "until_label", "reason": "hold_reason_label"}),
+    "contact": (
+        Contact,
+        {
+            "email": "contact_email",
+            "phone": "phone",
+            "website": "website",
+            "hours": "opening_hours",
+        },
+    ),
+    "dunning": (
+        DunningPolicy,
+        {
+            "days_to_reminder": "days_to_reminder_label",
+            "days_to_handover": "days_to_handover_label",
+            "combine_reminders": "combine_reminders_label",
+            "max_invoices_per_letter": "max_invoices_label",
+        },
+    ),
+    "coulance": (
+        CoulancePolicy,
+        {
+            "mode": "coulance_mode_label",
+            "minimum_percentage": "minimum_percentage_label",
+            "wait_for_statement": "wait_for_statement_label",
+            "statement_wait_days": "statement_wait_days_label",
+        },
+    ),
+    "invite": (UserIn, {"email": "contact_email", "role": "role_label"}),
+    "rol": (RoleIn, {"role": "role_label"}),
+}
+# A number's bounds as the model's Field(ge=..., le=...) sets them, and how each reads.
+BOUNDS = (
+    (Ge, "ge", "allowed_ge"),
+    (Gt, "gt", "allowed_gt"),
+    (Le, "le", "allowed_le"),
+    (Lt, "lt", "allowed_lt"),
+)
+
+
+def _invalid_fields(invalid: ValidationError | InvalidInput, form: str, t: Texts) -> str:
+    """The fields that are not filled in correctly, by their labels on the form, each
+    with the values its model allows where it bounds them."""
     if isinstance(invalid, InvalidInput):
-        return invalid.where.rpartition(".")[2]
-    return ", ".join(sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]}))
+        names = [invalid.where.rpartition(".")[2]]
+    else:
+        names = sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]})
+    model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
+    return "; ".join(_field_named(model, labels, name, t) for name in names)
+
+
+def _field_named(model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts) -> str:
+    if name not in labels:
+        return name  # no field of the form (a check of the whole form): the model's word
+    field_info = model.model_fields.get(name)
+    constraints = field_info.metadata if field_info else []
+    allowed = [
+        t(text_key, limit=getattr(bound, attribute))
+        for kind, attribute, text_key in BOUNDS
+        for bound in constraints
+        if isinstance(bound, kind)
+    ]
+    label = t(labels[name])
+    return t("field_allowed", label=label, allowed=", ".join(allowed)) if allowed else label
 
 
 def _refusal_reason(refusal: Refused, t: Texts) -> str:
@@ -594,7 +672,7 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
     version = request.form.get("version", "")
     return _settings_change(
         request,
-        part,
+        setting,
         lambda: provider_settings.change_own_settings(
             request.user,
             {setting: values},
@@ -622,7 +700,8 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
             return provider_users.change_colleague_role(request.user, email, new_role, ctx)
         return provider_users.disable_colleague(request.user, email, ctx)
 
-    return _settings_change(request, "invite", carry_out, _user_change_done(change), ctx)
+    form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
+    return _settings_change(request, form, carry_out, _user_change_done(change), ctx)
 
 
 def _user_change_done(change: str) -> Callable[[object], str]:
@@ -639,19 +718,20 @@ def _user_change_done(change: str) -> Callable[[object], str]:
 
 def _settings_change(
     request: PortalRequest,
-    part: str,
+    form: str,
     carry_out: Callable[[], object],
     done: str | Callable[[object], str],
     ctx: ProviderContext,
 ) -> PortalAnswer:
     """The settings page again with why not, or, once done, a fresh one (so a reload
-    does not post the form again)."""
+    does not post the form again). ``form``: the key the template fills in again from
+    what was entered (the setting's name, or "invite"), and its FORM_FIELDS."""
     t = portal_texts(request.language)
-    entered = {part: dict(request.form)}
+    entered = {form: dict(request.form)}
     try:
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
-        error = t("invalid_form", fields=_invalid_fields(invalid))
+        error = t("invalid_form", fields=_invalid_fields(invalid, form, t))
         return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
