@@ -151,6 +151,10 @@ class DunningWorld:
             due=max(invoice.balance_cents + interest, 0),
         )
 
+    def costs(self, invoice_id: str = "inv-1") -> int:
+        """The collection costs on the invoice's ledger (BIK charged, less any undone)."""
+        return balance(self.invoice(invoice_id).ledger, Component.COSTS)
+
     def letters(self, invoice_id: str = "inv-1") -> list[tuple[str, date]]:
         """The letters and e-mails recorded on the invoice, with the day they went out."""
         return [(c.kind, c.at.date()) for c in self.invoice(invoice_id).correspondence]

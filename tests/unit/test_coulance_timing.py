@@ -20,7 +20,6 @@ from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.correspondence.kinds import STOP_CONFIRMATION
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.ledger import Component, balance
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import (
     PatientContext,
@@ -99,10 +98,6 @@ def sent(world: DunningWorld, kind: str, invoice_id: str = "inv-1") -> list[date
     return [day for letter, day in world.letters(invoice_id) if letter == kind]
 
 
-def costs_of(world: DunningWorld, invoice_id: str = "inv-1") -> int:
-    return balance(world.invoice(invoice_id).ledger, Component.COSTS)
-
-
 # --- D2: adjusted after the reminder, before the costs ----------------------------------
 
 
@@ -140,7 +135,7 @@ def test_an_amount_adjusted_after_the_reminder_gets_a_new_final_date_and_a_new_r
 
     new_reminder_day = new_final_date + timedelta(days=8)
     world.run_days(confirmed_on, new_reminder_day)
-    assert costs_of(world) == 0 and sent(world, SECOND_NOTICE) == []
+    assert world.costs() == 0 and sent(world, SECOND_NOTICE) == []
     assert sent(world, REMINDER) == [date(2027, 1, 23), new_reminder_day]
     reminder = world.invoice().reminder
     assert reminder is not None and reminder.due_cents == 6_000
@@ -157,7 +152,7 @@ def test_an_adjusted_amount_of_a_combined_letter_leaves_the_costs_to_the_other_i
 
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
 
-    assert (costs_of(world, "inv-1"), costs_of(world, "inv-2")) == (0, 30_000)
+    assert (world.costs("inv-1"), world.costs("inv-2")) == (0, 30_000)
     assert world.invoice("inv-1").current_final_payment_date == date(2027, 2, 4)
 
 
@@ -168,12 +163,12 @@ def test_an_amount_adjusted_after_the_costs_keeps_them_and_names_the_second_noti
     day of the second notice (R36), never a past one."""
     world = world_of(AUTOMATIC)
     world.run_days(date(2026, 12, 24), date(2027, 2, 10))
-    assert sent(world, SECOND_NOTICE) == [date(2027, 2, 9)] and costs_of(world) == 4_000
+    assert sent(world, SECOND_NOTICE) == [date(2027, 2, 9)] and world.costs() == 4_000
 
     send_statement(world, date(2027, 2, 11))
 
     invoice = world.invoice()
-    assert costs_of(world) == 4_000 and invoice.current_final_payment_date == date(2026, 12, 23)
+    assert world.costs() == 4_000 and invoice.current_final_payment_date == date(2026, 12, 23)
     assert "uiterlijk 22 februari 2027" in stop_email(world).text
 
 
@@ -209,7 +204,7 @@ def test_a_proposal_applied_before_the_wait_ends_gets_its_own_final_date():
 
     assert "€ 60,00, uiterlijk 9 februari 2027" in stop_email(world).text
     world.run_days(date(2027, 1, 10), date(2027, 2, 17))
-    assert sent(world, REMINDER) == [date(2027, 2, 17)] and costs_of(world) == 0
+    assert sent(world, REMINDER) == [date(2027, 2, 17)] and world.costs() == 0
     assert world.invoice().reminder.due_cents == 6_000
 
 

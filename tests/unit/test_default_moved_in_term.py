@@ -9,7 +9,6 @@ from datetime import date, datetime
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.deferral import grant_deferral
 from billing_core.dunning.letters import REMINDER
-from billing_core.invoices.ledger import Component, balance
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
 
@@ -25,10 +24,6 @@ def reminded_then(change) -> DunningWorld:
     return world
 
 
-def costs(world: DunningWorld) -> int:
-    return balance(world.invoice().ledger, Component.COSTS)
-
-
 def reminders(world: DunningWorld) -> list[date]:
     return [c.at.date() for c in world.invoice().correspondence if c.kind == REMINDER]
 
@@ -42,11 +37,11 @@ def test_deferral_in_term_needs_a_new_reminder_before_costs():
 
     world.run_days(date(2027, 1, 6), date(2027, 2, 15))
 
-    assert costs(world) == 0
+    assert world.costs() == 0
     assert reminders(world) == [date(2026, 12, 31), date(2027, 1, 30)]
     assert world.invoice().reminder.final_date == date(2027, 2, 15)
     world.run(date(2027, 2, 16))
-    assert costs(world) == 15_000
+    assert world.costs() == 15_000
 
 
 def test_arrangement_in_term_then_missed_needs_a_new_reminder_before_costs():
@@ -60,10 +55,10 @@ def test_arrangement_in_term_then_missed_needs_a_new_reminder_before_costs():
 
     world.run_days(date(2027, 1, 6), date(2027, 2, 17))
 
-    assert costs(world) == world.provider.arrangement_fee_cents  # the fee, no BIK
+    assert world.costs() == world.provider.arrangement_fee_cents  # the fee, no BIK
     assert reminders(world) == [date(2026, 12, 31), date(2027, 2, 3)]
     world.run(date(2027, 2, 18))
-    assert costs(world) == world.provider.arrangement_fee_cents + 15_000
+    assert world.costs() == world.provider.arrangement_fee_cents + 15_000
 
 
 def test_a_deferral_before_the_reminder_leaves_it_standing():
@@ -76,4 +71,4 @@ def test_a_deferral_before_the_reminder_leaves_it_standing():
     world.run_days(date(2026, 12, 24), date(2027, 2, 16))
 
     assert reminders(world) == [date(2027, 1, 30)]  # the new default, 23 Jan, + 7 days
-    assert costs(world) == 15_000
+    assert world.costs() == 15_000

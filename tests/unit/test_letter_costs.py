@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from billing_core.dunning.letters import SECOND_NOTICE
-from billing_core.invoices.ledger import Component, balance
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
 
@@ -25,10 +24,6 @@ def two_invoices_of_one_patient() -> DunningWorld:
     return world
 
 
-def costs_of(world: DunningWorld, invoice_id: str) -> int:
-    return balance(world.invoice(invoice_id).ledger, Component.COSTS)
-
-
 def test_combined_letter_one_invoice_paid_in_term_charges_the_staffel_over_the_rest():
     """Given one letter for €2,000 + €2,000 (announced €525.00), when invoice A is paid in
     the term and the term expires, then B is charged the staffel over what is left,
@@ -41,7 +36,7 @@ def test_combined_letter_one_invoice_paid_in_term_charges_the_staffel_over_the_r
 
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
 
-    assert (costs_of(world, "inv-1"), costs_of(world, "inv-2")) == (0, 30_000)
+    assert (world.costs("inv-1"), world.costs("inv-2")) == (0, 30_000)
     (_, notice, _) = next(sent for sent in world.outbox.sent if sent[1].kind == SECOND_NOTICE)
     assert "€ 300,00" in notice.text
 
@@ -53,7 +48,7 @@ def test_costs_of_a_combined_letter_never_exceed_what_it_announced():
 
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
 
-    assert (costs_of(world, "inv-1"), costs_of(world, "inv-2")) == (26_250, 26_250)
+    assert (world.costs("inv-1"), world.costs("inv-2")) == (26_250, 26_250)
 
 
 def test_an_invoice_of_the_letter_charged_later_gets_what_is_left_of_the_letter():
@@ -65,4 +60,4 @@ def test_an_invoice_of_the_letter_charged_later_gets_what_is_left_of_the_letter(
 
     world.run_days(date(2027, 1, 1), date(2027, 1, 21))
 
-    assert (costs_of(world, "inv-1"), costs_of(world, "inv-2")) == (26_250, 26_250)
+    assert (world.costs("inv-1"), world.costs("inv-2")) == (26_250, 26_250)

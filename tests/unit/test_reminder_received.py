@@ -19,7 +19,6 @@ from billing_core.correspondence.bounces import EmailEvent, EmailEventContext, r
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import Channel, DunningStage
-from billing_core.invoices.ledger import Component, balance
 from billing_core.providers.actions import ActionState
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
@@ -29,10 +28,6 @@ from tests.unit.test_dunning_delivery import page_text
 DECIDED = date(2026, 12, 31)  # the run decides on the reminder (in default since 24 Dec)
 SENT_AT = datetime(2027, 1, 4, 10, 0, tzinfo=AMSTERDAM)  # the queue hands it over (redrive)
 ADDRESS = "s.vanderberg@example.nl"
-
-
-def costs(world: DunningWorld, invoice_id: str = "inv-1") -> int:
-    return balance(world.invoice(invoice_id).ledger, Component.COSTS)
 
 
 # --- D1: dated by the day it goes out -------------------------------------------------------
@@ -79,9 +74,9 @@ def test_a_reminder_that_goes_out_days_after_the_run_is_dated_by_that_day(
     assert f"{final_date.day} januari 2027" in text
 
     world.run(final_date)
-    assert costs(world) == costs(world, "inv-2") == 0
+    assert world.costs() == world.costs("inv-2") == 0
     world.run(final_date + timedelta(days=1))
-    assert costs(world) + costs(world, "inv-2") == 10_500  # staffel over €700
+    assert world.costs() + world.costs("inv-2") == 10_500  # staffel over €700
 
 
 def test_a_reminder_sent_the_day_the_run_decided_keeps_its_dates():
@@ -114,7 +109,7 @@ def test_a_deferral_granted_before_a_late_reminder_went_out_still_moves_the_defa
     assert invoice.reminder.sent_on == date(2027, 1, 4)
     assert invoice.reminder.decided_on == DECIDED and reminder_superseded(invoice)
     world.run_days(date(2027, 1, 19), date(2027, 1, 23))
-    assert costs(world) == 0
+    assert world.costs() == 0
 
 
 # --- D2: a reminder that never arrived --------------------------------------------------------
@@ -157,13 +152,13 @@ def test_a_bounced_reminder_supports_no_costs_and_the_new_one_goes_on_paper():
         date(2027, 1, 5),
         date(2027, 1, 19),
     )
-    assert costs(world) == 0 and invoice.dunning_stage is DunningStage.REMINDED
+    assert world.costs() == 0 and invoice.dunning_stage is DunningStage.REMINDED
     assert [c.channel for c in invoice.correspondence if c.kind == REMINDER] == [
         Channel.EMAIL,
         Channel.PAPER,
     ]
     world.run_days(date(2027, 1, 16), date(2027, 1, 20))
-    assert costs(world) == 7_500 and world.invoice().costs_charged_on == date(2027, 1, 20)
+    assert world.costs() == 7_500 and world.invoice().costs_charged_on == date(2027, 1, 20)
     (notice,) = [c for c in world.invoice().correspondence if c.kind == SECOND_NOTICE]
     assert notice.channel is Channel.PAPER
     assert len(world.outbox.sent) == 1  # only the reminder that bounced
@@ -183,7 +178,7 @@ def test_without_a_postal_address_the_bounced_claim_waits_on_the_open_action():
     world.run_days(date(2027, 1, 1), date(2027, 2, 15))
 
     invoice = world.invoice()
-    assert costs(world) == 0 and invoice.handed_over_on is None
+    assert world.costs() == 0 and invoice.handed_over_on is None
     # The e-mail that bounced is kept (legal-nl.md §8, letters/); no letter went to print
     assert len(world.outbox.sent) == 1
     assert [key for key in world.files.files if not key.startswith("letters/")] == []
@@ -198,7 +193,7 @@ def test_a_transient_bounce_only_tells_the_practice():
     assert bounce(world, REMINDER, bounce_type="Transient") is True
 
     world.run(date(2027, 1, 15))
-    assert costs(world) == 7_500
+    assert world.costs() == 7_500
 
 
 def test_after_the_invoice_email_bounced_the_reminder_goes_on_paper():
@@ -245,4 +240,4 @@ def test_a_reminder_with_nowhere_to_go_at_delivery_is_set_aside():
     assert world.outbox.sent == [] and world.files.files == {}
     assert invoice.letters_due == () and invoice.reminder.undelivered
     world.run_days(date(2027, 1, 14), date(2027, 1, 20))
-    assert costs(world) == 0
+    assert world.costs() == 0
