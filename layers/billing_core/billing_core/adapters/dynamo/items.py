@@ -218,7 +218,7 @@ def retention_expiry(ledger: Sequence[LedgerEntry]) -> Item:
     if last_day is None:
         return {}
     day_after = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
-    return {"expires_at": int(day_after.timestamp())}
+    return {"expires_at": expires_at(day_after, timedelta(0))}
 
 
 def ledger_week_items(invoice: Invoice) -> list[Item]:
