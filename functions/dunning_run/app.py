@@ -14,9 +14,10 @@ with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
     from billing_core import bootstrap
-    from billing_core.dunning.run import RunDayInFuture, RunSummary, run_dunning
+    from billing_core.dunning.run import RunSummary, run_dunning
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
+    from billing_core.shared.clock import RunDayInFuture
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

@@ -2,7 +2,7 @@
 then the week's payout batch, proposed for an operator to approve (issue 19).
 
 The schedule sends ``{}``: the week that ended last night. An operator rebuilds the
-statement of the week before any day with ``{"as_of": "YYYY-MM-DD"}``.
+statement of the week before any day that has come with ``{"as_of": "YYYY-MM-DD"}``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ with long_lived_imports():
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
     from billing_core.services.operator.money_out import WeekClosed, close_week
+    from billing_core.shared.clock import RunDayInFuture
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -44,4 +45,7 @@ def failure(closed: WeekClosed) -> StatementsFailed | None:
     return StatementsFailed(f"no statement for {len(closed.statements.failures)} provider(s)")
 
 
-lambda_handler = scheduled_handler(run, logger=logger, metrics=metrics, failure=failure)
+# A day after today is refused: its week would still be running (R24).
+lambda_handler = scheduled_handler(
+    run, logger=logger, metrics=metrics, failure=failure, refusals=(RunDayInFuture,)
+)

@@ -65,6 +65,21 @@ def test_running_the_same_week_again_writes_the_same_bytes(sandbox, paid_week):
     assert again == first
 
 
+def test_a_week_still_running_is_refused_and_nothing_is_proposed(sandbox, paid_week):
+    """R24, R18 (audit calendar D1): given today is Monday 30 November, when an operator
+    asks the run for Monday 7 December, then it refuses: week 49 is still running, and a
+    payout batch proposed for its first day would stand for the whole week. Nothing of
+    week 49 is written or proposed; the Monday after still closes it in full."""
+    answer = sandbox.run_retrocession(date(2026, 12, 7))
+
+    assert answer == {
+        "refused": "as_of 2026-12-07 is after today 2026-11-30: "
+        "the retrocession run replays days that have come, never a future one"
+    }
+    assert not [key for key in sandbox.output_keys("retrocession/") if "2026-W49" in key]
+    assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W49") is None
+
+
 def test_a_malformed_payload_is_refused(sandbox):
     with pytest.raises(ValidationError):
         sandbox.invoke("retrocession_run", {"as_of": "maandag"})
@@ -195,9 +210,10 @@ def test_debtor_risk_defaults_to_the_last_twelve_months_and_refuses_odd_ranges(s
 
 
 def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
-    # Given statements of weeks 48, 49 and 50
+    # Given statements of weeks 48, 49 and 50, each built on the Monday after it
     for monday in (date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14)):
-        sandbox.run_retrocession(monday)
+        sandbox.clock.set(monday)
+        sandbox.run_retrocession()
     # When the practice pages two at a time
     _status, first = _get(sandbox, "/api/v1/provider/retrocessions", limit="2")
     _status2, rest = _get(

@@ -76,7 +76,7 @@ def _entry(e: Entry, version: str) -> str:
         f"<CdtDbtInd>{e.direction}</CdtDbtInd>",
         "<RvslInd>true</RvslInd>" if e.reversal else "",
         status,
-        f"<BookgDt><Dt>{e.booking_date}</Dt></BookgDt>" if e.booking_date else "",
+        _booking(e.booking_date),
         f"<AcctSvcrRef>{e.reference}</AcctSvcrRef>" if e.reference else "",
         "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>",
     ]
@@ -90,6 +90,14 @@ def _entry(e: Entry, version: str) -> str:
     if e.addtl_ntry_inf:
         parts.append(f"<AddtlNtryInf>{escape(e.addtl_ntry_inf)}</AddtlNtryInf>")
     return "<Ntry>" + "".join(parts) + "</Ntry>"
+
+
+def _booking(when: str) -> str:
+    """A date, or a moment (``DtTm``) when it has a time, as some banks write it."""
+    if not when:
+        return ""
+    element = "DtTm" if "T" in when else "Dt"
+    return f"<BookgDt><{element}>{when}</{element}></BookgDt>"
 
 
 def _details(t: Entry, version: str, in_batch: bool) -> str:

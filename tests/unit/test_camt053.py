@@ -189,6 +189,26 @@ def test_amounts_dates_and_direction_in_both_versions(version):
 
 
 @pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2027-01-15", date(2027, 1, 15)),
+        ("2027-01-15T00:30:00+01:00", date(2027, 1, 15)),
+        # the same moment in UTC: still the 15th in Amsterdam (audit calendar D4)
+        ("2027-01-14T23:30:00Z", date(2027, 1, 15)),
+        ("2027-01-14T23:30:00.000+00:00", date(2027, 1, 15)),
+        ("2027-07-14T22:30:00Z", date(2027, 7, 15)),  # summer time: UTC+2
+        ("2027-01-14T23:30:00", date(2027, 1, 14)),  # no offset: the bank's Dutch time
+    ],
+)
+def test_a_booking_moment_counts_on_its_dutch_day(written, day):
+    """legal-nl.md §2: "A bank transfer counts as paid on the day the creditor's account
+    is credited (booking date of the CAMT entry)", a day on the Dutch calendar, however
+    the bank writes the moment."""
+    transaction = only_transaction(statement(credit(100_000, booking_date=written)))
+    assert transaction.booking_date == day
+
+
+@pytest.mark.parametrize(
     ("entry", "is_return"),
     [
         (debit(4113, return_reason="AC04"), True),  # account closed

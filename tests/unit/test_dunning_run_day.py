@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from billing_core.dunning.run import DunningContext, RunDayInFuture, run_dunning
+from billing_core.dunning.run import DunningContext, run_dunning
+from billing_core.shared.clock import RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
 
 

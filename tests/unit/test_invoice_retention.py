@@ -60,10 +60,11 @@ REFUNDED = entry(EntryKind.REFUND, 500, datetime(2027, 1, 12, 9, 0, tzinfo=AMSTE
             date(2033, 12, 31),
         ),
         (
-            "written in the books in January",
+            # the payment date decides (legal-nl.md §2, audit calendar D5): a year less
+            "credited in December, read from the statement in January",
             (READ_IN_JANUARY,),
-            date(2027, 1, 4),
-            date(2034, 12, 31),
+            date(2026, 12, 31),
+            date(2033, 12, 31),
         ),
         ("overpaid: a refund still owed (R13)", (OVERPAID,), None, None),
         ("overpaid, then refunded", (OVERPAID, REFUNDED), date(2027, 1, 12), date(2034, 12, 31)),

@@ -52,7 +52,7 @@ from billing_core.ports import (
 )
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, refuse_future
 from billing_core.shared.reports import LogEntry
 
 PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
@@ -118,20 +118,6 @@ class RunSummary:
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
 
-class RunDayInFuture(ValueError):
-    """The run was asked to act on a day that has not come yet. It would date letters in
-    the future and state interest "up to and including" a day before the letter, so it
-    refuses and changes nothing; the handler answers with this error (R18)."""
-
-    def __init__(self, as_of: date, today: date) -> None:
-        super().__init__(
-            f"as_of {as_of.isoformat()} is after today {today.isoformat()}: "
-            "the dunning run replays days that have come, never a future one"
-        )
-        self.as_of = as_of
-        self.today = today
-
-
 def run_dunning(
     ctx: DunningContext,
     as_of: date,
@@ -141,9 +127,7 @@ def run_dunning(
 ) -> RunSummary:
     """Take every invoice due on or before ``as_of`` one step further. Raises
     RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam, ``ctx.clock``)."""
-    today = ctx.clock.today()
-    if as_of > today:
-        raise RunDayInFuture(as_of, today)
+    refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of)
     # Yesterday is over: the agency's file of it is complete (issue 12 item 11).
     told = write_agency_updates(as_of - timedelta(days=1), ctx.store, ctx.files)

@@ -21,11 +21,13 @@ RETENTION_YEARS = 7  # art. 52 AWR, legal-nl.md §8
 
 
 def settled_on(ledger: Sequence[LedgerEntry]) -> date | None:
-    """The Dutch calendar day the ledger came to nil for the last time (the day its last
-    entry was written: the ledger only grows, R27), or None while anything is owed."""
+    """The Dutch calendar day the ledger came to nil for the last time, or None while
+    anything is owed. The day of its latest entry's date (the ledger only grows, R27),
+    not of when that entry was written: a transfer of 31 December read from a statement
+    on 2 January settled the invoice in December ("the payment date decides", §2)."""
     if not ledger or balance(ledger) != 0:
         return None
-    return max(amsterdam_day(entry.recorded) for entry in ledger)
+    return max(amsterdam_day(entry.at) for entry in ledger)
 
 
 def kept_until(ledger: Sequence[LedgerEntry]) -> date | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -38,6 +38,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from billing_core.shared import reference
+from billing_core.shared.clock import amsterdam_day
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a year of daily entries of a large practice fits
 _DOCUMENT = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d{2})\}Document$")
@@ -316,7 +317,12 @@ def _entry_reference(xml: _Namespaced, entry: Element, statement_id: str, number
 def _booking_date(xml: _Namespaced, entry: Element, where: str) -> date:
     text = xml.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
     try:
-        return date.fromisoformat(text[:10])
+        if "T" not in text:
+            return date.fromisoformat(text[:10])
+        # A moment counts on its Dutch day (legal-nl.md §2): 23:30Z on the 14th is the
+        # 15th in Amsterdam. A moment without an offset is the bank's, Dutch, time.
+        moment = datetime.fromisoformat(text)
+        return amsterdam_day(moment) if moment.tzinfo else moment.date()
     except ValueError:
         raise StatementError(f"entry {where}: no booking date") from None
 

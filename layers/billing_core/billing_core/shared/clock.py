@@ -44,6 +44,28 @@ class FixedClock:
         self._now = self._now + timedelta(days=days, **kwargs)
 
 
+class RunDayInFuture(ValueError):
+    """A scheduled run was asked to act on a day that has not come yet (R18). The dunning
+    run would date letters in the future and state interest "up to and including" a day
+    before the letter; the retrocession run would close a week still running and pay its
+    first days only. Either refuses and changes nothing; its handler answers this error."""
+
+    def __init__(self, run: str, as_of: date, today: date) -> None:
+        super().__init__(
+            f"as_of {as_of.isoformat()} is after today {today.isoformat()}: "
+            f"the {run} replays days that have come, never a future one"
+        )
+        self.as_of = as_of
+        self.today = today
+
+
+def refuse_future(run: str, as_of: date, clock: Clock) -> None:
+    """Raise RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam)."""
+    today = clock.today()
+    if as_of > today:
+        raise RunDayInFuture(run, as_of, today)
+
+
 def amsterdam_day(moment: datetime) -> date:
     """The calendar day of ``moment`` in the Netherlands: the day a payment, a ledger
     entry or a letter counts on (legal-nl.md), whatever zone the moment was written in."""

@@ -55,7 +55,7 @@ from billing_core.providers.retrocession_run import (
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, refuse_future
 from billing_core.shared.errors import NotFound, practice_refused
 from billing_core.shared.money import format_euros
 from billing_core.shared.reports import LogEntry
@@ -144,7 +144,10 @@ class WeekClosed:
 
 
 def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
-    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts."""
+    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts.
+    Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
+    running, and the payout batch proposed for its first days would stand for all of it."""
+    refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(as_of, retrocession)
     batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
     return WeekClosed(statements, batch)
