@@ -11,6 +11,7 @@ import pytest
 from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.rules.insurers import parse_register_csv
 from billing_core.ports import (
+    AgbCodeTaken,
     ConcurrentChange,
     InvalidPosition,
     ProviderListing,
@@ -139,7 +140,7 @@ def test_provider_settings_read_back_fresh_and_cached(store):
 
 def test_the_weekly_run_lists_every_practice_by_id(store):
     """R24: a Query on the by-provider index, not a scan."""
-    physio, _ = saved(store, make_provider(provider_id=B))
+    physio, _ = saved(store, make_provider(provider_id=B, agb_code="04000002"))
     dental, _ = saved(store, make_provider())
     assert store.list_providers() == [physio, dental]
     assert store.readable_providers() == ProviderListing([physio, dental])
@@ -174,6 +175,45 @@ def test_an_unreadable_provider_item_is_replaced_on_its_stored_version_only(stor
     # Then only the one of version 3 replaced it, and it reads and is listed again
     assert store.get_provider(A) == replacement
     assert store.readable_providers() == ProviderListing([replacement])
+
+
+def test_an_unreadable_provider_item_without_a_version_is_replaced_as_version_1(store):
+    """R31, audit onboarding D10: an item whose version does not read is replaced on
+    version 0 (UnreadableProvider.version), as if nothing were stored; once replaced, a
+    second version 1 is a conflict again."""
+    plant_unreadable_provider(store, A)
+    replacement, _ = saved(store, make_provider(), 1)
+    assert store.get_provider(A) == replacement
+    with pytest.raises(ConcurrentChange):
+        saved(store, make_provider(payment_term_days=14), 1)
+    assert store.get_provider(A) == replacement
+
+
+def test_an_agb_code_is_held_by_the_save_that_adds_it_until_the_save_that_drops_it(store):
+    """interfaces.md §6 (one owner per AGB code), R31: the claim is part of the settings'
+    write, so a second provider's save of the code fails whole, whatever it read before."""
+    # Given practice A saved with its code 12345678
+    dental, _ = saved(store, make_provider())
+    # When practice B is saved with that code too
+    with pytest.raises(AgbCodeTaken) as taken:
+        saved(store, make_provider(provider_id=B))
+    # Then it is refused naming A, and nothing of B is written
+    assert (taken.value.code, taken.value.holder) == ("12345678", A)
+    assert store.get_provider(B) is None and store.provider_history(B) == []
+    # When A saves version 2 with another code, and B is saved with A's old code
+    moved = make_provider(agb_code="04000001").model_copy(update={"version": 2})
+    store.save_provider(moved, saved_change(2), codes_before=dental.all_agb_codes)
+    physio, _ = saved(store, make_provider(provider_id=B))
+    # Then B holds it, and A cannot take it back
+    assert store.get_provider(B) == physio
+    back = make_provider().model_copy(update={"version": 3})
+    with pytest.raises(AgbCodeTaken):
+        store.save_provider(back, saved_change(3), codes_before=moved.all_agb_codes)
+    assert store.get_provider(A) == moved
+
+
+def saved_change(version: int) -> SettingsVersion:
+    return SettingsVersion(A, version, "operator-1", "operators", NOON, ())
 
 
 def test_each_settings_version_is_written_on_condition_of_the_one_it_replaces(store):

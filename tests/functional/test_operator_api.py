@@ -271,15 +271,97 @@ def test_an_unreadable_provider_is_listed_and_replaced_on_its_stored_version(san
     assert all(c["before"] is None for c in version_2["changes"])
 
 
-def test_an_unreadable_provider_without_a_version_is_a_conflict_the_api_cannot_repair(sandbox):
-    """Audit onboarding D10: nothing to write on condition of, so nothing is written."""
+def test_an_unreadable_provider_without_a_version_is_replaced_on_version_0(sandbox):
+    """R31 ("one bad provider never stops a run for the others"), audit onboarding D10: an
+    item without a version is replaced as version 0 (written on condition that it still
+    has none), so the operator repairs it through the API as any other."""
+    # Given a legacy provider item without a version, which the 409 says to replace so
     plant_legacy_provider(sandbox, "fysio-oud", 0)
-    before = stored_items(sandbox)
-    repaired = new_practice(provider_id="fysio-oud", version=0)
-    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    status, answer = operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud")
     assert (status, answer["error"]["code"]) == (409, "provider_unreadable")
-    assert "no version" in answer["error"]["message"]
+    assert "version 0" in answer["error"]["message"]
+    # When the operator replaces it on another version, nothing is written
+    before = stored_items(sandbox)
+    stale = new_practice(provider_id="fysio-oud", version=1)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", stale)
+    assert (status, answer["error"]["code"]) == (409, "stale_version")
     assert stored_items(sandbox) == before
+    # When the operator replaces it on version 0
+    repaired = new_practice(provider_id="fysio-oud", version=0)
+    status, replaced = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    # Then it is version 1, reads, and the history has every field as new
+    assert (status, replaced["version"]) == (200, 1)
+    assert operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud")[1]["version"] == 1
+    _, history = operator(sandbox, "GET", f"{PROVIDERS}/fysio-oud/history")
+    (version_1,) = history["items"]
+    assert all(c["before"] is None for c in version_1["changes"])
+    # And replacing it on version 0 again is stale: it has a version now
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/fysio-oud", repaired)
+    assert (status, answer["error"]["code"]) == (409, "stale_version")
+
+
+WEST = "fysio-west"
+CLAIMED = {"code": "12777000", "kind": "practitioner"}
+
+
+def with_codes(provider_id, practice_code, *others, version=None):
+    codes = [{"code": practice_code, "kind": "practice"}, *others]
+    settings = new_practice(provider_id=provider_id, agb_codes=codes)
+    return settings if version is None else settings | {"version": version}
+
+
+def test_two_operators_claiming_one_agb_code_at_once_cannot_both_succeed(sandbox, monkeypatch):
+    """interfaces.md §6 (a Vektis file belongs to the provider whose agb_codes hold one of
+    its header's codes: one owner per code), R31, legal-nl.md §6: the code's owner is
+    decided by the write, not by a read before it (closing11 "Settings")."""
+    from billing_core.adapters.dynamo.repository import BillingRepository
+
+    # Given two practices, neither holding practitioner code 12777000
+    assert operator(sandbox, "POST", PROVIDERS, with_codes(NEW_ID, "04999888"))[0] == 201
+    assert operator(sandbox, "POST", PROVIDERS, with_codes(WEST, "04777666"))[0] == 201
+    # When an operator gives it to fysio-zuid, and another gives it to fysio-west between
+    # fysio-zuid's read of the other practices and its write
+    listing = BillingRepository.readable_providers
+
+    def rival_claims_after_the_read(repository):
+        read = listing(repository)
+        monkeypatch.setattr(BillingRepository, "readable_providers", listing)
+        rival = with_codes(WEST, "04777666", CLAIMED, version=1)
+        assert operator(sandbox, "PUT", f"{PROVIDERS}/{WEST}", rival)[0] == 200
+        return read
+
+    monkeypatch.setattr(BillingRepository, "readable_providers", rival_claims_after_the_read)
+    edited = with_codes(NEW_ID, "04999888", CLAIMED, version=1)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    # Then fysio-zuid's write is refused, naming the place and the holder, and changed nothing
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    message = answer["error"]["message"]
+    assert message.startswith("agb_codes.1.code: Deze AGB-code hoort al bij zorgaanbieder")
+    assert f"This AGB code belongs to provider {WEST} already" in message
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+    assert sandbox.runtime.repository.get_provider(WEST).owns_agb(CLAIMED["code"])
+
+
+def test_a_code_a_practice_gives_up_is_free_for_another_at_once(sandbox):
+    """interfaces.md §6, R31: the write that drops a code releases it, so moving a code
+    from one practice to another is two saves, even when the second one's read of the
+    other practices is older than the first one's write."""
+    # Given fysio-zuid holding practitioner code 12777000
+    created = with_codes(NEW_ID, "04999888", CLAIMED)
+    assert operator(sandbox, "POST", PROVIDERS, created)[0] == 201
+    assert operator(sandbox, "POST", PROVIDERS, with_codes(WEST, "04777666"))[0] == 201
+    # And fysio-west refused it while fysio-zuid holds it
+    moved = with_codes(WEST, "04777666", CLAIMED, version=1)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{WEST}", moved)[0] == 400
+    # When fysio-zuid gives it up (and changes its practice code too)
+    given_up = with_codes(NEW_ID, "04999887", version=1)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", given_up)[0] == 200
+    # Then fysio-west takes it, and a new practice the old practice code
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{WEST}", moved)[0] == 200
+    assert operator(sandbox, "POST", PROVIDERS, with_codes("fysio-noord", "04999888"))[0] == 201
+    # And fysio-zuid cannot take it back: fysio-west holds it now
+    back = with_codes(NEW_ID, "04999887", CLAIMED, version=2)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", back)[0] == 400
 
 
 def test_an_operator_invites_and_disables_a_practices_users(sandbox):
@@ -544,3 +626,25 @@ def test_the_admin_gives_a_colleague_another_role_within_the_practice(sandbox):
     assert sandbox.api("PATCH", target, caller=practice("staff"), body={"role": "admin"})[0] == 403
     status, changed = sandbox.api("PATCH", target, caller=admin, body={"role": "staff"})
     assert (status, changed) == (200, {"email": "b@example.org", "role": "staff", "enabled": True})
+
+
+def practitioners(count):
+    return [{"code": f"12{n:06d}", "kind": "practitioner"} for n in range(500, 500 + count)]
+
+
+def test_a_save_changes_at_most_98_agb_codes_and_says_so(sandbox):
+    """R31: a save is one transaction (DynamoDB: 100 items) of the settings, their history
+    entry and a marker per AGB code added or dropped; more is refused before anything is
+    written, and the codes of a large practice are added in parts."""
+    # When a practice is created with 99 codes, then with 98
+    many = with_codes(NEW_ID, "04999888", *practitioners(98))
+    status, answer = operator(sandbox, "POST", PROVIDERS, many)
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["message"].startswith("agb_codes: Deze wijziging voegt 99 AGB-codes")
+    assert "one save can change at most 98" in answer["error"]["message"]
+    assert operator(sandbox, "GET", f"{PROVIDERS}/{NEW_ID}")[0] == 404
+    fewer = with_codes(NEW_ID, "04999888", *practitioners(97))
+    assert operator(sandbox, "POST", PROVIDERS, fewer)[0] == 201
+    # Then the rest is a second save, which writes only the codes it adds
+    grown = with_codes(NEW_ID, "04999888", *practitioners(150), version=1)
+    assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", grown)[0] == 200

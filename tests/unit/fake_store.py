@@ -33,6 +33,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
     EVERY_INVOICE,
+    AgbCodeTaken,
     ConcurrentChange,
     DeliveryRequest,
     InvoiceFilter,
@@ -103,6 +104,7 @@ class FakeStore:
         # the ledgers themselves; these only fill transactions as the adapter's do)
         self.week_markers: dict[tuple[str, str, str], bool] = {}
         self.calls: list[str] = []
+        self.agb_holders: dict[str, str] = {}  # AGB code -> provider: the adapter's markers
 
     # --- for the tests: what is stored, and setting the stage ---------------------------
 
@@ -144,17 +146,35 @@ class FakeStore:
         """Test setup: settings as if an operator had saved them (no history)."""
         self.providers[provider.provider_id] = provider
 
-    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+    def save_provider(
+        self,
+        provider: Provider,
+        change: SettingsVersion,
+        *,
+        codes_before: frozenset[str] = frozenset(),
+    ) -> None:
+        """As the adapter: the AGB codes added are claimed, the ones dropped released, in
+        the write of the settings; another provider's marker refuses it first."""
         self.calls.append("save_provider")
-        stored = self.providers.get(provider.provider_id)
-        unreadable = self.unreadable.get(provider.provider_id)
-        exists = stored is not None or unreadable is not None
+        provider_id = provider.provider_id
+        claimed = sorted(provider.all_agb_codes - codes_before)
+        for code in claimed:
+            if self.agb_holders.get(code, provider_id) != provider_id:
+                raise AgbCodeTaken(code, self.agb_holders[code])
+        stored = self.providers.get(provider_id)
+        unreadable = self.unreadable.get(provider_id)
         stored_version = stored.version if stored else (unreadable or 0)
-        if exists if change.version == 1 else stored_version != change.version - 1:
-            raise ConcurrentChange(f"settings of {provider.provider_id}")
-        self.unreadable.pop(provider.provider_id, None)
-        self.providers[provider.provider_id] = provider
-        self.settings_history.setdefault(provider.provider_id, []).append(change)
+        if stored_version != change.version - 1:
+            raise ConcurrentChange(f"settings of {provider_id}")
+        released = codes_before - provider.all_agb_codes
+        if any(self.agb_holders.get(code, provider_id) != provider_id for code in released):
+            raise ConcurrentChange(f"settings of {provider_id}")
+        self.agb_holders.update(dict.fromkeys(claimed, provider_id))
+        for code in released:
+            self.agb_holders.pop(code, None)
+        self.unreadable.pop(provider_id, None)
+        self.providers[provider_id] = provider
+        self.settings_history.setdefault(provider_id, []).append(change)
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
         self.calls.append("provider_history")

@@ -60,6 +60,21 @@ class UnreadableProvider(Exception):
         self.reason = reason
 
 
+class AgbCodeTaken(Exception):
+    """Another provider holds an AGB code the settings claim (R31, interfaces.md §6: one
+    owner per code); nothing of the save was written."""
+
+    def __init__(self, code: str, holder: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.holder = holder
+
+
+# A save is one transaction (DynamoDB: at most 100 items): the settings, their history
+# entry, and one ownership marker per AGB code the save adds or drops.
+AGB_CODE_CHANGES_PER_SAVE = 98
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderListing:
     """Every provider whose settings validate, and the ids of those whose do not."""
@@ -312,10 +327,23 @@ class ProviderSettingsStore(Protocol):
 
     def get_provider(self, provider_id: str) -> Provider | None: ...
 
-    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+    def save_provider(
+        self,
+        provider: Provider,
+        change: SettingsVersion,
+        *,
+        codes_before: frozenset[str] = frozenset(),
+    ) -> None:
         """Write ``provider`` (its ``version`` is ``change.version``) and its history entry,
-        all or nothing, on condition that the stored version is the one before (none for
-        version 1): ConcurrentChange when it is not (a stale edit, or an existing id)."""
+        all or nothing, on condition that the stored version is the one before (for
+        version 1: no item, or one without a valid version, as an unreadable legacy item
+        may be): ConcurrentChange when it is not (a stale edit, or an existing id).
+
+        In the same write, ``provider`` claims the AGB codes it holds and
+        ``codes_before`` (the codes of the version it replaces) did not, and releases the
+        ones it no longer holds: AgbCodeTaken when another provider holds a claimed one.
+        A code kept from before is not written (a provider stored before the markers has
+        none for it; services.operator.providers reads the other providers for those)."""
         ...
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:

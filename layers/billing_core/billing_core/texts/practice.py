@@ -453,11 +453,6 @@ _DUTCH: Sections = {
             " ({reason}). Een medewerker van zorgnota vervangt ze: een PUT met alle"
             " instellingen en version {version}."
         ),
-        "provider_unreadable_unversioned": (
-            "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
-            " ({reason}) en hebben geen versie, dus de API kan ze niet vervangen. Meld het aan"
-            " de ontwikkelaars van zorgnota."
-        ),
         # Settings refused on write (R31, providers/provider.py, services/operator/providers.py).
         "website_not_web": (
             "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl:"
@@ -471,6 +466,10 @@ _DUTCH: Sections = {
             "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
             " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
             " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
+        ),
+        "agb_codes_changed_too_many": (
+            "Deze wijziging voegt {changed} AGB-codes toe of haalt ze weg; in één keer kan"
+            " dat met ten hoogste {most}. Sla de wijziging in delen op."
         ),
         "uzovi_not_in_register": (
             "UZOVI {uzovi} staat niet in het verzekeraarsregister van zorgnota (versie"
@@ -940,10 +939,6 @@ _ENGLISH: Sections = {
             "The stored settings of provider {provider_id} no longer validate ({reason})."
             " An operator replaces them: a PUT of the full settings with version {version}."
         ),
-        "provider_unreadable_unversioned": (
-            "The stored settings of provider {provider_id} no longer validate ({reason}) and"
-            " have no version, so the API cannot replace them. Tell zorgnota's developers."
-        ),
         "website_not_web": (
             "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl:"
             " only an http(s) address becomes a link on the payment page."
@@ -956,6 +951,10 @@ _ENGLISH: Sections = {
             "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
             " provider that holds its header's AGB code, so each code has one owner. Remove it"
             " there first if it moves to this practice."
+        ),
+        "agb_codes_changed_too_many": (
+            "This change adds or removes {changed} AGB codes; one save can change at most"
+            " {most}. Save the change in parts."
         ),
         "uzovi_not_in_register": (
             "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"

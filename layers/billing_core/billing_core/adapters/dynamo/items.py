@@ -22,6 +22,8 @@ Key design (one table, pk/sk):
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
                                                         betalingskenmerk (issue 13 item 1)
+  AGB#{code}                   AGB                      the provider that holds this AGB code (R31,
+                                                        interfaces.md §6); none once released
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
   BANK#{iban}#TRANSFER#{id}    CREDIT                   which booked payment a return undoes (R12)
   TRANSFERBATCH#{kind}         {batch id}               a payout or refund batch (R34), as one

@@ -34,6 +34,13 @@ def provider_key(provider_id: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": SETTINGS}
 
 
+def agb_marker_key(code: str) -> Key:
+    """An AGB code's ownership marker (R31, interfaces.md §6: one provider per code):
+    claimed in the transaction of the settings that add the code, released in the one of
+    the settings that drop it."""
+    return {"pk": f"AGB#{code}", "sk": "AGB"}
+
+
 def settings_version_key(provider_id: str, version: int) -> Key:
     """Zero-padded: the history lists oldest first by sort key (R31)."""
     return {"pk": provider_partition(provider_id), "sk": f"{SETTINGS_VERSION_PREFIX}{version:08d}"}

@@ -30,3 +30,13 @@ def provider_from_item(item: Item) -> Provider:
     stored_only = ("pk", "sk", "gsi2pk", "gsi2sk")
     settings = {k: v for k, v in item.items() if k not in stored_only}
     return Provider.model_validate(settings, context=STORED)
+
+
+def agb_marker_to_item(code: str, provider_id: str) -> Item:
+    """Ids only: which provider holds the AGB code."""
+    return {**keys.agb_marker_key(code), "entity": "agb", "provider_id": provider_id}
+
+
+def agb_holder(item: Item | None) -> str:
+    """The provider an AGB code's marker names; "" for none (never claimed, or released)."""
+    return str((item or {}).get("provider_id", ""))

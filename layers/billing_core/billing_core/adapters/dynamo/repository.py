@@ -32,6 +32,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
     EVERY_INVOICE,
+    AgbCodeTaken,
     ConcurrentChange,
     InvoiceFilter,
     KnownClaim,
@@ -82,31 +83,75 @@ class BillingRepository:
         item = self._get(keys.provider_key(provider_id))
         return _readable_provider(item, provider_id) if item else None
 
-    def save_provider(self, provider: Provider, change: SettingsVersion) -> None:
+    def save_provider(
+        self,
+        provider: Provider,
+        change: SettingsVersion,
+        *,
+        codes_before: frozenset[str] = frozenset(),
+    ) -> None:
         """One transaction: the settings on condition of the version they replace (R28,
-        R31), and the history entry of this version."""
-        expected = (
-            {"ConditionExpression": "attribute_not_exists(pk)"}
-            if change.version == 1
-            else {
-                "ConditionExpression": "version = :replaced",
-                "ExpressionAttributeValues": {":replaced": change.version - 1},
-            }
-        )
+        R31), the history entry of this version, and the AGB codes' markers: one claimed
+        per code added, on condition that no other provider holds it, one released per
+        code dropped (R31, interfaces.md §6: two saves claiming one code cannot both
+        succeed). A cancelled write reads the claimed markers to tell which it was."""
         from billing_core.adapters.dynamo.history_items import settings_version_to_item
         from billing_core.adapters.dynamo.provider_items import provider_to_item
 
+        provider_id = provider.provider_id
+        claimed = sorted(provider.all_agb_codes - codes_before)
+        released = sorted(codes_before - provider.all_agb_codes)
         settings = {"TableName": self._table.name, "Item": provider_to_item(provider)}
         writes = [
-            {"Put": settings | expected},
+            {"Put": settings | _replacing(change.version)},
             self._put_new(settings_version_to_item(change)),
+            *(self._claim_agb_code(code, provider_id) for code in claimed),
+            *(self._release_agb_code(code, provider_id, change.changed_at) for code in released),
         ]
         try:
             self._transact(writes)
         except TransactionConflict as conflict:
-            raise ConcurrentChange(f"settings of {provider.provider_id}") from conflict
+            self._refuse_codes_held_by_others(claimed, provider_id)
+            raise ConcurrentChange(f"settings of {provider_id}") from conflict
         finally:
-            self._provider_cache.pop(provider.provider_id, None)
+            self._provider_cache.pop(provider_id, None)
+
+    def _claim_agb_code(self, code: str, provider_id: str) -> dict[str, Any]:
+        from billing_core.adapters.dynamo.provider_items import agb_marker_to_item
+
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": agb_marker_to_item(code, provider_id),
+                "ConditionExpression": _HELD_BY_NONE_OR_THIS_PROVIDER,
+                "ExpressionAttributeValues": {":provider": provider_id},
+            }
+        }
+
+    def _release_agb_code(self, code: str, provider_id: str, at: datetime) -> dict[str, Any]:
+        """No function deletes from the billing table: the released marker names no
+        provider (free to claim at once), and the table's TTL removes it."""
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": keys.agb_marker_key(code),
+                "UpdateExpression": "REMOVE provider_id SET expires_at = :now",
+                "ConditionExpression": _HELD_BY_NONE_OR_THIS_PROVIDER,
+                "ExpressionAttributeValues": {
+                    ":provider": provider_id,
+                    ":now": items.expires_at(at, timedelta(0)),
+                },
+            }
+        }
+
+    def _refuse_codes_held_by_others(self, codes: list[str], provider_id: str) -> None:
+        """AgbCodeTaken for the first of ``codes`` whose marker names another provider."""
+        from billing_core.adapters.dynamo.provider_items import agb_holder
+
+        for code in codes:
+            holder = agb_holder(self._get(keys.agb_marker_key(code), consistent=True))
+            if holder not in ("", provider_id):
+                raise AgbCodeTaken(code, holder)
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
         from billing_core.adapters.dynamo.history_items import settings_version_from_item
@@ -973,6 +1018,25 @@ def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
         raise UnreadableProvider(
             provider_id, _stored_version(item), type(error).__name__
         ) from error
+
+
+_HELD_BY_NONE_OR_THIS_PROVIDER = "attribute_not_exists(provider_id) OR provider_id = :provider"
+
+
+def _replacing(version: int) -> dict[str, Any]:
+    """The condition of a settings write: the version before it is stored; for version 1,
+    no version that reads (no item, or an unreadable one without a version: its
+    UnreadableProvider.version is 0, see _stored_version)."""
+    if version > 1:
+        return {
+            "ConditionExpression": "version = :replaced",
+            "ExpressionAttributeValues": {":replaced": version - 1},
+        }
+    return {
+        "ConditionExpression": "attribute_not_exists(pk) OR attribute_not_exists(version)"
+        " OR NOT attribute_type(version, :number) OR version < :first",
+        "ExpressionAttributeValues": {":number": "N", ":first": 1},
+    }
 
 
 def _stored_version(item: dict[str, Any]) -> int:

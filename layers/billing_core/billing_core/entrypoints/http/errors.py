@@ -144,8 +144,10 @@ def _unreadable_provider(error: UnreadableProvider) -> Response[str]:
     # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
     from billing_core.texts.practice import dutch_and_english
 
-    text = "provider_unreadable" if error.version else "provider_unreadable_unversioned"
     message = dutch_and_english(
-        text, provider_id=error.provider_id, version=error.version, reason=error.reason
+        "provider_unreadable",
+        provider_id=error.provider_id,
+        version=error.version,
+        reason=error.reason,
     )
     return error_response(HTTPStatus.CONFLICT, "provider_unreadable", message)

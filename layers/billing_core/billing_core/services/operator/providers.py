@@ -5,8 +5,14 @@ the version it replaces: a stale edit changes nothing (409). The settings are th
 pydantic ``Provider``, so what is written has passed the runtime's own validation.
 
 A stored item that no longer validates (UnreadableProvider, a 409 wherever it is read) is
-listed by id with why, and a replace writes over it on its stored version: the one way to
-repair it without code (R31: one bad provider never stops a run for the others).
+listed by id with why, and a replace writes over it on its stored version (0 for an item
+without one): the one way to repair it without code (R31: one bad provider never stops a
+run for the others).
+
+An AGB code has one owner (interfaces.md §6): the store claims a code's marker in the
+write of the settings that add it, so two saves claiming one code cannot both succeed; a
+provider stored before the markers holds its codes without one, which the read of the
+other providers' settings before the write refuses.
 """
 
 from __future__ import annotations
@@ -14,7 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing_core.declarations.rules.insurers import registers_in_use
-from billing_core.ports import ConcurrentChange, ProviderSettingsStore, UnreadableProvider
+from billing_core.ports import (
+    AGB_CODE_CHANGES_PER_SAVE,
+    AgbCodeTaken,
+    ConcurrentChange,
+    ProviderSettingsStore,
+    UnreadableProvider,
+)
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import (
     Editor,
@@ -46,12 +58,10 @@ def replace_provider(
     stored version); None for an unknown id."""
     if settings.provider_id != provider_id:
         raise InvalidInput("body.provider_id", "the provider id cannot change")
-    replaces = 0
+    replaces = None
     try:
         current = ctx.store.get_provider(provider_id)
     except UnreadableProvider as unreadable:
-        if not unreadable.version:
-            raise  # no version to write on condition of: the 409 says so
         current, replaces = None, unreadable.version
     else:
         if current is None:
@@ -89,17 +99,36 @@ def _refuse_insurers_not_in_register(settings: Provider, ctx: OperatorContext) -
 def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
     """A Vektis file belongs to the provider whose agb_codes hold one of its header's
     codes (interfaces.md §6): one owner per code, or the second practice's invoices print
-    the first one's. The refusal names the holder: an operator sees every provider."""
+    the first one's. Read here for the codes of providers stored before the markers; a
+    code claimed at the same moment is refused by the write (save_version)."""
     holders = {
         code: other.provider_id
         for other in ctx.store.readable_providers().providers
         if other.provider_id != settings.provider_id
         for code in other.all_agb_codes
     }
-    for position, agb in enumerate(settings.agb_codes):
+    for agb in settings.agb_codes:
         if agb.code in holders:
-            message = dutch_and_english("agb_code_taken", holder=holders[agb.code])
-            raise InvalidInput(f"body.agb_codes.{position}.code", message)
+            raise _code_taken(settings, AgbCodeTaken(agb.code, holders[agb.code]))
+
+
+def _code_taken(settings: Provider, taken: AgbCodeTaken) -> InvalidInput:
+    """The 400 names the holder: an operator sees every provider."""
+    position = next(i for i, agb in enumerate(settings.agb_codes) if agb.code == taken.code)
+    message = dutch_and_english("agb_code_taken", holder=taken.holder)
+    return InvalidInput(f"body.agb_codes.{position}.code", message)
+
+
+def _refuse_too_many_code_changes(settings: Provider, codes_before: frozenset[str]) -> None:
+    """Each code added or dropped is a marker in the save's one transaction."""
+    changed = settings.all_agb_codes ^ codes_before
+    if len(changed) > AGB_CODE_CHANGES_PER_SAVE:
+        message = dutch_and_english(
+            "agb_codes_changed_too_many",
+            changed=len(changed),
+            most=AGB_CODE_CHANGES_PER_SAVE,
+        )
+        raise InvalidInput("body.agb_codes", message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,19 +173,21 @@ def save_version(
     store: ProviderSettingsStore,
     clock: Clock,
     *,
-    replaces: int = 0,
+    replaces: int | None = None,
 ) -> Provider:
     """The one way settings are written (the operator's and the practice admin's): the
     next version, when ``settings`` edits the current one and changes something.
     ``replaces``: without a current one, the stored version of an item that does not
-    validate (every field is new in the history, as in a first version)."""
-    current_version = current.version if current else replaces
-    if (current is not None or replaces) and settings.version != current_version:
+    validate (0: it has none; every field is new in the history, as in a first version)."""
+    current_version = current.version if current else replaces or 0
+    if (current is not None or replaces is not None) and settings.version != current_version:
         raise practice_refused("stale_version", version=current_version)
     stored = settings.model_copy(update={"version": current_version + 1})
     changes = changes_between(current, stored)
     if current is not None and not changes:
         return current
+    codes_before = current.all_agb_codes if current else frozenset()
+    _refuse_too_many_code_changes(stored, codes_before)
     change = SettingsVersion(
         provider_id=stored.provider_id,
         version=stored.version,
@@ -166,7 +197,9 @@ def save_version(
         changes=changes,
     )
     try:
-        store.save_provider(stored, change)
+        store.save_provider(stored, change, codes_before=codes_before)
+    except AgbCodeTaken as taken:
+        raise _code_taken(stored, taken) from None
     except ConcurrentChange:
         raise practice_refused("stale_version", version=current_version) from None
     return stored
