@@ -177,6 +177,7 @@ EVENT_HANDLERS = (
     "retrocession_run",
     "ses_events",
     "psp_webhook",
+    "expired_letters",
 )
 
 

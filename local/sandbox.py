@@ -25,6 +25,8 @@ from typing import Any, TypedDict, Unpack
 from urllib.parse import unquote, urlencode
 
 import boto3
+from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.types import TypeSerializer
 from moto import mock_aws
 
 from billing_core import bootstrap
@@ -415,6 +417,38 @@ class Sandbox:
                 body=message["Body"],
                 md5OfBody=message["MD5OfBody"],
             )
+            records.append(record)
+        return {"Records": records}
+
+    # --- DynamoDB TTL -> the billing table's stream -> expired letters ------------------------
+
+    def expire_items(self) -> dict[str, Any]:
+        """What DynamoDB's TTL does (moto never does it): delete the billing table's items
+        whose ``expires_at`` passed on the sandbox clock, then hand their removals to the
+        expired-letters function, as the table's stream mapping does (legal-nl.md §8)."""
+        table = boto3.resource("dynamodb", region_name=REGION).Table(self.names.table_name)
+        now = int(self.clock.now().timestamp())
+        scan: dict[str, Any] = {"FilterExpression": Attr("expires_at").lte(now)}
+        expired: list[dict[str, Any]] = []
+        while True:
+            page = table.scan(**scan)
+            expired += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                break
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in expired:
+            table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+        return self.invoke("expired_letters", self.ttl_stream_event(expired))
+
+    def ttl_stream_event(self, removed: list[dict[str, Any]]) -> dict[str, Any]:
+        """The stream records of items DynamoDB's TTL removed, as they were stored."""
+        template = sample_event("expired_letters/ttl-removed-invoice.json")["Records"][0]
+        serializer = TypeSerializer()
+        records = []
+        for item in removed:
+            image = {name: serializer.serialize(value) for name, value in item.items()}
+            record = copy.deepcopy(template)
+            record["dynamodb"].update(Keys={"pk": image["pk"], "sk": image["sk"]}, OldImage=image)
             records.append(record)
         return {"Records": records}
 

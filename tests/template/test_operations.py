@@ -3,6 +3,7 @@ is kept how long (issue 13; R29, R39; legal-nl.md §8)."""
 
 from __future__ import annotations
 
+import json
 from fnmatch import fnmatch
 from typing import Any
 
@@ -21,6 +22,9 @@ BILLING_KEY_ARN = {"Fn::GetAtt": ["BillingKey", "Arn"]}
 # 8 x 365.25 days: 7 full years after the end of the year a file was made, wherever in
 # the year that was (art. 52 AWR, legal-nl.md §8).
 SEVEN_YEARS_AFTER_ITS_YEAR = 2922
+# 35 years: 5 to a judgment (art. 3:308 BW), 20 to enforce it (art. 3:324 BW), then the 7
+# full years after the year the claim was settled (legal-nl.md §8).
+LETTERS_BACKSTOP = 12784
 # How long each bucket prefix's objects may live, in days, current and noncurrent version
 # together: (at least, at most). legal-nl.md §8; the README ("Retention") has the table.
 RETENTION = {
@@ -32,8 +36,11 @@ RETENTION = {
     "OutputBucket/collection-updates/": (1, 365),  # the agency's daily files, as handovers
     "OutputBucket/bank/": (1, 365),
     # The administration: letters, statements, reports, claims, what bookings came from.
-    "OutputBucket/print/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
-    "OutputBucket/letters/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
+    # Letters go with their invoice when the table's TTL removes it (7 years after the
+    # end of the year it was SETTLED, ExpiredLettersFunction); their age rule is only a
+    # backstop, which must outlast any claim still open (template.yaml says why 35 years).
+    "OutputBucket/print/": (LETTERS_BACKSTOP, LETTERS_BACKSTOP + 30),
+    "OutputBucket/letters/": (LETTERS_BACKSTOP, LETTERS_BACKSTOP + 30),
     "OutputBucket/retrocession/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/reports/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
     "OutputBucket/insurer-claims/": (SEVEN_YEARS_AFTER_ITS_YEAR, SEVEN_YEARS_AFTER_ITS_YEAR + 30),
@@ -132,6 +139,46 @@ def test_each_kind_of_file_is_kept_as_long_as_the_law_says(
     assert current + noncurrent <= most, (bucket_prefix, current, noncurrent)
 
 
+def test_letters_are_deleted_when_the_ttl_removes_their_settled_invoice(
+    transformed: dict[str, Any],
+) -> None:
+    """legal-nl.md §8: "letters ... are kept 7 years after the end of the year they were
+    settled, then deleted" (audit delivery D6: an age rule alone deleted a letter of a
+    claim settled years after it, 8 years after it was printed).
+    Given the billing table, whose TTL removes a settled invoice at the end of its 7th year
+    When I follow its stream
+    Then a mapping with an on-failure queue hands only the invoice items DynamoDB's TTL
+    removed to a function that may delete objects under print/ and letters/ and nowhere
+    else, and read the stream and nothing but the billing table's invoices."""
+    table = transformed["Resources"]["BillingTable"]["Properties"]
+    assert table["TimeToLiveSpecification"]["AttributeName"] == "expires_at"
+    assert "OLD_IMAGE" in table["StreamSpecification"]["StreamViewType"]
+    stream = {"Fn::GetAtt": ["BillingTable", "StreamArn"]}
+    [mapping] = [
+        m
+        for m in resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
+        if m["EventSourceArn"] == stream
+    ]
+    assert "OnFailure" in mapping["DestinationConfig"]
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {
+        "eventName": ["REMOVE"],
+        "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]},
+        "dynamodb": {"OldImage": {"entity": {"S": ["invoice"]}}},
+    }
+    function_id = mapping["FunctionName"]["Ref"]
+    statements = function_role_statements(transformed, function_id)
+    deleted = {
+        resource_pattern(resource, transformed)
+        for statement in statements
+        if "s3:DeleteObject" in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+    }
+    assert deleted == {"OutputBucket/print/*", "OutputBucket/letters/*"}
+    stream_reads = [s for s in statements if "dynamodb:GetRecords" in as_list(s["Action"])]
+    assert stream_reads and all(s["Resource"] == stream for s in stream_reads)
+
+
 def test_every_bucket_clears_what_its_prefix_rules_leave(template: dict[str, Any]) -> None:
     """Given each bucket's lifecycle rules
     When prefix rules have expired objects, or an upload was never finished
@@ -212,10 +259,15 @@ def dead_letter_queues(template: dict[str, Any]) -> set[str]:
 
 
 def failure_records_queues(template: dict[str, Any]) -> set[str]:
-    """Queues that receive Lambda on-failure records or EventBridge Scheduler's failed starts."""
+    """Queues that receive Lambda on-failure records (of asynchronous invocations or of a
+    stream mapping) or EventBridge Scheduler's failed starts."""
     queues = set()
     for properties in resources_of_type(template, "AWS::Serverless::Function").values():
         on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
+        if "OnFailure" in on_failure:
+            queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values():
+        on_failure = properties.get("DestinationConfig", {})
         if "OnFailure" in on_failure:
             queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
     for properties in resources_of_type(template, "AWS::Scheduler::Schedule").values():
@@ -253,6 +305,7 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
         "BankImportFailureQueue",
         "EmailEventFailureQueue",
         "ScheduleFailureQueue",
+        "ExpiredLettersFailureQueue",
     } <= queues
     watched = {
         alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]

@@ -376,7 +376,14 @@ def test_sqs_visibility_timeout_is_six_times_the_consumers_timeout(
     Then the queue waits at least six times as long, so a slow batch is not redelivered
     while it is still being handled."""
     resources = transformed["Resources"]
-    mappings = resources_of_type(transformed, "AWS::Lambda::EventSourceMapping")
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    mappings = {
+        mapping_id: mapping
+        for mapping_id, mapping in resources_of_type(
+            transformed, "AWS::Lambda::EventSourceMapping"
+        ).items()
+        if mapping["EventSourceArn"]["Fn::GetAtt"][0] in queues  # not the table's stream
+    }
     assert mappings
     for mapping_id, mapping in mappings.items():
         queue_id = mapping["EventSourceArn"]["Fn::GetAtt"][0]

@@ -114,6 +114,7 @@ READS_A_PROVIDER = {
     "psp_webhook": False,  # books a PSP payment or an arrangement's term (R11, R15)
     "ses_events": False,  # marks an e-mail bounced or delivered (R9)
     "collection_report_import": False,  # books what the agency reports (R22)
+    "expired_letters": False,  # deletes an expired invoice's letters (legal-nl.md §8)
 }
 
 

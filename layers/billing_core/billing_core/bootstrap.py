@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from billing_core.collection.collection_report import CollectionReportContext
     from billing_core.correspondence.bounces import EmailEventContext
     from billing_core.correspondence.delivery import DeliveryContext
+    from billing_core.correspondence.kept_letters import ExpiredLettersContext
     from billing_core.declarations.upload import IngestContext
     from billing_core.dunning.run import DunningContext
     from billing_core.invoices.invoice import Invoice
@@ -368,6 +369,11 @@ class Runtime:
         from billing_core.correspondence.bounces import EmailEventContext
 
         return EmailEventContext(store=self.repository)
+
+    def expired_letters_context(self) -> ExpiredLettersContext:
+        from billing_core.correspondence.kept_letters import ExpiredLettersContext
+
+        return ExpiredLettersContext(store=self.repository, files=self.output_files)
 
 
 def _key(secret_arn: str, local_key: SecretStr, variable: str) -> bytes:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billing_core.invoices.invoice import Channel, Correspondence, Invoice
+from billing_core.correspondence.kept_letters import kept_pdf_key
+from billing_core.invoices.invoice import Correspondence, Invoice
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
@@ -26,7 +27,7 @@ class LetterDocument:
 
 def can_open(invoice: Invoice, letter: Correspondence) -> bool:
     """Whether ``letter_document`` finds a PDF for this letter of ``invoice``."""
-    return letter.kind == INVOICE_LETTER or _kept_key(invoice, letter) is not None
+    return letter.kind == INVOICE_LETTER or kept_pdf_key(invoice.provider_id, letter) is not None
 
 
 def letter_document(
@@ -51,7 +52,7 @@ def _document(
     # Imported here: fpdf2 loads only when a letter is opened, not on every portal page.
     from billing_core.correspondence.pdf import invoice_file_name, letter_file_name
 
-    key = _kept_key(invoice, letter)
+    key = kept_pdf_key(invoice.provider_id, letter)
     if key is not None:
         name = (
             invoice_file_name(invoice)
@@ -64,17 +65,3 @@ def _document(
         return None
     name, pdf = ctx.invoice_document(invoice, provider)
     return LetterDocument(name, pdf)
-
-
-def _kept_key(invoice: Invoice, letter: Correspondence) -> str | None:
-    """The key of a letter's kept PDF, only under this practice's own prefix: a letter
-    names its key, and no key of another practice is ever read (R26). A posted letter's
-    is its print batch's ``print/{day}/{provider}/...``, an e-mailed one's
-    ``letters/{provider}/...`` (delivery.kept_letter_key)."""
-    if letter.channel is Channel.PAPER:
-        key, prefix, provider_part = letter.message_id, "print", 2
-    else:
-        key, prefix, provider_part = letter.kept_key, "letters", 1
-    parts = key.split("/")
-    kept = parts[0] == prefix and parts[provider_part : provider_part + 1] == [invoice.provider_id]
-    return key if kept else None

@@ -1,0 +1,72 @@
+"""The shape of the expired-letters function: a batch of the billing table's stream
+records, of which only the invoice items DynamoDB's TTL removed count (legal-nl.md §8:
+a settled invoice expires at the end of the 7th year after the year it was settled).
+
+The event source mapping filters on the same (template.yaml); the handler checks again,
+so a record of anything else (an invoice deleted by hand, a marker, an audit record) that
+reaches it does nothing. Logs and metrics carry counts, never a key or an item (R29).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from boto3.dynamodb.types import TypeDeserializer
+
+from billing_core.adapters.dynamo.items import invoice_from_item
+from billing_core.correspondence.kept_letters import LettersDeleted
+from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
+from billing_core.invoices.invoice import Invoice
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+DeleteLetters = Callable[[Invoice], LettersDeleted]
+
+# Who removes an item whose TTL passed, as the stream record names it.
+TTL_REMOVER = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+INVOICE_ENTITY = "invoice"
+
+
+def expired_invoices(event: Mapping[str, Any]) -> list[Invoice]:
+    """The invoices in the batch that DynamoDB's TTL removed, as they were stored."""
+    deserializer = TypeDeserializer()
+    return [
+        invoice_from_item({k: deserializer.deserialize(v) for k, v in image.items()})
+        for record in event.get("Records", [])
+        if (image := _removed_by_ttl(record)) is not None
+        and image.get("entity", {}).get("S") == INVOICE_ENTITY
+    ]
+
+
+def _removed_by_ttl(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    if record.get("eventName") != "REMOVE" or record.get("userIdentity") != TTL_REMOVER:
+        return None
+    image: dict[str, Any] | None = record.get("dynamodb", {}).get("OldImage")
+    return image
+
+
+def expired_letters_handler(
+    delete_letters: DeleteLetters, *, logger: Logger, metrics: Metrics
+) -> LambdaHandler:
+    """The Lambda handler that calls ``delete_letters(invoice)`` for every invoice the TTL
+    removed. An error fails the batch: the stream retries it (deleting is idempotent) and
+    its last failure goes to the on-failure queue."""
+
+    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+        invoices = expired_invoices(event)
+        totals = dict.fromkeys((f.name for f in fields(LettersDeleted)), 0)
+        for invoice in invoices:
+            done = delete_letters(invoice)
+            for name in totals:
+                totals[name] += getattr(done, name)
+        metrics.add_metric(name="Letters_deleted", unit=MetricUnit.Count, value=totals["deleted"])
+        answer = {"invoices": len(invoices), **totals}
+        logger.info("letters of expired invoices", extra=answer)
+        return answer
+
+    return observed_handler(lambda: handle, logger=logger, metrics=metrics)
