@@ -1,11 +1,16 @@
-"""`python -m local.migrate`: the data migration after the deploy of issues 13 and 16, in
-the sandbox, without make.
+"""`python -m local.migrate [NAME]`: a data migration after a deploy, in the sandbox,
+without make.
 
 The sample practices upload a declaration; their items are then turned back into what the
-deploy before stored (no searchable names, no kenmerk markers, a handover action under its
-old id), and an operator runs the migration through the operator API twice: the first run
-writes what is missing, the second finds it all done. The function's progress lines and
-both answers are printed. ``--provider`` migrates one practice only.
+deploy before the migration stored, and an operator runs the migration through the
+operator API twice: the first run writes what is missing, the second finds it all done.
+The function's progress lines and both answers are printed. ``--provider`` migrates one
+practice only.
+
+- ``invoice-names-kenmerk-markers-handover-ids`` (issues 13 and 16, the default): no
+  searchable names, no kenmerk markers, a handover action under its old id.
+- ``settled-invoice-expiry`` (legal-nl.md §8): the first invoice of each practice paid in
+  full and, with its markers, stored without the expiry its save now writes.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -19,10 +24,15 @@ from datetime import date, datetime
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import invoice_to_item
-from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.adapters.dynamo.repository import BillingRepository, invoice_marker_keys
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.actions import ActionKind, OpenAction
-from billing_core.services.operator.migrations import MIGRATIONS, NAMES_MARKERS_HANDOVERS
+from billing_core.services.operator.migrations import (
+    MIGRATIONS,
+    NAMES_MARKERS_HANDOVERS,
+    SETTLED_INVOICE_EXPIRY,
+)
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO
@@ -67,6 +77,41 @@ def rewind_to_before_the_deploy(sandbox: Sandbox) -> None:
     repository.put_action(old_handover(first, sandbox.clock.now()))
 
 
+def paid_in_full(repository: BillingRepository, invoice: Invoice, at: datetime) -> Invoice:
+    """The invoice saved with a payment of all it owes: settled, so it and its markers
+    now carry the expiry (legal-nl.md §8)."""
+    payment = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -invoice.balance_cents, at, "")
+    return repository.save_invoice(invoice.with_entry(payment))
+
+
+def store_as_settled_before_expiry(
+    repository: BillingRepository, invoice: Invoice, *, markers_only: bool = False
+) -> None:
+    """A settled invoice as the deploy before retention left it: neither it nor its
+    markers expire (``markers_only``: a later save that did not settle it anew gave the
+    invoice its own, and no marker one)."""
+    invoice_key = keys.invoice_key(invoice.provider_id, invoice.invoice_id)
+    for key in invoice_marker_keys(invoice) + ([] if markers_only else [invoice_key]):
+        if repository._table.get_item(Key=key).get("Item"):  # an Update would make one
+            repository._table.update_item(Key=key, UpdateExpression="REMOVE expires_at")
+
+
+def settle_before_the_deploy(sandbox: Sandbox) -> None:
+    """The first invoice of each sample practice paid in full before the deploy that
+    dates settled invoices: kept with no expiry."""
+    repository = sandbox.runtime.repository
+    for practice in (DENTAL, PHYSIO):
+        first = repository.list_invoices(practice.provider_id, limit=1)[0][0]
+        paid = paid_in_full(repository, first, sandbox.clock.now())
+        store_as_settled_before_expiry(repository, paid)
+
+
+REWINDS = {
+    NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
+    SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
+}
+
+
 def run(sandbox: Sandbox, name: str, provider_id: str, key: str) -> dict[str, object]:
     """One run through the operator API, as an operator with an Idempotency-Key."""
     answer = sandbox.api_raw(
@@ -88,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     with Sandbox(SANDBOX_TODAY) as sandbox:
         for practice in (DENTAL, PHYSIO):
             sandbox.upload_declaration(practice.provider_id, "week-47.csv", declaration_csv(6))
-        rewind_to_before_the_deploy(sandbox)
+        REWINDS[wanted.name](sandbox)
         for attempt in ("first", "second"):
             answer = run(sandbox, wanted.name, wanted.provider, f"local-migrate-{attempt}")
             print(f"\n{attempt} run:\n{json.dumps(answer, indent=2)}")

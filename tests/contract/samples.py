@@ -91,3 +91,17 @@ def plant_invoice_before_names_and_marker(store: Any, invoice: Invoice) -> None:
     from local.migrate import put_invoice_without_names
 
     put_invoice_without_names(store, invoice)  # and no marker: none is written
+
+
+def plant_settled_before_expiry(
+    store: Any, invoice: Invoice, *, markers_only: bool = False
+) -> None:
+    """A settled invoice as the deploy before retention stored it: neither it nor the
+    markers that name it expire (``markers_only``: the invoice has its own, as after a save
+    that did not settle it anew). The migration's starting point (legal-nl.md §8)."""
+    if hasattr(store, "put_settled_before_expiry"):  # the in-memory fake
+        store.put_settled_before_expiry(invoice, markers_only=markers_only)
+        return
+    from local.migrate import store_as_settled_before_expiry
+
+    store_as_settled_before_expiry(store, invoice, markers_only=markers_only)

@@ -16,6 +16,7 @@ from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM
+from local.migrate import store_as_settled_before_expiry
 from tests.contract.samples import A, invoice, stored
 
 PAID_AT = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
@@ -87,3 +88,29 @@ def test_a_credit_line_that_settles_an_invoice_gets_a_marker_that_expires_with_i
     repository.add_claim_markers("D2", paid, ["TAN-1-CREDIT"])
     marker = repository._table.get_item(Key=keys.claim_key(A, "TAN-1-CREDIT"))["Item"]
     assert marker["expires_at"] == END_OF_2033
+
+
+def test_an_invoice_paid_before_the_deploy_gets_from_the_migration_what_its_save_writes(
+    repository,
+):
+    """Migration version 2: an invoice settled before saves wrote the TTL has none, nor do
+    its markers; the migration gives each the end of 2033, as the save did here."""
+    issued = invoice(1)
+    stored(repository, issued)
+    paid = booked(repository, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
+    store_as_settled_before_expiry(repository, paid)
+    assert set(expiries(repository, issued).values()) == {None}
+    repository.add_retention_expiry(paid)
+    assert set(expiries(repository, issued).values()) == {END_OF_2033}
+
+
+def test_the_migration_does_not_date_an_invoice_a_reversal_reopened_after_it_was_read(repository):
+    """R12: the reversal's save wins; neither the invoice nor a marker gets an expiry."""
+    issued = invoice(1)
+    stored(repository, issued)
+    paid = booked(repository, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
+    store_as_settled_before_expiry(repository, paid)
+    returned_at = datetime(2027, 1, 6, 9, 0, tzinfo=AMSTERDAM)
+    booked(repository, issued, EntryKind.REVERSAL, issued.balance_cents, returned_at)
+    assert repository.add_retention_expiry(paid).changed
+    assert set(expiries(repository, issued).values()) == {None}

@@ -1,12 +1,16 @@
 """MigrationStore: the conditional writes an operator's migration makes after a deploy
-(issue 16: searchable names, handover ids; issue 13 item 1: kenmerk markers)."""
+(issue 16: searchable names, handover ids; issue 13 item 1: kenmerk markers; legal-nl.md
+§8: the expiry of invoices settled before their save wrote one)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.migration_ports import ExpiryAdded
 from billing_core.ports import InvoiceFilter, ReferenceHolder
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
+from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import (
     A,
     B,
@@ -14,6 +18,7 @@ from tests.contract.samples import (
     invoice,
     new,
     plant_invoice_before_names_and_marker,
+    plant_settled_before_expiry,
     stored,
 )
 
@@ -104,3 +109,60 @@ def test_invoices_are_counted_per_practice(store):
     plant_invoice_before_names_and_marker(store, invoice(4))
     assert (store.count_invoices(A), store.count_invoices(B)) == (3, 1)
     assert store.count_invoices("nobody") == 0
+
+
+PAID_AT = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
+
+
+def booked(store, one, kind: EntryKind, cents: int, at: datetime = PAID_AT):
+    """The invoice as stored, with one more ledger entry, saved (R28: on its version)."""
+    current = store.get_invoice(one.provider_id, one.invoice_id)
+    entry = LedgerEntry(kind, Component.PRINCIPAL, cents, at, "")
+    return store.save_invoice(current.with_entry(entry))
+
+
+def settled_before_expiry(store, **plant):
+    """Given an invoice issued, paid in full, and stored as before the deploy of §8."""
+    issued = invoice(1)
+    stored(store, issued)
+    paid = booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents)
+    plant_settled_before_expiry(store, paid, **plant)
+    return paid
+
+
+def own_markers(one) -> int:
+    """Its kenmerk's marker and one per claim line."""
+    return 1 + len({line.claim_ref for line in one.lines})
+
+
+def test_a_settled_invoice_gets_its_expiry_and_its_markers_theirs_once(store):
+    """legal-nl.md §8: kept 7 years after the end of the year settled, then deleted."""
+    paid = settled_before_expiry(store)
+    first, second = store.add_retention_expiry(paid), store.add_retention_expiry(paid)
+    assert first == ExpiryAdded(invoice=True, markers=own_markers(paid))
+    assert second == ExpiryAdded()
+    assert store.get_invoice(A, "inv-1") == paid  # the version left as it was (R28)
+
+
+def test_a_saved_since_settled_invoice_has_its_own_expiry_and_its_markers_get_theirs(store):
+    """A save that does not settle it anew writes the invoice's TTL, none of its markers'."""
+    paid = settled_before_expiry(store, markers_only=True)
+    assert store.add_retention_expiry(paid) == ExpiryAdded(markers=own_markers(paid))
+    assert store.add_retention_expiry(paid) == ExpiryAdded()
+
+
+def test_an_open_invoice_gets_no_expiry(store):
+    issued = invoice(1)
+    stored(store, issued)
+    assert store.add_retention_expiry(store.get_invoice(A, "inv-1")) == ExpiryAdded()
+
+
+def test_an_invoice_changed_since_it_was_read_is_not_written(store):
+    """R12, R28: a reversal saved meanwhile reopens it; the stale read writes nothing."""
+    paid = settled_before_expiry(store)
+    payment = paid.ledger[-1]
+    booked(store, paid, EntryKind.REVERSAL, -payment.amount_cents)  # the bank returns it
+    assert store.add_retention_expiry(paid) == ExpiryAdded(changed=True)
+    reopened = store.get_invoice(A, "inv-1")
+    assert reopened.balance_cents > 0
+    assert store.add_retention_expiry(reopened) == ExpiryAdded()

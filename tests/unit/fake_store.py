@@ -30,6 +30,8 @@ from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import matches as name_matches
 from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.invoices.retention import kept_until
+from billing_core.migration_ports import ExpiryAdded
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
     EVERY_INVOICE,
@@ -91,6 +93,9 @@ class FakeStore:
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
         self.unnamed: set[InvoiceKey] = set()  # stored before invoices kept names (#16)
+        # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
+        # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
+        self.without_expiry: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
@@ -125,6 +130,26 @@ class FakeStore:
         (a name search does not find it) and no kenmerk marker."""
         self.put_invoice_as_is(invoice)
         self.unnamed.add(self._invoice_key(invoice))
+
+    def put_settled_before_expiry(self, invoice: Invoice, *, markers_only: bool = False) -> None:
+        """Store the settled invoice as the deploy before retention left it: neither the
+        invoice nor its markers expire (``markers_only``: a later save gave the invoice
+        its own, as a save that does not settle it anew writes no marker's)."""
+        self.put_invoice_as_is(invoice)
+        own, *markers = self._expiring_items(invoice)
+        self.without_expiry.update(markers if markers_only else [own, *markers])
+
+    def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
+        """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
+        key = self._invoice_key(invoice)
+        claims = [
+            ("claim", invoice.provider_id, ref)
+            for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
+            if (m := self.markers.get((invoice.provider_id, ref))) and m.invoice_id == key[1]
+        ]
+        held = self.references.get(invoice.reference) == key
+        reference = [("reference", invoice.reference)] if held else []
+        return [("invoice", *key), *reference, *claims]
 
     def marker(self, claim_ref: str) -> KnownClaim | None:
         """The claim marker with this ref (of whichever provider wrote it)."""
@@ -344,7 +369,16 @@ class FakeStore:
         stored = replace(invoice, version=invoice.version + 1)
         self.invoices[self._invoice_key(stored)] = stored
         self.unnamed.discard(self._invoice_key(stored))  # the adapter's Put writes names
+        self._expire_as_saved(invoice)
         return stored
+
+    def _expire_as_saved(self, invoice: Invoice) -> None:
+        """As the adapter's save: the item's TTL is written with it, the markers' only
+        when the save settled or reopened it."""
+        own, *markers = self._expiring_items(invoice)
+        self.without_expiry.discard(own)
+        if kept_until(invoice.ledger[: invoice.stored_entries]) != kept_until(invoice.ledger):
+            self.without_expiry.difference_update(markers)
 
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
@@ -358,6 +392,8 @@ class FakeStore:
         stored = [replace(i, version=i.version + 1) for i in invoices]
         self.invoices.update({self._invoice_key(i): i for i in stored})
         self.unnamed.difference_update(self._invoice_key(i) for i in stored)
+        for invoice in invoices:
+            self._expire_as_saved(invoice)
         self.actions.update({action_key(a): a for a in new_actions})
         return stored
 
@@ -520,6 +556,17 @@ class FakeStore:
         del self.actions[action_key(action)]
         self.actions[action_key(moved)] = moved
         return True
+
+    def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
+        self.calls.append("add_retention_expiry")
+        if not self._is_current(invoice):
+            return ExpiryAdded(changed=True)
+        if kept_until(invoice.ledger) is None:
+            return ExpiryAdded()
+        own, *markers = self._expiring_items(invoice)
+        written = ExpiryAdded(own in self.without_expiry, len(self.without_expiry & {*markers}))
+        self.without_expiry.difference_update([own, *markers])
+        return written
 
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None

@@ -1,6 +1,8 @@
-"""The migration after the deploy of issues 13 and 16, on the in-memory store: spread over
-requests it resumes where it stopped, it dates old handover actions honestly, reports
-conflicts loudly and reads no personal data into its log (R29, R32)."""
+"""The migrations after a deploy, on the in-memory store. Version 1 (issues 13 and 16):
+spread over requests it resumes where it stopped, it dates old handover actions honestly,
+reports conflicts loudly and reads no personal data into its log (R29, R32). Version 2
+(legal-nl.md §8): settled invoices stored before their save wrote an expiry get it, open
+ones are left alone, and a reversal saved meanwhile wins (R12)."""
 
 from __future__ import annotations
 
@@ -8,16 +10,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import InvalidPosition
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.services.operator.migrations import (
     NAMES_MARKERS_HANDOVERS,
+    SETTLED_INVOICE_EXPIRY,
     MigrationContext,
     run_migration,
 )
 from billing_core.shared import reference
 from billing_core.shared.audit import Reader, ReadKind
-from billing_core.shared.clock import FixedClock
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeStore
@@ -163,3 +168,127 @@ def test_what_no_run_can_start_from_is_refused_before_anything_is_written(name, 
     with pytest.raises(refusal):
         run_migration(name, context(store), **options)
     assert store.unnamed and not store.references
+
+
+# --- version 2: settled invoices expire (legal-nl.md §8) ---------------------------------
+
+PAID_AT = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
+
+
+def paid_in_full(invoice: Invoice) -> Invoice:
+    payment = LedgerEntry(
+        EntryKind.PAYMENT, Component.PRINCIPAL, -invoice.balance_cents, PAID_AT, ""
+    )
+    return invoice.with_entry(payment)
+
+
+def store_before_expiry(settled: dict[str, int], open_invoices: int = 0) -> FakeStore:
+    """Given practices whose settled invoices (each with its kenmerk's marker) were stored
+    before a save wrote their expiry, and the dental practice's open invoices."""
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in settled])
+    numbers = iter(range(1, 10_000))
+    wanted = [(p, True) for p, count in settled.items() for _ in range(count)]
+    for provider_id, is_settled in wanted + [(DENTAL, False)] * open_invoices:
+        number = next(numbers)
+        issued = make_invoice(
+            invoice_id=f"inv-{number:04d}",
+            provider_id=provider_id,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+        )
+        store.add_reference_marker(issued)
+        if is_settled:
+            store.put_settled_before_expiry(paid_in_full(issued))
+        else:
+            store.put_invoice_as_is(issued)
+    return store
+
+
+def expire(ctx: MigrationContext, **options):
+    return run_migration(SETTLED_INVOICE_EXPIRY, ctx, **options).answer()
+
+
+def test_settled_invoices_and_their_markers_get_their_expiry_open_ones_none_and_only_once():
+    """legal-nl.md §8: settled invoices are kept 7 years after their year, then deleted;
+    an open one is kept (no expiry)."""
+    # Given two settled invoices of the dental practice stored before §8, and one open one
+    store = store_before_expiry({DENTAL: 2}, open_invoices=1)
+    # When the operator runs migration 2, and then again
+    first, second = expire(context(store)), expire(context(store))
+    # Then the first gave both settled invoices and their markers the expiry
+    assert (first["migration"], first["version"], first["complete"]) == (
+        SETTLED_INVOICE_EXPIRY,
+        2,
+        True,
+    )
+    assert first["summary"] == {
+        "invoices_total": 3,
+        "invoices_done": 3,
+        "invoice_expiries_written": 2,
+        "marker_expiries_written": 2,
+        "expiries_present": 0,
+        "open_invoices_skipped": 1,
+    }
+    assert store.without_expiry == set()
+    # And the second wrote nothing and found both settled invoices done
+    assert second["summary"] == first["summary"] | {
+        "invoice_expiries_written": 0,
+        "marker_expiries_written": 0,
+        "expiries_present": 2,
+    }
+
+
+def test_expiry_spread_over_requests_goes_on_where_it_stopped_until_complete():
+    # Given 101 settled invoices of the dental practice and 1 of the physio practice, and
+    # requests that may read one page (100 invoices) each
+    ctx = context(store_before_expiry({DENTAL: 101, PHYSIO: 1}), pages=1)
+    # When the operator sends each answer's resume back until the run is complete
+    answers = [expire(ctx)]
+    while not answers[-1]["complete"]:
+        answers.append(expire(ctx, resume=answers[-1]["resume"]))
+    # Then three requests dated every invoice once: physio first (ids in order), then dental
+    done = [
+        [(p["provider_id"], p["invoice_expiries_written"]) for p in a["practices"]] for a in answers
+    ]
+    assert done == [[(PHYSIO, 1)], [(DENTAL, 100)], [(DENTAL, 1)]]
+    assert sum(a["summary"]["marker_expiries_written"] for a in answers) == 102
+    assert ctx.store.without_expiry == set()
+    # And a whole run afterwards writes nothing and counts every invoice as present
+    again = expire(context(ctx.store, pages=10))["summary"]
+    written = (again["invoice_expiries_written"], again["marker_expiries_written"])
+    assert written == (0, 0) and again["expiries_present"] == again["invoices_done"] == 102
+
+
+def test_a_reversal_saved_after_the_page_was_read_wins_and_the_invoice_is_left_open():
+    """R12: a returned payment reopens the invoice; the run reads it again and skips it."""
+    store = store_before_expiry({DENTAL: 1})
+    paid = store.invoice("inv-0001")
+    migrate_one = store.add_retention_expiry
+
+    def reversal_first(invoice: Invoice):
+        if invoice.version == paid.version:  # the page's read: the bank returns it now
+            returned = LedgerEntry(
+                EntryKind.REVERSAL, Component.PRINCIPAL, -paid.ledger[-1].amount_cents, PAID_AT, ""
+            )
+            store.save_invoice(store.invoice("inv-0001").with_entry(returned))
+        return migrate_one(invoice)
+
+    store.add_retention_expiry = reversal_first
+    summary = expire(context(store))["summary"]
+    assert (summary["invoice_expiries_written"], summary["marker_expiries_written"]) == (0, 0)
+    assert (summary["open_invoices_skipped"], summary["invoices_done"]) == (1, 1)
+    assert store.invoice("inv-0001").balance_cents > 0
+
+
+def test_expiry_progress_per_page_names_ids_and_counts_only():
+    ctx = context(store_before_expiry({DENTAL: 2, PHYSIO: 1}))
+    lines = []
+    report = run_migration(
+        SETTLED_INVOICE_EXPIRY, ctx, progress=lambda p: lines.append(p.log_entry())
+    )
+    assert [(e.fields["provider_id"], e.fields["invoices_done"]) for e in lines] == [
+        (PHYSIO, 1),
+        (DENTAL, 2),
+    ]
+    logged = repr([e.fields for e in lines] + [report.log_entry().fields])
+    assert make_invoice().patient.last_name not in logged and "reference" not in logged
+    assert not report.log_entry().error

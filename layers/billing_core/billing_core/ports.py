@@ -10,11 +10,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    # Only the operator's migrations load it: not every function that imports the ports.
     from billing_core.collection.blocking import BlockChange, BlockedPatient
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
+    from billing_core.migration_ports import ExpiryAdded
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
@@ -389,6 +391,13 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
         """The action under ``action_id`` and the old one gone for every read, at once;
         False, nothing written, when the old one is gone or the new id is taken."""
+        ...
+
+    def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
+        """Give a settled invoice, and each marker that names it, the expiry a save of it
+        writes, where the stored item has none: on condition that the stored invoice is
+        the version read, so a change saved meanwhile (a reversal reopening it, R12) wins.
+        An open invoice: nothing written."""
         ...
 
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     # reads or writes these aggregates does not load them (issue 11 item 5).
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
+    from billing_core.migration_ports import ExpiryAdded
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -914,11 +915,7 @@ class BillingRepository:
         after = items.retention_expiry(invoice.ledger)
         if before == after:
             return
-        marker_keys = [keys.reference_marker_key(invoice.reference)] + [
-            keys.claim_key(invoice.provider_id, ref)
-            for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
-        ]
-        for key in marker_keys:
+        for key in invoice_marker_keys(invoice):
             self._expire_marker(key, invoice.invoice_id, after)
 
     def _expire_marker(self, key: dict[str, Any], invoice_id: str, expiry: dict[str, Any]) -> None:
@@ -936,6 +933,91 @@ class BillingRepository:
         except ClientError as error:
             if _code(error) != "ConditionalCheckFailedException":
                 raise
+
+    def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
+        """For an invoice settled before its save wrote an expiry (migration version 2):
+        one consistent read of the invoice item and its markers, then what lacks the
+        expiry in one transaction that holds the invoice to the version read: its own
+        expiry on that condition (or a check of it), each marker's on condition it names
+        the invoice and has none. A change in between cancels it: changed, read again."""
+        from billing_core.migration_ports import ExpiryAdded
+
+        expiry = items.retention_expiry(invoice.ledger)  # as every save computes it
+        if not expiry:
+            return ExpiryAdded()
+        invoice_key = keys.invoice_key(invoice.provider_id, invoice.invoice_id)
+        marker_keys = invoice_marker_keys(invoice)
+        found = {
+            (item["pk"], item["sk"]): item
+            for item in self._batch_get(
+                [invoice_key, *marker_keys],
+                ConsistentRead=True,
+                ProjectionExpression="pk, sk, version, provider_id, invoice_id, expires_at",
+            )
+        }
+        stored = found.get((invoice_key["pk"], invoice_key["sk"]))
+        if stored is None or int(stored["version"]) != invoice.version:
+            return ExpiryAdded(changed=True)
+        missing = [
+            key for key in marker_keys if _lacks_expiry(found.get((key["pk"], key["sk"])), invoice)
+        ]
+        own = "expires_at" not in stored
+        if not (own or missing):
+            return ExpiryAdded()
+        written = ExpiryAdded()
+        guard = self._expire_invoice_once(invoice, expiry) if own else self._held_at(invoice)
+        chunks = list(_chunks(missing, TRANSACTION_LIMIT - 1)) or [[]]  # [[]]: its own alone
+        for chunk in chunks:
+            updates = [self._expire_marker_once(key, invoice, expiry) for key in chunk]
+            try:
+                self._transact([guard, *updates])
+            except TransactionConflict:
+                return replace(written, changed=True)
+            written = ExpiryAdded(written.invoice or own, written.markers + len(chunk))
+            guard = self._held_at(invoice)  # the invoice's own is written: a check after
+        return written
+
+    def _expire_invoice_once(self, invoice: Invoice, expiry: dict[str, Any]) -> dict[str, Any]:
+        """The invoice's TTL alone, its version left as it is: no save is refused for it."""
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                "UpdateExpression": "SET expires_at = :expires",
+                "ConditionExpression": "version = :read AND attribute_not_exists(expires_at)",
+                "ExpressionAttributeValues": {
+                    ":read": invoice.version,
+                    ":expires": expiry["expires_at"],
+                },
+            }
+        }
+
+    def _held_at(self, invoice: Invoice) -> dict[str, Any]:
+        """A check that the stored invoice is still the version read."""
+        return {
+            "ConditionCheck": {
+                "TableName": self._table.name,
+                "Key": keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                "ConditionExpression": "version = :read",
+                "ExpressionAttributeValues": {":read": invoice.version},
+            }
+        }
+
+    def _expire_marker_once(
+        self, key: dict[str, Any], invoice: Invoice, expiry: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": key,
+                "UpdateExpression": "SET expires_at = :expires",
+                "ConditionExpression": "invoice_id = :invoice AND attribute_not_exists(expires_at)",
+                "ExpressionAttributeValues": {
+                    ":invoice": invoice.invoice_id,
+                    ":expires": expiry["expires_at"],
+                },
+            }
+        }
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -989,9 +1071,10 @@ class BillingRepository:
         )
         return item
 
-    def _batch_get(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def _batch_get(self, keys: list[dict[str, Any]], **read: Any) -> Iterator[dict[str, Any]]:
+        """``read``: BatchGetItem's options for the table (ConsistentRead, a projection)."""
         for chunk in _chunks(keys, BATCH_GET_LIMIT):
-            pending: dict[str, Any] = {self._table.name: {"Keys": chunk}}
+            pending: dict[str, Any] = {self._table.name: {"Keys": chunk, **read}}
             while pending:
                 answer = self._client.batch_get_item(RequestItems=pending)
                 yield from answer["Responses"].get(self._table.name, [])
@@ -1077,6 +1160,24 @@ def _pack(units: Iterable[_Unit], limit: int) -> Iterator[list[_Unit]]:
         size += len(unit.writes)
     if transaction:
         yield transaction
+
+
+def invoice_marker_keys(invoice: Invoice) -> list[dict[str, Any]]:
+    """The markers that serve only this invoice: its kenmerk's and its lines' (R3)."""
+    return [keys.reference_marker_key(invoice.reference)] + [
+        keys.claim_key(invoice.provider_id, ref)
+        for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
+    ]
+
+
+def _lacks_expiry(marker: dict[str, Any] | None, invoice: Invoice) -> bool:
+    """A marker of this invoice without the TTL (none, or another invoice's: left alone)."""
+    return (
+        marker is not None
+        and marker.get("invoice_id") == invoice.invoice_id
+        and marker.get("provider_id", invoice.provider_id) == invoice.provider_id
+        and "expires_at" not in marker
+    )
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterator[list[Any]]:

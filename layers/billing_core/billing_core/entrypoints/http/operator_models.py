@@ -317,6 +317,21 @@ class PracticeMigratedOut(MigrationCountsOut):
     provider_id: str
 
 
+class ExpiryCountsOut(BaseModel):
+    """Version 2, settled-invoice-expiry (legal-nl.md §8)."""
+
+    invoices_total: int
+    invoices_done: int
+    invoice_expiries_written: int = Field(description="settled invoices given their expiry")
+    marker_expiries_written: int = Field(description="their kenmerk and line markers' expiry")
+    expiries_present: int = Field(description="settled invoices that had it all: none written")
+    open_invoices_skipped: int = Field(description="open invoices: kept, no expiry")
+
+
+class PracticeExpiredOut(ExpiryCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -332,8 +347,8 @@ class MigrationOut(BaseModel):
     version: int
     complete: bool = Field(description="false: the request's pages were spent, send resume")
     resume: str | None = Field(description="send it back to go on; none when complete")
-    summary: MigrationCountsOut
-    practices: list[PracticeMigratedOut]
+    summary: MigrationCountsOut | ExpiryCountsOut = Field(description="the migration's counts")
+    practices: list[PracticeMigratedOut | PracticeExpiredOut]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 
     @classmethod

@@ -14,6 +14,16 @@ that deploy up to what today's code reads, practice by practice, invoice page by
   An old-format action is moved to its new id in one transaction; the old item is
   marked moved (no function deletes from the billing table, R27) and no read sees it.
 
+``settled-invoice-expiry`` (version 2) gives what a save before retention left settled its
+expiry (legal-nl.md §8: "kept 7 years after the end of the year they were settled (fiscal
+obligation), then deleted"): since that deploy every save of a settled invoice writes the
+table's TTL on it and on the markers that serve only it (its kenmerk's, its lines'), but an
+invoice settled before is never saved again and would be kept forever. Each settled
+invoice without it, and each of its markers without it, gets the expiry a save computes
+(the adapter's retention_expiry, from the ledger alone), on condition that the invoice is
+still the version read: a reversal saved meanwhile reopens it (R12), and then the run
+reads it again. Open invoices are left alone: they are kept, and their save will date them.
+
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
 """
@@ -26,9 +36,11 @@ from datetime import date
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.retention import kept_until
 from billing_core.ports import (
     EVERY_INVOICE,
     AuditLog,
+    ConcurrentChange,
     InvalidPosition,
     MigrationStore,
     checked_invoice_position,
@@ -41,7 +53,8 @@ from billing_core.shared.reports import LogEntry, OperatorReport
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
 # A request stops after so many pages and answers where to resume: 500 invoices of two
-# conditional writes each stay well inside API Gateway's 29 seconds.
+# requests each (two conditional writes; a read and a transaction) stay well inside API
+# Gateway's 29 seconds.
 PAGES_PER_REQUEST = 5
 
 Progress = Callable[[OperatorReport], None]  # a practice after each page of its invoices
@@ -104,22 +117,23 @@ class PracticeMigrated:
     migration: str
     provider_id: str
     invoices_total: int
+    tallies: dict[str, int]  # the migration's own counts by name, each from 0
     invoices_done: int = 0
-    names_written: int = 0
-    markers_written: int = 0
-    handovers_rekeyed: int = 0
     conflicts: list[KenmerkConflict] = field(default_factory=list)
     stopped_after: str = ""  # the list position where the page budget ran out
 
+    @classmethod
+    def counting(
+        cls, migration: str, provider_id: str, invoices_total: int, names: tuple[str, ...]
+    ) -> PracticeMigrated:
+        return cls(migration, provider_id, invoices_total, dict.fromkeys(names, 0))
+
+    def count(self, name: str, added: int = 1) -> None:
+        self.tallies[name] += added
+
     def counts(self) -> dict[str, int]:
-        return {
-            "invoices_total": self.invoices_total,
-            "invoices_done": self.invoices_done,
-            "names_written": self.names_written,
-            "markers_written": self.markers_written,
-            "handovers_rekeyed": self.handovers_rekeyed,
-            "kenmerk_conflicts": len(self.conflicts),
-        }
+        done = {"invoices_total": self.invoices_total, "invoices_done": self.invoices_done}
+        return done | self.tallies
 
     def log_entry(self) -> LogEntry:
         """The progress line: ids and counts, done of total."""
@@ -242,21 +256,28 @@ def _practices(store: MigrationStore, provider_id: str, start: Resume | None) ->
 NAMES_MARKERS_HANDOVERS = "invoice-names-kenmerk-markers-handover-ids"
 
 
-def _names_markers_handovers(
-    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+def _invoice_pages(
+    store: MigrationStore,
+    start: Resume,
+    budget: PageBudget,
+    progress: Progress,
+    practice: PracticeMigrated,
+    migrate_invoice: Callable[[MigrationStore, Invoice, PracticeMigrated], None],
+    after_the_last: Callable[[], None] = lambda: None,
 ) -> PracticeMigrated:
-    """Invoices page by page; once the last page is done, the practice's handovers."""
-    provider_id = start.provider_id
-    total = store.count_invoices(provider_id)
-    practice = PracticeMigrated(NAMES_MARKERS_HANDOVERS, provider_id, total)
+    """The practice's invoices page by page from ``start``, a progress line after each,
+    until the last page is done (then ``after_the_last``) or the budget is spent."""
     after: str | None = start.after or None
     while True:
-        page, after = store.list_invoices(provider_id, EVERY_INVOICE, limit=PAGE_SIZE, after=after)
+        page, after = store.list_invoices(
+            start.provider_id, EVERY_INVOICE, limit=PAGE_SIZE, after=after
+        )
         budget.left -= 1
         for invoice in page:
-            _bring_up_to_date(store, invoice, practice)
+            migrate_invoice(store, invoice, practice)
+            practice.invoices_done += 1
         if after is None:
-            practice.handovers_rekeyed = _move_old_handovers(store, provider_id)
+            after_the_last()
         progress(practice)
         if after is None:
             return practice
@@ -265,11 +286,30 @@ def _names_markers_handovers(
             return practice
 
 
+def _names_markers_handovers(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+) -> PracticeMigrated:
+    """Invoices page by page; once the last page is done, the practice's handovers."""
+    provider_id = start.provider_id
+    practice = PracticeMigrated.counting(
+        NAMES_MARKERS_HANDOVERS,
+        provider_id,
+        store.count_invoices(provider_id),
+        ("names_written", "markers_written", "handovers_rekeyed", "kenmerk_conflicts"),
+    )
+
+    def handovers() -> None:
+        practice.count("handovers_rekeyed", _move_old_handovers(store, provider_id))
+
+    return _invoice_pages(store, start, budget, progress, practice, _bring_up_to_date, handovers)
+
+
 def _bring_up_to_date(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
-    practice.names_written += store.add_search_names(invoice)
+    practice.count("names_written", store.add_search_names(invoice))
     holder = store.add_reference_marker(invoice)
-    practice.markers_written += holder.written
+    practice.count("markers_written", holder.written)
     if (holder.provider_id, holder.invoice_id) != (invoice.provider_id, invoice.invoice_id):
+        practice.count("kenmerk_conflicts")
         practice.conflicts.append(
             KenmerkConflict(
                 invoice.provider_id,
@@ -279,7 +319,6 @@ def _bring_up_to_date(store: MigrationStore, invoice: Invoice, practice: Practic
                 holder.invoice_id,
             )
         )
-    practice.invoices_done += 1
 
 
 def _move_old_handovers(store: MigrationStore, provider_id: str) -> int:
@@ -307,6 +346,49 @@ def _handover_day(action: OpenAction) -> date:
         return action.created_at.astimezone(AMSTERDAM).date()
 
 
+# --- version 2: settled invoices expire (legal-nl.md §8) --------------------------------
+
+SETTLED_INVOICE_EXPIRY = "settled-invoice-expiry"
+EXPIRY_COUNTS = (
+    "invoice_expiries_written",  # settled invoices' own TTL this run wrote
+    "marker_expiries_written",  # their markers' (kenmerk, lines)
+    "expiries_present",  # settled invoices whose items all had it: nothing written
+    "open_invoices_skipped",  # owed either way: kept, no expiry
+)
+# A settled invoice changed since it was read is read again; this many changes in a row
+# end the request (ConcurrentChange), and a run from its resume goes on.
+READS_OF_A_CHANGING_INVOICE = 3
+
+
+def _settled_invoice_expiry(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+) -> PracticeMigrated:
+    provider_id = start.provider_id
+    practice = PracticeMigrated.counting(
+        SETTLED_INVOICE_EXPIRY, provider_id, store.count_invoices(provider_id), EXPIRY_COUNTS
+    )
+    return _invoice_pages(store, start, budget, progress, practice, _expire_if_settled)
+
+
+def _expire_if_settled(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
+    for _ in range(READS_OF_A_CHANGING_INVOICE):
+        if kept_until(invoice.ledger) is None:
+            practice.count("open_invoices_skipped")
+            return
+        added = store.add_retention_expiry(invoice)
+        practice.count("invoice_expiries_written", added.invoice)
+        practice.count("marker_expiries_written", added.markers)
+        if not added.changed:
+            practice.count("expiries_present", not (added.invoice or added.markers))
+            return
+        again = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
+        if again is None:
+            return
+        invoice = again
+    raise ConcurrentChange(invoice.invoice_id)
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
+    SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
 }

@@ -1,0 +1,18 @@
+"""What MigrationStore's writes answer (ports.MigrationStore), apart from the ports: only
+the operator's data migrations load it, so the ports cost no function that imports them
+a class more at its cold start (make bench (d))."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryAdded:
+    """What one add_retention_expiry wrote (legal-nl.md §8): the invoice's own TTL, how
+    many of its markers', and whether the invoice was not the version read (or is gone),
+    so nothing more was written and it must be read again."""
+
+    invoice: bool = False
+    markers: int = 0
+    changed: bool = False
