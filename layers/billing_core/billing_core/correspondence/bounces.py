@@ -55,6 +55,19 @@ def email_event_action(invoice: Invoice, event: EmailEvent) -> OpenAction:
     )
 
 
+def unsent_message_action(invoice: Invoice, kind: str, event_id: str, at: datetime) -> OpenAction:
+    """A confirmation the patient must have (kinds.ON_PAPER_WITHOUT_EMAIL) with nowhere to
+    go: the e-mail address bounced and there is no postal address. One per message, so a
+    redelivery adds none; the practice passes it on once it has a way (R7, R23)."""
+    return OpenAction.about(
+        invoice,
+        ActionKind.BOUNCE,
+        f"unsent-{kind}-{event_id}",
+        at,
+        {"event": "unsent", "message_kind": kind, "todo": "pass_on_the_message"},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EmailEventContext:
     store: BillingStore

@@ -24,3 +24,8 @@ KINDS = frozenset(
         INVOICE_CORRECTED,
     }
 )
+# What the patient must know to keep their side goes on paper to a patient without an
+# e-mail address that works (none, or bounced permanently: R7): an arrangement's terms
+# (R15). Nowhere to post it either, it becomes the practice's open action. The others
+# confirm what the patient did or can read in the checker: without e-mail, none is sent.
+ON_PAPER_WITHOUT_EMAIL = frozenset({ARRANGEMENT_CONFIRMATION})

@@ -124,7 +124,7 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
     stored, changed = save_change(ctx.store, invoice, forgive)
     # Changed only by closing the proposal (paid since the statement): nothing to tell.
     forgiven = changed and stored.ledger[-1].cause == cause
-    if forgiven and stored.addressee.email:
+    if forgiven and stored.live_email:
         confirmation = DeliveryRequest(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )
