@@ -20,8 +20,9 @@ metrics = Metrics()
 
 def deliver(request: DeliveryRequest) -> dict[str, str]:
     letter = deliver_invoice(request, bootstrap.current().delivery_context())
-    if letter is None:  # a dunning letter whose invoices were all paid meanwhile
-        logger.info("letter no longer needed", extra={"invoice_id": request.invoice_id})
+    if letter is None:  # its invoices paid meanwhile, or no address that works (R7)
+        extra = {"invoice_id": request.invoice_id, "kind": request.kind}  # no address: R29
+        logger.info("nothing sent", extra=extra)
         return {"channel": "", "message_id": ""}
     metrics.add_metric(name=f"Sent_{letter.channel.value}", unit=MetricUnit.Count, value=1)
     logger.info(

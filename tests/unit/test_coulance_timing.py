@@ -17,9 +17,11 @@ import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
-from billing_core.correspondence.kinds import STOP_CONFIRMATION
+from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION
+from billing_core.dunning.breakdown import breakdown
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.access import BirthDate
+from billing_core.invoices.invoice import Channel
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import (
     PatientContext,
@@ -30,9 +32,10 @@ from billing_core.services.patient import (
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import AuditInMemory, FilesInMemory
+from tests.unit.test_invoice_pdf import shown as pdf_text
 
 AUTOMATIC = CoulanceMode.AUTOMATIC
 CONFIRMS = CoulanceMode.PROVIDER_CONFIRMS
@@ -234,3 +237,40 @@ def test_a_proposal_applied_after_everything_was_paid_books_and_mails_nothing():
 
     assert world.invoice().balance_cents == 0
     assert [email for _, email, _ in world.outbox.sent if email.kind == STOP_CONFIRMATION] == []
+
+
+def test_a_declined_proposal_is_told_to_the_patient_with_what_is_due_and_by_when():
+    """R17, legal-nl.md §7: the patient was told not to pay yet; given the statement on the
+    practice's list, when the practice declines it, then the patient gets one e-mail with
+    the amount and the date the checker shows that day (dunning/breakdown), in both parts."""
+    world = world_of(CONFIRMS)
+    send_statement(world, date(2026, 12, 15))
+
+    practice_decides(world, date(2026, 12, 18), CoulanceDecision.DECLINE)
+    practice_decides(world, date(2026, 12, 18), CoulanceDecision.DECLINE)  # sent twice
+
+    (email,) = [e for _, e, _ in world.outbox.sent if e.kind == COULANCE_DECLINED]
+    due = breakdown(world.invoice(), world.provider.dunning, date(2026, 12, 18))
+    assert (due.due_cents, due.pay_by or world.invoice().final_payment_date) == (
+        10_000,
+        date(2026, 12, 23),
+    )
+    assert email.subject.startswith("Uw nota blijft ongewijzigd")
+    for part in (email.text, email.html):
+        assert "besloten het bedrag van uw nota niet te verlagen" in part
+        assert "U betaalt € 100,00, uiterlijk 23 december 2026." in part
+
+
+def test_a_declined_proposal_goes_on_paper_to_a_patient_without_email():
+    """R7: without an e-mail address the same sentences go to the day's print batch."""
+    provider = make_provider(coulance=CoulancePolicy(mode=CONFIRMS))
+    world = DunningWorld([paper_invoice(10_000)], provider)
+    send_statement(world, date(2026, 12, 15))
+
+    practice_decides(world, date(2026, 12, 18), CoulanceDecision.DECLINE)
+
+    assert world.outbox.sent == []
+    (letter,) = [c for c in world.invoice().correspondence if c.kind == COULANCE_DECLINED]
+    assert letter.channel is Channel.PAPER
+    shown = " ".join(pdf_text(world.files.files[letter.message_id]).split())
+    assert "U betaalt € 100,00, uiterlijk 23 december 2026." in shown

@@ -241,3 +241,31 @@ def test_a_reminder_with_nowhere_to_go_at_delivery_is_set_aside():
     assert invoice.letters_due == () and invoice.reminder.undelivered
     world.run_days(date(2027, 1, 14), date(2027, 1, 20))
     assert world.costs() == 0
+
+
+def test_a_bounce_on_one_invoice_is_noted_on_the_others_its_reminder_covers():
+    """R7, legal-nl.md §2. Given one reminder for two invoices of a patient, when the mail
+    of the second invoice (not the reminder) bounces permanently, then the dead address is
+    noted on the first too: the letter's second notice, led by the first, goes on paper,
+    not to the dead address. The reminder arrived, so its costs stand."""
+    world = DunningWorld([one_invoice(50_000), one_invoice(20_000, number=2)])
+    world.run(DECIDED)
+    second = world.invoice("inv-2")
+    event = EmailEvent(
+        "ses-invoice-2",
+        "bounce",
+        datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
+        second.reference,
+        "invoice",
+        bounce_type="Permanent",
+        recipients=(ADDRESS,),
+    )
+
+    assert record_email_event(event, EmailEventContext(world.store)) is True
+
+    first = world.invoice("inv-1")
+    assert first.bounced_emails == (ADDRESS.casefold(),)
+    assert first.letter_channel is Channel.PAPER
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    (notice,) = [c for c in world.invoice().correspondence if c.kind == SECOND_NOTICE]
+    assert notice.channel is Channel.PAPER and world.costs() > 0

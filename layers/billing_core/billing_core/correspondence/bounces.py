@@ -55,6 +55,19 @@ def email_event_action(invoice: Invoice, event: EmailEvent) -> OpenAction:
     )
 
 
+def unsent_message_action(invoice: Invoice, kind: str, event_id: str, at: datetime) -> OpenAction:
+    """A confirmation the patient must have (kinds.ON_PAPER_WITHOUT_EMAIL) with nowhere to
+    go: the e-mail address bounced and there is no postal address. One per message, so a
+    redelivery adds none; the practice passes it on once it has a way (R7, R23)."""
+    return OpenAction.about(
+        invoice,
+        ActionKind.BOUNCE,
+        f"unsent-{kind}-{event_id}",
+        at,
+        {"event": "unsent", "message_kind": kind, "todo": "pass_on_the_message"},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EmailEventContext:
     store: BillingStore
@@ -72,14 +85,16 @@ def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
 
 
 def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:
-    """Note the dead address on the invoice the mail was about, and on every invoice of
-    its reminder when the mail was that reminder, which is then set aside."""
+    """Note the dead address on the invoice the mail was about and on every invoice of its
+    reminder (one letter goes to one address), which is set aside when the mail was that
+    reminder. The patient's other open invoices at the practice are not found: that needs
+    an index by patient the table does not have."""
     dead = {address.casefold() for address in event.recipients or (invoice.addressee.email,)}
     reminder = _bounced_reminder(invoice, event)
     invoices = [invoice]
-    if reminder is not None:
+    if invoice.reminder is not None:
         ids = {invoice.invoice_id}
-        invoices += rest_of_letter(store, invoice.provider_id, reminder, ids)
+        invoices += rest_of_letter(store, invoice.provider_id, invoice.reminder, ids)
     day = amsterdam_day(event.at)
 
     def change(current: Invoice) -> Invoice:

@@ -17,8 +17,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from billing_core.correspondence.bounces import unsent_message_action
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
+from billing_core.correspondence.kinds import ON_PAPER_WITHOUT_EMAIL
 from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import (
@@ -26,6 +28,7 @@ from billing_core.correspondence.pdf import (
     letter_file_name,
     render_dunning_letter_pdf,
     render_invoice_pdf,
+    render_message_pdf,
 )
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
@@ -141,8 +144,11 @@ def _record(request: DeliveryRequest, letter: Correspondence, ctx: DeliveryConte
     raise ConcurrentChange(request.invoice_id)
 
 
-def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence:
-    """E-mail a confirmation about an invoice once, and record it on the invoice (R30)."""
+def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:
+    """E-mail a confirmation about an invoice once, and record it on the invoice (R30).
+    Never to an address that bounced permanently on the invoice (R7): one the patient must
+    have goes on paper instead, or without a postal address to the practice's open
+    actions; the others are not sent (None: nothing sent)."""
     if request.kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown delivery kind {request.kind!r}")
     invoice = _load(request, ctx)
@@ -150,8 +156,16 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
     if earlier:
         return earlier
     to = request.email or invoice.addressee.email
-    if not to:
-        raise Undeliverable(f"{request.kind} for invoice {invoice.invoice_id}")
+    by_email = bool(to) and not invoice.has_bounced(to)
+    on_paper = not by_email and request.kind in ON_PAPER_WITHOUT_EMAIL
+    if not (by_email or on_paper):
+        if not to:
+            raise Undeliverable(f"{request.kind} for invoice {invoice.invoice_id}")
+        return None
+    if on_paper and not invoice.addressee.address.is_complete():
+        now = ctx.clock.now()
+        ctx.store.add_action(unsent_message_action(invoice, request.kind, request.event_id, now))
+        return None
     provider = ctx.store.get_provider(invoice.provider_id)
     if provider is None:
         raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
@@ -164,17 +178,43 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         pay_url=pay_url(ctx.public_base_url, invoice),
         public_base_url=ctx.public_base_url,
     )
-    email = render_email(request.kind, context, invoice.language.value)
-    message_id = ctx.notifier.send(to, email, [])
-    letter = Correspondence(
-        request.kind, Channel.EMAIL, ctx.clock.now(), message_id, request.event_id
-    )
+    if by_email:
+        email = render_email(request.kind, context, invoice.language.value)
+        message_id = ctx.notifier.send(to, email, [])
+        channel = Channel.EMAIL
+    else:
+        message_id = _post_message(request, invoice, provider, context, ctx)
+        channel = Channel.PAPER
+    letter = Correspondence(request.kind, channel, ctx.clock.now(), message_id, request.event_id)
 
     def record(current: Invoice) -> Invoice:
         return current if _earlier_message(current, request) else current.with_letter(letter)
 
     save_change(ctx.store, invoice, record)
     return letter
+
+
+def _post_message(
+    request: DeliveryRequest,
+    invoice: Invoice,
+    provider: Provider,
+    context: dict[str, Any],
+    ctx: DeliveryContext,
+) -> str:
+    """The confirmation's sentences as a letter in the day's print batch; its key."""
+    language = invoice.language.value
+    text = render_email(request.kind, context, language, on_paper=True)
+    today = ctx.clock.today()
+    pdf = render_message_pdf(
+        text,
+        provider=provider,
+        addressee=invoice.addressee,
+        dated=today,
+        public_base_url=ctx.public_base_url,
+    )
+    key = letter_print_key(invoice, request.kind, today.isoformat())
+    put_in_print_batch(ctx.files, key, pdf, provider, today)
+    return key
 
 
 def _earlier_message(invoice: Invoice, request: DeliveryRequest) -> Correspondence | None:
@@ -312,7 +352,7 @@ def _send_dunning_letter(
         return Correspondence(
             request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
         )
-    key = dunning_print_key(lead, request.kind, now.date().isoformat())
+    key = letter_print_key(lead, request.kind, now.date().isoformat())
     put_in_print_batch(ctx.files, key, pdf, provider, now.date())
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
@@ -326,8 +366,9 @@ def kept_letter_key(lead: Invoice, kind: str) -> str:
     return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{sent_on}.pdf"
 
 
-def dunning_print_key(lead: Invoice, kind: str, day: str) -> str:
-    """Next to the invoices in the day's print batch, named by the lead's kenmerk."""
+def letter_print_key(lead: Invoice, kind: str, day: str) -> str:
+    """A letter (a dunning letter, a confirmation on paper) next to the invoices in the
+    day's print batch, named by its (lead) invoice's kenmerk and its kind."""
     return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}.pdf"
 
 

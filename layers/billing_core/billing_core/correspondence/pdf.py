@@ -32,6 +32,7 @@ from fpdf.table import Table
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import checker_url, page_urls
+from billing_core.correspondence.messages import RenderedEmail
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.declarations.claims import Address, Person
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
@@ -682,3 +683,46 @@ def _paragraph(pdf: _Document, text: str, *, emphasis: str = "") -> None:
     _style(pdf, 9.5, emphasis, color=_INK)
     pdf.multi_cell(0, 4.4, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.4)
+
+
+# --- a confirmation on paper (R7: without an e-mail address that works) ---------------------
+
+
+def render_message_pdf(
+    email: RenderedEmail,
+    *,
+    provider: Provider,
+    addressee: Person,
+    dated: date,
+    public_base_url: str,
+    compress: bool = True,
+) -> bytes:
+    """A confirmation e-mail's text part as a letter through the window envelope: the same
+    sentences the e-mail has (rendered ``on_paper``, without the e-mail's own footer),
+    under the practice's letterhead, titled by its subject and dated the day it is made."""
+    t = texts_for(email.language, ("common", "pdf.invoice"))
+    practice = practice_contact(provider)
+    address = addressee.address
+    pdf = _Document(
+        t,
+        provider,
+        title=email.subject,
+        reference=email.reference,
+        dated=dated,
+        public_base_url=public_base_url,
+        texts=[addressee.display_name, address.street, address.city, *_shown(practice)],
+    )
+    pdf.set_compression(compress)
+    pdf.add_page()
+    _letterhead(pdf, practice, t)
+    _window(pdf, addressee, provider, t)
+    _facts_block(pdf, [(t("reference"), kenmerk(email.reference))])
+    pdf.set_xy(_LEFT, _BODY_TOP)
+    _style(pdf, 9.5, color=_MUTED)
+    pdf.cell(0, 5, t.long_date(dated), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 13, "B", color=_INK)
+    pdf.multi_cell(0, 7, email.subject, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for block in email.text.strip().split("\n\n"):
+        _paragraph(pdf, block.strip("\n"))
+    return bytes(pdf.output())

@@ -99,11 +99,16 @@ def template_environment(folder: Path) -> Environment:
 ENVIRONMENT = template_environment(TEMPLATES)
 
 
-def render_email(kind: str, context: Mapping[str, Any], language: str) -> RenderedEmail:
-    """Render the e-mail ``kind`` in ``language`` (or Dutch while that has no texts)."""
+def render_email(
+    kind: str, context: Mapping[str, Any], language: str, *, on_paper: bool = False
+) -> RenderedEmail:
+    """Render the e-mail ``kind`` in ``language`` (or Dutch while that has no texts);
+    ``on_paper``: its text part for a letter (pdf.render_message_pdf), without the
+    e-mail's own footer."""
     texts = texts_for(language, ("common", "email", f"email.{kind}"))
     values = {
         **context,
+        "on_paper": on_paper,
         "t": texts,
         "language": texts.language,
         "direction": texts.direction,

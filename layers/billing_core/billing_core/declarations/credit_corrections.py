@@ -281,7 +281,7 @@ def _book_on_invoice(
     # lines booked and writes the markers then.
     store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
     _report_booked(run, stored, booked)
-    if stored.status is InvoiceStatus.SENT and stored.addressee.email:
+    if stored.status is InvoiceStatus.SENT and stored.live_email:
         # One e-mail per upload and invoice; the delivery sends each (kind, event) once.
         request = DeliveryRequest(provider_id, invoice_id, kind=INVOICE_CORRECTED, event_id=cause)
         delivery.enqueue([request])

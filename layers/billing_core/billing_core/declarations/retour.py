@@ -323,7 +323,7 @@ def _apply_to_invoices(
 def _tell_patient(invoice: Invoice, upload: Upload, ctx: IngestContext) -> None:
     """What the patient pays changed after the invoice went out: an e-mail with the new
     amount, once per retour upload (a paper invoice's patient sees it in the checker)."""
-    if invoice.status is InvoiceStatus.SENT and invoice.addressee.email:
+    if invoice.status is InvoiceStatus.SENT and invoice.live_email:
         event = f"retour:{upload.declaration_id}"
         kind = INVOICE_CORRECTED
         request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)

@@ -341,10 +341,19 @@ class Invoice:
         postal address either: the claim waits for the practice's open action (R23)."""
         if self.channel is Channel.PAPER:
             return Channel.PAPER
-        email = self.addressee.email
-        if email and email.casefold() not in self.bounced_emails:
+        if self.live_email:
             return Channel.EMAIL
         return Channel.PAPER if self.addressee.address.is_complete() else None
+
+    @property
+    def live_email(self) -> str:
+        """The addressee's e-mail address; "" when there is none or SES reported it bounced
+        permanently on this invoice's mail: nothing is e-mailed there again (R7)."""
+        email = self.addressee.email
+        return email if email and not self.has_bounced(email) else ""
+
+    def has_bounced(self, email: str) -> bool:
+        return email.casefold() in self.bounced_emails
 
     def is_on_hold(self, today: date) -> bool:
         """R16: the provider paused dunning (at most 60 days, set by the provider)."""

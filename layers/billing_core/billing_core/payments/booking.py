@@ -350,7 +350,7 @@ def book_payment(
     for changed in (stored, *others):
         release_settled_claim(store, changed, clock)
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
-    if delivery is not None and stored.addressee.email:
+    if delivery is not None and stored.live_email:  # none to a bounced address (R7)
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
     return BookingResult(booked, stored, corrected)
 

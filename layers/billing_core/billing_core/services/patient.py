@@ -46,6 +46,7 @@ from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,
+    ON_PAPER_WITHOUT_EMAIL,
     STOP_CONFIRMATION,
 )
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
@@ -398,9 +399,12 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
 
 
 def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
-    """Queue the confirmation e-mail to the invoice's own address; False when it has none."""
-    if not invoice.addressee.email:
-        return False
-    request = DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id)
-    delivery.enqueue([request])
-    return True
+    """Queue the confirmation e-mail to the invoice's own address; False when it has none
+    that works (none, or bounced permanently: R7). One the patient must have goes on
+    paper then (kinds.ON_PAPER_WITHOUT_EMAIL; the delivery decides how)."""
+    if invoice.live_email or kind in ON_PAPER_WITHOUT_EMAIL:
+        request = DeliveryRequest(
+            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id
+        )
+        delivery.enqueue([request])
+    return bool(invoice.live_email)

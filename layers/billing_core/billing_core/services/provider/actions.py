@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.coulance import apply_coulance, proposal_decided, proposal_for
-from billing_core.correspondence.kinds import STOP_CONFIRMATION
+from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest
@@ -124,7 +124,7 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
     stored, changed = save_change(ctx.store, invoice, forgive)
     # Changed only by closing the proposal (paid since the statement): nothing to tell.
     forgiven = changed and stored.ledger[-1].cause == cause
-    if forgiven and stored.addressee.email:
+    if forgiven and stored.live_email:
         confirmation = DeliveryRequest(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )
@@ -132,10 +132,17 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
 
 
 def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext) -> None:
-    """The amount stays; the first reminder no longer waits for the decision (legal-nl.md
-    §7)."""
+    """The amount stays; the first reminder no longer waits for the decision, and the
+    patient is told (legal-nl.md §7, R17)."""
     invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
     if invoice is None:
         raise LookupError(f"coulance proposal {action.action_id} without its invoice")
     today = ctx.clock.today()
     save_change(ctx.store, invoice, lambda current: proposal_decided(current, today))
+    # Told not to pay yet (§7), the patient hears what is due now and by when: by e-mail,
+    # or on paper without one that works (kinds.ON_PAPER_WITHOUT_EMAIL, R7). Queued also
+    # on a retry after a crash here: the delivery sends it once per action.
+    declined = DeliveryRequest(
+        provider_id, invoice.invoice_id, kind=COULANCE_DECLINED, event_id=action.action_id
+    )
+    ctx.delivery.enqueue([declined])

@@ -100,7 +100,7 @@ def stop_invoice(
         lambda current: apply_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
     )
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
-    if stored.addressee.email:
+    if stored.live_email:  # none to a bounced address (R7)
         ctx.delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
         )

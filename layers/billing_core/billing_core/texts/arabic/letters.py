@@ -344,6 +344,18 @@ _CONFIRMATIONS: Sections = {
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
+    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # Not yet reviewed by a native speaker.
+    "email.coulance_declined": {
+        "subject": "تبقى فاتورتكم دون تغيير - رقم مرجع الدفع {reference}",
+        "greeting": _GREETING,
+        "declined": "استلمنا كشف شركة التأمين الصحي. قرّر {provider} عدم تخفيض مبلغ فاتورتكم.",
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
 }
 
 ARABIC: Sections = {**_INVOICE, **_DUNNING, **_CONFIRMATIONS}

@@ -125,6 +125,20 @@ DUTCH: Sections = {
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
+    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    "email.coulance_declined": {
+        "subject": "Uw nota blijft ongewijzigd - betalingskenmerk {reference}",
+        "greeting": "Geachte {name},",
+        "declined": (
+            "Wij hebben het overzicht van uw zorgverzekeraar ontvangen. {provider} heeft "
+            "besloten het bedrag van uw nota niet te verlagen."
+        ),
+        "new_amount": "U betaalt {amount}, uiterlijk {date}.",
+        "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
+        "pay_link_intro": "Betalen kan online met iDEAL:",
+        "closing": "Met vriendelijke groet,",
+        "signature": "zorgnota, namens {provider}",
+    },
 }
 
 ENGLISH: Sections = {
@@ -237,6 +251,20 @@ ENGLISH: Sections = {
         "new_amount": "You now pay {amount}, no later than {date}.",
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
+        "pay_link_intro": "You can pay online with iDEAL:",
+        "closing": "Kind regards,",
+        "signature": "zorgnota, on behalf of {provider}",
+    },
+    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    "email.coulance_declined": {
+        "subject": "Your invoice stays as it is - payment reference {reference}",
+        "greeting": "Dear {name},",
+        "declined": (
+            "We have received your health insurer's statement. {provider} has decided not "
+            "to lower the amount of your invoice."
+        ),
+        "new_amount": "You pay {amount}, no later than {date}.",
+        "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",

@@ -391,6 +391,21 @@ _CONFIRMATIONS: Sections = {
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
+    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # Not yet reviewed by a native speaker.
+    "email.coulance_declined": {
+        "subject": f"Kwota faktury pozostaje bez zmian - {_REFERENCE} {{reference}}",
+        "greeting": _GREETING,
+        "declined": (
+            "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego. "
+            "Świadczeniodawca {provider} zdecydował, że nie obniży kwoty faktury."
+        ),
+        "new_amount": _NEW_AMOUNT,
+        "nothing_left": _NOTHING_LEFT,
+        "pay_link_intro": _PAY_LINK_INTRO,
+        "closing": _CLOSING,
+        "signature": _SIGNATURE,
+    },
 }
 
 SECTIONS: Sections = {**_INVOICE, **_DUNNING, **_CONFIRMATIONS}

@@ -1,0 +1,117 @@
+"""Confirmations after a permanent bounce (R7: "a patient with an e-mail address gets a
+digital invoice ...; otherwise paper"; R15, R23, R30; delivery.deliver_message): nothing
+is e-mailed to an address that bounced on the invoice. What the patient must have (an
+arrangement's terms) goes on paper, or without a postal address to the practice's open
+actions; a confirmation of what the patient did or paid is not sent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from billing_core.changes.arrangement import create_arrangement
+from billing_core.correspondence.delivery import deliver_invoice, letter_print_key
+from billing_core.correspondence.kinds import (
+    ARRANGEMENT_CONFIRMATION,
+    DEFERRAL_CONFIRMATION,
+    OBJECTION_ACKNOWLEDGEMENT,
+    PAYMENT_RECEIVED,
+    STOP_CONFIRMATION,
+)
+from billing_core.invoices.invoice import Channel, InvoiceStatus
+from billing_core.ports import DeliveryRequest
+from billing_core.providers.actions import ActionKind
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.factories import (
+    KENMERK,
+    make_address,
+    make_invoice,
+    make_line,
+    make_person,
+    make_provider,
+)
+from tests.unit.test_dunning_delivery import page_text, post_with
+
+NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
+DEAD = "s.vanderberg@example.nl"
+
+
+def arranged(**person):
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=30000),),
+        patient=make_person(**person),
+        status=InvoiceStatus.SENT,
+    )
+    return replace(create_arrangement(invoice, make_provider(), 3, NOW), bounced_emails=(DEAD,))
+
+
+def request_for(invoice, kind, event_id="arrangement"):
+    return DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id)
+
+
+def test_an_arrangement_confirmation_to_a_bounced_address_goes_on_paper():
+    """Given an arrangement on an invoice whose e-mail address bounced permanently, when its
+    confirmation is delivered, then nothing is e-mailed; its terms go to the day's print
+    batch as a letter (R7, R15), noted on the invoice once."""
+    invoice = arranged()
+    post = post_with([invoice], NOW)
+
+    letter = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+    again = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    assert post.outbox.sent == []
+    key = letter_print_key(invoice, ARRANGEMENT_CONFIRMATION, NOW.date().isoformat())
+    assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
+    assert again == letter
+    shown = page_text(post.files.files[key])
+    assert "Uw betalingsregeling" in shown and "€ 310,00 in 3 maandelijkse termijnen" in shown
+    assert "Oudegracht 231 bis" in shown and KENMERK in shown
+    assert "automatisch" not in shown  # the e-mail's own footer is not on paper
+    stored = post.store.invoice(invoice.invoice_id)
+    assert [c for c in stored.correspondence if c.kind == ARRANGEMENT_CONFIRMATION] == [letter]
+
+
+def test_an_arrangement_confirmation_without_any_address_is_the_practices_action():
+    """Given the same but no complete postal address, then nothing is sent and the practice
+    has one open action to pass the terms on (R23), also when delivered twice."""
+    invoice = arranged(address=make_address(street="", house_number=""))
+    post = post_with([invoice], NOW)
+
+    for _ in range(2):
+        assert deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context) is None
+
+    assert post.outbox.sent == [] and post.files.files == {}
+    (action,) = post.store.list_actions(invoice.provider_id)
+    assert action.kind is ActionKind.BOUNCE and action.invoice_id == invoice.invoice_id
+    assert action.details["message_kind"] == ARRANGEMENT_CONFIRMATION
+    assert DEAD not in str(action.details)  # the bounce's own action names the address
+
+
+@pytest.mark.parametrize(
+    "kind", [DEFERRAL_CONFIRMATION, OBJECTION_ACKNOWLEDGEMENT, PAYMENT_RECEIVED, STOP_CONFIRMATION]
+)
+def test_a_confirmation_of_what_the_patient_did_is_not_sent_to_a_bounced_address(kind):
+    """R7: not e-mailed to the dead address (the address may differ in case), not posted:
+    the checker shows the same; nothing is noted and no action is made."""
+    invoice = replace(arranged(), bounced_emails=(DEAD,))
+    invoice = replace(invoice, patient=make_person(email="S.vanderBerg@Example.nl"))
+    post = post_with([invoice], NOW)
+
+    assert deliver_invoice(request_for(invoice, kind, "event-1"), post.context) is None
+
+    assert post.outbox.sent == [] and post.files.files == {}
+    assert post.store.list_actions(invoice.provider_id) == []
+    assert post.store.invoice(invoice.invoice_id).correspondence == invoice.correspondence
+
+
+def test_a_confirmation_to_another_address_than_the_bounced_one_is_sent():
+    """The practice corrected the address (R21's e-mail field): the new one works."""
+    invoice = replace(arranged(), patient=make_person(email="nieuw@example.nl"))
+    post = post_with([invoice], NOW)
+
+    letter = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    assert letter.channel is Channel.EMAIL
+    assert [to for to, _, _ in post.outbox.sent] == ["nieuw@example.nl"]
