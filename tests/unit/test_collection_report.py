@@ -28,7 +28,8 @@ from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provi
 from tests.unit.fake_store import FakeStore, FilesInMemory
 
 TODAY = date(2027, 2, 15)
-CLOCK = FixedClock(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+CLOCK_START = datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM)
+CLOCK = FixedClock(CLOCK_START)
 HANDED_OVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
 HEADER = "reference;agency_ref;status;amount_cents;paid_on\n"
 COSTS, INTEREST = 4000, 123
@@ -183,7 +184,8 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
         (5, RowOutcome.BOOKED, ""),
     ]
     assert other.ledger == store.invoice(other.invoice_id).ledger
-    stored = json.loads(files.files["collection-reports/2027-02-15/agency-2027-02-15.json"])
+    assert result.result_key == "collection-reports/2027-02-15/agency-2027-02-15-073000.json"
+    stored = json.loads(files.files[result.result_key])
     assert stored["counts"]["booked"] == 1 and stored["counts"]["refused"] == 3
     assert "amount_cents" in stored["rows"][2]["detail"]
     assert "Berg" not in json.dumps(stored)  # the patient's name never leaves the invoice
@@ -237,6 +239,43 @@ def test_the_same_agency_ref_twice_in_a_file_is_refused_the_second_time():
     )
     assert [r.line for r in rows] == [2]
     assert [(r.line, r.reason) for r in refused] == [(3, "duplicate_in_file")]
+
+
+def test_one_agency_ref_on_two_claims_books_both():
+    """README report-back, "a row is booked once per claim and agency_ref" (audit agency
+    D1): an agency naming its rows by one remittance id gets each claim's row booked."""
+    other = "72555000111222"
+    rows, refused = parse_report(
+        report(
+            f"{REFERENCE};REMIT-0207;paid;100;2027-02-12", f"{other};REMIT-0207;paid;200;2027-02-12"
+        ),
+        today=TODAY,
+    )
+    assert [(r.line, r.reference) for r in rows] == [(2, REFERENCE), (3, other)]
+    assert refused == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("collection-reports/agency-a/report.csv", "collection-reports/agency-b/report.csv"),
+        ("collection-reports/report.csv", "collection-reports/report.csv"),  # sent again
+    ],
+)
+def test_each_import_keeps_its_own_result(world, first, second):
+    """Audit agency D2: two agencies' files of one name, or one name sent again later that
+    day, each keep a result listing their refused rows; neither overwrites the other."""
+    store, files, ctx = world
+    unknown = report("62987654321098;CMIB-7;paid;2500;2027-02-12")
+    a = import_collection_report(unknown, first, ctx)
+    ctx.clock.advance(minutes=5)
+    try:
+        b = import_collection_report(report(f"{REFERENCE};CMIB-8;paid;100;2027-02-12"), second, ctx)
+    finally:
+        ctx.clock.set(CLOCK_START)
+    assert a.result_key != b.result_key
+    assert json.loads(files.files[a.result_key])["rows"][0]["reason"] == "unknown_reference"
+    assert json.loads(files.files[b.result_key])["rows"][0]["outcome"] == "booked"
 
 
 @pytest.mark.parametrize(

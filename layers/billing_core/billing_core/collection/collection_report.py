@@ -169,14 +169,20 @@ def import_collection_report(
         result.outcome, result.refusal = "refused", str(refusal)
     else:
         result.rows = sorted([*refused, *(_apply(row, ctx) for row in rows)], key=lambda r: r.line)
-    result.result_key = result_key(ctx.clock.today(), source_key)
+    result.result_key = result_key(ctx.clock.now(), source_key)
     ctx.files.put(result.result_key, _result_json(result, ctx.clock.now()), "application/json")
     return result
 
 
-def result_key(day: date, source_key: str) -> str:
-    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(source_key).stem) or "report"
-    return f"{RESULT_PREFIX}/{day.isoformat()}/{name}.json"
+def result_key(now: datetime, source_key: str) -> str:
+    """One result per import, never overwritten: two agencies' folders may hold files of
+    one name, and a file sent again the same day may differ; each result keeps its refused
+    rows listed. The whole path below the upload folder, then the moment of the import."""
+    below = source_key.removeprefix(UPLOAD_PREFIX)
+    path = PurePosixPath(below)
+    name = _UNSAFE_IN_KEY.sub("-", str(path.with_suffix("")).replace("/", "-")) or "report"
+    moment = now.astimezone(AMSTERDAM)
+    return f"{RESULT_PREFIX}/{moment.date().isoformat()}/{name}-{moment:%H%M%S}.json"
 
 
 # --- one row ---------------------------------------------------------------------------------
@@ -290,7 +296,7 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
             raise ReportRefused(f"the header row must be {';'.join(COLUMNS)}")
         rows: list[AgencyRow] = []
         refused: list[RowResult] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for values in reader:
             line = reader.line_num
             if not any(value.strip() for value in values):
@@ -300,10 +306,12 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
             parsed = _row(line, values, today)
             if isinstance(parsed, RowResult):
                 refused.append(parsed)
-            elif parsed.agency_ref in seen:
+            elif (parsed.reference, parsed.agency_ref) in seen:
                 refused.append(_refused(parsed, RefusalReason.DUPLICATE_IN_FILE))
             else:
-                seen.add(parsed.agency_ref)
+                # Once per claim and agency_ref, as the booking is: an agency may name
+                # several claims' rows by one remittance id.
+                seen.add((parsed.reference, parsed.agency_ref))
                 rows.append(parsed)
     except csv.Error as error:
         raise ReportRefused(f"line {reader.line_num} cannot be read as CSV") from error
