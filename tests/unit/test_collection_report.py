@@ -265,7 +265,7 @@ def test_one_agency_ref_on_two_claims_books_both():
 def test_each_import_keeps_its_own_result(world, first, second):
     """Audit agency D2: two agencies' files of one name, or one name sent again later that
     day, each keep a result listing their refused rows; neither overwrites the other."""
-    store, files, ctx = world
+    _store, files, ctx = world
     unknown = report("62987654321098;CMIB-7;paid;2500;2027-02-12")
     a = import_collection_report(unknown, first, ctx)
     ctx.clock.advance(minutes=5)
