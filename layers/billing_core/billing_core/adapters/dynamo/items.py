@@ -20,6 +20,8 @@ Key design (one table, pk/sk):
   PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
                                                         ISO week w: the retrocession's read (R24)
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
+  RUN#agency-updates           WRITTEN                  the last day whose agency files the
+                                                        dunning run wrote (R34)
   REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
                                                         betalingskenmerk (issue 13 item 1)
   PSP#{psp payment id}         CHECKOUT                 an online payment we started (R11)
