@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
@@ -26,6 +27,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+from tests.functional.test_operator_api import plant_legacy_provider
 
 
 def sample_login(provider: Provider, role: str) -> str:
@@ -893,3 +895,55 @@ def test_a_stop_field_out_of_bounds_is_named_by_its_label(sandbox, invoices, lan
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
     assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
     assert coulance_booked(sandbox, invoices[0]) == []
+
+
+# --- A practice whose stored settings no longer validate (R31, R35) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "moeten eerst door zorgnota worden hersteld"),
+        ("en", "need to be put right by zorgnota first"),
+    ],
+)
+def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
+    sandbox, invoices, language, said
+):
+    """R31 (audit onboarding D10, closing note 11 "not fixed"): the operator's API
+    answers 409 provider_unreadable; the portal answers the same status with a page of
+    its own in the page's language, never JSON, a 502, or what is wrong in the item.
+    A form refused so is not kept: once the settings are repaired, it is done."""
+    table = sandbox.runtime.repository._table
+    stored = table.get_item(Key=keys.provider_key(DENTAL.provider_id))["Item"]
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    contact = "/portal/instellingen/contact"
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    form = settings_form(admin, version, email="balie@tandarts.example", phone="020 123 4567")
+    # Given the practice's stored settings in a shape that no longer validates
+    plant_legacy_provider(sandbox, DENTAL.provider_id, version)
+    # When the admin opens the settings or an invoice, or sends a settings form
+    for method, path in (
+        ("GET", "/portal/instellingen"),
+        ("GET", f"/portal/notas/{invoices[0].invoice_id}"),
+        ("POST", contact),
+    ):
+        status, headers, html = (
+            admin.post(path, form) if method == "POST" else admin.request(method, path)
+        )
+        # Then the page says the back office must put it right, and nothing internal
+        assert status == HTTPStatus.CONFLICT, path
+        assert headers["Content-Type"].startswith("text/html"), path
+        assert headers["Cache-Control"] == "no-store", path
+        assert said in html and 'id="message"' in html, path
+        for internal in ("provider_unreadable", "Field required", "legal_name", "Utrecht"):
+            assert internal not in html, (path, internal)
+    # And once zorgnota has repaired them, the same form sent again is done
+    table.put_item(Item=stored)
+    status, headers, _ = admin.post(contact, form)
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        "/portal/instellingen?done=settings",
+    )

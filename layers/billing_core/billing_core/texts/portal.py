@@ -305,6 +305,12 @@ _DUTCH: Sections = {
         "not_found": "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk).",
         "forbidden_title": "Niet toegestaan",
         "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
+        "settings_unreadable_title": "Instellingen van uw praktijk niet te lezen",
+        "settings_unreadable": (
+            "De opgeslagen instellingen van uw praktijk moeten eerst door zorgnota worden"
+            " hersteld. Tot dan werkt deze pagina niet; er is niets gewijzigd. Neem contact op"
+            " met zorgnota als dit zo blijft."
+        ),
         "refused": "Niet gelukt: {reason}",
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
         # A field in invalid_form: its label, and what its model allows (pages._field_named).
@@ -613,6 +619,12 @@ _ENGLISH: Sections = {
         "not_found": "This page or invoice does not exist (or is not your practice's).",
         "forbidden_title": "Not allowed",
         "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
+        "settings_unreadable_title": "Your practice's settings cannot be read",
+        "settings_unreadable": (
+            "Your practice's stored settings need to be put right by zorgnota first. Until"
+            " then this page does not work; nothing was changed. Contact zorgnota if this"
+            " stays so."
+        ),
         "refused": "Not done: {reason}",
         "invalid_form": "The form is not filled in correctly: {fields}.",
         "field_allowed": "{label}: {allowed}",

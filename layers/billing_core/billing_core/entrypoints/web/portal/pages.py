@@ -161,6 +161,19 @@ def forbidden(request: PortalRequest) -> PortalAnswer:
     )
 
 
+def settings_unreadable(request: PortalRequest) -> PortalAnswer:
+    """The practice's stored settings no longer validate (``UnreadableProvider``): only
+    zorgnota's back office can put them right (R31). The API's 409, as a page that names
+    nothing of what is wrong in the item."""
+    return message(
+        request.language,
+        request.session,
+        "settings_unreadable_title",
+        "settings_unreadable",
+        HTTPStatus.CONFLICT,
+    )
+
+
 def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
     return render(template, request.language, request.session, **values)
 
