@@ -319,6 +319,16 @@ _DUTCH: Sections = {
         "allowed_gt": "meer dan {limit}",
         "allowed_le": "maximaal {limit}",
         "allowed_lt": "minder dan {limit}",
+        # After invalid_form, for a number typed with decimals (pages.HOW_TO_TYPE); the
+        # amount as the checker says it (patient.py amount_invalid).
+        "amount_how_to_type": (
+            "Vul het bedrag in euro's in met een komma voor de centen: bijvoorbeeld 60,17 of"
+            " 1.234,56."
+        ),
+        "percentage_how_to_type": (
+            "Vul het percentage in als getal met hoogstens {places} cijfers achter de komma:"
+            " bijvoorbeeld 12,5."
+        ),
         # A refusal of the services, in the words of the portal's form (pages._refusal_reason).
         "refusal_invalid_partial_stop": (
             "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
@@ -632,6 +642,14 @@ _ENGLISH: Sections = {
         "allowed_gt": "more than {limit}",
         "allowed_le": "at most {limit}",
         "allowed_lt": "less than {limit}",
+        "amount_how_to_type": (
+            "Enter the amount in euros with the cents after a comma or a point: for example"
+            " 60,17, 12.50 or 1.234,56."
+        ),
+        "percentage_how_to_type": (
+            "Enter the percentage as a number with at most {places} decimals: for example 12,5"
+            " or 12.5."
+        ),
         "refusal_invalid_partial_stop": (
             "For a part, fill in either the coulance amount or the percentage, not both."
         ),
