@@ -1013,6 +1013,40 @@ def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
     assert stored.coulance.minimum_percentage == Decimal("62.5")
 
 
+# Each bounded number of the settings page, and a value its model refuses.
+OUT_OF_BOUNDS = [
+    ("/portal/instellingen/aanmanen", "dunning", "days_to_reminder", "61"),
+    ("/portal/instellingen/aanmanen", "dunning", "days_to_handover", "3"),
+    ("/portal/instellingen/aanmanen", "dunning", "max_invoices_per_letter", "99"),
+    ("/portal/instellingen/coulance", "coulance", "minimum_percentage", "150"),
+    ("/portal/instellingen/coulance", "coulance", "statement_wait_days", "500"),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(("action", "part", "name", "refused"), OUT_OF_BOUNDS)
+def test_a_settings_hint_states_the_bounds_its_refusal_states(
+    sandbox, language, action, part, name, refused
+):
+    """R31 "validated on write", R35: what the page says is allowed before the admin
+    types is what the refusal says after, both read from the settings model."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    # Given what the refusal of a value out of bounds says the field allows
+    typed = VALID_FORMS[action] | {name: refused}
+    _, _, html = admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    error = unescape(" ".join(re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1].split()))
+    allowed = error.partition(": ")[2].partition(": ")[2].partition(".")[0]
+    assert allowed
+    # Then the field's hint on a fresh page says the same
+    _, page = admin.page("/portal/instellingen")
+    hint = re.search(rf'id="{part}-{name}-hint">(.*?)</p>', page, re.S)
+    assert hint is not None and allowed in unescape(hint[1])
+    field = re.search(rf'<input id="{part}-{name}"[^>]*>', page)[0]
+    assert f'aria-describedby="{part}-{name}-hint"' in field
+
+
 # --- A practice whose stored settings no longer validate (R31, R35) ---------------------
 
 

@@ -255,15 +255,15 @@ _DUTCH: Sections = {
         "opening_hours": "Bereikbaar",
         "save_contact": "Contactgegevens opslaan",
         "days_to_reminder_label": "Dagen tot de herinnering",
-        "days_to_reminder_hint": "Na de uiterste betaaldatum, 0 tot 60.",
+        "days_to_reminder_hint": "Na de uiterste betaaldatum.",
         "days_to_handover_label": "Dagen tot overdracht aan het incassobureau",
-        "days_to_handover_hint": "Na de aanmaning, 7 tot 90.",
+        "days_to_handover_hint": "Na de aanmaning.",
         "combine_reminders_label": "Eén herinnering voor alle nota's van een patiënt die op dezelfde dag vervallen",
         "max_invoices_label": "Hoogstens zoveel nota's in één brief",
         "save_dunning": "Aanmanen opslaan",
         "coulance_mode_label": "Een coulancevoorstel wordt",
         "minimum_percentage_label": "De patiënt betaalt minstens dit percentage van de nota",
-        "minimum_percentage_hint": "0 tot 100; anders betaalt de patiënt wat de verzekeraar vergoedde plus het ingehouden eigen risico.",
+        "minimum_percentage_hint": "De patiënt betaalt wat de verzekeraar vergoedde plus het ingehouden eigen risico, maar minstens dit percentage.",
         "wait_for_statement_label": "Bij niet-gecontracteerde zorg eerst op de verzekeraar wachten",
         "statement_wait_days_label": "Dagen wachten op de verzekeraar",
         "save_coulance": "Coulance opslaan",
@@ -319,6 +319,8 @@ _DUTCH: Sections = {
         "allowed_gt": "meer dan {limit}",
         "allowed_le": "maximaal {limit}",
         "allowed_lt": "minder dan {limit}",
+        # A number's hint on the settings page: what its model allows (pages._allowed).
+        "allowed_hint": "Toegestaan: {allowed}.",
         # After invalid_form, for a number typed with decimals (pages.HOW_TO_TYPE); the
         # amount as the checker says it (patient.py amount_invalid).
         "amount_how_to_type": (
@@ -580,15 +582,15 @@ _ENGLISH: Sections = {
         "opening_hours": "Reachable",
         "save_contact": "Save contact details",
         "days_to_reminder_label": "Days until the reminder",
-        "days_to_reminder_hint": "After the final payment date, 0 to 60.",
+        "days_to_reminder_hint": "After the final payment date.",
         "days_to_handover_label": "Days until handover to the collection agency",
-        "days_to_handover_hint": "After the final notice, 7 to 90.",
+        "days_to_handover_hint": "After the final notice.",
         "combine_reminders_label": "One reminder for all of a patient's invoices due on the same day",
         "max_invoices_label": "At most this many invoices in one letter",
         "save_dunning": "Save dunning",
         "coulance_mode_label": "A coulance proposal is",
         "minimum_percentage_label": "The patient pays at least this percentage of the invoice",
-        "minimum_percentage_hint": "0 to 100; otherwise the patient pays what the insurer reimbursed plus the deductible it withheld.",
+        "minimum_percentage_hint": "The patient pays what the insurer reimbursed plus the deductible it withheld, but at least this percentage.",
         "wait_for_statement_label": "For non-contracted care, wait for the insurer first",
         "statement_wait_days_label": "Days to wait for the insurer",
         "save_coulance": "Save coulance",
@@ -642,6 +644,7 @@ _ENGLISH: Sections = {
         "allowed_gt": "more than {limit}",
         "allowed_le": "at most {limit}",
         "allowed_lt": "less than {limit}",
+        "allowed_hint": "Allowed: {allowed}.",
         "amount_how_to_type": (
             "Enter the amount in euros with the cents after a comma or a point: for example"
             " 60,17, 12.50 or 1.234,56."

@@ -533,16 +533,23 @@ def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) 
 def _field_named(model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts) -> str:
     if name not in labels:
         return name  # no field of the form (a check of the whole form): the model's word
+    allowed = _allowed(model, name, t)
+    label = t(labels[name])
+    return t("field_allowed", label=label, allowed=allowed) if allowed else label
+
+
+def _allowed(model: type[BaseModel], name: str, t: Texts) -> str:
+    """What the model allows of a field, as its Field(ge=..., le=...) bounds it
+    ("minimaal 0, maximaal 60"); empty where it sets no bounds. A refusal and the
+    settings page's hints both say it from here, so they cannot disagree."""
     field_info = model.model_fields.get(name)
     constraints = field_info.metadata if field_info else []
-    allowed = [
+    return ", ".join(
         t(text_key, limit=getattr(bound, attribute))
         for kind, attribute, text_key in BOUNDS
         for bound in constraints
         if isinstance(bound, kind)
-    ]
-    label = t(labels[name])
-    return t("field_allowed", label=label, allowed=", ".join(allowed)) if allowed else label
+    )
 
 
 def _refusal_reason(refusal: Refused, t: Texts) -> str:
@@ -703,6 +710,7 @@ def settings(
         return not_found(request)
     colleagues = provider_users.colleagues(request.user, ctx)
     done = DONE_NOTICES.get(request.query.get("done", ""))
+    t = portal_texts(request.language)
     return render(
         "settings.html.j2",
         request.language,
@@ -712,7 +720,9 @@ def settings(
         colleagues=colleagues,
         roles=[role.value for role in Role],
         entered=entered or {},
-        notice=portal_texts(request.language)(done) if done else None,
+        # A number's hint says what its form's model allows (FORM_FIELDS), as a refusal does.
+        allowed=lambda form, name: _allowed(FORM_FIELDS[form][0], name, t),
+        notice=t(done) if done else None,
         error=error,
     )
 
