@@ -182,36 +182,6 @@ def _new_or_running_checkout(
     raise PspUnavailable("the PSP keeps answering with ended payments")
 
 
-@dataclass(frozen=True, slots=True)
-class BankReturn:
-    """How the payment went that the bank sends the patient back from (issue 12 item 10)."""
-
-    status: PspStatus
-    booked: bool  # the webhook booked it: the ledger, and so the checker, has the money
-
-    @property
-    def awaiting_booking(self) -> bool:
-        """Paid at the bank, not on the ledger yet: the webhook is still to come (R11)."""
-        return self.status is PspStatus.PAID and not self.booked
-
-
-def returned_from_bank(
-    reference: str, psp_payment_id: str, ctx: OnlinePaymentContext
-) -> BankReturn | None:
-    """Its status, as the webhook recorded it or, while the webhook is not in yet, as the
-    PSP tells it; None for a payment that is not ours for this kenmerk."""
-    checkout = ctx.checkouts.get_checkout(psp_payment_id)
-    if checkout is None or checkout.reference != reference:
-        return None
-    if checkout.status.is_final:
-        # The webhook sets "paid" only after the booking (handle_psp_webhook).
-        return BankReturn(checkout.status, booked=checkout.status is PspStatus.PAID)
-    try:
-        return BankReturn(ctx.psp.get_payment(psp_payment_id).status, booked=False)
-    except UnknownPspPayment:
-        return None
-
-
 def amount_due_today(
     invoice: Invoice, today: date, interest: InterestAccrual = accrued_interest
 ) -> int:

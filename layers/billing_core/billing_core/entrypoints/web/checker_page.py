@@ -28,7 +28,8 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
-from billing_core.payments.online import OnlinePaymentContext, returned_from_bank, start_payment
+from billing_core.payments.bank_return import returned_from_bank
+from billing_core.payments.online import OnlinePaymentContext, start_payment
 from billing_core.payments.psp import PspStatus
 from billing_core.services import patient
 from billing_core.services.patient import (
