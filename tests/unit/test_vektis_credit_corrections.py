@@ -31,7 +31,7 @@ from billing_core.declarations.vektis.writer import (
 from billing_core.invoices.invoice import DunningStage, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.ports import KnownClaim
+from billing_core.ports import DeliveryRequest, KnownClaim
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL, PHYSIO
 from tests.unit.factories import make_invoice, make_line
@@ -348,6 +348,36 @@ def test_the_patient_of_a_sent_invoice_gets_one_email_per_upload(ctx, store):
     )
 
 
+def test_the_same_credit_file_processed_twice_at_once_tells_the_patient_once(
+    ctx, store, monkeypatch
+):
+    """R3 "the same file uploaded twice ... never sends a second e-mail" (audit retries D3):
+    the upload that came second, having read no claim marker yet, finds the credit booked
+    by the first and reports it as already processed."""
+    # Given last week's invoice, e-mailed, and a credit file uploaded twice at once
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    ctx.delivery.requests.clear()
+    upload(ctx, [credit("L9", control())], "D2")
+    # When the second upload runs on what it read before the first wrote its marker
+    known_claims = store.known_claims
+    monkeypatch.setattr(
+        store,
+        "known_claims",
+        lambda provider_id, refs: {
+            ref: m for ref, m in known_claims(provider_id, refs).items() if ref != "L9"
+        },
+    )
+    second = upload(ctx, [credit("L9", control())], "D3")
+    # Then one e-mail, the credit once, and the second says it was processed already
+    assert corrected_emails(ctx) == [(invoice.invoice_id, INVOICE_CORRECTED, "declaration:D2")]
+    assert (second["outcome"], codes(second)) == ("already_processed", ["CLAIM_ALREADY_PROCESSED"])
+    assert second["summary"]["claims_corrected"] == 0
+    assert [line.claim_ref for line in invoice_of(store).lines].count("L9") == 1
+    monkeypatch.undo()
+    assert store.marker("L9").declaration_id == "D2"
+
+
 @pytest.mark.parametrize("state", ["not_yet_sent", "paper"])
 def test_no_email_for_an_invoice_not_sent_yet_or_on_paper(ctx, store, state):
     upload(ctx, [filling(), control()], "D1")
@@ -456,8 +486,112 @@ def test_a_retour_that_changes_the_amount_tells_the_patient_once(ctx, store, was
     apply_retour(DENTAL.provider_id, "R2", data, ctx, file_name="retour.mz302")
     # Then the patient of a sent invoice is told the new amount once; nothing before it is sent
     assert invoice_of(store).amount_due_cents == 5000 + 400
-    expected = [(invoice.invoice_id, INVOICE_CORRECTED, "retour:R1")] * emails
-    assert [(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests] == expected
+    expected = [(invoice.invoice_id, INVOICE_CORRECTED, the_retour_change(store))] * emails
+    assert corrected_emails(ctx) == expected
+
+
+def the_retour_change(store: FakeStore, nth: int = 1) -> str:
+    """The event of the nth retour change on the invoice: where its entries start."""
+    ledger = invoice_of(store).ledger
+    starts = [
+        i
+        for i, entry in enumerate(ledger)
+        if entry.cause.startswith("retour:")
+        and (i == 0 or (ledger[i - 1].cause, ledger[i - 1].at) != (entry.cause, entry.at))
+    ]
+    return f"retour:ledger-{starts[nth - 1]}"
+
+
+def corrected_emails(ctx: IngestContext) -> list[tuple[str, str, str]]:
+    """The "invoice corrected" e-mails the queued requests make: the delivery sends each
+    (kind, event id) of an invoice once (correspondence/delivery.py), however often queued."""
+    requests = [(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests]
+    return [r for r in dict.fromkeys(requests) if r[1] == INVOICE_CORRECTED]
+
+
+class KilledOnce(FakeQueue):
+    """The Lambda's time limit right after the invoice was saved: the first enqueue dies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.killed = False
+
+    def enqueue(self, requests: Sequence[DeliveryRequest]) -> None:
+        if not self.killed:
+            self.killed = True
+            raise TimeoutError("killed after the save")
+        super().enqueue(requests)
+
+
+def test_a_retour_retried_after_its_save_still_tells_the_patient(ctx, store):
+    """R3, legal-nl.md §7 "you then get the adjusted amount by e-mail" (audit retries D2):
+    the retry reads the new amounts the killed attempt saved, and still tells the patient."""
+    # Given last week's invoice, e-mailed; the retour's first attempt dies after its save
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    ctx = replace(ctx, delivery=KilledOnce())
+    data = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
+    with pytest.raises(TimeoutError):
+        apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    assert invoice_of(store).amount_due_cents == 5000 + 400
+    # When Lambda retries the same S3 event
+    apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    # Then the patient is told the new amount
+    expected = [(invoice.invoice_id, INVOICE_CORRECTED, the_retour_change(store))]
+    assert corrected_emails(ctx) == expected
+
+
+def read_before(store: FakeStore, invoice: Invoice, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another upload of the same file read ``invoice`` before this one saved (R28): its
+    first read is that invoice; a consistent read after its save conflicted is not."""
+    current = store.get_invoice
+
+    def stale(provider_id: str, invoice_id: str, *, consistent: bool = False) -> Invoice | None:
+        if consistent or invoice_id != invoice.invoice_id:
+            return current(provider_id, invoice_id, consistent=consistent)
+        return invoice
+
+    monkeypatch.setattr(store, "get_invoice", stale)
+
+
+def test_the_same_retour_processed_twice_at_once_tells_the_patient_once(ctx, store, monkeypatch):
+    """R3 "the same file uploaded twice ... never sends a second e-mail" (audit retries D3):
+    the upload that saved second finds the change made, reports it unchanged, and queues
+    the same event as the first."""
+    # Given last week's invoice, e-mailed, and a retour read by two uploads at once
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    data = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
+    # When the first saves its change, and then the second, from its read before that
+    apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    read_before(store, invoice, monkeypatch)
+    second = apply_retour(DENTAL.provider_id, "R2", data, ctx, file_name="retour.mz302")
+    # Then one e-mail, and the second's report claims nothing
+    expected = [(invoice.invoice_id, INVOICE_CORRECTED, the_retour_change(store))]
+    assert corrected_emails(ctx) == expected
+    summary = second.as_dict()["summary"]
+    assert (summary["lines_applied"], summary["lines_unchanged"]) == (0, 1)
+    assert (summary["invoices_changed"], summary["reimbursement_change_cents"]) == (0, 0)
+    assert invoice_of(store).amount_due_cents == 5000 + 400
+
+
+def test_a_later_retour_that_changes_the_invoice_again_tells_the_patient_again(ctx, store):
+    """legal-nl.md §7: every adjusted amount is e-mailed, also a second one; a file of
+    the same name that grants anew is a change of its own (R3 dedupes the same change)."""
+    # Given a retour applied to an e-mailed invoice
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    first = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
+    apply_retour(DENTAL.provider_id, "R1", first, ctx, file_name="retour.mz302")
+    # When a corrected retour of the same name grants another amount, and then the first again
+    second = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2100)})
+    for upload_id, data in (("R2", second), ("R3", first)):
+        ctx.clock.advance(days=7)  # type: ignore[attr-defined]
+        apply_retour(DENTAL.provider_id, upload_id, data, ctx, file_name="retour.mz302")
+    # Then each change is its own e-mail
+    events = [the_retour_change(store, nth) for nth in (1, 2, 3)]
+    assert corrected_emails(ctx) == [(invoice.invoice_id, INVOICE_CORRECTED, e) for e in events]
+    assert invoice_of(store).amount_due_cents == 5000 + 400
 
 
 # --- a retour of a credited line: the line and its credits keep netting (audit ingest D1) ------

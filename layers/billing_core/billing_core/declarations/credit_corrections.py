@@ -27,7 +27,9 @@ netted by invoicing (R4); this module takes the others:
   a forgiveness the correction made unnecessary is booked back (same kind, positive), so
   the credit shown never exceeds what the patient paid.
 - The addressee of an invoice that was sent, when it has an e-mail address, gets an
-  ``invoice_corrected`` e-mail once per upload and invoice.
+  ``invoice_corrected`` e-mail once per upload and invoice: keyed on the upload whose
+  entries booked the credit, so a retry, or the same file processed at the same moment
+  (which reports the credit as already processed), queues the same event again.
 
 CSV (interfaces.md §1a) has no column for the reversed line: its negative lines are
 netted in their own file, so this applies to Vektis EI uploads.
@@ -48,7 +50,7 @@ from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.invoices.updates import save_change
-from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest, KnownClaim
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 
@@ -114,7 +116,7 @@ def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> In
         )
     reimbursed = given_back(credited, amount_left, reimbursed_left)
     line = _credit_line(credit, target, -reimbursed)
-    note = f"credit line {credit.claim_ref} reverses line {target.claim_ref}"
+    note = _credit_note(credit)
     entries = [LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, -credited, at, cause, note)]
     if reimbursed:
         entries.append(
@@ -122,6 +124,20 @@ def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> In
         )
     corrected = replace(invoice, lines=(*invoice.lines, line)).with_entries(entries)
     return _without_needless_forgiveness(corrected, at, cause, note)
+
+
+def _credit_note(credit: Claim) -> str:
+    return f"credit line {credit.claim_ref} reverses line {credit.reverses_claim_ref}"
+
+
+def _booked_by(invoice: Invoice, credit: Claim, default: str) -> str:
+    """The cause of the entry that booked the credit line on the invoice: which upload
+    made that change (``default`` when no entry says so)."""
+    note = _credit_note(credit)
+    return next(
+        (e.cause for e in invoice.ledger if e.kind is EntryKind.ISSUED and e.note == note),
+        default,
+    )
 
 
 def with_credits(
@@ -198,6 +214,9 @@ class CreditRun:
     insurer_lines: list[InsurerClaimLine] = field(default_factory=list)
     booked: int = 0
     lowered_cents: int = 0  # what the earlier invoices ask of patients less, together
+    # Credit lines another upload of the same file booked at the same moment (R3): by
+    # claim reference, its marker as that upload writes it.
+    booked_elsewhere: dict[str, KnownClaim] = field(default_factory=dict)
 
     def refuse(self, credit: Claim, code: str, params: dict[str, Any]) -> None:
         self.findings.append(_finding(code, Severity.CLAIM, credit, params))
@@ -270,21 +289,33 @@ def _book_on_invoice(
         return corrected
 
     stored, _ = save_change(store, invoice, change)
-    booked = [credit for credit in credits if outcomes[credit.claim_ref] is None]
+    on_invoice = [credit for credit in credits if outcomes[credit.claim_ref] is None]
+    # Booked by this upload, now or by an attempt killed after its save: not by another
+    # upload of the same file, processed at the same moment, that saved first.
+    causes = {credit.claim_ref: _booked_by(stored, credit, cause) for credit in on_invoice}
+    booked = [credit for credit in on_invoice if causes[credit.claim_ref] == cause]
     for credit in credits:
         refused = outcomes[credit.claim_ref]
         if refused is not None:
             run.refuse(credit, refused.code, refused.params)
-    if not booked:
-        return
-    # After the invoice: a crash in between is repaired by the retry, which finds the
-    # lines booked and writes the markers then.
-    store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
-    _report_booked(run, stored, booked)
-    if stored.status is InvoiceStatus.SENT and stored.live_email:
-        # One e-mail per upload and invoice; the delivery sends each (kind, event) once.
-        request = DeliveryRequest(provider_id, invoice_id, kind=INVOICE_CORRECTED, event_id=cause)
-        delivery.enqueue([request])
+    for credit in on_invoice:
+        by = causes[credit.claim_ref].removeprefix("declaration:")
+        if by != declaration_id:
+            run.booked_elsewhere[credit.claim_ref] = KnownClaim(credit.claim_ref, by, invoice_id)
+    if booked:
+        # After the invoice: a crash in between is repaired by the retry, which finds the
+        # lines booked and writes the markers then.
+        store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
+        _report_booked(run, stored, booked)
+    if causes and stored.status is InvoiceStatus.SENT and stored.live_email:
+        # One e-mail per change, under the event of the upload that made it, however often
+        # it is queued: the delivery sends each (kind, event) once (R3).
+        delivery.enqueue(
+            [
+                DeliveryRequest(provider_id, invoice_id, kind=INVOICE_CORRECTED, event_id=event)
+                for event in sorted(set(causes.values()))
+            ]
+        )
 
 
 def _report_booked(run: CreditRun, invoice: Invoice, booked: list[Claim]) -> None:

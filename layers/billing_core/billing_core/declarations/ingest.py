@@ -191,6 +191,7 @@ def _invoice_unknown_claims(
     claims, earlier_credits = split_earlier_credits(claims)
     plan = plan_invoices(claims, provider, RuleTableCoverage(provider), insurers)
     corrections = _book_earlier_credits(provider, upload, plan, earlier_credits, ctx)
+    elsewhere |= corrections.booked_elsewhere  # at the same moment: not this upload's (R3)
     record = with_reference_block(record, len(plan.drafts), ctx)
     invoices = issue_invoices(plan.drafts, provider, record, ctx)
     invoices, blocked_findings = _mark_blocked_patients(provider, plan.drafts, invoices, ctx)

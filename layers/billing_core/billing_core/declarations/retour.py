@@ -15,7 +15,7 @@ claim marker that makes ingest idempotent (R3):
   applied (a warning says so when it differs).
   When the invoice was sent already and what the patient pays changed, its addressee
   (with an e-mail address) is told the new amount: one ``invoice_corrected`` e-mail per
-  retour upload and invoice.
+  change, however often or at once the file is processed (R3).
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
   other invoice of that declaration (the one the file has a line of, else the one the
@@ -306,33 +306,68 @@ def _apply_to_invoices(
             raise LookupError(f"claim marker points to a missing invoice {invoice_id}")
         granted = {ref: line.granted_cents for ref, line in lines.items()}
         _warn_above_amount(run, invoice, lines)
-        stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause))
+        reads = [invoice]  # the last one is what this call's write changed
+        stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause, reads))
+        # Nothing changed by this call (the same file again, or at the same moment and the
+        # other upload wrote first): its lines are unchanged, whatever its first read said.
+        before = reads[-1] if changed else stored
         run.invoices[invoice_id] = stored
         _warn_credit_follows_its_line(run, stored, lines)
         if changed:
             run.invoices_changed += 1
-            run.change_cents += stored.reimbursed_cents - invoice.reimbursed_cents
-        if stored.reimbursed_cents != invoice.reimbursed_cents:
-            # Not when only a line and its credit moved together: the amount is the same.
-            _tell_patient(stored, upload, ctx)
+            run.change_cents += stored.reimbursed_cents - before.reimbursed_cents
+        _tell_patient(stored, cause, upload, ctx)
         for line in lines.values():
-            applied = _line_changed(invoice, stored, line.claim_ref)
+            applied = _line_changed(before, stored, line.claim_ref)
             run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
 
 
-def _tell_patient(invoice: Invoice, upload: Upload, ctx: IngestContext) -> None:
+def _tell_patient(invoice: Invoice, cause: str, upload: Upload, ctx: IngestContext) -> None:
     """What the patient pays changed after the invoice went out: an e-mail with the new
-    amount, once per retour upload (a paper invoice's patient sees it in the checker)."""
-    if invoice.status is InvoiceStatus.SENT and invoice.live_email:
-        event = f"retour:{upload.declaration_id}"
-        kind = INVOICE_CORRECTED
+    amount (a paper invoice's patient sees it in the checker), once per change (R3).
+
+    Queued whenever the change is on the invoice, not only when this call made it: a
+    retry of an attempt killed after its save, or the same file processed at the same
+    moment, finds the change made and queues the same event, which the delivery sends
+    once per (kind, event id). A later retour that changes the invoice again is another
+    change, with an event of its own."""
+    event, kind = _change_event(invoice, cause), INVOICE_CORRECTED
+    if not event or invoice.status is not InvoiceStatus.SENT or not invoice.live_email:
+        return
+    if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
         request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)
         ctx.delivery.enqueue([request])
 
 
-def _granting(granted: Mapping[str, int], ctx: IngestContext, cause: str) -> Change:
-    """The change save_change applies, again on a fresh read after a concurrent write."""
-    return lambda invoice: with_granted(invoice, granted, ctx.clock.now(), cause)
+def _change_event(invoice: Invoice, cause: str) -> str:
+    """The event of the last change a retour file of this name made: where its entries
+    start in the ledger, which only grows (R27), so every attempt and every upload of
+    the same file names it alike. "" when there is none, or when a line and its credit
+    moved together only (what the patient pays is the same)."""
+    ledger = invoice.ledger
+    ours = [i for i, entry in enumerate(ledger) if entry.cause == cause]
+    if not ours:
+        return ""
+    start = end = ours[-1]
+    # One change's entries are written together, at one moment (with_granted).
+    while start > 0 and ledger[start - 1].cause == cause and ledger[start - 1].at == ledger[end].at:
+        start -= 1
+    if sum(entry.amount_cents for entry in ledger[start : end + 1]) == 0:
+        return ""
+    return f"retour:ledger-{start}"
+
+
+def _granting(
+    granted: Mapping[str, int], ctx: IngestContext, cause: str, reads: list[Invoice]
+) -> Change:
+    """The change save_change applies, again on a fresh read after a concurrent write;
+    ``reads`` gets each invoice it is applied to."""
+
+    def grant(invoice: Invoice) -> Invoice:
+        reads.append(invoice)
+        return with_granted(invoice, granted, ctx.clock.now(), cause)
+
+    return grant
 
 
 def _invoice_rejected_materials(
