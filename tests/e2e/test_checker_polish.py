@@ -7,6 +7,7 @@ Screenshots (docs/patient/checker-pl*.png) are kept with UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
+from tests.e2e.layout import assert_reflows
 from tests.e2e.test_payment_checker_browser import _screenshot
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -42,6 +43,7 @@ def test_r9_the_unlocked_checker_in_polish_on_a_desktop(running_server, browser,
     assert page.get_by_role("heading", name="Zabiegi").is_visible()
     assert page.get_by_role("button", name="Złóż reklamację").is_visible()
     _screenshot(page, tmp_path, "patient/checker-pl-desktop.png")
+    assert_reflows(page)  # WCAG 1.4.10, the unlocked Polish page on a narrow phone
     context.close()
 
 

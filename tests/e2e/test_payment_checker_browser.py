@@ -14,6 +14,7 @@ import pytest
 
 from billing_core.shared import reference
 from tests.e2e.axe import axe_context, serious_violations
+from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -31,10 +32,16 @@ def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp
     personal = (invoice.patient.address.street, invoice.patient.email, str(invoice.birth_date))
     assert not any(value in page.content() for value in personal)
     _screenshot(page, tmp_path)
+    # and it reflows on a narrow phone, its focus ring standing out (WCAG 1.4.10, 1.4.11)
+    assert_reflows(page)
+    for focusable in ("nav.languages a", "#kenmerk", "#unlock", "footer a"):
+        assert_focus_ring_contrasts(page, focusable)
     # When the patient gives the birth date once (R36) and pays with iDEAL at the (fake) bank
     page.locator("#birth-date").fill(invoice.birth_date.isoformat())
     page.locator("#unlock").click()
     assert page.locator("#lines tbody tr").count() >= 1  # the treatments, after the check
+    assert_reflows(page)  # the treatments table scrolls in its own region, not the page
+    assert_focus_ring_contrasts(page, "#pay")
     page.locator("#pay").click()
     assert "/_local/psp/checkout/" in page.url
     page.locator("#paid").click()
@@ -61,6 +68,7 @@ def test_r9_the_checker_in_every_language(running_server, page, invoice, languag
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("#breakdown").is_visible() and page.locator("#practice").is_visible()
     _screenshot(page, tmp_path, f"patient/checker-{language}.png")
+    assert_reflows(page)
 
 
 def test_r9_the_arabic_checker_mirrors_and_keeps_numbers_left_to_right(
@@ -141,4 +149,5 @@ def test_r10_no_serious_or_critical_accessibility_violations(
     language = re.search(r"lang=(\w+)", path)
     assert page.locator("html").get_attribute("lang") == (language[1] if language else "nl")
     assert serious_violations(page) == []
+    assert_reflows(page)
     context.close()

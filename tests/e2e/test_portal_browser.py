@@ -2,7 +2,9 @@
 local server (R35, R21, R16, R22-R25, R32, R26; issue 16).
 
 Every page is checked with axe-core (no serious or critical violation) and, with
-UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/.
+UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/; at 320
+and 360 pixels no page scrolls sideways (WCAG 1.4.10), and the focus ring has 3:1 against
+what surrounds it, on the green navigation too (WCAG 1.4.11).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from tests.e2e.axe import serious_violations
+from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "portal"
@@ -281,6 +284,10 @@ def test_every_page_passes_axe_and_is_photographed(
         assert answer.status == 200, path
         no_serious_violations(page)
         _screenshot(page, tmp_path / f"{name}-{width_name}.png")
+        if width_name == "mobile":  # the same narrow widths from either start
+            assert_reflows(page)
+    for focusable in ("nav a:not([aria-current])", "nav a[aria-current]", "main a"):
+        assert_focus_ring_contrasts(page, focusable)
     # The search by name: a form post, the name never in the URL (R29)
     page.goto(f"{server}/portal/notas")
     page.locator("form.search #name").fill(world[0].patient.last_name)
@@ -295,6 +302,8 @@ def test_every_page_passes_axe_and_is_photographed(
     page.goto(f"{server}/portal/")
     no_serious_violations(page)  # the sign-in page
     _screenshot(page, tmp_path / f"inloggen-{width_name}.png")
+    if width_name == "mobile":
+        assert_reflows(page)
 
 
 def _screenshot(page, target: Path) -> None:

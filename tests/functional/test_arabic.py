@@ -5,6 +5,7 @@ e-mail with its letter."""
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from billing_core.invoices.invoice import Channel
@@ -103,3 +104,24 @@ def test_the_arabic_reminder_e_mail_is_right_to_left_with_its_letter(sandbox):
         (letter,) = mail["attachments"]
         assert letter["filename"].startswith("tadhkir-") and letter["filename"].endswith(".pdf")
         assert letter["content"].startswith(b"%PDF")
+
+
+def test_wcag_3_1_2_the_practice_s_dutch_texts_are_marked_dutch_on_the_arabic_checker(
+    sandbox, emailed_invoice
+):
+    # Given a Dutch practice's invoice, read on the checker in Arabic (R9), birth date given
+    invoice = emailed_invoice
+    born = invoice.birth_date.isoformat()
+    unlock = f"action=unlock&kenmerk={invoice.reference}&lang=ar&birth_date={born}"
+    visit = cookie(sandbox.api_raw("POST", "/", body=unlock, headers=FORM), "zn_visit")
+
+    # When the unlocked page is shown
+    query = {"kenmerk": invoice.reference, "lang": "ar"}
+    status, html = sandbox.api("GET", "/", query=query, headers={"Cookie": visit})
+
+    # Then the treatments' descriptions and the opening hours, the practice's own Dutch
+    # texts, say they are Dutch and run left to right inside the Arabic page
+    assert status == 200
+    for line in invoice.lines:
+        assert f'<td lang="nl"><bdi>{escape(line.description)}</bdi></td>' in html
+    assert '<dd lang="nl"><bdi>ma-vr 8:00-17:00</bdi></dd>' in html

@@ -1,0 +1,96 @@
+"""Two layout checks axe does not make, for every page the browser tests open:
+
+- WCAG 2.1 1.4.10 Reflow: at 320 CSS px (and 360, a common phone) the page does not
+  scroll sideways; a wide table may scroll inside its own region, the page may not.
+- WCAG 2.1 1.4.11 Non-text Contrast, applied to 2.4.7 Focus Visible: the focus ring has
+  3:1 against the colours on either side of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REFLOW_WIDTHS = (320, 360)
+MIN_RING_CONTRAST = 3.0
+
+# The page's width as scrolled, and what sticks out (for the message when it fails).
+_WIDTH_JS = """() => {
+  const width = window.innerWidth;
+  const sticking = [...document.querySelectorAll('body *')]
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.right > width + 0.5 || r.left < -0.5)
+    .slice(-3)
+    .map(([e, r]) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}@${Math.round(r.left)}..${Math.round(r.right)}`);
+  return {scrollWidth: document.scrollingElement.scrollWidth, width, sticking};
+}"""
+
+# The focused element's outline colour, and the background colours just inside and just
+# outside its ring, midway along each side (what the eye compares the ring with).
+_RING_JS = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  const offset = parseFloat(style.outlineOffset), width = parseFloat(style.outlineWidth);
+  const backgroundAt = (x, y) => {
+    let under = document.elementsFromPoint(x, y)[0];
+    while (under) {
+      const colour = getComputedStyle(under).backgroundColor;
+      if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+      under = under.parentElement;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const r = e.getBoundingClientRect();
+  const midX = r.left + r.width / 2, midY = r.top + r.height / 2;
+  const around = [];
+  for (const grow of [offset - 1, offset + width + 1]) {
+    for (const [x, y] of [[midX, r.top - grow], [midX, r.bottom + grow],
+                          [r.left - grow, midY], [r.right + grow, midY]]) {
+      if (x >= 0 && y >= 0 && x < innerWidth && y < innerHeight) around.push(backgroundAt(x, y));
+    }
+  }
+  return {element: e.tagName.toLowerCase() + '#' + e.id + ' ' + (e.innerText || '').slice(0, 30),
+          style: style.outlineStyle, ring: style.outlineColor, around};
+}"""
+
+
+def assert_reflows(page: Any, widths: tuple[int, ...] = REFLOW_WIDTHS) -> None:
+    """WCAG 1.4.10: the page as it is now, made narrow, does not scroll sideways."""
+    original = page.viewport_size
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": original["height"]})
+            measured = page.evaluate(_WIDTH_JS)
+            assert measured["scrollWidth"] <= measured["width"], (page.url, measured)
+    finally:
+        page.set_viewport_size(original)
+
+
+def assert_focus_ring_contrasts(page: Any, selector: str) -> None:
+    """WCAG 1.4.11/2.4.7: the element, focused from the keyboard, shows a ring of 3:1
+    against every colour it borders (checked on all four sides, inside and out)."""
+    page.locator(selector).first.focus()
+    ring = page.evaluate(_RING_JS)
+    assert ring["style"] != "none", ring
+    worst = min(contrast(_rgb(ring["ring"]), _rgb(colour)) for colour in ring["around"])
+    assert worst >= MIN_RING_CONTRAST, (selector, round(worst, 2), ring)
+
+
+def contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    """The WCAG 2.1 contrast ratio of two sRGB colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in rgb[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    """'rgb(11, 110, 79)' or 'rgba(…)' -> (11, 110, 79)."""
+    inside = css[css.index("(") + 1 : css.index(")")]
+    return tuple(round(float(part)) for part in inside.split(",")[:3])
