@@ -61,6 +61,30 @@ def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
     assert page.locator("#lines").count() == 0
 
 
+def test_r16_a_refused_objection_keeps_the_text_and_focuses_the_field_in_error(
+    running_server, page, invoice
+):
+    """Audit pages D2 (WCAG 3.3.1, 4.1.2): "jan@hotmail" passes the browser's own check and
+    the server refuses it; the patient lands on the e-mail field, announced invalid with
+    the error, and the message typed is still there; the kenmerk is not flagged."""
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    page.locator("#unlock").click()
+    message = "Ik ben op 21 november niet behandeld. De controle was op 14 november."
+    page.locator("#message").fill(message)
+    page.locator("#email").fill("jan@hotmail")
+    with page.expect_navigation() as answer:
+        page.locator("#email").press("Enter")
+    assert answer.value.status == 409
+    assert "e-mailadres" in page.locator("#error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "email"
+    assert page.locator("#email").get_attribute("aria-invalid") == "true"
+    assert page.locator("#email").get_attribute("aria-describedby") == "error"
+    assert page.locator("#kenmerk").get_attribute("aria-invalid") is None
+    assert page.locator("#message").input_value() == message
+    assert page.locator("#email").input_value() == "jan@hotmail"
+
+
 # Polish: test_checker_polish.py (its own file, with the desktop screenshot).
 @pytest.mark.parametrize("language", ["nl", "en", "ar"])
 def test_r9_the_checker_in_every_language(running_server, page, invoice, language, tmp_path):

@@ -237,6 +237,26 @@ def test_the_admin_edits_the_settings_and_the_users(running_server, open_browser
     no_serious_violations(page)
 
 
+def test_r35_a_refused_hold_takes_the_user_to_the_date_it_names(
+    running_server, open_browser, world
+):
+    """Audit pages D5 (WCAG 3.3.1, 4.1.2): a hold too far ahead, sent with the keyboard,
+    comes back with the focus on the date, announced invalid with the error."""
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    page.locator("#until").fill("2027-06-30")
+    page.locator("#hold_reason").fill("wacht op verzekeraar")
+    with page.expect_navigation():
+        page.locator("#hold_reason").press("Enter")
+    assert page.locator("#error").count() == 1
+    assert page.evaluate("document.activeElement.id") == "until"
+    assert page.locator("#until").get_attribute("aria-invalid") == "true"
+    assert page.locator("#until").get_attribute("aria-describedby") == "hold-hint error"
+    assert page.locator("#until").input_value() == "2027-06-30"
+
+
 def test_staff_posting_the_settings_form_anyway_gets_403(running_server, open_browser, world):
     server = running_server.url
     page = open_browser()

@@ -12,6 +12,7 @@ from billing_core.invoices.invoice import Channel
 from billing_core.shared.money import format_euros
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
+from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_patient_api import FORM, unlock, visit_cookie
 
 PROVIDER = PHYSIO.provider_id
@@ -130,3 +131,21 @@ def test_r17_an_amount_the_page_cannot_read_for_sure_says_how_to_type_it(sandbox
     assert status == 400
     assert "met een komma voor de centen" in html and "bijvoorbeeld 60,17 of 1.234,56" in html
     assert send_statement(sandbox, invoice)[0] == 200  # the first statement after all
+
+
+def test_r17_a_refused_statement_keeps_the_amounts_and_marks_the_field_in_error(sandbox, invoice):
+    """Audit pages D2 (WCAG 3.3.1, 4.1.2): given an amount the page cannot read, or two that
+    are together more than the invoice, then the amounts come back as typed and the field(s)
+    in error, not the kenmerk, are marked invalid and described by the error."""
+    status, html = send_statement_on_the_page(sandbox, invoice, "1.234")
+    fields = form_fields(html)
+    assert status == 400 and marked_invalid(html) == {"reimbursed"}
+    assert (
+        fields["reimbursed"]["aria-describedby"] == "error" and "autofocus" in fields["reimbursed"]
+    )
+    assert (fields["reimbursed"]["value"], fields["withheld"]["value"]) == ("1.234", "€ 0,00")
+
+    too_much = format_euros(invoice.amount_due_cents + 100, "nl")
+    status, html = send_statement_on_the_page(sandbox, invoice, too_much)
+    assert status == 409 and marked_invalid(html) == {"reimbursed", "withheld"}
+    assert form_fields(html)["reimbursed"]["value"] == too_much

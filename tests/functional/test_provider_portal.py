@@ -28,6 +28,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_operator_api import plant_legacy_provider
 
 
@@ -1097,3 +1098,68 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
         HTTPStatus.SEE_OTHER,
         "/portal/instellingen?done=settings",
     )
+
+
+# --- The field a refusal names is marked (audit pages D5; WCAG 3.3.1, 1.3.1/4.1.2) -------
+
+
+@pytest.mark.parametrize(
+    ("form", "typed", "left_out", "field", "described_by"),
+    [
+        (
+            "stop",
+            {"scope": "partial", "percentage": "25"},
+            "accept_terms",
+            "accept_terms",
+            "stop-terms error",
+        ),
+        ("stop", {"scope": "partial", "percentage": "150"}, "", "percentage", "part-hint error"),
+        (
+            "hold",
+            {"until": "2027-06-30", "reason": "wacht op verzekeraar"},
+            "",
+            "until",
+            "hold-hint error",
+        ),
+        (
+            "aanmanen",
+            {"days_to_handover": "3"},
+            "",
+            "dunning-days_to_handover",
+            "dunning-days_to_handover-hint error",
+        ),
+        (
+            "gebruikers/uitnodigen",
+            {"email": "geen-adres", "role": "staff"},
+            "",
+            "invite-email",
+            "error",
+        ),
+    ],
+)
+def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
+    sandbox, invoices, form, typed, left_out, field, described_by
+):
+    """R35 (stops, holds, settings in the portal): given a form refused for one field, then
+    that field, and no other on the page, carries aria-invalid and is described by its
+    hint and the error, and takes the focus; the terms box left unticked stays unticked."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    if form == "stop":
+        action, fields = stop_form(admin, invoices[0])
+    elif form == "hold":
+        page = f"/portal/notas/{invoices[0].invoice_id}"
+        action = f"{page}/hold"
+        fields = admin.form(page, action)
+    else:
+        page, action = "/portal/instellingen", f"/portal/instellingen/{form}"
+        fields = admin.form(page, action) | VALID_FORMS.get(action, {})
+    fields = {k: v for k, v in (fields | typed).items() if k != left_out}
+    status, _, html = admin.post(action, fields)
+    assert status in (HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)
+    assert marked_invalid(html) == {field}
+    shown = form_fields(html)[field]
+    assert shown["aria-describedby"] == described_by and "autofocus" in shown
+    assert html.count("autofocus") == 1
+    if form == "stop":
+        assert "checked" not in form_fields(html)["accept_terms"]

@@ -28,14 +28,16 @@ _REASONS = frozenset(reason.value for reason in ObjectionReason)
 
 
 def objection_refusal(reason: str, message: str, email: str) -> str | None:
-    """ "invalid_objection" unless the reason is known, the message says something (at
-    most 2000 characters) and the e-mail address looks like one."""
+    """Why an objection cannot be filed, naming the part to put right (WCAG 3.3.3): the
+    reason is not one of the list, the message is empty or over 2000 characters, or the
+    e-mail address does not look like one. The codes share the prefix
+    "invalid_objection" that an API client may already test for."""
     if reason not in _REASONS:
-        return "invalid_objection"
+        return "invalid_objection_reason"
     if not message.strip() or len(message) > MAX_MESSAGE_CHARS:
-        return "invalid_objection"
+        return "invalid_objection_message"
     if not is_plausible_email(email):
-        return "invalid_objection"
+        return "invalid_objection_email"
     return None
 
 

@@ -424,9 +424,12 @@ _DUTCH: Sections = {
             "De vergoeding en het ingehouden eigen risico zijn samen hoger dan de nota. "
             "Controleer de bedragen op het overzicht van uw zorgverzekeraar."
         ),
-        "invalid_objection": (
-            "Kies een reden, schrijf een bericht van hoogstens 2000 tekens en vul een geldig "
-            "e-mailadres in."
+        # Each names the one part of the objection form to put right (WCAG 3.3.3).
+        "invalid_objection_reason": "Kies een reden uit de lijst.",
+        "invalid_objection_message": "Schrijf een bericht van hoogstens 2000 tekens.",
+        "invalid_objection_email": (
+            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl: daar krijgt u het "
+            "antwoord op uw bezwaar."
         ),
     },
     ANSWERS: {
@@ -631,9 +634,11 @@ _ENGLISH: Sections = {
             "The reimbursement and the withheld deductible together are more than the invoice. "
             "Please check the amounts on your insurer's statement."
         ),
-        "invalid_objection": (
-            "Choose a reason, write a message of at most 2000 characters and enter a valid "
-            "e-mail address."
+        "invalid_objection_reason": "Choose a reason from the list.",
+        "invalid_objection_message": "Write a message of at most 2000 characters.",
+        "invalid_objection_email": (
+            "Enter a valid e-mail address, such as name@example.com: the answer to your "
+            "objection goes there."
         ),
     },
     ANSWERS: {

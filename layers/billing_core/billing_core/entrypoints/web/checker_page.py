@@ -93,6 +93,27 @@ class PageState:
     # second payment (R11).
     being_booked: bool = False
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # A refused form comes back as the patient filled it in (WCAG 3.3.1): what was typed
+    # (never the birth date: issue 13 item 13), and the fields the refusal is about.
+    typed: Mapping[str, str] = field(default_factory=dict)
+    invalid_fields: tuple[str, ...] = ()
+
+
+# The errors that are about the kenmerk itself: only these mark its field invalid.
+KENMERK_ERRORS = frozenset({"invalid_reference", "not_found"})
+# The fields of the page's forms each refusal is about, in the order of the page; a
+# refusal of the invoice's state (a deferral too late, a statement already received) is
+# about none of them.
+REFUSED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "invalid_objection_reason": ("reason",),
+    "invalid_objection_message": ("message",),
+    "invalid_objection_email": ("email",),
+    "statement_above_invoice": ("reimbursed", "withheld_deductible"),
+    "terms_out_of_range": ("terms",),
+    "term_too_small": ("terms",),
+}
+# What the page's forms post besides what the patient typed or chose.
+_NOT_TYPED = frozenset({"action", "kenmerk", "lang", "birth_date"})
 
 
 def render_checker(
@@ -113,6 +134,9 @@ def render_checker(
         lines=state.lines,
         unlocked=state.lines is not None,
         birth_date_invalid=state.birth_date_invalid,
+        kenmerk_invalid=state.error_key in KENMERK_ERRORS,
+        typed=state.typed,
+        invalid_fields=state.invalid_fields,
         payment=state.payment.value if state.payment else "",
         status_key=_status_key(view, state),
         being_booked=state.being_booked,
@@ -237,21 +261,38 @@ def form_answer(
     if not proof.covers(kenmerk):  # expired, or never checked: no read for that
         state = PageState(entered=kenmerk, notice=("visit_expired", {"minutes": VISIT_MINUTES}))
         return status_page(language, kenmerk, ctx, visit, state)
+    # Refused, the form comes back as it was filled in, its wrong fields marked.
+    typed = {name: value for name, value in form.items() if name not in _NOT_TYPED}
     try:
         if action in ("pay", "pay_all"):
             return _to_the_bank(kenmerk, proof, language, action == "pay_all", payments())
         notice = _form_action(action, kenmerk, proof, form, ctx)
-    except AmountFormatError:  # R17: say how to type it, not just that something was wrong
-        answer = status_page(language, kenmerk, ctx, visit, PageState(error_key="amount_invalid"))
+    except UnreadableField as unreadable:
+        state = PageState(
+            error_key=unreadable.error_key, typed=typed, invalid_fields=(unreadable.name,)
+        )
+        answer = status_page(language, kenmerk, ctx, visit, state)
         return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
     except (ValueError, NotFound, InvalidReference):  # a malformed form: nothing happened
-        answer = status_page(language, kenmerk, ctx, visit, PageState(error_key="form_invalid"))
+        state = PageState(error_key="form_invalid", typed=typed)
+        answer = status_page(language, kenmerk, ctx, visit, state)
         return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
     except Refused as refusal:
-        state = PageState(refusal=refusal.message(language))
+        fields = REFUSED_FIELDS.get(refusal.code, ())
+        state = PageState(refusal=refusal.message(language), typed=typed, invalid_fields=fields)
         answer = status_page(language, kenmerk, ctx, visit, state)
         return PageAnswer(answer.html, HTTPStatus.CONFLICT)
     return status_page(language, kenmerk, ctx, visit, PageState(notice=notice))
+
+
+class UnreadableField(ValueError):
+    """A field of a form the page cannot read: which one, and the page's text that says
+    how to fill it in."""
+
+    def __init__(self, name: str, error_key: str) -> None:
+        super().__init__(name)
+        self.name = name
+        self.error_key = error_key
 
 
 def _unlock(language: str, kenmerk: str, birth_text: str, ctx: PatientContext) -> PageAnswer:
@@ -311,7 +352,7 @@ def _form_action(
         view = patient.request_deferral(kenmerk, proof, ctx)
         return "done_deferral", {"date": view.final_payment_date}
     if action == "arrange":
-        patient.request_arrangement(kenmerk, proof, int(form.get("terms", "0")), ctx)
+        patient.request_arrangement(kenmerk, proof, _whole(form, "terms"), ctx)
         return "done_arrangement", {}
     if action == "object":
         patient.file_objection(
@@ -324,16 +365,28 @@ def _form_action(
         )
         return "done_objection", {}
     if action == "statement":
-        reimbursed = _amount(form.get("reimbursed", ""))
-        withheld = _amount(form.get("withheld_deductible", ""))
+        reimbursed = _amount(form, "reimbursed")
+        withheld = _amount(form, "withheld_deductible")
         outcome = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
         return f"done_statement_{outcome.outcome.value}", {"due_cents": outcome.amount_due_cents}
     raise ValueError("unknown action")
 
 
-def _amount(text: str) -> int:
-    """An amount off the insurer's statement, as typed: "48,75", "€ 1.234,56", "" for none."""
-    cents = parse_typed_euros(text or "0")
+def _amount(form: Mapping[str, str], name: str) -> int:
+    """An amount off the insurer's statement, as typed: "48,75", "€ 1.234,56", "" for none.
+    R17: unreadable, the page says how to type it, not just that something was wrong."""
+    try:
+        cents = parse_typed_euros(form.get(name, "") or "0")
+    except AmountFormatError:
+        raise UnreadableField(name, "amount_invalid") from None
     if cents < 0:  # a statement prints no negative amounts: a typing slip
-        raise AmountFormatError(text)
+        raise UnreadableField(name, "amount_invalid")
     return cents
+
+
+def _whole(form: Mapping[str, str], name: str) -> int:
+    """A number chosen in a list (the arrangement's terms)."""
+    try:
+        return int(form.get(name, "0"))
+    except ValueError:
+        raise UnreadableField(name, "form_invalid") from None

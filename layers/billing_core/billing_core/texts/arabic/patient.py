@@ -297,8 +297,11 @@ ARABIC: Sections = {
             "مجموع المبلغ المعوَّض والمساهمة الذاتية المقتطعة أكبر من مبلغ الفاتورة. يرجى "
             "التحقق من المبالغ في كشف شركة التأمين الصحي."
         ),
-        "invalid_objection": (
-            "اختاروا سببًا، واكتبوا رسالة لا تزيد على 2000 حرف، وأدخلوا عنوان بريد إلكتروني صحيحًا."
+        # Not yet read by a native speaker (README, Languages).
+        "invalid_objection_reason": "اختاروا سببًا من القائمة.",
+        "invalid_objection_message": "اكتبوا رسالة لا تزيد على 2000 حرف.",
+        "invalid_objection_email": (
+            "أدخلوا عنوان بريد إلكتروني صحيحًا، مثل name@example.com: إليه يُرسَل الرد على اعتراضكم."
         ),
     },
     "answers": {

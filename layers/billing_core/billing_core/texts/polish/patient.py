@@ -319,9 +319,12 @@ REFUSALS: Section = {
         "Zwrot i potrącony udział własny są razem wyższe niż faktura. Proszę sprawdzić "
         "kwoty w rozliczeniu od ubezpieczyciela zdrowotnego."
     ),
-    "invalid_objection": (
-        "Proszę wybrać powód, napisać wiadomość o długości najwyżej 2000 znaków i podać "
-        "prawidłowy adres e-mail."
+    # Not yet read by a native speaker (README, Languages).
+    "invalid_objection_reason": "Proszę wybrać powód z listy.",
+    "invalid_objection_message": "Proszę napisać wiadomość o długości najwyżej 2000 znaków.",
+    "invalid_objection_email": (
+        "Proszę podać prawidłowy adres e-mail, np. imie@przyklad.pl: na ten adres "
+        "przyjdzie odpowiedź na reklamację."
     ),
 }
 

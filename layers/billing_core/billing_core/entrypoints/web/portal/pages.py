@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -309,9 +309,10 @@ def invoice_page(
     status: HTTPStatus = HTTPStatus.OK,
     entered: Mapping[str, Mapping[str, str]] | None = None,
     error: str | None = None,
+    invalid: Mapping[str, tuple[str, ...]] | None = None,
 ) -> PortalAnswer:
     """The invoice, and a staff member's forms to change it (R21, R16), filled in again
-    with what was ``entered`` in a form that was refused."""
+    with what was ``entered`` in a form that was refused, its ``invalid`` fields marked."""
     detail = invoices.invoice_detail(request.user, invoice_id, ctx)
     if detail is None:
         return not_found(request)
@@ -327,6 +328,7 @@ def invoice_page(
         stop_reasons=STOP_REASONS,
         patient_email=detail.invoice.addressee.email or "",
         entered=entered or {},
+        invalid=invalid or {},
         notice=portal_texts(request.language)(done) if done in INVOICE_CHANGES.values() else None,
         error=error,
     )
@@ -434,15 +436,29 @@ def _change(
         changed = change(parse())
     except (ValidationError, InvalidInput) as invalid:
         error = _invalid_form(invalid, form_name, t)
+        wrong = {form_name: _in_form_order(form_name, _invalid_names(invalid))}
         return invoice_page(
-            request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error
+            request,
+            invoice_id,
+            ctx,
+            status=HTTPStatus.BAD_REQUEST,
+            entered=entered,
+            error=error,
+            invalid=wrong,
         )
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
         error = t("refused", reason=_refusal_reason(refusal, t))
+        wrong = {form_name: _in_form_order(form_name, REFUSED_FIELDS.get(refusal.code, ()))}
         return invoice_page(
-            request, invoice_id, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error
+            request,
+            invoice_id,
+            ctx,
+            status=HTTPStatus.CONFLICT,
+            entered=entered,
+            error=error,
+            invalid=wrong,
         )
     if changed is None:
         return not_found(request)
@@ -516,10 +532,7 @@ def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) 
     """The fields that are not filled in correctly, by their labels on the form, each
     with the values its model allows where it bounds them; then, for a number typed
     with decimals, how to type it."""
-    if isinstance(invalid, InvalidInput):
-        names = [invalid.where.rpartition(".")[2]]
-    else:
-        names = sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]})
+    names = _invalid_names(invalid)
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     fields = "; ".join(_field_named(model, labels, name, t) for name in names)
     how_to_type = [
@@ -528,6 +541,32 @@ def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) 
         if name in HOW_TO_TYPE and name in labels
     ]
     return " ".join([t("invalid_form", fields=fields), *how_to_type])
+
+
+def _invalid_names(invalid: ValidationError | InvalidInput) -> list[str]:
+    """The names of the fields a form's check found wrong."""
+    if isinstance(invalid, InvalidInput):
+        return [invalid.where.rpartition(".")[2]]
+    return sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]})
+
+
+# The fields of its form each refusal of the services is about (R35); a refusal about
+# the invoice or the practice (already paid, a stale version) is about none of them.
+REFUSED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "terms_not_accepted": ("accept_terms",),
+    "unknown_reason": ("reason",),
+    "invalid_partial_stop": ("amount", "percentage"),
+    "more_than_open": ("amount", "percentage"),
+    "hold_out_of_range": ("until",),
+    "hold_limit_reached": ("until",),
+}
+
+
+def _in_form_order(form: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The form's fields among ``names``, in the order of the form (FORM_FIELDS): the
+    template marks each invalid and puts the focus on the first (WCAG 3.3.1, 4.1.2)."""
+    wrong = set(names)
+    return tuple(name for name in FORM_FIELDS.get(form, (BaseModel, {}))[1] if name in wrong)
 
 
 def _field_named(model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts) -> str:
@@ -703,8 +742,10 @@ def settings(
     status: HTTPStatus = HTTPStatus.OK,
     entered: Mapping[str, Mapping[str, str]] | None = None,
     error: str | None = None,
+    invalid: Mapping[str, tuple[str, ...]] | None = None,
 ) -> PortalAnswer:
-    """The admin's own settings and colleagues, each part a form (R31, R32)."""
+    """The admin's own settings and colleagues, each part a form (R31, R32); a refused
+    one filled in again with what was ``entered``, its ``invalid`` fields marked."""
     provider = provider_settings.own_settings(request.user, ctx)
     if provider is None:
         return not_found(request)
@@ -720,6 +761,7 @@ def settings(
         colleagues=colleagues,
         roles=[role.value for role in Role],
         entered=entered or {},
+        invalid=invalid or {},
         # A number's hint says what its form's model allows (FORM_FIELDS), as a refusal does.
         allowed=lambda form, name: _allowed(FORM_FIELDS[form][0], name, t),
         notice=t(done) if done else None,
@@ -812,12 +854,23 @@ def _settings_change(
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
         error = _invalid_form(invalid, form, t)
-        return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
+        wrong = {form: _in_form_order(form, _invalid_names(invalid))}
+        return settings(
+            request,
+            ctx,
+            status=HTTPStatus.BAD_REQUEST,
+            entered=entered,
+            error=error,
+            invalid=wrong,
+        )
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except Refused as refusal:
         error = t("refused", reason=_refusal_reason(refusal, t))
-        return settings(request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error)
+        wrong = {form: _in_form_order(form, REFUSED_FIELDS.get(refusal.code, ()))}
+        return settings(
+            request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error, invalid=wrong
+        )
     if changed is None:
         return not_found(request)
     notice = done(changed) if callable(done) else done
