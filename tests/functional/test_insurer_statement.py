@@ -3,13 +3,18 @@ insurer's statement; the practice confirms the coulance proposal (seeds 001, 004
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
 
+from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.ledger import EntryKind
 from billing_core.shared.money import format_euros
+from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
 from tests.functional.form_fields import form_fields, marked_invalid
@@ -149,3 +154,49 @@ def test_r17_a_refused_statement_keeps_the_amounts_and_marks_the_field_in_error(
     status, html = send_statement_on_the_page(sandbox, invoice, too_much)
     assert status == 409 and marked_invalid(html) == {"reimbursed", "withheld"}
     assert form_fields(html)["reimbursed"]["value"] == too_much
+
+
+@pytest.mark.parametrize("first, late", [("decline", "apply"), ("apply", "decline")])
+def test_r28_apply_and_decline_at_once_decide_once(sandbox, invoice, first, late):
+    """R17, R28 (audit retries D1): two staff members both read the open proposal; one
+    decision lands between the other's read and its write. Then the late one answers 409,
+    the action holds the first decision, the ledger matches it and the patient gets one
+    message, the one about that decision."""
+    send_statement(sandbox, invoice)
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    path = f"/api/v1/provider/actions/{proposal['action_id']}"
+    mails_before = len(sandbox.outbox())
+
+    def decide(decision, user):
+        caller = Caller.practice(PROVIDER, "admin", user)
+        body = {"state": "done", "decision": decision}
+        return sandbox.api("PATCH", path, caller=caller, body=body)
+
+    answers = {}
+    read_action = BillingRepository.get_action
+    rival_started = threading.Event()
+
+    def first_lands_after_this_read(self, *key):
+        found = read_action(self, *key)
+        if not rival_started.is_set():  # the late decision's read: the first one runs now
+            rival_started.set()
+            rival = threading.Thread(target=lambda: answers.update(first=decide(first, "s-1")))
+            rival.start()
+            rival.join()
+        return found
+
+    with mock.patch.object(BillingRepository, "get_action", first_lands_after_this_read):
+        answers["late"] = decide(late, "s-2")
+    sandbox.drain_deliveries()
+
+    assert answers["first"][0] == 200 and answers["first"][1]["details"]["decision"] == first
+    status, refusal = answers["late"]
+    assert status == 409 and refusal["error"]["code"] == "proposal_already_decided"
+    action = sandbox.runtime.repository.get_action(PROVIDER, proposal["action_id"])
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    forgiven = any(e.kind is EntryKind.COULANCE for e in stored.ledger)
+    assert action.details["decision"] == first and forgiven == (first == "apply")
+    told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
+    expected = "verlaagd" if first == "apply" else "ongewijzigd"
+    assert len(told) == 1 and expected in told[0], told

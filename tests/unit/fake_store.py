@@ -455,6 +455,14 @@ class FakeStore:
         self.actions[action_key(action)] = action
         return True
 
+    def decide_action(self, decided: OpenAction) -> OpenAction | None:
+        self.calls.append("decide_action")
+        stored = self.actions.get(action_key(decided))
+        if stored is None or "decision" in stored.details:
+            return stored
+        self.actions[action_key(decided)] = decided
+        return decided
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """Oldest first."""
         self.calls.append("list_actions")

@@ -33,7 +33,7 @@ from billing_core.services.patient import PatientContext, StatementOutcome, subm
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.claim_factories import ASR, claim
 from tests.unit.claim_factories import provider as claims_provider
 from tests.unit.factories import make_invoice, make_line, make_provider
@@ -204,6 +204,83 @@ def test_another_provider_cannot_decide_on_the_proposal():
         is None
     )
     assert balance(store.invoice().ledger) == 20_000
+
+
+# --- decided once (R17, R28): one decision wins, the other is refused ------------------------
+
+APPLY, DECLINE = CoulanceDecision.APPLY, CoulanceDecision.DECLINE
+# What each decision leaves: the balance, and the one message the patient gets.
+OUTCOME = {APPLY: (12_000, "stop_confirmation"), DECLINE: (20_000, "coulance_declined")}
+
+
+def proposal_on_the_list():
+    store, queue = FakeStore([INVOICE], [NON_CONTRACTED]), FakeQueue()
+    submit(store, queue, 8_000)
+    (action,) = store.list_actions(NON_CONTRACTED.provider_id)
+    return store, queue, action
+
+
+def decide(store, queue, action, decision, user="u-1"):
+    return decide_coulance(
+        ProviderUser(NON_CONTRACTED.provider_id, user, Role.STAFF),
+        action.action_id,
+        decision,
+        practice(store, queue),
+    )
+
+
+def assert_decided_once(store, queue, action, decision):
+    """The stored decision, the ledger and what the patient is told agree."""
+    (stored,) = store.list_actions(NON_CONTRACTED.provider_id)
+    assert stored.details["decision"] == decision.value
+    assert (balance(store.invoice().ledger), queue.kinds) == (
+        OUTCOME[decision][0],
+        [OUTCOME[decision][1]],
+    )
+
+
+@pytest.mark.parametrize("first, then", [(APPLY, DECLINE), (DECLINE, APPLY)])
+def test_r28_the_other_decision_after_a_decision_is_refused(first, then):
+    """Given a proposal applied (or declined), when the provider then sends the other
+    decision, then it is refused as a state conflict (409) and nothing changes: the
+    proposal is decided once (R17, R28)."""
+    store, queue, action = proposal_on_the_list()
+    decide(store, queue, action, first)
+    with pytest.raises(StateConflict) as refusal:
+        decide(store, queue, action, then, user="u-2")
+    assert refusal.value.code == "proposal_already_decided"
+    assert_decided_once(store, queue, action, first)
+
+
+@pytest.mark.parametrize("first, then", [(APPLY, DECLINE), (DECLINE, APPLY)])
+def test_r28_a_decision_that_read_the_proposal_before_another_landed_is_refused(first, then):
+    """Given two staff members who both read the undecided proposal, when one decision
+    lands before the other (which still holds its read), then the later one is refused
+    (409): the patient gets one message, the one matching the ledger (audit retries D1)."""
+    store, queue, action = proposal_on_the_list()
+    stale_read = store.get_action
+    store.get_action = lambda *key: action  # read before the first decision landed
+    decide(store, queue, action, first)
+    with pytest.raises(StateConflict):
+        decide(store, queue, action, then, user="u-2")
+    store.get_action = stale_read
+    assert_decided_once(store, queue, action, first)
+
+
+@pytest.mark.parametrize("decision", [APPLY, DECLINE])
+def test_r17_the_same_decision_again_finishes_a_call_cut_short(decision):
+    """Given a decision written on the action by a call that stopped before it changed the
+    invoice, when the provider sends the same decision again, then it is carried out (the
+    ledger and the patient's message follow the stored decision); once more changes
+    nothing."""
+    store, queue, action = proposal_on_the_list()
+    store.decide_action(replace(action, details={**action.details, "decision": decision.value}))
+    decide(store, queue, action, decision)
+    decide(store, queue, action, decision)
+    if decision is DECLINE:  # queued again; the delivery sends it once per action
+        assert queue.kinds == ["coulance_declined"] * 2
+        queue.requests.pop()
+    assert_decided_once(store, queue, action, decision)
 
 
 # --- which care the policy is about: the insurer's decision on the DBC start date, and no

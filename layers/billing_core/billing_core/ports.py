@@ -209,6 +209,12 @@ class BillingStore(Protocol):
         """Write a new action; False (nothing written) when it exists already."""
         ...
 
+    def decide_action(self, decided: OpenAction) -> OpenAction | None:
+        """Write ``decided`` (its details with a "decision") only while the stored action
+        has no decision; the action as stored after: ``decided``, or the one decided first.
+        None when there is no such action."""
+        ...
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first; only ``state`` ones when given."""
         ...

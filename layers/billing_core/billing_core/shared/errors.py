@@ -103,6 +103,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "last_admin",
         "batch_not_proposed",
         "batch_not_approved",
+        "proposal_already_decided",
     }
 )
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})

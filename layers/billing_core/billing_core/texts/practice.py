@@ -433,6 +433,10 @@ _DUTCH: Sections = {
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
+        "proposal_already_decided": (
+            "Over dit coulancevoorstel is al anders besloten, door een collega of in een ander"
+            " venster. Ververs de actielijst om het besluit te zien."
+        ),
         # Roles and settings (R31, R32, services/provider/access.py, services/operator).
         "role_too_low": (
             "Uw rol ({role}) mag dit niet; hiervoor is de rol {needed} nodig. Vraag de"
@@ -921,6 +925,10 @@ _ENGLISH: Sections = {
             "included. This hold would go beyond that."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
+        "proposal_already_decided": (
+            "This coulance proposal has already been decided otherwise, by a colleague or in"
+            " another window. Refresh the action list to see the decision."
+        ),
         "role_too_low": (
             "Your role ({role}) may not do this; it takes the role {needed}. Ask your"
             " practice's administrator."

@@ -194,6 +194,26 @@ class BillingRepository:
             raise
         return True
 
+    def decide_action(self, decided: OpenAction) -> OpenAction | None:
+        """One conditional write: two decisions at once cannot both land (R28)."""
+        try:
+            self._table.put_item(
+                Item=items.action_to_item(decided),
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(#moved)"
+                    " AND attribute_not_exists(details.decision)"
+                ),
+                ExpressionAttributeNames={"#moved": MOVED_TO},
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            item = self._get(
+                keys.action_key(decided.provider_id, decided.action_id), consistent=True
+            )
+            return items.action_from_item(item) if item and MOVED_TO not in item else None
+        return decided
+
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
         """One GetItem: the action is keyed by its id (items.py, key design); one moved
         to another id (``rekey_action``) is not there."""

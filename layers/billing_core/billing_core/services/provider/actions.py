@@ -84,28 +84,41 @@ def decide_coulance(
 ) -> OpenAction | None:
     """R17: the provider applies or declines a coulance proposal; applying is the partial
     stop of R21 with its e-mail, over the figures of today (a payment since the statement
-    is taken into account). Decided once: the same decision again changes nothing. None
-    when the provider has no such action."""
+    is taken into account). None when the provider has no such action.
+
+    Decided once (R28): the decision is written on condition that the action has none yet,
+    before the invoice is touched, so of two decisions at the same moment one wins and
+    only that one is carried out; the other decision is refused (409). The same decision
+    again answers the action as decided and finishes what a call cut short after writing
+    it left undone; once the invoice's proposal is closed it books nothing more."""
     provider_id = tenant_for(user, Role.STAFF)
     action = ctx.store.get_action(provider_id, action_id)
     if action is None:
         return None
     if action.kind is not ActionKind.COULANCE_PROPOSAL:
         raise practice_refused("not_a_proposal")
-    if "decision" in action.details:
-        return action
+    decided_before = "decision" in action.details
+    if not decided_before:
+        decided = replace(
+            action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
+        )
+        action = ctx.store.decide_action(decided)
+        if action is None:
+            return None
+    if action.details["decision"] != decision.value:
+        raise practice_refused("proposal_already_decided")
     if decision is CoulanceDecision.APPLY:
-        _apply_proposal(provider_id, action, user.user_id, ctx)
+        _apply_proposal(provider_id, action, user.user_id, ctx, finishing=decided_before)
     else:
         _decline_proposal(provider_id, action, ctx)
-    decided = replace(
-        action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
-    )
-    ctx.store.put_action(decided)
-    return decided
+    return action
 
 
-def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: ProviderContext) -> None:
+def _apply_proposal(
+    provider_id: str, action: OpenAction, user: str, ctx: ProviderContext, *, finishing: bool
+) -> None:
+    """``finishing``: the decision was written by an earlier call; it applies only while
+    that call left the proposal open (a coulance corrected since is not booked again)."""
     invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
     provider = ctx.store.get_provider(provider_id)
     if invoice is None or provider is None or invoice.insurer_statement is None:
@@ -115,6 +128,8 @@ def _apply_proposal(provider_id: str, action: OpenAction, user: str, ctx: Provid
 
     def forgive(current: Invoice) -> Invoice:
         assert current.insurer_statement is not None
+        if finishing and not current.insurer_statement.proposal_open:
+            return current
         proposal = proposal_for(current, provider, current.insurer_statement)
         decided = proposal_decided(current, ctx.clock.today())
         return apply_coulance(
@@ -140,8 +155,9 @@ def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext
     today = ctx.clock.today()
     save_change(ctx.store, invoice, lambda current: proposal_decided(current, today))
     # Told not to pay yet (§7), the patient hears what is due now and by when: by e-mail,
-    # or on paper without one that works (kinds.ON_PAPER_WITHOUT_EMAIL, R7). Queued also
-    # on a retry after a crash here: the delivery sends it once per action.
+    # or on paper without one that works (kinds.ON_PAPER_WITHOUT_EMAIL, R7). Queued again
+    # by the same decision sent again (a retry after a crash here): the delivery sends it
+    # once per action.
     declined = DeliveryRequest(
         provider_id, invoice.invoice_id, kind=COULANCE_DECLINED, event_id=action.action_id
     )
