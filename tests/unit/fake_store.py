@@ -138,6 +138,7 @@ class FakeStore:
         self.put_invoice_as_is(invoice)
         own, *markers = self._expiring_items(invoice)
         self.without_expiry.update(markers if markers_only else [own, *markers])
+        self._date_actions(invoice, None)
 
     def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
         """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
@@ -366,7 +367,7 @@ class FakeStore:
         self.calls.append("save_invoice")
         if not self._is_current(invoice):
             raise ConcurrentChange(invoice.invoice_id)
-        stored = replace(invoice, version=invoice.version + 1)
+        stored = saved_as_next_version(invoice)
         self.invoices[self._invoice_key(stored)] = stored
         self.unnamed.discard(self._invoice_key(stored))  # the adapter's Put writes names
         self._expire_as_saved(invoice)
@@ -379,6 +380,20 @@ class FakeStore:
         self.without_expiry.discard(own)
         if kept_until(invoice.ledger[: invoice.stored_entries]) != kept_until(invoice.ledger):
             self.without_expiry.difference_update(markers)
+            self._date_actions(invoice, kept_until(invoice.ledger))
+
+    def _date_actions(self, invoice: Invoice, last_day: date | None) -> None:
+        """The invoice's actions kept as long as it is (the adapter's TTL on them)."""
+        for key, action in list(self.actions.items()):
+            if (action.provider_id, action.invoice_id) == self._invoice_key(invoice):
+                self.actions[key] = replace(action, kept_until=last_day)
+
+    def _undated_actions(self, invoice: Invoice) -> list[OpenAction]:
+        return [
+            a
+            for a in self.actions.values()
+            if (a.provider_id, a.invoice_id) == self._invoice_key(invoice) and a.kept_until is None
+        ]
 
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
@@ -389,7 +404,7 @@ class FakeStore:
             action_key(a) in self.actions for a in new_actions
         ):
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
-        stored = [replace(i, version=i.version + 1) for i in invoices]
+        stored = [saved_as_next_version(i) for i in invoices]
         self.invoices.update({self._invoice_key(i): i for i in stored})
         self.unnamed.difference_update(self._invoice_key(i) for i in stored)
         for invoice in invoices:
@@ -474,13 +489,13 @@ class FakeStore:
         )
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState
+        self, provider_id: str, action_id: str, state: ActionState, on: date
     ) -> OpenAction | None:
         self.calls.append("set_action_state")
         found = self.get_action(provider_id, action_id)
         if found is None:
             return None
-        changed = replace(found, state=state)
+        changed = found.with_state(state, on)
         self.actions[action_key(changed)] = changed
         return changed
 
@@ -564,8 +579,11 @@ class FakeStore:
         if kept_until(invoice.ledger) is None:
             return ExpiryAdded()
         own, *markers = self._expiring_items(invoice)
-        written = ExpiryAdded(own in self.without_expiry, len(self.without_expiry & {*markers}))
+        undated = len(self._undated_actions(invoice))  # counted as markers, as the adapter does
+        marker_count = len(self.without_expiry & {*markers}) + undated
+        written = ExpiryAdded(own in self.without_expiry, marker_count)
         self.without_expiry.difference_update([own, *markers])
+        self._date_actions(invoice, kept_until(invoice.ledger))
         return written
 
     def list_retrocessions(
@@ -839,3 +857,9 @@ def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> Provid
         "audit": AuditInMemory(),
     }
     return ProviderContext(store=store, clock=clock, **(values | overrides))
+
+
+def saved_as_next_version(invoice: Invoice) -> Invoice:
+    """As the adapter stores it: the next version, all of its ledger stored (so the next
+    save knows whether it settled or reopened it)."""
+    return replace(invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger))

@@ -5,6 +5,12 @@ to the collection agency (R19), a dental plan without a price quote (R6), a mino
 invoice without a parent or guardian to address it to (R40), a payout the bank
 returned (issue 19: no invoice, ``invoice_id`` is empty). The provider
 sets each one to done; nothing here decides for the provider.
+
+How long an action is kept (legal-nl.md §8, R29: an objection holds the patient's message
+and e-mail address, a bounce the recipients): an action about an invoice exactly as long
+as its invoice, so it expires with it and is kept while the invoice is open; one about
+no invoice (a returned payout, an ignored upload version) a year after the provider set it
+done, as "1 year for lists once resolved".
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from billing_core.invoices import retention
 
 if TYPE_CHECKING:  # invoices.updates imports this module
     from billing_core.invoices.invoice import Invoice
@@ -51,6 +59,10 @@ class OpenAction:
     # What the provider needs to act, per kind (objection: reason, message, e-mail).
     # Only the owning provider ever reads it (R26, R29).
     details: Mapping[str, Any] = field(default_factory=dict)
+    # The last day it is kept (legal-nl.md §8); None: kept (its invoice is open, or it is
+    # about no invoice and not done). The store keeps an invoice's actions' in step with
+    # the invoice's own on the save that settles or reopens it.
+    kept_until: date | None = None
 
     @classmethod
     def about(
@@ -61,7 +73,8 @@ class OpenAction:
         at: datetime,
         details: Mapping[str, Any],
     ) -> OpenAction:
-        """An action on one invoice: it shows the invoice's provider, id and kenmerk."""
+        """An action on one invoice: it shows the invoice's provider, id and kenmerk, and is
+        kept as long as the invoice as it stands (a settled one's action expires with it)."""
         return cls(
             action_id=action_id,
             provider_id=invoice.provider_id,
@@ -70,10 +83,25 @@ class OpenAction:
             reference=invoice.reference,
             created_at=at,
             details=details,
+            kept_until=retention.kept_until(invoice.ledger),
         )
 
     def done(self) -> OpenAction:
         return replace(self, state=ActionState.DONE)
+
+    def with_state(self, state: ActionState, on: date) -> OpenAction:
+        """The provider set it open or done on ``on``. One about an invoice keeps its
+        invoice's retention; one about no invoice is kept a year after it was done, and
+        again until done when it is opened anew."""
+        if self.invoice_id:
+            return replace(self, state=state)
+        resolved = state is ActionState.DONE
+        return replace(self, state=state, kept_until=_a_year_after(on) if resolved else None)
+
+
+def _a_year_after(day: date) -> date:
+    """The same day a year later (29 February: the 28th), legal-nl.md §8."""
+    return day.replace(year=day.year + 1, day=min(day.day, 28 if day.month == 2 else day.day))
 
 
 def new_action_id() -> str:
