@@ -191,3 +191,25 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     monkeypatch.setattr(repository, "save_invoices", save_invoices)
     assert run_on(sandbox, handover_day)["steps"] == {"handover": 1}
     assert stored(sandbox, invoice).dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
+
+
+def test_after_missed_runs_the_agency_files_of_the_missed_days_are_written_once(sandbox):
+    """R34: "Payments received on our side for a claim at the agency reach the agency in
+    a daily file". Given the run of 30 December went and those of 31 December and
+    1 January were missed
+    When the run is back on 2 January, and then an operator replays 31 December (R18)
+    Then the run of 2 January writes the days from 30 December to 1 January and moves
+    its mark (a conditional put on the table) to 1 January; the replay writes its own
+    yesterday again and leaves the mark where it is, so the next run goes on from it."""
+    run_on(sandbox, date(2026, 12, 30))
+    repository = sandbox.runtime.repository
+    assert repository.agency_files_written_through() == date(2026, 12, 29)
+
+    back = run_on(sandbox, date(2027, 1, 2))
+    replayed = sandbox.run_dunning(date(2026, 12, 31))
+    following = run_on(sandbox, date(2027, 1, 3))
+
+    assert back["agency_days"] == ["2026-12-30", "2027-01-01"] and back["complete"] is True
+    assert replayed["agency_days"] == ["2026-12-30"]
+    assert following["agency_days"] == ["2027-01-02"]
+    assert repository.agency_files_written_through() == date(2027, 1, 2)

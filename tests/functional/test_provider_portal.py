@@ -13,19 +13,22 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from http import HTTPStatus
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.services.patient import file_objection
+from billing_core.shared.money import percentage_of
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+from tests.functional.test_operator_api import plant_legacy_provider
 
 
 def sample_login(provider: Provider, role: str) -> str:
@@ -893,3 +896,204 @@ def test_a_stop_field_out_of_bounds_is_named_by_its_label(sandbox, invoices, lan
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
     assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
     assert coulance_booked(sandbox, invoices[0]) == []
+
+
+# --- What people type in the portal's number fields (R21, R35) --------------------------
+
+
+@pytest.mark.parametrize("typed", ["€ 5,00", "5,00 €", "€5.00", "5,-"])
+def test_a_stop_amount_is_read_as_people_type_it(sandbox, invoices, typed):
+    """R21 "a fixed amount", R35 the portal does all of R21: the amount as the staff
+    member types it off a letter or a statement, read as the checker reads a statement
+    (R17, ``parse_typed_euros``), not only as a file writes it."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    # Given the stop form with a part typed with a euro sign or as whole euros
+    path, fields = stop_form(staff, target, scope="partial", amount=quote_plus(typed))
+    # When it is sent
+    status, _, _ = staff.post(path, fields)
+    # Then five euros are stopped
+    assert status == HTTPStatus.SEE_OTHER
+    assert coulance_booked(sandbox, target) == [-500]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "Coulancebedrag in euro (bij een deel): meer dan 0. Vul het bedrag in euro's in"
+            " met een komma voor de centen: bijvoorbeeld 60,17 of 1.234,56.",
+        ),
+        (
+            "en",
+            "Coulance amount in euros (for a part): more than 0. Enter the amount in euros"
+            " with the cents after a comma or a point: for example 60,17, 12.50 or 1.234,56.",
+        ),
+    ],
+)
+def test_an_amount_that_reads_two_ways_is_refused_with_how_to_type_it(
+    sandbox, invoices, language, said
+):
+    """R21, R17's reading of typed amounts: "1.234" is 1234 or 1.234, so it is refused,
+    and the page says how to type an amount, in the page's language; nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    path, fields = stop_form(staff, invoices[0], scope="partial", amount="1.234")
+    status, _, html = staff.post(path, fields)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert coulance_booked(sandbox, invoices[0]) == []
+
+
+@pytest.mark.parametrize("typed", ["12,5", "12.5", "12,5 %", " 12,50"])
+def test_a_stop_percentage_takes_a_decimal_comma(sandbox, invoices, typed):
+    """R21 "a percentage of the original invoice amount", R35: 12,5 as Dutch staff type
+    it is twelve and a half percent, as 12.5 is."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = invoices[0]
+    path, fields = stop_form(staff, target, scope="partial", percentage=quote_plus(typed))
+    assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
+    twelve_and_a_half = percentage_of(target.original_amount_cents, Decimal("12.5"))
+    assert coulance_booked(sandbox, target) == [-twelve_and_a_half]
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        (  # three digits after the mark: a thousand or one; the model allows two decimals
+            "nl",
+            "1.000",
+            "Percentage van het oorspronkelijke bedrag (bij een deel): meer dan 0,"
+            " maximaal 100. Vul het percentage in als getal met hoogstens 2 cijfers achter"
+            " de komma: bijvoorbeeld 12,5.",
+        ),
+        (
+            "en",
+            "twelve",
+            "Percentage of the original amount (for a part): more than 0, at most 100."
+            " Enter the percentage as a number with at most 2 decimals: for example 12,5"
+            " or 12.5.",
+        ),
+        (
+            "nl",
+            "150",
+            "Percentage van het oorspronkelijke bedrag (bij een deel): meer dan 0,"
+            " maximaal 100. Vul het percentage in",
+        ),
+    ],
+)
+def test_a_percentage_that_is_no_number_or_out_of_bounds_says_what_to_type(
+    sandbox, invoices, language, typed, said
+):
+    """R21, R35: what cannot be read, or lies outside the stop model's bounds, is
+    refused with the field's label, its bounds and how to type it; nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    path, fields = stop_form(staff, invoices[0], scope="partial", percentage=typed)
+    status, _, html = staff.post(path, fields)
+    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+    assert coulance_booked(sandbox, invoices[0]) == []
+
+
+def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
+    """R31, R35: the settings page's percentage reads as the stop form's does."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    action = "/portal/instellingen/coulance"
+    typed = VALID_FORMS[action] | {"minimum_percentage": quote_plus("62,5")}
+    status, _, _ = admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    assert status == HTTPStatus.SEE_OTHER
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert stored.coulance.minimum_percentage == Decimal("62.5")
+
+
+# Each bounded number of the settings page, and a value its model refuses.
+OUT_OF_BOUNDS = [
+    ("/portal/instellingen/aanmanen", "dunning", "days_to_reminder", "61"),
+    ("/portal/instellingen/aanmanen", "dunning", "days_to_handover", "3"),
+    ("/portal/instellingen/aanmanen", "dunning", "max_invoices_per_letter", "99"),
+    ("/portal/instellingen/coulance", "coulance", "minimum_percentage", "150"),
+    ("/portal/instellingen/coulance", "coulance", "statement_wait_days", "500"),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(("action", "part", "name", "refused"), OUT_OF_BOUNDS)
+def test_a_settings_hint_states_the_bounds_its_refusal_states(
+    sandbox, language, action, part, name, refused
+):
+    """R31 "validated on write", R35: what the page says is allowed before the admin
+    types is what the refusal says after, both read from the settings model."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    # Given what the refusal of a value out of bounds says the field allows
+    typed = VALID_FORMS[action] | {name: refused}
+    _, _, html = admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    error = unescape(" ".join(re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1].split()))
+    allowed = error.partition(": ")[2].partition(": ")[2].partition(".")[0]
+    assert allowed
+    # Then the field's hint on a fresh page says the same
+    _, page = admin.page("/portal/instellingen")
+    hint = re.search(rf'id="{part}-{name}-hint">(.*?)</p>', page, re.S)
+    assert hint is not None and allowed in unescape(hint[1])
+    field = re.search(rf'<input id="{part}-{name}"[^>]*>', page)[0]
+    assert f'aria-describedby="{part}-{name}-hint"' in field
+
+
+# --- A practice whose stored settings no longer validate (R31, R35) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "moeten eerst door zorgnota worden hersteld"),
+        ("en", "need to be put right by zorgnota first"),
+    ],
+)
+def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
+    sandbox, invoices, language, said
+):
+    """R31 (audit onboarding D10, closing note 11 "not fixed"): the operator's API
+    answers 409 provider_unreadable; the portal answers the same status with a page of
+    its own in the page's language, never JSON, a 502, or what is wrong in the item.
+    A form refused so is not kept: once the settings are repaired, it is done."""
+    table = sandbox.runtime.repository._table
+    stored = table.get_item(Key=keys.provider_key(DENTAL.provider_id))["Item"]
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    contact = "/portal/instellingen/contact"
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    form = settings_form(admin, version, email="balie@tandarts.example", phone="020 123 4567")
+    # Given the practice's stored settings in a shape that no longer validates
+    plant_legacy_provider(sandbox, DENTAL.provider_id, version)
+    # When the admin opens the settings or an invoice, or sends a settings form
+    for method, path in (
+        ("GET", "/portal/instellingen"),
+        ("GET", f"/portal/notas/{invoices[0].invoice_id}"),
+        ("POST", contact),
+    ):
+        status, headers, html = (
+            admin.post(path, form) if method == "POST" else admin.request(method, path)
+        )
+        # Then the page says the back office must put it right, and nothing internal
+        assert status == HTTPStatus.CONFLICT, path
+        assert headers["Content-Type"].startswith("text/html"), path
+        assert headers["Cache-Control"] == "no-store", path
+        assert said in html and 'id="message"' in html, path
+        for internal in ("provider_unreadable", "Field required", "legal_name", "Utrecht"):
+            assert internal not in html, (path, internal)
+    # And once zorgnota has repaired them, the same form sent again is done
+    table.put_item(Item=stored)
+    status, headers, _ = admin.post(contact, form)
+    assert (status, headers["Location"]) == (
+        HTTPStatus.SEE_OTHER,
+        "/portal/instellingen?done=settings",
+    )

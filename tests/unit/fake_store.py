@@ -108,6 +108,7 @@ class FakeStore:
         # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
         # the ledgers themselves; these only fill transactions as the adapter's do)
         self.week_markers: dict[tuple[str, str, str], bool] = {}
+        self.agency_files_through: date | None = None  # the run's mark (R34)
         self.calls: list[str] = []
         self.agb_holders: dict[str, str] = {}  # AGB code -> provider: the adapter's markers
 
@@ -424,6 +425,16 @@ class FakeStore:
         invoices = [invoice for _, invoice in sorted(due, key=lambda pair: pair[0])]
         for start in range(0, len(invoices) + 1, page_size):
             yield invoices[start : start + page_size]
+
+    def agency_files_written_through(self) -> date | None:
+        self.calls.append("agency_files_written_through")
+        return self.agency_files_through
+
+    def note_agency_files_written(self, through: date) -> None:
+        """Conditional, as the adapter's put: never back."""
+        self.calls.append("note_agency_files_written")
+        if self.agency_files_through is None or self.agency_files_through < through:
+            self.agency_files_through = through
 
     def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
         """The provider's invoices with an entry recorded in the week (the adapter's markers

@@ -1,17 +1,22 @@
 """The agency is told (issue 12 item 11, R34): the daily run writes, per practice, a file
-of yesterday's payments, returns and stops on the claims the agency holds."""
+of yesterday's payments, returns and stops on the claims the agency holds, and after
+missed runs those of the missed days too."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+import pytest
+
+from billing_core.collection.agency_updates import days_to_tell
 from billing_core.dunning.run import DunningContext, run_dunning
 from billing_core.invoices.invoice import DunningStage
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import REFERENCE, REFERENCE_KEY, make_invoice, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
 
@@ -49,3 +54,104 @@ def test_a_payment_on_a_claim_at_the_agency_is_in_the_next_mornings_file_once():
     assert told["reference"] == REFERENCE
     assert [(e["kind"], e["amount_cents"]) for e in told["entries"]] == [("payment", -1_000)]
     assert told["amounts_cents"]["principal"] == claim.balance_cents - 1_000
+
+
+def _handed_over_on_29_january() -> DunningWorld:
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), date(2027, 1, 29))
+    assert world.invoice().is_with_collection_agency
+    return world
+
+
+def _agency_keys(world: DunningWorld) -> list[str]:
+    return sorted(key for key in world.files.files if key.startswith("collection-updates/"))
+
+
+def test_after_missed_runs_the_payments_of_the_missed_days_reach_the_agency():
+    """R34: "Payments received on our side for a claim at the agency reach the agency in a
+    daily file" (legal-nl.md §2: a change after a handover is reported to the agency).
+    Given a claim handed over on 29 January, paid in part on Sat 30 January and on
+    Mon 1 February, and the runs of 30 January to 1 February missed
+    When the run is back on 2 February with its default day
+    Then the agency gets the file of 30 January as well as that of 1 February."""
+    world = _handed_over_on_29_january()
+    world.import_transfer(20_000, booked_on=date(2027, 1, 30), at=_at(date(2027, 1, 30)))
+    world.import_transfer(30_000, booked_on=date(2027, 2, 1), at=_at(date(2027, 2, 1)))
+
+    summary = world.run(date(2027, 2, 2))
+
+    assert _agency_keys(world) == [
+        "collection-updates/2027-01-30/tandarts-de-vries.json",
+        "collection-updates/2027-02-01/tandarts-de-vries.json",
+    ]
+    paid = [
+        sum(
+            entry["amount_cents"]
+            for claim in json.loads(world.files.files[key])["claims"]
+            for entry in claim["entries"]
+            if entry["kind"] == "payment"
+        )
+        for key in _agency_keys(world)
+    ]
+    assert paid == [-20_000, -30_000]  # each day's payment, over costs, interest, principal
+    assert summary.answer()["agency_days"] == ["2027-01-29", "2027-02-01"]
+    assert summary.complete
+
+
+def test_a_claim_paid_in_full_on_a_missed_day_is_reported_to_the_agency():
+    """R34: Given a claim at the agency paid in full on Sat 30 January, and the runs of
+    30 January to 1 February missed
+    When the runs go on from 2 February
+    Then the agency's file of 30 January tells it, as it would have with daily runs."""
+    world = _handed_over_on_29_january()
+    due = world.money(date(2027, 1, 30)).due
+    world.import_transfer(due, booked_on=date(2027, 1, 30), at=_at(date(2027, 1, 30)))
+
+    world.run_days(date(2027, 2, 2), date(2027, 2, 10))
+
+    assert world.invoice().balance_cents == 0
+    assert _agency_keys(world) == ["collection-updates/2027-01-30/tandarts-de-vries.json"]
+
+
+@pytest.mark.parametrize(
+    ("written_through", "days", "caught_up"),
+    [
+        # the first run ever: yesterday's file only
+        (None, ["2027-02-01"], True),
+        # the run of yesterday went: yesterday's file
+        (date(2027, 1, 31), ["2027-02-01"], True),
+        # two runs missed: every day since the last file
+        (date(2027, 1, 29), ["2027-01-30", "2027-01-31", "2027-02-01"], True),
+        # a replay of a day the mark has passed: that day's yesterday again (same bytes)
+        (date(2027, 2, 20), ["2027-02-01"], True),
+    ],
+)
+def test_the_days_a_run_tells_the_agency_of(written_through, days, caught_up):
+    """R34, R18: Given the last day whose files a run wrote, when the run of 2 February
+    goes, then it writes the files of these days."""
+    told = days_to_tell(date(2027, 2, 1), written_through)
+
+    assert [day.isoformat() for day in told.days] == days and told.caught_up is caught_up
+
+
+def test_more_missed_days_than_one_run_catches_up_on_go_on_in_the_next_run():
+    """R34: Given the last agency file written 40 days ago
+    When the run goes
+    Then it writes the oldest 31 days, reports itself incomplete (the alarm: run again),
+    and the next run writes the other 9: no day's file is left out."""
+    store, files = FakeStore([], [make_provider()]), FilesInMemory()
+    store.agency_files_through = date(2027, 1, 1)
+    clock = FixedClock(datetime(2027, 2, 11, 6, 0, tzinfo=AMSTERDAM))
+    ctx = DunningContext(store, files, FakeQueue(), clock)
+
+    first = run_dunning(ctx, date(2027, 2, 11))
+    second = run_dunning(ctx, date(2027, 2, 11))
+
+    assert first.answer()["agency_days"] == ["2027-01-02", "2027-02-01"]
+    assert first.complete is False and first.log_entry().counts["Dunning_incomplete"] == 1
+    assert second.answer()["agency_days"] == ["2027-02-02", "2027-02-10"]
+    assert second.complete is True and store.agency_files_through == date(2027, 2, 10)
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=AMSTERDAM)

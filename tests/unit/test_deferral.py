@@ -17,6 +17,7 @@ from tests.unit.factories import make_invoice, make_provider
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=AMSTERDAM)
 TODAY = NOW.date()
 PAID = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -3317, NOW, "psp:tr_1")
+COSTS_CHARGED = {"dunning_stage": DunningStage.COSTS_CHARGED, "costs_charged_on": date(2027, 1, 15)}
 
 
 def test_a_deferral_moves_the_final_payment_date_by_30_days():
@@ -52,13 +53,27 @@ def test_the_number_of_days_is_the_providers():
         # 23 Dec + 30 days = 22 Jan: still some time on 22 Jan, none on 23 Jan
         ({}, date(2027, 1, 22), None),
         ({}, date(2027, 1, 23), "deferral_too_late"),
+        # R14, audit patient D2: after the costs the second notice's last day counts (28 Jan,
+        # the handover follows it): 22 Jan would move nothing, 60 days would not hold it
+        (COSTS_CHARGED, date(2027, 1, 16), "deferral_gives_no_time"),
+        (COSTS_CHARGED, date(2027, 1, 22), "deferral_gives_no_time"),
     ],
 )
 def test_when_a_deferral_is_refused(change, today, code):
+    change = dict(change)
     invoice = make_invoice()
     if change.pop("ledger", None) == "paid":
         change["ledger"] = (*invoice.ledger, PAID)
     assert deferral_refusal(replace(invoice, **change), make_provider(), today) == code
+
+
+def test_after_the_costs_not_even_a_longer_deferral_is_granted():
+    """R14: the provider's 60 days would reach past 28 January, but dunning keeps the
+    second notice's date and hands over the day after: it would extend nothing."""
+    invoice = replace(make_invoice(), **COSTS_CHARGED)
+    assert deferral_refusal(invoice, make_provider(deferral_days=60), date(2027, 1, 20)) == (
+        "deferral_gives_no_time"
+    )
 
 
 def test_a_second_deferral_is_a_state_conflict_with_a_message_in_both_languages():

@@ -175,3 +175,18 @@ def test_a_reminder_and_invoice_stored_before_bounces_were_kept_load_as_delivere
     item = items.invoice_to_item(invoice)
     del item["bounced_emails"], item["reminder"]["decided_on"], item["reminder"]["undelivered"]
     assert items.invoice_from_item(item) == invoice
+
+
+def test_the_run_day_of_a_second_notice_sent_later_survives_the_round_trip():
+    """R19 (audit calendar D3): the costs day moved to the day the second notice went out,
+    the run's day beside it; an invoice stored before it was kept loads without it."""
+    invoice = replace(
+        reminded(CoveredInvoice("inv-1", "x", 30_000, 4_500)),
+        dunning_stage=DunningStage.COSTS_CHARGED,
+        costs_charged_on=date(2027, 1, 25),
+        costs_decided_on=date(2027, 1, 22),
+    )
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item) == invoice
+    del item["costs_decided_on"]
+    assert items.invoice_from_item(item) == replace(invoice, costs_decided_on=None)

@@ -645,6 +645,14 @@ class DunningStore(BillingStore, WeekActivity, Protocol):
         """Pages of invoices whose next dunning check is on or before ``as_of``."""
         ...
 
+    def agency_files_written_through(self) -> date | None:
+        """The last day whose agency files a run wrote (R34); None before the first run."""
+        ...
+
+    def note_agency_files_written(self, through: date) -> None:
+        """Move that mark on to ``through``; never back (a replay of a past day)."""
+        ...
+
 
 class TransferBatches(Protocol):
     """Payout and refund batches (payments/transfer_batches.py, R34): one item each."""

@@ -5,6 +5,12 @@ Free and once per invoice: the current final payment date moves by the provider'
 invoice or one with an instalment arrangement (the terms already set the dates). Nor
 when the moved date has passed too: such a deferral would give no time at all, and the
 patient is better served by being told so and pointed to an arrangement.
+
+Nor when the moved date would not be the date that counts (dunning.breakdown): once the
+costs are charged, the second notice's last day counts and the handover follows it,
+whatever the invoice's own date says; and a reminder's final date later than the moved
+date is not moved by it either. Such a deferral would spend the patient's one deferral
+on nothing and name a date that is not the one in force (audit patient D2).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from billing_core.changes.refusals import closed_refusal
+from billing_core.dunning.breakdown import PayBy, date_that_counts
 from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
@@ -30,9 +37,20 @@ def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str |
         return "already_deferred"
     if invoice.arrangement is not None:
         return "arrangement_exists"
-    if deferred_until(invoice, provider) < today:
+    until = deferred_until(invoice, provider)
+    if until < today:
         return "deferral_too_late"
+    if not _moves_the_date_that_counts(invoice, provider, today, until):
+        return "deferral_gives_no_time"
     return None
+
+
+def _moves_the_date_that_counts(
+    invoice: Invoice, provider: Provider, today: date, until: date
+) -> bool:
+    pay_by, kind, _ = date_that_counts(invoice, provider.dunning, today)
+    movable = kind in (PayBy.FINAL_PAYMENT_DATE, PayBy.REMINDER)
+    return movable and pay_by is not None and until > pay_by
 
 
 def grant_deferral(invoice: Invoice, provider: Provider, now: datetime) -> Invoice:

@@ -5,13 +5,16 @@ file per practice, ``collection-updates/{day}/{provider}.json`` in the output bu
 It reads the invoices the ledger-week index puts in the day's week (the read follows the
 week's activity, not the table) and keeps the claims with the agency that have entries
 recorded that day. Deterministic: a rerun for the same day writes the same bytes.
+
+The daily run writes every day since the last one it wrote (``days_to_tell``): after
+missed runs the payments of the missed days still reach the agency.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from billing_core.collection.handover import FORMAT_VERSION, agency_update_document
@@ -26,6 +29,29 @@ TOLD = frozenset(
     {EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP, EntryKind.COULANCE, EntryKind.COSTS}
 )
 PREFIX = "collection-updates"
+# The most days one run catches up on: a month of missed runs. Beyond it the run writes
+# the oldest days, reports itself incomplete and the next run goes on (never a day lost).
+CATCH_UP_DAYS = 31
+
+
+@dataclass(frozen=True, slots=True)
+class DaysToTell:
+    days: tuple[date, ...]  # oldest first
+    caught_up: bool  # False: days after the last of ``days`` are still to write
+
+
+def days_to_tell(
+    yesterday: date, written_through: date | None, *, cap: int = CATCH_UP_DAYS
+) -> DaysToTell:
+    """The days whose files a run on the day after ``yesterday`` writes (R34): those after
+    ``written_through`` (the last day a run wrote), at most ``cap`` of them. The first
+    run ever, and a replay of a day the mark has passed, write yesterday's file (again:
+    the same bytes)."""
+    if written_through is None or written_through >= yesterday:
+        return DaysToTell((yesterday,), caught_up=True)
+    missed = (yesterday - written_through).days
+    days = tuple(written_through + timedelta(days=n) for n in range(1, min(missed, cap) + 1))
+    return DaysToTell(days, caught_up=missed <= cap)
 
 
 @dataclass(slots=True)

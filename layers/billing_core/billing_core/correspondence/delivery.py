@@ -296,16 +296,26 @@ def _dated_by_its_sending(
     channel: Channel,
     ctx: DeliveryContext,
 ) -> list[Invoice]:
-    """A reminder counts from the day it really goes out, by the channel it goes by
-    (legal-nl.md §2). One that goes out later than the day the run decided on it (a
-    delivery after midnight, a queue that waited, a redrive from the dead-letter queue),
-    or on paper since its e-mail address bounced (R7), gets its receipt and final date
-    again and is dated that day, on every invoice it covers, before it is rendered: an
-    e-mail is received the day it is sent, a paper letter counts from its batch's
+    """A dunning letter counts from the day it really goes out. One that goes out later
+    than the day the run decided on it (a replayed past day, a delivery after midnight,
+    a queue that waited, a redrive from the dead-letter queue) is dated that day, on
+    every invoice it is about, before it is rendered; the run's day is kept apart, so the
+    letter's invoices stay recognisable as decided together."""
+    if kind == dunning_letters.REMINDER:
+        return _reminder_dated_by_its_sending(invoices, provider, channel, ctx)
+    return _second_notice_dated_by_its_sending(invoices, ctx)
+
+
+def _reminder_dated_by_its_sending(
+    invoices: list[Invoice], provider: Provider, channel: Channel, ctx: DeliveryContext
+) -> list[Invoice]:
+    """A reminder gets its receipt and final date again by the channel it goes by
+    (legal-nl.md §2), also when it goes on paper since its e-mail address bounced (R7):
+    an e-mail is received the day it is sent, a paper letter counts from its batch's
     posting date. The run's day stays as ``decided_on``."""
     reminder = dunning_letters.letter_reminder(invoices[0])
     day = max(ctx.clock.today(), reminder.sent_on)
-    if kind != dunning_letters.REMINDER or (day, channel) == (reminder.sent_on, reminder.channel):
+    if (day, channel) == (reminder.sent_on, reminder.channel):
         return invoices
     received_on, final_date = reminder_dates(day, channel, provider.posting_delay_days)
     redated = replace(
@@ -321,6 +331,30 @@ def _dated_by_its_sending(
         if current.reminder is None or current.reminder.letter_id != reminder.letter_id:
             return current
         return replace(current, reminder=redated)
+
+    return [save_change(ctx.store, invoice, redate)[0] for invoice in invoices]
+
+
+def _second_notice_dated_by_its_sending(
+    invoices: list[Invoice], ctx: DeliveryContext
+) -> list[Invoice]:
+    """R19: "a second notice (sommatie) is sent; 14 days later the claim is handed to
+    the collection agency". The handover is counted from ``costs_charged_on``, and the
+    letter states it: one that goes out after the run's day gets that day as its costs
+    day, so the patient has the whole term from the letter. The run's day stays as
+    ``costs_decided_on``. Interest does not move with it: it runs from the first day of
+    default, as of the letter day (dunning/interest.py)."""
+    lead = invoices[0]
+    decided_on = lead.costs_decided_on_day
+    day = ctx.clock.today()
+    if lead.costs_charged_on is None or day <= lead.costs_charged_on:
+        return invoices
+
+    def redate(current: Invoice) -> Invoice:
+        charged_on = current.costs_charged_on
+        if charged_on is None or charged_on >= day or current.costs_decided_on_day != decided_on:
+            return current
+        return replace(current, costs_charged_on=day, costs_decided_on=decided_on)
 
     return [save_change(ctx.store, invoice, redate)[0] for invoice in invoices]
 

@@ -65,7 +65,7 @@ def breakdown(
     """``policy``: the provider's dunning timeline, which dates the second notice."""
     ledger = invoice.ledger
     unbooked = 0 if invoice.is_paid else interest(invoice, today)
-    pay_by, kind, term = _date_that_counts(invoice, policy, today)
+    pay_by, kind, term = date_that_counts(invoice, policy, today)
     return Breakdown(
         invoiced_cents=total_of(ledger, EntryKind.ISSUED),
         reimbursed_cents=-total_of(ledger, EntryKind.REIMBURSEMENT),
@@ -85,9 +85,11 @@ def breakdown(
     )
 
 
-def _date_that_counts(
+def date_that_counts(
     invoice: Invoice, policy: DunningPolicy, today: date
 ) -> tuple[date | None, PayBy, int]:
+    """(the date the patient must pay by now, which date that is, the next term's amount
+    during an arrangement, else 0)."""
     if invoice.is_paid or invoice.is_with_collection_agency:
         return None, PayBy.NONE, 0
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:

@@ -70,7 +70,8 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
 
     The reminder covers what the run recorded (its amounts and BIK are what was decided
     on). The second notice covers those whose collection costs were charged together
-    with the lead's (so they share its handover date) and that are still unpaid.
+    with the lead's (by the same run: they share its handover date, also once the
+    delivery dated them by a later sending) and that are still unpaid.
     """
     reminder = letter_reminder(lead)
     by_id = {invoice.invoice_id: invoice for invoice in (lead, *others)}
@@ -86,7 +87,7 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
             invoice
             for invoice in ordered
             if invoice.costs_charged_on is not None
-            and invoice.costs_charged_on == lead.costs_charged_on
+            and invoice.costs_decided_on_day == lead.costs_decided_on_day
             and not invoice.is_paid
         ]
     raise ValueError(f"no dunning letter of kind {kind!r}")

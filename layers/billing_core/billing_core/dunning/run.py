@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
-from billing_core.collection.agency_updates import write_agency_updates
+from billing_core.collection.agency_updates import days_to_tell, write_agency_updates
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
@@ -82,8 +82,11 @@ class RunSummary:
     arrangements_cancelled: int = 0
     errors: list[RunError] = field(default_factory=list)
     providers_skipped: set[str] = field(default_factory=set)  # settings that do not validate
-    agency_files: int = 0  # yesterday's changes on claims the agency holds, per practice
-    complete: bool = True  # False: stopped before the end (time limit); run again
+    agency_files: int = 0  # the changes on claims the agency holds, per practice and day
+    agency_days: list[date] = field(default_factory=list)  # the days of those files
+    # False: stopped before the end (time limit, or agency files of too many missed days
+    # for one run); run again
+    complete: bool = True
 
     @property
     def actions(self) -> int:
@@ -102,6 +105,7 @@ class RunSummary:
             "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
             "providers_skipped": sorted(self.providers_skipped),
             "agency_files": self.agency_files,
+            "agency_days": _day_range(self.agency_days),
             "complete": self.complete,
         }
 
@@ -129,9 +133,7 @@ def run_dunning(
     RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam, ``ctx.clock``)."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of)
-    # Yesterday is over: the agency's file of it is complete (issue 12 item 11).
-    told = write_agency_updates(as_of - timedelta(days=1), ctx.store, ctx.files)
-    summary.agency_files = len(told.files)
+    _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
         if not has_time():
@@ -146,6 +148,25 @@ def run_dunning(
             ids = tuple(invoice.invoice_id for invoice in unit)
             summary.errors.append(RunError(ids, type(error).__name__))
     return summary
+
+
+def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:
+    """The agency's files of the days over since the last one written (issue 12 item 11,
+    R34): yesterday's, and after missed runs those of the missed days too."""
+    written_through = ctx.store.agency_files_written_through()
+    to_tell = days_to_tell(as_of - timedelta(days=1), written_through)
+    for day in to_tell.days:
+        summary.agency_files += len(write_agency_updates(day, ctx.store, ctx.files).files)
+    summary.agency_days = list(to_tell.days)
+    summary.complete = to_tell.caught_up
+    last = to_tell.days[-1]
+    if written_through is None or last > written_through:
+        ctx.store.note_agency_files_written(last)
+
+
+def _day_range(days: Sequence[date]) -> list[str]:
+    """The first and the last day (one day once): a month of missed runs in two dates."""
+    return sorted({days[0].isoformat(), days[-1].isoformat()}) if days else []
 
 
 # --- one patient's invoices due on the same day --------------------------------------------

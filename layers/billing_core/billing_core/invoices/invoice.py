@@ -259,6 +259,10 @@ class Invoice:
     dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
     reminder: Reminder | None = None  # R19: the 14-day letter, once sent
     costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid
+    # The run's day, when the second notice went out on a later one (a replayed past day,
+    # a queue that waited): the delivery moved ``costs_charged_on`` to the day it went
+    # out, from which the handover is counted (R19), as it redates a late reminder.
+    costs_decided_on: date | None = None
     handed_over_on: date | None = None  # R19: to the collection agency
     # Saved handed over, the agency file and the block not yet written (issue 13 item 12):
     # the run's index keeps the invoice until a run has written both.
@@ -374,6 +378,11 @@ class Invoice:
 
     def with_arrangement(self, arrangement: Arrangement) -> Invoice:
         return replace(self, arrangement=arrangement)
+
+    @property
+    def costs_decided_on_day(self) -> date | None:
+        """The day the run charged the costs: the invoices charged with it share it."""
+        return self.costs_decided_on or self.costs_charged_on
 
     @property
     def is_with_collection_agency(self) -> bool:

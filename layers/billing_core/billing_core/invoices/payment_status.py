@@ -28,6 +28,21 @@ def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
     return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.OPEN
 
 
+def waived_in_full(invoice: Invoice) -> bool:
+    """Nothing is owed because the practice forgave it (R21 stop, R17 coulance), not because
+    anyone paid: settled, something forgiven, and no payment left on the ledger. Still
+    ``PAID`` to R10's three statuses; the checker says who settled it."""
+    if not invoice.is_paid:
+        return False
+    forgiven = any(e.kind in (EntryKind.STOP, EntryKind.COULANCE) for e in invoice.ledger)
+    paid = -sum(
+        e.amount_cents
+        for e in invoice.ledger
+        if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+    )
+    return forgiven and paid <= 0
+
+
 def ledger_payment_status(invoice: Invoice) -> PaymentStatus:
     """The status by the booked balance alone: the provider's list and its filter."""
     return payment_status_of(invoice, invoice.amount_due_cents)

@@ -126,7 +126,8 @@ def start_payment(
     Raises reference.InvalidReference (before any read), errors.NotFound for an unknown
     reference, a proof that does not match or a reference locked by wrong birth dates (the
     same answer for all: access.find_for_patient, as every other patient action), and
-    errors.StateConflict "paid" when nothing is due.
+    errors.StateConflict "paid" when nothing is due, "payment_received" when the PSP
+    answers with a payment for the same amount that is paid and not booked yet.
     """
     clock = ctx.clock
     invoice = find_for_patient(ctx.store, reference_text, proof, clock.now())
@@ -148,6 +149,10 @@ def start_payment(
     )
     idempotency_key = _idempotency_key(reference, amount, clock.now())
     checkout = _new_or_running_checkout(ctx.psp, request, idempotency_key)
+    if checkout.status is PspStatus.PAID:
+        # The same click again, after the bank: that payment is made and the webhook books
+        # it soon. It has no checkout page to send the patient to (R11).
+        raise refused("payment_received")
     ctx.checkouts.record_checkout(
         CheckoutRecord(
             psp_payment_id=checkout.psp_payment_id,
@@ -175,23 +180,6 @@ def _new_or_running_checkout(
             return checkout
         idempotency_key = f"{idempotency_key}-after-{checkout.psp_payment_id}"
     raise PspUnavailable("the PSP keeps answering with ended payments")
-
-
-def returned_from_bank(
-    reference: str, psp_payment_id: str, ctx: OnlinePaymentContext
-) -> PspStatus | None:
-    """How the payment went that the bank sends the patient back from (issue 12 item 10):
-    its status, as the webhook recorded it or, while the webhook is not in yet, as the
-    PSP tells it; None for a payment that is not ours for this kenmerk."""
-    checkout = ctx.checkouts.get_checkout(psp_payment_id)
-    if checkout is None or checkout.reference != reference:
-        return None
-    if checkout.status.is_final:
-        return checkout.status
-    try:
-        return ctx.psp.get_payment(psp_payment_id).status
-    except UnknownPspPayment:
-        return None
 
 
 def amount_due_today(

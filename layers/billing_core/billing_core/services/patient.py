@@ -67,7 +67,7 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
+from billing_core.invoices.payment_status import PaymentStatus, payment_status_of, waived_in_full
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -96,6 +96,7 @@ class InvoiceState(StrEnum):
     """Where the invoice stands, for the patient; the first that applies, in this order."""
 
     PAID = "paid"
+    WAIVED = "waived"  # R21: settled by the practice's stop or coulance, nothing paid
     WITH_COLLECTION_AGENCY = "with_collection_agency"
     ARRANGEMENT_ACTIVE = "arrangement_active"
     ON_HOLD = "on_hold"  # R16: the provider paused dunning
@@ -121,7 +122,9 @@ class PaymentStatusView:
     reference: str
     status: PaymentStatus
     amount_due_cents: int
-    final_payment_date: date  # the current one: a deferral moves it
+    # The current one (a deferral moves it); None once the collection agency collects the
+    # claim: no date of ours counts then (R36, dunning.breakdown.PayBy.NONE).
+    final_payment_date: date | None
     state: InvoiceState
     can_defer: bool
     can_arrange: bool
@@ -161,7 +164,7 @@ class StatementView:
 @dataclass(frozen=True, slots=True)
 class DeferralView:
     reference: str
-    final_payment_date: date
+    final_payment_date: date  # the date that counts after the deferral, as the e-mail says
     amount_due_cents: int
     confirmation_sent: bool  # False when the patient has no e-mail address on file
 
@@ -196,7 +199,9 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
         amount_due_cents=amount_due,
-        final_payment_date=invoice.current_final_payment_date,
+        final_payment_date=None
+        if invoice.is_with_collection_agency
+        else invoice.current_final_payment_date,
         state=invoice_state(invoice, today),
         can_defer=can_defer,
         can_arrange=can_arrange,
@@ -241,7 +246,7 @@ def invoice_document(
 
 def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.is_paid:
-        return InvoiceState.PAID
+        return InvoiceState.WAIVED if waived_in_full(invoice) else InvoiceState.PAID
     if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
         return InvoiceState.WITH_COLLECTION_AGENCY
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
@@ -285,9 +290,12 @@ def request_deferral(reference_text: str, proof: PatientProof, ctx: PatientConte
         ctx.store, invoice, lambda current: grant_deferral(current, provider, now)
     )
     sent = _confirm(ctx.delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral")
+    # The date the confirmation e-mail names (correspondence.confirmations) and the checker
+    # shows: the date that counts now, which the deferral moved (R14, R36).
+    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
     return DeferralView(
         reference=stored.reference,
-        final_payment_date=stored.current_final_payment_date,
+        final_payment_date=due.pay_by or stored.current_final_payment_date,
         amount_due_cents=stored.amount_due_cents,
         confirmation_sent=sent,
     )

@@ -85,6 +85,8 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "already_deferred",
         "arrangement_exists",
         "deferral_too_late",
+        "deferral_gives_no_time",
+        "payment_received",
         "statement_already_received",
         "not_for_insurer",
         "insurer_contracted",

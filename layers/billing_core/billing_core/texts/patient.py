@@ -243,6 +243,11 @@ _DUTCH: Sections = {
             "of de geboortedatum als u die invulde."
         ),
         "status_paid": "Deze nota is betaald.",
+        "status_being_booked": "Uw betaling wordt verwerkt.",
+        "status_waived": (
+            "U hoeft niets te betalen: uw zorgverlener heeft het bedrag van deze nota "
+            "kwijtgescholden."
+        ),
         "status_open": "Deze nota staat open.",
         "status_partly_paid": "Deze nota is gedeeltelijk betaald.",
         "amount_due": "Nog te betalen",
@@ -250,11 +255,13 @@ _DUTCH: Sections = {
         "state": "Stand van zaken",
         "state_open": "Openstaand",
         "state_paid": "Betaald",
+        "state_waived": "Kwijtgescholden door uw zorgverlener",
         "state_deferred": "Uitstel van betaling verleend",
         "state_arrangement_active": "Betalingsregeling loopt",
         "state_on_hold": "In behandeling bij uw zorgverlener",
         "state_reminder_sent": "Herinnering verstuurd",
         "state_with_collection_agency": "Uit handen gegeven aan het incassobureau",
+        "collected_by_agency": "Het incassobureau int deze nota nu namens uw zorgverlener.",
         "birth_date_label": "Geboortedatum van de patiënt",
         "birth_date_hint": "Ter controle dat u de juiste nota bedoelt.",
         "pay_heading": "Betalen",
@@ -308,6 +315,10 @@ _DUTCH: Sections = {
             "gewijzigd."
         ),
         "payment_thanks": "Dank u wel! Uw betaling is ontvangen.",
+        "payment_processing": (
+            "Dank u wel! Uw bank heeft de betaling bevestigd. Wij verwerken haar nu; over een "
+            "paar minuten ziet u hier het nieuwe bedrag."
+        ),
         "payment_pending": (
             "Uw bank heeft de betaling nog niet bevestigd. Ververs deze pagina over een paar minuten."
         ),
@@ -381,11 +392,18 @@ _DUTCH: Sections = {
     REFUSALS: {
         "paid": "Deze nota is al betaald.",
         "with_collection_agency": "Deze nota is overgedragen aan het incassobureau. Neem contact op met het incassobureau.",
+        "payment_received": (
+            "Deze betaling is al ontvangen en wordt verwerkt. U hoeft niet opnieuw te betalen."
+        ),
         "already_deferred": "U heeft voor deze nota al uitstel van betaling gekregen. Uitstel kan één keer.",
         "arrangement_exists": "Voor deze nota is al een betalingsregeling getroffen.",
         "deferral_too_late": (
             "De betaaldatum is al te lang voorbij: uitstel geeft u geen extra tijd meer. "
             "U kunt wel een betalingsregeling treffen."
+        ),
+        "deferral_gives_no_time": (
+            "Uitstel kan niet meer: het zou de datum waarop u nu uiterlijk moet betalen niet "
+            "later maken. U kunt wel een betalingsregeling treffen."
         ),
         "terms_out_of_range": "Een betalingsregeling heeft 2 tot en met 12 maandelijkse termijnen.",
         "term_too_small": "Met dit aantal termijnen wordt een termijn te klein. Kies minder termijnen.",
@@ -432,6 +450,11 @@ _ENGLISH: Sections = {
             "your invoice, or the date of birth if you entered one."
         ),
         "status_paid": "This invoice has been paid.",
+        "status_being_booked": "Your payment is being processed.",
+        "status_waived": (
+            "You do not need to pay anything: your healthcare provider has waived the amount "
+            "of this invoice."
+        ),
         "status_open": "This invoice is open.",
         "status_partly_paid": "This invoice has been partly paid.",
         "amount_due": "Still to pay",
@@ -439,11 +462,15 @@ _ENGLISH: Sections = {
         "state": "State",
         "state_open": "Open",
         "state_paid": "Paid",
+        "state_waived": "Waived by your healthcare provider",
         "state_deferred": "Deferral of payment granted",
         "state_arrangement_active": "Instalment arrangement running",
         "state_on_hold": "Being looked at by your healthcare provider",
         "state_reminder_sent": "Reminder sent",
         "state_with_collection_agency": "Handed over to the collection agency",
+        "collected_by_agency": (
+            "The collection agency now collects this invoice on behalf of your healthcare provider."
+        ),
         "birth_date_label": "Patient's date of birth",
         "birth_date_hint": "To check that you mean the right invoice.",
         "pay_heading": "Pay",
@@ -496,6 +523,10 @@ _ENGLISH: Sections = {
             "the statement shows it: for example 60,17 or 1.234,56. Nothing has been changed."
         ),
         "payment_thanks": "Thank you! Your payment has been received.",
+        "payment_processing": (
+            "Thank you! Your bank has confirmed the payment. We are processing it now; in a "
+            "few minutes this page shows the new amount."
+        ),
         "payment_pending": (
             "Your bank has not confirmed the payment yet. Please reload this page in a few minutes."
         ),
@@ -567,10 +598,18 @@ _ENGLISH: Sections = {
             "This invoice has been handed over to the collection agency. Please contact the "
             "collection agency."
         ),
+        "payment_received": (
+            "This payment has already been received and is being processed. You do not need "
+            "to pay again."
+        ),
         "already_deferred": "You have already had a deferral of payment for this invoice. A deferral is possible once.",
         "arrangement_exists": "An instalment arrangement has already been made for this invoice.",
         "deferral_too_late": (
             "The payment date passed too long ago: a deferral would give you no extra time. "
+            "You can still arrange to pay in instalments."
+        ),
+        "deferral_gives_no_time": (
+            "A deferral is no longer possible: it would not move the date you must now pay by. "
             "You can still arrange to pay in instalments."
         ),
         "terms_out_of_range": "An instalment arrangement has 2 to 12 monthly terms.",

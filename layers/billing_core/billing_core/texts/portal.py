@@ -118,6 +118,7 @@ _DUTCH: Sections = {
         "channel_paper": "papier",
         "state": "Stand",
         "state_paid": "Betaald",
+        "state_waived": "Kwijtgescholden",
         "state_with_collection_agency": "Bij incassobureau",
         "state_arrangement_active": "Betalingsregeling",
         "state_on_hold": "Aangehouden",
@@ -255,15 +256,15 @@ _DUTCH: Sections = {
         "opening_hours": "Bereikbaar",
         "save_contact": "Contactgegevens opslaan",
         "days_to_reminder_label": "Dagen tot de herinnering",
-        "days_to_reminder_hint": "Na de uiterste betaaldatum, 0 tot 60.",
+        "days_to_reminder_hint": "Na de uiterste betaaldatum.",
         "days_to_handover_label": "Dagen tot overdracht aan het incassobureau",
-        "days_to_handover_hint": "Na de aanmaning, 7 tot 90.",
+        "days_to_handover_hint": "Na de aanmaning.",
         "combine_reminders_label": "Eén herinnering voor alle nota's van een patiënt die op dezelfde dag vervallen",
         "max_invoices_label": "Hoogstens zoveel nota's in één brief",
         "save_dunning": "Aanmanen opslaan",
         "coulance_mode_label": "Een coulancevoorstel wordt",
         "minimum_percentage_label": "De patiënt betaalt minstens dit percentage van de nota",
-        "minimum_percentage_hint": "0 tot 100; anders betaalt de patiënt wat de verzekeraar vergoedde plus het ingehouden eigen risico.",
+        "minimum_percentage_hint": "Vergoedde de verzekeraar meer, dan betaalt de patiënt de vergoeding plus het ingehouden eigen risico.",
         "wait_for_statement_label": "Bij niet-gecontracteerde zorg eerst op de verzekeraar wachten",
         "statement_wait_days_label": "Dagen wachten op de verzekeraar",
         "save_coulance": "Coulance opslaan",
@@ -305,6 +306,12 @@ _DUTCH: Sections = {
         "not_found": "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk).",
         "forbidden_title": "Niet toegestaan",
         "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
+        "settings_unreadable_title": "Instellingen van uw praktijk niet te lezen",
+        "settings_unreadable": (
+            "De opgeslagen instellingen van uw praktijk moeten eerst door zorgnota worden"
+            " hersteld. Tot dan werkt deze pagina niet; er is niets gewijzigd. Neem contact op"
+            " met zorgnota als dit zo blijft."
+        ),
         "refused": "Niet gelukt: {reason}",
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
         # A field in invalid_form: its label, and what its model allows (pages._field_named).
@@ -313,6 +320,18 @@ _DUTCH: Sections = {
         "allowed_gt": "meer dan {limit}",
         "allowed_le": "maximaal {limit}",
         "allowed_lt": "minder dan {limit}",
+        # A number's hint on the settings page: what its model allows (pages._allowed).
+        "allowed_hint": "Toegestaan: {allowed}.",
+        # After invalid_form, for a number typed with decimals (pages.HOW_TO_TYPE); the
+        # amount as the checker says it (patient.py amount_invalid).
+        "amount_how_to_type": (
+            "Vul het bedrag in euro's in met een komma voor de centen: bijvoorbeeld 60,17 of"
+            " 1.234,56."
+        ),
+        "percentage_how_to_type": (
+            "Vul het percentage in als getal met hoogstens {places} cijfers achter de komma:"
+            " bijvoorbeeld 12,5."
+        ),
         # A refusal of the services, in the words of the portal's form (pages._refusal_reason).
         "refusal_invalid_partial_stop": (
             "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
@@ -432,6 +451,7 @@ _ENGLISH: Sections = {
         "channel_paper": "paper",
         "state": "State",
         "state_paid": "Paid",
+        "state_waived": "Waived",
         "state_with_collection_agency": "With collection agency",
         "state_arrangement_active": "Payment plan",
         "state_on_hold": "On hold",
@@ -564,15 +584,15 @@ _ENGLISH: Sections = {
         "opening_hours": "Reachable",
         "save_contact": "Save contact details",
         "days_to_reminder_label": "Days until the reminder",
-        "days_to_reminder_hint": "After the final payment date, 0 to 60.",
+        "days_to_reminder_hint": "After the final payment date.",
         "days_to_handover_label": "Days until handover to the collection agency",
-        "days_to_handover_hint": "After the final notice, 7 to 90.",
+        "days_to_handover_hint": "After the final notice.",
         "combine_reminders_label": "One reminder for all of a patient's invoices due on the same day",
         "max_invoices_label": "At most this many invoices in one letter",
         "save_dunning": "Save dunning",
         "coulance_mode_label": "A coulance proposal is",
         "minimum_percentage_label": "The patient pays at least this percentage of the invoice",
-        "minimum_percentage_hint": "0 to 100; otherwise the patient pays what the insurer reimbursed plus the deductible it withheld.",
+        "minimum_percentage_hint": "If the insurer reimbursed more, the patient pays the reimbursement plus the deductible it withheld.",
         "wait_for_statement_label": "For non-contracted care, wait for the insurer first",
         "statement_wait_days_label": "Days to wait for the insurer",
         "save_coulance": "Save coulance",
@@ -613,6 +633,12 @@ _ENGLISH: Sections = {
         "not_found": "This page or invoice does not exist (or is not your practice's).",
         "forbidden_title": "Not allowed",
         "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
+        "settings_unreadable_title": "Your practice's settings cannot be read",
+        "settings_unreadable": (
+            "Your practice's stored settings need to be put right by zorgnota first. Until"
+            " then this page does not work; nothing was changed. Contact zorgnota if this"
+            " stays so."
+        ),
         "refused": "Not done: {reason}",
         "invalid_form": "The form is not filled in correctly: {fields}.",
         "field_allowed": "{label}: {allowed}",
@@ -620,6 +646,15 @@ _ENGLISH: Sections = {
         "allowed_gt": "more than {limit}",
         "allowed_le": "at most {limit}",
         "allowed_lt": "less than {limit}",
+        "allowed_hint": "Allowed: {allowed}.",
+        "amount_how_to_type": (
+            "Enter the amount in euros with the cents after a comma or a point: for example"
+            " 60,17, 12.50 or 1.234,56."
+        ),
+        "percentage_how_to_type": (
+            "Enter the percentage as a number with at most {places} decimals: for example 12,5"
+            " or 12.5."
+        ),
         "refusal_invalid_partial_stop": (
             "For a part, fill in either the coulance amount or the percentage, not both."
         ),

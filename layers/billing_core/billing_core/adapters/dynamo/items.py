@@ -20,6 +20,8 @@ Key design (one table, pk/sk):
   PROVIDER#{p}#LEDGERWEEK#{w}  INVOICE#{id}             the invoice had a ledger entry recorded in
                                                         ISO week w: the retrocession's read (R24)
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
+  RUN#agency-updates           WRITTEN                  the last day whose agency files the
+                                                        dunning run wrote (R34)
   REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
                                                         betalingskenmerk (issue 13 item 1)
   AGB#{code}                   AGB                      the provider that holds this AGB code (R31,
@@ -199,6 +201,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "dunning_stage": invoice.dunning_stage.value,
         "reminder": _reminder_to_map(invoice.reminder) if invoice.reminder else None,
         "costs_charged_on": _optional_iso(invoice.costs_charged_on),
+        "costs_decided_on": _optional_iso(invoice.costs_decided_on),
         "handed_over_on": _optional_iso(invoice.handed_over_on),
         "handover_pending": invoice.handover_pending,
         "next_check_on": _optional_iso(invoice.next_check_on),
@@ -278,6 +281,7 @@ def invoice_from_item(item: Item) -> Invoice:
         dunning_stage=DunningStage(item.get("dunning_stage", DunningStage.NONE.value)),
         reminder=_reminder_from_map(item["reminder"]) if item.get("reminder") else None,
         costs_charged_on=_optional_date(item.get("costs_charged_on")),
+        costs_decided_on=_optional_date(item.get("costs_decided_on")),
         handed_over_on=_optional_date(item.get("handed_over_on")),
         handover_pending=bool(item.get("handover_pending", False)),
         next_check_on=_optional_date(item.get("next_check_on")),

@@ -22,6 +22,8 @@ CLAIM_MARK = "#CLAIM#"
 PROVIDERS_INDEX = "PROVIDERS"  # by-provider partition of every provider's settings
 DUNNING_INDEX = "DUNNING"  # by-next-action partition of invoices with a dunning step due
 SEQUENCE_KEY: Key = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
+# The last day whose agency files the dunning run wrote (R34): the next run goes on from it.
+AGENCY_FILES_KEY: Key = {"pk": "RUN#agency-updates", "sk": "WRITTEN"}
 HIGHEST = "~"  # sorts after every id, date and moment used in a key
 
 

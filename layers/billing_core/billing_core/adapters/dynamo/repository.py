@@ -567,6 +567,25 @@ class BillingRepository:
                 return
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def agency_files_written_through(self) -> date | None:
+        item = self._get(keys.AGENCY_FILES_KEY, consistent=True)
+        return date.fromisoformat(item["written_through"]) if item else None
+
+    def note_agency_files_written(self, through: date) -> None:
+        """One conditional PutItem: ISO dates sort as strings, so a replay of a past day,
+        which is behind the mark, leaves it where it is."""
+        try:
+            self._table.put_item(
+                Item={**keys.AGENCY_FILES_KEY, "written_through": through.isoformat()},
+                ConditionExpression=(
+                    "attribute_not_exists(written_through) OR written_through < :through"
+                ),
+                ExpressionAttributeValues={":through": through.isoformat()},
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
     ) -> list[Invoice]:

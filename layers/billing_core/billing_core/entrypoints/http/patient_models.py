@@ -89,7 +89,11 @@ class PaymentStatusOut(BaseModel):
     reference: str = Field(pattern=r"^\d{14}$")
     status: Literal["paid", "open", "partly_paid"]
     amount_due: int = Field(description="cents, costs and interest as of today included")
-    final_payment_date: date
+    final_payment_date: date | None = Field(
+        description="the invoice's final payment date, moved by a deferral (R14); null once "
+        "the claim is with the collection agency (state with_collection_agency): no date of "
+        "ours counts then. The date that counts now, a reminder's included, is breakdown.pay_by"
+    )
     state: str
     pay_url: str
     can_defer: bool
@@ -135,7 +139,10 @@ class CheckoutOut(BaseModel):
 
 class DeferralOut(BaseModel):
     reference: str
-    final_payment_date: date
+    final_payment_date: date = Field(
+        description="the date to pay by after the deferral (R14): the date that counts now, "
+        "as the confirmation e-mail and the checker's breakdown.pay_by name it"
+    )
     amount_due: int
     confirmation_sent: bool
 

@@ -28,11 +28,17 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
-from billing_core.payments.online import OnlinePaymentContext, returned_from_bank, start_payment
+from billing_core.payments.bank_return import returned_from_bank
+from billing_core.payments.online import OnlinePaymentContext, start_payment
 from billing_core.payments.psp import PspStatus
 from billing_core.services import patient
-from billing_core.services.patient import InvoiceLinesView, PatientContext, PaymentStatusView
-from billing_core.shared.errors import NotFound, Refused
+from billing_core.services.patient import (
+    InvoiceLinesView,
+    InvoiceState,
+    PatientContext,
+    PaymentStatusView,
+)
+from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference
 from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT
@@ -83,6 +89,9 @@ class PageState:
     refusal: str | None = None  # a refusal, translated by the use case
     birth_date_invalid: bool = False  # the birth date did not match (or the kenmerk is unknown)
     payment: PspStatus | None = None  # how the payment went the patient comes back from
+    # Paid at the bank, not booked yet: the ledger's "open" and its forms would invite a
+    # second payment (R11).
+    being_booked: bool = False
     extras: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -105,10 +114,23 @@ def render_checker(
         unlocked=state.lines is not None,
         birth_date_invalid=state.birth_date_invalid,
         payment=state.payment.value if state.payment else "",
+        status_key=_status_key(view, state),
+        being_booked=state.being_booked,
         error=_error(t, state),
         notice=t(state.notice[0], **_spoken(state.notice[1], t)) if state.notice else None,
         visit_minutes=VISIT_MINUTES,
     )
+
+
+def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
+    """The page's first line: R10's paid, open or partly paid, unless that misleads."""
+    if view is None:
+        return ""
+    if state.being_booked:
+        return "status_being_booked"
+    if view.state is InvoiceState.WAIVED:  # R21: "paid" to R10, but nobody paid
+        return "status_waived"
+    return f"status_{view.status.value}"
 
 
 def _error(t: Any, state: PageState) -> str | None:
@@ -173,14 +195,20 @@ def status_page(
 def _after_the_bank(
     state: PageState, view: PaymentStatusView, payment_id: str, payments: OnlinePaymentContext
 ) -> PageState:
-    """Thanks, "cancelled: pay again" or "waiting for your bank" (issue 12 item 10)."""
-    status = returned_from_bank(view.reference, payment_id, payments) if payment_id else None
-    if status is PspStatus.PAID or (status is None and view.amount_due_cents <= 0):
+    """Thanks, "paid, being processed", "cancelled: pay again" or "waiting for your bank"
+    (issue 12 item 10)."""
+    back = returned_from_bank(view.reference, payment_id, payments) if payment_id else None
+    if back is not None and back.awaiting_booking:
+        notice: tuple[str, dict[str, Any]] = ("payment_processing", {})
+        return _as(state, payment=PspStatus.PAID, notice=notice, being_booked=True)
+    if (back is not None and back.status is PspStatus.PAID) or (
+        back is None and view.amount_due_cents <= 0
+    ):
         return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
-    if status is not None and status.ended_unpaid:
-        return _as(state, payment=status, error_key="payment_ended")
-    if status is not None:
-        return _as(state, payment=status, notice=("payment_pending", {}))
+    if back is not None and back.status.ended_unpaid:
+        return _as(state, payment=back.status, error_key="payment_ended")
+    if back is not None:
+        return _as(state, payment=back.status, notice=("payment_pending", {}))
     return state
 
 
@@ -243,7 +271,14 @@ def _unlock(language: str, kenmerk: str, birth_text: str, ctx: PatientContext) -
 def _to_the_bank(
     kenmerk: str, proof: VisitPass, language: str, pay_all: bool, ctx: OnlinePaymentContext
 ) -> PageAnswer:
-    checkout = start_payment(kenmerk, proof, ctx, pay_all=pay_all, language=language)
+    try:
+        checkout = start_payment(kenmerk, proof, ctx, pay_all=pay_all, language=language)
+    except StateConflict as conflict:
+        if conflict.code != "payment_received":
+            raise
+        # Pay clicked again after the bank: the page as after the bank, which says the
+        # payment is being processed (its payment cookie is this visit's), not a blank one.
+        return PageAnswer(redirect_to=checker_url("", kenmerk, language, returned=True))
     remembered = Cookie(
         PAYMENT_COOKIE,
         checkout.psp_payment_id,

@@ -134,6 +134,8 @@ PAGE: Section = {
         "numer na fakturze lub datę urodzenia, jeśli została wpisana."
     ),
     "status_paid": "Ta faktura jest zapłacona.",
+    "status_being_booked": "Płatność jest przetwarzana.",
+    "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
     "status_open": "Ta faktura jest niezapłacona.",
     "status_partly_paid": "Ta faktura jest zapłacona częściowo.",
     "amount_due": "Pozostało do zapłaty",
@@ -141,11 +143,15 @@ PAGE: Section = {
     "state": "Stan sprawy",
     "state_open": "Do zapłaty",
     "state_paid": "Zapłacona",
+    "state_waived": "Umorzona przez świadczeniodawcę",
     "state_deferred": "Odroczono termin płatności",
     "state_arrangement_active": "Trwa plan ratalny",
     "state_on_hold": "Sprawę rozpatruje świadczeniodawca",
     "state_reminder_sent": "Wysłano upomnienie",
     "state_with_collection_agency": "Przekazana do biura windykacyjnego",
+    "collected_by_agency": (
+        "Tę fakturę ściąga teraz biuro windykacyjne w imieniu świadczeniodawcy."
+    ),
     "birth_date_label": "Data urodzenia pacjenta",
     "birth_date_hint": "Aby upewnić się, że chodzi o właściwą fakturę.",
     "pay_heading": "Zapłata",
@@ -198,6 +204,10 @@ PAGE: Section = {
         "tak jak w rozliczeniu: na przykład 60,17 lub 1.234,56. Nic nie zostało zmienione."
     ),
     "payment_thanks": "Dziękujemy! Płatność została przyjęta.",
+    "payment_processing": (
+        "Dziękujemy! Bank potwierdził płatność. Właśnie ją przetwarzamy; za kilka minut "
+        "zobaczy tu Pan/Pani nową kwotę."
+    ),
     "payment_pending": (
         "Bank nie potwierdził jeszcze płatności. Proszę odświeżyć tę stronę za kilka minut."
     ),
@@ -273,6 +283,9 @@ REFUSALS: Section = {
         "Ta faktura została przekazana do biura windykacyjnego. Proszę skontaktować się z "
         "biurem windykacyjnym."
     ),
+    "payment_received": (
+        "Ta płatność została już przyjęta i jest przetwarzana. Nie trzeba płacić ponownie."
+    ),
     "already_deferred": (
         "Termin płatności tej faktury został już odroczony. Odroczenie jest możliwe jeden raz."
     ),
@@ -280,6 +293,10 @@ REFUSALS: Section = {
     "deferral_too_late": (
         "Termin płatności minął zbyt dawno: odroczenie nie dałoby już dodatkowego czasu. "
         "Można natomiast ustalić plan ratalny."
+    ),
+    "deferral_gives_no_time": (
+        "Odroczenie nie jest już możliwe: nie przesunęłoby terminu, w którym należy teraz "
+        "zapłacić. Można natomiast ustalić plan ratalny."
     ),
     "terms_out_of_range": "Plan ratalny obejmuje od 2 do 12 rat miesięcznych.",
     "term_too_small": "Przy tej liczbie rat rata byłaby zbyt niska. Proszę wybrać mniej rat.",

@@ -10,6 +10,7 @@ Another practice's invoice, upload or week is not found, exactly like an unknown
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
-from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.texts.catalogue import Texts, short_date
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
@@ -158,6 +159,19 @@ def forbidden(request: PortalRequest) -> PortalAnswer:
     """A form without this session's token, or a change the role may not make (R32)."""
     return message(
         request.language, request.session, "forbidden_title", "forbidden", HTTPStatus.FORBIDDEN
+    )
+
+
+def settings_unreadable(request: PortalRequest) -> PortalAnswer:
+    """The practice's stored settings no longer validate (``UnreadableProvider``): only
+    zorgnota's back office can put them right (R31). The API's 409, as a page that names
+    nothing of what is wrong in the item."""
+    return message(
+        request.language,
+        request.session,
+        "settings_unreadable_title",
+        "settings_unreadable",
+        HTTPStatus.CONFLICT,
     )
 
 
@@ -343,7 +357,7 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
         lambda: StopIn(
             scope=form.get("scope", ""),
             amount=_cents(form.get("amount", ""), "amount"),
-            percentage=form.get("percentage") or None,
+            percentage=_typed_decimal(form.get("percentage", ""), StopIn, "percentage"),
             reason=form.get("reason", ""),
             patient_email=form.get("patient_email", ""),
             accept_terms=form.get("accept_terms") == "yes",
@@ -354,13 +368,40 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
 
 
 def _cents(typed: str, field: str) -> int | None:
-    """An amount typed in euros, as people write it ("12,50"), in cents; None if empty."""
+    """An amount as a person types it, read as the checker reads one off a statement
+    (R17: "12,50", "€ 60,17", "1.234,56", "5,-"), in cents; None if empty."""
     if not typed.strip():
         return None
     try:
-        return parse_euros(typed)
+        return parse_typed_euros(typed)
     except AmountFormatError:
         raise InvalidInput(field, "not an amount in euros like 12,50") from None
+
+
+# A number as people type it: whole, or with a decimal comma or point. A pattern, compiled
+# on first use, as shared/money.py keeps its own (cold start, issue 18 (d)).
+_TYPED_NUMBER = r"^\d+(?:[.,](\d+))?$"
+
+
+def _typed_decimal(typed: str, model: type[BaseModel], field: str) -> str | None:
+    """A percentage as a person types it ("12,5", "12.5", "12,5 %") as the model's Decimal
+    reads it ("12.5"); None if empty. More decimals than the model keeps are refused
+    here: "1.000" is a thousand to a Dutch reader, and one to Decimal."""
+    plain = typed.strip().removesuffix("%").strip()
+    if not plain:
+        return None
+    number = re.match(_TYPED_NUMBER, plain)
+    places = _decimal_places(model, field)
+    if number is None or (places is not None and len(number[1] or "") > places):
+        raise InvalidInput(field, "not a number like 12,5")
+    return plain.replace(",", ".")
+
+
+def _decimal_places(model: type[BaseModel], field: str) -> int | None:
+    """The decimals a Decimal field of the model keeps (Field(decimal_places=...))."""
+    field_info = model.model_fields.get(field)
+    places = [getattr(c, "decimal_places", None) for c in field_info.metadata] if field_info else []
+    return next((p for p in places if p is not None), None)
 
 
 def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
@@ -392,7 +433,7 @@ def _change(
     try:
         changed = change(parse())
     except (ValidationError, InvalidInput) as invalid:
-        error = t("invalid_form", fields=_invalid_fields(invalid, form_name, t))
+        error = _invalid_form(invalid, form_name, t)
         return invoice_page(
             request, invoice_id, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error
         )
@@ -463,30 +504,52 @@ BOUNDS = (
 )
 
 
-def _invalid_fields(invalid: ValidationError | InvalidInput, form: str, t: Texts) -> str:
+# The fields a person types a number with decimals in, and the sentence that says how
+# (R35): an amount as R17 reads one, a percentage with a decimal comma or point.
+PERCENTAGES = frozenset({"percentage", "minimum_percentage"})
+HOW_TO_TYPE = {"amount": "amount_how_to_type"} | dict.fromkeys(
+    PERCENTAGES, "percentage_how_to_type"
+)
+
+
+def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) -> str:
     """The fields that are not filled in correctly, by their labels on the form, each
-    with the values its model allows where it bounds them."""
+    with the values its model allows where it bounds them; then, for a number typed
+    with decimals, how to type it."""
     if isinstance(invalid, InvalidInput):
         names = [invalid.where.rpartition(".")[2]]
     else:
         names = sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]})
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
-    return "; ".join(_field_named(model, labels, name, t) for name in names)
+    fields = "; ".join(_field_named(model, labels, name, t) for name in names)
+    how_to_type = [
+        t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
+        for name in names
+        if name in HOW_TO_TYPE and name in labels
+    ]
+    return " ".join([t("invalid_form", fields=fields), *how_to_type])
 
 
 def _field_named(model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts) -> str:
     if name not in labels:
         return name  # no field of the form (a check of the whole form): the model's word
+    allowed = _allowed(model, name, t)
+    label = t(labels[name])
+    return t("field_allowed", label=label, allowed=allowed) if allowed else label
+
+
+def _allowed(model: type[BaseModel], name: str, t: Texts) -> str:
+    """What the model allows of a field, as its Field(ge=..., le=...) bounds it
+    ("minimaal 0, maximaal 60"); empty where it sets no bounds. A refusal and the
+    settings page's hints both say it from here, so they cannot disagree."""
     field_info = model.model_fields.get(name)
     constraints = field_info.metadata if field_info else []
-    allowed = [
+    return ", ".join(
         t(text_key, limit=getattr(bound, attribute))
         for kind, attribute, text_key in BOUNDS
         for bound in constraints
         if isinstance(bound, kind)
-    ]
-    label = t(labels[name])
-    return t("field_allowed", label=label, allowed=", ".join(allowed)) if allowed else label
+    )
 
 
 def _refusal_reason(refusal: Refused, t: Texts) -> str:
@@ -647,6 +710,7 @@ def settings(
         return not_found(request)
     colleagues = provider_users.colleagues(request.user, ctx)
     done = DONE_NOTICES.get(request.query.get("done", ""))
+    t = portal_texts(request.language)
     return render(
         "settings.html.j2",
         request.language,
@@ -656,7 +720,9 @@ def settings(
         colleagues=colleagues,
         roles=[role.value for role in Role],
         entered=entered or {},
-        notice=portal_texts(request.language)(done) if done else None,
+        # A number's hint says what its form's model allows (FORM_FIELDS), as a refusal does.
+        allowed=lambda form, name: _allowed(FORM_FIELDS[form][0], name, t),
+        notice=t(done) if done else None,
         error=error,
     )
 
@@ -667,21 +733,35 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
     if part not in SETTING_FORMS:
         return not_found(request)
     setting, fields, switches = SETTING_FORMS[part]
-    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in fields}
-    values |= {name: request.form.get(name) == "yes" for name in switches}
     version = request.form.get("version", "")
+
+    def typed() -> dict[str, Any]:
+        model = FORM_FIELDS[setting][0]
+        values: dict[str, Any] = {
+            name: _setting_typed(model, name, request.form.get(name, "")) for name in fields
+        }
+        return values | {name: request.form.get(name) == "yes" for name in switches}
+
     return _settings_change(
         request,
         setting,
         lambda: provider_settings.change_own_settings(
             request.user,
-            {setting: values},
+            {setting: typed()},
             int(version) if version.isascii() and version.isdigit() else 0,
             ctx,
         ),
         "settings",
         ctx,
     )
+
+
+def _setting_typed(model: type[BaseModel], name: str, typed: str) -> str:
+    """A setting as typed, for its model to check: a percentage read as the stop form
+    reads one (R35), any other value as it is."""
+    if name in PERCENTAGES:
+        return _typed_decimal(typed, model, name) or ""
+    return typed.strip()
 
 
 def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> PortalAnswer:
@@ -731,7 +811,7 @@ def _settings_change(
     try:
         changed = carry_out()
     except (ValidationError, InvalidInput) as invalid:
-        error = t("invalid_form", fields=_invalid_fields(invalid, form, t))
+        error = _invalid_form(invalid, form, t)
         return settings(request, ctx, status=HTTPStatus.BAD_REQUEST, entered=entered, error=error)
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)

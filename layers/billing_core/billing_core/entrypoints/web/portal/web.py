@@ -42,7 +42,9 @@ from billing_core.entrypoints.web.portal.pages import (
     message,
     page_language,
     render,
+    settings_unreadable,
 )
+from billing_core.ports import UnreadableProvider
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import Forbidden
 
@@ -141,6 +143,9 @@ def serve_change(
             # An error escapes and is not kept; every answer a page gives is final.
             kept=lambda _: True,
         )
+    except UnreadableProvider:
+        # Not kept under the key: once zorgnota repairs the settings, the form is done.
+        return respond(settings_unreadable(request))
     except KeyReused:
         return respond(_form_refused(request, "form_key_reused", HTTPStatus.UNPROCESSABLE_ENTITY))
     except KeyInUse:
@@ -164,7 +169,10 @@ def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes
 
 
 def _answer(handler: PageHandler, request: PortalRequest) -> Response[str | bytes]:
-    return respond(_page_answer(handler, request))
+    try:
+        return respond(_page_answer(handler, request))
+    except UnreadableProvider:
+        return respond(settings_unreadable(request))
 
 
 def _page_answer(handler: PageHandler, request: PortalRequest) -> PortalAnswer:
