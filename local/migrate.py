@@ -88,13 +88,10 @@ def store_as_settled_before_expiry(
     repository: BillingRepository, invoice: Invoice, *, markers_only: bool = False
 ) -> None:
     """A settled invoice as the deploy before retention left it: neither it nor its
-    markers nor its actions expire (``markers_only``: a later save that did not settle it
-    anew gave the invoice its own, and no marker or action one)."""
+    markers expire (``markers_only``: a later save that did not settle it anew gave the
+    invoice its own, and no marker one)."""
     invoice_key = keys.invoice_key(invoice.provider_id, invoice.invoice_id)
-    actions = repository.invoice_actions(invoice.provider_id, invoice.invoice_id)
-    action_keys = [keys.action_key(a.provider_id, a.action_id) for a in actions]
-    own = [] if markers_only else [invoice_key]
-    for key in invoice_marker_keys(invoice) + action_keys + own:
+    for key in invoice_marker_keys(invoice) + ([] if markers_only else [invoice_key]):
         if repository._table.get_item(Key=key).get("Item"):  # an Update would make one
             repository._table.update_item(Key=key, UpdateExpression="REMOVE expires_at")
 

@@ -1,10 +1,12 @@
-"""An invoice's open actions are kept exactly as long as the invoice (legal-nl.md §8:
-"Invoices, their ledgers, letters and retrocession statements are kept 7 years after the
-end of the year they were settled (fiscal obligation), then deleted"; R29: an objection
-holds the patient's message and e-mail address, a bounce the recipients' addresses).
+"""How long an open action is kept in the store (legal-nl.md §8: "Invoices, their ledgers,
+letters and retrocession statements are kept 7 years after the end of the year they were
+settled (fiscal obligation), then deleted"; "1 year for lists once resolved"; R29: an
+objection holds the patient's message and e-mail address, a bounce the recipients').
 
-On both stores the action's ``kept_until`` follows its invoice's; on moto its item also
-carries the table's TTL ``expires_at``, the invoice's own to the second."""
+An action about an invoice is kept while the invoice is (saves do not date it); when the
+table's TTL removes the invoice, ``expire_invoice_actions`` gives its actions the TTL of
+that moment. An action about no invoice is kept a year after it was set done. On moto
+the item carries the table's TTL ``expires_at``; the fake keeps the last day."""
 
 from __future__ import annotations
 
@@ -15,15 +17,14 @@ from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.migration_ports import ExpiryAdded
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.shared.clock import AMSTERDAM
-from tests.contract.samples import NOON, A, invoice, plant_settled_before_expiry, stored
+from tests.contract.samples import NOON, A, invoice, stored
 
 PAID_AT = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
-RETURNED_AT = datetime(2027, 1, 6, 9, 0, tzinfo=AMSTERDAM)
-LAST_DAY = date(2033, 12, 31)  # 7 years after the end of 2026, the year it was paid
-END_OF_2033 = int(datetime(2034, 1, 1, tzinfo=AMSTERDAM).timestamp())
+REMOVED_AT = datetime(2034, 1, 1, 0, 40, tzinfo=AMSTERDAM)  # the TTL removed the invoice
+DONE_ON = date(2026, 12, 14)
+END_OF_A_YEAR_AFTER = int(datetime(2027, 12, 15, tzinfo=AMSTERDAM).timestamp())
 
 
 def objection(about: Invoice, action_id: str = "objection-1") -> OpenAction:
@@ -31,95 +32,65 @@ def objection(about: Invoice, action_id: str = "objection-1") -> OpenAction:
     return OpenAction.about(about, ActionKind.OBJECTION, action_id, NOON, details)
 
 
-def bounce(about: Invoice, action_id: str = "bounce-m1") -> OpenAction:
-    details = {"event": "bounce", "recipients": ["p@example.nl"]}
-    return OpenAction.about(about, ActionKind.BOUNCE, action_id, NOON, details)
+def returned_payout() -> OpenAction:
+    return OpenAction("payout-returned-E2E", A, ActionKind.PAYOUT_RETURNED, "", "", NOON)
 
 
-def booked(store: Any, one: Invoice, kind: EntryKind, cents: int, at: datetime) -> Invoice:
+def paid_in_full(store: Any, one: Invoice) -> Invoice:
     current = store.get_invoice(A, one.invoice_id)
-    entry = LedgerEntry(kind, Component.PRINCIPAL, cents, at, "bank:E2E-1")
+    entry = LedgerEntry(
+        EntryKind.PAYMENT, Component.PRINCIPAL, -current.balance_cents, PAID_AT, "bank:E2E-1"
+    )
     return store.save_invoice(current.with_entry(entry))  # type: ignore[no-any-return]
 
 
-def kept(store: Any, action_id: str) -> tuple[date | None, Any]:
-    """The action's last day, and on moto its item's TTL (the fake keeps none: the day)."""
-    action = store.get_action(A, action_id)
+def kept(store: Any, action_id: str) -> Any:
+    """On moto the action item's TTL (epoch seconds), on the fake its last day; None: kept."""
     if not isinstance(store, BillingRepository):
-        return action.kept_until, action.kept_until and END_OF_2033
+        return store.action_kept_until.get((A, action_id))
     item = store._table.get_item(Key=keys.action_key(A, action_id))["Item"]
-    return action.kept_until, item.get("expires_at")
+    return item.get("expires_at")
 
 
-def test_an_objection_and_a_bounce_expire_with_the_invoice_paid_in_full(store):
-    # Given an invoice with an objection and a bounce while it is open: kept
+def test_saving_an_invoice_paid_in_full_leaves_its_actions_kept(store):
+    """The invoice is stored until the TTL removes it; its objection as long (no TTL yet)."""
     issued = invoice(1)
     stored(store, issued)
     store.put_action(objection(issued))
-    store.add_action(bounce(issued))
-    assert kept(store, "objection-1") == kept(store, "bounce-m1") == (None, None)
-    # When it is paid in full on 23 November 2026
-    booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
-    # Then both are kept until the end of 2033, as the invoice is, and then deleted
-    assert kept(store, "objection-1") == kept(store, "bounce-m1") == (LAST_DAY, END_OF_2033)
+    paid_in_full(store, issued)
+    store.set_action_state(A, "objection-1", ActionState.DONE, DONE_ON)
+    assert kept(store, "objection-1") is None
 
 
-def test_a_reversal_that_reopens_the_invoice_keeps_its_actions_again(store):
-    """R12: the returned payment makes the invoice owed again; its actions are kept too."""
-    issued = invoice(1)
-    stored(store, issued)
-    store.put_action(objection(issued))
-    booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
-    booked(store, issued, EntryKind.REVERSAL, issued.balance_cents, RETURNED_AT)
-    assert kept(store, "objection-1") == (None, None)
-
-
-def test_a_partial_payment_dates_no_action_nor_another_invoices(store):
+def test_the_removed_invoices_actions_expire_at_that_moment_and_no_other_invoices(store):
     # Given two invoices with an objection each
     first, second = invoice(1), invoice(2)
     stored(store, first, second)
     store.put_action(objection(first, "objection-1"))
     store.put_action(objection(second, "objection-2"))
-    # When the first is paid in part and the second in full
-    booked(store, first, EntryKind.PAYMENT, -100, PAID_AT)
-    booked(store, second, EntryKind.PAYMENT, -second.balance_cents, PAID_AT)
-    # Then only the second invoice's action expires
-    assert kept(store, "objection-1") == (None, None)
-    assert kept(store, "objection-2") == (LAST_DAY, END_OF_2033)
+    # When the TTL removed the first, and its actions are expired (twice: a stream retry)
+    assert store.expire_invoice_actions(A, first.invoice_id, REMOVED_AT) == 1
+    assert store.expire_invoice_actions(A, first.invoice_id, REMOVED_AT) == 1
+    # Then its objection has the TTL of that moment, the second invoice's none
+    moto = isinstance(store, BillingRepository)
+    expired = int(REMOVED_AT.timestamp()) if moto else date(2034, 1, 1)
+    assert kept(store, "objection-1") == expired
+    assert kept(store, "objection-2") is None
+    # And the practice setting it done before the TTL removes it keeps that TTL
+    store.set_action_state(A, "objection-1", ActionState.DONE, REMOVED_AT.date())
+    assert kept(store, "objection-1") == expired
+    assert store.expire_invoice_actions(A, "no-such-invoice", REMOVED_AT) == 0
 
 
-def test_an_action_about_a_settled_invoice_expires_with_it_and_done_keeps_that(store):
-    """A bounce of the payment's receipt comes after the save that settled the invoice."""
-    issued = invoice(1)
-    stored(store, issued)
-    paid = booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
-    store.add_action(bounce(paid))
-    assert kept(store, "bounce-m1") == (LAST_DAY, END_OF_2033)
-    store.set_action_state(A, "bounce-m1", ActionState.DONE, date(2026, 12, 1))
-    assert kept(store, "bounce-m1") == (LAST_DAY, END_OF_2033)
-
-
-def test_a_letter_save_that_settles_invoices_dates_their_actions(store):
-    """save_invoices, as one dunning letter's change of every invoice it covers."""
-    issued = invoice(1)
-    stored(store, issued)
-    store.put_action(objection(issued))
-    current = store.get_invoice(A, issued.invoice_id)
-    entry = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -current.balance_cents, PAID_AT, "")
-    store.save_invoices([current.with_entry(entry)])
-    assert kept(store, "objection-1") == (LAST_DAY, END_OF_2033)
-
-
-def test_the_migration_dates_the_actions_of_an_invoice_settled_before_the_deploy(store):
-    """Migration version 2: an invoice settled before saves dated it has undated actions;
-    they get its expiry with its markers, once (legal-nl.md §8)."""
-    issued = invoice(1)
-    stored(store, issued)
-    store.put_action(objection(issued))
-    paid = booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents, PAID_AT)
-    plant_settled_before_expiry(store, paid)
-    assert kept(store, "objection-1") == (None, None)
-    first = store.add_retention_expiry(paid)
-    assert first.invoice and not first.changed
-    assert kept(store, "objection-1") == (LAST_DAY, END_OF_2033)
-    assert store.add_retention_expiry(paid) == ExpiryAdded()
+def test_an_action_about_no_invoice_is_kept_a_year_after_done_and_again_once_reopened(store):
+    """legal-nl.md §8 "1 year for lists once resolved": a returned payout set done on
+    14 December 2026 is kept through 14 December 2027; opened again, it is kept."""
+    store.add_action(returned_payout())
+    assert kept(store, "payout-returned-E2E") is None
+    store.set_action_state(A, "payout-returned-E2E", ActionState.DONE, DONE_ON)
+    moto = isinstance(store, BillingRepository)
+    assert kept(store, "payout-returned-E2E") == (
+        END_OF_A_YEAR_AFTER if moto else date(2027, 12, 14)
+    )
+    store.set_action_state(A, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
+    assert kept(store, "payout-returned-E2E") is None

@@ -49,14 +49,19 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
+from billing_core.providers.actions import (
+    ActionState,
+    OpenAction,
+    handover_action_id,
+    kept_until_once_set,
+)
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.week import Week
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, amsterdam_day
 from billing_core.shared.stored_files import FilePage, StoredFile
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
@@ -97,6 +102,8 @@ class FakeStore:
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
+        # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
+        self.action_kept_until: dict[tuple[str, str], date | None] = {}  # (provider, id)
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
         self.changes: dict[BlockChangeKey, BlockChange] = {}
@@ -139,7 +146,6 @@ class FakeStore:
         self.put_invoice_as_is(invoice)
         own, *markers = self._expiring_items(invoice)
         self.without_expiry.update(markers if markers_only else [own, *markers])
-        self._date_actions(invoice, None)
 
     def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
         """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
@@ -368,7 +374,7 @@ class FakeStore:
         self.calls.append("save_invoice")
         if not self._is_current(invoice):
             raise ConcurrentChange(invoice.invoice_id)
-        stored = saved_as_next_version(invoice)
+        stored = replace(invoice, version=invoice.version + 1)
         self.invoices[self._invoice_key(stored)] = stored
         self.unnamed.discard(self._invoice_key(stored))  # the adapter's Put writes names
         self._expire_as_saved(invoice)
@@ -381,20 +387,6 @@ class FakeStore:
         self.without_expiry.discard(own)
         if kept_until(invoice.ledger[: invoice.stored_entries]) != kept_until(invoice.ledger):
             self.without_expiry.difference_update(markers)
-            self._date_actions(invoice, kept_until(invoice.ledger))
-
-    def _date_actions(self, invoice: Invoice, last_day: date | None) -> None:
-        """The invoice's actions kept as long as it is (the adapter's TTL on them)."""
-        for key, action in list(self.actions.items()):
-            if (action.provider_id, action.invoice_id) == self._invoice_key(invoice):
-                self.actions[key] = replace(action, kept_until=last_day)
-
-    def _undated_actions(self, invoice: Invoice) -> list[OpenAction]:
-        return [
-            a
-            for a in self.actions.values()
-            if (a.provider_id, a.invoice_id) == self._invoice_key(invoice) and a.kept_until is None
-        ]
 
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
@@ -405,7 +397,7 @@ class FakeStore:
             action_key(a) in self.actions for a in new_actions
         ):
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
-        stored = [saved_as_next_version(i) for i in invoices]
+        stored = [replace(i, version=i.version + 1) for i in invoices]
         self.invoices.update({self._invoice_key(i): i for i in stored})
         self.unnamed.difference_update(self._invoice_key(i) for i in stored)
         for invoice in invoices:
@@ -506,8 +498,10 @@ class FakeStore:
         found = self.get_action(provider_id, action_id)
         if found is None:
             return None
-        changed = found.with_state(state, on)
+        changed = replace(found, state=state)
         self.actions[action_key(changed)] = changed
+        if not changed.invoice_id:  # one about an invoice keeps what its removal gave it
+            self.action_kept_until[provider_id, action_id] = kept_until_once_set(changed, state, on)
         return changed
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
@@ -517,6 +511,14 @@ class FakeStore:
             for a in self.all_actions()
             if (a.provider_id, a.invoice_id) == (provider_id, invoice_id)
         ]
+
+    def expire_invoice_actions(self, provider_id: str, invoice_id: str, at: datetime) -> int:
+        """As the adapter: the invoice's actions get the TTL ``at`` (kept through its day)."""
+        self.calls.append("expire_invoice_actions")
+        expired = self.invoice_actions(provider_id, invoice_id)
+        for action in expired:
+            self.action_kept_until[provider_id, action.action_id] = amsterdam_day(at)
+        return len(expired)
 
     # --- the provider's invoice list (R26) --------------------------------------------------
 
@@ -590,11 +592,8 @@ class FakeStore:
         if kept_until(invoice.ledger) is None:
             return ExpiryAdded()
         own, *markers = self._expiring_items(invoice)
-        undated = len(self._undated_actions(invoice))  # counted as markers, as the adapter does
-        marker_count = len(self.without_expiry & {*markers}) + undated
-        written = ExpiryAdded(own in self.without_expiry, marker_count)
+        written = ExpiryAdded(own in self.without_expiry, len(self.without_expiry & {*markers}))
         self.without_expiry.difference_update([own, *markers])
-        self._date_actions(invoice, kept_until(invoice.ledger))
         return written
 
     def list_retrocessions(
@@ -868,9 +867,3 @@ def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> Provid
         "audit": AuditInMemory(),
     }
     return ProviderContext(store=store, clock=clock, **(values | overrides))
-
-
-def saved_as_next_version(invoice: Invoice) -> Invoice:
-    """As the adapter stores it: the next version, all of its ledger stored (so the next
-    save knows whether it settled or reopened it)."""
-    return replace(invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger))

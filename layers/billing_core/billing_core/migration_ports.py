@@ -10,7 +10,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class ExpiryAdded:
     """What one add_retention_expiry wrote (legal-nl.md §8): the invoice's own TTL, how
-    many of its markers' and open actions' (``markers``), and whether the invoice was not the version read (or is gone),
+    many of its markers', and whether the invoice was not the version read (or is gone),
     so nothing more was written and it must be read again."""
 
     invoice: bool = False

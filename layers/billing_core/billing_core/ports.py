@@ -286,7 +286,7 @@ class ProviderStore(BillingStore, Protocol):
     def set_action_state(
         self, provider_id: str, action_id: str, state: ActionState, on: date
     ) -> OpenAction | None:
-        """Set by the provider on the day ``on``; kept as OpenAction.with_state says."""
+        """Set by the provider on the day ``on``; kept as kept_until_once_set says."""
         ...
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:

@@ -7,10 +7,11 @@ returned (issue 19: no invoice, ``invoice_id`` is empty). The provider
 sets each one to done; nothing here decides for the provider.
 
 How long an action is kept (legal-nl.md §8, R29: an objection holds the patient's message
-and e-mail address, a bounce the recipients): an action about an invoice exactly as long
-as its invoice, so it expires with it and is kept while the invoice is open; one about
-no invoice (a returned payout, an ignored upload version) a year after the provider set it
-done, as "1 year for lists once resolved".
+and e-mail address, a bounce the recipients): an action about an invoice as long as its
+invoice, whatever its state; when the table's TTL removes the invoice, the expired-invoices
+stream function expires its actions (correspondence/kept_letters.py). One about no invoice
+(a returned payout, an ignored upload version) is kept a year after the provider set it
+done, as "1 year for lists once resolved" (``kept_until_once_set``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-
-from billing_core.invoices import retention
 
 if TYPE_CHECKING:  # invoices.updates imports this module
     from billing_core.invoices.invoice import Invoice
@@ -59,10 +58,6 @@ class OpenAction:
     # What the provider needs to act, per kind (objection: reason, message, e-mail).
     # Only the owning provider ever reads it (R26, R29).
     details: Mapping[str, Any] = field(default_factory=dict)
-    # The last day it is kept (legal-nl.md §8); None: kept (its invoice is open, or it is
-    # about no invoice and not done). The store keeps an invoice's actions' in step with
-    # the invoice's own on the save that settles or reopens it.
-    kept_until: date | None = None
 
     @classmethod
     def about(
@@ -73,8 +68,7 @@ class OpenAction:
         at: datetime,
         details: Mapping[str, Any],
     ) -> OpenAction:
-        """An action on one invoice: it shows the invoice's provider, id and kenmerk, and is
-        kept as long as the invoice as it stands (a settled one's action expires with it)."""
+        """An action on one invoice: it shows the invoice's provider, id and kenmerk."""
         return cls(
             action_id=action_id,
             provider_id=invoice.provider_id,
@@ -83,20 +77,19 @@ class OpenAction:
             reference=invoice.reference,
             created_at=at,
             details=details,
-            kept_until=retention.kept_until(invoice.ledger),
         )
 
     def done(self) -> OpenAction:
         return replace(self, state=ActionState.DONE)
 
-    def with_state(self, state: ActionState, on: date) -> OpenAction:
-        """The provider set it open or done on ``on``. One about an invoice keeps its
-        invoice's retention; one about no invoice is kept a year after it was done, and
-        again until done when it is opened anew."""
-        if self.invoice_id:
-            return replace(self, state=state)
-        resolved = state is ActionState.DONE
-        return replace(self, state=state, kept_until=_a_year_after(on) if resolved else None)
+
+def kept_until_once_set(action: OpenAction, state: ActionState, on: date) -> date | None:
+    """The last day an action about no invoice is kept once the provider set it to
+    ``state`` on ``on``: a year after it was done, kept (None) again once reopened ("1 year
+    for lists once resolved"). Not asked of one about an invoice: it expires with it."""
+    if action.invoice_id or state is not ActionState.DONE:
+        return None
+    return _a_year_after(on)
 
 
 def _a_year_after(day: date) -> date:

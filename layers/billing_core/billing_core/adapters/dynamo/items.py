@@ -34,9 +34,10 @@ Key design (one table, pk/sk):
                                                         created: proposals are checked on it (R28)
   INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
-A settled invoice, its REFERENCE# marker, its lines' CLAIM markers and its ACTION# items
-carry the table's TTL ``expires_at`` (retention_expiry, legal-nl.md §8); an open one has
-none. An action about no invoice has it a year after it was done.
+A settled invoice, its REFERENCE# marker and its lines' CLAIM markers carry the table's TTL
+``expires_at`` (retention_expiry, legal-nl.md §8); an open one has none.
+An invoice's ACTION# items get it when the TTL removes the invoice (the expired-invoices
+stream, expire_invoice_actions); an action about no invoice a year after it was set done.
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
 invoices the daily run must look at on that day; one patient's invoices due the same day
@@ -58,7 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -88,7 +89,7 @@ from billing_core.invoices.retention import kept_until
 from billing_core.ports import KnownClaim
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.week import Week
-from billing_core.shared.clock import AMSTERDAM, amsterdam_day
+from billing_core.shared.clock import AMSTERDAM
 
 Item = dict[str, Any]
 
@@ -314,8 +315,6 @@ def action_to_item(action: OpenAction) -> Item:
         "created_at": action.created_at.isoformat(),
         "state": action.state.value,
         "details": dict(action.details),
-        # The action's TTL: its invoice's, or a year after done (providers.actions, §8)
-        **expiry_after(action.kept_until),
     }
 
 
@@ -339,14 +338,7 @@ def action_from_item(item: Item) -> OpenAction:
         created_at=datetime.fromisoformat(item["created_at"]),
         state=ActionState(item["state"]),
         details=plain_json(item.get("details", {})),
-        kept_until=_last_day_kept(item),
     )
-
-
-def _last_day_kept(item: Item) -> date | None:
-    """The day whose end is the item's TTL (expiry_after's), None when it has none."""
-    ttl = item.get("expires_at")
-    return None if ttl is None else amsterdam_day(datetime.fromtimestamp(int(ttl) - 1, UTC))
 
 
 def _person_to_map(person: Person) -> Item:

@@ -45,7 +45,12 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
+from billing_core.providers.actions import (
+    ActionState,
+    OpenAction,
+    handover_action_id,
+    kept_until_once_set,
+)
 from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
@@ -204,12 +209,18 @@ class BillingRepository:
         self, provider_id: str, action_id: str, state: ActionState, on: date
     ) -> OpenAction | None:
         """The provider marks an action done or open on ``on`` (R23); None if it has no
-        such action. Its TTL as OpenAction.with_state says (legal-nl.md §8)."""
-        action = self.get_action(provider_id, action_id)
-        if action is None:
+        such action. Its TTL (legal-nl.md §8): one about no invoice a year after done
+        (kept_until_once_set); one about an invoice keeps the one its invoice's removal
+        gave it, if any (expire_invoice_actions)."""
+        item = self._get(keys.action_key(provider_id, action_id))
+        if not item or MOVED_TO in item:
             return None
-        changed = action.with_state(state, on)
-        self.put_action(changed)
+        changed = replace(items.action_from_item(item), state=state)
+        if changed.invoice_id:
+            ttl = {"expires_at": item["expires_at"]} if "expires_at" in item else {}
+        else:
+            ttl = items.expiry_after(kept_until_once_set(changed, state, on))
+        self._table.put_item(Item=items.action_to_item(changed) | ttl)
         return changed
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
@@ -926,35 +937,25 @@ class BillingRepository:
     # --- retention (legal-nl.md §8) -----------------------------------------------------
 
     def _markers_expire_with(self, invoice: Invoice) -> None:
-        """The kenmerk's marker, its lines' markers and its open actions serve only this
-        invoice: when its save settled it, reopened it or settled it in another year,
-        their TTL follows the invoice's (the item's own is written with it,
-        items.invoice_to_item). After the invoice's write: a crash in between leaves
-        markers and actions kept longer, never one gone before its invoice. Its actions
-        are found by one Query on their by-provider partition; a save that does not
-        change the invoice's retention (most) reads nothing more."""
+        """The kenmerk's marker and its lines' markers serve only this invoice: when its
+        save settled it, reopened it or settled it in another year, their TTL follows the
+        invoice's (the item's own is written with it, items.invoice_to_item). After the
+        invoice's write: a crash in between leaves markers (ids only) kept longer, never a
+        marker gone before its invoice."""
         before = items.retention_expiry(invoice.ledger[: invoice.stored_entries])
         after = items.retention_expiry(invoice.ledger)
         if before == after:
             return
-        for key in invoice_marker_keys(invoice) + self._invoice_action_keys(invoice):
+        for key in invoice_marker_keys(invoice):
             self._expire_marker(key, invoice.invoice_id, after)
 
-    def _invoice_action_keys(self, invoice: Invoice) -> list[dict[str, Any]]:
-        """The table keys of the invoice's actions (one moved by rekey_action is not on
-        the index). An action written in the instant before is behind on the index and
-        may be missed; it carries the expiry its invoice had when it was made."""
-        actions = self.invoice_actions(invoice.provider_id, invoice.invoice_id)
-        return [keys.action_key(a.provider_id, a.action_id) for a in actions]
-
     def _expire_marker(self, key: dict[str, Any], invoice_id: str, expiry: dict[str, Any]) -> None:
-        """Only a marker or action that exists and names this invoice: none is made, and
-        an insurer-bound line's, another invoice's or a moved action's is left alone."""
+        """Only a marker (or action) that exists and names this invoice: none is made, and
+        an insurer-bound line's or another invoice's is left alone."""
         update: dict[str, Any] = {
             "Key": key,
             "UpdateExpression": "SET expires_at = :expires" if expiry else "REMOVE expires_at",
-            "ConditionExpression": _OF_THE_INVOICE,
-            "ExpressionAttributeNames": {"#moved": MOVED_TO},
+            "ConditionExpression": "invoice_id = :invoice",
             "ExpressionAttributeValues": {":invoice": invoice_id}
             | ({":expires": expiry["expires_at"]} if expiry else {}),
         }
@@ -964,26 +965,45 @@ class BillingRepository:
             if _code(error) != "ConditionalCheckFailedException":
                 raise
 
+    def expire_invoice_actions(self, provider_id: str, invoice_id: str, at: datetime) -> int:
+        """The table's TTL removed the invoice (legal-nl.md §8): its actions get the TTL
+        ``at`` (now, so the TTL removes them shortly; no function deletes from the table).
+        One Query on their by-provider partition, then one conditional UpdateItem each:
+        only an action that still names the invoice (a moved one is off the index).
+        Idempotent: a stream record handled twice writes the same. The number found."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :invoice",
+            "ExpressionAttributeValues": {
+                ":invoice": keys.invoice_actions_partition(provider_id, invoice_id)
+            },
+            "ProjectionExpression": "pk, sk",
+        }
+        found = [{"pk": item["pk"], "sk": item["sk"]} for item in self._query_all(query)]
+        expiry = {"expires_at": items.expires_at(at, timedelta(0))}
+        for key in found:
+            self._expire_marker(key, invoice_id, expiry)
+        return len(found)
+
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         """For an invoice settled before its save wrote an expiry (migration version 2):
-        one consistent read of the invoice item, its markers and its actions (found on
-        their index), then what lacks the expiry in one transaction that holds the invoice
-        to the version read: its own expiry on that condition (or a check of it), each
-        marker's and action's on condition it names the invoice and has none (counted as
-        markers). A change in between cancels it: changed, read again."""
+        one consistent read of the invoice item and its markers, then what lacks the
+        expiry in one transaction that holds the invoice to the version read: its own
+        expiry on that condition (or a check of it), each marker's on condition it names
+        the invoice and has none. A change in between cancels it: changed, read again."""
         from billing_core.migration_ports import ExpiryAdded
 
         expiry = items.retention_expiry(invoice.ledger)  # as every save computes it
         if not expiry:
             return ExpiryAdded()
         invoice_key = keys.invoice_key(invoice.provider_id, invoice.invoice_id)
-        marker_keys = invoice_marker_keys(invoice) + self._invoice_action_keys(invoice)
+        marker_keys = invoice_marker_keys(invoice)
         found = {
             (item["pk"], item["sk"]): item
             for item in self._batch_get(
                 [invoice_key, *marker_keys],
                 ConsistentRead=True,
-                ProjectionExpression=f"pk, sk, version, provider_id, invoice_id, expires_at, {MOVED_TO}",
+                ProjectionExpression="pk, sk, version, provider_id, invoice_id, expires_at",
             )
         }
         stored = found.get((invoice_key["pk"], invoice_key["sk"]))
@@ -1042,8 +1062,7 @@ class BillingRepository:
                 "TableName": self._table.name,
                 "Key": key,
                 "UpdateExpression": "SET expires_at = :expires",
-                "ConditionExpression": f"{_OF_THE_INVOICE} AND attribute_not_exists(expires_at)",
-                "ExpressionAttributeNames": {"#moved": MOVED_TO},
+                "ConditionExpression": "invoice_id = :invoice AND attribute_not_exists(expires_at)",
                 "ExpressionAttributeValues": {
                     ":invoice": invoice.invoice_id,
                     ":expires": expiry["expires_at"],
@@ -1135,9 +1154,6 @@ def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
         ) from error
 
 
-# A marker or an action that names the invoice; an action moved to another id keeps its own
-# TTL (rekey_action: already past).
-_OF_THE_INVOICE = "invoice_id = :invoice AND attribute_not_exists(#moved)"
 _HELD_BY_NONE_OR_THIS_PROVIDER = "attribute_not_exists(provider_id) OR provider_id = :provider"
 
 
@@ -1206,11 +1222,9 @@ def invoice_marker_keys(invoice: Invoice) -> list[dict[str, Any]]:
 
 
 def _lacks_expiry(marker: dict[str, Any] | None, invoice: Invoice) -> bool:
-    """A marker or action of this invoice without the TTL (none, another invoice's or a
-    moved action: left alone)."""
+    """A marker of this invoice without the TTL (none, or another invoice's: left alone)."""
     return (
         marker is not None
-        and MOVED_TO not in marker
         and marker.get("invoice_id") == invoice.invoice_id
         and marker.get("provider_id", invoice.provider_id) == invoice.provider_id
         and "expires_at" not in marker

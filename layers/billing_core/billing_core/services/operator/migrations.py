@@ -19,8 +19,7 @@ expiry (legal-nl.md §8: "kept 7 years after the end of the year they were settl
 obligation), then deleted"): since that deploy every save of a settled invoice writes the
 table's TTL on it and on the markers that serve only it (its kenmerk's, its lines'), but an
 invoice settled before is never saved again and would be kept forever. Each settled
-invoice without it, and each of its markers and open actions without it (an objection
-holds the patient's message and e-mail address, R29), gets the expiry a save computes
+invoice without it, and each of its markers without it, gets the expiry a save computes
 (the adapter's retention_expiry, from the ledger alone), on condition that the invoice is
 still the version read: a reversal saved meanwhile reopens it (R12), and then the run
 reads it again. Open invoices are left alone: they are kept, and their save will date them.
@@ -352,7 +351,7 @@ def _handover_day(action: OpenAction) -> date:
 SETTLED_INVOICE_EXPIRY = "settled-invoice-expiry"
 EXPIRY_COUNTS = (
     "invoice_expiries_written",  # settled invoices' own TTL this run wrote
-    "marker_expiries_written",  # their markers' (kenmerk, lines) and open actions' (R23)
+    "marker_expiries_written",  # their markers' (kenmerk, lines)
     "expiries_present",  # settled invoices whose items all had it: nothing written
     "open_invoices_skipped",  # owed either way: kept, no expiry
 )
