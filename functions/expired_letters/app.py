@@ -1,6 +1,6 @@
 """DynamoDB stream of the billing table, the invoices its TTL removed -> their letters'
-PDFs deleted from the output bucket (legal-nl.md §8: letters are kept 7 years after the
-end of the year the invoice was settled, then deleted)."""
+PDFs deleted from the output bucket, their actions expired (legal-nl.md §8: letters are
+kept 7 years after the end of the year the invoice was settled, then deleted)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,7 @@ with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
     from billing_core import bootstrap
-    from billing_core.correspondence.kept_letters import (
-        LettersDeleted,
-        delete_letters_of_expired,
-    )
+    from billing_core.correspondence.kept_letters import LettersDeleted, invoice_expired
     from billing_core.entrypoints.expired_invoices import expired_letters_handler
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.invoices.invoice import Invoice
@@ -23,7 +20,7 @@ metrics = Metrics()
 
 
 def delete_letters(invoice: Invoice) -> LettersDeleted:
-    return delete_letters_of_expired(invoice, bootstrap.current().expired_letters_context())
+    return invoice_expired(invoice, bootstrap.current().expired_letters_context())
 
 
 lambda_handler = expired_letters_handler(delete_letters, logger=logger, metrics=metrics)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.correspondence.kept_letters import ExpiredInvoiceStore
 from billing_core.ports import (
     AuditLog,
     BankCreditLinks,
@@ -31,6 +32,7 @@ from tests.unit.payment_fakes import CheckoutsInMemory, LinksInMemory
 
 FAKES = {
     BillingStore: FakeStore,
+    ExpiredInvoiceStore: FakeStore,
     DunningStore: FakeStore,
     RetrocessionStore: FakeStore,
     ProviderStore: FakeStore,

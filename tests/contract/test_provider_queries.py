@@ -37,11 +37,14 @@ def test_one_action_is_found_by_its_id_and_only_by_its_own_practice(store):
 
 def test_the_practice_marks_an_action_done_and_open_again(store):
     store.add_action(action("objection-7"))
-    done = store.set_action_state(A, "objection-7", ActionState.DONE)
+    done = store.set_action_state(A, "objection-7", ActionState.DONE, NOON.date())
     assert done == action("objection-7").done()
     assert store.get_action(A, "objection-7") == done
-    assert store.set_action_state(B, "objection-7", ActionState.DONE) is None
-    assert store.set_action_state(A, "objection-7", ActionState.OPEN).state is ActionState.OPEN
+    assert store.set_action_state(B, "objection-7", ActionState.DONE, NOON.date()) is None
+    assert (
+        store.set_action_state(A, "objection-7", ActionState.OPEN, NOON.date()).state
+        is ActionState.OPEN
+    )
 
 
 def test_the_handovers_of_a_week_are_read_by_their_days_and_practice(store):

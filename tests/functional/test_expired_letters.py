@@ -86,6 +86,7 @@ def test_letters_are_kept_until_7_years_after_the_year_of_settling_then_deleted(
         "deleted": 2,
         "kept_for_another_invoice": 0,
         "left_to_backstop": 0,
+        "actions_expired": 0,  # it had none
     }
     printed = sandbox.output_keys("print/")
     assert invoice_pdf not in printed

@@ -49,14 +49,19 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
+from billing_core.providers.actions import (
+    ActionState,
+    OpenAction,
+    handover_action_id,
+    kept_until_once_set,
+)
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.week import Week
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, amsterdam_day
 from billing_core.shared.stored_files import FilePage, StoredFile
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems, as in the DynamoDB adapter
@@ -97,6 +102,8 @@ class FakeStore:
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
+        # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
+        self.action_kept_until: dict[tuple[str, str], date | None] = {}  # (provider, id)
         self.retrocessions: dict[tuple[str, str], StatementSummary] = {}  # (provider, week)
         self.blocks: dict[tuple[str, str], PatientBlock] = {}  # (provider, patient)
         self.changes: dict[BlockChangeKey, BlockChange] = {}
@@ -493,7 +500,7 @@ class FakeStore:
         )
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState
+        self, provider_id: str, action_id: str, state: ActionState, on: date
     ) -> OpenAction | None:
         self.calls.append("set_action_state")
         found = self.get_action(provider_id, action_id)
@@ -501,6 +508,8 @@ class FakeStore:
             return None
         changed = replace(found, state=state)
         self.actions[action_key(changed)] = changed
+        if not changed.invoice_id:  # one about an invoice keeps what its removal gave it
+            self.action_kept_until[provider_id, action_id] = kept_until_once_set(changed, state, on)
         return changed
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
@@ -510,6 +519,14 @@ class FakeStore:
             for a in self.all_actions()
             if (a.provider_id, a.invoice_id) == (provider_id, invoice_id)
         ]
+
+    def expire_invoice_actions(self, provider_id: str, invoice_id: str, at: datetime) -> int:
+        """As the adapter: the invoice's actions get the TTL ``at`` (kept through its day)."""
+        self.calls.append("expire_invoice_actions")
+        expired = self.invoice_actions(provider_id, invoice_id)
+        for action in expired:
+            self.action_kept_until[provider_id, action.action_id] = amsterdam_day(at)
+        return len(expired)
 
     # --- the provider's invoice list (R26) --------------------------------------------------
 

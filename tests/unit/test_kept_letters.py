@@ -15,7 +15,7 @@ from billing_core.correspondence.kept_letters import (
     kept_letters,
 )
 from billing_core.invoices.invoice import Channel, Correspondence, CoveredInvoice, Reminder
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_invoice
 from tests.unit.fake_store import FakeStore, FilesInMemory
 
@@ -61,7 +61,7 @@ def expire(removed, still_stored=()):
     files = FilesInMemory()
     for key in (INVOICE_PDF, REMINDER_PDF, NOTICE_PDF, "print/other.pdf"):
         files.put(key, b"%PDF", "application/pdf")
-    ctx = ExpiredLettersContext(FakeStore(still_stored), files)
+    ctx = ExpiredLettersContext(FakeStore(still_stored), files, FixedClock(date(2034, 1, 1)))
     return delete_letters_of_expired(removed, ctx), set(files.files)
 
 

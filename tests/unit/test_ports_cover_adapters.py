@@ -12,6 +12,7 @@ from billing_core import ports
 from billing_core.adapters.dynamo.audit import DynamoAuditLog
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.correspondence.kept_letters import ExpiredInvoiceStore
 from billing_core.providers.retrocession_run import RetrocessionStore
 
 INSTRUMENTATION = {"client"}  # make bench counts the requests on it; no use case calls it
@@ -24,7 +25,7 @@ def declared_on_ports() -> set[str]:
         if inspect.isclass(value) and issubclass(value, Protocol) and value is not Protocol
     ]
     names = set()
-    for protocol in [*protocols, RetrocessionStore]:
+    for protocol in [*protocols, RetrocessionStore, ExpiredInvoiceStore]:
         names |= {name for name in dir(protocol) if not name.startswith("_")}
     return names
 

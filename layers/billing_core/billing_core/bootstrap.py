@@ -373,7 +373,9 @@ class Runtime:
     def expired_letters_context(self) -> ExpiredLettersContext:
         from billing_core.correspondence.kept_letters import ExpiredLettersContext
 
-        return ExpiredLettersContext(store=self.repository, files=self.output_files)
+        return ExpiredLettersContext(
+            store=self.repository, files=self.output_files, clock=self.clock
+        )
 
 
 def _key(secret_arn: str, local_key: SecretStr, variable: str) -> bytes:

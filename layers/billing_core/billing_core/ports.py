@@ -290,8 +290,10 @@ class ProviderStore(BillingStore, Protocol):
     (services.provider): every read keyed by the token's provider (R26)."""
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState
-    ) -> OpenAction | None: ...
+        self, provider_id: str, action_id: str, state: ActionState, on: date
+    ) -> OpenAction | None:
+        """Set by the provider on the day ``on``; kept as kept_until_once_set says."""
+        ...
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
         """One invoice's actions, oldest first, without reading the tenant's others."""

@@ -17,14 +17,25 @@ dunning/steps.send_reminder). The one case it cannot tell is a letter of a remin
 was superseded since (undelivered, or overtaken by a deferral) whose lead is the removed
 invoice: that PDF is left to the bucket's backstop rule (template.yaml), not deleted while
 another invoice may still need it.
+
+The invoice's open actions (an objection holds the patient's message and e-mail address, a
+bounce the recipients, R29) are kept as long as it is, and expire with it: the same
+removal gives them the table's TTL of the moment (``expire_actions_of_expired``), so the
+TTL removes them shortly after (no function deletes from the billing table).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 from billing_core.invoices.invoice import Channel, Correspondence, Invoice
 from billing_core.ports import BillingStore, FileStore
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from billing_core.shared.clock import Clock
 
 # The prefix a letter's second notice puts before its reminder's letter id
 # (dunning/letters.event_id).
@@ -79,19 +90,45 @@ def _with_its_invoices(invoice: Invoice, letter: Correspondence, key: str) -> Ke
     return KeptLetter(key, others, others_known=lead_id != invoice.invoice_id)
 
 
+class ExpiredInvoiceStore(BillingStore, Protocol):
+    """What this function needs on top of the billing store (a port kept here: only the
+    expired-letters function loads it)."""
+
+    def expire_invoice_actions(self, provider_id: str, invoice_id: str, at: datetime) -> int:
+        """Give the removed invoice's actions the table's TTL ``at``; how many it has."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ExpiredLettersContext:
-    store: BillingStore
+    store: ExpiredInvoiceStore
     files: FileStore
+    clock: Clock
 
 
 @dataclass(frozen=True, slots=True)
 class LettersDeleted:
-    """What became of the removed invoice's kept PDFs (counts only: no key, R29)."""
+    """What became of the removed invoice's kept PDFs, and how many of its actions were
+    expired (counts only: no key, R29)."""
 
     deleted: int = 0
     kept_for_another_invoice: int = 0
     left_to_backstop: int = 0
+    actions_expired: int = 0
+
+
+def invoice_expired(invoice: Invoice, ctx: ExpiredLettersContext) -> LettersDeleted:
+    """What the table's TTL removing ``invoice`` sets off: its letters deleted, its
+    actions expired (legal-nl.md §8). Both idempotent: the stream may deliver it twice."""
+    letters = delete_letters_of_expired(invoice, ctx)
+    return replace(letters, actions_expired=expire_actions_of_expired(invoice, ctx))
+
+
+def expire_actions_of_expired(invoice: Invoice, ctx: ExpiredLettersContext) -> int:
+    """Give the removed invoice's actions the TTL of now: kept no longer than it (§8)."""
+    return ctx.store.expire_invoice_actions(
+        invoice.provider_id, invoice.invoice_id, ctx.clock.now()
+    )
 
 
 def delete_letters_of_expired(invoice: Invoice, ctx: ExpiredLettersContext) -> LettersDeleted:

@@ -53,8 +53,8 @@ def _removed_by_ttl(record: Mapping[str, Any]) -> dict[str, Any] | None:
 def expired_letters_handler(
     delete_letters: DeleteLetters, *, logger: Logger, metrics: Metrics
 ) -> LambdaHandler:
-    """The Lambda handler that calls ``delete_letters(invoice)`` for every invoice the TTL
-    removed. An error fails the batch: the stream retries it (deleting is idempotent) and
+    """The Lambda handler that calls ``delete_letters(invoice)`` (its letters deleted and
+    its actions expired) for every invoice the TTL removed. An error fails the batch: the stream retries it (deleting is idempotent) and
     its last failure goes to the on-failure queue."""
 
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
@@ -65,6 +65,9 @@ def expired_letters_handler(
             for name in totals:
                 totals[name] += getattr(done, name)
         metrics.add_metric(name="Letters_deleted", unit=MetricUnit.Count, value=totals["deleted"])
+        metrics.add_metric(
+            name="Actions_expired", unit=MetricUnit.Count, value=totals["actions_expired"]
+        )
         answer = {"invoices": len(invoices), **totals}
         logger.info("letters of expired invoices", extra=answer)
         return answer

@@ -5,6 +5,13 @@ to the collection agency (R19), a dental plan without a price quote (R6), a mino
 invoice without a parent or guardian to address it to (R40), a payout the bank
 returned (issue 19: no invoice, ``invoice_id`` is empty). The provider
 sets each one to done; nothing here decides for the provider.
+
+How long an action is kept (legal-nl.md §8, R29: an objection holds the patient's message
+and e-mail address, a bounce the recipients): an action about an invoice as long as its
+invoice, whatever its state; when the table's TTL removes the invoice, the expired-invoices
+stream function expires its actions (correspondence/kept_letters.py). One about no invoice
+(a returned payout, an ignored upload version) is kept a year after the provider set it
+done, as "1 year for lists once resolved" (``kept_until_once_set``).
 """
 
 from __future__ import annotations
@@ -74,6 +81,20 @@ class OpenAction:
 
     def done(self) -> OpenAction:
         return replace(self, state=ActionState.DONE)
+
+
+def kept_until_once_set(action: OpenAction, state: ActionState, on: date) -> date | None:
+    """The last day an action about no invoice is kept once the provider set it to
+    ``state`` on ``on``: a year after it was done, kept (None) again once reopened ("1 year
+    for lists once resolved"). Not asked of one about an invoice: it expires with it."""
+    if action.invoice_id or state is not ActionState.DONE:
+        return None
+    return _a_year_after(on)
+
+
+def _a_year_after(day: date) -> date:
+    """The same day a year later (29 February: the 28th), legal-nl.md §8."""
+    return day.replace(year=day.year + 1, day=min(day.day, 28 if day.month == 2 else day.day))
 
 
 def new_action_id() -> str:

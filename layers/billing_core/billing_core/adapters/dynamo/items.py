@@ -36,6 +36,8 @@ Key design (one table, pk/sk):
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 A settled invoice, its REFERENCE# marker and its lines' CLAIM markers carry the table's TTL
 ``expires_at`` (retention_expiry, legal-nl.md §8); an open one has none.
+An invoice's ACTION# items get it when the TTL removes the invoice (the expired-invoices
+stream, expire_invoice_actions); an action about no invoice a year after it was set done.
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
 invoices the daily run must look at on that day; one patient's invoices due the same day
@@ -219,7 +221,11 @@ def retention_expiry(ledger: Sequence[LedgerEntry]) -> Item:
     """The table's TTL on a settled invoice and on the markers that serve only it: the
     end of the last day it is kept, Europe/Amsterdam (legal-nl.md §8); none while it is
     open. Every save writes the whole item, so a reopened invoice loses it."""
-    last_day = kept_until(ledger)
+    return expiry_after(kept_until(ledger))
+
+
+def expiry_after(last_day: date | None) -> Item:
+    """The TTL at the end of ``last_day`` in the Netherlands; none (kept) for None."""
     if last_day is None:
         return {}
     day_after = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)

@@ -45,7 +45,12 @@ from billing_core.ports import (
     checked_declaration_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionState, OpenAction, handover_action_id
+from billing_core.providers.actions import (
+    ActionState,
+    OpenAction,
+    handover_action_id,
+    kept_until_once_set,
+)
 from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
@@ -221,14 +226,21 @@ class BillingRepository:
         return items.action_from_item(item) if item and MOVED_TO not in item else None
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState
+        self, provider_id: str, action_id: str, state: ActionState, on: date
     ) -> OpenAction | None:
-        """The provider marks an action done or open (R23); None if it has no such action."""
-        action = self.get_action(provider_id, action_id)
-        if action is None:
+        """The provider marks an action done or open on ``on`` (R23); None if it has no
+        such action. Its TTL (legal-nl.md §8): one about no invoice a year after done
+        (kept_until_once_set); one about an invoice keeps the one its invoice's removal
+        gave it, if any (expire_invoice_actions)."""
+        item = self._get(keys.action_key(provider_id, action_id))
+        if not item or MOVED_TO in item:
             return None
-        changed = replace(action, state=state)
-        self.put_action(changed)
+        changed = replace(items.action_from_item(item), state=state)
+        if changed.invoice_id:
+            ttl = {"expires_at": item["expires_at"]} if "expires_at" in item else {}
+        else:
+            ttl = items.expiry_after(kept_until_once_set(changed, state, on))
+        self._table.put_item(Item=items.action_to_item(changed) | ttl)
         return changed
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
@@ -958,8 +970,8 @@ class BillingRepository:
             self._expire_marker(key, invoice.invoice_id, after)
 
     def _expire_marker(self, key: dict[str, Any], invoice_id: str, expiry: dict[str, Any]) -> None:
-        """Only a marker that exists and names this invoice: none is made, and an
-        insurer-bound line's or another invoice's is left alone."""
+        """Only a marker (or action) that exists and names this invoice: none is made, and
+        an insurer-bound line's or another invoice's is left alone."""
         update: dict[str, Any] = {
             "Key": key,
             "UpdateExpression": "SET expires_at = :expires" if expiry else "REMOVE expires_at",
@@ -972,6 +984,26 @@ class BillingRepository:
         except ClientError as error:
             if _code(error) != "ConditionalCheckFailedException":
                 raise
+
+    def expire_invoice_actions(self, provider_id: str, invoice_id: str, at: datetime) -> int:
+        """The table's TTL removed the invoice (legal-nl.md §8): its actions get the TTL
+        ``at`` (now, so the TTL removes them shortly; no function deletes from the table).
+        One Query on their by-provider partition, then one conditional UpdateItem each:
+        only an action that still names the invoice (a moved one is off the index).
+        Idempotent: a stream record handled twice writes the same. The number found."""
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :invoice",
+            "ExpressionAttributeValues": {
+                ":invoice": keys.invoice_actions_partition(provider_id, invoice_id)
+            },
+            "ProjectionExpression": "pk, sk",
+        }
+        found = [{"pk": item["pk"], "sk": item["sk"]} for item in self._query_all(query)]
+        expiry = {"expires_at": items.expires_at(at, timedelta(0))}
+        for key in found:
+            self._expire_marker(key, invoice_id, expiry)
+        return len(found)
 
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         """For an invoice settled before its save wrote an expiry (migration version 2):

@@ -70,7 +70,7 @@ def update_action(
     ``state`` done. None when the provider has no such action."""
     provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
-        return ctx.store.set_action_state(provider_id, action_id, state)
+        return ctx.store.set_action_state(provider_id, action_id, state, ctx.clock.today())
     if state is not ActionState.DONE:
         raise InvalidInput("body.state", "a decision closes the action: send state done")
     return decide_coulance(user, action_id, decision, ctx)
