@@ -51,3 +51,18 @@ def test_another_practice_never_sees_the_actions(store):
     assert store.add_action(action("1", B)) is True
     assert store.list_actions(B) == [action("1", B)]
     assert store.list_actions(A) == [action("1")]
+
+
+def test_a_decision_is_written_once_and_the_first_one_stays(store):
+    """R28, R17 (audit retries D1): apply and decline of one proposal at once; the store
+    keeps the decision written first and answers it to the other, whose write changes
+    nothing. An action that is not there is None."""
+    proposal = action("coulance-1")
+    store.add_action(proposal)
+    applied = replace(proposal, details={**proposal.details, "decision": "apply"}).done()
+    declined = replace(proposal, details={**proposal.details, "decision": "decline"}).done()
+
+    assert store.decide_action(applied) == applied
+    assert store.decide_action(declined) == applied
+    assert store.list_actions(A) == [applied]
+    assert store.decide_action(action("never-made")) is None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
@@ -1204,12 +1203,10 @@ def _large_declaration(lines: int) -> bytes:
 
 
 def test_a_file_of_100_000_lines_parses_into_100_000_claims():
-    data = _large_declaration(100_000)
-    started = time.perf_counter()
-    result = parse(data)
-    elapsed = time.perf_counter() - started
+    """The largest file R1 accepts parses whole. How fast is the benchmark's to say (make
+    bench (b) and the 100,000-line figure), not a timed test's on a shared machine."""
+    result = parse(_large_declaration(100_000))
     assert result.findings == [] and len(result.claims) == 100_000
-    assert elapsed < 10, f"{elapsed:.1f} s"  # about 1 s on a laptop; generous for CI
 
 
 def test_a_file_of_100_001_lines_is_too_large():
