@@ -54,8 +54,9 @@ def expired_letters_handler(
     delete_letters: DeleteLetters, *, logger: Logger, metrics: Metrics
 ) -> LambdaHandler:
     """The Lambda handler that calls ``delete_letters(invoice)`` (its letters deleted and
-    its actions expired) for every invoice the TTL removed. An error fails the batch: the stream retries it (deleting is idempotent) and
-    its last failure goes to the on-failure queue."""
+    its actions expired) for every invoice the TTL removed. An error fails the batch: the
+    stream retries it (deleting is idempotent) and its last failure goes to the on-failure
+    queue."""
 
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
         invoices = expired_invoices(event)
