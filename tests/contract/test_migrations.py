@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.migration_ports import ExpiryAdded
+from billing_core.invoices.retention_migration import ExpiryAdded
 from billing_core.ports import InvoiceFilter, ReferenceHolder
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.shared.clock import AMSTERDAM

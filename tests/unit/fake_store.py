@@ -31,7 +31,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import matches as name_matches
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.invoices.retention import kept_until
-from billing_core.migration_ports import ExpiryAdded
+from billing_core.invoices.retention_migration import ExpiryAdded
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.ports import (
     EVERY_INVOICE,

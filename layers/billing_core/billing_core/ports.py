@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
-    from billing_core.migration_ports import ExpiryAdded
+    from billing_core.invoices.retention_migration import ExpiryAdded
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit

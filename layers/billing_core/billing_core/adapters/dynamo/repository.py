@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     # reads or writes these aggregates does not load them (issue 11 item 5).
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
-    from billing_core.migration_ports import ExpiryAdded
+    from billing_core.invoices.retention_migration import ExpiryAdded
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -1011,7 +1011,7 @@ class BillingRepository:
         expiry in one transaction that holds the invoice to the version read: its own
         expiry on that condition (or a check of it), each marker's on condition it names
         the invoice and has none. A change in between cancels it: changed, read again."""
-        from billing_core.migration_ports import ExpiryAdded
+        from billing_core.invoices.retention_migration import ExpiryAdded
 
         expiry = items.retention_expiry(invoice.ledger)  # as every save computes it
         if not expiry:

@@ -1,6 +1,6 @@
-"""What MigrationStore's writes answer (ports.MigrationStore), apart from the ports: only
-the operator's data migrations load it, so the ports cost no function that imports them
-a class more at its cold start (make bench (d))."""
+"""What the retention migration's write answers (ports.MigrationStore.add_retention_expiry),
+apart from invoices/retention.py and the ports: only the operator's data migrations load
+it, so no other function pays a class more at its cold start (make bench (d))."""
 
 from __future__ import annotations
 
