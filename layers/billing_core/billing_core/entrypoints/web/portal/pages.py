@@ -430,35 +430,16 @@ def _change(
     """A change of a staff member (R32) on the invoice page. Once done, to the page
     (POST/redirect/GET: a reload shows the page and sends nothing); refused, the page
     with why not and the form as it was filled in."""
-    t = portal_texts(request.language)
-    entered = {form_name: dict(request.form)}
-    try:
-        changed = change(parse())
-    except (ValidationError, InvalidInput) as invalid:
-        error = _invalid_form(invalid, form_name, t)
-        wrong = {form_name: _in_form_order(form_name, _invalid_names(invalid))}
+    changed, refused = _attempt(form_name, lambda: change(parse()), request.language)
+    if refused is not None:
         return invoice_page(
             request,
             invoice_id,
             ctx,
-            status=HTTPStatus.BAD_REQUEST,
-            entered=entered,
-            error=error,
-            invalid=wrong,
-        )
-    except Forbidden:
-        raise  # the role's refusal: 403 (web.py)
-    except Refused as refusal:
-        error = t("refused", reason=_refusal_reason(refusal, t))
-        wrong = {form_name: _in_form_order(form_name, REFUSED_FIELDS.get(refusal.code, ()))}
-        return invoice_page(
-            request,
-            invoice_id,
-            ctx,
-            status=HTTPStatus.CONFLICT,
-            entered=entered,
-            error=error,
-            invalid=wrong,
+            status=refused.status,
+            entered={form_name: dict(request.form)},
+            error=refused.error,
+            invalid=refused.invalid,
         )
     if changed is None:
         return not_found(request)
@@ -526,6 +507,37 @@ PERCENTAGES = frozenset({"percentage", "minimum_percentage"})
 HOW_TO_TYPE = {"amount": "amount_how_to_type"} | dict.fromkeys(
     PERCENTAGES, "percentage_how_to_type"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FormRefused:
+    """Why a change form was not carried out, for the page that shows it again: its
+    status, the sentence, and the form's fields it is about (marked invalid)."""
+
+    status: HTTPStatus
+    error: str
+    invalid: dict[str, tuple[str, ...]]
+
+
+def _attempt(
+    form: str, carry_out: Callable[[], Any], language: str
+) -> tuple[Any, FormRefused | None]:
+    """Carry out a change form (R35): what it changed, or why not: its fields checked
+    wrong (400), or a refusal of the services (409), each naming the fields by the form's
+    order. The role's refusal is not the form's: it stays a 403 (web.py)."""
+    t = portal_texts(language)
+    try:
+        return carry_out(), None
+    except (ValidationError, InvalidInput) as invalid:
+        wrong = _in_form_order(form, _invalid_names(invalid))
+        error = _invalid_form(invalid, form, t)
+        return None, FormRefused(HTTPStatus.BAD_REQUEST, error, {form: wrong})
+    except Forbidden:
+        raise
+    except Refused as refusal:
+        wrong = _in_form_order(form, REFUSED_FIELDS.get(refusal.code, ()))
+        error = t("refused", reason=_refusal_reason(refusal, t))
+        return None, FormRefused(HTTPStatus.CONFLICT, error, {form: wrong})
 
 
 def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) -> str:
@@ -848,28 +860,15 @@ def _settings_change(
     """The settings page again with why not, or, once done, a fresh one (so a reload
     does not post the form again). ``form``: the key the template fills in again from
     what was entered (the setting's name, or "invite"), and its FORM_FIELDS."""
-    t = portal_texts(request.language)
-    entered = {form: dict(request.form)}
-    try:
-        changed = carry_out()
-    except (ValidationError, InvalidInput) as invalid:
-        error = _invalid_form(invalid, form, t)
-        wrong = {form: _in_form_order(form, _invalid_names(invalid))}
+    changed, refused = _attempt(form, carry_out, request.language)
+    if refused is not None:
         return settings(
             request,
             ctx,
-            status=HTTPStatus.BAD_REQUEST,
-            entered=entered,
-            error=error,
-            invalid=wrong,
-        )
-    except Forbidden:
-        raise  # the role's refusal: 403 (web.py)
-    except Refused as refusal:
-        error = t("refused", reason=_refusal_reason(refusal, t))
-        wrong = {form: _in_form_order(form, REFUSED_FIELDS.get(refusal.code, ()))}
-        return settings(
-            request, ctx, status=HTTPStatus.CONFLICT, entered=entered, error=error, invalid=wrong
+            status=refused.status,
+            entered={form: dict(request.form)},
+            error=refused.error,
+            invalid=refused.invalid,
         )
     if changed is None:
         return not_found(request)
