@@ -293,6 +293,42 @@ def test_a_same_file_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too():
     ]
 
 
+def test_a_credit_without_a_link_settled_unlike_its_look_alike_debit_is_reported():
+    """CSV (interfaces.md §1a) has no column naming the line a credit reverses, so a CSV
+    credit is rated on its own code and date. When that settles it unlike a debit of the
+    same patient with its amount and code in the file, the report warns (vektis.md §1)."""
+    # Given the dental seed's rules (M 100% to the insurer, C 75%) and a correction
+    # 'CR-M03' written the way the sample file writes its 'CR-C11'
+    fluoride = claim("M", insurer_uzovi=VGZ, treatment_code="M03", unit_price_cents=1437)
+    correction = claim("cM", insurer_uzovi=VGZ, treatment_code="CR-M03", unit_price_cents=-1437)
+    control = claim("C", insurer_uzovi=VGZ, treatment_code="C11", unit_price_cents=2350)
+    rules = (
+        CoverageRule(code_prefix="M", contracted_percentage=Decimal(100)),
+        CoverageRule(code_prefix="C", contracted_percentage=Decimal(75)),
+    )
+    # When the file is planned
+    plan = _plan(control, fluoride, correction, coverage_rules=rules)
+    # Then the routing stays (nothing links them), and the report names the look-alike
+    assert [line.claim.claim_ref for line in plan.insurer_lines] == ["M"]
+    [finding] = plan.findings
+    assert (finding.code, finding.severity, finding.claim_ref) == (
+        "CREDIT_SETTLED_UNLIKE_ITS_DEBIT",
+        Severity.WARNING,
+        "cM",
+    )
+    assert "M (" in finding.message("nl") and "zorgverzekeraar" in finding.message("nl")
+    assert "M (" in finding.message("en") and "insurer" in finding.message("en")
+
+
+def test_a_credit_without_a_link_settled_like_its_look_alike_debit_is_not_reported():
+    # Given the sample file's own correction: 'CR-C11' of a C11, both 75% (TDV26-0019)
+    control = claim("C", treatment_code="C11", unit_price_cents=2350)
+    correction = claim("cC", treatment_code="CR-C11", unit_price_cents=-2350)
+    other = claim("V", treatment_code="V21", unit_price_cents=5000)
+    # Then nothing is reported: the credit settles as its debit does
+    assert _plan(control, other, correction).findings == []
+
+
 # --- the issued invoice ------------------------------------------------------------------------
 
 

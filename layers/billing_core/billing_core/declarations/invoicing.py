@@ -248,13 +248,16 @@ def _plan_patient(
     """One pass over the patient's claims: route each line, keep the totals the rules need."""
     lines: list[InvoiceLine] = []
     amount_due = care_total = 0
-    has_quote = False
+    has_quote = unlinked_credit = False
     for claim in claims:
         amount = claim.quantity * claim.unit_price_cents
         if claim.line_type is _CARE:
             care_total += amount
             has_quote = has_quote or bool(claim.price_quote_ref)
-        reversed_line = credits.line_reversed_by(claim) if amount < 0 else None
+        reversed_line = None
+        if amount < 0:
+            reversed_line = credits.line_reversed_by(claim)
+            unlinked_credit = unlinked_credit or not claim.reverses_claim_ref
         if reversed_line is None:
             routing = router.route(claim, amount)
         else:
@@ -264,6 +267,11 @@ def _plan_patient(
         else:
             lines.append(invoice_line(claim, routing.reimbursed_cents, reversed_line))
             amount_due += amount - routing.reimbursed_cents
+    if unlinked_credit:
+        # Here, not at import: only a CSV credit line names no line (no cold start pays).
+        from billing_core.declarations.unlinked_credits import unlinked_credit_findings
+
+        plan.findings.extend(unlinked_credit_findings(claims, router.route))
     if not lines:
         return
     if amount_due <= 0:
