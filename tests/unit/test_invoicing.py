@@ -187,6 +187,148 @@ def test_credits_that_outweigh_the_debits_invoice_nothing_and_say_why():
     }
 
 
+# --- a credit of a line in the same file (vektis.md §1, R5, R27) -------------------------------
+# The same correction gives the same money whichever file it arrives in: a credit line
+# settles like its debit, as a credit of an earlier upload does (credit_corrections.py).
+
+ONLY_2025 = {2025: frozenset({ZILVEREN_KRUIS})}  # a contract that ended on 31 December 2025
+
+
+def _paramedical(percentage: int, contracted=None):  # type: ignore[no-untyped-def]
+    return dict(
+        care_kind=CareKind.PARAMEDICAL,
+        contracted_insurers=contracted or {2026: frozenset({ZILVEREN_KRUIS})},
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(percentage)),),
+    )
+
+
+def test_two_half_credits_in_the_same_file_give_back_exactly_the_lines_deduction():
+    # Given a unit of 11.50 of which the insurer pays 75% (862.5 -> 8.63), reversed in two
+    # halves in the same file, and another line of 50.00 (12.50 for the patient)
+    unit = claim("A", treatment_code="1000", unit_price_cents=1150)
+    halves = [
+        claim(ref, treatment_code="1000", unit_price_cents=-575, reverses_claim_ref="A")
+        for ref in ("c1", "c2")
+    ]
+    other = claim("B", treatment_code="1000", unit_price_cents=5000)
+    # When the file is planned
+    (draft,) = _plan(unit, *halves, other, **_paramedical(75)).drafts
+    # Then the halves give back 4.32 and 4.31, as two credits in later files do (R27: to
+    # the cent), and the invoice asks the other line's patient share only (R5)
+    assert [line.reimbursed_cents for line in draft.lines] == [863, -432, -431, 3750]
+    assert draft.amount_due_cents == 1250
+
+
+def test_a_same_file_credit_dated_after_the_contracts_end_gives_back_its_lines_deduction():
+    # Given a line of 2025-12-20 when the practice was contracted (75%: 75.00 deducted),
+    # reversed in full by a credit dated 2026-01-05, and a 2026 line of 200.00 (no contract)
+    debit = claim(
+        "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
+    )
+    reversal = claim(
+        "cA",
+        treatment_code="1000",
+        treatment_date=date(2026, 1, 5),
+        unit_price_cents=-10000,
+        reverses_claim_ref="A",
+    )
+    other = claim(
+        "B", treatment_code="1000", treatment_date=date(2026, 1, 5), unit_price_cents=20000
+    )
+    # When the file is planned
+    (draft,) = _plan(debit, reversal, other, **_paramedical(75, ONLY_2025)).drafts
+    # Then the credit takes back the 75.00 deducted on the line it reverses, not its own
+    # date's 0%, and belongs to that line's coverage date (as credit_corrections books it)
+    credit_line = draft.lines[1]
+    assert (credit_line.reimbursed_cents, credit_line.coverage_date) == (-7500, date(2025, 12, 20))
+    assert draft.amount_due_cents == 20000
+
+
+def test_a_same_file_full_credit_across_the_contracts_end_cancels_out():
+    # Given only the line and its full credit of the case above
+    debit = claim(
+        "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
+    )
+    reversal = claim(
+        "cA",
+        treatment_code="1000",
+        treatment_date=date(2026, 1, 5),
+        unit_price_cents=-10000,
+        reverses_claim_ref="A",
+    )
+    plan = _plan(debit, reversal, **_paramedical(75, ONLY_2025))
+    # Then they cancel out (a warning), not "nothing to invoice" (a rejection)
+    assert plan.drafts == [] and plan.cancelled_out == [debit, reversal]
+    assert {f.code for f in plan.findings} == {"LINES_CANCEL_OUT"}
+
+
+def test_a_same_file_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too():
+    # Given a line of 2025-12-20 the contracted insurer paid in full (to the export),
+    # reversed by a credit dated 2026-01-05 (no contract), and a 2026 line of 200.00
+    debit = claim(
+        "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
+    )
+    reversal = claim(
+        "cA",
+        treatment_code="1000",
+        treatment_date=date(2026, 1, 5),
+        unit_price_cents=-10000,
+        reverses_claim_ref="A",
+    )
+    other = claim(
+        "B", treatment_code="1000", treatment_date=date(2026, 1, 5), unit_price_cents=20000
+    )
+    # When the file is planned
+    plan = _plan(debit, reversal, other, **_paramedical(100, ONLY_2025))
+    # Then the credit nets its line in the insurer-claim export, the patient's invoice
+    # has the other line only, and the report says where the credit went
+    assert [(line.claim.claim_ref, line.reason) for line in plan.insurer_lines] == [
+        ("A", "fully_covered_by_contracted_insurer"),
+        ("cA", "credit_of_insurer_line"),
+    ]
+    (draft,) = plan.drafts
+    assert [line.claim_ref for line in draft.lines] == ["B"] and draft.amount_due_cents == 20000
+    assert [(f.code, f.severity, f.claim_ref, f.params) for f in plan.findings] == [
+        ("CREDIT_OF_INSURER_LINE", Severity.WARNING, "cA", {"reference": "A"}),
+    ]
+
+
+def test_a_credit_without_a_link_settled_unlike_its_look_alike_debit_is_reported():
+    """CSV (interfaces.md §1a) has no column naming the line a credit reverses, so a CSV
+    credit is rated on its own code and date. When that settles it unlike a debit of the
+    same patient with its amount and code in the file, the report warns (vektis.md §1)."""
+    # Given the dental seed's rules (M 100% to the insurer, C 75%) and a correction
+    # 'CR-M03' written the way the sample file writes its 'CR-C11'
+    fluoride = claim("M", insurer_uzovi=VGZ, treatment_code="M03", unit_price_cents=1437)
+    correction = claim("cM", insurer_uzovi=VGZ, treatment_code="CR-M03", unit_price_cents=-1437)
+    control = claim("C", insurer_uzovi=VGZ, treatment_code="C11", unit_price_cents=2350)
+    rules = (
+        CoverageRule(code_prefix="M", contracted_percentage=Decimal(100)),
+        CoverageRule(code_prefix="C", contracted_percentage=Decimal(75)),
+    )
+    # When the file is planned
+    plan = _plan(control, fluoride, correction, coverage_rules=rules)
+    # Then the routing stays (nothing links them), and the report names the look-alike
+    assert [line.claim.claim_ref for line in plan.insurer_lines] == ["M"]
+    [finding] = plan.findings
+    assert (finding.code, finding.severity, finding.claim_ref) == (
+        "CREDIT_SETTLED_UNLIKE_ITS_DEBIT",
+        Severity.WARNING,
+        "cM",
+    )
+    assert "M (" in finding.message("nl") and "zorgverzekeraar" in finding.message("nl")
+    assert "M (" in finding.message("en") and "insurer" in finding.message("en")
+
+
+def test_a_credit_without_a_link_settled_like_its_look_alike_debit_is_not_reported():
+    # Given the sample file's own correction: 'CR-C11' of a C11, both 75% (TDV26-0019)
+    control = claim("C", treatment_code="C11", unit_price_cents=2350)
+    correction = claim("cC", treatment_code="CR-C11", unit_price_cents=-2350)
+    other = claim("V", treatment_code="V21", unit_price_cents=5000)
+    # Then nothing is reported: the credit settles as its debit does
+    assert _plan(control, other, correction).findings == []
+
+
 # --- the issued invoice ------------------------------------------------------------------------
 
 

@@ -115,6 +115,39 @@ def test_a_line_and_its_credit_in_one_file_are_processed_not_rejected(ctx, store
     assert store.invoices == {}
 
 
+def _fresh_world() -> tuple[FakeStore, IngestContext]:
+    """A store and context of their own, like the fixtures', for a second path."""
+    new_store = FakeStore(providers=[PHYSIO, DENTAL])
+    files, queue = FilesInMemory(), FakeQueue()
+    return new_store, IngestContext(
+        new_store, files, queue, FixedClock(NOW), b"test-reference-key" * 2
+    )
+
+
+@pytest.mark.parametrize(
+    "cents, credits",
+    [(2400, [1000, 1400]), (2400, [1, 2399]), (1150, [575, 575]), (1150, [575])],
+    ids=["part-then-rest", "a-cent-then-rest", "two-halves", "one-half"],
+)
+def test_a_credit_in_the_same_file_settles_as_one_in_a_later_file(cents, credits):
+    """R5, R27, vektis.md §1: one correction, one amount, whichever file it arrives in.
+    A credit in the same file gives back its share of its line's deduction (given_back),
+    as credit_corrections books one of a later file, not its own rating."""
+    line = control(cents=cents)  # 75% reimbursed: 11.50 -> 8.63 (862.5 rounded up)
+    corrections = [credit(f"K{number}", line, part) for number, part in enumerate(credits)]
+    # Given the line and its credits in one file, and the same in a file each
+    (one_store, one_file), (later_store, later_files) = _fresh_world(), _fresh_world()
+    upload(one_file, [filling(), line, *corrections], "D1")
+    upload(later_files, [filling(), line], "D1")
+    for number, correction in enumerate(corrections):
+        upload(later_files, [correction], f"D{number + 2}")
+    # Then both invoices have the same lines with the same reimbursement, and ask the same
+    settled = [invoice_of(one_store), invoice_of(later_store, "D1")]
+    lines = [[(ln.claim_ref, ln.reimbursed_cents) for ln in i.lines] for i in settled]
+    assert lines[0] == lines[1]
+    assert settled[0].amount_due_cents == settled[1].amount_due_cents
+
+
 # --- the earlier invoice is corrected ----------------------------------------------------------
 
 

@@ -4,7 +4,8 @@ R3, R27, R28, R13).
 
 Practice software corrects a treatment it declared before by sending, in a later file, a
 credit line that names the line it reverses. A credit of a line in the same file is
-netted by invoicing (R4); this module takes the others:
+netted on that file's invoice by invoicing (R4), settled by the same rule as here
+(``given_back``; to the insurer with a line the insurer took); this module takes the others:
 
 - The reversed line is found by its claim marker (R3): the invoice it is on.
 - The credit becomes one more line of that invoice (negative, "Correctie: ..."), with two
@@ -32,7 +33,8 @@ netted by invoicing (R4); this module takes the others:
   (which reports the credit as already processed), queues the same event again.
 
 CSV (interfaces.md §1a) has no column for the reversed line: its negative lines are
-netted in their own file, so this applies to Vektis EI uploads.
+rated on their own in their own file (invoicing warns when that settles one unlike a
+look-alike line of the patient), so this applies to Vektis EI uploads.
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.credit_shares import given_back
 from billing_core.declarations.findings import Finding, Severity, euro_params
-from billing_core.declarations.invoicing import InsurerClaimLine
+from billing_core.declarations.invoicing import (
+    CREDIT_OF_INSURER_LINE,
+    CREDIT_OF_INSURER_REASON,
+    InsurerClaimLine,
+)
 from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.invoices.updates import save_change
@@ -54,7 +60,6 @@ from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest, Kno
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 
-INSURER_REASON = "credit_of_insurer_line"
 # Money that came in from the patient (net): a credit may never exceed it.
 _MONEY_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND})
 
@@ -242,9 +247,9 @@ def book_earlier_credits(
         if marker is None:
             run.refuse(credit, "CREDIT_LINE_UNKNOWN", {"reference": credit.reverses_claim_ref})
         elif not marker.invoice_id:
-            run.insurer_lines.append(InsurerClaimLine(credit, INSURER_REASON))
+            run.insurer_lines.append(InsurerClaimLine(credit, CREDIT_OF_INSURER_REASON))
             params = {"reference": credit.reverses_claim_ref}
-            warning = _finding("CREDIT_OF_INSURER_LINE", Severity.WARNING, credit, params)
+            warning = _finding(CREDIT_OF_INSURER_LINE, Severity.WARNING, credit, params)
             run.findings.append(warning)
         else:
             per_invoice.setdefault(marker.invoice_id, []).append(credit)

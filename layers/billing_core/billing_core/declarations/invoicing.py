@@ -2,7 +2,8 @@
 
 Claims of one patient in one file become one invoice with a line per treatment (R4);
 each line is routed by the line rules and the coverage component (R5, R6); lines the
-insurer takes go to the insurer-claim export instead.
+insurer takes go to the insurer-claim export instead. A credit line of a line in the same
+file settles like its line, as one of an earlier upload does (credit_corrections.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.credit_shares import given_back
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.rules.coverage import CoverageComponent
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
@@ -33,9 +35,14 @@ _INVOICE_IDS = uuid.UUID("6f1c3a52-8d0e-4b7a-9c55-0e2d7f4b9a10")
 MAX_LINES_PER_INVOICE = 90
 INVOICE_SPLIT = "INVOICE_SPLIT"
 LINES_CANCEL_OUT = "LINES_CANCEL_OUT"
+# A credit line of a line the insurer took goes to the insurer too: the export's reason,
+# and the report's warning, for a credit in the same file as in a later one.
+CREDIT_OF_INSURER_LINE = "CREDIT_OF_INSURER_LINE"
+CREDIT_OF_INSURER_REASON = "credit_of_insurer_line"
 # Enum members as module constants for the per-claim loops: on Python 3.11 reading
 # ``LineType.CARE`` goes through the enum's class property, ~25x a global's cost.
 _CARE, _MATERIAL, _INSURER = LineType.CARE, LineType.MATERIAL, Payer.INSURER
+_PATIENT = Payer.PATIENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +90,13 @@ def plan_invoices(
     """``insurers``: the register versions (R33) materials are routed by."""
     plan = InvoicingPlan()
     router = _CachedRouter(coverage, insurers or shipped_registers())
-    for patient_claims in _claims_per_patient(claims):
+    per_patient = _claims_per_patient(claims)
+    credits = _SameFileCredits(router, per_patient, plan)
+    for patient_claims in per_patient:
         if len(patient_claims) <= MAX_LINES_PER_INVOICE:
-            _plan_patient(patient_claims, provider, router, plan)
+            _plan_patient(patient_claims, provider, router, credits, plan)
         else:
-            _plan_split_patient(patient_claims, provider, router, plan)
+            _plan_split_patient(patient_claims, provider, router, credits, plan)
     return plan
 
 
@@ -119,6 +128,60 @@ class _CachedRouter:
         return routing
 
 
+class _SameFileCredits:
+    """A credit line of a line in the same file (vektis.md §1) settles as the same credit
+    does in a later file (credit_corrections.with_credit), whatever its own date and code
+    would be rated (R5, R27: one correction, one amount): it follows a line the insurer
+    took to the insurer-claim export, and otherwise gives back ``given_back`` of what was
+    deducted on its line, in file order, so the last credit gives back exactly the rest."""
+
+    __slots__ = ("_left", "_lines", "_per_patient", "_plan", "_router")
+
+    def __init__(
+        self, router: _CachedRouter, per_patient: list[list[Claim]], plan: InvoicingPlan
+    ) -> None:
+        self._router = router
+        self._per_patient = per_patient
+        self._plan = plan
+        self._lines: dict[str, Claim] | None = None  # by claim_ref, at the first credit line
+        self._left: dict[str, tuple[int, int]] = {}  # per credited line: amount, reimbursement
+
+    def line_reversed_by(self, credit: Claim) -> Claim | None:
+        """The line of this file the credit line names: a debit of the same patient (the
+        Vektis checks reject any other). None for a CSV credit, which names none."""
+        if not credit.reverses_claim_ref:
+            return None
+        if self._lines is None:
+            self._lines = {c.claim_ref: c for claims in self._per_patient for c in claims}
+        line = self._lines.get(credit.reverses_claim_ref)
+        if line is None or line.unit_price_cents <= 0 or line.patient_key != credit.patient_key:
+            return None
+        return line
+
+    def route(self, credit: Claim, amount_cents: int, line: Claim) -> LineRouting:
+        line_amount = line.quantity * line.unit_price_cents
+        routing = self._router.route(line, line_amount)
+        if routing.payer is _INSURER:
+            warning = Finding(
+                CREDIT_OF_INSURER_LINE,
+                Severity.WARNING,
+                line=credit.line_number,
+                claim_ref=credit.claim_ref,
+                params={"reference": line.claim_ref},
+            )
+            self._plan.findings.append(warning)
+            return _CREDIT_TO_INSURER
+        left = self._left.get(line.claim_ref) or (line_amount, routing.reimbursed_cents)
+        amount_left, reimbursed_left = left
+        credited = -amount_cents
+        reimbursed = given_back(credited, amount_left, reimbursed_left)
+        self._left[line.claim_ref] = (amount_left - credited, reimbursed_left - reimbursed)
+        return LineRouting(_PATIENT, -reimbursed, "credit_of_line")
+
+
+_CREDIT_TO_INSURER = LineRouting(Payer.INSURER, 0, CREDIT_OF_INSURER_REASON)
+
+
 def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
     """Claims per invoice: per patient, patients in order of first appearance (stable
     across retries), cut at MAX_LINES_PER_INVOICE."""
@@ -145,7 +208,11 @@ def _per_invoice(group: list[Claim]) -> list[tuple[Claim, ...]]:
 
 
 def _plan_split_patient(
-    claims: list[Claim], provider: Provider, router: _CachedRouter, plan: InvoicingPlan
+    claims: list[Claim],
+    provider: Provider,
+    router: _CachedRouter,
+    credits: _SameFileCredits,
+    plan: InvoicingPlan,
 ) -> None:
     """R4 asks one invoice per patient and file, but an invoice is written with its claim
     markers in one transaction (MAX_LINES_PER_INVOICE): a patient with more lines gets
@@ -153,7 +220,7 @@ def _plan_split_patient(
     line of each further invoice (audit ingest D2)."""
     first = len(plan.drafts)
     for chunk in _per_invoice(claims):
-        _plan_patient(chunk, provider, router, plan)
+        _plan_patient(chunk, provider, router, credits, plan)
     drafts = plan.drafts[first:]
     plan.findings.extend(
         Finding(
@@ -172,23 +239,39 @@ def _plan_split_patient(
 
 
 def _plan_patient(
-    claims: Sequence[Claim], provider: Provider, router: _CachedRouter, plan: InvoicingPlan
+    claims: Sequence[Claim],
+    provider: Provider,
+    router: _CachedRouter,
+    credits: _SameFileCredits,
+    plan: InvoicingPlan,
 ) -> None:
     """One pass over the patient's claims: route each line, keep the totals the rules need."""
     lines: list[InvoiceLine] = []
     amount_due = care_total = 0
-    has_quote = False
+    has_quote = unlinked_credit = False
     for claim in claims:
         amount = claim.quantity * claim.unit_price_cents
         if claim.line_type is _CARE:
             care_total += amount
             has_quote = has_quote or bool(claim.price_quote_ref)
-        routing = router.route(claim, amount)
+        reversed_line = None
+        if amount < 0:
+            reversed_line = credits.line_reversed_by(claim)
+            unlinked_credit = unlinked_credit or not claim.reverses_claim_ref
+        if reversed_line is None:
+            routing = router.route(claim, amount)
+        else:
+            routing = credits.route(claim, amount, reversed_line)
         if routing.payer is _INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
-            lines.append(invoice_line(claim, routing.reimbursed_cents))
+            lines.append(invoice_line(claim, routing.reimbursed_cents, reversed_line))
             amount_due += amount - routing.reimbursed_cents
+    if unlinked_credit:
+        # Here, not at import: only a CSV credit line names no line (no cold start pays).
+        from billing_core.declarations.unlinked_credits import unlinked_credit_findings
+
+        plan.findings.extend(unlinked_credit_findings(claims, router.route))
     if not lines:
         return
     if amount_due <= 0:
@@ -217,17 +300,21 @@ def _plan_nothing_to_invoice(
     plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
 
 
-def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+def invoice_line(
+    claim: Claim, reimbursed_cents: int, reversed_line: Claim | None = None
+) -> InvoiceLine:
     """The invoice's line for a claim, with what the insurer reimburses (R5; a retour
-    re-rates it the same way)."""
+    re-rates it the same way). A credit line of ``reversed_line`` takes back part of that
+    line: care of its coverage date and type, as credit_corrections books one."""
+    of = reversed_line or claim
     # Positional, in InvoiceLine's field order: keywords cost a tenth of the planning.
     return InvoiceLine(
         claim.claim_ref,
         claim.treatment_date,
-        claim.coverage_date,
+        of.coverage_date,
         claim.treatment_code,
         claim.description,
-        claim.line_type,
+        of.line_type,
         claim.quantity,
         claim.unit_price_cents,
         reimbursed_cents,

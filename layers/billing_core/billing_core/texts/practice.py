@@ -354,6 +354,16 @@ _DUTCH: Sections = {
             "Regel {line}: de creditregel voor {reference} hoort bij een regel die bij de"
             " zorgverzekeraar is gedeclareerd; de creditregel gaat ook naar de verzekeraar."
         ),
+        # A credit line naming no line (CSV), unlike its look-alike (unlinked_credits.py).
+        "CREDIT_SETTLED_UNLIKE_ITS_DEBIT": (
+            "Regel {line}: deze creditregel ({code}) heeft het bedrag van {reference} (regel"
+            " {target_line}) van dezelfde patiënt, maar wordt anders verrekend: {reference}"
+            " {debit_nl}, de creditregel {credit_nl}. Een CSV-regel kan niet aangeven welke"
+            " regel hij terugdraait, dus telt de creditregel op zijn eigen behandelcode en"
+            " datum. Draait hij {reference} terug, controleer dan de nota en de declaratie bij"
+            " de zorgverzekeraar, of stuur de correctie in een Vektis-bestand: daarin noemt een"
+            " creditregel de regel die hij terugdraait."
+        ),
         "CREDIT_INVOICE_WITH_COLLECTION_AGENCY": (
             "Regel {line}: de nota met betalingskenmerk {kenmerk} is al bij het incassobureau;"
             " geef de correctie ook aan het incassobureau door."
@@ -852,6 +862,15 @@ _ENGLISH: Sections = {
         "CREDIT_OF_INSURER_LINE": (
             "Line {line}: the credit line for {reference} belongs to a line that was declared to"
             " the insurer; the credit line goes to the insurer too."
+        ),
+        # A credit line naming no line (CSV), unlike its look-alike (unlinked_credits.py).
+        "CREDIT_SETTLED_UNLIKE_ITS_DEBIT": (
+            "Line {line}: this credit line ({code}) has the amount of {reference} (line"
+            " {target_line}) of the same patient, but is settled differently: {reference}"
+            " {debit_en}, the credit line {credit_en}. A CSV line cannot say which line it"
+            " reverses, so the credit line counts by its own treatment code and date. If it"
+            " reverses {reference}, check the invoice and the claim at the insurer, or send the"
+            " correction in a Vektis file: there a credit line names the line it reverses."
         ),
         "CREDIT_INVOICE_WITH_COLLECTION_AGENCY": (
             "Line {line}: the invoice with payment reference {kenmerk} is already with the"
