@@ -150,8 +150,9 @@ _DUTCH: Sections = {
             " (debtor_) ingevuld; de factuur wordt aan de patiënt zelf gericht."
         ),
         "PRICE_QUOTE_MISSING": (
-            "Regel {line}: het behandelplan is hoger dan € 250 en er is geen begroting"
-            " (price_quote_ref) vastgelegd. De factuur is wel verstuurd."
+            "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
+            " € 250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
+            " verstuurd."
         ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
         "INVOICE_SPLIT": (
@@ -655,8 +656,8 @@ _ENGLISH: Sections = {
             " filled in; the invoice will be addressed to the patient."
         ),
         "PRICE_QUOTE_MISSING": (
-            "Line {line}: the treatment plan exceeds €250 and no price quote (price_quote_ref) is"
-            " recorded. The invoice was sent anyway."
+            "Line {line}: the treatment plan (material and technique costs included) exceeds"
+            " €250 and no price quote (price_quote_ref) is recorded. The invoice was sent anyway."
         ),
         "INVOICE_SPLIT": (
             "Line {line}: patient {patient_ref} has more than {max_lines} lines in this file."
