@@ -3,6 +3,8 @@ credits matched by hand, and the insurer register, for the ``operators`` group o
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -178,12 +180,64 @@ def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
         sandbox, "POST", "/api/v1/operator/insurers", body={"csv": "\n".join([header, good, bad])}
     )
     assert status == 422 and "line 3: uzovi must be 4 digits" in refused["error"]["message"]
-    # When the good part is loaded, it is the version in force from its date
-    status, loaded = as_operator(
-        sandbox, "POST", "/api/v1/operator/insurers", body={"csv": "\n".join([header, good])}
-    )
+    # When the good part is loaded (confirming the codes it drops, R33), it is the version
+    # in force from its date
+    drops = sorted(i["uzovi"] for i in shipped["insurers"] if i["uzovi"] != "3311")
+    body = {"csv": "\n".join([header, good]), "drops": drops}
+    status, loaded = as_operator(sandbox, "POST", "/api/v1/operator/insurers", body=body)
     assert (status, loaded["version"]) == (201, "2026-01-01.1")
     assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"
+
+
+INSURERS = "/api/v1/operator/insurers"
+REGISTER_HEADER = "uzovi;name;group;labels;valid_from;source"
+NEW_INSURER = "9999;Zorg en Zekerheid;Zorg en Zekerheid;;2026-01-01;https://www.zorgenzekerheid.nl"
+
+
+def load_register(sandbox, csv, key, drops=None):
+    """The raw answer, sent with an Idempotency-Key as a retrying client does (R38)."""
+    body = {"csv": csv} if drops is None else {"csv": csv, "drops": drops}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": key}
+    answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
+    return answer["statusCode"], json.loads(answer["body"]), answer["headers"]
+
+
+def test_a_version_that_drops_insurers_is_loaded_only_with_exactly_those_drops(sandbox):
+    """R33 (a version lists every insurer: CZ's group files to 9664), R31 (validated on
+    write), R38 (Idempotency-Key), audit COVERAGE4: a one-row version made every other
+    code unknown to every practice from its date, with a 201."""
+    # Given the shipped register, and the dental practice's contracts until 2026-12-31
+    status, shipped = as_operator(sandbox, "GET", INSURERS)
+    dropped = sorted(i["uzovi"] for i in shipped["insurers"])
+    assert status == 200 and "9664" in dropped and len(dropped) == 16
+    one_row = "\n".join([REGISTER_HEADER, NEW_INSURER])
+    # When an operator loads a version from 2026-01-01 with one new insurer only
+    status, refused, _ = load_register(sandbox, one_row, "zz-2026")
+    # Then it is refused, naming every code it drops and the practice whose contract
+    # runs on with them, and how to confirm
+    assert (status, refused["error"]["code"]) == (422, "register_drops_contracted_insurers")
+    message = refused["error"]["message"]
+    assert all(code in message for code in dropped) and PROVIDER in message
+    assert "2025-01-01.1" in message and '"drops": ["0101", "0736",' in message
+    # And nothing is loaded: the shipped version is still the one in force
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2025-01-01.1"
+    # And a retry with the same key gets the same refusal again (R38)
+    assert load_register(sandbox, one_row, "zz-2026")[2]["Idempotent-Replayed"] == "true"
+    # When the drops leave 9664 out, or name a code the version keeps, it is still refused
+    short = [code for code in dropped if code != "9664"]
+    assert load_register(sandbox, one_row, "zz-2026-b", short)[1]["error"]["code"] == (
+        "register_drops_contracted_insurers"
+    )
+    status, extra, _ = load_register(sandbox, one_row, "zz-2026-c", [*dropped, "9999"])
+    assert (status, extra["error"]["code"]) == (422, "register_drops_not_left_out")
+    assert "9999" in extra["error"]["message"]
+    # When it is sent with exactly the dropped codes, under a new key
+    status, loaded, _ = load_register(sandbox, one_row, "zz-2026-d", dropped)
+    # Then it is loaded, once: a retry replays the 201 and makes no second version
+    assert (status, loaded["version"]) == (201, "2026-01-01.1")
+    status, again, headers = load_register(sandbox, one_row, "zz-2026-d", dropped)
+    assert (status, again, headers["Idempotent-Replayed"]) == (201, loaded, "true")
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2026-01-01.1"
 
 
 def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):

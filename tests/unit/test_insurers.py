@@ -142,3 +142,47 @@ def test_one_version_has_one_valid_from():
     text = HEADER + "1111;A;A;;2027-01-01;src\n2222;B;B;;2027-02-01;src\n"
     with pytest.raises(RegisterRefused, match="same valid_from"):
         parse_register_csv(text, 1)
+
+
+SHIPPED_CODES = ("0101", "0736", "3311", "3313", "3332", "3334", "3343", "3351", "3358")
+SHIPPED_CODES += ("3361", "3365", "7029", "7037", "7095", "9018", "9664")
+
+
+def _version(valid_from, *codes, number=1):
+    rows = "".join(f"{code};N{code};G;;{valid_from};src\n" for code in codes)
+    return parse_register_csv(HEADER + rows, number)
+
+
+@pytest.mark.parametrize(
+    "loaded, new, dropped",
+    [
+        pytest.param([], ("2026-01-01", "9999"), SHIPPED_CODES, id="one row drops all 16"),
+        pytest.param([], ("2026-01-01", *SHIPPED_CODES, "9999"), (), id="every code and one more"),
+        pytest.param(
+            [], ("2026-01-01", *(c for c in SHIPPED_CODES if c != "3358")), ("3358",), id="merged"
+        ),
+        pytest.param(
+            [("2026-01-01", *SHIPPED_CODES, "9999")],
+            ("2026-01-01", *SHIPPED_CODES),
+            ("9999",),
+            id="a second load of the day is read against the first too",
+        ),
+        pytest.param(
+            [("2027-01-01", "1234")],
+            ("2026-01-01", *SHIPPED_CODES),
+            (),
+            id="a later version is not the one before",
+        ),
+        pytest.param([], ("2019-01-01", "9664"), SHIPPED_CODES[:-1], id="before every version"),
+    ],
+)
+def test_a_new_version_names_the_codes_it_drops(loaded, new, dropped):
+    """R33: a version lists every insurer, so a code the version in force the day before
+    (or a version of the same day it follows) lists and the new one does not is unknown
+    to every practice from its valid_from (audit COVERAGE4).
+    Given the shipped version and the versions loaded
+    When a new version is read against them
+    Then it names exactly the codes it drops, in order."""
+    registers = shipped_registers().with_versions(_version(*v) for v in loaded)
+    number = 2 if loaded and loaded[0][0] == new[0] else 1
+    assert registers.dropped_by(_version(*new, number=number)) == dropped

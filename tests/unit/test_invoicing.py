@@ -107,6 +107,38 @@ def test_dental_plan_above_250_needs_a_price_quote(care_kind, prices, quote, lac
     assert lacks_required_quote(provider(care_kind=care_kind), claims) is lacks
 
 
+_CARE, _MATERIAL, _NO_SHOW = LineType.CARE, LineType.MATERIAL, LineType.NO_SHOW
+
+
+@pytest.mark.parametrize(
+    "lines, lacks",
+    [
+        pytest.param([(_CARE, 20000, ""), (_MATERIAL, 8000, "")], True, id="crown and lab work"),
+        pytest.param(
+            [(_CARE, 26000, ""), (_MATERIAL, 1000, "BEGR-7")], False, id="quote on the material"
+        ),
+        pytest.param(
+            [(_MATERIAL, 20000, "BEGR-7"), (_CARE, 8000, "")], False, id="quote on either line"
+        ),
+        pytest.param([(_CARE, 20000, ""), (_NO_SHOW, 6017, "")], False, id="no-show is no plan"),
+    ],
+)
+def test_a_dental_plans_material_and_technique_count_toward_the_250(lines, lacks):
+    """R6, legal-nl.md §6 (NZa Regeling Mondzorg): the quote required above €250 shows the
+    treatment's material and technique costs and the total, so the plan is every line but
+    the no-show fee, and a price_quote_ref on any of its lines is the quote (audit COVERAGE5).
+    Given a dental file of one patient with these lines (care, material, no-show)
+    When it is planned
+    Then the plan lacks a quote, and its invoice warns, as the total says."""
+    claims = [
+        claim(f"L{i}", line_type=kind, unit_price_cents=price, price_quote_ref=quote)
+        for i, (kind, price, quote) in enumerate(lines)
+    ]
+    assert lacks_required_quote(provider(), claims) is lacks
+    warned = ("PRICE_QUOTE_MISSING",) if lacks else ()
+    assert [draft.warnings for draft in _plan(*claims).drafts] == [warned]
+
+
 def test_missing_quote_is_a_warning_and_the_invoice_is_still_sent():
     plan = _plan(claim("L1", unit_price_cents=20000), claim("L2", unit_price_cents=6000))
     assert len(plan.drafts) == 1 and plan.drafts[0].warnings == ("PRICE_QUOTE_MISSING",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
@@ -15,6 +16,9 @@ from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.ports import TransactionConflict
 from billing_core.services.operator import register
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
 router = ResourceRouter("Insurers")
 
 
@@ -24,14 +28,36 @@ def register_in_force() -> InsurerRegisterOut:
     return InsurerRegisterOut.of(register.register_in_force(ctx))
 
 
+LOAD_REGISTER = (
+    "A version lists every insurer and is checked whole: 422 register_refused names every"
+    " line's problem. From its valid_from a code it leaves out is unknown to every practice,"
+    " so a version that drops codes of the version it takes over from (the one in force the"
+    " day before its valid_from, or an earlier load of the same day) is refused: 422"
+    " register_drops_insurers, or register_drops_contracted_insurers when a provider's"
+    " contract running on or after its valid_from names one (the message names those"
+    ' practices), with the dropped codes and the "drops" to send. It is loaded when "drops"'
+    " lists exactly those codes (422 register_drops_not_left_out for a code the version"
+    " keeps). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
+    " confirmed load with a new key."
+)
+LOADED: dict[int, OpenAPIResponse] = {
+    HTTPStatus.CREATED.value: {
+        "description": "loaded: the version, in force from its valid_from",
+        "content": {"application/json": {"model": InsurerRegisterOut}},
+    }
+}
+
+
 @router.post(
     "/api/v1/operator/insurers",
     summary="Load a new register version: {csv} with uzovi;name;group;labels;valid_from;source",
+    description=LOAD_REGISTER,
+    responses=LOADED,
 )
 def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     try:
-        loaded = register.load_register(body.csv, ctx)
+        loaded = register.load_register(body.csv, ctx, drops=body.drops)
     except RegisterRefused as refused:
         problems = "; ".join(f"line {p.line}: {p.message}" for p in refused.problems)
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "register_refused", problems)

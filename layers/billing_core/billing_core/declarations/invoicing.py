@@ -22,6 +22,7 @@ from billing_core.declarations.rules.line_rules import (
     PRICE_QUOTE_MISSING,
     LineRouting,
     Payer,
+    in_treatment_plan,
     plan_lacks_quote,
     route_line,
 )
@@ -41,8 +42,7 @@ CREDIT_OF_INSURER_LINE = "CREDIT_OF_INSURER_LINE"
 CREDIT_OF_INSURER_REASON = "credit_of_insurer_line"
 # Enum members as module constants for the per-claim loops: on Python 3.11 reading
 # ``LineType.CARE`` goes through the enum's class property, ~25x a global's cost.
-_CARE, _MATERIAL, _INSURER = LineType.CARE, LineType.MATERIAL, Payer.INSURER
-_PATIENT = Payer.PATIENT
+_MATERIAL, _INSURER, _PATIENT = LineType.MATERIAL, Payer.INSURER, Payer.PATIENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,12 +247,12 @@ def _plan_patient(
 ) -> None:
     """One pass over the patient's claims: route each line, keep the totals the rules need."""
     lines: list[InvoiceLine] = []
-    amount_due = care_total = 0
+    amount_due = plan_total = 0
     has_quote = unlinked_credit = False
     for claim in claims:
         amount = claim.quantity * claim.unit_price_cents
-        if claim.line_type is _CARE:
-            care_total += amount
+        if in_treatment_plan(claim.line_type):
+            plan_total += amount
             has_quote = has_quote or bool(claim.price_quote_ref)
         reversed_line = None
         if amount < 0:
@@ -278,7 +278,7 @@ def _plan_patient(
         _plan_nothing_to_invoice(claims, lines, amount_due, plan)
         return
     warnings: tuple[str, ...] = ()
-    if plan_lacks_quote(provider, care_total, has_quote):
+    if plan_lacks_quote(provider, plan_total, has_quote):
         warnings = (PRICE_QUOTE_MISSING,)
         plan.findings.append(_finding(PRICE_QUOTE_MISSING, Severity.WARNING, claims[0]))
     plan.drafts.append(InvoiceDraft(claims=tuple(claims), lines=tuple(lines), warnings=warnings))

@@ -150,8 +150,9 @@ _DUTCH: Sections = {
             " (debtor_) ingevuld; de factuur wordt aan de patiënt zelf gericht."
         ),
         "PRICE_QUOTE_MISSING": (
-            "Regel {line}: het behandelplan is hoger dan € 250 en er is geen begroting"
-            " (price_quote_ref) vastgelegd. De factuur is wel verstuurd."
+            "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
+            " € 250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
+            " verstuurd."
         ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
         "INVOICE_SPLIT": (
@@ -490,6 +491,26 @@ _DUTCH: Sections = {
             " {version}). De code heeft de goede vorm: heeft de praktijk een contract met deze"
             " verzekeraar, laad dan eerst een versie van het register die hem noemt."
         ),
+        # A register version that drops codes (R33, services/operator/register.py).
+        "register_drops_insurers": (
+            "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
+            " elke verzekeraar: vanaf {valid_from} weigert zorgnota elke regel met zo'n code"
+            " (UZOVI_UNKNOWN), bij elke praktijk. Is dat de bedoeling (de verzekeraar is"
+            ' gefuseerd of gestopt), stuur de versie dan opnieuw met "drops": {drops}, onder'
+            " een nieuwe Idempotency-Key."
+        ),
+        "register_drops_contracted_insurers": (
+            "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
+            " elke verzekeraar: vanaf {valid_from} weigert zorgnota elke regel met zo'n code"
+            " (UZOVI_UNKNOWN), bij elke praktijk. Contracten die op of na {valid_from} nog"
+            " lopen noemen ze: {contracts}. Is dat de bedoeling (de verzekeraar is"
+            ' gefuseerd of gestopt), stuur de versie dan opnieuw met "drops": {drops}, onder'
+            " een nieuwe Idempotency-Key."
+        ),
+        "register_drops_not_left_out": (
+            'In "drops" staat UZOVI {codes}, maar deze versie laat die niet weg. Noem precies'
+            ' de codes die ze weglaat: "drops": {drops}.'
+        ),
         "contracts_overlap": (
             "Twee contracten met UZOVI {uzovi} overlappen (vanaf {starts}): met een verzekeraar"
             " geldt per dag één contract. Laat het ene eindigen voordat het andere begint."
@@ -665,8 +686,8 @@ _ENGLISH: Sections = {
             " filled in; the invoice will be addressed to the patient."
         ),
         "PRICE_QUOTE_MISSING": (
-            "Line {line}: the treatment plan exceeds €250 and no price quote (price_quote_ref) is"
-            " recorded. The invoice was sent anyway."
+            "Line {line}: the treatment plan (material and technique costs included) exceeds"
+            " €250 and no price quote (price_quote_ref) is recorded. The invoice was sent anyway."
         ),
         "INVOICE_SPLIT": (
             "Line {line}: patient {patient_ref} has more than {max_lines} lines in this file."
@@ -987,6 +1008,25 @@ _ENGLISH: Sections = {
             "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"
             " has the right form: if the practice has a contract with this insurer, first load"
             " a register version that lists it."
+        ),
+        "register_drops_insurers": (
+            "This version leaves out UZOVI {codes}, which version {version} lists. A version"
+            " lists every insurer: from {valid_from} zorgnota refuses every line with such a"
+            " code (UZOVI_UNKNOWN), at every practice. If that is meant (the insurer merged or"
+            ' stopped), send the version again with "drops": {drops}, under a new'
+            " Idempotency-Key."
+        ),
+        "register_drops_contracted_insurers": (
+            "This version leaves out UZOVI {codes}, which version {version} lists. A version"
+            " lists every insurer: from {valid_from} zorgnota refuses every line with such a"
+            " code (UZOVI_UNKNOWN), at every practice. Contracts running on or after"
+            " {valid_from} name them: {contracts}. If that is meant (the insurer merged or"
+            ' stopped), send the version again with "drops": {drops}, under a new'
+            " Idempotency-Key."
+        ),
+        "register_drops_not_left_out": (
+            '"drops" lists UZOVI {codes}, which this version does not leave out. List exactly'
+            ' the codes it leaves out: "drops": {drops}.'
         ),
         "contracts_overlap": (
             "Two contracts with UZOVI {uzovi} overlap (from {starts}): one contract with an"

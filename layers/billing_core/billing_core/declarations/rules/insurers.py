@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -103,6 +103,21 @@ class InsurerRegisters:
 
     def with_versions(self, loaded: Iterable[InsurerRegister]) -> InsurerRegisters:
         return InsurerRegisters((*self.versions, *loaded))
+
+    def versions_before(self, new: InsurerRegister) -> tuple[InsurerRegister, ...]:
+        """The versions ``new`` takes over from: the one in force the day before its
+        valid_from, and a version of that same day (a second load of a day replaces it)."""
+        eve = self.in_force(new.valid_from - timedelta(days=1))
+        same_day = self.in_force(new.valid_from)
+        return (eve,) if same_day is eve else (eve, same_day)
+
+    def dropped_by(self, new: InsurerRegister) -> tuple[str, ...]:
+        """The codes a version ``new`` takes over from lists and ``new`` does not: a version
+        lists every insurer, so from its valid_from each is unknown to every practice
+        (R33). In order."""
+        before = self.versions_before(new)
+        listed = {insurer.uzovi for version in before for insurer in version.insurers}
+        return tuple(sorted(code for code in listed if not new.is_known(code)))
 
 
 def version_label(valid_from: date, number: int) -> str:

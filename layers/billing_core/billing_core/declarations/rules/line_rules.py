@@ -19,6 +19,9 @@ from billing_core.providers.provider import CareKind, Provider
 DENTAL_QUOTE_THRESHOLD_CENTS = 25_000
 PRICE_QUOTE_MISSING = "PRICE_QUOTE_MISSING"  # the warning on the invoice and in the report
 QUOTE_RULE = "NZa Regeling Mondzorg: a written price quote (begroting) above EUR 250"
+# A module constant for invoicing's per-claim loop: on Python 3.11 ``LineType.NO_SHOW`` goes
+# through the enum's class property, ~25x a global's cost.
+_NO_SHOW = LineType.NO_SHOW
 
 
 class Payer(StrEnum):
@@ -61,11 +64,18 @@ def route_line(
     return LineRouting(Payer.PATIENT, decision.reimbursed_cents, "care")
 
 
+def in_treatment_plan(line_type: LineType) -> bool:
+    """R6, legal-nl.md §6: the plan the €250 is about is the treatment's cost, its material
+    and technique costs included (the Regeling's quote lists them beside the fees, with
+    the total); a no-show fee is no treatment. A price quote on any of its lines counts."""
+    return line_type is not _NO_SHOW
+
+
 def lacks_required_quote(provider: Provider, claims: Sequence[Claim]) -> bool:
     """R6: a dental plan above €250 without a recorded price quote (warn; still invoice)."""
-    care = [c for c in claims if c.line_type is LineType.CARE]
+    plan = [c for c in claims if in_treatment_plan(c.line_type)]
     return plan_lacks_quote(
-        provider, sum(c.amount_cents for c in care), any(c.price_quote_ref for c in care)
+        provider, sum(c.amount_cents for c in plan), any(c.price_quote_ref for c in plan)
     )
 
 

@@ -13,7 +13,7 @@ from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.transfer_batches import TransferBatch
 from billing_core.payments.unmatched import UnmatchedCredit
-from billing_core.providers.provider import Iban, Text
+from billing_core.providers.provider import Iban, Text, Uzovi
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money import MatchTarget
@@ -141,6 +141,14 @@ class RegisterIn(BaseModel):
         min_length=1,
         max_length=60_000,
         description="UTF-8 CSV, ';' separated, header uzovi;name;group;labels;valid_from;source",
+    )
+    drops: list[Uzovi] = Field(
+        default=[],
+        max_length=1_000,
+        description="The codes this version leaves out of the version it takes over from,"
+        " confirmed: exactly those, or the load is refused (422 register_drops_insurers,"
+        " naming them)",
+        examples=[["3358"]],
     )
 
 

@@ -12,6 +12,7 @@ from billing_core.ports import (
     FileReader,
     FileStore,
     InsurerRegisterStore,
+    ProviderListing,
     ProviderSettingsStore,
     ProviderStore,
     UserDirectory,
@@ -34,6 +35,10 @@ class OperatorContext:
 
 class OperatorStore(ProviderStore, InsurerRegisterStore, Protocol):
     """Every provider's items, as the back office reads and corrects them."""
+
+    def readable_providers(self) -> ProviderListing:
+        """Every provider: whose contracts a register version's dropped codes meet (R33)."""
+        ...
 
 
 class OutputFiles(FileStore, FileReader, Protocol):

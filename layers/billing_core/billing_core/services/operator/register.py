@@ -3,27 +3,42 @@
 A version is loaded whole from CSV (``uzovi;name;group;labels;valid_from;source``) or not
 at all: every problem is named with its line. Its label is the valid-from date and the
 how-manieth version for that date; the ingest reads the version in force on each
-treatment date (declarations/rules/insurers.py)."""
+treatment date (declarations/rules/insurers.py).
+
+A version lists every insurer, so a code it leaves out is unknown to every practice from
+its valid_from: a version that drops codes is loaded only when the request confirms
+them, exactly (``drops``). A forgotten row, or one new insurer loaded on its own as if a
+version were a change, is refused with the codes it would drop (audit COVERAGE4)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection, Sequence
 from dataclasses import replace
+from datetime import date
 
 from billing_core.declarations.rules.insurers import (
     InsurerRegister,
+    InsurerRegisters,
     parse_register_csv,
     registers_in_use,
     version_label,
 )
-from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.context import BackOfficeContext, OperatorStore
+from billing_core.shared.errors import practice_refused
 
 
-def load_register(csv_text: str, ctx: BackOfficeContext) -> InsurerRegister:
+def load_register(
+    csv_text: str, ctx: BackOfficeContext, drops: Collection[str] = ()
+) -> InsurerRegister:
     """Store a new version; RegisterRefused (with every line's problem) stores nothing,
-    TransactionConflict when another operator stored the same version a moment ago."""
+    TransactionConflict when another operator stored the same version a moment ago.
+    ``drops``: the codes the operator confirms the version leaves out (refused, 422,
+    unless they are exactly the ones it does)."""
     parsed = parse_register_csv(csv_text, number=1)
-    known = registers_in_use(ctx.store).versions
-    number = 1 + sum(1 for version in known if version.valid_from == parsed.valid_from)
+    registers = registers_in_use(ctx.store)
+    _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
+    number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     register = replace(parsed, version=version_label(parsed.valid_from, number))
     ctx.store.put_insurer_register(register)
     return register
@@ -32,3 +47,50 @@ def load_register(csv_text: str, ctx: BackOfficeContext) -> InsurerRegister:
 def register_in_force(ctx: BackOfficeContext) -> InsurerRegister:
     """The version in force today (Europe/Amsterdam)."""
     return registers_in_use(ctx.store).in_force(ctx.clock.today())
+
+
+def _refuse_unconfirmed_drops(
+    new: InsurerRegister,
+    registers: InsurerRegisters,
+    confirmed: frozenset[str],
+    store: OperatorStore,
+) -> None:
+    """R33, R31: the refusal names the codes ``new`` drops (CZ's 9664 in a one-row
+    version) and the practices whose contracts run on with them from its valid_from,
+    whose patients of those insurers would be refused or turn non-contracted (R5, R17)."""
+    dropped = registers.dropped_by(new)
+    values = {
+        "valid_from": new.valid_from.isoformat(),
+        "drops": json.dumps(list(dropped)),
+    }
+    kept = sorted(confirmed.difference(dropped))
+    if kept:
+        raise practice_refused("register_drops_not_left_out", codes=", ".join(kept), **values)
+    if confirmed == frozenset(dropped):
+        return
+    before = registers.versions_before(new)
+    values |= {"codes": ", ".join(dropped), "version": ", ".join(v.version for v in before)}
+    contracts = _contracts_running_on(new.valid_from, dropped, store)
+    if contracts:
+        raise practice_refused("register_drops_contracted_insurers", contracts=contracts, **values)
+    raise practice_refused("register_drops_insurers", **values)
+
+
+def _contracts_running_on(valid_from: date, dropped: Sequence[str], store: OperatorStore) -> str:
+    """'tandarts-de-vries (0101, 9664)': each practice with a contract with a dropped
+    code that has not ended before ``valid_from``. One read of every provider's settings,
+    only for a version that drops codes (a handful of loads a year); the settings that no
+    longer validate are not read (the operator lists them with GET /providers)."""
+    running = []
+    for provider in store.readable_providers().providers:
+        codes = sorted(
+            {
+                contract.uzovi
+                for contract in provider.contracts
+                if contract.uzovi in dropped
+                and (contract.ends is None or contract.ends >= valid_from)
+            }
+        )
+        if codes:
+            running.append(f"{provider.provider_id} ({', '.join(codes)})")
+    return "; ".join(running)
