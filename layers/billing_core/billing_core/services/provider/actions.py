@@ -11,7 +11,7 @@ from billing_core.changes.coulance import apply_coulance, proposal_decided, prop
 from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION, reaches_patient
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.ports import DeliveryRequest
+from billing_core.ports import ConcurrentChange, DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
@@ -67,10 +67,18 @@ def update_action(
     ctx: ProviderContext,
 ) -> OpenAction | None:
     """Set the state; a decision on a coulance proposal closes it, so it comes with
-    ``state`` done. None when the provider has no such action."""
+    ``state`` done. None when the provider has no such action (or no longer: its TTL
+    removed it). Refused (409) when another change set another state between this read
+    and its write (R28): the state is written on condition of the one read."""
     provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
-        return ctx.store.set_action_state(provider_id, action_id, state, ctx.clock.today())
+        action = ctx.store.get_action(provider_id, action_id)
+        if action is None:
+            return None
+        try:
+            return ctx.store.set_action_state(action, state, ctx.clock.today())
+        except ConcurrentChange:
+            raise practice_refused("action_changed") from None
     if state is not ActionState.DONE:
         raise InvalidInput("body.state", "a decision closes the action: send state done")
     return decide_coulance(user, action_id, decision, ctx)
