@@ -19,8 +19,10 @@ logger = function_logger()
 metrics = Metrics()
 
 
-def delete_letters(invoice: Invoice) -> LettersDeleted:
+def delete_letters_and_expire_actions(invoice: Invoice) -> LettersDeleted:
     return invoice_expired(invoice, bootstrap.current().expired_letters_context())
 
 
-lambda_handler = expired_letters_handler(delete_letters, logger=logger, metrics=metrics)
+lambda_handler = expired_letters_handler(
+    delete_letters_and_expire_actions, logger=logger, metrics=metrics
+)

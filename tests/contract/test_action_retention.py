@@ -52,13 +52,18 @@ def kept(store: Any, action_id: str) -> Any:
     return item.get("expires_at")
 
 
+def set_state(store: Any, action_id: str, state: ActionState, on: date) -> None:
+    """The practice sets the action it reads (services/provider/actions.update_action)."""
+    store.set_action_state(store.get_action(A, action_id), state, on)
+
+
 def test_saving_an_invoice_paid_in_full_leaves_its_actions_kept(store):
     """The invoice is stored until the TTL removes it; its objection as long (no TTL yet)."""
     issued = invoice(1)
     stored(store, issued)
     store.put_action(objection(issued))
     paid_in_full(store, issued)
-    store.set_action_state(A, "objection-1", ActionState.DONE, DONE_ON)
+    set_state(store, "objection-1", ActionState.DONE, DONE_ON)
     assert kept(store, "objection-1") is None
 
 
@@ -77,7 +82,7 @@ def test_the_removed_invoices_actions_expire_at_that_moment_and_no_other_invoice
     assert kept(store, "objection-1") == expired
     assert kept(store, "objection-2") is None
     # And the practice setting it done before the TTL removes it keeps that TTL
-    store.set_action_state(A, "objection-1", ActionState.DONE, REMOVED_AT.date())
+    set_state(store, "objection-1", ActionState.DONE, REMOVED_AT.date())
     assert kept(store, "objection-1") == expired
     assert store.expire_invoice_actions(A, "no-such-invoice", REMOVED_AT) == 0
 
@@ -87,10 +92,10 @@ def test_an_action_about_no_invoice_is_kept_a_year_after_done_and_again_once_reo
     14 December 2026 is kept through 14 December 2027; opened again, it is kept."""
     store.add_action(returned_payout())
     assert kept(store, "payout-returned-E2E") is None
-    store.set_action_state(A, "payout-returned-E2E", ActionState.DONE, DONE_ON)
+    set_state(store, "payout-returned-E2E", ActionState.DONE, DONE_ON)
     moto = isinstance(store, BillingRepository)
     assert kept(store, "payout-returned-E2E") == (
         END_OF_A_YEAR_AFTER if moto else date(2027, 12, 14)
     )
-    store.set_action_state(A, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
+    set_state(store, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
     assert kept(store, "payout-returned-E2E") is None

@@ -11,8 +11,10 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.correspondence.kept_letters import LettersDeleted
 from billing_core.invoices.invoice import Channel, Correspondence
 from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import sample_event
@@ -93,6 +95,29 @@ def test_letters_are_kept_until_7_years_after_the_year_of_settling_then_deleted(
     assert other_pdf in printed and f"print/2026-11-23/{PROVIDER}/posting.json" in printed
     assert sandbox.output_keys("letters/") == []
     assert sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id) is None
+
+
+def test_the_use_case_the_handler_calls_says_it_deletes_letters_and_expires_actions(
+    sandbox, posted
+):
+    """legal-nl.md §8 (letters deleted with their invoice) and R23 (its open actions go
+    with it): Given a paper invoice with its posted PDF, its kept reminder and an open
+    action about it, when the expired-letters function's use case runs for it as the TTL
+    removed it, then both happen, and its name says both (it was ``delete_letters``)."""
+    invoice, _, reminder_key = posted
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
+    details = {"event": "bounce", "todo": "check_the_address"}
+    repository.add_action(
+        OpenAction.about(stored, ActionKind.BOUNCE, "bounce-1", sandbox.clock.now(), details)
+    )
+    app = sandbox.handler("expired_letters")
+
+    done = app.delete_letters_and_expire_actions(stored)
+
+    assert done == LettersDeleted(deleted=2, actions_expired=1)
+    assert not hasattr(app, "delete_letters")
+    assert reminder_key not in sandbox.output_keys("letters/")
 
 
 def ttl_record(**changes):

@@ -200,3 +200,46 @@ def test_r28_apply_and_decline_at_once_decide_once(sandbox, invoice, first, late
     told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
     expected = "verlaagd" if first == "apply" else "ongewijzigd"
     assert len(told) == 1 and expected in told[0], told
+
+
+@pytest.mark.parametrize("late", ["done", "open"])
+def test_r28_a_state_change_at_the_moment_of_a_decision_loses_neither(sandbox, invoice, late):
+    """R23, R28: one staff member applies the proposal while another's state change of it
+    (done, or open as read) lands after its read and before its write. Then the decision
+    stays on the action (the state change writes the state alone, on condition of the
+    state read): the late "done" is answered with the decided action, the late "open"
+    is refused (409: the action changed since it was read) and does not reopen it."""
+    send_statement(sandbox, invoice)
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    path = f"/api/v1/provider/actions/{proposal['action_id']}"
+    answers = {}
+    read_item = BillingRepository._get
+    rival_started = threading.Event()
+
+    def patch(user, body):
+        return sandbox.api(
+            "PATCH", path, caller=Caller.practice(PROVIDER, "admin", user), body=body
+        )
+
+    def decision_lands_after_this_read(self, key, *args, **kwargs):
+        found = read_item(self, key, *args, **kwargs)
+        if key["sk"].startswith("ACTION#") and not rival_started.is_set():
+            rival_started.set()
+            body = {"state": "done", "decision": "apply"}
+            rival = threading.Thread(target=lambda: answers.update(first=patch("s-1", body)))
+            rival.start()
+            rival.join()
+        return found
+
+    with mock.patch.object(BillingRepository, "_get", decision_lands_after_this_read):
+        answers["late"] = patch("s-2", {"state": late})
+
+    assert answers["first"][0] == 200
+    action = sandbox.runtime.repository.get_action(PROVIDER, proposal["action_id"])
+    assert (action.state.value, action.details["decision"]) == ("done", "apply")
+    status, body = answers["late"]
+    if late == "done":
+        assert status == 200 and body["details"]["decision"] == "apply"
+    else:
+        assert status == 409 and body["error"]["code"] == "action_changed"

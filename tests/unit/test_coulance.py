@@ -20,11 +20,18 @@ from billing_core.changes.coulance import (
     statement_wait_until,
 )
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.changes.stop import StopRequest, StopScope
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.invoicing import issue_invoice, plan_invoices
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import (
+    Channel,
+    DunningStage,
+    InsurerStatement,
+    Invoice,
+    InvoiceStatus,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.provider import CoverageRule, Provider
@@ -32,11 +39,12 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.claim_factories import ASR, claim
 from tests.unit.claim_factories import provider as claims_provider
-from tests.unit.factories import make_invoice, make_line, make_provider
+from tests.unit.factories import make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
@@ -281,6 +289,37 @@ def test_r17_the_same_decision_again_finishes_a_call_cut_short(decision):
         assert queue.kinds == ["coulance_declined"] * 2
         queue.requests.pop()
     assert_decided_once(store, queue, action, decision)
+
+
+# --- the new amount on paper (R7, R21, legal-nl.md §7) ---------------------------------------
+
+# The same invoice, of a patient without an e-mail address: it went out on paper.
+ON_PAPER = replace(INVOICE, patient=make_person(email=""), channel=Channel.PAPER)
+STAFF = ProviderUser(NON_CONTRACTED.provider_id, "u-1", Role.STAFF)
+
+
+@pytest.mark.parametrize("how", ["automatic", "applied", "stopped"])
+def test_a_new_amount_is_queued_for_a_patient_without_email(how):
+    """legal-nl.md §7 ("you then get the adjusted amount ... and pay that before the final
+    payment date") and R21 (the patient gets the lowered amount): Given the invoice of a
+    patient without e-mail, when its amount is lowered (the policy applies the statement,
+    the practice applies the proposal, or the practice stops part of it), then the
+    confirmation is queued; the delivery posts it (test_bounced_confirmations.py). The
+    patient page still says no e-mail was sent."""
+    mode = CoulanceMode.AUTOMATIC if how == "automatic" else CoulanceMode.PROVIDER_CONFIRMS
+    store = FakeStore([ON_PAPER], [make_provider(coulance=CoulancePolicy(mode=mode))])
+    queue = FakeQueue()
+    if how == "stopped":
+        stop = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=5_000)
+        stop_invoice(STAFF, ON_PAPER.invoice_id, stop, practice(store, queue))
+    else:
+        view = submit(store, queue, 15_000)
+        assert not view.confirmation_sent
+    if how == "applied":
+        (action,) = store.list_actions(NON_CONTRACTED.provider_id)
+        decide(store, queue, action, APPLY)
+    assert balance(store.invoice().ledger) == 15_000
+    assert queue.kinds == ["stop_confirmation"]
 
 
 # --- which care the policy is about: the insurer's decision on the DBC start date, and no

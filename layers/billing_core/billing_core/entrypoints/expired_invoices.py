@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-DeleteLetters = Callable[[Invoice], LettersDeleted]
+DeleteLettersAndExpireActions = Callable[[Invoice], LettersDeleted]
 
 # Who removes an item whose TTL passed, as the stream record names it.
 TTL_REMOVER = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
@@ -51,18 +51,20 @@ def _removed_by_ttl(record: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def expired_letters_handler(
-    delete_letters: DeleteLetters, *, logger: Logger, metrics: Metrics
+    delete_letters_and_expire_actions: DeleteLettersAndExpireActions,
+    *,
+    logger: Logger,
+    metrics: Metrics,
 ) -> LambdaHandler:
-    """The Lambda handler that calls ``delete_letters(invoice)`` (its letters deleted and
-    its actions expired) for every invoice the TTL removed. An error fails the batch: the
-    stream retries it (deleting is idempotent) and its last failure goes to the on-failure
-    queue."""
+    """The Lambda handler that calls ``delete_letters_and_expire_actions(invoice)`` for
+    every invoice the TTL removed. An error fails the batch: the stream retries it (both
+    are idempotent) and its last failure goes to the on-failure queue."""
 
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
         invoices = expired_invoices(event)
         totals = dict.fromkeys((f.name for f in fields(LettersDeleted)), 0)
         for invoice in invoices:
-            done = delete_letters(invoice)
+            done = delete_letters_and_expire_actions(invoice)
             for name in totals:
                 totals[name] += getattr(done, name)
         metrics.add_metric(name="Letters_deleted", unit=MetricUnit.Count, value=totals["deleted"])

@@ -46,8 +46,8 @@ from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,
-    ON_PAPER_WITHOUT_EMAIL,
     STOP_CONFIRMATION,
+    reaches_patient,
 )
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.dunning.breakdown import Breakdown, breakdown
@@ -409,8 +409,8 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
 def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
     """Queue the confirmation e-mail to the invoice's own address; False when it has none
     that works (none, or bounced permanently: R7). One the patient must have goes on
-    paper then (kinds.ON_PAPER_WITHOUT_EMAIL; the delivery decides how)."""
-    if invoice.live_email or kind in ON_PAPER_WITHOUT_EMAIL:
+    paper then (kinds.reaches_patient; the delivery decides how)."""
+    if reaches_patient(invoice, kind):
         request = DeliveryRequest(
             invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id
         )

@@ -448,6 +448,11 @@ _DUTCH: Sections = {
             "Over dit coulancevoorstel is al anders besloten, door een collega of in een ander"
             " venster. Ververs de actielijst om het besluit te zien."
         ),
+        # Setting an action's state (R23, R28, services/provider/actions.py).
+        "action_changed": (
+            "Deze actie is op hetzelfde moment gewijzigd, door een collega of in een ander"
+            " venster. Ververs de actielijst om te zien hoe ze nu staat."
+        ),
         # Roles and settings (R31, R32, services/provider/access.py, services/operator).
         "role_too_low": (
             "Uw rol ({role}) mag dit niet; hiervoor is de rol {needed} nodig. Vraag de"
@@ -968,6 +973,11 @@ _ENGLISH: Sections = {
         "proposal_already_decided": (
             "This coulance proposal has already been decided otherwise, by a colleague or in"
             " another window. Refresh the action list to see the decision."
+        ),
+        # Setting an action's state (R23, R28, services/provider/actions.py).
+        "action_changed": (
+            "This action was changed at the same moment, by a colleague or in another"
+            " window. Refresh the action list to see where it stands."
         ),
         "role_too_low": (
             "Your role ({role}) may not do this; it takes the role {needed}. Ask your"
