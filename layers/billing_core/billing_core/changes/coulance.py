@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.declarations.claims import claimable_at_insurer
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceLine
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.clock import amsterdam_day
@@ -92,13 +92,22 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
 def is_non_contracted(invoice: Invoice, provider: Provider) -> bool:
     """Care the patient's insurer has no contract with the provider for (R17): the
     patient claims it and the provider's coulance policy sets what is left to pay. Asked
-    on the day the invoice was priced on (a DBC's start date, legal-nl.md §6), and only
-    of lines an insurer is claimed for: a no-show fee never is (R6)."""
+    of lines an insurer is claimed for only: a no-show fee never is (R6)."""
     return any(
-        claimable_at_insurer(line.line_type)
-        and not provider.is_contracted(line.insurer_uzovi, line.coverage_date)
+        claimable_at_insurer(line.line_type) and not was_contracted(line, provider)
         for line in invoice.lines
     )
+
+
+def was_contracted(line: InvoiceLine, provider: Provider) -> bool:
+    """Whether the line was invoiced as contracted care: decided at issue, on the day it
+    was priced on (a DBC's start date, legal-nl.md §6), and kept on the line, so a
+    contract entered or shortened later re-rates nothing already invoiced (R31). A line
+    stored before the decision was kept has none: for it, today's reading of the
+    provider's contracts on its coverage date is the best there is."""
+    if line.contracted is None:
+        return provider.is_contracted(line.insurer_uzovi, line.coverage_date)
+    return line.contracted
 
 
 def _asked_outside_insurer(invoice: Invoice) -> int:

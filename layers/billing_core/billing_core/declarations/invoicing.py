@@ -187,7 +187,7 @@ def _plan_patient(
         if routing.payer is _INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
-            lines.append(invoice_line(claim, routing.reimbursed_cents))
+            lines.append(invoice_line(claim, routing.reimbursed_cents, routing.contracted))
             amount_due += amount - routing.reimbursed_cents
     if not lines:
         return
@@ -217,9 +217,10 @@ def _plan_nothing_to_invoice(
     plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
 
 
-def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
+def invoice_line(claim: Claim, reimbursed_cents: int, contracted: bool) -> InvoiceLine:
     """The invoice's line for a claim, with what the insurer reimburses (R5; a retour
-    re-rates it the same way)."""
+    re-rates it the same way) and whether its insurer had a contract with the provider on
+    its coverage date, decided now, at issue, once (R17, R31)."""
     # Positional, in InvoiceLine's field order: keywords cost a tenth of the planning.
     return InvoiceLine(
         claim.claim_ref,
@@ -233,6 +234,7 @@ def invoice_line(claim: Claim, reimbursed_cents: int) -> InvoiceLine:
         reimbursed_cents,
         claim.insurer_uzovi,
         claim.reverses_claim_ref,
+        contracted,
     )
 
 
