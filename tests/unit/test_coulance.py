@@ -443,3 +443,28 @@ def test_a_line_stored_before_lines_kept_their_contract_is_read_on_todays_contra
     invoice = make_invoice(lines=(make_line(insurer_uzovi=CZ, contracted=None),))
     provider = claims_provider(contracts=contracts_now)
     assert is_non_contracted(invoice, provider) is non_contracted
+
+
+def test_across_a_contracts_end_only_the_non_contracted_lines_share_gets_the_policy():
+    """R17, legal-nl.md §6 (the policy is for non-contracted care), R5 (the contract of
+    the line's date) (audit coverage COVERAGE2). Given one invoice of a € 100 line of
+    2025-12-18, contracted (75% deducted, € 25 to pay), and a € 100 line of 2026-01-08
+    after the contract ended (€ 100 to pay), when a statement of € 70 reimbursed comes in,
+    then the contracted line's € 25 is paid in full, as a no-show fee is, and the policy
+    is of the € 100: max(€ 70, 60% = € 60) = € 70. The patient pays € 95, € 30 is
+    forgiven."""
+    provider = claims_provider(
+        contracts=[{"uzovi": CZ, "from": "2025-01-01", "to": "2025-12-31"}],
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(75)),),
+    )
+    december = claim("L2025", insurer_uzovi=CZ, treatment_date=date(2025, 12, 18))
+    january = claim("L2026", insurer_uzovi=CZ, treatment_date=date(2026, 1, 8))
+    invoice = issued(
+        provider,
+        replace(december, unit_price_cents=10_000),
+        replace(january, unit_price_cents=10_000),
+    )
+    assert invoice.amount_due_cents == 12_500
+    proposal = propose(invoice, provider, statement(7_000))
+    assert proposal.minimum_cents == 6_000
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (9_500, 3_000)

@@ -110,12 +110,14 @@ def was_contracted(line: InvoiceLine, provider: Provider) -> bool:
     return line.contracted
 
 
-def _asked_outside_insurer(invoice: Invoice) -> int:
-    """What the invoice asks for lines no insurer is claimed for (a no-show fee, R6)."""
+def _asked_outside_policy(invoice: Invoice, provider: Provider) -> int:
+    """What the invoice asks that the coulance policy is not about, paid in full: a
+    no-show fee, never claimed from an insurer (R6), and the patient's share of a
+    contracted line, whose reimbursement was deducted already (R5, R17)."""
     return sum(
         line.patient_share_cents
         for line in invoice.lines
-        if not claimable_at_insurer(line.line_type)
+        if not claimable_at_insurer(line.line_type) or was_contracted(line, provider)
     )
 
 
@@ -160,11 +162,12 @@ def proposal_for(
 ) -> CoulanceProposal:
     """The policy's figures for the invoice as it stands now: what was already forgiven
     or paid since the statement came in is taken into account. The statement is about the
-    lines claimed from the insurer: the policy's amount and its minimum are of those, and
-    a no-show fee beside them, never the insurer's business (legal-nl.md §6), is paid in
-    full."""
+    non-contracted lines the patient claims from the insurer: the policy's amount and its
+    minimum are of those (legal-nl.md §6). A no-show fee beside them, never the insurer's
+    business, and the patient's share of a contracted line (a line from before the
+    contract's end, R5) are paid in full."""
     asked = invoice.original_amount_cents
-    not_claimed = _asked_outside_insurer(invoice)
+    not_claimed = _asked_outside_policy(invoice, provider)
     claimed = asked - not_claimed
     minimum = percentage_of(claimed, provider.coulance.minimum_percentage)
     to_pay = min(max(statement.gross_reimbursement_cents, minimum), claimed) + not_claimed
