@@ -436,3 +436,74 @@ def test_a_no_show_fee_beside_the_care_stays_payable_in_full(
     proposal = propose(invoice, provider, statement(reimbursed, withheld))
     assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (to_pay, forgiven)
     assert proposal.minimum_cents == 6_000
+
+
+LATE_CONTRACT = {"uzovi": CZ, "from": "2026-01-01", "to": "2026-12-31"}
+CZ_CARE = claim("CZ1", insurer_uzovi=CZ, treatment_date=date(2026, 11, 2), unit_price_cents=10_000)
+
+
+@pytest.mark.parametrize(
+    "contracts_at_issue, contracts_now, non_contracted, refusal",
+    [
+        # a contract signed late, entered with retroactive effect after the invoice
+        ([], [LATE_CONTRACT], True, None),
+        # a contract shortened afterwards to end before the care
+        ([LATE_CONTRACT], [{**LATE_CONTRACT, "to": "2026-06-30"}], False, "insurer_contracted"),
+    ],
+)
+def test_r31_a_contract_edited_after_issue_changes_nothing_already_invoiced(
+    contracts_at_issue, contracts_now, non_contracted, refusal
+):
+    """R31: "a contract signed late with retroactive effect re-rates nothing already
+    invoiced"; R17, R37, legal-nl.md §7 (audit coverage COVERAGE1). Given an invoice of
+    care on 2026-11-02 at CZ, issued while the practice had (or had not) a contract with
+    CZ, when the operator enters a contract from 2026-01-01 (or shortens one to end on
+    2026-06-30), then "don't pay yet", the statement and the first reminder's wait stay
+    as they were decided at issue."""
+    at_issue = claims_provider(contracts=contracts_at_issue, coulance=WAITS)
+    invoice = issued(at_issue, CZ_CARE)
+    now = claims_provider(contracts=contracts_now, coulance=WAITS)
+    assert is_non_contracted(invoice, now) is non_contracted
+    assert awaits_insurer_statement(invoice, now) is non_contracted
+    assert (statement_wait_until(invoice, now) is not None) is non_contracted
+    assert statement_unwelcome(invoice, now) == refusal
+
+
+@pytest.mark.parametrize(
+    "contracts_now, non_contracted",
+    [([], True), ([LATE_CONTRACT], False)],
+)
+def test_a_line_stored_before_lines_kept_their_contract_is_read_on_todays_contracts(
+    contracts_now, non_contracted
+):
+    """Given an invoice line stored before lines kept whether they were contracted care
+    (``contracted`` None), then it is judged on the provider's contracts as they are now,
+    as all lines were before (R17): the only reading there is for it."""
+    invoice = make_invoice(lines=(make_line(insurer_uzovi=CZ, contracted=None),))
+    provider = claims_provider(contracts=contracts_now)
+    assert is_non_contracted(invoice, provider) is non_contracted
+
+
+def test_across_a_contracts_end_only_the_non_contracted_lines_share_gets_the_policy():
+    """R17, legal-nl.md §6 (the policy is for non-contracted care), R5 (the contract of
+    the line's date) (audit coverage COVERAGE2). Given one invoice of a € 100 line of
+    2025-12-18, contracted (75% deducted, € 25 to pay), and a € 100 line of 2026-01-08
+    after the contract ended (€ 100 to pay), when a statement of € 70 reimbursed comes in,
+    then the contracted line's € 25 is paid in full, as a no-show fee is, and the policy
+    is of the € 100: max(€ 70, 60% = € 60) = € 70. The patient pays € 95, € 30 is
+    forgiven."""
+    provider = claims_provider(
+        contracts=[{"uzovi": CZ, "from": "2025-01-01", "to": "2025-12-31"}],
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(75)),),
+    )
+    december = claim("L2025", insurer_uzovi=CZ, treatment_date=date(2025, 12, 18))
+    january = claim("L2026", insurer_uzovi=CZ, treatment_date=date(2026, 1, 8))
+    invoice = issued(
+        provider,
+        replace(december, unit_price_cents=10_000),
+        replace(january, unit_price_cents=10_000),
+    )
+    assert invoice.amount_due_cents == 12_500
+    proposal = propose(invoice, provider, statement(7_000))
+    assert proposal.minimum_cents == 6_000
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (9_500, 3_000)

@@ -885,3 +885,17 @@ def test_a_credit_line_is_care_of_the_insurer_of_the_line_it_reverses():
     )
     credited = with_credit(invoice, correction, NOW, "declaration:d-2")
     assert credited.lines[-1].coverage_date == date(2023, 9, 11)
+
+
+def test_a_credit_line_is_contracted_care_as_the_line_it_reverses_was_invoiced(ctx, store):
+    """R31, R17 (audit coverage COVERAGE1): a credit takes back part of the line it names,
+    so it keeps that line's decision made at issue, not the provider's contracts of today.
+    Given last week's control, invoiced as non-contracted care (the contract was entered
+    later), when this week's upload credits it, then the credit line is non-contracted
+    care too."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    assert [line.contracted for line in invoice.lines] == [True, True]  # DENTAL's contract
+    as_issued = replace(invoice, lines=tuple(replace(x, contracted=False) for x in invoice.lines))
+    credited = with_credit(as_issued, credit("L9", control()), NOW, "declaration:D2")
+    assert credited.lines[-1].claim_ref == "L9" and credited.lines[-1].contracted is False

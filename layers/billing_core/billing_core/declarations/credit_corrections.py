@@ -188,6 +188,7 @@ def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> I
         reimbursed_cents=reimbursed_cents,
         insurer_uzovi=credit.insurer_uzovi,
         reverses_claim_ref=target.claim_ref,
+        contracted=target.contracted,  # as the line it takes back was decided (R31)
     )
 
 

@@ -388,7 +388,7 @@ def _invoice_rejected_materials(
     if not materials:
         return record
     addressed_as = _patients_invoices(run, materials, known, ours, provider, ctx)
-    drafts = _material_drafts(materials, addressed_as)
+    drafts = _material_drafts(materials, addressed_as, provider)
     record = with_reference_block(record, len(drafts), ctx)
     invoices = issue_invoices(drafts, provider, record, ctx)
     stored = [i for i in invoices if i.invoice_id in ours or _store_new(provider, i, ctx)]
@@ -471,14 +471,21 @@ def _patients_invoices(
 def _material_drafts(
     materials: Sequence[tuple[RetourLine, Claim]],
     addressed_as: Mapping[tuple[str, str], Invoice],
+    provider: Provider,
 ) -> list[InvoiceDraft]:
-    """One invoice per patient (R4) for the materials, the insurer's part deducted."""
+    """One invoice per patient (R4) for the materials, the insurer's part deducted; each
+    line contracted care or not as the provider's contracts stand now, when it is first
+    invoiced to the patient (R17, R31)."""
     granted = {line.claim_ref: line.granted_cents for line, _ in materials}
     claims = [_addressed(claim, addressed_as.get(claim.patient_key)) for _, claim in materials]
     drafts = []
     for group in group_by_patient(claims):
         lines = tuple(
-            line_of_claim(claim, _bounded(granted[claim.claim_ref], claim.amount_cents))
+            line_of_claim(
+                claim,
+                _bounded(granted[claim.claim_ref], claim.amount_cents),
+                provider.is_contracted(claim.insurer_uzovi, claim.coverage_date),
+            )
             for claim in group
         )
         drafts.append(InvoiceDraft(claims=group, lines=lines))
