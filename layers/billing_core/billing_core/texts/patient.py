@@ -346,6 +346,12 @@ _DUTCH: Sections = {
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
         "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
         "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        "pay_by_hold": "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
+        "on_hold_note": (
+            "Uw zorgverlener bekijkt deze nota. Tot en met {date} stuurt uw zorgverlener geen "
+            "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
+            "het verder waar het gebleven was."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -556,6 +562,12 @@ _ENGLISH: Sections = {
         "pay_by_reminder": "Pay by, as in the reminder",
         "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
         "pay_by_arrangement_term": "Next term due by",
+        "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
+        "on_hold_note": (
+            "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
+            "provider sends no reminder and charges no costs. If the invoice is still unpaid "
+            "after that, collection goes on where it stopped."
+        ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",
         "practice_phone": "Phone",

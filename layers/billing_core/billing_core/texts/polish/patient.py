@@ -236,6 +236,13 @@ PAGE: Section = {
     "pay_by_reminder": "Termin płatności według upomnienia",
     "pay_by_second_notice": "Zapłata najpóźniej (potem faktura trafi do biura windykacyjnego)",
     "pay_by_arrangement_term": "Następna rata najpóźniej",
+    # Not yet read by a native speaker (README, Languages).
+    "pay_by_hold": "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
+    "on_hold_note": (
+        "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca nie "
+        "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
+        "dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",
