@@ -28,19 +28,36 @@ def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
     return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.OPEN
 
 
-def waived_in_full(invoice: Invoice) -> bool:
-    """Nothing is owed because the practice forgave it (R21 stop, R17 coulance), not because
-    anyone paid: settled, something forgiven, and no payment left on the ledger. Still
-    ``PAID`` to R10's three statuses; the checker says who settled it."""
+class SettledBy(StrEnum):
+    """Who settled an invoice with nothing left to pay: all ``PAID`` to R10's three
+    statuses, which the checker must not read as "you paid it all" when the practice
+    forgave it (R21 stop, R17 coulance)."""
+
+    PATIENT = "patient"  # paid what was asked, after any coulance
+    PRACTICE = "practice"  # forgiven, no payment left on the ledger
+    BOTH = "both"  # paid in part, and the practice forgave the rest
+
+
+_FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)
+
+
+def settled_by(invoice: Invoice) -> SettledBy | None:
+    """None while something is due. Who settled it is who took the balance to zero: a
+    coulance before a payment in full leaves the patient as the one who paid."""
     if not invoice.is_paid:
-        return False
-    forgiven = any(e.kind in (EntryKind.STOP, EntryKind.COULANCE) for e in invoice.ledger)
+        return None
+    if not any(e.kind in _FORGIVING for e in invoice.ledger):
+        return SettledBy.PATIENT
     paid = -sum(
         e.amount_cents
         for e in invoice.ledger
         if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
     )
-    return forgiven and paid <= 0
+    if paid <= 0:
+        return SettledBy.PRACTICE
+    lowering = (e for e in reversed(invoice.ledger) if e.amount_cents < 0)
+    last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *_FORGIVING)), None)
+    return SettledBy.BOTH if last is not None and last.kind in _FORGIVING else SettledBy.PATIENT
 
 
 def ledger_payment_status(invoice: Invoice) -> PaymentStatus:

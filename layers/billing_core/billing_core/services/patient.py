@@ -67,7 +67,12 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.payment_status import PaymentStatus, payment_status_of, waived_in_full
+from billing_core.invoices.payment_status import (
+    PaymentStatus,
+    SettledBy,
+    payment_status_of,
+    settled_by,
+)
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -97,6 +102,7 @@ class InvoiceState(StrEnum):
 
     PAID = "paid"
     WAIVED = "waived"  # R21: settled by the practice's stop or coulance, nothing paid
+    PAID_REST_WAIVED = "paid_rest_waived"  # R21: paid in part, the practice forgave the rest
     WITH_COLLECTION_AGENCY = "with_collection_agency"
     ARRANGEMENT_ACTIVE = "arrangement_active"
     ON_HOLD = "on_hold"  # R16: the provider paused dunning
@@ -246,7 +252,7 @@ def invoice_document(
 
 def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.is_paid:
-        return InvoiceState.WAIVED if waived_in_full(invoice) else InvoiceState.PAID
+        return _SETTLED_STATES[settled_by(invoice) or SettledBy.PATIENT]
     if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
         return InvoiceState.WITH_COLLECTION_AGENCY
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
@@ -258,6 +264,13 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.deferral is not None:
         return InvoiceState.DEFERRED
     return InvoiceState.OPEN
+
+
+_SETTLED_STATES = {
+    SettledBy.PATIENT: InvoiceState.PAID,
+    SettledBy.PRACTICE: InvoiceState.WAIVED,
+    SettledBy.BOTH: InvoiceState.PAID_REST_WAIVED,
+}
 
 
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:

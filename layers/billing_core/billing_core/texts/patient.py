@@ -248,6 +248,10 @@ _DUTCH: Sections = {
             "U hoeft niets te betalen: uw zorgverlener heeft het bedrag van deze nota "
             "kwijtgescholden."
         ),
+        "status_paid_rest_waived": (
+            "U hebt {paid} betaald; uw zorgverlener heeft de rest kwijtgescholden. U hoeft "
+            "niets meer te betalen."
+        ),
         "status_open": "Deze nota staat open.",
         "status_partly_paid": "Deze nota is gedeeltelijk betaald.",
         "amount_due": "Nog te betalen",
@@ -256,6 +260,7 @@ _DUTCH: Sections = {
         "state_open": "Openstaand",
         "state_paid": "Betaald",
         "state_waived": "Kwijtgescholden door uw zorgverlener",
+        "state_paid_rest_waived": "Deels betaald, de rest kwijtgescholden door uw zorgverlener",
         "state_deferred": "Uitstel van betaling verleend",
         "state_arrangement_active": "Betalingsregeling loopt",
         "state_on_hold": "In behandeling bij uw zorgverlener",
@@ -464,6 +469,10 @@ _ENGLISH: Sections = {
             "You do not need to pay anything: your healthcare provider has waived the amount "
             "of this invoice."
         ),
+        "status_paid_rest_waived": (
+            "You paid {paid}; your healthcare provider has waived the rest. You do not need "
+            "to pay anything more."
+        ),
         "status_open": "This invoice is open.",
         "status_partly_paid": "This invoice has been partly paid.",
         "amount_due": "Still to pay",
@@ -472,6 +481,7 @@ _ENGLISH: Sections = {
         "state_open": "Open",
         "state_paid": "Paid",
         "state_waived": "Waived by your healthcare provider",
+        "state_paid_rest_waived": "Partly paid, the rest waived by your healthcare provider",
         "state_deferred": "Deferral of payment granted",
         "state_arrangement_active": "Instalment arrangement running",
         "state_on_hold": "Being looked at by your healthcare provider",

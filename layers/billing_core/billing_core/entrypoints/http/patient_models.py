@@ -95,7 +95,12 @@ class PaymentStatusOut(BaseModel):
         "with_collection_agency): no date of ours counts then. The date to pay by now, a "
         "reminder's or the end of the practice's hold (R16) included, is breakdown.pay_by"
     )
-    state: str
+    state: str = Field(
+        description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
+        "reminder_sent, on_hold, arrangement_active, with_collection_agency; with status "
+        "paid: paid (by the patient), waived (the practice forgave all of it, R21) or "
+        "paid_rest_waived (paid in part, the practice forgave the rest)"
+    )
     pay_url: str
     can_defer: bool
     can_arrange: bool

@@ -126,6 +126,10 @@ _PAGE: Section = {
     "status_paid": "هذه الفاتورة مدفوعة.",
     "status_being_booked": "دفعتكم قيد المعالجة.",
     "status_waived": "لا يلزمكم دفع أي شيء: تنازل مقدّم الرعاية الصحية عن مبلغ هذه الفاتورة.",
+    # Not yet read by a native speaker (README, Languages).
+    "status_paid_rest_waived": (
+        "دفعتم {paid}، وتنازل مقدّم الرعاية الصحية عن الباقي. لا يلزمكم دفع أي شيء آخر."
+    ),
     "status_open": "هذه الفاتورة غير مدفوعة بعد.",
     "status_partly_paid": "هذه الفاتورة مدفوعة جزئيًا.",
     "amount_due": "المبلغ المتبقي للدفع",
@@ -134,6 +138,8 @@ _PAGE: Section = {
     "state_open": "غير مدفوعة",
     "state_paid": "مدفوعة",
     "state_waived": "تنازل عنها مقدّم الرعاية الصحية",
+    # Not yet read by a native speaker (README, Languages).
+    "state_paid_rest_waived": "دُفعت جزئيًا، وتنازل مقدّم الرعاية الصحية عن الباقي",
     "state_deferred": "تمت الموافقة على تأجيل الدفع",
     "state_arrangement_active": "خطة التقسيط سارية",
     "state_on_hold": "قيد المراجعة لدى مقدّم الرعاية الصحية",

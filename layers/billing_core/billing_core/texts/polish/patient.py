@@ -136,6 +136,11 @@ PAGE: Section = {
     "status_paid": "Ta faktura jest zapłacona.",
     "status_being_booked": "Płatność jest przetwarzana.",
     "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
+    # Not yet read by a native speaker (README, Languages).
+    "status_paid_rest_waived": (
+        "Zapłacił(a) Pan/Pani {paid}; świadczeniodawca umorzył pozostałą kwotę. Nie musi "
+        "Pan/Pani już nic płacić."
+    ),
     "status_open": "Ta faktura jest niezapłacona.",
     "status_partly_paid": "Ta faktura jest zapłacona częściowo.",
     "amount_due": "Pozostało do zapłaty",
@@ -144,6 +149,8 @@ PAGE: Section = {
     "state_open": "Do zapłaty",
     "state_paid": "Zapłacona",
     "state_waived": "Umorzona przez świadczeniodawcę",
+    # Not yet read by a native speaker (README, Languages).
+    "state_paid_rest_waived": "Zapłacona częściowo, reszta umorzona przez świadczeniodawcę",
     "state_deferred": "Odroczono termin płatności",
     "state_arrangement_active": "Trwa plan ratalny",
     "state_on_hold": "Sprawę rozpatruje świadczeniodawca",
