@@ -67,12 +67,8 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.payment_status import (
-    PaymentStatus,
-    SettledBy,
-    payment_status_of,
-    settled_by,
-)
+from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -252,7 +248,7 @@ def invoice_document(
 
 def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.is_paid:
-        return _SETTLED_STATES[settled_by(invoice) or SettledBy.PATIENT]
+        return _who_settled(invoice)
     if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
         return InvoiceState.WITH_COLLECTION_AGENCY
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
@@ -266,11 +262,26 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     return InvoiceState.OPEN
 
 
-_SETTLED_STATES = {
-    SettledBy.PATIENT: InvoiceState.PAID,
-    SettledBy.PRACTICE: InvoiceState.WAIVED,
-    SettledBy.BOTH: InvoiceState.PAID_REST_WAIVED,
-}
+_FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
+
+
+def _who_settled(invoice: Invoice) -> InvoiceState:
+    """A paid invoice (R10's ``PAID``) as the patient should read it: paid, waived (forgiven,
+    no payment left on the ledger) or paid in part with the rest waived. Whoever took the
+    balance to zero settled it: a coulance before a payment in full reads paid."""
+    if not any(e.kind in _FORGIVING for e in invoice.ledger):
+        return InvoiceState.PAID
+    paid = -sum(
+        e.amount_cents
+        for e in invoice.ledger
+        if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+    )
+    if paid <= 0:
+        return InvoiceState.WAIVED
+    lowering = (e for e in reversed(invoice.ledger) if e.amount_cents < 0)
+    last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *_FORGIVING)), None)
+    forgave_last = last is not None and last.kind in _FORGIVING
+    return InvoiceState.PAID_REST_WAIVED if forgave_last else InvoiceState.PAID
 
 
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
