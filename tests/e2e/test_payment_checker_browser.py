@@ -14,7 +14,7 @@ import pytest
 
 from billing_core.shared import reference
 from tests.e2e.axe import axe_context, serious_violations
-from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
+from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows, contrast, rgb
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -137,6 +137,54 @@ def test_the_page_speaks_english_on_request(running_server, page, invoice):
     page.goto(f"{running_server.url}/?lang=en&kenmerk={invoice.reference}")
     assert page.locator("#result").inner_text() == "This invoice is open."
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+# The colour of each link on the page, and of every :visited rule of its style sheet (a
+# browser never tells a page which links were visited, so the rule itself is checked).
+_LINK_COLOURS_JS = """() => ({
+  accent: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+  links: [...document.querySelectorAll('#practice a')].map(a => getComputedStyle(a).color),
+  visited: [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+    .filter(rule => (rule.selectorText || '').includes(':visited'))
+    .map(rule => rule.style.color),
+})"""
+
+
+def test_r36_the_practice_cards_links_wear_the_pages_link_colour(running_server, page, invoice):
+    # Given the checker with the practice's card (phone, e-mail, website: R36)
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    colours = page.evaluate(_LINK_COLOURS_JS)
+    accent = _hex(colours["accent"])
+    # Then its links are in the page's own link colour, not the browser's blue, with AA
+    # contrast on the white card (WCAG 1.4.3)
+    assert colours["links"] and {rgb(c) for c in colours["links"]} == {accent}
+    assert contrast(accent, WHITE) >= AA_TEXT
+    # And a visited link keeps AA contrast on the card and on the page's grey
+    visited = [_resolved(page, c) for c in colours["visited"]]
+    assert visited and all(
+        contrast(c, background) >= AA_TEXT for c in visited for background in (WHITE, PAGE_GREY)
+    )
+    # And a link focused from the keyboard shows a ring of 3:1 (WCAG 1.4.11, 2.4.7)
+    assert_focus_ring_contrasts(page, "#practice a")
+
+
+WHITE, PAGE_GREY = (255, 255, 255), (246, 248, 250)  # the card, the page (pages/_style)
+AA_TEXT = 4.5
+
+
+def _resolved(page, colour: str) -> tuple[int, ...]:
+    """A CSS colour as written in a rule (a var() included), as the browser computes it."""
+    computed = page.evaluate(
+        """c => { const e = document.createElement('span'); e.style.color = c;
+                  document.body.append(e); const v = getComputedStyle(e).color; e.remove();
+                  return v; }""",
+        colour,
+    )
+    return rgb(computed)
+
+
+def _hex(css: str) -> tuple[int, ...]:
+    return tuple(int(css[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None:

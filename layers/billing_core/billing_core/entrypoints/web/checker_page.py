@@ -146,14 +146,17 @@ def render_checker(
     )
 
 
+_SETTLED_BY_THE_PRACTICE = frozenset({InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED})
+
+
 def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
     """The page's first line: R10's paid, open or partly paid, unless that misleads."""
     if view is None:
         return ""
     if state.being_booked:
         return "status_being_booked"
-    if view.state is InvoiceState.WAIVED:  # R21: "paid" to R10, but nobody paid
-        return "status_waived"
+    if view.state in _SETTLED_BY_THE_PRACTICE:  # R21: "paid" to R10, but not (all) by anyone
+        return f"status_{view.state.value}"
     return f"status_{view.status.value}"
 
 
