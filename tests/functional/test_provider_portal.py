@@ -1014,6 +1014,31 @@ def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
     assert stored.coulance.minimum_percentage == Decimal("62.5")
 
 
+@pytest.mark.parametrize(("language", "shown"), [("nl", "62,5"), ("en", "62.5")])
+def test_the_saved_minimum_percentage_is_shown_as_the_pages_language_writes_it(
+    sandbox, language, shown
+):
+    """R9, R31, R35: given a minimum of 62.5% saved, when the admin opens the settings
+    page, then the field shows it with the page's decimal sign (a decimal comma in Dutch),
+    and the form sent back as shown keeps it."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    action = "/portal/instellingen/coulance"
+    typed = VALID_FORMS[action] | {"minimum_percentage": quote_plus("62,5")}
+    admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    # When the page is opened
+    _, html = admin.page("/portal/instellingen")
+    # Then the field reads as the page's language writes the number
+    assert form_fields(html)["coulance-minimum_percentage"]["value"] == shown
+    # And the form, sent back as it is shown, is taken and keeps 62.5
+    sent_back = VALID_FORMS[action] | {"minimum_percentage": quote_plus(shown)}
+    status, _, _ = admin.post(action, admin.form("/portal/instellingen", action) | sent_back)
+    assert status == HTTPStatus.SEE_OTHER
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert stored.coulance.minimum_percentage == Decimal("62.5")
+
+
 # Each bounded number of the settings page, and a value its model refuses.
 OUT_OF_BOUNDS = [
     ("/portal/instellingen/aanmanen", "dunning", "days_to_reminder", "61"),
