@@ -407,6 +407,38 @@ def test_an_unusable_objection_is_refused_before_any_read(reason, message, email
     assert store.calls == []
 
 
+@pytest.mark.parametrize(
+    "reason, message, email, codes",
+    [
+        (
+            "angry",
+            "",
+            "jan@hotmail",
+            ["invalid_objection_reason", "invalid_objection_message", "invalid_objection_email"],
+        ),
+        ("amount", "x" * 2001, "", ["invalid_objection_message", "invalid_objection_email"]),
+        (
+            "angry",
+            "Te hoog",
+            "jan@hotmail",
+            ["invalid_objection_reason", "invalid_objection_email"],
+        ),
+    ],
+)
+def test_an_objection_wrong_in_several_ways_is_refused_for_each_at_once(
+    reason, message, email, codes
+):
+    """R16, WCAG 3.3.1/3.3.3: given an objection with more than one part unusable, when it
+    is filed, then the refusal's code is the first part's, as an API client tests for it,
+    and the refusal names every other part too, in the order of the form."""
+    store = store_with()
+    with pytest.raises(Refused) as refusal:
+        file_objection(REFERENCE, BIRTH, reason, message, email, ctx(store))
+    assert [refusal.value.code, *(other.code for other in refusal.value.also)] == codes
+    assert all(other.message("nl") for other in refusal.value.also)
+    assert store.calls == []
+
+
 def test_an_objection_does_not_stop_a_deferral_or_payment_status():
     store = store_with()
     file_objection(REFERENCE, BIRTH, "amount", "Te hoog", "a@example.nl", ctx(store))

@@ -41,7 +41,7 @@ from billing_core.changes.coulance import (
 )
 from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
-from billing_core.changes.objection import objection_action, objection_refusal
+from billing_core.changes.objection import objection_action, objection_refusals
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
@@ -360,9 +360,9 @@ def file_objection(
     anyone with a reference and a birth date can fill must not make us mail any address).
     The invoice does not change: an objection does not suspend payment (seed 000)."""
     email = email.strip()
-    code = objection_refusal(reason, message, email)
-    if code:  # decided from the request alone: tells nothing about the reference
-        raise refused(code)
+    codes = objection_refusals(reason, message, email)
+    if codes:  # decided from the request alone: tells nothing about the reference
+        raise refused(*codes)
     invoice = _find_for_patient(reference_text, proof, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     ctx.store.put_action(action)

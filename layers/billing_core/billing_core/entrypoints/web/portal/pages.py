@@ -64,13 +64,18 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
-from billing_core.texts.catalogue import Texts, short_date
+from billing_core.texts.catalogue import Texts, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
 # Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
 ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+# A number in a form field as the page's reader types it (62,5 in Dutch), which the form
+# reads back (_typed_decimal).
+ENVIRONMENT.filters["number"] = pass_context(
+    lambda context, number: typed_number(number, context["language"])
+)
 # Every form that changes something carries a key of its own (web.serve_change, R38).
 ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
