@@ -55,9 +55,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # A form control in the language of its page (the html lang): a date field's order and
-    # separators (dd-mm on a Dutch page) even where Chromium's own language is another.
-    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
 # The pages' languages (R9) and the locale of a reader's browser in each.
 LOCALES = {"nl": "nl-NL", "en": "en-US", "pl": "pl-PL", "ar": "ar"}
