@@ -35,6 +35,9 @@ Decisions, each for a reason:
   time the first term gives to arrange a transfer). Dunning stays paused, the checker and
   the "payment received" e-mail name it as the next term, and only missing it by more
   than 14 days too cancels the arrangement, as any term (R15).
+- The payment date decides (legal-nl.md §2): a term paid in its 14 days but read after
+  the run cancelled the arrangement was kept. Booking it puts the arrangement back
+  (``kept_after_all``); payments/booking.py takes back what the cancellation set going.
 """
 
 from __future__ import annotations
@@ -319,6 +322,22 @@ def arrangement_status(invoice: Invoice, as_of: date) -> ArrangementStatus | Non
     if missed_term(invoice, as_of) is not None:
         return ArrangementStatus.CANCELLED
     return ArrangementStatus.ACTIVE
+
+
+def kept_after_all(invoice: Invoice) -> Invoice:
+    """The invoice with its cancelled arrangement running again when the ledger now shows
+    that no term was missed on the day it was cancelled: a term paid in its 14 days and
+    read after the run (legal-nl.md §2: the payment date decides, R15); the same invoice
+    otherwise. Paid in full, payments/booking.py completes it."""
+    arrangement = invoice.arrangement
+    if arrangement is None or arrangement.status is not ArrangementStatus.CANCELLED:
+        return invoice
+    if arrangement.cancelled_at is None:
+        return invoice
+    if missed_term(invoice, amsterdam_day(arrangement.cancelled_at)) is not None:
+        return invoice
+    running = replace(arrangement, status=ArrangementStatus.ACTIVE, cancelled_at=None)
+    return invoice.with_arrangement(running)
 
 
 def review_arrangement(invoice: Invoice, as_of: date, now: datetime) -> Invoice:
