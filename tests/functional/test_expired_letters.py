@@ -190,7 +190,9 @@ def test_a_batch_that_failed_for_good_is_replayed_from_its_failure_record(sandbo
         "ses-message-1",
         kept_key=letter_key,
     )
-    repository.save_invoice(repository.get_invoice(PROVIDER, invoice.invoice_id).with_letter(letter))
+    repository.save_invoice(
+        repository.get_invoice(PROVIDER, invoice.invoice_id).with_letter(letter)
+    )
     settle(sandbox, invoice, date(2027, 2, 1))
     sandbox.clock.set(date(2035, 1, 1))
 

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo.stream import TableStream
+
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 FAILURE_RECORD = json.loads((EVENTS / "expired_letters/failed-batch.json").read_text("utf-8"))
 FIRST = int(FAILURE_RECORD["DDBStreamBatchInfo"]["startSequenceNumber"])

@@ -80,7 +80,7 @@ class TableStream:
                 if int(record["dynamodb"]["SequenceNumber"]) > last:
                     return records
                 records.append(as_lambda_record(record, batch.stream_arn))
-            if not page["Records"] or records and _sequence(records[-1]) == last:
+            if not page["Records"] or (records and _sequence(records[-1]) == last):
                 break
             iterator = page.get("NextShardIterator")
         return records
