@@ -146,7 +146,7 @@ def _dynamodb_calls(operation: str, parameters: dict[str, Any]) -> list[Call]:
 
 
 def _stream(parameters: dict[str, Any]) -> str:
-    """"BillingTable.StreamArn", as the template names a table's stream, from the stream's
+    """ "BillingTable.StreamArn", as the template names a table's stream, from the stream's
     ARN or, for GetRecords, from moto's shard iterator, which begins with it."""
     reference = parameters.get("StreamArn") or parameters["ShardIterator"]
     table_name = reference.split(":table/", 1)[1].split("/", 1)[0]

@@ -23,8 +23,8 @@ from billing_core.shared.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from billing_core.adapters.dynamo.audit import DynamoAuditLog
-    from billing_core.adapters.dynamo.stream import TableStream
     from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+    from billing_core.adapters.dynamo.stream import TableStream
     from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
     from billing_core.adapters.ses import SesNotifier
     from billing_core.collection.collection_report import CollectionReportContext
