@@ -4,6 +4,9 @@ kept 7 years after the end of the year the invoice was settled, then deleted).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from billing_core.shared.bulk import long_lived_imports
 
 with long_lived_imports():
@@ -23,6 +26,13 @@ def delete_letters_and_expire_actions(invoice: Invoice) -> LettersDeleted:
     return invoice_expired(invoice, bootstrap.current().expired_letters_context())
 
 
+def read_failed_batch(failure_record: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    return bootstrap.current().table_stream().failed_batch(failure_record)
+
+
 lambda_handler = expired_letters_handler(
-    delete_letters_and_expire_actions, logger=logger, metrics=metrics
+    delete_letters_and_expire_actions,
+    read_failed_batch=read_failed_batch,
+    logger=logger,
+    metrics=metrics,
 )

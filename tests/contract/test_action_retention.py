@@ -99,3 +99,30 @@ def test_an_action_about_no_invoice_is_kept_a_year_after_done_and_again_once_reo
     )
     set_state(store, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
     assert kept(store, "payout-returned-E2E") is None
+
+
+def test_an_action_of_a_removed_invoice_gets_the_migrations_expiry_once(store):
+    """Migration version 3 (legal-nl.md §8, R29): an action whose invoice the TTL removed
+    without the expired-letters function gets the TTL ``at`` where it has none, once; one
+    that has a TTL keeps it, and a missing action is not made."""
+    # Given two invoices' objections, the first's given its TTL when its invoice was removed
+    first, second = invoice(1), invoice(2)
+    stored(store, first, second)
+    store.put_action(objection(first, "objection-1"))
+    store.put_action(objection(second, "objection-2"))
+    store.expire_invoice_actions(A, first.invoice_id, REMOVED_AT)
+    later = datetime(2034, 3, 1, 9, 0, tzinfo=AMSTERDAM)
+    # When the migration gives each its expiry, and the second one again
+    written = [
+        store.add_action_expiry(objection(first, "objection-1"), later),
+        store.add_action_expiry(objection(second, "objection-2"), later),
+    ]
+    again = store.add_action_expiry(objection(second, "objection-2"), later)
+    # Then only the one without a TTL was written, once
+    assert (written, again) == ([False, True], False)
+    moto = isinstance(store, BillingRepository)
+    assert kept(store, "objection-1") == (int(REMOVED_AT.timestamp()) if moto else date(2034, 1, 1))
+    assert kept(store, "objection-2") == (int(later.timestamp()) if moto else date(2034, 3, 1))
+    # And an action the store does not hold is not made
+    assert store.add_action_expiry(objection(first, "objection-9"), later) is False
+    assert store.get_action(A, "objection-9") is None

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
+from billing_core.declarations.csv_template import template_csv
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
@@ -537,6 +539,29 @@ def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, i
     other = PortalUser(sandbox)
     other.sign_in(sample_login(PHYSIO, "admin"))
     assert other.page(link)[0] == HTTPStatus.NOT_FOUND
+
+
+def test_the_declarations_page_links_the_csv_template_a_viewer_downloads(sandbox):
+    """R40 ("the CSV columns documented with a downloadable template"; audit NEWCOMER16):
+    practices work in the portal, not with curl.
+    Given a signed-in viewer (who may not upload)
+    When they open Declaraties and follow the template link
+    Then a CSV downloads, named as the API names it, whose header is every column the
+    reader knows (csv_format.COLUMNS), byte for byte the API's template."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    _, html = viewer.page("/portal/declaraties")
+    [link] = re.findall(r'<a href="([^"]+\.csv)" download>', html)
+    status, headers, body = viewer.request("GET", link)
+    assert (status, headers["Content-Type"]) == (HTTPStatus.OK, "text/csv; charset=utf-8")
+    assert headers["Content-Disposition"].startswith(
+        'attachment; filename="zorgnota-declaraties-sjabloon.csv"'
+    )
+    header = body.removeprefix("\ufeff").splitlines()[0]
+    assert header.split(SEPARATOR) == [column.name for column in COLUMNS]
+    assert body.encode("utf-8") == template_csv()
+    # And without a session it is the sign-in page, as every portal page
+    assert PortalUser(sandbox).request("GET", link)[0] == HTTPStatus.SEE_OTHER
 
 
 @pytest.mark.parametrize("position", ["%C2%B2", "%D9%A3", "-1", "x"])  # ², Arabic-Indic 3

@@ -596,6 +596,14 @@ class FakeStore:
         self.actions[action_key(moved)] = moved
         return True
 
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        self.calls.append("add_action_expiry")
+        key = (action.provider_id, action.action_id)
+        if action_key(action) not in self.actions or self.action_kept_until.get(key):
+            return False
+        self.action_kept_until[key] = amsterdam_day(at)
+        return True
+
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         self.calls.append("add_retention_expiry")
         if not self._is_current(invoice):

@@ -423,6 +423,11 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         An open invoice: nothing written."""
         ...
 
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        """Give an action about an invoice the table no longer holds the TTL ``at``, where
+        it has none and still names that invoice: True when written (legal-nl.md §8)."""
+        ...
+
 
 class UserExists(Exception):
     """The directory has a user with this e-mail address already."""

@@ -1025,6 +1025,26 @@ class BillingRepository:
             self._expire_marker(key, invoice_id, expiry)
         return len(found)
 
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        """Migration version 3: an action of an invoice the TTL removed without the stream
+        handling it gets the TTL ``at``, the one expire_invoice_actions gives (one
+        UpdateItem, only if it still names the invoice and has no expiry yet)."""
+        try:
+            self._table.update_item(
+                Key=keys.action_key(action.provider_id, action.action_id),
+                UpdateExpression="SET expires_at = :expires",
+                ConditionExpression="invoice_id = :invoice AND attribute_not_exists(expires_at)",
+                ExpressionAttributeValues={
+                    ":invoice": action.invoice_id,
+                    ":expires": items.expires_at(at, timedelta(0)),
+                },
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         """For an invoice settled before its save wrote an expiry (migration version 2):
         one consistent read of the invoice item and its markers, then what lacks the

@@ -340,6 +340,21 @@ class PracticeExpiredOut(ExpiryCountsOut):
     provider_id: str
 
 
+class ActionExpiryCountsOut(BaseModel):
+    """Version 3, expired-invoice-actions (legal-nl.md §8, R29): counted over the invoices
+    the practice's actions name."""
+
+    invoices_total: int
+    invoices_done: int
+    removed_invoices: int = Field(description="invoices with actions the table no longer holds")
+    action_expiries_written: int = Field(description="their actions given the expiry of now")
+    action_expiries_present: int = Field(description="their actions that had one: none written")
+
+
+class PracticeActionsExpiredOut(ActionExpiryCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -355,8 +370,10 @@ class MigrationOut(BaseModel):
     version: int
     complete: bool = Field(description="false: the request's pages were spent, send resume")
     resume: str | None = Field(description="send it back to go on; none when complete")
-    summary: MigrationCountsOut | ExpiryCountsOut = Field(description="the migration's counts")
-    practices: list[PracticeMigratedOut | PracticeExpiredOut]
+    summary: MigrationCountsOut | ExpiryCountsOut | ActionExpiryCountsOut = Field(
+        description="the migration's counts"
+    )
+    practices: list[PracticeMigratedOut | PracticeExpiredOut | PracticeActionsExpiredOut]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 
     @classmethod

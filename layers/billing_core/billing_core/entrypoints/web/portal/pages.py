@@ -29,6 +29,7 @@ from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.blocking import block_changes_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
+from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
@@ -211,6 +212,13 @@ def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnsw
     return _page(
         request, "declarations.html.j2", uploads=[DeclarationOut.of(r) for r in page.records]
     )
+
+
+def declaration_template(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """R40: the CSV template to fill, the provider API's own (every column the reader
+    knows, one example line), for the practices that work in the portal."""
+    template = declarations.declaration_template(request.user)
+    return PortalAnswer(download=Download(DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE, template))
 
 
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
