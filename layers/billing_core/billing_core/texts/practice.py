@@ -539,6 +539,15 @@ _DUTCH: Sections = {
             "Het bankbestand van deze batch kan niet worden gemaakt ({reason}). Er is niets"
             " geboekt of betaald."
         ),
+        # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
+        "payout_iban_not_sepa": (
+            "Dit IBAN is uit {country}, een land buiten SEPA: de wekelijkse uitbetaling is een"
+            " SEPA-overschrijving en komt daar niet aan. Geef een rekening in een SEPA-land."
+        ),
+        "payout_holder_not_sepa": (
+            "De naam van de rekeninghouder heeft geen enkel teken dat de bank in een"
+            " SEPA-overschrijving accepteert (Latijnse letters, cijfers, / - ? : ( ) . , ' +)."
+        ),
     },
     ACTIONS: {
         # A payout the bank sent back: it is paid again in the next weekly batch.
@@ -1050,6 +1059,15 @@ _ENGLISH: Sections = {
         ),
         "transfer_file_refused": (
             "The bank file of this batch cannot be made ({reason}). Nothing was booked or paid."
+        ),
+        # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
+        "payout_iban_not_sepa": (
+            "This IBAN is of {country}, a country outside SEPA: the weekly payout is a SEPA"
+            " credit transfer and does not reach it. Give an account in a SEPA country."
+        ),
+        "payout_holder_not_sepa": (
+            "The account holder's name has no character a bank accepts in a SEPA credit"
+            " transfer (Latin letters, digits, / - ? : ( ) . , ' +)."
         ),
     },
     ACTIONS: {
