@@ -95,12 +95,18 @@ class ProposePayoutsIn(BaseModel):
 
 
 class RefundIn(BaseModel):
+    """Refused when proposed: an account holder without a character a bank accepts (400),
+    an IBAN outside the SEPA countries (422 iban_not_sepa), credit that goes back through
+    the PSP (422 psp_refund_pending, credit_from_psp_payment)."""
+
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(min_length=14, max_length=20, description="the invoice's kenmerk")
-    iban: Iban
-    account_holder: Text
-    amount_cents: int | None = Field(default=None, gt=0, description="empty: the whole credit")
+    iban: Iban = Field(description="an account in a SEPA country")
+    account_holder: Text = Field(description="Latin letters, digits and / - ? : ( ) . , ' +")
+    amount_cents: int | None = Field(
+        default=None, gt=0, description="empty: the whole credit refundable by bank"
+    )
 
     def request(self) -> RefundRequest:
         return RefundRequest(self.reference, self.iban, self.account_holder, self.amount_cents)
@@ -113,10 +119,22 @@ class RefundsIn(BaseModel):
 
 
 class HeldCreditOut(AttributesOut):
+    """An invoice holding credit for its patient. Listed even when none of it can be
+    refunded by bank (R13: never silently dropped)."""
+
     provider_id: str
     invoice_id: str
     reference: str
-    credit_cents: int
+    credit_cents: int = Field(description="all the credit the invoice holds")
+    by_bank_cents: int = Field(
+        description="what a bank refund (POST /operator/refunds) may pay back: the credit "
+        "less what came from an online (PSP) payment, which goes back through the PSP"
+    )
+    psp_refund_pending: bool = Field(
+        description="a refund through the PSP was asked and not confirmed (a timeout): it "
+        "may have been paid; check the payment in the PSP's dashboard. That credit is not "
+        "refunded by bank (422 psp_refund_pending)"
+    )
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
 
 
