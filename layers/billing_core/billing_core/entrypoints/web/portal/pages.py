@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.stop import STOP_REASONS
-from billing_core.collection.blocking import block_changes_csv
+from billing_core.collection.block_files import block_changes_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
