@@ -297,3 +297,90 @@ def test_r21_partly_paid_and_the_rest_stopped_says_both_not_just_paid(
     # And the API keeps R10's status, with a state that says both
     body = status(sandbox, invoice)
     assert (body["status"], body["state"], body["amount_due"]) == ("paid", "paid_rest_waived", 0)
+
+
+# --- a date that has passed is not one to pay by (R36) -------------------------------------
+
+
+@pytest.fixture
+def arranged(sandbox):
+    """The largest e-mailed invoice (final payment date 23 December), in an arrangement of
+    two terms made on 25 November: the first term due on 23 December (R15)."""
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    largest = max(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+    )
+    sandbox.clock.set(date(2026, 11, 25))
+    code, body = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{largest.reference}/arrangement",
+        body={"birth_date": largest.birth_date.isoformat(), "terms": 2},
+        headers=JSON,
+    )
+    assert code == 200 and body["terms"][0]["due_date"] == "2026-12-23", body
+    return largest
+
+
+@pytest.mark.parametrize(
+    "language, passed_label, pay_by_label, passed_date",
+    [
+        (
+            "nl",
+            "Uiterste betaaldatum verstreken op",
+            "<dt>Uiterste betaaldatum</dt>",
+            "23 december 2026",
+        ),
+        ("en", "Was due on", "<dt>Pay by</dt>", "23 December 2026"),
+    ],
+)
+def test_r36_after_the_final_date_before_the_reminder_the_date_reads_as_passed(
+    sandbox, invoice, language, passed_label, pay_by_label, passed_date
+):
+    # Given an invoice whose final payment date, 23 December, has passed, and the first
+    # reminder goes only on 31 December (days_to_reminder)
+    dunned_to(sandbox, date(2026, 12, 27))
+    # When the patient looks on 27 December
+    _, html = page(sandbox, invoice, language)
+    body = status(sandbox, invoice)
+    # Then the page says the date has passed, and does not ask to pay by it
+    row = html.split('id="pay-by">', 1)[1].split("</dd>", 1)[0]
+    assert passed_label in html and row == passed_date
+    assert pay_by_label not in html
+    # And the API marks it: the same date, of the same kind, passed
+    parts = body["breakdown"]
+    assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == (
+        "2026-12-23",
+        "final_payment_date",
+        True,
+    )
+    # And on the final date itself it was still the date to pay by
+    sandbox.clock.set(date(2026, 12, 23))
+    assert pay_by_label in page(sandbox, invoice, language)[1]
+    assert status(sandbox, invoice)["breakdown"]["pay_by_passed"] is False
+
+
+@pytest.mark.parametrize(
+    "language, passed_label, next_term_label",
+    [
+        ("nl", "Openstaande termijn verstreken op", "Volgende termijn uiterlijk"),
+        ("en", "Instalment was due on", "Next term due by"),
+    ],
+)
+def test_r15_a_term_up_to_14_days_late_reads_as_passed_not_as_the_next_one_to_pay(
+    sandbox, invoice, arranged, language, passed_label, next_term_label
+):
+    # Given an arrangement whose first term, due 23 December, is unpaid on 30 December: the
+    # arrangement still runs (it is cancelled after 14 days, R15)
+    dunned_to(sandbox, date(2026, 12, 24), date(2026, 12, 30))
+    # When the patient looks
+    _, html = page(sandbox, arranged, language)
+    body = status(sandbox, arranged)
+    # Then the page names the term's date as passed, not as the next term's last day
+    assert body["state"] == "arrangement_active"
+    assert passed_label in html and next_term_label not in html
+    parts = body["breakdown"]
+    assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == (
+        "2026-12-23",
+        "arrangement_term",
+        True,
+    )

@@ -114,7 +114,9 @@ class PaymentStatusOut(BaseModel):
     )
     awaits_insurer_statement: bool = Field(
         default=False,
-        description="non-contracted care: do not pay yet, send the insurer's statement first",
+        description="non-contracted care: do not pay yet, send the insurer's statement first "
+        "(legal-nl.md §7). breakdown.pay_by is then not a date to pay by: the adjusted amount "
+        "comes by e-mail with its own final payment date",
     )
 
     @classmethod
