@@ -384,3 +384,49 @@ def test_r15_a_term_up_to_14_days_late_reads_as_passed_not_as_the_next_one_to_pa
         "arrangement_term",
         True,
     )
+
+
+# --- a hold during a running arrangement (R16; audit ARRANGEMENTS6) ------------------------
+
+
+@pytest.mark.parametrize(
+    "language, state_words, hold_words",
+    [
+        (
+            "nl",
+            ("Betalingsregeling loopt", "In behandeling bij uw zorgverlener"),
+            "Tot en met 20 januari 2027 stuurt uw zorgverlener geen herinnering",
+        ),
+        (
+            "en",
+            ("Instalment arrangement running", "Being looked at by your healthcare provider"),
+            "Until 20 January 2027, your healthcare provider sends no reminder",
+        ),
+    ],
+)
+def test_r16_a_hold_during_an_arrangement_shows_beside_its_state(
+    sandbox, invoice, arranged, language, state_words, hold_words
+):
+    # Given a running arrangement, and the practice puts the invoice on hold on 20 December
+    # until 20 January (audit ARRANGEMENTS6)
+    sandbox.clock.set(date(2026, 12, 20))
+    held_until(sandbox, arranged, date(2027, 1, 20))
+    # When the patient looks the same day
+    _, html = page(sandbox, arranged, language)
+    body = status(sandbox, arranged)
+    # Then the page keeps the arrangement's state and says, on a second line, that the
+    # practice is looking at the invoice, with the hold's sentence and its last day
+    state = html.split('id="state">', 1)[1].split("</dd>", 1)[0]
+    assert all(words in state for words in state_words), state
+    assert 'id="on-hold"' in html and hold_words in html
+    # And the API says the same: the state, and the hold beside it
+    assert body["state"] == "arrangement_active"
+    assert (body["on_hold"], body["hold_until"]) == (True, "2027-01-20")
+    # And the next term still counts (R15: a missed term is missed whatever the hold)
+    assert body["breakdown"]["pay_by_kind"] == "arrangement_term"
+
+
+def test_r16_without_a_hold_the_api_says_not_on_hold(sandbox, invoice):
+    body = status(sandbox, invoice)
+    assert (body["on_hold"], body["hold_until"]) == (False, None)
+    assert 'id="on-hold"' not in page(sandbox, invoice)[1]
