@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
@@ -240,6 +242,48 @@ def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         (DOCS / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(target, DOCS / name)
+
+
+@pytest.mark.parametrize(
+    "language, passed_label, hold_line",
+    [
+        ("nl", "Openstaande termijn verstreken op", "In behandeling bij uw zorgverlener"),
+        ("ar", "انقضى موعد القسط المستحق في", "قيد المراجعة لدى مقدّم الرعاية الصحية"),
+    ],
+)
+def test_r16_r36_a_late_term_during_a_hold_reads_as_passed_with_the_hold_beside_the_state(
+    running_server, browser, invoice, language, passed_label, hold_line, tmp_path
+):
+    """R15, R16, R36 (audit ARRANGEMENTS6; the passed dates of the last checker session).
+    Given an arrangement whose first term (23 December) is unpaid on 28 December, during a
+    hold until 20 January, when the patient opens the checker, then the term reads as
+    passed, the hold shows as a second line of the state and with its sentence, and the
+    page keeps free of serious accessibility faults and reflows on a phone."""
+    sandbox = running_server.sandbox
+    invoices, _ = sandbox.runtime.repository.list_invoices(invoice.provider_id)
+    emailed = (i for i in invoices if i.channel is Channel.EMAIL)
+    largest = max(emailed, key=lambda i: i.amount_due_cents)
+    sandbox.clock.set(date(2026, 11, 25))
+    arranged = {"birth_date": largest.birth_date.isoformat(), "terms": 2}
+    code, body = sandbox.api(
+        "POST", f"/api/v1/invoices/{largest.reference}/arrangement", body=arranged
+    )
+    assert code == 200 and body["terms"][0]["due_date"] == "2026-12-23", body
+    sandbox.clock.set(date(2026, 12, 20))
+    hold = {"until": "2027-01-20", "reason": "navragen"}
+    path = f"/api/v1/provider/invoices/{largest.invoice_id}/hold"
+    assert sandbox.api("POST", path, provider_id=largest.provider_id, body=hold)[0] == 200
+    sandbox.clock.set(date(2026, 12, 28))
+    context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?lang={language}&kenmerk={largest.reference}")
+    assert page.locator("#status dt", has_text=passed_label).is_visible()
+    assert page.locator("#state-on-hold").inner_text() == hold_line
+    assert page.locator("#on-hold").is_visible()
+    page.screenshot(path=str(tmp_path / f"late-term-on-hold-{language}.png"), full_page=True)
+    assert serious_violations(page) == []
+    assert_reflows(page)
+    context.close()
 
 
 @pytest.mark.parametrize(

@@ -297,3 +297,136 @@ def test_r21_partly_paid_and_the_rest_stopped_says_both_not_just_paid(
     # And the API keeps R10's status, with a state that says both
     body = status(sandbox, invoice)
     assert (body["status"], body["state"], body["amount_due"]) == ("paid", "paid_rest_waived", 0)
+
+
+# --- a date that has passed is not one to pay by (R36) -------------------------------------
+
+
+@pytest.fixture
+def arranged(sandbox):
+    """The largest e-mailed invoice (final payment date 23 December), in an arrangement of
+    two terms made on 25 November: the first term due on 23 December (R15)."""
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    largest = max(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+    )
+    sandbox.clock.set(date(2026, 11, 25))
+    code, body = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{largest.reference}/arrangement",
+        body={"birth_date": largest.birth_date.isoformat(), "terms": 2},
+        headers=JSON,
+    )
+    assert code == 200 and body["terms"][0]["due_date"] == "2026-12-23", body
+    return largest
+
+
+@pytest.mark.parametrize(
+    "language, passed_label, pay_by_label, passed_date",
+    [
+        (
+            "nl",
+            "Uiterste betaaldatum verstreken op",
+            "<dt>Uiterste betaaldatum</dt>",
+            "23 december 2026",
+        ),
+        ("en", "Was due on", "<dt>Pay by</dt>", "23 December 2026"),
+    ],
+)
+def test_r36_after_the_final_date_before_the_reminder_the_date_reads_as_passed(
+    sandbox, invoice, language, passed_label, pay_by_label, passed_date
+):
+    # Given an invoice whose final payment date, 23 December, has passed, and the first
+    # reminder goes only on 31 December (days_to_reminder)
+    dunned_to(sandbox, date(2026, 12, 27))
+    # When the patient looks on 27 December
+    _, html = page(sandbox, invoice, language)
+    body = status(sandbox, invoice)
+    # Then the page says the date has passed, and does not ask to pay by it
+    row = html.split('id="pay-by">', 1)[1].split("</dd>", 1)[0]
+    assert passed_label in html and row == passed_date
+    assert pay_by_label not in html
+    # And the API marks it: the same date, of the same kind, passed
+    parts = body["breakdown"]
+    assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == (
+        "2026-12-23",
+        "final_payment_date",
+        True,
+    )
+    # And on the final date itself it was still the date to pay by
+    sandbox.clock.set(date(2026, 12, 23))
+    assert pay_by_label in page(sandbox, invoice, language)[1]
+    assert status(sandbox, invoice)["breakdown"]["pay_by_passed"] is False
+
+
+@pytest.mark.parametrize(
+    "language, passed_label, next_term_label",
+    [
+        ("nl", "Openstaande termijn verstreken op", "Volgende termijn uiterlijk"),
+        ("en", "Instalment was due on", "Next term due by"),
+    ],
+)
+def test_r15_a_term_up_to_14_days_late_reads_as_passed_not_as_the_next_one_to_pay(
+    sandbox, invoice, arranged, language, passed_label, next_term_label
+):
+    # Given an arrangement whose first term, due 23 December, is unpaid on 30 December: the
+    # arrangement still runs (it is cancelled after 14 days, R15)
+    dunned_to(sandbox, date(2026, 12, 24), date(2026, 12, 30))
+    # When the patient looks
+    _, html = page(sandbox, arranged, language)
+    body = status(sandbox, arranged)
+    # Then the page names the term's date as passed, not as the next term's last day
+    assert body["state"] == "arrangement_active"
+    assert passed_label in html and next_term_label not in html
+    parts = body["breakdown"]
+    assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == (
+        "2026-12-23",
+        "arrangement_term",
+        True,
+    )
+
+
+# --- a hold during a running arrangement (R16; audit ARRANGEMENTS6) ------------------------
+
+
+@pytest.mark.parametrize(
+    "language, state_words, hold_words",
+    [
+        (
+            "nl",
+            ("Betalingsregeling loopt", "In behandeling bij uw zorgverlener"),
+            "Tot en met 20 januari 2027 stuurt uw zorgverlener geen herinnering",
+        ),
+        (
+            "en",
+            ("Instalment arrangement running", "Being looked at by your healthcare provider"),
+            "Until 20 January 2027, your healthcare provider sends no reminder",
+        ),
+    ],
+)
+def test_r16_a_hold_during_an_arrangement_shows_beside_its_state(
+    sandbox, invoice, arranged, language, state_words, hold_words
+):
+    # Given a running arrangement, and the practice puts the invoice on hold on 20 December
+    # until 20 January (audit ARRANGEMENTS6)
+    sandbox.clock.set(date(2026, 12, 20))
+    held_until(sandbox, arranged, date(2027, 1, 20))
+    # When the patient looks the same day
+    _, html = page(sandbox, arranged, language)
+    body = status(sandbox, arranged)
+    # Then the page keeps the arrangement's state and says, on a second line, that the
+    # practice is looking at the invoice, with the hold's sentence and its last day
+    state = html.split('id="state">', 1)[1].split("</dd>", 1)[0]
+    assert all(words in state for words in state_words), state
+    assert 'id="on-hold"' in html and hold_words in html
+    # And the API says the same: the state, and the hold beside it
+    assert body["state"] == "arrangement_active"
+    assert (body["on_hold"], body["hold_until"]) == (True, "2027-01-20")
+    # And the next term still counts (R15: a missed term is missed whatever the hold)
+    assert body["breakdown"]["pay_by_kind"] == "arrangement_term"
+
+
+def test_r16_without_a_hold_the_api_says_not_on_hold(sandbox, invoice):
+    body = status(sandbox, invoice)
+    assert (body["on_hold"], body["hold_until"]) == (False, None)
+    assert 'id="on-hold"' not in page(sandbox, invoice)[1]

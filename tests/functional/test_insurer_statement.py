@@ -280,3 +280,35 @@ def test_r31_a_contract_entered_later_with_retroactive_effect_leaves_an_issued_i
     sandbox.run_dunning(day)
     stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.reminder is None
+
+
+@pytest.mark.parametrize("days_after_the_final_date", [-10, 5])
+@pytest.mark.parametrize(
+    "language, dont_pay, waits_for, pay_by_label",
+    [
+        ("nl", "betaal deze nota nog niet", "Volgt per e-mail", "Uiterste betaaldatum"),
+        ("en", "do not pay this invoice yet", "Follows by e-mail", "Pay by"),
+    ],
+)
+def test_r37_while_the_page_says_dont_pay_yet_it_names_no_date_to_pay_by(
+    sandbox, invoice, language, dont_pay, waits_for, pay_by_label, days_after_the_final_date
+):
+    """legal-nl.md §7, R37 (found by the last checker fix session). Given an invoice of the
+    non-contracted practice that waits for the insurer's statement, before its final
+    payment date and after it (the first reminder waits statement_wait_days longer), when
+    the patient looks, then the page says "don't pay yet" and, where the date to pay by
+    was, that it follows by e-mail: never the final payment date, passed or not, beside
+    "don't pay yet". The API keeps the date and says it waits (awaits_insurer_statement)."""
+    assert invoice.final_payment_date == date(2026, 12, 23)
+    sandbox.clock.set(invoice.final_payment_date + timedelta(days=days_after_the_final_date))
+    query = {"kenmerk": invoice.reference, "lang": language}
+    _, html = sandbox.api("GET", "/", query=query)
+    assert 'id="dont-pay-yet"' in html and dont_pay in html
+    row = html.split('id="pay-by">', 1)[1].split("</dd>", 1)[0]
+    assert row.startswith(waits_for), row
+    shown = html.split('id="status"', 1)[1].split("</section>", 1)[0]
+    assert "23 december 2026" not in shown.lower()
+    assert f"<dt>{pay_by_label}</dt>" in shown
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["awaits_insurer_statement"] is True
+    assert checker["breakdown"]["pay_by"] == invoice.final_payment_date.isoformat()

@@ -185,6 +185,49 @@ def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():
     assert not view.can_defer and not view.can_arrange
 
 
+HOLD_END = date(2026, 12, 31)
+
+
+def on_hold(invoice, until=HOLD_END):
+    return dataclasses.replace(invoice, hold_until=until, hold_reason="navragen")
+
+
+def arranged_then_held():
+    store = store_with(big_invoice())
+    request_arrangement(REFERENCE, BIRTH, 3, ctx(store))
+    return on_hold(store.invoice())
+
+
+@pytest.mark.parametrize(
+    "held, state, hold_until",
+    [
+        # R16 "visible in the checker": a hold during an arrangement is shown beside its state
+        (arranged_then_held, InvoiceState.ARRANGEMENT_ACTIVE, HOLD_END),
+        (lambda: on_hold(make_invoice()), InvoiceState.ON_HOLD, HOLD_END),
+        (lambda: on_hold(make_invoice(), date(2026, 11, 24)), InvoiceState.OPEN, None),  # ended
+        # Nothing of ours left to pause: paid, or with the collection agency (R19)
+        (lambda: on_hold(paid_by(sent(), 3317)), InvoiceState.PAID, None),
+        (
+            lambda: on_hold(make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)),
+            InvoiceState.WITH_COLLECTION_AGENCY,
+            None,
+        ),
+    ],
+    ids=["arrangement", "open", "hold_ended", "paid", "collection_agency"],
+)
+def test_r16_a_hold_shows_whatever_the_state_while_it_pauses_dunning(held, state, hold_until):
+    # Given an invoice the practice put on hold until 31 December (audit ARRANGEMENTS6)
+    store = store_with(held())
+    # When the patient checks it on 25 November
+    view = payment_status(REFERENCE, ctx(store))
+    # Then the state is the one that applies first, and the hold is shown beside it
+    assert (view.state, view.on_hold, view.hold_until) == (
+        state,
+        hold_until is not None,
+        hold_until,
+    )
+
+
 def test_a_wrong_check_digit_is_refused_before_any_read():
     store = store_with()
     with pytest.raises(InvalidReference):
@@ -220,6 +263,7 @@ def test_the_view_holds_nothing_personal():
         "practice",  # the practice's name and how to reach it (R36): nobody's personal data
         "awaits_insurer_statement",
         "can_send_statement",
+        "hold_until",  # the last day of the practice's hold (R16)
     }
     text = repr(view)
     personal = ("s.vanderberg@", "m.jansen@", "Oudegracht", "3511", "P-004711", "1984", "C11")

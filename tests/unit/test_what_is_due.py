@@ -6,12 +6,17 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timedelta
 
+import pytest
+
+from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.deferral import grant_deferral
 from billing_core.dunning.breakdown import PayBy
-from billing_core.dunning.timeline import Plan, Step, plan
+from billing_core.dunning.timeline import Plan, Step, handover_day, plan
 from billing_core.invoices.invoice import InvoiceStatus
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.services.patient import PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.factories import REFERENCE, make_invoice, make_line, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.test_dunning_letters import charged, reminded
 
@@ -104,3 +109,73 @@ def test_r16_a_hold_that_ends_before_the_date_that_counts_changes_no_date():
     # Then the invoice's own final payment date still counts
     assert view.breakdown.pay_by_kind is PayBy.FINAL_PAYMENT_DATE
     assert view.breakdown.pay_by == date(2026, 12, 23)
+
+
+# --- a date that has passed (R36) -------------------------------------------------------------
+# The date that counts can lie behind today while dunning has not taken its next step yet: the
+# reminder goes a week after the final date (days_to_reminder), the costs and the handover on
+# the first run after their day, and an arrangement's missed term cancels it only 15 days on
+# (R15). The checker must then say the date has passed, not "pay by" it.
+
+PROVIDER = make_provider()
+ARRANGED_ON = datetime(2026, 11, 25, 20, 15, tzinfo=AMSTERDAM)
+
+
+def deferred():
+    return grant_deferral(make_invoice(status=InvoiceStatus.SENT), PROVIDER, ARRANGED_ON)
+
+
+def arranged():
+    big = make_invoice(lines=(make_line(unit_price_cents=30000),), status=InvoiceStatus.SENT)
+    return create_arrangement(big, PROVIDER, 3, ARRANGED_ON)
+
+
+def second_notice_day(invoice):
+    return handover_day(invoice, PROVIDER.dunning) - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "make, kind, last_day",
+    [
+        (lambda: make_invoice(status=InvoiceStatus.SENT), PayBy.FINAL_PAYMENT_DATE, None),
+        (deferred, PayBy.DEFERRED, None),
+        (lambda: reminded(5717)[0], PayBy.REMINDER, lambda i: i.reminder.final_date),
+        (lambda: charged(5717)[0], PayBy.SECOND_NOTICE, second_notice_day),
+        (arranged, PayBy.ARRANGEMENT_TERM, lambda i: i.arrangement.terms[0].due_date),
+    ],
+    ids=["final_payment_date", "deferred", "reminder", "second_notice", "arrangement_term"],
+)
+def test_r36_a_date_that_counts_is_marked_passed_the_day_after_it_not_on_it(make, kind, last_day):
+    # Given an invoice whose date that counts is of this kind
+    invoice = make()
+    day = last_day(invoice) if last_day else invoice.current_final_payment_date
+    # When the patient looks on that day, the date is still one to pay by
+    on_the_day = status_on(invoice, day).breakdown
+    assert (on_the_day.pay_by, on_the_day.pay_by_kind, on_the_day.pay_by_passed) == (
+        day,
+        kind,
+        False,
+    )
+    # Then, when the patient looks the next day, before dunning's next step (the run has
+    # not changed the invoice), the same date is there, and marked as passed
+    next_day = status_on(invoice, day + timedelta(days=1)).breakdown
+    assert (next_day.pay_by, next_day.pay_by_kind, next_day.pay_by_passed) == (day, kind, True)
+
+
+def test_r16_the_end_of_a_running_hold_has_never_passed():
+    # Given a hold until 15 January over the passed final payment date
+    invoice = held(make_invoice(status=InvoiceStatus.SENT))
+    # When the patient looks on its last day
+    parts = status_on(invoice, HOLD_END).breakdown
+    # Then the hold's end counts and has not passed
+    assert (parts.pay_by_kind, parts.pay_by_passed) == (PayBy.HOLD, False)
+
+
+def test_r36_a_paid_invoice_has_no_date_and_nothing_passed():
+    # Given an invoice paid in full
+    invoice = make_invoice(status=InvoiceStatus.SENT)
+    paid = apply_payment(invoice, IncomingPayment("bank", "tr-1", 3317, ARRANGED_ON))
+    # When the patient looks long after its final date
+    parts = status_on(paid, date(2027, 3, 1)).breakdown
+    # Then no date counts, and none has passed
+    assert (parts.pay_by, parts.pay_by_kind, parts.pay_by_passed) == (None, PayBy.NONE, False)

@@ -12,6 +12,11 @@ term while an arrangement runs, the second notice's last day once costs were cha
 the reminder's final date once there is a reminder, else the (deferred) final payment
 date; and while the provider holds the invoice (R16), the hold's last day when that is
 later, since dunning takes the next step only the day after it.
+
+That date can have passed while dunning has not yet taken its next step: the reminder
+goes a week after the final date, the costs and the handover on the first run after
+their day, and a missed term cancels an arrangement only 15 days on (R15).
+``pay_by_passed`` says so, so that no one shows a passed date as one to pay by.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class Breakdown:
     credit_cents: int  # paid too much: refunded (R13)
     pay_by: date | None
     pay_by_kind: PayBy
+    pay_by_passed: bool  # pay_by lies before today: it was the date, it is not one to pay by
     term_cents: int = 0  # during an arrangement: what the next term still asks
 
 
@@ -83,6 +89,7 @@ def breakdown(
         credit_cents=invoice.credit_cents,
         pay_by=pay_by,
         pay_by_kind=kind,
+        pay_by_passed=pay_by is not None and pay_by < today,
         term_cents=term,
     )
 

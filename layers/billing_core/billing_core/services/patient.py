@@ -138,6 +138,13 @@ class PaymentStatusView:
     # legal-nl.md §7, R37: "don't pay yet", send the insurer's statement first.
     awaits_insurer_statement: bool = False
     can_send_statement: bool = False
+    # R16: the last day of the practice's hold while it pauses dunning, whatever the state
+    # says first (a running arrangement does, audit ARRANGEMENTS6).
+    hold_until: date | None = None
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_until is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +222,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         awaits_insurer_statement=provider is not None
         and awaits_insurer_statement(invoice, provider),
         can_send_statement=provider is not None and statement_unwelcome(invoice, provider) is None,
+        hold_until=_pausing_hold(invoice, today),
     )
 
 
@@ -282,6 +290,14 @@ def _who_settled(invoice: Invoice) -> InvoiceState:
     last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *_FORGIVING)), None)
     forgave_last = last is not None and last.kind in _FORGIVING
     return InvoiceState.PAID_REST_WAIVED if forgave_last else InvoiceState.PAID
+
+
+def _pausing_hold(invoice: Invoice, today: date) -> date | None:
+    """R16: the hold's last day while it pauses something: not once paid, nor at the
+    collection agency, where no step of ours is left to wait."""
+    if invoice.is_paid or invoice.is_with_collection_agency or not invoice.is_on_hold(today):
+        return None
+    return invoice.hold_until
 
 
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:

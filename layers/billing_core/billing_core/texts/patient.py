@@ -352,6 +352,11 @@ _DUTCH: Sections = {
         "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
         "pay_by_arrangement_term": "Volgende termijn uiterlijk",
         "pay_by_hold": "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
+        # R36: a date that has passed is not one to pay by; legal-nl.md §7: none while the
+        # insurer's statement is awaited ("don't pay yet")
+        "pay_by_passed": "Uiterste betaaldatum verstreken op",
+        "pay_by_passed_arrangement_term": "Openstaande termijn verstreken op",
+        "pay_by_after_statement": "Volgt per e-mail, met het aangepaste bedrag",
         "on_hold_note": (
             "Uw zorgverlener bekijkt deze nota. Tot en met {date} stuurt uw zorgverlener geen "
             "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
@@ -573,6 +578,9 @@ _ENGLISH: Sections = {
         "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
         "pay_by_arrangement_term": "Next term due by",
         "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
+        "pay_by_passed": "Was due on",
+        "pay_by_passed_arrangement_term": "Instalment was due on",
+        "pay_by_after_statement": "Follows by e-mail, with the adjusted amount",
         "on_hold_note": (
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
             "provider sends no reminder and charges no costs. If the invoice is still unpaid "

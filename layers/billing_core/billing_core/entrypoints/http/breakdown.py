@@ -38,6 +38,13 @@ class BreakdownOut(BaseModel):
         "later than the timeline's own date, which may have passed; dunning goes on the day "
         "after it"
     )
+    pay_by_passed: bool = Field(
+        description="pay_by lies before today: the date was that day and has passed, it is "
+        "not one to pay by. Dunning takes its next step on its own day (the reminder about "
+        "a week after the final payment date, the costs and the handover on the first run "
+        "after theirs, a missed arrangement term cancels the arrangement 15 days on, R15), "
+        "so a passed date shows until then. False when pay_by is null"
+    )
     term: int = Field(description="cents the next arrangement term still asks (0 without)")
 
     @classmethod
@@ -54,6 +61,7 @@ class BreakdownOut(BaseModel):
             credit=parts.credit_cents,
             pay_by=parts.pay_by,
             pay_by_kind=parts.pay_by_kind.value,
+            pay_by_passed=parts.pay_by_passed,
             term=parts.term_cents,
         )
 

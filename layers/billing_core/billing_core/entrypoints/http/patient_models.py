@@ -114,7 +114,19 @@ class PaymentStatusOut(BaseModel):
     )
     awaits_insurer_statement: bool = Field(
         default=False,
-        description="non-contracted care: do not pay yet, send the insurer's statement first",
+        description="non-contracted care: do not pay yet, send the insurer's statement first "
+        "(legal-nl.md §7). breakdown.pay_by is then not a date to pay by: the adjusted amount "
+        "comes by e-mail with its own final payment date",
+    )
+    on_hold: bool = Field(
+        default=False,
+        description="the practice put the invoice on hold (R16): no reminder and no costs up "
+        "to and including hold_until. Shown with any state in which a step of ours waits: "
+        "on_hold, and arrangement_active (whose terms still count); false once paid or with "
+        "the collection agency",
+    )
+    hold_until: date | None = Field(
+        default=None, description="the hold's last day while on_hold, else null"
     )
 
     @classmethod
@@ -135,6 +147,8 @@ class PaymentStatusOut(BaseModel):
             breakdown=BreakdownOut.of(view.breakdown) if view.breakdown else None,
             practice=PracticeOut.of(view.practice) if view.practice else None,
             awaits_insurer_statement=view.awaits_insurer_statement,
+            on_hold=view.on_hold,
+            hold_until=view.hold_until,
         )
 
 

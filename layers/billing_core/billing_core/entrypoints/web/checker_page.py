@@ -27,6 +27,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
+from billing_core.dunning.breakdown import PayBy
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
 from billing_core.payments.bank_return import returned_from_bank
 from billing_core.payments.online import OnlinePaymentContext, start_payment
@@ -144,6 +145,7 @@ def render_checker(
         described_by=_described_by(state),
         payment=state.payment.value if state.payment else "",
         status_key=_status_key(view, state),
+        pay_by_key=_pay_by_key(view),
         being_booked=state.being_booked,
         error=_error(t, state),
         notice=t(state.notice[0], **_spoken(state.notice[1], t)) if state.notice else None,
@@ -163,6 +165,22 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
     if view.state in _SETTLED_BY_THE_PRACTICE:  # R21: "paid" to R10, but not (all) by anyone
         return f"status_{view.state.value}"
     return f"status_{view.status.value}"
+
+
+def _pay_by_key(view: PaymentStatusView | None) -> str:
+    """The label of the date that counts (R36): which date it is, that it has passed (the
+    breakdown's ``pay_by_passed``), or, while the page says "don't pay yet" (legal-nl.md
+    §7), the final payment date's label with what it waits for instead of a date. Empty:
+    no date to show."""
+    parts = view.breakdown if view else None
+    if view is None or parts is None or parts.pay_by is None:
+        return ""
+    if view.awaits_insurer_statement:
+        return "pay_by_after_statement"
+    if parts.pay_by_passed:
+        late_term = parts.pay_by_kind is PayBy.ARRANGEMENT_TERM
+        return "pay_by_passed_arrangement_term" if late_term else "pay_by_passed"
+    return f"pay_by_{parts.pay_by_kind.value}"
 
 
 def _error(t: Any, state: PageState) -> str | None:

@@ -225,6 +225,10 @@ _PAGE: Section = {
     "pay_by_arrangement_term": "موعد القسط التالي",
     # Not yet read by a native speaker (README, Languages).
     "pay_by_hold": "ادفعوا في موعد أقصاه (أوقف مقدّم الرعاية الصحية الإجراءات حتى هذا اليوم)",
+    # Not yet read by a native speaker (README, Languages): the three below.
+    "pay_by_passed": "انقضى آخر موعد للدفع في",
+    "pay_by_passed_arrangement_term": "انقضى موعد القسط المستحق في",
+    "pay_by_after_statement": "يصلكم بالبريد الإلكتروني مع المبلغ المعدَّل",
     "on_hold_note": (
         "يراجع مقدّم الرعاية الصحية هذه الفاتورة. حتى {date} ضمنًا لا يرسل مقدّم الرعاية "
         "الصحية أي تذكير ولا يفرض أي تكاليف. وإذا بقيت الفاتورة غير مدفوعة بعد ذلك، تُستأنف "

@@ -245,6 +245,10 @@ PAGE: Section = {
     "pay_by_arrangement_term": "Następna rata najpóźniej",
     # Not yet read by a native speaker (README, Languages).
     "pay_by_hold": "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
+    # Not yet read by a native speaker (README, Languages): the three below.
+    "pay_by_passed": "Termin płatności upłynął dnia",
+    "pay_by_passed_arrangement_term": "Termin zaległej raty upłynął dnia",
+    "pay_by_after_statement": "Zostanie podany e-mailem wraz ze skorygowaną kwotą",
     "on_hold_note": (
         "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca nie "
         "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
