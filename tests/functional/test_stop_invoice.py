@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime
+from http import HTTPStatus
 
 import pytest
 
@@ -14,6 +15,8 @@ from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
+from tests.functional.test_checker_stages import handed_over
+from tests.functional.test_provider_portal import PortalUser, sample_login
 
 
 @pytest.fixture
@@ -169,3 +172,27 @@ def test_a_hold_pauses_and_shows_in_the_checker_for_at_most_60_days(sandbox, inv
         "POST", path, provider_id=PHYSIO.provider_id, body={"until": "2027-01-10", "reason": "x"}
     )
     assert status == 404
+
+
+def test_a_hold_on_a_claim_with_the_collection_agency_is_refused_in_api_and_portal(
+    sandbox, invoice
+):
+    """R16, R18, R19 (audit ARRANGEMENTS5). Given a claim the dunning run handed over to
+    the collection agency. When the practice puts it on hold through the API, or through
+    the invoice page's form. Then both answer 409 with_collection_agency, the page saying
+    why, and no hold is stored: the agency collects, a hold would pause nothing."""
+    handed_over(sandbox, invoice)
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+    held = {"until": "2027-03-01", "reason": "bezwaar"}
+
+    status, body = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body=held)
+
+    assert status == 409 and body["error"]["code"] == "with_collection_agency"
+    assert "incassobureau" in body["error"]["message"]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
+    assert status == HTTPStatus.CONFLICT and "overgedragen aan het incassobureau" in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.hold_until is None

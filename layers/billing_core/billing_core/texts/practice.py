@@ -437,6 +437,11 @@ _DUTCH: Sections = {
         ),
         # Putting an invoice on hold (R16, changes/hold.py).
         "paid": "Deze nota is al betaald.",
+        "with_collection_agency": (
+            "Deze nota is al overgedragen aan het incassobureau: de herinneringen zijn voorbij "
+            "en aanhouden pauzeert niets meer. Het incassobureau int de vordering; een stop of "
+            "coulance geven wij het incassobureau door."
+        ),
         "hold_out_of_range": "Een nota kan tot hoogstens {max_days} dagen vooruit worden aangehouden.",
         "hold_limit_reached": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
@@ -964,6 +969,11 @@ _ENGLISH: Sections = {
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
+        "with_collection_agency": (
+            "This invoice has already been handed over to the collection agency: the "
+            "reminders are over and a hold would pause nothing. The agency collects the "
+            "claim; we pass a stop or coulance on to the agency."
+        ),
         "hold_out_of_range": "An invoice can be put on hold for at most {max_days} days ahead.",
         "hold_limit_reached": (
             "An invoice can be put on hold for at most {max_days} days in total, renewals "
