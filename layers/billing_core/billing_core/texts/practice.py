@@ -427,6 +427,10 @@ _DUTCH: Sections = {
         "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
+        "patient_email_required": (
+            "Vul het e-mailadres van de patiënt in: de nota heeft er een. Controleer het, of "
+            "verbeter het."
+        ),
         "not_sent": "De nota is nog niet verstuurd.",
         "fully_paid": (
             "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
@@ -962,6 +966,9 @@ _ENGLISH: Sections = {
         "more_than_open": "That is more than is still open ({open_amount} euro).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
+        "patient_email_required": (
+            "Fill in the patient's e-mail address: the invoice has one. Check it, or correct it."
+        ),
         "not_sent": "The invoice has not been sent yet.",
         "fully_paid": (
             "This invoice has been paid in full. Have the payment refunded first; then an "
