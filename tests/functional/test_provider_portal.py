@@ -457,6 +457,64 @@ def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, i
     assert status == HTTPStatus.CONFLICT and 'id="error"' in html
 
 
+# --- The patient's address on the stop form (R21, R7) -------------------------------------
+
+
+@pytest.fixture
+def paper_invoice(sandbox):
+    """An invoice of a patient without an e-mail address: sent on paper (R7)."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(20))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in found if i.channel is Channel.PAPER and not i.addressee.email)
+
+
+def test_a_paper_patients_invoice_is_stopped_with_the_address_left_empty(sandbox, paper_invoice):
+    """R21, R7. Given an invoice of a patient without an e-mail address. When staff open
+    its stop form. Then the address field is empty, described by a hint that the
+    confirmation goes by post. When they send it so. Then the stop is booked (the
+    redirect), without an address made up."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{paper_invoice.invoice_id}"
+    _, html = staff.page(page)
+    field = form_fields(html)["patient_email"]
+    assert (field.get("value"), field.get("aria-describedby")) == ("", "email-hint")
+    assert "geen e-mailadres bekend" in html and "per post" in html
+
+    path, fields = stop_form(staff, paper_invoice, scope="partial", amount="5")
+    status, headers, _ = staff.post(path, fields)
+
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, f"{page}?done=stopped")
+    assert coulance_booked(sandbox, paper_invoice) == [-500]
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "said"),
+    [
+        ("geen-adres", HTTPStatus.BAD_REQUEST, "niet goed ingevuld: E-mailadres van de patiënt"),
+        ("", HTTPStatus.CONFLICT, "Vul het e-mailadres van de patiënt in: de nota heeft er een."),
+    ],
+)
+def test_a_malformed_or_missing_address_is_marked_on_the_stop_form(
+    sandbox, invoices, typed, status, said
+):
+    """R21, R35, WCAG 3.3.1/4.1.2. Given an invoice with an address. When staff send the
+    stop form with a malformed address, or none. Then it is refused saying why, the field
+    marked invalid and described by its hint and the error, and nothing is booked."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoices[0], scope="partial", amount="5")
+
+    answer, _, html = staff.post(path, fields | {"patient_email": typed})
+
+    assert answer == status and said in unescape(html)
+    assert marked_invalid(html) == {"patient_email"}
+    assert form_fields(html)["patient_email"]["aria-describedby"] == "email-hint error"
+    assert "Controleer het adres, of verbeter het" in html
+    assert coulance_booked(sandbox, invoices[0]) == []
+
+
 def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
     """Issue 16, R35: no case or accents needed; the period is the invoice date. R29: the
     search form posts, so the name is in the body, never in the URL."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime
+from http import HTTPStatus
 
 import pytest
 
@@ -14,6 +15,8 @@ from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
+from tests.functional.test_checker_stages import handed_over
+from tests.functional.test_provider_portal import PortalUser, sample_login
 
 
 @pytest.fixture
@@ -169,3 +172,79 @@ def test_a_hold_pauses_and_shows_in_the_checker_for_at_most_60_days(sandbox, inv
         "POST", path, provider_id=PHYSIO.provider_id, body={"until": "2027-01-10", "reason": "x"}
     )
     assert status == 404
+
+
+def test_a_hold_on_a_claim_with_the_collection_agency_is_refused_in_api_and_portal(
+    sandbox, invoice
+):
+    """R16, R18, R19 (audit ARRANGEMENTS5). Given a claim the dunning run handed over to
+    the collection agency. When the practice puts it on hold through the API, or through
+    the invoice page's form. Then both answer 409 with_collection_agency, the page saying
+    why, and no hold is stored: the agency collects, a hold would pause nothing."""
+    handed_over(sandbox, invoice)
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+    held = {"until": "2027-03-01", "reason": "bezwaar"}
+
+    status, body = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body=held)
+
+    assert status == 409 and body["error"]["code"] == "with_collection_agency"
+    assert "incassobureau" in body["error"]["message"]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
+    assert status == HTTPStatus.CONFLICT and "overgedragen aan het incassobureau" in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.hold_until is None
+
+
+@pytest.fixture
+def paper_invoice(sandbox, invoice):
+    """An invoice of the same upload, of a patient without an e-mail address: sent on
+    paper (R7)."""
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(i for i in invoices if i.channel is Channel.PAPER and not i.addressee.email)
+
+
+def test_a_paper_patients_invoice_is_stopped_without_an_address_and_confirmed_on_paper(
+    sandbox, paper_invoice
+):
+    """R21, R7. Given an invoice of a patient without an e-mail address. When the
+    practice stops part of it through the API with no address (left out, or empty).
+    Then the stop is booked, and its confirmation with the new amount goes into the
+    day's print batch; nothing is e-mailed and no address is stored."""
+    mails_before = len(sandbox.outbox())
+
+    status, detail = _stop(sandbox, paper_invoice, amount=500, patient_email="")
+    sandbox.drain_deliveries()
+
+    assert status == 200 and detail["amount_due"] == paper_invoice.amount_due_cents - 500
+    day = sandbox.clock.today().isoformat()
+    key = f"print/{day}/{DENTAL.provider_id}/{paper_invoice.reference}-stop_confirmation.pdf"
+    assert sandbox.output_object(key).startswith(b"%PDF")
+    assert len(sandbox.outbox()) == mails_before
+    payload = {"scope": "partial", "amount": 100, "reason": "goodwill", "accept_terms": True}
+    status, _ = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{paper_invoice.invoice_id}/stop",
+        provider_id=DENTAL.provider_id,
+        body=payload,  # patient_email left out
+    )
+    assert status == 200
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, paper_invoice.invoice_id)
+    assert stored.addressee.email == ""
+
+
+def test_a_malformed_address_is_refused_and_one_the_invoice_has_must_be_given(
+    sandbox, invoice, paper_invoice
+):
+    """R21: the address is checked or corrected, never made up or skipped. A malformed
+    one is refused (400) for either patient; an invoice with an address refuses a stop
+    without it (422 patient_email_required). Nothing is booked."""
+    for target in (invoice, paper_invoice):
+        assert _stop(sandbox, target, amount=100, patient_email="geen-adres")[0] == 400
+    status, body = _stop(sandbox, invoice, amount=100, patient_email="")
+    assert status == 422 and body["error"]["code"] == "patient_email_required"
+    for target in (invoice, paper_invoice):
+        stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
+        assert stored.ledger == target.ledger

@@ -258,7 +258,8 @@ def test_a_stop_that_settles_a_claim_at_the_agency_unblocks_the_patient():
         users=InMemoryUserDirectory(),
         audit=AuditInMemory(),
     )
-    full = StopRequest(StopScope.FULL, "goodwill", "", accept_terms=True)
+    # The address as the stop form shows it, checked (R21)
+    full = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
 
     stop_invoice(ProviderUser(PROVIDER, "u-1", Role.STAFF), invoice.invoice_id, full, ctx)
 

@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import hold_invoice
 from billing_core.shared.clock import FixedClock
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.dunning_world import one_invoice
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
@@ -80,3 +81,20 @@ def test_holds_apart_add_up():
     clock.set(date(2027, 4, 5))
     with pytest.raises(Refused):
         hold(store, clock, 1)
+
+
+def test_a_claim_with_the_collection_agency_takes_no_hold():
+    """R16, R18, R19 (audit ARRANGEMENTS5). Given a claim handed over to the collection
+    agency (dunning is over; the agency collects). When the practice puts it on hold.
+    Then that is refused as a state conflict (409) with the code the patient's deferral
+    and arrangement are refused with there, saying why, and no hold is stored."""
+    handed_over = replace(one_invoice(100_000), dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    store, clock = FakeStore([handed_over]), FixedClock(FIRST_DAY)
+
+    with pytest.raises(StateConflict) as refusal:
+        hold(store, clock, 30)
+
+    assert refusal.value.code == "with_collection_agency"
+    assert "incassobureau" in refusal.value.message("nl")
+    assert "collection agency" in refusal.value.message("en")
+    assert store.invoice().hold_until is None

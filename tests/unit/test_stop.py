@@ -5,13 +5,15 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
-from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop, practice_stop
+from billing_core.entrypoints.http.provider_models import StopIn
 from billing_core.invoices.invoice import InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
-from tests.unit.factories import make_invoice
+from tests.unit.factories import make_invoice, make_person
 
 AT = datetime(2026, 11, 25, 10, tzinfo=AMSTERDAM)
 
@@ -84,3 +86,50 @@ def test_the_checked_email_replaces_the_addressees():
         _sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p"
     )
     assert stopped.addressee.email == "nieuw@example.org"
+
+
+# --- the patient's address the practice checks (R21, R7) -------------------------------------
+
+
+def test_a_paper_patients_invoice_is_stopped_without_an_address():
+    """R21, R7. Given an invoice of a patient without an e-mail address (paper only).
+    When the practice stops part of it leaving the address empty. Then the stop is booked
+    and no address is made up: the confirmation goes on paper (reaches_patient)."""
+    paper = _sent(patient=make_person(email=""))
+
+    stopped = practice_stop(paper, _partial(amount_cents=100), AT, "provider:u")
+
+    assert stopped.ledger[-1].kind is EntryKind.COULANCE and stopped.addressee.email == ""
+
+
+def test_a_stop_that_leaves_out_the_address_the_invoice_has_is_refused():
+    """R21: the address is shown for checking or correcting. Given an invoice with an
+    address. When the practice's stop gives none. Then it is refused, naming the field,
+    and nothing is booked."""
+    with pytest.raises(Refused) as refusal:
+        practice_stop(_sent(), _partial(amount_cents=100), AT, "provider:u")
+
+    assert refusal.value.code == "patient_email_required"
+    assert not isinstance(refusal.value, StateConflict)  # the request's doing: 422
+
+
+@pytest.mark.parametrize(
+    "typed, accepted",
+    [
+        ("", True),  # a paper patient: none
+        ("nieuw@example.org", True),
+        ("geen-adres", False),
+        ("a@b", False),  # no dotted domain
+        ("twee@adres.nl, drie@adres.nl", False),
+    ],
+)
+def test_the_stop_forms_address_is_empty_or_one_we_can_send_to(typed, accepted):
+    """R21, R7: the API and the portal take no address made up to fill a required field,
+    and refuse a malformed one (the check of shared/email_address.py)."""
+    fields = {"scope": "partial", "amount": 100, "reason": "goodwill", "accept_terms": True}
+    if accepted:
+        assert StopIn(**fields, patient_email=typed).request().patient_email == typed
+    else:
+        with pytest.raises(ValidationError):
+            StopIn(**fields, patient_email=typed)
+    assert StopIn(**fields).patient_email == ""  # left out

@@ -104,7 +104,14 @@ def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
 
 
 @router.post(
-    "/api/v1/provider/invoices/<invoice_id>/hold", summary="Pause dunning, at most 60 days (R16)"
+    "/api/v1/provider/invoices/<invoice_id>/hold",
+    summary="Pause dunning, at most 60 days (R16)",
+    description=(
+        "Dunning pauses until `until`: at most 60 days ahead, and 60 days in all, renewals "
+        "included (422 `hold_out_of_range`, `hold_limit_reached`). A paid invoice, or a "
+        "claim already with the collection agency (dunning is over, the agency collects, "
+        "R18): 409 `paid`, `with_collection_agency`."
+    ),
 )
 def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
     detail = invoices.hold_invoice(

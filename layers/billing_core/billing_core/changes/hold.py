@@ -2,6 +2,10 @@
 invoice, renewals included, and the payment checker shows "being looked at by your
 provider". Payment stays possible.
 
+A claim already with the collection agency takes no hold: dunning is over and the agency
+collects (R18, R19), so a hold would pause nothing; refused as the patient's deferral and
+arrangement are (``closed_refusal``), with the same code.
+
 A renewal replaces the running hold: the days of it not used yet are given back, the
 new ones counted. ``Invoice.hold_days_used`` keeps the count.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from billing_core.changes.refusals import closed_refusal
 from billing_core.invoices.invoice import Invoice
 from billing_core.shared.errors import practice_refused
 
@@ -18,8 +23,8 @@ MAX_HOLD_DAYS = 60
 
 
 def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invoice:
-    if invoice.is_paid:
-        raise practice_refused("paid")
+    if refusal := closed_refusal(invoice):  # with the collection agency, or paid
+        raise practice_refused(refusal)
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
         raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
     used = hold_days_used_before(invoice, today) + (until - today).days

@@ -4,6 +4,11 @@ A partial stop forgives a fixed amount or a percentage of the ORIGINAL invoice a
 a full stop forgives everything still open. Only a sent invoice that is not fully paid
 can be stopped; a paid one must first have its overpayment refunded. A stop cannot be
 changed or undone: it is a ledger entry (R27), and there is no route that removes one.
+
+The practice checks, and may correct, the patient's e-mail address the confirmation goes
+to; it must be given when the invoice has one. A patient without one (paper only) gets
+the confirmation on paper (correspondence.kinds.reaches_patient): the practice leaves the
+address empty rather than make one up, or fills in one the patient gave since.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ STOP_REASONS = (
 @dataclass(frozen=True, slots=True)
 class StopRequest:
     """A provider's stop of (part of) an invoice (coulance, R21): a fixed amount, a percentage
-    or all of it, and the e-mail address the patient is told at."""
+    or all of it, and the e-mail address the patient is told at ("": none, told on paper)."""
 
     scope: StopScope
     reason: str
@@ -47,6 +52,16 @@ class StopRequest:
     accept_terms: bool
     amount_cents: int | None = None
     percentage: Decimal | None = None
+
+
+def practice_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str) -> Invoice:
+    """A stop the practice asked for (R21): the invoice's address was shown to it for
+    checking or correcting, so the request gives it back when there is one; empty only
+    for a patient without one. (A coulance the policy applies, changes/coulance.py, is
+    filled in by nobody: it passes the address itself.)"""
+    if invoice.addressee.email and not request.patient_email.strip():
+        raise practice_refused("patient_email_required")
+    return apply_stop(invoice, request, at, cause)
 
 
 def stop_amount(invoice: Invoice, request: StopRequest) -> int:

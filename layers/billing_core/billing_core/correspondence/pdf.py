@@ -534,16 +534,21 @@ def render_dunning_letter_pdf(
     _paragraph(pdf, t("greeting", name=context["addressee_name"]))
     body(pdf, context, t)
     _letter_payment(pdf, context, t)
-    last_day = context["final_date"] if kind == REMINDER else context["pay_by"]
-    _paragraph(
-        pdf, t("arrangement", checker_url=context["checker_url"], date=t.long_date(last_day))
-    )
+    _paragraph(pdf, _arrangement_sentence(kind, context, t))
     _paragraph(pdf, t("already_paid"))
     _paragraph(pdf, t("questions", provider=context["provider_name"]))
     if pdf.will_page_break(10):  # the closing and the signature stay together
         pdf.add_page()
     _paragraph(pdf, f"{t('closing')}\n{t('signature', provider=context['provider_name'])}")
     return bytes(pdf.output())
+
+
+def _arrangement_sentence(kind: str, c: Mapping[str, Any], t: Texts) -> str:
+    """R15: the checker's arrangement only when it would grant one; else the practice."""
+    last_day = t.long_date(c["final_date"] if kind == REMINDER else c["pay_by"])
+    if c["can_arrange"]:
+        return t("arrangement", checker_url=c["checker_url"], date=last_day)
+    return t("arrangement_via_practice", provider=c["provider_name"], date=last_day)
 
 
 def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, str]]:

@@ -18,6 +18,10 @@ context, so both state the same amounts and dates.
   fee still owed apart from it, statutory interest as of the letter day) and the day the
   claim goes to the collection agency. "Incassokosten" is the BIK alone: never more
   than the reminder announced (legal-nl.md §2).
+- Both invite the patient to make an arrangement in the checker (R15) only when the
+  checker would grant one (``can_arrange``): after a cancelled arrangement, or for an
+  amount too small to split, the letter sends the patient to the practice instead of to
+  a form that refuses.
 
 Kept free of rendering libraries: the run imports this module for the kinds.
 """
@@ -28,6 +32,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
@@ -120,7 +125,7 @@ def reminder_context(
         raise NotALetter(f"reminder {reminder.letter_id} is about other invoices")
     rows = [_reminder_row(invoice, reminder, pay_url) for invoice in invoices]
     defaults = {row["interest_from"] for row in rows}
-    basics = _letter_basics(lead, provider, reminder.sent_on, pay_url, checker_url, account)
+    basics = _letter_basics(invoices, provider, reminder.sent_on, pay_url, checker_url, account)
     return basics | {
         "invoices": rows,
         "fee_cents": reminder.fee_cents,
@@ -168,7 +173,7 @@ def second_notice_context(
         raise NotALetter(f"invoice {lead.invoice_id} has no collection costs charged")
     rows = [_amounts_on(invoice, day) | {"pay_url": pay_url(invoice)} for invoice in invoices]
     handover_on = lead.costs_charged_on + timedelta(days=provider.dunning.days_to_handover)
-    return _letter_basics(lead, provider, day, pay_url, checker_url, account) | {
+    return _letter_basics(invoices, provider, day, pay_url, checker_url, account) | {
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": sum(row["costs_cents"] for row in rows),
@@ -203,7 +208,7 @@ def _amounts_on(invoice: Invoice, day: date) -> dict[str, Any]:
 
 
 def _letter_basics(
-    lead: Invoice,
+    invoices: Sequence[Invoice],
     provider: Provider,
     letter_date: date,
     pay_url: PayUrl,
@@ -211,6 +216,7 @@ def _letter_basics(
     account: CollectionAccount,
 ) -> dict[str, Any]:
     """Who writes to whom and how to pay: the same in both letters."""
+    lead = invoices[0]
     return {
         "addressee_name": lead.addressee.display_name,
         "provider_name": provider.name,
@@ -222,4 +228,15 @@ def _letter_basics(
         "iban": account.grouped_iban,
         "account_holder": account.holder,
         "practice": practice_contact(provider),
+        "can_arrange": arrangement_possible(invoices, provider),
     }
+
+
+def arrangement_possible(invoices: Sequence[Invoice], provider: Provider) -> bool:
+    """R15: the checker would grant an arrangement for every invoice of the letter still
+    open, by the refusal it answers with (the letter is rendered when it goes out, so
+    this is what the patient finds there). One refused is enough to leave the
+    invitation out: the letter names no kenmerk for it, so the patient would enter one
+    the checker turns down; the practice can still help (R16)."""
+    unpaid = [invoice for invoice in invoices if not invoice.is_paid]
+    return bool(unpaid) and all(arrangement_refusal(i, provider) is None for i in unpaid)

@@ -101,6 +101,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "not_sent",
         "fully_paid",
         "paid",
+        "with_collection_agency",
         "provider_exists",
         "stale_version",
         "user_exists",

@@ -427,6 +427,10 @@ _DUTCH: Sections = {
         "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
+        "patient_email_required": (
+            "Vul het e-mailadres van de patiënt in: de nota heeft er een. Controleer het, of "
+            "verbeter het."
+        ),
         "not_sent": "De nota is nog niet verstuurd.",
         "fully_paid": (
             "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
@@ -437,6 +441,11 @@ _DUTCH: Sections = {
         ),
         # Putting an invoice on hold (R16, changes/hold.py).
         "paid": "Deze nota is al betaald.",
+        "with_collection_agency": (
+            "Deze nota is al overgedragen aan het incassobureau: de herinneringen zijn voorbij "
+            "en aanhouden pauzeert niets meer. Het incassobureau int de vordering; een stop of "
+            "coulance geven wij het incassobureau door."
+        ),
         "hold_out_of_range": "Een nota kan tot hoogstens {max_days} dagen vooruit worden aangehouden.",
         "hold_limit_reached": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
@@ -986,6 +995,9 @@ _ENGLISH: Sections = {
         "more_than_open": "That is more than is still open ({open_amount} euro).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
+        "patient_email_required": (
+            "Fill in the patient's e-mail address: the invoice has one. Check it, or correct it."
+        ),
         "not_sent": "The invoice has not been sent yet.",
         "fully_paid": (
             "This invoice has been paid in full. Have the payment refunded first; then an "
@@ -993,6 +1005,11 @@ _ENGLISH: Sections = {
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
+        "with_collection_agency": (
+            "This invoice has already been handed over to the collection agency: the "
+            "reminders are over and a hold would pause nothing. The agency collects the "
+            "claim; we pass a stop or coulance on to the agency."
+        ),
         "hold_out_of_range": "An invoice can be put on hold for at most {max_days} days ahead.",
         "hold_limit_reached": (
             "An invoice can be put on hold for at most {max_days} days in total, renewals "

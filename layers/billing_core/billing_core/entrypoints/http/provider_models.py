@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
 from billing_core.collection.blocking import BlockChange, BlockedPatient
@@ -24,6 +24,7 @@ from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.email_address import MAX_EMAIL_CHARS, is_plausible_email
 
 
 def _size_bytes() -> Any:
@@ -324,6 +325,19 @@ class ActionPatch(BaseModel):
     decision: Literal["apply", "decline"] | None = None
 
 
+def _none_or_plausible(email: str) -> str:
+    """An address we can send to (the one check of shared.email_address), or none."""
+    if email and not is_plausible_email(email):
+        raise ValueError("not an e-mail address")
+    return email
+
+
+# R21, R7: empty only for a patient the invoice has no address of (an empty one for an
+# invoice with one is refused by changes/stop.practice_stop); the confirmation of the
+# stop then goes on paper. A malformed one is refused here: 400.
+PatientEmail = Annotated[str, Field(max_length=MAX_EMAIL_CHARS), AfterValidator(_none_or_plausible)]
+
+
 class StopIn(BaseModel):
     """R21: stop the whole invoice, or part of it as an amount or a percentage of the
     ORIGINAL invoice amount. Irreversible."""
@@ -341,7 +355,12 @@ class StopIn(BaseModel):
         description="of the original invoice amount (partial only)",
     )
     reason: Literal[STOP_REASONS]  # type: ignore[valid-type]
-    patient_email: str = Field(min_length=3, max_length=254, description="checked or corrected")
+    patient_email: PatientEmail = Field(
+        default="",
+        description="the invoice's address, checked or corrected; required when the invoice "
+        "has one (422 patient_email_required). Empty or left out for a patient without one: "
+        "the confirmation goes on paper. A malformed address: 400",
+    )
     accept_terms: bool
 
     def request(self) -> StopRequest:

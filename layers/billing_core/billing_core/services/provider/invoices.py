@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from billing_core.changes.hold import put_on_hold
-from billing_core.changes.stop import StopRequest, apply_stop
+from billing_core.changes.stop import StopRequest, practice_stop
 from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
@@ -98,7 +98,7 @@ def stop_invoice(
     stored, _ = save_change(
         ctx.store,
         invoice,
-        lambda current: apply_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
+        lambda current: practice_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
     )
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if reaches_patient(stored, STOP_CONFIRMATION):  # never to a bounced address (R7)

@@ -134,6 +134,10 @@ _HOW_TO_PAY: Section = {
         "لا تستطيعون دفع المبلغ كله دفعة واحدة؟ أدخلوا رقم مرجع الدفع في صفحة التحقق من "
         "الدفع على {checker_url} واتفقوا على خطة تقسيط في موعد أقصاه {date}."
     ),
+    # R15: instead, when the checker would refuse one. Not yet reviewed by a native speaker.
+    "arrangement_via_practice": (
+        "لا تستطيعون دفع المبلغ كله دفعة واحدة؟ يرجى التواصل مع {provider} في موعد أقصاه {date}."
+    ),
 }
 
 _DUNNING: Sections = {

@@ -33,6 +33,10 @@ _DUTCH_HOW_TO_PAY: Section = {
         "Kunt u niet in één keer betalen? Vul dan in de betaalchecker op {checker_url} uw "
         "betalingskenmerk in en tref uiterlijk op {date} een betalingsregeling."
     ),
+    # R15: instead, when the checker would refuse one (made and cancelled, or too small).
+    "arrangement_via_practice": (
+        "Kunt u niet in één keer betalen? Neem dan uiterlijk op {date} contact op met {provider}."
+    ),
 }
 
 DUTCH: Sections = {
@@ -163,6 +167,10 @@ _ENGLISH_HOW_TO_PAY: Section = {
     "arrangement": (
         "Cannot pay all at once? Enter your payment reference in the payment checker at "
         "{checker_url} and arrange to pay in instalments no later than {date}."
+    ),
+    # R15: instead, when the checker would refuse one (made and cancelled, or too small).
+    "arrangement_via_practice": (
+        "Cannot pay all at once? Then please contact {provider} no later than {date}."
     ),
 }
 

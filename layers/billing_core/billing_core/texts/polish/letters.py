@@ -151,6 +151,11 @@ _HOW_TO_PAY: Section = {
         "płatności na stronie sprawdzania płatności {checker_url} i najpóźniej do {date} "
         "ustalić plan ratalny."
     ),
+    # R15: instead, when the checker would refuse one. Not yet reviewed by a native speaker.
+    "arrangement_via_practice": (
+        "Nie może Pan/Pani zapłacić całości naraz? Proszę najpóźniej do {date} "
+        "skontaktować się z {provider}."
+    ),
 }
 
 _PAY_BY = "Zapłata najpóźniej do"

@@ -580,6 +580,7 @@ def _invalid_names(invalid: ValidationError | InvalidInput) -> list[str]:
 REFUSED_FIELDS: Mapping[str, tuple[str, ...]] = {
     "terms_not_accepted": ("accept_terms",),
     "unknown_reason": ("reason",),
+    "patient_email_required": ("patient_email",),
     "invalid_partial_stop": ("amount", "percentage"),
     "more_than_open": ("amount", "percentage"),
     "hold_out_of_range": ("until",),
