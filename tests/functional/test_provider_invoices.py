@@ -232,9 +232,10 @@ def test_one_action_is_one_read_and_an_invoice_reads_only_its_own_actions(sandbo
     seen = _requests(sandbox)
     # When the practice marks one of them done
     status, done = _mark_done(sandbox, action["action_id"])
-    # Then finding it was one GetItem, and saving it one PutItem: no list was read (R23)
+    # Then finding it was one GetItem, and saving it one conditional UpdateItem of its
+    # state: no list was read (R23), and a change made meanwhile is not written over (R28)
     assert status == 200 and done["state"] == "done"
-    assert seen == [("GetItem", ""), ("PutItem", "")]
+    assert seen == [("GetItem", ""), ("UpdateItem", "")]
     # When the practice opens the first invoice
     seen.clear()
     status, detail = _get(sandbox, f"/api/v1/provider/invoices/{first.invoice_id}")
