@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from billing_core.invoices.invoice import DunningStage
+from billing_core.invoices.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import IncomingPayment, apply_payment
@@ -50,11 +50,13 @@ def issued(number: int, cents: int, day: date):
     )
 
 
-def the_back_office(*invoices, amount_cents: int, transfer_ids=()) -> BackOfficeContext:
+def the_back_office(
+    *invoices, amount_cents: int, transfer_ids=(), booked_on=BOOKED_ON
+) -> BackOfficeContext:
     links = LinksInMemory()
     links.keep_unmatched_credit(
         UnmatchedCredit(
-            credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", BOOKED_ON, "CRDT",
+            credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", booked_on, "CRDT",
             amount_cents, "EUR", "no_reference", counterparty_name="J. Jansen",
             transfer_ids=transfer_ids,
         )
@@ -93,6 +95,93 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     assert unmatched_credits(ctx) == []
     week = build_statement(PRACTICE, Week.of(MATCHED_AT.date()), ctx.store.invoices.values())
     assert week.received_cents == 25_000
+
+
+def test_a_credit_matched_to_a_patient_pays_the_invoice_due_before_an_older_deferred_one():
+    """legal-nl.md §5, art. 6:43 lid 2 BW (audit BACKOFFICE4): given invoice 1 (€ 100,00,
+    issued 1 September, its final payment date of 1 October deferred to 31 October) and
+    invoice 2 (€ 40,00, issued 10 September, final payment date 10 October) of P-17
+    When a transfer of € 40,00 booked on 15 October is matched to the patient
+    Then it pays invoice 2, the one due on that day, and invoice 1 keeps its € 100,00 and
+    its deferral."""
+    older = replace(
+        issued(1, 10_000, date(2026, 9, 1)),
+        final_payment_date=date(2026, 10, 1),
+        deferral=Deferral(until=date(2026, 10, 31), granted_at=MATCHED_AT),
+    )
+    newer = replace(issued(2, 4_000, date(2026, 9, 10)), final_payment_date=date(2026, 10, 10))
+    ctx = the_back_office(older, newer, amount_cents=4_000, booked_on=date(2026, 10, 15))
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [("inv-2", 4_000)]
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000
+    assert ctx.store.invoice("inv-2").balance_cents == 0
+
+
+@pytest.mark.parametrize(
+    ("final_dates", "booked_on", "paid_first"),
+    [
+        # Both due: the one due longest first, though issued later.
+        ((date(2026, 10, 20), date(2026, 10, 10)), date(2026, 10, 25), "inv-2"),
+        # Neither due: the one due soonest first.
+        ((date(2026, 11, 20), date(2026, 11, 10)), date(2026, 10, 25), "inv-2"),
+        # Paid on its last day, an invoice is not late: the one past its date first.
+        ((date(2026, 10, 25), date(2026, 10, 24)), date(2026, 10, 25), "inv-2"),
+        # The same date: the older issued first.
+        ((date(2026, 10, 10), date(2026, 10, 10)), date(2026, 10, 25), "inv-1"),
+    ],
+)
+def test_a_patients_credit_goes_to_the_invoice_due_longest_first(
+    final_dates, booked_on, paid_first
+):
+    """legal-nl.md §5: due invoices first, oldest date first; then the rest, soonest first."""
+    invoices = [
+        replace(issued(n, 5_000, date(2026, 9, n)), final_payment_date=final)
+        for n, final in enumerate(final_dates, 1)
+    ]
+    ctx = the_back_office(*invoices, amount_cents=5_000, booked_on=booked_on)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert [p.invoice_id for p in matched.match.parts] == [paid_first]
+
+
+@pytest.mark.parametrize(
+    ("newer_final", "booked_on", "paid_first"),
+    [
+        # No term fallen due yet: invoice 2, past its date, is the one due.
+        (date(2026, 10, 15), date(2026, 10, 20), "inv-2"),
+        # The first term fell due on 1 November; invoice 2 is not due yet.
+        (date(2026, 11, 20), date(2026, 11, 5), "inv-1"),
+    ],
+)
+def test_an_invoice_under_an_arrangement_is_due_as_its_terms_fall_due(
+    newer_final, booked_on, paid_first
+):
+    """legal-nl.md §5, R15: an invoice under an arrangement is due as its terms fall due,
+    whatever its own final payment date. Given invoice 1 (€ 90,00, final payment date
+    1 September, long past) in an arrangement of three terms of € 30,00 from 1 November,
+    and invoice 2 (€ 50,00, issued later)
+    When € 50,00 is matched to the patient
+    Then the invoice due on the credit's date is paid first."""
+    older = replace(issued(1, 9_000, date(2026, 8, 1)), final_payment_date=date(2026, 9, 1))
+    terms = tuple(
+        ArrangementTerm(due, 3_000)
+        for due in (date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1))
+    )
+    older = older.with_arrangement(
+        Arrangement(MATCHED_AT, terms, fee_cents=0, ledger_start=len(older.ledger))
+    )
+    newer = replace(issued(2, 5_000, date(2026, 10, 1)), final_payment_date=newer_final)
+    ctx = the_back_office(older, newer, amount_cents=5_000, booked_on=booked_on)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert matched.match.parts[0].invoice_id == paid_first
 
 
 def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_details():

@@ -18,8 +18,9 @@ a claim with the agency that is owed again blocks the patient again (R34).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
+from billing_core.changes.arrangement import next_term
 from billing_core.changes.correction import correct_entry
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -110,12 +111,14 @@ def _plan(
     if target.reference:
         invoice = _by_reference(target.reference, ctx)
         return (MatchPart(invoice.reference, invoice.invoice_id, credit.amount_cents),)
-    invoices = _patients_invoices(target.provider_id, target.patient_ref, ctx)
+    day = credit.booking_date
+    invoices = _in_payment_order(
+        _patients_invoices(target.provider_id, target.patient_ref, ctx), day
+    )
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
     # (legal-nl.md §2), and booking a share dated in the term undoes them (book_payment).
-    day = credit.booking_date
     owed = [(i.reference, i.invoice_id, owed_on(i, day)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
@@ -147,7 +150,7 @@ def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
 
 
 def _patients_invoices(provider_id: str, patient_ref: str, ctx: BackOfficeContext) -> list[Invoice]:
-    """Every invoice of the patient with the practice, oldest issued first."""
+    """Every invoice of the patient with the practice."""
     wanted = InvoiceFilter(patient_ref=patient_ref)
     found: list[Invoice] = []
     after: str | None = None
@@ -155,7 +158,26 @@ def _patients_invoices(provider_id: str, patient_ref: str, ctx: BackOfficeContex
         page, after = ctx.store.list_invoices(provider_id, wanted, limit=100, after=after)
         found += page
         if after is None:
-            return sorted(found, key=lambda i: (i.issue_date, i.reference))
+            return found
+
+
+def _in_payment_order(invoices: list[Invoice], day: date) -> list[Invoice]:
+    """legal-nl.md §5, art. 6:43 lid 2 BW: a payment for no invoice in particular goes to
+    the claims due (opeisbaar) on its ``day`` first, the one due longest first; then to
+    the others, the one due soonest first. An invoice is due from the day after the date
+    the patient must pay it by: its final payment date as a deferral moved it (R14), or,
+    during an arrangement, the due date of its first term still open (R15). The same
+    date: the oldest issued first."""
+
+    def pay_by(invoice: Invoice) -> date:
+        term = next_term(invoice)  # None without a running arrangement
+        return term.due_date if term is not None else invoice.current_final_payment_date
+
+    def order(invoice: Invoice) -> tuple[bool, date, date, str]:
+        by = pay_by(invoice)
+        return (by >= day, by, invoice.issue_date, invoice.reference)
+
+    return sorted(invoices, key=order)
 
 
 def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:
