@@ -8,6 +8,7 @@ import json
 import pytest
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET
 from local.generate import declaration_csv
 from local.sandbox import Caller
@@ -66,6 +67,32 @@ def test_a_credit_without_a_kenmerk_is_listed_and_matched_once_by_an_operator(sa
     assert as_operator(sandbox, "POST", path, body={"reference": invoice.reference})[0] == 200
     again = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert again.ledger == paid.ledger
+
+
+def test_a_matched_credit_asked_for_another_invoice_is_a_conflict_naming_where_it_went(
+    sandbox, invoices
+):
+    """R34 "matched once", interfaces.md §2 (audit BACKOFFICE7)."""
+    # Given a credit an operator matched to invoice 1
+    first, second = invoices[0], invoices[1]
+    xml = statement(credit(2_000, ustrd=("tandarts november",)))
+    sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    [line] = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"]
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    assert as_operator(sandbox, "POST", path, body={"reference": first.reference})[0] == 200
+    # When it is matched to invoice 2, with a new Idempotency-Key
+    body = {"reference": second.reference}
+    key = {"Idempotency-Key": "other-1"}
+    status, answer = as_operator(sandbox, "POST", path, body=body, headers=key)
+    # Then the answer is a conflict naming invoice 1's kenmerk, and invoice 2 is unchanged
+    assert (status, answer["error"]["code"]) == (409, "credit_already_matched")
+    assert reference.grouped(first.reference) in answer["error"]["message"]
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, second.invoice_id)
+    assert stored.ledger == second.ledger
+    # And the same target again, its kenmerk with spaces, is a retry: 200, the match
+    spaced = {"reference": reference.grouped(first.reference)}
+    status, again = as_operator(sandbox, "POST", path, body=spaced)
+    assert (status, [p["amount_cents"] for p in again["matched_to"]]) == (200, [2_000])
 
 
 def test_r12_the_return_of_a_credit_an_operator_matched_is_reversed_by_the_import(

@@ -13,12 +13,17 @@ from billing_core.invoices.invoice import Arrangement, ArrangementTerm, Deferral
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
+from billing_core.payments.unmatched import (
+    CreditMatch,
+    MatchPart,
+    MatchTarget,
+    UnmatchedCredit,
+    credit_id_of,
+)
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import (
-    MatchTarget,
     correct_invoice_entry,
     match_credit,
     unmatched_credits,
@@ -26,7 +31,7 @@ from billing_core.services.operator.money import (
 from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET, Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.camt_builder import ACCOUNT, debit, statement
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
@@ -84,7 +89,7 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
 
     matched = match_credit(credit_id_of(SOURCE), patient, ctx)
-    match_credit(credit_id_of(SOURCE), MatchTarget(reference=older.reference), ctx)
+    match_credit(credit_id_of(SOURCE), patient, ctx)
 
     assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
         ("inv-1", 10_000),
@@ -182,6 +187,46 @@ def test_an_invoice_under_an_arrangement_is_due_as_its_terms_fall_due(
     matched = match_credit(credit_id_of(SOURCE), patient, ctx)
 
     assert matched.match.parts[0].invoice_id == paid_first
+
+
+def test_a_credit_matched_before_is_not_matched_to_another_target():
+    """R34 "matched once", interfaces.md §2 (audit BACKOFFICE7): given a credit of
+    € 20,00 an operator matched to invoice 1
+    When it is matched to invoice 2, or to the patient
+    Then that is refused as a state conflict naming invoice 1's kenmerk, and invoice 2 is
+    unchanged; the same target again, its kenmerk typed with spaces, is a retry that
+    answers with the match and books nothing more."""
+    first, second = issued(1, 5_000, date(2026, 11, 2)), issued(2, 5_000, date(2026, 11, 3))
+    ctx = the_back_office(first, second, amount_cents=2_000)
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=first.reference), ctx)
+
+    for other in (
+        MatchTarget(reference=second.reference),
+        MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17"),
+    ):
+        with pytest.raises(StateConflict, match="credit_already_matched") as refused:
+            match_credit(credit_id_of(SOURCE), other, ctx)
+        assert reference.grouped(first.reference) in refused.value.message_nl
+    spaced = reference.grouped(first.reference)
+    again = match_credit(credit_id_of(SOURCE), MatchTarget(reference=spaced), ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in again.match.parts] == [("inv-1", 2_000)]
+    assert ctx.store.invoice("inv-1").balance_cents == 3_000
+    assert ctx.store.invoice("inv-2") == second
+
+
+def test_a_plan_stored_before_its_target_was_kept_is_completed_as_before():
+    """A credit matched before the target was stored with its plan: any target completes
+    that plan (a retry), as it did then; nothing is booked elsewhere."""
+    first, second = issued(1, 5_000, date(2026, 11, 2)), issued(2, 5_000, date(2026, 11, 3))
+    ctx = the_back_office(first, second, amount_cents=2_000)
+    part = MatchPart(first.reference, first.invoice_id, 2_000)
+    ctx.links.plan_credit_match(credit_id_of(SOURCE), CreditMatch(MATCHED_AT, "op", (part,)))
+
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=second.reference), ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 3_000
+    assert ctx.store.invoice("inv-2") == second
 
 
 def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_details():

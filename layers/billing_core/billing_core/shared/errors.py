@@ -104,6 +104,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "batch_not_proposed",
         "batch_not_approved",
         "proposal_already_decided",
+        "credit_already_matched",
     }
 )
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})

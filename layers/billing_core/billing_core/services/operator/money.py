@@ -17,7 +17,6 @@ a claim with the agency that is owed again blocks the patient again (R34).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
@@ -33,27 +32,19 @@ from billing_core.payments.booking import (
     book_reversal,
     owed_on,
 )
-from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
+from billing_core.payments.unmatched import (
+    CreditMatch,
+    MatchPart,
+    MatchTarget,
+    UnmatchedCredit,
+    split_over,
+)
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, practice_refused
-
-
-@dataclass(frozen=True, slots=True)
-class MatchTarget:
-    """Either an invoice's betalingskenmerk, or a practice and its patient number."""
-
-    reference: str = ""
-    provider_id: str = ""
-    patient_ref: str = ""
-
-    def __post_init__(self) -> None:
-        to_patient = bool(self.provider_id and self.patient_ref)
-        if bool(self.reference) == to_patient:
-            raise practice_refused("match_target")
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
@@ -69,17 +60,24 @@ def match_credit(
     credit_id: str, target: MatchTarget, ctx: BackOfficeContext
 ) -> UnmatchedCredit | None:
     """Book the credit as ``target`` says, once; None for an unknown id. A credit matched
-    before keeps its first plan, whatever ``target`` says now, and its parts are booked
-    again (each once): a retry after a failure completes the same match."""
+    before to the same target keeps its plan, and its parts are booked again (each once):
+    a retry after a failure completes the same match. Matched before to another target
+    (by this operator a moment ago, or by another at the same moment), it is refused with
+    where it went: nothing is booked on the new target (R34, interfaces.md §2)."""
     credit = ctx.links.get_unmatched_credit(credit_id)
     if credit is None:
         return None
+    target = _without_spaces(target)
     if credit.match is None:
         if not credit.can_be_booked:
             raise practice_refused("credit_not_bookable")
-        plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, _plan(credit, target, ctx))
+        parts = _plan(credit, target, ctx)
+        plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, parts, target)
         credit = ctx.links.plan_credit_match(credit_id, plan)
     assert credit.match is not None
+    if not credit.match.made_for(target):
+        kenmerken = ", ".join(betalingskenmerk.grouped(p.reference) for p in credit.match.parts)
+        raise practice_refused("credit_already_matched", kenmerken=kenmerken)
     for part in credit.match.parts:
         _book(credit, part, ctx)
     _remember(credit, credit.match, ctx)
@@ -139,11 +137,23 @@ def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeConte
     return MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id)
 
 
-def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
+def _without_spaces(target: MatchTarget) -> MatchTarget:
+    """The target as a plan keeps it: a kenmerk as its 14 digits (422 unknown_kenmerk
+    when it is none of ours), so "3215 5743 8894 56" asks what "32155743889456" asked."""
+    if not target.reference:
+        return target
+    return MatchTarget(reference=_kenmerk(target.reference))
+
+
+def _kenmerk(text: str) -> str:
     try:
-        invoice = ctx.store.find_invoice_by_reference(betalingskenmerk.parse_ours(reference))
+        return betalingskenmerk.parse_ours(text)
     except betalingskenmerk.InvalidReference:
-        invoice = None
+        raise practice_refused("unknown_kenmerk") from None
+
+
+def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
+    invoice = ctx.store.find_invoice_by_reference(_kenmerk(reference))
     if invoice is None:
         raise practice_refused("unknown_kenmerk")
     return invoice
