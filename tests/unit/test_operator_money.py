@@ -9,7 +9,14 @@ from datetime import date, datetime, time
 
 import pytest
 
-from billing_core.invoices.invoice import Arrangement, ArrangementTerm, Deferral, DunningStage
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, ON_PAPER_WITHOUT_EMAIL
+from billing_core.invoices.invoice import (
+    Arrangement,
+    ArrangementTerm,
+    Deferral,
+    DunningStage,
+    InvoiceStatus,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import IncomingPayment, apply_payment
@@ -33,7 +40,7 @@ from billing_core.shared.audit import NO_PRACTICE_YET, Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.camt_builder import ACCOUNT, debit, statement
-from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
+from tests.unit.factories import REFERENCE_KEY, make_invoice, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -292,6 +299,86 @@ def test_a_wrong_stop_is_reversed_once_with_its_reason_and_reconciles_in_the_nex
     week_49 = build_statement(PRACTICE, Week(2026, 49), [corrected])
     assert week_49.total(EntryKind.STOP) == 3_000
     assert sum(line.amount_cents for line in week_49.lines) == 3_000
+
+
+def a_paid_down_coulance(**changes):
+    """€ 100,00 sent, € 10,00 forgiven as coulance on 25 November, € 90,00 paid on
+    1 December: settled; its final payment date, 23 December, passes."""
+    invoice = replace(issued(1, 10_000, date(2026, 11, 2)), status=InvoiceStatus.SENT, **changes)
+    forgiven_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    coulance = LedgerEntry(
+        EntryKind.COULANCE, Component.PRINCIPAL, -1_000, forgiven_at, "provider:u:stop-1"
+    )
+    paid_at = datetime(2026, 12, 1, tzinfo=AMSTERDAM)
+    return apply_payment(
+        invoice.with_entry(coulance), IncomingPayment("bank", "B-1", 9_000, paid_at)
+    )
+
+
+CORRECTED_AT = datetime(2027, 1, 10, 9, 30, tzinfo=AMSTERDAM)
+
+
+def test_a_corrected_coulance_gets_a_new_final_payment_date_and_the_patient_is_told_once():
+    """R34, R21, legal-nl.md §7 and §2 (audit BACKOFFICE3): given a paid-down invoice
+    whose coulance of € 10,00 was entered by mistake, its final payment date past
+    When an operator corrects the coulance (entry 2) on 10 January, and again
+    Then € 10,00 is owed, to be paid by 9 February (that day plus the practice's payment
+    term of 30 days), and the patient is sent the corrected amount under the correction's
+    own event, once."""
+    invoice = a_paid_down_coulance()
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+    correct_invoice_entry(invoice.reference, 2, "nog eens", ctx)
+
+    assert corrected.amount_due_cents == 1_000
+    assert corrected.current_final_payment_date == date(2027, 2, 9)
+    told = {(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests}
+    assert told == {("inv-1", INVOICE_CORRECTED, "correction:2")}
+
+
+@pytest.mark.parametrize(
+    ("changes", "told"),
+    [
+        # At the agency: it collects the claim (R22); the dates are its business.
+        ({"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY}, False),
+        # After the costs: the second notice's term stands (R19); the patient is told.
+        (
+            {"dunning_stage": DunningStage.COSTS_CHARGED, "costs_charged_on": date(2027, 1, 8)},
+            True,
+        ),
+        # Before the final payment date: a later one still comes.
+        ({"final_payment_date": date(2027, 3, 1)}, True),
+    ],
+)
+def test_a_correction_keeps_the_final_payment_date_where_a_new_one_would_not_count(changes, told):
+    """legal-nl.md §7 as changes/coulance applies it: a new date only before the costs,
+    never an earlier one; at the agency the patient hears from the agency."""
+    invoice = a_paid_down_coulance(**changes)
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+
+    assert corrected.final_payment_date == invoice.final_payment_date
+    assert (ctx.delivery.kinds == [INVOICE_CORRECTED]) is told
+
+
+def test_a_correction_reaches_a_patient_without_a_working_address_only_on_paper():
+    """R7: nothing is e-mailed to an address that bounced. The confirmation is queued for
+    such a patient only when its kind goes on paper (kinds.ON_PAPER_WITHOUT_EMAIL, as for
+    a stop's); the checker shows the amount and the new date either way."""
+    bounced = make_person().email.casefold()
+    invoice = a_paid_down_coulance(bounced_emails=(bounced,))
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+
+    assert corrected.current_final_payment_date == date(2027, 2, 9)
+    on_paper = INVOICE_CORRECTED in ON_PAPER_WITHOUT_EMAIL
+    assert ctx.delivery.kinds == ([INVOICE_CORRECTED] if on_paper else [])
 
 
 def test_only_a_stop_or_coulance_that_exists_can_be_corrected():

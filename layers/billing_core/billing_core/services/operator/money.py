@@ -20,8 +20,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
-from billing_core.changes.correction import correct_entry
-from billing_core.invoices.invoice import Invoice
+from billing_core.changes.correction import correct_entry, correction_cause
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, ON_PAPER_WITHOUT_EMAIL
+from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.updates import save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
@@ -39,7 +40,7 @@ from billing_core.payments.unmatched import (
     UnmatchedCredit,
     split_over,
 )
-from billing_core.ports import InvoiceFilter
+from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
@@ -88,17 +89,43 @@ def correct_invoice_entry(
     reference: str, entry_number: int, reason: str, ctx: BackOfficeContext
 ) -> Invoice:
     """Reverse ledger entry ``entry_number`` (1 is the first) of the invoice with this
-    kenmerk, once, with the reason (R27); the invoice as stored now."""
+    kenmerk, once, with the reason (R27); the invoice as stored now. Owed again, it is
+    to be paid by a new final payment date (changes/correction.py), and the patient is
+    told the corrected amount."""
     invoice = _by_reference(reference, ctx)
+    provider = ctx.store.get_provider(invoice.provider_id)
+    if provider is None:  # an invoice of a provider that is gone: a broken table
+        raise LookupError(f"invoice {invoice.invoice_id} without its provider")
+    term = provider.payment_term_days
     now = ctx.clock.now()
     operator = ctx.operator.user_id
 
     def correct(current: Invoice) -> Invoice:
-        return correct_entry(current, entry_number, reason, operator, now)
+        return correct_entry(current, entry_number, reason, operator, now, payment_term_days=term)
 
     stored, _ = save_change(ctx.store, invoice, correct)
     block_unsettled_claim(ctx.store, stored, ctx.clock)  # owed again at the agency (R22)
+    _tell_patient(stored, correction_cause(entry_number), ctx)
     return stored
+
+
+def _tell_patient(invoice: Invoice, event: str, ctx: BackOfficeContext) -> None:
+    """The corrected amount and the date to pay it by (R21, legal-nl.md §7), as the
+    other corrections of an invoice tell it (``invoice_corrected``), once per corrected
+    entry: queued again by a retry, whose first attempt may have died after its save,
+    the delivery sends each (kind, event) once. Not for a claim at the agency, which
+    collects it (R22); to a patient without an e-mail address that works, only when the
+    kind goes on paper (kinds.ON_PAPER_WITHOUT_EMAIL; the delivery decides how)."""
+    kind = INVOICE_CORRECTED
+    if invoice.is_with_collection_agency or invoice.status is not InvoiceStatus.SENT:
+        return
+    if not invoice.live_email and kind not in ON_PAPER_WITHOUT_EMAIL:
+        return
+    if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
+        request = DeliveryRequest(
+            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event
+        )
+        ctx.delivery.enqueue([request])
 
 
 def _plan(
