@@ -50,21 +50,28 @@ serve: $(DEPS) ## the sandbox API and pages on http://127.0.0.1:8000 (another: P
 	$(BIN)/python -m local.server $(PORT)
 
 # The browser tests drive Debian's chromium (Playwright's own browser download cannot
-# work offline and is never used).
+# work offline and is never used), in the language of the page they open: chromium-l10n
+# has its words in Dutch, Polish and Arabic (a Dutch date field's dd-mm-jjjj).
 CHROMIUM := /usr/bin/chromium
+CHROMIUM_L10N := /usr/lib/chromium/locales/nl.pak
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(CHROMIUM):
 	@echo "installing Debian's chromium for the browser tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-l10n
+
+$(CHROMIUM_L10N): | $(CHROMIUM)
+	@echo "installing chromium's languages (chromium-l10n) for the browser tests"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium-l10n
 
 # One pytest worker per core (TEST_WORKERS=0: one process). A file's tests stay on one worker,
 # so a module's fixtures (the local server, the transformed template) are made once.
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
+test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) $(CHROMIUM_L10N) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
 	$(BIN)/python -m pytest $(PARALLEL)
 
 lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts
@@ -73,7 +80,7 @@ lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core
 	$(BIN)/mypy
 	PYTHONPATH=layers/billing_core $(BIN)/lint-imports
 
-test-e2e: $(DEPS) $(CHROMIUM)
+test-e2e: $(DEPS) $(CHROMIUM) $(CHROMIUM_L10N)
 	$(BIN)/python -m pytest $(PARALLEL) tests/e2e
 
 test-unit: $(DEPS)

@@ -92,6 +92,6 @@ def _date(text: str) -> date:
 
 
 def _draft(claims: list[Claim]) -> InvoiceDraft:
-    # The core's own invoice line for a claim, nothing reimbursed.
-    lines = [invoice_line(claim, 0) for claim in claims]
+    # The core's own invoice line for a claim, nothing reimbursed, no contract.
+    lines = [invoice_line(claim, 0, False) for claim in claims]
     return InvoiceDraft(tuple(claims), tuple(lines))

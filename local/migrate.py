@@ -11,6 +11,9 @@ practice only.
   searchable names, no kenmerk markers, a handover action under its old id.
 - ``settled-invoice-expiry`` (legal-nl.md §8): the first invoice of each practice paid in
   full and, with its markers, stored without the expiry its save now writes.
+- ``expired-invoice-actions`` (legal-nl.md §8, R29): the first e-mailed invoice of each
+  practice objected to, paid, and removed by the table's TTL without the stream's
+  removal reaching the expired-letters function (its objection kept, with no expiry).
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -25,14 +28,17 @@ from datetime import date, datetime
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import invoice_to_item
 from billing_core.adapters.dynamo.repository import BillingRepository, invoice_marker_keys
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.access import BirthDate
+from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
+    EXPIRED_INVOICE_ACTIONS,
     MIGRATIONS,
     NAMES_MARKERS_HANDOVERS,
     SETTLED_INVOICE_EXPIRY,
 )
+from billing_core.services.patient import file_objection
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO
@@ -106,9 +112,30 @@ def settle_before_the_deploy(sandbox: Sandbox) -> None:
         store_as_settled_before_expiry(repository, paid)
 
 
+def objected_paid_and_removed(sandbox: Sandbox, practice_id: str) -> Invoice:
+    """The practice's first e-mailed invoice objected to by its patient, then paid in full
+    and removed as the table's TTL does, with its removal lost to the expired-letters
+    function (a batch that failed for good, not replayed within the stream's 24 hours)."""
+    repository = sandbox.runtime.repository
+    invoices, _ = repository.list_invoices(practice_id)
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    proof = BirthDate(invoice.birth_date)
+    context = sandbox.runtime.patient_context()
+    file_objection(invoice.reference, proof, "amount", "Ik was er niet.", "p@example.org", context)
+    paid = paid_in_full(repository, invoice, sandbox.clock.now())
+    repository._table.delete_item(Key=keys.invoice_key(practice_id, paid.invoice_id))
+    return paid
+
+
+def remove_invoices_without_the_stream(sandbox: Sandbox) -> None:
+    for practice in (DENTAL, PHYSIO):
+        objected_paid_and_removed(sandbox, practice.provider_id)
+
+
 REWINDS = {
     NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
     SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
+    EXPIRED_INVOICE_ACTIONS: remove_invoices_without_the_stream,
 }
 
 

@@ -142,6 +142,8 @@ class LocalNames:
     configuration_set: str = "zorgnota-local-invoices"
     sender_email: str = "nota@example.org"
     public_base_url: str = "http://127.0.0.1:8000"
+    # The sandbox's own collection account: template.yaml has no default for it (a deploy
+    # must name the real one); the sample bank statements (events/bank) credit this IBAN.
     collection_iban: str = "NL20INGB0001234567"
     collection_account_holder: str = "Stichting Derdengelden zorgnota"
 

@@ -4,6 +4,9 @@ kept 7 years after the end of the year the invoice was settled, then deleted).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from billing_core.shared.bulk import long_lived_imports
 
 with long_lived_imports():
@@ -19,8 +22,17 @@ logger = function_logger()
 metrics = Metrics()
 
 
-def delete_letters(invoice: Invoice) -> LettersDeleted:
+def delete_letters_and_expire_actions(invoice: Invoice) -> LettersDeleted:
     return invoice_expired(invoice, bootstrap.current().expired_letters_context())
 
 
-lambda_handler = expired_letters_handler(delete_letters, logger=logger, metrics=metrics)
+def read_failed_batch(failure_record: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    return bootstrap.current().table_stream().failed_batch(failure_record)
+
+
+lambda_handler = expired_letters_handler(
+    delete_letters_and_expire_actions,
+    read_failed_batch=read_failed_batch,
+    logger=logger,
+    metrics=metrics,
+)

@@ -52,13 +52,18 @@ def kept(store: Any, action_id: str) -> Any:
     return item.get("expires_at")
 
 
+def set_state(store: Any, action_id: str, state: ActionState, on: date) -> None:
+    """The practice sets the action it reads (services/provider/actions.update_action)."""
+    store.set_action_state(store.get_action(A, action_id), state, on)
+
+
 def test_saving_an_invoice_paid_in_full_leaves_its_actions_kept(store):
     """The invoice is stored until the TTL removes it; its objection as long (no TTL yet)."""
     issued = invoice(1)
     stored(store, issued)
     store.put_action(objection(issued))
     paid_in_full(store, issued)
-    store.set_action_state(A, "objection-1", ActionState.DONE, DONE_ON)
+    set_state(store, "objection-1", ActionState.DONE, DONE_ON)
     assert kept(store, "objection-1") is None
 
 
@@ -77,7 +82,7 @@ def test_the_removed_invoices_actions_expire_at_that_moment_and_no_other_invoice
     assert kept(store, "objection-1") == expired
     assert kept(store, "objection-2") is None
     # And the practice setting it done before the TTL removes it keeps that TTL
-    store.set_action_state(A, "objection-1", ActionState.DONE, REMOVED_AT.date())
+    set_state(store, "objection-1", ActionState.DONE, REMOVED_AT.date())
     assert kept(store, "objection-1") == expired
     assert store.expire_invoice_actions(A, "no-such-invoice", REMOVED_AT) == 0
 
@@ -87,10 +92,37 @@ def test_an_action_about_no_invoice_is_kept_a_year_after_done_and_again_once_reo
     14 December 2026 is kept through 14 December 2027; opened again, it is kept."""
     store.add_action(returned_payout())
     assert kept(store, "payout-returned-E2E") is None
-    store.set_action_state(A, "payout-returned-E2E", ActionState.DONE, DONE_ON)
+    set_state(store, "payout-returned-E2E", ActionState.DONE, DONE_ON)
     moto = isinstance(store, BillingRepository)
     assert kept(store, "payout-returned-E2E") == (
         END_OF_A_YEAR_AFTER if moto else date(2027, 12, 14)
     )
-    store.set_action_state(A, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
+    set_state(store, "payout-returned-E2E", ActionState.OPEN, date(2027, 1, 4))
     assert kept(store, "payout-returned-E2E") is None
+
+
+def test_an_action_of_a_removed_invoice_gets_the_migrations_expiry_once(store):
+    """Migration version 3 (legal-nl.md §8, R29): an action whose invoice the TTL removed
+    without the expired-letters function gets the TTL ``at`` where it has none, once; one
+    that has a TTL keeps it, and a missing action is not made."""
+    # Given two invoices' objections, the first's given its TTL when its invoice was removed
+    first, second = invoice(1), invoice(2)
+    stored(store, first, second)
+    store.put_action(objection(first, "objection-1"))
+    store.put_action(objection(second, "objection-2"))
+    store.expire_invoice_actions(A, first.invoice_id, REMOVED_AT)
+    later = datetime(2034, 3, 1, 9, 0, tzinfo=AMSTERDAM)
+    # When the migration gives each its expiry, and the second one again
+    written = [
+        store.add_action_expiry(objection(first, "objection-1"), later),
+        store.add_action_expiry(objection(second, "objection-2"), later),
+    ]
+    again = store.add_action_expiry(objection(second, "objection-2"), later)
+    # Then only the one without a TTL was written, once
+    assert (written, again) == ([False, True], False)
+    moto = isinstance(store, BillingRepository)
+    assert kept(store, "objection-1") == (int(REMOVED_AT.timestamp()) if moto else date(2034, 1, 1))
+    assert kept(store, "objection-2") == (int(later.timestamp()) if moto else date(2034, 3, 1))
+    # And an action the store does not hold is not made
+    assert store.add_action_expiry(objection(first, "objection-9"), later) is False
+    assert store.get_action(A, "objection-9") is None

@@ -23,6 +23,23 @@ def test_a_stored_invoice_reads_back_by_id_and_by_kenmerk(store):
     assert first.version == 0
 
 
+def test_each_lines_contract_decision_reads_back_as_written(store):
+    """R31, R17 (audit coverage COVERAGE1): whether a line was invoiced as contracted care
+    is kept on the line, also after a save; a line from before it was kept reads None."""
+    # Given an invoice with a contracted line, a non-contracted one and one without either
+    one, two = invoice(1).lines
+    lines = (replace(one, contracted=True), replace(two, contracted=False))
+    lines += (replace(two, claim_ref="A-1-3", contracted=None),)
+    first = invoice(1, lines=lines)
+    stored(store, first)
+    # When it is read back, and read back after a save
+    # Then every line's decision is as written
+    assert store.get_invoice(A, first.invoice_id, consistent=True) == first
+    saved = store.save_invoice(replace(first, hold_reason="x"))
+    read = store.get_invoice(A, first.invoice_id, consistent=True)
+    assert read == saved and [line.contracted for line in read.lines] == [True, False, None]
+
+
 def test_an_unknown_invoice_or_kenmerk_is_none(store):
     stored(store, invoice(1))
     assert store.get_invoice(A, "inv-404") is None

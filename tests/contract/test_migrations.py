@@ -92,7 +92,7 @@ def test_an_action_moves_to_its_new_id_once_and_is_then_a_handover_of_its_day(st
     assert store.handovers_between(A, HANDOVER_DAY, HANDOVER_DAY) == [moved]
     assert store.invoice_actions(A, "inv-1") == [moved]
     assert store.get_action(A, "handover-inv-1") is None
-    assert store.set_action_state(A, "handover-inv-1", ActionState.DONE, HANDOVER_DAY) is None
+    assert store.set_action_state(old, ActionState.DONE, HANDOVER_DAY) is None
     assert store.list_actions(A) == [moved]
 
 

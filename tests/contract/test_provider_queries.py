@@ -8,13 +8,16 @@ from datetime import date
 
 import pytest
 
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.ports import InvalidPosition, InvoiceFilter
+from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, action, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
+from tests.unit.fake_store import action_key
 
 
 def paid_in_full(store, number):
@@ -37,14 +40,62 @@ def test_one_action_is_found_by_its_id_and_only_by_its_own_practice(store):
 
 def test_the_practice_marks_an_action_done_and_open_again(store):
     store.add_action(action("objection-7"))
-    done = store.set_action_state(A, "objection-7", ActionState.DONE, NOON.date())
+    read = store.get_action(A, "objection-7")
+    done = store.set_action_state(read, ActionState.DONE, NOON.date())
     assert done == action("objection-7").done()
     assert store.get_action(A, "objection-7") == done
-    assert store.set_action_state(B, "objection-7", ActionState.DONE, NOON.date()) is None
+    # R26: another practice's action of the same id is not there for it
     assert (
-        store.set_action_state(A, "objection-7", ActionState.OPEN, NOON.date()).state
-        is ActionState.OPEN
+        store.set_action_state(replace(done, provider_id=B), ActionState.OPEN, NOON.date()) is None
     )
+    assert store.get_action(A, "objection-7") == done
+    assert store.set_action_state(done, ActionState.OPEN, NOON.date()).state is ActionState.OPEN
+
+
+def test_r28_a_state_set_from_a_read_another_change_overtook_is_refused(store):
+    """R23, R28: one conditional write, on condition the action is in the state it was
+    read in. Given an open action two staff members read, when one sets it done, then
+    the other's write from its read (open again) is refused as a concurrent change and
+    the action stays done; a write of the state it has meanwhile is done already."""
+    store.add_action(action("objection-7"))
+    by_one = by_other = store.get_action(A, "objection-7")
+    done = store.set_action_state(by_one, ActionState.DONE, NOON.date())
+
+    with pytest.raises(ConcurrentChange):
+        store.set_action_state(by_other, ActionState.OPEN, NOON.date())
+    assert store.get_action(A, "objection-7") == done
+    assert store.set_action_state(by_other, ActionState.DONE, NOON.date()) == done
+
+
+def test_r28_setting_the_state_keeps_what_another_change_wrote_meanwhile(store):
+    """Only the state is written: a decision written on the action since it was read
+    (decide_action) stays."""
+    store.add_action(action("coulance-1", kind=ActionKind.COULANCE_PROPOSAL))
+    read = store.get_action(A, "coulance-1")
+    decided = replace(read, details={**read.details, "decision": "apply"})
+    store.decide_action(decided)
+
+    assert store.set_action_state(read, ActionState.OPEN, NOON.date()) == decided
+    assert store.get_action(A, "coulance-1") == decided
+
+
+def test_an_action_removed_since_it_was_read_is_not_written_back(store):
+    """legal-nl.md §8: the table's TTL removed the action between the practice's read and
+    its write; the write finds nothing (None) and brings nothing back."""
+    store.add_action(action("objection-7"))
+    read = store.get_action(A, "objection-7")
+    removed_by_ttl(store, read)
+
+    assert store.set_action_state(read, ActionState.DONE, NOON.date()) is None
+    assert store.get_action(A, "objection-7") is None and store.list_actions(A) == []
+
+
+def removed_by_ttl(store, one):
+    """What DynamoDB's TTL does to the item; on the fake, the action is gone."""
+    if isinstance(store, BillingRepository):
+        store._table.delete_item(Key=keys.action_key(one.provider_id, one.action_id))
+    else:
+        del store.actions[action_key(one)]
 
 
 def test_the_handovers_of_a_week_are_read_by_their_days_and_practice(store):

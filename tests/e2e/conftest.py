@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,28 +56,67 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The pages' languages (R9) and the locale of a reader's browser in each.
+LOCALES = {"nl": "nl-NL", "en": "en-US", "pl": "pl-PL", "ar": "ar"}
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browsers() -> Iterator[Callable[[str], Any]]:
+    """Chromium in the language of the page it opens, launched on first use: Chromium
+    draws a date field (dd-mm-jjjj, mm/dd/yyyy) in its own language, which a context's
+    locale does not change (that sets navigator.language and Intl only). Its own language
+    is the --lang flag and, on Linux, LANGUAGE; the words it draws (jjjj) come from
+    Debian's chromium-l10n, without which it falls back to US English words (yyyy)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make test`, which installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+        launched: dict[str, Any] = {}
+
+        def browser_in(language: str) -> Any:
+            if language not in launched:
+                locale = LOCALES[language]
+                launched[language] = playwright.chromium.launch(
+                    executable_path=CHROMIUM,
+                    args=[*CHROMIUM_ARGS, f"--lang={locale}"],
+                    env={**os.environ, "LANGUAGE": locale.replace("-", "_")},
+                    headless=True,
+                )
+            return launched[language]
+
+        yield browser_in
+        for browser in launched.values():
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(browsers: Callable[[str], Any]) -> Any:
+    """Chromium in Dutch, the language of the portal and of the checker's first page."""
+    return browsers("nl")
 
 
 @pytest.fixture
-def page(browser):
+def page_in(browsers: Callable[[str], Any]) -> Iterator[Callable[[str], Any]]:
+    """A phone-sized page (420 px) of a browser in the page's language."""
+    contexts: list[Any] = []
+
+    def page(language: str) -> Any:
+        context = browsers(language).new_context(
+            locale=LOCALES[language], viewport={"width": 420, "height": 900}
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(page_in: Callable[[str], Any]) -> Any:
     """A phone-sized page (420 px), Dutch browser."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 420, "height": 900})
-    yield context.new_page()
-    context.close()
+    return page_in("nl")
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def assert_focus_ring_contrasts(page: Any, selector: str) -> None:
     page.locator(selector).first.focus()
     ring = page.evaluate(_RING_JS)
     assert ring["style"] != "none", ring
-    worst = min(contrast(_rgb(ring["ring"]), _rgb(colour)) for colour in ring["around"])
+    worst = min(contrast(rgb(ring["ring"]), rgb(colour)) for colour in ring["around"])
     assert worst >= MIN_RING_CONTRAST, (selector, round(worst, 2), ring)
 
 
@@ -90,7 +90,7 @@ def _luminance(rgb: tuple[int, ...]) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def _rgb(css: str) -> tuple[int, ...]:
+def rgb(css: str) -> tuple[int, ...]:
     """'rgb(11, 110, 79)' or 'rgba(…)' -> (11, 110, 79)."""
     inside = css[css.index("(") + 1 : css.index(")")]
     return tuple(round(float(part)) for part in inside.split(",")[:3])

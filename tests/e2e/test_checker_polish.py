@@ -13,8 +13,9 @@ from tests.e2e.test_payment_checker_browser import _screenshot
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def test_r9_the_checker_in_polish_at_400_px(running_server, page, invoice, tmp_path):
-    # Given the link of a Polish e-mail (?lang=pl)
+def test_r9_the_checker_in_polish_at_400_px(running_server, page_in, invoice, tmp_path):
+    # Given the link of a Polish e-mail (?lang=pl), in a Polish reader's browser
+    page = page_in("pl")
     page.goto(f"{running_server.url}/?lang=pl&kenmerk={invoice.reference}")
 
     # Then the page is Polish: status, amount written the Polish way, breakdown, practice
@@ -27,9 +28,11 @@ def test_r9_the_checker_in_polish_at_400_px(running_server, page, invoice, tmp_p
     _screenshot(page, tmp_path, "patient/checker-pl.png")
 
 
-def test_r9_the_unlocked_checker_in_polish_on_a_desktop(running_server, browser, invoice, tmp_path):
+def test_r9_the_unlocked_checker_in_polish_on_a_desktop(
+    running_server, browsers, invoice, tmp_path
+):
     # Given a Polish reader on a desktop browser
-    context = browser.new_context(locale="pl-PL", viewport=DESKTOP)
+    context = browsers("pl").new_context(locale="pl-PL", viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"{running_server.url}/?lang=pl&kenmerk={invoice.reference}")
 
@@ -47,8 +50,9 @@ def test_r9_the_unlocked_checker_in_polish_on_a_desktop(running_server, browser,
     context.close()
 
 
-def test_r9_polish_stays_through_the_ideal_round_trip(running_server, page, invoice):
+def test_r9_polish_stays_through_the_ideal_round_trip(running_server, page_in, invoice):
     # Given a Polish reader who gave the birth date
+    page = page_in("pl")
     page.goto(f"{running_server.url}/?lang=pl&kenmerk={invoice.reference}")
     page.locator("#birth-date").fill(invoice.birth_date.isoformat())
     page.locator("#unlock").click()

@@ -14,7 +14,9 @@ import pytest
 
 from billing_core.shared import reference
 from tests.e2e.axe import axe_context, serious_violations
-from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
+from tests.e2e.conftest import LOCALES
+from tests.e2e.date_fields import shown_order
+from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows, contrast, rgb
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -85,9 +87,36 @@ def test_r16_a_refused_objection_keeps_the_text_and_focuses_the_field_in_error(
     assert page.locator("#email").input_value() == "jan@hotmail"
 
 
+def test_r16_an_objection_wrong_in_two_fields_names_both_at_once(running_server, browser, invoice):
+    """R16 (WCAG 3.3.1, 1.3.1/4.1.2): a message of spaces and "jan@hotmail" both pass the
+    browser's own checks and the server refuses both; the page lists both sentences, each
+    field described by its own, the patient lands on the first (the message), and the page
+    has no serious or critical axe violation."""
+    context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    page.locator("#unlock").click()
+    page.locator("#message").fill("   ")
+    page.locator("#email").fill("jan@hotmail")
+    with page.expect_navigation() as answer:
+        page.locator("#email").press("Enter")
+    assert answer.value.status == 409
+    assert page.locator("#error li").count() == 2
+    for field in ("message", "email"):
+        assert page.locator(f"#{field}").get_attribute("aria-invalid") == "true"
+        described = page.locator(f"#{field}").get_attribute("aria-describedby")
+        assert described == f"error-{field}" and page.locator(f"#{described}").is_visible()
+    assert "e-mailadres" in page.locator("#error-email").inner_text()
+    assert page.evaluate("document.activeElement.id") == "message"
+    assert serious_violations(page) == []
+    context.close()
+
+
 # Polish: test_checker_polish.py (its own file, with the desktop screenshot).
 @pytest.mark.parametrize("language", ["nl", "en", "ar"])
-def test_r9_the_checker_in_every_language(running_server, page, invoice, language, tmp_path):
+def test_r9_the_checker_in_every_language(running_server, page_in, invoice, language, tmp_path):
+    page = page_in(language)  # its date field as the page's readers see it
     page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("#breakdown").is_visible() and page.locator("#practice").is_visible()
@@ -96,10 +125,10 @@ def test_r9_the_checker_in_every_language(running_server, page, invoice, languag
 
 
 def test_r9_the_arabic_checker_mirrors_and_keeps_numbers_left_to_right(
-    running_server, browser, invoice, tmp_path
+    running_server, browsers, invoice, tmp_path
 ):
     # Given a patient who reads Arabic, on a desktop screen
-    context = browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
+    context = browsers("ar").new_context(locale="ar", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     # When they open the checker in Arabic
     page.goto(f"{running_server.url}/?lang=ar&kenmerk={invoice.reference}")
@@ -121,6 +150,22 @@ def test_r9_the_arabic_checker_mirrors_and_keeps_numbers_left_to_right(
     context.close()
 
 
+@pytest.mark.parametrize(("language", "order"), [("nl", "dmy"), ("en", "mdy"), ("pl", "dmy")])
+def test_r9_the_birth_date_field_is_drawn_as_the_pages_reader_writes_a_date(
+    running_server, browsers, invoice, language, order
+):
+    """R9, R36: given the checker in a language, when its birth-date field is drawn, then
+    in the order that language writes a date (dd-mm-jjjj on the Dutch page, not the
+    mm/dd/yyyy of a browser in US English), as the reader's own browser draws it."""
+    context = axe_context(
+        browsers(language), locale=LOCALES[language], viewport={"width": 420, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")
+    assert shown_order(page, "#birth-date") == order
+    context.close()
+
+
 def test_a_wrong_check_digit_shows_a_plain_error(running_server, page, invoice):
     wrong = invoice.reference[:-1] + str((int(invoice.reference[-1]) + 1) % 10)
     page.goto(f"{running_server.url}/")
@@ -137,6 +182,54 @@ def test_the_page_speaks_english_on_request(running_server, page, invoice):
     page.goto(f"{running_server.url}/?lang=en&kenmerk={invoice.reference}")
     assert page.locator("#result").inner_text() == "This invoice is open."
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+# The colour of each link on the page, and of every :visited rule of its style sheet (a
+# browser never tells a page which links were visited, so the rule itself is checked).
+_LINK_COLOURS_JS = """() => ({
+  accent: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+  links: [...document.querySelectorAll('#practice a')].map(a => getComputedStyle(a).color),
+  visited: [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+    .filter(rule => (rule.selectorText || '').includes(':visited'))
+    .map(rule => rule.style.color),
+})"""
+
+
+def test_r36_the_practice_cards_links_wear_the_pages_link_colour(running_server, page, invoice):
+    # Given the checker with the practice's card (phone, e-mail, website: R36)
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    colours = page.evaluate(_LINK_COLOURS_JS)
+    accent = _hex(colours["accent"])
+    # Then its links are in the page's own link colour, not the browser's blue, with AA
+    # contrast on the white card (WCAG 1.4.3)
+    assert colours["links"] and {rgb(c) for c in colours["links"]} == {accent}
+    assert contrast(accent, WHITE) >= AA_TEXT
+    # And a visited link keeps AA contrast on the card and on the page's grey
+    visited = [_resolved(page, c) for c in colours["visited"]]
+    assert visited and all(
+        contrast(c, background) >= AA_TEXT for c in visited for background in (WHITE, PAGE_GREY)
+    )
+    # And a link focused from the keyboard shows a ring of 3:1 (WCAG 1.4.11, 2.4.7)
+    assert_focus_ring_contrasts(page, "#practice a")
+
+
+WHITE, PAGE_GREY = (255, 255, 255), (246, 248, 250)  # the card, the page (pages/_style)
+AA_TEXT = 4.5
+
+
+def _resolved(page, colour: str) -> tuple[int, ...]:
+    """A CSS colour as written in a rule (a var() included), as the browser computes it."""
+    computed = page.evaluate(
+        """c => { const e = document.createElement('span'); e.style.color = c;
+                  document.body.append(e); const v = getComputedStyle(e).color; e.remove();
+                  return v; }""",
+        colour,
+    )
+    return rgb(computed)
+
+
+def _hex(css: str) -> tuple[int, ...]:
+    return tuple(int(css[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _screenshot(page, tmp_path: Path, name: str = "payment-checker.png") -> None:

@@ -22,7 +22,9 @@ from billing_core.services.patient import file_objection
 from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import axe_context, serious_violations
+from tests.e2e.conftest import LOCALES
+from tests.e2e.date_fields import shown_order
 from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,6 +257,27 @@ def test_r35_a_refused_hold_takes_the_user_to_the_date_it_names(
     assert page.locator("#until").get_attribute("aria-invalid") == "true"
     assert page.locator("#until").get_attribute("aria-describedby") == "hold-hint error"
     assert page.locator("#until").input_value() == "2027-06-30"
+
+
+@pytest.mark.parametrize(("language", "order"), [("nl", "dmy"), ("en", "mdy")])
+def test_r9_the_portals_date_fields_are_drawn_as_the_pages_reader_writes_a_date(
+    running_server, browsers, world, language, order
+):
+    """R9, R35: given the portal in Dutch (or English), when the invoice page's hold date
+    and the list's period are drawn, then day first on the Dutch pages (dd-mm-jjjj),
+    as a practice's Dutch browser draws them, month first in US English."""
+    server = running_server.url
+    context = axe_context(
+        browsers(language), locale=LOCALES[language], viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    page.goto(f"{server}/portal/taal/{language}")
+    page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    assert shown_order(page, "#until") == order
+    page.goto(f"{server}/portal/notas")
+    assert shown_order(page, "#from") == order
+    context.close()
 
 
 def test_staff_posting_the_settings_form_anyway_gets_403(running_server, open_browser, world):

@@ -118,6 +118,8 @@ def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 def calls_needed(service: str, operation: str, parameters: dict[str, Any]) -> list[Call]:
     if service == "dynamodb":
         return _dynamodb_calls(operation, parameters)
+    if service == "dynamodbstreams":  # IAM names a stream's actions dynamodb:*
+        return [Call(f"dynamodb:{operation}", _stream(parameters))]
     action = _ACTION_OF_CALL.get((service, operation), f"{service}:{operation}")
     if service == "s3":
         if parameters.get("VersionId"):
@@ -141,6 +143,14 @@ def _dynamodb_calls(operation: str, parameters: dict[str, Any]) -> list[Call]:
     table = _local(parameters["TableName"])
     index = parameters.get("IndexName")
     return [Call(f"dynamodb:{operation}", f"{table}/index/{index}" if index else table)]
+
+
+def _stream(parameters: dict[str, Any]) -> str:
+    """ "BillingTable.StreamArn", as the template names a table's stream, from the stream's
+    ARN or, for GetRecords, from moto's shard iterator, which begins with it."""
+    reference = parameters.get("StreamArn") or parameters["ShardIterator"]
+    table_name = reference.split(":table/", 1)[1].split("/", 1)[0]
+    return f"{_local(table_name)}.StreamArn"
 
 
 def _local(physical_name: str) -> str:

@@ -59,7 +59,7 @@ def test_an_objection_is_deleted_with_its_invoice_at_the_end_of_its_retention(sa
     )
     assert sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")["statusCode"] == 200
     (action,) = runtime.repository.invoice_actions(PROVIDER, paying.invoice_id)
-    runtime.repository.set_action_state(PROVIDER, action.action_id, ActionState.DONE, date.today())
+    runtime.repository.set_action_state(action, ActionState.DONE, date.today())
     paid = runtime.repository.get_invoice(PROVIDER, paying.invoice_id)
     last_day = kept_until(paid.ledger)
     assert last_day is not None

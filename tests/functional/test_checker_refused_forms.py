@@ -5,11 +5,14 @@ the error, and the kenmerk field left alone (audit pages D2; WCAG 3.3.1, 1.3.1/4
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
 
 from billing_core.invoices.invoice import Channel
+from billing_core.shared.errors import refused
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.functional.form_fields import form_fields, marked_invalid
@@ -63,6 +66,35 @@ def test_r16_a_refused_objection_keeps_what_was_typed_and_marks_the_field_in_err
     assert fields["message"]["value"] == message and fields["email"]["value"] == email
     assert fields["reason"].get("value") == (reason if reason != "angry" else None)
     assert invoice.birth_date.isoformat() not in html  # the birth date is never sent back
+
+
+def sentence_of(html: str, element_id: str) -> str:
+    """The text of the element with ``element_id`` (a list item of the error)."""
+    return re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)[1]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r16_an_objection_wrong_in_every_field_names_and_marks_each_at_once(
+    sandbox, invoice, language
+):
+    """R16 (WCAG 3.3.1, 3.3.3, 1.3.1/4.1.2): given an objection with no reason of the list,
+    an empty message and an address without its domain's end, when it is sent, then the
+    page names all three at once, each field marked invalid and described by the sentence
+    about it, the first one (the reason) focused, and what was typed kept; the patient
+    does not put right one field only to be refused for the next."""
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    typed = {"reason": "angry", "message": "", "email": "jan@hotmail"}
+    status, html = post(sandbox, invoice, cookie, action="object", lang=language, **typed)
+    assert status == 409
+    fields = form_fields(html)
+    assert marked_invalid(html) == {"reason", "message", "email"}
+    for name in ("reason", "message", "email"):
+        said = refused(f"invalid_objection_{name}").message(language)
+        assert unescape(sentence_of(html, fields[name]["aria-describedby"])) == said
+    assert len({fields[name]["aria-describedby"] for name in typed}) == 3
+    assert "autofocus" in fields["reason"] and html.count("autofocus") == 1
+    assert fields["email"]["value"] == "jan@hotmail" and fields["message"]["value"] == ""
+    assert "aria-invalid" not in fields["kenmerk"]
 
 
 def test_r15_an_unreadable_number_of_terms_marks_the_terms_field(sandbox, invoice):

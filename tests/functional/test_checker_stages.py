@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from billing_core.invoices.invoice import Channel, DunningStage
+from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.seed import DENTAL
 
@@ -210,3 +211,89 @@ def test_r21_a_stop_in_full_says_nothing_is_owed_not_that_the_patient_paid(
     # And the API keeps R10's status, with a state that says who settled it
     body = status(sandbox, invoice)
     assert (body["status"], body["state"], body["amount_due"]) == ("paid", "waived", 0)
+
+
+# --- D5: on hold past the final date (R16) --------------------------------------------------
+
+
+def held_until(sandbox, invoice, until):
+    """The practice puts the invoice on hold (R16) through its API."""
+    code, _ = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/hold",
+        provider_id=PROVIDER,
+        body={"until": until.isoformat(), "reason": "bezwaar"},
+    )
+    assert code == 200
+
+
+@pytest.mark.parametrize(
+    "language, pay_by, on_hold_words",
+    [
+        ("nl", "15 januari 2027", "stuurt uw zorgverlener geen herinnering"),
+        ("en", "15 January 2027", "your healthcare provider sends no reminder"),
+    ],
+)
+def test_r16_a_hold_past_the_final_date_names_its_end_as_the_date_to_pay_by(
+    sandbox, invoice, language, pay_by, on_hold_words
+):
+    # Given the practice put the invoice (final payment date 23 December) on hold until
+    # 15 January, and the patient looks on 5 January
+    sandbox.clock.set(date(2026, 12, 20))
+    held_until(sandbox, invoice, date(2027, 1, 15))
+    sandbox.clock.set(date(2027, 1, 5))
+    # When the page and the API answer
+    _, html = page(sandbox, invoice, language)
+    body = status(sandbox, invoice)
+    # Then both name the hold's end as the date to pay by, never the passed 23 December
+    assert 'id="pay-by"' in html and pay_by in html and on_hold_words in html
+    assert "23 december 2026" not in html.lower()
+    assert (body["breakdown"]["pay_by"], body["breakdown"]["pay_by_kind"]) == (
+        "2027-01-15",
+        "hold",
+    )
+    # And that is the day dunning uses: no reminder on it, one the day after
+    dunned_to(sandbox, date(2027, 1, 15))
+    assert status(sandbox, invoice)["state"] == "on_hold"
+    dunned_to(sandbox, date(2027, 1, 16))
+    assert status(sandbox, invoice)["state"] == "reminder_sent"
+
+
+# --- D6: partly paid, the rest stopped by the practice (R21) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, words, paid_words",
+    [
+        (
+            "nl",
+            "U hebt € 10,00 betaald; uw zorgverlener heeft de rest kwijtgescholden",
+            "is betaald",
+        ),
+        ("en", "You paid €10.00; your healthcare provider has waived the rest", "has been paid"),
+    ],
+)
+def test_r21_partly_paid_and_the_rest_stopped_says_both_not_just_paid(
+    sandbox, invoice, language, words, paid_words
+):
+    # Given the patient paid € 10,00 and the practice then stopped the rest (R21)
+    incoming = IncomingPayment("bank", "NTRF-PART", 1000, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, incoming, clock=sandbox.clock)
+    code, detail = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=PROVIDER,
+        body={
+            "scope": "full",
+            "reason": "goodwill",
+            "patient_email": invoice.addressee.email,
+            "accept_terms": True,
+        },
+    )
+    assert code == 200 and detail["state"] == "paid_rest_waived"
+    # Then the page says what was paid and that the practice waived the rest
+    _, html = page(sandbox, invoice, language)
+    assert words in html and paid_words not in html
+    # And the API keeps R10's status, with a state that says both
+    body = status(sandbox, invoice)
+    assert (body["status"], body["state"], body["amount_due"]) == ("paid", "paid_rest_waived", 0)

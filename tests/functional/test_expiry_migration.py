@@ -3,7 +3,8 @@ ledgers, letters and retrocession statements are kept 7 years after the end of t
 they were settled (fiscal obligation), then deleted"): an invoice settled before the
 deploy that dates settled invoices has no expiry, nor do its markers; after the
 migration they carry the one a save writes, open invoices none, and a second run writes
-nothing."""
+nothing. Migration version 3 (legal-nl.md §8, R29): the actions of an invoice the TTL
+removed without the stream's function get their expiry."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from http import HTTPStatus
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from billing_core.invoices.access import BirthDate
+from billing_core.invoices.invoice import Channel
+from billing_core.services.operator.migrations import EXPIRED_INVOICE_ACTIONS
+from billing_core.services.patient import file_objection
 from billing_core.shared.clock import AMSTERDAM
-from local.migrate import settle_before_the_deploy
+from local.migrate import objected_paid_and_removed, settle_before_the_deploy
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import declaration_csv
 
-MIGRATION = "/api/v1/operator/migrations/settled-invoice-expiry"
 # Paid in the sandbox's 2026: kept to the end of 2033 in Amsterdam, then deleted.
 END_OF_2033 = int(datetime(2034, 1, 1, tzinfo=AMSTERDAM).timestamp())
 
@@ -40,10 +44,10 @@ def settled_before(sandbox):
     }
 
 
-def migrate(sandbox, key):
+def migrate(sandbox, key, name="settled-invoice-expiry"):
     answer = sandbox.api_raw(
         "POST",
-        MIGRATION,
+        f"/api/v1/operator/migrations/{name}",
         body={},
         headers={"Content-Type": "application/json", "Idempotency-Key": key},
         caller=Caller.operator(),
@@ -98,3 +102,40 @@ def test_invoices_settled_before_get_the_expiry_a_save_writes_open_ones_none(
     }
     assert [p["provider_id"] for p in second["practices"]] == sorted(settled_before)
     assert second["conflicts"] == []
+
+
+def test_an_objection_of_an_invoice_the_ttl_removed_unhandled_expires_by_migration_3(sandbox):
+    """legal-nl.md §8, R29 (audit NEWCOMER1): an objection (the patient's message and
+    e-mail address) goes with its invoice. When the removal never reached the expired-
+    letters function (failed for good, not replayed within the stream's 24 hours), the
+    migration is the backstop; an objection of an invoice still there is kept.
+    Given a removed invoice's objection without an expiry, and one of an invoice kept
+    When the operator runs migration 3, twice, and the TTL sweeps the table
+    Then the removed invoice's objection is gone, the other one kept, and the second run
+    wrote nothing."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    removed = objected_paid_and_removed(sandbox, DENTAL.provider_id)
+    repository = sandbox.runtime.repository
+    kept = next(
+        i for i in repository.list_invoices(DENTAL.provider_id)[0] if i.channel is Channel.EMAIL
+    )
+    file_objection(
+        kept.reference,
+        BirthDate(kept.birth_date),
+        "amount",
+        "Klopt niet.",
+        "q@example.org",
+        sandbox.runtime.patient_context(),
+    )
+    statuses, answers = zip(
+        *(migrate(sandbox, key, EXPIRED_INVOICE_ACTIONS) for key in ("actions-1", "actions-2")),
+        strict=True,
+    )
+    assert statuses == (HTTPStatus.OK, HTTPStatus.OK)
+    assert answers[0]["summary"]["removed_invoices"] == 1
+    assert answers[0]["summary"]["action_expiries_written"] == 1
+    assert answers[1]["summary"]["action_expiries_written"] == 0
+    sandbox.expire_items()
+    assert repository.invoice_actions(DENTAL.provider_id, removed.invoice_id) == []
+    assert len(repository.invoice_actions(DENTAL.provider_id, kept.invoice_id)) == 1

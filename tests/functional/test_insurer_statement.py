@@ -4,7 +4,7 @@ insurer's statement; the practice confirms the coulance proposal (seeds 001, 004
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 from urllib.parse import urlencode
 
@@ -13,6 +13,7 @@ import pytest
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
+from billing_core.providers.provider import Contract
 from billing_core.shared.money import format_euros
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
@@ -200,3 +201,82 @@ def test_r28_apply_and_decline_at_once_decide_once(sandbox, invoice, first, late
     told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
     expected = "verlaagd" if first == "apply" else "ongewijzigd"
     assert len(told) == 1 and expected in told[0], told
+
+
+@pytest.mark.parametrize("late", ["done", "open"])
+def test_r28_a_state_change_at_the_moment_of_a_decision_loses_neither(sandbox, invoice, late):
+    """R23, R28: one staff member applies the proposal while another's state change of it
+    (done, or open as read) lands after its read and before its write. Then the decision
+    stays on the action (the state change writes the state alone, on condition of the
+    state read): the late "done" is answered with the decided action, the late "open"
+    is refused (409: the action changed since it was read) and does not reopen it."""
+    send_statement(sandbox, invoice)
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    path = f"/api/v1/provider/actions/{proposal['action_id']}"
+    answers = {}
+    read_item = BillingRepository._get
+    rival_started = threading.Event()
+
+    def patch(user, body):
+        return sandbox.api(
+            "PATCH", path, caller=Caller.practice(PROVIDER, "admin", user), body=body
+        )
+
+    def decision_lands_after_this_read(self, key, *args, **kwargs):
+        found = read_item(self, key, *args, **kwargs)
+        if key["sk"].startswith("ACTION#") and not rival_started.is_set():
+            rival_started.set()
+            body = {"state": "done", "decision": "apply"}
+            rival = threading.Thread(target=lambda: answers.update(first=patch("s-1", body)))
+            rival.start()
+            rival.join()
+        return found
+
+    with mock.patch.object(BillingRepository, "_get", decision_lands_after_this_read):
+        answers["late"] = patch("s-2", {"state": late})
+
+    assert answers["first"][0] == 200
+    action = sandbox.runtime.repository.get_action(PROVIDER, proposal["action_id"])
+    assert (action.state.value, action.details["decision"]) == ("done", "apply")
+    status, body = answers["late"]
+    if late == "done":
+        assert status == 200 and body["details"]["decision"] == "apply"
+    else:
+        assert status == 409 and body["error"]["code"] == "action_changed"
+
+
+def test_r31_a_contract_entered_later_with_retroactive_effect_leaves_an_issued_invoice_as_it_was(
+    sandbox, invoice
+):
+    """R31 ("a contract signed late with retroactive effect re-rates nothing already
+    invoiced"), R17, R37, legal-nl.md §7 (audit coverage COVERAGE1). Given an invoice of
+    the practice without a contract with the patient's insurer, which waits for the
+    statement, when the operator enters a contract with that insurer from 1 January of
+    the invoice's year, then the checker still says "don't pay yet", a statement is taken
+    for the practice to decide on (200 sent_to_provider, not 409 insurer_contracted), and
+    the daily run sends no reminder on the final payment date + 8: the first reminder
+    still waits for the statement."""
+    assert PHYSIO.coulance.wait_for_statement and not PHYSIO.contracts
+    year = min(line.coverage_date for line in invoice.lines).year
+    sandbox.replace_provider(
+        PHYSIO.model_copy(
+            update={
+                "contracts": tuple(
+                    Contract(uzovi=uzovi, starts=date(year, 1, 1), ends=date(year, 12, 31))
+                    for uzovi in sorted({line.insurer_uzovi for line in invoice.lines})
+                )
+            }
+        )
+    )
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["awaits_insurer_statement"] is True and checker["can_arrange"] is False
+    status, answer = send_statement(sandbox, invoice)
+    assert status == 200 and answer["outcome"] == "sent_to_provider", answer
+
+    day = invoice.final_payment_date + timedelta(days=8)
+    sandbox.clock.set(day)
+    sandbox.run_dunning(day)
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.reminder is None

@@ -105,6 +105,51 @@ def test_an_agb_code_another_provider_holds_is_refused_naming_that_provider(sand
     assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", own)[0] == 200
 
 
+@pytest.mark.parametrize(
+    ("payout", "where", "message"),
+    [
+        (
+            {"iban": "SA0380000000608010167519", "account_holder": "Zuid B.V."},
+            "payout.iban",
+            "Dit IBAN is uit SA, een land buiten SEPA",
+        ),
+        (
+            {"iban": "BR1500000000000010932840814P2", "account_holder": "Zuid B.V."},
+            "payout.iban",
+            "Dit IBAN is uit BR, een land buiten SEPA",
+        ),
+        (
+            {"iban": "NL91ABNA0417164300", "account_holder": "***"},
+            "payout.account_holder",
+            "De naam van de rekeninghouder heeft geen enkel teken",
+        ),
+    ],
+)
+def test_a_payout_account_the_sepa_file_cannot_pay_is_refused(sandbox, payout, where, message):
+    """R24, R34 (the weekly payout is a SEPA credit transfer), audit BACKOFFICE5: Given a new
+    practice whose payout IBAN is outside the SEPA countries (or whose holder has no
+    character a bank accepts) / When an operator creates it, or puts it on a practice
+    Then 400 names the field in Dutch and English, and nothing is written."""
+    before = stored_items(sandbox)
+    status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(payout=payout))
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["message"].startswith(f"{where}: {message}")
+    assert " / " in answer["error"]["message"]
+    assert stored_items(sandbox) == before
+    # And a replace of a stored practice is refused the same way
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    edited = new_practice(version=1, payout=payout)
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", edited)
+    assert status == 400 and answer["error"]["message"].startswith(where)
+    assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
+
+
+def test_a_payout_account_in_a_sepa_country_outside_the_eu_is_written(sandbox):
+    """R34: Switzerland and the United Kingdom are in SEPA (the EPC's list)."""
+    payout = {"iban": "CH9300762011623852957", "account_holder": "Zuid AG"}
+    assert operator(sandbox, "POST", PROVIDERS, new_practice(payout=payout))[0] == 201
+
+
 def test_a_practice_token_cannot_use_the_operator_api(sandbox):
     for role in ("admin", "staff", "viewer"):
         caller = Caller.practice("tandarts-de-vries", role)

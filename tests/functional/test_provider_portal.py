@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
+from billing_core.declarations.csv_template import template_csv
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
@@ -539,6 +541,29 @@ def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, i
     assert other.page(link)[0] == HTTPStatus.NOT_FOUND
 
 
+def test_the_declarations_page_links_the_csv_template_a_viewer_downloads(sandbox):
+    """R40 ("the CSV columns documented with a downloadable template"; audit NEWCOMER16):
+    practices work in the portal, not with curl.
+    Given a signed-in viewer (who may not upload)
+    When they open Declaraties and follow the template link
+    Then a CSV downloads, named as the API names it, whose header is every column the
+    reader knows (csv_format.COLUMNS), byte for byte the API's template."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    _, html = viewer.page("/portal/declaraties")
+    [link] = re.findall(r'<a href="([^"]+\.csv)" download>', html)
+    status, headers, body = viewer.request("GET", link)
+    assert (status, headers["Content-Type"]) == (HTTPStatus.OK, "text/csv; charset=utf-8")
+    assert headers["Content-Disposition"].startswith(
+        'attachment; filename="zorgnota-declaraties-sjabloon.csv"'
+    )
+    header = body.removeprefix("\ufeff").splitlines()[0]
+    assert header.split(SEPARATOR) == [column.name for column in COLUMNS]
+    assert body.encode("utf-8") == template_csv()
+    # And without a session it is the sign-in page, as every portal page
+    assert PortalUser(sandbox).request("GET", link)[0] == HTTPStatus.SEE_OTHER
+
+
 @pytest.mark.parametrize("position", ["%C2%B2", "%D9%A3", "-1", "x"])  # ², Arabic-Indic 3
 def test_a_letter_position_that_is_no_number_gets_the_not_found_page(sandbox, invoices, position):
     """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404."""
@@ -1014,6 +1039,31 @@ def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
     assert stored.coulance.minimum_percentage == Decimal("62.5")
 
 
+@pytest.mark.parametrize(("language", "shown"), [("nl", "62,5"), ("en", "62.5")])
+def test_the_saved_minimum_percentage_is_shown_as_the_pages_language_writes_it(
+    sandbox, language, shown
+):
+    """R9, R31, R35: given a minimum of 62.5% saved, when the admin opens the settings
+    page, then the field shows it with the page's decimal sign (a decimal comma in Dutch),
+    and the form sent back as shown keeps it."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    action = "/portal/instellingen/coulance"
+    typed = VALID_FORMS[action] | {"minimum_percentage": quote_plus("62,5")}
+    admin.post(action, admin.form("/portal/instellingen", action) | typed)
+    # When the page is opened
+    _, html = admin.page("/portal/instellingen")
+    # Then the field reads as the page's language writes the number
+    assert form_fields(html)["coulance-minimum_percentage"]["value"] == shown
+    # And the form, sent back as it is shown, is taken and keeps 62.5
+    sent_back = VALID_FORMS[action] | {"minimum_percentage": quote_plus(shown)}
+    status, _, _ = admin.post(action, admin.form("/portal/instellingen", action) | sent_back)
+    assert status == HTTPStatus.SEE_OTHER
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert stored.coulance.minimum_percentage == Decimal("62.5")
+
+
 # Each bounded number of the settings page, and a value its model refuses.
 OUT_OF_BOUNDS = [
     ("/portal/instellingen/aanmanen", "dunning", "days_to_reminder", "61"),
@@ -1163,3 +1213,76 @@ def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
     assert html.count("autofocus") == 1
     if form == "stop":
         assert "checked" not in form_fields(html)["accept_terms"]
+
+
+def fieldset_of(html: str, name: str) -> str:
+    """The opening tag of the fieldset that holds the radio group ``name``."""
+    return re.search(rf'(<fieldset[^>]*>)(?:(?!</fieldset>).)*name="{name}"', html, re.S)[1]
+
+
+@pytest.mark.parametrize(
+    ("form", "typed", "radios"),
+    [
+        ("stop", {"scope": "everything", "percentage": "25"}, ["scope-full", "scope-partial"]),
+        (
+            "coulance",
+            {"mode": "whenever"},
+            ["coulance-mode-provider_confirms", "coulance-mode-automatic"],
+        ),
+    ],
+)
+def test_r35_a_radio_group_a_refusal_names_is_marked_described_and_focused(
+    sandbox, invoices, form, typed, radios
+):
+    """R35, WCAG 3.3.1, 1.3.1/4.1.2 (audit pages D5, for the radio groups): given the stop
+    form or the coulance form refused for its choice (a value the page never offered),
+    then the group's fieldset is marked invalid and described by the error, each radio is
+    marked invalid, the first radio takes the focus, and no other field is marked."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    if form == "stop":
+        action, fields = stop_form(admin, invoices[0])
+    else:
+        action = "/portal/instellingen/coulance"
+        fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action]
+    # When the form is sent with a choice its group does not have
+    status, _, html = admin.post(action, fields | typed)
+    # Then the group, and only the group, is marked, and its first radio is focused
+    assert status == HTTPStatus.BAD_REQUEST
+    assert marked_invalid(html) == set(radios)
+    group = fieldset_of(html, next(iter(typed)))
+    assert 'aria-invalid="true"' in group and 'aria-describedby="error"' in group
+    assert "autofocus" in form_fields(html)[radios[0]] and html.count("autofocus") == 1
+    assert not any("checked" in form_fields(html)[radio] for radio in radios)
+
+
+@pytest.mark.parametrize(
+    ("form", "typed", "chosen"),
+    [
+        ("stop", {"scope": "full"}, "scope-full"),
+        (
+            "coulance",
+            {"mode": "automatic", "statement_wait_days": "500"},
+            "coulance-mode-automatic",
+        ),
+    ],
+)
+def test_r35_a_refused_form_keeps_the_radio_chosen_and_leaves_the_group_unmarked(
+    sandbox, invoices, form, typed, chosen
+):
+    """R35 forms keep what was chosen on an error (audit onboarding D5): refused for
+    another field (the terms not accepted, a wait out of bounds), the radio chosen is
+    still chosen, and the group is not marked."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    if form == "stop":
+        action, fields = stop_form(admin, invoices[0], **typed)
+        fields.pop("accept_terms")
+    else:
+        action = "/portal/instellingen/coulance"
+        fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action] | typed
+    status, _, html = admin.post(action, fields)
+    assert status in (HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)
+    assert "checked" in form_fields(html)[chosen]
+    assert "aria-invalid" not in fieldset_of(html, next(iter(typed)))
+    assert not marked_invalid(html) & {chosen}

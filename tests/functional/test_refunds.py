@@ -4,9 +4,18 @@ once (R13, R28, R34)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
+
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+from billing_core.adapters.fake_psp import FakePsp
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.online import start_payment
+from billing_core.payments.psp import PspUnavailable
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
@@ -122,3 +131,89 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monk
         e.amount_cents for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND
     ]
     assert refunds == [invoice.amount_due_cents]
+
+
+def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, monkeypatch):
+    """R13, R34, R28 (audit BACKOFFICE1): Given an invoice paid by bank transfer and then
+    by iDEAL too, whose automatic PSP refund timed out after the PSP had paid it back
+    When an operator lists the held credits and proposes a bank refund of it
+    Then the list shows the credit pending at the PSP with nothing to refund by bank, the
+    proposal answers 422 psp_refund_pending, and no pain.001 pays the patient again."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
+    [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    checkout = start_payment(
+        invoice.reference,
+        BirthDate(invoice.birth_date),
+        sandbox.runtime.online_payment_context(),
+    )
+    paid = statement(credit(invoice.amount_due_cents, scor=invoice.reference), statement_id="S1")
+    sandbox.upload_bank_statement(paid, "2026-11-24.xml")
+    refund = FakePsp.refund
+
+    def refunded_then_timed_out(psp, psp_payment_id, amount_cents, description):
+        refund(psp, psp_payment_id, amount_cents, description)  # the PSP paid it back...
+        raise PspUnavailable("timed out")  # ...and the answer never came
+
+    monkeypatch.setattr(FakePsp, "refund", refunded_then_timed_out)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    monkeypatch.setattr(FakePsp, "refund", refund)
+    due = invoice.amount_due_cents
+    assert stored(sandbox, invoice).credit_cents == due
+    # When an operator lists the held credits
+    status, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
+    [item] = held["items"]
+    assert (item["credit_cents"], item["by_bank_cents"], item["psp_refund_pending"]) == (
+        due,
+        0,
+        True,
+    )
+    # And proposes its refund by bank
+    status, refusal = operator(
+        sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice)
+    )
+    # Then it is refused, and nothing pays the patient a second time
+    assert status == 422 and refusal["error"]["code"] == "psp_refund_pending"
+    assert operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"][0]["in_batch"] == ""
+    assert sandbox.output_keys("refunds/") == []
+
+
+@pytest.mark.parametrize("holder", ["   ", "***"])
+def test_an_account_holder_the_bank_cannot_read_is_refused_when_proposed(sandbox, holder):
+    """R34, R13, interfaces.md §2 (audit BACKOFFICE2): Given a held credit
+    When its refund to account holder "   " (or "***") is proposed
+    Then 400 names refunds.0.account_holder; no batch exists to approve, nothing is booked."""
+    invoice = paid_twice(sandbox)
+    body = {"refunds": [{"reference": invoice.reference, **PATIENT_ACCOUNT}]}
+    body["refunds"][0]["account_holder"] = holder
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/refunds", body=body)
+    assert status == 400 and refusal["error"]["code"] == "validation_error"
+    assert "refunds.0.account_holder" in refusal["error"]["message"]
+    assert operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"][0]["in_batch"] == ""
+    assert stored(sandbox, invoice).credit_cents == invoice.amount_due_cents
+
+
+def test_a_refund_to_an_iban_outside_sepa_is_refused_when_proposed(sandbox):
+    """R34 (a SEPA credit-transfer batch; audit BACKOFFICE5): Given a held credit
+    When its refund to a Saudi IBAN is proposed
+    Then 422 iban_not_sepa, and the credit stays held for a refund to a SEPA account."""
+    invoice = paid_twice(sandbox)
+    body = {"refunds": [{"reference": invoice.reference, **PATIENT_ACCOUNT}]}
+    body["refunds"][0]["iban"] = "SA0380000000608010167519"
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/refunds", body=body)
+    assert status == 422 and refusal["error"]["code"] == "iban_not_sepa"
+    assert stored(sandbox, invoice).credit_cents == invoice.amount_due_cents
+
+
+def test_a_batch_approved_on_saturday_is_executed_on_monday(sandbox):
+    """R34, EPC SCT rulebook: TARGET2 days only (audit BACKOFFICE6). Given a refund batch
+    When it is approved on Saturday 28 November 2026
+    Then its file, dated Saturday, asks the bank to execute it on Monday 30 November."""
+    invoice = paid_twice(sandbox)
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    sandbox.clock.set(datetime(2026, 11, 28, 10, 0, tzinfo=AMSTERDAM))
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    )
+    assert status == 200 and sent["file_key"].startswith("refunds/2026-11-28/")
+    document = sandbox.output_object(sent["file_key"])
+    assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in document

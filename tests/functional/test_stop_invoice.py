@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
+from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
 
 
@@ -55,6 +57,30 @@ def test_a_partial_stop_by_percentage_lowers_the_amount_and_mails_the_patient(sa
     mails = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
     assert len(mails) == 2 and "verlaagd" in mails[-1]["subject"]
     assert not mails[-1]["attachments"]
+
+
+def test_a_partial_stop_for_an_address_that_bounced_is_confirmed_by_letter(sandbox, invoice):
+    """R21, R7, legal-nl.md §7: Given an e-mailed invoice whose address SES reported as
+    bounced permanently, when the practice stops part of it (the form shows that address),
+    then the delivery puts a letter with the lowered amount in the day's print batch,
+    noted on the invoice, and nothing more is e-mailed."""
+    event = json.loads((EVENTS / "ses_events" / "bounce.json").read_text())
+    event["detail"]["mail"]["tags"]["kenmerk"] = [invoice.reference]
+    event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = invoice.addressee.email
+    sandbox.invoke("ses_events", event)
+    mails_before = len(sandbox.outbox())
+
+    status, detail = _stop(sandbox, invoice, amount=500)
+    sandbox.drain_deliveries()
+
+    assert status == 200 and detail["amount_due"] == invoice.amount_due_cents - 500
+    day = sandbox.clock.today().isoformat()
+    key = f"print/{day}/{DENTAL.provider_id}/{invoice.reference}-stop_confirmation.pdf"
+    assert sandbox.output_object(key).startswith(b"%PDF")
+    assert len(sandbox.outbox()) == mails_before
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    (letter,) = [c for c in stored.correspondence if c.kind == "stop_confirmation"]
+    assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
 
 
 def test_a_full_stop_leaves_nothing_to_pay(sandbox, invoice):

@@ -6,6 +6,7 @@ is allowed is checked by the functional tests (tests/functional/iam_audit.py).
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Any
 
 from local.resources import function_events, resources_of_type
@@ -95,3 +96,84 @@ def test_access_logs_are_delivered_only_under_each_logging_buckets_prefix(
     assert {resource_text(r) for r in delivery["Resource"]} == {
         f"${{AccessLogsBucket.Arn}}/{prefix}*" for prefix in prefixes
     }
+
+
+# --- the expired-letters function (legal-nl.md §8, R29; audit NEWCOMER3) -----------------
+
+
+def _condition_allows(condition: dict[str, Any], request: dict[str, list[str] | str]) -> bool:
+    """The few IAM condition operators the statements below use, evaluated for a request's
+    context keys (each multivalued key a list). Enough to tell what they let through."""
+    for operator, tests in condition.items():
+        for key, wanted in tests.items():
+            patterns = as_list(wanted)
+            given = request.get(key)
+            if operator == "StringEqualsIfExists":
+                if given is not None and given not in patterns:
+                    return False
+                continue
+            values = as_list(given if given is not None else [])
+            match = fnmatchcase if "Like" in operator else str.__eq__
+            hits = [any(match(value, pattern) for pattern in patterns) for value in values]
+            if "Not" in operator:
+                hits = [not hit for hit in hits]
+            if not all(hits):  # ForAllValues: every value of the request must match
+                return False
+    return True
+
+
+def _expired_letters_statement(transformed: dict[str, Any], sid: str) -> dict[str, Any]:
+    [statement] = [
+        s
+        for s in function_role_statements(transformed, "ExpiredLettersFunction")
+        if s.get("Sid") == sid
+    ]
+    return statement
+
+
+SETTINGS = "PROVIDER#tandarts-de-vries"  # sk SETTINGS: payout IBAN, contacts
+INVOICE = "PROVIDER#tandarts-de-vries#INVOICE#f1896d76"
+UNMATCHED_CREDIT = "BANK#UNMATCHED"  # payer name, IBAN
+
+
+def test_the_expired_letters_role_reads_invoices_only(transformed: dict[str, Any]) -> None:
+    """Given the statement that lets the expired-letters function read the other invoices
+    of a letter (R29, README "What each function may do")
+    When it would GetItem an invoice, a practice's settings or an unmatched credit
+    Then only the invoice is allowed."""
+    statement = _expired_letters_statement(transformed, "ReadOtherInvoicesOfALetter")
+    assert as_list(statement["Action"]) == ["dynamodb:GetItem"]
+    condition = statement["Condition"]
+    assert _condition_allows(condition, {"dynamodb:LeadingKeys": [INVOICE]})
+    for other in (SETTINGS, UNMATCHED_CREDIT):
+        assert not _condition_allows(condition, {"dynamodb:LeadingKeys": [other]}), other
+
+
+def test_the_expired_letters_role_sets_an_actions_expiry_and_nothing_else(
+    transformed: dict[str, Any],
+) -> None:
+    """Given the statement that lets it expire the actions of a removed invoice
+    When it would UpdateItem an action's expires_at (on condition of its invoice_id), an
+    invoice's ledger, a practice's payout IBAN, or ask for the item back
+    Then only the action's expires_at is allowed."""
+    statement = _expired_letters_statement(transformed, "ExpireTheActionsOfAnExpiredInvoice")
+    assert as_list(statement["Action"]) == ["dynamodb:UpdateItem"]
+    condition = statement["Condition"]
+    action_expiry = {
+        "dynamodb:LeadingKeys": [SETTINGS],  # an action: PROVIDER#p / ACTION#id
+        "dynamodb:Attributes": ["pk", "sk", "expires_at", "invoice_id"],
+    }
+    assert _condition_allows(condition, action_expiry)
+    refused = {
+        "an invoice's ledger": {
+            "dynamodb:LeadingKeys": [INVOICE],
+            "dynamodb:Attributes": ["ledger"],
+        },
+        "an invoice's expiry": {"dynamodb:LeadingKeys": [INVOICE]}
+        | {"dynamodb:Attributes": ["expires_at"]},
+        "a payout IBAN": action_expiry | {"dynamodb:Attributes": ["payout"]},
+        "the item back": action_expiry | {"dynamodb:ReturnValues": "ALL_OLD"},
+        "an unmatched credit": action_expiry | {"dynamodb:LeadingKeys": [UNMATCHED_CREDIT]},
+    }
+    for what, request in refused.items():
+        assert not _condition_allows(condition, request), what

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
+import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -439,3 +442,47 @@ def test_every_function_gets_the_shared_environment(
     assert {"TABLE_NAME", "DELIVERY_QUEUE_URL", "REFERENCE_KEY_SECRET_ARN"} <= shared
     for function_id, properties in resources_of_type(transformed, "AWS::Lambda::Function").items():
         assert set(properties["Environment"]["Variables"]) == shared, function_id
+
+
+# --- the collection account (R11, R12; audit NEWCOMER2) ------------------------------------
+
+COLLECTION_ACCOUNT = ("CollectionIban", "CollectionAccountHolder")
+
+
+def samconfig_overrides() -> dict[str, dict[str, str]]:
+    """{config env: {parameter: value}} from samconfig.toml's parameter_overrides."""
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    return {
+        env: dict(
+            pair.split("=", 1)
+            for pair in shlex.split(tables["deploy"]["parameters"]["parameter_overrides"])
+        )
+        for env, tables in config.items()
+        if isinstance(tables, dict) and "deploy" in tables
+    }
+
+
+def accepted(parameter: dict[str, Any], value: str) -> bool:
+    """Whether CloudFormation takes ``value`` for a String parameter (pattern and length)."""
+    pattern = parameter.get("AllowedPattern")
+    return parameter.get("MinLength", 0) <= len(value) <= parameter.get("MaxLength", 4096) and (
+        pattern is None or re.fullmatch(pattern, value) is not None
+    )
+
+
+def test_no_deploy_ends_with_a_sample_collection_account(template: dict[str, Any]) -> None:
+    """Given the parameters printed on every invoice: the account patients pay into and its
+    holder (R11, R12)
+    When a stack is deployed as the README says (samconfig.toml, or --guided)
+    Then neither has a default (--guided asks for both), samconfig's values for every
+    config env are placeholders CloudFormation refuses, and a real account is taken."""
+    parameters = template["Parameters"]
+    for name in COLLECTION_ACCOUNT:
+        assert "Default" not in parameters[name], name
+    overrides = samconfig_overrides()
+    assert set(overrides) == {"default", "prod"}
+    for env, values in overrides.items():
+        for name in COLLECTION_ACCOUNT:
+            assert not accepted(parameters[name], values[name]), (env, name, values[name])
+    assert accepted(parameters["CollectionIban"], "NL91ABNA0417164300")
+    assert accepted(parameters["CollectionAccountHolder"], "Stichting Derdengelden Zorg & Co")

@@ -48,6 +48,7 @@ from billing_core.ports import (
     UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
+    state_set_meanwhile,
 )
 from billing_core.providers.actions import (
     ActionState,
@@ -500,16 +501,18 @@ class FakeStore:
         )
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState, on: date
+        self, action: OpenAction, state: ActionState, on: date
     ) -> OpenAction | None:
+        """As the adapter's conditional UpdateItem: the state alone, on the one read."""
         self.calls.append("set_action_state")
-        found = self.get_action(provider_id, action_id)
-        if found is None:
-            return None
-        changed = replace(found, state=state)
+        current = self.actions.get(action_key(action))
+        if current is None or current.state is not action.state:
+            return state_set_meanwhile(current, state)
+        changed = replace(current, state=state)
         self.actions[action_key(changed)] = changed
         if not changed.invoice_id:  # one about an invoice keeps what its removal gave it
-            self.action_kept_until[provider_id, action_id] = kept_until_once_set(changed, state, on)
+            kept = kept_until_once_set(changed, state, on)
+            self.action_kept_until[action.provider_id, action.action_id] = kept
         return changed
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
@@ -591,6 +594,14 @@ class FakeStore:
             return False
         del self.actions[action_key(action)]
         self.actions[action_key(moved)] = moved
+        return True
+
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        self.calls.append("add_action_expiry")
+        key = (action.provider_id, action.action_id)
+        if action_key(action) not in self.actions or self.action_kept_until.get(key):
+            return False
+        self.action_kept_until[key] = amsterdam_day(at)
         return True
 
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:

@@ -8,8 +8,8 @@ accruing while a claim is open." So the terms cover the interest accrued up to t
 request and the interest that accrues until each term's due date (costs -> interest ->
 principal, legal-nl.md §5): a patient who pays every term on its due date has paid the
 claim. A term paid late within its 14 days leaves a little interest open; the arrangement
-was kept, so that rest gets the second notice's full term from the day the terms were
-settled and is never handed over at once.
+was kept, so that rest is one more term, due 14 days after the terms were settled, and
+only missing it cancels the arrangement.
 
 The example: €1,000.00 by e-mail, final payment date 2026-12-23, reminder 2026-12-31,
 costs (€150.00) charged 2027-01-15; on 2027-01-20 the patient asks for 2 terms (fee
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from billing_core.changes.arrangement import create_arrangement, terms_settled_on
+from billing_core.changes.arrangement import create_arrangement, next_term, terms_settled_on
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.dunning.timeline import Plan, Step, plan
 from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
@@ -79,11 +79,14 @@ def test_every_term_paid_on_its_due_date_settles_the_claim_and_nothing_is_handed
     assert world.handover_files() == []
 
 
-def test_a_last_term_paid_late_within_its_14_days_is_asked_for_not_handed_over():
-    """R15: a term paid up to 14 days late is kept, so the arrangement was kept. Given the
-    last term paid 10 days late (13 March), when the interest of those days is still open,
-    then the claim is not handed over at once: the rest gets the second notice's full term
-    (14 days, R19) from the day the terms were settled, and the checker says so."""
+def test_a_last_term_paid_late_within_its_14_days_leaves_a_rest_term_not_a_handover():
+    """R15: a term paid up to 14 days late is kept, so the arrangement was kept and dunning
+    stays paused (audit arrangements ARRANGEMENTS2). Given the last term paid 10 days late
+    (13 March), when the interest of those days is still open, then that rest is one more
+    term of the arrangement, due 14 days after the terms were settled (27 March): the
+    checker names it as the term to pay (never a second notice's date), nothing is handed
+    over and the patient is not blocked, and only missing it by more than 14 days too
+    cancels the arrangement and resumes dunning where it stopped (the handover, R19)."""
     world = arranged_after_costs()
     first, last = world.invoice().arrangement.terms
     settled = LAST_TERM + timedelta(days=10)
@@ -91,20 +94,47 @@ def test_a_last_term_paid_late_within_its_14_days_is_asked_for_not_handed_over()
     pay_term(world, last.amount_cents, settled)
 
     invoice = world.invoice()
-    assert invoice.balance_cents > 0  # the interest of the 10 late days
+    rest = invoice.balance_cents
+    assert rest > 0  # the interest of the 10 late days
     assert terms_settled_on(invoice) == settled
-    handover = settled + timedelta(days=world.provider.dunning.days_to_handover)
+    rest_due = settled + timedelta(days=14)
+    assert next_term(invoice) == ArrangementTerm(rest_due, rest)
+    missed_on = rest_due + timedelta(days=15)
     assert plan(invoice, world.provider.dunning, settled + timedelta(days=1)) == Plan(
-        None, handover
+        None, missed_on
     )
     view = breakdown(invoice, world.provider.dunning, settled + timedelta(days=1))
-    assert (view.pay_by, view.pay_by_kind) == (handover - timedelta(days=1), PayBy.SECOND_NOTICE)
+    assert (view.pay_by, view.pay_by_kind, view.term_cents) == (
+        rest_due,
+        PayBy.ARRANGEMENT_TERM,
+        rest,
+    )
 
-    world.run_days(settled + timedelta(days=1), handover - timedelta(days=1))
+    world.run_days(settled + timedelta(days=1), missed_on - timedelta(days=1))
     assert world.handover_files() == []
-    # And left unpaid after that term, the rest goes to the agency as any claim (R19)
-    world.run(handover)
-    assert world.invoice().handed_over_on == handover
+    assert world.store.blocked_patients(world.provider.provider_id) == []
+    assert world.invoice().arrangement.status is ArrangementStatus.ACTIVE
+    # Left unpaid more than 14 days after its due date, the rest is a missed term (R15)
+    world.run(missed_on)
+    assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
+    assert world.invoice().handed_over_on == missed_on
+
+
+def test_the_rest_term_paid_completes_the_arrangement():
+    """R15: given the last term paid 10 days late and its rest paid by the rest term's due
+    date, then nothing is open, the arrangement is completed and nothing is handed over."""
+    world = arranged_after_costs()
+    first, last = world.invoice().arrangement.terms
+    pay_term(world, first.amount_cents, first.due_date)
+    pay_term(world, last.amount_cents, LAST_TERM + timedelta(days=10))
+    rest = next_term(world.invoice())
+
+    pay_term(world, rest.amount_cents, rest.due_date)
+
+    assert world.invoice().balance_cents == 0
+    assert world.invoice().arrangement.status is ArrangementStatus.COMPLETED
+    world.run_days(rest.due_date + timedelta(days=1), rest.due_date + timedelta(days=60))
+    assert world.handover_files() == []
 
 
 def test_a_term_missed_by_more_than_14_days_still_resumes_dunning_at_once():

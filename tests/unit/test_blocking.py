@@ -11,14 +11,13 @@ import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.stop import StopRequest, StopScope
+from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.blocking import (
     DEBTOR_RISK_WARNING,
     BlockChange,
     BlockChangeKind,
     BlockedPatient,
     PatientBlock,
-    block_changes_csv,
-    blocked_patients_csv,
     with_claim,
     with_debtor_risk_with_provider,
     without_claim,

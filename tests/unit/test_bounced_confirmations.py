@@ -2,30 +2,41 @@
 digital invoice ...; otherwise paper"; R15, R23, R30; delivery.deliver_message): nothing
 is e-mailed to an address that bounced on the invoice. What the patient must have (an
 arrangement's terms) goes on paper, or without a postal address to the practice's open
-actions; a confirmation of what the patient did or paid is not sent."""
+actions; a confirmation of what the patient did or paid is not sent. A new amount (a stop,
+coulance, a corrected invoice: R21, legal-nl.md §7) goes on paper as well, as it does to a
+patient who never had an e-mail address."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import datetime
 
 import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
 
 from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.delivery import deliver_invoice, letter_print_key
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
+    INVOICE_CORRECTED,
     OBJECTION_ACKNOWLEDGEMENT,
     PAYMENT_RECEIVED,
     STOP_CONFIRMATION,
 )
+from billing_core.declarations.claims import Language
 from billing_core.invoices.invoice import Channel, InvoiceStatus
 from billing_core.ports import DeliveryRequest
 from billing_core.providers.actions import ActionKind
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import (
     KENMERK,
+    PUBLIC,
+    REFERENCE,
     make_address,
     make_invoice,
     make_line,
@@ -90,7 +101,7 @@ def test_an_arrangement_confirmation_without_any_address_is_the_practices_action
 
 
 @pytest.mark.parametrize(
-    "kind", [DEFERRAL_CONFIRMATION, OBJECTION_ACKNOWLEDGEMENT, PAYMENT_RECEIVED, STOP_CONFIRMATION]
+    "kind", [DEFERRAL_CONFIRMATION, OBJECTION_ACKNOWLEDGEMENT, PAYMENT_RECEIVED]
 )
 def test_a_confirmation_of_what_the_patient_did_is_not_sent_to_a_bounced_address(kind):
     """R7: not e-mailed to the dead address (the address may differ in case), not posted:
@@ -115,3 +126,70 @@ def test_a_confirmation_to_another_address_than_the_bounced_one_is_sent():
 
     assert letter.channel is Channel.EMAIL
     assert [to for to, _, _ in post.outbox.sent] == ["nieuw@example.nl"]
+
+
+# --- a new amount: a stop, coulance, a corrected invoice (R21, legal-nl.md §7) ---------------
+
+
+def lowered(email):
+    """An English-speaking patient's sent invoice of € 300.00, of which the practice stopped
+    € 100.00; ``email``: none (a paper invoice) or the one that bounced permanently."""
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=30000),),
+        patient=make_person(email=email, language=Language.EN),
+        status=InvoiceStatus.SENT,
+    )
+    stop = StopRequest(StopScope.PARTIAL, "goodwill", email, True, amount_cents=10000)
+    stopped = apply_stop(invoice, stop, NOW, "provider:u-1:stop-1")
+    return replace(stopped, bounced_emails=(DEAD,) if email else ())
+
+
+def scanned(pdf: bytes) -> str:
+    """What the letter's QR code opens."""
+    (picture,) = PdfReader(io.BytesIO(pdf)).pages[0].images
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(picture.data)))
+    return code.text
+
+
+@pytest.mark.parametrize(
+    "kind, event_id", [(STOP_CONFIRMATION, "stop-1"), (INVOICE_CORRECTED, "retour:ledger-2")]
+)
+@pytest.mark.parametrize("email", ["", DEAD], ids=["paper-invoice", "bounced"])
+def test_a_new_amount_goes_on_paper_without_an_email_address_that_works(kind, event_id, email):
+    """R21, R7, legal-nl.md §7 ("you then get the adjusted amount ... and pay that before
+    the final payment date"): Given a stop on the invoice of a patient without an e-mail
+    address, or whose address bounced permanently, when the confirmation of the new amount
+    is delivered (twice), then nothing is e-mailed and one letter goes to the day's print
+    batch with what the e-mail says, in the patient's language: the amount, the final
+    payment date, the kenmerk, the practice's contact, and a QR code that opens the
+    checker for this invoice; it is noted on the invoice once."""
+    invoice = lowered(email)
+    post = post_with([invoice], NOW)
+
+    letter = deliver_invoice(request_for(invoice, kind, event_id), post.context)
+    again = deliver_invoice(request_for(invoice, kind, event_id), post.context)
+
+    assert post.outbox.sent == []
+    key = letter_print_key(invoice, kind, NOW.date().isoformat())
+    assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
+    assert again == letter
+    pdf = post.files.files[key]
+    shown = page_text(pdf)
+    assert "You now pay €200.00, no later than 23 December 2026." in shown
+    assert KENMERK in shown and "Oudegracht 231 bis" in shown
+    assert "030 123 4567" in shown and "praktijk@tandarts-de-vries.example.org" in shown
+    assert scanned(pdf) == f"{PUBLIC}/?kenmerk={REFERENCE}&lang=en"
+    stored = post.store.invoice(invoice.invoice_id)
+    assert [c for c in stored.correspondence if c.kind == kind] == [letter]
+
+
+def test_a_new_amount_without_any_address_is_the_practices_action():
+    """R23: the stop's confirmation with nowhere to go is the practice's to pass on."""
+    invoice = replace(lowered(""), patient=make_person(email="", address=make_address(street="")))
+    post = post_with([invoice], NOW)
+
+    assert deliver_invoice(request_for(invoice, STOP_CONFIRMATION, "stop-1"), post.context) is None
+
+    assert post.outbox.sent == [] and post.files.files == {}
+    (action,) = post.store.list_actions(invoice.provider_id)
+    assert action.details["message_kind"] == STOP_CONFIRMATION

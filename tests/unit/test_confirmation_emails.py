@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 import pytest
@@ -16,6 +17,7 @@ from billing_core.correspondence.kinds import (
     KINDS,
     OBJECTION_ACKNOWLEDGEMENT,
     PAYMENT_RECEIVED,
+    STOP_CONFIRMATION,
 )
 from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.render import render_email
@@ -263,3 +265,19 @@ def test_an_arrangement_after_the_costs_says_its_total_includes_interest():
         assert "inclusief € 10,00 kosten voor de betalingsregeling" in part
         # € 1.166,27 - € 1.150,00 (principal and costs) - € 10,00 (fee)
         assert "inclusief € 6,27 wettelijke rente" in part
+
+
+def test_a_stop_during_a_hold_names_the_holds_end_not_the_passed_final_date():
+    """R16, R21, R36: the practice holds an invoice past its final date (23 December) and
+    lowers it: the e-mail names the date the checker shows, the hold's last day."""
+    held = replace(make_invoice(), hold_until=date(2027, 1, 15), hold_days_used=30)
+    context = confirmation_context(
+        STOP_CONFIRMATION,
+        held,
+        make_provider(),
+        event_id="stop-1",
+        today=date(2027, 1, 5),
+        pay_url=PUBLIC,
+        public_base_url=PUBLIC,
+    )
+    assert context["final_payment_date"] == date(2027, 1, 15)

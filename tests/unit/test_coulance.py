@@ -20,11 +20,18 @@ from billing_core.changes.coulance import (
     statement_wait_until,
 )
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.changes.stop import StopRequest, StopScope
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.invoicing import issue_invoice, plan_invoices
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import (
+    Channel,
+    DunningStage,
+    InsurerStatement,
+    Invoice,
+    InvoiceStatus,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.provider import CoverageRule, Provider
@@ -32,11 +39,12 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import PatientContext, StatementOutcome, submit_insurer_statement
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.claim_factories import ASR, claim
 from tests.unit.claim_factories import provider as claims_provider
-from tests.unit.factories import make_invoice, make_line, make_provider
+from tests.unit.factories import make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
@@ -283,6 +291,37 @@ def test_r17_the_same_decision_again_finishes_a_call_cut_short(decision):
     assert_decided_once(store, queue, action, decision)
 
 
+# --- the new amount on paper (R7, R21, legal-nl.md §7) ---------------------------------------
+
+# The same invoice, of a patient without an e-mail address: it went out on paper.
+ON_PAPER = replace(INVOICE, patient=make_person(email=""), channel=Channel.PAPER)
+STAFF = ProviderUser(NON_CONTRACTED.provider_id, "u-1", Role.STAFF)
+
+
+@pytest.mark.parametrize("how", ["automatic", "applied", "stopped"])
+def test_a_new_amount_is_queued_for_a_patient_without_email(how):
+    """legal-nl.md §7 ("you then get the adjusted amount ... and pay that before the final
+    payment date") and R21 (the patient gets the lowered amount): Given the invoice of a
+    patient without e-mail, when its amount is lowered (the policy applies the statement,
+    the practice applies the proposal, or the practice stops part of it), then the
+    confirmation is queued; the delivery posts it (test_bounced_confirmations.py). The
+    patient page still says no e-mail was sent."""
+    mode = CoulanceMode.AUTOMATIC if how == "automatic" else CoulanceMode.PROVIDER_CONFIRMS
+    store = FakeStore([ON_PAPER], [make_provider(coulance=CoulancePolicy(mode=mode))])
+    queue = FakeQueue()
+    if how == "stopped":
+        stop = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=5_000)
+        stop_invoice(STAFF, ON_PAPER.invoice_id, stop, practice(store, queue))
+    else:
+        view = submit(store, queue, 15_000)
+        assert not view.confirmation_sent
+    if how == "applied":
+        (action,) = store.list_actions(NON_CONTRACTED.provider_id)
+        decide(store, queue, action, APPLY)
+    assert balance(store.invoice().ledger) == 15_000
+    assert queue.kinds == ["stop_confirmation"]
+
+
 # --- which care the policy is about: the insurer's decision on the DBC start date, and no
 # --- no-show fee (legal-nl.md §6, R6, R17) ---------------------------------------------------
 
@@ -397,3 +436,74 @@ def test_a_no_show_fee_beside_the_care_stays_payable_in_full(
     proposal = propose(invoice, provider, statement(reimbursed, withheld))
     assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (to_pay, forgiven)
     assert proposal.minimum_cents == 6_000
+
+
+LATE_CONTRACT = {"uzovi": CZ, "from": "2026-01-01", "to": "2026-12-31"}
+CZ_CARE = claim("CZ1", insurer_uzovi=CZ, treatment_date=date(2026, 11, 2), unit_price_cents=10_000)
+
+
+@pytest.mark.parametrize(
+    "contracts_at_issue, contracts_now, non_contracted, refusal",
+    [
+        # a contract signed late, entered with retroactive effect after the invoice
+        ([], [LATE_CONTRACT], True, None),
+        # a contract shortened afterwards to end before the care
+        ([LATE_CONTRACT], [{**LATE_CONTRACT, "to": "2026-06-30"}], False, "insurer_contracted"),
+    ],
+)
+def test_r31_a_contract_edited_after_issue_changes_nothing_already_invoiced(
+    contracts_at_issue, contracts_now, non_contracted, refusal
+):
+    """R31: "a contract signed late with retroactive effect re-rates nothing already
+    invoiced"; R17, R37, legal-nl.md §7 (audit coverage COVERAGE1). Given an invoice of
+    care on 2026-11-02 at CZ, issued while the practice had (or had not) a contract with
+    CZ, when the operator enters a contract from 2026-01-01 (or shortens one to end on
+    2026-06-30), then "don't pay yet", the statement and the first reminder's wait stay
+    as they were decided at issue."""
+    at_issue = claims_provider(contracts=contracts_at_issue, coulance=WAITS)
+    invoice = issued(at_issue, CZ_CARE)
+    now = claims_provider(contracts=contracts_now, coulance=WAITS)
+    assert is_non_contracted(invoice, now) is non_contracted
+    assert awaits_insurer_statement(invoice, now) is non_contracted
+    assert (statement_wait_until(invoice, now) is not None) is non_contracted
+    assert statement_unwelcome(invoice, now) == refusal
+
+
+@pytest.mark.parametrize(
+    "contracts_now, non_contracted",
+    [([], True), ([LATE_CONTRACT], False)],
+)
+def test_a_line_stored_before_lines_kept_their_contract_is_read_on_todays_contracts(
+    contracts_now, non_contracted
+):
+    """Given an invoice line stored before lines kept whether they were contracted care
+    (``contracted`` None), then it is judged on the provider's contracts as they are now,
+    as all lines were before (R17): the only reading there is for it."""
+    invoice = make_invoice(lines=(make_line(insurer_uzovi=CZ, contracted=None),))
+    provider = claims_provider(contracts=contracts_now)
+    assert is_non_contracted(invoice, provider) is non_contracted
+
+
+def test_across_a_contracts_end_only_the_non_contracted_lines_share_gets_the_policy():
+    """R17, legal-nl.md §6 (the policy is for non-contracted care), R5 (the contract of
+    the line's date) (audit coverage COVERAGE2). Given one invoice of a € 100 line of
+    2025-12-18, contracted (75% deducted, € 25 to pay), and a € 100 line of 2026-01-08
+    after the contract ended (€ 100 to pay), when a statement of € 70 reimbursed comes in,
+    then the contracted line's € 25 is paid in full, as a no-show fee is, and the policy
+    is of the € 100: max(€ 70, 60% = € 60) = € 70. The patient pays € 95, € 30 is
+    forgiven."""
+    provider = claims_provider(
+        contracts=[{"uzovi": CZ, "from": "2025-01-01", "to": "2025-12-31"}],
+        coverage_rules=(CoverageRule(code_prefix="", contracted_percentage=Decimal(75)),),
+    )
+    december = claim("L2025", insurer_uzovi=CZ, treatment_date=date(2025, 12, 18))
+    january = claim("L2026", insurer_uzovi=CZ, treatment_date=date(2026, 1, 8))
+    invoice = issued(
+        provider,
+        replace(december, unit_price_cents=10_000),
+        replace(january, unit_price_cents=10_000),
+    )
+    assert invoice.amount_due_cents == 12_500
+    proposal = propose(invoice, provider, statement(7_000))
+    assert proposal.minimum_cents == 6_000
+    assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (9_500, 3_000)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.deferral import grant_deferral
+from billing_core.dunning.interest import interest_statement
 from billing_core.dunning.letters import REMINDER
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -59,6 +60,26 @@ def test_arrangement_in_term_then_missed_needs_a_new_reminder_before_costs():
     assert reminders(world) == [date(2026, 12, 31), date(2027, 2, 3)]
     world.run(date(2027, 2, 18))
     assert world.costs() == world.provider.arrangement_fee_cents + 15_000
+
+
+def test_arrangement_in_term_then_missed_counts_interest_from_the_day_after_the_missed_term():
+    """legal-nl.md §2, §4, R20 (audit arrangements ARRANGEMENTS3): the arrangement granted
+    on 5 January moved the default, as a deferral does. Given its first term (19 January)
+    missed, the new reminder (3 February) and the costs (18 February), then statutory
+    interest counts from 20 January, the day after the missed term, not from the
+    invoice's first day of default (24 December), and the new reminder names that day."""
+    world = reminded_then(
+        lambda invoice, provider, now: create_arrangement(invoice, provider, 2, now)
+    )
+    assert world.invoice().arrangement.terms[0].due_date == date(2027, 1, 19)
+
+    world.run_days(date(2027, 1, 6), date(2027, 2, 18))
+
+    statement = interest_statement(world.invoice(), date(2027, 3, 1))
+    assert statement.segments[0].first_day == date(2027, 1, 20)
+    assert statement.total_cents == 438  # € 1.000,00 x 4% x 40/365
+    new_reminder = [email for (_, email, _) in world.outbox.sent if email.kind == REMINDER][-1]
+    assert "gerekend vanaf 20 januari 2027: de eerste dag van verzuim" in new_reminder.text
 
 
 def test_a_deferral_before_the_reminder_leaves_it_standing():

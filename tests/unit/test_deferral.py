@@ -84,3 +84,21 @@ def test_a_second_deferral_is_a_state_conflict_with_a_message_in_both_languages(
     assert "één keer" in refused.value.message("nl")
     assert "once" in refused.value.message("en")
     assert isinstance(refused.value, Refused)
+
+
+@pytest.mark.parametrize(
+    "hold_until, code",
+    [
+        # R16: dunning waits for 15 January anyway; 22 January moves the date that counts
+        (date(2027, 1, 15), None),
+        # a hold to 31 January outlasts the deferred 22 January: it would give no time
+        (date(2027, 1, 31), "deferral_gives_no_time"),
+    ],
+)
+def test_during_a_hold_a_deferral_must_reach_past_its_end(hold_until, code):
+    # Given an invoice (final payment date 23 December) on hold, and 30 days' deferral
+    invoice = replace(make_invoice(), hold_until=hold_until, hold_days_used=50)
+    # When the patient asks on 10 December
+    refusal = deferral_refusal(invoice, make_provider(), date(2026, 12, 10))
+    # Then it is granted only when the deferred date lies after the hold's end
+    assert refusal == code

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+import pytest
+
 from billing_core.adapters.dynamo import items
 from billing_core.invoices.invoice import (
     Arrangement,
@@ -158,6 +160,26 @@ def test_a_line_stored_before_it_kept_its_coverage_date_is_judged_on_its_treatme
         del stored["coverage_date"]
     (loaded,) = items.invoice_from_item(item).lines
     assert loaded == make_line(treatment_date=date(2024, 1, 8), coverage_date=date(2024, 1, 8))
+
+
+@pytest.mark.parametrize("contracted", [True, False])
+def test_a_lines_contract_decision_survives_the_round_trip(contracted):
+    """R31, R17 (audit coverage COVERAGE1): the item keeps whether the line was invoiced
+    as contracted care, as decided at issue; it is written as a DynamoDB boolean."""
+    invoice = make_invoice(lines=(make_line(contracted=contracted),))
+    item = items.invoice_to_item(invoice)
+    assert [line["contracted"] for line in item["lines"]] == [contracted]
+    assert items.invoice_from_item(item) == invoice
+
+
+def test_a_line_stored_before_it_kept_its_contract_decision_loads_without_one():
+    """An invoice stored before lines kept the decision still loads; its lines say None,
+    and coulance reads today's contracts for them (coulance.was_contracted)."""
+    item = items.invoice_to_item(make_invoice(lines=(make_line(contracted=True),)))
+    for stored in item["lines"]:
+        del stored["contracted"]
+    (loaded,) = items.invoice_from_item(item).lines
+    assert loaded == make_line(contracted=None)
 
 
 def test_a_redated_and_bounced_reminder_and_the_dead_address_survive_the_round_trip():

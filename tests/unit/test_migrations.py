@@ -2,7 +2,8 @@
 spread over requests it resumes where it stopped, it dates old handover actions honestly,
 reports conflicts loudly and reads no personal data into its log (R29, R32). Version 2
 (legal-nl.md §8): settled invoices stored before their save wrote an expiry get it, open
-ones are left alone, and a reversal saved meanwhile wins (R12)."""
+ones are left alone, and a reversal saved meanwhile wins (R12). Version 3 (legal-nl.md §8,
+R29): the actions of an invoice the table no longer holds get an expiry."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import InvalidPosition
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.services.operator.migrations import (
+    EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     SETTLED_INVOICE_EXPIRY,
     MigrationContext,
@@ -292,3 +294,86 @@ def test_expiry_progress_per_page_names_ids_and_counts_only():
     logged = repr([e.fields for e in lines] + [report.log_entry().fields])
     assert make_invoice().patient.last_name not in logged and "reference" not in logged
     assert not report.log_entry().error
+
+
+# --- version 3: the actions of an invoice the TTL removed (legal-nl.md §8, R29) ----------
+
+OBJECTED_AT = datetime(2026, 11, 24, 10, 0, tzinfo=AMSTERDAM)
+
+
+def objection(invoice: Invoice) -> OpenAction:
+    details = {"reason": "amount", "message": "Ik was er niet.", "email": "p@example.org"}
+    return OpenAction.about(
+        invoice, ActionKind.OBJECTION, f"objection-{invoice.invoice_id}", OBJECTED_AT, details
+    )
+
+
+def store_with_objections(removed: dict[str, int], kept: int = 0) -> FakeStore:
+    """Given practices with objections on invoices the table's TTL removed without the
+    expired-letters function expiring their actions, and the dental practice's objected
+    invoices that are still there."""
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in removed])
+    numbers = iter(range(1, 10_000))
+    wanted = [(p, True) for p, count in removed.items() for _ in range(count)]
+    for provider_id, is_removed in wanted + [(DENTAL, False)] * kept:
+        invoice = make_invoice(invoice_id=f"inv-{next(numbers):04d}", provider_id=provider_id)
+        store.put_action(objection(invoice))
+        if not is_removed:
+            store.put_invoice_as_is(invoice)
+    return store
+
+
+def expire_actions(ctx: MigrationContext, **options):
+    return run_migration(EXPIRED_INVOICE_ACTIONS, ctx, **options).answer()
+
+
+def test_actions_of_removed_invoices_expire_those_of_kept_ones_not_and_only_once():
+    """legal-nl.md §8, R29 (audit NEWCOMER1): an objection goes with its invoice; when the
+    stream's removal never reached the expired-letters function, the migration is the
+    backstop."""
+    # Given two objections on removed invoices and one on an invoice still in the table
+    store = store_with_objections({DENTAL: 2}, kept=1)
+    # When the operator runs migration 3, and then again
+    first, second = expire_actions(context(store)), expire_actions(context(store))
+    # Then the first gave the removed invoices' objections the TTL of the run's day
+    assert (first["migration"], first["version"], first["complete"]) == (
+        EXPIRED_INVOICE_ACTIONS,
+        3,
+        True,
+    )
+    assert first["summary"] == {
+        "invoices_total": 3,
+        "invoices_done": 3,
+        "removed_invoices": 2,
+        "action_expiries_written": 2,
+        "action_expiries_present": 0,
+    }
+    expiring = {k: v for k, v in store.action_kept_until.items() if v is not None}
+    assert expiring == {
+        (DENTAL, "objection-inv-0001"): date(2026, 12, 2),
+        (DENTAL, "objection-inv-0002"): date(2026, 12, 2),
+    }
+    # And the second wrote nothing: the objection of the kept invoice still has no expiry
+    assert second["summary"] == first["summary"] | {
+        "action_expiries_written": 0,
+        "action_expiries_present": 2,
+    }
+
+
+def test_action_expiry_spread_over_requests_goes_on_where_it_stopped_until_complete():
+    # Given 101 removed invoices with an objection at the dental practice, 1 at the physio
+    # practice, and requests that may read one page (100 invoices) each
+    ctx = context(store_with_objections({DENTAL: 101, PHYSIO: 1}), pages=1)
+    # When the operator sends each answer's resume back until the run is complete
+    answers = [expire_actions(ctx)]
+    while not answers[-1]["complete"]:
+        answers.append(expire_actions(ctx, resume=answers[-1]["resume"]))
+    # Then three requests expired every objection once: physio first, then dental
+    done = [
+        [(p["provider_id"], p["action_expiries_written"]) for p in a["practices"]] for a in answers
+    ]
+    assert done == [[(PHYSIO, 1)], [(DENTAL, 100)], [(DENTAL, 1)]]
+    assert answers[1]["resume"] == f"{DENTAL}/inv-0100"
+    # And a position that is no invoice id is refused
+    with pytest.raises(InvalidPosition):
+        expire_actions(ctx, resume=f"{DENTAL}/2026-11-23#inv-0001")

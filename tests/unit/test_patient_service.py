@@ -9,8 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.invoices.access import LOCKOUT, BirthDate
-from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage
+from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage, InvoiceStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.services.patient import (
@@ -126,6 +127,49 @@ def test_interest_accrued_today_is_in_the_amount_due():
 def test_the_state_shown(changes, state):
     view = payment_status(REFERENCE, ctx(store_with(make_invoice(**changes))))
     assert view.state is state
+
+
+def sent():
+    return make_invoice(status=InvoiceStatus.SENT)  # only a sent invoice can be stopped
+
+
+def stopped_in_full(invoice):
+    request = StopRequest(StopScope.FULL, "goodwill", "", accept_terms=True)
+    return apply_stop(invoice, request, datetime(2026, 11, 25, 9, tzinfo=AMSTERDAM), "stop-1")
+
+
+def partly_forgiven(invoice, cents):
+    request = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=cents)
+    return apply_stop(invoice, request, datetime(2026, 11, 24, 9, tzinfo=AMSTERDAM), "stop-1")
+
+
+def forgiven_rest(invoice):
+    """R17: coulance that takes the amount due to zero."""
+    request = StopRequest(
+        StopScope.PARTIAL, "goodwill", "", True, amount_cents=invoice.amount_due_cents
+    )
+    return apply_stop(invoice, request, datetime(2026, 11, 25, 9, tzinfo=AMSTERDAM), "stop-1")
+
+
+@pytest.mark.parametrize(
+    "settled, state",
+    [
+        (lambda: stopped_in_full(sent()), InvoiceState.WAIVED),
+        (lambda: paid_by(sent(), 3317), InvoiceState.PAID),
+        # R21: part paid by the patient, the rest stopped or forgiven by the practice: not
+        # "paid", nor "waived", but both
+        (lambda: stopped_in_full(paid_by(sent(), 1000)), InvoiceState.PAID_REST_WAIVED),
+        (lambda: forgiven_rest(paid_by(sent(), 1000)), InvoiceState.PAID_REST_WAIVED),
+        # R17: coulance first, then the patient paid all that was left: the patient paid it
+        (lambda: paid_by(partly_forgiven(sent(), 1000), 2317), InvoiceState.PAID),
+    ],
+)
+def test_who_settled_a_settled_invoice(settled, state):
+    # Given an invoice of € 33,17 with nothing left to pay
+    # When the patient checks it
+    view = payment_status(REFERENCE, ctx(store_with(settled())))
+    # Then R10's status is paid, and the state says who settled it (R10, R21)
+    assert (view.status, view.amount_due_cents, view.state) == (PaymentStatus.PAID, 0, state)
 
 
 def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():
@@ -360,6 +404,38 @@ def test_an_unusable_objection_is_refused_before_any_read(reason, message, email
     store = store_with()
     with pytest.raises(Refused, match="invalid_objection"):
         file_objection(REFERENCE, BIRTH, reason, message, email, ctx(store))
+    assert store.calls == []
+
+
+@pytest.mark.parametrize(
+    "reason, message, email, codes",
+    [
+        (
+            "angry",
+            "",
+            "jan@hotmail",
+            ["invalid_objection_reason", "invalid_objection_message", "invalid_objection_email"],
+        ),
+        ("amount", "x" * 2001, "", ["invalid_objection_message", "invalid_objection_email"]),
+        (
+            "angry",
+            "Te hoog",
+            "jan@hotmail",
+            ["invalid_objection_reason", "invalid_objection_email"],
+        ),
+    ],
+)
+def test_an_objection_wrong_in_several_ways_is_refused_for_each_at_once(
+    reason, message, email, codes
+):
+    """R16, WCAG 3.3.1/3.3.3: given an objection with more than one part unusable, when it
+    is filed, then the refusal's code is the first part's, as an API client tests for it,
+    and the refusal names every other part too, in the order of the form."""
+    store = store_with()
+    with pytest.raises(Refused) as refusal:
+        file_objection(REFERENCE, BIRTH, reason, message, email, ctx(store))
+    assert [refusal.value.code, *(other.code for other in refusal.value.also)] == codes
+    assert all(other.message("nl") for other in refusal.value.also)
     assert store.calls == []
 
 

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund
+from billing_core.payments.refunds import with_refund_intent
 from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
@@ -21,6 +24,7 @@ from billing_core.services.operator.money_out import (
 )
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import Reader, ReadKind
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -218,3 +222,172 @@ def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
     anna = refund(world)
     assert len(world.store.batches) == 2
     assert {h.reference: h.in_batch for h in held_credits(world.ctx)}[REFERENCE] == anna.batch_id
+
+
+# --- credit from a PSP payment goes back through the PSP (R13, R34; audit BACKOFFICE1) ----------
+
+PSP_PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
+
+
+def paid_too_much_by_ideal(world: MoneyOutWorld, cents: int, *, refund: str) -> None:
+    """The patient also paid ``cents`` too much by iDEAL (tr_1), and the automatic PSP refund
+    of it is ``refund``: "pending" (the call timed out after Mollie may have paid it),
+    "booked", or "none" (not asked)."""
+    invoice = apply_payment(
+        world.store.invoice(), IncomingPayment("psp", "tr_1", cents, PSP_PAID_AT)
+    )
+    if refund != "none":
+        invoice = with_refund_intent(invoice, "tr_1", cents)
+    if refund == "booked":
+        invoice = apply_refund(invoice, "re_1", cents, PSP_PAID_AT, "psp:tr_1")
+    world.store.put_invoice_as_is(invoice)
+
+
+def test_a_credit_whose_psp_refund_is_pending_is_not_refunded_by_bank(world):
+    """R13, R34, R28 (payments/refunds.py: "one refund too few ... is better than one refund
+    too many"). Given only the iDEAL overpayment held (the bank one refunded already), its
+    PSP refund pending
+    When an operator lists the held credits and proposes a bank refund of it
+    Then the list shows it pending with nothing refundable by bank, and the proposal is
+    refused (psp_refund_pending): no batch, no second payment."""
+    approve_batch(refund(world).batch_id, "operator-anna", world.ctx)  # the bank's EUR 5.00
+    paid_too_much_by_ideal(world, 700, refund="pending")
+    [held] = held_credits(world.ctx)
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (700, 0, True)
+    batches_before = dict(world.store.batches)
+    with pytest.raises(Refused) as refusal:
+        refund(world)
+    assert refusal.value.code == "psp_refund_pending"
+    assert world.store.batches == batches_before
+
+
+@pytest.mark.parametrize(
+    ("psp_refund", "asked", "refused"),
+    [
+        ("pending", None, ""),  # the whole credit by bank: the bank's EUR 5.00
+        ("pending", 500, ""),
+        ("pending", 501, "psp_refund_pending"),  # a cent of the iDEAL credit
+        ("none", 700, "credit_from_psp_payment"),  # not asked of the PSP (yet)
+        ("booked", None, ""),  # refunded by the PSP: what is left is the bank's
+    ],
+)
+def test_a_bank_refund_pays_at_most_the_credit_from_bank_payments(
+    world, psp_refund, asked, refused
+):
+    """R13, R34: Given EUR 5.00 paid too much by bank transfer and EUR 7.00 by iDEAL
+    When a bank refund is proposed
+    Then it pays at most the EUR 5.00; the iDEAL credit goes back through the PSP."""
+    paid_too_much_by_ideal(world, 700, refund=psp_refund)
+    [held] = held_credits(world.ctx)
+    assert held.by_bank_cents == 500
+    if refused:
+        with pytest.raises(Refused) as refusal:
+            refund(world, amount_cents=asked)
+        assert refusal.value.code == refused
+        assert world.store.batches == {}
+    else:
+        assert refund(world, amount_cents=asked).total_cents == 500
+
+
+def test_credit_that_became_the_psps_after_the_proposal_is_not_paid_by_bank(world):
+    """R13, R34: Given EUR 12.00 paid too much by two bank transfers, all of it proposed for
+    a bank refund; then EUR 3.00 paid too much by iDEAL (its PSP refund pending), and the
+    payer's bank takes the EUR 7.00 transfer back: EUR 8.00 credit, EUR 3.00 of it iDEAL's
+    When the batch is approved
+    Then the bank refund pays EUR 5.00, not the EUR 3.00 the PSP may have paid already."""
+    world.bank_statement(credit(700, scor=REFERENCE, tx_id="TX-2"), day=PAID_ON)
+    batch = refund(world)
+    assert batch.total_cents == 1200
+    paid_too_much_by_ideal(world, 300, refund="pending")
+    world.bank_statement(debit(700, return_reason="MD06", tx_id="TX-2"), day=date(2026, 11, 26))
+    assert world.store.invoice().credit_cents == 800
+    sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    [transfer] = sent.transfers
+    assert (transfer.amount_cents, transfer.reduced_from_cents) == (500, 1200)
+    assert refunds_booked(world) == [500]
+    assert b'<InstdAmt Ccy="EUR">5.00</InstdAmt>' in world.pain_001(sent)
+
+
+# --- what the bank's file cannot pay is refused when proposed (R34, R13; BACKOFFICE2, 5) --------
+
+
+@pytest.mark.parametrize("holder", ["   ", "***", "~"])
+def test_an_account_holder_without_a_character_the_bank_accepts_is_refused(world, holder):
+    """R34, interfaces.md §2 (a 400, never a 5xx): Given a held credit
+    When its refund to account holder "***" is proposed
+    Then it is refused naming refunds[0].account_holder, and no batch is made."""
+    request = RefundRequest(REFERENCE, PATIENT_ACCOUNT[0], holder)
+    with pytest.raises(InvalidInput) as refusal:
+        propose_refunds([request], "operator-anna", world.ctx)
+    assert refusal.value.where == "body.refunds.0.account_holder"
+    assert world.store.batches == {}
+
+
+@pytest.mark.parametrize("iban", ["SA0380000000608010167519", "BR1500000000000010932840814P2"])
+def test_a_refund_to_an_iban_outside_sepa_is_refused(world, iban):
+    """R34 (a SEPA credit-transfer batch): Given a held credit
+    When its refund to a Saudi (or Brazilian) IBAN is proposed
+    Then it is refused (iban_not_sepa): no batch, the credit stays held."""
+    with pytest.raises(Refused) as refusal:
+        propose_refunds([RefundRequest(REFERENCE, iban, "A. Visser")], "operator-anna", world.ctx)
+    assert refusal.value.code == "iban_not_sepa"
+    assert world.store.batches == {} and world.store.invoice().credit_cents == 500
+
+
+def test_a_batch_whose_file_cannot_be_written_books_no_refund(world):
+    """R13: Given a refund batch holding a name without any SEPA character (proposed before
+    that was refused)
+    When it is approved
+    Then the approval is refused (transfer_file_refused) before any refund is booked: the
+    credit is still held, and no file is written."""
+    batch = refund(world)
+    [transfer] = batch.transfers
+    world.store.save_batch(batch.with_transfer(replace(transfer, name="***")))
+    with pytest.raises(Refused) as refusal:
+        approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    assert refusal.value.code == "transfer_file_refused"
+    assert refunds_booked(world) == [] and world.store.invoice().credit_cents == 500
+    assert world.files.files == {}
+
+
+# --- the requested execution date (R34, EPC SCT rulebook: TARGET2 days; BACKOFFICE6) ----------
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "executed_on"),
+    [
+        (date(2026, 11, 28), "2026-11-30"),  # Saturday -> Monday
+        (date(2026, 11, 29), "2026-11-30"),  # Sunday -> Monday
+        (date(2027, 3, 26), "2027-03-30"),  # Good Friday -> Tuesday after Easter Monday
+        (date(2026, 12, 25), "2026-12-28"),  # Christmas (a Friday) -> Monday
+        (date(2026, 11, 27), "2026-11-27"),  # a Friday, a TARGET2 day
+    ],
+)
+def test_the_file_asks_execution_on_the_first_target2_day_from_the_approval(
+    world, approved_on, executed_on
+):
+    """R34: Given a refund batch approved on a Saturday (a Sunday, a TARGET2 holiday)
+    When it is sent
+    Then its ReqdExctnDt is the next TARGET2 business day, under the approval's date."""
+    world.clock.set(approved_on)
+    sent = approve_batch(refund(world).batch_id, "operator-anna", world.ctx)
+    assert sent.file_key.startswith(f"refunds/{approved_on.isoformat()}/")
+    document = world.pain_001(sent)
+    PAIN_001.validate(document)
+    assert f"<ReqdExctnDt><Dt>{executed_on}</Dt></ReqdExctnDt>".encode() in document
+
+
+def test_a_saturday_batch_sent_again_on_monday_writes_the_same_bytes(world):
+    """R34, R38: Given a batch approved on Saturday whose approval died after its file was
+    written / When it is approved again on Monday / Then the file written again is the same,
+    byte for byte: executed on Monday, created on Saturday."""
+    world.clock.set(date(2026, 11, 28))
+    batch = refund(world)
+    crash_on_saving_as_sent(world)
+    with pytest.raises(Killed):
+        approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    saturday = dict(world.files.files)
+    world.clock.set(date(2026, 11, 30))
+    sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
+    assert world.files.files == saturday
+    assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in world.pain_001(sent)

@@ -21,7 +21,10 @@ from billing_core.payments.sepa_transfers import (
     Transfer,
     TransferFileError,
     credit_transfer_file,
+    execution_day,
+    in_sepa_scheme,
     sepa_text,
+    usable_name,
 )
 from billing_core.shared.clock import AMSTERDAM
 
@@ -143,3 +146,59 @@ def test_every_file_validates_and_pays_every_cent_in_the_sepa_set(batch):
         "p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", namespaces=NS
     )
     assert int(Decimal(control_sum or "") * 100) == sum(t.amount_cents for t in numbered)
+
+
+@pytest.mark.parametrize(
+    ("iban", "reached"),
+    [
+        ("NL91ABNA0417164300", True),
+        ("DE89370400440532013000", True),
+        ("CH9300762011623852957", True),  # EFTA
+        ("GB29NWBK60161331926819", True),  # left the EU, stayed in SEPA
+        ("GI75NWBK000000007099453", True),  # Gibraltar, a territory with IBANs of its own
+        ("AD1200012030200359100100", True),  # by agreement (2019)
+        ("RS35260005601001611379", True),  # admitted May 2025
+        ("SA0380000000608010167519", False),
+        ("BR1500000000000010932840814P2", False),
+        ("TR330006100519786457841326", False),
+        ("FO6264600001631634", False),  # Faroe Islands: Danish, but outside
+    ],
+)
+def test_a_transfer_reaches_the_sepa_countries_only(iban, reached):
+    """R34, audit BACKOFFICE5: the EPC's list of SEPA scheme countries, by the IBAN."""
+    assert in_sepa_scheme(iban) is reached
+
+
+@pytest.mark.parametrize(
+    ("day", "executed"),
+    [
+        (date(2026, 11, 30), date(2026, 11, 30)),  # a Monday
+        (date(2026, 11, 28), date(2026, 11, 30)),  # Saturday
+        (date(2026, 11, 29), date(2026, 11, 30)),  # Sunday
+        (date(2027, 1, 1), date(2027, 1, 4)),  # New Year's Day, a Friday
+        (date(2027, 3, 26), date(2027, 3, 30)),  # Good Friday, then Easter Monday
+        (date(2027, 4, 30), date(2027, 4, 30)),  # King's Day is a TARGET2 day
+        (date(2026, 5, 1), date(2026, 5, 4)),  # Labour Day, a Friday
+        (date(2026, 12, 24), date(2026, 12, 24)),
+        (date(2026, 12, 25), date(2026, 12, 28)),  # Christmas, Boxing Day, a weekend
+    ],
+)
+def test_the_execution_day_is_the_first_target2_day(day, executed):
+    """R34, the EPC SCT rulebook (TARGET2 days), audit BACKOFFICE6."""
+    assert execution_day(day) == executed
+
+
+@pytest.mark.parametrize(("name", "usable"), [("A. Visser", True), ("小林", True), ("***", False)])
+def test_a_name_is_usable_with_one_character_the_bank_accepts(name, usable):
+    assert usable_name(name) is usable
+
+
+def test_the_same_transfers_are_written_to_the_same_bytes():
+    """R38, audit BACKOFFICE6 (a resend writes the same file): no random payment ids."""
+    transfers = [
+        Transfer(f"PO-2026-W48.{n}", iban, f"Praktijk {n}", 1000 + n, "Uitbetaling")
+        for n, iban in enumerate(IBANS, start=1)
+    ]
+    first = write(*transfers)
+    assert write(*transfers) == first
+    assert b"<PmtInfId>PO-2026-W48.2</PmtInfId>" in first

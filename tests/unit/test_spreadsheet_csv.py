@@ -9,12 +9,11 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.blocking import (
     BlockChange,
     BlockChangeKind,
     BlockedPatient,
-    block_changes_csv,
-    blocked_patients_csv,
 )
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.csv_template import template_csv

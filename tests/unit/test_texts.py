@@ -4,6 +4,7 @@ and a new language is new entries only: whatever it lacks, the reader gets in Du
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from string import Formatter
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
-from billing_core.texts.catalogue import long_date, short_date
+from billing_core.texts.catalogue import long_date, short_date, typed_number
 from billing_core.texts.letters import LETTERS, texts_for
 from billing_core.texts.patient import (
     PAGE,
@@ -166,6 +167,28 @@ def test_dates_are_written_as_each_language_writes_them(language, long, short):
     # Then with that language's month name (Polish genitive) and order
     assert long_date(date(2026, 11, 23), language) == long
     assert short_date(date(2026, 11, 3), language) == short
+
+
+@pytest.mark.parametrize(
+    "number, language, typed",
+    [
+        (Decimal("62.5"), "nl", "62,5"),
+        (Decimal("62.50"), "nl", "62,5"),
+        (Decimal("62.5"), "en", "62.5"),
+        (Decimal("62.5"), "pl", "62,5"),
+        (Decimal("62.5"), "ar", "62.5"),
+        (Decimal("60"), "nl", "60"),
+        (Decimal("60.00"), "nl", "60"),
+        (Decimal("6E+1"), "en", "60"),  # as Decimal.normalize() leaves sixty
+        (Decimal("0.25"), "nl", "0,25"),
+        (Decimal("100"), "nl", "100"),
+        (30, "nl", "30"),
+    ],
+)
+def test_a_number_in_a_form_field_is_written_as_its_reader_types_it(number, language, typed):
+    # R9, R35: given a stored percentage / When shown in a form field of a page in the
+    # reader's language / Then with that language's decimal sign, nothing the form refuses
+    assert typed_number(number, language) == typed
 
 
 def test_every_language_with_a_reminder_letter_writes_its_term():

@@ -28,7 +28,7 @@ from billing_core.declarations.vektis.writer import (
     write_declaration,
     write_retour,
 )
-from billing_core.invoices.invoice import DunningStage, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import Channel, DunningStage, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest, KnownClaim
@@ -411,16 +411,28 @@ def test_the_same_credit_file_processed_twice_at_once_tells_the_patient_once(
     assert store.marker("L9").declaration_id == "D2"
 
 
-@pytest.mark.parametrize("state", ["not_yet_sent", "paper"])
-def test_no_email_for_an_invoice_not_sent_yet_or_on_paper(ctx, store, state):
+def test_nothing_is_queued_for_an_invoice_not_sent_yet(ctx, store):
     upload(ctx, [filling(), control()], "D1")
-    invoice = invoice_of(store)
-    if state == "paper":
-        patient = replace(invoice.patient, email="")
-        sent(store, replace(invoice, patient=patient))
     ctx.delivery.requests.clear()
     upload(ctx, [credit("L9", filling())], "D2")
     assert ctx.delivery.requests == []
+
+
+def on_paper(store: FakeStore, invoice: Invoice) -> Invoice:
+    """``invoice`` sent on paper: its patient has no e-mail address."""
+    patient = replace(invoice.patient, email="")
+    return sent(store, replace(invoice, patient=patient, channel=Channel.PAPER))
+
+
+def test_the_patient_of_a_paper_invoice_is_told_the_corrected_amount_too(ctx, store):
+    """legal-nl.md §7 (the adjusted amount and the date to pay it by), R7: Given last
+    week's invoice, sent on paper, when an upload credits a line, then the confirmation is
+    queued for it as for an e-mailed one; the delivery posts it (test_bounced_confirmations)."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = on_paper(store, invoice_of(store))
+    ctx.delivery.requests.clear()
+    upload(ctx, [credit("L9", filling())], "D2")
+    assert corrected_emails(ctx) == [(invoice.invoice_id, INVOICE_CORRECTED, "declaration:D2")]
 
 
 # --- lines that went to the insurer ------------------------------------------------------------
@@ -520,6 +532,17 @@ def test_a_retour_that_changes_the_amount_tells_the_patient_once(ctx, store, was
     # Then the patient of a sent invoice is told the new amount once; nothing before it is sent
     assert invoice_of(store).amount_due_cents == 5000 + 400
     expected = [(invoice.invoice_id, INVOICE_CORRECTED, the_retour_change(store))] * emails
+    assert corrected_emails(ctx) == expected
+
+
+def test_a_retour_that_changes_the_amount_of_a_paper_invoice_tells_the_patient(ctx, store):
+    """legal-nl.md §7, R7: the patient without e-mail is told the new amount as well."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = on_paper(store, invoice_of(store))
+    ctx.delivery.requests.clear()
+    data = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
+    apply_retour(DENTAL.provider_id, "R1", data, ctx, file_name="retour.mz302")
+    expected = [(invoice.invoice_id, INVOICE_CORRECTED, the_retour_change(store))]
     assert corrected_emails(ctx) == expected
 
 
@@ -869,3 +892,17 @@ def test_a_credit_line_is_care_of_the_insurer_of_the_line_it_reverses():
     )
     credited = with_credit(invoice, correction, NOW, "declaration:d-2")
     assert credited.lines[-1].coverage_date == date(2023, 9, 11)
+
+
+def test_a_credit_line_is_contracted_care_as_the_line_it_reverses_was_invoiced(ctx, store):
+    """R31, R17 (audit coverage COVERAGE1): a credit takes back part of the line it names,
+    so it keeps that line's decision made at issue, not the provider's contracts of today.
+    Given last week's control, invoiced as non-contracted care (the contract was entered
+    later), when this week's upload credits it, then the credit line is non-contracted
+    care too."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = invoice_of(store)
+    assert [line.contracted for line in invoice.lines] == [True, True]  # DENTAL's contract
+    as_issued = replace(invoice, lines=tuple(replace(x, contracted=False) for x in invoice.lines))
+    credited = with_credit(as_issued, credit("L9", control()), NOW, "declaration:D2")
+    assert credited.lines[-1].claim_ref == "L9" and credited.lines[-1].contracted is False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -30,7 +30,7 @@ from billing_core.declarations.vektis.writer import (
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import ConcurrentChange, KnownClaim
-from billing_core.providers.provider import CoverageRule
+from billing_core.providers.provider import Contract, CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.texts.retour_codes import RETOUR_CODES
 from local.seed import PHYSIO
@@ -379,6 +379,25 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     assert [r.invoice_id for r in ctx.delivery.requests][-1] == material.invoice_id
     assert report["summary"]["invoices_created"] == 1
     assert "RETOUR_MATERIAL_TO_PATIENT" in [f["code"] for f in report["findings"]]
+
+
+@pytest.mark.parametrize("contracted", [False, True], ids=["no contract", "contract entered"])
+def test_a_refused_material_is_contracted_care_as_the_contracts_stand_when_it_is_invoiced(
+    contracted,
+):
+    """R31 (a contract counts for every invoice made after it is entered), R17 (audit
+    coverage COVERAGE1). Given the splint went to VGZ first, when VGZ refuses it and the
+    patient is invoiced for it after all, then its line keeps whether the practice had a
+    contract with VGZ on its date, decided then, when it is invoiced."""
+    contracts = (Contract(uzovi=VGZ, starts=date(2026, 1, 1)),) if contracted else ()
+    store = FakeStore(providers=[PHYSIO.model_copy(update={"contracts": contracts})])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    retour_report(
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+    )
+    (line,) = the_invoice(store, "R1").lines
+    assert (line.claim_ref, line.contracted) == ("F3", contracted)
 
 
 def in_english(claims):  # type: ignore[no-untyped-def]

@@ -4,12 +4,14 @@ practice's invoice page show, and the date that counts now."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.dunning.breakdown import PayBy
+from billing_core.dunning.timeline import Plan, Step, plan
+from billing_core.invoices.invoice import InvoiceStatus
 from billing_core.services.patient import PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from tests.unit.factories import REFERENCE, make_provider
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.test_dunning_letters import charged, reminded
 
@@ -54,3 +56,51 @@ def test_r36_the_breakdown_after_costs_adds_up_to_what_is_due():
         + parts.interest_cents
     )
     assert parts.pay_by_kind is PayBy.SECOND_NOTICE
+
+
+# --- the provider's hold (R16) ----------------------------------------------------------------
+
+HOLD_END = date(2027, 1, 15)  # put on hold on 20 December, before the final date passed
+
+
+def held(invoice, until=HOLD_END):
+    return dataclasses.replace(invoice, hold_until=until, hold_reason="bezwaar", hold_days_used=26)
+
+
+def test_r16_a_hold_past_the_final_date_shows_its_end_not_a_date_that_has_passed():
+    # Given a sent invoice (final payment date 23 December 2026) on hold until 15 January 2027
+    invoice = held(make_invoice(status=InvoiceStatus.SENT))
+    # When the patient looks it up on 5 January, the invoice's own date long past
+    view = status_on(invoice, date(2027, 1, 5))
+    # Then the date to pay by is the hold's last day, named as such, not 23 December
+    assert view.breakdown.pay_by_kind is PayBy.HOLD
+    assert view.breakdown.pay_by == HOLD_END
+    # And it is the day dunning really uses: nothing until then, the reminder the day after,
+    # since its own day (the 31st) passed during the hold (R16, R19, dunning.timeline)
+    policy = make_provider().dunning
+    assert plan(invoice, policy, HOLD_END) == Plan(None, HOLD_END + timedelta(days=1))
+    assert plan(invoice, policy, HOLD_END + timedelta(days=1)).step is Step.REMINDER
+
+
+def test_r16_a_hold_over_the_reminders_term_moves_the_date_to_the_holds_end():
+    # Given a reminder (its final date in January) and then a hold past that date
+    (invoice,) = reminded(5717)
+    until = invoice.reminder.final_date + timedelta(days=10)
+    invoice = held(invoice, until)
+    # When the patient looks it up after the reminder's final date, during the hold
+    view = status_on(invoice, invoice.reminder.final_date + timedelta(days=3))
+    # Then the hold's end counts: the costs come the day after it, not before (R19, R20)
+    assert (view.breakdown.pay_by, view.breakdown.pay_by_kind) == (until, PayBy.HOLD)
+    policy = make_provider().dunning
+    assert plan(invoice, policy, until).step is None
+    assert plan(invoice, policy, until + timedelta(days=1)).step is Step.COSTS
+
+
+def test_r16_a_hold_that_ends_before_the_date_that_counts_changes_no_date():
+    # Given an invoice on hold until 10 December, before its final date of 23 December
+    invoice = held(make_invoice(), date(2026, 12, 10))
+    # When the patient looks it up during the hold
+    view = status_on(invoice, date(2026, 12, 1))
+    # Then the invoice's own final payment date still counts
+    assert view.breakdown.pay_by_kind is PayBy.FINAL_PAYMENT_DATE
+    assert view.breakdown.pay_by == date(2026, 12, 23)

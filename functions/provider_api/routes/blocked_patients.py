@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
-from billing_core.collection.blocking import block_changes_csv, blocked_patients_csv
+from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.provider_models import (
     BlockChangeListOut,

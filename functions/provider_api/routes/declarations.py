@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
@@ -31,7 +32,7 @@ router = ResourceRouter("Declarations")
 )
 def declaration_template() -> Response[str]:
     template = declarations.declaration_template(caller(router.current_event))
-    return csv_download("zorgnota-declaraties-sjabloon.csv", template)
+    return csv_download(DOWNLOAD_FILE_NAME, template)
 
 
 @router.post(

@@ -29,6 +29,11 @@ def declarations() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.declaration_list)
 
 
+@router.get("/portal/declaratie-sjabloon.csv")
+def declaration_template() -> Response[str | bytes]:
+    return serve_page(router.current_event, pages.declaration_template)
+
+
 @router.post("/portal/declaraties")
 def upload() -> Response[str | bytes]:
     return _change(pages.upload)

@@ -24,6 +24,7 @@ from billing_core.shared.clock import Clock, SystemClock
 if TYPE_CHECKING:
     from billing_core.adapters.dynamo.audit import DynamoAuditLog
     from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+    from billing_core.adapters.dynamo.stream import TableStream
     from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
     from billing_core.adapters.ses import SesNotifier
     from billing_core.collection.collection_report import CollectionReportContext
@@ -376,6 +377,13 @@ class Runtime:
         return ExpiredLettersContext(
             store=self.repository, files=self.output_files, clock=self.clock
         )
+
+    def table_stream(self) -> TableStream:
+        """The billing table's stream, read only to replay a batch that failed for good
+        (an operator invokes the expired-letters function with its on-failure record)."""
+        from billing_core.adapters.dynamo.stream import TableStream
+
+        return TableStream(boto3.client("dynamodbstreams"))
 
 
 def _key(secret_arn: str, local_key: SecretStr, variable: str) -> bytes:

@@ -34,6 +34,15 @@ class ConcurrentChange(Exception):
     """The item changed since it was read (R28): read it again and retry the change."""
 
 
+def state_set_meanwhile(current: OpenAction | None, state: ActionState) -> OpenAction | None:
+    """What ProviderStore.set_action_state answers when its condition failed, from the
+    action as it is now: None when it is gone; the action when another change set the
+    same ``state`` (nothing is left to do); ConcurrentChange when it set another."""
+    if current is None or current.state == state:
+        return current
+    raise ConcurrentChange(current.action_id)
+
+
 class TransactionConflict(Exception):
     """A conditional write was cancelled: something in it already existed."""
 
@@ -290,9 +299,15 @@ class ProviderStore(BillingStore, Protocol):
     (services.provider): every read keyed by the token's provider (R26)."""
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState, on: date
+        self, action: OpenAction, state: ActionState, on: date
     ) -> OpenAction | None:
-        """Set by the provider on the day ``on``; kept as kept_until_once_set says."""
+        """Set ``action``, as the provider read it, to ``state`` on the day ``on`` (R23): one
+        conditional write of the state alone, on condition the action is still there and
+        in the state it was read in (R28); what else changed on it since (a decision) stays.
+        The action as it is then; None when it is not there (any more: removed by its TTL,
+        moved to another id), and nothing is written back. ConcurrentChange when another
+        change set another state since the read; one that set the same state leaves
+        nothing to do. Kept as kept_until_once_set says."""
         ...
 
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
@@ -406,6 +421,11 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         writes, where the stored item has none: on condition that the stored invoice is
         the version read, so a change saved meanwhile (a reversal reopening it, R12) wins.
         An open invoice: nothing written."""
+        ...
+
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        """Give an action about an invoice the table no longer holds the TTL ``at``, where
+        it has none and still names that invoice: True when written (legal-nl.md §8)."""
         ...
 
 

@@ -30,8 +30,14 @@ Decisions, each for a reason:
   14 days cancels the arrangement and dunning resumes where it stopped.
 - A term paid late, but within those 14 days, costs interest the terms did not count on:
   when every term is settled something can still be open. The arrangement was kept, so
-  that rest is no missed term: the timeline asks for it from the day the terms were
-  settled (``terms_settled_on``, dunning/timeline.py), never by a handover at once.
+  that rest is no missed term and does not resume dunning: it is one more term of the
+  arrangement (``rest_term``), due 14 days after the day the terms were settled (the
+  time the first term gives to arrange a transfer). Dunning stays paused, the checker and
+  the "payment received" e-mail name it as the next term, and only missing it by more
+  than 14 days too cancels the arrangement, as any term (R15).
+- The payment date decides (legal-nl.md §2): a term paid in its 14 days but read after
+  the run cancelled the arrangement was kept. Booking it puts the arrangement back
+  (``kept_after_all``); payments/booking.py takes back what the cancellation set going.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from billing_core.invoices.invoice import (
     ArrangementTerm,
     Invoice,
 )
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import refused
@@ -65,6 +71,9 @@ MIN_TERMS = 2
 MAX_TERMS = 12
 FIRST_TERM_AFTER_DAYS = 14
 MISSED_AFTER_DAYS = 14  # a term unpaid this many days after its due date is missed
+# A kept arrangement's rest (``rest_term``) is due this many days after its terms were
+# settled: the time the first term gives to arrange a transfer.
+REST_DUE_AFTER_DAYS = FIRST_TERM_AFTER_DAYS
 # Each round of the search for the total moves it by the interest its last change made;
 # rounding to the cent can leave it a cent either side, so a few rounds settle it.
 TOTAL_ROUNDS = 8
@@ -214,7 +223,13 @@ def settled_since_start(invoice: Invoice, up_to: date) -> int:
 
 
 def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
-    """The first term missed by more than MISSED_AFTER_DAYS days on ``as_of``, if any."""
+    """The first term missed by more than MISSED_AFTER_DAYS days on ``as_of``, if any: one
+    of the arrangement's, or the rest its terms left open (``rest_term``)."""
+    missed = _missed_instalment(invoice, as_of)
+    return missed if missed is not None else _missed_rest(invoice, as_of)
+
+
+def _missed_instalment(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
     arrangement = invoice.arrangement
     if arrangement is None:
         return None
@@ -226,9 +241,22 @@ def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
     return None
 
 
+def _missed_rest(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
+    """The rest of a kept arrangement (``rest_term``) still open at the end of the 14th
+    day after it was due, by the entries dated up to then (the payment date decides)."""
+    settled_on = terms_settled_on(invoice)
+    if settled_on is None:
+        return None
+    due = settled_on + timedelta(days=REST_DUE_AFTER_DAYS)
+    deadline = due + timedelta(days=MISSED_AFTER_DAYS)
+    open_then = balance(e for e in invoice.ledger if amsterdam_day(e.at) <= deadline)
+    return ArrangementTerm(due, open_then) if as_of > deadline and open_then > 0 else None
+
+
 def next_term(invoice: Invoice) -> ArrangementTerm | None:
-    """The first term not yet fully settled, with what is still open of it (None when
-    there is no running arrangement or everything is settled)."""
+    """The first term not yet fully settled, with what is still open of it, or the rest
+    the settled terms left open (None when there is no running arrangement or everything
+    is paid)."""
     arrangement = invoice.arrangement
     if arrangement is None or not arrangement.is_active:
         return None
@@ -237,14 +265,26 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         if settled < required:
             return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
-    return None
+    return rest_term(invoice)
+
+
+def rest_term(invoice: Invoice) -> ArrangementTerm | None:
+    """What a kept arrangement's settled terms left open (the interest of a term paid
+    late within its 14 days), as one more term: due REST_DUE_AFTER_DAYS after the day
+    they were settled, with the interest accrued up to then (R15, R20); None while a term
+    is open, when one was missed, or when nothing is left."""
+    settled_on = terms_settled_on(invoice)
+    if settled_on is None or invoice.is_paid:
+        return None
+    due = settled_on + timedelta(days=REST_DUE_AFTER_DAYS)
+    return ArrangementTerm(due, invoice.amount_due_cents + accrued_interest(invoice, due))
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:
     """The day the patient had settled every term, none of them missed, and has stayed
     settled since; None while a term is open, when one was missed, or without one."""
     arrangement = invoice.arrangement
-    if arrangement is None or missed_term(invoice, date.max) is not None:
+    if arrangement is None or _missed_instalment(invoice, date.max) is not None:
         return None
     later = invoice.ledger[arrangement.ledger_start :]
     days = sorted({amsterdam_day(entry.at) for entry in later if entry.kind in SETTLING_KINDS})
@@ -282,6 +322,22 @@ def arrangement_status(invoice: Invoice, as_of: date) -> ArrangementStatus | Non
     if missed_term(invoice, as_of) is not None:
         return ArrangementStatus.CANCELLED
     return ArrangementStatus.ACTIVE
+
+
+def kept_after_all(invoice: Invoice) -> Invoice:
+    """The invoice with its cancelled arrangement running again when the ledger now shows
+    that no term was missed on the day it was cancelled: a term paid in its 14 days and
+    read after the run (legal-nl.md §2: the payment date decides, R15); the same invoice
+    otherwise. Paid in full, payments/booking.py completes it."""
+    arrangement = invoice.arrangement
+    if arrangement is None or arrangement.status is not ArrangementStatus.CANCELLED:
+        return invoice
+    if arrangement.cancelled_at is None:
+        return invoice
+    if missed_term(invoice, amsterdam_day(arrangement.cancelled_at)) is not None:
+        return invoice
+    running = replace(arrangement, status=ArrangementStatus.ACTIVE, cancelled_at=None)
+    return invoice.with_arrangement(running)
 
 
 def review_arrangement(invoice: Invoice, as_of: date, now: datetime) -> Invoice:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.declarations.claims import claimable_at_insurer
-from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceLine
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.clock import amsterdam_day
@@ -92,21 +92,32 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
 def is_non_contracted(invoice: Invoice, provider: Provider) -> bool:
     """Care the patient's insurer has no contract with the provider for (R17): the
     patient claims it and the provider's coulance policy sets what is left to pay. Asked
-    on the day the invoice was priced on (a DBC's start date, legal-nl.md §6), and only
-    of lines an insurer is claimed for: a no-show fee never is (R6)."""
+    of lines an insurer is claimed for only: a no-show fee never is (R6)."""
     return any(
-        claimable_at_insurer(line.line_type)
-        and not provider.is_contracted(line.insurer_uzovi, line.coverage_date)
+        claimable_at_insurer(line.line_type) and not was_contracted(line, provider)
         for line in invoice.lines
     )
 
 
-def _asked_outside_insurer(invoice: Invoice) -> int:
-    """What the invoice asks for lines no insurer is claimed for (a no-show fee, R6)."""
+def was_contracted(line: InvoiceLine, provider: Provider) -> bool:
+    """Whether the line was invoiced as contracted care: decided at issue, on the day it
+    was priced on (a DBC's start date, legal-nl.md §6), and kept on the line, so a
+    contract entered or shortened later re-rates nothing already invoiced (R31). A line
+    stored before the decision was kept has none: for it, today's reading of the
+    provider's contracts on its coverage date is the best there is."""
+    if line.contracted is None:
+        return provider.is_contracted(line.insurer_uzovi, line.coverage_date)
+    return line.contracted
+
+
+def _asked_outside_policy(invoice: Invoice, provider: Provider) -> int:
+    """What the invoice asks that the coulance policy is not about, paid in full: a
+    no-show fee, never claimed from an insurer (R6), and the patient's share of a
+    contracted line, whose reimbursement was deducted already (R5, R17)."""
     return sum(
         line.patient_share_cents
         for line in invoice.lines
-        if not claimable_at_insurer(line.line_type)
+        if not claimable_at_insurer(line.line_type) or was_contracted(line, provider)
     )
 
 
@@ -151,11 +162,12 @@ def proposal_for(
 ) -> CoulanceProposal:
     """The policy's figures for the invoice as it stands now: what was already forgiven
     or paid since the statement came in is taken into account. The statement is about the
-    lines claimed from the insurer: the policy's amount and its minimum are of those, and
-    a no-show fee beside them, never the insurer's business (legal-nl.md §6), is paid in
-    full."""
+    non-contracted lines the patient claims from the insurer: the policy's amount and its
+    minimum are of those (legal-nl.md §6). A no-show fee beside them, never the insurer's
+    business, and the patient's share of a contracted line (a line from before the
+    contract's end, R5) are paid in full."""
     asked = invoice.original_amount_cents
-    not_claimed = _asked_outside_insurer(invoice)
+    not_claimed = _asked_outside_policy(invoice, provider)
     claimed = asked - not_claimed
     minimum = percentage_of(claimed, provider.coulance.minimum_percentage)
     to_pay = min(max(statement.gross_reimbursement_cents, minimum), claimed) + not_claimed

@@ -9,7 +9,8 @@ patient is better served by being told so and pointed to an arrangement.
 Nor when the moved date would not be the date that counts (dunning.breakdown): once the
 costs are charged, the second notice's last day counts and the handover follows it,
 whatever the invoice's own date says; and a reminder's final date later than the moved
-date is not moved by it either. Such a deferral would spend the patient's one deferral
+date is not moved by it either, nor a hold's end later than the moved date (R16:
+dunning waits for it anyway). Such a deferral would spend the patient's one deferral
 on nothing and name a date that is not the one in force (audit patient D2).
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from billing_core.changes.refusals import closed_refusal
-from billing_core.dunning.breakdown import PayBy, date_that_counts
+from billing_core.dunning.breakdown import PayBy, date_that_counts, timeline_date
 from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
@@ -48,7 +49,8 @@ def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str |
 def _moves_the_date_that_counts(
     invoice: Invoice, provider: Provider, today: date, until: date
 ) -> bool:
-    pay_by, kind, _ = date_that_counts(invoice, provider.dunning, today)
+    _, kind, _ = timeline_date(invoice, provider.dunning, today)  # the date it would move
+    pay_by, _, _ = date_that_counts(invoice, provider.dunning, today)  # a hold's end included
     movable = kind in (PayBy.FINAL_PAYMENT_DATE, PayBy.REMINDER)
     return movable and pay_by is not None and until > pay_by
 

@@ -27,18 +27,19 @@ class ObjectionReason(StrEnum):
 _REASONS = frozenset(reason.value for reason in ObjectionReason)
 
 
-def objection_refusal(reason: str, message: str, email: str) -> str | None:
-    """Why an objection cannot be filed, naming the part to put right (WCAG 3.3.3): the
-    reason is not one of the list, the message is empty or over 2000 characters, or the
-    e-mail address does not look like one. The codes share the prefix
-    "invalid_objection" that an API client may already test for."""
-    if reason not in _REASONS:
-        return "invalid_objection_reason"
-    if not message.strip() or len(message) > MAX_MESSAGE_CHARS:
-        return "invalid_objection_message"
-    if not is_plausible_email(email):
-        return "invalid_objection_email"
-    return None
+def objection_refusals(reason: str, message: str, email: str) -> tuple[str, ...]:
+    """Every reason an objection cannot be filed, in the order of the form, each naming
+    the part to put right (WCAG 3.3.1, 3.3.3): the reason is not one of the list, the
+    message is empty or over 2000 characters, the e-mail address does not look like one.
+    All at once, so the patient does not put one right only to be refused for the next;
+    none when it can be filed. The codes share the prefix "invalid_objection" that an API
+    client may already test for."""
+    wrong = {
+        "invalid_objection_reason": reason not in _REASONS,
+        "invalid_objection_message": not message.strip() or len(message) > MAX_MESSAGE_CHARS,
+        "invalid_objection_email": not is_plausible_email(email),
+    }
+    return tuple(code for code, is_wrong in wrong.items() if is_wrong)
 
 
 def objection_action(

@@ -61,7 +61,8 @@ class UnknownInvoice(LookupError):
 
 class Undeliverable(ValueError):
     """A message with nowhere to go: no address in the request nor on the invoice. The
-    use cases queue none for patients without e-mail; one that gets here is a bug."""
+    use cases queue none for patients without e-mail but those that go on paper
+    (kinds.reaches_patient); one that gets here is a bug."""
 
 
 def print_key(invoice: Invoice, day: str) -> str:

@@ -7,6 +7,11 @@ its cold start (issue 11 item 5).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from billing_core.invoices.invoice import Invoice
+
 DEFERRAL_CONFIRMATION = "deferral_confirmation"
 ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
 OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
@@ -29,8 +34,20 @@ KINDS = frozenset(
 )
 # What the patient must know to keep their side goes on paper to a patient without an
 # e-mail address that works (none, or bounced permanently: R7): an arrangement's terms
-# (R15), and what is due by when after the practice declined the coulance the patient's
-# statement proposed (§7: the patient was told not to pay yet). Nowhere to post it
-# either, it becomes the practice's open action. The others confirm what the patient did
-# or can read in the checker: without e-mail, none is sent.
-ON_PAPER_WITHOUT_EMAIL = frozenset({ARRANGEMENT_CONFIRMATION, COULANCE_DECLINED})
+# (R15); a new amount and the date to pay it by, after a stop or coulance (R21, R17), a
+# corrected invoice (a credit, the insurer's retour) or the practice declining the
+# coulance the patient's statement proposed (legal-nl.md §7: the patient was told not to
+# pay yet, and to pay the adjusted amount by its date). Nowhere to post it either, it
+# becomes the practice's open action. The others confirm what the patient did in the
+# checker (a deferral, an objection) or paid, which the checker shows: without e-mail,
+# none is sent.
+ON_PAPER_WITHOUT_EMAIL = frozenset(
+    {ARRANGEMENT_CONFIRMATION, STOP_CONFIRMATION, INVOICE_CORRECTED, COULANCE_DECLINED}
+)
+
+
+def reaches_patient(invoice: Invoice, kind: str) -> bool:
+    """Whether a confirmation of ``kind`` about ``invoice`` is queued: always to an e-mail
+    address that works, otherwise only one the patient must have (ON_PAPER_WITHOUT_EMAIL;
+    the delivery decides how: on paper, or the practice's open action)."""
+    return bool(invoice.live_email) or kind in ON_PAPER_WITHOUT_EMAIL

@@ -699,7 +699,8 @@ def render_message_pdf(
 ) -> bytes:
     """A confirmation e-mail's text part as a letter through the window envelope: the same
     sentences the e-mail has (rendered ``on_paper``, without the e-mail's own footer),
-    under the practice's letterhead, titled by its subject and dated the day it is made."""
+    under the practice's letterhead, titled by its subject and dated the day it is made;
+    below them the QR code to the checker, as on the invoice (R36)."""
     t = texts_for(email.language, ("common", "pdf.invoice"))
     practice = practice_contact(provider)
     address = addressee.address
@@ -725,4 +726,21 @@ def render_message_pdf(
     pdf.ln(2)
     for block in email.text.strip().split("\n\n"):
         _paragraph(pdf, block.strip("\n"))
+    link = checker_url(public_base_url, email.reference, email.language)
+    _checker_code(pdf, link, t("qr_caption"))
     return bytes(pdf.output())
+
+
+def _checker_code(pdf: _Document, link: str, caption: str) -> None:
+    """The QR code that opens ``link`` (the checker with the kenmerk filled in) at the
+    right under the letter, captioned, kept together on one page: on paper the patient
+    scans it rather than types the e-mail's link."""
+    if pdf.will_page_break(_QR_SIZE + 8):
+        pdf.add_page()
+    top = pdf.get_y() + 2
+    left = pdf.w - _RIGHT - _QR_SIZE
+    _qr_code(pdf, link, x=left, y=top)
+    pdf.set_y(top + _QR_SIZE + 1)
+    _style(pdf, 7.5, color=_MUTED)
+    pdf.set_x(left - 5)
+    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")

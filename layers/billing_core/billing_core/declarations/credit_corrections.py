@@ -27,8 +27,9 @@ netted on that file's invoice by invoicing (R4), settled by the same rule as her
   amount. Forgiven money (stop, coulance: R21) is not money the patient paid: the part of
   a forgiveness the correction made unnecessary is booked back (same kind, positive), so
   the credit shown never exceeds what the patient paid.
-- The addressee of an invoice that was sent, when it has an e-mail address, gets an
-  ``invoice_corrected`` e-mail once per upload and invoice: keyed on the upload whose
+- The addressee of an invoice that was sent gets an ``invoice_corrected`` confirmation
+  (by e-mail, or on paper without an address that works: R7, legal-nl.md §7) once per
+  upload and invoice: keyed on the upload whose
   entries booked the credit, so a retry, or the same file processed at the same moment
   (which reports the credit as already processed), queues the same event again.
 
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from billing_core.correspondence.kinds import INVOICE_CORRECTED
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.credit_shares import given_back
 from billing_core.declarations.findings import Finding, Severity, euro_params
@@ -187,6 +188,7 @@ def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> I
         reimbursed_cents=reimbursed_cents,
         insurer_uzovi=credit.insurer_uzovi,
         reverses_claim_ref=target.claim_ref,
+        contracted=target.contracted,  # as the line it takes back was decided (R31)
     )
 
 
@@ -312,7 +314,11 @@ def _book_on_invoice(
         # lines booked and writes the markers then.
         store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
         _report_booked(run, stored, booked)
-    if causes and stored.status is InvoiceStatus.SENT and stored.live_email:
+    if (
+        causes
+        and stored.status is InvoiceStatus.SENT
+        and reaches_patient(stored, INVOICE_CORRECTED)
+    ):
         # One e-mail per change, under the event of the upload that made it, however often
         # it is queued: the delivery sends each (kind, event) once (R3).
         delivery.enqueue(

@@ -2,8 +2,9 @@
 table of every column, both made from the table the reader itself uses
 (csv_format.COLUMNS), so documentation, template and reader cannot drift apart.
 
-The provider API's GET /api/v1/provider/declarations/template.csv answers
-``template_csv()`` with ``TEMPLATE_CONTENT_TYPE``.
+The provider API's GET /api/v1/provider/declarations/template.csv and the portal's
+GET /portal/declaratie-sjabloon.csv (linked from its Declaraties page) answer
+``template_csv()`` with ``TEMPLATE_CONTENT_TYPE``, as ``DOWNLOAD_FILE_NAME``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from billing_core.shared.spreadsheet import csv_text
 
 TEMPLATE_FILE_NAME = "template.csv"
 TEMPLATE_CONTENT_TYPE = "text/csv; charset=utf-8"
+DOWNLOAD_FILE_NAME = "zorgnota-declaraties-sjabloon.csv"  # what the practice saves
 # Excel opens a UTF-8 file as UTF-8 only with a byte order mark; the reader accepts one.
 _BOM = "\ufeff"
 

@@ -170,16 +170,14 @@ class _SameFileCredits:
                 params={"reference": line.claim_ref},
             )
             self._plan.findings.append(warning)
-            return _CREDIT_TO_INSURER
+            return LineRouting(_INSURER, 0, CREDIT_OF_INSURER_REASON, routing.contracted)
         left = self._left.get(line.claim_ref) or (line_amount, routing.reimbursed_cents)
         amount_left, reimbursed_left = left
         credited = -amount_cents
         reimbursed = given_back(credited, amount_left, reimbursed_left)
         self._left[line.claim_ref] = (amount_left - credited, reimbursed_left - reimbursed)
-        return LineRouting(_PATIENT, -reimbursed, "credit_of_line")
-
-
-_CREDIT_TO_INSURER = LineRouting(Payer.INSURER, 0, CREDIT_OF_INSURER_REASON)
+        # The credit keeps its line's contract, as credit_corrections' credit does (R31).
+        return LineRouting(_PATIENT, -reimbursed, "credit_of_line", routing.contracted)
 
 
 def group_by_patient(claims: Iterable[Claim]) -> list[tuple[Claim, ...]]:
@@ -265,7 +263,8 @@ def _plan_patient(
         if routing.payer is _INSURER:
             plan.insurer_lines.append(InsurerClaimLine(claim, routing.reason))
         else:
-            lines.append(invoice_line(claim, routing.reimbursed_cents, reversed_line))
+            reimbursed, contracted = routing.reimbursed_cents, routing.contracted
+            lines.append(invoice_line(claim, reimbursed, contracted, reversed_line))
             amount_due += amount - routing.reimbursed_cents
     if unlinked_credit:
         # Here, not at import: only a CSV credit line names no line (no cold start pays).
@@ -301,11 +300,13 @@ def _plan_nothing_to_invoice(
 
 
 def invoice_line(
-    claim: Claim, reimbursed_cents: int, reversed_line: Claim | None = None
+    claim: Claim, reimbursed_cents: int, contracted: bool, reversed_line: Claim | None = None
 ) -> InvoiceLine:
     """The invoice's line for a claim, with what the insurer reimburses (R5; a retour
-    re-rates it the same way). A credit line of ``reversed_line`` takes back part of that
-    line: care of its coverage date and type, as credit_corrections books one."""
+    re-rates it the same way) and whether its insurer had a contract with the provider on
+    its coverage date, decided now, at issue, once (R17, R31). A credit line of
+    ``reversed_line`` takes back part of that line: care of its coverage date and type, as
+    credit_corrections books one."""
     of = reversed_line or claim
     # Positional, in InvoiceLine's field order: keywords cost a tenth of the planning.
     return InvoiceLine(
@@ -320,6 +321,7 @@ def invoice_line(
         reimbursed_cents,
         claim.insurer_uzovi,
         claim.reverses_claim_ref,
+        contracted,
     )
 
 

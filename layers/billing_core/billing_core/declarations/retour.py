@@ -13,9 +13,10 @@ claim marker that makes ingest idempotent (R3):
   proportion as credit_corrections booked them, so a line and its reversal keep netting
   whatever the insurer grants; the retour's own amount for such a credit line is not
   applied (a warning says so when it differs).
-  When the invoice was sent already and what the patient pays changed, its addressee
-  (with an e-mail address) is told the new amount: one ``invoice_corrected`` e-mail per
-  change, however often or at once the file is processed (R3).
+  When the invoice was sent already and what the patient pays changed, its addressee is
+  told the new amount (by e-mail, or on paper without an address that works: R7): one
+  ``invoice_corrected`` confirmation per change, however often or at once the file is
+  processed (R3).
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
   other invoice of that declaration (the one the file has a line of, else the one the
@@ -38,7 +39,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from billing_core.correspondence.kinds import INVOICE_CORRECTED
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_shares import credits_rerated
 from billing_core.declarations.findings import Finding, Outcome, Severity, euro_params
@@ -323,8 +324,8 @@ def _apply_to_invoices(
 
 
 def _tell_patient(invoice: Invoice, cause: str, upload: Upload, ctx: IngestContext) -> None:
-    """What the patient pays changed after the invoice went out: an e-mail with the new
-    amount (a paper invoice's patient sees it in the checker), once per change (R3).
+    """What the patient pays changed after the invoice went out: the new amount and its
+    date, by e-mail or on paper (R7, legal-nl.md §7), once per change (R3).
 
     Queued whenever the change is on the invoice, not only when this call made it: a
     retry of an attempt killed after its save, or the same file processed at the same
@@ -332,7 +333,7 @@ def _tell_patient(invoice: Invoice, cause: str, upload: Upload, ctx: IngestConte
     once per (kind, event id). A later retour that changes the invoice again is another
     change, with an event of its own."""
     event, kind = _change_event(invoice, cause), INVOICE_CORRECTED
-    if not event or invoice.status is not InvoiceStatus.SENT or not invoice.live_email:
+    if not event or invoice.status is not InvoiceStatus.SENT or not reaches_patient(invoice, kind):
         return
     if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
         request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)
@@ -387,7 +388,7 @@ def _invoice_rejected_materials(
     if not materials:
         return record
     addressed_as = _patients_invoices(run, materials, known, ours, provider, ctx)
-    drafts = _material_drafts(materials, addressed_as)
+    drafts = _material_drafts(materials, addressed_as, provider)
     record = with_reference_block(record, len(drafts), ctx)
     invoices = issue_invoices(drafts, provider, record, ctx)
     stored = [i for i in invoices if i.invoice_id in ours or _store_new(provider, i, ctx)]
@@ -470,14 +471,21 @@ def _patients_invoices(
 def _material_drafts(
     materials: Sequence[tuple[RetourLine, Claim]],
     addressed_as: Mapping[tuple[str, str], Invoice],
+    provider: Provider,
 ) -> list[InvoiceDraft]:
-    """One invoice per patient (R4) for the materials, the insurer's part deducted."""
+    """One invoice per patient (R4) for the materials, the insurer's part deducted; each
+    line contracted care or not as the provider's contracts stand now, when it is first
+    invoiced to the patient (R17, R31)."""
     granted = {line.claim_ref: line.granted_cents for line, _ in materials}
     claims = [_addressed(claim, addressed_as.get(claim.patient_key)) for _, claim in materials]
     drafts = []
     for group in group_by_patient(claims):
         lines = tuple(
-            line_of_claim(claim, _bounded(granted[claim.claim_ref], claim.amount_cents))
+            line_of_claim(
+                claim,
+                _bounded(granted[claim.claim_ref], claim.amount_cents),
+                provider.is_contracted(claim.insurer_uzovi, claim.coverage_date),
+            )
             for claim in group
         )
         drafts.append(InvoiceDraft(claims=group, lines=lines))

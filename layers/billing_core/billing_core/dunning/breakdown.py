@@ -10,7 +10,8 @@ up to the amount due to the cent.
 The date that counts is the one the patient must pay by now: the arrangement's next
 term while an arrangement runs, the second notice's last day once costs were charged,
 the reminder's final date once there is a reminder, else the (deferred) final payment
-date.
+date; and while the provider holds the invoice (R16), the hold's last day when that is
+later, since dunning takes the next step only the day after it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class PayBy(StrEnum):
     REMINDER = "reminder"  # the 14-day letter's final date (legal-nl.md §2)
     SECOND_NOTICE = "second_notice"  # the day before the handover (R19)
     ARRANGEMENT_TERM = "arrangement_term"  # the next term of a running arrangement (R15)
+    HOLD = "hold"  # the last day of the provider's hold (R16), later than the others
     NONE = "none"  # paid, or with the collection agency: no date of ours
 
 
@@ -85,11 +87,33 @@ def breakdown(
     )
 
 
+# The dates a hold pauses; an arrangement's terms keep their own (R15: a missed term is
+# missed whatever the hold).
+_PAUSED_BY_A_HOLD = frozenset(
+    {PayBy.FINAL_PAYMENT_DATE, PayBy.DEFERRED, PayBy.REMINDER, PayBy.SECOND_NOTICE}
+)
+
+
 def date_that_counts(
     invoice: Invoice, policy: DunningPolicy, today: date
 ) -> tuple[date | None, PayBy, int]:
     """(the date the patient must pay by now, which date that is, the next term's amount
     during an arrangement, else 0)."""
+    pay_by, kind, term = timeline_date(invoice, policy, today)
+    # R16: dunning waits out the hold and takes the step whose day passed in it on the day
+    # after (dunning.timeline._paused_until), so a date of the timeline before the hold's
+    # end is not the one dunning uses, and may have passed: the hold's end counts.
+    hold_until = invoice.hold_until if invoice.is_on_hold(today) else None
+    if kind in _PAUSED_BY_A_HOLD and hold_until and pay_by and pay_by < hold_until:
+        return hold_until, PayBy.HOLD, 0
+    return pay_by, kind, term
+
+
+def timeline_date(
+    invoice: Invoice, policy: DunningPolicy, today: date
+) -> tuple[date | None, PayBy, int]:
+    """``date_that_counts`` with any hold left aside: the date of the dunning timeline
+    itself, which a deferral moves (changes.deferral)."""
     if invoice.is_paid or invoice.is_with_collection_agency:
         return None, PayBy.NONE, 0
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:

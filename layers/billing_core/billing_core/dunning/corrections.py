@@ -21,6 +21,12 @@ what it would have been had every payment been known on its date:
 A second notice still waiting on the invoice is not sent when nothing is due any more
 (delivery.py), and a paid invoice leaves the run's index, so its handover never comes.
 A claim already with the collection agency is reported to it (collection/handover.py).
+
+A term of an arrangement paid in its 14 days but read after the run cancelled the
+arrangement means the arrangement was kept (R15; changes/arrangement.kept_after_all puts
+it back). What the run did because of the cancellation is taken back the same way: the
+letter it sent then no longer supports costs (letter_costs.reminder_superseded), and
+costs charged since are undone by an entry with its reason (``undo_since_cancellation``).
 Pure functions: the booking use case (payments/booking.py) saves what they return and
 passes in how a payment is booked (``Rebook``), which lives there.
 """
@@ -35,7 +41,7 @@ from datetime import date, datetime
 from billing_core.dunning.interest import within_term
 from billing_core.dunning.letter_costs import costs_cause, costs_charged, letter_costs
 from billing_core.invoices.allocation import CREDIT_NOTE
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import amsterdam_day
 
@@ -88,6 +94,42 @@ def undo_what_was_not_due(
     )
     changed = rebooked_after(changed, paid_at, rebook, reason)
     return changed if changed.ledger != invoice.ledger else invoice
+
+
+def undo_since_cancellation(
+    invoice: Invoice, cancelled_on: date, payment_id: str, now: datetime
+) -> Invoice:
+    """``invoice``, whose arrangement cancelled on ``cancelled_on`` runs again now that
+    payment ``payment_id`` shows its terms kept, with the costs the run charged since the
+    cancellation taken back (R27: an entry that says why) and the claim back where the
+    arrangement paused it: reminded, no costs charged, so no interest (R20). Had the
+    payment been known on its date, the arrangement would have paused dunning (R15,
+    legal-nl.md §2). A claim already with the agency stays there: its costs are set right
+    as for any payment read after the handover (``undo_what_was_not_due``) and the agency
+    is told (payments/bank_import.py)."""
+    reminder = invoice.reminder
+    decided_on = invoice.costs_decided_on_day
+    if reminder is None or decided_on is None or decided_on < cancelled_on:
+        return invoice
+    if invoice.is_with_collection_agency:
+        return invoice
+    reason = (
+        f"not due: payment {payment_id} kept the arrangement cancelled on "
+        f"{cancelled_on.isoformat()} (R15, legal-nl.md §2)"
+    )
+    charged = costs_charged(invoice, reminder)
+    if charged:
+        invoice = invoice.with_entry(
+            LedgerEntry(
+                EntryKind.COSTS, Component.COSTS, -charged, now, costs_cause(reminder), reason
+            )
+        )
+    return replace(
+        invoice,
+        dunning_stage=DunningStage.REMINDED,
+        costs_charged_on=None,
+        costs_decided_on=None,
+    )
 
 
 def booked_before_later_payments(

@@ -6,14 +6,16 @@ the handover file agree to the cent on any date.
 
 R20: until the reminder's term has expired unpaid (the run then charges the collection
 costs and sets ``costs_charged_on``), no interest is asked; from then on it is counted
-from the first day of default, the day after the (possibly deferred) final payment date.
+from the first day of default, the day after the (possibly deferred) final payment date,
+or, when an arrangement granted before the costs was cancelled, the day after its missed
+term: the arrangement moved the default (legal-nl.md §2), as a deferral does.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
 from billing_core.shared.clock import amsterdam_day
@@ -23,8 +25,24 @@ _SETTLES_INTEREST = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.
 
 
 def first_day_of_default(invoice: Invoice) -> date:
-    """legal-nl.md §2: in default the day after the final payment date, without notice."""
-    return invoice.current_final_payment_date + timedelta(days=1)
+    """legal-nl.md §2: in default the day after the final payment date, without notice;
+    after a cancelled arrangement granted before the costs, the day after its missed term
+    when that is later (the arrangement moved the default, §2, R15; timeline.py sends the
+    new reminder after it). One granted after the costs leaves it: its terms counted the
+    interest from the first default on (changes/arrangement.covering_schedule)."""
+    day = invoice.current_final_payment_date + timedelta(days=1)
+    arrangement = invoice.arrangement
+    if arrangement is None or arrangement.status is not ArrangementStatus.CANCELLED:
+        return day
+    charged_on = invoice.costs_decided_on_day
+    if charged_on is not None and amsterdam_day(arrangement.created_at) >= charged_on:
+        return day
+    # changes.arrangement imports this module (its terms carry the interest): imported
+    # here, on the rare path of a cancelled arrangement, to break that cycle.
+    from billing_core.changes.arrangement import missed_term
+
+    missed = missed_term(invoice, date.max)
+    return max(day, missed.due_date + timedelta(days=1)) if missed else day
 
 
 def interest_statement(invoice: Invoice, until: date) -> InterestResult:

@@ -47,9 +47,11 @@ def reminder_superseded(invoice: Invoice) -> bool:
     (legal-nl.md §2, R14, R15), or an amount adjusted since the reminder got a new final
     payment date (§7: by the insurer's statement, or an operator's correction of a stop
     or coulance; changes/coulance.with_adjusted_amount_term does that only before the
-    costs), or the letter never arrived (a Permanent bounce, R7): it no longer supports
-    costs, and a new reminder is needed (dunning/timeline.py). The term counts from the
-    day the run decided on the letter, also when it went out later."""
+    costs), or the letter never arrived (a Permanent bounce, R7), or it was sent on the
+    cancellation of an arrangement that a payment read later showed kept
+    (``_sent_while_arranged``): it no longer supports costs, and a new reminder is
+    needed (dunning/timeline.py). The term counts from the day the run decided on the
+    letter, also when it went out later."""
     reminder = invoice.reminder
     if reminder is None:
         return False
@@ -64,7 +66,20 @@ def reminder_superseded(invoice: Invoice) -> bool:
         if change is not None
     ]
     in_term = any(reminder.decided_on_day <= day <= reminder.final_date for day in granted)
-    return in_term or _adjusted_since(invoice, reminder)
+    return in_term or _adjusted_since(invoice, reminder) or _sent_while_arranged(invoice, reminder)
+
+
+def _sent_while_arranged(invoice: Invoice, reminder: Reminder) -> bool:
+    """Whether the run decided on the reminder after the arrangement was made and before
+    its cancellation (if any): the run sends one only once the arrangement is cancelled
+    (timeline.py), so it went on a cancellation that a payment read later undid
+    (changes/arrangement.kept_after_all). The arrangement paused dunning all along (R15,
+    legal-nl.md §2: the payment date decides). A later cancellation needs a new one."""
+    arrangement = invoice.arrangement
+    if arrangement is None or amsterdam_day(arrangement.created_at) > reminder.decided_on_day:
+        return False
+    cancelled_at = arrangement.cancelled_at
+    return cancelled_at is None or reminder.decided_on_day < amsterdam_day(cancelled_at)
 
 
 def _adjusted_since(invoice: Invoice, reminder: Reminder) -> bool:

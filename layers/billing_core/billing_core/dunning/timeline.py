@@ -17,16 +17,15 @@ The timeline (defaults of dunning/policy.py):
   new default begins (legal-nl.md §2); a reminder that bounced permanently never arrived:
   a new one goes at once, on paper (R7), or, without a postal address, none until the
   practice acts;
-- stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged,
-  or after the day a kept arrangement's terms were all settled when that is later.
+- stage COSTS_CHARGED: the handover, ``days_to_handover`` after the costs were charged.
 Dunning pauses while the provider holds the invoice (R16) and while an arrangement runs
 (R15); the first reminder of a non-contracted invoice waits for the insurer's statement
 and for the provider's decision on its proposal (legal-nl.md §7); a term missed by more
 than 14 days cancels the arrangement and the timeline resumes where it stopped: a step
 whose day has passed is due at once. An arrangement whose terms were all paid on time
-was kept: what they left open (the interest of a term paid late within its 14 days) gets
-the second notice's full term again, counted from the day the terms were settled, and is
-never handed over at once (R15: "Dunning pauses while terms are paid on time").
+was kept: what they left open (the interest of a term paid late within its 14 days) is
+one more term of it (changes/arrangement.rest_term), so dunning stays paused until that
+one is missed too (R15: "Dunning pauses while terms are paid on time").
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from billing_core.changes.arrangement import (
     MISSED_AFTER_DAYS,
     arrangement_status,
     next_term,
-    terms_settled_on,
 )
 from billing_core.dunning.interest import first_day_of_default
 from billing_core.dunning.letter_costs import reminder_superseded
@@ -106,11 +104,9 @@ def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
 
 
 def handover_day(invoice: Invoice, policy: DunningPolicy) -> date:
-    """``days_to_handover`` after the costs were charged (R19), or after the day a kept
-    arrangement's terms were all settled when that is later (R15)."""
+    """``days_to_handover`` after the costs were charged (R19)."""
     assert invoice.costs_charged_on is not None
-    since = max(invoice.costs_charged_on, terms_settled_on(invoice) or date.min)
-    return since + timedelta(days=policy.days_to_handover)
+    return invoice.costs_charged_on + timedelta(days=policy.days_to_handover)
 
 
 def _reminder_day(invoice: Invoice, policy: DunningPolicy) -> date:

@@ -5,6 +5,11 @@ a settled invoice expires at the end of the 7th year after the year it was settl
 The event source mapping filters on the same (template.yaml); the handler checks again,
 so a record of anything else (an invoice deleted by hand, a marker, an audit record) that
 reaches it does nothing. Logs and metrics carry counts, never a key or an item (R29).
+
+A batch that failed on every retry leaves an on-failure record in
+ExpiredLettersFailureQueue with only its place in the stream. Invoked with that record
+(README, "Redrive"), the function reads the batch from the stream again, while the stream
+still holds it (24 hours), and handles it as it came.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from boto3.dynamodb.types import TypeDeserializer
 
 from billing_core.adapters.dynamo.items import invoice_from_item
+from billing_core.adapters.dynamo.stream import FAILED_STREAM_BATCH
 from billing_core.correspondence.kept_letters import LettersDeleted
 from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
 from billing_core.invoices.invoice import Invoice
@@ -25,7 +31,9 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-DeleteLetters = Callable[[Invoice], LettersDeleted]
+DeleteLettersAndExpireActions = Callable[[Invoice], LettersDeleted]
+# An on-failure record -> its batch's records as Lambda passed them; None: out of the stream.
+ReadFailedBatch = Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]
 
 # Who removes an item whose TTL passed, as the stream record names it.
 TTL_REMOVER = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
@@ -51,18 +59,33 @@ def _removed_by_ttl(record: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def expired_letters_handler(
-    delete_letters: DeleteLetters, *, logger: Logger, metrics: Metrics
+    delete_letters_and_expire_actions: DeleteLettersAndExpireActions,
+    *,
+    read_failed_batch: ReadFailedBatch,
+    logger: Logger,
+    metrics: Metrics,
 ) -> LambdaHandler:
-    """The Lambda handler that calls ``delete_letters(invoice)`` (its letters deleted and
-    its actions expired) for every invoice the TTL removed. An error fails the batch: the
-    stream retries it (deleting is idempotent) and its last failure goes to the on-failure
-    queue."""
+    """The Lambda handler that calls ``delete_letters_and_expire_actions(invoice)`` for
+    every invoice the TTL removed. An error fails the batch: the stream retries it (both
+    are idempotent) and its last failure goes to the on-failure queue. Given that
+    on-failure record instead of a batch, it reads the batch from the stream
+    (``read_failed_batch``) and handles it the same way."""
 
-    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        if FAILED_STREAM_BATCH not in event:
+            return handle_batch(event)
+        records = read_failed_batch(event)
+        if records is None:
+            logger.warning("failed batch no longer in the stream: expire its actions by migration")
+            return {"records_replayed": 0, "batch_in_stream": False}
+        answer = handle_batch({"Records": records})
+        return {**answer, "records_replayed": len(records), "batch_in_stream": True}
+
+    def handle_batch(event: Mapping[str, Any]) -> dict[str, Any]:
         invoices = expired_invoices(event)
         totals = dict.fromkeys((f.name for f in fields(LettersDeleted)), 0)
         for invoice in invoices:
-            done = delete_letters(invoice)
+            done = delete_letters_and_expire_actions(invoice)
             for name in totals:
                 totals[name] += getattr(done, name)
         metrics.add_metric(name="Letters_deleted", unit=MetricUnit.Count, value=totals["deleted"])

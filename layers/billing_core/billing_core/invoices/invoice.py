@@ -62,6 +62,11 @@ class InvoiceLine:
     # On a credit line: the line it reverses (Vektis 04 "referentienummer voorgaande
     # gerelateerde prestatierecord"), so a later credit of it can see what is left of it.
     reverses_claim_ref: str = ""
+    # Whether the provider had a contract with ``insurer_uzovi`` on ``coverage_date``, as
+    # decided when the line was invoiced: coulance (R17) asks this, never today's contracts,
+    # so a contract entered later with retroactive effect re-rates nothing invoiced (R31).
+    # None on lines stored before it was kept (coulance.was_contracted reads those).
+    contracted: bool | None = None
 
     @property
     def amount_cents(self) -> int:

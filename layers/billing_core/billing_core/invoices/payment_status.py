@@ -3,6 +3,10 @@
 The provider's invoice list filters on it in the table (the item stores it on every
 save), so it depends on the ledger alone, never on the day: interest that accrued but is
 not booked yet only shows on the patient's checker, as ``amount_due``.
+
+Who settled a paid invoice (the patient, the practice, or both) is the checker's to say
+(services.patient.invoice_state): every event handler imports this module through the
+store's items, so it stays this small (cold start, (d)).
 """
 
 from __future__ import annotations
@@ -26,21 +30,6 @@ def payment_status_of(invoice: Invoice, amount_due: int) -> PaymentStatus:
         e.amount_cents for e in invoice.ledger if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
     )
     return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.OPEN
-
-
-def waived_in_full(invoice: Invoice) -> bool:
-    """Nothing is owed because the practice forgave it (R21 stop, R17 coulance), not because
-    anyone paid: settled, something forgiven, and no payment left on the ledger. Still
-    ``PAID`` to R10's three statuses; the checker says who settled it."""
-    if not invoice.is_paid:
-        return False
-    forgiven = any(e.kind in (EntryKind.STOP, EntryKind.COULANCE) for e in invoice.ledger)
-    paid = -sum(
-        e.amount_cents
-        for e in invoice.ledger
-        if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
-    )
-    return forgiven and paid <= 0
 
 
 def ledger_payment_status(invoice: Invoice) -> PaymentStatus:

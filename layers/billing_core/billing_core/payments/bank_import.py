@@ -83,6 +83,7 @@ from billing_core.shared.reports import LogEntry
 
 CURRENCY = "EUR"
 PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
+ARRANGEMENT_KEPT = "arrangement term paid in time, read after the handover (R15, legal-nl.md §2)"
 UNMATCHED_PREFIX = "bank/unmatched"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -342,18 +343,21 @@ def _book(
         reference=kenmerk,
         amount_cents=transaction.amount_cents,
     )
-    _tell_the_agency(result.corrected, ctx)
+    _tell_the_agency(result.corrected, PAID_IN_TERM, ctx)
+    if result.arrangement_kept:
+        _tell_the_agency((result.invoice,), ARRANGEMENT_KEPT, ctx)
     report.count(result, transaction, "booked")
 
 
-def _tell_the_agency(corrected: tuple[Invoice, ...], ctx: BankImportContext) -> None:
-    """A claim already handed over whose costs a payment in the term undid: a record for
-    the agency's daily file (collection/handover.py). Written again on a replay: same key."""
+def _tell_the_agency(corrected: tuple[Invoice, ...], reason: str, ctx: BankImportContext) -> None:
+    """A claim already handed over that a payment read late set right (its costs undone,
+    or its arrangement kept after all): a record for the agency's daily file
+    (collection/handover.py). Written again on a replay: same key."""
     today = ctx.clock.today()
     for invoice in corrected:
         if invoice.is_with_collection_agency:
             key = agency_update_key(invoice, today)
-            document = agency_update_bytes(invoice, today, PAID_IN_TERM)
+            document = agency_update_bytes(invoice, today, reason)
             ctx.files.put(key, document, "application/json")
 
 

@@ -25,6 +25,7 @@ from billing_core.dunning.corrections import (
     Rebook,
     booked_before_later_payments,
     paid_in_term,
+    undo_since_cancellation,
     undo_what_was_not_due,
 )
 from billing_core.dunning.interest import accrued_interest
@@ -89,6 +90,8 @@ class BookingResult:
     # The invoices of the reminder's letter a payment dated in its term set right after
     # the costs were charged (legal-nl.md §2), as stored now; () for any other payment.
     corrected: tuple[Invoice, ...] = ()
+    # The payment showed a cancelled arrangement kept: it runs again (R15, §2).
+    arrangement_kept: bool = False
 
 
 def payment_id(source: str, source_id: str) -> str:
@@ -304,6 +307,26 @@ def _complete_arrangement_when_paid(invoice: Invoice) -> Invoice:
     return invoice
 
 
+def _kept_arrangement(invoice: Invoice, payment_id: str, now: datetime) -> Invoice:
+    """legal-nl.md §2, R15: the payment showed the terms of the arrangement kept on the
+    day the run cancelled it (a term paid in its 14 days, read after the run): the
+    arrangement runs again, and what the cancellation set going is taken back."""
+    # changes.arrangement books its terms with apply_payment (covering_schedule), so it
+    # imports this module: imported here, as a payment is booked, to break that cycle.
+    from billing_core.changes.arrangement import kept_after_all
+
+    kept = kept_after_all(invoice)
+    cancelled_at = invoice.arrangement.cancelled_at if invoice.arrangement else None
+    if kept is invoice or cancelled_at is None:
+        return invoice
+    return undo_since_cancellation(kept, amsterdam_day(cancelled_at), payment_id, now)
+
+
+def _was_cancelled(invoice: Invoice) -> bool:
+    arrangement = invoice.arrangement
+    return arrangement is not None and arrangement.status is ArrangementStatus.CANCELLED
+
+
 def _reopen_arrangement_when_due(invoice: Invoice) -> Invoice:
     """A payment that completed an arrangement came back: the arrangement runs again."""
     arrangement = invoice.arrangement
@@ -331,7 +354,9 @@ def book_payment(
     (interest and allocation, dunning/corrections.py). One dated in the reminder's term
     that we learn of after the costs were charged also undoes what was not due then, on
     this invoice and on the other invoices of its letter; ``BookingResult.corrected``
-    lists them.
+    lists them. One that shows an arrangement's terms kept on the day the run cancelled
+    it puts the arrangement back and takes back what the cancellation set going
+    (``BookingResult.arrangement_kept``, R15).
 
     Raises NotFound for a reference no invoice has (the caller lists it for manual
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
@@ -352,7 +377,8 @@ def book_payment(
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
     if delivery is not None and stored.live_email:  # none to a bounced address (R7)
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
-    return BookingResult(booked, stored, corrected)
+    kept = booked and _was_cancelled(invoice) and not _was_cancelled(stored)
+    return BookingResult(booked, stored, corrected, arrangement_kept=kept)
 
 
 class _LetterChanged(Exception):
@@ -392,6 +418,7 @@ def _save_booking(
             if paid_in_term(current, day) != in_term:
                 raise _LetterChanged(current)
             paid = booked_before_later_payments(current, payment.received_at, pay)
+            paid = _kept_arrangement(paid, payment.payment_id, now)
             changed = undo_what_was_not_due(
                 paid, rest, payment.payment_id, payment.received_at, now, rebook
             )

@@ -11,6 +11,8 @@ back on that same PSP payment and books a REFUND entry: the credit goes back to 
 - Credit from a bank transfer is not refunded here: it stays as credit and is shown
   (checker, provider API), and the provider or operator pays it back by bank transfer
   and books it (``payments.apply_refund`` with the bank transfer as ``refund_id``).
+  A bank refund pays at most ``credit_refundable_by_bank``: the credit a PSP payment
+  caused goes back through the PSP, and its refund may be pending (paid, unconfirmed).
 
 The order, and why (at most once). Mollie's refund call is not idempotent: calling it
 twice pays twice. So before the PSP is called, an intent is written on the invoice, in
@@ -98,6 +100,32 @@ def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
     return tuple(
         intent for intent in _intents(invoice) if not _refunded(invoice, intent.psp_payment_id)
     )
+
+
+def credit_refundable_by_bank(invoice: Invoice) -> int:
+    """The part of the invoice's credit a bank transfer may pay back (R13, R34): the credit
+    less what PSP payments caused and the PSP has not paid back as booked. That part goes
+    back through the PSP, once; while its refund is pending the PSP may have paid it
+    already, so a bank transfer of it could pay the patient twice. When the credit is less
+    than that part (something took credit since), all of it counts as the PSP's: one
+    refund too few, which the operator sees, is better than one too many."""
+    return max(0, invoice.credit_cents - _credit_held_for_psp(invoice))
+
+
+def _credit_held_for_psp(invoice: Invoice) -> int:
+    """Per PSP payment its credit part, at most what is left of the payment after a
+    chargeback (which may take the credit first), less its PSP refunds booked."""
+    held = 0
+    for psp_id, credit_part in _credit_by_psp_payment(invoice):
+        payment = f"{_PSP}{psp_id}"
+        left = sum(reversible(invoice, payment).values())
+        refunded = sum(
+            e.amount_cents
+            for e in invoice.ledger
+            if e.kind is EntryKind.REFUND and e.cause == payment
+        )
+        held += max(0, min(credit_part, left) - refunded)
+    return held
 
 
 def refundable_by_psp(invoice: Invoice) -> tuple[str, int] | None:

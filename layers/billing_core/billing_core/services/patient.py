@@ -41,13 +41,13 @@ from billing_core.changes.coulance import (
 )
 from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
-from billing_core.changes.objection import objection_action, objection_refusal
+from billing_core.changes.objection import objection_action, objection_refusals
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,
-    ON_PAPER_WITHOUT_EMAIL,
     STOP_CONFIRMATION,
+    reaches_patient,
 )
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.dunning.breakdown import Breakdown, breakdown
@@ -67,7 +67,8 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.payment_status import PaymentStatus, payment_status_of, waived_in_full
+from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
@@ -97,6 +98,7 @@ class InvoiceState(StrEnum):
 
     PAID = "paid"
     WAIVED = "waived"  # R21: settled by the practice's stop or coulance, nothing paid
+    PAID_REST_WAIVED = "paid_rest_waived"  # R21: paid in part, the practice forgave the rest
     WITH_COLLECTION_AGENCY = "with_collection_agency"
     ARRANGEMENT_ACTIVE = "arrangement_active"
     ON_HOLD = "on_hold"  # R16: the provider paused dunning
@@ -246,7 +248,7 @@ def invoice_document(
 
 def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.is_paid:
-        return InvoiceState.WAIVED if waived_in_full(invoice) else InvoiceState.PAID
+        return _who_settled(invoice)
     if invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY:
         return InvoiceState.WITH_COLLECTION_AGENCY
     if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
@@ -258,6 +260,28 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     if invoice.deferral is not None:
         return InvoiceState.DEFERRED
     return InvoiceState.OPEN
+
+
+_FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
+
+
+def _who_settled(invoice: Invoice) -> InvoiceState:
+    """A paid invoice (R10's ``PAID``) as the patient should read it: paid, waived (forgiven,
+    no payment left on the ledger) or paid in part with the rest waived. Whoever took the
+    balance to zero settled it: a coulance before a payment in full reads paid."""
+    if not any(e.kind in _FORGIVING for e in invoice.ledger):
+        return InvoiceState.PAID
+    paid = -sum(
+        e.amount_cents
+        for e in invoice.ledger
+        if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+    )
+    if paid <= 0:
+        return InvoiceState.WAIVED
+    lowering = (e for e in reversed(invoice.ledger) if e.amount_cents < 0)
+    last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *_FORGIVING)), None)
+    forgave_last = last is not None and last.kind in _FORGIVING
+    return InvoiceState.PAID_REST_WAIVED if forgave_last else InvoiceState.PAID
 
 
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
@@ -336,9 +360,9 @@ def file_objection(
     anyone with a reference and a birth date can fill must not make us mail any address).
     The invoice does not change: an objection does not suspend payment (seed 000)."""
     email = email.strip()
-    code = objection_refusal(reason, message, email)
-    if code:  # decided from the request alone: tells nothing about the reference
-        raise refused(code)
+    codes = objection_refusals(reason, message, email)
+    if codes:  # decided from the request alone: tells nothing about the reference
+        raise refused(*codes)
     invoice = _find_for_patient(reference_text, proof, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     ctx.store.put_action(action)
@@ -409,8 +433,8 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
 def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
     """Queue the confirmation e-mail to the invoice's own address; False when it has none
     that works (none, or bounced permanently: R7). One the patient must have goes on
-    paper then (kinds.ON_PAPER_WITHOUT_EMAIL; the delivery decides how)."""
-    if invoice.live_email or kind in ON_PAPER_WITHOUT_EMAIL:
+    paper then (kinds.reaches_patient; the delivery decides how)."""
+    if reaches_patient(invoice, kind):
         request = DeliveryRequest(
             invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id
         )

@@ -55,7 +55,11 @@ class NotFound(LookupError):
 
 class Refused(Exception):
     """``nl`` and ``en`` are the refusal in Dutch and English, ``other_languages`` in any
-    other language that has it (R9)."""
+    other language that has it (R9). ``also``: the refusals of the same request found
+    with this one (a form wrong in several fields names them all at once, WCAG 3.3.1);
+    the ``code`` stays this one's."""
+
+    also: tuple[Refused, ...] = ()
 
     def __init__(self, code: str, nl: str, en: str, **other_languages: str) -> None:
         super().__init__(code)
@@ -104,18 +108,22 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "batch_not_proposed",
         "batch_not_approved",
         "proposal_already_decided",
+        "action_changed",
         "credit_already_matched",
     }
 )
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
 
 
-def refused(code: str) -> Refused:
-    """The exception for a refusal of what a patient asked (texts.patient)."""
+def refused(code: str, *also: str) -> Refused:
+    """The exception for a refusal of what a patient asked (texts.patient); ``also``, the
+    codes of the other refusals of the same request, in the order of its form."""
     from billing_core.texts import patient
 
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
-    return kind(code, **patient.refusal_sentences(code))
+    refusal = kind(code, **patient.refusal_sentences(code))
+    refusal.also = tuple(refused(other) for other in also)
+    return refusal
 
 
 def practice_refused(code: str, **values: object) -> Refused:

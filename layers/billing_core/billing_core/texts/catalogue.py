@@ -25,8 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from billing_core.shared.money import format_euros
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 DEFAULT_LANGUAGE = "nl"
 # R9: the languages a patient may have. The patient's catalogues have all four; one without
@@ -188,3 +192,17 @@ def short_date(day: date, language: str) -> str:
         return f"{day.day} {MONTHS['en'][day.month - 1][:3]} {day.year}"
     separator = {"pl": ".", "ar": "/"}.get(language, "-")
     return separator.join((f"{day.day:02d}", f"{day.month:02d}", str(day.year)))
+
+
+# The languages that write a decimal comma (62,5); the others a decimal point.
+DECIMAL_COMMA = frozenset({"nl", "pl"})
+
+
+def typed_number(number: Decimal | int, language: str) -> str:
+    """A number as a reader of ``language`` types it in a form field, and as the form
+    reads it back (portal pages._typed_decimal): no trailing zeros and no thousands
+    sign, a decimal comma in Dutch and Polish (62,5), a point in English and Arabic."""
+    written = format(number, "f")
+    if "." in written:
+        written = written.rstrip("0").rstrip(".")
+    return written.replace(".", ",") if language in DECIMAL_COMMA else written

@@ -248,6 +248,10 @@ _DUTCH: Sections = {
             "U hoeft niets te betalen: uw zorgverlener heeft het bedrag van deze nota "
             "kwijtgescholden."
         ),
+        "status_paid_rest_waived": (
+            "U hebt {paid} betaald; uw zorgverlener heeft de rest kwijtgescholden. U hoeft "
+            "niets meer te betalen."
+        ),
         "status_open": "Deze nota staat open.",
         "status_partly_paid": "Deze nota is gedeeltelijk betaald.",
         "amount_due": "Nog te betalen",
@@ -256,6 +260,7 @@ _DUTCH: Sections = {
         "state_open": "Openstaand",
         "state_paid": "Betaald",
         "state_waived": "Kwijtgescholden door uw zorgverlener",
+        "state_paid_rest_waived": "Deels betaald, de rest kwijtgescholden door uw zorgverlener",
         "state_deferred": "Uitstel van betaling verleend",
         "state_arrangement_active": "Betalingsregeling loopt",
         "state_on_hold": "In behandeling bij uw zorgverlener",
@@ -346,6 +351,12 @@ _DUTCH: Sections = {
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
         "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
         "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        "pay_by_hold": "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
+        "on_hold_note": (
+            "Uw zorgverlener bekijkt deze nota. Tot en met {date} stuurt uw zorgverlener geen "
+            "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
+            "het verder waar het gebleven was."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -458,6 +469,10 @@ _ENGLISH: Sections = {
             "You do not need to pay anything: your healthcare provider has waived the amount "
             "of this invoice."
         ),
+        "status_paid_rest_waived": (
+            "You paid {paid}; your healthcare provider has waived the rest. You do not need "
+            "to pay anything more."
+        ),
         "status_open": "This invoice is open.",
         "status_partly_paid": "This invoice has been partly paid.",
         "amount_due": "Still to pay",
@@ -466,6 +481,7 @@ _ENGLISH: Sections = {
         "state_open": "Open",
         "state_paid": "Paid",
         "state_waived": "Waived by your healthcare provider",
+        "state_paid_rest_waived": "Partly paid, the rest waived by your healthcare provider",
         "state_deferred": "Deferral of payment granted",
         "state_arrangement_active": "Instalment arrangement running",
         "state_on_hold": "Being looked at by your healthcare provider",
@@ -556,6 +572,12 @@ _ENGLISH: Sections = {
         "pay_by_reminder": "Pay by, as in the reminder",
         "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
         "pay_by_arrangement_term": "Next term due by",
+        "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
+        "on_hold_note": (
+            "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
+            "provider sends no reminder and charges no costs. If the invoice is still unpaid "
+            "after that, collection goes on where it stopped."
+        ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",
         "practice_phone": "Phone",

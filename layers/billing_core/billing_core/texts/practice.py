@@ -451,6 +451,11 @@ _DUTCH: Sections = {
             "Over dit coulancevoorstel is al anders besloten, door een collega of in een ander"
             " venster. Ververs de actielijst om het besluit te zien."
         ),
+        # Setting an action's state (R23, R28, services/provider/actions.py).
+        "action_changed": (
+            "Deze actie is op hetzelfde moment gewijzigd, door een collega of in een ander"
+            " venster. Ververs de actielijst om te zien hoe ze nu staat."
+        ),
         # Roles and settings (R31, R32, services/provider/access.py, services/operator).
         "role_too_low": (
             "Uw rol ({role}) mag dit niet; hiervoor is de rol {needed} nodig. Vraag de"
@@ -542,6 +547,35 @@ _DUTCH: Sections = {
         "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
         "refund_above_credit": (
             "Op nota {kenmerk} staat {credit} tegoed; meer dan dat wordt niet terugbetaald."
+        ),
+        "psp_refund_pending": (
+            "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
+            " terugbetaald. Die terugbetaling is gevraagd maar niet bevestigd en kan al betaald"
+            " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
+            " bankoverschrijving gaat hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+        ),
+        "credit_from_psp_payment": (
+            "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
+            " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
+            " hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+        ),
+        "iban_not_sepa": (
+            "De terugbetaling voor nota {kenmerk} gaat naar een IBAN uit {country}, een land"
+            " buiten SEPA: een SEPA-overschrijving komt daar niet aan. Vraag de patiënt om een"
+            " rekening in een SEPA-land."
+        ),
+        "transfer_file_refused": (
+            "Het bankbestand van deze batch kan niet worden gemaakt ({reason}). Er is niets"
+            " geboekt of betaald."
+        ),
+        # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
+        "payout_iban_not_sepa": (
+            "Dit IBAN is uit {country}, een land buiten SEPA: de wekelijkse uitbetaling is een"
+            " SEPA-overschrijving en komt daar niet aan. Geef een rekening in een SEPA-land."
+        ),
+        "payout_holder_not_sepa": (
+            "De naam van de rekeninghouder heeft geen enkel teken dat de bank in een"
+            " SEPA-overschrijving accepteert (Latijnse letters, cijfers, / - ? : ( ) . , ' +)."
         ),
     },
     ACTIONS: {
@@ -975,6 +1009,11 @@ _ENGLISH: Sections = {
             "This coulance proposal has already been decided otherwise, by a colleague or in"
             " another window. Refresh the action list to see the decision."
         ),
+        # Setting an action's state (R23, R28, services/provider/actions.py).
+        "action_changed": (
+            "This action was changed at the same moment, by a colleague or in another"
+            " window. Refresh the action list to see where it stands."
+        ),
         "role_too_low": (
             "Your role ({role}) may not do this; it takes the role {needed}. Ask your"
             " practice's administrator."
@@ -1058,6 +1097,34 @@ _ENGLISH: Sections = {
         ),
         "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
         "refund_above_credit": "Invoice {kenmerk} holds {credit} of credit; no more is refunded.",
+        "psp_refund_pending": (
+            "The credit on invoice {kenmerk} from an online payment is refunded through the"
+            " payment provider. That refund was asked and not confirmed, and may have been paid"
+            " already: check the payment in the payment provider's dashboard. A bank transfer"
+            " pays back at most {by_bank} (credit from bank payments)."
+        ),
+        "credit_from_psp_payment": (
+            "The credit on invoice {kenmerk} comes from an online payment and goes back through"
+            " the payment provider, not by bank transfer. A bank transfer pays back at most"
+            " {by_bank} (credit from bank payments)."
+        ),
+        "iban_not_sepa": (
+            "The refund for invoice {kenmerk} goes to an IBAN of {country}, a country outside"
+            " SEPA: a SEPA credit transfer does not reach it. Ask the patient for an account in"
+            " a SEPA country."
+        ),
+        "transfer_file_refused": (
+            "The bank file of this batch cannot be made ({reason}). Nothing was booked or paid."
+        ),
+        # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
+        "payout_iban_not_sepa": (
+            "This IBAN is of {country}, a country outside SEPA: the weekly payout is a SEPA"
+            " credit transfer and does not reach it. Give an account in a SEPA country."
+        ),
+        "payout_holder_not_sepa": (
+            "The account holder's name has no character a bank accepts in a SEPA credit"
+            " transfer (Latin letters, digits, / - ? : ( ) . , ' +)."
+        ),
     },
     ACTIONS: {
         # Issue 13 item 1: a second file under one upload URL (or written around it).

@@ -394,6 +394,8 @@ def _line_from_map(m: Item) -> InvoiceLine:
         insurer_uzovi=m["insurer_uzovi"],
         # Lines stored before credit corrections existed have no reference.
         reverses_claim_ref=m.get("reverses_claim_ref", ""),
+        # Lines stored before the decision was kept have none (coulance.was_contracted).
+        contracted=m.get("contracted"),
     )
 
 

@@ -44,6 +44,7 @@ from billing_core.ports import (
     UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
+    state_set_meanwhile,
 )
 from billing_core.providers.actions import (
     ActionState,
@@ -226,22 +227,41 @@ class BillingRepository:
         return items.action_from_item(item) if item and MOVED_TO not in item else None
 
     def set_action_state(
-        self, provider_id: str, action_id: str, state: ActionState, on: date
+        self, action: OpenAction, state: ActionState, on: date
     ) -> OpenAction | None:
-        """The provider marks an action done or open on ``on`` (R23); None if it has no
-        such action. Its TTL (legal-nl.md §8): one about no invoice a year after done
-        (kept_until_once_set); one about an invoice keeps the one its invoice's removal
-        gave it, if any (expire_invoice_actions)."""
-        item = self._get(keys.action_key(provider_id, action_id))
-        if not item or MOVED_TO in item:
-            return None
-        changed = replace(items.action_from_item(item), state=state)
-        if changed.invoice_id:
-            ttl = {"expires_at": item["expires_at"]} if "expires_at" in item else {}
-        else:
-            ttl = items.expiry_after(kept_until_once_set(changed, state, on))
-        self._table.put_item(Item=items.action_to_item(changed) | ttl)
-        return changed
+        """The provider marks ``action``, as read, done or open on ``on`` (R23): one
+        UpdateItem of its state, on condition the item is there, not moved and still in
+        the state read (R28), so it never puts back an item the TTL removed nor undoes a
+        concurrent change. Its TTL (legal-nl.md §8): one about no invoice a year after
+        done (kept_until_once_set); one about an invoice keeps the one its invoice's
+        removal gave it, if any (expire_invoice_actions): not touched here."""
+        update, names, values = "SET #state = :state", {"#state": "state"}, {":state": state.value}
+        if not action.invoice_id:
+            ttl = items.expiry_after(kept_until_once_set(action, state, on))
+            names["#ttl"] = "expires_at"
+            if ttl:
+                update += ", #ttl = :ttl"
+                values[":ttl"] = ttl["expires_at"]
+            else:
+                update += " REMOVE #ttl"
+        try:
+            written = self._table.update_item(
+                Key=keys.action_key(action.provider_id, action.action_id),
+                UpdateExpression=update,
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :read"
+                ),
+                ExpressionAttributeNames=names | {"#moved": MOVED_TO},
+                ExpressionAttributeValues=values | {":read": action.state.value},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            item = self._get(keys.action_key(action.provider_id, action.action_id), consistent=True)
+            now = items.action_from_item(item) if item and MOVED_TO not in item else None
+            return state_set_meanwhile(now, state)
+        return items.action_from_item(written["Attributes"])
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first (by creation in UTC); only ``state`` ones
@@ -1004,6 +1024,26 @@ class BillingRepository:
         for key in found:
             self._expire_marker(key, invoice_id, expiry)
         return len(found)
+
+    def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
+        """Migration version 3: an action of an invoice the TTL removed without the stream
+        handling it gets the TTL ``at``, the one expire_invoice_actions gives (one
+        UpdateItem, only if it still names the invoice and has no expiry yet)."""
+        try:
+            self._table.update_item(
+                Key=keys.action_key(action.provider_id, action.action_id),
+                UpdateExpression="SET expires_at = :expires",
+                ConditionExpression="invoice_id = :invoice AND attribute_not_exists(expires_at)",
+                ExpressionAttributeValues={
+                    ":invoice": action.invoice_id,
+                    ":expires": items.expires_at(at, timedelta(0)),
+                },
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
 
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         """For an invoice settled before its save wrote an expiry (migration version 2):

@@ -43,6 +43,11 @@ class CoverageDecision:
 class CoverageComponent(Protocol):
     def decide(self, query: CoverageQuery) -> CoverageDecision: ...
 
+    def is_contracted(self, insurer_uzovi: str, on: date) -> bool:
+        """Only the contract question of ``decide``: for lines no reimbursement is asked
+        for (a material, a no-show fee), whose invoice line keeps it all the same (R17)."""
+        ...
+
 
 class RuleTableCoverage:
     """Reimbursement from the provider's own rule table; the longest code prefix wins."""
@@ -54,7 +59,7 @@ class RuleTableCoverage:
         )
 
     def decide(self, query: CoverageQuery) -> CoverageDecision:
-        contracted = self._provider.is_contracted(query.insurer_uzovi, query.on)
+        contracted = self.is_contracted(query.insurer_uzovi, query.on)
         rule = self._rule_for(query.treatment_code)
         if rule is None:
             return CoverageDecision(reimbursed_cents=0, contracted=contracted)
@@ -62,6 +67,9 @@ class RuleTableCoverage:
         return CoverageDecision(
             reimbursed_cents=_share_of(query.amount_cents, share), contracted=contracted
         )
+
+    def is_contracted(self, insurer_uzovi: str, on: date) -> bool:
+        return self._provider.is_contracted(insurer_uzovi, on)
 
     def _rule_for(self, treatment_code: str) -> CoverageRule | None:
         return next((r for r in self._rules if treatment_code.startswith(r.code_prefix)), None)

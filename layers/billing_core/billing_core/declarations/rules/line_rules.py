@@ -36,6 +36,9 @@ class LineRouting:
     payer: Payer
     reimbursed_cents: int  # deducted on the patient invoice; 0 when the insurer takes the line
     reason: str  # why, for the insurer-claim export and the report
+    # Whether the provider had a contract with the line's insurer on its coverage date:
+    # kept on the invoice line, so coulance (R17) asks what was decided here (R31).
+    contracted: bool
 
 
 def route_line(
@@ -44,13 +47,16 @@ def route_line(
     """``insurers``: the register versions (R33), the shipped one when not given."""
     if claim.line_type is LineType.NO_SHOW:
         # A no-show fee may never be declared to an insurer.
-        return LineRouting(Payer.PATIENT, 0, "no_show_never_to_insurer")
+        return LineRouting(
+            Payer.PATIENT, 0, "no_show_never_to_insurer", _contracted(claim, coverage)
+        )
     if claim.line_type is LineType.MATERIAL:
         register = (insurers or shipped_registers()).in_force(claim.coverage_date)
+        contracted = _contracted(claim, coverage)
         if register.is_vgz_group(claim.insurer_uzovi):
             # VGZ-group labels take materials first; a rejection comes back via the retour file.
-            return LineRouting(Payer.INSURER, 0, "material_vgz_group_insurer_first")
-        return LineRouting(Payer.PATIENT, 0, "material_to_patient")
+            return LineRouting(Payer.INSURER, 0, "material_vgz_group_insurer_first", contracted)
+        return LineRouting(Payer.PATIENT, 0, "material_to_patient", contracted)
     decision = coverage.decide(
         CoverageQuery(
             insurer_uzovi=claim.insurer_uzovi,
@@ -60,8 +66,13 @@ def route_line(
         )
     )
     if decision.fully_covered(claim.amount_cents):
-        return LineRouting(Payer.INSURER, 0, "fully_covered_by_contracted_insurer")
-    return LineRouting(Payer.PATIENT, decision.reimbursed_cents, "care")
+        return LineRouting(Payer.INSURER, 0, "fully_covered_by_contracted_insurer", True)
+    # The decision that priced the line says whether it is contracted care: never apart.
+    return LineRouting(Payer.PATIENT, decision.reimbursed_cents, "care", decision.contracted)
+
+
+def _contracted(claim: Claim, coverage: CoverageComponent) -> bool:
+    return coverage.is_contracted(claim.insurer_uzovi, claim.coverage_date)
 
 
 def in_treatment_plan(line_type: LineType) -> bool:

@@ -22,15 +22,22 @@ class BreakdownOut(BaseModel):
     interest: int = Field(description="cents of statutory interest up to today")
     due: int = Field(description="cents: invoiced - reimbursed - forgiven - paid + the rest")
     credit: int = Field(description="cents paid too much, to be refunded")
-    pay_by: date | None = Field(description="the date that counts now; none when paid")
+    pay_by: date | None = Field(
+        description="the date that counts now; none when paid or with the collection agency"
+    )
     pay_by_kind: Literal[
         "final_payment_date",
         "deferred",
         "reminder",
         "second_notice",
         "arrangement_term",
+        "hold",
         "none",
-    ]
+    ] = Field(
+        description="which date pay_by is. hold: the last day of the practice's hold (R16), "
+        "later than the timeline's own date, which may have passed; dunning goes on the day "
+        "after it"
+    )
     term: int = Field(description="cents the next arrangement term still asks (0 without)")
 
     @classmethod

@@ -94,12 +94,18 @@ class ProposePayoutsIn(BaseModel):
 
 
 class RefundIn(BaseModel):
+    """Refused when proposed: an account holder without a character a bank accepts (400),
+    an IBAN outside the SEPA countries (422 iban_not_sepa), credit that goes back through
+    the PSP (422 psp_refund_pending, credit_from_psp_payment)."""
+
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(min_length=14, max_length=20, description="the invoice's kenmerk")
-    iban: Iban
-    account_holder: Text
-    amount_cents: int | None = Field(default=None, gt=0, description="empty: the whole credit")
+    iban: Iban = Field(description="an account in a SEPA country")
+    account_holder: Text = Field(description="Latin letters, digits and / - ? : ( ) . , ' +")
+    amount_cents: int | None = Field(
+        default=None, gt=0, description="empty: the whole credit refundable by bank"
+    )
 
     def request(self) -> RefundRequest:
         return RefundRequest(self.reference, self.iban, self.account_holder, self.amount_cents)
@@ -112,10 +118,22 @@ class RefundsIn(BaseModel):
 
 
 class HeldCreditOut(AttributesOut):
+    """An invoice holding credit for its patient. Listed even when none of it can be
+    refunded by bank (R13: never silently dropped)."""
+
     provider_id: str
     invoice_id: str
     reference: str
-    credit_cents: int
+    credit_cents: int = Field(description="all the credit the invoice holds")
+    by_bank_cents: int = Field(
+        description="what a bank refund (POST /operator/refunds) may pay back: the credit "
+        "less what came from an online (PSP) payment, which goes back through the PSP"
+    )
+    psp_refund_pending: bool = Field(
+        description="a refund through the PSP was asked and not confirmed (a timeout): it "
+        "may have been paid; check the payment in the PSP's dashboard. That credit is not "
+        "refunded by bank (422 psp_refund_pending)"
+    )
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
 
 
@@ -339,6 +357,21 @@ class PracticeExpiredOut(ExpiryCountsOut):
     provider_id: str
 
 
+class ActionExpiryCountsOut(BaseModel):
+    """Version 3, expired-invoice-actions (legal-nl.md §8, R29): counted over the invoices
+    the practice's actions name."""
+
+    invoices_total: int
+    invoices_done: int
+    removed_invoices: int = Field(description="invoices with actions the table no longer holds")
+    action_expiries_written: int = Field(description="their actions given the expiry of now")
+    action_expiries_present: int = Field(description="their actions that had one: none written")
+
+
+class PracticeActionsExpiredOut(ActionExpiryCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -354,8 +387,10 @@ class MigrationOut(BaseModel):
     version: int
     complete: bool = Field(description="false: the request's pages were spent, send resume")
     resume: str | None = Field(description="send it back to go on; none when complete")
-    summary: MigrationCountsOut | ExpiryCountsOut = Field(description="the migration's counts")
-    practices: list[PracticeMigratedOut | PracticeExpiredOut]
+    summary: MigrationCountsOut | ExpiryCountsOut | ActionExpiryCountsOut = Field(
+        description="the migration's counts"
+    )
+    practices: list[PracticeMigratedOut | PracticeExpiredOut | PracticeActionsExpiredOut]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 
     @classmethod

@@ -90,11 +90,17 @@ class PaymentStatusOut(BaseModel):
     status: Literal["paid", "open", "partly_paid"]
     amount_due: int = Field(description="cents, costs and interest as of today included")
     final_payment_date: date | None = Field(
-        description="the invoice's final payment date, moved by a deferral (R14); null once "
-        "the claim is with the collection agency (state with_collection_agency): no date of "
-        "ours counts then. The date that counts now, a reminder's included, is breakdown.pay_by"
+        description="the invoice's final payment date, moved by a deferral (R14); it may have "
+        "passed. Null once the claim is with the collection agency (state "
+        "with_collection_agency): no date of ours counts then. The date to pay by now, a "
+        "reminder's or the end of the practice's hold (R16) included, is breakdown.pay_by"
     )
-    state: str
+    state: str = Field(
+        description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
+        "reminder_sent, on_hold, arrangement_active, with_collection_agency; with status "
+        "paid: paid (by the patient), waived (the practice forgave all of it, R21) or "
+        "paid_rest_waived (paid in part, the practice forgave the rest)"
+    )
     pay_url: str
     can_defer: bool
     can_arrange: bool

@@ -97,6 +97,9 @@ class PageState:
     # (never the birth date: issue 13 item 13), and the fields the refusal is about.
     typed: Mapping[str, str] = field(default_factory=dict)
     invalid_fields: tuple[str, ...] = ()
+    # A form refused for several of its parts at once (an objection, R16): each refusal's
+    # sentence with the fields it is about, listed under one error (WCAG 3.3.1).
+    refusals: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 # The errors that are about the kenmerk itself: only these mark its field invalid.
@@ -137,6 +140,8 @@ def render_checker(
         kenmerk_invalid=state.error_key in KENMERK_ERRORS,
         typed=state.typed,
         invalid_fields=state.invalid_fields,
+        listed=[(_sentence_id(fields), sentence) for fields, sentence in state.refusals],
+        described_by=_described_by(state),
         payment=state.payment.value if state.payment else "",
         status_key=_status_key(view, state),
         being_booked=state.being_booked,
@@ -146,21 +151,40 @@ def render_checker(
     )
 
 
+_SETTLED_BY_THE_PRACTICE = frozenset({InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED})
+
+
 def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
     """The page's first line: R10's paid, open or partly paid, unless that misleads."""
     if view is None:
         return ""
     if state.being_booked:
         return "status_being_booked"
-    if view.state is InvoiceState.WAIVED:  # R21: "paid" to R10, but nobody paid
-        return "status_waived"
+    if view.state in _SETTLED_BY_THE_PRACTICE:  # R21: "paid" to R10, but not (all) by anyone
+        return f"status_{view.state.value}"
     return f"status_{view.status.value}"
 
 
 def _error(t: Any, state: PageState) -> str | None:
     if state.error_key:
         return str(t(state.error_key))
+    if state.refusals:  # what is wrong follows, one sentence a field (the template)
+        return str(t("form_invalid"))
     return str(t("refused", reason=state.refusal)) if state.refusal else None
+
+
+def _sentence_id(fields: tuple[str, ...]) -> str:
+    """The id of a listed refusal's sentence, by the first field it is about."""
+    return f"error-{fields[0]}" if fields else "error"
+
+
+def _described_by(state: PageState) -> dict[str, str]:
+    """The element that says what is wrong with each field the page marks: the sentence
+    about it where several are listed, else the error itself (WCAG 1.3.1, 3.3.1)."""
+    described_by = dict.fromkeys(state.invalid_fields, "error")
+    for fields, _ in state.refusals:
+        described_by |= dict.fromkeys(fields, _sentence_id(fields))
+    return described_by
 
 
 def _spoken(values: dict[str, Any], t: Any) -> dict[str, Any]:
@@ -278,11 +302,22 @@ def form_answer(
         answer = status_page(language, kenmerk, ctx, visit, state)
         return PageAnswer(answer.html, HTTPStatus.BAD_REQUEST)
     except Refused as refusal:
-        fields = REFUSED_FIELDS.get(refusal.code, ())
-        state = PageState(refusal=refusal.message(language), typed=typed, invalid_fields=fields)
-        answer = status_page(language, kenmerk, ctx, visit, state)
+        answer = status_page(
+            language, kenmerk, ctx, visit, _refused_state(refusal, language, typed)
+        )
         return PageAnswer(answer.html, HTTPStatus.CONFLICT)
     return status_page(language, kenmerk, ctx, visit, PageState(notice=notice))
+
+
+def _refused_state(refusal: Refused, language: str, typed: Mapping[str, str]) -> PageState:
+    """The page after a refused form: the refusal's sentence, or, when the form was wrong
+    in several parts at once, each part's sentence listed; every field named marked."""
+    every = (refusal, *refusal.also)
+    fields = tuple(dict.fromkeys(f for r in every for f in REFUSED_FIELDS.get(r.code, ())))
+    if len(every) == 1:
+        return PageState(refusal=refusal.message(language), typed=typed, invalid_fields=fields)
+    listed = tuple((REFUSED_FIELDS.get(r.code, ()), r.message(language)) for r in every)
+    return PageState(typed=typed, invalid_fields=fields, refusals=listed)
 
 
 class UnreadableField(ValueError):

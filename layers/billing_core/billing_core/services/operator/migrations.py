@@ -24,15 +24,26 @@ invoice without it, and each of its markers without it, gets the expiry a save c
 still the version read: a reversal saved meanwhile reopens it (R12), and then the run
 reads it again. Open invoices are left alone: they are kept, and their save will date them.
 
+``expired-invoice-actions`` (version 3) is the backstop of the expired-letters function
+(legal-nl.md §8, R29: an objection holds the patient's message and e-mail address and goes
+with its invoice): when the table's TTL removes an invoice, that function gives its
+actions the TTL too; a removal it never handled (a batch that failed for good and was not
+replayed within the stream's 24 hours, an invoice removed before the function existed)
+leaves them kept forever. Each action about an invoice the table no longer holds (read
+consistently) gets the expiry of now where it has none, so the TTL removes it shortly
+after; an action of an invoice still there is left alone. It is safe at any time, and
+run after every ``ExpiredLettersNotDeletedAlarm`` whose batch could not be replayed.
+
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
@@ -81,11 +92,15 @@ class Resume:
         return f"{self.provider_id}/{self.after}"
 
     @classmethod
-    def parse(cls, token: str) -> Resume:
+    def parse(cls, token: str, checked_position: Callable[[str], str]) -> Resume:
         provider_id, slash, after = token.partition("/")
         if not (slash and provider_id):
             raise InvalidPosition("not a migration position")
-        return cls(provider_id, checked_invoice_position(after, EVERY_INVOICE) if after else "")
+        return cls(provider_id, checked_position(after) if after else "")
+
+
+def _invoice_list_position(position: str) -> str:
+    return checked_invoice_position(position, EVERY_INVOICE)
 
 
 @dataclass(slots=True)
@@ -195,12 +210,20 @@ class MigrationReport:
         }
 
 
+# One practice from where it starts, as far as the budget goes; the last argument is the
+# moment of the run (an expiry written "now").
+MigratePractice = Callable[
+    [MigrationStore, Resume, PageBudget, Progress, datetime], PracticeMigrated
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     name: str
     version: int
-    # One practice from where it starts, as far as the budget goes.
-    migrate_practice: Callable[[MigrationStore, Resume, PageBudget, Progress], PracticeMigrated]
+    migrate_practice: MigratePractice
+    # Where in a practice a resume token may point: its invoice list, by default.
+    checked_position: Callable[[str], str] = _invoice_list_position
 
 
 def run_migration(
@@ -218,7 +241,7 @@ def run_migration(
     migration = MIGRATIONS.get(name)
     if migration is None:
         raise NotFound()
-    start = Resume.parse(resume) if resume else None
+    start = Resume.parse(resume, migration.checked_position) if resume else None
     budget = PageBudget(ctx.pages_per_request)
     done: list[PracticeMigrated] = []
     for practice_id in _practices(ctx.store, provider_id, start):
@@ -230,7 +253,7 @@ def run_migration(
         ctx.audit.record_read(read)
         after = start.after if start and start.provider_id == practice_id else ""
         practice = migration.migrate_practice(
-            ctx.store, Resume(practice_id, after), budget, progress
+            ctx.store, Resume(practice_id, after), budget, progress, ctx.clock.now()
         )
         done.append(practice)
         if practice.stopped_after:
@@ -287,7 +310,7 @@ def _invoice_pages(
 
 
 def _names_markers_handovers(
-    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
 ) -> PracticeMigrated:
     """Invoices page by page; once the last page is done, the practice's handovers."""
     provider_id = start.provider_id
@@ -361,7 +384,7 @@ READS_OF_A_CHANGING_INVOICE = 3
 
 
 def _settled_invoice_expiry(
-    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
 ) -> PracticeMigrated:
     provider_id = start.provider_id
     practice = PracticeMigrated.counting(
@@ -388,7 +411,68 @@ def _expire_if_settled(store: MigrationStore, invoice: Invoice, practice: Practi
     raise ConcurrentChange(invoice.invoice_id)
 
 
+# --- version 3: the actions of an invoice the TTL removed expire (legal-nl.md §8) ------------
+
+EXPIRED_INVOICE_ACTIONS = "expired-invoice-actions"
+ACTION_EXPIRY_COUNTS = (
+    "removed_invoices",  # invoices with actions that the table no longer holds
+    "action_expiries_written",  # their actions' TTL this run wrote
+    "action_expiries_present",  # their actions that had it: nothing written
+)
+_INVOICE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def _invoice_id_position(position: str) -> str:
+    """This migration goes through a practice's invoices named by actions, by invoice id."""
+    if _INVOICE_ID.fullmatch(position) is None:
+        raise InvalidPosition("not an invoice id")
+    return position
+
+
+def _expired_invoice_actions(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, now: datetime
+) -> PracticeMigrated:
+    """The invoices the practice's actions name, PAGE_SIZE a page in id order (its
+    invoices_total and invoices_done count these); the actions of each one gone expire."""
+    by_invoice: dict[str, list[OpenAction]] = {}
+    for action in store.list_actions(start.provider_id):
+        if action.invoice_id:
+            by_invoice.setdefault(action.invoice_id, []).append(action)
+    todo = sorted(i for i in by_invoice if i > start.after)
+    practice = PracticeMigrated.counting(
+        EXPIRED_INVOICE_ACTIONS, start.provider_id, len(by_invoice), ACTION_EXPIRY_COUNTS
+    )
+    practice.invoices_done = len(by_invoice) - len(todo)
+    while True:
+        page, todo = todo[:PAGE_SIZE], todo[PAGE_SIZE:]
+        budget.left -= 1
+        for invoice_id in page:
+            _expire_if_removed(store, by_invoice[invoice_id], practice, now)
+            practice.invoices_done += 1
+        progress(practice)
+        if not todo:
+            return practice
+        if budget.left == 0:
+            practice.stopped_after = page[-1]
+            return practice
+
+
+def _expire_if_removed(
+    store: MigrationStore, actions: list[OpenAction], practice: PracticeMigrated, now: datetime
+) -> None:
+    first = actions[0]
+    if store.get_invoice(first.provider_id, first.invoice_id, consistent=True) is not None:
+        return  # kept as long as its invoice
+    practice.count("removed_invoices")
+    for action in actions:
+        written = store.add_action_expiry(action, now)
+        practice.count("action_expiries_written" if written else "action_expiries_present")
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
     SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
+    EXPIRED_INVOICE_ACTIONS: Migration(
+        EXPIRED_INVOICE_ACTIONS, 3, _expired_invoice_actions, _invoice_id_position
+    ),
 }

@@ -6,7 +6,12 @@
   (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
   was approved) and the batch is sent.
   A refund is a REFUND ledger entry on its invoice when its batch is sent (R27), so the
-  next retrocession statement shows it and takes it off the practice's payout.
+  next retrocession statement shows it and takes it off the practice's payout. The file
+  is made before any refund is booked: no refund is booked that its file cannot pay.
+  It asks the bank to execute it on the first TARGET2 business day from the approval.
+- A refund pays back credit from bank transfers only, to an account in the SEPA
+  countries, and to a name the bank's file can hold: it is refused when proposed
+  otherwise. Credit a PSP payment caused goes back through the PSP (payments/refunds.py).
 
 Each step is safe to repeat after a crash: a batch is created once per id, a returned
 payout is marked as paid again in the new batch before that batch is written, the file
@@ -23,7 +28,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import refund_of_credit_held, refunded_cents
-from billing_core.payments.sepa_transfers import DebtorAccount, Transfer, credit_transfer_file
+from billing_core.payments.sepa_transfers import (
+    DebtorAccount,
+    Transfer,
+    TransferFileError,
+    credit_transfer_file,
+    execution_day,
+    in_sepa_scheme,
+    usable_name,
+)
 from billing_core.payments.transfer_batches import (
     BatchKind,
     BatchState,
@@ -169,12 +182,16 @@ def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class HeldCredit:
-    """An invoice whose patient paid more than was owed, by bank transfer."""
+    """An invoice whose patient paid more than was owed. ``by_bank_cents`` is what a bank
+    refund may pay of it; the rest came from a PSP payment and goes back through the PSP
+    (``psp_refund_pending``: its refund was asked and not confirmed; check it at the PSP)."""
 
     provider_id: str
     invoice_id: str
     reference: str
     credit_cents: int
+    by_bank_cents: int
+    psp_refund_pending: bool = False
     in_batch: str = ""  # a refund batch not yet sent that pays it back
 
 
@@ -191,7 +208,11 @@ class RefundRequest:
 
 def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
     """Every invoice with credit, per practice (a full read: an operator's list, not a
-    patient's page), with the open refund batch that pays it when there is one."""
+    patient's page), with the open refund batch that pays it when there is one. Credit
+    that goes back through the PSP is listed too, never silently dropped (R13)."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+
     pending = _pending_refunds(ctx)
     return [
         HeldCredit(
@@ -199,7 +220,9 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
             invoice.invoice_id,
             invoice.reference,
             invoice.credit_cents,
-            pending.get(invoice.reference, ""),
+            by_bank_cents=credit_refundable_by_bank(invoice),
+            psp_refund_pending=bool(pending_refunds(invoice)),
+            in_batch=pending.get(invoice.reference, ""),
         )
         for provider in ctx.store.list_providers()
         for invoice in ctx.store.provider_invoices(provider.provider_id)
@@ -237,7 +260,7 @@ def _refund_batch(
 ) -> TransferBatch:
     batch_id = refund_batch_id(ctx.clock.today())
     transfers = tuple(
-        _refund_transfer(request, end_to_end_id(batch_id, number), ctx)
+        _refund_transfer(request, number, end_to_end_id(batch_id, number), ctx)
         for number, request in enumerate(requests, start=1)
     )
     return TransferBatch(
@@ -249,17 +272,22 @@ def _refund_batch(
 
 
 def _refund_transfer(
-    request: RefundRequest, transfer_id: str, ctx: MoneyOutContext
+    request: RefundRequest, number: int, transfer_id: str, ctx: MoneyOutContext
 ) -> BatchTransfer:
-    invoice = _invoice(request.reference, ctx)
-    credit = invoice.credit_cents
-    if credit <= 0:
-        raise practice_refused("no_credit_to_refund", kenmerk=invoice.reference)
-    amount = credit if request.amount_cents is None else request.amount_cents
-    if not 0 < amount <= credit:
-        raise practice_refused(
-            "refund_above_credit", kenmerk=invoice.reference, credit=format_euros(credit)
+    """The ``number``-th refund asked, refused now when its file could not pay it."""
+    if not usable_name(request.account_holder):
+        # The approval would book the refund and then fail to write the file (R13, R34).
+        raise InvalidInput(
+            f"body.refunds.{number - 1}.account_holder",
+            "no character a bank accepts in a SEPA transfer (Latin letters, digits, "
+            "/ - ? : ( ) . , ' +)",
         )
+    invoice = _invoice(request.reference, ctx)
+    if not in_sepa_scheme(request.iban):
+        raise practice_refused(
+            "iban_not_sepa", kenmerk=invoice.reference, country=request.iban[:2].upper()
+        )
+    amount = _refund_amount(request, invoice)
     return BatchTransfer(
         end_to_end_id=transfer_id,
         provider_id=invoice.provider_id,
@@ -270,6 +298,27 @@ def _refund_transfer(
         remittance=f"Terugbetaling teveel betaald nota {invoice.reference}",
         invoice_reference=invoice.reference,
     )
+
+
+def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
+    """What a bank transfer pays back: the credit asked, at most the invoice's credit, and
+    none of the credit a PSP payment caused (R13: the patient is paid back once)."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+
+    credit = invoice.credit_cents
+    if credit <= 0:
+        raise practice_refused("no_credit_to_refund", kenmerk=invoice.reference)
+    by_bank = credit_refundable_by_bank(invoice)
+    amount = by_bank if request.amount_cents is None else request.amount_cents
+    if amount > credit:
+        raise practice_refused(
+            "refund_above_credit", kenmerk=invoice.reference, credit=format_euros(credit)
+        )
+    if not 0 < amount <= by_bank:
+        code = "psp_refund_pending" if pending_refunds(invoice) else "credit_from_psp_payment"
+        raise practice_refused(code, kenmerk=invoice.reference, by_bank=format_euros(by_bank))
+    return amount
 
 
 def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
@@ -319,25 +368,48 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
 
 def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     now = ctx.clock.now()
-    if batch.kind is BatchKind.REFUND:
-        batch = _book_refunds(batch, now, ctx)
     # Dated by the approval, not by today: a retry on a later day (a crash before the batch
     # was saved as sent) writes the same file under the same key, not a second one.
     approved_at = batch.approved_at or now
-    paid = [t for t in batch.transfers if t.amount_cents > 0]
+    # Made before any refund is booked: a transfer the file cannot hold stops the approval
+    # with nothing booked, not with the credit gone and no file (R13).
+    document = _transfer_file(batch, approved_at, ctx)
+    if batch.kind is BatchKind.REFUND:
+        booked = _book_refunds(batch, now, ctx)
+        if _paid(booked) != _paid(batch):  # a credit went away since: pay what is booked
+            document = _transfer_file(booked, approved_at, ctx)
+        batch = booked
     key = ""
     # Nobody to pay: every practice carries a balance, or every refund's credit is gone.
-    if paid:
+    if document is not None:
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
-        document = credit_transfer_file(
+        ctx.files.put(key, document, "application/xml")
+    return ctx.batches.save_batch(sent(batch, key, operator, now))
+
+
+def _paid(batch: TransferBatch) -> list[BatchTransfer]:
+    return [t for t in batch.transfers if t.amount_cents > 0]
+
+
+def _transfer_file(
+    batch: TransferBatch, approved_at: datetime, ctx: MoneyOutContext
+) -> bytes | None:
+    """The pain.001 paying the batch's transfers as they stand; None when nobody is paid.
+    Executed on the first TARGET2 business day from the approval (R34)."""
+    paid = _paid(batch)
+    if not paid:
+        return None
+    try:
+        return credit_transfer_file(
             batch.batch_id,
             ctx.debtor,
             [_bank_transfer(t) for t in paid],
-            execution_date=approved_at.date(),
+            execution_date=execution_day(approved_at.date()),
             created_at=approved_at,
         )
-        ctx.files.put(key, document, "application/xml")
-    return ctx.batches.save_batch(sent(batch, key, operator, now))
+    except TransferFileError as problem:
+        # Refused when proposed since; a batch proposed before that answers, not a 502.
+        raise practice_refused("transfer_file_refused", reason=str(problem)) from None
 
 
 def _bank_transfer(transfer: BatchTransfer) -> Transfer:
@@ -370,11 +442,17 @@ def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) ->
     invoice = _invoice(transfer.invoice_reference, ctx)
     refund_id = transfer.end_to_end_id
     cause = f"{REFUND_CAUSE}{refund_id}"
-    stored, _ = save_change(
-        ctx.store,
-        invoice,
-        lambda current: refund_of_credit_held(current, refund_id, transfer.amount_cents, at, cause),
-    )
+    # Imported here, as in held_credits and _refund_amount: the Monday run (retrocession_run)
+    # imports this module for its payouts and refunds nothing; refunds.py and the PSP port
+    # would cost its cold start more than its margin (issue 18 (d)).
+    from billing_core.payments.refunds import credit_refundable_by_bank
+
+    def book(current: Invoice) -> Invoice:
+        # Not the credit a PSP payment caused since it was proposed (R13: paid back once).
+        amount = min(transfer.amount_cents, credit_refundable_by_bank(current))
+        return refund_of_credit_held(current, refund_id, amount, at, cause)
+
+    stored, _ = save_change(ctx.store, invoice, book)
     paid = refunded_cents(stored, refund_id)
     if paid == transfer.amount_cents:
         return transfer

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing_core.declarations.rules.insurers import registers_in_use
+from billing_core.payments.sepa_transfers import in_sepa_scheme, usable_name
 from billing_core.ports import (
     AGB_CODE_CHANGES_PER_SAVE,
     AgbCodeTaken,
@@ -44,6 +45,7 @@ def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) ->
     """Version 1; refused (409) when the id is taken."""
     if ctx.store.get_provider(settings.provider_id) is not None:
         raise practice_refused("provider_exists")
+    _refuse_a_payout_sepa_cannot_pay(settings)
     _refuse_what_the_store_contradicts(settings, ctx)
     try:
         return save_version(None, settings, editor, ctx.store, ctx.clock)
@@ -66,8 +68,25 @@ def replace_provider(
     else:
         if current is None:
             return None
+    _refuse_a_payout_sepa_cannot_pay(settings)
     _refuse_what_the_store_contradicts(settings, ctx)
     return save_version(current, settings, editor, ctx.store, ctx.clock, replaces=replaces)
+
+
+def _refuse_a_payout_sepa_cannot_pay(settings: Provider) -> None:
+    """The weekly payout is a SEPA credit transfer (R24, R34): a bank outside the SEPA
+    countries never receives it, and a holder without one character the bank accepts
+    ("***") stops the batch's file. Checked here, where an operator writes the payout
+    account (the only place: a practice cannot, settings.py), and not in the settings
+    model: every function builds that model on its cold start (issue 18 (d)), and these
+    checks would cost the tightest of them their margin. A stored account is read as is."""
+    payout = settings.payout
+    if not in_sepa_scheme(payout.iban):
+        message = dutch_and_english("payout_iban_not_sepa", country=payout.iban[:2])
+        raise InvalidInput("body.payout.iban", message)
+    if not usable_name(payout.account_holder):
+        message = dutch_and_english("payout_holder_not_sepa")
+        raise InvalidInput("body.payout.account_holder", message)
 
 
 def _refuse_what_the_store_contradicts(settings: Provider, ctx: OperatorContext) -> None:

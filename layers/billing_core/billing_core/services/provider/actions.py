@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.coulance import apply_coulance, proposal_decided, proposal_for
-from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION
+from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION, reaches_patient
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.ports import DeliveryRequest
+from billing_core.ports import ConcurrentChange, DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
@@ -67,10 +67,18 @@ def update_action(
     ctx: ProviderContext,
 ) -> OpenAction | None:
     """Set the state; a decision on a coulance proposal closes it, so it comes with
-    ``state`` done. None when the provider has no such action."""
+    ``state`` done. None when the provider has no such action (or no longer: its TTL
+    removed it). Refused (409) when another change set another state between this read
+    and its write (R28): the state is written on condition of the one read."""
     provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
-        return ctx.store.set_action_state(provider_id, action_id, state, ctx.clock.today())
+        action = ctx.store.get_action(provider_id, action_id)
+        if action is None:
+            return None
+        try:
+            return ctx.store.set_action_state(action, state, ctx.clock.today())
+        except ConcurrentChange:
+            raise practice_refused("action_changed") from None
     if state is not ActionState.DONE:
         raise InvalidInput("body.state", "a decision closes the action: send state done")
     return decide_coulance(user, action_id, decision, ctx)
@@ -139,7 +147,8 @@ def _apply_proposal(
     stored, changed = save_change(ctx.store, invoice, forgive)
     # Changed only by closing the proposal (paid since the statement): nothing to tell.
     forgiven = changed and stored.ledger[-1].cause == cause
-    if forgiven and stored.live_email:
+    # The new amount and its date, by e-mail or on paper (R7, legal-nl.md §7).
+    if forgiven and reaches_patient(stored, STOP_CONFIRMATION):
         confirmation = DeliveryRequest(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )
@@ -155,7 +164,7 @@ def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext
     today = ctx.clock.today()
     save_change(ctx.store, invoice, lambda current: proposal_decided(current, today))
     # Told not to pay yet (§7), the patient hears what is due now and by when: by e-mail,
-    # or on paper without one that works (kinds.ON_PAPER_WITHOUT_EMAIL, R7). Queued again
+    # or on paper without one that works (kinds.reaches_patient, R7). Queued again
     # by the same decision sent again (a retry after a crash here): the delivery sends it
     # once per action.
     declined = DeliveryRequest(

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from billing_core.changes.hold import put_on_hold
 from billing_core.changes.stop import StopRequest, apply_stop
-from billing_core.correspondence.kinds import STOP_CONFIRMATION
+from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
@@ -87,7 +87,8 @@ def stop_invoice(
     user: ProviderUser, invoice_id: str, request: StopRequest, ctx: ProviderContext
 ) -> InvoiceDetail | None:
     """R21: book the stop and e-mail the patient the lowered amount with a pay link —
-    never a new invoice. The ledger says which user stopped it (R27)."""
+    never a new invoice; to a patient without an e-mail address that works, on paper (R7).
+    The ledger says which user stopped it (R27)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
@@ -100,7 +101,7 @@ def stop_invoice(
         lambda current: apply_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
     )
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
-    if stored.live_email:  # none to a bounced address (R7)
+    if reaches_patient(stored, STOP_CONFIRMATION):  # never to a bounced address (R7)
         ctx.delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
         )

@@ -126,6 +126,10 @@ _PAGE: Section = {
     "status_paid": "هذه الفاتورة مدفوعة.",
     "status_being_booked": "دفعتكم قيد المعالجة.",
     "status_waived": "لا يلزمكم دفع أي شيء: تنازل مقدّم الرعاية الصحية عن مبلغ هذه الفاتورة.",
+    # Not yet read by a native speaker (README, Languages).
+    "status_paid_rest_waived": (
+        "دفعتم {paid}، وتنازل مقدّم الرعاية الصحية عن الباقي. لا يلزمكم دفع أي شيء آخر."
+    ),
     "status_open": "هذه الفاتورة غير مدفوعة بعد.",
     "status_partly_paid": "هذه الفاتورة مدفوعة جزئيًا.",
     "amount_due": "المبلغ المتبقي للدفع",
@@ -134,6 +138,8 @@ _PAGE: Section = {
     "state_open": "غير مدفوعة",
     "state_paid": "مدفوعة",
     "state_waived": "تنازل عنها مقدّم الرعاية الصحية",
+    # Not yet read by a native speaker (README, Languages).
+    "state_paid_rest_waived": "دُفعت جزئيًا، وتنازل مقدّم الرعاية الصحية عن الباقي",
     "state_deferred": "تمت الموافقة على تأجيل الدفع",
     "state_arrangement_active": "خطة التقسيط سارية",
     "state_on_hold": "قيد المراجعة لدى مقدّم الرعاية الصحية",
@@ -217,6 +223,13 @@ _PAGE: Section = {
     "pay_by_reminder": "آخر موعد للدفع حسب رسالة التذكير",
     "pay_by_second_notice": "ادفعوا في موعد أقصاه (بعده تُحال الفاتورة إلى مكتب تحصيل الديون)",
     "pay_by_arrangement_term": "موعد القسط التالي",
+    # Not yet read by a native speaker (README, Languages).
+    "pay_by_hold": "ادفعوا في موعد أقصاه (أوقف مقدّم الرعاية الصحية الإجراءات حتى هذا اليوم)",
+    "on_hold_note": (
+        "يراجع مقدّم الرعاية الصحية هذه الفاتورة. حتى {date} ضمنًا لا يرسل مقدّم الرعاية "
+        "الصحية أي تذكير ولا يفرض أي تكاليف. وإذا بقيت الفاتورة غير مدفوعة بعد ذلك، تُستأنف "
+        "الإجراءات من حيث توقفت."
+    ),
     "practice_heading": "أسئلة عن العلاج؟",
     "practice_text": "يرجى التواصل مع مقدّم الرعاية الصحية:",
     "practice_phone": "الهاتف",

@@ -136,6 +136,11 @@ PAGE: Section = {
     "status_paid": "Ta faktura jest zapłacona.",
     "status_being_booked": "Płatność jest przetwarzana.",
     "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
+    # Not yet read by a native speaker (README, Languages).
+    "status_paid_rest_waived": (
+        "Zapłacił(a) Pan/Pani {paid}; świadczeniodawca umorzył pozostałą kwotę. Nie musi "
+        "Pan/Pani już nic płacić."
+    ),
     "status_open": "Ta faktura jest niezapłacona.",
     "status_partly_paid": "Ta faktura jest zapłacona częściowo.",
     "amount_due": "Pozostało do zapłaty",
@@ -144,6 +149,8 @@ PAGE: Section = {
     "state_open": "Do zapłaty",
     "state_paid": "Zapłacona",
     "state_waived": "Umorzona przez świadczeniodawcę",
+    # Not yet read by a native speaker (README, Languages).
+    "state_paid_rest_waived": "Zapłacona częściowo, reszta umorzona przez świadczeniodawcę",
     "state_deferred": "Odroczono termin płatności",
     "state_arrangement_active": "Trwa plan ratalny",
     "state_on_hold": "Sprawę rozpatruje świadczeniodawca",
@@ -236,6 +243,13 @@ PAGE: Section = {
     "pay_by_reminder": "Termin płatności według upomnienia",
     "pay_by_second_notice": "Zapłata najpóźniej (potem faktura trafi do biura windykacyjnego)",
     "pay_by_arrangement_term": "Następna rata najpóźniej",
+    # Not yet read by a native speaker (README, Languages).
+    "pay_by_hold": "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
+    "on_hold_note": (
+        "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca nie "
+        "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
+        "dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",

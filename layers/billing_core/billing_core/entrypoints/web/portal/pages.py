@@ -26,9 +26,10 @@ from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.stop import STOP_REASONS
-from billing_core.collection.blocking import block_changes_csv
+from billing_core.collection.block_files import block_changes_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
+from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
@@ -64,13 +65,18 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
-from billing_core.texts.catalogue import Texts, short_date
+from billing_core.texts.catalogue import Texts, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
 # Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
 ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+# A number in a form field as the page's reader types it (62,5 in Dutch), which the form
+# reads back (_typed_decimal).
+ENVIRONMENT.filters["number"] = pass_context(
+    lambda context, number: typed_number(number, context["language"])
+)
 # Every form that changes something carries a key of its own (web.serve_change, R38).
 ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
@@ -206,6 +212,13 @@ def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnsw
     return _page(
         request, "declarations.html.j2", uploads=[DeclarationOut.of(r) for r in page.records]
     )
+
+
+def declaration_template(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """R40: the CSV template to fill, the provider API's own (every column the reader
+    knows, one example line), for the practices that work in the portal."""
+    template = declarations.declaration_template(request.user)
+    return PortalAnswer(download=Download(DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE, template))
 
 
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:

@@ -1,0 +1,122 @@
+"""The README's operational facts match template.yaml (R39, audit NEWCOMER): who is woken
+finds a row saying what to do, every failure queue has its redrive, the figures a new
+account is sized from are the template's, and the sandbox's commands run as written."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from local.resources import load_template, resources_of_type
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+TEMPLATE = load_template()
+# One row covers the error-rate alarm of every function.
+PER_FUNCTION_ALARM = re.compile(r"\w+ErrorRateAlarm")
+# AWS keeps this much of an account's concurrency unreserved.
+UNRESERVED_MINIMUM = 100
+
+
+def subsection(title: str) -> str:
+    start = README.index(f"\n### {title}\n")
+    end = README.find("\n### ", start + 1)
+    return README[start : end if end != -1 else None]
+
+
+def table_rows_named(text: str) -> set[str]:
+    """The names in backticks that open a table row."""
+    return set(re.findall(r"^\| `([^`]+)`", text, re.M))
+
+
+def failure_queues() -> set[str]:
+    """Queues that only receive what failed: every queue no function reads from."""
+    queues = set(resources_of_type(TEMPLATE, "AWS::SQS::Queue"))
+    read = {
+        event["Properties"]["Queue"]["Fn::GetAtt"][0]
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+        for event in function.get("Events", {}).values()
+        if event["Type"] == "SQS"
+    }
+    return queues - read
+
+
+def test_every_alarm_has_a_row_saying_what_to_do() -> None:
+    """Given every alarm of template.yaml (R39: who is woken has something to do)
+    Then the README's alarm table has its row (the per-function error-rate alarms share
+    the `<Function>ErrorRateAlarm` row)."""
+    alarms = set(resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm"))
+    rows = table_rows_named(subsection("Alarms"))
+    assert "<Function>ErrorRateAlarm" in rows
+    missing = {a for a in alarms if not PER_FUNCTION_ALARM.fullmatch(a) and a not in rows}
+    assert missing == set()
+
+
+def test_every_failure_queue_is_alarmed_and_has_a_redrive() -> None:
+    """Given every queue that holds failed work (dead-letter and on-failure queues)
+    Then the alarm table names it and the Redrive section says how to put it back."""
+    queues = failure_queues()
+    assert {"DeliveryDeadLetterQueue", "ExpiredLettersFailureQueue"} <= queues
+    alarms, redrive = subsection("Alarms"), subsection("Redrive: putting failed work back")
+    assert {q for q in queues if f"`{q}`" not in alarms} == set()
+    assert {q for q in queues if q not in redrive} == set()
+
+
+def test_the_reserved_concurrency_and_the_quota_it_needs_are_the_templates() -> None:
+    """Given the concurrency the functions reserve (a deploy fails when the account's
+    quota cannot keep 100 unreserved besides)
+    Then the Deploy section states that sum and the quota it needs."""
+    reserved = sum(
+        function.get("ReservedConcurrentExecutions", 0)
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+    )
+    deploy = README[README.index("\n## Deploy\n") : README.index("\n### After a deploy")]
+    assert f"({reserved} in all" in deploy
+    assert f"at least {reserved + UNRESERVED_MINIMUM}" in deploy
+
+
+def test_the_deploy_checklist_names_every_parameter_without_a_real_default() -> None:
+    """Given the template's parameters that have no default or an example one (R11, R12:
+    the collection account is printed on every invoice)
+    Then the Deploy checklist names each."""
+    deploy = README[README.index("\n## Deploy\n") : README.index("\n### After a deploy")]
+    to_set = {
+        name
+        for name, parameter in TEMPLATE["Parameters"].items()
+        if "Default" not in parameter or "example" in str(parameter["Default"])
+    }
+    assert {"CollectionIban", "CollectionAccountHolder", "AlarmEmail"} <= to_set
+    assert {name for name in to_set if f"`{name}`" not in deploy} == set()
+
+
+def test_the_sandbox_replays_only_days_that_have_come() -> None:
+    """Given the `make serve` block's curl lines (a run for a day after today answers 422)
+    Then every `as_of` it replays is on or before the day it set the clock to."""
+    block = subsection("`make serve`: the sandbox")
+    today = None
+    replayed = []
+    for line in block.splitlines():
+        if "/_local/clock" in line:
+            today = date.fromisoformat(json.loads(re.search(r"-d '(.+?)'", line)[1])["today"])
+        elif '"as_of"' in line:
+            replayed.append(
+                date.fromisoformat(json.loads(re.search(r"-d '(.+?)'", line)[1])["as_of"])
+            )
+    assert today is not None and replayed
+    assert [day for day in replayed if day > today] == []
+
+
+def test_the_csv_templates_downloads_are_named() -> None:
+    """R40: "the CSV columns documented with a downloadable template": both routes that
+    serve it are in the README, as template.yaml routes them."""
+    routes = {
+        event["Properties"]["Path"]
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+        for event in function.get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+    for route in ("/api/v1/provider/declarations/template.csv", "/portal/declaratie-sjabloon.csv"):
+        assert route in routes
+        assert f"`GET {route}`" in README
