@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from billing_core.correspondence.kinds import INVOICE_CORRECTED, ON_PAPER_WITHOUT_EMAIL
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementTerm,
@@ -365,10 +365,10 @@ def test_a_correction_keeps_the_final_payment_date_where_a_new_one_would_not_cou
     assert (ctx.delivery.kinds == [INVOICE_CORRECTED]) is told
 
 
-def test_a_correction_reaches_a_patient_without_a_working_address_only_on_paper():
-    """R7: nothing is e-mailed to an address that bounced. The confirmation is queued for
-    such a patient only when its kind goes on paper (kinds.ON_PAPER_WITHOUT_EMAIL, as for
-    a stop's); the checker shows the amount and the new date either way."""
+def test_a_correction_reaches_a_patient_without_a_working_address_on_paper():
+    """R7, R21: nothing is e-mailed to an address that bounced; the corrected amount and
+    its date go on paper, as a stop's do (kinds.ON_PAPER_WITHOUT_EMAIL: the delivery
+    queues the letter, or the practice's open action without an address)."""
     bounced = make_person().email.casefold()
     invoice = a_paid_down_coulance(bounced_emails=(bounced,))
     ctx = the_back_office(invoice, amount_cents=1)
@@ -377,8 +377,9 @@ def test_a_correction_reaches_a_patient_without_a_working_address_only_on_paper(
     corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
 
     assert corrected.current_final_payment_date == date(2027, 2, 9)
-    on_paper = INVOICE_CORRECTED in ON_PAPER_WITHOUT_EMAIL
-    assert ctx.delivery.kinds == ([INVOICE_CORRECTED] if on_paper else [])
+    assert [(r.kind, r.event_id) for r in ctx.delivery.requests] == [
+        (INVOICE_CORRECTED, "correction:2")
+    ]
 
 
 def test_only_a_stop_or_coulance_that_exists_can_be_corrected():

@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
 from billing_core.changes.correction import correct_entry, correction_cause
-from billing_core.correspondence.kinds import INVOICE_CORRECTED, ON_PAPER_WITHOUT_EMAIL
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.updates import save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
@@ -114,12 +114,12 @@ def _tell_patient(invoice: Invoice, event: str, ctx: BackOfficeContext) -> None:
     other corrections of an invoice tell it (``invoice_corrected``), once per corrected
     entry: queued again by a retry, whose first attempt may have died after its save,
     the delivery sends each (kind, event) once. Not for a claim at the agency, which
-    collects it (R22); to a patient without an e-mail address that works, only when the
-    kind goes on paper (kinds.ON_PAPER_WITHOUT_EMAIL; the delivery decides how)."""
+    collects it (R22); by e-mail, or on paper to a patient without an e-mail address
+    that works (kinds.reaches_patient; the delivery decides how, R7)."""
     kind = INVOICE_CORRECTED
     if invoice.is_with_collection_agency or invoice.status is not InvoiceStatus.SENT:
         return
-    if not invoice.live_email and kind not in ON_PAPER_WITHOUT_EMAIL:
+    if not reaches_patient(invoice, kind):
         return
     if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
         request = DeliveryRequest(
