@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from billing_core.payments.psp import PspStatus
-from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, credit_id_of
+from billing_core.payments.unmatched import (
+    CreditMatch,
+    MatchPart,
+    MatchTarget,
+    UnmatchedCredit,
+    credit_id_of,
+)
 from billing_core.ports import BankCreditLink, CheckoutRecord
 from tests.contract.samples import NOON, A
 
@@ -95,8 +101,18 @@ def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(
         links.keep_unmatched_credit(credit_line)
     assert links.unmatched_credits() == [early, late]
 
-    first = CreditMatch(NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),))
-    second = CreditMatch(NOON, "operator-2", (MatchPart("12345678901234", "inv-9", 5_600),))
+    # Each plan is kept with its target, for a later match to tell a retry from another
+    # target (audit BACKOFFICE7).
+    to_patient = MatchTarget(provider_id="tandarts-de-vries", patient_ref="P-17")
+    first = CreditMatch(
+        NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),), to_patient
+    )
+    second = CreditMatch(
+        NOON,
+        "operator-2",
+        (MatchPart("12345678901234", "inv-9", 5_600),),
+        MatchTarget(reference="12345678901234"),
+    )
     assert links.plan_credit_match(early.credit_id, first).match == first
     assert links.plan_credit_match(early.credit_id, second).match == first
     assert links.get_unmatched_credit(early.credit_id) == replace(early, match=first)
@@ -112,5 +128,5 @@ def test_a_credit_keeps_its_transfer_ids_and_a_return_the_payment_it_reverses(li
     line = replace(unmatched("E-3", date(2026, 11, 25)), direction="DBIT", transfer_ids=("TX-1",))
     links.keep_unmatched_credit(line)
     part = MatchPart("62987654321098", "inv-1", 5_600, reverses=f"{IBAN}/ING-1")
-    plan = CreditMatch(NOON, "operator-1", (part,))
+    plan = CreditMatch(NOON, "operator-1", (part,), MatchTarget(reference="62987654321098"))
     assert links.plan_credit_match(line.credit_id, plan) == replace(line, match=plan)

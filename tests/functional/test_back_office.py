@@ -4,11 +4,14 @@ credits matched by hand, and the insurer register, for the ``operators`` group o
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET
+from billing_core.texts.catalogue import long_date
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
@@ -66,6 +69,32 @@ def test_a_credit_without_a_kenmerk_is_listed_and_matched_once_by_an_operator(sa
     assert as_operator(sandbox, "POST", path, body={"reference": invoice.reference})[0] == 200
     again = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert again.ledger == paid.ledger
+
+
+def test_a_matched_credit_asked_for_another_invoice_is_a_conflict_naming_where_it_went(
+    sandbox, invoices
+):
+    """R34 "matched once", interfaces.md §2 (audit BACKOFFICE7)."""
+    # Given a credit an operator matched to invoice 1
+    first, second = invoices[0], invoices[1]
+    xml = statement(credit(2_000, ustrd=("tandarts november",)))
+    sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    [line] = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"]
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    assert as_operator(sandbox, "POST", path, body={"reference": first.reference})[0] == 200
+    # When it is matched to invoice 2, with a new Idempotency-Key
+    body = {"reference": second.reference}
+    key = {"Idempotency-Key": "other-1"}
+    status, answer = as_operator(sandbox, "POST", path, body=body, headers=key)
+    # Then the answer is a conflict naming invoice 1's kenmerk, and invoice 2 is unchanged
+    assert (status, answer["error"]["code"]) == (409, "credit_already_matched")
+    assert reference.grouped(first.reference) in answer["error"]["message"]
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, second.invoice_id)
+    assert stored.ledger == second.ledger
+    # And the same target again, its kenmerk with spaces, is a retry: 200, the match
+    spaced = {"reference": reference.grouped(first.reference)}
+    status, again = as_operator(sandbox, "POST", path, body=spaced)
+    assert (status, [p["amount_cents"] for p in again["matched_to"]]) == (200, [2_000])
 
 
 def test_r12_the_return_of_a_credit_an_operator_matched_is_reversed_by_the_import(
@@ -256,3 +285,45 @@ def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):
     # And the issue entry cannot be "corrected"
     body = {"entry_id": 1, "reason": "uitgifte"}
     assert as_operator(sandbox, "POST", path, body=body)[0] == 422
+
+
+def test_a_corrected_coulance_is_asked_by_a_new_date_and_no_reminder_follows(
+    sandbox, emailed_invoice
+):
+    """R34, R21, legal-nl.md §7 and §2 (audit BACKOFFICE3)."""
+    # Given an e-mailed invoice with € 10,00 coulance the practice entered by mistake, the
+    # rest paid before its final payment date
+    invoice = emailed_invoice
+    staff = Caller.practice(PROVIDER, "staff")
+    stop = {"scope": "partial", "amount": 1_000, "reason": "goodwill", "accept_terms": True}
+    stop["patient_email"] = invoice.addressee.email
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert sandbox.api("POST", path, caller=staff, body=stop)[0] == 200
+    paid_on = invoice.final_payment_date - timedelta(days=1)
+    sandbox.clock.set(paid_on)
+    xml = statement(
+        credit(invoice.amount_due_cents - 1_000, scor=invoice.reference, booking_date=str(paid_on))
+    )
+    sandbox.upload_bank_statement(xml, "paid.xml")
+    sandbox.drain_deliveries()
+    # When an operator corrects the coulance after the final payment date, and again
+    day = invoice.final_payment_date + timedelta(days=18)
+    sandbox.clock.set(day)
+    before = len(sandbox.outbox())
+    path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+    body = {"entry_id": len(invoice.ledger) + 1, "reason": "coulance bij de verkeerde"}
+    assert as_operator(sandbox, "POST", path, body=body)[1]["balance_cents"] == 1_000
+    assert as_operator(sandbox, "POST", path, body=body)[0] == 200
+    sandbox.drain_deliveries()
+    # Then the patient gets one e-mail with € 10,00 and the new final payment date: the
+    # day plus the practice's payment term
+    new_date = day + timedelta(days=DENTAL.payment_term_days)
+    [mail] = [m for m in sandbox.outbox()[before:] if m["kenmerk"] == invoice.reference]
+    assert mail["to"] == invoice.addressee.email
+    assert "€ 10,00" in mail["text"] and long_date(new_date, "nl") in mail["text"]
+    # And the next day's run sends it no reminder: the new date has not passed
+    sandbox.clock.set(day + timedelta(days=1))
+    sandbox.run_dunning()
+    assert [m for m in sandbox.outbox()[before:] if m["kenmerk"] == invoice.reference] == [mail]
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert (stored.current_final_payment_date, stored.reminder) == (new_date, None)

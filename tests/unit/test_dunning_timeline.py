@@ -58,6 +58,24 @@ ADJUSTED = InsurerStatement(
     datetime(2027, 1, 5, tzinfo=AMSTERDAM),
     adjusted_at=datetime(2027, 1, 5, tzinfo=AMSTERDAM),
 )
+WRONG_STOP = LedgerEntry(
+    EntryKind.COULANCE,
+    Component.PRINCIPAL,
+    -1000,
+    datetime(2026, 12, 20, tzinfo=AMSTERDAM),
+    "provider:u:stop-1",
+)
+
+
+def corrected_on(day: date) -> dict[str, object]:
+    """The sample ledger with a coulance an operator corrected on ``day`` (R34)."""
+    ledger = (*make_invoice().ledger, WRONG_STOP)
+    cause = f"correction:{len(ledger)}:operator:op-1"
+    at = datetime.combine(day, datetime.min.time(), tzinfo=AMSTERDAM).replace(hour=10)
+    reversal = LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, 1000, at, cause)
+    return {"ledger": (*ledger, reversal)}
+
+
 ARRANGEMENT = Arrangement(
     created_at=datetime(2026, 12, 28, tzinfo=AMSTERDAM),
     terms=(ArrangementTerm(date(2027, 1, 11), 1700), ArrangementTerm(date(2027, 2, 11), 1617)),
@@ -119,6 +137,27 @@ ARRANGEMENT = Arrangement(
             {**REMINDED, "final_payment_date": date(2027, 2, 4), "insurer_statement": ADJUSTED},
             date(2027, 2, 12),
             Plan(Step.REMINDER, None),
+        ),
+        # an operator's correction after the reminder asks again for a coulance entered
+        # by mistake, with a new final payment date (legal-nl.md §7, audit BACKOFFICE3):
+        # the letter asked the lower amount, so no costs on it; a new reminder 7 days into
+        # the new default
+        (
+            {**REMINDED, "final_payment_date": date(2027, 2, 4), **corrected_on(date(2027, 1, 5))},
+            date(2027, 1, 15),
+            Plan(None, date(2027, 2, 12)),
+        ),
+        (
+            {**REMINDED, "final_payment_date": date(2027, 2, 4), **corrected_on(date(2027, 1, 5))},
+            date(2027, 2, 12),
+            Plan(Step.REMINDER, None),
+        ),
+        # ... but after the costs (on their day, the run charged them first) the second
+        # notice's term stands: the handover follows as planned
+        (
+            {**CHARGED, **corrected_on(date(2027, 1, 15))},
+            date(2027, 1, 29),
+            Plan(Step.HANDOVER, None),
         ),
         # handover 14 days after the costs and the second notice
         (CHARGED, date(2027, 1, 28), Plan(None, date(2027, 1, 29))),

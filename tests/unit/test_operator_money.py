@@ -9,16 +9,28 @@ from datetime import date, datetime, time
 
 import pytest
 
-from billing_core.invoices.invoice import DunningStage
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
+from billing_core.invoices.invoice import (
+    Arrangement,
+    ArrangementTerm,
+    Deferral,
+    DunningStage,
+    InvoiceStatus,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
+from billing_core.payments.unmatched import (
+    CreditMatch,
+    MatchPart,
+    MatchTarget,
+    UnmatchedCredit,
+    credit_id_of,
+)
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import (
-    MatchTarget,
     correct_invoice_entry,
     match_credit,
     unmatched_credits,
@@ -26,9 +38,9 @@ from billing_core.services.operator.money import (
 from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET, Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.camt_builder import ACCOUNT, debit, statement
-from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
+from tests.unit.factories import REFERENCE_KEY, make_invoice, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -50,11 +62,13 @@ def issued(number: int, cents: int, day: date):
     )
 
 
-def the_back_office(*invoices, amount_cents: int, transfer_ids=()) -> BackOfficeContext:
+def the_back_office(
+    *invoices, amount_cents: int, transfer_ids=(), booked_on=BOOKED_ON
+) -> BackOfficeContext:
     links = LinksInMemory()
     links.keep_unmatched_credit(
         UnmatchedCredit(
-            credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", BOOKED_ON, "CRDT",
+            credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", booked_on, "CRDT",
             amount_cents, "EUR", "no_reference", counterparty_name="J. Jansen",
             transfer_ids=transfer_ids,
         )
@@ -82,7 +96,7 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
 
     matched = match_credit(credit_id_of(SOURCE), patient, ctx)
-    match_credit(credit_id_of(SOURCE), MatchTarget(reference=older.reference), ctx)
+    match_credit(credit_id_of(SOURCE), patient, ctx)
 
     assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
         ("inv-1", 10_000),
@@ -93,6 +107,133 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     assert unmatched_credits(ctx) == []
     week = build_statement(PRACTICE, Week.of(MATCHED_AT.date()), ctx.store.invoices.values())
     assert week.received_cents == 25_000
+
+
+def test_a_credit_matched_to_a_patient_pays_the_invoice_due_before_an_older_deferred_one():
+    """legal-nl.md §5, art. 6:43 lid 2 BW (audit BACKOFFICE4): given invoice 1 (€ 100,00,
+    issued 1 September, its final payment date of 1 October deferred to 31 October) and
+    invoice 2 (€ 40,00, issued 10 September, final payment date 10 October) of P-17
+    When a transfer of € 40,00 booked on 15 October is matched to the patient
+    Then it pays invoice 2, the one due on that day, and invoice 1 keeps its € 100,00 and
+    its deferral."""
+    older = replace(
+        issued(1, 10_000, date(2026, 9, 1)),
+        final_payment_date=date(2026, 10, 1),
+        deferral=Deferral(until=date(2026, 10, 31), granted_at=MATCHED_AT),
+    )
+    newer = replace(issued(2, 4_000, date(2026, 9, 10)), final_payment_date=date(2026, 10, 10))
+    ctx = the_back_office(older, newer, amount_cents=4_000, booked_on=date(2026, 10, 15))
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [("inv-2", 4_000)]
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000
+    assert ctx.store.invoice("inv-2").balance_cents == 0
+
+
+@pytest.mark.parametrize(
+    ("final_dates", "booked_on", "paid_first"),
+    [
+        # Both due: the one due longest first, though issued later.
+        ((date(2026, 10, 20), date(2026, 10, 10)), date(2026, 10, 25), "inv-2"),
+        # Neither due: the one due soonest first.
+        ((date(2026, 11, 20), date(2026, 11, 10)), date(2026, 10, 25), "inv-2"),
+        # Paid on its last day, an invoice is not late: the one past its date first.
+        ((date(2026, 10, 25), date(2026, 10, 24)), date(2026, 10, 25), "inv-2"),
+        # The same date: the older issued first.
+        ((date(2026, 10, 10), date(2026, 10, 10)), date(2026, 10, 25), "inv-1"),
+    ],
+)
+def test_a_patients_credit_goes_to_the_invoice_due_longest_first(
+    final_dates, booked_on, paid_first
+):
+    """legal-nl.md §5: due invoices first, oldest date first; then the rest, soonest first."""
+    invoices = [
+        replace(issued(n, 5_000, date(2026, 9, n)), final_payment_date=final)
+        for n, final in enumerate(final_dates, 1)
+    ]
+    ctx = the_back_office(*invoices, amount_cents=5_000, booked_on=booked_on)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert [p.invoice_id for p in matched.match.parts] == [paid_first]
+
+
+@pytest.mark.parametrize(
+    ("newer_final", "booked_on", "paid_first"),
+    [
+        # No term fallen due yet: invoice 2, past its date, is the one due.
+        (date(2026, 10, 15), date(2026, 10, 20), "inv-2"),
+        # The first term fell due on 1 November; invoice 2 is not due yet.
+        (date(2026, 11, 20), date(2026, 11, 5), "inv-1"),
+    ],
+)
+def test_an_invoice_under_an_arrangement_is_due_as_its_terms_fall_due(
+    newer_final, booked_on, paid_first
+):
+    """legal-nl.md §5, R15: an invoice under an arrangement is due as its terms fall due,
+    whatever its own final payment date. Given invoice 1 (€ 90,00, final payment date
+    1 September, long past) in an arrangement of three terms of € 30,00 from 1 November,
+    and invoice 2 (€ 50,00, issued later)
+    When € 50,00 is matched to the patient
+    Then the invoice due on the credit's date is paid first."""
+    older = replace(issued(1, 9_000, date(2026, 8, 1)), final_payment_date=date(2026, 9, 1))
+    terms = tuple(
+        ArrangementTerm(due, 3_000)
+        for due in (date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1))
+    )
+    older = older.with_arrangement(
+        Arrangement(MATCHED_AT, terms, fee_cents=0, ledger_start=len(older.ledger))
+    )
+    newer = replace(issued(2, 5_000, date(2026, 10, 1)), final_payment_date=newer_final)
+    ctx = the_back_office(older, newer, amount_cents=5_000, booked_on=booked_on)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert matched.match.parts[0].invoice_id == paid_first
+
+
+def test_a_credit_matched_before_is_not_matched_to_another_target():
+    """R34 "matched once", interfaces.md §2 (audit BACKOFFICE7): given a credit of
+    € 20,00 an operator matched to invoice 1
+    When it is matched to invoice 2, or to the patient
+    Then that is refused as a state conflict naming invoice 1's kenmerk, and invoice 2 is
+    unchanged; the same target again, its kenmerk typed with spaces, is a retry that
+    answers with the match and books nothing more."""
+    first, second = issued(1, 5_000, date(2026, 11, 2)), issued(2, 5_000, date(2026, 11, 3))
+    ctx = the_back_office(first, second, amount_cents=2_000)
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=first.reference), ctx)
+
+    for other in (
+        MatchTarget(reference=second.reference),
+        MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17"),
+    ):
+        with pytest.raises(StateConflict, match="credit_already_matched") as refused:
+            match_credit(credit_id_of(SOURCE), other, ctx)
+        assert reference.grouped(first.reference) in refused.value.message_nl
+    spaced = reference.grouped(first.reference)
+    again = match_credit(credit_id_of(SOURCE), MatchTarget(reference=spaced), ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in again.match.parts] == [("inv-1", 2_000)]
+    assert ctx.store.invoice("inv-1").balance_cents == 3_000
+    assert ctx.store.invoice("inv-2") == second
+
+
+def test_a_plan_stored_before_its_target_was_kept_is_completed_as_before():
+    """A credit matched before the target was stored with its plan: any target completes
+    that plan (a retry), as it did then; nothing is booked elsewhere."""
+    first, second = issued(1, 5_000, date(2026, 11, 2)), issued(2, 5_000, date(2026, 11, 3))
+    ctx = the_back_office(first, second, amount_cents=2_000)
+    part = MatchPart(first.reference, first.invoice_id, 2_000)
+    ctx.links.plan_credit_match(credit_id_of(SOURCE), CreditMatch(MATCHED_AT, "op", (part,)))
+
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=second.reference), ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 3_000
+    assert ctx.store.invoice("inv-2") == second
 
 
 def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_details():
@@ -158,6 +299,87 @@ def test_a_wrong_stop_is_reversed_once_with_its_reason_and_reconciles_in_the_nex
     week_49 = build_statement(PRACTICE, Week(2026, 49), [corrected])
     assert week_49.total(EntryKind.STOP) == 3_000
     assert sum(line.amount_cents for line in week_49.lines) == 3_000
+
+
+def a_paid_down_coulance(**changes):
+    """€ 100,00 sent, € 10,00 forgiven as coulance on 25 November, € 90,00 paid on
+    1 December: settled; its final payment date, 23 December, passes."""
+    invoice = replace(issued(1, 10_000, date(2026, 11, 2)), status=InvoiceStatus.SENT, **changes)
+    forgiven_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    coulance = LedgerEntry(
+        EntryKind.COULANCE, Component.PRINCIPAL, -1_000, forgiven_at, "provider:u:stop-1"
+    )
+    paid_at = datetime(2026, 12, 1, tzinfo=AMSTERDAM)
+    return apply_payment(
+        invoice.with_entry(coulance), IncomingPayment("bank", "B-1", 9_000, paid_at)
+    )
+
+
+CORRECTED_AT = datetime(2027, 1, 10, 9, 30, tzinfo=AMSTERDAM)
+
+
+def test_a_corrected_coulance_gets_a_new_final_payment_date_and_the_patient_is_told_once():
+    """R34, R21, legal-nl.md §7 and §2 (audit BACKOFFICE3): given a paid-down invoice
+    whose coulance of € 10,00 was entered by mistake, its final payment date past
+    When an operator corrects the coulance (entry 2) on 10 January, and again
+    Then € 10,00 is owed, to be paid by 9 February (that day plus the practice's payment
+    term of 30 days), and the patient is sent the corrected amount under the correction's
+    own event, once."""
+    invoice = a_paid_down_coulance()
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+    correct_invoice_entry(invoice.reference, 2, "nog eens", ctx)
+
+    assert corrected.amount_due_cents == 1_000
+    assert corrected.current_final_payment_date == date(2027, 2, 9)
+    told = {(r.invoice_id, r.kind, r.event_id) for r in ctx.delivery.requests}
+    assert told == {("inv-1", INVOICE_CORRECTED, "correction:2")}
+
+
+@pytest.mark.parametrize(
+    ("changes", "told"),
+    [
+        # At the agency: it collects the claim (R22); the dates are its business.
+        ({"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY}, False),
+        # After the costs: the second notice's term stands (R19); the patient is told.
+        (
+            {"dunning_stage": DunningStage.COSTS_CHARGED, "costs_charged_on": date(2027, 1, 8)},
+            True,
+        ),
+        # Before the final payment date: a later one still comes.
+        ({"final_payment_date": date(2027, 3, 1)}, True),
+    ],
+)
+def test_a_correction_keeps_the_final_payment_date_where_a_new_one_would_not_count(changes, told):
+    """legal-nl.md §7 as changes/coulance applies it: a new date only before the costs,
+    never an earlier one; at the agency the patient hears from the agency."""
+    invoice = a_paid_down_coulance(**changes)
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+
+    assert corrected.final_payment_date == invoice.final_payment_date
+    assert (ctx.delivery.kinds == [INVOICE_CORRECTED]) is told
+
+
+def test_a_correction_reaches_a_patient_without_a_working_address_on_paper():
+    """R7, R21: nothing is e-mailed to an address that bounced; the corrected amount and
+    its date go on paper, as a stop's do (kinds.ON_PAPER_WITHOUT_EMAIL: the delivery
+    queues the letter, or the practice's open action without an address)."""
+    bounced = make_person().email.casefold()
+    invoice = a_paid_down_coulance(bounced_emails=(bounced,))
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(CORRECTED_AT)
+
+    corrected = correct_invoice_entry(invoice.reference, 2, "coulance bij de verkeerde", ctx)
+
+    assert corrected.current_final_payment_date == date(2027, 2, 9)
+    assert [(r.kind, r.event_id) for r in ctx.delivery.requests] == [
+        (INVOICE_CORRECTED, "correction:2")
+    ]
 
 
 def test_only_a_stop_or_coulance_that_exists_can_be_corrected():

@@ -21,9 +21,9 @@ from billing_core.dunning.letters import SECOND_NOTICE
 from billing_core.invoices.invoice import Correspondence
 from billing_core.invoices.ledger import Component, EntryKind, balance
 from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal, reversible
-from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
+from billing_core.payments.unmatched import MatchTarget, UnmatchedCredit, credit_id_of
 from billing_core.services.operator.context import BackOfficeContext
-from billing_core.services.operator.money import MatchTarget, match_credit
+from billing_core.services.operator.money import match_credit
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, Money, one_invoice

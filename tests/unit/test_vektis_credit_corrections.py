@@ -845,8 +845,15 @@ def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-u
             ["niets meer te betalen", "U heeft € 50,00 te veel betaald"],
         ),
         ("retour:R1", 0, "en", ["Your health insurer has let us know", "You now pay €6.00"]),
+        # An operator undid a stop or coulance entered by mistake (R34, audit BACKOFFICE3).
+        (
+            "correction:2",
+            0,
+            "nl",
+            ["Die verlaging was een vergissing en is teruggedraaid", "U betaalt nu nog € 6,00"],
+        ),
     ],
-    ids=["lowered", "paid-already", "retour-english"],
+    ids=["lowered", "paid-already", "retour-english", "operator-correction"],
 )
 def test_the_email_says_the_new_amount_and_not_the_treatment(
     ctx, store, event_id, paid, language, says

@@ -19,6 +19,11 @@ REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
 @router.post(
     "/api/v1/operator/invoices/<reference>/corrections",
     summary="Reverse a stop or coulance entry with a reason (once)",
+    description="What was forgiven is owed again. Until the costs are charged, the invoice "
+    "is to be paid by a new final payment date: today plus the practice's payment term "
+    "(legal-nl.md §7), never earlier than it was. The patient is sent the corrected amount "
+    "and the date to pay by (invoice_corrected), once per corrected entry; a claim at the "
+    "collection agency gets no message and blocks the patient again (R22).",
 )
 def correct(reference: REFERENCE, body: CorrectionIn) -> CorrectedInvoiceOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

@@ -32,9 +32,14 @@ def list_unmatched_credits() -> UnmatchedCreditListOut:
 @router.post(
     "/api/v1/operator/unmatched-credits/<credit_id>/match",
     summary="Book a credit on a kenmerk, or on a patient's oldest due invoices (once)",
-    description="A return nobody could trace (direction DBIT) takes a kenmerk: it is booked "
-    "as the reversal of a bank payment on that invoice with at least its amount left "
-    "(R12); 422 no_payment_to_reverse when there is none.",
+    description="A patient's credit goes to the invoices due on its booking date first, the "
+    "one due longest first (a deferral or an arrangement's terms set when that is), then to "
+    "the others, the one due soonest first (legal-nl.md §5). A return nobody could trace "
+    "(direction DBIT) takes a kenmerk: it is booked as the reversal of a bank payment on "
+    "that invoice with at least its amount left (R12); 422 no_payment_to_reverse when "
+    "there is none. A credit is matched once: the same target again is a retry (200, the "
+    "match); another target answers 409 credit_already_matched, its message naming the "
+    "kenmerken the credit went to, and books nothing.",
 )
 def match_credit(credit_id: CREDIT_ID, body: MatchIn) -> UnmatchedCreditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

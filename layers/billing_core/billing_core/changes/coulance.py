@@ -253,8 +253,18 @@ def _adjusted_on(invoice: Invoice, at: datetime, payment_term_days: int) -> Invo
     got it on the statement (legal-nl.md §7)."""
     statement = invoice.insurer_statement
     assert statement is not None  # coulance is applied to a statement's invoice only
-    dated = with_final_payment_date(invoice, amsterdam_day(at) + timedelta(payment_term_days))
+    dated = with_adjusted_amount_term(invoice, at, payment_term_days)
     return with_statement(dated, replace(statement, adjusted_at=at))
+
+
+def with_adjusted_amount_term(invoice: Invoice, at: datetime, payment_term_days: int) -> Invoice:
+    """The invoice whose amount was adjusted ``at``, to be paid by the day of that plus the
+    provider's payment term (legal-nl.md §7: confirmation + payment term); the invoice
+    itself once the costs were charged: the second notice's term is the date that counts
+    then (R19), and it stands."""
+    if invoice.dunning_stage not in _BEFORE_COSTS:
+        return invoice
+    return with_final_payment_date(invoice, amsterdam_day(at) + timedelta(payment_term_days))
 
 
 def with_final_payment_date(invoice: Invoice, day: date) -> Invoice:

@@ -23,7 +23,7 @@ from billing_core.correspondence.kinds import (
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.breakdown import breakdown
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import EntryKind, balance
+from billing_core.invoices.ledger import CORRECTION, EntryKind, balance
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 
@@ -67,8 +67,18 @@ def confirmation_context(
         context["after_statement"] = adjusted_by_statement(event_id)
     if kind == INVOICE_CORRECTED:
         # Why, in general words only: never the treatment (R29).
-        context["corrected_by"] = "retour" if event_id.startswith("retour:") else "declaration"
+        context["corrected_by"] = _corrected_by(event_id)
     return context
+
+
+def _corrected_by(event_id: str) -> str:
+    """What corrected the invoice: the insurer's retour, an operator who undid a stop or
+    coulance entered by mistake (changes/correction.py, R34), or a later declaration."""
+    if event_id.startswith("retour:"):
+        return "retour"
+    if event_id.startswith(CORRECTION):
+        return "correction"
+    return "declaration"
 
 
 def _arrangement(invoice: Invoice) -> dict[str, Any]:

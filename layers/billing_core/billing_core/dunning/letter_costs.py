@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
-from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.invoices.ledger import CORRECTION, Component, EntryKind
 from billing_core.invoices.updates import Change
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
@@ -44,11 +44,12 @@ def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
 
 def reminder_superseded(invoice: Invoice) -> bool:
     """A deferral or an arrangement granted during the reminder's term moved the default
-    (legal-nl.md §2, R14, R15), or an amount adjusted by the insurer's statement since
-    the reminder got a new final payment date (§7; changes/coulance.apply_coulance does
-    that only before the costs), or the letter never arrived (a Permanent bounce, R7), or
-    it was sent on the cancellation of an arrangement that a payment read later showed
-    kept (``_sent_while_arranged``): it no longer supports costs, and a new reminder is
+    (legal-nl.md §2, R14, R15), or an amount adjusted since the reminder got a new final
+    payment date (§7: by the insurer's statement, or an operator's correction of a stop
+    or coulance; changes/coulance.with_adjusted_amount_term does that only before the
+    costs), or the letter never arrived (a Permanent bounce, R7), or it was sent on the
+    cancellation of an arrangement that a payment read later showed kept
+    (``_sent_while_arranged``): it no longer supports costs, and a new reminder is
     needed (dunning/timeline.py). The term counts from the day the run decided on the
     letter, also when it went out later."""
     reminder = invoice.reminder
@@ -88,7 +89,18 @@ def _adjusted_since(invoice: Invoice, reminder: Reminder) -> bool:
     for the new amount."""
     statement = invoice.insurer_statement
     adjusted_at = statement.adjusted_at if statement else None
-    return adjusted_at is not None and reminder.decided_on_day <= amsterdam_day(adjusted_at)
+    adjusted = [amsterdam_day(adjusted_at)] if adjusted_at is not None else []
+    return any(reminder.decided_on_day <= day for day in adjusted + _corrected_days(invoice))
+
+
+def _corrected_days(invoice: Invoice) -> list[date]:
+    """The days an operator's correction asked again for a stop or coulance entered by
+    mistake (changes/correction.py) before the costs were charged: it got a new final
+    payment date then. On the day the costs were charged, the run had charged them
+    first: a correction read before them would have had the run send a new reminder."""
+    days = [amsterdam_day(e.at) for e in invoice.ledger if e.cause.startswith(CORRECTION)]
+    charged_on = invoice.costs_charged_on
+    return [day for day in days if charged_on is None or day < charged_on]
 
 
 def reminder_undelivered(reminder: Reminder, day: date) -> Change:

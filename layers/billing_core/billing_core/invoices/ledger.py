@@ -29,6 +29,9 @@ class EntryKind(StrEnum):
 
 # The note of a REVERSAL entry: this prefix, then the id of the payment it undoes (R12).
 REVERSES = "reverses "
+# The cause of an operator's correction of a stop or coulance: this prefix, then the
+# corrected entry's number (changes/correction.py, R34).
+CORRECTION = "correction:"
 
 
 class Component(StrEnum):

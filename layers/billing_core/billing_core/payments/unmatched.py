@@ -2,10 +2,12 @@
 them (R34, legal-nl.md §5): never lost, matched once.
 
 An operator matches a credit to an invoice (its betalingskenmerk) or to a patient of a
-practice: then the oldest invoice with something due gets what it owes, the rest goes to
-the next one, and what is left stays on the last as the patient's credit (R13). The plan
-is stored with the credit before anything is booked, so a retry books the same parts
-again, each once (its payment id), and never splits the money anew.
+practice: then the invoices due on the credit's date come first, the oldest due first
+(art. 6:43 lid 2 BW), each gets what it owes, the rest goes to the next one, and what is
+left stays on the last as the patient's credit (R13). The plan is stored with the credit
+before anything is booked, with the target it was made for, so a retry (the same
+target) books the same parts again, each once (its payment id), and never splits the
+money anew; another target is refused, as the credit went elsewhere already.
 
 A return nobody could trace (a debit) is matched to an invoice too: it is booked as the
 reversal of a bank payment on it (R12), and the plan names that payment.
@@ -18,8 +20,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from billing_core.shared.errors import practice_refused
+
 CREDIT = "CRDT"
 DEBIT = "DBIT"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchTarget:
+    """Either an invoice's betalingskenmerk, or a practice and its patient number."""
+
+    reference: str = ""
+    provider_id: str = ""
+    patient_ref: str = ""
+
+    def __post_init__(self) -> None:
+        to_patient = bool(self.provider_id and self.patient_ref)
+        if bool(self.reference) == to_patient:
+            raise practice_refused("match_target")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +55,13 @@ class CreditMatch:
     matched_at: datetime
     operator: str  # the operator's user id (Cognito sub), never a name
     parts: tuple[MatchPart, ...]
+    # What the operator matched it to, its kenmerk without spaces; None on a plan stored
+    # before the target was kept with it (any target completes that one, as it did then).
+    target: MatchTarget | None = None
+
+    def made_for(self, target: MatchTarget) -> bool:
+        """Whether ``target`` (a kenmerk without spaces) asks for this plan: a retry."""
+        return self.target is None or self.target == target
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,6 +110,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "batch_not_approved",
         "proposal_already_decided",
         "action_changed",
+        "credit_already_matched",
     }
 )
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})

@@ -421,6 +421,9 @@ _DUTCH: Sections = {
         "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
         "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
+        "credit_already_matched": (
+            "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
+        ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
@@ -990,6 +993,9 @@ _ENGLISH: Sections = {
         "no_invoice_for_patient": "This practice has no invoices for this patient number.",
         "match_target": "Give either a payment reference or a practice with a patient number.",
         "unknown_kenmerk": "No invoice has this payment reference.",
+        "credit_already_matched": (
+            "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
+        ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
         "more_than_open": "That is more than is still open ({open_amount} euro).",

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import expires_at
 from billing_core.payments.psp import PspStatus
-from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit
+from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord
 
 # legal-nl.md §8: unmatched-credit lists are kept 1 year once resolved.
@@ -126,7 +126,7 @@ class PaymentLinkRepository:
             self._table.update_item(
                 Key=keys.unmatched_credit_key(credit_id),
                 UpdateExpression="SET matched_at = :at, matched_by = :who, parts = :parts, "
-                "expires_at = :expires",
+                "matched_target = :target, expires_at = :expires",
                 ConditionExpression="attribute_exists(pk) AND attribute_not_exists(matched_at)",
                 ExpressionAttributeValues={
                     ":at": match.matched_at.isoformat(),
@@ -140,6 +140,7 @@ class PaymentLinkRepository:
                         }
                         for p in match.parts
                     ],
+                    ":target": _target_item(match.target),
                     ":expires": expires_at(match.matched_at, MATCHED_CREDIT_RETENTION),
                 },
             )
@@ -182,6 +183,23 @@ def _credit_item(credit: UnmatchedCredit) -> Item:
     }
 
 
+def _target_item(target: MatchTarget | None) -> dict[str, str] | None:
+    if target is None:
+        return None
+    return {
+        "reference": target.reference,
+        "provider_id": target.provider_id,
+        "patient_ref": target.patient_ref,
+    }
+
+
+def _target(item: Item | None) -> MatchTarget | None:
+    """None for a plan stored before its target was kept with it."""
+    if not item:
+        return None
+    return MatchTarget(item["reference"], item["provider_id"], item["patient_ref"])
+
+
 def _credit(item: Item) -> UnmatchedCredit:
     match = None
     if "matched_at" in item:
@@ -189,7 +207,12 @@ def _credit(item: Item) -> UnmatchedCredit:
             MatchPart(p["reference"], p["invoice_id"], int(p["amount"]), p.get("reverses", ""))
             for p in item["parts"]
         )
-        match = CreditMatch(datetime.fromisoformat(item["matched_at"]), item["matched_by"], parts)
+        match = CreditMatch(
+            datetime.fromisoformat(item["matched_at"]),
+            item["matched_by"],
+            parts,
+            _target(item.get("matched_target")),
+        )
     return UnmatchedCredit(
         credit_id=item["credit_id"],
         source_id=item["source_id"],

@@ -12,11 +12,10 @@ from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.transfer_batches import TransferBatch
-from billing_core.payments.unmatched import UnmatchedCredit
+from billing_core.payments.unmatched import MatchTarget, UnmatchedCredit
 from billing_core.providers.provider import Iban, Text, Uzovi
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
-from billing_core.services.operator.money import MatchTarget
 from billing_core.services.operator.money_out import RefundRequest
 from billing_core.shared.audit import ReadKind, ReadRecord
 

@@ -17,11 +17,12 @@ a claim with the agency that is owed again blocks the patient again (R34).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from billing_core.changes.correction import correct_entry
-from billing_core.invoices.invoice import Invoice
+from billing_core.changes.arrangement import next_term
+from billing_core.changes.correction import correct_entry, correction_cause
+from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
+from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.updates import save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
@@ -32,27 +33,19 @@ from billing_core.payments.booking import (
     book_reversal,
     owed_on,
 )
-from billing_core.payments.unmatched import CreditMatch, MatchPart, UnmatchedCredit, split_over
-from billing_core.ports import InvoiceFilter
+from billing_core.payments.unmatched import (
+    CreditMatch,
+    MatchPart,
+    MatchTarget,
+    UnmatchedCredit,
+    split_over,
+)
+from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, practice_refused
-
-
-@dataclass(frozen=True, slots=True)
-class MatchTarget:
-    """Either an invoice's betalingskenmerk, or a practice and its patient number."""
-
-    reference: str = ""
-    provider_id: str = ""
-    patient_ref: str = ""
-
-    def __post_init__(self) -> None:
-        to_patient = bool(self.provider_id and self.patient_ref)
-        if bool(self.reference) == to_patient:
-            raise practice_refused("match_target")
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
@@ -68,17 +61,24 @@ def match_credit(
     credit_id: str, target: MatchTarget, ctx: BackOfficeContext
 ) -> UnmatchedCredit | None:
     """Book the credit as ``target`` says, once; None for an unknown id. A credit matched
-    before keeps its first plan, whatever ``target`` says now, and its parts are booked
-    again (each once): a retry after a failure completes the same match."""
+    before to the same target keeps its plan, and its parts are booked again (each once):
+    a retry after a failure completes the same match. Matched before to another target
+    (by this operator a moment ago, or by another at the same moment), it is refused with
+    where it went: nothing is booked on the new target (R34, interfaces.md §2)."""
     credit = ctx.links.get_unmatched_credit(credit_id)
     if credit is None:
         return None
+    target = _without_spaces(target)
     if credit.match is None:
         if not credit.can_be_booked:
             raise practice_refused("credit_not_bookable")
-        plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, _plan(credit, target, ctx))
+        parts = _plan(credit, target, ctx)
+        plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, parts, target)
         credit = ctx.links.plan_credit_match(credit_id, plan)
     assert credit.match is not None
+    if not credit.match.made_for(target):
+        kenmerken = ", ".join(betalingskenmerk.grouped(p.reference) for p in credit.match.parts)
+        raise practice_refused("credit_already_matched", kenmerken=kenmerken)
     for part in credit.match.parts:
         _book(credit, part, ctx)
     _remember(credit, credit.match, ctx)
@@ -89,17 +89,43 @@ def correct_invoice_entry(
     reference: str, entry_number: int, reason: str, ctx: BackOfficeContext
 ) -> Invoice:
     """Reverse ledger entry ``entry_number`` (1 is the first) of the invoice with this
-    kenmerk, once, with the reason (R27); the invoice as stored now."""
+    kenmerk, once, with the reason (R27); the invoice as stored now. Owed again, it is
+    to be paid by a new final payment date (changes/correction.py), and the patient is
+    told the corrected amount."""
     invoice = _by_reference(reference, ctx)
+    provider = ctx.store.get_provider(invoice.provider_id)
+    if provider is None:  # an invoice of a provider that is gone: a broken table
+        raise LookupError(f"invoice {invoice.invoice_id} without its provider")
+    term = provider.payment_term_days
     now = ctx.clock.now()
     operator = ctx.operator.user_id
 
     def correct(current: Invoice) -> Invoice:
-        return correct_entry(current, entry_number, reason, operator, now)
+        return correct_entry(current, entry_number, reason, operator, now, payment_term_days=term)
 
     stored, _ = save_change(ctx.store, invoice, correct)
     block_unsettled_claim(ctx.store, stored, ctx.clock)  # owed again at the agency (R22)
+    _tell_patient(stored, correction_cause(entry_number), ctx)
     return stored
+
+
+def _tell_patient(invoice: Invoice, event: str, ctx: BackOfficeContext) -> None:
+    """The corrected amount and the date to pay it by (R21, legal-nl.md §7), as the
+    other corrections of an invoice tell it (``invoice_corrected``), once per corrected
+    entry: queued again by a retry, whose first attempt may have died after its save,
+    the delivery sends each (kind, event) once. Not for a claim at the agency, which
+    collects it (R22); by e-mail, or on paper to a patient without an e-mail address
+    that works (kinds.reaches_patient; the delivery decides how, R7)."""
+    kind = INVOICE_CORRECTED
+    if invoice.is_with_collection_agency or invoice.status is not InvoiceStatus.SENT:
+        return
+    if not reaches_patient(invoice, kind):
+        return
+    if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
+        request = DeliveryRequest(
+            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event
+        )
+        ctx.delivery.enqueue([request])
 
 
 def _plan(
@@ -110,12 +136,14 @@ def _plan(
     if target.reference:
         invoice = _by_reference(target.reference, ctx)
         return (MatchPart(invoice.reference, invoice.invoice_id, credit.amount_cents),)
-    invoices = _patients_invoices(target.provider_id, target.patient_ref, ctx)
+    day = credit.booking_date
+    invoices = _in_payment_order(
+        _patients_invoices(target.provider_id, target.patient_ref, ctx), day
+    )
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
     # (legal-nl.md §2), and booking a share dated in the term undoes them (book_payment).
-    day = credit.booking_date
     owed = [(i.reference, i.invoice_id, owed_on(i, day)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
@@ -136,18 +164,30 @@ def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeConte
     return MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id)
 
 
-def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
+def _without_spaces(target: MatchTarget) -> MatchTarget:
+    """The target as a plan keeps it: a kenmerk as its 14 digits (422 unknown_kenmerk
+    when it is none of ours), so "3215 5743 8894 56" asks what "32155743889456" asked."""
+    if not target.reference:
+        return target
+    return MatchTarget(reference=_kenmerk(target.reference))
+
+
+def _kenmerk(text: str) -> str:
     try:
-        invoice = ctx.store.find_invoice_by_reference(betalingskenmerk.parse_ours(reference))
+        return betalingskenmerk.parse_ours(text)
     except betalingskenmerk.InvalidReference:
-        invoice = None
+        raise practice_refused("unknown_kenmerk") from None
+
+
+def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
+    invoice = ctx.store.find_invoice_by_reference(_kenmerk(reference))
     if invoice is None:
         raise practice_refused("unknown_kenmerk")
     return invoice
 
 
 def _patients_invoices(provider_id: str, patient_ref: str, ctx: BackOfficeContext) -> list[Invoice]:
-    """Every invoice of the patient with the practice, oldest issued first."""
+    """Every invoice of the patient with the practice."""
     wanted = InvoiceFilter(patient_ref=patient_ref)
     found: list[Invoice] = []
     after: str | None = None
@@ -155,7 +195,26 @@ def _patients_invoices(provider_id: str, patient_ref: str, ctx: BackOfficeContex
         page, after = ctx.store.list_invoices(provider_id, wanted, limit=100, after=after)
         found += page
         if after is None:
-            return sorted(found, key=lambda i: (i.issue_date, i.reference))
+            return found
+
+
+def _in_payment_order(invoices: list[Invoice], day: date) -> list[Invoice]:
+    """legal-nl.md §5, art. 6:43 lid 2 BW: a payment for no invoice in particular goes to
+    the claims due (opeisbaar) on its ``day`` first, the one due longest first; then to
+    the others, the one due soonest first. An invoice is due from the day after the date
+    the patient must pay it by: its final payment date as a deferral moved it (R14), or,
+    during an arrangement, the due date of its first term still open (R15). The same
+    date: the oldest issued first."""
+
+    def pay_by(invoice: Invoice) -> date:
+        term = next_term(invoice)  # None without a running arrangement
+        return term.due_date if term is not None else invoice.current_final_payment_date
+
+    def order(invoice: Invoice) -> tuple[bool, date, date, str]:
+        by = pay_by(invoice)
+        return (by >= day, by, invoice.issue_date, invoice.reference)
+
+    return sorted(invoices, key=order)
 
 
 def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:

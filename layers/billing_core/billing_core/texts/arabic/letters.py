@@ -341,6 +341,11 @@ _CONFIRMATIONS: Sections = {
             "أبلغتنا شركة التأمين الصحي بما تعوّضه من فاتورة {provider}، ولذلك عُدّل المبلغ "
             "الذي تدفعونه بأنفسكم. لن تصلكم فاتورة جديدة."
         ),
+        # Not yet reviewed by a native speaker.
+        "by_correction": (
+            "خفّض {provider} مبلغ فاتورتكم سابقًا. كان ذلك خطأً وقد أُلغي، ولذلك ارتفع المبلغ "
+            "من جديد. لن تصلكم فاتورة جديدة."
+        ),
         "new_amount": _NEW_AMOUNT,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
         "overpaid": _OVERPAID,

@@ -118,6 +118,12 @@ DUTCH: Sections = {
             "Uw zorgverzekeraar heeft laten weten wat hij vergoedt van de nota van "
             "{provider}. Wat u zelf betaalt is daarom aangepast. U krijgt geen nieuwe nota."
         ),
+        # An operator undid a stop or coulance entered by mistake (R34).
+        "by_correction": (
+            "{provider} heeft het bedrag van uw nota eerder verlaagd. Die verlaging was een "
+            "vergissing en is teruggedraaid, dus het bedrag is weer hoger. U krijgt geen "
+            "nieuwe nota."
+        ),
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
         "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
         "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
@@ -247,6 +253,11 @@ ENGLISH: Sections = {
             "Your health insurer has let us know what it pays of the invoice from "
             "{provider}, so the amount you pay yourself has changed. You will not get a "
             "new invoice."
+        ),
+        # An operator undid a stop or coulance entered by mistake (R34).
+        "by_correction": (
+            "{provider} lowered the amount of your invoice earlier. That was a mistake and "
+            "has been undone, so the amount is higher again. You will not get a new invoice."
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",

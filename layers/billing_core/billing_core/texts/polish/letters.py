@@ -389,6 +389,12 @@ _CONFIRMATIONS: Sections = {
             "{provider}, dlatego zmieniła się kwota do zapłaty. Nowej faktury Pan/Pani nie "
             "otrzyma."
         ),
+        # Not yet reviewed by a native speaker.
+        "by_correction": (
+            "Świadczeniodawca {provider} wcześniej obniżył kwotę faktury. Było to pomyłką i "
+            "zostało cofnięte, dlatego kwota jest znowu wyższa. Nowej faktury Pan/Pani nie "
+            "otrzyma."
+        ),
         "new_amount": _NEW_AMOUNT,
         "nothing_left": _NOTHING_LEFT,
         "overpaid": _OVERPAID,
