@@ -4,12 +4,12 @@ kept 7 years after the end of the year the invoice was settled, then deleted).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from billing_core.shared.bulk import long_lived_imports
 
 with long_lived_imports():
+    from collections.abc import Mapping
+    from typing import Any
+
     from aws_lambda_powertools import Metrics
 
     from billing_core import bootstrap

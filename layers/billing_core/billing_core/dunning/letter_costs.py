@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
-from billing_core.invoices.ledger import CORRECTION, Component, EntryKind
+from billing_core.invoices.ledger import Component, EntryKind, is_correction
 from billing_core.invoices.updates import Change
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
@@ -98,7 +98,7 @@ def _corrected_days(invoice: Invoice) -> list[date]:
     mistake (changes/correction.py) before the costs were charged: it got a new final
     payment date then. On the day the costs were charged, the run had charged them
     first: a correction read before them would have had the run send a new reminder."""
-    days = [amsterdam_day(e.at) for e in invoice.ledger if e.cause.startswith(CORRECTION)]
+    days = [amsterdam_day(e.at) for e in invoice.ledger if is_correction(e.cause)]
     charged_on = invoice.costs_charged_on
     return [day for day in days if charged_on is None or day < charged_on]
 

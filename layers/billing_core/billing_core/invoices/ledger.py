@@ -34,6 +34,12 @@ REVERSES = "reverses "
 CORRECTION = "correction:"
 
 
+def is_correction(cause: str) -> bool:
+    """Whether a cause (or the event id of its confirmation, which is the cause) is an
+    operator's correction."""
+    return cause.startswith(CORRECTION)
+
+
 class Component(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"
