@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.declarations.claims import LineType
+from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.invoicing import (
     MAX_LINES_PER_INVOICE,
@@ -251,9 +251,9 @@ def test_two_half_credits_in_the_same_file_give_back_exactly_the_lines_deduction
     assert draft.amount_due_cents == 1250
 
 
-def test_a_same_file_credit_dated_after_the_contracts_end_gives_back_its_lines_deduction():
-    # Given a line of 2025-12-20 when the practice was contracted (75%: 75.00 deducted),
-    # reversed in full by a credit dated 2026-01-05, and a 2026 line of 200.00 (no contract)
+def _line_of_2025_and_its_credit_of_2026() -> tuple[Claim, Claim]:
+    """A line of 2025-12-20 (the contract's last year in these tests) and its full credit
+    of 2026-01-05, in one file."""
     debit = claim(
         "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
     )
@@ -264,6 +264,13 @@ def test_a_same_file_credit_dated_after_the_contracts_end_gives_back_its_lines_d
         unit_price_cents=-10000,
         reverses_claim_ref="A",
     )
+    return debit, reversal
+
+
+def test_a_same_file_credit_dated_after_the_contracts_end_gives_back_its_lines_deduction():
+    # Given a line of 2025-12-20 when the practice was contracted (75%: 75.00 deducted),
+    # reversed in full by a credit dated 2026-01-05, and a 2026 line of 200.00 (no contract)
+    debit, reversal = _line_of_2025_and_its_credit_of_2026()
     other = claim(
         "B", treatment_code="1000", treatment_date=date(2026, 1, 5), unit_price_cents=20000
     )
@@ -278,16 +285,7 @@ def test_a_same_file_credit_dated_after_the_contracts_end_gives_back_its_lines_d
 
 def test_a_same_file_full_credit_across_the_contracts_end_cancels_out():
     # Given only the line and its full credit of the case above
-    debit = claim(
-        "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
-    )
-    reversal = claim(
-        "cA",
-        treatment_code="1000",
-        treatment_date=date(2026, 1, 5),
-        unit_price_cents=-10000,
-        reverses_claim_ref="A",
-    )
+    debit, reversal = _line_of_2025_and_its_credit_of_2026()
     plan = _plan(debit, reversal, **_paramedical(75, ONLY_2025))
     # Then they cancel out (a warning), not "nothing to invoice" (a rejection)
     assert plan.drafts == [] and plan.cancelled_out == [debit, reversal]
@@ -297,16 +295,7 @@ def test_a_same_file_full_credit_across_the_contracts_end_cancels_out():
 def test_a_same_file_credit_of_a_line_at_the_insurer_goes_to_the_insurer_too():
     # Given a line of 2025-12-20 the contracted insurer paid in full (to the export),
     # reversed by a credit dated 2026-01-05 (no contract), and a 2026 line of 200.00
-    debit = claim(
-        "A", treatment_code="1000", treatment_date=date(2025, 12, 20), unit_price_cents=10000
-    )
-    reversal = claim(
-        "cA",
-        treatment_code="1000",
-        treatment_date=date(2026, 1, 5),
-        unit_price_cents=-10000,
-        reverses_claim_ref="A",
-    )
+    debit, reversal = _line_of_2025_and_its_credit_of_2026()
     other = claim(
         "B", treatment_code="1000", treatment_date=date(2026, 1, 5), unit_price_cents=20000
     )
