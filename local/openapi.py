@@ -28,7 +28,7 @@ def generate() -> dict[str, dict[str, Any]]:
     documents = {}
     for name, module in APIS.items():
         # What the function serves: its title, version and security scheme are its app's.
-        documents[name] = json.loads(importlib.import_module(module).app.get_openapi_json_schema())
+        documents[name] = json.loads(importlib.import_module(module).api.openapi_json())
     return documents
 
 

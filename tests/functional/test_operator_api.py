@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import copy
+import json
 
+import jsonschema
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from functions.operator_api.app import api
 from local.sandbox import Caller
 from local.seed import DENTAL
 
@@ -83,6 +86,11 @@ def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
     status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(**change))
     assert (status, answer["error"]["code"]) == (400, "validation_error")
     assert stored_items(sandbox) == before
+    # and the answer is the one the API's document names for a 400 (interfaces.md §2)
+    document = json.loads(api.openapi_json())
+    documented = document["paths"][PROVIDERS]["post"]["responses"][str(status)]
+    schema = {**documented["content"]["application/json"]["schema"], **document}
+    jsonschema.validate(answer, schema)
 
 
 def test_an_agb_code_another_provider_holds_is_refused_naming_that_provider(sandbox):

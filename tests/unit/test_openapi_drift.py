@@ -48,3 +48,33 @@ def test_every_operation_is_tagged_by_its_resource(name):
     operations = [op for methods in generate()[name]["paths"].values() for op in methods.values()]
     assert operations and all(len(op["tags"]) == 1 for op in operations)
     assert len({op["tags"][0] for op in operations}) >= 2
+
+
+@pytest.mark.parametrize("name", sorted(APIS))
+def test_every_operation_documents_the_error_answers_the_api_gives(name):
+    """interfaces.md §2: a request that fails validation answers 400 with
+    {"error": {"code", "message"}}, not Powertools' 422 "Validation Error" (stop 34's
+    known item): each operation names 400 in that shape, a write also 409 and 422."""
+    # Given the document the API serves
+    document = generate()[name]
+    # Then no operation promises Powertools' validation answer
+    assert "Validation Error" not in render(document)
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert responses["400"]["content"]["application/json"]["schema"] == error, path
+            if method in ("post", "put", "patch", "delete"):
+                assert {"409", "422"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+
+
+@pytest.mark.parametrize("name", sorted(APIS))
+def test_every_reference_in_a_document_resolves(name):
+    """Given a document with Powertools' validation schemas taken out
+    Then every $ref still names a schema it has."""
+    document = generate()[name]
+    text = render(document)
+    refs = {part.split('"')[0] for part in text.split('"$ref": "#/components/schemas/')[1:]}
+    assert refs and refs <= set(document["components"]["schemas"])

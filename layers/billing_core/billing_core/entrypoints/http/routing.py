@@ -7,6 +7,7 @@ answer alike."""
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -19,6 +20,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
 
 from billing_core.entrypoints.http.docs import SECURITY_SCHEME, ApiDocument, docs_page
+from billing_core.entrypoints.http.error_document import with_error_answers
 from billing_core.entrypoints.http.errors import register_error_handlers
 from billing_core.entrypoints.http.idempotency import with_idempotency_keys
 from billing_core.entrypoints.http.middleware import guarded
@@ -49,6 +51,17 @@ class ResourceRouter(Router):
 class JsonApi:
     app: APIGatewayRestResolver
     lambda_handler: LambdaHandler
+    document: ApiDocument
+
+    def openapi_json(self) -> str:
+        return openapi_json(self.app, self.document)
+
+
+def openapi_json(app: APIGatewayRestResolver, document: ApiDocument) -> str:
+    """What the API serves as its OpenAPI document: Powertools' own, with the error
+    answers the API gives (``error_document``)."""
+    generated = json.loads(app.get_openapi_json_schema())
+    return json.dumps(with_error_answers(generated, behind_token=document.bearer_token))
 
 
 _BEARER_JWT = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -89,14 +102,14 @@ def json_api(
         metrics=metrics,
         correlation_id_path=correlation_paths.API_GATEWAY_REST,
     )
-    return JsonApi(app, handler)
+    return JsonApi(app, handler, document)
 
 
 def _serve_documents(
     app: APIGatewayRestResolver, document: ApiDocument, docs_path: str | None
 ) -> None:
     def openapi() -> Response[str]:
-        return Response(HTTPStatus.OK.value, "application/json", app.get_openapi_json_schema())
+        return Response(HTTPStatus.OK.value, "application/json", openapi_json(app, document))
 
     def swagger_page() -> Response[str]:
         assert docs_path is not None  # only routed when given

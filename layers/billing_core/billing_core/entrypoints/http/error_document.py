@@ -1,0 +1,85 @@
+"""The error answers an API's OpenAPI document names (interfaces.md §2).
+
+Powertools documents every route with a 422 "Validation Error" of its own shape, while
+``errors.py`` answers a request that fails validation with 400 and the shared shape
+{"error": {"code", "message"}}. This puts in each operation the answers ``errors.py``
+gives instead, so a client generated from the document reads the errors it will meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = "Error"
+_POWERTOOLS_ONLY = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+_WHEN = {
+    "400": "The request is not valid: a field, parameter or header is missing or wrong "
+    "(validation_error), or a cursor or payment reference does not decode.",
+    "401": "No valid token: log in again.",
+    "403": "The user's role does not allow this.",
+    "404": "Not found for this caller (another practice's id answers the same).",
+    "409": "A state conflict, or a change at the same moment (concurrent_change: nothing "
+    "was saved and the same request may be sent again).",
+    "413": "The body is larger than the API takes.",
+    "422": "A business rule refuses it (the code names which), or the Idempotency-Key was "
+    "used before for another request.",
+}
+
+
+def with_error_answers(document: dict[str, Any], *, behind_token: bool) -> dict[str, Any]:
+    """``document`` (Powertools' OpenAPI dict) with each operation's error answers."""
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            _drop_powertools_validation(responses)
+            for status in _error_statuses(path, method, behind_token=behind_token):
+                responses.setdefault(status, _error_answer(status))
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in _POWERTOOLS_ONLY:
+        schemas.pop(name, None)
+    schemas[ERROR_SCHEMA] = _ERROR_BODY
+    return document
+
+
+def _drop_powertools_validation(responses: dict[str, Any]) -> None:
+    for status, answer in list(responses.items()):
+        if answer.get("description") in ("Validation Error", "Response Validation Error"):
+            del responses[status]
+
+
+def _error_statuses(path: str, method: str, *, behind_token: bool) -> list[str]:
+    statuses = ["400"]
+    if behind_token:
+        statuses += ["401", "403"]
+    if "{" in path:
+        statuses.append("404")
+    if method in _WRITES:
+        statuses += ["409", "413", "422"]
+    return statuses
+
+
+def _error_answer(status: str) -> dict[str, Any]:
+    return {
+        "description": _WHEN[status],
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
+        },
+    }
+
+
+_ERROR_BODY: dict[str, Any] = {
+    "title": ERROR_SCHEMA,
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "stable, for programs"},
+                "message": {"type": "string", "description": "Dutch / English, for people"},
+            },
+        }
+    },
+}
