@@ -177,3 +177,52 @@ def test_the_expired_letters_role_sets_an_actions_expiry_and_nothing_else(
     }
     for what, request in refused.items():
         assert not _condition_allows(condition, request), what
+
+
+# The functions where a practice's users are managed (R32): the provider API and the
+# portal for the practice's admin (R35), the operator API for zorgnota's back office.
+USER_MANAGERS = ("ProviderApiFunction", "ProviderPortalFunction", "OperatorApiFunction")
+# What they do to a user, through the one Cognito adapter.
+USER_CHANGES = ("invite", "resend_invitation", "enable", "disable", "change_role", "users_of")
+
+
+def cognito_actions_of(method_names: tuple[str, ...]) -> set[str]:
+    """The IAM actions the Cognito adapter's methods call, read from its source: a call
+    added there without its grant fails here, not once deployed (moto checks no IAM)."""
+    import ast
+    import inspect
+    import re
+
+    from billing_core.adapters.cognito_users import CognitoUserDirectory
+
+    source = ast.parse(inspect.getsource(CognitoUserDirectory))
+    methods = {node.name: node for node in ast.walk(source) if isinstance(node, ast.FunctionDef)}
+    called: set[str] = set()
+    pending = list(method_names)
+    while pending:  # through the adapter's own helpers (_own_user, _group_members, ...)
+        for node in ast.walk(methods[pending.pop()]):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            owner, name = node.func.value, node.func.attr
+            if isinstance(owner, ast.Name) and owner.id == "self" and name in methods:
+                pending.append(name)
+            elif isinstance(owner, ast.Attribute) and owner.attr == "_client":
+                paginated = name == "get_paginator" and isinstance(node.args[0], ast.Constant)
+                called.add(str(node.args[0].value) if paginated else name)
+    words = (re.sub(r"_(\w)", lambda m: m.group(1).upper(), name) for name in called)
+    return {f"cognito-idp:{word[0].upper()}{word[1:]}" for word in words}
+
+
+def test_every_function_that_manages_users_may_make_each_cognito_call_of_it(
+    transformed: dict[str, Any],
+) -> None:
+    """R32, audit security SECURITY1: inviting a disabled user again enables them
+    (AdminEnableUser), a new role leaves the old group (AdminRemoveUserFromGroup); on
+    moto both answered 200, once deployed the roles refused them."""
+    # Given the Cognito calls of inviting, enabling, disabling and changing a role
+    needed = cognito_actions_of(USER_CHANGES)
+    assert {"cognito-idp:AdminEnableUser", "cognito-idp:AdminRemoveUserFromGroup"} <= needed
+    # Then each function where users are managed is granted every one of them
+    for function_id in USER_MANAGERS:
+        granted = granted_actions(function_role_statements(transformed, function_id))
+        assert needed - granted == set(), function_id
