@@ -30,6 +30,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+from tests.functional.conftest import SAMPLES
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_operator_api import plant_legacy_provider
 
@@ -1344,3 +1345,31 @@ def test_r35_a_refused_form_keeps_the_radio_chosen_and_leaves_the_group_unmarked
     assert "checked" in form_fields(html)[chosen]
     assert "aria-invalid" not in fieldset_of(html, next(iter(typed)))
     assert not marked_invalid(html) & {chosen}
+
+
+@pytest.mark.parametrize(
+    ("sample", "severities"),
+    [("mixed-errors.csv", {"Regel afgekeurd"}), ("comma-delimited.csv", {"Bestand afgewezen"})],
+)
+def test_an_uploads_report_names_each_rejected_line_or_the_rejected_file(
+    sandbox, sample, severities
+):
+    """R35 ("upload a file and read its report"), R1, R2 (audit files FILES1: the page
+    looked up texts for severities findings do not have, and failed for every upload with
+    a rejected line or file, the page the upload form leads to).
+    Given a file with rejected lines, and one rejected as a whole
+    When the practice opens its report in the portal
+    Then the page lists every finding with its line and its kind in words."""
+    declaration_id = sandbox.upload_declaration(
+        DENTAL.provider_id, sample, (SAMPLES / "bad" / sample).read_bytes()
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    status, html = staff.page(f"/portal/declaraties/{declaration_id}")
+    assert status == HTTPStatus.OK
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>", html)
+    path = f"/api/v1/provider/declarations/{declaration_id}"
+    _, report = sandbox.api("GET", path, caller=Caller.practice(DENTAL.provider_id, "viewer"))
+    assert len(rows) == len(report["findings"]) > 0
+    assert {kind for _, kind in rows} == severities
+    assert [line for line, _ in rows] == [str(f["line"] or "—") for f in report["findings"]]

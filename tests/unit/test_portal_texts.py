@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from billing_core.correspondence import confirmations
+from billing_core.declarations.findings import Severity
 from billing_core.dunning import letters
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
@@ -29,3 +30,12 @@ def test_every_letter_kind_on_the_invoice_page_reads_as_words(language):
     kinds |= {v for k, v in vars(confirmations).items() if k.isupper() and isinstance(v, str)}
     texts = portal_texts(language)
     assert {kind for kind in kinds if f"letter_{kind}" not in texts.entries} == set()
+
+
+@pytest.mark.parametrize("language", PORTAL_LANGUAGES)
+def test_every_kind_of_finding_on_an_uploads_report_reads_as_words(language):
+    """R35, R2 (audit files FILES1): the report page names each finding's kind; a kind
+    without its text failed the page for every upload with a rejected line."""
+    texts = portal_texts(language)
+    named = {texts(f"severity_{severity.value}") for severity in Severity}
+    assert len(named) == len(Severity) and not named & {s.value for s in Severity}
