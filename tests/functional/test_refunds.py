@@ -4,6 +4,7 @@ once (R13, R28, R34)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -217,3 +218,60 @@ def test_a_batch_approved_on_saturday_is_executed_on_monday(sandbox):
     assert status == 200 and sent["file_key"].startswith("refunds/2026-11-28/")
     document = sandbox.output_object(sent["file_key"])
     assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in document
+
+
+# --- a batch that cannot be sent, withdrawn (R13, R34, R38; round 35) ---------------------------
+
+
+def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_proposed_again(sandbox):
+    """R13, R34, R38: Given a refund batch holding a name no bank accepts (stored before it
+    was checked), whose approval answers 422 transfer_file_refused with nothing booked
+    When an operator withdraws it with a reason, and the request is retried with its
+    Idempotency-Key, and then withdrawn again without one
+    Then each answer is 200 with the batch withdrawn (who, when, why); the credit is in no
+    batch any more and a new batch refunds it; the withdrawn batch is not approved (409)."""
+    invoice = paid_twice(sandbox)
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    batches = sandbox.runtime.money_out_context().batches
+    proposed = batches.get_batch(batch["batch_id"])
+    assert proposed is not None
+    [transfer] = proposed.transfers
+    batches.save_batch(proposed.with_transfer(replace(transfer, name="***")))
+    approve = f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    status, refusal = operator(sandbox, "POST", approve)
+    assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
+    # When it is withdrawn, retried, and withdrawn again
+    withdraw = f"/api/v1/operator/refunds/{batch['batch_id']}/withdraw"
+    why = {"reason": "the patient's name cannot be read by the bank; asked again"}
+    key = {"Idempotency-Key": "withdraw-1"}
+    answers = [
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why),
+    ]
+    # Then it is withdrawn once, saying who and why
+    assert [status for status, _ in answers] == [200, 200, 200]
+    withdrawn = answers[0][1]
+    assert answers[2][1] == withdrawn and withdrawn["state"] == "withdrawn"
+    step = withdrawn["steps"][-1]
+    assert (step["what"], step["by"], step["reason"]) == (
+        "withdrawn",
+        "operator-bob",
+        why["reason"],
+    )
+    # And the credit is free: listed in no batch, refunded by a new one
+    assert operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"][0]["in_batch"] == ""
+    status, again = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{again['batch_id']}/approve"
+    )
+    assert status == 200 and sent["state"] == "sent"
+    assert stored(sandbox, invoice).credit_cents == 0
+    # And the withdrawn batch is never approved, a sent one never withdrawn
+    status, refusal = operator(sandbox, "POST", approve)
+    assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
+    status, refusal = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{again['batch_id']}/withdraw", body=why
+    )
+    assert status == 409 and refusal["error"]["code"] == "batch_sent"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
 from billing_core import bootstrap
-from billing_core.entrypoints.http.batch_routes import add_batch_routes
+from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
     HeldCreditListOut,
     HeldCreditOut,
     RefundsIn,
+    WithdrawIn,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
@@ -17,6 +22,7 @@ from billing_core.services.operator import money_out
 
 router = ResourceRouter("Refunds")
 add_batch_routes(router, BatchKind.REFUND)  # approve
+BATCH_ID = Annotated[str, Path(pattern=BATCH_RESOURCES[BatchKind.REFUND].batch_id)]
 
 
 @router.get("/api/v1/operator/refunds", summary="Credit held for patients, to refund")
@@ -34,3 +40,21 @@ def propose_refunds(body: RefundsIn) -> BatchOut:
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
     return BatchOut.of(money_out.propose_refunds([r.request() for r in body.refunds], who, ctx))
+
+
+@router.post(
+    "/api/v1/operator/refunds/<batch_id>/withdraw",
+    summary="Withdraw a refund batch not sent, with a reason: its credits can be proposed again",
+    description="For a batch proposed, or approved and not sent: say its file was refused "
+    "(422 transfer_file_refused, a name or account stored before it was checked). The batch "
+    "is withdrawn, with a step saying who, when and why; it is never approved or sent, and "
+    "its invoices' credits are listed in no batch and can be proposed again. A withdrawn "
+    "batch withdrawn again is a retry (200, the batch as withdrawn first). Refused with 409 "
+    "batch_sent once sending it began (sent, or an approval died while sending it: approve "
+    "it again to finish), and 409 refund_booked when a refund of it is booked, naming the "
+    "kenmerk.",
+)
+def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
+    who = operator(router.current_event).user_id
+    ctx = bootstrap.current().money_out_context()
+    return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))

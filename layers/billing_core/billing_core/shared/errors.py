@@ -108,6 +108,8 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "last_admin",
         "batch_not_proposed",
         "batch_not_approved",
+        "batch_sent",
+        "refund_booked",
         "proposal_already_decided",
         "action_changed",
         "credit_already_matched",

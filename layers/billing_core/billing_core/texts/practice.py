@@ -549,6 +549,14 @@ _DUTCH: Sections = {
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
+        "batch_sent": (
+            "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
+            " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
+        ),
+        "refund_booked": (
+            "Van deze batch is de terugbetaling voor nota {kenmerken} al geboekt: hij kan niet"
+            " meer worden ingetrokken. Keur hem opnieuw goed om het bankbestand te maken."
+        ),
         "second_operator_needed": (
             "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
             " andere medewerker hem goed (vier ogen)."
@@ -1108,6 +1116,14 @@ _ENGLISH: Sections = {
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",
+        "batch_sent": (
+            "This batch was sent or is being sent and can no longer be withdrawn. If sending"
+            " it broke off, approve it again to finish it."
+        ),
+        "refund_booked": (
+            "The refund of this batch for invoice {kenmerken} is booked already: the batch can"
+            " no longer be withdrawn. Approve it again to make the bank file."
+        ),
         "second_operator_needed": (
             "You approved this batch already. Above the configured total a second, different"
             " operator approves it (four eyes)."

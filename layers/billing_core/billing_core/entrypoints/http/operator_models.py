@@ -21,9 +21,10 @@ from billing_core.shared.audit import ReadKind, ReadRecord
 
 
 class StepOut(BaseModel):
-    what: str = Field(description="proposed, approved or sent")
+    what: str = Field(description="proposed, approved, sending, sent or withdrawn")
     by: str = Field(description="the operator's user id, or schedule")
     at: datetime
+    reason: str = Field(description="why, for a withdrawal; empty otherwise")
 
 
 class TransferOut(AttributesOut):
@@ -58,7 +59,7 @@ class SettlementOut(AttributesOut):
 class BatchOut(BaseModel):
     batch_id: str
     kind: str = Field(description="payout or refund")
-    state: str = Field(description="proposed, approved or sent")
+    state: str = Field(description="proposed, approved, sent or withdrawn")
     week: str
     total_cents: int
     file_key: str = Field(description="the pain.001 in the output bucket, once sent")
@@ -76,7 +77,7 @@ class BatchOut(BaseModel):
             week=b.week,
             total_cents=b.total_cents,
             file_key=b.file_key,
-            steps=[StepOut(what=s.what, by=s.by, at=s.at) for s in b.steps],
+            steps=[StepOut(what=s.what, by=s.by, at=s.at, reason=s.reason) for s in b.steps],
             transfers=[TransferOut.of(t) for t in b.transfers],
             settlements=[SettlementOut.of(s) for s in b.settlements],
             waiting=list(b.waiting),
@@ -115,6 +116,12 @@ class RefundsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refunds: list[RefundIn] = Field(min_length=1, max_length=500)
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500, description="why it is withdrawn")
 
 
 class HeldCreditOut(AttributesOut):
