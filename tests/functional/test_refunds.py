@@ -134,12 +134,9 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monk
     assert refunds == [invoice.amount_due_cents]
 
 
-def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, monkeypatch):
-    """R13, R34, R28 (audit BACKOFFICE1): Given an invoice paid by bank transfer and then
-    by iDEAL too, whose automatic PSP refund timed out after the PSP had paid it back
-    When an operator lists the held credits and proposes a bank refund of it
-    Then the list shows the credit pending at the PSP with nothing to refund by bank, the
-    proposal answers 422 psp_refund_pending, and no pain.001 pays the patient again."""
+def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:
+    """Given an invoice paid by bank transfer and then by iDEAL too, whose automatic PSP
+    refund timed out after the PSP had paid it back: the invoice and the iDEAL payment."""
     sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
     [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
     checkout = start_payment(
@@ -158,8 +155,18 @@ def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, 
     monkeypatch.setattr(FakePsp, "refund", refunded_then_timed_out)
     sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
     monkeypatch.setattr(FakePsp, "refund", refund)
+    assert stored(sandbox, invoice).credit_cents == invoice.amount_due_cents
+    return invoice, checkout.psp_payment_id
+
+
+def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, monkeypatch):
+    """R13, R34, R28 (audit BACKOFFICE1): Given an invoice paid by bank transfer and then
+    by iDEAL too, whose automatic PSP refund timed out after the PSP had paid it back
+    When an operator lists the held credits and proposes a bank refund of it
+    Then the list shows the credit pending at the PSP with nothing to refund by bank, the
+    proposal answers 422 psp_refund_pending, and no pain.001 pays the patient again."""
+    invoice, _ = psp_refund_timed_out(sandbox, monkeypatch)
     due = invoice.amount_due_cents
-    assert stored(sandbox, invoice).credit_cents == due
     # When an operator lists the held credits
     status, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
     [item] = held["items"]
@@ -275,3 +282,40 @@ def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_proposed_agai
         sandbox, "POST", f"/api/v1/operator/refunds/{again['batch_id']}/withdraw", body=why
     )
     assert status == 409 and refusal["error"]["code"] == "batch_sent"
+
+
+@pytest.mark.parametrize(("outcome", "refund_id"), [("refunded", "re_dashboard"), ("failed", "")])
+def test_an_operator_settles_a_pending_psp_refund_with_what_the_psp_says(
+    sandbox, monkeypatch, outcome, refund_id
+):
+    """R13, R27, R34, R38 (round 35): Given a credit whose PSP refund timed out (pending)
+    When an operator records what the PSP's dashboard says, and the request is retried
+    Then refunded: one REFUND entry on the iDEAL payment, the credit gone; failed: nothing
+    booked, the credit refundable by bank and refunded by a bank batch. Nothing pending."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["psp_payments_pending"] == [psp_payment_id]
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": outcome, "refund_id": refund_id}
+    answers = [operator(sandbox, "POST", path, who="operator-bob", body=body) for _ in range(2)]
+    assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
+    held = answers[0][1]
+    assert (held["psp_refund_pending"], held["psp_payments_pending"]) == (False, [])
+    refunds = [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND]
+    if outcome == "refunded":
+        assert [(e.amount_cents, e.cause) for e in refunds] == [(due, f"psp:{psp_payment_id}")]
+        assert (held["credit_cents"], held["by_bank_cents"]) == (0, 0)
+        return
+    assert refunds == [] and (held["credit_cents"], held["by_bank_cents"]) == (due, due)
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    )
+    assert status == 200 and sent["total_cents"] == due
+    assert stored(sandbox, invoice).credit_cents == 0
+    # And the other outcome after it is refused: paid back once
+    other = {"outcome": "refunded", "refund_id": "re_late"}
+    status, refusal = operator(sandbox, "POST", path, body=other)
+    assert status == 409 and refusal["error"]["code"] == "psp_refund_settled"

@@ -13,6 +13,7 @@ from billing_core.entrypoints.http.operator_models import (
     BatchOut,
     HeldCreditListOut,
     HeldCreditOut,
+    PspRefundOutcomeIn,
     RefundsIn,
     WithdrawIn,
 )
@@ -23,6 +24,8 @@ from billing_core.services.operator import money_out
 router = ResourceRouter("Refunds")
 add_batch_routes(router, BatchKind.REFUND)  # approve
 BATCH_ID = Annotated[str, Path(pattern=BATCH_RESOURCES[BatchKind.REFUND].batch_id)]
+REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
+PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 
 @router.get("/api/v1/operator/refunds", summary="Credit held for patients, to refund")
@@ -58,3 +61,26 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
     return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))
+
+
+@router.post(
+    "/api/v1/operator/invoices/<reference>/psp-refunds/<psp_payment_id>",
+    summary="Record what the PSP says of a refund it never confirmed: refunded or failed",
+    description="For a credit listed with psp_refund_pending (the refund asked of the PSP "
+    "timed out and may have been paid): look the payment up in the PSP's dashboard. "
+    "refunded, with the PSP's refund id: booked as a REFUND entry on the payment as the PSP "
+    "webhook books it (R27), the credit goes down. failed: nothing is booked, and the credit "
+    "that payment held is refundable by bank (POST /operator/refunds). Recorded on the "
+    "invoice with who and when; the same again is a retry (200). 409 no_psp_refund_pending "
+    "when no refund of that payment was asked, 409 psp_refund_settled when another outcome "
+    "(or another refund id) was recorded before.",
+)
+def settle_psp_refund(
+    reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
+) -> HeldCreditOut:
+    who = operator(router.current_event).user_id
+    ctx = bootstrap.current().money_out_context()
+    held = money_out.settle_psp_refund(
+        reference, psp_payment_id, body.outcome, body.refund_id, who, ctx
+    )
+    return HeldCreditOut.of(held)

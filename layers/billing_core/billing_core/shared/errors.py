@@ -110,6 +110,8 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "batch_not_approved",
         "batch_sent",
         "refund_booked",
+        "no_psp_refund_pending",
+        "psp_refund_settled",
         "proposal_already_decided",
         "action_changed",
         "credit_already_matched",

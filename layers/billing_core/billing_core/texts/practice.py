@@ -571,6 +571,15 @@ _DUTCH: Sections = {
             " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
             " bankoverschrijving gaat hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
         ),
+        "no_psp_refund_pending": (
+            "Voor deze betaling is de betaalprovider niet om een terugbetaling gevraagd: er"
+            " is niets af te handelen."
+        ),
+        "psp_refund_settled": (
+            "Wat de betaalprovider over deze terugbetaling zei, is al vastgelegd (een andere"
+            " uitkomst of een andere terugbetaling). De patiënt krijgt één keer terug: kijk"
+            " de nota en het dashboard van de betaalprovider na."
+        ),
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
@@ -1135,6 +1144,15 @@ _ENGLISH: Sections = {
             " payment provider. That refund was asked and not confirmed, and may have been paid"
             " already: check the payment in the payment provider's dashboard. A bank transfer"
             " pays back at most {by_bank} (credit from bank payments)."
+        ),
+        "no_psp_refund_pending": (
+            "No refund of this payment was asked of the payment provider: there is nothing to"
+            " settle."
+        ),
+        "psp_refund_settled": (
+            "What the payment provider said of this refund is recorded already (another"
+            " outcome or another refund). The patient is paid back once: check the invoice and"
+            " the payment provider's dashboard."
         ),
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"

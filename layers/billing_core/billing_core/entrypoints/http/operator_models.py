@@ -4,8 +4,9 @@ Amounts in cents; accounts are shown to operators only."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.entrypoints.http.answers import AttributesOut
@@ -141,7 +142,31 @@ class HeldCreditOut(AttributesOut):
         "may have been paid; check the payment in the PSP's dashboard. That credit is not "
         "refunded by bank (422 psp_refund_pending)"
     )
+    psp_payments_pending: list[str] = Field(
+        description="the PSP payments whose refund is pending: look each up in the PSP's "
+        "dashboard and record what it says (POST /operator/invoices/{reference}/psp-refunds/"
+        "{psp_payment_id})"
+    )
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
+
+
+class PspRefundOutcomeIn(BaseModel):
+    """What the PSP's dashboard says of a refund asked of it and never confirmed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["refunded", "failed"]
+    refund_id: str = Field(
+        default="",
+        pattern=r"^([A-Za-z0-9_]{1,64})?$",
+        description="refunded: the PSP's id of the refund (Mollie: re_...); failed: empty",
+    )
+
+    @model_validator(mode="after")
+    def _refund_id_when_refunded(self) -> Self:
+        if (self.outcome == "refunded") != bool(self.refund_id):
+            raise ValueError("refund_id: the PSP's refund id when refunded, empty when failed")
+        return self
 
 
 class HeldCreditListOut(BaseModel):

@@ -4,6 +4,7 @@
 - ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
 - ``withdraw_batch``: a refund batch not sent, taken back with a reason (its file refused,
   say): its credits can be proposed again.
+- ``settle_psp_refund``: what the PSP says of a refund it never confirmed (pending).
 - ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
   (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
   was approved) and the batch is sent.
@@ -197,6 +198,7 @@ class HeldCredit:
     credit_cents: int
     by_bank_cents: int
     psp_refund_pending: bool = False
+    psp_payments_pending: tuple[str, ...] = ()  # their PSP payment ids, to look up
     in_batch: str = ""  # a refund batch not yet sent that pays it back
 
 
@@ -215,24 +217,56 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
     """Every invoice with credit, per practice (a full read: an operator's list, not a
     patient's page), with the open refund batch that pays it when there is one. Credit
     that goes back through the PSP is listed too, never silently dropped (R13)."""
-    # Imported here: see _book_refund.
-    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
-
     pending = _pending_refunds(ctx)
     return [
-        HeldCredit(
-            invoice.provider_id,
-            invoice.invoice_id,
-            invoice.reference,
-            invoice.credit_cents,
-            by_bank_cents=credit_refundable_by_bank(invoice),
-            psp_refund_pending=bool(pending_refunds(invoice)),
-            in_batch=pending.get(invoice.reference, ""),
-        )
+        _held(invoice, pending.get(invoice.reference, ""))
         for provider in ctx.store.list_providers()
         for invoice in ctx.store.provider_invoices(provider.provider_id)
         if invoice.credit_cents > 0
     ]
+
+
+def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+
+    psp_pending = tuple(p.psp_payment_id for p in pending_refunds(invoice))
+    return HeldCredit(
+        invoice.provider_id,
+        invoice.invoice_id,
+        invoice.reference,
+        invoice.credit_cents,
+        by_bank_cents=credit_refundable_by_bank(invoice),
+        psp_refund_pending=bool(psp_pending),
+        psp_payments_pending=psp_pending,
+        in_batch=in_batch,
+    )
+
+
+def settle_psp_refund(
+    reference: str,
+    psp_payment_id: str,
+    outcome: str,
+    refund_id: str,
+    operator: str,
+    ctx: MoneyOutContext,
+) -> HeldCredit:
+    """What the PSP says of a refund asked of it and never confirmed (``psp_refund_pending``),
+    as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
+    booked as the PSP webhook books it; ``failed`` makes the credit refundable by bank (R13).
+    Recorded on the invoice with who and when, in its conditional write (R28); the same
+    again is a retry. The invoice's credit as it is then."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import settle_pending_refund
+
+    invoice = _invoice(reference, ctx)
+    now = ctx.clock.now()
+
+    def settle(current: Invoice) -> Invoice:
+        return settle_pending_refund(current, psp_payment_id, outcome, refund_id, operator, now)
+
+    stored, _ = save_change(ctx.store, invoice, settle)
+    return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
 
 
 def propose_refunds(
