@@ -49,10 +49,10 @@ def propose_refunds(body: RefundsIn) -> BatchOut:
     "/api/v1/operator/refunds/<batch_id>/withdraw",
     summary="Withdraw a refund batch not sent, with a reason: its credits can be proposed again",
     description="For a batch proposed, or approved and not sent: say its file was refused "
-    "(422 transfer_file_refused, a name or account stored before it was checked). The batch "
-    "is withdrawn, with a step saying who, when and why; it is never approved or sent, and "
-    "its invoices' credits are listed in no batch and can be proposed again. A withdrawn "
-    "batch withdrawn again is a retry (200, the batch as withdrawn first). Refused with 409 "
+    "(422 transfer_file_refused: a name no bank accepts, stored before that was checked). "
+    "The batch is withdrawn, with a step saying who, when and why; it is never approved or "
+    "sent, and its invoices' credits are listed in no batch and can be proposed again. A "
+    "withdrawn batch withdrawn again is a retry (200, the batch as withdrawn first). Refused with 409 "
     "batch_sent once sending it began (sent, or an approval died while sending it: approve "
     "it again to finish), and 409 refund_booked when a refund of it is booked, naming the "
     "kenmerk.",
