@@ -63,7 +63,7 @@ def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid
     [key] = sandbox.output_keys("payouts/")
     assert key == "payouts/2026-11-30/PO-2026-W48.xml"
     PAIN_001.validate(sandbox.output_object(key))
-    assert [s["what"] for s in sent["steps"]] == ["proposed", "approved", "sent"]
+    assert [s["what"] for s in sent["steps"]] == ["proposed", "approved", "sending", "sent"]
     # And the practice's statement shows the payout sent, with the date of every step
     status, document = sandbox.api(
         "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id

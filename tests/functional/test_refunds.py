@@ -4,6 +4,7 @@ once (R13, R28, R34)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -133,12 +134,9 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monk
     assert refunds == [invoice.amount_due_cents]
 
 
-def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, monkeypatch):
-    """R13, R34, R28 (audit BACKOFFICE1): Given an invoice paid by bank transfer and then
-    by iDEAL too, whose automatic PSP refund timed out after the PSP had paid it back
-    When an operator lists the held credits and proposes a bank refund of it
-    Then the list shows the credit pending at the PSP with nothing to refund by bank, the
-    proposal answers 422 psp_refund_pending, and no pain.001 pays the patient again."""
+def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:
+    """Given an invoice paid by bank transfer and then by iDEAL too, whose automatic PSP
+    refund timed out after the PSP had paid it back: the invoice and the iDEAL payment."""
     sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
     [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
     checkout = start_payment(
@@ -157,8 +155,18 @@ def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, 
     monkeypatch.setattr(FakePsp, "refund", refunded_then_timed_out)
     sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
     monkeypatch.setattr(FakePsp, "refund", refund)
+    assert stored(sandbox, invoice).credit_cents == invoice.amount_due_cents
+    return invoice, checkout.psp_payment_id
+
+
+def test_a_credit_whose_psp_refund_timed_out_is_not_paid_again_by_bank(sandbox, monkeypatch):
+    """R13, R34, R28 (audit BACKOFFICE1): Given an invoice paid by bank transfer and then
+    by iDEAL too, whose automatic PSP refund timed out after the PSP had paid it back
+    When an operator lists the held credits and proposes a bank refund of it
+    Then the list shows the credit pending at the PSP with nothing to refund by bank, the
+    proposal answers 422 psp_refund_pending, and no pain.001 pays the patient again."""
+    invoice, _ = psp_refund_timed_out(sandbox, monkeypatch)
     due = invoice.amount_due_cents
-    assert stored(sandbox, invoice).credit_cents == due
     # When an operator lists the held credits
     status, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
     [item] = held["items"]
@@ -217,3 +225,97 @@ def test_a_batch_approved_on_saturday_is_executed_on_monday(sandbox):
     assert status == 200 and sent["file_key"].startswith("refunds/2026-11-28/")
     document = sandbox.output_object(sent["file_key"])
     assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in document
+
+
+# --- a batch that cannot be sent, withdrawn (R13, R34, R38; round 35) ---------------------------
+
+
+def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_proposed_again(sandbox):
+    """R13, R34, R38: Given a refund batch holding a name no bank accepts (stored before it
+    was checked), whose approval answers 422 transfer_file_refused with nothing booked
+    When an operator withdraws it with a reason, and the request is retried with its
+    Idempotency-Key, and then withdrawn again without one
+    Then each answer is 200 with the batch withdrawn (who, when, why); the credit is in no
+    batch any more and a new batch refunds it; the withdrawn batch is not approved (409)."""
+    invoice = paid_twice(sandbox)
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    batches = sandbox.runtime.money_out_context().batches
+    proposed = batches.get_batch(batch["batch_id"])
+    assert proposed is not None
+    [transfer] = proposed.transfers
+    batches.save_batch(proposed.with_transfer(replace(transfer, name="***")))
+    approve = f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    status, refusal = operator(sandbox, "POST", approve)
+    assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
+    # When it is withdrawn, retried, and withdrawn again
+    withdraw = f"/api/v1/operator/refunds/{batch['batch_id']}/withdraw"
+    why = {"reason": "the patient's name cannot be read by the bank; asked again"}
+    key = {"Idempotency-Key": "withdraw-1"}
+    answers = [
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why),
+    ]
+    # Then it is withdrawn once, saying who and why
+    assert [status for status, _ in answers] == [200, 200, 200]
+    withdrawn = answers[0][1]
+    assert answers[2][1] == withdrawn and withdrawn["state"] == "withdrawn"
+    step = withdrawn["steps"][-1]
+    assert (step["what"], step["by"], step["reason"]) == (
+        "withdrawn",
+        "operator-bob",
+        why["reason"],
+    )
+    # And the credit is free: listed in no batch, refunded by a new one
+    assert operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"][0]["in_batch"] == ""
+    status, again = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{again['batch_id']}/approve"
+    )
+    assert status == 200 and sent["state"] == "sent"
+    assert stored(sandbox, invoice).credit_cents == 0
+    # And the withdrawn batch is never approved, a sent one never withdrawn
+    status, refusal = operator(sandbox, "POST", approve)
+    assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
+    status, refusal = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{again['batch_id']}/withdraw", body=why
+    )
+    assert status == 409 and refusal["error"]["code"] == "batch_sent"
+
+
+@pytest.mark.parametrize(("outcome", "refund_id"), [("refunded", "re_dashboard"), ("failed", "")])
+def test_an_operator_settles_a_pending_psp_refund_with_what_the_psp_says(
+    sandbox, monkeypatch, outcome, refund_id
+):
+    """R13, R27, R34, R38 (round 35): Given a credit whose PSP refund timed out (pending)
+    When an operator records what the PSP's dashboard says, and the request is retried
+    Then refunded: one REFUND entry on the iDEAL payment, the credit gone; failed: nothing
+    booked, the credit refundable by bank and refunded by a bank batch. Nothing pending."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["psp_payments_pending"] == [psp_payment_id]
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": outcome, "refund_id": refund_id}
+    answers = [operator(sandbox, "POST", path, who="operator-bob", body=body) for _ in range(2)]
+    assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
+    held = answers[0][1]
+    assert (held["psp_refund_pending"], held["psp_payments_pending"]) == (False, [])
+    refunds = [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND]
+    if outcome == "refunded":
+        assert [(e.amount_cents, e.cause) for e in refunds] == [(due, f"psp:{psp_payment_id}")]
+        assert (held["credit_cents"], held["by_bank_cents"]) == (0, 0)
+        return
+    assert refunds == [] and (held["credit_cents"], held["by_bank_cents"]) == (due, due)
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    )
+    assert status == 200 and sent["total_cents"] == due
+    assert stored(sandbox, invoice).credit_cents == 0
+    # And the other outcome after it is refused: paid back once
+    other = {"outcome": "refunded", "refund_id": "re_late"}
+    status, refusal = operator(sandbox, "POST", path, body=other)
+    assert status == 409 and refusal["error"]["code"] == "psp_refund_settled"

@@ -90,6 +90,7 @@ def test_an_approved_batch_is_written_for_the_bank_and_every_step_is_recorded(wo
     assert [(s.what, s.by) for s in batch.steps] == [
         ("proposed", "schedule"),
         ("approved", "operator-anna"),
+        ("sending", "operator-anna"),  # saved before the file is written (R28)
         ("sent", "operator-anna"),
     ]
     # And approving a sent batch again is refused

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
 from billing_core import bootstrap
-from billing_core.entrypoints.http.batch_routes import add_batch_routes
+from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
     HeldCreditListOut,
     HeldCreditOut,
+    PspRefundOutcomeIn,
     RefundsIn,
+    WithdrawIn,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
@@ -17,6 +23,9 @@ from billing_core.services.operator import money_out
 
 router = ResourceRouter("Refunds")
 add_batch_routes(router, BatchKind.REFUND)  # approve
+BATCH_ID = Annotated[str, Path(pattern=BATCH_RESOURCES[BatchKind.REFUND].batch_id)]
+REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
+PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 
 @router.get("/api/v1/operator/refunds", summary="Credit held for patients, to refund")
@@ -34,3 +43,44 @@ def propose_refunds(body: RefundsIn) -> BatchOut:
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
     return BatchOut.of(money_out.propose_refunds([r.request() for r in body.refunds], who, ctx))
+
+
+@router.post(
+    "/api/v1/operator/refunds/<batch_id>/withdraw",
+    summary="Withdraw a refund batch not sent, with a reason: its credits can be proposed again",
+    description="For a batch proposed, or approved and not sent: say its file was refused "
+    "(422 transfer_file_refused: a name no bank accepts, stored before that was checked). "
+    "The batch is withdrawn, with a step saying who, when and why; it is never approved or "
+    "sent, and its invoices' credits are listed in no batch and can be proposed again. A "
+    "withdrawn batch withdrawn again is a retry (200, the batch as withdrawn first). Refused with 409 "
+    "batch_sent once sending it began (sent, or an approval died while sending it: approve "
+    "it again to finish), and 409 refund_booked when a refund of it is booked, naming the "
+    "kenmerk.",
+)
+def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
+    who = operator(router.current_event).user_id
+    ctx = bootstrap.current().money_out_context()
+    return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))
+
+
+@router.post(
+    "/api/v1/operator/invoices/<reference>/psp-refunds/<psp_payment_id>",
+    summary="Record what the PSP says of a refund it never confirmed: refunded or failed",
+    description="For a credit listed with psp_refund_pending (the refund asked of the PSP "
+    "timed out and may have been paid): look the payment up in the PSP's dashboard. "
+    "refunded, with the PSP's refund id: booked as a REFUND entry on the payment as the PSP "
+    "webhook books it (R27), the credit goes down. failed: nothing is booked, and the credit "
+    "that payment held is refundable by bank (POST /operator/refunds). Recorded on the "
+    "invoice with who and when; the same again is a retry (200). 409 no_psp_refund_pending "
+    "when no refund of that payment was asked, 409 psp_refund_settled when another outcome "
+    "(or another refund id) was recorded before.",
+)
+def settle_psp_refund(
+    reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
+) -> HeldCreditOut:
+    who = operator(router.current_event).user_id
+    ctx = bootstrap.current().money_out_context()
+    held = money_out.settle_psp_refund(
+        reference, psp_payment_id, body.outcome, body.refund_id, who, ctx
+    )
+    return HeldCreditOut.of(held)

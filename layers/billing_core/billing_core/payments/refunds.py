@@ -26,28 +26,33 @@ the PSP; a concurrent or later caller finds it and calls nothing. Then:
 
 An intent without a REFUND entry for its payment is a *pending* refund
 (``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
-someone looks at the payment in the PSP's dashboard and either books the refund that
-happened (``apply_refund``) or refunds there. One refund too few that everybody can see
+an operator looks at the payment in the PSP's dashboard and records what it says
+(``settle_pending_refund``): refunded, booked as step 3 books it; or failed, and the
+credit it held is refundable by bank transfer. One refund too few that everybody can see
 is better than one refund too many. One automatic refund per PSP payment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import apply_refund, payment_id, reversible
+from billing_core.payments.booking import apply_refund, payment_id, refund_key, reversible
 from billing_core.payments.psp import PaymentProvider, PspUnavailable
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
-from billing_core.shared.errors import NotFound
+from billing_core.shared.errors import NotFound, practice_refused
 
 _INTENT = "refund-intent:"
+# An operator's record of what the PSP said of a pending refund, with who and when:
+# "refund-checked:<refunded|failed>:psp:<id> by <operator> at <ISO time>".
+_CHECKED = "refund-checked:"
 _PSP = payment_id("psp", "")  # "psp:"
 
 
@@ -98,8 +103,34 @@ def with_refund_intent(invoice: Invoice, psp_payment_id: str, amount_cents: int)
 def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
     """Refunds asked of the PSP and not (yet) booked: crashed or failed, to be checked."""
     return tuple(
-        intent for intent in _intents(invoice) if not _refunded(invoice, intent.psp_payment_id)
+        intent
+        for intent in _intents(invoice)
+        if not _refunded(invoice, intent.psp_payment_id)
+        and not _failed(invoice, intent.psp_payment_id)
     )
+
+
+def settle_pending_refund(
+    invoice: Invoice, psp_payment_id: str, outcome: str, refund_id: str, by: str, at: datetime
+) -> Invoice:
+    """What the PSP says of the refund asked of this payment, as ``by`` read it (R13, R34):
+    ``refunded`` (its refund id) is booked as the webhook's step 3 books it; ``failed``
+    leaves the credit, refundable by bank transfer from then on. The same outcome again
+    returns the invoice unchanged; another one after it is refused, the patient being
+    paid back once."""
+    if not any(i.psp_payment_id == psp_payment_id for i in _intents(invoice)):
+        raise practice_refused("no_psp_refund_pending")
+    failed, refunded = _failed(invoice, psp_payment_id), _refunded(invoice, psp_payment_id)
+    if (outcome == "failed" and failed) or refund_key(refund_id) in invoice.applied_payments:
+        return invoice
+    if failed or refunded:
+        raise practice_refused("psp_refund_settled")
+    checked = f"{_CHECKED}{outcome}:{_PSP}{psp_payment_id} by {by} at {at.isoformat()}"
+    if outcome == "failed":
+        return invoice.with_applied_payment(checked)
+    [asked] = [i.amount_cents for i in _intents(invoice) if i.psp_payment_id == psp_payment_id]
+    cause = f"{_PSP}{psp_payment_id}"
+    return apply_refund(invoice, refund_id, asked, at, cause).with_applied_payment(checked)
 
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:
@@ -117,6 +148,8 @@ def _credit_held_for_psp(invoice: Invoice) -> int:
     chargeback (which may take the credit first), less its PSP refunds booked."""
     held = 0
     for psp_id, credit_part in _credit_by_psp_payment(invoice):
+        if _failed(invoice, psp_id):  # the PSP paid none of it back: the bank may
+            continue
         payment = f"{_PSP}{psp_id}"
         left = sum(reversible(invoice, payment).values())
         refunded = sum(
@@ -169,6 +202,11 @@ def _intents(invoice: Invoice) -> list[PendingRefund]:
             amount, _, key = marker.removeprefix(_INTENT).partition(":")
             intents.append(PendingRefund(key.removeprefix(_PSP), int(amount)))
     return intents
+
+
+def _failed(invoice: Invoice, psp_payment_id: str) -> bool:
+    checked = f"{_CHECKED}failed:{_PSP}{psp_payment_id} "
+    return any(marker.startswith(checked) for marker in invoice.applied_payments)
 
 
 def _refunded(invoice: Invoice, psp_payment_id: str) -> bool:

@@ -2,11 +2,19 @@
 
 A transfer batch is the weekly payout to the practices or a refund to patients. Its life:
 
-    proposed --approve--> approved --file written--> sent
+    proposed --approve--> approved --sending, file written--> sent
                  (a second, different operator above the configured total)
+    proposed or approved (nothing booked, not sending) --withdraw--> withdrawn
+
+A withdrawn batch pays nothing and holds nothing: its credits can be proposed again (a
+file the bank refuses, say, leaves its batch approved for good otherwise).
 
 Only a sent batch has a pain.001 file in the output bucket. Every step is recorded: who
-and when. After it is sent, each transfer follows the bank: ``booked`` when the bank
+and when (and why, for a withdrawal). Sending starts with a ``sending`` step, saved on
+condition of the version before anything is booked or written, so a withdrawal (saved on
+condition too) never meets a refund booked or a file written.
+
+After it is sent, each transfer follows the bank: ``booked`` when the bank
 statement's debit entry carries its end-to-end id, ``returned`` when the money comes
 back (a closed account, a name that does not match). The end-to-end id is
 ``{batch id}.{n}``: the bank repeats it on both, so the batch is found by one read.
@@ -27,6 +35,7 @@ from typing import Any
 
 PAYOUT_PREFIX = "PO-"
 REFUND_PREFIX = "RF-"
+SENDING = "sending"  # the step saved before a batch's refunds are booked and its file written
 _SEPARATOR = "."
 
 
@@ -39,6 +48,7 @@ class BatchState(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     SENT = "sent"
+    WITHDRAWN = "withdrawn"  # an operator took it back before it was sent: its credits are free
 
 
 class BankState(StrEnum):
@@ -62,9 +72,10 @@ class NotApprovable(Exception):
 class Step:
     """One step of the batch's life: what happened, who did it, when."""
 
-    what: str  # proposed, approved, sent
+    what: str  # proposed, approved, sending, sent, withdrawn
     by: str  # an operator's id, or "schedule" for the Monday run
     at: datetime
+    reason: str = ""  # why, for a withdrawal
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +223,24 @@ def approve(
     return approved
 
 
+def sending(batch: TransferBatch, by: str, at: datetime) -> TransferBatch:
+    """The approved batch about to be booked and written; the same batch the second time."""
+    if batch.state is not BatchState.APPROVED:
+        raise NotApprovable("batch_not_approved")
+    if batch.step_at(SENDING) is not None:
+        return batch
+    return replace(batch, steps=(*batch.steps, Step(SENDING, by, at)))
+
+
+def withdrawn(batch: TransferBatch, by: str, at: datetime, reason: str) -> TransferBatch:
+    """The batch taken back with the operator's reason; the same batch when it was before.
+    The caller checks that nothing of it was sent or booked."""
+    if batch.state is BatchState.WITHDRAWN:
+        return batch
+    step = Step(BatchState.WITHDRAWN.value, by, at, reason)
+    return replace(batch, state=BatchState.WITHDRAWN, steps=(*batch.steps, step))
+
+
 def sent(batch: TransferBatch, file_key: str, by: str, at: datetime) -> TransferBatch:
     if batch.state is BatchState.SENT:
         return batch
@@ -257,7 +286,10 @@ def batch_document(batch: TransferBatch) -> dict[str, Any]:
         "week": batch.week,
         "file_key": batch.file_key,
         "waiting": list(batch.waiting),
-        "steps": [{"what": s.what, "by": s.by, "at": s.at.isoformat()} for s in batch.steps],
+        "steps": [
+            {"what": s.what, "by": s.by, "at": s.at.isoformat(), "reason": s.reason}
+            for s in batch.steps
+        ],
         "settlements": [
             {
                 "provider_id": s.provider_id,
@@ -299,7 +331,9 @@ def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBa
         file_key=document["file_key"],
         waiting=tuple(document["waiting"]),
         steps=tuple(
-            Step(s["what"], s["by"], datetime.fromisoformat(s["at"])) for s in document["steps"]
+            # No reason in steps saved before withdrawals existed.
+            Step(s["what"], s["by"], datetime.fromisoformat(s["at"]), s.get("reason", ""))
+            for s in document["steps"]
         ),
         settlements=tuple(
             Settlement(

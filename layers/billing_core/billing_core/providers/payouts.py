@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from billing_core.payments.transfer_batches import (
+    SENDING,
     BankState,
     BatchKind,
     BatchTransfer,
@@ -169,7 +170,8 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
             else None
         )
     transfer = next((t for t in batch.transfers if t.provider_id == provider_id), None)
-    dates = {step.what: step.at.date().isoformat() for step in batch.steps}
+    # Sending is zorgnota's own lock before the file is written, not a state to show.
+    dates = {step.what: step.at.date().isoformat() for step in batch.steps if step.what != SENDING}
     state = batch.state.value
     if transfer is None:
         state = "carried"

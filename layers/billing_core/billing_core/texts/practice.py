@@ -549,6 +549,14 @@ _DUTCH: Sections = {
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
+        "batch_sent": (
+            "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
+            " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
+        ),
+        "refund_booked": (
+            "Van deze batch is de terugbetaling voor nota {kenmerken} al geboekt: hij kan niet"
+            " meer worden ingetrokken. Keur hem opnieuw goed om het bankbestand te maken."
+        ),
         "second_operator_needed": (
             "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
             " andere medewerker hem goed (vier ogen)."
@@ -562,6 +570,15 @@ _DUTCH: Sections = {
             " terugbetaald. Die terugbetaling is gevraagd maar niet bevestigd en kan al betaald"
             " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
             " bankoverschrijving gaat hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+        ),
+        "no_psp_refund_pending": (
+            "Voor deze betaling is de betaalprovider niet om een terugbetaling gevraagd: er"
+            " is niets af te handelen."
+        ),
+        "psp_refund_settled": (
+            "Wat de betaalprovider over deze terugbetaling zei, is al vastgelegd (een andere"
+            " uitkomst of een andere terugbetaling). De patiënt krijgt één keer terug: kijk"
+            " de nota en het dashboard van de betaalprovider na."
         ),
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
@@ -1108,6 +1125,14 @@ _ENGLISH: Sections = {
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",
+        "batch_sent": (
+            "This batch was sent or is being sent and can no longer be withdrawn. If sending"
+            " it broke off, approve it again to finish it."
+        ),
+        "refund_booked": (
+            "The refund of this batch for invoice {kenmerken} is booked already: the batch can"
+            " no longer be withdrawn. Approve it again to make the bank file."
+        ),
         "second_operator_needed": (
             "You approved this batch already. Above the configured total a second, different"
             " operator approves it (four eyes)."
@@ -1119,6 +1144,15 @@ _ENGLISH: Sections = {
             " payment provider. That refund was asked and not confirmed, and may have been paid"
             " already: check the payment in the payment provider's dashboard. A bank transfer"
             " pays back at most {by_bank} (credit from bank payments)."
+        ),
+        "no_psp_refund_pending": (
+            "No refund of this payment was asked of the payment provider: there is nothing to"
+            " settle."
+        ),
+        "psp_refund_settled": (
+            "What the payment provider said of this refund is recorded already (another"
+            " outcome or another refund). The patient is paid back once: check the invoice and"
+            " the payment provider's dashboard."
         ),
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"

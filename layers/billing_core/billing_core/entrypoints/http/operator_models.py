@@ -4,8 +4,9 @@ Amounts in cents; accounts are shown to operators only."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.entrypoints.http.answers import AttributesOut
@@ -21,9 +22,10 @@ from billing_core.shared.audit import ReadKind, ReadRecord
 
 
 class StepOut(BaseModel):
-    what: str = Field(description="proposed, approved or sent")
+    what: str = Field(description="proposed, approved, sending, sent or withdrawn")
     by: str = Field(description="the operator's user id, or schedule")
     at: datetime
+    reason: str = Field(description="why, for a withdrawal; empty otherwise")
 
 
 class TransferOut(AttributesOut):
@@ -58,7 +60,7 @@ class SettlementOut(AttributesOut):
 class BatchOut(BaseModel):
     batch_id: str
     kind: str = Field(description="payout or refund")
-    state: str = Field(description="proposed, approved or sent")
+    state: str = Field(description="proposed, approved, sent or withdrawn")
     week: str
     total_cents: int
     file_key: str = Field(description="the pain.001 in the output bucket, once sent")
@@ -76,7 +78,7 @@ class BatchOut(BaseModel):
             week=b.week,
             total_cents=b.total_cents,
             file_key=b.file_key,
-            steps=[StepOut(what=s.what, by=s.by, at=s.at) for s in b.steps],
+            steps=[StepOut(what=s.what, by=s.by, at=s.at, reason=s.reason) for s in b.steps],
             transfers=[TransferOut.of(t) for t in b.transfers],
             settlements=[SettlementOut.of(s) for s in b.settlements],
             waiting=list(b.waiting),
@@ -117,6 +119,12 @@ class RefundsIn(BaseModel):
     refunds: list[RefundIn] = Field(min_length=1, max_length=500)
 
 
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500, description="why it is withdrawn")
+
+
 class HeldCreditOut(AttributesOut):
     """An invoice holding credit for its patient. Listed even when none of it can be
     refunded by bank (R13: never silently dropped)."""
@@ -134,7 +142,31 @@ class HeldCreditOut(AttributesOut):
         "may have been paid; check the payment in the PSP's dashboard. That credit is not "
         "refunded by bank (422 psp_refund_pending)"
     )
+    psp_payments_pending: list[str] = Field(
+        description="the PSP payments whose refund is pending: look each up in the PSP's "
+        "dashboard and record what it says (POST /operator/invoices/{reference}/psp-refunds/"
+        "{psp_payment_id})"
+    )
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
+
+
+class PspRefundOutcomeIn(BaseModel):
+    """What the PSP's dashboard says of a refund asked of it and never confirmed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["refunded", "failed"]
+    refund_id: str = Field(
+        default="",
+        pattern=r"^([A-Za-z0-9_]{1,64})?$",
+        description="refunded: the PSP's id of the refund (Mollie: re_...); failed: empty",
+    )
+
+    @model_validator(mode="after")
+    def _refund_id_when_refunded(self) -> Self:
+        if (self.outcome == "refunded") != bool(self.refund_id):
+            raise ValueError("refund_id: the PSP's refund id when refunded, empty when failed")
+        return self
 
 
 class HeldCreditListOut(BaseModel):

@@ -2,6 +2,9 @@
 
 - ``propose_payouts``: after the retrocession run, the week's payout batch (proposed).
 - ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
+- ``withdraw_batch``: a refund batch not sent, taken back with a reason (its file refused,
+  say): its credits can be proposed again.
+- ``settle_psp_refund``: what the PSP says of a refund it never confirmed (pending).
 - ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
   (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
   was approved) and the batch is sent.
@@ -38,6 +41,7 @@ from billing_core.payments.sepa_transfers import (
     usable_name,
 )
 from billing_core.payments.transfer_batches import (
+    SENDING,
     BatchKind,
     BatchState,
     BatchTransfer,
@@ -49,7 +53,9 @@ from billing_core.payments.transfer_batches import (
     end_to_end_id,
     payout_batch_id,
     refund_batch_id,
+    sending,
     sent,
+    withdrawn,
 )
 from billing_core.ports import (
     AuditLog,
@@ -192,6 +198,7 @@ class HeldCredit:
     credit_cents: int
     by_bank_cents: int
     psp_refund_pending: bool = False
+    psp_payments_pending: tuple[str, ...] = ()  # their PSP payment ids, to look up
     in_batch: str = ""  # a refund batch not yet sent that pays it back
 
 
@@ -210,24 +217,56 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
     """Every invoice with credit, per practice (a full read: an operator's list, not a
     patient's page), with the open refund batch that pays it when there is one. Credit
     that goes back through the PSP is listed too, never silently dropped (R13)."""
-    # Imported here: see _book_refund.
-    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
-
     pending = _pending_refunds(ctx)
     return [
-        HeldCredit(
-            invoice.provider_id,
-            invoice.invoice_id,
-            invoice.reference,
-            invoice.credit_cents,
-            by_bank_cents=credit_refundable_by_bank(invoice),
-            psp_refund_pending=bool(pending_refunds(invoice)),
-            in_batch=pending.get(invoice.reference, ""),
-        )
+        _held(invoice, pending.get(invoice.reference, ""))
         for provider in ctx.store.list_providers()
         for invoice in ctx.store.provider_invoices(provider.provider_id)
         if invoice.credit_cents > 0
     ]
+
+
+def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+
+    psp_pending = tuple(p.psp_payment_id for p in pending_refunds(invoice))
+    return HeldCredit(
+        invoice.provider_id,
+        invoice.invoice_id,
+        invoice.reference,
+        invoice.credit_cents,
+        by_bank_cents=credit_refundable_by_bank(invoice),
+        psp_refund_pending=bool(psp_pending),
+        psp_payments_pending=psp_pending,
+        in_batch=in_batch,
+    )
+
+
+def settle_psp_refund(
+    reference: str,
+    psp_payment_id: str,
+    outcome: str,
+    refund_id: str,
+    operator: str,
+    ctx: MoneyOutContext,
+) -> HeldCredit:
+    """What the PSP says of a refund asked of it and never confirmed (``psp_refund_pending``),
+    as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
+    booked as the PSP webhook books it; ``failed`` makes the credit refundable by bank (R13).
+    Recorded on the invoice with who and when, in its conditional write (R28); the same
+    again is a retry. The invoice's credit as it is then."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import settle_pending_refund
+
+    invoice = _invoice(reference, ctx)
+    now = ctx.clock.now()
+
+    def settle(current: Invoice) -> Invoice:
+        return settle_pending_refund(current, psp_payment_id, outcome, refund_id, operator, now)
+
+    stored, _ = save_change(ctx.store, invoice, settle)
+    return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
 
 
 def propose_refunds(
@@ -333,13 +372,42 @@ def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
 
 
 def _pending_refunds(ctx: MoneyOutContext) -> dict[str, str]:
-    """kenmerk -> the refund batch not yet sent that pays it back."""
+    """kenmerk -> the refund batch not yet sent (nor withdrawn) that pays it back."""
     return {
         transfer.invoice_reference: batch.batch_id
         for batch in ctx.batches.list_batches(BatchKind.REFUND)
-        if batch.state is not BatchState.SENT
+        if batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
         for transfer in batch.transfers
     }
+
+
+def withdraw_batch(
+    batch_id: str, operator: str, reason: str, ctx: MoneyOutContext
+) -> TransferBatch:
+    """The refund batch taken back by ``operator`` with ``reason``: it pays nothing, and
+    its credits can be proposed again. Withdrawn before: the batch as it is (a retry).
+
+    Refused (409) once sending began (``batch_sent``: sent, or its approval died while
+    sending it; approving again finishes that), or when a refund of it is booked
+    (``refund_booked``: a batch approved before sending was a step). The withdrawal is
+    saved on condition of the version read: an approval that starts sending meanwhile
+    makes it fail, and it makes that approval fail before anything is booked (R28)."""
+    batch = _read(batch_id, ctx)
+    if batch.kind is not BatchKind.REFUND:  # a week's payout is proposed once (R24)
+        raise NotFound()
+    if batch.state is BatchState.WITHDRAWN:
+        return batch
+    if batch.state is BatchState.SENT or batch.step_at(SENDING) is not None:
+        raise practice_refused("batch_sent")
+    booked = [t.invoice_reference for t in batch.transfers if _refund_booked(t, ctx)]
+    if booked:
+        kenmerken = ", ".join(betalingskenmerk.grouped(k) for k in booked)
+        raise practice_refused("refund_booked", kenmerken=kenmerken)
+    return ctx.batches.save_batch(withdrawn(batch, operator, ctx.clock.now(), reason))
+
+
+def _refund_booked(transfer: BatchTransfer, ctx: MoneyOutContext) -> bool:
+    return refunded_cents(_invoice(transfer.invoice_reference, ctx), transfer.end_to_end_id) > 0
 
 
 # --- four eyes, then the bank's file -----------------------------------------------------------
@@ -357,7 +425,7 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
             batch = ctx.batches.save_batch(
                 approve(batch, operator, ctx.clock.now(), ctx.second_approval_above_cents)
             )
-        elif batch.state is BatchState.SENT:
+        elif batch.state in (BatchState.SENT, BatchState.WITHDRAWN):
             raise NotApprovable("batch_not_proposed")
     except NotApprovable as refusal:
         raise practice_refused(refusal.code) from None
@@ -374,6 +442,9 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
     # Made before any refund is booked: a transfer the file cannot hold stops the approval
     # with nothing booked, not with the credit gone and no file (R13).
     document = _transfer_file(batch, approved_at, ctx)
+    # Saved on condition of the version read before anything is booked or written: a
+    # withdrawal saved meanwhile stops this approval here, and none is saved after it.
+    batch = _saved(sending(batch, operator, now), batch, ctx)
     if batch.kind is BatchKind.REFUND:
         booked = _book_refunds(batch, now, ctx)
         if _paid(booked) != _paid(batch):  # a credit went away since: pay what is booked
@@ -385,6 +456,10 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         ctx.files.put(key, document, "application/xml")
     return ctx.batches.save_batch(sent(batch, key, operator, now))
+
+
+def _saved(changed: TransferBatch, read: TransferBatch, ctx: MoneyOutContext) -> TransferBatch:
+    return read if changed == read else ctx.batches.save_batch(changed)
 
 
 def _paid(batch: TransferBatch) -> list[BatchTransfer]:
@@ -432,7 +507,7 @@ def _book_refunds(batch: TransferBatch, at: datetime, ctx: MoneyOutContext) -> T
     for transfer in batch.transfers:
         if transfer.amount_cents > 0:  # one found without credit before stays so
             booked = booked.with_transfer(_book_refund(transfer, at, ctx))
-    return batch if booked == batch else ctx.batches.save_batch(booked)
+    return _saved(booked, batch, ctx)
 
 
 def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) -> BatchTransfer:

@@ -1,0 +1,107 @@
+"""A refund asked of the PSP and never confirmed (pending), settled by an operator with
+what the PSP says: refunded (booked as the webhook books it) or failed (the credit is
+refundable by bank again) (R13, R27, R34, R38; round 35)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.refunds import pending_refunds, with_refund_intent
+from billing_core.services.operator.money_out import (
+    RefundRequest,
+    held_credits,
+    propose_refunds,
+    settle_psp_refund,
+)
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused, StateConflict
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.money_out_world import MoneyOutWorld
+
+DUE = 3317  # what make_invoice's patient owes
+PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def world() -> MoneyOutWorld:
+    """The patient paid EUR 7.00 too much by iDEAL (tr_1); its automatic PSP refund timed
+    out: pending, maybe paid."""
+    world = MoneyOutWorld()
+    world.store.put_provider(make_provider())
+    invoice = apply_payment(make_invoice(), IncomingPayment("psp", "tr_1", DUE + 700, PAID_AT))
+    world.store.put_invoice_as_is(with_refund_intent(invoice, "tr_1", 700))
+    world.clock.set(date(2026, 11, 26))
+    return world
+
+
+def settle(world: MoneyOutWorld, outcome: str, refund_id: str = "", who: str = "operator-bob"):
+    return settle_psp_refund(REFERENCE, "tr_1", outcome, refund_id, who, world.ctx)
+
+
+def refunds(world: MoneyOutWorld) -> list[tuple[int, str]]:
+    invoice = world.store.invoice()
+    return [(e.amount_cents, e.cause) for e in invoice.ledger if e.kind is EntryKind.REFUND]
+
+
+def test_a_refund_the_psp_confirms_is_booked_once_as_the_webhook_books_it(world):
+    """R13, R27: Given the pending iDEAL refund, and the PSP's dashboard shows it refunded
+    (re_9)
+    When an operator records that, and again (a retry)
+    Then one REFUND entry of EUR 7.00 on psp:tr_1 (as the webhook books it): the credit is
+    gone, nothing is pending, and the invoice records who said so and when."""
+    held = settle(world, "refunded", "re_9")
+    again = settle(world, "refunded", "re_9")
+    assert refunds(world) == [(700, "psp:tr_1")]
+    assert held == again
+    assert (held.credit_cents, held.psp_refund_pending) == (0, False)
+    invoice = world.store.invoice()
+    assert pending_refunds(invoice) == ()
+    assert any(
+        "refunded:psp:tr_1 by operator-bob at 2026-11-26" in m for m in invoice.applied_payments
+    )
+
+
+def test_a_refund_the_psp_says_failed_makes_the_credit_refundable_by_bank(world):
+    """R13, R34: Given the pending iDEAL refund, and the PSP says it failed
+    When an operator records that (twice: a retry)
+    Then nothing is booked, nothing is pending, and the EUR 7.00 is refundable by bank: a
+    bank refund of it is proposed."""
+    [before] = held_credits(world.ctx)
+    assert (before.by_bank_cents, before.psp_refund_pending) == (0, True)
+    assert before.psp_payments_pending == ("tr_1",)
+    held = settle(world, "failed")
+    assert settle(world, "failed") == held
+    assert refunds(world) == []
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (700, 700, False)
+    request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
+    assert propose_refunds([request], "operator-anna", world.ctx).total_cents == 700
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "code"),
+    [
+        (("failed", ""), ("refunded", "re_9"), "psp_refund_settled"),  # may be paid by bank
+        (("refunded", "re_9"), ("failed", ""), "psp_refund_settled"),
+        (("refunded", "re_9"), ("refunded", "re_10"), "psp_refund_settled"),  # a second one
+    ],
+)
+def test_a_settled_refund_is_not_settled_otherwise(world, first, then, code):
+    """R13 (paid back once): what the PSP said is recorded once; another outcome after it
+    is refused (409) and changes nothing."""
+    settle(world, *first)
+    before = world.store.invoice()
+    with pytest.raises(StateConflict) as refusal:
+        settle(world, *then)
+    assert refusal.value.code == code
+    assert world.store.invoice() == before
+
+
+def test_a_payment_without_a_refund_asked_is_refused(world):
+    """R13: no refund of tr_2 was asked of the PSP: nothing to settle (409)."""
+    with pytest.raises(Refused) as refusal:
+        settle_psp_refund(REFERENCE, "tr_2", "failed", "", "operator-bob", world.ctx)
+    assert refusal.value.code == "no_psp_refund_pending"
