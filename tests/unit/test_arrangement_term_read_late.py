@@ -20,7 +20,7 @@ import json
 from datetime import date, datetime, time, timedelta
 
 from billing_core.changes.arrangement import create_arrangement, next_term
-from billing_core.dunning.letters import REMINDER
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage
 from billing_core.invoices.ledger import EntryKind, total_of
 from billing_core.payments.bank_import import ARRANGEMENT_KEPT
@@ -149,3 +149,47 @@ def test_a_handover_on_the_cancellation_is_reported_to_the_agency():
     record = json.loads(world.files.files[key])
     assert record["reason"] == ARRANGEMENT_KEPT
     assert record["amounts_cents"]["total"] == invoice.balance_cents
+
+
+# --- a letter of the cancellation still waiting to be sent (R15, R19, legal-nl.md §2) -------
+
+
+def test_the_cancellations_reminder_still_waiting_is_not_sent_once_the_term_is_read():
+    """Given the run of 7 January cancelled the arrangement and queued a reminder that has
+    not gone out yet, when the statement with the first term booked on 6 January is read
+    at 09:00 and the queue then delivers, then no reminder reaches the patient (the
+    arrangement runs: R15, legal-nl.md §2) and none waits on the invoice any more; a later
+    missed term still gets a reminder of its own."""
+    world = DunningWorld([one_invoice(100_000)])
+    made = at(date(2026, 12, 1), 12)
+    world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 2, made))
+    world.run_days(date(2026, 12, 2), CANCELLED_ON - timedelta(days=1))
+    world.run(CANCELLED_ON, deliver=False)
+    assert [letter.kind for letter in world.invoice().letters_due] == [REMINDER]
+    first, _ = world.invoice().arrangement.terms
+
+    world.import_transfer(first.amount_cents, booked_on=LAST_DAY_OF_GRACE, at=at(CANCELLED_ON, 9))
+
+    assert world.invoice().arrangement.status is ArrangementStatus.ACTIVE
+    assert reminders(world) == []
+    assert world.invoice().letters_due == ()
+    missed_on = SECOND_TERM + timedelta(days=15)
+    world.run_days(CANCELLED_ON + timedelta(days=1), missed_on)
+    assert reminders(world) == [missed_on]
+
+
+def test_the_second_notice_still_waiting_is_not_sent_once_the_term_is_read():
+    """Given the cancellation's reminder expired and the run of 22 January charged the BIK
+    and queued the second notice, not sent yet, when the first term booked on 6 January is
+    read at 09:00 and the queue delivers, then no second notice goes out (R19: it threatens
+    a handover of an arrangement that runs, R15) and none waits on the invoice."""
+    world = cancelled_by_the_run()
+    first, _ = world.invoice().arrangement.terms
+    world.run_days(CANCELLED_ON + timedelta(days=1), date(2027, 1, 21))
+    world.run(date(2027, 1, 22), deliver=False)
+    assert [letter.kind for letter in world.invoice().letters_due] == [SECOND_NOTICE]
+
+    world.import_transfer(first.amount_cents, booked_on=LAST_DAY_OF_GRACE, at=at(SECOND_TERM, 9))
+
+    assert SECOND_NOTICE not in [kind for kind, _ in world.letters()]
+    assert world.invoice().letters_due == ()
