@@ -426,6 +426,38 @@ def test_r16_a_hold_during_an_arrangement_shows_beside_its_state(
     assert body["breakdown"]["pay_by_kind"] == "arrangement_term"
 
 
+@pytest.mark.parametrize(
+    "language, terms_words",
+    [
+        ("nl", "Een termijn die 14 dagen na de vervaldatum nog niet betaald is, beëindigt"),
+        ("en", "A term still unpaid 14 days after its due date ends the arrangement"),
+        ("pl", "Rata niezapłacona w ciągu 14 dni od terminu płatności kończy plan ratalny"),
+        ("ar", "القسط الذي يبقى غير مدفوع بعد 14 يومًا من موعد استحقاقه يُنهي خطة التقسيط"),
+    ],
+)
+def test_r16_r15_the_hold_during_an_arrangement_says_its_terms_still_count(
+    sandbox, invoice, arranged, language, terms_words
+):
+    # Given a running arrangement, and a hold from 20 December until 20 January, over the
+    # first term (23 December) and its 14 days of grace: the run cancels the arrangement
+    # on a term missed during the hold (changes/arrangement.arrangement_status reads the
+    # terms whatever the hold; dunning/breakdown._PAUSED_BY_A_HOLD leaves them out)
+    sandbox.clock.set(date(2026, 12, 20))
+    held_until(sandbox, arranged, date(2027, 1, 20))
+    # When the patient looks the same day
+    _, html = page(sandbox, arranged, language)
+    # Then the hold's sentence is followed by one saying the terms still count (R15): the
+    # hold sentence alone ("no reminder, no costs until 20 January") reads as if the
+    # terms waited too
+    assert 'id="on-hold-terms"' in html and terms_words in html
+    # And without an arrangement the hold says nothing of terms
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    other = next(i for i in invoices if i.invoice_id != arranged.invoice_id)
+    held_until(sandbox, other, date(2027, 1, 20))
+    _, html = page(sandbox, other, language)
+    assert 'id="on-hold"' in html and 'id="on-hold-terms"' not in html
+
+
 def test_r16_without_a_hold_the_api_says_not_on_hold(sandbox, invoice):
     body = status(sandbox, invoice)
     assert (body["on_hold"], body["hold_until"]) == (False, None)

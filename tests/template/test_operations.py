@@ -34,6 +34,7 @@ RETENTION = {
     # Handover files (1 year after handover) and unmatched-credit lists (1 year).
     "OutputBucket/collection/": (1, 365),
     "OutputBucket/collection-updates/": (1, 365),  # the agency's daily files, as handovers
+    "OutputBucket/collection/updates/": (1, 365),  # the records those files carry
     "OutputBucket/bank/": (1, 365),
     # The administration: letters, statements, reports, claims, what bookings came from.
     # Letters go with their invoice when the table's TTL removes it (7 years after the

@@ -24,6 +24,7 @@ from billing_core.changes.arrangement import create_arrangement, next_term, term
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.dunning.timeline import Plan, Step, plan
 from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
+from billing_core.services.patient import PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
 
@@ -151,3 +152,23 @@ def test_a_term_missed_by_more_than_14_days_still_resumes_dunning_at_once():
     world.run(cancelled_on)
     assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
     assert world.invoice().handed_over_on == cancelled_on
+
+
+def test_the_checker_lists_the_rest_term_among_the_terms():
+    """R15, R10 (audit: stop 34 item 2 left it out): given the last term paid 10 days late,
+    when the patient looks the next day, then the checker's list of terms has the rest as
+    one more term, with the due date and amount it names as the next term (it showed the
+    original two only, so the term to pay was nowhere in the list)."""
+    world = arranged_after_costs()
+    first, last = world.invoice().arrangement.terms
+    settled = LAST_TERM + timedelta(days=10)
+    pay_term(world, first.amount_cents, first.due_date)
+    pay_term(world, last.amount_cents, settled)
+    world.clock.set(at(settled + timedelta(days=1), 10))
+
+    context = PatientContext(world.store, world.queue, world.clock)
+    view = payment_status(world.invoice().reference, context)
+
+    rest = next_term(world.invoice())
+    assert rest is not None and rest.due_date == settled + timedelta(days=14)
+    assert view.arrangement_terms == (first, last, rest)

@@ -17,16 +17,31 @@ grace of the first term is 2027-01-06; the run of 2027-01-07 cancels.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from billing_core.adapters.fake_psp import FakePsp
 from billing_core.changes.arrangement import create_arrangement, next_term
-from billing_core.dunning.letters import REMINDER
-from billing_core.invoices.invoice import ArrangementStatus, DunningStage
+from billing_core.collection.collection_report import (
+    CollectionReportContext,
+    import_collection_report,
+)
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoices.access import BirthDate
+from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
 from billing_core.invoices.ledger import EntryKind, total_of
-from billing_core.payments.bank_import import ARRANGEMENT_KEPT
+from billing_core.payments.booking import ARRANGEMENT_KEPT
+from billing_core.payments.online import OnlinePaymentContext, handle_psp_webhook, start_payment
+from billing_core.payments.unmatched import MatchTarget, UnmatchedCredit, credit_id_of
+from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.money import match_credit
 from billing_core.services.patient import InvoiceState, invoice_state
+from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.factories import PUBLIC
+from tests.unit.fake_store import AuditInMemory
+from tests.unit.payment_fakes import CheckoutsInMemory
 
 LAST_DAY_OF_GRACE = date(2027, 1, 6)
 CANCELLED_ON = date(2027, 1, 7)
@@ -121,13 +136,19 @@ def test_a_later_missed_term_needs_a_new_reminder_not_the_cancellations():
     assert world.costs() == 0  # the fee was paid with the first term; no BIK yet
 
 
-def test_a_handover_on_the_cancellation_is_reported_to_the_agency():
-    """Given an arrangement made after the costs (2 terms, 3 February and 3 March), the
-    second term paid on its last day of grace (17 March) and read after the run of 18
-    March cancelled the arrangement and handed the claim over, then the arrangement is
-    kept, with the interest of the late days as its rest term, and the agency gets a
-    record of the day saying why (legal-nl.md §2: a handover already sent is reported;
-    the claim stays with the agency, R22)."""
+@dataclass(frozen=True)
+class HandedOver:
+    """An arrangement made after the costs (2 terms, 3 February and 3 March), its first
+    term paid on its day, its second unpaid when the run of 18 March cancelled it and
+    handed the claim over at once."""
+
+    world: DunningWorld
+    second: ArrangementTerm
+    grace: date  # the second term's last day of grace, 17 March
+    read_on: date  # the day after, when the payment made on ``grace`` is read
+
+
+def handed_over_on_the_cancellation() -> HandedOver:
     world = DunningWorld([one_invoice(100_000)])
     world.run_days(date(2026, 12, 31), date(2027, 1, 20))
     made = at(date(2027, 1, 20), 12)
@@ -139,13 +160,155 @@ def test_a_handover_on_the_cancellation_is_reported_to_the_agency():
     read_on = grace + timedelta(days=1)
     world.run_days(first.due_date + timedelta(days=1), read_on)
     assert world.invoice().is_with_collection_agency
+    return HandedOver(world, second, grace, read_on)
 
-    world.import_transfer(second.amount_cents, booked_on=grace, at=at(read_on, 9))
 
-    invoice = world.invoice()
-    assert invoice.arrangement.status is ArrangementStatus.ACTIVE
-    assert next_term(invoice) is not None  # the rest: the interest of the 14 late days
-    key = f"collection/updates/{read_on}/{world.provider.provider_id}/{invoice.reference}.json"
-    record = json.loads(world.files.files[key])
+def agency_record(given: HandedOver, day: date) -> dict | None:
+    """The record for the agency of ``day`` about the claim, if one was written."""
+    world = given.world
+    key = f"collection/updates/{day}/{world.provider.provider_id}/{world.invoice().reference}.json"
+    document = world.files.files.get(key)
+    return None if document is None else json.loads(document)
+
+
+def assert_reported_as_kept(given: HandedOver) -> None:
+    """Kept: running again, or completed when the payment also paid the late days' interest
+    (an iDEAL payment of what the checker asked)."""
+    invoice = given.world.invoice()
+    assert invoice.arrangement.status is not ArrangementStatus.CANCELLED
+    record = agency_record(given, given.read_on)
+    assert record is not None, "no record for the agency"
     assert record["reason"] == ARRANGEMENT_KEPT
     assert record["amounts_cents"]["total"] == invoice.balance_cents
+
+
+def test_a_handover_on_the_cancellation_is_reported_to_the_agency():
+    """Given the arrangement made after the costs whose run of 18 March cancelled it and
+    handed the claim over, when the second term paid on its last day of grace (17 March)
+    is read from the bank statement, then the arrangement is kept, with the interest of
+    the late days as its rest term, and the agency gets a record of the day saying why
+    (legal-nl.md §2: a handover already sent is reported; the claim stays with the
+    agency, R22)."""
+    given = handed_over_on_the_cancellation()
+
+    given.world.import_transfer(
+        given.second.amount_cents, booked_on=given.grace, at=at(given.read_on, 9)
+    )
+
+    assert next_term(given.world.invoice()) is not None  # the rest: the 14 late days' interest
+    assert_reported_as_kept(given)
+
+
+def test_a_credit_an_operator_matches_that_keeps_the_arrangement_is_reported_to_the_agency():
+    """Given the same handover, and the second term credited on 17 March without a
+    kenmerk, when an operator matches it to the invoice on 18 March, then the arrangement
+    is kept and the agency gets the same record as from the bank import (R15, R22, R34,
+    legal-nl.md §2)."""
+    given = handed_over_on_the_cancellation()
+    world = given.world
+    source = "NL91ABNA0417164300/ING-77"
+    world.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(source), source, "STMT-7", "ING-77", given.grace, "CRDT",
+            given.second.amount_cents, "EUR", "no_reference", counterparty_name="J. Jansen",
+        )
+    )  # fmt: skip
+    world.clock.set(at(given.read_on, 9))
+    office = BackOfficeContext(
+        world.store, world.files, world.links, AuditInMemory(), world.queue, world.clock,
+        Reader("operator-sub-1", "operator"),
+    )  # fmt: skip
+
+    match_credit(credit_id_of(source), MatchTarget(reference=world.invoice().reference), office)
+
+    assert_reported_as_kept(given)
+
+
+def test_an_ideal_payment_whose_webhook_comes_late_and_keeps_the_arrangement_is_reported():
+    """Given the same handover, and the second term paid by iDEAL on 17 March at 20:00
+    whose webhook only gets through on 18 March at 09:00 (the PSP retries), then the
+    arrangement is kept and the agency gets the record (R11, R15, R22, legal-nl.md §2);
+    the PSP retrying the webhook the next day writes no second record."""
+    given = handed_over_on_the_cancellation()
+    world = given.world
+    world.clock.set(at(given.grace, 20))
+    online = OnlinePaymentContext(
+        world.store, CheckoutsInMemory(), FakePsp(PUBLIC, world.clock), world.clock, PUBLIC,
+        delivery=world.queue, files=world.files,
+    )  # fmt: skip
+    checkout = start_payment(
+        world.invoice().reference, BirthDate(world.invoice().birth_date), online
+    )
+    online.psp.complete(checkout.psp_payment_id, "paid")
+    world.clock.set(at(given.read_on, 9))
+
+    handle_psp_webhook(checkout.psp_payment_id, online)
+
+    assert_reported_as_kept(given)
+    world.clock.set(at(given.read_on + timedelta(days=1), 9))
+    handle_psp_webhook(checkout.psp_payment_id, online)
+    assert agency_record(given, given.read_on + timedelta(days=1)) is None
+
+
+def test_a_payment_the_agency_reports_that_keeps_the_arrangement_is_reported_back():
+    """Given the same handover, when the agency's report says the second term was paid on
+    17 March (to the practice's account, forwarded), then the arrangement is kept and the
+    agency gets the record saying so (R15, R22, legal-nl.md §2); the same report read
+    again the next day books nothing and writes no second record."""
+    given = handed_over_on_the_cancellation()
+    world = given.world
+    world.clock.set(at(given.read_on, 9))
+    ctx = CollectionReportContext(world.store, world.files, world.clock)
+    row = f"{world.invoice().reference};CMIB-7;paid;{given.second.amount_cents};{given.grace}"
+    body = f"reference;agency_ref;status;amount_cents;paid_on\n{row}\n".encode()
+
+    import_collection_report(body, "collection-reports/cmib-7.csv", ctx)
+
+    assert_reported_as_kept(given)
+    world.clock.set(at(given.read_on + timedelta(days=1), 9))
+    import_collection_report(body, "collection-reports/cmib-7.csv", ctx)
+    assert agency_record(given, given.read_on + timedelta(days=1)) is None
+
+
+# --- a letter of the cancellation still waiting to be sent (R15, R19, legal-nl.md §2) -------
+
+
+def test_the_cancellations_reminder_still_waiting_is_not_sent_once_the_term_is_read():
+    """Given the run of 7 January cancelled the arrangement and queued a reminder that has
+    not gone out yet, when the statement with the first term booked on 6 January is read
+    at 09:00 and the queue then delivers, then no reminder reaches the patient (the
+    arrangement runs: R15, legal-nl.md §2) and none waits on the invoice any more; a later
+    missed term still gets a reminder of its own."""
+    world = DunningWorld([one_invoice(100_000)])
+    made = at(date(2026, 12, 1), 12)
+    world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 2, made))
+    world.run_days(date(2026, 12, 2), CANCELLED_ON - timedelta(days=1))
+    world.run(CANCELLED_ON, deliver=False)
+    assert [letter.kind for letter in world.invoice().letters_due] == [REMINDER]
+    first, _ = world.invoice().arrangement.terms
+
+    world.import_transfer(first.amount_cents, booked_on=LAST_DAY_OF_GRACE, at=at(CANCELLED_ON, 9))
+
+    assert world.invoice().arrangement.status is ArrangementStatus.ACTIVE
+    assert reminders(world) == []
+    assert world.invoice().letters_due == ()
+    missed_on = SECOND_TERM + timedelta(days=15)
+    world.run_days(CANCELLED_ON + timedelta(days=1), missed_on)
+    assert reminders(world) == [missed_on]
+
+
+def test_the_second_notice_still_waiting_is_not_sent_once_the_term_is_read():
+    """Given the cancellation's reminder expired and the run of 22 January charged the BIK
+    and queued the second notice, not sent yet, when the first term booked on 6 January is
+    read at 09:00 and the queue delivers, then no second notice goes out (R19: it threatens
+    a handover of an arrangement that runs, R15) and none waits on the invoice."""
+    world = cancelled_by_the_run()
+    first, _ = world.invoice().arrangement.terms
+    world.run_days(CANCELLED_ON + timedelta(days=1), date(2027, 1, 21))
+    world.run(date(2027, 1, 22), deliver=False)
+    assert [letter.kind for letter in world.invoice().letters_due] == [SECOND_NOTICE]
+
+    world.import_transfer(first.amount_cents, booked_on=LAST_DAY_OF_GRACE, at=at(SECOND_TERM, 9))
+
+    assert SECOND_NOTICE not in [kind for kind, _ in world.letters()]
+    assert world.invoice().letters_due == ()

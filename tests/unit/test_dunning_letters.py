@@ -23,8 +23,8 @@ from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import (
     REMINDER,
     SECOND_NOTICE,
-    all_paid,
     letter_invoices,
+    nothing_to_ask,
     reminder_context,
     second_notice_context,
 )
@@ -363,14 +363,14 @@ def test_the_second_notice_covers_only_what_is_charged_and_unpaid():
     paid = apply_payment(second, IncomingPayment("psp", "tr_1", 60_000, COSTS_AT))
     assert [i.invoice_id for i in letter_invoices(SECOND_NOTICE, first, [paid])] == ["inv-1"]
     settled = apply_payment(first, IncomingPayment("psp", "tr_2", 60_000, COSTS_AT))
-    assert all_paid(letter_invoices(SECOND_NOTICE, settled, [paid]))
+    assert nothing_to_ask(letter_invoices(SECOND_NOTICE, settled, [paid]))
 
 
 def test_the_reminder_covers_what_it_recorded_until_everything_is_paid():
     first, second = reminded(10_000, 20_000)
     paid = apply_payment(second, IncomingPayment("psp", "tr_1", 20_000, COSTS_AT))
     letter = letter_invoices(REMINDER, first, [paid])
-    assert [i.invoice_id for i in letter] == ["inv-1", "inv-2"] and not all_paid(letter)
+    assert [i.invoice_id for i in letter] == ["inv-1", "inv-2"] and not nothing_to_ask(letter)
 
 
 # --- both letters ----------------------------------------------------------------------------

@@ -4,18 +4,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
-from billing_core.invoices.invoice import DunningStage, Invoice
+from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.hold import put_on_hold
+from billing_core.dunning.letters import REMINDER
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.patient import InvoiceState, invoice_state
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import hold_invoice
-from billing_core.shared.clock import FixedClock
+from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
-from tests.unit.dunning_world import one_invoice
+from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 FIRST_DAY = date(2027, 1, 4)
@@ -98,3 +102,26 @@ def test_a_claim_with_the_collection_agency_takes_no_hold():
     assert "incassobureau" in refusal.value.message("nl")
     assert "collection agency" in refusal.value.message("en")
     assert store.invoice().hold_until is None
+
+
+def test_a_term_missed_during_a_hold_still_ends_the_arrangement():
+    """R16 pauses dunning, R15 counts the terms: what the checker's hold sentence says
+    during an arrangement (on_hold_terms_note). Given an arrangement whose first term is due
+    23 December and a hold from 20 December until 20 January, when the term is still
+    unpaid 14 days after its date (6 January), then from 7 January the arrangement no
+    longer runs (the checker shows the hold alone), and the run after the hold cancels it
+    and sends the reminder; nothing is sent during the hold."""
+    world = DunningWorld([one_invoice(100_000)])
+    made = datetime(2026, 12, 1, 12, tzinfo=AMSTERDAM)
+    world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 2, made))
+    world.run_days(date(2026, 12, 2), date(2026, 12, 20))
+    world.store.save_invoice(
+        put_on_hold(world.invoice(), date(2027, 1, 20), "navragen", date(2026, 12, 20))
+    )
+
+    world.run_days(date(2026, 12, 21), date(2027, 1, 7))
+    assert invoice_state(world.invoice(), date(2027, 1, 6)) is InvoiceState.ARRANGEMENT_ACTIVE
+    assert invoice_state(world.invoice(), date(2027, 1, 7)) is InvoiceState.ON_HOLD
+    world.run_days(date(2027, 1, 8), date(2027, 1, 21))
+    assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
+    assert world.letters() == [(REMINDER, date(2027, 1, 21))]

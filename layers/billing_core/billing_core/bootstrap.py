@@ -364,6 +364,7 @@ class Runtime:
             clock=self.clock,
             public_base_url=self.settings.public_base_url,
             delivery=self.delivery_queue,
+            files=self.output_files,
         )
 
     def email_event_context(self) -> EmailEventContext:

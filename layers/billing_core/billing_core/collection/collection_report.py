@@ -203,7 +203,12 @@ def _book_paid(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
     payment = IncomingPayment(SOURCE, row.agency_ref, row.amount_cents, _start_of(row.paid_on))
     try:
         booked = book_payment(
-            ctx.store, row.reference, payment, clock=ctx.clock, interest=ctx.interest
+            ctx.store,
+            row.reference,
+            payment,
+            clock=ctx.clock,
+            agency_files=ctx.files,
+            interest=ctx.interest,
         )
     except NotFound:  # the index answered a moment ago; a claim is never deleted
         return _refused(row, RefusalReason.UNKNOWN_REFERENCE)

@@ -244,8 +244,9 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     lead's letter channel (R7: never by e-mail to an address that bounced permanently),
     once per (kind, event id), and note it on every invoice it is about (R30); the
     invoice that waited for it (the lead, ``request.invoice_id``) no longer does. None
-    when every invoice it would ask for is paid by now, or when there is nowhere to send
-    it: nothing is sent, the letter is only taken off the lead."""
+    when every invoice it would ask for is paid by now or under an arrangement that runs
+    again (``nothing_to_ask``), or when there is nowhere to send it: nothing is sent, the
+    letter is only taken off the lead."""
     lead = _load(request, ctx)
     reminder = dunning_letters.letter_reminder(lead)
     if request.event_id != dunning_letters.event_id(request.kind, reminder):
@@ -254,7 +255,7 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})
     invoices = dunning_letters.letter_invoices(request.kind, lead, others)
     letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
-    if letter is None and dunning_letters.all_paid(invoices):
+    if letter is None and dunning_letters.nothing_to_ask(invoices):
         save_change(ctx.store, lead, _letter_noted(request, None))
         return None
     if letter is None:

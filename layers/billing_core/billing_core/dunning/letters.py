@@ -98,9 +98,16 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     raise ValueError(f"no dunning letter of kind {kind!r}")
 
 
-def all_paid(invoices: Sequence[Invoice]) -> bool:
-    """Every invoice of the letter is paid by now (or none is left): nothing to ask."""
-    return all(invoice.is_paid for invoice in invoices)
+def nothing_to_ask(invoices: Sequence[Invoice]) -> bool:
+    """Every invoice of the letter is paid by now, or under an arrangement that runs (or
+    none is left): nothing to ask. A letter the run decided on a cancelled arrangement
+    that a payment read later put back (changes/arrangement.kept_after_all) would ask for
+    an arrangement that runs, which pauses dunning (R15, legal-nl.md §2)."""
+    return all(invoice.is_paid or _arranged(invoice) for invoice in invoices)
+
+
+def _arranged(invoice: Invoice) -> bool:
+    return invoice.arrangement is not None and invoice.arrangement.is_active
 
 
 # --- the 14-day letter -------------------------------------------------------------------

@@ -26,8 +26,9 @@ Per booked transaction in the statement:
   the bucket is private and encrypted, and none of it is logged (R29).
 
 The booking date decides (legal-nl.md §2): a credit booked on the last day of a
-reminder's term but read after the run charged the costs undoes them (book_payment); for
-a claim already with the collection agency that is a record for the agency,
+reminder's term but read after the run charged the costs undoes them, and one that shows
+an arrangement's term kept puts it back (book_payment); for a claim already with the
+collection agency book_payment writes a record for the agency,
 ``collection/updates/{import date}/{provider}/{kenmerk}.json``.
 
 A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
@@ -43,7 +44,6 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from billing_core.collection.handover import agency_update_bytes, agency_update_key
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
@@ -82,8 +82,6 @@ from billing_core.shared.errors import NotFound
 from billing_core.shared.reports import LogEntry
 
 CURRENCY = "EUR"
-PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
-ARRANGEMENT_KEPT = "arrangement term paid in time, read after the handover (R15, legal-nl.md §2)"
 UNMATCHED_PREFIX = "bank/unmatched"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -329,6 +327,7 @@ def _book(
             payment,
             clock=ctx.clock,
             delivery=ctx.delivery,
+            agency_files=ctx.files,
             interest=ctx.interest,
         )
     except NotFound:
@@ -343,22 +342,7 @@ def _book(
         reference=kenmerk,
         amount_cents=transaction.amount_cents,
     )
-    _tell_the_agency(result.corrected, PAID_IN_TERM, ctx)
-    if result.arrangement_kept:
-        _tell_the_agency((result.invoice,), ARRANGEMENT_KEPT, ctx)
     report.count(result, transaction, "booked")
-
-
-def _tell_the_agency(corrected: tuple[Invoice, ...], reason: str, ctx: BankImportContext) -> None:
-    """A claim already handed over that a payment read late set right (its costs undone,
-    or its arrangement kept after all): a record for the agency's daily file
-    (collection/handover.py). Written again on a replay: same key."""
-    today = ctx.clock.today()
-    for invoice in corrected:
-        if invoice.is_with_collection_agency:
-            key = agency_update_key(invoice, today)
-            document = agency_update_bytes(invoice, today, reason)
-            ctx.files.put(key, document, "application/json")
 
 
 def _reverse(

@@ -34,7 +34,13 @@ from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.updates import save_change
-from billing_core.ports import BillingStore, ConcurrentChange, DeliveryQueue, DeliveryRequest
+from billing_core.ports import (
+    BillingStore,
+    ConcurrentChange,
+    DeliveryQueue,
+    DeliveryRequest,
+    FileStore,
+)
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock, amsterdam_day
 from billing_core.shared.errors import NotFound
@@ -45,6 +51,10 @@ SOURCES: tuple[str, ...] = ("psp", "bank", "agency")
 _REFUND = "refund:"
 # The run charges a letter's costs once: a payment finds the letter changed at most once.
 LETTER_READS = 3
+# Why a claim the collection agency holds changed on our side: the reason in its record
+# (collection/handover.agency_update_bytes), written by ``book_payment``.
+PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
+ARRANGEMENT_KEPT = "arrangement term paid in time, read after the handover (R15, legal-nl.md §2)"
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
 # ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
@@ -345,6 +355,7 @@ def book_payment(
     *,
     clock: Clock,
     delivery: DeliveryQueue | None = None,
+    agency_files: FileStore | None = None,
     interest: InterestAccrual = accrued_interest,
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
@@ -356,7 +367,9 @@ def book_payment(
     this invoice and on the other invoices of its letter; ``BookingResult.corrected``
     lists them. One that shows an arrangement's terms kept on the day the run cancelled
     it puts the arrangement back and takes back what the cancellation set going
-    (``BookingResult.arrangement_kept``, R15).
+    (``BookingResult.arrangement_kept``, R15). With ``agency_files`` (the output bucket),
+    a claim either of them set right that the collection agency already holds gets a
+    record for the agency saying why (``tell_the_agency``), whoever reported the payment.
 
     Raises NotFound for a reference no invoice has (the caller lists it for manual
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
@@ -378,7 +391,32 @@ def book_payment(
     if delivery is not None and stored.live_email:  # none to a bounced address (R7)
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
     kept = booked and _was_cancelled(invoice) and not _was_cancelled(stored)
-    return BookingResult(booked, stored, corrected, arrangement_kept=kept)
+    result = BookingResult(booked, stored, corrected, arrangement_kept=kept)
+    if agency_files is not None:
+        tell_the_agency(result, agency_files, clock.today())
+    return result
+
+
+def tell_the_agency(result: BookingResult, files: FileStore, today: date) -> None:
+    """A claim already handed over that the payment set right, its costs undone
+    (``corrected``, PAID_IN_TERM) or its arrangement kept after all (ARRANGEMENT_KEPT): a
+    record of ``today`` for the agency's daily file (collection/handover.py), one per
+    claim and day. The costs' record is written again on a replay (same key); the kept
+    arrangement's only when the payment is booked, so a retried event on a later day
+    writes no second one. Without a handover nothing is written."""
+    reasons = {invoice.invoice_id: (invoice, PAID_IN_TERM) for invoice in result.corrected}
+    if result.arrangement_kept:
+        reasons[result.invoice.invoice_id] = (result.invoice, ARRANGEMENT_KEPT)
+    handed_over = [(i, reason) for i, reason in reasons.values() if i.is_with_collection_agency]
+    if not handed_over:
+        return
+    # Imported on this rare path only: the handover document pulls in the interest
+    # statement and the claims' models, which the PSP webhook's cold start does without.
+    from billing_core.collection.handover import agency_update_bytes, agency_update_key
+
+    for invoice, reason in handed_over:
+        document = agency_update_bytes(invoice, today, reason)
+        files.put(agency_update_key(invoice, today), document, "application/json")
 
 
 class _LetterChanged(Exception):

@@ -49,7 +49,13 @@ from billing_core.payments.psp import (
     UnknownPspPayment,
 )
 from billing_core.payments.refunds import RefundContext, RefundOutcome, refund_overpayment
-from billing_core.ports import BillingStore, CheckoutLog, CheckoutRecord, DeliveryQueue
+from billing_core.ports import (
+    BillingStore,
+    CheckoutLog,
+    CheckoutRecord,
+    DeliveryQueue,
+    FileStore,
+)
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import refused
 
@@ -101,6 +107,9 @@ class OnlinePaymentContext:
     public_base_url: str  # the checker the bank sends the patient back to; the webhook's host
     delivery: DeliveryQueue | None = None  # the "payment received" e-mail of a booking
     interest: InterestAccrual = accrued_interest
+    # The output bucket: a payment that sets right a claim the agency holds is reported to
+    # it there (payments.booking.tell_the_agency, R22).
+    files: FileStore | None = None
 
     @property
     def refunds(self) -> RefundContext:
@@ -234,11 +243,17 @@ def _book(
     checkout: CheckoutRecord, payment: PspPayment, ctx: OnlinePaymentContext
 ) -> tuple[bool, int]:
     """(booked now, the invoice's credit after it)."""
-    clock, delivery, interest = ctx.clock, ctx.delivery, ctx.interest
+    clock = ctx.clock
     received_at = (payment.paid_at or clock.now()).astimezone(AMSTERDAM)
     incoming = IncomingPayment("psp", payment.psp_payment_id, payment.amount_cents, received_at)
     result = book_payment(
-        ctx.store, checkout.reference, incoming, clock=clock, delivery=delivery, interest=interest
+        ctx.store,
+        checkout.reference,
+        incoming,
+        clock=clock,
+        delivery=ctx.delivery,
+        agency_files=ctx.files,
+        interest=ctx.interest,
     )
     return result.booked, result.invoice.credit_cents
 

@@ -28,6 +28,7 @@ from billing_core.changes.arrangement import (
     arrangement_status,
     create_arrangement,
     max_terms,
+    rest_term,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -130,7 +131,8 @@ class PaymentStatusView:
     state: InvoiceState
     can_defer: bool
     can_arrange: bool
-    arrangement_terms: tuple[ArrangementTerm, ...] = ()  # due date and amount per term
+    # Due date and amount per term, the rest the settled terms left open last (R15).
+    arrangement_terms: tuple[ArrangementTerm, ...] = ()
     credit_cents: int = 0  # paid too much: refunded (R13)
     offer: PatientOffer | None = None
     breakdown: Breakdown | None = None  # what is due and why, and the date that counts (R36)
@@ -301,10 +303,14 @@ def _pausing_hold(invoice: Invoice, today: date) -> date | None:
 
 
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
+    """The arrangement's terms and, once they are settled with something left open (a term
+    paid late within its 14 days), that rest as its last term: the one next_term names
+    (changes/arrangement.rest_term, R15)."""
     if arrangement_status(invoice, today) is not ArrangementStatus.ACTIVE:
         return ()
     assert invoice.arrangement is not None
-    return invoice.arrangement.terms
+    rest = rest_term(invoice)
+    return invoice.arrangement.terms + ((rest,) if rest is not None else ())
 
 
 def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:

@@ -362,6 +362,12 @@ _DUTCH: Sections = {
             "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
             "het verder waar het gebleven was."
         ),
+        # R15, R16: a hold pauses dunning, not an arrangement's terms
+        "on_hold_terms_note": (
+            "Uw betalingsregeling loopt intussen gewoon door: betaal elke termijn op tijd. Een "
+            "termijn die 14 dagen na de vervaldatum nog niet betaald is, beëindigt de "
+            "regeling, ook in deze periode."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -585,6 +591,11 @@ _ENGLISH: Sections = {
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
             "provider sends no reminder and charges no costs. If the invoice is still unpaid "
             "after that, collection goes on where it stopped."
+        ),
+        "on_hold_terms_note": (
+            "Your instalment arrangement goes on meanwhile: pay each term on time. A term "
+            "still unpaid 14 days after its due date ends the arrangement, also during this "
+            "period."
         ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",

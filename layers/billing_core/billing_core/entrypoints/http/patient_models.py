@@ -104,7 +104,12 @@ class PaymentStatusOut(BaseModel):
     pay_url: str
     can_defer: bool
     can_arrange: bool
-    arrangement_terms: list[TermOut] = Field(default_factory=list)
+    arrangement_terms: list[TermOut] = Field(
+        default_factory=list,
+        description="while an arrangement runs: each term's due date and amount, and once "
+        "they are settled with something left open (a term paid late within its 14 days), "
+        "that rest as one more term (R15)",
+    )
     credit: int = Field(default=0, description="cents paid too much, to be refunded")
     breakdown: BreakdownOut | None = Field(
         default=None, description="what amount_due is made of, and the date that counts now"

@@ -224,7 +224,14 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
         return
     payment = IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
     try:
-        book_payment(ctx.store, part.reference, payment, clock=ctx.clock, delivery=ctx.delivery)
+        book_payment(
+            ctx.store,
+            part.reference,
+            payment,
+            clock=ctx.clock,
+            delivery=ctx.delivery,
+            agency_files=ctx.files,
+        )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
 

@@ -254,6 +254,12 @@ PAGE: Section = {
         "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
         "dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
     ),
+    # Not yet read by a native speaker (README, Languages).
+    "on_hold_terms_note": (
+        "W tym czasie plan ratalny nadal obowiązuje: proszę płacić każdą ratę w terminie. "
+        "Rata niezapłacona w ciągu 14 dni od terminu płatności kończy plan ratalny, także "
+        "w tym okresie."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",
