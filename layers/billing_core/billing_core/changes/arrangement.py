@@ -32,7 +32,10 @@ Decisions, each for a reason:
   when every term is settled something can still be open. The arrangement was kept, so
   that rest is no missed term and does not resume dunning: it is one more term of the
   arrangement (``rest_term``), due 14 days after the day the terms were settled (the
-  time the first term gives to arrange a transfer). Dunning stays paused, the checker and
+  time the first term gives to arrange a transfer), or later: what an insurer's retour
+  raised during the arrangement is in that rest too, and it is not due before its own
+  final payment date (the retour's day plus the payment term, legal-nl.md §7); the terms
+  stay as agreed, so the raise cancels nothing. Dunning stays paused, the checker and
   the "payment received" e-mail name it as the next term, and only missing it by more
   than 14 days too cancels the arrangement, as any term (R15).
 - The payment date decides (legal-nl.md §2): a term paid in its 14 days but read after
@@ -247,7 +250,7 @@ def _missed_rest(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
     settled_on = terms_settled_on(invoice)
     if settled_on is None:
         return None
-    due = settled_on + timedelta(days=REST_DUE_AFTER_DAYS)
+    due = _rest_due(invoice, settled_on)
     deadline = due + timedelta(days=MISSED_AFTER_DAYS)
     open_then = balance(e for e in invoice.ledger if amsterdam_day(e.at) <= deadline)
     return ArrangementTerm(due, open_then) if as_of > deadline and open_then > 0 else None
@@ -276,8 +279,15 @@ def rest_term(invoice: Invoice) -> ArrangementTerm | None:
     settled_on = terms_settled_on(invoice)
     if settled_on is None or invoice.is_paid:
         return None
-    due = settled_on + timedelta(days=REST_DUE_AFTER_DAYS)
+    due = _rest_due(invoice, settled_on)
     return ArrangementTerm(due, invoice.amount_due_cents + accrued_interest(invoice, due))
+
+
+def _rest_due(invoice: Invoice, settled_on: date) -> date:
+    """REST_DUE_AFTER_DAYS after the terms were settled, and never before the current
+    final payment date: what a retour raised during the arrangement is in the rest, and
+    it has its own payment term (declarations/retour.py, legal-nl.md §7)."""
+    return max(settled_on + timedelta(days=REST_DUE_AFTER_DAYS), invoice.current_final_payment_date)
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:

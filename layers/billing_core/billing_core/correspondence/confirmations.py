@@ -23,7 +23,7 @@ from billing_core.correspondence.kinds import (
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.breakdown import breakdown
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import EntryKind, balance, is_correction
+from billing_core.invoices.ledger import EntryKind, balance, is_correction, is_retour
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 
@@ -74,7 +74,7 @@ def confirmation_context(
 def _corrected_by(event_id: str) -> str:
     """What corrected the invoice: the insurer's retour, an operator who undid a stop or
     coulance entered by mistake (changes/correction.py, R34), or a later declaration."""
-    if event_id.startswith("retour:"):
+    if is_retour(event_id):
         return "retour"
     if is_correction(event_id):
         return "correction"

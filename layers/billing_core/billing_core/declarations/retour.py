@@ -16,7 +16,12 @@ claim marker that makes ingest idempotent (R3):
   When the invoice was sent already and what the patient pays changed, its addressee is
   told the new amount (by e-mail, or on paper without an address that works: R7): one
   ``invoice_corrected`` confirmation per change, however often or at once the file is
-  processed (R3).
+  processed (R3). What a retour raises is money no invoice or letter asked yet: like an
+  operator's correction that raises the amount (changes/correction.py, R34), it gets a
+  new final payment date, the day of the retour plus the provider's payment term
+  (legal-nl.md §7), until the costs are charged, so the patient is not in default, nor
+  reminded, for it before then, and a reminder sent before asked the old amount and
+  supports no costs (§2, dunning/letter_costs.reminder_superseded).
 - a VGZ-group material that went to the insurer first and was not (fully) granted goes
   to the patient after all (legal-nl.md §6): a new invoice, addressed as the patient's
   other invoice of that declaration (the one the file has a line of, else the one the
@@ -75,7 +80,7 @@ from billing_core.declarations.vektis.retour_parser import (
     parse_retour,
 )
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import RETOUR, Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
@@ -250,7 +255,7 @@ def apply_retour_upload(
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
     run = _Run(parsed, insurers)
     known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
-    _apply_to_invoices(run, known, upload, ctx)
+    _apply_to_invoices(run, known, upload, provider.payment_term_days, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     return _write_report(upload, record, run, ctx)
 
@@ -289,9 +294,14 @@ class _Run:
 
 
 def _apply_to_invoices(
-    run: _Run, known: Mapping[str, KnownClaim], upload: Upload, ctx: IngestContext
+    run: _Run,
+    known: Mapping[str, KnownClaim],
+    upload: Upload,
+    payment_term_days: int,
+    ctx: IngestContext,
 ) -> None:
-    """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28)."""
+    """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28),
+    and what it raised a new final payment date (``_with_term_for_raise``)."""
     per_invoice: dict[str, dict[str, RetourLine]] = {}
     for line in run.parsed.lines:
         marker = known.get(line.claim_ref)
@@ -300,7 +310,7 @@ def _apply_to_invoices(
             run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line)
         elif marker.invoice_id:
             per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
-    cause = f"retour:{upload.file_name}"
+    cause = f"{RETOUR}{upload.file_name}"
     for invoice_id, lines in per_invoice.items():
         invoice = ctx.store.get_invoice(upload.provider_id, invoice_id)
         if invoice is None:  # a marker without its invoice: never written apart (store_new)
@@ -308,7 +318,8 @@ def _apply_to_invoices(
         granted = {ref: line.granted_cents for ref, line in lines.items()}
         _warn_above_amount(run, invoice, lines)
         reads = [invoice]  # the last one is what this call's write changed
-        stored, changed = save_change(ctx.store, invoice, _granting(granted, ctx, cause, reads))
+        grant = _granting(granted, ctx, cause, reads, payment_term_days)
+        stored, changed = save_change(ctx.store, invoice, grant)
         # Nothing changed by this call (the same file again, or at the same moment and the
         # other upload wrote first): its lines are unchanged, whatever its first read said.
         before = reads[-1] if changed else stored
@@ -359,16 +370,44 @@ def _change_event(invoice: Invoice, cause: str) -> str:
 
 
 def _granting(
-    granted: Mapping[str, int], ctx: IngestContext, cause: str, reads: list[Invoice]
+    granted: Mapping[str, int],
+    ctx: IngestContext,
+    cause: str,
+    reads: list[Invoice],
+    payment_term_days: int,
 ) -> Change:
     """The change save_change applies, again on a fresh read after a concurrent write;
     ``reads`` gets each invoice it is applied to."""
 
     def grant(invoice: Invoice) -> Invoice:
         reads.append(invoice)
-        return with_granted(invoice, granted, ctx.clock.now(), cause)
+        now = ctx.clock.now()
+        after = with_granted(invoice, granted, now, cause)
+        return _with_term_for_raise(invoice, after, now, payment_term_days)
 
     return grant
+
+
+def _with_term_for_raise(
+    before: Invoice, after: Invoice, at: datetime, payment_term_days: int
+) -> Invoice:
+    """``after`` with a new final payment date when the retour raised what the patient of
+    a sent invoice still pays (legal-nl.md §2, §7): the raise was never asked, so it gets
+    the payment term an operator's correction that raises the amount gets (R34, the one
+    mechanism: coulance.with_adjusted_amount_term, until the costs are charged). A raise
+    the patient's credit covers asks nothing. Under a running arrangement the raise is
+    left open by its terms: it is the arrangement's rest term, due no earlier than this
+    new date (changes/arrangement.rest_term)."""
+    if after.status is not InvoiceStatus.SENT or after.is_paid:
+        return after
+    if after.balance_cents <= before.balance_cents:
+        return after
+    # Imported here: a raise is rare, and changes/coulance (with the stop and the
+    # provider's actions it brings) is no part of retour_import's cold start otherwise,
+    # which is held to 2x `import boto3` (architecture.md) with almost nothing to spare.
+    from billing_core.changes.coulance import with_adjusted_amount_term
+
+    return with_adjusted_amount_term(after, at, payment_term_days)
 
 
 def _invoice_rejected_materials(

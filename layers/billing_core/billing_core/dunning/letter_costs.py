@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
-from billing_core.invoices.ledger import Component, EntryKind, is_correction
+from billing_core.invoices.ledger import Component, EntryKind, is_correction, is_retour
 from billing_core.invoices.updates import Change
 from billing_core.legal import collection_costs, split_proportionally, staffel_on
 from billing_core.ports import BillingStore
@@ -45,9 +45,9 @@ def supports_costs(invoice: Invoice, reminder: Reminder) -> bool:
 def reminder_superseded(invoice: Invoice) -> bool:
     """A deferral or an arrangement granted during the reminder's term moved the default
     (legal-nl.md §2, R14, R15), or an amount adjusted since the reminder got a new final
-    payment date (§7: by the insurer's statement, or an operator's correction of a stop
-    or coulance; changes/coulance.with_adjusted_amount_term does that only before the
-    costs), or the letter never arrived (a Permanent bounce, R7), or it was sent on the
+    payment date (§7: by the insurer's statement, an operator's correction of a stop or
+    coulance, or a retour that raised it; changes/coulance.with_adjusted_amount_term does
+    that only before the costs), or the letter never arrived (a Permanent bounce, R7), or it was sent on the
     cancellation of an arrangement that a payment read later showed kept
     (``_sent_while_arranged``): it no longer supports costs, and a new reminder is
     needed (dunning/timeline.py). The term counts from the day the run decided on the
@@ -94,13 +94,28 @@ def _adjusted_since(invoice: Invoice, reminder: Reminder) -> bool:
 
 
 def _corrected_days(invoice: Invoice) -> list[date]:
-    """The days an operator's correction asked again for a stop or coulance entered by
-    mistake (changes/correction.py) before the costs were charged: it got a new final
-    payment date then. On the day the costs were charged, the run had charged them
-    first: a correction read before them would have had the run send a new reminder."""
+    """The days something not asked before was asked before the costs were charged: an
+    operator's correction of a stop or coulance entered by mistake (changes/correction.py,
+    R34), or an insurer's retour that raised what the patient pays (declarations/retour.py,
+    R5). Each got a new final payment date then (legal-nl.md §7). On the day the costs
+    were charged, the run had charged them first: a change read before them would have
+    had the run send a new reminder."""
     days = [amsterdam_day(e.at) for e in invoice.ledger if is_correction(e.cause)]
+    days += _retour_raise_days(invoice)
     charged_on = invoice.costs_charged_on
     return [day for day in days if charged_on is None or day < charged_on]
+
+
+def _retour_raise_days(invoice: Invoice) -> list[date]:
+    """The days a retour raised what the patient pays: one change's entries are written
+    together, at one moment (retour.with_granted), and a line with its credit line moved
+    together raises nothing."""
+    changes: dict[tuple[str, datetime], int] = {}
+    for entry in invoice.ledger:
+        if is_retour(entry.cause):
+            key = (entry.cause, entry.at)
+            changes[key] = changes.get(key, 0) + entry.amount_cents
+    return [amsterdam_day(at) for (_, at), raised in changes.items() if raised > 0]
 
 
 def reminder_undelivered(reminder: Reminder, day: date) -> Change:

@@ -40,6 +40,16 @@ def is_correction(cause: str) -> bool:
     return cause.startswith(CORRECTION)
 
 
+# The cause of what an insurer's retour changed: this prefix, then the file's name
+# (declarations/retour.py, R5).
+RETOUR = "retour:"
+
+
+def is_retour(cause: str) -> bool:
+    """Whether a cause (or the event id of its confirmation) is an insurer's retour."""
+    return cause.startswith(RETOUR)
+
+
 class Component(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"

@@ -1,0 +1,181 @@
+"""An insurer's retour that raises what the patient pays (the insurer pays less than was
+deducted) asks money no invoice or letter asked yet (legal-nl.md §2, §7; R19, R20, R15;
+audit money MONEY2). Like an operator's correction that raises the amount (R34), the
+raise gets a new final payment date, the retour's day plus the payment term, and a
+reminder sent before it asked the old amount: it supports no costs.
+
+Through the real use cases on one invoice: the daily run, its letters, the bank import
+and the retour file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+
+from billing_core.changes.arrangement import create_arrangement, next_term
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
+from billing_core.declarations.retour import apply_retour
+from billing_core.declarations.upload import IngestContext
+from billing_core.declarations.vektis.layouts import MZ302_V13
+from billing_core.declarations.vektis.writer import Granted, write_retour
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.invoices.invoice import ArrangementStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.ports import KnownClaim
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.factories import REFERENCE_KEY, make_line
+from tests.unit.vektis_files import HEADER, dental_claim
+
+INVOICED = 7_647  # a treatment of € 76,47
+DEDUCTED = 1_888  # € 18,88 deducted as the insurer's estimated part
+ASKED = INVOICED - DEDUCTED  # € 57,59 asked of the patient
+PAYMENT_TERM = 30  # the practice's payment term (R8)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=AMSTERDAM)
+
+
+def a_world() -> DunningWorld:
+    """One sent invoice, final payment date 23 December 2026, € 18,88 of its line deducted
+    as the insurer's part: € 57,59 asked of the patient."""
+    invoice = one_invoice(INVOICED)
+    deduction = LedgerEntry(
+        EntryKind.REIMBURSEMENT,
+        Component.PRINCIPAL,
+        -DEDUCTED,
+        invoice.ledger[0].at,
+        "declaration:d-1",
+        "line L-1",
+    )
+    line = make_line(claim_ref="L-1", unit_price_cents=INVOICED, reimbursed_cents=DEDUCTED)
+    world = DunningWorld([replace(invoice, lines=(line,), ledger=(*invoice.ledger, deduction))])
+    marker = KnownClaim("L-1", "d-1", "inv-1")
+    world.store.markers[(world.provider.provider_id, "L-1")] = marker
+    assert world.provider.payment_term_days == PAYMENT_TERM
+    return world
+
+
+def the_insurer_refuses_the_line(world: DunningWorld, day: date) -> None:
+    """The insurer's MZ302 grants nothing of the line: the patient pays € 18,88 more."""
+    world.clock.set(at(day))
+    claim = dental_claim("L-1", unit_price_cents=INVOICED, insurer_uzovi="3311")
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(0, ("8001",))})
+    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
+    apply_retour(world.provider.provider_id, f"r-{day}", data, ctx, file_name="retour.mz302")
+    world.deliver()
+
+
+def letters_of(world: DunningWorld, kind: str) -> list[date]:
+    return [sent_on for sent_kind, sent_on in world.letters() if sent_kind == kind]
+
+
+def test_a_reminder_in_whose_term_a_retour_raises_the_amount_supports_no_costs():
+    """legal-nl.md §2, §7, R19, R20: given the reminder of 31 December (term to 14 January)
+    asking € 57,59 and announcing € 40,00 BIK, when a retour raises the invoice by
+    € 18,88 on 2 January and the patient pays the € 57,59 the letter asked on 3 January,
+    then no costs are charged and no second notice goes after the term: the letter never
+    asked the € 18,88. The raise has its own final payment date, 2 January + 30 days =
+    1 February, and the next reminder, for the € 18,88, comes 7 days into that default."""
+    world = a_world()
+    world.run_days(date(2026, 12, 24), date(2027, 1, 2))
+    reminder = world.invoice().reminder
+    assert reminder is not None and reminder.due_cents == ASKED
+    assert (reminder.sent_on, reminder.final_date) == (date(2026, 12, 31), date(2027, 1, 14))
+
+    the_insurer_refuses_the_line(world, date(2027, 1, 2))
+    world.import_transfer(ASKED, booked_on=date(2027, 1, 3), at=at(date(2027, 1, 3)))
+    world.run_days(date(2027, 1, 3), date(2027, 2, 8))
+
+    invoice = world.invoice()
+    assert invoice.current_final_payment_date == date(2027, 2, 1)
+    assert world.costs() == 0 and letters_of(world, SECOND_NOTICE) == []
+    assert letters_of(world, REMINDER) == [date(2026, 12, 31)]
+    assert invoice.amount_due_cents == DEDUCTED
+
+    world.run(date(2027, 2, 9))
+
+    assert letters_of(world, REMINDER) == [date(2026, 12, 31), date(2027, 2, 9)]
+    new_reminder = world.invoice().reminder
+    assert new_reminder is not None and new_reminder.due_cents == DEDUCTED
+
+
+def test_a_retour_after_the_invoice_was_paid_gets_a_payment_term_before_any_reminder():
+    """legal-nl.md §2, §7, R19: given the invoice paid in full on 24 November, when a
+    retour on 10 January (after the old final payment date) raises it by € 18,88, then
+    the patient is told the amount and its new final payment date, 9 February (the
+    retour's day plus 30 days), and the first reminder comes 7 days into that default,
+    on 17 February, not the next day."""
+    world = a_world()
+    world.import_transfer(ASKED, booked_on=date(2026, 11, 24), at=at(date(2026, 11, 24)))
+    world.run_days(date(2026, 12, 24), date(2027, 1, 9))
+
+    the_insurer_refuses_the_line(world, date(2027, 1, 10))
+    world.run_days(date(2027, 1, 10), date(2027, 2, 16))
+
+    assert world.invoice().current_final_payment_date == date(2027, 2, 9)
+    assert letters_of(world, REMINDER) == []
+    told = [mail for _, mail, _ in world.outbox.sent if mail.kind == INVOICE_CORRECTED]
+    assert len(told) == 1 and "9 februari 2027" in told[0].text
+
+    world.run(date(2027, 2, 17))
+
+    assert letters_of(world, REMINDER) == [date(2027, 2, 17)]
+    assert world.costs() == 0
+
+
+def test_a_retour_that_lowers_the_amount_leaves_the_reminder_and_its_costs():
+    """legal-nl.md §2: a retour that grants more lowers what the patient pays; nothing
+    new is asked, so the reminder's term stands and its costs follow when it expires
+    unpaid (over what is left, within what the letter announced)."""
+    world = a_world()
+    world.run_days(date(2026, 12, 24), date(2027, 1, 2))
+    world.clock.set(at(date(2027, 1, 2)))
+    claim = dental_claim("L-1", unit_price_cents=INVOICED, insurer_uzovi="3311")
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(3_000, ())})
+    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
+    apply_retour(world.provider.provider_id, "r-1", data, ctx, file_name="retour.mz302")
+
+    world.run_days(date(2027, 1, 3), date(2027, 1, 15))
+
+    assert world.invoice().final_payment_date == date(2026, 12, 23)
+    assert world.costs() == 4_000
+    assert letters_of(world, SECOND_NOTICE) == [date(2027, 1, 15)]
+
+
+def test_a_retour_during_an_arrangement_is_a_rest_term_after_its_terms_not_a_cancellation():
+    """R15, legal-nl.md §7: given an arrangement of two terms (23 December, 23 January),
+    when a retour raises the invoice by € 18,88 on 20 January and both terms are paid on
+    their due dates, then the arrangement still runs: the € 18,88 is one more term after
+    its terms, due no earlier than its own final payment date (20 January + 30 days =
+    19 February; 14 days after the terms were settled would be 6 February), and dunning
+    stays paused until that term is missed by more than 14 days."""
+    world = a_world()
+    arranged = create_arrangement(world.invoice(), world.provider, 2, at(date(2026, 11, 25)))
+    world.store.put_invoice_as_is(arranged)
+    assert arranged.arrangement is not None
+    terms = arranged.arrangement.terms
+    assert [term.due_date for term in terms] == [date(2026, 12, 23), date(2027, 1, 23)]
+
+    world.import_transfer(
+        terms[0].amount_cents, booked_on=terms[0].due_date, at=at(terms[0].due_date)
+    )
+    world.run_days(date(2026, 12, 24), date(2027, 1, 19))
+    the_insurer_refuses_the_line(world, date(2027, 1, 20))
+    world.import_transfer(
+        terms[1].amount_cents, booked_on=terms[1].due_date, at=at(terms[1].due_date)
+    )
+    world.run_days(date(2027, 1, 20), date(2027, 3, 5))
+
+    invoice = world.invoice()
+    assert invoice.arrangement is not None
+    assert invoice.arrangement.status is ArrangementStatus.ACTIVE
+    rest = next_term(invoice)
+    assert rest is not None and (rest.due_date, rest.amount_cents) == (date(2027, 2, 19), DEDUCTED)
+    assert letters_of(world, REMINDER) == [] and world.costs() == 0
+
+    world.run(date(2027, 3, 6))  # the rest term missed by more than 14 days: R15
+
+    assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED  # type: ignore[union-attr]
+    assert letters_of(world, REMINDER) == [date(2027, 3, 6)]
