@@ -1,6 +1,6 @@
-"""The portal's lists go on page by page as the API's do (R35: the portal does
-everything of R21-R25 the API does; interfaces.md §2 cursor paging; audit interfaces
-INTERFACES3, INTERFACES4).
+"""The portal's lists go on page by page as the API's do, and its blocked-patient
+downloads are the API's (R35: the portal does everything of R21-R25 the API does; R22,
+interfaces.md §2 cursor paging; audit interfaces INTERFACES3, INTERFACES4, INTERFACES5).
 
 A page holds 50 invoices or uploads and 52 weeks in use; the tests make it hold 2, so a
 few invoices make several pages.
@@ -8,9 +8,12 @@ few invoices make several pages.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
 from http import HTTPStatus
 
@@ -18,11 +21,13 @@ import pytest
 
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.web.portal import pages
+from billing_core.invoices.invoice import Channel
 from billing_core.providers.week import Week
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.contract.samples import declaration, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
+from tests.functional.test_blocked_patients import hand_over
 from tests.functional.test_provider_portal import PortalUser, sample_login
 
 PRACTICE = DENTAL.provider_id
@@ -201,3 +206,71 @@ def test_r2_an_uploads_report_lists_every_invoice_it_made_and_no_other(sandbox, 
     seen, visited = followed(staff, f"/portal/declaraties/{first}")
     assert sorted(seen) == made
     assert len(visited) == -(-len(made) // PAGE)
+
+
+# --- blocked patients (INTERFACES5) --------------------------------------------------------------
+
+
+def test_r22_staff_download_the_blocked_patients_as_the_api_gives_them(sandbox, staff):
+    """R22 ("the portal lists blocked patients ... CSV and JSON"), R35 ("export blocked
+    patients"; audit interfaces INTERFACES5).
+    Given a patient blocked (a claim handed to the collection agency)
+    When staff follow the blocked page's "Lijst downloaden" links
+    Then the CSV is the API's (patient_ref;blocked_at), byte for byte, and the JSON too."""
+    upload(sandbox, "week-47.csv", declaration_csv(6))
+    blocked = next(i for i in every_invoice(sandbox) if i.channel is Channel.EMAIL)
+    hand_over(sandbox, blocked, sandbox.clock.now())
+    _, html = staff.page("/portal/geblokkeerd")
+    for output_format in ("csv", "json"):
+        link = f"/portal/geblokkeerd?format={output_format}"
+        assert f'<a href="{link}" download' in html
+        status, headers, body = staff.request("GET", link)
+        _, api = sandbox.api(
+            "GET",
+            "/api/v1/provider/blocked-patients",
+            provider_id=PRACTICE,
+            query={"format": output_format},
+        )
+        assert status == HTTPStatus.OK
+        assert headers["Content-Disposition"].startswith(
+            f'attachment; filename="geblokkeerde-patienten-{sandbox.clock.today().isoformat()}'
+        )
+        if output_format == "csv":
+            rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
+            assert rows[0] == ["patient_ref", "blocked_at"] and rows[1][0] == blocked.patient_ref
+            assert body == api
+        else:
+            assert json.loads(body) == api
+
+
+def test_r22_the_changes_download_says_where_to_go_on_as_the_api_does(sandbox, staff):
+    """R22 (audit interfaces INTERFACES5): the portal's JSON of the changes is the API's,
+    next_since and all, so the practice software knows where to ask from next time."""
+    query = {"since": "2026-11-01"}
+    status, _, body = staff.request(
+        "GET", "/portal/geblokkeerd/wijzigingen?since=2026-11-01&format=json"
+    )
+    _, api = sandbox.api(
+        "GET", "/api/v1/provider/blocked-patients/changes", provider_id=PRACTICE, query=query
+    )
+    assert status == HTTPStatus.OK and json.loads(body) == api
+    assert datetime.fromisoformat(json.loads(body)["next_since"]) >= datetime.fromisoformat(
+        api["since"]
+    )
+
+
+@pytest.mark.parametrize("typed", ["31-11-2026", "2026-11-31", "gisteren"])
+def test_r22_a_since_date_the_service_refuses_is_marked_on_the_form(sandbox, staff, typed):
+    """R22, R35, WCAG 3.3.1 (audit interfaces INTERFACES5).
+    Given the blocked page's changes form
+    When staff ask for the changes since a date that is none
+    Then no file comes: the page says the date is not valid, keeps what was typed in the
+    field and marks it invalid, described by the message."""
+    status, headers, html = staff.request(
+        "GET", f"/portal/geblokkeerd/wijzigingen?since={typed}&format=csv"
+    )
+    assert (status, headers["Content-Type"]) == (HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8")
+    assert "Vul bij &#39;Sinds&#39; een bestaande datum in" in html
+    field = re.search(r'<input id="since"[^>]*>', html)[0]
+    assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
+    assert 'aria-describedby="error"' in field

@@ -9,11 +9,10 @@ Another practice's invoice, upload or week is not found, exactly like an unknown
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from http import HTTPStatus
@@ -27,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.stop import STOP_REASONS
-from billing_core.collection.block_files import block_changes_csv
+from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
@@ -35,7 +34,8 @@ from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
-    BlockChangeOut,
+    BlockChangeListOut,
+    BlockedPatientListOut,
     DeclarationOut,
     HoldIn,
     InvoiceDetailOut,
@@ -740,25 +740,52 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
 # --- Geblokkeerde patiënten ------------------------------------------------------------------
 
 
-def blocked(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+def blocked(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The blocked patients; with ``?format=csv`` or ``json`` the list as the API's
+    download of it, the same file (R22, R35)."""
     found = blocked_patients.blocked_patients(request.user, ctx)
-    return _page(request, "blocked.html.j2", blocked=found.patients, as_of=found.as_of)
+    output_format = request.query.get("format")
+    name = f"geblokkeerde-patienten-{found.as_of.isoformat()}"
+    if output_format == "csv":
+        csv = blocked_patients_csv(found.patients)
+        return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
+    if output_format == "json":
+        body = BlockedPatientListOut.of(found.patients).model_dump_json(indent=2)
+        return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
+    return _page(
+        request,
+        "blocked.html.j2",
+        status,
+        blocked=found.patients,
+        as_of=found.as_of,
+        since=request.query.get("since", ""),
+        error=error,
+    )
 
 
 def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The changes since a date, as the practice software imports them (R22)."""
+    """The changes since a date, as the practice software imports them, in the API's
+    shapes (R22); a date the service refuses is marked on the blocked page's form."""
     since = request.query.get("since", "") or date(2000, 1, 1).isoformat()
     try:
         found = blocked_patients.block_changes_since(request.user, since, ctx)
     except InvalidInput:
-        return blocked(request, ctx)
+        # The blocked page, not its download: of the query only the date, as typed.
+        page = replace(request, query={"since": request.query.get("since", "")})
+        error = portal_texts(request.language)("invalid_since")
+        return blocked(page, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
     name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
     if request.query.get("format") == "json":
-        items = [BlockChangeOut.of(c).model_dump(mode="json") for c in found.changes]
-        body = json.dumps({"since": found.since.isoformat(), "items": items}, indent=2)
+        body = BlockChangeListOut.of(found).model_dump_json(indent=2)
         return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
     csv = block_changes_csv(found.changes)
-    return PortalAnswer(download=Download(f"{name}.csv", "text/csv; charset=utf-8", csv))
+    return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
 
 
 # --- Uitbetalingen --------------------------------------------------------------------------
