@@ -147,6 +147,21 @@ def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(st
     assert ids(store.list_invoices(B)[0]) == ["inv-9"]
 
 
+def test_the_invoice_list_of_one_upload_holds_its_invoices_and_only_those(store):
+    """R2, R35 (audit interfaces INTERFACES4): an upload's report lists the invoices it
+    issued. Given two uploads of the same day whose invoices interleave, and a practice B
+    invoice of the first upload's id, when the practice lists the first upload's invoices
+    two at a time, then it gets exactly its three, in full pages, newest first."""
+    day = date(2026, 11, 23)
+    first = [invoice(n, issue_date=day, declaration_id="D1") for n in (1, 3, 5)]
+    second = [invoice(n, issue_date=day, declaration_id="D2") for n in (2, 4, 6)]
+    stored(store, *first, *second, invoice(9, B, issue_date=day, declaration_id="D1"))
+    of_first = InvoiceFilter(declaration_id="D1", issued_from="2026-11-23")
+    page, after = store.list_invoices(A, of_first, limit=2)
+    rest, last = store.list_invoices(A, of_first, limit=2, after=after)
+    assert (ids(page), ids(rest), last) == (["inv-5", "inv-3"], ["inv-1"], None)
+
+
 def test_the_invoice_list_finds_a_patient_by_name_as_typed_within_a_period(store):
     """Issue 16, R35: case and accents do not matter; each word begins a name word."""
     # Given invoices of Çelik, De Vries and a debtor Çelik of a minor, and one of practice B

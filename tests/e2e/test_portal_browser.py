@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
@@ -347,6 +348,33 @@ def test_every_page_passes_axe_and_is_photographed(
     _screenshot(page, tmp_path / f"inloggen-{width_name}.png")
     if width_name == "mobile":
         assert_reflows(page)
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_r35_a_list_goes_on_by_a_next_page_link(
+    running_server, open_browser, world, width_name, tmp_path, monkeypatch
+):
+    """R35, interfaces.md §2 (audit interfaces INTERFACES3): a list longer than a page
+    (50 in use, 1 here) ends in a "Volgende pagina" link, a real link that works without
+    JavaScript, passes axe, shows its focus ring and reflows.
+    Given the practice's two invoices, one a page
+    When staff open Nota's and follow the link
+    Then the next page shows other invoices than the first."""
+    monkeypatch.setattr(pages, "LIST_SIZE", 1)
+    server = running_server.url
+    page = open_browser(WIDTHS[width_name])
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    page.goto(f"{server}/portal/notas")
+    first = page.locator("table.invoices td.kenmerk a").all_inner_texts()
+    no_serious_violations(page)
+    assert_focus_ring_contrasts(page, "nav.pages a")
+    _screenshot(page, tmp_path / f"notas-volgende-{width_name}.png")
+    if width_name == "mobile":
+        assert_reflows(page)
+    page.get_by_role("link", name="Volgende pagina").click()
+    page.wait_for_url("**/portal/notas?cursor=*")
+    second = page.locator("table.invoices td.kenmerk a").all_inner_texts()
+    assert len(first) == len(second) == 1 and first != second
 
 
 def _screenshot(page, target: Path) -> None:

@@ -551,6 +551,7 @@ class FakeStore:
                 provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
             )
             if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
+            and (not wanted.declaration_id or i.declaration_id == wanted.declaration_id)
             and self._found_by_name(i, wanted.patient_name)
             and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
             and (after is None or _list_position(i) < after)

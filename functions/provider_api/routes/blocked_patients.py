@@ -10,16 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from billing_core import bootstrap
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.provider_models import (
-    BlockChangeListOut,
-    BlockChangeOut,
-    BlockedPatientListOut,
-    BlockedPatientOut,
-)
+from billing_core.entrypoints.http.provider_models import BlockChangeListOut, BlockedPatientListOut
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.services.provider import blocked_patients
 from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
-from billing_core.shared.clock import AMSTERDAM
 
 router = ResourceRouter("Blocked patients")
 _CSV_OR_JSON = "json, or csv (; separated, one header row) for import into practice software"
@@ -44,7 +38,7 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
     if output_format == "csv":
         name = f"geblokkeerde-patienten-{tenant}-{blocked.as_of.isoformat()}.csv"
         return csv_download(name, blocked_patients_csv(blocked.patients))
-    return BlockedPatientListOut(items=[BlockedPatientOut.of(b) for b in blocked.patients])
+    return BlockedPatientListOut.of(blocked.patients)
 
 
 @router.get(
@@ -78,8 +72,4 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
     if output_format == "csv":
         name = f"blokkade-wijzigingen-{tenant}-{found.since.date().isoformat()}.csv"
         return csv_download(name, block_changes_csv(found.changes))
-    return BlockChangeListOut(
-        since=found.since,
-        items=[BlockChangeOut.of(c) for c in found.changes],
-        next_since=found.next_since.astimezone(AMSTERDAM),
-    )
+    return BlockChangeListOut.of(found)

@@ -270,6 +270,7 @@ class InvoiceFilter:
     patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
     issued_from: str = ""  # ISO date, inclusive
     issued_until: str = ""  # ISO date, inclusive
+    declaration_id: str = ""  # the upload that issued them (its report's list, R2, R35)
 
 
 EVERY_INVOICE = InvoiceFilter()

@@ -559,7 +559,11 @@ class BillingRepository:
             "ScanIndexForward": False,
             "Limit": limit + 1,
         }
-        equal_to = {"patient_ref": wanted.patient_ref, "payment_status": wanted.payment_status}
+        equal_to = {
+            "patient_ref": wanted.patient_ref,
+            "payment_status": wanted.payment_status,
+            "declaration_id": wanted.declaration_id,
+        }
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
         _add_name_filter(query, search_terms(wanted.patient_name))
         if after:

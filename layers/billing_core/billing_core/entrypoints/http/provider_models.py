@@ -20,7 +20,7 @@ from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
-from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
+from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE, BlockChanges
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.clock import AMSTERDAM
@@ -585,6 +585,11 @@ class BlockedPatientOut(BaseModel):
 class BlockedPatientListOut(BaseModel):
     items: list[BlockedPatientOut] = Field(description="by patient number")
 
+    @classmethod
+    def of(cls, patients: list[BlockedPatient]) -> BlockedPatientListOut:
+        """The API's answer and the portal's JSON download alike (R22, R35)."""
+        return cls(items=[BlockedPatientOut.of(b) for b in patients])
+
 
 class BlockChangeOut(BaseModel):
     patient_ref: str
@@ -613,3 +618,12 @@ class BlockChangeListOut(BaseModel):
     since: datetime
     items: list[BlockChangeOut] = Field(description="oldest first")
     next_since: datetime = Field(description=NEXT_SINCE)
+
+    @classmethod
+    def of(cls, found: BlockChanges) -> BlockChangeListOut:
+        """The API's answer and the portal's JSON download alike (R22, R35)."""
+        return cls(
+            since=found.since,
+            items=[BlockChangeOut.of(c) for c in found.changes],
+            next_since=found.next_since.astimezone(AMSTERDAM),
+        )

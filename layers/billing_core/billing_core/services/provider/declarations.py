@@ -13,10 +13,12 @@ from typing import Any
 
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
+from billing_core.ports import InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
+from billing_core.shared.clock import amsterdam_day
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -183,3 +185,16 @@ def declaration_report(
         sorted(Counter(f["code"] for f in findings).items())
     )
     return DeclarationReport(record, page, counts, end if end < len(findings) else None)
+
+
+def invoices_of(record: DeclarationRecord) -> InvoiceFilter:
+    """The invoice list of what this upload issued (R2, R35), for ``invoices.list_invoices``:
+    by the upload's id, read over the days it can have issued them on only, from the day
+    it was registered to the day its report was published (on, while it is processed),
+    so the read is of those days' invoices, not of the practice's whole list."""
+    published = record.processed_at
+    return InvoiceFilter(
+        declaration_id=record.declaration_id,
+        issued_from=amsterdam_day(record.created_at).isoformat(),
+        issued_until=amsterdam_day(published).isoformat() if published else "",
+    )

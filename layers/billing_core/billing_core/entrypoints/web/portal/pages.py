@@ -9,16 +9,16 @@ Another practice's invoice, upload or week is not found, exactly like an unknown
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from annotated_types import Ge, Gt, Le, Lt
 from jinja2 import pass_context
@@ -26,14 +26,16 @@ from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.stop import STOP_REASONS
-from billing_core.collection.block_files import block_changes_csv
+from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
-    BlockChangeOut,
+    BlockChangeListOut,
+    BlockedPatientListOut,
     DeclarationOut,
     HoldIn,
     InvoiceDetailOut,
@@ -45,7 +47,7 @@ from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
 from billing_core.entrypoints.web.portal.session import Session, new_form_key
 from billing_core.invoices.payment_status import PaymentStatus
-from billing_core.ports import InvoiceFilter
+from billing_core.ports import InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionState
 from billing_core.providers.provider import Contact
 from billing_core.providers.users import Invitation, InviteOutcome, ProviderUser, Role
@@ -80,6 +82,11 @@ ENVIRONMENT.filters["number"] = pass_context(
 # Every form that changes something carries a key of its own (web.serve_change, R38).
 ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
+PAYOUT_WEEKS = 52  # a year of weekly statements a page
+CSV = "text/csv; charset=utf-8"
+# The filters of the invoice list a "next page" link carries along; never the name (R29):
+# a name search goes on through a form that posts it again.
+LINKED_FILTERS = ("patient", "from", "to", "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +188,29 @@ def settings_unreadable(request: PortalRequest) -> PortalAnswer:
     )
 
 
-def _page(request: PortalRequest, template: str, **values: Any) -> PortalAnswer:
-    return render(template, request.language, request.session, **values)
+def _page(
+    request: PortalRequest, template: str, status: HTTPStatus = HTTPStatus.OK, **values: Any
+) -> PortalAnswer:
+    return render(template, request.language, request.session, status, **values)
+
+
+def _position(query: Mapping[str, str]) -> str | None:
+    """Where a list goes on: the API's opaque cursor (interfaces.md §2), which a "next
+    page" link carries; None for the first page. InvalidCursor for one that does not
+    decode (the store refuses one that is no position of this list: InvalidPosition)."""
+    token = query.get("cursor", "")
+    return cursor.decode(token) if token else None
+
+
+def _next_cursor(position: str | None) -> str:
+    """The cursor of the next page's link; empty on the last page."""
+    return cursor.encode(position) if position else ""
+
+
+def _page_refused(request: PortalRequest) -> str:
+    """A cursor or week in a list's address that is none of its pages (edited by hand,
+    or of a list since asked for otherwise): said, not read as the first page."""
+    return portal_texts(request.language)("invalid_page")
 
 
 # --- Overzicht ------------------------------------------------------------------------------
@@ -208,9 +236,21 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 
 def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    page = declarations.list_declarations(request.user, LIST_SIZE, None, ctx)
+    """The uploads, newest first, a page at a time as the API's list (R35)."""
+    try:
+        page = declarations.list_declarations(
+            request.user, LIST_SIZE, _position(request.query), ctx
+        )
+    except (cursor.InvalidCursor, InvalidPosition):
+        error = _page_refused(request)
+        return _page(
+            request, "declarations.html.j2", HTTPStatus.BAD_REQUEST, uploads=[], error=error
+        )
     return _page(
-        request, "declarations.html.j2", uploads=[DeclarationOut.of(r) for r in page.records]
+        request,
+        "declarations.html.j2",
+        uploads=[DeclarationOut.of(r) for r in page.records],
+        next_cursor=_next_cursor(page.next_position),
     )
 
 
@@ -233,22 +273,35 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
+    """The upload's report and every invoice it issued, a page at a time (R2, R35)."""
     report = declarations.declaration_report(request.user, declaration_id, ctx)
     if report is None:
         return not_found(request)
-    # The invoices of this upload are among the newest: one page of them is enough.
-    newest = invoices.list_invoices(request.user, InvoiceFilter(), 100, None, ctx)
-    created = [
-        InvoiceSummaryOut.of(i, newest.as_of)
-        for i in newest.invoices
-        if i.declaration_id == declaration_id
-    ]
+    of_upload = declarations.invoices_of(report.record)
+    values: dict[str, Any] = {
+        "upload": DeclarationOut.of(report.record),
+        "findings": report.findings,
+    }
+    try:
+        page = invoices.list_invoices(
+            request.user, of_upload, LIST_SIZE, _position(request.query), ctx
+        )
+    except (cursor.InvalidCursor, InvalidPosition):
+        error = _page_refused(request)
+        return _page(
+            request,
+            "declaration.html.j2",
+            HTTPStatus.BAD_REQUEST,
+            created=[],
+            error=error,
+            **values,
+        )
     return _page(
         request,
         "declaration.html.j2",
-        upload=DeclarationOut.of(report.record),
-        findings=report.findings,
-        created=created,
+        created=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        next_cursor=_next_cursor(page.next_position),
+        **values,
     )
 
 
@@ -289,12 +342,28 @@ def _invoices(
         issued_from=period[0],
         issued_until=period[1],
     )
-    page = invoices.list_invoices(request.user, wanted, LIST_SIZE, None, ctx)
+    try:
+        page = invoices.list_invoices(request.user, wanted, LIST_SIZE, _position(searched), ctx)
+    except (cursor.InvalidCursor, InvalidPosition):
+        error = _page_refused(request)
+        return _page(
+            request,
+            "invoices.html.j2",
+            HTTPStatus.BAD_REQUEST,
+            invoices=[],
+            searched=searched,
+            error=error,
+        )
+    following = _next_cursor(page.next_position)
+    linked = {name: searched[name] for name in LINKED_FILTERS if searched.get(name)}
     return _page(
         request,
         "invoices.html.j2",
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
         searched=searched,
+        next_cursor=following,
+        # A list asked for by a link goes on by a link, filters and all (R35).
+        next_query=urlencode(linked | {"cursor": following}) if following else "",
     )
 
 
@@ -671,34 +740,69 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
 # --- Geblokkeerde patiënten ------------------------------------------------------------------
 
 
-def blocked(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+def blocked(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The blocked patients; with ``?format=csv`` or ``json`` the list as the API's
+    download of it, the same file (R22, R35)."""
     found = blocked_patients.blocked_patients(request.user, ctx)
-    return _page(request, "blocked.html.j2", blocked=found.patients, as_of=found.as_of)
+    output_format = request.query.get("format")
+    name = f"geblokkeerde-patienten-{found.as_of.isoformat()}"
+    if output_format == "csv":
+        csv = blocked_patients_csv(found.patients)
+        return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
+    if output_format == "json":
+        body = BlockedPatientListOut.of(found.patients).model_dump_json(indent=2)
+        return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
+    return _page(
+        request,
+        "blocked.html.j2",
+        status,
+        blocked=found.patients,
+        as_of=found.as_of,
+        since=request.query.get("since", ""),
+        error=error,
+    )
 
 
 def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The changes since a date, as the practice software imports them (R22)."""
+    """The changes since a date, as the practice software imports them, in the API's
+    shapes (R22); a date the service refuses is marked on the blocked page's form."""
     since = request.query.get("since", "") or date(2000, 1, 1).isoformat()
     try:
         found = blocked_patients.block_changes_since(request.user, since, ctx)
     except InvalidInput:
-        return blocked(request, ctx)
+        # The blocked page, not its download: of the query only the date, as typed.
+        page = replace(request, query={"since": request.query.get("since", "")})
+        error = portal_texts(request.language)("invalid_since")
+        return blocked(page, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
     name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
     if request.query.get("format") == "json":
-        items = [BlockChangeOut.of(c).model_dump(mode="json") for c in found.changes]
-        body = json.dumps({"since": found.since.isoformat(), "items": items}, indent=2)
+        body = BlockChangeListOut.of(found).model_dump_json(indent=2)
         return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
     csv = block_changes_csv(found.changes)
-    return PortalAnswer(download=Download(f"{name}.csv", "text/csv; charset=utf-8", csv))
+    return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
 
 
 # --- Uitbetalingen --------------------------------------------------------------------------
 
 
 def payouts(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    page = statements.retrocession_page(request.user, 52, None, ctx)
+    """52 weeks a page, newest first; older ones before the week the link names, as the
+    API's ``before`` (R24, R35)."""
+    try:
+        page = statements.retrocession_page(
+            request.user, PAYOUT_WEEKS, request.query.get("before") or None, ctx
+        )
+    except InvalidInput:
+        error = _page_refused(request)
+        return _page(request, "payouts.html.j2", HTTPStatus.BAD_REQUEST, weeks=[], error=error)
     weeks = [RetrocessionWeekOut.of(s) for s in page.statements]
-    return _page(request, "payouts.html.j2", weeks=weeks)
+    return _page(request, "payouts.html.j2", weeks=weeks, next_before=page.next_before or "")
 
 
 def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> PortalAnswer:
@@ -709,7 +813,7 @@ def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> Portal
         found = None
     if found is None:
         return not_found(request)
-    content_type = "application/json" if output_format == "json" else "text/csv; charset=utf-8"
+    content_type = "application/json" if output_format == "json" else CSV
     name = f"uitbetaling-{found.week_label}.{output_format}"
     return PortalAnswer(download=Download(name, content_type, found.body.decode("utf-8")))
 
