@@ -3,6 +3,8 @@ item 9, R1, R2)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -13,7 +15,7 @@ from billing_core.declarations.record import (
     DeclarationStatus,
 )
 from billing_core.entrypoints.http import cursor
-from local.generate import declaration_csv
+from local.generate import COLUMNS, declaration_csv
 from local.seed import DENTAL
 from local.server import SandboxServer
 
@@ -102,3 +104,38 @@ def test_a_long_report_is_read_page_by_page(sandbox):
     # And a cursor that is no position is refused
     status, _ = _detail(sandbox, "D-long", cursor.encode("abc"))
     assert status == 400
+
+
+def unknown_insurer_csv(lines: int) -> bytes:
+    """A declaration whose every line names a well-formed UZOVI the register lacks (3999):
+    every line is rejected (R2), as when an insurer is missing from the register."""
+    rows = list(csv.reader(io.StringIO(declaration_csv(lines).decode()), delimiter=";"))
+    column = COLUMNS.index("insurer_uzovi")
+    for row in rows[1:]:
+        row[column] = "3999"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_every_rejected_line_is_named_in_the_report_page_by_page(sandbox):
+    """R1 (a processing report with each rejected line, its field, code and message), R2
+    (only those claims are rejected, so the practice sends exactly them again); audit files
+    FILES5: the report kept the first 50 findings of a code, and the rest of the rejected
+    lines were named nowhere.
+    Given an upload of 260 lines, each with a UZOVI the register lacks
+    When the practice reads its report, following the findings cursor
+    Then it reads a UZOVI_UNKNOWN finding for each of the 260 lines, once."""
+    declaration_id = sandbox.upload_declaration(PROVIDER, "unknown.csv", unknown_insurer_csv(260))
+    findings, next_cursor = [], None
+    while True:
+        status, detail = _detail(sandbox, declaration_id, next_cursor)
+        assert status == 200
+        findings += detail["findings"]
+        next_cursor = detail["next_findings_cursor"]
+        if next_cursor is None:
+            break
+    assert detail["summary"]["claims_rejected"] == 260
+    assert detail["finding_counts"]["UZOVI_UNKNOWN"] == 260
+    unknown = [f["line"] for f in findings if f["code"] == "UZOVI_UNKNOWN"]
+    assert sorted(unknown) == list(range(2, 262))

@@ -90,7 +90,8 @@ class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Per problem: code, severity, line, field, claim_ref, message (nl),"
-        " message_en; one page of them, the report keeps the first 50 of each code",
+        " message_en; one page of them. The report keeps every finding of a rejected line"
+        " (severity claim_rejected), and the first 50 of each other code",
     )
     finding_counts: dict[str, int] = Field(
         default_factory=dict, description="How many findings of each code there were in all"

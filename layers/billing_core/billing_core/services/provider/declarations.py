@@ -49,6 +49,8 @@ class DeclarationReport:
     findings: list[dict[str, Any]]  # one page of them; empty until processed
     finding_counts: dict[str, int]  # every finding, also those the report does not keep
     next_findings: int | None = None  # where the next page starts; None: this was the last
+    findings_from: int = 0  # where this page starts
+    findings_kept: int = 0  # the report's findings on all pages
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -182,4 +184,5 @@ def declaration_report(
     counts = stored.get("finding_counts") or dict(
         sorted(Counter(f["code"] for f in findings).items())
     )
-    return DeclarationReport(record, page, counts, end if end < len(findings) else None)
+    following = end if end < len(findings) else None
+    return DeclarationReport(record, page, counts, following, findings_from, len(findings))

@@ -31,6 +31,7 @@ from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
     BlockChangeOut,
@@ -230,10 +231,61 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
 
 
+# The report page's query parameter for where its findings start: the API's opaque cursor.
+FINDINGS_CURSOR = "meldingen"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsPage:
+    """One page of an upload's findings, and where the others are (R1, R2: the practice
+    can read every rejected line; audit files FILES5)."""
+
+    rows: list[dict[str, Any]]
+    first: int  # the position of the first row, counted from 1
+    total: int  # the report's findings on all pages
+    page_url: str  # the report's page, from its first finding
+    next_url: str | None  # None: this is the last page
+
+    @classmethod
+    def of(cls, report: declarations.DeclarationReport) -> FindingsPage:
+        page_url = f"/portal/declaraties/{report.record.declaration_id}"
+        following = report.next_findings
+        next_url = None
+        if following is not None:
+            next_url = f"{page_url}?{FINDINGS_CURSOR}={cursor.encode(str(following))}"
+        return cls(
+            rows=report.findings,
+            first=report.findings_from + 1,
+            total=report.findings_kept,
+            page_url=page_url,
+            next_url=next_url,
+        )
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def paged(self) -> bool:
+        return len(self.rows) < self.total
+
+
+def _position(token: str | None) -> int:
+    """Where a page of a list starts; the start for a cursor that is no position (a
+    link typed by hand), as the first page is what such a reader wants."""
+    try:
+        return cursor.decode_offset(token or None)
+    except cursor.InvalidCursor:
+        return 0
+
+
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
-    report = declarations.declaration_report(request.user, declaration_id, ctx)
+    findings_from = _position(request.query.get(FINDINGS_CURSOR))
+    report = declarations.declaration_report(
+        request.user, declaration_id, ctx, findings_from=findings_from
+    )
     if report is None:
         return not_found(request)
     # The invoices of this upload are among the newest: one page of them is enough.
@@ -247,7 +299,7 @@ def declaration_report(
         request,
         "declaration.html.j2",
         upload=DeclarationOut.of(report.record),
-        findings=report.findings,
+        findings=FindingsPage.of(report),
         created=created,
     )
 
