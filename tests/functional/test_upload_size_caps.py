@@ -139,3 +139,35 @@ def test_every_rejected_line_is_named_in_the_report_page_by_page(sandbox):
     assert detail["finding_counts"]["UZOVI_UNKNOWN"] == 260
     unknown = [f["line"] for f in findings if f["code"] == "UZOVI_UNKNOWN"]
     assert sorted(unknown) == list(range(2, 262))
+
+
+def test_a_retours_codes_are_read_page_by_page(sandbox):
+    """vektis.md §1 (every retourcode in the report; audit files FILES2), issue 13 item 9
+    (an answer stays far below 6 MB): a retour with a code on each of 250 records.
+    Given its stored report, When the practice follows the retour_codes cursor, Then it
+    reads every code once, at most 200 per answer."""
+    codes = [{"level": "line", "line": n, "code": "0611"} for n in range(3, 253)]
+    key = f"reports/{PROVIDER}/retour-R-long.json"
+    body = json.dumps({"kind": "retour", "findings": [], "retour_codes": codes}).encode()
+    sandbox.runtime.output_files.put(key, body, "json")
+    sandbox.runtime.repository.put_declaration(
+        DeclarationRecord(
+            provider_id=PROVIDER,
+            declaration_id="R-long",
+            file_name="long.pm305",
+            status=DeclarationStatus.PROCESSED,
+            created_at=datetime.fromisoformat("2026-11-23T09:00:00+01:00"),
+            report_key=key,
+        )
+    )
+    read, query = [], None
+    while True:
+        path = f"{DECLARATIONS}/R-long"
+        status, detail = sandbox.api("GET", path, provider_id=PROVIDER, query=query)
+        assert status == 200 and len(detail["retour_codes"]) <= 200
+        read += [code["line"] for code in detail["retour_codes"]]
+        following = detail["next_retour_codes_cursor"]
+        if following is None:
+            break
+        query = {"retour_codes_cursor": following}
+    assert read == list(range(3, 253))

@@ -21,7 +21,7 @@ from billing_core.texts import retour_codes
 _RETOUR_CODE_KEYS = ("retour_code_1", "retour_code_2", "retour_code_3")
 _GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
 _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
-_LEVELS = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
+LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
 GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
 
 
@@ -142,7 +142,7 @@ class _RetourReader:
             self.claim_ref = None
         elif kind == "04":
             self._treatment(line, text, codes)
-        level = _LEVELS[kind]
+        level = LEVEL_OF_RECORD[kind]
         about = None if kind in ("01", "02", "03") else self.claim_ref
         patient = None if kind == "01" else self.patient_ref
         self.remarks.extend(RetourRemark(level, line, code, about, patient) for code in codes)

@@ -99,6 +99,16 @@ class DeclarationDetailOut(DeclarationOut):
     next_findings_cursor: str | None = Field(
         default=None, description="Pass as findings_cursor for the next page of findings"
     )
+    retour_codes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="A retour file's: every retourcode of the insurer's, in file order, per code"
+        " its level (file, patient, debtor, comment or line), line, code, meaning (nl) and"
+        " meaning_en (null for a code the Vektis list shipped has not), claim_ref (the line it"
+        " is about) and patient_ref; one page of them",
+    )
+    next_retour_codes_cursor: str | None = Field(
+        default=None, description="Pass as retour_codes_cursor for the next page of retour_codes"
+    )
 
 
 class DeclarationListOut(BaseModel):

@@ -231,35 +231,28 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
 
 
-# The report page's query parameter for where its findings start: the API's opaque cursor.
+# The report page's query parameters for where its lists start: the API's opaque cursors.
 FINDINGS_CURSOR = "meldingen"
+RETOUR_CODES_CURSOR = "retourcodes"
 
 
 @dataclass(frozen=True, slots=True)
-class FindingsPage:
-    """One page of an upload's findings, and where the others are (R1, R2: the practice
-    can read every rejected line; audit files FILES5)."""
+class ListPage:
+    """One page of a list of an upload's report (its findings, a retour's codes), and
+    where the others are (R1, R2: the practice can read every rejected line; audit files
+    FILES5)."""
 
     rows: list[dict[str, Any]]
     first: int  # the position of the first row, counted from 1
-    total: int  # the report's findings on all pages
-    page_url: str  # the report's page, from its first finding
+    total: int  # the rows on all pages
+    page_url: str  # the report's page, from the list's first row
     next_url: str | None  # None: this is the last page
 
     @classmethod
-    def of(cls, report: declarations.DeclarationReport) -> FindingsPage:
-        page_url = f"/portal/declaraties/{report.record.declaration_id}"
-        following = report.next_findings
-        next_url = None
-        if following is not None:
-            next_url = f"{page_url}?{FINDINGS_CURSOR}={cursor.encode(str(following))}"
-        return cls(
-            rows=report.findings,
-            first=report.findings_from + 1,
-            total=report.findings_kept,
-            page_url=page_url,
-            next_url=next_url,
-        )
+    def of(cls, page: declarations.ReportPage, page_url: str, parameter: str) -> ListPage:
+        following = cursor.encode_offset(page.following)
+        next_url = f"{page_url}?{parameter}={following}" if following else None
+        return cls(page.rows, page.start + 1, page.total, page_url, next_url)
 
     @property
     def last(self) -> int:
@@ -282,9 +275,13 @@ def _position(token: str | None) -> int:
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
-    findings_from = _position(request.query.get(FINDINGS_CURSOR))
+    page_url = f"/portal/declaraties/{declaration_id}"
     report = declarations.declaration_report(
-        request.user, declaration_id, ctx, findings_from=findings_from
+        request.user,
+        declaration_id,
+        ctx,
+        findings_from=_position(request.query.get(FINDINGS_CURSOR)),
+        retour_codes_from=_position(request.query.get(RETOUR_CODES_CURSOR)),
     )
     if report is None:
         return not_found(request)
@@ -299,7 +296,8 @@ def declaration_report(
         request,
         "declaration.html.j2",
         upload=DeclarationOut.of(report.record),
-        findings=FindingsPage.of(report),
+        findings=ListPage.of(report.findings, page_url, FINDINGS_CURSOR),
+        retour_codes=ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR),
         created=created,
     )
 
