@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "portal"
 CSV_SAMPLE = ROOT / "events" / "declarations" / "tandarts-de-vries-2026-11.csv"
 VEKTIS_SAMPLE = ROOT / "events" / "declarations" / "vektis" / "tandarts-de-vries-2026-11.mz301"
+PHYSIO_DECLARATION = (
+    ROOT / "events" / "declarations" / "vektis" / "fysio-centrum-oost-2026-11.pm304"
+)
+PHYSIO_RETOUR = ROOT / "events" / "declarations" / "vektis" / "fysio-centrum-oost-2026-11.pm305"
 WIDTHS = {"desktop": 1280, "mobile": 400}
 PAGES = {
     "overzicht": "/portal/",
@@ -384,3 +388,25 @@ def _screenshot(page, target: Path) -> None:
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(target, SCREENSHOTS / target.name)
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_a_retours_report_with_its_retourcodes_passes_axe(
+    running_server, open_browser, width_name, tmp_path
+):
+    """vektis.md §1 (every retourcode in the report, with its level), R35, interfaces.md §8
+    (WCAG 2.1 AA; audit files FILES2): the retour's report page with its table of codes."""
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_DECLARATION.read_bytes())
+    sandbox.drain_deliveries()
+    upload_id = sandbox.upload_retour(PHYSIO.provider_id, "vgz.pm305", PHYSIO_RETOUR.read_bytes())
+    server = running_server.url
+    page = open_browser(WIDTHS[width_name])
+    sign_in(page, server, PHYSIO.provider_id, "staff")
+    answer = page.goto(f"{server}/portal/declaraties/{upload_id}")
+    assert answer.status == 200
+    assert page.get_by_role("heading", name="Retourcodes van de zorgverzekeraar").is_visible()
+    no_serious_violations(page)
+    _screenshot(page, tmp_path / f"retourverslag-{width_name}.png")
+    if width_name == "mobile":
+        assert_reflows(page)

@@ -33,6 +33,7 @@ from local.server import SandboxServer
 from tests.functional.conftest import SAMPLES
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_operator_api import plant_legacy_provider
+from tests.functional.test_upload_size_caps import unknown_insurer_csv
 
 
 def sample_login(provider: Provider, role: str) -> str:
@@ -1373,3 +1374,26 @@ def test_an_uploads_report_names_each_rejected_line_or_the_rejected_file(
     assert len(rows) == len(report["findings"]) > 0
     assert {kind for _, kind in rows} == severities
     assert [line for line, _ in rows] == [str(f["line"] or "—") for f in report["findings"]]
+
+
+def test_the_report_page_names_every_rejected_line_page_by_page(sandbox):
+    """R35 (read an upload's report in the portal), R1, R2; audit files FILES5: the page
+    listed the first 50 findings of a code, with no count and no way to the others.
+    Given an upload of 260 lines, each with a UZOVI the register lacks
+    When the staff user opens its report and follows the link to the next findings
+    Then the two pages name each of the 260 lines once, and say which findings they show."""
+    declaration_id = sandbox.upload_declaration(
+        DENTAL.provider_id, "unknown.csv", unknown_insurer_csv(260)
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    status, html = staff.page(f"/portal/declaraties/{declaration_id}")
+    assert status == HTTPStatus.OK
+    assert "Meldingen 1 tot en met 200 van 261" in html  # and one warning (a minor)
+    lines = re.findall(r"<tr><td>([^<]*)</td><td>Regel afgekeurd</td>", html)
+    next_page = re.search(r'id="next-findings" href="([^"]+)"', html).group(1)
+    status, html = staff.page(next_page)
+    assert status == HTTPStatus.OK and "Meldingen 201 tot en met 261 van 261" in html
+    assert 'id="next-findings"' not in html and 'id="first-findings"' in html
+    lines += re.findall(r"<tr><td>([^<]*)</td><td>Regel afgekeurd</td>", html)
+    assert sorted(map(int, lines)) == list(range(2, 262))

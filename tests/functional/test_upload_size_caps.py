@@ -3,6 +3,8 @@ item 9, R1, R2)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -13,7 +15,7 @@ from billing_core.declarations.record import (
     DeclarationStatus,
 )
 from billing_core.entrypoints.http import cursor
-from local.generate import declaration_csv
+from local.generate import COLUMNS, declaration_csv
 from local.seed import DENTAL
 from local.server import SandboxServer
 
@@ -102,3 +104,70 @@ def test_a_long_report_is_read_page_by_page(sandbox):
     # And a cursor that is no position is refused
     status, _ = _detail(sandbox, "D-long", cursor.encode("abc"))
     assert status == 400
+
+
+def unknown_insurer_csv(lines: int) -> bytes:
+    """A declaration whose every line names a well-formed UZOVI the register lacks (3999):
+    every line is rejected (R2), as when an insurer is missing from the register."""
+    rows = list(csv.reader(io.StringIO(declaration_csv(lines).decode()), delimiter=";"))
+    column = COLUMNS.index("insurer_uzovi")
+    for row in rows[1:]:
+        row[column] = "3999"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_every_rejected_line_is_named_in_the_report_page_by_page(sandbox):
+    """R1 (a processing report with each rejected line, its field, code and message), R2
+    (only those claims are rejected, so the practice sends exactly them again); audit files
+    FILES5: the report kept the first 50 findings of a code, and the rest of the rejected
+    lines were named nowhere.
+    Given an upload of 260 lines, each with a UZOVI the register lacks
+    When the practice reads its report, following the findings cursor
+    Then it reads a UZOVI_UNKNOWN finding for each of the 260 lines, once."""
+    declaration_id = sandbox.upload_declaration(PROVIDER, "unknown.csv", unknown_insurer_csv(260))
+    findings, next_cursor = [], None
+    while True:
+        status, detail = _detail(sandbox, declaration_id, next_cursor)
+        assert status == 200
+        findings += detail["findings"]
+        next_cursor = detail["next_findings_cursor"]
+        if next_cursor is None:
+            break
+    assert detail["summary"]["claims_rejected"] == 260
+    assert detail["finding_counts"]["UZOVI_UNKNOWN"] == 260
+    unknown = [f["line"] for f in findings if f["code"] == "UZOVI_UNKNOWN"]
+    assert sorted(unknown) == list(range(2, 262))
+
+
+def test_a_retours_codes_are_read_page_by_page(sandbox):
+    """vektis.md §1 (every retourcode in the report; audit files FILES2), issue 13 item 9
+    (an answer stays far below 6 MB): a retour with a code on each of 250 records.
+    Given its stored report, When the practice follows the retour_codes cursor, Then it
+    reads every code once, at most 200 per answer."""
+    codes = [{"level": "line", "line": n, "code": "0611"} for n in range(3, 253)]
+    key = f"reports/{PROVIDER}/retour-R-long.json"
+    body = json.dumps({"kind": "retour", "findings": [], "retour_codes": codes}).encode()
+    sandbox.runtime.output_files.put(key, body, "json")
+    sandbox.runtime.repository.put_declaration(
+        DeclarationRecord(
+            provider_id=PROVIDER,
+            declaration_id="R-long",
+            file_name="long.pm305",
+            status=DeclarationStatus.PROCESSED,
+            created_at=datetime.fromisoformat("2026-11-23T09:00:00+01:00"),
+            report_key=key,
+        )
+    )
+    read, query = [], None
+    while True:
+        path = f"{DECLARATIONS}/R-long"
+        status, detail = sandbox.api("GET", path, provider_id=PROVIDER, query=query)
+        assert status == 200 and len(detail["retour_codes"]) <= 200
+        read += [code["line"] for code in detail["retour_codes"]]
+        following = detail["next_retour_codes_cursor"]
+        if following is None:
+            break
+        query = {"retour_codes_cursor": following}
+    assert read == list(range(3, 253))

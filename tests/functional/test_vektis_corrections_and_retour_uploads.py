@@ -5,6 +5,7 @@ files uploaded through the provider API (interfaces.md §1b, §2; R5, R26)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -240,3 +241,45 @@ def test_a_retour_upload_needs_a_file_name(sandbox, body):
 def test_without_a_provider_in_the_token_no_retour_url_is_handed_out(sandbox):
     status, body = _ask_for_retour_upload(sandbox, {"file_name": "x.pm305"}, provider_id=None)
     assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+def test_the_insurers_retourcodes_are_in_the_report_the_practice_reads(sandbox):
+    """vektis.md §1 retour layout ("show every retourcode in the processing report with
+    its level"), interfaces.md §7 (a retour's report is at GET …/declarations/{id}), R1,
+    R35; audit files FILES2: the codes reached only the report file in the output bucket.
+    Given the physio practice's November PM304, and VGZ's PM305 with a patient-level
+    retourcode 8001 in its 02 record (311-314)
+    When the practice reads the retour upload's report through the API and in the portal
+    Then both list every retourcode with its level, line and meaning."""
+    from tests.functional.test_provider_portal import PortalUser, sample_login
+
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    sandbox.drain_deliveries()
+    records = PHYSIO_RETOUR.read_bytes().decode("latin-1").split("\r\n")
+    records[1] = records[1][:310] + "8001" + records[1][314:]
+    data = "\r\n".join(records).encode("latin-1")
+    upload_id = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour nov.pm305", data)
+    status, report = sandbox.api(
+        "GET", f"{DECLARATIONS}/{upload_id}", provider_id=PHYSIO.provider_id
+    )
+    assert status == 200 and report["next_retour_codes_cursor"] is None
+    assert [(c["level"], c["line"], c["code"]) for c in report["retour_codes"]] == [
+        ("file", 1, "0200"),
+        ("patient", 2, "8001"),
+        *[("line", line, "0611") for line in (3, 4, 5, 6)],
+        ("line", 7, "0613"),
+    ]
+    patient_code = report["retour_codes"][1]
+    assert patient_code["meaning_en"] == "The claim was granted in full."
+    assert report["retour_codes"][2]["claim_ref"] == "FCO-26-101"
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    status, html = staff.page(f"/portal/declaraties/{upload_id}")
+    assert status == 200
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\d{4})</td><td>([^<]*)</td>", html)
+    assert [(level, code) for level, _, code, _ in rows][:3] == [
+        ("Bestand", "0200"),
+        ("Patiënt", "8001"),
+        ("Regel", "0611"),
+    ]
+    assert rows[1][3] == patient_code["meaning"]

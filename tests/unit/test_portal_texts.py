@@ -7,6 +7,7 @@ import pytest
 
 from billing_core.correspondence import confirmations
 from billing_core.declarations.findings import Severity
+from billing_core.declarations.vektis.retour_parser import LEVEL_OF_RECORD
 from billing_core.dunning import letters
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
@@ -39,3 +40,13 @@ def test_every_kind_of_finding_on_an_uploads_report_reads_as_words(language):
     texts = portal_texts(language)
     named = {texts(f"severity_{severity.value}") for severity in Severity}
     assert len(named) == len(Severity) and not named & {s.value for s in Severity}
+
+
+@pytest.mark.parametrize("language", PORTAL_LANGUAGES)
+def test_every_level_of_a_retourcode_reads_as_words(language):
+    """vektis.md §1 ("show every retourcode in the processing report with its level"),
+    R35 (audit files FILES2): the report page names the level a code stands at."""
+    texts = portal_texts(language)
+    levels = set(LEVEL_OF_RECORD.values())
+    named = {texts(f"retour_level_{level}") for level in levels}
+    assert len(named) == len(levels) and not named & levels

@@ -349,7 +349,32 @@ def test_a_blank_granted_amount_is_a_finding_and_changes_nothing(ctx, store):
     # is not invoiced to the patient, only the intake's grant is applied
     after = store.invoice(before.invoice_id)
     assert [line.reimbursed_cents for line in after.lines] == [4660, 0]
-    assert report["summary"]["invoices_created"] == 0 and report["summary"]["lines"] == 1
+    assert report["summary"]["invoices_created"] == 0
+    # And the report counts the file's three lines, two of them left out (audit FILES8)
+    assert report["summary"]["lines"] == 3 and report["summary"]["lines_granted_blank"] == 2
+    assert report["outcome"] == "partially_accepted"
+
+
+def test_a_retour_with_a_blank_granted_amount_is_partially_accepted_and_counts_that_line():
+    """vektis.md §1 ("a granted amount that is blank ... is a finding, never a silent
+    zero"), R1 (the report's counts; audit files FILES8: it read "accepted" and counted
+    the file's lines one short, so the portal's overview did not flag the upload)."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    # Given the intake, a unit and the splint, and VGZ's retour granting them
+    ingest(ctx, physio_claims())
+    granted = {"F1": Granted(4660), "F2": Granted(0), "F3": Granted(8500)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    # but with the unit's TOEGEKEND BEDRAG (320-328) blank (0 before, so the trailer adds up)
+    records[3] = records[3][:319] + " " * 9 + records[3][328:]
+    # When it is applied
+    report = retour_report(PHYSIO.provider_id, "R1", to_bytes(records), ctx)
+    # Then the blank line is a finding, counted among the file's lines
+    assert [f["code"] for f in report["findings"]] == ["RETOUR_GRANTED_BLANK"]
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"], summary["lines_granted_blank"]) == (3, 1, 1)
+    # And the upload is partially accepted, not accepted
+    assert report["outcome"] == "partially_accepted"
 
 
 def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store):

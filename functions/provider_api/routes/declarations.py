@@ -69,18 +69,21 @@ def list_declarations(
 def get_declaration(
     declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
     findings_cursor: Annotated[str | None, Query()] = None,
+    retour_codes_cursor: Annotated[str | None, Query()] = None,
 ) -> DeclarationDetailOut:
     report = declarations.declaration_report(
         caller(router.current_event),
         declaration_id,
         bootstrap.current().provider_context(),
         findings_from=cursor.decode_offset(findings_cursor),
+        retour_codes_from=cursor.decode_offset(retour_codes_cursor),
     )
     report = found(report, "declaration not found")
-    following = report.next_findings
     return DeclarationDetailOut(
         **DeclarationOut.of(report.record).model_dump(),
-        findings=report.findings,
+        findings=report.findings.rows,
         finding_counts=report.finding_counts,
-        next_findings_cursor=cursor.encode(str(following)) if following is not None else None,
+        next_findings_cursor=cursor.encode_offset(report.findings.following),
+        retour_codes=report.retour_codes.rows,
+        next_retour_codes_cursor=cursor.encode_offset(report.retour_codes.following),
     )

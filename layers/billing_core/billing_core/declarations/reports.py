@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from billing_core.declarations.findings import Finding, Outcome
+from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationStatus
 from billing_core.shared.reports import LogEntry
 
@@ -97,19 +97,23 @@ class UploadReport(ABC, Generic[SummaryT]):
         """The metrics of this kind of upload."""
 
 
-# A report keeps the first FINDINGS_KEPT_PER_CODE findings of each code, in report order,
-# and counts them all (issue 13 item 9): a header of 100,000 empty column names is one
-# code counted 100,000 times, not a 21 MB report that no API answer (6 MB) can hold.
+# A report keeps the first FINDINGS_KEPT_PER_CODE findings of each code of the file and of
+# the warnings, in report order, and counts them all (issue 13 item 9): a header of 100,000
+# empty column names is one code counted 100,000 times, not a 21 MB report. Every finding
+# that rejects a line is kept (audit files FILES5): the practice sends exactly those lines
+# again (R2), so each must be named. They are bounded by the file's lines (max_lines), and
+# the API and the portal page them (services.provider.declarations.FINDINGS_PAGE).
 FINDINGS_KEPT_PER_CODE = 50
 
 
 def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """By line, then code; the first FINDINGS_KEPT_PER_CODE of each code."""
+    """By line, then code; every rejected line's findings, and the first
+    FINDINGS_KEPT_PER_CODE of each other code."""
     seen: Counter[str] = Counter()
     kept = []
     for finding in sorted(findings, key=lambda finding: (finding.line or 0, finding.code)):
         seen[finding.code] += 1
-        if seen[finding.code] <= FINDINGS_KEPT_PER_CODE:
+        if finding.severity is Severity.CLAIM or seen[finding.code] <= FINDINGS_KEPT_PER_CODE:
             kept.append(finding)
     return tuple(kept)
 

@@ -114,6 +114,7 @@ class RetourSummary:
     lines_invoiced_to_patient: int
     lines_insurer: int
     lines_unknown: int
+    lines_granted_blank: int  # left out: a blank granted amount is a finding, never a zero
     invoices_changed: int
     invoices_created: int
     reimbursement_change_cents: int  # what the patients owe less (negative: more)
@@ -591,12 +592,13 @@ def _warn_credit_follows_its_line(
 def _summary(run: _Run) -> RetourSummary:
     results = Counter(result for result, _ in run.results.values())
     return RetourSummary(
-        lines=len(run.parsed.lines),
+        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank,
         lines_applied=results[LineResult.APPLIED],
         lines_unchanged=results[LineResult.UNCHANGED],
         lines_invoiced_to_patient=results[LineResult.INVOICED_TO_PATIENT],
         lines_insurer=results[LineResult.INSURER_LINE],
         lines_unknown=results[LineResult.UNKNOWN],
+        lines_granted_blank=run.parsed.lines_granted_blank,
         invoices_changed=run.invoices_changed,
         invoices_created=run.invoices_created,
         reimbursement_change_cents=run.change_cents,
@@ -605,11 +607,12 @@ def _summary(run: _Run) -> RetourSummary:
 
 
 def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
-    if run.parsed.file_rejected or not run.parsed.lines:
+    """Rejected when no line could be applied; partially accepted when a line was left
+    out, unknown or with a blank granted amount (a finding each: R1, vektis.md §1)."""
+    left_out = summary.lines_unknown + summary.lines_granted_blank
+    if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED
-    if summary.lines_unknown == summary.lines:
-        return Outcome.REJECTED
-    return Outcome.PARTIALLY_ACCEPTED if summary.lines_unknown else Outcome.ACCEPTED
+    return Outcome.PARTIALLY_ACCEPTED if left_out else Outcome.ACCEPTED
 
 
 def _line_report(line: RetourLine, result: tuple[str, str]) -> RetourLineReport:

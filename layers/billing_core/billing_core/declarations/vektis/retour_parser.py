@@ -21,7 +21,8 @@ from billing_core.texts import retour_codes
 _RETOUR_CODE_KEYS = ("retour_code_1", "retour_code_2", "retour_code_3")
 _GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
 _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
-_LEVELS = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
+LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
+GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,12 @@ class RetourParse:
     @property
     def file_rejected(self) -> bool:
         return bool(structural(self.findings))
+
+    @property
+    def lines_granted_blank(self) -> int:
+        """The 04 records left out of ``lines`` for a blank granted amount: a line of the
+        file all the same, which the report counts (R1)."""
+        return sum(1 for finding in self.findings if finding.code == GRANTED_BLANK)
 
 
 def parse_retour(
@@ -135,7 +142,7 @@ class _RetourReader:
             self.claim_ref = None
         elif kind == "04":
             self._treatment(line, text, codes)
-        level = _LEVELS[kind]
+        level = LEVEL_OF_RECORD[kind]
         about = None if kind in ("01", "02", "03") else self.claim_ref
         patient = None if kind == "01" else self.patient_ref
         self.remarks.extend(RetourRemark(level, line, code, about, patient) for code in codes)
@@ -148,7 +155,7 @@ class _RetourReader:
         self.claim_ref = reference
         if amount.isspace():
             params = {"claim_ref": reference, "codes": ", ".join(codes) or "-"}
-            blank = Finding("RETOUR_GRANTED_BLANK", Severity.CLAIM, line, None, reference, params)
+            blank = Finding(GRANTED_BLANK, Severity.CLAIM, line, None, reference, params)
             self.findings.append(blank)
             return
         signed = -int(amount) if dc == "C" else int(amount)

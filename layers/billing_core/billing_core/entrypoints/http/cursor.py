@@ -28,6 +28,11 @@ def decode(cursor: str) -> str:
     return value
 
 
+def encode_offset(position: int | None) -> str | None:
+    """The cursor of a position in a list read whole; None for none (a last page)."""
+    return None if position is None else encode(str(position))
+
+
 def decode_offset(cursor: str | None) -> int:
     """A position in a list read whole (a report's findings); 0 without a cursor."""
     if cursor is None:

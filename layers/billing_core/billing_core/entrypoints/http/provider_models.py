@@ -90,13 +90,24 @@ class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Per problem: code, severity, line, field, claim_ref, message (nl),"
-        " message_en; one page of them, the report keeps the first 50 of each code",
+        " message_en; one page of them. The report keeps every finding of a rejected line"
+        " (severity claim_rejected), and the first 50 of each other code",
     )
     finding_counts: dict[str, int] = Field(
         default_factory=dict, description="How many findings of each code there were in all"
     )
     next_findings_cursor: str | None = Field(
         default=None, description="Pass as findings_cursor for the next page of findings"
+    )
+    retour_codes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="A retour file's: every retourcode of the insurer's, in file order, per code"
+        " its level (file, patient, debtor, comment or line), line, code, meaning (nl) and"
+        " meaning_en (null for a code the Vektis list shipped has not), claim_ref (the line it"
+        " is about) and patient_ref; one page of them",
+    )
+    next_retour_codes_cursor: str | None = Field(
+        default=None, description="Pass as retour_codes_cursor for the next page of retour_codes"
     )
 
 

@@ -41,16 +41,38 @@ class DeclarationPage:
     next_position: str | None  # None: this was the last page
 
 
-# Findings per answer (issue 13 item 9): a page stays far below API Gateway's 6 MB.
+# Findings (or a retour's codes) per answer (issue 13 item 9): a page stays far below API
+# Gateway's 6 MB.
 FINDINGS_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    """One page of a list in an upload's report: its findings, or a retour's codes."""
+
+    rows: list[dict[str, Any]]
+    start: int  # the position of its first row in the list, from 0
+    total: int  # the rows on all pages
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]], start: int, size: int) -> ReportPage:
+        return cls(rows[start : start + size], start, len(rows))
+
+    @property
+    def following(self) -> int | None:
+        """Where the next page starts; None: this is the last."""
+        end = self.start + len(self.rows)
+        return end if end < self.total else None
 
 
 @dataclass(frozen=True, slots=True)
 class DeclarationReport:
     record: DeclarationRecord
-    findings: list[dict[str, Any]]  # one page of them; empty until processed
+    findings: ReportPage  # empty until processed
     finding_counts: dict[str, int]  # every finding, also those the report does not keep
-    next_findings: int | None = None  # where the next page starts; None: this was the last
+    # A retour's: every retourcode of the insurer's, at its level (file, patient, debtor,
+    # comment, line) with its meaning (vektis.md §1 retour layout; audit files FILES2)
+    retour_codes: ReportPage
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -165,10 +187,12 @@ def declaration_report(
     ctx: ProviderContext,
     *,
     findings_from: int = 0,
+    retour_codes_from: int = 0,
     findings_page: int = FINDINGS_PAGE,
 ) -> DeclarationReport | None:
     """One upload with a page of the findings of its processing report (from the
-    ``findings_from``-th); None for an id the provider does not have."""
+    ``findings_from``-th) and, of a retour, a page of its retourcodes; None for an id the
+    provider does not have."""
     provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
@@ -178,13 +202,16 @@ def declaration_report(
         stored = json.loads(ctx.files.get(record.report_key))
     ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
     findings = stored.get("findings", [])
-    end = findings_from + findings_page
-    page = findings[findings_from:end]
     # A report written before issue 13 has no counts: its findings are all there were.
     counts = stored.get("finding_counts") or dict(
         sorted(Counter(f["code"] for f in findings).items())
     )
-    return DeclarationReport(record, page, counts, end if end < len(findings) else None)
+    return DeclarationReport(
+        record,
+        ReportPage.of(findings, findings_from, findings_page),
+        counts,
+        ReportPage.of(stored.get("retour_codes", []), retour_codes_from, findings_page),
+    )
 
 
 def invoices_of(record: DeclarationRecord) -> InvoiceFilter:

@@ -270,17 +270,66 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
 
 
+# The report page's query parameters for where its lists start: the API's opaque cursors.
+FINDINGS_CURSOR = "meldingen"
+RETOUR_CODES_CURSOR = "retourcodes"
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list of an upload's report (its findings, a retour's codes), and
+    where the others are (R1, R2: the practice can read every rejected line; audit files
+    FILES5)."""
+
+    rows: list[dict[str, Any]]
+    first: int  # the position of the first row, counted from 1
+    total: int  # the rows on all pages
+    page_url: str  # the report's page, from the list's first row
+    next_url: str | None  # None: this is the last page
+
+    @classmethod
+    def of(cls, page: declarations.ReportPage, page_url: str, parameter: str) -> ListPage:
+        following = cursor.encode_offset(page.following)
+        next_url = f"{page_url}?{parameter}={following}" if following else None
+        return cls(page.rows, page.start + 1, page.total, page_url, next_url)
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def paged(self) -> bool:
+        return len(self.rows) < self.total
+
+
+def _report_position(token: str | None) -> int:
+    """Where a page of a report's list starts; the start for a cursor that is no position (a
+    link typed by hand), as the first page is what such a reader wants."""
+    try:
+        return cursor.decode_offset(token or None)
+    except cursor.InvalidCursor:
+        return 0
+
+
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
     """The upload's report and every invoice it issued, a page at a time (R2, R35)."""
-    report = declarations.declaration_report(request.user, declaration_id, ctx)
+    page_url = f"/portal/declaraties/{declaration_id}"
+    report = declarations.declaration_report(
+        request.user,
+        declaration_id,
+        ctx,
+        findings_from=_report_position(request.query.get(FINDINGS_CURSOR)),
+        retour_codes_from=_report_position(request.query.get(RETOUR_CODES_CURSOR)),
+    )
     if report is None:
         return not_found(request)
     of_upload = declarations.invoices_of(report.record)
     values: dict[str, Any] = {
         "upload": DeclarationOut.of(report.record),
-        "findings": report.findings,
+        "findings": ListPage.of(report.findings, page_url, FINDINGS_CURSOR),
+        "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR),
     }
     try:
         page = invoices.list_invoices(
