@@ -506,6 +506,39 @@ def test_lines_that_end_with_a_separator_too_many_are_read_with_one_warning(data
     assert "semicolon" in warning.message("en") and "puntkomma" in warning.message("nl")
 
 
+END_PADDING_CASES = [
+    # id, after the last line, what the English warning says was skipped
+    ("ctrl-z", b"\x1a", "a DOS end-of-file byte (0x1A)"),
+    ("ctrl-z-and-nul", b"\r\n\x1a\x00\x00", "a DOS end-of-file byte (0x1A) and NUL bytes (0x00)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize(
+    "tail, said",
+    [case[1:] for case in END_PADDING_CASES],
+    ids=[case[0] for case in END_PADDING_CASES],
+)
+def test_a_dos_end_of_file_byte_after_the_last_line_is_skipped_with_a_warning(tail, said, encoding):
+    """R40; vektis.md "Files as practices really send them" (0x1A after the last record:
+    drop it and say so), as the Vektis reader does; audit files FILES4.
+    Given a file in UTF-8 or as Excel saves it (Windows-1252), with a DOS end-of-file byte
+    (Ctrl-Z, invisible in an editor) and NUL padding after its last line
+    When it is parsed
+    Then it gives the claims of the file without them, and one warning saying what was
+    skipped before what the file says without them."""
+    data = declaration(FIRST, EXCEL_LETTERS).decode().encode(encoding)
+    without = parse(data)
+
+    result = parse(data + tail)
+
+    assert len(result.claims) == 2 and result.claims == without.claims
+    warning, *rest = result.findings
+    assert rest == without.findings
+    assert (warning.code, warning.severity) == ("CSV_END_PADDING", Severity.WARNING)
+    assert said in warning.message("en") and "overgeslagen" in warning.message("nl")
+
+
 def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
     """Given a header that ends with ';' and line 3 with a value in that nameless column
     When it is parsed Then the file is refused, naming the column and the line."""

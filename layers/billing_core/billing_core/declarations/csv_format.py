@@ -44,6 +44,7 @@ from billing_core.declarations.csv_rows import CsvRows
 from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
+from billing_core.declarations.vektis.text import without_end_padding
 from billing_core.shared.email_address import is_plausible_email
 from billing_core.shared.money import AmountFormatError, parse_euros
 from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
@@ -172,9 +173,9 @@ def parse_declaration_csv(
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
-    text, decoded = _decode(data)
-    if decoded is not None and decoded.severity is Severity.FILE:
-        return ParseResult([], [decoded], 0)
+    text, repairs = _decode(data)
+    if repairs and repairs[-1].severity is Severity.FILE:
+        return ParseResult([], [repairs[-1]], 0)
     reader = CsvRows(text, SEPARATOR)
     header = _read_header(reader)
     if header is None:
@@ -185,30 +186,35 @@ def parse_declaration_csv(
     parser = _LineParser(
         columns, width, today, max_lines, insurers or shipped_registers(), trailing
     )
-    repairs = [decoded] if decoded is not None else []
     return parser.parse(reader, repairs, header_findings)
 
 
 # --- Decoding and header (structural) ---
 
 
-def _decode(data: bytes) -> tuple[str, Finding | None]:
+def _decode(data: bytes) -> tuple[str, list[Finding]]:
     """UTF-8 (a BOM is allowed), else Windows-1252 as Dutch Excel saves a CSV (R40) with
-    a warning; a refusal names the line and byte where the file stops being text."""
+    a warning; the warnings say what was repaired. A refusal is the last finding, of
+    Severity.FILE: it names the line and byte where the file stops being text."""
+    repairs: list[Finding] = []
+    # A DOS end-of-file byte (Ctrl-Z) after the last line, as old practice software and
+    # transfer tools write it, is invisible in every editor: dropped, and said (R40).
+    data = without_end_padding(data, "CSV_END_PADDING", repairs)
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", _not_text(data, nul)
+        return "", [_not_text(data, nul)]
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
-            return "", _not_text(data, start + error.start)
-        return _windows_1252(data, error.start)
+            return "", [_not_text(data, start + error.start)]
+        text, finding = _windows_1252(data, error.start)
+        return text, [*repairs, finding]
     if not text or text.isspace():
-        return "", _file_finding("FILE_EMPTY")
-    return text, None
+        return "", [_file_finding("FILE_EMPTY")]
+    return text, repairs
 
 
 # Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
@@ -222,7 +228,7 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding | None]:
+def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
     "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
     (R40): read as that, with a warning naming the first non-ASCII character. Refused,
@@ -476,7 +482,7 @@ class _LineParser:
     def parse(
         self, reader: CsvRows, repairs: list[Finding], header_findings: list[Finding]
     ) -> ParseResult:
-        """repairs: warnings about how the file was read (its encoding)."""
+        """repairs: warnings about how the file was read (its encoding, its end)."""
         self.findings.extend(repairs)
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)

@@ -407,6 +407,7 @@ _DUTCH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
+        "CSV_END_PADDING": "Na de laatste regel stonden {what_nl}; die zijn onzichtbaar in een editor, horen niet bij de gegevens en zijn overgeslagen.",
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
@@ -981,6 +982,7 @@ _ENGLISH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
+        "CSV_END_PADDING": "After the last line there were {what_en}; they cannot be seen in an editor, are no part of the data and were skipped.",
     },
     REFUSALS: {
         "credit_not_bookable": "This line is not in euros; it is not booked on an invoice.",
