@@ -581,6 +581,74 @@ def test_two_empty_fields_too_many_on_data_lines_are_not_a_trailing_separator():
     assert [f.code for f in parse(data).findings] == ["FILE_FIELD_COUNT"]
 
 
+def _without_empty_last_cells(data: bytes) -> bytes:
+    """``data`` as Excel may write it: each data line without the separators of its empty
+    last cells (the header keeps every column)."""
+    header, *lines = data.split(b"\n")
+    return b"\n".join(
+        [header, *(text.rstrip(b"\r;") + text[len(text.rstrip(b"\r")) :] for text in lines)]
+    )
+
+
+def test_lines_without_their_empty_optional_last_columns_are_read_with_one_warning():
+    """R40 (CSV as Dutch Excel saves it); vektis.md "accept and say what was repaired";
+    audit files FILES3. Excel leaves out the separators of empty cells at the end of rows,
+    and the template's last columns (price_quote_ref and the twelve debtor_ ones) are
+    empty for nearly every patient.
+    Given the practice's own sample with every data line ending at its last filled cell
+    When it is parsed
+    Then it gives the sample's claims, with one warning that names the first such line,
+    how many there are and from which column on they were read as empty."""
+    sample = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_bytes()
+    data = _without_empty_last_cells(sample)
+    assert data.count(b";") < sample.count(b";") - 200  # the lines really are shorter
+
+    result = parse(data)
+
+    assert len(result.claims) == 20 and result.claims == parse(sample).claims
+    (warning,) = result.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "CSV_SHORT_LINES_PADDED",
+        Severity.WARNING,
+        2,
+    )
+    assert warning.params == {"count": 20, "column": "price_quote_ref"}
+    assert "from price_quote_ref on" in warning.message(
+        "en"
+    ) and "vanaf price_quote_ref" in warning.message("nl")
+
+
+def test_a_line_that_ends_before_a_required_column_refuses_the_file_naming_that_column():
+    """vektis.md "refuse with the cause named"; audit files FILES3: a line short of a
+    required column is not an empty debtor; the old message blamed a semicolon.
+    Given line 3 ending after its description, before line_type, quantity and the
+    required unit_price
+    When it is parsed
+    Then the file is refused, naming line 3 and unit_price, and not a semicolon."""
+    header, first, third, end = declaration(FIRST, line()).split(b"\n")
+    cut = b";".join(third.split(b";")[: COLUMNS.index("line_type")])
+
+    result = parse(b"\n".join([header, first, cut, end]))
+
+    assert result.file_rejected and result.claims == []
+    (finding,) = result.findings
+    assert (finding.code, finding.line) == ("FILE_FIELDS_MISSING", 3)
+    assert finding.params["column"] == "unit_price"
+    english = finding.message("en")
+    assert "before the required column unit_price" in english and "semicolon" not in english
+
+
+def test_a_line_with_a_field_too_many_still_names_a_semicolon_or_quote_in_a_text_field():
+    """audit files FILES3: only a line longer than the header has that cause."""
+    data = declaration(FIRST, line()).replace(b"Kortenhoef", b"Kor;ten;hoef")  # not quoted
+
+    (finding,) = parse(data).findings
+
+    assert (finding.code, finding.line, finding.params["found"]) == ("FILE_FIELD_COUNT", 3, 40)
+    assert "more than the 38 of the header row" in finding.message("en")
+    assert "semicolon (;)" in finding.message("en")
+
+
 # The columns a line cannot leave empty (interfaces.md §1a).
 REQUIRED_COLUMNS = (
     "claim_ref",

@@ -448,6 +448,50 @@ class _TrailingSeparators:
         return not self.header_tail and 0 < self.count < lines
 
 
+class _ShortLines:
+    """Lines that end before the header's last columns: as Excel writes rows whose last
+    cells are empty (it leaves out their separators, in blocks of rows), and as many
+    practice exports do. The template's last twelve columns are the debtor's, empty for
+    nearly every patient. R40 asks for such a file, vektis.md's rule for files as
+    practices send them: accept and say what was repaired, or refuse with the cause named.
+
+    A line that lacks only optional columns gets them as empty cells, said once for the
+    file; one that ends before a required column is refused, naming that column. Only a
+    line shorter than the header comes here, so a well-formed file pays nothing."""
+
+    def __init__(self, columns: dict[str, int], width: int) -> None:
+        # Index -> name of the required columns: a line must reach the last of them.
+        self.required = {index: name for name, index in columns.items() if name in REQUIRED_COLUMNS}
+        self.fewest_cells = max(self.required, default=-1) + 1
+        self.names = {index: name for name, index in columns.items()}
+        self.width = width
+        self.count = 0  # lines padded
+        self.first = 0  # the first of them
+        self.shortest = width  # the fewest cells a padded line had
+
+    def fits(self, row: list[str], line: int) -> bool:
+        """Whether a line shorter than the header lacks only optional columns; if so, it
+        gets them, empty."""
+        found = len(row)
+        if found < self.fewest_cells:
+            return False
+        row.extend([""] * (self.width - found))
+        self.count += 1
+        self.first = self.first or line
+        self.shortest = min(self.shortest, found)
+        return True
+
+    def missing_required(self, found: int) -> str:
+        """The first required column a line of ``found`` cells ends before."""
+        return self.required[min(index for index in self.required if index >= found)]
+
+    def warning(self) -> Finding | None:
+        if not self.count:
+            return None
+        params = {"count": self.count, "column": self.names.get(self.shortest, "")}
+        return Finding("CSV_SHORT_LINES_PADDED", Severity.WARNING, self.first, params=params)
+
+
 class _LineParser:
     def __init__(
         self,
@@ -460,6 +504,7 @@ class _LineParser:
     ) -> None:
         self.width = width
         self.trailing = trailing
+        self.short_lines = _ShortLines(columns, width)
         self.insurers = insurers
         self.today = today
         self.max_lines = max_lines
@@ -512,7 +557,7 @@ class _LineParser:
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
                 # A line of the header's width, every line of a plain file, skips fits.
-                if len(row) != width and not self.trailing.fits(row, width, first_line):
+                if len(row) != width and not self._fits(row, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
                     check_content = False
@@ -521,10 +566,19 @@ class _LineParser:
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
         wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
+        padded = self.short_lines.warning()
+        if padded is not None:
+            self.findings.append(padded)
         if wrong_width > MAX_LISTED_LINE_PROBLEMS:
             more = wrong_width - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file_finding("FILE_MORE_ROW_ERRORS", count=more))
         return lines_total
+
+    def _fits(self, row: list[str], line: int) -> bool:
+        """Whether a line of another width than the header's can be read after all."""
+        if len(row) < self.width:
+            return self.short_lines.fits(row, line)
+        return self.trailing.fits(row, self.width, line)
 
     def _trailing_separators(self, lines: int, wrong_width: int) -> int:
         """What the lines that end with a separator too many come to, said once for the
@@ -555,10 +609,14 @@ class _LineParser:
         return 0
 
     def _wrong_width(self, line: int, found: int, seen: int) -> None:
-        if seen <= MAX_LISTED_LINE_PROBLEMS:
-            self.findings.append(
-                _file_finding("FILE_FIELD_COUNT", line=line, found=found, expected=self.width)
-            )
+        if seen > MAX_LISTED_LINE_PROBLEMS:
+            return
+        params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
+        if found < self.width:  # it ends before a required column (_ShortLines)
+            column = self.short_lines.missing_required(found)
+            self.findings.append(_file_finding("FILE_FIELDS_MISSING", column=column, **params))
+        else:  # a field too many: a separator or quote inside a text field
+            self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
 
     def _line(self, row: list[str], line: int) -> None:
         """One treatment line -> a claim, or the findings that reject it.

@@ -56,8 +56,13 @@ _DUTCH: Sections = {
             " kopregel."
         ),
         "FILE_FIELD_COUNT": (
-            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}. Meestal staat er"
-            ' een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
+            "Regel {line} heeft {found} velden, meer dan de {expected} van de kopregel. Meestal"
+            ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
+        ),
+        "FILE_FIELDS_MISSING": (
+            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}: de regel houdt op"
+            " vóór de verplichte kolom {column}. Vul {column} op die regel in; staat het er al,"
+            " dan heeft een regeleinde in een tekstveld de regel waarschijnlijk in tweeën gedeeld."
         ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
         "FILE_UNREADABLE": (
@@ -407,7 +412,8 @@ _DUTCH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
-        "CSV_END_PADDING": "Na de laatste regel stonden {what_nl}; die zijn onzichtbaar in een editor, horen niet bij de gegevens en zijn overgeslagen.",
+        "CSV_SHORT_LINES_PADDED": "{count} regel(s), de eerste op regel {line}, houden op vóór de laatste kolommen (vanaf {column}), zoals Excel lege cellen aan het eind van een regel weglaat. Die kolommen zijn niet verplicht en als leeg gelezen.",
+        "CSV_END_PADDING": "Na de laatste regel overgeslagen: {what_nl}. Dat is in een editor niet te zien en hoort niet bij de gegevens.",
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
@@ -647,8 +653,13 @@ _ENGLISH: Sections = {
             " the header row."
         ),
         "FILE_FIELD_COUNT": (
-            "Line {line} has {found} fields, the header row has {expected}. This usually means a"
-            ' semicolon (;) or a quote (") inside a text field.'
+            "Line {line} has {found} fields, more than the {expected} of the header row. This"
+            ' usually means a semicolon (;) or a quote (") inside a text field.'
+        ),
+        "FILE_FIELDS_MISSING": (
+            "Line {line} has {found} fields, the header row has {expected}: the line ends before"
+            " the required column {column}. Fill in {column} on that line; if it is filled in, a"
+            " line break inside a text field has probably split the line in two."
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
         "FILE_UNREADABLE": (
@@ -982,7 +993,8 @@ _ENGLISH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
-        "CSV_END_PADDING": "After the last line there were {what_en}; they cannot be seen in an editor, are no part of the data and were skipped.",
+        "CSV_SHORT_LINES_PADDED": "{count} line(s), the first on line {line}, end before the last columns (from {column} on), as Excel leaves out empty cells at the end of a line. Those columns are not required and were read as empty.",
+        "CSV_END_PADDING": "Skipped after the last line: {what_en}. An editor does not show it, and it is no part of the data.",
     },
     REFUSALS: {
         "credit_not_bookable": "This line is not in euros; it is not booked on an invoice.",
