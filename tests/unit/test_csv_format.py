@@ -704,6 +704,10 @@ def test_blank_lines_crlf_and_multi_line_fields_keep_the_file_line_numbers():
         ({"line_type": "No_Show"}, "line_type", LineType.NO_SHOW),
         ({"quantity": " 3 "}, "quantity", 3),
         ({"unit_price": "1234.5"}, "unit_price_cents", 123450),
+        # R40, audit files FILES6: Excel's Dutch number format with 1000-scheidingsteken
+        ({"unit_price": "1.234,56"}, "unit_price_cents", 123456),
+        ({"unit_price": "-1.234,56"}, "unit_price_cents", -123456),
+        ({"unit_price": "12.345.678,9"}, "unit_price_cents", 1234567890),
         ({"debtor_country": "NL", "debtor_language": "nl"}, "debtor", None),  # pre-filled
     ],
 )
@@ -885,7 +889,20 @@ CONTENT_CASES = [
     ("unknown-uzovi", line(insurer_uzovi="9999"), "UZOVI_UNKNOWN", "insurer_uzovi"),
     ("malformed-uzovi", line(insurer_uzovi="33A1"), "UZOVI_INVALID", "insurer_uzovi"),
     ("amount-with-euro-sign", line(unit_price="€ 23,50"), "AMOUNT_INVALID", "unit_price"),
-    ("amount-thousands", line(unit_price="1.234,56"), "AMOUNT_INVALID", "unit_price"),
+    # R40, audit files FILES6: grouping only where the decimal comma settles it.
+    ("amount-dot-three-digits", line(unit_price="1.234"), "AMOUNT_GROUPING_UNCLEAR", "unit_price"),
+    (
+        "amount-groups-not-of-three",
+        line(unit_price="1.23,4"),
+        "AMOUNT_GROUPING_UNCLEAR",
+        "unit_price",
+    ),
+    (
+        "amount-english-grouping",
+        line(unit_price="1,234.56"),
+        "AMOUNT_GROUPING_UNCLEAR",
+        "unit_price",
+    ),
     ("amount-zero", line(unit_price="0,00"), "AMOUNT_ZERO", "unit_price"),
     ("quantity-negative", line(quantity="-1"), "QUANTITY_INVALID", "quantity"),
     ("quantity-fraction", line(quantity="1.5"), "QUANTITY_INVALID", "quantity"),

@@ -46,7 +46,7 @@ from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
 from billing_core.declarations.vektis.text import without_end_padding
 from billing_core.shared.email_address import is_plausible_email
-from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.shared.money import AmountFormatError, parse_sheet_euros
 from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
 
 SEPARATOR = ";"
@@ -111,7 +111,7 @@ COLUMNS: tuple[CsvColumn, ...] = (
     CsvColumn("description", True, "what the patient reads on the invoice", "Periodieke controle"),
     CsvColumn("line_type", False, "care (empty), no_show or material", "care"),
     CsvColumn("quantity", False, f"whole number from 1 to {MAX_QUANTITY}; empty means 1", "1"),
-    CsvColumn("unit_price", True, "euros, with a comma or a point and two decimals, no euro sign; negative for a credit line", "23,50"),
+    CsvColumn("unit_price", True, "euros, with a comma or a point and two decimals, no euro sign; thousands grouped only as Dutch Excel writes them (1.234,56); negative for a credit line", "23,50"),
     CsvColumn("price_quote_ref", False, "dental: reference of the signed price quote (begroting)", "BEGR-2026-118"),
     *(
         CsvColumn(DEBTOR_PREFIX + name, False, _DEBTOR_FORMAT.get(name, f"as {name}, for the debtor"), example)
@@ -875,12 +875,21 @@ def _unit_price(raw: str) -> int | _Problem:
     if not text:
         return _Problem("FIELD_REQUIRED", "unit_price")
     try:
-        cents = parse_euros(text)
+        cents = parse_sheet_euros(text)
     except AmountFormatError:
-        return _Problem("AMOUNT_INVALID", "unit_price", {"value": text})
+        return _Problem(_amount_problem(text), "unit_price", {"value": text})
     if cents == 0:
         return _Problem("AMOUNT_ZERO", "unit_price")
     return cents
+
+
+def _amount_problem(text: str) -> str:
+    """Digits with dots and commas that are no amount ("1.234", "1.23,4", "1,234.56"):
+    which mark groups thousands and which starts the cents is unclear; the finding says
+    how to write it. Anything else is not an amount at all."""
+    if "." in text and not text.lstrip("+-").strip("0123456789.,"):
+        return "AMOUNT_GROUPING_UNCLEAR"
+    return "AMOUNT_INVALID"
 
 
 def _valid_bsn(text: str) -> str | None:

@@ -94,8 +94,13 @@ _DUTCH: Sections = {
             " behandeling."
         ),
         "AMOUNT_INVALID": (
-            "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00 of 45.00,"
-            " zonder euroteken of duizendtalscheiding."
+            "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00, 45.00 of"
+            " 1.234,56, zonder euroteken."
+        ),
+        "AMOUNT_GROUPING_UNCLEAR": (
+            "Regel {line}: in {value} in {field} is niet duidelijk welke punt of komma de"
+            " duizendtallen scheidt en welke de centen. Schrijf het bedrag als 1234,56 of als"
+            " 1.234,56: punten alleen tussen groepen van drie cijfers, een komma voor de centen."
         ),
         "AMOUNT_ZERO": "Regel {line}: het bedrag is 0; een regel zonder bedrag kan niet gefactureerd worden.",
         "QUANTITY_INVALID": (
@@ -686,8 +691,13 @@ _ENGLISH: Sections = {
             " the code of the patient's insurer on the treatment's (start) date."
         ),
         "AMOUNT_INVALID": (
-            "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00 or 45.00, without a"
-            " euro sign or thousands separator."
+            "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00, 45.00 or 1.234,56,"
+            " without a euro sign."
+        ),
+        "AMOUNT_GROUPING_UNCLEAR": (
+            "Line {line}: in {value} in {field} it is unclear which dot or comma separates the"
+            " thousands and which the cents. Write the amount as 1234,56 or as 1.234,56: dots only"
+            " between groups of three digits, a comma before the cents."
         ),
         "AMOUNT_ZERO": "Line {line}: the amount is 0; a line without an amount cannot be invoiced.",
         "QUANTITY_INVALID": (
