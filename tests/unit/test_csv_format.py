@@ -506,6 +506,39 @@ def test_lines_that_end_with_a_separator_too_many_are_read_with_one_warning(data
     assert "semicolon" in warning.message("en") and "puntkomma" in warning.message("nl")
 
 
+END_PADDING_CASES = [
+    # id, after the last line, what the English warning says was skipped
+    ("ctrl-z", b"\x1a", "a DOS end-of-file byte (0x1A)"),
+    ("ctrl-z-and-nul", b"\r\n\x1a\x00\x00", "a DOS end-of-file byte (0x1A) and NUL bytes (0x00)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize(
+    "tail, said",
+    [case[1:] for case in END_PADDING_CASES],
+    ids=[case[0] for case in END_PADDING_CASES],
+)
+def test_a_dos_end_of_file_byte_after_the_last_line_is_skipped_with_a_warning(tail, said, encoding):
+    """R40; vektis.md "Files as practices really send them" (0x1A after the last record:
+    drop it and say so), as the Vektis reader does; audit files FILES4.
+    Given a file in UTF-8 or as Excel saves it (Windows-1252), with a DOS end-of-file byte
+    (Ctrl-Z, invisible in an editor) and NUL padding after its last line
+    When it is parsed
+    Then it gives the claims of the file without them, and one warning saying what was
+    skipped before what the file says without them."""
+    data = declaration(FIRST, EXCEL_LETTERS).decode().encode(encoding)
+    without = parse(data)
+
+    result = parse(data + tail)
+
+    assert len(result.claims) == 2 and result.claims == without.claims
+    warning, *rest = result.findings
+    assert rest == without.findings
+    assert (warning.code, warning.severity) == ("CSV_END_PADDING", Severity.WARNING)
+    assert said in warning.message("en") and "overgeslagen" in warning.message("nl")
+
+
 def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
     """Given a header that ends with ';' and line 3 with a value in that nameless column
     When it is parsed Then the file is refused, naming the column and the line."""
@@ -546,6 +579,74 @@ def test_two_empty_fields_too_many_on_data_lines_are_not_a_trailing_separator():
     as a wrong field count."""
     data = _data_lines_ending(declaration(FIRST), b";;")
     assert [f.code for f in parse(data).findings] == ["FILE_FIELD_COUNT"]
+
+
+def _without_empty_last_cells(data: bytes) -> bytes:
+    """``data`` as Excel may write it: each data line without the separators of its empty
+    last cells (the header keeps every column)."""
+    header, *lines = data.split(b"\n")
+    return b"\n".join(
+        [header, *(text.rstrip(b"\r;") + text[len(text.rstrip(b"\r")) :] for text in lines)]
+    )
+
+
+def test_lines_without_their_empty_optional_last_columns_are_read_with_one_warning():
+    """R40 (CSV as Dutch Excel saves it); vektis.md "accept and say what was repaired";
+    audit files FILES3. Excel leaves out the separators of empty cells at the end of rows,
+    and the template's last columns (price_quote_ref and the twelve debtor_ ones) are
+    empty for nearly every patient.
+    Given the practice's own sample with every data line ending at its last filled cell
+    When it is parsed
+    Then it gives the sample's claims, with one warning that names the first such line,
+    how many there are and from which column on they were read as empty."""
+    sample = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_bytes()
+    data = _without_empty_last_cells(sample)
+    assert data.count(b";") < sample.count(b";") - 200  # the lines really are shorter
+
+    result = parse(data)
+
+    assert len(result.claims) == 20 and result.claims == parse(sample).claims
+    (warning,) = result.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "CSV_SHORT_LINES_PADDED",
+        Severity.WARNING,
+        2,
+    )
+    assert warning.params == {"count": 20, "column": "price_quote_ref"}
+    assert "from price_quote_ref on" in warning.message(
+        "en"
+    ) and "vanaf price_quote_ref" in warning.message("nl")
+
+
+def test_a_line_that_ends_before_a_required_column_refuses_the_file_naming_that_column():
+    """vektis.md "refuse with the cause named"; audit files FILES3: a line short of a
+    required column is not an empty debtor; the old message blamed a semicolon.
+    Given line 3 ending after its description, before line_type, quantity and the
+    required unit_price
+    When it is parsed
+    Then the file is refused, naming line 3 and unit_price, and not a semicolon."""
+    header, first, third, end = declaration(FIRST, line()).split(b"\n")
+    cut = b";".join(third.split(b";")[: COLUMNS.index("line_type")])
+
+    result = parse(b"\n".join([header, first, cut, end]))
+
+    assert result.file_rejected and result.claims == []
+    (finding,) = result.findings
+    assert (finding.code, finding.line) == ("FILE_FIELDS_MISSING", 3)
+    assert finding.params["column"] == "unit_price"
+    english = finding.message("en")
+    assert "before the required column unit_price" in english and "semicolon" not in english
+
+
+def test_a_line_with_a_field_too_many_still_names_a_semicolon_or_quote_in_a_text_field():
+    """audit files FILES3: only a line longer than the header has that cause."""
+    data = declaration(FIRST, line()).replace(b"Kortenhoef", b"Kor;ten;hoef")  # not quoted
+
+    (finding,) = parse(data).findings
+
+    assert (finding.code, finding.line, finding.params["found"]) == ("FILE_FIELD_COUNT", 3, 40)
+    assert "more than the 38 of the header row" in finding.message("en")
+    assert "semicolon (;)" in finding.message("en")
 
 
 # The columns a line cannot leave empty (interfaces.md §1a).
@@ -603,6 +704,10 @@ def test_blank_lines_crlf_and_multi_line_fields_keep_the_file_line_numbers():
         ({"line_type": "No_Show"}, "line_type", LineType.NO_SHOW),
         ({"quantity": " 3 "}, "quantity", 3),
         ({"unit_price": "1234.5"}, "unit_price_cents", 123450),
+        # R40, audit files FILES6: Excel's Dutch number format with 1000-scheidingsteken
+        ({"unit_price": "1.234,56"}, "unit_price_cents", 123456),
+        ({"unit_price": "-1.234,56"}, "unit_price_cents", -123456),
+        ({"unit_price": "12.345.678,9"}, "unit_price_cents", 1234567890),
         ({"debtor_country": "NL", "debtor_language": "nl"}, "debtor", None),  # pre-filled
     ],
 )
@@ -784,7 +889,20 @@ CONTENT_CASES = [
     ("unknown-uzovi", line(insurer_uzovi="9999"), "UZOVI_UNKNOWN", "insurer_uzovi"),
     ("malformed-uzovi", line(insurer_uzovi="33A1"), "UZOVI_INVALID", "insurer_uzovi"),
     ("amount-with-euro-sign", line(unit_price="€ 23,50"), "AMOUNT_INVALID", "unit_price"),
-    ("amount-thousands", line(unit_price="1.234,56"), "AMOUNT_INVALID", "unit_price"),
+    # R40, audit files FILES6: grouping only where the decimal comma settles it.
+    ("amount-dot-three-digits", line(unit_price="1.234"), "AMOUNT_GROUPING_UNCLEAR", "unit_price"),
+    (
+        "amount-groups-not-of-three",
+        line(unit_price="1.23,4"),
+        "AMOUNT_GROUPING_UNCLEAR",
+        "unit_price",
+    ),
+    (
+        "amount-english-grouping",
+        line(unit_price="1,234.56"),
+        "AMOUNT_GROUPING_UNCLEAR",
+        "unit_price",
+    ),
     ("amount-zero", line(unit_price="0,00"), "AMOUNT_ZERO", "unit_price"),
     ("quantity-negative", line(quantity="-1"), "QUANTITY_INVALID", "quantity"),
     ("quantity-fraction", line(quantity="1.5"), "QUANTITY_INVALID", "quantity"),

@@ -10,6 +10,7 @@ from billing_core.shared.money import (
     AmountFormatError,
     format_euros,
     parse_euros,
+    parse_sheet_euros,
     parse_typed_euros,
     percentage_of,
 )
@@ -37,6 +38,24 @@ def test_amounts_as_practice_software_writes_them(text, cents):
 def test_ambiguous_or_malformed_amounts_are_refused(text):
     with pytest.raises(AmountFormatError):
         parse_euros(text)
+
+
+@pytest.mark.parametrize(
+    "text, cents",
+    [("1.234,56", 123456), ("-1.234,5", -123450), (" 12.345.678,90 ", 1234567890), ("12,50", 1250)],
+)
+def test_r40_amounts_as_dutch_excel_groups_them_in_a_file(text, cents):
+    """R40, audit files FILES6: Excel's Dutch number format with 1000-scheidingsteken
+    writes 1.234,56; the decimal comma shows that the dots group."""
+    assert parse_sheet_euros(text) == cents
+
+
+@pytest.mark.parametrize(
+    "text", ["1.234", "1.23,4", "12.34,56", "1,234.56", "1 234,56", "€ 1.234,56"]
+)
+def test_r40_grouping_a_file_does_not_settle_is_refused(text):
+    with pytest.raises(AmountFormatError):
+        parse_sheet_euros(text)
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,21 @@ def test_a_record_cut_short_where_data_is_missing_is_refused(cut, field):
     assert_rejected_whole(result, "VEKTIS_RECORD_DATA_MISSING")
 
 
+@pytest.mark.parametrize("cut", [150, 10, 2], ids=["in-the-amounts", "in-the-id", "after-the-type"])
+def test_a_record_cut_short_is_one_finding_without_knock_ons(cut):
+    """vektis.md "refuse with the cause named ... must not flood the report with knock-on
+    findings"; audit files FILES7. Given a 04 cut off inside its data (its amount, or its
+    detail-record id, partly or wholly gone) When it is read Then the cut is the one
+    finding: what is left of its fields is not judged as numbers ("may only contain
+    digits"), and the 99's total, which the lost amount is part of, is not compared."""
+    lines = three_patients()
+    lines[3] = lines[3][:cut]
+
+    result = parse(lines)
+
+    assert [(f.code, f.line) for f in result.findings] == [("VEKTIS_RECORD_DATA_MISSING", 4)]
+
+
 def test_an_unknown_record_type_is_refused():
     lines = three_patients()
     lines.insert(4, "05" + lines[3][2:])
@@ -219,6 +234,42 @@ def test_records_out_of_order_are_refused(move, line):
     order = [f for f in result.findings if f.code == "VEKTIS_RECORD_ORDER"]
     assert order and order[0].line == line
     assert_rejected_whole(result, "VEKTIS_RECORD_ORDER")
+
+
+def test_two_files_joined_in_one_upload_are_one_finding_naming_the_second_header():
+    """vektis.md "refuse with the cause named ... must not flood the report with knock-on
+    detail-number findings"; audit files FILES7. Given the practice's MZ301 sample twice
+    over in one upload (40 lines each) When it is read Then the report has exactly one
+    finding: a second file starts at line 41, after the first's trailer on line 40 (not
+    19 detail numbers, a comment owner, trailer counts and a false "19 more lines")."""
+    sample = (SAMPLES / "tandarts-de-vries-2026-11.mz301").read_bytes()
+    assert sample.count(b"\r\n") == 40 and sample.endswith(b"\r\n")
+
+    result = parse(sample + sample, agb=None)
+
+    assert result.file_rejected and result.claims == []
+    [finding] = result.findings
+    assert (finding.code, finding.line, finding.params) == (
+        "VEKTIS_SECOND_FILE",
+        41,
+        {"trailer_line": 40},
+    )
+    assert "upload each export on its own" in finding.message("en")
+    assert "line 40" in finding.message("en") and "regel 40" in finding.message("nl")
+
+
+def test_a_second_file_after_a_wrong_first_still_names_the_first_files_problem():
+    """The first file is checked in full up to its trailer: a wrong count there is named
+    besides the second file's header."""
+    lines = three_patients()
+    wrong = [*lines[:-1], lines[-1][:2] + "000009" + lines[-1][8:]]
+
+    result = parse([*wrong, *lines])
+
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("VEKTIS_SECOND_FILE", 15),
+        ("VEKTIS_TRAILER_COUNT", 14),
+    ]
 
 
 def test_a_missing_trailer_is_refused():

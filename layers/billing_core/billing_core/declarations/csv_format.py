@@ -44,8 +44,9 @@ from billing_core.declarations.csv_rows import CsvRows
 from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_registers
+from billing_core.declarations.vektis.text import without_end_padding
 from billing_core.shared.email_address import is_plausible_email
-from billing_core.shared.money import AmountFormatError, parse_euros
+from billing_core.shared.money import AmountFormatError, parse_sheet_euros
 from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
 
 SEPARATOR = ";"
@@ -110,7 +111,7 @@ COLUMNS: tuple[CsvColumn, ...] = (
     CsvColumn("description", True, "what the patient reads on the invoice", "Periodieke controle"),
     CsvColumn("line_type", False, "care (empty), no_show or material", "care"),
     CsvColumn("quantity", False, f"whole number from 1 to {MAX_QUANTITY}; empty means 1", "1"),
-    CsvColumn("unit_price", True, "euros, with a comma or a point and two decimals, no euro sign; negative for a credit line", "23,50"),
+    CsvColumn("unit_price", True, "euros, with a comma or a point and two decimals, no euro sign; thousands grouped only as Dutch Excel writes them (1.234,56); negative for a credit line", "23,50"),
     CsvColumn("price_quote_ref", False, "dental: reference of the signed price quote (begroting)", "BEGR-2026-118"),
     *(
         CsvColumn(DEBTOR_PREFIX + name, False, _DEBTOR_FORMAT.get(name, f"as {name}, for the debtor"), example)
@@ -172,9 +173,9 @@ def parse_declaration_csv(
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
-    text, decoded = _decode(data)
-    if decoded is not None and decoded.severity is Severity.FILE:
-        return ParseResult([], [decoded], 0)
+    text, repairs = _decode(data)
+    if repairs and repairs[-1].severity is Severity.FILE:
+        return ParseResult([], [repairs[-1]], 0)
     reader = CsvRows(text, SEPARATOR)
     header = _read_header(reader)
     if header is None:
@@ -185,30 +186,35 @@ def parse_declaration_csv(
     parser = _LineParser(
         columns, width, today, max_lines, insurers or shipped_registers(), trailing
     )
-    repairs = [decoded] if decoded is not None else []
     return parser.parse(reader, repairs, header_findings)
 
 
 # --- Decoding and header (structural) ---
 
 
-def _decode(data: bytes) -> tuple[str, Finding | None]:
+def _decode(data: bytes) -> tuple[str, list[Finding]]:
     """UTF-8 (a BOM is allowed), else Windows-1252 as Dutch Excel saves a CSV (R40) with
-    a warning; a refusal names the line and byte where the file stops being text."""
+    a warning; the warnings say what was repaired. A refusal is the last finding, of
+    Severity.FILE: it names the line and byte where the file stops being text."""
+    repairs: list[Finding] = []
+    # A DOS end-of-file byte (Ctrl-Z) after the last line, as old practice software and
+    # transfer tools write it, is invisible in every editor: dropped, and said (R40).
+    data = without_end_padding(data, "CSV_END_PADDING", repairs)
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", _not_text(data, nul)
+        return "", [_not_text(data, nul)]
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
-            return "", _not_text(data, start + error.start)
-        return _windows_1252(data, error.start)
+            return "", [_not_text(data, start + error.start)]
+        text, finding = _windows_1252(data, error.start)
+        return text, [*repairs, finding]
     if not text or text.isspace():
-        return "", _file_finding("FILE_EMPTY")
-    return text, None
+        return "", [_file_finding("FILE_EMPTY")]
+    return text, repairs
 
 
 # Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
@@ -222,7 +228,7 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding | None]:
+def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
     "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
     (R40): read as that, with a warning naming the first non-ASCII character. Refused,
@@ -442,6 +448,50 @@ class _TrailingSeparators:
         return not self.header_tail and 0 < self.count < lines
 
 
+class _ShortLines:
+    """Lines that end before the header's last columns: as Excel writes rows whose last
+    cells are empty (it leaves out their separators, in blocks of rows), and as many
+    practice exports do. The template's last twelve columns are the debtor's, empty for
+    nearly every patient. R40 asks for such a file, vektis.md's rule for files as
+    practices send them: accept and say what was repaired, or refuse with the cause named.
+
+    A line that lacks only optional columns gets them as empty cells, said once for the
+    file; one that ends before a required column is refused, naming that column. Only a
+    line shorter than the header comes here, so a well-formed file pays nothing."""
+
+    def __init__(self, columns: dict[str, int], width: int) -> None:
+        # Index -> name of the required columns: a line must reach the last of them.
+        self.required = {index: name for name, index in columns.items() if name in REQUIRED_COLUMNS}
+        self.fewest_cells = max(self.required, default=-1) + 1
+        self.names = {index: name for name, index in columns.items()}
+        self.width = width
+        self.count = 0  # lines padded
+        self.first = 0  # the first of them
+        self.shortest = width  # the fewest cells a padded line had
+
+    def fits(self, row: list[str], line: int) -> bool:
+        """Whether a line shorter than the header lacks only optional columns; if so, it
+        gets them, empty."""
+        found = len(row)
+        if found < self.fewest_cells:
+            return False
+        row.extend([""] * (self.width - found))
+        self.count += 1
+        self.first = self.first or line
+        self.shortest = min(self.shortest, found)
+        return True
+
+    def missing_required(self, found: int) -> str:
+        """The first required column a line of ``found`` cells ends before."""
+        return self.required[min(index for index in self.required if index >= found)]
+
+    def warning(self) -> Finding | None:
+        if not self.count:
+            return None
+        params = {"count": self.count, "column": self.names.get(self.shortest, "")}
+        return Finding("CSV_SHORT_LINES_PADDED", Severity.WARNING, self.first, params=params)
+
+
 class _LineParser:
     def __init__(
         self,
@@ -454,6 +504,7 @@ class _LineParser:
     ) -> None:
         self.width = width
         self.trailing = trailing
+        self.short_lines = _ShortLines(columns, width)
         self.insurers = insurers
         self.today = today
         self.max_lines = max_lines
@@ -476,7 +527,7 @@ class _LineParser:
     def parse(
         self, reader: CsvRows, repairs: list[Finding], header_findings: list[Finding]
     ) -> ParseResult:
-        """repairs: warnings about how the file was read (its encoding)."""
+        """repairs: warnings about how the file was read (its encoding, its end)."""
         self.findings.extend(repairs)
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)
@@ -506,7 +557,7 @@ class _LineParser:
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
                 # A line of the header's width, every line of a plain file, skips fits.
-                if len(row) != width and not self.trailing.fits(row, width, first_line):
+                if len(row) != width and not self._fits(row, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
                     check_content = False
@@ -515,10 +566,19 @@ class _LineParser:
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
         wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
+        padded = self.short_lines.warning()
+        if padded is not None:
+            self.findings.append(padded)
         if wrong_width > MAX_LISTED_LINE_PROBLEMS:
             more = wrong_width - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file_finding("FILE_MORE_ROW_ERRORS", count=more))
         return lines_total
+
+    def _fits(self, row: list[str], line: int) -> bool:
+        """Whether a line of another width than the header's can be read after all."""
+        if len(row) < self.width:
+            return self.short_lines.fits(row, line)
+        return self.trailing.fits(row, self.width, line)
 
     def _trailing_separators(self, lines: int, wrong_width: int) -> int:
         """What the lines that end with a separator too many come to, said once for the
@@ -549,10 +609,14 @@ class _LineParser:
         return 0
 
     def _wrong_width(self, line: int, found: int, seen: int) -> None:
-        if seen <= MAX_LISTED_LINE_PROBLEMS:
-            self.findings.append(
-                _file_finding("FILE_FIELD_COUNT", line=line, found=found, expected=self.width)
-            )
+        if seen > MAX_LISTED_LINE_PROBLEMS:
+            return
+        params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
+        if found < self.width:  # it ends before a required column (_ShortLines)
+            column = self.short_lines.missing_required(found)
+            self.findings.append(_file_finding("FILE_FIELDS_MISSING", column=column, **params))
+        else:  # a field too many: a separator or quote inside a text field
+            self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
 
     def _line(self, row: list[str], line: int) -> None:
         """One treatment line -> a claim, or the findings that reject it.
@@ -811,12 +875,21 @@ def _unit_price(raw: str) -> int | _Problem:
     if not text:
         return _Problem("FIELD_REQUIRED", "unit_price")
     try:
-        cents = parse_euros(text)
+        cents = parse_sheet_euros(text)
     except AmountFormatError:
-        return _Problem("AMOUNT_INVALID", "unit_price", {"value": text})
+        return _Problem(_amount_problem(text), "unit_price", {"value": text})
     if cents == 0:
         return _Problem("AMOUNT_ZERO", "unit_price")
     return cents
+
+
+def _amount_problem(text: str) -> str:
+    """Digits with dots and commas that are no amount ("1.234", "1.23,4", "1,234.56"):
+    which mark groups thousands and which starts the cents is unclear; the finding says
+    how to write it. Anything else is not an amount at all."""
+    if "." in text and not text.lstrip("+-").strip("0123456789.,"):
+        return "AMOUNT_GROUPING_UNCLEAR"
+    return "AMOUNT_INVALID"
 
 
 def _valid_bsn(text: str) -> str | None:

@@ -16,8 +16,9 @@ _AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2
 # Each with the separator to drop. Patterns, not compiled: every handler imports this
 # module and only the checker's form reads typed amounts (re caches them on first use;
 # cold start, issue 18 (d)).
+_DUTCH_GROUPED = r"^[+-]?\d{1,3}(?:\.\d{3})+,\d{1,2}$"
 _GROUPED = (
-    (r"^[+-]?\d{1,3}(?:\.\d{3})+,\d{1,2}$", "."),
+    (_DUTCH_GROUPED, "."),
     (r"^[+-]?\d{1,3}(?:,\d{3})+\.\d{1,2}$", ","),
     (r"^[+-]?\d{1,3}(?: \d{3})+(?:,\d{1,2})?$", " "),
 )
@@ -37,6 +38,20 @@ def parse_euros(text: str) -> int:
         raise AmountFormatError(text)
     cents = int(match["euros"]) * 100 + int((match["cents"] or "0").ljust(2, "0"))
     return -cents if match["sign"] == "-" else cents
+
+
+def parse_sheet_euros(text: str) -> int:
+    """An amount in a file a spreadsheet saved: what ``parse_euros`` takes, and Dutch
+    grouped thousands ("1.234,56", as Excel's Dutch number format with
+    1000-scheidingsteken writes them, R40), where the decimal comma shows that the dots
+    group. "1.234" and "1.23,4" stay refused: the grouping does not settle them."""
+    try:
+        return parse_euros(text)
+    except AmountFormatError:
+        plain = text.strip()
+        if not re.match(_DUTCH_GROUPED, plain):
+            raise
+        return parse_euros(plain.replace(".", ""))
 
 
 def parse_typed_euros(text: str) -> int:

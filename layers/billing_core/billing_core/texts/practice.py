@@ -56,8 +56,13 @@ _DUTCH: Sections = {
             " kopregel."
         ),
         "FILE_FIELD_COUNT": (
-            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}. Meestal staat er"
-            ' een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
+            "Regel {line} heeft {found} velden, meer dan de {expected} van de kopregel. Meestal"
+            ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
+        ),
+        "FILE_FIELDS_MISSING": (
+            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}: de regel houdt op"
+            " vóór de verplichte kolom {column}. Vul {column} op die regel in; staat het er al,"
+            " dan heeft een regeleinde in een tekstveld de regel waarschijnlijk in tweeën gedeeld."
         ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
         "FILE_UNREADABLE": (
@@ -89,8 +94,13 @@ _DUTCH: Sections = {
             " behandeling."
         ),
         "AMOUNT_INVALID": (
-            "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00 of 45.00,"
-            " zonder euroteken of duizendtalscheiding."
+            "Regel {line}: {value} in {field} is geen bedrag. Schrijf bijvoorbeeld 45,00, 45.00 of"
+            " 1.234,56, zonder euroteken."
+        ),
+        "AMOUNT_GROUPING_UNCLEAR": (
+            "Regel {line}: in {value} in {field} is niet duidelijk welke punt of komma de"
+            " duizendtallen scheidt en welke de centen. Schrijf het bedrag als 1234,56 of als"
+            " 1.234,56: punten alleen tussen groepen van drie cijfers, een komma voor de centen."
         ),
         "AMOUNT_ZERO": "Regel {line}: het bedrag is 0; een regel zonder bedrag kan niet gefactureerd worden.",
         "QUANTITY_INVALID": (
@@ -397,6 +407,7 @@ _DUTCH: Sections = {
         "VEKTIS_CONTROL_CHARACTER": "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en maak de export opnieuw.",
         "VEKTIS_RECORD_DATA_MISSING": "Regel {line} ({record_nl}) is {found} tekens lang in plaats van {expected}: vanaf {field} ontbreken gegevens. Het bestand is na de export afgekapt of bewerkt; upload de export zoals uw praktijksysteem die maakte.",
         "RETOUR_NOT_VEKTIS": "Dit is geen Vektis-retourbestand: het is {found_nl}. Upload het retourbestand (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg.",
+        "VEKTIS_SECOND_FILE": "Regel {line}: hier begint een tweede bestand, met een eigen voorlooprecord na het sluitrecord van het eerste (regel {trailer_line}). Twee exports zijn samengevoegd; upload elke export apart.",
         "VEKTIS_END_PADDING": "Na het laatste record stonden {what_nl}; die horen niet bij het bestand en zijn overgeslagen.",
         "VEKTIS_LEADING_BLANK": "Vóór het voorlooprecord stonden {blank_lines} lege regel(s) en {spaces} spatie(s); die zijn overgeslagen. De regelnummers in dit verslag zijn die van het bestand.",
         "VEKTIS_LINE_ENDS": "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand is met die regeleinden gelezen.",
@@ -407,6 +418,8 @@ _DUTCH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
+        "CSV_SHORT_LINES_PADDED": "{count} regel(s), de eerste op regel {line}, houden op vóór de laatste kolommen (vanaf {column}), zoals Excel lege cellen aan het eind van een regel weglaat. Die kolommen zijn niet verplicht en als leeg gelezen.",
+        "CSV_END_PADDING": "Na de laatste regel overgeslagen: {what_nl}. Dat is in een editor niet te zien en hoort niet bij de gegevens.",
     },
     REFUSALS: {
         # The back office matching a bank credit by hand (R34, services/operator/money.py).
@@ -663,8 +676,13 @@ _ENGLISH: Sections = {
             " the header row."
         ),
         "FILE_FIELD_COUNT": (
-            "Line {line} has {found} fields, the header row has {expected}. This usually means a"
-            ' semicolon (;) or a quote (") inside a text field.'
+            "Line {line} has {found} fields, more than the {expected} of the header row. This"
+            ' usually means a semicolon (;) or a quote (") inside a text field.'
+        ),
+        "FILE_FIELDS_MISSING": (
+            "Line {line} has {found} fields, the header row has {expected}: the line ends before"
+            " the required column {column}. Fill in {column} on that line; if it is filled in, a"
+            " line break inside a text field has probably split the line in two."
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
         "FILE_UNREADABLE": (
@@ -691,8 +709,13 @@ _ENGLISH: Sections = {
             " the code of the patient's insurer on the treatment's (start) date."
         ),
         "AMOUNT_INVALID": (
-            "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00 or 45.00, without a"
-            " euro sign or thousands separator."
+            "Line {line}: {value} in {field} is not an amount. Write e.g. 45,00, 45.00 or 1.234,56,"
+            " without a euro sign."
+        ),
+        "AMOUNT_GROUPING_UNCLEAR": (
+            "Line {line}: in {value} in {field} it is unclear which dot or comma separates the"
+            " thousands and which the cents. Write the amount as 1234,56 or as 1.234,56: dots only"
+            " between groups of three digits, a comma before the cents."
         ),
         "AMOUNT_ZERO": "Line {line}: the amount is 0; a line without an amount cannot be invoiced.",
         "QUANTITY_INVALID": (
@@ -988,6 +1011,7 @@ _ENGLISH: Sections = {
         "VEKTIS_CONTROL_CHARACTER": "Line {line}: {field} holds a control character (byte {byte}) that may not occur in a Vektis file. Correct that field in your practice software and export again.",
         "VEKTIS_RECORD_DATA_MISSING": "Line {line} ({record_en}) is {found} characters long instead of {expected}: data is missing from {field} on. The file was cut off or edited after the export; upload the export as your practice software made it.",
         "RETOUR_NOT_VEKTIS": "This is no Vektis retour file: it is {found_en}. Upload the retour file (PM305 or MZ302) as you received it from the insurer or through VECOZO.",
+        "VEKTIS_SECOND_FILE": "Line {line}: a second file starts here, with its own header record after the trailer record of the first (line {trailer_line}). Two exports were joined; upload each export on its own.",
         "VEKTIS_END_PADDING": "After the last record there were {what_en}; they are no part of the file and were skipped.",
         "VEKTIS_LEADING_BLANK": "Before the header record there were {blank_lines} blank line(s) and {spaces} space(s); they were skipped. The line numbers in this report are the file's.",
         "VEKTIS_LINE_ENDS": "The lines of this file end in {kind_en} instead of CR LF; the file was read with those line ends.",
@@ -998,6 +1022,8 @@ _ENGLISH: Sections = {
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
+        "CSV_SHORT_LINES_PADDED": "{count} line(s), the first on line {line}, end before the last columns (from {column} on), as Excel leaves out empty cells at the end of a line. Those columns are not required and were read as empty.",
+        "CSV_END_PADDING": "Skipped after the last line: {what_en}. An editor does not show it, and it is no part of the data.",
     },
     REFUSALS: {
         "credit_not_bookable": "This line is not in euros; it is not booked on an invoice.",

@@ -246,11 +246,16 @@ class _Structure:
         # only repeat it, so they are not checked then.
         self.unknown_type = False
         self.padded: list[int] = []  # lines whose trimmed trailing spaces were put back
+        self.refused: set[int] = set()  # lines refused for their length: fields not read
+        self.second_file = 0  # the line where a second file starts: the first ends before it
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
         self._check_header(lines[0])
-        if not self.unknown_type:
+        if self.second_file:
+            # The first file's own trailer, not the second's: the second is not read.
+            self._check_trailer(lines[: self.second_file - self.first])
+        elif not self.unknown_type:
             self._check_trailer(lines)
         if self.line_problems > MAX_LISTED_LINE_PROBLEMS:
             more = self.line_problems - MAX_LISTED_LINE_PROBLEMS
@@ -286,6 +291,9 @@ class _Structure:
             if len(text) != length:
                 text = lines[number - self.first] = self._wrong_length(number, kind, text)
             if previous and kind not in _MAY_FOLLOW[previous]:
+                if previous == "99" and kind == "01":
+                    self._second_file(number, lines)
+                    break
                 self._wrong_order(number, kind, previous)
             counts[kind] += 1
             if kind == "98":
@@ -318,6 +326,8 @@ class _Structure:
         self._numeric_problem(line, "04", "amount")
 
     def _wrong_detail_id(self, line: int, kind: str, value: str, expected: int) -> None:
+        if line in self.refused:
+            return  # cut off inside its id: its length said so
         if not value.isdecimal():
             self._numeric_problem(line, kind, "record_id")
             return
@@ -529,7 +539,21 @@ class _Structure:
         where = layout.label(missing.key) if layout and missing else None
         params = {**names, "found": found, "expected": expected}
         self._line_problem("VEKTIS_RECORD_DATA_MISSING", line, where, **params)
+        # The cause, once: what the cut left of its fields is not judged as numbers, and
+        # an 04's amount (what is left of it) makes no total to check the 99's against.
+        self.refused.add(line)
+        if kind == "04":
+            self.total_known = False
         return text
+
+    def _second_file(self, line: int, lines: list[str]) -> None:
+        """A header after the trailer: two exports joined in one upload. The cause, once;
+        what follows would only repeat it as detail-number and trailer findings."""
+        trailer = line - 1
+        while lines[trailer - self.first][:2] != "99":  # comments may follow the 99
+            trailer -= 1
+        self.second_file = line
+        self.findings.append(_file("VEKTIS_SECOND_FILE", line, trailer_line=trailer))
 
     def _padding_repaired(self) -> Finding:
         lines = self.padded
@@ -550,6 +574,8 @@ class _Structure:
         )
 
     def _numeric_problem(self, line: int, kind: str, key: str) -> None:
+        if line in self.refused:
+            return  # cut off inside that field: its length said so
         self._line_problem("VEKTIS_NOT_NUMERIC", line, self._label(kind, key))
 
     def _invalid(self, line: int, layout: RecordLayout, key: str, value: str, allowed: str) -> None:

@@ -76,7 +76,7 @@ def to_lines(data: bytes) -> Lines:
     if encoding in ("UTF-16", "EBCDIC"):
         return Lines(problem=_refusal("VEKTIS_FOREIGN_ENCODING", encoding=encoding))
     repairs: list[Finding] = []
-    data = _without_end_padding(data, repairs)
+    data = without_end_padding(data, "VEKTIS_END_PADDING", repairs)
     if not data or data.isspace():
         return Lines(problem=_refusal("FILE_EMPTY"))
     utf8 = _utf8_line(data)
@@ -93,8 +93,10 @@ def to_lines(data: bytes) -> Lines:
     return Lines(lines, first_line, repairs, None, windows_1252, control)
 
 
-def _without_end_padding(data: bytes, repairs: list[Finding]) -> bytes:
-    """A DOS end-of-file byte or NUL padding after the last record is no part of it."""
+def without_end_padding(data: bytes, code: str, repairs: list[Finding]) -> bytes:
+    """A DOS end-of-file byte or NUL padding after the last record (or CSV line) is no
+    part of it: dropped, with the line ends between them, and said in a warning ``code``
+    (the CSV reader shares this: one way for both formats)."""
     end = len(data)
     while end and data[end - 1] in _END_PADDING:  # only the tail: no copy of the file
         end -= 1
@@ -106,7 +108,7 @@ def _without_end_padding(data: bytes, repairs: list[Finding]) -> bytes:
     what.append((nul, "NUL-tekens (0x00)", "NUL bytes (0x00)"))
     dutch = " en ".join(nl for present, nl, _ in what if present)
     english = " and ".join(en for present, _, en in what if present)
-    repairs.append(_repair("VEKTIS_END_PADDING", what_nl=dutch, what_en=english))
+    repairs.append(_repair(code, what_nl=dutch, what_en=english))
     return data[:end]
 
 
