@@ -14,6 +14,8 @@ practice only.
 - ``expired-invoice-actions`` (legal-nl.md §8, R29): the first e-mailed invoice of each
   practice objected to, paid, and removed by the table's TTL without the stream's
   removal reaching the expired-letters function (its objection kept, with no expiry).
+- ``invoice-search-names`` (audit INTERFACES1): the first invoice of each practice made
+  out to a patient Yılmaz, its names folded as before (" y lmaz").
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -23,6 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import unicodedata
+from dataclasses import replace
 from datetime import date, datetime
 
 from billing_core.adapters.dynamo import keys
@@ -36,6 +41,7 @@ from billing_core.services.operator.migrations import (
     EXPIRED_INVOICE_ACTIONS,
     MIGRATIONS,
     NAMES_MARKERS_HANDOVERS,
+    SEARCH_NAMES,
     SETTLED_INVOICE_EXPIRY,
 )
 from billing_core.services.patient import file_objection
@@ -49,6 +55,25 @@ SANDBOX_TODAY = date(2026, 11, 23)
 def put_invoice_without_names(repository: BillingRepository, invoice: Invoice) -> None:
     """The invoice's item as the deploy before issue 16 wrote it: no searchable names."""
     item = {name: value for name, value in invoice_to_item(invoice).items() if name != "names"}
+    repository._table.put_item(Item=item)
+
+
+def names_folded_before(invoice: Invoice) -> str:
+    """The invoice's searchable names as the deploy before audit INTERFACES1 folded them:
+    only a-z and 0-9 kept, so "Yılmaz" was " y lmaz" and a name in Arabic script none."""
+    people = (invoice.patient, invoice.debtor) if invoice.debtor else (invoice.patient,)
+    text = " ".join(f"{p.initials} {p.name_prefix} {p.last_name}" for p in people)
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(f" {word}" for word in dict.fromkeys(re.findall("[a-z0-9]+", bare)))
+
+
+_APOSTROPHES = str.maketrans("", "", "'’`´")
+
+
+def put_invoice_with_names_folded_before(repository: BillingRepository, invoice: Invoice) -> None:
+    """The invoice's item as the deploy before audit INTERFACES1 wrote it."""
+    item = invoice_to_item(invoice) | {"names": names_folded_before(invoice)}
     repository._table.put_item(Item=item)
 
 
@@ -132,10 +157,21 @@ def remove_invoices_without_the_stream(sandbox: Sandbox) -> None:
         objected_paid_and_removed(sandbox, practice.provider_id)
 
 
+def fold_names_as_before(sandbox: Sandbox) -> None:
+    """The first invoice of each sample practice made out to a patient Yılmaz, stored with
+    the names the deploy before audit INTERFACES1 folded (" y lmaz")."""
+    repository = sandbox.runtime.repository
+    for practice in (DENTAL, PHYSIO):
+        first = repository.list_invoices(practice.provider_id, limit=1)[0][0]
+        renamed = replace(first, patient=replace(first.patient, last_name="Yılmaz"))
+        put_invoice_with_names_folded_before(repository, renamed)
+
+
 REWINDS = {
     NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
     SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
     EXPIRED_INVOICE_ACTIONS: remove_invoices_without_the_stream,
+    SEARCH_NAMES: fold_names_as_before,
 }
 
 

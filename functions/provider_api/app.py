@@ -13,7 +13,10 @@ with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
     from billing_core.entrypoints.http.docs import PROVIDER_API
-    from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+    from billing_core.entrypoints.http.middleware import (
+        PROVIDER_MAX_BODY_BYTES,
+        unknown_query_refused,
+    )
     from billing_core.entrypoints.http.routing import json_api
     from billing_core.entrypoints.powertools import function_logger
 
@@ -38,6 +41,7 @@ api = json_api(
     logger=logger,
     metrics=metrics,
     max_body_bytes=PROVIDER_MAX_BODY_BYTES,
+    middlewares=[unknown_query_refused],
 )
 app = api.app
 lambda_handler = api.lambda_handler

@@ -93,6 +93,17 @@ def plant_invoice_before_names_and_marker(store: Any, invoice: Invoice) -> None:
     put_invoice_without_names(store, invoice)  # and no marker: none is written
 
 
+def plant_invoice_with_names_folded_before(store: Any, invoice: Invoice) -> None:
+    """An invoice as a deploy before audit INTERFACES1 stored it: its kenmerk marker there,
+    its searchable ``names`` folded to a-z and 0-9 only ("Yılmaz" as " y lmaz")."""
+    if hasattr(store, "put_invoice_with_names_folded_before"):  # the in-memory fake
+        store.put_invoice_with_names_folded_before(invoice)
+        return
+    from local.migrate import put_invoice_with_names_folded_before
+
+    put_invoice_with_names_folded_before(store, invoice)
+
+
 def plant_settled_before_expiry(
     store: Any, invoice: Invoice, *, markers_only: bool = False
 ) -> None:

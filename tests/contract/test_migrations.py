@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -18,6 +19,7 @@ from tests.contract.samples import (
     invoice,
     new,
     plant_invoice_before_names_and_marker,
+    plant_invoice_with_names_folded_before,
     plant_settled_before_expiry,
     stored,
 )
@@ -40,6 +42,19 @@ def test_names_are_written_where_missing_and_only_once(store):
     # Then the first writes them, the second finds them there; the search finds it
     assert (first, second) == (True, False)
     assert found_by_name(store, old.patient.last_name) == ["inv-1"]
+    assert store.get_invoice(A, "inv-1") == old
+
+
+def test_names_folded_the_old_way_are_written_anew_and_only_once(store):
+    """Audit INTERFACES1 (R35): Given an invoice of "Yılmaz" stored with the names an older
+    deploy folded (" y lmaz"): "yilmaz" misses it / When its names are added, twice /
+    Then the first rewrites them, the second finds today's there; "yilmaz" finds it."""
+    old = invoice(1, patient=replace(invoice(1).patient, last_name="Yılmaz"), debtor=None)
+    plant_invoice_with_names_folded_before(store, old)
+    assert found_by_name(store, "yilmaz") == []
+    first, second = store.add_search_names(old), store.add_search_names(old)
+    assert (first, second) == (True, False)
+    assert found_by_name(store, "yilmaz") == found_by_name(store, "YILMAZ") == ["inv-1"]
     assert store.get_invoice(A, "inv-1") == old
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -123,6 +124,99 @@ def test_a_name_in_the_lists_url_is_refused_not_ignored(sandbox, invoices):
     assert status == 400 and answer["error"]["code"] == "validation_error"
     assert SEARCH in answer["error"]["message"]
     assert invoices[0].patient.last_name not in answer["error"]["message"]
+
+
+def _renamed(sandbox, invoice, last_name):
+    """The invoice saved made out to a patient of this name (its names written anew)."""
+    renamed = replace(invoice, patient=replace(invoice.patient, last_name=last_name), debtor=None)
+    return sandbox.runtime.repository.save_invoice(renamed)
+
+
+NAMES_AS_TYPED = {
+    "Yılmaz": "yilmaz",
+    "Işık": "isik",
+    "Wałęsa": "walesa",
+    "Søndergaard": "sondergaard",
+    "محمد": "محمد",
+}
+
+
+def test_names_with_letters_nfkd_keeps_whole_are_found_as_typed(sandbox, invoices):
+    """Audit INTERFACES1 (R35; interfaces.md §2 "case and accents do not matter"):
+    Given invoices for Yılmaz, Işık, Wałęsa, Søndergaard and محمد / When the practice
+    searches "yilmaz", "isik", "walesa", "sondergaard", "محمد" / Then each finds exactly
+    its invoice; "lmaz" (the middle of a word) finds none."""
+    named = {
+        name: _renamed(sandbox, invoice, name).invoice_id
+        for name, invoice in zip(NAMES_AS_TYPED, invoices, strict=False)
+    }
+    for name, typed in NAMES_AS_TYPED.items():
+        status, page = _search(sandbox, name=typed, limit=100)
+        assert (status, [i["invoice_id"] for i in page["items"]]) == (200, [named[name]])
+    assert _search(sandbox, name="lmaz")[1]["items"] == []
+
+
+@pytest.mark.parametrize("typed", ["-", "'", " . "])
+def test_a_name_without_letters_or_digits_is_refused_not_every_invoice(sandbox, invoices, typed):
+    """Audit INTERFACES1: Given 30 invoices / When the practice searches "-" / Then 400
+    naming the name, never the whole list as if every invoice matched."""
+    status, answer = _search(sandbox, name=typed)
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert "name" in answer["error"]["message"]
+
+
+def test_the_list_finds_an_invoice_by_its_kenmerk_as_typed(sandbox, invoices):
+    """Audit INTERFACES2 (R35 "find an invoice by kenmerk ... in the portal as well as the
+    API"; R10): Given 30 invoices / When GET ?reference=<kenmerk grouped as printed> /
+    Then exactly that invoice; with a filter that does not hold it, or an unknown kenmerk,
+    none."""
+    target = invoices[3]
+    grouped = " ".join(target.reference[i : i + 4] for i in range(0, 14, 4))
+    for typed in (grouped, target.reference):
+        status, page = _get(sandbox, "/api/v1/provider/invoices", reference=typed)
+        assert status == 200 and [i["invoice_id"] for i in page["items"]] == [target.invoice_id]
+        assert page["next_cursor"] is None
+    other_patient = next(i for i in invoices if i.patient_ref != target.patient_ref)
+    _, none = _get(
+        sandbox,
+        "/api/v1/provider/invoices",
+        reference=grouped,
+        patient_ref=other_patient.patient_ref,
+    )
+    assert none["items"] == []
+    _, paid = _get(sandbox, "/api/v1/provider/invoices", reference=grouped, status="paid")
+    assert paid["items"] == []
+    # And another practice does not find it by its kenmerk (R26)
+    _, theirs = _get(sandbox, "/api/v1/provider/invoices", PHYSIO.provider_id, reference=grouped)
+    assert theirs["items"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/provider/invoices", "/api/v1/provider/declarations", "/api/v1/provider/actions"],
+)
+@pytest.mark.parametrize("unknown", ["kenmerk", "patient", "invoice_id"])
+def test_an_unknown_query_parameter_is_refused_and_named(sandbox, invoices, path, unknown):
+    """Audit INTERFACES2 (interfaces.md §2 errors): Given 30 invoices / When a list is asked
+    with a parameter the route does not know (?kenmerk=...) / Then 400 naming it, not the
+    whole list as if every invoice were the match."""
+    status, answer = _get(sandbox, path, **{unknown: invoices[0].reference})
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert unknown in answer["error"]["message"]
+
+
+def test_a_period_the_wrong_way_round_is_refused_not_answered_empty(sandbox, invoices):
+    """Audit INTERFACES6 (interfaces.md §2 errors; as debtor-risk and the portal): Given 30
+    invoices / When GET or search ?from=2026-12-01&to=2026-01-01 / Then 400 naming from."""
+    period = {"from": "2026-12-01", "to": "2026-01-01"}
+    status, answer = _get(sandbox, "/api/v1/provider/invoices", **period)
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert "query.from" in answer["error"]["message"]
+    status, answer = _search(sandbox, name=invoices[0].patient.last_name, **period)
+    assert status == 400 and answer["error"]["message"].startswith("from: on or before to")
+    # One day is a period the right way round
+    day = invoices[0].issue_date.isoformat()
+    assert _get(sandbox, "/api/v1/provider/invoices", **{"from": day, "to": day})[0] == 200
 
 
 def test_the_invoice_detail_shows_lines_ledger_letters_and_actions(sandbox, invoices):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
@@ -536,6 +537,24 @@ def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox,
     # And a period the wrong way round is explained, not searched
     status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
     assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+
+
+def test_a_name_typed_without_its_own_letters_is_found_and_punctuation_is_explained(
+    sandbox, invoices
+):
+    """Audit INTERFACES1 (R35): Given an invoice of Wałęsa / When staff search "walesa" /
+    Then the portal lists it and no other; When they search "-" / Then the form says to
+    type a name and lists nothing (not every invoice)."""
+    target = invoices[0]
+    renamed = replace(target, patient=replace(target.patient, last_name="Wałęsa"), debtor=None)
+    sandbox.runtime.repository.save_invoice(renamed)
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    _, _, found = viewer.post("/portal/notas", {"name": "walesa", "csrf": viewer.csrf()})
+    assert re.findall(r'href="/portal/notas/([0-9a-f-]{36})"', found) == [target.invoice_id]
+    status, _, refused = viewer.post("/portal/notas", {"name": "-", "csrf": viewer.csrf()})
+    assert status == HTTPStatus.OK and 'id="no-invoices"' in refused
+    assert "Typ een naam" in refused
 
 
 def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_not_searched(sandbox, invoices):

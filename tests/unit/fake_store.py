@@ -98,7 +98,9 @@ class FakeStore:
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
-        self.unnamed: set[InvoiceKey] = set()  # stored before invoices kept names (#16)
+        # Stored before invoices kept names (#16), or with names folded as before audit
+        # INTERFACES1: a search finds them by no name until add_search_names.
+        self.unnamed: set[InvoiceKey] = set()
         # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
@@ -133,6 +135,13 @@ class FakeStore:
     def put_invoice_as_is(self, invoice: Invoice) -> None:
         """Store the invoice as it is, version and all: the stage a test starts from."""
         self.invoices[(invoice.provider_id, invoice.invoice_id)] = invoice
+
+    def put_invoice_with_names_folded_before(self, invoice: Invoice) -> None:
+        """Store the invoice with names as a deploy before audit INTERFACES1 folded them:
+        its marker there, its names not today's."""
+        self.put_invoice_as_is(invoice)
+        self.references.setdefault(invoice.reference, self._invoice_key(invoice))
+        self.unnamed.add(self._invoice_key(invoice))
 
     def put_invoice_before_names_and_marker(self, invoice: Invoice) -> None:
         """Store the invoice as a deploy before issues 13 and 16 did: no searchable names

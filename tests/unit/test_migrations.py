@@ -3,7 +3,8 @@ spread over requests it resumes where it stopped, it dates old handover actions 
 reports conflicts loudly and reads no personal data into its log (R29, R32). Version 2
 (legal-nl.md §8): settled invoices stored before their save wrote an expiry get it, open
 ones are left alone, and a reversal saved meanwhile wins (R12). Version 3 (legal-nl.md §8,
-R29): the actions of an invoice the table no longer holds get an expiry."""
+R29): the actions of an invoice the table no longer holds get an expiry. Version 4 (audit
+INTERFACES1): names folded as before are written anew."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from billing_core.providers.actions import ActionKind, OpenAction, handover_acti
 from billing_core.services.operator.migrations import (
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
+    SEARCH_NAMES,
     SETTLED_INVOICE_EXPIRY,
     MigrationContext,
     run_migration,
@@ -377,3 +379,31 @@ def test_action_expiry_spread_over_requests_goes_on_where_it_stopped_until_compl
     # And a position that is no invoice id is refused
     with pytest.raises(InvalidPosition):
         expire_actions(ctx, resume=f"{DENTAL}/2026-11-23#inv-0001")
+
+
+def test_names_folded_before_are_written_anew_over_requests_and_only_once():
+    """Version 4 (audit INTERFACES1, R35): Given 150 invoices of one practice, 120 with
+    names folded as before ("Yılmaz" as " y lmaz") and 30 with today's / When the operator
+    runs invoice-search-names one page a request, then again / Then the 120 are written,
+    the 30 counted present, and the second run writes none."""
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    for number in range(1, 151):
+        invoice = make_invoice(
+            invoice_id=f"inv-{number:04d}",
+            provider_id=DENTAL,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+        )
+        if number <= 120:
+            store.put_invoice_with_names_folded_before(invoice)
+        else:
+            store.put_invoice_as_is(invoice)
+    ctx = context(store, pages=1)
+    first = run_migration(SEARCH_NAMES, ctx).answer()
+    assert (first["complete"], first["summary"]["invoices_done"]) == (False, 100)
+    rest = run_migration(SEARCH_NAMES, ctx, resume=first["resume"]).answer()
+    assert rest["complete"] and rest["version"] == 4
+    written = first["summary"]["names_written"] + rest["summary"]["names_written"]
+    present = first["summary"]["names_present"] + rest["summary"]["names_present"]
+    assert (written, present) == (120, 30) and store.unnamed == set()
+    again = run_migration(SEARCH_NAMES, context(store)).answer()["summary"]
+    assert (again["names_written"], again["names_present"]) == (0, 150)

@@ -40,9 +40,19 @@ def list_invoices(
     issued_until: Annotated[date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+    reference: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="A betalingskenmerk as typed (spaces, dots): the one invoice with it, "
+            "if the other filters hold it too, else none",
+        ),
+    ] = None,
+    # Declared, not documented, so that its refusal names the search route (R29); the
+    # API refuses any parameter a route does not declare (unknown_query_refused).
+    name: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> InvoiceListOut:
-    if "name" in (router.current_event.query_string_parameters or {}):
-        # Refused rather than ignored: ignored, the whole list would come back as found.
+    if name is not None:
         raise InvalidInput("query.name", f"never in a URL (R29): POST {SEARCH_PATH}")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status else None,
@@ -50,7 +60,7 @@ def list_invoices(
         issued_from=issued_from.isoformat() if issued_from else "",
         issued_until=issued_until.isoformat() if issued_until else "",
     )
-    return _listed(wanted, limit, cursor_token)
+    return _listed(wanted, limit, cursor_token, kenmerk=reference or "")
 
 
 @router.post(SEARCH_PATH, summary="Your invoices of a patient or debtor found by name")
@@ -64,16 +74,25 @@ def search_invoices(body: InvoiceSearchIn) -> InvoiceListOut:
         issued_from=body.issued_from.isoformat() if body.issued_from else "",
         issued_until=body.issued_until.isoformat() if body.issued_until else "",
     )
-    return _listed(wanted, body.limit, body.cursor)
+    return _listed(wanted, body.limit, body.cursor, where="body")
 
 
-def _listed(wanted: InvoiceFilter, limit: int, cursor_token: str | None) -> InvoiceListOut:
+def _listed(
+    wanted: InvoiceFilter,
+    limit: int,
+    cursor_token: str | None,
+    *,
+    kenmerk: str = "",
+    where: str = "query",
+) -> InvoiceListOut:
     page = invoices.list_invoices(
         caller(router.current_event),
         wanted,
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
         bootstrap.current().provider_context(),
+        kenmerk=kenmerk,
+        where=where,
     )
     return InvoiceListOut(
         items=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],

@@ -404,7 +404,8 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
 
     def add_search_names(self, invoice: Invoice) -> bool:
         """Store the invoice's searchable names (name_search) where its stored item has
-        none: True when written, False when it had them (or is gone)."""
+        none, or has them folded as an older deploy did: True when written, False when it
+        had today's (or is gone)."""
         ...
 
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:

@@ -922,12 +922,14 @@ class BillingRepository:
 
     def add_search_names(self, invoice: Invoice) -> bool:
         """One conditional Update of the attribute alone: the invoice's version is left
-        as it is, so no change saved at the same moment is refused for it (R28)."""
+        as it is, so no change saved at the same moment is refused for it (R28). Names
+        folded otherwise (before audit INTERFACES1) are today's names missing too."""
         try:
             self._table.update_item(
                 Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
                 UpdateExpression="SET #names = :names",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#names)",
+                ConditionExpression="attribute_exists(pk) AND "
+                "(attribute_not_exists(#names) OR #names <> :names)",
                 ExpressionAttributeNames={"#names": "names"},
                 ExpressionAttributeValues={":names": searchable_names(invoice)},
             )

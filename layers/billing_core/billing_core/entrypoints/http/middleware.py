@@ -5,7 +5,8 @@ Powertools runs an event handler's request validation before every ``app.use``
 middleware (by design: powertools-lambda-python discussion 4656), so a guard there would
 answer an oversized or non-JSON body with a validation error. The guard therefore wraps
 the resolver itself and answers before routing: nothing of such a request is parsed by a
-route. The page headers are an event handler middleware.
+route. The page headers, and the provider API's refusal of query parameters a route does
+not declare, are event handler middlewares.
 
 One behaviour on every JSON route of every API (issue 13 items 10 and 14): a body that
 is not declared as JSON is 415, whatever it holds (so its text never turns up as a
@@ -26,6 +27,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core.entrypoints.http.errors import proxy_error
+from billing_core.services.inputs import InvalidInput
 
 # The patient API: the largest honest body is an objection of 2,000 characters; the WAF
 # refuses larger bodies at the edge as well.
@@ -99,3 +101,17 @@ def page_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -
     if str(response.headers.get("Content-Type", "")).startswith("text/html"):
         response.headers.update(PAGE_HEADERS)
     return response
+
+
+def unknown_query_refused(
+    app: APIGatewayRestResolver, next_middleware: NextMiddleware
+) -> Response[Any]:
+    """A query parameter the route does not declare is a 400 naming it (audit
+    INTERFACES2): ignored, a filter the API does not know (``?kenmerk=``) answers the
+    whole list as if every invoice were the one asked for. Runs after the request
+    validation, which reads only the declared ones."""
+    declared = {param.alias for param in app.context["_route"].dependant.query_params}
+    unknown = sorted(set(app.current_event.query_string_parameters or {}) - declared)
+    if unknown:
+        raise InvalidInput(f"query.{unknown[0]}", "not a parameter of this route")
+    return next_middleware(app)

@@ -404,6 +404,19 @@ class PracticeActionsExpiredOut(ActionExpiryCountsOut):
     provider_id: str
 
 
+class SearchNameCountsOut(BaseModel):
+    """Version 4, invoice-search-names (audit INTERFACES1, R35)."""
+
+    invoices_total: int
+    invoices_done: int
+    names_written: int = Field(description="invoices whose names were folded as before")
+    names_present: int = Field(description="invoices that had today's names: none written")
+
+
+class PracticeSearchNamesOut(SearchNameCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -419,10 +432,15 @@ class MigrationOut(BaseModel):
     version: int
     complete: bool = Field(description="false: the request's pages were spent, send resume")
     resume: str | None = Field(description="send it back to go on; none when complete")
-    summary: MigrationCountsOut | ExpiryCountsOut | ActionExpiryCountsOut = Field(
-        description="the migration's counts"
+    summary: MigrationCountsOut | ExpiryCountsOut | ActionExpiryCountsOut | SearchNameCountsOut = (
+        Field(description="the migration's counts")
     )
-    practices: list[PracticeMigratedOut | PracticeExpiredOut | PracticeActionsExpiredOut]
+    practices: list[
+        PracticeMigratedOut
+        | PracticeExpiredOut
+        | PracticeActionsExpiredOut
+        | PracticeSearchNamesOut
+    ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 
     @classmethod

@@ -172,8 +172,9 @@ class InvoiceSearchIn(BaseModel):
     name: str = Field(
         min_length=1,
         max_length=100,
-        description="Case and accents do not matter, each word matches the start of a name "
-        "word; without from, the last two years",
+        description="Case and accents do not matter (nor ı, ł, ø, æ: yilmaz finds Yılmaz), "
+        "each word matches the start of a name word; without from, the last two years. "
+        "Without letters or digits: 400",
     )
     status: Literal["open", "partly_paid", "paid"] | None = None
     patient_ref: str | None = Field(default=None, max_length=64)

@@ -1,4 +1,5 @@
-"""Data migrations an operator runs once after a deploy (issues 13 and 16), by name.
+"""Data migrations an operator runs once after a deploy (issues 13 and 16, and later), by
+name.
 
 ``invoice-names-kenmerk-markers-handover-ids`` (version 1) brings what was stored before
 that deploy up to what today's code reads, practice by practice, invoice page by page:
@@ -33,6 +34,12 @@ leaves them kept forever. Each action about an invoice the table no longer holds
 consistently) gets the expiry of now where it has none, so the TTL removes it shortly
 after; an action of an invoice still there is left alone. It is safe at any time, and
 run after every ``ExpiredLettersNotDeletedAlarm`` whose batch could not be replayed.
+
+``invoice-search-names`` (version 4) writes each invoice's searchable names anew where
+they were folded before audit INTERFACES1 kept the letters NFKD leaves whole (ı, ł, ø, æ)
+and names in other scripts: until it ran, or the invoice is saved again, "yilmaz" does
+not find "Yılmaz" (stored as " y lmaz") nor "محمد" an invoice of that name. Names already
+today's are left alone (``names_present``).
 
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
@@ -469,10 +476,33 @@ def _expire_if_removed(
         practice.count("action_expiries_written" if written else "action_expiries_present")
 
 
+# --- version 4: names folded as the name search folds them (audit INTERFACES1) ------------
+
+SEARCH_NAMES = "invoice-search-names"
+
+
+def _search_names(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    provider_id = start.provider_id
+    practice = PracticeMigrated.counting(
+        SEARCH_NAMES,
+        provider_id,
+        store.count_invoices(provider_id),
+        ("names_written", "names_present"),
+    )
+    return _invoice_pages(store, start, budget, progress, practice, _write_names)
+
+
+def _write_names(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
+    practice.count("names_written" if store.add_search_names(invoice) else "names_present")
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
     SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
     EXPIRED_INVOICE_ACTIONS: Migration(
         EXPIRED_INVOICE_ACTIONS, 3, _expired_invoice_actions, _invoice_id_position
     ),
+    SEARCH_NAMES: Migration(SEARCH_NAMES, 4, _search_names),
 }

@@ -13,11 +13,14 @@ from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.name_search import matches, search_terms
+from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import release_settled_claim
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
@@ -44,20 +47,61 @@ class InvoiceDetail:
 
 
 def list_invoices(
-    user: ProviderUser, wanted: InvoiceFilter, limit: int, after: str | None, ctx: ProviderContext
+    user: ProviderUser,
+    wanted: InvoiceFilter,
+    limit: int,
+    after: str | None,
+    ctx: ProviderContext,
+    *,
+    kenmerk: str = "",
+    where: str = "query",
 ) -> InvoicePage:
     """Newest first; every page but the last holds ``limit`` invoices, also filtered. A
-    search by name without a start date covers the last NAME_SEARCH_DAYS."""
+    search by name without a start date covers the last NAME_SEARCH_DAYS. ``kenmerk``
+    (as typed): the one invoice with it, if the filter holds it too; one page.
+    InvalidInput (at ``where``, the request's part) for a filter that cannot be meant."""
     provider_id = tenant_for(user, Role.VIEWER)
+    check_filter(wanted, where)
     today = ctx.clock.today()
-    if wanted.patient_name.strip() and not wanted.issued_from:
-        wanted = replace(wanted, issued_from=(today - timedelta(NAME_SEARCH_DAYS)).isoformat())
-    invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
+    if kenmerk and after:
+        raise InvalidInput(f"{where}.cursor", "not with a reference: its answer is one page")
+    if kenmerk:
+        found = find_by_reference(user, kenmerk, ctx)
+        invoices, last = [found] if found and admits(wanted, found) else [], None
+    else:
+        if wanted.patient_name.strip() and not wanted.issued_from:
+            since = today - timedelta(NAME_SEARCH_DAYS)
+            wanted = replace(wanted, issued_from=since.isoformat())
+        invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
     # The audit names ids, never a name typed (R32, NEN 7513).
     subjects = [f"patient:{wanted.patient_ref}"] if wanted.patient_ref else []
     subjects += ["by_name"] if wanted.patient_name.strip() else []
+    subjects += [f"invoice:{i.invoice_id}" for i in invoices] if kenmerk else []
     ctx.record_read(user, ReadKind.INVOICE_LIST, " ".join(subjects))
     return InvoicePage(invoices, last, today)
+
+
+def check_filter(wanted: InvoiceFilter, where: str) -> None:
+    """The refusals the API's list and search and the portal share (audit INTERFACES1,
+    INTERFACES6): a period the wrong way round would answer an empty list as if there
+    were no invoices, a name with no letters or digits every invoice as if it matched."""
+    if wanted.issued_from and wanted.issued_until and wanted.issued_from > wanted.issued_until:
+        raise InvalidInput(f"{where}.from", "on or before to")
+    if wanted.patient_name.strip() and not search_terms(wanted.patient_name):
+        raise InvalidInput(f"{where}.name", "no letters or digits to search for")
+
+
+def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
+    """Whether the list with this filter holds the invoice (one found by its kenmerk): the
+    store's filter (its stored payment status is the ledger's) in Python."""
+    status = wanted.payment_status
+    issued = invoice.issue_date.isoformat()
+    return (
+        (not wanted.patient_ref or invoice.patient_ref == wanted.patient_ref)
+        and (status is None or ledger_payment_status(invoice) is status)
+        and (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999")
+        and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
+    )
 
 
 def invoice_detail(

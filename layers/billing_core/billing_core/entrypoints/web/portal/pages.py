@@ -381,8 +381,7 @@ def _invoices(
         return _page(request, "invoices.html.j2", invoices=[], searched=searched)
     period = _period(searched.get("from", ""), searched.get("to", ""))
     if period is None:
-        error = portal_texts(request.language)("invalid_period")
-        return _page(request, "invoices.html.j2", invoices=[], searched=searched, error=error)
+        return _refused_search(request, searched, "invalid_period")
     status = searched.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
@@ -392,7 +391,11 @@ def _invoices(
         issued_until=period[1],
     )
     try:
-        page = invoices.list_invoices(request.user, wanted, LIST_SIZE, _position(searched), ctx)
+        page = invoices.list_invoices(
+            request.user, wanted, LIST_SIZE, _position(searched), ctx, where="form"
+        )
+    except InvalidInput as refused:  # the API's refusals, told on the form
+        return _refused_search(request, searched, SEARCH_REFUSALS[refused.where])
     except (cursor.InvalidCursor, InvalidPosition):
         error = _page_refused(request)
         return _page(
@@ -416,16 +419,26 @@ def _invoices(
     )
 
 
+# What the service refuses in a search (services.provider.invoices.check_filter), by the
+# form's field: the text the page shows.
+SEARCH_REFUSALS = {"form.from": "invalid_period", "form.name": "invalid_name"}
+
+
+def _refused_search(request: PortalRequest, searched: Mapping[str, str], text: str) -> PortalAnswer:
+    error = portal_texts(request.language)(text)
+    return _page(request, "invoices.html.j2", invoices=[], searched=searched, error=error)
+
+
 def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
-    """The invoice dates asked for, as ISO dates or empty; None when either is no date or
-    they are the wrong way round."""
+    """The invoice dates asked for, as ISO dates or empty; None when either is no date
+    (the wrong way round the service refuses, as for the API)."""
     try:
         first, last = (
             date.fromisoformat(d).isoformat() if d else "" for d in (issued_from, issued_until)
         )
     except ValueError:
         return None
-    return None if first and last and first > last else (first, last)
+    return first, last
 
 
 # The changes of the invoice page, by the form each is made in, and what each says done.
