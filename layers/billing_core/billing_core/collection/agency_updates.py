@@ -90,7 +90,13 @@ def write_agency_updates(day: date, store: WeekActivity, files: FileStore) -> Ag
 
 
 def _told(invoice: Invoice, day: date) -> bool:
-    return invoice.is_with_collection_agency and any(
+    """A claim the agency held on ``day`` with an entry of ``day`` to tell. What was
+    recorded before the handover is in the handover file, not a change on our side: a
+    replayed earlier day writes no file the agency never had (R18, R34)."""
+    handed_over_on = invoice.handed_over_on
+    if not invoice.is_with_collection_agency or handed_over_on is None or day < handed_over_on:
+        return False
+    return any(
         entry.kind in TOLD and entry.recorded.astimezone(AMSTERDAM).date() == day
         for entry in invoice.ledger
     )
