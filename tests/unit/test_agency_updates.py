@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -111,6 +111,27 @@ def test_a_claim_paid_in_full_on_a_missed_day_is_reported_to_the_agency():
 
     assert world.invoice().balance_cents == 0
     assert _agency_keys(world) == ["collection-updates/2027-01-30/tandarts-de-vries.json"]
+
+
+def test_a_replayed_day_before_the_handover_writes_the_agency_no_file():
+    """R18 (a day can be replayed; a second run changes nothing), R34 (the daily file tells
+    what changed on claims the agency holds; audit money MONEY4).
+    Given a claim whose costs were charged on D-14 and that was handed over on D
+    (29 January), and the daily runs after it
+    When an operator replays the run of the day after the costs (D-13) on 10 February
+    Then no file of D-14 is written: the costs were in the handover file, and the claim
+    was not at the agency on that day."""
+    world = _handed_over_on_29_january()
+    world.run_days(date(2027, 1, 30), date(2027, 2, 10))
+    costs_day = world.invoice().costs_charged_on
+    assert costs_day is not None and costs_day < date(2027, 1, 29)
+    told_before = _agency_keys(world)
+
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+    summary = run_dunning(ctx, costs_day + timedelta(days=1))
+
+    assert summary.answer()["agency_files"] == 0
+    assert _agency_keys(world) == told_before
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,23 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.adapters.fake_psp import FakePsp
 from billing_core.invoices.ledger import EntryKind
-from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund
-from billing_core.payments.refunds import with_refund_intent
+from billing_core.payments.booking import (
+    IncomingPayment,
+    apply_payment,
+    apply_refund,
+    book_payment,
+)
+from billing_core.payments.psp import PaymentRequest, PspStatus
+from billing_core.payments.refunds import (
+    RefundContext,
+    RefundDecision,
+    refund_overpayment,
+    with_refund_intent,
+)
 from billing_core.payments.transfer_batches import BankState, BatchState
+from billing_core.ports import CheckoutRecord
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
@@ -30,6 +43,7 @@ from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.faults import Killed
 from tests.unit.money_out_world import PAIN_001, MoneyOutWorld, crash_on_saving_as_sent, executed
+from tests.unit.payment_fakes import CheckoutsInMemory
 
 DUE = 3317  # what make_invoice's patient owes
 PAID_ON = date(2026, 11, 24)
@@ -306,6 +320,102 @@ def test_credit_that_became_the_psps_after_the_proposal_is_not_paid_by_bank(worl
     assert (transfer.amount_cents, transfer.reduced_from_cents) == (500, 1200)
     assert refunds_booked(world) == [500]
     assert b'<InstdAmt Ccy="EUR">5.00</InstdAmt>' in world.pain_001(sent)
+
+
+# --- credit a transfer dated earlier moved onto an iDEAL payment (R13, legal-nl.md §2; MONEY3) ----
+
+TUESDAY, WEDNESDAY, THURSDAY = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
+
+
+class IdealThenEarlierTransfer:
+    """The invoice paid in full by iDEAL on Wednesday (the webhook booked it: no credit, so
+    no PSP refund asked), and then, on Thursday, the patient's own payment of Tuesday read:
+    from the bank statement, or reported by the collection agency. The payment date decides
+    (legal-nl.md §2): Tuesday's payment pays the invoice, the iDEAL payment is credit."""
+
+    def __init__(self, source: str) -> None:
+        self.world = MoneyOutWorld()
+        self.world.store.put_provider(make_provider())
+        invoice = make_invoice()
+        self.world.store.put_invoice_as_is(invoice)
+        self.world.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=AMSTERDAM))
+        self.psp = FakePsp("https://zorgnota.example.org", self.world.clock)
+        self.checkouts = CheckoutsInMemory()
+        request = PaymentRequest(DUE, "Nota", REFERENCE, "https://r", "https://w")
+        self.psp_id = self.psp.create_payment(request, "k1").psp_payment_id
+        self.checkouts.record_checkout(
+            CheckoutRecord(
+                self.psp_id,
+                invoice.provider_id,
+                invoice.invoice_id,
+                REFERENCE,
+                DUE,
+                self.world.clock.now(),
+                PspStatus.PAID,
+            )
+        )
+        self.psp.complete(self.psp_id, "paid")
+        ideal = IncomingPayment("psp", self.psp_id, DUE, self.world.clock.now())
+        book_payment(self.world.store, REFERENCE, ideal, clock=self.world.clock)
+        self.world.clock.set(THURSDAY)
+        if source == "bank":
+            entry = credit(DUE, scor=REFERENCE, tx_id="TX-TUE", booking_date=TUESDAY.isoformat())
+            self.world.bank_statement(entry, day=THURSDAY)
+        else:
+            tuesday = datetime.combine(TUESDAY, datetime.min.time(), AMSTERDAM)
+            paid = IncomingPayment(source, "AG-1", DUE, tuesday)
+            book_payment(self.world.store, REFERENCE, paid, clock=self.world.clock)
+
+    def psp_refund(self):  # type: ignore[no-untyped-def]
+        """A PSP refund asked now, as a webhook retried by the PSP would ask it."""
+        ctx = RefundContext(self.world.store, self.checkouts, self.psp, self.world.clock)
+        return refund_overpayment(REFERENCE, ctx)
+
+
+@pytest.mark.parametrize("source", ["bank", "agency"])
+def test_an_ideal_payment_made_credit_by_a_payment_dated_earlier_is_refunded_by_bank_once(
+    source,
+):
+    """R13 ("an overpayment is kept as a credit and refunded; never silently dropped"),
+    legal-nl.md §2, R34; audit money MONEY3.
+    Given the invoice paid by iDEAL on Wednesday, and the patient's payment of Tuesday read
+    (or reported by the agency) on Thursday: the iDEAL payment is credit, and no PSP
+    refund was ever asked of it (the webhook saw no credit)
+    When the operator lists the held credits and has it refunded by bank
+    Then all of it is refundable by bank and paid back by the batch; a PSP refund asked
+    after it (a retried webhook) pays nothing: the patient is paid back once."""
+    paid = IdealThenEarlierTransfer(source)
+    world = paid.world
+    assert world.store.invoice().credit_cents == DUE
+
+    [held] = held_credits(world.ctx)
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (DUE, DUE, False)
+    sent = approve_batch(refund(world).batch_id, "operator-anna", world.ctx)
+
+    assert [t.amount_cents for t in sent.transfers] == [DUE] and refunds_booked(world) == [DUE]
+    assert world.store.invoice().credit_cents == 0
+    assert paid.psp_refund().decision is RefundDecision.NOTHING_TO_REFUND
+    assert paid.psp.refunds(paid.psp_id) == ()
+
+
+def test_a_psp_refund_asked_while_its_bank_refund_waits_leaves_the_bank_nothing_to_pay():
+    """R13, R28, R34; audit money MONEY3 (at most once).
+    Given the iDEAL payment made credit by Tuesday's transfer read on Thursday, its bank
+    refund proposed
+    When a PSP refund of it is asked before the batch is approved (a retried webhook)
+    Then the PSP pays it back, and the approved batch pays nothing of it by bank."""
+    paid = IdealThenEarlierTransfer("bank")
+    world = paid.world
+    batch = refund(world)
+
+    assert paid.psp_refund().decision is RefundDecision.REFUNDED
+    sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
+
+    assert len(paid.psp.refunds(paid.psp_id)) == 1
+    [transfer] = sent.transfers
+    assert (transfer.amount_cents, transfer.reduced_from_cents) == (0, DUE)
+    assert refunds_booked(world) == [DUE]  # the PSP's refund, once
+    assert world.store.invoice().credit_cents == 0
 
 
 # --- what the bank's file cannot pay is refused when proposed (R34, R13; BACKOFFICE2, 5) --------

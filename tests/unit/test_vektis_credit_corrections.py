@@ -6,6 +6,7 @@ the retour tests, which keeps claim markers and versions like store/dynamo.py.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from datetime import date, datetime
 import pytest
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.collection.agency_updates import write_agency_updates
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.correspondence.render import render_email
@@ -360,6 +362,35 @@ def test_an_invoice_with_the_collection_agency_is_corrected_and_the_provider_war
         "CREDIT_INVOICE_WITH_COLLECTION_AGENCY",
     ]
     assert invoice_of(store).amount_due_cents == 600
+
+
+def test_a_credit_line_that_settles_a_claim_at_the_agency_unblocks_and_tells_it(ctx, store):
+    """R22 ("blocked ... until all such claims are settled"), R34 (the agency's daily file of
+    changes on our side), vektis.md §1; audit money MONEY1.
+    Given last week's invoice of 56.00 handed over to the agency, 6.00 of it paid since,
+    the patient blocked
+    When a later upload credits the filling (50.00): nothing left to pay
+    Then the patient is no longer blocked, and the agency's file of the day lists the claim
+    with the credit."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = replace(
+        invoice_of(store),
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2026, 11, 20),
+    )
+    store.put_invoice_as_is(apply_payment(invoice, IncomingPayment("bank", "B1", 600, NOW)))
+    store.block_patient(DENTAL.provider_id, invoice.patient_ref, invoice.invoice_id, NOW)
+
+    upload(ctx, [credit("L9", filling())], "D2")
+
+    assert invoice_of(store).is_paid
+    assert invoice.patient_ref not in store.blocked_refs(DENTAL.provider_id)
+    files = FilesInMemory()
+    write_agency_updates(NOW.date(), store, files)
+    told = json.loads(files.files[f"collection-updates/2026-11-23/{DENTAL.provider_id}.json"])
+    [claim] = told["claims"]
+    assert claim["reference"] == invoice.reference
+    assert ("issued", -5000) in [(e["kind"], e["amount_cents"]) for e in claim["entries"]]
 
 
 # --- the patient is told -------------------------------------------------------------------------

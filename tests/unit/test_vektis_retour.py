@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from billing_core.collection.agency_updates import write_agency_updates
 from billing_core.declarations.claims import Language, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import process_declaration
@@ -27,8 +28,9 @@ from billing_core.declarations.vektis.writer import (
     write_declaration,
     write_retour,
 )
-from billing_core.invoices.invoice import Channel, Invoice
+from billing_core.invoices.invoice import Channel, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import ConcurrentChange, KnownClaim
 from billing_core.providers.provider import Contract, CoverageRule
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -624,3 +626,83 @@ def test_a_material_another_upload_invoiced_first_is_left_alone(ctx, store, monk
     )
     assert all(i.declaration_id != "R1" for i in store.invoices.values())
     assert ctx.delivery.requests[-1].invoice_id != "R1"
+
+
+# --- a retour on a claim the collection agency holds (R22, R34; audit money MONEY1) ----------
+
+HANDED_OVER_ON = date(2027, 2, 1)
+RETOUR_AT = datetime(2027, 2, 24, 10, 0, tzinfo=AMSTERDAM)
+
+
+def _claim_at_the_agency(ctx: IngestContext, store: FakeStore, *, paid_cents: int) -> Invoice:
+    """The intake and a unit (70.85) invoiced without reimbursement, handed over to the
+    agency on 1 February, ``paid_cents`` of it paid by bank since, and the patient blocked."""
+    invoice = replace(
+        _invoice_with_lines(ctx, store),
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=HANDED_OVER_ON,
+    )
+    paid_at = datetime(2027, 2, 10, 12, 0, tzinfo=AMSTERDAM)
+    invoice = apply_payment(invoice, IncomingPayment("bank", "E-1", paid_cents, paid_at))
+    store.put_invoice_as_is(invoice)
+    store.block_patient(PHYSIO.provider_id, invoice.patient_ref, invoice.invoice_id, paid_at)
+    ctx.clock.set(RETOUR_AT)  # type: ignore[attr-defined]
+    return invoice
+
+
+def _upload_retour(ctx: IngestContext, upload_id: str, granted: dict[str, int]) -> None:
+    data = retour(
+        physio_claims()[:2], {ref: Granted(cents, ("0611",)) for ref, cents in granted.items()}
+    )
+    apply_retour(PHYSIO.provider_id, upload_id, data, ctx, file_name=f"{upload_id}.pm305")
+
+
+def _told_the_agency(store: FakeStore, day: date) -> list[tuple[str, str, int]]:
+    files = FilesInMemory()
+    write_agency_updates(day, store, files)
+    key = f"collection-updates/{day.isoformat()}/{PHYSIO.provider_id}.json"
+    if key not in files.files:
+        return []
+    return [
+        (claim["reference"], entry["kind"], entry["amount_cents"])
+        for claim in json.loads(files.files[key])["claims"]
+        for entry in claim["entries"]
+    ]
+
+
+def test_a_retour_that_settles_a_claim_at_the_agency_unblocks_the_patient_and_tells_it(ctx, store):
+    """R22 ("blocked ... until all such claims are settled"), R34 (the agency's daily file
+    of changes on our side; a stop that settles an agency claim unblocks), R5.
+    Given a claim at the agency of 70.85, 14.17 of it paid since, the patient blocked
+    When VGZ's retour grants 46.60 and 10.08 on it: nothing left to pay
+    Then the patient is no longer blocked, and the agency's file of that day lists the
+    claim with the two deductions."""
+    invoice = _claim_at_the_agency(ctx, store, paid_cents=7085 - 4660 - 1008)
+    assert invoice.patient_ref in store.blocked_refs(PHYSIO.provider_id)
+
+    _upload_retour(ctx, "R1", {"F1": 4660, "F2": 1008})
+
+    assert store.invoice(invoice.invoice_id).is_paid
+    assert invoice.patient_ref not in store.blocked_refs(PHYSIO.provider_id)
+    assert _told_the_agency(store, RETOUR_AT.date()) == [
+        (invoice.reference, "reimbursement_deduction", -4660),
+        (invoice.reference, "reimbursement_deduction", -1008),
+    ]
+
+
+def test_a_corrected_retour_that_makes_a_settled_agency_claim_owed_again_blocks_again(ctx, store):
+    """R22, R34, R5: Given a claim at the agency a retour settled (the patient unblocked)
+    When a corrected retour grants 40.00 for the intake instead of 46.60
+    Then the 6.60 is owed again: the patient is blocked again, and the agency is told."""
+    invoice = _claim_at_the_agency(ctx, store, paid_cents=7085 - 4660 - 1008)
+    _upload_retour(ctx, "R1", {"F1": 4660, "F2": 1008})
+    assert invoice.patient_ref not in store.blocked_refs(PHYSIO.provider_id)
+
+    ctx.clock.set(RETOUR_AT + timedelta(days=1))  # type: ignore[attr-defined]
+    _upload_retour(ctx, "R2", {"F1": 4000, "F2": 1008})
+
+    assert store.invoice(invoice.invoice_id).balance_cents == 660
+    assert invoice.patient_ref in store.blocked_refs(PHYSIO.provider_id)
+    assert _told_the_agency(store, RETOUR_AT.date() + timedelta(days=1)) == [
+        (invoice.reference, "reimbursement_deduction", 660)
+    ]

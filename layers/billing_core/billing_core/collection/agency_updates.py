@@ -1,5 +1,6 @@
 """The agency's daily file (issue 12 item 11, R34): what changed on our side yesterday on
-the claims it holds — payments, returned payments, stops, coulance and corrections — one
+the claims it holds — payments, returned payments, stops, coulance, corrections, and what
+an insurer's retour or a credit line changed of what the patient owes — one
 file per practice, ``collection-updates/{day}/{provider}.json`` in the output bucket.
 
 It reads the invoices the ledger-week index puts in the day's week (the read follows the
@@ -24,9 +25,19 @@ from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 
-# What the agency must know of: money in or back, and what we forgave or corrected.
+# What the agency must know of: money in or back, what we forgave or corrected, and what
+# the insurer's retour or a credit line of a later declaration took off (or put back on)
+# what the patient owes (R5, R27).
 TOLD = frozenset(
-    {EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.STOP, EntryKind.COULANCE, EntryKind.COSTS}
+    {
+        EntryKind.PAYMENT,
+        EntryKind.REVERSAL,
+        EntryKind.STOP,
+        EntryKind.COULANCE,
+        EntryKind.COSTS,
+        EntryKind.REIMBURSEMENT,
+        EntryKind.ISSUED,
+    }
 )
 PREFIX = "collection-updates"
 # The most days one run catches up on: a month of missed runs. Beyond it the run writes
@@ -90,7 +101,13 @@ def write_agency_updates(day: date, store: WeekActivity, files: FileStore) -> Ag
 
 
 def _told(invoice: Invoice, day: date) -> bool:
-    return invoice.is_with_collection_agency and any(
+    """A claim the agency held on ``day`` with an entry of ``day`` to tell. What was
+    recorded before the handover is in the handover file, not a change on our side: a
+    replayed earlier day writes no file the agency never had (R18, R34)."""
+    handed_over_on = invoice.handed_over_on
+    if not invoice.is_with_collection_agency or handed_over_on is None or day < handed_over_on:
+        return False
+    return any(
         entry.kind in TOLD and entry.recorded.astimezone(AMSTERDAM).date() == day
         for entry in invoice.ledger
     )

@@ -20,8 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from billing_core.invoices.invoice import Invoice
+
+if TYPE_CHECKING:
+    from billing_core.ports import BillingStore
+    from billing_core.shared.clock import Clock
 
 
 class BlockChangeKind(StrEnum):
@@ -124,6 +129,40 @@ def _check(invoice_id: str, at: datetime) -> None:
         raise ValueError("a block is kept by an invoice id")
     if at.tzinfo is None:
         raise ValueError("at needs a time zone")
+
+
+# --- the block follows what is owed on the claims at the agency (R22, R34) -------------------
+
+
+def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> bool:
+    """R22: a claim with the collection agency that nothing is owed on any more no longer
+    blocks the patient; True when the patient was unblocked by it.
+
+    Called after the invoice is saved, also when nothing new was booked (a replay): a
+    crash between the save and the release is repaired by the replay, and releasing is
+    idempotent. Dated now, not at the payment: the change log is read by "since when"."""
+    if not (invoice.is_with_collection_agency and invoice.is_paid):
+        return False
+    return store.release_claim(
+        invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+    )
+
+
+def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
+    """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
+    payment, a corrected stop) blocks the patient again. Idempotent, like the release."""
+    if invoice.is_with_collection_agency and not invoice.is_paid:
+        store.block_patient(
+            invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+        )
+
+
+def block_follows_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
+    """R22, R34: a change that can lower or raise what is owed on a claim at the agency (an
+    insurer's retour, a credit line of a later declaration) releases the patient when it
+    settles the claim and blocks them again when it is owed again."""
+    release_settled_claim(store, invoice, clock)
+    block_unsettled_claim(store, invoice, clock)
 
 
 # --- a new claim of a blocked patient (R22, legal-nl.md §6) ---------------------------------

@@ -37,6 +37,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any, Final
 
+from billing_core.collection.blocking import release_settled_claim
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
@@ -47,7 +48,6 @@ from billing_core.payments.booking import (
     book_payment,
     payment_id,
     recorded_now,
-    release_settled_claim,
 )
 from billing_core.ports import BillingStore, FileStore
 from billing_core.shared import reference as betalingskenmerk

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.credit_shares import given_back
@@ -296,6 +297,8 @@ def _book_on_invoice(
         return corrected
 
     stored, _ = save_change(store, invoice, change)
+    # Also when nothing changed now: a retry repairs a crash after the save (R22).
+    block_follows_claim(store, stored, clock)
     on_invoice = [credit for credit in credits if outcomes[credit.claim_ref] is None]
     # Booked by this upload, now or by an attempt killed after its save: not by another
     # upload of the same file, processed at the same moment, that saved first.

@@ -44,6 +44,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_shares import credits_rerated
@@ -325,6 +326,8 @@ def _apply_to_invoices(
         # other upload wrote first): its lines are unchanged, whatever its first read said.
         before = reads[-1] if changed else stored
         run.invoices[invoice_id] = stored
+        # Also when nothing changed now: a retry repairs a crash after the save (R22).
+        block_follows_claim(ctx.store, stored, ctx.clock)
         _warn_credit_follows_its_line(run, stored, lines)
         if changed:
             run.invoices_changed += 1

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
+from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.correspondence.kinds import PAYMENT_RECEIVED
 from billing_core.dunning.corrections import (
     Rebook,
@@ -496,29 +497,6 @@ def _undo_on_rest_of_letter(
 
     stored, _ = save_change(store, other, recorded_now(undo, now))
     return stored
-
-
-def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> bool:
-    """R22: a claim with the collection agency that nothing is owed on any more no longer
-    blocks the patient; True when the patient was unblocked by it.
-
-    Called after the invoice is saved, also when nothing new was booked (a replay): a
-    crash between the save and the release is repaired by the replay, and releasing is
-    idempotent. Dated now, not at the payment: the change log is read by "since when"."""
-    if not (invoice.is_with_collection_agency and invoice.is_paid):
-        return False
-    return store.release_claim(
-        invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
-    )
-
-
-def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
-    """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
-    payment, a corrected stop) blocks the patient again. Idempotent, like the release."""
-    if invoice.is_with_collection_agency and not invoice.is_paid:
-        store.block_patient(
-            invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
-        )
 
 
 def book_reversal(

@@ -13,6 +13,8 @@ back on that same PSP payment and books a REFUND entry: the credit goes back to 
   and books it (``payments.apply_refund`` with the bank transfer as ``refund_id``).
   A bank refund pays at most ``credit_refundable_by_bank``: the credit a PSP payment
   caused goes back through the PSP, and its refund may be pending (paid, unconfirmed).
+  Credit that lands on a PSP payment only later, when a payment dated before it is read
+  after it (legal-nl.md §2), is no webhook's to refund: it is refundable by bank.
 
 The order, and why (at most once). Mollie's refund call is not idempotent: calling it
 twice pays twice. So before the PSP is called, an intent is written on the invoice, in
@@ -135,19 +137,30 @@ def settle_pending_refund(
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:
     """The part of the invoice's credit a bank transfer may pay back (R13, R34): the credit
-    less what PSP payments caused and the PSP has not paid back as booked. That part goes
-    back through the PSP, once; while its refund is pending the PSP may have paid it
-    already, so a bank transfer of it could pay the patient twice. When the credit is less
-    than that part (something took credit since), all of it counts as the PSP's: one
-    refund too few, which the operator sees, is better than one too many."""
+    less what PSP refunds pay back (``_credit_held_for_psp``). That part goes back through
+    the PSP, once; while its refund is pending the PSP may have paid it already, so a bank
+    transfer of it could pay the patient twice. When the credit is less than that part
+    (something took credit since), all of it counts as the PSP's: one refund too few,
+    which the operator sees, is better than one too many."""
     return max(0, invoice.credit_cents - _credit_held_for_psp(invoice))
 
 
 def _credit_held_for_psp(invoice: Invoice) -> int:
-    """Per PSP payment its credit part, at most what is left of the payment after a
-    chargeback (which may take the credit first), less its PSP refunds booked."""
+    """Per PSP payment, the credit its PSP refund pays back and has not been booked yet:
+    the amount asked of the PSP (pending), or, when nothing was asked, the credit its own
+    booking made, which the webhook asks for right after it (or on the PSP's retry). Never
+    more than its credit part, nor than what is left of it after a chargeback (which may
+    take the credit first).
+
+    Credit a later booking moved onto it (a payment dated before it but read after it,
+    legal-nl.md §2: "the payment date decides") is no webhook's to refund: that goes back
+    by bank. It is still paid back once: a PSP refund asked of it later (a retried
+    webhook) writes its intent on the invoice first, after which it is held here, and a
+    bank refund is booked, at most this, when its batch is sent; whichever is written
+    first takes the credit, in the invoice's conditional write (R28)."""
+    asked = {intent.psp_payment_id: intent.amount_cents for intent in _intents(invoice)}
     held = 0
-    for psp_id, credit_part in _credit_by_psp_payment(invoice):
+    for psp_id, credit_part, own_part in _credit_by_psp_payment(invoice):
         if _failed(invoice, psp_id):  # the PSP paid none of it back: the bank may
             continue
         payment = f"{_PSP}{psp_id}"
@@ -157,7 +170,8 @@ def _credit_held_for_psp(invoice: Invoice) -> int:
             for e in invoice.ledger
             if e.kind is EntryKind.REFUND and e.cause == payment
         )
-        held += max(0, min(credit_part, left) - refunded)
+        to_refund = asked.get(psp_id, own_part)
+        held += max(0, min(to_refund, credit_part, left) - refunded)
     return held
 
 
@@ -171,7 +185,7 @@ def refundable_by_psp(invoice: Invoice) -> tuple[str, int] | None:
     credit = invoice.credit_cents
     if credit <= 0:
         return None
-    for psp_id, credit_part in reversed(_credit_by_psp_payment(invoice)):
+    for psp_id, credit_part, _ in reversed(_credit_by_psp_payment(invoice)):
         if any(i.psp_payment_id == psp_id for i in _intents(invoice)):
             return None
         left = sum(reversible(invoice, f"{_PSP}{psp_id}").values())
@@ -181,18 +195,23 @@ def refundable_by_psp(invoice: Invoice) -> tuple[str, int] | None:
     return None
 
 
-def _credit_by_psp_payment(invoice: Invoice) -> list[tuple[str, int]]:
-    """PSP payment id -> the part of it booked as credit, in booking order."""
+def _credit_by_psp_payment(invoice: Invoice) -> list[tuple[str, int, int]]:
+    """(PSP payment id, the part of it booked as credit, the part its own booking made), in
+    booking order. Its own booking's entries share the moment the first was recorded; a
+    payment booked later, dated before it, rebooks it at a later one."""
     parts: dict[str, int] = {}
+    own: dict[str, int] = {}
+    booked_at: dict[str, datetime] = {}
     for entry in invoice.ledger:
-        if (
-            entry.kind is EntryKind.PAYMENT
-            and entry.note == CREDIT_NOTE
-            and entry.cause.startswith(_PSP)
-        ):
-            psp_id = entry.cause.removeprefix(_PSP)
+        if not entry.cause.startswith(_PSP):
+            continue
+        psp_id = entry.cause.removeprefix(_PSP)
+        first = booked_at.setdefault(psp_id, entry.recorded)
+        if entry.kind is EntryKind.PAYMENT and entry.note == CREDIT_NOTE:
             parts[psp_id] = parts.get(psp_id, 0) - entry.amount_cents
-    return list(parts.items())
+            if entry.recorded == first:
+                own[psp_id] = own.get(psp_id, 0) - entry.amount_cents
+    return [(psp_id, part, own.get(psp_id, 0)) for psp_id, part in parts.items()]
 
 
 def _intents(invoice: Invoice) -> list[PendingRefund]:

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
 from billing_core.changes.correction import correct_entry, correction_cause
+from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.updates import save_change
@@ -28,7 +29,6 @@ from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
     UnknownPayment,
-    block_unsettled_claim,
     book_payment,
     book_reversal,
     owed_on,

@@ -14,7 +14,8 @@
   It asks the bank to execute it on the first TARGET2 business day from the approval.
 - A refund pays back credit from bank transfers only, to an account in the SEPA
   countries, and to a name the bank's file can hold: it is refused when proposed
-  otherwise. Credit a PSP payment caused goes back through the PSP (payments/refunds.py).
+  otherwise. Credit a PSP payment caused goes back through the PSP (payments/refunds.py),
+  unless it became credit only later, through a payment dated before it.
 
 Each step is safe to repeat after a crash: a batch is created once per id, a returned
 payout is marked as paid again in the new batch before that batch is written, the file

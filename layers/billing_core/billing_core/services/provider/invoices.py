@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from billing_core.changes.hold import put_on_hold
 from billing_core.changes.stop import StopRequest, practice_stop
+from billing_core.collection.blocking import release_settled_claim
 from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
@@ -16,7 +17,6 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import matches, search_terms
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import release_settled_claim
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
