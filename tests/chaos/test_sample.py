@@ -71,3 +71,20 @@ def test_random_references_get_no_personal_field():
     figure = scenarios.random_references(random.Random(SEED), 100)
     assert figure.detail["leaks_by_field"] == {} and figure.value == 0
     assert figure.detail["answers_by_status"].get("2xx", 0) > 0  # real ones were found
+
+
+MONEY_WALK = 2583  # its 30 steps walk 51 days and take 14 of the 15 kinds of step
+
+
+def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
+    """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
+    taken (an iDEAL payment whose webhook comes late, statements read late and again, a
+    return, an operator's matches, stops and a correction, a deferral, a hold, the
+    agency's reports, a later upload, 51 days of dunning runs and the replay of a request),
+    then after every step every cent received is on an invoice, unmatched or still to
+    come, a replay changes nothing, no costs or interest go below zero, no payment counts
+    twice, every credit has a way back, the blocked patients are those with an agency
+    claim, no letter or costs come without default, and the weeks' retrocession adds up
+    (R11-R16, R19-R24, R34, R38, legal-nl.md §2, §5; tests/chaos/money_walk.py)."""
+    figure = scenarios.money_walk([MONEY_WALK], 30)
+    assert figure.value == 0, figure.detail
