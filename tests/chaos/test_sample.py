@@ -74,6 +74,9 @@ def test_random_references_get_no_personal_field():
 
 
 MONEY_WALK = 2583  # its 30 steps walk 51 days and take 14 of the 15 kinds of step
+# Not a walk that meets audit MONEY3 (a bank credit dated before an iDEAL payment, read or
+# matched after it, leaves the iDEAL payment as credit nothing pays back), as walks
+# 202654, 202657, 202667 and 202669 of `make chaos SEED=2026` do until it is fixed.
 
 
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
