@@ -32,10 +32,14 @@ class Sizes:
     writers: int
     fuzz_files: int
     references: int
+    walks: int
+    walk_steps: int
 
 
-FULL = Sizes(dunning_seeds=20, writers=50, fuzz_files=10_000, references=10_000)
-QUICK = Sizes(dunning_seeds=3, writers=50, fuzz_files=200, references=200)
+FULL = Sizes(
+    dunning_seeds=20, writers=50, fuzz_files=10_000, references=10_000, walks=20, walk_steps=60
+)
+QUICK = Sizes(dunning_seeds=3, writers=50, fuzz_files=200, references=200, walks=1, walk_steps=30)
 
 
 def main(argv: list[str]) -> int:
@@ -71,6 +75,7 @@ def _scenarios(seed: int, sizes: Sizes) -> list[tuple[str, Callable[[Progress], 
         return random.Random(seed * 100 + n)
 
     seeds = [seed * 100 + 10 + n for n in range(sizes.dunning_seeds)]
+    walks = [seed * 100 + 50 + n for n in range(sizes.walks)]
     return [
         ("S3 event redelivered", lambda _: scenarios.redelivered_s3_event(rng(1))),
         ("same declaration key PUT twice", lambda _: scenarios.same_key_put_twice(rng(2))),
@@ -78,6 +83,7 @@ def _scenarios(seed: int, sizes: Sizes) -> list[tuple[str, Callable[[Progress], 
         ("concurrent writers", lambda _: [scenarios.concurrent_writers(sizes.writers)]),
         ("fuzzed files", lambda p: [scenarios.fuzzed_files(rng(3), sizes.fuzz_files, p)]),
         ("random references", lambda p: [scenarios.random_references(rng(4), sizes.references, p)]),
+        ("money walk", lambda p: [scenarios.money_walk(walks, sizes.walk_steps, p)]),
     ]
 
 

@@ -40,6 +40,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.generate import declaration_csv
 from local.sandbox import REGION, Sandbox
 from local.seed import DENTAL, PHYSIO
+from tests.chaos.money_walk import random_steps, walk
 from tests.unit.dunning_world import RUN_AT, DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import PUBLIC, make_person
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
@@ -323,6 +324,33 @@ def _what_people_got(world: DunningWorld) -> tuple[Counter[Any], ...]:
 def _difference(expected: Counter[Any], got: Counter[Any]) -> int:
     """How many things are missing or there too often."""
     return sum(abs(expected[k] - got[k]) for k in expected.keys() | got.keys())
+
+
+# --- a random walk over a practice's money (R11-R24, R34, R38) ---------------------------------
+
+
+def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figure:
+    """Per seed, ``steps`` random steps over one practice's invoices on the sandbox
+    (payments, statements, stops, deferrals, arrangements, dunning days, retrocession and
+    replays of each: tests/chaos/money_walk.py), the ledger's invariants checked after
+    every step. The figure counts the walks that broke one; its detail holds the first
+    such walk's seed and steps, to take again with ``money_walk.walk``."""
+    broken: Counter[str] = Counter()
+    first: dict[str, Any] = {}
+    for n in _tenths(len(seeds), progress):
+        taken = random_steps(random.Random(seeds[n]), steps)
+        if (found := walk(taken)) is None:
+            continue
+        at, violation = found
+        broken[violation.invariant] += 1
+        first = first or {"seed": seeds[n], "violation": str(violation), "steps": taken[: at + 1]}
+    return Figure(
+        "random walk over a practice's invoices",
+        "invariant violations",
+        sum(broken.values()),
+        runs=f"{len(seeds)} seeds x {steps} steps",
+        detail={"walks_by_invariant": dict(broken)} | ({"first": first} if first else {}),
+    )
 
 
 # --- optimistic versions under 50 writers (R28) ------------------------------------------------

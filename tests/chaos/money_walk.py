@@ -1,0 +1,491 @@
+"""A seeded random walk over one practice's invoices on the sandbox, its money checked
+after every step against a model of what came in (audit "money", round 35).
+
+Each step is what a patient, the bank, the PSP, the practice, an operator, the collection
+agency or the calendar may do, in any order: days passing with the real daily dunning run
+(and the weekly retrocession run for each Monday passed, late when days were skipped); an
+iDEAL payment (full, half, 130 %) whose webhook comes at once or is held back and delivered
+later in reverse order; a bank credit with the kenmerk (full or partial, booked up to 10
+days before the statement is read) or without one; a returned transfer; an operator's
+match of an unmatched credit; a stop or coulance and its correction; a deferral; an
+arrangement; a hold; the agency's report of a claim paid; a later upload for the same
+patients; and the last request or file once more (a replay).
+
+A step is a tuple of plain values (``("day", 3)``), so a figure's detail can show the steps
+that led to a violation and ``walk(steps)`` can take them again. The walk stops at the
+first violation: what follows it would be measured against a broken ledger.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from billing_core.dunning.interest import accrued_interest
+from billing_core.invoices.access import BirthDate
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.payments.online import start_payment
+from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused
+from local.generate import declaration_csv
+from local.sandbox import Caller, Sandbox
+from local.seed import DENTAL
+from tests.unit.camt_builder import Entry, credit, debit, statement
+
+Step = tuple[Any, ...]
+
+START = date(2026, 11, 23)  # the sandbox's Monday
+PRACTICE = DENTAL.provider_id
+OPERATOR = Caller.operator("chaos-walk")
+JSON = {"Content-Type": "application/json"}
+UNMATCHED = "/api/v1/operator/unmatched-credits"
+DUNNING_LETTERS = ("dunning_reminder", "second_notice")
+
+
+class Violation(Exception):
+    """An invariant broken: its name (the figure counts by it) and what was seen."""
+
+    def __init__(self, invariant: str, seen: str) -> None:
+        super().__init__(f"{invariant}: {seen}")
+        self.invariant = invariant
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+
+def random_steps(rng: random.Random, count: int) -> list[Step]:
+    """``count`` steps; ``i`` picks an invoice (modulo how many there are then). Days pass
+    in a third of the steps, so 60 steps walk about 75 days: past the reminder, the
+    costs and the handover to the agency (R19)."""
+    steps: list[Step] = []
+    for n in range(count):
+        x, i = rng.random(), rng.randrange(8)
+        if x < 0.34:
+            steps.append(("day", rng.choice([1, 1, 2, 3, 5, 7, 7])))
+        elif x < 0.42:
+            steps.append(("psp", i, rng.choice([1.0, 1.0, 0.5, 1.3]), rng.choice(["now", "late"])))
+        elif x < 0.45:
+            steps.append(("psp_deliver",))
+        elif x < 0.55:
+            steps.append(
+                ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
+            )
+        elif x < 0.57:
+            steps.append(("bank_without_kenmerk", i, rng.choice([0, 2])))
+        elif x < 0.60:
+            steps.append(("bank_return", rng.randrange(10)))
+        elif x < 0.63:
+            steps.append(("match", i, rng.random() < 0.5))
+        elif x < 0.68:
+            steps.append(("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000])))
+        elif x < 0.71:
+            steps.append(("defer", i))
+        elif x < 0.74:
+            steps.append(("arrange", i, rng.choice([2, 3])))
+        elif x < 0.77:
+            steps.append(("hold", i, rng.choice([5, 20])))
+        elif x < 0.82:
+            steps.append(("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3])))
+        elif x < 0.85:
+            steps.append(("correct_stop", i))
+        elif x < 0.87:
+            steps.append(("upload", n))
+        else:
+            steps.append(("replay",))
+    return steps
+
+
+@dataclass
+class Walk:
+    """The sandbox and the model: the money as the bank, the PSP and the agency saw it."""
+
+    box: Sandbox
+    received: int = 0  # money in less transfers returned
+    held_webhooks: list[tuple[str, int]] = field(default_factory=list)  # (body, amount)
+    bank_credits: list[tuple[int, str]] = field(default_factory=list)  # (amount, TxId)
+    files: int = 0
+    last: Callable[[], object] | None = None  # the last request or file, to send again
+
+    @property
+    def today(self) -> date:
+        return self.box.clock.today()
+
+    def invoices(self) -> list[Invoice]:
+        """In the order of their claims, so a seed picks the same invoices every run (their
+        ids and kenmerken follow the upload's random declaration id)."""
+        invoices = self.box.runtime.repository.provider_invoices(PRACTICE)
+        return sorted(invoices, key=lambda invoice: invoice.lines[0].claim_ref)
+
+    def pick(self, i: int) -> Invoice:
+        invoices = self.invoices()
+        return invoices[i % len(invoices)]
+
+    def take_and_check(self, step: Step) -> None:
+        getattr(self, f"_{step[0]}")(*step[1:])
+        self.check()
+
+    def _sent(self, send: Callable[[], object]) -> None:
+        """Send, deliver what it queued, and keep it to send again."""
+        send()
+        self.box.drain_deliveries()
+        self.last = send
+
+    def _day(self, days: int) -> None:
+        """``days`` later, the dunning run of that day only (R18: a run catches up on days
+        it missed), then the retrocession run of each Monday passed, late but once (R24)."""
+        day = self.today + timedelta(days=days)
+        self.box.clock.set(datetime.combine(day, time(9), tzinfo=AMSTERDAM))
+        before = {invoice.invoice_id: invoice for invoice in self.invoices()}
+        self.box.run_dunning()
+        for after in self.invoices():
+            if after.invoice_id in before:
+                check_the_run(before[after.invoice_id], after, day)
+        for monday in (day - timedelta(days=n) for n in range(days)):
+            if monday.weekday() == 0:
+                self.box.run_retrocession(monday)
+
+    def _psp(self, i: int, share: float, webhook: str) -> None:
+        invoice = self.pick(i)
+        context = self.box.runtime.online_payment_context()
+        try:
+            checkout = start_payment(
+                invoice.reference, BirthDate(invoice.birth_date), context, pay_all=True
+            )
+        except Refused:  # paid, stopped, at the agency: no checkout, no money
+            return
+        psp = self.box.runtime.psp
+        amount = max(1, int(psp.get_payment(checkout.psp_payment_id).amount_cents * share))
+        hook = psp.complete(checkout.psp_payment_id, "paid", amount_cents=amount)
+        self.received += amount
+        if webhook == "late":
+            self.held_webhooks.append((hook.body, amount))
+        else:
+            self._sent(lambda: self.box.post_psp_webhook(hook.body))
+
+    def _psp_deliver(self) -> None:
+        """The webhooks held back, newest first (the PSP keeps no order)."""
+        held, self.held_webhooks = self.held_webhooks, []
+        for body, _ in reversed(held):
+            self._sent(lambda body=body: self.box.post_psp_webhook(body))
+
+    def _bank(self, i: int, share: float, days_back: int) -> None:
+        invoice = self.pick(i)
+        due = invoice.amount_due_cents + accrued_interest(invoice, self.today)
+        amount = max(100, int(due * share)) if due > 0 else 500
+        self._transfer(amount, days_back, scor=invoice.reference)
+
+    def _bank_without_kenmerk(self, i: int, days_back: int) -> None:
+        self._transfer(max(100, self.pick(i).amount_due_cents), days_back, ustrd=("tandarts",))
+
+    def _transfer(self, amount: int, days_back: int, **remittance: Any) -> None:
+        tx_id = f"TX{len(self.bank_credits):05d}"
+        booked = self.today - timedelta(days=days_back)
+        self.received += amount
+        self.bank_credits.append((amount, tx_id))
+        self._statement(credit(amount, tx_id=tx_id, booking_date=booked.isoformat(), **remittance))
+
+    def _bank_return(self, j: int) -> None:
+        if not self.bank_credits:
+            return
+        amount, tx_id = self.bank_credits[j % len(self.bank_credits)]
+        self.received -= amount
+        booked = self.today.isoformat()
+        returned = debit(amount, return_reason="MD06", tx_id=tx_id, booking_date=booked)
+        self._statement(returned)
+
+    def _statement(self, entry: Entry) -> None:
+        """A statement with the entry; sent again under another name it is a re-import."""
+        xml = statement(entry, statement_id=f"STMT-{self.files}")
+        self._sent(lambda: self.box.upload_bank_statement(xml, self._file_name("xml")))
+
+    def _file_name(self, extension: str) -> str:
+        self.files += 1
+        return f"walk-{self.files}.{extension}"
+
+    def _match(self, i: int, to_patient: bool) -> None:
+        """The operator matches the credit to an invoice, or to its patient (6:43 lid 2)."""
+        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
+        if not credits:
+            return
+        credit_id = credits[i % len(credits)]["credit_id"]
+        invoice = self.pick(i)
+        body = (
+            {"provider_id": PRACTICE, "patient_ref": invoice.patient_ref}
+            if to_patient
+            else {"reference": invoice.reference}
+        )
+        path, key = f"{UNMATCHED}/{credit_id}/match", {"Idempotency-Key": f"match-{credit_id}"}
+        self._sent(lambda: self.box.api("POST", path, caller=OPERATOR, body=body, headers=key))
+
+    def _stop(self, i: int, scope: str, cents: int) -> None:
+        invoice = self.pick(i)
+        body: dict[str, Any] = {
+            "scope": scope,
+            "reason": "goodwill",
+            "patient_email": invoice.addressee.email or "",
+            "accept_terms": True,
+        } | ({"amount": cents} if scope == "partial" else {})
+        path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+        key = {"Idempotency-Key": f"stop-{invoice.invoice_id}-{self.today}"}
+        self._sent(lambda: self.box.api("POST", path, provider_id=PRACTICE, body=body, headers=key))
+
+    def _correct_stop(self, i: int) -> None:
+        """The operator reverses the invoice's last stop or coulance (R34)."""
+        invoice = self.pick(i)
+        stops = [
+            n
+            for n, entry in enumerate(invoice.ledger, 1)
+            if entry.kind in (EntryKind.STOP, EntryKind.COULANCE) and entry.amount_cents < 0
+        ]
+        if not stops:
+            return
+        path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+        body = {"entry_id": stops[-1], "reason": "verkeerde stop"}
+        key = {"Idempotency-Key": f"correct-{invoice.reference}-{stops[-1]}"}
+        self._sent(lambda: self.box.api("POST", path, caller=OPERATOR, body=body, headers=key))
+
+    def _defer(self, i: int) -> None:
+        self._as_patient(self.pick(i), "deferral", {})
+
+    def _arrange(self, i: int, terms: int) -> None:
+        self._as_patient(self.pick(i), "arrangement", {"terms": terms})
+
+    def _as_patient(self, invoice: Invoice, what: str, body: dict[str, Any]) -> None:
+        path = f"/api/v1/invoices/{invoice.reference}/{what}"
+        body |= {"birth_date": invoice.birth_date.isoformat()}
+        self.box.api("POST", path, body=body, headers=JSON)
+        self.box.drain_deliveries()
+
+    def _hold(self, i: int, days: int) -> None:
+        invoice = self.pick(i)
+        body = {"until": (self.today + timedelta(days=days)).isoformat(), "reason": "bezwaar"}
+        path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+        self.box.api("POST", path, provider_id=PRACTICE, body=body)
+
+    def _agency_paid(self, i: int, share: float, days_back: int) -> None:
+        """The agency's report-back: the claim paid to it, on the day or days before (R22)."""
+        invoice = self.pick(i)
+        if not invoice.is_with_collection_agency:
+            return
+        paid_on = self.today - timedelta(days=days_back)
+        amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
+        row = f"{invoice.reference};AG-{self.files};paid;{amount};{paid_on}"
+        report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{row}\r\n".encode()
+        self.received += amount
+        self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
+
+    def _upload(self, n: int) -> None:
+        """New claims of the first patients; claim refs of their own (U... for R...)."""
+        csv = declaration_csv(3, seed=n, today=self.today).replace(b"\nR", f"\nU{n:02d}".encode())
+        self.box.upload_declaration(PRACTICE, f"walk-{n}.csv", csv)
+        self.box.drain_deliveries()
+
+    def _replay(self) -> None:
+        """The last webhook, statement, agency file or API request once more."""
+        if self.last is None:
+            return
+        before = self._state()
+        self.last()
+        self.box.drain_deliveries()
+        a_replay_changes_nothing(before, self._state())
+
+    def _state(self) -> tuple[list[Invoice], Any, frozenset[str]]:
+        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        return self.invoices(), unmatched, self.box.runtime.repository.blocked_refs(PRACTICE)
+
+    # --- after every step and at the end ------------------------------------------------
+
+    def check(self) -> None:
+        invoices = self.invoices()
+        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        in_flight = sum(amount for _, amount in self.held_webhooks)
+        money_is_conserved(invoices, unmatched["items"], in_flight, self.received)
+        for invoice in invoices:
+            costs_and_interest_never_below_zero(invoice)
+            no_payment_counted_twice(invoice)
+            every_credit_has_a_way_back(invoice)
+        blocked_are_those_with_an_agency_claim(
+            invoices, self.box.runtime.repository.blocked_refs(PRACTICE)
+        )
+
+    def finish(self) -> None:
+        """The retrocession of the week the walk ended in, then the weeks added up."""
+        monday = self.today + timedelta(days=7 - self.today.weekday())
+        self.box.clock.set(datetime.combine(monday, time(9), tzinfo=AMSTERDAM))
+        self.box.run_retrocession(monday)
+        _, weeks = self.box.api("GET", "/api/v1/provider/retrocessions", provider_id=PRACTICE)
+        retrocession_adds_up(self.invoices(), weeks["items"])
+
+
+def walk(steps: list[Step]) -> tuple[int, Violation] | None:
+    """The steps on a fresh sandbox, checked after each: None, or the first violation with
+    the index of its step (``len(steps)`` when the final check found it). An exception
+    out of a handler is a violation too (``unhandled exception``)."""
+    with Sandbox(START) as box:
+        # The handlers warn of what the walk does on purpose (part payments, credits
+        # without a kenmerk): only errors, so the runner's lines stay readable. The
+        # handlers read it when the sandbox first calls them; its stop() restores it.
+        os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+        # Five patients, one on paper (local/generate.py: every fifth).
+        box.upload_declaration(PRACTICE, "walk.csv", declaration_csv(10, seed=2, today=START))
+        box.drain_deliveries()
+        the_walk = Walk(box)
+        for n, step in enumerate(steps):
+            if violation := _broken(the_walk.take_and_check, step):
+                return n, violation
+        if violation := _broken(the_walk.finish):
+            return len(steps), violation
+    return None
+
+
+def _broken(action: Callable[..., object], *args: Any) -> Violation | None:
+    """The violation ``action`` raised: an invariant's, or any exception out of a handler
+    (which Lambda would retry and park, and which leaves the walk's model behind)."""
+    try:
+        action(*args)
+    except Violation as violation:
+        return violation
+    except Exception as error:  # noqa: BLE001 -- counted as a violation, by type
+        return Violation("unhandled exception", f"{type(error).__name__}: {error}")
+    return None
+
+
+# --- the invariants ---------------------------------------------------------------------------
+
+
+def a_replay_changes_nothing(
+    before: tuple[list[Invoice], Any, frozenset[str]],
+    after: tuple[list[Invoice], Any, frozenset[str]],
+) -> None:
+    """R11 (a webhook is idempotent on payment and status), R12 (the same bank entry is
+    ignored), R22 (the same agency report books nothing twice), R38 (the same
+    Idempotency-Key, no second effect): no invoice, unmatched credit or block changes."""
+    names = ("invoices", "unmatched credits", "blocked patients")
+    changed = [name for name, b, a in zip(names, before, after, strict=True) if b != a]
+    if changed:
+        raise Violation("a replay changes nothing", f"it changed the {', '.join(changed)}")
+
+
+def money_is_conserved(
+    invoices: list[Invoice], unmatched: list[dict[str, Any]], in_flight: int, received: int
+) -> None:
+    """R12, R13, R27: every cent received (PSP, bank, agency, less transfers returned) is
+    a payment or reversal entry of an invoice, an unmatched credit, or in a webhook that
+    has not come yet; never dropped, never counted twice."""
+    on_invoices = _paid_in(invoices)
+    listed = sum(c["amount_cents"] * (1 if c["direction"] == "CRDT" else -1) for c in unmatched)
+    if on_invoices + listed + in_flight != received:
+        raise Violation(
+            "money is conserved",
+            f"received {received} != on invoices {on_invoices} + unmatched {listed}"
+            f" + webhooks to come {in_flight}",
+        )
+
+
+def _paid_in(invoices: list[Invoice]) -> int:
+    """What the ledgers hold of money received: payments less reversals."""
+    return -sum(
+        entry.amount_cents
+        for invoice in invoices
+        for entry in invoice.ledger
+        if entry.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
+    )
+
+
+def costs_and_interest_never_below_zero(invoice: Invoice) -> None:
+    """legal-nl.md §5, R13: a payment pays costs, then interest, then principal; what is
+    paid back or reversed never takes more costs or interest than were charged."""
+    for component in (Component.COSTS, Component.INTEREST):
+        if (left := balance(invoice.ledger, component)) < 0:
+            raise Violation(
+                "costs and interest never below zero",
+                f"{invoice.reference}: {component.value} {left}",
+            )
+
+
+def no_payment_counted_twice(invoice: Invoice) -> None:
+    """R11, R12, R28: each payment, reversal and refund is applied once."""
+    if len(set(invoice.applied_payments)) != len(invoice.applied_payments):
+        raise Violation(
+            "no payment counted twice", f"{invoice.reference}: {invoice.applied_payments}"
+        )
+
+
+def every_credit_has_a_way_back(invoice: Invoice) -> None:
+    """R13 ("kept as a credit and refunded; never silently dropped"): each cent of credit
+    may go back by bank, or its refund was asked of the PSP."""
+    asked_of_psp = sum(refund.amount_cents for refund in pending_refunds(invoice))
+    if credit_refundable_by_bank(invoice) + asked_of_psp < invoice.credit_cents:
+        raise Violation(
+            "every credit has a way back",
+            f"{invoice.reference}: credit {invoice.credit_cents}, by bank"
+            f" {credit_refundable_by_bank(invoice)}, asked of the PSP {asked_of_psp}",
+        )
+
+
+def blocked_are_those_with_an_agency_claim(
+    invoices: list[Invoice], blocked: frozenset[str]
+) -> None:
+    """R22, R34: a patient is blocked while, and only while, a claim of theirs at the
+    agency is unpaid (a payment, agency report or stop that settles it unblocks; a
+    correction or reversal that reopens it blocks again)."""
+    should = {i.patient_ref for i in invoices if i.is_with_collection_agency and not i.is_paid}
+    if set(blocked) != should:
+        raise Violation(
+            "blocked are those with an agency claim",
+            f"blocked {sorted(blocked)}, with an unpaid agency claim {sorted(should)}",
+        )
+
+
+def check_the_run(before: Invoice, after: Invoice, day: date) -> None:
+    """What one day's dunning run did to one invoice."""
+    no_dunning_letter_when_paid(before, after, day)
+    no_costs_unless_in_default(before, after, day)
+
+
+def no_dunning_letter_when_paid(before: Invoice, after: Invoice, day: date) -> None:
+    """R19, legal-nl.md §2: a reminder or second notice is for an amount unpaid; none
+    goes out on an invoice paid before the run."""
+    new = after.correspondence[len(before.correspondence) :]
+    letters = [letter.kind for letter in new if letter.kind in DUNNING_LETTERS]
+    if before.is_paid and letters:
+        raise Violation(
+            "no dunning letter when paid", f"{after.reference}: {letters[0]} on {day}, paid before"
+        )
+
+
+def no_costs_unless_in_default(before: Invoice, after: Invoice, day: date) -> None:
+    """legal-nl.md §2-§3, R20: costs only after the reminder's 14-day term expired unpaid;
+    R15: none while an arrangement is kept; R16: none during a hold."""
+    new = after.ledger[len(before.ledger) :]
+    if not any(e.kind is EntryKind.COSTS and e.amount_cents > 0 for e in new):
+        return
+    kept = before.arrangement and before.arrangement.is_active
+    if kept and after.arrangement and after.arrangement.is_active:
+        why = "during an arrangement kept"
+    elif before.is_on_hold(day):
+        why = f"during a hold until {before.hold_until}"
+    elif before.reminder is None or before.reminder.final_date >= day:
+        why = f"before the reminder's term ended ({before.reminder and before.reminder.final_date})"
+    else:
+        return
+    raise Violation("no costs unless in default", f"{after.reference}: costs on {day} {why}")
+
+
+def retrocession_adds_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -> None:
+    """R24: every payment and reversal is in the retrocession of exactly one week, also
+    when Mondays' runs came late."""
+    in_weeks = sum(week["received"] for week in weeks)
+    on_invoices = _paid_in(invoices)
+    if in_weeks != on_invoices:
+        raise Violation(
+            "retrocession adds up",
+            f"the weeks received {in_weeks}, the ledgers {on_invoices}",
+        )
