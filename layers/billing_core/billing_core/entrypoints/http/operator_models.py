@@ -173,6 +173,15 @@ class InsurerRegisterOut(BaseModel):
     version: str = Field(examples=["2025-01-01.1"])
     valid_from: date
     insurers: list[InsurerOut]
+    loaded_by: str | None = Field(
+        default=None, description="the Cognito user id of the operator who loaded it; null: shipped"
+    )
+    loaded_at: datetime | None = Field(default=None, description="when it was loaded")
+    drops: list[str] = Field(
+        default_factory=list,
+        description="the codes of the version before it that the operator confirmed it "
+        "leaves out (R33)",
+    )
 
     @classmethod
     def of(cls, register: InsurerRegister) -> InsurerRegisterOut:
@@ -182,7 +191,14 @@ class InsurerRegisterOut(BaseModel):
             )
             for i in register.insurers
         ]
-        return cls(version=register.version, valid_from=register.valid_from, insurers=insurers)
+        return cls(
+            version=register.version,
+            valid_from=register.valid_from,
+            insurers=insurers,
+            loaded_by=register.loaded_by or None,
+            loaded_at=register.loaded_at,
+            drops=list(register.drops),
+        )
 
 
 class MatchPartOut(BaseModel):

@@ -31,15 +31,21 @@ from billing_core.shared.errors import practice_refused
 def load_register(
     csv_text: str, ctx: BackOfficeContext, drops: Collection[str] = ()
 ) -> InsurerRegister:
-    """Store a new version; RegisterRefused (with every line's problem) stores nothing,
-    TransactionConflict when another operator stored the same version a moment ago.
-    ``drops``: the codes the operator confirms the version leaves out (refused, 422,
-    unless they are exactly the ones it does)."""
+    """Store a new version, with who loaded it, when, and the codes it drops; RegisterRefused
+    (with every line's problem) stores nothing, TransactionConflict when another operator
+    stored the same version a moment ago. ``drops``: the codes the operator confirms the
+    version leaves out (refused, 422, unless they are exactly the ones it does)."""
     parsed = parse_register_csv(csv_text, number=1)
     registers = registers_in_use(ctx.store)
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
-    register = replace(parsed, version=version_label(parsed.valid_from, number))
+    register = replace(
+        parsed,
+        version=version_label(parsed.valid_from, number),
+        loaded_by=ctx.operator.user_id,
+        loaded_at=ctx.clock.now(),
+        drops=tuple(sorted(drops)),
+    )
     ctx.store.put_insurer_register(register)
     return register
 
