@@ -29,3 +29,20 @@ def test_every_letter_kind_on_the_invoice_page_reads_as_words(language):
     kinds |= {v for k, v in vars(confirmations).items() if k.isupper() and isinstance(v, str)}
     texts = portal_texts(language)
     assert {kind for kind in kinds if f"letter_{kind}" not in texts.entries} == set()
+
+
+@pytest.mark.parametrize(
+    "language, share, not_said",
+    [
+        ("nl", "niet-gecontracteerde zorg", "van de nota"),
+        ("en", "non-contracted care", "of the invoice"),
+    ],
+)
+def test_the_coulance_minimum_is_labelled_a_share_of_the_non_contracted_care(
+    language, share, not_said
+):
+    """R17, legal-nl.md §6: since stop 34 the policy's minimum is a percentage of what the
+    patient claims from the insurer, the non-contracted lines (coulance.proposal_for), not
+    of the whole invoice; the settings page says so in each of its languages."""
+    label = portal_texts(language)("minimum_percentage_label")
+    assert share in label and not_said not in label
