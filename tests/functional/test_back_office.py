@@ -286,11 +286,7 @@ def test_a_version_loaded_with_drops_records_who_when_and_which_codes(sandbox):
         assert shown["loaded_by"] == OPERATOR.user_id
         assert shown["loaded_at"] == sandbox.clock.now().isoformat()
         assert shown["drops"] == dropped
-    (stored,) = [
-        version
-        for version in sandbox.runtime.repository.insurer_registers()
-        if version.version == "2026-01-01.1"
-    ]
+    stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.1")
     assert (stored.loaded_by, stored.drops) == (OPERATOR.user_id, tuple(dropped))
 
 

@@ -6,7 +6,7 @@ load the register (cold start, issue 11 item 5); the keys come from ``keys``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import Item
@@ -29,10 +29,6 @@ def insurer_register_to_item(register: InsurerRegister) -> Item:
             }
             for i in register.insurers
         ],
-        # R33: who loaded it, when, and the codes they confirmed it drops.
-        "loaded_by": register.loaded_by,
-        "loaded_at": register.loaded_at.isoformat() if register.loaded_at else "",
-        "drops": list(register.drops),
     }
 
 
@@ -41,12 +37,4 @@ def insurer_register_from_item(item: Item) -> InsurerRegister:
         Insurer(m["uzovi"], m["name"], m["group"], tuple(m.get("labels", ())), m.get("source", ""))
         for m in item["insurers"]
     )
-    loaded_at = item.get("loaded_at")  # absent from versions stored before these were kept
-    return InsurerRegister(
-        item["version"],
-        date.fromisoformat(item["valid_from"]),
-        insurers,
-        loaded_by=item.get("loaded_by", ""),
-        loaded_at=datetime.fromisoformat(loaded_at) if loaded_at else None,
-        drops=tuple(item.get("drops", ())),
-    )
+    return InsurerRegister(item["version"], date.fromisoformat(item["valid_from"]), insurers)

@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -58,12 +58,6 @@ class InsurerRegister:
     version: str  # "2025-01-01.1": the valid-from date and the how-manieth load for it
     valid_from: date
     insurers: tuple[Insurer, ...]
-    # Who loaded it and when, and the codes of the version before that they confirmed it
-    # leaves out (R33, R31: an operator's change is kept with who made it, when and what);
-    # none of these for the shipped version.
-    loaded_by: str = ""  # the operator's Cognito user id, never a name
-    loaded_at: datetime | None = None
-    drops: tuple[str, ...] = ()
     _by_uzovi: dict[str, Insurer] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

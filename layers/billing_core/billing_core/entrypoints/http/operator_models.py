@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
@@ -17,6 +16,7 @@ from billing_core.providers.provider import Iban, Text, Uzovi
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money_out import RefundRequest
+from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
 
 
@@ -184,7 +184,8 @@ class InsurerRegisterOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, register: InsurerRegister) -> InsurerRegisterOut:
+    def of(cls, loaded: LoadedVersion) -> InsurerRegisterOut:
+        register, load = loaded.register, loaded.load
         insurers = [
             InsurerOut(
                 uzovi=i.uzovi, name=i.name, group=i.group, labels=list(i.labels), source=i.source
@@ -195,9 +196,9 @@ class InsurerRegisterOut(BaseModel):
             version=register.version,
             valid_from=register.valid_from,
             insurers=insurers,
-            loaded_by=register.loaded_by or None,
-            loaded_at=register.loaded_at,
-            drops=list(register.drops),
+            loaded_by=load.loaded_by if load else None,
+            loaded_at=load.loaded_at if load else None,
+            drops=list(load.drops) if load else [],
         )
 
 
