@@ -3,13 +3,14 @@ providers and weekly totals (R1, R10, R24, R26)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.rules.insurers import parse_register_csv
+from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.ports import (
     AgbCodeTaken,
     ConcurrentChange,
@@ -21,6 +22,7 @@ from billing_core.ports import (
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from billing_core.providers.week import Week
+from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import UNREADABLE_REASON
@@ -267,3 +269,18 @@ def test_insurer_register_versions_read_back_and_a_version_is_written_once(store
     assert store.insurer_registers() == [first, second]
     with pytest.raises(TransactionConflict):
         store.put_insurer_register(first)
+
+
+def test_who_loaded_a_register_version_reads_back_with_it(store):
+    """R33, R31: a version loaded with who loaded it, when, and the codes it drops reads
+    back so; one stored without it, or unknown, has none."""
+    header = "uzovi;name;group;labels;valid_from;source\n"
+    loaded = parse_register_csv(header + "9664;CZ groep;CZ;;2027-01-01;https://a\n", 1)
+    bare = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM)
+    load = RegisterLoad(loaded.version, "operator-sub-1", at, ("3358", "7029"))
+    store.put_insurer_register(loaded, load)
+    store.put_insurer_register(bare)
+    assert store.insurer_register_load(loaded.version) == load
+    assert store.insurer_register_load(bare.version) is None
+    assert store.insurer_register_load("2030-01-01.1") is None

@@ -270,6 +270,26 @@ def test_a_version_that_drops_insurers_is_loaded_only_with_exactly_those_drops(s
     assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2026-01-01.1"
 
 
+def test_a_version_loaded_with_drops_records_who_when_and_which_codes(sandbox):
+    """R33, R31 (operator changes are kept with who made them and when): given the
+    shipped register, when an operator loads a version from 2026-01-01 confirming the 16
+    codes it drops, then the version keeps the operator's id, the moment and exactly those
+    codes, and the operator API shows them with the version in force."""
+    shipped = as_operator(sandbox, "GET", INSURERS)[1]
+    assert (shipped["loaded_by"], shipped["loaded_at"], shipped["drops"]) == (None, None, [])
+    dropped = sorted(i["uzovi"] for i in shipped["insurers"])
+    one_row = "\n".join([REGISTER_HEADER, NEW_INSURER])
+    status, loaded, _ = load_register(sandbox, one_row, "zz-audit", dropped)
+    assert status == 201
+    in_force = as_operator(sandbox, "GET", INSURERS)[1]
+    for shown in (loaded, in_force):
+        assert shown["loaded_by"] == OPERATOR.user_id
+        assert shown["loaded_at"] == sandbox.clock.now().isoformat()
+        assert shown["drops"] == dropped
+    stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.1")
+    assert (stored.loaded_by, stored.drops) == (OPERATOR.user_id, tuple(dropped))
+
+
 def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):
     # Given a stop of € 10,00 the practice entered by mistake (entry 2 of the ledger)
     invoice = invoices[0]

@@ -401,3 +401,28 @@ def test_r36_the_pages_for_patients_answer_in_the_asked_language(sandbox, path, 
     assert answer["statusCode"] == 200
     assert words in answer["body"] and f'lang="{language}"' in answer["body"]
     assert "default-src 'none'" in _headers(answer)["Content-Security-Policy"]
+
+
+def test_an_objection_wrong_in_two_ways_answers_both_codes(sandbox, invoice):
+    """R16, WCAG 3.3.1 (the page names every wrong part at once): given an objection whose
+    message is nothing but a control character the service strips ("\\x1c", which the
+    request model lets through) and whose e-mail address is not one, when it is posted to
+    the API, then the 422 names both codes, the first still as ``code`` for clients that
+    read it, and its message says both."""
+    status, body = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/objection",
+        body={
+            "birth_date": invoice.birth_date.isoformat(),
+            "reason": "amount",
+            "message": "\x1c",
+            "email": "jan@hotmail",
+        },
+        headers=JSON,
+    )
+    assert status == 422
+    assert body["error"]["code"] == "invalid_objection_message"
+    assert body["error"]["codes"] == ["invalid_objection_message", "invalid_objection_email"]
+    dutch, english = body["error"]["message"].split(" / ")
+    assert "e-mailadres" in dutch and "e-mail address" in english
+    assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []

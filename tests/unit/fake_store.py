@@ -27,6 +27,7 @@ from billing_core.collection.blocking import (
 )
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
+from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import matches as name_matches
 from billing_core.invoices.payment_status import ledger_payment_status
@@ -115,6 +116,7 @@ class FakeStore:
         self.batch_list_versions: dict[BatchKind, int] = {}
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.registers: dict[str, InsurerRegister] = {}  # by version
+        self.register_loads: dict[str, RegisterLoad] = {}  # who loaded each version
         # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
         # the ledgers themselves; these only fill transactions as the adapter's do)
         self.week_markers: dict[tuple[str, str, str], bool] = {}
@@ -677,11 +679,19 @@ class FakeStore:
 
     # --- the insurer register (R33) ----------------------------------------------------------
 
-    def put_insurer_register(self, register: InsurerRegister) -> None:
+    def put_insurer_register(
+        self, register: InsurerRegister, load: RegisterLoad | None = None
+    ) -> None:
         self.calls.append("put_insurer_register")
         if register.version in self.registers:
             raise TransactionConflict(register.version)
         self.registers[register.version] = register
+        if load is not None:
+            self.register_loads[register.version] = load
+
+    def insurer_register_load(self, version: str) -> RegisterLoad | None:
+        self.calls.append("insurer_register_load")
+        return self.register_loads.get(version)
 
     def insurer_registers(self) -> list[InsurerRegister]:
         """By version, as the table's sort key has them."""

@@ -73,7 +73,7 @@ def test_an_arrangement_confirmation_to_a_bounced_address_goes_on_paper():
     again = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
 
     assert post.outbox.sent == []
-    key = letter_print_key(invoice, ARRANGEMENT_CONFIRMATION, NOW.date().isoformat())
+    key = letter_print_key(invoice, ARRANGEMENT_CONFIRMATION, NOW.date().isoformat(), "arrangement")
     assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
     assert again == letter
     shown = page_text(post.files.files[key])
@@ -170,7 +170,7 @@ def test_a_new_amount_goes_on_paper_without_an_email_address_that_works(kind, ev
     again = deliver_invoice(request_for(invoice, kind, event_id), post.context)
 
     assert post.outbox.sent == []
-    key = letter_print_key(invoice, kind, NOW.date().isoformat())
+    key = letter_print_key(invoice, kind, NOW.date().isoformat(), event_id)
     assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
     assert again == letter
     pdf = post.files.files[key]
@@ -193,3 +193,34 @@ def test_a_new_amount_without_any_address_is_the_practices_action():
     assert post.outbox.sent == [] and post.files.files == {}
     (action,) = post.store.list_actions(invoice.provider_id)
     assert action.details["message_kind"] == STOP_CONFIRMATION
+
+
+@pytest.mark.parametrize(
+    "kind, events",
+    [
+        # A later upload's credit and the insurer's retour, the same day (issue 7)
+        (INVOICE_CORRECTED, ("declaration:upload-7", "retour:ledger-3")),
+        # Two retours of one invoice the same day, and an operator's correction (R34)
+        (INVOICE_CORRECTED, ("retour:ledger-3", "retour:ledger-4", "correction:2")),
+        (STOP_CONFIRMATION, ("stop-1", "stop-2")),
+    ],
+)
+def test_two_letters_of_one_kind_on_one_day_are_two_pdfs_in_the_print_batch(kind, events):
+    """R30, R7, legal-nl.md §8 (letters are kept): given a paper patient's invoice corrected
+    twice on one day, when both confirmations are delivered (and again, as a queue may),
+    then the print batch holds one PDF for each, neither overwriting the other, each
+    under the key its letter on the invoice names, and a redelivery puts nothing new."""
+    invoice = lowered("")
+    post = post_with([invoice], NOW)
+
+    letters = [deliver_invoice(request_for(invoice, kind, e), post.context) for e in events]
+    again = [deliver_invoice(request_for(invoice, kind, e), post.context) for e in events]
+
+    keys = [letter.message_id for letter in letters]
+    assert again == letters and len(set(keys)) == len(events)
+    printed = [key for key in post.files.files if key.endswith(".pdf")]
+    assert sorted(printed) == sorted(keys)
+    assert all(key.startswith(f"print/{NOW.date()}/{invoice.provider_id}/") for key in keys)
+    for event, key in zip(events, keys, strict=True):
+        assert key == letter_print_key(invoice, kind, NOW.date().isoformat(), event)
+        assert event.split(":")[0] not in key  # a digest: an event id may name a file or user

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -13,7 +14,9 @@ from billing_core.changes.deferral import grant_deferral
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
+    COULANCE_DECLINED,
     DEFERRAL_CONFIRMATION,
+    INVOICE_CORRECTED,
     KINDS,
     OBJECTION_ACKNOWLEDGEMENT,
     PAYMENT_RECEIVED,
@@ -25,6 +28,7 @@ from billing_core.declarations.claims import Language
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts.catalogue import long_date
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import (
@@ -281,3 +285,85 @@ def test_a_stop_during_a_hold_names_the_holds_end_not_the_passed_final_date():
         public_base_url=PUBLIC,
     )
     assert context["final_payment_date"] == date(2027, 1, 15)
+
+
+# --- a date that has passed is not one to pay by (R36, R10) -------------------------------
+
+# The week after the invoice's final date (23 December 2026), before the reminder goes.
+AFTER_THE_FINAL_DATE = datetime(2026, 12, 28, 9, 0, tzinfo=AMSTERDAM)
+PASSED_KINDS = (
+    PAYMENT_RECEIVED,
+    STOP_CONFIRMATION,
+    INVOICE_CORRECTED,
+    COULANCE_DECLINED,
+    OBJECTION_ACKNOWLEDGEMENT,
+)
+
+
+def _after_the_final_date(kind):
+    invoice = make_invoice()
+    if kind == PAYMENT_RECEIVED:  # a part paid: the rest is still open
+        payment = IncomingPayment("psp", "tr_1", 1000, AFTER_THE_FINAL_DATE)
+        invoice = apply_payment(invoice, payment)
+    return confirmation_context(
+        kind,
+        invoice,
+        make_provider(),
+        event_id="psp:tr_1" if kind == PAYMENT_RECEIVED else "action-1",
+        today=AFTER_THE_FINAL_DATE.date(),
+        pay_url=PUBLIC,
+        public_base_url=PUBLIC,
+    )
+
+
+@pytest.mark.parametrize("kind", PASSED_KINDS)
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_a_passed_final_date_is_never_told_as_the_date_to_pay_by(kind, language):
+    """R36, R10 (stop 34's checker: ``pay_by_passed``): given an invoice whose final
+    payment date (23 December) has passed and whose reminder has not gone yet, when a
+    confirmation goes on 28 December (a part paid, a stop, a correction, the coulance
+    declined, an objection), then the e-mail asks for no payment by 23 December: where
+    it names that date at all, it is under the checker's label "verstreken op"."""
+    context = _after_the_final_date(kind)
+    assert context["final_payment_date"] == date(2026, 12, 23)
+    email = render_email(kind, context, language)
+    passed = long_date(date(2026, 12, 23), language)
+    label = CATALOGUE[language]["common"]["pay_by_passed"]
+    assert email.text.count(passed) == email.text.count(f"{label}: {passed}")
+    rows = re.findall(r"<tr>.*?</tr>", email.html, re.DOTALL)
+    assert all(label in row for row in rows if passed in row)
+    sentences = re.findall(r"<p[ >].*?</p>", email.html, re.DOTALL)
+    assert not [sentence for sentence in sentences if passed in sentence]
+
+
+def test_a_passed_final_date_reads_as_passed_in_dutch_and_english():
+    """R36: the e-mail says what the checker says of the date, in the same words."""
+    nl = render_email(STOP_CONFIRMATION, _after_the_final_date(STOP_CONFIRMATION), "nl")
+    assert "Uiterste betaaldatum verstreken op: 23 december 2026" in nl.text
+    assert "uiterlijk 23 december" not in nl.text + nl.html
+    assert "U betaalt nu nog € " in nl.text
+    en = render_email(PAYMENT_RECEIVED, _after_the_final_date(PAYMENT_RECEIVED), "en")
+    assert "Was due on" in en.html and "no later than 23 December" not in en.text + en.html
+
+
+def test_a_part_of_a_late_term_paid_names_no_passed_date_for_the_term():
+    """R15, R36: an arrangement's missed term cancels it only 15 days on. Given three
+    terms, the first due 23 December, when € 50,00 of it arrives on 28 December, then the
+    e-mail names the term still to pay, not "no later than 23 December"."""
+    invoice = make_invoice(lines=(make_line(unit_price_cents=30000),))
+    arranged = create_arrangement(invoice, make_provider(), 3, NOW)
+    late = apply_payment(arranged, IncomingPayment("psp", "tr_1", 5000, AFTER_THE_FINAL_DATE))
+    context = confirmation_context(
+        PAYMENT_RECEIVED,
+        late,
+        make_provider(),
+        event_id="psp:tr_1",
+        today=AFTER_THE_FINAL_DATE.date(),
+        pay_url=PUBLIC,
+        public_base_url=PUBLIC,
+    )
+    assert context["next_term"]["due_date"] == date(2026, 12, 23)
+    email = render_email(PAYMENT_RECEIVED, context, "nl")
+    for part in (email.text, email.html):
+        assert "Uw openstaande termijn is € " in part
+        assert "23 december 2026" not in part

@@ -50,3 +50,20 @@ def test_every_level_of_a_retourcode_reads_as_words(language):
     levels = set(LEVEL_OF_RECORD.values())
     named = {texts(f"retour_level_{level}") for level in levels}
     assert len(named) == len(levels) and not named & levels
+
+
+@pytest.mark.parametrize(
+    "language, share, not_said",
+    [
+        ("nl", "niet-gecontracteerde zorg", "van de nota"),
+        ("en", "non-contracted care", "of the invoice"),
+    ],
+)
+def test_the_coulance_minimum_is_labelled_a_share_of_the_non_contracted_care(
+    language, share, not_said
+):
+    """R17, legal-nl.md §6: since stop 34 the policy's minimum is a percentage of what the
+    patient claims from the insurer, the non-contracted lines (coulance.proposal_for), not
+    of the whole invoice; the settings page says so in each of its languages."""
+    label = portal_texts(language)("minimum_percentage_label")
+    assert share in label and not_said not in label

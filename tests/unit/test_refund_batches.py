@@ -303,6 +303,26 @@ def test_a_bank_refund_pays_at_most_the_credit_from_bank_payments(
         assert refund(world, amount_cents=asked).total_cents == 500
 
 
+@pytest.mark.parametrize(
+    ("psp_refund", "refused"),
+    [("pending", "psp_refund_pending"), ("none", "credit_from_psp_payment")],
+)
+def test_with_nothing_refundable_by_bank_the_refusal_names_no_ceiling(world, psp_refund, refused):
+    """R13, R34: Given the bank's EUR 5.00 refunded already and only EUR 7.00 paid too much
+    by iDEAL held (its PSP refund pending, or not asked)
+    When a bank refund is proposed
+    Then the refusal says nothing goes back by bank transfer, not "at most EUR 0,00"."""
+    approve_batch(refund(world).batch_id, "operator-anna", world.ctx)
+    paid_too_much_by_ideal(world, 700, refund=psp_refund)
+    with pytest.raises(Refused) as refusal:
+        refund(world)
+    assert refusal.value.code == refused
+    for said in (refusal.value.message_nl, refusal.value.message_en):
+        assert "0,00" not in said and "0.00" not in said
+    assert "Per bankoverschrijving gaat niets terug" in refusal.value.message_nl
+    assert "Nothing goes back by bank transfer" in refusal.value.message_en
+
+
 def test_credit_that_became_the_psps_after_the_proposal_is_not_paid_by_bank(world):
     """R13, R34: Given EUR 12.00 paid too much by two bank transfers, all of it proposed for
     a bank refund; then EUR 3.00 paid too much by iDEAL (its PSP refund pending), and the

@@ -5,7 +5,7 @@ date; a mismatch answers exactly like an unknown reference."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -22,13 +22,31 @@ from billing_core.entrypoints.http.patient_models import (
     InsurerStatementRequest,
     ObjectionRequest,
     PaymentRequest,
+    RefusedOut,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments import online
 from billing_core.services import patient
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
 router = ResourceRouter("Invoice actions")
 REFERENCE = Annotated[str, Path(min_length=1, max_length=40)]
+
+# R16: the form's parts are judged all at once, and the answer names every one wrong.
+OBJECTION_ANSWERS: dict[int, OpenAPIResponse] = {
+    HTTPStatus.ACCEPTED.value: {
+        "description": "filed: the practice has it as an open action",
+        "content": {"application/json": {"model": AcceptedOut}},
+    },
+    HTTPStatus.UNPROCESSABLE_ENTITY.value: {
+        "description": "refused: error.codes names every part to put right "
+        "(invalid_objection_message, invalid_objection_email), "
+        "error.code the first of them",
+        "content": {"application/json": {"model": RefusedOut}},
+    },
+}
 
 
 @router.post("/api/v1/invoices/<reference>/payments", summary="Start an iDEAL payment (R11)")
@@ -57,7 +75,11 @@ def arrangement(reference: REFERENCE, body: ArrangementRequest) -> ArrangementOu
     return ArrangementOut.of(view)
 
 
-@router.post("/api/v1/invoices/<reference>/objection", summary="Object to the invoice (R16)")
+@router.post(
+    "/api/v1/invoices/<reference>/objection",
+    summary="Object to the invoice (R16)",
+    responses=OBJECTION_ANSWERS,
+)
 def objection(reference: REFERENCE, body: ObjectionRequest) -> Response[AcceptedOut]:
     patient.file_objection(
         reference,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from billing_core.collection.blocking import BlockChange, BlockedPatient
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
+    from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
     from billing_core.invoices.retention_migration import ExpiryAdded
@@ -485,12 +486,20 @@ class UserDirectory(Protocol):
 class InsurerRegisterStore(Protocol):
     """The insurer register versions operators loaded (R33); the shipped one is in code."""
 
-    def put_insurer_register(self, register: InsurerRegister) -> None:
-        """Store a new version; TransactionConflict when that version exists already."""
+    def put_insurer_register(
+        self, register: InsurerRegister, load: RegisterLoad | None = None
+    ) -> None:
+        """Store a new version, with who loaded it (``load``, R33); TransactionConflict when
+        that version exists already."""
         ...
 
     def insurer_registers(self) -> list[InsurerRegister]:
         """Every loaded version, in one Query."""
+        ...
+
+    def insurer_register_load(self, version: str) -> RegisterLoad | None:
+        """Who loaded this version, when, and the codes it drops; None for the shipped
+        version, an unknown one, or one stored without it."""
         ...
 
 

@@ -6,8 +6,10 @@ patient declares it at the insurer and sends us the insurer's statement: what it
 reimbursed and how much eigen risico it withheld. The provider's policy then sets what
 the patient pays: the gross reimbursement (what the insurer paid plus the eigen risico it
 withheld, which the patient owes anyway), at least ``minimum_percentage`` (default 60%)
-of the invoice, never more than the invoice. The rest is forgiven as coulance: a partial
-stop (R21) with the same e-mail, applied at once or after the provider confirms.
+of the non-contracted lines the patient claims from the insurer, never more than those
+(``proposal_for``: the rest of the invoice is paid in full). The rest is forgiven as
+coulance: a partial stop (R21) with the same e-mail, applied at once or after the
+provider confirms.
 
 One statement per invoice: a second one would let a patient shop for the lowest figure.
 """
@@ -50,7 +52,7 @@ class CoulanceProposal:
 
     invoice_amount_cents: int  # what the invoice asked of the patient
     gross_reimbursement_cents: int  # reimbursed + eigen risico withheld
-    minimum_cents: int  # minimum_percentage of the invoice
+    minimum_cents: int  # minimum_percentage of the lines claimed from the insurer
     amount_to_pay_cents: int  # what the patient pays in all
     coulance_cents: int  # what the provider forgives now
 

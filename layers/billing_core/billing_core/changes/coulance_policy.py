@@ -1,5 +1,5 @@
 """What a provider chose for non-contracted care (R17): applied at once or confirmed, and
-the least share of the invoice the patient pays. Part of the provider's settings, so it
+the least share of the non-contracted care on the invoice the patient pays. Part of the provider's settings, so it
 imports nothing of the use case in coulance.py."""
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ class CoulancePolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: CoulanceMode = CoulanceMode.PROVIDER_CONFIRMS
-    minimum_percentage: Decimal = Field(default=Decimal(60), ge=0, le=100, decimal_places=2)
+    minimum_percentage: Decimal = Field(
+        default=Decimal(60),
+        ge=0,
+        le=100,
+        decimal_places=2,
+        description="the least the patient pays, in percent of the invoice's non-contracted "
+        "lines (what they claim from the insurer; legal-nl.md §6); a no-show fee and the "
+        "share of contracted care are paid in full",
+    )
     # legal-nl.md §7, R37 (seed 004's clinic): the practice applies this policy from the
     # start, so its non-contracted invoices say "don't pay yet, claim it at your insurer
     # and send us the statement", and their first reminder waits for that statement, at

@@ -44,13 +44,17 @@ def confirmation_context(
     # costs came, the invoice's own final payment date has passed and is not the date that
     # counts, and interest after the term is part of what is due (R20, legal-nl.md §2).
     due = breakdown(invoice, provider.dunning, today)
+    final_payment_date = due.pay_by or invoice.current_final_payment_date
     context: dict[str, Any] = {
         "addressee_name": invoice.addressee.display_name,
         "provider_name": provider.name,
         "reference": invoice.reference,
         "amount_due_cents": due.due_cents,
         "credit_cents": invoice.credit_cents,
-        "final_payment_date": due.pay_by or invoice.current_final_payment_date,
+        "final_payment_date": final_payment_date,
+        # A date that has passed (a payment in the week after the final date, before the
+        # reminder) is not one to pay by: the e-mail says it as the checker does (R36, R10).
+        "pay_by_passed": final_payment_date < today,
         "pay_url": pay_url,
         "checker_url": public_base_url,
         "today": today,
@@ -59,7 +63,7 @@ def confirmation_context(
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice)
     if kind == PAYMENT_RECEIVED:
-        context |= _payment(invoice, event_id)
+        context |= _payment(invoice, event_id, today)
     if kind == OBJECTION_ACKNOWLEDGEMENT:
         # Sent to an address typed into a public form: nobody's name in it (R29).
         context["addressee_name"] = ""
@@ -99,7 +103,7 @@ def _arrangement(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def _payment(invoice: Invoice, payment_id: str) -> dict[str, Any]:
+def _payment(invoice: Invoice, payment_id: str, today: date) -> dict[str, Any]:
     entries = [e for e in invoice.ledger if e.kind is EntryKind.PAYMENT and e.cause == payment_id]
     if not entries:
         raise ValueError(f"invoice {invoice.invoice_id} has no payment {payment_id}")
@@ -110,7 +114,14 @@ def _payment(invoice: Invoice, payment_id: str) -> dict[str, Any]:
         # Paid to us though the agency collects the rest: pay the agency, not our link (R22).
         "with_agency": invoice.is_with_collection_agency,
         # During an arrangement the next term is what to pay, not everything at once.
+        # A term paid in part after its date is still the next one, its date passed (R15).
         "next_term": (
-            {"due_date": term.due_date, "amount_cents": term.amount_cents} if term else None
+            {
+                "due_date": term.due_date,
+                "amount_cents": term.amount_cents,
+                "passed": term.due_date < today,
+            }
+            if term
+            else None
         ),
     }

@@ -12,6 +12,7 @@ its letters (``posting.json``): paper receipt counts from it (legal-nl.md §2).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import date
@@ -213,7 +214,7 @@ def _post_message(
         dated=today,
         public_base_url=ctx.public_base_url,
     )
-    key = letter_print_key(invoice, request.kind, today.isoformat())
+    key = letter_print_key(invoice, request.kind, today.isoformat(), request.event_id)
     put_in_print_batch(ctx.files, key, pdf, provider, today)
     return key
 
@@ -402,10 +403,18 @@ def kept_letter_key(lead: Invoice, kind: str) -> str:
     return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{sent_on}.pdf"
 
 
-def letter_print_key(lead: Invoice, kind: str, day: str) -> str:
+def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> str:
     """A letter (a dunning letter, a confirmation on paper) next to the invoices in the
-    day's print batch, named by its (lead) invoice's kenmerk and its kind."""
-    return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}.pdf"
+    day's print batch, named by its (lead) invoice's kenmerk and its kind, and for a
+    confirmation by its event: an invoice corrected twice in a day (a credit and a retour,
+    two retours, an operator's correction) or lowered twice gets two letters, as it gets
+    two e-mails (one per (kind, event)), and the second must not overwrite the first's
+    PDF (R30, legal-nl.md §8). The event as a short digest: its id may name an upload or
+    a user, and a redelivery of the same event puts the same key."""
+    if not event_id:  # a dunning letter: one per kind and lead a day
+        return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}.pdf"
+    digest = hashlib.sha256(event_id.encode()).hexdigest()[:12]
+    return f"print/{day}/{lead.provider_id}/{lead.reference}-{kind}-{digest}.pdf"
 
 
 def _dunning_letter_context(

@@ -131,14 +131,16 @@ def refused(code: str, *also: str) -> Refused:
     return refusal
 
 
-def practice_refused(code: str, **values: object) -> Refused:
-    """The exception for a refusal of what a practice employee asked (texts.practice)."""
+def practice_refused(code: str, /, *, said_as: str = "", **values: object) -> Refused:
+    """The exception for a refusal of what a practice employee asked (texts.practice);
+    ``said_as``: the texts' key when the refusal is said otherwise in some cases, the code
+    that clients read staying the same."""
     from billing_core.texts import practice
 
     kind = StateConflict if code in _PRACTICE_STATE_CONFLICTS else Refused
     if code in _PRACTICE_FORBIDDEN:
         kind = Forbidden
-    return kind(code, **practice.refusal_sentences(code, **values))
+    return kind(code, **practice.refusal_sentences(said_as or code, **values))
 
 
 def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:

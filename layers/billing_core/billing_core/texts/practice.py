@@ -598,6 +598,18 @@ _DUTCH: Sections = {
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
             " hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
         ),
+        # The two above when none of the credit came from bank payments (said_as).
+        "psp_refund_pending_none_by_bank": (
+            "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
+            " terugbetaald. Die terugbetaling is gevraagd maar niet bevestigd en kan al betaald"
+            " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
+            " bankoverschrijving gaat niets terug: er is geen tegoed uit bankbetalingen."
+        ),
+        "credit_from_psp_payment_none_by_bank": (
+            "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
+            " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
+            " niets terug: er is geen tegoed uit bankbetalingen."
+        ),
         "iban_not_sepa": (
             "De terugbetaling voor nota {kenmerk} gaat naar een IBAN uit {country}, een land"
             " buiten SEPA: een SEPA-overschrijving komt daar niet aan. Vraag de patiënt om een"
@@ -1184,6 +1196,17 @@ _ENGLISH: Sections = {
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"
             " the payment provider, not by bank transfer. A bank transfer pays back at most"
             " {by_bank} (credit from bank payments)."
+        ),
+        "psp_refund_pending_none_by_bank": (
+            "The credit on invoice {kenmerk} from an online payment is refunded through the"
+            " payment provider. That refund was asked and not confirmed, and may have been paid"
+            " already: check the payment in the payment provider's dashboard. Nothing goes back"
+            " by bank transfer: there is no credit from bank payments."
+        ),
+        "credit_from_psp_payment_none_by_bank": (
+            "The credit on invoice {kenmerk} comes from an online payment and goes back through"
+            " the payment provider, not by bank transfer. Nothing goes back by bank transfer:"
+            " there is no credit from bank payments."
         ),
         "iban_not_sepa": (
             "The refund for invoice {kenmerk} goes to an IBAN of {country}, a country outside"

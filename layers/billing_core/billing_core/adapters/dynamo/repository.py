@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     # reads or writes these aggregates does not load them (issue 11 item 5).
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
+    from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.retention_migration import ExpiryAdded
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
@@ -762,16 +763,21 @@ class BillingRepository:
 
     # --- the insurer register (R33) -------------------------------------------------------
 
-    def put_insurer_register(self, register: InsurerRegister) -> None:
+    def put_insurer_register(
+        self, register: InsurerRegister, load: RegisterLoad | None = None
+    ) -> None:
         """On condition that the version is new: two operators loading at once get two
-        numbers, or one of them a TransactionConflict to load again."""
+        numbers, or one of them a TransactionConflict to load again. ``load``: who loaded
+        it, kept on the same item."""
         from billing_core.adapters.dynamo.register_items import insurer_register_to_item
 
+        item = insurer_register_to_item(register)
+        if load is not None:
+            from billing_core.adapters.dynamo.register_load_items import register_load_attributes
+
+            item |= register_load_attributes(load)
         try:
-            self._table.put_item(
-                Item=insurer_register_to_item(register),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
             if _code(error) == "ConditionalCheckFailedException":
                 raise TransactionConflict(register.version) from error
@@ -788,6 +794,12 @@ class BillingRepository:
             },
         }
         return [insurer_register_from_item(item) for item in self._query_all(query)]
+
+    def insurer_register_load(self, version: str) -> RegisterLoad | None:
+        from billing_core.adapters.dynamo.register_load_items import register_load_from_item
+
+        item = self._get(keys.insurer_register_key(version), consistent=True)
+        return register_load_from_item(item) if item else None
 
     # --- blocked patients (R22) ---------------------------------------------------------------
 

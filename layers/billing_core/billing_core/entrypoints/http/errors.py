@@ -1,7 +1,8 @@
 """One place that maps problems to the shared error shape {"error": {"code", "message"}}
 for the APIs (interfaces.md §2): 400 validation, 401, 403 a role too low, 404, 409 state
-conflict or a concurrent change, 422 business rule. Never a stack trace, never the
-submitted value."""
+conflict or a concurrent change, 422 business rule. A refusal also lists ``codes``: every
+refusal of the request, its ``code`` first. Never a stack trace, never the submitted
+value."""
 
 from __future__ import annotations
 
@@ -38,11 +39,16 @@ Found = TypeVar("Found")
 CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
 
 
-def error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
+def error_response(
+    status: HTTPStatus, code: str, message: str, *, codes: list[str] | None = None
+) -> Response[str]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if codes is not None:
+        error["codes"] = codes
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps({"error": {"code": code, "message": message}}),
+        body=json.dumps({"error": error}),
     )
 
 
@@ -122,12 +128,19 @@ def _no_such_invoice(error: NotFound) -> Response[str]:
 
 
 def _refused(error: Refused) -> Response[str]:
+    """A request refused for several things at once (an objection, R16) names them all,
+    as the page does (WCAG 3.3.1): ``codes`` in the order of the form, ``code`` the first
+    as ever, and the message every sentence, Dutch then English."""
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     if isinstance(error, StateConflict):
         status = HTTPStatus.CONFLICT
     elif isinstance(error, Forbidden):
         status = HTTPStatus.FORBIDDEN
-    return error_response(status, error.code, f"{error.message_nl} / {error.message_en}")
+    every = (error, *error.also)
+    dutch = " ".join(refusal.message_nl for refusal in every)
+    english = " ".join(refusal.message_en for refusal in every)
+    codes = [refusal.code for refusal in every]
+    return error_response(status, error.code, f"{dutch} / {english}", codes=codes)
 
 
 def _concurrent_change(_: ConcurrentChange) -> Response[str]:

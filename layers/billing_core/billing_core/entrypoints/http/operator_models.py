@@ -8,7 +8,6 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
@@ -18,6 +17,7 @@ from billing_core.providers.provider import Iban, Text, Uzovi
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money_out import RefundRequest
+from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
 
 
@@ -205,16 +205,33 @@ class InsurerRegisterOut(BaseModel):
     version: str = Field(examples=["2025-01-01.1"])
     valid_from: date
     insurers: list[InsurerOut]
+    loaded_by: str | None = Field(
+        default=None, description="the Cognito user id of the operator who loaded it; null: shipped"
+    )
+    loaded_at: datetime | None = Field(default=None, description="when it was loaded")
+    drops: list[str] = Field(
+        default_factory=list,
+        description="the codes of the version before it that the operator confirmed it "
+        "leaves out (R33)",
+    )
 
     @classmethod
-    def of(cls, register: InsurerRegister) -> InsurerRegisterOut:
+    def of(cls, loaded: LoadedVersion) -> InsurerRegisterOut:
+        register, load = loaded.register, loaded.load
         insurers = [
             InsurerOut(
                 uzovi=i.uzovi, name=i.name, group=i.group, labels=list(i.labels), source=i.source
             )
             for i in register.insurers
         ]
-        return cls(version=register.version, valid_from=register.valid_from, insurers=insurers)
+        return cls(
+            version=register.version,
+            valid_from=register.valid_from,
+            insurers=insurers,
+            loaded_by=load.loaded_by if load else None,
+            loaded_at=load.loaded_at if load else None,
+            drops=list(load.drops) if load else [],
+        )
 
 
 class MatchPartOut(BaseModel):

@@ -201,3 +201,18 @@ class ArrangementOut(BaseModel):
 
 class AcceptedOut(BaseModel):
     accepted: bool = True
+
+
+class RefusalOut(BaseModel):
+    code: str = Field(description="the first thing refused, in the order of the form")
+    message: str = Field(description="every refusal's sentence, in Dutch / in English")
+    codes: list[str] = Field(
+        description="every thing refused in this request, in the order of the form: put "
+        "them all right before sending it again (WCAG 3.3.1)"
+    )
+
+
+class RefusedOut(BaseModel):
+    """The shared error shape (interfaces.md §2) of a refusal."""
+
+    error: RefusalOut

@@ -357,7 +357,11 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
         )
     if not 0 < amount <= by_bank:
         code = "psp_refund_pending" if pending_refunds(invoice) else "credit_from_psp_payment"
-        raise practice_refused(code, kenmerk=invoice.reference, by_bank=format_euros(by_bank))
+        # Nothing from bank payments: say so, not "at most € 0,00".
+        said_as = code if by_bank else f"{code}_none_by_bank"
+        raise practice_refused(
+            code, said_as=said_as, kenmerk=invoice.reference, by_bank=format_euros(by_bank)
+        )
     return amount
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from billing_core.declarations.rules.insurers import (
@@ -24,29 +24,44 @@ from billing_core.declarations.rules.insurers import (
     registers_in_use,
     version_label,
 )
+from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.services.operator.context import BackOfficeContext, OperatorStore
 from billing_core.shared.errors import practice_refused
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedVersion:
+    """A version and who loaded it (None: the shipped version, or one stored before loads
+    were kept)."""
+
+    register: InsurerRegister
+    load: RegisterLoad | None
+
+
 def load_register(
     csv_text: str, ctx: BackOfficeContext, drops: Collection[str] = ()
-) -> InsurerRegister:
-    """Store a new version; RegisterRefused (with every line's problem) stores nothing,
-    TransactionConflict when another operator stored the same version a moment ago.
-    ``drops``: the codes the operator confirms the version leaves out (refused, 422,
+) -> LoadedVersion:
+    """Store a new version with who loaded it, when, and the codes it drops (R33, as R31
+    keeps who changed what when); RegisterRefused (with every line's problem) stores
+    nothing, TransactionConflict when another operator stored the same version a moment
+    ago. ``drops``: the codes the operator confirms the version leaves out (refused, 422,
     unless they are exactly the ones it does)."""
     parsed = parse_register_csv(csv_text, number=1)
     registers = registers_in_use(ctx.store)
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     register = replace(parsed, version=version_label(parsed.valid_from, number))
-    ctx.store.put_insurer_register(register)
-    return register
+    load = RegisterLoad(
+        register.version, ctx.operator.user_id, ctx.clock.now(), tuple(sorted(drops))
+    )
+    ctx.store.put_insurer_register(register, load)
+    return LoadedVersion(register, load)
 
 
-def register_in_force(ctx: BackOfficeContext) -> InsurerRegister:
-    """The version in force today (Europe/Amsterdam)."""
-    return registers_in_use(ctx.store).in_force(ctx.clock.today())
+def register_in_force(ctx: BackOfficeContext) -> LoadedVersion:
+    """The version in force today (Europe/Amsterdam), and who loaded it."""
+    register = registers_in_use(ctx.store).in_force(ctx.clock.today())
+    return LoadedVersion(register, ctx.store.insurer_register_load(register.version))
 
 
 def _refuse_unconfirmed_drops(

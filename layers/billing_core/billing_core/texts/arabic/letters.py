@@ -26,6 +26,8 @@ _INVOICE: Sections = {
         "provider_in_city": "{provider} في {city}",
         "amount_due": "المبلغ المطلوب",
         "final_payment_date": "آخر موعد للدفع",
+        # Not yet read by a native speaker (README, Languages); the checker's words.
+        "pay_by_passed": "انقضى آخر موعد للدفع في",
         "reference": "رقم مرجع الدفع",
         "patient": "المريض",
         "birth_date": "تاريخ الميلاد",
@@ -243,6 +245,8 @@ _DUNNING: Sections = {
 }
 
 _NEW_AMOUNT = "المتبقي عليكم الآن {amount}، في موعد أقصاه {date}."
+# Not yet read by a native speaker (README, Languages): once the date has passed (R36).
+_NEW_AMOUNT_PASSED = "المتبقي عليكم الآن {amount}."
 _OVERPAID = "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ."
 
 _CONFIRMATIONS: Sections = {
@@ -254,6 +258,7 @@ _CONFIRMATIONS: Sections = {
             "استلمنا كشف شركة التأمين الصحي وعدّلنا مبلغ فاتورتكم بناءً عليه. لن تصلكم فاتورة جديدة."
         ),
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع شيء.",
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -309,6 +314,10 @@ _CONFIRMATIONS: Sections = {
             "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع المبلغ "
             "في موعد أقصاه {date}."
         ),
+        # Not yet read by a native speaker (README, Languages).
+        "still_due_passed": (
+            "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع المبلغ."
+        ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
@@ -318,11 +327,14 @@ _CONFIRMATIONS: Sections = {
         "received": "استلمنا في {date} دفعتكم البالغة {amount} لفاتورة {provider}. شكرًا لكم.",
         "paid_in_full": "وبذلك تكون الفاتورة مدفوعة بالكامل.",
         "still_open": "يتبقى {amount} غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
+        # Not yet read by a native speaker (README, Languages): the two "_passed" below.
+        "still_open_passed": "يتبقى {amount} غير مدفوع.",
         "still_open_with_agency": (
             "يتبقى {amount} غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
             "(incassobureau). يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
         ),
         "next_term": ("يتبقى {amount} غير مدفوع. قسطكم التالي {term}، وموعده الأقصى {date}."),
+        "next_term_passed": "يتبقى {amount} غير مدفوع. القسط المستحق {term}.",
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -347,6 +359,7 @@ _CONFIRMATIONS: Sections = {
             "من جديد. لن تصلكم فاتورة جديدة."
         ),
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
@@ -360,6 +373,7 @@ _CONFIRMATIONS: Sections = {
         "greeting": _GREETING,
         "declined": "استلمنا كشف شركة التأمين الصحي. قرّر {provider} عدم تخفيض مبلغ فاتورتكم.",
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,

@@ -19,6 +19,8 @@ DUTCH: Sections = {
             "nota daarop aangepast. U krijgt geen nieuwe nota."
         ),
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+        # R36: once that date has passed, no date to pay by (the summary says it passed).
+        "new_amount_passed": "U betaalt nu nog {amount}.",
         "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
@@ -80,6 +82,11 @@ DUTCH: Sections = {
             "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
             "weten, vragen wij u het bedrag uiterlijk {date} te betalen."
         ),
+        # R36: the date that counts has passed: ask for the amount, not by that date.
+        "still_due_passed": (
+            "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
+            "weten, vragen wij u het bedrag te betalen."
+        ),
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
@@ -92,6 +99,8 @@ DUTCH: Sections = {
         ),
         "paid_in_full": "Daarmee is de nota volledig betaald.",
         "still_open": "Er staat nog {amount} open. Wij vragen u dit uiterlijk {date} te betalen.",
+        # R36: a part paid after the date that counts: no passed date to pay by.
+        "still_open_passed": "Er staat nog {amount} open.",
         "still_open_with_agency": (
             "Er staat nog {amount} open. Deze nota is overgedragen aan het incassobureau. "
             "Neem voor de betaling contact op met het incassobureau."
@@ -100,6 +109,7 @@ DUTCH: Sections = {
             "Er staat nog {amount} open. Uw volgende termijn is {term} en betaalt u uiterlijk "
             "{date}."
         ),
+        "next_term_passed": "Er staat nog {amount} open. Uw openstaande termijn is {term}.",
         "overpaid": ("U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug."),
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
@@ -125,6 +135,8 @@ DUTCH: Sections = {
             "nieuwe nota."
         ),
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
+        # R36: once that date has passed, no date to pay by (the summary says it passed).
+        "new_amount_passed": "U betaalt nu nog {amount}.",
         "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
         "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
@@ -140,6 +152,7 @@ DUTCH: Sections = {
             "besloten het bedrag van uw nota niet te verlagen."
         ),
         "new_amount": "U betaalt {amount}, uiterlijk {date}.",
+        "new_amount_passed": "U betaalt {amount}.",
         "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
@@ -157,6 +170,7 @@ ENGLISH: Sections = {
             "your invoice to it. You will not get a new invoice."
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
+        "new_amount_passed": "You now pay {amount}.",
         "nothing_left": "Nothing is open any more: there is nothing to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",
@@ -216,6 +230,10 @@ ENGLISH: Sections = {
             "An objection does not suspend payment. Unless {provider} tells you otherwise, "
             "please pay the amount no later than {date}."
         ),
+        "still_due_passed": (
+            "An objection does not suspend payment. Unless {provider} tells you otherwise, "
+            "please pay the amount."
+        ),
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
     },
@@ -228,6 +246,7 @@ ENGLISH: Sections = {
         ),
         "paid_in_full": "The invoice has now been paid in full.",
         "still_open": "{amount} is still open. Please pay it no later than {date}.",
+        "still_open_passed": "{amount} is still open.",
         "still_open_with_agency": (
             "{amount} is still open. This invoice has been handed over to the collection "
             "agency. Please contact the collection agency to pay it."
@@ -235,6 +254,7 @@ ENGLISH: Sections = {
         "next_term": (
             "{amount} is still open. Your next term is {term}, to be paid no later than {date}."
         ),
+        "next_term_passed": "{amount} is still open. The term still to pay is {term}.",
         "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",
@@ -260,6 +280,7 @@ ENGLISH: Sections = {
             "has been undone, so the amount is higher again. You will not get a new invoice."
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
+        "new_amount_passed": "You now pay {amount}.",
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
         "pay_link_intro": "You can pay online with iDEAL:",
@@ -275,6 +296,7 @@ ENGLISH: Sections = {
             "to lower the amount of your invoice."
         ),
         "new_amount": "You pay {amount}, no later than {date}.",
+        "new_amount_passed": "You pay {amount}.",
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",

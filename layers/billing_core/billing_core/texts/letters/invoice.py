@@ -15,6 +15,8 @@ DUTCH: Sections = {
         "provider_in_city": "{provider} in {city}",
         "amount_due": "Te betalen",
         "final_payment_date": "Uiterste betaaldatum",
+        # R36: a date that has passed is not one to pay by (the checker's words).
+        "pay_by_passed": "Uiterste betaaldatum verstreken op",
         "reference": "Betalingskenmerk",
         "patient": "Patiënt",
         "birth_date": "Geboortedatum",
@@ -126,6 +128,7 @@ ENGLISH: Sections = {
         "provider_in_city": "{provider} in {city}",
         "amount_due": "Amount to pay",
         "final_payment_date": "Pay by",
+        "pay_by_passed": "Was due on",
         "reference": "Payment reference",
         "patient": "Patient",
         "birth_date": "Date of birth",

@@ -17,6 +17,8 @@ _CLOSING = "Z poważaniem,"
 _SIGNATURE = "zorgnota, w imieniu {provider}"
 _PAY_LINK_INTRO = "Zapłacić można online przez iDEAL:"
 _NEW_AMOUNT = "Pozostało do zapłaty {amount}, najpóźniej do {date}."
+# Not yet read by a native speaker (README, Languages): once the date has passed (R36).
+_NEW_AMOUNT_PASSED = "Pozostało do zapłaty {amount}."
 _NOTHING_LEFT = "Nic nie pozostało do zapłaty."
 _OVERPAID = "Nadpłata wynosi {amount}. Zwrócimy tę kwotę."
 _FOOTER = "zorgnota obsługuje faktury świadczeniodawcy {provider} (kod AGB {agb})."
@@ -29,6 +31,8 @@ _INVOICE: Sections = {
         "provider_in_city": "{provider}, {city}",
         "amount_due": "Do zapłaty",
         "final_payment_date": "Termin płatności",
+        # Not yet read by a native speaker (README, Languages); the checker's words.
+        "pay_by_passed": "Termin płatności upłynął dnia",
         # Short enough for the PDF's label column (37 mm); "płatności" is in every sentence.
         "reference": "Numer referencyjny",
         "patient": "Pacjent",
@@ -287,6 +291,7 @@ _CONFIRMATIONS: Sections = {
             "dostosowaliśmy do niego kwotę faktury. Nowej faktury Pan/Pani nie otrzyma."
         ),
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": _NOTHING_LEFT,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -350,6 +355,11 @@ _CONFIRMATIONS: Sections = {
             "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
             "prosimy o zapłatę kwoty najpóźniej do {date}."
         ),
+        # Not yet read by a native speaker (README, Languages).
+        "still_due_passed": (
+            "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
+            "prosimy o zapłatę kwoty."
+        ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
@@ -361,6 +371,8 @@ _CONFIRMATIONS: Sections = {
         ),
         "paid_in_full": "Tym samym faktura jest zapłacona w całości.",
         "still_open": "Pozostało do zapłaty {amount}. Prosimy o zapłatę najpóźniej do {date}.",
+        # Not yet read by a native speaker (README, Languages): the two "_passed" below.
+        "still_open_passed": "Pozostało do zapłaty {amount}.",
         "still_open_with_agency": (
             "Pozostało do zapłaty {amount}. Ta faktura została przekazana do biura "
             "windykacyjnego. W sprawie płatności prosimy skontaktować się z biurem "
@@ -370,6 +382,7 @@ _CONFIRMATIONS: Sections = {
             "Pozostało do zapłaty {amount}. Następna rata wynosi {term} i należy ją zapłacić "
             "najpóźniej do {date}."
         ),
+        "next_term_passed": "Pozostało do zapłaty {amount}. Zaległa rata wynosi {term}.",
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -396,6 +409,7 @@ _CONFIRMATIONS: Sections = {
             "otrzyma."
         ),
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": _NOTHING_LEFT,
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
@@ -412,6 +426,7 @@ _CONFIRMATIONS: Sections = {
             "Świadczeniodawca {provider} zdecydował, że nie obniży kwoty faktury."
         ),
         "new_amount": _NEW_AMOUNT,
+        "new_amount_passed": _NEW_AMOUNT_PASSED,
         "nothing_left": _NOTHING_LEFT,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
