@@ -16,7 +16,6 @@ from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.layout import MessageKind, RecordType, Standard
 from billing_core.declarations.vektis.mapping import map_claims
 from billing_core.declarations.vektis.reader import read_vektis
-from billing_core.texts import retour_codes
 
 _RETOUR_CODE_KEYS = ("retour_code_1", "retour_code_2", "retour_code_3")
 _GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
@@ -50,6 +49,10 @@ class RetourRemark:
     def as_dict(self) -> dict[str, Any]:
         """For the retour report: the meaning from the code list, or none for a code the
         list does not have (the report shows its number)."""
+        # Here, not at import: the code list is read once a report names a code, and the
+        # retour import's cold start has ~0.3M instructions to spare (issue 18 (d)).
+        from billing_core.texts import retour_codes
+
         dutch, english = retour_codes.meaning(self.code) or (None, None)
         return {
             "level": self.level,
