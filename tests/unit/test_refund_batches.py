@@ -353,7 +353,9 @@ class IdealThenEarlierTransfer:
     from the bank statement, or reported by the collection agency. The payment date decides
     (legal-nl.md §2): Tuesday's payment pays the invoice, the iDEAL payment is credit."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, read_on: date | None = THURSDAY) -> None:
+        """``read_on`` None: read at the iDEAL payment's own moment (a clock that stands
+        still, as the sandbox's does within a day)."""
         self.world = MoneyOutWorld()
         self.world.store.put_provider(make_provider())
         invoice = make_invoice()
@@ -377,10 +379,11 @@ class IdealThenEarlierTransfer:
         self.psp.complete(self.psp_id, "paid")
         ideal = IncomingPayment("psp", self.psp_id, DUE, self.world.clock.now())
         book_payment(self.world.store, REFERENCE, ideal, clock=self.world.clock)
-        self.world.clock.set(THURSDAY)
+        if read_on is not None:
+            self.world.clock.set(read_on)
         if source == "bank":
             entry = credit(DUE, scor=REFERENCE, tx_id="TX-TUE", booking_date=TUESDAY.isoformat())
-            self.world.bank_statement(entry, day=THURSDAY)
+            self.world.bank_statement(entry, day=read_on or WEDNESDAY)
         else:
             tuesday = datetime.combine(TUESDAY, datetime.min.time(), AMSTERDAM)
             paid = IncomingPayment(source, "AG-1", DUE, tuesday)
@@ -416,6 +419,22 @@ def test_an_ideal_payment_made_credit_by_a_payment_dated_earlier_is_refunded_by_
     assert world.store.invoice().credit_cents == 0
     assert paid.psp_refund().decision is RefundDecision.NOTHING_TO_REFUND
     assert paid.psp.refunds(paid.psp_id) == ()
+
+
+@pytest.mark.parametrize("source", ["bank", "agency"])
+def test_credit_moved_onto_an_ideal_payment_at_its_own_moment_is_refundable_by_bank(source):
+    """R13, legal-nl.md §2; audit money MONEY3 as the money walk met it (tests/chaos:
+    walk([("day", 3), ("psp", 2, 1.0, "now"), ("bank", 2, 1.0, 10)])).
+    Given the iDEAL payment booked, and Tuesday's payment read at the same clock moment
+    (entries of both bookings recorded alike)
+    When the operator lists the held credits
+    Then the credit the later booking moved onto the iDEAL payment is refundable by bank:
+    the iDEAL payment's own booking made none, so no webhook refunds it."""
+    paid = IdealThenEarlierTransfer(source, read_on=None)
+
+    [held] = held_credits(paid.world.ctx)
+
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (DUE, DUE, False)
 
 
 def test_a_psp_refund_asked_while_its_bank_refund_waits_leaves_the_bank_nothing_to_pay():

@@ -197,19 +197,26 @@ def refundable_by_psp(invoice: Invoice) -> tuple[str, int] | None:
 
 def _credit_by_psp_payment(invoice: Invoice) -> list[tuple[str, int, int]]:
     """(PSP payment id, the part of it booked as credit, the part its own booking made), in
-    booking order. Its own booking's entries share the moment the first was recorded; a
-    payment booked later, dated before it, rebooks it at a later one."""
+    booking order. Its own booking's entries come together, recorded at one moment; a
+    payment booked later, dated before it, rebooks it after that payment's own entries
+    (and at a later moment, unless the clock stood still, as a test's does)."""
     parts: dict[str, int] = {}
     own: dict[str, int] = {}
     booked_at: dict[str, datetime] = {}
+    own_booking_open: set[str] = set()
     for entry in invoice.ledger:
+        if entry.kind in (EntryKind.PAYMENT, EntryKind.INTEREST):
+            # Another payment's money: what lands on a PSP payment after it is a rebooking.
+            own_booking_open = {p for p in own_booking_open if f"{_PSP}{p}" == entry.cause}
         if not entry.cause.startswith(_PSP):
             continue
         psp_id = entry.cause.removeprefix(_PSP)
-        first = booked_at.setdefault(psp_id, entry.recorded)
+        if psp_id not in booked_at:
+            booked_at[psp_id] = entry.recorded
+            own_booking_open.add(psp_id)
         if entry.kind is EntryKind.PAYMENT and entry.note == CREDIT_NOTE:
             parts[psp_id] = parts.get(psp_id, 0) - entry.amount_cents
-            if entry.recorded == first:
+            if psp_id in own_booking_open and entry.recorded == booked_at[psp_id]:
                 own[psp_id] = own.get(psp_id, 0) - entry.amount_cents
     return [(psp_id, part, own.get(psp_id, 0)) for psp_id, part in parts.items()]
 
