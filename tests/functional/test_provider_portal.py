@@ -7,6 +7,7 @@ changes something a one-time key of its own (R38).
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import replace
@@ -21,11 +22,13 @@ import pytest
 from billing_core.adapters.dynamo import keys
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
 from billing_core.declarations.csv_template import template_csv
+from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.services.patient import file_objection
+from billing_core.services.provider import declarations
 from billing_core.shared.money import percentage_of
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
@@ -1416,3 +1419,62 @@ def test_the_report_page_names_every_rejected_line_page_by_page(sandbox):
     assert 'id="next-findings"' not in html and 'id="first-findings"' in html
     lines += re.findall(r"<tr><td>([^<]*)</td><td>Regel afgekeurd</td>", html)
     assert sorted(map(int, lines)) == list(range(2, 262))
+
+
+def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandbox, monkeypatch):
+    """R35, R1, R2 (review of this stop's merge, REVIEW1): the report page holds three
+    lists, each paged by its own link (the upload's invoices ?cursor=, its findings
+    ?meldingen=, a retour's codes ?retourcodes=); a link that carries only its own
+    position sent the other two back to their first page.
+    Given an upload whose report has more findings, codes and invoices than a page holds
+    When the practice pages on through the invoices, then the findings, then the codes,
+    and back to the findings' first page
+    Then each step moves only its own list."""
+    monkeypatch.setattr(pages, "LIST_SIZE", 2)
+    monkeypatch.setitem(declarations.declaration_report.__kwdefaults__, "findings_page", 3)
+    declaration_id = sandbox.upload_declaration(
+        DENTAL.provider_id, "week-47.csv", declaration_csv(20)
+    )
+    record = sandbox.runtime.repository.get_declaration(DENTAL.provider_id, declaration_id)
+    report = json.loads(sandbox.runtime.output_files.get(record.report_key))
+    lines = range(2, 9)
+    report["findings"] = [
+        {"code": "UZOVI_UNKNOWN", "severity": "claim_rejected", "line": n}
+        | {"message": f"regel {n}", "message_en": f"line {n}"}
+        for n in lines
+    ]
+    report["retour_codes"] = [
+        {"level": "line", "line": n, "code": f"00{n:02}", "meaning": "x", "meaning_en": "x"}
+        for n in lines
+    ]
+    sandbox.runtime.output_files.put(record.report_key, json.dumps(report).encode(), "json")
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+
+    def shown(html: str) -> tuple[list[str], ...]:
+        invoices = re.findall(r'<td class="kenmerk"><a href="/portal/notas/([^"]+)">', html)
+        findings = re.findall(r"<td>regel (\d+)</td>", html)
+        codes = re.findall(r"<td>(00\d\d)</td>", html)
+        return invoices, findings, codes
+
+    def follow(html: str, link: str) -> str:
+        found = re.search(rf'id="{link}" href="([^"]+)"', html) or re.search(
+            rf'href="([^"]+)" rel="next" id="{link}"', html
+        )
+        status, page = staff.page(unescape(found.group(1)))
+        assert status == HTTPStatus.OK
+        return page
+
+    _, first = staff.page(f"/portal/declaraties/{declaration_id}")
+    invoices_1, findings_1, codes_1 = shown(first)
+    on_invoices = follow(first, "next-page")
+    invoices_2, findings, codes = shown(on_invoices)
+    assert invoices_2 != invoices_1 and (findings, codes) == (findings_1, codes_1)
+    on_findings = follow(on_invoices, "next-findings")
+    invoices, findings_2, codes = shown(on_findings)
+    assert findings_2 != findings_1 and (invoices, codes) == (invoices_2, codes_1)
+    on_codes = follow(on_findings, "next-retour_codes")
+    invoices, findings, codes_2 = shown(on_codes)
+    assert codes_2 != codes_1 and (invoices, findings) == (invoices_2, findings_2)
+    back = follow(on_codes, "first-findings")
+    assert shown(back) == (invoices_2, findings_1, codes_2)

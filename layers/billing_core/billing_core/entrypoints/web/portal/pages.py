@@ -273,6 +273,16 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 # The report page's query parameters for where its lists start: the API's opaque cursors.
 FINDINGS_CURSOR = "meldingen"
 RETOUR_CODES_CURSOR = "retourcodes"
+INVOICES_CURSOR = "cursor"
+REPORT_CURSORS = (INVOICES_CURSOR, FINDINGS_CURSOR, RETOUR_CODES_CURSOR)
+
+
+def _report_url(page_url: str, positions: Mapping[str, str], **changed: str) -> str:
+    """The report page with each of its lists where it is, but ``changed``: a link of one
+    list moves that list only (R35; REVIEW1: the others went back to their first page).
+    An empty value is that list's first page."""
+    query = {name: value for name, value in (dict(positions) | changed).items() if value}
+    return f"{page_url}?{urlencode(query)}" if query else page_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +298,18 @@ class ListPage:
     next_url: str | None  # None: this is the last page
 
     @classmethod
-    def of(cls, page: declarations.ReportPage, page_url: str, parameter: str) -> ListPage:
+    def of(
+        cls,
+        page: declarations.ReportPage,
+        page_url: str,
+        parameter: str,
+        positions: Mapping[str, str],
+    ) -> ListPage:
+        """``positions``: where the report's lists are now, which its links keep."""
         following = cursor.encode_offset(page.following)
-        next_url = f"{page_url}?{parameter}={following}" if following else None
-        return cls(page.rows, page.start + 1, page.total, page_url, next_url)
+        next_url = _report_url(page_url, positions, **{parameter: following}) if following else None
+        first_url = _report_url(page_url, positions, **{parameter: ""})
+        return cls(page.rows, page.start + 1, page.total, first_url, next_url)
 
     @property
     def last(self) -> int:
@@ -326,10 +344,11 @@ def declaration_report(
     if report is None:
         return not_found(request)
     of_upload = declarations.invoices_of(report.record)
+    positions = {name: request.query[name] for name in REPORT_CURSORS if request.query.get(name)}
     values: dict[str, Any] = {
         "upload": DeclarationOut.of(report.record),
-        "findings": ListPage.of(report.findings, page_url, FINDINGS_CURSOR),
-        "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR),
+        "findings": ListPage.of(report.findings, page_url, FINDINGS_CURSOR, positions),
+        "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR, positions),
     }
     try:
         page = invoices.list_invoices(
@@ -345,11 +364,12 @@ def declaration_report(
             error=error,
             **values,
         )
+    following = _next_cursor(page.next_position)
     return _page(
         request,
         "declaration.html.j2",
         created=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
-        next_cursor=_next_cursor(page.next_position),
+        next_href=_report_url(page_url, positions, cursor=following) if following else "",
         **values,
     )
 
