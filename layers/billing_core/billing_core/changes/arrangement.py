@@ -284,10 +284,42 @@ def rest_term(invoice: Invoice) -> ArrangementTerm | None:
 
 
 def _rest_due(invoice: Invoice, settled_on: date) -> date:
-    """REST_DUE_AFTER_DAYS after the terms were settled, and never before the current
-    final payment date: what a retour raised during the arrangement is in the rest, and
-    it has its own payment term (declarations/retour.py, legal-nl.md §7)."""
-    return max(settled_on + timedelta(days=REST_DUE_AFTER_DAYS), invoice.current_final_payment_date)
+    """REST_DUE_AFTER_DAYS after the terms were settled, counted from the last term's due
+    date when they were settled before it, and never before the current final payment
+    date: what a retour raised during the arrangement is in the rest, and it has its own
+    payment term (declarations/retour.py, legal-nl.md §7). Counted from the last term at
+    the earliest because the letters name the rest's date while the terms run
+    (``rest_after_terms``): paying the terms early must not make it earlier (R15)."""
+    assert invoice.arrangement is not None
+    last_term = invoice.arrangement.terms[-1].due_date
+    after = max(settled_on, last_term) + timedelta(days=REST_DUE_AFTER_DAYS)
+    return max(after, invoice.current_final_payment_date)
+
+
+def rest_after_terms(invoice: Invoice, today: date) -> ArrangementTerm | None:
+    """The rest term (``rest_term``) a running arrangement's terms leave, as it will be:
+    while terms are open, what is left once each is paid on its due date (``today`` for
+    one whose date passed), with the interest up to then (R20). What the confirmations
+    name beside the next term, so that a raise during the arrangement (an insurer's
+    retour) reads as one more term after the agreed ones, not as all due at once (R15).
+    None without a running arrangement or when the terms leave nothing."""
+    arrangement = invoice.arrangement
+    if arrangement is None or not arrangement.is_active:
+        return None
+    settled = settled_since_start(invoice, date.max)
+    amounts = (term.amount_cents for term in arrangement.terms)
+    for number, (term, required) in enumerate(
+        zip(arrangement.terms, accumulate(amounts), strict=True)
+    ):
+        open_part = min(required - settled, term.amount_cents)
+        if open_part <= 0:
+            continue
+        day = max(term.due_date, today)
+        at = datetime.combine(day, time(12, 0), tzinfo=AMSTERDAM)
+        payment = IncomingPayment("psp", f"rest-of-term-{number}", open_part, at)
+        interest = accrued_interest(invoice, day)
+        invoice = apply_payment(invoice, payment, interest_cents=interest)
+    return rest_term(invoice)
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:

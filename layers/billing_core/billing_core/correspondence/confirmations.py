@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from billing_core.changes.arrangement import next_term
+from billing_core.changes.arrangement import rest_after_terms, terms_settled_on
 from billing_core.changes.coulance import adjusted_by_statement
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
@@ -21,7 +21,7 @@ from billing_core.correspondence.kinds import (
     STOP_CONFIRMATION,
 )
 from billing_core.correspondence.practice_contact import practice_contact
-from billing_core.dunning.breakdown import breakdown
+from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind, balance, is_correction, is_retour
 from billing_core.providers.provider import Provider
@@ -60,6 +60,7 @@ def confirmation_context(
         "today": today,
         "practice": practice_contact(provider),
     }
+    context |= _under_arrangement(invoice, due, today)
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice)
     if kind == PAYMENT_RECEIVED:
@@ -107,21 +108,31 @@ def _payment(invoice: Invoice, payment_id: str, today: date) -> dict[str, Any]:
     entries = [e for e in invoice.ledger if e.kind is EntryKind.PAYMENT and e.cause == payment_id]
     if not entries:
         raise ValueError(f"invoice {invoice.invoice_id} has no payment {payment_id}")
-    term = next_term(invoice)
     return {
         "paid_cents": -sum(e.amount_cents for e in entries),
         "paid_on": entries[0].at.astimezone(AMSTERDAM).date(),
         # Paid to us though the agency collects the rest: pay the agency, not our link (R22).
         "with_agency": invoice.is_with_collection_agency,
-        # During an arrangement the next term is what to pay, not everything at once.
-        # A term paid in part after its date is still the next one, its date passed (R15).
-        "next_term": (
-            {
-                "due_date": term.due_date,
-                "amount_cents": term.amount_cents,
-                "passed": term.due_date < today,
-            }
-            if term
-            else None
-        ),
+    }
+
+
+def _under_arrangement(invoice: Invoice, due: Breakdown, today: date) -> dict[str, Any]:
+    """What a running arrangement asks now, for every confirmation (R15, R36): the next
+    term, its date and whether that passed, as the checker states them (the breakdown's
+    date that counts), never everything by that date; and what the agreed terms leave
+    (a retour's raise) as the one more term it is, with its own date. A term paid in
+    part after its date is still the next one, its date passed."""
+    if due.pay_by_kind is not PayBy.ARRANGEMENT_TERM or due.pay_by is None:
+        return {"next_term": None, "rest_term": None}
+    # Once the agreed terms are settled the rest is the next term itself.
+    rest = rest_after_terms(invoice, today) if terms_settled_on(invoice) is None else None
+    return {
+        "next_term": {
+            "due_date": due.pay_by,
+            "amount_cents": due.term_cents,
+            "passed": due.pay_by_passed,
+        },
+        "rest_term": {"due_date": rest.due_date, "amount_cents": rest.amount_cents}
+        if rest
+        else None,
     }

@@ -62,6 +62,19 @@ _INVOICE: Sections = {
             "أُرسلت هذه الرسالة تلقائيًا. ترسل zorgnota الفواتير وتستلم المدفوعات نيابةً "
             "عن مقدّمي الرعاية الصحية."
         ),
+        # Not yet read by a native speaker (README, Languages): under a running arrangement
+        # (R15, R36), the next term and the extra one; the labels are the checker's words.
+        "arrangement_open": "يتبقى {amount} غير مدفوع.",
+        "arrangement_next_term": (
+            "تستمر خطة التقسيط كما اتُّفق عليها: قسطكم التالي {term}، وموعده الأقصى {date}."
+        ),
+        "arrangement_next_term_passed": "تستمر خطة التقسيط كما اتُّفق عليها: القسط المستحق {term}.",
+        "arrangement_rest_term": (
+            "بعد قسطكم الأخير تدفعون {amount} إضافيًا كقسط إضافي، في موعد أقصاه {date}."
+        ),
+        "arrangement_term": "القسط التالي",
+        "arrangement_pay_by": "موعد القسط التالي",
+        "arrangement_pay_by_passed": "انقضى موعد القسط المستحق في",
     },
     "email.invoice": {
         "subject": "فاتورة من {provider} - رقم مرجع الدفع {reference}",
@@ -318,6 +331,16 @@ _CONFIRMATIONS: Sections = {
         "still_due_passed": (
             "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع المبلغ."
         ),
+        # Not yet read by a native speaker (README, Languages): under a running arrangement.
+        "still_due_term": (
+            "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع أقساط "
+            "خطة التقسيط كما اتُّفق عليها: القسط التالي في موعد أقصاه {date}."
+        ),
+        "still_due_term_passed": (
+            "الاعتراض لا يوقف الدفع. وما لم يُبلغكم {provider} بغير ذلك، نرجو منكم دفع أقساط "
+            "خطة التقسيط كما اتُّفق عليها، بدءًا بالقسط المستحق."
+        ),
+        "still_due_rest_term": "نرجو منكم دفع القسط الإضافي بعد قسطكم الأخير في موعد أقصاه {date}.",
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },

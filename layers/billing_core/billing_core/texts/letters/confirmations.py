@@ -87,6 +87,18 @@ DUTCH: Sections = {
             "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
             "weten, vragen wij u het bedrag te betalen."
         ),
+        # R15: under a running arrangement, its terms as agreed (no amount: R29).
+        "still_due_term": (
+            "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
+            "weten, vragen wij u de termijnen van uw betalingsregeling te betalen zoals "
+            "afgesproken: de volgende uiterlijk {date}."
+        ),
+        "still_due_term_passed": (
+            "Een bezwaar schort de betaling niet op. Zolang {provider} u niets anders laat "
+            "weten, vragen wij u de termijnen van uw betalingsregeling te betalen zoals "
+            "afgesproken, te beginnen met de openstaande termijn."
+        ),
+        "still_due_rest_term": "De extra termijn na uw laatste termijn betaalt u uiterlijk {date}.",
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
@@ -234,6 +246,17 @@ ENGLISH: Sections = {
             "An objection does not suspend payment. Unless {provider} tells you otherwise, "
             "please pay the amount."
         ),
+        "still_due_term": (
+            "An objection does not suspend payment. Unless {provider} tells you otherwise, "
+            "please pay the terms of your instalment arrangement as agreed: the next one no "
+            "later than {date}."
+        ),
+        "still_due_term_passed": (
+            "An objection does not suspend payment. Unless {provider} tells you otherwise, "
+            "please pay the terms of your instalment arrangement as agreed, starting with "
+            "the term still open."
+        ),
+        "still_due_rest_term": "Please pay the extra term after your last term no later than {date}.",
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
     },

@@ -56,6 +56,23 @@ DUTCH: Sections = {
             "Dit bericht is automatisch verstuurd. zorgnota verstuurt nota's en "
             "ontvangt betalingen in opdracht van zorgverleners."
         ),
+        # R15, R36: under a running arrangement a confirmation asks the next term, never
+        # everything by its date; what a retour raised is one more term after the others.
+        "arrangement_open": "Er staat nu nog {amount} open.",
+        "arrangement_next_term": (
+            "Uw betalingsregeling loopt door zoals afgesproken: uw volgende termijn is "
+            "{term}, uiterlijk {date}."
+        ),
+        "arrangement_next_term_passed": (
+            "Uw betalingsregeling loopt door zoals afgesproken: uw openstaande termijn is {term}."
+        ),
+        "arrangement_rest_term": (
+            "Na uw laatste termijn betaalt u nog {amount} als extra termijn, uiterlijk {date}."
+        ),
+        # The checker's words for the next term and its date.
+        "arrangement_term": "Volgende termijn",
+        "arrangement_pay_by": "Volgende termijn uiterlijk",
+        "arrangement_pay_by_passed": "Openstaande termijn verstreken op",
     },
     "email.invoice": {
         "subject": "Nota van {provider} - betalingskenmerk {reference}",
@@ -165,6 +182,20 @@ ENGLISH: Sections = {
             "This message was sent automatically. zorgnota sends invoices and "
             "receives payments on behalf of healthcare providers."
         ),
+        "arrangement_open": "{amount} is still open.",
+        "arrangement_next_term": (
+            "Your instalment arrangement continues as agreed: your next term is {term}, no "
+            "later than {date}."
+        ),
+        "arrangement_next_term_passed": (
+            "Your instalment arrangement continues as agreed: the term still to pay is {term}."
+        ),
+        "arrangement_rest_term": (
+            "After your last term you pay {amount} more as one extra term, no later than {date}."
+        ),
+        "arrangement_term": "Next term",
+        "arrangement_pay_by": "Next term due by",
+        "arrangement_pay_by_passed": "Instalment was due on",
     },
     "email.invoice": {
         "subject": "Invoice from {provider} - payment reference {reference}",

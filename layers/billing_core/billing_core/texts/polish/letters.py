@@ -72,6 +72,23 @@ _INVOICE: Sections = {
             "Ta wiadomość została wysłana automatycznie. zorgnota wysyła faktury i przyjmuje "
             "płatności w imieniu świadczeniodawców opieki zdrowotnej."
         ),
+        # Not yet read by a native speaker (README, Languages): under a running arrangement
+        # (R15, R36), the next term and the extra one; the labels are the checker's words.
+        "arrangement_open": "Pozostało do zapłaty {amount}.",
+        "arrangement_next_term": (
+            "Plan ratalny obowiązuje nadal na uzgodnionych warunkach: następna rata wynosi "
+            "{term} i należy ją zapłacić najpóźniej do {date}."
+        ),
+        "arrangement_next_term_passed": (
+            "Plan ratalny obowiązuje nadal na uzgodnionych warunkach: zaległa rata wynosi {term}."
+        ),
+        "arrangement_rest_term": (
+            "Po ostatniej racie płaci Pan/Pani jeszcze {amount} jako dodatkową ratę, "
+            "najpóźniej do {date}."
+        ),
+        "arrangement_term": "Następna rata",
+        "arrangement_pay_by": "Następna rata najpóźniej",
+        "arrangement_pay_by_passed": "Termin zaległej raty upłynął dnia",
     },
     "email.invoice": {
         "subject": f"Faktura od {{provider}} - {_REFERENCE} {{reference}}",
@@ -359,6 +376,20 @@ _CONFIRMATIONS: Sections = {
         "still_due_passed": (
             "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
             "prosimy o zapłatę kwoty."
+        ),
+        # Not yet read by a native speaker (README, Languages): under a running arrangement.
+        "still_due_term": (
+            "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
+            "prosimy o zapłatę rat planu ratalnego zgodnie z ustaleniami: następnej najpóźniej "
+            "do {date}."
+        ),
+        "still_due_term_passed": (
+            "Reklamacja nie wstrzymuje płatności. O ile {provider} nie poinformuje inaczej, "
+            "prosimy o zapłatę rat planu ratalnego zgodnie z ustaleniami, począwszy od "
+            "zaległej raty."
+        ),
+        "still_due_rest_term": (
+            "Dodatkową ratę po ostatniej racie prosimy zapłacić najpóźniej do {date}."
         ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
