@@ -8,8 +8,10 @@ iDEAL payment (full, half, 130 %) whose webhook comes at once or is held back an
 later in reverse order; a bank credit with the kenmerk (full or partial, booked up to 10
 days before the statement is read) or without one; a returned transfer; an operator's
 match of an unmatched credit; a stop or coulance and its correction; a deferral; an
-arrangement; a hold; the agency's report of a claim paid; a later upload for the same
-patients; and the last request or file once more (a replay).
+arrangement; a hold; the agency's report of a claim paid; the insurer's retour on a
+claim (granting more or less than before, so the patient owes less or more); a later
+upload for the same patients; the last request or file once more (a replay); and an
+operator's replay of a past day's dunning run.
 
 A step is a tuple of plain values (``("day", 3)``), so a figure's detail can show the steps
 that led to a violation and ``walk(steps)`` can take them again. The walk stops at the
@@ -18,17 +20,22 @@ first violation: what follows it would be measured against a broken ledger.
 
 from __future__ import annotations
 
+import json
 import os
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.vektis.layouts import MZ302_V13
+from billing_core.declarations.vektis.writer import Granted, Header, write_retour
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.online import start_payment
 from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
 from billing_core.shared.clock import AMSTERDAM
@@ -96,6 +103,10 @@ def random_steps(rng: random.Random, count: int) -> list[Step]:
             steps.append(("correct_stop", i))
         elif x < 0.87:
             steps.append(("upload", n))
+        elif x < 0.93:
+            steps.append(("retour", i, rng.choice([0.0, 0.5, 1.0])))
+        elif x < 0.95:
+            steps.append(("replay_day", rng.choice([1, 3, 14])))
         else:
             steps.append(("replay",))
     return steps
@@ -111,6 +122,12 @@ class Walk:
     bank_credits: list[tuple[int, str]] = field(default_factory=list)  # (amount, TxId)
     files: int = 0
     last: Callable[[], object] | None = None  # the last request or file, to send again
+    claims: dict[str, Claim] = field(default_factory=dict)  # as declared, by claim_ref
+    # The days a retour raised what the patient owes before the costs were charged.
+    raised: dict[str, list[date]] = field(default_factory=dict)  # by invoice_id
+    # How long each claim's ledger was when the run handed it to the agency: what
+    # follows is what the agency's daily files must tell (R34).
+    handed_over: dict[str, int] = field(default_factory=dict)  # by invoice_id
 
     @property
     def today(self) -> date:
@@ -136,16 +153,30 @@ class Walk:
         self.box.drain_deliveries()
         self.last = send
 
+    def declare(self, name: str, csv: bytes) -> None:
+        """Upload a declaration, its claims kept for the insurer's retour on them."""
+        parsed = parse_declaration_csv(csv, today=self.today)
+        self.claims |= {claim.claim_ref: claim for claim in parsed.claims}
+        self.box.upload_declaration(PRACTICE, name, csv)
+        self.box.drain_deliveries()
+
     def _day(self, days: int) -> None:
         """``days`` later, the dunning run of that day only (R18: a run catches up on days
-        it missed), then the retrocession run of each Monday passed, late but once (R24)."""
-        day = self.today + timedelta(days=days)
+        it missed), then the retrocession run of each Monday passed, late but once (R24).
+        The run first writes the agency's files of the days since its last run: the
+        walk's steps of the day it leaves are in that day's file (R34)."""
+        left, day = self.today, self.today + timedelta(days=days)
         self.box.clock.set(datetime.combine(day, time(9), tzinfo=AMSTERDAM))
         before = {invoice.invoice_id: invoice for invoice in self.invoices()}
         self.box.run_dunning()
-        for after in self.invoices():
+        invoices = self.invoices()
+        the_agency_is_told_each_change(invoices, self.handed_over, self._agency_file(left), left)
+        for after in invoices:
             if after.invoice_id in before:
-                check_the_run(before[after.invoice_id], after, day)
+                raised = self.raised.get(after.invoice_id, [])
+                check_the_run(before[after.invoice_id], after, day, raised)
+            if after.is_with_collection_agency and after.invoice_id not in self.handed_over:
+                self.handed_over[after.invoice_id] = len(after.ledger)
         for monday in (day - timedelta(days=n) for n in range(days)):
             if monday.weekday() == 0:
                 self.box.run_retrocession(monday)
@@ -281,11 +312,61 @@ class Walk:
         self.received += amount
         self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
 
+    def _agency_file(self, day: date) -> dict[str, Any] | None:
+        """The practice's daily file for the agency of ``day``, if the run wrote one."""
+        key = f"collection-updates/{day.isoformat()}/{PRACTICE}.json"
+        if not self.box.output_keys(key):
+            return None
+        document: dict[str, Any] = json.loads(self.box.output_object(key))
+        return document
+
     def _upload(self, n: int) -> None:
         """New claims of the first patients; claim refs of their own (U... for R...)."""
         csv = declaration_csv(3, seed=n, today=self.today).replace(b"\nR", f"\nU{n:02d}".encode())
-        self.box.upload_declaration(PRACTICE, f"walk-{n}.csv", csv)
-        self.box.drain_deliveries()
+        self.declare(f"walk-{n}.csv", csv)
+
+    def _retour(self, i: int, share: float) -> None:
+        """The insurer's retour (MZ302) on the claims of an invoice: it grants ``share`` of
+        each line, so the patient owes less or, under what was granted before, more (R5).
+        No money comes in. A raise before the costs is noted: a reminder sent before it
+        asked less, and supports no costs (legal-nl.md §2, §7)."""
+        invoice = self.pick(i)
+        claims = [self.claims[line.claim_ref] for line in invoice.lines]
+        header = Header(
+            practice_agb=DENTAL.agb_code,
+            invoice_number=f"WALK-{self.files}",
+            invoice_date=self.today,
+            period_start=START - timedelta(days=60),
+            period_end=self.today,
+            uzovi=claims[0].insurer_uzovi,
+        )
+        granted = {
+            claim.claim_ref: Granted(
+                int(claim.unit_price_cents * claim.quantity * share), () if share else ("8001",)
+            )
+            for claim in claims
+        }
+        data = write_retour(MZ302_V13, header, claims, granted)
+        self._sent(lambda: self.box.upload_retour(PRACTICE, self._file_name("mz302"), data))
+        after = self.box.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
+        assert after is not None
+        if after.amount_due_cents > invoice.amount_due_cents and invoice.costs_charged_on is None:
+            self.raised.setdefault(invoice.invoice_id, []).append(self.today)
+
+    def _replay_day(self, back: int) -> None:
+        """An operator replays the dunning run of a day gone by (R18): it changes no
+        invoice, and the agency's file it writes again, of the day before, tells only
+        what changed after each claim's handover (R34; audit money MONEY4)."""
+        as_of = max(START, self.today - timedelta(days=back))
+        before = self._state()
+        self.box.run_dunning(as_of)
+        # It may read an invoice whose check day it passes, and set that day anew, as the
+        # next run would (R18): the run's index, not a change (seed 202668, a retour that
+        # raised a paid invoice the day before).
+        a_replay_changes_nothing(_unindexed(before), _unindexed(self._state()))
+        told = as_of - timedelta(days=1)
+        invoices = self.invoices()
+        the_agency_is_told_each_change(invoices, self.handed_over, self._agency_file(told), told)
 
     def _replay(self) -> None:
         """The last webhook, statement, agency file or API request once more."""
@@ -334,9 +415,8 @@ def walk(steps: list[Step]) -> tuple[int, Violation] | None:
         # handlers read it when the sandbox first calls them; its stop() restores it.
         os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
         # Five patients, one on paper (local/generate.py: every fifth).
-        box.upload_declaration(PRACTICE, "walk.csv", declaration_csv(10, seed=2, today=START))
-        box.drain_deliveries()
         the_walk = Walk(box)
+        the_walk.declare("walk.csv", declaration_csv(10, seed=2, today=START))
         for n, step in enumerate(steps):
             if violation := _broken(the_walk.take_and_check, step):
                 return n, violation
@@ -357,6 +437,15 @@ def _broken(action: Callable[..., object], *args: Any) -> Violation | None:
     return None
 
 
+def _unindexed(
+    state: tuple[list[Invoice], Any, frozenset[str]],
+) -> tuple[list[Invoice], Any, frozenset[str]]:
+    """The state without the run's index of each invoice (its next check day, and the
+    version its save of it gave)."""
+    invoices, unmatched, blocked = state
+    return [replace(i, next_check_on=None, version=0) for i in invoices], unmatched, blocked
+
+
 # --- the invariants ---------------------------------------------------------------------------
 
 
@@ -366,7 +455,8 @@ def a_replay_changes_nothing(
 ) -> None:
     """R11 (a webhook is idempotent on payment and status), R12 (the same bank entry is
     ignored), R22 (the same agency report books nothing twice), R38 (the same
-    Idempotency-Key, no second effect): no invoice, unmatched credit or block changes."""
+    Idempotency-Key, no second effect), R18 (a day's run again does nothing twice): no
+    invoice, unmatched credit or block changes."""
     names = ("invoices", "unmatched credits", "blocked patients")
     changed = [name for name, b, a in zip(names, before, after, strict=True) if b != a]
     if changed:
@@ -444,10 +534,60 @@ def blocked_are_those_with_an_agency_claim(
         )
 
 
-def check_the_run(before: Invoice, after: Invoice, day: date) -> None:
-    """What one day's dunning run did to one invoice."""
+def the_agency_is_told_each_change(
+    invoices: list[Invoice], handed_over: dict[str, int], document: dict[str, Any] | None, day: date
+) -> None:
+    """R34 (what changes on our side of a claim the agency holds reaches it in a daily
+    file), R18 (audit money MONEY1, MONEY4): the practice's file of ``day`` lists every
+    claim handed over whose ledger changed that day (a payment, a return, a stop, a
+    correction, an insurer's retour), each with the entries written that day after its
+    handover and no others (what came before is in the handover file)."""
+    expected = {
+        invoice.reference: [_told(entry) for entry in invoice.ledger[at:] if _written(entry) == day]
+        for invoice in invoices
+        if (at := handed_over.get(invoice.invoice_id)) is not None
+    }
+    expected = {reference: entries for reference, entries in expected.items() if entries}
+    claims = document["claims"] if document else []
+    listed = {claim["reference"]: [_told(entry) for entry in claim["entries"]] for claim in claims}
+    if listed != expected:
+        raise Violation(
+            "the agency is told each change",
+            f"file of {day}: {_differences(listed, expected)}",
+        )
+
+
+def _told(entry: LedgerEntry | dict[str, Any]) -> tuple[Any, ...]:
+    """A ledger entry as the daily file gives it (collection/handover.py)."""
+    if isinstance(entry, LedgerEntry):
+        entry = {
+            "at": entry.at.isoformat(),
+            "kind": entry.kind.value,
+            "component": entry.component.value,
+            "amount_cents": entry.amount_cents,
+            "cause": entry.cause,
+        }
+    return tuple(entry[name] for name in ("at", "kind", "component", "amount_cents", "cause"))
+
+
+def _written(entry: LedgerEntry) -> date:
+    return entry.recorded.astimezone(AMSTERDAM).date()
+
+
+def _differences(listed: dict[str, list[Any]], expected: dict[str, list[Any]]) -> str:
+    """Per claim what the file has and what it should have, only where they differ."""
+    return "; ".join(
+        f"{reference}: listed {listed.get(reference)}, expected {expected.get(reference)}"
+        for reference in sorted(set(listed) | set(expected))
+        if listed.get(reference) != expected.get(reference)
+    )
+
+
+def check_the_run(before: Invoice, after: Invoice, day: date, raised: Sequence[date]) -> None:
+    """What one day's dunning run did to one invoice; ``raised``: the days a retour
+    raised what its patient owes before the costs."""
     no_dunning_letter_when_paid(before, after, day)
-    no_costs_unless_in_default(before, after, day)
+    no_costs_unless_in_default(before, after, day, raised)
 
 
 def no_dunning_letter_when_paid(before: Invoice, after: Invoice, day: date) -> None:
@@ -461,19 +601,26 @@ def no_dunning_letter_when_paid(before: Invoice, after: Invoice, day: date) -> N
         )
 
 
-def no_costs_unless_in_default(before: Invoice, after: Invoice, day: date) -> None:
+def no_costs_unless_in_default(
+    before: Invoice, after: Invoice, day: date, raised: Sequence[date] = ()
+) -> None:
     """legal-nl.md §2-§3, R20: costs only after the reminder's 14-day term expired unpaid;
-    R15: none while an arrangement is kept; R16: none during a hold."""
+    R15: none while an arrangement is kept; R16: none during a hold; §2, §7 (audit money
+    MONEY2): none on a reminder sent before an insurer's retour raised what the patient
+    owes (the letter asked less; the raise has a payment term of its own)."""
     new = after.ledger[len(before.ledger) :]
     if not any(e.kind is EntryKind.COSTS and e.amount_cents > 0 for e in new):
         return
     kept = before.arrangement and before.arrangement.is_active
+    reminder = before.reminder
     if kept and after.arrangement and after.arrangement.is_active:
         why = "during an arrangement kept"
     elif before.is_on_hold(day):
         why = f"during a hold until {before.hold_until}"
-    elif before.reminder is None or before.reminder.final_date >= day:
-        why = f"before the reminder's term ended ({before.reminder and before.reminder.final_date})"
+    elif reminder is None or reminder.final_date >= day:
+        why = f"before the reminder's term ended ({reminder and reminder.final_date})"
+    elif raise_after := [on for on in raised if on >= reminder.sent_on]:
+        why = f"on the reminder of {reminder.sent_on}, a retour raised the amount {raise_after[0]}"
     else:
         return
     raise Violation("no costs unless in default", f"{after.reference}: costs on {day} {why}")

@@ -331,8 +331,8 @@ def _difference(expected: Counter[Any], got: Counter[Any]) -> int:
 
 def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figure:
     """Per seed, ``steps`` random steps over one practice's invoices on the sandbox
-    (payments, statements, stops, deferrals, arrangements, dunning days, retrocession and
-    replays of each: tests/chaos/money_walk.py), the ledger's invariants checked after
+    (payments, statements, stops, deferrals, arrangements, insurer retours, dunning days,
+    retrocession and replays of each: tests/chaos/money_walk.py), the invariants checked after
     every step. The figure counts the walks that broke one; its detail holds the first
     such walk's seed and steps, to take again with ``money_walk.walk``."""
     broken: Counter[str] = Counter()

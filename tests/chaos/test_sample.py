@@ -75,7 +75,7 @@ def test_random_references_get_no_personal_field():
     assert figure.detail["answers_by_status"].get("2xx", 0) > 0  # real ones were found
 
 
-MONEY_WALK = 2583  # its 30 steps walk 51 days and take 14 of the 15 kinds of step
+MONEY_WALK = 2595  # its 30 steps walk 38 days and take 16 of the 17 kinds of step
 # The walks of `make chaos SEED=2026` that met audit MONEY3 (202654, 202657, 202667 and
 # 202669), shrunk: a bank credit dated before an iDEAL payment, read or matched by an
 # operator after it, left the iDEAL payment as credit nothing paid back.
@@ -83,18 +83,35 @@ MONEY3_WALKS = [
     [("day", 3), ("psp", 2, 1.0, "now"), ("bank", 2, 1.0, 10)],
     [("day", 3), ("bank_without_kenmerk", 0, 2), ("psp", 0, 1.0, "now"), ("match", 0, True)],
 ]
+# Audit money MONEY1, MONEY2 and MONEY4 as walk steps (the random walks seldom reach the
+# agency before a retour): a retour raises invoice 3 after its reminder; invoice 0, at the
+# agency and paid in full, is raised by a retour and then settled by one; a past day's run
+# is replayed after the handover.
+RETOUR_WALK = [
+    ("day", 42),  # 4 January: the reminders
+    ("retour", 3, 0.0),
+    ("day", 21),  # 25 January: the costs
+    ("day", 14),  # 8 February: invoices 0, 1, 2 and 4 handed over
+    ("bank", 0, 1.0, 0),
+    ("retour", 0, 0.0),
+    ("day", 1),
+    ("retour", 0, 1.0),
+    ("replay_day", 14),
+    ("day", 1),
+]
 
 
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
-    taken (an iDEAL payment whose webhook comes late, statements read late and again, a
-    return, an operator's matches, stops and a correction, a deferral, a hold, the
-    agency's reports, a later upload, 51 days of dunning runs and the replay of a request),
-    then after every step every cent received is on an invoice, unmatched or still to
-    come, a replay changes nothing, no costs or interest go below zero, no payment counts
-    twice, every credit has a way back, the blocked patients are those with an agency
-    claim, no letter or costs come without default, and the weeks' retrocession adds up
-    (R11-R16, R19-R24, R34, R38, legal-nl.md §2, §5; tests/chaos/money_walk.py)."""
+    taken (an iDEAL payment, webhooks held back, statements read late, a return, an
+    operator's match, a stop and a correction, deferrals, a hold, the agency's reports,
+    insurer retours, a later upload, 38 days of dunning runs, the replay of a request and
+    of a past day's run), then after every step every cent received is on an invoice,
+    unmatched or still to come, a replay changes nothing, no costs or interest go below
+    zero, no payment counts twice, every credit has a way back, the blocked patients are
+    those with an agency claim, the agency's daily file tells each change after the
+    handover, no letter or costs come without default, and the weeks' retrocession adds up
+    (R5, R11-R16, R18-R24, R34, R38, legal-nl.md §2, §5, §7; tests/chaos/money_walk.py)."""
     figure = scenarios.money_walk([MONEY_WALK], 30)
     assert figure.value == 0, figure.detail
 
@@ -105,3 +122,13 @@ def test_the_walks_that_met_money3_break_no_invariant(steps):
     iDEAL payment and a payment dated before it read or matched after it, then the credit
     it leaves has a way back (by bank), and no other invariant breaks."""
     assert money_walk.walk(steps) is None
+
+
+def test_retours_on_claims_reminded_and_at_the_agency_break_no_invariant():
+    """R5, R22, R34, R18, legal-nl.md §2, §7 (audit money MONEY1, MONEY2, MONEY4 as walk
+    steps): given a reminder and then a retour that raises the invoice, no costs follow on
+    that reminder; given a claim at the agency paid in full, a retour that raises it blocks
+    its patient again and one that grants all unblocks, the agency's daily file tells each
+    retour, and a past day's run replayed after the handover writes no entry from before
+    it; every other invariant holds too."""
+    assert money_walk.walk(RETOUR_WALK) is None
