@@ -24,6 +24,7 @@ VALUES = {
     "email": "assistent@example.nl",
     "batch_id": "PO-2026-W48",
     "credit_id": "c-1",
+    "psp_payment_id": "tr_fake000001",
     "declaration_id": "20261123090000-1a2b3c4d",
     "migration": "invoice-names-kenmerk-markers-handover-ids",
 }
