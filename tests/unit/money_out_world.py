@@ -23,7 +23,7 @@ from billing_core.services.operator.money_out import (
 )
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit import camt_builder
-from tests.unit.factories import make_provider
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
 from tests.unit.faults import Killed
 from tests.unit.payment_fakes import LinksInMemory
@@ -111,6 +111,21 @@ class MoneyOutWorld:
         )
         document = camt_builder.statement(*entries, statement_id=f"STMT-{day.isoformat()}")
         return import_statement(document, f"camt053/{day.isoformat()}.xml", ctx)
+
+
+OVERPAID_CENTS = 500
+
+
+def overpaid_by_bank(due_cents: int, paid_on: date = date(2026, 11, 24)) -> MoneyOutWorld:
+    """The practice and one invoice of ``due_cents``, paid EUR 5.00 too much by bank
+    transfer on ``paid_on``, the clock the day after: a credit held for the patient."""
+    world = MoneyOutWorld()
+    world.store.put_provider(make_provider())
+    world.store.put_invoice_as_is(make_invoice())
+    world.clock.set(paid_on + timedelta(days=1))
+    overpaid = camt_builder.credit(due_cents + OVERPAID_CENTS, scor=REFERENCE, tx_id="TX-1")
+    world.bank_statement(overpaid, day=paid_on)
+    return world
 
 
 def crash_on_saving_as_sent(world: MoneyOutWorld) -> None:

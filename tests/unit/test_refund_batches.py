@@ -42,7 +42,13 @@ from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.faults import Killed
-from tests.unit.money_out_world import PAIN_001, MoneyOutWorld, crash_on_saving_as_sent, executed
+from tests.unit.money_out_world import (
+    PAIN_001,
+    MoneyOutWorld,
+    crash_on_saving_as_sent,
+    executed,
+    overpaid_by_bank,
+)
 from tests.unit.payment_fakes import CheckoutsInMemory
 
 DUE = 3317  # what make_invoice's patient owes
@@ -52,13 +58,7 @@ PATIENT_ACCOUNT = ("NL39RABO0300065264", "A. Visser")
 
 @pytest.fixture
 def world() -> MoneyOutWorld:
-    world = MoneyOutWorld()
-    world.store.put_provider(make_provider())
-    world.store.put_invoice_as_is(make_invoice())
-    world.clock.set(date(2026, 11, 25))
-    # The patient paid EUR 5.00 too much by bank transfer
-    world.bank_statement(credit(DUE + 500, scor=REFERENCE, tx_id="TX-1"), day=PAID_ON)
-    return world
+    return overpaid_by_bank(DUE, PAID_ON)
 
 
 def refund(world: MoneyOutWorld, amount_cents: int | None = None):

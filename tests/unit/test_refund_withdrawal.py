@@ -23,10 +23,9 @@ from billing_core.services.operator.money_out import (
 )
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.errors import Refused, StateConflict
-from tests.unit.camt_builder import credit
-from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.factories import REFERENCE
 from tests.unit.faults import Killed
-from tests.unit.money_out_world import MoneyOutWorld, crash_on_saving_as_sent
+from tests.unit.money_out_world import MoneyOutWorld, crash_on_saving_as_sent, overpaid_by_bank
 
 DUE = 3317  # what make_invoice's patient owes
 PATIENT_ACCOUNT = ("NL39RABO0300065264", "A. Visser")
@@ -35,13 +34,7 @@ WHY = "no name the bank accepts, stored before the check; the patient gave it ag
 
 @pytest.fixture
 def world() -> MoneyOutWorld:
-    world = MoneyOutWorld()
-    world.store.put_provider(make_provider())
-    world.store.put_invoice_as_is(make_invoice())
-    world.clock.set(date(2026, 11, 25))
-    # The patient paid EUR 5.00 too much by bank transfer
-    world.bank_statement(credit(DUE + 500, scor=REFERENCE, tx_id="TX-1"), day=date(2026, 11, 24))
-    return world
+    return overpaid_by_bank(DUE)
 
 
 def refund(world: MoneyOutWorld) -> TransferBatch:
