@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 
 import pytest
 
 from tests.chaos import money_walk, scenarios
 from tests.chaos.scenarios import EMAIL_WINDOW, Figure
+from tests.functional import iam_audit
 
 SEED = 2026
+
+
+@pytest.fixture(autouse=True)
+def calls_within_the_templates_roles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Then (every test): each AWS call a handler made on the way is one its role in
+    template.yaml allows (#13.7), as in the functional tests: the walks reach paths no
+    functional test takes (a retour on a claim at the agency, a payment that tells the
+    agency after the handover)."""
+    with iam_audit.recording(monkeypatch) as recorder:
+        yield
+    recorder.assert_allowed()
 
 
 def values(figures: list[Figure]) -> dict[str, int]:
