@@ -101,6 +101,7 @@ def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
         and (status is None or ledger_payment_status(invoice) is status)
         and (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999")
         and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
+        and (not wanted.declaration_id or invoice.declaration_id == wanted.declaration_id)
     )
 
 
