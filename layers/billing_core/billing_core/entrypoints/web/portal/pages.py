@@ -207,10 +207,12 @@ def _next_cursor(position: str | None) -> str:
     return cursor.encode(position) if position else ""
 
 
-def _page_refused(request: PortalRequest) -> str:
+def _page_refused(request: PortalRequest, template: str, **empty: Any) -> PortalAnswer:
     """A cursor or week in a list's address that is none of its pages (edited by hand,
-    or of a list since asked for otherwise): said, not read as the first page."""
-    return portal_texts(request.language)("invalid_page")
+    or of a list since asked for otherwise): said on the list's page (400, ``empty``
+    its list), not read as the first page."""
+    error = portal_texts(request.language)("invalid_page")
+    return _page(request, template, HTTPStatus.BAD_REQUEST, error=error, **empty)
 
 
 # --- Overzicht ------------------------------------------------------------------------------
@@ -242,10 +244,7 @@ def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnsw
             request.user, LIST_SIZE, _position(request.query), ctx
         )
     except (cursor.InvalidCursor, InvalidPosition):
-        error = _page_refused(request)
-        return _page(
-            request, "declarations.html.j2", HTTPStatus.BAD_REQUEST, uploads=[], error=error
-        )
+        return _page_refused(request, "declarations.html.j2", uploads=[])
     return _page(
         request,
         "declarations.html.j2",
@@ -355,15 +354,7 @@ def declaration_report(
             request.user, of_upload, LIST_SIZE, _position(request.query), ctx
         )
     except (cursor.InvalidCursor, InvalidPosition):
-        error = _page_refused(request)
-        return _page(
-            request,
-            "declaration.html.j2",
-            HTTPStatus.BAD_REQUEST,
-            created=[],
-            error=error,
-            **values,
-        )
+        return _page_refused(request, "declaration.html.j2", created=[], **values)
     following = _next_cursor(page.next_position)
     return _page(
         request,
@@ -417,15 +408,7 @@ def _invoices(
     except InvalidInput as refused:  # the API's refusals, told on the form
         return _refused_search(request, searched, SEARCH_REFUSALS[refused.where])
     except (cursor.InvalidCursor, InvalidPosition):
-        error = _page_refused(request)
-        return _page(
-            request,
-            "invoices.html.j2",
-            HTTPStatus.BAD_REQUEST,
-            invoices=[],
-            searched=searched,
-            error=error,
-        )
+        return _page_refused(request, "invoices.html.j2", invoices=[], searched=searched)
     following = _next_cursor(page.next_position)
     linked = {name: searched[name] for name in LINKED_FILTERS if searched.get(name)}
     return _page(
@@ -881,8 +864,7 @@ def payouts(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             request.user, PAYOUT_WEEKS, request.query.get("before") or None, ctx
         )
     except InvalidInput:
-        error = _page_refused(request)
-        return _page(request, "payouts.html.j2", HTTPStatus.BAD_REQUEST, weeks=[], error=error)
+        return _page_refused(request, "payouts.html.j2", weeks=[])
     weeks = [RetrocessionWeekOut.of(s) for s in page.statements]
     return _page(request, "payouts.html.j2", weeks=weeks, next_before=page.next_before or "")
 
