@@ -20,7 +20,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from billing_core.changes.arrangement import create_arrangement, next_term, terms_settled_on
+from billing_core.changes.arrangement import (
+    create_arrangement,
+    next_term,
+    rest_after_terms,
+    terms_settled_on,
+)
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.dunning.timeline import Plan, Step, plan
 from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
@@ -172,3 +177,36 @@ def test_the_checker_lists_the_rest_term_among_the_terms():
     rest = next_term(world.invoice())
     assert rest is not None and rest.due_date == settled + timedelta(days=14)
     assert view.arrangement_terms == (first, last, rest)
+
+
+def test_the_rest_a_letter_names_holds_for_terms_paid_as_it_counted_and_grows_by_later_days():
+    """R15, R20, legal-nl.md §4 (closing14: "the amount a letter names for the rest can grow
+    by the interest of a term paid after the letter"). The chosen behaviour: interest runs
+    up to the day a payment is received (§4) and nothing caps it as §2 caps the BIK, so the
+    rest a letter names (``rest_after_terms``) is what is left when each open term is paid
+    on the day it counted with (its due date, or the letter's day for one already passed)
+    and no more: interest stops on what is paid by then. Given the first term unpaid 5 days
+    after its date (a letter that day names a rest: the interest of those 5 days), when it
+    is paid that day and the last term on its date, then the rest is exactly the amount
+    named; when it is paid 5 days later still, the rest is larger by the interest of those
+    later days, and no more than that."""
+    first_letter_day = FIRST_TERM + timedelta(days=5)
+
+    def rest_after(first_paid_on: date) -> tuple[int, int]:
+        world = arranged_after_costs()
+        first, last = world.invoice().arrangement.terms
+        world.run_days(REQUEST_DAY + timedelta(days=1), first_letter_day)
+        named = rest_after_terms(world.invoice(), first_letter_day)
+        assert named is not None and named.amount_cents > 0
+        pay_term(world, first.amount_cents, first_paid_on)
+        pay_term(world, last.amount_cents, last.due_date)
+        rest = next_term(world.invoice())
+        assert rest is not None
+        return named.amount_cents, rest.amount_cents
+
+    named, as_counted = rest_after(first_letter_day)
+    assert as_counted == named
+    named_again, paid_later = rest_after(first_letter_day + timedelta(days=5))
+    assert named_again == named
+    # 5 more days' interest on the € 583,13 term that stayed open (7 or 4 %): a few cents.
+    assert 0 < paid_later - named <= 50

@@ -139,3 +139,70 @@ def test_every_confirmation_under_an_arrangement_asks_the_next_term_not_everythi
             s for s in _sentences(part) if everything in s and any(d in s for d in dates)
         ]
         assert asked_by_a_date == []
+
+
+# --- the checker lists the rest as the letters name it (R10, R15, R36) -----------------------
+
+
+def _checker_view(world):
+    from billing_core.services.patient import PatientContext, payment_status
+
+    return payment_status(
+        world.invoice().reference, PatientContext(world.store, world.queue, world.clock)
+    )
+
+
+def test_the_checker_lists_the_rest_term_while_the_terms_run_as_the_letters_name_it():
+    """R10, R15 (closing14: the checker listed the rest only once the agreed terms were
+    settled): given the retour's € 18,88 raise while both terms are open, when the patient
+    looks on the day of the retour, then the checker's list of terms (and the patient
+    API's ``arrangement_terms``) has the two agreed terms and the rest as one more term,
+    with the date and amount the "invoice corrected" e-mail names (6 February, € 18,88),
+    and the view holds that rest apart as the extra term the letters name."""
+    from billing_core.entrypoints.http.patient_models import PaymentStatusOut
+
+    world = raised_under_an_arrangement()
+    first, last = world.invoice().arrangement.terms
+    view = _checker_view(world)
+    told = _context(INVOICE_CORRECTED, world)["rest_term"]
+
+    rest_due, rest_amount = REST_TERM
+    assert (told["due_date"], told["amount_cents"]) == REST_TERM
+    assert [(t.due_date, t.amount_cents) for t in view.arrangement_terms] == [
+        (first.due_date, first.amount_cents),
+        (last.due_date, last.amount_cents),
+        REST_TERM,
+    ]
+    assert view.extra_term is not None
+    assert (view.extra_term.due_date, view.extra_term.amount_cents) == REST_TERM
+    listed = PaymentStatusOut.of(view, PUBLIC).arrangement_terms
+    assert [(t.due_date, t.amount) for t in listed][-1] == (rest_due, rest_amount)
+
+
+def test_once_the_terms_are_settled_the_rest_is_the_next_term_not_an_extra_one():
+    """R15: given both terms paid on 2 December, the rest is the term to pay now: listed
+    last among the terms, named as the next term, and no longer as an extra one (as the
+    letters stop naming it beside the next term)."""
+    world = raised_under_an_arrangement()
+    world.import_transfer(3_379 + 3_380, booked_on=date(2026, 12, 2), at=at(date(2026, 12, 2)))
+    view = _checker_view(world)
+    assert (view.arrangement_terms[-1].due_date, view.arrangement_terms[-1].amount_cents) == (
+        REST_TERM
+    )
+    assert view.extra_term is None
+    assert (view.breakdown.pay_by, view.breakdown.term_cents) == REST_TERM
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_checker_page_names_the_extra_term_in_every_language(language):
+    """R9, R36: the page says what the letters say: after the last term, € 18,88 more as
+    one extra term by 6 February 2027, in nl, en, pl and ar."""
+    from billing_core.entrypoints.web.checker_page import render_checker
+
+    page = render_checker(language, _checker_view(raised_under_an_arrangement()))
+    sentence = re.search(r'<p id="rest-term">(.*?)</p>', page, re.S)
+    assert sentence is not None
+    rest_due, rest_amount = REST_TERM
+    assert long_date(rest_due, language) in sentence.group(1)
+    assert format_euros(rest_amount, language) in sentence.group(1)
+    assert "&lt;" not in sentence.group(1)  # no markup escaped into the words

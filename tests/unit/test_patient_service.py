@@ -257,6 +257,7 @@ def test_the_view_holds_nothing_personal():
         "can_defer",
         "can_arrange",
         "arrangement_terms",
+        "extra_term",  # the rest after the agreed terms, as the letters name it (R15)
         "credit_cents",
         "offer",
         "breakdown",

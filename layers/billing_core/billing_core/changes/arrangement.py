@@ -302,7 +302,12 @@ def rest_after_terms(invoice: Invoice, today: date) -> ArrangementTerm | None:
     one whose date passed), with the interest up to then (R20). What the confirmations
     name beside the next term, so that a raise during the arrangement (an insurer's
     retour) reads as one more term after the agreed ones, not as all due at once (R15).
-    None without a running arrangement or when the terms leave nothing."""
+    None without a running arrangement or when the terms leave nothing.
+
+    The amount holds for terms paid on the days it counts with and is no ceiling: interest
+    runs up to the day a payment is received (legal-nl.md §4) and nothing caps it as §2
+    caps the BIK, so a term paid later than counted adds the interest of the later days
+    to the rest (the arrangement is still kept within the 14 days, R15)."""
     arrangement = invoice.arrangement
     if arrangement is None or not arrangement.is_active:
         return None
@@ -320,6 +325,14 @@ def rest_after_terms(invoice: Invoice, today: date) -> ArrangementTerm | None:
         interest = accrued_interest(invoice, day)
         invoice = apply_payment(invoice, payment, interest_cents=interest)
     return rest_term(invoice)
+
+
+def extra_term(invoice: Invoice, today: date) -> ArrangementTerm | None:
+    """The rest the agreed terms leave (``rest_after_terms``) as one more term after them,
+    while one of them is still open: what the letters and the checker name beside the
+    next term. None once the terms are settled, when the rest is the next term itself
+    (``next_term``), and without a rest (R15)."""
+    return rest_after_terms(invoice, today) if terms_settled_on(invoice) is None else None
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:

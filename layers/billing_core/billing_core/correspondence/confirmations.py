@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from billing_core.changes.arrangement import rest_after_terms, terms_settled_on
+from billing_core.changes.arrangement import extra_term
 from billing_core.changes.coulance import adjusted_by_statement
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
@@ -125,7 +125,7 @@ def _under_arrangement(invoice: Invoice, due: Breakdown, today: date) -> dict[st
     if due.pay_by_kind is not PayBy.ARRANGEMENT_TERM or due.pay_by is None:
         return {"next_term": None, "rest_term": None}
     # Once the agreed terms are settled the rest is the next term itself.
-    rest = rest_after_terms(invoice, today) if terms_settled_on(invoice) is None else None
+    rest = extra_term(invoice, today)
     return {
         "next_term": {
             "due_date": due.pay_by,

@@ -255,7 +255,10 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         raise dunning_letters.NotALetter(wrong)
     others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})
     invoices = dunning_letters.letter_invoices(request.kind, lead, others)
-    letter = _earlier_message(lead, request)  # sent before: a second delivery, or a crash
+    # Sent before: a second delivery, or a crash. Looked for on the letter's invoices too:
+    # one that left the lead out (under an arrangement, R15) is noted on them only.
+    sent = (_earlier_message(invoice, request) for invoice in (lead, *invoices))
+    letter = next((message for message in sent if message is not None), None)
     if letter is None and dunning_letters.nothing_to_ask(invoices):
         save_change(ctx.store, lead, _letter_noted(request, None))
         return None
@@ -267,8 +270,16 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+        invoices = _about_these_only(request.kind, invoices, ctx)
         invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, ctx)
         letter = _send_dunning_letter(request, invoices, provider, channel, ctx)
+    if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
+        # The letter is not about the lead (R30): noted on its invoices, then taken off
+        # the lead, so that a crash in between leaves it found on a second delivery.
+        for invoice in invoices:
+            save_change(ctx.store, invoice, _letter_noted(request, letter))
+        save_change(ctx.store, lead, _letter_noted(request, None))
+        return letter
     # The lead first: while the letter waits on it, the run queues it again.
     lead = next((invoice for invoice in invoices if invoice.invoice_id == lead.invoice_id), lead)
     save_change(ctx.store, lead, _letter_noted(request, letter))
@@ -290,6 +301,26 @@ def _nowhere_to_send(
         for invoice in invoices:
             save_change(ctx.store, invoice, reminder_undelivered(reminder, ctx.clock.today()))
     save_change(ctx.store, _load(request, ctx), _letter_noted(request, None))
+
+
+def _about_these_only(kind: str, invoices: list[Invoice], ctx: DeliveryContext) -> list[Invoice]:
+    """A reminder that left out an invoice of the run's letter (one under an arrangement
+    that runs, dunning/letters.letter_invoices) is recorded on its invoices as about them
+    only, its BIK over their principals (dunning/letters.about_these_only), before it is
+    rendered: the letter announces those costs, and no more can follow (legal-nl.md §2)."""
+    if kind != dunning_letters.REMINDER:
+        return invoices
+    reminder = dunning_letters.letter_reminder(invoices[0])
+    narrowed = dunning_letters.about_these_only(reminder, invoices)
+    if narrowed is reminder:
+        return invoices
+
+    def narrow(current: Invoice) -> Invoice:
+        if current.reminder is None or current.reminder.letter_id != reminder.letter_id:
+            return current
+        return replace(current, reminder=narrowed)
+
+    return [save_change(ctx.store, invoice, narrow)[0] for invoice in invoices]
 
 
 def _dated_by_its_sending(

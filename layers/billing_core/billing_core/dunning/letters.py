@@ -29,6 +29,7 @@ Kept free of rendering libraries: the run imports this module for the kinds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,7 +39,7 @@ from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import open_costs
-from billing_core.legal import TERM_PHRASE
+from billing_core.legal import TERM_PHRASE, collection_costs_for, staffel_on
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 
@@ -76,7 +77,10 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     The reminder covers what the run recorded (its amounts and BIK are what was decided
     on). The second notice covers those whose collection costs were charged together
     with the lead's (by the same run: they share its handover date, also once the
-    delivery dated them by a later sending) and that are still unpaid.
+    delivery dated them by a later sending) and that are still unpaid. Neither asks for
+    an invoice under an arrangement that runs (made, or put back by a payment read later,
+    since the run decided on the letter): the arrangement pauses its dunning (R15), so
+    the letter is about the others only (``about_these_only``).
     """
     reminder = letter_reminder(lead)
     by_id = {invoice.invoice_id: invoice for invoice in (lead, *others)}
@@ -84,7 +88,7 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     if missing:
         raise NotALetter(f"reminder {reminder.letter_id} covers unknown invoices {missing}")
     rest = (by_id[c.invoice_id] for c in reminder.covers if c.invoice_id != lead.invoice_id)
-    ordered = [lead, *rest]
+    ordered = [invoice for invoice in (lead, *rest) if not _arranged(invoice)]
     if kind == REMINDER:
         return ordered
     if kind == SECOND_NOTICE:
@@ -96,6 +100,25 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
             and not invoice.is_paid
         ]
     raise ValueError(f"no dunning letter of kind {kind!r}")
+
+
+def about_these_only(reminder: Reminder, invoices: Sequence[Invoice]) -> Reminder:
+    """``reminder`` about ``invoices`` only (those of its invoices ``letter_invoices``
+    left in), before it goes out: the BIK it announces is the staffel over their summed
+    principals as on the run's day (legal-nl.md §2, §3), so the costs that can follow it
+    (letter_costs.py: never more than announced) are those of the letter the patient
+    gets. The same reminder when it is about all of them."""
+    ids = {invoice.invoice_id for invoice in invoices}
+    kept = [covered for covered in reminder.covers if covered.invoice_id in ids]
+    if len(kept) == len(reminder.covers):
+        return reminder
+    principals = [covered.principal_cents for covered in kept]
+    costs = collection_costs_for(principals, staffel=staffel_on(reminder.decided_on_day))
+    covers = (
+        replace(covered, costs_cents=share)
+        for covered, share in zip(kept, costs.parts, strict=True)
+    )
+    return replace(reminder, covers=tuple(covers))
 
 
 def nothing_to_ask(invoices: Sequence[Invoice]) -> bool:

@@ -27,8 +27,9 @@ from billing_core.changes.arrangement import (
     arrangement_refusal,
     arrangement_status,
     create_arrangement,
+    extra_term,
     max_terms,
-    rest_term,
+    rest_after_terms,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -131,8 +132,11 @@ class PaymentStatusView:
     state: InvoiceState
     can_defer: bool
     can_arrange: bool
-    # Due date and amount per term, the rest the settled terms left open last (R15).
+    # Due date and amount per term, the rest the terms leave open last (R15).
     arrangement_terms: tuple[ArrangementTerm, ...] = ()
+    # That rest while an agreed term is still open: the one more term after them that the
+    # letters name beside the next term (changes/arrangement.extra_term, R15).
+    extra_term: ArrangementTerm | None = None
     credit_cents: int = 0  # paid too much: refunded (R13)
     offer: PatientOffer | None = None
     breakdown: Breakdown | None = None  # what is due and why, and the date that counts (R36)
@@ -217,6 +221,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         can_defer=can_defer,
         can_arrange=can_arrange,
         arrangement_terms=_running_terms(invoice, today),
+        extra_term=extra_term(invoice, today) if _running(invoice, today) else None,
         credit_cents=invoice.credit_cents,
         offer=_offer(invoice, provider) if provider else None,
         breakdown=breakdown(invoice, policy, today, ctx.interest),
@@ -302,14 +307,19 @@ def _pausing_hold(invoice: Invoice, today: date) -> date | None:
     return invoice.hold_until
 
 
+def _running(invoice: Invoice, today: date) -> bool:
+    return arrangement_status(invoice, today) is ArrangementStatus.ACTIVE
+
+
 def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
-    """The arrangement's terms and, once they are settled with something left open (a term
-    paid late within its 14 days), that rest as its last term: the one next_term names
-    (changes/arrangement.rest_term, R15)."""
-    if arrangement_status(invoice, today) is not ArrangementStatus.ACTIVE:
+    """The arrangement's terms and what they leave open (a retour's raise, the interest of
+    a term paid late within its 14 days) as its last term, as the letters name it: from
+    the start, beside the next term, and once the terms are settled as the next term
+    itself (changes/arrangement.rest_after_terms, R15)."""
+    if not _running(invoice, today):
         return ()
     assert invoice.arrangement is not None
-    rest = rest_term(invoice)
+    rest = rest_after_terms(invoice, today)
     return invoice.arrangement.terms + ((rest,) if rest is not None else ())
 
 

@@ -357,6 +357,10 @@ _DUTCH: Sections = {
         "pay_by_passed": "Uiterste betaaldatum verstreken op",
         "pay_by_passed_arrangement_term": "Openstaande termijn verstreken op",
         "pay_by_after_statement": "Volgt per e-mail, met het aangepaste bedrag",
+        # R15: what the agreed terms leave (a retour's raise), as the letters name it
+        "extra_term_note": (
+            "Na uw laatste termijn betaalt u nog {amount} als extra termijn, uiterlijk {date}."
+        ),
         "on_hold_note": (
             "Uw zorgverlener bekijkt deze nota. Tot en met {date} stuurt uw zorgverlener geen "
             "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
@@ -587,6 +591,9 @@ _ENGLISH: Sections = {
         "pay_by_passed": "Was due on",
         "pay_by_passed_arrangement_term": "Instalment was due on",
         "pay_by_after_statement": "Follows by e-mail, with the adjusted amount",
+        "extra_term_note": (
+            "After your last term you pay {amount} more as one extra term, no later than {date}."
+        ),
         "on_hold_note": (
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
             "provider sends no reminder and charges no costs. If the invoice is still unpaid "

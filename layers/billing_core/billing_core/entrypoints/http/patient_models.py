@@ -106,9 +106,10 @@ class PaymentStatusOut(BaseModel):
     can_arrange: bool
     arrangement_terms: list[TermOut] = Field(
         default_factory=list,
-        description="while an arrangement runs: each term's due date and amount, and once "
-        "they are settled with something left open (a term paid late within its 14 days), "
-        "that rest as one more term (R15)",
+        description="while an arrangement runs: each term's due date and amount, and what the "
+        "terms leave open (a retour's raise, the interest of a term paid late within its 14 "
+        "days) as one more term last, as the letters name it: while terms are open, what is "
+        "left once each is paid on its due date (R15)",
     )
     credit: int = Field(default=0, description="cents paid too much, to be refunded")
     breakdown: BreakdownOut | None = Field(

@@ -229,6 +229,10 @@ _PAGE: Section = {
     "pay_by_passed": "انقضى آخر موعد للدفع في",
     "pay_by_passed_arrangement_term": "انقضى موعد القسط المستحق في",
     "pay_by_after_statement": "يصلكم بالبريد الإلكتروني مع المبلغ المعدَّل",
+    # Not yet read by a native speaker (README, Languages): the letters' sentence.
+    "extra_term_note": (
+        "بعد قسطكم الأخير تدفعون {amount} إضافيًا كقسط إضافي، في موعد أقصاه {date}."
+    ),
     "on_hold_note": (
         "يراجع مقدّم الرعاية الصحية هذه الفاتورة. حتى {date} ضمنًا لا يرسل مقدّم الرعاية "
         "الصحية أي تذكير ولا يفرض أي تكاليف. وإذا بقيت الفاتورة غير مدفوعة بعد ذلك، تُستأنف "

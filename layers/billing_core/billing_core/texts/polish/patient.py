@@ -249,6 +249,11 @@ PAGE: Section = {
     "pay_by_passed": "Termin płatności upłynął dnia",
     "pay_by_passed_arrangement_term": "Termin zaległej raty upłynął dnia",
     "pay_by_after_statement": "Zostanie podany e-mailem wraz ze skorygowaną kwotą",
+    # Not yet read by a native speaker (README, Languages): the letters' sentence.
+    "extra_term_note": (
+        "Po ostatniej racie płaci Pan/Pani jeszcze {amount} jako dodatkową ratę, "
+        "najpóźniej do {date}."
+    ),
     "on_hold_note": (
         "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca nie "
         "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
