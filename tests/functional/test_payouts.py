@@ -5,6 +5,7 @@ once (issue 19, R24, R34)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,8 +25,8 @@ PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain
 TUESDAY = date(2026, 12, 1)
 
 
-def operator(sandbox, method, path, who="operator-anna", body=None):
-    return sandbox.api(method, path, caller=Caller.operator(who), body=body)
+def operator(sandbox, method, path, who="operator-anna", body=None, **request):
+    return sandbox.api(method, path, caller=Caller.operator(who), body=body, **request)
 
 
 def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
@@ -181,3 +182,94 @@ def test_an_approval_retried_the_next_day_writes_no_second_file(sandbox, paid_we
     assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in sandbox.output_object(
         sent["file_key"]
     )
+
+
+# --- a week's batch that cannot be sent, withdrawn and planned again (R24, R34, R38) ----------
+
+
+def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_again(
+    sandbox, paid_week
+):
+    """R24, R34, R38 (round 36): Given week 48's payout batch holding an account holder no
+    bank accepts (stored before that was checked), whose approval answers 422
+    transfer_file_refused and leaves it approved
+    When an operator withdraws it with a reason (retried with its Idempotency-Key, then
+    again without one) and proposes week 48 again
+    Then it is withdrawn once (who, why), the statement says so; a new batch PO-2026-W48-2
+    pays the same settlement to the practice's account in its settings, the statement
+    follows it, and it is sent; the withdrawn batch is never approved, the sent one never
+    withdrawn (409), and a refund route or id is refused (400)."""
+    sandbox.run_retrocession()
+    batches = sandbox.runtime.money_out_context().batches
+    proposed = batches.get_batch("PO-2026-W48")
+    assert proposed is not None
+    [transfer] = proposed.transfers
+    batches.save_batch(proposed.with_transfer(replace(transfer, name="***")))
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
+    assert operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")[1]["state"] == (
+        "approved"
+    )
+    # When it is withdrawn, retried, and withdrawn again
+    withdraw = "/api/v1/operator/payouts/PO-2026-W48/withdraw"
+    why = {"reason": "the account holder cannot be read by the bank; mended in the settings"}
+    key = {"Idempotency-Key": "withdraw-w48"}
+    answers = [
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why, headers=key),
+        operator(sandbox, "POST", withdraw, who="operator-bob", body=why),
+    ]
+    # Then it is withdrawn once, saying who and why, and the statement says so
+    assert [status for status, _ in answers] == [200, 200, 200]
+    withdrawn = answers[0][1]
+    assert answers[2][1] == withdrawn and withdrawn["state"] == "withdrawn"
+    step = withdrawn["steps"][-1]
+    assert (step["what"], step["by"], step["reason"]) == (
+        "withdrawn",
+        "operator-bob",
+        why["reason"],
+    )
+    statement = "/api/v1/provider/retrocessions/2026-W48"
+    _, document = sandbox.api("GET", statement, provider_id=DENTAL.provider_id)
+    assert (document["payout"]["state"], document["payout"]["batch_id"]) == (
+        "withdrawn",
+        "PO-2026-W48",
+    )
+    # When week 48 is proposed again
+    status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"})
+    # Then a new batch pays the same settlement to the account in the practice's settings
+    assert status == 200 and (again["batch_id"], again["state"]) == ("PO-2026-W48-2", "proposed")
+    assert again["settlements"] == withdrawn["settlements"]
+    [paid] = again["transfers"]
+    assert (paid["iban"], paid["name"], paid["amount_cents"]) == (
+        DENTAL.payout.iban,
+        DENTAL.payout.account_holder,
+        transfer.amount_cents,
+    )
+    assert [s["what"] for s in again["steps"]] == ["proposed"]
+    _, document = sandbox.api("GET", statement, provider_id=DENTAL.provider_id)
+    assert (document["payout"]["state"], document["payout"]["batch_id"]) == (
+        "proposed",
+        "PO-2026-W48-2",
+    )
+    # And it is sent, the file valid; the statement follows it
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48-2/approve")
+    assert status == 200 and sent["state"] == "sent"
+    assert sandbox.output_keys("payouts/") == ["payouts/2026-11-30/PO-2026-W48-2.xml"]
+    PAIN_001.validate(sandbox.output_object(sent["file_key"]))
+    _, document = sandbox.api("GET", statement, provider_id=DENTAL.provider_id)
+    assert document["payout"]["state"] == "sent"
+    # And the withdrawn batch is never approved, the sent one never withdrawn
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert status == 409 and refusal["error"]["code"] == "batch_not_proposed"
+    status, refusal = operator(
+        sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48-2/withdraw", body=why
+    )
+    assert status == 409 and refusal["error"]["code"] == "batch_sent"
+    # And a payout batch is withdrawn on the payouts route only, a refund batch on its own
+    for path in (
+        "/api/v1/operator/refunds/PO-2026-W48-2/withdraw",
+        "/api/v1/operator/payouts/RF-20261130-abcdef/withdraw",
+    ):
+        status, refusal = operator(sandbox, "POST", path, body=why)
+        assert (status, refusal["error"]["code"]) == (400, "validation_error"), path

@@ -1,4 +1,5 @@
-"""The weekly payouts to the practices: list, read, propose, approve (issue 19, R34)."""
+"""The weekly payouts to the practices: list, read, propose, approve, withdraw (issue 19,
+R24, R34)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
-from billing_core.entrypoints.http.operator_models import BatchListOut, BatchOut, ProposePayoutsIn
+from billing_core.entrypoints.http.operator_models import (
+    BatchListOut,
+    BatchOut,
+    ProposePayoutsIn,
+    WithdrawIn,
+)
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services import inputs
@@ -19,6 +25,7 @@ from billing_core.shared.audit import Reader
 router = ResourceRouter("Payouts")
 add_batch_routes(router, BatchKind.PAYOUT)  # approve
 BATCH_ID = BATCH_RESOURCES[BatchKind.PAYOUT].batch_id
+WITHDRAWABLE_ID = r"^PO-[0-9A-Za-z-]{1,30}$"  # a refund batch: the refunds route withdraws it
 
 
 @router.get("/api/v1/operator/payouts", summary="The payout batches, newest week first")
@@ -33,6 +40,11 @@ def list_payouts(limit: Annotated[int, Query(ge=1, le=104)] = 12) -> BatchListOu
 @router.post(
     "/api/v1/operator/payouts",
     summary="Propose a week's payout batch (the Monday run does; the same week again finds it)",
+    description="A week whose batch was withdrawn is planned again: a new batch "
+    "PO-{week}-2 (-3, ...) with the withdrawn batch's settlements and waiting practices, "
+    "each payout a new transfer to the practice's payout account as it is now, proposed "
+    "afresh (the withdrawn batch's approvals do not count). Returned payouts the withdrawn "
+    "batch paid again are paid by the new one (repaid_in names it).",
 )
 def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
     who = operator(router.current_event).user_id
@@ -47,3 +59,24 @@ def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
     return BatchOut.of(
         money_out.get_batch(batch_id, reader, bootstrap.current().money_out_context())
     )
+
+
+@router.post(
+    "/api/v1/operator/payouts/<batch_id>/withdraw",
+    summary="Withdraw a week's payout batch not sent, with a reason; propose the week again",
+    description="For a batch proposed, or approved and not sent: its approval answers 422 "
+    "transfer_file_refused (a payout account holder no bank accepts, stored before that "
+    "was checked), or it is wrong. The batch is withdrawn, with a step saying who, when "
+    "and why; it is never approved or sent. Its settlements stand (the statements and the "
+    "next weeks rely on them): mend the practice's payout account, then propose the week "
+    "again (POST /api/v1/operator/payouts) for a new batch that pays them. A withdrawn "
+    "batch withdrawn again is a retry (200, the batch as withdrawn first). Refused with "
+    "409 batch_sent once sending it began (sent, or an approval died while sending it: "
+    "approve it again to finish).",
+)
+def withdraw_payout(
+    batch_id: Annotated[str, Path(pattern=WITHDRAWABLE_ID)], body: WithdrawIn
+) -> BatchOut:
+    who = operator(router.current_event).user_id
+    ctx = bootstrap.current().money_out_context()
+    return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))

@@ -7,7 +7,10 @@ A transfer batch is the weekly payout to the practices or a refund to patients. 
     proposed or approved (nothing booked, not sending) --withdraw--> withdrawn
 
 A withdrawn batch pays nothing and holds nothing: its credits can be proposed again (a
-file the bank refuses, say, leaves its batch approved for good otherwise).
+file the bank refuses, say, leaves its batch approved for good otherwise). A withdrawn
+payout batch keeps its week's plan (the settlements the statements and the next weeks
+rely on): the week is planned again in a batch of its own, ``PO-{week}-2``, ``-3``...,
+which pays the same settlements to the practices' accounts as they are then.
 
 Only a sent batch has a pain.001 file in the output bucket. Every step is recorded: who
 and when (and why, for a withdrawal). Sending starts with a ``sending`` step, saved on
@@ -27,7 +30,7 @@ invoice shows the credit again once an operator books the return.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -178,9 +181,24 @@ class TransferBatch:
 # --- ids ---------------------------------------------------------------------------------------
 
 
-def payout_batch_id(week_label: str) -> str:
-    """One payout batch per statement week: proposing it again finds the same batch."""
-    return f"{PAYOUT_PREFIX}{week_label}"
+def payout_batch_id(week_label: str, number: int = 1) -> str:
+    """The week's ``number``-th payout batch: proposing the week again finds the same one.
+    A week has a second only when its first was withdrawn (planned again), and so on."""
+    suffix = f"-{number}" if number > 1 else ""
+    return f"{PAYOUT_PREFIX}{week_label}{suffix}"
+
+
+def payout_batches_of_week(
+    week_label: str, get_batch: Callable[[str], TransferBatch | None]
+) -> list[TransferBatch]:
+    """The week's payout batches, first to last: every one but the last is withdrawn; the
+    last is the week's payout (withdrawn too when the week was not planned again yet)."""
+    found: list[TransferBatch] = []
+    while (batch := get_batch(payout_batch_id(week_label, len(found) + 1))) is not None:
+        found.append(batch)
+        if batch.state is not BatchState.WITHDRAWN:
+            break
+    return found
 
 
 def refund_batch_id(day: date) -> str:
@@ -373,7 +391,7 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
 class PayoutState:
     """What a practice's statement shows about the payout of its week (R24, issue 19)."""
 
-    state: str  # proposed, approved, sent, booked, returned, carried, waiting
+    state: str  # proposed, approved, sent, booked, returned, carried, waiting, withdrawn
     batch_id: str = ""
     amount_cents: int = 0
     carried_out_cents: int = 0

@@ -11,9 +11,11 @@ unless a statement was late) and adds
   once (the service marks it ``repaid_in`` this batch before the batch is written).
 
 A practice whose statement is missing waits (``TransferBatch.waiting``) and is settled,
-weeks and all, in a later batch: no week is paid twice or lost. The money adds up, per
-practice and to the cent: Σ booked payouts + the carried balance + returned payouts not
-yet paid again = Σ statement payouts.
+weeks and all, in a later batch: no week is paid twice or lost. A batch withdrawn before
+it was sent keeps its settlements (the next weeks carried on from them): a new batch of
+its week pays them (``payout_replan``). The money adds up, per practice and to the cent:
+Σ booked payouts + the carried balance + returned payouts not yet paid again = Σ
+statement payouts.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def plan_payouts(
         settlements.append(settlement)
         if settlement.paid_cents > 0:
             transfers.append(
-                _transfer(provider, settlement, end_to_end_id(batch_id, len(transfers) + 1))
+                payout_transfer(provider, settlement, end_to_end_id(batch_id, len(transfers) + 1))
             )
     return TransferBatch(
         batch_id=batch_id,
@@ -139,7 +141,7 @@ def _weeks_from(first: Week, last: Week) -> list[Week]:
     return weeks
 
 
-def _transfer(provider: Provider, settlement: Settlement, transfer_id: str) -> BatchTransfer:
+def payout_transfer(provider: Provider, settlement: Settlement, transfer_id: str) -> BatchTransfer:
     # The practice's bookkeeping matches the money to the statement by week and id.
     weeks = " ".join(settlement.weeks)
     return BatchTransfer(
@@ -160,7 +162,8 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
 
     state: proposed, approved, sent (the batch's), then booked or returned (the bank's);
     carried when nothing was due (a negative balance goes to the next week); waiting when
-    its statement was not there yet. None when the batch does not know the practice.
+    its statement was not there yet; withdrawn when an operator took the batch back and
+    its week is not planned again yet. None when the batch does not know the practice.
     """
     settlement = batch.settlement(provider_id)
     if settlement is None:

@@ -474,7 +474,8 @@ class RetrocessionStatementOut(BaseModel):
         default=None,
         description=(
             "the payout's state (proposed, approved, sent, booked, returned, carried,"
-            " waiting), its batch, the dates of each step, and what was carried or owed again"
+            " waiting; withdrawn: its week is to be planned again in a new batch), its"
+            " batch, the dates of each step, and what was carried or owed again"
         ),
     )
 

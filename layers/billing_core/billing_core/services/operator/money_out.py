@@ -2,8 +2,9 @@
 
 - ``propose_payouts``: after the retrocession run, the week's payout batch (proposed).
 - ``propose_refunds``: credits held for patients, paid back by bank transfer (proposed).
-- ``withdraw_batch``: a refund batch not sent, taken back with a reason (its file refused,
-  say): its credits can be proposed again.
+- ``withdraw_batch``: a batch not sent, taken back with a reason (its file refused, say):
+  a refund batch's credits can be proposed again; a payout batch's week is proposed
+  again, as a new batch of the same settlements (``PO-{week}-2``).
 - ``settle_psp_refund``: what the PSP says of a refund it never confirmed (pending).
 - ``approve_batch``: four eyes; once approved, the pain.001 goes to the output bucket
   (``payouts/{date}/{batch}.xml``, ``refunds/{date}/{batch}.xml``, dated by the day it
@@ -53,6 +54,7 @@ from billing_core.payments.transfer_batches import (
     batch_of,
     end_to_end_id,
     payout_batch_id,
+    payout_batches_of_week,
     refund_batch_id,
     sending,
     sent,
@@ -109,10 +111,13 @@ class MoneyOutContext:
 
 
 def propose_payouts(week: Week, by: str, ctx: MoneyOutContext) -> TransferBatch:
-    """The payout batch of ``week``, proposed; the one already there when asked again."""
-    existing = ctx.batches.get_batch(payout_batch_id(week.label))
-    if existing is not None:
-        return existing
+    """The payout batch of ``week``, proposed; the one already there when asked again.
+    A week whose batch was withdrawn is planned again (``_plan_again``)."""
+    existing = payout_batches_of_week(week.label, ctx.batches.get_batch)
+    if existing and existing[-1].state is BatchState.WITHDRAWN:
+        return _plan_again(existing[-1], len(existing) + 1, by, ctx)
+    if existing:
+        return existing[-1]
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     batch = plan_payouts(
         week,
@@ -127,6 +132,32 @@ def propose_payouts(week: Week, by: str, ctx: MoneyOutContext) -> TransferBatch:
         for transfer in owed_again(settlement.provider_id, earlier, batch.batch_id):
             _mark_repaid(transfer, batch.batch_id, ctx.batches)
     ctx.batches.create_batch(batch)  # False: a concurrent run wrote the same plan first
+    return _read(batch.batch_id, ctx)
+
+
+def _plan_again(
+    withdrawn: TransferBatch, number: int, by: str, ctx: MoneyOutContext
+) -> TransferBatch:
+    """The withdrawn batch's week as its ``number``-th batch: the same settlements, new
+    transfers to the practices' accounts as they are now (R24, R34). The returned payouts
+    it paid again are marked as paid by the new batch before that batch is written: a
+    rerun after a crash finds them so, and no other batch ever counts them owed."""
+    # Imported here: rare, and the Monday run imports this module (issue 18 (d)).
+    from billing_core.providers.payout_replan import plan_again
+
+    batch = plan_again(
+        withdrawn,
+        payout_batch_id(withdrawn.week, number),
+        ctx.store.list_providers(),
+        by=by,
+        at=ctx.clock.now(),
+    )
+    earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
+    for holder in earlier:
+        for transfer in holder.transfers:
+            if transfer.repaid_in == withdrawn.batch_id:
+                _mark_repaid(transfer, batch.batch_id, ctx.batches)
+    ctx.batches.create_batch(batch)  # False: a concurrent proposal wrote the same plan first
     return _read(batch.batch_id, ctx)
 
 
@@ -389,8 +420,9 @@ def _pending_refunds(ctx: MoneyOutContext) -> dict[str, str]:
 def withdraw_batch(
     batch_id: str, operator: str, reason: str, ctx: MoneyOutContext
 ) -> TransferBatch:
-    """The refund batch taken back by ``operator`` with ``reason``: it pays nothing, and
-    its credits can be proposed again. Withdrawn before: the batch as it is (a retry).
+    """The batch taken back by ``operator`` with ``reason``: it pays nothing. A refund
+    batch's credits can be proposed again; a payout batch's week is planned again by
+    proposing the week (``propose_payouts``). Withdrawn before: the batch as it is (a retry).
 
     Refused (409) once sending began (``batch_sent``: sent, or its approval died while
     sending it; approving again finishes that), or when a refund of it is booked
@@ -398,13 +430,15 @@ def withdraw_batch(
     saved on condition of the version read: an approval that starts sending meanwhile
     makes it fail, and it makes that approval fail before anything is booked (R28)."""
     batch = _read(batch_id, ctx)
-    if batch.kind is not BatchKind.REFUND:  # a week's payout is proposed once (R24)
-        raise NotFound()
     if batch.state is BatchState.WITHDRAWN:
         return batch
     if batch.state is BatchState.SENT or batch.step_at(SENDING) is not None:
         raise practice_refused("batch_sent")
-    booked = [t.invoice_reference for t in batch.transfers if _refund_booked(t, ctx)]
+    booked = [
+        t.invoice_reference
+        for t in batch.transfers
+        if batch.kind is BatchKind.REFUND and _refund_booked(t, ctx)
+    ]
     if booked:
         kenmerken = ", ".join(betalingskenmerk.grouped(k) for k in booked)
         raise practice_refused("refund_booked", kenmerken=kenmerken)

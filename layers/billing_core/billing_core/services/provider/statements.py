@@ -13,7 +13,7 @@ from billing_core.collection.debtor_risk import (
     Month,
     debtor_risk,
 )
-from billing_core.payments.transfer_batches import payout_batch_id
+from billing_core.payments.transfer_batches import payout_batches_of_week
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
 from billing_core.providers.users import ProviderUser, Role
@@ -75,16 +75,17 @@ def retrocession_statement(
 
 def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:
     """The payout of this week (issue 19): in the week's own batch, or, when the statement
-    was late, in the batch after it that settled the week."""
+    was late, in the batch after it that settled the week. A week's batch withdrawn and
+    planned again: the batch that planned it again (``withdrawn`` until then)."""
     if ctx.batches is None:
         return None
     state = None
     candidate = week
     for _ in range(LATE_PAYOUT_WEEKS):
-        batch = ctx.batches.get_batch(payout_batch_id(candidate.label))
-        if batch is None:
+        batches = payout_batches_of_week(candidate.label, ctx.batches.get_batch)
+        if not batches:
             return state
-        state = payout_state(batch, provider_id)
+        state = payout_state(batches[-1], provider_id)
         if state is None or state["state"] != "waiting":
             return state
         candidate = candidate.following()
