@@ -49,7 +49,7 @@ from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.credit_shares import given_back
-from billing_core.declarations.findings import Finding, Severity, euro_params
+from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.invoicing import (
     CREDIT_OF_INSURER_LINE,
     CREDIT_OF_INSURER_REASON,
@@ -61,6 +61,7 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest, KnownClaim
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
+from billing_core.shared.money import euro_params
 
 # Money that came in from the patient (net): a credit may never exceed it.
 _MONEY_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND})

@@ -48,7 +48,7 @@ from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_shares import credits_rerated
-from billing_core.declarations.findings import Finding, Outcome, Severity, euro_params
+from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
@@ -86,6 +86,7 @@ from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
+from billing_core.shared.money import euro_params
 
 
 class LineResult(StrEnum):

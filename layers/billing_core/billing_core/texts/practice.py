@@ -576,13 +576,13 @@ _DUTCH: Sections = {
         ),
         "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
         "refund_above_credit": (
-            "Op nota {kenmerk} staat {credit} tegoed; meer dan dat wordt niet terugbetaald."
+            "Op nota {kenmerk} staat {credit_nl} tegoed; meer dan dat wordt niet terugbetaald."
         ),
         "psp_refund_pending": (
             "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
             " terugbetaald. Die terugbetaling is gevraagd maar niet bevestigd en kan al betaald"
             " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
-            " bankoverschrijving gaat hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+            " bankoverschrijving gaat hoogstens {by_bank_nl} terug (tegoed uit bankbetalingen)."
         ),
         "no_psp_refund_pending": (
             "Voor deze betaling is de betaalprovider niet om een terugbetaling gevraagd: er"
@@ -596,7 +596,7 @@ _DUTCH: Sections = {
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
-            " hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+            " hoogstens {by_bank_nl} terug (tegoed uit bankbetalingen)."
         ),
         # The two above when none of the credit came from bank payments (said_as).
         "psp_refund_pending_none_by_bank": (
@@ -1176,12 +1176,12 @@ _ENGLISH: Sections = {
             " operator approves it (four eyes)."
         ),
         "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
-        "refund_above_credit": "Invoice {kenmerk} holds {credit} of credit; no more is refunded.",
+        "refund_above_credit": "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded.",
         "psp_refund_pending": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"
             " payment provider. That refund was asked and not confirmed, and may have been paid"
             " already: check the payment in the payment provider's dashboard. A bank transfer"
-            " pays back at most {by_bank} (credit from bank payments)."
+            " pays back at most {by_bank_en} (credit from bank payments)."
         ),
         "no_psp_refund_pending": (
             "No refund of this payment was asked of the payment provider: there is nothing to"
@@ -1195,7 +1195,7 @@ _ENGLISH: Sections = {
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"
             " the payment provider, not by bank transfer. A bank transfer pays back at most"
-            " {by_bank} (credit from bank payments)."
+            " {by_bank_en} (credit from bank payments)."
         ),
         "psp_refund_pending_none_by_bank": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"

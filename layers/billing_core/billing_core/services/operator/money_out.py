@@ -77,7 +77,7 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock, refuse_future
 from billing_core.shared.errors import NotFound, practice_refused
-from billing_core.shared.money import format_euros
+from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
@@ -353,14 +353,14 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
     amount = by_bank if request.amount_cents is None else request.amount_cents
     if amount > credit:
         raise practice_refused(
-            "refund_above_credit", kenmerk=invoice.reference, credit=format_euros(credit)
+            "refund_above_credit", kenmerk=invoice.reference, **euro_params("credit", credit)
         )
     if not 0 < amount <= by_bank:
         code = "psp_refund_pending" if pending_refunds(invoice) else "credit_from_psp_payment"
         # Nothing from bank payments: say so, not "at most € 0,00".
         said_as = code if by_bank else f"{code}_none_by_bank"
         raise practice_refused(
-            code, said_as=said_as, kenmerk=invoice.reference, by_bank=format_euros(by_bank)
+            code, said_as=said_as, kenmerk=invoice.reference, **euro_params("by_bank", by_bank)
         )
     return amount
 
