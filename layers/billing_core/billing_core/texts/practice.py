@@ -593,6 +593,11 @@ _DUTCH: Sections = {
             " uitkomst of een andere terugbetaling). De patiënt krijgt één keer terug: kijk"
             " de nota en het dashboard van de betaalprovider na."
         ),
+        "psp_refund_above_asked": (
+            "De betaalprovider is om {asked_nl} terugbetaling gevraagd; meer dan dat kan deze"
+            " terugbetaling niet zijn. Kijk het bedrag na in het dashboard van de"
+            " betaalprovider."
+        ),
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
@@ -1191,6 +1196,10 @@ _ENGLISH: Sections = {
             "What the payment provider said of this refund is recorded already (another"
             " outcome or another refund). The patient is paid back once: check the invoice and"
             " the payment provider's dashboard."
+        ),
+        "psp_refund_above_asked": (
+            "The payment provider was asked to refund {asked_en}; this refund cannot be more"
+            " than that. Check the amount in the payment provider's dashboard."
         ),
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"

@@ -251,12 +251,15 @@ def settle_psp_refund(
     refund_id: str,
     operator: str,
     ctx: MoneyOutContext,
+    amount_cents: int | None = None,
 ) -> HeldCredit:
     """What the PSP says of a refund asked of it and never confirmed (``psp_refund_pending``),
     as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
-    booked as the PSP webhook books it; ``failed`` makes the credit refundable by bank (R13).
-    Recorded on the invoice with who and when, in its conditional write (R28); the same
-    again is a retry. The invoice's credit as it is then."""
+    booked as the PSP webhook books it, for ``amount_cents`` when the PSP paid back less
+    than was asked (None: what was asked); ``failed`` books nothing. What the PSP did not
+    pay back is refundable by bank from then on (R13). Recorded on the invoice with who and
+    when, in its conditional write (R28); the same again is a retry. The invoice's credit
+    as it is then."""
     # Imported here: see _book_refund.
     from billing_core.payments.refunds import settle_pending_refund
 
@@ -264,7 +267,9 @@ def settle_psp_refund(
     now = ctx.clock.now()
 
     def settle(current: Invoice) -> Invoice:
-        return settle_pending_refund(current, psp_payment_id, outcome, refund_id, operator, now)
+        return settle_pending_refund(
+            current, psp_payment_id, outcome, refund_id, operator, now, amount_cents
+        )
 
     stored, _ = save_change(ctx.store, invoice, settle)
     return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
