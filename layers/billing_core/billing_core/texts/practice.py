@@ -643,7 +643,7 @@ _DUTCH: Sections = {
             " nieuwe upload aan."
         ),
         "payout_returned": (
-            "De uitbetaling van {amount} ({transfer_id}) is door de bank teruggestort"
+            "De uitbetaling van {amount_nl} ({transfer_id}) is door de bank teruggestort"
             " (reden {reason}). Controleer het IBAN en de tenaamstelling van uw"
             " uitbetalingsrekening bij zorgnota; het bedrag wordt in de volgende wekelijkse"
             " uitbetaling opnieuw overgemaakt."
@@ -1242,7 +1242,7 @@ _ENGLISH: Sections = {
             " file only: the second was not processed. Request a new upload for that file."
         ),
         "payout_returned": (
-            "The payout of {amount} ({transfer_id}) was returned by the bank (reason"
+            "The payout of {amount_en} ({transfer_id}) was returned by the bank (reason"
             " {reason}). Check the IBAN and account holder of your payout account with"
             " zorgnota; the amount is transferred again in the next weekly payout."
         ),
