@@ -319,3 +319,38 @@ def test_an_operator_settles_a_pending_psp_refund_with_what_the_psp_says(
     other = {"outcome": "refunded", "refund_id": "re_late"}
     status, refusal = operator(sandbox, "POST", path, body=other)
     assert status == 409 and refusal["error"]["code"] == "psp_refund_settled"
+
+
+def test_an_operator_records_a_partial_refund_made_in_the_psps_dashboard(sandbox, monkeypatch):
+    """R13 (kept and refunded, never dropped), R27, R34, R38: Given a credit whose PSP refund
+    timed out, and the PSP's dashboard shows a refund of only EUR 1.00 of it (made there by
+    hand)
+    When an operator records that refund with its amount, and the request is retried with
+    its Idempotency-Key; then the same key with another amount
+    Then one REFUND entry of EUR 1.00 on the iDEAL payment, the same answer twice, nothing
+    pending, the rest refundable by bank; the other body under that key is refused (422),
+    an amount above the one asked of the PSP too (422 psp_refund_above_asked)."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    above = {"outcome": "refunded", "refund_id": "re_hand", "amount_cents": due + 1}
+    status, refusal = operator(sandbox, "POST", path, body=above)
+    assert status == 422 and refusal["error"]["code"] == "psp_refund_above_asked"
+    key = {"Idempotency-Key": "dashboard-1"}
+    body = {"outcome": "refunded", "refund_id": "re_hand", "amount_cents": 100}
+    answers = [operator(sandbox, "POST", path, body=body, headers=key) for _ in range(2)]
+    assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
+    held = answers[0][1]
+    assert (held["psp_refund_pending"], held["credit_cents"], held["by_bank_cents"]) == (
+        False,
+        due - 100,
+        due - 100,
+    )
+    refunds = [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND]
+    assert [(e.amount_cents, e.cause) for e in refunds] == [(100, f"psp:{psp_payment_id}")]
+    other = {**body, "amount_cents": 200}
+    status, refusal = operator(sandbox, "POST", path, body=other, headers=key)
+    assert status == 422 and refusal["error"]["code"] == "idempotency_key_reused"
+    # And the rest goes back by bank
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200 and batch["total_cents"] == due - 100

@@ -180,6 +180,21 @@ def test_a_debit_of_another_amount_is_listed_not_booked(world):
     assert report.summary()["debits_ignored"] == 1
 
 
+def test_a_returned_payouts_action_writes_its_amount_as_each_language_does(world):
+    """R9, R24: Given W45's payout of EUR 1,234.56 to fysio-noord, returned by the bank
+    When the practice reads its open action
+    Then the Dutch sentence says € 1.234,56 and the English one €1,234.56 (not the Dutch
+    amount in the English sentence)."""
+    world.statements(W45, {"fysio-noord": 123_456, "tandarts-zuid": 500})
+    w45 = world.approve(world.propose(W45).batch_id)
+    world.bank_statement(*executed(w45, TUESDAY), day=TUESDAY)
+    noord = w45.transfers[0]
+    world.bank_statement(returned(noord.end_to_end_id, 123_456, date(2026, 11, 12)), day=TUESDAY)
+    [action] = world.store.list_actions("fysio-noord")
+    assert "€ 1.234,56" in action.details["what_to_do"]
+    assert "€1,234.56" in action.details["what_to_do_en"]
+
+
 def test_a_returned_payout_is_an_action_owed_again_and_paid_next_batch_exactly_once(world):
     # Given W45's payout to fysio-noord, sent and executed by the bank
     world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 500})

@@ -105,3 +105,52 @@ def test_a_payment_without_a_refund_asked_is_refused(world):
     with pytest.raises(Refused) as refusal:
         settle_psp_refund(REFERENCE, "tr_2", "failed", "", "operator-bob", world.ctx)
     assert refusal.value.code == "no_psp_refund_pending"
+
+
+def test_a_partial_refund_made_in_the_dashboard_books_what_was_paid_and_the_rest_goes_by_bank(
+    world,
+):
+    """R13 (kept and refunded, never dropped), R34: Given the pending iDEAL refund of EUR
+    7.00, of which the operator refunded only EUR 5.00 by hand in the PSP's dashboard (re_9)
+    When the operator records that refund with its amount, and again (a retry)
+    Then one REFUND entry of EUR 5.00 on psp:tr_1, nothing pending, and the EUR 2.00 left
+    is refundable by bank: a bank refund of it is proposed; the record says who and when."""
+    held = settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500)
+    again = settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500)
+    assert refunds(world) == [(500, "psp:tr_1")]
+    assert held == again
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (200, 200, False)
+    invoice = world.store.invoice()
+    assert any(
+        "refunded:psp:tr_1 by operator-bob at 2026-11-26" in m for m in invoice.applied_payments
+    )
+    request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
+    assert propose_refunds([request], "operator-anna", world.ctx).total_cents == 200
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [(500, 600), (None, 500)],  # None: the amount asked of the PSP (EUR 7.00)
+)
+def test_a_recorded_refund_amount_is_not_recorded_otherwise(world, first, then):
+    """R13 (paid back once): the same refund id recorded again with another amount is
+    refused (409 psp_refund_settled) and changes nothing."""
+    settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, first)
+    before = world.store.invoice()
+    with pytest.raises(StateConflict) as refusal:
+        settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, then)
+    assert refusal.value.code == "psp_refund_settled"
+    assert world.store.invoice() == before
+
+
+def test_a_refund_above_the_amount_asked_is_refused_in_each_language_s_amount(world):
+    """R13: the PSP was asked EUR 7.00; a refund of EUR 7.01 recorded for it is refused
+    (422 psp_refund_above_asked), nothing booked; each sentence writes the amount asked as
+    its language does (R9: € 7,00 in Dutch, €7.00 in English)."""
+    before = world.store.invoice()
+    with pytest.raises(Refused) as refusal:
+        settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 701)
+    assert refusal.value.code == "psp_refund_above_asked"
+    assert "€ 7,00" in refusal.value.message_nl
+    assert "€7.00" in refusal.value.message_en and "7,00" not in refusal.value.message_en
+    assert world.store.invoice() == before

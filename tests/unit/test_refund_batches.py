@@ -540,3 +540,25 @@ def test_a_saturday_batch_sent_again_on_monday_writes_the_same_bytes(world):
     sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
     assert world.files.files == saturday
     assert b"<ReqdExctnDt><Dt>2026-11-30</Dt></ReqdExctnDt>" in world.pain_001(sent)
+
+
+@pytest.mark.parametrize(
+    ("psp_refund", "refused"),
+    [
+        ("", "refund_above_credit"),  # EUR 5.01 of the EUR 5.00 credit
+        ("pending", "psp_refund_pending"),  # at most the EUR 5.00 paid too much by bank
+        ("none", "credit_from_psp_payment"),
+    ],
+)
+def test_a_refund_refusal_writes_its_amount_as_each_language_does(world, psp_refund, refused):
+    """R9, R34: Given EUR 5.00 paid too much by bank transfer (and EUR 7.00 by iDEAL)
+    When a bank refund of EUR 5.01 is proposed
+    Then the refusal names EUR 5.00 as each language writes it: € 5,00 in the Dutch
+    sentence, €5.00 in the English one (not the Dutch amount in the English sentence)."""
+    if psp_refund:
+        paid_too_much_by_ideal(world, 700, refund=psp_refund)
+    with pytest.raises(Refused) as refusal:
+        refund(world, amount_cents=501)
+    assert refusal.value.code == refused
+    assert "€ 5,00" in refusal.value.message_nl
+    assert "€5.00" in refusal.value.message_en and "5,00" not in refusal.value.message_en

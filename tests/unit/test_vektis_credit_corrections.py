@@ -364,6 +364,23 @@ def test_an_invoice_with_the_collection_agency_is_corrected_and_the_provider_war
     assert invoice_of(store).amount_due_cents == 600
 
 
+def test_a_credit_line_on_a_claim_at_the_agency_tells_the_patient_nothing(ctx, store):
+    """R22 (the agency collects the claim and tells the patient), legal-nl.md §7, as the
+    operator's correction of a claim at the agency keeps it (correspondence/kinds.py):
+    Given last week's invoice, sent and then handed over to the agency
+    When a later upload credits the filling
+    Then the invoice is corrected and the practice warned, and no "invoice corrected"
+    message is queued for the patient."""
+    upload(ctx, [filling(), control()], "D1")
+    invoice = sent(store, invoice_of(store))
+    store.put_invoice_as_is(replace(invoice, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY))
+    ctx.delivery.requests.clear()
+    report = upload(ctx, [credit("L9", filling())], "D2")
+    assert "CREDIT_INVOICE_WITH_COLLECTION_AGENCY" in codes(report)
+    assert invoice_of(store).amount_due_cents == 600
+    assert corrected_emails(ctx) == []
+
+
 def test_a_credit_line_that_settles_a_claim_at_the_agency_unblocks_and_tells_it(ctx, store):
     """R22 ("blocked ... until all such claims are settled"), R34 (the agency's daily file of
     changes on our side), vektis.md §1; audit money MONEY1.

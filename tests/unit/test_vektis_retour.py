@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from billing_core.collection.agency_updates import write_agency_updates
+from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Language, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import process_declaration
@@ -28,7 +29,7 @@ from billing_core.declarations.vektis.writer import (
     write_declaration,
     write_retour,
 )
-from billing_core.invoices.invoice import Channel, DunningStage, Invoice
+from billing_core.invoices.invoice import Channel, DunningStage, Invoice, InvoiceStatus
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import ConcurrentChange, KnownClaim
@@ -706,3 +707,26 @@ def test_a_corrected_retour_that_makes_a_settled_agency_claim_owed_again_blocks_
     assert _told_the_agency(store, RETOUR_AT.date() + timedelta(days=1)) == [
         (invoice.reference, "reimbursement_deduction", 660)
     ]
+
+
+@pytest.mark.parametrize("at_the_agency", [False, True])
+def test_a_retour_on_a_claim_at_the_agency_tells_the_patient_nothing(ctx, store, at_the_agency):
+    """R22 (the agency collects the claim and tells the patient), legal-nl.md §7, R34 as the
+    operator's correction of a claim at the agency keeps it (correspondence/kinds.py):
+    Given a sent invoice of 70.85, with the agency or not
+    When VGZ's retour grants 46.60 on it
+    Then its patient is told the corrected amount only when the claim is not at the agency."""
+    invoice = replace(_invoice_with_lines(ctx, store), status=InvoiceStatus.SENT)
+    if at_the_agency:
+        invoice = replace(
+            invoice,
+            dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+            handed_over_on=HANDED_OVER_ON,
+        )
+    store.put_invoice_as_is(invoice)
+    ctx.delivery.requests.clear()  # type: ignore[attr-defined]
+
+    _upload_retour(ctx, "R1", {"F1": 4660})
+
+    told = [r for r in ctx.delivery.requests if r.kind == INVOICE_CORRECTED]  # type: ignore[attr-defined]
+    assert [r.invoice_id for r in told] == ([] if at_the_agency else [invoice.invoice_id])

@@ -69,11 +69,14 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     description="For a credit listed with psp_refund_pending (the refund asked of the PSP "
     "timed out and may have been paid): look the payment up in the PSP's dashboard. "
     "refunded, with the PSP's refund id: booked as a REFUND entry on the payment as the PSP "
-    "webhook books it (R27), the credit goes down. failed: nothing is booked, and the credit "
+    "webhook books it (R27), the credit goes down; with amount_cents when the PSP paid back "
+    "less than was asked (a refund made by hand in its dashboard), and the rest of that "
+    "payment's credit is then refundable by bank. failed: nothing is booked, and the credit "
     "that payment held is refundable by bank (POST /operator/refunds). Recorded on the "
     "invoice with who and when; the same again is a retry (200). 409 no_psp_refund_pending "
     "when no refund of that payment was asked, 409 psp_refund_settled when another outcome "
-    "(or another refund id) was recorded before.",
+    "(or another refund id, or the same with another amount) was recorded before, 422 "
+    "psp_refund_above_asked for an amount above the one asked of the PSP.",
 )
 def settle_psp_refund(
     reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
@@ -81,6 +84,6 @@ def settle_psp_refund(
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
     held = money_out.settle_psp_refund(
-        reference, psp_payment_id, body.outcome, body.refund_id, who, ctx
+        reference, psp_payment_id, body.outcome, body.refund_id, who, ctx, body.amount_cents
     )
     return HeldCreditOut.of(held)

@@ -27,11 +27,12 @@ netted on that file's invoice by invoicing (R4), settled by the same rule as her
   amount. Forgiven money (stop, coulance: R21) is not money the patient paid: the part of
   a forgiveness the correction made unnecessary is booked back (same kind, positive), so
   the credit shown never exceeds what the patient paid.
-- The addressee of an invoice that was sent gets an ``invoice_corrected`` confirmation
-  (by e-mail, or on paper without an address that works: R7, legal-nl.md §7) once per
-  upload and invoice: keyed on the upload whose
-  entries booked the credit, so a retry, or the same file processed at the same moment
-  (which reports the credit as already processed), queues the same event again.
+- The addressee of an invoice that was sent, and is not at the collection agency, gets
+  an ``invoice_corrected`` confirmation (by e-mail, or on paper without an address that
+  works: R7, legal-nl.md §7; correspondence/kinds.py) once per upload and invoice:
+  keyed on the upload whose entries booked the credit, so a retry, or the same file
+  processed at the same moment (which reports the credit as already processed), asks
+  for the same event again.
 
 CSV (interfaces.md §1a) has no column for the reversed line: its negative lines are
 rated on their own in their own file (invoicing warns when that settles one unlike a
@@ -46,21 +47,22 @@ from datetime import datetime
 from typing import Any
 
 from billing_core.collection.blocking import block_follows_claim
-from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
+from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.credit_shares import given_back
-from billing_core.declarations.findings import Finding, Severity, euro_params
+from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.invoicing import (
     CREDIT_OF_INSURER_LINE,
     CREDIT_OF_INSURER_REASON,
     InsurerClaimLine,
 )
-from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing_core.invoices.invoice import Invoice, InvoiceLine
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.invoices.updates import save_change
-from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest, KnownClaim
+from billing_core.ports import BillingStore, DeliveryQueue, KnownClaim
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
+from billing_core.shared.money import euro_params
 
 # Money that came in from the patient (net): a credit may never exceed it.
 _MONEY_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND})
@@ -317,19 +319,9 @@ def _book_on_invoice(
         # lines booked and writes the markers then.
         store.add_claim_markers(declaration_id, stored, [c.claim_ref for c in booked])
         _report_booked(run, stored, booked)
-    if (
-        causes
-        and stored.status is InvoiceStatus.SENT
-        and reaches_patient(stored, INVOICE_CORRECTED)
-    ):
-        # One e-mail per change, under the event of the upload that made it, however often
-        # it is queued: the delivery sends each (kind, event) once (R3).
-        delivery.enqueue(
-            [
-                DeliveryRequest(provider_id, invoice_id, kind=INVOICE_CORRECTED, event_id=event)
-                for event in sorted(set(causes.values()))
-            ]
-        )
+    # One message per change, under the event of the upload that made it, however often
+    # it is asked for: the delivery sends each (kind, event) once (R3).
+    tell_invoice_corrected(stored, causes.values(), delivery)
 
 
 def _report_booked(run: CreditRun, invoice: Invoice, booked: list[Claim]) -> None:

@@ -15,8 +15,6 @@ from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
-from billing_core.shared.money import format_euros
-
 
 class Severity(StrEnum):
     FILE = "file_rejected"  # structural (R2): nothing in the file is processed
@@ -66,11 +64,3 @@ def structural(findings: Iterable[Finding]) -> list[Finding]:
     """The findings that reject the whole file (R2): a file with any of them goes no further,
     and its report lists only these."""
     return [finding for finding in findings if finding.severity is Severity.FILE]
-
-
-def euro_params(name: str, cents: int) -> dict[str, str]:
-    """A finding's amount ``name`` as each language of its texts writes it."""
-    return {
-        f"{name}_nl": format_euros(cents, "nl"),
-        f"{name}_en": format_euros(cents, "en"),
-    }

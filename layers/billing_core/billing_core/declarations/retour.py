@@ -13,8 +13,9 @@ claim marker that makes ingest idempotent (R3):
   proportion as credit_corrections booked them, so a line and its reversal keep netting
   whatever the insurer grants; the retour's own amount for such a credit line is not
   applied (a warning says so when it differs).
-  When the invoice was sent already and what the patient pays changed, its addressee is
-  told the new amount (by e-mail, or on paper without an address that works: R7): one
+  When the invoice was sent already, is not at the collection agency (which tells the
+  patient, R22) and what the patient pays changed, its addressee is told the new amount
+  (by e-mail, or on paper without an address that works: R7): one
   ``invoice_corrected`` confirmation per change, however often or at once the file is
   processed (R3). What a retour raises is money no invoice or letter asked yet: like an
   operator's correction that raises the amount (changes/correction.py, R34), it gets a
@@ -45,10 +46,10 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from billing_core.collection.blocking import block_follows_claim
-from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
+from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_shares import credits_rerated
-from billing_core.declarations.findings import Finding, Outcome, Severity, euro_params
+from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
@@ -86,6 +87,7 @@ from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
+from billing_core.shared.money import euro_params
 
 
 class LineResult(StrEnum):
@@ -332,27 +334,23 @@ def _apply_to_invoices(
         if changed:
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - before.reimbursed_cents
-        _tell_patient(stored, cause, upload, ctx)
+        _tell_patient(stored, cause, ctx)
         for line in lines.values():
             applied = _line_changed(before, stored, line.claim_ref)
             run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
 
 
-def _tell_patient(invoice: Invoice, cause: str, upload: Upload, ctx: IngestContext) -> None:
+def _tell_patient(invoice: Invoice, cause: str, ctx: IngestContext) -> None:
     """What the patient pays changed after the invoice went out: the new amount and its
-    date, by e-mail or on paper (R7, legal-nl.md §7), once per change (R3).
+    date, by e-mail or on paper (R7, legal-nl.md §7), once per change (R3), as every
+    correction of a sent invoice tells it (correspondence/kinds.py).
 
-    Queued whenever the change is on the invoice, not only when this call made it: a
+    Asked whenever the change is on the invoice, not only when this call made it: a
     retry of an attempt killed after its save, or the same file processed at the same
-    moment, finds the change made and queues the same event, which the delivery sends
+    moment, finds the change made and asks for the same event, which the delivery sends
     once per (kind, event id). A later retour that changes the invoice again is another
     change, with an event of its own."""
-    event, kind = _change_event(invoice, cause), INVOICE_CORRECTED
-    if not event or invoice.status is not InvoiceStatus.SENT or not reaches_patient(invoice, kind):
-        return
-    if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
-        request = DeliveryRequest(upload.provider_id, invoice.invoice_id, kind=kind, event_id=event)
-        ctx.delivery.enqueue([request])
+    tell_invoice_corrected(invoice, [_change_event(invoice, cause)], ctx.delivery)
 
 
 def _change_event(invoice: Invoice, cause: str) -> str:

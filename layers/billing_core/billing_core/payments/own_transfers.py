@@ -29,7 +29,7 @@ from billing_core.payments.transfer_batches import (
 )
 from billing_core.ports import BillingStore, ConcurrentChange, TransferBatches
 from billing_core.providers.actions import ActionKind, OpenAction
-from billing_core.shared.money import format_euros
+from billing_core.shared.money import euro_params
 
 ATTEMPTS = 3
 UNKNOWN_REASON = "NARR"  # the bank gave no code: "see the narrative"
@@ -116,7 +116,7 @@ def _returned_payout_action(transfer: BatchTransfer, now: datetime) -> OpenActio
 
     sentences = action_sentences(
         "payout_returned",
-        amount=format_euros(transfer.amount_cents),
+        **euro_params("amount", transfer.amount_cents),
         transfer_id=transfer.end_to_end_id,
         reason=transfer.return_reason,
     )

@@ -29,8 +29,9 @@ the PSP; a concurrent or later caller finds it and calls nothing. Then:
 An intent without a REFUND entry for its payment is a *pending* refund
 (``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
 an operator looks at the payment in the PSP's dashboard and records what it says
-(``settle_pending_refund``): refunded, booked as step 3 books it; or failed, and the
-credit it held is refundable by bank transfer. One refund too few that everybody can see
+(``settle_pending_refund``): refunded, booked as step 3 books it, for what the PSP paid
+back (less than asked when someone refunded by hand in its dashboard); or failed. What the
+PSP did not pay back of the credit is then refundable by bank transfer. One refund too few that everybody can see
 is better than one refund too many. One automatic refund per PSP payment.
 """
 
@@ -44,12 +45,19 @@ from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import apply_refund, payment_id, refund_key, reversible
+from billing_core.payments.booking import (
+    apply_refund,
+    payment_id,
+    refund_key,
+    refunded_cents,
+    reversible,
+)
 from billing_core.payments.psp import PaymentProvider, PspUnavailable
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.money import euro_params
 
 _INTENT = "refund-intent:"
 # An operator's record of what the PSP said of a pending refund, with who and when:
@@ -113,26 +121,41 @@ def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
 
 
 def settle_pending_refund(
-    invoice: Invoice, psp_payment_id: str, outcome: str, refund_id: str, by: str, at: datetime
+    invoice: Invoice,
+    psp_payment_id: str,
+    outcome: str,
+    refund_id: str,
+    by: str,
+    at: datetime,
+    amount_cents: int | None = None,
 ) -> Invoice:
     """What the PSP says of the refund asked of this payment, as ``by`` read it (R13, R34):
-    ``refunded`` (its refund id) is booked as the webhook's step 3 books it; ``failed``
-    leaves the credit, refundable by bank transfer from then on. The same outcome again
-    returns the invoice unchanged; another one after it is refused, the patient being
-    paid back once."""
-    if not any(i.psp_payment_id == psp_payment_id for i in _intents(invoice)):
+    ``refunded`` (its refund id) is booked as the webhook's step 3 books it, for
+    ``amount_cents`` when the PSP paid back less than was asked (a refund made by hand in
+    its dashboard; None: what was asked); ``failed`` leaves the credit. Either way the
+    credit the PSP did not pay back is refundable by bank transfer from then on
+    (``_credit_held_for_psp``). The same outcome (and amount) again returns the invoice
+    unchanged; another one after it is refused, the patient being paid back once."""
+    asked = [i.amount_cents for i in _intents(invoice) if i.psp_payment_id == psp_payment_id]
+    if not asked:
         raise practice_refused("no_psp_refund_pending")
+    amount = asked[0] if amount_cents is None else amount_cents
+    if outcome == "refunded" and amount > asked[0]:
+        raise practice_refused("psp_refund_above_asked", **euro_params("asked", asked[0]))
     failed, refunded = _failed(invoice, psp_payment_id), _refunded(invoice, psp_payment_id)
-    if (outcome == "failed" and failed) or refund_key(refund_id) in invoice.applied_payments:
+    if outcome == "failed" and failed:
         return invoice
+    if refund_key(refund_id) in invoice.applied_payments:
+        if refunded_cents(invoice, refund_id) == amount:
+            return invoice  # a retry
+        raise practice_refused("psp_refund_settled")  # the same refund, another amount
     if failed or refunded:
         raise practice_refused("psp_refund_settled")
     checked = f"{_CHECKED}{outcome}:{_PSP}{psp_payment_id} by {by} at {at.isoformat()}"
     if outcome == "failed":
         return invoice.with_applied_payment(checked)
-    [asked] = [i.amount_cents for i in _intents(invoice) if i.psp_payment_id == psp_payment_id]
     cause = f"{_PSP}{psp_payment_id}"
-    return apply_refund(invoice, refund_id, asked, at, cause).with_applied_payment(checked)
+    return apply_refund(invoice, refund_id, amount, at, cause).with_applied_payment(checked)
 
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:
@@ -161,17 +184,14 @@ def _credit_held_for_psp(invoice: Invoice) -> int:
     asked = {intent.psp_payment_id: intent.amount_cents for intent in _intents(invoice)}
     held = 0
     for psp_id, credit_part, own_part in _credit_by_psp_payment(invoice):
-        if _failed(invoice, psp_id):  # the PSP paid none of it back: the bank may
+        # Settled at the PSP: it paid back none of it (failed) or what its refund booked,
+        # which may be less than asked (one made by hand in its dashboard). One refund per
+        # PSP payment (refundable_by_psp): what is left of its credit goes back by bank.
+        if _failed(invoice, psp_id) or _refunded(invoice, psp_id):
             continue
-        payment = f"{_PSP}{psp_id}"
-        left = sum(reversible(invoice, payment).values())
-        refunded = sum(
-            e.amount_cents
-            for e in invoice.ledger
-            if e.kind is EntryKind.REFUND and e.cause == payment
-        )
+        left = sum(reversible(invoice, f"{_PSP}{psp_id}").values())
         to_refund = asked.get(psp_id, own_part)
-        held += max(0, min(to_refund, credit_part, left) - refunded)
+        held += max(0, min(to_refund, credit_part, left))
     return held
 
 

@@ -90,3 +90,10 @@ def format_euros(cents: int, language: str = "nl") -> str:
     if language == "pl":
         return f"{sign}{grouped.replace(',', NO_BREAK_SPACE)},{rest:02d}{NO_BREAK_SPACE}€"
     return f"{sign}€ {grouped.replace(',', '.')},{rest:02d}"
+
+
+def euro_params(name: str, cents: int) -> dict[str, str]:
+    """The amount ``name`` of a sentence given in Dutch and English (a report's finding, a
+    refusal), as each language writes it: ``{name}_nl`` and ``{name}_en`` (the catalogues'
+    way of passing a value that depends on the language, texts/catalogue.py)."""
+    return {f"{name}_nl": format_euros(cents, "nl"), f"{name}_en": format_euros(cents, "en")}

@@ -576,13 +576,13 @@ _DUTCH: Sections = {
         ),
         "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
         "refund_above_credit": (
-            "Op nota {kenmerk} staat {credit} tegoed; meer dan dat wordt niet terugbetaald."
+            "Op nota {kenmerk} staat {credit_nl} tegoed; meer dan dat wordt niet terugbetaald."
         ),
         "psp_refund_pending": (
             "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
             " terugbetaald. Die terugbetaling is gevraagd maar niet bevestigd en kan al betaald"
             " zijn: kijk de betaling na in het dashboard van de betaalprovider. Per"
-            " bankoverschrijving gaat hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+            " bankoverschrijving gaat hoogstens {by_bank_nl} terug (tegoed uit bankbetalingen)."
         ),
         "no_psp_refund_pending": (
             "Voor deze betaling is de betaalprovider niet om een terugbetaling gevraagd: er"
@@ -593,10 +593,15 @@ _DUTCH: Sections = {
             " uitkomst of een andere terugbetaling). De patiënt krijgt één keer terug: kijk"
             " de nota en het dashboard van de betaalprovider na."
         ),
+        "psp_refund_above_asked": (
+            "De betaalprovider is om {asked_nl} terugbetaling gevraagd; meer dan dat kan deze"
+            " terugbetaling niet zijn. Kijk het bedrag na in het dashboard van de"
+            " betaalprovider."
+        ),
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
-            " hoogstens {by_bank} terug (tegoed uit bankbetalingen)."
+            " hoogstens {by_bank_nl} terug (tegoed uit bankbetalingen)."
         ),
         # The two above when none of the credit came from bank payments (said_as).
         "psp_refund_pending_none_by_bank": (
@@ -638,7 +643,7 @@ _DUTCH: Sections = {
             " nieuwe upload aan."
         ),
         "payout_returned": (
-            "De uitbetaling van {amount} ({transfer_id}) is door de bank teruggestort"
+            "De uitbetaling van {amount_nl} ({transfer_id}) is door de bank teruggestort"
             " (reden {reason}). Controleer het IBAN en de tenaamstelling van uw"
             " uitbetalingsrekening bij zorgnota; het bedrag wordt in de volgende wekelijkse"
             " uitbetaling opnieuw overgemaakt."
@@ -1176,12 +1181,12 @@ _ENGLISH: Sections = {
             " operator approves it (four eyes)."
         ),
         "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
-        "refund_above_credit": "Invoice {kenmerk} holds {credit} of credit; no more is refunded.",
+        "refund_above_credit": "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded.",
         "psp_refund_pending": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"
             " payment provider. That refund was asked and not confirmed, and may have been paid"
             " already: check the payment in the payment provider's dashboard. A bank transfer"
-            " pays back at most {by_bank} (credit from bank payments)."
+            " pays back at most {by_bank_en} (credit from bank payments)."
         ),
         "no_psp_refund_pending": (
             "No refund of this payment was asked of the payment provider: there is nothing to"
@@ -1192,10 +1197,14 @@ _ENGLISH: Sections = {
             " outcome or another refund). The patient is paid back once: check the invoice and"
             " the payment provider's dashboard."
         ),
+        "psp_refund_above_asked": (
+            "The payment provider was asked to refund {asked_en}; this refund cannot be more"
+            " than that. Check the amount in the payment provider's dashboard."
+        ),
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"
             " the payment provider, not by bank transfer. A bank transfer pays back at most"
-            " {by_bank} (credit from bank payments)."
+            " {by_bank_en} (credit from bank payments)."
         ),
         "psp_refund_pending_none_by_bank": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"
@@ -1233,7 +1242,7 @@ _ENGLISH: Sections = {
             " file only: the second was not processed. Request a new upload for that file."
         ),
         "payout_returned": (
-            "The payout of {amount} ({transfer_id}) was returned by the bank (reason"
+            "The payout of {amount_en} ({transfer_id}) was returned by the bank (reason"
             " {reason}). Check the IBAN and account holder of your payout account with"
             " zorgnota; the amount is transferred again in the next weekly payout."
         ),

@@ -161,11 +161,20 @@ class PspRefundOutcomeIn(BaseModel):
         pattern=r"^([A-Za-z0-9_]{1,64})?$",
         description="refunded: the PSP's id of the refund (Mollie: re_...); failed: empty",
     )
+    amount_cents: int | None = Field(
+        default=None,
+        gt=0,
+        description="refunded: what the PSP paid back, when less than was asked of it (a "
+        "refund made by hand in its dashboard); the rest is then refundable by bank. Empty: "
+        "what was asked. Failed: empty",
+    )
 
     @model_validator(mode="after")
     def _refund_id_when_refunded(self) -> Self:
         if (self.outcome == "refunded") != bool(self.refund_id):
             raise ValueError("refund_id: the PSP's refund id when refunded, empty when failed")
+        if self.outcome == "failed" and self.amount_cents is not None:
+            raise ValueError("amount_cents: only for a refund the PSP paid, empty when failed")
         return self
 
 

@@ -22,8 +22,8 @@ from datetime import date, datetime, time
 from billing_core.changes.arrangement import next_term
 from billing_core.changes.correction import correct_entry, correction_cause
 from billing_core.collection.blocking import block_unsettled_claim
-from billing_core.correspondence.kinds import INVOICE_CORRECTED, reaches_patient
-from billing_core.invoices.invoice import Invoice, InvoiceStatus
+from billing_core.correspondence.kinds import tell_invoice_corrected
+from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
@@ -40,7 +40,7 @@ from billing_core.payments.unmatched import (
     UnmatchedCredit,
     split_over,
 )
-from billing_core.ports import DeliveryRequest, InvoiceFilter
+from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
@@ -105,27 +105,10 @@ def correct_invoice_entry(
 
     stored, _ = save_change(ctx.store, invoice, correct)
     block_unsettled_claim(ctx.store, stored, ctx.clock)  # owed again at the agency (R22)
-    _tell_patient(stored, correction_cause(entry_number), ctx)
+    # The corrected amount and the date to pay it by (R21, legal-nl.md §7), once per
+    # corrected entry: a retry whose first attempt died after its save queues it again.
+    tell_invoice_corrected(stored, [correction_cause(entry_number)], ctx.delivery)
     return stored
-
-
-def _tell_patient(invoice: Invoice, event: str, ctx: BackOfficeContext) -> None:
-    """The corrected amount and the date to pay it by (R21, legal-nl.md §7), as the
-    other corrections of an invoice tell it (``invoice_corrected``), once per corrected
-    entry: queued again by a retry, whose first attempt may have died after its save,
-    the delivery sends each (kind, event) once. Not for a claim at the agency, which
-    collects it (R22); by e-mail, or on paper to a patient without an e-mail address
-    that works (kinds.reaches_patient; the delivery decides how, R7)."""
-    kind = INVOICE_CORRECTED
-    if invoice.is_with_collection_agency or invoice.status is not InvoiceStatus.SENT:
-        return
-    if not reaches_patient(invoice, kind):
-        return
-    if not any((c.kind, c.event_id) == (kind, event) for c in invoice.correspondence):
-        request = DeliveryRequest(
-            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event
-        )
-        ctx.delivery.enqueue([request])
 
 
 def _plan(

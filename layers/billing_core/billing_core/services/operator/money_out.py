@@ -79,7 +79,7 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock, refuse_future
 from billing_core.shared.errors import NotFound, practice_refused
-from billing_core.shared.money import format_euros
+from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
@@ -282,12 +282,15 @@ def settle_psp_refund(
     refund_id: str,
     operator: str,
     ctx: MoneyOutContext,
+    amount_cents: int | None = None,
 ) -> HeldCredit:
     """What the PSP says of a refund asked of it and never confirmed (``psp_refund_pending``),
     as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
-    booked as the PSP webhook books it; ``failed`` makes the credit refundable by bank (R13).
-    Recorded on the invoice with who and when, in its conditional write (R28); the same
-    again is a retry. The invoice's credit as it is then."""
+    booked as the PSP webhook books it, for ``amount_cents`` when the PSP paid back less
+    than was asked (None: what was asked); ``failed`` books nothing. What the PSP did not
+    pay back is refundable by bank from then on (R13). Recorded on the invoice with who and
+    when, in its conditional write (R28); the same again is a retry. The invoice's credit
+    as it is then."""
     # Imported here: see _book_refund.
     from billing_core.payments.refunds import settle_pending_refund
 
@@ -295,7 +298,9 @@ def settle_psp_refund(
     now = ctx.clock.now()
 
     def settle(current: Invoice) -> Invoice:
-        return settle_pending_refund(current, psp_payment_id, outcome, refund_id, operator, now)
+        return settle_pending_refund(
+            current, psp_payment_id, outcome, refund_id, operator, now, amount_cents
+        )
 
     stored, _ = save_change(ctx.store, invoice, settle)
     return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
@@ -384,14 +389,14 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
     amount = by_bank if request.amount_cents is None else request.amount_cents
     if amount > credit:
         raise practice_refused(
-            "refund_above_credit", kenmerk=invoice.reference, credit=format_euros(credit)
+            "refund_above_credit", kenmerk=invoice.reference, **euro_params("credit", credit)
         )
     if not 0 < amount <= by_bank:
         code = "psp_refund_pending" if pending_refunds(invoice) else "credit_from_psp_payment"
         # Nothing from bank payments: say so, not "at most € 0,00".
         said_as = code if by_bank else f"{code}_none_by_bank"
         raise practice_refused(
-            code, said_as=said_as, kenmerk=invoice.reference, by_bank=format_euros(by_bank)
+            code, said_as=said_as, kenmerk=invoice.reference, **euro_params("by_bank", by_bank)
         )
     return amount
 
