@@ -59,11 +59,6 @@ _DUTCH: Sections = {
             "Regel {line} heeft {found} velden, meer dan de {expected} van de kopregel. Meestal"
             ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
         ),
-        "FILE_FIELDS_MISSING": (
-            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}: de regel houdt op"
-            " vóór de verplichte kolom {column}. Vul {column} op die regel in; staat het er al,"
-            " dan heeft een regeleinde in een tekstveld de regel waarschijnlijk in tweeën gedeeld."
-        ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
         "FILE_UNREADABLE": (
             "Regel {line} kan niet als CSV gelezen worden, waarschijnlijk door een aanhalingsteken"
@@ -690,11 +685,6 @@ _ENGLISH: Sections = {
         "FILE_FIELD_COUNT": (
             "Line {line} has {found} fields, more than the {expected} of the header row. This"
             ' usually means a semicolon (;) or a quote (") inside a text field.'
-        ),
-        "FILE_FIELDS_MISSING": (
-            "Line {line} has {found} fields, the header row has {expected}: the line ends before"
-            " the required column {column}. Fill in {column} on that line; if it is filled in, a"
-            " line break inside a text field has probably split the line in two."
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
         "FILE_UNREADABLE": (
