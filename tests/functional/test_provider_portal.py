@@ -1478,3 +1478,39 @@ def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandb
     assert codes_2 != codes_1 and (invoices, findings) == (invoices_2, findings_2)
     back = follow(on_codes, "first-findings")
     assert shown(back) == (invoices_2, findings_1, codes_2)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", ["Regels verwerkt", "Nota's aangepast", "Toegekend door de verzekeraar"]),
+        ("en", ["Lines applied", "Invoices changed", "Granted by the insurer"]),
+    ],
+)
+def test_a_retours_report_page_names_each_of_its_counts(sandbox, language, said):
+    """R5, R35 (read an upload's report in the portal); closing14's found list: a retour's
+    counts but its lines had no text on the report page, so the page did not say how
+    many lines were applied, unchanged or unknown, nor what the insurer granted.
+    Given the physiotherapy practice's declaration and VGZ's retour applied
+    When the staff user opens the retour's report page in Dutch and in English
+    Then every count of the retour's summary is shown with its own words."""
+    sandbox.upload_declaration(
+        PHYSIO.provider_id,
+        "nov.pm304",
+        (SAMPLES / "vektis" / "fysio-centrum-oost-2026-11.pm304").read_bytes(),
+    )
+    retour = (SAMPLES / "vektis" / "fysio-centrum-oost-2026-11.pm305").read_bytes()
+    upload_id = sandbox.upload_retour(PHYSIO.provider_id, "vgz.pm305", retour)
+    record = sandbox.runtime.repository.get_declaration(PHYSIO.provider_id, upload_id)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+
+    status, html = staff.page(f"/portal/declaraties/{upload_id}")
+
+    assert status == HTTPStatus.OK
+    counts = dict(re.findall(r'<dt>([^<]+)</dt><dd id="retour-([a-z_]+)">', html))
+    assert sorted(counts.values()) == sorted(pages.RETOUR_COUNTS)
+    assert set(pages.RETOUR_COUNTS) == set(record.summary) - {"lines"}
+    assert not set(counts) & set(pages.RETOUR_COUNTS)  # words, not the field names
+    assert set(said) <= {unescape(text) for text in counts}

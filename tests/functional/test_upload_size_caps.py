@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from billing_core.adapters.s3 import S3FileStore
 from billing_core.declarations.record import (
     MAX_DECLARATION_BYTES,
     DeclarationRecord,
@@ -171,3 +172,42 @@ def test_a_retours_codes_are_read_page_by_page(sandbox):
             break
         query = {"retour_codes_cursor": following}
     assert read == list(range(3, 253))
+
+
+def test_a_page_of_a_long_report_reads_the_summary_and_that_page_only(sandbox, monkeypatch):
+    """R1, R2 (each rejected line named in the report), issue 13 item 9 (an answer far
+    below 6 MB); closing14's found list: the report kept every rejected line in one
+    object (~730 bytes each, 73 MB for 100,000 rejected lines), read whole for every page.
+    Given an upload of 450 lines, each with a UZOVI the register lacks
+    When the practice reads its report's third page of findings
+    Then the report's own object holds one page of findings and the count, the others
+    are page objects under the upload's report, and the answer read the report's object
+    and the one page object it shows, and still names each rejected line once."""
+    declaration_id = sandbox.upload_declaration(PROVIDER, "unknown.csv", unknown_insurer_csv(450))
+    record = sandbox.runtime.repository.get_declaration(PROVIDER, declaration_id)
+    stored = json.loads(sandbox.output_object(record.report_key))
+    assert len(stored["findings"]) == 200 and stored["findings_total"] > 450  # and warnings
+    read: list[str] = []
+    real_get = S3FileStore.get
+
+    def recorded(store: S3FileStore, key: str) -> bytes:
+        read.append(key)
+        return real_get(store, key)
+
+    monkeypatch.setattr(S3FileStore, "get", recorded)
+    findings, next_cursor, pages = [], None, []
+    while True:
+        read.clear()
+        status, detail = _detail(sandbox, declaration_id, next_cursor)
+        assert status == 200
+        findings += detail["findings"]
+        pages.append(read[:])
+        next_cursor = detail["next_findings_cursor"]
+        if next_cursor is None:
+            break
+    page_keys = [keys[1:] for keys in pages]
+    assert [keys[0] for keys in pages] == [record.report_key] * 3
+    assert page_keys[0] == [] and all(len(keys) == 1 for keys in page_keys[1:])
+    assert len(set(page_keys[1] + page_keys[2])) == 2
+    unknown = [f["line"] for f in findings if f["code"] == "UZOVI_UNKNOWN"]
+    assert sorted(unknown) == list(range(2, 452))

@@ -618,24 +618,45 @@ def test_lines_without_their_empty_optional_last_columns_are_read_with_one_warni
     ) and "vanaf price_quote_ref" in warning.message("nl")
 
 
-def test_a_line_that_ends_before_a_required_column_refuses_the_file_naming_that_column():
-    """vektis.md "refuse with the cause named"; audit files FILES3: a line short of a
-    required column is not an empty debtor; the old message blamed a semicolon.
+def test_a_line_that_ends_before_a_required_column_is_rejected_as_with_that_cell_empty():
+    """R2 (a content error rejects only that claim), R40 (CSV as Dutch Excel saves it:
+    it leaves out a row's empty last cells); closing14's found list: such a line refused
+    the whole file (FILE_FIELDS_MISSING), unlike the same line with the cell present and
+    empty. Audit files FILES3 still holds: the finding names the column, not a semicolon.
     Given line 3 ending after its description, before line_type, quantity and the
-    required unit_price
+    required unit_price (Excel left its empty last cells out)
     When it is parsed
-    Then the file is refused, naming line 3 and unit_price, and not a semicolon."""
+    Then line 2 is a claim and line 3 is rejected naming unit_price, with the very
+    findings of line 3 written out with those cells present and empty."""
     header, first, third, end = declaration(FIRST, line()).split(b"\n")
-    cut = b";".join(third.split(b";")[: COLUMNS.index("line_type")])
+    kept = third.split(b";")[: COLUMNS.index("line_type")]
+    cut = b";".join(kept)
+    empty = b";".join([*kept, *[b""] * (len(COLUMNS) - len(kept))])
 
     result = parse(b"\n".join([header, first, cut, end]))
 
-    assert result.file_rejected and result.claims == []
-    (finding,) = result.findings
-    assert (finding.code, finding.line) == ("FILE_FIELDS_MISSING", 3)
-    assert finding.params["column"] == "unit_price"
-    english = finding.message("en")
-    assert "before the required column unit_price" in english and "semicolon" not in english
+    assert not result.file_rejected
+    assert [claim.line_number for claim in result.claims] == [2]
+    assert [(f.code, f.severity, f.line, f.field) for f in result.findings] == [
+        ("FIELD_REQUIRED", Severity.CLAIM, 3, "unit_price")
+    ]
+    assert result.findings == parse(b"\n".join([header, first, empty, end])).findings
+
+
+def test_a_line_of_one_cell_is_rejected_naming_each_required_column_it_lacks():
+    """R2: however early a line ends, its missing required cells are that line's
+    problem, each named, and the other lines go on (closing14's found list).
+    Given line 3 holding only its claim_ref
+    When it is parsed
+    Then line 2 is a claim, and line 3 is rejected naming every other required column."""
+    header, first, _third, end = declaration(FIRST, line()).split(b"\n")
+
+    result = parse(b"\n".join([header, first, b"R9", end]))
+
+    assert [claim.line_number for claim in result.claims] == [2]
+    assert {f.severity for f in result.findings} == {Severity.CLAIM}
+    named = {f.field for f in result.findings if f.code == "FIELD_REQUIRED"}
+    assert named >= set(REQUIRED_COLUMNS) - {"claim_ref"}
 
 
 def test_a_line_with_a_field_too_many_still_names_a_semicolon_or_quote_in_a_text_field():

@@ -3,6 +3,8 @@ has its text in Dutch and in English, so a new kind cannot show up as a code."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from billing_core.correspondence import confirmations
@@ -67,3 +69,18 @@ def test_the_coulance_minimum_is_labelled_a_share_of_the_non_contracted_care(
     of the whole invoice; the settings page says so in each of its languages."""
     label = portal_texts(language)("minimum_percentage_label")
     assert share in label and not_said not in label
+
+
+@pytest.mark.parametrize("language", PORTAL_LANGUAGES)
+def test_every_count_of_a_retours_summary_reads_as_words(language):
+    """R5, R35 (closing14's found list): the report page names each count of a retour's
+    summary (its lines are "summary_lines", as a declaration's), so a new count cannot show
+    up without its words."""
+    from billing_core.declarations.retour import RetourSummary
+    from billing_core.entrypoints.web.portal.pages import RETOUR_COUNTS
+
+    counts = [field.name for field in fields(RetourSummary) if field.name != "lines"]
+    assert list(RETOUR_COUNTS) == counts
+    texts = portal_texts(language)
+    named = {texts(f"summary_{name}") for name in counts}
+    assert len(named) == len(counts) and not named & {f"summary_{name}" for name in counts}

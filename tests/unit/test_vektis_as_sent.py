@@ -104,6 +104,38 @@ def test_an_end_of_file_byte_or_nul_padding_after_the_last_record_is_skipped(tai
 
 
 @pytest.mark.parametrize(
+    "tail, english, dutch",
+    [
+        (
+            b"\x1a",
+            "Skipped after the last record: a DOS end-of-file byte (0x1A). It is not part of"
+            " the file.",
+            "Na het laatste record overgeslagen: een DOS-eindeteken (0x1A). Dat hoort niet bij"
+            " het bestand.",
+        ),
+        (
+            b"\x00" * 3,
+            "Skipped after the last record: NUL bytes (0x00). It is not part of the file.",
+            "Na het laatste record overgeslagen: NUL-tekens (0x00). Dat hoort niet bij het"
+            " bestand.",
+        ),
+    ],
+    ids=["one-byte", "bytes"],
+)
+def test_the_end_padding_warning_reads_as_a_sentence_for_one_byte_and_for_many(
+    tail, english, dutch
+):
+    """R40, vektis.md "accept and say what was repaired" (closing14's found list): the
+    old text said "there were a DOS end-of-file byte; they are no part of the file".
+    Given a file with one DOS end-of-file byte, or NUL bytes, after its last record
+    When it is read
+    Then the warning says what was skipped in a sentence that fits one and many."""
+    result = read(to_bytes(good(), final_line_end=False) + tail)
+    warning = accepted_with(result, "VEKTIS_END_PADDING")
+    assert (warning.message("en"), warning.message("nl")) == (english, dutch)
+
+
+@pytest.mark.parametrize(
     "head, blank_lines, spaces",
     [(b"\r\n", 1, 0), (b"  ", 0, 2), (b"\r\n\r\n \t", 2, 2)],
     ids=["blank-line", "spaces", "both"],

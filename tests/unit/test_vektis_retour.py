@@ -308,6 +308,37 @@ def test_every_retourcode_is_in_the_report_with_its_level_and_meaning(ctx, store
     assert meaning["0200"][1] == "No remark on this record." and meaning["9999"] == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("standard", "debtor_version"),
+    [(PM305_V32, "02"), (PM305_V32, "01"), (MZ302_V13, "  ")],
+    ids=["pm305-sb311-v2", "pm305-sb311-v1", "mz302-own-03"],
+)
+def test_a_retour_with_debtor_records_is_applied_with_their_codes_at_the_debtor_level(
+    ctx, store, standard, debtor_version
+):
+    """R5, vektis.md §1 (retour layout: "02, 03, 98 ... retourcodes ... about that patient /
+    debtor / comment"; "show every retourcode ... with its level"); closing14's found
+    list: a retour holding the declaration's 03 records was refused as a whole.
+    Given VGZ's retour that copies the declaration with its debtor record (03), with a
+    retourcode about that debtor
+    When it is applied
+    Then the granted amounts are applied and the code is reported at the debtor level."""
+    claims = physio_claims()
+    ingest(ctx, claims)
+    answer = InsurerAnswer(debtor_codes={"P1": ("0506",)})
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(8500)}
+    header = replace(HEADER_PHYSIO, uzovi=VGZ)
+    data = write_retour(standard, header, claims, granted, answer, debtor_version=debtor_version)
+    assert [text[:2] for text in retour_records_of(data)][:3] == ["01", "02", "03"]
+
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.retour")
+
+    assert report["status"] == "processed" and report["findings"] == []
+    assert report["summary"]["lines_applied"] == 2
+    shown = [(c["level"], c["line"], c["code"], c["patient_ref"]) for c in report["retour_codes"]]
+    assert shown == [("debtor", 3, "0506", "P1")]
+
+
 def test_a_comment_record_can_carry_retourcodes_too():
     # Given an MZ302 whose comment record (98) has a retourcode at 311-314
     data = retour([dental_claim("L1", comments=("Let op.",))], {"L1": Granted(2500)}, MZ302_V13)

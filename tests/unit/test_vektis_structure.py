@@ -201,15 +201,19 @@ def test_a_blank_line_between_records_is_refused():
     assert_rejected_whole(parse(lines), "VEKTIS_BLANK_LINE")
 
 
-def test_a_debtor_record_in_a_standard_without_one_is_an_unknown_type():
-    # Given a retour file (insurers never send debtor records) with an 03 in it
+def test_a_retours_debtor_record_is_checked_as_a_declarations_is():
+    """vektis.md §1 (the retour layout gives 03 records their retourcodes; closing14's
+    found list: every 03 in a retour was an unknown record type, refusing the file).
+    Given a retour file with an 02 copied as an 03 (no debtor version, counted nowhere)
+    When it is read
+    Then the file is refused for what is wrong with that 03, not for its record type."""
     data = write_retour(PM305_V32, HEADER, [dental_claim()], {"L1": Granted(100)})
     lines = data.decode("latin-1").split("\r\n")[:-1]
     lines.insert(2, "03" + lines[1][2:])
-    # When it is read
     result = parse_retour(to_bytes(lines), today=TODAY)
-    # Then the 03 is not a record of PM305
-    assert "VEKTIS_RECORD_TYPE_UNKNOWN" in [f.code for f in result.findings]
+    codes = [f.code for f in result.findings]
+    assert result.file_rejected and "VEKTIS_RECORD_TYPE_UNKNOWN" not in codes
+    assert {"VEKTIS_DEBTOR_VERSION_UNKNOWN", "VEKTIS_TRAILER_COUNT"} <= set(codes)
 
 
 # --- record order (vektis.md §1: 01, per patient 02 [03] 04+, 99) ------------------------------

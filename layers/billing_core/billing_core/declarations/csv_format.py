@@ -455,35 +455,32 @@ class _ShortLines:
     nearly every patient. R40 asks for such a file, vektis.md's rule for files as
     practices send them: accept and say what was repaired, or refuse with the cause named.
 
-    A line that lacks only optional columns gets them as empty cells, said once for the
-    file; one that ends before a required column is refused, naming that column. Only a
-    line shorter than the header comes here, so a well-formed file pays nothing."""
+    Every such line gets its missing cells, empty: one that lacks only optional columns
+    is read as it is, said once for the file; one that ends before a required column is
+    rejected by its own findings naming that column, as the same line with the cell
+    present and empty is (R2: a content error, not the file's; closing14's found list).
+    Only a line shorter than the header comes here, so a well-formed file pays nothing."""
 
     def __init__(self, columns: dict[str, int], width: int) -> None:
-        # Index -> name of the required columns: a line must reach the last of them.
-        self.required = {index: name for name, index in columns.items() if name in REQUIRED_COLUMNS}
-        self.fewest_cells = max(self.required, default=-1) + 1
+        # A line must reach the last required column to be said in the warning only.
+        required = [index for name, index in columns.items() if name in REQUIRED_COLUMNS]
+        self.fewest_cells = max(required, default=-1) + 1
         self.names = {index: name for name, index in columns.items()}
         self.width = width
-        self.count = 0  # lines padded
+        self.count = 0  # lines padded that lacked only optional columns
         self.first = 0  # the first of them
-        self.shortest = width  # the fewest cells a padded line had
+        self.shortest = width  # the fewest cells such a line had
 
-    def fits(self, row: list[str], line: int) -> bool:
-        """Whether a line shorter than the header lacks only optional columns; if so, it
-        gets them, empty."""
+    def pad(self, row: list[str], line: int) -> None:
+        """The line with its missing cells, empty; said in the warning when it lacked only
+        optional columns (otherwise its findings name the required ones)."""
         found = len(row)
-        if found < self.fewest_cells:
-            return False
         row.extend([""] * (self.width - found))
+        if found < self.fewest_cells:
+            return
         self.count += 1
         self.first = self.first or line
         self.shortest = min(self.shortest, found)
-        return True
-
-    def missing_required(self, found: int) -> str:
-        """The first required column a line of ``found`` cells ends before."""
-        return self.required[min(index for index in self.required if index >= found)]
 
     def warning(self) -> Finding | None:
         if not self.count:
@@ -575,9 +572,11 @@ class _LineParser:
         return lines_total
 
     def _fits(self, row: list[str], line: int) -> bool:
-        """Whether a line of another width than the header's can be read after all."""
+        """Whether a line of another width than the header's can be read after all: a
+        shorter one always is (_ShortLines)."""
         if len(row) < self.width:
-            return self.short_lines.fits(row, line)
+            self.short_lines.pad(row, line)
+            return True
         return self.trailing.fits(row, self.width, line)
 
     def _trailing_separators(self, lines: int, wrong_width: int) -> int:
@@ -611,12 +610,9 @@ class _LineParser:
     def _wrong_width(self, line: int, found: int, seen: int) -> None:
         if seen > MAX_LISTED_LINE_PROBLEMS:
             return
+        # A field too many: a separator or quote inside a text field (a shorter line fits).
         params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
-        if found < self.width:  # it ends before a required column (_ShortLines)
-            column = self.short_lines.missing_required(found)
-            self.findings.append(_file_finding("FILE_FIELDS_MISSING", column=column, **params))
-        else:  # a field too many: a separator or quote inside a text field
-            self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
+        self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
 
     def _line(self, row: list[str], line: int) -> None:
         """One treatment line -> a claim, or the findings that reject it.

@@ -4,8 +4,9 @@ The declaration ingest's ``ProcessingReport`` (R1, R2) and the retour import's
 ``retour``): neither function loads the other's report.
 
 A report is stored as JSON in the output bucket, where the provider API reads its
-findings (interfaces.md §1); ``to_json`` writes the same bytes as ever, key for key. Its
-``log_entry`` is the operator's line: ids, counts and finding codes, no personal data (R29).
+findings (interfaces.md §1); ``stored`` writes the same keys as ever, its long lists a
+page at a time (PAGED_LISTS). Its ``log_entry`` is the operator's line: ids, counts and
+finding codes, no personal data (R29).
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ class UploadReport(ABC, Generic[SummaryT]):
             "finding_counts": self.finding_counts,
         }
 
-    def to_json(self) -> bytes:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    def stored(self, key: str) -> tuple[bytes, list[tuple[str, bytes]]]:
+        """The report as it is stored under ``key``, and its page objects (in_pages)."""
+        summary, pages = in_pages(self.as_dict(), key)
+        return _json(summary), [(page, _json(rows)) for page, rows in pages]
 
     def finding_codes(self) -> list[str]:
         return sorted({finding.code for finding in self.findings})
@@ -102,8 +105,46 @@ class UploadReport(ABC, Generic[SummaryT]):
 # empty column names is one code counted 100,000 times, not a 21 MB report. Every finding
 # that rejects a line is kept (audit files FILES5): the practice sends exactly those lines
 # again (R2), so each must be named. They are bounded by the file's lines (max_lines), and
-# the API and the portal page them (services.provider.declarations.FINDINGS_PAGE).
+# stored a page at a time (PAGED_LISTS), as the API and the portal show them.
 FINDINGS_KEPT_PER_CODE = 50
+
+
+# A report's long lists are stored a page at a time (closing14's found list: a report of
+# 100,000 rejected lines was one 73 MB object, read whole for each page the API or portal
+# showed): its own object keeps the first REPORT_PAGE rows of each and how many there are
+# ("<list>_total"); the others are page objects beside it, written once with the report,
+# so a page reads the report's object and the page objects it shows. A report without
+# "<list>_total" (one page, or written before) holds its whole list.
+PAGED_LISTS = ("findings", "retour_codes")
+REPORT_PAGE = 200
+
+
+def page_key(key: str, name: str, index: int) -> str:
+    """Where the ``index``-th page (from 1; the 0th is in the report) of a list is."""
+    return f"{key.removesuffix('.json')}/{name}-{index:05d}.json"
+
+
+def in_pages(
+    report: dict[str, Any], key: str
+) -> tuple[dict[str, Any], list[tuple[str, list[Any]]]]:
+    """The report's own object and its page objects, by key (see PAGED_LISTS)."""
+    summary = dict(report)
+    pages: list[tuple[str, list[Any]]] = []
+    for name in PAGED_LISTS:
+        rows = report.get(name, [])
+        if len(rows) <= REPORT_PAGE:
+            continue
+        summary[name], summary[f"{name}_total"] = rows[:REPORT_PAGE], len(rows)
+        starts = range(REPORT_PAGE, len(rows), REPORT_PAGE)
+        pages += [
+            (page_key(key, name, index), rows[start : start + REPORT_PAGE])
+            for index, start in enumerate(starts, start=1)
+        ]
+    return summary, pages
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -534,9 +534,9 @@ def _material_drafts(
 
 
 def _addressed(claim: Claim, sibling: Invoice | None) -> Claim:
-    """The insurer's copy has the 02 only (no 03, no e-mail): address the invoice as the
-    patient's other invoice is (R7: by e-mail when the declaration gave one), when the
-    patient has one; else as the 02 record says (on paper)."""
+    """The insurer's copy has mostly the 02 only (seldom an 03, no e-mail): address the
+    invoice as the patient's other invoice is (R7: by e-mail when the declaration gave
+    one), when the patient has one; else as the copy's 02 (and 03) say (on paper)."""
     if sibling is None:
         return claim
     return replace(claim, patient=sibling.patient, debtor=sibling.debtor)

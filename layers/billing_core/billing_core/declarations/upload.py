@@ -209,8 +209,12 @@ def issue_invoices(
 def publish_report(
     report: UploadReport[Any], record: DeclarationRecord, key: str, ctx: IngestContext
 ) -> None:
-    """The report in the output bucket, then the upload's record that points to it."""
-    ctx.files.put(key, report.to_json(), "application/json")
+    """The report in the output bucket, its page objects first (a retry writes them
+    again, the same), then the upload's record that points to it."""
+    body, pages = report.stored(key)
+    for page, rows in pages:
+        ctx.files.put(page, rows, "application/json")
+    ctx.files.put(key, body, "application/json")
     done = record.with_status(
         report.status,
         processed_at=report.processed_at,

@@ -59,11 +59,6 @@ _DUTCH: Sections = {
             "Regel {line} heeft {found} velden, meer dan de {expected} van de kopregel. Meestal"
             ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
         ),
-        "FILE_FIELDS_MISSING": (
-            "Regel {line} heeft {found} velden, de kopregel heeft er {expected}: de regel houdt op"
-            " vóór de verplichte kolom {column}. Vul {column} op die regel in; staat het er al,"
-            " dan heeft een regeleinde in een tekstveld de regel waarschijnlijk in tweeën gedeeld."
-        ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
         "FILE_UNREADABLE": (
             "Regel {line} kan niet als CSV gelezen worden, waarschijnlijk door een aanhalingsteken"
@@ -408,7 +403,7 @@ _DUTCH: Sections = {
         "VEKTIS_RECORD_DATA_MISSING": "Regel {line} ({record_nl}) is {found} tekens lang in plaats van {expected}: vanaf {field} ontbreken gegevens. Het bestand is na de export afgekapt of bewerkt; upload de export zoals uw praktijksysteem die maakte.",
         "RETOUR_NOT_VEKTIS": "Dit is geen Vektis-retourbestand: het is {found_nl}. Upload het retourbestand (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg.",
         "VEKTIS_SECOND_FILE": "Regel {line}: hier begint een tweede bestand, met een eigen voorlooprecord na het sluitrecord van het eerste (regel {trailer_line}). Twee exports zijn samengevoegd; upload elke export apart.",
-        "VEKTIS_END_PADDING": "Na het laatste record stonden {what_nl}; die horen niet bij het bestand en zijn overgeslagen.",
+        "VEKTIS_END_PADDING": "Na het laatste record overgeslagen: {what_nl}. Dat hoort niet bij het bestand.",
         "VEKTIS_LEADING_BLANK": "Vóór het voorlooprecord stonden {blank_lines} lege regel(s) en {spaces} spatie(s); die zijn overgeslagen. De regelnummers in dit verslag zijn die van het bestand.",
         "VEKTIS_LINE_ENDS": "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand is met die regeleinden gelezen.",
         "VEKTIS_WINDOWS_1252": "Regel {line}: in {field} staat '{character}', een teken uit Windows-1252 en niet uit ISO-8859-1. Het bestand is als Windows-1252 gelezen ({count} zulke tekens).",
@@ -695,11 +690,6 @@ _ENGLISH: Sections = {
         "FILE_FIELD_COUNT": (
             "Line {line} has {found} fields, more than the {expected} of the header row. This"
             ' usually means a semicolon (;) or a quote (") inside a text field.'
-        ),
-        "FILE_FIELDS_MISSING": (
-            "Line {line} has {found} fields, the header row has {expected}: the line ends before"
-            " the required column {column}. Fill in {column} on that line; if it is filled in, a"
-            " line break inside a text field has probably split the line in two."
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
         "FILE_UNREADABLE": (
@@ -1029,7 +1019,7 @@ _ENGLISH: Sections = {
         "VEKTIS_RECORD_DATA_MISSING": "Line {line} ({record_en}) is {found} characters long instead of {expected}: data is missing from {field} on. The file was cut off or edited after the export; upload the export as your practice software made it.",
         "RETOUR_NOT_VEKTIS": "This is no Vektis retour file: it is {found_en}. Upload the retour file (PM305 or MZ302) as you received it from the insurer or through VECOZO.",
         "VEKTIS_SECOND_FILE": "Line {line}: a second file starts here, with its own header record after the trailer record of the first (line {trailer_line}). Two exports were joined; upload each export on its own.",
-        "VEKTIS_END_PADDING": "After the last record there were {what_en}; they are no part of the file and were skipped.",
+        "VEKTIS_END_PADDING": "Skipped after the last record: {what_en}. It is not part of the file.",
         "VEKTIS_LEADING_BLANK": "Before the header record there were {blank_lines} blank line(s) and {spaces} space(s); they were skipped. The line numbers in this report are the file's.",
         "VEKTIS_LINE_ENDS": "The lines of this file end in {kind_en} instead of CR LF; the file was read with those line ends.",
         "VEKTIS_WINDOWS_1252": "Line {line}: {field} holds '{character}', a Windows-1252 character, not ISO-8859-1. The file was read as Windows-1252 ({count} such characters).",

@@ -478,6 +478,16 @@ def _retour_treatment(base: RecordLayout) -> RecordLayout:
 
 _RETOUR_COMMENT = _retour_record(_COMMENT, _retour_codes(311))
 
+
+def _retour_debtor(base: RecordLayout) -> RecordLayout:
+    return _retour_record(base, _retour_codes(311))  # about the debtor
+
+
+# A retour copies the declaration's 03 records too (MZ302 v1.3 sheet), each version with
+# its retourcodes at 311-322. Built once for both retour standards: the retour import's
+# cold start pays for every layout (issue 18 (d)).
+_RETOUR_SB311 = {version: _retour_debtor(base) for version, base in SB311_BY_VERSION.items()}
+
 # The insurer's 99 is its own record: positions 46-57 hold the granted total, where the
 # declaration's 99 has RESERVE.
 _RETOUR_TRAILER = record(
@@ -548,6 +558,7 @@ PM305_V32 = Standard(
         RecordType.COMMENT: _RETOUR_COMMENT,
         RecordType.TRAILER: _RETOUR_TRAILER,
     },
+    debtor_records=_RETOUR_SB311,  # as PM304's
 )
 
 MZ302_V13 = Standard(
@@ -565,6 +576,7 @@ MZ302_V13 = Standard(
         RecordType.COMMENT: _RETOUR_COMMENT,
         RecordType.TRAILER: _RETOUR_TRAILER,
     },
+    debtor_records={_BUILT_IN_DEBTOR: _retour_debtor(_MZ301_DEBTOR), **_RETOUR_SB311},
 )
 
 # CODE EXTERNE-INTEGRATIEBERICHT -> the message it is (vektis.md §0), for a message that

@@ -124,6 +124,10 @@ class _RetourReader:
             for kind, layout in standard.records.items()
             if layout.has("retour_code_1")
         }
+        # An 03's codes stand at 311-322 in every version of it (layouts._retour_debtors).
+        debtor = next(iter(standard.debtor_records.values()), None)
+        if debtor is not None:
+            self.codes_of[RecordType.DEBTOR.value] = debtor.getter(_RETOUR_CODE_KEYS)
         self.grant_of = standard.records[RecordType.TREATMENT].getter(_GRANT_KEYS)
         self.patient_of = standard.records[RecordType.INSURED].getter(_PATIENT_KEYS)
         self.patient_ref: str | None = None

@@ -57,12 +57,14 @@ class Granted:
 
 @dataclass(frozen=True, slots=True)
 class InsurerAnswer:
-    """What the insurer says of the file as a whole (01) and per patient (02)."""
+    """What the insurer says of the file as a whole (01), per patient (02) and per
+    debtor (03)."""
 
     reference: str = "RETOUR-1"
     retour_date: date | None = None  # None: the declaration's invoice date
     file_codes: tuple[str, ...] = ()
     patient_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by patient_ref
+    debtor_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by patient_ref
 
 
 def write_declaration(
@@ -86,8 +88,12 @@ def write_retour(
     claims: Sequence[Claim],
     granted: Mapping[str, Granted],
     answer: InsurerAnswer = InsurerAnswer(),
+    *,
+    debtor_version: str = "",
 ) -> bytes:
-    return to_bytes(retour_records(standard, header, claims, granted, answer))
+    """debtor_version: as write_declaration's; "" (no 03) as most retours come back."""
+    records = retour_records(standard, header, claims, granted, answer, debtor_version)
+    return to_bytes(records)
 
 
 def to_bytes(
@@ -138,11 +144,13 @@ def retour_records(
     claims: Sequence[Claim],
     granted: Mapping[str, Granted],
     answer: InsurerAnswer = InsurerAnswer(),
+    debtor_version: str = "",
 ) -> list[str]:
-    """The declaration as the insurer received it (no 03: insurers never get those),
-    each record with the insurer's fields (vektis.md §1); the 99 totals what was granted."""
+    """The declaration as the insurer received it (with its 03 records when
+    ``debtor_version`` is given), each record with the insurer's fields (vektis.md §1);
+    the 99 totals what was granted."""
     declared = declaration_for(standard)
-    records = declaration_records(declared, header, claims, debtor_version="")
+    records = declaration_records(declared, header, claims, debtor_version=debtor_version)
     line_reference = declared.records[RecordType.TREATMENT].field("line_reference").slice
     patient_number = declared.records[RecordType.INSURED].field("patient_number").slice
     granted_total = 0
@@ -170,6 +178,15 @@ def retour_records(
                 "granted_total": abs(granted_total),
                 "granted_total_dc": "C" if granted_total < 0 else "D",
             }
+        elif kind is RecordType.DEBTOR:
+            debtor_number = text[
+                declared.debtor_records[debtor_version].field("debtor_number").slice
+            ]
+            values = _retour_codes(answer.debtor_codes.get(debtor_number.strip(), ()))
+            declared_values = _values(text, declared.debtor_records[debtor_version])
+            layout = standard.debtor_records[debtor_version]
+            result.append(format_record(layout, {**declared_values, **values}))
+            continue
         declared_values = _values(text, declared.records[kind])
         result.append(format_record(standard.records[kind], {**declared_values, **values}))
     return result

@@ -13,7 +13,8 @@ from typing import Any
 
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.ports import InvoiceFilter
+from billing_core.declarations.reports import REPORT_PAGE, page_key
+from billing_core.ports import FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
@@ -42,8 +43,8 @@ class DeclarationPage:
 
 
 # Findings (or a retour's codes) per answer (issue 13 item 9): a page stays far below API
-# Gateway's 6 MB.
-FINDINGS_PAGE = 200
+# Gateway's 6 MB; the report stores them in pages of as many (reports.PAGED_LISTS).
+FINDINGS_PAGE = REPORT_PAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,26 @@ class ReportPage:
     @classmethod
     def of(cls, rows: list[dict[str, Any]], start: int, size: int) -> ReportPage:
         return cls(rows[start : start + size], start, len(rows))
+
+    @classmethod
+    def stored(
+        cls, report: dict[str, Any], name: str, key: str, start: int, size: int, files: FileReader
+    ) -> ReportPage:
+        """A page of the list ``name`` of a stored report: from the report's own object
+        and the page objects it spans (reports.PAGED_LISTS), or from the whole list of a
+        report that has it all."""
+        rows = report.get(name, [])
+        total = report.get(f"{name}_total", len(rows))
+        if total == len(rows):
+            return cls.of(rows, start, size)
+        if start >= total:  # past the end: a position typed by hand
+            return cls([], start, total)
+        first, last = start // REPORT_PAGE, (min(start + size, total) - 1) // REPORT_PAGE
+        spanned: list[dict[str, Any]] = []
+        for index in range(first, last + 1):
+            spanned += json.loads(files.get(page_key(key, name, index))) if index else rows
+        offset = start - first * REPORT_PAGE
+        return cls(spanned[offset : offset + size], start, total)
 
     @property
     def following(self) -> int | None:
@@ -206,11 +227,12 @@ def declaration_report(
     counts = stored.get("finding_counts") or dict(
         sorted(Counter(f["code"] for f in findings).items())
     )
+    key, files = record.report_key, ctx.files
     return DeclarationReport(
         record,
-        ReportPage.of(findings, findings_from, findings_page),
+        ReportPage.stored(stored, "findings", key, findings_from, findings_page, files),
         counts,
-        ReportPage.of(stored.get("retour_codes", []), retour_codes_from, findings_page),
+        ReportPage.stored(stored, "retour_codes", key, retour_codes_from, findings_page, files),
     )
 
 

@@ -275,6 +275,21 @@ RETOUR_CODES_CURSOR = "retourcodes"
 INVOICES_CURSOR = "cursor"
 REPORT_CURSORS = (INVOICES_CURSOR, FINDINGS_CURSOR, RETOUR_CODES_CURSOR)
 
+# A retour's counts beside its lines (declarations.retour.RetourSummary), in the order the
+# report page names them, each by its text "summary_<name>"; those in cents are amounts.
+RETOUR_COUNTS = (
+    "lines_applied",
+    "lines_unchanged",
+    "lines_invoiced_to_patient",
+    "lines_insurer",
+    "lines_unknown",
+    "lines_granted_blank",
+    "invoices_changed",
+    "invoices_created",
+    "reimbursement_change_cents",
+    "granted_cents",
+)
+
 
 def _report_url(page_url: str, positions: Mapping[str, str], **changed: str) -> str:
     """The report page with each of its lists where it is, but ``changed``: a link of one
@@ -348,6 +363,7 @@ def declaration_report(
         "upload": DeclarationOut.of(report.record),
         "findings": ListPage.of(report.findings, page_url, FINDINGS_CURSOR, positions),
         "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR, positions),
+        "retour_counts": RETOUR_COUNTS,
     }
     try:
         page = invoices.list_invoices(
