@@ -481,6 +481,7 @@ class Demo:
             f"{name.replace('_', ' ')} {month[name]['count']}"
             for name in (
                 "paid_on_time",
+                "paid_late",
                 "paid_after_reminder",
                 "paid_after_collection",
                 "stopped",

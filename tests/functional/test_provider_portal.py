@@ -1478,3 +1478,15 @@ def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandb
     assert codes_2 != codes_1 and (invoices, findings) == (invoices_2, findings_2)
     back = follow(on_codes, "first-findings")
     assert shown(back) == (invoices_2, findings_1, codes_2)
+
+
+def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
+    """R25, R35 (known item stop 32 item 10): given a practice with invoices, When a staff
+    member opens the debtor-risk page, Then its table heads every outcome, the late
+    payment before any reminder too, and the chart has a colour for each."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    status, html = staff.page("/portal/debiteurenrisico")
+    assert status == HTTPStatus.OK
+    for label in ("Op tijd betaald", "Te laat betaald, vóór herinnering", "Betaald na herinnering"):
+        assert f'<th scope="col" class="num">{label}</th>' in html
