@@ -39,6 +39,9 @@ LATE_STATEMENT_DAY = date(2027, 1, 15)
 EASTER_UPLOAD_DAY = date(2027, 2, 2)
 ATW_NAMES = {atw_day.day: atw_day.name for atw_day in ATW_DAYS}
 JSON = {"Content-Type": "application/json"}
+# A statement's entry kinds as the demo names them: the arrangement's fee (R15) is not the
+# service fee the statement settles next to it (R24).
+KIND_LABELS = {"fee": "arrangement fee"}
 SAMPLES = EVENTS / "declarations"
 
 
@@ -460,16 +463,11 @@ class Demo:
         )
         money = statement["settlement"]
         print(
-            f"  GET /retrocessions/2026-W48 (built Monday 30 November for 23-29 November, R24): "
+            f"  GET /retrocessions/2026-W48 (23-29 November, R24; its Monday run, as_of 30 November, run late on {self.sandbox.clock.today():%d %B %Y}): "
             f"received {format_euros(money['received'])}, refunded {format_euros(money['refunded'])}, "
             f"service fee {format_euros(money['service_fee'])} ({statement['service_fee_percentage']}%), payout {format_euros(money['payout'])}"
         )
-        kinds_of_lines = ", ".join(
-            f"{kind} {format_euros(total)}"
-            for kind, total in statement["totals_by_kind"].items()
-            if total
-        )
-        print(f"    movements of the week: {kinds_of_lines}")
+        print(f"    movements of the week: {movements_of_the_week(statement['totals_by_kind'])}")
         _, risk = self.sandbox.api(
             "GET",
             "/api/v1/provider/debtor-risk",
@@ -481,6 +479,7 @@ class Demo:
             f"{name.replace('_', ' ')} {month[name]['count']}"
             for name in (
                 "paid_on_time",
+                "paid_late",
                 "paid_after_reminder",
                 "paid_after_collection",
                 "stopped",
@@ -721,6 +720,15 @@ def vektis_story() -> None:
                 else f"new invoice {format_euros(invoice.amount_due_cents)} (material the insurer refused)"
             )
             print(f"    {reference.grouped(invoice.reference)}  {change}")
+
+
+def movements_of_the_week(totals_by_kind: dict[str, int]) -> str:
+    """A statement's totals per entry kind in words, the kinds with no money left out."""
+    return ", ".join(
+        f"{KIND_LABELS.get(kind, kind.replace('_', ' '))} {format_euros(total)}"
+        for kind, total in totals_by_kind.items()
+        if total
+    )
 
 
 def main() -> None:

@@ -2,20 +2,25 @@
 
 The Monday run proposes the payout batch, two operators approve it (four eyes), the bank
 books it (CAMT.053 debit entries carrying our end-to-end ids), returns one payout (AC04),
-the practice fixes its payout IBAN, and the next week's batch pays it again, once.
+the practice gives another payout IBAN, and the next Monday's batch pays it again, once,
+to that account. The clock moves with the story: each bank file is read on its own day,
+so every date printed comes on or after the one before.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from local.sandbox import Caller, Sandbox
 
 OUR_ACCOUNT = "NL20INGB0001234567"
-FIXED_IBAN = "NL91ABNA0417164300"  # the account the practice gives after the return
+# The account the practice gives after the return: not its seed account (local/seed.py),
+# which the bank has just returned as closed.
+FIXED_IBAN = "NL02ABNA0123456789"
 OPERATORS = ("operator-anna", "operator-bob")
 
 
@@ -37,19 +42,16 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
     if not sent["transfers"]:
         print("  nobody to pay this week: every balance is carried to the next")
         return
-    today = sandbox.clock.today()
-    booked_on = date.fromordinal(today.toordinal() + 1)
+    booked_on = sandbox.clock.today() + timedelta(days=1)
     debits = [BankLine(t["end_to_end_id"], t["amount_cents"]) for t in sent["transfers"]]
-    answer = sandbox.upload_bank_statement(bank_day(booked_on, debits), f"payouts-{booked_on}.xml")
+    answer = _read_bank_day(sandbox, booked_on, debits, "payouts")
     print(
         f"  CAMT.053 of {booked_on}: {answer['imported'][0]['transfers_booked']} payouts booked by the bank"
     )
     bounced = sent["transfers"][-1]
-    returned_on = date.fromordinal(booked_on.toordinal() + 2)
+    returned_on = booked_on + timedelta(days=2)
     back = [BankLine(bounced["end_to_end_id"], bounced["amount_cents"], "AC04")]
-    answer = sandbox.upload_bank_statement(
-        bank_day(returned_on, back), f"returns-{returned_on}.xml"
-    )
+    answer = _read_bank_day(sandbox, returned_on, back, "returns")
     print(
         f"  CAMT.053 of {returned_on}: {answer['imported'][0]['transfers_returned']} payout returned "
         f"(AC04, account closed): {bounced['provider_id']} {format_euros(bounced['amount_cents'])}"
@@ -66,8 +68,9 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
         + ")"
     )
     _fix_payout_account(sandbox, bounced["provider_id"])
-    next_monday = date.fromordinal(first_monday.toordinal() + 7)
-    sandbox.run_retrocession(next_monday)
+    # The next Monday run, after the return was read, builds week 49 and its payouts.
+    sandbox.clock.set(datetime.combine(_monday_after(returned_on), time(5), tzinfo=AMSTERDAM))
+    sandbox.run_retrocession(first_monday + timedelta(days=7))
     w49 = _approve(sandbox, "PO-2026-W49")
     retried = [t for t in w49["transfers"] if t["provider_id"] == bounced["provider_id"]]
     for transfer in retried:
@@ -76,10 +79,19 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
             f"{transfer['iban']} (the returned payout owed again, paid once)"
         )
     debits = [BankLine(t["end_to_end_id"], t["amount_cents"]) for t in w49["transfers"]]
-    day = date.fromordinal(today.toordinal() + 8)
     if debits:
-        sandbox.upload_bank_statement(bank_day(day, debits), f"payouts-{day}.xml")
+        _read_bank_day(sandbox, sandbox.clock.today() + timedelta(days=1), debits, "payouts")
     _show("Booked by the bank", _batch(sandbox, "PO-2026-W49"))
+
+
+def _read_bank_day(sandbox: Sandbox, day: date, lines: list[BankLine], name: str) -> Any:
+    """The bank's statement of ``day``, read that morning (the clock moves there first)."""
+    sandbox.clock.set(datetime.combine(day, time(7), tzinfo=AMSTERDAM))
+    return sandbox.upload_bank_statement(bank_day(day, lines), f"{name}-{day}.xml")
+
+
+def _monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
 
 
 def _batch(sandbox: Sandbox, batch_id: str) -> dict[str, Any]:

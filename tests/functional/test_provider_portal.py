@@ -1514,3 +1514,15 @@ def test_a_retours_report_page_names_each_of_its_counts(sandbox, language, said)
     assert set(pages.RETOUR_COUNTS) == set(record.summary) - {"lines"}
     assert not set(counts) & set(pages.RETOUR_COUNTS)  # words, not the field names
     assert set(said) <= {unescape(text) for text in counts}
+
+
+def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
+    """R25, R35 (known item stop 32 item 10): given a practice with invoices, When a staff
+    member opens the debtor-risk page, Then its table heads every outcome, the late
+    payment before any reminder too, and the chart has a colour for each."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    status, html = staff.page("/portal/debiteurenrisico")
+    assert status == HTTPStatus.OK
+    for label in ("Op tijd betaald", "Te laat betaald, vóór herinnering", "Betaald na herinnering"):
+        assert f'<th scope="col" class="num">{label}</th>' in html

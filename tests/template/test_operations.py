@@ -396,3 +396,30 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         assert name in watched, name
     # A run that never reports is as bad as one that fails: no data counts as breaching.
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
+
+
+def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) -> None:
+    """R39 (audit WEEKLY3): given the metric every retrocession run emits
+    (``Retrocession_statements``, a count also when it is 0: RunSummary.log_entry)
+    When the Monday run does not report (its schedule disabled, deleted or aimed wrong)
+    Then an alarm goes off: no sample counts as breaching, over a week, the longest range
+    CloudWatch lets an alarm read (Period x EvaluationPeriods <= 604,800 s)."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    watching = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "Retrocession_statements"
+        and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        and alarm.get("Dimensions") == service
+    ]
+    assert len(watching) == 1
+    alarm = watching[0]
+    assert (alarm["Statistic"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+        "SampleCount",
+        "LessThanThreshold",
+        1,
+    )
+    assert alarm["TreatMissingData"] == "breaching"
+    assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"]  # none in the whole range
+    assert alarm["Period"] * alarm["EvaluationPeriods"] == 7 * 24 * 3600

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,15 @@ from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.collection.debtor_risk import Month, Outcome, debtor_risk, outcome_of
 from billing_core.declarations.credit_corrections import with_credit
-from billing_core.invoices.invoice import Deferral, DunningStage, InvoiceStatus
+from billing_core.invoices.invoice import (
+    ArrangementStatus,
+    Channel,
+    CoveredInvoice,
+    Deferral,
+    DunningStage,
+    InvoiceStatus,
+    Reminder,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
@@ -21,8 +29,28 @@ from tests.unit.factories import make_invoice, make_line, make_provider
 
 DUE = 3317  # the factory invoice: € 48,25 less € 15,08 reimbursed; final date 23 December
 TODAY = date(2027, 1, 15)
-HANDED_OVER = make_invoice(
-    status=InvoiceStatus.SENT,
+REMINDER_DAY = date(2026, 12, 31)  # R19: 7 days after the final date passed
+
+
+def reminded(invoice, sent_on=REMINDER_DAY, *, undelivered=False, **changes):
+    """The invoice with its 14-day letter sent on ``sent_on`` (R19, legal-nl.md §2)."""
+    covered = CoveredInvoice(invoice.invoice_id, invoice.reference, DUE, 4000)
+    letter = Reminder(
+        "L-1",
+        sent_on,
+        Channel.EMAIL,
+        sent_on,
+        sent_on + timedelta(days=14),
+        (covered,),
+        undelivered=undelivered,
+    )
+    stage = changes.pop("dunning_stage", DunningStage.REMINDED)
+    return replace(invoice, reminder=letter, dunning_stage=stage, **changes)
+
+
+HANDED_OVER = reminded(
+    make_invoice(status=InvoiceStatus.SENT),
+    date(2026, 12, 24),
     dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
     handed_over_on=date(2027, 1, 11),
 )
@@ -48,12 +76,15 @@ def stopped(invoice):
     [
         (paid(make_invoice()), TODAY, Outcome.PAID_ON_TIME),
         (
-            paid(make_invoice(dunning_stage=DunningStage.REMINDED), on=date(2027, 1, 5)),
+            paid(reminded(make_invoice()), on=date(2027, 1, 5)),
             TODAY,
             Outcome.PAID_AFTER_REMINDER,
         ),
         (
-            paid(make_invoice(dunning_stage=DunningStage.COSTS_CHARGED), on=date(2027, 1, 14)),
+            paid(
+                reminded(make_invoice(), dunning_stage=DunningStage.COSTS_CHARGED),
+                on=date(2027, 1, 14),
+            ),
             TODAY,
             Outcome.PAID_AFTER_REMINDER,
         ),
@@ -211,7 +242,7 @@ def kept_arrangement():
         ),
         (paid(credited(SENT, SENT.lines[1]), 2814, on=date(2026, 12, 5)), Outcome.PAID_ON_TIME),
         (
-            paid(forgiven(SENT, percentage=Decimal(50)), DUE - 1658, on=date(2027, 1, 4)),
+            paid(forgiven(reminded(SENT), percentage=Decimal(50)), DUE - 1658, on=date(2027, 1, 4)),
             Outcome.PAID_AFTER_REMINDER,
         ),
         # The payment's date decides, not the dunning stage when we learned of it (§2)
@@ -220,7 +251,7 @@ def kept_arrangement():
             paid(replace(SENT, dunning_stage=DunningStage.REMINDED), on=date(2026, 12, 20)),
             Outcome.PAID_ON_TIME,  # matched by an operator after the reminder went out
         ),
-        (paid(SENT, on=date(2026, 12, 29)), Outcome.PAID_AFTER_REMINDER),  # before any reminder
+        (paid(SENT, on=date(2026, 12, 29)), Outcome.PAID_LATE),  # before any reminder (R25)
         (
             paid(paid(SENT, on=date(2027, 1, 10)), on=date(2026, 12, 20)),
             Outcome.PAID_ON_TIME,  # twice, the one of 20 December booked last: it paid first
@@ -255,7 +286,7 @@ def test_principal_paid_with_only_costs_forgiven_counts_as_paid():
     the reminder, When the provider stops what is left (the costs), Then it counts as paid
     after reminder, not stopped: the patient's money covered the principal (R21, R25)."""
     day = datetime(2027, 1, 14, 6, tzinfo=AMSTERDAM)
-    charged = replace(SENT, dunning_stage=DunningStage.COSTS_CHARGED).with_entry(
+    charged = reminded(SENT, dunning_stage=DunningStage.COSTS_CHARGED).with_entry(
         LedgerEntry(EntryKind.COSTS, Component.COSTS, 4000, day, "reminder:R1")
     )
     principal_paid = charged.with_entries(
@@ -264,3 +295,95 @@ def test_principal_paid_with_only_costs_forgiven_counts_as_paid():
     costs_stopped = forgiven(principal_paid, StopScope.FULL)
     assert costs_stopped.is_paid
     assert outcome_of(costs_stopped, TODAY) is Outcome.PAID_AFTER_REMINDER
+
+
+# --- R25's buckets read as written (audit WEEKLY2, known item stop 32 item 10) ---------------
+
+
+def arranged(invoice, on, terms=3):
+    """An arrangement of ``terms`` monthly terms made on ``on`` (R15)."""
+    moment = datetime(on.year, on.month, on.day, 10, tzinfo=AMSTERDAM)
+    return create_arrangement(invoice, make_provider(), terms, moment)
+
+
+def terms_paid(invoice, count=None):
+    """The first ``count`` terms (all by default) paid, each on its due date."""
+    for term in invoice.arrangement.terms[:count]:
+        invoice = paid(invoice, term.amount_cents, on=term.due_date)
+    return invoice
+
+
+def cancelled(invoice):
+    return replace(
+        invoice, arrangement=replace(invoice.arrangement, status=ArrangementStatus.CANCELLED)
+    )
+
+
+BIG = make_invoice(status=InvoiceStatus.SENT, lines=(make_line(unit_price_cents=15390),))
+RUNNING = terms_paid(arranged(BIG, date(2026, 12, 1)), 1)  # terms 23 Dec, 23 Jan, 23 Feb
+
+
+@pytest.mark.parametrize(
+    ("invoice", "today", "outcome"),
+    [
+        # An arrangement that runs and whose terms are met: open until its last term (R15)
+        (RUNNING, date(2026, 12, 24), Outcome.OPEN),  # the day after the original final date
+        (RUNNING, date(2027, 2, 23), Outcome.OPEN),  # its last term's day
+        (RUNNING, date(2027, 2, 24), Outcome.UNPAID),  # past its last term, still owing
+        (cancelled(RUNNING), date(2026, 12, 24), Outcome.UNPAID),  # back to the final date
+        (arranged(BIG, date(2026, 12, 1)), date(2026, 12, 23), Outcome.OPEN),
+    ],
+)
+def test_an_invoice_under_a_running_arrangement_is_open_not_unpaid(invoice, today, outcome):
+    """R25 with R15 (audit WEEKLY2): given an invoice with a 3-term arrangement whose first
+    term was paid on its day, When the figures are asked after the original final date
+    but before the last term, Then it counts as open (not yet due), as dunning leaves it
+    alone; unpaid once the last term passed, or from the final date once cancelled. The
+    same date the paid side uses ("on time" up to the last term)."""
+    assert not invoice.is_paid
+    assert outcome_of(invoice, today) is outcome
+
+
+@pytest.mark.parametrize(
+    ("invoice", "outcome"),
+    [
+        # By the final date, no reminder: on time
+        (paid(SENT, on=date(2026, 12, 23)), Outcome.PAID_ON_TIME),
+        # After the final date, and no reminder had gone: late, not "after reminder"
+        (paid(SENT, on=date(2026, 12, 29)), Outcome.PAID_LATE),
+        (paid(reminded(SENT), on=date(2026, 12, 30)), Outcome.PAID_LATE),  # the day before it
+        # On or after the reminder's day, before the handover: after reminder
+        (paid(reminded(SENT), on=REMINDER_DAY), Outcome.PAID_AFTER_REMINDER),
+        (paid(reminded(SENT), on=date(2027, 1, 14)), Outcome.PAID_AFTER_REMINDER),
+        # A reminder that never reached the addressee reminded nobody (R7, legal-nl.md §2)
+        (paid(reminded(SENT, undelivered=True), on=date(2027, 1, 5)), Outcome.PAID_LATE),
+        # Paid before the final date, learned of after the reminder went: on time (§2)
+        (paid(reminded(SENT), on=date(2026, 12, 20)), Outcome.PAID_ON_TIME),
+        # On or after the handover: after collection
+        (paid(HANDED_OVER, on=date(2027, 1, 11)), Outcome.PAID_AFTER_COLLECTION),
+        # A kept arrangement: on time when made before any reminder, after it when after
+        (terms_paid(arranged(BIG, date(2026, 12, 1))), Outcome.PAID_ON_TIME),
+        (terms_paid(arranged(reminded(BIG), date(2027, 1, 2))), Outcome.PAID_AFTER_REMINDER),
+        # A deferral moves the final date (R14): paid after the deferred date, no reminder
+        (
+            paid(
+                replace(
+                    SENT,
+                    deferral=Deferral(datetime(2026, 12, 20, tzinfo=AMSTERDAM), date(2027, 1, 22)),
+                ),
+                on=date(2027, 1, 25),
+            ),
+            Outcome.PAID_LATE,
+        ),
+    ],
+)
+def test_a_paid_invoice_counts_in_the_bucket_r25_names(invoice, outcome):
+    """R25 read as written (known item stop 32 item 10): given an invoice settled by a
+    payment, it counts by that payment's date (legal-nl.md §2) as paid on time (by the
+    final date, or the last term of an arrangement made before any reminder), after
+    reminder (on or after the day a reminder that reached the patient was sent), after
+    collection (on or after the handover), or, paid after the final date when no
+    reminder had gone yet, as paid late: R25 has no bucket for it, and neither "on time"
+    nor "after reminder" says what happened."""
+    assert invoice.is_paid
+    assert outcome_of(invoice, TODAY) is outcome

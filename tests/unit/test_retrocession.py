@@ -33,6 +33,7 @@ from billing_core.providers.retrocession_run import (
     build_weekly_statements,
     week_to_build,
 )
+from billing_core.providers.settings_history import SettingsVersion, changes_between
 from billing_core.providers.week import InvalidWeek, Week
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -365,6 +366,65 @@ def test_the_run_writes_every_providers_statement_and_again_the_same_bytes():
         116,
         DUE - 116,
     )
+
+
+def fee_saved(store, provider, percentage, at_moment):
+    """The practice's fee changed by an operator at ``at_moment`` (R31: a new version)."""
+    changed = provider.model_copy(
+        update={"service_fee_percentage": Decimal(percentage), "version": provider.version + 1}
+    )
+    change = SettingsVersion(
+        provider.provider_id,
+        changed.version,
+        "operator-1",
+        "operators",
+        at_moment,
+        changes_between(provider, changed),
+    )
+    store.save_provider(changed, change)
+    return changed
+
+
+def test_a_replay_after_a_fee_change_keeps_the_weeks_fee_and_writes_the_same_bytes():
+    """R24, R38 (audit WEEKLY1): given week 48 built at 3.5% (its payout then made)
+    When the practice's fee is changed to 2.0% on Tuesday and week 48 is run again
+    Then its JSON, CSV and totals are the same bytes: the week keeps the fee it was
+    settled at, and the payout already made for it still matches its statement."""
+    provider = make_provider(service_fee_percentage=Decimal("3.5"))
+    store = FakeStore([paid(make_invoice(), DUE, at(date(2026, 11, 24)))], [provider])
+    files = FilesInMemory()
+    ctx = RetrocessionContext(store, files)
+    build_weekly_statements(date(2026, 11, 30), ctx)
+    first_files, first_item = (
+        dict(files.files),
+        store.retrocessions[(provider.provider_id, "2026-W48")],
+    )
+
+    fee_saved(store, provider, "2.0", at(date(2026, 12, 1), 10))
+    build_weekly_statements(date(2026, 11, 30), ctx)
+
+    assert files.files == first_files
+    assert store.retrocessions[(provider.provider_id, "2026-W48")] == first_item
+    assert first_item.service_fee_percentage == Decimal("3.5")
+
+
+def test_a_week_built_late_is_settled_at_the_fee_in_force_when_it_ended():
+    """R24, R31 (audit WEEKLY1): given a payment in week 48 at 3.5% and no statement of
+    that week yet (the Monday run failed for the practice)
+    When the fee is changed to 2.0% on Tuesday and the week is built on Wednesday
+    Then week 48 is settled at 3.5%, the fee in force when it ended; the next week at 2.0%."""
+    provider = make_provider(service_fee_percentage=Decimal("3.5"))
+    store = FakeStore([paid(make_invoice(), DUE, at(date(2026, 11, 24)))], [provider])
+    fee_saved(store, provider, "2.0", at(date(2026, 12, 1), 10))
+    ctx = RetrocessionContext(store, FilesInMemory())
+
+    build_weekly_statements(date(2026, 11, 30), ctx)
+    build_weekly_statements(date(2026, 12, 7), ctx)
+
+    w48 = store.retrocessions[(provider.provider_id, "2026-W48")]
+    w49 = store.retrocessions[(provider.provider_id, "2026-W49")]
+    assert (w48.service_fee_percentage, w48.service_fee_cents) == (Decimal("3.5"), 116)
+    assert w49.service_fee_percentage == Decimal("2.0")
 
 
 def test_one_failing_provider_does_not_hold_up_the_others():

@@ -5,18 +5,23 @@ by the date of the payment that settled it (legal-nl.md §2: "The payment date d
 not the moment we learn of it"), never by how far the dunning run had come when we
 learned of it:
 
-- paid on time: paid by the final payment date the patient was given: the current one
-  (a deferral moves it, R14), or the last term of an arrangement that was kept (R15);
-- paid after reminder: paid later than that, before the claim went to the collection
-  agency. This is every late payment short of collection: in the reminder's term, after
-  it (costs charged), and also one made before the reminder was sent;
 - paid after collection: paid on or after the day the claim was handed to the agency;
+- paid after reminder: paid on or after the day a reminder was sent (R19, in its term or
+  after it), before the handover. A reminder that never reached the addressee (R7: a
+  Permanent bounce) reminded nobody and does not count;
+- paid on time: otherwise, paid by the final payment date the patient was given: the
+  current one (a deferral moves it, R14), or the last term of an arrangement that was
+  not cancelled (R15);
+- paid late: paid after that date with no reminder sent yet (R19 waits 7 days). R25
+  names no such outcome; "on time" would flatter the figures, and "after reminder"
+  would credit a letter that had not gone;
 - stopped: nothing is left to pay and no payment covered the principal: the provider
   stopped it or forgave the rest as coulance (R21, any amount up to all of it), or a
   credit declaration took it back. The rule lists no such outcome, but a forgiven
   invoice counted as "paid on time" would make the figures look better than the money
   did;
-- unpaid: not paid and past its current final payment date, or written off by the
+- unpaid: not paid and past the date it is due by (the same date as "on time": an
+  arrangement that runs keeps it open until its last term), or written off by the
   collection agency (the money never came);
 - open: not paid and not yet due.
 
@@ -47,6 +52,7 @@ _CENT_OF_A_PERCENT = Decimal("0.01")
 
 class Outcome(StrEnum):
     PAID_ON_TIME = "paid_on_time"
+    PAID_LATE = "paid_late"
     PAID_AFTER_REMINDER = "paid_after_reminder"
     PAID_AFTER_COLLECTION = "paid_after_collection"
     STOPPED = "stopped"
@@ -56,7 +62,7 @@ class Outcome(StrEnum):
 
 def outcome_of(invoice: Invoice, today: date) -> Outcome:
     if not invoice.is_paid:
-        return Outcome.UNPAID if today > invoice.current_final_payment_date else Outcome.OPEN
+        return Outcome.UNPAID if today > _on_time_until(invoice) else Outcome.OPEN
     settled_by = _principal_settled_by(invoice)
     if settled_by is None or settled_by.kind is not EntryKind.PAYMENT:
         # Written off by the collection agency: the money never came (R25's "unpaid").
@@ -67,11 +73,15 @@ def outcome_of(invoice: Invoice, today: date) -> Outcome:
 
 
 def _paid_on(invoice: Invoice, day: date) -> Outcome:
-    if day <= _on_time_until(invoice):
-        return Outcome.PAID_ON_TIME
+    """The furthest step of dunning the payment came after, by its date (§2)."""
     if invoice.handed_over_on is not None and day >= invoice.handed_over_on:
         return Outcome.PAID_AFTER_COLLECTION
-    return Outcome.PAID_AFTER_REMINDER
+    reminder = invoice.reminder
+    if reminder is not None and not reminder.undelivered and day >= reminder.sent_on:
+        return Outcome.PAID_AFTER_REMINDER
+    if day <= _on_time_until(invoice):
+        return Outcome.PAID_ON_TIME
+    return Outcome.PAID_LATE
 
 
 def _on_time_until(invoice: Invoice) -> date:

@@ -127,10 +127,17 @@ class Statement:
         return len({line.invoice_id for line in self.lines})
 
 
-def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice]) -> Statement:
+def build_statement(
+    provider: Provider,
+    week: Week,
+    invoices: Iterable[Invoice],
+    *,
+    service_fee_percentage: Decimal | None = None,
+) -> Statement:
     """The provider's statement of ``week``: every ledger entry of its invoices recorded in
     it (``LedgerEntry.recorded``: a payment dated last week but read this week is paid
-    out now, not lost in a statement already built).
+    out now, not lost in a statement already built). The service fee is the one given
+    (the week's own, retrocession_run.week_fee), else the provider's current one.
 
     The lines are in time order (then by kenmerk and ledger position), so the same ledgers
     always give the same statement, byte for byte once rendered.
@@ -158,7 +165,9 @@ def build_statement(provider: Provider, week: Week, invoices: Iterable[Invoice])
     return Statement(
         provider.provider_id,
         week,
-        provider.service_fee_percentage,
+        provider.service_fee_percentage
+        if service_fee_percentage is None
+        else service_fee_percentage,
         tuple(line for _, line in keyed),
     )
 

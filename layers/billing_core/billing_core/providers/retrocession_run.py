@@ -6,14 +6,16 @@ bucket and a small table item with the totals (the provider API lists those). A 
 without any money movement that week gets a statement of zeros: the list has no holes.
 
 Idempotent: the same ledgers give the same bytes, so a retry or a replay of the same
-``as_of`` writes what is already there.
+``as_of`` writes what is already there, also after the practice's service fee changed
+(the week keeps the fee it was settled at: ``week_fee``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.provider import Provider
@@ -28,9 +30,16 @@ from billing_core.providers.retrocession import (
 from billing_core.providers.week import Week
 from billing_core.shared.reports import LogEntry
 
+if TYPE_CHECKING:
+    from billing_core.providers.settings_history import SettingsVersion
+
 
 class RetrocessionStore(WeekActivity, Protocol):
     def put_retrocession(self, summary: StatementSummary) -> None: ...
+
+    def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
+
+    def provider_history(self, provider_id: str) -> list[SettingsVersion]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +119,9 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
 
 def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:
     # Only the invoices that moved this week (build_statement keeps the week's entries).
-    statement = build_statement(provider, week, ctx.store.week_invoices(provider.provider_id, week))
+    invoices = ctx.store.week_invoices(provider.provider_id, week)
+    fee = week_fee(provider, week, ctx.store)
+    statement = build_statement(provider, week, invoices, service_fee_percentage=fee)
     document = statement_json(statement)
     ctx.files.put(statement_key(provider.provider_id, week, "json"), document, "application/json")
     ctx.files.put(
@@ -121,3 +132,18 @@ def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) ->
     # The item last: the list shows a week only once both files are there.
     ctx.store.put_retrocession(StatementSummary.of(statement, document))
     return statement
+
+
+def week_fee(provider: Provider, week: Week, store: RetrocessionStore) -> Decimal:
+    """The service fee ``week`` is settled at (R24, R31): the one its statement was first
+    built with, so a replay after a fee change writes the same bytes and its payout, made
+    already, still matches it (R38); for a week not built yet, the fee in force when it
+    ended, so a fee saved since cannot reach back into it."""
+    built = store.get_retrocession(provider.provider_id, week)
+    if built is not None:
+        return built.service_fee_percentage
+    # Imported here: the settings history is not on the Monday run's cold start, whose
+    # margin under (d) is thin; it is read once per provider at run time.
+    from billing_core.providers.settings_history import service_fee_at
+
+    return service_fee_at(provider, store.provider_history(provider.provider_id), week.ends_at)

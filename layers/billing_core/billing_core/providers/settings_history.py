@@ -4,9 +4,10 @@ codes, contracts, coverage rules) is one field, shown whole before and after."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from billing_core.providers.provider import Provider
@@ -60,3 +61,18 @@ def _flat(settings: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[f"{prefix}{key}"] = value
     return flat
+
+
+def service_fee_at(
+    current: Provider, history: Iterable[SettingsVersion], moment: datetime
+) -> Decimal:
+    """The service fee in force at ``moment`` (R24, R31): the value the first change of it
+    saved after then replaced, or the current one when none was changed since."""
+    for version in sorted(history, key=lambda version: version.version):
+        if version.changed_at <= moment:
+            continue
+        for change in version.changes:
+            # ``before`` is None only in a provider's first version: no fee to go back to.
+            if change.field == "service_fee_percentage" and change.before is not None:
+                return Decimal(str(change.before))
+    return current.service_fee_percentage

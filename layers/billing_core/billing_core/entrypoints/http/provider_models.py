@@ -494,13 +494,20 @@ class RiskFiguresOut(BaseModel):
     paid_on_time: OutcomeFiguresOut = Field(
         description=(
             "paid by the final payment date (as deferred), or by the last term of a kept"
-            " arrangement; an invoice counts by the date it was paid, not the day we learned of it"
+            " arrangement, before any reminder; an invoice counts by the date it was paid, not"
+            " the day we learned of it"
+        )
+    )
+    paid_late: OutcomeFiguresOut = Field(
+        description=(
+            "paid after the final payment date (or the last term of the arrangement) before"
+            " any reminder was sent"
         )
     )
     paid_after_reminder: OutcomeFiguresOut = Field(
         description=(
-            "paid after the final payment date and before the handover to the collection"
-            " agency, also when the reminder had not gone out yet"
+            "paid on or after the day a reminder was sent (one that reached the patient),"
+            " before the handover to the collection agency"
         )
     )
     paid_after_collection: OutcomeFiguresOut = Field(
@@ -513,7 +520,10 @@ class RiskFiguresOut(BaseModel):
         )
     )
     unpaid: OutcomeFiguresOut = Field(
-        description="past the final payment date, or written off by the collection agency"
+        description=(
+            "past the final payment date (or the last term of an arrangement that runs),"
+            " or written off by the collection agency"
+        )
     )
     open: OutcomeFiguresOut = Field(description="not yet due")
 

@@ -15,6 +15,7 @@ from billing_core.collection.debtor_risk import DebtorRisk, Outcome
 # Each at least 3:1 against the white background (WCAG 1.4.11).
 COLOURS = {
     Outcome.PAID_ON_TIME: "#0b6e4f",
+    Outcome.PAID_LATE: "#4a8a12",
     Outcome.PAID_AFTER_REMINDER: "#2f8fbf",
     Outcome.PAID_AFTER_COLLECTION: "#5b4a9e",
     Outcome.STOPPED: "#8a6d00",
