@@ -39,6 +39,7 @@ def test_a_full_invoice_survives_the_round_trip():
             status=ArrangementStatus.CANCELLED,
             cancelled_at=AT,
             ledger_start=3,
+            kept_by="bank:E-77",
         ),
         hold_until=date(2027, 1, 31),
         hold_reason="bezwaar in behandeling",

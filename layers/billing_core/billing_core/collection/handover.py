@@ -11,7 +11,7 @@ Deterministic for a given invoice and day, so writing it again after a crash giv
 same bytes.
 
 After the handover, a change on our side that the agency must know of is a record under
-``collection/updates/{date}/{provider}/{reference}.json`` (``agency_update_bytes``).
+``collection/updates/{date}/{provider}/{reference}-{record}.json`` (``agency_update_bytes``).
 """
 
 from __future__ import annotations
@@ -122,10 +122,12 @@ def told_entries(invoice: Invoice, day: date) -> list[LedgerEntry]:
     return [entry for entry in after if entry.recorded.astimezone(AMSTERDAM).date() == day]
 
 
-def agency_update_key(invoice: Invoice, day: date) -> str:
-    """One record per claim per day, next to the handover files: the daily agency file
-    (issue 12 item 11) carries the records of its day."""
-    return f"collection/updates/{day.isoformat()}/{invoice.provider_id}/{invoice.reference}.json"
+def agency_update_key(invoice: Invoice, day: date, record: str) -> str:
+    """One record per claim, day and kind (``record``: why it is written), next to the
+    handover files: a payment that both sets the costs right and keeps the arrangement
+    leaves both. The daily agency file (issue 12 item 11) carries the records of its day."""
+    where = f"collection/updates/{day.isoformat()}/{invoice.provider_id}"
+    return f"{where}/{invoice.reference}-{record}.json"
 
 
 def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:

@@ -123,6 +123,9 @@ class Arrangement:
     # Ledger entries from this position on came after the terms were set (the ledger is
     # append-only, R27): payments there count towards the terms.
     ledger_start: int = 0
+    # The payment that showed the terms kept after the run had cancelled it (R15,
+    # legal-nl.md §2): a replay of it tells the agency again, as its booking did.
+    kept_by: str = ""
 
     @property
     def total_cents(self) -> int:

@@ -470,6 +470,7 @@ def _arrangement_to_map(arrangement: Arrangement) -> Item:
             arrangement.cancelled_at.isoformat() if arrangement.cancelled_at else None
         ),
         "ledger_start": arrangement.ledger_start,
+        "kept_by": arrangement.kept_by,
     }
 
 
@@ -484,6 +485,7 @@ def _arrangement_from_map(m: Item) -> Arrangement:
         status=ArrangementStatus(m["status"]),
         cancelled_at=optional_datetime(m.get("cancelled_at")),
         ledger_start=int(m.get("ledger_start", 0)),
+        kept_by=m.get("kept_by", ""),
     )
 
 
