@@ -160,12 +160,16 @@ class Walk:
         self.box.upload_declaration(PRACTICE, name, csv)
         self.box.drain_deliveries()
 
-    def _day(self, days: int) -> None:
+    def _day(self, days: int, paid_first: tuple[int, float] | None = None) -> None:
         """``days`` later, the dunning run of that day only (R18: a run catches up on days
         it missed), then the retrocession run of each Monday passed, late but once (R24).
         The run first writes the agency's files of the days since its last run: the
-        walk's steps of the day it leaves are in that day's file (R34)."""
+        walk's steps of the day it leaves are in that day's file (R34). ``paid_first``:
+        (invoice, share) of a transfer read at 07:00, before the run."""
         left, day = self.today, self.today + timedelta(days=days)
+        if paid_first is not None:
+            self.box.clock.set(datetime.combine(day, time(7), tzinfo=AMSTERDAM))
+            self._bank(*paid_first, 0)
         self.box.clock.set(datetime.combine(day, time(9), tzinfo=AMSTERDAM))
         before = {invoice.invoice_id: invoice for invoice in self.invoices()}
         self.box.run_dunning()
@@ -180,6 +184,12 @@ class Walk:
         for monday in (day - timedelta(days=n) for n in range(days)):
             if monday.weekday() == 0:
                 self.box.run_retrocession(monday)
+
+    def _day_paid_first(self, days: int, i: int, share: float) -> None:
+        """``days`` later, a transfer read before that day's run, then the run: on the
+        day a claim is handed over, the payment is in the handover file and not again in
+        that day's file for the agency (R19, R34; audit REVIEW2)."""
+        self._day(days, paid_first=(i, share))
 
     def _psp(self, i: int, share: float, webhook: str) -> None:
         invoice = self.pick(i)

@@ -113,6 +113,16 @@ RETOUR_WALK = [
     ("day", 1),
 ]
 
+# Audit REVIEW2 as walk steps: invoice 0 paid in part on 8 February before the run that
+# hands it over; the agency's file of that day must not tell the payment again.
+HANDOVER_DAY_WALK = [
+    ("day", 42),  # 4 January: the reminders
+    ("day", 21),  # 25 January: the costs
+    ("day_paid_first", 14, 0, 0.5),  # 8 February, 07:00: half paid; 09:00: handed over
+    ("bank", 0, 0.2, 0),  # after the run: told in the file of 8 February
+    ("day", 1),
+]
+
 
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
@@ -145,3 +155,11 @@ def test_retours_on_claims_reminded_and_at_the_agency_break_no_invariant():
     retour, and a past day's run replayed after the handover writes no entry from before
     it; every other invariant holds too."""
     assert money_walk.walk(RETOUR_WALK) is None
+
+
+def test_a_payment_read_on_the_handover_day_before_the_run_is_told_once():
+    """R19, R22, R34 (audit REVIEW2 as walk steps): given a claim paid in part on the day
+    of its handover before the run and again after it, then the agency's daily file of
+    that day tells the second payment only (the first is in the handover file), and
+    every other invariant holds too."""
+    assert money_walk.walk(HANDOVER_DAY_WALK) is None

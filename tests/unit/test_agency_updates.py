@@ -134,6 +134,77 @@ def test_a_replayed_day_before_the_handover_writes_the_agency_no_file():
     assert _agency_keys(world) == told_before
 
 
+def test_a_payment_read_on_the_handover_day_before_the_run_reaches_the_agency_once():
+    """R34 (the daily file tells what changed on our side of a claim the agency holds),
+    R19, R22 (the handover file gives the amounts; audit REVIEW2).
+    Given a claim due to be handed over by the run of 29 January, a part payment read at
+    05:00 that day (before the 06:00 run) and another read at 10:00 after it
+    When the run of 29 January hands it over and the run of 30 January writes the
+    agency's file of the 29th
+    Then the handover file has the first payment in its ledger and amounts, and the daily
+    file tells the second one only: the agency counts each payment once."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), date(2027, 1, 28))
+    handover_day = date(2027, 1, 29)
+    world.import_transfer(
+        20_000, booked_on=handover_day, at=datetime.combine(handover_day, time(5, 0), AMSTERDAM)
+    )
+    world.run(handover_day)
+    assert world.invoice().is_with_collection_agency
+    world.import_transfer(30_000, booked_on=handover_day, at=_at(handover_day))
+
+    world.run(handover_day + timedelta(days=1))
+
+    [handover_key] = [key for key in world.handover_files() if key.startswith("collection/2027")]
+    handover = json.loads(world.files.files[handover_key])
+    assert _paid(handover["ledger"]) == -20_000
+    [told] = json.loads(world.files.files[_agency_keys(world)[0]])["claims"]
+    assert _paid(told["entries"]) == -30_000
+    assert told["amounts_cents"]["total"] == handover["amounts_cents"]["total"] - 30_000
+
+
+def test_a_claim_paid_on_the_handover_day_before_the_run_gets_no_daily_file():
+    """R34, R19 (audit REVIEW2): Given a part payment read on the handover day before the
+    run and nothing after the handover, when the next run writes the agency's files, then
+    there is none of the handover day: the payment is in the handover file only."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), date(2027, 1, 28))
+    handover_day = date(2027, 1, 29)
+    world.import_transfer(
+        20_000, booked_on=handover_day, at=datetime.combine(handover_day, time(5, 0), AMSTERDAM)
+    )
+    world.run(handover_day)
+    assert world.invoice().is_with_collection_agency
+
+    summary = world.run(handover_day + timedelta(days=1))
+
+    assert summary.answer()["agency_files"] == 0 and _agency_keys(world) == []
+
+
+def test_a_claim_handed_over_before_the_line_was_kept_is_told_by_the_day():
+    """R34 (old items): Given a claim handed over before the invoice kept how many entries
+    its handover file holds, when a payment of the handover day is told, then the day is
+    the line, as before: every entry of the day is in the file."""
+    claim = make_invoice(
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY, handed_over_on=PAID_AT.date()
+    )
+    assert claim.handover_entries is None
+    store, files = FakeStore([claim], [make_provider()]), FilesInMemory()
+    clock = FixedClock(PAID_AT)
+    payment = IncomingPayment("bank", "E-1", 1_000, PAID_AT)
+    book_payment(store, claim.reference, payment, clock=clock, interest=lambda i, d: 0)
+    clock.set(datetime(2027, 2, 16, 6, 0, tzinfo=AMSTERDAM))
+
+    run_dunning(DunningContext(store, files, FakeQueue(), clock), date(2027, 2, 16))
+
+    [told] = json.loads(files.files[KEY])["claims"]
+    assert [(e["kind"], e["amount_cents"]) for e in told["entries"]] == [("payment", -1_000)]
+
+
+def _paid(entries: list[dict]) -> int:
+    return sum(e["amount_cents"] for e in entries if e["kind"] == "payment")
+
+
 @pytest.mark.parametrize(
     ("written_through", "days", "caught_up"),
     [

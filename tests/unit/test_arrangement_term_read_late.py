@@ -19,6 +19,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
 
 from billing_core.adapters.fake_psp import FakePsp
 from billing_core.changes.arrangement import create_arrangement, next_term
@@ -30,7 +33,13 @@ from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, DunningStage
 from billing_core.invoices.ledger import EntryKind, total_of
-from billing_core.payments.booking import ARRANGEMENT_KEPT
+from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.payments.booking import (
+    ARRANGEMENT_KEPT,
+    PAID_IN_TERM,
+    BookingResult,
+    tell_the_agency,
+)
 from billing_core.payments.online import OnlinePaymentContext, handle_psp_webhook, start_payment
 from billing_core.payments.unmatched import MatchTarget, UnmatchedCredit, credit_id_of
 from billing_core.services.operator.context import BackOfficeContext
@@ -38,9 +47,11 @@ from billing_core.services.operator.money import match_credit
 from billing_core.services.patient import InvoiceState, invoice_state
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM
+from tests.unit.camt_builder import credit, statement
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import PUBLIC
-from tests.unit.fake_store import AuditInMemory
+from tests.unit.fake_store import AuditInMemory, FilesInMemory
+from tests.unit.faults import Killed
 from tests.unit.payment_fakes import CheckoutsInMemory
 
 LAST_DAY_OF_GRACE = date(2027, 1, 6)
@@ -163,10 +174,11 @@ def handed_over_on_the_cancellation() -> HandedOver:
     return HandedOver(world, second, grace, read_on)
 
 
-def agency_record(given: HandedOver, day: date) -> dict | None:
-    """The record for the agency of ``day`` about the claim, if one was written."""
+def agency_record(given: HandedOver, day: date, record: str = "arrangement-kept") -> dict | None:
+    """The agency's ``record`` of ``day`` about the claim, if one was written."""
     world = given.world
-    key = f"collection/updates/{day}/{world.provider.provider_id}/{world.invoice().reference}.json"
+    invoice = world.invoice()
+    key = f"collection/updates/{day}/{invoice.provider_id}/{invoice.reference}-{record}.json"
     document = world.files.files.get(key)
     return None if document is None else json.loads(document)
 
@@ -268,6 +280,72 @@ def test_a_payment_the_agency_reports_that_keeps_the_arrangement_is_reported_bac
     world.clock.set(at(given.read_on + timedelta(days=1), 9))
     import_collection_report(body, "collection-reports/cmib-7.csv", ctx)
     assert agency_record(given, given.read_on + timedelta(days=1)) is None
+
+
+class AgencyRecordsLost:
+    """The output bucket of a process that ends as it writes a record for the agency."""
+
+    def __init__(self, files: FilesInMemory) -> None:
+        self.files = files
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        if key.startswith("collection/updates/"):
+            raise Killed(key)
+        self.files.put(key, body, content_type)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.files, name)
+
+
+def test_a_crash_before_the_agencys_record_is_mended_by_the_statement_read_again():
+    """R15, R22, R34, legal-nl.md §2: Given the handover on the cancellation, and the bank
+    import killed after it booked the second term (paid on its last day of grace) and
+    before it wrote the agency's record
+    When the same statement is read again, that day and the day after
+    Then the agency has the record of the day the payment was booked, written again with
+    the same bytes, and none of a later day: the replay recomputes that the payment kept
+    the arrangement."""
+    given = handed_over_on_the_cancellation()
+    world = given.world
+    entry = credit(
+        given.second.amount_cents, scor=world.invoice().reference,
+        booking_date=given.grace.isoformat(), reference="ING-KEPT",
+    )  # fmt: skip
+    xml = statement(entry)
+
+    def read(day: date, files: Any) -> None:
+        world.clock.set(at(day, 9))
+        context = BankImportContext(world.store, files, world.links, world.clock)
+        import_statement(xml, f"camt053/{day}.xml", context)
+
+    with pytest.raises(Killed):
+        read(given.read_on, AgencyRecordsLost(world.files))
+    assert agency_record(given, given.read_on) is None
+
+    read(given.read_on, world.files)
+    assert_reported_as_kept(given)
+    written = agency_record(given, given.read_on)
+    read(given.read_on + timedelta(days=1), world.files)
+    assert agency_record(given, given.read_on) == written
+    assert agency_record(given, given.read_on + timedelta(days=1)) is None
+
+
+def test_a_payment_that_sets_the_costs_right_and_keeps_the_arrangement_leaves_both_records():
+    """R15, R22, legal-nl.md §2: Given a claim at the agency that one payment both set
+    right (its costs undone) and whose arrangement it kept, when the agency is told,
+    then it gets both records of the day, each under its own key: neither overwrites
+    the other."""
+    given = handed_over_on_the_cancellation()
+    world = given.world
+    claim = world.invoice()
+    result = BookingResult(True, claim, corrected=(claim,), arrangement_kept=True)
+
+    tell_the_agency(result, "bank:none", world.files, given.read_on)
+
+    kept = agency_record(given, given.read_on)
+    paid_in_term = agency_record(given, given.read_on, "paid-in-term")
+    assert kept is not None and kept["reason"] == ARRANGEMENT_KEPT
+    assert paid_in_term is not None and paid_in_term["reason"] == PAID_IN_TERM
 
 
 # --- a letter of the cancellation still waiting to be sent (R15, R19, legal-nl.md §2) -------

@@ -4,7 +4,8 @@ and the invoice handed over, whether the rerun is the same day or a later one.""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import json
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -67,6 +68,33 @@ def test_a_run_killed_inside_the_handover_is_finished_by_the_next(killed_before,
     assert invoice.dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
     assert invoice.handed_over_on == handed_over_on
     assert not invoice.handover_pending and invoice.dunning_check_day is None
+
+
+def test_a_payment_between_the_handover_and_its_file_is_told_once():
+    """R19, R34 (audit REVIEW2): Given the run killed after it saved the invoice handed
+    over and before it wrote the agency's file, and a part payment read at 10:00
+    When the next day's run finishes the handover and writes the daily file of the day
+    Then the handover file holds the claim as it was handed over, without the payment,
+    and the daily file tells the payment: the agency counts it once."""
+    world, handover_day = world_on_the_handover_day()
+    budget = CallBudget(_calls_of_a_whole_run(handover_day).index("put"))
+    context = DunningContext(
+        Faulty(world.store, budget), Faulty(world.files, budget), world.queue, world.clock
+    )
+    world.clock.set(datetime.combine(handover_day, RUN_AT, tzinfo=AMSTERDAM))
+    with pytest.raises(Killed):
+        run_dunning(context, handover_day)
+    paid_at = datetime.combine(handover_day, time(10), tzinfo=AMSTERDAM)
+    world.import_transfer(20_000, booked_on=handover_day, at=paid_at)
+
+    world.run(handover_day + timedelta(days=1))
+
+    [handover_key] = world.handover_files()
+    handover = json.loads(world.files.files[handover_key])
+    assert [e["kind"] for e in handover["ledger"]].count("payment") == 0
+    daily = f"collection-updates/{handover_day}/{world.invoice().provider_id}.json"
+    [told] = json.loads(world.files.files[daily])["claims"]
+    assert sum(e["amount_cents"] for e in told["entries"] if e["kind"] == "payment") == -20_000
 
 
 def _calls_of_a_whole_run(handover_day: date) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -38,6 +39,7 @@ def test_a_full_invoice_survives_the_round_trip():
             status=ArrangementStatus.CANCELLED,
             cancelled_at=AT,
             ledger_start=3,
+            kept_by="bank:E-77",
         ),
         hold_until=date(2027, 1, 31),
         hold_reason="bezwaar in behandeling",
@@ -212,3 +214,18 @@ def test_the_run_day_of_a_second_notice_sent_later_survives_the_round_trip():
     assert items.invoice_from_item(item) == invoice
     del item["costs_decided_on"]
     assert items.invoice_from_item(item) == replace(invoice, costs_decided_on=None)
+
+
+def test_how_many_entries_the_handover_file_holds_survives_the_round_trip():
+    """R19, R34 (audit REVIEW2): the number of ledger entries a handover file holds comes
+    back as stored (DynamoDB gives a Decimal); an item handed over before it was kept
+    loads without one, and the handover's day is the line for its daily files."""
+    invoice = make_invoice(
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2027, 1, 29),
+        handover_entries=5,
+    )
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item | {"handover_entries": Decimal(5)}) == invoice
+    del item["handover_entries"]
+    assert items.invoice_from_item(item).handover_entries is None

@@ -99,7 +99,7 @@ def test_a_handover_already_sent_is_reported_to_the_agency():
     assert world.money(date(2027, 2, 1)).due == 0
     assert world.store.blocked_patients(world.provider.provider_id) == []
     kenmerk = world.invoice().reference
-    key = f"collection/updates/2027-02-01/{world.provider.provider_id}/{kenmerk}.json"
+    key = f"collection/updates/2027-02-01/{world.provider.provider_id}/{kenmerk}-paid-in-term.json"
     record = json.loads(world.files.files[key])
     assert record["amounts_cents"] == {
         "principal": 0,

@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from billing_core.collection.handover import FORMAT_VERSION, agency_update_document
+from billing_core.collection.handover import (
+    FORMAT_VERSION,
+    agency_update_document,
+    told_entries,
+)
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.week import Week
-from billing_core.shared.clock import AMSTERDAM
 
 # What the agency must know of: money in or back, what we forgave or corrected, and what
 # the insurer's retour or a credit line of a later declaration took off (or put back on)
@@ -103,14 +106,12 @@ def write_agency_updates(day: date, store: WeekActivity, files: FileStore) -> Ag
 def _told(invoice: Invoice, day: date) -> bool:
     """A claim the agency held on ``day`` with an entry of ``day`` to tell. What was
     recorded before the handover is in the handover file, not a change on our side: a
-    replayed earlier day writes no file the agency never had (R18, R34)."""
+    replayed earlier day writes no file the agency never had (R18, R34), and a payment
+    read on the handover day before the run is not told again (``told_entries``)."""
     handed_over_on = invoice.handed_over_on
     if not invoice.is_with_collection_agency or handed_over_on is None or day < handed_over_on:
         return False
-    return any(
-        entry.kind in TOLD and entry.recorded.astimezone(AMSTERDAM).date() == day
-        for entry in invoice.ledger
-    )
+    return any(entry.kind in TOLD for entry in told_entries(invoice, day))
 
 
 def _json(document: dict[str, Any]) -> bytes:

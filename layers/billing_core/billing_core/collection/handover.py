@@ -11,12 +11,13 @@ Deterministic for a given invoice and day, so writing it again after a crash giv
 same bytes.
 
 After the handover, a change on our side that the agency must know of is a record under
-``collection/updates/{date}/{provider}/{reference}.json`` (``agency_update_bytes``).
+``collection/updates/{date}/{provider}/{reference}-{record}.json`` (``agency_update_bytes``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ def handover_key(invoice: Invoice, day: date) -> str:
 
 
 def handover_document(invoice: Invoice, provider: Provider, day: date) -> dict[str, Any]:
+    invoice = as_handed_over(invoice)
     interest = interest_statement(invoice, day)
     return {
         "format_version": FORMAT_VERSION,
@@ -98,13 +100,34 @@ def handover_bytes(invoice: Invoice, provider: Provider, day: date) -> bytes:
     return _json(handover_document(invoice, provider, day))
 
 
+def as_handed_over(invoice: Invoice) -> Invoice:
+    """The invoice with the ledger the run handed over (``handover_entries``): a run that
+    finishes a pending handover after a crash writes the same file, and what was booked
+    since is told in the daily files (R34). A claim handed over before that number was
+    kept: as it is."""
+    if invoice.handover_entries is None:
+        return invoice
+    return replace(invoice, ledger=invoice.ledger[: invoice.handover_entries])
+
+
 # --- after the handover: what changed on our side ------------------------------------------
 
 
-def agency_update_key(invoice: Invoice, day: date) -> str:
-    """One record per claim per day, next to the handover files: the daily agency file
-    (issue 12 item 11) carries the records of its day."""
-    return f"collection/updates/{day.isoformat()}/{invoice.provider_id}/{invoice.reference}.json"
+def told_entries(invoice: Invoice, day: date) -> list[LedgerEntry]:
+    """The ledger entries written on ``day`` that the handover file does not hold: those
+    after its entries (R19, R34: the agency counts each once, also a payment read on the
+    handover day before the run). A claim handed over before their number was kept: every
+    entry of the day, the handover's day being the line."""
+    after = invoice.ledger[invoice.handover_entries or 0 :]
+    return [entry for entry in after if entry.recorded.astimezone(AMSTERDAM).date() == day]
+
+
+def agency_update_key(invoice: Invoice, day: date, record: str) -> str:
+    """One record per claim, day and kind (``record``: why it is written), next to the
+    handover files: a payment that both sets the costs right and keeps the arrangement
+    leaves both. The daily agency file (issue 12 item 11) carries the records of its day."""
+    where = f"collection/updates/{day.isoformat()}/{invoice.provider_id}"
+    return f"{where}/{invoice.reference}-{record}.json"
 
 
 def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:
@@ -114,9 +137,9 @@ def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:
 
 
 def agency_update_document(invoice: Invoice, day: date, reason: str) -> dict[str, Any]:
-    """The amounts as of ``day`` and the ledger entries written that day, each with its
-    cause and note."""
-    written = [e for e in invoice.ledger if e.recorded.astimezone(AMSTERDAM).date() == day]
+    """The amounts as of ``day`` and the ledger entries written that day after the
+    handover file's (``told_entries``), each with its cause and note."""
+    written = told_entries(invoice, day)
     return {
         "format_version": FORMAT_VERSION,
         "day": day.isoformat(),

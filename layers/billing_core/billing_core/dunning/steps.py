@@ -166,7 +166,8 @@ def charge_costs(
 def hand_over(invoice: Invoice, today: date) -> Invoice:
     """The claim goes to the collection agency (R19), with the handover file and the
     block still to write (``handover_pending``); the run puts "call your patient" on the
-    provider's list in the same save (R22, R23)."""
+    provider's list in the same save (R22, R23). The handover file holds the ledger as
+    saved here (``handover_entries``): the agency's daily files tell what follows (R34)."""
     if invoice.dunning_stage is not DunningStage.COSTS_CHARGED:
         return invoice
     return replace(
@@ -174,6 +175,7 @@ def hand_over(invoice: Invoice, today: date) -> Invoice:
         dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
         handed_over_on=today,
         handover_pending=True,
+        handover_entries=len(invoice.ledger),
         next_check_on=None,
     )
 

@@ -123,6 +123,9 @@ class Arrangement:
     # Ledger entries from this position on came after the terms were set (the ledger is
     # append-only, R27): payments there count towards the terms.
     ledger_start: int = 0
+    # The payment that showed the terms kept after the run had cancelled it (R15,
+    # legal-nl.md §2): a replay of it tells the agency again, as its booking did.
+    kept_by: str = ""
 
     @property
     def total_cents(self) -> int:
@@ -272,6 +275,11 @@ class Invoice:
     # Saved handed over, the agency file and the block not yet written (issue 13 item 12):
     # the run's index keeps the invoice until a run has written both.
     handover_pending: bool = False
+    # How many ledger entries the handover file holds (set with ``handed_over_on``, R19):
+    # the agency's daily files tell the entries after them only (R34), so a payment read
+    # on the handover day before the run is in the handover file, not told again. None on
+    # a claim handed over before it was kept: the handover's day is the line then.
+    handover_entries: int | None = None
     # The first day the daily run must look at this invoice again (the sparse index
     # by-next-action). A lower bound: the run re-derives what is due from the invoice.
     next_check_on: date | None = None

@@ -29,7 +29,7 @@ The booking date decides (legal-nl.md §2): a credit booked on the last day of a
 reminder's term but read after the run charged the costs undoes them, and one that shows
 an arrangement's term kept puts it back (book_payment); for a claim already with the
 collection agency book_payment writes a record for the agency,
-``collection/updates/{import date}/{provider}/{kenmerk}.json``.
+``collection/updates/{import date}/{provider}/{kenmerk}-{record}.json``.
 
 A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
 """

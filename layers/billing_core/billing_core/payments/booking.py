@@ -53,9 +53,11 @@ _REFUND = "refund:"
 # The run charges a letter's costs once: a payment finds the letter changed at most once.
 LETTER_READS = 3
 # Why a claim the collection agency holds changed on our side: the reason in its record
-# (collection/handover.agency_update_bytes), written by ``book_payment``.
+# (collection/handover.agency_update_bytes), written by ``book_payment``, and the name
+# that keeps each kind of record under a key of its own.
 PAID_IN_TERM = "payment dated in the reminder's term, read after the handover (legal-nl.md §2)"
 ARRANGEMENT_KEPT = "arrangement term paid in time, read after the handover (R15, legal-nl.md §2)"
+_RECORDS = {PAID_IN_TERM: "paid-in-term", ARRANGEMENT_KEPT: "arrangement-kept"}
 
 # Statutory interest accrued up to (not including) the given day and not yet in the
 # ledger (R20, legal-nl.md §4). It must be booked before a payment is allocated, or the
@@ -101,7 +103,8 @@ class BookingResult:
     # The invoices of the reminder's letter a payment dated in its term set right after
     # the costs were charged (legal-nl.md §2), as stored now; () for any other payment.
     corrected: tuple[Invoice, ...] = ()
-    # The payment showed a cancelled arrangement kept: it runs again (R15, §2).
+    # The payment showed a cancelled arrangement kept: it runs again (R15, §2). Also on a
+    # replay: the arrangement remembers the payment (``Arrangement.kept_by``).
     arrangement_kept: bool = False
 
 
@@ -328,14 +331,15 @@ def _kept_arrangement(invoice: Invoice, payment_id: str, now: datetime) -> Invoi
 
     kept = kept_after_all(invoice)
     cancelled_at = invoice.arrangement.cancelled_at if invoice.arrangement else None
-    if kept is invoice or cancelled_at is None:
+    if kept is invoice or cancelled_at is None or kept.arrangement is None:
         return invoice
+    kept = kept.with_arrangement(replace(kept.arrangement, kept_by=payment_id))
     return undo_since_cancellation(kept, amsterdam_day(cancelled_at), payment_id, now)
 
 
-def _was_cancelled(invoice: Invoice) -> bool:
-    arrangement = invoice.arrangement
-    return arrangement is not None and arrangement.status is ArrangementStatus.CANCELLED
+def _kept_by(invoice: Invoice, payment_id: str) -> bool:
+    """Whether ``payment_id`` showed the invoice's cancelled arrangement kept (R15)."""
+    return invoice.arrangement is not None and invoice.arrangement.kept_by == payment_id
 
 
 def _reopen_arrangement_when_due(invoice: Invoice) -> Invoice:
@@ -370,7 +374,8 @@ def book_payment(
     it puts the arrangement back and takes back what the cancellation set going
     (``BookingResult.arrangement_kept``, R15). With ``agency_files`` (the output bucket),
     a claim either of them set right that the collection agency already holds gets a
-    record for the agency saying why (``tell_the_agency``), whoever reported the payment.
+    record for the agency saying why (``tell_the_agency``), whoever reported the payment;
+    written again on a replay, so a crash before it was written loses no record.
 
     Raises NotFound for a reference no invoice has (the caller lists it for manual
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
@@ -391,33 +396,55 @@ def book_payment(
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
     if delivery is not None and stored.live_email:  # none to a bounced address (R7)
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
-    kept = booked and _was_cancelled(invoice) and not _was_cancelled(stored)
+    kept = _kept_by(stored, payment.payment_id)
     result = BookingResult(booked, stored, corrected, arrangement_kept=kept)
     if agency_files is not None:
-        tell_the_agency(result, agency_files, clock.today())
+        tell_the_agency(result, payment.payment_id, agency_files, clock.today())
     return result
 
 
-def tell_the_agency(result: BookingResult, files: FileStore, today: date) -> None:
+def tell_the_agency(result: BookingResult, payment_id: str, files: FileStore, today: date) -> None:
     """A claim already handed over that the payment set right, its costs undone
     (``corrected``, PAID_IN_TERM) or its arrangement kept after all (ARRANGEMENT_KEPT): a
-    record of ``today`` for the agency's daily file (collection/handover.py), one per
-    claim and day. The costs' record is written again on a replay (same key); the kept
-    arrangement's only when the payment is booked, so a retried event on a later day
-    writes no second one. Without a handover nothing is written."""
-    reasons = {invoice.invoice_id: (invoice, PAID_IN_TERM) for invoice in result.corrected}
+    record for the agency's daily file (collection/handover.py), one per claim, day and
+    kind. It is of the day the payment was booked (``today`` when it is not in the
+    ledger) and tells the paid invoice as that booking left it, so a replay on any day
+    (after a crash before the record was written, say) writes the same key and bytes
+    again. Without a handover nothing is written."""
+    records = [(invoice, PAID_IN_TERM) for invoice in result.corrected]
     if result.arrangement_kept:
-        reasons[result.invoice.invoice_id] = (result.invoice, ARRANGEMENT_KEPT)
-    handed_over = [(i, reason) for i, reason in reasons.values() if i.is_with_collection_agency]
+        records.append((result.invoice, ARRANGEMENT_KEPT))
+    handed_over = [(i, reason) for i, reason in records if i.is_with_collection_agency]
     if not handed_over:
         return
     # Imported on this rare path only: the handover document pulls in the interest
     # statement and the claims' models, which the PSP webhook's cold start does without.
     from billing_core.collection.handover import agency_update_bytes, agency_update_key
 
+    paid, day = _as_booked(result.invoice, payment_id) or (result.invoice, today)
     for invoice, reason in handed_over:
-        document = agency_update_bytes(invoice, today, reason)
-        files.put(agency_update_key(invoice, today), document, "application/json")
+        told = paid if invoice.invoice_id == paid.invoice_id else invoice
+        document = agency_update_bytes(told, day, reason)
+        files.put(agency_update_key(invoice, day, _RECORDS[reason]), document, "application/json")
+
+
+def _as_booked(invoice: Invoice, payment_id: str) -> tuple[Invoice, date] | None:
+    """The invoice with the ledger as the booking of ``payment_id`` left it, and the day
+    it was booked; None when it is not in the ledger. A booking's entries are written in
+    one save, all recorded at its moment (``recorded_now``), after its first payment entry
+    or just before it (the interest up to the payment)."""
+    ledger = invoice.ledger
+    first = next(
+        (n for n, e in enumerate(ledger) if e.kind is EntryKind.PAYMENT and e.cause == payment_id),
+        None,
+    )
+    if first is None:
+        return None
+    moment = ledger[first].recorded
+    end = first
+    while end < len(ledger) and ledger[end].recorded == moment:
+        end += 1
+    return replace(invoice, ledger=ledger[:end]), amsterdam_day(moment)
 
 
 class _LetterChanged(Exception):

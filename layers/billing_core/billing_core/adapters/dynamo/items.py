@@ -205,6 +205,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "costs_decided_on": _optional_iso(invoice.costs_decided_on),
         "handed_over_on": _optional_iso(invoice.handed_over_on),
         "handover_pending": invoice.handover_pending,
+        "handover_entries": invoice.handover_entries,
         "next_check_on": _optional_iso(invoice.next_check_on),
         "letters_due": [_pending_to_map(letter) for letter in invoice.letters_due],
         "insurer_statement": (
@@ -285,6 +286,7 @@ def invoice_from_item(item: Item) -> Invoice:
         costs_decided_on=_optional_date(item.get("costs_decided_on")),
         handed_over_on=_optional_date(item.get("handed_over_on")),
         handover_pending=bool(item.get("handover_pending", False)),
+        handover_entries=_optional_int(item.get("handover_entries")),
         next_check_on=_optional_date(item.get("next_check_on")),
         letters_due=tuple(_pending_from_map(m) for m in item.get("letters_due", ())),
         insurer_statement=(
@@ -468,6 +470,7 @@ def _arrangement_to_map(arrangement: Arrangement) -> Item:
             arrangement.cancelled_at.isoformat() if arrangement.cancelled_at else None
         ),
         "ledger_start": arrangement.ledger_start,
+        "kept_by": arrangement.kept_by,
     }
 
 
@@ -482,6 +485,7 @@ def _arrangement_from_map(m: Item) -> Arrangement:
         status=ArrangementStatus(m["status"]),
         cancelled_at=optional_datetime(m.get("cancelled_at")),
         ledger_start=int(m.get("ledger_start", 0)),
+        kept_by=m.get("kept_by", ""),
     )
 
 
@@ -563,6 +567,11 @@ def _optional_iso(value: date | None) -> str | None:
 
 def _optional_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _optional_int(value: Decimal | None) -> int | None:
+    """A number as DynamoDB gives it back, or None when the item has none."""
+    return None if value is None else int(value)
 
 
 def optional_datetime(value: str | None) -> datetime | None:
