@@ -11,9 +11,12 @@ from datetime import date
 import pytest
 
 from billing_core.invoices.access import MAX_WRONG_BIRTH_DATES
+from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared import reference
+from billing_core.shared.money import format_euros
 from functions.patient_api.app import app
 from local.seed import DENTAL
+from tests.unit.test_invoice_pdf import shown
 
 JSON = {"Content-Type": "application/json"}
 
@@ -378,6 +381,31 @@ def test_r36_the_invoice_pdf_downloads_once_the_birth_date_was_checked(sandbox, 
     assert _headers(answer)["Content-Type"] == "application/pdf"
     assert f'filename="nota-{invoice.reference}.pdf"' in _headers(answer)["Content-Disposition"]
     assert base64.b64decode(answer["body"]).startswith(b"%PDF-")
+
+
+def _downloaded_pdf(sandbox, invoice) -> bytes:
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    query = {"kenmerk": invoice.reference, "lang": "nl"}
+    answer = sandbox.api_raw("GET", "/nota.pdf", query=query, headers={"Cookie": cookie})
+    return base64.b64decode(answer["body"])
+
+
+def test_r36_the_pdf_is_the_one_the_e_mail_had_and_later_says_what_is_due_now(sandbox, invoice):
+    """Given an invoice just e-mailed (R7), when the patient downloads it after the birth
+    date, then it is the very PDF the e-mail had attached; and once paid in part, the
+    invoice as sent, with what is due now on its first page (R36; audit LETTERS1)."""
+    [email] = [mail for mail in sandbox.outbox() if mail["kenmerk"] == invoice.reference]
+    [attached] = [part["content"] for part in email["attachments"]]
+    assert _downloaded_pdf(sandbox, invoice) == attached
+    half = invoice.amount_due_cents // 2
+    part = IncomingPayment("bank", "E2E-COPY-1", half, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, part, clock=sandbox.clock)
+    shows = " ".join(shown(_downloaded_pdf(sandbox, invoice)).split())
+    asked = format_euros(invoice.amount_due_cents)
+    left = format_euros(invoice.amount_due_cents - half)
+    assert f"Maak {asked} uiterlijk 23 december 2026" in shows
+    assert "Dit is de nota zoals wij die op 23 november 2026 verstuurden" in shows
+    assert f"U betaalt nu {left}, uiterlijk 23 december 2026" in shows
 
 
 def test_r36_without_a_visit_pass_the_pdf_link_shows_the_page(sandbox, invoice):

@@ -229,3 +229,15 @@ def test_how_many_entries_the_handover_file_holds_survives_the_round_trip():
     assert items.invoice_from_item(item | {"handover_entries": Decimal(5)}) == invoice
     del item["handover_entries"]
     assert items.invoice_from_item(item).handover_entries is None
+
+
+def test_the_final_payment_date_an_invoice_was_sent_with_survives_the_round_trip():
+    """R36 (audit LETTERS1): the date the invoice PDF asked to pay by, kept when it was
+    sent, for the copy served later; an invoice sent before it was kept loads without it
+    (correspondence/invoice_copy.py renders it with the date issuing gave)."""
+    letter = Correspondence("invoice", Channel.EMAIL, AT, "m-1")
+    invoice = make_invoice().sent(letter, date(2026, 12, 23))
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item) == invoice
+    del item["sent_final_payment_date"]
+    assert items.invoice_from_item(item) == replace(invoice, sent_final_payment_date=None)

@@ -344,13 +344,17 @@ class Runtime:
         )
 
     def _invoice_document(self, invoice: Invoice, provider: Provider) -> tuple[str, bytes]:
-        """The invoice PDF as its addressee received it, for download from the checker and
-        the portal."""
-        from billing_core.correspondence.pdf import invoice_file_name, render_invoice_pdf
+        """The invoice PDF as its addressee received it, with what is due now when that
+        changed since, for download from the checker and the portal (R36, R30)."""
+        from billing_core.correspondence.invoice_copy import invoice_copy
+        from billing_core.correspondence.pdf import invoice_file_name
 
-        base = self.settings.public_base_url
-        pdf = render_invoice_pdf(
-            invoice, provider, public_base_url=base, account=self.collection_account
+        pdf = invoice_copy(
+            invoice,
+            provider,
+            self.clock.today(),
+            public_base_url=self.settings.public_base_url,
+            account=self.collection_account,
         )
         return invoice_file_name(invoice), pdf
 

@@ -113,7 +113,7 @@ def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         invoice, provider, public_base_url=ctx.public_base_url, account=ctx.account
     )
     letter = _send(invoice, provider, pdf, ctx)
-    _record(request, letter, ctx)
+    _record(request, letter, invoice.final_payment_date, ctx)
     return letter
 
 
@@ -134,12 +134,16 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
     return Correspondence("invoice", Channel.PAPER, now, key)
 
 
-def _record(request: DeliveryRequest, letter: Correspondence, ctx: DeliveryContext) -> None:
-    """Note the letter on the invoice; a concurrent change (R28) means: read again, retry."""
+def _record(
+    request: DeliveryRequest, letter: Correspondence, pay_by: date, ctx: DeliveryContext
+) -> None:
+    """Note the letter on the invoice, with the final payment date the PDF asked (the copy
+    served later is the invoice as sent, R36); a concurrent change (R28) means: read
+    again, retry."""
     for _ in range(_SAVE_ATTEMPTS):
         invoice = _load(request, ctx)
         try:
-            ctx.store.save_invoice(invoice.sent(letter))
+            ctx.store.save_invoice(invoice.sent(letter, pay_by))
             return
         except ConcurrentChange:
             continue

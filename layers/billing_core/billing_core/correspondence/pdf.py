@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import segno
 from fpdf import FPDF, FontFace
@@ -43,6 +43,10 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts
 from billing_core.texts.letters import texts_for
+
+if TYPE_CHECKING:
+    # Annotations only: the copy is made in the web functions, not by the delivery.
+    from billing_core.correspondence.invoice_copy import ChangedSince
 
 _FONT = "DejaVu"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -88,10 +92,13 @@ def render_invoice_pdf(
     public_base_url: str,
     account: CollectionAccount,
     compress: bool = True,
+    changed: ChangedSince | None = None,
 ) -> bytes:
     """The invoice as PDF bytes; the same invoice always gives the same bytes.
 
-    ``compress=False`` leaves the page contents readable, for tests that look inside.
+    ``changed``: on a copy of the invoice as it was sent (invoice_copy.py), what is due
+    now, said on the first page. ``compress=False`` leaves the page contents readable,
+    for tests that look inside.
     """
     t = texts_for(invoice.language.value, ("common", "pdf.invoice"))
     practice = practice_contact(provider)
@@ -110,6 +117,8 @@ def render_invoice_pdf(
     _window(pdf, invoice.addressee, provider, t)
     _facts(pdf, invoice, provider, t)
     _introduction(pdf, provider, t)
+    if changed is not None:
+        _changed_since(pdf, changed, t, public_base_url)
     if awaits_insurer_statement(invoice, provider):
         _dont_pay_yet(pdf, t, public_base_url)
     _lines_table(pdf, invoice.lines, t)
@@ -347,6 +356,28 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str) -> None:
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, color=_INK)
     text = t("dont_pay_yet", checker_url=public_base_url)
+    pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str) -> None:
+    """R36: a copy of the invoice as sent says, before anything it asked, what is due now
+    and by when: one amount and one date of today's breakdown, never the old amount by a
+    new date (legal-nl.md §7)."""
+    amount = t.euros(changed.due_cents)
+    if changed.due_cents <= 0:
+        due = t("copy_nothing_due")
+    elif changed.pay_by is None:
+        due = t("copy_due_passed", amount=amount)
+    else:
+        key = "copy_next_term" if changed.next_term else "copy_due"
+        due = t(key, amount=amount, date=t.long_date(changed.pay_by))
+    _style(pdf, 10, "B", color=_ACCENT)
+    pdf.set_fill_color(*_SHADE)
+    heading = t("copy_heading", date=t.long_date(changed.sent_on))
+    pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    _style(pdf, 9.5, "B", color=_INK)
+    text = f"{due} {t('copy_checker', url=public_base_url)}"
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 

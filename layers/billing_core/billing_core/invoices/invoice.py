@@ -292,6 +292,11 @@ class Invoice:
     # ledger: booking one twice is refused here, so a replayed webhook or statement
     # never moves money twice (R3, R11, R12).
     applied_payments: tuple[str, ...] = ()
+    # The final payment date the invoice was sent with (R7): a coulance, a correction or a
+    # retour moves ``final_payment_date`` later, and the copy served afterwards is the
+    # invoice as sent (R36, correspondence/invoice_copy.py). None: not sent yet, or sent
+    # before it was kept.
+    sent_final_payment_date: date | None = None
     version: int = 0  # optimistic locking (R28)
     # How many ledger entries the stored invoice has (set when read, like ``version``):
     # a save indexes the weeks of the entries after them, so the weekly retrocession
@@ -417,7 +422,11 @@ class Invoice:
         """Record a letter about the invoice (a confirmation) without changing its status."""
         return replace(self, correspondence=(*self.correspondence, letter))
 
-    def sent(self, letter: Correspondence) -> Invoice:
+    def sent(self, letter: Correspondence, final_payment_date: date) -> Invoice:
+        """The invoice delivered by ``letter``, which asked to pay by ``final_payment_date``."""
         return replace(
-            self, status=InvoiceStatus.SENT, correspondence=(*self.correspondence, letter)
+            self,
+            status=InvoiceStatus.SENT,
+            correspondence=(*self.correspondence, letter),
+            sent_final_payment_date=final_payment_date,
         )

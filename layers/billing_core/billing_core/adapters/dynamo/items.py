@@ -213,6 +213,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         ),
         "applied_payments": list(invoice.applied_payments),
         "bounced_emails": list(invoice.bounced_emails),
+        "sent_final_payment_date": _optional_iso(invoice.sent_final_payment_date),
         "version": invoice.version,
         **retention_expiry(invoice.ledger),
     }
@@ -296,6 +297,8 @@ def invoice_from_item(item: Item) -> Invoice:
         ),
         applied_payments=tuple(item.get("applied_payments", ())),
         bounced_emails=tuple(item.get("bounced_emails", ())),
+        # None on an invoice sent before it was kept (invoice_copy.sent_final_payment_date).
+        sent_final_payment_date=_optional_date(item.get("sent_final_payment_date")),
         version=int(item["version"]),
         stored_entries=len(ledger),
     )

@@ -135,6 +135,26 @@ DUTCH: Sections = {
         "footer": "zorgnota verzorgt de nota's van {provider} (AGB-code {agb}).",
         "page": "Pagina {page} van {pages}",
         "qr_caption": "Scan om online te betalen",
+        # R36: the copy the checker and the portal serve is the invoice as sent; when what
+        # is due or the date to pay by changed since, its first page says what counts now
+        # (correspondence/invoice_copy.py).
+        "copy_heading": "Dit is de nota zoals wij die op {date} verstuurden",
+        "copy_due": (
+            "Sindsdien is er iets veranderd. U betaalt nu {amount}, uiterlijk {date}: dat "
+            "bedrag en die datum gelden, niet die hieronder."
+        ),
+        "copy_due_passed": (
+            "Sindsdien is er iets veranderd. U betaalt nu {amount}: dat bedrag geldt, niet dat "
+            "hieronder."
+        ),
+        "copy_next_term": (
+            "Sindsdien is er iets veranderd. Uw betalingsregeling loopt: uw volgende termijn is "
+            "{amount}, uiterlijk {date}."
+        ),
+        "copy_nothing_due": (
+            "Sindsdien is er iets veranderd: er staat niets meer open, u hoeft niets te betalen."
+        ),
+        "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
     },
 }
@@ -253,6 +273,22 @@ ENGLISH: Sections = {
         "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
         "page": "Page {page} of {pages}",
         "qr_caption": "Scan to pay online",
+        "copy_heading": "This is the invoice as we sent it on {date}",
+        "copy_due": (
+            "It has changed since. You now pay {amount}, no later than {date}: that amount "
+            "and that date apply, not those below."
+        ),
+        "copy_due_passed": (
+            "It has changed since. You now pay {amount}: that amount applies, not the one below."
+        ),
+        "copy_next_term": (
+            "It has changed since. Your instalment arrangement is running: your next term is "
+            "{amount}, no later than {date}."
+        ),
+        "copy_nothing_due": (
+            "It has changed since: nothing is open any more, there is nothing to pay."
+        ),
+        "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",
     },
 }

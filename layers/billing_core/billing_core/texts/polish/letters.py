@@ -149,6 +149,22 @@ _INVOICE: Sections = {
         "footer": _FOOTER,
         "page": _PAGE,
         "qr_caption": "Zeskanuj, aby zapłacić online",
+        # Not yet read by a native speaker (README, Languages): the copy served later (R36).
+        "copy_heading": "To jest faktura w wersji wysłanej dnia {date}",
+        "copy_due": (
+            "Od tego czasu nastąpiły zmiany. Obecnie do zapłaty jest {amount}, najpóźniej do "
+            "{date}: obowiązują ta kwota i ten termin, a nie podane poniżej."
+        ),
+        "copy_due_passed": (
+            "Od tego czasu nastąpiły zmiany. Obecnie do zapłaty jest {amount}: obowiązuje ta "
+            "kwota, a nie podana poniżej."
+        ),
+        "copy_next_term": (
+            "Od tego czasu nastąpiły zmiany. Obowiązuje plan ratalny: następna rata wynosi "
+            "{amount} i należy ją zapłacić najpóźniej do {date}."
+        ),
+        "copy_nothing_due": "Od tego czasu nastąpiły zmiany: nic nie pozostało do zapłaty.",
+        "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
     },
 }

@@ -1,0 +1,115 @@
+"""The invoice PDF served after it was sent: from the checker once the birth date was
+checked (R36) and from the practice's portal and API (R30). It is the invoice as its
+addressee received it (R7), rendered again from what it was sent with: the amount it
+asked, its final payment date then, and the "don't pay yet" of that day (legal-nl.md §7,
+R37). Rendered from the invoice as it stands today it asked the old amount by a
+coulance's new final date, or the full amount while the patient waits for the adjusted
+one (audit LETTERS1).
+
+When what is due or the date to pay by changed since, the copy says so on its first
+page: what is due now and by when, as today's breakdown has them (the checker's figures,
+one amount and one date of one moment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from billing_core.changes.coulance import awaits_insurer_statement, statement_wait_until
+from billing_core.correspondence.pdf import render_invoice_pdf
+from billing_core.dunning.breakdown import PayBy, breakdown
+from billing_core.invoices.invoice import Correspondence, DunningStage, Invoice
+from billing_core.payments.collection_account import CollectionAccount
+from billing_core.providers.provider import Provider
+from billing_core.shared.clock import amsterdam_day
+
+INVOICE_LETTER = "invoice"  # the kind of the delivery's record (correspondence/delivery.py)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedSince:
+    """What a copy says above the invoice as sent: the day it was sent, and what is due
+    now (during an arrangement its next term) by the date that counts now; ``pay_by``
+    None when that date passed or there is none (paid, with the collection agency)."""
+
+    sent_on: date
+    due_cents: int
+    pay_by: date | None
+    next_term: bool = False
+
+
+def invoice_copy(
+    invoice: Invoice,
+    provider: Provider,
+    today: date,
+    *,
+    public_base_url: str,
+    account: CollectionAccount,
+) -> bytes:
+    """The PDF of ``invoice`` as it was sent, with what counts now when it changed since."""
+    sent = as_sent(invoice, provider)
+    return render_invoice_pdf(
+        sent,
+        provider,
+        public_base_url=public_base_url,
+        account=account,
+        changed=changed_since(invoice, sent, provider, today),
+    )
+
+
+def as_sent(invoice: Invoice, provider: Provider) -> Invoice:
+    """The invoice with what its PDF showed the day it was sent: the ledger as it was then
+    (the amount it asked), the final payment date it was sent with, and no reminder,
+    deferral or insurer's statement yet, so "don't pay yet" stands as it stood (R37).
+    The lines are today's: a retour re-rates a line in place (R5)."""
+    letter = _delivery(invoice)
+    ledger = invoice.ledger
+    if letter is not None:
+        ledger = tuple(entry for entry in ledger if entry.recorded <= letter.at)
+    return replace(
+        invoice,
+        ledger=ledger,
+        final_payment_date=sent_final_payment_date(invoice, provider),
+        deferral=None,
+        reminder=None,
+        dunning_stage=DunningStage.NONE,
+        insurer_statement=None,
+    )
+
+
+def sent_final_payment_date(invoice: Invoice, provider: Provider) -> date:
+    """The final payment date the invoice was sent with. An invoice sent before that was
+    kept: the date issuing gives (issue date plus the payment term), since a coulance, a
+    correction or a retour only ever moves it later (changes/coulance.py)."""
+    if invoice.sent_final_payment_date is not None:
+        return invoice.sent_final_payment_date
+    issued = invoice.issue_date + timedelta(days=provider.payment_term_days)
+    return min(issued, invoice.final_payment_date)
+
+
+def changed_since(
+    invoice: Invoice, sent: Invoice, provider: Provider, today: date
+) -> ChangedSince | None:
+    """What is due now, when it is not what the invoice as sent asked: another amount,
+    another date to pay by, or a "don't pay yet" that no longer holds (the insurer's
+    statement is in and its proposal decided, legal-nl.md §7). None when it still is."""
+    due = breakdown(invoice, provider.dunning, today)
+    asked = (sent.original_amount_cents, sent.final_payment_date)
+    waited = awaits_insurer_statement(sent, provider)
+    still_waits = statement_wait_until(invoice, provider) is not None
+    if (due.due_cents, due.pay_by) == asked and (still_waits or not waited):
+        return None
+    letter = _delivery(invoice)
+    next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
+    return ChangedSince(
+        sent_on=amsterdam_day(letter.at) if letter else invoice.issue_date,
+        due_cents=due.term_cents if next_term else due.due_cents,
+        pay_by=None if due.pay_by_passed else due.pay_by,
+        next_term=next_term,
+    )
+
+
+def _delivery(invoice: Invoice) -> Correspondence | None:
+    """The record of the invoice's own delivery (R30); None before it went out."""
+    return next((c for c in invoice.correspondence if c.kind == INVOICE_LETTER), None)

@@ -1,0 +1,220 @@
+"""The invoice PDF served after it was sent (R36: the checker after the birth date; R30:
+the portal and the provider API; correspondence/invoice_copy.py): the invoice as its
+addressee received it, and on its first page what is due now when that changed since.
+
+Audit LETTERS1: re-rendered from the invoice as it stood, the copy asked the old amount
+by a coulance's new final date (a patient who followed it overpaid), and once the
+insurer's statement was in, with its proposal still open, it asked the full amount by
+the original date instead of "don't pay yet" (legal-nl.md §7, R37).
+
+The invoices are sent by the real delivery (deliver_invoice) into an outbox, so the
+copy is compared with the PDF the addressee really got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from billing_core.changes.coulance import apply_coulance, proposal_decided, propose, with_statement
+from billing_core.changes.coulance_policy import CoulancePolicy
+from billing_core.correspondence.delivery import DeliveryContext, deliver_invoice
+from billing_core.correspondence.invoice_copy import invoice_copy
+from billing_core.correspondence.pdf import render_invoice_pdf
+from billing_core.declarations.claims import Language
+from billing_core.invoices.invoice import Arrangement, ArrangementTerm, InsurerStatement, Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.ports import DeliveryRequest
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
+from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.test_dunning_delivery import Outbox
+from tests.unit.test_invoice_pdf import ACCOUNT, shown
+
+# A practice without a contract with the patient's insurer, that waits for the statement.
+WAITS = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+SENT_AT = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)  # issued 06:30 the same day
+STATEMENT_AT = datetime(2026, 12, 10, 10, 0, tzinfo=AMSTERDAM)
+TODAY = STATEMENT_AT.date()
+# Reimbursed € 150 of € 300: the policy's 60% minimum asks € 180 and forgives € 120.
+STATEMENT = InsurerStatement(
+    reimbursed_cents=15000, withheld_deductible_cents=0, received_at=STATEMENT_AT
+)
+ASKED_AS_SENT = "Maak € 300,00 uiterlijk 23 december 2026"
+OLD_AMOUNT_NEW_DATE = "Maak € 300,00 uiterlijk 9 januari 2027"
+DONT_PAY_YET = "betaal deze nota nog niet"
+COPY_HEADING = "Dit is de nota zoals wij die op 23 november 2026 verstuurden"
+
+
+def delivered(provider=WAITS, **invoice) -> tuple[Invoice, bytes]:
+    """(the invoice as stored after its first delivery, the PDF the e-mail had attached)."""
+    issued = make_invoice(lines=(make_line(unit_price_cents=30000),), **invoice)
+    store, outbox = FakeStore([issued], [provider]), Outbox()
+    context = DeliveryContext(store, FilesInMemory(), outbox, FixedClock(SENT_AT), PUBLIC, ACCOUNT)
+    deliver_invoice(DeliveryRequest(issued.provider_id, issued.invoice_id), context)
+    [(_, _, [attachment])] = outbox.sent
+    return store.get_invoice(issued.provider_id, issued.invoice_id), attachment.content
+
+
+def copy_of(invoice: Invoice, provider=WAITS, today: date = TODAY) -> bytes:
+    return invoice_copy(invoice, provider, today, public_base_url=PUBLIC, account=ACCOUNT)
+
+
+def text(pdf: bytes) -> str:
+    return " ".join(shown(pdf).split())
+
+
+def coulance_applied(invoice: Invoice) -> Invoice:
+    proposal = propose(invoice, WAITS, STATEMENT)
+    term = WAITS.payment_term_days
+    return apply_coulance(
+        with_statement(invoice, STATEMENT),
+        proposal,
+        STATEMENT_AT,
+        "statement:1",
+        payment_term_days=term,
+    )
+
+
+def test_r36_the_first_delivery_is_the_invoice_as_it_stands_and_keeps_its_final_date():
+    """Given a non-contracted invoice of a practice that waits for the statement (§7),
+    when it is delivered, then the e-mail's PDF is the invoice rendered as it stands, with
+    "don't pay yet" and no notice of a copy, and the invoice keeps the final payment date
+    it was sent with (R7, R36)."""
+    issued = make_invoice(lines=(make_line(unit_price_cents=30000),))
+    sent, attached = delivered()
+    assert attached == render_invoice_pdf(issued, WAITS, public_base_url=PUBLIC, account=ACCOUNT)
+    assert DONT_PAY_YET in text(attached)
+    assert "zoals wij die op" not in text(attached)
+    assert sent.sent_final_payment_date == date(2026, 12, 23)
+
+
+def test_r36_an_unchanged_invoice_is_served_as_the_very_pdf_that_was_sent():
+    """Given a delivered invoice nothing happened to, when the checker serves it, then it
+    is the same bytes as the PDF the e-mail had attached (R36)."""
+    sent, attached = delivered()
+    assert copy_of(sent) == attached
+
+
+def test_letters1_after_the_coulance_the_copy_is_as_sent_and_says_what_is_due_now():
+    """Given a non-contracted invoice of a practice that waits for the statement, when the
+    statement is sent and the coulance applied (€ 180 due by 9 January 2027), then the
+    copy never asks the old amount by the new date: it is the invoice as sent ("don't pay
+    yet", 23 December 2026) and on its first page says € 180,00 by 9 January 2027 (R36,
+    R37, legal-nl.md §7; audit LETTERS1)."""
+    sent, _ = delivered()
+    adjusted = coulance_applied(sent)
+    assert (adjusted.amount_due_cents, adjusted.final_payment_date) == (18000, date(2027, 1, 9))
+    shows = text(copy_of(adjusted))
+    assert OLD_AMOUNT_NEW_DATE not in shows
+    assert DONT_PAY_YET in shows
+    assert "Uiterste betaaldatum 23 december 2026" in shows
+    assert COPY_HEADING in shows
+    assert "U betaalt nu € 180,00, uiterlijk 9 januari 2027" in shows
+    # On the first page, before the invoice's own words.
+    assert shows.index(COPY_HEADING) < shows.index(DONT_PAY_YET)
+
+
+def test_letters1_with_the_proposal_still_open_the_copy_still_says_dont_pay_yet():
+    """Given the same invoice, when the statement is in and its proposal waits on the
+    practice's action list, then the copy still says "don't pay yet" (the patient waits
+    for the adjusted amount, legal-nl.md §7) and asks no € 300,00 by 23 December: it is
+    the PDF that was sent, as nothing due changed (R36, R37; audit LETTERS1)."""
+    sent, attached = delivered()
+    waiting = with_statement(sent, replace(STATEMENT, proposal_open=True))
+    pdf = copy_of(waiting)
+    assert ASKED_AS_SENT not in text(pdf)
+    assert DONT_PAY_YET in text(pdf)
+    assert pdf == attached
+
+
+def test_r37_a_declined_proposal_ends_dont_pay_yet_and_the_copy_says_so():
+    """Given the statement's proposal declined by the practice, when the checker serves the
+    copy, then it says what is due now (€ 300,00 by 23 December 2026): the "don't pay
+    yet" it was sent with no longer holds (legal-nl.md §7)."""
+    sent, _ = delivered()
+    declined = proposal_decided(with_statement(sent, replace(STATEMENT, proposal_open=True)), TODAY)
+    shows = text(copy_of(declined))
+    assert COPY_HEADING in shows
+    assert "U betaalt nu € 300,00, uiterlijk 23 december 2026" in shows
+
+
+def test_r36_an_invoice_sent_before_its_final_date_was_kept_renders_with_the_issued_date():
+    """Given an invoice sent before the final date it was sent with was kept, when the
+    coulance moved its final date, then the copy gives the date issuing gave (issue date
+    plus the payment term), never the new one (R36)."""
+    sent, _ = delivered()
+    old = coulance_applied(replace(sent, sent_final_payment_date=None))
+    shows = text(copy_of(old))
+    assert "Uiterste betaaldatum 23 december 2026" in shows
+    assert OLD_AMOUNT_NEW_DATE not in shows
+
+
+def test_r36_a_copy_asks_the_amount_as_sent_after_a_retour_changed_it():
+    """Given an invoice sent asking € 300,00, when a retour later deducts € 50,00, then
+    the copy still shows what it asked when sent and says € 250,00 is due now (R5, R36)."""
+    provider = make_provider()
+    sent, _ = delivered(provider)
+    retour = LedgerEntry(
+        EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -5000, STATEMENT_AT, "retour:r.xml"
+    )
+    shows = text(copy_of(sent.with_entry(retour), provider))
+    assert ASKED_AS_SENT in shows
+    assert "U betaalt nu € 250,00, uiterlijk 23 december 2026" in shows
+
+
+def test_r36_a_paid_invoice_s_copy_says_nothing_is_due():
+    """Given a sent invoice, when it is paid, then its copy says nothing is due (R36)."""
+    provider = make_provider()
+    sent, _ = delivered(provider)
+    paid = sent.with_entry(
+        LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -30000, STATEMENT_AT, "psp:tr_1")
+    )
+    shows = text(copy_of(paid, provider))
+    assert "er staat niets meer open, u hoeft niets te betalen" in shows
+    assert ASKED_AS_SENT in shows
+
+
+def test_r15_under_an_arrangement_the_copy_names_the_next_term():
+    """Given a sent invoice under an arrangement, when the checker serves its copy, then
+    the notice names the next term and its date, never everything by that date (R15, R36)."""
+    provider = make_provider()
+    sent, _ = delivered(provider)
+    terms = tuple(ArrangementTerm(date(2027, 1, day), 10000) for day in (5, 19))
+    arranged = sent.with_arrangement(Arrangement(STATEMENT_AT, terms, fee_cents=0))
+    shows = text(copy_of(arranged, provider))
+    assert "uw volgende termijn is € 100,00, uiterlijk 5 januari 2027" in shows
+
+
+def test_r36_once_the_date_that_counts_passed_the_copy_names_no_date():
+    """Given a sent invoice paid in part, when the checker serves its copy after the final
+    date passed (before any reminder), then the notice gives what is due now and no date:
+    a date that has passed is not one to pay by (R36)."""
+    provider = make_provider()
+    sent, _ = delivered(provider)
+    later = TODAY + timedelta(days=60)
+    partly_paid = sent.with_entry(
+        LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -1000, STATEMENT_AT, "psp:tr_2")
+    )
+    shows = text(copy_of(partly_paid, provider, later))
+    assert "U betaalt nu € " in shows
+    assert "dat bedrag geldt, niet dat hieronder" in shows
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "due"),
+    [
+        (Language.EN, "This is the invoice as we sent it on 23 November 2026", "€180.00"),
+        (Language.PL, "To jest faktura w wersji wysłanej dnia 23 listopada 2026", "180,00"),
+        (Language.AR, "هذه هي الفاتورة كما أرسلناها في", "180"),
+    ],
+)
+def test_r9_the_notice_is_in_the_addressee_s_language(language, heading, due):
+    """R9, R36: the copy's notice in English, Polish and Arabic (the last two marked for a
+    native speaker's review)."""
+    sent, _ = delivered(patient=make_person(language=language))
+    shows = text(copy_of(coulance_applied(sent)))
+    assert heading in shows
+    assert due in shows
