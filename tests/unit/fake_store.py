@@ -264,8 +264,7 @@ class FakeStore:
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
-        """Newest id first. Like a Query with a Limit, a full page has a next position
-        even when nothing follows (the page after it is then empty)."""
+        """Newest id first; only a page with an upload after it has a next position."""
         self.calls.append("list_declarations")
         if after:
             checked_declaration_position(after)
@@ -276,9 +275,9 @@ class FakeStore:
                 if owner == provider_id and (not after or d < after)
             ),
             reverse=True,
-        )[:limit]
-        page = [self.declarations[(provider_id, d)] for d in ids]
-        return page, (ids[-1] if len(ids) == limit else None)
+        )
+        page = [self.declarations[(provider_id, d)] for d in ids[:limit]]
+        return page, (ids[limit - 1] if len(ids) > limit else None)
 
     def reserve_references(self, count: int) -> int:
         self.calls.append("reserve_references")
