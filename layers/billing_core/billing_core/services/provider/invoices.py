@@ -14,8 +14,8 @@ from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.name_search import matches, search_terms
-from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.invoices.listing import admits
+from billing_core.invoices.name_search import search_terms
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
@@ -89,20 +89,6 @@ def check_filter(wanted: InvoiceFilter, where: str) -> None:
         raise InvalidInput(f"{where}.from", "on or before to")
     if wanted.patient_name.strip() and not search_terms(wanted.patient_name):
         raise InvalidInput(f"{where}.name", "no letters or digits to search for")
-
-
-def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
-    """Whether the list with this filter holds the invoice (one found by its kenmerk): the
-    store's filter (its stored payment status is the ledger's) in Python."""
-    status = wanted.payment_status
-    issued = invoice.issue_date.isoformat()
-    return (
-        (not wanted.patient_ref or invoice.patient_ref == wanted.patient_ref)
-        and (status is None or ledger_payment_status(invoice) is status)
-        and (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999")
-        and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
-        and (not wanted.declaration_id or invoice.declaration_id == wanted.declaration_id)
-    )
 
 
 def invoice_detail(
