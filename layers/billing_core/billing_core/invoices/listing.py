@@ -27,3 +27,12 @@ def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
         and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
         and (not wanted.declaration_id or invoice.declaration_id == wanted.declaration_id)
     )
+
+
+def patient_number(typed: str) -> str:
+    """A patient number as the list compares it: as the practice's file wrote it, which
+    the declaration readers store without the spaces around it, so the spaces around a
+    number typed or pasted go too (closing 14). Its letters' case stays: the number is
+    the key the practice's files group a patient's lines (R4) and block a patient (R22)
+    by, and the list finds what those name."""
+    return typed.strip()
