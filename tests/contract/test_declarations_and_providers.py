@@ -91,6 +91,39 @@ def test_uploads_are_listed_newest_first_page_by_page(store):
     assert (after, after_second, end) == ("20261124-x", "20261122-x", None)
 
 
+def test_a_full_last_page_of_uploads_says_there_is_no_more(store):
+    """R35, R1 (closing 14: "a list of exactly 50·k uploads ends in an empty page"): Given
+    four uploads / When the practice pages through them two at a time / Then the second
+    page is the last and gives no position: no link to a page with nothing on it."""
+    for number in range(1, 5):
+        store.put_declaration(declaration(f"2026112{number}-x"))
+    _stop_at_the_limit_as_dynamodb_does(store)
+    first, after = store.list_declarations(A, limit=2)
+    second, end = store.list_declarations(A, limit=2, after=after)
+    assert [len(first), len(second), end] == [2, 2, None]
+    # And a list of exactly one page has no next one either
+    assert store.list_declarations(A, limit=4)[1] is None
+
+
+def _stop_at_the_limit_as_dynamodb_does(store):
+    """DynamoDB answers a Query that stopped at its Limit with a LastEvaluatedKey, more
+    items after it or not; moto gives none when the Limit's last item is the last. On
+    moto, the adapter's table is made to answer as DynamoDB does."""
+    table = getattr(store, "_table", None)
+    if table is None:
+        return
+    query = table.query
+
+    def as_dynamodb(**asked):
+        answer = query(**asked)
+        if "Limit" in asked and len(answer["Items"]) == asked["Limit"]:
+            last = answer["Items"][-1]
+            answer.setdefault("LastEvaluatedKey", {"pk": last["pk"], "sk": last["sk"]})
+        return answer
+
+    store._table = type("AtTheLimit", (), {"query": staticmethod(as_dynamodb)})()
+
+
 def test_a_position_from_another_practice_only_pages_within_ones_own(store):
     """R26: a cursor is rebuilt with the asking practice's id."""
     store.put_declaration(declaration("D1"))

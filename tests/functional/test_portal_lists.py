@@ -187,6 +187,35 @@ def test_r35_the_uploads_and_the_weekly_payouts_go_on_page_by_page(sandbox, smal
     ]
 
 
+def test_r35_a_list_of_exactly_full_pages_has_no_empty_page_after_them(sandbox, small_pages, staff):
+    """R35, R1, R24 (closing 14: "a list of exactly 50·k uploads ends in an empty page").
+    Given exactly two pages of uploads, of weekly statements and of invoices
+    When staff follow "Volgende pagina" on each list
+    Then they visit two pages, each full: the second has no link to a page of nothing."""
+    repository = sandbox.runtime.repository
+    for n in range(2 * PAGE):
+        repository.put_declaration(declaration(f"20261123090000-0000000{n}", PRACTICE))
+    for day in (2, 9, 16, 23)[: 2 * PAGE]:
+        week = Week.of(date(2026, 11, day))
+        repository.put_retrocession(replace(totals(PRACTICE, 9_400), week=week))
+    issued = sandbox.clock.today()
+    stored(repository, *(invoice(n, PRACTICE, issue_date=issued) for n in range(2 * PAGE)))
+
+    def uploads(html: str) -> list[str]:
+        return re.findall(r'<a href="/portal/declaraties/([^"]+)">', html)
+
+    def payout_weeks(html: str) -> list[str]:
+        return re.findall(r'<a href="/portal/uitbetalingen/([^"?]+)\?format=csv"', html)
+
+    for path, rows in (
+        ("/portal/declaraties", uploads),
+        ("/portal/uitbetalingen", payout_weeks),
+        ("/portal/notas", invoice_rows),
+    ):
+        seen, visited = followed(staff, path, rows)
+        assert (len(seen), len(visited)) == (2 * PAGE, 2), path
+
+
 # --- an upload's report (INTERFACES4) ------------------------------------------------------------
 
 

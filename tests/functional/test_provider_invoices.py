@@ -191,6 +191,61 @@ def test_the_list_finds_an_invoice_by_its_kenmerk_as_typed(sandbox, invoices):
     assert theirs["items"] == []
 
 
+def test_the_search_takes_a_kenmerk_as_the_list_does(sandbox, invoices):
+    """Closing 14 (R35 "find an invoice by kenmerk"; one filter model for the list and
+    the search): Given 30 invoices / When the search's body names a kenmerk as typed,
+    with the name of its patient / Then exactly that invoice, on one page; with another
+    name, or a filter that does not hold it, none."""
+    target = invoices[3]
+    grouped = " ".join(target.reference[i : i + 4] for i in range(0, 14, 4))
+    status, page = _search(sandbox, name=target.patient.last_name, reference=grouped)
+    assert status == 200 and [i["invoice_id"] for i in page["items"]] == [target.invoice_id]
+    assert page["next_cursor"] is None
+    _, other_name = _search(sandbox, name="Zzyzx", reference=grouped)
+    _, paid = _search(sandbox, name=target.patient.last_name, reference=grouped, status="paid")
+    assert other_name["items"] == paid["items"] == []
+
+
+@pytest.mark.parametrize("typed", ["1234", "check digit", "abcdefghijklmn"])
+def test_a_malformed_kenmerk_is_refused_and_named_not_answered_empty(sandbox, invoices, typed):
+    """Closing 14 (interfaces.md §2 errors: 400 validation): Given 30 invoices / When the
+    list or the search is asked for a kenmerk that is not 14 digits with a right check
+    digit / Then 400 in the shared error shape naming reference, not an empty list as if
+    the practice had no such invoice."""
+    if typed == "check digit":  # a kenmerk of the practice's with its check digit wrong
+        real = invoices[0].reference
+        typed = f"{(int(real[0]) + 1) % 10}{real[1:]}"
+    status, answer = _get(sandbox, "/api/v1/provider/invoices", reference=typed)
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert answer["error"]["message"].startswith("query.reference")
+    status, answer = _search(sandbox, name=invoices[0].patient.last_name, reference=typed)
+    assert status == 400 and answer["error"]["code"] == "validation_error"
+    assert answer["error"]["message"].startswith("reference")
+
+
+def test_a_patient_number_is_matched_as_the_practice_wrote_it_spaces_around_aside(
+    sandbox, invoices
+):
+    """Closing 14 (R35 "find an invoice by ... patient number"; interfaces.md §1a: the
+    provider's patient number). Decision: the number is the practice's own identifier,
+    stored as its file wrote it without the spaces around it (the readers strip a cell);
+    a number typed or pasted with spaces around it is read the same way, in the list,
+    the search and the portal. Its letters' case is kept: it is the key the files group
+    and block a patient by (R4, R22), so the list finds what those name, no more.
+    Given 30 invoices / When the list and the search ask for " <number> " / Then the
+    patient's invoices; When they ask in other case / Then none."""
+    first = invoices[0]
+    own = sorted(i.invoice_id for i in invoices if i.patient_ref == first.patient_ref)
+    padded = f"  {first.patient_ref} "
+    status, page = _get(sandbox, "/api/v1/provider/invoices", patient_ref=padded, limit=100)
+    assert status == 200 and sorted(i["invoice_id"] for i in page["items"]) == own
+    status, page = _search(sandbox, name=first.patient.last_name, patient_ref=padded)
+    assert status == 200 and sorted(i["invoice_id"] for i in page["items"]) == own
+    swapped = first.patient_ref.swapcase()
+    if swapped != first.patient_ref:
+        assert _get(sandbox, "/api/v1/provider/invoices", patient_ref=swapped)[1]["items"] == []
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/provider/invoices", "/api/v1/provider/declarations", "/api/v1/provider/actions"],

@@ -537,9 +537,12 @@ def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox,
     later = (target.issue_date + timedelta(days=1)).isoformat()
     _, _, none = viewer.post("/portal/notas", search | {"from": later, "to": ""})
     assert 'id="no-invoices"' in none
-    # And a period the wrong way round is explained, not searched
-    status, wrong = viewer.page(f"/portal/notas?from={later}&to={issued}")
-    assert status == HTTPStatus.OK and "de eerste niet na de tweede" in wrong
+    # And a period the wrong way round, or no date, is explained, not searched: 400, as
+    # the API and the portal's other refusals answer (closing 14)
+    for period in (f"from={later}&to={issued}", "from=gisteren"):
+        status, wrong = viewer.page(f"/portal/notas?{period}")
+        assert status == HTTPStatus.BAD_REQUEST and "de eerste niet na de tweede" in wrong
+        assert 'id="no-invoices"' in wrong
 
 
 def test_a_name_typed_without_its_own_letters_is_found_and_punctuation_is_explained(
@@ -556,13 +559,14 @@ def test_a_name_typed_without_its_own_letters_is_found_and_punctuation_is_explai
     _, _, found = viewer.post("/portal/notas", {"name": "walesa", "csrf": viewer.csrf()})
     assert re.findall(r'href="/portal/notas/([0-9a-f-]{36})"', found) == [target.invoice_id]
     status, _, refused = viewer.post("/portal/notas", {"name": "-", "csrf": viewer.csrf()})
-    assert status == HTTPStatus.OK and 'id="no-invoices"' in refused
+    assert status == HTTPStatus.BAD_REQUEST and 'id="no-invoices"' in refused
     assert "Typ een naam" in refused
 
 
-def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_not_searched(sandbox, invoices):
+def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(sandbox, invoices):
     """R29 "never in URLs" (audit security D3): the search form posts with the session's
-    CSRF token; a name put in the URL anyway finds nothing by it."""
+    CSRF token; a name put in the URL anyway is refused (400, the form says where a name
+    goes), as the API refuses it (closing 14), not ignored as if the list were found."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
     target = invoices[0]
@@ -571,9 +575,11 @@ def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_not_searched(sa
         r'<form method="(\w+)" action="/portal/notas" class="search">(.*?)</form>', html, re.S
     )
     assert form[1] == "post" and 'name="csrf"' in form[2] and 'name="name"' in form[2]
-    # A name in the URL is not searched: the list is the unfiltered one
-    _, by_url = viewer.page(f"/portal/notas?name={target.patient.last_name}")
-    assert by_url == viewer.page("/portal/notas")[1]
+    # A name in the URL is not searched: refused, with the search form to use instead
+    status, by_url = viewer.page(f"/portal/notas?name={target.patient.last_name}")
+    assert status == HTTPStatus.BAD_REQUEST and 'id="no-invoices"' in by_url
+    assert "Zoek op naam met het formulier" in by_url and 'class="search"' in by_url
+    assert target.patient.last_name not in by_url
     # And the search without the session's token is refused
     status, _, _ = viewer.post("/portal/notas", {"name": target.patient.last_name})
     assert status == HTTPStatus.FORBIDDEN
@@ -593,6 +599,56 @@ def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, invoices):
     )
     status, headers, _ = viewer.request("GET", f"/portal/notas?kenmerk={target.reference}")
     assert headers["Location"] == f"/portal/notas/{target.invoice_id}"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("nl", "controleer de 14 cijfers"), ("en", "check the 14 digits")]
+)
+def test_a_malformed_kenmerk_is_said_on_the_form_not_answered_empty(
+    sandbox, invoices, language, said
+):
+    """Closing 14 (R35; the API's 400 naming reference): Given invoices / When staff look
+    up a kenmerk that is not 14 digits with a right check digit, in the form or by a link
+    / Then 400 and the form says to check the digits, not "no invoices" as if it were
+    unknown."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    viewer.request("GET", f"/portal/taal/{language}")
+    real = invoices[0].reference
+    wrong_check_digit = f"{(int(real[0]) + 1) % 10}{real[1:]}"
+    for typed in ("1234", wrong_check_digit):
+        form = {"kenmerk": typed, "csrf": viewer.csrf()}
+        status, _, posted = viewer.post("/portal/notas", form)
+        assert status == HTTPStatus.BAD_REQUEST and said in posted and 'id="error"' in posted
+        status, linked = viewer.page(f"/portal/notas?kenmerk={typed}")
+        assert status == HTTPStatus.BAD_REQUEST and said in linked
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [
+        ("/portal/notas", "naam"),
+        ("/portal/notas", "patient_ref"),
+        ("/portal/declaraties", "kenmerk"),
+        ("/portal/acties", "status"),
+        ("/portal/uitbetalingen", "week"),
+        ("/portal/", "x"),
+    ],
+)
+def test_a_parameter_a_page_does_not_take_is_refused_and_named(sandbox, invoices, path, unknown):
+    """Closing 14 (the API refuses a query parameter its route does not declare, audit
+    INTERFACES2): Given invoices / When a portal page is asked with a parameter it does
+    not take (typed by hand, or the API's name for it) / Then 400 naming it, not the page
+    as if it had been understood."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    status, html = viewer.page(f"{path}?{unknown}=1")
+    assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in html
+    assert "Open de pagina via het menu" in html
+    # And a form posted to an address with one is refused alike, before anything is read
+    form = {"kenmerk": invoices[0].reference, "csrf": viewer.csrf()}
+    status, _, posted = viewer.post(f"/portal/notas?{unknown}=1", form)
+    assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in posted
 
 
 def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):

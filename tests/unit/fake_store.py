@@ -28,9 +28,8 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.declarations.rules.register_loads import RegisterLoad
+from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.name_search import matches as name_matches
-from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiryAdded
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
@@ -264,8 +263,7 @@ class FakeStore:
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
-        """Newest id first. Like a Query with a Limit, a full page has a next position
-        even when nothing follows (the page after it is then empty)."""
+        """Newest id first; only a page with an upload after it has a next position."""
         self.calls.append("list_declarations")
         if after:
             checked_declaration_position(after)
@@ -276,9 +274,9 @@ class FakeStore:
                 if owner == provider_id and (not after or d < after)
             ),
             reverse=True,
-        )[:limit]
-        page = [self.declarations[(provider_id, d)] for d in ids]
-        return page, (ids[-1] if len(ids) == limit else None)
+        )
+        page = [self.declarations[(provider_id, d)] for d in ids[:limit]]
+        return page, (ids[limit - 1] if len(ids) > limit else None)
 
     def reserve_references(self, count: int) -> int:
         self.calls.append("reserve_references")
@@ -556,26 +554,24 @@ class FakeStore:
         self.calls.append("list_invoices")
         if after:
             checked_invoice_position(after, wanted)
+        # The domain's judgement of the filter (the kenmerk lookup's), not a copy of it.
         found = [
             i
             for i in self.provider_invoices(
                 provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
             )
-            if (not wanted.patient_ref or i.patient_ref == wanted.patient_ref)
-            and (not wanted.declaration_id or i.declaration_id == wanted.declaration_id)
-            and self._found_by_name(i, wanted.patient_name)
-            and (wanted.payment_status is None or ledger_payment_status(i) is wanted.payment_status)
+            if listing.admits(wanted, i)
+            and self._has_names(i, wanted.patient_name)
             and (after is None or _list_position(i) < after)
         ]
         page = found[:limit]
         more = len(found) > limit
         return page, (_list_position(page[-1]) if more else None)
 
-    def _found_by_name(self, invoice: Invoice, typed: str) -> bool:
-        """As the adapter's filter on the stored names: an item without them is not found."""
-        if not typed:
-            return True
-        return self._invoice_key(invoice) not in self.unnamed and name_matches(invoice, typed)
+    def _has_names(self, invoice: Invoice, typed: str) -> bool:
+        """As the adapter's filter on the stored names: an item without them (before
+        migration v4) is not found by a name."""
+        return not typed or self._invoice_key(invoice) not in self.unnamed
 
     # --- data migrations after a deploy (issues 13, 16) ---------------------------------
 

@@ -1,6 +1,6 @@
 """One invoice found by its kenmerk is shown only when the list's filter holds it
-(services.provider.invoices.admits, audit INTERFACES2): the store's filter, in Python, on
-every field of InvoiceFilter (R26, R35)."""
+(invoices.listing.admits, audit INTERFACES2): the store's filter, in Python, on every
+field of InvoiceFilter (R26, R35). The in-memory store of the tests lists by it too."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from dataclasses import fields
 
 import pytest
 
+from billing_core.invoices import listing
+from billing_core.invoices.listing import admits
 from billing_core.ports import InvoiceFilter
-from billing_core.services.provider.invoices import admits
 from tests.unit.factories import make_invoice
+from tests.unit.fake_store import FakeStore
 
 INVOICE = make_invoice()
 HOLDS = {
@@ -41,3 +43,15 @@ def test_an_invoice_the_filter_does_not_hold_is_not_admitted(field):
     # Given a filter holding the invoice but on one field / Then it is not admitted
     assert admits(InvoiceFilter(**HOLDS), INVOICE)
     assert not admits(InvoiceFilter(**HOLDS | {field: MISSES[field]}), INVOICE)
+
+
+def test_the_in_memory_store_lists_by_the_domains_judgement(monkeypatch):
+    """Closing 14 ("the in-memory test store keeps its own copy of the filter logic"):
+    Given two invoices and a judgement that admits only the second / When the in-memory
+    store lists them / Then it lists the second only: the store has no filter of its own
+    that could differ from the one the kenmerk lookup (and so the API) applies."""
+    second = make_invoice(invoice_id="inv-2", reference="99999999999999")
+    store = FakeStore([INVOICE, second])
+    monkeypatch.setattr(listing, "admits", lambda _, invoice: invoice is second)
+    listed, _ = store.list_invoices(INVOICE.provider_id, InvoiceFilter())
+    assert listed == [second]

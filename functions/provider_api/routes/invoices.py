@@ -13,16 +13,17 @@ from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.provider_models import (
+    PATIENT_REF_TEXT,
+    REFERENCE_TEXT,
     HoldIn,
     InvoiceDetailOut,
+    InvoiceFilterIn,
     InvoiceListOut,
     InvoiceSearchIn,
     InvoiceSummaryOut,
     StopIn,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.invoices.payment_status import PaymentStatus
-from billing_core.ports import InvoiceFilter
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import invoices
 from billing_core.services.provider.invoices import InvoiceDetail
@@ -35,63 +36,46 @@ SEARCH_PATH = "/api/v1/provider/invoices/search"
 @router.get("/api/v1/provider/invoices", summary="Your invoices, newest first, filtered")
 def list_invoices(
     status: Annotated[Literal["open", "partly_paid", "paid"] | None, Query()] = None,
-    patient_ref: Annotated[str | None, Query(max_length=64)] = None,
+    patient_ref: Annotated[str | None, Query(max_length=64, description=PATIENT_REF_TEXT)] = None,
     issued_from: Annotated[date | None, Query(alias="from")] = None,
     issued_until: Annotated[date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
-    reference: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description="A betalingskenmerk as typed (spaces, dots): the one invoice with it, "
-            "if the other filters hold it too, else none",
-        ),
-    ] = None,
+    reference: Annotated[str | None, Query(max_length=40, description=REFERENCE_TEXT)] = None,
     # Declared, not documented, so that its refusal names the search route (R29); the
     # API refuses any parameter a route does not declare (unknown_query_refused).
     name: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> InvoiceListOut:
     if name is not None:
         raise InvalidInput("query.name", f"never in a URL (R29): POST {SEARCH_PATH}")
-    wanted = InvoiceFilter(
-        payment_status=PaymentStatus(status) if status else None,
-        patient_ref=patient_ref or "",
-        issued_from=issued_from.isoformat() if issued_from else "",
-        issued_until=issued_until.isoformat() if issued_until else "",
-    )
-    return _listed(wanted, limit, cursor_token, kenmerk=reference or "")
+    # The query's filters read as the search's body reads them: one filter model.
+    asked = {"status": status, "patient_ref": patient_ref, "reference": reference}
+    filters = InvoiceFilterIn.model_validate(asked | {"from": issued_from, "to": issued_until})
+    return _listed(filters, limit, cursor_token, where="query")
 
 
 @router.post(SEARCH_PATH, summary="Your invoices of a patient or debtor found by name")
 def search_invoices(body: InvoiceSearchIn) -> InvoiceListOut:
     """A POST so that the name travels in the body: R29 keeps names out of URLs (and so
     out of browser histories and access logs)."""
-    wanted = InvoiceFilter(
-        payment_status=PaymentStatus(body.status) if body.status else None,
-        patient_ref=body.patient_ref or "",
-        patient_name=body.name,
-        issued_from=body.issued_from.isoformat() if body.issued_from else "",
-        issued_until=body.issued_until.isoformat() if body.issued_until else "",
-    )
-    return _listed(wanted, body.limit, body.cursor, where="body")
+    return _listed(body, body.limit, body.cursor, name=body.name, where="body")
 
 
 def _listed(
-    wanted: InvoiceFilter,
+    filters: InvoiceFilterIn,
     limit: int,
     cursor_token: str | None,
     *,
-    kenmerk: str = "",
-    where: str = "query",
+    name: str = "",
+    where: str,
 ) -> InvoiceListOut:
     page = invoices.list_invoices(
         caller(router.current_event),
-        wanted,
+        filters.wanted(name),
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
         bootstrap.current().provider_context(),
-        kenmerk=kenmerk,
+        kenmerk=filters.reference or "",
         where=where,
     )
     return InvoiceListOut(

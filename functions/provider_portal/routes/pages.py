@@ -1,4 +1,6 @@
-"""The portal's pages and forms: each route names the page of ``portal.pages`` it serves."""
+"""The portal's pages and forms: each route names the page of ``portal.pages`` it serves
+and the query parameters it takes (none unless named): any other is refused with 400, as
+the provider API refuses a parameter its route does not declare (closing 14)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def overview() -> Response[str | bytes]:
 
 @router.get("/portal/declaraties")
 def declarations() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.declaration_list)
+    return serve_page(router.current_event, pages.declaration_list, takes=("cursor",))
 
 
 @router.get("/portal/declaratie-sjabloon.csv")
@@ -44,12 +46,13 @@ def declaration(declaration_id: str) -> Response[str | bytes]:
     return serve_page(
         router.current_event,
         lambda request, ctx: pages.declaration_report(request, declaration_id, ctx),
+        takes=pages.REPORT_CURSORS,
     )
 
 
 @router.get("/portal/notas")
 def invoices() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.invoice_list)
+    return serve_page(router.current_event, pages.invoice_list, takes=pages.INVOICE_LIST_QUERY)
 
 
 @router.post("/portal/notas")
@@ -60,7 +63,9 @@ def search_invoices() -> Response[str | bytes]:
 @router.get("/portal/notas/<invoice_id>")
 def invoice(invoice_id: str) -> Response[str | bytes]:
     return serve_page(
-        router.current_event, lambda request, ctx: pages.invoice_page(request, invoice_id, ctx)
+        router.current_event,
+        lambda request, ctx: pages.invoice_page(request, invoice_id, ctx),
+        takes=("done",),
     )
 
 
@@ -81,7 +86,7 @@ def hold(invoice_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/acties")
 def actions() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.action_list)
+    return serve_page(router.current_event, pages.action_list, takes=("state", "done"))
 
 
 @router.post("/portal/acties/<action_id>")
@@ -91,23 +96,25 @@ def update_action(action_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/geblokkeerd")
 def blocked() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.blocked)
+    return serve_page(router.current_event, pages.blocked, takes=("format", "since"))
 
 
 @router.get("/portal/geblokkeerd/wijzigingen")
 def block_changes() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.block_changes)
+    return serve_page(router.current_event, pages.block_changes, takes=("since", "format"))
 
 
 @router.get("/portal/uitbetalingen")
 def payouts() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.payouts)
+    return serve_page(router.current_event, pages.payouts, takes=("before",))
 
 
 @router.get("/portal/uitbetalingen/<week>")
 def statement(week: str) -> Response[str | bytes]:
     return serve_page(
-        router.current_event, lambda request, ctx: pages.statement(request, week, ctx)
+        router.current_event,
+        lambda request, ctx: pages.statement(request, week, ctx),
+        takes=("format",),
     )
 
 
@@ -118,7 +125,7 @@ def debtor_risk() -> Response[str | bytes]:
 
 @router.get("/portal/instellingen")
 def settings() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.settings)
+    return serve_page(router.current_event, pages.settings, takes=("done",))
 
 
 @router.post("/portal/instellingen/<part>")

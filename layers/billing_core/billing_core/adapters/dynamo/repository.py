@@ -335,7 +335,9 @@ class BillingRepository:
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
-        """Newest first; ``after`` is the last declaration id of the previous page."""
+        """Newest first; ``after`` is the last declaration id of the previous page. It
+        reads one more than ``limit``: only a page with an upload after it gives a
+        position (a full last page gave one that led to an empty page, closing 14)."""
         from billing_core.adapters.dynamo.declaration_items import declaration_from_item
 
         query: dict[str, Any] = {
@@ -345,15 +347,14 @@ class BillingRepository:
                 ":prefix": keys.DECLARATION_PREFIX,
             },
             "ScanIndexForward": False,
-            "Limit": limit,
+            "Limit": limit + 1,
         }
         if after:
             position = checked_declaration_position(after)
             query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
-        page = self._table.query(**query)
-        records = [declaration_from_item(i) for i in page["Items"]]
-        more = "LastEvaluatedKey" in page and records
-        return records, (records[-1].declaration_id if more else None)
+        found = self._table.query(**query)["Items"]
+        records = [declaration_from_item(i) for i in found[:limit]]
+        return records, (records[-1].declaration_id if len(found) > limit else None)
 
     def reserve_references(self, count: int) -> int:
         """Reserve ``count`` sequence numbers at once; returns the first (one request)."""

@@ -6,7 +6,8 @@ middleware (by design: powertools-lambda-python discussion 4656), so a guard the
 answer an oversized or non-JSON body with a validation error. The guard therefore wraps
 the resolver itself and answers before routing: nothing of such a request is parsed by a
 route. The page headers, and the provider API's refusal of query parameters a route does
-not declare, are event handler middlewares.
+not declare, are event handler middlewares (the portal refuses them in its own
+``web.serve_page``, by ``first_undeclared`` too).
 
 One behaviour on every JSON route of every API (issue 13 items 10 and 14): a body that
 is not declared as JSON is 415, whatever it holds (so its text never turns up as a
@@ -18,7 +19,7 @@ parser's recursion limit) is 400.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -111,7 +112,14 @@ def unknown_query_refused(
     whole list as if every invoice were the one asked for. Runs after the request
     validation, which reads only the declared ones."""
     declared = {param.alias for param in app.context["_route"].dependant.query_params}
-    unknown = sorted(set(app.current_event.query_string_parameters or {}) - declared)
-    if unknown:
-        raise InvalidInput(f"query.{unknown[0]}", "not a parameter of this route")
+    unknown = first_undeclared(app.current_event.query_string_parameters or {}, declared)
+    if unknown is not None:
+        raise InvalidInput(f"query.{unknown}", "not a parameter of this route")
     return next_middleware(app)
+
+
+def first_undeclared(asked: Iterable[str], declared: Collection[str]) -> str | None:
+    """The first, by name, of the query parameters ``asked`` that a route does not
+    declare; None when it declares each. The provider API and the portal both refuse it
+    (closing 14): ignored, a filter the route does not know answers as if it held."""
+    return min((name for name in asked if name not in declared), default=None)

@@ -16,7 +16,8 @@ from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
-from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
+from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
@@ -163,11 +164,44 @@ class InvoiceListOut(BaseModel):
     )
 
 
-class InvoiceSearchIn(BaseModel):
-    """A search by the patient's or debtor's name: in the body, never in a URL (R29). The
-    other filters are those of the list."""
+# What the list's query and the search's body say of two of their filters.
+PATIENT_REF_TEXT = (
+    "Your patient number as your files write it: the spaces around it do not matter, the "
+    "case of its letters does (it is the number your files group and block a patient by)"
+)
+REFERENCE_TEXT = (
+    "A betalingskenmerk as typed (spaces, dots): the one invoice with it, if the other "
+    "filters hold it too, else none; one page. Not 14 digits with a right check digit: 400"
+)
+
+
+class InvoiceFilterIn(BaseModel):
+    """The invoice list's filters: one model for the list's query and the search's body,
+    so the two take the same filters the same way (closing 14: the search took no
+    kenmerk)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    status: Literal["open", "partly_paid", "paid"] | None = None
+    patient_ref: str | None = Field(default=None, max_length=64, description=PATIENT_REF_TEXT)
+    issued_from: date | None = Field(default=None, alias="from")
+    issued_until: date | None = Field(default=None, alias="to")
+    reference: str | None = Field(default=None, max_length=40, description=REFERENCE_TEXT)
+
+    def wanted(self, name: str = "") -> InvoiceFilter:
+        """The store's filter; the kenmerk is looked up apart (``reference``)."""
+        return InvoiceFilter(
+            payment_status=PaymentStatus(self.status) if self.status else None,
+            patient_ref=self.patient_ref or "",
+            patient_name=name,
+            issued_from=self.issued_from.isoformat() if self.issued_from else "",
+            issued_until=self.issued_until.isoformat() if self.issued_until else "",
+        )
+
+
+class InvoiceSearchIn(InvoiceFilterIn):
+    """A search by the patient's or debtor's name: in the body, never in a URL (R29). The
+    other filters are those of the list."""
 
     name: str = Field(
         min_length=1,
@@ -176,10 +210,6 @@ class InvoiceSearchIn(BaseModel):
         "each word matches the start of a name word; without from, the last two years. "
         "Without letters or digits: 400",
     )
-    status: Literal["open", "partly_paid", "paid"] | None = None
-    patient_ref: str | None = Field(default=None, max_length=64)
-    issued_from: date | None = Field(default=None, alias="from")
-    issued_until: date | None = Field(default=None, alias="to")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = None
 

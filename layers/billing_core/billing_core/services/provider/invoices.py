@@ -14,8 +14,8 @@ from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.name_search import matches, search_terms
-from billing_core.invoices.payment_status import ledger_payment_status
+from billing_core.invoices.listing import admits, patient_number
+from billing_core.invoices.name_search import search_terms
 from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
@@ -29,6 +29,7 @@ from billing_core.shared.audit import ReadKind
 # A name search without a start date looks this far back: the store filters the names
 # inside its query of the provider's index by issue date, so the period bounds the read.
 NAME_SEARCH_DAYS = 2 * 366
+MALFORMED_KENMERK = "not a betalingskenmerk: 14 digits with a right check digit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +63,12 @@ def list_invoices(
     InvalidInput (at ``where``, the request's part) for a filter that cannot be meant."""
     provider_id = tenant_for(user, Role.VIEWER)
     check_filter(wanted, where)
+    wanted = replace(wanted, patient_ref=patient_number(wanted.patient_ref))
     today = ctx.clock.today()
     if kenmerk and after:
         raise InvalidInput(f"{where}.cursor", "not with a reference: its answer is one page")
     if kenmerk:
-        found = find_by_reference(user, kenmerk, ctx)
+        found = find_by_reference(user, kenmerk, ctx, where=where)
         invoices, last = [found] if found and admits(wanted, found) else [], None
     else:
         if wanted.patient_name.strip() and not wanted.issued_from:
@@ -91,20 +93,6 @@ def check_filter(wanted: InvoiceFilter, where: str) -> None:
         raise InvalidInput(f"{where}.name", "no letters or digits to search for")
 
 
-def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
-    """Whether the list with this filter holds the invoice (one found by its kenmerk): the
-    store's filter (its stored payment status is the ledger's) in Python."""
-    status = wanted.payment_status
-    issued = invoice.issue_date.isoformat()
-    return (
-        (not wanted.patient_ref or invoice.patient_ref == wanted.patient_ref)
-        and (status is None or ledger_payment_status(invoice) is status)
-        and (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999")
-        and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
-        and (not wanted.declaration_id or invoice.declaration_id == wanted.declaration_id)
-    )
-
-
 def invoice_detail(
     user: ProviderUser, invoice_id: str, ctx: ProviderContext
 ) -> InvoiceDetail | None:
@@ -116,14 +104,18 @@ def invoice_detail(
     return detail
 
 
-def find_by_reference(user: ProviderUser, kenmerk: str, ctx: ProviderContext) -> Invoice | None:
+def find_by_reference(
+    user: ProviderUser, kenmerk: str, ctx: ProviderContext, *, where: str = "query"
+) -> Invoice | None:
     """The provider's invoice with this betalingskenmerk, as typed (spaces, dots); None
-    for a malformed one, an unknown one or another tenant's, alike (R26)."""
+    for an unknown one or another tenant's, alike (R26). InvalidInput (at ``where``'s
+    ``reference``) for one that is no kenmerk: said, not answered as "no such invoice"
+    (closing 14), and decided from the digits alone, before any read."""
     provider_id = tenant_for(user, Role.VIEWER)
     try:
         reference = betalingskenmerk.parse_ours(kenmerk)
     except betalingskenmerk.InvalidReference:
-        return None
+        raise InvalidInput(f"{where}.reference", MALFORMED_KENMERK) from None
     invoice = ctx.store.find_invoice_by_reference(reference)
     return invoice if invoice is not None and invoice.provider_id == provider_id else None
 

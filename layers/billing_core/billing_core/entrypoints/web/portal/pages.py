@@ -153,11 +153,23 @@ def render(
 
 
 def message(
-    language: str, session: Session | None, title_key: str, message_key: str, status: HTTPStatus
+    language: str,
+    session: Session | None,
+    title_key: str,
+    message_key: str,
+    status: HTTPStatus,
+    **said: str,
 ) -> PortalAnswer:
-    """A page that only says something: signed out, not found, not allowed."""
+    """A page that only says something: signed out, not found, not allowed. ``said``: the
+    values its message names."""
     return render(
-        "message.html.j2", language, session, status, title_key=title_key, message_key=message_key
+        "message.html.j2",
+        language,
+        session,
+        status,
+        title_key=title_key,
+        message_key=message_key,
+        said=said,
     )
 
 
@@ -172,6 +184,19 @@ def forbidden(request: PortalRequest) -> PortalAnswer:
     """A form without this session's token, or a change the role may not make (R32)."""
     return message(
         request.language, request.session, "forbidden_title", "forbidden", HTTPStatus.FORBIDDEN
+    )
+
+
+def unknown_parameter(request: PortalRequest, parameter: str) -> PortalAnswer:
+    """A query parameter the page does not take (``web.serve_page``), by its name (cut
+    short: it is typed by anyone), as the API names one (closing 14)."""
+    return message(
+        request.language,
+        request.session,
+        "unknown_parameter_title",
+        "unknown_parameter",
+        HTTPStatus.BAD_REQUEST,
+        parameter=parameter[:40],
     )
 
 
@@ -384,10 +409,18 @@ def declaration_report(
 # --- Nota's ---------------------------------------------------------------------------------
 
 
+# What the invoice list's links may ask for (web.serve_page refuses anything else). A
+# name is taken only to be refused with where it goes instead, as the API does (R29).
+INVOICE_LIST_QUERY = ("kenmerk", *LINKED_FILTERS, "cursor", "name")
+
+
 def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The list as a link asks for it: by kenmerk, patient number, period and status. Never
-    by a name in the URL (R29): that only the search form's body carries."""
+    by a name in the URL (R29): that only the search form's body carries, and a name put
+    in the URL anyway is refused (400) with the form, not ignored (closing 14)."""
     searched = {field: value for field, value in request.query.items() if field != "name"}
+    if "name" in request.query:
+        return _refused_search(request, searched, "name_in_address")
     return _invoices(request, searched, ctx)
 
 
@@ -402,7 +435,10 @@ def _invoices(
 ) -> PortalAnswer:
     kenmerk = searched.get("kenmerk", "").strip()
     if kenmerk:
-        found = invoices.find_by_reference(request.user, kenmerk, ctx)
+        try:
+            found = invoices.find_by_reference(request.user, kenmerk, ctx, where="form")
+        except InvalidInput as refused:  # no kenmerk at all: said, not "no invoices"
+            return _refused_search(request, searched, SEARCH_REFUSALS[refused.where])
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(request, "invoices.html.j2", invoices=[], searched=searched)
@@ -438,14 +474,27 @@ def _invoices(
     )
 
 
-# What the service refuses in a search (services.provider.invoices.check_filter), by the
-# form's field: the text the page shows.
-SEARCH_REFUSALS = {"form.from": "invalid_period", "form.name": "invalid_name"}
+# What the service refuses in a search (services.provider.invoices.check_filter and
+# find_by_reference), by the form's field: the text the page shows.
+SEARCH_REFUSALS = {
+    "form.from": "invalid_period",
+    "form.name": "invalid_name",
+    "form.reference": "invalid_kenmerk",
+}
 
 
 def _refused_search(request: PortalRequest, searched: Mapping[str, str], text: str) -> PortalAnswer:
+    """The list with nothing on it and why, on its form: 400, as the API answers the
+    same refusals and the portal a page that is none (closing 14)."""
     error = portal_texts(request.language)(text)
-    return _page(request, "invoices.html.j2", invoices=[], searched=searched, error=error)
+    return _page(
+        request,
+        "invoices.html.j2",
+        HTTPStatus.BAD_REQUEST,
+        invoices=[],
+        searched=searched,
+        error=error,
+    )
 
 
 def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:

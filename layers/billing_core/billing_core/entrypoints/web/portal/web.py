@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from http import HTTPStatus
@@ -32,7 +32,7 @@ from billing_core.entrypoints.http.idempotency import (
     is_valid_key,
     once_per_key,
 )
-from billing_core.entrypoints.http.middleware import HTML
+from billing_core.entrypoints.http.middleware import HTML, first_undeclared
 from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.entrypoints.web.portal.pages import (
@@ -43,6 +43,7 @@ from billing_core.entrypoints.web.portal.pages import (
     page_language,
     render,
     settings_unreadable,
+    unknown_parameter,
 )
 from billing_core.ports import UnreadableProvider
 from billing_core.services.provider.context import ProviderContext
@@ -104,13 +105,21 @@ class Incoming:
 PageHandler = Callable[[PortalRequest, ProviderContext], PortalAnswer]
 
 
-def serve_page(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str | bytes]:
-    """A GET page for whoever is signed in; to the sign-in without a session."""
+def serve_page(
+    event: APIGatewayProxyEvent, handler: PageHandler, takes: Collection[str] = ()
+) -> Response[str | bytes]:
+    """A GET page for whoever is signed in; to the sign-in without a session. ``takes``:
+    the query parameters the page reads (its links and forms make them); one it does not
+    take is refused, named, as the API refuses a parameter its route does not declare
+    (closing 14), not read as the page as if it had been understood."""
     incoming = Incoming.of(event)
     session = _session(incoming)
     if session is None:
         return redirect(SIGN_IN_PATH)
     request = PortalRequest(session, incoming.language, incoming.query)
+    unknown = first_undeclared(incoming.query, takes)
+    if unknown is not None:
+        return respond(unknown_parameter(request, unknown))
     return _answer(handler, request)
 
 
@@ -155,7 +164,7 @@ def serve_change(
 
 def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes]:
     """The form's request, or the answer instead: to sign in without a session, 403
-    without this session's CSRF token."""
+    without this session's CSRF token, 400 for a query parameter (no form takes one)."""
     incoming = Incoming.of(event)
     session = _session(incoming)
     if session is None:
@@ -165,6 +174,9 @@ def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes
     )
     if not session.form_is_genuine(incoming.form.get("csrf", "")):
         return respond(forbidden(request))
+    unknown = first_undeclared(incoming.query, ())  # a form's fields are in its body
+    if unknown is not None:
+        return respond(unknown_parameter(request, unknown))
     return request
 
 
