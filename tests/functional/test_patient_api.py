@@ -405,6 +405,32 @@ def test_r36_the_invoice_pdf_downloads_once_the_birth_date_was_checked(sandbox, 
     assert base64.b64decode(answer["body"]).startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize(
+    "path, needs_visit",
+    [("/nota.pdf", True), ("/api/v1/payment-status/{ref}", False)],
+    ids=["invoice-pdf", "status-json"],
+)
+def test_r29_answers_about_an_invoice_are_never_cached_or_sniffed(
+    sandbox, invoice, path, needs_visit
+):
+    """R29, R36, interfaces.md §8 (audit PATIENT1): given an unlocked visit, when the
+    invoice PDF (name, address, treatments) or the status of the invoice is fetched, then
+    the answer is not kept by a shared computer's browser or a proxy after the visit, nor
+    sniffed into another type: the HTML pages' Cache-Control and nosniff, on every answer."""
+    cookie = visit_cookie(unlock(sandbox, invoice)) if needs_visit else ""
+    query = {"kenmerk": invoice.reference, "lang": "nl"} if needs_visit else None
+    answer = sandbox.api_raw(
+        "GET",
+        path.format(ref=invoice.reference),
+        query=query,
+        headers={"Cookie": cookie} if cookie else None,
+    )
+    headers = _headers(answer)
+    assert answer["statusCode"] == 200 and not headers["Content-Type"].startswith("text/html")
+    assert headers.get("Cache-Control") == "no-store"
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
 def _downloaded_pdf(sandbox, invoice) -> bytes:
     cookie = visit_cookie(unlock(sandbox, invoice))
     query = {"kenmerk": invoice.reference, "lang": "nl"}
