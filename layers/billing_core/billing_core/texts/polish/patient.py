@@ -238,6 +238,9 @@ PAGE: Section = {
     "bd_fee": "Koszt planu ratalnego",
     "bd_interest": "Odsetki ustawowe do dziś",
     "bd_due": "Pozostało do zapłaty",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "bd_credit": "Nadpłata, którą zwrócimy",
+    "credit_note": "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.",
     "pay_by_final_payment_date": "Termin płatności",
     "pay_by_deferred": "Termin płatności po odroczeniu",
     "pay_by_reminder": "Termin płatności według upomnienia",
