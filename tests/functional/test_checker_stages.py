@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 
@@ -558,3 +559,37 @@ def test_r13_without_an_overpayment_the_page_names_no_credit(sandbox, invoice):
     paid_by_transfer(sandbox, invoice)
     _, html = page(sandbox, invoice)
     assert 'id="credit"' not in html and 'id="bd-credit"' not in html
+
+
+@pytest.mark.parametrize(
+    "settle", [paid_by_transfer, stopped_in_full], ids=["paid in full", "stopped in full"]
+)
+def test_r36_r16_a_settled_invoice_opens_with_the_birth_date_for_its_pdf_and_objection(
+    sandbox, invoice, settle
+):
+    """R36, R16 (audit PATIENT3): given an invoice paid in full, or stopped in full by the
+    practice, when the patient opens the checker, then the birth-date check is offered
+    (to see the invoice or object, nothing to pay); after it, the lines, the PDF and the
+    objection form, and no pay, defer or arrange; and the objection is taken."""
+    settle(sandbox, invoice)
+    _, html = page(sandbox, invoice)
+    assert 'id="birth-date"' in html and "Nota bekijken of bezwaar maken" in html
+    assert "betalen, uitstel" not in html
+    cookie = unlocked(sandbox, invoice)
+    _, html = page(sandbox, invoice, cookie=cookie)
+    assert 'id="lines"' in html and 'id="download-pdf"' in html
+    assert 'id="object-heading"' in html and 'id="birth-date"' not in html
+    for form in ('id="pay"', 'id="defer-heading"', 'id="arrange-heading"'):
+        assert form not in html
+    objection = urlencode(
+        {
+            "action": "object",
+            "kenmerk": invoice.reference,
+            "lang": "nl",
+            "reason": "treatment",
+            "message": "Ik ben op 21 november niet behandeld.",
+            "email": "patient@example.nl",
+        }
+    )
+    code, html = sandbox.api("POST", "/", body=objection, headers=FORM | {"Cookie": cookie})
+    assert code == 200 and "Uw bezwaar is ontvangen." in html

@@ -336,6 +336,11 @@ _DUTCH: Sections = {
             "behandelingen en kunt de nota downloaden, betalen, uitstel of een regeling "
             "aanvragen of bezwaar maken."
         ),
+        "unlock_heading_settled": "Nota bekijken of bezwaar maken",
+        "unlock_text_settled": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden of bezwaar maken."
+        ),
         "unlock_button": "Verder",
         "breakdown_heading": "Waar het bedrag uit bestaat",
         "bd_invoiced": "Nota",
@@ -573,6 +578,11 @@ _ENGLISH: Sections = {
         "unlock_text": (
             "Enter the patient's date of birth once to check. You then see the treatments and "
             "can download the invoice, pay, ask for a deferral or an arrangement, or object."
+        ),
+        "unlock_heading_settled": "See the invoice or object",
+        "unlock_text_settled": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice or object."
         ),
         "unlock_button": "Continue",
         "breakdown_heading": "What the amount is made of",

@@ -228,6 +228,12 @@ PAGE: Section = {
         "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o "
         "odroczenie lub plan ratalny albo złożyć reklamację."
     ),
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "unlock_heading_settled": "Obejrzeć fakturę lub złożyć reklamację",
+    "unlock_text_settled": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę lub złożyć reklamację."
+    ),
     "unlock_button": "Dalej",
     "breakdown_heading": "Z czego składa się kwota",
     "bd_invoiced": "Faktura",
