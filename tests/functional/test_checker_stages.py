@@ -4,13 +4,17 @@ back from the bank before the webhook, and after the practice stopped the invoic
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 
 from billing_core.invoices.invoice import Channel, DunningStage
 from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.seed import DENTAL
 
@@ -462,3 +466,130 @@ def test_r16_without_a_hold_the_api_says_not_on_hold(sandbox, invoice):
     body = status(sandbox, invoice)
     assert (body["on_hold"], body["hold_until"]) == (False, None)
     assert 'id="on-hold"' not in page(sandbox, invoice)[1]
+
+
+# --- settled: overpaid, paid in full, stopped in full (audit PATIENT2, PATIENT3) -------------
+
+OVERPAID_CENTS = 2500
+
+
+def paid_by_transfer(sandbox, invoice, extra_cents=0):
+    """The patient's bank transfer: what is due, and ``extra_cents`` more (R12, R13)."""
+    amount = invoice.amount_due_cents + extra_cents
+    transfer = IncomingPayment("bank", f"SETTLED-{amount}", amount, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
+
+
+def stopped_in_full(sandbox, invoice):
+    code, _ = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=PROVIDER,
+        body={
+            "scope": "full",
+            "reason": "goodwill",
+            "patient_email": invoice.addressee.email,
+            "accept_terms": True,
+        },
+    )
+    assert code == 200
+
+
+def text_of(html: str, element_id: str) -> str:
+    """What the element with ``element_id`` says, without its tags."""
+    inner = re.search(rf'id="{element_id}"[^>]*>(.*?)</(?:p|dd|div)>', html, re.S)[1]
+    return unescape(re.sub(r"<[^>]+>", "", inner))
+
+
+def signed_cents(shown: str) -> int:
+    """A breakdown row's amount in cents: negative after the minus sign (U+2212) the page
+    puts before what is taken off."""
+    cents = int(re.sub(r"\D", "", shown))
+    return -cents if shown.startswith("\u2212") else cents
+
+
+@pytest.mark.parametrize(
+    "language, sentence, label",
+    [
+        (
+            "nl",
+            "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+            "Te veel betaald, dat betalen wij u terug",
+        ),
+        (
+            "en",
+            "You have paid {amount} too much. We will pay that amount back to you.",
+            "Paid too much, which we pay back to you",
+        ),
+        ("pl", "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.", "Nadpłata, którą zwrócimy"),
+        (
+            "ar",
+            "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
+            "ما دفعتموه زيادةً، ونعيده إليكم",
+        ),
+    ],
+)
+def test_r13_an_overpaid_invoice_names_the_credit_and_that_it_is_refunded(
+    sandbox, invoice, language, sentence, label
+):
+    """R13, R36 (audit PATIENT2): given a transfer € 25,00 more than due, when the patient
+    checks the invoice, then the page says € 25,00 was paid too much and will be paid
+    back, as the payment e-mail does, and the breakdown names it, in each language."""
+    paid_by_transfer(sandbox, invoice, OVERPAID_CENTS)
+    _, html = page(sandbox, invoice, language)
+    amount = format_euros(OVERPAID_CENTS, language)
+    assert text_of(html, "credit") == sentence.format(amount=amount)
+    assert label in html and text_of(html, "bd-credit") == f"+ {amount}"
+    assert status(sandbox, invoice)["credit"] == OVERPAID_CENTS
+
+
+def test_r13_r36_the_breakdown_of_an_overpaid_invoice_adds_up(sandbox, invoice):
+    """R36 (audit PATIENT2): given an overpaid invoice, when its breakdown is shown, then
+    its rows add up to what it says is still to pay (nothing), the credit among them."""
+    paid_by_transfer(sandbox, invoice, OVERPAID_CENTS)
+    _, html = page(sandbox, invoice)
+    rows = {name: signed_cents(text_of(html, name)) for name in re.findall(r'id="(bd-\w+)"', html)}
+    due = rows.pop("bd-due")
+    assert set(rows) == {"bd-invoiced", "bd-reimbursed", "bd-paid", "bd-credit"}
+    assert sum(rows.values()) == due == 0
+
+
+def test_r13_without_an_overpayment_the_page_names_no_credit(sandbox, invoice):
+    # Given an invoice paid to the cent / Then no credit line and no refund sentence
+    paid_by_transfer(sandbox, invoice)
+    _, html = page(sandbox, invoice)
+    assert 'id="credit"' not in html and 'id="bd-credit"' not in html
+
+
+@pytest.mark.parametrize(
+    "settle", [paid_by_transfer, stopped_in_full], ids=["paid in full", "stopped in full"]
+)
+def test_r36_r16_a_settled_invoice_opens_with_the_birth_date_for_its_pdf_and_objection(
+    sandbox, invoice, settle
+):
+    """R36, R16 (audit PATIENT3): given an invoice paid in full, or stopped in full by the
+    practice, when the patient opens the checker, then the birth-date check is offered
+    (to see the invoice or object, nothing to pay); after it, the lines, the PDF and the
+    objection form, and no pay, defer or arrange; and the objection is taken."""
+    settle(sandbox, invoice)
+    _, html = page(sandbox, invoice)
+    assert 'id="birth-date"' in html and "Nota bekijken of bezwaar maken" in html
+    assert "betalen, uitstel" not in html
+    cookie = unlocked(sandbox, invoice)
+    _, html = page(sandbox, invoice, cookie=cookie)
+    assert 'id="lines"' in html and 'id="download-pdf"' in html
+    assert 'id="object-heading"' in html and 'id="birth-date"' not in html
+    for form in ('id="pay"', 'id="defer-heading"', 'id="arrange-heading"'):
+        assert form not in html
+    objection = urlencode(
+        {
+            "action": "object",
+            "kenmerk": invoice.reference,
+            "lang": "nl",
+            "reason": "treatment",
+            "message": "Ik ben op 21 november niet behandeld.",
+            "email": "patient@example.nl",
+        }
+    )
+    code, html = sandbox.api("POST", "/", body=objection, headers=FORM | {"Cookie": cookie})
+    assert code == 200 and "Uw bezwaar is ontvangen." in html

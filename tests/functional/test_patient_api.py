@@ -67,6 +67,28 @@ def test_a_wrong_check_digit_is_refused_without_a_database_read(sandbox, invoice
     assert "14 cijfers" in body["error"]["message"] and calls == []
 
 
+@pytest.mark.parametrize(
+    "numerals",
+    [
+        "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+        "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+    ],
+    ids=["arabic-indic", "persian"],
+)
+def test_r9_r10_a_kenmerk_in_arabic_indic_or_persian_digits_finds_the_invoice(
+    sandbox, invoice, numerals
+):
+    """R9, R10, legal-nl.md §1 (audit PATIENT4): given the kenmerk typed as an Arabic or
+    Persian keyboard types it, when checked on the API and on the Arabic page, then the
+    answer is the one the Western digits get, not "check the 14 digits"."""
+    typed = invoice.reference.translate(str.maketrans("0123456789", numerals))
+    status, body = _status(sandbox, typed)
+    assert (status, body["reference"]) == (200, invoice.reference)
+    assert body == _status(sandbox, invoice.reference)[1]
+    status, html = sandbox.api("GET", "/", query={"kenmerk": typed, "lang": "ar"})
+    assert status == 200 and 'id="result"' in html and 'aria-invalid="true"' not in html
+
+
 def test_ten_thousand_random_references_get_two_shapes_of_answer_and_no_data(sandbox, invoice):
     # Given someone trying references at random (the stage throttles them when deployed)
     rng = random.Random(7)
@@ -381,6 +403,32 @@ def test_r36_the_invoice_pdf_downloads_once_the_birth_date_was_checked(sandbox, 
     assert _headers(answer)["Content-Type"] == "application/pdf"
     assert f'filename="nota-{invoice.reference}.pdf"' in _headers(answer)["Content-Disposition"]
     assert base64.b64decode(answer["body"]).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "path, needs_visit",
+    [("/nota.pdf", True), ("/api/v1/payment-status/{ref}", False)],
+    ids=["invoice-pdf", "status-json"],
+)
+def test_r29_answers_about_an_invoice_are_never_cached_or_sniffed(
+    sandbox, invoice, path, needs_visit
+):
+    """R29, R36, interfaces.md §8 (audit PATIENT1): given an unlocked visit, when the
+    invoice PDF (name, address, treatments) or the status of the invoice is fetched, then
+    the answer is not kept by a shared computer's browser or a proxy after the visit, nor
+    sniffed into another type: the HTML pages' Cache-Control and nosniff, on every answer."""
+    cookie = visit_cookie(unlock(sandbox, invoice)) if needs_visit else ""
+    query = {"kenmerk": invoice.reference, "lang": "nl"} if needs_visit else None
+    answer = sandbox.api_raw(
+        "GET",
+        path.format(ref=invoice.reference),
+        query=query,
+        headers={"Cookie": cookie} if cookie else None,
+    )
+    headers = _headers(answer)
+    assert answer["statusCode"] == 200 and not headers["Content-Type"].startswith("text/html")
+    assert headers.get("Cache-Control") == "no-store"
+    assert headers.get("X-Content-Type-Options") == "nosniff"
 
 
 def _downloaded_pdf(sandbox, invoice) -> bytes:

@@ -49,6 +49,37 @@ def test_references_that_are_not_ours_are_refused(typed, why):
         reference.parse_ours(typed)
 
 
+ARABIC_INDIC = str.maketrans(
+    "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+)
+PERSIAN = str.maketrans(
+    "0123456789", "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "12234534622567".translate(ARABIC_INDIC),  # what an Arabic keyboard types
+        "12234534622567".translate(PERSIAN),  # the Persian/Urdu numerals
+        "1223 4534 6225 67".translate(ARABIC_INDIC),  # grouped as printed
+        "1223" + "4534".translate(ARABIC_INDIC) + "622567",  # a mix
+    ],
+)
+def test_a_kenmerk_typed_in_arabic_indic_or_persian_digits_is_the_same_kenmerk(typed):
+    """R9, R10, legal-nl.md §1 (audit PATIENT4): given the right kenmerk typed in the
+    numerals of an Arabic or Persian keyboard, when parsed, then it is the kenmerk in
+    0-9, as if typed in Western digits (one place: page and API both parse it here)."""
+    assert reference.normalise(typed).replace(" ", "") == "12234534622567"
+    assert reference.parse_ours(typed) == "12234534622567"
+
+
+def test_a_wrong_check_digit_in_arabic_indic_digits_is_still_refused():
+    # Given a kenmerk with a wrong check digit, typed in Arabic-Indic digits / Then refused
+    with pytest.raises(InvalidReference):
+        reference.parse_ours("12234534622561".translate(ARABIC_INDIC))
+
+
 def test_check_digit_rules_for_ten_and_eleven():
     # Given the remainder rule C = 11 - (sum mod 11) / Then 10 becomes 1 and 11 becomes 0
     bodies = {reference.check_digit(f"2{n:012d}") for n in range(2000)}

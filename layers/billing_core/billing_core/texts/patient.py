@@ -336,6 +336,11 @@ _DUTCH: Sections = {
             "behandelingen en kunt de nota downloaden, betalen, uitstel of een regeling "
             "aanvragen of bezwaar maken."
         ),
+        "unlock_heading_settled": "Nota bekijken of bezwaar maken",
+        "unlock_text_settled": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden of bezwaar maken."
+        ),
         "unlock_button": "Verder",
         "breakdown_heading": "Waar het bedrag uit bestaat",
         "bd_invoiced": "Nota",
@@ -346,6 +351,8 @@ _DUTCH: Sections = {
         "bd_fee": "Kosten betalingsregeling",
         "bd_interest": "Wettelijke rente tot vandaag",
         "bd_due": "Nog te betalen",
+        "bd_credit": "Te veel betaald, dat betalen wij u terug",
+        "credit_note": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
         "pay_by_final_payment_date": "Uiterste betaaldatum",
         "pay_by_deferred": "Uiterste betaaldatum na uitstel",
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
@@ -572,6 +579,11 @@ _ENGLISH: Sections = {
             "Enter the patient's date of birth once to check. You then see the treatments and "
             "can download the invoice, pay, ask for a deferral or an arrangement, or object."
         ),
+        "unlock_heading_settled": "See the invoice or object",
+        "unlock_text_settled": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice or object."
+        ),
         "unlock_button": "Continue",
         "breakdown_heading": "What the amount is made of",
         "bd_invoiced": "Invoice",
@@ -582,6 +594,8 @@ _ENGLISH: Sections = {
         "bd_fee": "Instalment arrangement fee",
         "bd_interest": "Statutory interest up to today",
         "bd_due": "Still to pay",
+        "bd_credit": "Paid too much, which we pay back to you",
+        "credit_note": "You have paid {amount} too much. We will pay that amount back to you.",
         "pay_by_final_payment_date": "Pay by",
         "pay_by_deferred": "Pay by, after the deferral",
         "pay_by_reminder": "Pay by, as in the reminder",

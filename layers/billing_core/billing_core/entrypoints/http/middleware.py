@@ -1,5 +1,6 @@
 """What the APIs put before and after their routes: the guard against requests no use
-case should see (both APIs), and the security headers of the HTML pages.
+case should see (both APIs), and the patient API's security headers (every answer; the
+HTML pages' more).
 
 Powertools runs an event handler's request validation before every ``app.use``
 middleware (by design: powertools-lambda-python discussion 4656), so a guard there would
@@ -42,11 +43,17 @@ SEND_JSON = (
 )
 NOT_JSON = "body: not valid JSON (numbers of at most 4,300 digits, no deep nesting)."
 HTML = "text/html; charset=utf-8"
-PAGE_HEADERS = {
+# Every answer of the patient API is about one invoice: the PDF (name, address,
+# treatments), the status, the page. None is kept by a shared computer's browser or a
+# proxy after the visit, or read as another type than it says (R29, R36; audit PATIENT1).
+ANSWER_HEADERS = {
     "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+PAGE_HEADERS = {
+    **ANSWER_HEADERS,
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 
@@ -96,11 +103,12 @@ def guarded(resolve: Handler, *, max_body_bytes: int) -> Handler:
 
 
 def page_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    """Every HTML answer (the page, its error states, the redirect to the bank) loads
-    nothing from elsewhere, is never framed, cached or sniffed, and sends no referrer."""
+    """No answer is cached or sniffed (the invoice PDF and the JSON as much as the page);
+    every HTML answer (the page, its error states, the redirect to the bank) also loads
+    nothing from elsewhere, is never framed, and sends no referrer."""
     response = next_middleware(app)
-    if str(response.headers.get("Content-Type", "")).startswith("text/html"):
-        response.headers.update(PAGE_HEADERS)
+    is_html = str(response.headers.get("Content-Type", "")).startswith("text/html")
+    response.headers.update(PAGE_HEADERS if is_html else ANSWER_HEADERS)
     return response
 
 

@@ -208,6 +208,12 @@ _PAGE: Section = {
         "أدخلوا تاريخ ميلاد المريض مرة واحدة للتحقق. بعدها ترون العلاجات، ويمكنكم تنزيل "
         "الفاتورة والدفع وطلب تأجيل أو خطة تقسيط أو تقديم اعتراض."
     ),
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "unlock_heading_settled": "عرض الفاتورة أو تقديم اعتراض",
+    "unlock_text_settled": (
+        "أدخلوا تاريخ ميلاد المريض مرة واحدة للتحقق. بعدها ترون العلاجات، ويمكنكم تنزيل "
+        "الفاتورة أو تقديم اعتراض."
+    ),
     "unlock_button": "متابعة",
     "breakdown_heading": "مكوّنات المبلغ",
     "bd_invoiced": "الفاتورة",
@@ -218,6 +224,9 @@ _PAGE: Section = {
     "bd_fee": "تكلفة خطة التقسيط",
     "bd_interest": "الفائدة القانونية حتى اليوم",
     "bd_due": "المبلغ المتبقي للدفع",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "bd_credit": "ما دفعتموه زيادةً، ونعيده إليكم",
+    "credit_note": "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
     "pay_by_final_payment_date": "آخر موعد للدفع",
     "pay_by_deferred": "آخر موعد للدفع بعد التأجيل",
     "pay_by_reminder": "آخر موعد للدفع حسب رسالة التذكير",

@@ -228,6 +228,12 @@ PAGE: Section = {
         "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o "
         "odroczenie lub plan ratalny albo złożyć reklamację."
     ),
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "unlock_heading_settled": "Obejrzeć fakturę lub złożyć reklamację",
+    "unlock_text_settled": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę lub złożyć reklamację."
+    ),
     "unlock_button": "Dalej",
     "breakdown_heading": "Z czego składa się kwota",
     "bd_invoiced": "Faktura",
@@ -238,6 +244,9 @@ PAGE: Section = {
     "bd_fee": "Koszt planu ratalnego",
     "bd_interest": "Odsetki ustawowe do dziś",
     "bd_due": "Pozostało do zapłaty",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "bd_credit": "Nadpłata, którą zwrócimy",
+    "credit_note": "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.",
     "pay_by_final_payment_date": "Termin płatności",
     "pay_by_deferred": "Termin płatności po odroczeniu",
     "pay_by_reminder": "Termin płatności według upomnienia",
