@@ -326,7 +326,8 @@ _DUTCH: Sections = {
         "statement_wait_days_label": "Dagen wachten op de verzekeraar",
         "save_coulance": "Coulance opslaan",
         "settings_saved": "De instellingen zijn opgeslagen.",
-        "role_change_note": "Een nieuwe rol geldt vanaf de volgende keer inloggen.",
+        # R32: the portal reads the role at every request; a token keeps its claims (60 min).
+        "role_change_note": "Een nieuwe rol geldt in het portaal meteen; een API-token houdt zijn rol tot het verloopt (hoogstens 60 minuten).",
         "user_state": "Status",
         "user_enabled": "actief",
         "user_disabled": "uitgeschakeld",
@@ -710,7 +711,7 @@ _ENGLISH: Sections = {
         "statement_wait_days_label": "Days to wait for the insurer",
         "save_coulance": "Save coulance",
         "settings_saved": "The settings are saved.",
-        "role_change_note": "A new role applies from the next sign-in.",
+        "role_change_note": "A new role applies in the portal at once; an API token keeps its role until it expires (at most 60 minutes).",
         "user_state": "Status",
         "user_enabled": "active",
         "user_disabled": "disabled",
