@@ -79,7 +79,7 @@ def onboarded_admin(sandbox) -> PortalUser:
 
 def shown_settings(html: str) -> str:
     """The practice's settings list (``<dl id="settings">``) as the reader sees it."""
-    listed = re.search(r'<dl id="settings">(.*?)</dl>', html, re.S)
+    listed = re.search(r'<dl id="settings"[^>]*>(.*?)</dl>', html, re.S)
     assert listed is not None
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", listed.group(1))).split())
 
