@@ -85,8 +85,9 @@ _DUTCH: Sections = {
         "UZOVI_UNKNOWN": (
             "Regel {line}: {value} in {field} staat niet in het verzekeraarsregister van"
             " zorgnota (versie {version}). De code heeft de goede vorm: klopt de verzekeraar"
-            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota; wij nemen hem"
-            " op en u kunt de regel opnieuw aanbieden."
+            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota met de"
+            " behandeldata van de geweigerde regels. Wij nemen hem op vanaf die data, en dan"
+            " kunt u de regel opnieuw aanbieden."
         ),
         "UZOVI_INVALID": (
             "Regel {line}: {value} in {field} is geen UZOVI-code: een UZOVI-code heeft 4"
@@ -719,7 +720,8 @@ _ENGLISH: Sections = {
         "UZOVI_UNKNOWN": (
             "Line {line}: {value} in {field} is not in zorgnota's insurer register (version"
             " {version}). The code has the right form: if it is the patient's insurer on the"
-            " treatment's (start) date, tell zorgnota; we add it and you can send the line again."
+            " treatment's (start) date, tell zorgnota, with the treatment dates of the refused"
+            " lines. We add it from those dates on, and then you can send the line again."
         ),
         "UZOVI_INVALID": (
             "Line {line}: {value} in {field} is not a UZOVI code: a UZOVI code has 4 digits. Use"
