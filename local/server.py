@@ -257,11 +257,13 @@ class SandboxServer:
 
 
 def _passed_on(headers: dict[str, str], *, with_body: bool) -> dict[str, str] | None:
-    """What API Gateway passes on to the function: the body's type, and the checker's
-    visit cookie (R36)."""
+    """What API Gateway passes on to the function and the handlers read: the body's type,
+    the checker's visit cookie (R36) and a write's Idempotency-Key (R38: without it a
+    retry against the sandbox would act twice)."""
     passed = {"Content-Type": headers.get("content-type", "")} if with_body else {}
-    if headers.get("cookie"):
-        passed["Cookie"] = headers["cookie"]
+    for name in ("Cookie", "Idempotency-Key"):
+        if headers.get(name.lower()):
+            passed[name] = headers[name.lower()]
     return passed or None
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from importlib import resources
 
 import pytest
 
+from billing_core.declarations.rules.insurers import SHIPPED_FILE
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET
@@ -16,6 +18,8 @@ from billing_core.texts.catalogue import long_date
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
+from tests.functional.conftest import TODAY
+from tests.functional.test_upload_size_caps import unknown_insurer_csv
 from tests.unit.camt_builder import credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -288,6 +292,49 @@ def test_a_version_loaded_with_drops_records_who_when_and_which_codes(sandbox):
         assert shown["drops"] == dropped
     stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.1")
     assert (stored.loaded_by, stored.drops) == (OPERATOR.user_id, tuple(dropped))
+
+
+def test_an_insurer_added_as_the_readme_says_lets_the_refused_line_through(sandbox):
+    """R33, R40, README "Insurer register" (audit onboarding ONBOARDING4): the ingest reads
+    the version in force on each treatment date, so an insurer added from today leaves an
+    older treatment refused. The refusal asks for the treatment dates, and the README's
+    way to add one insurer (the version in force, its own valid_from kept, with the row
+    added) lets the line through when the practice sends it again."""
+    # Given a line refused for 3999, a well-formed code the register lacks, treated 21-11
+    data = unknown_insurer_csv(1)
+    (finding,) = upload_report(sandbox, "week-47.csv", data)["findings"]
+    assert finding["code"] == "UZOVI_UNKNOWN"
+    # Then the refusal asks the practice to tell zorgnota the treatment dates
+    assert "treatment dates" in finding["message_en"] and "behandeldata" in finding["message"]
+    # When an operator loads a version from today with the row added, it stays refused
+    assert load_register(sandbox, register_adding_3999(TODAY.isoformat()), "zz-today")[0] == 201
+    again = upload_report(sandbox, "week-47b.csv", data)
+    assert [f["code"] for f in again["findings"]] == ["UZOVI_UNKNOWN"]
+    # When it loads, as the README says, the version in force on the treatment date with
+    # its own valid_from and the row added
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2025-01-01"), "zz-1")
+    assert (status, loaded["version"]) == (201, "2025-01-01.2")
+    # Then the line sent again is invoiced
+    last = upload_report(sandbox, "week-47c.csv", data)
+    assert (last["outcome"], last["findings"]) == ("accepted", []), last
+
+
+def register_adding_3999(valid_from: str) -> str:
+    """The shipped version (every row from 2025-01-01) with 3999 added, from ``valid_from``."""
+    rules = resources.files("billing_core.declarations.rules")
+    shipped = rules.joinpath(SHIPPED_FILE).read_text(encoding="utf-8")
+    header, *rows = shipped.strip().splitlines()
+    added = "3999;Nieuwe Zorgverzekeraar;Nieuw;;2025-01-01;https://example.org/uzovi"
+    return "\n".join([header, *rows, added]).replace(";2025-01-01;", f";{valid_from};")
+
+
+def upload_report(sandbox, file_name: str, data: bytes) -> dict:
+    declaration_id = sandbox.upload_declaration(PROVIDER, file_name, data)
+    status, report = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=PROVIDER
+    )
+    assert status == 200, report
+    return report
 
 
 def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):

@@ -200,3 +200,22 @@ def test_a_file_over_the_line_limit_is_refused_whole_with_a_report(sandbox):
     assert (report["status"], report["outcome"]) == ("rejected", "rejected")
     assert [f["code"] for f in report["findings"]] == ["FILE_TOO_MANY_LINES"]
     assert _invoices(sandbox) == [] and sandbox.drain_deliveries() == 0
+
+
+def test_a_file_without_its_header_row_gets_a_report_without_the_patients_data(sandbox):
+    """R2, R40, R29 (audit onboarding ONBOARDING5): a CSV saved without its column names
+    is refused with its own finding; the stored report names no BSN, birth date or e-mail
+    address of the line read as the header."""
+    # Given the practice's export without its header row
+    data = declaration_csv(2).split(b"\n", 1)[1]
+    # When it is uploaded
+    declaration_id = sandbox.upload_declaration(PROVIDER, "zonder-kop.csv", data)
+    # Then the report refuses the file for that one reason, and nothing is invoiced
+    report = _report(sandbox, declaration_id)
+    assert (report["status"], report["outcome"]) == ("rejected", "rejected")
+    assert [f["code"] for f in report["findings"]] == ["FILE_NO_HEADER"]
+    assert _invoices(sandbox) == []
+    # And neither the answer nor the stored report holds the first line's patient data
+    (stored,) = sandbox.output_keys(f"reports/{PROVIDER}/")
+    for text in (json.dumps(report), sandbox.output_object(stored).decode()):
+        assert not [v for v in ("100000010", "1951-02-11", "patient1@example.org") if v in text]

@@ -3,11 +3,14 @@ is carried out once; Stripe's semantics."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from billing_core.invoices.ledger import EntryKind
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from local.server import SandboxServer
 from local.vektis_samples import west_settings
 
 STOP = {
@@ -126,3 +129,24 @@ def test_an_operators_retried_onboarding_creates_the_practice_once(sandbox):
         body=west_settings(),
     )
     assert (status, answer["error"]["code"]) == (409, "provider_exists")
+
+
+def test_make_serve_passes_the_key_on_so_a_retried_invitation_is_sent_once(sandbox):
+    """R38, interfaces.md §5-6 (audit onboarding ONBOARDING1): the sandbox's HTTP server
+    passes `Idempotency-Key` on to the function, as API Gateway does."""
+    # Given `make serve` and the dental practice's sandbox token
+    server = SandboxServer(sandbox)
+    token = json.loads(server.handle("GET", "/_local/tokens", {}, b"")[2])[DENTAL.provider_id]
+    headers = {
+        "authorization": f"Bearer {token}",
+        "content-type": "application/json",
+        "idempotency-key": "invite-balie-1",
+    }
+    body = json.dumps({"email": "balie@example.org", "role": "staff"}).encode()
+    # When the same invitation is sent twice with the same key (the connection dropped)
+    first = server.handle("POST", "/api/v1/provider/users", headers, body)
+    again = server.handle("POST", "/api/v1/provider/users", headers, body)
+    # Then the second answer is the first (201), marked a replay, and one invitation went out
+    assert (first[0], again[0], again[2]) == (201, 201, first[2])
+    assert (first[1]["Idempotent-Replayed"], again[1]["Idempotent-Replayed"]) == ("false", "true")
+    assert sandbox.runtime.user_directory.invitations.count("balie@example.org") == 1

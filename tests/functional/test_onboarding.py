@@ -4,8 +4,15 @@ account and two users, it uploads its first Vektis PM304 file and sees its invoi
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+import pytest
+
 from local.sandbox import Caller
+from local.seed import DENTAL, PHYSIO
 from local.vektis_samples import WEST_FILE, west_pm304, west_settings
+from tests.functional.test_provider_portal import PortalUser, sample_login
 
 OPERATOR = Caller.operator()
 WEST = "fysio-west"
@@ -49,3 +56,95 @@ def test_an_onboarded_practice_uploads_its_first_vektis_file_and_sees_its_invoic
     status, answer = sandbox.api("PATCH", "/api/v1/provider/settings", caller=staff, body=patch)
     assert (status, answer["error"]["code"]) == (403, "role_too_low")
     assert sandbox.runtime.repository.get_provider(WEST).contact.phone == "020 612 3456"
+
+
+def onboarded_admin(sandbox) -> PortalUser:
+    """Fysio West as the operator onboards it (its contract with CZ open-ended), and its
+    admin signed in to the portal."""
+    assert (
+        sandbox.api("POST", "/api/v1/operator/providers", caller=OPERATOR, body=west_settings())[0]
+        == 201
+    )
+    body = {"email": ADMIN, "role": "admin"}
+    assert (
+        sandbox.api("POST", f"/api/v1/operator/providers/{WEST}/users", caller=OPERATOR, body=body)[
+            0
+        ]
+        == 201
+    )
+    admin = PortalUser(sandbox)
+    admin.sign_in(ADMIN)
+    return admin
+
+
+def shown_settings(html: str) -> str:
+    """The practice's settings list (``<dl id="settings">``) as the reader sees it."""
+    listed = re.search(r'<dl id="settings"[^>]*>(.*?)</dl>', html, re.S)
+    assert listed is not None
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", listed.group(1))).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "nl",
+            [
+                "Juridische naam Fysiotherapie West B.V.",
+                "KvK-nummer 56781234",
+                "Adres Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
+                "Uitbetalingsrekening NL91 ABNA 0417 1643 00 t.n.v. Fysiotherapie West B.V.",
+                "Contracten met verzekeraars UZOVI 9664: vanaf 01-01-2026, tot nader order",
+                "Uitstel na een verzoek 30 dagen",
+                "Betalingsregeling € 10,00 kosten, termijnen van minstens € 25,00",
+                "Servicekosten 3,5% van het ontvangen bedrag",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Legal name Fysiotherapie West B.V.",
+                "KvK number 56781234",
+                "Address Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
+                "Payout account NL91 ABNA 0417 1643 00 in the name of Fysiotherapie West B.V.",
+                "Contracts with insurers UZOVI 9664: from 1 Jan 2026, until further notice",
+                "Deferral on request 30 days",
+                "Payment arrangement €10.00 fee, terms of at least €25.00",
+                "Service fee 3.5% of the money received",
+            ],
+        ),
+    ],
+)
+def test_the_onboarded_admin_sees_in_the_portal_the_settings_the_api_gives(
+    sandbox, language, shown
+):
+    """R35, R31, interfaces.md §7 (audit onboarding ONBOARDING2): the portal shows what
+    GET /provider/settings gives the admin: where zorgnota pays (IBAN and holder), which
+    insurers it treats as contracted and for when, its fee; read-only, as only zorgnota
+    changes them. The address is labelled an address, not a city."""
+    # Given the admin of a practice the operator onboarded
+    admin = onboarded_admin(sandbox)
+    admin.request("GET", f"/portal/taal/{language}")
+    # When they open the settings page
+    status, html = admin.page("/portal/instellingen")
+    # Then it lists the operator's settings as the API returns them
+    assert status == 200
+    listed = shown_settings(html)
+    for setting in shown:
+        assert setting in listed, (setting, listed)
+
+
+@pytest.mark.parametrize(
+    ("practice", "contracts"),
+    [
+        (DENTAL, "UZOVI 0101: van 01-01-2025 tot en met 31-12-2026"),
+        (PHYSIO, "Contracten met verzekeraars Geen"),
+    ],
+)
+def test_a_contract_shows_its_end_and_a_practice_without_contracts_says_none(
+    sandbox, practice, contracts
+):
+    """R31, R35: a contract's period as stored; no contract at all said, not left blank."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(practice, "admin"))
+    assert contracts in shown_settings(admin.page("/portal/instellingen")[1])

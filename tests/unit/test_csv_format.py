@@ -878,6 +878,82 @@ def test_a_header_of_thousands_of_unknown_columns_names_twenty_and_counts_the_re
     assert "and 4980 more" in english and "en nog 4980" in dutch
 
 
+def _without_header(data: bytes) -> bytes:
+    return data.split(b"\n", 1)[1]
+
+
+PATIENT_DATA = (BSN_1, BSN_2, FIRST["email"], SECOND["email"], FIRST["birth_date"], "Veldhoven")
+
+
+def assert_no_patient_data_in_findings(result: ParseResult) -> None:
+    """R29: a report shows a BSN's last digits at most, never a patient's data."""
+    for finding in result.findings:
+        text = finding.message("nl") + finding.message("en") + str(finding.as_dict())
+        assert not [value for value in PATIENT_DATA if value.lower() in text.lower()], finding
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _without_header(declaration(FIRST, line())),
+        _without_header(declaration(FIRST)),  # one line: not "only the header row"
+        b"sep=;\n" + _without_header(declaration(FIRST, line())),
+    ],
+    ids=["two-lines", "one-line", "excel-separator-line"],
+)
+def test_a_file_saved_without_its_header_row_is_refused_without_naming_its_values(data):
+    """R2, R40, R29 (audit onboarding ONBOARDING5): Given a file whose first line is a
+    treatment line (Excel saved the data without the column names), When it is parsed,
+    Then it is rejected with one finding that says the header row is missing, in Dutch
+    and English, and no finding shows the patient's BSN, birth date, name or e-mail as
+    "unknown columns"."""
+    result = parse(data)
+
+    assert result.file_rejected and result.claims == []
+    assert [f.code for f in result.findings] == ["FILE_NO_HEADER"]
+    assert result.lines_total == data.count(b"\n") - data.startswith(b"sep=")
+    (finding,) = result.findings
+    assert "header row" in finding.message("en") and "kopregel" in finding.message("nl")
+    assert_no_patient_data_in_findings(result)
+
+
+def test_an_unknown_column_named_by_a_value_is_named_by_its_place():
+    """R29 (audit onboarding ONBOARDING5): Given a header with known columns and, at its
+    end, cells that are a patient's e-mail address and birth date (a data line pasted
+    into the header row), When it is parsed, Then the finding names those columns by
+    their place, the other unknown column by its name."""
+    columns = [*COLUMNS, FIRST["email"], FIRST["birth_date"], "remark"]
+    result = parse(declaration(FIRST, columns=columns))
+
+    [finding] = [f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"]
+    places = f"column {len(COLUMNS) + 1}, column {len(COLUMNS) + 2}, remark"
+    assert places in finding.message("en")
+    assert f"kolom {len(COLUMNS) + 1}, kolom {len(COLUMNS) + 2}, remark" in finding.message("nl")
+    assert_no_patient_data_in_findings(result)
+
+
+def test_a_repeated_column_named_by_a_value_is_named_by_its_place():
+    """R29 (audit onboarding ONBOARDING5): a value repeated in the header row (the same
+    e-mail address for patient and debtor) is a duplicate column named by its place."""
+    columns = [*COLUMNS, "street", FIRST["email"], FIRST["email"]]
+    result = parse(declaration(FIRST, columns=columns))
+
+    [finding] = [f for f in result.findings if f.code == "FILE_DUPLICATE_COLUMNS"]
+    assert f"street, column {len(COLUMNS) + 3}" in finding.message("en")
+    assert f"street, kolom {len(COLUMNS) + 3}" in finding.message("nl")
+    assert_no_patient_data_in_findings(result)
+
+
+def test_another_programs_header_without_values_is_named_column_by_column():
+    """R40: a first line of column names we do not know (another program's export) is a
+    header still: each unknown name is listed, so the practice sees what to rename."""
+    result = parse("Patiëntnummer;Naam;Geboortedatum\nP1;Veldhoven;17-5-1980\n".encode())
+
+    assert "FILE_NO_HEADER" not in [f.code for f in result.findings]
+    [finding] = [f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"]
+    assert "patiëntnummer, naam, geboortedatum" in finding.message("en")
+
+
 def test_more_lines_than_the_maximum_rejects_the_file():
     # Given three lines where two are allowed
     result = parse(declaration(FIRST, line(), line(claim_ref="R3")), max_lines=2)

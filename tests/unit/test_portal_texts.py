@@ -84,3 +84,20 @@ def test_every_count_of_a_retours_summary_reads_as_words(language):
     texts = portal_texts(language)
     named = {texts(f"summary_{name}") for name in counts}
     assert len(named) == len(counts) and not named & {f"summary_{name}" for name in counts}
+
+
+@pytest.mark.parametrize(
+    "language, at_once, token, not_said",
+    [
+        ("nl", "in het portaal meteen", "API-token", "inloggen"),
+        ("en", "in the portal at once", "API token", "sign-in"),
+    ],
+)
+def test_a_new_role_is_said_to_apply_in_the_portal_at_once(language, at_once, token, not_said):
+    """R32, R35 (audit onboarding ONBOARDING3): the portal asks the user directory for the
+    role at every request, so a colleague made a viewer loses their rights at their next
+    request (test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request); only an
+    API token keeps the role it was issued with until it expires. The note under the
+    users says so, not "from the next sign-in"."""
+    note = portal_texts(language)("role_change_note")
+    assert at_once in note and token in note and not_said not in note

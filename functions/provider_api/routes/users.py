@@ -47,7 +47,7 @@ def invite_user(body: UserIn) -> Response[InvitationOut]:
 
 @router.patch(
     "/api/v1/provider/users/<email>",
-    summary="Give a colleague another role (from their next sign-in)",
+    summary="Give a colleague another role (in the portal at once; an API token keeps its role until it expires)",
 )
 def change_role(email: Annotated[str, Path(max_length=254)], body: RoleIn) -> UserOut:
     changed = users.change_colleague_role(

@@ -181,6 +181,11 @@ def parse_declaration_csv(
     if header is None:
         return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
     width = _named_width(header)
+    if _is_a_line(header[:width]):
+        # Saved without its header row: read as column names, its cells would put a
+        # patient's BSN, birth date and e-mail in the report as "unknown columns" (R29).
+        no_header = _file_finding("FILE_NO_HEADER", line=reader.line_num)
+        return ParseResult([], [no_header], 1 + _lines_left(reader))
     columns, header_findings = _map_header(header[:width], reader.line_num)
     trailing = _TrailingSeparators(len(header) - width)
     parser = _LineParser(
@@ -279,6 +284,31 @@ def _named_width(header: list[str]) -> int:
     return width
 
 
+def _is_a_line(header: list[str]) -> bool:
+    """A first line that names none of our columns and holds values (a date, a number,
+    an e-mail address) is a treatment line, not a header."""
+    names = [cell.strip().lower() for cell in header]
+    return KNOWN_COLUMNS.isdisjoint(names) and sum(map(_is_a_value, names)) >= 2
+
+
+def _is_a_value(cell: str) -> bool:
+    """Shaped as data, not as a column name: an e-mail address, or at least half digits
+    (a BSN, a date, an amount, a postcode); "veld19" is a name."""
+    return "@" in cell or 0 < len(cell) <= 2 * sum(character.isdigit() for character in cell)
+
+
+def _lines_left(reader: CsvRows) -> int:
+    """The lines not read yet that are not blank: a refused file's count for its report."""
+    count = 0
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                count += 1
+    except csv.Error:
+        pass  # refused already; the count stops where the file cannot be read
+    return count
+
+
 def _map_header(header: list[str], line: int) -> tuple[dict[str, int], list[Finding]]:
     """Column name -> index; names are trimmed and case-insensitive, the order is free."""
     names = [cell.strip().lower() for cell in header]
@@ -287,20 +317,26 @@ def _map_header(header: list[str], line: int) -> tuple[dict[str, int], list[Find
         if wrong_separator is not None:
             return {}, [wrong_separator]
     columns: dict[str, int] = {}
-    duplicates: list[str] = []
+    duplicates: list[tuple[str, int]] = []
     findings: list[Finding] = []
     for index, name in enumerate(names):
         if not name:
             findings.append(_file_finding("FILE_EMPTY_COLUMN_NAME", line=line, position=index + 1))
         elif name in columns:
-            duplicates.append(name)
+            duplicates.append((name, index))
         else:
             columns[name] = index
-    unknown = [name for name in columns if name not in KNOWN_COLUMNS]
+    unknown = [(name, index) for name, index in columns.items() if name not in KNOWN_COLUMNS]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if duplicates:
+        shown = [_shown_name(name, index) for name, index in duplicates]
         findings.append(
-            _file_finding("FILE_DUPLICATE_COLUMNS", line=line, columns=_listed(duplicates))
+            _file_finding(
+                "FILE_DUPLICATE_COLUMNS",
+                line=line,
+                columns_nl=_listed([dutch for dutch, _ in shown]),
+                columns_en=_listed([english for _, english in shown]),
+            )
         )
     if unknown:
         findings.append(_unknown_columns(unknown, line))
@@ -324,11 +360,17 @@ def _foreign_separator(only_column: str, line: int) -> Finding | None:
 MOST_UNKNOWN_COLUMNS_NAMED = 20
 
 
-def _unknown_columns(unknown: list[str], line: int) -> Finding:
-    """Name each unknown column, with the known one it is probably a typo of; past
-    MOST_UNKNOWN_COLUMNS_NAMED, only how many more there are."""
+def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
+    """Name each unknown column (name, index), with the known one it is probably a typo
+    of; past MOST_UNKNOWN_COLUMNS_NAMED, only how many more there are. A name shaped as
+    a value is a patient's data in the header row: named by its place, never shown (R29)."""
     dutch, english = [], []
-    for name in unknown[:MOST_UNKNOWN_COLUMNS_NAMED]:
+    for name, index in unknown[:MOST_UNKNOWN_COLUMNS_NAMED]:
+        if _is_a_value(name):  # no typo of ours: named by its place only
+            place_nl, place_en = _shown_name(name, index)
+            dutch.append(place_nl)
+            english.append(place_en)
+            continue
         close = difflib.get_close_matches(name, KNOWN_COLUMNS, n=1, cutoff=0.75)
         dutch.append(f"{name} (bedoelt u {close[0]}?)" if close else name)
         english.append(f"{name} (did you mean {close[0]}?)" if close else name)
@@ -339,6 +381,14 @@ def _unknown_columns(unknown: list[str], line: int) -> Finding:
     return _file_finding(
         "FILE_UNKNOWN_COLUMNS", line=line, columns_nl=_listed(dutch), columns_en=_listed(english)
     )
+
+
+def _shown_name(name: str, index: int) -> tuple[str, str]:
+    """How a finding names a header column, in Dutch and English: by its name, or by its
+    place when the name is shaped as a value (a patient's data in the header row, R29)."""
+    if _is_a_value(name):
+        return f"kolom {index + 1}", f"column {index + 1}"
+    return name, name
 
 
 def _listed(names: list[str]) -> str:

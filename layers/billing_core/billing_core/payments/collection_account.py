@@ -15,6 +15,10 @@ class CollectionAccount:
 
     @property
     def grouped_iban(self) -> str:
-        """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
-        compact = "".join(self.iban.split()).upper()
-        return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+        return iban_in_groups(self.iban)
+
+
+def iban_in_groups(iban: str) -> str:
+    """NL91ABNA0417164300 -> NL91 ABNA 0417 1643 00, as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

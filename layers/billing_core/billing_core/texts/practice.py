@@ -21,6 +21,11 @@ _DUTCH: Sections = {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "Het bestand is leeg. Maak de export uit uw praktijksysteem opnieuw en upload die.",
         "FILE_HEADER_ONLY": "Het bestand bevat alleen de kopregel en geen declaratieregels.",
+        "FILE_NO_HEADER": (
+            "Regel {line} is geen kopregel met kolomnamen maar lijkt een declaratieregel: het"
+            " bestand is zonder kopregel opgeslagen. Zet de kolomnamen erboven, zoals in het"
+            " sjabloon, en upload het bestand opnieuw."
+        ),
         "FILE_NOT_UTF8": (
             "Het bestand is geen tekst in UTF-8 of Windows-1252: regel {line} (byte {offset}) bevat"
             " een teken dat niet gelezen kan worden ({byte}). Sla het bestand op als 'CSV UTF-8' en"
@@ -41,7 +46,7 @@ _DUTCH: Sections = {
             "Onbekende kolom(men) in de kopregel: {columns_nl}. Controleer de spelling van de"
             " kolomnamen."
         ),
-        "FILE_DUPLICATE_COLUMNS": "Deze kolom(men) staan meer dan eens in de kopregel: {columns}.",
+        "FILE_DUPLICATE_COLUMNS": "Deze kolom(men) staan meer dan eens in de kopregel: {columns_nl}.",
         "FILE_EMPTY_COLUMN_NAME": "Kolom {position} in de kopregel heeft geen naam.",
         "FILE_NAMELESS_COLUMN_FILLED": (
             "Kolom {position} heeft in de kopregel geen naam (de kopregel eindigt op een"
@@ -80,8 +85,9 @@ _DUTCH: Sections = {
         "UZOVI_UNKNOWN": (
             "Regel {line}: {value} in {field} staat niet in het verzekeraarsregister van"
             " zorgnota (versie {version}). De code heeft de goede vorm: klopt de verzekeraar"
-            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota; wij nemen hem"
-            " op en u kunt de regel opnieuw aanbieden."
+            " op de (begin)datum van de behandeling, meld hem dan bij zorgnota met de"
+            " behandeldata van de geweigerde regels. Wij nemen hem op vanaf die data, en dan"
+            " kunt u de regel opnieuw aanbieden."
         ),
         "UZOVI_INVALID": (
             "Regel {line}: {value} in {field} is geen UZOVI-code: een UZOVI-code heeft 4"
@@ -654,6 +660,11 @@ _ENGLISH: Sections = {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "The file is empty. Export it from your practice software again and upload it.",
         "FILE_HEADER_ONLY": "The file contains only the header row and no treatment lines.",
+        "FILE_NO_HEADER": (
+            "Line {line} is not a header row of column names but looks like a treatment line:"
+            " the file was saved without its header row. Put the column names above it, as in"
+            " the template, and upload the file again."
+        ),
         "FILE_NOT_UTF8": (
             "The file is not text in UTF-8 or Windows-1252: line {line} (byte {offset}) contains a"
             " character that cannot be read ({byte}). Save the file as 'CSV UTF-8' and upload it"
@@ -673,7 +684,7 @@ _ENGLISH: Sections = {
         "FILE_UNKNOWN_COLUMNS": (
             "Unknown column(s) in the header row: {columns_en}. Check the spelling of the column names."
         ),
-        "FILE_DUPLICATE_COLUMNS": "These column(s) appear more than once in the header row: {columns}.",
+        "FILE_DUPLICATE_COLUMNS": "These column(s) appear more than once in the header row: {columns_en}.",
         "FILE_EMPTY_COLUMN_NAME": "Column {position} in the header row has no name.",
         "FILE_NAMELESS_COLUMN_FILLED": (
             "Column {position} has no name in the header row (which ends with a semicolon (;)),"
@@ -709,7 +720,8 @@ _ENGLISH: Sections = {
         "UZOVI_UNKNOWN": (
             "Line {line}: {value} in {field} is not in zorgnota's insurer register (version"
             " {version}). The code has the right form: if it is the patient's insurer on the"
-            " treatment's (start) date, tell zorgnota; we add it and you can send the line again."
+            " treatment's (start) date, tell zorgnota, with the treatment dates of the refused"
+            " lines. We add it from those dates on, and then you can send the line again."
         ),
         "UZOVI_INVALID": (
             "Line {line}: {value} in {field} is not a UZOVI code: a UZOVI code has 4 digits. Use"

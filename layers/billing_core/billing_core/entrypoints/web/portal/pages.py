@@ -47,6 +47,7 @@ from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
 from billing_core.entrypoints.web.portal.session import Session, new_form_key
 from billing_core.invoices.payment_status import PaymentStatus
+from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionState
 from billing_core.providers.provider import Contact
@@ -79,6 +80,8 @@ ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, c
 ENVIRONMENT.filters["number"] = pass_context(
     lambda context, number: typed_number(number, context["language"])
 )
+# The payout account as a bank prints it, so the admin can check it against theirs (R31).
+ENVIRONMENT.filters["iban"] = iban_in_groups
 # Every form that changes something carries a key of its own (web.serve_change, R38).
 ENVIRONMENT.globals["form_key"] = new_form_key
 LIST_SIZE = 50
