@@ -135,3 +135,11 @@ def test_only_a_function_that_reads_a_provider_loads_python_stdnum():
     # and the log's BSN mask take it on their rare paths (issue 18 (d))
     assert loaded == READS_A_PROVIDER
 
+
+def test_the_monday_run_loads_no_payment_booking():
+    # Given the weekly retrocession run, which proposes payouts and refunds and books none,
+    # when its handler module is imported in a fresh interpreter
+    loaded = set(imported("retrocession_run")["loaded"])
+    # Then payment booking (with the dunning corrections and legal rules behind it) waits
+    # for an approved refund batch (issue 18 (d))
+    assert "billing_core.payments.booking" not in loaded
