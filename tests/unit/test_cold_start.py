@@ -33,6 +33,7 @@ loaded = sorted(m for m in sys.modules if m.startswith("billing_core."))
 idempotency = "aws_lambda_powertools.utilities.idempotency" in sys.modules
 answer = {"clients": made, "xray": "aws_xray_sdk" in sys.modules, "idempotency": idempotency}
 answer["openapi_models"] = "aws_lambda_powertools.event_handler.openapi.models" in sys.modules
+answer["stdnum"] = "stdnum" in sys.modules
 print(json.dumps({**answer, "loaded": loaded}))
 """
 
@@ -124,3 +125,21 @@ def test_only_a_function_that_reads_a_provider_builds_the_provider_models():
     # Then the provider's models are built at init exactly where the use case reads them:
     # the others leave out ~50 ms of pydantic schema building (issue 11 item 5)
     assert loaded == READS_A_PROVIDER
+
+
+def test_only_a_function_that_reads_a_provider_loads_python_stdnum():
+    # Given every event handler imported in its own fresh interpreter
+    loaded = {name: imported(name)["stdnum"] for name in EVENT_HANDLERS}
+    # Then python-stdnum (it loads pydoc: ~3% of `import boto3` in instructions) is loaded
+    # where the provider's model checks an IBAN and a postcode at init; a claim's postcode
+    # and the log's BSN mask take it on their rare paths (issue 18 (d))
+    assert loaded == READS_A_PROVIDER
+
+
+def test_the_monday_run_loads_no_payment_booking():
+    # Given the weekly retrocession run, which proposes payouts and refunds and books none,
+    # when its handler module is imported in a fresh interpreter
+    loaded = set(imported("retrocession_run")["loaded"])
+    # Then payment booking (with the dunning corrections and legal rules behind it) waits
+    # for an approved refund batch (issue 18 (d))
+    assert "billing_core.payments.booking" not in loaded

@@ -14,9 +14,6 @@ from datetime import date
 from enum import StrEnum
 from operator import mul
 
-from stdnum.exceptions import ValidationError
-from stdnum.nl import postcode as stdnum_postcode
-
 ADULT_AGE = 18  # a patient younger than this gets an invoice addressed to a parent or guardian
 # The BSN 11-proof (elfproef): these weights on the nine digits, as stdnum.nl.bsn.checksum.
 _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -48,6 +45,10 @@ def dutch_postcode(text: str) -> str | None:
         # Already written as 1234 AB: stdnum's rules without its costly character cleaning
         # (a property test keeps both in agreement).
         return None if text[5:] in _FORBIDDEN_POSTCODE_LETTERS else text
+    # Imported here: python-stdnum loads pydoc, 3% of `import boto3` for every handler (#18).
+    from stdnum.exceptions import ValidationError
+    from stdnum.nl import postcode as stdnum_postcode
+
     try:
         return stdnum_postcode.validate(text)
     except ValidationError:

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
-from stdnum.nl import bsn as stdnum_bsn
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.logging.types import LogRecord
@@ -90,6 +89,9 @@ def mask_text(text: str) -> str:
 
 def _masked_if_bsn(match: re.Match[str]) -> str:
     digits = match[0]
+    # Imported here: python-stdnum loads pydoc, 3% of `import boto3` for every handler (#18).
+    from stdnum.nl import bsn as stdnum_bsn
+
     return MASK if stdnum_bsn.checksum(digits) == 0 else digits
 
 

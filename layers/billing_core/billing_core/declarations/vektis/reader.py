@@ -37,10 +37,10 @@ from billing_core.declarations.vektis.layouts import (
 )
 from billing_core.declarations.vektis.text import (
     CONTROL,
-    WINDOWS_1252,
     describe,
     to_lines,
     vektis_encoding,
+    windows_1252_letters,
 )
 
 MAX_LISTED_LINE_PROBLEMS = 20  # then counted, as for CSV: one broken export is not 100,000 findings
@@ -194,11 +194,12 @@ class _Characters:
 
     def windows_1252(self) -> Finding | None:
         """Read as Windows-1252 (vektis.md): said once, where the first such character is."""
-        found = self._first(WINDOWS_1252)
+        letters = windows_1252_letters()
+        found = self._first(letters)
         if found is None:
             return None
         line, field_label, character = found
-        count = sum(len(WINDOWS_1252.findall(text)) for text in self.lines)
+        count = sum(len(letters.findall(text)) for text in self.lines)
         params = {"character": character, "count": count}
         return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
 

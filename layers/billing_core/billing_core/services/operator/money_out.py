@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import refund_of_credit_held, refunded_cents
 from billing_core.payments.sepa_transfers import (
     DebtorAccount,
     Transfer,
@@ -451,6 +450,9 @@ def withdraw_batch(
 
 
 def _refund_booked(transfer: BatchTransfer, ctx: MoneyOutContext) -> bool:
+    # Imported here: see _book_refund.
+    from billing_core.payments.booking import refunded_cents
+
     return refunded_cents(_invoice(transfer.invoice_reference, ctx), transfer.end_to_end_id) > 0
 
 
@@ -563,7 +565,9 @@ def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) ->
     cause = f"{REFUND_CAUSE}{refund_id}"
     # Imported here, as in held_credits and _refund_amount: the Monday run (retrocession_run)
     # imports this module for its payouts and refunds nothing; refunds.py and the PSP port
-    # would cost its cold start more than its margin (issue 18 (d)).
+    # would cost its cold start more than its margin (issue 18 (d)); booking.py its
+    # dunning corrections and the legal rules behind them.
+    from billing_core.payments.booking import refund_of_credit_held, refunded_cents
     from billing_core.payments.refunds import credit_refundable_by_bank
 
     def book(current: Invoice) -> Invoice:
