@@ -13,7 +13,7 @@ import xmlschema
 
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
 from billing_core.payments.sepa_transfers import DebtorAccount
-from billing_core.payments.transfer_batches import BatchState, TransferBatch
+from billing_core.payments.transfer_batches import BankState, BatchKind, BatchState, TransferBatch
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.week import Week
 from billing_core.services.operator.money_out import (
@@ -159,3 +159,24 @@ def returned(transfer_id: str, amount_cents: int, day: date, reason: str = "AC04
         return_reason=reason,
         booking_date=day.isoformat(),
     )
+
+
+def assert_every_statement_paid_once(world: MoneyOutWorld, practices: tuple[str, ...]) -> None:
+    """R24: per practice, what the bank booked + the carried balance + returned payouts not
+    yet paid again = the statements' payouts of the weeks the live (not withdrawn) payout
+    batches settled, and no week settled twice."""
+    batches = world.store.list_batches(BatchKind.PAYOUT, limit=100)
+    live = [b for b in batches if b.state is not BatchState.WITHDRAWN]
+    for provider_id in practices:
+        settled = [s for b in live if (s := b.settlement(provider_id))]
+        assert len({s.weeks for s in settled}) == len(settled)  # no week settled twice
+        statements = sum(
+            world.store.get_retrocession(provider_id, w).payout_cents
+            for s in settled
+            for w in map(Week.parse, s.weeks)
+        )
+        transfers = [t for b in batches for t in b.transfers if t.provider_id == provider_id]
+        booked = sum(t.amount_cents for t in transfers if t.bank_state is BankState.BOOKED)
+        owed = sum(t.amount_cents for t in transfers if t.owed_again)
+        carried = max(settled, key=lambda s: s.weeks[-1]).carried_out_cents if settled else 0
+        assert booked + carried + owed == statements

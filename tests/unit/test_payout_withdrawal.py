@@ -26,6 +26,7 @@ from tests.unit.money_out_world import (
     FOUR_EYES_ABOVE,
     PAIN_001,
     MoneyOutWorld,
+    assert_every_statement_paid_once,
     executed,
     returned,
 )
@@ -281,19 +282,12 @@ def test_withdrawn_weeks_planned_again_pay_every_statement_once(weeks):
                 returned(noord_paid.end_to_end_id, noord_paid.amount_cents, day), day=day
             )
         week = week.following()
-    batches = world.store.list_batches(BatchKind.PAYOUT, limit=100)
-    live = [b for b in batches if b.state is not BatchState.WITHDRAWN]
+    assert_every_statement_paid_once(world, practices)
+    live = [
+        b
+        for b in world.store.list_batches(BatchKind.PAYOUT, limit=100)
+        if b.state is not BatchState.WITHDRAWN
+    ]
     for provider_id in practices:
         settled = [s for b in live if (s := b.settlement(provider_id))]
-        assert len({s.weeks for s in settled}) == len(settled)  # no week settled twice
-        statements = sum(
-            world.store.get_retrocession(provider_id, w).payout_cents
-            for s in settled
-            for w in map(Week.parse, s.weeks)
-        )
-        transfers = [t for b in batches for t in b.transfers if t.provider_id == provider_id]
-        booked = sum(t.amount_cents for t in transfers if t.bank_state is BankState.BOOKED)
-        owed = sum(t.amount_cents for t in transfers if t.owed_again)
-        carried = max(settled, key=lambda s: s.weeks[-1]).carried_out_cents if settled else 0
-        assert booked + carried + owed == statements
         assert len(settled) == len(weeks)

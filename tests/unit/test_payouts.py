@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
-from billing_core.providers.week import Week
 from billing_core.services.operator.money_out import get_batch
 from billing_core.shared.audit import Reader
 from billing_core.shared.errors import NotFound, Refused
@@ -22,6 +21,7 @@ from tests.unit.money_out_world import (
     FOUR_EYES_ABOVE,
     PAIN_001,
     MoneyOutWorld,
+    assert_every_statement_paid_once,
     crash_on_saving_as_sent,
     executed,
     returned,
@@ -285,16 +285,4 @@ def test_every_cent_of_every_statement_is_booked_carried_or_owed(weeks):
                     returned(transfer.end_to_end_id, transfer.amount_cents, day), day=day
                 )
         week = week.following()
-    batches = world.store.list_batches(world.store.get_batch(batch.batch_id).kind, limit=100)
-    for provider_id in practices:
-        settled = [s for b in batches if (s := b.settlement(provider_id))]
-        statements = sum(
-            world.store.get_retrocession(provider_id, w).payout_cents
-            for s in settled
-            for w in map(Week.parse, s.weeks)
-        )
-        transfers = [t for b in batches for t in b.transfers if t.provider_id == provider_id]
-        booked = sum(t.amount_cents for t in transfers if t.bank_state is BankState.BOOKED)
-        owed = sum(t.amount_cents for t in transfers if t.owed_again)
-        carried = max(settled, key=lambda s: s.weeks[-1]).carried_out_cents if settled else 0
-        assert booked + carried + owed == statements
+    assert_every_statement_paid_once(world, practices)
