@@ -77,10 +77,10 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     The reminder covers what the run recorded (its amounts and BIK are what was decided
     on). The second notice covers those whose collection costs were charged together
     with the lead's (by the same run: they share its handover date, also once the
-    delivery dated them by a later sending) and that are still unpaid. Neither asks for
-    an invoice under an arrangement that runs (made, or put back by a payment read later,
-    since the run decided on the letter): the arrangement pauses its dunning (R15), so
-    the letter is about the others only (``about_these_only``).
+    delivery dated them by a later sending; ``_costs_day``) and that are still unpaid.
+    Neither asks for an invoice under an arrangement that runs (made, or put back by a
+    payment read later, since the run decided on the letter): the arrangement pauses its
+    dunning (R15), so the letter is about the others only (``about_these_only``).
     """
     reminder = letter_reminder(lead)
     by_id = {invoice.invoice_id: invoice for invoice in (lead, *others)}
@@ -92,14 +92,27 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     if kind == REMINDER:
         return ordered
     if kind == SECOND_NOTICE:
+        costs_day = _costs_day(lead, reminder)
         return [
             invoice
             for invoice in ordered
             if invoice.costs_charged_on is not None
-            and invoice.costs_decided_on_day == lead.costs_decided_on_day
+            and invoice.costs_decided_on_day == costs_day
             and not invoice.is_paid
         ]
     raise ValueError(f"no dunning letter of kind {kind!r}")
+
+
+def _costs_day(lead: Invoice, reminder: Reminder) -> date | None:
+    """The day the run charged the costs the lead's second notice follows: the lead's
+    own, or, once a payment read later put its arrangement back and undid its costs
+    (dunning/corrections.undo_since_cancellation), the day the run decided on the letter
+    still waiting on it. The others charged that day are still handed over 14 days
+    later (R19), so they must get the notice (legal-nl.md §2)."""
+    if lead.costs_decided_on_day is not None:
+        return lead.costs_decided_on_day
+    letter = event_id(SECOND_NOTICE, reminder)
+    return next((due.since for due in lead.letters_due if due.event_id == letter), None)
 
 
 def about_these_only(reminder: Reminder, invoices: Sequence[Invoice]) -> Reminder:
