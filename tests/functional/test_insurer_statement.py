@@ -13,6 +13,7 @@ import pytest
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.provider import Contract
 from billing_core.shared.money import format_euros
 from local.sandbox import Caller
@@ -312,3 +313,90 @@ def test_r37_while_the_page_says_dont_pay_yet_it_names_no_date_to_pay_by(
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["awaits_insurer_statement"] is True
     assert checker["breakdown"]["pay_by"] == invoice.final_payment_date.isoformat()
+
+
+# --- while the practice decides on the proposal (known.md "Coulance (items 1-4)") -----------
+
+DECIDING = {
+    "nl": ("Uw zorgverlener beslist over het aangepaste bedrag", "Volgt per e-mail"),
+    "en": ("Your healthcare provider is deciding on the adjusted amount", "Follows by e-mail"),
+    "pl": ("Świadczeniodawca decyduje o skorygowanej kwocie", "Zostanie podany e-mailem"),
+    "ar": ("يقرّر مقدّم الرعاية الصحية المبلغ المعدَّل", "يصلكم بالبريد الإلكتروني"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(DECIDING))
+def test_r17_r37_while_the_practice_decides_the_checker_offers_neither_payment_nor_arrangement(
+    sandbox, invoice, language
+):
+    """R17, R37, R36, legal-nl.md §7. Given the insurer's statement is in and its coulance
+    proposal is on the practice's action list (the first reminder waits for it), when the
+    patient opens the checker after the birth date, then the page says the practice is
+    deciding on the adjusted amount and that it comes by e-mail, where the date to pay by
+    was; it offers no payment of the old amount, no arrangement, no deferral, and no second
+    statement, and no longer asks for the statement ("don't pay yet, send it")."""
+    assert send_statement(sandbox, invoice)[1]["outcome"] == "sent_to_provider"
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    query = {"kenmerk": invoice.reference, "lang": language}
+    status, html = sandbox.api("GET", "/", query=query, headers={"Cookie": cookie})
+    assert status == 200 and 'id="lines"' in html  # unlocked: the offers would be here
+    heading, pay_by = DECIDING[language]
+    assert 'id="coulance-decision"' in html and heading in html
+    assert html.split('id="pay-by">', 1)[1].startswith(pay_by)
+    for offer in ('id="pay"', 'id="pay-heading"', 'id="arrange-heading"', 'id="defer-heading"'):
+        assert offer not in html, offer
+    assert 'id="statement"' not in html and 'id="dont-pay-yet"' not in html
+
+
+def test_r17_r15_r14_while_the_practice_decides_the_api_offers_no_arrangement_or_deferral(
+    sandbox, invoice
+):
+    """R17, R15, R14, legal-nl.md §7. Given a coulance proposal the practice has not decided
+    on, then the patient API says so (awaits_coulance_decision), can_arrange and can_defer
+    are false and asking for either is refused with a 409 that says why; a bank transfer
+    that arrives meanwhile is booked as always. Once the practice declines, the checker
+    offers the arrangement again and says nothing of a decision."""
+    assert send_statement(sandbox, invoice)[1]["outcome"] == "sent_to_provider"
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["awaits_coulance_decision"] is True
+    assert checker["awaits_insurer_statement"] is False
+    assert (checker["can_arrange"], checker["can_defer"]) == (False, False)
+
+    born = {"birth_date": invoice.birth_date.isoformat()}
+    base = f"/api/v1/invoices/{invoice.reference}"
+    status, answer = sandbox.api("POST", f"{base}/arrangement", body=born | {"terms": 3})
+    assert status == 409 and answer["error"]["code"] == "awaits_coulance_decision", answer
+    assert "e-mail" in answer["error"]["message"]
+    status, answer = sandbox.api("POST", f"{base}/deferral", body=born)
+    assert status == 409 and answer["error"]["code"] == "awaits_coulance_decision", answer
+
+    transfer = IncomingPayment("bank", "PART-1000", 1000, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["amount_due"] == invoice.amount_due_cents - 1000
+
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    status, _ = sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/actions/{proposal['action_id']}",
+        provider_id=PROVIDER,
+        body={"state": "done", "decision": "decline"},
+    )
+    assert status == 200
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["awaits_coulance_decision"] is False and checker["can_arrange"] is True
+
+
+def test_r15_an_arrangement_asked_before_the_statement_is_refused_with_a_reason(sandbox, invoice):
+    """legal-nl.md §7, R15. Given an invoice that waits for the insurer's statement ("don't
+    pay yet, do not ask for an arrangement"), when the patient API is asked for an
+    arrangement anyway, then it is refused with a 409 that says why (it was a 500: the
+    refusal had no sentence), and nothing changes."""
+    born = {"birth_date": invoice.birth_date.isoformat(), "terms": 3}
+    path = f"/api/v1/invoices/{invoice.reference}/arrangement"
+    status, answer = sandbox.api("POST", path, body=born)
+    assert status == 409 and answer["error"]["code"] == "awaits_insurer_statement", answer
+    assert "zorgverzekeraar" in answer["error"]["message"]
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.arrangement is None

@@ -6,18 +6,27 @@ zelf te voldoen."; legal-nl.md §6)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.changes.arrangement import (
+    arrangement_status,
+    create_arrangement,
+    extra_term,
+    next_term,
+)
 from billing_core.changes.coulance import (
+    STATEMENT_CAUSE,
+    apply_coulance,
     awaits_insurer_statement,
     is_non_contracted,
     propose,
     statement_unwelcome,
     statement_wait_until,
+    with_statement,
 )
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.changes.stop import StopRequest, StopScope
@@ -26,6 +35,8 @@ from billing_core.declarations.invoicing import issue_invoice, plan_invoices
 from billing_core.declarations.rules.coverage import RuleTableCoverage
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import (
+    ArrangementStatus,
+    ArrangementTerm,
     Channel,
     DunningStage,
     InsurerStatement,
@@ -33,6 +44,7 @@ from billing_core.invoices.invoice import (
     InvoiceStatus,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.provider import CoverageRule, Provider
 from billing_core.providers.users import ProviderUser, Role
@@ -507,3 +519,39 @@ def test_across_a_contracts_end_only_the_non_contracted_lines_share_gets_the_pol
     proposal = propose(invoice, provider, statement(7_000))
     assert proposal.minimum_cents == 6_000
     assert (proposal.amount_to_pay_cents, proposal.coulance_cents) == (9_500, 3_000)
+
+
+def test_r15_r17_a_coulance_under_a_running_arrangement_settles_its_first_terms():
+    """R15, R17 (known.md "Coulance (items 1-4)": the terms stay as agreed). Given € 200,00
+    split into 4 terms of € 52,50 (the € 10,00 fee included), when a coulance of € 80,00
+    is applied (40% reimbursed, the 60% minimum), then the agreed terms stay as they were
+    and the coulance counts as settled from the first term on, as a payment would: the
+    first term is settled, the second has € 25,00 open, the third and fourth are whole.
+    Paying what is open of each term on its due date pays the invoice exactly (€ 120,00
+    and the fee: no credit, no rest term) and completes the arrangement on its last date.
+    The patient is not asked the old amount; what a reader of the agreed terms (the
+    checker's ``arrangement_terms``) sees is still 4 x € 52,50 (reported, not changed)."""
+    arranged = create_arrangement(INVOICE, NON_CONTRACTED, 4, NOW)
+    terms = arranged.arrangement.terms
+    assert [t.amount_cents for t in terms] == [5_250] * 4
+    proposal = propose(arranged, NON_CONTRACTED, statement(8_000))
+    received = with_statement(arranged, statement(8_000))
+    assert proposal.coulance_cents == 8_000
+    lowered = apply_coulance(received, proposal, NOW, STATEMENT_CAUSE, payment_term_days=14)
+
+    assert lowered.arrangement.terms == terms and lowered.amount_due_cents == 13_000
+    assert next_term(lowered) == ArrangementTerm(terms[1].due_date, 2_500)
+    assert extra_term(lowered, NOW.date()) is None  # the terms leave nothing after them
+    # Nothing is asked on the first term's date: the coulance kept that term (R15).
+    assert (
+        arrangement_status(lowered, terms[0].due_date + timedelta(15)) is ArrangementStatus.ACTIVE
+    )
+    paid = lowered
+    for number, term in enumerate(terms[1:]):
+        upcoming = next_term(paid)
+        assert upcoming is not None and upcoming.due_date == term.due_date
+        at = datetime.combine(term.due_date, time(12), tzinfo=AMSTERDAM)
+        payment = IncomingPayment("bank", f"term-{number}", upcoming.amount_cents, at)
+        paid = apply_payment(paid, payment)
+    assert paid.is_paid and paid.credit_cents == 0 and next_term(paid) is None
+    assert arrangement_status(paid, terms[-1].due_date) is ArrangementStatus.COMPLETED

@@ -264,6 +264,7 @@ def test_the_view_holds_nothing_personal():
         "practice",  # the practice's name and how to reach it (R36): nobody's personal data
         "awaits_insurer_statement",
         "can_send_statement",
+        "awaits_coulance_decision",  # the practice decides on the adjusted amount (R17)
         "hold_until",  # the last day of the practice's hold (R16)
     }
     text = repr(view)

@@ -51,7 +51,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from billing_core.changes.coulance import awaits_insurer_statement
+from billing_core.changes.coulance import awaits_coulance_decision, awaits_insurer_statement
 from billing_core.changes.refusals import closed_refusal
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import (
@@ -112,6 +112,8 @@ def arrangement_refusal(
         return "arrangement_exists"
     if awaits_insurer_statement(invoice, provider):  # legal-nl.md §7: claim it first
         return "awaits_insurer_statement"
+    if awaits_coulance_decision(invoice, provider):  # not on the amount about to be lowered
+        return "awaits_coulance_decision"
     if max_terms(invoice, provider) < MIN_TERMS:
         return "amount_too_small"
     if terms is None:

@@ -126,10 +126,22 @@ def _asked_outside_policy(invoice: Invoice, provider: Provider) -> int:
 def awaits_insurer_statement(invoice: Invoice, provider: Provider) -> bool:
     """legal-nl.md §7, R37: "don't pay yet": a non-contracted invoice of a practice that
     waits for the statement, while the statement is not in and no reminder went out."""
+    return invoice.insurer_statement is None and _first_reminder_waits(invoice, provider)
+
+
+def awaits_coulance_decision(invoice: Invoice, provider: Provider) -> bool:
+    """R17, legal-nl.md §7: the statement is in and its proposal is on the provider's action
+    list while the first reminder waits for it: the patient waits for the adjusted amount
+    by e-mail, and pays or arranges nothing of the old amount meanwhile."""
+    return invoice.insurer_statement is not None and _first_reminder_waits(invoice, provider)
+
+
+def _first_reminder_waits(invoice: Invoice, provider: Provider) -> bool:
+    """No reminder went out to an open invoice and the first one waits for the statement or
+    its proposal (``statement_wait_until``)."""
     return (
         not invoice.is_paid
         and invoice.dunning_stage is DunningStage.NONE
-        and invoice.insurer_statement is None
         and statement_wait_until(invoice, provider) is not None
     )
 

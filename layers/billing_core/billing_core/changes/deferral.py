@@ -12,12 +12,16 @@ whatever the invoice's own date says; and a reminder's final date later than the
 date is not moved by it either, nor a hold's end later than the moved date (R16:
 dunning waits for it anyway). Such a deferral would spend the patient's one deferral
 on nothing and name a date that is not the one in force (audit patient D2).
+
+Nor while the provider decides on a coulance proposal (R17, legal-nl.md §7): the insurer
+has paid, and the adjusted amount comes with its own final payment date.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from billing_core.changes.coulance import awaits_coulance_decision
 from billing_core.changes.refusals import closed_refusal
 from billing_core.dunning.breakdown import PayBy, date_that_counts, timeline_date
 from billing_core.invoices.invoice import Deferral, Invoice
@@ -38,6 +42,8 @@ def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str |
         return "already_deferred"
     if invoice.arrangement is not None:
         return "arrangement_exists"
+    if awaits_coulance_decision(invoice, provider):
+        return "awaits_coulance_decision"
     until = deferred_until(invoice, provider)
     if until < today:
         return "deferral_too_late"

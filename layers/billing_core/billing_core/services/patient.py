@@ -34,6 +34,7 @@ from billing_core.changes.arrangement import (
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
     apply_coulance,
+    awaits_coulance_decision,
     awaits_insurer_statement,
     proposal_action,
     proposal_for,
@@ -144,6 +145,9 @@ class PaymentStatusView:
     # legal-nl.md §7, R37: "don't pay yet", send the insurer's statement first.
     awaits_insurer_statement: bool = False
     can_send_statement: bool = False
+    # R17, legal-nl.md §7: the statement is in and the provider decides on the adjusted
+    # amount, which comes by e-mail: nothing of the old amount to pay or arrange meanwhile.
+    awaits_coulance_decision: bool = False
     # R16: the last day of the practice's hold while it pauses dunning, whatever the state
     # says first (a running arrangement does, audit ARRANGEMENTS6).
     hold_until: date | None = None
@@ -229,6 +233,8 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         awaits_insurer_statement=provider is not None
         and awaits_insurer_statement(invoice, provider),
         can_send_statement=provider is not None and statement_unwelcome(invoice, provider) is None,
+        awaits_coulance_decision=provider is not None
+        and awaits_coulance_decision(invoice, provider),
         hold_until=_pausing_hold(invoice, today),
     )
 

@@ -94,6 +94,8 @@ _PATIENT_STATE_CONFLICTS = frozenset(
         "statement_already_received",
         "not_for_insurer",
         "insurer_contracted",
+        "awaits_insurer_statement",
+        "awaits_coulance_decision",
     }
 )
 _PRACTICE_STATE_CONFLICTS = frozenset(

@@ -403,6 +403,13 @@ _DUTCH: Sections = {
             "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
             "aan."
         ),
+        # R17, legal-nl.md §7: the statement is in, the provider has yet to decide on it
+        "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
+        "coulance_decision": (
+            "Wij hebben het overzicht van uw zorgverzekeraar ontvangen. U krijgt het aangepaste "
+            "bedrag met een nieuwe uiterste betaaldatum per e-mail. Betaal tot dan nog niet en vraag "
+            "nog geen betalingsregeling of uitstel aan."
+        ),
         "statement_heading": "Overzicht van uw zorgverzekeraar",
         "statement_text": "Neem de bedragen over van het overzicht dat uw zorgverzekeraar stuurde.",
         "reimbursed_label": "Vergoed door uw zorgverzekeraar (€)",
@@ -456,6 +463,15 @@ _DUTCH: Sections = {
         "statement_above_invoice": (
             "De vergoeding en het ingehouden eigen risico zijn samen hoger dan de nota. "
             "Controleer de bedragen op het overzicht van uw zorgverzekeraar."
+        ),
+        # legal-nl.md §7, R17: an arrangement or deferral of an amount about to be adjusted
+        "awaits_insurer_statement": (
+            "Vraag nog geen betalingsregeling aan: dien de nota eerst in bij uw zorgverzekeraar en "
+            "geef ons het overzicht door. U krijgt het aangepaste bedrag per e-mail."
+        ),
+        "awaits_coulance_decision": (
+            "Uw zorgverlener beslist nu over het aangepaste bedrag. U krijgt het per e-mail, met een "
+            "nieuwe uiterste betaaldatum. Tot dan hoeft u niets te regelen."
         ),
         # Each names the one part of the objection form to put right (WCAG 3.3.3).
         "invalid_objection_reason": "Kies een reden uit de lijst.",
@@ -640,6 +656,12 @@ _ENGLISH: Sections = {
             "adjusted amount with a new date to pay by in an e-mail. If your insurer takes "
             "long to pay, ask here for a free deferral of payment."
         ),
+        "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
+        "coulance_decision": (
+            "We have received your health insurer's statement. You will get the adjusted amount "
+            "with a new date to pay by in an e-mail. Until then, do not pay yet and do not ask for "
+            "an instalment arrangement or a deferral."
+        ),
         "statement_heading": "Your health insurer's statement",
         "statement_text": "Copy the amounts from the statement your health insurer sent you.",
         "reimbursed_label": "Reimbursed by your health insurer (€)",
@@ -695,6 +717,14 @@ _ENGLISH: Sections = {
         "statement_above_invoice": (
             "The reimbursement and the withheld deductible together are more than the invoice. "
             "Please check the amounts on your insurer's statement."
+        ),
+        "awaits_insurer_statement": (
+            "Do not ask for an instalment arrangement yet: first claim the invoice from your health "
+            "insurer and send us its statement. You will get the adjusted amount by e-mail."
+        ),
+        "awaits_coulance_decision": (
+            "Your healthcare provider is now deciding on the adjusted amount. You will get it by "
+            "e-mail, with a new date to pay by. Until then there is nothing you need to arrange."
         ),
         "invalid_objection_reason": "Choose a reason from the list.",
         "invalid_objection_message": "Write a message of at most 2000 characters.",

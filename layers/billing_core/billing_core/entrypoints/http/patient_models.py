@@ -124,6 +124,14 @@ class PaymentStatusOut(BaseModel):
         "(legal-nl.md §7). breakdown.pay_by is then not a date to pay by: the adjusted amount "
         "comes by e-mail with its own final payment date",
     )
+    awaits_coulance_decision: bool = Field(
+        default=False,
+        description="non-contracted care: the insurer's statement is in and the practice "
+        "decides on the adjusted amount (R17, legal-nl.md §7): do not pay or arrange the "
+        "amount_due yet. The adjusted amount comes by e-mail with its own final payment date "
+        "(breakdown.pay_by is then not a date to pay by); can_arrange and can_defer are false "
+        "meanwhile. A bank transfer that arrives is booked as always",
+    )
     on_hold: bool = Field(
         default=False,
         description="the practice put the invoice on hold (R16): no reminder and no costs up "
@@ -153,6 +161,7 @@ class PaymentStatusOut(BaseModel):
             breakdown=BreakdownOut.of(view.breakdown) if view.breakdown else None,
             practice=PracticeOut.of(view.practice) if view.practice else None,
             awaits_insurer_statement=view.awaits_insurer_statement,
+            awaits_coulance_decision=view.awaits_coulance_decision,
             on_hold=view.on_hold,
             hold_until=view.hold_until,
         )

@@ -169,13 +169,14 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
 
 def _pay_by_key(view: PaymentStatusView | None) -> str:
     """The label of the date that counts (R36): which date it is, that it has passed (the
-    breakdown's ``pay_by_passed``), or, while the page says "don't pay yet" (legal-nl.md
-    §7), the final payment date's label with what it waits for instead of a date. Empty:
+    breakdown's ``pay_by_passed``), or, while the page says "don't pay yet" or that the
+    practice decides on the adjusted amount (legal-nl.md §7), the final payment date's
+    label with what it waits for instead of a date. Empty:
     no date to show."""
     parts = view.breakdown if view else None
     if view is None or parts is None or parts.pay_by is None:
         return ""
-    if view.awaits_insurer_statement:
+    if view.awaits_insurer_statement or view.awaits_coulance_decision:
         return "pay_by_after_statement"
     if parts.pay_by_passed:
         late_term = parts.pay_by_kind is PayBy.ARRANGEMENT_TERM

@@ -297,6 +297,13 @@ PAGE: Section = {
         "ubezpieczyciel długo zwleka z wypłatą, można tutaj bezpłatnie odroczyć termin "
         "płatności."
     ),
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "coulance_decision_heading": "Świadczeniodawca decyduje o skorygowanej kwocie",
+    "coulance_decision": (
+        "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego. Skorygowaną kwotę "
+        "z nowym terminem płatności otrzyma Pan/Pani e-mailem. Do tego czasu proszę jeszcze nie "
+        "płacić ani nie prosić o plan ratalny czy odroczenie."
+    ),
     "statement_heading": "Rozliczenie od ubezpieczyciela zdrowotnego",
     "statement_text": "Proszę przepisać kwoty z rozliczenia przysłanego przez ubezpieczyciela.",
     "reimbursed_label": "Zwrot od ubezpieczyciela zdrowotnego (€)",
@@ -356,6 +363,16 @@ REFUSALS: Section = {
     "statement_above_invoice": (
         "Zwrot i potrącony udział własny są razem wyższe niż faktura. Proszę sprawdzić "
         "kwoty w rozliczeniu od ubezpieczyciela zdrowotnego."
+    ),
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "awaits_insurer_statement": (
+        "Proszę jeszcze nie ustalać planu ratalnego: najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela zdrowotnego i przekazać nam jego rozliczenie. Skorygowaną kwotę "
+        "otrzyma Pan/Pani e-mailem."
+    ),
+    "awaits_coulance_decision": (
+        "Świadczeniodawca decyduje teraz o skorygowanej kwocie. Otrzyma ją Pan/Pani e-mailem "
+        "wraz z nowym terminem płatności. Do tego czasu nie trzeba niczego ustalać."
     ),
     # Not yet read by a native speaker (README, Languages).
     "invalid_objection_reason": "Proszę wybrać powód z listy.",
