@@ -593,3 +593,33 @@ def test_r36_r16_a_settled_invoice_opens_with_the_birth_date_for_its_pdf_and_obj
     )
     code, html = sandbox.api("POST", "/", body=objection, headers=FORM | {"Cookie": cookie})
     assert code == 200 and "Uw bezwaar is ontvangen." in html
+
+
+# The objection section's sentence that the payment term runs on (seed 000), by language.
+TERM_RUNS_ON = {
+    "nl": "een bezwaar schort de betaaltermijn niet op",
+    "en": "objection does not suspend the payment term",
+    "pl": "reklamacja nie wstrzymuje biegu terminu płatności",
+    "ar": "الاعتراض لا يوقف مهلة الدفع",
+}
+
+
+@pytest.mark.parametrize("language", list(TERM_RUNS_ON))
+@pytest.mark.parametrize(
+    "settle", [paid_by_transfer, stopped_in_full], ids=["paid in full", "stopped in full"]
+)
+def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_running(
+    sandbox, invoice, settle, language
+):
+    """R36, R16 (seed 000: an objection does not suspend the payment obligation).
+    Given an invoice still to pay, its objection section says the term runs on
+    When it is paid in full, or stopped in full by the practice
+    Then the objection form is still there, but without that sentence: no term is left
+    to run, in each language."""
+    cookie = unlocked(sandbox, invoice)
+    _, html = page(sandbox, invoice, language, cookie=cookie)
+    assert TERM_RUNS_ON[language] in html
+    settle(sandbox, invoice)
+    _, html = page(sandbox, invoice, language, cookie=cookie)
+    assert 'id="object-heading"' in html and 'id="reason"' in html
+    assert TERM_RUNS_ON[language] not in html

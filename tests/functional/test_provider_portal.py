@@ -625,6 +625,39 @@ def test_a_malformed_kenmerk_is_said_on_the_form_not_answered_empty(
 
 
 @pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        ({"kenmerk": "1234"}, ("kenmerk",)),
+        ({"name": "-"}, ("name",)),
+        ({"from": "gisteren"}, ("from",)),
+        ({"from": "2026-11-01", "to": "31-11-2026"}, ("to",)),
+        ({"from": "2026-11-30", "to": "2026-11-01"}, ("from", "to")),
+    ],
+)
+def test_a_refused_search_field_is_marked_invalid_and_described_by_the_error(
+    sandbox, invoices, typed, wrong
+):
+    """R35, WCAG 3.3.1 and 4.1.2 (closing 14's search refusals; the change forms' pattern,
+    _fields.html.j2).
+    Given the invoice search form
+    When staff search a kenmerk that is none, a name with no letters, a date that is none
+    or a period the wrong way round (400)
+    Then the field refused, and no other, is marked invalid, is described by the error
+    besides its own hint, keeps what was typed, and the first of them takes the focus."""
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    status, _, html = viewer.post("/portal/notas", typed | {"csrf": viewer.csrf()})
+    assert status == HTTPStatus.BAD_REQUEST and 'id="error"' in html
+    fields = form_fields(html)
+    assert marked_invalid(html) == set(wrong)
+    for name in wrong:
+        assert "error" in fields[name]["aria-describedby"].split()
+        assert fields[name]["value"] == typed[name]
+    assert fields["name"]["aria-describedby"].split()[0] == "name-hint"
+    assert "autofocus" in fields[wrong[0]] and html.count("autofocus") == 1
+
+
+@pytest.mark.parametrize(
     ("path", "unknown"),
     [
         ("/portal/notas", "naam"),

@@ -143,3 +143,35 @@ def test_the_monday_run_loads_no_payment_booking():
     # Then payment booking (with the dunning corrections and legal rules behind it) waits
     # for an approved refund batch (issue 18 (d))
     assert "billing_core.payments.booking" not in loaded
+
+
+NAMES_THE_INVOICE_LETTER = """
+import sys
+from billing_core.correspondence.kinds import INVOICE_LETTER
+print(INVOICE_LETTER, "fpdf" in sys.modules)
+"""
+
+
+def test_the_invoice_letters_kind_is_one_constant_named_without_the_pdf_library():
+    """One way to name a thing (architecture.md; closing 14 found it twice).
+    Given the kind of the delivery's record of the invoice itself ("invoice")
+    When a fresh interpreter imports it from correspondence.kinds
+    Then it is there and the PDF library is not loaded, so the invoice copy and the
+    portal's letters both take it from there; no module of billing_core defines its own."""
+    environment = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers' / 'billing_core'}:{ROOT}"}
+    result = subprocess.run(
+        [sys.executable, "-c", NAMES_THE_INVOICE_LETTER],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["invoice", "False"]
+    package = ROOT / "layers" / "billing_core" / "billing_core"
+    defining = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "\nINVOICE_LETTER = " in path.read_text(encoding="utf-8")
+    ]
+    assert defining == ["correspondence/kinds.py"]

@@ -20,8 +20,8 @@ from typing import Any
 
 from billing_core.correspondence.bounces import unsent_message_action
 from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.kinds import INVOICE_LETTER, ON_PAPER_WITHOUT_EMAIL
 from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
-from billing_core.correspondence.kinds import ON_PAPER_WITHOUT_EMAIL
 from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import (
@@ -101,11 +101,11 @@ def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
     """Deliver what the queue asks: the invoice itself, or a message about it."""
     if request.kind in dunning_letters.KINDS:
         return deliver_dunning_letter(request, ctx)
-    if request.kind != "invoice":
+    if request.kind != INVOICE_LETTER:
         return deliver_message(request, ctx)
     invoice = _load(request, ctx)
     if invoice.status is InvoiceStatus.SENT:
-        return next(c for c in invoice.correspondence if c.kind == "invoice")
+        return next(c for c in invoice.correspondence if c.kind == INVOICE_LETTER)
     provider = ctx.store.get_provider(invoice.provider_id)
     if provider is None:
         raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
@@ -128,10 +128,10 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         )
         attachment = Attachment(invoice_file_name(invoice), pdf, "application/pdf")
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
-        return Correspondence("invoice", Channel.EMAIL, now, message_id)
+        return Correspondence(INVOICE_LETTER, Channel.EMAIL, now, message_id)
     key = print_key(invoice, now.date().isoformat())
     put_in_print_batch(ctx.files, key, pdf, provider, now.date())
-    return Correspondence("invoice", Channel.PAPER, now, key)
+    return Correspondence(INVOICE_LETTER, Channel.PAPER, now, key)
 
 
 def _record(

@@ -17,14 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from billing_core.changes.coulance import awaits_insurer_statement, statement_wait_until
+from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.invoices.invoice import Correspondence, DunningStage, Invoice
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import amsterdam_day
-
-INVOICE_LETTER = "invoice"  # the kind of the delivery's record (correspondence/delivery.py)
 
 
 @dataclass(frozen=True, slots=True)

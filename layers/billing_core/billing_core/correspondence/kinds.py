@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
     from billing_core.ports import DeliveryQueue
 
+# The invoice itself: the kind of the delivery's record of it (correspondence/delivery.py),
+# which its copy (invoice_copy.py) and the portal's letters (services/provider/letters.py)
+# look for. Here, so that naming it loads no PDF library.
+INVOICE_LETTER = "invoice"
 DEFERRAL_CONFIRMATION = "deferral_confirmation"
 ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
 OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"

@@ -282,10 +282,9 @@ _DUTCH: Sections = {
         "terms_label": "Aantal termijnen",
         "arrange_button": "Betalingsregeling aanvragen",
         "object_heading": "Niet eens met de nota?",
-        "object_text": (
-            "Dien een bezwaar in; uw zorgverlener neemt contact met u op. Let op: een bezwaar "
-            "schort de betaaltermijn niet op."
-        ),
+        "object_text": "Dien een bezwaar in; uw zorgverlener neemt contact met u op.",
+        # Said while something is due (seed 000); of a paid or stopped invoice, not.
+        "object_term_runs": "Let op: een bezwaar schort de betaaltermijn niet op.",
         "reason_label": "Reden",
         "reason_treatment": "De behandeling",
         "reason_amount": "Het bedrag",
@@ -543,10 +542,8 @@ _ENGLISH: Sections = {
         "terms_label": "Number of terms",
         "arrange_button": "Set up the arrangement",
         "object_heading": "Do you disagree with the invoice?",
-        "object_text": (
-            "File an objection; your healthcare provider will contact you. Please note: an "
-            "objection does not suspend the payment term."
-        ),
+        "object_text": "File an objection; your healthcare provider will contact you.",
+        "object_term_runs": "Please note: an objection does not suspend the payment term.",
         "reason_label": "Reason",
         "reason_treatment": "The treatment",
         "reason_amount": "The amount",

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing_core.correspondence.kept_letters import kept_pdf_key
+from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.invoices.invoice import Correspondence, Invoice
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
-
-INVOICE_LETTER = "invoice"
 
 
 @dataclass(frozen=True, slots=True)

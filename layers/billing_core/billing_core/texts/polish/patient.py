@@ -174,10 +174,8 @@ PAGE: Section = {
     "terms_label": "Liczba rat",
     "arrange_button": "Poproś o plan ratalny",
     "object_heading": "Nie zgadza się Pan/Pani z fakturą?",
-    "object_text": (
-        "Proszę złożyć reklamację; świadczeniodawca skontaktuje się z Panem/Panią. Uwaga: "
-        "reklamacja nie wstrzymuje biegu terminu płatności."
-    ),
+    "object_text": "Proszę złożyć reklamację; świadczeniodawca skontaktuje się z Panem/Panią.",
+    "object_term_runs": "Uwaga: reklamacja nie wstrzymuje biegu terminu płatności.",
     "reason_label": "Powód",
     "reason_treatment": "Leczenie",
     "reason_amount": "Kwota",

@@ -441,29 +441,34 @@ def _invoices(
         try:
             found = invoices.find_by_reference(request.user, kenmerk, ctx, where="form")
         except InvalidInput as refused:  # no kenmerk at all: said, not "no invoices"
-            return _refused_search(request, searched, SEARCH_REFUSALS[refused.where])
+            return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where])
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
-        return _page(request, "invoices.html.j2", invoices=[], searched=searched)
-    period = _period(searched.get("from", ""), searched.get("to", ""))
-    if period is None:
-        return _refused_search(request, searched, "invalid_period")
+        return _page(
+            request, "invoices.html.j2", invoices=[], searched=searched, invalid=NONE_WRONG
+        )
+    issued = {name: _typed_date(searched.get(name, "")) for name in PERIOD}
+    not_dates = tuple(name for name, day in issued.items() if day is None)
+    if not_dates:
+        return _refused_search(request, searched, "invalid_period", not_dates)
     status = searched.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
         patient_ref=searched.get("patient", "").strip(),
         patient_name=searched.get("name", "").strip(),
-        issued_from=period[0],
-        issued_until=period[1],
+        issued_from=issued["from"] or "",
+        issued_until=issued["to"] or "",
     )
     try:
         page = invoices.list_invoices(
             request.user, wanted, LIST_SIZE, _position(searched), ctx, where="form"
         )
     except InvalidInput as refused:  # the API's refusals, told on the form
-        return _refused_search(request, searched, SEARCH_REFUSALS[refused.where])
+        return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where])
     except (cursor.InvalidCursor, InvalidPosition):
-        return _page_refused(request, "invoices.html.j2", invoices=[], searched=searched)
+        return _page_refused(
+            request, "invoices.html.j2", invoices=[], searched=searched, invalid=NONE_WRONG
+        )
     following = _next_cursor(page.next_position)
     linked = {name: searched[name] for name in LINKED_FILTERS if searched.get(name)}
     return _page(
@@ -471,6 +476,7 @@ def _invoices(
         "invoices.html.j2",
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
         searched=searched,
+        invalid=NONE_WRONG,
         next_cursor=following,
         # A list asked for by a link goes on by a link, filters and all (R35).
         next_query=urlencode(linked | {"cursor": following}) if following else "",
@@ -478,17 +484,26 @@ def _invoices(
 
 
 # What the service refuses in a search (services.provider.invoices.check_filter and
-# find_by_reference), by the form's field: the text the page shows.
-SEARCH_REFUSALS = {
-    "form.from": "invalid_period",
-    "form.name": "invalid_name",
-    "form.reference": "invalid_kenmerk",
+# find_by_reference), by where it says: the text the page shows, and the form's fields
+# it is about (a period the wrong way round is about both its dates).
+SEARCH_REFUSALS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "form.from": ("invalid_period", ("from", "to")),
+    "form.name": ("invalid_name", ("name",)),
+    "form.reference": ("invalid_kenmerk", ("kenmerk",)),
 }
+# The search form's period: the invoice dates from and to (R35).
+PERIOD = ("from", "to")
+# The search form's fields marked invalid when none is (_fields.html.j2 asks for them).
+NONE_WRONG: Mapping[str, tuple[str, ...]] = {}
 
 
-def _refused_search(request: PortalRequest, searched: Mapping[str, str], text: str) -> PortalAnswer:
+def _refused_search(
+    request: PortalRequest, searched: Mapping[str, str], text: str, wrong: tuple[str, ...] = ()
+) -> PortalAnswer:
     """The list with nothing on it and why, on its form: 400, as the API answers the
-    same refusals and the portal a page that is none (closing 14)."""
+    same refusals and the portal a page that is none (closing 14). The ``wrong`` fields,
+    in the form's order, are marked invalid and described by the error (WCAG 3.3.1,
+    4.1.2), as the change forms' are."""
     error = portal_texts(request.language)(text)
     return _page(
         request,
@@ -497,19 +512,17 @@ def _refused_search(request: PortalRequest, searched: Mapping[str, str], text: s
         invoices=[],
         searched=searched,
         error=error,
+        invalid={"search": wrong},
     )
 
 
-def _period(issued_from: str, issued_until: str) -> tuple[str, str] | None:
-    """The invoice dates asked for, as ISO dates or empty; None when either is no date
-    (the wrong way round the service refuses, as for the API)."""
+def _typed_date(typed: str) -> str | None:
+    """A date of the search's period as an ISO date, "" when none is asked; None when
+    what was typed is no date (refused, as the API refuses it)."""
     try:
-        first, last = (
-            date.fromisoformat(d).isoformat() if d else "" for d in (issued_from, issued_until)
-        )
+        return date.fromisoformat(typed).isoformat() if typed else ""
     except ValueError:
         return None
-    return first, last
 
 
 # The changes of the invoice page, by the form each is made in, and what each says done.
