@@ -197,18 +197,7 @@ def test_r21_a_stop_in_full_says_nothing_is_owed_not_that_the_patient_paid(
     sandbox, invoice, language, words, paid_words
 ):
     # Given the practice stops the whole invoice
-    code, _ = sandbox.api(
-        "POST",
-        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
-        provider_id=PROVIDER,
-        body={
-            "scope": "full",
-            "reason": "administrative_error",
-            "patient_email": invoice.addressee.email,
-            "accept_terms": True,
-        },
-    )
-    assert code == 200
+    stopped_in_full(sandbox, invoice, reason="administrative_error")
     # Then the page says the practice waived it, not that it was paid
     _, html = page(sandbox, invoice, language)
     assert words in html and paid_words not in html
@@ -480,14 +469,15 @@ def paid_by_transfer(sandbox, invoice, extra_cents=0):
     book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
 
 
-def stopped_in_full(sandbox, invoice):
+def stopped_in_full(sandbox, invoice, reason="goodwill"):
+    """The practice stops the whole invoice (R21), with the patient told."""
     code, _ = sandbox.api(
         "POST",
         f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
         provider_id=PROVIDER,
         body={
             "scope": "full",
-            "reason": "goodwill",
+            "reason": reason,
             "patient_email": invoice.addressee.email,
             "accept_terms": True,
         },

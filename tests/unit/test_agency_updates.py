@@ -63,6 +63,20 @@ def _handed_over_on_29_january() -> DunningWorld:
     return world
 
 
+def _handed_over_after_a_payment_read_at_five() -> tuple[DunningWorld, date]:
+    """A claim of EUR 1.000 handed over by the run of 29 January (06:00), with a part
+    payment of EUR 200 read at 05:00 that day, before the run (audit REVIEW2)."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 24), date(2027, 1, 28))
+    handover_day = date(2027, 1, 29)
+    world.import_transfer(
+        20_000, booked_on=handover_day, at=datetime.combine(handover_day, time(5, 0), AMSTERDAM)
+    )
+    world.run(handover_day)
+    assert world.invoice().is_with_collection_agency
+    return world, handover_day
+
+
 def _agency_keys(world: DunningWorld) -> list[str]:
     return sorted(key for key in world.files.files if key.startswith("collection-updates/"))
 
@@ -143,14 +157,7 @@ def test_a_payment_read_on_the_handover_day_before_the_run_reaches_the_agency_on
     agency's file of the 29th
     Then the handover file has the first payment in its ledger and amounts, and the daily
     file tells the second one only: the agency counts each payment once."""
-    world = DunningWorld([one_invoice(100_000)])
-    world.run_days(date(2026, 12, 24), date(2027, 1, 28))
-    handover_day = date(2027, 1, 29)
-    world.import_transfer(
-        20_000, booked_on=handover_day, at=datetime.combine(handover_day, time(5, 0), AMSTERDAM)
-    )
-    world.run(handover_day)
-    assert world.invoice().is_with_collection_agency
+    world, handover_day = _handed_over_after_a_payment_read_at_five()
     world.import_transfer(30_000, booked_on=handover_day, at=_at(handover_day))
 
     world.run(handover_day + timedelta(days=1))
@@ -167,14 +174,7 @@ def test_a_claim_paid_on_the_handover_day_before_the_run_gets_no_daily_file():
     """R34, R19 (audit REVIEW2): Given a part payment read on the handover day before the
     run and nothing after the handover, when the next run writes the agency's files, then
     there is none of the handover day: the payment is in the handover file only."""
-    world = DunningWorld([one_invoice(100_000)])
-    world.run_days(date(2026, 12, 24), date(2027, 1, 28))
-    handover_day = date(2027, 1, 29)
-    world.import_transfer(
-        20_000, booked_on=handover_day, at=datetime.combine(handover_day, time(5, 0), AMSTERDAM)
-    )
-    world.run(handover_day)
-    assert world.invoice().is_with_collection_agency
+    world, handover_day = _handed_over_after_a_payment_read_at_five()
 
     summary = world.run(handover_day + timedelta(days=1))
 
