@@ -98,6 +98,9 @@ def shown_settings(html: str) -> str:
                 "Uitbetalingsrekening NL91 ABNA 0417 1643 00 t.n.v. Fysiotherapie West B.V.",
                 "Contracten met verzekeraars UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
                 " vanaf 01-01-2026, tot nader order",
+                "Vergoeding door verzekeraars Geen: verzekeraars vergoeden niets van een regel",
+                "Brieven per post Gepost op de dag van de printopdracht. Een brief geldt als"
+                " ontvangen op de tweede bezorgdag daarna.",
                 "Uitstel na een verzoek 30 dagen",
                 "Betalingsregeling € 10,00 kosten, termijnen van minstens € 25,00",
                 "Servicekosten 3,5% van het ontvangen bedrag",
@@ -112,6 +115,9 @@ def shown_settings(html: str) -> str:
                 "Payout account NL91 ABNA 0417 1643 00 in the name of Fysiotherapie West B.V.",
                 "Contracts with insurers UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
                 " from 1 Jan 2026, until further notice",
+                "Reimbursement by insurers None: insurers reimburse nothing of a line",
+                "Letters by post Posted on the day of the print run. A letter counts as"
+                " received on the second delivery day after that.",
                 "Deferral on request 30 days",
                 "Payment arrangement €10.00 fee, terms of at least €25.00",
                 "Service fee 3.5% of the money received",
@@ -124,8 +130,9 @@ def test_the_onboarded_admin_sees_in_the_portal_the_settings_the_api_gives(
 ):
     """R35, R31, interfaces.md §7 (audit onboarding ONBOARDING2): the portal shows what
     GET /provider/settings gives the admin: where zorgnota pays (IBAN and holder), which
-    insurers it treats as contracted (by name from the register, R33) and for when, its
-    fee; read-only, as only zorgnota changes them. The address is labelled an address, not a city."""
+    insurers it treats as contracted (by name from the register, R33) and for when, what
+    they reimburse, when paper letters are posted (legal-nl.md §2), its fee; read-only, as
+    only zorgnota changes them. The address is labelled an address, not a city."""
     # Given the admin of a practice the operator onboarded
     admin = onboarded_admin(sandbox)
     admin.request("GET", f"/portal/taal/{language}")
@@ -209,6 +216,64 @@ def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_u
     listed = shown_settings(html)
     assert known in listed, listed
     assert unknown in listed, listed
+
+
+@pytest.mark.parametrize(
+    ("language", "delay", "shown"),
+    [
+        (
+            "nl",
+            2,
+            [
+                "Vergoeding door verzekeraars Prestatiecodes die beginnen met C: 75% met"
+                " contract, 0% zonder contract",
+                "Prestatiecodes die beginnen met M: 100% met contract, 0% zonder contract",
+                "Alle andere prestatiecodes: 0% met contract, 0% zonder contract De langste"
+                " passende code telt; een code zonder regel vergoedt de verzekeraar niet.",
+                "Brieven per post Gepost 2 kalenderdagen na de printopdracht. Een brief geldt"
+                " als ontvangen op de tweede bezorgdag daarna.",
+            ],
+        ),
+        (
+            "en",
+            1,
+            [
+                "Reimbursement by insurers Treatment codes beginning with C: 75% with a"
+                " contract, 0% without",
+                "Treatment codes beginning with M: 100% with a contract, 0% without",
+                "All other treatment codes: 0% with a contract, 0% without The longest"
+                " matching code counts; the insurer reimburses nothing of a code without a rule.",
+                "Letters by post Posted 1 calendar day after the print run. A letter counts as"
+                " received on the second delivery day after that.",
+            ],
+        ),
+    ],
+)
+def test_the_coverage_rules_and_the_posting_delay_are_shown_read_only(
+    sandbox, language, delay, shown
+):
+    """R31, R35, R5, legal-nl.md §2 (known.md stop 36, "Portal and API"; ONBOARDING2): what
+    an insurer reimburses and when a paper letter goes to the post decide what a patient is
+    invoiced and when a reminder's term ends, so the admin reads them as the payout account.
+    Given the dental practice's coverage rules (C, X and M, and 0% for every other code), and
+    an operator setting its letters to be posted ``delay`` days after the print run
+    When its admin opens the settings page
+    Then both are listed, in the admin's language, and no form changes them."""
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    status, current = sandbox.api("GET", path, caller=OPERATOR)
+    assert status == 200
+    edited = current | {"posting_delay_days": delay}
+    assert sandbox.api("PUT", path, caller=OPERATOR, body=edited)[0] == 200
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    status, html = admin.page("/portal/instellingen")
+    assert status == 200
+    listed = shown_settings(html)
+    for setting in shown:
+        assert setting in listed, (setting, listed)
+    assert 'name="posting_delay_days"' not in html
+    assert 'name="coverage_rules' not in html
 
 
 def test_the_api_s_settings_name_each_contract_s_insurer_as_the_portal_does(sandbox):
