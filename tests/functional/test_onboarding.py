@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 
+from billing_core.declarations.rules import insurers
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.vektis_samples import WEST_FILE, west_pm304, west_settings
@@ -94,7 +96,11 @@ def shown_settings(html: str) -> str:
                 "KvK-nummer 56781234",
                 "Adres Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
                 "Uitbetalingsrekening NL91 ABNA 0417 1643 00 t.n.v. Fysiotherapie West B.V.",
-                "Contracten met verzekeraars UZOVI 9664: vanaf 01-01-2026, tot nader order",
+                "Contracten met verzekeraars UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
+                " vanaf 01-01-2026, tot nader order",
+                "Vergoeding door verzekeraars Geen: verzekeraars vergoeden niets van een regel",
+                "Brieven per post Gepost op de dag van de printopdracht. Een brief geldt als"
+                " ontvangen op de tweede bezorgdag daarna.",
                 "Uitstel na een verzoek 30 dagen",
                 "Betalingsregeling € 10,00 kosten, termijnen van minstens € 25,00",
                 "Servicekosten 3,5% van het ontvangen bedrag",
@@ -107,7 +113,11 @@ def shown_settings(html: str) -> str:
                 "KvK number 56781234",
                 "Address Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
                 "Payout account NL91 ABNA 0417 1643 00 in the name of Fysiotherapie West B.V.",
-                "Contracts with insurers UZOVI 9664: from 1 Jan 2026, until further notice",
+                "Contracts with insurers UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
+                " from 1 Jan 2026, until further notice",
+                "Reimbursement by insurers None: insurers reimburse nothing of a line",
+                "Letters by post Posted on the day of the print run. A letter counts as"
+                " received on the second delivery day after that.",
                 "Deferral on request 30 days",
                 "Payment arrangement €10.00 fee, terms of at least €25.00",
                 "Service fee 3.5% of the money received",
@@ -120,8 +130,9 @@ def test_the_onboarded_admin_sees_in_the_portal_the_settings_the_api_gives(
 ):
     """R35, R31, interfaces.md §7 (audit onboarding ONBOARDING2): the portal shows what
     GET /provider/settings gives the admin: where zorgnota pays (IBAN and holder), which
-    insurers it treats as contracted and for when, its fee; read-only, as only zorgnota
-    changes them. The address is labelled an address, not a city."""
+    insurers it treats as contracted (by name from the register, R33) and for when, what
+    they reimburse, when paper letters are posted (legal-nl.md §2), its fee; read-only, as
+    only zorgnota changes them. The address is labelled an address, not a city."""
     # Given the admin of a practice the operator onboarded
     admin = onboarded_admin(sandbox)
     admin.request("GET", f"/portal/taal/{language}")
@@ -137,7 +148,7 @@ def test_the_onboarded_admin_sees_in_the_portal_the_settings_the_api_gives(
 @pytest.mark.parametrize(
     ("practice", "contracts"),
     [
-        (DENTAL, "UZOVI 0101: van 01-01-2025 tot en met 31-12-2026"),
+        (DENTAL, "UZOVI 0101, Univé: van 01-01-2025 tot en met 31-12-2026"),
         (PHYSIO, "Contracten met verzekeraars Geen"),
     ],
 )
@@ -148,3 +159,148 @@ def test_a_contract_shows_its_end_and_a_practice_without_contracts_says_none(
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(practice, "admin"))
     assert contracts in shown_settings(admin.page("/portal/instellingen")[1])
+
+
+def load_register_version(sandbox, rows: dict[str, str | None], drops: list[str]) -> None:
+    """The shipped register again from 1 June 2026, each code of ``rows`` under its new
+    name (None: left out, confirmed in ``drops``), as an operator loads it (R33)."""
+    shipped = Path(insurers.__file__).with_name(insurers.SHIPPED_FILE).read_text("utf-8")
+    header, *lines = shipped.strip().splitlines()
+    version = [header]
+    for line in lines:
+        uzovi, name, *rest = line.split(";")
+        if rows.get(uzovi, name) is not None:
+            version.append(
+                ";".join([uzovi, rows.get(uzovi) or name, *rest[:2], "2026-06-01", rest[3]])
+            )
+    body = {"csv": "\n".join(version), "drops": drops}
+    assert sandbox.api("POST", "/api/v1/operator/insurers", caller=OPERATOR, body=body)[0] == 201
+
+
+@pytest.mark.parametrize(
+    ("language", "known", "unknown"),
+    [
+        (
+            "nl",
+            "UZOVI 3311, Zilveren Kruis Zorgverzekeringen: van 01-01-2025 tot en met 31-12-2026",
+            "UZOVI 7095, onbekend in het verzekeraarsregister: van 01-01-2025 tot en met"
+            " 31-12-2026",
+        ),
+        (
+            "en",
+            "UZOVI 3311, Zilveren Kruis Zorgverzekeringen: from 1 Jan 2025 up to and including"
+            " 31 Dec 2026",
+            "UZOVI 7095, unknown to the insurer register: from 1 Jan 2025 up to and including"
+            " 31 Dec 2026",
+        ),
+    ],
+)
+def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_unknown(
+    sandbox, language, known, unknown
+):
+    """R33, R35, R31 (known.md stop 36, "Portal and API"): a practice knows its insurers by
+    name, the settings hold UZOVI codes.
+    Given the dental practice's contracts running to the end of 2026, and a register version
+    from 1 June 2026 an operator loaded that renames 3311 and leaves out 7095 (confirmed)
+    When its admin opens the settings page (23 November 2026)
+    Then each contract shows its code with the insurer's name in the version in force, and
+    the code the register no longer knows says so."""
+    load_register_version(
+        sandbox, {"3311": "Zilveren Kruis Zorgverzekeringen", "7095": None}, ["7095"]
+    )
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    status, html = admin.page("/portal/instellingen")
+    assert status == 200
+    listed = shown_settings(html)
+    assert known in listed, listed
+    assert unknown in listed, listed
+
+
+@pytest.mark.parametrize(
+    ("language", "delay", "shown"),
+    [
+        (
+            "nl",
+            2,
+            [
+                "Vergoeding door verzekeraars Prestatiecodes die beginnen met C: 75% met"
+                " contract, 0% zonder contract",
+                "Prestatiecodes die beginnen met M: 100% met contract, 0% zonder contract",
+                "Alle andere prestatiecodes: 0% met contract, 0% zonder contract De langste"
+                " passende code telt; een code zonder regel vergoedt de verzekeraar niet.",
+                "Brieven per post Gepost 2 kalenderdagen na de printopdracht. Een brief geldt"
+                " als ontvangen op de tweede bezorgdag daarna.",
+            ],
+        ),
+        (
+            "en",
+            1,
+            [
+                "Reimbursement by insurers Treatment codes beginning with C: 75% with a"
+                " contract, 0% without",
+                "Treatment codes beginning with M: 100% with a contract, 0% without",
+                "All other treatment codes: 0% with a contract, 0% without The longest"
+                " matching code counts; the insurer reimburses nothing of a code without a rule.",
+                "Letters by post Posted 1 calendar day after the print run. A letter counts as"
+                " received on the second delivery day after that.",
+            ],
+        ),
+    ],
+)
+def test_the_coverage_rules_and_the_posting_delay_are_shown_read_only(
+    sandbox, language, delay, shown
+):
+    """R31, R35, R5, legal-nl.md §2 (known.md stop 36, "Portal and API"; ONBOARDING2): what
+    an insurer reimburses and when a paper letter goes to the post decide what a patient is
+    invoiced and when a reminder's term ends, so the admin reads them as the payout account.
+    Given the dental practice's coverage rules (C, X and M, and 0% for every other code), and
+    an operator setting its letters to be posted ``delay`` days after the print run
+    When its admin opens the settings page
+    Then both are listed, in the admin's language, and no form changes them."""
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    status, current = sandbox.api("GET", path, caller=OPERATOR)
+    assert status == 200
+    edited = current | {"posting_delay_days": delay}
+    assert sandbox.api("PUT", path, caller=OPERATOR, body=edited)[0] == 200
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    status, html = admin.page("/portal/instellingen")
+    assert status == 200
+    listed = shown_settings(html)
+    for setting in shown:
+        assert setting in listed, (setting, listed)
+    assert 'name="posting_delay_days"' not in html
+    assert 'name="coverage_rules' not in html
+
+
+def test_the_api_s_settings_name_each_contract_s_insurer_as_the_portal_does(sandbox):
+    """R33, interfaces.md §7 (known.md stop 36, "Portal and API"): the same names in GET and
+    PATCH /provider/settings, null for a code the register does not know (today).
+    Given the dental practice and the register version that renames 3311 and drops 7095
+    When its admin reads the settings, and changes its phone
+    Then each contract carries its insurer's name, the contract's own fields as stored."""
+    load_register_version(
+        sandbox, {"3311": "Zilveren Kruis Zorgverzekeringen", "7095": None}, ["7095"]
+    )
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="user-admin")
+    status, own = sandbox.api("GET", "/api/v1/provider/settings", caller=admin)
+    assert status == 200
+    named = {c["uzovi"]: c["insurer_name"] for c in own["contracts"]}
+    assert (named["3311"], named["7095"], named["0101"]) == (
+        "Zilveren Kruis Zorgverzekeringen",
+        None,
+        "Univé",
+    )
+    assert own["contracts"][0] | {"insurer_name": None} == {
+        "uzovi": DENTAL.contracts[0].uzovi,
+        "from": "2025-01-01",
+        "to": "2026-12-31",
+        "insurer_name": None,
+    }
+    patch = {"version": own["version"], "contact": {"phone": "030 765 4321"}}
+    status, changed = sandbox.api("PATCH", "/api/v1/provider/settings", caller=admin, body=patch)
+    assert status == 200, changed
+    assert changed["contracts"] == own["contracts"]

@@ -154,3 +154,26 @@ def test_a_refund_above_the_amount_asked_is_refused_in_each_language_s_amount(wo
     assert "€ 7,00" in refusal.value.message_nl
     assert "€7.00" in refusal.value.message_en and "7,00" not in refusal.value.message_en
     assert world.store.invoice() == before
+
+
+@pytest.mark.parametrize(
+    ("outcome", "refund_id", "amount", "recorded"),
+    [
+        ("refunded", "re_9", None, 700),  # what was asked, paid back whole
+        ("refunded", "re_9", 500, 500),  # less, refunded by hand in the PSP's dashboard
+        ("failed", "", None, 700),  # nothing paid back: the record names what was asked
+    ],
+)
+def test_the_record_of_a_settled_refund_names_its_amount_beside_who_and_when(
+    world, outcome, refund_id, amount, recorded
+):
+    """R27, R34 (known.md stop 36, "Refunds"): Given the pending iDEAL refund of EUR 7.00
+    When an operator records what the PSP's dashboard says of it
+    Then the invoice's audit marker says who, when and for how much, so it reads whole
+    without the REFUND entry beside it (a failed refund has none)."""
+    settle_psp_refund(REFERENCE, "tr_1", outcome, refund_id, "operator-bob", world.ctx, amount)
+    markers = [m for m in world.store.invoice().applied_payments if "by operator-bob" in m]
+    assert markers == [
+        f"refund-checked:{outcome}:psp:tr_1 by operator-bob at 2026-11-26T09:00:00+01:00"
+        f" for {recorded}"
+    ]

@@ -7,31 +7,34 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.entrypoints.http.settings_models import SettingsPatchIn
+from billing_core.entrypoints.http.settings_models import OwnSettingsOut, SettingsPatchIn
 from billing_core.providers.provider import Provider
 from billing_core.services.provider import settings
+from billing_core.services.provider.context import ProviderContext
 
 router = ResourceRouter("Settings")
 NO_SETTINGS = "no settings for this practice"
 
 
 @router.get("/api/v1/provider/settings", summary="Your practice's settings, with their version")
-def get_settings() -> Provider:
-    own = settings.own_settings(
-        caller(router.current_event), bootstrap.current().provider_context()
-    )
-    return found(own, NO_SETTINGS)
+def get_settings() -> OwnSettingsOut:
+    ctx = bootstrap.current().provider_context()
+    own = settings.own_settings(caller(router.current_event), ctx)
+    return _with_insurers(found(own, NO_SETTINGS), ctx)
 
 
 @router.patch(
     "/api/v1/provider/settings",
     summary="Change contact, dunning or coulance; body.version is the version you edited",
 )
-def patch_settings(body: SettingsPatchIn) -> Provider:
+def patch_settings(body: SettingsPatchIn) -> OwnSettingsOut:
+    ctx = bootstrap.current().provider_context()
     changed = settings.change_own_settings(
-        caller(router.current_event),
-        body.changes(),
-        body.version,
-        bootstrap.current().provider_context(),
+        caller(router.current_event), body.changes(), body.version, ctx
     )
-    return found(changed, NO_SETTINGS)
+    return _with_insurers(found(changed, NO_SETTINGS), ctx)
+
+
+def _with_insurers(own: Provider, ctx: ProviderContext) -> OwnSettingsOut:
+    """The settings as the portal shows them: each contract with its insurer's name (R33)."""
+    return OwnSettingsOut.of(own, settings.contract_insurers(own, ctx))

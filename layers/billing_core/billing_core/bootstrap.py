@@ -293,6 +293,7 @@ class Runtime:
             upload_url_seconds=self.settings.upload_url_seconds,
             batches=self.transfer_batches,
             invoice_document=self._invoice_document,
+            registers=self.repository,
         )
 
     def operator_context(self) -> OperatorContext:

@@ -60,8 +60,10 @@ from billing_core.shared.errors import NotFound, practice_refused
 from billing_core.shared.money import euro_params
 
 _INTENT = "refund-intent:"
-# An operator's record of what the PSP said of a pending refund, with who and when:
-# "refund-checked:<refunded|failed>:psp:<id> by <operator> at <ISO time>".
+# An operator's record of what the PSP said of a pending refund, with who, when and for how
+# much (the cents paid back, or asked of a failed one), so the audit reads whole from the
+# marker alone (R27, R34): "refund-checked:<refunded|failed>:psp:<id> by <operator> at
+# <ISO time> for <cents>". Markers recorded before the amount end at the time.
 _CHECKED = "refund-checked:"
 _PSP = payment_id("psp", "")  # "psp:"
 
@@ -151,7 +153,11 @@ def settle_pending_refund(
         raise practice_refused("psp_refund_settled")  # the same refund, another amount
     if failed or refunded:
         raise practice_refused("psp_refund_settled")
-    checked = f"{_CHECKED}{outcome}:{_PSP}{psp_payment_id} by {by} at {at.isoformat()}"
+    # A failed refund paid back nothing: its record names what was asked of the PSP.
+    recorded = amount if outcome == "refunded" else asked[0]
+    checked = (
+        f"{_CHECKED}{outcome}:{_PSP}{psp_payment_id} by {by} at {at.isoformat()} for {recorded}"
+    )
     if outcome == "failed":
         return invoice.with_applied_payment(checked)
     cause = f"{_PSP}{psp_payment_id}"

@@ -5,6 +5,7 @@ operator's JSON, the stored item and what the runtime reads (R31)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -13,12 +14,49 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing_core.entrypoints.http.answers import AttributesOut
-from billing_core.providers.provider import Email, Provider
+from billing_core.providers.provider import Contract, Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.users import Invitation, InviteOutcome, Role
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+    from billing_core.declarations.rules.insurers import Insurer
+
+
+class ContractOut(Contract):
+    """A contract as stored (``Contract``), with its insurer's name, read-only."""
+
+    insurer_name: str | None = Field(
+        default=None,
+        description="the insurer's name in zorgnota's insurer register (R33): the version in"
+        " force today for a running contract, on its last day for one that ended, on its"
+        " first for one to come; null: the register does not know the code then",
+    )
+
+
+class OwnSettingsOut(Provider):
+    """A practice's own settings (interfaces.md §7), each contract with its insurer's name:
+    a practice knows its insurers by name, the settings hold UZOVI codes (R33)."""
+
+    contracts: tuple[ContractOut, ...] = ()
+
+    @classmethod
+    def of(cls, provider: Provider, insurers: Sequence[Insurer | None]) -> OwnSettingsOut:
+        """``insurers``: one per contract, in their order (services/provider/settings)."""
+        contracts = tuple(
+            ContractOut(
+                uzovi=contract.uzovi,
+                starts=contract.starts,
+                ends=contract.ends,
+                insurer_name=insurer.name if insurer else None,
+            )
+            for contract, insurer in zip(provider.contracts, insurers, strict=True)
+        )
+        # Not validated again: the settings were, when read (a rule added since holds for
+        # their next write only, providers.provider._on_write).
+        values = {name: getattr(provider, name) for name in Provider.model_fields}
+        return cls.model_construct(**(values | {"contracts": contracts}))
 
 
 class ProviderCreatedOut(BaseModel):

@@ -287,9 +287,9 @@ def settle_psp_refund(
     as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
     booked as the PSP webhook books it, for ``amount_cents`` when the PSP paid back less
     than was asked (None: what was asked); ``failed`` books nothing. What the PSP did not
-    pay back is refundable by bank from then on (R13). Recorded on the invoice with who and
-    when, in its conditional write (R28); the same again is a retry. The invoice's credit
-    as it is then."""
+    pay back is refundable by bank from then on (R13). Recorded on the invoice with who,
+    when and the amount, in its conditional write (R28); the same again is a retry. The
+    invoice's credit as it is then."""
     # Imported here: see _book_refund.
     from billing_core.payments.refunds import settle_pending_refund
 

@@ -11,6 +11,7 @@ from billing_core.ports import (
     AuditLog,
     DeliveryQueue,
     FileReader,
+    InsurerRegisterStore,
     ProviderSettingsStore,
     ProviderStore,
     TransferBatches,
@@ -41,6 +42,9 @@ class ProviderContext:
     # The invoice PDF (file name, bytes) as the checker hands it to the patient: an
     # e-mailed invoice's PDF is not kept, so the portal renders it again (R7, R35).
     invoice_document: Callable[[Invoice, Provider], tuple[str, bytes]] | None = None
+    # The insurer register versions operators loaded: the settings name a contract's
+    # insurer (R33; None: the shipped version only).
+    registers: InsurerRegisterStore | None = None
 
     def record_read(self, user: ProviderUser, kind: ReadKind, subject: str = "") -> None:
         """Who read what of the practice's, when: ids only, never the data (R32). Called

@@ -5,11 +5,13 @@ a fraudster tries). Every change is a version in the same history as the operato
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
-from billing_core.providers.provider import Provider
+from billing_core.declarations.rules.insurers import Insurer, registers_in_use
+from billing_core.providers.provider import Contract, Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
@@ -24,6 +26,29 @@ SELF_SERVICE = frozenset({"contact", "dunning", "coulance"})
 def own_settings(user: ProviderUser, ctx: ProviderContext) -> Provider | None:
     """None for a tenant without settings (no such provider)."""
     return ctx.store.get_provider(tenant_for(user, Role.ADMIN))
+
+
+def contract_insurers(provider: Provider, ctx: ProviderContext) -> tuple[Insurer | None, ...]:
+    """Each contract's insurer as the register names it (R33), in the order of
+    ``provider.contracts``; None for a code the register does not know then (a practice
+    knows its insurers by name, the settings hold the code, R31)."""
+    if not provider.contracts:
+        return ()  # no Query of the register for a practice without contracts
+    registers = registers_in_use(ctx.registers)
+    today = ctx.clock.today()
+    return tuple(
+        registers.in_force(_day_named(contract, today)).lookup(contract.uzovi)
+        for contract in provider.contracts
+    )
+
+
+def _day_named(contract: Contract, today: date) -> date:
+    """The day whose register version names a contract's insurer: today for a running
+    contract, its last day for one that ended, its first for one still to come. A code
+    dropped from today's register is unknown for a running contract, as the ingest
+    reads it (R33)."""
+    last = today if contract.ends is None else min(today, contract.ends)
+    return max(contract.starts, last)
 
 
 def change_own_settings(

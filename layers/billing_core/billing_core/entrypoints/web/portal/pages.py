@@ -1033,6 +1033,11 @@ def settings(
         request.session,
         status,
         provider=provider,
+        # Each contract with its insurer's name from the register: a practice knows its
+        # insurers by name, not by UZOVI code (R33, R35).
+        contracts=list(
+            zip(provider.contracts, provider_settings.contract_insurers(provider, ctx), strict=True)
+        ),
         colleagues=colleagues,
         roles=[role.value for role in Role],
         entered=entered or {},
