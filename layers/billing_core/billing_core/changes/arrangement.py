@@ -334,7 +334,14 @@ def extra_term(invoice: Invoice, today: date) -> ArrangementTerm | None:
     while one of them is still open: what the letters and the checker name beside the
     next term. None once the terms are settled, when the rest is the next term itself
     (``next_term``), and without a rest (R15)."""
-    return rest_after_terms(invoice, today) if terms_settled_on(invoice) is None else None
+    return rest_beside_terms(invoice, rest_after_terms(invoice, today))
+
+
+def rest_beside_terms(invoice: Invoice, rest: ArrangementTerm | None) -> ArrangementTerm | None:
+    """``rest`` (``rest_after_terms``) as the extra term beside the next one while an agreed
+    term is open; None once the terms are settled (it is the next term then, R15). For a
+    caller that has the rest already: computing it pays the open terms in a copy."""
+    return rest if terms_settled_on(invoice) is None else None
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:

@@ -27,9 +27,9 @@ from billing_core.changes.arrangement import (
     arrangement_refusal,
     arrangement_status,
     create_arrangement,
-    extra_term,
     max_terms,
     rest_after_terms,
+    rest_beside_terms,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -214,6 +214,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
     policy = provider.dunning if provider else DunningPolicy()
+    terms, extra = _running_terms(invoice, today)
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -224,8 +225,8 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         state=invoice_state(invoice, today),
         can_defer=can_defer,
         can_arrange=can_arrange,
-        arrangement_terms=_running_terms(invoice, today),
-        extra_term=extra_term(invoice, today) if _running(invoice, today) else None,
+        arrangement_terms=terms,
+        extra_term=extra,
         credit_cents=invoice.credit_cents,
         offer=_offer(invoice, provider) if provider else None,
         breakdown=breakdown(invoice, policy, today, ctx.interest),
@@ -317,16 +318,21 @@ def _running(invoice: Invoice, today: date) -> bool:
     return arrangement_status(invoice, today) is ArrangementStatus.ACTIVE
 
 
-def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
+def _running_terms(
+    invoice: Invoice, today: date
+) -> tuple[tuple[ArrangementTerm, ...], ArrangementTerm | None]:
     """The arrangement's terms and what they leave open (a retour's raise, the interest of
     a term paid late within its 14 days) as its last term, as the letters name it: from
     the start, beside the next term, and once the terms are settled as the next term
-    itself (changes/arrangement.rest_after_terms, R15)."""
+    itself (changes/arrangement.rest_after_terms, R15); and that rest as the extra term
+    while an agreed term is open (``extra_term``). The rest once for both: it pays the
+    open terms in a copy of the invoice."""
     if not _running(invoice, today):
-        return ()
+        return (), None
     assert invoice.arrangement is not None
     rest = rest_after_terms(invoice, today)
-    return invoice.arrangement.terms + ((rest,) if rest is not None else ())
+    terms = invoice.arrangement.terms + ((rest,) if rest is not None else ())
+    return terms, rest_beside_terms(invoice, rest)
 
 
 def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
