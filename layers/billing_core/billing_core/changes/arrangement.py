@@ -64,6 +64,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, bala
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import refused
+from billing_core.texts.catalogue import by_channel
 
 if TYPE_CHECKING:
     # Annotations only: the PSP webhook books arrangement terms without building the
@@ -183,8 +184,8 @@ def add_months(day: date, months: int) -> date:
 def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: datetime) -> Invoice:
     """The invoice with an arrangement and its fee booked; errors.Refused when not allowed."""
     code = arrangement_refusal(invoice, provider, terms)
-    if code:
-        raise refused(code)
+    if code:  # "the adjusted amount comes by e-mail" or "by post" (R7)
+        raise refused(code, **by_channel(invoice.follow_up_channel))
     fee = provider.arrangement_fee_cents
     first_due = first_due_date(invoice, now.astimezone(AMSTERDAM).date())
     if fee:

@@ -65,6 +65,7 @@ from billing_core.invoices.access import (
 from billing_core.invoices.invoice import (
     ArrangementStatus,
     ArrangementTerm,
+    Channel,
     DunningStage,
     InsurerStatement,
     Invoice,
@@ -148,6 +149,9 @@ class PaymentStatusView:
     # R17, legal-nl.md §7: the statement is in and the provider decides on the adjusted
     # amount, which comes by e-mail: nothing of the old amount to pay or arrange meanwhile.
     awaits_coulance_decision: bool = False
+    # R7: how the adjusted amount or a confirmation will come, by e-mail or by post: what
+    # the page's texts promise (texts.catalogue.by_channel); not where to.
+    follow_up_channel: Channel = Channel.EMAIL
     # R16: the last day of the practice's hold while it pauses dunning, whatever the state
     # says first (a running arrangement does, audit ARRANGEMENTS6).
     hold_until: date | None = None
@@ -236,6 +240,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         can_send_statement=provider is not None and statement_unwelcome(invoice, provider) is None,
         awaits_coulance_decision=provider is not None
         and awaits_coulance_decision(invoice, provider),
+        follow_up_channel=invoice.follow_up_channel,
         hold_until=_pausing_hold(invoice, today),
     )
 
