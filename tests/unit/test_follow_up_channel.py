@@ -5,7 +5,9 @@ bounced permanently), since that is how the adjusted amount and the confirmation
 (texts.catalogue.by_channel) for the checker page, the patient API's refusals and the
 invoice PDF and its copy; a table over channel x language here.
 
-While a coulance decision is open, the invoice copy says so, as the checker does (R17)."""
+And while the patient is told not to pay yet (legal-nl.md §7), the objection form does
+not say that the payment term runs (R16, R36); while a coulance decision is open, the
+invoice copy says so, as the checker does (R17)."""
 
 from __future__ import annotations
 
@@ -174,3 +176,26 @@ def test_the_invoice_copy_says_a_coulance_decision_is_open(language):
     assert DECIDING[language] in " ".join(shown(copy).split())
     waiting = invoice_copy(invoice, WAITS, NOW.date(), public_base_url=PUBLIC, account=ACCOUNT)
     assert DECIDING[language] not in " ".join(shown(waiting).split())
+
+
+TERM_RUNS = {
+    "nl": "een bezwaar schort de betaaltermijn niet op",
+    "en": "an objection does not suspend the payment term",
+    "pl": "reklamacja nie wstrzymuje biegu terminu płatności",
+    "ar": "الاعتراض لا يوقف مهلة الدفع",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_while_told_not_to_pay_yet_the_objection_form_says_no_term_runs(language):
+    """Given a non-contracted invoice waiting for the statement, then with the statement in
+    and its proposal open (legal-nl.md §7, R17): the patient is told not to pay yet
+    When the patient opens the checker's objection form
+    Then it does not say the payment term runs on (R16, R36); of a contracted invoice, due
+    as usual, it still does (seed 000)."""
+    invoice, _, _ = an_invoice("e-mail", language)
+    for waiting in (invoice, with_statement(invoice, OPEN_PROPOSAL)):
+        page = checker_page(waiting, language)
+        assert 'id="object-heading"' in page
+        assert TERM_RUNS[language] not in page
+    assert TERM_RUNS[language] in checker_page(invoice, language, make_provider())

@@ -160,6 +160,12 @@ class PaymentStatusView:
     def on_hold(self) -> bool:
         return self.hold_until is not None
 
+    @property
+    def told_not_to_pay_yet(self) -> bool:
+        """legal-nl.md §7, R37: the page says not to pay yet: the insurer's statement is
+        awaited, or the practice decides on its proposal (R17)."""
+        return self.awaits_insurer_statement or self.awaits_coulance_decision
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLinesView:

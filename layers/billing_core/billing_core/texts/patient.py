@@ -284,7 +284,8 @@ _DUTCH: Sections = {
         "arrange_button": "Betalingsregeling aanvragen",
         "object_heading": "Niet eens met de nota?",
         "object_text": "Dien een bezwaar in; uw zorgverlener neemt contact met u op.",
-        # Said while something is due (seed 000); of a paid or stopped invoice, not.
+        # Said while something is due (seed 000); of a paid or stopped invoice, not, nor while
+        # the page says not to pay yet (legal-nl.md §7).
         "object_term_runs": "Let op: een bezwaar schort de betaaltermijn niet op.",
         "reason_label": "Reden",
         "reason_treatment": "De behandeling",

@@ -179,7 +179,7 @@ def _pay_by_key(view: PaymentStatusView | None) -> str:
     parts = view.breakdown if view else None
     if view is None or parts is None or parts.pay_by is None:
         return ""
-    if view.awaits_insurer_statement or view.awaits_coulance_decision:
+    if view.told_not_to_pay_yet:
         return "pay_by_after_statement"
     if parts.pay_by_passed:
         late_term = parts.pay_by_kind is PayBy.ARRANGEMENT_TERM
