@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,27 @@ def test_the_invoice_letters_kind_is_one_constant_named_without_the_pdf_library(
         if "\nINVOICE_LETTER = " in path.read_text(encoding="utf-8")
     ]
     assert defining == ["correspondence/kinds.py"]
+
+
+def test_a_delivery_request_defaults_to_the_invoice_letters_kind_by_its_one_name():
+    """One way to name a thing (architecture.md; known.md stop 36: ``DeliveryRequest``'s
+    default kind was the bare string "invoice").
+    Given the delivery request every handler's ports define, and every module of billing_core
+    When its default kind is read, and the package is searched for a kind given as "invoice"
+    Then the default is correspondence.kinds.INVOICE_LETTER (a queued message without a kind
+    is the invoice itself), and no module spells that kind out."""
+    from dataclasses import fields
+
+    from billing_core.correspondence.kinds import INVOICE_LETTER
+    from billing_core.ports import DeliveryRequest
+
+    [kind] = [field for field in fields(DeliveryRequest) if field.name == "kind"]
+    assert kind.default == INVOICE_LETTER
+    package = ROOT / "layers" / "billing_core" / "billing_core"
+    spelled_out = re.compile(r'\bkind(?:: str)?\s*=\s*"invoice"')
+    spelling = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if spelled_out.search(path.read_text(encoding="utf-8"))
+    ]
+    assert spelling == []

@@ -179,6 +179,27 @@ def test_the_checker_lists_the_rest_term_while_the_terms_run_as_the_letters_name
     assert [(t.due_date, t.amount) for t in listed][-1] == (rest_due, rest_amount)
 
 
+def test_the_checker_computes_the_rest_once_per_look(monkeypatch):
+    """R10, R15 (known.md, stop 36): the rest is computed by paying the open terms in a copy
+    of the invoice; given the retour's raise while both terms run, when the patient looks,
+    then the checker's list of terms and its extra term come from one computation of it."""
+    from billing_core.changes import arrangement
+    from billing_core.services import patient
+
+    world = raised_under_an_arrangement()
+    calls = []
+
+    def counted(invoice, today):
+        calls.append(today)
+        return rest_after_terms(invoice, today)
+
+    monkeypatch.setattr(arrangement, "rest_after_terms", counted)
+    monkeypatch.setattr(patient, "rest_after_terms", counted)
+    view = _checker_view(world)
+    assert view.extra_term is not None and view.arrangement_terms[-1] == view.extra_term
+    assert len(calls) == 1
+
+
 def test_once_the_terms_are_settled_the_rest_is_the_next_term_not_an_extra_one():
     """R15: given both terms paid on 2 December, the rest is the term to pay now: listed
     last among the terms, named as the next term, and no longer as an extra one (as the

@@ -121,13 +121,16 @@ def test_letters1_with_the_proposal_still_open_the_copy_still_says_dont_pay_yet(
     """Given the same invoice, when the statement is in and its proposal waits on the
     practice's action list, then the copy still says "don't pay yet" (the patient waits
     for the adjusted amount, legal-nl.md §7) and asks no € 300,00 by 23 December: it is
-    the PDF that was sent, as nothing due changed (R36, R37; audit LETTERS1)."""
-    sent, attached = delivered()
+    the PDF that was sent, with on its first page that the practice decides on the
+    adjusted amount (R36, R37, R17; audit LETTERS1; stop 36: the copy did not say so, the
+    checker did; test_follow_up_channel.py has it in every language)."""
+    sent, _ = delivered()
     waiting = with_statement(sent, replace(STATEMENT, proposal_open=True))
-    pdf = copy_of(waiting)
-    assert ASKED_AS_SENT not in text(pdf)
-    assert DONT_PAY_YET in text(pdf)
-    assert pdf == attached
+    shows = text(copy_of(waiting))
+    assert ASKED_AS_SENT not in shows
+    assert DONT_PAY_YET in shows
+    assert COPY_HEADING in shows
+    assert "uw zorgverlener beslist nu over het aangepaste bedrag" in shows
 
 
 def test_r37_a_declined_proposal_ends_dont_pay_yet_and_the_copy_says_so():

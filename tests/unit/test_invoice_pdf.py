@@ -323,7 +323,7 @@ def test_section_7_the_dont_pay_yet_invoice_asks_no_payment_now_and_offers_no_ar
     assert "Vraag dan in de betaalchecker kosteloos uitstel van betaling aan." in text
     # and where the statement goes, and that only the adjusted amount is paid, to the account
     assert "Het overzicht van uw zorgverzekeraar geeft u door in de betaalchecker" in text
-    assert "Betaal pas het aangepaste bedrag uit de e-mail" in text
+    assert "Betaal pas het aangepaste bedrag dat u per e-mail krijgt" in text
     assert "NL91 ABNA 0417 1643 00 ten name van Stichting Derdengelden zorgnota" in text
     # and nothing asks the amount now, offers iDEAL or an arrangement
     assert "Maak € 33,17 uiterlijk" not in text

@@ -265,6 +265,7 @@ def test_the_view_holds_nothing_personal():
         "awaits_insurer_statement",
         "can_send_statement",
         "awaits_coulance_decision",  # the practice decides on the adjusted amount (R17)
+        "follow_up_channel",  # how what follows comes, by e-mail or by post (R7): not where
         "hold_until",  # the last day of the practice's hold (R16)
     }
     text = repr(view)

@@ -12,7 +12,7 @@ import pytest
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
-from billing_core.texts.catalogue import long_date, short_date, typed_number
+from billing_core.texts.catalogue import by_channel, long_date, short_date, typed_number
 from billing_core.texts.letters import LETTERS, texts_for
 from billing_core.texts.patient import (
     PAGE,
@@ -216,7 +216,8 @@ def test_section_7_checker_invoice_and_email_say_the_same_dont_pay_yet(
 ):
     """legal-nl.md §7: the invoice, the e-mail and the checker all say "do not ask for an
     arrangement"; seed 004: "if the insurer is slow, ask for the free deferral"."""
-    on_the_page = page_texts(language)("dont_pay_yet")
-    on_the_invoice = texts_for(language, ("common",))("dont_pay_yet", checker_url="x")
+    by = by_channel("email")  # "per e-mail" or "per post": test_follow_up_channel.py
+    on_the_page = page_texts(language)("dont_pay_yet", **by)
+    on_the_invoice = texts_for(language, ("common",))("dont_pay_yet", checker_url="x", **by)
     for said in (on_the_page, on_the_invoice):
         assert no_arrangement_yet in said and deferral_if_slow in said

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+# The kind of the invoice itself, the default of a delivery request (a queued message
+# without a kind is an invoice). kinds imports nothing at run time: no cost to a handler.
+from billing_core.correspondence.kinds import INVOICE_LETTER
+
 if TYPE_CHECKING:
     # Only the operator's migrations load it: not every function that imports the ports.
     from billing_core.collection.blocking import BlockChange, BlockedPatient
@@ -583,7 +587,7 @@ class DeliveryRequest:
 
     provider_id: str
     invoice_id: str
-    kind: str = "invoice"  # or a message about it: "deferral_confirmation", ...
+    kind: str = INVOICE_LETTER  # or a message about it: kinds.DEFERRAL_CONFIRMATION, ...
     # Which event a message is about (a payment id, an action id): one message per event.
     event_id: str = ""
     # Send to this address instead of the one on the invoice (an objection's reply address).

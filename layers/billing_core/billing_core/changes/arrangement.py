@@ -64,6 +64,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, bala
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import refused
+from billing_core.texts.catalogue import by_channel
 
 if TYPE_CHECKING:
     # Annotations only: the PSP webhook books arrangement terms without building the
@@ -183,8 +184,8 @@ def add_months(day: date, months: int) -> date:
 def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: datetime) -> Invoice:
     """The invoice with an arrangement and its fee booked; errors.Refused when not allowed."""
     code = arrangement_refusal(invoice, provider, terms)
-    if code:
-        raise refused(code)
+    if code:  # "the adjusted amount comes by e-mail" or "by post" (R7)
+        raise refused(code, **by_channel(invoice.follow_up_channel))
     fee = provider.arrangement_fee_cents
     first_due = first_due_date(invoice, now.astimezone(AMSTERDAM).date())
     if fee:
@@ -334,7 +335,14 @@ def extra_term(invoice: Invoice, today: date) -> ArrangementTerm | None:
     while one of them is still open: what the letters and the checker name beside the
     next term. None once the terms are settled, when the rest is the next term itself
     (``next_term``), and without a rest (R15)."""
-    return rest_after_terms(invoice, today) if terms_settled_on(invoice) is None else None
+    return rest_beside_terms(invoice, rest_after_terms(invoice, today))
+
+
+def rest_beside_terms(invoice: Invoice, rest: ArrangementTerm | None) -> ArrangementTerm | None:
+    """``rest`` (``rest_after_terms``) as the extra term beside the next one while an agreed
+    term is open; None once the terms are settled (it is the next term then, R15). For a
+    caller that has the rest already: computing it pays the open terms in a copy."""
+    return rest if terms_settled_on(invoice) is None else None
 
 
 def terms_settled_on(invoice: Invoice) -> date | None:

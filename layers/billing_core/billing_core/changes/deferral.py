@@ -28,6 +28,7 @@ from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import refused
+from billing_core.texts.catalogue import by_channel
 
 
 def deferred_until(invoice: Invoice, provider: Provider) -> date:
@@ -64,6 +65,6 @@ def _moves_the_date_that_counts(
 def grant_deferral(invoice: Invoice, provider: Provider, now: datetime) -> Invoice:
     """The invoice with its final payment date moved; errors.Refused when not allowed."""
     code = deferral_refusal(invoice, provider, now.astimezone(AMSTERDAM).date())
-    if code:
-        raise refused(code)
+    if code:  # "the adjusted amount comes by e-mail" or "by post" (R7)
+        raise refused(code, **by_channel(invoice.follow_up_channel))
     return invoice.with_deferral(Deferral(granted_at=now, until=deferred_until(invoice, provider)))

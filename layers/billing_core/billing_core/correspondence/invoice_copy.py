@@ -16,7 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from billing_core.changes.coulance import awaits_insurer_statement, statement_wait_until
+from billing_core.changes.coulance import (
+    awaits_coulance_decision,
+    awaits_insurer_statement,
+    statement_wait_until,
+)
 from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.dunning.breakdown import PayBy, breakdown
@@ -30,12 +34,15 @@ from billing_core.shared.clock import amsterdam_day
 class ChangedSince:
     """What a copy says above the invoice as sent: the day it was sent, and what is due
     now (during an arrangement its next term) by the date that counts now; ``pay_by``
-    None when that date passed or there is none (paid, with the collection agency)."""
+    None when that date passed or there is none (paid, with the collection agency).
+    ``coulance_decision``: the insurer's statement is in and the practice decides on its
+    proposal, so the copy says the adjusted amount is coming instead (R17, legal-nl.md §7)."""
 
     sent_on: date
     due_cents: int
     pay_by: date | None
     next_term: bool = False
+    coulance_decision: bool = False
 
 
 def invoice_copy(
@@ -91,13 +98,16 @@ def changed_since(
     invoice: Invoice, sent: Invoice, provider: Provider, today: date
 ) -> ChangedSince | None:
     """What is due now, when it is not what the invoice as sent asked: another amount,
-    another date to pay by, or a "don't pay yet" that no longer holds (the insurer's
-    statement is in and its proposal decided, legal-nl.md §7). None when it still is."""
+    another date to pay by, a "don't pay yet" that no longer holds (the insurer's
+    statement is in and its proposal decided, legal-nl.md §7), or the statement in and
+    its proposal open (what the checker says too: R17). None when it still is."""
     due = breakdown(invoice, provider.dunning, today)
     asked = (sent.original_amount_cents, sent.final_payment_date)
     waited = awaits_insurer_statement(sent, provider)
     still_waits = statement_wait_until(invoice, provider) is not None
-    if (due.due_cents, due.pay_by) == asked and (still_waits or not waited):
+    deciding = awaits_coulance_decision(invoice, provider)
+    unchanged = (due.due_cents, due.pay_by) == asked and (still_waits or not waited)
+    if unchanged and not deciding:
         return None
     letter = _delivery(invoice)
     next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
@@ -106,6 +116,7 @@ def changed_since(
         due_cents=due.term_cents if next_term else due.due_cents,
         pay_by=None if due.pay_by_passed else due.pay_by,
         next_term=next_term,
+        coulance_decision=deciding,
     )
 
 

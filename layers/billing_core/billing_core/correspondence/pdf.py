@@ -41,7 +41,7 @@ from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.reference import unbroken
-from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts
+from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts, by_channel
 from billing_core.texts.letters import texts_for
 
 if TYPE_CHECKING:
@@ -117,10 +117,11 @@ def render_invoice_pdf(
     _window(pdf, invoice.addressee, provider, t)
     _facts(pdf, invoice, provider, t)
     _introduction(pdf, provider, t)
+    by = by_channel(invoice.follow_up_channel)  # R7: how what it promises will come
     if changed is not None:
-        _changed_since(pdf, changed, t, public_base_url)
+        _changed_since(pdf, changed, t, public_base_url, by)
     if awaits_insurer_statement(invoice, provider):
-        _dont_pay_yet(pdf, t, public_base_url)
+        _dont_pay_yet(pdf, t, public_base_url, by)
     _lines_table(pdf, invoice.lines, t)
     _totals(pdf, invoice, t)
     _payment_instructions(pdf, invoice, provider, t, public_base_url, account)
@@ -348,24 +349,30 @@ def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:
     pdf.ln(3)
 
 
-def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str) -> None:
-    """legal-nl.md §7, R37: non-contracted care: claim it first, then pay the adjusted amount."""
+def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[str, str]) -> None:
+    """legal-nl.md §7, R37: non-contracted care: claim it first, then pay the adjusted amount,
+    which comes by e-mail or by post (``by``, R7)."""
     _style(pdf, 10, "B", color=_ACCENT)
     pdf.set_fill_color(*_SHADE)
     heading = t("dont_pay_yet_heading")
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, color=_INK)
-    text = t("dont_pay_yet", checker_url=public_base_url)
+    text = t("dont_pay_yet", checker_url=public_base_url, **by)
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
 
-def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str) -> None:
+def _changed_since(
+    pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str, by: Mapping[str, str]
+) -> None:
     """R36: a copy of the invoice as sent says, before anything it asked, what is due now
     and by when: one amount and one date of today's breakdown, never the old amount by a
-    new date (legal-nl.md §7)."""
+    new date (legal-nl.md §7); while the practice decides on the insurer's statement, that
+    the adjusted amount comes by e-mail or by post (``by``, R17, R7)."""
     amount = t.euros(changed.due_cents)
-    if changed.due_cents <= 0:
+    if changed.coulance_decision:
+        due = t("copy_coulance_decision", **by)
+    elif changed.due_cents <= 0:
         due = t("copy_nothing_due")
     elif changed.pay_by is None:
         due = t("copy_due_passed", amount=amount)
@@ -450,7 +457,7 @@ def _payment_instructions(
     }
     if awaits_insurer_statement(invoice, provider):
         sentences: tuple[str, ...] = (
-            t("pay_adjusted_transfer", **bank),
+            t("pay_adjusted_transfer", **bank, **by_channel(invoice.follow_up_channel)),
             t("send_statement_at", url=public_base_url),
         )
         caption = t("qr_caption_statement")

@@ -33,7 +33,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.money import format_euros
-from billing_core.texts.catalogue import RIGHT_TO_LEFT, long_date
+from billing_core.texts.catalogue import RIGHT_TO_LEFT, by_channel, long_date
 from billing_core.texts.letters import texts_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -158,6 +158,7 @@ def invoice_email_context(
         "practice": practice_contact(provider),
         # legal-nl.md §7, R37: non-contracted care, claim it first: "don't pay yet".
         "dont_pay_yet": awaits_insurer_statement(invoice, provider),
+        "by": by_channel(invoice.follow_up_channel),  # R7: how the adjusted amount comes
     }
 
 

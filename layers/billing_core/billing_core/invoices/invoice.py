@@ -368,6 +368,13 @@ class Invoice:
         return Channel.PAPER if self.addressee.address.is_complete() else None
 
     @property
+    def follow_up_channel(self) -> Channel:
+        """How a message about the invoice reaches the addressee now, and so what a text
+        that promises one says (texts.catalogue.by_channel): by e-mail to an address that
+        works, else on paper (R7: none, or bounced permanently; delivery.deliver_message)."""
+        return Channel.EMAIL if self.live_email else Channel.PAPER
+
+    @property
     def live_email(self) -> str:
         """The addressee's e-mail address; "" when there is none or SES reported it bounced
         permanently on this invoice's mail: nothing is e-mailed there again (R7)."""

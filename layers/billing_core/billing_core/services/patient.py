@@ -27,9 +27,9 @@ from billing_core.changes.arrangement import (
     arrangement_refusal,
     arrangement_status,
     create_arrangement,
-    extra_term,
     max_terms,
     rest_after_terms,
+    rest_beside_terms,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -65,6 +65,7 @@ from billing_core.invoices.access import (
 from billing_core.invoices.invoice import (
     ArrangementStatus,
     ArrangementTerm,
+    Channel,
     DunningStage,
     InsurerStatement,
     Invoice,
@@ -148,6 +149,9 @@ class PaymentStatusView:
     # R17, legal-nl.md §7: the statement is in and the provider decides on the adjusted
     # amount, which comes by e-mail: nothing of the old amount to pay or arrange meanwhile.
     awaits_coulance_decision: bool = False
+    # R7: how the adjusted amount or a confirmation will come, by e-mail or by post: what
+    # the page's texts promise (texts.catalogue.by_channel); not where to.
+    follow_up_channel: Channel = Channel.EMAIL
     # R16: the last day of the practice's hold while it pauses dunning, whatever the state
     # says first (a running arrangement does, audit ARRANGEMENTS6).
     hold_until: date | None = None
@@ -155,6 +159,12 @@ class PaymentStatusView:
     @property
     def on_hold(self) -> bool:
         return self.hold_until is not None
+
+    @property
+    def told_not_to_pay_yet(self) -> bool:
+        """legal-nl.md §7, R37: the page says not to pay yet: the insurer's statement is
+        awaited, or the practice decides on its proposal (R17)."""
+        return self.awaits_insurer_statement or self.awaits_coulance_decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +224,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
     policy = provider.dunning if provider else DunningPolicy()
+    terms, extra = _running_terms(invoice, today)
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -224,8 +235,8 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         state=invoice_state(invoice, today),
         can_defer=can_defer,
         can_arrange=can_arrange,
-        arrangement_terms=_running_terms(invoice, today),
-        extra_term=extra_term(invoice, today) if _running(invoice, today) else None,
+        arrangement_terms=terms,
+        extra_term=extra,
         credit_cents=invoice.credit_cents,
         offer=_offer(invoice, provider) if provider else None,
         breakdown=breakdown(invoice, policy, today, ctx.interest),
@@ -235,6 +246,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         can_send_statement=provider is not None and statement_unwelcome(invoice, provider) is None,
         awaits_coulance_decision=provider is not None
         and awaits_coulance_decision(invoice, provider),
+        follow_up_channel=invoice.follow_up_channel,
         hold_until=_pausing_hold(invoice, today),
     )
 
@@ -317,16 +329,21 @@ def _running(invoice: Invoice, today: date) -> bool:
     return arrangement_status(invoice, today) is ArrangementStatus.ACTIVE
 
 
-def _running_terms(invoice: Invoice, today: date) -> tuple[ArrangementTerm, ...]:
+def _running_terms(
+    invoice: Invoice, today: date
+) -> tuple[tuple[ArrangementTerm, ...], ArrangementTerm | None]:
     """The arrangement's terms and what they leave open (a retour's raise, the interest of
     a term paid late within its 14 days) as its last term, as the letters name it: from
     the start, beside the next term, and once the terms are settled as the next term
-    itself (changes/arrangement.rest_after_terms, R15)."""
+    itself (changes/arrangement.rest_after_terms, R15); and that rest as the extra term
+    while an agreed term is open (``extra_term``). The rest once for both: it pays the
+    open terms in a copy of the invoice."""
     if not _running(invoice, today):
-        return ()
+        return (), None
     assert invoice.arrangement is not None
     rest = rest_after_terms(invoice, today)
-    return invoice.arrangement.terms + ((rest,) if rest is not None else ())
+    terms = invoice.arrangement.terms + ((rest,) if rest is not None else ())
+    return terms, rest_beside_terms(invoice, rest)
 
 
 def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:

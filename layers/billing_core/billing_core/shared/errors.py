@@ -122,13 +122,14 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
 _PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
 
 
-def refused(code: str, *also: str) -> Refused:
+def refused(code: str, *also: str, **values: str) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient); ``also``, the
-    codes of the other refusals of the same request, in the order of its form."""
+    codes of the other refusals of the same request, in the order of its form; ``values``,
+    what its sentences name (``texts.catalogue.by_channel``: how the answer will come)."""
     from billing_core.texts import patient
 
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
-    refusal = kind(code, **patient.refusal_sentences(code))
+    refusal = kind(code, **patient.refusal_sentences(code, **values))
     refusal.also = tuple(refused(other) for other in also)
     return refusal
 

@@ -106,6 +106,23 @@ MONTHS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# R7: how what a sentence promises (the adjusted amount, a confirmation) reaches the reader:
+# by e-mail to an address that works, else by post (invoices.invoice.Invoice.follow_up_channel).
+_BY_CHANNEL: Mapping[str, Mapping[str, str]] = {
+    "email": {"nl": "per e-mail", "en": "by e-mail", "pl": "e-mailem", "ar": "بالبريد الإلكتروني"},
+    # pl, ar: not yet reviewed by a native speaker.
+    "paper": {"nl": "per post", "en": "by post", "pl": "pocztą", "ar": "بالبريد العادي"},
+}
+
+
+def by_channel(channel: str) -> dict[str, str]:
+    """The words for "by e-mail" or "by post" (``channel``: "email", "paper"), once per
+    language as the patterns name them (``{by_channel_nl}``, ``{by_channel_en}``, ...): the
+    one way a patient's text says how something follows, on the checker, in the patient
+    API's refusals and in the PDFs (R7, R36, R37)."""
+    return {f"by_channel_{language}": word for language, word in _BY_CHANNEL[channel].items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     """The texts of one document in one language, with the language's way of writing

@@ -49,7 +49,8 @@ _DUTCH_INFO: Section = {
         "Betaal de nota dan nog niet. Dien haar eerst in bij uw zorgverzekeraar en vul in de "
         "betaalchecker de bedragen van het overzicht van uw zorgverzekeraar in. Uw "
         "zorgverlener kan u dan tegemoetkomen (coulance); u krijgt het aangepaste bedrag met "
-        "een nieuwe uiterste betaaldatum per e-mail."
+        "een nieuwe uiterste betaaldatum per e-mail, of per post als wij geen e-mailadres "
+        "van u hebben."
     ),
     "faq_6_heading": "Wat gebeurt er als ik niet op tijd betaal?",
     "faq_6_text": (
@@ -154,7 +155,7 @@ _ENGLISH_INFO: Section = {
         "Then do not pay the invoice yet. First claim it from your insurer, then enter the "
         "amounts of your insurer's statement in the payment checker. Your provider may then "
         "lower the amount (coulance); you get the adjusted amount with a new date to pay by "
-        "in an e-mail."
+        "by e-mail, or by post if we have no e-mail address of yours."
     ),
     "faq_6_heading": "What happens if I do not pay in time?",
     "faq_6_text": (
@@ -283,7 +284,8 @@ _DUTCH: Sections = {
         "arrange_button": "Betalingsregeling aanvragen",
         "object_heading": "Niet eens met de nota?",
         "object_text": "Dien een bezwaar in; uw zorgverlener neemt contact met u op.",
-        # Said while something is due (seed 000); of a paid or stopped invoice, not.
+        # Said while something is due (seed 000); of a paid or stopped invoice, not, nor while
+        # the page says not to pay yet (legal-nl.md §7).
         "object_term_runs": "Let op: een bezwaar schort de betaaltermijn niet op.",
         "reason_label": "Reden",
         "reason_treatment": "De behandeling",
@@ -294,7 +296,10 @@ _DUTCH: Sections = {
         "email_label": "Uw e-mailadres (voor de bevestiging)",
         "object_button": "Bezwaar indienen",
         "done_deferral": "Uitstel is verleend. De nieuwe uiterste betaaldatum is {date}.",
-        "done_arrangement": "Uw betalingsregeling is vastgelegd. U ontvangt het schema per e-mail.",
+        # R7: "per e-mail" or "per post" (catalogue.by_channel), as the confirmation goes
+        "done_arrangement": (
+            "Uw betalingsregeling is vastgelegd. U ontvangt het schema {by_channel_nl}."
+        ),
         "done_objection": "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.",
         "done_payment": "Dank u wel. Zodra de betaling binnen is, ziet u hier 'betaald'.",
         "refused": "Dat kan niet: {reason}",
@@ -362,7 +367,7 @@ _DUTCH: Sections = {
         # insurer's statement is awaited ("don't pay yet")
         "pay_by_passed": "Uiterste betaaldatum verstreken op",
         "pay_by_passed_arrangement_term": "Openstaande termijn verstreken op",
-        "pay_by_after_statement": "Volgt per e-mail, met het aangepaste bedrag",
+        "pay_by_after_statement": "Volgt {by_channel_nl}, met het aangepaste bedrag",
         # R15: what the agreed terms leave (a retour's raise), as the letters name it
         "extra_term_note": (
             "Na uw laatste termijn betaalt u nog {amount} als extra termijn, uiterlijk {date}."
@@ -398,7 +403,7 @@ _DUTCH: Sections = {
             "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
             "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar en vul "
             "hieronder de bedragen van het overzicht in dat u terugkrijgt. U krijgt het "
-            "aangepaste bedrag met een nieuwe uiterste betaaldatum per e-mail. Duurt het lang "
+            "aangepaste bedrag met een nieuwe uiterste betaaldatum {by_channel_nl}. Duurt het lang "
             "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
             "aan."
         ),
@@ -406,7 +411,7 @@ _DUTCH: Sections = {
         "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
         "coulance_decision": (
             "Wij hebben het overzicht van uw zorgverzekeraar ontvangen. U krijgt het aangepaste "
-            "bedrag met een nieuwe uiterste betaaldatum per e-mail. Betaal tot dan nog niet en vraag "
+            "bedrag met een nieuwe uiterste betaaldatum {by_channel_nl}. Betaal tot dan nog niet en vraag "
             "nog geen betalingsregeling of uitstel aan."
         ),
         "statement_heading": "Overzicht van uw zorgverzekeraar",
@@ -416,10 +421,10 @@ _DUTCH: Sections = {
         "statement_button": "Overzicht doorgeven",
         "done_statement_applied": (
             "Het bedrag is aangepast: u betaalt nog {due}. U krijgt een bevestiging met de "
-            "nieuwe uiterste betaaldatum per e-mail."
+            "nieuwe uiterste betaaldatum {by_channel_nl}."
         ),
         "done_statement_sent_to_provider": (
-            "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht per e-mail."
+            "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht {by_channel_nl}."
         ),
         "done_statement_nothing_to_forgive": (
             "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}."
@@ -466,10 +471,10 @@ _DUTCH: Sections = {
         # legal-nl.md §7, R17: an arrangement or deferral of an amount about to be adjusted
         "awaits_insurer_statement": (
             "Vraag nog geen betalingsregeling aan: dien de nota eerst in bij uw zorgverzekeraar en "
-            "geef ons het overzicht door. U krijgt het aangepaste bedrag per e-mail."
+            "geef ons het overzicht door. U krijgt het aangepaste bedrag {by_channel_nl}."
         ),
         "awaits_coulance_decision": (
-            "Uw zorgverlener beslist nu over het aangepaste bedrag. U krijgt het per e-mail, met een "
+            "Uw zorgverlener beslist nu over het aangepaste bedrag. U krijgt het {by_channel_nl}, met een "
             "nieuwe uiterste betaaldatum. Tot dan hoeft u niets te regelen."
         ),
         # Each names the one part of the objection form to put right (WCAG 3.3.3).
@@ -553,7 +558,9 @@ _ENGLISH: Sections = {
         "email_label": "Your e-mail address (for the confirmation)",
         "object_button": "File the objection",
         "done_deferral": "Deferral granted. The new date to pay by is {date}.",
-        "done_arrangement": "Your instalment arrangement is in place. The schedule comes by e-mail.",
+        "done_arrangement": (
+            "Your instalment arrangement is in place. The schedule comes {by_channel_en}."
+        ),
         "done_objection": "We have received your objection. A confirmation comes by e-mail.",
         "done_payment": "Thank you. As soon as the payment is in, this page shows 'paid'.",
         "refused": "That is not possible: {reason}",
@@ -617,7 +624,7 @@ _ENGLISH: Sections = {
         "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
         "pay_by_passed": "Was due on",
         "pay_by_passed_arrangement_term": "Instalment was due on",
-        "pay_by_after_statement": "Follows by e-mail, with the adjusted amount",
+        "pay_by_after_statement": "Follows {by_channel_en}, with the adjusted amount",
         "extra_term_note": (
             "After your last term you pay {amount} more as one extra term, no later than {date}."
         ),
@@ -650,13 +657,13 @@ _ENGLISH: Sections = {
             "Your healthcare provider has no contract with your health insurer. Do not ask for "
             "an instalment arrangement yet either. First claim the invoice from your insurer, "
             "then enter below the amounts of the statement you get back. You will get the "
-            "adjusted amount with a new date to pay by in an e-mail. If your insurer takes "
+            "adjusted amount with a new date to pay by {by_channel_en}. If your insurer takes "
             "long to pay, ask here for a free deferral of payment."
         ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
         "coulance_decision": (
             "We have received your health insurer's statement. You will get the adjusted amount "
-            "with a new date to pay by in an e-mail. Until then, do not pay yet and do not ask for "
+            "with a new date to pay by {by_channel_en}. Until then, do not pay yet and do not ask for "
             "an instalment arrangement or a deferral."
         ),
         "statement_heading": "Your health insurer's statement",
@@ -666,10 +673,10 @@ _ENGLISH: Sections = {
         "statement_button": "Send the statement",
         "done_statement_applied": (
             "The amount has been adjusted: you now pay {due}. A confirmation with the new date "
-            "to pay by comes by e-mail."
+            "to pay by comes {by_channel_en}."
         ),
         "done_statement_sent_to_provider": (
-            "Your healthcare provider looks at the statement. You will hear by e-mail."
+            "Your healthcare provider looks at the statement. You will hear {by_channel_en}."
         ),
         "done_statement_nothing_to_forgive": "We have received the statement. The amount stays {due}.",
         "page_faq": "Questions and answers",
@@ -717,11 +724,11 @@ _ENGLISH: Sections = {
         ),
         "awaits_insurer_statement": (
             "Do not ask for an instalment arrangement yet: first claim the invoice from your health "
-            "insurer and send us its statement. You will get the adjusted amount by e-mail."
+            "insurer and send us its statement. You will get the adjusted amount {by_channel_en}."
         ),
         "awaits_coulance_decision": (
-            "Your healthcare provider is now deciding on the adjusted amount. You will get it by "
-            "e-mail, with a new date to pay by. Until then there is nothing you need to arrange."
+            "Your healthcare provider is now deciding on the adjusted amount. You will get it "
+            "{by_channel_en}, with a new date to pay by. Until then there is nothing you need to arrange."
         ),
         "invalid_objection_reason": "Choose a reason from the list.",
         "invalid_objection_message": "Write a message of at most 2000 characters.",
@@ -757,6 +764,7 @@ def patient_message(code: str, language: str) -> str:
     return PATIENT.text(ANSWERS, code, language)
 
 
-def refusal_sentences(code: str) -> dict[str, str]:
-    """A refusal in every language that has it (Dutch and English always)."""
-    return PATIENT.translations(REFUSALS, code)
+def refusal_sentences(code: str, **values: str) -> dict[str, str]:
+    """A refusal in every language that has it (Dutch and English always), with the values
+    it names."""
+    return PATIENT.translations(REFUSALS, code, **values)

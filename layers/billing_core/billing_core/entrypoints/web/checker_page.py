@@ -42,7 +42,7 @@ from billing_core.services.patient import (
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT
+from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, by_channel
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
 
 VISIT_COOKIE = "zn_visit"
@@ -126,6 +126,8 @@ def render_checker(
     """The whole page, every word from the page's texts in ``language`` (R9)."""
     state = state or PageState()
     t = page_texts(language)
+    # R7: "per e-mail" or "per post" in what the page promises will follow
+    by = by_channel(view.follow_up_channel if view else "email")
     return ENVIRONMENT.get_template("pages/checker.html.j2").render(
         language=t.language,
         t=t,
@@ -147,8 +149,9 @@ def render_checker(
         status_key=_status_key(view, state),
         pay_by_key=_pay_by_key(view),
         being_booked=state.being_booked,
+        by=by,
         error=_error(t, state),
-        notice=t(state.notice[0], **_spoken(state.notice[1], t)) if state.notice else None,
+        notice=t(state.notice[0], **_spoken(state.notice[1], t), **by) if state.notice else None,
         visit_minutes=VISIT_MINUTES,
     )
 
@@ -176,7 +179,7 @@ def _pay_by_key(view: PaymentStatusView | None) -> str:
     parts = view.breakdown if view else None
     if view is None or parts is None or parts.pay_by is None:
         return ""
-    if view.awaits_insurer_statement or view.awaits_coulance_decision:
+    if view.told_not_to_pay_yet:
         return "pay_by_after_statement"
     if parts.pay_by_passed:
         late_term = parts.pay_by_kind is PayBy.ARRANGEMENT_TERM

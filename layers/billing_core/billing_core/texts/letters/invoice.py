@@ -46,7 +46,7 @@ DUTCH: Sections = {
             "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
             "betalingsregeling aan. Dien deze nota eerst in bij uw zorgverzekeraar. Vul daarna "
             "in de betaalchecker op {checker_url} de bedragen van het overzicht van uw "
-            "zorgverzekeraar in: u krijgt per e-mail het aangepaste bedrag met een nieuwe "
+            "zorgverzekeraar in: u krijgt {by_channel_nl} het aangepaste bedrag met een nieuwe "
             "uiterste betaaldatum. Duurt het lang voordat uw zorgverzekeraar betaalt? Vraag dan "
             "in de betaalchecker kosteloos uitstel van betaling aan."
         ),
@@ -121,10 +121,11 @@ DUTCH: Sections = {
         "pay_online_at": (
             "Of betaal online met iDEAL: ga naar {url} en vul uw betalingskenmerk in."
         ),
-        # legal-nl.md §7: instead of "Maak {amount} uiterlijk {date} over", when it waits
+        # legal-nl.md §7: instead of "Maak {amount} uiterlijk {date} over", when it waits;
+        # R7: "per e-mail" or "per post" (catalogue.by_channel), as it will come
         "pay_adjusted_transfer": (
-            "Betaal pas het aangepaste bedrag uit de e-mail, uiterlijk op de datum die daarin "
-            "staat. Maak het over naar rekeningnummer {iban} ten name van {holder}, onder "
+            "Betaal pas het aangepaste bedrag dat u {by_channel_nl} krijgt, uiterlijk op de "
+            "datum die daarbij staat. Maak het over naar rekeningnummer {iban} ten name van {holder}, onder "
             "vermelding van betalingskenmerk {reference}."
         ),
         "send_statement_at": (
@@ -153,6 +154,13 @@ DUTCH: Sections = {
         ),
         "copy_nothing_due": (
             "Sindsdien is er iets veranderd: er staat niets meer open, u hoeft niets te betalen."
+        ),
+        # R17, legal-nl.md §7: the statement is in and the practice decides on its proposal
+        # (the checker's awaits_coulance_decision): nothing of the old amount to pay meanwhile
+        "copy_coulance_decision": (
+            "Sindsdien is er iets veranderd: wij hebben het overzicht van uw zorgverzekeraar "
+            "ontvangen en uw zorgverlener beslist nu over het aangepaste bedrag. U krijgt het "
+            "{by_channel_nl}, met een nieuwe uiterste betaaldatum. Betaal tot dan nog niet."
         ),
         "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
@@ -193,7 +201,7 @@ ENGLISH: Sections = {
             "for an instalment arrangement yet either. First claim this invoice from your "
             "insurer. Then enter the amounts of your insurer's statement in the payment "
             "checker at {checker_url}: you will get the adjusted amount with a new date to "
-            "pay by in an e-mail. If your insurer takes long to pay, ask for a free deferral "
+            "pay by {by_channel_en}. If your insurer takes long to pay, ask for a free deferral "
             "of payment in the payment checker."
         ),
     },
@@ -262,8 +270,9 @@ ENGLISH: Sections = {
             "Or pay online with iDEAL: go to {url} and enter your payment reference."
         ),
         "pay_adjusted_transfer": (
-            "Pay only the adjusted amount from the e-mail, by the date it gives. Transfer it "
-            "to account {iban} in the name of {holder}, quoting payment reference {reference}."
+            "Pay only the adjusted amount you get {by_channel_en}, by the date given with it. "
+            "Transfer it to account {iban} in the name of {holder}, quoting payment reference "
+            "{reference}."
         ),
         "send_statement_at": (
             "Send your insurer's statement in the payment checker: go to {url} and enter "
@@ -287,6 +296,11 @@ ENGLISH: Sections = {
         ),
         "copy_nothing_due": (
             "It has changed since: nothing is open any more, there is nothing to pay."
+        ),
+        "copy_coulance_decision": (
+            "It has changed since: we have received your health insurer's statement and your "
+            "healthcare provider is now deciding on the adjusted amount. You will get it "
+            "{by_channel_en}, with a new date to pay by. Until then, do not pay yet."
         ),
         "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",

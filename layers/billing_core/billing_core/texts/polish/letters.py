@@ -62,7 +62,8 @@ _INVOICE: Sections = {
             "też jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć tę fakturę u "
             "ubezpieczyciela. Następnie proszę wpisać kwoty z rozliczenia od ubezpieczyciela "
             "na stronie sprawdzania płatności {checker_url}: skorygowaną kwotę z nowym "
-            "terminem płatności otrzyma Pan/Pani e-mailem. Jeśli ubezpieczyciel długo zwleka "
+            "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
+            "zwleka "
             "z wypłatą, można na stronie sprawdzania płatności bezpłatnie odroczyć termin "
             "płatności."
         ),
@@ -136,9 +137,11 @@ _INVOICE: Sections = {
         "pay_online_at": (
             f"Można też zapłacić online przez iDEAL: proszę wejść na {{url}} i wpisać {_REFERENCE}."
         ),
+        # Not yet read by a native speaker (README, Languages): "{by_channel_pl}" is "e-mailem"
+        # or "pocztą" (catalogue.by_channel, R7), here and in dont_pay_yet.
         "pay_adjusted_transfer": (
-            "Proszę zapłacić dopiero skorygowaną kwotę z e-maila, w podanym w nim terminie: "
-            "przelewem na rachunek {iban}, odbiorca: {holder}, z numerem referencyjnym "
+            "Proszę zapłacić dopiero skorygowaną kwotę, którą otrzyma Pan/Pani {by_channel_pl}, "
+            "w podanym wraz z nią terminie: przelewem na rachunek {iban}, odbiorca: {holder}, z numerem referencyjnym "
             "płatności {reference} w tytule przelewu."
         ),
         "send_statement_at": (
@@ -164,6 +167,13 @@ _INVOICE: Sections = {
             "{amount} i należy ją zapłacić najpóźniej do {date}."
         ),
         "copy_nothing_due": "Od tego czasu nastąpiły zmiany: nic nie pozostało do zapłaty.",
+        # Not yet read by a native speaker (README, Languages): R17, legal-nl.md §7.
+        "copy_coulance_decision": (
+            "Od tego czasu nastąpiły zmiany: otrzymaliśmy rozliczenie od Pana/Pani "
+            "ubezpieczyciela zdrowotnego, a świadczeniodawca decyduje teraz o skorygowanej "
+            "kwocie. Otrzyma ją Pan/Pani {by_channel_pl} wraz z nowym terminem płatności. Do "
+            "tego czasu proszę jeszcze nie płacić."
+        ),
         "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
     },

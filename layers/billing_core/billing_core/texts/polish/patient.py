@@ -35,12 +35,14 @@ INFO: Section = {
         "kontaktowe są na fakturze i na stronie sprawdzania płatności."
     ),
     "faq_5_heading": "Mój świadczeniodawca nie ma umowy z moim ubezpieczycielem zdrowotnym.",
+    # Not yet read by a native speaker (README, Languages): "lub ... pocztą" (R7).
     "faq_5_text": (
         "W takim razie proszę jeszcze nie płacić faktury. Najpierw należy złożyć ją u "
         "ubezpieczyciela zdrowotnego, a następnie wpisać na stronie sprawdzania płatności "
         "kwoty z rozliczenia otrzymanego od ubezpieczyciela. Świadczeniodawca może wtedy "
         "obniżyć kwotę z dobrej woli (coulance); skorygowaną kwotę z nowym terminem "
-        "płatności otrzyma Pan/Pani e-mailem."
+        "płatności otrzyma Pan/Pani e-mailem lub, jeśli nie mamy Pana/Pani adresu e-mail, "
+        "pocztą."
     ),
     "faq_6_heading": "Co się stanie, jeśli nie zapłacę w terminie?",
     "faq_6_text": (
@@ -185,7 +187,11 @@ PAGE: Section = {
     "email_label": "Adres e-mail (do potwierdzenia)",
     "object_button": "Złóż reklamację",
     "done_deferral": "Termin płatności został odroczony. Nowy termin płatności to {date}.",
-    "done_arrangement": "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani e-mailem.",
+    # Not yet read by a native speaker (README, Languages): "{by_channel_pl}" is "e-mailem" or
+    # "pocztą" (catalogue.by_channel, R7).
+    "done_arrangement": (
+        "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani {by_channel_pl}."
+    ),
     "done_objection": "Reklamacja została przyjęta. Potwierdzenie otrzyma Pan/Pani e-mailem.",
     "done_payment": "Dziękujemy. Gdy płatność wpłynie, pojawi się tu status „zapłacona”.",
     "refused": "To nie jest możliwe: {reason}",
@@ -255,7 +261,7 @@ PAGE: Section = {
     # Not yet read by a native speaker (README, Languages): the three below.
     "pay_by_passed": "Termin płatności upłynął dnia",
     "pay_by_passed_arrangement_term": "Termin zaległej raty upłynął dnia",
-    "pay_by_after_statement": "Zostanie podany e-mailem wraz ze skorygowaną kwotą",
+    "pay_by_after_statement": "Zostanie podany {by_channel_pl} wraz ze skorygowaną kwotą",
     # Not yet read by a native speaker (README, Languages): the letters' sentence.
     "extra_term_note": (
         "Po ostatniej racie płaci Pan/Pani jeszcze {amount} jako dodatkową ratę, "
@@ -291,7 +297,7 @@ PAGE: Section = {
         "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
         "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
         "ubezpieczyciela, a potem wpisać poniżej kwoty z otrzymanego od niego rozliczenia. "
-        "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani e-mailem. Jeśli "
+        "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli "
         "ubezpieczyciel długo zwleka z wypłatą, można tutaj bezpłatnie odroczyć termin "
         "płatności."
     ),
@@ -299,7 +305,8 @@ PAGE: Section = {
     "coulance_decision_heading": "Świadczeniodawca decyduje o skorygowanej kwocie",
     "coulance_decision": (
         "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego. Skorygowaną kwotę "
-        "z nowym terminem płatności otrzyma Pan/Pani e-mailem. Do tego czasu proszę jeszcze nie "
+        "z nowym terminem płatności otrzyma Pan/Pani {by_channel_pl}. Do tego czasu proszę "
+        "jeszcze nie "
         "płacić ani nie prosić o plan ratalny czy odroczenie."
     ),
     "statement_heading": "Rozliczenie od ubezpieczyciela zdrowotnego",
@@ -309,10 +316,10 @@ PAGE: Section = {
     "statement_button": "Prześlij rozliczenie",
     "done_statement_applied": (
         "Kwota została skorygowana: pozostało do zapłaty {due}. Potwierdzenie z nowym "
-        "terminem płatności otrzyma Pan/Pani e-mailem."
+        "terminem płatności otrzyma Pan/Pani {by_channel_pl}."
     ),
     "done_statement_sent_to_provider": (
-        "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani e-mailem."
+        "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani {by_channel_pl}."
     ),
     "done_statement_nothing_to_forgive": "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}.",
     "page_faq": "Najczęstsze pytania",
@@ -366,10 +373,11 @@ REFUSALS: Section = {
     "awaits_insurer_statement": (
         "Proszę jeszcze nie ustalać planu ratalnego: najpierw proszę złożyć fakturę u "
         "ubezpieczyciela zdrowotnego i przekazać nam jego rozliczenie. Skorygowaną kwotę "
-        "otrzyma Pan/Pani e-mailem."
+        "otrzyma Pan/Pani {by_channel_pl}."
     ),
     "awaits_coulance_decision": (
-        "Świadczeniodawca decyduje teraz o skorygowanej kwocie. Otrzyma ją Pan/Pani e-mailem "
+        "Świadczeniodawca decyduje teraz o skorygowanej kwocie. Otrzyma ją Pan/Pani "
+        "{by_channel_pl} "
         "wraz z nowym terminem płatności. Do tego czasu nie trzeba niczego ustalać."
     ),
     # Not yet read by a native speaker (README, Languages).
