@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import DunningStage
@@ -35,6 +36,23 @@ def test_the_run_reads_what_is_due_by_day_practice_patient_and_invoice(store):
     # Then the earliest day first, then by practice, patient and invoice; Tuesday's not yet
     assert due(store) == [["inv-2", "inv-3", "inv-4", "inv-1", "inv-6"]]
     assert due(store, page_size=2) == [["inv-2", "inv-3"], ["inv-4", "inv-1"], ["inv-6"]]
+
+
+def test_an_invoice_moved_on_while_the_pages_are_read_is_met_again(store):
+    """R18: each page is a Query from the last page's place, on the index as it is then.
+    Given invoices due on two missed days, when the first page's invoice is moved on to
+    Monday (what the run's step does after missed days), then a later page of the same
+    read returns it again: the run must not handle it twice (audit DUNNING1)."""
+    stored(
+        store,
+        invoice(1, next_check_on=date(2026, 12, 31)),
+        invoice(2, next_check_on=date(2027, 1, 1)),
+    )
+    pages = store.due_for_dunning(MONDAY, page_size=1)
+    [first] = next(pages)
+    store.save_invoice(replace(first, next_check_on=MONDAY))
+
+    assert [i.invoice_id for page in pages for i in page] == ["inv-2", "inv-1"]
 
 
 def test_paid_invoices_and_those_with_the_agency_are_not_read(store):

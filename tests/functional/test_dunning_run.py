@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import boto3
 import pytest
 
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.dunning.run import run_dunning
 from billing_core.invoices.invoice import Channel, DunningStage
 from billing_core.invoices.ledger import Component, balance
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.actions import ActionKind
 from local.generate import declaration_csv
-from local.sandbox import sample_event
+from local.sandbox import REGION, sample_event
 from local.seed import DENTAL
 
 PROVIDER = DENTAL.provider_id
@@ -144,6 +146,33 @@ def test_a_paid_invoice_leaves_the_run_and_a_deferred_one_waits(sandbox, invoice
     assert stored(sandbox, deferred).dunning_stage is DunningStage.NONE
     assert stored(sandbox, deferred).next_check_on == date(2027, 1, 30)
     assert summary["rescheduled"] >= 1
+
+
+def test_after_missed_days_each_letter_is_queued_once(sandbox, invoices):
+    """R18, R38, R39 (audit DUNNING1): the reminder moves an invoice's place on the
+    by-next-action index to the run's day, after the paged Query's cursor.
+    Given the practice's unpaid invoices whose reminder day (31 December) was four days ago
+    When the run of 4 January reads the index three invoices a page
+    Then each invoice is read and reminded once, each letter is one message on the
+    delivery queue, and the summary (the metrics' source) says so."""
+    day = date(2027, 1, 4)
+    sandbox.clock.set(day)
+
+    summary = run_dunning(sandbox.runtime.dunning_context(), day, page_size=3).answer()
+
+    letters = {stored(sandbox, i).reminder.letter_id for i in invoices}
+    assert summary["read"] == len(invoices) and summary["steps"] == {"reminder": len(invoices)}
+    assert summary["letters"] == {REMINDER: len(letters)}
+    assert len(queued_messages(sandbox)) == len(letters)
+
+
+def queued_messages(sandbox):
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sandbox.resources.delivery_queue_url
+    found = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        found += messages
+    return found
 
 
 def test_the_scheduler_event_and_a_replayed_day(sandbox, invoices):

@@ -417,16 +417,24 @@ class FakeStore:
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
         """Pages in the order of the by-next-action index: day, provider, patient, invoice.
-        Like a Query with a Limit, a full last page is followed by an empty one."""
+        Like a Query with a Limit: each page is read when it is asked for, after the last
+        page's place (an invoice moved further on since is met again), and a full last
+        page is followed by an empty one."""
         self.calls.append("due_for_dunning")
-        due = [
-            (_dunning_position(i, day), i)
-            for i in self.invoices.values()
-            if (day := i.dunning_check_day) is not None and day <= as_of
-        ]
-        invoices = [invoice for _, invoice in sorted(due, key=lambda pair: pair[0])]
-        for start in range(0, len(invoices) + 1, page_size):
-            yield invoices[start : start + page_size]
+        after = ""
+        while True:
+            due = [
+                (place, i)
+                for i in self.invoices.values()
+                if (day := i.dunning_check_day) is not None
+                and day <= as_of
+                and (place := _dunning_position(i, day)) > after
+            ]
+            page = sorted(due, key=lambda pair: pair[0])[:page_size]
+            yield [invoice for _, invoice in page]
+            if len(page) < page_size:
+                return
+            after = page[-1][0]
 
     def agency_files_written_through(self) -> date | None:
         self.calls.append("agency_files_written_through")

@@ -74,3 +74,24 @@ def test_a_malformed_provider_item_is_skipped_and_counted_and_the_others_go_on()
     entry = summary.log_entry()
     assert entry.counts["Dunning_provider_skipped"] == 1 and entry.error
     assert world.invoice("inv-2") is legacy
+
+
+def test_after_missed_days_each_invoice_is_read_and_queued_once():
+    """R18, R38, R39 (audit DUNNING1): the reminder moves an invoice's place on the index
+    to the run's day, after the paged Query's cursor, so a later page returns it again.
+    Given 10 invoices of 10 patients whose reminder day (31 December) was four days ago
+    When the run of 4 January reads them four a page
+    Then each is read, reminded and queued once, and the summary and its metrics say 10."""
+    world = DunningWorld([one_invoice(100_000, number=n, patient_ref=f"P-{n}") for n in range(10)])
+    world.clock.set(date(2027, 1, 4))
+
+    summary = run_dunning(
+        DunningContext(world.store, world.files, world.queue, world.clock),
+        date(2027, 1, 4),
+        page_size=4,
+    )
+
+    assert summary.read == 10 and summary.steps == {"reminder": 10}
+    assert summary.letters == {"dunning_reminder": 10}
+    assert len(world.queue.requests) == 10
+    assert summary.log_entry().counts["Dunning_read"] == 10

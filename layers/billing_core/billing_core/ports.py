@@ -683,7 +683,9 @@ class DunningStore(BillingStore, WeekActivity, Protocol):
     """What the daily dunning run needs on top of the billing store (R18, R28)."""
 
     def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
-        """Pages of invoices whose next dunning check is on or before ``as_of``."""
+        """Pages of invoices whose next dunning check is on or before ``as_of``. Each page
+        is read when asked for, after the last page's place: an invoice moved further on
+        meanwhile can come again."""
         ...
 
     def agency_files_written_through(self) -> date | None:

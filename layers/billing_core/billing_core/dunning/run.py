@@ -135,7 +135,7 @@ def run_dunning(
     summary = RunSummary(as_of)
     _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
-    for unit in _patient_units(ctx.store.due_for_dunning(as_of, page_size=page_size)):
+    for unit in _patient_units(_each_once(ctx.store.due_for_dunning(as_of, page_size=page_size))):
         if not has_time():
             summary.complete = False
             break
@@ -299,10 +299,23 @@ def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSumm
 # --- grouping ----------------------------------------------------------------------------
 
 
-def _patient_units(pages: Iterable[list[Invoice]]) -> Iterator[list[Invoice]]:
+def _each_once(pages: Iterable[list[Invoice]]) -> Iterator[Invoice]:
+    """The invoices of the index's pages, the first time each comes (R18, R38, R39). A step
+    moves an invoice's place to the day its letter waits from, the run's day; after missed
+    days that place lies after the paged Query's cursor, so a later page returns the
+    invoice again, already handled: it is not handled, counted or queued a second time.
+    The ids kept are those of the run's work, which a run reads anyway."""
+    met: set[tuple[str, str]] = set()
+    for invoice in itertools.chain.from_iterable(pages):
+        key = (invoice.provider_id, invoice.invoice_id)
+        if key not in met:
+            met.add(key)
+            yield invoice
+
+
+def _patient_units(invoices: Iterable[Invoice]) -> Iterator[list[Invoice]]:
     """Consecutive invoices of one provider's patient: the index keeps them together, also
     across a page boundary."""
-    invoices = itertools.chain.from_iterable(pages)
     for _, unit in itertools.groupby(invoices, key=lambda i: (i.provider_id, i.patient_ref)):
         yield list(unit)
 
