@@ -273,3 +273,43 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
     ):
         status, refusal = operator(sandbox, "POST", path, body=why)
         assert (status, refusal["error"]["code"]) == (400, "validation_error"), path
+
+
+def test_eleven_batches_of_one_week_are_listed_and_followed_by_their_number(sandbox, paid_week):
+    """R24, R34 (round 37): Given week 48's payout batch withdrawn and the week planned
+    again ten times (PO-2026-W48 ... PO-2026-W48-11, the last proposed)
+    When the operator lists the payout batches (whole, and cut at three) and the practice
+    reads its statement
+    Then the list runs newest first by the number in the week, -11 before -10 before -9
+    ... -2 before the first (as text, -10 sorted before -2), the cut list holds -11, -10
+    and -9, and the statement follows PO-2026-W48-11."""
+    sandbox.run_retrocession()
+    why = {"reason": "planned again (test of the batch numbers)"}
+    for number in range(1, 11):
+        batch_id = "PO-2026-W48" + (f"-{number}" if number > 1 else "")
+        status, _ = operator(
+            sandbox, "POST", f"/api/v1/operator/payouts/{batch_id}/withdraw", body=why
+        )
+        assert status == 200, batch_id
+        status, again = operator(
+            sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"}
+        )
+        assert (status, again["batch_id"]) == (200, f"PO-2026-W48-{number + 1}")
+    # When the operator lists the batches
+    status, listed = operator(sandbox, "GET", "/api/v1/operator/payouts", query={"limit": "20"})
+    # Then newest first, by the number in the week
+    numbered = [f"PO-2026-W48-{number}" for number in range(11, 1, -1)]
+    assert status == 200
+    assert [b["batch_id"] for b in listed["items"]] == [*numbered, "PO-2026-W48"]
+    assert [b["state"] for b in listed["items"]] == ["proposed"] + ["withdrawn"] * 10
+    _, cut = operator(sandbox, "GET", "/api/v1/operator/payouts", query={"limit": "3"})
+    assert [b["batch_id"] for b in cut["items"]] == numbered[:3]
+    # And the statement follows the eleventh
+    _, document = sandbox.api(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id
+    )
+    assert (document["payout"]["state"], document["payout"]["batch_id"]) == (
+        "proposed",
+        "PO-2026-W48-11",
+    )
+
