@@ -5,7 +5,6 @@ once (issue 19, R24, R34)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,10 @@ import xmlschema
 
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.payments.transfer_batches import BatchState
+from billing_core.providers.provider import Provider
+from billing_core.providers.settings_history import Editor
 from billing_core.providers.week import Week
+from billing_core.services.operator.providers import save_version
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.unit.camt_builder import credit, debit, statement
@@ -25,8 +27,22 @@ PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain
 TUESDAY = date(2026, 12, 1)
 
 
+NO_SEPA_NAME = "***"  # an account holder stored before payout accounts were checked
+
+
 def operator(sandbox, method, path, who="operator-anna", body=None, **request):
     return sandbox.api(method, path, caller=Caller.operator(who), body=body, **request)
+
+
+def stored_before_checks(sandbox, settings: Provider, **payout: str) -> Provider:
+    """The practice's settings with ``payout`` changed, saved the way settings were before
+    the operator API checked them (a new version, unvalidated)."""
+    repository = sandbox.runtime.repository
+    current = repository.get_provider(settings.provider_id)
+    changed = current.model_copy(update={"payout": current.payout.model_copy(update=payout)})
+    return save_version(
+        current, changed, Editor("operator-anna", "operators"), repository, sandbox.clock
+    )
 
 
 def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
@@ -199,12 +215,12 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
     pays the same settlement to the practice's account in its settings, the statement
     follows it, and it is sent; the withdrawn batch is never approved, the sent one never
     withdrawn (409), and a refund route or id is refused (400)."""
+    stored_before_checks(sandbox, DENTAL, account_holder=NO_SEPA_NAME)
     sandbox.run_retrocession()
-    batches = sandbox.runtime.money_out_context().batches
-    proposed = batches.get_batch("PO-2026-W48")
+    proposed = sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W48")
     assert proposed is not None
     [transfer] = proposed.transfers
-    batches.save_batch(proposed.with_transfer(replace(transfer, name="***")))
+    assert transfer.name == NO_SEPA_NAME
     status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
     assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
     assert operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")[1]["state"] == (
@@ -235,7 +251,8 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
         "withdrawn",
         "PO-2026-W48",
     )
-    # When week 48 is proposed again
+    # When the account holder is mended in the settings and week 48 is proposed again
+    sandbox.replace_provider(DENTAL)
     status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"})
     # Then a new batch pays the same settlement to the account in the practice's settings
     assert status == 200 and (again["batch_id"], again["state"]) == ("PO-2026-W48-2", "proposed")
@@ -313,3 +330,45 @@ def test_eleven_batches_of_one_week_are_listed_and_followed_by_their_number(sand
         "PO-2026-W48-11",
     )
 
+
+def test_a_batch_proposed_before_the_payout_account_changed_is_refused_and_planned_again(
+    sandbox, paid_week
+):
+    """R24, R31, R34 (round 37): Given week 48's payout batch proposed to the dental
+    practice's account, and the account corrected since by an operator (a new settings
+    version)
+    When an operator approves the batch
+    Then it is refused (409 payout_account_changed, nl / en, naming the practice and the
+    week), nothing is approved or written; withdrawn and proposed again, the week's new
+    batch PO-2026-W48-2 pays the account as it is now, and is sent to it."""
+    sandbox.run_retrocession()
+    _, proposed = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert proposed["transfers"][0]["iban"] == DENTAL.payout.iban
+    # When the payout account is corrected through the operator API
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    _, settings = operator(sandbox, "GET", path)
+    corrected = {"iban": "NL39RABO0300065264", "account_holder": "Tandartsen Zuid B.V."}
+    status, saved = operator(sandbox, "PUT", path, body=settings | {"payout": corrected})
+    assert (status, saved["version"]) == (200, settings["version"] + 1)
+    # Then the batch with the old account is not approved
+    approve = "/api/v1/operator/payouts/PO-2026-W48/approve"
+    status, refusal = operator(sandbox, "POST", approve)
+    assert (status, refusal["error"]["code"]) == (409, "payout_account_changed")
+    dutch, english = refusal["error"]["message"].split(" / ")
+    assert DENTAL.provider_id in dutch and "2026-W48" in dutch and "Trek hem in" in dutch
+    assert DENTAL.provider_id in english and "Withdraw it and propose week 2026-W48" in english
+    _, unchanged = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert unchanged["state"] == "proposed" and unchanged["steps"] == proposed["steps"]
+    assert sandbox.output_keys("payouts/") == []
+    # When it is withdrawn and the week proposed again
+    why = {"reason": "the practice's payout account was corrected"}
+    status, _ = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/withdraw", body=why)
+    assert status == 200
+    status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"})
+    # Then the new batch pays the corrected account, and is sent to it
+    assert (status, again["batch_id"]) == (200, "PO-2026-W48-2")
+    [paid] = again["transfers"]
+    assert (paid["iban"], paid["name"]) == (corrected["iban"], corrected["account_holder"])
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48-2/approve")
+    assert (status, sent["state"]) == (200, "sent")
+    assert corrected["iban"].encode() in sandbox.output_object(sent["file_key"])

@@ -462,12 +462,15 @@ def _refund_booked(transfer: BatchTransfer, ctx: MoneyOutContext) -> bool:
 def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     """This operator's approval; once the batch is approved, its file goes out.
 
-    Refused (409) when the batch is sent already or this operator approved it before.
-    An approved batch whose file did not get out (a crash) is sent by approving again.
+    Refused (409) when the batch is sent already or this operator approved it before,
+    and a payout batch when a practice's payout account changed since it was proposed
+    (``payout_account_changed``). An approved batch whose file did not get out (a crash)
+    is sent by approving again.
     """
     batch = _read(batch_id, ctx)
     try:
         if batch.state is BatchState.PROPOSED:
+            _refuse_old_accounts(batch, ctx)
             batch = ctx.batches.save_batch(
                 approve(batch, operator, ctx.clock.now(), ctx.second_approval_above_cents)
             )
@@ -485,6 +488,10 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
     # Dated by the approval, not by today: a retry on a later day (a crash before the batch
     # was saved as sent) writes the same file under the same key, not a second one.
     approved_at = batch.approved_at or now
+    if batch.step_at(SENDING) is None:
+        # Again: the account can change between the approval and the file (a crash
+        # between them, retried days later; or a change landing in between).
+        _refuse_old_accounts(batch, ctx)
     # Made before any refund is booked: a transfer the file cannot hold stops the approval
     # with nothing booked, not with the credit gone and no file (R13).
     document = _transfer_file(batch, approved_at, ctx)
@@ -502,6 +509,32 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         ctx.files.put(key, document, "application/xml")
     return ctx.batches.save_batch(sent(batch, key, operator, now))
+
+
+def _refuse_old_accounts(batch: TransferBatch, ctx: MoneyOutContext) -> None:
+    """A payout batch pays each practice's account as it was when the batch was proposed;
+    one corrected since (R31: after a returned payout, say) is not paid on the old one
+    (R24, R34). Refused (409 ``payout_account_changed``): withdraw the batch and propose
+    its week again, which pays the accounts as they are then (``_plan_again``). A refund
+    batch pays the accounts the operator gave, none from the settings."""
+    if batch.kind is not BatchKind.PAYOUT:
+        return
+    changed = sorted(
+        {
+            transfer.provider_id
+            for transfer in _paid(batch)
+            if _payout_account(transfer.provider_id, ctx) != (transfer.iban, transfer.name)
+        }
+    )
+    if changed:
+        raise practice_refused(
+            "payout_account_changed", practices=", ".join(changed), week=batch.week
+        )
+
+
+def _payout_account(provider_id: str, ctx: MoneyOutContext) -> tuple[str, str] | None:
+    provider = ctx.store.get_provider(provider_id)
+    return (provider.payout.iban, provider.payout.account_holder) if provider else None
 
 
 def _saved(changed: TransferBatch, read: TransferBatch, ctx: MoneyOutContext) -> TransferBatch:
