@@ -5,7 +5,7 @@ once (issue 19, R24, R34)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from billing_core.providers.week import Week
 from billing_core.services.operator.providers import save_version
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import MONDAY_AFTER_W48
 from tests.unit.camt_builder import credit, debit, statement
 from tests.unit.faults import Killed
 
@@ -372,3 +373,19 @@ def test_a_batch_proposed_before_the_payout_account_changed_is_refused_and_plann
     status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48-2/approve")
     assert (status, sent["state"]) == (200, "sent")
     assert corrected["iban"].encode() in sandbox.output_object(sent["file_key"])
+
+
+def test_the_monday_run_names_a_week_withdrawn_and_not_planned_again(sandbox, paid_week):
+    """R24, R34 (round 37): Given week 48's payout batch withdrawn on its Monday and not
+    planned again
+    When the next Monday's run closes week 49
+    Then its answer (the log line; Payout_weeks_withdrawn for PayoutWeekWithdrawnAlarm)
+    names week 48."""
+    sandbox.run_retrocession()
+    why = {"reason": "the practice's payout account is being corrected"}
+    status, _ = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/withdraw", body=why)
+    assert status == 200
+    sandbox.clock.set(MONDAY_AFTER_W48 + timedelta(days=7))
+    answer = sandbox.run_retrocession()
+    assert answer["payout_batch"]["batch_id"] == "PO-2026-W49"
+    assert answer["payout_weeks_withdrawn"] == ["2026-W48"]

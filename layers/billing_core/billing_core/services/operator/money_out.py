@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
@@ -67,7 +67,7 @@ from billing_core.ports import (
     ProviderStore,
     TransferBatches,
 )
-from billing_core.providers.payouts import owed_again, plan_payouts
+from billing_core.providers.payouts import owed_again, plan_payouts, weeks_not_planned_again
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
@@ -86,6 +86,9 @@ if TYPE_CHECKING:
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
+# A week withdrawn this long and not planned again is counted by the Monday run
+# (Payout_weeks_withdrawn, PayoutWeekWithdrawnAlarm): nothing plans it again by itself.
+WITHDRAWN_WEEK_ALARM_DAYS = 3
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
@@ -175,13 +178,19 @@ def _mark_repaid(transfer: BatchTransfer, batch_id: str, batches: TransferBatche
 
 @dataclass(frozen=True, slots=True)
 class WeekClosed:
-    """The Monday run: the week's statements, then its payout batch proposed."""
+    """The Monday run: the week's statements, then its payout batch proposed; and the
+    weeks withdrawn and not planned again for WITHDRAWN_WEEK_ALARM_DAYS (their alarm)."""
 
     statements: RunSummary
     payouts: TransferBatch
+    weeks_withdrawn: tuple[str, ...] = ()
 
     def answer(self) -> dict[str, Any]:
-        return {**self.statements.answer(), "payout_batch": _batch_counts(self.payouts)}
+        return {
+            **self.statements.answer(),
+            "payout_batch": _batch_counts(self.payouts),
+            "payout_weeks_withdrawn": list(self.weeks_withdrawn),
+        }
 
     def log_entry(self) -> LogEntry:
         entry = self.statements.log_entry()
@@ -189,18 +198,22 @@ class WeekClosed:
             **entry.counts,
             "Payout_transfers": len(self.payouts.transfers),
             "Payout_waiting": len(self.payouts.waiting),
+            "Payout_weeks_withdrawn": len(self.weeks_withdrawn),  # PayoutWeekWithdrawnAlarm
         }
         return replace(entry, fields=self.answer(), counts=counts)
 
 
 def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
-    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts.
+    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts,
+    and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again.
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(as_of, retrocession)
     batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
-    return WeekClosed(statements, batch)
+    withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
+    earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
+    return WeekClosed(statements, batch, tuple(weeks_not_planned_again(earlier, withdrawn_before)))
 
 
 def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
