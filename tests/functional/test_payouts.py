@@ -5,8 +5,7 @@ once (issue 19, R24, R34)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,13 @@ import xmlschema
 
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.payments.transfer_batches import BatchState
+from billing_core.providers.provider import Provider
+from billing_core.providers.settings_history import Editor
 from billing_core.providers.week import Week
+from billing_core.services.operator.providers import save_version
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import MONDAY_AFTER_W48
 from tests.unit.camt_builder import credit, debit, statement
 from tests.unit.faults import Killed
 
@@ -25,8 +28,22 @@ PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain
 TUESDAY = date(2026, 12, 1)
 
 
+NO_SEPA_NAME = "***"  # an account holder stored before payout accounts were checked
+
+
 def operator(sandbox, method, path, who="operator-anna", body=None, **request):
     return sandbox.api(method, path, caller=Caller.operator(who), body=body, **request)
+
+
+def stored_before_checks(sandbox, settings: Provider, **payout: str) -> Provider:
+    """The practice's settings with ``payout`` changed, saved the way settings were before
+    the operator API checked them (a new version, unvalidated)."""
+    repository = sandbox.runtime.repository
+    current = repository.get_provider(settings.provider_id)
+    changed = current.model_copy(update={"payout": current.payout.model_copy(update=payout)})
+    return save_version(
+        current, changed, Editor("operator-anna", "operators"), repository, sandbox.clock
+    )
 
 
 def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
@@ -199,12 +216,12 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
     pays the same settlement to the practice's account in its settings, the statement
     follows it, and it is sent; the withdrawn batch is never approved, the sent one never
     withdrawn (409), and a refund route or id is refused (400)."""
+    stored_before_checks(sandbox, DENTAL, account_holder=NO_SEPA_NAME)
     sandbox.run_retrocession()
-    batches = sandbox.runtime.money_out_context().batches
-    proposed = batches.get_batch("PO-2026-W48")
+    proposed = sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W48")
     assert proposed is not None
     [transfer] = proposed.transfers
-    batches.save_batch(proposed.with_transfer(replace(transfer, name="***")))
+    assert transfer.name == NO_SEPA_NAME
     status, refusal = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
     assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
     assert operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")[1]["state"] == (
@@ -235,7 +252,8 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
         "withdrawn",
         "PO-2026-W48",
     )
-    # When week 48 is proposed again
+    # When the account holder is mended in the settings and week 48 is proposed again
+    sandbox.replace_provider(DENTAL)
     status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"})
     # Then a new batch pays the same settlement to the account in the practice's settings
     assert status == 200 and (again["batch_id"], again["state"]) == ("PO-2026-W48-2", "proposed")
@@ -273,3 +291,101 @@ def test_a_payout_batch_whose_file_is_refused_is_withdrawn_and_its_week_planned_
     ):
         status, refusal = operator(sandbox, "POST", path, body=why)
         assert (status, refusal["error"]["code"]) == (400, "validation_error"), path
+
+
+def test_eleven_batches_of_one_week_are_listed_and_followed_by_their_number(sandbox, paid_week):
+    """R24, R34 (round 37): Given week 48's payout batch withdrawn and the week planned
+    again ten times (PO-2026-W48 ... PO-2026-W48-11, the last proposed)
+    When the operator lists the payout batches (whole, and cut at three) and the practice
+    reads its statement
+    Then the list runs newest first by the number in the week, -11 before -10 before -9
+    ... -2 before the first (as text, -10 sorted before -2), the cut list holds -11, -10
+    and -9, and the statement follows PO-2026-W48-11."""
+    sandbox.run_retrocession()
+    why = {"reason": "planned again (test of the batch numbers)"}
+    for number in range(1, 11):
+        batch_id = "PO-2026-W48" + (f"-{number}" if number > 1 else "")
+        status, _ = operator(
+            sandbox, "POST", f"/api/v1/operator/payouts/{batch_id}/withdraw", body=why
+        )
+        assert status == 200, batch_id
+        status, again = operator(
+            sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"}
+        )
+        assert (status, again["batch_id"]) == (200, f"PO-2026-W48-{number + 1}")
+    # When the operator lists the batches
+    status, listed = operator(sandbox, "GET", "/api/v1/operator/payouts", query={"limit": "20"})
+    # Then newest first, by the number in the week
+    numbered = [f"PO-2026-W48-{number}" for number in range(11, 1, -1)]
+    assert status == 200
+    assert [b["batch_id"] for b in listed["items"]] == [*numbered, "PO-2026-W48"]
+    assert [b["state"] for b in listed["items"]] == ["proposed"] + ["withdrawn"] * 10
+    _, cut = operator(sandbox, "GET", "/api/v1/operator/payouts", query={"limit": "3"})
+    assert [b["batch_id"] for b in cut["items"]] == numbered[:3]
+    # And the statement follows the eleventh
+    _, document = sandbox.api(
+        "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=DENTAL.provider_id
+    )
+    assert (document["payout"]["state"], document["payout"]["batch_id"]) == (
+        "proposed",
+        "PO-2026-W48-11",
+    )
+
+
+def test_a_batch_proposed_before_the_payout_account_changed_is_refused_and_planned_again(
+    sandbox, paid_week
+):
+    """R24, R31, R34 (round 37): Given week 48's payout batch proposed to the dental
+    practice's account, and the account corrected since by an operator (a new settings
+    version)
+    When an operator approves the batch
+    Then it is refused (409 payout_account_changed, nl / en, naming the practice and the
+    week), nothing is approved or written; withdrawn and proposed again, the week's new
+    batch PO-2026-W48-2 pays the account as it is now, and is sent to it."""
+    sandbox.run_retrocession()
+    _, proposed = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert proposed["transfers"][0]["iban"] == DENTAL.payout.iban
+    # When the payout account is corrected through the operator API
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    _, settings = operator(sandbox, "GET", path)
+    corrected = {"iban": "NL39RABO0300065264", "account_holder": "Tandartsen Zuid B.V."}
+    status, saved = operator(sandbox, "PUT", path, body=settings | {"payout": corrected})
+    assert (status, saved["version"]) == (200, settings["version"] + 1)
+    # Then the batch with the old account is not approved
+    approve = "/api/v1/operator/payouts/PO-2026-W48/approve"
+    status, refusal = operator(sandbox, "POST", approve)
+    assert (status, refusal["error"]["code"]) == (409, "payout_account_changed")
+    dutch, english = refusal["error"]["message"].split(" / ")
+    assert DENTAL.provider_id in dutch and "2026-W48" in dutch and "Trek hem in" in dutch
+    assert DENTAL.provider_id in english and "Withdraw it and propose week 2026-W48" in english
+    _, unchanged = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert unchanged["state"] == "proposed" and unchanged["steps"] == proposed["steps"]
+    assert sandbox.output_keys("payouts/") == []
+    # When it is withdrawn and the week proposed again
+    why = {"reason": "the practice's payout account was corrected"}
+    status, _ = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/withdraw", body=why)
+    assert status == 200
+    status, again = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"})
+    # Then the new batch pays the corrected account, and is sent to it
+    assert (status, again["batch_id"]) == (200, "PO-2026-W48-2")
+    [paid] = again["transfers"]
+    assert (paid["iban"], paid["name"]) == (corrected["iban"], corrected["account_holder"])
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48-2/approve")
+    assert (status, sent["state"]) == (200, "sent")
+    assert corrected["iban"].encode() in sandbox.output_object(sent["file_key"])
+
+
+def test_the_monday_run_names_a_week_withdrawn_and_not_planned_again(sandbox, paid_week):
+    """R24, R34 (round 37): Given week 48's payout batch withdrawn on its Monday and not
+    planned again
+    When the next Monday's run closes week 49
+    Then its answer (the log line; Payout_weeks_withdrawn for PayoutWeekWithdrawnAlarm)
+    names week 48."""
+    sandbox.run_retrocession()
+    why = {"reason": "the practice's payout account is being corrected"}
+    status, _ = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/withdraw", body=why)
+    assert status == 200
+    sandbox.clock.set(MONDAY_AFTER_W48 + timedelta(days=7))
+    answer = sandbox.run_retrocession()
+    assert answer["payout_batch"]["batch_id"] == "PO-2026-W49"
+    assert answer["payout_weeks_withdrawn"] == ["2026-W48"]

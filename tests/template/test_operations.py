@@ -374,7 +374,8 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     Globals)
     When a dunning run stops early or fails invoices, does not report for a day, a
     retrocession run leaves providers without a statement, a run skips a provider whose
-    stored item does not validate (issue 14 item 7), or a refund stays pending
+    stored item does not validate (issue 14 item 7), a refund stays pending, or a week's
+    payout batch stays withdrawn and not planned again (round 37)
     Then an alarm reads that metric, in that namespace, with that service dimension."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
@@ -392,6 +393,7 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         "Retrocession_failed",
         "Retrocession_provider_skipped",
         "Refund_pending",
+        "Payout_weeks_withdrawn",
     ):
         assert name in watched, name
     # A run that never reports is as bad as one that fails: no data counts as breaching.

@@ -32,7 +32,7 @@ from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiryAdded
-from billing_core.payments.transfer_batches import BatchKind, TransferBatch
+from billing_core.payments.transfer_batches import BatchKind, TransferBatch, newest_first
 from billing_core.ports import (
     EVERY_INVOICE,
     AgbCodeTaken,
@@ -679,7 +679,7 @@ class FakeStore:
 
     def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
         of_kind = [b for b in self.batches.values() if b.kind is kind]
-        return sorted(of_kind, key=lambda b: b.batch_id, reverse=True)[:limit]
+        return newest_first(of_kind)[:limit]
 
     # --- the insurer register (R33) ----------------------------------------------------------
 

@@ -9,15 +9,25 @@ new batch of the same week (``PO-{week}-2``) that needs its own approvals."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from billing_core.payments.transfer_batches import BankState, BatchKind, BatchState, TransferBatch
+from billing_core.payments.transfer_batches import (
+    BankState,
+    BatchKind,
+    BatchState,
+    Step,
+    TransferBatch,
+    payout_batch_id,
+)
+from billing_core.providers.payouts import weeks_not_planned_again
+from billing_core.providers.retrocession_run import RetrocessionContext
 from billing_core.providers.week import Week
-from billing_core.services.operator.money_out import withdraw_batch
+from billing_core.services.operator.money_out import close_week, withdraw_batch
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import make_provider
 from tests.unit.faults import Killed
@@ -57,6 +67,10 @@ def name_no_bank_accepts(world: MoneyOutWorld, provider_id: str) -> None:
 
 def mend(world: MoneyOutWorld, provider_id: str) -> None:
     world.add_practice(provider_id, iban="NL91ABNA0417164300")
+
+
+def retrocession_of(world: MoneyOutWorld) -> RetrocessionContext:
+    return RetrocessionContext(store=world.store, files=world.files)
 
 
 def stuck(world: MoneyOutWorld, week: Week, *operators: str) -> TransferBatch:
@@ -291,3 +305,58 @@ def test_withdrawn_weeks_planned_again_pay_every_statement_once(weeks):
     for provider_id in practices:
         settled = [s for b in live if (s := b.settlement(provider_id))]
         assert len(settled) == len(weeks)
+
+
+# --- a week withdrawn and not planned again: counted by the Monday run (round 37) ---------
+
+
+@pytest.mark.parametrize(
+    ("withdrawn_days_ago", "planned_again", "counted"),
+    [
+        (4, False, True),  # withdrawn last week, its money paid by no batch
+        (2, False, False),  # withdrawn on Saturday: not yet
+        (4, True, False),  # planned again: the new batch pays it
+    ],
+)
+def test_the_monday_run_counts_a_week_withdrawn_and_not_planned_again(
+    world, withdrawn_days_ago, planned_again, counted
+):
+    """R24, R34: Given W45's batch withdrawn ``withdrawn_days_ago`` days before W46's
+    Monday run (and, in one case, W45 planned again)
+    When the Monday run closes W46
+    Then it counts W45 (Payout_weeks_withdrawn, PayoutWeekWithdrawnAlarm) only when it
+    was withdrawn 3 days or more ago and not planned again."""
+    world.statements(W45, {"fysio-noord": 10_000})
+    w45 = world.propose(W45)
+    world.statements(W46, {"fysio-noord": 3_000})
+    world.monday_after(W46)
+    monday = world.clock.now()
+    world.clock.set(monday - timedelta(days=withdrawn_days_ago))
+    withdraw_batch(w45.batch_id, "operator-bob", WHY, world.ctx)
+    if planned_again:
+        world.propose(W45)
+    world.clock.set(monday)
+    closed = close_week(monday.date(), retrocession_of(world), world.ctx)
+    expected = ["2026-W45"] if counted else []
+    assert closed.answer()["payout_weeks_withdrawn"] == expected
+    assert closed.log_entry().counts["Payout_weeks_withdrawn"] == len(expected)
+
+
+def test_the_latest_of_eleven_batches_decides_whether_a_week_is_counted():
+    """R24, R34: the latest batch of a week is its highest number (-11 after -10 and -2)."""
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
+    steps = (Step("proposed", "schedule", at), Step("withdrawn", "operator-bob", at, WHY))
+    batches = [
+        TransferBatch(
+            payout_batch_id(W45.label, number),
+            BatchKind.PAYOUT,
+            (),
+            steps,
+            state=BatchState.WITHDRAWN if number < 11 else BatchState.PROPOSED,
+            week=W45.label,
+        )
+        for number in range(1, 12)
+    ]
+    later = at + timedelta(days=10)
+    assert weeks_not_planned_again(batches, later) == []
+    assert weeks_not_planned_again(batches[:10], later) == [W45.label]

@@ -28,7 +28,10 @@ BATCH_ID = BATCH_RESOURCES[BatchKind.PAYOUT].batch_id
 WITHDRAWABLE_ID = r"^PO-[0-9A-Za-z-]{1,30}$"  # a refund batch: the refunds route withdraws it
 
 
-@router.get("/api/v1/operator/payouts", summary="The payout batches, newest week first")
+@router.get(
+    "/api/v1/operator/payouts",
+    summary="The payout batches, newest week first (a week's -11 before its -10 ... -2, first)",
+)
 def list_payouts(limit: Annotated[int, Query(ge=1, le=104)] = 12) -> BatchListOut:
     operator(router.current_event)
     listed = money_out.list_batches(
@@ -66,7 +69,8 @@ def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
     summary="Withdraw a week's payout batch not sent, with a reason; propose the week again",
     description="For a batch proposed, or approved and not sent: its approval answers 422 "
     "transfer_file_refused (a payout account holder no bank accepts, stored before that "
-    "was checked), or it is wrong. The batch is withdrawn, with a step saying who, when "
+    "was checked) or 409 payout_account_changed (a practice's payout account was corrected "
+    "after the batch was proposed), or it is wrong. The batch is withdrawn, with a step saying who, when "
     "and why; it is never approved or sent. Its settlements stand (the statements and the "
     "next weeks rely on them): mend the practice's payout account, then propose the week "
     "again (POST /api/v1/operator/payouts) for a new batch that pays them. A withdrawn "

@@ -721,5 +721,6 @@ class TransferBatches(Protocol):
         ...
 
     def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
-        """Newest first (a payout batch's id sorts by its week, a refund's by its day)."""
+        """Newest first (``transfer_batches.newest_first``: a payout batch by its week,
+        then its number in the week; a refund batch by its day)."""
         ...

@@ -30,7 +30,7 @@ invoice shows the credit again once an operator books the return.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -199,6 +199,21 @@ def payout_batches_of_week(
         if batch.state is not BatchState.WITHDRAWN:
             break
     return found
+
+
+def batch_order(batch_id: str) -> tuple[str, int]:
+    """Where a batch sorts among the batches of its kind, oldest first: a payout batch by
+    its week, then by its number in the week (``PO-{week}-10`` after ``-9``, where text
+    puts it before ``-2``); a refund batch by its id (``RF-{day}-...``: by its day)."""
+    head, _, number = batch_id.rpartition("-")
+    if batch_id.startswith(PAYOUT_PREFIX) and number.isdigit():
+        return head, int(number)
+    return batch_id, 1
+
+
+def newest_first(batches: Iterable[TransferBatch]) -> list[TransferBatch]:
+    """The batches newest first, a week's later batches before its earlier ones."""
+    return sorted(batches, key=lambda batch: batch_order(batch.batch_id), reverse=True)
 
 
 def refund_batch_id(day: date) -> str:

@@ -28,11 +28,13 @@ from billing_core.payments.transfer_batches import (
     SENDING,
     BankState,
     BatchKind,
+    BatchState,
     BatchTransfer,
     Settlement,
     Step,
     TransferBatch,
     end_to_end_id,
+    newest_first,
     payout_batch_id,
 )
 from billing_core.providers.provider import Provider
@@ -151,6 +153,23 @@ def payout_transfer(provider: Provider, settlement: Settlement, transfer_id: str
         name=provider.payout.account_holder,
         amount_cents=settlement.paid_cents,
         remittance=f"Zorgnota uitbetaling retrocessie {weeks} {transfer_id}",
+    )
+
+
+def weeks_not_planned_again(
+    batches: Sequence[TransferBatch], withdrawn_before: datetime
+) -> list[str]:
+    """The weeks whose latest payout batch was withdrawn before ``withdrawn_before`` and
+    not planned again since: their money is paid by no batch until an operator proposes
+    the week again, and nothing does that by itself (R24, R34)."""
+    latest: dict[str, TransferBatch] = {}
+    for batch in newest_first(b for b in batches if b.kind is BatchKind.PAYOUT):
+        latest.setdefault(batch.week, batch)  # newest first: the first seen is the latest
+    return sorted(
+        week
+        for week, batch in latest.items()
+        if batch.state is BatchState.WITHDRAWN
+        and (batch.step_at(BatchState.WITHDRAWN.value) or withdrawn_before) < withdrawn_before
     )
 
 

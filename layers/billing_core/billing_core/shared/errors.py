@@ -111,6 +111,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "batch_not_proposed",
         "batch_not_approved",
         "batch_sent",
+        "payout_account_changed",
         "refund_booked",
         "no_psp_refund_pending",
         "psp_refund_settled",

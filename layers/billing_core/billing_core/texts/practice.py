@@ -567,6 +567,12 @@ _DUTCH: Sections = {
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
         ),
+        "payout_account_changed": (
+            "De uitbetaalrekening van {practices} is gewijzigd nadat deze batch werd"
+            " voorgesteld: hij zou naar de oude rekening betalen. Trek hem in en stel week"
+            " {week} opnieuw voor; de nieuwe batch betaalt naar de rekening zoals die dan in"
+            " de instellingen staat."
+        ),
         "refund_booked": (
             "Van deze batch is de terugbetaling voor nota {kenmerken} al geboekt: hij kan niet"
             " meer worden ingetrokken. Keur hem opnieuw goed om het bankbestand te maken."
@@ -1173,6 +1179,11 @@ _ENGLISH: Sections = {
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."
+        ),
+        "payout_account_changed": (
+            "The payout account of {practices} changed after this batch was proposed: it"
+            " would pay the old account. Withdraw it and propose week {week} again; the new"
+            " batch pays the account as it is in the settings then."
         ),
         "refund_booked": (
             "The refund of this batch for invoice {kenmerken} is booked already: the batch can"

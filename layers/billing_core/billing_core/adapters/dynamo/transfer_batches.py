@@ -18,6 +18,8 @@ from billing_core.payments.transfer_batches import (
     TransferBatch,
     batch_document,
     batch_from_document,
+    newest_first,
+    payout_batch_id,
 )
 from billing_core.ports import ConcurrentChange
 
@@ -91,11 +93,24 @@ class TransferBatchRepository:
         return _batch(_item(batch, version=batch.version + 1))
 
     def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+        """Newest first by ``newest_first``: the table keeps the ids as text, where a
+        week's ``PO-{week}-10`` sorts before its ``-2``. A limit that cuts a week's batches
+        could leave out its newest, so the week it cuts is read whole before it is cut."""
+        partition = Key("pk").eq(keys.transfer_batch_partition(kind.value))
+        batches = self._query(partition, limit)
+        if kind is BatchKind.PAYOUT and len(batches) == limit:
+            cut_week = batches[-1].week
+            of_week = partition & Key("sk").begins_with(payout_batch_id(cut_week))
+            batches = [b for b in batches if b.week != cut_week] + self._query(of_week)
+        return newest_first(batches)[:limit]
+
+    def _query(self, condition: Any, limit: int | None = None) -> list[TransferBatch]:
+        limited = {"Limit": limit} if limit is not None else {}
         answer = self._table.query(
-            KeyConditionExpression=Key("pk").eq(keys.transfer_batch_partition(kind.value)),
+            KeyConditionExpression=condition,
             ScanIndexForward=False,
-            Limit=limit,
             ConsistentRead=True,
+            **limited,
         )
         return [_batch(item) for item in answer.get("Items", [])]
 

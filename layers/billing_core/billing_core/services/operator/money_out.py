@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
@@ -67,7 +67,7 @@ from billing_core.ports import (
     ProviderStore,
     TransferBatches,
 )
-from billing_core.providers.payouts import owed_again, plan_payouts
+from billing_core.providers.payouts import owed_again, plan_payouts, weeks_not_planned_again
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
@@ -86,6 +86,9 @@ if TYPE_CHECKING:
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
+# A week withdrawn this long and not planned again is counted by the Monday run
+# (Payout_weeks_withdrawn, PayoutWeekWithdrawnAlarm): nothing plans it again by itself.
+WITHDRAWN_WEEK_ALARM_DAYS = 3
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
@@ -175,13 +178,19 @@ def _mark_repaid(transfer: BatchTransfer, batch_id: str, batches: TransferBatche
 
 @dataclass(frozen=True, slots=True)
 class WeekClosed:
-    """The Monday run: the week's statements, then its payout batch proposed."""
+    """The Monday run: the week's statements, then its payout batch proposed; and the
+    weeks withdrawn and not planned again for WITHDRAWN_WEEK_ALARM_DAYS (their alarm)."""
 
     statements: RunSummary
     payouts: TransferBatch
+    weeks_withdrawn: tuple[str, ...] = ()
 
     def answer(self) -> dict[str, Any]:
-        return {**self.statements.answer(), "payout_batch": _batch_counts(self.payouts)}
+        return {
+            **self.statements.answer(),
+            "payout_batch": _batch_counts(self.payouts),
+            "payout_weeks_withdrawn": list(self.weeks_withdrawn),
+        }
 
     def log_entry(self) -> LogEntry:
         entry = self.statements.log_entry()
@@ -189,18 +198,22 @@ class WeekClosed:
             **entry.counts,
             "Payout_transfers": len(self.payouts.transfers),
             "Payout_waiting": len(self.payouts.waiting),
+            "Payout_weeks_withdrawn": len(self.weeks_withdrawn),  # PayoutWeekWithdrawnAlarm
         }
         return replace(entry, fields=self.answer(), counts=counts)
 
 
 def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
-    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts.
+    """R24 and issue 19: the statements of the week before ``as_of``, then its payouts,
+    and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again.
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(as_of, retrocession)
     batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
-    return WeekClosed(statements, batch)
+    withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
+    earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
+    return WeekClosed(statements, batch, tuple(weeks_not_planned_again(earlier, withdrawn_before)))
 
 
 def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
@@ -462,12 +475,15 @@ def _refund_booked(transfer: BatchTransfer, ctx: MoneyOutContext) -> bool:
 def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     """This operator's approval; once the batch is approved, its file goes out.
 
-    Refused (409) when the batch is sent already or this operator approved it before.
-    An approved batch whose file did not get out (a crash) is sent by approving again.
+    Refused (409) when the batch is sent already or this operator approved it before,
+    and a payout batch when a practice's payout account changed since it was proposed
+    (``payout_account_changed``). An approved batch whose file did not get out (a crash)
+    is sent by approving again.
     """
     batch = _read(batch_id, ctx)
     try:
         if batch.state is BatchState.PROPOSED:
+            _refuse_old_accounts(batch, ctx)
             batch = ctx.batches.save_batch(
                 approve(batch, operator, ctx.clock.now(), ctx.second_approval_above_cents)
             )
@@ -485,6 +501,10 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
     # Dated by the approval, not by today: a retry on a later day (a crash before the batch
     # was saved as sent) writes the same file under the same key, not a second one.
     approved_at = batch.approved_at or now
+    if batch.step_at(SENDING) is None:
+        # Again: the account can change between the approval and the file (a crash
+        # between them, retried days later; or a change landing in between).
+        _refuse_old_accounts(batch, ctx)
     # Made before any refund is booked: a transfer the file cannot hold stops the approval
     # with nothing booked, not with the credit gone and no file (R13).
     document = _transfer_file(batch, approved_at, ctx)
@@ -502,6 +522,32 @@ def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> Transfer
         key = f"{batch.kind.value}s/{approved_at.date().isoformat()}/{batch.batch_id}.xml"
         ctx.files.put(key, document, "application/xml")
     return ctx.batches.save_batch(sent(batch, key, operator, now))
+
+
+def _refuse_old_accounts(batch: TransferBatch, ctx: MoneyOutContext) -> None:
+    """A payout batch pays each practice's account as it was when the batch was proposed;
+    one corrected since (R31: after a returned payout, say) is not paid on the old one
+    (R24, R34). Refused (409 ``payout_account_changed``): withdraw the batch and propose
+    its week again, which pays the accounts as they are then (``_plan_again``). A refund
+    batch pays the accounts the operator gave, none from the settings."""
+    if batch.kind is not BatchKind.PAYOUT:
+        return
+    changed = sorted(
+        {
+            transfer.provider_id
+            for transfer in _paid(batch)
+            if _payout_account(transfer.provider_id, ctx) != (transfer.iban, transfer.name)
+        }
+    )
+    if changed:
+        raise practice_refused(
+            "payout_account_changed", practices=", ".join(changed), week=batch.week
+        )
+
+
+def _payout_account(provider_id: str, ctx: MoneyOutContext) -> tuple[str, str] | None:
+    provider = ctx.store.get_provider(provider_id)
+    return (provider.payout.iban, provider.payout.account_holder) if provider else None
 
 
 def _saved(changed: TransferBatch, read: TransferBatch, ctx: MoneyOutContext) -> TransferBatch:
