@@ -150,3 +150,20 @@ def test_r12_a_return_by_kenmerk_that_fits_no_one_payment_is_left_to_a_person(
     report = run(ctx, debit(returned, return_reason="MD06", scor=REFERENCE))
     assert reasons(ctx, report) == ["return_without_original"]
     assert ctx.store.invoice().amount_due_cents == DUE - sum(payments)
+
+
+def test_r12_a_return_listed_before_its_own_credit_is_traced_to_it(ctx):
+    """R12 "returned transfers are reversed" (audit payments-in PAYIN4): given a statement
+    whose return of TxId X is listed before the credit with TxId X
+    When it is imported, and then again
+    Then the credit is booked and the return reverses it (nothing for a person), the amount
+    due is what it was, and the second import is all duplicates (the keys are unchanged)."""
+    returned = debit(800, reference="ING-R", return_reason="AC04", tx_id="TX-1", scor=REFERENCE)
+    booked = credit(800, reference="ING-C", scor=REFERENCE, tx_id="TX-1")
+
+    report = run(ctx, returned, booked)
+    again = run(ctx, returned, booked, key="camt053/again.xml")
+
+    assert (len(report.booked), len(report.reversed), report.unmatched) == (1, 1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+    assert (again.duplicates, again.booked, again.reversed) == (2, [], [])

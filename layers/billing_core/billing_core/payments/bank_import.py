@@ -9,9 +9,11 @@ Per booked transaction in the statement:
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
-  operator's match (``remember_credit``). A return no link traces that quotes our
-  kenmerk undoes the one bank payment on that invoice of exactly its amount, none of it
-  reversed yet; with none or several, an operator chooses (services/operator/money.py).
+  operator's match (``remember_credit``); a statement's returns are imported after its
+  other transactions, so one listed before its own credit still finds it. A return no
+  link traces that quotes our kenmerk undoes the one bank payment on that invoice of
+  exactly its amount, none of it reversed yet; with none or several, an operator
+  chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
   refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
   it (RtrInf) makes a payout owed again, with an open action for the practice.
@@ -237,7 +239,7 @@ def import_statement(
     for statement in statements:
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
-        for transaction in statement.transactions:
+        for transaction in _credits_before_returns(statement.transactions):
             _import(statement, transaction, ctx, report)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
@@ -245,6 +247,16 @@ def import_statement(
     for line in report.unmatched:
         ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
     return report
+
+
+def _credits_before_returns(
+    transactions: tuple[BankTransaction, ...],
+) -> list[BankTransaction]:
+    """The statement's transactions with its returns last, each group in the bank's order:
+    a return listed before its own credit in one statement (R12) then finds that credit
+    booked and linked. The keys do not depend on the order, so a second import of the
+    file is still all duplicates."""
+    return sorted(transactions, key=lambda transaction: transaction.is_return)
 
 
 def unmatched_key(day: date, statement_key: str) -> str:
