@@ -190,3 +190,35 @@ def test_the_sample_statements_book_on_the_sandboxs_first_invoices(sandbox, invo
     # And the returned transfer is due again on its invoice
     returned = by_reference["42948452223464"]
     assert reread(sandbox, returned).amount_due_cents == returned.amount_due_cents
+
+
+def test_r12_overlapping_statements_without_bank_references_book_a_transfer_once(
+    sandbox, invoices, monkeypatch
+):
+    """R12 "duplicates (same bank entry reference) are ignored" (audit payments-in PAYIN1):
+    given a day statement whose credit has NtryRef 1 and TxId X but no AcctSvcrRef,
+    imported while such entries were keyed {Stmt/Id}/{NtryRef} (before this change)
+    When it is uploaded again after the change, and then a statement for the 24th-25th
+    with another Id repeats the transfer in two statements imported after the change
+    Then each repeat reports booked 0 duplicates 1, and each invoice has its one payment."""
+    from billing_core.payments import camt053
+
+    def day_statement(invoice, statement_id, tx_id):
+        entry = credit(500, reference=None, ntry_ref="1", scor=invoice.reference, tx_id=tx_id)
+        return statement(entry, statement_id=statement_id)
+
+    before_the_change, after_it = invoices[:2]
+    with monkeypatch.context() as old_keys:
+        old_keys.setattr(camt053, "_keyed_by_transfer", lambda xml, detail, booking: booking)
+        sandbox.upload_bank_statement(day_statement(before_the_change, "S-23", "X"), "23.xml")
+    sandbox.upload_bank_statement(day_statement(after_it, "S-24", "Y"), "2026-11-24.xml")
+    booked = [reread(sandbox, i) for i in (before_the_change, after_it)]
+
+    again = sandbox.upload_bank_statement(day_statement(before_the_change, "S-23", "X"), "23b.xml")
+    overlapping = sandbox.upload_bank_statement(day_statement(after_it, "S-24-25", "Y"), "25.xml")
+
+    for answer in (again, overlapping):
+        [summary] = answer["imported"]
+        assert (summary["booked"], summary["duplicates"]) == (0, 1)
+    assert [reread(sandbox, i) for i in (before_the_change, after_it)] == booked
+    assert booked[1].amount_due_cents == after_it.amount_due_cents - 500

@@ -4,8 +4,13 @@ Per booked transaction in the statement:
 
 - a credit quoting a kenmerk (bank/camt053.payment_reference) is booked on that invoice,
   allocated costs -> interest -> principal by payments.book_payment. Its payment id is
-  ``bank:{our iban}/{entry reference}``, so the same entry in a second import (or the
-  same file twice) is a duplicate: booked False, nothing changes.
+  ``bank:{our iban}/{entry reference}``, so the same entry in a second import (the
+  same file twice, or another statement repeating it) is a duplicate: booked False,
+  nothing changes. An entry without the bank's AcctSvcrRef was keyed by its place in
+  the statement before the transfer's own ids keyed it (camt053.py); what was kept
+  under that key keeps it (``_as_imported_before``), so such a statement uploaded again
+  is still all duplicates. Entries only their statement keys are counted
+  (``keyed_by_statement``): another statement repeating one is not recognised.
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
@@ -40,7 +45,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -162,6 +167,7 @@ class BankImportReport:
     transfers_booked: list[str] = field(default_factory=list)  # our transfers' end-to-end ids
     transfers_returned: list[str] = field(default_factory=list)
     not_booked_by_bank: int = 0  # pending/informational entries, booked in a later statement
+    keyed_by_statement: int = 0  # no id of the bank's: a repeat in another statement is new
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
 
@@ -188,6 +194,7 @@ class BankImportReport:
             "transfers_booked": len(self.transfers_booked),
             "transfers_returned": len(self.transfers_returned),
             "not_booked_by_bank": self.not_booked_by_bank,
+            "keyed_by_statement": self.keyed_by_statement,
             "unmatched": len(self.unmatched),
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
             "unmatched_key": self.unmatched_key,
@@ -240,7 +247,8 @@ def import_statement(
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
         for transaction in _credits_before_returns(statement.transactions):
-            _import(statement, transaction, ctx, report)
+            report.keyed_by_statement += transaction.keyed_by_statement
+            _import(statement, _as_imported_before(transaction, ctx), ctx, report)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
@@ -257,6 +265,36 @@ def _credits_before_returns(
     booked and linked. The keys do not depend on the order, so a second import of the
     file is still all duplicates."""
     return sorted(transactions, key=lambda transaction: transaction.is_return)
+
+
+def _as_imported_before(transaction: BankTransaction, ctx: BankImportContext) -> BankTransaction:
+    """The transaction under its statement key ({Stmt/Id}/{NtryRef}) if it was booked or
+    listed under that key, as every entry without the bank's AcctSvcrRef was before its
+    transfer's ids keyed it: the same statement uploaded again stays all duplicates (R12)."""
+    earlier = transaction.statement_reference
+    if not earlier or transaction.keyed_by_statement:
+        return transaction
+    before = replace(transaction, entry_reference=earlier)
+    kept = payment_id("bank", source_id(before))
+    if ctx.links.get_unmatched_credit(credit_id_of(source_id(before))) is not None:
+        return before
+    for kenmerk in _kenmerken_of(transaction, ctx.links):
+        invoice = ctx.store.find_invoice_by_reference(kenmerk)
+        if invoice is not None and kept in invoice.applied_payments:
+            return before
+    return transaction
+
+
+def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[str]:
+    """The invoices a transaction may have been booked on: the kenmerk it quotes, and for
+    a return the one its original credit was booked on."""
+    quoted = payment_reference(transaction)
+    found = {quoted} if quoted else set()
+    for transfer_id in transaction.transfer_ids if transaction.is_return else ():
+        link = links.find_bank_credit(transaction.account_iban, transfer_id)
+        if link is not None:
+            found.add(link.reference)
+    return found
 
 
 def unmatched_key(day: date, statement_key: str) -> str:
