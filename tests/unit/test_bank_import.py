@@ -248,3 +248,27 @@ def test_r12_a_statement_imported_with_the_old_keys_is_a_duplicate_when_it_comes
     counts = (len(again.booked), len(again.reversed), again.duplicates, len(again.unmatched))
     assert counts == outcome
     assert (ctx.store.invoice(), ctx.links.unmatched_credits()) == before
+
+
+def test_r12_r39_a_refused_statement_is_counted_and_written_for_the_operator(ctx):
+    """R12 "a malformed file: clear error and nothing lost", R39 (audit payments-in PAYIN2):
+    given a statement cut short in transfer
+    When it is imported
+    Then nothing is booked, ``Bank_refused`` counts it (an alarm watches that metric), and
+    bank/refused/{day}/{file}.json names the file and the reason, with no payer details."""
+    whole = statement(credit(1000, scor=REFERENCE, payer="J. Jansen"))
+
+    report = import_statement(whole[:-30], "camt053/2026-11-24.xml", ctx)
+
+    entry = report.log_entry()
+    assert (entry.error, entry.counts["Bank_refused"]) == (True, 1)
+    assert report.refusal_key == "bank/refused/2026-11-25/2026-11-24.json"
+    written = json.loads(ctx.files.files[report.refusal_key])
+    assert written == {"statement_key": "camt053/2026-11-24.xml", "refusal": report.refusal}
+    assert report.refusal.startswith("not well-formed XML") and "Jansen" not in str(written)
+    assert ctx.store.invoice().version == 0
+
+
+def test_an_imported_statement_counts_no_refusal(ctx):
+    report = run(ctx, credit(1000, scor=REFERENCE))
+    assert (report.log_entry().counts["Bank_refused"], report.refusal_key) == (0, "")

@@ -38,7 +38,11 @@ an arrangement's term kept puts it back (book_payment); for a claim already with
 collection agency book_payment writes a record for the agency,
 ``collection/updates/{import date}/{provider}/{kenmerk}-{record}.json``.
 
-A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
+A statement that is not safe or not CAMT.053 (or too large to read) is refused as a
+whole: nothing booked. So that the day's payments are not silently left out (R12, R39),
+the refusal is counted (``Bank_refused``, an alarm watches it) and written where the
+unmatched lists are, ``bank/refused/{import date}/{statement file}.json``, with the key
+and the reason (no payer details): the operator gets a good file and uploads it again.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ from billing_core.shared.reports import LogEntry
 
 CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"
+REFUSED_PREFIX = "bank/refused"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -170,6 +175,7 @@ class BankImportReport:
     keyed_by_statement: int = 0  # no id of the bank's: a repeat in another statement is new
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
+    refusal_key: str = ""  # where the refusal is written for the operator
 
     def count(self, result: BookingResult, transaction: BankTransaction, kind: LineKind) -> None:
         """A line in the report's ``kind`` list for what was booked now; one more
@@ -198,12 +204,14 @@ class BankImportReport:
             "unmatched": len(self.unmatched),
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
             "unmatched_key": self.unmatched_key,
+            "refusal_key": self.refusal_key,
         }
 
     def log_entry(self) -> LogEntry:
         """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
         summary = self.summary()
         counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
+        counts["Bank_refused"] = int(self.outcome == "refused")  # BankStatementRefusedAlarm
         if self.outcome == "refused":
             return LogEntry("bank statement refused, nothing booked", summary, counts, error=True)
         return LogEntry("bank statement imported", summary, counts)
@@ -237,12 +245,11 @@ class BankImportContext:
 def import_statement(
     xml_bytes: bytes, statement_key: str, ctx: BankImportContext
 ) -> BankImportReport:
-    report = BankImportReport(statement_key)
     try:
         statements = parse_statements(xml_bytes)
     except StatementError as error:
-        report.outcome, report.refusal = "refused", str(error)
-        return report
+        return refuse_statement(statement_key, str(error), ctx)
+    report = BankImportReport(statement_key)
     for statement in statements:
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
@@ -254,6 +261,16 @@ def import_statement(
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
     for line in report.unmatched:
         ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
+    return report
+
+
+def refuse_statement(statement_key: str, reason: str, ctx: BankImportContext) -> BankImportReport:
+    """Nothing of the file booked: the refusal counted and written for the operator, who
+    gets a good statement from the bank and uploads it (R12: "a clear error, nothing lost")."""
+    report = BankImportReport(statement_key, outcome="refused", refusal=reason)
+    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), statement_key)
+    document = {"statement_key": statement_key, "refusal": reason}
+    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
     return report
 
 
@@ -298,8 +315,12 @@ def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[s
 
 
 def unmatched_key(day: date, statement_key: str) -> str:
+    return _key_for(UNMATCHED_PREFIX, day, statement_key)
+
+
+def _key_for(prefix: str, day: date, statement_key: str) -> str:
     name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
-    return f"{UNMATCHED_PREFIX}/{day.isoformat()}/{name}.json"
+    return f"{prefix}/{day.isoformat()}/{name}.json"
 
 
 def source_id(transaction: BankTransaction) -> str:
