@@ -11,6 +11,11 @@ Per booked transaction in the statement:
   under that key keeps it (``_as_imported_before``), so such a statement uploaded again
   is still all duplicates. Entries only their statement keys are counted
   (``keyed_by_statement``): another statement repeating one is not recognised.
+- a credit quoting several of our kenmerken (a parent paying two children's invoices)
+  is booked as the payer designated it (legal-nl.md §5, art. 6:43 BW): when every
+  kenmerk is an invoice's and the amount is the sum of what each owed on the booking
+  date, each gets what it owed, under the same payment id, as an operator's split books
+  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them.
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
@@ -65,6 +70,7 @@ from billing_core.payments.booking import (
     UnknownPayment,
     book_payment,
     book_reversal,
+    owed_on,
     payment_id,
     reversed_by,
     reversible,
@@ -76,6 +82,7 @@ from billing_core.payments.camt053 import (
     StatementError,
     parse_statements,
     payment_reference,
+    payment_references,
 )
 from billing_core.payments.own_transfers import OwnTransferOutcome, match_own_transfer
 from billing_core.payments.transfer_batches import BatchKind
@@ -100,6 +107,7 @@ _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 class UnmatchedReason(StrEnum):
     NO_REFERENCE = "no_reference"  # no valid kenmerk in the structured or free text
+    SEVERAL_KENMERKEN = "several_kenmerken"  # several, not each paid exactly what it owed
     UNKNOWN_REFERENCE = "unknown_reference"  # a valid kenmerk no invoice has
     RETURN_WITHOUT_ORIGINAL = "return_without_original"  # a return we cannot trace
     RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
@@ -177,15 +185,21 @@ class BankImportReport:
     unmatched_key: str = ""
     refusal_key: str = ""  # where the refusal is written for the operator
 
-    def count(self, result: BookingResult, transaction: BankTransaction, kind: LineKind) -> None:
+    def count(
+        self,
+        result: BookingResult,
+        transaction: BankTransaction,
+        kind: LineKind,
+        amount_cents: int | None = None,  # a part of the transaction's amount
+    ) -> None:
         """A line in the report's ``kind`` list for what was booked now; one more
         duplicate for what was booked before (a statement imported again)."""
         if not result.booked:
             self.duplicates += 1
             return
         lines = self.booked if kind == "booked" else self.reversed
-        invoice_id = result.invoice.invoice_id
-        lines.append(BookedLine(transaction.entry_reference, invoice_id, transaction.amount_cents))
+        amount = transaction.amount_cents if amount_cents is None else amount_cents
+        lines.append(BookedLine(transaction.entry_reference, result.invoice.invoice_id, amount))
 
     def summary(self) -> dict[str, Any]:
         """Counts, keys and ids only: safe to log."""
@@ -303,10 +317,9 @@ def _as_imported_before(transaction: BankTransaction, ctx: BankImportContext) ->
 
 
 def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[str]:
-    """The invoices a transaction may have been booked on: the kenmerk it quotes, and for
+    """The invoices a transaction may have been booked on: the kenmerken it quotes, and for
     a return the one its original credit was booked on."""
-    quoted = payment_reference(transaction)
-    found = {quoted} if quoted else set()
+    found = set(payment_references(transaction))
     for transfer_id in transaction.transfer_ids if transaction.is_return else ():
         link = links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None:
@@ -382,6 +395,10 @@ def _book(
     report: BankImportReport,
 ) -> None:
     kenmerk = payment_reference(transaction)
+    several = () if kenmerk else payment_references(transaction)
+    if len(several) > 1:
+        _book_as_designated(statement, transaction, several, ctx, report)
+        return
     if kenmerk is None:
         _unmatched(report, statement, transaction, UnmatchedReason.NO_REFERENCE)
         return
@@ -414,6 +431,64 @@ def _book(
         amount_cents=transaction.amount_cents,
     )
     report.count(result, transaction, "booked")
+
+
+def _book_as_designated(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    kenmerken: tuple[str, ...],
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> None:
+    """One transfer quoting several kenmerken: each invoice gets what it owed on the
+    booking date, when that is the whole amount (legal-nl.md §5: the payer's designation
+    decides); any other amount, or a kenmerk no invoice has, is for a person to split.
+    Each part is ``bank:{source id}`` on its invoice, as an operator's split books it, so
+    a second import (or a retry after a crash between the parts) books each part once."""
+    parts = _designated_parts(transaction, kenmerken, ctx)
+    if parts is None:
+        reason, named = UnmatchedReason.SEVERAL_KENMERKEN, ", ".join(kenmerken)
+        _unmatched(report, statement, transaction, reason, named)
+        return
+    at = _received_at(transaction.booking_date)
+    for kenmerk, cents in parts:
+        payment = IncomingPayment("bank", source_id(transaction), cents, at)
+        result = book_payment(
+            ctx.store,
+            kenmerk,
+            payment,
+            clock=ctx.clock,
+            delivery=ctx.delivery,
+            agency_files=ctx.files,
+            interest=ctx.interest,
+        )
+        report.count(result, transaction, "booked", cents)
+
+
+def _designated_parts(
+    transaction: BankTransaction, kenmerken: tuple[str, ...], ctx: BankImportContext
+) -> list[tuple[str, int]] | None:
+    """(kenmerk, cents) per invoice, or None when the amount is not exactly what they
+    owed together on the booking date. A part booked already (the same statement read
+    again) counts with what it booked, the others with what they owe."""
+    invoices = [ctx.store.find_invoice_by_reference(kenmerk) for kenmerk in kenmerken]
+    key = payment_id("bank", source_id(transaction))
+    parts: list[tuple[str, int]] = []
+    for invoice in invoices:
+        if invoice is None:
+            return None
+        booked = _paid_under(invoice, key)
+        cents = booked or owed_on(invoice, transaction.booking_date, interest=ctx.interest)
+        if cents <= 0:
+            return None
+        parts.append((invoice.reference, cents))
+    return parts if sum(cents for _, cents in parts) == transaction.amount_cents else None
+
+
+def _paid_under(invoice: Invoice, key: str) -> int:
+    """What the payment ``key`` paid on the invoice; 0 while it is not booked there."""
+    entries = invoice.ledger
+    return -sum(e.amount_cents for e in entries if e.kind is EntryKind.PAYMENT and e.cause == key)
 
 
 def _reverse(

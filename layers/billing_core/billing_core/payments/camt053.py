@@ -125,13 +125,28 @@ def payment_reference(transaction: BankTransaction) -> str | None:
     return reference_in_text(transaction.remittance_text)
 
 
+def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
+    """Every kenmerk of ours the transfer quotes: the structured reference if it is one,
+    else those in the text, in the order written (one payer paying several invoices)."""
+    structured = reference.normalise(transaction.structured_reference)
+    if _is_ours(structured):
+        return (structured,)
+    return references_in_text(transaction.remittance_text)
+
+
 def reference_in_text(text: str) -> str | None:
     """The one valid 14-digit kenmerk in free text (spaces or dots between groups allowed).
 
-    Two different valid ones make it ambiguous: None, and a person decides.
+    Two different valid ones: None, not one of them (``references_in_text`` has them all).
     """
-    found = {candidate for run in _DIGIT_RUN.findall(text) for candidate in _candidates(run)}
-    return found.pop() if len(found) == 1 else None
+    found = references_in_text(text)
+    return found[0] if len(found) == 1 else None
+
+
+def references_in_text(text: str) -> tuple[str, ...]:
+    """The valid 14-digit kenmerken in free text, each once, in the order written."""
+    runs = _DIGIT_RUN.findall(text)
+    return tuple(dict.fromkeys(candidate for run in runs for candidate in _candidates(run)))
 
 
 def _candidates(run: str) -> Iterator[str]:
