@@ -398,3 +398,54 @@ def test_a_corrected_coulance_is_asked_by_a_new_date_and_no_reminder_follows(
     assert [m for m in sandbox.outbox()[before:] if m["kenmerk"] == invoice.reference] == [mail]
     stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert (stored.current_final_payment_date, stored.reminder) == (new_date, None)
+
+
+def test_r12_r34_one_transfer_for_two_patients_invoices_is_booked_as_the_payer_designated(
+    sandbox, invoices
+):
+    """legal-nl.md §5 (art. 6:43: the payer's designation decides), R12, R34 (audit
+    payments-in PAYIN3): given two patients' invoices A and B, paid by their parent."""
+    a = invoices[0]
+    b = next(i for i in invoices if i.patient_ref != a.patient_ref)
+    both = f"nota {a.reference} en nota {b.reference}"
+    # When a transfer of exactly A + B quoting both kenmerken is imported
+    exact = credit(a.amount_due_cents + b.amount_due_cents, ustrd=(both,), tx_id="TX-AB")
+    answer = sandbox.upload_bank_statement(statement(exact), "2026-11-24.xml")
+    # Then each is paid what it owed, nothing is listed, and no reminder will go to B
+    assert (answer["imported"][0]["booked"], answer["imported"][0]["unmatched"]) == (2, 0)
+    for invoice in (a, b):
+        paid = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+        assert (paid.amount_due_cents, paid.credit_cents) == (0, 0)
+
+
+def test_r34_a_transfer_for_two_invoices_of_another_amount_is_matched_to_both(sandbox, invoices):
+    """R34, legal-nl.md §5 (PAYIN3): given a transfer quoting two kenmerken that is
+    € 1,00 short of what the two invoices owe together."""
+    a, b = invoices[0], invoices[1]
+    short = a.amount_due_cents + b.amount_due_cents - 100
+    xml = statement(credit(short, ustrd=(f"{a.reference} {b.reference}",), tx_id="TX-AB"))
+    sandbox.upload_bank_statement(xml, "2026-11-24.xml")
+    # When an operator lists it and matches it to both kenmerken, in the payer's order
+    [line] = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")[1]["items"]
+    assert (line["reason"], line["kenmerk"]) == (
+        "several_kenmerken",
+        f"{a.reference}, {b.reference}",
+    )
+    path = f"/api/v1/operator/unmatched-credits/{line['credit_id']}/match"
+    body = {"references": [a.reference, reference.grouped(b.reference)]}
+    status, matched = as_operator(sandbox, "POST", path, body=body)
+    # Then A is paid in full and B gets the rest: € 1,00 is still due on B
+    assert status == 200
+    assert [p["invoice_id"] for p in matched["matched_to"]] == [a.invoice_id, b.invoice_id]
+    due = [
+        sandbox.runtime.repository.get_invoice(PROVIDER, i.invoice_id).amount_due_cents
+        for i in (a, b)
+    ]
+    assert due == [0, 100]
+    # And the same references again are a retry: 200, nothing booked twice
+    assert as_operator(sandbox, "POST", path, body=body)[0] == 200
+    again = [
+        sandbox.runtime.repository.get_invoice(PROVIDER, i.invoice_id).amount_due_cents
+        for i in (a, b)
+    ]
+    assert again == due

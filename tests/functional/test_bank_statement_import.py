@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,7 @@ def test_an_xml_bomb_is_refused_and_books_nothing(sandbox, invoices, name):
     answer = sandbox.upload_bank_statement((BANK_EVENTS / "bad" / name).read_bytes(), name)
     [summary] = answer["imported"]
     assert summary["outcome"] == "refused" and "DTD" in summary["refusal"]
-    assert sandbox.output_keys("bank/") == []
+    assert sandbox.output_keys("bank/") == [summary["refusal_key"]]  # the refusal only
     assert all(reread(sandbox, i) == i for i in invoices)
 
 
@@ -190,3 +191,74 @@ def test_the_sample_statements_book_on_the_sandboxs_first_invoices(sandbox, invo
     # And the returned transfer is due again on its invoice
     returned = by_reference["42948452223464"]
     assert reread(sandbox, returned).amount_due_cents == returned.amount_due_cents
+
+
+def test_r12_overlapping_statements_without_bank_references_book_a_transfer_once(
+    sandbox, invoices, monkeypatch
+):
+    """R12 "duplicates (same bank entry reference) are ignored" (audit payments-in PAYIN1):
+    given a day statement whose credit has NtryRef 1 and TxId X but no AcctSvcrRef,
+    imported while such entries were keyed {Stmt/Id}/{NtryRef} (before this change)
+    When it is uploaded again after the change, and then a statement for the 24th-25th
+    with another Id repeats the transfer in two statements imported after the change
+    Then each repeat reports booked 0 duplicates 1, and each invoice has its one payment."""
+    from billing_core.payments import camt053
+
+    def day_statement(invoice, statement_id, tx_id):
+        entry = credit(500, reference=None, ntry_ref="1", scor=invoice.reference, tx_id=tx_id)
+        return statement(entry, statement_id=statement_id)
+
+    before_the_change, after_it = invoices[:2]
+    with monkeypatch.context() as old_keys:
+        old_keys.setattr(camt053, "_keyed_by_transfer", lambda xml, detail, booking: booking)
+        sandbox.upload_bank_statement(day_statement(before_the_change, "S-23", "X"), "23.xml")
+    sandbox.upload_bank_statement(day_statement(after_it, "S-24", "Y"), "2026-11-24.xml")
+    booked = [reread(sandbox, i) for i in (before_the_change, after_it)]
+
+    again = sandbox.upload_bank_statement(day_statement(before_the_change, "S-23", "X"), "23b.xml")
+    overlapping = sandbox.upload_bank_statement(day_statement(after_it, "S-24-25", "Y"), "25.xml")
+
+    for answer in (again, overlapping):
+        [summary] = answer["imported"]
+        assert (summary["booked"], summary["duplicates"]) == (0, 1)
+    assert [reread(sandbox, i) for i in (before_the_change, after_it)] == booked
+    assert booked[1].amount_due_cents == after_it.amount_due_cents - 500
+
+
+def emitted_metrics(sandbox, monkeypatch):
+    """The metrics the import function adds, name -> value (locally they go nowhere)."""
+    emitted: dict[str, float] = {}
+    metrics = sandbox.handler("bank_statement_import").metrics
+
+    def add_metric(name, unit, value, **_):
+        emitted[name] = emitted.get(name, 0) + value
+
+    monkeypatch.setattr(metrics, "add_metric", add_metric)
+    return emitted
+
+
+@pytest.mark.parametrize("too_large", [False, True], ids=["truncated", "too_large"])
+def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look(
+    sandbox, invoices, monkeypatch, too_large
+):
+    """R12 "a malformed file: clear error and nothing lost", R39 (audit payments-in PAYIN2):
+    given the truncated sample statement (or one larger than the import reads)
+    When it lands in the bank bucket
+    Then nothing is booked, the metric Bank_refused is 1 (BankStatementRefusedAlarm
+    watches it: tests/template), and bank/refused/{day}/{file}.json names the file and
+    the reason, so an operator gets a good file and uploads it again."""
+    if too_large:
+        module = sandbox.handler("bank_statement_import")
+        monkeypatch.setattr(module, "STATEMENTS", replace(module.STATEMENTS, max_bytes=100))
+    emitted = emitted_metrics(sandbox, monkeypatch)
+    data = (BANK_EVENTS / "bad" / "truncated.xml").read_bytes()
+
+    answer = sandbox.upload_bank_statement(data, "2026-11-24.xml")
+
+    [summary] = answer["imported"]
+    assert summary["outcome"] == "refused" and emitted["Bank_refused"] == 1
+    assert sandbox.output_keys("bank/") == ["bank/refused/2026-11-23/2026-11-24.json"]
+    written = json.loads(sandbox.output_object("bank/refused/2026-11-23/2026-11-24.json"))
+    assert written == {"statement_key": "camt053/2026-11-24.xml", "refusal": summary["refusal"]}
+    assert ("too large" in summary["refusal"]) is too_large
+    assert all(reread(sandbox, i) == i for i in invoices)

@@ -36,8 +36,11 @@ def test_a_statement_above_the_limit_is_refused_unread(sandbox, monkeypatch):
     monkeypatch.setattr(app, "STATEMENTS", AcceptedUpload("statement", "camt053/", 100))
     # When a larger one arrives
     answer = sandbox.upload_bank_statement(statement(credit(1000, scor=invoice.reference)), "a.xml")
-    # Then it is refused and nothing is booked
-    assert answer == {"imported": [{"outcome": "refused"}]}
+    # Then it is refused and nothing is booked; the refusal names the limit, and it is
+    # counted and written for the operator as any refused statement (PAYIN2, R12, R39)
+    [refused] = answer["imported"]
+    assert (refused["outcome"], refused["booked"]) == ("refused", 0)
+    assert refused["refusal"] == "statement too large (more than 100 bytes)"
     stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.amount_due_cents == invoice.amount_due_cents
 

@@ -400,6 +400,25 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
 
 
+def test_r39_a_refused_bank_statement_raises_an_alarm(template: dict[str, Any]) -> None:
+    """R12, R39 (audit payments-in PAYIN2): given the count the bank import emits for a
+    statement it refuses whole (``Bank_refused``: BankImportReport.log_entry)
+    When one is refused (the handler answers normally, so no error rate sees it)
+    Then an alarm reads that metric and wakes someone within 5 minutes."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "Bank_refused"
+        and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        and alarm.get("Dimensions") == service
+    ]
+    assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert "bank/refused/" in alarm["AlarmDescription"]
+
+
 def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) -> None:
     """R39 (audit WEEKLY3): given the metric every retrocession run emits
     (``Retrocession_statements``, a count also when it is 0: RunSummary.log_entry)

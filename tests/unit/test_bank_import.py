@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.payments import camt053
 from billing_core.payments.bank_import import BankImportContext, import_statement, unmatched_key
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
@@ -150,3 +151,124 @@ def test_r12_a_return_by_kenmerk_that_fits_no_one_payment_is_left_to_a_person(
     report = run(ctx, debit(returned, return_reason="MD06", scor=REFERENCE))
     assert reasons(ctx, report) == ["return_without_original"]
     assert ctx.store.invoice().amount_due_cents == DUE - sum(payments)
+
+
+def test_r12_a_return_listed_before_its_own_credit_is_traced_to_it(ctx):
+    """R12 "returned transfers are reversed" (audit payments-in PAYIN4): given a statement
+    whose return of TxId X is listed before the credit with TxId X
+    When it is imported, and then again
+    Then the credit is booked and the return reverses it (nothing for a person), the amount
+    due is what it was, and the second import is all duplicates (the keys are unchanged)."""
+    returned = debit(800, reference="ING-R", return_reason="AC04", tx_id="TX-1", scor=REFERENCE)
+    booked = credit(800, reference="ING-C", scor=REFERENCE, tx_id="TX-1")
+
+    report = run(ctx, returned, booked)
+    again = run(ctx, returned, booked, key="camt053/again.xml")
+
+    assert (len(report.booked), len(report.reversed), report.unmatched) == (1, 1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+    assert (again.duplicates, again.booked, again.reversed) == (2, [], [])
+
+
+def without_bank_reference(*entries, statement_id):
+    """A statement whose entries the bank gave no AcctSvcrRef, only NtryRef 1, 2, ..."""
+    for number, entry in enumerate(entries, 1):
+        entry.reference, entry.ntry_ref = None, str(number)
+    return statement(*entries, statement_id=statement_id)
+
+
+def test_r12_one_transfer_in_two_overlapping_statements_is_booked_once(ctx):
+    """R12 "duplicates (same bank entry reference) are ignored" (audit payments-in PAYIN1):
+    given a credit with NtryRef 1 and TxId X and no AcctSvcrRef, imported in statement S1
+    When a statement S2 with another Id (the 24th-25th) repeats it
+    Then S2 books nothing and reports one duplicate: the invoice has one payment."""
+    day = without_bank_reference(credit(500, scor=REFERENCE, tx_id="X"), statement_id="S1")
+    days = without_bank_reference(
+        credit(500, scor=REFERENCE, tx_id="X"), credit(300, scor=REFERENCE), statement_id="S2"
+    )
+
+    first = import_statement(day, "camt053/s1.xml", ctx)
+    overlapping = import_statement(days, "camt053/s2.xml", ctx)
+
+    assert (len(first.booked), len(overlapping.booked), overlapping.duplicates) == (1, 1, 1)
+    assert ctx.store.invoice().amount_due_cents == DUE - 500 - 300
+    # The credit without a TxId can only be keyed by its statement: reported, not hidden.
+    assert (first.keyed_by_statement, overlapping.keyed_by_statement) == (0, 1)
+
+
+def test_r12_a_return_and_its_credit_without_bank_references_have_keys_of_their_own(ctx):
+    """R12: a return repeats its credit's TxId; keyed by the TxId, the two must still
+    differ, or the return would be taken for the credit."""
+    credit_ = credit(800, scor=REFERENCE, tx_id="X")
+    returned = debit(800, return_reason="AC04", tx_id="X")
+
+    report = import_statement(
+        without_bank_reference(credit_, returned, statement_id="S1"), "a", ctx
+    )
+
+    assert (len(report.booked), len(report.reversed), report.unmatched) == (1, 1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+
+
+def keyed_as_before_this_change(monkeypatch):
+    """The parser as it was: an entry without AcctSvcrRef keyed {Stmt/Id}/{NtryRef}."""
+    monkeypatch.setattr(camt053, "_keyed_by_transfer", lambda xml, detail, booking: booking)
+
+
+@pytest.mark.parametrize(
+    ("entries", "outcome"),
+    [
+        (lambda: [credit(500, scor=REFERENCE, tx_id="X")], (0, 0, 1, 0)),
+        (lambda: [credit(500, ustrd=("geen kenmerk",), tx_id="X")], (0, 0, 0, 1)),
+        (
+            lambda: [
+                credit(800, scor=REFERENCE, tx_id="X"),
+                debit(800, return_reason="AC04", tx_id="X"),
+            ],
+            (0, 0, 2, 0),
+        ),
+    ],
+    ids=["booked", "listed", "returned"],
+)
+def test_r12_a_statement_imported_with_the_old_keys_is_a_duplicate_when_it_comes_again(
+    ctx, monkeypatch, entries, outcome
+):
+    """R12 (PAYIN1, the deploy): given a statement without AcctSvcrRefs imported while its
+    entries were keyed {Stmt/Id}/{NtryRef} (booked, listed for a person, or reversed)
+    When it is uploaded again after the change (its entries now keyed by their TxId)
+    Then it books nothing (duplicates n), lists nothing new, and the invoice is unchanged."""
+    xml = without_bank_reference(*entries(), statement_id="S1")
+    with monkeypatch.context() as old:
+        keyed_as_before_this_change(old)
+        import_statement(xml, "camt053/s1.xml", ctx)
+    before = (ctx.store.invoice(), ctx.links.unmatched_credits())
+
+    again = import_statement(xml, "camt053/s1-again.xml", ctx)
+
+    counts = (len(again.booked), len(again.reversed), again.duplicates, len(again.unmatched))
+    assert counts == outcome
+    assert (ctx.store.invoice(), ctx.links.unmatched_credits()) == before
+
+
+def test_r12_r39_a_refused_statement_is_counted_and_written_for_the_operator(ctx):
+    """R12 "a malformed file: clear error and nothing lost", R39 (audit payments-in PAYIN2):
+    given a statement cut short in transfer
+    When it is imported
+    Then nothing is booked, ``Bank_refused`` counts it (an alarm watches that metric), and
+    bank/refused/{day}/{file}.json names the file and the reason, with no payer details."""
+    whole = statement(credit(1000, scor=REFERENCE, payer="J. Jansen"))
+
+    report = import_statement(whole[:-30], "camt053/2026-11-24.xml", ctx)
+
+    entry = report.log_entry()
+    assert (entry.error, entry.counts["Bank_refused"]) == (True, 1)
+    assert report.refusal_key == "bank/refused/2026-11-25/2026-11-24.json"
+    written = json.loads(ctx.files.files[report.refusal_key])
+    assert written == {"statement_key": "camt053/2026-11-24.xml", "refusal": report.refusal}
+    assert report.refusal.startswith("not well-formed XML") and "Jansen" not in str(written)
+    assert ctx.store.invoice().version == 0
+
+
+def test_an_imported_statement_counts_no_refusal(ctx):
+    report = run(ctx, credit(1000, scor=REFERENCE))
+    assert (report.log_entry().counts["Bank_refused"], report.refusal_key) == (0, "")

@@ -39,7 +39,7 @@ from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET, Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
-from tests.unit.camt_builder import ACCOUNT, debit, statement
+from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
@@ -506,3 +506,73 @@ def test_a_return_is_refused_without_a_bank_payment_of_its_amount_on_the_invoice
 
     assert ctx.store.invoice("inv-1") == invoice
     assert return_id in [c.credit_id for c in unmatched_credits(ctx)]
+
+
+def two_childrens_invoices():
+    """A parent's two children, each with an invoice: € 51,30 and € 17,61."""
+    first = replace(issued(1, 5_130, date(2026, 11, 2)), patient_ref="P-17")
+    second = replace(issued(2, 1_761, date(2026, 11, 2)), patient_ref="P-18")
+    return first, second
+
+
+def import_transfer(ctx: BackOfficeContext, amount_cents: int, text: str):
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    transfer = credit(amount_cents, reference="ING-2K", ustrd=(text,), tx_id="TX-2K")
+    return importing, statement(transfer)
+
+
+def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
+    """legal-nl.md §5 (art. 6:43: the payer's designation decides), R12, R13 (audit
+    payments-in PAYIN3): given two children's invoices of € 51,30 and € 17,61
+    When the parent's transfer of € 68,91 quoting both kenmerken is imported, and again
+    Then each invoice is paid what it owed (no credit left on either), each part once."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    text = f"nota {first.reference} en {reference.grouped(second.reference)}"
+    importing, xml = import_transfer(ctx, 6_891, text)
+
+    report = import_statement(xml, "camt053/2026-11-24.xml", importing)
+    again = import_statement(xml, "camt053/again.xml", importing)
+
+    assert [(line.invoice_id, line.amount_cents) for line in report.booked] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert (report.unmatched, again.booked, again.duplicates) == ([], [], 2)
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+
+
+@pytest.mark.parametrize("amount_cents", [6_890, 7_000])
+def test_r34_a_transfer_quoting_two_kenmerken_of_another_amount_is_split_by_an_operator(
+    amount_cents,
+):
+    """legal-nl.md §5, R34 (PAYIN3): given a transfer quoting both children's kenmerken
+    that is not exactly what they owed together
+    When it is imported
+    Then it is listed as several_kenmerken naming both (not no_reference), and an
+    operator's match with both references splits it in the order given: the first gets
+    what it owes, the second the rest (what is over stays as its credit)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, amount_cents, f"{second.reference} {first.reference}")
+
+    report = import_statement(xml, "camt053/2026-11-24.xml", importing)
+
+    [line] = report.unmatched
+    assert (line.reason, line.kenmerk) == (
+        "several_kenmerken",
+        f"{second.reference}, {first.reference}",
+    )
+    both = MatchTarget(references=(reference.grouped(second.reference), first.reference))
+    matched = match_credit(credit_id_of(line.source_id), both, ctx)
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-2", 1_761),
+        ("inv-1", amount_cents - 1_761),
+    ]
+    assert ctx.store.invoice("inv-1").balance_cents == 6_891 - amount_cents
+    assert ctx.store.invoice("inv-2").balance_cents == 0
+
+
+def test_a_match_takes_one_kind_of_target():
+    with pytest.raises(Refused, match="match_target"):
+        MatchTarget(reference="x", references=("y", "z"))

@@ -4,14 +4,26 @@ Per booked transaction in the statement:
 
 - a credit quoting a kenmerk (bank/camt053.payment_reference) is booked on that invoice,
   allocated costs -> interest -> principal by payments.book_payment. Its payment id is
-  ``bank:{our iban}/{entry reference}``, so the same entry in a second import (or the
-  same file twice) is a duplicate: booked False, nothing changes.
+  ``bank:{our iban}/{entry reference}``, so the same entry in a second import (the
+  same file twice, or another statement repeating it) is a duplicate: booked False,
+  nothing changes. An entry without the bank's AcctSvcrRef was keyed by its place in
+  the statement before the transfer's own ids keyed it (camt053.py); what was kept
+  under that key keeps it (``_as_imported_before``), so such a statement uploaded again
+  is still all duplicates. Entries only their statement keys are counted
+  (``keyed_by_statement``): another statement repeating one is not recognised.
+- a credit quoting several of our kenmerken (a parent paying two children's invoices)
+  is booked as the payer designated it (legal-nl.md §5, art. 6:43 BW): when every
+  kenmerk is an invoice's and the amount is the sum of what each owed on the booking
+  date, each gets what it owed, under the same payment id, as an operator's split books
+  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them.
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
-  operator's match (``remember_credit``). A return no link traces that quotes our
-  kenmerk undoes the one bank payment on that invoice of exactly its amount, none of it
-  reversed yet; with none or several, an operator chooses (services/operator/money.py).
+  operator's match (``remember_credit``); a statement's returns are imported after its
+  other transactions, so one listed before its own credit still finds it. A return no
+  link traces that quotes our kenmerk undoes the one bank payment on that invoice of
+  exactly its amount, none of it reversed yet; with none or several, an operator
+  chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
   refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
   it (RtrInf) makes a payout owed again, with an open action for the practice.
@@ -31,14 +43,18 @@ an arrangement's term kept puts it back (book_payment); for a claim already with
 collection agency book_payment writes a record for the agency,
 ``collection/updates/{import date}/{provider}/{kenmerk}-{record}.json``.
 
-A statement that is not safe or not CAMT.053 is refused as a whole: nothing booked.
+A statement that is not safe or not CAMT.053 (or too large to read) is refused as a
+whole: nothing booked. So that the day's payments are not silently left out (R12, R39),
+the refusal is counted (``Bank_refused``, an alarm watches it) and written where the
+unmatched lists are, ``bank/refused/{import date}/{statement file}.json``, with the key
+and the reason (no payer details): the operator gets a good file and uploads it again.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -54,6 +70,7 @@ from billing_core.payments.booking import (
     UnknownPayment,
     book_payment,
     book_reversal,
+    owed_on,
     payment_id,
     reversed_by,
     reversible,
@@ -65,6 +82,7 @@ from billing_core.payments.camt053 import (
     StatementError,
     parse_statements,
     payment_reference,
+    payment_references,
 )
 from billing_core.payments.own_transfers import OwnTransferOutcome, match_own_transfer
 from billing_core.payments.transfer_batches import BatchKind
@@ -83,11 +101,13 @@ from billing_core.shared.reports import LogEntry
 
 CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"
+REFUSED_PREFIX = "bank/refused"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class UnmatchedReason(StrEnum):
     NO_REFERENCE = "no_reference"  # no valid kenmerk in the structured or free text
+    SEVERAL_KENMERKEN = "several_kenmerken"  # several, not each paid exactly what it owed
     UNKNOWN_REFERENCE = "unknown_reference"  # a valid kenmerk no invoice has
     RETURN_WITHOUT_ORIGINAL = "return_without_original"  # a return we cannot trace
     RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
@@ -160,18 +180,26 @@ class BankImportReport:
     transfers_booked: list[str] = field(default_factory=list)  # our transfers' end-to-end ids
     transfers_returned: list[str] = field(default_factory=list)
     not_booked_by_bank: int = 0  # pending/informational entries, booked in a later statement
+    keyed_by_statement: int = 0  # no id of the bank's: a repeat in another statement is new
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
+    refusal_key: str = ""  # where the refusal is written for the operator
 
-    def count(self, result: BookingResult, transaction: BankTransaction, kind: LineKind) -> None:
+    def count(
+        self,
+        result: BookingResult,
+        transaction: BankTransaction,
+        kind: LineKind,
+        amount_cents: int | None = None,  # a part of the transaction's amount
+    ) -> None:
         """A line in the report's ``kind`` list for what was booked now; one more
         duplicate for what was booked before (a statement imported again)."""
         if not result.booked:
             self.duplicates += 1
             return
         lines = self.booked if kind == "booked" else self.reversed
-        invoice_id = result.invoice.invoice_id
-        lines.append(BookedLine(transaction.entry_reference, invoice_id, transaction.amount_cents))
+        amount = transaction.amount_cents if amount_cents is None else amount_cents
+        lines.append(BookedLine(transaction.entry_reference, result.invoice.invoice_id, amount))
 
     def summary(self) -> dict[str, Any]:
         """Counts, keys and ids only: safe to log."""
@@ -186,15 +214,18 @@ class BankImportReport:
             "transfers_booked": len(self.transfers_booked),
             "transfers_returned": len(self.transfers_returned),
             "not_booked_by_bank": self.not_booked_by_bank,
+            "keyed_by_statement": self.keyed_by_statement,
             "unmatched": len(self.unmatched),
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
             "unmatched_key": self.unmatched_key,
+            "refusal_key": self.refusal_key,
         }
 
     def log_entry(self) -> LogEntry:
         """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
         summary = self.summary()
         counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
+        counts["Bank_refused"] = int(self.outcome == "refused")  # BankStatementRefusedAlarm
         if self.outcome == "refused":
             return LogEntry("bank statement refused, nothing booked", summary, counts, error=True)
         return LogEntry("bank statement imported", summary, counts)
@@ -228,17 +259,17 @@ class BankImportContext:
 def import_statement(
     xml_bytes: bytes, statement_key: str, ctx: BankImportContext
 ) -> BankImportReport:
-    report = BankImportReport(statement_key)
     try:
         statements = parse_statements(xml_bytes)
     except StatementError as error:
-        report.outcome, report.refusal = "refused", str(error)
-        return report
+        return refuse_statement(statement_key, str(error), ctx)
+    report = BankImportReport(statement_key)
     for statement in statements:
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
-        for transaction in statement.transactions:
-            _import(statement, transaction, ctx, report)
+        for transaction in _credits_before_returns(statement.transactions):
+            report.keyed_by_statement += transaction.keyed_by_statement
+            _import(statement, _as_imported_before(transaction, ctx), ctx, report)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
@@ -247,9 +278,62 @@ def import_statement(
     return report
 
 
+def refuse_statement(statement_key: str, reason: str, ctx: BankImportContext) -> BankImportReport:
+    """Nothing of the file booked: the refusal counted and written for the operator, who
+    gets a good statement from the bank and uploads it (R12: "a clear error, nothing lost")."""
+    report = BankImportReport(statement_key, outcome="refused", refusal=reason)
+    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), statement_key)
+    document = {"statement_key": statement_key, "refusal": reason}
+    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
+    return report
+
+
+def _credits_before_returns(
+    transactions: tuple[BankTransaction, ...],
+) -> list[BankTransaction]:
+    """The statement's transactions with its returns last, each group in the bank's order:
+    a return listed before its own credit in one statement (R12) then finds that credit
+    booked and linked. The keys do not depend on the order, so a second import of the
+    file is still all duplicates."""
+    return sorted(transactions, key=lambda transaction: transaction.is_return)
+
+
+def _as_imported_before(transaction: BankTransaction, ctx: BankImportContext) -> BankTransaction:
+    """The transaction under its statement key ({Stmt/Id}/{NtryRef}) if it was booked or
+    listed under that key, as every entry without the bank's AcctSvcrRef was before its
+    transfer's ids keyed it: the same statement uploaded again stays all duplicates (R12)."""
+    earlier = transaction.statement_reference
+    if not earlier or transaction.keyed_by_statement:
+        return transaction
+    before = replace(transaction, entry_reference=earlier)
+    kept = payment_id("bank", source_id(before))
+    if ctx.links.get_unmatched_credit(credit_id_of(source_id(before))) is not None:
+        return before
+    for kenmerk in _kenmerken_of(transaction, ctx.links):
+        invoice = ctx.store.find_invoice_by_reference(kenmerk)
+        if invoice is not None and kept in invoice.applied_payments:
+            return before
+    return transaction
+
+
+def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[str]:
+    """The invoices a transaction may have been booked on: the kenmerken it quotes, and for
+    a return the one its original credit was booked on."""
+    found = set(payment_references(transaction))
+    for transfer_id in transaction.transfer_ids if transaction.is_return else ():
+        link = links.find_bank_credit(transaction.account_iban, transfer_id)
+        if link is not None:
+            found.add(link.reference)
+    return found
+
+
 def unmatched_key(day: date, statement_key: str) -> str:
+    return _key_for(UNMATCHED_PREFIX, day, statement_key)
+
+
+def _key_for(prefix: str, day: date, statement_key: str) -> str:
     name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
-    return f"{UNMATCHED_PREFIX}/{day.isoformat()}/{name}.json"
+    return f"{prefix}/{day.isoformat()}/{name}.json"
 
 
 def source_id(transaction: BankTransaction) -> str:
@@ -311,6 +395,10 @@ def _book(
     report: BankImportReport,
 ) -> None:
     kenmerk = payment_reference(transaction)
+    several = () if kenmerk else payment_references(transaction)
+    if len(several) > 1:
+        _book_as_designated(statement, transaction, several, ctx, report)
+        return
     if kenmerk is None:
         _unmatched(report, statement, transaction, UnmatchedReason.NO_REFERENCE)
         return
@@ -343,6 +431,64 @@ def _book(
         amount_cents=transaction.amount_cents,
     )
     report.count(result, transaction, "booked")
+
+
+def _book_as_designated(
+    statement: BankStatement,
+    transaction: BankTransaction,
+    kenmerken: tuple[str, ...],
+    ctx: BankImportContext,
+    report: BankImportReport,
+) -> None:
+    """One transfer quoting several kenmerken: each invoice gets what it owed on the
+    booking date, when that is the whole amount (legal-nl.md §5: the payer's designation
+    decides); any other amount, or a kenmerk no invoice has, is for a person to split.
+    Each part is ``bank:{source id}`` on its invoice, as an operator's split books it, so
+    a second import (or a retry after a crash between the parts) books each part once."""
+    parts = _designated_parts(transaction, kenmerken, ctx)
+    if parts is None:
+        reason, named = UnmatchedReason.SEVERAL_KENMERKEN, ", ".join(kenmerken)
+        _unmatched(report, statement, transaction, reason, named)
+        return
+    at = _received_at(transaction.booking_date)
+    for kenmerk, cents in parts:
+        payment = IncomingPayment("bank", source_id(transaction), cents, at)
+        result = book_payment(
+            ctx.store,
+            kenmerk,
+            payment,
+            clock=ctx.clock,
+            delivery=ctx.delivery,
+            agency_files=ctx.files,
+            interest=ctx.interest,
+        )
+        report.count(result, transaction, "booked", cents)
+
+
+def _designated_parts(
+    transaction: BankTransaction, kenmerken: tuple[str, ...], ctx: BankImportContext
+) -> list[tuple[str, int]] | None:
+    """(kenmerk, cents) per invoice, or None when the amount is not exactly what they
+    owed together on the booking date. A part booked already (the same statement read
+    again) counts with what it booked, the others with what they owe."""
+    invoices = [ctx.store.find_invoice_by_reference(kenmerk) for kenmerk in kenmerken]
+    key = payment_id("bank", source_id(transaction))
+    parts: list[tuple[str, int]] = []
+    for invoice in invoices:
+        if invoice is None:
+            return None
+        booked = _paid_under(invoice, key)
+        cents = booked or owed_on(invoice, transaction.booking_date, interest=ctx.interest)
+        if cents <= 0:
+            return None
+        parts.append((invoice.reference, cents))
+    return parts if sum(cents for _, cents in parts) == transaction.amount_cents else None
+
+
+def _paid_under(invoice: Invoice, key: str) -> int:
+    """What the payment ``key`` paid on the invoice; 0 while it is not booked there."""
+    entries = invoice.ledger
+    return -sum(e.amount_cents for e in entries if e.kind is EntryKind.PAYMENT and e.cause == key)
 
 
 def _reverse(

@@ -7,10 +7,15 @@ is read; the elements used here are the same in .02 and .08 except where noted.
 
 Per entry (Ntry) and per transaction in it (TxDtls) this yields a BankTransaction:
 
-- entry_reference, the key that makes a second import of the same entry a duplicate:
-  the bank's own reference of the entry (Ntry/AcctSvcrRef), else ``{Stmt/Id}/{NtryRef}``
-  because NtryRef is only unique within its statement. A batch entry with several
-  transactions gives each its TxDtls/Refs/AcctSvcrRef, else ``{entry}/{n}``.
+- entry_reference, the key that makes a second import of the same entry a duplicate,
+  also in another statement that repeats it (R12): the bank's own reference of the entry
+  (Ntry/AcctSvcrRef). Without it, what the bank keeps the same in every statement:
+  TxDtls/Refs/AcctSvcrRef, else ``tx/{TxId}/{CdtDbtInd}/{booking date}/{cents}`` (a
+  return repeats its credit's TxId, so the direction, day and amount are in it). Only
+  when there is none of them ``{Stmt/Id}/{NtryRef}`` (NtryRef is numbered within its
+  statement), and a batch's parts ``{entry}/{n}``; ``statement_reference`` keeps that
+  key, which is how such an entry was keyed before, so a statement imported then is
+  still recognised when it comes again.
 - the kenmerk candidates: the structured creditor reference (RmtInf/Strd/CdtrRefInf/Ref
   typed SCOR, or the Dutch Currence type CUR as Prtry or Issr), and the unstructured
   remittance (RmtInf/Ustrd; AddtlTxInf/AddtlNtryInf when there is none).
@@ -73,6 +78,8 @@ class BankTransaction:
     return_reason: str = ""  # RtrInf/Rsn: AC04 (account closed), MD06 (refund request), ...
     structured_reference: str = ""  # SCOR / CUR creditor reference, as sent
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return repeats
+    # {Stmt/Id}/{NtryRef}[/{n}] when the bank gave the entry no AcctSvcrRef, else "".
+    statement_reference: str = ""
     remittance_text: str = field(default="", repr=False)
     counterparty_name: str = field(default="", repr=False)
     counterparty_iban: str = field(default="", repr=False)
@@ -81,6 +88,12 @@ class BankTransaction:
     def is_return(self) -> bool:
         """Money that went out because an earlier credit was returned or reversed."""
         return self.direction is Direction.DEBIT and (self.reversal or bool(self.return_reason))
+
+    @property
+    def keyed_by_statement(self) -> bool:
+        """No id of the bank's keys it: the same transfer in another statement is not
+        recognised as a duplicate (the import reports how many)."""
+        return bool(self.statement_reference) and self.entry_reference == self.statement_reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +125,28 @@ def payment_reference(transaction: BankTransaction) -> str | None:
     return reference_in_text(transaction.remittance_text)
 
 
+def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
+    """Every kenmerk of ours the transfer quotes: the structured reference if it is one,
+    else those in the text, in the order written (one payer paying several invoices)."""
+    structured = reference.normalise(transaction.structured_reference)
+    if _is_ours(structured):
+        return (structured,)
+    return references_in_text(transaction.remittance_text)
+
+
 def reference_in_text(text: str) -> str | None:
     """The one valid 14-digit kenmerk in free text (spaces or dots between groups allowed).
 
-    Two different valid ones make it ambiguous: None, and a person decides.
+    Two different valid ones: None, not one of them (``references_in_text`` has them all).
     """
-    found = {candidate for run in _DIGIT_RUN.findall(text) for candidate in _candidates(run)}
-    return found.pop() if len(found) == 1 else None
+    found = references_in_text(text)
+    return found[0] if len(found) == 1 else None
+
+
+def references_in_text(text: str) -> tuple[str, ...]:
+    """The valid 14-digit kenmerken in free text, each once, in the order written."""
+    runs = _DIGIT_RUN.findall(text)
+    return tuple(dict.fromkeys(candidate for run in runs for candidate in _candidates(run)))
 
 
 def _candidates(run: str) -> Iterator[str]:
@@ -216,6 +244,9 @@ class _Booking:
     amount_cents: int
     currency: str
     reversal: bool
+    # {Stmt/Id}/{NtryRef}[/{n}] when the bank gave no AcctSvcrRef: the transfer's own ids
+    # key it instead where it has them (``_keyed_by_transfer``).
+    statement_reference: str = ""
 
 
 def _entry(
@@ -242,10 +273,12 @@ def _entry(
 def _booking(
     xml: _Namespaced, entry: Element, statement_id: str, account: str, number: int
 ) -> _Booking:
-    entry_reference = _entry_reference(xml, entry, statement_id, number)
+    bank_reference = xml.text(entry, "AcctSvcrRef")
+    entry_reference = bank_reference or _statement_reference(xml, entry, statement_id, number)
     amount, currency = _amount(xml, entry, "Amt", entry_reference)
     return _Booking(
         entry_reference=entry_reference,
+        statement_reference="" if bank_reference else entry_reference,
         account_iban=account,
         booking_date=_booking_date(xml, entry, entry_reference),
         direction=_direction(xml.text(entry, "CdtDbtInd"), entry_reference),
@@ -259,7 +292,8 @@ def _batch_part(
     xml: _Namespaced, detail: Element, index: int, booking: _Booking
 ) -> _Booking | None:
     """One transfer of a batch entry, with its own reference, amount and direction."""
-    reference = xml.text(detail, "Refs/AcctSvcrRef") or f"{booking.entry_reference}/{index}"
+    own = xml.text(detail, "Refs/AcctSvcrRef")
+    reference = own or f"{booking.entry_reference}/{index}"
     amount, currency = _detail_amount(xml, detail, reference)
     if amount is None:
         return None
@@ -267,6 +301,7 @@ def _batch_part(
     return replace(
         booking,
         entry_reference=reference,
+        statement_reference=reference if booking.statement_reference and not own else "",
         amount_cents=amount,
         currency=currency,
         direction=direction,
@@ -277,6 +312,8 @@ def _with_details(
     xml: _Namespaced, entry: Element, detail: Element, booking: _Booking
 ) -> BankTransaction:
     party = "Dbtr" if booking.direction is Direction.CREDIT else "Cdtr"
+    if booking.statement_reference:
+        booking = _keyed_by_transfer(xml, detail, booking)
     return _transaction(
         booking,
         return_reason=xml.text(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
@@ -289,6 +326,22 @@ def _with_details(
     )
 
 
+def _keyed_by_transfer(xml: _Namespaced, detail: Element, booking: _Booking) -> _Booking:
+    """An entry the bank gave no AcctSvcrRef, keyed by what it keeps in every statement
+    that repeats the transfer (R12: a duplicate is the same bank entry, wherever listed)."""
+    own = xml.text(detail, "Refs/AcctSvcrRef")
+    tx_id = xml.text(detail, "Refs/TxId")
+    if own:
+        return replace(booking, entry_reference=own)
+    if tx_id.upper() not in _NOT_PROVIDED:
+        # A return repeats the TxId of its credit, a partial one maybe twice: the direction,
+        # day and amount tell them apart, and are the same in every statement listing it.
+        day, cents = booking.booking_date.isoformat(), booking.amount_cents
+        key = f"tx/{tx_id}/{booking.direction.value}/{day}/{cents}"
+        return replace(booking, entry_reference=key)
+    return booking
+
+
 def _transaction(booking: _Booking, **details: Any) -> BankTransaction:
     return BankTransaction(
         entry_reference=booking.entry_reference,
@@ -298,14 +351,12 @@ def _transaction(booking: _Booking, **details: Any) -> BankTransaction:
         amount_cents=booking.amount_cents,
         currency=booking.currency,
         reversal=booking.reversal,
+        statement_reference=booking.statement_reference,
         **details,
     )
 
 
-def _entry_reference(xml: _Namespaced, entry: Element, statement_id: str, number: int) -> str:
-    own = xml.text(entry, "AcctSvcrRef")
-    if own:
-        return own
+def _statement_reference(xml: _Namespaced, entry: Element, statement_id: str, number: int) -> str:
     within_statement = xml.text(entry, "NtryRef")
     if within_statement:
         return f"{statement_id}/{within_statement}"

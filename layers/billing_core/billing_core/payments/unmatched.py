@@ -1,8 +1,9 @@
 """Bank credits the import could not book with certainty, kept until an operator matches
 them (R34, legal-nl.md §5): never lost, matched once.
 
-An operator matches a credit to an invoice (its betalingskenmerk) or to a patient of a
-practice: then the invoices due on the credit's date come first, the oldest due first
+An operator matches a credit to an invoice (its betalingskenmerk), to several invoices
+(their kenmerken, in the order the payer named them: each gets what it owes, the last
+also what is left over) or to a patient of a practice: then the invoices due on the credit's date come first, the oldest due first
 (art. 6:43 lid 2 BW), each gets what it owes, the rest goes to the next one, and what is
 left stays on the last as the patient's credit (R13). The plan is stored with the credit
 before anything is booked, with the target it was made for, so a retry (the same
@@ -28,15 +29,17 @@ DEBIT = "DBIT"
 
 @dataclass(frozen=True, slots=True)
 class MatchTarget:
-    """Either an invoice's betalingskenmerk, or a practice and its patient number."""
+    """An invoice's betalingskenmerk, several in the payer's order (one transfer for
+    several invoices, legal-nl.md §5), or a practice and its patient number."""
 
     reference: str = ""
     provider_id: str = ""
     patient_ref: str = ""
+    references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         to_patient = bool(self.provider_id and self.patient_ref)
-        if bool(self.reference) == to_patient:
+        if [bool(self.reference), bool(self.references), to_patient].count(True) != 1:
             raise practice_refused("match_target")
 
 

@@ -183,13 +183,14 @@ def _credit_item(credit: UnmatchedCredit) -> Item:
     }
 
 
-def _target_item(target: MatchTarget | None) -> dict[str, str] | None:
+def _target_item(target: MatchTarget | None) -> Item | None:
     if target is None:
         return None
     return {
         "reference": target.reference,
         "provider_id": target.provider_id,
         "patient_ref": target.patient_ref,
+        **({"references": list(target.references)} if target.references else {}),
     }
 
 
@@ -197,7 +198,8 @@ def _target(item: Item | None) -> MatchTarget | None:
     """None for a plan stored before its target was kept with it."""
     if not item:
         return None
-    return MatchTarget(item["reference"], item["provider_id"], item["patient_ref"])
+    references = tuple(item.get("references", ()))
+    return MatchTarget(item["reference"], item["provider_id"], item["patient_ref"], references)
 
 
 def _credit(item: Item) -> UnmatchedCredit:

@@ -4,7 +4,7 @@ Amounts in cents; accounts are shown to operators only."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -306,17 +306,25 @@ class UnmatchedCreditListOut(BaseModel):
 
 
 class MatchIn(BaseModel):
-    """Either ``reference``, or ``provider_id`` with ``patient_ref``; a return (DBIT) takes
-    the ``reference`` of the invoice whose bank payment it reverses."""
+    """Either ``reference``, ``references`` (one transfer for several invoices, split in
+    the order given: each gets what it owed on the credit's date, the last also what is
+    left over), or ``provider_id`` with ``patient_ref``; a return (DBIT) takes the
+    ``reference`` of the invoice whose bank payment it reverses."""
 
     model_config = ConfigDict(extra="forbid")
 
     reference: str | None = Field(default=None, max_length=32)
+    references: list[Annotated[str, Field(max_length=32)]] | None = Field(
+        default=None, min_length=1, max_length=20
+    )
     provider_id: str | None = Field(default=None, max_length=64)
     patient_ref: str | None = Field(default=None, max_length=64)
 
     def target(self) -> MatchTarget:
-        return MatchTarget(self.reference or "", self.provider_id or "", self.patient_ref or "")
+        references = tuple(self.references or ())
+        return MatchTarget(
+            self.reference or "", self.provider_id or "", self.patient_ref or "", references
+        )
 
 
 class ReadOut(BaseModel):

@@ -120,9 +120,11 @@ def _plan(
         invoice = _by_reference(target.reference, ctx)
         return (MatchPart(invoice.reference, invoice.invoice_id, credit.amount_cents),)
     day = credit.booking_date
-    invoices = _in_payment_order(
-        _patients_invoices(target.provider_id, target.patient_ref, ctx), day
-    )
+    if target.references:  # the order the payer named them in (legal-nl.md §5, art. 6:43)
+        invoices = [_by_reference(reference, ctx) for reference in target.references]
+    else:
+        patients = _patients_invoices(target.provider_id, target.patient_ref, ctx)
+        invoices = _in_payment_order(patients, day)
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
@@ -150,6 +152,8 @@ def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeConte
 def _without_spaces(target: MatchTarget) -> MatchTarget:
     """The target as a plan keeps it: a kenmerk as its 14 digits (422 unknown_kenmerk
     when it is none of ours), so "3215 5743 8894 56" asks what "32155743889456" asked."""
+    if target.references:
+        return MatchTarget(references=tuple(dict.fromkeys(map(_kenmerk, target.references))))
     if not target.reference:
         return target
     return MatchTarget(reference=_kenmerk(target.reference))
