@@ -190,9 +190,10 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     sandbox, invoices, monkeypatch
 ):
     """Given claims due for handover, when the invoice changes at the moment of the
-    handover (a payment lands), then that claim is listed in the run's errors, the
-    patient is not blocked for it and no file for it stays with the agency; the next run
-    hands it over (R18, R22)."""
+    handover (a payment lands) and again at the second look the run takes, then that
+    claim is listed in the run's conflicts, not its errors (an ordinary race pages no
+    one, R39), the patient is not blocked for it and no file for it stays with the
+    agency; the next run hands it over (R18, R22, R28)."""
     from billing_core.ports import ConcurrentChange
 
     run_on(sandbox, REMINDER_DAY)
@@ -211,7 +212,8 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     monkeypatch.setattr(repository, "save_invoices", changed_meanwhile)
     summary = run_on(sandbox, handover_day)
 
-    assert [e["invoices"] for e in summary["errors"]] == [[invoice.invoice_id]]
+    assert summary["conflicts"] == [[invoice.invoice_id]] and summary["retried"] == 1
+    assert summary["errors"] == [] and summary["complete"] is True
     assert stored(sandbox, invoice).dunning_stage is DunningStage.COSTS_CHARGED
     blocked = {b.patient_ref: b.invoice_ids for b in repository.blocked_patients(PROVIDER)}
     assert invoice.invoice_id not in blocked.get(invoice.patient_ref, ())

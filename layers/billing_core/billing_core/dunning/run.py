@@ -18,6 +18,11 @@ error types only, no personal data) and stays on the index for the next run. The
 of a provider whose stored settings do not validate (a malformed legacy item) are skipped:
 the provider is reported by id and counted (``Dunning_provider_skipped``), not retried as
 an error per invoice, and its invoices wait on the index until an operator mends it (R31).
+
+A payment booked between the run's read of an invoice and its write is no error either:
+the write is refused (R28) and the patient's invoices not yet written are read again and
+looked at once more (``retried``); losing that race too leaves them for the next run
+(``conflicts``). Neither feeds the alarm that pages an operator (R39).
 """
 
 from __future__ import annotations
@@ -43,7 +48,9 @@ from billing_core.dunning.steps import (
 from billing_core.dunning.timeline import Step, plan
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import balance
+from billing_core.invoices.updates import reread
 from billing_core.ports import (
+    ConcurrentChange,
     DeliveryQueue,
     DeliveryRequest,
     DunningStore,
@@ -80,6 +87,10 @@ class RunSummary:
     letters: Counter[str] = field(default_factory=Counter)  # letters queued per kind
     rescheduled: int = 0  # nothing due yet (deferral, hold, arrangement): looked at later
     arrangements_cancelled: int = 0
+    # Patients' units read again because a payment or change booked meanwhile refused a
+    # write (R28); the invoice ids of those that lost that race twice: the next run's.
+    retried: int = 0
+    conflicts: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     providers_skipped: set[str] = field(default_factory=set)  # settings that do not validate
     agency_files: int = 0  # the changes on claims the agency holds, per practice and day
@@ -102,6 +113,8 @@ class RunSummary:
             "letters": dict(self.letters),
             "rescheduled": self.rescheduled,
             "arrangements_cancelled": self.arrangements_cancelled,
+            "retried": self.retried,
+            "conflicts": [list(invoice_ids) for invoice_ids in self.conflicts],
             "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
             "providers_skipped": sorted(self.providers_skipped),
             "agency_files": self.agency_files,
@@ -114,6 +127,9 @@ class RunSummary:
         counts |= {f"Dunning_{step}": count for step, count in self.steps.items()}
         counts |= {f"Dunning_letter_{kind}": count for kind, count in self.letters.items()}
         counts["Dunning_errors"] = len(self.errors)
+        # An ordinary race, seen but watched by no alarm: nothing failed (R28, R39).
+        counts["Dunning_retried"] = self.retried
+        counts["Dunning_conflicts"] = len(self.conflicts)
         # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39).
         counts["Dunning_incomplete"] = 0 if self.complete else 1
         # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
@@ -141,7 +157,7 @@ def run_dunning(
             break
         summary.read += len(unit)
         try:
-            _process_unit(unit, providers, as_of, ctx, summary)
+            _take_unit_on(unit, providers, as_of, ctx, summary)
         except UnreadableProvider as skipped:
             summary.providers_skipped.add(skipped.provider_id)
         except Exception as error:  # noqa: BLE001 -- one bad invoice must not stop the run
@@ -172,13 +188,63 @@ def _day_range(days: Sequence[date]) -> list[str]:
 # --- one patient's invoices due on the same day --------------------------------------------
 
 
-def _process_unit(
+def _take_unit_on(
     unit: list[Invoice],
     providers: _ProviderCache,
     as_of: date,
     ctx: DunningContext,
     summary: RunSummary,
 ) -> None:
+    """The unit's steps of the day. A payment (or another change) booked between the run's
+    read of an invoice and its write makes the write fail with nothing written
+    (ConcurrentChange, R28): an ordinary race, not an error that pages an operator (R39).
+    The unit's invoices not written yet are read again and looked at once more, so a paid
+    invoice gets no step and an unpaid one still gets today's (R18); losing the race
+    again leaves them on the index for the next run, counted as a conflict."""
+    done = _UnitPass(summary)
+    try:
+        _process_unit(unit, providers, as_of, ctx, done)
+        return
+    except ConcurrentChange:
+        summary.retried += 1
+    rest = [reread(ctx.store, invoice) for invoice in unit if invoice.invoice_id not in done]
+    try:
+        _process_unit(rest, providers, as_of, ctx, _UnitPass(summary))
+    except ConcurrentChange:
+        summary.conflicts.append(tuple(invoice.invoice_id for invoice in rest))
+
+
+class _UnitPass:
+    """One look at a unit, which stops at a lost race: the invoices it wrote (a second
+    look leaves them be), each counted in the summary once it is written."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        self.summary = summary
+        self._written: set[str] = set()
+        self._arrangement_ended: set[str] = set()
+
+    def __contains__(self, invoice_id: object) -> bool:
+        return invoice_id in self._written
+
+    def reviewed(self, invoice: Invoice) -> None:
+        """Its arrangement ended today: counted when that is written."""
+        self._arrangement_ended.add(invoice.invoice_id)
+
+    def written(self, invoices: Iterable[Invoice]) -> None:
+        for invoice in invoices:
+            self._written.add(invoice.invoice_id)
+            if invoice.invoice_id in self._arrangement_ended:
+                self.summary.arrangements_cancelled += 1
+
+
+def _process_unit(
+    unit: list[Invoice],
+    providers: _ProviderCache,
+    as_of: date,
+    ctx: DunningContext,
+    done: _UnitPass,
+) -> None:
+    summary = done.summary
     provider = providers.get(unit[0].provider_id)
     now = ctx.clock.now()
     by_step: dict[Step, list[Invoice]] = {step: [] for step in Step}
@@ -186,20 +252,23 @@ def _process_unit(
         if invoice.handover_pending:  # a run stopped halfway through it
             _finish_handover(invoice, provider, now, ctx)
             summary.steps[Step.HANDOVER] += 1
+            done.written([invoice])
             continue
         reviewed = review_arrangement(invoice, as_of, now)
         if reviewed is not invoice:
-            summary.arrangements_cancelled += 1
+            done.reviewed(reviewed)
         wait = statement_wait_until(reviewed, provider)
         decision = plan(reviewed, provider.dunning, as_of, statement_wait_until=wait)
         if decision.step is not None:
             by_step[decision.step].append(reviewed)  # its letters are queued after the step
             continue
-        _requeue_letters(reviewed, ctx.delivery, summary)
         later = rescheduled(reviewed, decision.check_on)
         if later is not invoice:
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
+        # After the save: a save that loses a race queues nothing, the second look does.
+        _requeue_letters(reviewed, ctx.delivery, summary)
+        done.written([invoice])
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
         reminded = send_reminder(
             letter_group,
@@ -207,16 +276,16 @@ def _process_unit(
             as_of,
             posting_delay_days=provider.posting_delay_days,
         )
-        _save_step(Step.REMINDER, reminded, ctx, summary)
+        _save_step(Step.REMINDER, reminded, ctx, done)
     for letter_group in _same_reminder(by_step[Step.COSTS]):
         lead = letter_group[0]
         assert lead.reminder is not None
         at_hand = {invoice.invoice_id for invoice in letter_group}
         rest = rest_of_letter(ctx.store, lead.provider_id, lead.reminder, at_hand)
         charged = charge_costs(letter_group, provider.dunning, as_of, now, rest_of_letter=rest)
-        _save_step(Step.COSTS, charged, ctx, summary)
+        _save_step(Step.COSTS, charged, ctx, done)
     for invoice in by_step[Step.HANDOVER]:
-        _hand_over(invoice, provider, as_of, now, ctx, summary)
+        _hand_over(invoice, provider, as_of, now, ctx, done)
 
 
 def _hand_over(
@@ -225,17 +294,18 @@ def _hand_over(
     as_of: date,
     now: datetime,
     ctx: DunningContext,
-    summary: RunSummary,
+    done: _UnitPass,
 ) -> None:
     """The invoice handed over and the provider's action first, in one transaction, then
     the agency file and the block from it (issue 13 item 12): a crash in between leaves
     the handover pending on the run's index, never a file or a block without it. Paid
-    or changed this very moment (ConcurrentChange): nothing was written, the next run
-    looks at it again."""
+    or changed this very moment (ConcurrentChange): nothing was written, the run looks
+    at it again (_take_unit_on)."""
     handed = hand_over(invoice, as_of)
     [saved] = ctx.store.save_invoices([handed], [_call_your_patient(handed, as_of, now)])
     _finish_handover(saved, provider, now, ctx)
-    summary.steps[Step.HANDOVER] += 1
+    done.summary.steps[Step.HANDOVER] += 1
+    done.written([saved])
 
 
 def _finish_handover(
@@ -274,13 +344,12 @@ def _call_your_patient(invoice: Invoice, day: date, now: datetime) -> OpenAction
     )
 
 
-def _save_step(
-    step: Step, changed: list[Invoice], ctx: DunningContext, summary: RunSummary
-) -> None:
+def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, done: _UnitPass) -> None:
     stored = ctx.store.save_invoices(changed)
-    summary.steps[step] += len(stored)
+    done.written(stored)
+    done.summary.steps[step] += len(stored)
     for invoice in stored:
-        _requeue_letters(invoice, ctx.delivery, summary)
+        _requeue_letters(invoice, ctx.delivery, done.summary)
 
 
 def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:

@@ -46,11 +46,12 @@ def save_change(
             return store.save_invoice(changed), True
         except ConcurrentChange:
             _pause(attempt)
-            invoice = _reread(store, invoice)
+            invoice = reread(store, invoice)
     raise ConcurrentChange(invoice.invoice_id)
 
 
-def _reread(store: BillingStore, invoice: Invoice) -> Invoice:
+def reread(store: BillingStore, invoice: Invoice) -> Invoice:
+    """The invoice as stored now, read strongly consistent (an index lags behind)."""
     fresh = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
     if fresh is None:  # invoices are never deleted; this is a broken table, not a race
         raise LookupError(f"invoice {invoice.invoice_id} disappeared")
