@@ -475,6 +475,10 @@ _DUTCH: Sections = {
             " venster. Ververs de actielijst om het besluit te zien."
         ),
         # Setting an action's state (R23, R28, services/provider/actions.py).
+        "decided_proposal_stays": (
+            "Over dit coulancevoorstel is al besloten en de patiënt heeft het besluit"
+            " gekregen. Een besloten voorstel gaat niet weer open."
+        ),
         "action_changed": (
             "Deze actie is op hetzelfde moment gewijzigd, door een collega of in een ander"
             " venster. Ververs de actielijst om te zien hoe ze nu staat."
@@ -1089,6 +1093,10 @@ _ENGLISH: Sections = {
             " another window. Refresh the action list to see the decision."
         ),
         # Setting an action's state (R23, R28, services/provider/actions.py).
+        "decided_proposal_stays": (
+            "This coulance proposal has been decided and the patient has been told the"
+            " decision. A decided proposal is not opened again."
+        ),
         "action_changed": (
             "This action was changed at the same moment, by a colleague or in another"
             " window. Refresh the action list to see where it stands."
