@@ -12,6 +12,7 @@ import pytest
 from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
@@ -197,6 +198,31 @@ def test_a_hold_on_a_claim_with_the_collection_agency_is_refused_in_api_and_port
     assert status == HTTPStatus.CONFLICT and "overgedragen aan het incassobureau" in html
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
     assert stored.hold_until is None
+
+
+def test_a_partial_stop_on_a_claim_with_the_agency_tells_the_patient_the_agency_collects(
+    sandbox, invoice
+):
+    """R21, R22, R34, R36 (audit round 37 PA2). Given a claim handed over to the collection
+    agency (its final date, 23 December, long past). When the practice stops € 20,00 of
+    it. Then the patient's e-mail names the new amount (the checker's) and that the agency
+    collects it: no pay link of ours and no passed date, where it asked the patient to pay
+    us online and named 23 December as the date that passed."""
+    handed_over(sandbox, invoice)
+    mails_before = len(sandbox.outbox())
+
+    assert _stop(sandbox, invoice, amount=2000)[0] == 200
+    sandbox.drain_deliveries()
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["state"] == "with_collection_agency"
+    (told,) = [m for m in sandbox.outbox()[mails_before:] if m["kenmerk"] == invoice.reference]
+    left = format_euros(checker["amount_due"], "nl")
+    for part in (told["text"], told["html"]):
+        assert "verlaagd" in part and "overgedragen aan het incassobureau" in part
+        assert f"Er staat nog {left} open" in part
+        assert "?kenmerk=" not in part and "verstreken op" not in part
+        assert "23 december 2026" not in part
 
 
 @pytest.fixture
