@@ -17,7 +17,7 @@ from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
 from tests.functional.test_checker_stages import handed_over
-from tests.functional.test_provider_portal import PortalUser, sample_login
+from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 
 @pytest.fixture
@@ -98,6 +98,28 @@ def test_a_paid_invoice_cannot_be_stopped_and_the_answer_says_why(sandbox, invoi
     book_payment(sandbox.runtime.repository, invoice.reference, paid, clock=sandbox.clock)
     status, body = _stop(sandbox, invoice, amount=100)
     assert status == 409 and body["error"]["code"] == "fully_paid"
+
+
+def test_r21_a_second_stop_after_a_full_stop_says_nothing_is_open_in_api_and_portal(
+    sandbox, invoice
+):
+    """R21, R35 (audit round 37 PA4). Given an invoice the practice stopped in full (nothing
+    paid). When it stops it again, through the API or the invoice page's form. Then both
+    answer 409 nothing_open, saying it was stopped or forgiven already, where they said
+    "paid in full, have the payment refunded first" of an invoice nobody paid."""
+    assert _stop(sandbox, invoice, scope="full", reason="administrative_error")[0] == 200
+
+    status, body = _stop(sandbox, invoice, scope="full", reason="administrative_error")
+
+    assert status == 409 and body["error"]["code"] == "nothing_open", body
+    assert "gestopt of kwijtgescholden" in body["error"]["message"]
+    assert "terugbetalen" not in body["error"]["message"]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="10,00")
+    status, _, html = staff.post(path, fields)
+    assert status == HTTPStatus.CONFLICT and "gestopt of kwijtgescholden" in html
+    assert "terugbetalen" not in html
 
 
 def test_terms_must_be_accepted_and_the_reason_comes_from_the_list(sandbox, invoice):

@@ -19,7 +19,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    forgiven_last,
+)
 from billing_core.shared.errors import practice_refused
 from billing_core.shared.money import percentage_of
 
@@ -104,7 +110,9 @@ def _check(invoice: Invoice, request: StopRequest) -> None:
     if invoice.status is not InvoiceStatus.SENT:
         raise practice_refused("not_sent")
     if invoice.is_paid:
-        raise practice_refused("fully_paid")
+        # The refund first is advice for an invoice the patient paid; one the practice
+        # stopped or forgave to zero has nothing open to stop (R21).
+        raise practice_refused("nothing_open" if forgiven_last(invoice.ledger) else "fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
 

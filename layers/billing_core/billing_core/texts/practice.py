@@ -453,6 +453,10 @@ _DUTCH: Sections = {
             "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
             "daarna staat er weer een bedrag open waarop u coulance kunt toepassen."
         ),
+        "nothing_open": (
+            "Op deze nota staat niets meer open: wat openstond is al gestopt of"
+            " kwijtgescholden. Er valt niets meer te stoppen."
+        ),
         "invalid_partial_stop": (
             "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
         ),
@@ -1074,6 +1078,10 @@ _ENGLISH: Sections = {
         "fully_paid": (
             "This invoice has been paid in full. Have the payment refunded first; then an "
             "amount is open again to apply coulance to."
+        ),
+        "nothing_open": (
+            "Nothing is open on this invoice any more: what was open has been stopped or"
+            " forgiven already. There is nothing left to stop."
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
