@@ -123,6 +123,22 @@ def test_r21_a_coulance_then_a_payment_in_full_still_points_to_a_refund_first():
     assert refused.value.code == "fully_paid"
 
 
+def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_it():
+    """R21 (audit round 37 PA5). Given an invoice with € 2,50 of principal open (the rest
+    paid). When the practice stops € 20,00 of it. Then the refusal says it is more than
+    the principal still open and names it as € 2,50 in Dutch and €2.50 in English, where
+    it said "(2.50 euro)" in both."""
+    invoice = _sent()
+    mostly_paid = _paid(invoice, invoice.amount_due_cents - 250)
+
+    with pytest.raises(Refused) as refused:
+        apply_stop(mostly_paid, _partial(amount_cents=2000), AT, "p")
+
+    assert refused.value.code == "more_than_open"
+    assert refused.value.message_nl == "Dat is meer dan er nog aan hoofdsom openstaat (€ 2,50)."
+    assert refused.value.message_en == "That is more than the principal still open (€2.50)."
+
+
 def test_the_checked_email_replaces_the_addressees():
     stopped = apply_stop(
         _sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p"

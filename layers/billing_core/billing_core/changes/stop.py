@@ -27,7 +27,7 @@ from billing_core.invoices.ledger import (
     forgiven_last,
 )
 from billing_core.shared.errors import practice_refused
-from billing_core.shared.money import percentage_of
+from billing_core.shared.money import euro_params, percentage_of
 
 
 class StopScope(StrEnum):
@@ -81,7 +81,9 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
         amount = request.amount_cents or 0
     open_principal = balance(invoice.ledger, Component.PRINCIPAL)
     if amount > open_principal:
-        raise practice_refused("more_than_open", open_amount=f"{open_principal / 100:.2f}")
+        # A stop lowers the principal only (costs and interest stay): name that amount,
+        # not the total the invoice page shows.
+        raise practice_refused("more_than_open", **euro_params("open", open_principal))
     return amount
 
 

@@ -441,7 +441,7 @@ _DUTCH: Sections = {
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
-        "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
+        "more_than_open": "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
         "patient_email_required": (
@@ -1068,7 +1068,7 @@ _ENGLISH: Sections = {
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
-        "more_than_open": "That is more than is still open ({open_amount} euro).",
+        "more_than_open": "That is more than the principal still open ({open_en}).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
         "patient_email_required": (
