@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from http import HTTPStatus
 
 import pytest
@@ -16,7 +16,7 @@ from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
-from tests.functional.test_checker_stages import handed_over
+from tests.functional.test_checker_stages import COSTS_DAY, REMINDER_DAY, dunned_to, handed_over
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 
@@ -120,6 +120,42 @@ def test_r21_a_second_stop_after_a_full_stop_says_nothing_is_open_in_api_and_por
     status, _, html = staff.post(path, fields)
     assert status == HTTPStatus.CONFLICT and "gestopt of kwijtgescholden" in html
     assert "terugbetalen" not in html
+
+
+def test_r20_r21_after_the_costs_the_practice_is_told_the_amount_due_the_patient_is_told(
+    sandbox, invoice
+):
+    """R20, R21, R36 (audit round 37 PA6). Given an invoice after the costs, with statutory
+    interest accrued and not yet booked. When the practice stops € 10,00 of it. Then the
+    stop's answer, the invoice list, the invoice's detail and the portal's list give the
+    amount due the checker gives the patient (interest included), where they gave the
+    ledger's balance, some cents less."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    sandbox.clock.set(date(2027, 1, 20))
+
+    status, answer = _stop(sandbox, invoice, amount=1000)
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["breakdown"]["interest"] > 0  # accrued since the costs
+    told = checker["amount_due"]
+    assert status == 200 and answer["amount_due"] == answer["breakdown"]["due"] == told
+    _, page = sandbox.api(
+        "GET",
+        "/api/v1/provider/invoices",
+        provider_id=DENTAL.provider_id,
+        query={"reference": invoice.reference},
+    )
+    (listed,) = page["items"]
+    assert listed["amount_due"] == told
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    assert sandbox.api("GET", path, provider_id=DENTAL.provider_id)[1]["amount_due"] == told
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    _, html = viewer.page(f"/portal/notas?patient={invoice.patient_ref}")
+    row = html.split(f'href="/portal/notas/{invoice.invoice_id}"', 1)[1].split("</tr>", 1)[0]
+    assert f'<td class="num">{format_euros(told, "nl")}</td>' in row
+    _, html = viewer.page(f"/portal/notas/{invoice.invoice_id}")
+    assert f'id="amount-due">{format_euros(told, "nl")}<' in html
 
 
 def test_terms_must_be_accepted_and_the_reason_comes_from_the_list(sandbox, invoice):
