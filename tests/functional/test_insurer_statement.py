@@ -3,6 +3,7 @@ insurer's statement; the practice confirms the coulance proposal (seeds 001, 004
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, timedelta
 from unittest import mock
@@ -21,6 +22,12 @@ from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_patient_api import FORM, unlock, visit_cookie
+from tests.functional.test_provider_portal import (
+    PortalUser,
+    hidden_fields,
+    post_forms,
+    sample_login,
+)
 
 PROVIDER = PHYSIO.provider_id
 
@@ -245,6 +252,101 @@ def test_r28_a_state_change_at_the_moment_of_a_decision_loses_neither(sandbox, i
         assert status == 200 and body["details"]["decision"] == "apply"
     else:
         assert status == 409 and body["error"]["code"] == "action_changed"
+
+
+# --- a proposal is closed by its decision, once (R17, R23; audit round 37 PA1, PA3) ----------
+
+
+def proposal_on_the_list(sandbox, invoice):
+    """The patient's statement puts a coulance proposal on the practice's list (R17)."""
+    assert send_statement(sandbox, invoice)[1]["outcome"] == "sent_to_provider"
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    return proposal["action_id"]
+
+
+def set_action(sandbox, action_id, body):
+    path = f"/api/v1/provider/actions/{action_id}"
+    return sandbox.api("PATCH", path, provider_id=PROVIDER, body=body)
+
+
+def test_r17_r23_a_proposal_marked_done_without_a_decision_is_refused(sandbox, invoice):
+    """R17, R23, legal-nl.md §7 (audit round 37 PA1). Given a patient's statement that put
+    a coulance proposal on the list (the patient was told not to pay yet), when the
+    practice marks it done without applying or declining it, then that is refused (400,
+    body.decision): the action stays open and the invoice's proposal stays open, where
+    before it left the list and the patient heard nothing until a reminder at the full
+    amount."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+
+    status, answer = set_action(sandbox, action_id, {"state": "done"})
+
+    assert status == 400 and answer["error"]["code"] == "validation_error", answer
+    assert answer["error"]["message"].startswith("decision: "), answer
+    assert sandbox.runtime.repository.get_action(PROVIDER, action_id).state.value == "open"
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.insurer_statement.proposal_open
+
+
+def test_r17_r23_a_decided_proposal_is_not_opened_again(sandbox, invoice):
+    """R17, R23, R28 (audit round 37 PA3). Given a proposal the practice declined (the
+    patient was told), when staff set it open again, then that is refused (409
+    proposal_already_decided) and it stays done with its decision, where before it went
+    back on the open list, deciding it again left it open, and the portal could not
+    close it."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    assert set_action(sandbox, action_id, {"state": "done", "decision": "decline"})[0] == 200
+
+    status, answer = set_action(sandbox, action_id, {"state": "open"})
+
+    assert status == 409 and answer["error"]["code"] == "proposal_already_decided", answer
+    assert "gaat niet weer open" in answer["error"]["message"]
+    stored = sandbox.runtime.repository.get_action(PROVIDER, action_id)
+    assert (stored.state.value, stored.details["decision"]) == ("done", "decline")
+    assert set_action(sandbox, action_id, {"state": "done"})[0] == 200  # done stays done
+
+
+def action_row(html, action_id):
+    return html.split(f'<tr id="action-{action_id}">', 1)[1].split("</tr>", 1)[0]
+
+
+def test_r17_r23_r35_the_portal_closes_a_proposal_by_its_decision_only(sandbox, invoice):
+    """R17, R23, R35 (audit round 37 PA1, PA3). Given a proposal on the portal's list, then
+    its row offers apply and decline, no "mark done", and a hand-made "done" without a
+    decision is refused with the action still open. When staff decline it, then the done
+    list offers no "reopen" for it (it did, and once reopened it could not be closed in
+    the portal), and a hand-made reopen is refused with the decision kept."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    target = f"/portal/acties/{action_id}"
+
+    _, html = staff.page("/portal/acties?state=open")
+    buttons = re.findall(r'<button type="submit">([^<]+)</button>', action_row(html, action_id))
+    assert buttons == ["Coulance toepassen", "Afwijzen"]
+    plain_done = hidden_fields(html, target) | {"state": "done"}
+    plain_done.pop("decision")
+    status, _, _ = staff.post(target, plain_done)
+    assert status == 200  # the list with the refusal, not the redirect of a change
+    assert sandbox.runtime.repository.get_action(PROVIDER, action_id).state.value == "open"
+
+    _, html = staff.page("/portal/acties?state=open")
+    forms = [
+        dict(re.findall(r'name="([^"]+)" value="([^"]*)"', inside))
+        for _, inside in post_forms(html)
+    ]
+    decline = next(fields for fields in forms if fields.get("decision") == "decline")
+    status, headers, _ = staff.post(target, decline)
+    assert (status, headers["Location"]) == (303, "/portal/acties?done=1")
+
+    _, html = staff.page("/portal/acties?state=done")
+    row = action_row(html, action_id)
+    assert "<form" not in row and "Weer openen" not in row
+    reopen = {"csrf": staff.csrf(), "form_key": "reopen-by-hand", "state": "open"}
+    status, _, html = staff.post(target, reopen)
+    assert status == 200 and "gaat niet weer open" in html
+    stored = sandbox.runtime.repository.get_action(PROVIDER, action_id)
+    assert (stored.state.value, stored.details["decision"]) == ("done", "decline")
 
 
 def test_r31_a_contract_entered_later_with_retroactive_effect_leaves_an_issued_invoice_as_it_was(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from http import HTTPStatus
 
 import pytest
@@ -12,11 +12,12 @@ import pytest
 from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
-from tests.functional.test_checker_stages import handed_over
-from tests.functional.test_provider_portal import PortalUser, sample_login
+from tests.functional.test_checker_stages import COSTS_DAY, REMINDER_DAY, dunned_to, handed_over
+from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 
 @pytest.fixture
@@ -97,6 +98,64 @@ def test_a_paid_invoice_cannot_be_stopped_and_the_answer_says_why(sandbox, invoi
     book_payment(sandbox.runtime.repository, invoice.reference, paid, clock=sandbox.clock)
     status, body = _stop(sandbox, invoice, amount=100)
     assert status == 409 and body["error"]["code"] == "fully_paid"
+
+
+def test_r21_a_second_stop_after_a_full_stop_says_nothing_is_open_in_api_and_portal(
+    sandbox, invoice
+):
+    """R21, R35 (audit round 37 PA4). Given an invoice the practice stopped in full (nothing
+    paid). When it stops it again, through the API or the invoice page's form. Then both
+    answer 409 nothing_open, saying it was stopped or forgiven already, where they said
+    "paid in full, have the payment refunded first" of an invoice nobody paid."""
+    assert _stop(sandbox, invoice, scope="full", reason="administrative_error")[0] == 200
+
+    status, body = _stop(sandbox, invoice, scope="full", reason="administrative_error")
+
+    assert status == 409 and body["error"]["code"] == "nothing_open", body
+    assert "gestopt of kwijtgescholden" in body["error"]["message"]
+    assert "terugbetalen" not in body["error"]["message"]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="10,00")
+    status, _, html = staff.post(path, fields)
+    assert status == HTTPStatus.CONFLICT and "gestopt of kwijtgescholden" in html
+    assert "terugbetalen" not in html
+
+
+def test_r20_r21_after_the_costs_the_practice_is_told_the_amount_due_the_patient_is_told(
+    sandbox, invoice
+):
+    """R20, R21, R36 (audit round 37 PA6). Given an invoice after the costs, with statutory
+    interest accrued and not yet booked. When the practice stops € 10,00 of it. Then the
+    stop's answer, the invoice list, the invoice's detail and the portal's list give the
+    amount due the checker gives the patient (interest included), where they gave the
+    ledger's balance, some cents less."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    sandbox.clock.set(date(2027, 1, 20))
+
+    status, answer = _stop(sandbox, invoice, amount=1000)
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["breakdown"]["interest"] > 0  # accrued since the costs
+    told = checker["amount_due"]
+    assert status == 200 and answer["amount_due"] == answer["breakdown"]["due"] == told
+    _, page = sandbox.api(
+        "GET",
+        "/api/v1/provider/invoices",
+        provider_id=DENTAL.provider_id,
+        query={"reference": invoice.reference},
+    )
+    (listed,) = page["items"]
+    assert listed["amount_due"] == told
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    assert sandbox.api("GET", path, provider_id=DENTAL.provider_id)[1]["amount_due"] == told
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    _, html = viewer.page(f"/portal/notas?patient={invoice.patient_ref}")
+    row = html.split(f'href="/portal/notas/{invoice.invoice_id}"', 1)[1].split("</tr>", 1)[0]
+    assert f'<td class="num">{format_euros(told, "nl")}</td>' in row
+    _, html = viewer.page(f"/portal/notas/{invoice.invoice_id}")
+    assert f'id="amount-due">{format_euros(told, "nl")}<' in html
 
 
 def test_terms_must_be_accepted_and_the_reason_comes_from_the_list(sandbox, invoice):
@@ -197,6 +256,31 @@ def test_a_hold_on_a_claim_with_the_collection_agency_is_refused_in_api_and_port
     assert status == HTTPStatus.CONFLICT and "overgedragen aan het incassobureau" in html
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
     assert stored.hold_until is None
+
+
+def test_a_partial_stop_on_a_claim_with_the_agency_tells_the_patient_the_agency_collects(
+    sandbox, invoice
+):
+    """R21, R22, R34, R36 (audit round 37 PA2). Given a claim handed over to the collection
+    agency (its final date, 23 December, long past). When the practice stops € 20,00 of
+    it. Then the patient's e-mail names the new amount (the checker's) and that the agency
+    collects it: no pay link of ours and no passed date, where it asked the patient to pay
+    us online and named 23 December as the date that passed."""
+    handed_over(sandbox, invoice)
+    mails_before = len(sandbox.outbox())
+
+    assert _stop(sandbox, invoice, amount=2000)[0] == 200
+    sandbox.drain_deliveries()
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["state"] == "with_collection_agency"
+    (told,) = [m for m in sandbox.outbox()[mails_before:] if m["kenmerk"] == invoice.reference]
+    left = format_euros(checker["amount_due"], "nl")
+    for part in (told["text"], told["html"]):
+        assert "verlaagd" in part and "overgedragen aan het incassobureau" in part
+        assert f"Er staat nog {left} open" in part
+        assert "?kenmerk=" not in part and "verstreken op" not in part
+        assert "23 december 2026" not in part
 
 
 @pytest.fixture

@@ -26,8 +26,10 @@ from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
 from billing_core.dunning.breakdown import PayBy, breakdown
+from billing_core.invoices.invoice import DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import long_date
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -247,6 +249,44 @@ def test_a_payment_to_us_while_the_agency_collects_says_to_contact_the_agency():
         assert "overgedragen aan het incassobureau" in part
         assert "Wij vragen u dit uiterlijk" not in part
         assert pay_url(PUBLIC, world.invoice()) not in part
+
+
+AGENCY_COLLECTS = {
+    "nl": "overgedragen aan het incassobureau",
+    "en": "handed over to the collection agency",
+    "pl": "przekazana do biura windykacyjnego",
+    "ar": "(incassobureau)",
+}
+
+
+@pytest.mark.parametrize("kind", [STOP_CONFIRMATION, INVOICE_CORRECTED, COULANCE_DECLINED])
+@pytest.mark.parametrize("language", sorted(AGENCY_COLLECTS))
+def test_a_new_amount_on_a_claim_with_the_agency_names_the_agency_not_our_link(kind, language):
+    """R21, R22, R34, R36 (audit round 37 PA2). Given a claim handed over to the collection
+    agency on 29 January (its final date, 23 December, long past), when the practice
+    lowers it (a stop), a correction changes it or the coulance is declined, then the
+    e-mail gives the amount left and says the agency collects it, as the payment e-mail
+    and the checker do: no pay link of ours and no date of ours, passed or not."""
+    handed = replace(
+        make_invoice(),
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2027, 1, 29),
+    )
+    context = confirmation_context(
+        kind,
+        handed,
+        make_provider(),
+        event_id="stop-1",
+        today=date(2027, 2, 2),
+        pay_url=pay_url(PUBLIC, handed),
+        public_base_url=PUBLIC,
+    )
+    email = render_email(kind, context, language)
+    left = format_euros(context["amount_due_cents"], language)
+    for part in (email.text, email.html):
+        assert AGENCY_COLLECTS[language] in part and left in part
+        assert context["pay_url"] not in part
+        assert long_date(date(2026, 12, 23), language) not in part
 
 
 def at_nine(day):

@@ -81,6 +81,64 @@ def test_a_fully_paid_invoice_points_to_a_refund_first():
     assert refused.value.code == "fully_paid" and "terugbetalen" in refused.value.message_nl
 
 
+FULL = StopRequest(StopScope.FULL, "other", "", True)
+
+
+def _paid(invoice, cents):
+    payment = LedgerEntry(EntryKind.PAYMENT, Component.PRINCIPAL, -cents, AT, "bank:x")
+    return replace(invoice, ledger=(*invoice.ledger, payment))
+
+
+@pytest.mark.parametrize(
+    "settled_by",
+    [
+        lambda sent: apply_stop(sent, FULL, AT, "p"),
+        lambda sent: apply_stop(sent, _partial(amount_cents=sent.amount_due_cents), AT, "p"),
+        lambda sent: apply_stop(_paid(sent, 1000), FULL, AT, "p"),
+    ],
+    ids=["stopped in full", "forgiven to zero by a partial stop", "paid in part, rest stopped"],
+)
+@pytest.mark.parametrize("again", [FULL, _partial(amount_cents=100)], ids=["full", "partial"])
+def test_r21_a_stop_on_an_invoice_stopped_to_zero_says_nothing_is_open(settled_by, again):
+    """R21 (audit round 37 PA4). Given an invoice the practice stopped or forgave to zero
+    (nothing paid, or its rest after a part paid). When the practice stops it again. Then
+    it is refused (409) as nothing open, without the advice to have a payment refunded
+    first, which is for an invoice the patient paid in full."""
+    settled = settled_by(_sent())
+    assert settled.amount_due_cents == 0
+    with pytest.raises(StateConflict) as refused:
+        apply_stop(settled, again, AT, "p")
+    assert refused.value.code == "nothing_open"
+    assert "terugbetalen" not in refused.value.message_nl
+    assert "gestopt of kwijtgescholden" in refused.value.message_nl
+    assert "refunded" not in refused.value.message_en
+
+
+def test_r21_a_coulance_then_a_payment_in_full_still_points_to_a_refund_first():
+    """R21: the patient paid the rest after a coulance, so the patient settled it: a stop
+    now needs the payment refunded first (fully_paid)."""
+    forgiven = apply_stop(_sent(), _partial(amount_cents=100), AT, "p")
+    with pytest.raises(StateConflict) as refused:
+        apply_stop(_paid(forgiven, forgiven.amount_due_cents), FULL, AT, "p")
+    assert refused.value.code == "fully_paid"
+
+
+def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_it():
+    """R21 (audit round 37 PA5). Given an invoice with € 2,50 of principal open (the rest
+    paid). When the practice stops € 20,00 of it. Then the refusal says it is more than
+    the principal still open and names it as € 2,50 in Dutch and €2.50 in English, where
+    it said "(2.50 euro)" in both."""
+    invoice = _sent()
+    mostly_paid = _paid(invoice, invoice.amount_due_cents - 250)
+
+    with pytest.raises(Refused) as refused:
+        apply_stop(mostly_paid, _partial(amount_cents=2000), AT, "p")
+
+    assert refused.value.code == "more_than_open"
+    assert refused.value.message_nl == "Dat is meer dan er nog aan hoofdsom openstaat (€ 2,50)."
+    assert refused.value.message_en == "That is more than the principal still open (€2.50)."
+
+
 def test_the_checked_email_replaces_the_addressees():
     stopped = apply_stop(
         _sent(), _partial(amount_cents=100, patient_email="nieuw@example.org"), AT, "p"

@@ -19,9 +19,15 @@ from decimal import Decimal
 from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    forgiven_last,
+)
 from billing_core.shared.errors import practice_refused
-from billing_core.shared.money import percentage_of
+from billing_core.shared.money import euro_params, percentage_of
 
 
 class StopScope(StrEnum):
@@ -75,7 +81,9 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
         amount = request.amount_cents or 0
     open_principal = balance(invoice.ledger, Component.PRINCIPAL)
     if amount > open_principal:
-        raise practice_refused("more_than_open", open_amount=f"{open_principal / 100:.2f}")
+        # A stop lowers the principal only (costs and interest stay): name that amount,
+        # not the total the invoice page shows.
+        raise practice_refused("more_than_open", **euro_params("open", open_principal))
     return amount
 
 
@@ -104,7 +112,9 @@ def _check(invoice: Invoice, request: StopRequest) -> None:
     if invoice.status is not InvoiceStatus.SENT:
         raise practice_refused("not_sent")
     if invoice.is_paid:
-        raise practice_refused("fully_paid")
+        # The refund first is advice for an invoice the patient paid; one the practice
+        # stopped or forgave to zero has nothing open to stop (R21).
+        raise practice_refused("nothing_open" if forgiven_last(invoice.ledger) else "fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
 

@@ -55,6 +55,9 @@ def confirmation_context(
         # A date that has passed (a payment in the week after the final date, before the
         # reminder) is not one to pay by: the e-mail says it as the checker does (R36, R10).
         "pay_by_passed": final_payment_date < today,
+        # Handed over, the claim is the agency's to collect: its amount, no date or pay link
+        # of ours (R22, R34, as the checker says it: R36).
+        "with_agency": invoice.is_with_collection_agency,
         "pay_url": pay_url,
         "checker_url": public_base_url,
         "today": today,
@@ -111,8 +114,6 @@ def _payment(invoice: Invoice, payment_id: str, today: date) -> dict[str, Any]:
     return {
         "paid_cents": -sum(e.amount_cents for e in entries),
         "paid_on": entries[0].at.astimezone(AMSTERDAM).date(),
-        # Paid to us though the agency collects the rest: pay the agency, not our link (R22).
-        "with_agency": invoice.is_with_collection_agency,
     }
 
 

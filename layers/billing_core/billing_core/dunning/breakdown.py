@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from billing_core.changes.arrangement import arrangement_status, next_term
-from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import handover_day
@@ -72,7 +72,8 @@ def breakdown(
 ) -> Breakdown:
     """``policy``: the provider's dunning timeline, which dates the second notice."""
     ledger = invoice.ledger
-    unbooked = 0 if invoice.is_paid else interest(invoice, today)
+    due = amount_due_today(invoice, today, interest)
+    unbooked = due - invoice.amount_due_cents  # interest accrued, not yet booked (R20)
     pay_by, kind, term = date_that_counts(invoice, policy, today)
     return Breakdown(
         invoiced_cents=total_of(ledger, EntryKind.ISSUED),
@@ -85,7 +86,7 @@ def breakdown(
         costs_cents=total_of(ledger, EntryKind.COSTS),
         fee_cents=total_of(ledger, EntryKind.FEE),
         interest_cents=total_of(ledger, EntryKind.INTEREST) + unbooked,
-        due_cents=max(invoice.balance_cents + unbooked, 0),
+        due_cents=due,
         credit_cents=invoice.credit_cents,
         pay_by=pay_by,
         pay_by_kind=kind,

@@ -13,6 +13,7 @@ term: the arrangement moved the default (legal-nl.md §2), as a deferral does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
@@ -74,6 +75,18 @@ def accrued_interest(invoice: Invoice, day: date) -> int:
         return 0
     booked = total_of(invoice.ledger, EntryKind.INTEREST)
     return max(interest_statement(invoice, day).total_cents - booked, 0)
+
+
+def amount_due_today(
+    invoice: Invoice, today: date, interest: Callable[[Invoice, date], int] = accrued_interest
+) -> int:
+    """What the patient is told is due today (R20, R36): the ledger's balance plus the
+    statutory interest accrued up to today and not yet booked; nothing when paid. The one
+    figure of the checker's breakdown, a checkout, the e-mails and the practice's invoice
+    list (``interest``: the accrual, tests pass their own)."""
+    if invoice.is_paid:
+        return 0
+    return invoice.amount_due_cents + interest(invoice, today)
 
 
 def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:

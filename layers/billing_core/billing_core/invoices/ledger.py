@@ -8,7 +8,7 @@ allocated costs -> interest -> principal (R13, legal-nl.md §5).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -85,3 +85,15 @@ def balance(entries: Iterable[LedgerEntry], component: Component | None = None) 
 
 def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
     return sum(e.amount_cents for e in entries if e.kind is kind)
+
+
+FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
+
+
+def forgiven_last(entries: Sequence[LedgerEntry]) -> bool:
+    """Whether, of the patient's payments and the practice's stops and coulance, the last
+    that lowered the balance was a stop or coulance: on a settled invoice, whoever took
+    the balance to zero settled it (a coulance before a payment in full reads paid)."""
+    lowering = (e for e in reversed(entries) if e.amount_cents < 0)
+    last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *FORGIVING)), None)
+    return last is not None and last.kind in FORGIVING

@@ -30,14 +30,13 @@ error, so that Mollie calls again later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from billing_core.changes.arrangement import terms_due
 from billing_core.correspondence.links import checker_url
-from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.invoices.access import PatientProof, find_for_patient
-from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
     PaymentProvider,
@@ -189,16 +188,6 @@ def _new_or_running_checkout(
             return checkout
         idempotency_key = f"{idempotency_key}-after-{checkout.psp_payment_id}"
     raise PspUnavailable("the PSP keeps answering with ended payments")
-
-
-def amount_due_today(
-    invoice: Invoice, today: date, interest: InterestAccrual = accrued_interest
-) -> int:
-    """What a checkout asks, as the checker shows it (R20): the ledger's balance, plus the
-    statutory interest accrued up to today and not yet booked; nothing when paid."""
-    if invoice.is_paid:
-        return 0
-    return invoice.amount_due_cents + interest(invoice, today)
 
 
 def _idempotency_key(reference: str, amount_cents: int, now: datetime) -> str:

@@ -71,7 +71,7 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.ledger import FORGIVING, EntryKind, forgiven_last
 from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
@@ -295,14 +295,11 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
     return InvoiceState.OPEN
 
 
-_FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
-
-
 def _who_settled(invoice: Invoice) -> InvoiceState:
     """A paid invoice (R10's ``PAID``) as the patient should read it: paid, waived (forgiven,
     no payment left on the ledger) or paid in part with the rest waived. Whoever took the
     balance to zero settled it: a coulance before a payment in full reads paid."""
-    if not any(e.kind in _FORGIVING for e in invoice.ledger):
+    if not any(e.kind in FORGIVING for e in invoice.ledger):
         return InvoiceState.PAID
     paid = -sum(
         e.amount_cents
@@ -311,10 +308,7 @@ def _who_settled(invoice: Invoice) -> InvoiceState:
     )
     if paid <= 0:
         return InvoiceState.WAIVED
-    lowering = (e for e in reversed(invoice.ledger) if e.amount_cents < 0)
-    last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *_FORGIVING)), None)
-    forgave_last = last is not None and last.kind in _FORGIVING
-    return InvoiceState.PAID_REST_WAIVED if forgave_last else InvoiceState.PAID
+    return InvoiceState.PAID_REST_WAIVED if forgiven_last(invoice.ledger) else InvoiceState.PAID
 
 
 def _pausing_hold(invoice: Invoice, today: date) -> date | None:

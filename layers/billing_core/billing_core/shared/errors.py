@@ -102,6 +102,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
     {
         "not_sent",
         "fully_paid",
+        "nothing_open",
         "paid",
         "with_collection_agency",
         "provider_exists",

@@ -441,7 +441,7 @@ _DUTCH: Sections = {
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
-        "more_than_open": "Dat is meer dan er nog openstaat ({open_amount} euro).",
+        "more_than_open": "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}).",
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
         "patient_email_required": (
@@ -452,6 +452,10 @@ _DUTCH: Sections = {
         "fully_paid": (
             "Deze nota is volledig betaald. Laat eerst het betaalde bedrag terugbetalen; "
             "daarna staat er weer een bedrag open waarop u coulance kunt toepassen."
+        ),
+        "nothing_open": (
+            "Op deze nota staat niets meer open: wat openstond is al gestopt of"
+            " kwijtgescholden. Er valt niets meer te stoppen."
         ),
         "invalid_partial_stop": (
             "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
@@ -475,6 +479,10 @@ _DUTCH: Sections = {
             " venster. Ververs de actielijst om het besluit te zien."
         ),
         # Setting an action's state (R23, R28, services/provider/actions.py).
+        "decided_proposal_stays": (
+            "Over dit coulancevoorstel is al besloten en de patiënt heeft het besluit"
+            " gekregen. Een besloten voorstel gaat niet weer open."
+        ),
         "action_changed": (
             "Deze actie is op hetzelfde moment gewijzigd, door een collega of in een ander"
             " venster. Ververs de actielijst om te zien hoe ze nu staat."
@@ -1066,7 +1074,7 @@ _ENGLISH: Sections = {
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
-        "more_than_open": "That is more than is still open ({open_amount} euro).",
+        "more_than_open": "That is more than the principal still open ({open_en}).",
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
         "patient_email_required": (
@@ -1076,6 +1084,10 @@ _ENGLISH: Sections = {
         "fully_paid": (
             "This invoice has been paid in full. Have the payment refunded first; then an "
             "amount is open again to apply coulance to."
+        ),
+        "nothing_open": (
+            "Nothing is open on this invoice any more: what was open has been stopped or"
+            " forgiven already. There is nothing left to stop."
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
@@ -1095,6 +1107,10 @@ _ENGLISH: Sections = {
             " another window. Refresh the action list to see the decision."
         ),
         # Setting an action's state (R23, R28, services/provider/actions.py).
+        "decided_proposal_stays": (
+            "This coulance proposal has been decided and the patient has been told the"
+            " decision. A decided proposal is not opened again."
+        ),
         "action_changed": (
             "This action was changed at the same moment, by a colleague or in another"
             " window. Refresh the action list to see where it stands."

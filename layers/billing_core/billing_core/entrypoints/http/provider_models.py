@@ -12,6 +12,7 @@ from billing_core.changes.stop import STOP_REASONS, StopRequest, StopScope
 from billing_core.collection.blocking import BlockChange, BlockedPatient
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome, RiskFigures
 from billing_core.declarations.record import MAX_DECLARATION_BYTES, DeclarationRecord
+from billing_core.dunning.interest import amount_due_today
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.invoices.invoice import Invoice
@@ -132,7 +133,11 @@ class InvoiceSummaryOut(BaseModel):
     payment_status: str = Field(description="open, partly_paid or paid")
     state: str
     original_amount: int = Field(description="cents asked when issued")
-    amount_due: int = Field(description="cents still due")
+    amount_due: int = Field(
+        description="cents due today, as the patient is told (checker, e-mails, agency): the"
+        " balance plus the statutory interest accrued and not yet booked (R20); the"
+        " breakdown's due"
+    )
     debtor_risk_with_provider: bool
 
     @classmethod
@@ -149,7 +154,7 @@ class InvoiceSummaryOut(BaseModel):
             payment_status=ledger_payment_status(invoice).value,
             state=invoice_state(invoice, today).value,
             original_amount=invoice.original_amount_cents,
-            amount_due=invoice.amount_due_cents,
+            amount_due=amount_due_today(invoice, today),
             debtor_risk_with_provider=invoice.debtor_risk_with_provider,
         )
 

@@ -72,7 +72,7 @@ def update_action(
     and its write (R28): the state is written on condition of the one read."""
     provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
-        action = ctx.store.get_action(provider_id, action_id)
+        action = _action_to_set(provider_id, action_id, state, ctx)
         if action is None:
             return None
         try:
@@ -82,6 +82,29 @@ def update_action(
     if state is not ActionState.DONE:
         raise InvalidInput("body.state", "a decision closes the action: send state done")
     return decide_coulance(user, action_id, decision, ctx)
+
+
+def _action_to_set(
+    provider_id: str, action_id: str, state: ActionState, ctx: ProviderContext
+) -> OpenAction | None:
+    """The action as read, refused when ``state`` may not be set on it. The patient told
+    not to pay yet hears the lowered amount or the refusal (R17, legal-nl.md §7), so a
+    coulance proposal is closed by its decision alone (400, not marked done), and a
+    decided one stays closed (409: the decision was carried out and the patient told)."""
+    action = ctx.store.get_action(provider_id, action_id)
+    if action is not None and state is ActionState.DONE and _undecided_proposal(action):
+        # R28: a colleague's decision may have landed since that read; the refusal is for
+        # a proposal still undecided (the decided one is answered as done).
+        action = ctx.store.get_action(provider_id, action_id)
+        if action is not None and _undecided_proposal(action):
+            raise InvalidInput("body.decision", "a coulance proposal is applied or declined")
+    if action is not None and state is ActionState.OPEN and "decision" in action.details:
+        raise practice_refused("proposal_already_decided", said_as="decided_proposal_stays")
+    return action
+
+
+def _undecided_proposal(action: OpenAction) -> bool:
+    return action.kind is ActionKind.COULANCE_PROPOSAL and "decision" not in action.details
 
 
 def decide_coulance(

@@ -287,6 +287,12 @@ _NEW_AMOUNT = "المتبقي عليكم الآن {amount}، في موعد أق�
 _NEW_AMOUNT_PASSED = "المتبقي عليكم الآن {amount}."
 _OVERPAID = "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ."
 
+# The agency collects a claim handed over (R22, R34): pay it, not our link.
+_WITH_AGENCY = (
+    "يتبقى {amount} غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
+    "(incassobureau). يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
+)
+
 _CONFIRMATIONS: Sections = {
     "email.stop_confirmation": {
         "subject": "تم تخفيض فاتورتكم - رقم مرجع الدفع {reference}",
@@ -297,6 +303,7 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع شيء.",
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -377,10 +384,7 @@ _CONFIRMATIONS: Sections = {
         "still_open": "يتبقى {amount} غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
         # Not yet read by a native speaker (README, Languages): the two "_passed" below.
         "still_open_passed": "يتبقى {amount} غير مدفوع.",
-        "still_open_with_agency": (
-            "يتبقى {amount} غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
-            "(incassobureau). يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
-        ),
+        "still_open_with_agency": _WITH_AGENCY,
         "next_term": ("يتبقى {amount} غير مدفوع. قسطكم التالي {term}، وموعده الأقصى {date}."),
         "next_term_passed": "يتبقى {amount} غير مدفوع. القسط المستحق {term}.",
         "overpaid": _OVERPAID,
@@ -408,6 +412,7 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
@@ -422,6 +427,7 @@ _CONFIRMATIONS: Sections = {
         "declined": "استلمنا كشف شركة التأمين الصحي. قرّر {provider} عدم تخفيض مبلغ فاتورتكم.",
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع أي شيء آخر.",
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from billing_core.texts.catalogue import Sections
 
+# The agency collects a claim handed over (R22, R34): pay it, not our link.
+_WITH_AGENCY_NL = (
+    "Er staat nog {amount} open. Deze nota is overgedragen aan het incassobureau. "
+    "Neem voor de betaling contact op met het incassobureau."
+)
+
 DUTCH: Sections = {
     "email.stop_confirmation": {
         "subject": "Uw nota is verlaagd - betalingskenmerk {reference}",
@@ -21,6 +27,7 @@ DUTCH: Sections = {
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
         # R36: once that date has passed, no date to pay by (the summary says it passed).
         "new_amount_passed": "U betaalt nu nog {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_NL,
         "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
@@ -113,10 +120,7 @@ DUTCH: Sections = {
         "still_open": "Er staat nog {amount} open. Wij vragen u dit uiterlijk {date} te betalen.",
         # R36: a part paid after the date that counts: no passed date to pay by.
         "still_open_passed": "Er staat nog {amount} open.",
-        "still_open_with_agency": (
-            "Er staat nog {amount} open. Deze nota is overgedragen aan het incassobureau. "
-            "Neem voor de betaling contact op met het incassobureau."
-        ),
+        "still_open_with_agency": _WITH_AGENCY_NL,
         "next_term": (
             "Er staat nog {amount} open. Uw volgende termijn is {term} en betaalt u uiterlijk "
             "{date}."
@@ -149,6 +153,7 @@ DUTCH: Sections = {
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
         # R36: once that date has passed, no date to pay by (the summary says it passed).
         "new_amount_passed": "U betaalt nu nog {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_NL,
         "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
         "overpaid": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
@@ -165,12 +170,19 @@ DUTCH: Sections = {
         ),
         "new_amount": "U betaalt {amount}, uiterlijk {date}.",
         "new_amount_passed": "U betaalt {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_NL,
         "nothing_left": "Er staat niets meer open: u hoeft niets meer te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
 }
+
+# The agency collects a claim handed over (R22, R34): pay it, not our link.
+_WITH_AGENCY_EN = (
+    "{amount} is still open. This invoice has been handed over to the collection "
+    "agency. Please contact the collection agency to pay it."
+)
 
 ENGLISH: Sections = {
     "email.stop_confirmation": {
@@ -183,6 +195,7 @@ ENGLISH: Sections = {
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
         "new_amount_passed": "You now pay {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_EN,
         "nothing_left": "Nothing is open any more: there is nothing to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",
@@ -270,10 +283,7 @@ ENGLISH: Sections = {
         "paid_in_full": "The invoice has now been paid in full.",
         "still_open": "{amount} is still open. Please pay it no later than {date}.",
         "still_open_passed": "{amount} is still open.",
-        "still_open_with_agency": (
-            "{amount} is still open. This invoice has been handed over to the collection "
-            "agency. Please contact the collection agency to pay it."
-        ),
+        "still_open_with_agency": _WITH_AGENCY_EN,
         "next_term": (
             "{amount} is still open. Your next term is {term}, to be paid no later than {date}."
         ),
@@ -304,6 +314,7 @@ ENGLISH: Sections = {
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
         "new_amount_passed": "You now pay {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_EN,
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "overpaid": "You have paid {amount} too much. We will pay that amount back to you.",
         "pay_link_intro": "You can pay online with iDEAL:",
@@ -320,6 +331,7 @@ ENGLISH: Sections = {
         ),
         "new_amount": "You pay {amount}, no later than {date}.",
         "new_amount_passed": "You pay {amount}.",
+        "still_open_with_agency": _WITH_AGENCY_EN,
         "nothing_left": "Nothing is open any more: there is nothing left to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",

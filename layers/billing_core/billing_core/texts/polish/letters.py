@@ -21,6 +21,12 @@ _NEW_AMOUNT = "Pozostało do zapłaty {amount}, najpóźniej do {date}."
 _NEW_AMOUNT_PASSED = "Pozostało do zapłaty {amount}."
 _NOTHING_LEFT = "Nic nie pozostało do zapłaty."
 _OVERPAID = "Nadpłata wynosi {amount}. Zwrócimy tę kwotę."
+# The agency collects a claim handed over (R22, R34): pay it, not our link.
+_WITH_AGENCY = (
+    "Pozostało do zapłaty {amount}. Ta faktura została przekazana do biura "
+    "windykacyjnego. W sprawie płatności prosimy skontaktować się z biurem "
+    "windykacyjnym."
+)
 _FOOTER = "zorgnota obsługuje faktury świadczeniodawcy {provider} (kod AGB {agb})."
 _PAGE = "Strona {page} z {pages}"
 _PAY_ONLINE_AT = f"Zapłać online przez iDEAL: proszę wejść na {{url}} i wpisać {_REFERENCE}."
@@ -335,6 +341,7 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": _NOTHING_LEFT,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
@@ -430,11 +437,7 @@ _CONFIRMATIONS: Sections = {
         "still_open": "Pozostało do zapłaty {amount}. Prosimy o zapłatę najpóźniej do {date}.",
         # Not yet read by a native speaker (README, Languages): the two "_passed" below.
         "still_open_passed": "Pozostało do zapłaty {amount}.",
-        "still_open_with_agency": (
-            "Pozostało do zapłaty {amount}. Ta faktura została przekazana do biura "
-            "windykacyjnego. W sprawie płatności prosimy skontaktować się z biurem "
-            "windykacyjnym."
-        ),
+        "still_open_with_agency": _WITH_AGENCY,
         "next_term": (
             "Pozostało do zapłaty {amount}. Następna rata wynosi {term} i należy ją zapłacić "
             "najpóźniej do {date}."
@@ -467,6 +470,7 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": _NOTHING_LEFT,
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
@@ -484,6 +488,7 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
+        "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": _NOTHING_LEFT,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
