@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -152,6 +153,42 @@ def test_a_delivery_message_delivered_twice_sends_one_email(sandbox):
     for _ in range(2):
         sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
     assert [m["kenmerk"] for m in sandbox.outbox()].count(invoice.reference) == 1
+
+
+def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeypatch):
+    """R38 (audit DELIVERY1): Given a paper invoice whose delivery at 23:58 put its PDF in
+    the day's print batch and failed before noting it on the invoice, when SQS delivers
+    the message again at 00:03, then one PDF of its kenmerk is in the print batches, in
+    the first day's, and the invoice records that key: the patient gets one letter."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(15))  # one patient on paper
+    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.PAPER)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+    repository = sandbox.runtime.repository
+    save_invoice = repository.save_invoice
+
+    def fails_when_noted(stored, *args, **kwargs):
+        if stored.status is InvoiceStatus.SENT:
+            raise ConnectionError("the network went away")
+        return save_invoice(stored, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 23, 58, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    monkeypatch.setattr(repository, "save_invoice", save_invoice)
+    sandbox.clock.set(datetime(2026, 11, 24, 0, 3, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
+    stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.status is InvoiceStatus.SENT
+    assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
 
 
 def test_a_non_contracted_provider_deducts_nothing(sandbox):

@@ -35,7 +35,13 @@ from billing_core.correspondence.render import render_email, render_invoice_emai
 from billing_core.dunning import letters as dunning_letters
 from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
 from billing_core.dunning.steps import reminder_dates
-from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import (
+    Channel,
+    Correspondence,
+    Invoice,
+    InvoiceStatus,
+    PendingLetter,
+)
 from billing_core.invoices.updates import Change, save_change
 from billing_core.legal import posting_date
 from billing_core.payments.collection_account import CollectionAccount
@@ -129,9 +135,27 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         attachment = Attachment(invoice_file_name(invoice), pdf, "application/pdf")
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
         return Correspondence(INVOICE_LETTER, Channel.EMAIL, now, message_id)
-    key = print_key(invoice, now.date().isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
+    batch_day = _invoice_print_batch_day(invoice, ctx)
+    key = print_key(invoice, batch_day.isoformat())
+    put_in_print_batch(ctx.files, key, pdf, provider, batch_day)
     return Correspondence(INVOICE_LETTER, Channel.PAPER, now, key)
+
+
+def _invoice_print_batch_day(invoice: Invoice, ctx: DeliveryContext) -> date:
+    """The day of the print batch the paper invoice goes in: the one an earlier attempt
+    recorded, else today's, recorded before the PDF is put. A delivery that put the PDF
+    and died before it was noted is retried by the queue, maybe after midnight; the retry
+    puts the same key again (harmless) instead of a second letter in the next day's
+    batch (R38)."""
+    today = ctx.clock.today()
+
+    def chosen(current: Invoice) -> Invoice:
+        if current.print_batch_day is not None:
+            return current
+        return replace(current, print_batch_day=today)
+
+    stored, _ = save_change(ctx.store, invoice, chosen)
+    return stored.print_batch_day or today
 
 
 def _record(
@@ -274,9 +298,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+        day = ctx.clock.today()
+        if channel is Channel.PAPER:
+            lead, day = _letter_print_batch_day(request, lead, ctx)
+            invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
-        invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, channel, ctx)
+        invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
+        letter = _send_dunning_letter(request, invoices, provider, channel, day, ctx)
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -291,6 +319,35 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         if invoice.invoice_id != lead.invoice_id:
             save_change(ctx.store, invoice, _letter_noted(request, letter))
     return letter
+
+
+def _letter_print_batch_day(
+    request: DeliveryRequest, lead: Invoice, ctx: DeliveryContext
+) -> tuple[Invoice, date]:
+    """The lead as stored and the day of the print batch a paper dunning letter goes in:
+    the one an earlier attempt recorded on the letter the lead waits for, else today's,
+    recorded there before the letter is dated, rendered and put. A retry after midnight
+    (a redelivery, a redrive) then puts the same letter under the same key and keeps the
+    dates it was made with: one letter, counted from its one posting (R38, legal-nl.md
+    §2). Today's, unrecorded, when the lead no longer waits for the letter."""
+    today = ctx.clock.today()
+
+    def chosen(current: Invoice) -> Invoice:
+        due = tuple(
+            replace(pending, print_batch_day=today)
+            if _is_requested(pending, request) and pending.print_batch_day is None
+            else pending
+            for pending in current.letters_due
+        )
+        return current if due == current.letters_due else replace(current, letters_due=due)
+
+    stored, _ = save_change(ctx.store, lead, chosen)
+    recorded = (p.print_batch_day for p in stored.letters_due if _is_requested(p, request))
+    return stored, next(recorded, None) or today
+
+
+def _is_requested(pending: PendingLetter, request: DeliveryRequest) -> bool:
+    return (pending.kind, pending.event_id) == (request.kind, request.event_id)
 
 
 def _nowhere_to_send(
@@ -332,27 +389,29 @@ def _dated_by_its_sending(
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
+    day: date,
     ctx: DeliveryContext,
 ) -> list[Invoice]:
-    """A dunning letter counts from the day it really goes out. One that goes out later
-    than the day the run decided on it (a replayed past day, a delivery after midnight,
-    a queue that waited, a redrive from the dead-letter queue) is dated that day, on
-    every invoice it is about, before it is rendered; the run's day is kept apart, so the
-    letter's invoices stay recognisable as decided together."""
+    """A dunning letter counts from the day it really goes out (``day``: today, or the
+    print batch a paper letter was put in first). One that goes out later than the day
+    the run decided on it (a replayed past day, a delivery after midnight, a queue that
+    waited, a redrive from the dead-letter queue) is dated that day, on every invoice it
+    is about, before it is rendered; the run's day is kept apart, so the letter's
+    invoices stay recognisable as decided together."""
     if kind == dunning_letters.REMINDER:
-        return _reminder_dated_by_its_sending(invoices, provider, channel, ctx)
-    return _second_notice_dated_by_its_sending(invoices, ctx)
+        return _reminder_dated_by_its_sending(invoices, provider, channel, day, ctx)
+    return _second_notice_dated_by_its_sending(invoices, day, ctx)
 
 
 def _reminder_dated_by_its_sending(
-    invoices: list[Invoice], provider: Provider, channel: Channel, ctx: DeliveryContext
+    invoices: list[Invoice], provider: Provider, channel: Channel, day: date, ctx: DeliveryContext
 ) -> list[Invoice]:
     """A reminder gets its receipt and final date again by the channel it goes by
     (legal-nl.md §2), also when it goes on paper since its e-mail address bounced (R7):
     an e-mail is received the day it is sent, a paper letter counts from its batch's
     posting date. The run's day stays as ``decided_on``."""
     reminder = dunning_letters.letter_reminder(invoices[0])
-    day = max(ctx.clock.today(), reminder.sent_on)
+    day = max(day, reminder.sent_on)
     if (day, channel) == (reminder.sent_on, reminder.channel):
         return invoices
     received_on, final_date = reminder_dates(day, channel, provider.posting_delay_days)
@@ -374,7 +433,7 @@ def _reminder_dated_by_its_sending(
 
 
 def _second_notice_dated_by_its_sending(
-    invoices: list[Invoice], ctx: DeliveryContext
+    invoices: list[Invoice], day: date, ctx: DeliveryContext
 ) -> list[Invoice]:
     """R19: "a second notice (sommatie) is sent; 14 days later the claim is handed to
     the collection agency". The handover is counted from ``costs_charged_on``, and the
@@ -384,7 +443,6 @@ def _second_notice_dated_by_its_sending(
     default, as of the letter day (dunning/interest.py)."""
     lead = invoices[0]
     decided_on = lead.costs_decided_on_day
-    day = ctx.clock.today()
     if lead.costs_charged_on is None or day <= lead.costs_charged_on:
         return invoices
 
@@ -402,10 +460,11 @@ def _send_dunning_letter(
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
+    day: date,
     ctx: DeliveryContext,
 ) -> Correspondence:
     lead = invoices[0]
-    context = _dunning_letter_context(request.kind, invoices, provider, ctx)
+    context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
     language = lead.language.value
     pdf = render_dunning_letter_pdf(
         request.kind, context, language, provider=provider, addressee=lead.addressee
@@ -424,8 +483,8 @@ def _send_dunning_letter(
         return Correspondence(
             request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
         )
-    key = letter_print_key(lead, request.kind, now.date().isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
+    key = letter_print_key(lead, request.kind, day.isoformat())
+    put_in_print_batch(ctx.files, key, pdf, provider, day)
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 
@@ -453,7 +512,7 @@ def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> 
 
 
 def _dunning_letter_context(
-    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+    kind: str, invoices: list[Invoice], provider: Provider, day: date, ctx: DeliveryContext
 ) -> dict[str, Any]:
     def link(invoice: Invoice) -> str:
         return pay_url(ctx.public_base_url, invoice)
@@ -465,7 +524,7 @@ def _dunning_letter_context(
         )
     # The amounts of the day it goes out: interest keeps accruing (R20).
     return dunning_letters.second_notice_context(
-        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, account=account
+        invoices, provider, day, pay_url=link, checker_url=base, account=account
     )
 
 
