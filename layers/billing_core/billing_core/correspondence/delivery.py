@@ -6,6 +6,14 @@ Idempotent per invoice: an invoice already sent is not sent again, a message is 
 once per (kind, event id), and the handler adds Powertools idempotency on top for
 messages delivered twice by the queue.
 
+A retry after a crash between sending and noting (R38): a paper letter's print batch is
+recorded on the invoice (or on the dunning letter it waits for) before its PDF is put, so
+a retry, also one after midnight, puts the same PDF under the same key again and the
+letter is printed once, dated by its one posting. An e-mail is at least once: a crash
+after SES accepted it and before it is noted sends it again on the retry. Two identical
+e-mails are less harmful than none before a legal term starts (legal-nl.md §2); the
+kept PDF of a dunning letter goes under the same key both times.
+
 Each print batch (``print/{date}/{provider}/``) has its posting date recorded next to
 its letters (``posting.json``): paper receipt counts from it (legal-nl.md §2).
 """
