@@ -8,8 +8,11 @@ messages delivered twice by the queue.
 
 A retry after a crash between sending and noting (R38): a paper letter's print batch is
 recorded on the invoice (or on the dunning letter it waits for) before its PDF is put, so
-a retry, also one after midnight, puts the same PDF under the same key again and the
-letter is printed once, dated by its one posting. An e-mail is at least once: a crash
+a retry on the same day puts the same PDF under the same key again. A retry on a later day
+(after midnight, a redrive days later) looks whether the PDF is in the recorded batch: if
+so it is noted and not put again, dated by its one posting; if not (the attempt died
+before the put) it goes in today's batch with today's dates, since the recorded batch may
+have been collected already (legal-nl.md §2). An e-mail is at least once: a crash
 after SES accepted it and before it is noted sends it again on the retry. Two identical
 e-mails are less harmful than none before a legal term starts (legal-nl.md §2); the
 kept PDF of a dunning letter goes under the same key both times.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -143,27 +147,65 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         attachment = Attachment(invoice_file_name(invoice), pdf, "application/pdf")
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
         return Correspondence(INVOICE_LETTER, Channel.EMAIL, now, message_id)
-    batch_day = _invoice_print_batch_day(invoice, ctx)
+    batch_day, in_batch = _invoice_print_batch(invoice, ctx)
     key = print_key(invoice, batch_day.isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, batch_day)
+    if not in_batch:  # else put by an attempt that died before noting it (_print_batch)
+        put_in_print_batch(ctx.files, key, pdf, provider, batch_day)
     return Correspondence(INVOICE_LETTER, Channel.PAPER, now, key)
 
 
-def _invoice_print_batch_day(invoice: Invoice, ctx: DeliveryContext) -> date:
-    """The day of the print batch the paper invoice goes in: the one an earlier attempt
-    recorded, else today's, recorded before the PDF is put. A delivery that put the PDF
-    and died before it was noted is retried by the queue, maybe after midnight; the retry
-    puts the same key again (harmless) instead of a second letter in the next day's
-    batch (R38)."""
+def _invoice_print_batch(invoice: Invoice, ctx: DeliveryContext) -> tuple[date, bool]:
+    """The day of the print batch a paper invoice goes in and whether it is in it
+    already (_print_batch), recorded on the invoice itself."""
+
+    def key_of(day: date) -> str:
+        return print_key(invoice, day.isoformat())
+
+    def recorded(current: Invoice) -> date | None:
+        return current.print_batch_day
+
+    def recording(current: Invoice, day: date) -> Invoice:
+        return replace(current, print_batch_day=day)
+
+    _, day, in_batch = _print_batch(invoice, recorded, recording, key_of, ctx)
+    return day, in_batch
+
+
+def _print_batch(
+    invoice: Invoice,
+    recorded: Callable[[Invoice], date | None],
+    recording: Callable[[Invoice, date], Invoice],
+    key_of: Callable[[date], str],
+    ctx: DeliveryContext,
+) -> tuple[Invoice, date, bool]:
+    """(the invoice as stored, the day of the print batch a paper letter goes in, whether
+    its PDF is in that batch already), the day read and recorded by ``recorded`` and
+    ``recording`` on the invoice (a paper invoice's own, or the dunning letter's its lead
+    waits for) before the PDF is put (R38):
+    - none recorded: today's, recorded now;
+    - today's: today's again; a retry puts the same key again, which is harmless;
+    - an earlier day's (a retry after midnight, a redrive days later): its PDF there means
+      an attempt put it and died before noting it: noted, not put again, so the patient
+      gets one letter. No PDF means the attempt died before the put; that batch may have
+      been collected, so the letter goes in today's, recorded first, and is dated by it:
+      its legal term counts from a posting that happens (legal-nl.md §2, R7)."""
     today = ctx.clock.today()
 
-    def chosen(current: Invoice) -> Invoice:
-        if current.print_batch_day is not None:
-            return current
-        return replace(current, print_batch_day=today)
+    def recorded_once(current: Invoice) -> Invoice:
+        return current if recorded(current) is not None else recording(current, today)
 
-    stored, _ = save_change(ctx.store, invoice, chosen)
-    return stored.print_batch_day or today
+    stored, _ = save_change(ctx.store, invoice, recorded_once)
+    day = recorded(stored) or today  # none: a dunning letter the lead no longer waits for
+    if day == today:
+        return stored, today, False
+    if ctx.files.exists(key_of(day)):
+        return stored, day, True
+
+    def moved_to_today(current: Invoice) -> Invoice:
+        return recording(current, today) if recorded(current) == day else current
+
+    stored, _ = save_change(ctx.store, stored, moved_to_today)
+    return stored, today, False
 
 
 def _record(
@@ -306,13 +348,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
-        day = ctx.clock.today()
+        day, in_batch = ctx.clock.today(), False
         if channel is Channel.PAPER:
-            lead, day = _letter_print_batch_day(request, lead, ctx)
+            lead, day, in_batch = _letter_print_batch(request, lead, invoices[0], ctx)
             invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
         invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, channel, day, ctx)
+        letter = _send_dunning_letter(request, invoices, provider, channel, day, in_batch, ctx)
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -329,29 +371,31 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     return letter
 
 
-def _letter_print_batch_day(
-    request: DeliveryRequest, lead: Invoice, ctx: DeliveryContext
-) -> tuple[Invoice, date]:
-    """The lead as stored and the day of the print batch a paper dunning letter goes in:
-    the one an earlier attempt recorded on the letter the lead waits for, else today's,
-    recorded there before the letter is dated, rendered and put. A retry after midnight
-    (a redelivery, a redrive) then puts the same letter under the same key and keeps the
-    dates it was made with: one letter, counted from its one posting (R38, legal-nl.md
-    §2). Today's, unrecorded, when the lead no longer waits for the letter."""
-    today = ctx.clock.today()
+def _letter_print_batch(
+    request: DeliveryRequest, lead: Invoice, named_by: Invoice, ctx: DeliveryContext
+) -> tuple[Invoice, date, bool]:
+    """The lead as stored, the day of the print batch a paper dunning letter goes in and
+    whether it is in it already (_print_batch), recorded on the letter the lead waits for
+    before the letter is dated, rendered and put: a retry keeps the dates the letter was
+    made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
+    when the lead no longer waits for the letter. ``named_by``: the invoice whose kenmerk
+    names the letter's PDF (letter_print_key)."""
 
-    def chosen(current: Invoice) -> Invoice:
+    def key_of(day: date) -> str:
+        return letter_print_key(named_by, request.kind, day.isoformat())
+
+    def recorded(current: Invoice) -> date | None:
+        days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
+        return next(days, None)
+
+    def recording(current: Invoice, day: date) -> Invoice:
         due = tuple(
-            replace(pending, print_batch_day=today)
-            if _is_requested(pending, request) and pending.print_batch_day is None
-            else pending
+            replace(pending, print_batch_day=day) if _is_requested(pending, request) else pending
             for pending in current.letters_due
         )
         return current if due == current.letters_due else replace(current, letters_due=due)
 
-    stored, _ = save_change(ctx.store, lead, chosen)
-    recorded = (p.print_batch_day for p in stored.letters_due if _is_requested(p, request))
-    return stored, next(recorded, None) or today
+    return _print_batch(lead, recorded, recording, key_of, ctx)
 
 
 def _is_requested(pending: PendingLetter, request: DeliveryRequest) -> bool:
@@ -469,8 +513,11 @@ def _send_dunning_letter(
     provider: Provider,
     channel: Channel,
     day: date,
+    in_batch: bool,
     ctx: DeliveryContext,
 ) -> Correspondence:
+    """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
+    and died before noting (_print_batch): noted, not put again."""
     lead = invoices[0]
     context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
     language = lead.language.value
@@ -492,7 +539,8 @@ def _send_dunning_letter(
             request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
         )
     key = letter_print_key(lead, request.kind, day.isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, day)
+    if not in_batch:
+        put_in_print_batch(ctx.files, key, pdf, provider, day)
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 
