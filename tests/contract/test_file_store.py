@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+from billing_core.adapters.s3 import S3FileStore
+
 CSV = "text/csv; charset=utf-8"
 
 
@@ -63,3 +70,33 @@ def test_a_download_url_names_the_file_and_nothing_else(files_and_contents):
     files.put(key, b"a;b\n", CSV)
     url = files.download_url(key, 300)
     assert key in url and "300" in url
+
+
+def test_a_file_exists_once_put_and_no_longer_once_taken_back(files_and_contents):
+    """FileStore: a paper letter retried on a later day looks whether its first attempt
+    put it in that day's print batch (R38); a key never written is not there."""
+    files, _ = files_and_contents
+    key = "print/2026-11-23/tandarts-de-vries/12820568792283.pdf"
+    assert files.exists(key) is False
+    files.put(key, b"%PDF-", "application/pdf")
+    assert files.exists(key) is True
+    assert files.exists("print/2026-11-24/tandarts-de-vries/12820568792283.pdf") is False
+    files.delete(key)
+    assert files.exists(key) is False
+
+
+@pytest.mark.parametrize(("status", "there"), [(403, False), (404, False), (500, None)])
+def test_a_missing_key_answered_403_without_list_rights_is_not_there(status, there):
+    """S3FileStore.exists on S3 itself, which moto does not imitate here: the delivery
+    function may GetObject on print/ and not ListBucket (template.yaml), so S3 answers a
+    HEAD of a missing key 403, not 404. Both mean "not there" (the letter goes in today's
+    batch, R38); any other error is raised, so the retry fails and is retried again."""
+    client = boto3.client("s3", region_name="eu-central-1")
+    with Stubber(client) as stub:
+        stub.add_client_error("head_object", str(status), http_status_code=status)
+        files = S3FileStore(client, "output")
+        if there is None:
+            with pytest.raises(ClientError):
+                files.exists("print/2026-11-23/tandarts-de-vries/1.pdf")
+        else:
+            assert files.exists("print/2026-11-23/tandarts-de-vries/1.pdf") is there

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def calls_within_the_templates_roles(monkeypatch: pytest.MonkeyPatch) -> Iterato
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(TODAY) as box:
         yield box
+
+
+@pytest.fixture
+def function_log(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], io.StringIO]:
+    """``function_log(name)``: what that function's Powertools logger writes from then on.
+    Every Logger of the service shares one handler, bound to the stdout of whichever test
+    made the first (capsys would miss it): its stream is swapped for a buffer."""
+
+    def capture(function: str) -> io.StringIO:
+        buffer = io.StringIO()
+        monkeypatch.setattr(sandbox.handler(function).logger.logger_handler, "stream", buffer)
+        return buffer
+
+    return capture
 
 
 @pytest.fixture

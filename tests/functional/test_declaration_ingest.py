@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import pytest
 
+from billing_core.adapters.s3 import S3FileStore
 from billing_core.invoices.invoice import Channel, InvoiceStatus
 from billing_core.shared import reference
 from local.generate import declaration_csv
@@ -152,6 +154,130 @@ def test_a_delivery_message_delivered_twice_sends_one_email(sandbox):
     for _ in range(2):
         sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
     assert [m["kenmerk"] for m in sandbox.outbox()].count(invoice.reference) == 1
+
+
+def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeypatch):
+    """R38 (audit DELIVERY1): Given a paper invoice whose delivery at 23:58 put its PDF in
+    the day's print batch and failed before noting it on the invoice, when SQS delivers
+    the message again at 00:03, then one PDF of its kenmerk is in the print batches, in
+    the first day's, and the invoice records that key: the patient gets one letter."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(15))  # one patient on paper
+    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.PAPER)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+    repository = sandbox.runtime.repository
+    save_invoice = repository.save_invoice
+
+    def fails_when_noted(stored, *args, **kwargs):
+        if stored.status is InvoiceStatus.SENT:
+            raise ConnectionError("the network went away")
+        return save_invoice(stored, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 23, 58, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    monkeypatch.setattr(repository, "save_invoice", save_invoice)
+    sandbox.clock.set(datetime(2026, 11, 24, 0, 3, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
+    stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.status is InvoiceStatus.SENT
+    assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
+
+
+def _paper_delivery(sandbox):
+    """A paper invoice of the dental practice and the SQS message that delivers it."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(15))  # one patient on paper
+    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.PAPER)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    return invoice, {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+
+
+def test_a_paper_invoice_whose_put_failed_goes_in_the_batch_of_its_redrive_days_later(
+    sandbox, monkeypatch
+):
+    """R38, R7, legal-nl.md §2 (audit DELIVERY1, its redrive): Given a paper invoice whose
+    delivery on Monday 23 November recorded that day's print batch and then failed before
+    its PDF was put (S3 refused), when the dead-letter queue is redriven on Wednesday the
+    25th, then one PDF of its kenmerk is in the print batches, in Wednesday's, with that
+    batch's posting date, and the invoice records that key and day: Monday's batch may
+    have been collected already, and the letter must be posted."""
+    invoice, message = _paper_delivery(sandbox)
+    put = S3FileStore.put
+
+    def s3_refused(files, key, body, content_type):
+        if invoice.reference in key:
+            raise ConnectionError("S3 did not answer")
+        return put(files, key, body, content_type)
+
+    monkeypatch.setattr(S3FileStore, "put", s3_refused)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    monkeypatch.setattr(S3FileStore, "put", put)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-25/{PROVIDER}/{invoice.reference}.pdf"
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
+    posting = json.loads(sandbox.output_object(f"print/2026-11-25/{PROVIDER}/posting.json"))
+    assert posting["batch_date"] == "2026-11-25"
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.status is InvoiceStatus.SENT and stored.print_batch_day == date(2026, 11, 25)
+    assert [(c.kind, c.message_id, c.at.date()) for c in stored.correspondence] == [
+        ("invoice", key, date(2026, 11, 25))
+    ]
+
+
+def test_a_paper_invoice_put_before_a_crash_is_noted_days_later_and_not_put_again(
+    sandbox, monkeypatch
+):
+    """R38 (audit DELIVERY1): Given a paper invoice whose delivery on Monday 23 November
+    put its PDF in that day's print batch and failed before noting it, when the
+    dead-letter queue is redriven on Wednesday the 25th, then its one PDF is the one in
+    Monday's batch, put once (one version in the versioned bucket), and the invoice
+    records that key: the patient gets the one letter posted."""
+    invoice, message = _paper_delivery(sandbox)
+    repository = sandbox.runtime.repository
+    save_invoice = repository.save_invoice
+
+    def fails_when_noted(stored, *args, **kwargs):
+        if stored.status is InvoiceStatus.SENT:
+            raise ConnectionError("the network went away")
+        return save_invoice(stored, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    monkeypatch.setattr(repository, "save_invoice", save_invoice)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
+    versions = sandbox.runtime.s3.list_object_versions(
+        Bucket=sandbox.names.output_bucket, Prefix=key
+    )["Versions"]
+    assert len(versions) == 1  # not put again
+    stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.status is InvoiceStatus.SENT
+    assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
 
 
 def test_a_non_contracted_provider_deducts_nothing(sandbox):

@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import quote_plus
 
 import pytest
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from billing_core.entrypoints.s3_upload import AcceptedUpload
@@ -76,6 +77,39 @@ def test_a_delivery_message_that_does_not_parse_fails_alone(sandbox):
     # Then only the bad message goes back to the queue, and the invoice is e-mailed
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
     assert [m["kenmerk"] for m in sandbox.outbox()] == [invoice.reference]
+
+
+def test_a_batch_whose_every_delivery_failed_leaves_no_address_in_the_logs(
+    sandbox, monkeypatch, function_log
+):
+    """R29 (audit DELIVERY3): Given SES refuses an invoice e-mail with a text that names
+    the recipient (an account still in the SES sandbox), when the delivery function
+    handles a batch of that one request, then it answers the message as failed (SQS
+    retries it, as for a raised error) instead of raising Powertools'
+    BatchProcessingError, whose text the Lambda runtime would log unmasked; the failure is
+    in the function's log, and neither the log nor the answer holds the address."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    invoices = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    address = invoice.addressee.email
+
+    def rejected(**request):
+        to = request["Destination"]["ToAddresses"][0]
+        text = f"The following identities failed the check in region EU-CENTRAL-1: {to}"
+        raise ClientError({"Error": {"Code": "MessageRejected", "Message": text}}, "SendEmail")
+
+    monkeypatch.setattr(sandbox.runtime.notifier._client, "send_email", rejected)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+    log = function_log("invoice_delivery")
+
+    answer = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    lines = [json.loads(line) for line in log.getvalue().splitlines()]
+    (failed,) = [line for line in lines if line["message"] == "delivery record failed"]
+    assert "MessageRejected" in failed["exception"]
+    assert address and address not in log.getvalue() + json.dumps(answer)
 
 
 def test_a_delivery_that_fails_beside_others_counts_in_the_error_rate(sandbox, monkeypatch, capsys):

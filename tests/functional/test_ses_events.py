@@ -4,9 +4,11 @@ provider (R23), from the SES event EventBridge delivers."""
 from __future__ import annotations
 
 import json
+import traceback
 
 import pytest
 
+from billing_core.entrypoints.powertools import MaskedFailure
 from billing_core.invoices.invoice import Channel
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
@@ -78,3 +80,26 @@ def test_a_permanent_bounce_sends_the_next_letters_on_paper(sandbox, mailed):
     assert stored.letter_channel is Channel.PAPER
     assert stored.correspondence == mailed.correspondence
     assert len(bounce_actions(sandbox)) == 1
+
+
+def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypatch, function_log):
+    """R29 (audit DELIVERY3, the EventBridge-triggered function): Given recording a
+    bounce fails with an error whose text names the bounced address, when SES reports
+    the bounce, then the function still fails (EventBridge retries, then the failure
+    queue keeps the event), the failure is in its log, and neither the log nor what the
+    Lambda runtime logs of the raised error (its text and traceback, written as they are,
+    past the masking formatter) contain the address."""
+    app = sandbox.handler("ses_events")
+
+    def failing(event, context):
+        raise ValueError(f"no bounce noted for {event.recipients[0]}")
+
+    monkeypatch.setattr(app, "record_email_event", failing)
+    log = function_log("ses_events")
+
+    with pytest.raises(MaskedFailure, match="ValueError: no bounce noted for ") as raised:
+        sandbox.invoke("ses_events", ses_event("bounce.json", mailed.reference))
+
+    runtime_log = "".join(traceback.format_exception(raised.value))
+    assert "invocation failed" in log.getvalue()
+    assert "onbekend@example.org" not in runtime_log + log.getvalue()

@@ -14,6 +14,7 @@ from tests.template.policies import (
     as_list,
     function_role_statements,
     granted_actions,
+    resource_pattern,
     resource_text,
 )
 
@@ -226,3 +227,19 @@ def test_every_function_that_manages_users_may_make_each_cognito_call_of_it(
     for function_id in USER_MANAGERS:
         granted = granted_actions(function_role_statements(transformed, function_id))
         assert needed - granted == set(), function_id
+
+
+def test_the_delivery_role_reads_the_print_batches_only(transformed: dict[str, Any]) -> None:
+    """Given the invoice-delivery function's role (R38: a paper letter retried on a later
+    day looks whether its first attempt put it in that day's print batch)
+    When I list what it may read from S3
+    Then it is s3:GetObject on the output bucket's print/ prefix, nothing else: no other
+    prefix (reports, insurer claims, statements) and no listing of the bucket."""
+    reads = {
+        (action, resource_pattern(resource, transformed))
+        for statement in function_role_statements(transformed, "InvoiceDeliveryFunction")
+        for action in as_list(statement["Action"])
+        if action.startswith("s3:") and action != "s3:PutObject"
+        for resource in as_list(statement["Resource"])
+    }
+    assert reads == {("s3:GetObject", "OutputBucket/print/*")}

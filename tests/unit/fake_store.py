@@ -890,6 +890,9 @@ class FilesInMemory:
         self.files.pop(key, None)
         self.written_at.pop(key, None)
 
+    def exists(self, key: str) -> bool:
+        return key in self.files
+
     def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
         keys = sorted(k for k in self.files if k.startswith(prefix) and k > start_after)
         files = [StoredFile(k, len(self.files[k]), self.written_at[k]) for k in keys[:limit]]

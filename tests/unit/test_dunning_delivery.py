@@ -28,6 +28,7 @@ from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import PUBLIC, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.faults import Killed
 from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
 from tests.unit.test_invoice_pdf import ACCOUNT, shown
 
@@ -84,7 +85,11 @@ def page_text(pdf: bytes) -> str:
 
 
 def notes(store, invoice_id, kind):
-    return [c for c in store.invoice(invoice_id).correspondence if c.kind == kind]
+    return notes_of(store.invoice(invoice_id), kind)
+
+
+def notes_of(invoice, kind):
+    return [c for c in invoice.correspondence if c.kind == kind]
 
 
 # --- the reminder ------------------------------------------------------------------------
@@ -300,3 +305,99 @@ def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
     assert "Betaal uiterlijk 27 januari 2027" in page_text(post.files.files[key])
     reminder = post.store.invoice("inv-1").reminder
     assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))
+
+
+def test_a_paper_reminder_retried_after_midnight_is_printed_once_with_its_dates():
+    """R38, legal-nl.md §2 (audit DELIVERY1): Given a paper reminder put in Friday 8
+    January's print batch at 23:58 by a delivery that died before noting it, when the
+    queue delivers it again at 00:03 on Saturday, then one letter is in the print batches,
+    in Friday's, noted under that key, and it and the invoice keep Friday's dates
+    (received Tuesday the 12th, pay by the 26th), not Saturday's batch and the 27th."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 8, 23, 58, tzinfo=AMSTERDAM))
+    save_invoice = post.store.save_invoice
+
+    def killed_when_noted(invoice):
+        if notes_of(invoice, REMINDER):
+            raise Killed("the process ended after the put, before the note")
+        return save_invoice(invoice)
+
+    post.store.save_invoice = killed_when_noted
+    with pytest.raises(Killed):
+        deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.store.save_invoice = save_invoice
+    post.clock.set(datetime(2027, 1, 9, 0, 3, tzinfo=AMSTERDAM))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    assert list(post.files.files) == [key, f"print/2027-01-08/{PROVIDER}/posting.json"]
+    assert letter.message_id == key and notes(post.store, "inv-1", REMINDER) == [letter]
+    assert "Betaal uiterlijk 26 januari 2027" in page_text(post.files.files[key])
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 12), date(2027, 1, 26))
+    assert post.store.invoice("inv-1").letters_due == ()
+
+
+def test_a_paper_reminder_whose_put_failed_goes_in_the_batch_of_its_redelivery_days_later():
+    """R38, R7, legal-nl.md §2 (audit DELIVERY1, its redrive): Given a paper reminder whose
+    delivery on Friday 8 January recorded Friday's print batch and then failed before the
+    PDF was put (an S3 error), when the dead-letter queue is redriven on Sunday the 10th,
+    then one letter is in the print batches, in Sunday's, noted under that key, and it and
+    the invoice are dated by Sunday's batch: Friday's may have been collected already, and
+    a 14-day term must count from a posting that happens."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
+    put = post.files.put
+
+    def s3_failed(key, body, content_type):
+        raise ConnectionError("S3 did not answer")
+
+    post.files.put = s3_failed
+    with pytest.raises(ConnectionError):
+        deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.files.put = put
+    post.clock.set(datetime(2027, 1, 10, 9, 0, tzinfo=AMSTERDAM))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-10/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    assert list(post.files.files) == [key, f"print/2027-01-10/{PROVIDER}/posting.json"]
+    assert letter.message_id == key and notes(post.store, "inv-1", REMINDER) == [letter]
+    assert "Betaal uiterlijk 27 januari 2027" in page_text(post.files.files[key])
+    reminder = post.store.invoice("inv-1").reminder
+    assert reminder.sent_on == date(2027, 1, 10)
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))
+    assert post.store.invoice("inv-1").letters_due == ()
+
+
+def test_a_paper_reminder_put_before_a_crash_is_noted_days_later_and_not_put_again():
+    """R38, legal-nl.md §2 (audit DELIVERY1): Given a paper reminder put in Friday 8
+    January's print batch by a delivery that died before noting it, when the dead-letter
+    queue is redriven on Sunday the 10th, then the letter in Friday's batch is noted with
+    Friday's dates and nothing is put again: the patient gets the one letter posted."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
+    save_invoice = post.store.save_invoice
+
+    def killed_when_noted(invoice):
+        if notes_of(invoice, REMINDER):
+            raise Killed("the process ended after the put, before the note")
+        return save_invoice(invoice)
+
+    post.store.save_invoice = killed_when_noted
+    with pytest.raises(Killed):
+        deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.store.save_invoice = save_invoice
+    post.clock.set(datetime(2027, 1, 10, 9, 0, tzinfo=AMSTERDAM))
+    put_before = dict(post.files.written_at)
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    assert post.files.written_at == put_before  # not put again
+    assert list(post.files.files) == [key, f"print/2027-01-08/{PROVIDER}/posting.json"]
+    assert letter.message_id == key and notes(post.store, "inv-1", REMINDER) == [letter]
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 12), date(2027, 1, 26))
+    assert post.store.invoice("inv-1").letters_due == ()

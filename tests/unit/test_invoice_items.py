@@ -20,6 +20,7 @@ from billing_core.invoices.invoice import (
     Deferral,
     DunningStage,
     InsurerStatement,
+    PendingLetter,
     Reminder,
 )
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
@@ -241,3 +242,21 @@ def test_the_final_payment_date_an_invoice_was_sent_with_survives_the_round_trip
     assert items.invoice_from_item(item) == invoice
     del item["sent_final_payment_date"]
     assert items.invoice_from_item(item) == replace(invoice, sent_final_payment_date=None)
+
+
+def test_the_print_batch_chosen_for_a_letter_survives_the_round_trip():
+    """R38 (audit DELIVERY1): the print batch a paper invoice and a paper dunning letter
+    were given before their PDF was put, for a retry to put them there again; items stored
+    before it was kept load without it (today's batch)."""
+    pending = PendingLetter("dunning_reminder", "2027-01-07:inv-1", date(2027, 1, 7))
+    invoice = replace(
+        make_invoice(),
+        print_batch_day=date(2026, 11, 23),
+        letters_due=(replace(pending, print_batch_day=date(2027, 1, 8)),),
+    )
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item) == invoice
+    del item["print_batch_day"], item["letters_due"][0]["print_batch_day"]
+    assert items.invoice_from_item(item) == replace(
+        invoice, print_batch_day=None, letters_due=(pending,)
+    )

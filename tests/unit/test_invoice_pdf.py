@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import replace
 
+import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
@@ -187,10 +188,15 @@ def test_a_parent_is_addressed_and_the_child_named_as_patient():
     assert lines[lines.index("Patiënt") + 1] == "L. de Groot"
 
 
-def test_an_address_abroad_ends_with_the_country():
-    invoice = make_invoice(patient=make_person(address=make_address(country="BE")))
+@pytest.mark.parametrize(
+    "country, last_line", [("BE", "BELGIË"), ("de", "DUITSLAND"), ("JP", "JP")]
+)
+def test_an_address_abroad_ends_with_the_countrys_name(country, last_line):
+    """PostNL: an address abroad ends with the country's name in capitals, in the language
+    of the country of posting (Dutch); a country outside the table keeps its ISO code."""
+    invoice = make_invoice(patient=make_person(address=make_address(country=country)))
 
-    assert "3511 NK  UTRECHT\nBE" in shown(render(invoice))
+    assert f"3511 NK  UTRECHT\n{last_line}\n" in shown(render(invoice)) + "\n"
 
 
 # --- names from anywhere ------------------------------------------------------------------

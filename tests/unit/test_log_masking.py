@@ -62,6 +62,20 @@ def test_planted_personal_data_never_reaches_the_line(log_lines):
     assert second["kenmerk_count"] == 3 and second["debtor"] == "***"
 
 
+def test_a_logged_error_is_masked_in_its_stack_trace_too(log_lines):
+    """R29 (audit DELIVERY3): Powertools' line of a logged error carries the error twice,
+    as the formatted traceback and as ``stack_trace.value``, the exception object itself,
+    which the JSON serializer writes as its text: both masked."""
+    logger, lines = log_lines
+    try:
+        raise RuntimeError(f"The following identities failed the check: {EMAIL}")
+    except RuntimeError:
+        logger.exception("delivery record failed")
+    (line,) = lines()
+    assert line["stack_trace"]["value"] == "The following identities failed the check: ***"
+    assert EMAIL not in json.dumps(line) and "failed the check: ***" in line["exception"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -528,6 +528,11 @@ class FileStore(Protocol):
         """Take back a file written for something that then did not happen."""
         ...
 
+    def exists(self, key: str) -> bool:
+        """Whether a file is under ``key``: a paper letter retried on a later day looks
+        whether its first attempt put it in that day's print batch (R38)."""
+        ...
+
 
 class FileReader(Protocol):
     """Files written earlier (processing reports, retrocession statements, insurer-claim

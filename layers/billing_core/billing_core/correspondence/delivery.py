@@ -6,6 +6,17 @@ Idempotent per invoice: an invoice already sent is not sent again, a message is 
 once per (kind, event id), and the handler adds Powertools idempotency on top for
 messages delivered twice by the queue.
 
+A retry after a crash between sending and noting (R38): a paper letter's print batch is
+recorded on the invoice (or on the dunning letter it waits for) before its PDF is put, so
+a retry on the same day puts the same PDF under the same key again. A retry on a later day
+(after midnight, a redrive days later) looks whether the PDF is in the recorded batch: if
+so it is noted and not put again, dated by its one posting; if not (the attempt died
+before the put) it goes in today's batch with today's dates, since the recorded batch may
+have been collected already (legal-nl.md §2). An e-mail is at least once: a crash
+after SES accepted it and before it is noted sends it again on the retry. Two identical
+e-mails are less harmful than none before a legal term starts (legal-nl.md §2); the
+kept PDF of a dunning letter goes under the same key both times.
+
 Each print batch (``print/{date}/{provider}/``) has its posting date recorded next to
 its letters (``posting.json``): paper receipt counts from it (legal-nl.md §2).
 """
@@ -14,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -35,7 +47,13 @@ from billing_core.correspondence.render import render_email, render_invoice_emai
 from billing_core.dunning import letters as dunning_letters
 from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
 from billing_core.dunning.steps import reminder_dates
-from billing_core.invoices.invoice import Channel, Correspondence, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import (
+    Channel,
+    Correspondence,
+    Invoice,
+    InvoiceStatus,
+    PendingLetter,
+)
 from billing_core.invoices.updates import Change, save_change
 from billing_core.legal import posting_date
 from billing_core.payments.collection_account import CollectionAccount
@@ -129,9 +147,65 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         attachment = Attachment(invoice_file_name(invoice), pdf, "application/pdf")
         message_id = ctx.notifier.send(invoice.addressee.email, email, [attachment])
         return Correspondence(INVOICE_LETTER, Channel.EMAIL, now, message_id)
-    key = print_key(invoice, now.date().isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
+    batch_day, in_batch = _invoice_print_batch(invoice, ctx)
+    key = print_key(invoice, batch_day.isoformat())
+    if not in_batch:  # else put by an attempt that died before noting it (_print_batch)
+        put_in_print_batch(ctx.files, key, pdf, provider, batch_day)
     return Correspondence(INVOICE_LETTER, Channel.PAPER, now, key)
+
+
+def _invoice_print_batch(invoice: Invoice, ctx: DeliveryContext) -> tuple[date, bool]:
+    """The day of the print batch a paper invoice goes in and whether it is in it
+    already (_print_batch), recorded on the invoice itself."""
+
+    def key_of(day: date) -> str:
+        return print_key(invoice, day.isoformat())
+
+    def recorded(current: Invoice) -> date | None:
+        return current.print_batch_day
+
+    def recording(current: Invoice, day: date) -> Invoice:
+        return replace(current, print_batch_day=day)
+
+    _, day, in_batch = _print_batch(invoice, recorded, recording, key_of, ctx)
+    return day, in_batch
+
+
+def _print_batch(
+    invoice: Invoice,
+    recorded: Callable[[Invoice], date | None],
+    recording: Callable[[Invoice, date], Invoice],
+    key_of: Callable[[date], str],
+    ctx: DeliveryContext,
+) -> tuple[Invoice, date, bool]:
+    """(the invoice as stored, the day of the print batch a paper letter goes in, whether
+    its PDF is in that batch already), the day read and recorded by ``recorded`` and
+    ``recording`` on the invoice (a paper invoice's own, or the dunning letter's its lead
+    waits for) before the PDF is put (R38):
+    - none recorded: today's, recorded now;
+    - today's: today's again; a retry puts the same key again, which is harmless;
+    - an earlier day's (a retry after midnight, a redrive days later): its PDF there means
+      an attempt put it and died before noting it: noted, not put again, so the patient
+      gets one letter. No PDF means the attempt died before the put; that batch may have
+      been collected, so the letter goes in today's, recorded first, and is dated by it:
+      its legal term counts from a posting that happens (legal-nl.md §2, R7)."""
+    today = ctx.clock.today()
+
+    def recorded_once(current: Invoice) -> Invoice:
+        return current if recorded(current) is not None else recording(current, today)
+
+    stored, _ = save_change(ctx.store, invoice, recorded_once)
+    day = recorded(stored) or today  # none: a dunning letter the lead no longer waits for
+    if day == today:
+        return stored, today, False
+    if ctx.files.exists(key_of(day)):
+        return stored, day, True
+
+    def moved_to_today(current: Invoice) -> Invoice:
+        return recording(current, today) if recorded(current) == day else current
+
+    stored, _ = save_change(ctx.store, stored, moved_to_today)
+    return stored, today, False
 
 
 def _record(
@@ -274,9 +348,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
+        day, in_batch = ctx.clock.today(), False
+        if channel is Channel.PAPER:
+            lead, day, in_batch = _letter_print_batch(request, lead, invoices[0], ctx)
+            invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
-        invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, channel, ctx)
+        invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
+        letter = _send_dunning_letter(request, invoices, provider, channel, day, in_batch, ctx)
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -291,6 +369,37 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         if invoice.invoice_id != lead.invoice_id:
             save_change(ctx.store, invoice, _letter_noted(request, letter))
     return letter
+
+
+def _letter_print_batch(
+    request: DeliveryRequest, lead: Invoice, named_by: Invoice, ctx: DeliveryContext
+) -> tuple[Invoice, date, bool]:
+    """The lead as stored, the day of the print batch a paper dunning letter goes in and
+    whether it is in it already (_print_batch), recorded on the letter the lead waits for
+    before the letter is dated, rendered and put: a retry keeps the dates the letter was
+    made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
+    when the lead no longer waits for the letter. ``named_by``: the invoice whose kenmerk
+    names the letter's PDF (letter_print_key)."""
+
+    def key_of(day: date) -> str:
+        return letter_print_key(named_by, request.kind, day.isoformat())
+
+    def recorded(current: Invoice) -> date | None:
+        days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
+        return next(days, None)
+
+    def recording(current: Invoice, day: date) -> Invoice:
+        due = tuple(
+            replace(pending, print_batch_day=day) if _is_requested(pending, request) else pending
+            for pending in current.letters_due
+        )
+        return current if due == current.letters_due else replace(current, letters_due=due)
+
+    return _print_batch(lead, recorded, recording, key_of, ctx)
+
+
+def _is_requested(pending: PendingLetter, request: DeliveryRequest) -> bool:
+    return (pending.kind, pending.event_id) == (request.kind, request.event_id)
 
 
 def _nowhere_to_send(
@@ -332,27 +441,29 @@ def _dated_by_its_sending(
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
+    day: date,
     ctx: DeliveryContext,
 ) -> list[Invoice]:
-    """A dunning letter counts from the day it really goes out. One that goes out later
-    than the day the run decided on it (a replayed past day, a delivery after midnight,
-    a queue that waited, a redrive from the dead-letter queue) is dated that day, on
-    every invoice it is about, before it is rendered; the run's day is kept apart, so the
-    letter's invoices stay recognisable as decided together."""
+    """A dunning letter counts from the day it really goes out (``day``: today, or the
+    print batch a paper letter was put in first). One that goes out later than the day
+    the run decided on it (a replayed past day, a delivery after midnight, a queue that
+    waited, a redrive from the dead-letter queue) is dated that day, on every invoice it
+    is about, before it is rendered; the run's day is kept apart, so the letter's
+    invoices stay recognisable as decided together."""
     if kind == dunning_letters.REMINDER:
-        return _reminder_dated_by_its_sending(invoices, provider, channel, ctx)
-    return _second_notice_dated_by_its_sending(invoices, ctx)
+        return _reminder_dated_by_its_sending(invoices, provider, channel, day, ctx)
+    return _second_notice_dated_by_its_sending(invoices, day, ctx)
 
 
 def _reminder_dated_by_its_sending(
-    invoices: list[Invoice], provider: Provider, channel: Channel, ctx: DeliveryContext
+    invoices: list[Invoice], provider: Provider, channel: Channel, day: date, ctx: DeliveryContext
 ) -> list[Invoice]:
     """A reminder gets its receipt and final date again by the channel it goes by
     (legal-nl.md §2), also when it goes on paper since its e-mail address bounced (R7):
     an e-mail is received the day it is sent, a paper letter counts from its batch's
     posting date. The run's day stays as ``decided_on``."""
     reminder = dunning_letters.letter_reminder(invoices[0])
-    day = max(ctx.clock.today(), reminder.sent_on)
+    day = max(day, reminder.sent_on)
     if (day, channel) == (reminder.sent_on, reminder.channel):
         return invoices
     received_on, final_date = reminder_dates(day, channel, provider.posting_delay_days)
@@ -374,7 +485,7 @@ def _reminder_dated_by_its_sending(
 
 
 def _second_notice_dated_by_its_sending(
-    invoices: list[Invoice], ctx: DeliveryContext
+    invoices: list[Invoice], day: date, ctx: DeliveryContext
 ) -> list[Invoice]:
     """R19: "a second notice (sommatie) is sent; 14 days later the claim is handed to
     the collection agency". The handover is counted from ``costs_charged_on``, and the
@@ -384,7 +495,6 @@ def _second_notice_dated_by_its_sending(
     default, as of the letter day (dunning/interest.py)."""
     lead = invoices[0]
     decided_on = lead.costs_decided_on_day
-    day = ctx.clock.today()
     if lead.costs_charged_on is None or day <= lead.costs_charged_on:
         return invoices
 
@@ -402,10 +512,14 @@ def _send_dunning_letter(
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
+    day: date,
+    in_batch: bool,
     ctx: DeliveryContext,
 ) -> Correspondence:
+    """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
+    and died before noting (_print_batch): noted, not put again."""
     lead = invoices[0]
-    context = _dunning_letter_context(request.kind, invoices, provider, ctx)
+    context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
     language = lead.language.value
     pdf = render_dunning_letter_pdf(
         request.kind, context, language, provider=provider, addressee=lead.addressee
@@ -424,8 +538,9 @@ def _send_dunning_letter(
         return Correspondence(
             request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
         )
-    key = letter_print_key(lead, request.kind, now.date().isoformat())
-    put_in_print_batch(ctx.files, key, pdf, provider, now.date())
+    key = letter_print_key(lead, request.kind, day.isoformat())
+    if not in_batch:
+        put_in_print_batch(ctx.files, key, pdf, provider, day)
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 
@@ -453,7 +568,7 @@ def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> 
 
 
 def _dunning_letter_context(
-    kind: str, invoices: list[Invoice], provider: Provider, ctx: DeliveryContext
+    kind: str, invoices: list[Invoice], provider: Provider, day: date, ctx: DeliveryContext
 ) -> dict[str, Any]:
     def link(invoice: Invoice) -> str:
         return pay_url(ctx.public_base_url, invoice)
@@ -465,7 +580,7 @@ def _dunning_letter_context(
         )
     # The amounts of the day it goes out: interest keeps accruing (R20).
     return dunning_letters.second_notice_context(
-        invoices, provider, ctx.clock.today(), pay_url=link, checker_url=base, account=account
+        invoices, provider, day, pay_url=link, checker_url=base, account=account
     )
 
 

@@ -290,14 +290,54 @@ def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
         pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
+# The country's name on the last line of an address abroad, in capitals, in Dutch (the
+# country of posting, as PostNL asks): the EU, the EEA, Switzerland and the neighbours.
+# Any other country prints its ISO code.
+_COUNTRY_NAMES = {
+    "AT": "OOSTENRIJK",
+    "BE": "BELGIË",
+    "BG": "BULGARIJE",
+    "CH": "ZWITSERLAND",
+    "CY": "CYPRUS",
+    "CZ": "TSJECHIË",
+    "DE": "DUITSLAND",
+    "DK": "DENEMARKEN",
+    "EE": "ESTLAND",
+    "ES": "SPANJE",
+    "FI": "FINLAND",
+    "FR": "FRANKRIJK",
+    "GB": "VERENIGD KONINKRIJK",
+    "GR": "GRIEKENLAND",
+    "HR": "KROATIË",
+    "HU": "HONGARIJE",
+    "IE": "IERLAND",
+    "IS": "IJSLAND",
+    "IT": "ITALIË",
+    "LI": "LIECHTENSTEIN",
+    "LT": "LITOUWEN",
+    "LU": "LUXEMBURG",
+    "LV": "LETLAND",
+    "MT": "MALTA",
+    "NO": "NOORWEGEN",
+    "PL": "POLEN",
+    "PT": "PORTUGAL",
+    "RO": "ROEMENIË",
+    "SE": "ZWEDEN",
+    "SI": "SLOVENIË",
+    "SK": "SLOWAKIJE",
+}
+
+
 def _address_lines(person: Person) -> list[str]:
-    """As PostNL wants it: name; street and number; postcode, two spaces, CITY."""
+    """As PostNL wants it: name; street and number; postcode, two spaces, CITY; abroad,
+    the COUNTRY last."""
     address: Address = person.address
     number = " ".join(part for part in (address.house_number, address.house_number_suffix) if part)
     lines = [person.display_name, f"{address.street} {number}".strip()]
     lines.append(f"{address.postcode}  {address.city.upper()}".strip())
-    if address.country and address.country.upper() != "NL":
-        lines.append(address.country.upper())
+    country = address.country.upper()
+    if country and country != "NL":
+        lines.append(_COUNTRY_NAMES.get(country, country))
     return [line for line in lines if line]
 
 

@@ -72,6 +72,8 @@ def mask(value: Any, key: str = "") -> Any:
         return MASK
     if isinstance(value, str):
         return mask_text(value)
+    if isinstance(value, BaseException):  # Powertools' stack_trace holds the error itself
+        return mask_text(str(value))
     if isinstance(value, Mapping):
         return {k: mask(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -1,8 +1,9 @@
 """What every function does with Powertools, in one place: its logger, which masks
 personal data (``function_logger``, R29); its handler wrapped in the logger, tracer and
 metrics decorators, the tracer never recording an answer or an error (they carry health
-data: names, birth dates, treatments); idempotency on the idempotency table; the
-operator's line about a report (``log_report``).
+data: names, birth dates, treatments), and an error that leaves it logged masked and
+raised without personal data in its text (``masked_failures``); idempotency on the
+idempotency table; the operator's line about a report (``log_report``).
 
 The tracer and the idempotency utility are made on the first invocation, not at import
 (issue 11 item 5): ``Tracer()`` imports the X-Ray SDK and the DynamoDB persistence layer
@@ -20,7 +21,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
-from billing_core.entrypoints.masking import PersonalDataMaskingFormatter
+from billing_core.entrypoints.masking import PersonalDataMaskingFormatter, mask_text
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics
@@ -53,7 +54,9 @@ def observed_handler(
         from aws_lambda_powertools import Tracer
 
         handler = Tracer().capture_lambda_handler(
-            metrics.log_metrics(build()), capture_response=False, capture_error=False
+            metrics.log_metrics(masked_failures(build(), logger)),
+            capture_response=False,
+            capture_error=False,
         )
         return logger.inject_lambda_context(handler, correlation_id_path=correlation_id_path)
 
@@ -61,6 +64,31 @@ def observed_handler(
         return observed()(event, context)
 
     return lambda_handler
+
+
+class MaskedFailure(RuntimeError):
+    """An error that left a handler with personal data in its text, that text masked."""
+
+
+def masked_failures(handler: LambdaHandler, logger: Logger) -> LambdaHandler:
+    """``handler``, with an error that leaves it logged through the masked logger and
+    raised again (the event source retries as before). The Lambda runtime writes a raised
+    error's text to the log as it is, past the masking formatter: an error whose text
+    holds personal data (a parser's error quoting an SES event's address) is raised as a
+    ``MaskedFailure`` with the text masked, without the original chained (R29)."""
+
+    def handle(event: dict[str, Any], context: LambdaContext) -> Any:
+        try:
+            return handler(event, context)
+        except Exception as error:
+            logger.exception("invocation failed")
+            text = str(error)
+            masked = mask_text(text)
+            if masked == text:
+                raise
+            raise MaskedFailure(f"{type(error).__name__}: {masked}") from None
+
+    return handle
 
 
 def idempotent(

@@ -4,7 +4,11 @@ adapters/sqs.py queues), each request delivered once (Powertools idempotency on 
 request: a message the queue hands out twice sends nothing twice).
 
 A record that does not parse, or whose delivery fails, is reported back to SQS as a
-partial batch failure: it alone is retried (and ends in the dead-letter queue).
+partial batch failure: it alone is retried (and ends in the dead-letter queue). Each
+failure is logged through the function's masked logger; a batch in which every record
+failed is answered the same way, not raised: Powertools' ``BatchProcessingError`` carries
+every record's exception text, which the Lambda runtime would log as it is (an SES
+rejection names the recipient, R29).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from billing_core.ports import DeliveryRequest
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.batch.base import FailureResponse
+    from aws_lambda_powertools.utilities.batch.exceptions import ExceptionInfo
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -39,10 +45,24 @@ class DeliveryRecord(SqsRecordModel):
     body: Json[DeliveryRequest]  # type: ignore[assignment]  # Powertools' str, parsed
 
 
+class MaskedFailuresProcessor(BatchProcessor):
+    """Powertools' SQS batch processor that logs each failed record through the masked
+    logger and answers every failed id, also when the whole batch failed: SQS retries
+    them just the same, and no exception text leaves the function unmasked (R29)."""
+
+    def __init__(self, logger: Logger) -> None:
+        super().__init__(EventType.SQS, model=DeliveryRecord, raise_on_entire_batch_failure=False)
+        self._masked_logger = logger
+
+    def failure_handler(self, record: Any, exception: ExceptionInfo) -> FailureResponse:
+        self._masked_logger.error("delivery record failed", exc_info=exception[1])
+        return super().failure_handler(record, exception)
+
+
 def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics) -> LambdaHandler:
     """The Lambda handler that calls ``deliver(request)`` once per request; its answer
     (``{"channel", "message_id"}``) is the idempotency record."""
-    processor = BatchProcessor(event_type=EventType.SQS, model=DeliveryRecord)
+    processor = MaskedFailuresProcessor(logger)
 
     # Powertools hashes a dataclass as its asdict(): the key of every earlier record.
     once = idempotent(

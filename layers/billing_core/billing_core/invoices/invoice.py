@@ -213,6 +213,10 @@ class PendingLetter:
     kind: str
     event_id: str
     since: date
+    # The print batch a paper letter goes in, recorded before it is dated, rendered and
+    # put: a retry on a later day (a redelivery, a redrive) puts the same letter in the same
+    # batch and keeps its dates, so it is printed once (R38, legal-nl.md §2).
+    print_batch_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +301,9 @@ class Invoice:
     # invoice as sent (R36, correspondence/invoice_copy.py). None: not sent yet, or sent
     # before it was kept.
     sent_final_payment_date: date | None = None
+    # The print batch a paper invoice goes in, recorded before its PDF is put: a retry on
+    # a later day puts it under the same key, so it is printed once (R38). None until then.
+    print_batch_day: date | None = None
     version: int = 0  # optimistic locking (R28)
     # How many ledger entries the stored invoice has (set when read, like ``version``):
     # a save indexes the weeks of the entries after them, so the weekly retrocession

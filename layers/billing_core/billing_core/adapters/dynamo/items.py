@@ -214,6 +214,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "applied_payments": list(invoice.applied_payments),
         "bounced_emails": list(invoice.bounced_emails),
         "sent_final_payment_date": _optional_iso(invoice.sent_final_payment_date),
+        "print_batch_day": _optional_iso(invoice.print_batch_day),
         "version": invoice.version,
         **retention_expiry(invoice.ledger),
     }
@@ -299,6 +300,7 @@ def invoice_from_item(item: Item) -> Invoice:
         bounced_emails=tuple(item.get("bounced_emails", ())),
         # None on an invoice sent before it was kept (invoice_copy.sent_final_payment_date).
         sent_final_payment_date=_optional_date(item.get("sent_final_payment_date")),
+        print_batch_day=_optional_date(item.get("print_batch_day")),
         version=int(item["version"]),
         stored_entries=len(ledger),
     )
@@ -557,11 +559,20 @@ def _statement_from_map(m: Item) -> InsurerStatement:
 
 
 def _pending_to_map(letter: PendingLetter) -> Item:
-    return {"kind": letter.kind, "event_id": letter.event_id, "since": letter.since.isoformat()}
+    return {
+        "kind": letter.kind,
+        "event_id": letter.event_id,
+        "since": letter.since.isoformat(),
+        "print_batch_day": _optional_iso(letter.print_batch_day),
+    }
 
 
 def _pending_from_map(m: Item) -> PendingLetter:
-    return PendingLetter(m["kind"], m["event_id"], date.fromisoformat(m["since"]))
+    since, print_batch_day = (
+        date.fromisoformat(m["since"]),
+        _optional_date(m.get("print_batch_day")),
+    )
+    return PendingLetter(m["kind"], m["event_id"], since, print_batch_day)
 
 
 def _optional_iso(value: date | None) -> str | None:
