@@ -277,7 +277,7 @@ _DUTCH: Sections = {
         "download": "Download",
         # debtor risk
         "risk_title": "Debiteurenrisico",
-        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen (R25).",
+        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen.",
         "risk_chart": "Grafiek: bedrag per maand van uitgifte, naar uitkomst",
         "month": "Maand",
         "invoiced": "Gefactureerd",
@@ -677,7 +677,7 @@ _ENGLISH: Sections = {
         "payout": "Payout",
         "download": "Download",
         "risk_title": "Debtor risk",
-        "risk_lead": "Per month of issue: how the invoices ended up (R25).",
+        "risk_lead": "Per month of issue: how the invoices ended up.",
         "risk_chart": "Chart: amount per month of issue, by outcome",
         "month": "Month",
         "invoiced": "Invoiced",
