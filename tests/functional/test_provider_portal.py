@@ -1615,3 +1615,24 @@ def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
     assert status == HTTPStatus.OK
     for label in ("Op tijd betaald", "Te laat betaald, vóór herinnering", "Betaald na herinnering"):
         assert f'<th scope="col" class="num">{label}</th>' in html
+
+
+@pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])
+def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
+    sandbox, language, title
+):
+    """R35, interfaces.md §8 (audit pages PAGES1).
+    Given a practice employee with an old bookmark or a typo (/portal/bestaat-niet)
+    When the browser opens it, signed in or not, in the portal's language
+    Then the answer is the portal's own 404 page, titled, in that language, with the
+    menu back into the portal when signed in and the way to sign in otherwise."""
+    user = PortalUser(sandbox)
+    user.request("GET", f"/portal/taal/{language}")
+    status, headers, html = user.request("GET", "/portal/bestaat-niet/ook-niet")
+    assert (status, headers["Content-Type"][:9]) == (HTTPStatus.NOT_FOUND, "text/html")
+    assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html
+    assert 'href="/portal/login"' in html
+    user.sign_in(sample_login(DENTAL, "staff"))
+    status, _, html = user.request("POST", "/portal/bestaat-niet", b"x=1")
+    assert status == HTTPStatus.NOT_FOUND and f"<title>{title} · " in html
+    assert 'href="/portal/"' in html and 'id="signed-in"' in html

@@ -16,6 +16,8 @@ _DUTCH: Sections = {
     PORTAL: {
         "portal": "Praktijkportaal",
         "skip": "Naar de inhoud",
+        # A table's scrolling region, named apart from its section (WCAG 1.3.1, 4.1.2).
+        "table_of": "Tabel: {name}",
         "switch_language": "English",
         "signed_in_as": "Ingelogd bij {practice} ({role})",
         "sign_out": "Uitloggen",
@@ -425,6 +427,7 @@ _ENGLISH: Sections = {
     PORTAL: {
         "portal": "Practice portal",
         "skip": "Skip to content",
+        "table_of": "Table: {name}",
         "switch_language": "Nederlands",
         "signed_in_as": "Signed in at {practice} ({role})",
         "sign_out": "Sign out",
