@@ -974,7 +974,9 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         "risk.html.j2",
         risk=risk,
         outcomes=list(Outcome),
-        chart=risk_chart(risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros),
+        chart=risk_chart(
+            risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros, request.language
+        ),
     )
 
 
