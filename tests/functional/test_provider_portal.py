@@ -1636,3 +1636,27 @@ def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     status, _, html = user.request("POST", "/portal/bestaat-niet", b"x=1")
     assert status == HTTPStatus.NOT_FOUND and f"<title>{title} · " in html
     assert 'href="/portal/"' in html and 'id="signed-in"' in html
+
+
+@pytest.mark.parametrize("days_ahead", [0, -30])
+def test_a_hold_until_today_or_before_is_refused_as_not_after_today(sandbox, invoices, days_ahead):
+    """R16, R35, WCAG 3.3.3 (audit pages PAGES7).
+    Given an open invoice and its page, whose date field offers tomorrow up to 60 days ahead
+    When staff hold it until today, or a day past
+    Then the answer is 409 and the error says the date must come after today, not only
+    that a hold runs at most 60 days ahead."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoices[0].invoice_id}"
+    today = sandbox.clock.today()
+    _, html = staff.page(page)
+    field = re.search(r'<input id="until"[^>]*>', html).group(0)
+    offered = (today + timedelta(days=1), today + timedelta(days=60))
+    assert f'min="{offered[0].isoformat()}" max="{offered[1].isoformat()}"' in field
+    held = {"until": (today + timedelta(days=days_ahead)).isoformat(), "reason": "overleg"}
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
+    assert status == HTTPStatus.CONFLICT
+    error = unescape(
+        re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    )
+    assert "na vandaag" in error and "60 dagen" in error

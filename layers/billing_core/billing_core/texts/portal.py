@@ -221,7 +221,9 @@ _DUTCH: Sections = {
         "accept_terms_label": "Ik begrijp dat een stop niet terug te draaien is",
         "stop_button": "Stop boeken",
         "hold_heading": "Aanhouden",
-        "hold_hint": "De aanmaningen pauzeren tot de gekozen datum, hoogstens 60 dagen.",
+        "hold_hint": (
+            "De aanmaningen pauzeren tot de gekozen datum: na vandaag, hoogstens 60 dagen vooruit."
+        ),
         "until_label": "Aanhouden tot en met",
         "hold_reason_label": "Reden van aanhouden",
         "hold_button": "Aanhouden",
@@ -626,7 +628,7 @@ _ENGLISH: Sections = {
         "accept_terms_label": "I understand a stop cannot be undone",
         "stop_button": "Book the stop",
         "hold_heading": "Put on hold",
-        "hold_hint": "Reminders pause until the date chosen, at most 60 days.",
+        "hold_hint": "Reminders pause until the date chosen: after today, at most 60 days ahead.",
         "until_label": "On hold until",
         "hold_reason_label": "Reason for the hold",
         "hold_button": "Put on hold",
