@@ -113,6 +113,15 @@ class ApiRoute:
         match = self.pattern.match(path)
         return match.groupdict() if match else {}
 
+    @property
+    def greedy(self) -> bool:
+        """A catch-all (``/{proxy+}``): API Gateway takes it only when no other resource
+        names the path."""
+        return self.path.endswith("+}")
+
+    def takes(self, method: str) -> bool:
+        return self.method in (method.upper(), "ANY")
+
 
 @dataclass(frozen=True)
 class ApiRoutes:
@@ -129,7 +138,8 @@ class ApiRoutes:
             for kind, properties in events:
                 if kind == "Api":
                     path = properties["Path"]
-                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+                    regex = re.escape(path).replace(r"\{proxy\+\}", "(?P<proxy>.+)")
+                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", regex)
                     public = properties.get("Auth", {}).get("Authorizer") == "NONE"
                     routes.append(
                         ApiRoute(
@@ -143,9 +153,15 @@ class ApiRoutes:
         return cls(tuple(routes))
 
     def match(self, method: str, path: str) -> ApiRoute | None:
-        return next(
-            (r for r in self.routes if r.method == method.upper() and r.pattern.match(path)), None
-        )
+        """The route API Gateway picks: of the resources that name the path, one that takes
+        the method; only when none names it, the longest catch-all (``{proxy+}``). A
+        resource named but without the method is no match: API Gateway's 403."""
+        named = [r for r in self.routes if not r.greedy and r.pattern.match(path)]
+        if named:
+            return next((r for r in named if r.takes(method)), None)
+        caught = [r for r in self.routes if r.greedy and r.pattern.match(path)]
+        longest = max(caught, key=lambda r: len(r.path), default=None)
+        return longest if longest is not None and longest.takes(method) else None
 
 
 @dataclass(frozen=True)
@@ -530,7 +546,8 @@ class Sandbox:
         caller: Caller | None = None,
     ) -> dict[str, Any]:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
-        does; a path no function serves gets API Gateway's own 403 answer. Like API
+        does (``ApiRoutes.match``: an unknown path goes to the catch-all routes); a method
+        a path's resource does not take gets API Gateway's own 403 answer. Like API
         Gateway, the function sees the path percent-decoded."""
         path = unquote(path)
         route = self.routes.match(method, path)

@@ -16,6 +16,9 @@ from typing import Any
 import axe_playwright_python
 
 BLOCKING = frozenset({"serious", "critical"})
+# Moderate to axe, but held to as well: two landmarks of one name ("Regels" twice) leave a
+# screen reader's list of regions ambiguous (WCAG 1.3.1; audit pages PAGES5).
+BLOCKING_RULES = frozenset({"landmark-unique"})
 
 
 @cache
@@ -31,11 +34,12 @@ def axe_context(browser: Any, **options: Any) -> Any:
 
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:
-    """axe's violations of impact serious or critical on the page as it is now."""
+    """axe's violations of impact serious or critical on the page as it is now, and those
+    of ``BLOCKING_RULES`` at any impact."""
     page.evaluate(axe_source())  # not a <script> tag: the pages' CSP forbids inline script
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in violations
-        if v["impact"] in BLOCKING
+        if v["impact"] in BLOCKING or v["id"] in BLOCKING_RULES
     ]

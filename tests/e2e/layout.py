@@ -1,7 +1,9 @@
 """Two layout checks axe does not make, for every page the browser tests open:
 
 - WCAG 2.1 1.4.10 Reflow: at 320 CSS px (and 360, a common phone) the page does not
-  scroll sideways; a wide table may scroll inside its own region, the page may not.
+  scroll sideways; a wide table may scroll inside its own region, the page may not. Nor
+  does a word of the page's content break in the middle ("novem / ber"): a value too long
+  for its column goes under its label instead (audit pages PAGES2).
 - WCAG 2.1 1.4.11 Non-text Contrast, applied to 2.4.7 Focus Visible: the focus ring has
   3:1 against the colours on either side of it.
 """
@@ -22,6 +24,27 @@ _WIDTH_JS = """() => {
     .slice(-3)
     .map(([e, r]) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}@${Math.round(r.left)}..${Math.round(r.right)}`);
   return {scrollWidth: document.scrollingElement.scrollWidth, width, sticking};
+}"""
+
+# The words of <main> (2 letters or more, without a hyphen or slash, where a line may
+# break) whose letters are drawn on more than one line; hidden text left out.
+_BROKEN_WORDS_JS = r"""() => {
+  const broken = [], main = document.querySelector('main');
+  if (!main) return broken;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const element = node.parentElement;
+    if (!element.getClientRects().length || element.closest('.visually-hidden')) continue;
+    for (const word of node.textContent.matchAll(/[^\s\-\/]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+      if (lines.size > 1) broken.push(`${element.tagName.toLowerCase()}#${element.id}: ${word[0]}`);
+    }
+  }
+  return broken;
 }"""
 
 # The focused element's outline colour, and the background colours just inside and just
@@ -54,13 +77,15 @@ _RING_JS = """() => {
 
 
 def assert_reflows(page: Any, widths: tuple[int, ...] = REFLOW_WIDTHS) -> None:
-    """WCAG 1.4.10: the page as it is now, made narrow, does not scroll sideways."""
+    """WCAG 1.4.10: the page as it is now, made narrow, does not scroll sideways, and no
+    word of its content breaks in the middle."""
     original = page.viewport_size
     try:
         for width in widths:
             page.set_viewport_size({"width": width, "height": original["height"]})
             measured = page.evaluate(_WIDTH_JS)
             assert measured["scrollWidth"] <= measured["width"], (page.url, measured)
+            assert page.evaluate(_BROKEN_WORDS_JS) == [], (page.url, width)
     finally:
         page.set_viewport_size(original)
 

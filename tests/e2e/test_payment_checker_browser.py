@@ -15,6 +15,7 @@ import pytest
 
 from billing_core.invoices.invoice import Channel
 from billing_core.shared import reference
+from billing_core.texts.catalogue import LANGUAGES
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
@@ -287,28 +288,56 @@ def test_r16_r36_a_late_term_during_a_hold_reads_as_passed_with_the_hold_beside_
 
 
 @pytest.mark.parametrize(
-    "path",
+    "path, unlocked",
     [
-        "/?kenmerk={reference}",
-        "/?lang=en",
-        "/vragen",
-        "/voorwaarden",
-        "/?lang=ar&kenmerk={reference}",
-        "/vragen?lang=ar",
-        "/?lang=pl&kenmerk={reference}",
-        "/vragen?lang=pl",
-        "/voorwaarden?lang=pl",
-        "/privacy?lang=pl",
+        ("/?kenmerk={reference}", False),
+        ("/?lang=en", False),
+        ("/vragen", False),
+        ("/voorwaarden", False),
+        ("/?lang=ar&kenmerk={reference}", False),
+        ("/vragen?lang=ar", False),
+        ("/?lang=pl&kenmerk={reference}", False),
+        ("/vragen?lang=pl", False),
+        ("/voorwaarden?lang=pl", False),
+        ("/privacy?lang=pl", False),
+        # Once the birth date is given: the treatments' table in its region (PAGES5)
+        *[(f"/?lang={language}&kenmerk={{reference}}", True) for language in LANGUAGES],
+        # An address no page has, as a letter's reader may mistype it (PAGES1)
+        ("/nota", False),
+        ("/nota?lang=en", False),
+        ("/vragen/betalen?lang=pl", False),
+        ("/nota?lang=ar", False),
     ],
 )
 def test_r10_no_serious_or_critical_accessibility_violations(
-    running_server, browser, invoice, path
+    running_server, browser, invoice, path, unlocked
 ):
+    """R10, R36, WCAG 2.1 AA: every state of the checker and of the pages for patients,
+    in their languages, passes axe (landmark-unique too, PAGES5), reflows, and starts
+    with a skip link to its content (2.4.1; audit PAGES6); an unknown address is a 404
+    page in the reader's language that leads back to the checker (PAGES1)."""
     context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
     page = context.new_page()
-    page.goto(running_server.url + path.format(reference=invoice.reference))
-    language = re.search(r"lang=(\w+)", path)
-    assert page.locator("html").get_attribute("lang") == (language[1] if language else "nl")
+    answer = page.goto(running_server.url + path.format(reference=invoice.reference))
+    asked = re.search(r"lang=(\w+)", path)
+    language = asked[1] if asked else "nl"
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    if unlocked:
+        page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+        with page.expect_navigation():
+            page.locator("#unlock").click()
+        assert page.locator("#lines tbody tr").count() >= 1
+    if path.partition("?")[0] in ("/nota", "/vragen/betalen"):  # no page has these
+        assert answer.status == 404 and answer.headers["content-type"].startswith("text/html")
+        assert page.title() and page.locator("h1").count() == 1
+        back = "/" if language == "nl" else f"/?lang={language}"
+        assert page.locator(f"main a[href='{back}']").count() == 1
     assert serious_violations(page) == []
     assert_reflows(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
     context.close()

@@ -336,6 +336,15 @@ def test_every_page_passes_axe_and_is_photographed(
             assert_reflows(page)
     for focusable in ("nav a:not([aria-current])", "nav a[aria-current]", "main a"):
         assert_focus_ring_contrasts(page, focusable)
+    # An address no page has (an old bookmark): the portal's own 404 page, not API
+    # Gateway's JSON, with the menu back into the portal (PAGES1)
+    answer = page.goto(f"{server}/portal/bestaat-niet")
+    assert answer.status == 404 and page.title().startswith("Niet gevonden · ")
+    assert page.locator("nav a[href='/portal/']").count() == 1
+    no_serious_violations(page)
+    _screenshot(page, tmp_path / f"niet-gevonden-{width_name}.png")
+    if width_name == "mobile":
+        assert_reflows(page)
     # The search by name: a form post, the name never in the URL (R29)
     page.goto(f"{server}/portal/notas")
     page.locator("form.search #name").fill(world[0].patient.last_name)

@@ -502,3 +502,42 @@ def test_an_objection_wrong_in_two_ways_answers_both_codes(sandbox, invoice):
     dutch, english = body["error"]["message"].split(" / ")
     assert "e-mailadres" in dutch and "e-mail address" in english
     assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []
+
+
+@pytest.mark.parametrize(
+    "language, title, direction",
+    [
+        ("nl", "Pagina niet gevonden", "ltr"),
+        ("en", "Page not found", "ltr"),
+        ("pl", "Nie znaleziono strony", "ltr"),
+        ("ar", "الصفحة غير موجودة", "rtl"),
+    ],
+)
+def test_an_address_no_page_has_gets_a_404_page_in_the_readers_language(
+    sandbox, language, title, direction
+):
+    """R9, R36, interfaces.md §2 (audit pages PAGES1).
+    Given the address on a letter, mistyped or cut short ("/nota")
+    When a patient opens it with the checker's ?lang=
+    Then the answer is a 404 page (not API Gateway's 403 JSON) in that language, titled,
+    with its lang and direction, that leads back to the checker."""
+    answer = sandbox.api_raw("GET", "/nota", query={"lang": language})
+    html = answer["body"]
+    assert answer["statusCode"] == 404
+    assert answer["multiValueHeaders"]["Content-Type"] == ["text/html; charset=utf-8"]
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert f"<title>{title} · zorgnota</title>" in html and f"<h1>{title}</h1>" in html
+    back = "/" if language == "nl" else f"/?lang={language}"
+    assert f'href="{back}"' in html
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/payment-status", "/api/v2/invoices", "/api/v1/provider/invoicez"]
+)
+def test_a_program_calling_an_unknown_api_path_gets_the_apis_json_404(sandbox, method, path):
+    """interfaces.md §2 (audit pages PAGES1): Given a path under /api/ that no route
+    serves, When a program calls it, with or without a token, Then it gets 404 in the
+    APIs' error shape, not API Gateway's 403 "Missing Authentication Token"."""
+    status, answer = sandbox.api(method, path, provider_id=DENTAL.provider_id)
+    assert (status, answer["error"]["code"]) == (404, "not_found")

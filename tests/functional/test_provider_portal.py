@@ -1615,3 +1615,48 @@ def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
     assert status == HTTPStatus.OK
     for label in ("Op tijd betaald", "Te laat betaald, vóór herinnering", "Betaald na herinnering"):
         assert f'<th scope="col" class="num">{label}</th>' in html
+
+
+@pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])
+def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
+    sandbox, language, title
+):
+    """R35, interfaces.md §8 (audit pages PAGES1).
+    Given a practice employee with an old bookmark or a typo (/portal/bestaat-niet)
+    When the browser opens it, signed in or not, in the portal's language
+    Then the answer is the portal's own 404 page, titled, in that language, with the
+    menu back into the portal when signed in and the way to sign in otherwise."""
+    user = PortalUser(sandbox)
+    user.request("GET", f"/portal/taal/{language}")
+    status, headers, html = user.request("GET", "/portal/bestaat-niet/ook-niet")
+    assert (status, headers["Content-Type"][:9]) == (HTTPStatus.NOT_FOUND, "text/html")
+    assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html
+    assert 'href="/portal/login"' in html
+    user.sign_in(sample_login(DENTAL, "staff"))
+    status, _, html = user.request("POST", "/portal/bestaat-niet", b"x=1")
+    assert status == HTTPStatus.NOT_FOUND and f"<title>{title} · " in html
+    assert 'href="/portal/"' in html and 'id="signed-in"' in html
+
+
+@pytest.mark.parametrize("days_ahead", [0, -30])
+def test_a_hold_until_today_or_before_is_refused_as_not_after_today(sandbox, invoices, days_ahead):
+    """R16, R35, WCAG 3.3.3 (audit pages PAGES7).
+    Given an open invoice and its page, whose date field offers tomorrow up to 60 days ahead
+    When staff hold it until today, or a day past
+    Then the answer is 409 and the error says the date must come after today, not only
+    that a hold runs at most 60 days ahead."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoices[0].invoice_id}"
+    today = sandbox.clock.today()
+    _, html = staff.page(page)
+    field = re.search(r'<input id="until"[^>]*>', html).group(0)
+    offered = (today + timedelta(days=1), today + timedelta(days=60))
+    assert f'min="{offered[0].isoformat()}" max="{offered[1].isoformat()}"' in field
+    held = {"until": (today + timedelta(days=days_ahead)).isoformat(), "reason": "overleg"}
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
+    assert status == HTTPStatus.CONFLICT
+    error = unescape(
+        re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    )
+    assert "na vandaag" in error and "60 dagen" in error

@@ -76,6 +76,8 @@ PUBLIC_ROUTES = {
     ("/api/v1/invoices/{reference}/insurer-statement", "post"),  # R17
     ("/api/v1/patient/openapi.json", "get"),
     ("/webhooks/psp", "post"),
+    # Any address no route serves: a 404 page or the APIs' JSON 404, reading nothing (PAGES1).
+    ("/{proxy+}", "x-amazon-apigateway-any-method"),
 }
 # The portal signs in through the hosted UI and keeps its own signed session cookie (R35):
 # API Gateway passes its routes on; every page checks the session (tests/functional).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -387,3 +388,33 @@ def test_a_paid_invoice_counts_in_the_bucket_r25_names(invoice, outcome):
     nor "after reminder" says what happened."""
     assert invoice.is_paid
     assert outcome_of(invoice, TODAY) is outcome
+
+
+@pytest.mark.parametrize(
+    "language, months, first_label, first_title",
+    [
+        ("nl", 12, "dec '25", "december 2025"),
+        ("en", 12, "Dec '25", "December 2025"),
+        ("nl", 6, "december 2025", "december 2025"),
+        ("en", 3, "December 2025", "December 2025"),
+    ],
+)
+def test_the_charts_months_read_as_months_in_the_pages_language(
+    language, months, first_label, first_title
+):
+    """R25, R9 (audit pages PAGES3).
+    Given the debtor risk of ``months`` months from December 2025, one invoice in the first
+    When the chart is drawn in ``language``
+    Then each month on the axis is named as that language writes a month, shortened
+    with the year's last two digits when more than six share the axis, and never as
+    "25-12", which a Dutch reader takes for 25 December; the bars' titles name it in full."""
+    from billing_core.entrypoints.web.portal.chart import risk_chart
+
+    first = Month(2025, 12)
+    issued = make_invoice(issue_date=date(2025, 12, 3))
+    risk = debtor_risk([issued], first, first.minus(-(months - 1)), TODAY)
+    chart = risk_chart(risk, {o: o.value for o in Outcome}, str, language)
+    labels = [label for _, label in chart.month_labels]
+    assert len(labels) == months and labels[0] == first_label
+    assert not [label for label in labels if re.fullmatch(r"\d{2}-\d{2}", label)]
+    assert chart.bars and all(bar.title.startswith(f"{first_title} · ") for bar in chart.bars)

@@ -101,3 +101,26 @@ def test_a_new_role_is_said_to_apply_in_the_portal_at_once(language, at_once, to
     users says so, not "from the next sign-in"."""
     note = portal_texts(language)("role_change_note")
     assert at_once in note and token in note and not_said not in note
+
+
+def _every_text_a_reader_sees():
+    """(catalogue, language, section, key, pattern) of every catalogue of texts."""
+    from billing_core.texts.patient import PATIENT
+    from billing_core.texts.portal import PORTAL_TEXTS
+    from billing_core.texts.practice import PRACTICE
+
+    for name, catalogue in (("portal", PORTAL_TEXTS), ("practice", PRACTICE), ("patient", PATIENT)):
+        for language, sections in catalogue.languages.items():
+            for section, entries in sections.items():
+                for key, pattern in entries.items():
+                    yield f"{name}.{language}.{section}.{key}", pattern
+
+
+def test_no_text_shows_a_rule_number_of_the_spec():
+    """R35 (audit pages PAGES4): Given every text a practice or a patient reads, Then none
+    cites the spec's rule numbers ("(R25)" on the debtor-risk page meant nothing to a
+    practice); rule numbers belong in the code's comments."""
+    import re
+
+    cited = re.compile(r"\(R\d+\)|\bR\d{1,2}\b")
+    assert [where for where, text in _every_text_a_reader_sees() if cited.search(text)] == []

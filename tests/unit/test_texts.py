@@ -147,10 +147,8 @@ def test_the_patient_api_answers_come_from_the_patient_catalogue():
 def test_a_practice_refusal_fills_in_its_values():
     refusal = practice_refused("hold_out_of_range", max_days=60)
     assert refusal.code == "hold_out_of_range"
-    assert refusal.message("en") == "An invoice can be put on hold for at most 60 days ahead."
-    assert refusal.message("nl") == (
-        "Een nota kan tot hoogstens 60 dagen vooruit worden aangehouden."
-    )
+    assert refusal.message("en") == "Choose a date after today, at most 60 days ahead."
+    assert refusal.message("nl") == "Kies een datum na vandaag, hoogstens 60 dagen vooruit."
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,12 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.correspondence.links import RETURNED_FROM_BANK
+from billing_core.entrypoints.http.errors import error_response
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.checker_page import (
     PageAnswer,
@@ -25,9 +27,11 @@ from billing_core.entrypoints.web.checker_page import (
     status_page,
 )
 from billing_core.entrypoints.web.documents import pdf_download
-from billing_core.entrypoints.web.info_pages import render_info_page
+from billing_core.entrypoints.web.info_pages import NOT_FOUND, render_info_page
 
 router = Router()
+# Where programs call: an address under these that no route serves is answered in JSON.
+PROGRAM_PREFIXES = ("/api/", "/webhooks/")
 KENMERK = Annotated[str, Query(max_length=40)]
 LANGUAGE = Annotated[str, Query(max_length=5)]
 
@@ -82,6 +86,20 @@ def terms_page(lang: LANGUAGE = "nl") -> Response[str]:
 @router.get("/privacy", include_in_schema=False)
 def privacy_page(lang: LANGUAGE = "nl") -> Response[str]:
     return Response(HTTPStatus.OK.value, HTML, render_info_page("privacy", page_language(lang)))
+
+
+@router.exception_handler(NotFoundError)
+def unknown_address(error: NotFoundError) -> Response[str]:
+    """An address no route serves: the catch-all route (template.yaml, ``/{proxy+}``)
+    brings it here instead of API Gateway's 403 "Missing Authentication Token" (audit
+    PAGES1). A program calling under /api/ gets the APIs' JSON 404 (interfaces.md §2); a
+    person who mistyped the address on a letter the 404 page in ``?lang=``, which leads
+    to the checker (R9, R36). Reads nothing and changes nothing."""
+    event = router.current_event
+    if event.path.startswith(PROGRAM_PREFIXES):
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", str(error.msg))
+    language = page_language(event.get_query_string_value("lang"))
+    return Response(HTTPStatus.NOT_FOUND.value, HTML, render_info_page(NOT_FOUND, language))
 
 
 def _visit() -> Visit:

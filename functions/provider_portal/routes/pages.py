@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from billing_core.entrypoints.web.portal import pages
 from billing_core.entrypoints.web.portal.pages import PortalAnswer
@@ -15,6 +16,7 @@ from billing_core.entrypoints.web.portal.web import (
     PageHandler,
     serve_change,
     serve_form,
+    serve_not_found,
     serve_page,
 )
 
@@ -146,3 +148,9 @@ def _change(page: PageHandler) -> Response[str | bytes]:
 def _with(page: Callable[..., PortalAnswer], *path_values: str) -> PageHandler:
     """The page for this request, with the values from its path."""
     return lambda request, ctx: page(request, *path_values, ctx)
+
+
+@router.exception_handler(NotFoundError)
+def unknown_page(_: NotFoundError) -> Response[str | bytes]:
+    """A path under /portal/ that no route above serves (template.yaml's catch-all)."""
+    return serve_not_found(router.current_event)

@@ -20,6 +20,11 @@ ANSWERS = "answers"  # key: the code of the API's error answer
 
 _DUTCH_INFO: Section = {
     "back_to_checker": "Terug naar de betaalchecker",
+    "not_found_title": "Pagina niet gevonden",
+    "not_found_text": (
+        "Deze pagina bestaat niet. Controleer het adres, of ga naar de betaalchecker en vul "
+        "daar het betalingskenmerk van uw nota in."
+    ),
     "faq_title": "Veelgestelde vragen",
     "faq_1_heading": "Hoe betaal ik mijn nota?",
     "faq_1_text": (
@@ -125,6 +130,11 @@ _DUTCH_INFO: Section = {
 
 _ENGLISH_INFO: Section = {
     "back_to_checker": "Back to the payment checker",
+    "not_found_title": "Page not found",
+    "not_found_text": (
+        "This page does not exist. Please check the address, or go to the payment checker "
+        "and enter the payment reference on your invoice there."
+    ),
     "faq_title": "Questions and answers",
     "faq_1_heading": "How do I pay my invoice?",
     "faq_1_text": (
@@ -309,6 +319,9 @@ _DUTCH: Sections = {
         ),
         "switch_language": "English",
         "language_label": "Taal",
+        "skip": "Naar de inhoud",
+        # A table's scrolling region, named apart from its section (WCAG 1.3.1, 4.1.2).
+        "table_of": "Tabel: {name}",
         "no_match": (
             "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
             "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
@@ -570,6 +583,8 @@ _ENGLISH: Sections = {
         ),
         "switch_language": "Nederlands",
         "language_label": "Language",
+        "skip": "Skip to content",
+        "table_of": "Table: {name}",
         "no_match": (
             "We cannot find an invoice for this payment reference and this date of birth. "
             "Please check the payment reference on your invoice and the patient's date of birth."

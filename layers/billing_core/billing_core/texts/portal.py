@@ -16,6 +16,8 @@ _DUTCH: Sections = {
     PORTAL: {
         "portal": "Praktijkportaal",
         "skip": "Naar de inhoud",
+        # A table's scrolling region, named apart from its section (WCAG 1.3.1, 4.1.2).
+        "table_of": "Tabel: {name}",
         "switch_language": "English",
         "signed_in_as": "Ingelogd bij {practice} ({role})",
         "sign_out": "Uitloggen",
@@ -219,7 +221,9 @@ _DUTCH: Sections = {
         "accept_terms_label": "Ik begrijp dat een stop niet terug te draaien is",
         "stop_button": "Stop boeken",
         "hold_heading": "Aanhouden",
-        "hold_hint": "De aanmaningen pauzeren tot de gekozen datum, hoogstens 60 dagen.",
+        "hold_hint": (
+            "De aanmaningen pauzeren tot de gekozen datum: na vandaag, hoogstens 60 dagen vooruit."
+        ),
         "until_label": "Aanhouden tot en met",
         "hold_reason_label": "Reden van aanhouden",
         "hold_button": "Aanhouden",
@@ -277,7 +281,7 @@ _DUTCH: Sections = {
         "download": "Download",
         # debtor risk
         "risk_title": "Debiteurenrisico",
-        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen (R25).",
+        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen.",
         "risk_chart": "Grafiek: bedrag per maand van uitgifte, naar uitkomst",
         "month": "Maand",
         "invoiced": "Gefactureerd",
@@ -425,6 +429,7 @@ _ENGLISH: Sections = {
     PORTAL: {
         "portal": "Practice portal",
         "skip": "Skip to content",
+        "table_of": "Table: {name}",
         "switch_language": "Nederlands",
         "signed_in_as": "Signed in at {practice} ({role})",
         "sign_out": "Sign out",
@@ -623,7 +628,7 @@ _ENGLISH: Sections = {
         "accept_terms_label": "I understand a stop cannot be undone",
         "stop_button": "Book the stop",
         "hold_heading": "Put on hold",
-        "hold_hint": "Reminders pause until the date chosen, at most 60 days.",
+        "hold_hint": "Reminders pause until the date chosen: after today, at most 60 days ahead.",
         "until_label": "On hold until",
         "hold_reason_label": "Reason for the hold",
         "hold_button": "Put on hold",
@@ -677,7 +682,7 @@ _ENGLISH: Sections = {
         "payout": "Payout",
         "download": "Download",
         "risk_title": "Debtor risk",
-        "risk_lead": "Per month of issue: how the invoices ended up (R25).",
+        "risk_lead": "Per month of issue: how the invoices ended up.",
         "risk_chart": "Chart: amount per month of issue, by outcome",
         "month": "Month",
         "invoiced": "Invoiced",

@@ -467,7 +467,8 @@ _DUTCH: Sections = {
             "en aanhouden pauzeert niets meer. Het incassobureau int de vordering; een stop of "
             "coulance geven wij het incassobureau door."
         ),
-        "hold_out_of_range": "Een nota kan tot hoogstens {max_days} dagen vooruit worden aangehouden.",
+        # Both ends: a date of today or before was refused naming the upper one only (PAGES7).
+        "hold_out_of_range": "Kies een datum na vandaag, hoogstens {max_days} dagen vooruit.",
         "hold_limit_reached": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
             "meegerekend. Met deze aanhouding zou die grens worden overschreden."
@@ -1096,7 +1097,7 @@ _ENGLISH: Sections = {
             "reminders are over and a hold would pause nothing. The agency collects the "
             "claim; we pass a stop or coulance on to the agency."
         ),
-        "hold_out_of_range": "An invoice can be put on hold for at most {max_days} days ahead.",
+        "hold_out_of_range": "Choose a date after today, at most {max_days} days ahead.",
         "hold_limit_reached": (
             "An invoice can be put on hold for at most {max_days} days in total, renewals "
             "included. This hold would go beyond that."

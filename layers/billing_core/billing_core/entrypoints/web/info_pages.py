@@ -1,7 +1,8 @@
 """The pages for patients besides the checker (R36): questions and answers (/vragen), the
 payment terms (/voorwaarden, as legal-nl.md §2-§5 has them) and privacy (/privacy). The
 same path in every language, ``?lang=`` chooses; linked from the checker, the e-mails and
-every PDF (correspondence/links.py)."""
+every PDF (correspondence/links.py). And the page for an address no page has (``NOT_FOUND``,
+404), in ``?lang=`` too: it leads back to the checker."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.texts.catalogue import RIGHT_TO_LEFT
 from billing_core.texts.patient import LANGUAGE_NAMES, info_texts
 
+NOT_FOUND = "not_found"
+
 
 def render_info_page(page: str, language: str) -> str:
-    """``page``: a key of links.PAGES (faq, terms, privacy)."""
+    """``page``: a key of links.PAGES (faq, terms, privacy), or ``NOT_FOUND``, whose
+    language links lead to the checker (the address asked for is no page to offer)."""
     t = info_texts(language)
     return ENVIRONMENT.get_template("pages/info.html.j2").render(
         t=t,
         language=t.language,
         page=page,
-        path=PAGES[page],
+        path=PAGES.get(page, "/"),
         pages=PAGES,
         languages=LANGUAGE_NAMES,
         right_to_left=RIGHT_TO_LEFT,

@@ -8,6 +8,12 @@ from billing_core.texts.catalogue import Section, Sections
 
 _INFO: Section = {
     "back_to_checker": "العودة إلى صفحة التحقق من الدفع",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "not_found_title": "الصفحة غير موجودة",
+    "not_found_text": (
+        "هذه الصفحة غير موجودة. يرجى التحقق من العنوان، أو الانتقال إلى صفحة التحقق من "
+        "الدفع وإدخال رقم مرجع الدفع الموجود في فاتورتكم هناك."
+    ),
     "faq_title": "أسئلة شائعة",
     "faq_1_heading": "كيف أدفع فاتورتي؟",
     "faq_1_text": (
@@ -186,6 +192,9 @@ _PAGE: Section = {
     ),
     "switch_language": "Nederlands",
     "language_label": "اللغة",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "skip": "انتقل إلى المحتوى",
+    "table_of": "جدول: {name}",
     "no_match": (
         "لم نجد فاتورة برقم مرجع الدفع هذا وتاريخ الميلاد هذا. يرجى التحقق من رقم مرجع "
         "الدفع في فاتورتكم ومن تاريخ ميلاد المريض."

@@ -8,6 +8,12 @@ from billing_core.texts.catalogue import Section, Sections
 
 INFO: Section = {
     "back_to_checker": "Powrót do sprawdzania płatności",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "not_found_title": "Nie znaleziono strony",
+    "not_found_text": (
+        "Ta strona nie istnieje. Proszę sprawdzić adres albo przejść do strony sprawdzania "
+        "płatności i wpisać tam numer referencyjny płatności z faktury."
+    ),
     "faq_title": "Najczęstsze pytania",
     "faq_1_heading": "Jak zapłacić fakturę?",
     "faq_1_text": (
@@ -201,6 +207,9 @@ PAGE: Section = {
     ),
     "switch_language": "Nederlands",
     "language_label": "Język",
+    # Not yet read by a native speaker (README, Languages): the two below.
+    "skip": "Przejdź do treści",
+    "table_of": "Tabela: {name}",
     "no_match": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tej dacie urodzenia. "
         "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome
+from billing_core.texts.catalogue import MONTHS
 
 # Each at least 3:1 against the white background (WCAG 1.4.11).
 COLOURS = {
@@ -21,6 +22,12 @@ COLOURS = {
     Outcome.STOPPED: "#8a6d00",
     Outcome.UNPAID: "#a3261b",
     Outcome.OPEN: "#6b7785",
+}
+# A month on the axis, abbreviated as the page's language does ("mrt" in Dutch), with the
+# year's last two digits: "dec '25", never "25-12", which a Dutch reader takes for a date.
+SHORT_MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": tuple(name[:3] for name in MONTHS["en"]),
 }
 WIDTH, HEIGHT = 720, 300
 LEFT, BOTTOM, TOP = 80, 40, 16
@@ -47,16 +54,30 @@ class Chart:
     baseline: int
 
 
+def month_name(label: str, language: str, *, short: bool = False) -> str:
+    """A month of issue ("2025-12") as the page's reader writes it: "december 2025" /
+    "December 2025"; ``short``, for a crowded axis: "dec '25" / "Dec '25" (R9)."""
+    year, month = (int(part) for part in label.split("-"))
+    if short:
+        return f"{SHORT_MONTHS.get(language, SHORT_MONTHS['nl'])[month - 1]} '{year % 100:02d}"
+    return f"{MONTHS.get(language, MONTHS['nl'])[month - 1]} {year}"
+
+
 def risk_chart(
-    risk: DebtorRisk, outcome_names: Mapping[Outcome, str], euros: Callable[[int], str]
+    risk: DebtorRisk,
+    outcome_names: Mapping[Outcome, str],
+    euros: Callable[[int], str],
+    language: str,
 ) -> Chart:
-    """``outcome_names`` and ``euros`` in the reader's language."""
+    """``outcome_names`` and ``euros`` in the reader's ``language``."""
     plot_height = HEIGHT - TOP - BOTTOM
     highest = max((m.total.amount_cents for m in risk.months), default=0) or 1
     slot = (WIDTH - LEFT) // max(len(risk.months), 1)
     bars: list[Bar] = []
     labels: list[tuple[int, str]] = []
+    crowded = len(risk.months) > 6
     for index, month in enumerate(risk.months):
+        named = month_name(month.label, language)
         x = LEFT + index * slot + slot // 6
         y = HEIGHT - BOTTOM
         for outcome in Outcome:
@@ -64,9 +85,9 @@ def risk_chart(
             height = round(plot_height * amount / highest)
             if height:
                 y -= height
-                title = f"{month.label} · {outcome_names[outcome]}: {euros(amount)}"
+                title = f"{named} · {outcome_names[outcome]}: {euros(amount)}"
                 bars.append(Bar(x, y, slot * 2 // 3, height, COLOURS[outcome], title))
-        labels.append((x + slot // 3, month.label[2:] if len(risk.months) > 6 else month.label))
+        labels.append((x + slot // 3, month_name(month.label, language, short=crowded)))
     axis = [
         (HEIGHT - BOTTOM - round(plot_height * step / 4), euros(highest * step // 4))
         for step in range(5)

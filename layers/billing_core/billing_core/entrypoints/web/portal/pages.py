@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
@@ -25,6 +25,7 @@ from jinja2 import pass_context
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
+from billing_core.changes.hold import MAX_HOLD_DAYS
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import Outcome
@@ -546,6 +547,7 @@ def invoice_page(
         return not_found(request)
     shown = InvoiceDetailOut.of_detail(detail)
     done = request.query.get("done", "")
+    today = ctx.clock.today()
     return render(
         "invoice.html.j2",
         request.language,
@@ -554,6 +556,8 @@ def invoice_page(
         invoice=shown,
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         stop_reasons=STOP_REASONS,
+        # The dates a hold may run until (R16), so the date field offers no other.
+        hold_dates=(today + timedelta(days=1), today + timedelta(days=MAX_HOLD_DAYS)),
         patient_email=detail.invoice.addressee.email or "",
         entered=entered or {},
         invalid=invalid or {},
@@ -974,7 +978,9 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         "risk.html.j2",
         risk=risk,
         outcomes=list(Outcome),
-        chart=risk_chart(risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros),
+        chart=risk_chart(
+            risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros, request.language
+        ),
     )
 
 

@@ -123,6 +123,22 @@ def serve_page(
     return _answer(handler, request)
 
 
+def serve_not_found(event: APIGatewayProxyEvent) -> Response[str | bytes]:
+    """An address under /portal/ that no page has (an old bookmark, a typo), which the
+    catch-all route brings here instead of API Gateway's 403 JSON (audit PAGES1): the
+    not-found page in the reader's language, with the menu back into the portal when
+    signed in, else the way to sign in. Reads only the session."""
+    incoming = Incoming.of(event)
+    answer = message(
+        incoming.language,
+        _session(incoming),
+        "not_found_title",
+        "not_found",
+        HTTPStatus.NOT_FOUND,
+    )
+    return respond(answer)
+
+
 def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[str | bytes]:
     """A form POST that only reads (the search): only with this session's CSRF token,
     else 403."""
