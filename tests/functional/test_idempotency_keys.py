@@ -12,6 +12,7 @@ from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
 from local.vektis_samples import west_settings
+from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 STOP = {
     "scope": "partial",
@@ -150,3 +151,99 @@ def test_make_serve_passes_the_key_on_so_a_retried_invitation_is_sent_once(sandb
     assert (first[0], again[0], again[2]) == (201, 201, first[2])
     assert (first[1]["Idempotent-Replayed"], again[1]["Idempotent-Replayed"]) == ("false", "true")
     assert sandbox.runtime.user_directory.invitations.count("balie@example.org") == 1
+
+
+# --- a change saved, then its side call failed: the retry finds it made (R38) ------------------
+
+
+def mails_about(sandbox, invoice):
+    sandbox.drain_deliveries()
+    return [m["subject"] for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+
+
+def test_a_stop_whose_email_failed_is_booked_once_when_retried_with_its_key(
+    sandbox, invoice, queue_fails_once
+):
+    """R38 ("same key and body: the first answer again, no second effect"), R21, R27
+    (audit round 37 RETRIES1)."""
+    mails_before = len(mails_about(sandbox, invoice))
+    # Given a stop saved whose confirmation could not be queued: a 5xx, the key released
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        stop(sandbox, invoice, "stop-k")
+    assert len(coulance_entries(sandbox, invoice)) == 1
+    # When the practice's software sends it again with the same key and body
+    status, body, _ = stop(sandbox, invoice, "stop-k")
+    # Then it is answered 200 with the stop booked once, and the patient is told once
+    assert status == 200
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [
+        -(invoice.amount_due_cents // 4)
+    ]
+    assert (
+        json.loads(body)["amount_due"] == invoice.amount_due_cents - invoice.amount_due_cents // 4
+    )
+    told = mails_about(sandbox, invoice)[mails_before:]
+    assert len(told) == 1 and "verlaagd" in told[0]
+    # And another key of the same user, or the same key of another user, is another stop
+    assert stop(sandbox, invoice, "stop-k2")[0] == 200
+    staff = Caller.practice(DENTAL.provider_id, "staff", "dental-staff-2")
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "stop-k"}
+    body = STOP | {"patient_email": invoice.addressee.email, "amount": 100}
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert (
+        sandbox.api_raw("POST", path, caller=staff, body=body, headers=headers)["statusCode"] == 200
+    )
+    assert len(coulance_entries(sandbox, invoice)) == 3
+
+
+def test_a_stop_form_sent_again_after_its_email_failed_books_one_coulance(
+    sandbox, invoice, queue_fails_once
+):
+    """R38, R35, R21 (audit round 37 RETRIES1): the portal's stop form, sent again with
+    its one-time key after an error the browser saw, is the same stop."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
+    # Given the stop form sent once, saved, and its confirmation not queued
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        staff.post(path, fields)
+    assert len(coulance_entries(sandbox, invoice)) == 1
+    # When the staff member sends the same form again
+    status, headers, _ = staff.post(path, fields)
+    # Then the invoice page follows, with one coulance of € 5,00 and one e-mail
+    assert status == 303 and headers["Location"].endswith("?done=stopped")
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [-500]
+    assert len([s for s in mails_about(sandbox, invoice) if "verlaagd" in s]) == 1
+
+
+def test_a_correction_whose_email_failed_is_booked_once_when_retried(
+    sandbox, invoice, queue_fails_once
+):
+    """R38, R34, R27 (audit round 37 RETRIES1, the route it did not drive): an operator's
+    correction whose e-mail could not be queued, retried with its key, reverses the entry
+    once (a correction is known by the entry it corrects) and tells the patient once."""
+    assert stop(sandbox, invoice, None, amount=700)[0] == 200
+    entry = len(
+        sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id).ledger
+    )
+    operator = Caller.operator("operator-anna")
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "correct-1"}
+
+    def correct():
+        return sandbox.api_raw(
+            "POST",
+            f"/api/v1/operator/invoices/{invoice.reference}/corrections",
+            caller=operator,
+            body={"entry_id": entry, "reason": "verkeerde nota"},
+            headers=headers,
+        )
+
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        correct()
+    assert correct()["statusCode"] == 200
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE] == [-700, 700]
+    corrected = [s for s in mails_about(sandbox, invoice) if "verlaagd" not in s]
+    assert len(corrected) == 2, corrected  # the invoice, and the correction once

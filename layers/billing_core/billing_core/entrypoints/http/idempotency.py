@@ -14,7 +14,9 @@ the same moment) is not kept, so a retry does the work again.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -106,6 +108,26 @@ def once_per_key(
 
 def is_valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH
+
+
+def retry_cause(scope: str, key: str) -> str:
+    """What a change done under ``key`` (an Idempotency-Key, a form's one-time key) within
+    ``scope`` (a tenant and user, as the key's record is kept) is known by in what it
+    writes: the same for every retry, another for another key or user. A change saved
+    before its side call failed answers 5xx and its key is released (Stripe: a 5xx is
+    not kept); the retry finds the change by this cause and does not make it twice (R38)."""
+    return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()[:32]
+
+
+def request_cause(event: dict[str, Any]) -> str:
+    """The cause (``retry_cause``) of the change an API request asks for: its
+    Idempotency-Key in its caller's scope; without one, API Gateway's id of this request,
+    as a request sent again without a key is another request (interfaces.md §7)."""
+    key, scope = _idempotency_key(event), _scope(event)
+    if key and scope is not None and is_valid_key(key):
+        return retry_cause(scope, key)
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    return str(request_id or uuid.uuid4())
 
 
 def with_idempotency_keys(resolve: Handler) -> Handler:
