@@ -247,3 +247,66 @@ def test_a_correction_whose_email_failed_is_booked_once_when_retried(
     assert [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE] == [-700, 700]
     corrected = [s for s in mails_about(sandbox, invoice) if "verlaagd" not in s]
     assert len(corrected) == 2, corrected  # the invoice, and the correction once
+
+
+# --- every write takes the key: PUT and DELETE too (interfaces.md §6, R38) ---------------------
+
+OPERATOR = Caller.operator("operator-anna")
+
+
+def keyed(sandbox, method, path, key, body=None, caller=OPERATOR):
+    headers = {"Content-Type": "application/json", "Idempotency-Key": key}
+    return sandbox.api_raw(method, path, caller=caller, body=body, headers=headers)
+
+
+def test_an_operators_retried_settings_save_gets_its_first_answer(sandbox):
+    """interfaces.md §6 ("every write takes Idempotency-Key"), R38, R31 (audit round 37
+    RETRIES2): a retried PUT was carried out again, and its version being stale by its own
+    save, answered 409 "someone else changed the settings"."""
+    # Given an operator who saves a changed contact with a key, and the answer is lost
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    _, settings = sandbox.api("GET", path, caller=OPERATOR)
+    changed = json.loads(json.dumps(settings))
+    changed["contact"]["hours"] = "ma-vr 7:30-16:00"
+    first = keyed(sandbox, "PUT", path, "p1", changed)
+    # When it sends the same request again with the same key
+    again = keyed(sandbox, "PUT", path, "p1", changed)
+    # Then the first answer again, marked a replay, and one new version in the history
+    assert (first["statusCode"], again["statusCode"]) == (200, 200)
+    assert again["body"] == first["body"]
+    assert (first["headers"]["Idempotent-Replayed"], again["headers"]["Idempotent-Replayed"]) == (
+        "false",
+        "true",
+    )
+    _, history = sandbox.api("GET", f"{path}/history", caller=OPERATOR)
+    assert len(history["items"]) == settings["version"] + 1
+    # And the key with another body is refused, and changes nothing
+    other = json.loads(json.dumps(changed))
+    other["contact"]["hours"] = "ma-vr 7:45-16:00"
+    refused = keyed(sandbox, "PUT", path, "p1", other)
+    assert refused["statusCode"] == 422 and '"idempotency_key_reused"' in refused["body"]
+    assert sandbox.api("GET", path, caller=OPERATOR)[1]["contact"]["hours"] == "ma-vr 7:30-16:00"
+
+
+@pytest.mark.parametrize("who", ["operator", "practice admin"])
+def test_a_delete_key_used_again_for_another_user_is_refused(sandbox, who):
+    """interfaces.md §6-7, R38 (audit round 37 RETRIES2): the key of a disabling sent
+    again for another user was carried out and disabled that user too."""
+    # Given two colleagues, and one disabled with key d1
+    users = f"/api/v1/operator/providers/{DENTAL.provider_id}/users"
+    for email in ("x1@tandartsdevries.nl", "x2@tandartsdevries.nl"):
+        body = {"email": email, "role": "staff"}
+        assert sandbox.api("POST", users, caller=OPERATOR, body=body)[0] == 201
+    if who == "operator":
+        caller, users_path = OPERATOR, users
+    else:
+        caller, users_path = Caller.practice(DENTAL.provider_id, "admin"), "/api/v1/provider/users"
+    first = keyed(sandbox, "DELETE", f"{users_path}/x1@tandartsdevries.nl", "d1", caller=caller)
+    again = keyed(sandbox, "DELETE", f"{users_path}/x1@tandartsdevries.nl", "d1", caller=caller)
+    assert (first["statusCode"], again["headers"]["Idempotent-Replayed"]) == (200, "true")
+    # When the same key is sent to disable the other colleague
+    other = keyed(sandbox, "DELETE", f"{users_path}/x2@tandartsdevries.nl", "d1", caller=caller)
+    # Then it is refused (422), and that colleague keeps access
+    assert other["statusCode"] == 422 and '"idempotency_key_reused"' in other["body"]
+    enabled = {u.email: u.enabled for u in sandbox.users() if u.email.startswith("x")}
+    assert enabled == {"x1@tandartsdevries.nl": False, "x2@tandartsdevries.nl": True}
