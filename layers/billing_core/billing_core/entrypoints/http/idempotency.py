@@ -125,12 +125,13 @@ def retry_cause(scope: str, key: str) -> str:
 def request_cause(event: dict[str, Any]) -> str:
     """The cause (``retry_cause``) of the change an API request asks for: its
     Idempotency-Key in its caller's scope; without one, API Gateway's id of this request,
-    as a request sent again without a key is another request (interfaces.md §7)."""
+    as a request sent again without a key is another request (interfaces.md §7). Hashed
+    alike, so a cause has one length (an action id that names it stays within 64)."""
     key, scope = _idempotency_key(event), _scope(event)
     if key and scope is not None and is_valid_key(key):
         return retry_cause(scope, key)
-    request_id = (event.get("requestContext") or {}).get("requestId")
-    return str(request_id or uuid.uuid4())
+    request_id = (event.get("requestContext") or {}).get("requestId") or uuid.uuid4()
+    return retry_cause("request", str(request_id))
 
 
 def with_idempotency_keys(resolve: Handler) -> Handler:
