@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import re
+import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -589,7 +590,11 @@ class Sandbox:
             body=body if isinstance(body, str) or body is None else json.dumps(body),
         )
         context = event["requestContext"]
-        context.update(httpMethod=method, path=f"/local{path}", resourcePath=path)
+        # API Gateway's id is its own per request: a change without an Idempotency-Key is
+        # known by it (idempotency.request_cause), so two requests never share one.
+        context.update(
+            httpMethod=method, path=f"/local{path}", resourcePath=path, requestId=str(uuid.uuid4())
+        )
         if caller is None:
             context.pop("authorizer", None)
             event["headers"].pop("Authorization", None)

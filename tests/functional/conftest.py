@@ -93,3 +93,24 @@ def atomic_conditional_writes(monkeypatch):
             return put_item(self, *args, **kwargs)
 
     monkeypatch.setattr(Table, "put_item", atomic_put_item)
+
+
+@pytest.fixture
+def queue_fails_once(sandbox, monkeypatch):
+    """A function: once called, the delivery queue refuses the next message (SQS answered
+    Failed, or it throttled) and takes every one after it. A change saved before it
+    answers a 5xx, and its Idempotency-Key is released (R38)."""
+    queue = sandbox.runtime.delivery_queue
+    real_enqueue = queue.enqueue
+    failures: list[Exception] = []
+
+    def enqueue(requests):
+        if failures:
+            raise failures.pop()
+        return real_enqueue(requests)
+
+    def fail_next() -> None:
+        failures.append(RuntimeError("1 delivery messages were not queued"))
+
+    monkeypatch.setattr(queue, "enqueue", enqueue)
+    return fail_next

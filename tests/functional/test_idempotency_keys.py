@@ -12,6 +12,7 @@ from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
 from local.vektis_samples import west_settings
+from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 STOP = {
     "scope": "partial",
@@ -150,3 +151,162 @@ def test_make_serve_passes_the_key_on_so_a_retried_invitation_is_sent_once(sandb
     assert (first[0], again[0], again[2]) == (201, 201, first[2])
     assert (first[1]["Idempotent-Replayed"], again[1]["Idempotent-Replayed"]) == ("false", "true")
     assert sandbox.runtime.user_directory.invitations.count("balie@example.org") == 1
+
+
+# --- a change saved, then its side call failed: the retry finds it made (R38) ------------------
+
+
+def mails_about(sandbox, invoice):
+    sandbox.drain_deliveries()
+    return [m["subject"] for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+
+
+def test_a_stop_whose_email_failed_is_booked_once_when_retried_with_its_key(
+    sandbox, invoice, queue_fails_once
+):
+    """R38 ("same key and body: the first answer again, no second effect"), R21, R27
+    (audit round 37 RETRIES1)."""
+    mails_before = len(mails_about(sandbox, invoice))
+    # Given a stop saved whose confirmation could not be queued: a 5xx, the key released
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        stop(sandbox, invoice, "stop-k")
+    assert len(coulance_entries(sandbox, invoice)) == 1
+    # When the practice's software sends it again with the same key and body
+    status, body, _ = stop(sandbox, invoice, "stop-k")
+    # Then it is answered 200 with the stop booked once, and the patient is told once
+    assert status == 200
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [
+        -(invoice.amount_due_cents // 4)
+    ]
+    assert (
+        json.loads(body)["amount_due"] == invoice.amount_due_cents - invoice.amount_due_cents // 4
+    )
+    told = mails_about(sandbox, invoice)[mails_before:]
+    assert len(told) == 1 and "verlaagd" in told[0]
+    # And another key of the same user, or the same key of another user, is another stop
+    assert stop(sandbox, invoice, "stop-k2")[0] == 200
+    staff = Caller.practice(DENTAL.provider_id, "staff", "dental-staff-2")
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "stop-k"}
+    body = STOP | {"patient_email": invoice.addressee.email, "amount": 100}
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert (
+        sandbox.api_raw("POST", path, caller=staff, body=body, headers=headers)["statusCode"] == 200
+    )
+    assert len(coulance_entries(sandbox, invoice)) == 3
+
+
+def test_a_stop_form_sent_again_after_its_email_failed_books_one_coulance(
+    sandbox, invoice, queue_fails_once
+):
+    """R38, R35, R21 (audit round 37 RETRIES1): the portal's stop form, sent again with
+    its one-time key after an error the browser saw, is the same stop."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
+    # Given the stop form sent once, saved, and its confirmation not queued
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        staff.post(path, fields)
+    assert len(coulance_entries(sandbox, invoice)) == 1
+    # When the staff member sends the same form again
+    status, headers, _ = staff.post(path, fields)
+    # Then the invoice page follows, with one coulance of € 5,00 and one e-mail
+    assert status == 303 and headers["Location"].endswith("?done=stopped")
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [-500]
+    assert len([s for s in mails_about(sandbox, invoice) if "verlaagd" in s]) == 1
+
+
+def test_a_correction_whose_email_failed_is_booked_once_when_retried(
+    sandbox, invoice, queue_fails_once
+):
+    """R38, R34, R27 (audit round 37 RETRIES1, the route it did not drive): an operator's
+    correction whose e-mail could not be queued, retried with its key, reverses the entry
+    once (a correction is known by the entry it corrects) and tells the patient once."""
+    assert stop(sandbox, invoice, None, amount=700)[0] == 200
+    entry = len(
+        sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id).ledger
+    )
+    operator = Caller.operator("operator-anna")
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "correct-1"}
+
+    def correct():
+        return sandbox.api_raw(
+            "POST",
+            f"/api/v1/operator/invoices/{invoice.reference}/corrections",
+            caller=operator,
+            body={"entry_id": entry, "reason": "verkeerde nota"},
+            headers=headers,
+        )
+
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        correct()
+    assert correct()["statusCode"] == 200
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE] == [-700, 700]
+    corrected = [s for s in mails_about(sandbox, invoice) if "verlaagd" not in s]
+    assert len(corrected) == 2, corrected  # the invoice, and the correction once
+
+
+# --- every write takes the key: PUT and DELETE too (interfaces.md §6, R38) ---------------------
+
+OPERATOR = Caller.operator("operator-anna")
+
+
+def keyed(sandbox, method, path, key, body=None, caller=OPERATOR):
+    headers = {"Content-Type": "application/json", "Idempotency-Key": key}
+    return sandbox.api_raw(method, path, caller=caller, body=body, headers=headers)
+
+
+def test_an_operators_retried_settings_save_gets_its_first_answer(sandbox):
+    """interfaces.md §6 ("every write takes Idempotency-Key"), R38, R31 (audit round 37
+    RETRIES2): a retried PUT was carried out again, and its version being stale by its own
+    save, answered 409 "someone else changed the settings"."""
+    # Given an operator who saves a changed contact with a key, and the answer is lost
+    path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
+    _, settings = sandbox.api("GET", path, caller=OPERATOR)
+    changed = json.loads(json.dumps(settings))
+    changed["contact"]["hours"] = "ma-vr 7:30-16:00"
+    first = keyed(sandbox, "PUT", path, "p1", changed)
+    # When it sends the same request again with the same key
+    again = keyed(sandbox, "PUT", path, "p1", changed)
+    # Then the first answer again, marked a replay, and one new version in the history
+    assert (first["statusCode"], again["statusCode"]) == (200, 200)
+    assert again["body"] == first["body"]
+    assert (first["headers"]["Idempotent-Replayed"], again["headers"]["Idempotent-Replayed"]) == (
+        "false",
+        "true",
+    )
+    _, history = sandbox.api("GET", f"{path}/history", caller=OPERATOR)
+    assert len(history["items"]) == settings["version"] + 1
+    # And the key with another body is refused, and changes nothing
+    other = json.loads(json.dumps(changed))
+    other["contact"]["hours"] = "ma-vr 7:45-16:00"
+    refused = keyed(sandbox, "PUT", path, "p1", other)
+    assert refused["statusCode"] == 422 and '"idempotency_key_reused"' in refused["body"]
+    assert sandbox.api("GET", path, caller=OPERATOR)[1]["contact"]["hours"] == "ma-vr 7:30-16:00"
+
+
+@pytest.mark.parametrize("who", ["operator", "practice admin"])
+def test_a_delete_key_used_again_for_another_user_is_refused(sandbox, who):
+    """interfaces.md §6-7, R38 (audit round 37 RETRIES2): the key of a disabling sent
+    again for another user was carried out and disabled that user too."""
+    # Given two colleagues, and one disabled with key d1
+    users = f"/api/v1/operator/providers/{DENTAL.provider_id}/users"
+    for email in ("x1@tandartsdevries.nl", "x2@tandartsdevries.nl"):
+        body = {"email": email, "role": "staff"}
+        assert sandbox.api("POST", users, caller=OPERATOR, body=body)[0] == 201
+    if who == "operator":
+        caller, users_path = OPERATOR, users
+    else:
+        caller, users_path = Caller.practice(DENTAL.provider_id, "admin"), "/api/v1/provider/users"
+    first = keyed(sandbox, "DELETE", f"{users_path}/x1@tandartsdevries.nl", "d1", caller=caller)
+    again = keyed(sandbox, "DELETE", f"{users_path}/x1@tandartsdevries.nl", "d1", caller=caller)
+    assert (first["statusCode"], again["headers"]["Idempotent-Replayed"]) == (200, "true")
+    # When the same key is sent to disable the other colleague
+    other = keyed(sandbox, "DELETE", f"{users_path}/x2@tandartsdevries.nl", "d1", caller=caller)
+    # Then it is refused (422), and that colleague keeps access
+    assert other["statusCode"] == 422 and '"idempotency_key_reused"' in other["body"]
+    enabled = {u.email: u.enabled for u in sandbox.users() if u.email.startswith("x")}
+    assert enabled == {"x1@tandartsdevries.nl": False, "x2@tandartsdevries.nl": True}

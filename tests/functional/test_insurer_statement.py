@@ -502,3 +502,35 @@ def test_r15_an_arrangement_asked_before_the_statement_is_refused_with_a_reason(
     assert "zorgverzekeraar" in answer["error"]["message"]
     stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.arrangement is None
+
+
+def test_an_applied_proposal_whose_email_failed_is_told_when_retried(
+    sandbox, invoice, queue_fails_once
+):
+    """R17, R38, legal-nl.md §7 (audit round 37 RETRIES1, the other writes that save and
+    then queue): the practice applies the proposal, the coulance is booked and its e-mail
+    cannot be queued (5xx, the key released). Sent again with its key, the decision books
+    nothing more and the patient is told the lowered amount, once."""
+    send_statement(sandbox, invoice)
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    mails_before = len(sandbox.outbox())
+
+    def apply():
+        return sandbox.api_raw(
+            "PATCH",
+            f"/api/v1/provider/actions/{proposal['action_id']}",
+            provider_id=PROVIDER,
+            body={"state": "done", "decision": "apply"},
+            headers={"Content-Type": "application/json", "Idempotency-Key": "apply-1"},
+        )
+
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        apply()
+    assert apply()["statusCode"] == 200
+    sandbox.drain_deliveries()
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert len([e for e in stored.ledger if e.kind is EntryKind.COULANCE]) == 1
+    told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
+    assert len(told) == 1 and "verlaagd" in told[0], told

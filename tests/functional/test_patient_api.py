@@ -7,6 +7,7 @@ import dataclasses
 import json
 import random
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 
@@ -280,6 +281,34 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement(sandbox, inv
     assert (invoice.addressee.email in recipients) == bool(invoice.addressee.email)
 
 
+def test_r16_the_same_objection_sent_twice_is_filed_once(sandbox, invoice):
+    """R16 ("an open action for the provider and an acknowledgement e-mail"), interfaces.md
+    §2 (no key on the patient API; audit round 37 RETRIES3): a double click, or a retry
+    after a lost answer, files one objection and sends one acknowledgement."""
+    path = f"/api/v1/invoices/{invoice.reference}/objection"
+    body = {
+        "birth_date": invoice.birth_date.isoformat(),
+        "reason": "amount",
+        "message": "Te hoog",
+        "email": "p@example.org",
+    }
+    # When the same objection is posted twice on one day (the second also with a key)
+    first = sandbox.api("POST", path, body=body, headers=JSON)
+    again = sandbox.api("POST", path, body=body, headers=JSON | {"Idempotency-Key": "o-1"})
+    # Then both are accepted, the practice has one objection, and one acknowledgement went
+    assert first == again == (202, {"accepted": True})
+    actions = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    assert [a.kind.value for a in actions] == ["objection"]
+    sandbox.drain_deliveries()
+    told = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+    assert len([m for m in told if "bezwaar" in m["subject"]]) == 1  # an e-mailed invoice
+    # And another message, or the same one on another day, is another objection
+    assert sandbox.api("POST", path, body=body | {"message": "Niet gehad"}, headers=JSON)[0] == 202
+    sandbox.clock.advance(days=1)
+    assert sandbox.api("POST", path, body=body, headers=JSON)[0] == 202
+    assert len(sandbox.runtime.repository.list_actions(DENTAL.provider_id)) == 3
+
+
 def test_the_page_shows_the_status_in_dutch_and_english(sandbox, invoice):
     status, html = sandbox.api("GET", "/", query={"kenmerk": invoice.reference})
     assert status == 200 and "Deze nota staat open." in html and 'lang="nl"' in html
@@ -315,6 +344,29 @@ def test_the_page_forms_work_without_javascript(sandbox, invoice):
     status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
     # Then it is granted
     assert status == 200 and "Uitstel is verleend" in html and "22 januari 2027" in html
+
+
+def test_r16_the_checkers_objection_form_sent_again_files_one_objection(sandbox, invoice):
+    """R16, R35 (audit round 37 RETRIES3): the checker's objection form sent twice (a
+    double click, a reload that sends it again) files one objection, one acknowledgement."""
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    form = urlencode(
+        {
+            "action": "object",
+            "kenmerk": invoice.reference,
+            "lang": "nl",
+            "reason": "treatment",
+            "message": "Niet behandeld op die dag",
+            "email": "p@example.org",
+        }
+    )
+    answers = [sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie}) for _ in "12"]
+    assert [status for status, _ in answers] == [200, 200]
+    actions = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    assert [a.kind.value for a in actions] == ["objection"]
+    sandbox.drain_deliveries()
+    told = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
+    assert len([m for m in told if "bezwaar" in m["subject"]]) == 1  # an e-mailed invoice
 
 
 def test_the_visit_pass_is_a_strict_httponly_cookie_without_the_birth_date(sandbox, invoice):

@@ -261,7 +261,9 @@ def test_a_stop_that_settles_a_claim_at_the_agency_unblocks_the_patient():
     # The address as the stop form shows it, checked (R21)
     full = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
 
-    stop_invoice(ProviderUser(PROVIDER, "u-1", Role.STAFF), invoice.invoice_id, full, ctx)
+    stop_invoice(
+        ProviderUser(PROVIDER, "u-1", Role.STAFF), invoice.invoice_id, full, ctx, cause="r-1"
+    )
 
     assert store.blocked_patients(PROVIDER) == []
     assert [c.change for c in store.block_changes(PROVIDER, T1)] == [BLOCKED, UNBLOCKED]

@@ -70,6 +70,23 @@ def test_every_operation_documents_the_error_answers_the_api_gives(name):
                 assert "404" in responses, (method, path)
 
 
+@pytest.mark.parametrize("name", ["provider.json", "operator.json"])
+def test_every_write_behind_the_token_documents_the_idempotency_key(name):
+    """interfaces.md §6 ("every write takes Idempotency-Key"), §7, R38 (audit round 37
+    RETRIES2): each POST, PUT, PATCH and DELETE names the header once, and its success
+    answer the Idempotent-Replayed header; a read names neither."""
+    document = generate()[name]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+            write = method in ("post", "put", "patch", "delete")
+            assert headers.count("Idempotency-Key") == write, (method, path)
+            kept = [a for s, a in operation["responses"].items() if s.startswith("2")]
+            assert all(("Idempotent-Replayed" in a.get("headers", {})) == write for a in kept)
+    methods = {m for operations in document["paths"].values() for m in operations}
+    assert {"put", "delete"} & methods, "the header of a PUT or DELETE is documented too"
+
+
 @pytest.mark.parametrize("name", sorted(APIS))
 def test_every_reference_in_a_document_resolves(name):
     """Given a document with Powertools' validation schemas taken out

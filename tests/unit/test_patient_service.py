@@ -434,6 +434,27 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
     assert store.invoice() == before
 
 
+def test_r16_the_same_objection_twice_on_a_day_is_one_action_and_one_message():
+    """R16 (audit round 37 RETRIES3): the same reason, message and reply address on the
+    same invoice and day is one objection: written on condition, and its acknowledgement
+    queued again with the same event, which the delivery sends once."""
+    store, queue = store_with(), FakeQueue()
+
+    def objection(message="Te hoog", email="a@example.nl"):
+        file_objection(REFERENCE, BIRTH, "amount", message, email, ctx(store, queue))
+
+    objection()
+    objection(message="  Te hoog ", email=" a@example.nl")  # as typed again: the same
+    (action,) = store.list_actions("tandarts-de-vries")
+    assert "put_action" not in store.calls
+    assert [r.event_id for r in queue.requests] == [action.action_id] * 2
+    assert queue.requests[0] == queue.requests[1]
+    # Another message, or another reply address, is another objection
+    objection(message="Niet gehad")
+    objection(email="b@example.nl")
+    assert len(store.list_actions("tandarts-de-vries")) == 3
+
+
 @pytest.mark.parametrize(
     "reason, message, email",
     [

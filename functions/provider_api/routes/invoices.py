@@ -12,6 +12,7 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.provider_models import (
     PATIENT_REF_TEXT,
     REFERENCE_TEXT,
@@ -96,12 +97,13 @@ def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
     "/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)"
 )
 def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
-    who = caller(router.current_event)
+    event = router.current_event
     detail = invoices.stop_invoice(
-        who,
+        caller(event),
         invoice_id,
         body.request(),
         bootstrap.current().provider_context(),
+        cause=request_cause(event.raw_event),
     )
     return _out(detail)
 

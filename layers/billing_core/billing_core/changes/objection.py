@@ -7,11 +7,15 @@ invoice changes. Only the provider can put an invoice on hold.
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
 from enum import StrEnum
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.providers.actions import ActionKind, OpenAction, new_action_id
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.email_address import is_plausible_email
 
 MAX_MESSAGE_CHARS = 2000
@@ -46,15 +50,17 @@ def objection_action(
     invoice: Invoice, reason: str, message: str, email: str, now: datetime
 ) -> OpenAction:
     """The provider's open action for an objection: what the patient said, and where to
-    answer. Only the provider that owns the invoice sees it (R26)."""
-    return OpenAction.about(
-        invoice,
-        ActionKind.OBJECTION,
-        new_action_id(),
-        now,
-        {
-            "reason": ObjectionReason(reason).value,
-            "message": message.strip(),
-            "email": email,
-        },
-    )
+    answer. Only the provider that owns the invoice sees it (R26). Its id is the
+    objection's (``objection_id``): the same one sent again is the same action."""
+    details = {"reason": ObjectionReason(reason).value, "message": message.strip(), "email": email}
+    action_id = objection_id(invoice, details, amsterdam_day(now))
+    return OpenAction.about(invoice, ActionKind.OBJECTION, action_id, now, details)
+
+
+def objection_id(invoice: Invoice, details: Mapping[str, str], day: date) -> str:
+    """One per invoice, reason, message, e-mail address and day: a double click, a retry
+    after a lost answer or a form sent again files it once, and its acknowledgement
+    (the event of the action's id) is sent once. The patient API takes no key (interfaces.md
+    §2), so what was sent is the key; the day, so the same words later are a new one."""
+    said = json.dumps([invoice.invoice_id, details, day.isoformat()], sort_keys=True)
+    return f"objection-{day.isoformat()}-{hashlib.sha256(said.encode()).hexdigest()[:32]}"

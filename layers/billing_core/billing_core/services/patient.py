@@ -407,14 +407,18 @@ def file_objection(
     """R16: an open action for the provider, with ``email`` to answer to, and an
     acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
     anyone with a reference and a birth date can fill must not make us mail any address).
-    The invoice does not change: an objection does not suspend payment (seed 000)."""
+    The invoice does not change: an objection does not suspend payment (seed 000). The
+    same objection twice on a day is filed once (``objection_id``)."""
     email = email.strip()
     codes = objection_refusals(reason, message, email)
     if codes:  # decided from the request alone: tells nothing about the reference
         raise refused(*codes)
     invoice = _find_for_patient(reference_text, proof, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
-    ctx.store.put_action(action)
+    # Written once (R16): the same objection sent again finds its action. Its
+    # acknowledgement is queued again (the first attempt may have died before queueing
+    # it); the delivery sends one per (kind, action id).
+    ctx.store.add_action(action)
     _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
 
 

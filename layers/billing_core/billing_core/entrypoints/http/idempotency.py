@@ -1,5 +1,6 @@
 """Safe retries for people and programs (R38, issue 12 item 8), with Stripe's semantics:
-a POST or PATCH that carries an ``Idempotency-Key`` header is done once per key. The same
+a write (POST, PUT, PATCH or DELETE: interfaces.md §6 "every write takes
+Idempotency-Key") that carries an ``Idempotency-Key`` header is done once per key. The same
 key with the same request gives the first answer again (``Idempotent-Replayed: true``)
 and no second effect; the same key with another method, path or body is 422; keys are
 kept 24 hours, per tenant and user (the same key of another user is another key).
@@ -14,7 +15,9 @@ the same moment) is not kept, so a retry does the work again.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -36,7 +39,9 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_SECONDS = 24 * 3600
 MAX_KEY_LENGTH = 255
-RETRIED_METHODS = frozenset({"POST", "PATCH"})
+# Every write: a PUT or DELETE retried with its key gets its first answer again, not a
+# second evaluation (a settings save is then no "someone else changed the settings").
+RETRIED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 Answer = dict[str, Any]
 
 
@@ -108,6 +113,27 @@ def is_valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH
 
 
+def retry_cause(scope: str, key: str) -> str:
+    """What a change done under ``key`` (an Idempotency-Key, a form's one-time key) within
+    ``scope`` (a tenant and user, as the key's record is kept) is known by in what it
+    writes: the same for every retry, another for another key or user. A change saved
+    before its side call failed answers 5xx and its key is released (Stripe: a 5xx is
+    not kept); the retry finds the change by this cause and does not make it twice (R38)."""
+    return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()[:32]
+
+
+def request_cause(event: dict[str, Any]) -> str:
+    """The cause (``retry_cause``) of the change an API request asks for: its
+    Idempotency-Key in its caller's scope; without one, API Gateway's id of this request,
+    as a request sent again without a key is another request (interfaces.md §7). Hashed
+    alike, so a cause has one length (an action id that names it stays within 64)."""
+    key, scope = _idempotency_key(event), _scope(event)
+    if key and scope is not None and is_valid_key(key):
+        return retry_cause(scope, key)
+    request_id = (event.get("requestContext") or {}).get("requestId") or uuid.uuid4()
+    return retry_cause("request", str(request_id))
+
+
 def with_idempotency_keys(resolve: Handler) -> Handler:
     """``resolve`` (an API app's resolver) done once per Idempotency-Key."""
 
@@ -147,6 +173,37 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
         return answer | {"headers": (answer.get("headers") or {}) | replayed_header}
 
     return handler
+
+
+_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Sent again with the same request (a retry after a lost answer), it "
+    "gets the first answer again, marked Idempotent-Replayed, and nothing is done twice; "
+    "with another request, 422 idempotency_key_reused. Kept 24 hours, per user (R38). "
+    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out.",
+}
+_REPLAYED_HEADER: dict[str, Any] = {
+    "description": "With an Idempotency-Key: true when this is the first answer again.",
+    "schema": {"type": "string", "enum": ["true", "false"]},
+}
+
+
+def with_keys_documented(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (an API's OpenAPI dict, behind the token) with the Idempotency-Key
+    header on every write, as ``with_idempotency_keys`` takes it, and the
+    Idempotent-Replayed header on its answers that are kept."""
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method.upper() not in RETRIED_METHODS:
+                continue
+            operation.setdefault("parameters", []).append(_KEY_PARAMETER)
+            for status, answer in operation.get("responses", {}).items():
+                if str(status).startswith("2"):
+                    answer.setdefault("headers", {})[REPLAYED_HEADER] = _REPLAYED_HEADER
+    return document
 
 
 def _nothing_was_done(answer: dict[str, Any]) -> bool:

@@ -22,7 +22,10 @@ from pydantic import BaseModel
 from billing_core.entrypoints.http.docs import SECURITY_SCHEME, ApiDocument, docs_page
 from billing_core.entrypoints.http.error_document import with_error_answers
 from billing_core.entrypoints.http.errors import register_error_handlers
-from billing_core.entrypoints.http.idempotency import with_idempotency_keys
+from billing_core.entrypoints.http.idempotency import (
+    with_idempotency_keys,
+    with_keys_documented,
+)
 from billing_core.entrypoints.http.middleware import guarded
 from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
 
@@ -59,8 +62,11 @@ class JsonApi:
 
 def openapi_json(app: APIGatewayRestResolver, document: ApiDocument) -> str:
     """What the API serves as its OpenAPI document: Powertools' own, with the error
-    answers the API gives (``error_document``)."""
+    answers the API gives (``error_document``) and, behind the token, the
+    Idempotency-Key its writes take."""
     generated = json.loads(app.get_openapi_json_schema())
+    if document.bearer_token:  # the APIs whose writes take an Idempotency-Key
+        generated = with_keys_documented(generated)
     return json.dumps(with_error_answers(generated, behind_token=document.bearer_token))
 
 

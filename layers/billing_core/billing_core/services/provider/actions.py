@@ -10,6 +10,7 @@ from enum import StrEnum
 from billing_core.changes.coulance import apply_coulance, proposal_decided, proposal_for
 from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION, reaches_patient
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import booked_by
 from billing_core.invoices.updates import save_change
 from billing_core.ports import ConcurrentChange, DeliveryRequest
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
@@ -167,11 +168,12 @@ def _apply_proposal(
             decided, proposal, now, cause, payment_term_days=provider.payment_term_days
         )
 
-    stored, changed = save_change(ctx.store, invoice, forgive)
-    # Changed only by closing the proposal (paid since the statement): nothing to tell.
-    forgiven = changed and stored.ledger[-1].cause == cause
-    # The new amount and its date, by e-mail or on paper (R7, legal-nl.md §7).
-    if forgiven and reaches_patient(stored, STOP_CONFIRMATION):
+    stored, _ = save_change(ctx.store, invoice, forgive)
+    # The new amount and its date, by e-mail or on paper (R7, legal-nl.md §7), whenever
+    # the coulance is booked: also when an earlier call booked it and died before queueing
+    # this (the delivery sends it once per action). A proposal closed by a payment since
+    # the statement forgave nothing: nothing to tell.
+    if booked_by(stored.ledger, cause) and reaches_patient(stored, STOP_CONFIRMATION):
         confirmation = DeliveryRequest(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )

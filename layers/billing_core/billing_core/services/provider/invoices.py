@@ -14,6 +14,7 @@ from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import booked_by
 from billing_core.invoices.listing import admits, patient_number
 from billing_core.invoices.name_search import search_terms
 from billing_core.invoices.updates import save_change
@@ -121,22 +122,36 @@ def find_by_reference(
 
 
 def stop_invoice(
-    user: ProviderUser, invoice_id: str, request: StopRequest, ctx: ProviderContext
+    user: ProviderUser,
+    invoice_id: str,
+    request: StopRequest,
+    ctx: ProviderContext,
+    *,
+    cause: str,
 ) -> InvoiceDetail | None:
     """R21: book the stop and e-mail the patient the lowered amount with a pay link —
     never a new invoice; to a patient without an e-mail address that works, on paper (R7).
-    The ledger says which user stopped it (R27)."""
+    The ledger says which user stopped it (R27).
+
+    ``cause``: what this stop is known by, the same for a retry of the request
+    (``idempotency.request_cause``). A retry whose first attempt saved the stop and then
+    failed (the e-mail not queued: a 5xx, so its key was released) finds the stop booked
+    and books nothing more; the e-mail is queued again under the same event id, and the
+    delivery sends it once (R38)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
         return None
     now = ctx.clock.now()
-    stop_id = f"stop-{now:%Y%m%d%H%M%S%f}"
-    stored, _ = save_change(
-        ctx.store,
-        invoice,
-        lambda current: practice_stop(current, request, now, f"provider:{user.user_id}:{stop_id}"),
-    )
+    stop_id = f"stop-{cause}"
+    entry_cause = f"provider:{user.user_id}:{stop_id}"
+
+    def stop(current: Invoice) -> Invoice:
+        if booked_by(current.ledger, entry_cause):
+            return current
+        return practice_stop(current, request, now, entry_cause)
+
+    stored, _ = save_change(ctx.store, invoice, stop)
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if reaches_patient(stored, STOP_CONFIRMATION):  # never to a bounced address (R7)
         ctx.delivery.enqueue(

@@ -33,6 +33,7 @@ from billing_core.correspondence.render import template_environment
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http import cursor
+from billing_core.entrypoints.http.idempotency import retry_cause
 from billing_core.entrypoints.http.provider_models import (
     ActionOut,
     BlockChangeListOut,
@@ -46,7 +47,12 @@ from billing_core.entrypoints.http.provider_models import (
 )
 from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
 from billing_core.entrypoints.web.portal.chart import risk_chart
-from billing_core.entrypoints.web.portal.session import Session, new_form_key
+from billing_core.entrypoints.web.portal.session import (
+    FORM_KEY_FIELD,
+    Session,
+    form_scope,
+    new_form_key,
+)
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import InvalidPosition, InvoiceFilter
@@ -123,6 +129,13 @@ class PortalRequest:
         """Whom every service call is for: the services check the role and key every
         read and write by the user's tenant (R26, R32)."""
         return self.session.user
+
+    @property
+    def cause(self) -> str:
+        """What the change this form asks for is known by (``idempotency.retry_cause``):
+        its one-time key, in the scope it is done once in (``web.serve_change``), so a
+        form sent again after an error finds its change made (R38)."""
+        return retry_cause(form_scope(self.user), self.form[FORM_KEY_FIELD])
 
 
 def _values(kind: type[StrEnum]) -> frozenset[str]:
@@ -596,7 +609,9 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
             patient_email=form.get("patient_email", ""),
             accept_terms=form.get("accept_terms") == "yes",
         ),
-        lambda body: invoices.stop_invoice(request.user, invoice_id, body.request(), ctx),
+        lambda body: invoices.stop_invoice(
+            request.user, invoice_id, body.request(), ctx, cause=request.cause
+        ),
         ctx,
     )
 

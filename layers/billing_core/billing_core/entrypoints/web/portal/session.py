@@ -75,6 +75,11 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def form_scope(user: ProviderUser) -> str:
+    """Whose form keys are kept together: a key is done once per practice and user (R38)."""
+    return f"portal#{user.provider_id}#{user.user_id}"
+
+
 def new_sign_in(now: datetime) -> SignInAttempt:
     return SignInAttempt(
         secrets.token_urlsafe(24),

@@ -157,11 +157,10 @@ def serve_change(
     key = request.form.get(sessions.FORM_KEY_FIELD, "")
     if not is_valid_key(key):
         return respond(forbidden(request))
-    user = request.user
     try:
         first, _ = once_per_key(
             context,
-            f"portal#{user.provider_id}#{user.user_id}",
+            sessions.form_scope(request.user),
             key,
             _sent(event.path, request),
             lambda: _recorded(_page_answer(handler, request)),
