@@ -139,8 +139,10 @@ class ApiRoutes:
             for kind, properties in events:
                 if kind == "Api":
                     path = properties["Path"]
-                    regex = re.escape(path).replace(r"\{proxy\+\}", "(?P<proxy>.+)")
-                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", regex)
+                    # API Gateway's resources have no trailing slash (SAM strips one): a
+                    # resource answers its path with and without it (/portal, /portal/).
+                    regex = re.escape(path.rstrip("/")).replace(r"\{proxy\+\}", "(?P<proxy>.+)")
+                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", regex) + "/?"
                     public = properties.get("Auth", {}).get("Authorizer") == "NONE"
                     routes.append(
                         ApiRoute(

@@ -349,6 +349,36 @@ def test_r17_r23_r35_the_portal_closes_a_proposal_by_its_decision_only(sandbox, 
     assert (stored.state.value, stored.details["decision"]) == ("done", "decline")
 
 
+@pytest.mark.parametrize(
+    "language, sentence",
+    [
+        ("nl", "Niet gelukt: Een coulancevoorstel sluit u af door het toe te passen of af te"),
+        ("en", "Not done: A coulance proposal is closed by applying or declining it"),
+    ],
+)
+def test_r35_a_proposal_marked_done_by_hand_is_refused_in_a_sentence(
+    sandbox, invoice, language, sentence
+):
+    """R35, R17, R23 (fix small37 item 4). Given a coulance proposal on the portal's list
+    When staff send a hand-made "done" without a decision, in the portal's language
+    Then the page says why in a sentence in that language, as the other portal forms
+    say a refusal, and not the bare field name "decision"."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    staff = PortalUser(sandbox)
+    staff.request("GET", f"/portal/taal/{language}")
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    target = f"/portal/acties/{action_id}"
+    _, html = staff.page("/portal/acties?state=open")
+    plain_done = hidden_fields(html, target) | {"state": "done"}
+    plain_done.pop("decision")
+
+    _, _, html = staff.post(target, plain_done)
+
+    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    assert error.startswith(sentence), error
+    assert "body." not in error  # not the field name it named
+
+
 def test_r31_a_contract_entered_later_with_retroactive_effect_leaves_an_issued_invoice_as_it_was(
     sandbox, invoice
 ):

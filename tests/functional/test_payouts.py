@@ -55,6 +55,25 @@ def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
         assert body["error"]["message"].startswith("week: not an ISO week")
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/api/v1/operator/payouts/PO-2031-W01"),
+        ("POST", "/api/v1/operator/payouts/PO-2031-W01/approve"),
+        ("POST", "/api/v1/operator/refunds/RF-2031-01-01/approve"),
+    ],
+)
+def test_an_unknown_batch_is_not_found_in_the_operators_words(sandbox, method, path):
+    """R34 (fix small37 item 2): Given no batch with the id, when an operator reads or
+    approves it, then the 404 says no such batch is known, in Dutch and English, and not
+    the payment checker's "no invoice for this payment reference"."""
+    status, answer = operator(sandbox, method, path)
+    assert (status, answer["error"]["code"]) == (404, "not_found")
+    message = answer["error"]["message"]
+    assert message == ("Er is geen batch met dit nummer. / There is no batch with this number.")
+    assert "nota" not in message and "betalingskenmerk" not in message
+
+
 def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid_week):
     # When the Monday run has written the statements
     answer = sandbox.run_retrocession()

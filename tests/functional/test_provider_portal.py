@@ -1638,6 +1638,23 @@ def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     assert 'href="/portal/"' in html and 'id="signed-in"' in html
 
 
+def test_the_portal_without_its_trailing_slash_is_redirected_to_the_portal(sandbox):
+    """R35, interfaces.md §8 (fix small37 item 3).
+    Given a practice employee who types the portal's address without its trailing slash
+    (/portal), signed in or not
+    When the browser opens it
+    Then the answer is a permanent redirect to /portal/ (its query kept), not the payment
+    checker's 404 page; following it, the overview answers."""
+    user = PortalUser(sandbox)
+    status, headers, _ = user.request("GET", "/portal")
+    assert (status, headers["Location"]) == (HTTPStatus.PERMANENT_REDIRECT, "/portal/")
+    user.sign_in(sample_login(DENTAL, "staff"))
+    status, headers, _ = user.request("GET", "/portal?lang=en")
+    assert (status, headers["Location"]) == (HTTPStatus.PERMANENT_REDIRECT, "/portal/?lang=en")
+    status, _, html = user.request("GET", "/portal/")
+    assert status == HTTPStatus.OK and 'id="signed-in"' in html
+
+
 @pytest.mark.parametrize("days_ahead", [0, -30])
 def test_a_hold_until_today_or_before_is_refused_as_not_after_today(sandbox, invoices, days_ahead):
     """R16, R35, WCAG 3.3.3 (audit pages PAGES7).

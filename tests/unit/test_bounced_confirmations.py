@@ -43,6 +43,7 @@ from tests.unit.factories import (
     make_person,
     make_provider,
 )
+from tests.unit.faults import Killed
 from tests.unit.test_dunning_delivery import page_text, post_with
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
@@ -224,3 +225,62 @@ def test_two_letters_of_one_kind_on_one_day_are_two_pdfs_in_the_print_batch(kind
     for event, key in zip(events, keys, strict=True):
         assert key == letter_print_key(invoice, kind, NOW.date().isoformat(), event)
         assert event.split(":")[0] not in key  # a digest: an event id may name a file or user
+
+
+def test_a_paper_confirmation_put_before_a_crash_is_noted_days_later_and_not_put_again():
+    """R38, R7 (fix small37 item 1): Given an arrangement confirmation on paper put in
+    Wednesday 25 November's print batch by a delivery that died before noting it, when the
+    dead-letter queue is redriven on Friday the 27th, then the letter in Wednesday's batch
+    is noted and nothing is put again: the patient gets the one letter posted, as a paper
+    invoice and a dunning letter do (delivery._print_batch)."""
+    invoice = arranged()
+    post = post_with([invoice], NOW)
+    save_invoice = post.store.save_invoice
+
+    def killed_when_noted(current):
+        if any(c.kind == ARRANGEMENT_CONFIRMATION for c in current.correspondence):
+            raise Killed("the process ended after the put, before the note")
+        return save_invoice(current)
+
+    post.store.save_invoice = killed_when_noted
+    with pytest.raises(Killed):
+        deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+    post.store.save_invoice = save_invoice
+    post.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=AMSTERDAM))
+    put_before = dict(post.files.written_at)
+
+    letter = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    key = letter_print_key(invoice, ARRANGEMENT_CONFIRMATION, "2026-11-25", "arrangement")
+    assert post.files.written_at == put_before  # not put again
+    assert [k for k in post.files.files if k.endswith(".pdf")] == [key]
+    assert (letter.channel, letter.message_id) == (Channel.PAPER, key)
+    stored = post.store.invoice(invoice.invoice_id)
+    assert [c for c in stored.correspondence if c.kind == ARRANGEMENT_CONFIRMATION] == [letter]
+    assert stored.paper_messages == ()  # its batch day goes once it is noted
+
+
+def test_a_paper_confirmation_whose_put_failed_goes_in_the_batch_of_its_redelivery():
+    """R38, R7, legal-nl.md §2: Given an arrangement confirmation on paper whose delivery on
+    Wednesday 25 November recorded that day's print batch and failed before the put (an S3
+    error), when the dead-letter queue is redriven on Friday the 27th, then one letter is
+    in the print batches, in Friday's (Wednesday's may have been collected), dated Friday."""
+    invoice = arranged()
+    post = post_with([invoice], NOW)
+    put = post.files.put
+
+    def s3_failed(key, body, content_type):
+        raise ConnectionError("S3 did not answer")
+
+    post.files.put = s3_failed
+    with pytest.raises(ConnectionError):
+        deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+    post.files.put = put
+    post.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=AMSTERDAM))
+
+    letter = deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    key = letter_print_key(invoice, ARRANGEMENT_CONFIRMATION, "2026-11-27", "arrangement")
+    assert [k for k in post.files.files if k.endswith(".pdf")] == [key] == [letter.message_id]
+    assert "27 november 2026" in page_text(post.files.files[key])
+    assert post.store.invoice(invoice.invoice_id).paper_messages == ()

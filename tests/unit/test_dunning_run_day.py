@@ -3,13 +3,17 @@ replayed, a day in the future is refused before anything is read or written."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from billing_core.changes.arrangement import create_arrangement
 from billing_core.dunning.run import DunningContext, run_dunning
-from billing_core.shared.clock import RunDayInFuture
+from billing_core.invoices.invoice import ArrangementStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared.clock import AMSTERDAM, RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.factories import make_provider
 
 
 def test_the_run_refuses_a_day_in_the_future():
@@ -95,3 +99,40 @@ def test_after_missed_days_each_invoice_is_read_and_queued_once():
     assert summary.letters == {"dunning_reminder": 10}
     assert len(world.queue.requests) == 10
     assert summary.log_entry().counts["Dunning_read"] == 10
+
+
+def test_only_arrangements_cancelled_are_counted_as_cancelled():
+    """R15, R39 (fix small37 item 5): the run's summary counted as arrangements_cancelled
+    every arrangement whose status it moved, one it completed (paid in full) too.
+    Given two invoices under an arrangement, one with a term more than 14 days late and
+    one paid in full by now (as the run meets one it reads again after a lost race, R28),
+    when the run looks at both, then it cancels the one and completes the other, and its
+    summary counts one arrangement cancelled."""
+    agreed = datetime(2026, 12, 1, 10, 0, tzinfo=AMSTERDAM)
+    paid_invoice, late_invoice = (
+        create_arrangement(one_invoice(30_000, number=n), make_provider(), 3, agreed)
+        for n in (1, 2)
+    )
+    paid = LedgerEntry(
+        EntryKind.PAYMENT,
+        Component.PRINCIPAL,
+        -paid_invoice.amount_due_cents,
+        agreed,
+        "bank:paid-in-full",
+    )
+    paid_invoice = paid_invoice.with_entry(paid)
+    world = DunningWorld([paid_invoice, late_invoice])
+    world.clock.set(date(2027, 2, 20))
+    due_for_dunning = world.store.due_for_dunning
+
+    def met_as_well(as_of, *, page_size=100):
+        yield [world.invoice("inv-1")]  # off the index since paid: as read again
+        yield from due_for_dunning(as_of, page_size=page_size)
+
+    world.store.due_for_dunning = met_as_well
+
+    summary = world.run(date(2027, 2, 20), deliver=False).answer()
+
+    assert world.invoice("inv-1").arrangement.status is ArrangementStatus.COMPLETED
+    assert world.invoice("inv-2").arrangement.status is ArrangementStatus.CANCELLED
+    assert summary["arrangements_cancelled"] == 1

@@ -260,3 +260,16 @@ def test_the_print_batch_chosen_for_a_letter_survives_the_round_trip():
     assert items.invoice_from_item(item) == replace(
         invoice, print_batch_day=None, letters_due=(pending,)
     )
+
+
+def test_the_print_batch_of_a_paper_confirmation_survives_the_round_trip():
+    """R38 (fix small37 item 1): the print batch a paper confirmation was given before its
+    PDF was put, for a retry on a later day to find it there; items stored before it was
+    kept load without one."""
+    day = date(2026, 11, 25)
+    pending = PendingLetter("arrangement_confirmation", "arrangement", day, day)
+    invoice = replace(make_invoice(), paper_messages=(pending,))
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item) == invoice
+    del item["paper_messages"]
+    assert items.invoice_from_item(item) == replace(invoice, paper_messages=())

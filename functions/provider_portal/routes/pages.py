@@ -18,6 +18,7 @@ from billing_core.entrypoints.web.portal.web import (
     serve_form,
     serve_not_found,
     serve_page,
+    to_the_portal,
 )
 
 router = Router()
@@ -25,6 +26,8 @@ router = Router()
 
 @router.get("/portal/")
 def overview() -> Response[str | bytes]:
+    if not router.current_event.path.endswith("/"):  # /portal: Powertools matches it too
+        return to_the_portal(router.current_event)
     return serve_page(router.current_event, pages.overview)
 
 

@@ -7,13 +7,14 @@ once per (kind, event id), and the handler adds Powertools idempotency on top fo
 messages delivered twice by the queue.
 
 A retry after a crash between sending and noting (R38): a paper letter's print batch is
-recorded on the invoice (or on the dunning letter it waits for) before its PDF is put, so
-a retry on the same day puts the same PDF under the same key again. A retry on a later day
-(after midnight, a redrive days later) looks whether the PDF is in the recorded batch: if
-so it is noted and not put again, dated by its one posting; if not (the attempt died
-before the put) it goes in today's batch with today's dates, since the recorded batch may
-have been collected already (legal-nl.md §2). An e-mail is at least once: a crash
-after SES accepted it and before it is noted sends it again on the retry. Two identical
+recorded on the invoice (for the invoice itself or a confirmation, or on the dunning
+letter it waits for) before its PDF is put, so a retry on the same day puts the same PDF
+under the same key again. A retry on a later day (after midnight, a redrive days later)
+looks whether the PDF is in the recorded batch: if so it is noted and not put again,
+dated by its one posting; if not (the attempt died before the put) it goes in today's
+batch with today's dates, since the recorded batch may have been collected already
+(legal-nl.md §2). An e-mail is at least once: a crash after SES accepted it and before
+it is noted sends it again on the retry. Two identical
 e-mails are less harmful than none before a legal term starts (legal-nl.md §2); the
 kept PDF of a dunning letter goes under the same key both times.
 
@@ -263,12 +264,14 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         message_id = ctx.notifier.send(to, email, [])
         channel = Channel.EMAIL
     else:
-        message_id = _post_message(request, invoice, provider, context, ctx)
+        invoice, message_id = _post_message(request, invoice, provider, context, ctx)
         channel = Channel.PAPER
     letter = Correspondence(request.kind, channel, ctx.clock.now(), message_id, request.event_id)
 
     def record(current: Invoice) -> Invoice:
-        return current if _earlier_message(current, request) else current.with_letter(letter)
+        noted = current if _earlier_message(current, request) else current.with_letter(letter)
+        batch = tuple(p for p in noted.paper_messages if not _is_requested(p, request))
+        return noted if batch == noted.paper_messages else replace(noted, paper_messages=batch)
 
     save_change(ctx.store, invoice, record)
     return letter
@@ -280,21 +283,47 @@ def _post_message(
     provider: Provider,
     context: dict[str, Any],
     ctx: DeliveryContext,
-) -> str:
-    """The confirmation's sentences as a letter in the day's print batch; its key."""
-    language = invoice.language.value
-    text = render_email(request.kind, context, language, on_paper=True)
-    today = ctx.clock.today()
+) -> tuple[Invoice, str]:
+    """(the invoice as stored, the key of) the confirmation's sentences as a letter in a
+    print batch, its day recorded on the invoice first (_message_print_batch): a retry on
+    a later day that finds it put notes it and does not put it again (R38)."""
+    invoice, day, in_batch = _message_print_batch(request, invoice, ctx)
+    key = letter_print_key(invoice, request.kind, day.isoformat(), request.event_id)
+    if in_batch:  # put by an attempt that died before noting it
+        return invoice, key
+    text = render_email(request.kind, context, invoice.language.value, on_paper=True)
     pdf = render_message_pdf(
         text,
         provider=provider,
         addressee=invoice.addressee,
-        dated=today,
+        dated=day,
         public_base_url=ctx.public_base_url,
     )
-    key = letter_print_key(invoice, request.kind, today.isoformat(), request.event_id)
-    put_in_print_batch(ctx.files, key, pdf, provider, today)
-    return key
+    put_in_print_batch(ctx.files, key, pdf, provider, day)
+    return invoice, key
+
+
+def _message_print_batch(
+    request: DeliveryRequest, invoice: Invoice, ctx: DeliveryContext
+) -> tuple[Invoice, date, bool]:
+    """The invoice as stored, the day of the print batch a paper confirmation goes in and
+    whether it is in it already (_print_batch), recorded in ``Invoice.paper_messages``
+    until the letter is noted. One not in its batch goes in today's, as its sentences
+    (confirmation_context) are today's."""
+
+    def key_of(day: date) -> str:
+        return letter_print_key(invoice, request.kind, day.isoformat(), request.event_id)
+
+    def recorded(current: Invoice) -> date | None:
+        days = (p.print_batch_day for p in current.paper_messages if _is_requested(p, request))
+        return next(days, None)
+
+    def recording(current: Invoice, day: date) -> Invoice:
+        others = tuple(p for p in current.paper_messages if not _is_requested(p, request))
+        pending = PendingLetter(request.kind, request.event_id, day, day)
+        return replace(current, paper_messages=(*others, pending))
+
+    return _print_batch(invoice, recorded, recording, key_of, ctx)
 
 
 def _earlier_message(invoice: Invoice, request: DeliveryRequest) -> Correspondence | None:

@@ -46,7 +46,7 @@ from billing_core.dunning.steps import (
     send_reminder,
 )
 from billing_core.dunning.timeline import Step, plan
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.invoices.updates import reread
 from billing_core.ports import (
@@ -86,6 +86,8 @@ class RunSummary:
     steps: Counter[str] = field(default_factory=Counter)  # invoices per step taken
     letters: Counter[str] = field(default_factory=Counter)  # letters queued per kind
     rescheduled: int = 0  # nothing due yet (deferral, hold, arrangement): looked at later
+    # Arrangements the run cancelled, a term missed by more than 14 days (R15); not the
+    # ones it found paid in full and completed.
     arrangements_cancelled: int = 0
     # Patients' units read again because a payment or change booked meanwhile refused a
     # write (R28); the invoice ids of those that lost that race twice: the next run's.
@@ -221,19 +223,20 @@ class _UnitPass:
     def __init__(self, summary: RunSummary) -> None:
         self.summary = summary
         self._written: set[str] = set()
-        self._arrangement_ended: set[str] = set()
+        self._arrangement_cancelled: set[str] = set()
 
     def __contains__(self, invoice_id: object) -> bool:
         return invoice_id in self._written
 
     def reviewed(self, invoice: Invoice) -> None:
-        """Its arrangement ended today: counted when that is written."""
-        self._arrangement_ended.add(invoice.invoice_id)
+        """Its arrangement ended today: a cancelled one is counted when that is written."""
+        if invoice.arrangement and invoice.arrangement.status is ArrangementStatus.CANCELLED:
+            self._arrangement_cancelled.add(invoice.invoice_id)
 
     def written(self, invoices: Iterable[Invoice]) -> None:
         for invoice in invoices:
             self._written.add(invoice.invoice_id)
-            if invoice.invoice_id in self._arrangement_ended:
+            if invoice.invoice_id in self._arrangement_cancelled:
                 self.summary.arrangements_cancelled += 1
 
 

@@ -208,7 +208,8 @@ class Reminder:
 class PendingLetter:
     """A dunning letter the run decided on and the delivery has not recorded yet: the
     invoice stays on the daily run's index until it is, so a crash between saving the
-    step and queueing the letter loses no letter (R18)."""
+    step and queueing the letter loses no letter (R18). Also a confirmation on paper
+    between its print batch's day being recorded and its note (``Invoice.paper_messages``)."""
 
     kind: str
     event_id: str
@@ -304,6 +305,10 @@ class Invoice:
     # The print batch a paper invoice goes in, recorded before its PDF is put: a retry on
     # a later day puts it under the same key, so it is printed once (R38). None until then.
     print_batch_day: date | None = None
+    # Confirmations on paper whose print batch is recorded and which are not noted yet
+    # (``since`` and ``print_batch_day`` both that day), as ``print_batch_day`` is for the
+    # invoice: a retry on a later day finds the letter put, so it is printed once (R38).
+    paper_messages: tuple[PendingLetter, ...] = ()
     version: int = 0  # optimistic locking (R28)
     # How many ledger entries the stored invoice has (set when read, like ``version``):
     # a save indexes the weeks of the entries after them, so the weekly retrocession

@@ -2,7 +2,8 @@
 
 - ``NotFound``: no invoice for this reference, or the birth date does not match. One
   class and one message for both, so an answer never tells a real reference from a
-  fake one (R10, interfaces.md §2). Suggested: HTTP 404.
+  fake one (R10, interfaces.md §2). Suggested: HTTP 404. ``UnknownBatch``: the same
+  for a payout or refund batch, in the operator's words (R34).
 - ``StateConflict``: the invoice's state does not allow it (already deferred, with the
   collection agency, paid). Suggested: HTTP 409.
 - ``Forbidden``: the caller's role may not do this (R32: a viewer stops nothing, a staff
@@ -51,6 +52,16 @@ class NotFound(LookupError):
         from billing_core.texts import patient
 
         return patient.patient_message(self.code, language)
+
+
+class UnknownBatch(NotFound):
+    """No payout or refund batch has this id (R34): the operator's sentence, not the
+    payment checker's "no invoice for this payment reference"."""
+
+    def message(self, language: str) -> str:
+        from billing_core.texts import practice
+
+        return practice.refusal_sentences("unknown_batch")[language]
 
 
 class Refused(Exception):

@@ -412,6 +412,13 @@ _DUTCH: Sections = {
         "refusal_invalid_partial_stop": (
             "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
         ),
+        # A hand-made change of an open action the services refuse (pages.update_action):
+        # by the field the refusal names.
+        "invalid_action_decision": (
+            "Een coulancevoorstel sluit u af door het toe te passen of af te wijzen; het kan"
+            " niet zonder beslissing als afgehandeld worden gemarkeerd."
+        ),
+        "invalid_action_state": "Een beslissing over een coulancevoorstel sluit de actie af.",
         # The same form sent again (R38, web.serve_change).
         "form_sent_title": "Formulier al verstuurd",
         "form_key_reused": (
@@ -804,6 +811,11 @@ _ENGLISH: Sections = {
         "refusal_invalid_partial_stop": (
             "For a part, fill in either the coulance amount or the percentage, not both."
         ),
+        "invalid_action_decision": (
+            "A coulance proposal is closed by applying or declining it; it cannot be marked"
+            " done without a decision."
+        ),
+        "invalid_action_state": "A decision on a coulance proposal closes the action.",
         "form_sent_title": "Form already sent",
         "form_key_reused": (
             "This form was sent before, with other values. Nothing was changed. Open the page"

@@ -570,6 +570,7 @@ _DUTCH: Sections = {
             " de gebruikers van de praktijk nog wijzigen."
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
+        "unknown_batch": "Er is geen batch met dit nummer.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
         "batch_sent": (
@@ -1191,6 +1192,7 @@ _ENGLISH: Sections = {
             " and users any more."
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
+        "unknown_batch": "There is no batch with this number.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",
         "batch_sent": (

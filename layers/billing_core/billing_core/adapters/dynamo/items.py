@@ -215,6 +215,7 @@ def invoice_to_item(invoice: Invoice) -> Item:
         "bounced_emails": list(invoice.bounced_emails),
         "sent_final_payment_date": _optional_iso(invoice.sent_final_payment_date),
         "print_batch_day": _optional_iso(invoice.print_batch_day),
+        "paper_messages": [_pending_to_map(letter) for letter in invoice.paper_messages],
         "version": invoice.version,
         **retention_expiry(invoice.ledger),
     }
@@ -301,6 +302,7 @@ def invoice_from_item(item: Item) -> Invoice:
         # None on an invoice sent before it was kept (invoice_copy.sent_final_payment_date).
         sent_final_payment_date=_optional_date(item.get("sent_final_payment_date")),
         print_batch_day=_optional_date(item.get("print_batch_day")),
+        paper_messages=tuple(_pending_from_map(m) for m in item.get("paper_messages", ())),
         version=int(item["version"]),
         stored_entries=len(ledger),
     )

@@ -77,7 +77,7 @@ from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock, refuse_future
-from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.errors import NotFound, UnknownBatch, practice_refused
 from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
@@ -653,5 +653,5 @@ def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBa
 def _read(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:
     batch = ctx.batches.get_batch(batch_id)
     if batch is None:
-        raise NotFound()
+        raise UnknownBatch()
     return batch

@@ -895,8 +895,12 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
     except Forbidden:
         raise  # the role's refusal: 403 (web.py)
     except (Refused, InvalidInput) as refusal:
-        reason = _refusal_reason(refusal, t) if isinstance(refusal, Refused) else str(refusal)
-        return _page(request, "actions.html.j2", actions=[], state="", error=reason)
+        if isinstance(refusal, Refused):
+            reason = _refusal_reason(refusal, t)
+        else:  # a hand-made form (the page offers none): said by the field it names
+            reason = t(f"invalid_action_{_invalid_names(refusal)[0]}")
+        error = t("refused", reason=reason)
+        return _page(request, "actions.html.j2", actions=[], state="", error=error)
     if updated is None:
         return not_found(request)
     return PortalAnswer(redirect_to="/portal/acties?done=1")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -251,10 +251,20 @@ def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Respon
     return Response(answer.status.value, HTML, answer.html, cookies=cookies or [])
 
 
-def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str | bytes]:
-    return Response(
-        HTTPStatus.SEE_OTHER.value, HTML, "", headers={"Location": location}, cookies=cookies or []
-    )
+def redirect(
+    location: str,
+    cookies: list[Cookie] | None = None,
+    status: HTTPStatus = HTTPStatus.SEE_OTHER,
+) -> Response[str | bytes]:
+    return Response(status.value, HTML, "", headers={"Location": location}, cookies=cookies or [])
+
+
+def to_the_portal(event: APIGatewayProxyEvent) -> Response[str | bytes]:
+    """``/portal`` typed without its trailing slash: permanently to ``/portal/``, its query
+    kept, so the overview has one address and not the checker's 404 (R35)."""
+    query = urlencode(event.multi_value_query_string_parameters or {}, doseq=True)
+    location = f"/portal/?{query}" if query else "/portal/"
+    return redirect(location, status=HTTPStatus.PERMANENT_REDIRECT)
 
 
 # --- signing in and out ---------------------------------------------------------------------
