@@ -156,15 +156,18 @@ def test_a_delivery_message_delivered_twice_sends_one_email(sandbox):
     assert [m["kenmerk"] for m in sandbox.outbox()].count(invoice.reference) == 1
 
 
-def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeypatch):
-    """R38 (audit DELIVERY1): Given a paper invoice whose delivery at 23:58 put its PDF in
-    the day's print batch and failed before noting it on the invoice, when SQS delivers
-    the message again at 00:03, then one PDF of its kenmerk is in the print batches, in
-    the first day's, and the invoice records that key: the patient gets one letter."""
+def _paper_delivery(sandbox):
+    """A paper invoice of the dental practice and the SQS message that delivers it."""
     sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(15))  # one patient on paper
     invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.PAPER)
     body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
-    message = {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+    return invoice, {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+
+
+def _fails_once_noted(sandbox, monkeypatch, message, first_at, *, redelivered_at):
+    """The delivery's first attempt (on November day, hour, minute) puts the PDF and fails
+    as it notes the invoice sent; SQS delivers the same message again at ``redelivered_at``,
+    which must then succeed."""
     repository = sandbox.runtime.repository
     save_invoice = repository.save_invoice
 
@@ -173,31 +176,33 @@ def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeyp
             raise ConnectionError("the network went away")
         return save_invoice(stored, *args, **kwargs)
 
-    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
     tz = sandbox.clock.now().tzinfo
-    sandbox.clock.set(datetime(2026, 11, 23, 23, 58, tzinfo=tz))
+    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
+    sandbox.clock.set(datetime(2026, 11, *first_at, tzinfo=tz))
     first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
     assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     monkeypatch.setattr(repository, "save_invoice", save_invoice)
-    sandbox.clock.set(datetime(2026, 11, 24, 0, 3, tzinfo=tz))
-
+    sandbox.clock.set(datetime(2026, 11, *redelivered_at, tzinfo=tz))
     assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
         "batchItemFailures": []
     }
+
+
+def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeypatch):
+    """R38 (audit DELIVERY1): Given a paper invoice whose delivery at 23:58 put its PDF in
+    the day's print batch and failed before noting it on the invoice, when SQS delivers
+    the message again at 00:03, then one PDF of its kenmerk is in the print batches, in
+    the first day's, and the invoice records that key: the patient gets one letter."""
+    invoice, message = _paper_delivery(sandbox)
+    repository = sandbox.runtime.repository
+
+    _fails_once_noted(sandbox, monkeypatch, message, (23, 23, 58), redelivered_at=(24, 0, 3))
 
     key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
     assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
     stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.status is InvoiceStatus.SENT
     assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
-
-
-def _paper_delivery(sandbox):
-    """A paper invoice of the dental practice and the SQS message that delivers it."""
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(15))  # one patient on paper
-    invoice = next(i for i in _invoices(sandbox) if i.channel is Channel.PAPER)
-    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
-    return invoice, {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
 
 
 def test_a_paper_invoice_whose_put_failed_goes_in_the_batch_of_its_redrive_days_later(
@@ -250,24 +255,8 @@ def test_a_paper_invoice_put_before_a_crash_is_noted_days_later_and_not_put_agai
     records that key: the patient gets the one letter posted."""
     invoice, message = _paper_delivery(sandbox)
     repository = sandbox.runtime.repository
-    save_invoice = repository.save_invoice
 
-    def fails_when_noted(stored, *args, **kwargs):
-        if stored.status is InvoiceStatus.SENT:
-            raise ConnectionError("the network went away")
-        return save_invoice(stored, *args, **kwargs)
-
-    monkeypatch.setattr(repository, "save_invoice", fails_when_noted)
-    tz = sandbox.clock.now().tzinfo
-    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
-    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
-    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
-    monkeypatch.setattr(repository, "save_invoice", save_invoice)
-    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
-
-    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
-        "batchItemFailures": []
-    }
+    _fails_once_noted(sandbox, monkeypatch, message, (23, 16, 0), redelivered_at=(25, 9, 0))
 
     key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
     assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]

@@ -409,15 +409,7 @@ def _book(
         _received_at(transaction.booking_date),
     )
     try:
-        result = book_payment(
-            ctx.store,
-            kenmerk,
-            payment,
-            clock=ctx.clock,
-            delivery=ctx.delivery,
-            agency_files=ctx.files,
-            interest=ctx.interest,
-        )
+        result = _booked(kenmerk, payment, ctx)
     except NotFound:
         _unmatched(report, statement, transaction, UnmatchedReason.UNKNOWN_REFERENCE, kenmerk)
         return
@@ -431,6 +423,18 @@ def _book(
         amount_cents=transaction.amount_cents,
     )
     report.count(result, transaction, "booked")
+
+
+def _booked(kenmerk: str, payment: IncomingPayment, ctx: BankImportContext) -> BookingResult:
+    return book_payment(
+        ctx.store,
+        kenmerk,
+        payment,
+        clock=ctx.clock,
+        delivery=ctx.delivery,
+        agency_files=ctx.files,
+        interest=ctx.interest,
+    )
 
 
 def _book_as_designated(
@@ -453,15 +457,7 @@ def _book_as_designated(
     at = _received_at(transaction.booking_date)
     for kenmerk, cents in parts:
         payment = IncomingPayment("bank", source_id(transaction), cents, at)
-        result = book_payment(
-            ctx.store,
-            kenmerk,
-            payment,
-            clock=ctx.clock,
-            delivery=ctx.delivery,
-            agency_files=ctx.files,
-            interest=ctx.interest,
-        )
+        result = _booked(kenmerk, payment, ctx)
         report.count(result, transaction, "booked", cents)
 
 
