@@ -307,14 +307,10 @@ def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
     assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))
 
 
-def test_a_paper_reminder_retried_after_midnight_is_printed_once_with_its_dates():
-    """R38, legal-nl.md §2 (audit DELIVERY1): Given a paper reminder put in Friday 8
-    January's print batch at 23:58 by a delivery that died before noting it, when the
-    queue delivers it again at 00:03 on Saturday, then one letter is in the print batches,
-    in Friday's, noted under that key, and it and the invoice keep Friday's dates
-    (received Tuesday the 12th, pay by the 26th), not Saturday's batch and the 27th."""
-    invoices = reminded(10_000, email="")
-    post = post_with(invoices, datetime(2027, 1, 8, 23, 58, tzinfo=AMSTERDAM))
+def _killed_once_noted(invoices, at):
+    """The post of ``invoices`` at ``at``, whose first delivery of their paper reminder put
+    the PDF and died before noting it on the invoice."""
+    post = post_with(invoices, at)
     save_invoice = post.store.save_invoice
 
     def killed_when_noted(invoice):
@@ -326,6 +322,17 @@ def test_a_paper_reminder_retried_after_midnight_is_printed_once_with_its_dates(
     with pytest.raises(Killed):
         deliver_dunning_letter(reminder_request(invoices), post.context)
     post.store.save_invoice = save_invoice
+    return post
+
+
+def test_a_paper_reminder_retried_after_midnight_is_printed_once_with_its_dates():
+    """R38, legal-nl.md §2 (audit DELIVERY1): Given a paper reminder put in Friday 8
+    January's print batch at 23:58 by a delivery that died before noting it, when the
+    queue delivers it again at 00:03 on Saturday, then one letter is in the print batches,
+    in Friday's, noted under that key, and it and the invoice keep Friday's dates
+    (received Tuesday the 12th, pay by the 26th), not Saturday's batch and the 27th."""
+    invoices = reminded(10_000, email="")
+    post = _killed_once_noted(invoices, datetime(2027, 1, 8, 23, 58, tzinfo=AMSTERDAM))
     post.clock.set(datetime(2027, 1, 9, 0, 3, tzinfo=AMSTERDAM))
 
     letter = deliver_dunning_letter(reminder_request(invoices), post.context)
@@ -377,18 +384,7 @@ def test_a_paper_reminder_put_before_a_crash_is_noted_days_later_and_not_put_aga
     queue is redriven on Sunday the 10th, then the letter in Friday's batch is noted with
     Friday's dates and nothing is put again: the patient gets the one letter posted."""
     invoices = reminded(10_000, email="")
-    post = post_with(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
-    save_invoice = post.store.save_invoice
-
-    def killed_when_noted(invoice):
-        if notes_of(invoice, REMINDER):
-            raise Killed("the process ended after the put, before the note")
-        return save_invoice(invoice)
-
-    post.store.save_invoice = killed_when_noted
-    with pytest.raises(Killed):
-        deliver_dunning_letter(reminder_request(invoices), post.context)
-    post.store.save_invoice = save_invoice
+    post = _killed_once_noted(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
     post.clock.set(datetime(2027, 1, 10, 9, 0, tzinfo=AMSTERDAM))
     put_before = dict(post.files.written_at)
 
