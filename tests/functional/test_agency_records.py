@@ -17,6 +17,7 @@ import pytest
 
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, DunningStage, Invoice
+from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import PAID_IN_TERM
 from billing_core.payments.online import start_payment
 from billing_core.shared.clock import AMSTERDAM
@@ -122,3 +123,62 @@ def test_an_operators_match_writes_the_agencys_record(sandbox, reminded):
 
     assert status == 200
     _the_agencys_record(sandbox, reminded)
+
+
+def _told_in_daily_files(sandbox: Sandbox, invoice: Invoice) -> list[tuple[object, ...]]:
+    """Every ledger entry of the claim that the agency's daily files told, in day order
+    (a day's file tells each entry of its day after the handover's, R34)."""
+    told = []
+    for key in sorted(sandbox.output_keys("collection-updates/")):
+        for claim in json.loads(sandbox.output_object(key))["claims"]:
+            if claim["reference"] == invoice.reference:
+                told += [
+                    (e["at"], e["kind"], e["component"], e["amount_cents"], e["cause"])
+                    for e in claim["entries"]
+                ]
+    return told
+
+
+def test_a_claim_at_the_agency_is_never_handed_over_a_second_time(sandbox, reminded):
+    """R19, R22, R34 (known.md stop 36, "a claim handed over a second time"): no path
+    takes a claim back from the agency. Only ``hand_over`` sets the stage, and nothing
+    sets it back (a kept arrangement's ``undo_since_cancellation`` leaves an agency claim
+    as it is); the claim is off the run's index (``dunning_check_day``), ``plan`` gives it
+    no step and ``hand_over`` leaves a claim that is not costs_charged. So it is handed
+    over once and its ``handover_entries`` never change.
+    Given the claim handed over on 8 February
+    When a part is paid by bank on 9 February, the agency settles the rest on
+    12 February, the runs go on and the handover day is replayed
+    Then there is one handover file, holding the ledger as handed over, and each entry
+    after it is told once, in its day's daily file."""
+    _handed_over(sandbox, reminded)
+    handed = _reread(sandbox, reminded)
+    assert handed.handover_entries == len(handed.ledger)
+    transfer = credit(1000, scor=reminded.reference, booking_date=READ_ON.isoformat())
+    sandbox.upload_bank_statement(statement(transfer), "2027-02-09.xml")
+    for day in (READ_ON, date(2027, 2, 10), date(2027, 2, 11)):
+        _on(sandbox, day)
+        sandbox.run_dunning()
+    _on(sandbox, date(2027, 2, 12))
+    settled = f"{reminded.reference};CMIB-7;settled;;2027-02-12"
+    report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{settled}\r\n"
+    sandbox.upload_collection_report(report.encode(), "agency-2027-02-12.csv")
+    _on(sandbox, date(2027, 2, 13))
+    sandbox.run_dunning()
+    sandbox.run_dunning(as_of=date(2027, 2, 8))  # an operator replays the handover day
+
+    after = _reread(sandbox, reminded)
+    assert after.is_paid and after.is_with_collection_agency
+    assert (after.handed_over_on, after.handover_entries) == (
+        date(2027, 2, 8),
+        handed.handover_entries,
+    )
+    handover = f"collection/2027-02-08/{PROVIDER}/{reminded.reference}.json"
+    assert [k for k in sandbox.output_keys("collection/2") if reminded.reference in k] == [handover]
+    as_handed_over = json.loads(sandbox.output_object(handover))["ledger"]
+    assert len(as_handed_over) == handed.handover_entries
+    later = after.ledger[handed.handover_entries :]
+    assert {e.kind for e in later} >= {EntryKind.PAYMENT, EntryKind.STOP}
+    assert _told_in_daily_files(sandbox, reminded) == [
+        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
+    ]

@@ -148,5 +148,39 @@ def test_one_practice_only_a_replayed_key_and_operators_only(sandbox, old_invoic
     assert sandbox.api("POST", MIGRATION, body={}, caller=admin)[0] == HTTPStatus.FORBIDDEN
 
 
+@pytest.mark.parametrize(
+    "path, body, message",
+    [
+        (
+            f"{MIGRATION}-v9",
+            {},
+            "Er is geen datamigratie met deze naam. / There is no data migration with this name.",
+        ),
+        (
+            MIGRATION,
+            {"provider_id": "nobody-here"},
+            "Er is geen zorgaanbieder met dit id. / There is no provider with this id.",
+        ),
+    ],
+)
+def test_an_unknown_migration_or_practice_is_not_found_in_the_operators_words(
+    sandbox, path, body, message
+):
+    """R34 (fix last37 item 1): Given no migration of the name, or no provider of the id,
+    when an operator runs it, then the 404 says which of the two is unknown, in Dutch and
+    English, and not the payment checker's "no invoice for this payment reference"."""
+    answer = sandbox.api_raw(
+        "POST",
+        path,
+        body=body,
+        headers={"Content-Type": "application/json", "Idempotency-Key": "unknown-1"},
+        caller=Caller.operator(),
+    )
+    error = json.loads(answer["body"])["error"]
+    assert (answer["statusCode"], error["code"]) == (HTTPStatus.NOT_FOUND, "not_found")
+    assert error["message"] == message
+    assert "nota" not in error["message"] and "betalingskenmerk" not in error["message"]
+
+
 def _new(invoice):
     return NewInvoice(invoice, tuple(f"twin-{line.claim_ref}" for line in invoice.lines), ())

@@ -2,8 +2,9 @@
 
 - ``NotFound``: no invoice for this reference, or the birth date does not match. One
   class and one message for both, so an answer never tells a real reference from a
-  fake one (R10, interfaces.md §2). Suggested: HTTP 404. ``UnknownBatch``: the same
-  for a payout or refund batch, in the operator's words (R34).
+  fake one (R10, interfaces.md §2). Suggested: HTTP 404. ``UnknownBatch``,
+  ``UnknownMigration``, ``UnknownProvider``: the same for what an operator names (a
+  payout or refund batch, a data migration, a provider), in the operator's words (R34).
 - ``StateConflict``: the invoice's state does not allow it (already deferred, with the
   collection agency, paid). Suggested: HTTP 409.
 - ``Forbidden``: the caller's role may not do this (R32: a viewer stops nothing, a staff
@@ -54,14 +55,34 @@ class NotFound(LookupError):
         return patient.patient_message(self.code, language)
 
 
-class UnknownBatch(NotFound):
-    """No payout or refund batch has this id (R34): the operator's sentence, not the
-    payment checker's "no invoice for this payment reference"."""
+class OperatorNotFound(NotFound):
+    """Not found in the operator's words (R34), not the payment checker's "no invoice for
+    this payment reference": ``said_as``, its sentences' key in texts.practice."""
+
+    said_as = ""
 
     def message(self, language: str) -> str:
         from billing_core.texts import practice
 
-        return practice.refusal_sentences("unknown_batch")[language]
+        return practice.refusal_sentences(self.said_as)[language]
+
+
+class UnknownBatch(OperatorNotFound):
+    """No payout or refund batch has this id."""
+
+    said_as = "unknown_batch"
+
+
+class UnknownMigration(OperatorNotFound):
+    """No data migration has this name."""
+
+    said_as = "unknown_migration"
+
+
+class UnknownProvider(OperatorNotFound):
+    """No provider (practice) has this id."""
+
+    said_as = "unknown_provider"
 
 
 class Refused(Exception):

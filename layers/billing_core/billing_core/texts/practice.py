@@ -571,6 +571,9 @@ _DUTCH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "Er is geen batch met dit nummer.",
+        # Data migrations after a deploy (services/operator/migrations.py).
+        "unknown_migration": "Er is geen datamigratie met deze naam.",
+        "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
         "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
         "batch_sent": (
@@ -1193,6 +1196,9 @@ _ENGLISH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "There is no batch with this number.",
+        # Data migrations after a deploy (services/operator/migrations.py).
+        "unknown_migration": "There is no data migration with this name.",
+        "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
         "batch_not_approved": "This batch has not been approved yet.",
         "batch_sent": (

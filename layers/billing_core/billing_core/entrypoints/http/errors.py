@@ -122,7 +122,7 @@ def _not_found(error: NotFoundError) -> Response[str]:
 
 def _no_such_invoice(error: NotFound) -> Response[str]:
     """The same answer for an unknown reference and a birth date that does not match;
-    an unknown batch's in the operator's words (UnknownBatch)."""
+    what an operator names that does not exist in the operator's words (OperatorNotFound)."""
     return error_response(
         HTTPStatus.NOT_FOUND, error.code, f"{error.message_nl} / {error.message_en}"
     )

@@ -66,7 +66,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM, Clock
-from billing_core.shared.errors import NotFound
+from billing_core.shared.errors import UnknownMigration, UnknownProvider
 from billing_core.shared.reports import LogEntry, OperatorReport
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
@@ -243,11 +243,12 @@ def run_migration(
 ) -> MigrationReport:
     """Run the migration ``name`` for one practice (``provider_id``) or every one, from
     ``resume`` (a report's) when given, until done or the request's pages are spent.
-    NotFound for a name that is no migration or a practice that does not exist;
+    UnknownMigration for a name that is no migration, UnknownProvider for a practice
+    that does not exist (both NotFound);
     InvalidPosition for a ``resume`` no report of this run gave."""
     migration = MIGRATIONS.get(name)
     if migration is None:
-        raise NotFound()
+        raise UnknownMigration()
     start = Resume.parse(resume, migration.checked_position) if resume else None
     budget = PageBudget(ctx.pages_per_request)
     done: list[PracticeMigrated] = []
@@ -272,7 +273,7 @@ def run_migration(
 def _practices(store: MigrationStore, provider_id: str, start: Resume | None) -> list[str]:
     """The practices' ids in order, from the one ``start`` names."""
     if provider_id and store.get_provider(provider_id) is None:
-        raise NotFound()
+        raise UnknownProvider()
     ids = [provider_id] if provider_id else sorted(p.provider_id for p in store.list_providers())
     if start is None:
         return ids
