@@ -86,6 +86,16 @@ def shown_settings(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", listed.group(1))).split())
 
 
+def settings_page_of_admin(sandbox, language: str) -> str:
+    """The dental practice's settings page as its admin reads it in ``language``."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    admin.request("GET", f"/portal/taal/{language}")
+    status, html = admin.page("/portal/instellingen")
+    assert status == 200
+    return html
+
+
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
@@ -208,11 +218,7 @@ def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_u
     load_register_version(
         sandbox, {"3311": "Zilveren Kruis Zorgverzekeringen", "7095": None}, ["7095"]
     )
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
-    status, html = admin.page("/portal/instellingen")
-    assert status == 200
+    html = settings_page_of_admin(sandbox, language)
     listed = shown_settings(html)
     assert known in listed, listed
     assert unknown in listed, listed
@@ -264,11 +270,7 @@ def test_the_coverage_rules_and_the_posting_delay_are_shown_read_only(
     assert status == 200
     edited = current | {"posting_delay_days": delay}
     assert sandbox.api("PUT", path, caller=OPERATOR, body=edited)[0] == 200
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
-    status, html = admin.page("/portal/instellingen")
-    assert status == 200
+    html = settings_page_of_admin(sandbox, language)
     listed = shown_settings(html)
     for setting in shown:
         assert setting in listed, (setting, listed)
