@@ -113,6 +113,16 @@ class MoneyOutWorld:
         return import_statement(document, f"camt053/{day.isoformat()}.xml", ctx)
 
 
+def two_practices_on_the_monday_after(week: Week = FIRST_WEEK) -> MoneyOutWorld:
+    """Two practices, the clock at 07:00 on the Monday after ``week``: the world a
+    payout batch is proposed in, once the tests give the week its statements."""
+    world = MoneyOutWorld()
+    world.add_practice("fysio-noord")
+    world.add_practice("tandarts-zuid")
+    world.monday_after(week)
+    return world
+
+
 OVERPAID_CENTS = 500
 
 

@@ -10,7 +10,12 @@ import pytest
 from billing_core.payments.transfer_batches import BatchState, approve
 from billing_core.services.operator.money_out import withdraw_batch
 from billing_core.shared.errors import StateConflict
-from tests.unit.money_out_world import FIRST_WEEK, FOUR_EYES_ABOVE, MoneyOutWorld
+from tests.unit.money_out_world import (
+    FIRST_WEEK,
+    FOUR_EYES_ABOVE,
+    MoneyOutWorld,
+    two_practices_on_the_monday_after,
+)
 
 W45 = FIRST_WEEK
 CORRECTED = "NL91ABNA0417164300"
@@ -18,11 +23,7 @@ CORRECTED = "NL91ABNA0417164300"
 
 @pytest.fixture
 def world() -> MoneyOutWorld:
-    world = MoneyOutWorld()
-    world.add_practice("fysio-noord")
-    world.add_practice("tandarts-zuid")
-    world.monday_after(W45)
-    return world
+    return two_practices_on_the_monday_after(W45)
 
 
 def refused_for_the_account(world: MoneyOutWorld, batch_id: str, operator: str) -> None:

@@ -39,6 +39,7 @@ from tests.unit.money_out_world import (
     assert_every_statement_paid_once,
     executed,
     returned,
+    two_practices_on_the_monday_after,
 )
 
 W45, W46, W47 = FIRST_WEEK, FIRST_WEEK.following(), FIRST_WEEK.following().following()
@@ -49,11 +50,7 @@ NO_SEPA_NAME = "***"  # stored before payout account holders were checked
 
 @pytest.fixture
 def world() -> MoneyOutWorld:
-    world = MoneyOutWorld()
-    world.add_practice("fysio-noord")
-    world.add_practice("tandarts-zuid")
-    world.monday_after(W45)
-    return world
+    return two_practices_on_the_monday_after(W45)
 
 
 def name_no_bank_accepts(world: MoneyOutWorld, provider_id: str) -> None:
