@@ -80,11 +80,8 @@ def test_a_credit_split_over_several_invoices_is_found_with_each_part(links):
         credit(), amount_cents=6_891, parts=(("62987654321098", 5_130), ("12345678901234", 1_761))
     )
     links.remember_bank_credit(split)
-    found = links.find_bank_credit(IBAN, "TX-1")
-    assert found == split
-    assert found.booked_on == split.parts
-    assert links.find_bank_credit(IBAN, "TX-1") != credit()
-    assert credit().booked_on == (("62987654321098", 5_600),)
+    assert links.find_bank_credit(IBAN, "TX-1") == split
+    assert links.find_bank_credit(IBAN, "TX-1").parts == split.parts
 
 
 def unmatched(entry: str, booked: date, amount_cents: int = 5_600) -> UnmatchedCredit:

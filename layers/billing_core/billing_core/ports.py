@@ -648,11 +648,6 @@ class BankCreditLink:
     # () for a credit booked whole on ``reference``.
     parts: tuple[tuple[str, int], ...] = ()
 
-    @property
-    def booked_on(self) -> tuple[tuple[str, int], ...]:
-        """(kenmerk, cents) per invoice the credit was booked on: what its return undoes."""
-        return self.parts or ((self.reference, self.amount_cents),)
-
 
 class BankCreditLinks(Protocol):
     """What the bank import keeps of credits: the booked ones a return may undo (R12),

@@ -326,7 +326,8 @@ def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[s
     for transfer_id in transaction.transfer_ids if transaction.is_return else ():
         link = links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None:
-            found.update(kenmerk for kenmerk, _ in link.booked_on)
+            found.add(link.reference)  # a split credit's first part, then the others
+            found.update(kenmerk for kenmerk, _ in link.parts)
     return found
 
 
