@@ -73,6 +73,17 @@ def test_the_first_link_of_a_transfer_is_kept(links):
     assert links.find_bank_credit(IBAN, "TX-1").source_id == "ING-1"
 
 
+def test_a_credit_split_over_several_invoices_is_found_with_each_part(links):
+    """R12, legal-nl.md §5: a transfer booked on two kenmerken (by the import or an
+    operator's match) is found again with each part, so its return reverses both."""
+    split = replace(
+        credit(), amount_cents=6_891, parts=(("62987654321098", 5_130), ("12345678901234", 1_761))
+    )
+    links.remember_bank_credit(split)
+    assert links.find_bank_credit(IBAN, "TX-1") == split
+    assert links.find_bank_credit(IBAN, "TX-1").parts == split.parts
+
+
 def unmatched(entry: str, booked: date, amount_cents: int = 5_600) -> UnmatchedCredit:
     source_id = f"{IBAN}/{entry}"
     return UnmatchedCredit(

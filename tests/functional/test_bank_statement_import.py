@@ -116,6 +116,34 @@ def test_a_returned_transfer_reverses_the_payment(sandbox, invoices):
     assert reread(sandbox, invoice) == after
 
 
+def test_r12_the_return_of_a_transfer_for_two_kenmerken_reverses_both_parts(sandbox, invoices):
+    """R12 "returned transfers are reversed", legal-nl.md §5: given statement A with one
+    transfer (TxId X) for exactly what two invoices owe, quoting both kenmerken, booked on
+    both
+    When statement B has the bank returning X
+    Then both parts are reversed: each invoice owes its amount again, nothing is listed."""
+    first, second = invoices[:2]
+    owed = first.amount_due_cents + second.amount_due_cents
+    text = f"nota {first.reference} en {second.reference}"
+    booked = sandbox.upload_bank_statement(
+        statement(credit(owed, ustrd=(text,), tx_id="RABO20261124X9001")), "2026-11-24.xml"
+    )
+    assert booked["imported"][0]["booked"] == 2
+    assert [reread(sandbox, i).amount_due_cents for i in (first, second)] == [0, 0]
+
+    returned = debit(owed, return_reason="MD06", tx_id="RABO20261124X9001")
+    answer = sandbox.upload_bank_statement(
+        statement(returned, statement_id="STMT-25"), "2026-11-25.xml"
+    )
+
+    [summary] = answer["imported"]
+    assert (summary["reversed"], summary["unmatched"]) == (2, 0)
+    assert [reread(sandbox, i).amount_due_cents for i in (first, second)] == [
+        first.amount_due_cents,
+        second.amount_due_cents,
+    ]
+
+
 def test_credits_that_cannot_be_matched_are_listed_for_a_person(sandbox, invoices):
     # Given a credit without a kenmerk, one with a valid kenmerk no invoice has, and a
     # return whose original was never booked here

@@ -13,6 +13,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspStatus
 from local.generate import declaration_csv
+from local.sandbox import Caller
 from local.seed import DENTAL
 
 PROVIDER = DENTAL.provider_id
@@ -156,6 +157,34 @@ def test_an_overpayment_by_ideal_is_refunded_through_the_psp_once(sandbox, invoi
     # Then nothing more is refunded, and the invoice is exactly as it was
     assert sandbox.runtime.psp.refunds(checkout.psp_payment_id) == (refund_id,)
     assert reread(sandbox, invoice) == after
+
+
+def test_r13_a_psp_refund_that_fails_later_is_held_again_and_listed_for_a_bank_refund(
+    sandbox, invoice
+):
+    """R13 (kept and refunded, never dropped), R34, R39: given an overpayment of € 7,50 by
+    iDEAL refunded through the PSP and booked
+    When the refund fails at the PSP (the patient's account closed) and Mollie calls the
+    payment's webhook
+    Then the € 7,50 is held for the patient again, and the operator's list of held
+    credits shows it refundable by bank (no second PSP refund)."""
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due + 750)
+    [refund_id] = sandbox.runtime.psp.refunds(checkout.psp_payment_id)
+
+    told = sandbox.runtime.psp.end_refund(checkout.psp_payment_id, refund_id, "failed")
+    assert sandbox.post_psp_webhook(told.body)["statusCode"] == 200
+
+    after = reread(sandbox, invoice)
+    assert [e.amount_cents for e in after.ledger if e.kind is EntryKind.REFUND] == [750, -750]
+    assert after.credit_cents == 750
+    status, held = sandbox.api(
+        "GET", "/api/v1/operator/refunds", caller=Caller.operator("operator-anna")
+    )
+    [item] = held["items"]
+    assert (status, item["credit_cents"], item["by_bank_cents"]) == (200, 750, 750)
+    assert sandbox.runtime.psp.refunds(checkout.psp_payment_id) == (refund_id,)
 
 
 def test_the_payment_confirmation_is_queued_once_for_the_patient(sandbox, invoice):

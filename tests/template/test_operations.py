@@ -374,8 +374,8 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     Globals)
     When a dunning run stops early or fails invoices, does not report for a day, a
     retrocession run leaves providers without a statement, a run skips a provider whose
-    stored item does not validate (issue 14 item 7), a refund stays pending, or a week's
-    payout batch stays withdrawn and not planned again (round 37)
+    stored item does not validate (issue 14 item 7), a refund stays pending or the PSP
+    reports one failed, or a week's payout batch stays withdrawn and not planned again (round 37)
     Then an alarm reads that metric, in that namespace, with that service dimension."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
@@ -393,6 +393,7 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         "Retrocession_failed",
         "Retrocession_provider_skipped",
         "Refund_pending",
+        "Refund_failed",  # a PSP refund Mollie reported failed or canceled (R13)
         "Payout_weeks_withdrawn",
     ):
         assert name in watched, name

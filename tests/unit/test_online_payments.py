@@ -18,7 +18,12 @@ from billing_core.payments.online import (
     start_payment,
 )
 from billing_core.payments.psp import PspStatus, PspUnavailable
-from billing_core.payments.refunds import RefundDecision
+from billing_core.payments.refunds import (
+    RefundDecision,
+    credit_refundable_by_bank,
+    pending_refunds,
+    refundable_by_psp,
+)
 from billing_core.ports import CheckoutRecord
 from billing_core.services import patient
 from billing_core.services.patient import PatientContext
@@ -312,6 +317,51 @@ def test_a_retried_webhook_after_a_crash_before_the_status_refunds_nothing_more(
     assert outcome.decision is WebhookDecision.ALREADY_BOOKED and outcome.refund is None
     assert len(world.psp.refunds(checkout.psp_payment_id)) == 1
     assert world.checkouts.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
+
+
+@pytest.mark.parametrize("ended", ["failed", "canceled"])
+def test_r13_a_psp_refund_mollie_reports_failed_puts_the_credit_back_once(world, ended):
+    """R13 (kept and refunded, never dropped), R27, R39: given an overpayment of € 5,00 by
+    iDEAL, refunded through the PSP and booked
+    When Mollie calls the payment's webhook because the refund failed (the patient's account
+    closed) or was canceled in its dashboard, and calls it again
+    Then the € 5,00 is held for the patient again, recorded on the invoice as a failed
+    refund (a REFUND entry undoing it), refundable by bank and never asked of the PSP again;
+    the webhook reports it (Refund_failed: an operator acts), the second call changes
+    nothing."""
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
+    refund_id = world.webhook(checkout.psp_payment_id).refund.refund_id
+
+    world.psp.end_refund(checkout.psp_payment_id, refund_id, ended)
+    outcome = world.webhook(checkout.psp_payment_id)
+    version = world.invoice().version
+    again = world.webhook(checkout.psp_payment_id)
+
+    assert outcome.decision is WebhookDecision.ALREADY_BOOKED
+    assert (outcome.refund.decision, outcome.refund.amount_cents) == (RefundDecision.FAILED, 500)
+    assert outcome.refund.needs_attention and outcome.refund.credit_left_cents == 500
+    invoice = world.invoice()
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.REFUND] == [500, -500]
+    assert (invoice.credit_cents, credit_refundable_by_bank(invoice)) == (500, 500)
+    assert (refundable_by_psp(invoice), pending_refunds(invoice)) == (None, ())
+    assert (again.refund, world.invoice().version) == (None, version)
+    assert world.psp.refunds(checkout.psp_payment_id) == (refund_id,)  # never asked twice
+
+
+@pytest.mark.parametrize("status", ["queued", "pending", "processing", "refunded"])
+def test_a_psp_refund_on_its_way_or_paid_changes_nothing(world, status):
+    """R13: Mollie calls the payment's webhook as its refund moves on; only failed or
+    canceled means the patient got nothing back."""
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
+    refund_id = world.webhook(checkout.psp_payment_id).refund.refund_id
+    version = world.invoice().version
+
+    world.psp.end_refund(checkout.psp_payment_id, refund_id, status)
+
+    assert world.webhook(checkout.psp_payment_id).refund is None
+    assert (world.invoice().version, world.invoice().credit_cents) == (version, 0)
 
 
 def test_a_webhook_that_leaves_no_credit_asks_no_refund(world):

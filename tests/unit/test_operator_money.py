@@ -576,3 +576,97 @@ def test_r34_a_transfer_quoting_two_kenmerken_of_another_amount_is_split_by_an_o
 def test_a_match_takes_one_kind_of_target():
     with pytest.raises(Refused, match="match_target"):
         MatchTarget(reference="x", references=("y", "z"))
+
+
+# --- the return of a credit split over several invoices (R12, R34) ----------------------------
+
+
+def test_r12_r34_the_return_of_a_transfer_booked_on_two_kenmerken_reverses_both_parts():
+    """R12 "returned transfers are reversed", R34 "a reversal of a payment that had
+    unblocked a patient blocks again", legal-nl.md §5: given the first child's invoice at
+    the collection agency (its patient blocked) and the parent's transfer of € 68,91
+    (TxId TX-2K) quoting both children's kenmerken, booked € 51,30 and € 17,61 by the
+    import (statement A), which unblocked the patient
+    When statement B has the bank returning TX-2K (MD06), and B is read again
+    Then both parts are reversed by the import, nothing for a person: each invoice owes
+    what it owed before, the first child's patient is blocked again, and the second read
+    of B is all duplicates."""
+    first, second = two_childrens_invoices()
+    first = replace(first, dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    ctx = the_back_office(first, second, amount_cents=1)
+    ctx.store.block_patient(first.provider_id, "P-17", first.invoice_id, MATCHED_AT)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} {second.reference}")
+    import_statement(xml, "camt053/2026-11-24.xml", importing)
+    assert not ctx.store.is_blocked(first.provider_id, "P-17")
+
+    returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
+    report = import_statement(returned, "camt053/2026-11-25.xml", importing)
+    again = import_statement(returned, "camt053/2026-11-25-again.xml", importing)
+
+    assert [(line.invoice_id, line.amount_cents) for line in report.reversed] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert report.unmatched == []
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
+    assert ctx.store.is_blocked(first.provider_id, "P-17")
+    assert (again.reversed, again.duplicates, again.unmatched) == ([], 2, [])
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        MatchTarget(references=("placeholder",)),  # both kenmerken, in the payer's order
+        MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17"),  # the patient's
+    ],
+    ids=["references", "patient"],
+)
+def test_r12_r34_the_return_of_a_credit_an_operator_split_over_two_invoices_reverses_both(
+    target,
+):
+    """R12, R34, legal-nl.md §5: given a transfer of € 180,00 without a kenmerk (TxId
+    TX-1) that an operator split over a patient's two invoices (€ 100,00 and € 80,00),
+    by their kenmerken or by the patient
+    When the bank returns it (MD06), repeating its TxId
+    Then the import traces the return to both parts and reverses each: both invoices owe
+    their amounts again, and nothing is left for a person."""
+    older, newer = issued(1, 10_000, date(2026, 11, 2)), issued(2, 8_000, date(2026, 11, 9))
+    ctx = the_back_office(older, newer, amount_cents=18_000, transfer_ids=("TX-1",))
+    if target.references:
+        target = MatchTarget(references=(older.reference, newer.reference))
+    matched = match_credit(credit_id_of(SOURCE), target, ctx)
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 10_000),
+        ("inv-2", 8_000),
+    ]
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+
+    returned = debit(18_000, return_reason="MD06", tx_id="TX-1")
+    report = import_statement(statement(returned), "camt053/2026-11-26.xml", importing)
+
+    assert (len(report.reversed), report.unmatched) == (2, [])
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [10_000, 8_000]
+
+
+@pytest.mark.parametrize("returned_cents", [5_000, 7_000])
+def test_r12_a_return_of_a_split_credit_that_is_not_its_whole_amount_is_left_to_a_person(
+    returned_cents,
+):
+    """R12: given the parent's € 68,91 booked on both children's invoices
+    When the bank returns part of it, or more
+    Then which part came back is not ours to guess: nothing is reversed, and the return is
+    listed for a person (return_not_bookable, naming both kenmerken)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, 6_891, f"{first.reference} {second.reference}")
+    import_statement(xml, "camt053/2026-11-24.xml", importing)
+
+    returned = debit(returned_cents, return_reason="MD06", tx_id="TX-2K")
+    report = import_statement(statement(returned), "camt053/2026-11-25.xml", importing)
+
+    [line] = report.unmatched
+    assert (line.reason, line.kenmerk) == (
+        "return_not_bookable",
+        f"{first.reference}, {second.reference}",
+    )
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]

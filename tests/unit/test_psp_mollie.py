@@ -168,6 +168,46 @@ def test_a_refund_is_posted_to_the_payments_refunds():
     assert request["data"]["amount"] == {"currency": "EUR", "value": "5.00"}
 
 
+def test_a_refunds_status_is_read_from_the_payments_refund():
+    """R13: what Mollie answers for a refund that failed after it was processed (its
+    Refunds API: queued, pending, processing, refunded, failed, canceled)."""
+    refund = {
+        "resource": "refund",
+        "id": "re_4qqhO89gsT",
+        "mode": "live",
+        "amount": {"currency": "EUR", "value": "5.00"},
+        "description": f"Terugbetaling teveel betaald, nota {KENMERK}",
+        "metadata": None,
+        "status": "failed",
+        "paymentId": "tr_WDqYK6vllg",
+        "createdAt": "2026-11-24T09:17:02+00:00",
+        "_links": {
+            "self": {
+                "href": "https://api.mollie.com/v2/payments/tr_WDqYK6vllg/refunds/re_4qqhO89gsT",
+                "type": "application/hal+json",
+            },
+            "payment": {
+                "href": "https://api.mollie.com/v2/payments/tr_WDqYK6vllg",
+                "type": "application/hal+json",
+            },
+        },
+    }
+    psp, client = psp_with(FakeResponse(200, refund))
+    assert psp.refund_status("tr_WDqYK6vllg", "re_4qqhO89gsT") == "failed"
+    [request] = client.requests
+    assert (request["method"], request["path"]) == (
+        "GET",
+        "payments/tr_WDqYK6vllg/refunds/re_4qqhO89gsT",
+    )
+
+
+def test_a_refunds_status_mollie_cannot_give_is_unavailable_so_the_webhook_is_retried():
+    error = {"status": 500, "title": "Internal Server Error", "detail": "try later"}
+    psp, _ = psp_with(FakeResponse(500, error))
+    with pytest.raises(PspUnavailable):
+        psp.refund_status("tr_WDqYK6vllg", "re_4qqhO89gsT")
+
+
 def test_the_api_key_is_read_on_first_use_not_at_a_cold_start():
     read = []
     MolliePsp(api_key=lambda: read.append(1) or "test_x", client=RecordingClient())

@@ -641,8 +641,12 @@ class BankCreditLink:
     account_iban: str  # our account
     transfer_id: str  # the original's TxId or EndToEndId
     source_id: str  # what the payment was booked as (its bank entry reference)
-    reference: str  # the invoice's betalingskenmerk
-    amount_cents: int
+    reference: str  # the invoice's betalingskenmerk (a split credit: its first part's)
+    amount_cents: int  # the whole credit
+    # A credit split over several invoices (one transfer for several kenmerken, or an
+    # operator's split, legal-nl.md §5): (kenmerk, cents) per part, in booking order;
+    # () for a credit booked whole on ``reference``.
+    parts: tuple[tuple[str, int], ...] = ()
 
 
 class BankCreditLinks(Protocol):

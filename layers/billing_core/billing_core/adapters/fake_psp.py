@@ -41,6 +41,7 @@ class _Stored:
     request: PaymentRequest
     refunded_cents: int = 0
     refunds: list[str] = field(default_factory=list)
+    refund_statuses: dict[str, str] = field(default_factory=dict)  # id -> Mollie's status
 
 
 class PaymentAlreadyFinal(ValueError):
@@ -81,7 +82,17 @@ class FakePsp:
         stored.refunded_cents += amount_cents
         refund_id = f"re_fake{next(self._numbers):06d}"
         stored.refunds.append(refund_id)
+        stored.refund_statuses[refund_id] = "pending"  # as Mollie answers a new refund
         return refund_id
+
+    def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
+        return self._stored(psp_payment_id).refund_statuses[refund_id]
+
+    def end_refund(self, psp_payment_id: str, refund_id: str, status: str) -> FakeWebhook:
+        """The refund moved on at the PSP (``failed``: the patient's account was closed);
+        returns the webhook Mollie then calls: the payment's, with its id."""
+        self._stored(psp_payment_id).refund_statuses[refund_id] = status
+        return self.webhook(psp_payment_id)
 
     # --- what the local checkout page does -------------------------------------------------
 

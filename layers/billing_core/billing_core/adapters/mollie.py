@@ -88,6 +88,11 @@ class MolliePsp:
         refund = self._call(lambda: payment.refunds.create(data))
         return str(refund.id)
 
+    def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
+        payment = Payment({"id": psp_payment_id}, self._client)  # type: ignore[no-untyped-call]
+        refund = self._call(lambda: payment.refunds.get(refund_id))
+        return str(refund.status)
+
     @staticmethod
     def _call(request: Callable[[], Any]) -> Any:
         try:

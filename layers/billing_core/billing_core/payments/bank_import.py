@@ -19,7 +19,9 @@ Per booked transaction in the statement:
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
-  operator's match (``remember_credit``); a statement's returns are imported after its
+  operator's match (``remember_credit``), with each part of a credit split over several
+  invoices: its return undoes every part, when it is the whole credit (a return of
+  another amount is for a person); a statement's returns are imported after its
   other transactions, so one listed before its own credit still finds it. A return no
   link traces that quotes our kenmerk undoes the one bank payment on that invoice of
   exactly its amount, none of it reversed yet; with none or several, an operator
@@ -68,6 +70,7 @@ from billing_core.payments.booking import (
     IncomingPayment,
     InterestAccrual,
     UnknownPayment,
+    apply_reversal,
     book_payment,
     book_reversal,
     owed_on,
@@ -323,7 +326,8 @@ def _kenmerken_of(transaction: BankTransaction, links: BankCreditLinks) -> set[s
     for transfer_id in transaction.transfer_ids if transaction.is_return else ():
         link = links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None:
-            found.add(link.reference)
+            found.add(link.reference)  # a split credit's first part, then the others
+            found.update(kenmerk for kenmerk, _ in link.parts)
     return found
 
 
@@ -414,15 +418,20 @@ def _book(
         _unmatched(report, statement, transaction, UnmatchedReason.UNKNOWN_REFERENCE, kenmerk)
         return
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
+    _remember(transaction, ((kenmerk, transaction.amount_cents),), ctx)
+    report.count(result, transaction, "booked")
+
+
+def _remember(
+    transaction: BankTransaction, parts: tuple[tuple[str, int], ...], ctx: BankImportContext
+) -> None:
     remember_credit(
         ctx.links,
         transaction.account_iban,
         transaction.transfer_ids,
         source_id=source_id(transaction),
-        reference=kenmerk,
-        amount_cents=transaction.amount_cents,
+        parts=parts,
     )
-    report.count(result, transaction, "booked")
 
 
 def _booked(kenmerk: str, payment: IncomingPayment, ctx: BankImportContext) -> BookingResult:
@@ -448,7 +457,8 @@ def _book_as_designated(
     booking date, when that is the whole amount (legal-nl.md §5: the payer's designation
     decides); any other amount, or a kenmerk no invoice has, is for a person to split.
     Each part is ``bank:{source id}`` on its invoice, as an operator's split books it, so
-    a second import (or a retry after a crash between the parts) books each part once."""
+    a second import (or a retry after a crash between the parts) books each part once;
+    the transfer ids link every part, so the bank's return of it undoes each (R12)."""
     parts = _designated_parts(transaction, kenmerken, ctx)
     if parts is None:
         reason, named = UnmatchedReason.SEVERAL_KENMERKEN, ", ".join(kenmerken)
@@ -459,6 +469,7 @@ def _book_as_designated(
         payment = IncomingPayment("bank", source_id(transaction), cents, at)
         result = _booked(kenmerk, payment, ctx)
         report.count(result, transaction, "booked", cents)
+    _remember(transaction, tuple(parts), ctx)  # also on a duplicate, as _book
 
 
 def _designated_parts(
@@ -497,21 +508,48 @@ def _reverse(
     if original is None:
         _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
         return
-    try:
-        result = book_reversal(
-            ctx.store,
-            original.reference,
-            original_source_id=original.source_id,
-            reversal_id=source_id(transaction),
-            amount_cents=transaction.amount_cents,
-            clock=ctx.clock,
-            at=_received_at(transaction.booking_date),
-        )
-    except (NotFound, UnknownPayment, ValueError):
-        reason = UnmatchedReason.RETURN_NOT_BOOKABLE
-        _unmatched(report, statement, transaction, reason, original.reference)
+    if not _reversible_whole(original, transaction, ctx.store):
+        reason, named = UnmatchedReason.RETURN_NOT_BOOKABLE, ", ".join(original.kenmerken)
+        _unmatched(report, statement, transaction, reason, named)
         return
-    report.count(result, transaction, "reversed")
+    for kenmerk, cents in original.parts:
+        try:
+            result = book_reversal(
+                ctx.store,
+                kenmerk,
+                original_source_id=original.source_id,
+                reversal_id=source_id(transaction),
+                amount_cents=cents,
+                clock=ctx.clock,
+                at=_received_at(transaction.booking_date),
+            )
+        except (NotFound, UnknownPayment, ValueError):
+            _unmatched(report, statement, transaction, UnmatchedReason.RETURN_NOT_BOOKABLE, kenmerk)
+            return
+        report.count(result, transaction, "reversed", cents)
+
+
+def _reversible_whole(
+    original: _Original, transaction: BankTransaction, store: BillingStore
+) -> bool:
+    """A split credit's return undoes every part or none (R12): the parts together are
+    exactly what came back, and each is still there to undo (or undone by this return:
+    a statement read again). Which part a return of another amount is for is not ours
+    to guess. A credit booked whole is checked as it is booked (``book_reversal``)."""
+    if len(original.parts) == 1:
+        return True
+    if sum(cents for _, cents in original.parts) != transaction.amount_cents:
+        return False
+    at = _received_at(transaction.booking_date)
+    for kenmerk, cents in original.parts:
+        invoice = store.find_invoice_by_reference(kenmerk)
+        if invoice is None:
+            return False
+        try:
+            apply_reversal(invoice, original.source_id, source_id(transaction), cents, at)
+        except (UnknownPayment, ValueError):
+            return False
+    return True
 
 
 def remember_credit(
@@ -520,33 +558,43 @@ def remember_credit(
     transfer_ids: tuple[str, ...],
     *,
     source_id: str,
-    reference: str,
-    amount_cents: int,
+    parts: tuple[tuple[str, int], ...],
 ) -> None:
-    """A credit booked on the invoice with kenmerk ``reference`` as ``bank:{source_id}``,
-    found again by the transfer ids a return of it repeats (R12): written by the import
-    for what it books, and by an operator's match for what it could not."""
+    """A credit booked as ``bank:{source_id}``, (kenmerk, cents) per invoice in ``parts``
+    (one, or several when it was split, legal-nl.md §5), found again by the transfer ids
+    a return of it repeats (R12): written by the import for what it books, and by an
+    operator's match for what it could not."""
+    (reference, _), *more = parts
+    amount_cents = sum(cents for _, cents in parts)
+    split = parts if more else ()
     for transfer_id in transfer_ids:
-        link = BankCreditLink(account_iban, transfer_id, source_id, reference, amount_cents)
+        link = BankCreditLink(account_iban, transfer_id, source_id, reference, amount_cents, split)
         links.remember_bank_credit(link)
 
 
 @dataclass(frozen=True, slots=True)
 class _Original:
-    reference: str  # the kenmerk of the invoice it was booked on
     source_id: str  # what it was booked as
+    parts: tuple[tuple[str, int], ...]  # (kenmerk, cents to undo there) per invoice
+
+    @property
+    def kenmerken(self) -> list[str]:
+        return [kenmerk for kenmerk, _ in self.parts]
 
 
 def _original_of(transaction: BankTransaction, ctx: BankImportContext) -> _Original | None:
     """The booked credit this return undoes: by TxId first (unique per bank), then
-    EndToEndId; a quoted kenmerk that disagrees with it means a person should look.
-    Without a link, by the kenmerk it quotes and its amount."""
+    EndToEndId; a quoted kenmerk that disagrees with it means a person should look. A
+    credit booked whole gives back what the return says (all, or part of it); a split
+    one each of its parts. Without a link, by the kenmerk it quotes and its amount."""
     quoted = payment_reference(transaction)
     for transfer_id in transaction.transfer_ids:
         link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
-        if link is not None:
-            agrees = quoted in (None, link.reference)
-            return _Original(link.reference, link.source_id) if agrees else None
+        if link is None:
+            continue
+        parts = link.parts or ((link.reference, transaction.amount_cents),)
+        agrees = quoted is None or any(kenmerk == quoted for kenmerk, _ in parts)
+        return _Original(link.source_id, parts) if agrees else None
     return _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
 
 
@@ -559,12 +607,12 @@ def _by_kenmerk_and_amount(
     invoice = store.find_invoice_by_reference(kenmerk)
     if invoice is None:
         return None
+    amount = transaction.amount_cents
     before = reversed_by(invoice, source_id(transaction))
     if before is not None:
-        return _Original(invoice.reference, before)
-    amount = transaction.amount_cents
+        return _Original(before, ((invoice.reference, amount),))
     same = [p for p in bank_payments(invoice) if p.paid_cents == p.left_cents == amount]
-    return _Original(invoice.reference, same[0].source_id) if len(same) == 1 else None
+    return _Original(same[0].source_id, ((invoice.reference, amount),)) if len(same) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ after the booking (refunds.refund_overpayment, R13): at most once, and a refund 
 may or may not have happened stays visible as pending (``WebhookOutcome.refund``)
 instead of being asked again. The refund is asked before the checkout's status is set
 to paid, so a crash in between is retried by the PSP; a replay after that refunds
-nothing.
+nothing. A refund the PSP reports failed or canceled later (it calls the payment's
+webhook again) puts the credit back, refundable by bank (refunds.read_ended_refunds).
 
 Answering: every outcome here is a 200 for the PSP. For an unknown id that is what
 Mollie advises (it tells a prober nothing, and Mollie stops retrying a payment created
@@ -47,7 +48,12 @@ from billing_core.payments.psp import (
     PspUnavailable,
     UnknownPspPayment,
 )
-from billing_core.payments.refunds import RefundContext, RefundOutcome, refund_overpayment
+from billing_core.payments.refunds import (
+    RefundContext,
+    RefundOutcome,
+    read_ended_refunds,
+    refund_overpayment,
+)
 from billing_core.ports import (
     BillingStore,
     CheckoutLog,
@@ -216,8 +222,10 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         _remember_status(checkouts, checkout, payment.status)
         return _outcome(checkout, payment, WebhookDecision.NOT_PAID)
     if checkout.status is PspStatus.PAID:
-        # Booked before, and the status is only set after booking: a replay.
-        return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED)
+        # Booked before, and the status is only set after booking: a replay, or a refund
+        # of it that moved on at the PSP (one that failed puts the credit back, R13).
+        refund = read_ended_refunds(checkout.reference, psp_payment_id, ctx.refunds)
+        return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED, refund)
     booked, credit_cents = _book(checkout, payment, ctx)
     refund = None
     if credit_cents > 0:

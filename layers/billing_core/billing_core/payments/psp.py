@@ -37,6 +37,12 @@ class PspStatus(StrEnum):
 _ENDED_UNPAID = frozenset({PspStatus.CANCELED, PspStatus.EXPIRED, PspStatus.FAILED})
 _FINAL = _ENDED_UNPAID | {PspStatus.PAID}
 
+# A refund's status at Mollie is one of queued, pending, processing, refunded, failed,
+# canceled (its Refunds API). Failed (after processing: the account closed, say) or
+# canceled (in its dashboard, before processing): nothing reached the patient, and the
+# money is back in our balance. Strings, not an enum: read on the webhook's rare path.
+REFUND_NOT_PAID = frozenset({"failed", "canceled"})
+
 
 @dataclass(frozen=True, slots=True)
 class PspCheckout:
@@ -93,4 +99,9 @@ class PaymentProvider(Protocol):
 
     def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
         """Pay (part of) a paid payment back, e.g. an overpayment (R13); the refund id."""
+        ...
+
+    def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
+        """The refund's status as the PSP tells it now (``REFUND_NOT_PAID``); PspUnavailable
+        when it cannot say."""
         ...

@@ -33,6 +33,13 @@ an operator looks at the payment in the PSP's dashboard and records what it says
 back (less than asked when someone refunded by hand in its dashboard); or failed. What the
 PSP did not pay back of the credit is then refundable by bank transfer. One refund too few that everybody can see
 is better than one refund too many. One automatic refund per PSP payment.
+
+A booked refund the PSP later reports failed or canceled (Mollie calls the payment's
+webhook when a refund's status changes; ``read_ended_refunds``) paid nothing back: the
+money is in our PSP balance again. A REFUND entry of minus what was booked (R27) puts
+the credit back on the invoice, held for the patient, and the refund is recorded failed
+as an operator records one, so that credit is refundable by bank from then on and never
+asked of the PSP again (``RefundDecision.FAILED``: the ``Refund_failed`` alarm).
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from enum import StrEnum
 
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import (
     apply_refund,
@@ -52,7 +59,7 @@ from billing_core.payments.booking import (
     refunded_cents,
     reversible,
 )
-from billing_core.payments.psp import PaymentProvider, PspUnavailable
+from billing_core.payments.psp import REFUND_NOT_PAID, PaymentProvider, PspUnavailable
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
@@ -63,8 +70,10 @@ _INTENT = "refund-intent:"
 # An operator's record of what the PSP said of a pending refund, with who, when and for how
 # much (the cents paid back, or asked of a failed one), so the audit reads whole from the
 # marker alone (R27, R34): "refund-checked:<refunded|failed>:psp:<id> by <operator> at
-# <ISO time> for <cents>". Markers recorded before the amount end at the time.
+# <ISO time> for <cents>". Markers recorded before the amount end at the time. One the
+# PSP's webhook recorded (``refund_not_paid``) says "by psp".
 _CHECKED = "refund-checked:"
+_NOT_PAID = "refund-not-paid:"  # the note of the REFUND entry that undoes a failed one
 _PSP = payment_id("psp", "")  # "psp:"
 
 
@@ -73,6 +82,7 @@ class RefundDecision(StrEnum):
     PENDING = "pending"  # asked before (or the PSP call failed): not booked, needs a look
     KEPT_AS_CREDIT = "kept_as_credit"  # credit not from a PSP payment: refunded by bank
     NOTHING_TO_REFUND = "nothing_to_refund"  # no credit, or refunded already
+    FAILED = "failed"  # booked, then failed or canceled at the PSP: credit held again
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,12 @@ class RefundOutcome:
     @property
     def needs_attention(self) -> bool:
         """A person has to act: check a pending refund, or refund a credit by bank."""
-        return self.decision in (RefundDecision.PENDING, RefundDecision.KEPT_AS_CREDIT)
+        return self.decision in _NEEDS_ATTENTION
+
+
+_NEEDS_ATTENTION = frozenset(
+    {RefundDecision.PENDING, RefundDecision.KEPT_AS_CREDIT, RefundDecision.FAILED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +177,33 @@ def settle_pending_refund(
         return invoice.with_applied_payment(checked)
     cause = f"{_PSP}{psp_payment_id}"
     return apply_refund(invoice, refund_id, amount, at, cause).with_applied_payment(checked)
+
+
+def refund_not_paid(invoice: Invoice, psp_payment_id: str, refund_id: str, at: datetime) -> Invoice:
+    """The booked refund ``refund_id`` of this PSP payment failed or was canceled at the
+    PSP: nothing reached the patient (R13). A REFUND entry of minus what it booked puts the
+    credit back (R27), and the refund is recorded failed, as ``settle_pending_refund``
+    records one: the credit is refundable by bank from then on, never by the PSP again.
+    The same invoice when it is recorded already, or no such refund is booked."""
+    booked = refunded_cents(invoice, refund_id)
+    undone = f"{_NOT_PAID}{refund_id}"
+    if booked <= 0 or undone in invoice.applied_payments:
+        return invoice
+    cause = f"{_PSP}{psp_payment_id}"
+    entry = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, -booked, at, cause, undone)
+    checked = f"{_CHECKED}failed:{cause} by psp at {at.isoformat()} for {booked}"
+    return invoice.with_entry(entry).with_applied_payment(undone).with_applied_payment(checked)
+
+
+def _booked_psp_refunds(invoice: Invoice, psp_payment_id: str) -> list[str]:
+    """The ids of this PSP payment's refunds booked and not undone (``refund_not_paid``)."""
+    cause = f"{_PSP}{psp_payment_id}"
+    booked = (
+        entry.note.removeprefix(refund_key(""))
+        for entry in invoice.ledger
+        if entry.kind is EntryKind.REFUND and entry.cause == cause and entry.amount_cents > 0
+    )
+    return [r for r in booked if f"{_NOT_PAID}{r}" not in invoice.applied_payments]
 
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:
@@ -315,6 +357,36 @@ def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutc
         store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
     )
     return _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
+
+
+def read_ended_refunds(
+    invoice_reference: str, psp_payment_id: str, ctx: RefundContext
+) -> RefundOutcome | None:
+    """The webhook of a payment booked before: Mollie calls it when a refund of it moves on
+    (processing, refunded, failed; docs.mollie.com, Refunds). Each refund booked on it is
+    asked of the PSP; one that failed or was canceled is undone (``refund_not_paid``) in
+    the invoice's conditional write (R28). None when none did (or it was read before).
+    PspUnavailable propagates: the PSP calls again later."""
+    try:
+        invoice = _read(ctx.store, invoice_reference)
+    except NotFound:  # the invoice's retention ended (legal-nl.md §8): nothing to set right
+        return None
+    booked = _booked_psp_refunds(invoice, psp_payment_id)
+    ended = [r for r in booked if ctx.psp.refund_status(psp_payment_id, r) in REFUND_NOT_PAID]
+    if not ended:
+        return None
+    at = ctx.clock.now()
+
+    def undo(current: Invoice) -> Invoice:
+        for refund_id in ended:
+            current = refund_not_paid(current, psp_payment_id, refund_id, at)
+        return current
+
+    stored, changed = save_change(ctx.store, invoice, undo)
+    if not changed:
+        return None
+    amount = sum(refunded_cents(stored, refund_id) for refund_id in ended)
+    return _outcome(stored, RefundDecision.FAILED, psp_payment_id, amount, ended[0])
 
 
 def _read(store: BillingStore, invoice_reference: str) -> Invoice:

@@ -81,6 +81,7 @@ class PaymentLinkRepository:
                 "source_id": link.source_id,
                 "reference": link.reference,
                 "amount_cents": link.amount_cents,
+                **({"parts": [_part_item(part) for part in link.parts]} if link.parts else {}),
             }
         )
 
@@ -95,6 +96,7 @@ class PaymentLinkRepository:
             source_id=item["source_id"],
             reference=item["reference"],
             amount_cents=int(item["amount_cents"]),
+            parts=tuple((part["reference"], int(part["amount"])) for part in item.get("parts", ())),
         )
 
     # --- credits nobody could book yet (R34) ------------------------------------------------
@@ -160,6 +162,11 @@ class PaymentLinkRepository:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
+
+
+def _part_item(part: tuple[str, int]) -> Item:
+    reference, amount_cents = part
+    return {"reference": reference, "amount": amount_cents}
 
 
 def _credit_item(credit: UnmatchedCredit) -> Item:

@@ -5,9 +5,10 @@ entered by mistake, corrected with a reversing entry and its reason (changes/cor
 Every booking goes through ``book_payment`` with the credit's own bank id, as the import
 would have booked it: a payment in the ledger (R27), allocated costs -> interest ->
 principal, a "payment received" e-mail, the claim released at the agency when it is
-settled (R22), and in the week's retrocession statement (R24). A credit matched to one
-invoice is remembered by its transfer ids as the import remembers its own bookings, so
-the bank's return of it is reversed by the import (R12).
+settled (R22), and in the week's retrocession statement (R24). A matched credit, on one
+invoice or split over several, is remembered by its transfer ids as the import
+remembers its own bookings, so the bank's return of it is reversed by the import, each
+part on its invoice (R12).
 
 A return the import could not trace is matched to an invoice's kenmerk and goes through
 ``book_reversal``, as a traced return does: it reverses a bank payment on that invoice
@@ -243,16 +244,15 @@ def _book_reversal(
 
 
 def _remember(credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext) -> None:
-    """A credit booked whole on one invoice, found again by the transfer ids the bank's
-    return of it repeats (R12). A link names one invoice: a credit split over several
-    is not linked, and its return stays for an operator."""
-    if credit.is_return or len(match.parts) != 1:
+    """A credit booked by the match, on one invoice or split over several, found again
+    by the transfer ids the bank's return of it repeats, so the import reverses each
+    part (R12)."""
+    if credit.is_return:
         return
     remember_credit(
         ctx.links,
         credit.account_iban,
         credit.transfer_ids,
         source_id=credit.source_id,
-        reference=match.parts[0].reference,
-        amount_cents=credit.amount_cents,
+        parts=tuple((part.reference, part.amount_cents) for part in match.parts),
     )
