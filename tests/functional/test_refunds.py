@@ -16,12 +16,14 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspUnavailable
+from billing_core.payments.transfer_batches import BatchKind
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
 from tests.unit.camt_builder import credit, debit, statement
 
+REFUND = BatchKind.REFUND
 PATIENT_ACCOUNT = {"iban": "NL91ABNA0417164300", "account_holder": "A. Visser"}
 
 
@@ -132,6 +134,43 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monk
         e.amount_cents for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND
     ]
     assert refunds == [invoice.amount_due_cents]
+
+
+def test_a_proposal_retried_after_a_failure_past_its_batch_gets_that_batch(sandbox, monkeypatch):
+    """R38 ("same key and body: the first answer again, no second effect"), R34, R13
+    (known.md stop 37, Retries): Given an operator's refund proposal whose batch was created
+    and whose request then failed (the batch not read back: a 5xx, so its key released)
+    When the operator's software sends it again with the same key and body
+    Then it is answered 200 with that batch, not 400 "in a refund batch not yet sent"; one
+    batch pays the credit back. Another request (another key) is still refused."""
+    invoice = paid_twice(sandbox)
+    get_batch = TransferBatchRepository.get_batch
+
+    def unreadable_once(self, batch_id):
+        monkeypatch.setattr(TransferBatchRepository, "get_batch", get_batch)  # once
+        raise RuntimeError("the batch was not read back")
+
+    monkeypatch.setattr(TransferBatchRepository, "get_batch", unreadable_once)
+    keyed = {"body": refund_body(invoice), "headers": {"Idempotency-Key": "refund-1"}}
+    with pytest.raises(RuntimeError):
+        operator(sandbox, "POST", "/api/v1/operator/refunds", **keyed)
+    [made] = sandbox.runtime.transfer_batches.list_batches(REFUND)
+    # When it is sent again with its key
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", **keyed)
+    # Then the batch made by the first attempt, and no other
+    assert (status, batch["batch_id"], batch["state"]) == (200, made.batch_id, "proposed")
+    assert [b.batch_id for b in sandbox.runtime.transfer_batches.list_batches(REFUND)] == [
+        made.batch_id
+    ]
+    # And another request for the same credit is refused as before: one batch pays it
+    status, refusal = operator(
+        sandbox,
+        "POST",
+        "/api/v1/operator/refunds",
+        body=refund_body(invoice),
+        headers={"Idempotency-Key": "refund-2"},
+    )
+    assert status == 400 and refusal["error"]["code"] == "validation_error"
 
 
 def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:

@@ -3,6 +3,7 @@ the stage of the payout and refund tests (issue 19, R34)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +33,12 @@ PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain
 FIRST_WEEK = Week(2026, 45)
 FOUR_EYES_ABOVE = 1_000_000  # EUR 10,000.00
 COLLECTION = DebtorAccount("Zorgnota B.V.", camt_builder.ACCOUNT, "INGBNL2A")
+
+
+def new_request() -> str:
+    """The cause of an operator's request of its own (without an Idempotency-Key, it is
+    known by API Gateway's id of it: idempotency.request_cause)."""
+    return uuid.uuid4().hex
 
 
 def practice(provider_id: str, iban: str = "NL39RABO0300065264"):

@@ -20,7 +20,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.money_out_world import MoneyOutWorld
+from tests.unit.money_out_world import MoneyOutWorld, new_request
 
 DUE = 3317  # what make_invoice's patient owes
 PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
@@ -78,7 +78,10 @@ def test_a_refund_the_psp_says_failed_makes_the_credit_refundable_by_bank(world)
     assert refunds(world) == []
     assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (700, 700, False)
     request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
-    assert propose_refunds([request], "operator-anna", world.ctx).total_cents == 700
+    assert (
+        propose_refunds([request], "operator-anna", world.ctx, cause=new_request()).total_cents
+        == 700
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,7 +128,10 @@ def test_a_partial_refund_made_in_the_dashboard_books_what_was_paid_and_the_rest
         "refunded:psp:tr_1 by operator-bob at 2026-11-26" in m for m in invoice.applied_payments
     )
     request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
-    assert propose_refunds([request], "operator-anna", world.ctx).total_cents == 200
+    assert (
+        propose_refunds([request], "operator-anna", world.ctx, cause=new_request()).total_cents
+        == 200
+    )
 
 
 @pytest.mark.parametrize(

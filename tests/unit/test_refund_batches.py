@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -47,6 +47,7 @@ from tests.unit.money_out_world import (
     MoneyOutWorld,
     crash_on_saving_as_sent,
     executed,
+    new_request,
     overpaid_by_bank,
 )
 from tests.unit.payment_fakes import CheckoutsInMemory
@@ -63,7 +64,7 @@ def world() -> MoneyOutWorld:
 
 def refund(world: MoneyOutWorld, amount_cents: int | None = None):
     request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT, amount_cents=amount_cents)
-    return propose_refunds([request], "operator-anna", world.ctx)
+    return propose_refunds([request], "operator-anna", world.ctx, cause=new_request())
 
 
 def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world):
@@ -206,7 +207,7 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(world):
         listed = list_batches(kind, limit=limit)
         world.store.list_batches = list_batches  # once
         request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT)
-        bobs.append(propose_refunds([request], "operator-bob", world.ctx))
+        bobs.append(propose_refunds([request], "operator-bob", world.ctx, cause=new_request()))
         return listed
 
     world.store.list_batches = bob_proposes_meanwhile
@@ -215,6 +216,40 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(world):
     [bob] = bobs
     assert list(world.store.batches) == [bob.batch_id]
     assert held_credits(world.ctx)[0].in_batch == bob.batch_id
+
+
+@pytest.mark.parametrize(
+    ("retried_after", "same_batch"),
+    [
+        # A retry within the key's 24 hours (its first attempt failed past the batch)
+        (timedelta(minutes=1), True),
+        (timedelta(hours=23), True),
+        # The same key reused after its record expired: a new request, refused as any
+        (timedelta(hours=25), False),
+    ],
+)
+def test_a_proposal_retried_after_its_batch_was_made_gets_that_batch(
+    world, retried_after, same_batch
+):
+    """R38, R34 (known.md stop 37, Retries): Given Anna's proposal, whose batch was created
+    and whose answer then failed (the batch not read back: a 5xx, its key released)
+    When the same request (its cause) comes again
+    Then it gets that batch, not "an invoice in a refund batch not yet sent"; one batch."""
+    request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT)
+    get_batch = world.store.get_batch
+    world.store.get_batch = lambda batch_id: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+    world.store.get_batch = get_batch
+    [made] = world.store.batches
+    world.clock.set(world.clock.now() + retried_after)
+    if same_batch:
+        again = propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+        assert again.batch_id == made
+    else:
+        with pytest.raises(InvalidInput):
+            propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+    assert list(world.store.batches) == [made]
 
 
 def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
@@ -229,7 +264,7 @@ def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
         listed = list_batches(kind, limit=limit)
         world.store.list_batches = list_batches  # once
         request = RefundRequest(other.reference, *PATIENT_ACCOUNT)
-        propose_refunds([request], "operator-bob", world.ctx)
+        propose_refunds([request], "operator-bob", world.ctx, cause=new_request())
         return listed
 
     world.store.list_batches = bob_proposes_meanwhile
@@ -467,7 +502,7 @@ def test_an_account_holder_without_a_character_the_bank_accepts_is_refused(world
     Then it is refused naming refunds[0].account_holder, and no batch is made."""
     request = RefundRequest(REFERENCE, PATIENT_ACCOUNT[0], holder)
     with pytest.raises(InvalidInput) as refusal:
-        propose_refunds([request], "operator-anna", world.ctx)
+        propose_refunds([request], "operator-anna", world.ctx, cause=new_request())
     assert refusal.value.where == "body.refunds.0.account_holder"
     assert world.store.batches == {}
 
@@ -478,7 +513,12 @@ def test_a_refund_to_an_iban_outside_sepa_is_refused(world, iban):
     When its refund to a Saudi (or Brazilian) IBAN is proposed
     Then it is refused (iban_not_sepa): no batch, the credit stays held."""
     with pytest.raises(Refused) as refusal:
-        propose_refunds([RefundRequest(REFERENCE, iban, "A. Visser")], "operator-anna", world.ctx)
+        propose_refunds(
+            [RefundRequest(REFERENCE, iban, "A. Visser")],
+            "operator-anna",
+            world.ctx,
+            cause=new_request(),
+        )
     assert refusal.value.code == "iban_not_sepa"
     assert world.store.batches == {} and world.store.invoice().credit_cents == 500
 

@@ -25,7 +25,12 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import REFERENCE
 from tests.unit.faults import Killed
-from tests.unit.money_out_world import MoneyOutWorld, crash_on_saving_as_sent, overpaid_by_bank
+from tests.unit.money_out_world import (
+    MoneyOutWorld,
+    crash_on_saving_as_sent,
+    new_request,
+    overpaid_by_bank,
+)
 
 DUE = 3317  # what make_invoice's patient owes
 PATIENT_ACCOUNT = ("NL39RABO0300065264", "A. Visser")
@@ -38,7 +43,12 @@ def world() -> MoneyOutWorld:
 
 
 def refund(world: MoneyOutWorld) -> TransferBatch:
-    return propose_refunds([RefundRequest(REFERENCE, *PATIENT_ACCOUNT)], "operator-anna", world.ctx)
+    return propose_refunds(
+        [RefundRequest(REFERENCE, *PATIENT_ACCOUNT)],
+        "operator-anna",
+        world.ctx,
+        cause=new_request(),
+    )
 
 
 def stuck(world: MoneyOutWorld) -> TransferBatch:

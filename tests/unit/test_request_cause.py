@@ -1,17 +1,26 @@
 """What a change is known by across retries of its request (R38; audit round 37 RETRIES1):
-``idempotency.request_cause`` and ``retry_cause``, table-driven."""
+``idempotency.request_cause`` and ``retry_cause``, table-driven; and for how long
+(``shared.retries``: the key's lifetime, known.md stop 37)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.changes.stop import StopRequest, StopScope
 from billing_core.correspondence.bounces import unsent_message_action
 from billing_core.correspondence.kinds import STOP_CONFIRMATION
 from billing_core.entrypoints.http.idempotency import request_cause
-from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_invoice
+from billing_core.invoices.invoice import InvoiceStatus
+from billing_core.invoices.ledger import EntryKind
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.invoices import stop_invoice
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from tests.unit.factories import make_invoice, make_provider
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
 
@@ -58,3 +67,63 @@ def test_a_cause_has_one_length_so_an_action_naming_it_fits_the_routes():
     ):
         action = unsent_message_action(make_invoice(), STOP_CONFIRMATION, f"stop-{cause}", NOW)
         assert len(cause) == 32 and len(action.action_id) <= 64
+
+
+# --- a stop known by its cause within the key's lifetime only (R38) ---------------------------
+
+STAFF = ProviderUser("tandarts-de-vries", "u-1", Role.STAFF)
+# Windows are counted from the epoch, so one ends at 01:00 in Amsterdam in winter.
+BEFORE_A_WINDOW_ENDS = datetime(2026, 11, 23, 0, 30, tzinfo=AMSTERDAM)
+
+
+def stopped_at(*moments: datetime) -> tuple[list[int], list[str]]:
+    """An invoice stopped in part with one cause (one key of one user) at each moment:
+    its coulance entries and the event ids of the confirmations queued."""
+    invoice = make_invoice(status=InvoiceStatus.SENT)
+    store, queue, clock = FakeStore([invoice], [make_provider()]), FakeQueue(), FixedClock(NOW)
+    ctx = ProviderContext(
+        store,
+        FilesInMemory(),
+        None,
+        queue,
+        clock,
+        users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
+    )
+    partial = StopRequest(StopScope.PARTIAL, "goodwill", invoice.addressee.email, True, 500)
+    for moment in moments:
+        clock.set(moment)
+        stop_invoice(STAFF, invoice.invoice_id, partial, ctx, cause="c" * 32)
+    stored = store.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored is not None
+    coulance = [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE]
+    return coulance, [r.event_id for r in queue.requests]
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "stops"),
+    [
+        # Given a stop, when the same request is sent again within the key's 24 hours (a
+        # retry after a 5xx released the key), then it is the same stop: booked once ...
+        (NOW, NOW + timedelta(hours=1), 1),
+        (NOW, NOW + timedelta(hours=23, minutes=59), 1),
+        # ... also when the retry falls in the next window of the cause
+        (BEFORE_A_WINDOW_ENDS, BEFORE_A_WINDOW_ENDS + timedelta(hours=1), 1),
+        # When the same key is sent after its record expired, it is a new request: booked
+        (NOW, NOW + timedelta(hours=25), 2),
+        (NOW, NOW + timedelta(hours=24, minutes=1), 2),
+        (BEFORE_A_WINDOW_ENDS, BEFORE_A_WINDOW_ENDS + timedelta(hours=25), 2),
+    ],
+)
+def test_a_key_reused_after_its_lifetime_is_a_new_stop(first, again, stops):
+    """R38 ("keys are kept 24 hours"; known.md stop 37, Retries): the same user's key
+    reused days later on the same invoice was taken for a retry (200, nothing booked)."""
+    assert stopped_at(first, again)[0] == [-500] * stops
+
+
+def test_a_stop_made_again_after_the_lifetime_has_its_own_confirmation():
+    """R21, R38: the later stop's e-mail has an event id of its own, so the delivery,
+    which sends a message once per event id, tells the patient of it too."""
+    _, told = stopped_at(NOW, NOW + timedelta(hours=1), NOW + timedelta(days=3))
+    first, retried, later = told
+    assert first == retried != later

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from billing_core import bootstrap
 from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
     HeldCreditListOut,
@@ -40,9 +41,12 @@ def list_held_credits() -> HeldCreditListOut:
     summary="Propose a refund batch: one transfer per invoice, at most its credit",
 )
 def propose_refunds(body: RefundsIn) -> BatchOut:
-    who = operator(router.current_event).user_id
+    event = router.current_event
+    who = operator(event).user_id
     ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.propose_refunds([r.request() for r in body.refunds], who, ctx))
+    requests = [r.request() for r in body.refunds]
+    cause = request_cause(event.raw_event)
+    return BatchOut.of(money_out.propose_refunds(requests, who, ctx, cause=cause))
 
 
 @router.post(

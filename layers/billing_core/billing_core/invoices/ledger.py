@@ -83,11 +83,12 @@ def balance(entries: Iterable[LedgerEntry], component: Component | None = None) 
     return sum(e.amount_cents for e in entries if component is None or e.component is component)
 
 
-def booked_by(entries: Iterable[LedgerEntry], cause: str) -> bool:
-    """Whether an entry with this cause is in the ledger: a change known by its cause (a
-    stop by its request, a coulance by its proposal) that finds it there was made before,
-    by an earlier attempt whose answer was lost, and is not made again (R38)."""
-    return any(e.cause == cause for e in entries)
+def booked_by(entries: Iterable[LedgerEntry], cause: str, since: datetime | None = None) -> bool:
+    """Whether an entry with this cause is in the ledger (recorded ``since`` then, when
+    given): a change known by its cause (a stop by its request, a coulance by its
+    proposal) that finds it there was made before, by an earlier attempt whose answer was
+    lost, and is not made again (R38)."""
+    return any(e.cause == cause and (since is None or e.recorded >= since) for e in entries)
 
 
 def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:

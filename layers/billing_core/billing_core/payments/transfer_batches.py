@@ -146,6 +146,9 @@ class TransferBatch:
     settlements: tuple[Settlement, ...] = ()
     waiting: tuple[str, ...] = ()  # practices without a statement yet: in a later batch
     file_key: str = ""  # the pain.001 in the output bucket, once sent
+    # A refund batch: what the operator's request that proposed it is known by
+    # (shared.retries), so a retry of it after a failure finds it made (R38).
+    cause: str = ""
     version: int = 0  # conditional writes (R28)
 
     @property
@@ -318,6 +321,7 @@ def batch_document(batch: TransferBatch) -> dict[str, Any]:
         "state": batch.state.value,
         "week": batch.week,
         "file_key": batch.file_key,
+        "cause": batch.cause,
         "waiting": list(batch.waiting),
         "steps": [
             {"what": s.what, "by": s.by, "at": s.at.isoformat(), "reason": s.reason}
@@ -362,6 +366,7 @@ def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBa
         state=BatchState(document["state"]),
         week=document["week"],
         file_key=document["file_key"],
+        cause=document.get("cause", ""),  # none in batches saved before causes were kept
         waiting=tuple(document["waiting"]),
         steps=tuple(
             # No reason in steps saved before withdrawals existed.

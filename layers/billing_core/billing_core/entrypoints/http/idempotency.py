@@ -32,12 +32,13 @@ from billing_core.entrypoints.http.caller import groups_of
 from billing_core.entrypoints.http.errors import CONCURRENT_CHANGE, proxy_error
 from billing_core.entrypoints.powertools import idempotent
 from billing_core.providers.users import OPERATORS_GROUP
+from billing_core.shared.retries import CAUSE_LENGTH, KEY_LIFETIME
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-KEEP_SECONDS = 24 * 3600
+KEEP_SECONDS = int(KEY_LIFETIME.total_seconds())
 MAX_KEY_LENGTH = 255
 # Every write: a PUT or DELETE retried with its key gets its first answer again, not a
 # second evaluation (a settings save is then no "someone else changed the settings").
@@ -118,8 +119,10 @@ def retry_cause(scope: str, key: str) -> str:
     ``scope`` (a tenant and user, as the key's record is kept) is known by in what it
     writes: the same for every retry, another for another key or user. A change saved
     before its side call failed answers 5xx and its key is released (Stripe: a 5xx is
-    not kept); the retry finds the change by this cause and does not make it twice (R38)."""
-    return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()[:32]
+    not kept); the retry finds the change by this cause and does not make it twice (R38),
+    within the key's lifetime only (``shared.retries``: the change is booked under this
+    cause and the window it was made in)."""
+    return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()[:CAUSE_LENGTH]
 
 
 def request_cause(event: dict[str, Any]) -> str:

@@ -83,6 +83,7 @@ from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
     from billing_core.shared.audit import Reader
+    from billing_core.shared.retries import RetryCauses
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
@@ -319,22 +320,35 @@ def settle_psp_refund(
 
 
 def propose_refunds(
-    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
+    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext, *, cause: str
 ) -> TransferBatch:
     """A refund batch, proposed: one transfer per invoice, at most its credit, and not an
     invoice a batch not yet sent pays back already (that would pay the patient twice).
 
+    ``cause``: what the request is known by, the same for its retries
+    (``idempotency.request_cause``). A retry whose first attempt created the batch and
+    then failed (a 5xx: its key was released) gets that batch, as it is now, not "an
+    invoice in a refund batch not yet sent" (R38); within the key's lifetime only.
+
     Race-free (R28): the batch is created only while no other refund batch was created
     since the open ones were read; when one was, they are read and checked again."""
+    # Imported here: see _book_refund.
+    from billing_core.shared.retries import retry_causes
+
     references = [betalingskenmerk.normalise(r.reference) for r in requests]
     if not requests or len(set(references)) != len(references):
         raise InvalidInput("body.refunds", "one refund per invoice, at least one")
+    causes = retry_causes(cause, ctx.clock.now())
     for _ in range(PROPOSAL_ATTEMPTS):
         list_version = ctx.batches.batch_list_version(BatchKind.REFUND)
-        pending = _pending_refunds(ctx)
+        batches = ctx.batches.list_batches(BatchKind.REFUND)
+        made = _proposed_by(causes, batches)
+        if made is not None:
+            return made
+        pending = _pending_in(batches)
         if any(reference in pending for reference in references):
             raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
-        batch = _refund_batch(requests, by, ctx)
+        batch = _refund_batch(requests, by, causes.new, ctx)
         try:
             ctx.batches.create_batch(batch, list_version=list_version)
         except ConcurrentChange:
@@ -343,8 +357,18 @@ def propose_refunds(
     raise ConcurrentChange("refund batches")
 
 
+def _proposed_by(
+    causes: RetryCauses, refund_batches: Sequence[TransferBatch]
+) -> TransferBatch | None:
+    """The batch an earlier attempt of this request proposed, if one did."""
+    return next(
+        (b for b in refund_batches if causes.made(b.cause, b.steps[0].at)),  # "proposed"
+        None,
+    )
+
+
 def _refund_batch(
-    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext
+    requests: Sequence[RefundRequest], by: str, cause: str, ctx: MoneyOutContext
 ) -> TransferBatch:
     batch_id = refund_batch_id(ctx.clock.today())
     transfers = tuple(
@@ -356,6 +380,7 @@ def _refund_batch(
         kind=BatchKind.REFUND,
         transfers=transfers,
         steps=(Step("proposed", by, ctx.clock.now()),),
+        cause=cause,
     )
 
 
@@ -426,9 +451,13 @@ def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
 
 def _pending_refunds(ctx: MoneyOutContext) -> dict[str, str]:
     """kenmerk -> the refund batch not yet sent (nor withdrawn) that pays it back."""
+    return _pending_in(ctx.batches.list_batches(BatchKind.REFUND))
+
+
+def _pending_in(refund_batches: Sequence[TransferBatch]) -> dict[str, str]:
     return {
         transfer.invoice_reference: batch.batch_id
-        for batch in ctx.batches.list_batches(BatchKind.REFUND)
+        for batch in refund_batches
         if batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
         for transfer in batch.transfers
     }

@@ -26,6 +26,7 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind
+from billing_core.shared.retries import retry_causes
 
 # A name search without a start date looks this far back: the store filters the names
 # inside its query of the provider's index by issue date, so the period bounds the read.
@@ -137,21 +138,37 @@ def stop_invoice(
     (``idempotency.request_cause``). A retry whose first attempt saved the stop and then
     failed (the e-mail not queued: a 5xx, so its key was released) finds the stop booked
     and books nothing more; the e-mail is queued again under the same event id, and the
-    delivery sends it once (R38)."""
+    delivery sends it once (R38). Only within the key's lifetime (``retry_causes``): the
+    same key sent a day later is a new stop, booked and told under an id of its own."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
         return None
     now = ctx.clock.now()
-    stop_id = f"stop-{cause}"
-    entry_cause = f"provider:{user.user_id}:{stop_id}"
+    causes = retry_causes(cause, now)
+    new_stop, earlier_stop = (f"stop-{c}" for c in causes.candidates)
+
+    def entry_cause(stop_id: str) -> str:
+        return f"provider:{user.user_id}:{stop_id}"
+
+    def booked_before(current: Invoice) -> str | None:
+        """The id of this request's stop when an attempt of it booked it already."""
+        return next(
+            (
+                stop_id
+                for stop_id in (new_stop, earlier_stop)
+                if booked_by(current.ledger, entry_cause(stop_id), causes.since)
+            ),
+            None,
+        )
 
     def stop(current: Invoice) -> Invoice:
-        if booked_by(current.ledger, entry_cause):
+        if booked_before(current):
             return current
-        return practice_stop(current, request, now, entry_cause)
+        return practice_stop(current, request, now, entry_cause(new_stop))
 
     stored, _ = save_change(ctx.store, invoice, stop)
+    stop_id = booked_before(stored) or new_stop
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if reaches_patient(stored, STOP_CONFIRMATION):  # never to a bounced address (R7)
         ctx.delivery.enqueue(
