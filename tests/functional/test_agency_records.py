@@ -24,7 +24,7 @@ from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
-from tests.unit.camt_builder import credit, statement
+from tests.unit.camt_builder import credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
 PAID_ON = date(2027, 1, 5)  # in the term of the reminder of 4 January
@@ -182,3 +182,76 @@ def test_a_claim_at_the_agency_is_never_handed_over_a_second_time(sandbox, remin
     assert _told_in_daily_files(sandbox, reminded) == [
         (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
     ]
+
+
+def _on_day(sandbox: Sandbox, day: date, statement_xml: bytes) -> None:
+    _on(sandbox, day)
+    sandbox.upload_bank_statement(statement_xml, f"{day}.xml")
+
+
+def test_every_entry_booked_on_a_claim_after_its_handover_reaches_the_agency(sandbox, reminded):
+    """R34 "payments received on our side for a claim at the agency reach the agency in a
+    daily file", R13, R21, R27 (round 38; known.md stop 37, "the agency's daily file").
+    What can be booked on a claim at the agency, each by its own handler or API, one a day:
+    a part payment by bank (with the interest up to it: interest is booked only so, before
+    the payment's allocation), its return by the payer's bank, a coulance the practice
+    enters, an operator's correction of it, a transfer of more than is owed (credit), and
+    the operator's refund of that credit by bank transfer. (The agency's own payments and
+    write-offs: the test above; a retour or credit line: tests/unit/test_vektis_*; an
+    arrangement or a coulance proposal is refused at the agency.)
+    Given the claim handed over on 8 February
+    When each is booked on its day from 9 to 16 February and the run of 17 February goes
+    Then each entry after the handover file's is told once, in its own day's file: also
+    the refund, alone on its day, which takes the claim from credit held to nothing
+    (before: only entries of a "told" kind opened a day's file, a refund was none)."""
+    _handed_over(sandbox, reminded)
+    ref = reminded.reference
+    part = credit(1_000, scor=ref, tx_id="TX-A", booking_date=READ_ON.isoformat())
+    _on_day(sandbox, READ_ON, statement(part, statement_id="S-9"))
+    back = debit(1_000, return_reason="MD06", tx_id="TX-A", booking_date="2027-02-10")
+    _on_day(sandbox, date(2027, 2, 10), statement(back, statement_id="S-10"))
+    _on(sandbox, date(2027, 2, 11))
+    coulance = {"scope": "partial", "amount": 200, "reason": "goodwill", "accept_terms": True}
+    stop = coulance | {"patient_email": reminded.addressee.email}
+    staff = Caller.practice(PROVIDER, "staff")
+    stop_path = f"/api/v1/provider/invoices/{reminded.invoice_id}/stop"
+    answer = sandbox.api("POST", stop_path, caller=staff, body=stop)
+    assert answer[0] == 200, answer
+    _on(sandbox, date(2027, 2, 12))
+    entry_id = len(_reread(sandbox, reminded).ledger)  # the coulance, the ledger's last
+    correction = {"entry_id": entry_id, "reason": "coulance bij de verkeerde"}
+    operator = Caller.operator("agency-records")
+    corrections = f"/api/v1/operator/invoices/{ref}/corrections"
+    assert sandbox.api("POST", corrections, caller=operator, body=correction)[0] == 200
+    _on(sandbox, date(2027, 2, 15))
+    owed = _reread(sandbox, reminded).amount_due_cents  # without the interest of the last days
+    more = credit(owed + 2_000, scor=ref, tx_id="TX-B", booking_date="2027-02-15")
+    sandbox.upload_bank_statement(statement(more, statement_id="S-15"), "2027-02-15.xml")
+    assert _reread(sandbox, reminded).credit_cents > 1_900
+    _on(sandbox, date(2027, 2, 16))
+    account = {"iban": "NL91ABNA0417164300", "account_holder": "A. Visser"}
+    refunds = {"refunds": [{"reference": ref, **account}]}
+    status, batch = sandbox.api("POST", "/api/v1/operator/refunds", caller=operator, body=refunds)
+    assert status == 200
+    approve = f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    assert sandbox.api("POST", approve, caller=operator)[0] == 200
+    _on(sandbox, date(2027, 2, 17))
+    sandbox.run_dunning()
+
+    after = _reread(sandbox, reminded)
+    later = after.ledger[after.handover_entries or 0 :]
+    assert after.is_with_collection_agency and after.credit_cents == 0
+    assert {e.kind for e in later} == {
+        EntryKind.PAYMENT,
+        EntryKind.INTEREST,
+        EntryKind.REVERSAL,
+        EntryKind.COULANCE,
+        EntryKind.REFUND,
+    }
+    assert _told_in_daily_files(sandbox, reminded) == [
+        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
+    ]
+    refund_day = f"collection-updates/2027-02-16/{PROVIDER}.json"
+    [claim] = json.loads(sandbox.output_object(refund_day))["claims"]
+    assert [e["kind"] for e in claim["entries"]] == ["refund"]
+    assert claim["amounts_cents"]["total"] == 0

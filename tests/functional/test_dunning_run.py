@@ -21,6 +21,7 @@ from billing_core.invoices.ledger import Component, balance
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.actions import ActionKind
 from local.generate import declaration_csv
+from local.resources import load_template, resources_of_type
 from local.sandbox import REGION, sample_event
 from local.seed import DENTAL
 
@@ -222,6 +223,47 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     monkeypatch.setattr(repository, "save_invoices", save_invoices)
     assert run_on(sandbox, handover_day)["steps"] == {"handover": 1}
     assert stored(sandbox, invoice).dunning_stage is DunningStage.WITH_COLLECTION_AGENCY
+
+
+def test_r39_an_invoice_that_loses_the_race_every_day_is_emitted_where_its_alarm_reads(
+    sandbox, invoices, monkeypatch, capsys
+):
+    """R18, R28, R39 (round 38): Given an invoice due its reminder that something writes
+    at the moment of each run's write, on 31 December and on 1 January
+    When the two daily runs run (metrics switched on)
+    Then each run emits its conflict with the metric name, namespace and service
+    dimension DunningConflictsRepeatedAlarm reads (template.yaml), so two such days page
+    an operator; the invoice is still unreminded, and is no error."""
+    from billing_core.ports import ConcurrentChange
+
+    alarms = resources_of_type(load_template(), "AWS::CloudWatch::Alarm")
+    alarm = alarms["DunningConflictsRepeatedAlarm"]
+    [service] = alarm["Dimensions"]
+    invoice = invoices[0]
+    repository = sandbox.runtime.repository
+    save_invoices = repository.save_invoices
+
+    def changed_meanwhile(batch, new_actions=()):
+        if any(i.invoice_id == invoice.invoice_id for i in batch):
+            raise ConcurrentChange(invoice.invoice_id)
+        return save_invoices(batch, new_actions)
+
+    monkeypatch.setattr(repository, "save_invoices", changed_meanwhile)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    for day in (REMINDER_DAY, date(2027, 1, 1)):
+        capsys.readouterr()
+        summary = run_on(sandbox, day)
+        lines = capsys.readouterr().out.splitlines()
+        [emitted] = [json.loads(line) for line in lines if '"Dunning_read"' in line]
+
+        assert summary["conflicts"] == [[invoice.invoice_id]] and summary["errors"] == []
+        [directive] = emitted["_aws"]["CloudWatchMetrics"]
+        assert directive["Namespace"] == alarm["Namespace"]
+        assert directive["Dimensions"] == [[service["Name"]]]
+        assert emitted[service["Name"]] == service["Value"]
+        assert alarm["MetricName"] in {metric["Name"] for metric in directive["Metrics"]}
+        assert emitted[alarm["MetricName"]] in (1, [1.0])
+    assert stored(sandbox, invoice).reminder is None
 
 
 def test_after_missed_runs_the_agency_files_of_the_missed_days_are_written_once(sandbox):

@@ -375,7 +375,8 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     When a dunning run stops early or fails invoices, does not report for a day, a
     retrocession run leaves providers without a statement, a run skips a provider whose
     stored item does not validate (issue 14 item 7), a refund stays pending or the PSP
-    reports one failed, or a week's payout batch stays withdrawn and not planned again (round 37)
+    reports one failed, a week's payout batch stays withdrawn and not planned again
+    (round 37), or invoices lose the race with a payment on daily runs in a row (round 38)
     Then an alarm reads that metric, in that namespace, with that service dimension."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
@@ -395,6 +396,7 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         "Refund_pending",
         "Refund_failed",  # a PSP refund Mollie reported failed or canceled (R13)
         "Payout_weeks_withdrawn",
+        "Dunning_conflicts",
     ):
         assert name in watched, name
     # A run that never reports is as bad as one that fails: no data counts as breaching.
@@ -418,6 +420,36 @@ def test_r39_a_refused_bank_statement_raises_an_alarm(template: dict[str, Any]) 
     assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert "bank/refused/" in alarm["AlarmDescription"]
+
+
+def test_r39_invoices_that_lose_the_race_on_two_daily_runs_in_a_row_raise_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """R18, R28, R39 (round 38): given the count every dunning run emits of the invoices it
+    left for the next run after losing the race with a payment twice (``Dunning_conflicts``,
+    0 included: RunSummary.log_entry)
+    When runs on two days in a row each leave some
+    Then an alarm goes off: once is an ordinary race the next run takes; every day means a
+    patient is never reminded. One UTC day holds one 06:00 Amsterdam run, so a day is a
+    run; a day without a report (a missed run) is no conflict."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "Dunning_conflicts"
+        and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        and alarm.get("Dimensions") == service
+    ]
+    assert (alarm["Statistic"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+        "Maximum",
+        "GreaterThanOrEqualToThreshold",
+        1,
+    )
+    assert alarm["Period"] == 24 * 3600
+    assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == 2  # both days
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
 
 
 def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
 """The agency's daily file (issue 12 item 11, R34): what changed on our side yesterday on
-the claims it holds — payments, returned payments, stops, coulance, corrections, and what
-an insurer's retour or a credit line changed of what the patient owes — one
+the claims it holds — payments (with the interest up to them), returned payments, stops,
+coulance, corrections, refunds of credit, and what an insurer's retour or a credit line
+changed of what the patient owes: every ledger entry after the handover file's — one
 file per practice, ``collection-updates/{day}/{provider}.json`` in the output bucket.
 
 It reads the invoices the ledger-week index puts in the day's week (the read follows the
@@ -24,24 +25,9 @@ from billing_core.collection.handover import (
     told_entries,
 )
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import FileStore, WeekActivity
 from billing_core.providers.week import Week
 
-# What the agency must know of: money in or back, what we forgave or corrected, and what
-# the insurer's retour or a credit line of a later declaration took off (or put back on)
-# what the patient owes (R5, R27).
-TOLD = frozenset(
-    {
-        EntryKind.PAYMENT,
-        EntryKind.REVERSAL,
-        EntryKind.STOP,
-        EntryKind.COULANCE,
-        EntryKind.COSTS,
-        EntryKind.REIMBURSEMENT,
-        EntryKind.ISSUED,
-    }
-)
 PREFIX = "collection-updates"
 # The most days one run catches up on: a month of missed runs. Beyond it the run writes
 # the oldest days, reports itself incomplete and the next run goes on (never a day lost).
@@ -107,11 +93,13 @@ def _told(invoice: Invoice, day: date) -> bool:
     """A claim the agency held on ``day`` with an entry of ``day`` to tell. What was
     recorded before the handover is in the handover file, not a change on our side: a
     replayed earlier day writes no file the agency never had (R18, R34), and a payment
-    read on the handover day before the run is not told again (``told_entries``)."""
+    read on the handover day before the run is not told again (``told_entries``).
+    Every entry after the handover's changes what the agency holds, whatever its kind: a
+    list of kinds to tell lost the retour and, later, the refund of credit (round 38)."""
     handed_over_on = invoice.handed_over_on
     if not invoice.is_with_collection_agency or handed_over_on is None or day < handed_over_on:
         return False
-    return any(entry.kind in TOLD for entry in told_entries(invoice, day))
+    return bool(told_entries(invoice, day))
 
 
 def _json(document: dict[str, Any]) -> bytes:

@@ -22,7 +22,9 @@ an error per invoice, and its invoices wait on the index until an operator mends
 A payment booked between the run's read of an invoice and its write is no error either:
 the write is refused (R28) and the patient's invoices not yet written are read again and
 looked at once more (``retried``); losing that race too leaves them for the next run
-(``conflicts``). Neither feeds the alarm that pages an operator (R39).
+(``conflicts``). Neither is an error; conflicts on two daily runs in a row page an
+operator (R39, template: DunningConflictsRepeatedAlarm): every day, a patient is never
+reminded.
 """
 
 from __future__ import annotations
@@ -129,8 +131,9 @@ class RunSummary:
         counts |= {f"Dunning_{step}": count for step, count in self.steps.items()}
         counts |= {f"Dunning_letter_{kind}": count for kind, count in self.letters.items()}
         counts["Dunning_errors"] = len(self.errors)
-        # An ordinary race, seen but watched by no alarm: nothing failed (R28, R39).
+        # An ordinary race, no error: nothing failed (R28, R39).
         counts["Dunning_retried"] = self.retried
+        # Left for the next run; on two runs in a row, DunningConflictsRepeatedAlarm (R39).
         counts["Dunning_conflicts"] = len(self.conflicts)
         # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39).
         counts["Dunning_incomplete"] = 0 if self.complete else 1
