@@ -269,6 +269,44 @@ def test_a_paper_invoice_put_before_a_crash_is_noted_days_later_and_not_put_agai
     assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
 
 
+def test_a_paper_invoice_put_before_a_crash_gets_its_batchs_posting_record_days_later(
+    sandbox, monkeypatch
+):
+    """R38, R7, legal-nl.md §2 (known stop 37, Delivery): Given a paper invoice, the
+    practice's first letter of Monday 23 November's print batch, whose delivery put its PDF
+    and died before the batch's posting record (posting.json) was put, when the dead-letter
+    queue is redriven on Wednesday the 25th, then Monday's batch has its posting record,
+    dated by Monday, and the one PDF of the kenmerk is Monday's: the print house reads the
+    batch by it, and the letter's term counts from that posting."""
+    invoice, message = _paper_delivery(sandbox)
+    put = S3FileStore.put
+
+    def died_before_the_posting_record(files, key, body, content_type):
+        if key.endswith("posting.json"):
+            raise ConnectionError("the process ended between the two puts")
+        return put(files, key, body, content_type)
+
+    monkeypatch.setattr(S3FileStore, "put", died_before_the_posting_record)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert sandbox.output_keys("print/") == [f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"]
+    monkeypatch.setattr(S3FileStore, "put", put)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
+    posting = f"print/2026-11-23/{PROVIDER}/posting.json"
+    assert sandbox.output_keys("print/") == [key, posting]
+    assert json.loads(sandbox.output_object(posting))["batch_date"] == "2026-11-23"
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
+
+
 def test_a_non_contracted_provider_deducts_nothing(sandbox):
     sandbox.upload_declaration(PHYSIO.provider_id, "week-47.csv", declaration_csv(10))
     sandbox.drain_deliveries()

@@ -8,6 +8,7 @@ go to an outbox, paper letters to the in-memory print bucket.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -233,6 +234,42 @@ def test_a_request_for_another_letter_than_the_invoices_is_refused():
     with pytest.raises(NotALetter):
         deliver_dunning_letter(request, post.context)
     assert post.outbox.sent == []
+
+
+def test_a_paper_reminder_put_before_its_batchs_posting_record_gets_it_on_the_redrive():
+    """R38, legal-nl.md §2 (known stop 37, Delivery): Given a paper reminder, the
+    practice's first letter of Friday 8 January's print batch, whose delivery put its PDF
+    and died before the batch's posting record, when the dead-letter queue is redriven on
+    Sunday the 10th, then Friday's batch has its posting record (posted Friday) next to the
+    one letter, which is noted with Friday's dates and not put again."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
+    put = post.files.put
+
+    def died_before_the_posting_record(key, body, content_type):
+        if key.endswith("posting.json"):
+            raise Killed("the process ended between the two puts")
+        put(key, body, content_type)
+
+    post.files.put = died_before_the_posting_record
+    with pytest.raises(Killed):
+        deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.files.put = put
+    post.clock.set(datetime(2027, 1, 10, 9, 0, tzinfo=AMSTERDAM))
+    pdf_put = post.files.written_at[
+        f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    ]
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    posting = f"print/2027-01-08/{PROVIDER}/posting.json"
+    assert sorted(post.files.files) == [key, posting]
+    assert post.files.written_at[key] == pdf_put  # not put again
+    assert json.loads(post.files.files[posting])["posted_on"] == "2027-01-08"
+    assert letter.message_id == key and notes(post.store, "inv-1", REMINDER) == [letter]
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 12), date(2027, 1, 26))
 
 
 # --- the second notice ---------------------------------------------------------------------
