@@ -399,11 +399,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
         day, in_batch = ctx.clock.today(), False
         if channel is Channel.PAPER:
-            lead, day, in_batch = _letter_print_batch(request, lead, invoices[0], ctx)
+            lead, day, in_batch = _letter_print_batch(request, lead, ctx)
             invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
         invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, channel, day, in_batch, ctx)
+        letter = _send_dunning_letter(
+            request, lead, invoices, provider, channel, day, in_batch, ctx
+        )
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -421,17 +423,17 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
 
 
 def _letter_print_batch(
-    request: DeliveryRequest, lead: Invoice, named_by: Invoice, ctx: DeliveryContext
+    request: DeliveryRequest, lead: Invoice, ctx: DeliveryContext
 ) -> tuple[Invoice, date, bool]:
     """The lead as stored, the day of the print batch a paper dunning letter goes in and
     whether it is in it already (_print_batch), recorded on the letter the lead waits for
     before the letter is dated, rendered and put: a retry keeps the dates the letter was
     made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
-    when the lead no longer waits for the letter. ``named_by``: the invoice whose kenmerk
-    names the letter's PDF (letter_print_key)."""
+    when the lead no longer waits for the letter. The PDF is named by the lead
+    (letter_print_key), the invoice the request names on every attempt."""
 
     def key_of(day: date) -> str:
-        return letter_print_key(named_by, request.kind, day.isoformat())
+        return letter_print_key(lead, request.kind, day.isoformat())
 
     def recorded(current: Invoice) -> date | None:
         days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
@@ -558,6 +560,7 @@ def _second_notice_dated_by_its_sending(
 
 def _send_dunning_letter(
     request: DeliveryRequest,
+    lead: Invoice,
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
@@ -566,22 +569,25 @@ def _send_dunning_letter(
     ctx: DeliveryContext,
 ) -> Correspondence:
     """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
-    and died before noting (_print_batch): noted, not put again."""
-    lead = invoices[0]
+    and died before noting (_print_batch): noted, not put again. A paper letter's PDF is
+    named by ``lead``, the invoice the request names, which a retry names again: the
+    first of ``invoices`` may be another by then (the lead paid or under an arrangement
+    since, dunning/letters.letter_invoices), and the retry must find the PDF it put."""
+    first = invoices[0]
     context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
-    language = lead.language.value
+    language = first.language.value
     pdf = render_dunning_letter_pdf(
-        request.kind, context, language, provider=provider, addressee=lead.addressee
+        request.kind, context, language, provider=provider, addressee=first.addressee
     )
     now = ctx.clock.now()
     if channel is Channel.EMAIL:
-        to = lead.addressee.email
+        to = first.addressee.email
         if not to:
-            raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
+            raise Undeliverable(f"{request.kind} for invoice {first.invoice_id}")
         email = render_email(request.kind, context, language)
-        name = letter_file_name(request.kind, lead.reference, language)
+        name = letter_file_name(request.kind, first.reference, language)
         # Kept before it is sent: a failed put sends nothing, so a retry e-mails it once.
-        kept = kept_letter_key(lead, request.kind)
+        kept = kept_letter_key(first, request.kind)
         ctx.files.put(kept, pdf, "application/pdf")
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
         return Correspondence(
