@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from billing_core.adapters.s3 import S3FileStore
 from billing_core.invoices.invoice import Channel, InvoiceStatus
@@ -205,6 +206,23 @@ def test_a_paper_invoice_retried_after_midnight_is_printed_once(sandbox, monkeyp
     assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
 
 
+def _put_refused_once(sandbox, monkeypatch, invoice, message):
+    """The delivery's first attempt, on Monday 23 November at 16:00, records that day's
+    print batch on the paper invoice and fails as S3 refuses its PDF."""
+    put = S3FileStore.put
+
+    def s3_refused(files, key, body, content_type):
+        if invoice.reference in key:
+            raise ConnectionError("S3 did not answer")
+        return put(files, key, body, content_type)
+
+    monkeypatch.setattr(S3FileStore, "put", s3_refused)
+    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=sandbox.clock.now().tzinfo))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    monkeypatch.setattr(S3FileStore, "put", put)
+
+
 def test_a_paper_invoice_whose_put_failed_goes_in_the_batch_of_its_redrive_days_later(
     sandbox, monkeypatch
 ):
@@ -215,20 +233,8 @@ def test_a_paper_invoice_whose_put_failed_goes_in_the_batch_of_its_redrive_days_
     batch's posting date, and the invoice records that key and day: Monday's batch may
     have been collected already, and the letter must be posted."""
     invoice, message = _paper_delivery(sandbox)
-    put = S3FileStore.put
-
-    def s3_refused(files, key, body, content_type):
-        if invoice.reference in key:
-            raise ConnectionError("S3 did not answer")
-        return put(files, key, body, content_type)
-
-    monkeypatch.setattr(S3FileStore, "put", s3_refused)
-    tz = sandbox.clock.now().tzinfo
-    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
-    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
-    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
-    monkeypatch.setattr(S3FileStore, "put", put)
-    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
+    _put_refused_once(sandbox, monkeypatch, invoice, message)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=sandbox.clock.now().tzinfo))
 
     assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
         "batchItemFailures": []
@@ -266,6 +272,86 @@ def test_a_paper_invoice_put_before_a_crash_is_noted_days_later_and_not_put_agai
     assert len(versions) == 1  # not put again
     stored = repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert stored.status is InvoiceStatus.SENT
+    assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
+
+
+def test_a_redrive_refused_a_look_in_the_print_batch_fails_and_puts_no_second_letter(
+    sandbox, monkeypatch
+):
+    """R38, legal-nl.md §2 (known stop 37, Delivery): Given a paper invoice whose delivery
+    on Monday 23 November recorded that day's print batch and then failed before its PDF
+    was put, when the dead-letter queue is redriven on Wednesday the 25th and S3 answers
+    the look for Monday's PDF AccessDenied (403: a role that may not look), then the
+    record fails (SQS retries it, then the dead-letter queue) and nothing is put: a 403 is
+    not "not there", which could print a letter already in Monday's batch again. When S3
+    answers as the role in template.yaml gets it, 404 for the missing PDF, the next
+    redrive puts it in Wednesday's batch."""
+    invoice, message = _paper_delivery(sandbox)
+    _put_refused_once(sandbox, monkeypatch, invoice, message)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=sandbox.clock.now().tzinfo))
+    events = sandbox.runtime.s3.meta.events
+
+    def access_denied(**_):  # as botocore parses S3's answer to a HEAD it refuses
+        error = {"Code": "403", "Message": "Forbidden"}
+        return AWSResponse("", 403, {}, None), {
+            "Error": error,
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
+
+    events.register_first("before-call.s3.HeadObject", access_denied)
+    try:
+        refused = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    finally:
+        events.unregister("before-call.s3.HeadObject", access_denied)
+
+    assert refused == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == []
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.status is InvoiceStatus.PENDING_DELIVERY
+    assert stored.print_batch_day == date(2026, 11, 23)
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+    key = f"print/2026-11-25/{PROVIDER}/{invoice.reference}.pdf"
+    assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == [key]
+
+
+def test_a_paper_invoice_put_before_a_crash_gets_its_batchs_posting_record_days_later(
+    sandbox, monkeypatch
+):
+    """R38, R7, legal-nl.md §2 (known stop 37, Delivery): Given a paper invoice, the
+    practice's first letter of Monday 23 November's print batch, whose delivery put its PDF
+    and died before the batch's posting record (posting.json) was put, when the dead-letter
+    queue is redriven on Wednesday the 25th, then Monday's batch has its posting record,
+    dated by Monday, and the one PDF of the kenmerk is Monday's: the print house reads the
+    batch by it, and the letter's term counts from that posting."""
+    invoice, message = _paper_delivery(sandbox)
+    put = S3FileStore.put
+
+    def died_before_the_posting_record(files, key, body, content_type):
+        if key.endswith("posting.json"):
+            raise ConnectionError("the process ended between the two puts")
+        return put(files, key, body, content_type)
+
+    monkeypatch.setattr(S3FileStore, "put", died_before_the_posting_record)
+    tz = sandbox.clock.now().tzinfo
+    sandbox.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=tz))
+    first = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert sandbox.output_keys("print/") == [f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"]
+    monkeypatch.setattr(S3FileStore, "put", put)
+    sandbox.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=tz))
+
+    assert sandbox.invoke("invoice_delivery", sandbox.sqs_event([message])) == {
+        "batchItemFailures": []
+    }
+
+    key = f"print/2026-11-23/{PROVIDER}/{invoice.reference}.pdf"
+    posting = f"print/2026-11-23/{PROVIDER}/posting.json"
+    assert sandbox.output_keys("print/") == [key, posting]
+    assert json.loads(sandbox.output_object(posting))["batch_date"] == "2026-11-23"
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     assert [(c.kind, c.message_id) for c in stored.correspondence] == [("invoice", key)]
 
 

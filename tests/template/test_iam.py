@@ -6,6 +6,7 @@ is allowed is checked by the functional tests (tests/functional/iam_audit.py).
 
 from __future__ import annotations
 
+import json
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -233,13 +234,23 @@ def test_the_delivery_role_reads_the_print_batches_only(transformed: dict[str, A
     """Given the invoice-delivery function's role (R38: a paper letter retried on a later
     day looks whether its first attempt put it in that day's print batch)
     When I list what it may read from S3
-    Then it is s3:GetObject on the output bucket's print/ prefix, nothing else: no other
-    prefix (reports, insurer claims, statements) and no listing of the bucket."""
+    Then it is s3:GetObject on the output bucket's print/ prefix and s3:ListBucket of that
+    bucket on condition that the listing is under print/ (so a missing key is answered
+    404, not 403), nothing else: no other prefix (reports, insurer claims, statements)
+    and no listing of the rest of the bucket."""
     reads = {
-        (action, resource_pattern(resource, transformed))
+        (
+            action,
+            resource_pattern(resource, transformed),
+            json.dumps(statement.get("Condition"), sort_keys=True),
+        )
         for statement in function_role_statements(transformed, "InvoiceDeliveryFunction")
         for action in as_list(statement["Action"])
         if action.startswith("s3:") and action != "s3:PutObject"
         for resource in as_list(statement["Resource"])
     }
-    assert reads == {("s3:GetObject", "OutputBucket/print/*")}
+    under_print = json.dumps({"StringLike": {"s3:prefix": "print/*"}}, sort_keys=True)
+    assert reads == {
+        ("s3:GetObject", "OutputBucket/print/*", "null"),
+        ("s3:ListBucket", "OutputBucket", under_print),
+    }

@@ -8,6 +8,7 @@ go to an outbox, paper letters to the in-memory print bucket.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -235,6 +236,42 @@ def test_a_request_for_another_letter_than_the_invoices_is_refused():
     assert post.outbox.sent == []
 
 
+def test_a_paper_reminder_put_before_its_batchs_posting_record_gets_it_on_the_redrive():
+    """R38, legal-nl.md §2 (known stop 37, Delivery): Given a paper reminder, the
+    practice's first letter of Friday 8 January's print batch, whose delivery put its PDF
+    and died before the batch's posting record, when the dead-letter queue is redriven on
+    Sunday the 10th, then Friday's batch has its posting record (posted Friday) next to the
+    one letter, which is noted with Friday's dates and not put again."""
+    invoices = reminded(10_000, email="")
+    post = post_with(invoices, datetime(2027, 1, 8, 22, 0, tzinfo=AMSTERDAM))
+    put = post.files.put
+
+    def died_before_the_posting_record(key, body, content_type):
+        if key.endswith("posting.json"):
+            raise Killed("the process ended between the two puts")
+        put(key, body, content_type)
+
+    post.files.put = died_before_the_posting_record
+    with pytest.raises(Killed):
+        deliver_dunning_letter(reminder_request(invoices), post.context)
+    post.files.put = put
+    post.clock.set(datetime(2027, 1, 10, 9, 0, tzinfo=AMSTERDAM))
+    pdf_put = post.files.written_at[
+        f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    ]
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-08/{PROVIDER}/10000000000001-dunning_reminder.pdf"
+    posting = f"print/2027-01-08/{PROVIDER}/posting.json"
+    assert sorted(post.files.files) == [key, posting]
+    assert post.files.written_at[key] == pdf_put  # not put again
+    assert json.loads(post.files.files[posting])["posted_on"] == "2027-01-08"
+    assert letter.message_id == key and notes(post.store, "inv-1", REMINDER) == [letter]
+    reminder = post.store.invoice("inv-1").reminder
+    assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 12), date(2027, 1, 26))
+
+
 # --- the second notice ---------------------------------------------------------------------
 
 
@@ -280,6 +317,34 @@ def test_a_paper_second_notice_goes_to_the_print_batch_dated_the_day_it_is_made(
     assert "Datum 27 januari 2027" in text and "€ 3,73" in text  # 34 days of interest
 
 
+def test_a_paper_second_notice_whose_lead_was_paid_before_the_redrive_is_printed_once():
+    """R38, legal-nl.md §2 (known stop 37, Delivery): Given a paper second notice about
+    two invoices, put in Wednesday 27 January's print batch at 23:58 by a delivery that
+    died before noting it, and its lead (the first invoice) paid on the 28th, when the
+    dead-letter queue is redriven on Friday the 29th, then the one letter in the print
+    batches is Wednesday's, noted on the invoice still open, and no second letter is made
+    for it: the letter's PDF is named by its lead, which the retry asks for again, not by
+    the first invoice it is still about."""
+    costs_at = datetime(2027, 1, 27, 6, 0, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, 20_000, email=""), POLICY, costs_at.date(), costs_at)
+    post = _killed_once_noted(
+        invoices, datetime(2027, 1, 27, 23, 58, tzinfo=AMSTERDAM), kind=SECOND_NOTICE
+    )
+    lead = post.store.invoice("inv-1")
+    paid_at = datetime(2027, 1, 28, 10, 0, tzinfo=AMSTERDAM)
+    post.store.put_invoice_as_is(
+        apply_payment(lead, IncomingPayment("bank", "e-1", lead.amount_due_cents, paid_at))
+    )
+    post.clock.set(datetime(2027, 1, 29, 9, 0, tzinfo=AMSTERDAM))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    key = f"print/2027-01-27/{PROVIDER}/10000000000001-second_notice.pdf"
+    assert sorted(post.files.files) == [key, f"print/2027-01-27/{PROVIDER}/posting.json"]
+    assert letter.message_id == key and notes(post.store, "inv-2", SECOND_NOTICE) == [letter]
+    assert [p.kind for p in post.store.invoice("inv-1").letters_due] == [REMINDER]
+
+
 def test_no_second_notice_when_everything_is_paid():
     invoices = charged(100_000)
     paid = apply_payment(invoices[0], IncomingPayment("psp", "tr_1", 200_000, COSTS_AT))
@@ -307,14 +372,14 @@ def test_the_print_day_is_the_delivery_day_not_the_reminder_day():
     assert (reminder.received_on, reminder.final_date) == (date(2027, 1, 13), date(2027, 1, 27))
 
 
-def _killed_once_noted(invoices, at):
-    """The post of ``invoices`` at ``at``, whose first delivery of their paper reminder put
-    the PDF and died before noting it on the invoice."""
+def _killed_once_noted(invoices, at, kind=REMINDER):
+    """The post of ``invoices`` at ``at``, whose first delivery of their paper reminder (or
+    letter of ``kind``) put the PDF and died before noting it on the invoice."""
     post = post_with(invoices, at)
     save_invoice = post.store.save_invoice
 
     def killed_when_noted(invoice):
-        if notes_of(invoice, REMINDER):
+        if notes_of(invoice, kind):
             raise Killed("the process ended after the put, before the note")
         return save_invoice(invoice)
 

@@ -530,7 +530,8 @@ class FileStore(Protocol):
 
     def exists(self, key: str) -> bool:
         """Whether a file is under ``key``: a paper letter retried on a later day looks
-        whether its first attempt put it in that day's print batch (R38)."""
+        whether its first attempt put it in that day's print batch (R38). Raises when the
+        store cannot tell (access denied, an outage): never "not there" by default."""
         ...
 
 

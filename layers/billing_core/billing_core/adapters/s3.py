@@ -29,11 +29,12 @@ class S3FileStore:
         try:
             self._client.head_object(Bucket=self._bucket, Key=key)
         except self._client.exceptions.ClientError as error:
-            # A role with s3:GetObject and no s3:ListBucket (the delivery function's, on
-            # print/ only: template.yaml) is answered 403, not 404, for a missing key.
-            # Either is "not there": the letter then goes in today's batch, at worst a
-            # second letter, never none (R38, legal-nl.md §2).
-            if error.response["ResponseMetadata"]["HTTPStatusCode"] in (403, 404):
+            # Only 404 is "not there": the delivery role may ListBucket under print/
+            # (template.yaml), without which S3 answers a missing key 403. A 403 is a
+            # role that may not look, raised like any other error so the record is
+            # retried (then the dead-letter queue), not a letter put again in today's
+            # batch while its first is in an earlier one (R38, legal-nl.md §2).
+            if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
                 return False
             raise
         return True

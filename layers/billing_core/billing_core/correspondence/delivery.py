@@ -11,7 +11,8 @@ recorded on the invoice (for the invoice itself or a confirmation, or on the dun
 letter it waits for) before its PDF is put, so a retry on the same day puts the same PDF
 under the same key again. A retry on a later day (after midnight, a redrive days later)
 looks whether the PDF is in the recorded batch: if so it is noted and not put again,
-dated by its one posting; if not (the attempt died before the put) it goes in today's
+dated by its one posting, and the batch's posting record is written if the attempt died
+before it (found_in_print_batch); if not (the attempt died before the put) it goes in today's
 batch with today's dates, since the recorded batch may have been collected already
 (legal-nl.md §2). An e-mail is at least once: a crash after SES accepted it and before
 it is noted sends it again on the retry. Two identical
@@ -101,6 +102,23 @@ def put_in_print_batch(
     next to it: the batch's own date plus the provider's posting delay, from which a
     reminder's receipt is computed (legal-nl.md §2, dunning/steps.send_reminder). A
     print house report of the day it really posted the batch replaces the record."""
+    files.put(key, pdf, "application/pdf")
+    _record_posting(files, provider, batch_day)
+
+
+def found_in_print_batch(files: FileStore, provider: Provider, batch_day: date) -> None:
+    """A paper letter an earlier attempt put in the ``batch_day``'s print batch and died
+    before noting (_print_batch): not put again, but the batch's posting record is
+    written if it is missing, as put_in_print_batch writes it. That attempt may have died
+    between the two puts, and when the letter was the practice's first of the batch no
+    other letter wrote it: the print house reads the batch by it, and receipt counts from
+    it (R38, R7, legal-nl.md §2). Only when missing: one that is there stays, as a print
+    house report of the day it really posted the batch may have replaced it."""
+    if not files.exists(posting_key(provider.provider_id, batch_day)):
+        _record_posting(files, provider, batch_day)
+
+
+def _record_posting(files: FileStore, provider: Provider, batch_day: date) -> None:
     posted_on = posting_date(batch_day, provider.posting_delay_days)
     record = {
         "provider_id": provider.provider_id,
@@ -108,7 +126,6 @@ def put_in_print_batch(
         "posted_on": posted_on.isoformat(),
         "source": f"batch date + posting delay of {provider.posting_delay_days} day(s)",
     }
-    files.put(key, pdf, "application/pdf")
     files.put(
         posting_key(provider.provider_id, batch_day),
         json.dumps(record, sort_keys=True).encode(),
@@ -150,7 +167,9 @@ def _send(invoice: Invoice, provider: Provider, pdf: bytes, ctx: DeliveryContext
         return Correspondence(INVOICE_LETTER, Channel.EMAIL, now, message_id)
     batch_day, in_batch = _invoice_print_batch(invoice, ctx)
     key = print_key(invoice, batch_day.isoformat())
-    if not in_batch:  # else put by an attempt that died before noting it (_print_batch)
+    if in_batch:  # put by an attempt that died before noting it (_print_batch)
+        found_in_print_batch(ctx.files, provider, batch_day)
+    else:
         put_in_print_batch(ctx.files, key, pdf, provider, batch_day)
     return Correspondence(INVOICE_LETTER, Channel.PAPER, now, key)
 
@@ -290,6 +309,7 @@ def _post_message(
     invoice, day, in_batch = _message_print_batch(request, invoice, ctx)
     key = letter_print_key(invoice, request.kind, day.isoformat(), request.event_id)
     if in_batch:  # put by an attempt that died before noting it
+        found_in_print_batch(ctx.files, provider, day)
         return invoice, key
     text = render_email(request.kind, context, invoice.language.value, on_paper=True)
     pdf = render_message_pdf(
@@ -379,11 +399,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
         day, in_batch = ctx.clock.today(), False
         if channel is Channel.PAPER:
-            lead, day, in_batch = _letter_print_batch(request, lead, invoices[0], ctx)
+            lead, day, in_batch = _letter_print_batch(request, lead, ctx)
             invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
         invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
-        letter = _send_dunning_letter(request, invoices, provider, channel, day, in_batch, ctx)
+        letter = _send_dunning_letter(
+            request, lead, invoices, provider, channel, day, in_batch, ctx
+        )
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -401,17 +423,17 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
 
 
 def _letter_print_batch(
-    request: DeliveryRequest, lead: Invoice, named_by: Invoice, ctx: DeliveryContext
+    request: DeliveryRequest, lead: Invoice, ctx: DeliveryContext
 ) -> tuple[Invoice, date, bool]:
     """The lead as stored, the day of the print batch a paper dunning letter goes in and
     whether it is in it already (_print_batch), recorded on the letter the lead waits for
     before the letter is dated, rendered and put: a retry keeps the dates the letter was
     made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
-    when the lead no longer waits for the letter. ``named_by``: the invoice whose kenmerk
-    names the letter's PDF (letter_print_key)."""
+    when the lead no longer waits for the letter. The PDF is named by the lead
+    (letter_print_key), the invoice the request names on every attempt."""
 
     def key_of(day: date) -> str:
-        return letter_print_key(named_by, request.kind, day.isoformat())
+        return letter_print_key(lead, request.kind, day.isoformat())
 
     def recorded(current: Invoice) -> date | None:
         days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
@@ -538,6 +560,7 @@ def _second_notice_dated_by_its_sending(
 
 def _send_dunning_letter(
     request: DeliveryRequest,
+    lead: Invoice,
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
@@ -546,29 +569,34 @@ def _send_dunning_letter(
     ctx: DeliveryContext,
 ) -> Correspondence:
     """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
-    and died before noting (_print_batch): noted, not put again."""
-    lead = invoices[0]
+    and died before noting (_print_batch): noted, not put again. A paper letter's PDF is
+    named by ``lead``, the invoice the request names, which a retry names again: the
+    first of ``invoices`` may be another by then (the lead paid or under an arrangement
+    since, dunning/letters.letter_invoices), and the retry must find the PDF it put."""
+    first = invoices[0]
     context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
-    language = lead.language.value
+    language = first.language.value
     pdf = render_dunning_letter_pdf(
-        request.kind, context, language, provider=provider, addressee=lead.addressee
+        request.kind, context, language, provider=provider, addressee=first.addressee
     )
     now = ctx.clock.now()
     if channel is Channel.EMAIL:
-        to = lead.addressee.email
+        to = first.addressee.email
         if not to:
-            raise Undeliverable(f"{request.kind} for invoice {lead.invoice_id}")
+            raise Undeliverable(f"{request.kind} for invoice {first.invoice_id}")
         email = render_email(request.kind, context, language)
-        name = letter_file_name(request.kind, lead.reference, language)
+        name = letter_file_name(request.kind, first.reference, language)
         # Kept before it is sent: a failed put sends nothing, so a retry e-mails it once.
-        kept = kept_letter_key(lead, request.kind)
+        kept = kept_letter_key(first, request.kind)
         ctx.files.put(kept, pdf, "application/pdf")
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
         return Correspondence(
             request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
         )
     key = letter_print_key(lead, request.kind, day.isoformat())
-    if not in_batch:
+    if in_batch:
+        found_in_print_batch(ctx.files, provider, day)
+    else:
         put_in_print_batch(ctx.files, key, pdf, provider, day)
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
