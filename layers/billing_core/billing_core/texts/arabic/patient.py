@@ -181,7 +181,8 @@ _PAGE: Section = {
     "object_button": "تقديم الاعتراض",
     "done_deferral": "تمت الموافقة على التأجيل. آخر موعد جديد للدفع هو {date}.",
     # Not yet read by a native speaker (README, Languages): "{by_channel_ar}" is
-    # "بالبريد الإلكتروني" or "بالبريد العادي" (catalogue.by_channel, R7).
+    # "بالبريد الإلكتروني" or "بالبريد العادي" (catalogue.by_channel, R7), "كتابيًا" before the
+    # birth date is checked.
     "done_arrangement": "تم تسجيل خطة التقسيط. سيصلكم جدول الأقساط {by_channel_ar}.",
     "done_objection": "استلمنا اعتراضكم. سيصلكم تأكيد بالبريد الإلكتروني.",
     "done_payment": "شكرًا لكم. حين تصلنا الدفعة ستظهر هنا كلمة «مدفوعة».",

@@ -194,7 +194,7 @@ PAGE: Section = {
     "object_button": "Złóż reklamację",
     "done_deferral": "Termin płatności został odroczony. Nowy termin płatności to {date}.",
     # Not yet read by a native speaker (README, Languages): "{by_channel_pl}" is "e-mailem" or
-    # "pocztą" (catalogue.by_channel, R7).
+    # "pocztą" (catalogue.by_channel, R7), "pisemnie" before the birth date is checked.
     "done_arrangement": (
         "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani {by_channel_pl}."
     ),
