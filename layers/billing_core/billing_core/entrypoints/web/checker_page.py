@@ -159,7 +159,10 @@ def render_checker(
     )
 
 
-_SETTLED_BY_THE_PRACTICE = frozenset({InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED})
+# Settled, not (all) by the patient: by the practice (R21) or the insurer's deduction (R5).
+_SETTLED_OTHERWISE = frozenset(
+    {InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED, InvoiceState.REIMBURSED}
+)
 
 
 def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
@@ -168,7 +171,7 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
         return ""
     if state.being_booked:
         return "status_being_booked"
-    if view.state in _SETTLED_BY_THE_PRACTICE:  # R21: "paid" to R10, but not (all) by anyone
+    if view.state in _SETTLED_OTHERWISE:  # "paid" to R10, but not (all) by the patient
         return f"status_{view.state.value}"
     return f"status_{view.status.value}"
 

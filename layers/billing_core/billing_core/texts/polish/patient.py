@@ -144,6 +144,10 @@ PAGE: Section = {
     "status_paid": "Ta faktura jest zapłacona.",
     "status_being_booked": "Płatność jest przetwarzana.",
     "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
+    # Not yet read by a native speaker (README, Languages): this and state_reimbursed (R5).
+    "status_reimbursed": (
+        "Nie musi Pan/Pani nic płacić: ubezpieczyciel zdrowotny pokrywa całą kwotę tej faktury."
+    ),
     # Not yet read by a native speaker (README, Languages).
     "status_paid_rest_waived": (
         "Zapłacił(a) Pan/Pani {paid}; świadczeniodawca umorzył pozostałą kwotę. Nie musi "
@@ -157,6 +161,7 @@ PAGE: Section = {
     "state_open": "Do zapłaty",
     "state_paid": "Zapłacona",
     "state_waived": "Umorzona przez świadczeniodawcę",
+    "state_reimbursed": "Pokryta przez ubezpieczyciela zdrowotnego",
     # Not yet read by a native speaker (README, Languages).
     "state_paid_rest_waived": "Zapłacona częściowo, reszta umorzona przez świadczeniodawcę",
     "state_deferred": "Odroczono termin płatności",
