@@ -419,8 +419,8 @@ def test_r31_a_contract_entered_later_with_retroactive_effect_leaves_an_issued_i
 @pytest.mark.parametrize(
     "language, dont_pay, waits_for, pay_by_label",
     [
-        ("nl", "betaal deze nota nog niet", "Volgt per e-mail", "Uiterste betaaldatum"),
-        ("en", "do not pay this invoice yet", "Follows by e-mail", "Pay by"),
+        ("nl", "betaal deze nota nog niet", "Volgt schriftelijk", "Uiterste betaaldatum"),
+        ("en", "do not pay this invoice yet", "Follows in writing", "Pay by"),
     ],
 )
 def test_r37_while_the_page_says_dont_pay_yet_it_names_no_date_to_pay_by(
@@ -430,7 +430,8 @@ def test_r37_while_the_page_says_dont_pay_yet_it_names_no_date_to_pay_by(
     non-contracted practice that waits for the insurer's statement, before its final
     payment date and after it (the first reminder waits statement_wait_days longer), when
     the patient looks, then the page says "don't pay yet" and, where the date to pay by
-    was, that it follows by e-mail: never the final payment date, passed or not, beside
+    was, that it follows in writing (by e-mail or by post only once the birth date is
+    checked: known.md stop 37, R10): never the final payment date, passed or not, beside
     "don't pay yet". The API keeps the date and says it waits (awaits_insurer_statement)."""
     assert invoice.final_payment_date == date(2026, 12, 23)
     sandbox.clock.set(invoice.final_payment_date + timedelta(days=days_after_the_final_date))

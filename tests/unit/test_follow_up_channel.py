@@ -3,7 +3,9 @@
 bounced permanently), since that is how the adjusted amount and the confirmations go
 (correspondence/delivery.deliver_message). One helper picks the words
 (texts.catalogue.by_channel) for the checker page, the patient API's refusals and the
-invoice PDF and its copy; a table over channel x language here.
+invoice PDF and its copy; a table over channel x language here. Before the birth date is
+checked the checker says neither (known.md stop 37, Texts): "in writing", which holds for
+both, since the channel tells whether the patient has a working e-mail address (R10, R36).
 
 And while the patient is told not to pay yet (legal-nl.md §7), the objection form does
 not say that the payment term runs (R16, R36); while a coulance decision is open, the
@@ -24,12 +26,14 @@ from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.deferral import grant_deferral
 from billing_core.correspondence.invoice_copy import invoice_copy
 from billing_core.declarations.claims import Language
+from billing_core.entrypoints.http.patient_models import PaymentStatusOut
 from billing_core.entrypoints.web.checker_page import PageState, render_checker
 from billing_core.invoices.invoice import Channel, InsurerStatement, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.services.patient import InvoiceLinesView, PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 from tests.unit.test_invoice_pdf import ACCOUNT, shown
@@ -80,12 +84,17 @@ def an_invoice(patient: str, language: str) -> tuple[Invoice, str, str]:
     return invoice, SAID[channel, language], SAID[other, language]
 
 
-def checker_page(invoice: Invoice, language: str, provider: Provider = WAITS) -> str:
-    """The page after the birth date was checked: with its forms (R36)."""
-    store = FakeStore([invoice], [provider])
-    view = payment_status(invoice.reference, PatientContext(store, FakeQueue(), FixedClock(NOW)))
-    unlocked = PageState(lines=InvoiceLinesView(invoice.reference, invoice.lines))
-    return unescape(render_checker(language, view, unlocked))
+def checker_page(
+    invoice: Invoice, language: str, provider: Provider = WAITS, *, unlocked: bool = True
+) -> str:
+    """The page after the birth date was checked, with its forms (R36); or before."""
+    view = payment_status(invoice.reference, patient_context(invoice, provider))
+    lines = InvoiceLinesView(invoice.reference, invoice.lines) if unlocked else None
+    return unescape(render_checker(language, view, PageState(lines=lines)))
+
+
+def patient_context(invoice: Invoice, provider: Provider = WAITS) -> PatientContext:
+    return PatientContext(FakeStore([invoice], [provider]), FakeQueue(), FixedClock(NOW))
 
 
 def element(page: str, element_id: str) -> str:
@@ -124,6 +133,37 @@ def test_an_open_coulance_decision_on_the_checker_says_how_it_comes(patient, lan
     assert said in notice and not_said not in notice
 
 
+# Before the birth date is checked: words that hold for either channel.
+IN_WRITING = {"nl": "schriftelijk", "en": "in writing", "pl": "pisemnie", "ar": "كتابيًا"}
+EVERY_CHANNEL = ("email", "paper")
+
+
+@pytest.mark.parametrize(("patient", "language"), TABLE)
+def test_before_the_birth_date_the_checker_does_not_tell_how_things_come(patient, language):
+    """R10, R36, interfaces.md §2 (known.md stop 37, Texts). Given a non-contracted invoice
+    waiting for the insurer's statement, and then with the statement in and its proposal
+    open (legal-nl.md §7, R17)
+    When anyone with the kenmerk opens the checker, or asks the payment-status API, before
+    the birth date is checked
+    Then neither says "by post" nor "by e-mail" of what follows, which would tell that the
+    patient has no working e-mail address: the page says it comes "in writing"; once the
+    birth date is checked, it says by post or by e-mail (the tests above)."""
+    invoice, said, _ = an_invoice(patient, language)
+    for stage, part_ids in (
+        (invoice, ("dont-pay-yet", "pay-by")),
+        (with_statement(invoice, OPEN_PROPOSAL), ("coulance-decision", "pay-by")),
+    ):
+        page = checker_page(stage, language, unlocked=False)
+        view = payment_status(stage.reference, patient_context(stage))
+        answer = PaymentStatusOut.of(view, PUBLIC).model_dump_json()
+        for words in (SAID["paper", language], "per post", "by post"):
+            assert words not in page and words not in answer
+        for part in (element(page, part_id) for part_id in part_ids):
+            assert IN_WRITING[language] in part
+            assert not any(SAID[channel, language] in part for channel in EVERY_CHANNEL)
+        assert said in checker_page(stage, language)  # after the check: as it comes
+
+
 @pytest.mark.parametrize(("patient", "language"), TABLE)
 def test_the_patient_apis_refusals_say_how_the_adjusted_amount_comes(patient, language):
     """Given the statement awaited, and then its proposal open (§7, R17)
@@ -146,13 +186,19 @@ def test_the_patient_apis_refusals_say_how_the_adjusted_amount_comes(patient, la
 def test_the_invoice_copy_says_how_the_adjusted_amount_comes(patient, language):
     """Given the statement in and its proposal open (R17, legal-nl.md §7)
     When the checker or the portal serves the invoice copy (R36)
-    Then its first page says the practice decides on the adjusted amount, and its "don't
-    pay yet" and its payment instructions say it comes by e-mail, or by post."""
+    Then its first page says the practice decides on the adjusted amount, and that it comes
+    by e-mail, or by post, as things come now; the invoice as sent below it, its "don't
+    pay yet" and its payment instructions, says it as it was sent: by e-mail to the
+    address that bounced since (R7; known.md stop 37, Texts: it said "by post", as now)."""
     invoice, said, not_said = an_invoice(patient, language)
     deciding = with_statement(invoice, OPEN_PROPOSAL)
-    shows = copy_text(deciding)
-    assert shows.count(said) >= 3  # the notice, "don't pay yet", how to pay
-    assert not_said not in shows
+    heading = texts_for(language, ("common",))("dont_pay_yet_heading")
+    notice, as_sent = copy_text(deciding).split(heading)
+    assert said in notice and not_said not in notice
+    said_then = SAID["email", language] if patient == "bounced" else said
+    other_then = SAID["paper", language] if patient == "bounced" else not_said
+    assert as_sent.count(said_then) >= 2  # "don't pay yet", how to pay
+    assert other_then not in as_sent
 
 
 def copy_text(invoice):

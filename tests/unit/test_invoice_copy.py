@@ -24,7 +24,13 @@ from billing_core.correspondence.delivery import DeliveryContext, deliver_invoic
 from billing_core.correspondence.invoice_copy import invoice_copy
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.declarations.claims import Language
-from billing_core.invoices.invoice import Arrangement, ArrangementTerm, InsurerStatement, Invoice
+from billing_core.invoices.invoice import (
+    Arrangement,
+    ArrangementTerm,
+    Channel,
+    InsurerStatement,
+    Invoice,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -131,6 +137,28 @@ def test_letters1_with_the_proposal_still_open_the_copy_still_says_dont_pay_yet(
     assert DONT_PAY_YET in shows
     assert COPY_HEADING in shows
     assert "uw zorgverlener beslist nu over het aangepaste bedrag" in shows
+
+
+def test_r7_an_e_mailed_invoice_whose_address_bounced_is_copied_as_sent_and_says_post_now():
+    """R7, R36 (known.md stop 37, Texts). Given a non-contracted invoice sent by e-mail
+    ("don't pay yet": the adjusted amount comes by e-mail), whose address then bounced
+    permanently, so that the adjusted amount goes by post now
+    When the checker serves its copy, nothing else changed
+    Then the invoice as sent says "per e-mail" as the PDF the e-mail had attached did, not
+    "per post", and a notice on its first page says the adjusted amount now comes by post."""
+    sent, attached = delivered()
+    bounced = replace(sent, bounced_emails=(sent.addressee.email.casefold(),))
+    assert bounced.correspondence[0].channel is Channel.EMAIL
+    assert bounced.follow_up_channel is Channel.PAPER
+    shows = text(copy_of(bounced))
+    notice, as_sent = shows.split("Let op: betaal deze nota nog niet")
+    assert COPY_HEADING in notice
+    assert (
+        "het aangepaste bedrag met een nieuwe uiterste betaaldatum krijgt u nu per post" in notice
+    )
+    assert as_sent.count("per e-mail") == text(attached).count("per e-mail") == 2
+    assert "per post" not in as_sent
+    assert ASKED_AS_SENT not in shows
 
 
 def test_r37_a_declined_proposal_ends_dont_pay_yet_and_the_copy_says_so():

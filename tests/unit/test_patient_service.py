@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from html import unescape
 
 import pytest
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
+from billing_core.entrypoints.http.patient_models import PaymentStatusOut
+from billing_core.entrypoints.web.checker_page import render_checker
 from billing_core.invoices.access import LOCKOUT, BirthDate
 from billing_core.invoices.invoice import ArrangementTerm, Deferral, DunningStage, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.services.patient import (
@@ -162,14 +166,63 @@ def forgiven_rest(invoice):
         (lambda: forgiven_rest(paid_by(sent(), 1000)), InvoiceState.PAID_REST_WAIVED),
         # R17: coulance first, then the patient paid all that was left: the patient paid it
         (lambda: paid_by(partly_forgiven(sent(), 1000), 2317), InvoiceState.PAID),
+        # R5: the insurer's retour deducted all of it, nothing paid: the insurer settled it
+        (lambda: reimbursed_rest(sent()), InvoiceState.REIMBURSED),
+        # ... and after a part paid by the patient, who then paid too
+        (lambda: reimbursed_rest(paid_by(sent(), 1000)), InvoiceState.PAID),
     ],
 )
 def test_who_settled_a_settled_invoice(settled, state):
     # Given an invoice of € 33,17 with nothing left to pay
     # When the patient checks it
     view = payment_status(REFERENCE, ctx(store_with(settled())))
-    # Then R10's status is paid, and the state says who settled it (R10, R21)
+    # Then R10's status is paid, and the state says who settled it (R10, R21, R5)
     assert (view.status, view.amount_due_cents, view.state) == (PaymentStatus.PAID, 0, state)
+
+
+def reimbursed_rest(invoice):
+    """R5: an insurer's retour that grants what the patient still owed."""
+    retour = LedgerEntry(
+        EntryKind.REIMBURSEMENT,
+        Component.PRINCIPAL,
+        -invoice.amount_due_cents,
+        datetime(2026, 11, 25, 9, tzinfo=AMSTERDAM),
+        "retour:mz302.xml",
+    )
+    return invoice.with_entry(retour)
+
+
+# What the page says of it, and the state it no longer shows: paid (by the patient).
+NOTHING_PAID_ALL_REIMBURSED = {
+    "nl": ("U hoeft niets te betalen: uw zorgverzekeraar vergoedt", "Betaald"),
+    "en": ("You do not need to pay anything: your health insurer reimburses", "Paid"),
+    "pl": ("ubezpieczyciel zdrowotny pokrywa całą kwotę", "Zapłacona"),
+    "ar": ("تعوّض شركة التأمين الصحي كامل مبلغ", "مدفوعة"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NOTHING_PAID_ALL_REIMBURSED))
+@pytest.mark.parametrize(
+    "settled",
+    [
+        lambda: make_invoice(lines=(make_line(unit_price_cents=3000, reimbursed_cents=3000),)),
+        lambda: reimbursed_rest(sent()),
+    ],
+    ids=["reimbursed in full when issued", "the rest reimbursed by a retour"],
+)
+def test_r5_r10_an_invoice_the_insurer_settled_is_not_paid_by_the_patient(settled, language):
+    """R5, R10, R36 (known.md stop 37, Texts). Given an invoice the insurer's deduction
+    settled, with nothing paid by the patient
+    When anyone checks it, on the page or the API
+    Then R10's status stays paid, and the state says the insurer reimbursed it and there
+    is nothing to pay: not "paid" (by the patient), and nothing of money to pay back."""
+    view = payment_status(REFERENCE, ctx(store_with(settled())))
+    answer = PaymentStatusOut.of(view, "https://zorgnota.example/").model_dump()
+    assert (answer["status"], answer["state"], answer["credit"]) == ("paid", "reimbursed", 0)
+    said, paid = NOTHING_PAID_ALL_REIMBURSED[language]
+    page = unescape(render_checker(language, view))
+    assert said in page and f'id="state">{paid}<' not in page
+    assert 'id="credit"' not in page and 'id="bd-credit"' not in page  # nothing to pay back
 
 
 def test_a_running_arrangement_shows_its_terms_and_nothing_else_is_offered():

@@ -123,6 +123,24 @@ def test_r21_a_coulance_then_a_payment_in_full_still_points_to_a_refund_first():
     assert refused.value.code == "fully_paid"
 
 
+@pytest.mark.parametrize("again", [FULL, _partial(amount_cents=100)], ids=["full", "partial"])
+def test_r21_r5_a_stop_on_an_invoice_the_insurer_settled_says_nothing_is_open(again):
+    """R21, R5 (known.md stop 37, Texts). Given an invoice an insurer's retour settled: it
+    deducted all the patient still owed, and the patient paid nothing. When the practice
+    stops it. Then it is refused (409) as nothing open, saying the insurer reimburses all
+    of it, without the advice to have a payment refunded first (there is none)."""
+    sent = _sent()
+    retour = LedgerEntry(
+        EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -sent.amount_due_cents, AT, "retour:x"
+    )
+    with pytest.raises(StateConflict) as refused:
+        apply_stop(sent.with_entry(retour), again, AT, "p")
+    assert refused.value.code == "nothing_open"
+    assert "zorgverzekeraar vergoedt het hele bedrag" in refused.value.message_nl
+    assert "terugbetalen" not in refused.value.message_nl
+    assert "refunded" not in refused.value.message_en
+
+
 def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_it():
     """R21 (audit round 37 PA5). Given an invoice with € 2,50 of principal open (the rest
     paid). When the practice stops € 20,00 of it. Then the refusal says it is more than

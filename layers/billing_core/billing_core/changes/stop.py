@@ -25,6 +25,7 @@ from billing_core.invoices.ledger import (
     LedgerEntry,
     balance,
     forgiven_last,
+    paid_by_patient,
 )
 from billing_core.shared.errors import practice_refused
 from billing_core.shared.money import euro_params, percentage_of
@@ -113,8 +114,13 @@ def _check(invoice: Invoice, request: StopRequest) -> None:
         raise practice_refused("not_sent")
     if invoice.is_paid:
         # The refund first is advice for an invoice the patient paid; one the practice
-        # stopped or forgave to zero has nothing open to stop (R21).
-        raise practice_refused("nothing_open" if forgiven_last(invoice.ledger) else "fully_paid")
+        # stopped or forgave to zero, or the insurer's deduction settled with nothing paid
+        # by the patient (R5), has nothing open to stop (R21).
+        if forgiven_last(invoice.ledger):
+            raise practice_refused("nothing_open")
+        if paid_by_patient(invoice.ledger) <= 0:
+            raise practice_refused("nothing_open", said_as="settled_by_insurer")
+        raise practice_refused("fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
 

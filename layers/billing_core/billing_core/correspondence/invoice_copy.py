@@ -9,6 +9,10 @@ one (audit LETTERS1).
 When what is due or the date to pay by changed since, the copy says so on its first
 page: what is due now and by when, as today's breakdown has them (the checker's figures,
 one amount and one date of one moment).
+
+How things follow, as the copy's words say it (R7: by e-mail, or by post): the invoice as
+sent says it as it was sent (an address that bounced since worked then), the notice above
+it says how they come now; when only that changed, the notice says just that.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from billing_core.changes.coulance import (
 from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.dunning.breakdown import PayBy, breakdown
-from billing_core.invoices.invoice import Correspondence, DunningStage, Invoice
+from billing_core.invoices.invoice import Channel, Correspondence, DunningStage, Invoice
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import amsterdam_day
@@ -36,13 +40,18 @@ class ChangedSince:
     now (during an arrangement its next term) by the date that counts now; ``pay_by``
     None when that date passed or there is none (paid, with the collection agency).
     ``coulance_decision``: the insurer's statement is in and the practice decides on its
-    proposal, so the copy says the adjusted amount is coming instead (R17, legal-nl.md §7)."""
+    proposal, so the copy says the adjusted amount is coming instead (R17, legal-nl.md §7).
+    ``follow_up_channel``: how what the notice promises comes now (R7);
+    ``only_the_channel``: the invoice as sent still holds but for how the adjusted amount
+    comes (an address bounced, or one was given, since), which is all the notice says."""
 
     sent_on: date
     due_cents: int
     pay_by: date | None
+    follow_up_channel: Channel
     next_term: bool = False
     coulance_decision: bool = False
+    only_the_channel: bool = False
 
 
 def invoice_copy(
@@ -67,8 +76,10 @@ def invoice_copy(
 def as_sent(invoice: Invoice, provider: Provider) -> Invoice:
     """The invoice with what its PDF showed the day it was sent: the ledger as it was then
     (the amount it asked), the final payment date it was sent with, and no reminder,
-    deferral or insurer's statement yet, so "don't pay yet" stands as it stood (R37).
-    The lines are today's: a retour re-rates a line in place (R5)."""
+    deferral or insurer's statement yet, so "don't pay yet" stands as it stood (R37), and
+    no bounce yet, so it says how the adjusted amount comes as it said it: the invoice
+    was the first mail about the invoice, and one that bounced worked then (R7). The lines
+    are today's: a retour re-rates a line in place (R5)."""
     letter = _delivery(invoice)
     ledger = invoice.ledger
     if letter is not None:
@@ -81,6 +92,7 @@ def as_sent(invoice: Invoice, provider: Provider) -> Invoice:
         reminder=None,
         dunning_stage=DunningStage.NONE,
         insurer_statement=None,
+        bounced_emails=(),
     )
 
 
@@ -100,14 +112,16 @@ def changed_since(
     """What is due now, when it is not what the invoice as sent asked: another amount,
     another date to pay by, a "don't pay yet" that no longer holds (the insurer's
     statement is in and its proposal decided, legal-nl.md §7), or the statement in and
-    its proposal open (what the checker says too: R17). None when it still is."""
+    its proposal open (what the checker says too: R17), or while "don't pay yet" holds,
+    the adjusted amount coming otherwise than it said (R7). None when it still is."""
     due = breakdown(invoice, provider.dunning, today)
     asked = (sent.original_amount_cents, sent.final_payment_date)
     waited = awaits_insurer_statement(sent, provider)
     still_waits = statement_wait_until(invoice, provider) is not None
     deciding = awaits_coulance_decision(invoice, provider)
     unchanged = (due.due_cents, due.pay_by) == asked and (still_waits or not waited)
-    if unchanged and not deciding:
+    comes_otherwise = waited and sent.follow_up_channel is not invoice.follow_up_channel
+    if unchanged and not deciding and not comes_otherwise:
         return None
     letter = _delivery(invoice)
     next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
@@ -115,8 +129,10 @@ def changed_since(
         sent_on=amsterdam_day(letter.at) if letter else invoice.issue_date,
         due_cents=due.term_cents if next_term else due.due_cents,
         pay_by=None if due.pay_by_passed else due.pay_by,
+        follow_up_channel=invoice.follow_up_channel,
         next_term=next_term,
         coulance_decision=deciding,
+        only_the_channel=unchanged and not deciding,
     )
 
 

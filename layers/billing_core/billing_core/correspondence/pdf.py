@@ -118,8 +118,8 @@ def render_invoice_pdf(
     _facts(pdf, invoice, provider, t)
     _introduction(pdf, provider, t)
     by = by_channel(invoice.follow_up_channel)  # R7: how what it promises will come
-    if changed is not None:
-        _changed_since(pdf, changed, t, public_base_url, by)
+    if changed is not None:  # a copy: what counts now, said as things come now
+        _changed_since(pdf, changed, t, public_base_url)
     if awaits_insurer_statement(invoice, provider):
         _dont_pay_yet(pdf, t, public_base_url, by)
     _lines_table(pdf, invoice.lines, t)
@@ -402,16 +402,18 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
     pdf.ln(3)
 
 
-def _changed_since(
-    pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str, by: Mapping[str, str]
-) -> None:
+def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str) -> None:
     """R36: a copy of the invoice as sent says, before anything it asked, what is due now
     and by when: one amount and one date of today's breakdown, never the old amount by a
-    new date (legal-nl.md §7); while the practice decides on the insurer's statement, that
-    the adjusted amount comes by e-mail or by post (``by``, R17, R7)."""
+    new date (legal-nl.md §7); while the practice decides on the insurer's statement, or
+    when only that changed, that the adjusted amount comes by e-mail or by post as things
+    come now (R17, R7)."""
     amount = t.euros(changed.due_cents)
+    by = by_channel(changed.follow_up_channel)
     if changed.coulance_decision:
         due = t("copy_coulance_decision", **by)
+    elif changed.only_the_channel:
+        due = t("copy_comes_by", **by)
     elif changed.due_cents <= 0:
         due = t("copy_nothing_due")
     elif changed.pay_by is None:

@@ -31,7 +31,7 @@ from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import handover_day
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
-from billing_core.invoices.ledger import EntryKind, total_of
+from billing_core.invoices.ledger import EntryKind, paid_by_patient, total_of
 from billing_core.payments.booking import InterestAccrual
 
 
@@ -79,10 +79,7 @@ def breakdown(
         invoiced_cents=total_of(ledger, EntryKind.ISSUED),
         reimbursed_cents=-total_of(ledger, EntryKind.REIMBURSEMENT),
         forgiven_cents=-(total_of(ledger, EntryKind.COULANCE) + total_of(ledger, EntryKind.STOP)),
-        paid_cents=-sum(
-            total_of(ledger, kind)
-            for kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
-        ),
+        paid_cents=paid_by_patient(ledger),
         costs_cents=total_of(ledger, EntryKind.COSTS),
         fee_cents=total_of(ledger, EntryKind.FEE),
         interest_cents=total_of(ledger, EntryKind.INTEREST) + unbooked,

@@ -96,6 +96,14 @@ def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
 
 
 FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
+# The patient's money: payments, less returned transfers (R12) and refunds (R13).
+PATIENT_MONEY = (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+
+
+def paid_by_patient(entries: Iterable[LedgerEntry]) -> int:
+    """Cents the patient paid and kept paid: 0 when the insurer's deduction or the
+    practice settled it all (R5, R21)."""
+    return -sum(e.amount_cents for e in entries if e.kind in PATIENT_MONEY)
 
 
 def forgiven_last(entries: Sequence[LedgerEntry]) -> bool:

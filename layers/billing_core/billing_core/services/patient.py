@@ -71,7 +71,13 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceLine,
 )
-from billing_core.invoices.ledger import FORGIVING, EntryKind, forgiven_last
+from billing_core.invoices.ledger import (
+    FORGIVING,
+    EntryKind,
+    forgiven_last,
+    paid_by_patient,
+    total_of,
+)
 from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
@@ -102,6 +108,9 @@ class InvoiceState(StrEnum):
 
     PAID = "paid"
     WAIVED = "waived"  # R21: settled by the practice's stop or coulance, nothing paid
+    # R5: the insurer's deduction settled it, nothing paid by the patient (none asked, or
+    # its payment refunded)
+    REIMBURSED = "reimbursed"
     PAID_REST_WAIVED = "paid_rest_waived"  # R21: paid in part, the practice forgave the rest
     WITH_COLLECTION_AGENCY = "with_collection_agency"
     ARRANGEMENT_ACTIVE = "arrangement_active"
@@ -297,15 +306,14 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
 
 def _who_settled(invoice: Invoice) -> InvoiceState:
     """A paid invoice (R10's ``PAID``) as the patient should read it: paid, waived (forgiven,
-    no payment left on the ledger) or paid in part with the rest waived. Whoever took the
-    balance to zero settled it: a coulance before a payment in full reads paid."""
+    no payment left on the ledger), paid in part with the rest waived, or reimbursed (the
+    insurer's deduction settled it, no payment left: not "paid", which the patient did
+    not). Whoever took the balance to zero settled it: a coulance before a payment in full
+    reads paid."""
+    paid = paid_by_patient(invoice.ledger)
     if not any(e.kind in FORGIVING for e in invoice.ledger):
-        return InvoiceState.PAID
-    paid = -sum(
-        e.amount_cents
-        for e in invoice.ledger
-        if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
-    )
+        reimbursed = total_of(invoice.ledger, EntryKind.REIMBURSEMENT) < 0
+        return InvoiceState.REIMBURSED if paid <= 0 and reimbursed else InvoiceState.PAID
     if paid <= 0:
         return InvoiceState.WAIVED
     return InvoiceState.PAID_REST_WAIVED if forgiven_last(invoice.ledger) else InvoiceState.PAID

@@ -106,20 +106,28 @@ MONTHS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# Words for how something follows that hold for either channel: the checker before the
+# birth date is checked, which must not tell anyone with a kenmerk whether the patient has
+# a working e-mail address (R10, R36: status, amounts and dates only until then).
+UNSAID = "unsaid"
+
 # R7: how what a sentence promises (the adjusted amount, a confirmation) reaches the reader:
 # by e-mail to an address that works, else by post (invoices.invoice.Invoice.follow_up_channel).
 _BY_CHANNEL: Mapping[str, Mapping[str, str]] = {
     "email": {"nl": "per e-mail", "en": "by e-mail", "pl": "e-mailem", "ar": "بالبريد الإلكتروني"},
     # pl, ar: not yet reviewed by a native speaker.
     "paper": {"nl": "per post", "en": "by post", "pl": "pocztą", "ar": "بالبريد العادي"},
+    # pl, ar: not yet reviewed by a native speaker. An e-mail is written too.
+    UNSAID: {"nl": "schriftelijk", "en": "in writing", "pl": "pisemnie", "ar": "كتابيًا"},
 }
 
 
 def by_channel(channel: str) -> dict[str, str]:
-    """The words for "by e-mail" or "by post" (``channel``: "email", "paper"), once per
-    language as the patterns name them (``{by_channel_nl}``, ``{by_channel_en}``, ...): the
-    one way a patient's text says how something follows, on the checker, in the patient
-    API's refusals and in the PDFs (R7, R36, R37)."""
+    """The words for "by e-mail" or "by post" (``channel``: "email", "paper"; ``UNSAID``:
+    "in writing", for either), once per language as the patterns name them
+    (``{by_channel_nl}``, ``{by_channel_en}``, ...): the one way a patient's text says how
+    something follows, on the checker, in the patient API's refusals and in the PDFs (R7,
+    R36, R37)."""
     return {f"by_channel_{language}": word for language, word in _BY_CHANNEL[channel].items()}
 
 

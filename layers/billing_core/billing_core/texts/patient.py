@@ -259,6 +259,10 @@ _DUTCH: Sections = {
             "U hoeft niets te betalen: uw zorgverlener heeft het bedrag van deze nota "
             "kwijtgescholden."
         ),
+        # R5: the insurer's deduction settled it; nothing paid, nothing to pay back
+        "status_reimbursed": (
+            "U hoeft niets te betalen: uw zorgverzekeraar vergoedt het hele bedrag van deze nota."
+        ),
         "status_paid_rest_waived": (
             "U hebt {paid} betaald; uw zorgverlener heeft de rest kwijtgescholden. U hoeft "
             "niets meer te betalen."
@@ -271,6 +275,7 @@ _DUTCH: Sections = {
         "state_open": "Openstaand",
         "state_paid": "Betaald",
         "state_waived": "Kwijtgescholden door uw zorgverlener",
+        "state_reimbursed": "Vergoed door uw zorgverzekeraar",
         "state_paid_rest_waived": "Deels betaald, de rest kwijtgescholden door uw zorgverlener",
         "state_deferred": "Uitstel van betaling verleend",
         "state_arrangement_active": "Betalingsregeling loopt",
@@ -524,6 +529,9 @@ _ENGLISH: Sections = {
             "You do not need to pay anything: your healthcare provider has waived the amount "
             "of this invoice."
         ),
+        "status_reimbursed": (
+            "You do not need to pay anything: your health insurer reimburses all of this invoice."
+        ),
         "status_paid_rest_waived": (
             "You paid {paid}; your healthcare provider has waived the rest. You do not need "
             "to pay anything more."
@@ -536,6 +544,7 @@ _ENGLISH: Sections = {
         "state_open": "Open",
         "state_paid": "Paid",
         "state_waived": "Waived by your healthcare provider",
+        "state_reimbursed": "Reimbursed by your health insurer",
         "state_paid_rest_waived": "Partly paid, the rest waived by your healthcare provider",
         "state_deferred": "Deferral of payment granted",
         "state_arrangement_active": "Instalment arrangement running",

@@ -457,6 +457,11 @@ _DUTCH: Sections = {
             "Op deze nota staat niets meer open: wat openstond is al gestopt of"
             " kwijtgescholden. Er valt niets meer te stoppen."
         ),
+        # nothing_open of an invoice the insurer's deduction settled (R5): no payment to refund
+        "settled_by_insurer": (
+            "Op deze nota staat niets open: de zorgverzekeraar vergoedt het hele bedrag en de"
+            " patiënt heeft niets betaald. Er valt niets te stoppen."
+        ),
         "invalid_partial_stop": (
             "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
         ),
@@ -1093,6 +1098,10 @@ _ENGLISH: Sections = {
         "nothing_open": (
             "Nothing is open on this invoice any more: what was open has been stopped or"
             " forgiven already. There is nothing left to stop."
+        ),
+        "settled_by_insurer": (
+            "Nothing is open on this invoice: the health insurer reimburses all of it and the"
+            " patient has paid nothing. There is nothing to stop."
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",

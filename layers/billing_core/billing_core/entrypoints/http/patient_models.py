@@ -98,8 +98,10 @@ class PaymentStatusOut(BaseModel):
     state: str = Field(
         description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
         "reminder_sent, on_hold, arrangement_active, with_collection_agency; with status "
-        "paid: paid (by the patient), waived (the practice forgave all of it, R21) or "
-        "paid_rest_waived (paid in part, the practice forgave the rest)"
+        "paid: paid (by the patient), waived (the practice forgave all of it, R21), "
+        "paid_rest_waived (paid in part, the practice forgave the rest) or reimbursed (the "
+        "insurer's deduction settled it, nothing paid by the patient: nothing to pay and "
+        "nothing to refund, R5)"
     )
     pay_url: str
     can_defer: bool

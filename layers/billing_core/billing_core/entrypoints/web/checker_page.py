@@ -42,7 +42,7 @@ from billing_core.services.patient import (
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference
-from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, by_channel
+from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, UNSAID, by_channel
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
 
 VISIT_COOKIE = "zn_visit"
@@ -126,8 +126,11 @@ def render_checker(
     """The whole page, every word from the page's texts in ``language`` (R9)."""
     state = state or PageState()
     t = page_texts(language)
-    # R7: "per e-mail" or "per post" in what the page promises will follow
-    by = by_channel(view.follow_up_channel if view else "email")
+    unlocked = state.lines is not None
+    # R7: "per e-mail" or "per post" in what the page promises will follow, once the birth
+    # date is checked; before, words for either: the channel would tell anyone with the
+    # kenmerk whether the patient has a working e-mail address (R10, R36)
+    by = by_channel(view.follow_up_channel if view and unlocked else UNSAID)
     return ENVIRONMENT.get_template("pages/checker.html.j2").render(
         language=t.language,
         t=t,
@@ -138,7 +141,7 @@ def render_checker(
         reference=view.reference if view else "",
         view=view,
         lines=state.lines,
-        unlocked=state.lines is not None,
+        unlocked=unlocked,
         birth_date_invalid=state.birth_date_invalid,
         kenmerk_invalid=state.error_key in KENMERK_ERRORS,
         typed=state.typed,
@@ -156,7 +159,10 @@ def render_checker(
     )
 
 
-_SETTLED_BY_THE_PRACTICE = frozenset({InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED})
+# Settled, not (all) by the patient: by the practice (R21) or the insurer's deduction (R5).
+_SETTLED_OTHERWISE = frozenset(
+    {InvoiceState.WAIVED, InvoiceState.PAID_REST_WAIVED, InvoiceState.REIMBURSED}
+)
 
 
 def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
@@ -165,7 +171,7 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
         return ""
     if state.being_booked:
         return "status_being_booked"
-    if view.state in _SETTLED_BY_THE_PRACTICE:  # R21: "paid" to R10, but not (all) by anyone
+    if view.state in _SETTLED_OTHERWISE:  # "paid" to R10, but not (all) by the patient
         return f"status_{view.state.value}"
     return f"status_{view.status.value}"
 

@@ -152,6 +152,12 @@ _INVOICE: Sections = {
             "الصحية الآن المبلغ المعدَّل. سيصلكم {by_channel_ar} مع موعد نهائي جديد للدفع. حتى "
             "ذلك الحين لا تدفعوا بعد."
         ),
+        # Not yet read by a native speaker (README, Languages): R7, the adjusted amount
+        # comes otherwise than the invoice as sent said.
+        "copy_comes_by": (
+            "تغيّرت الفاتورة منذ ذلك الحين: ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد "
+            "نهائي جديد للدفع. حتى ذلك الحين لا تدفعوا بعد."
+        ),
         "copy_checker": "تجدون وضع الفاتورة اليوم في صفحة التحقق من الدفع على {url}.",
         "file_name": "faturah-{reference}.pdf",
     },

@@ -134,6 +134,8 @@ _PAGE: Section = {
     "status_paid": "هذه الفاتورة مدفوعة.",
     "status_being_booked": "دفعتكم قيد المعالجة.",
     "status_waived": "لا يلزمكم دفع أي شيء: تنازل مقدّم الرعاية الصحية عن مبلغ هذه الفاتورة.",
+    # Not yet read by a native speaker (README, Languages): this and state_reimbursed (R5).
+    "status_reimbursed": "لا يلزمكم دفع أي شيء: تعوّض شركة التأمين الصحي كامل مبلغ هذه الفاتورة.",
     # Not yet read by a native speaker (README, Languages).
     "status_paid_rest_waived": (
         "دفعتم {paid}، وتنازل مقدّم الرعاية الصحية عن الباقي. لا يلزمكم دفع أي شيء آخر."
@@ -146,6 +148,7 @@ _PAGE: Section = {
     "state_open": "غير مدفوعة",
     "state_paid": "مدفوعة",
     "state_waived": "تنازل عنها مقدّم الرعاية الصحية",
+    "state_reimbursed": "عوّضتها شركة التأمين الصحي",
     # Not yet read by a native speaker (README, Languages).
     "state_paid_rest_waived": "دُفعت جزئيًا، وتنازل مقدّم الرعاية الصحية عن الباقي",
     "state_deferred": "تمت الموافقة على تأجيل الدفع",
@@ -181,7 +184,8 @@ _PAGE: Section = {
     "object_button": "تقديم الاعتراض",
     "done_deferral": "تمت الموافقة على التأجيل. آخر موعد جديد للدفع هو {date}.",
     # Not yet read by a native speaker (README, Languages): "{by_channel_ar}" is
-    # "بالبريد الإلكتروني" or "بالبريد العادي" (catalogue.by_channel, R7).
+    # "بالبريد الإلكتروني" or "بالبريد العادي" (catalogue.by_channel, R7), "كتابيًا" before the
+    # birth date is checked.
     "done_arrangement": "تم تسجيل خطة التقسيط. سيصلكم جدول الأقساط {by_channel_ar}.",
     "done_objection": "استلمنا اعتراضكم. سيصلكم تأكيد بالبريد الإلكتروني.",
     "done_payment": "شكرًا لكم. حين تصلنا الدفعة ستظهر هنا كلمة «مدفوعة».",

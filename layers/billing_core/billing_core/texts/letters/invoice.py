@@ -162,6 +162,12 @@ DUTCH: Sections = {
             "ontvangen en uw zorgverlener beslist nu over het aangepaste bedrag. U krijgt het "
             "{by_channel_nl}, met een nieuwe uiterste betaaldatum. Betaal tot dan nog niet."
         ),
+        # R7: the invoice as sent said how the adjusted amount comes; it comes otherwise now
+        # (an address bounced, or one was given, since)
+        "copy_comes_by": (
+            "Sindsdien is er iets veranderd: het aangepaste bedrag met een nieuwe uiterste "
+            "betaaldatum krijgt u nu {by_channel_nl}. Betaal tot dan nog niet."
+        ),
         "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
     },
@@ -301,6 +307,10 @@ ENGLISH: Sections = {
             "It has changed since: we have received your health insurer's statement and your "
             "healthcare provider is now deciding on the adjusted amount. You will get it "
             "{by_channel_en}, with a new date to pay by. Until then, do not pay yet."
+        ),
+        "copy_comes_by": (
+            "It has changed since: you will now get the adjusted amount with a new date to pay "
+            "by {by_channel_en}. Until then, do not pay yet."
         ),
         "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",

@@ -180,6 +180,12 @@ _INVOICE: Sections = {
             "kwocie. Otrzyma ją Pan/Pani {by_channel_pl} wraz z nowym terminem płatności. Do "
             "tego czasu proszę jeszcze nie płacić."
         ),
+        # Not yet read by a native speaker (README, Languages): R7, the adjusted amount
+        # comes otherwise than the invoice as sent said.
+        "copy_comes_by": (
+            "Od tego czasu nastąpiły zmiany: skorygowaną kwotę z nowym terminem płatności "
+            "otrzyma Pan/Pani {by_channel_pl}. Do tego czasu proszę jeszcze nie płacić."
+        ),
         "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
     },

@@ -144,6 +144,10 @@ PAGE: Section = {
     "status_paid": "Ta faktura jest zapłacona.",
     "status_being_booked": "Płatność jest przetwarzana.",
     "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
+    # Not yet read by a native speaker (README, Languages): this and state_reimbursed (R5).
+    "status_reimbursed": (
+        "Nie musi Pan/Pani nic płacić: ubezpieczyciel zdrowotny pokrywa całą kwotę tej faktury."
+    ),
     # Not yet read by a native speaker (README, Languages).
     "status_paid_rest_waived": (
         "Zapłacił(a) Pan/Pani {paid}; świadczeniodawca umorzył pozostałą kwotę. Nie musi "
@@ -157,6 +161,7 @@ PAGE: Section = {
     "state_open": "Do zapłaty",
     "state_paid": "Zapłacona",
     "state_waived": "Umorzona przez świadczeniodawcę",
+    "state_reimbursed": "Pokryta przez ubezpieczyciela zdrowotnego",
     # Not yet read by a native speaker (README, Languages).
     "state_paid_rest_waived": "Zapłacona częściowo, reszta umorzona przez świadczeniodawcę",
     "state_deferred": "Odroczono termin płatności",
@@ -194,7 +199,7 @@ PAGE: Section = {
     "object_button": "Złóż reklamację",
     "done_deferral": "Termin płatności został odroczony. Nowy termin płatności to {date}.",
     # Not yet read by a native speaker (README, Languages): "{by_channel_pl}" is "e-mailem" or
-    # "pocztą" (catalogue.by_channel, R7).
+    # "pocztą" (catalogue.by_channel, R7), "pisemnie" before the birth date is checked.
     "done_arrangement": (
         "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani {by_channel_pl}."
     ),
