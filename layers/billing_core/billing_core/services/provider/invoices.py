@@ -99,10 +99,7 @@ def invoice_detail(
 ) -> InvoiceDetail | None:
     """The invoice page's data; None for an id the provider does not have."""
     provider_id = tenant_for(user, Role.VIEWER)
-    detail = _detail(provider_id, ctx.store.get_invoice(provider_id, invoice_id), ctx)
-    if detail is not None:
-        ctx.record_read(user, ReadKind.INVOICE, invoice_id)
-    return detail
+    return _shown(user, ctx.store.get_invoice(provider_id, invoice_id), ctx)
 
 
 def find_by_reference(
@@ -137,7 +134,7 @@ def stop_invoice(
     (``idempotency.request_cause``). A retry whose first attempt saved the stop and then
     failed (the e-mail not queued: a 5xx, so its key was released) finds the stop booked
     and books nothing more; the e-mail is queued again under the same event id, and the
-    delivery sends it once (R38)."""
+    delivery sends it once (R38). The answer is the invoice page: a read (R32)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
@@ -157,31 +154,38 @@ def stop_invoice(
         ctx.delivery.enqueue(
             [DeliveryRequest(provider_id, invoice_id, kind=STOP_CONFIRMATION, event_id=stop_id)]
         )
-    return _detail(provider_id, stored, ctx)
+    return _shown(user, stored, ctx)
 
 
 def hold_invoice(
     user: ProviderUser, invoice_id: str, until: date, reason: str, ctx: ProviderContext
 ) -> InvoiceDetail | None:
-    """R16: dunning pauses until ``until``, at most 60 days ahead."""
+    """R16: dunning pauses until ``until``, at most 60 days ahead. The hold keeps who
+    placed it, and the answer is the invoice page: a read (R32)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
         return None
     today = ctx.clock.today()
-    stored, _ = save_change(
-        ctx.store, invoice, lambda current: put_on_hold(current, until, reason, today)
-    )
-    return _detail(provider_id, stored, ctx)
+
+    def hold(current: Invoice) -> Invoice:
+        return put_on_hold(current, until, reason, today, by=user.user_id)
+
+    stored, _ = save_change(ctx.store, invoice, hold)
+    return _shown(user, stored, ctx)
 
 
-def _detail(
-    provider_id: str, invoice: Invoice | None, ctx: ProviderContext
+def _shown(
+    user: ProviderUser, invoice: Invoice | None, ctx: ProviderContext
 ) -> InvoiceDetail | None:
+    """The invoice page of ``user``'s practice, recorded as read by them (R32, NEN 7513):
+    every answer that shows it, the page itself or a change's, goes through here."""
     if invoice is None:
         return None
+    provider_id = invoice.provider_id
     actions = ctx.store.invoice_actions(provider_id, invoice.invoice_id)
     provider = ctx.store.cached_provider(provider_id)
     policy = provider.dunning if provider else DunningPolicy()
     today = ctx.clock.today()
+    ctx.record_read(user, ReadKind.INVOICE, invoice.invoice_id)
     return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today))

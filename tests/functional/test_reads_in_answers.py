@@ -1,0 +1,119 @@
+"""The audit of reads (R32, NEN 7513: who, what, when) for the answers that show a patient's
+data besides the GETs (audit roles ROLES1): a hold's, a stop's and an action change's
+answer. Each writes one record of ids, never the data shown."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from billing_core.invoices.invoice import Invoice
+from local.sandbox import Caller, Sandbox
+from local.seed import DENTAL
+from tests.functional.test_action_and_insurer_claim_routes import objection_action
+from tests.functional.test_provider_portal import PortalUser, sample_login
+
+PRACTICE = DENTAL.provider_id
+STAFF = Caller.practice(PRACTICE, "staff", user_id="user-staff")
+VIEWER = Caller.practice(PRACTICE, "viewer", user_id="user-viewer")
+Record = tuple[str, str, str, str]  # user, role, kind, subject
+
+
+def new_records(sandbox: Sandbox, request: Callable[[], Any]) -> tuple[Any, list[Record]]:
+    """``request()``'s answer and the read records it wrote."""
+
+    def recorded() -> Counter[Record]:
+        now = sandbox.clock.now()
+        reads = sandbox.runtime.audit_log.reads(
+            PRACTICE, now - timedelta(days=1), now + timedelta(days=1)
+        )
+        return Counter((r.user_id, r.role, r.kind.value, r.subject) for r in reads)
+
+    before = recorded()
+    answer = request()
+    return answer, list((recorded() - before).elements())
+
+
+def patient_data(invoice: Invoice) -> list[str]:
+    """What the answers show of the patient and no record may hold."""
+    person = invoice.patient
+    return [person.display_name, person.last_name, invoice.birth_date.isoformat()]
+
+
+def invoice_of(sandbox: Sandbox, action: dict[str, Any]) -> Invoice:
+    """The action's invoice, sent (a stop needs it sent, R21)."""
+    sandbox.drain_deliveries()
+    invoice = sandbox.runtime.repository.get_invoice(PRACTICE, action["invoice_id"])
+    assert invoice is not None
+    return invoice
+
+
+def test_a_hold_a_stop_and_an_action_change_each_record_one_read_of_ids_only(sandbox):
+    """R32, NEN 7513 (audit ROLES1). Given a staff user of the dental practice and one of
+    its invoices with the patient's objection open as an action,
+    when they put the invoice on hold, put it on hold again with the same body, stop part
+    of it, and mark the action done (each answer shows the invoice page or the action
+    with the patient's e-mail and message),
+    then each request wrote one read record: the staff user's, of that invoice or action,
+    with no name, birth date, e-mail address or message in it; and the hold keeps who
+    placed it (R16)."""
+    action = objection_action(sandbox)
+    invoice = invoice_of(sandbox, action)
+    page = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    hold = {"until": "2026-12-10", "reason": "bezwaar"}
+    stop = {
+        "scope": "partial",
+        "amount": 1,
+        "reason": "non_contracted_coulance",
+        "patient_email": "p@example.org",
+        "accept_terms": True,
+    }
+    requests = [
+        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
+        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
+        ("POST", f"{page}/stop", stop, ("invoice", invoice.invoice_id)),
+        (
+            "PATCH",
+            f"/api/v1/provider/actions/{action['action_id']}",
+            {"state": "done"},
+            ("action", action["action_id"]),
+        ),
+    ]
+    for method, path, body, (kind, subject) in requests:
+        (status, answer), records = new_records(
+            sandbox, partial(sandbox.api, method, path, caller=STAFF, body=body)
+        )
+        assert status == 200, answer
+        assert records == [("user-staff", "staff", kind, subject)], path
+        assert invoice.patient.last_name in str(answer) or "te duur" in str(answer)
+        for shown in [*patient_data(invoice), "p@example.org", "te duur"]:
+            assert shown not in str(records)
+    held = sandbox.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
+    assert held is not None and held.hold_by == "user-staff"
+
+
+def test_a_portal_hold_keeps_who_placed_it_and_its_page_is_a_recorded_read(sandbox):
+    """R16, R32 (audit ROLES1), the portal's hold form: given the sample staff user signed
+    in on an invoice page, when they put it on hold, then the hold keeps their id, and the
+    change and the page it leads to are read records of that invoice (no other)."""
+    action = objection_action(sandbox)
+    invoice = invoice_of(sandbox, action)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    form = staff.form(page, f"{page}/hold") | {"until": "2026-12-10", "reason": "bezwaar"}
+
+    def hold_and_follow() -> str:
+        status, headers, _ = staff.post(f"{page}/hold", form)
+        assert status == 303
+        return staff.page(headers["Location"])[1]
+
+    shown, records = new_records(sandbox, hold_and_follow)
+    assert invoice.patient_ref in shown
+    held = sandbox.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
+    assert held is not None and held.hold_by and held.hold_until is not None
+    assert {(kind, subject) for _, _, kind, subject in records} == {("invoice", invoice.invoice_id)}
+    assert {user for user, *_ in records} == {held.hold_by}
