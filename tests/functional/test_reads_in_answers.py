@@ -1,16 +1,21 @@
 """The audit of reads (R32, NEN 7513: who, what, when) for the answers that show a patient's
-data besides the GETs (audit roles ROLES1): a hold's, a stop's and an action change's
-answer. Each writes one record of ids, never the data shown."""
+data besides the GETs (audit roles ROLES1, ROLES2): a hold's, a stop's and an action
+change's answer, and every page of the invoice list or a name search, API and portal.
+Each writes one record of ids, never the data shown."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
+import pytest
+
 from billing_core.invoices.invoice import Invoice
+from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
 from tests.functional.test_action_and_insurer_claim_routes import objection_action
@@ -117,3 +122,40 @@ def test_a_portal_hold_keeps_who_placed_it_and_its_page_is_a_recorded_read(sandb
     assert held is not None and held.hold_by and held.hold_until is not None
     assert {(kind, subject) for _, _, kind, subject in records} == {("invoice", invoice.invoice_id)}
     assert {user for user, *_ in records} == {held.hold_by}
+
+
+def listed_ids(record: Record) -> set[str]:
+    return set(re.findall(r"invoice:([0-9a-f-]{36})", record[3]))
+
+
+@pytest.mark.parametrize("way", ["api_name_search", "api_list", "portal_name_search"])
+def test_every_invoice_a_list_or_name_search_shows_is_named_in_its_one_record(sandbox, way):
+    """R32, NEN 7513, R35 (audit ROLES2). Given the dental practice's invoices and a
+    viewer, when the viewer searches by one patient's last name (API, and the portal's
+    form) or lists all invoices, then the request wrote one record, and it names
+    ``invoice:{id}`` for every invoice the answer showed (and the name typed nowhere):
+    the patient who asks who read their data finds these reads by their invoices."""
+    sandbox.upload_declaration(PRACTICE, "d.csv", declaration_csv(4))
+    target = sandbox.runtime.repository.list_invoices(PRACTICE)[0][0]
+    name = target.patient.last_name
+    if way == "portal_name_search":
+        viewer = PortalUser(sandbox)
+        viewer.sign_in(sample_login(DENTAL, "viewer"))
+        fields = {"name": name, "csrf": viewer.csrf()}
+        (_, _, html), records = new_records(sandbox, lambda: viewer.post("/portal/notas", fields))
+        shown = set(re.findall(r'href="/portal/notas/([0-9a-f-]{36})"', html))
+    else:
+        if way == "api_name_search":
+            path, method, body = "/api/v1/provider/invoices/search", "POST", {"name": name}
+        else:
+            path, method, body = "/api/v1/provider/invoices", "GET", None
+        (status, answer), records = new_records(
+            sandbox, lambda: sandbox.api(method, path, caller=VIEWER, body=body)
+        )
+        assert status == 200
+        shown = {item["invoice_id"] for item in answer["items"]}
+    assert target.invoice_id in shown
+    [record] = records
+    assert record[2] == "invoice_list" and listed_ids(record) == shown
+    for data in patient_data(target):
+        assert data not in record[3]
