@@ -63,6 +63,17 @@ def test_a_hold_is_at_most_60_days_in_total_renewals_included():
     assert store.invoice().hold_until == date(2027, 2, 3)
 
 
+def test_a_hold_keeps_the_id_of_the_user_who_placed_it():
+    """R16, R32 (audit ROLES1): given the 30-day hold staff user u-1 placed, then the
+    invoice keeps their id (never a name) with the hold; before, only its date, reason
+    and days were kept, so who paused the dunning was nowhere."""
+    store, _ = on_hold()
+    assert (store.invoice().hold_reason, store.invoice().hold_by) == (
+        "bezwaar in behandeling",
+        "u-1",
+    )
+
+
 def test_a_renewal_counts_only_the_days_used_so_far():
     """Given the same hold, when it is renewed after 20 days for 40 days (20 + 40 = 60),
     then it runs until 5 March; a later hold, once it has ended, is refused."""
@@ -116,7 +127,7 @@ def test_a_term_missed_during_a_hold_still_ends_the_arrangement():
     world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 2, made))
     world.run_days(date(2026, 12, 2), date(2026, 12, 20))
     world.store.save_invoice(
-        put_on_hold(world.invoice(), date(2027, 1, 20), "navragen", date(2026, 12, 20))
+        put_on_hold(world.invoice(), date(2027, 1, 20), "navragen", date(2026, 12, 20), by="u-1")
     )
 
     world.run_days(date(2026, 12, 21), date(2027, 1, 7))

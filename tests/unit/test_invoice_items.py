@@ -45,6 +45,7 @@ def test_a_full_invoice_survives_the_round_trip():
         hold_until=date(2027, 1, 31),
         hold_reason="bezwaar in behandeling",
         hold_days_used=23,
+        hold_by="user-sub-7",
         dunning_stage=DunningStage.REMINDED,
         applied_payments=("psp:tr_1", "bank:E-77"),
         correspondence=(Correspondence("payment_received", Channel.EMAIL, AT, "m-1", "psp:tr_1"),),
@@ -72,6 +73,7 @@ def test_an_item_from_before_this_issue_loads_with_defaults():
         "hold_until",
         "hold_reason",
         "hold_days_used",
+        "hold_by",  # R32 (audit ROLES1): a hold placed before its user was kept
         "dunning_stage",
         "applied_payments",
     ):

@@ -22,7 +22,8 @@ from billing_core.shared.errors import practice_refused
 MAX_HOLD_DAYS = 60
 
 
-def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invoice:
+def put_on_hold(invoice: Invoice, until: date, reason: str, today: date, *, by: str) -> Invoice:
+    """``by``: the user who places it (their id), kept with the hold (R32)."""
     if refusal := closed_refusal(invoice):  # with the collection agency, or paid
         raise practice_refused(refusal)
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
@@ -30,7 +31,9 @@ def put_on_hold(invoice: Invoice, until: date, reason: str, today: date) -> Invo
     used = hold_days_used_before(invoice, today) + (until - today).days
     if used > MAX_HOLD_DAYS:
         raise practice_refused("hold_limit_reached", max_days=MAX_HOLD_DAYS)
-    return replace(invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used)
+    return replace(
+        invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used, hold_by=by
+    )
 
 
 def hold_days_used_before(invoice: Invoice, today: date) -> int:

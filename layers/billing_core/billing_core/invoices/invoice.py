@@ -269,6 +269,9 @@ class Invoice:
     hold_reason: str = ""
     # R16: the days of every hold so far, renewals included, up to ``hold_until``.
     hold_days_used: int = 0
+    # R16, R32: the user (the Cognito ``sub``, never a name) who placed the running hold or
+    # its renewal; "" on a hold placed before it was kept.
+    hold_by: str = ""
     dunning_stage: DunningStage = DunningStage.NONE  # R19, moved by the daily run
     reminder: Reminder | None = None  # R19: the 14-day letter, once sent
     costs_charged_on: date | None = None  # R19/R20: the reminder's term expired unpaid

@@ -20,7 +20,7 @@ NO_PRACTICE_YET = "_unmatched_credits"
 class ReadKind(StrEnum):
     INVOICE = "invoice"  # one invoice: lines, ledger, letters (the subject is its id)
     LETTER = "letter"  # one letter's PDF of an invoice (the subject: invoice id and letter)
-    INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: the filter's patient)
+    INVOICE_LIST = "invoice_list"  # a page of invoices (the subject: its filter, its ids)
     PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
     ACTION = "action"  # one open action: its details name the patient (the subject: its id)
     EXPORT = "export"  # a file: a retrocession statement, a processing report

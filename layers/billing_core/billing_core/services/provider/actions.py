@@ -39,9 +39,16 @@ def list_actions(
 def get_action(user: ProviderUser, action_id: str, ctx: ProviderContext) -> OpenAction | None:
     """One action (interfaces.md §7); None for an unknown id or another practice's: the
     lookup is keyed by the token's tenant (R26). Its details name a patient: audited."""
-    action = ctx.store.get_action(tenant_for(user, Role.VIEWER), action_id)
+    return _shown(user, ctx.store.get_action(tenant_for(user, Role.VIEWER), action_id), ctx)
+
+
+def _shown(
+    user: ProviderUser, action: OpenAction | None, ctx: ProviderContext
+) -> OpenAction | None:
+    """``action`` of ``user``'s practice, recorded as read by them (R32, NEN 7513): every
+    answer that shows one, the action itself or a change's, goes through here."""
     if action is not None:
-        ctx.record_read(user, ReadKind.ACTION, action_id)
+        ctx.record_read(user, ReadKind.ACTION, action.action_id)
     return action
 
 
@@ -70,7 +77,18 @@ def update_action(
     """Set the state; a decision on a coulance proposal closes it, so it comes with
     ``state`` done. None when the provider has no such action (or no longer: its TTL
     removed it). Refused (409) when another change set another state between this read
-    and its write (R28): the state is written on condition of the one read."""
+    and its write (R28): the state is written on condition of the one read. The answer
+    is the action, its details naming the patient: a read (R32)."""
+    return _shown(user, _updated(user, action_id, state, decision, ctx), ctx)
+
+
+def _updated(
+    user: ProviderUser,
+    action_id: str,
+    state: ActionState,
+    decision: CoulanceDecision | None,
+    ctx: ProviderContext,
+) -> OpenAction | None:
     provider_id = tenant_for(user, Role.STAFF)
     if decision is None:
         action = _action_to_set(provider_id, action_id, state, ctx)

@@ -1,0 +1,161 @@
+"""The audit of reads (R32, NEN 7513: who, what, when) for the answers that show a patient's
+data besides the GETs (audit roles ROLES1, ROLES2): a hold's, a stop's and an action
+change's answer, and every page of the invoice list or a name search, API and portal.
+Each writes one record of ids, never the data shown."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+
+from billing_core.invoices.invoice import Invoice
+from local.generate import declaration_csv
+from local.sandbox import Caller, Sandbox
+from local.seed import DENTAL
+from tests.functional.test_action_and_insurer_claim_routes import objection_action
+from tests.functional.test_provider_portal import PortalUser, sample_login
+
+PRACTICE = DENTAL.provider_id
+STAFF = Caller.practice(PRACTICE, "staff", user_id="user-staff")
+VIEWER = Caller.practice(PRACTICE, "viewer", user_id="user-viewer")
+Record = tuple[str, str, str, str]  # user, role, kind, subject
+
+
+def new_records(sandbox: Sandbox, request: Callable[[], Any]) -> tuple[Any, list[Record]]:
+    """``request()``'s answer and the read records it wrote."""
+
+    def recorded() -> Counter[Record]:
+        now = sandbox.clock.now()
+        reads = sandbox.runtime.audit_log.reads(
+            PRACTICE, now - timedelta(days=1), now + timedelta(days=1)
+        )
+        return Counter((r.user_id, r.role, r.kind.value, r.subject) for r in reads)
+
+    before = recorded()
+    answer = request()
+    return answer, list((recorded() - before).elements())
+
+
+def patient_data(invoice: Invoice) -> list[str]:
+    """What the answers show of the patient and no record may hold."""
+    person = invoice.patient
+    return [person.display_name, person.last_name, invoice.birth_date.isoformat()]
+
+
+def invoice_of(sandbox: Sandbox, action: dict[str, Any]) -> Invoice:
+    """The action's invoice, sent (a stop needs it sent, R21)."""
+    sandbox.drain_deliveries()
+    invoice = sandbox.runtime.repository.get_invoice(PRACTICE, action["invoice_id"])
+    assert invoice is not None
+    return invoice
+
+
+def test_a_hold_a_stop_and_an_action_change_each_record_one_read_of_ids_only(sandbox):
+    """R32, NEN 7513 (audit ROLES1). Given a staff user of the dental practice and one of
+    its invoices with the patient's objection open as an action,
+    when they put the invoice on hold, put it on hold again with the same body, stop part
+    of it, and mark the action done (each answer shows the invoice page or the action
+    with the patient's e-mail and message),
+    then each request wrote one read record: the staff user's, of that invoice or action,
+    with no name, birth date, e-mail address or message in it; and the hold keeps who
+    placed it (R16)."""
+    action = objection_action(sandbox)
+    invoice = invoice_of(sandbox, action)
+    page = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    hold = {"until": "2026-12-10", "reason": "bezwaar"}
+    stop = {
+        "scope": "partial",
+        "amount": 1,
+        "reason": "non_contracted_coulance",
+        "patient_email": "p@example.org",
+        "accept_terms": True,
+    }
+    requests = [
+        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
+        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
+        ("POST", f"{page}/stop", stop, ("invoice", invoice.invoice_id)),
+        (
+            "PATCH",
+            f"/api/v1/provider/actions/{action['action_id']}",
+            {"state": "done"},
+            ("action", action["action_id"]),
+        ),
+    ]
+    for method, path, body, (kind, subject) in requests:
+        (status, answer), records = new_records(
+            sandbox, partial(sandbox.api, method, path, caller=STAFF, body=body)
+        )
+        assert status == 200, answer
+        assert records == [("user-staff", "staff", kind, subject)], path
+        assert invoice.patient.last_name in str(answer) or "te duur" in str(answer)
+        for shown in [*patient_data(invoice), "p@example.org", "te duur"]:
+            assert shown not in str(records)
+    held = sandbox.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
+    assert held is not None and held.hold_by == "user-staff"
+
+
+def test_a_portal_hold_keeps_who_placed_it_and_its_page_is_a_recorded_read(sandbox):
+    """R16, R32 (audit ROLES1), the portal's hold form: given the sample staff user signed
+    in on an invoice page, when they put it on hold, then the hold keeps their id, and the
+    change and the page it leads to are read records of that invoice (no other)."""
+    action = objection_action(sandbox)
+    invoice = invoice_of(sandbox, action)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    form = staff.form(page, f"{page}/hold") | {"until": "2026-12-10", "reason": "bezwaar"}
+
+    def hold_and_follow() -> str:
+        status, headers, _ = staff.post(f"{page}/hold", form)
+        assert status == 303
+        return staff.page(headers["Location"])[1]
+
+    shown, records = new_records(sandbox, hold_and_follow)
+    assert invoice.patient_ref in shown
+    held = sandbox.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
+    assert held is not None and held.hold_by and held.hold_until is not None
+    assert {(kind, subject) for _, _, kind, subject in records} == {("invoice", invoice.invoice_id)}
+    assert {user for user, *_ in records} == {held.hold_by}
+
+
+def listed_ids(record: Record) -> set[str]:
+    return set(re.findall(r"invoice:([0-9a-f-]{36})", record[3]))
+
+
+@pytest.mark.parametrize("way", ["api_name_search", "api_list", "portal_name_search"])
+def test_every_invoice_a_list_or_name_search_shows_is_named_in_its_one_record(sandbox, way):
+    """R32, NEN 7513, R35 (audit ROLES2). Given the dental practice's invoices and a
+    viewer, when the viewer searches by one patient's last name (API, and the portal's
+    form) or lists all invoices, then the request wrote one record, and it names
+    ``invoice:{id}`` for every invoice the answer showed (and the name typed nowhere):
+    the patient who asks who read their data finds these reads by their invoices."""
+    sandbox.upload_declaration(PRACTICE, "d.csv", declaration_csv(4))
+    target = sandbox.runtime.repository.list_invoices(PRACTICE)[0][0]
+    name = target.patient.last_name
+    if way == "portal_name_search":
+        viewer = PortalUser(sandbox)
+        viewer.sign_in(sample_login(DENTAL, "viewer"))
+        fields = {"name": name, "csrf": viewer.csrf()}
+        (_, _, html), records = new_records(sandbox, lambda: viewer.post("/portal/notas", fields))
+        shown = set(re.findall(r'href="/portal/notas/([0-9a-f-]{36})"', html))
+    else:
+        if way == "api_name_search":
+            path, method, body = "/api/v1/provider/invoices/search", "POST", {"name": name}
+        else:
+            path, method, body = "/api/v1/provider/invoices", "GET", None
+        (status, answer), records = new_records(
+            sandbox, lambda: sandbox.api(method, path, caller=VIEWER, body=body)
+        )
+        assert status == 200
+        shown = {item["invoice_id"] for item in answer["items"]}
+    assert target.invoice_id in shown
+    [record] = records
+    assert record[2] == "invoice_list" and listed_ids(record) == shown
+    for data in patient_data(target):
+        assert data not in record[3]
