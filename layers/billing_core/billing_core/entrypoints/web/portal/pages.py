@@ -46,7 +46,7 @@ from billing_core.entrypoints.http.provider_models import (
     StopIn,
 )
 from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
-from billing_core.entrypoints.web.portal.chart import risk_chart
+from billing_core.entrypoints.web.portal.chart import month_name, risk_chart
 from billing_core.entrypoints.web.portal.session import (
     FORM_KEY_FIELD,
     Session,
@@ -86,6 +86,10 @@ ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, c
 # reads back (_typed_decimal).
 ENVIRONMENT.filters["number"] = pass_context(
     lambda context, number: typed_number(number, context["language"])
+)
+# A month of issue ("2025-12") in words, as the debtor-risk chart names it: "december 2025".
+ENVIRONMENT.filters["month"] = pass_context(
+    lambda context, label: month_name(label, context["language"])
 )
 # The payout account as a bank prints it, so the admin can check it against theirs (R31).
 ENVIRONMENT.filters["iban"] = iban_in_groups
