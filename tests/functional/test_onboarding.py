@@ -80,10 +80,12 @@ def onboarded_admin(sandbox) -> PortalUser:
 
 
 def shown_settings(html: str) -> str:
-    """The practice's settings list (``<dl id="settings">``) as the reader sees it."""
+    """The practice's settings list (``<dl id="settings">``) as the reader sees it: an
+    inline span (a date kept whole) adds no space, the other elements separate."""
     listed = re.search(r'<dl id="settings"[^>]*>(.*?)</dl>', html, re.S)
     assert listed is not None
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", listed.group(1))).split())
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"</?span[^>]*>", "", listed.group(1)))
+    return " ".join(unescape(text).split())
 
 
 def settings_page_of_admin(sandbox, language: str) -> str:
