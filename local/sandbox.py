@@ -124,47 +124,77 @@ class ApiRoute:
         return self.method in (method.upper(), "ANY")
 
 
+# API Gateway's answer when no route takes a request and the API sets no gateway response.
+_UNROUTED_DEFAULT = {
+    "StatusCode": "403",
+    "ResponseTemplates": {"application/json": '{"message": "Missing Authentication Token"}'},
+}
+
+
 @dataclass(frozen=True)
 class ApiRoutes:
-    """The Api events of template.yaml: which function answers which method and path."""
+    """The Api events of template.yaml: which function answers which method and path, and
+    what API Gateway answers itself when none takes a request (``unrouted``)."""
 
     routes: tuple[ApiRoute, ...]
+    unrouted: dict[str, Any]  # the Lambda proxy answer of the API's gateway response
 
     @classmethod
     def from_template(cls, template: dict[str, Any]) -> ApiRoutes:
-        functions = resources_of_type(template, "AWS::Serverless::Function")
-        routes = []
-        for logical_id, events in function_events(template).items():
-            folder = Path(functions[logical_id]["CodeUri"]).name
-            for kind, properties in events:
-                if kind == "Api":
-                    path = properties["Path"]
-                    # API Gateway's resources have no trailing slash (SAM strips one): a
-                    # resource answers its path with and without it (/portal, /portal/).
-                    regex = re.escape(path.rstrip("/")).replace(r"\{proxy\+\}", "(?P<proxy>.+)")
-                    regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", regex) + "/?"
-                    public = properties.get("Auth", {}).get("Authorizer") == "NONE"
-                    routes.append(
-                        ApiRoute(
-                            properties["Method"].upper(),
-                            path,
-                            folder,
-                            re.compile(f"^{regex}$"),
-                            public,
-                        )
-                    )
-        return cls(tuple(routes))
+        return cls(_routes(template), _unrouted_answer(template))
 
     def match(self, method: str, path: str) -> ApiRoute | None:
         """The route API Gateway picks: of the resources that name the path, one that takes
         the method; only when none names it, the longest catch-all (``{proxy+}``). A
-        resource named but without the method is no match: API Gateway's 403."""
+        resource named but without the method is no match: ``unrouted``."""
         named = [r for r in self.routes if not r.greedy and r.pattern.match(path)]
         if named:
             return next((r for r in named if r.takes(method)), None)
         caught = [r for r in self.routes if r.greedy and r.pattern.match(path)]
         longest = max(caught, key=lambda r: len(r.path), default=None)
         return longest if longest is not None and longest.takes(method) else None
+
+
+def _unrouted_answer(template: dict[str, Any]) -> dict[str, Any]:
+    """The API's MISSING_AUTHENTICATION_TOKEN gateway response (template.yaml), as API
+    Gateway sends it for a method or path no route takes; its default without one."""
+    (api,) = resources_of_type(template, "AWS::Serverless::Api").values()
+    responses = api.get("GatewayResponses", {})
+    response = responses.get("MISSING_AUTHENTICATION_TOKEN", _UNROUTED_DEFAULT)
+    headers = {
+        name: value.strip("'")
+        for name, value in response.get("ResponseParameters", {}).get("Headers", {}).items()
+    }
+    return {
+        "statusCode": int(response["StatusCode"]),
+        "headers": {"Content-Type": "application/json", **headers},
+        "body": response["ResponseTemplates"]["application/json"],
+    }
+
+
+def _routes(template: dict[str, Any]) -> tuple[ApiRoute, ...]:
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    routes = []
+    for logical_id, events in function_events(template).items():
+        folder = Path(functions[logical_id]["CodeUri"]).name
+        for kind, properties in events:
+            if kind == "Api":
+                path = properties["Path"]
+                # API Gateway's resources have no trailing slash (SAM strips one): a
+                # resource answers its path with and without it (/portal, /portal/).
+                regex = re.escape(path.rstrip("/")).replace(r"\{proxy\+\}", "(?P<proxy>.+)")
+                regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", regex) + "/?"
+                public = properties.get("Auth", {}).get("Authorizer") == "NONE"
+                routes.append(
+                    ApiRoute(
+                        properties["Method"].upper(),
+                        path,
+                        folder,
+                        re.compile(f"^{regex}$"),
+                        public,
+                    )
+                )
+    return tuple(routes)
 
 
 @dataclass(frozen=True)
@@ -550,16 +580,13 @@ class Sandbox:
     ) -> dict[str, Any]:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
         does (``ApiRoutes.match``: an unknown path goes to the catch-all routes); a method
-        a path's resource does not take gets API Gateway's own 403 answer. Like API
-        Gateway, the function sees the path percent-decoded."""
+        a path's resource does not take gets the API's gateway response (template.yaml's
+        MISSING_AUTHENTICATION_TOKEN). Like API Gateway, the function sees the path
+        percent-decoded."""
         path = unquote(path)
         route = self.routes.match(method, path)
         if route is None:
-            return {
-                "statusCode": 403,
-                "headers": {"Content-Type": "application/json"},
-                "body": json.dumps({"message": "Missing Authentication Token"}),
-            }
+            return copy.deepcopy(self.routes.unrouted)
         if caller is None and provider_id is not None:
             caller = Caller.practice(provider_id, "admin")
         binary = isinstance(body, bytes)  # as API Gateway passes a binary media type (multipart)

@@ -80,10 +80,12 @@ def onboarded_admin(sandbox) -> PortalUser:
 
 
 def shown_settings(html: str) -> str:
-    """The practice's settings list (``<dl id="settings">``) as the reader sees it."""
+    """The practice's settings list (``<dl id="settings">``) as the reader sees it: an
+    inline span (a date kept whole) adds no space, the other elements separate."""
     listed = re.search(r'<dl id="settings"[^>]*>(.*?)</dl>', html, re.S)
     assert listed is not None
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", listed.group(1))).split())
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"</?span[^>]*>", "", listed.group(1)))
+    return " ".join(unescape(text).split())
 
 
 def settings_page_of_admin(sandbox, language: str) -> str:
@@ -106,8 +108,9 @@ def settings_page_of_admin(sandbox, language: str) -> str:
                 "KvK-nummer 56781234",
                 "Adres Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
                 "Uitbetalingsrekening NL91 ABNA 0417 1643 00 t.n.v. Fysiotherapie West B.V.",
-                "Contracten met verzekeraars UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
-                " vanaf 01-01-2026, tot nader order",
+                "Contracten met verzekeraars UZOVI 9664, CZ groep (centrale verwerkingseenheid),"
+                " met de labels CZ, OHRA, Nationale-Nederlanden: vanaf 01-01-2026, tot nader"
+                " order",
                 "Vergoeding door verzekeraars Geen: verzekeraars vergoeden niets van een regel",
                 "Brieven per post Gepost op de dag van de printopdracht. Een brief geldt als"
                 " ontvangen op de tweede bezorgdag daarna.",
@@ -123,8 +126,9 @@ def settings_page_of_admin(sandbox, language: str) -> str:
                 "KvK number 56781234",
                 "Address Admiraal de Ruijterweg 120, 1056 GP Amsterdam",
                 "Payout account NL91 ABNA 0417 1643 00 in the name of Fysiotherapie West B.V.",
-                "Contracts with insurers UZOVI 9664, CZ groep (centrale verwerkingseenheid):"
-                " from 1 Jan 2026, until further notice",
+                "Contracts with insurers UZOVI 9664, CZ groep (centrale verwerkingseenheid),"
+                " with the labels CZ, OHRA, Nationale-Nederlanden: from 1 Jan 2026, until"
+                " further notice",
                 "Reimbursement by insurers None: insurers reimburse nothing of a line",
                 "Letters by post Posted on the day of the print run. A letter counts as"
                 " received on the second delivery day after that.",
@@ -169,6 +173,41 @@ def test_a_contract_shows_its_end_and_a_practice_without_contracts_says_none(
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(practice, "admin"))
     assert contracts in shown_settings(admin.page("/portal/instellingen")[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "contract"),
+    [
+        (
+            "nl",
+            "UZOVI 9664, CZ groep (centrale verwerkingseenheid), met de labels CZ, OHRA,"
+            " Nationale-Nederlanden: vanaf 01-01-2026, tot nader order",
+        ),
+        (
+            "en",
+            "UZOVI 9664, CZ groep (centrale verwerkingseenheid), with the labels CZ, OHRA,"
+            " Nationale-Nederlanden: from 1 Jan 2026, until further notice",
+        ),
+    ],
+)
+def test_a_contract_names_the_labels_its_insurer_code_takes(sandbox, language, contract):
+    """R33, R35, R31 (known.md stop 37, "Pages"): a practice knows OHRA by that name, not as
+    UZOVI 9664; the register lists the labels declared under a code (CZ, OHRA and
+    Nationale-Nederlanden go to 9664).
+    Given Fysio West onboarded with an open-ended contract under 9664
+    When its admin opens the settings page in ``language``, and reads GET /provider/settings
+    Then the contract names its insurer with the labels under that code, and the API gives
+    them next to the insurer's name: a code without labels gives none."""
+    admin = onboarded_admin(sandbox)
+    admin.request("GET", f"/portal/taal/{language}")
+    assert contract in shown_settings(admin.page("/portal/instellingen")[1])
+    status, own = sandbox.api("GET", "/api/v1/provider/settings", caller=user(sandbox, ADMIN))
+    assert status == 200
+    [cz] = own["contracts"]
+    assert cz["insurer_labels"] == ["CZ", "OHRA", "Nationale-Nederlanden"]
+    dental_admin = Caller.practice(DENTAL.provider_id, "admin")
+    dental = sandbox.api("GET", "/api/v1/provider/settings", caller=dental_admin)[1]
+    assert {c["uzovi"]: c["insurer_labels"] for c in dental["contracts"]}["0101"] == []
 
 
 def load_register_version(sandbox, rows: dict[str, str | None], drops: list[str]) -> None:
@@ -301,6 +340,7 @@ def test_the_api_s_settings_name_each_contract_s_insurer_as_the_portal_does(sand
         "from": "2025-01-01",
         "to": "2026-12-31",
         "insurer_name": None,
+        "insurer_labels": [],  # Univé: no labels under 0101
     }
     patch = {"version": own["version"], "contact": {"phone": "030 765 4321"}}
     status, changed = sandbox.api("PATCH", "/api/v1/provider/settings", caller=admin, body=patch)

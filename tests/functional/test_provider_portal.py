@@ -1617,6 +1617,30 @@ def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
         assert f'<th scope="col" class="num">{label}</th>' in html
 
 
+@pytest.mark.parametrize(
+    "language, first, last",
+    [("nl", "december 2025", "november 2026"), ("en", "December 2025", "November 2026")],
+)
+def test_the_debtor_risk_tables_months_are_written_in_words_like_the_charts(
+    sandbox, invoices, language, first, last
+):
+    """R25, R9 (known.md stop 37 "Pages").
+    Given a practice with invoices, on 23 November 2026
+    When a staff member opens the debtor-risk page in ``language``
+    Then the table names each month of issue in words in that language ("december 2025"),
+    as the chart's bars do, never as "2025-12"."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    status, html = staff.page("/portal/debiteurenrisico")
+    assert status == HTTPStatus.OK
+    body = html.split('<table id="risk-table">')[1].split("<tfoot>")[0]
+    months = re.findall(r'<tr><th scope="row">([^<]+)</th>', body)
+    assert (len(months), months[0], months[-1]) == (12, first, last)
+    assert not [month for month in months if re.search(r"\d{4}-\d{2}", month)]
+    assert f"<title>{last} · " in html  # the chart's bar names the month the same way
+
+
 @pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])
 def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     sandbox, language, title

@@ -416,6 +416,26 @@ def test_provider_routes_require_a_cognito_login(transformed: dict[str, Any]) ->
     assert outside_the_portal <= PUBLIC_ROUTES, outside_the_portal - PUBLIC_ROUTES
 
 
+def test_a_method_or_path_no_route_takes_is_the_apis_json_404(transformed: dict[str, Any]) -> None:
+    """interfaces.md §2. Given the REST API definition SAM generates
+    When I read the gateway response API Gateway sends for a method a path does not take
+    (MISSING_AUTHENTICATION_TOKEN)
+    Then it is 404 in the APIs' error shape, code not_found, with a Dutch and an English
+    sentence, not API Gateway's 403 "Missing Authentication Token"; kept out of caches."""
+    body = transformed["Resources"]["Api"]["Properties"]["Body"]
+    response = body["x-amazon-apigateway-gateway-responses"]["MISSING_AUTHENTICATION_TOKEN"]
+    assert response["statusCode"] == "404"
+    error = json.loads(response["responseTemplates"]["application/json"])["error"]
+    assert error["code"] == "not_found"
+    dutch, english = error["message"].split(" / ")
+    assert "bestaat niet" in dutch and "does not exist" in english
+    assert response["responseParameters"] == {
+        "gatewayresponse.header.Content-Type": "'application/json'",
+        "gatewayresponse.header.Cache-Control": "'no-store'",
+        "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+    }
+
+
 def test_api_stage_is_throttled_traced_and_keeps_bodies_out_of_logs(
     transformed: dict[str, Any],
 ) -> None:

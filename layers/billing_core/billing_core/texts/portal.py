@@ -308,6 +308,8 @@ _DUTCH: Sections = {
         "contract_open": "UZOVI {uzovi}, {insurer}: vanaf {starts}, tot nader order",
         "contract_until": "UZOVI {uzovi}, {insurer}: van {starts} tot en met {ends}",
         "insurer_unknown": "onbekend in het verzekeraarsregister",
+        # The brands declared under the contract's code (R33): OHRA's patients go to 9664.
+        "insurer_with_labels": "{insurer}, met de labels {labels}",
         "no_contracts": "Geen",
         "coverage_rules": "Vergoeding door verzekeraars",
         "coverage_all_codes": "Alle prestatiecodes",
@@ -716,6 +718,7 @@ _ENGLISH: Sections = {
         "contract_open": "UZOVI {uzovi}, {insurer}: from {starts}, until further notice",
         "contract_until": "UZOVI {uzovi}, {insurer}: from {starts} up to and including {ends}",
         "insurer_unknown": "unknown to the insurer register",
+        "insurer_with_labels": "{insurer}, with the labels {labels}",
         "no_contracts": "None",
         "coverage_rules": "Reimbursement by insurers",
         "coverage_all_codes": "All treatment codes",

@@ -25,13 +25,18 @@ if TYPE_CHECKING:
 
 
 class ContractOut(Contract):
-    """A contract as stored (``Contract``), with its insurer's name, read-only."""
+    """A contract as stored (``Contract``), with its insurer's name and labels, read-only."""
 
     insurer_name: str | None = Field(
         default=None,
         description="the insurer's name in zorgnota's insurer register (R33): the version in"
         " force today for a running contract, on its last day for one that ended, on its"
         " first for one to come; null: the register does not know the code then",
+    )
+    insurer_labels: tuple[str, ...] = Field(
+        default=(),
+        description="the brand labels declared under the code in that same register version"
+        " (9664: CZ, OHRA, Nationale-Nederlanden); empty: none, or the code is unknown then",
     )
 
 
@@ -50,6 +55,7 @@ class OwnSettingsOut(Provider):
                 starts=contract.starts,
                 ends=contract.ends,
                 insurer_name=insurer.name if insurer else None,
+                insurer_labels=insurer.labels if insurer else (),
             )
             for contract, insurer in zip(provider.contracts, insurers, strict=True)
         )

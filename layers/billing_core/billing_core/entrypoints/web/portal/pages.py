@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 
 from annotated_types import Ge, Gt, Le, Lt
 from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
@@ -46,7 +48,7 @@ from billing_core.entrypoints.http.provider_models import (
     StopIn,
 )
 from billing_core.entrypoints.http.settings_models import RoleIn, UserIn
-from billing_core.entrypoints.web.portal.chart import risk_chart
+from billing_core.entrypoints.web.portal.chart import month_name, risk_chart
 from billing_core.entrypoints.web.portal.session import (
     FORM_KEY_FIELD,
     Session,
@@ -80,12 +82,33 @@ from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
-# Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a phone.
-ENVIRONMENT.filters["day"] = pass_context(lambda context, day: short_date(day, context["language"]))
+
+
+@pass_context
+def _day(context: Context, day: date) -> Markup:
+    """Table cells: 23-11-2026, not "23 november 2026" wrapped over three lines on a
+    phone; kept whole (portal.css ``.date``), never "23-11- / 2026" (R35, WCAG 1.4.10).
+    Markup: in a sentence, through ``sentence``."""
+    return Markup('<span class="date">{}</span>').format(short_date(day, context["language"]))
+
+
+@pass_context
+def _sentence(context: Context, key: str, /, **values: object) -> Markup:
+    """``t(key, **values)`` for values that are markup (a ``day``): the sentence and every
+    other value escaped, as the page escapes ``t``'s sentences."""
+    return escape(context["t"].entries[key]).format(**values)
+
+
+ENVIRONMENT.filters["day"] = _day
+ENVIRONMENT.globals["sentence"] = _sentence
 # A number in a form field as the page's reader types it (62,5 in Dutch), which the form
 # reads back (_typed_decimal).
 ENVIRONMENT.filters["number"] = pass_context(
     lambda context, number: typed_number(number, context["language"])
+)
+# A month of issue ("2025-12") in words, as the debtor-risk chart names it: "december 2025".
+ENVIRONMENT.filters["month"] = pass_context(
+    lambda context, label: month_name(label, context["language"])
 )
 # The payout account as a bank prints it, so the admin can check it against theirs (R31).
 ENVIRONMENT.filters["iban"] = iban_in_groups
