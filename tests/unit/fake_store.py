@@ -38,6 +38,7 @@ from billing_core.ports import (
     AgbCodeTaken,
     ConcurrentChange,
     DeliveryRequest,
+    FileGone,
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
@@ -883,7 +884,9 @@ class FilesInMemory:
         self.written_at[key] = datetime.now(UTC)
 
     def get(self, key: str) -> bytes:
-        """What was last put under ``key``."""
+        """What was last put under ``key``; FileGone, as S3FileStore, when nothing is."""
+        if key not in self.files:
+            raise FileGone(key)
         return self.files[key]
 
     def delete(self, key: str) -> None:

@@ -86,4 +86,5 @@ def get_declaration(
         next_findings_cursor=cursor.encode_offset(report.findings.following),
         retour_codes=report.retour_codes.rows,
         next_retour_codes_cursor=cursor.encode_offset(report.retour_codes.following),
+        report_no_longer_kept=report.report_no_longer_kept,
     )

@@ -52,6 +52,11 @@ class TransactionConflict(Exception):
     """A conditional write was cancelled: something in it already existed."""
 
 
+class FileGone(LookupError):
+    """No file under the key: its bucket's lifecycle rule deleted it (legal-nl.md §8:
+    statements and reports 2,922 days) while a record in the table still names it."""
+
+
 class InvalidPosition(ValueError):
     """A paging position that no list of this kind hands out, or one outside the range
     asked for (issue 13.10): refused before the store is read. Real DynamoDB rejects an
@@ -539,7 +544,9 @@ class FileReader(Protocol):
     """Files written earlier (processing reports, retrocession statements, insurer-claim
     exports), read back: one file, the files under a prefix, or a link to download one."""
 
-    def get(self, key: str) -> bytes: ...
+    def get(self, key: str) -> bytes:
+        """The file's bytes; FileGone when no file is under ``key`` (any more)."""
+        ...
 
     def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
         """The files whose key starts with ``prefix``, in key order, from the first key

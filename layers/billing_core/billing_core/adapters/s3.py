@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
+from billing_core.ports import FileGone
+
 if TYPE_CHECKING:
     from billing_core.shared.stored_files import FilePage
 
@@ -40,7 +42,12 @@ class S3FileStore:
         return True
 
     def get(self, key: str) -> bytes:
-        body: bytes = self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        try:
+            answer = self._client.get_object(Bucket=self._bucket, Key=key)
+        except self._client.exceptions.NoSuchKey:
+            # Deleted by the bucket's lifecycle rule (legal-nl.md §8) or never written.
+            raise FileGone(key) from None
+        body: bytes = answer["Body"].read()
         return body
 
     def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:

@@ -36,6 +36,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from billing_core.invoices.retention import RETENTION_YEARS
+from billing_core.shared.clock import amsterdam_day
+
 PAYOUT_PREFIX = "PO-"
 REFUND_PREFIX = "RF-"
 SENDING = "sending"  # the step saved before a batch's refunds are booked and its file written
@@ -285,6 +288,19 @@ def sent(batch: TransferBatch, file_key: str, by: str, at: datetime) -> Transfer
     return replace(
         batch, state=BatchState.SENT, file_key=file_key, steps=(*batch.steps, Step("sent", by, at))
     )
+
+
+def kept_until(batch: TransferBatch) -> date | None:
+    """The last day a batch is kept (legal-nl.md §8, R39): 31 December, 7 years after the
+    year it was sent (the money moved; its pain.001 under refunds/ or payouts/ is written
+    that day and kept 2,922 days, so the batch never outlives it) or withdrawn (nothing
+    moved; the same rule, so no batch is kept forever). None while it is open: proposed or
+    approved, it is business still to do. A refund batch names the patient (account holder,
+    IBAN, the invoice's kenmerk): it must not stay after the invoice and the file."""
+    done = {BatchState.SENT: "sent", BatchState.WITHDRAWN: BatchState.WITHDRAWN.value}
+    what = done.get(batch.state)
+    at = batch.step_at(what) if what else None
+    return None if at is None else date(amsterdam_day(at).year + RETENTION_YEARS, 12, 31)
 
 
 # --- the bank's side ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
   fake one (R10, interfaces.md §2). Suggested: HTTP 404. ``UnknownBatch``,
   ``UnknownMigration``, ``UnknownProvider``: the same for what an operator names (a
   payout or refund batch, a data migration, a provider), in the operator's words (R34).
+  ``NoLongerKept``: a file of a listed record that its retention rule deleted.
 - ``StateConflict``: the invoice's state does not allow it (already deferred, with the
   collection agency, paid). Suggested: HTTP 409.
 - ``Forbidden``: the caller's role may not do this (R32: a viewer stops nothing, a staff
@@ -83,6 +84,20 @@ class UnknownProvider(OperatorNotFound):
     """No provider (practice) has this id."""
 
     said_as = "unknown_provider"
+
+
+class NoLongerKept(NotFound):
+    """A file its retention rule deleted (legal-nl.md §8) while the practice's list still
+    names it: a 404 that says why, in the practice's words (texts.practice)."""
+
+    def __init__(self, said_as: str) -> None:
+        self.code = said_as  # statement_no_longer_kept
+        super().__init__()
+
+    def message(self, language: str) -> str:
+        from billing_core.texts import practice
+
+        return practice.refusal_sentences(self.code)[language]
 
 
 class Refused(Exception):

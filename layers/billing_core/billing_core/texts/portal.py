@@ -97,6 +97,10 @@ _DUTCH: Sections = {
         "summary_granted_cents": "Toegekend door de verzekeraar",
         "findings_heading": "Meldingen",
         "no_findings": "Geen meldingen: alles is verwerkt.",
+        "report_no_longer_kept": (
+            "Het verwerkingsverslag van deze upload wordt niet meer bewaard: het is aan het eind"
+            " van de bewaartermijn verwijderd. De status en de aantallen hierboven blijven."
+        ),
         "findings_range": "Meldingen {first} tot en met {last} van {total}",
         "next_findings": "Volgende meldingen",
         "first_findings": "Naar de eerste meldingen",
@@ -380,6 +384,7 @@ _DUTCH: Sections = {
         "no_users": "Geen gebruikers gevonden.",
         # errors
         "not_found_title": "Niet gevonden",
+        "no_longer_kept_title": "Niet meer bewaard",
         "not_found": "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk).",
         "unknown_parameter_title": "Adres niet herkend",
         "unknown_parameter": "Het adres bevat ‘{parameter}’, dat deze pagina niet kent. Open de pagina via het menu.",
@@ -515,6 +520,10 @@ _ENGLISH: Sections = {
         "summary_granted_cents": "Granted by the insurer",
         "findings_heading": "Findings",
         "no_findings": "No findings: everything was processed.",
+        "report_no_longer_kept": (
+            "This upload's processing report is no longer kept: it was deleted at the end of"
+            " its retention period. The status and the counts above remain."
+        ),
         "findings_range": "Findings {first} to {last} of {total}",
         "next_findings": "Next findings",
         "first_findings": "Back to the first findings",
@@ -786,6 +795,7 @@ _ENGLISH: Sections = {
         "role_label": "Role",
         "no_users": "No users found.",
         "not_found_title": "Not found",
+        "no_longer_kept_title": "No longer kept",
         "not_found": "This page or invoice does not exist (or is not your practice's).",
         "unknown_parameter_title": "Address not recognised",
         "unknown_parameter": "The address holds ‘{parameter}’, which this page does not take. Open the page from the menu.",

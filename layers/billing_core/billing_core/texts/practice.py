@@ -574,6 +574,11 @@ _DUTCH: Sections = {
             " uit (of geef een collega de rol beheerder); anders kan niemand de instellingen en"
             " de gebruikers van de praktijk nog wijzigen."
         ),
+        # A file its retention rule deleted (legal-nl.md §8, shared/errors.NoLongerKept).
+        "statement_no_longer_kept": (
+            "Dit weekoverzicht wordt niet meer bewaard: weekoverzichten worden 7 jaar"
+            " bewaard en daarna verwijderd."
+        ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "Er is geen batch met dit nummer.",
         # Data migrations after a deploy (services/operator/migrations.py).
@@ -1202,6 +1207,10 @@ _ENGLISH: Sections = {
             "This is the practice's only active admin. First invite another admin (or give a"
             " colleague the admin role); otherwise nobody can change the practice's settings"
             " and users any more."
+        ),
+        # A file its retention rule deleted (legal-nl.md §8, shared/errors.NoLongerKept).
+        "statement_no_longer_kept": (
+            "This statement is no longer kept: statements are kept 7 years, then deleted."
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "There is no batch with this number.",

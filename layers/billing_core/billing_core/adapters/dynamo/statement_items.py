@@ -9,13 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from billing_core.adapters.dynamo import keys
-from billing_core.adapters.dynamo.items import Item
+from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, Item, expires_at
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.week import Week
 
 
 def retrocession_to_item(summary: StatementSummary) -> Item:
-    """The totals the list of statements shows; the statement itself is in S3."""
+    """The totals the list of statements shows; the statement itself is in S3. Kept as
+    long as the week's ledger markers, and no longer than its files under retrocession/
+    (written after the week ended, deleted 2,922 days later): legal-nl.md §8."""
     return {
         **keys.retrocession_key(summary.provider_id, summary.week.label),
         "entity": "retrocession",
@@ -30,6 +32,7 @@ def retrocession_to_item(summary: StatementSummary) -> Item:
         "payout_cents": summary.payout_cents,
         "totals_by_kind": dict(summary.totals_by_kind),
         "json_sha256": summary.json_sha256,
+        "expires_at": expires_at(summary.week.ends_at, STATEMENT_RETENTION),
     }
 
 

@@ -1,6 +1,7 @@
 """Payout and refund batches on the single table (R34): one item per batch, the batch as a
 JSON document, written on condition of its version (R28). The payee's IBAN and account
 holder are in it (the bank needs them); no patient is named but by an invoice reference.
+Once sent or withdrawn, the item carries the table's TTL (``_expiry``, legal-nl.md §8).
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at, expiry_after
 from billing_core.payments.transfer_batches import (
     REFUND_PREFIX,
     BatchKind,
     TransferBatch,
     batch_document,
     batch_from_document,
+    kept_until,
     newest_first,
     payout_batch_id,
 )
 from billing_core.ports import ConcurrentChange
+from billing_core.providers.week import Week
 
 Item = dict[str, Any]
 
@@ -125,7 +129,22 @@ def _item(batch: TransferBatch, *, version: int) -> Item:
         "entity": "transfer_batch",
         "version": version,
         "document": json.dumps(batch_document(batch), ensure_ascii=False),
+        **_expiry(batch),
     }
+
+
+def _expiry(batch: TransferBatch) -> Item:
+    """The TTL of a batch sent or withdrawn (``kept_until``); none while it is open. Every
+    save writes the whole item, so a booking or a return read later keeps the same one.
+    A payout batch also stays while the statement of the week it pays is kept (its item
+    and file: week end + 2,922 days, ``statement_items``): while the statement is there,
+    proposing its week again finds the batch, never plans and pays the week a second time.
+    Both dates fall before the pain.001 written when the batch was sent is deleted."""
+    expiry = expiry_after(kept_until(batch))
+    if expiry and batch.kind is BatchKind.PAYOUT and batch.week:
+        statement_kept = expires_at(Week.parse(batch.week).ends_at, STATEMENT_RETENTION)
+        expiry["expires_at"] = max(expiry["expires_at"], statement_kept)
+    return expiry
 
 
 def _batch(item: Item) -> TransferBatch:

@@ -111,6 +111,12 @@ class DeclarationDetailOut(DeclarationOut):
     next_retour_codes_cursor: str | None = Field(
         default=None, description="Pass as retour_codes_cursor for the next page of retour_codes"
     )
+    report_no_longer_kept: bool = Field(
+        default=False,
+        description="true: the processing report was deleted at the end of its retention"
+        " (2,922 days, legal-nl.md §8), so findings, finding_counts and retour_codes are empty;"
+        " status, outcome and summary are the upload's record, which is still kept",
+    )
 
 
 class DeclarationListOut(BaseModel):

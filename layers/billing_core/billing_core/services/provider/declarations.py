@@ -14,7 +14,7 @@ from typing import Any
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.reports import REPORT_PAGE, page_key
-from billing_core.ports import FileReader, InvoiceFilter
+from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
@@ -94,6 +94,9 @@ class DeclarationReport:
     # A retour's: every retourcode of the insurer's, at its level (file, patient, debtor,
     # comment, line) with its meaning (vektis.md §1 retour layout; audit files FILES2)
     retour_codes: ReportPage
+    # Its report was deleted at the end of its retention (2,922 days, legal-nl.md §8), the
+    # upload's record not (yet): the findings and codes are empty, not "none found".
+    report_no_longer_kept: bool = False
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -213,14 +216,19 @@ def declaration_report(
 ) -> DeclarationReport | None:
     """One upload with a page of the findings of its processing report (from the
     ``findings_from``-th) and, of a retour, a page of its retourcodes; None for an id the
-    provider does not have."""
+    provider does not have. A report deleted at the end of its retention answers the
+    upload with nothing of it, saying so (``report_no_longer_kept``)."""
     provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None
     stored: dict[str, Any] = {}
+    report_gone = False
     if record.report_key:
-        stored = json.loads(ctx.files.get(record.report_key))
+        try:
+            stored = json.loads(ctx.files.get(record.report_key))
+        except FileGone:
+            report_gone = True
     ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
     findings = stored.get("findings", [])
     # A report written before issue 13 has no counts: its findings are all there were.
@@ -233,6 +241,7 @@ def declaration_report(
         ReportPage.stored(stored, "findings", key, findings_from, findings_page, files),
         counts,
         ReportPage.stored(stored, "retour_codes", key, retour_codes_from, findings_page, files),
+        report_gone,
     )
 
 

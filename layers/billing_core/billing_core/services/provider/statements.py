@@ -14,6 +14,7 @@ from billing_core.collection.debtor_risk import (
     debtor_risk,
 )
 from billing_core.payments.transfer_batches import payout_batches_of_week
+from billing_core.ports import FileGone
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
 from billing_core.providers.users import ProviderUser, Role
@@ -23,6 +24,7 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
+from billing_core.shared.errors import NoLongerKept
 
 DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
 DEBTOR_RISK_MAX_MONTHS = 36  # computed on demand from the invoices: a bounded read
@@ -58,14 +60,21 @@ def retrocession_page(
 def retrocession_statement(
     user: ProviderUser, week_label: str, output_format: StatementFormat, ctx: ProviderContext
 ) -> StatementFile | None:
-    """One week's statement; None when the provider has none for that week. Both keys come
+    """One week's statement; None when the provider has none for that week, NoLongerKept
+    when its file was deleted at the end of its retention. Both keys come
     from the token's provider, never from the request (R26): another provider's week label
     finds this provider's statement of that week, or nothing."""
     provider_id = tenant_for(user, Role.VIEWER)
     week = inputs.week(week_label, "path.week")
     if ctx.store.get_retrocession(provider_id, week) is None:
         return None
-    body = ctx.files.get(statement_key(provider_id, week, output_format))
+    try:
+        body = ctx.files.get(statement_key(provider_id, week, output_format))
+    except FileGone:
+        # The bucket's rule deleted the file (2,922 days) while the week is still listed:
+        # the item's TTL is due as soon, but DynamoDB deletes within days of it, and an
+        # item stored before it had a TTL has none (legal-nl.md §8).
+        raise NoLongerKept("statement_no_longer_kept") from None
     ctx.record_read(user, ReadKind.EXPORT, f"retrocession:{week.label}.{output_format}")
     payout = _payout(provider_id, week, ctx)
     if payout is not None:

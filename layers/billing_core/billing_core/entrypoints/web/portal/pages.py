@@ -75,7 +75,7 @@ from billing_core.services.provider import users as provider_users
 from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
-from billing_core.shared.errors import Forbidden, Refused
+from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.texts.catalogue import Texts, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
@@ -217,6 +217,19 @@ def not_found(request: PortalRequest) -> PortalAnswer:
     """The same for an unknown id and another practice's (R26)."""
     return message(
         request.language, request.session, "not_found_title", "not_found", HTTPStatus.NOT_FOUND
+    )
+
+
+def no_longer_kept(request: PortalRequest, gone: NoLongerKept) -> PortalAnswer:
+    """A listed record whose file its retention rule deleted (legal-nl.md §8): the API's
+    404 sentence, as the API says it."""
+    return render(
+        "message.html.j2",
+        request.language,
+        request.session,
+        HTTPStatus.NOT_FOUND,
+        title_key="no_longer_kept_title",
+        sentence=gone.message(request.language),
     )
 
 
@@ -429,6 +442,7 @@ def declaration_report(
         "findings": ListPage.of(report.findings, page_url, FINDINGS_CURSOR, positions),
         "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR, positions),
         "retour_counts": RETOUR_COUNTS,
+        "report_no_longer_kept": report.report_no_longer_kept,
     }
     try:
         page = invoices.list_invoices(
@@ -1002,6 +1016,8 @@ def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> Portal
         found = statements.retrocession_statement(request.user, week, output_format, ctx)
     except InvalidInput:
         found = None
+    except NoLongerKept as gone:
+        return no_longer_kept(request, gone)
     if found is None:
         return not_found(request)
     content_type = "application/json" if output_format == "json" else CSV

@@ -1,0 +1,196 @@
+"""Nothing in the billing table outlives the files and records it belongs to (legal-nl.md
+§8: kept 7 years after the end of the year, then deleted; R39; round 38 audit RET1-RET3),
+and a listed record whose file the bucket's rule deleted answers in words, not 502 (R24,
+R35). On moto: the sandbox deletes what the table's TTL would (``expire_items``); moto
+runs no lifecycle rules, so a test deletes the files as the rule does."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from html import unescape
+
+import boto3
+import pytest
+
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.items import STATEMENT_RETENTION
+from billing_core.providers.week import Week
+from billing_core.shared.clock import AMSTERDAM
+from local.generate import declaration_csv
+from local.seed import DENTAL
+from tests.functional.test_provider_portal import PortalUser, sample_login
+from tests.functional.test_refunds import operator, paid_twice
+
+PROVIDER = DENTAL.provider_id
+WEEK_48 = Week(2026, 48)
+PATIENT_IBAN = "NL39RABO0300065264"  # in no practice's settings: only the batch holds it
+
+
+def refund_body(invoice) -> dict[str, object]:
+    account = {"iban": PATIENT_IBAN, "account_holder": "A. Visser"}
+    return {"refunds": [{"reference": invoice.reference, **account}]}
+
+
+def table(sandbox):
+    return boto3.resource("dynamodb").Table(sandbox.names.table_name)
+
+
+def stored_item(sandbox, key: dict) -> dict | None:
+    return table(sandbox).get_item(Key=key, ConsistentRead=True).get("Item")
+
+
+def end_of(day: date) -> int:
+    """The TTL at the end of ``day`` in the Netherlands (epoch seconds)."""
+    return int(datetime.combine(day + timedelta(days=1), time(0), AMSTERDAM).timestamp())
+
+
+def delete_files(sandbox, prefix: str) -> None:
+    """What the output bucket's lifecycle rule does after 2,922 days (template.yaml)."""
+    s3 = boto3.client("s3")
+    for key in sandbox.output_keys(prefix):
+        s3.delete_object(Bucket=sandbox.names.output_bucket, Key=key)
+
+
+# --- RET1: payout and refund batches ----------------------------------------------------------
+
+
+def test_a_sent_refund_batch_is_deleted_at_the_end_of_the_seventh_year_after(sandbox):
+    """legal-nl.md §8, R39, GDPR art. 5: Given a refund batch (the patient's name, IBAN and
+    the invoice's kenmerk) sent on 23 November 2026, its pain.001 written that day
+    When the table's TTL runs on 1 January 2034
+    Then the batch is gone, at the end of 2033 (before its file's 2,922 days), and no item
+    in the table holds the patient's IBAN any more."""
+    invoice = paid_twice(sandbox)
+    _, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    )
+    assert status == 200 and sent["state"] == "sent" and sent["file_key"]
+    key = keys.transfer_batch_key("refund", batch["batch_id"])
+    item = stored_item(sandbox, key)
+    assert PATIENT_IBAN in item["document"]
+    assert item["expires_at"] == end_of(date(2033, 12, 31))
+    sent_at = datetime.fromisoformat(sent["steps"][-1]["at"])
+    assert item["expires_at"] <= int((sent_at + timedelta(days=2922)).timestamp())
+    # When the TTL runs on the first day of 2034
+    sandbox.clock.set(date(2034, 1, 1))
+    sandbox.expire_items()
+    # Then the batch is gone and nothing holds the patient's account
+    assert stored_item(sandbox, key) is None
+    everything = table(sandbox).scan()["Items"]
+    assert not [i for i in everything if PATIENT_IBAN in json.dumps(i, default=str)]
+
+
+def test_a_refund_batch_not_yet_sent_is_kept(sandbox):
+    """§8: only what is done expires. Given a refund batch proposed, not approved
+    Then its item has no expiry (the credit is still to be paid back)."""
+    invoice = paid_twice(sandbox)
+    _, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    item = stored_item(sandbox, keys.transfer_batch_key("refund", batch["batch_id"]))
+    assert "expires_at" not in item
+
+
+def test_a_sent_payout_batch_is_kept_as_long_as_its_weeks_statement(sandbox, paid_week):
+    """§8, R24: Given week 48's payout batch sent on Monday 30 November 2026
+    Then it expires at the later of the end of 2033 (the fiscal rule) and the end of the
+    week's statement (week end + 2,922 days, 30 November 2034): while the statement is
+    there, proposing the week again finds this batch and pays nothing twice; and before
+    its pain.001 (written on 30 November 2026, kept 2,922 days)."""
+    sandbox.run_retrocession()
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert status == 200 and sent["state"] == "sent"
+    item = stored_item(sandbox, keys.transfer_batch_key("payout", "PO-2026-W48"))
+    statement = stored_item(sandbox, keys.retrocession_key(PROVIDER, WEEK_48.label))
+    assert item["expires_at"] == statement["expires_at"] > end_of(date(2033, 12, 31))
+    sent_at = datetime.fromisoformat(sent["steps"][-1]["at"])
+    assert item["expires_at"] <= int((sent_at + timedelta(days=2922)).timestamp())
+
+
+# --- RET2: the week's statement ---------------------------------------------------------------
+
+
+def test_a_weeks_statement_expires_with_its_files(sandbox, paid_week):
+    """§8 ("retrocession statements are kept 7 years after the end of the year"), R39:
+    Given week 48's statements written on 30 November 2026
+    Then the week's item expires with its files (week end + 2,922 days) and not later,
+    and once the TTL ran the week is no longer listed."""
+    sandbox.run_retrocession()
+    item = stored_item(sandbox, keys.retrocession_key(PROVIDER, WEEK_48.label))
+    assert item["expires_at"] == int((WEEK_48.ends_at + STATEMENT_RETENTION).timestamp())
+    assert item["expires_at"] <= int((sandbox.clock.now() + timedelta(days=2922)).timestamp())
+    # When the TTL runs after that day
+    sandbox.clock.set(date(2034, 12, 1))
+    sandbox.expire_items()
+    status, listed = sandbox.api("GET", "/api/v1/provider/retrocessions", provider_id=PROVIDER)
+    assert status == 200 and listed["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Dit weekoverzicht wordt niet meer bewaard: weekoverzichten worden 7 jaar"),
+        ("en", "This statement is no longer kept: statements are kept 7 years"),
+    ],
+)
+def test_a_listed_week_whose_file_is_deleted_says_it_is_no_longer_kept(
+    sandbox, paid_week, language, said
+):
+    """§8, R24, R35: Given week 48's statement still listed (its item not yet removed by
+    the TTL, or stored before it had one) and its files deleted by the bucket's rule
+    When the practice downloads it through the API and the portal
+    Then both answer 404 saying it is no longer kept, in Dutch and English; the function
+    does not fail (was NoSuchKey: 502 and a function-error alarm)."""
+    sandbox.run_retrocession()
+    delete_files(sandbox, f"retrocession/{PROVIDER}/")
+    path = f"/api/v1/provider/retrocessions/{WEEK_48.label}"
+    for output_format in ("json", "csv"):
+        status, answer = sandbox.api(
+            "GET", path, provider_id=PROVIDER, query={"format": output_format}
+        )
+        assert (status, answer["error"]["code"]) == (404, "statement_no_longer_kept")
+        dutch, english = answer["error"]["message"].split(" / ")
+        assert dutch.startswith(said) or english.startswith(said)
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    viewer.request("GET", f"/portal/taal/{language}")
+    status, html = viewer.page(f"/portal/uitbetalingen/{WEEK_48.label}")
+    assert status == 404 and said in unescape(html)
+
+
+# --- RET3: an upload's processing report ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Het verwerkingsverslag van deze upload wordt niet meer bewaard"),
+        ("en", "This upload's processing report is no longer kept"),
+    ],
+)
+def test_an_upload_whose_report_is_deleted_answers_its_record_saying_so(sandbox, language, said):
+    """§8 (reports: 2,922 days, README), R1, R35: Given a processed upload whose report the
+    bucket's rule deleted, its record still listed
+    When the practice opens it through the API and the portal
+    Then 200 with the upload's record (status, outcome, summary), no findings, and
+    report_no_longer_kept; the page says the report is no longer kept, not "no findings"
+    (was NoSuchKey: 502)."""
+    declaration_id = sandbox.upload_declaration(PROVIDER, "week-48.csv", declaration_csv(4))
+    status, kept = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=PROVIDER
+    )
+    assert status == 200 and kept["report_no_longer_kept"] is False
+    delete_files(sandbox, f"reports/{PROVIDER}/")
+    # When the practice opens it
+    status, answer = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=PROVIDER
+    )
+    assert status == 200 and answer["report_no_longer_kept"] is True
+    assert (answer["status"], answer["summary"]) == (kept["status"], kept["summary"])
+    assert (answer["findings"], answer["finding_counts"], answer["retour_codes"]) == ([], {}, [])
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    viewer.request("GET", f"/portal/taal/{language}")
+    status, html = viewer.page(f"/portal/declaraties/{declaration_id}")
+    assert status == 200 and said in unescape(html)
+    assert 'id="report-no-longer-kept"' in html
