@@ -4,6 +4,7 @@ with its goal, also written to out/chaos.json.
     python -m tests.chaos                  # a fresh seed, printed first
     python -m tests.chaos --seed 2026      # the same run again
     python -m tests.chaos --quick          # the sizes of the `make test` sample
+    python -m tests.chaos --seed 2026 --only "money walk"   # one scenario of that run
 
 Exit status 0 also when a goal is not met: the figures are measured and reported, the
 sample in `make test` (tests/chaos/test_sample.py) is what fails.
@@ -49,7 +50,8 @@ def main(argv: list[str]) -> int:
     print(f"chaos: seed {seed} (python -m tests.chaos --seed {seed} repeats this run)")
     started = time.monotonic()
     figures: list[Figure] = []
-    for name, scenario in _scenarios(seed, sizes):
+    chosen = [(n, s) for n, s in _scenarios(seed, sizes) if arguments.only in n]
+    for name, scenario in chosen:
         print(f"- {name} ...", flush=True)
         began = time.monotonic()
         figures += scenario(_progress(name))
@@ -114,6 +116,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.chaos", description=__doc__)
     parser.add_argument("--seed", type=int, help="repeat a run (default: a fresh seed)")
     parser.add_argument("--quick", action="store_true", help="the sizes of the make test sample")
+    parser.add_argument(
+        "--only", default="", help="the scenarios whose name holds this (e.g. 'money walk')"
+    )
     return parser.parse_args(argv)
 
 

@@ -6,8 +6,13 @@ agency or the calendar may do, in any order: days passing with the real daily du
 (and the weekly retrocession run for each Monday passed, late when days were skipped); an
 iDEAL payment (full, half, 130 %) whose webhook comes at once or is held back and delivered
 later in reverse order; a bank credit with the kenmerk (full or partial, booked up to 10
-days before the statement is read) or without one; a returned transfer; an operator's
-match of an unmatched credit; a stop or coulance and its correction; a deferral; an
+days before the statement is read) or without one; one transfer quoting two kenmerken
+(booked on each when it is what both owe, else listed); a returned transfer, and the
+return, whole or in part, of a transfer booked over several invoices; an operator's
+match of an unmatched credit to an invoice, a patient or several kenmerken; Mollie
+ending a PSP refund (paid, or failed or canceled: the credit is held again); the
+operator's refund of credit by bank; a stop or coulance, the same stop's
+Idempotency-Key sent again (within its 24 hours or after), and its correction; a deferral; an
 arrangement; a hold; the agency's report of a claim paid; the insurer's retour on a
 claim (granting more or less than before, so the patient owes less or more); a later
 upload for the same patients; the last request or file once more (a replay); and an
@@ -23,10 +28,13 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+import boto3
 
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
@@ -35,15 +43,18 @@ from billing_core.declarations.vektis.writer import Granted, Header, write_retou
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
+from billing_core.payments.booking import owed_on, payment_id, refund_key, reversible
 from billing_core.payments.online import start_payment
+from billing_core.payments.psp import REFUND_NOT_PAID
 from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
+from billing_core.shared.retries import KEY_LIFETIME
 from local.generate import declaration_csv
-from local.sandbox import Caller, Sandbox
+from local.sandbox import REGION, Caller, Sandbox
 from local.seed import DENTAL
-from tests.unit.camt_builder import Entry, credit, debit, statement
+from tests.unit.camt_builder import ACCOUNT, Entry, credit, debit, statement
 
 Step = tuple[Any, ...]
 
@@ -53,6 +64,10 @@ OPERATOR = Caller.operator("chaos-walk")
 JSON = {"Content-Type": "application/json"}
 UNMATCHED = "/api/v1/operator/unmatched-credits"
 DUNNING_LETTERS = ("dunning_reminder", "second_notice")
+REFUNDS = "/api/v1/operator/refunds"
+PATIENTS_ACCOUNT = {"iban": "NL91ABNA0417164300", "account_holder": "A. Visser"}
+# How a PSP refund asked and booked ends at Mollie: paid back, or not (REFUND_NOT_PAID).
+REFUND_ENDINGS = ("failed", "failed", "canceled", "refunded")
 
 
 class Violation(Exception):
@@ -68,48 +83,72 @@ class Violation(Exception):
 
 def random_steps(rng: random.Random, count: int) -> list[Step]:
     """``count`` steps; ``i`` picks an invoice (modulo how many there are then). Days pass
-    in a third of the steps, so 60 steps walk about 75 days: past the reminder, the
-    costs and the handover to the agency (R19)."""
+    in nearly a third of the steps, so 60 steps walk about 70 days: past the reminder, the
+    costs and the handover to the agency (R19). The money paths of round 38 (a transfer
+    for two kenmerken, an operator's split, the return of a split transfer, a PSP refund
+    that fails, a bank refund, a stop's key sent again) come in most walks of 60 steps."""
     steps: list[Step] = []
     for n in range(count):
-        x, i = rng.random(), rng.randrange(8)
-        if x < 0.34:
+        x, i, k = rng.random(), rng.randrange(8), rng.randrange(8)
+        if x < 0.30:
             steps.append(("day", rng.choice([1, 1, 2, 3, 5, 7, 7])))
-        elif x < 0.42:
-            steps.append(("psp", i, rng.choice([1.0, 1.0, 0.5, 1.3]), rng.choice(["now", "late"])))
-        elif x < 0.45:
+        elif x < 0.37:
+            steps.append(("psp", i, rng.choice([1.0, 0.5, 1.3, 1.3]), rng.choice(["now", "late"])))
+        elif x < 0.39:
             steps.append(("psp_deliver",))
-        elif x < 0.55:
+        elif x < 0.47:
             steps.append(
                 ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
             )
-        elif x < 0.57:
+        elif x < 0.49:
             steps.append(("bank_without_kenmerk", i, rng.choice([0, 2])))
-        elif x < 0.60:
+        elif x < 0.51:
             steps.append(("bank_return", rng.randrange(10)))
-        elif x < 0.63:
+        elif x < 0.54:
             steps.append(("match", i, rng.random() < 0.5))
-        elif x < 0.68:
+        elif x < 0.58:
+            steps.append(("bank_two", i, k, rng.choice([1.0, 1.0, 0.8]), rng.choice([0, 0, 3])))
+        elif x < 0.60:
+            steps.append(("match_split", i, k))
+        elif x < 0.63:
+            steps.append(("return_split", rng.randrange(10), rng.choice([1.0, 1.0, 0.5])))
+        elif x < 0.67:
             steps.append(("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000])))
-        elif x < 0.71:
+        elif x < 0.70:
+            steps.append(("stop_again",))
+        elif x < 0.72:
             steps.append(("defer", i))
         elif x < 0.74:
             steps.append(("arrange", i, rng.choice([2, 3])))
-        elif x < 0.77:
+        elif x < 0.76:
             steps.append(("hold", i, rng.choice([5, 20])))
-        elif x < 0.82:
+        elif x < 0.80:
             steps.append(("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3])))
-        elif x < 0.85:
+        elif x < 0.82:
             steps.append(("correct_stop", i))
-        elif x < 0.87:
+        elif x < 0.83:
             steps.append(("upload", n))
-        elif x < 0.93:
+        elif x < 0.88:
             steps.append(("retour", i, rng.choice([0.0, 0.5, 1.0])))
-        elif x < 0.95:
+        elif x < 0.90:
             steps.append(("replay_day", rng.choice([1, 3, 14])))
+        elif x < 0.93:
+            steps.append(("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS)))
+        elif x < 0.96:
+            steps.append(("refund_by_bank", i))
         else:
             steps.append(("replay",))
     return steps
+
+
+@dataclass(frozen=True)
+class LastStop:
+    """The walk's last stop request, to send again with its Idempotency-Key (R38)."""
+
+    send: Callable[[], tuple[int, Any]]
+    sent_at: datetime
+    invoice_id: str
+    records: frozenset[str]  # the idempotency table's records its first answer made
 
 
 @dataclass
@@ -128,6 +167,12 @@ class Walk:
     # How long each claim's ledger was when the run handed it to the agency: what
     # follows is what the agency's daily files must tell (R34).
     handed_over: dict[str, int] = field(default_factory=dict)  # by invoice_id
+    psp_payments: list[str] = field(default_factory=list)  # the PSP's ids, in order
+    # The PSP refunds Mollie reported failed or canceled, by refund id (their PSP payment's).
+    refunds_not_paid: dict[str, str] = field(default_factory=dict)
+    last_stop: LastStop | None = None
+    # What the walk's new paths did (round 38), so the figure shows they were taken.
+    reached: Counter[str] = field(default_factory=Counter)
 
     @property
     def today(self) -> date:
@@ -203,6 +248,7 @@ class Walk:
         psp = self.box.runtime.psp
         amount = max(1, int(psp.get_payment(checkout.psp_payment_id).amount_cents * share))
         hook = psp.complete(checkout.psp_payment_id, "paid", amount_cents=amount)
+        self.psp_payments.append(checkout.psp_payment_id)
         self.received += amount
         if webhook == "late":
             self.held_webhooks.append((hook.body, amount))
@@ -225,16 +271,61 @@ class Walk:
         self._transfer(max(100, self.pick(i).amount_due_cents), days_back, ustrd=("tandarts",))
 
     def _transfer(self, amount: int, days_back: int, **remittance: Any) -> None:
+        """A credit; its AcctSvcrRef is ``REF{TxId}``, so it is booked as ``_source(TxId)``."""
         tx_id = f"TX{len(self.bank_credits):05d}"
         booked = self.today - timedelta(days=days_back)
         self.received += amount
         self.bank_credits.append((amount, tx_id))
-        self._statement(credit(amount, tx_id=tx_id, booking_date=booked.isoformat(), **remittance))
+        entry = credit(
+            amount,
+            reference=f"REF{tx_id}",
+            tx_id=tx_id,
+            booking_date=booked.isoformat(),
+            **remittance,
+        )
+        self._statement(entry)
+
+    def _bank_two(self, i: int, k: int, share: float, days_back: int) -> None:
+        """One transfer quoting two kenmerken (a parent paying two children's invoices):
+        booked on each when it is what both owed on its booking date, else listed for a
+        person as ``several_kenmerken`` (legal-nl.md §5, R12)."""
+        invoices = self.invoices()
+        first, second = invoices[i % len(invoices)], invoices[_other(i, k, len(invoices))]
+        booked = self.today - timedelta(days=days_back)
+        owed = sum(max(0, owed_on(invoice, booked)) for invoice in (first, second))
+        text = f"nota {first.reference} en {second.reference}"
+        self._transfer(max(100, int(owed * share)), days_back, ustrd=(text,))
+        _, tx_id = self.bank_credits[-1]
+        split = payment_id("bank", _source(tx_id)) in split_credits(self.invoices())
+        self.reached["transfer for two kenmerken " + ("booked" if split else "listed")] += 1
 
     def _bank_return(self, j: int) -> None:
         if not self.bank_credits:
             return
         amount, tx_id = self.bank_credits[j % len(self.bank_credits)]
+        self._return(amount, tx_id)
+
+    def _return_split(self, j: int, share: float) -> None:
+        """The bank returns a transfer booked over several invoices, whole or in part: whole,
+        every part is reversed; in part, none is and a person looks (R12, legal-nl.md §5)."""
+        split = split_credits(self.invoices())
+        credits = [
+            (a, tx) for a, tx in self.bank_credits if payment_id("bank", _source(tx)) in split
+        ]
+        if not credits:
+            return
+        amount, tx_id = credits[j % len(credits)]
+        self.reached["split transfer returned" + ("" if share == 1 else " in part")] += 1
+        cause = payment_id("bank", _source(tx_id))
+        intact = not _reversed_parts(self.invoices(), cause)
+        self._return(max(1, int(amount * share)), tx_id)
+        if share == 1 and intact and _reversed_parts(self.invoices(), cause) != "all":
+            raise Violation(
+                "a split credit is returned whole or not at all",
+                f"{cause}: its whole return reversed {_reversed_parts(self.invoices(), cause)}",
+            )
+
+    def _return(self, amount: int, tx_id: str) -> None:
         self.received -= amount
         booked = self.today.isoformat()
         returned = debit(amount, return_reason="MD06", tx_id=tx_id, booking_date=booked)
@@ -265,6 +356,31 @@ class Walk:
         path, key = f"{UNMATCHED}/{credit_id}/match", {"Idempotency-Key": f"match-{credit_id}"}
         self._sent(lambda: self.box.api("POST", path, caller=OPERATOR, body=body, headers=key))
 
+    def _match_split(self, i: int, k: int) -> None:
+        """The operator matches a credit to two invoices' kenmerken in the payer's order
+        (legal-nl.md §5, art. 6:43): each gets what it owed on the credit's date."""
+        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
+        if not credits:
+            return
+        credit_id = credits[i % len(credits)]["credit_id"]
+        invoices = self.invoices()
+        references = [invoices[i % len(invoices)].reference]
+        references.append(invoices[_other(i, k, len(invoices))].reference)
+        body = {"references": references}
+        path, key = f"{UNMATCHED}/{credit_id}/match", {"Idempotency-Key": f"match-{credit_id}"}
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", path, caller=OPERATOR, body=body, headers=key)
+
+        status, answer = send()
+        self.box.drain_deliveries()
+        self.last = send
+        if status == 200:
+            self.reached["operator's split"] += 1
+        else:
+            _refused_by_rule(status, answer)
+
     def _stop(self, i: int, scope: str, cents: int) -> None:
         invoice = self.pick(i)
         body: dict[str, Any] = {
@@ -275,7 +391,105 @@ class Walk:
         } | ({"amount": cents} if scope == "partial" else {})
         path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
         key = {"Idempotency-Key": f"stop-{invoice.invoice_id}-{self.today}"}
-        self._sent(lambda: self.box.api("POST", path, provider_id=PRACTICE, body=body, headers=key))
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", path, provider_id=PRACTICE, body=body, headers=key)
+
+        records = self._idempotency_records()
+        self._sent(send)
+        made = self._idempotency_records() - records
+        self.last_stop = LastStop(send, self.box.clock.now(), invoice.invoice_id, made)
+
+    def _stop_again(self) -> None:
+        """The last stop's request once more, with its Idempotency-Key (R38: keys are for
+        retries): within the key's 24 hours it is a retry and changes nothing; after them
+        the key is free and it is a new stop, booked once (or refused, changing nothing)."""
+        if self.last_stop is None:
+            return
+        stop = self.last_stop
+        later = self.box.clock.now() - stop.sent_at > KEY_LIFETIME
+        if later:
+            self._expire(stop.records)
+        before = self._state()
+        status, _ = stop.send()
+        self.box.drain_deliveries()
+        self.last = stop.send
+        after = self._state()
+        self.reached[f"stop's key sent again {'after' if later else 'within'} 24 h"] += 1
+        if later and status == 200:
+            a_stop_after_its_key_books_once(before[0], after[0], stop.invoice_id)
+        else:  # a retry, or a new stop refused (nothing open): no change
+            if status != 200:
+                _refused_by_rule(status, after)
+            a_replay_changes_nothing(before, after)
+
+    def _idempotency_records(self) -> frozenset[str]:
+        table = self._idempotency_table()
+        items = table.scan(ProjectionExpression="id")["Items"]
+        return frozenset(str(item["id"]) for item in items)
+
+    def _expire(self, records: frozenset[str]) -> None:
+        """The key's records expired, as they have on the sandbox's clock: Powertools reads
+        the wall clock, which the walk does not move."""
+        table = self._idempotency_table()
+        for record in records:
+            table.update_item(
+                Key={"id": record},
+                UpdateExpression="SET expiration = :gone",
+                ExpressionAttributeValues={":gone": 0},
+            )
+
+    def _idempotency_table(self) -> Any:
+        dynamodb = boto3.resource("dynamodb", region_name=REGION)
+        return dynamodb.Table(self.box.names.idempotency_table_name)
+
+    def _psp_refund_ends(self, j: int, status: str) -> None:
+        """Mollie ends a refund it was asked for: paid back, or failed or canceled, and calls
+        the payment's webhook. Not paid back, the credit is held again, refundable by bank,
+        and never asked of the PSP again (R13, R27)."""
+        psp = self.box.runtime.psp
+        open_refunds = [
+            (psp_id, refund_id)
+            for psp_id in self.psp_payments
+            for refund_id in psp.refunds(psp_id)
+            if psp.refund_status(psp_id, refund_id) == "pending"
+        ]
+        if not open_refunds:
+            return
+        psp_id, refund_id = open_refunds[j % len(open_refunds)]
+        before = self._state()
+        hook = psp.end_refund(psp_id, refund_id, status)
+        self._sent(lambda: self.box.post_psp_webhook(hook.body))
+        if status in REFUND_NOT_PAID:
+            self.refunds_not_paid[refund_id] = psp_id
+            self.reached["PSP refund failed"] += 1
+        else:  # paid back as booked: nothing to change
+            a_replay_changes_nothing(before, self._state())
+
+    def _refund_by_bank(self, i: int) -> None:
+        """The operator pays an invoice's credit refundable by bank back by transfer: a
+        batch proposed, approved and sent (R13, R34)."""
+        invoice = self.pick(i)
+        if credit_refundable_by_bank(invoice) <= 0:
+            return
+        body = {"refunds": [{"reference": invoice.reference, **PATIENTS_ACCOUNT}]}
+        key = {"Idempotency-Key": f"refund-{invoice.reference}-{len(invoice.ledger)}"}
+        status, batch = self.box.api("POST", REFUNDS, caller=OPERATOR, body=body, headers=key)
+        if status != 200:
+            _refused_by_rule(status, batch)
+            return
+        approve = f"{REFUNDS}/{batch['batch_id']}/approve"
+        key = {"Idempotency-Key": f"approve-{batch['batch_id']}"}
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", approve, caller=OPERATOR, headers=key)
+
+        status, answer = send()
+        self.box.drain_deliveries()
+        self.last = send
+        if status != 200:
+            raise Violation("unhandled exception", f"approving refund batch: {status} {answer}")
+        self.reached["refund by bank"] += 1
 
     def _correct_stop(self, i: int) -> None:
         """The operator reverses the invoice's last stop or coulance (R34)."""
@@ -405,6 +619,10 @@ class Walk:
         blocked_are_those_with_an_agency_claim(
             invoices, self.box.runtime.repository.blocked_refs(PRACTICE)
         )
+        a_split_credit_is_returned_whole_or_not_at_all(invoices)
+        psp = self.box.runtime.psp
+        a_psp_payment_is_refunded_once({p: psp.refunds(p) for p in self.psp_payments})
+        a_psp_refund_not_paid_is_held_again_once(invoices, self.refunds_not_paid)
 
     def finish(self) -> None:
         """The retrocession of the week the walk ended in, then the weeks added up."""
@@ -415,10 +633,11 @@ class Walk:
         retrocession_adds_up(self.invoices(), weeks["items"])
 
 
-def walk(steps: list[Step]) -> tuple[int, Violation] | None:
+def walk(steps: list[Step], reached: Counter[str] | None = None) -> tuple[int, Violation] | None:
     """The steps on a fresh sandbox, checked after each: None, or the first violation with
     the index of its step (``len(steps)`` when the final check found it). An exception
-    out of a handler is a violation too (``unhandled exception``)."""
+    out of a handler is a violation too (``unhandled exception``). ``reached`` counts the
+    new money paths the walk took (each once per walk that took it)."""
     with Sandbox(START) as box:
         # The handlers warn of what the walk does on purpose (part payments, credits
         # without a kenmerk): only errors, so the runner's lines stay readable. The
@@ -427,12 +646,33 @@ def walk(steps: list[Step]) -> tuple[int, Violation] | None:
         # Five patients, one on paper (local/generate.py: every fifth).
         the_walk = Walk(box)
         the_walk.declare("walk.csv", declaration_csv(10, seed=2, today=START))
-        for n, step in enumerate(steps):
-            if violation := _broken(the_walk.take_and_check, step):
-                return n, violation
-        if violation := _broken(the_walk.finish):
-            return len(steps), violation
+        try:
+            for n, step in enumerate(steps):
+                if violation := _broken(the_walk.take_and_check, step):
+                    return n, violation
+            if violation := _broken(the_walk.finish):
+                return len(steps), violation
+        finally:
+            if reached is not None:
+                reached.update(the_walk.reached.keys())
     return None
+
+
+def _other(i: int, k: int, count: int) -> int:
+    """The index of an invoice other than ``i``'s (``k``'s, when that is another)."""
+    return k % count if k % count != i % count else (i + 1) % count
+
+
+def _source(tx_id: str) -> str:
+    """What the walk's transfer ``tx_id`` is booked as (``bank_import.source_id``)."""
+    return f"{ACCOUNT}/REF{tx_id}"
+
+
+def _refused_by_rule(status: int, answer: Any) -> None:
+    """A 4xx is a refusal the rules give (nothing open, no credit to refund); a 5xx is an
+    exception out of the handler, counted as one."""
+    if status >= 500:
+        raise Violation("unhandled exception", f"{status}: {answer}")
 
 
 def _broken(action: Callable[..., object], *args: Any) -> Violation | None:
@@ -457,6 +697,108 @@ def _unindexed(
 
 
 # --- the invariants ---------------------------------------------------------------------------
+
+
+def split_credits(invoices: list[Invoice]) -> set[str]:
+    """The payment ids of bank credits booked on more than one invoice: a transfer quoting
+    several kenmerken, or one an operator split (legal-nl.md §5)."""
+    on: dict[str, set[str]] = {}
+    for invoice in invoices:
+        for entry in invoice.ledger:
+            if entry.kind is EntryKind.PAYMENT and entry.cause.startswith("bank:"):
+                on.setdefault(entry.cause, set()).add(invoice.invoice_id)
+    return {cause for cause, where in on.items() if len(where) > 1}
+
+
+def a_split_credit_is_returned_whole_or_not_at_all(invoices: list[Invoice]) -> None:
+    """R12 (returned transfers are reversed), legal-nl.md §5: the bank's return of a credit
+    booked over several invoices reverses every part, or, when it is not the whole credit
+    or a part is no longer there to undo, none (``return_not_bookable``, for a person):
+    never some parts and not others."""
+    for cause in split_credits(invoices):
+        left = {
+            invoice.reference: sum(reversible(invoice, cause).values())
+            for invoice in invoices
+            if any(e.kind is EntryKind.PAYMENT and e.cause == cause for e in invoice.ledger)
+        }
+        paid = {
+            invoice.reference: -sum(
+                e.amount_cents
+                for e in invoice.ledger
+                if e.kind is EntryKind.PAYMENT and e.cause == cause
+            )
+            for invoice in invoices
+            if invoice.reference in left
+        }
+        if any(left.values()) and left != paid:
+            raise Violation(
+                "a split credit is returned whole or not at all",
+                f"{cause}: paid {paid}, left after reversals {left}",
+            )
+
+
+def _reversed_parts(invoices: list[Invoice], cause: str) -> str:
+    """Of the parts of credit ``cause``: "" when none is reversed, "all" when every one is
+    wholly reversed, else "some"."""
+    parts = [
+        (
+            sum(reversible(i, cause).values()),
+            any(e.kind is EntryKind.REVERSAL and e.note == f"{REVERSES}{cause}" for e in i.ledger),
+        )
+        for i in invoices
+        if any(e.kind is EntryKind.PAYMENT and e.cause == cause for e in i.ledger)
+    ]
+    if not any(touched for _, touched in parts):
+        return ""
+    return "all" if all(left == 0 for left, _ in parts) else "some"
+
+
+def a_psp_payment_is_refunded_once(refunds: dict[str, tuple[str, ...]]) -> None:
+    """R13 (at most once: Mollie's refund call is not idempotent): the PSP is asked for
+    one refund per payment, also after that refund failed (then the credit goes back by
+    bank)."""
+    if twice := {psp_id: ids for psp_id, ids in refunds.items() if len(ids) > 1}:
+        raise Violation("a PSP payment is refunded once", f"refunds asked of the PSP: {twice}")
+
+
+def a_psp_refund_not_paid_is_held_again_once(
+    invoices: list[Invoice], not_paid: dict[str, str]
+) -> None:
+    """R13, R27: a booked PSP refund Mollie reports failed or canceled paid nothing back;
+    its credit is held for the patient again exactly once: its REFUND entry and one entry
+    of minus it, net nothing, however often the webhook comes."""
+    for refund_id, psp_id in not_paid.items():
+        entries = [
+            e.amount_cents
+            for invoice in invoices
+            for e in invoice.ledger
+            if e.kind is EntryKind.REFUND and e.note.partition(":")[2] == refund_id
+        ]
+        booked = [i.reference for i in invoices if refund_key(refund_id) in i.applied_payments]
+        if len(booked) != 1 or len(entries) != 2 or sum(entries) != 0 or entries[0] <= 0:
+            raise Violation(
+                "a PSP refund not paid is held again once",
+                f"refund {refund_id} of {psp_id}: booked on {booked}, its entries {entries}",
+            )
+
+
+def a_stop_after_its_key_books_once(
+    before: list[Invoice], after: list[Invoice], invoice_id: str
+) -> None:
+    """R38 (keys are for retries; shared/retries.py): the same Idempotency-Key sent after
+    its 24 hours is a new stop, answered 200: one stop or coulance entry more, under a
+    cause the ledger did not hold."""
+    [was] = [i for i in before if i.invoice_id == invoice_id]
+    [now] = [i for i in after if i.invoice_id == invoice_id]
+    stops = (EntryKind.STOP, EntryKind.COULANCE)
+    new = [e for e in now.ledger[len(was.ledger) :] if e.kind in stops and e.amount_cents < 0]
+    causes = {e.cause for e in was.ledger}
+    if len(new) != 1 or new[0].cause in causes:
+        raise Violation(
+            "a stop's key books once in its 24 hours",
+            f"{now.reference}: after the key's 24 hours the stop booked {len(new)} entries"
+            f" ({[e.cause for e in new]})",
+        )
 
 
 def a_replay_changes_nothing(

@@ -334,12 +334,15 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
     (payments, statements, stops, deferrals, arrangements, insurer retours, dunning days,
     retrocession and replays of each: tests/chaos/money_walk.py), the invariants checked after
     every step. The figure counts the walks that broke one; its detail holds the first
-    such walk's seed and steps, to take again with ``money_walk.walk``."""
+    such walk's seed and steps, to take again with ``money_walk.walk``, and how many walks
+    took each of the new money paths (a split transfer and its return, a PSP refund that
+    failed, a bank refund, a stop's key sent again)."""
     broken: Counter[str] = Counter()
+    reached: Counter[str] = Counter()  # how many walks took each new money path
     first: dict[str, Any] = {}
     for n in _tenths(len(seeds), progress):
         taken = random_steps(random.Random(seeds[n]), steps)
-        if (found := walk(taken)) is None:
+        if (found := walk(taken, reached)) is None:
             continue
         at, violation = found
         broken[violation.invariant] += 1
@@ -349,7 +352,8 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
         "invariant violations",
         sum(broken.values()),
         runs=f"{len(seeds)} seeds x {steps} steps",
-        detail={"walks_by_invariant": dict(broken)} | ({"first": first} if first else {}),
+        detail={"walks_by_invariant": dict(broken), "walks_by_path": dict(sorted(reached.items()))}
+        | ({"first": first} if first else {}),
     )
 
 

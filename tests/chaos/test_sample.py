@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -88,7 +89,7 @@ def test_random_references_get_no_personal_field():
     assert figure.detail["answers_by_status"].get("2xx", 0) > 0  # real ones were found
 
 
-MONEY_WALK = 2595  # its 30 steps walk 38 days and take 16 of the 17 kinds of step
+MONEY_WALK = 2102  # its 30 steps walk 37 days and take 18 of the 23 kinds of step
 # The walks of `make chaos SEED=2026` that met audit MONEY3 (202654, 202657, 202667 and
 # 202669), shrunk: a bank credit dated before an iDEAL payment, read or matched by an
 # operator after it, left the iDEAL payment as credit nothing paid back.
@@ -124,10 +125,48 @@ HANDOVER_DAY_WALK = [
 ]
 
 
+# The walk of `make chaos SEED=20261205` (2026120551) that broke "every credit has a way
+# back", shrunk: two iDEAL payments whose webhooks came newest first; the later one,
+# rebooked as credit, was refunded through the PSP, and the earlier one's own excess was
+# held for a PSP refund no webhook would ask (R13, legal-nl.md §2).
+WEBHOOKS_NEWEST_FIRST_WALK = [
+    ("psp", 0, 1.3, "late"),
+    ("day", 5),
+    ("psp", 0, 0.5, "late"),
+    ("psp_deliver",),
+]
+
+# Round 38's money paths, each taken once: a PSP refund Mollie reports failed (its webhook
+# sent again), the credit it holds again refunded by bank; a transfer for exactly what two
+# invoices owe, returned first in part (no part reversed) and then whole (both); a transfer
+# for less than two invoices owe, split by an operator and returned; a stop's key sent
+# again the same day, a day later (24 h: a retry) and two days later (a new stop).
+NEW_PATHS_WALK = [
+    ("psp", 0, 1.3, "now"),
+    ("psp_refund_ends", 0, "failed"),
+    ("replay",),
+    ("refund_by_bank", 0),
+    ("bank_two", 1, 2, 1.0, 0),
+    ("return_split", 0, 0.5),
+    ("return_split", 0, 1.0),
+    ("bank_two", 3, 4, 0.8, 0),
+    ("match_split", 0, 3),
+    ("return_split", 1, 1.0),
+    ("stop", 1, "partial", 100),
+    ("stop_again",),
+    ("day", 1),
+    ("stop_again",),
+    ("day", 2),
+    ("stop_again",),
+    ("replay",),
+]
+
+
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
     taken (an iDEAL payment, webhooks held back, statements read late, a return, an
-    operator's match, a stop and a correction, deferrals, a hold, the agency's reports,
+    operator's match or split, a transfer for two kenmerken, a PSP refund that fails, a
+    bank refund, a stop, its key again and a correction, deferrals, a hold, the agency's reports,
     insurer retours, a later upload, 38 days of dunning runs, the replay of a request and
     of a past day's run), then after every step every cent received is on an invoice,
     unmatched or still to come, a replay changes nothing, no costs or interest go below
@@ -163,3 +202,33 @@ def test_a_payment_read_on_the_handover_day_before_the_run_is_told_once():
     that day tells the second payment only (the first is in the handover file), and
     every other invariant holds too."""
     assert money_walk.walk(HANDOVER_DAY_WALK) is None
+
+
+def test_the_new_money_paths_break_no_invariant():
+    """R12, R13, R27, R38, legal-nl.md §5 (round 38's money paths as walk steps): given a
+    failed PSP refund, a transfer for two kenmerken, an operator's split and a stop's key
+    sent again, then the failed refund's credit is held again once and refunded by bank,
+    the PSP is asked once per payment, a split transfer's return reverses every part
+    (whole) or none (in part), the key books one stop within its 24 hours and a new one
+    after them, and every other invariant holds; each path was taken."""
+    reached: Counter[str] = Counter()
+    assert money_walk.walk(NEW_PATHS_WALK, reached) is None
+    assert set(reached) == {
+        "PSP refund failed",
+        "refund by bank",
+        "transfer for two kenmerken booked",
+        "transfer for two kenmerken listed",
+        "operator's split",
+        "split transfer returned",
+        "split transfer returned in part",
+        "stop's key sent again within 24 h",
+        "stop's key sent again after 24 h",
+    }
+
+
+def test_an_earlier_ideal_payments_webhook_after_a_later_ones_leaves_a_way_back():
+    """R13, legal-nl.md §2 (the money walk of seed 2026120551, reduced): given a payment of
+    130 % and, five days later, one of half, both webhooks held back and delivered newest
+    first, then the later payment is refunded through the PSP and the earlier one's own
+    excess is refundable by bank: every credit has a way back, no other invariant breaks."""
+    assert money_walk.walk(WEBHOOKS_NEWEST_FIRST_WALK) is None

@@ -364,6 +364,37 @@ def test_a_psp_refund_on_its_way_or_paid_changes_nothing(world, status):
     assert (world.invoice().version, world.invoice().credit_cents) == (version, 0)
 
 
+def test_r13_credit_of_a_psp_payment_the_webhook_did_not_refund_goes_back_by_bank(world):
+    """R13 ("kept as a credit and refunded; never silently dropped"), legal-nl.md §2 (the
+    payment date decides); found by the money walk (seed 2026120551, reduced to four steps:
+    tests/chaos/test_sample.py). Given an iDEAL payment of 130 % on 24 November and one of
+    half on 29 November, both webhooks held back by the PSP
+    When the later one's webhook comes first and then the earlier one's
+    Then the earlier payment pays the invoice, its own excess is credit, and the later
+    payment, moved wholly to credit, is refunded through the PSP (the newest payment with
+    credit: one refund per webhook); the earlier one's excess is no webhook's to refund any
+    more (it came and went), so it is refundable by bank. Before: it was held for a PSP
+    refund nobody would ask, and could go back neither way."""
+    first = world.start()
+    world.psp.complete(first.psp_payment_id, "paid", amount_cents=DUE * 13 // 10)
+    world.clock.set(datetime(2026, 11, 29, 10, 15, tzinfo=AMSTERDAM))
+    later = world.start()
+    world.psp.complete(later.psp_payment_id, "paid", amount_cents=DUE // 2)
+
+    world.webhook(later.psp_payment_id)
+    outcome = world.webhook(first.psp_payment_id)
+
+    assert (outcome.refund.psp_payment_id, outcome.refund.amount_cents) == (
+        later.psp_payment_id,
+        DUE // 2,
+    )
+    invoice = world.invoice()
+    own_excess = DUE * 13 // 10 - DUE
+    assert invoice.credit_cents == own_excess and pending_refunds(invoice) == ()
+    assert credit_refundable_by_bank(invoice) == own_excess
+    assert refundable_by_psp(invoice) is None  # a retried webhook asks nothing more
+
+
 def test_a_webhook_that_leaves_no_credit_asks_no_refund(world):
     checkout = world.start()
     world.psp.complete(checkout.psp_payment_id, "paid")

@@ -228,8 +228,15 @@ def _credit_held_for_psp(invoice: Invoice) -> int:
     by bank. It is still paid back once: a PSP refund asked of it later (a retried
     webhook) writes its intent on the invoice first, after which it is held here, and a
     bank refund is booked, at most this, when its batch is sent; whichever is written
-    first takes the credit, in the invoice's conditional write (R28)."""
+    first takes the credit, in the invoice's conditional write (R28).
+
+    A webhook asks one refund, of the newest PSP payment with credit: the own credit of
+    an older one, not asked, is held only while a retried webhook would still ask it
+    (``refundable_by_psp``); once a later payment's refund was asked, no webhook will,
+    and it goes back by bank (the money walk, seed 2026120551: an earlier payment's
+    webhook delivered after a later one's)."""
     asked = {intent.psp_payment_id: intent.amount_cents for intent in _intents(invoice)}
+    next_asked = refundable_by_psp(invoice)
     held = 0
     for psp_id, credit_part, own_part in _credit_by_psp_payment(invoice):
         # Settled at the PSP: it paid back none of it (failed) or what its refund booked,
@@ -237,6 +244,8 @@ def _credit_held_for_psp(invoice: Invoice) -> int:
         # PSP payment (refundable_by_psp): what is left of its credit goes back by bank.
         if _failed(invoice, psp_id) or _refunded(invoice, psp_id):
             continue
+        if psp_id not in asked and (next_asked is None or next_asked[0] != psp_id):
+            continue  # no webhook asks it any more: a later payment's refund was asked
         left = sum(reversible(invoice, f"{_PSP}{psp_id}").values())
         to_refund = asked.get(psp_id, own_part)
         held += max(0, min(to_refund, credit_part, left))
