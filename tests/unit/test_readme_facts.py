@@ -120,3 +120,26 @@ def test_the_csv_templates_downloads_are_named() -> None:
     for route in ("/api/v1/provider/declarations/template.csv", "/portal/declaratie-sjabloon.csv"):
         assert route in routes
         assert f"`GET {route}`" in README
+
+
+# --- audit newcomer2 (round 38): facts a newcomer checked by hand -----------------------------
+
+
+def table_row(text: str, first_cell: str) -> str:
+    """The table row of ``text`` whose first cell is ``first_cell``."""
+    [row] = [line for line in text.splitlines() if line.startswith(f"| {first_cell} |")]
+    return row
+
+
+def test_the_waf_row_says_which_routes_take_a_body_over_8kb() -> None:
+    """Given the web ACL's rule that blocks a body over 8 KB (R35, R40: the portal's upload
+    form takes a practice's file)
+    Then the README's "Who reaches the API" row names that rule and the upload form it
+    leaves out, and no longer says that no route takes more than 8 KB."""
+    acl = resources_of_type(TEMPLATE, "AWS::WAFv2::WebACL")["ApiWebAcl"]
+    [rule] = [r for r in acl["Rules"] if r["Name"] == "bodies-over-8kb"]
+    row = table_row(README, "Who reaches the API")
+    assert "`bodies-over-8kb`" in row
+    assert "/portal/declaraties" in json.dumps(rule["Statement"])
+    assert "`POST /portal/declaraties`" in row
+    assert "no route takes more" not in README
