@@ -17,7 +17,7 @@ LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo serve test lint test-unit test-functional test-template test-e2e bench chaos clean
+.PHONY: help demo serve test lint test-unit test-functional test-contract test-template test-e2e bench chaos clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ test-unit: $(DEPS)
 
 test-functional: $(DEPS)
 	$(BIN)/python -m pytest $(PARALLEL) tests/functional
+
+test-contract: $(DEPS)
+	$(BIN)/python -m pytest $(PARALLEL) tests/contract
 
 test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
 	$(BIN)/python -m pytest $(PARALLEL) tests/template

@@ -166,15 +166,24 @@ def test_one_address_cannot_guess_birth_dates_or_flood_the_api(web_acl: dict[str
         assert rate["Limit"] * 5 / window_minutes <= MOST_PATIENT_POSTS_PER_IP_PER_5_MINUTES
 
 
-def waf_matches(statement: dict[str, Any], method: str, path: str) -> bool:
-    """Whether a request matches ``statement``, as WAFv2 defines And/Or/Not and ByteMatch
-    on the method or the URI path (without transformations: the template uses NONE)."""
+def waf_matches(
+    statement: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a request matches ``statement``, as WAFv2 defines And/Or/Not, ByteMatch
+    on the method or the URI path (without transformations: the template uses NONE) and
+    LabelMatch on the ``labels`` earlier rules gave the request."""
     if "AndStatement" in statement:
-        return all(waf_matches(s, method, path) for s in statement["AndStatement"]["Statements"])
+        nested = statement["AndStatement"]["Statements"]
+        return all(waf_matches(s, method, path, labels) for s in nested)
     if "OrStatement" in statement:
-        return any(waf_matches(s, method, path) for s in statement["OrStatement"]["Statements"])
+        nested = statement["OrStatement"]["Statements"]
+        return any(waf_matches(s, method, path, labels) for s in nested)
     if "NotStatement" in statement:
-        return not waf_matches(statement["NotStatement"]["Statement"], method, path)
+        return not waf_matches(statement["NotStatement"]["Statement"], method, path, labels)
+    if "LabelMatchStatement" in statement:
+        label = statement["LabelMatchStatement"]
+        assert label["Scope"] == "LABEL", label
+        return label["Key"] in labels
     match = statement["ByteMatchStatement"]
     assert match["TextTransformations"] == [{"Priority": 0, "Type": "NONE"}], match
     value = method if "Method" in match["FieldToMatch"] else path
@@ -216,6 +225,77 @@ def test_only_the_patients_posts_count_towards_the_birth_date_limit(
     for (function_id, method, path), is_counted in counted.items():
         patient_post = function_id == "PatientApiFunction" and method == "POST"
         assert is_counted == patient_post, (function_id, method, path)
+
+
+# The common rule set's 8 KB body rule, and the label it gives a request it matches.
+BODY_SIZE_RULE = "SizeRestrictions_BODY"
+BODY_OVER_8KB = frozenset({"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"})
+BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
+
+
+def test_the_common_rule_sets_8kb_body_rule_only_labels(web_acl: dict[str, Any]) -> None:
+    """Given the common rule set, whose SizeRestrictions_BODY blocks every body over 8 KB
+    When I read the rule group's overrides
+    Then that one rule is counted, not blocking: it labels the request for the rule after
+    it, so the portal's upload form can take a practice's file (R35, R40)."""
+    [common] = [
+        rule
+        for rule in web_acl["Rules"]
+        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
+        == "AWSManagedRulesCommonRuleSet"
+    ]
+    overrides = common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
+    assert overrides == [{"Name": BODY_SIZE_RULE, "ActionToUse": {"Count": {}}}]
+
+
+def takes_more_than_8kb(function_id: str, method: str, path: str) -> bool:
+    """The portal's upload form (the file itself: about 4 MB, Lambda's request limit) and
+    the provider and operator APIs' writes (their apps answer 413 over 64 KB)."""
+    if function_id == "ProviderPortalFunction":
+        return method == "POST" and path.endswith("/portal/declaraties")
+    return function_id in {"ProviderApiFunction", "OperatorApiFunction"} and method != "GET"
+
+
+def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
+    template: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
+    """Given every route that takes a body, sent with one over 8 KB (the common rule set
+    labelled it), on a custom domain and on the stage's own URL
+    When the web ACL's rules after the common rule set judge it
+    Then a rule blocks it, except on the portal's upload form and the provider and
+    operator APIs, whose larger caps are the app's (R35, R38, R40; interfaces.md §8)."""
+    common_priority = next(
+        rule["Priority"]
+        for rule in web_acl["Rules"]
+        if "ManagedRuleGroupStatement" in rule["Statement"]
+        and rule["Statement"]["ManagedRuleGroupStatement"]["Name"] == "AWSManagedRulesCommonRuleSet"
+    )
+    later_blocks = [
+        rule
+        for rule in web_acl["Rules"]
+        if rule["Priority"] > common_priority
+        and rule.get("Action") == {"Block": {}}
+        and "RateBasedStatement" not in rule["Statement"]
+        and "ManagedRuleGroupStatement" not in rule["Statement"]
+    ]
+    judged = 0
+    for function_id, method, path in every_route(template):
+        if method not in BODY_METHODS:
+            continue
+        blocked = any(
+            waf_matches(rule["Statement"], method, path, BODY_OVER_8KB) for rule in later_blocks
+        )
+        assert blocked != takes_more_than_8kb(function_id, method, path), (
+            function_id,
+            method,
+            path,
+        )
+        # Without the label (a body of 8 KB or less) no such rule blocks.
+        assert not any(waf_matches(r["Statement"], method, path) for r in later_blocks)
+        judged += 1
+    assert judged > 30
+    upload = ("ProviderPortalFunction", "POST", "/Prod/portal/declaraties")
+    assert upload in set(every_route(template))
 
 
 def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> None:

@@ -120,3 +120,150 @@ def test_the_csv_templates_downloads_are_named() -> None:
     for route in ("/api/v1/provider/declarations/template.csv", "/portal/declaratie-sjabloon.csv"):
         assert route in routes
         assert f"`GET {route}`" in README
+
+
+# --- audit newcomer2 (round 38): facts a newcomer checked by hand -----------------------------
+
+
+def table_row(text: str, first_cell: str) -> str:
+    """The table row of ``text`` whose first cell is ``first_cell``."""
+    [row] = [line for line in text.splitlines() if line.startswith(f"| {first_cell} |")]
+    return row
+
+
+def test_the_waf_row_says_which_routes_take_a_body_over_8kb() -> None:
+    """Given the web ACL's rule that blocks a body over 8 KB (R35, R40: the portal's upload
+    form takes a practice's file)
+    Then the README's "Who reaches the API" row names that rule and the upload form it
+    leaves out, and no longer says that no route takes more than 8 KB."""
+    acl = resources_of_type(TEMPLATE, "AWS::WAFv2::WebACL")["ApiWebAcl"]
+    [rule] = [r for r in acl["Rules"] if r["Name"] == "bodies-over-8kb"]
+    row = table_row(README, "Who reaches the API")
+    assert "`bodies-over-8kb`" in row
+    assert "/portal/declaraties" in json.dumps(rule["Statement"])
+    assert "`POST /portal/declaraties`" in row
+    assert "no route takes more" not in README
+
+
+def test_no_sentence_says_an_alarm_is_missing() -> None:
+    """Given the alarm table (test_every_alarm_has_a_row_saying_what_to_do checks it against
+    the template)
+    Then no prose says there is no alarm: the "Not here (yet)" paragraph names the
+    withdrawn payout week's."""
+    assert "no alarm" not in README.lower()
+    start = README.index("Not here (yet):")
+    not_here = README[start : README.index("\n\n", start)]
+    assert "withdrawn payout week" in not_here
+    assert "`PayoutWeekWithdrawnAlarm`" in not_here
+
+
+def test_the_checkers_commands_without_a_browser_can_be_followed() -> None:
+    """Given the "Without a browser" block (R10, R36: a payment needs the patient's birth
+    date)
+    Then each birth date it sends is the sample patient's it names, from the sample CSV,
+    and the payment whose id the fake bank needs is made before it."""
+    start = README.index("Without a browser")
+    block = README[start : README.index("```\n", README.index("```bash", start) + 1)]
+    email = re.search(r"e-mail to `([^`]+)`", block)[1]
+    sample = ROOT / "events/declarations/tandarts-de-vries-2026-11.csv"
+    lines = [line.split(";") for line in sample.read_text(encoding="utf-8").splitlines()]
+    header = lines[0]
+    birth_dates = {
+        line[header.index("birth_date")]
+        for line in lines[1:]
+        if line[header.index("email")] == email
+    }
+    sent = re.findall(r'"birth_date": "([^"]+)"', block)
+    assert len(birth_dates) == 1 and sent and set(sent) == birth_dates
+    assert block.index("/payments \\") < block.index("/_local/psp/payments/<payment_id>")
+
+
+def test_the_email_languages_are_the_texts_languages() -> None:
+    """Given the languages the e-mails are written in (texts/catalogue.py; R7)
+    Then the opening paragraph and the diagram name every one."""
+    from billing_core.texts.catalogue import LANGUAGES
+
+    names = {"nl": "Dutch", "en": "English", "pl": "Polish", "ar": "Arabic"}
+    opening = README[: README.index("\n\n", README.index("A provider uploads"))]
+    assert [code for code in LANGUAGES if names[code] not in opening] == []
+    assert f"Jinja2 {'/'.join(LANGUAGES)}," in README
+
+
+# The (d) prose's names for the handlers of the (d) rows.
+BENCH_D_NAMES = {
+    "expired letters": "expired_letters",
+    "SES": "ses_events",
+    "collection report": "collection_report_import",
+    "bank statement": "bank_statement_import",
+    "dunning": "dunning_run",
+    "retrocession": "retrocession_run",
+    "ingest": "declaration_ingest",
+    "PSP webhook": "psp_webhook",
+    "retour": "retour_import",
+}
+
+
+def test_the_bench_prose_quotes_the_d_rows() -> None:
+    """Given the (d) rows of the bench table (cold start, issue 13)
+    Then the (d) note quotes each event handler's ratio as its row has it, rounded to the
+    digits it shows (a new (d) run that changes the rows makes this fail until the note
+    follows)."""
+    rows = {
+        name: float(ratio)
+        for name, ratio in re.findall(r"^\| d (\w+) \| [^|]+\| ([\d.]+) x \|", README, re.M)
+    }
+    note_start = README.index("- **(d) handler import / boto3**")
+    note = README[note_start : README.index("\n- **", note_start + 1)]
+    quoted = " ".join(re.search(r"\(expired letters .*?\)", note, re.S)[0].split())
+    figures = dict(re.findall(r"([A-Za-z][A-Za-z ]*?) ([\d.]+)x", quoted))
+    assert set(figures) == set(BENCH_D_NAMES)
+    for name, value in figures.items():
+        digits = len(value.split(".")[1])
+        assert round(rows[BENCH_D_NAMES[name]], digits) == float(value), name
+    assert "(k) shows 232 items" not in README
+
+
+def test_every_lifecycle_prefix_has_a_retention_row() -> None:
+    """Given every prefix the buckets' lifecycle rules expire (legal-nl.md §8)
+    Then the Retention table names it (in backticks, maybe with the key's rest), so a reader finds how long it is kept."""
+    prefixes = {
+        rule["Prefix"]
+        for bucket in resources_of_type(TEMPLATE, "AWS::S3::Bucket").values()
+        for rule in bucket.get("LifecycleConfiguration", {}).get("Rules", [])
+        if rule.get("Prefix")
+    }
+    assert {"payouts/", "refunds/", "collection-updates/", "collection/updates/"} <= prefixes
+    table = README[README.index("| What | Where | Kept | Why |") :]
+    table = table[: table.index("\n\n")]
+    assert {p for p in prefixes if f"`{p}" not in table} == set()
+
+
+def test_every_test_tier_has_a_row() -> None:
+    """Given the folders of tests/
+    Then the Tests table has a row for each, and `make test-contract` (named there) exists."""
+    tiers = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    section = README[README.index("\n## Tests\n") :]
+    assert {tier for tier in tiers if f"| {tier} | `tests/{tier}/` |" not in section} == set()
+    assert "\ntest-contract:" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_the_portals_csp_is_quoted_as_sent() -> None:
+    """Given the Content-Security-Policy the portal sends (R35)
+    Then the README quotes it whole."""
+    from billing_core.entrypoints.web.portal.web import PORTAL_HEADERS
+
+    assert f"CSP `{PORTAL_HEADERS['Content-Security-Policy']}`" in README
+
+
+def test_the_retour_upload_route_is_named() -> None:
+    """Given the provider API's route that hands out a retour file's upload URL (R1, R5)
+    Then the README names it, with the method, where the files practices send are."""
+    routes = {
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+        for event in function.get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+    assert ("POST", "/api/v1/provider/retour-files") in routes
+    section = README[README.index("\n## Declaration files as practices send them\n") :]
+    assert "`POST /api/v1/provider/retour-files`" in section[: section.index("\n## ", 1)]
