@@ -229,7 +229,7 @@ def no_longer_kept(request: PortalRequest, gone: NoLongerKept) -> PortalAnswer:
         request.session,
         HTTPStatus.NOT_FOUND,
         title_key="no_longer_kept_title",
-        sentence=gone.message(request.language),
+        told=gone.message(request.language),
     )
 
 
