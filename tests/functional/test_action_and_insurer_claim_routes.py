@@ -85,8 +85,8 @@ def test_reading_one_action_is_recorded_as_a_read_of_patient_data(sandbox):
     viewer = Caller.practice(DENTAL.provider_id, "viewer", user_id="user-viewer")
     sandbox.api("GET", f"/api/v1/provider/actions/{action['action_id']}", caller=viewer)
     now = sandbox.clock.now()
-    reads = sandbox.runtime.audit_log.reads(
-        DENTAL.provider_id, now - timedelta(hours=1), now + timedelta(hours=1)
+    reads, _ = sandbox.runtime.audit_log.reads(
+        DENTAL.provider_id, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
     )
     assert [(r.user_id, r.kind, r.subject) for r in reads if r.kind == "action"] == [
         ("user-viewer", "action", action["action_id"])

@@ -56,6 +56,40 @@ def test_an_operator_sees_who_opened_an_invoice_and_a_practice_user_may_not_look
     assert (status, answer["error"]["code"]) == (403, "operators_only")
 
 
+def test_a_practice_s_reads_come_in_pages_each_once_in_order(sandbox, invoices):
+    """R32, NEN 7513 (round 38 small2: a busy practice's quarter in one answer could pass
+    Lambda's 6 MB). Given a viewer who opened the invoices five times, one after the other
+    When an operator lists the practice's reads of today two at a time, each page from
+    the cursor the one before gave
+    Then every page but the last holds two, the last gives no cursor, and the five reads
+    come each once, in the order they were made; a cursor edited by hand is a 400."""
+    opened = (invoices * 3)[:5]
+    for invoice in opened:
+        sandbox.clock.advance(seconds=1)
+        path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+        assert sandbox.api("GET", path, caller=VIEWER)[0] == 200
+    day = sandbox.clock.today().isoformat()
+    query = {"provider_id": PROVIDER, "from": day, "to": day, "limit": "2"}
+
+    pages = []
+    while True:
+        status, page = as_operator(sandbox, "GET", "/api/v1/operator/audit", query=query)
+        assert status == 200
+        pages.append(page["items"])
+        if page["next_cursor"] is None:
+            break
+        query = query | {"cursor": page["next_cursor"]}
+
+    assert len(pages) >= 3 and all(len(items) == 2 for items in pages[:-1])
+    listed = [item for items in pages for item in items]
+    subjects = [item["subject"] for item in listed if item["kind"] == "invoice"]
+    assert subjects == [invoice.invoice_id for invoice in opened]
+    assert [item["at"] for item in listed] == sorted(item["at"] for item in listed)
+    bad = query | {"cursor": "not-a-cursor"}
+    status, answer = as_operator(sandbox, "GET", "/api/v1/operator/audit", query=bad)
+    assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
+
+
 def test_a_credit_without_a_kenmerk_is_listed_and_matched_once_by_an_operator(sandbox, invoices):
     # Given a transfer for invoice 1 whose kenmerk the patient left out
     invoice = invoices[0]

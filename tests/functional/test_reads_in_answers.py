@@ -32,8 +32,8 @@ def new_records(sandbox: Sandbox, request: Callable[[], Any]) -> tuple[Any, list
 
     def recorded() -> Counter[Record]:
         now = sandbox.clock.now()
-        reads = sandbox.runtime.audit_log.reads(
-            PRACTICE, now - timedelta(days=1), now + timedelta(days=1)
+        reads, _ = sandbox.runtime.audit_log.reads(
+            PRACTICE, now - timedelta(days=1), now + timedelta(days=1), limit=10_000
         )
         return Counter((r.user_id, r.role, r.kind.value, r.subject) for r in reads)
 

@@ -47,6 +47,7 @@ from billing_core.ports import (
     ReferenceHolder,
     TransactionConflict,
     UnreadableProvider,
+    checked_audit_position,
     checked_declaration_position,
     checked_invoice_position,
     state_set_meanwhile,
@@ -853,11 +854,30 @@ class AuditInMemory:
     def record_read(self, record: ReadRecord) -> None:
         self.records.append(record)
 
-    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
-        return sorted(
-            (r for r in self.records if r.provider_id == provider_id and since <= r.at < until),
-            key=lambda r: r.at,
+    def reads(
+        self,
+        provider_id: str,
+        since: datetime,
+        until: datetime,
+        *,
+        limit: int,
+        after: str | None = None,
+    ) -> tuple[list[ReadRecord], str | None]:
+        """Positioned as the table sorts them: the UTC moment, then an id (here the order
+        in which they were recorded)."""
+        start = checked_audit_position(after, since, until) if after else ""
+        found = sorted(
+            (_audit_position(r.at, n), r)
+            for n, r in enumerate(self.records)
+            if r.provider_id == provider_id and since <= r.at < until
         )
+        page = [(position, r) for position, r in found if position > start][: limit + 1]
+        records = [r for _, r in page[:limit]]
+        return records, (page[limit - 1][0] if len(page) > limit else None)
+
+
+def _audit_position(at: datetime, n: int) -> str:
+    return f"{at.astimezone(UTC).isoformat(timespec='microseconds')}#{n:032x}"
 
 
 class FakeQueue:

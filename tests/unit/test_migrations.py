@@ -133,8 +133,8 @@ def test_progress_per_page_and_one_audit_record_per_practice_without_personal_da
     logged = repr([e.fields for e in lines] + [report.log_entry().fields])
     assert patient.last_name not in logged and make_invoice().reference not in logged
     # And the audit names the operator, each practice and the migration
-    records = ctx.audit.reads(
-        DENTAL, datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    records, _ = ctx.audit.reads(
+        DENTAL, datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), limit=100
     )
     assert [(r.user_id, r.kind, r.subject) for r in records] == [
         ("operator-anna", ReadKind.MIGRATION, NAMES_MARKERS_HANDOVERS)

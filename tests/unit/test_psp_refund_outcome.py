@@ -8,8 +8,15 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.collection.blocking import BlockChangeKind
+from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import EntryKind
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import (
+    IncomingPayment,
+    apply_payment,
+    book_payment,
+    book_reversal,
+)
 from billing_core.payments.refunds import pending_refunds, with_refund_intent
 from billing_core.services.operator.money_out import (
     RefundRequest,
@@ -24,6 +31,7 @@ from tests.unit.money_out_world import MoneyOutWorld, new_request
 
 DUE = 3317  # what make_invoice's patient owes
 PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
+BLOCKED, UNBLOCKED = BlockChangeKind.BLOCKED, BlockChangeKind.UNBLOCKED
 
 
 @pytest.fixture
@@ -183,3 +191,39 @@ def test_the_record_of_a_settled_refund_names_its_amount_beside_who_and_when(
         f"refund-checked:{outcome}:psp:tr_1 by operator-bob at 2026-11-26T09:00:00+01:00"
         f" for {recorded}"
     ]
+
+
+def test_a_pending_refund_settled_after_a_bank_return_blocks_the_agency_s_patient_again():
+    """R22, R34 (round 38 small2): Given a claim at the collection agency paid in full by a
+    bank transfer (E-1: the patient unblocked), then paid again by iDEAL (tr_1: all of it
+    credit), whose automatic refund timed out (pending, maybe paid)
+    When the bank returns the transfer (the claim still settled: the iDEAL money pays it)
+    And an operator records the iDEAL refund refunded (re_9)
+    Then the claim is owed again, as after a return of a payment, and the patient is
+    blocked again, once (a retry changes nothing)."""
+    world = MoneyOutWorld()
+    world.clock.set(date(2026, 11, 26))
+    world.store.put_provider(make_provider())
+    invoice = make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    world.store.put_invoice_as_is(invoice)
+    world.store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, PAID_AT)
+    for source, source_id in (("bank", "E-1"), ("psp", "tr_1")):
+        payment = IncomingPayment(source, source_id, DUE, PAID_AT)
+        book_payment(world.store, REFERENCE, payment, clock=world.clock, interest=no_interest)
+    world.store.put_invoice_as_is(with_refund_intent(world.store.invoice(), "tr_1", DUE))
+    assert not world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+
+    book_reversal(world.store, REFERENCE, "E-1", "R-1", DUE, clock=world.clock)
+    assert world.store.invoice().is_paid
+    assert not world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    settle(world, "refunded", "re_9")
+    settle(world, "refunded", "re_9")
+
+    assert world.store.invoice().amount_due_cents == DUE
+    assert world.store.blocked_refs(invoice.provider_id) == frozenset({invoice.patient_ref})
+    changes = [c.change for c in world.store.block_changes(invoice.provider_id, PAID_AT)]
+    assert changes == [BLOCKED, UNBLOCKED, BLOCKED]
+
+
+def no_interest(_invoice: object, _day: date) -> int:
+    return 0

@@ -8,15 +8,22 @@ from datetime import datetime
 import pytest
 
 from billing_core.adapters.fake_psp import FakePsp
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import Component, EntryKind
-from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund, book_payment
+from billing_core.payments.booking import (
+    IncomingPayment,
+    apply_payment,
+    apply_refund,
+    book_payment,
+    book_reversal,
+)
 from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable
 from billing_core.payments.refunds import (
     PendingRefund,
     RefundContext,
     RefundDecision,
     pending_refunds,
+    read_ended_refunds,
     refund_overpayment,
     refundable_by_psp,
 )
@@ -105,11 +112,11 @@ def test_a_psp_payment_on_a_paid_invoice_is_refunded_whole_and_not_more():
 class World:
     """An invoice paid € 5,00 too much by iDEAL, a fake PSP that took the money."""
 
-    def __init__(self, extra: int = 500) -> None:
+    def __init__(self, extra: int = 500, invoice: Invoice | None = None) -> None:
         self.clock = FixedClock(AT)
         self.psp = FakePsp("https://zorgnota.example.org", self.clock)
         self.checkouts = CheckoutsInMemory()
-        self.store = FakeStore([make_invoice()])
+        self.store = FakeStore([invoice or make_invoice()])
         invoice = self.store.invoice()
         request = PaymentRequest(DUE, "Nota", REFERENCE, "https://r", "https://w")
         checkout = self.psp.create_payment(request, "k1")
@@ -133,10 +140,12 @@ class World:
             clock=self.clock,
         )
 
+    @property
+    def ctx(self) -> RefundContext:
+        return RefundContext(self.store, self.checkouts, self.psp, self.clock)
+
     def refund(self):
-        return refund_overpayment(
-            REFERENCE, RefundContext(self.store, self.checkouts, self.psp, self.clock)
-        )
+        return refund_overpayment(REFERENCE, self.ctx)
 
     def invoice(self) -> Invoice:
         return self.store.invoice()
@@ -287,3 +296,63 @@ def test_an_unknown_reference_is_not_found():
                 clock,
             ),
         )
+
+
+# --- a claim at the collection agency (R22, R34; round 38 small2) ----------------------------------
+
+
+def paid_twice_at_the_agency() -> World:
+    """A claim at the agency paid in full by a bank transfer (E-1: the patient unblocked),
+    then again by iDEAL: all of that credit, its refund asked of the PSP."""
+    at_agency = make_invoice(dunning_stage=DunningStage.WITH_COLLECTION_AGENCY)
+    by_bank = apply_payment(at_agency, IncomingPayment("bank", "E-1", DUE, AT))
+    world = World(extra=0, invoice=by_bank)
+    assert world.invoice().credit_cents == DUE
+    return world
+
+
+def blocked(world: World) -> bool:
+    invoice = world.invoice()
+    return world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+
+
+def refunded_while_the_bank_returns_the_transfer(world: World):
+    """The PSP asked to refund the iDEAL payment while the bank returns the transfer (the
+    claim still settled then: the iDEAL money pays it)."""
+    refund = world.psp.refund
+
+    def returned_meanwhile(psp_id, amount, description):
+        book_reversal(world.store, REFERENCE, "E-1", "R-1", DUE, clock=world.clock)
+        assert world.invoice().is_paid and not blocked(world)
+        return refund(psp_id, amount, description)
+
+    world.psp.refund = returned_meanwhile  # type: ignore[method-assign]
+    return world.refund()
+
+
+def test_a_psp_refund_booked_after_a_bank_return_blocks_the_agency_s_patient_again():
+    """R22, R34: Given a claim at the agency paid by bank and again by iDEAL
+    When the bank returns the transfer while the PSP refunds the iDEAL payment
+    Then the refund is booked, the claim is owed again, and the patient is blocked again,
+    as after a return of a payment."""
+    world = paid_twice_at_the_agency()
+    outcome = refunded_while_the_bank_returns_the_transfer(world)
+
+    assert (outcome.decision, outcome.amount_cents) == (RefundDecision.REFUNDED, DUE)
+    assert world.invoice().amount_due_cents == DUE
+    assert blocked(world)
+
+
+def test_a_refund_the_psp_reports_failed_settles_the_agency_s_claim_again():
+    """R22, R13: Given the patient blocked again by that refund
+    When the PSP reports the refund failed (nothing reached the patient)
+    Then the credit is back, the claim settled again, and the patient unblocked."""
+    world = paid_twice_at_the_agency()
+    refunded = refunded_while_the_bank_returns_the_transfer(world)
+    assert blocked(world)
+
+    world.psp.end_refund(world.psp_id, refunded.refund_id, "failed")
+    failed = read_ended_refunds(REFERENCE, world.psp_id, world.ctx)
+
+    assert failed is not None and failed.decision is RefundDecision.FAILED
+    assert world.invoice().is_paid and not blocked(world)

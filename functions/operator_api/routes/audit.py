@@ -8,6 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import AuditOut, ReadOut
 from billing_core.entrypoints.http.routing import ResourceRouter
@@ -30,7 +31,20 @@ def reads(
     ],
     first_day: Annotated[date, Query(alias="from")],
     last_day: Annotated[date, Query(alias="to")],
+    limit: Annotated[int, Query(ge=1, le=audit.MAX_AUDIT_PAGE)] = audit.AUDIT_PAGE,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
 ) -> AuditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
-    found = audit.reads_of_provider(provider_id, first_day, last_day, ctx)
-    return AuditOut(provider_id=provider_id, items=[ReadOut.of(r) for r in found])
+    page = audit.reads_of_provider(
+        provider_id,
+        first_day,
+        last_day,
+        ctx,
+        limit=limit,
+        after=cursor.decode(cursor_token) if cursor_token else None,
+    )
+    return AuditOut(
+        provider_id=provider_id,
+        items=[ReadOut.of(r) for r in page.records],
+        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+    )

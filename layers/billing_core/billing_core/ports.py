@@ -298,6 +298,23 @@ def checked_invoice_position(position: str, wanted: InvoiceFilter) -> str:
     return position
 
 
+def checked_audit_position(position: str, since: datetime, until: datetime) -> str:
+    """A position in the audit of reads (``{UTC moment, microseconds}#{32 hex digits}``,
+    the read's sort key as the list hands it out) within the period asked for;
+    InvalidPosition otherwise. No regex: the ports are on every handler's import path."""
+    moment, _, read_id = position.partition("#")
+    try:
+        at = datetime.fromisoformat(moment)
+    except ValueError:
+        raise InvalidPosition("not an audit position") from None
+    exact = at.utcoffset() == timedelta(0) and at.isoformat(timespec="microseconds") == moment
+    if not (exact and len(read_id) == 32 and all(c in "0123456789abcdef" for c in read_id)):
+        raise InvalidPosition("not an audit position")
+    if not since <= at < until:
+        raise InvalidPosition("outside the period asked for")
+    return position
+
+
 def checked_declaration_position(position: str) -> str:
     """An upload list position (a declaration id); InvalidPosition otherwise."""
     if _DECLARATION_POSITION.fullmatch(position) is None:
@@ -518,9 +535,19 @@ class AuditLog(Protocol):
 
     def record_read(self, record: ReadRecord) -> None: ...
 
-    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
-        """The provider's reads from ``since`` (inclusive) to ``until`` (exclusive), oldest
-        first."""
+    def reads(
+        self,
+        provider_id: str,
+        since: datetime,
+        until: datetime,
+        *,
+        limit: int,
+        after: str | None = None,
+    ) -> tuple[list[ReadRecord], str | None]:
+        """A page of the provider's reads from ``since`` (inclusive) to ``until``
+        (exclusive), oldest first, at most ``limit``; ``after``: the position the previous
+        page gave (``checked_audit_position``). The position is None on the last page: it
+        reads one more than ``limit``, as the upload list does."""
         ...
 
 

@@ -150,7 +150,8 @@ def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
 
 def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
     """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
-    payment, a corrected stop) blocks the patient again. Idempotent, like the release."""
+    payment, a corrected stop, a PSP refund booked after a return took the credit it paid
+    back) blocks the patient again. Idempotent, like the release."""
     if invoice.is_with_collection_agency and not invoice.is_paid:
         store.block_patient(
             invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()

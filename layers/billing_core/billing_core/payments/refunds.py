@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -365,6 +366,9 @@ def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutc
     booked, _ = save_change(
         store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
     )
+    # Booked as paid back even when a bank return took the credit meanwhile: a claim at
+    # the agency owed again blocks the patient again, as the return would have (R22, R34).
+    block_unsettled_claim(store, booked, ctx.clock)
     return _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
 
 
@@ -392,6 +396,8 @@ def read_ended_refunds(
         return current
 
     stored, changed = save_change(ctx.store, invoice, undo)
+    # The credit back: a claim at the agency a refund had left owing is settled again (R22).
+    release_settled_claim(ctx.store, stored, ctx.clock)
     if not changed:
         return None
     amount = sum(refunded_cents(stored, refund_id) for refund_id in ended)

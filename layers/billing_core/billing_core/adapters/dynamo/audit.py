@@ -15,6 +15,7 @@ from typing import Any
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
+from billing_core.ports import checked_audit_position
 from billing_core.shared.audit import ReadKind, ReadRecord
 
 AUDIT_RETENTION = STATEMENT_RETENTION  # 8 years: 7 full years after the year of the read
@@ -42,25 +43,44 @@ class DynamoAuditLog:
             }
         )
 
-    def reads(self, provider_id: str, since: datetime, until: datetime) -> list[ReadRecord]:
-        found: list[ReadRecord] = []
+    def reads(
+        self,
+        provider_id: str,
+        since: datetime,
+        until: datetime,
+        *,
+        limit: int,
+        after: str | None = None,
+    ) -> tuple[list[ReadRecord], str | None]:
+        """One month's partition after another, from the month of ``after`` on, until one
+        read more than ``limit`` is found; the position is the sort key of a page's last."""
+        start = checked_audit_position(after, since, until) if after else None
+        found: list[dict[str, Any]] = []
         for month in _months(since, until):
+            if start is not None and month < start[:7]:
+                continue
+            partition = keys.audit_partition(provider_id, month)
             query: dict[str, Any] = {
                 "KeyConditionExpression": "pk = :month AND sk BETWEEN :since AND :until",
                 "ExpressionAttributeValues": {
-                    ":month": keys.audit_partition(provider_id, month),
+                    ":month": partition,
                     ":since": keys.audit_position(since),
                     # "until" itself sorts before "until#id": exclusive, as promised
                     ":until": keys.audit_position(until),
                 },
             }
-            while True:
-                page = self._table.query(**query)
-                found.extend(_record(item) for item in page["Items"])
+            if start is not None and month == start[:7]:
+                query["ExclusiveStartKey"] = {"pk": partition, "sk": start}
+            while len(found) <= limit:
+                page = self._table.query(**query, Limit=limit + 1 - len(found))
+                found.extend(page["Items"])
                 if "LastEvaluatedKey" not in page:
                     break
                 query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found
+            if len(found) > limit:
+                break
+        records = [_record(item) for item in found[:limit]]
+        return records, (found[limit - 1]["sk"] if len(found) > limit else None)
 
 
 def _months(since: datetime, until: datetime) -> Iterator[str]:

@@ -11,6 +11,15 @@ with one line. The portal's forms (R35) are done once the same way, with a one-t
 each rendered form carries (``once_per_key``, ``web.portal.web``). Like Stripe, an answer is kept only when the request was carried out or
 refused for what it asked: a 5xx or a concurrent change (someone changed the invoice at
 the same moment) is not kept, so a retry does the work again.
+
+A replay writes no read record (R32, NEN 7513), also when its answer shows patient data
+(an invoice after a stop, a search's page). Chosen: the first attempt recorded that read,
+by the same user (a key is kept per tenant and user) with the same subject, at most 24
+hours before, and the replay shows nothing that answer did not. Recording it again here
+would take a second way to record reads: the services record them, so the API and the
+portal cannot differ (shared/audit.py), and this wrapper sees neither the read's kind nor
+its subject, only the answer; it would have to keep the first attempt's records beside
+the answer and write them again with the audit log's adapter.
 """
 
 from __future__ import annotations

@@ -348,6 +348,11 @@ class ReadOut(BaseModel):
 class AuditOut(BaseModel):
     provider_id: str
     items: list[ReadOut]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor, with the same provider_id, from and to, for the next "
+        "page; none on the last page",
+    )
 
 
 class CorrectionIn(BaseModel):

@@ -303,8 +303,14 @@ def settle_psp_refund(
     than was asked (None: what was asked); ``failed`` books nothing. What the PSP did not
     pay back is refundable by bank from then on (R13). Recorded on the invoice with who,
     when and the amount, in its conditional write (R28); the same again is a retry. The
-    invoice's credit as it is then."""
+    invoice's credit as it is then.
+
+    A refund is booked for what the PSP paid back, also when the credit is gone since (a
+    bank return of another payment took it): a claim at the agency owed again by it blocks
+    the patient again, as the return would have (R22, R34); also on a retry, which repairs
+    a crash between the save and the block."""
     # Imported here: see _book_refund.
+    from billing_core.collection.blocking import block_unsettled_claim
     from billing_core.payments.refunds import settle_pending_refund
 
     invoice = _invoice(reference, ctx)
@@ -316,6 +322,7 @@ def settle_psp_refund(
         )
 
     stored, _ = save_change(ctx.store, invoice, settle)
+    block_unsettled_claim(ctx.store, stored, ctx.clock)
     return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
 
 
