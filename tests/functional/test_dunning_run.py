@@ -47,6 +47,21 @@ def run_on(sandbox, day):
     return sandbox.run_dunning()
 
 
+def written_meanwhile(repository, invoice):
+    """The repository's save, refused for ``invoice`` as when something else wrote it
+    between the run's read and its write (R28)."""
+    from billing_core.ports import ConcurrentChange
+
+    save_invoices = repository.save_invoices
+
+    def save(batch, new_actions=()):
+        if any(i.invoice_id == invoice.invoice_id for i in batch):
+            raise ConcurrentChange(invoice.invoice_id)
+        return save_invoices(batch, new_actions)
+
+    return save
+
+
 def test_nothing_is_read_before_anything_is_due(sandbox, invoices):
     """Given unpaid invoices, when the run starts the day before their reminder day, then
     it reads nothing at all: the index holds them under their reminder day (R18)."""
@@ -195,8 +210,6 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     claim is listed in the run's conflicts, not its errors (an ordinary race pages no
     one, R39), the patient is not blocked for it and no file for it stays with the
     agency; the next run hands it over (R18, R22, R28)."""
-    from billing_core.ports import ConcurrentChange
-
     run_on(sandbox, REMINDER_DAY)
     invoice = stored(sandbox, invoices[0])
     costs_day = invoice.reminder.final_date + (date(2027, 1, 2) - date(2027, 1, 1))
@@ -204,13 +217,7 @@ def test_a_handover_that_loses_a_race_leaves_no_trace_and_is_retried(
     handover_day = costs_day + (date(2027, 1, 15) - date(2027, 1, 1))
     repository = sandbox.runtime.repository
     save_invoices = repository.save_invoices
-
-    def changed_meanwhile(batch, new_actions=()):
-        if any(i.invoice_id == invoice.invoice_id for i in batch):
-            raise ConcurrentChange(invoice.invoice_id)
-        return save_invoices(batch, new_actions)
-
-    monkeypatch.setattr(repository, "save_invoices", changed_meanwhile)
+    monkeypatch.setattr(repository, "save_invoices", written_meanwhile(repository, invoice))
     summary = run_on(sandbox, handover_day)
 
     assert summary["conflicts"] == [[invoice.invoice_id]] and summary["retried"] == 1
@@ -234,21 +241,12 @@ def test_r39_an_invoice_that_loses_the_race_every_day_is_emitted_where_its_alarm
     Then each run emits its conflict with the metric name, namespace and service
     dimension DunningConflictsRepeatedAlarm reads (template.yaml), so two such days page
     an operator; the invoice is still unreminded, and is no error."""
-    from billing_core.ports import ConcurrentChange
-
     alarms = resources_of_type(load_template(), "AWS::CloudWatch::Alarm")
     alarm = alarms["DunningConflictsRepeatedAlarm"]
     [service] = alarm["Dimensions"]
     invoice = invoices[0]
     repository = sandbox.runtime.repository
-    save_invoices = repository.save_invoices
-
-    def changed_meanwhile(batch, new_actions=()):
-        if any(i.invoice_id == invoice.invoice_id for i in batch):
-            raise ConcurrentChange(invoice.invoice_id)
-        return save_invoices(batch, new_actions)
-
-    monkeypatch.setattr(repository, "save_invoices", changed_meanwhile)
+    monkeypatch.setattr(repository, "save_invoices", written_meanwhile(repository, invoice))
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     for day in (REMINDER_DAY, date(2027, 1, 1)):
         capsys.readouterr()
