@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,7 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
 )
+from billing_core.payments.online import OnlinePaymentContext, handle_psp_webhook
 from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable
 from billing_core.payments.refunds import (
     PendingRefund,
@@ -32,6 +35,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
+from tests.unit.faults import CallBudget, Faulty, Killed
 from tests.unit.payment_fakes import CheckoutsInMemory
 
 DUE = 3317  # the factory invoice
@@ -356,3 +360,87 @@ def test_a_refund_the_psp_reports_failed_settles_the_agency_s_claim_again():
 
     assert failed is not None and failed.decision is RefundDecision.FAILED
     assert world.invoice().is_paid and not blocked(world)
+
+
+# --- a crash between the invoice's save and the block (R22, R34; round 38 small3) -----------------
+
+
+def webhook(world: World, store: Any = None):
+    """The PSP's webhook of the iDEAL payment, handled on ``store`` (the world's by default)."""
+    ctx = OnlinePaymentContext(
+        store or world.store,
+        world.checkouts,
+        world.psp,
+        world.clock,
+        "https://zorgnota.example.org",
+    )
+    return handle_psp_webhook(world.psp_id, ctx)
+
+
+def killed_before(call: str, act: Callable[[World, Any], object]) -> World:
+    """A claim at the agency paid twice (``paid_twice_at_the_agency``) after ``act`` ran on
+    its store killed just before its first ``call`` (faults.py): what was saved before it
+    stays saved. ``act`` first runs whole on another such world to count the calls."""
+    whole = CallBudget(None)
+    dry = paid_twice_at_the_agency()
+    act(dry, Faulty(dry.store, whole))
+    world = paid_twice_at_the_agency()
+    with pytest.raises(Killed):
+        act(world, Faulty(world.store, CallBudget(whole.made.index(call))))
+    return world
+
+
+def refund_by_the_webhook_while_the_bank_returns_the_transfer(world: World, store: Any) -> None:
+    refund = world.psp.refund
+
+    def returned_meanwhile(psp_id, amount, description):
+        book_reversal(world.store, REFERENCE, "E-1", "R-1", DUE, clock=world.clock)
+        return refund(psp_id, amount, description)
+
+    world.psp.refund = returned_meanwhile  # type: ignore[method-assign]
+    webhook(world, store)
+
+
+@pytest.mark.parametrize(
+    "again", [webhook, World.refund], ids=["the webhook again", "refund_overpayment again"]
+)
+def test_a_crash_between_the_refund_s_booking_and_the_block_is_repaired_by_the_retry(again):
+    """R22, R34: Given a claim at the agency paid by bank and again by iDEAL, and the
+    webhook refunding the iDEAL payment while the bank returns the transfer
+    When the process dies after the refund is booked (the claim owed again) and before the
+    patient is blocked, and the PSP retries (the webhook answered with an error)
+    Then the retry blocks the patient, as ``book_reversal`` repairs its own crash, and asks
+    the PSP for no second refund."""
+    world = killed_before(
+        "block_patient", refund_by_the_webhook_while_the_bank_returns_the_transfer
+    )
+    assert world.invoice().amount_due_cents == DUE and not blocked(world)
+
+    again(world)
+
+    assert blocked(world)
+    assert len(world.psp.refunds(world.psp_id)) == 1 and len(refunds_in(world.invoice())) == 1
+
+
+def failed_at_the_psp_after_the_block(world: World, store: Any) -> None:
+    """The webhook's refund booked and the patient blocked again, then the PSP reports the
+    refund failed: the webhook reads that on ``store``."""
+    refund_by_the_webhook_while_the_bank_returns_the_transfer(world, world.store)
+    assert blocked(world)
+    [refund_id] = world.psp.refunds(world.psp_id)
+    world.psp.end_refund(world.psp_id, refund_id, "failed")
+    webhook(world, store)
+
+
+def test_a_crash_between_undoing_a_failed_refund_and_the_release_is_repaired_by_the_retry():
+    """R22, R13: Given the patient blocked again by a refund the PSP then reports failed
+    When the process dies after the credit is put back (the claim settled again) and before
+    the patient is released, and the PSP calls the webhook again
+    Then the retry releases the patient; the credit is put back once."""
+    world = killed_before("release_claim", failed_at_the_psp_after_the_block)
+    assert world.invoice().is_paid and blocked(world)
+
+    webhook(world)
+
+    assert world.invoice().is_paid and not blocked(world)
+    assert [e.amount_cents for e in refunds_in(world.invoice())] == [DUE, -DUE]

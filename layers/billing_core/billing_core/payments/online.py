@@ -35,9 +35,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from billing_core.changes.arrangement import terms_due
+from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.invoices.access import PatientProof, find_for_patient
+from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
     PaymentProvider,
@@ -226,11 +228,16 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         # of it that moved on at the PSP (one that failed puts the credit back, R13).
         refund = read_ended_refunds(checkout.reference, psp_payment_id, ctx.refunds)
         return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED, refund)
-    booked, credit_cents = _book(checkout, payment, ctx)
+    booked, invoice = _book(checkout, payment, ctx)
     refund = None
-    if credit_cents > 0:
+    if invoice.credit_cents > 0:
         # Also after a crash between booking and status: the intent keeps it at most once.
         refund = refund_overpayment(checkout.reference, ctx.refunds)
+    elif not booked:
+        # A retry after a crash between a refund's booking and its block: the refund took
+        # the credit, so no refund is asked, and the block it owes is set here (R22, R34).
+        # No store call unless the claim is at the agency and owed (one block read then).
+        block_unsettled_claim(ctx.store, invoice, ctx.clock)
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
     return _outcome(checkout, payment, decision, refund)
@@ -238,8 +245,8 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
 
 def _book(
     checkout: CheckoutRecord, payment: PspPayment, ctx: OnlinePaymentContext
-) -> tuple[bool, int]:
-    """(booked now, the invoice's credit after it)."""
+) -> tuple[bool, Invoice]:
+    """(booked now, the invoice as stored after it)."""
     clock = ctx.clock
     received_at = (payment.paid_at or clock.now()).astimezone(AMSTERDAM)
     incoming = IncomingPayment("psp", payment.psp_payment_id, payment.amount_cents, received_at)
@@ -252,7 +259,7 @@ def _book(
         agency_files=ctx.files,
         interest=ctx.interest,
     )
-    return result.booked, result.invoice.credit_cents
+    return result.booked, result.invoice
 
 
 def _remember_status(checkouts: CheckoutLog, checkout: CheckoutRecord, status: PspStatus) -> None:

@@ -336,11 +336,25 @@ def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutc
 
     Raises NotFound for an unknown reference. A failing PSP call does not raise: the
     refund stays pending (see the module docstring). Table errors propagate.
+
+    A refund booked after a bank return took the credit it pays back leaves a claim at the
+    agency owed again: the patient is blocked again, as after the return (R22, R34). On
+    every pass, also a retry that refunds nothing, so a crash between the refund's booking
+    and the block is repaired by the PSP's retry, as ``book_reversal`` repairs its own.
+    Blocking is idempotent and costs no store call unless the claim is at the agency and
+    owed (one block read then).
     """
+    invoice, outcome = _refund_credit(_read(ctx.store, invoice_reference), ctx)
+    block_unsettled_claim(ctx.store, invoice, ctx.clock)
+    return outcome
+
+
+def _refund_credit(invoice: Invoice, ctx: RefundContext) -> tuple[Invoice, RefundOutcome]:
+    """(the invoice as stored after it, what was done): the three steps of the module
+    docstring, the PSP asked only by the caller whose write added the intent."""
     store, checkouts = ctx.store, ctx.checkouts
-    invoice = _read(store, invoice_reference)
     if invoice.credit_cents <= 0:
-        return _outcome(invoice, RefundDecision.NOTHING_TO_REFUND)
+        return invoice, _outcome(invoice, RefundDecision.NOTHING_TO_REFUND)
     asked: list[tuple[str, int]] = []
 
     def mark(current: Invoice) -> Invoice:
@@ -353,23 +367,21 @@ def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutc
 
     marked, wrote_intent = save_change(store, invoice, mark)
     if not wrote_intent:
-        return _without_refund(marked)
+        return marked, _without_refund(marked)
     (psp_id, amount) = asked[0]
     description = f"Terugbetaling teveel betaald, nota {marked.reference}"  # nothing personal
     try:
         refund_id = ctx.psp.refund(psp_id, amount, description)
     except (PspUnavailable, ValueError):
         # It may or may not have happened at the PSP: never ask again by ourselves.
-        return _outcome(marked, RefundDecision.PENDING, psp_id, amount)
+        return marked, _outcome(marked, RefundDecision.PENDING, psp_id, amount)
     at = ctx.clock.now()
     cause = f"{_PSP}{psp_id}"
+    # Booked as paid back even when a bank return took the credit meanwhile (R34).
     booked, _ = save_change(
         store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
     )
-    # Booked as paid back even when a bank return took the credit meanwhile: a claim at
-    # the agency owed again blocks the patient again, as the return would have (R22, R34).
-    block_unsettled_claim(store, booked, ctx.clock)
-    return _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
+    return booked, _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
 
 
 def read_ended_refunds(
@@ -379,15 +391,19 @@ def read_ended_refunds(
     (processing, refunded, failed; docs.mollie.com, Refunds). Each refund booked on it is
     asked of the PSP; one that failed or was canceled is undone (``refund_not_paid``) in
     the invoice's conditional write (R28). None when none did (or it was read before).
-    PspUnavailable propagates: the PSP calls again later."""
+    PspUnavailable propagates: the PSP calls again later.
+
+    The credit put back settles a claim at the agency that the refund had left owing: the
+    patient is released (R22), on every call, also one that finds nothing ended any more,
+    so a crash between the save and the release is repaired by the PSP's next call.
+    Releasing is idempotent and costs no store call unless the claim is at the agency and
+    paid (one block read then)."""
     try:
         invoice = _read(ctx.store, invoice_reference)
     except NotFound:  # the invoice's retention ended (legal-nl.md §8): nothing to set right
         return None
     booked = _booked_psp_refunds(invoice, psp_payment_id)
     ended = [r for r in booked if ctx.psp.refund_status(psp_payment_id, r) in REFUND_NOT_PAID]
-    if not ended:
-        return None
     at = ctx.clock.now()
 
     def undo(current: Invoice) -> Invoice:
@@ -395,8 +411,7 @@ def read_ended_refunds(
             current = refund_not_paid(current, psp_payment_id, refund_id, at)
         return current
 
-    stored, changed = save_change(ctx.store, invoice, undo)
-    # The credit back: a claim at the agency a refund had left owing is settled again (R22).
+    stored, changed = save_change(ctx.store, invoice, undo)  # nothing ended: no write
     release_settled_claim(ctx.store, stored, ctx.clock)
     if not changed:
         return None
