@@ -86,59 +86,83 @@ def random_steps(rng: random.Random, count: int) -> list[Step]:
     in nearly a third of the steps, so 60 steps walk about 70 days: past the reminder, the
     costs and the handover to the agency (R19). The money paths of round 38 (a transfer
     for two kenmerken, an operator's split, the return of a split transfer, a PSP refund
-    that fails, a bank refund, a stop's key sent again) come in most walks of 60 steps."""
+    that fails, a bank refund, a stop's key sent again) come in most walks of 60 steps:
+    their steps pick what they can act on (two invoices that owe, a split transfer not
+    yet returned, credit to pay back), and a step that needs another often follows it
+    (``_follow_up``)."""
     steps: list[Step] = []
     for n in range(count):
-        x, i, k = rng.random(), rng.randrange(8), rng.randrange(8)
-        if x < 0.30:
-            steps.append(("day", rng.choice([1, 1, 2, 3, 5, 7, 7])))
-        elif x < 0.37:
-            steps.append(("psp", i, rng.choice([1.0, 0.5, 1.3, 1.3]), rng.choice(["now", "late"])))
-        elif x < 0.39:
-            steps.append(("psp_deliver",))
-        elif x < 0.47:
-            steps.append(
-                ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
-            )
-        elif x < 0.49:
-            steps.append(("bank_without_kenmerk", i, rng.choice([0, 2])))
-        elif x < 0.51:
-            steps.append(("bank_return", rng.randrange(10)))
-        elif x < 0.54:
-            steps.append(("match", i, rng.random() < 0.5))
-        elif x < 0.58:
-            steps.append(("bank_two", i, k, rng.choice([1.0, 1.0, 0.8]), rng.choice([0, 0, 3])))
-        elif x < 0.60:
-            steps.append(("match_split", i, k))
-        elif x < 0.63:
-            steps.append(("return_split", rng.randrange(10), rng.choice([1.0, 1.0, 0.5])))
-        elif x < 0.67:
-            steps.append(("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000])))
-        elif x < 0.70:
-            steps.append(("stop_again",))
-        elif x < 0.72:
-            steps.append(("defer", i))
-        elif x < 0.74:
-            steps.append(("arrange", i, rng.choice([2, 3])))
-        elif x < 0.76:
-            steps.append(("hold", i, rng.choice([5, 20])))
-        elif x < 0.80:
-            steps.append(("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3])))
-        elif x < 0.82:
-            steps.append(("correct_stop", i))
-        elif x < 0.83:
-            steps.append(("upload", n))
-        elif x < 0.88:
-            steps.append(("retour", i, rng.choice([0.0, 0.5, 1.0])))
-        elif x < 0.90:
-            steps.append(("replay_day", rng.choice([1, 3, 14])))
-        elif x < 0.93:
-            steps.append(("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS)))
-        elif x < 0.96:
-            steps.append(("refund_by_bank", i))
-        else:
-            steps.append(("replay",))
+        follow_up = _follow_up(rng, steps[-1]) if steps else None
+        steps.append(follow_up or _random_step(rng, n))
     return steps
+
+
+def _follow_up(rng: random.Random, last: Step) -> Step | None:
+    """What may come right after ``last``: half the time a stop's retry with its key (the
+    practice saw no answer, R38) or the payer's bank recalling a transfer for two
+    kenmerken (R12); always Mollie ending the refund an overpayment's webhook asked
+    (R13: it ends every refund, paid back or not). Drawn only at random, these seldom
+    follow what they need within 60 steps."""
+    match last:
+        case ("stop", *_):
+            step, chance = ("stop_again",), 0.5
+        case ("psp", _, share, "now") if share > 1:
+            step, chance = ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS)), 1.0
+        case ("bank_two", *_):
+            step, chance = ("return_split", rng.randrange(10), rng.choice([1.0, 0.5])), 0.5
+        case _:
+            return None
+    return step if rng.random() < chance else None
+
+
+def _random_step(rng: random.Random, n: int) -> Step:
+    """One step drawn at random; ``n`` is its place in the walk."""
+    x, i, k = rng.random(), rng.randrange(8), rng.randrange(8)
+    if x < 0.31:
+        return ("day", rng.choice([1, 1, 2, 3, 5, 7, 7]))
+    if x < 0.38:
+        return ("psp", i, rng.choice([1.0, 0.5, 1.3, 1.3]), rng.choice(["now", "late"]))
+    if x < 0.40:
+        return ("psp_deliver",)
+    if x < 0.46:
+        return ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
+    if x < 0.48:
+        return ("bank_without_kenmerk", i, rng.choice([0, 2]))
+    if x < 0.50:
+        return ("bank_return", rng.randrange(10))
+    if x < 0.53:
+        return ("match", i, rng.random() < 0.5)
+    if x < 0.57:
+        return ("bank_two", i, k, rng.choice([1.0, 0.8]), rng.choice([0, 0, 3]))
+    if x < 0.60:
+        return ("match_split", i, k)
+    if x < 0.63:
+        return ("return_split", rng.randrange(10), rng.choice([1.0, 0.5]))
+    if x < 0.68:
+        return ("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000]))
+    if x < 0.74:
+        return ("stop_again",)
+    if x < 0.76:
+        return ("defer", i)
+    if x < 0.78:
+        return ("arrange", i, rng.choice([2, 3]))
+    if x < 0.80:
+        return ("hold", i, rng.choice([5, 20]))
+    if x < 0.82:
+        return ("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3]))
+    if x < 0.84:
+        return ("correct_stop", i)
+    if x < 0.85:
+        return ("upload", n)
+    if x < 0.89:
+        return ("retour", i, rng.choice([0.0, 0.5, 1.0]))
+    if x < 0.91:
+        return ("replay_day", rng.choice([1, 3, 14]))
+    if x < 0.95:
+        return ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS))
+    if x < 0.98:
+        return ("refund_by_bank", i)
+    return ("replay",)
 
 
 @dataclass(frozen=True)
@@ -187,6 +211,24 @@ class Walk:
     def pick(self, i: int) -> Invoice:
         invoices = self.invoices()
         return invoices[i % len(invoices)]
+
+    def pick_owing(self, i: int) -> Invoice:
+        """An invoice that still owes, when there is one: a patient pays what is open."""
+        among = self._owing(self.today, at_least=1)
+        return among[i % len(among)]
+
+    def pick_two(self, i: int, k: int, day: date) -> tuple[Invoice, Invoice]:
+        """Two invoices for one payment: of those that still owe on ``day`` when there are
+        two (a parent pays what is open; one paid already would only list the transfer),
+        else of all."""
+        among = self._owing(day, at_least=2)
+        return among[i % len(among)], among[_other(i, k, len(among))]
+
+    def _owing(self, day: date, at_least: int) -> list[Invoice]:
+        """The invoices that owe on ``day``, when there are ``at_least``; else all."""
+        invoices = self.invoices()
+        owing = [invoice for invoice in invoices if owed_on(invoice, day) > 0]
+        return owing if len(owing) >= at_least else invoices
 
     def take_and_check(self, step: Step) -> None:
         getattr(self, f"_{step[0]}")(*step[1:])
@@ -237,7 +279,9 @@ class Walk:
         self._day(days, paid_first=(i, share))
 
     def _psp(self, i: int, share: float, webhook: str) -> None:
-        invoice = self.pick(i)
+        """An iDEAL payment of ``share`` of what an open invoice owes; of 130 %, the PSP is
+        asked to refund the rest when its webhook comes (R13)."""
+        invoice = self.pick_owing(i)
         context = self.box.runtime.online_payment_context()
         try:
             checkout = start_payment(
@@ -289,9 +333,8 @@ class Walk:
         """One transfer quoting two kenmerken (a parent paying two children's invoices):
         booked on each when it is what both owed on its booking date, else listed for a
         person as ``several_kenmerken`` (legal-nl.md §5, R12)."""
-        invoices = self.invoices()
-        first, second = invoices[i % len(invoices)], invoices[_other(i, k, len(invoices))]
         booked = self.today - timedelta(days=days_back)
+        first, second = self.pick_two(i, k, booked)
         owed = sum(max(0, owed_on(invoice, booked)) for invoice in (first, second))
         text = f"nota {first.reference} en {second.reference}"
         self._transfer(max(100, int(owed * share)), days_back, ustrd=(text,))
@@ -307,11 +350,19 @@ class Walk:
 
     def _return_split(self, j: int, share: float) -> None:
         """The bank returns a transfer booked over several invoices, whole or in part: whole,
-        every part is reversed; in part, none is and a person looks (R12, legal-nl.md §5)."""
-        split = split_credits(self.invoices())
+        every part is reversed; in part, none is and a person looks (R12, legal-nl.md §5).
+        Of the transfers split, one none of whose parts is reversed yet, when there is one."""
+        invoices = self.invoices()
+        split = split_credits(invoices)
         credits = [
             (a, tx) for a, tx in self.bank_credits if payment_id("bank", _source(tx)) in split
         ]
+        intact = [
+            (a, tx)
+            for a, tx in credits
+            if not _reversed_parts(invoices, payment_id("bank", _source(tx)))
+        ]
+        credits = intact or credits
         if not credits:
             return
         amount, tx_id = credits[j % len(credits)]
@@ -363,11 +414,10 @@ class Walk:
         credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
         if not credits:
             return
-        credit_id = credits[i % len(credits)]["credit_id"]
-        invoices = self.invoices()
-        references = [invoices[i % len(invoices)].reference]
-        references.append(invoices[_other(i, k, len(invoices))].reference)
-        body = {"references": references}
+        credit = credits[i % len(credits)]
+        credit_id = credit["credit_id"]
+        first, second = self.pick_two(i, k, date.fromisoformat(credit["booking_date"]))
+        body = {"references": [first.reference, second.reference]}
         path, key = f"{UNMATCHED}/{credit_id}/match", {"Idempotency-Key": f"match-{credit_id}"}
 
         def send() -> tuple[int, Any]:
@@ -468,10 +518,12 @@ class Walk:
 
     def _refund_by_bank(self, i: int) -> None:
         """The operator pays an invoice's credit refundable by bank back by transfer: a
-        batch proposed, approved and sent (R13, R34)."""
-        invoice = self.pick(i)
-        if credit_refundable_by_bank(invoice) <= 0:
+        batch proposed, approved and sent (R13, R34). Of the invoices with such credit, when
+        there is one."""
+        with_credit = [v for v in self.invoices() if credit_refundable_by_bank(v) > 0]
+        if not with_credit:
             return
+        invoice = with_credit[i % len(with_credit)]
         body = {"refunds": [{"reference": invoice.reference, **PATIENTS_ACCOUNT}]}
         key = {"Idempotency-Key": f"refund-{invoice.reference}-{len(invoice.ledger)}"}
         status, batch = self.box.api("POST", REFUNDS, caller=OPERATOR, body=body, headers=key)

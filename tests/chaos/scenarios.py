@@ -336,12 +336,15 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
     every step. The figure counts the walks that broke one; its detail holds the first
     such walk's seed and steps, to take again with ``money_walk.walk``, and how many walks
     took each of the new money paths (a split transfer and its return, a PSP refund that
-    failed, a bank refund, a stop's key sent again)."""
+    failed, a bank refund, a stop's key sent again) and how many steps of each kind the
+    walks drew (a step may find nothing to act on: no open refund, no split transfer)."""
     broken: Counter[str] = Counter()
     reached: Counter[str] = Counter()  # how many walks took each new money path
+    kinds: Counter[str] = Counter()  # how many steps of each kind were drawn
     first: dict[str, Any] = {}
     for n in _tenths(len(seeds), progress):
         taken = random_steps(random.Random(seeds[n]), steps)
+        kinds.update(step[0] for step in taken)
         if (found := walk(taken, reached)) is None:
             continue
         at, violation = found
@@ -352,7 +355,11 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
         "invariant violations",
         sum(broken.values()),
         runs=f"{len(seeds)} seeds x {steps} steps",
-        detail={"walks_by_invariant": dict(broken), "walks_by_path": dict(sorted(reached.items()))}
+        detail={
+            "walks_by_invariant": dict(broken),
+            "walks_by_path": dict(sorted(reached.items())),
+            "steps_by_kind": dict(sorted(kinds.items())),
+        }
         | ({"first": first} if first else {}),
     )
 
