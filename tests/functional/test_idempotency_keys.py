@@ -217,6 +217,45 @@ def test_a_stop_form_sent_again_after_its_email_failed_books_one_coulance(
     assert len([s for s in mails_about(sandbox, invoice) if "verlaagd" in s]) == 1
 
 
+def test_a_stop_whose_email_failed_retried_with_its_key_and_another_amount_is_refused(
+    sandbox, invoice, queue_fails_once
+):
+    """R38 ("same key, other body: 422"), interfaces.md §7, R21 (audit weekly2 WEEKLY2-1):
+    Given a stop saved whose confirmation could not be queued (a 5xx, the key released)
+    When the same key is sent with another amount
+    Then 422 idempotency_key_reused, as the key's record answers it; the first stop alone
+    is booked and the patient is told of it once."""
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        stop(sandbox, invoice, "stop-k")
+    status, body, _ = stop(sandbox, invoice, "stop-k", amount=100)
+    assert status == 422 and '"idempotency_key_reused"' in body
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [
+        -(invoice.amount_due_cents // 4)
+    ]
+    # And the same body again is the first stop (200), told once
+    assert stop(sandbox, invoice, "stop-k")[0] == 200
+    assert len(coulance_entries(sandbox, invoice)) == 1
+    assert len([s for s in mails_about(sandbox, invoice) if "verlaagd" in s]) == 1
+
+
+def test_a_stop_form_sent_again_after_its_email_failed_with_another_amount_is_refused(
+    sandbox, invoice, queue_fails_once
+):
+    """R38, R35, R21 (audit weekly2 WEEKLY2-1): the portal's stop form, sent again with
+    its one-time key and another amount after an error, is refused (422, the form's
+    "sent before with other values"), not taken for the first stop; one coulance."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        staff.post(path, fields)
+    status, _, _ = staff.post(path, {**fields, "amount": "6,00"})
+    assert status == 422
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [-500]
+
+
 def test_a_correction_whose_email_failed_is_booked_once_when_retried(
     sandbox, invoice, queue_fails_once
 ):

@@ -173,6 +173,48 @@ def test_a_proposal_retried_after_a_failure_past_its_batch_gets_that_batch(sandb
     assert status == 400 and refusal["error"]["code"] == "validation_error"
 
 
+def test_a_proposal_retried_after_a_failure_with_another_body_is_refused(sandbox, monkeypatch):
+    """R38 ("same key, other body: 422"), interfaces.md §7, R34, R13 (audit weekly2
+    WEEKLY2-1): Given an operator's refund proposal whose batch was created and whose
+    request then failed (a 5xx, so its key released)
+    When the same key is sent with another body (another IBAN)
+    Then 422 idempotency_key_reused, as the key's record answers it, not 200 with the first
+    attempt's batch; still that one batch, to the first IBAN."""
+    invoice = paid_twice(sandbox)
+    get_batch = TransferBatchRepository.get_batch
+
+    def unreadable_once(self, batch_id):
+        monkeypatch.setattr(TransferBatchRepository, "get_batch", get_batch)  # once
+        raise RuntimeError("the batch was not read back")
+
+    monkeypatch.setattr(TransferBatchRepository, "get_batch", unreadable_once)
+    key = {"Idempotency-Key": "refund-1"}
+    with pytest.raises(RuntimeError):
+        operator(
+            sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice), headers=key
+        )
+    # When the same key comes with another IBAN
+    other = {
+        "refunds": [
+            {
+                "reference": invoice.reference,
+                "iban": "NL02ABNA0123456789",
+                "account_holder": "A. Visser",
+            }
+        ]
+    }
+    status, refusal = operator(sandbox, "POST", "/api/v1/operator/refunds", body=other, headers=key)
+    # Then it is refused, and nothing else is proposed
+    assert status == 422 and refusal["error"]["code"] == "idempotency_key_reused"
+    [made] = sandbox.runtime.transfer_batches.list_batches(REFUND)
+    assert [t.iban for t in made.transfers] == [PATIENT_ACCOUNT["iban"]]
+    # And the same body again still gets the batch made (kept green: the same request)
+    status, batch = operator(
+        sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice), headers=key
+    )
+    assert (status, batch["batch_id"]) == (200, made.batch_id)
+
+
 def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:
     """Given an invoice paid by bank transfer and then by iDEAL too, whose automatic PSP
     refund timed out after the PSP had paid it back: the invoice and the iDEAL payment."""

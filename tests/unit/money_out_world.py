@@ -23,6 +23,7 @@ from billing_core.services.operator.money_out import (
     propose_payouts,
 )
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.retries import RequestCause
 from tests.unit import camt_builder
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
@@ -35,10 +36,10 @@ FOUR_EYES_ABOVE = 1_000_000  # EUR 10,000.00
 COLLECTION = DebtorAccount("Zorgnota B.V.", camt_builder.ACCOUNT, "INGBNL2A")
 
 
-def new_request() -> str:
+def new_request() -> RequestCause:
     """The cause of an operator's request of its own (without an Idempotency-Key, it is
     known by API Gateway's id of it: idempotency.request_cause)."""
-    return uuid.uuid4().hex
+    return RequestCause(uuid.uuid4().hex)
 
 
 def practice(provider_id: str, iban: str = "NL39RABO0300065264"):

@@ -28,6 +28,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.retries import RequestCause
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
@@ -262,7 +263,11 @@ def test_a_stop_that_settles_a_claim_at_the_agency_unblocks_the_patient():
     full = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
 
     stop_invoice(
-        ProviderUser(PROVIDER, "u-1", Role.STAFF), invoice.invoice_id, full, ctx, cause="r-1"
+        ProviderUser(PROVIDER, "u-1", Role.STAFF),
+        invoice.invoice_id,
+        full,
+        ctx,
+        cause=RequestCause("r-1"),
     )
 
     assert store.blocked_patients(PROVIDER) == []

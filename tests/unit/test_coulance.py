@@ -54,6 +54,7 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
+from billing_core.shared.retries import RequestCause
 from tests.unit.claim_factories import ASR, claim
 from tests.unit.claim_factories import provider as claims_provider
 from tests.unit.factories import make_invoice, make_line, make_person, make_provider
@@ -328,7 +329,9 @@ def test_a_new_amount_is_queued_for_a_patient_without_email(how):
     queue = FakeQueue()
     if how == "stopped":
         stop = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=5_000)
-        stop_invoice(STAFF, ON_PAPER.invoice_id, stop, practice(store, queue), cause="r-1")
+        stop_invoice(
+            STAFF, ON_PAPER.invoice_id, stop, practice(store, queue), cause=RequestCause("r-1")
+        )
     else:
         view = submit(store, queue, 15_000)
         assert not view.confirmation_sent

@@ -39,6 +39,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
+from billing_core.shared.retries import KeyReused, RequestCause
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.faults import Killed
@@ -239,16 +240,50 @@ def test_a_proposal_retried_after_its_batch_was_made_gets_that_batch(
     get_batch = world.store.get_batch
     world.store.get_batch = lambda batch_id: (_ for _ in ()).throw(Killed())
     with pytest.raises(Killed):
-        propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+        propose_refunds([request], "operator-anna", world.ctx, cause=RequestCause("anna-key-1"))
     world.store.get_batch = get_batch
     [made] = world.store.batches
     world.clock.set(world.clock.now() + retried_after)
     if same_batch:
-        again = propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+        again = propose_refunds(
+            [request], "operator-anna", world.ctx, cause=RequestCause("anna-key-1")
+        )
         assert again.batch_id == made
     else:
         with pytest.raises(InvalidInput):
-            propose_refunds([request], "operator-anna", world.ctx, cause="anna-key-1")
+            propose_refunds([request], "operator-anna", world.ctx, cause=RequestCause("anna-key-1"))
+    assert list(world.store.batches) == [made]
+
+
+@pytest.mark.parametrize(
+    ("first", "retry", "refused"),
+    [
+        # The same request again: the batch its first attempt made
+        (RequestCause("anna-key-1", "body-1"), RequestCause("anna-key-1", "body-1"), False),
+        # Another request under the same key: refused as the key's record refuses it
+        (RequestCause("anna-key-1", "body-1"), RequestCause("anna-key-1", "body-2"), True),
+        # A batch made before fingerprints were kept: taken as the same (as before)
+        (RequestCause("anna-key-1"), RequestCause("anna-key-1", "body-2"), False),
+    ],
+)
+def test_a_proposal_retried_with_its_key_and_another_request_is_refused(
+    world, first, retry, refused
+):
+    """R38 ("same key, other body: 422"), interfaces.md §7, R34 (audit weekly2 WEEKLY2-1):
+    Given Anna's proposal whose batch was made and whose answer then failed (a 5xx)
+    When its key comes again / Then with another request KeyReused, one batch all the same."""
+    request = RefundRequest(REFERENCE, *PATIENT_ACCOUNT)
+    get_batch = world.store.get_batch
+    world.store.get_batch = lambda batch_id: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        propose_refunds([request], "operator-anna", world.ctx, cause=first)
+    world.store.get_batch = get_batch
+    [made] = world.store.batches
+    if refused:
+        with pytest.raises(KeyReused):
+            propose_refunds([request], "operator-anna", world.ctx, cause=retry)
+    else:
+        assert propose_refunds([request], "operator-anna", world.ctx, cause=retry).batch_id == made
     assert list(world.store.batches) == [made]
 
 

@@ -19,19 +19,23 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.retries import KeyReused, RequestCause
 from tests.unit.factories import make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
 
 
-def event(method="POST", key=None, tenant="tandarts-de-vries", sub="u-1", request_id="r-1"):
+def event(
+    method="POST", key=None, tenant="tandarts-de-vries", sub="u-1", request_id="r-1", body=None
+):
     headers = {"Idempotency-Key": key} if key is not None else {}
     claims = {"custom:provider_id": tenant, "sub": sub}
     return {
         "httpMethod": method,
         "headers": headers,
         "requestContext": {"requestId": request_id, "authorizer": {"claims": claims}},
+        "body": body,
     }
 
 
@@ -54,7 +58,7 @@ def event(method="POST", key=None, tenant="tandarts-de-vries", sub="u-1", reques
     ],
 )
 def test_a_request_sent_again_with_its_key_is_the_same_cause(first, again, same):
-    assert (request_cause(first) == request_cause(again)) is same
+    assert (request_cause(first).key == request_cause(again).key) is same
 
 
 def test_a_cause_has_one_length_so_an_action_naming_it_fits_the_routes():
@@ -65,8 +69,9 @@ def test_a_cause_has_one_length_so_an_action_naming_it_fits_the_routes():
         request_cause(event(key="k" * 255)),
         request_cause(event(request_id=api_gateway_id)),
     ):
-        action = unsent_message_action(make_invoice(), STOP_CONFIRMATION, f"stop-{cause}", NOW)
-        assert len(cause) == 32 and len(action.action_id) <= 64
+        stop_id = f"stop-{cause.key}"
+        action = unsent_message_action(make_invoice(), STOP_CONFIRMATION, stop_id, NOW)
+        assert len(cause.key) == 32 and len(action.action_id) <= 64
 
 
 # --- a stop known by its cause within the key's lifetime only (R38) ---------------------------
@@ -76,9 +81,10 @@ STAFF = ProviderUser("tandarts-de-vries", "u-1", Role.STAFF)
 BEFORE_A_WINDOW_ENDS = datetime(2026, 11, 23, 0, 30, tzinfo=AMSTERDAM)
 
 
-def stopped_at(*moments: datetime) -> tuple[list[int], list[str]]:
+def stopped_at(*moments: datetime, requests: tuple[str, ...] = ()) -> tuple[list[int], list[str]]:
     """An invoice stopped in part with one cause (one key of one user) at each moment:
-    its coulance entries and the event ids of the confirmations queued."""
+    its coulance entries and the event ids of the confirmations queued. ``requests``: the
+    fingerprint of each request (none: not known)."""
     invoice = make_invoice(status=InvoiceStatus.SENT)
     store, queue, clock = FakeStore([invoice], [make_provider()]), FakeQueue(), FixedClock(NOW)
     ctx = ProviderContext(
@@ -91,9 +97,9 @@ def stopped_at(*moments: datetime) -> tuple[list[int], list[str]]:
         audit=AuditInMemory(),
     )
     partial = StopRequest(StopScope.PARTIAL, "goodwill", invoice.addressee.email, True, 500)
-    for moment in moments:
+    for moment, asked in zip(moments, requests or ("",) * len(moments), strict=True):
         clock.set(moment)
-        stop_invoice(STAFF, invoice.invoice_id, partial, ctx, cause="c" * 32)
+        stop_invoice(STAFF, invoice.invoice_id, partial, ctx, cause=RequestCause("c" * 32, asked))
     stored = store.get_invoice(invoice.provider_id, invoice.invoice_id)
     assert stored is not None
     coulance = [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE]
@@ -127,3 +133,34 @@ def test_a_stop_made_again_after_the_lifetime_has_its_own_confirmation():
     _, told = stopped_at(NOW, NOW + timedelta(hours=1), NOW + timedelta(days=3))
     first, retried, later = told
     assert first == retried != later
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        # Given the same key, when the method or the body differs: another request
+        (event(key="k"), event(method="DELETE", key="k", request_id="r-2")),
+        (event(key="k", body='{"amount": 100}'), event(key="k", body='{"amount": 200}')),
+    ],
+)
+def test_another_request_under_the_same_key_has_another_fingerprint(first, again):
+    """R38, interfaces.md §7 (audit weekly2 WEEKLY2-1): the same cause, another request."""
+    assert request_cause(first).key == request_cause(again).key
+    assert request_cause(first).request != request_cause(again).request
+
+
+def test_the_same_body_spaced_otherwise_is_the_same_request():
+    first = event(key="k", body='{"amount": 100, "reason": "x"}')
+    again = event(key="k", body='{"reason":"x","amount":100}', request_id="r-2")
+    assert request_cause(first) == request_cause(again)
+
+
+def test_a_stop_retried_with_its_key_and_another_request_is_refused():
+    """R38 ("same key, other body: 422"), R21 (audit weekly2 WEEKLY2-1): Given a stop
+    booked, whose answer was lost (a 5xx released its key) / When its key comes again with
+    another request within its lifetime / Then KeyReused, and the first stop alone booked."""
+    with pytest.raises(KeyReused):
+        stopped_at(NOW, NOW + timedelta(hours=1), requests=("body-1", "body-2"))
+    assert stopped_at(NOW, NOW + timedelta(hours=1), requests=("body-1", "body-1"))[0] == [-500]
+    # A stop booked before fingerprints were kept: taken as the same request (as before)
+    assert stopped_at(NOW, NOW + timedelta(hours=1), requests=("", "body-2"))[0] == [-500]

@@ -61,14 +61,16 @@ class StopRequest:
     percentage: Decimal | None = None
 
 
-def practice_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str) -> Invoice:
+def practice_stop(
+    invoice: Invoice, request: StopRequest, at: datetime, cause: str, request_fingerprint: str = ""
+) -> Invoice:
     """A stop the practice asked for (R21): the invoice's address was shown to it for
     checking or correcting, so the request gives it back when there is one; empty only
     for a patient without one. (A coulance the policy applies, changes/coulance.py, is
     filled in by nobody: it passes the address itself.)"""
     if invoice.addressee.email and not request.patient_email.strip():
         raise practice_refused("patient_email_required")
-    return apply_stop(invoice, request, at, cause)
+    return apply_stop(invoice, request, at, cause, request_fingerprint)
 
 
 def stop_amount(invoice: Invoice, request: StopRequest) -> int:
@@ -88,19 +90,22 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
     return amount
 
 
-def apply_stop(invoice: Invoice, request: StopRequest, at: datetime, cause: str) -> Invoice:
-    """The invoice with the stop booked and the patient's e-mail as the provider checked it."""
+def apply_stop(
+    invoice: Invoice, request: StopRequest, at: datetime, cause: str, request_fingerprint: str = ""
+) -> Invoice:
+    """The invoice with the stop booked and the patient's e-mail as the provider checked it;
+    its entries remember ``request_fingerprint``, what the request asked (R38)."""
     amount = stop_amount(invoice, request)
     if request.scope is StopScope.FULL:
-        entries = [
-            LedgerEntry(EntryKind.STOP, component, -due, at, cause, request.reason)
-            for component in Component
-            if (due := balance(invoice.ledger, component)) > 0
+        booked = [
+            (EntryKind.STOP, c, -due) for c in Component if (due := balance(invoice.ledger, c)) > 0
         ]
     else:
-        entries = [
-            LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, -amount, at, cause, request.reason)
-        ]
+        booked = [(EntryKind.COULANCE, Component.PRINCIPAL, -amount)]
+    entries = [
+        LedgerEntry(kind, component, cents, at, cause, request.reason, None, request_fingerprint)
+        for kind, component, cents in booked
+    ]
     stopped = replace(invoice, ledger=(*invoice.ledger, *entries))
     return _with_email(stopped, request.patient_email)
 

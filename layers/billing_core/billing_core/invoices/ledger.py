@@ -72,6 +72,9 @@ class LedgerEntry:
     # retrocession counts an entry in the week it was recorded, so money that arrives
     # after a week's statement was built is paid out the week after, never lost (R24).
     recorded_at: datetime | None = None
+    # A stop's: a fingerprint of the request that asked it (shared.retries.fingerprint), so
+    # a retry with its key that asks another stop is refused, not given this one (R38).
+    request_fingerprint: str = ""
 
     @property
     def recorded(self) -> datetime:
@@ -83,12 +86,17 @@ def balance(entries: Iterable[LedgerEntry], component: Component | None = None) 
     return sum(e.amount_cents for e in entries if component is None or e.component is component)
 
 
-def booked_by(entries: Iterable[LedgerEntry], cause: str, since: datetime | None = None) -> bool:
-    """Whether an entry with this cause is in the ledger (recorded ``since`` then, when
-    given): a change known by its cause (a stop by its request, a coulance by its
+def booked_by(
+    entries: Iterable[LedgerEntry], cause: str, since: datetime | None = None
+) -> LedgerEntry | None:
+    """The first entry with this cause in the ledger (recorded ``since`` then, when given),
+    if any: a change known by its cause (a stop by its request, a coulance by its
     proposal) that finds it there was made before, by an earlier attempt whose answer was
     lost, and is not made again (R38)."""
-    return any(e.cause == cause and (since is None or e.recorded >= since) for e in entries)
+    return next(
+        (e for e in entries if e.cause == cause and (since is None or e.recorded >= since)),
+        None,
+    )
 
 
 def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:

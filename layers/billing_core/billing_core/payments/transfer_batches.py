@@ -152,6 +152,9 @@ class TransferBatch:
     # A refund batch: what the operator's request that proposed it is known by
     # (shared.retries), so a retry of it after a failure finds it made (R38).
     cause: str = ""
+    # And a fingerprint of what that request asked (shared.retries.fingerprint): the same
+    # key with another request is refused, not given this batch (R38); "" before it was kept.
+    request_fingerprint: str = ""
     version: int = 0  # conditional writes (R28)
 
     @property
@@ -338,6 +341,7 @@ def batch_document(batch: TransferBatch) -> dict[str, Any]:
         "week": batch.week,
         "file_key": batch.file_key,
         "cause": batch.cause,
+        "request_fingerprint": batch.request_fingerprint,
         "waiting": list(batch.waiting),
         "steps": [
             {"what": s.what, "by": s.by, "at": s.at.isoformat(), "reason": s.reason}
@@ -383,6 +387,9 @@ def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBa
         week=document["week"],
         file_key=document["file_key"],
         cause=document.get("cause", ""),  # none in batches saved before causes were kept
+        request_fingerprint=document.get(
+            "request_fingerprint", ""
+        ),  # none: saved before it was kept
         waiting=tuple(document["waiting"]),
         steps=tuple(
             # No reason in steps saved before withdrawals existed.

@@ -12,16 +12,43 @@ So a change is booked under its request's cause *and the window it was made in*
 that window or the next; it takes a change booked under the window before
 (``RetryCauses.earlier``) only when it was made within the last lifetime
 (``RetryCauses.since``).
+
+A change also remembers a fingerprint of the request that made it (``RequestCause``):
+a retry with the same key that asks something else is refused as the key's record
+refuses it (``KeyReused``, 422 ``idempotency_key_reused``), never answered with the
+change of the other request (R38, interfaces.md §7).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 KEY_LIFETIME = timedelta(hours=24)
 CAUSE_LENGTH = 32
+
+
+class KeyReused(Exception):
+    """The key was used for another request (another method, path or body)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCause:
+    """What the change of a request is known by (``idempotency.request_cause``)."""
+
+    key: str  # the same for every retry of the request (``idempotency.retry_cause``)
+    # What the request asked (``fingerprint``); "" when not known: then any is the same.
+    request: str = ""
+
+
+def fingerprint(request: Mapping[str, object]) -> str:
+    """A hash of what must be the same for a retry (method, path and body, as the key's
+    record compares them): the same for the same request, whatever its JSON's key order."""
+    canonical = json.dumps(request, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:CAUSE_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +58,7 @@ class RetryCauses:
     new: str  # the cause a change made now is booked under
     earlier: str  # an attempt of the lifetime window before booked under this
     since: datetime  # a change made before this was another request with the same key
+    request: str = ""  # the request's fingerprint (``RequestCause.request``)
 
     @property
     def candidates(self) -> tuple[str, str]:
@@ -40,16 +68,24 @@ class RetryCauses:
         """Whether a change booked under ``cause`` at ``at`` is this request's."""
         return cause in self.candidates and at >= self.since
 
+    def same_request(self, made_for: str) -> None:
+        """Refuse (``KeyReused``) a change this request's key made for another request
+        (``made_for``: its fingerprint). A change stored before fingerprints were kept,
+        or a request without one, is taken as the same (as before)."""
+        if made_for and self.request and made_for != self.request:
+            raise KeyReused
 
-def retry_causes(cause: str, now: datetime) -> RetryCauses:
+
+def retry_causes(cause: RequestCause, now: datetime) -> RetryCauses:
     """The causes of the change a request known by ``cause`` asks for at ``now``: hashes
     of ``CAUSE_LENGTH`` characters, as a request's own cause is, so an id that names
     one keeps its length (a stop's unsent-message action, at most 64)."""
     window = int(now.timestamp() // KEY_LIFETIME.total_seconds())
     return RetryCauses(
-        new=_in_window(cause, window),
-        earlier=_in_window(cause, window - 1),
+        new=_in_window(cause.key, window),
+        earlier=_in_window(cause.key, window - 1),
         since=now - KEY_LIFETIME,
+        request=cause.request,
     )
 
 

@@ -419,6 +419,8 @@ def _entry_to_map(entry: LedgerEntry) -> Item:
         "cause": entry.cause,
         "note": entry.note,
         "recorded_at": entry.recorded_at.isoformat() if entry.recorded_at else None,
+        # Only on a stop asked with a key: not one more attribute on every entry.
+        **({"request_fingerprint": entry.request_fingerprint} if entry.request_fingerprint else {}),
     }
 
 
@@ -431,6 +433,7 @@ def _entry_from_map(m: Item) -> LedgerEntry:
         cause=m["cause"],
         note=m.get("note", ""),
         recorded_at=optional_datetime(m.get("recorded_at")),
+        request_fingerprint=m.get("request_fingerprint", ""),
     )
 
 

@@ -41,7 +41,13 @@ from billing_core.entrypoints.http.caller import groups_of
 from billing_core.entrypoints.http.errors import CONCURRENT_CHANGE, proxy_error
 from billing_core.entrypoints.powertools import idempotent
 from billing_core.providers.users import OPERATORS_GROUP
-from billing_core.shared.retries import CAUSE_LENGTH, KEY_LIFETIME
+from billing_core.shared.retries import (
+    CAUSE_LENGTH,
+    KEY_LIFETIME,
+    KeyReused,
+    RequestCause,
+    fingerprint,
+)
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -53,10 +59,6 @@ MAX_KEY_LENGTH = 255
 # second evaluation (a settings save is then no "someone else changed the settings").
 RETRIED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 Answer = dict[str, Any]
-
-
-class KeyReused(Exception):
-    """The key was used for another request (another method, path or body)."""
 
 
 class KeyInUse(Exception):
@@ -134,16 +136,19 @@ def retry_cause(scope: str, key: str) -> str:
     return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()[:CAUSE_LENGTH]
 
 
-def request_cause(event: dict[str, Any]) -> str:
+def request_cause(event: dict[str, Any]) -> RequestCause:
     """The cause (``retry_cause``) of the change an API request asks for: its
     Idempotency-Key in its caller's scope; without one, API Gateway's id of this request,
     as a request sent again without a key is another request (interfaces.md §7). Hashed
-    alike, so a cause has one length (an action id that names it stays within 64)."""
+    alike, so a cause has one length (an action id that names it stays within 64). With
+    the fingerprint of what the key's record compares (``_request``): a retry after a 5xx
+    that asks something else under the same key is refused, not given the change the
+    first attempt made (``KeyReused``, R38)."""
     key, scope = _idempotency_key(event), _scope(event)
     if key and scope is not None and is_valid_key(key):
-        return retry_cause(scope, key)
+        return RequestCause(retry_cause(scope, key), fingerprint(_request(event)))
     request_id = (event.get("requestContext") or {}).get("requestId") or uuid.uuid4()
-    return retry_cause("request", str(request_id))
+    return RequestCause(retry_cause("request", str(request_id)))
 
 
 def with_idempotency_keys(resolve: Handler) -> Handler:

@@ -83,7 +83,7 @@ from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
     from billing_core.shared.audit import Reader
-    from billing_core.shared.retries import RetryCauses
+    from billing_core.shared.retries import RequestCause, RetryCauses
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
 REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that paid it back
@@ -327,7 +327,7 @@ def settle_psp_refund(
 
 
 def propose_refunds(
-    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext, *, cause: str
+    requests: Sequence[RefundRequest], by: str, ctx: MoneyOutContext, *, cause: RequestCause
 ) -> TransferBatch:
     """A refund batch, proposed: one transfer per invoice, at most its credit, and not an
     invoice a batch not yet sent pays back already (that would pay the patient twice).
@@ -335,7 +335,9 @@ def propose_refunds(
     ``cause``: what the request is known by, the same for its retries
     (``idempotency.request_cause``). A retry whose first attempt created the batch and
     then failed (a 5xx: its key was released) gets that batch, as it is now, not "an
-    invoice in a refund batch not yet sent" (R38); within the key's lifetime only.
+    invoice in a refund batch not yet sent" (R38); within the key's lifetime only. A retry
+    that asks another batch under the same key is refused (``KeyReused``), as the key's
+    record refuses it, never given the first attempt's batch (R38, interfaces.md §7).
 
     Race-free (R28): the batch is created only while no other refund batch was created
     since the open ones were read; when one was, they are read and checked again."""
@@ -351,11 +353,12 @@ def propose_refunds(
         batches = ctx.batches.list_batches(BatchKind.REFUND)
         made = _proposed_by(causes, batches)
         if made is not None:
+            causes.same_request(made.request_fingerprint)
             return made
         pending = _pending_in(batches)
         if any(reference in pending for reference in references):
             raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
-        batch = _refund_batch(requests, by, causes.new, ctx)
+        batch = _refund_batch(requests, by, causes, ctx)
         try:
             ctx.batches.create_batch(batch, list_version=list_version)
         except ConcurrentChange:
@@ -375,7 +378,7 @@ def _proposed_by(
 
 
 def _refund_batch(
-    requests: Sequence[RefundRequest], by: str, cause: str, ctx: MoneyOutContext
+    requests: Sequence[RefundRequest], by: str, causes: RetryCauses, ctx: MoneyOutContext
 ) -> TransferBatch:
     batch_id = refund_batch_id(ctx.clock.today())
     transfers = tuple(
@@ -387,7 +390,8 @@ def _refund_batch(
         kind=BatchKind.REFUND,
         transfers=transfers,
         steps=(Step("proposed", by, ctx.clock.now()),),
-        cause=cause,
+        cause=causes.new,
+        request_fingerprint=causes.request,
     )
 
 

@@ -26,7 +26,7 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind
-from billing_core.shared.retries import retry_causes
+from billing_core.shared.retries import RequestCause, retry_causes
 
 # A name search without a start date looks this far back: the store filters the names
 # inside its query of the provider's index by issue date, so the period bounds the read.
@@ -128,7 +128,7 @@ def stop_invoice(
     request: StopRequest,
     ctx: ProviderContext,
     *,
-    cause: str,
+    cause: RequestCause,
 ) -> InvoiceDetail | None:
     """R21: book the stop and e-mail the patient the lowered amount with a pay link —
     never a new invoice; to a patient without an e-mail address that works, on paper (R7).
@@ -140,7 +140,9 @@ def stop_invoice(
     and books nothing more; the e-mail is queued again under the same event id, and the
     delivery sends it once (R38). Only within the key's lifetime (``retry_causes``): the
     same key sent a day later is a new stop, booked and told under an id of its own. The
-    answer is the invoice page: a read (R32)."""
+    same key with another request (another amount, reason, e-mail) is refused
+    (``KeyReused``), as the key's record refuses it. The answer is the invoice page: a
+    read (R32)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
@@ -153,20 +155,19 @@ def stop_invoice(
         return f"provider:{user.user_id}:{stop_id}"
 
     def booked_before(current: Invoice) -> str | None:
-        """The id of this request's stop when an attempt of it booked it already."""
-        return next(
-            (
-                stop_id
-                for stop_id in (new_stop, earlier_stop)
-                if booked_by(current.ledger, entry_cause(stop_id), causes.since)
-            ),
-            None,
-        )
+        """The id of this request's stop when an attempt of it booked it already;
+        ``KeyReused`` when that attempt asked another stop under the same key (R38)."""
+        for stop_id in (new_stop, earlier_stop):
+            booked = booked_by(current.ledger, entry_cause(stop_id), causes.since)
+            if booked is not None:
+                causes.same_request(booked.request_fingerprint)
+                return stop_id
+        return None
 
     def stop(current: Invoice) -> Invoice:
         if booked_before(current):
             return current
-        return practice_stop(current, request, now, entry_cause(new_stop))
+        return practice_stop(current, request, now, entry_cause(new_stop), causes.request)
 
     stored, _ = save_change(ctx.store, invoice, stop)
     stop_id = booked_before(stored) or new_stop

@@ -9,6 +9,7 @@ Another practice's invoice, upload or week is not found, exactly like an unknown
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -77,6 +78,7 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
+from billing_core.shared.retries import RequestCause, fingerprint
 from billing_core.texts.catalogue import Texts, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
@@ -154,11 +156,27 @@ class PortalRequest:
         return self.session.user
 
     @property
-    def cause(self) -> str:
+    def cause(self) -> RequestCause:
         """What the change this form asks for is known by (``idempotency.retry_cause``):
         its one-time key, in the scope it is done once in (``web.serve_change``), so a
-        form sent again after an error finds its change made (R38)."""
-        return retry_cause(form_scope(self.user), self.form[FORM_KEY_FIELD])
+        form sent again after an error finds its change made (R38); with what the form
+        says, so the same key with other values is refused (``KeyReused``), not given the
+        change the first one made."""
+        key = retry_cause(form_scope(self.user), self.form[FORM_KEY_FIELD])
+        return RequestCause(key, fingerprint(self.sent))
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """What the form says: what must be the same for a replay (with the page's path,
+        ``web.serve_change``): not the tokens; an uploaded file by its name and digest."""
+        tokens = {"csrf", FORM_KEY_FIELD}
+        return {
+            "form": {name: value for name, value in self.form.items() if name not in tokens},
+            "files": {
+                name: [file_name, hashlib.sha256(content).hexdigest()]
+                for name, (file_name, content) in self.files.items()
+            },
+        }
 
 
 def _values(kind: type[StrEnum]) -> frozenset[str]:

@@ -11,7 +11,6 @@ double click, a reload) gets the first answer again, and nothing is done twice.
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -26,12 +25,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import bootstrap
-from billing_core.entrypoints.http.idempotency import (
-    KeyInUse,
-    KeyReused,
-    is_valid_key,
-    once_per_key,
-)
+from billing_core.entrypoints.http.idempotency import KeyInUse, is_valid_key, once_per_key
 from billing_core.entrypoints.http.middleware import HTML, first_undeclared
 from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.entrypoints.web.portal import session as sessions
@@ -48,6 +42,7 @@ from billing_core.entrypoints.web.portal.pages import (
 from billing_core.ports import UnreadableProvider
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import Forbidden
+from billing_core.shared.retries import KeyReused
 
 LANGUAGE_COOKIE = "zn_lang"
 SIGN_IN_PATH = "/portal/login"
@@ -218,17 +213,8 @@ def _recorded(answer: PortalAnswer) -> dict[str, Any]:
 
 
 def _sent(path: str, request: PortalRequest) -> dict[str, Any]:
-    """What must be the same for a replay: the path and what the form says (not the
-    tokens; an uploaded file by its name and digest)."""
-    tokens = {"csrf", sessions.FORM_KEY_FIELD}
-    return {
-        "path": path,
-        "form": {name: value for name, value in request.form.items() if name not in tokens},
-        "files": {
-            name: [file_name, hashlib.sha256(content).hexdigest()]
-            for name, (file_name, content) in request.files.items()
-        },
-    }
+    """What must be the same for a replay: the path and what the form says."""
+    return {"path": path, **request.sent}
 
 
 def _form_refused(request: PortalRequest, message_key: str, status: HTTPStatus) -> PortalAnswer:
