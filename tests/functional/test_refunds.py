@@ -136,6 +136,18 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(sandbox, monk
     assert refunds == [invoice.amount_due_cents]
 
 
+def batch_unreadable_once(monkeypatch) -> None:
+    """The next proposal's batch is created and then not read back (its request fails
+    with a 5xx, so the Idempotency-Key's record is released)."""
+    get_batch = TransferBatchRepository.get_batch
+
+    def unreadable_once(self, batch_id):
+        monkeypatch.setattr(TransferBatchRepository, "get_batch", get_batch)  # once
+        raise RuntimeError("the batch was not read back")
+
+    monkeypatch.setattr(TransferBatchRepository, "get_batch", unreadable_once)
+
+
 def test_a_proposal_retried_after_a_failure_past_its_batch_gets_that_batch(sandbox, monkeypatch):
     """R38 ("same key and body: the first answer again, no second effect"), R34, R13
     (known.md stop 37, Retries): Given an operator's refund proposal whose batch was created
@@ -144,13 +156,7 @@ def test_a_proposal_retried_after_a_failure_past_its_batch_gets_that_batch(sandb
     Then it is answered 200 with that batch, not 400 "in a refund batch not yet sent"; one
     batch pays the credit back. Another request (another key) is still refused."""
     invoice = paid_twice(sandbox)
-    get_batch = TransferBatchRepository.get_batch
-
-    def unreadable_once(self, batch_id):
-        monkeypatch.setattr(TransferBatchRepository, "get_batch", get_batch)  # once
-        raise RuntimeError("the batch was not read back")
-
-    monkeypatch.setattr(TransferBatchRepository, "get_batch", unreadable_once)
+    batch_unreadable_once(monkeypatch)
     keyed = {"body": refund_body(invoice), "headers": {"Idempotency-Key": "refund-1"}}
     with pytest.raises(RuntimeError):
         operator(sandbox, "POST", "/api/v1/operator/refunds", **keyed)
@@ -181,13 +187,7 @@ def test_a_proposal_retried_after_a_failure_with_another_body_is_refused(sandbox
     Then 422 idempotency_key_reused, as the key's record answers it, not 200 with the first
     attempt's batch; still that one batch, to the first IBAN."""
     invoice = paid_twice(sandbox)
-    get_batch = TransferBatchRepository.get_batch
-
-    def unreadable_once(self, batch_id):
-        monkeypatch.setattr(TransferBatchRepository, "get_batch", get_batch)  # once
-        raise RuntimeError("the batch was not read back")
-
-    monkeypatch.setattr(TransferBatchRepository, "get_batch", unreadable_once)
+    batch_unreadable_once(monkeypatch)
     key = {"Idempotency-Key": "refund-1"}
     with pytest.raises(RuntimeError):
         operator(
