@@ -57,15 +57,18 @@ from billing_core.declarations.invoicing import (
     InsurerClaimLine,
 )
 from billing_core.invoices.invoice import Invoice, InvoiceLine
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    LedgerEntry,
+    paid_by_patient,
+    total_of,
+)
 from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, DeliveryQueue, KnownClaim
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.money import euro_params
-
-# Money that came in from the patient (net): a credit may never exceed it.
-_MONEY_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND})
 
 
 class CreditRefused(Exception):
@@ -198,7 +201,8 @@ def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> I
 def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, note: str) -> Invoice:
     """A stop or coulance (R21) forgave part of a claim the credit now takes off anyway.
     Without this, a fully stopped invoice would show the credit as money to pay back."""
-    received = max(-sum(e.amount_cents for e in invoice.ledger if e.kind in _MONEY_KINDS), 0)
+    # Money that came in from the patient (net): a credit may never exceed it.
+    received = max(paid_by_patient(invoice.ledger), 0)
     excess = invoice.credit_cents - received
     entries = []
     for kind in (EntryKind.STOP, EntryKind.COULANCE):
