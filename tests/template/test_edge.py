@@ -99,14 +99,6 @@ def statements_within(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 yield from statements_within(nested)
 
 
-def excludes_path(rule_statement: dict[str, Any], path: str) -> bool:
-    return any(
-        "NotStatement" in s
-        and s["NotStatement"]["Statement"].get("ByteMatchStatement", {}).get("SearchString") == path
-        for s in statements_within(rule_statement)
-    )
-
-
 def rate_rules(web_acl: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
 
@@ -388,12 +380,49 @@ def test_a_path_holding_an_exceptions_route_does_not_skip_the_body_rules(
         assert blocked_after_the_common_rule_set(web_acl, "POST", path, frozenset({label}))
 
 
-def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> None:
+def test_per_ip_limits_leave_the_psp_webhook_out(
+    template: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
     """Given the rate-based rules and the PSP webhook, called from a few Mollie addresses
-    When I read each rule's scope
-    Then each leaves the webhook path out, so patient traffic never blocks payments (R11)."""
+    When the webhook's request, on a custom domain and on each stage's own URL, is matched
+    against each rule's scope
+    Then no rule counts it, so patient traffic never blocks payments (R11)."""
+    webhook = [
+        (method, path)
+        for function_id, method, path in every_route(template)
+        if function_id == "PspWebhookFunction"
+    ]
+    assert ("POST", f"/prod{WEBHOOK_PATH}") in webhook
     for rule in rate_rules(web_acl):
-        assert excludes_path(rule["Statement"], WEBHOOK_PATH), rule["Name"]
+        scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+        for method, path in webhook:
+            assert not waf_matches(scope, method, path), (rule["Name"], path)
+
+
+# Paths that hold the text a rate rule leaves out but are not the routes it means: a greedy
+# {proxy+} route (the patient app's at the root) takes each.
+CRAFTED_UNCOUNTED_PATHS = (
+    "/prod/anything/webhooks/psp",
+    "/prod/webhooks/psp/extra",
+    "/prod/api/v1/invoices/12345678901234/webhooks/psp",
+    "/prod/anything/portal/",
+    "/prod/api/v1/invoices/12345678901234/api/v1/provider/",
+    "/api/v1/invoices/12345678901234/payments/api/v1/operator/",
+)
+
+
+@pytest.mark.parametrize("path", CRAFTED_UNCOUNTED_PATHS)
+def test_a_path_holding_a_left_out_route_still_counts_per_ip(
+    web_acl: dict[str, Any], path: str
+) -> None:
+    """Given a POST whose path holds the webhook's path or an app's start but is not that
+    route (audit: CONTAINS let such a path go uncounted, to the patient app's {proxy+})
+    When it is matched against each rate-based rule's scope
+    Then every rule counts it: the webhook is left out by its whole path, each app by the
+    start of its path (R10, R11; issue 13.3, 13.4)."""
+    for rule in rate_rules(web_acl):
+        scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+        assert waf_matches(scope, "POST", path), rule["Name"]
 
 
 # --- provider login (R32, issue 13.8) ---------------------------------------------------------
