@@ -99,14 +99,6 @@ def statements_within(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 yield from statements_within(nested)
 
 
-def excludes_path(rule_statement: dict[str, Any], path: str) -> bool:
-    return any(
-        "NotStatement" in s
-        and s["NotStatement"]["Statement"].get("ByteMatchStatement", {}).get("SearchString") == path
-        for s in statements_within(rule_statement)
-    )
-
-
 def rate_rules(web_acl: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
 
@@ -170,7 +162,8 @@ def waf_matches(
     statement: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
 ) -> bool:
     """Whether a request matches ``statement``, as WAFv2 defines And/Or/Not, ByteMatch
-    on the method or the URI path (without transformations: the template uses NONE) and
+    on the method or the URI path, RegexMatch on the URI path (a search, as PCRE's: the
+    pattern anchors itself; without transformations: the template uses NONE) and
     LabelMatch on the ``labels`` earlier rules gave the request."""
     if "AndStatement" in statement:
         nested = statement["AndStatement"]["Statements"]
@@ -184,6 +177,11 @@ def waf_matches(
         label = statement["LabelMatchStatement"]
         assert label["Scope"] == "LABEL", label
         return label["Key"] in labels
+    if "RegexMatchStatement" in statement:
+        regex = statement["RegexMatchStatement"]
+        assert regex["TextTransformations"] == [{"Priority": 0, "Type": "NONE"}], regex
+        assert "UriPath" in regex["FieldToMatch"], regex
+        return re.search(regex["RegexString"], path) is not None
     match = statement["ByteMatchStatement"]
     assert match["TextTransformations"] == [{"Priority": 0, "Type": "NONE"}], match
     value = method if "Method" in match["FieldToMatch"] else path
@@ -198,12 +196,14 @@ def waf_matches(
 
 def every_route(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """(function, method, path as requested) for every API route, on a custom domain and
-    on the stage's own URL (/Prod/...), with a sample value in each path parameter."""
+    on the stage's own URL (/dev/..., /prod/...: each stage the template allows), with a
+    sample value in each path parameter."""
+    stages = template["Parameters"]["Stage"]["AllowedValues"]
     for function_id, events in function_events(template).items():
         for kind, properties in events:
             if kind == "Api":
                 path = re.sub(r"\{[^}]+\}", "12345678901234", properties["Path"])
-                for prefix in ("", "/Prod"):
+                for prefix in ("", *(f"/{stage}" for stage in stages)):
                     yield function_id, properties["Method"].upper(), prefix + path
 
 
@@ -227,83 +227,202 @@ def test_only_the_patients_posts_count_towards_the_birth_date_limit(
         assert is_counted == patient_post, (function_id, method, path)
 
 
-# The common rule set's 8 KB body rule, and the label it gives a request it matches.
+# The common rule set's body rules, each with the label it gives a request it matches (AWS's
+# "Baseline rule groups" page: the label ends in _Body, the rule in _BODY).
 BODY_SIZE_RULE = "SizeRestrictions_BODY"
 BODY_OVER_8KB = frozenset({"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"})
+BODY_ATTACK_LABELS = {
+    "CrossSiteScripting_BODY": "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
+    "GenericLFI_BODY": "awswaf:managed:aws:core-rule-set:GenericLFI_Body",
+    "GenericRFI_BODY": "awswaf:managed:aws:core-rule-set:GenericRFI_Body",
+    "EC2MetaDataSSRF_BODY": "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
+}
 BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
 
 
-def test_the_common_rule_sets_8kb_body_rule_only_labels(web_acl: dict[str, Any]) -> None:
-    """Given the common rule set, whose SizeRestrictions_BODY blocks every body over 8 KB
-    When I read the rule group's overrides
-    Then that one rule is counted, not blocking: it labels the request for the rule after
-    it, so the portal's upload form can take a practice's file (R35, R40)."""
+def common_rule_set(web_acl: dict[str, Any]) -> dict[str, Any]:
     [common] = [
         rule
         for rule in web_acl["Rules"]
         if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
         == "AWSManagedRulesCommonRuleSet"
     ]
-    overrides = common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
-    assert overrides == [{"Name": BODY_SIZE_RULE, "ActionToUse": {"Count": {}}}]
+    return common
+
+
+def blocked_after_the_common_rule_set(
+    web_acl: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a rule of our own after the common rule set blocks the request, given the
+    ``labels`` that rule group's counted rules gave it."""
+    return any(
+        waf_matches(rule["Statement"], method, path, labels)
+        for rule in web_acl["Rules"]
+        if rule["Priority"] > common_rule_set(web_acl)["Priority"]
+        and rule.get("Action") == {"Block": {}}
+        and "RateBasedStatement" not in rule["Statement"]
+        and "ManagedRuleGroupStatement" not in rule["Statement"]
+    )
+
+
+def body_routes(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """Every route that takes a body, as ``every_route`` sends it."""
+    return (route for route in every_route(template) if route[1] in BODY_METHODS)
+
+
+def test_the_common_rule_sets_body_rules_only_label(web_acl: dict[str, Any]) -> None:
+    """Given the common rule set, whose SizeRestrictions_BODY blocks every body over 8 KB
+    and whose XSS, LFI, RFI and SSRF body rules read a body's first 16 KB
+    When I read the rule group's overrides
+    Then those five rules are counted, not blocking: each labels the request for the
+    rules after it, so the portal's upload form can take a practice's file (R35, R40)."""
+    overrides = common_rule_set(web_acl)["Statement"]["ManagedRuleGroupStatement"][
+        "RuleActionOverrides"
+    ]
+    assert overrides == [
+        {"Name": name, "ActionToUse": {"Count": {}}}
+        for name in (BODY_SIZE_RULE, *BODY_ATTACK_LABELS)
+    ]
 
 
 def takes_more_than_8kb(function_id: str, method: str, path: str) -> bool:
     """The portal's upload form (the file itself: about 4 MB, Lambda's request limit) and
     the provider and operator APIs' writes (their apps answer 413 over 64 KB)."""
     if function_id == "ProviderPortalFunction":
-        return method == "POST" and path.endswith("/portal/declaraties")
+        return is_the_upload_form(function_id, method, path)
     return function_id in {"ProviderApiFunction", "OperatorApiFunction"} and method != "GET"
+
+
+def is_the_upload_form(function_id: str, method: str, path: str) -> bool:
+    return (
+        function_id == "ProviderPortalFunction"
+        and method == "POST"
+        and path.endswith("/portal/declaraties")
+    )
 
 
 def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
     template: dict[str, Any], web_acl: dict[str, Any]
 ) -> None:
     """Given every route that takes a body, sent with one over 8 KB (the common rule set
-    labelled it), on a custom domain and on the stage's own URL
+    labelled it), on a custom domain and on each stage's own URL
     When the web ACL's rules after the common rule set judge it
     Then a rule blocks it, except on the portal's upload form and the provider and
     operator APIs, whose larger caps are the app's (R35, R38, R40; interfaces.md §8)."""
-    common_priority = next(
-        rule["Priority"]
-        for rule in web_acl["Rules"]
-        if "ManagedRuleGroupStatement" in rule["Statement"]
-        and rule["Statement"]["ManagedRuleGroupStatement"]["Name"] == "AWSManagedRulesCommonRuleSet"
-    )
-    later_blocks = [
-        rule
-        for rule in web_acl["Rules"]
-        if rule["Priority"] > common_priority
-        and rule.get("Action") == {"Block": {}}
-        and "RateBasedStatement" not in rule["Statement"]
-        and "ManagedRuleGroupStatement" not in rule["Statement"]
-    ]
     judged = 0
-    for function_id, method, path in every_route(template):
-        if method not in BODY_METHODS:
-            continue
-        blocked = any(
-            waf_matches(rule["Statement"], method, path, BODY_OVER_8KB) for rule in later_blocks
-        )
+    for function_id, method, path in body_routes(template):
+        blocked = blocked_after_the_common_rule_set(web_acl, method, path, BODY_OVER_8KB)
         assert blocked != takes_more_than_8kb(function_id, method, path), (
             function_id,
             method,
             path,
         )
         # Without the label (a body of 8 KB or less) no such rule blocks.
-        assert not any(waf_matches(r["Statement"], method, path) for r in later_blocks)
+        assert not blocked_after_the_common_rule_set(web_acl, method, path)
         judged += 1
     assert judged > 30
-    upload = ("ProviderPortalFunction", "POST", "/Prod/portal/declaraties")
+    upload = ("ProviderPortalFunction", "POST", "/prod/portal/declaraties")
     assert upload in set(every_route(template))
 
 
-def test_per_ip_limits_leave_the_psp_webhook_out(web_acl: dict[str, Any]) -> None:
+def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
+    template: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
+    """Given every route that takes a body, sent with one the common rule set's XSS, LFI,
+    RFI or SSRF body rule labelled (that rule only counts), on a custom domain and on each
+    stage's own URL
+    When the web ACL's rules after the common rule set judge it
+    Then a rule blocks it, except on the portal's upload form: a practice's CSV or Vektis
+    file may hold "<", "../" or a URL in a free-text field (R35, R40), and its upload use
+    case checks every field (R1). The provider and operator APIs take JSON and keep these
+    rules, as do the patient routes, the portal's other forms and the webhook."""
+    judged = 0
+    for function_id, method, path in body_routes(template):
+        for label in BODY_ATTACK_LABELS.values():
+            blocked = blocked_after_the_common_rule_set(web_acl, method, path, frozenset({label}))
+            assert blocked != is_the_upload_form(function_id, method, path), (
+                label,
+                function_id,
+                method,
+                path,
+            )
+        judged += 1
+    assert judged > 30
+
+
+# Paths that hold an exception's route but are not that route: a greedy {proxy+} route (the
+# patient app's at the root, the portal's under /portal/) takes each.
+CRAFTED_PATHS = (
+    "/prod/portal/declaraties/extra",
+    "/prod/portal/anything/portal/declaraties",
+    "/prod/api/v1/invoices/12345678901234/portal/declaraties",
+    "/prod/prod/portal/declaraties",
+    "/prod/portal/declaraties.csv",
+    "/prod/anything/api/v1/provider/declarations",
+    "/prod/api/v1/provider/declarations/extra",
+    "/prod/portal/api/v1/provider/users",
+    "/prod/api/v1/operator/insurers/extra/api/v1/operator/insurers",
+    "/api/v1/invoices/12345678901234/payments/api/v1/operator/",
+)
+
+
+@pytest.mark.parametrize("path", CRAFTED_PATHS)
+def test_a_path_holding_an_exceptions_route_does_not_skip_the_body_rules(
+    web_acl: dict[str, Any], path: str
+) -> None:
+    """Given a POST whose path holds the upload form's or an API route's path but is not
+    that route (audit: CONTAINS and ENDS_WITH let such a path skip the body rules)
+    When its body is over 8 KB, or one of the body attack rules labelled it
+    Then a rule after the common rule set blocks it: each exception is anchored at both
+    ends of the path (R35, R40)."""
+    assert blocked_after_the_common_rule_set(web_acl, "POST", path, BODY_OVER_8KB)
+    for label in BODY_ATTACK_LABELS.values():
+        assert blocked_after_the_common_rule_set(web_acl, "POST", path, frozenset({label}))
+
+
+def test_per_ip_limits_leave_the_psp_webhook_out(
+    template: dict[str, Any], web_acl: dict[str, Any]
+) -> None:
     """Given the rate-based rules and the PSP webhook, called from a few Mollie addresses
-    When I read each rule's scope
-    Then each leaves the webhook path out, so patient traffic never blocks payments (R11)."""
+    When the webhook's request, on a custom domain and on each stage's own URL, is matched
+    against each rule's scope
+    Then no rule counts it, so patient traffic never blocks payments (R11)."""
+    webhook = [
+        (method, path)
+        for function_id, method, path in every_route(template)
+        if function_id == "PspWebhookFunction"
+    ]
+    assert ("POST", f"/prod{WEBHOOK_PATH}") in webhook
     for rule in rate_rules(web_acl):
-        assert excludes_path(rule["Statement"], WEBHOOK_PATH), rule["Name"]
+        scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+        for method, path in webhook:
+            assert not waf_matches(scope, method, path), (rule["Name"], path)
+
+
+# Paths that hold the text a rate rule leaves out but are not the routes it means: a greedy
+# {proxy+} route (the patient app's at the root) takes each.
+CRAFTED_UNCOUNTED_PATHS = (
+    "/prod/anything/webhooks/psp",
+    "/prod/webhooks/psp/extra",
+    "/prod/api/v1/invoices/12345678901234/webhooks/psp",
+    "/prod/anything/portal/",
+    "/prod/api/v1/invoices/12345678901234/api/v1/provider/",
+    "/api/v1/invoices/12345678901234/payments/api/v1/operator/",
+)
+
+
+@pytest.mark.parametrize("path", CRAFTED_UNCOUNTED_PATHS)
+def test_a_path_holding_a_left_out_route_still_counts_per_ip(
+    web_acl: dict[str, Any], path: str
+) -> None:
+    """Given a POST whose path holds the webhook's path or an app's start but is not that
+    route (audit: CONTAINS let such a path go uncounted, to the patient app's {proxy+})
+    When it is matched against each rate-based rule's scope
+    Then every rule counts it: the webhook is left out by its whole path, each app by the
+    start of its path (R10, R11; issue 13.3, 13.4)."""
+    for rule in rate_rules(web_acl):
+        scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+        assert waf_matches(scope, "POST", path), rule["Name"]
 
 
 # --- provider login (R32, issue 13.8) ---------------------------------------------------------

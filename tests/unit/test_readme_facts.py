@@ -145,6 +145,21 @@ def test_the_waf_row_says_which_routes_take_a_body_over_8kb() -> None:
     assert "no route takes more" not in README
 
 
+def test_the_waf_row_says_the_body_attack_rules_leave_the_upload_form_out() -> None:
+    """Given the web ACL's rule that blocks what the common rule set's XSS, LFI, RFI and
+    SSRF body rules labelled, except on the portal's upload form (R35, R40: a practice's
+    file may hold "<", "../" or a URL in a free-text field)
+    Then the README's "Who reaches the API" row names that rule, the four body rules and
+    the upload form, and says the exceptions match a route's whole path."""
+    acl = resources_of_type(TEMPLATE, "AWS::WAFv2::WebACL")["ApiWebAcl"]
+    [rule] = [r for r in acl["Rules"] if r["Name"] == "body-attacks-outside-the-upload-form"]
+    assert "/portal/declaraties" in json.dumps(rule["Statement"])
+    row = table_row(README, "Who reaches the API")
+    assert "`body-attacks-outside-the-upload-form`" in row
+    assert "XSS, LFI, RFI or SSRF body rule" in row
+    assert "whole path" in row
+
+
 def test_no_sentence_says_an_alarm_is_missing() -> None:
     """Given the alarm table (test_every_alarm_has_a_row_saying_what_to_do checks it against
     the template)
