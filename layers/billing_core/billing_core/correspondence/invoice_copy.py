@@ -11,8 +11,9 @@ page: what is due now and by when, as today's breakdown has them (the checker's 
 one amount and one date of one moment).
 
 How things follow, as the copy's words say it (R7: by e-mail, or by post): the invoice as
-sent says it as it was sent (an address that bounced since worked then), the notice above
-it says how they come now; when only that changed, the notice says just that.
+sent says it as it was sent (an address that bounced since worked then), and so does the
+notice's heading of the invoice itself; the notice says how they come now; when only that
+changed, the notice says just that.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from billing_core.shared.clock import amsterdam_day
 
 @dataclass(frozen=True, slots=True)
 class ChangedSince:
-    """What a copy says above the invoice as sent: the day it was sent, and what is due
+    """What a copy says above the invoice as sent: the day it was sent and how
+    (``sent_by``: the channel of its delivery, R7), and what is due
     now (during an arrangement its next term) by the date that counts now; ``pay_by``
     None when that date passed or there is none (paid, with the collection agency).
     ``coulance_decision``: the insurer's statement is in and the practice decides on its
@@ -46,6 +48,7 @@ class ChangedSince:
     comes (an address bounced, or one was given, since), which is all the notice says."""
 
     sent_on: date
+    sent_by: Channel
     due_cents: int
     pay_by: date | None
     follow_up_channel: Channel
@@ -127,6 +130,7 @@ def changed_since(
     next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
     return ChangedSince(
         sent_on=amsterdam_day(letter.at) if letter else invoice.issue_date,
+        sent_by=letter.channel if letter else invoice.channel,
         due_cents=due.term_cents if next_term else due.due_cents,
         pay_by=None if due.pay_by_passed else due.pay_by,
         follow_up_channel=invoice.follow_up_channel,

@@ -403,7 +403,8 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
 
 
 def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str) -> None:
-    """R36: a copy of the invoice as sent says, before anything it asked, what is due now
+    """R36: a copy of the invoice as sent says, under a heading with the day it was sent
+    and how (R7: by e-mail, or by post), before anything it asked, what is due now
     and by when: one amount and one date of today's breakdown, never the old amount by a
     new date (legal-nl.md §7); while the practice decides on the insurer's statement, or
     when only that changed, that the adjusted amount comes by e-mail or by post as things
@@ -423,7 +424,8 @@ def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_
         due = t(key, amount=amount, date=t.long_date(changed.pay_by))
     _style(pdf, 10, "B", color=_ACCENT)
     pdf.set_fill_color(*_SHADE)
-    heading = t("copy_heading", date=t.long_date(changed.sent_on))
+    sent_by = by_channel(changed.sent_by)
+    heading = t("copy_heading", date=t.long_date(changed.sent_on), **sent_by)
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, "B", color=_INK)
     text = f"{due} {t('copy_checker', url=public_base_url)}"

@@ -138,8 +138,9 @@ DUTCH: Sections = {
         "qr_caption": "Scan om online te betalen",
         # R36: the copy the checker and the portal serve is the invoice as sent; when what
         # is due or the date to pay by changed since, its first page says what counts now
-        # (correspondence/invoice_copy.py).
-        "copy_heading": "Dit is de nota zoals wij die op {date} verstuurden",
+        # (correspondence/invoice_copy.py). R7: the heading says how it was sent, "per
+        # e-mail" or "per post" (catalogue.by_channel), the notice how things come now.
+        "copy_heading": "Dit is de nota zoals wij die op {date} {by_channel_nl} verstuurden",
         "copy_due": (
             "Sindsdien is er iets veranderd. U betaalt nu {amount}, uiterlijk {date}: dat "
             "bedrag en die datum gelden, niet die hieronder."
@@ -288,7 +289,7 @@ ENGLISH: Sections = {
         "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
         "page": "Page {page} of {pages}",
         "qr_caption": "Scan to pay online",
-        "copy_heading": "This is the invoice as we sent it on {date}",
+        "copy_heading": "This is the invoice as we sent it {by_channel_en} on {date}",
         "copy_due": (
             "It has changed since. You now pay {amount}, no later than {date}: that amount "
             "and that date apply, not those below."

@@ -158,8 +158,9 @@ _INVOICE: Sections = {
         "footer": _FOOTER,
         "page": _PAGE,
         "qr_caption": "Zeskanuj, aby zapłacić online",
-        # Not yet read by a native speaker (README, Languages): the copy served later (R36).
-        "copy_heading": "To jest faktura w wersji wysłanej dnia {date}",
+        # Not yet read by a native speaker (README, Languages): the copy served later (R36),
+        # its heading saying how it was sent (R7).
+        "copy_heading": "To jest faktura w wersji wysłanej {by_channel_pl} dnia {date}",
         "copy_due": (
             "Od tego czasu nastąpiły zmiany. Obecnie do zapłaty jest {amount}, najpóźniej do "
             "{date}: obowiązują ta kwota i ten termin, a nie podane poniżej."
