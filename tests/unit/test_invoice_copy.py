@@ -34,6 +34,7 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.test_dunning_delivery import Outbox
@@ -292,3 +293,47 @@ def test_r7_the_copy_s_heading_says_how_the_invoice_was_sent(language, channel):
     other = Channel.EMAIL if channel is Channel.PAPER else Channel.PAPER
     assert SENT_BY[language, channel] in shows
     assert SENT_BY[language, other] not in shows
+
+
+# (what is due now, how the adjusted amount comes now, how the invoice was e-mailed)
+DUE_AND_BY_POST = {
+    Language.NL: ("U betaalt nu € 250,00, uiterlijk 23 december 2026", "krijgt u nu per post"),
+    Language.EN: (
+        "You now pay €250.00, no later than 23 December 2026",
+        "You will now get the adjusted amount by post",
+    ),
+    Language.PL: (
+        "Obecnie do zapłaty jest 250,00 €, najpóźniej do 23 grudnia 2026",
+        "otrzyma Pan/Pani teraz pocztą",
+    ),
+    Language.AR: ("250.00€", "ستصلكم الآن بالبريد العادي"),
+}
+BY_EMAIL = {
+    Language.NL: "per e-mail",
+    Language.EN: "by e-mail",
+    Language.PL: "e-mailem",
+    Language.AR: "بالبريد الإلكتروني",
+}
+
+
+@pytest.mark.parametrize("language", list(DUE_AND_BY_POST))
+def test_r7_when_the_amount_and_the_channel_changed_the_notice_says_both(language):
+    """R7, R36, legal-nl.md §7 (known.md stop 38, Texts). Given a non-contracted invoice
+    e-mailed asking € 300,00 ("don't pay yet": the adjusted amount comes by e-mail), whose
+    address then bounced permanently (it comes by post now), and from which a retour
+    then deducted € 50,00, the statement still awaited
+    When the checker serves its copy
+    Then its notice says both: € 250,00 is what is due now, and the adjusted amount comes
+    by post; "by e-mail" only in its heading, how the invoice was sent (it said the
+    amount only)."""
+    sent, _ = delivered(patient=make_person(language=language))
+    bounced = replace(sent, bounced_emails=(sent.addressee.email.casefold(),))
+    retour = LedgerEntry(
+        EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -5000, STATEMENT_AT, "retour:r.xml"
+    )
+    heading = texts_for(language.value, ("common",))("dont_pay_yet_heading")
+    notice, _ = text(copy_of(bounced.with_entry(retour))).split(heading)
+    due_now, comes_by_post = DUE_AND_BY_POST[language]
+    assert due_now in notice
+    assert comes_by_post in notice
+    assert notice.count(BY_EMAIL[language]) == 1

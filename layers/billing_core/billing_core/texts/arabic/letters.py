@@ -159,6 +159,9 @@ _INVOICE: Sections = {
             "تغيّرت الفاتورة منذ ذلك الحين: ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد "
             "نهائي جديد للدفع. حتى ذلك الحين لا تدفعوا بعد."
         ),
+        # Not yet read by a native speaker (README, Languages): R7, the same after the
+        # sentence on what is due now when that changed too.
+        "copy_now_comes_by": "ستصلكم الآن {by_channel_ar} قيمة المبلغ المعدَّل مع موعد نهائي جديد للدفع.",
         "copy_checker": "تجدون وضع الفاتورة اليوم في صفحة التحقق من الدفع على {url}.",
         "file_name": "faturah-{reference}.pdf",
     },

@@ -169,6 +169,10 @@ DUTCH: Sections = {
             "Sindsdien is er iets veranderd: het aangepaste bedrag met een nieuwe uiterste "
             "betaaldatum krijgt u nu {by_channel_nl}. Betaal tot dan nog niet."
         ),
+        # R7: the same, after the sentence on what is due now when that changed too
+        "copy_now_comes_by": (
+            "Het aangepaste bedrag met een nieuwe uiterste betaaldatum krijgt u nu {by_channel_nl}."
+        ),
         "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
     },
@@ -309,9 +313,13 @@ ENGLISH: Sections = {
             "healthcare provider is now deciding on the adjusted amount. You will get it "
             "{by_channel_en}, with a new date to pay by. Until then, do not pay yet."
         ),
+        # "{by_channel_en}" before "with a new date to pay by": never "pay by by post"
         "copy_comes_by": (
-            "It has changed since: you will now get the adjusted amount with a new date to pay "
-            "by {by_channel_en}. Until then, do not pay yet."
+            "It has changed since: you will now get the adjusted amount {by_channel_en}, with a "
+            "new date to pay by. Until then, do not pay yet."
+        ),
+        "copy_now_comes_by": (
+            "You will now get the adjusted amount {by_channel_en}, with a new date to pay by."
         ),
         "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",

@@ -187,6 +187,11 @@ _INVOICE: Sections = {
             "Od tego czasu nastąpiły zmiany: skorygowaną kwotę z nowym terminem płatności "
             "otrzyma Pan/Pani {by_channel_pl}. Do tego czasu proszę jeszcze nie płacić."
         ),
+        # Not yet read by a native speaker (README, Languages): R7, the same after the
+        # sentence on what is due now when that changed too.
+        "copy_now_comes_by": (
+            "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani teraz {by_channel_pl}."
+        ),
         "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
     },
