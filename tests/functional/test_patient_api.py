@@ -504,7 +504,7 @@ def test_r36_the_pdf_is_the_one_the_e_mail_had_and_later_says_what_is_due_now(sa
     asked = format_euros(invoice.amount_due_cents)
     left = format_euros(invoice.amount_due_cents - half)
     assert f"Maak {asked} uiterlijk 23 december 2026" in shows
-    assert "Dit is de nota zoals wij die op 23 november 2026 verstuurden" in shows
+    assert "Dit is de nota zoals wij die op 23 november 2026 per e-mail verstuurden" in shows
     assert f"U betaalt nu {left}, uiterlijk 23 december 2026" in shows
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -343,6 +343,38 @@ def test_a_paper_second_notice_whose_lead_was_paid_before_the_redrive_is_printed
     assert sorted(post.files.files) == [key, f"print/2027-01-27/{PROVIDER}/posting.json"]
     assert letter.message_id == key and notes(post.store, "inv-2", SECOND_NOTICE) == [letter]
     assert [p.kind for p in post.store.invoice("inv-1").letters_due] == [REMINDER]
+
+
+@pytest.mark.parametrize("kind", [REMINDER, SECOND_NOTICE])
+def test_an_emailed_letter_whose_lead_was_paid_before_the_redrive_is_kept_once(kind):
+    """R38, legal-nl.md §8 (known stop 38, Delivery): Given an e-mailed dunning letter
+    about two invoices, sent at 23:58 by a delivery that died before noting it, and its
+    lead (the first invoice) paid the next day, when the dead-letter queue is redriven two
+    days later, then the copy kept for the practice is put under the same key as the
+    first attempt's, one copy and not a second: it is named by its lead, as a posted one
+    is, and by the run's day, which a later sending does not move (the reminder's
+    ``sent_on`` does)."""
+    invoices = reminded(100_000, 20_000)
+    sent_at = datetime(2027, 1, 8, 23, 58, tzinfo=AMSTERDAM)
+    if kind == SECOND_NOTICE:
+        sent_at = datetime(2027, 1, 27, 23, 58, tzinfo=AMSTERDAM)
+        invoices = charge_costs(invoices, POLICY, sent_at.date(), sent_at)
+    post = _killed_once_noted(invoices, sent_at, kind=kind)
+    [first_key] = post.files.files
+    lead = post.store.invoice("inv-1")
+    paid_at = sent_at + timedelta(hours=10)
+    post.store.put_invoice_as_is(
+        apply_payment(lead, IncomingPayment("bank", "e-1", lead.amount_due_cents, paid_at))
+    )
+    post.clock.set(sent_at + timedelta(days=2))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert len(post.outbox.sent) == 2  # e-mail goes at least once (README)
+    assert first_key == f"letters/{PROVIDER}/10000000000001-{kind}-2027-01-08.pdf"
+    assert letter.kept_key == first_key and list(post.files.files) == [first_key]
+    assert post.files.files[first_key] == post.outbox.sent[-1][2][0].content
+    assert notes(post.store, "inv-2", kind) == [letter]
 
 
 def test_no_second_notice_when_everything_is_paid():

@@ -187,16 +187,19 @@ def test_the_invoice_copy_says_how_the_adjusted_amount_comes(patient, language):
     """Given the statement in and its proposal open (R17, legal-nl.md §7)
     When the checker or the portal serves the invoice copy (R36)
     Then its first page says the practice decides on the adjusted amount, and that it comes
-    by e-mail, or by post, as things come now; the invoice as sent below it, its "don't
-    pay yet" and its payment instructions, says it as it was sent: by e-mail to the
-    address that bounced since (R7; known.md stop 37, Texts: it said "by post", as now)."""
+    by e-mail, or by post, as things come now; the notice's heading, and the invoice as
+    sent below it, its "don't pay yet" and its payment instructions, say it as it was
+    sent: by e-mail to the address that bounced since (R7; known.md stop 37, Texts: it
+    said "by post", as now; stop 38: the heading did not say how it was sent)."""
     invoice, said, not_said = an_invoice(patient, language)
     deciding = with_statement(invoice, OPEN_PROPOSAL)
     heading = texts_for(language, ("common",))("dont_pay_yet_heading")
     notice, as_sent = copy_text(deciding).split(heading)
-    assert said in notice and not_said not in notice
+    sent_heading, decision = notice.split(DECIDING[language])
+    assert said in decision and not_said not in decision
     said_then = SAID["email", language] if patient == "bounced" else said
     other_then = SAID["paper", language] if patient == "bounced" else not_said
+    assert said_then in sent_heading and other_then not in sent_heading
     assert as_sent.count(said_then) >= 2  # "don't pay yet", how to pay
     assert other_then not in as_sent
 

@@ -34,6 +34,7 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.test_dunning_delivery import Outbox
@@ -51,7 +52,7 @@ STATEMENT = InsurerStatement(
 ASKED_AS_SENT = "Maak € 300,00 uiterlijk 23 december 2026"
 OLD_AMOUNT_NEW_DATE = "Maak € 300,00 uiterlijk 9 januari 2027"
 DONT_PAY_YET = "betaal deze nota nog niet"
-COPY_HEADING = "Dit is de nota zoals wij die op 23 november 2026 verstuurden"
+COPY_HEADING = "Dit is de nota zoals wij die op 23 november 2026 per e-mail verstuurden"
 
 
 def delivered(provider=WAITS, **invoice) -> tuple[Invoice, bytes]:
@@ -237,9 +238,13 @@ def test_r36_once_the_date_that_counts_passed_the_copy_names_no_date():
 @pytest.mark.parametrize(
     ("language", "heading", "due"),
     [
-        (Language.EN, "This is the invoice as we sent it on 23 November 2026", "€180.00"),
-        (Language.PL, "To jest faktura w wersji wysłanej dnia 23 listopada 2026", "180,00"),
-        (Language.AR, "هذه هي الفاتورة كما أرسلناها في", "180"),
+        (Language.EN, "This is the invoice as we sent it by e-mail on 23 November 2026", "€180.00"),
+        (
+            Language.PL,
+            "To jest faktura w wersji wysłanej e-mailem dnia 23 listopada 2026",
+            "180,00",
+        ),
+        (Language.AR, "هذه هي الفاتورة كما أرسلناها بالبريد الإلكتروني في", "180"),
     ],
 )
 def test_r9_the_notice_is_in_the_addressee_s_language(language, heading, due):
@@ -249,3 +254,86 @@ def test_r9_the_notice_is_in_the_addressee_s_language(language, heading, due):
     shows = text(copy_of(coulance_applied(sent)))
     assert heading in shows
     assert due in shows
+
+
+# The copy's heading as each language says it, by how the invoice was sent (R7).
+SENT_BY = {
+    (Language.NL, Channel.EMAIL): "zoals wij die op 23 november 2026 per e-mail verstuurden",
+    (Language.NL, Channel.PAPER): "zoals wij die op 23 november 2026 per post verstuurden",
+    (Language.EN, Channel.EMAIL): "as we sent it by e-mail on 23 November 2026",
+    (Language.EN, Channel.PAPER): "as we sent it by post on 23 November 2026",
+    (Language.PL, Channel.EMAIL): "w wersji wysłanej e-mailem dnia 23 listopada 2026",
+    (Language.PL, Channel.PAPER): "w wersji wysłanej pocztą dnia 23 listopada 2026",
+    (Language.AR, Channel.EMAIL): "كما أرسلناها بالبريد الإلكتروني في",
+    (Language.AR, Channel.PAPER): "كما أرسلناها بالبريد العادي في",
+}
+
+
+@pytest.mark.parametrize(("language", "channel"), list(SENT_BY))
+def test_r7_the_copy_s_heading_says_how_the_invoice_was_sent(language, channel):
+    """R7, R36 (known.md stop 38, Texts). Given an invoice delivered on 23 November 2026 by
+    e-mail, or on paper to a patient without an e-mail address
+    When the coulance changed what is due and the checker serves its copy
+    Then the notice's heading says the day it was sent and how: "per e-mail" or "per
+    post", in the addressee's language (pl, ar marked for a native speaker's review);
+    never the other channel's words."""
+    email = "" if channel is Channel.PAPER else "s.vanderberg@example.nl"
+    issued = make_invoice(
+        lines=(make_line(unit_price_cents=30000),),
+        patient=make_person(language=language, email=email),
+    )
+    store = FakeStore([issued], [WAITS])
+    context = DeliveryContext(
+        store, FilesInMemory(), Outbox(), FixedClock(SENT_AT), PUBLIC, ACCOUNT
+    )
+    deliver_invoice(DeliveryRequest(issued.provider_id, issued.invoice_id), context)
+    sent = store.get_invoice(issued.provider_id, issued.invoice_id)
+    assert sent.correspondence[0].channel is channel
+    shows = text(copy_of(coulance_applied(sent)))
+    other = Channel.EMAIL if channel is Channel.PAPER else Channel.PAPER
+    assert SENT_BY[language, channel] in shows
+    assert SENT_BY[language, other] not in shows
+
+
+# (what is due now, how the adjusted amount comes now, how the invoice was e-mailed)
+DUE_AND_BY_POST = {
+    Language.NL: ("U betaalt nu € 250,00, uiterlijk 23 december 2026", "krijgt u nu per post"),
+    Language.EN: (
+        "You now pay €250.00, no later than 23 December 2026",
+        "You will now get the adjusted amount by post",
+    ),
+    Language.PL: (
+        "Obecnie do zapłaty jest 250,00 €, najpóźniej do 23 grudnia 2026",
+        "otrzyma Pan/Pani teraz pocztą",
+    ),
+    Language.AR: ("250.00€", "ستصلكم الآن بالبريد العادي"),
+}
+BY_EMAIL = {
+    Language.NL: "per e-mail",
+    Language.EN: "by e-mail",
+    Language.PL: "e-mailem",
+    Language.AR: "بالبريد الإلكتروني",
+}
+
+
+@pytest.mark.parametrize("language", list(DUE_AND_BY_POST))
+def test_r7_when_the_amount_and_the_channel_changed_the_notice_says_both(language):
+    """R7, R36, legal-nl.md §7 (known.md stop 38, Texts). Given a non-contracted invoice
+    e-mailed asking € 300,00 ("don't pay yet": the adjusted amount comes by e-mail), whose
+    address then bounced permanently (it comes by post now), and from which a retour
+    then deducted € 50,00, the statement still awaited
+    When the checker serves its copy
+    Then its notice says both: € 250,00 is what is due now, and the adjusted amount comes
+    by post; "by e-mail" only in its heading, how the invoice was sent (it said the
+    amount only)."""
+    sent, _ = delivered(patient=make_person(language=language))
+    bounced = replace(sent, bounced_emails=(sent.addressee.email.casefold(),))
+    retour = LedgerEntry(
+        EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -5000, STATEMENT_AT, "retour:r.xml"
+    )
+    heading = texts_for(language.value, ("common",))("dont_pay_yet_heading")
+    notice, _ = text(copy_of(bounced.with_entry(retour))).split(heading)
+    due_now, comes_by_post = DUE_AND_BY_POST[language]
+    assert due_now in notice
+    assert comes_by_post in notice
+    assert notice.count(BY_EMAIL[language]) == 1

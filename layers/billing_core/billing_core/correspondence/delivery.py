@@ -430,10 +430,10 @@ def _letter_print_batch(
     before the letter is dated, rendered and put: a retry keeps the dates the letter was
     made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
     when the lead no longer waits for the letter. The PDF is named by the lead
-    (letter_print_key), the invoice the request names on every attempt."""
+    (dunning_letter_key), the invoice the request names on every attempt."""
 
     def key_of(day: date) -> str:
-        return letter_print_key(lead, request.kind, day.isoformat())
+        return dunning_letter_key(lead, request.kind, Channel.PAPER, day)
 
     def recorded(current: Invoice) -> date | None:
         days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
@@ -569,11 +569,10 @@ def _send_dunning_letter(
     ctx: DeliveryContext,
 ) -> Correspondence:
     """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
-    and died before noting (_print_batch): noted, not put again. A paper letter's PDF is
-    named by ``lead``, the invoice the request names, which a retry names again: the
-    first of ``invoices`` may be another by then (the lead paid or under an arrangement
-    since, dunning/letters.letter_invoices), and the retry must find the PDF it put."""
+    and died before noting (_print_batch): noted, not put again. The PDF, printed or kept
+    of an e-mail, is named by ``lead`` (dunning_letter_key)."""
     first = invoices[0]
+    key = dunning_letter_key(lead, request.kind, channel, day)
     context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
     language = first.language.value
     pdf = render_dunning_letter_pdf(
@@ -587,13 +586,11 @@ def _send_dunning_letter(
         email = render_email(request.kind, context, language)
         name = letter_file_name(request.kind, first.reference, language)
         # Kept before it is sent: a failed put sends nothing, so a retry e-mails it once.
-        kept = kept_letter_key(first, request.kind)
-        ctx.files.put(kept, pdf, "application/pdf")
+        ctx.files.put(key, pdf, "application/pdf")
         message_id = ctx.notifier.send(to, email, [Attachment(name, pdf, "application/pdf")])
         return Correspondence(
-            request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=kept
+            request.kind, Channel.EMAIL, now, message_id, request.event_id, kept_key=key
         )
-    key = letter_print_key(lead, request.kind, day.isoformat())
     if in_batch:
         found_in_print_batch(ctx.files, provider, day)
     else:
@@ -601,13 +598,20 @@ def _send_dunning_letter(
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 
-def kept_letter_key(lead: Invoice, kind: str) -> str:
-    """Where the PDF attached to an e-mailed dunning letter is kept for the practice to
-    open, as a posted one is in its print batch (legal-nl.md §8 keeps letters). Named by
-    the lead's kenmerk and the day its reminder was sent, as the letter's event id is: a
-    redelivery puts the same key, and no name or BSN is in it (R29)."""
-    sent_on = dunning_letters.letter_reminder(lead).sent_on.isoformat()
-    return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{sent_on}.pdf"
+def dunning_letter_key(lead: Invoice, kind: str, channel: Channel, day: date) -> str:
+    """Where a dunning letter's PDF goes: a posted one in the ``day``'s print batch
+    (letter_print_key), an e-mailed one's attachment where it is kept for the practice to
+    open (legal-nl.md §8 keeps letters). Both are named by the lead, the invoice the
+    request names on every attempt, and an e-mailed one by the day the run decided on
+    its reminder, as the letter's event id is: the first invoice the letter is still
+    about may be another on a retry (the lead paid or under an arrangement since,
+    dunning/letters.letter_invoices), and a reminder's ``sent_on`` moves with a later
+    sending (_reminder_dated_by_its_sending). So a retry puts the same key, never a
+    second copy, and no name or BSN is in it (R29)."""
+    if channel is Channel.PAPER:
+        return letter_print_key(lead, kind, day.isoformat())
+    decided_on = dunning_letters.letter_reminder(lead).decided_on_day.isoformat()
+    return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{decided_on}.pdf"
 
 
 def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> str:

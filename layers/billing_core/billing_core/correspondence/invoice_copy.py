@@ -11,8 +11,9 @@ page: what is due now and by when, as today's breakdown has them (the checker's 
 one amount and one date of one moment).
 
 How things follow, as the copy's words say it (R7: by e-mail, or by post): the invoice as
-sent says it as it was sent (an address that bounced since worked then), the notice above
-it says how they come now; when only that changed, the notice says just that.
+sent says it as it was sent (an address that bounced since worked then), and so does the
+notice's heading of the invoice itself; the notice says how they come now: when only that
+changed, just that, and when what is due changed too, that after what is due now.
 """
 
 from __future__ import annotations
@@ -36,21 +37,26 @@ from billing_core.shared.clock import amsterdam_day
 
 @dataclass(frozen=True, slots=True)
 class ChangedSince:
-    """What a copy says above the invoice as sent: the day it was sent, and what is due
+    """What a copy says above the invoice as sent: the day it was sent and how
+    (``sent_by``: the channel of its delivery, R7), and what is due
     now (during an arrangement its next term) by the date that counts now; ``pay_by``
     None when that date passed or there is none (paid, with the collection agency).
     ``coulance_decision``: the insurer's statement is in and the practice decides on its
     proposal, so the copy says the adjusted amount is coming instead (R17, legal-nl.md §7).
     ``follow_up_channel``: how what the notice promises comes now (R7);
-    ``only_the_channel``: the invoice as sent still holds but for how the adjusted amount
-    comes (an address bounced, or one was given, since), which is all the notice says."""
+    ``comes_otherwise``: while "don't pay yet" holds, the adjusted amount comes otherwise
+    than the invoice as sent said (an address bounced, or one was given, since);
+    ``only_the_channel``: and the invoice as sent still holds but for that, which is all
+    the notice says then."""
 
     sent_on: date
+    sent_by: Channel
     due_cents: int
     pay_by: date | None
     follow_up_channel: Channel
     next_term: bool = False
     coulance_decision: bool = False
+    comes_otherwise: bool = False
     only_the_channel: bool = False
 
 
@@ -121,17 +127,22 @@ def changed_since(
     deciding = awaits_coulance_decision(invoice, provider)
     unchanged = (due.due_cents, due.pay_by) == asked and (still_waits or not waited)
     comes_otherwise = waited and sent.follow_up_channel is not invoice.follow_up_channel
+    # Said beside what is due now only while "don't pay yet" holds: once the statement's
+    # proposal is decided, or a reminder went out, no adjusted amount is to come
+    says_how_it_comes = comes_otherwise and awaits_insurer_statement(invoice, provider)
     if unchanged and not deciding and not comes_otherwise:
         return None
     letter = _delivery(invoice)
     next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
     return ChangedSince(
         sent_on=amsterdam_day(letter.at) if letter else invoice.issue_date,
+        sent_by=letter.channel if letter else invoice.channel,
         due_cents=due.term_cents if next_term else due.due_cents,
         pay_by=None if due.pay_by_passed else due.pay_by,
         follow_up_channel=invoice.follow_up_channel,
         next_term=next_term,
         coulance_decision=deciding,
+        comes_otherwise=says_how_it_comes,
         only_the_channel=unchanged and not deciding,
     )
 

@@ -46,7 +46,7 @@ def kept_pdf_key(provider_id: str, letter: Correspondence) -> str | None:
     """The key of a letter's kept PDF, only under this practice's own prefix: a letter
     names its key, and no key of another practice is ever read or deleted (R26). A posted
     letter's is its print batch's ``print/{day}/{provider}/...``, an e-mailed one's
-    ``letters/{provider}/...`` (delivery.kept_letter_key); None when nothing was kept."""
+    ``letters/{provider}/...`` (delivery.dunning_letter_key); None when nothing was kept."""
     if letter.channel is Channel.PAPER:
         key, prefix, provider_part = letter.message_id, "print", 2
     else:

@@ -403,32 +403,41 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
 
 
 def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_url: str) -> None:
-    """R36: a copy of the invoice as sent says, before anything it asked, what is due now
+    """R36: a copy of the invoice as sent says, under a heading with the day it was sent
+    and how (R7: by e-mail, or by post), before anything it asked, what is due now
     and by when: one amount and one date of today's breakdown, never the old amount by a
     new date (legal-nl.md §7); while the practice decides on the insurer's statement, or
-    when only that changed, that the adjusted amount comes by e-mail or by post as things
-    come now (R17, R7)."""
-    amount = t.euros(changed.due_cents)
+    when that changed (alone, or after what is due now), that the adjusted amount comes by
+    e-mail or by post as things come now (R17, R7)."""
     by = by_channel(changed.follow_up_channel)
     if changed.coulance_decision:
         due = t("copy_coulance_decision", **by)
     elif changed.only_the_channel:
         due = t("copy_comes_by", **by)
-    elif changed.due_cents <= 0:
-        due = t("copy_nothing_due")
-    elif changed.pay_by is None:
-        due = t("copy_due_passed", amount=amount)
+    elif changed.comes_otherwise:
+        due = f"{_due_now(changed, t)} {t('copy_now_comes_by', **by)}"
     else:
-        key = "copy_next_term" if changed.next_term else "copy_due"
-        due = t(key, amount=amount, date=t.long_date(changed.pay_by))
+        due = _due_now(changed, t)
     _style(pdf, 10, "B", color=_ACCENT)
     pdf.set_fill_color(*_SHADE)
-    heading = t("copy_heading", date=t.long_date(changed.sent_on))
+    sent_by = by_channel(changed.sent_by)
+    heading = t("copy_heading", date=t.long_date(changed.sent_on), **sent_by)
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, "B", color=_INK)
     text = f"{due} {t('copy_checker', url=public_base_url)}"
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
+
+
+def _due_now(changed: ChangedSince, t: Texts) -> str:
+    """What is due now and by when, as the copy's notice says it (R36)."""
+    amount = t.euros(changed.due_cents)
+    if changed.due_cents <= 0:
+        return t("copy_nothing_due")
+    if changed.pay_by is None:
+        return t("copy_due_passed", amount=amount)
+    key = "copy_next_term" if changed.next_term else "copy_due"
+    return t(key, amount=amount, date=t.long_date(changed.pay_by))
 
 
 def _lines_table(pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts) -> None:

@@ -131,8 +131,9 @@ _INVOICE: Sections = {
         "footer": _FOOTER,
         "page": _PAGE,
         "qr_caption": "امسحوا الرمز للدفع عبر الإنترنت",
-        # Not yet read by a native speaker (README, Languages): the copy served later (R36).
-        "copy_heading": "هذه هي الفاتورة كما أرسلناها في {date}",
+        # Not yet read by a native speaker (README, Languages): the copy served later (R36),
+        # its heading saying how it was sent (R7).
+        "copy_heading": "هذه هي الفاتورة كما أرسلناها {by_channel_ar} في {date}",
         "copy_due": (
             "تغيّرت الفاتورة منذ ذلك الحين. المبلغ المطلوب الآن {amount}، وموعده الأقصى {date}: "
             "هذا المبلغ وهذا الموعد هما المعتمدان، لا ما يرد أدناه."
@@ -158,6 +159,9 @@ _INVOICE: Sections = {
             "تغيّرت الفاتورة منذ ذلك الحين: ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد "
             "نهائي جديد للدفع. حتى ذلك الحين لا تدفعوا بعد."
         ),
+        # Not yet read by a native speaker (README, Languages): R7, the same after the
+        # sentence on what is due now when that changed too.
+        "copy_now_comes_by": "ستصلكم الآن {by_channel_ar} قيمة المبلغ المعدَّل مع موعد نهائي جديد للدفع.",
         "copy_checker": "تجدون وضع الفاتورة اليوم في صفحة التحقق من الدفع على {url}.",
         "file_name": "faturah-{reference}.pdf",
     },

@@ -138,8 +138,9 @@ DUTCH: Sections = {
         "qr_caption": "Scan om online te betalen",
         # R36: the copy the checker and the portal serve is the invoice as sent; when what
         # is due or the date to pay by changed since, its first page says what counts now
-        # (correspondence/invoice_copy.py).
-        "copy_heading": "Dit is de nota zoals wij die op {date} verstuurden",
+        # (correspondence/invoice_copy.py). R7: the heading says how it was sent, "per
+        # e-mail" or "per post" (catalogue.by_channel), the notice how things come now.
+        "copy_heading": "Dit is de nota zoals wij die op {date} {by_channel_nl} verstuurden",
         "copy_due": (
             "Sindsdien is er iets veranderd. U betaalt nu {amount}, uiterlijk {date}: dat "
             "bedrag en die datum gelden, niet die hieronder."
@@ -167,6 +168,10 @@ DUTCH: Sections = {
         "copy_comes_by": (
             "Sindsdien is er iets veranderd: het aangepaste bedrag met een nieuwe uiterste "
             "betaaldatum krijgt u nu {by_channel_nl}. Betaal tot dan nog niet."
+        ),
+        # R7: the same, after the sentence on what is due now when that changed too
+        "copy_now_comes_by": (
+            "Het aangepaste bedrag met een nieuwe uiterste betaaldatum krijgt u nu {by_channel_nl}."
         ),
         "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
@@ -288,7 +293,7 @@ ENGLISH: Sections = {
         "footer": "zorgnota handles the invoices of {provider} (AGB code {agb}).",
         "page": "Page {page} of {pages}",
         "qr_caption": "Scan to pay online",
-        "copy_heading": "This is the invoice as we sent it on {date}",
+        "copy_heading": "This is the invoice as we sent it {by_channel_en} on {date}",
         "copy_due": (
             "It has changed since. You now pay {amount}, no later than {date}: that amount "
             "and that date apply, not those below."
@@ -308,9 +313,13 @@ ENGLISH: Sections = {
             "healthcare provider is now deciding on the adjusted amount. You will get it "
             "{by_channel_en}, with a new date to pay by. Until then, do not pay yet."
         ),
+        # "{by_channel_en}" before "with a new date to pay by": never "pay by by post"
         "copy_comes_by": (
-            "It has changed since: you will now get the adjusted amount with a new date to pay "
-            "by {by_channel_en}. Until then, do not pay yet."
+            "It has changed since: you will now get the adjusted amount {by_channel_en}, with a "
+            "new date to pay by. Until then, do not pay yet."
+        ),
+        "copy_now_comes_by": (
+            "You will now get the adjusted amount {by_channel_en}, with a new date to pay by."
         ),
         "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",

@@ -158,8 +158,9 @@ _INVOICE: Sections = {
         "footer": _FOOTER,
         "page": _PAGE,
         "qr_caption": "Zeskanuj, aby zapłacić online",
-        # Not yet read by a native speaker (README, Languages): the copy served later (R36).
-        "copy_heading": "To jest faktura w wersji wysłanej dnia {date}",
+        # Not yet read by a native speaker (README, Languages): the copy served later (R36),
+        # its heading saying how it was sent (R7).
+        "copy_heading": "To jest faktura w wersji wysłanej {by_channel_pl} dnia {date}",
         "copy_due": (
             "Od tego czasu nastąpiły zmiany. Obecnie do zapłaty jest {amount}, najpóźniej do "
             "{date}: obowiązują ta kwota i ten termin, a nie podane poniżej."
@@ -185,6 +186,11 @@ _INVOICE: Sections = {
         "copy_comes_by": (
             "Od tego czasu nastąpiły zmiany: skorygowaną kwotę z nowym terminem płatności "
             "otrzyma Pan/Pani {by_channel_pl}. Do tego czasu proszę jeszcze nie płacić."
+        ),
+        # Not yet read by a native speaker (README, Languages): R7, the same after the
+        # sentence on what is due now when that changed too.
+        "copy_now_comes_by": (
+            "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani teraz {by_channel_pl}."
         ),
         "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
