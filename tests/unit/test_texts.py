@@ -219,3 +219,17 @@ def test_section_7_checker_invoice_and_email_say_the_same_dont_pay_yet(
     on_the_invoice = texts_for(language, ("common",))("dont_pay_yet", checker_url="x", **by)
     for said in (on_the_page, on_the_invoice):
         assert no_arrangement_yet in said and deferral_if_slow in said
+
+
+@pytest.mark.parametrize("audience", CATALOGUES)
+def test_r7_no_english_sentence_reads_pay_by_by_post(audience):
+    """R7, R36. Given every English pattern that says how something follows
+    ({by_channel_en}: "by e-mail", "by post"), When it is filled in, Then no "by" stands
+    right before it ("a new date to pay by by post" was on the checker)."""
+    doubled = [
+        key
+        for entries in CATALOGUES[audience].languages["en"].values()
+        for key, pattern in entries.items()
+        if " by {by_channel_en}" in pattern
+    ]
+    assert doubled == []

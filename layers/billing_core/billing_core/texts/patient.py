@@ -681,13 +681,13 @@ _ENGLISH: Sections = {
             "Your healthcare provider has no contract with your health insurer. Do not ask for "
             "an instalment arrangement yet either. First claim the invoice from your insurer, "
             "then enter below the amounts of the statement you get back. You will get the "
-            "adjusted amount with a new date to pay by {by_channel_en}. If your insurer takes "
+            "adjusted amount {by_channel_en}, with a new date to pay by. If your insurer takes "
             "long to pay, ask here for a free deferral of payment."
         ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
         "coulance_decision": (
             "We have received your health insurer's statement. You will get the adjusted amount "
-            "with a new date to pay by {by_channel_en}. Until then, do not pay yet and do not ask for "
+            "{by_channel_en}, with a new date to pay by. Until then, do not pay yet and do not ask for "
             "an instalment arrangement or a deferral."
         ),
         "statement_heading": "Your health insurer's statement",

@@ -211,8 +211,8 @@ ENGLISH: Sections = {
             "Your healthcare provider has no contract with your health insurer. Do not ask "
             "for an instalment arrangement yet either. First claim this invoice from your "
             "insurer. Then enter the amounts of your insurer's statement in the payment "
-            "checker at {checker_url}: you will get the adjusted amount with a new date to "
-            "pay by {by_channel_en}. If your insurer takes long to pay, ask for a free deferral "
+            "checker at {checker_url}: you will get the adjusted amount {by_channel_en}, with "
+            "a new date to pay by. If your insurer takes long to pay, ask for a free deferral "
             "of payment in the payment checker."
         ),
     },
