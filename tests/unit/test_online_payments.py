@@ -22,6 +22,7 @@ from billing_core.payments.refunds import (
     RefundDecision,
     credit_refundable_by_bank,
     pending_refunds,
+    psp_refund_status,
     refundable_by_psp,
 )
 from billing_core.ports import CheckoutRecord
@@ -352,16 +353,22 @@ def test_r13_a_psp_refund_mollie_reports_failed_puts_the_credit_back_once(world,
 @pytest.mark.parametrize("status", ["queued", "pending", "processing", "refunded"])
 def test_a_psp_refund_on_its_way_or_paid_changes_nothing(world, status):
     """R13: Mollie calls the payment's webhook as its refund moves on; only failed or
-    canceled means the patient got nothing back."""
+    canceled means the patient got nothing back. The status read is kept on the invoice
+    (one write, as it changed; so a final one is not asked again), the money not touched,
+    and the same webhook again writes nothing."""
     checkout = world.start()
     world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
     refund_id = world.webhook(checkout.psp_payment_id).refund.refund_id
-    version = world.invoice().version
+    before = world.invoice()
 
     world.psp.end_refund(checkout.psp_payment_id, refund_id, status)
 
     assert world.webhook(checkout.psp_payment_id).refund is None
-    assert (world.invoice().version, world.invoice().credit_cents) == (version, 0)
+    after = world.invoice()
+    assert (after.ledger, after.credit_cents) == (before.ledger, 0)
+    assert (psp_refund_status(after, refund_id), after.version) == (status, before.version + 1)
+    assert world.webhook(checkout.psp_payment_id).refund is None
+    assert world.invoice() == after
 
 
 def test_r13_credit_of_a_psp_payment_the_webhook_did_not_refund_goes_back_by_bank(world):

@@ -41,7 +41,10 @@ _FINAL = _ENDED_UNPAID | {PspStatus.PAID}
 # canceled (its Refunds API). Failed (after processing: the account closed, say) or
 # canceled (in its dashboard, before processing): nothing reached the patient, and the
 # money is back in our balance. Strings, not an enum: read on the webhook's rare path.
+# Refunded, failed and canceled are final: such a refund never changes again, so it is not
+# asked again (refunds.read_ended_refunds); queued, pending and processing may move on.
 REFUND_NOT_PAID = frozenset({"failed", "canceled"})
+REFUND_FINAL = REFUND_NOT_PAID | {"refunded"}
 
 
 @dataclass(frozen=True, slots=True)
