@@ -472,8 +472,8 @@ def two_refunds_booked_the_old_way() -> tuple[World, str, str]:
     refunds the PSP made (€ 2,00 and € 3,00), both booked without a status kept, as every
     refund was stored before its status was."""
     world = World(extra=500)
-    first = world.psp.refund(world.psp_id, 200, "Terugbetaling")
-    second = world.psp.refund(world.psp_id, 300, "Terugbetaling")
+    first, _ = world.psp.refund(world.psp_id, 200, "Terugbetaling")
+    second, _ = world.psp.refund(world.psp_id, 300, "Terugbetaling")
     cause = f"psp:{world.psp_id}"
     booked = apply_refund(
         apply_refund(world.invoice(), first, 200, AT, cause), second, 300, AT, cause

@@ -100,8 +100,10 @@ class PaymentProvider(Protocol):
         """The payment as the PSP knows it now; UnknownPspPayment if it has none."""
         ...
 
-    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
-        """Pay (part of) a paid payment back, e.g. an overpayment (R13); the refund id."""
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> tuple[str, str]:
+        """Pay (part of) a paid payment back, e.g. an overpayment (R13): (the refund id, its
+        status as the PSP answered: queued or pending at Mollie), so the status is kept with
+        the refund from its booking on and the webhook's retry finds nothing changed."""
         ...
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:

@@ -24,7 +24,8 @@ the PSP; a concurrent or later caller finds it and calls nothing. Then:
 
 1. write the intent            (crash here: nothing refunded, intent stays)
 2. ``psp.refund(...)``          (crash or PSP error here: unknown whether it happened)
-3. book the REFUND entry       (``apply_refund``, idempotent on the refund id)
+3. book the REFUND entry       (``apply_refund``, idempotent on the refund id), with the
+                               refund's status as the PSP answered (``psp_refund_status``)
 
 An intent without a REFUND entry for its payment is a *pending* refund
 (``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
@@ -409,16 +410,22 @@ def _refund_credit(invoice: Invoice, ctx: RefundContext) -> tuple[Invoice, Refun
     (psp_id, amount) = asked[0]
     description = f"Terugbetaling teveel betaald, nota {marked.reference}"  # nothing personal
     try:
-        refund_id = ctx.psp.refund(psp_id, amount, description)
+        refund_id, status = ctx.psp.refund(psp_id, amount, description)
     except (PspUnavailable, ValueError):
         # It may or may not have happened at the PSP: never ask again by ourselves.
         return marked, _outcome(marked, RefundDecision.PENDING, psp_id, amount)
     at = ctx.clock.now()
     cause = f"{_PSP}{psp_id}"
+
     # Booked as paid back even when a bank return took the credit meanwhile (R34).
-    booked, _ = save_change(
-        store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
-    )
+    def book(current: Invoice) -> Invoice:
+        refunded = apply_refund(current, refund_id, amount, at, cause)
+        if refunded is current:  # booked already: a status read since stays as it is
+            return current
+        # Kept with the booking: the webhook's retry reads the same status, writes nothing.
+        return with_psp_refund_status(refunded, refund_id, status)
+
+    booked, _ = save_change(store, marked, book)
     return booked, _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
 
 
