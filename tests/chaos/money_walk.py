@@ -513,8 +513,10 @@ class Walk:
         if status in REFUND_NOT_PAID:
             self.refunds_not_paid[refund_id] = psp_id
             self.reached["PSP refund failed"] += 1
-        else:  # paid back as booked: nothing to change
-            a_replay_changes_nothing(before, self._state())
+        else:  # paid back as booked: nothing to change but the refund's status kept
+            a_replay_changes_nothing(
+                _without_refund_statuses(before), _without_refund_statuses(self._state())
+            )
 
     def _refund_by_bank(self, i: int) -> None:
         """The operator pays an invoice's credit refundable by bank back by transfer: a
@@ -746,6 +748,25 @@ def _unindexed(
     version its save of it gave)."""
     invoices, unmatched, blocked = state
     return [replace(i, next_check_on=None, version=0) for i in invoices], unmatched, blocked
+
+
+def _without_refund_statuses(
+    state: tuple[list[Invoice], Any, frozenset[str]],
+) -> tuple[list[Invoice], Any, frozenset[str]]:
+    """The state without the PSP refund statuses the webhook keeps (refunds.py,
+    ``psp_refund_status``), and the version their save gave: what the PSP said, not money."""
+    invoices, unmatched, blocked = state
+    kept = [
+        replace(
+            i,
+            applied_payments=tuple(
+                p for p in i.applied_payments if not p.startswith("refund-status:")
+            ),
+            version=0,
+        )
+        for i in invoices
+    ]
+    return kept, unmatched, blocked
 
 
 # --- the invariants ---------------------------------------------------------------------------

@@ -230,6 +230,25 @@ def test_the_new_money_paths_break_no_invariant():
     }
 
 
+# A PSP refund Mollie pays back, and the webhooks again: its status is kept with the refund
+# (from its booking on), so the webhook again after the refund and after its end writes
+# nothing, and the money stays as booked (R11, R13; audit security2, "1 + N").
+REFUND_PAID_BACK_WALK = [
+    ("psp", 0, 1.3, "now"),
+    ("replay",),
+    ("psp_refund_ends", 0, "refunded"),
+    ("replay",),
+]
+
+
+def test_a_psp_refund_paid_back_and_its_webhook_again_change_no_money():
+    """R11, R13: given an overpayment by iDEAL refunded through the PSP, when its webhook
+    comes again, Mollie then reports the refund paid back and the webhook comes once more,
+    then only the refund's status is kept and no invariant breaks (a replay changes
+    nothing at all)."""
+    assert money_walk.walk(REFUND_PAID_BACK_WALK) is None
+
+
 def test_an_earlier_ideal_payments_webhook_after_a_later_ones_leaves_a_way_back():
     """R13, legal-nl.md §2 (the money walk of seed 2026120551, reduced): given a payment of
     130 % and, five days later, one of half, both webhooks held back and delivered newest

@@ -22,6 +22,7 @@ from billing_core.payments.refunds import (
     RefundDecision,
     credit_refundable_by_bank,
     pending_refunds,
+    psp_refund_status,
     refundable_by_psp,
 )
 from billing_core.ports import CheckoutRecord
@@ -319,6 +320,23 @@ def test_a_retried_webhook_after_a_crash_before_the_status_refunds_nothing_more(
     assert world.checkouts.get_checkout(checkout.psp_payment_id).status is PspStatus.PAID
 
 
+def test_r11_the_webhook_again_after_its_refund_writes_nothing(world):
+    """R11 (the webhook is idempotent), R13: Given an overpayment booked and refunded by
+    its webhook When Mollie calls the webhook again, nothing having changed Then the
+    invoice is not written: the status Mollie answered when the refund was asked (pending)
+    was kept with the refund, and it did not change."""
+    checkout = world.start()
+    world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
+    refund_id = world.webhook(checkout.psp_payment_id).refund.refund_id
+    booked = world.invoice()
+    assert psp_refund_status(booked, refund_id) == "pending"
+
+    again = world.webhook(checkout.psp_payment_id)
+
+    assert (again.decision, again.refund) == (WebhookDecision.ALREADY_BOOKED, None)
+    assert world.invoice() == booked
+
+
 @pytest.mark.parametrize("ended", ["failed", "canceled"])
 def test_r13_a_psp_refund_mollie_reports_failed_puts_the_credit_back_once(world, ended):
     """R13 (kept and refunded, never dropped), R27, R39: given an overpayment of € 5,00 by
@@ -349,19 +367,31 @@ def test_r13_a_psp_refund_mollie_reports_failed_puts_the_credit_back_once(world,
     assert world.psp.refunds(checkout.psp_payment_id) == (refund_id,)  # never asked twice
 
 
-@pytest.mark.parametrize("status", ["queued", "pending", "processing", "refunded"])
-def test_a_psp_refund_on_its_way_or_paid_changes_nothing(world, status):
+@pytest.mark.parametrize(
+    ("status", "writes"), [("queued", 1), ("pending", 0), ("processing", 1), ("refunded", 1)]
+)
+def test_a_psp_refund_on_its_way_or_paid_changes_nothing(world, status, writes):
     """R13: Mollie calls the payment's webhook as its refund moves on; only failed or
-    canceled means the patient got nothing back."""
+    canceled means the patient got nothing back. The status read is kept on the invoice
+    (one write when it changed from the pending Mollie answered when the refund was asked;
+    a final one is not asked again), the money not touched, and the same webhook again
+    writes nothing."""
     checkout = world.start()
     world.psp.complete(checkout.psp_payment_id, "paid", amount_cents=DUE + 500)
     refund_id = world.webhook(checkout.psp_payment_id).refund.refund_id
-    version = world.invoice().version
+    before = world.invoice()
 
     world.psp.end_refund(checkout.psp_payment_id, refund_id, status)
 
     assert world.webhook(checkout.psp_payment_id).refund is None
-    assert (world.invoice().version, world.invoice().credit_cents) == (version, 0)
+    after = world.invoice()
+    assert (after.ledger, after.credit_cents) == (before.ledger, 0)
+    assert (psp_refund_status(after, refund_id), after.version) == (
+        status,
+        before.version + writes,
+    )
+    assert world.webhook(checkout.psp_payment_id).refund is None
+    assert world.invoice() == after
 
 
 def test_r13_credit_of_a_psp_payment_the_webhook_did_not_refund_goes_back_by_bank(world):
@@ -453,10 +483,11 @@ def test_the_fake_psp_refunds_at_most_what_was_paid(world):
     with pytest.raises(ValueError):
         world.psp.refund(checkout.psp_payment_id, 100, "Terugbetaling")  # not paid yet
     world.psp.complete(checkout.psp_payment_id, "paid")
-    refund_id = world.psp.refund(checkout.psp_payment_id, 1000, "Terugbetaling")
+    refund_id, status = world.psp.refund(checkout.psp_payment_id, 1000, "Terugbetaling")
     assert refund_id.startswith("re_") and world.psp.refunds(checkout.psp_payment_id) == (
         refund_id,
     )
+    assert status == "pending"  # as Mollie answers a new refund
     with pytest.raises(ValueError):
         world.psp.refund(checkout.psp_payment_id, DUE, "Terugbetaling")  # more than is left
 

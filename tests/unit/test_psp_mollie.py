@@ -159,9 +159,9 @@ def test_a_refund_is_posted_to_the_payments_refunds():
         "status": "pending",
     }
     psp, client = psp_with(FakeResponse(201, refund))
-    assert (
-        psp.refund("tr_WDqYK6vllg", 500, f"Terugbetaling teveel betaald {KENMERK}")
-        == "re_4qqhO89gsT"
+    assert psp.refund("tr_WDqYK6vllg", 500, f"Terugbetaling teveel betaald {KENMERK}") == (
+        "re_4qqhO89gsT",
+        "pending",
     )
     [request] = client.requests
     assert (request["method"], request["path"]) == ("POST", "payments/tr_WDqYK6vllg/refunds")

@@ -26,6 +26,7 @@ from billing_core.payments.refunds import (
     RefundContext,
     RefundDecision,
     pending_refunds,
+    psp_refund_status,
     read_ended_refunds,
     refund_overpayment,
     refundable_by_psp,
@@ -444,3 +445,118 @@ def test_a_crash_between_undoing_a_failed_refund_and_the_release_is_repaired_by_
 
     assert world.invoice().is_paid and not blocked(world)
     assert [e.amount_cents for e in refunds_in(world.invoice())] == [DUE, -DUE]
+
+
+# --- the webhook asks the PSP only of refunds not final yet (audit security2, "1 + N") --------
+
+
+class RecordingPsp:
+    """The fake PSP with each call made to it recorded: (method, its arguments)."""
+
+    def __init__(self, psp: FakePsp) -> None:
+        self.psp = psp
+        self.calls: list[tuple[object, ...]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.psp, name)
+
+        def call(*args: Any) -> Any:
+            self.calls.append((name, *args))
+            return method(*args)
+
+        return call
+
+
+def two_refunds_booked_the_old_way() -> tuple[World, str, str]:
+    """An iDEAL payment booked (its checkout paid) with € 5,00 credit, refunded in two
+    refunds the PSP made (€ 2,00 and € 3,00), both booked without a status kept, as every
+    refund was stored before its status was."""
+    world = World(extra=500)
+    first, _ = world.psp.refund(world.psp_id, 200, "Terugbetaling")
+    second, _ = world.psp.refund(world.psp_id, 300, "Terugbetaling")
+    cause = f"psp:{world.psp_id}"
+    booked = apply_refund(
+        apply_refund(world.invoice(), first, 200, AT, cause), second, 300, AT, cause
+    )
+    world.store.save_invoice(booked)
+    world.checkouts.set_checkout_status(world.psp_id, PspStatus.PAID)
+    return world, first, second
+
+
+def psp_calls_of_the_webhook(world: World) -> list[tuple[object, ...]]:
+    recording = RecordingPsp(world.psp)
+    world.psp = recording  # type: ignore[assignment]
+    try:
+        webhook(world)
+    finally:
+        world.psp = recording.psp
+    return recording.calls
+
+
+def test_a_refund_stored_without_its_status_is_asked_of_the_psp():
+    """R13, backward compatible: Given a payment's two refunds booked without a status
+    kept (stored before it was), When its webhook comes, Then the PSP is asked about the
+    payment and about both refunds (neither is known final), and what it said is kept."""
+    world, first, second = two_refunds_booked_the_old_way()
+
+    calls = psp_calls_of_the_webhook(world)
+
+    assert calls == [
+        ("get_payment", world.psp_id),
+        ("refund_status", world.psp_id, first),
+        ("refund_status", world.psp_id, second),
+    ]
+    invoice = world.invoice()
+    assert (psp_refund_status(invoice, first), psp_refund_status(invoice, second)) == (
+        "pending",
+        "pending",
+    )
+
+
+def test_the_webhook_asks_the_psp_only_of_refunds_not_final_yet():
+    """R13; audit security2 ("1 + N": anyone who knows a booked payment's id made us ask
+    the PSP about every refund booked on it, on every POST). Given a payment with two
+    refunds, the PSP's webhook having read one as refunded (final: it never changes
+    again) and the other as pending
+    When the webhook comes again, and again
+    Then the PSP is asked about the payment and the pending refund only; the statuses kept
+    did not change, so the invoice is not written."""
+    world, first, second = two_refunds_booked_the_old_way()
+    world.psp.end_refund(world.psp_id, first, "refunded")
+    webhook(world)
+    invoice = world.invoice()
+    assert (psp_refund_status(invoice, first), psp_refund_status(invoice, second)) == (
+        "refunded",
+        "pending",
+    )
+
+    for _ in range(2):
+        calls = psp_calls_of_the_webhook(world)
+
+        assert calls == [("get_payment", world.psp_id), ("refund_status", world.psp_id, second)]
+        assert world.invoice() == invoice
+
+
+def test_a_refund_s_status_is_kept_each_time_it_changes_and_once():
+    """R13, R28: Given a refund read as pending
+    When the PSP reports it processing, then failed (the patient's account closed)
+    Then each status is written once, in place of the one before (one per refund); the
+    failed one puts the credit back, and the refund, final, is never asked again."""
+    world, first, second = two_refunds_booked_the_old_way()
+    webhook(world)
+    world.psp.end_refund(world.psp_id, second, "processing")
+    webhook(world)
+    assert psp_refund_status(world.invoice(), second) == "processing"
+
+    world.psp.end_refund(world.psp_id, second, "failed")
+    webhook(world)
+
+    invoice = world.invoice()
+    assert psp_refund_status(invoice, second) == "failed"
+    statuses = [m for m in invoice.applied_payments if m.startswith("refund-status:")]
+    assert statuses == [f"refund-status:{first}:pending", f"refund-status:{second}:failed"]
+    assert invoice.credit_cents == 300
+    assert psp_calls_of_the_webhook(world) == [
+        ("get_payment", world.psp_id),
+        ("refund_status", world.psp_id, first),
+    ]

@@ -73,7 +73,7 @@ class FakePsp:
     def get_payment(self, psp_payment_id: str) -> PspPayment:
         return self._stored(psp_payment_id).payment
 
-    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> tuple[str, str]:
         stored = self._stored(psp_payment_id)
         if stored.payment.status is not PspStatus.PAID:
             raise ValueError("only a paid payment can be refunded")
@@ -83,7 +83,7 @@ class FakePsp:
         refund_id = f"re_fake{next(self._numbers):06d}"
         stored.refunds.append(refund_id)
         stored.refund_statuses[refund_id] = "pending"  # as Mollie answers a new refund
-        return refund_id
+        return refund_id, "pending"
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
         return self._stored(psp_payment_id).refund_statuses[refund_id]

@@ -78,7 +78,7 @@ class MolliePsp:
             raise PspUnavailable(type(error).__name__) from error
         return payment_from_mollie(payment)
 
-    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> tuple[str, str]:
         # A Payment with only its id is enough to reach /payments/{id}/refunds.
         payment = Payment({"id": psp_payment_id}, self._client)  # type: ignore[no-untyped-call]
         data = {
@@ -86,7 +86,7 @@ class MolliePsp:
             "description": description,
         }
         refund = self._call(lambda: payment.refunds.create(data))
-        return str(refund.id)
+        return str(refund.id), str(refund.status)
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
         payment = Payment({"id": psp_payment_id}, self._client)  # type: ignore[no-untyped-call]

@@ -41,7 +41,10 @@ _FINAL = _ENDED_UNPAID | {PspStatus.PAID}
 # canceled (its Refunds API). Failed (after processing: the account closed, say) or
 # canceled (in its dashboard, before processing): nothing reached the patient, and the
 # money is back in our balance. Strings, not an enum: read on the webhook's rare path.
+# Refunded, failed and canceled are final: such a refund never changes again, so it is not
+# asked again (refunds.read_ended_refunds); queued, pending and processing may move on.
 REFUND_NOT_PAID = frozenset({"failed", "canceled"})
+REFUND_FINAL = REFUND_NOT_PAID | {"refunded"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +100,10 @@ class PaymentProvider(Protocol):
         """The payment as the PSP knows it now; UnknownPspPayment if it has none."""
         ...
 
-    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> str:
-        """Pay (part of) a paid payment back, e.g. an overpayment (R13); the refund id."""
+    def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> tuple[str, str]:
+        """Pay (part of) a paid payment back, e.g. an overpayment (R13): (the refund id, its
+        status as the PSP answered: queued or pending at Mollie), so the status is kept with
+        the refund from its booking on and the webhook's retry finds nothing changed."""
         ...
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:

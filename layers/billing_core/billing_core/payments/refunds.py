@@ -24,7 +24,8 @@ the PSP; a concurrent or later caller finds it and calls nothing. Then:
 
 1. write the intent            (crash here: nothing refunded, intent stays)
 2. ``psp.refund(...)``          (crash or PSP error here: unknown whether it happened)
-3. book the REFUND entry       (``apply_refund``, idempotent on the refund id)
+3. book the REFUND entry       (``apply_refund``, idempotent on the refund id), with the
+                               refund's status as the PSP answered (``psp_refund_status``)
 
 An intent without a REFUND entry for its payment is a *pending* refund
 (``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
@@ -39,12 +40,15 @@ webhook when a refund's status changes; ``read_ended_refunds``) paid nothing bac
 money is in our PSP balance again. A REFUND entry of minus what was booked (R27) puts
 the credit back on the invoice, held for the patient, and the refund is recorded failed
 as an operator records one, so that credit is refundable by bank from then on and never
-asked of the PSP again (``RefundDecision.FAILED``: the ``Refund_failed`` alarm).
+asked of the PSP again (``RefundDecision.FAILED``: the ``Refund_failed`` alarm). Each
+booked refund's status as the PSP last reported it is kept on the invoice
+(``psp_refund_status``); one reported final (refunded, failed, canceled) is not asked
+again, so a replayed webhook costs one PSP call, not one more per refund.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -60,7 +64,12 @@ from billing_core.payments.booking import (
     refunded_cents,
     reversible,
 )
-from billing_core.payments.psp import REFUND_NOT_PAID, PaymentProvider, PspUnavailable
+from billing_core.payments.psp import (
+    REFUND_FINAL,
+    REFUND_NOT_PAID,
+    PaymentProvider,
+    PspUnavailable,
+)
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
@@ -75,6 +84,9 @@ _INTENT = "refund-intent:"
 # PSP's webhook recorded (``refund_not_paid``) says "by psp".
 _CHECKED = "refund-checked:"
 _NOT_PAID = "refund-not-paid:"  # the note of the REFUND entry that undoes a failed one
+# A booked refund's status as the PSP last reported it: "refund-status:<refund id>:<status>",
+# one per refund, replaced when it changes. A refund booked without one was never read.
+_STATUS = "refund-status:"
 _PSP = payment_id("psp", "")  # "psp:"
 
 
@@ -194,6 +206,33 @@ def refund_not_paid(invoice: Invoice, psp_payment_id: str, refund_id: str, at: d
     entry = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, -booked, at, cause, undone)
     checked = f"{_CHECKED}failed:{cause} by psp at {at.isoformat()} for {booked}"
     return invoice.with_entry(entry).with_applied_payment(undone).with_applied_payment(checked)
+
+
+def psp_refund_status(invoice: Invoice, refund_id: str) -> str | None:
+    """The booked refund's status as the PSP last reported it (``read_ended_refunds``);
+    None when it was never read, as for a refund booked before the status was kept: not
+    final, so it is asked."""
+    for marker in invoice.applied_payments:
+        if _is_status_of(marker, refund_id):
+            return marker.rpartition(":")[2]
+    return None
+
+
+def with_psp_refund_status(invoice: Invoice, refund_id: str, status: str) -> Invoice:
+    """The invoice keeping ``status`` as the refund's last one, in place of the one before
+    (one marker per refund, however often it moves on); the same invoice when that is its
+    status already, so reading an unchanged status writes nothing."""
+    if psp_refund_status(invoice, refund_id) == status:
+        return invoice
+    kept = tuple(m for m in invoice.applied_payments if not _is_status_of(m, refund_id))
+    return replace(invoice, applied_payments=(*kept, f"{_STATUS}{refund_id}:{status}"))
+
+
+def _is_status_of(marker: str, refund_id: str) -> bool:
+    # Read from the right: the status is the last part, whatever the refund id holds.
+    return marker.startswith(_STATUS) and (
+        marker.removeprefix(_STATUS).rpartition(":")[0] == refund_id
+    )
 
 
 def _booked_psp_refunds(invoice: Invoice, psp_payment_id: str) -> list[str]:
@@ -371,16 +410,22 @@ def _refund_credit(invoice: Invoice, ctx: RefundContext) -> tuple[Invoice, Refun
     (psp_id, amount) = asked[0]
     description = f"Terugbetaling teveel betaald, nota {marked.reference}"  # nothing personal
     try:
-        refund_id = ctx.psp.refund(psp_id, amount, description)
+        refund_id, status = ctx.psp.refund(psp_id, amount, description)
     except (PspUnavailable, ValueError):
         # It may or may not have happened at the PSP: never ask again by ourselves.
         return marked, _outcome(marked, RefundDecision.PENDING, psp_id, amount)
     at = ctx.clock.now()
     cause = f"{_PSP}{psp_id}"
+
     # Booked as paid back even when a bank return took the credit meanwhile (R34).
-    booked, _ = save_change(
-        store, marked, lambda current: apply_refund(current, refund_id, amount, at, cause)
-    )
+    def book(current: Invoice) -> Invoice:
+        refunded = apply_refund(current, refund_id, amount, at, cause)
+        if refunded is current:  # booked already: a status read since stays as it is
+            return current
+        # Kept with the booking: the webhook's retry reads the same status, writes nothing.
+        return with_psp_refund_status(refunded, refund_id, status)
+
+    booked, _ = save_change(store, marked, book)
     return booked, _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
 
 
@@ -388,10 +433,13 @@ def read_ended_refunds(
     invoice_reference: str, psp_payment_id: str, ctx: RefundContext
 ) -> RefundOutcome | None:
     """The webhook of a payment booked before: Mollie calls it when a refund of it moves on
-    (processing, refunded, failed; docs.mollie.com, Refunds). Each refund booked on it is
-    asked of the PSP; one that failed or was canceled is undone (``refund_not_paid``) in
-    the invoice's conditional write (R28). None when none did (or it was read before).
-    PspUnavailable propagates: the PSP calls again later.
+    (processing, refunded, failed; docs.mollie.com, Refunds). Each refund booked on it and
+    not reported final yet (``REFUND_FINAL``, ``psp_refund_status``) is asked of the PSP;
+    one that failed or was canceled is undone (``refund_not_paid``), and each status that
+    changed is kept, in the invoice's conditional write (R28; no write when none changed).
+    Asking only those keeps a replayed webhook to one PSP call for the payment, not one
+    more per refund (audit security2, "1 + N"). None when none was undone now (or it was
+    read before). PspUnavailable propagates: the PSP calls again later.
 
     The credit put back settles a claim at the agency that the refund had left owing: the
     patient is released (R22), on every call, also one that finds nothing ended any more,
@@ -402,21 +450,31 @@ def read_ended_refunds(
         invoice = _read(ctx.store, invoice_reference)
     except NotFound:  # the invoice's retention ended (legal-nl.md §8): nothing to set right
         return None
-    booked = _booked_psp_refunds(invoice, psp_payment_id)
-    ended = [r for r in booked if ctx.psp.refund_status(psp_payment_id, r) in REFUND_NOT_PAID]
+    read = {
+        refund_id: ctx.psp.refund_status(psp_payment_id, refund_id)
+        for refund_id in _booked_psp_refunds(invoice, psp_payment_id)
+        if psp_refund_status(invoice, refund_id) not in REFUND_FINAL
+    }
     at = ctx.clock.now()
+    undone: list[str] = []
 
-    def undo(current: Invoice) -> Invoice:
-        for refund_id in ended:
-            current = refund_not_paid(current, psp_payment_id, refund_id, at)
+    def record(current: Invoice) -> Invoice:
+        undone.clear()
+        for refund_id, status in read.items():
+            current = with_psp_refund_status(current, refund_id, status)
+            if status in REFUND_NOT_PAID:
+                before = current
+                current = refund_not_paid(current, psp_payment_id, refund_id, at)
+                if current is not before:
+                    undone.append(refund_id)
         return current
 
-    stored, changed = save_change(ctx.store, invoice, undo)  # nothing ended: no write
+    stored, _ = save_change(ctx.store, invoice, record)  # no status changed: no write
     release_settled_claim(ctx.store, stored, ctx.clock)
-    if not changed:
+    if not undone:
         return None
-    amount = sum(refunded_cents(stored, refund_id) for refund_id in ended)
-    return _outcome(stored, RefundDecision.FAILED, psp_payment_id, amount, ended[0])
+    amount = sum(refunded_cents(stored, refund_id) for refund_id in undone)
+    return _outcome(stored, RefundDecision.FAILED, psp_payment_id, amount, undone[0])
 
 
 def _read(store: BillingStore, invoice_reference: str) -> Invoice:
