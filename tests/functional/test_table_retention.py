@@ -15,6 +15,7 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION
+from billing_core.invoices.invoice import Channel
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
@@ -194,3 +195,43 @@ def test_an_upload_whose_report_is_deleted_answers_its_record_saying_so(sandbox,
     status, html = viewer.page(f"/portal/declaraties/{declaration_id}")
     assert status == 200 and said in unescape(html)
     assert 'id="report-no-longer-kept"' in html
+
+
+# --- a letter's kept PDF ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Deze brief wordt niet meer bewaard"),
+        ("en", "This letter is no longer kept"),
+    ],
+)
+def test_a_letter_whose_kept_pdf_is_deleted_says_it_is_no_longer_kept(sandbox, language, said):
+    """§8 (letters are kept with their invoice, then deleted), R30, R35: Given a paper
+    invoice posted in the day's print batch, its PDF deleted (the bucket's backstop rule,
+    or its invoice removed while the page was open)
+    When the practice opens the letter from the invoice page
+    Then 404 saying the letter is no longer kept, in Dutch and English, and no read is
+    recorded; the function does not fail (was NoSuchKey: 502 and a function error)."""
+    sandbox.upload_declaration(PROVIDER, "week-48.csv", declaration_csv(40))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER, limit=100)
+    posted = next(i for i in invoices if i.channel is Channel.PAPER)
+    link = f"/portal/notas/{posted.invoice_id}/brieven/0"
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    viewer.request("GET", f"/portal/taal/{language}")
+    assert viewer.request("GET", link)[0] == 200
+    delete_files(sandbox, f"print/{sandbox.clock.today().isoformat()}/{PROVIDER}/")
+    # When the practice opens it again
+    status, html = viewer.page(link)
+    # Then 404 in words, and only the first opening is a read
+    assert status == 404 and said in unescape(html)
+    reads, _ = sandbox.runtime.audit_log.reads(
+        PROVIDER,
+        sandbox.clock.now() - timedelta(hours=1),
+        sandbox.clock.now() + timedelta(hours=1),
+        limit=100,
+    )
+    assert [r.subject for r in reads if r.kind == "letter"] == [f"{posted.invoice_id}:0:invoice"]
