@@ -16,6 +16,9 @@ practice only.
   removal reaching the expired-letters function (its objection kept, with no expiry).
 - ``invoice-search-names`` (audit INTERFACES1): the first invoice of each practice made
   out to a patient Yılmaz, its names folded as before (" y lmaz").
+- ``statement-upload-batch-expiry`` (legal-nl.md §8): week 48's statements built and its
+  payout batch sent on 30 November; every upload record, statement item and batch stored
+  without the expiry its save now writes.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -43,6 +46,7 @@ from billing_core.services.operator.migrations import (
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
     SETTLED_INVOICE_EXPIRY,
+    STORED_ITEM_EXPIRY,
 )
 from billing_core.services.patient import file_objection
 from local.generate import declaration_csv
@@ -167,11 +171,45 @@ def fold_names_as_before(sandbox: Sandbox) -> None:
         put_invoice_with_names_folded_before(repository, renamed)
 
 
+def _stored_before_expiry(item: dict[str, object]) -> bool:
+    """An upload record, a weekly statement item or a payout or refund batch."""
+    pk, sk = str(item["pk"]), str(item["sk"])
+    return sk.startswith((keys.DECLARATION_PREFIX, keys.RETROCESSION_PREFIX)) or (
+        pk.startswith("TRANSFERBATCH#")
+    )
+
+
+def store_items_as_before_their_expiry(repository: BillingRepository) -> list[dict[str, object]]:
+    """Every upload record, weekly statement item and batch as the deploy before round 38
+    stored it: no ``expires_at``. The items as they were before, for a test to compare."""
+    table = repository._table
+    found = [i for i in table.scan(ConsistentRead=True)["Items"] if _stored_before_expiry(i)]
+    for item in found:
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        table.update_item(Key=key, UpdateExpression="REMOVE expires_at")
+    return found
+
+
+def pay_out_week_48_before_expiry(sandbox: Sandbox) -> None:
+    """Week 48's statements built and its payout batch sent on Monday 30 November, then
+    every upload record, statement item and batch stripped of its expiry."""
+    sandbox.clock.set(date(2026, 11, 30))
+    sandbox.run_retrocession()
+    sandbox.api_raw(
+        "POST",
+        "/api/v1/operator/payouts/PO-2026-W48/approve",
+        headers={"Idempotency-Key": "local-migrate-payout"},
+        caller=Caller.operator(),
+    )
+    store_items_as_before_their_expiry(sandbox.runtime.repository)
+
+
 REWINDS = {
     NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
     SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
     EXPIRED_INVOICE_ACTIONS: remove_invoices_without_the_stream,
     SEARCH_NAMES: fold_names_as_before,
+    STORED_ITEM_EXPIRY: pay_out_week_48_before_expiry,
 }
 
 

@@ -116,3 +116,23 @@ def plant_settled_before_expiry(
     from local.migrate import store_as_settled_before_expiry
 
     store_as_settled_before_expiry(store, invoice, markers_only=markers_only)
+
+
+def plant_stored_before_expiry(store: Any) -> None:
+    """Every upload record, statement item and batch as stored before round 38: no
+    expiry. The starting point of migration version 5 (legal-nl.md §8)."""
+    if hasattr(store, "forget_expiries"):  # the in-memory fake
+        store.forget_expiries()
+        return
+    from local.migrate import store_items_as_before_their_expiry
+
+    store_items_as_before_their_expiry(store)
+
+
+def batches_on(store: Any) -> Any:
+    """The store's batches: the fake keeps them, the adapter's are on the same table."""
+    if hasattr(store, "create_batch"):
+        return store
+    from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+
+    return TransferBatchRepository(store._table)

@@ -6,21 +6,36 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.invoices.retention_migration import ExpiryAdded
+from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+from billing_core.payments.transfer_batches import (
+    BatchKind,
+    BatchTransfer,
+    Step,
+    TransferBatch,
+    approve,
+    sent,
+)
 from billing_core.ports import InvoiceFilter, ReferenceHolder
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
+from billing_core.providers.retrocession import StatementSummary
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import (
+    NOON,
     A,
     B,
     action,
+    batches_on,
+    declaration,
     invoice,
     new,
     plant_invoice_before_names_and_marker,
     plant_invoice_with_names_folded_before,
     plant_settled_before_expiry,
+    plant_stored_before_expiry,
     stored,
 )
 
@@ -181,3 +196,59 @@ def test_an_invoice_changed_since_it_was_read_is_not_written(store):
     reopened = store.get_invoice(A, "inv-1")
     assert reopened.balance_cents > 0
     assert store.add_retention_expiry(reopened) == ExpiryAdded()
+
+
+def test_uploads_statements_and_batches_stored_before_expiry_get_it_once(store):
+    """legal-nl.md §8, R39 (migration version 5): Given practice A's upload record and week
+    statement, B's upload record, a refund batch sent and a payout batch proposed, all
+    stored before their save wrote an expiry
+    When A's items are dated twice, then the batches twice
+    Then the first pass writes each missing expiry, the second finds them present; B's
+    item waits for B; the open batch gets none; every item reads back as it was."""
+    record, other = declaration("D1", processed_at=NOON), declaration("D2", B)
+    summary = StatementSummary(
+        A, Week(2026, 48), Decimal("5"), 3, 2, 10_000, 0, 500, 9_500, {"payment": 10_000}, "0" * 64
+    )
+    store.put_declaration(record)
+    store.put_declaration(other)
+    store.put_retrocession(summary)
+    batches = batches_on(store)
+    refund = refund_sent()
+    payout = payout_proposed()
+    assert batches.create_batch(refund) and batches.create_batch(payout)
+    plant_stored_before_expiry(store)
+    # When A's items are dated twice
+    first, second = store.add_practice_item_expiries(A), store.add_practice_item_expiries(A)
+    assert (first, second) == (ExpiriesDated(written=2), ExpiriesDated(present=2))
+    assert store.add_practice_item_expiries(B) == ExpiriesDated(written=1)
+    # And the batches twice
+    first, second = store.add_batch_expiries(), store.add_batch_expiries()
+    assert (first, second) == (ExpiriesDated(1, 0, 1), ExpiriesDated(0, 1, 1))
+    # Then nothing else changed
+    assert store.get_declaration(A, "D1") == record
+    assert store.get_retrocession(A, Week(2026, 48)) == summary
+    assert batches.get_batch(refund.batch_id) == replace(refund, version=1)
+    assert batches.get_batch(payout.batch_id) == replace(payout, version=1)
+
+
+def refund_sent() -> TransferBatch:
+    transfer = BatchTransfer("RF-1.1", A, "NL39RABO0300065264", "A. Visser", 1_250, "kenmerk")
+    proposed = TransferBatch(
+        batch_id="RF-20261130-000001",
+        kind=BatchKind.REFUND,
+        week="",
+        transfers=(transfer,),
+        steps=(Step("proposed", "operator-anna", NOON),),
+    )
+    approved = approve(proposed, "operator-anna", NOON, second_approval_above_cents=10_000)
+    return sent(approved, "refunds/2026-11-30/RF-20261130-000001.xml", "operator-anna", NOON)
+
+
+def payout_proposed() -> TransferBatch:
+    return TransferBatch(
+        batch_id="PO-2026-W48",
+        kind=BatchKind.PAYOUT,
+        week="2026-W48",
+        transfers=(),
+        steps=(Step("proposed", "schedule", NOON),),
+    )

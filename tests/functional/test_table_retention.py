@@ -15,9 +15,12 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION
+from billing_core.invoices.invoice import Channel
 from billing_core.providers.week import Week
+from billing_core.services.operator.migrations import STORED_ITEM_EXPIRY
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
+from local.migrate import run, store_items_as_before_their_expiry
 from local.seed import DENTAL
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.functional.test_refunds import operator, paid_twice
@@ -43,6 +46,10 @@ def stored_item(sandbox, key: dict) -> dict | None:
 def end_of(day: date) -> int:
     """The TTL at the end of ``day`` in the Netherlands (epoch seconds)."""
     return int(datetime.combine(day + timedelta(days=1), time(0), AMSTERDAM).timestamp())
+
+
+def keys_of(found: list[dict]) -> list[dict]:
+    return [{"pk": item["pk"], "sk": item["sk"]} for item in found]
 
 
 def delete_files(sandbox, prefix: str) -> None:
@@ -194,3 +201,115 @@ def test_an_upload_whose_report_is_deleted_answers_its_record_saying_so(sandbox,
     status, html = viewer.page(f"/portal/declaraties/{declaration_id}")
     assert status == 200 and said in unescape(html)
     assert 'id="report-no-longer-kept"' in html
+
+
+def test_an_upload_record_expires_with_its_report(sandbox):
+    """§8 names no period for an upload record: it holds no patient data (the file's name,
+    counts, its report's key; the raw file with its BSNs goes after 90 days), so it is kept
+    as long as its processing report (reports/, 2,922 days from the day it was written:
+    README) and never longer, so the detail never names a report long gone (R35); known
+    since stop 32: it never expired.
+    Given an upload processed on 23 November 2026, and an upload URL asked and never used
+    Then the processed record expires 2,922 days after its report was written, the unused
+    one 2,922 days after it was asked for; once the TTL ran, neither is listed."""
+    declaration_id = sandbox.upload_declaration(PROVIDER, "week-48.csv", declaration_csv(4))
+    status, unused = sandbox.api(
+        "POST", "/api/v1/provider/declarations", provider_id=PROVIDER, body={"file_name": "a.csv"}
+    )
+    assert status == 201
+    processed = stored_item(sandbox, keys.declaration_key(PROVIDER, declaration_id))
+    asked = stored_item(sandbox, keys.declaration_key(PROVIDER, unused["declaration_id"]))
+    report_written = datetime.fromisoformat(processed["processed_at"])
+    assert processed["expires_at"] == int((report_written + timedelta(days=2922)).timestamp())
+    created = datetime.fromisoformat(asked["created_at"])
+    assert asked["expires_at"] == int((created + timedelta(days=2922)).timestamp())
+    # When the TTL runs after that day
+    sandbox.clock.set(date(2034, 11, 25))
+    sandbox.expire_items()
+    status, listed = sandbox.api("GET", "/api/v1/provider/declarations", provider_id=PROVIDER)
+    assert status == 200 and listed["items"] == []
+
+
+# --- stored before round 38: the migration ---------------------------------------------------
+
+
+def test_items_stored_before_their_expiry_get_it_from_the_migration_once(sandbox, paid_week):
+    """legal-nl.md §8, R39 (known stop 38: "stored before this deploy"): Given week 48's
+    statement item, its payout batch sent, a refund batch sent (the patient's name and
+    IBAN) and the practice's upload records, all stored as before round 38: no expiry
+    When an operator runs statement-upload-batch-expiry over every practice, twice
+    Then each item is exactly what today's save wrote (its expiry, nothing else changed);
+    the second run writes nothing and finds everything present."""
+    sandbox.run_retrocession()
+    assert operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")[0] == 200
+    invoice = paid_twice(sandbox)
+    _, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert (
+        operator(sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve")[0] == 200
+    )
+    as_saved = store_items_as_before_their_expiry(sandbox.runtime.repository)
+    sort_keys = {str(i["sk"]).split("#")[0] for i in as_saved}
+    assert sort_keys == {"DECLARATION", "RETROCESSION", "PO-2026-W48", batch["batch_id"]}
+    assert all("expires_at" in i for i in as_saved)
+    assert not any("expires_at" in stored_item(sandbox, i) for i in keys_of(as_saved))
+    # When the migration runs twice
+    first = run(sandbox, STORED_ITEM_EXPIRY, "", "retention2-first")
+    second = run(sandbox, STORED_ITEM_EXPIRY, "", "retention2-second")
+    # Then every item is as today's save wrote it
+    assert [stored_item(sandbox, key) for key in keys_of(as_saved)] == as_saved
+    items = sum(1 for i in as_saved if not str(i["pk"]).startswith("TRANSFERBATCH#"))
+    assert first["summary"] == {
+        "invoices_total": items,
+        "invoices_done": items,
+        "item_expiries_written": items,
+        "item_expiries_present": 0,
+        "batch_expiries_written": 2,
+        "batch_expiries_present": 0,
+        "open_batches_skipped": 0,
+    }
+    assert second["summary"] == first["summary"] | {
+        "item_expiries_written": 0,
+        "item_expiries_present": items,
+        "batch_expiries_written": 0,
+        "batch_expiries_present": 2,
+    }
+
+
+# --- a letter's kept PDF ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Deze brief wordt niet meer bewaard"),
+        ("en", "This letter is no longer kept"),
+    ],
+)
+def test_a_letter_whose_kept_pdf_is_deleted_says_it_is_no_longer_kept(sandbox, language, said):
+    """§8 (letters are kept with their invoice, then deleted), R30, R35: Given a paper
+    invoice posted in the day's print batch, its PDF deleted (the bucket's backstop rule,
+    or its invoice removed while the page was open)
+    When the practice opens the letter from the invoice page
+    Then 404 saying the letter is no longer kept, in Dutch and English, and no read is
+    recorded; the function does not fail (was NoSuchKey: 502 and a function error)."""
+    sandbox.upload_declaration(PROVIDER, "week-48.csv", declaration_csv(40))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER, limit=100)
+    posted = next(i for i in invoices if i.channel is Channel.PAPER)
+    link = f"/portal/notas/{posted.invoice_id}/brieven/0"
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    viewer.request("GET", f"/portal/taal/{language}")
+    assert viewer.request("GET", link)[0] == 200
+    delete_files(sandbox, f"print/{sandbox.clock.today().isoformat()}/{PROVIDER}/")
+    # When the practice opens it again
+    status, html = viewer.page(link)
+    # Then 404 in words, and only the first opening is a read
+    assert status == 404 and said in unescape(html)
+    reads, _ = sandbox.runtime.audit_log.reads(
+        PROVIDER,
+        sandbox.clock.now() - timedelta(hours=1),
+        sandbox.clock.now() + timedelta(hours=1),
+        limit=100,
+    )
+    assert [r.subject for r in reads if r.kind == "letter"] == [f"{posted.invoice_id}:0:invoice"]

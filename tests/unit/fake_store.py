@@ -31,8 +31,9 @@ from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.retention import kept_until
-from billing_core.invoices.retention_migration import ExpiryAdded
+from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch, newest_first
+from billing_core.payments.transfer_batches import kept_until as batch_kept_until
 from billing_core.ports import (
     EVERY_INVOICE,
     AgbCodeTaken,
@@ -106,6 +107,10 @@ class FakeStore:
         # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
+        # Upload records, statement items and batches stored before their save wrote the
+        # table's TTL (round 38): ("declaration", provider, id), ("retrocession", provider,
+        # week), ("batch", id). A save of one writes it (the adapter's whole-item Put).
+        self.undated: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
         # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
         self.action_kept_until: dict[tuple[str, str], date | None] = {}  # (provider, id)
@@ -159,6 +164,13 @@ class FakeStore:
         self.put_invoice_as_is(invoice)
         own, *markers = self._expiring_items(invoice)
         self.without_expiry.update(markers if markers_only else [own, *markers])
+
+    def forget_expiries(self) -> None:
+        """Every upload record, statement item and batch as stored before round 38: no
+        expiry (the adapter's local.migrate.store_items_as_before_their_expiry)."""
+        self.undated.update(("declaration", *key) for key in self.declarations)
+        self.undated.update(("retrocession", *key) for key in self.retrocessions)
+        self.undated.update(("batch", batch_id) for batch_id in self.batches)
 
     def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
         """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
@@ -253,6 +265,7 @@ class FakeStore:
     def put_declaration(self, record: DeclarationRecord) -> None:
         self.calls.append("put_declaration")
         self.declarations[(record.provider_id, record.declaration_id)] = record
+        self.undated.discard(("declaration", record.provider_id, record.declaration_id))
 
     def start_declaration_version(self, record: DeclarationRecord) -> bool:
         self.calls.append("start_declaration_version")
@@ -633,6 +646,21 @@ class FakeStore:
         self.without_expiry.difference_update([own, *markers])
         return written
 
+    def add_practice_item_expiries(self, provider_id: str) -> ExpiriesDated:
+        self.calls.append("add_practice_item_expiries")
+        own = [("declaration", *key) for key in self.declarations if key[0] == provider_id]
+        own += [("retrocession", *key) for key in self.retrocessions if key[0] == provider_id]
+        written = len(self.undated & {*own})
+        self.undated.difference_update(own)
+        return ExpiriesDated(written, len(own) - written)
+
+    def add_batch_expiries(self) -> ExpiriesDated:
+        self.calls.append("add_batch_expiries")
+        done = [b.batch_id for b in self.batches.values() if batch_kept_until(b) is not None]
+        written = len(self.undated & {("batch", batch_id) for batch_id in done})
+        self.undated.difference_update(("batch", batch_id) for batch_id in done)
+        return ExpiriesDated(written, len(done) - written, len(self.batches) - len(done))
+
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None
     ) -> list[StatementSummary]:
@@ -649,6 +677,7 @@ class FakeStore:
     def put_retrocession(self, summary: StatementSummary) -> None:
         self.calls.append("put_retrocession")
         self.retrocessions[(summary.provider_id, summary.week.label)] = summary
+        self.undated.discard(("retrocession", summary.provider_id, summary.week.label))
 
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None:
         self.calls.append("get_retrocession")
@@ -677,6 +706,8 @@ class FakeStore:
             raise ConcurrentChange(batch.batch_id)
         saved = replace(batch, version=batch.version + 1)
         self.batches[batch.batch_id] = saved
+        if batch_kept_until(saved) is not None:
+            self.undated.discard(("batch", batch.batch_id))
         return saved
 
     def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:

@@ -21,6 +21,7 @@ from billing_core.services.operator.migrations import (
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
     SETTLED_INVOICE_EXPIRY,
+    STORED_ITEM_EXPIRY,
     MigrationContext,
     run_migration,
 )
@@ -28,6 +29,8 @@ from billing_core.shared import reference
 from billing_core.shared.audit import Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound
+from tests.contract.samples import declaration
+from tests.contract.test_migrations import refund_sent
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeStore
 
@@ -407,3 +410,36 @@ def test_names_folded_before_are_written_anew_over_requests_and_only_once():
     assert (written, present) == (120, 30) and store.unnamed == set()
     again = run_migration(SEARCH_NAMES, context(store)).answer()["summary"]
     assert (again["names_written"], again["names_present"]) == (0, 150)
+
+
+def test_batches_belong_to_no_practice_and_are_dated_once_a_run_has_done_every_practice():
+    """legal-nl.md §8 (migration version 5): Given two practices, each with an upload
+    record stored before it had an expiry, and a refund batch sent likewise, and requests
+    that may do one practice each
+    When the operator runs statement-upload-batch-expiry for one practice, then over
+    every practice until complete
+    Then the one-practice run leaves the batches (no batch counts); the run over every
+    practice dates them once, in the request after its last practice, not before; a
+    resume naming a position inside a practice is refused (this migration gives none)."""
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in (DENTAL, PHYSIO)])
+    for provider_id in (DENTAL, PHYSIO):
+        store.put_declaration(declaration("D1", provider_id))
+    store.create_batch(refund_sent())
+    store.forget_expiries()
+    ctx = context(store, pages=1)
+    one = run_migration(STORED_ITEM_EXPIRY, ctx, provider_id=DENTAL).answer()
+    assert "batch_expiries_written" not in one["summary"] and one["complete"]
+    assert one["summary"]["item_expiries_written"] == 1
+    answers = [run_migration(STORED_ITEM_EXPIRY, ctx).answer()]
+    while not answers[-1]["complete"]:
+        answers.append(
+            run_migration(STORED_ITEM_EXPIRY, ctx, resume=answers[-1]["resume"]).answer()
+        )
+    done = [
+        ([p["provider_id"] for p in a["practices"]], a["summary"].get("batch_expiries_written"))
+        for a in answers
+    ]
+    assert done == [([PHYSIO], None), ([DENTAL], 1)]
+    assert [a["summary"]["item_expiries_written"] for a in answers] == [1, 0]
+    with pytest.raises(InvalidPosition):
+        run_migration(STORED_ITEM_EXPIRY, ctx, resume=f"{DENTAL}/D1")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
-    from billing_core.invoices.retention_migration import ExpiryAdded
+    from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
@@ -455,6 +455,17 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def add_action_expiry(self, action: OpenAction, at: datetime) -> bool:
         """Give an action about an invoice the table no longer holds the TTL ``at``, where
         it has none and still names that invoice: True when written (legal-nl.md §8)."""
+        ...
+
+    def add_practice_item_expiries(self, provider_id: str) -> ExpiriesDated:
+        """Give each of the practice's weekly statement items and upload records the
+        expiry its save now writes, where it has none (legal-nl.md §8); nothing else of
+        the item changes."""
+        ...
+
+    def add_batch_expiries(self) -> ExpiriesDated:
+        """Give each payout and refund batch sent or withdrawn the expiry its save now
+        writes, where it has none and is still the version read; an open one gets none."""
         ...
 
 

@@ -16,3 +16,14 @@ class ExpiryAdded:
     invoice: bool = False
     markers: int = 0
     changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiriesDated:
+    """What one pass of migration version 5 over stored items found (legal-nl.md §8):
+    the TTL it wrote where missing, the items that had it, and the batches still open
+    (proposed or approved: none is due, they are kept)."""
+
+    written: int = 0
+    present: int = 0
+    open: int = 0

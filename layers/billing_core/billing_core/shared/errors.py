@@ -91,7 +91,7 @@ class NoLongerKept(NotFound):
     names it: a 404 that says why, in the practice's words (texts.practice)."""
 
     def __init__(self, said_as: str) -> None:
-        self.code = said_as  # statement_no_longer_kept
+        self.code = said_as  # statement_no_longer_kept, letter_no_longer_kept
         super().__init__()
 
     def message(self, language: str) -> str:

@@ -579,6 +579,10 @@ _DUTCH: Sections = {
             "Dit weekoverzicht wordt niet meer bewaard: weekoverzichten worden 7 jaar"
             " bewaard en daarna verwijderd."
         ),
+        "letter_no_longer_kept": (
+            "Deze brief wordt niet meer bewaard: brieven worden met hun nota bewaard tot 7 jaar"
+            " na het jaar waarin die is afgerond, en daarna verwijderd."
+        ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "Er is geen batch met dit nummer.",
         # Data migrations after a deploy (services/operator/migrations.py).
@@ -1211,6 +1215,10 @@ _ENGLISH: Sections = {
         # A file its retention rule deleted (legal-nl.md §8, shared/errors.NoLongerKept).
         "statement_no_longer_kept": (
             "This statement is no longer kept: statements are kept 7 years, then deleted."
+        ),
+        "letter_no_longer_kept": (
+            "This letter is no longer kept: letters are kept with their invoice until 7 years"
+            " after the year it was settled, then deleted."
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "There is no batch with this number.",

@@ -2,6 +2,12 @@
 
 Apart from items.py so that only the functions that take uploads or list them load the
 upload record (cold start, issue 11 item 5); the keys come from ``keys``.
+
+A record carries the table's TTL (``upload_expiry``). It holds no patient data (the file's
+name, counts, its report's key; the raw file with its BSNs is deleted 90 days after
+processing), and legal-nl.md §8 names no period for it: it is kept as long as the report
+it names (reports/: 2,922 days from the day it was written), so no record is kept forever
+and the upload's detail does not name a report long gone.
 """
 
 from __future__ import annotations
@@ -10,7 +16,13 @@ from dataclasses import asdict
 from datetime import datetime
 
 from billing_core.adapters.dynamo import keys
-from billing_core.adapters.dynamo.items import Item, optional_datetime, plain_json
+from billing_core.adapters.dynamo.items import (
+    REPORT_RETENTION,
+    Item,
+    expires_at,
+    optional_datetime,
+    plain_json,
+)
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 
 
@@ -22,8 +34,16 @@ def declaration_to_item(record: DeclarationRecord) -> Item:
         "status": record.status.value,
         "created_at": record.created_at.isoformat(),
         "processed_at": record.processed_at.isoformat() if record.processed_at else None,
+        "expires_at": upload_expiry(record),
     }
     return {k: v for k, v in item.items() if v is not None}
+
+
+def upload_expiry(record: DeclarationRecord) -> int:
+    """2,922 days after its report was written (``processed_at``: the report is put a
+    moment later, so its own 2,922 days end no earlier); a record never processed (an
+    upload URL not used) 2,922 days after it was made. Every save writes the whole item."""
+    return expires_at(record.processed_at or record.created_at, REPORT_RETENTION)
 
 
 def declaration_from_item(item: Item) -> DeclarationRecord:

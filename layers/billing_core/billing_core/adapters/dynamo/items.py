@@ -95,6 +95,8 @@ Item = dict[str, Any]
 
 # Retrocession statements and what they are built from: 7 full years after their year.
 STATEMENT_RETENTION = timedelta(days=2922)
+# Processing reports (reports/, template.yaml), and the upload records that name them.
+REPORT_RETENTION = timedelta(days=2922)
 
 
 # --- claim ------------------------------------------------------------------------------

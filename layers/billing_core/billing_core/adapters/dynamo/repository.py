@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
-    from billing_core.invoices.retention_migration import ExpiryAdded
+    from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -1149,6 +1149,50 @@ class BillingRepository:
             }
         }
 
+    def add_practice_item_expiries(self, provider_id: str) -> ExpiriesDated:
+        """Migration version 5: the practice's upload records and weekly statement items,
+        a consistent Query per kind; one without ``expires_at`` gets what its save now
+        writes (``upload_expiry``, ``statement_expiry``) by one UpdateItem of that
+        attribute alone, on condition it still has none: a save meanwhile wrote its own."""
+        from billing_core.adapters.dynamo.declaration_items import (
+            declaration_from_item,
+            upload_expiry,
+        )
+        from billing_core.adapters.dynamo.statement_items import statement_expiry
+        from billing_core.invoices.retention_migration import ExpiriesDated
+        from billing_core.providers.week import Week
+
+        def record(item: dict[str, Any]) -> int:
+            return upload_expiry(declaration_from_item(item))
+
+        def statement(item: dict[str, Any]) -> int:
+            return statement_expiry(Week.parse(item["week"]))
+
+        expiry_of = {keys.DECLARATION_PREFIX: record, keys.RETROCESSION_PREFIX: statement}
+        written = present = 0
+        for prefix, expiry in expiry_of.items():
+            query: dict[str, Any] = {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": {
+                    ":pk": keys.provider_partition(provider_id),
+                    ":prefix": prefix,
+                },
+                "ConsistentRead": True,
+            }
+            for item in self._query_all(query):
+                key = {"pk": item["pk"], "sk": item["sk"]}
+                if "expires_at" not in item and set_missing_expiry(self._table, key, expiry(item)):
+                    written += 1
+                else:
+                    present += 1
+        return ExpiriesDated(written, present)
+
+    def add_batch_expiries(self) -> ExpiriesDated:
+        """Migration version 5: the batches are on this table (transfer_batches)."""
+        from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+
+        return TransferBatchRepository(self._table).add_missing_expiries()
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _ledger_week_puts(self, invoice: Invoice) -> list[dict[str, Any]]:
@@ -1338,3 +1382,28 @@ def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:
 
 def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def set_missing_expiry(
+    table: Any, key: dict[str, Any], expiry: int, *, version: int | None = None
+) -> bool:
+    """One UpdateItem of ``expires_at`` alone, where the item exists and has none (and
+    is still ``version``, when given): False, nothing written, otherwise (migration
+    version 5: every other attribute stays as stored)."""
+    update: dict[str, Any] = {
+        "Key": key,
+        "UpdateExpression": "SET expires_at = :expires",
+        "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(expires_at)",
+        "ExpressionAttributeValues": {":expires": expiry},
+    }
+    if version is not None:
+        update["ConditionExpression"] += " AND #version = :read"
+        update["ExpressionAttributeNames"] = {"#version": "version"}
+        update["ExpressionAttributeValues"][":read"] = version
+    try:
+        table.update_item(**update)
+    except ClientError as error:
+        if _code(error) != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True

@@ -32,8 +32,13 @@ def retrocession_to_item(summary: StatementSummary) -> Item:
         "payout_cents": summary.payout_cents,
         "totals_by_kind": dict(summary.totals_by_kind),
         "json_sha256": summary.json_sha256,
-        "expires_at": expires_at(summary.week.ends_at, STATEMENT_RETENTION),
+        "expires_at": statement_expiry(summary.week),
     }
+
+
+def statement_expiry(week: Week) -> int:
+    """The week's end + 2,922 days: as its ledger-week markers and its files."""
+    return expires_at(week.ends_at, STATEMENT_RETENTION)
 
 
 def retrocession_from_item(item: Item) -> StatementSummary:

@@ -7,7 +7,7 @@ Once sent or withdrawn, the item carries the table's TTL (``_expiry``, legal-nl.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
@@ -26,6 +26,9 @@ from billing_core.payments.transfer_batches import (
 )
 from billing_core.ports import ConcurrentChange
 from billing_core.providers.week import Week
+
+if TYPE_CHECKING:
+    from billing_core.invoices.retention_migration import ExpiriesDated
 
 Item = dict[str, Any]
 
@@ -117,6 +120,40 @@ class TransferBatchRepository:
             **limited,
         )
         return [_batch(item) for item in answer.get("Items", [])]
+
+    def add_missing_expiries(self) -> ExpiriesDated:
+        """Migration version 5 (legal-nl.md §8): every batch of both kinds (a consistent
+        Query per kind, paged); one sent or withdrawn without ``expires_at`` gets what its
+        save now writes (``_expiry``) by one UpdateItem of that attribute alone, on
+        condition of the version read (a save meanwhile wrote its own)."""
+        from billing_core.adapters.dynamo.repository import set_missing_expiry
+        from billing_core.invoices.retention_migration import ExpiriesDated
+
+        written = present = still_open = 0
+        for kind in BatchKind:
+            query: dict[str, Any] = {
+                "KeyConditionExpression": Key("pk").eq(keys.transfer_batch_partition(kind.value)),
+                "ConsistentRead": True,
+            }
+            while True:
+                page = self._table.query(**query)
+                for item in page["Items"]:
+                    expiry = _expiry(_batch(item))
+                    if not expiry:
+                        still_open += 1
+                    elif "expires_at" not in item and set_missing_expiry(
+                        self._table,
+                        {"pk": item["pk"], "sk": item["sk"]},
+                        expiry["expires_at"],
+                        version=item["version"],
+                    ):
+                        written += 1
+                    else:
+                        present += 1
+                if "LastEvaluatedKey" not in page:
+                    break
+                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return ExpiriesDated(written, present, still_open)
 
 
 def _kind_of(batch_id: str) -> BatchKind:

@@ -456,6 +456,30 @@ class PracticeSearchNamesOut(SearchNameCountsOut):
     provider_id: str
 
 
+class StoredExpiryCountsOut(BaseModel):
+    """Version 5, statement-upload-batch-expiry (legal-nl.md §8, R39): counted over the
+    practices' weekly statement items and upload records; the batches once a run has been
+    through every practice."""
+
+    invoices_total: int = Field(description="the practice's statement items and upload records")
+    invoices_done: int
+    item_expiries_written: int = Field(description="items given the expiry their save writes")
+    item_expiries_present: int = Field(description="items that had one: none written")
+    batch_expiries_written: int | None = Field(
+        default=None, description="sent or withdrawn batches given theirs; none: one practice"
+    )
+    batch_expiries_present: int | None = Field(default=None, description="batches that had one")
+    open_batches_skipped: int | None = Field(default=None, description="open batches: kept")
+
+
+class PracticeStoredExpiryOut(BaseModel):
+    provider_id: str
+    invoices_total: int
+    invoices_done: int
+    item_expiries_written: int
+    item_expiries_present: int
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -471,14 +495,19 @@ class MigrationOut(BaseModel):
     version: int
     complete: bool = Field(description="false: the request's pages were spent, send resume")
     resume: str | None = Field(description="send it back to go on; none when complete")
-    summary: MigrationCountsOut | ExpiryCountsOut | ActionExpiryCountsOut | SearchNameCountsOut = (
-        Field(description="the migration's counts")
-    )
+    summary: (
+        MigrationCountsOut
+        | ExpiryCountsOut
+        | ActionExpiryCountsOut
+        | SearchNameCountsOut
+        | StoredExpiryCountsOut
+    ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
         | PracticeExpiredOut
         | PracticeActionsExpiredOut
         | PracticeSearchNamesOut
+        | PracticeStoredExpiryOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -41,6 +41,16 @@ and names in other scripts: until it ran, or the invoice is saved again, "yilmaz
 not find "Yılmaz" (stored as " y lmaz") nor "محمد" an invoice of that name. Names already
 today's are left alone (``names_present``).
 
+``statement-upload-batch-expiry`` (version 5) dates what was stored before its save wrote
+the table's TTL (legal-nl.md §8, R39; round 38): each weekly statement item
+(``RETROCESSION#``: week end + 2,922 days, with its files) and each upload record (2,922
+days after its report was written, or after it was made if never processed: kept as
+long as its report) of every practice; then, once a run has been through every practice,
+each payout and refund batch sent or withdrawn (31 December, 7 years after that year; a
+payout batch no earlier than its week's statement). The batches belong to no practice,
+so a run for one practice leaves them; open batches are kept (``open_batches_skipped``).
+Only ``expires_at`` is written, where missing, as a save today computes it.
+
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
 """
@@ -172,6 +182,8 @@ class MigrationReport:
     version: int
     practices: tuple[PracticeMigrated, ...]
     resume: Resume | None = None  # None: the run is complete
+    # The counts of what belongs to no practice (Migration.after_every_practice).
+    beyond_practices: dict[str, int] = field(default_factory=dict)
 
     @property
     def conflicts(self) -> list[KenmerkConflict]:
@@ -182,7 +194,7 @@ class MigrationReport:
         for practice in self.practices:
             for name, count in practice.counts().items():
                 summed[name] = summed.get(name, 0) + count
-        return summed
+        return summed | self.beyond_practices
 
     def log_entry(self) -> LogEntry:
         fields: dict[str, Any] = {
@@ -231,6 +243,9 @@ class Migration:
     migrate_practice: MigratePractice
     # Where in a practice a resume token may point: its invoice list, by default.
     checked_position: Callable[[str], str] = _invoice_list_position
+    # What belongs to no practice: done once a run has been through every practice (a
+    # run for one leaves it), after the last; its counts by name.
+    after_every_practice: Callable[[MigrationStore], dict[str, int]] | None = None
 
 
 def run_migration(
@@ -267,7 +282,9 @@ def run_migration(
         if practice.stopped_after:
             stopped = Resume(practice_id, practice.stopped_after)
             return MigrationReport(migration.name, migration.version, tuple(done), stopped)
-    return MigrationReport(migration.name, migration.version, tuple(done))
+    beyond = migration.after_every_practice
+    counts = beyond(ctx.store) if beyond is not None and not provider_id else {}
+    return MigrationReport(migration.name, migration.version, tuple(done), None, counts)
 
 
 def _practices(store: MigrationStore, provider_id: str, start: Resume | None) -> list[str]:
@@ -499,6 +516,46 @@ def _write_names(store: MigrationStore, invoice: Invoice, practice: PracticeMigr
     practice.count("names_written" if store.add_search_names(invoice) else "names_present")
 
 
+# --- version 5: statement items, upload records and batches expire (legal-nl.md §8) ------
+
+STORED_ITEM_EXPIRY = "statement-upload-batch-expiry"
+STORED_EXPIRY_COUNTS = (
+    "item_expiries_written",  # statement items' and upload records' TTL this run wrote
+    "item_expiries_present",  # those that had it: nothing written
+)
+
+
+def _practice_item_expiry(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    """The practice's statement items and upload records at once (a few a week: one
+    page of the request's budget); invoices_total and invoices_done count these items."""
+    practice = PracticeMigrated.counting(
+        STORED_ITEM_EXPIRY, start.provider_id, 0, STORED_EXPIRY_COUNTS
+    )
+    budget.left -= 1
+    dated = store.add_practice_item_expiries(start.provider_id)
+    practice.count("item_expiries_written", dated.written)
+    practice.count("item_expiries_present", dated.present)
+    practice.invoices_total = practice.invoices_done = dated.written + dated.present
+    progress(practice)
+    return practice
+
+
+def _batch_expiry(store: MigrationStore) -> dict[str, int]:
+    dated = store.add_batch_expiries()
+    return {
+        "batch_expiries_written": dated.written,
+        "batch_expiries_present": dated.present,
+        "open_batches_skipped": dated.open,
+    }
+
+
+def _no_position(position: str) -> str:
+    """This migration does a practice whole: a resume names the practice only."""
+    raise InvalidPosition("not a position of this migration")
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
     SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
@@ -506,4 +563,7 @@ MIGRATIONS = {
         EXPIRED_INVOICE_ACTIONS, 3, _expired_invoice_actions, _invoice_id_position
     ),
     SEARCH_NAMES: Migration(SEARCH_NAMES, 4, _search_names),
+    STORED_ITEM_EXPIRY: Migration(
+        STORED_ITEM_EXPIRY, 5, _practice_item_expiry, _no_position, _batch_expiry
+    ),
 }

@@ -3,7 +3,8 @@ the invoice itself, every letter that went by post (its PDF is kept in the print
 batch) and every dunning letter e-mailed since their attachments are kept
 (``letters/``, legal-nl.md §8). A confirmation e-mail has no PDF; a dunning letter
 e-mailed before had no copy kept. Every opening is a read of patient data (R32,
-NEN 7513)."""
+NEN 7513). A kept PDF that is gone (deleted with its invoice a moment ago, or by the
+bucket's backstop rule) is NoLongerKept: a 404 in words, not a failed function."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from dataclasses import dataclass
 from billing_core.correspondence.kept_letters import kept_pdf_key
 from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.invoices.invoice import Correspondence, Invoice
+from billing_core.ports import FileGone
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
+from billing_core.shared.errors import NoLongerKept
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,8 @@ def letter_document(
     user: ProviderUser, invoice_id: str, position: int, ctx: ProviderContext
 ) -> LetterDocument | None:
     """The ``position``-th letter of the invoice (as the invoice page lists them); None
-    for another practice's invoice, an unknown one, or a letter without a PDF."""
+    for another practice's invoice, an unknown one, or a letter without a PDF;
+    NoLongerKept when its kept PDF was deleted (nothing is read, so no read is recorded)."""
     provider_id = tenant_for(user, Role.VIEWER)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None or not 0 <= position < len(invoice.correspondence):
@@ -58,7 +62,12 @@ def _document(
             if letter.kind == INVOICE_LETTER
             else letter_file_name(letter.kind, invoice.reference, invoice.language.value)
         )
-        return LetterDocument(name, ctx.files.get(key))
+        try:
+            return LetterDocument(name, ctx.files.get(key))
+        except FileGone:
+            # legal-nl.md §8: letters go with their invoice (ExpiredLettersFunction) or at
+            # the bucket's backstop; the invoice page may still name one for a moment.
+            raise NoLongerKept("letter_no_longer_kept") from None
     provider = ctx.store.cached_provider(invoice.provider_id)
     if letter.kind != INVOICE_LETTER or provider is None or ctx.invoice_document is None:
         return None

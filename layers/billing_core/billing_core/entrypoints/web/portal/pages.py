@@ -637,12 +637,16 @@ def invoice_page(
 def letter(
     request: PortalRequest, invoice_id: str, position: str, ctx: ProviderContext
 ) -> PortalAnswer:
-    """A letter's PDF, as an attachment; not found alike for another practice's (R26)."""
-    found = (
-        letters.letter_document(request.user, invoice_id, int(position), ctx)
-        if position.isascii() and position.isdigit()  # "²" is a digit to isdigit, not to int
-        else None
-    )
+    """A letter's PDF, as an attachment; not found alike for another practice's (R26),
+    and a 404 that says so for one whose PDF is no longer kept (legal-nl.md §8)."""
+    try:
+        found = (
+            letters.letter_document(request.user, invoice_id, int(position), ctx)
+            if position.isascii() and position.isdigit()  # "²" is a digit to isdigit, not to int
+            else None
+        )
+    except NoLongerKept as gone:
+        return no_longer_kept(request, gone)
     if found is None:
         return not_found(request)
     return PortalAnswer(download=Download(found.file_name, "application/pdf", found.pdf))
