@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from billing_core.collection.collection_report import CollectionReportResult
 from local.resources import resources_of_type
 from tests.template.policies import (
     as_list,
@@ -420,6 +421,30 @@ def test_r39_a_refused_bank_statement_raises_an_alarm(template: dict[str, Any]) 
     assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert "bank/refused/" in alarm["AlarmDescription"]
+
+
+def test_r39_a_refused_agency_report_raises_an_alarm(template: dict[str, Any]) -> None:
+    """R22, R39 (audit operations OPS1): given the count the agency report import emits for
+    a file refused whole or with rows refused (``Agency_report_refused``:
+    CollectionReportResult.log_entry; the function answers normally and the agency only
+    uploads, so nothing else sees it)
+    When one is refused
+    Then an alarm reads exactly that metric, namespace and service dimension and wakes
+    someone within 5 minutes, as for a refused bank statement."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    refused = CollectionReportResult("collection-reports/x.csv", outcome="refused")
+    emitted = {name for name, count in refused.log_entry().counts.items() if count}
+    alarm = alarms(template)["AgencyReportRefusedAlarm"]
+    assert (alarm["Namespace"], alarm["Dimensions"]) == (
+        environment["POWERTOOLS_METRICS_NAMESPACE"],
+        service,
+    )
+    assert emitted == {alarm["MetricName"]} == {"Agency_report_refused"}
+    assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert "collection-reports/{day}/" in alarm["AlarmDescription"]
 
 
 def test_r39_invoices_that_lose_the_race_on_two_daily_runs_in_a_row_raise_an_alarm(
