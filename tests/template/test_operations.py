@@ -3,9 +3,12 @@ is kept how long (issue 13; R29, R39; legal-nl.md §8)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatch
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -502,3 +505,74 @@ def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) 
     assert alarm["TreatMissingData"] == "breaching"
     assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"]  # none in the whole range
     assert alarm["Period"] * alarm["EvaluationPeriods"] == 7 * 24 * 3600
+
+
+# Lambda waits about a minute before an asynchronous invocation's second attempt and two
+# before its third.
+ASYNC_RETRY_WAITS = timedelta(minutes=3)
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def scheduled_starts(schedule: dict[str, Any], first: date, last: date) -> list[datetime]:
+    """The moments, in UTC, a cron(minute hour day-of-month month day-of-week year) schedule
+    of the template starts its target between two days, in its own time zone (only the
+    fields the template uses: a fixed minute and hour, every day or one weekday)."""
+    fields = schedule["ScheduleExpression"].removeprefix("cron(").removesuffix(")").split()
+    minute, hour, day_of_month, month, weekday, _ = fields
+    assert (day_of_month, month) in {("*", "*"), ("?", "*")} and weekday in {"?", "*", *WEEKDAYS}
+    zone = ZoneInfo(schedule["ScheduleExpressionTimezone"])
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [
+        datetime.combine(day, time(int(hour), int(minute)), zone).astimezone(UTC)
+        for day in days
+        if weekday in {"?", "*"} or WEEKDAYS[day.weekday()] == weekday
+    ]
+
+
+def latest_report(template: dict[str, Any], schedule: dict[str, Any]) -> timedelta:
+    """How long after its scheduled start a run may still report: Scheduler retries starting
+    it for MaximumEventAgeInSeconds, then Lambda tries it 1 + MaximumRetryAttempts times,
+    each up to the function's Timeout."""
+    target = schedule["Target"]
+    function = template["Resources"][target["Arn"]["Fn::GetAtt"][0]]["Properties"]
+    attempts = 1 + function["EventInvokeConfig"]["MaximumRetryAttempts"]
+    starting = target["RetryPolicy"]["MaximumEventAgeInSeconds"]
+    return timedelta(seconds=starting + attempts * function["Timeout"]) + ASYNC_RETRY_WAITS
+
+
+def most_empty_periods(reports: list[datetime], period: int) -> int:
+    """The longest run of the alarm's periods (CloudWatch's, on the UTC clock) with no
+    report in them, between the first report and the last."""
+    buckets = sorted({int(report.timestamp()) // period for report in reports})
+    return max(later - earlier - 1 for earlier, later in itertools.pairwise(buckets))
+
+
+@pytest.mark.parametrize(
+    "alarm_id, schedule_id",
+    [
+        ("DunningRunMissingAlarm", "DunningSchedule"),
+        ("RetrocessionRunMissingAlarm", "RetrocessionSchedule"),
+    ],
+)
+def test_r39_a_missing_run_alarm_sleeps_through_the_clock_changes(
+    template: dict[str, Any], alarm_id: str, schedule_id: str
+) -> None:
+    """R39 (audit operations OPS2): Given a run's schedule (Europe/Amsterdam) and the alarm
+    that goes off when no run reported for EvaluationPeriods periods (missing data breaches)
+    When every run of a year with both clock changes reports, one at its start and the next
+    as late as Scheduler's and Lambda's retries allow (the night the clocks go back puts 25
+    hours between two 06:00 runs)
+    Then no EvaluationPeriods periods in a row are empty, so the alarm stays quiet; and when
+    one run does not report, they are, so it goes off."""
+    alarm = alarms(template)[alarm_id]
+    schedule = template["Resources"][schedule_id]["Properties"]
+    period, evaluated = alarm["Period"], alarm["EvaluationPeriods"]
+    assert alarm["DatapointsToAlarm"] == evaluated and alarm["TreatMissingData"] == "breaching"
+    assert period * evaluated <= 7 * 24 * 3600  # the longest range CloudWatch lets it read
+    starts = scheduled_starts(schedule, date(2026, 3, 1), date(2027, 4, 30))
+    late = latest_report(template, schedule)
+
+    for earlier, later in itertools.pairwise(starts):
+        assert most_empty_periods([earlier, later + late], period) < evaluated, later
+    for earlier, _missed, later in zip(starts, starts[1:], starts[2:], strict=False):
+        assert most_empty_periods([earlier + late, later], period) >= evaluated, later
