@@ -323,6 +323,30 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
     assert queues <= watched, sorted(queues - watched)
 
 
+def test_r39_letters_waiting_unpolled_raise_an_alarm_well_before_sqs_deletes_them(
+    template: dict[str, Any],
+) -> None:
+    """R7, R39 (audit operations, observation): Given the delivery queue, whose messages
+    SQS deletes after MessageRetentionPeriod without moving them to the dead-letter queue
+    When the delivery function stops polling it (its mapping disabled, a key grant lost):
+    nothing fails, so no failure queue or error rate sees it
+    Then an alarm on the age of its oldest message goes off later than a request retried
+    the most lives (maxReceiveCount x VisibilityTimeout) and at least 3 days (a long
+    weekend) before the first letter would be deleted unsent."""
+    queue = template["Resources"]["DeliveryQueue"]["Properties"]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "ApproximateAgeOfOldestMessage"
+        and alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["DeliveryQueue", "QueueName"]}
+    ]
+    assert (alarm["Namespace"], alarm["Statistic"]) == ("AWS/SQS", "Maximum")
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    retried_the_most = queue["RedrivePolicy"]["maxReceiveCount"] * queue["VisibilityTimeout"]
+    assert retried_the_most < alarm["Threshold"]
+    assert alarm["Threshold"] + alarm["Period"] <= queue["MessageRetentionPeriod"] - 3 * 86400
+
+
 def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:
     """Given the dead-letter queues of other queues (DeliveryDeadLetterQueue) and the
     queues that receive Lambda's and Scheduler's failure records
