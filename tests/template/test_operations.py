@@ -265,7 +265,8 @@ def dead_letter_queues(template: dict[str, Any]) -> set[str]:
 
 def failure_records_queues(template: dict[str, Any]) -> set[str]:
     """Queues that receive Lambda on-failure records (of asynchronous invocations or of a
-    stream mapping) or EventBridge Scheduler's failed starts."""
+    stream mapping), EventBridge Scheduler's failed starts or the events an EventBridge
+    rule could not deliver."""
     queues = set()
     for properties in resources_of_type(template, "AWS::Serverless::Function").values():
         on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
@@ -277,6 +278,10 @@ def failure_records_queues(template: dict[str, Any]) -> set[str]:
             queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
     for properties in resources_of_type(template, "AWS::Scheduler::Schedule").values():
         queues.add(properties["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        for event in properties.get("Events", {}).values():
+            if "DeadLetterConfig" in event["Properties"]:
+                queues.add(event["Properties"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
     return queues
 
 
@@ -311,6 +316,7 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
         "EmailEventFailureQueue",
         "ScheduleFailureQueue",
         "ExpiredLettersFailureQueue",
+        "EmailEventRuleFailureQueue",
     } <= queues
     watched = {
         alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
@@ -345,6 +351,40 @@ def test_r39_letters_waiting_unpolled_raise_an_alarm_well_before_sqs_deletes_the
     retried_the_most = queue["RedrivePolicy"]["maxReceiveCount"] * queue["VisibilityTimeout"]
     assert retried_the_most < alarm["Threshold"]
     assert alarm["Threshold"] + alarm["Period"] <= queue["MessageRetentionPeriod"] - 3 * 86400
+
+
+def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
+    transformed: dict[str, Any],
+) -> None:
+    """R7, R39 (audit operations, observation): Given the rule that hands SES's bounces
+    and complaints to SesEventsFunction
+    When EventBridge cannot invoke the function (for 24 hours of its retries)
+    Then it keeps the event in a failure queue of its own (alarmed with the others) rather
+    than drop it; only EventBridge, for that rule, may send there and use the key for it."""
+    [(rule_id, rule)] = [
+        (rule_id, rule)
+        for rule_id, rule in resources_of_type(transformed, "AWS::Events::Rule").items()
+        if rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["SesEventsFunction", "Arn"]}
+    ]
+    queue_arn = rule["Targets"][0]["DeadLetterConfig"]["Arn"]
+    assert queue_arn == {"Fn::GetAtt": ["EmailEventRuleFailureQueue", "Arn"]}, rule_id
+    rule_arn = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
+    rule_arn += rule["Name"]["Fn::Sub"]
+    policies = resources_of_type(transformed, "AWS::SQS::QueuePolicy").values()
+    [allowed] = [
+        statement
+        for policy in policies
+        if policy["Queues"] == [{"Ref": "EmailEventRuleFailureQueue"}]
+        for statement in as_list(policy["PolicyDocument"]["Statement"])
+        if statement["Effect"] == "Allow"
+    ]
+    assert allowed["Principal"] == {"Service": "events.amazonaws.com"}
+    assert (allowed["Action"], allowed["Resource"]) == ("sqs:SendMessage", queue_arn)
+    assert allowed["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::Sub": rule_arn}}}
+    key = transformed["Resources"]["BillingKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [for_events] = [s for s in key if s["Principal"] == {"Service": "events.amazonaws.com"}]
+    assert sorted(for_events["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert for_events["Condition"] == allowed["Condition"]
 
 
 def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:
