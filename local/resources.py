@@ -138,6 +138,7 @@ class LocalNames:
     bank_import_failure_queue_name: str = "zorgnota-local-bank-import-failures"
     schedule_failure_queue_name: str = "zorgnota-local-schedule-failures"
     email_event_failure_queue_name: str = "zorgnota-local-email-event-failures"
+    email_event_rule_failure_queue_name: str = "zorgnota-local-email-event-rule-failures"
     expired_letters_failure_queue_name: str = "zorgnota-local-expired-letters-failures"
     configuration_set: str = "zorgnota-local-invoices"
     sender_email: str = "nota@example.org"
@@ -162,6 +163,7 @@ class LocalNames:
             "BankImportFailureQueue": self.bank_import_failure_queue_name,
             "ScheduleFailureQueue": self.schedule_failure_queue_name,
             "EmailEventFailureQueue": self.email_event_failure_queue_name,
+            "EmailEventRuleFailureQueue": self.email_event_rule_failure_queue_name,
             "ExpiredLettersFailureQueue": self.expired_letters_failure_queue_name,
             "EmailConfigurationSet": self.configuration_set,
         }

@@ -18,6 +18,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import InvoiceFilter
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
+from local.resources import load_template, resources_of_type
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
 
@@ -310,6 +311,101 @@ def test_the_sample_file_and_event_drive_the_import(sandbox):
         3,
         ["unknown_reference"],
     )
+
+
+def agency_report_refused_emitted(sandbox, data, capsys):
+    """Upload ``data`` as the agency's report-back file (metrics switched on): the import's
+    answer, and its EMF line checked against AgencyReportRefusedAlarm (template.yaml):
+    the metric it reads, in its namespace, with its service dimension."""
+    alarm = resources_of_type(load_template(), "AWS::CloudWatch::Alarm")["AgencyReportRefusedAlarm"]
+    [service] = alarm["Dimensions"]
+    capsys.readouterr()
+    [result] = sandbox.upload_collection_report(data, "agency-2027-02-15.csv")["imported"]
+    lines = capsys.readouterr().out.splitlines()
+    [emitted] = [json.loads(line) for line in lines if f'"{alarm["MetricName"]}"' in line]
+    [directive] = emitted["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == alarm["Namespace"]
+    assert directive["Dimensions"] == [[service["Name"]]]
+    assert emitted[service["Name"]] == service["Value"]
+    assert alarm["MetricName"] in {metric["Name"] for metric in directive["Metrics"]}
+    return result, emitted[alarm["MetricName"]]
+
+
+def refused_whole(reference, due, paid_on):
+    """Saved as Windows-1252: the agency's name with an e-acute in a row is not UTF-8."""
+    rows = [
+        (reference, "CMIB-2027-000123", "paid", due, paid_on),
+        ("x", "Café-1", "paid", 1, paid_on),
+    ]
+    return agency_file(*rows).decode().encode("cp1252")
+
+
+def paid_row_refused(reference, due, paid_on):
+    """The claim's one paid row has an amount with a decimal comma."""
+    return agency_file(
+        (reference, "CMIB-2027-000123", "paid", f"{due // 100},{due % 100:02d}", paid_on)
+    )
+
+
+def paid_in_full(reference, due, paid_on):
+    return agency_file((reference, "CMIB-2027-000123", "paid", due, paid_on))
+
+
+@pytest.mark.parametrize(
+    "make_file, max_bytes, outcome, rows_refused",
+    [
+        (refused_whole, None, "refused", 0),
+        (paid_in_full, 100, "refused", 0),  # larger than the import reads: refused unread
+        (paid_row_refused, None, "imported", 1),
+    ],
+    ids=["file_refused_whole", "file_too_large", "paid_row_refused"],
+)
+def test_r39_a_refused_agency_report_pages_an_operator(
+    sandbox, invoices, monkeypatch, capsys, make_file, max_bytes, outcome, rows_refused
+):
+    """R39 (audit operations OPS1; R22, R24): Given a claim at the agency
+    When the agency's report-back file saying it was paid is refused whole (not UTF-8, or
+    too large to read; no row is counted then), or its paid row is refused
+    Then nothing is booked and the patient stays blocked; the invocation succeeds (no error
+    rate, no failure queue sees it) and the agency only uploads, so the import emits
+    Agency_report_refused = 1 where AgencyReportRefusedAlarm reads it, as the bank import
+    emits Bank_refused for a refused statement, and writes the result the alarm's row
+    sends the operator to."""
+    if max_bytes:
+        module = sandbox.handler("collection_report_import")
+        monkeypatch.setattr(module, "REPORTS", replace(module.REPORTS, max_bytes=max_bytes))
+    invoice = hand_over(sandbox, invoices[0])
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    paid_on = date(2027, 2, 12)
+    data = make_file(invoice.reference, due_on(invoice, paid_on), paid_on)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+
+    result, emitted = agency_report_refused_emitted(sandbox, data, capsys)
+
+    assert (result["outcome"], result["booked"], result["refused"]) == (outcome, 0, rows_refused)
+    assert result["result_key"].startswith(f"collection-reports/{REPORT_DAY}/agency-2027-02-15")
+    stored = json.loads(sandbox.output_object(result["result_key"]))
+    assert stored["refusal"] == result["refusal"] and (outcome == "refused") == bool(
+        stored["refusal"]
+    )
+    assert emitted == [1.0]
+    assert not sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).is_paid
+    assert [b["patient_ref"] for b in get(sandbox, LIST)[1]["items"]] == [invoice.patient_ref]
+
+
+def test_r39_an_agency_report_booked_whole_pages_nobody(sandbox, invoices, monkeypatch, capsys):
+    """R39: Given a claim at the agency, when its report-back file is booked row for row,
+    then Agency_report_refused is 0: AgencyReportRefusedAlarm stays quiet."""
+    invoice = hand_over(sandbox, invoices[0])
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    paid_on = date(2027, 2, 12)
+    data = paid_in_full(invoice.reference, due_on(invoice, paid_on), paid_on)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+
+    result, emitted = agency_report_refused_emitted(sandbox, data, capsys)
+
+    assert (result["booked"], result["refused"]) == (1, 0)
+    assert emitted == [0.0]
 
 
 # --- the block store on DynamoDB under concurrent writes (R28) -------------------------------------

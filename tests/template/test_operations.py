@@ -3,12 +3,16 @@ is kept how long (issue 13; R29, R39; legal-nl.md §8)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatch
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from billing_core.collection.collection_report import CollectionReportResult
 from local.resources import resources_of_type
 from tests.template.policies import (
     as_list,
@@ -261,7 +265,8 @@ def dead_letter_queues(template: dict[str, Any]) -> set[str]:
 
 def failure_records_queues(template: dict[str, Any]) -> set[str]:
     """Queues that receive Lambda on-failure records (of asynchronous invocations or of a
-    stream mapping) or EventBridge Scheduler's failed starts."""
+    stream mapping), EventBridge Scheduler's failed starts or the events an EventBridge
+    rule could not deliver."""
     queues = set()
     for properties in resources_of_type(template, "AWS::Serverless::Function").values():
         on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
@@ -273,6 +278,10 @@ def failure_records_queues(template: dict[str, Any]) -> set[str]:
             queues.add(on_failure["OnFailure"]["Destination"]["Fn::GetAtt"][0])
     for properties in resources_of_type(template, "AWS::Scheduler::Schedule").values():
         queues.add(properties["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        for event in properties.get("Events", {}).values():
+            if "DeadLetterConfig" in event["Properties"]:
+                queues.add(event["Properties"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
     return queues
 
 
@@ -307,6 +316,7 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
         "EmailEventFailureQueue",
         "ScheduleFailureQueue",
         "ExpiredLettersFailureQueue",
+        "EmailEventRuleFailureQueue",
     } <= queues
     watched = {
         alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
@@ -317,6 +327,64 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
         and alarm["Threshold"] == 1
     }
     assert queues <= watched, sorted(queues - watched)
+
+
+def test_r39_letters_waiting_unpolled_raise_an_alarm_well_before_sqs_deletes_them(
+    template: dict[str, Any],
+) -> None:
+    """R7, R39 (audit operations, observation): Given the delivery queue, whose messages
+    SQS deletes after MessageRetentionPeriod without moving them to the dead-letter queue
+    When the delivery function stops polling it (its mapping disabled, a key grant lost):
+    nothing fails, so no failure queue or error rate sees it
+    Then an alarm on the age of its oldest message goes off later than a request retried
+    the most lives (maxReceiveCount x VisibilityTimeout) and at least 3 days (a long
+    weekend) before the first letter would be deleted unsent."""
+    queue = template["Resources"]["DeliveryQueue"]["Properties"]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "ApproximateAgeOfOldestMessage"
+        and alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["DeliveryQueue", "QueueName"]}
+    ]
+    assert (alarm["Namespace"], alarm["Statistic"]) == ("AWS/SQS", "Maximum")
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    retried_the_most = queue["RedrivePolicy"]["maxReceiveCount"] * queue["VisibilityTimeout"]
+    assert retried_the_most < alarm["Threshold"]
+    assert alarm["Threshold"] + alarm["Period"] <= queue["MessageRetentionPeriod"] - 3 * 86400
+
+
+def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
+    transformed: dict[str, Any],
+) -> None:
+    """R7, R39 (audit operations, observation): Given the rule that hands SES's bounces
+    and complaints to SesEventsFunction
+    When EventBridge cannot invoke the function (for 24 hours of its retries)
+    Then it keeps the event in a failure queue of its own (alarmed with the others) rather
+    than drop it; only EventBridge, for that rule, may send there and use the key for it."""
+    [(rule_id, rule)] = [
+        (rule_id, rule)
+        for rule_id, rule in resources_of_type(transformed, "AWS::Events::Rule").items()
+        if rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["SesEventsFunction", "Arn"]}
+    ]
+    queue_arn = rule["Targets"][0]["DeadLetterConfig"]["Arn"]
+    assert queue_arn == {"Fn::GetAtt": ["EmailEventRuleFailureQueue", "Arn"]}, rule_id
+    rule_arn = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
+    rule_arn += rule["Name"]["Fn::Sub"]
+    policies = resources_of_type(transformed, "AWS::SQS::QueuePolicy").values()
+    [allowed] = [
+        statement
+        for policy in policies
+        if policy["Queues"] == [{"Ref": "EmailEventRuleFailureQueue"}]
+        for statement in as_list(policy["PolicyDocument"]["Statement"])
+        if statement["Effect"] == "Allow"
+    ]
+    assert allowed["Principal"] == {"Service": "events.amazonaws.com"}
+    assert (allowed["Action"], allowed["Resource"]) == ("sqs:SendMessage", queue_arn)
+    assert allowed["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::Sub": rule_arn}}}
+    key = transformed["Resources"]["BillingKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [for_events] = [s for s in key if s["Principal"] == {"Service": "events.amazonaws.com"}]
+    assert sorted(for_events["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert for_events["Condition"] == allowed["Condition"]
 
 
 def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:
@@ -422,6 +490,30 @@ def test_r39_a_refused_bank_statement_raises_an_alarm(template: dict[str, Any]) 
     assert "bank/refused/" in alarm["AlarmDescription"]
 
 
+def test_r39_a_refused_agency_report_raises_an_alarm(template: dict[str, Any]) -> None:
+    """R22, R39 (audit operations OPS1): given the count the agency report import emits for
+    a file refused whole or with rows refused (``Agency_report_refused``:
+    CollectionReportResult.log_entry; the function answers normally and the agency only
+    uploads, so nothing else sees it)
+    When one is refused
+    Then an alarm reads exactly that metric, namespace and service dimension and wakes
+    someone within 5 minutes, as for a refused bank statement."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    refused = CollectionReportResult("collection-reports/x.csv", outcome="refused")
+    emitted = {name for name, count in refused.log_entry().counts.items() if count}
+    alarm = alarms(template)["AgencyReportRefusedAlarm"]
+    assert (alarm["Namespace"], alarm["Dimensions"]) == (
+        environment["POWERTOOLS_METRICS_NAMESPACE"],
+        service,
+    )
+    assert emitted == {alarm["MetricName"]} == {"Agency_report_refused"}
+    assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert "collection-reports/{day}/" in alarm["AlarmDescription"]
+
+
 def test_r39_invoices_that_lose_the_race_on_two_daily_runs_in_a_row_raise_an_alarm(
     template: dict[str, Any],
 ) -> None:
@@ -477,3 +569,74 @@ def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) 
     assert alarm["TreatMissingData"] == "breaching"
     assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"]  # none in the whole range
     assert alarm["Period"] * alarm["EvaluationPeriods"] == 7 * 24 * 3600
+
+
+# Lambda waits about a minute before an asynchronous invocation's second attempt and two
+# before its third.
+ASYNC_RETRY_WAITS = timedelta(minutes=3)
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def scheduled_starts(schedule: dict[str, Any], first: date, last: date) -> list[datetime]:
+    """The moments, in UTC, a cron(minute hour day-of-month month day-of-week year) schedule
+    of the template starts its target between two days, in its own time zone (only the
+    fields the template uses: a fixed minute and hour, every day or one weekday)."""
+    fields = schedule["ScheduleExpression"].removeprefix("cron(").removesuffix(")").split()
+    minute, hour, day_of_month, month, weekday, _ = fields
+    assert (day_of_month, month) in {("*", "*"), ("?", "*")} and weekday in {"?", "*", *WEEKDAYS}
+    zone = ZoneInfo(schedule["ScheduleExpressionTimezone"])
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [
+        datetime.combine(day, time(int(hour), int(minute)), zone).astimezone(UTC)
+        for day in days
+        if weekday in {"?", "*"} or WEEKDAYS[day.weekday()] == weekday
+    ]
+
+
+def latest_report(template: dict[str, Any], schedule: dict[str, Any]) -> timedelta:
+    """How long after its scheduled start a run may still report: Scheduler retries starting
+    it for MaximumEventAgeInSeconds, then Lambda tries it 1 + MaximumRetryAttempts times,
+    each up to the function's Timeout."""
+    target = schedule["Target"]
+    function = template["Resources"][target["Arn"]["Fn::GetAtt"][0]]["Properties"]
+    attempts = 1 + function["EventInvokeConfig"]["MaximumRetryAttempts"]
+    starting = target["RetryPolicy"]["MaximumEventAgeInSeconds"]
+    return timedelta(seconds=starting + attempts * function["Timeout"]) + ASYNC_RETRY_WAITS
+
+
+def most_empty_periods(reports: list[datetime], period: int) -> int:
+    """The longest run of the alarm's periods (CloudWatch's, on the UTC clock) with no
+    report in them, between the first report and the last."""
+    buckets = sorted({int(report.timestamp()) // period for report in reports})
+    return max(later - earlier - 1 for earlier, later in itertools.pairwise(buckets))
+
+
+@pytest.mark.parametrize(
+    "alarm_id, schedule_id",
+    [
+        ("DunningRunMissingAlarm", "DunningSchedule"),
+        ("RetrocessionRunMissingAlarm", "RetrocessionSchedule"),
+    ],
+)
+def test_r39_a_missing_run_alarm_sleeps_through_the_clock_changes(
+    template: dict[str, Any], alarm_id: str, schedule_id: str
+) -> None:
+    """R39 (audit operations OPS2): Given a run's schedule (Europe/Amsterdam) and the alarm
+    that goes off when no run reported for EvaluationPeriods periods (missing data breaches)
+    When every run of a year with both clock changes reports, one at its start and the next
+    as late as Scheduler's and Lambda's retries allow (the night the clocks go back puts 25
+    hours between two 06:00 runs)
+    Then no EvaluationPeriods periods in a row are empty, so the alarm stays quiet; and when
+    one run does not report, they are, so it goes off."""
+    alarm = alarms(template)[alarm_id]
+    schedule = template["Resources"][schedule_id]["Properties"]
+    period, evaluated = alarm["Period"], alarm["EvaluationPeriods"]
+    assert alarm["DatapointsToAlarm"] == evaluated and alarm["TreatMissingData"] == "breaching"
+    assert period * evaluated <= 7 * 24 * 3600  # the longest range CloudWatch lets it read
+    starts = scheduled_starts(schedule, date(2026, 3, 1), date(2027, 4, 30))
+    late = latest_report(template, schedule)
+
+    for earlier, later in itertools.pairwise(starts):
+        assert most_empty_periods([earlier, later + late], period) < evaluated, later
+    for earlier, _missed, later in zip(starts, starts[1:], starts[2:], strict=False):
+        assert most_empty_periods([earlier + late, later], period) >= evaluated, later

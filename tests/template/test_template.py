@@ -38,6 +38,10 @@ WILDCARDS_AWS_REQUIRES = {
         "in a key policy, Resource * means this key; the encryption-context condition "
         "limits it to this stack's log groups"
     ),
+    ("BillingKey", "EventBridgeKeepsUndeliveredEmailEvents"): (
+        "in a key policy, Resource * means this key; the aws:SourceArn condition limits it "
+        "to the SES events rule putting what it could not deliver into its failure queue"
+    ),
     ("AlarmKey", "AccountAdministersKeyThroughIam"): (
         "the default key policy of the alarm topic's own key; Resource * means this key"
     ),

@@ -8,6 +8,7 @@ out of the PDF, and what a screen reader says.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import replace
 
@@ -78,6 +79,19 @@ def test_it_is_a_one_page_a4_pdf():
     assert pdf.rstrip().endswith(b"%%EOF")
     assert b"/MediaBox [0 0 595.28 841.89]" in pdf  # A4 in points
     assert page_count(pdf) == 1
+
+
+def test_r39_rendering_logs_nothing_of_the_font_subsetting(caplog):
+    """R39 (audit operations, observation): Given the functions' log level, INFO
+    When an invoice PDF is rendered (fpdf2 subsets the font with fontTools)
+    Then fontTools' per-table INFO lines (about 40 a PDF: noise and cost in every
+    delivery's log) are not logged; its warnings still would be."""
+    caplog.set_level(logging.INFO)
+
+    render()
+
+    assert [r.name for r in caplog.records if r.name.startswith("fontTools")] == []
+    assert logging.getLogger("fontTools").isEnabledFor(logging.WARNING)
 
 
 def test_the_same_invoice_gives_the_same_bytes():

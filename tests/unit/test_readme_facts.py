@@ -282,3 +282,37 @@ def test_the_retour_upload_route_is_named() -> None:
     assert ("POST", "/api/v1/provider/retour-files") in routes
     section = README[README.index("\n## Declaration files as practices send them\n") :]
     assert "`POST /api/v1/provider/retour-files`" in section[: section.index("\n## ", 1)]
+
+
+def shell_commands(text: str) -> list[str]:
+    """The commands of the README's bash blocks, each with its continuation lines joined."""
+    blocks = re.findall(r"^```bash\n(.*?)^```", text, re.M | re.S)
+    return [command for block in blocks for command in block.replace("\\\n", " ").splitlines()]
+
+
+def test_every_lambda_invoke_sends_its_payload_as_aws_cli_v2_reads_it() -> None:
+    """R39 (audit operations OPS3): Given every `aws lambda invoke` in the README (the alarm
+    rows send the operator to rerun a day with one)
+    Then each sends its payload from a file (`fileb://`), or says the inline JSON is raw
+    (AWS CLI v2 reads an inline --payload as base64: Lambda gets bytes it cannot parse),
+    and the rerun names a function of the template by its logical id."""
+    commands = shell_commands(README)
+    invokes = [c for c in commands if c.startswith("aws lambda invoke")]
+    # every --payload, in a command or in a sentence
+    for line in [*invokes, *README.splitlines()]:
+        for payload in re.findall(r"--payload (\S+)", line):
+            assert payload.startswith("fileb://") or "--cli-binary-format raw-in-base64-out" in line
+    assert len(invokes) >= 3  # a failure record's replay, the expired letters', a rerun
+    functions = set(resources_of_type(TEMPLATE, "AWS::Serverless::Function"))
+    named = [
+        re.findall(r"\b[A-Z]\w+Function\b", command)
+        for command in commands
+        if command.startswith("FUNCTION=$(physical_id ")
+    ]
+    assert named and all(names for names in named)
+    assert {name for names in named for name in names} - functions == set()
+    resources = set(TEMPLATE["Resources"])
+    looked_up = set(re.findall(r"physical_id (\w+)", README)) | set(
+        re.findall(r"queue_arn (\w+)", README)
+    )
+    assert looked_up and looked_up - resources == set()

@@ -141,6 +141,10 @@ class CollectionReportResult:
     def log_entry(self) -> LogEntry:
         """Counts and keys only: the rows (betalingskenmerken) stay in the result file."""
         counts = {f"Agency_{outcome.value}": self.count(outcome) for outcome in RowOutcome}
+        # AgencyReportRefusedAlarm: the agency only uploads, so a file refused whole or a row
+        # refused (a claim left unpaid, its patient blocked: R22) waits for a person (R39).
+        refused = self.outcome == "refused" or self.count(RowOutcome.REFUSED) > 0
+        counts["Agency_report_refused"] = int(refused)
         if self.outcome == "refused":
             message = "collection report refused, nothing booked"
             return LogEntry(message, self.summary(), counts, error=True)
@@ -169,7 +173,19 @@ def import_collection_report(
         result.outcome, result.refusal = "refused", str(refusal)
     else:
         result.rows = sorted([*refused, *(_apply(row, ctx) for row in rows)], key=lambda r: r.line)
-    result.result_key = result_key(ctx.clock.now(), source_key)
+    return _stored(result, ctx)
+
+
+def refuse_collection_report(
+    source_key: str, reason: str, ctx: CollectionReportContext
+) -> CollectionReportResult:
+    """A file refused unread (too large): counted, alarmed and written where the operator
+    looks, as one refused on reading (R39)."""
+    return _stored(CollectionReportResult(source_key, outcome="refused", refusal=reason), ctx)
+
+
+def _stored(result: CollectionReportResult, ctx: CollectionReportContext) -> CollectionReportResult:
+    result.result_key = result_key(ctx.clock.now(), result.source_key)
     ctx.files.put(result.result_key, _result_json(result, ctx.clock.now()), "application/json")
     return result
 

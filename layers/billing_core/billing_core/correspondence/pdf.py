@@ -19,6 +19,7 @@ Every invoice carries a QR code that opens the checker with its kenmerk filled i
 from __future__ import annotations
 
 import io
+import logging
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -47,6 +48,10 @@ from billing_core.texts.letters import texts_for
 if TYPE_CHECKING:
     # Annotations only: the copy is made in the web functions, not by the delivery.
     from billing_core.correspondence.invoice_copy import ChangedSince
+
+# fpdf2 subsets the font with fontTools, which logs some 40 INFO lines a PDF (the tables
+# it prunes, the glyph names): noise in every delivery's log at the functions' INFO level.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 _FONT = "DejaVu"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
