@@ -8,7 +8,7 @@ default from 2026-12-24, reminder on 2026-12-31 (R19 defaults).
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 
 import boto3
 import pytest
@@ -17,13 +17,16 @@ from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.run import run_dunning
 from billing_core.invoices.invoice import Channel, DunningStage
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.legal import collection_costs
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.actions import ActionKind
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import REGION, sample_event
 from local.seed import DENTAL
+from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
 REMINDER_DAY = date(2026, 12, 31)
@@ -138,6 +141,56 @@ def test_costs_interest_and_handover_after_the_terms_pass(sandbox, invoices):
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["state"] == "with_collection_agency"
     assert run_on(sandbox, handover_day)["actions"] == 0  # replaying the day changes nothing
+
+
+@pytest.mark.parametrize("read_at_hour", [5, 10], ids=["before-the-run", "after-the-run"])
+def test_a_transfer_of_the_costs_day_pays_costs_interest_principal_read_before_or_after_the_run(
+    sandbox, invoices, read_at_hour
+):
+    """legal-nl.md §2, §5 (audit legal2 LEGAL2-1). Given an invoice reminded by e-mail on
+    31 December (term to 14 January), when a €100.00 transfer credited on the 15th is read
+    at 05:00, before that day's 06:00 run charges the BIK, or at 10:00, after it, then
+    either way the bank statement import and the run leave it allocated costs -> interest
+    -> principal: the BIK the run charged (over the principal at the term's end), the 22
+    days' interest up to it at 4%, the rest principal."""
+    run_on(sandbox, REMINDER_DAY)
+    invoice = max(
+        (stored(sandbox, i) for i in invoices if i.channel is Channel.EMAIL),
+        key=lambda i: i.balance_cents,
+    )
+    principal = invoice.balance_cents
+    costs_day = date(2027, 1, 15)
+    assert invoice.reminder.final_date == date(2027, 1, 14)
+    transfer = credit(10_000, scor=invoice.reference, booking_date=costs_day.isoformat())
+
+    def read_the_statement() -> None:
+        sandbox.clock.set(datetime.combine(costs_day, time(read_at_hour), tzinfo=AMSTERDAM))
+        (imported,) = sandbox.upload_bank_statement(statement(transfer), "costs-day.xml")[
+            "imported"
+        ]
+        assert imported["booked"] == 1
+
+    if read_at_hour < 6:
+        read_the_statement()
+    sandbox.clock.set(datetime.combine(costs_day, time(6), tzinfo=AMSTERDAM))
+    assert sandbox.run_dunning()["steps"]["costs"] >= 1
+    if read_at_hour > 6:
+        read_the_statement()
+
+    ledger = stored(sandbox, invoice).ledger
+    bik = sum(e.amount_cents for e in ledger if e.kind is EntryKind.COSTS)
+    assert (
+        bik
+        == collection_costs(principal)
+        == invoice.reminder.covered(invoice.invoice_id).costs_cents
+    )
+    interest = (principal * 4 * 22 + 18_250) // 36_500  # 24 Dec - 14 Jan, half-up
+    paid = {c: -balance((e for e in ledger if e.kind is EntryKind.PAYMENT), c) for c in Component}
+    assert paid == {
+        Component.COSTS: bik,
+        Component.INTEREST: interest,
+        Component.PRINCIPAL: 10_000 - bik - interest,
+    }
 
 
 def test_a_paid_invoice_leaves_the_run_and_a_deferred_one_waits(sandbox, invoices):

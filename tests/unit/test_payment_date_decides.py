@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -284,8 +285,10 @@ AFTER_THE_TERM_END = date(2027, 3, 15)
 ASKED_ON = date(2027, 3, 20)
 
 
-def pay_by_ideal(world: DunningWorld, amount: int, paid_at: datetime, psp_id: str) -> None:
-    world.clock.set(paid_at)
+def pay_by_ideal(
+    world: DunningWorld, amount: int, paid_at: datetime, psp_id: str, *, booked_at=None
+) -> None:
+    world.clock.set(booked_at or paid_at)
     payment = IncomingPayment("psp", psp_id, amount, paid_at)
     book_payment(world.store, world.invoice().reference, payment, clock=world.clock)
 
@@ -405,3 +408,61 @@ def test_a_returned_later_payment_stays_returned_when_an_earlier_one_comes_in():
     assert (money.principal, money.costs) == (70_000, 10_500)
     left = reversible(late.invoice(), "bank:NL20INGB0001234567/ING-1")
     assert left == {component: 0 for component in Component}
+
+
+# --- paid on the costs day, learned of before or after that day's run (audit legal2 LEGAL2-1) --
+
+
+def paid_by(world: DunningWorld, payment_id: str) -> dict[str, int]:
+    """What a payment paid off, per component, net of the entries that set it right."""
+    paid: dict[str, int] = {}
+    for entry in world.invoice().ledger:
+        if entry.kind is EntryKind.PAYMENT and entry.cause == payment_id:
+            paid[entry.component.value] = paid.get(entry.component.value, 0) - entry.amount_cents
+    return paid
+
+
+@pytest.mark.parametrize(
+    "booked_at", [at(COSTS_DAY, 2, 1), at(COSTS_DAY, 7)], ids=["before", "after"]
+)
+def test_an_ideal_payment_of_the_costs_day_pays_the_costs_first_whenever_it_is_booked(booked_at):
+    """Given the example's reminder (term to 2027-01-14), when €400.00 paid by iDEAL at
+    02:00 on the 15th is booked at 02:01, before the 06:00 run charges the €150.00 BIK,
+    or at 07:00, after it, then either way it paid the costs, the 22 days' interest up to
+    it (€2.41) and the rest principal (legal-nl.md §5, art. 6:44 BW), and €752.82 is due on
+    the 20th: costs are due from the day after the term, and the order in which we learn
+    of the payment and the costs changes nothing (§2)."""
+    world = reminded()
+    ideal = at(COSTS_DAY, 2)
+    if booked_at < at(COSTS_DAY, 6):
+        pay_by_ideal(world, 40_000, ideal, "tr_1", booked_at=booked_at)
+    world.run(COSTS_DAY)
+    if booked_at > at(COSTS_DAY, 6):
+        pay_by_ideal(world, 40_000, ideal, "tr_1", booked_at=booked_at)
+
+    assert paid_by(world, "psp:tr_1") == {"costs": 15_000, "interest": 241, "principal": 24_759}
+    assert interest_booked(world) == 241
+    assert world.money(date(2027, 1, 20)) == Money(
+        principal=75_241, costs=0, interest=41, due=75_282
+    )
+    assert all(e.recorded >= booked_at for e in world.invoice().ledger if e.cause == "psp:tr_1")
+
+
+@pytest.mark.parametrize("read_at", [at(COSTS_DAY, 5), at(COSTS_DAY, 10)], ids=["before", "after"])
+def test_a_transfer_credited_on_the_costs_day_is_allocated_alike_read_before_or_after_the_run(
+    read_at,
+):
+    """Given the example's reminder, when a €400.00 transfer credited on 2027-01-15 is read
+    at 05:00, before that day's run, or at 10:00, after it, then the ledger holds the
+    same: €150.00 BIK paid, €2.41 interest paid, €247.59 principal paid; due on the 20th
+    €752.82 (legal-nl.md §2, §5)."""
+    world = reminded()
+    if read_at < at(COSTS_DAY, 6):
+        world.import_transfer(40_000, booked_on=COSTS_DAY, at=read_at)
+    world.run(COSTS_DAY)
+    if read_at > at(COSTS_DAY, 6):
+        world.import_transfer(40_000, booked_on=COSTS_DAY, at=read_at)
+
+    (payment,) = {e.cause for e in world.invoice().ledger if e.kind is EntryKind.PAYMENT}
+    assert paid_by(world, payment) == {"costs": 15_000, "interest": 241, "principal": 24_759}
+    assert world.money(date(2027, 1, 20)).due == 75_282

@@ -10,7 +10,7 @@ receipt date + 14 days"; "A letter that misses one of these invalidates the BIK"
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -90,6 +90,28 @@ def test_a_reminder_sent_the_day_the_run_decided_keeps_its_dates():
         DECIDED,
         date(2027, 1, 14),
     )
+
+
+def test_a_reminder_sent_just_after_midnight_counts_from_the_dutch_day():
+    """legal-nl.md §2: "an e-mail is received on the day it was sent", in the Netherlands.
+    Given a reminder the run decided on 31 December, when the queue sends it at
+    2026-12-31T23:30Z (00:30 on 1 January in Amsterdam; the clock set in UTC, audit
+    legal2 LEGAL2-2), then it is sent and received on 1 January and its term ends on
+    15 January, as the e-mail prints."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    world.clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+
+    world.deliver()
+
+    reminder = world.invoice().reminder
+    assert (reminder.sent_on, reminder.received_on, reminder.final_date) == (
+        date(2027, 1, 1),
+        date(2027, 1, 1),
+        date(2027, 1, 15),
+    )
+    ((_, email, _),) = world.outbox.sent
+    assert "uiterlijk op 15 januari 2027" in email.text
 
 
 def test_a_deferral_granted_before_a_late_reminder_went_out_still_moves_the_default():

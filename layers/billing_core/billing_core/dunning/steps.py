@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+from billing_core.dunning.corrections import rebooked_after
 from billing_core.dunning.letter_costs import (
     COSTS_NOTE,
     costs_cause,
@@ -42,6 +43,8 @@ from billing_core.legal import (
     reminder_final_date,
     staffel_on,
 )
+from billing_core.payments.booking import rebooking, recorded_now
+from billing_core.shared.clock import AMSTERDAM
 
 
 def outstanding_principal(invoice: Invoice) -> int:
@@ -157,10 +160,30 @@ def charge_costs(
                 )
             )
         invoice = replace(invoice, dunning_stage=DunningStage.COSTS_CHARGED, costs_charged_on=today)
+        invoice = _paid_after_the_term_set_right(invoice, reminder, now)
         charged.append(
             _moved(invoice, policy, letter if invoice.invoice_id == lead.invoice_id else None)
         )
     return charged
+
+
+def _paid_after_the_term_set_right(invoice: Invoice, reminder: Reminder, now: datetime) -> Invoice:
+    """``invoice`` with its costs just charged and the payments dated after the term that
+    were booked before them (iDEAL at 02:00 on the costs day, before the 06:00 run) booked
+    again as one booked after the run is: costs, then the interest accrued up to it, then
+    principal (legal-nl.md §5), by the correcting entries a payment read late makes
+    (dunning/corrections.py). The order in which we learn of a payment and of the costs
+    then changes nothing (§2); the corrections are recorded now, for the retrocession."""
+    term_end = datetime.combine(reminder.final_date, time.max, tzinfo=AMSTERDAM)
+    reason = (
+        f"set right: costs of the term to {reminder.final_date.isoformat()} were due from "
+        "the day after it (legal-nl.md §2, §5)"
+    )
+
+    def set_right(current: Invoice) -> Invoice:
+        return rebooked_after(current, term_end, rebooking(), reason)
+
+    return recorded_now(set_right, now)(invoice)
 
 
 def hand_over(invoice: Invoice, today: date) -> Invoice:

@@ -166,9 +166,10 @@ def _allocated(
     return _complete_arrangement_when_paid(paid)
 
 
-def _rebook(interest: InterestAccrual) -> Rebook:
+def rebooking(interest: InterestAccrual = accrued_interest) -> Rebook:
     """How a payment already booked is booked again when an earlier one comes in after
-    it (dunning/corrections.py): as any payment, with the interest accrued up to it."""
+    it, or when the run charges costs after it was booked (dunning/corrections.py): as
+    any payment, with the interest accrued up to it."""
 
     def rebook(invoice: Invoice, key: str, amount_cents: int, at: datetime) -> Invoice:
         day = amsterdam_day(at)
@@ -386,7 +387,7 @@ def book_payment(
     # Never dated after the moment it is booked: the ledger and the daily run agree.
     payment = replace(payment, received_at=min(payment.received_at, now))
     day = amsterdam_day(payment.received_at)
-    rebook = _rebook(interest)
+    rebook = rebooking(interest)
     invoice = _find(store, reference)
     stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)
     # Also on a replay: a crash between this save and the next ones is repaired by it.

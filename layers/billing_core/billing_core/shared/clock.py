@@ -73,7 +73,10 @@ def amsterdam_day(moment: datetime) -> date:
 
 
 def _as_amsterdam(moment: datetime | date) -> datetime:
+    """``moment`` in Europe/Amsterdam, so ``today()`` is the Dutch day whatever zone it was
+    given in (23:30Z on 31 December is 1 January here: legal-nl.md §2 counts the term from
+    the Dutch day a reminder is sent). A naive moment is read as Amsterdam wall-clock time."""
     if isinstance(moment, datetime):
-        return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+        return moment.astimezone(AMSTERDAM) if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
     # A bare date means "that morning", late enough to be clearly on that day.
     return datetime.combine(moment, time(9, 0), tzinfo=AMSTERDAM)

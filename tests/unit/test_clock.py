@@ -1,0 +1,50 @@
+"""The settable clock (tests, demo, sandbox) tells the Dutch day, whatever zone it is set
+in: legal-nl.md §2 counts a reminder's term from the day it is sent in the Netherlands
+(architecture.md: dates in Europe/Amsterdam with the settable clock)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+
+
+@pytest.mark.parametrize(
+    "moment, dutch_day, offset_hours",
+    [
+        # 00:30 on New Year's Day in Amsterdam (CET, UTC+1)
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), date(2027, 1, 1), 1),
+        # the night summer time starts: 00:30 CET on 29 March, before the 02:00 jump
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29), 1),
+        # the same night after the jump: 04:30 CEST (UTC+2)
+        (datetime(2026, 3, 29, 2, 30, tzinfo=UTC), date(2026, 3, 29), 2),
+        # the night summer time ends: 00:30 CEST on 25 October, before 03:00 goes back
+        (datetime(2026, 10, 24, 22, 30, tzinfo=UTC), date(2026, 10, 25), 2),
+        # the same night after it: 02:30 CET, the second time the clock shows 02:30
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), date(2026, 10, 25), 1),
+    ],
+)
+def test_a_moment_given_in_another_zone_counts_on_its_dutch_day(moment, dutch_day, offset_hours):
+    """Given a FixedClock, when it is set (or made) with an aware moment in UTC, then
+    today() is that moment's day in Amsterdam and now() is the same moment in Amsterdam
+    time (legal-nl.md §2)."""
+    set_later = FixedClock(date(2026, 1, 1))
+    set_later.set(moment)
+
+    for clock in (set_later, FixedClock(moment)):
+        assert clock.today() == dutch_day
+        # (in UTC: PEP 495 makes a time in the repeated hour unequal to any other zone's)
+        assert clock.now().astimezone(UTC) == moment
+        assert clock.now().tzinfo is AMSTERDAM
+        assert clock.now().utcoffset() == timedelta(hours=offset_hours)
+
+
+def test_a_naive_moment_is_read_as_amsterdam_wall_clock_time():
+    """Given a naive moment (no zone), then it is the time on a Dutch wall clock, as
+    before; a bare date is 09:00 that morning."""
+    clock = FixedClock(datetime(2026, 12, 31, 23, 30))
+    assert (clock.today(), clock.now().utcoffset()) == (date(2026, 12, 31), timedelta(hours=1))
+    clock.set(date(2027, 1, 1))
+    assert clock.now() == datetime(2027, 1, 1, 9, 0, tzinfo=AMSTERDAM)
