@@ -204,15 +204,18 @@ def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
     # When an operator lists the unmatched credits
     status, listed = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
     assert status == 200 and listed["items"][0]["counterparty_name"] == payer
-    # Then the read is in the audit: who, as what, what kind; not the names or IBANs
+    # Then the read is in the audit: who, as what, what kind, which credit; not the names
+    # or IBANs
     reads = reads_of(sandbox, NO_PRACTICE_YET)
-    assert ("operator-sub-1", "operators", "bank_credits", "") in reads
+    subject = f"credit:{listed['items'][0]['credit_id']}"
+    assert ("operator-sub-1", "operators", "bank_credits", subject) in reads
     assert payer not in str(reads) and iban not in str(reads)
 
 
 def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, invoices):
     """R32 (audit security D4): a refund batch shows the patient's name and IBAN; reading
-    it is recorded for the practice whose patient it is, with the batch as the subject."""
+    it is recorded for the practice whose patient it is, naming the batch and the
+    refund's kenmerk."""
     # Given a refund batch for a patient who paid EUR 5.00 too much
     invoice = invoices[0]
     xml = statement(credit(invoice.amount_due_cents + 500, scor=invoice.reference))
@@ -232,7 +235,8 @@ def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, i
     assert status == 200 and read["transfers"][0]["name"] == "A. Visser"
     # Then the practice's audit has it, without the patient's name or IBAN
     reads = reads_of(sandbox, PROVIDER)
-    assert ("operator-sub-1", "operators", "refund_batch", batch["batch_id"]) in reads
+    subject = f"{batch['batch_id']} kenmerk:{invoice.reference}"
+    assert ("operator-sub-1", "operators", "refund_batch", subject) in reads
     assert "A. Visser" not in str(reads) and "NL39RABO0300065264" not in str(reads)
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.blocked_patients import blocked_patients
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.invoices import invoice_detail, list_invoices
-from billing_core.shared.audit import ReadKind, ReadRecord
+from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_invoice, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
@@ -66,3 +68,48 @@ def test_a_list_of_invoices_and_the_blocked_patients_are_recorded_without_their_
     invoice = make_invoice()
     for record in audit.records:
         assert invoice.patient.display_name not in repr(record)
+
+
+OPERATOR = Reader("operator-sub-1", "operators")
+KENMERK = "kenmerk:" + "3" * 14  # as a refund batch names a refund's invoice
+
+
+@pytest.mark.parametrize(
+    ("shown", "heading", "subjects"),
+    [
+        # One practice, one id: one record, the heading first.
+        ({"a": ["kenmerk:1"]}, "RF-1", [("a", "RF-1 kenmerk:1")]),
+        # Two practices in one answer: one record each, each naming its own ids only.
+        (
+            {"b": ["invoice:2"], "a": ["invoice:1", "invoice:3"]},
+            "held_credits",
+            [("a", "held_credits invoice:1 invoice:3"), ("b", "held_credits invoice:2")],
+        ),
+        # Nothing shown (an empty list): still the read of the list, naming nothing.
+        ({"_unmatched_credits": []}, "", [("_unmatched_credits", "")]),
+        # No heading: the ids alone, no leading space.
+        ({"a": ["inv-1"]}, "", [("a", "inv-1")]),
+    ],
+)
+def test_an_operator_answer_is_one_read_per_practice_naming_the_ids_it_shows(
+    shown, heading, subjects
+):
+    """R32, NEN 7513: who (the operator's sub), what (ids only), when; under the practice
+    whose patients' data it is, as the operator lists the audit per practice."""
+    records = records_of(OPERATOR, ReadKind.REFUND_BATCH, shown, NOW, heading)
+    assert [(r.provider_id, r.subject) for r in records] == subjects
+    assert {(r.user_id, r.role, r.kind, r.at) for r in records} == {
+        ("operator-sub-1", "operators", ReadKind.REFUND_BATCH, NOW)
+    }
+
+
+def test_a_refund_batch_of_the_most_refunds_is_one_record_far_under_dynamodb_s_item_limit():
+    """R32 (one write per request), DynamoDB's 400 KB item: a batch of 500 refunds (the
+    most one proposal takes) is one record of about 12 KB; an answer showing more than
+    IDS_PER_RECORD ids of a practice is split, none lost."""
+    [record] = records_of(OPERATOR, ReadKind.REFUND_BATCH, {"a": [KENMERK] * 500}, NOW, "RF-1")
+    assert len(record.subject.encode()) < 20_000
+    many = [f"invoice:{n:036d}" for n in range(IDS_PER_RECORD + 1)]
+    records = records_of(OPERATOR, ReadKind.INVOICE_LIST, {"a": many}, NOW, "held_credits")
+    assert [len(r.subject.split()) - 1 for r in records] == [IDS_PER_RECORD, 1]
+    assert max(len(r.subject.encode()) for r in records) < 100_000

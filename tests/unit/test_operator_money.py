@@ -238,7 +238,8 @@ def test_a_plan_stored_before_its_target_was_kept_is_completed_as_before():
 
 def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_details():
     """R32, NEN 7513 (audit security D4): the list shows payers' names and IBANs, so the
-    operator's read is recorded: who, what kind, when; under no practice yet."""
+    operator's read is recorded: who, what kind, which credits, when; under no practice
+    yet."""
     ctx = the_back_office(amount_cents=25_000)
     [listed] = unmatched_credits(ctx)
     assert listed.counterparty_name == "J. Jansen"
@@ -248,7 +249,7 @@ def test_listing_the_unmatched_credits_is_an_audited_read_without_the_payers_det
         "operator-sub-1",
         "operator",
         ReadKind.BANK_CREDITS,
-        "",
+        f"credit:{credit_id_of(SOURCE)}",
         MATCHED_AT,
     )
 

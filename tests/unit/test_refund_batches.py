@@ -104,8 +104,8 @@ def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world)
 
 def test_reading_a_refund_batch_is_recorded_for_the_practice_whose_patient_is_in_it(world):
     """R32, NEN 7513 (audit security D4): a refund batch shows the patient's name and
-    IBAN; an operator's read of it is recorded per practice, with the batch as subject,
-    never the name or the IBAN."""
+    IBAN; an operator's read of it is recorded per practice, naming the batch and the
+    kenmerk of each refund of the practice's in it, never the name or the IBAN."""
     batch = refund(world)
     reader = Reader("operator-sub-1", "operators")
     assert get_batch(batch.batch_id, reader, world.ctx).transfers[0].name == "A. Visser"
@@ -114,8 +114,9 @@ def test_reading_a_refund_batch_is_recorded_for_the_practice_whose_patient_is_in
         make_provider().provider_id,
         "operator-sub-1",
         ReadKind.REFUND_BATCH,
-        batch.batch_id,
+        f"{batch.batch_id} kenmerk:{REFERENCE}",
     )
+    assert "Visser" not in read.subject and PATIENT_ACCOUNT[0] not in read.subject
 
 
 def test_more_than_the_credit_is_not_refunded(world):

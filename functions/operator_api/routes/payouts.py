@@ -8,7 +8,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
-from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
+from billing_core.entrypoints.http.batch_routes import (
+    BATCH_RESOURCES,
+    add_batch_routes,
+    batch_answer,
+    reader,
+)
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import (
     BatchListOut,
@@ -20,7 +25,6 @@ from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services import inputs
 from billing_core.services.operator import money_out
-from billing_core.shared.audit import Reader
 
 router = ResourceRouter("Payouts")
 add_batch_routes(router, BatchKind.PAYOUT)  # approve
@@ -58,10 +62,8 @@ def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
 @router.get("/api/v1/operator/payouts/<batch_id>", summary="One batch: its steps and transfers")
 def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
     who = operator(router.current_event)
-    reader = Reader(who.user_id, who.role)
-    return BatchOut.of(
-        money_out.get_batch(batch_id, reader, bootstrap.current().money_out_context())
-    )
+    ctx = bootstrap.current().money_out_context()
+    return BatchOut.of(money_out.get_batch(batch_id, reader(who), ctx))
 
 
 @router.post(
@@ -81,6 +83,6 @@ def get_payout(batch_id: Annotated[str, Path(pattern=BATCH_ID)]) -> BatchOut:
 def withdraw_payout(
     batch_id: Annotated[str, Path(pattern=WITHDRAWABLE_ID)], body: WithdrawIn
 ) -> BatchOut:
-    who = operator(router.current_event).user_id
+    who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))
+    return batch_answer(money_out.withdraw_batch(batch_id, who.user_id, body.reason, ctx), who, ctx)

@@ -7,7 +7,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
-from billing_core.entrypoints.http.batch_routes import BATCH_RESOURCES, add_batch_routes
+from billing_core.entrypoints.http.batch_routes import (
+    BATCH_RESOURCES,
+    add_batch_routes,
+    batch_answer,
+    reader,
+)
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
@@ -31,8 +36,9 @@ PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 @router.get("/api/v1/operator/refunds", summary="Credit held for patients, to refund")
 def list_held_credits() -> HeldCreditListOut:
-    operator(router.current_event)
-    held = money_out.held_credits(bootstrap.current().money_out_context())
+    who = operator(router.current_event)
+    ctx = bootstrap.current().money_out_context()
+    held = money_out.held_shown(money_out.held_credits(ctx), reader(who), ctx)
     return HeldCreditListOut(items=[HeldCreditOut.of(h) for h in held])
 
 
@@ -42,11 +48,13 @@ def list_held_credits() -> HeldCreditListOut:
 )
 def propose_refunds(body: RefundsIn) -> BatchOut:
     event = router.current_event
-    who = operator(event).user_id
+    who = operator(event)
     ctx = bootstrap.current().money_out_context()
     requests = [r.request() for r in body.refunds]
     cause = request_cause(event.raw_event)
-    return BatchOut.of(money_out.propose_refunds(requests, who, ctx, cause=cause))
+    return batch_answer(
+        money_out.propose_refunds(requests, who.user_id, ctx, cause=cause), who, ctx
+    )
 
 
 @router.post(
@@ -62,9 +70,9 @@ def propose_refunds(body: RefundsIn) -> BatchOut:
     "kenmerk.",
 )
 def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
-    who = operator(router.current_event).user_id
+    who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.withdraw_batch(batch_id, who, body.reason, ctx))
+    return batch_answer(money_out.withdraw_batch(batch_id, who.user_id, body.reason, ctx), who, ctx)
 
 
 @router.post(
@@ -85,9 +93,10 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
 def settle_psp_refund(
     reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
 ) -> HeldCreditOut:
-    who = operator(router.current_event).user_id
+    who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
     held = money_out.settle_psp_refund(
-        reference, psp_payment_id, body.outcome, body.refund_id, who, ctx, body.amount_cents
+        reference, psp_payment_id, body.outcome, body.refund_id, who.user_id, ctx, body.amount_cents
     )
-    return HeldCreditOut.of(held)
+    [shown] = money_out.held_shown([held], reader(who), ctx)
+    return HeldCreditOut.of(shown)

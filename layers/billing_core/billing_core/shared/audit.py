@@ -4,10 +4,18 @@ Every read of an invoice, a patient list or an export by a provider user or an o
 is one ``ReadRecord``: the user's id (the Cognito ``sub``, never a name), the role they
 read in, the provider whose data it is, what kind of thing and which id, and when. The
 services record it (services/provider/*), so the API and the portal cannot differ.
+
+An operator's answer can show several practices' patients (a refund batch, the credits
+held): ``records_of`` makes one record per practice, naming the ids it showed of that
+practice, as a provider's invoice list names its page's invoices. What no person sees
+writes none: the Monday run, and a migration's pass over the refund batches (version 5
+dates them; a migration's pass over a practice's invoices is recorded, as started by an
+operator for that practice).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +23,9 @@ from enum import StrEnum
 # Whose data the unmatched bank credits are: no practice's yet. Not a provider id (those
 # start with a letter or a digit), so the operator lists these reads as this "provider".
 NO_PRACTICE_YET = "_unmatched_credits"
+# Ids in one record's subject: 2,000 of about 45 characters is some 90 KB, far inside a
+# DynamoDB item's 400 KB (a refund batch holds at most 500). More ids: more records.
+IDS_PER_RECORD = 2_000
 
 
 class ReadKind(StrEnum):
@@ -25,8 +36,12 @@ class ReadKind(StrEnum):
     ACTION = "action"  # one open action: its details name the patient (the subject: its id)
     EXPORT = "export"  # a file: a retrocession statement, a processing report
     AUDIT = "audit"  # an operator listed who read the provider's data
-    BANK_CREDITS = "bank_credits"  # an operator listed unmatched credits (payer names, IBANs)
-    REFUND_BATCH = "refund_batch"  # an operator read a refund batch (patients' names, IBANs)
+    # An operator read bank credits (payers' names, IBANs): the unmatched ones listed (the
+    # subject: their ids), or one matched (its id, the invoices it went to).
+    BANK_CREDITS = "bank_credits"
+    # An operator read a refund batch (patients' names, IBANs): the subject is the batch's
+    # id and the kenmerken of the practice's refunds in it.
+    REFUND_BATCH = "refund_batch"
     MIGRATION = "migration"  # an operator's data migration went through the invoices
 
 
@@ -52,3 +67,36 @@ class ReadRecord:
         cls, reader: Reader, provider_id: str, kind: ReadKind, subject: str, at: datetime
     ) -> ReadRecord:
         return cls(at, provider_id, reader.user_id, reader.role, kind, subject)
+
+
+def by_practice(shown: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(practice, id) pairs in the answer's order, as each practice's ids."""
+    ids: dict[str, list[str]] = {}
+    for practice, shown_id in shown:
+        ids.setdefault(practice, []).append(shown_id)
+    return ids
+
+
+def records_of(
+    reader: Reader,
+    kind: ReadKind,
+    shown: Mapping[str, Sequence[str]],
+    at: datetime,
+    heading: str = "",
+) -> list[ReadRecord]:
+    """The reads of one answer (R32, NEN 7513): one record per practice in ``shown``
+    (practice -> the ids shown of it), its subject ``heading`` (which batch or list) and
+    those ids, so that a patient's reads are found by their invoice's id or kenmerk. Ids
+    only: never a name, an IBAN or a birth date."""
+    return [
+        ReadRecord.of(reader, practice, kind, " ".join(filter(None, [heading, *part])), at)
+        for practice, ids in sorted(shown.items())
+        for part in _parts(ids)
+    ]
+
+
+def _parts(ids: Sequence[str]) -> list[Sequence[str]]:
+    """The ids in parts of at most IDS_PER_RECORD; one (empty) part for none."""
+    return [
+        ids[start : start + IDS_PER_RECORD] for start in range(0, len(ids), IDS_PER_RECORD)
+    ] or [ids]

@@ -2,6 +2,8 @@
 approving a batch, once or by a second operator above the configured total, after which
 its pain.001 goes out. ``add_batch_routes(router, kind)`` puts them on the router of
 each kind, next to its own routes (payouts: the weeks; refunds: the credits held).
+Every route that answers a batch answers it through ``batch_answer``: a refund batch
+shows patients' names and IBANs, so the operator's read of it is recorded (R32).
 
 No ``from __future__ import annotations`` here: Powertools reads the route's annotations
 at registration, and the path pattern of each kind is a local of the factory.
@@ -17,8 +19,10 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import BatchOut
-from billing_core.payments.transfer_batches import BatchKind
+from billing_core.payments.transfer_batches import BatchKind, TransferBatch
+from billing_core.providers.settings_history import Editor
 from billing_core.services.operator import money_out
+from billing_core.shared.audit import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +50,26 @@ BATCH_RESOURCES = {
 }
 
 
+def reader(who: Editor) -> Reader:
+    """The operator of the request, as the audit of reads names them (their Cognito sub)."""
+    return Reader(who.user_id, who.role)
+
+
+def batch_answer(batch: TransferBatch, who: Editor, ctx: money_out.MoneyOutContext) -> BatchOut:
+    """The batch as the answer shows it to ``who``, its read recorded (``money_out.shown``:
+    a refund batch's, per practice whose patients are in it; R32, NEN 7513)."""
+    return BatchOut.of(money_out.shown(batch, reader(who), ctx))
+
+
 def add_batch_routes(router: Router, kind: BatchKind) -> None:
     """The routes every kind shares, under the kind's own path."""
     resource = BATCH_RESOURCES[kind]
     batch_id_in_path = Annotated[str, Path(pattern=resource.batch_id)]
 
     def approve(batch_id: batch_id_in_path) -> BatchOut:
-        who = operator(cast(APIGatewayProxyEvent, router.current_event)).user_id
+        who = operator(cast(APIGatewayProxyEvent, router.current_event))
         ctx = bootstrap.current().money_out_context()
-        return BatchOut.of(money_out.approve_batch(batch_id, who, ctx))
+        return batch_answer(money_out.approve_batch(batch_id, who.user_id, ctx), who, ctx)
 
     approve.__name__ = f"approve_{resource.name}"
     path = f"/api/v1/operator/{resource.path}/<batch_id>/approve"

@@ -1,7 +1,7 @@
 """The audit of reads an operator lists per provider and period (R32, NEN 7513).
 
 Listing it is itself a read of who looked at a provider's patients: it is recorded too,
-each page."""
+each page, naming the period listed."""
 
 from __future__ import annotations
 
@@ -44,6 +44,5 @@ def reads_of_provider(
     since = datetime.combine(first_day, time(0), tzinfo=AMSTERDAM)
     until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
     found, last = ctx.audit.reads(provider_id, since, until, limit=limit, after=after)
-    audited = ReadRecord.of(ctx.operator, provider_id, ReadKind.AUDIT, "", ctx.clock.now())
-    ctx.audit.record_read(audited)
+    ctx.record_shown(ReadKind.AUDIT, {provider_id: [f"{first_day}..{last_day}"]})
     return AuditPage(found, last)

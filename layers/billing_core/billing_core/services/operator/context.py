@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,7 +18,7 @@ from billing_core.ports import (
     ProviderStore,
     UserDirectory,
 )
-from billing_core.shared.audit import Reader
+from billing_core.shared.audit import Reader, ReadKind, records_of
 from billing_core.shared.clock import Clock
 
 
@@ -56,3 +57,11 @@ class BackOfficeContext:
     delivery: DeliveryQueue  # "payment received" for a credit matched by hand
     clock: Clock
     operator: Reader  # the operator of the verified token (their Cognito sub)
+
+    def record_shown(
+        self, kind: ReadKind, shown: Mapping[str, Sequence[str]], heading: str = ""
+    ) -> None:
+        """The operator's read of what an answer shows, practice -> the ids shown of it:
+        one record per practice, ids only (R32, NEN 7513; ``records_of``)."""
+        for record in records_of(self.operator, kind, shown, self.clock.now(), heading):
+            self.audit.record_read(record)

@@ -543,6 +543,8 @@ def _practice_item_expiry(
 
 
 def _batch_expiry(store: MigrationStore) -> dict[str, int]:
+    # It reads the refund batches (patients' names and IBANs) to date them and shows no
+    # person any of it, only counts: no read record (R32; shared/audit.py says what is exempt).
     dated = store.add_batch_expiries()
     return {
         "batch_expiries_written": dated.written,

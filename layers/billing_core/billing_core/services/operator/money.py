@@ -44,17 +44,18 @@ from billing_core.payments.unmatched import (
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, ReadRecord
+from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, practice_refused
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
     """The credits nobody matched yet, oldest booking first. They show the payers' names
-    and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet."""
+    and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet, naming
+    each credit listed."""
     credits = ctx.links.unmatched_credits()
-    read = ReadRecord.of(ctx.operator, NO_PRACTICE_YET, ReadKind.BANK_CREDITS, "", ctx.clock.now())
-    ctx.audit.record_read(read)
+    shown = [f"credit:{c.credit_id}" for c in credits]
+    ctx.record_shown(ReadKind.BANK_CREDITS, {NO_PRACTICE_YET: shown})
     return credits
 
 
@@ -83,7 +84,19 @@ def match_credit(
     for part in credit.match.parts:
         _book(credit, part, ctx)
     _remember(credit, credit.match, ctx)
+    _record_match_shown(credit, credit.match, ctx)
     return credit
+
+
+def _record_match_shown(
+    credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
+) -> None:
+    """The answer shows the payer's name and IBAN and the invoices the credit went to: the
+    read is recorded for the practice whose invoices they are, the credit now being its
+    patient's payment (R32, NEN 7513), naming the credit and those invoices."""
+    invoices = [_by_reference(part.reference, ctx) for part in match.parts]
+    shown = by_practice((i.provider_id, f"invoice:{i.invoice_id}") for i in invoices)
+    ctx.record_shown(ReadKind.BANK_CREDITS, shown, heading=f"credit:{credit.credit_id}")
 
 
 def correct_invoice_entry(
@@ -109,6 +122,8 @@ def correct_invoice_entry(
     # The corrected amount and the date to pay it by (R21, legal-nl.md §7), once per
     # corrected entry: a retry whose first attempt died after its save queues it again.
     tell_invoice_corrected(stored, [correction_cause(entry_number)], ctx.delivery)
+    # The answer shows the invoice's ledger: a read of it, as the practice's (R32).
+    ctx.record_shown(ReadKind.INVOICE, {stored.provider_id: [stored.invoice_id]})
     return stored
 
 

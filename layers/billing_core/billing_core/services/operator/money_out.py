@@ -82,7 +82,7 @@ from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
-    from billing_core.shared.audit import Reader
+    from billing_core.shared.audit import Reader, ReadKind
     from billing_core.shared.retries import RequestCause, RetryCauses
 
 PAYOUT_HISTORY_WEEKS = 60  # how far back a late statement or a returned payout is looked for
@@ -676,18 +676,46 @@ def list_batches(kind: BatchKind, limit: int, ctx: MoneyOutContext) -> list[Tran
 
 
 def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
-    """The batch as ``reader`` reads it. A refund batch shows patients' names and IBANs:
-    the read is recorded for each practice whose patients are in it (R32, NEN 7513)."""
-    # Imported here: the Monday run, which proposes payouts, reads no batch to a person.
-    from billing_core.shared.audit import ReadKind, ReadRecord
+    """The batch as ``reader`` reads it (``shown``)."""
+    return shown(_read(batch_id, ctx), reader, ctx)
 
-    batch = _read(batch_id, ctx)
-    now = ctx.clock.now()
-    for provider_id in sorted({t.provider_id for t in batch.transfers if t.invoice_reference}):
-        ctx.audit.record_read(
-            ReadRecord.of(reader, provider_id, ReadKind.REFUND_BATCH, batch_id, now)
-        )
+
+def shown(batch: TransferBatch, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
+    """The batch, as an answer shows it to ``reader``: proposed, approved, withdrawn or
+    read. A refund batch shows patients' names and IBANs: the read is recorded for each
+    practice whose patients are in it, naming the batch and the kenmerken of that
+    practice's refunds (R32, NEN 7513). A payout batch pays practices: nothing to record."""
+    # Imported here: the Monday run, which proposes payouts, shows nothing to a person.
+    from billing_core.shared.audit import ReadKind
+
+    refunds = [(t.provider_id, f"kenmerk:{t.invoice_reference}") for t in batch.transfers]
+    if batch.kind is BatchKind.REFUND:
+        _record_shown(reader, ReadKind.REFUND_BATCH, refunds, ctx, heading=batch.batch_id)
     return batch
+
+
+def held_shown(held: list[HeldCredit], reader: Reader, ctx: MoneyOutContext) -> list[HeldCredit]:
+    """The credits held, as an answer shows them to ``reader``: each practice's invoices
+    with their credit are a read of its patients' data, recorded naming them (R32)."""
+    from billing_core.shared.audit import ReadKind  # imported here: see ``shown``
+
+    invoices = [(h.provider_id, f"invoice:{h.invoice_id}") for h in held]
+    _record_shown(reader, ReadKind.INVOICE_LIST, invoices, ctx, heading="held_credits")
+    return held
+
+
+def _record_shown(
+    reader: Reader,
+    kind: ReadKind,
+    shown_ids: list[tuple[str, str]],
+    ctx: MoneyOutContext,
+    *,
+    heading: str,
+) -> None:
+    from billing_core.shared.audit import by_practice, records_of  # imported here: ``shown``
+
+    for record in records_of(reader, kind, by_practice(shown_ids), ctx.clock.now(), heading):
+        ctx.audit.record_read(record)
 
 
 def _read(batch_id: str, ctx: MoneyOutContext) -> TransferBatch:
