@@ -67,6 +67,9 @@ _INVOICE: Sections = {
             "أُرسلت هذه الرسالة تلقائيًا. ترسل zorgnota الفواتير وتستلم المدفوعات نيابةً "
             "عن مقدّمي الرعاية الصحية."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, what is
+        # due while "don't pay yet" holds; pay_not_yet follows.
+        "amount_now": "المبلغ الآن {amount}.",
         # Not yet read by a native speaker (README, Languages): under a running arrangement
         # (R15, R36), the next term and the extra one; the labels are the checker's words.
         "arrangement_open": "يتبقى {amount} غير مدفوع.",

@@ -62,6 +62,8 @@ DUTCH: Sections = {
             "Dit bericht is automatisch verstuurd. zorgnota verstuurt nota's en "
             "ontvangt betalingen in opdracht van zorgverleners."
         ),
+        # legal-nl.md §7: what is due while "don't pay yet" holds; pay_not_yet follows
+        "amount_now": "Het bedrag is nu {amount}.",
         # R15, R36: under a running arrangement a confirmation asks the next term, never
         # everything by its date; what a retour raised is one more term after the others.
         "arrangement_open": "Er staat nu nog {amount} open.",
@@ -229,6 +231,7 @@ ENGLISH: Sections = {
             "This message was sent automatically. zorgnota sends invoices and "
             "receives payments on behalf of healthcare providers."
         ),
+        "amount_now": "The amount is now {amount}.",
         "arrangement_open": "{amount} is still open.",
         "arrangement_next_term": (
             "Your instalment arrangement continues as agreed: your next term is {term}, no "

@@ -85,6 +85,9 @@ _INVOICE: Sections = {
             "Ta wiadomość została wysłana automatycznie. zorgnota wysyła faktury i przyjmuje "
             "płatności w imieniu świadczeniodawców opieki zdrowotnej."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, what is
+        # due while "don't pay yet" holds; pay_not_yet follows.
+        "amount_now": "Kwota wynosi teraz {amount}.",
         # Not yet read by a native speaker (README, Languages): under a running arrangement
         # (R15, R36), the next term and the extra one; the labels are the checker's words.
         "arrangement_open": "Pozostało do zapłaty {amount}.",
