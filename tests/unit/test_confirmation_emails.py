@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -10,7 +11,10 @@ from datetime import date, datetime, time
 import pytest
 
 from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.coulance import awaits_insurer_statement
+from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.deferral import grant_deferral
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
@@ -26,12 +30,13 @@ from billing_core.correspondence.links import pay_url
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
 from billing_core.dunning.breakdown import PayBy, breakdown
-from billing_core.invoices.invoice import DunningStage
+from billing_core.invoices.invoice import DunningStage, InvoiceStatus
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
-from billing_core.texts.catalogue import long_date
-from billing_core.texts.letters import CATALOGUE
+from billing_core.texts.catalogue import by_channel, long_date
+from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import (
     BSN,
@@ -407,3 +412,68 @@ def test_a_part_of_a_late_term_paid_names_no_passed_date_for_the_term():
     for part in (email.text, email.html):
         assert "Uw openstaande termijn is € " in part
         assert "23 december 2026" not in part
+
+
+# --- "don't pay yet" (legal-nl.md §7) ----------------------------------------------------
+
+# A practice without a contract with the patient's insurer, that waits for the statement.
+WAITS = make_provider(coulance=CoulancePolicy(wait_for_statement=True))
+
+
+def _stopped(invoice):
+    """The practice forgives € 5,00 of it (R21)."""
+    request = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=500)
+    return apply_stop(replace(invoice, status=InvoiceStatus.SENT), request, NOW, "provider:u:s-1")
+
+
+def _retour(invoice):
+    """The insurer's retour deducts € 5,00 (R5)."""
+    entry = LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, -500, NOW, "retour:r.xml")
+    return invoice.with_entry(entry)
+
+
+# (kind, what happened to the invoice, its event, whether the e-mail names the amount: an
+# objection's acknowledgement names none, R29)
+WHILE_NOT_TO_PAY_YET = {
+    STOP_CONFIRMATION: (_stopped, "provider:u:s-1", True),
+    INVOICE_CORRECTED: (_retour, "retour:r.xml", True),
+    PAYMENT_RECEIVED: (lambda invoice: paid(invoice, 1000), "psp:tr_1", True),
+    DEFERRAL_CONFIRMATION: (lambda invoice: grant_deferral(invoice, WAITS, NOW), "", True),
+    OBJECTION_ACKNOWLEDGEMENT: (lambda invoice: invoice, "action-1", False),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("kind", list(WHILE_NOT_TO_PAY_YET))
+def test_section_7_an_e_mail_naming_what_is_due_keeps_dont_pay_yet_as_the_checker_does(
+    kind, language
+):
+    """legal-nl.md §7, R37, R36 (round 39 texts4; as test_texts.py's test_section_7_...
+    has the checker, the invoice and its e-mail say the same "don't pay yet").
+    Given a non-contracted invoice of a practice that waits for the insurer's statement,
+    the statement not in, which the practice lowered, a retour changed, the patient paid
+    in part, deferred or objected to
+    When its e-mail is rendered, in each language
+    Then it says not to pay yet and that the adjusted amount comes by e-mail, as the
+    checker does (no date to pay by, no pay button), never "pay € .. by <date>"."""
+    happened, event_id, names_the_amount = WHILE_NOT_TO_PAY_YET[kind]
+    invoice = happened(make_invoice(patient=make_person(language=Language(language))))
+    assert awaits_insurer_statement(invoice, WAITS)  # the checker's "don't pay yet"
+    context = confirmation_context(
+        kind,
+        invoice,
+        WAITS,
+        event_id=event_id,
+        today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}",
+        public_base_url=PUBLIC,
+    )
+    email = render_email(kind, context, language)
+    t = texts_for(language, ("common", "email"))
+    due = breakdown(invoice, WAITS.dunning, NOW.date())
+    for part in (email.text, html.unescape(email.html)):
+        assert t("pay_not_yet", **by_channel("email")) in part
+        assert (t.euros(due.due_cents) in part) is names_the_amount
+        assert long_date(due.pay_by, language) not in part
+        assert long_date(invoice.final_payment_date, language) not in part
+        assert "?kenmerk=" not in part  # no pay link

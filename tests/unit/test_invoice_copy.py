@@ -18,8 +18,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from billing_core.changes.coulance import apply_coulance, proposal_decided, propose, with_statement
+from billing_core.changes.coulance import (
+    apply_coulance,
+    awaits_insurer_statement,
+    proposal_decided,
+    propose,
+    with_statement,
+)
 from billing_core.changes.coulance_policy import CoulancePolicy
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.delivery import DeliveryContext, deliver_invoice
 from billing_core.correspondence.invoice_copy import invoice_copy
 from billing_core.correspondence.pdf import render_invoice_pdf
@@ -34,6 +41,7 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.catalogue import by_channel
 from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
@@ -295,18 +303,14 @@ def test_r7_the_copy_s_heading_says_how_the_invoice_was_sent(language, channel):
     assert SENT_BY[language, other] not in shows
 
 
-# (what is due now, how the adjusted amount comes now, how the invoice was e-mailed)
+# (the amount now, how the adjusted amount comes now): legal-nl.md §7, with no date to
+# pay by while "don't pay yet" holds (round 39 texts4: it said "you now pay € 250,00 by
+# 23 December 2026" beside the invoice's "don't pay yet")
 DUE_AND_BY_POST = {
-    Language.NL: ("U betaalt nu € 250,00, uiterlijk 23 december 2026", "krijgt u nu per post"),
-    Language.EN: (
-        "You now pay €250.00, no later than 23 December 2026",
-        "You will now get the adjusted amount by post",
-    ),
-    Language.PL: (
-        "Obecnie do zapłaty jest 250,00 €, najpóźniej do 23 grudnia 2026",
-        "otrzyma Pan/Pani teraz pocztą",
-    ),
-    Language.AR: ("250.00€", "ستصلكم الآن بالبريد العادي"),
+    Language.NL: ("het bedrag is nu ", "Betaal nog niet: het aangepaste bedrag"),
+    Language.EN: ("the amount is now ", "Do not pay yet: you will get the adjusted amount by post"),
+    Language.PL: ("kwota wynosi teraz ", "otrzyma Pan/Pani pocztą"),
+    Language.AR: ("المبلغ الآن", "ستصلكم بالبريد العادي"),
 }
 BY_EMAIL = {
     Language.NL: "per e-mail",
@@ -323,9 +327,9 @@ def test_r7_when_the_amount_and_the_channel_changed_the_notice_says_both(languag
     address then bounced permanently (it comes by post now), and from which a retour
     then deducted € 50,00, the statement still awaited
     When the checker serves its copy
-    Then its notice says both: € 250,00 is what is due now, and the adjusted amount comes
-    by post; "by e-mail" only in its heading, how the invoice was sent (it said the
-    amount only)."""
+    Then its notice says both: the amount is € 250,00 now, not to be paid yet (no date:
+    legal-nl.md §7, as the checker says it), and the adjusted amount comes by post; "by
+    e-mail" only in its heading, how the invoice was sent (it said the amount only)."""
     sent, _ = delivered(patient=make_person(language=language))
     bounced = replace(sent, bounced_emails=(sent.addressee.email.casefold(),))
     retour = LedgerEntry(
@@ -333,7 +337,49 @@ def test_r7_when_the_amount_and_the_channel_changed_the_notice_says_both(languag
     )
     heading = texts_for(language.value, ("common",))("dont_pay_yet_heading")
     notice, _ = text(copy_of(bounced.with_entry(retour))).split(heading)
-    due_now, comes_by_post = DUE_AND_BY_POST[language]
-    assert due_now in notice
+    amount_now, comes_by_post = DUE_AND_BY_POST[language]
+    assert amount_now in notice and AMOUNT_250[language] in notice
     assert comes_by_post in notice
+    if language is Language.NL:
+        assert "krijgt u per post" in notice
     assert notice.count(BY_EMAIL[language]) == 1
+
+
+# € 250,00 as each language writes it (Arabic, read back from its shaped glyphs, by its
+# digits)
+AMOUNT_250 = {
+    language: texts_for(language.value, ("common",)).euros(25000).replace("\u00a0", " ")
+    for language in (Language.NL, Language.EN, Language.PL)
+} | {Language.AR: "250.00"}
+
+
+def _partly_stopped(invoice: Invoice) -> Invoice:
+    """The practice forgives € 50,00 of it (R21), the statement still awaited."""
+    request = StopRequest(StopScope.PARTIAL, "goodwill", "", True, amount_cents=5000)
+    return apply_stop(invoice, request, STATEMENT_AT, "provider:u-1:stop-1")
+
+
+@pytest.mark.parametrize("language", [Language.NL, Language.EN, Language.PL, Language.AR])
+def test_section_7_a_changed_amount_on_the_copy_keeps_dont_pay_yet_as_the_checker_does(language):
+    """legal-nl.md §7, R37, R36 (round 39 texts3). Given a non-contracted invoice of a
+    practice that waits for the statement, e-mailed asking € 300,00 ("don't pay yet"),
+    of which the practice then forgave € 50,00, the statement still awaited
+    When the checker serves its copy
+    Then its notice says the amount is € 250,00 now and, as the checker does (its date to
+    pay by "follows with the adjusted amount", its "don't pay yet"), not to pay yet: no
+    "you now pay € 250,00 by 23 December 2026" beside the "don't pay yet" it was sent with."""
+    sent, _ = delivered(patient=make_person(language=language))
+    stopped = _partly_stopped(sent)
+    assert awaits_insurer_statement(stopped, WAITS)  # what the checker says "don't pay yet" by
+    t = texts_for(language.value, ("common", "pdf.invoice"))
+    shows = text(copy_of(stopped))
+    # From the notice's heading to the invoice as sent (its "don't pay yet", or in Arabic,
+    # shaped right to left, the checker's address that ends the notice)
+    notice = shows.split(SENT_BY[language, Channel.EMAIL])[1].split(PUBLIC)[0]
+    assert AMOUNT_250[language] in notice
+    # No date to pay by: neither the one it was sent with nor today's (the notice's
+    # heading says November; in Arabic a date reads back reversed, so by its month)
+    for pay_by in (date(2026, 12, 23), stopped.current_final_payment_date):
+        assert t.long_date(pay_by).split(" ")[1] not in notice
+    if language is not Language.AR:  # shaped, the sentence does not read back whole
+        assert t("pay_not_yet", **by_channel("email")) in notice

@@ -136,6 +136,13 @@ def awaits_coulance_decision(invoice: Invoice, provider: Provider) -> bool:
     return invoice.insurer_statement is not None and _first_reminder_waits(invoice, provider)
 
 
+def told_not_to_pay_yet(invoice: Invoice, provider: Provider) -> bool:
+    """legal-nl.md §7, R37: the patient is told not to pay yet, while the statement is
+    awaited or its proposal decided on: what is due has no date to pay by (the checker's
+    "follows with the adjusted amount"), and every text that names the amount says so."""
+    return _first_reminder_waits(invoice, provider)
+
+
 def _first_reminder_waits(invoice: Invoice, provider: Provider) -> bool:
     """No reminder went out to an open invoice and the first one waits for the statement or
     its proposal (``statement_wait_until``)."""

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from billing_core.changes.arrangement import extra_term
-from billing_core.changes.coulance import adjusted_by_statement
+from billing_core.changes.coulance import adjusted_by_statement, told_not_to_pay_yet
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     INVOICE_CORRECTED,
@@ -26,6 +26,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind, balance, is_correction, is_retour
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts.catalogue import by_channel
 
 
 def confirmation_context(
@@ -58,6 +59,11 @@ def confirmation_context(
         # Handed over, the claim is the agency's to collect: its amount, no date or pay link
         # of ours (R22, R34, as the checker says it: R36).
         "with_agency": invoice.is_with_collection_agency,
+        # legal-nl.md §7, R37: while the statement (or the decision on it) is awaited, the
+        # amount and "don't pay yet", no date or pay link, as the checker and the invoice
+        # say it; ``by``: how the adjusted amount comes (R7)
+        "dont_pay_yet": told_not_to_pay_yet(invoice, provider),
+        "by": by_channel(invoice.follow_up_channel),
         "pay_url": pay_url,
         "checker_url": public_base_url,
         "today": today,

@@ -25,6 +25,7 @@ from billing_core.changes.coulance import (
     awaits_coulance_decision,
     awaits_insurer_statement,
     statement_wait_until,
+    told_not_to_pay_yet,
 )
 from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.correspondence.pdf import render_invoice_pdf
@@ -43,11 +44,12 @@ class ChangedSince:
     None when that date passed or there is none (paid, with the collection agency).
     ``coulance_decision``: the insurer's statement is in and the practice decides on its
     proposal, so the copy says the adjusted amount is coming instead (R17, legal-nl.md §7).
+    ``dont_pay_yet``: "don't pay yet" holds today (legal-nl.md §7), so the copy says the
+    amount now and not to pay yet, no date to pay by, as the checker does.
     ``follow_up_channel``: how what the notice promises comes now (R7);
-    ``comes_otherwise``: while "don't pay yet" holds, the adjusted amount comes otherwise
-    than the invoice as sent said (an address bounced, or one was given, since);
-    ``only_the_channel``: and the invoice as sent still holds but for that, which is all
-    the notice says then."""
+    ``only_the_channel``: while "don't pay yet" holds, the adjusted amount comes otherwise
+    than the invoice as sent said (an address bounced, or one was given, since) and the
+    invoice as sent still holds but for that, which is all the notice says then."""
 
     sent_on: date
     sent_by: Channel
@@ -56,7 +58,7 @@ class ChangedSince:
     follow_up_channel: Channel
     next_term: bool = False
     coulance_decision: bool = False
-    comes_otherwise: bool = False
+    dont_pay_yet: bool = False
     only_the_channel: bool = False
 
 
@@ -127,9 +129,6 @@ def changed_since(
     deciding = awaits_coulance_decision(invoice, provider)
     unchanged = (due.due_cents, due.pay_by) == asked and (still_waits or not waited)
     comes_otherwise = waited and sent.follow_up_channel is not invoice.follow_up_channel
-    # Said beside what is due now only while "don't pay yet" holds: once the statement's
-    # proposal is decided, or a reminder went out, no adjusted amount is to come
-    says_how_it_comes = comes_otherwise and awaits_insurer_statement(invoice, provider)
     if unchanged and not deciding and not comes_otherwise:
         return None
     letter = _delivery(invoice)
@@ -142,7 +141,9 @@ def changed_since(
         follow_up_channel=invoice.follow_up_channel,
         next_term=next_term,
         coulance_decision=deciding,
-        comes_otherwise=says_how_it_comes,
+        # legal-nl.md §7: the amount changed, "don't pay yet" did not (the checker's
+        # condition); said with how the adjusted amount comes now (R7)
+        dont_pay_yet=told_not_to_pay_yet(invoice, provider),
         only_the_channel=unchanged and not deciding,
     )
 

@@ -412,17 +412,16 @@ def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_
     and how (R7: by e-mail, or by post), before anything it asked, what is due now
     and by when: one amount and one date of today's breakdown, never the old amount by a
     new date (legal-nl.md §7); while the practice decides on the insurer's statement, or
-    when that changed (alone, or after what is due now), that the adjusted amount comes by
-    e-mail or by post as things come now (R17, R7)."""
+    when how it comes changed, or while "don't pay yet" holds with another amount (the
+    amount, no date), that the adjusted amount comes by e-mail or by post as things come
+    now (R17, R7)."""
     by = by_channel(changed.follow_up_channel)
     if changed.coulance_decision:
         due = t("copy_coulance_decision", **by)
     elif changed.only_the_channel:
         due = t("copy_comes_by", **by)
-    elif changed.comes_otherwise:
-        due = f"{_due_now(changed, t)} {t('copy_now_comes_by', **by)}"
     else:
-        due = _due_now(changed, t)
+        due = _due_now(changed, t, by)
     _style(pdf, 10, "B", color=_ACCENT)
     pdf.set_fill_color(*_SHADE)
     sent_by = by_channel(changed.sent_by)
@@ -434,11 +433,14 @@ def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_
     pdf.ln(3)
 
 
-def _due_now(changed: ChangedSince, t: Texts) -> str:
-    """What is due now and by when, as the copy's notice says it (R36)."""
+def _due_now(changed: ChangedSince, t: Texts, by: Mapping[str, str]) -> str:
+    """What is due now and by when, as the copy's notice says it (R36); while "don't pay
+    yet" holds, the amount and not to pay yet, as the checker says it (legal-nl.md §7)."""
     amount = t.euros(changed.due_cents)
     if changed.due_cents <= 0:
         return t("copy_nothing_due")
+    if changed.dont_pay_yet:
+        return f"{t('copy_amount_now', amount=amount)} {t('pay_not_yet', **by)}"
     if changed.pay_by is None:
         return t("copy_due_passed", amount=amount)
     key = "copy_next_term" if changed.next_term else "copy_due"

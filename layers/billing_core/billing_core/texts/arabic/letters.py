@@ -56,12 +56,20 @@ _INVOICE: Sections = {
             "ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد نهائي جديد للدفع. إذا "
             "تأخرت شركة التأمين في الدفع، فاطلبوا تأجيل الدفع مجانًا في صفحة التحقق من الدفع."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, after the
+        # amount while "don't pay yet" holds.
+        "pay_not_yet": (
+            "لا تدفعوا بعد: ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد نهائي جديد للدفع."
+        ),
     },
     "email": {
         "automated": (
             "أُرسلت هذه الرسالة تلقائيًا. ترسل zorgnota الفواتير وتستلم المدفوعات نيابةً "
             "عن مقدّمي الرعاية الصحية."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, what is
+        # due while "don't pay yet" holds; pay_not_yet follows.
+        "amount_now": "المبلغ الآن {amount}.",
         # Not yet read by a native speaker (README, Languages): under a running arrangement
         # (R15, R36), the next term and the extra one; the labels are the checker's words.
         "arrangement_open": "يتبقى {amount} غير مدفوع.",
@@ -159,9 +167,9 @@ _INVOICE: Sections = {
             "تغيّرت الفاتورة منذ ذلك الحين: ستصلكم {by_channel_ar} قيمة المبلغ المعدَّل مع موعد "
             "نهائي جديد للدفع. حتى ذلك الحين لا تدفعوا بعد."
         ),
-        # Not yet read by a native speaker (README, Languages): R7, the same after the
-        # sentence on what is due now when that changed too.
-        "copy_now_comes_by": "ستصلكم الآن {by_channel_ar} قيمة المبلغ المعدَّل مع موعد نهائي جديد للدفع.",
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, the amount
+        # changed while "don't pay yet" holds; pay_not_yet follows.
+        "copy_amount_now": "تغيّرت الفاتورة منذ ذلك الحين: المبلغ الآن {amount}.",
         "copy_checker": "تجدون وضع الفاتورة اليوم في صفحة التحقق من الدفع على {url}.",
         "file_name": "faturah-{reference}.pdf",
     },

@@ -50,12 +50,20 @@ DUTCH: Sections = {
             "uiterste betaaldatum. Duurt het lang voordat uw zorgverzekeraar betaalt? Vraag dan "
             "in de betaalchecker kosteloos uitstel van betaling aan."
         ),
+        # legal-nl.md §7: after the amount, wherever a text names it while "don't pay yet"
+        # holds (coulance.told_not_to_pay_yet): the checker gives no date to pay by then
+        "pay_not_yet": (
+            "Betaal nog niet: het aangepaste bedrag met een nieuwe uiterste betaaldatum krijgt u "
+            "{by_channel_nl}."
+        ),
     },
     "email": {
         "automated": (
             "Dit bericht is automatisch verstuurd. zorgnota verstuurt nota's en "
             "ontvangt betalingen in opdracht van zorgverleners."
         ),
+        # legal-nl.md §7: what is due while "don't pay yet" holds; pay_not_yet follows
+        "amount_now": "Het bedrag is nu {amount}.",
         # R15, R36: under a running arrangement a confirmation asks the next term, never
         # everything by its date; what a retour raised is one more term after the others.
         "arrangement_open": "Er staat nu nog {amount} open.",
@@ -169,10 +177,8 @@ DUTCH: Sections = {
             "Sindsdien is er iets veranderd: het aangepaste bedrag met een nieuwe uiterste "
             "betaaldatum krijgt u nu {by_channel_nl}. Betaal tot dan nog niet."
         ),
-        # R7: the same, after the sentence on what is due now when that changed too
-        "copy_now_comes_by": (
-            "Het aangepaste bedrag met een nieuwe uiterste betaaldatum krijgt u nu {by_channel_nl}."
-        ),
+        # legal-nl.md §7: the amount changed while "don't pay yet" holds; pay_not_yet follows
+        "copy_amount_now": "Sindsdien is er iets veranderd: het bedrag is nu {amount}.",
         "copy_checker": "Hoe de nota er vandaag voor staat, ziet u in de betaalchecker op {url}.",
         "file_name": "nota-{reference}.pdf",
     },
@@ -215,12 +221,17 @@ ENGLISH: Sections = {
             "a new date to pay by. If your insurer takes long to pay, ask for a free deferral "
             "of payment in the payment checker."
         ),
+        "pay_not_yet": (
+            "Do not pay yet: you will get the adjusted amount {by_channel_en}, with a new date "
+            "to pay by."
+        ),
     },
     "email": {
         "automated": (
             "This message was sent automatically. zorgnota sends invoices and "
             "receives payments on behalf of healthcare providers."
         ),
+        "amount_now": "The amount is now {amount}.",
         "arrangement_open": "{amount} is still open.",
         "arrangement_next_term": (
             "Your instalment arrangement continues as agreed: your next term is {term}, no "
@@ -318,9 +329,7 @@ ENGLISH: Sections = {
             "It has changed since: you will now get the adjusted amount {by_channel_en}, with a "
             "new date to pay by. Until then, do not pay yet."
         ),
-        "copy_now_comes_by": (
-            "You will now get the adjusted amount {by_channel_en}, with a new date to pay by."
-        ),
+        "copy_amount_now": "It has changed since: the amount is now {amount}.",
         "copy_checker": "See where the invoice stands today in the payment checker at {url}.",
         "file_name": "invoice-{reference}.pdf",
     },

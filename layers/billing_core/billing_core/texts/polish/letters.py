@@ -73,12 +73,21 @@ _INVOICE: Sections = {
             "z wypłatą, można na stronie sprawdzania płatności bezpłatnie odroczyć termin "
             "płatności."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, after the
+        # amount while "don't pay yet" holds.
+        "pay_not_yet": (
+            "Proszę jeszcze nie płacić: skorygowaną kwotę z nowym terminem płatności otrzyma "
+            "Pan/Pani {by_channel_pl}."
+        ),
     },
     "email": {
         "automated": (
             "Ta wiadomość została wysłana automatycznie. zorgnota wysyła faktury i przyjmuje "
             "płatności w imieniu świadczeniodawców opieki zdrowotnej."
         ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, what is
+        # due while "don't pay yet" holds; pay_not_yet follows.
+        "amount_now": "Kwota wynosi teraz {amount}.",
         # Not yet read by a native speaker (README, Languages): under a running arrangement
         # (R15, R36), the next term and the extra one; the labels are the checker's words.
         "arrangement_open": "Pozostało do zapłaty {amount}.",
@@ -187,11 +196,9 @@ _INVOICE: Sections = {
             "Od tego czasu nastąpiły zmiany: skorygowaną kwotę z nowym terminem płatności "
             "otrzyma Pan/Pani {by_channel_pl}. Do tego czasu proszę jeszcze nie płacić."
         ),
-        # Not yet read by a native speaker (README, Languages): R7, the same after the
-        # sentence on what is due now when that changed too.
-        "copy_now_comes_by": (
-            "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani teraz {by_channel_pl}."
-        ),
+        # Not yet read by a native speaker (README, Languages): legal-nl.md §7, the amount
+        # changed while "don't pay yet" holds; pay_not_yet follows.
+        "copy_amount_now": "Od tego czasu nastąpiły zmiany: kwota wynosi teraz {amount}.",
         "copy_checker": "Aktualny stan faktury można sprawdzić na stronie sprawdzania płatności {url}.",
         "file_name": "faktura-{reference}.pdf",
     },
