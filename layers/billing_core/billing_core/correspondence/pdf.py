@@ -702,15 +702,16 @@ def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
 
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
-    an arrangement fee still owed in a column of its own, apart from the BIK (R15)."""
+    an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
+    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail."""
+    with_costs, with_fee = bool(c["costs_cents"]), bool(c["fee_cents"])
     _paragraph(pdf, _intro(c, t))
-    _paragraph(pdf, t("now_due"))
-    with_fee = bool(c["fee_cents"])
-    columns = _NOTICE_COLUMNS_WITH_FEE if with_fee else _NOTICE_COLUMNS
-    amounts = [key for key in _NOTICE_HEADINGS if with_fee or key != "fee_cents"]
+    _paragraph(pdf, t("now_due" if with_costs else "now_due_interest"))
+    shown = {"costs_cents": with_costs, "fee_cents": with_fee}
+    amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(
         pdf,
-        columns,
+        _notice_columns(with_costs, with_fee),
         [t("col_reference")] + [t(_NOTICE_HEADINGS[key]) for key in amounts],
         [
             [kenmerk(row["reference"])] + [t.euros(row[key]) for key in amounts]
@@ -726,6 +727,15 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     )
     handover = t.long_date(c["handover_date"])
     _paragraph(pdf, t("handover", date=handover, provider=c["provider_name"]))
+
+
+def _notice_columns(with_costs: bool, with_fee: bool) -> _Columns:
+    """The second notice's column widths: without costs the kenmerk's column takes theirs."""
+    columns = _NOTICE_COLUMNS_WITH_FEE if with_fee else _NOTICE_COLUMNS
+    if with_costs:
+        return columns
+    (kenmerk_width, kenmerk_alignment), principal, (costs_width, _), *rest = columns
+    return ((kenmerk_width + costs_width, kenmerk_alignment), principal, *rest)
 
 
 def _intro(c: Mapping[str, Any], t: Texts) -> str:

@@ -112,6 +112,11 @@ DUTCH: Sections = {
             "Daarom bent u nu ook de aangekondigde buitengerechtelijke incassokosten (art. "
             "6:96 BW) en de wettelijke rente (art. 6:119 BW) verschuldigd. U betaalt nu:"
         ),
+        # Instead, when the letter's costs are € 0,00: the principal open when the term
+        # expired was nil (a payment in it returned later; legal-nl.md §2-§3).
+        "now_due_interest": (
+            "Daarom bent u nu ook de wettelijke rente (art. 6:119 BW) verschuldigd. U betaalt nu:"
+        ),
         "col_reference": "Betalingskenmerk",
         "col_principal": "Hoofdsom",
         "col_costs": "Incassokosten",
@@ -239,6 +244,11 @@ ENGLISH: Sections = {
             "You therefore now also owe the extrajudicial collection costs announced "
             "(article 6:96 of the Dutch Civil Code) and the statutory interest (article "
             "6:119). You now pay:"
+        ),
+        # Instead, when the letter's costs are € 0,00 (legal-nl.md §2-§3).
+        "now_due_interest": (
+            "You therefore now also owe the statutory interest (article 6:119 of the Dutch "
+            "Civil Code). You now pay:"
         ),
         "col_reference": "Payment reference",
         "col_principal": "Principal",

@@ -309,6 +309,12 @@ _DUNNING: Sections = {
             "Dlatego należne są teraz również zapowiedziane pozasądowe koszty windykacji "
             "(art. 6:96 BW) oraz odsetki ustawowe (art. 6:119 BW). Do zapłaty jest teraz:"
         ),
+        # Instead, when the letter's costs are € 0,00 (legal-nl.md §2-§3). Not yet read by a
+        # native speaker (README, Languages).
+        "now_due_interest": (
+            "Dlatego należne są teraz również odsetki ustawowe (art. 6:119 BW). Do zapłaty "
+            "jest teraz:"
+        ),
         "col_reference": "Numer referencyjny płatności",
         "col_principal": "Należność główna",
         "col_costs": "Koszty windykacji",
