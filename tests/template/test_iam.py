@@ -310,3 +310,29 @@ def test_every_function_that_tells_a_file_is_gone_may_list_under_where_it_reads(
         told = readable & TOLD_WHEN_GONE.keys()
         assert told - listable == set(), (function_id, sorted(told - listable))
         assert listable <= readable, (function_id, sorted(listable - readable))
+
+
+# The functions whose code calls the PSP (Mollie): a checkout, the webhook's reads and
+# refunds, and an operator's record of a refund, checked with it (audit security3 SEC3-2).
+PSP_CALLERS = {"PatientApiFunction", "PspWebhookFunction", "OperatorApiFunction"}
+
+
+def test_exactly_the_functions_that_call_the_psp_may_read_its_api_key(
+    transformed: dict[str, Any],
+) -> None:
+    """R11, R13 (audit security3 SEC3-2): an operator's refund id is now asked of Mollie;
+    locally the fake PSP needs no key, so only the template shows the role can read it.
+    Given every function's role
+    When I list who may read the PSP's API key secret
+    Then it is each function that calls the PSP, and no other."""
+    readers = {
+        function_id
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function")
+        for statement in function_role_statements(transformed, function_id)
+        if "secretsmanager:GetSecretValue" in as_list(statement["Action"])
+        and any(
+            resource_pattern(resource, transformed) == "PspApiKeySecret"
+            for resource in as_list(statement["Resource"])
+        )
+    }
+    assert readers == PSP_CALLERS
