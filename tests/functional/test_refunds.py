@@ -14,8 +14,11 @@ from billing_core.adapters.fake_psp import FakePsp
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import apply_refund
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspUnavailable
+from billing_core.payments.refunds import psp_refund_status
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
@@ -215,9 +218,12 @@ def test_a_proposal_retried_after_a_failure_with_another_body_is_refused(sandbox
     assert (status, batch["batch_id"]) == (200, made.batch_id)
 
 
-def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:
+def psp_refund_timed_out(
+    sandbox: Sandbox, monkeypatch, paid_back_cents: int | None = None
+) -> tuple[Invoice, str]:
     """Given an invoice paid by bank transfer and then by iDEAL too, whose automatic PSP
-    refund timed out after the PSP had paid it back: the invoice and the iDEAL payment."""
+    refund timed out after the PSP had paid it back (``paid_back_cents`` of it, when
+    someone changed it by hand in the PSP's dashboard): the invoice and the iDEAL payment."""
     sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
     [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
     checkout = start_payment(
@@ -230,7 +236,8 @@ def psp_refund_timed_out(sandbox: Sandbox, monkeypatch) -> tuple[Invoice, str]:
     refund = FakePsp.refund
 
     def refunded_then_timed_out(psp, psp_payment_id, amount_cents, description):
-        refund(psp, psp_payment_id, amount_cents, description)  # the PSP paid it back...
+        paid_back = paid_back_cents or amount_cents
+        refund(psp, psp_payment_id, paid_back, description)  # the PSP paid it back...
         raise PspUnavailable("timed out")  # ...and the answer never came
 
     monkeypatch.setattr(FakePsp, "refund", refunded_then_timed_out)
@@ -365,9 +372,15 @@ def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_proposed_agai
     assert status == 409 and refusal["error"]["code"] == "batch_sent"
 
 
-@pytest.mark.parametrize(("outcome", "refund_id"), [("refunded", "re_dashboard"), ("failed", "")])
+def refund_in_the_dashboard(sandbox: Sandbox, psp_payment_id: str) -> str:
+    """The id of the refund the PSP's dashboard shows on the payment (the one made)."""
+    [refund_id] = sandbox.runtime.psp.refunds(psp_payment_id)  # type: ignore[attr-defined]
+    return str(refund_id)
+
+
+@pytest.mark.parametrize("outcome", ["refunded", "failed"])
 def test_an_operator_settles_a_pending_psp_refund_with_what_the_psp_says(
-    sandbox, monkeypatch, outcome, refund_id
+    sandbox, monkeypatch, outcome
 ):
     """R13, R27, R34, R38 (round 35): Given a credit whose PSP refund timed out (pending)
     When an operator records what the PSP's dashboard says, and the request is retried
@@ -378,6 +391,7 @@ def test_an_operator_settles_a_pending_psp_refund_with_what_the_psp_says(
     [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
     assert item["psp_payments_pending"] == [psp_payment_id]
     path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    refund_id = refund_in_the_dashboard(sandbox, psp_payment_id) if outcome == "refunded" else ""
     body = {"outcome": outcome, "refund_id": refund_id}
     answers = [operator(sandbox, "POST", path, who="operator-bob", body=body) for _ in range(2)]
     assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
@@ -411,14 +425,15 @@ def test_an_operator_records_a_partial_refund_made_in_the_psps_dashboard(sandbox
     Then one REFUND entry of EUR 1.00 on the iDEAL payment, the same answer twice, nothing
     pending, the rest refundable by bank; the other body under that key is refused (422),
     an amount above the one asked of the PSP too (422 psp_refund_above_asked)."""
-    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch, paid_back_cents=100)
     due = invoice.amount_due_cents
     path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
-    above = {"outcome": "refunded", "refund_id": "re_hand", "amount_cents": due + 1}
+    by_hand = refund_in_the_dashboard(sandbox, psp_payment_id)
+    above = {"outcome": "refunded", "refund_id": by_hand, "amount_cents": due + 1}
     status, refusal = operator(sandbox, "POST", path, body=above)
     assert status == 422 and refusal["error"]["code"] == "psp_refund_above_asked"
     key = {"Idempotency-Key": "dashboard-1"}
-    body = {"outcome": "refunded", "refund_id": "re_hand", "amount_cents": 100}
+    body = {"outcome": "refunded", "refund_id": by_hand, "amount_cents": 100}
     answers = [operator(sandbox, "POST", path, body=body, headers=key) for _ in range(2)]
     assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
     held = answers[0][1]
@@ -435,3 +450,62 @@ def test_an_operator_records_a_partial_refund_made_in_the_psps_dashboard(sandbox
     # And the rest goes back by bank
     status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
     assert status == 200 and batch["total_cents"] == due - 100
+
+
+# --- a refund id is checked with the PSP (audit security3 SEC3-2) --------------------------------
+
+
+def test_a_refund_id_the_psp_does_not_know_on_the_payment_is_refused(sandbox, monkeypatch):
+    """R13, R11, R34 (audit security3 SEC3-2): Given a credit whose PSP refund timed out
+    (pending)
+    When an operator records it refunded under the payment's own id (tr_...), then under
+    the refund's real id
+    Then the first is 422 unknown_psp_refund and books nothing (still pending); the
+    second is booked with the status the PSP gave kept."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    wrong = {"outcome": "refunded", "refund_id": psp_payment_id}
+    status, refusal = operator(sandbox, "POST", path, body=wrong)
+    assert status == 422 and refusal["error"]["code"] == "unknown_psp_refund"
+    assert [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND] == []
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["psp_payments_pending"] == [psp_payment_id]
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    status, held = operator(sandbox, "POST", path, body={"outcome": "refunded", "refund_id": real})
+    assert status == 200 and held["credit_cents"] == 0
+    assert psp_refund_status(stored(sandbox, invoice), real) == "pending"
+
+
+def test_a_webhook_whose_payment_has_a_refund_id_the_psp_does_not_know_answers_200(
+    sandbox, monkeypatch
+):
+    """R13, R11 (audit security3 SEC3-2): Given a credit whose PSP refund timed out,
+    recorded by an operator before ids were checked as two refunds: EUR 1.00 under the
+    payment's own id (unknown to the PSP) and the rest under the refund's real id
+    When the real refund fails at the PSP (the patient's account closed) and the PSP calls
+    the payment's webhook
+    Then the webhook answers 200 (not 5xx for good), the failed refund is undone (its
+    credit held for the patient again, refundable by bank) and the unknown one is left."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    at = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
+    cause = f"psp:{psp_payment_id}"
+
+    def recorded_unchecked(current: Invoice) -> Invoice:
+        unknown = apply_refund(current, psp_payment_id, 100, at, cause)
+        return apply_refund(unknown, real, due - 100, at, cause)
+
+    save_change(sandbox.runtime.repository, stored(sandbox, invoice), recorded_unchecked)
+    assert stored(sandbox, invoice).credit_cents == 0
+
+    webhook = sandbox.runtime.psp.end_refund(psp_payment_id, real, "failed")  # type: ignore[attr-defined]
+    answer = sandbox.post_psp_webhook(webhook.body)
+
+    assert answer["statusCode"] == 200
+    after = stored(sandbox, invoice)
+    assert after.credit_cents == due - 100
+    assert psp_refund_status(after, real) == "failed"
+    assert psp_refund_status(after, psp_payment_id) is None
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["by_bank_cents"] == due - 100

@@ -254,3 +254,85 @@ def test_the_delivery_role_reads_the_print_batches_only(transformed: dict[str, A
         ("s3:GetObject", "OutputBucket/print/*", "null"),
         ("s3:ListBucket", "OutputBucket", under_print),
     }
+
+
+# Where a missing file is told in words (FileGone -> a 404 "no longer kept", legal-nl.md §8),
+# by prefix of the output bucket, and the functions that run that code: the letters
+# (services/provider/letters.py), the processing reports (declarations.py) and the
+# retrocession statements (statements.py).
+TOLD_WHEN_GONE = {
+    "print/*": "letter_no_longer_kept",
+    "letters/*": "letter_no_longer_kept",
+    "reports/*": "report_no_longer_kept",
+    "retrocession/*": "statement_no_longer_kept",
+}
+READERS_OF_KEPT_FILES = {
+    "ProviderPortalFunction": {"print/*", "letters/*", "reports/*", "retrocession/*"},
+    "ProviderApiFunction": {"reports/*", "retrocession/*"},
+}
+
+
+def output_prefixes(transformed: dict[str, Any], function_id: str, action: str) -> set[str]:
+    """The output bucket's prefixes a function may GetObject from (the object ARNs), or
+    ListBucket under (the s3:prefix condition; "*" for a listing without one)."""
+    prefixes: set[str] = set()
+    for statement in function_role_statements(transformed, function_id):
+        if action not in as_list(statement["Action"]):
+            continue
+        for resource in as_list(statement["Resource"]):
+            pattern = resource_pattern(resource, transformed)
+            if pattern.startswith("OutputBucket/"):
+                prefixes.add(pattern.removeprefix("OutputBucket/"))
+            elif pattern == "OutputBucket":
+                condition = statement.get("Condition", {}).get("StringLike", {})
+                prefixes.update(as_list(condition.get("s3:prefix", "*")))
+    return prefixes
+
+
+def test_every_function_that_tells_a_file_is_gone_may_list_under_where_it_reads(
+    transformed: dict[str, Any],
+) -> None:
+    """legal-nl.md §8, R35, audit security3 SEC3-1: on AWS, S3 answers a missing key
+    NoSuchKey (404) only to a role that may s3:ListBucket, and AccessDenied (403) to any
+    other; moto always answers NoSuchKey. Without the listing, "this letter is no longer
+    kept" was a failed function once deployed.
+    Given every function's role and the prefixes whose missing files are told in words
+    When I compare what each may read (GetObject) with what it may list (ListBucket)
+    Then each function reading under such a prefix may list under it, the portal and the
+    API read the prefixes their code reads, and no function lists without an s3:prefix
+    condition or under a prefix it cannot read (least privilege)."""
+    functions = resources_of_type(transformed, "AWS::Lambda::Function")
+    for function_id, prefixes in READERS_OF_KEPT_FILES.items():
+        assert prefixes <= output_prefixes(transformed, function_id, "s3:GetObject"), function_id
+    for function_id in functions:
+        readable = output_prefixes(transformed, function_id, "s3:GetObject")
+        listable = output_prefixes(transformed, function_id, "s3:ListBucket")
+        told = readable & TOLD_WHEN_GONE.keys()
+        assert told - listable == set(), (function_id, sorted(told - listable))
+        assert listable <= readable, (function_id, sorted(listable - readable))
+
+
+# The functions whose code calls the PSP (Mollie): a checkout, the webhook's reads and
+# refunds, and an operator's record of a refund, checked with it (audit security3 SEC3-2).
+PSP_CALLERS = {"PatientApiFunction", "PspWebhookFunction", "OperatorApiFunction"}
+
+
+def test_exactly_the_functions_that_call_the_psp_may_read_its_api_key(
+    transformed: dict[str, Any],
+) -> None:
+    """R11, R13 (audit security3 SEC3-2): an operator's refund id is now asked of Mollie;
+    locally the fake PSP needs no key, so only the template shows the role can read it.
+    Given every function's role
+    When I list who may read the PSP's API key secret
+    Then it is each function that calls the PSP, and no other."""
+    readers = {
+        function_id
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function")
+        for statement in function_role_statements(transformed, function_id)
+        if "secretsmanager:GetSecretValue" in as_list(statement["Action"])
+        and any(
+            resource_pattern(resource, transformed) == "PspApiKeySecret"
+            for resource in as_list(statement["Resource"])
+        )
+    }
+    assert readers == PSP_CALLERS

@@ -443,7 +443,8 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     When a dunning run stops early or fails invoices, does not report for a day, a
     retrocession run leaves providers without a statement, a run skips a provider whose
     stored item does not validate (issue 14 item 7), a refund stays pending or the PSP
-    reports one failed, a week's payout batch stays withdrawn and not planned again
+    reports one failed or does not know a booked one (audit security3 SEC3-2), a week's
+    payout batch stays withdrawn and not planned again
     (round 37), or invoices lose the race with a payment on daily runs in a row (round 38)
     Then an alarm reads that metric, in that namespace, with that service dimension."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
@@ -463,6 +464,7 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         "Retrocession_provider_skipped",
         "Refund_pending",
         "Refund_failed",  # a PSP refund Mollie reported failed or canceled (R13)
+        "Refund_unknown_at_psp",  # a booked refund id Mollie has no refund of (SEC3-2)
         "Payout_weeks_withdrawn",
         "Dunning_conflicts",
     ):

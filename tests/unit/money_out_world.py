@@ -13,6 +13,7 @@ import sepaxml
 import xmlschema
 
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
+from billing_core.payments.psp import UnknownPspRefund
 from billing_core.payments.sepa_transfers import DebtorAccount
 from billing_core.payments.transfer_batches import BankState, BatchKind, BatchState, TransferBatch
 from billing_core.providers.retrocession import StatementSummary
@@ -66,6 +67,22 @@ def statement_totals(provider_id: str, week: Week, payout_cents: int) -> Stateme
 
 
 @dataclass
+class RefundsAtThePsp:
+    """The PSP as an operator's record of a refund asks it (``refund_status``): the refunds
+    it has, by (payment, refund id), with their status; any other is unknown to it."""
+
+    statuses: dict[tuple[str, str], str] = field(default_factory=dict)
+    asked: list[tuple[str, str]] = field(default_factory=list)
+
+    def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
+        self.asked.append((psp_payment_id, refund_id))
+        try:
+            return self.statuses[(psp_payment_id, refund_id)]
+        except KeyError:
+            raise UnknownPspRefund(refund_id) from None
+
+
+@dataclass
 class MoneyOutWorld:
     store: FakeStore = field(default_factory=FakeStore)
     files: FilesInMemory = field(default_factory=FilesInMemory)
@@ -74,6 +91,7 @@ class MoneyOutWorld:
         default_factory=lambda: FixedClock(datetime(2026, 11, 16, 7, 0, tzinfo=AMSTERDAM))
     )
     audit: AuditInMemory = field(default_factory=AuditInMemory)
+    psp: RefundsAtThePsp = field(default_factory=RefundsAtThePsp)
 
     @property
     def ctx(self) -> MoneyOutContext:
@@ -85,6 +103,7 @@ class MoneyOutWorld:
             debtor=COLLECTION,
             second_approval_above_cents=FOUR_EYES_ABOVE,
             audit=self.audit,
+            psp=lambda: self.psp,
         )
 
     def add_practice(self, provider_id: str, iban: str = "NL39RABO0300065264") -> None:

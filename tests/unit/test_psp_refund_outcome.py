@@ -17,7 +17,11 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
 )
-from billing_core.payments.refunds import pending_refunds, with_refund_intent
+from billing_core.payments.refunds import (
+    pending_refunds,
+    psp_refund_status,
+    with_refund_intent,
+)
 from billing_core.services.operator.money_out import (
     RefundRequest,
     held_credits,
@@ -43,6 +47,8 @@ def world() -> MoneyOutWorld:
     invoice = apply_payment(make_invoice(), IncomingPayment("psp", "tr_1", DUE + 700, PAID_AT))
     world.store.put_invoice_as_is(with_refund_intent(invoice, "tr_1", 700))
     world.clock.set(date(2026, 11, 26))
+    # The refunds the PSP's dashboard shows on tr_1 (re_10: a second one, said later)
+    world.psp.statuses |= {("tr_1", "re_9"): "refunded", ("tr_1", "re_10"): "refunded"}
     return world
 
 
@@ -211,6 +217,7 @@ def test_a_pending_refund_settled_after_a_bank_return_blocks_the_agency_s_patien
         payment = IncomingPayment(source, source_id, DUE, PAID_AT)
         book_payment(world.store, REFERENCE, payment, clock=world.clock, interest=no_interest)
     world.store.put_invoice_as_is(with_refund_intent(world.store.invoice(), "tr_1", DUE))
+    world.psp.statuses[("tr_1", "re_9")] = "refunded"  # as the PSP's dashboard shows it
     assert not world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
 
     book_reversal(world.store, REFERENCE, "E-1", "R-1", DUE, clock=world.clock)
@@ -227,3 +234,52 @@ def test_a_pending_refund_settled_after_a_bank_return_blocks_the_agency_s_patien
 
 def no_interest(_invoice: object, _day: date) -> int:
     return 0
+
+
+# --- the refund id is checked with the PSP (audit security3 SEC3-2) ---------------------------
+
+
+@pytest.mark.parametrize("typed", ["tr_1", "re_8"])  # the payment's own id; a typo
+def test_a_refund_id_the_psp_does_not_know_on_the_payment_is_refused(world, typed):
+    """R13, R11, R34 (audit security3 SEC3-2): an id typed by hand was booked unchecked,
+    and every later webhook of the payment failed asking the PSP of it (5xx, for good), so
+    the real refund's failure was never booked.
+    Given the pending iDEAL refund, and an operator types the payment's own id (or a typo)
+    When the operator records it as refunded
+    Then 422 unknown_psp_refund, after asking the PSP of that id on that payment; nothing
+    booked, the refund still pending."""
+    before = world.store.invoice()
+    with pytest.raises(Refused) as refusal:
+        settle(world, "refunded", typed)
+    assert refusal.value.code == "unknown_psp_refund" and type(refusal.value) is Refused  # 422
+    assert world.psp.asked == [("tr_1", typed)]
+    assert world.store.invoice() == before
+    assert pending_refunds(before) != ()
+
+
+def test_a_refund_id_the_psp_knows_is_booked_with_its_status_kept(world):
+    """R13, R11 (SEC3-2): Given the PSP has re_9 on tr_1, still processing
+    When the operator records re_9 as refunded, and again (a retry)
+    Then it is booked with the status the PSP gave kept (the webhook reads it from there);
+    the retry asks the PSP nothing."""
+    world.psp.statuses[("tr_1", "re_9")] = "processing"
+    settle(world, "refunded", "re_9")
+    settle(world, "refunded", "re_9")
+    assert refunds(world) == [(700, "psp:tr_1")]
+    assert psp_refund_status(world.store.invoice(), "re_9") == "processing"
+    assert world.psp.asked == [("tr_1", "re_9")]
+
+
+@pytest.mark.parametrize("status", ["failed", "canceled"])
+def test_a_refund_the_psp_says_paid_nothing_back_is_not_booked_as_paid(world, status):
+    """R13 (paid back once, never a credit lost): Given the PSP says re_9 on tr_1 failed
+    (or was canceled)
+    When the operator records it as refunded
+    Then 422 psp_refund_not_paid naming that status, nothing booked: kept final, it would
+    never be undone by the webhook."""
+    world.psp.statuses[("tr_1", "re_9")] = status
+    before = world.store.invoice()
+    with pytest.raises(Refused) as refusal:
+        settle(world, "refunded", "re_9")
+    assert refusal.value.code == "psp_refund_not_paid" and status in refusal.value.message_en
+    assert world.store.invoice() == before

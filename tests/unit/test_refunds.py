@@ -560,3 +560,50 @@ def test_a_refund_s_status_is_kept_each_time_it_changes_and_once():
         ("get_payment", world.psp_id),
         ("refund_status", world.psp_id, first),
     ]
+
+
+# --- a refund id the PSP does not know, booked before ids were checked (audit security3) -------
+
+
+def refunds_booked_with_an_id_the_psp_does_not_know() -> tuple[World, str]:
+    """An iDEAL payment with € 5,00 credit, refunded in two refunds the PSP made (€ 2,00 and
+    € 3,00): the first booked by an operator, before ids were checked, under the payment's
+    own id (tr_...), the PSP's refund id not known to us; the second booked with its own."""
+    world = World(extra=500)
+    world.psp.refund(world.psp_id, 200, "Terugbetaling")
+    second, _ = world.psp.refund(world.psp_id, 300, "Terugbetaling")
+    cause = f"psp:{world.psp_id}"
+    booked = apply_refund(
+        apply_refund(world.invoice(), world.psp_id, 200, AT, cause), second, 300, AT, cause
+    )
+    world.store.save_invoice(booked)
+    world.checkouts.set_checkout_status(world.psp_id, PspStatus.PAID)
+    return world, second
+
+
+def test_a_booked_refund_id_the_psp_does_not_know_does_not_stop_the_webhook():
+    """R13, R11 (audit security3 SEC3-2): the PSP's answer to an id it has no refund of
+    failed the whole webhook (5xx, on every call), so the payment's other refunds were
+    never read and a failed one never put the credit back.
+    Given a refund booked under an id the PSP does not know, and a second refund that
+    failed at the PSP afterwards
+    When the payment's webhook comes (twice)
+    Then the failed one is undone (its € 3,00 held for the patient again, Refund_failed),
+    the unknown one is skipped, and the webhook ends normally; at the next call the
+    unknown one is said (unknown_at_psp), asked again, and nothing is booked twice."""
+    world, second = refunds_booked_with_an_id_the_psp_does_not_know()
+    world.psp.end_refund(world.psp_id, second, "failed")
+
+    first = webhook(world)
+
+    assert first.refund is not None and first.refund.decision is RefundDecision.FAILED
+    assert (first.refund.refund_id, first.refund.amount_cents) == (second, 300)
+    invoice = world.invoice()
+    assert invoice.credit_cents == 300
+    assert psp_refund_status(invoice, second) == "failed"
+    assert psp_refund_status(invoice, world.psp_id) is None
+    again = webhook(world)
+    assert again.refund is not None
+    assert again.refund.decision is RefundDecision.UNKNOWN_AT_PSP and again.refund.needs_attention
+    assert (again.refund.refund_id, again.refund.amount_cents) == (world.psp_id, 200)
+    assert world.invoice() == invoice

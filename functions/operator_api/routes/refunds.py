@@ -88,7 +88,11 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     "invoice with who and when; the same again is a retry (200). 409 no_psp_refund_pending "
     "when no refund of that payment was asked, 409 psp_refund_settled when another outcome "
     "(or another refund id, or the same with another amount) was recorded before, 422 "
-    "psp_refund_above_asked for an amount above the one asked of the PSP.",
+    "psp_refund_above_asked for an amount above the one asked of the PSP. A refund id is "
+    "checked with the PSP before it is booked, and its status kept: 422 unknown_psp_refund "
+    "when the PSP has no refund with that id on this payment (the payment's own id, a typo), "
+    "422 psp_refund_not_paid when it says the refund failed or was canceled (record failed); "
+    "nothing is booked then.",
 )
 def settle_psp_refund(
     reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn

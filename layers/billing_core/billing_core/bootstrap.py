@@ -277,6 +277,7 @@ class Runtime:
             ),
             second_approval_above_cents=settings.second_approval_above_cents,
             audit=self.audit_log,
+            psp=lambda: self.psp,
         )
 
     def provider_context(self) -> ProviderContext:

@@ -19,6 +19,7 @@ from billing_core.payments.psp import (
     PspPayment,
     PspStatus,
     UnknownPspPayment,
+    UnknownPspRefund,
 )
 from billing_core.shared.clock import Clock
 
@@ -86,7 +87,10 @@ class FakePsp:
         return refund_id, "pending"
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
-        return self._stored(psp_payment_id).refund_statuses[refund_id]
+        statuses = self._stored(psp_payment_id).refund_statuses
+        if refund_id not in statuses:
+            raise UnknownPspRefund(refund_id)
+        return statuses[refund_id]
 
     def end_refund(self, psp_payment_id: str, refund_id: str, status: str) -> FakeWebhook:
         """The refund moved on at the PSP (``failed``: the patient's account was closed);

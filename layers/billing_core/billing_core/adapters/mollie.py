@@ -24,6 +24,7 @@ from billing_core.payments.psp import (
     PspStatus,
     PspUnavailable,
     UnknownPspPayment,
+    UnknownPspRefund,
 )
 from billing_core.shared.money import AmountFormatError, parse_euros
 
@@ -90,7 +91,13 @@ class MolliePsp:
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
         payment = Payment({"id": psp_payment_id}, self._client)  # type: ignore[no-untyped-call]
-        refund = self._call(lambda: payment.refunds.get(refund_id))
+        try:
+            refund = payment.refunds.get(refund_id)
+        except (IdentifierError, NotFoundError) as error:
+            # Not a refund id (IdentifierError: no re_ prefix) or none of this payment (404).
+            raise UnknownPspRefund(refund_id) from error
+        except MollieError as error:
+            raise PspUnavailable(type(error).__name__) from error
         return str(refund.status)
 
     @staticmethod

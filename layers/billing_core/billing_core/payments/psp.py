@@ -86,6 +86,11 @@ class UnknownPspPayment(LookupError):
     """The PSP has no payment with that id (a forged or mistyped webhook)."""
 
 
+class UnknownPspRefund(LookupError):
+    """The PSP has no refund with that id on that payment (an id typed by hand: the
+    payment's own, a typo, another payment's refund)."""
+
+
 class PspUnavailable(RuntimeError):
     """The PSP could not be reached or answered with an error: try again later."""
 
@@ -107,6 +112,6 @@ class PaymentProvider(Protocol):
         ...
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
-        """The refund's status as the PSP tells it now (``REFUND_NOT_PAID``); PspUnavailable
-        when it cannot say."""
+        """The refund's status as the PSP tells it now (``REFUND_NOT_PAID``); UnknownPspRefund
+        when the payment has no refund with that id, PspUnavailable when it cannot say."""
         ...

@@ -69,6 +69,7 @@ from billing_core.payments.psp import (
     REFUND_NOT_PAID,
     PaymentProvider,
     PspUnavailable,
+    UnknownPspRefund,
 )
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
@@ -96,6 +97,9 @@ class RefundDecision(StrEnum):
     KEPT_AS_CREDIT = "kept_as_credit"  # credit not from a PSP payment: refunded by bank
     NOTHING_TO_REFUND = "nothing_to_refund"  # no credit, or refunded already
     FAILED = "failed"  # booked, then failed or canceled at the PSP: credit held again
+    # Booked with an id the PSP has no refund of on that payment (typed by an operator
+    # before it was checked): its status is never read, so a failure of it goes unseen.
+    UNKNOWN_AT_PSP = "unknown_at_psp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +120,12 @@ class RefundOutcome:
 
 
 _NEEDS_ATTENTION = frozenset(
-    {RefundDecision.PENDING, RefundDecision.KEPT_AS_CREDIT, RefundDecision.FAILED}
+    {
+        RefundDecision.PENDING,
+        RefundDecision.KEPT_AS_CREDIT,
+        RefundDecision.FAILED,
+        RefundDecision.UNKNOWN_AT_PSP,
+    }
 )
 
 
@@ -158,6 +167,7 @@ def settle_pending_refund(
     by: str,
     at: datetime,
     amount_cents: int | None = None,
+    psp_status: str | None = None,
 ) -> Invoice:
     """What the PSP says of the refund asked of this payment, as ``by`` read it (R13, R34):
     ``refunded`` (its refund id) is booked as the webhook's step 3 books it, for
@@ -165,7 +175,12 @@ def settle_pending_refund(
     its dashboard; None: what was asked); ``failed`` leaves the credit. Either way the
     credit the PSP did not pay back is refundable by bank transfer from then on
     (``_credit_held_for_psp``). The same outcome (and amount) again returns the invoice
-    unchanged; another one after it is refused, the patient being paid back once."""
+    unchanged; another one after it is refused, the patient being paid back once.
+
+    ``psp_status``: the refund's status as the PSP answered for this payment when it was
+    recorded (the operator's id checked, ``money_out.settle_psp_refund``), kept as the
+    webhook keeps it (``psp_refund_status``). A refund the PSP says failed or was canceled
+    paid nothing back: refused (record ``failed``), never booked as paid."""
     asked = [i.amount_cents for i in _intents(invoice) if i.psp_payment_id == psp_payment_id]
     if not asked:
         raise practice_refused("no_psp_refund_pending")
@@ -181,6 +196,8 @@ def settle_pending_refund(
         raise practice_refused("psp_refund_settled")  # the same refund, another amount
     if failed or refunded:
         raise practice_refused("psp_refund_settled")
+    if outcome == "refunded" and psp_status in REFUND_NOT_PAID:
+        raise practice_refused("psp_refund_not_paid", status=psp_status)
     # A failed refund paid back nothing: its record names what was asked of the PSP.
     recorded = amount if outcome == "refunded" else asked[0]
     checked = (
@@ -189,7 +206,8 @@ def settle_pending_refund(
     if outcome == "failed":
         return invoice.with_applied_payment(checked)
     cause = f"{_PSP}{psp_payment_id}"
-    return apply_refund(invoice, refund_id, amount, at, cause).with_applied_payment(checked)
+    booked = apply_refund(invoice, refund_id, amount, at, cause).with_applied_payment(checked)
+    return booked if psp_status is None else with_psp_refund_status(booked, refund_id, psp_status)
 
 
 def refund_not_paid(invoice: Invoice, psp_payment_id: str, refund_id: str, at: datetime) -> Invoice:
@@ -441,6 +459,12 @@ def read_ended_refunds(
     more per refund (audit security2, "1 + N"). None when none was undone now (or it was
     read before). PspUnavailable propagates: the PSP calls again later.
 
+    A refund the PSP has no refund of on this payment (an id an operator typed before it
+    was checked: the payment's own, a typo) is skipped, not a failure of the whole call,
+    which would keep every later webhook of the payment from being read (audit security3
+    SEC3-2): the others are read and booked; when none was undone, the outcome says
+    ``UNKNOWN_AT_PSP`` (a metric and its alarm), at every webhook of the payment.
+
     The credit put back settles a claim at the agency that the refund had left owing: the
     patient is released (R22), on every call, also one that finds nothing ended any more,
     so a crash between the save and the release is repaired by the PSP's next call.
@@ -450,11 +474,15 @@ def read_ended_refunds(
         invoice = _read(ctx.store, invoice_reference)
     except NotFound:  # the invoice's retention ended (legal-nl.md §8): nothing to set right
         return None
-    read = {
-        refund_id: ctx.psp.refund_status(psp_payment_id, refund_id)
-        for refund_id in _booked_psp_refunds(invoice, psp_payment_id)
-        if psp_refund_status(invoice, refund_id) not in REFUND_FINAL
-    }
+    read: dict[str, str] = {}
+    unknown: list[str] = []
+    for refund_id in _booked_psp_refunds(invoice, psp_payment_id):
+        if psp_refund_status(invoice, refund_id) in REFUND_FINAL:
+            continue
+        try:
+            read[refund_id] = ctx.psp.refund_status(psp_payment_id, refund_id)
+        except UnknownPspRefund:
+            unknown.append(refund_id)
     at = ctx.clock.now()
     undone: list[str] = []
 
@@ -471,6 +499,9 @@ def read_ended_refunds(
 
     stored, _ = save_change(ctx.store, invoice, record)  # no status changed: no write
     release_settled_claim(ctx.store, stored, ctx.clock)
+    if not undone and unknown:
+        booked = refunded_cents(stored, unknown[0])
+        return _outcome(stored, RefundDecision.UNKNOWN_AT_PSP, psp_payment_id, booked, unknown[0])
     if not undone:
         return None
     amount = sum(refunded_cents(stored, refund_id) for refund_id in undone)

@@ -632,6 +632,16 @@ _DUTCH: Sections = {
             " terugbetaling niet zijn. Kijk het bedrag na in het dashboard van de"
             " betaalprovider."
         ),
+        "unknown_psp_refund": (
+            "De betaalprovider kent bij deze betaling geen terugbetaling met dit nummer (een"
+            " terugbetaling begint bij Mollie met re_). Er is niets geboekt: neem het nummer"
+            " van de terugbetaling over uit het dashboard van de betaalprovider."
+        ),
+        "psp_refund_not_paid": (
+            "Volgens de betaalprovider is deze terugbetaling {status}: er is niets"
+            " terugbetaald. Er is niets geboekt: kijk het nummer na, of leg vast dat de"
+            " terugbetaling mislukt is."
+        ),
         "credit_from_psp_payment": (
             "Het tegoed op nota {kenmerk} komt van een online betaling en gaat via de"
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
@@ -1264,6 +1274,15 @@ _ENGLISH: Sections = {
         "psp_refund_above_asked": (
             "The payment provider was asked to refund {asked_en}; this refund cannot be more"
             " than that. Check the amount in the payment provider's dashboard."
+        ),
+        "unknown_psp_refund": (
+            "The payment provider has no refund with this id on this payment (at Mollie a"
+            " refund's id starts with re_). Nothing was booked: copy the refund's id from the"
+            " payment provider's dashboard."
+        ),
+        "psp_refund_not_paid": (
+            "The payment provider says this refund is {status}: nothing was paid back."
+            " Nothing was booked: check the id, or record the refund as failed."
         ),
         "credit_from_psp_payment": (
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"

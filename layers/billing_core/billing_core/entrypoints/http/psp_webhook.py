@@ -22,6 +22,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from billing_core.entrypoints.http.errors import error_response
 from billing_core.payments.online import WebhookDecision, WebhookOutcome
 from billing_core.payments.psp import PspUnavailable
+from billing_core.payments.refunds import RefundDecision
 from billing_core.ports import ConcurrentChange
 
 if TYPE_CHECKING:
@@ -37,7 +38,10 @@ def record_webhook_outcome(outcome: WebhookOutcome, *, logger: Logger, metrics: 
     if outcome.refund is not None:  # the booking left credit: refunded through the PSP (R13)
         refund = outcome.refund
         metrics.add_metric(name=f"Refund_{refund.decision.value}", unit=MetricUnit.Count, value=1)
-        if refund.needs_attention:
+        if refund.decision is RefundDecision.UNKNOWN_AT_PSP:
+            # Skipped, the payment's other refunds read: an id typed by hand, never checked.
+            logger.error("a booked refund id is unknown at the psp: check it", extra=details)
+        elif refund.needs_attention:
             logger.warning("overpayment not refunded automatically: check it", extra=details)
     if outcome.decision is WebhookDecision.WRONG_INVOICE:
         logger.error("psp payment is for another kenmerk than asked: not booked", extra=details)

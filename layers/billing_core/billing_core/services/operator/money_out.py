@@ -82,6 +82,9 @@ from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from billing_core.payments.psp import PaymentProvider
     from billing_core.shared.audit import Reader, ReadKind
     from billing_core.shared.retries import RequestCause, RetryCauses
 
@@ -108,6 +111,9 @@ class MoneyOutContext:
     debtor: DebtorAccount  # zorgnota's collection account
     second_approval_above_cents: int
     audit: AuditLog  # an operator's read of a refund batch (R32, NEN 7513)
+    # The PSP, made when first asked (a refund id an operator records is checked with it):
+    # Mollie's client is not loaded for the other money-out requests.
+    psp: Callable[[], PaymentProvider]
 
 
 # --- payouts -------------------------------------------------------------------------------------
@@ -308,18 +314,34 @@ def settle_psp_refund(
     A refund is booked for what the PSP paid back, also when the credit is gone since (a
     bank return of another payment took it): a claim at the agency owed again by it blocks
     the patient again, as the return would have (R22, R34); also on a retry, which repairs
-    a crash between the save and the block."""
+    a crash between the save and the block.
+
+    A refund id is checked with the PSP before it is booked (audit security3 SEC3-2): one
+    the PSP has no refund of on this payment (the payment's own id, a typo) is refused
+    (422 unknown_psp_refund), nothing booked; a known one is booked with its status as the
+    PSP answered, so the webhook reads it from then on. Refused and retried records are
+    not asked (no PSP call); PspUnavailable propagates (nothing booked: try again)."""
     # Imported here: see _book_refund.
     from billing_core.collection.blocking import block_unsettled_claim
+    from billing_core.payments.psp import UnknownPspRefund
     from billing_core.payments.refunds import settle_pending_refund
 
     invoice = _invoice(reference, ctx)
     now = ctx.clock.now()
+    psp_status: str | None = None
 
     def settle(current: Invoice) -> Invoice:
         return settle_pending_refund(
-            current, psp_payment_id, outcome, refund_id, operator, now, amount_cents
+            current, psp_payment_id, outcome, refund_id, operator, now, amount_cents, psp_status
         )
+
+    # Refusals and retries first, as the invoice is now: only a refund about to be booked
+    # is asked of the PSP.
+    if outcome == "refunded" and settle(invoice) is not invoice:
+        try:
+            psp_status = ctx.psp().refund_status(psp_payment_id, refund_id)
+        except UnknownPspRefund:
+            raise practice_refused("unknown_psp_refund") from None
 
     stored, _ = save_change(ctx.store, invoice, settle)
     block_unsettled_claim(ctx.store, stored, ctx.clock)
