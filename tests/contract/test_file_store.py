@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from billing_core.adapters.s3 import S3FileStore
+from billing_core.ports import FileGone
 
 CSV = "text/csv; charset=utf-8"
 
@@ -85,20 +86,48 @@ def test_a_file_exists_once_put_and_no_longer_once_taken_back(files_and_contents
     assert files.exists(key) is False
 
 
-@pytest.mark.parametrize(("status", "there"), [(404, False), (403, None), (500, None)])
-def test_only_a_key_answered_404_is_not_there_and_access_denied_is_an_error(status, there):
-    """S3FileStore.exists on S3 itself, which moto does not imitate here: the delivery
-    function may ListBucket under print/ (template.yaml), so S3 answers a HEAD of a
-    missing key 404: "not there" (the letter goes in today's batch, R38). A 403 means the
-    role may not look (misconfigured), and is raised like any other error, so the record
-    fails and is retried or goes to the dead-letter queue, rather than a letter put again
-    in today's batch while its first is in an earlier one (R38, legal-nl.md §2)."""
+KEY = "print/2026-11-23/tandarts-de-vries/1.pdf"
+DENIED, EMPTY, HOLDS_IT = "denied", "empty", "holds it"
+
+
+@pytest.mark.parametrize(
+    ("status", "listing", "there"),
+    [
+        (404, None, False),
+        (403, EMPTY, False),
+        (403, DENIED, None),
+        (403, HOLDS_IT, None),
+        (500, None, None),
+    ],
+)
+def test_only_a_key_s3_says_is_not_there_is_missing_and_access_denied_is_an_error(
+    status, listing, there
+):
+    """S3FileStore on S3 itself, which moto does not imitate here (moto answers a missing
+    key 404 whatever the role may do). Given S3's answer to a HEAD and GET of a key, and
+    for a 403 its listing of the key's own prefix (the functions may ListBucket only under
+    the prefixes they read, template.yaml: S3 answers a missing key 403 when it does not
+    count that grant), When the store is asked, Then a 404, or a 403 whose listing shows
+    no such key, is "not there": exists() is False and get() raises FileGone (legal-nl.md
+    §8: a kept file deleted at the end of its retention is said in words, R35). A 403 the
+    listing does not explain (listing refused, or the key listed) and any other error are
+    raised, so a delivery record is retried rather than a letter put again (R38)."""
     client = boto3.client("s3", region_name="eu-central-1")
-    with Stubber(client) as stub:
-        stub.add_client_error("head_object", str(status), http_status_code=status)
-        files = S3FileStore(client, "output")
-        if there is None:
-            with pytest.raises(ClientError):
-                files.exists("print/2026-11-23/tandarts-de-vries/1.pdf")
-        else:
-            assert files.exists("print/2026-11-23/tandarts-de-vries/1.pdf") is there
+    for operation in ("head_object", "get_object"):
+        with Stubber(client) as stub:
+            stub.add_client_error(operation, str(status), http_status_code=status)
+            if listing == DENIED:
+                stub.add_client_error("list_objects_v2", "AccessDenied", http_status_code=403)
+            elif listing is not None:
+                contents = [{"Key": KEY}] if listing == HOLDS_IT else []
+                stub.add_response("list_objects_v2", {"Contents": contents, "KeyCount": 1})
+            files = S3FileStore(client, "output")
+            if there is None:
+                with pytest.raises(ClientError):
+                    files.exists(KEY) if operation == "head_object" else files.get(KEY)
+            elif operation == "head_object":
+                assert files.exists(KEY) is there
+            else:
+                with pytest.raises(FileGone):
+                    files.get(KEY)
+            stub.assert_no_pending_responses()

@@ -281,7 +281,7 @@ def test_a_redrive_refused_a_look_in_the_print_batch_fails_and_puts_no_second_le
     """R38, legal-nl.md §2 (known stop 37, Delivery): Given a paper invoice whose delivery
     on Monday 23 November recorded that day's print batch and then failed before its PDF
     was put, when the dead-letter queue is redriven on Wednesday the 25th and S3 answers
-    the look for Monday's PDF AccessDenied (403: a role that may not look), then the
+    the look for Monday's PDF AccessDenied (403: a role that may not look, nor list), then the
     record fails (SQS retries it, then the dead-letter queue) and nothing is put: a 403 is
     not "not there", which could print a letter already in Monday's batch again. When S3
     answers as the role in template.yaml gets it, 404 for the missing PDF, the next
@@ -298,11 +298,16 @@ def test_a_redrive_refused_a_look_in_the_print_batch_fails_and_puts_no_second_le
             "ResponseMetadata": {"HTTPStatusCode": 403},
         }
 
-    events.register_first("before-call.s3.HeadObject", access_denied)
+    # A role that may not look: neither the HEAD nor the listing that would tell a
+    # missing key from a refused one (S3FileStore._not_there).
+    looks = ("before-call.s3.HeadObject", "before-call.s3.ListObjectsV2")
+    for look in looks:
+        events.register_first(look, access_denied)
     try:
         refused = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
     finally:
-        events.unregister("before-call.s3.HeadObject", access_denied)
+        for look in looks:
+            events.unregister(look, access_denied)
 
     assert refused == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert [k for k in sandbox.output_keys("print/") if invoice.reference in k] == []

@@ -31,12 +31,11 @@ class S3FileStore:
         try:
             self._client.head_object(Bucket=self._bucket, Key=key)
         except self._client.exceptions.ClientError as error:
-            # Only 404 is "not there": the delivery role may ListBucket under print/
-            # (template.yaml), without which S3 answers a missing key 403. A 403 is a
-            # role that may not look, raised like any other error so the record is
-            # retried (then the dead-letter queue), not a letter put again in today's
-            # batch while its first is in an earlier one (R38, legal-nl.md §2).
-            if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+            # Only "not there" is False: a 403 the listing does not explain is a role that
+            # may not look, raised like any other error so the record is retried (then the
+            # dead-letter queue), not a letter put again in today's batch while its first
+            # is in an earlier one (R38, legal-nl.md §2).
+            if self._not_there(key, error):
                 return False
             raise
         return True
@@ -44,11 +43,31 @@ class S3FileStore:
     def get(self, key: str) -> bytes:
         try:
             answer = self._client.get_object(Bucket=self._bucket, Key=key)
-        except self._client.exceptions.NoSuchKey:
+        except self._client.exceptions.ClientError as error:
             # Deleted by the bucket's lifecycle rule (legal-nl.md §8) or never written.
-            raise FileGone(key) from None
+            if self._not_there(key, error):
+                raise FileGone(key) from None
+            raise
         body: bytes = answer["Body"].read()
         return body
+
+    def _not_there(self, key: str, error: Any) -> bool:
+        """Whether S3's error says ``key`` is not there. A 404 does. A 403 is what S3 answers
+        a missing key when it does not count the role's ListBucket (granted only under the
+        prefixes each function reads, template.yaml; whether S3 counts a grant limited by
+        ``s3:prefix`` for a GET is not documented): then the key is looked for under its
+        own prefix, which that grant allows. A listing refused, or one that holds the key,
+        leaves the 403 an error."""
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status == 404:
+            return True
+        if status != 403:
+            return False
+        try:
+            listed = self._client.list_objects_v2(Bucket=self._bucket, Prefix=key, MaxKeys=1)
+        except self._client.exceptions.ClientError:
+            return False
+        return all(item["Key"] != key for item in listed.get("Contents", ()))
 
     def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
         # Imported here: only the provider API lists files, not every handler's cold start.
