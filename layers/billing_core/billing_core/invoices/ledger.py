@@ -86,17 +86,12 @@ def balance(entries: Iterable[LedgerEntry], component: Component | None = None) 
     return sum(e.amount_cents for e in entries if component is None or e.component is component)
 
 
-def booked_by(
-    entries: Iterable[LedgerEntry], cause: str, since: datetime | None = None
-) -> LedgerEntry | None:
-    """The first entry with this cause in the ledger (recorded ``since`` then, when given),
-    if any: a change known by its cause (a stop by its request, a coulance by its
-    proposal) that finds it there was made before, by an earlier attempt whose answer was
-    lost, and is not made again (R38)."""
-    return next(
-        (e for e in entries if e.cause == cause and (since is None or e.recorded >= since)),
-        None,
-    )
+def booked_by(entries: Iterable[LedgerEntry], cause: str) -> LedgerEntry | None:
+    """The first entry with this cause in the ledger, if any: a change known by its cause
+    (a coulance by its proposal) that finds it there was made before, by an earlier
+    attempt whose answer was lost, and is not made again (R38). A change known by its
+    request's key for the key's lifetime (a stop) is found by ``RetryCauses.made``."""
+    return next((e for e in entries if e.cause == cause), None)
 
 
 def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
