@@ -671,3 +671,24 @@ def test_r12_a_return_of_a_split_credit_that_is_not_its_whole_amount_is_left_to_
         f"{first.reference}, {second.reference}",
     )
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+
+
+def test_r12_the_return_of_a_split_credit_reads_each_invoice_once():
+    """R12, R34 (known.md stop 38, closing17 "seen in the last read"): given the parent's
+    € 68,91 booked on both children's invoices
+    When the bank returns it whole
+    Then each part's invoice is read once: the check that every part can be undone reads
+    it, and the reversal is booked on what the check read (it was read again to book)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, 6_891, f"{first.reference} {second.reference}")
+    import_statement(xml, "camt053/2026-11-24.xml", importing)
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    store.calls.clear()
+
+    returned = debit(6_891, return_reason="MD06", tx_id="TX-2K")
+    report = import_statement(statement(returned), "camt053/2026-11-25.xml", importing)
+
+    assert (len(report.reversed), report.unmatched) == (2, [])
+    assert store.calls.count("find_invoice_by_reference") == 2

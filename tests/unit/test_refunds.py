@@ -423,6 +423,42 @@ def test_a_crash_between_the_refund_s_booking_and_the_block_is_repaired_by_the_r
     assert len(world.psp.refunds(world.psp_id)) == 1 and len(refunds_in(world.invoice())) == 1
 
 
+class LaggingIndex:
+    """The store with its reference index behind (DynamoDB's is eventually consistent):
+    ``find_invoice_by_reference`` answers ``seen``, every other call is the store's."""
+
+    def __init__(self, store: FakeStore, seen: Invoice) -> None:
+        self._store, self._seen = store, seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def find_invoice_by_reference(self, reference: str) -> Invoice | None:
+        return self._seen
+
+
+def test_the_webhook_s_retry_blocks_by_the_invoice_as_stored_not_as_its_index_lags():
+    """R22, R34 (one block on the webhook's path, round 39): Given the crash between the
+    refund's booking and the block (the claim owed again, the patient not blocked)
+    When the PSP retries while the reference index still shows the invoice before the
+    refund's booking (the bank's return booked: settled, no credit left)
+    Then the retry blocks the patient: it goes through refund_overpayment, which decides
+    on the invoice read strongly consistent (the webhook's own block, before, decided on
+    what the booking found by the index, and blocked no one)."""
+    world = killed_before(
+        "block_patient", refund_by_the_webhook_while_the_bank_returns_the_transfer
+    )
+    stored = world.invoice()
+    before_the_refund = replace(stored, ledger=stored.ledger[:-1])
+    assert refunds_in(stored) == [stored.ledger[-1]] and not blocked(world)
+    assert before_the_refund.is_paid and before_the_refund.credit_cents == 0
+
+    webhook(world, LaggingIndex(world.store, before_the_refund))
+
+    assert blocked(world)
+    assert len(world.psp.refunds(world.psp_id)) == 1 and len(refunds_in(world.invoice())) == 1
+
+
 def failed_at_the_psp_after_the_block(world: World, store: Any) -> None:
     """The webhook's refund booked and the patient blocked again, then the PSP reports the
     refund failed: the webhook reads that on ``store``."""

@@ -60,7 +60,14 @@ from billing_core.invoices.invoice import (
     ArrangementTerm,
     Invoice,
 )
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    PAID_OR_FORGIVEN,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    paid_or_forgiven,
+)
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import refused
@@ -82,10 +89,6 @@ REST_DUE_AFTER_DAYS = FIRST_TERM_AFTER_DAYS
 # rounding to the cent can leave it a cent either side, so a few rounds settle it.
 TOTAL_ROUNDS = 8
 FEE_CAUSE = "patient:arrangement"
-# What lowers (or, reversed, raises) the debt other than a new charge.
-SETTLING_KINDS = frozenset(
-    {EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND, EntryKind.COULANCE, EntryKind.STOP}
-)
 
 
 # --- can it be done, and how -----------------------------------------------------------------
@@ -212,7 +215,8 @@ def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: da
 
 
 def settled_since_start(invoice: Invoice, up_to: date) -> int:
-    """What the patient settled after the arrangement began, up to and including ``up_to``.
+    """What the patient settled after the arrangement began, up to and including ``up_to``:
+    paid, or forgiven by the practice (``paid_or_forgiven``).
 
     Counted from the arrangement's place in the (append-only) ledger, not from its
     time: a bank transfer made the morning of the request but read from the statement
@@ -221,11 +225,8 @@ def settled_since_start(invoice: Invoice, up_to: date) -> int:
     arrangement = invoice.arrangement
     if arrangement is None:
         return 0
-    return -sum(
-        entry.amount_cents
-        for entry in invoice.ledger[arrangement.ledger_start :]
-        if entry.kind in SETTLING_KINDS and amsterdam_day(entry.at) <= up_to
-    )
+    since_start = invoice.ledger[arrangement.ledger_start :]
+    return paid_or_forgiven(entry for entry in since_start if amsterdam_day(entry.at) <= up_to)
 
 
 def missed_term(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
@@ -352,7 +353,7 @@ def terms_settled_on(invoice: Invoice) -> date | None:
     if arrangement is None or _missed_instalment(invoice, date.max) is not None:
         return None
     later = invoice.ledger[arrangement.ledger_start :]
-    days = sorted({amsterdam_day(entry.at) for entry in later if entry.kind in SETTLING_KINDS})
+    days = sorted({amsterdam_day(entry.at) for entry in later if entry.kind in PAID_OR_FORGIVEN})
     settled_on: date | None = None
     for day in days:
         if settled_since_start(invoice, day) < arrangement.total_cents:

@@ -86,17 +86,12 @@ def balance(entries: Iterable[LedgerEntry], component: Component | None = None) 
     return sum(e.amount_cents for e in entries if component is None or e.component is component)
 
 
-def booked_by(
-    entries: Iterable[LedgerEntry], cause: str, since: datetime | None = None
-) -> LedgerEntry | None:
-    """The first entry with this cause in the ledger (recorded ``since`` then, when given),
-    if any: a change known by its cause (a stop by its request, a coulance by its
-    proposal) that finds it there was made before, by an earlier attempt whose answer was
-    lost, and is not made again (R38)."""
-    return next(
-        (e for e in entries if e.cause == cause and (since is None or e.recorded >= since)),
-        None,
-    )
+def booked_by(entries: Iterable[LedgerEntry], cause: str) -> LedgerEntry | None:
+    """The first entry with this cause in the ledger, if any: a change known by its cause
+    (a coulance by its proposal) that finds it there was made before, by an earlier
+    attempt whose answer was lost, and is not made again (R38). A change known by its
+    request's key for the key's lifetime (a stop) is found by ``RetryCauses.made``."""
+    return next((e for e in entries if e.cause == cause), None)
 
 
 def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
@@ -106,12 +101,21 @@ def total_of(entries: Iterable[LedgerEntry], kind: EntryKind) -> int:
 FORGIVING = (EntryKind.STOP, EntryKind.COULANCE)  # R21 stop, R17 coulance
 # The patient's money: payments, less returned transfers (R12) and refunds (R13).
 PATIENT_MONEY = (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.REFUND)
+# The patient's money and what the practice forgave: an arrangement's terms are kept by
+# either (R15).
+PAID_OR_FORGIVEN = (*PATIENT_MONEY, *FORGIVING)
 
 
 def paid_by_patient(entries: Iterable[LedgerEntry]) -> int:
     """Cents the patient paid and kept paid: 0 when the insurer's deduction or the
     practice settled it all (R5, R21)."""
     return -sum(e.amount_cents for e in entries if e.kind in PATIENT_MONEY)
+
+
+def paid_or_forgiven(entries: Iterable[LedgerEntry]) -> int:
+    """Cents the patient paid (``paid_by_patient``) plus what the practice forgave by a stop
+    or coulance (R15, R21): what keeps an arrangement's terms."""
+    return -sum(e.amount_cents for e in entries if e.kind in PAID_OR_FORGIVEN)
 
 
 def forgiven_last(entries: Sequence[LedgerEntry]) -> bool:

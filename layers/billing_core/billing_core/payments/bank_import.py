@@ -508,7 +508,9 @@ def _reverse(
     if original is None:
         _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
         return
-    if not _reversible_whole(original, transaction, ctx.store):
+    at = _received_at(transaction.booking_date)
+    read = _reversible_whole(original, transaction, at, ctx.store)
+    if read is None:
         reason, named = UnmatchedReason.RETURN_NOT_BOOKABLE, ", ".join(original.kenmerken)
         _unmatched(report, statement, transaction, reason, named)
         return
@@ -521,7 +523,8 @@ def _reverse(
                 reversal_id=source_id(transaction),
                 amount_cents=cents,
                 clock=ctx.clock,
-                at=_received_at(transaction.booking_date),
+                at=at,
+                invoice=read.get(kenmerk),
             )
         except (NotFound, UnknownPayment, ValueError):
             _unmatched(report, statement, transaction, UnmatchedReason.RETURN_NOT_BOOKABLE, kenmerk)
@@ -530,26 +533,30 @@ def _reverse(
 
 
 def _reversible_whole(
-    original: _Original, transaction: BankTransaction, store: BillingStore
-) -> bool:
+    original: _Original, transaction: BankTransaction, at: datetime, store: BillingStore
+) -> dict[str, Invoice] | None:
     """A split credit's return undoes every part or none (R12): the parts together are
     exactly what came back, and each is still there to undo (or undone by this return:
     a statement read again). Which part a return of another amount is for is not ours
-    to guess. A credit booked whole is checked as it is booked (``book_reversal``)."""
+    to guess. A credit booked whole is checked as it is booked (``book_reversal``).
+
+    The invoices read for the check, by kenmerk, so that the booking does not read them
+    again ({} for a credit booked whole); None when the return undoes no part."""
     if len(original.parts) == 1:
-        return True
+        return {}
     if sum(cents for _, cents in original.parts) != transaction.amount_cents:
-        return False
-    at = _received_at(transaction.booking_date)
+        return None
+    read: dict[str, Invoice] = {}
     for kenmerk, cents in original.parts:
         invoice = store.find_invoice_by_reference(kenmerk)
         if invoice is None:
-            return False
+            return None
         try:
             apply_reversal(invoice, original.source_id, source_id(transaction), cents, at)
         except (UnknownPayment, ValueError):
-            return False
-    return True
+            return None
+        read[kenmerk] = invoice
+    return read
 
 
 def remember_credit(

@@ -537,13 +537,17 @@ def book_reversal(
     clock: Clock,
     source: PaymentSource = "bank",
     at: datetime | None = None,
+    invoice: Invoice | None = None,
 ) -> BookingResult:
-    """Book a returned payment once (R12, R28); ``at`` defaults to now.
+    """Book a returned payment once (R12, R28); ``at`` defaults to now. ``invoice``: the
+    invoice of ``reference`` as the caller read it already (a split credit's return checks
+    every part first), not read again; a change since is met as any (``save_change``).
 
     Raises NotFound for an unknown reference, UnknownPayment when the invoice never
     booked the original payment.
     """
-    invoice = _find(store, reference)
+    if invoice is None:
+        invoice = _find(store, reference)
     moment = at or clock.now()
 
     def reverse(current: Invoice) -> Invoice:

@@ -35,7 +35,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from billing_core.changes.arrangement import terms_due
-from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.invoices.access import PatientProof, find_for_patient
@@ -230,14 +229,14 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED, refund)
     booked, invoice = _book(checkout, payment, ctx)
     refund = None
-    if invoice.credit_cents > 0:
-        # Also after a crash between booking and status: the intent keeps it at most once.
-        refund = refund_overpayment(checkout.reference, ctx.refunds)
-    elif not booked:
-        # A retry after a crash between a refund's booking and its block: the refund took
-        # the credit, so no refund is asked, and the block it owes is set here (R22, R34).
-        # No store call unless the claim is at the agency and owed (one block read then).
-        block_unsettled_claim(ctx.store, invoice, ctx.clock)
+    if invoice.credit_cents > 0 or not booked:
+        # The credit paid back at most once (the intent keeps it so, also after a crash
+        # between booking and status), and the webhook's one block where a refund left the
+        # agency's claim owed (R22, R34). A retry comes here also without credit: a crash
+        # between a refund's booking and its block. A payment booked now without credit
+        # blocks no one (a patient a practice released by hand stays released).
+        refunded = refund_overpayment(checkout.reference, ctx.refunds)
+        refund = refunded if invoice.credit_cents > 0 else None  # reported: credit was left
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
     return _outcome(checkout, payment, decision, refund)

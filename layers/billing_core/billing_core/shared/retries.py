@@ -76,14 +76,16 @@ class RetryCauses:
             raise KeyReused
 
 
-def retry_causes(cause: RequestCause, now: datetime) -> RetryCauses:
+def retry_causes(cause: RequestCause, now: datetime, named: str = "") -> RetryCauses:
     """The causes of the change a request known by ``cause`` asks for at ``now``: hashes
     of ``CAUSE_LENGTH`` characters, as a request's own cause is, so an id that names
-    one keeps its length (a stop's unsent-message action, at most 64)."""
+    one keeps its length (a stop's unsent-message action, at most 64). ``named``: what a
+    caller books its change's cause under before the hash (a stop's user and ``stop-``),
+    so that every caller asks ``RetryCauses.made`` of the causes as it stores them."""
     window = int(now.timestamp() // KEY_LIFETIME.total_seconds())
     return RetryCauses(
-        new=_in_window(cause.key, window),
-        earlier=_in_window(cause.key, window - 1),
+        new=named + _in_window(cause.key, window),
+        earlier=named + _in_window(cause.key, window - 1),
         since=now - KEY_LIFETIME,
         request=cause.request,
     )

@@ -14,7 +14,7 @@ from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import booked_by
+from billing_core.invoices.ledger import LedgerEntry
 from billing_core.invoices.listing import admits, patient_number
 from billing_core.invoices.name_search import search_terms
 from billing_core.invoices.updates import save_change
@@ -148,29 +148,26 @@ def stop_invoice(
     if invoice is None:
         return None
     now = ctx.clock.now()
-    causes = retry_causes(cause, now)
-    new_stop, earlier_stop = (f"stop-{c}" for c in causes.candidates)
+    # The stop's entry is caused by its user and its id (R27); the id names its e-mail.
+    by_user = f"provider:{user.user_id}:"
+    causes = retry_causes(cause, now, named=f"{by_user}stop-")
 
-    def entry_cause(stop_id: str) -> str:
-        return f"provider:{user.user_id}:{stop_id}"
-
-    def booked_before(current: Invoice) -> str | None:
-        """The id of this request's stop when an attempt of it booked it already;
-        ``KeyReused`` when that attempt asked another stop under the same key (R38)."""
-        for stop_id in (new_stop, earlier_stop):
-            booked = booked_by(current.ledger, entry_cause(stop_id), causes.since)
-            if booked is not None:
-                causes.same_request(booked.request_fingerprint)
-                return stop_id
-        return None
+    def booked_before(current: Invoice) -> LedgerEntry | None:
+        """This request's stop when an attempt of it booked it already; ``KeyReused``
+        when that attempt asked another stop under the same key (R38)."""
+        booked = next((e for e in current.ledger if causes.made(e.cause, e.recorded)), None)
+        if booked is not None:
+            causes.same_request(booked.request_fingerprint)
+        return booked
 
     def stop(current: Invoice) -> Invoice:
         if booked_before(current):
             return current
-        return practice_stop(current, request, now, entry_cause(new_stop), causes.request)
+        return practice_stop(current, request, now, causes.new, causes.request)
 
     stored, _ = save_change(ctx.store, invoice, stop)
-    stop_id = booked_before(stored) or new_stop
+    booked = booked_before(stored)
+    stop_id = (booked.cause if booked else causes.new).removeprefix(by_user)
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
     if reaches_patient(stored, STOP_CONFIRMATION):  # never to a bounced address (R7)
         ctx.delivery.enqueue(
