@@ -27,7 +27,9 @@ from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
+from tests.unit.test_invoice_pdf import render as render_invoice
 
 LANGUAGES = ["nl", "en", "pl", "ar"]
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
@@ -123,3 +125,33 @@ def test_r9_a_dutch_amount_in_a_paper_letter_stays_on_one_line(name_length):
     lines = printed_lines(pdf)
     assert any(total in line for line in lines), [line for line in lines if "€" in line]
     assert not [line for line in lines if line.endswith("€")]
+
+
+# --- the sender line in the window (R7) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name_length", sorted(PRACTICE_NAMES))
+def test_r7_the_sender_line_stays_inside_the_envelope_window(monkeypatch, language, name_length):
+    # Given a practice whose name has 30, 60 or 200 characters (the most it may have)
+    name = PRACTICE_NAMES[name_length]
+    assert len(name) == name_length
+    provider = make_provider(name=name)
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When its invoice is printed for a window envelope (the letters share the window)
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice, provider)
+    # Then the sender line above the address ends inside the 85 mm window, in type no
+    # smaller than legible; a name too long for that is cut short with "…"
+    sender = texts_for(language, ("common", "pdf.invoice"))("sender_line", provider="")
+    (line,) = [cell for cell in cells if cell.text.startswith(sender)]
+    assert line.cell_margin + line.text_width <= WINDOW_WIDTH
+    assert line.font_size >= SMALLEST_LEGIBLE
+    # (an Arabic letter's left-to-right mark keeps the "…" at the Latin name's end)
+    shown_name = line.text.removeprefix(sender).removesuffix("\u200e")
+    if name_length == 30:  # short enough to print whole, at the usual 7 pt
+        assert (shown_name, line.font_size) == (name, 7)
+    elif shown_name != name:
+        assert shown_name.endswith("…") and name.startswith(shown_name.removesuffix("…"))
+    if name_length == 200:
+        assert shown_name.endswith("…") and len(shown_name) > 40

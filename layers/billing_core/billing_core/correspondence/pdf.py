@@ -63,6 +63,8 @@ _LEFT = 22.0  # left edge of the envelope window, and of everything else
 _RIGHT = 20.0
 _WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
 _WINDOW_WIDTH = 85.0
+_SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, then is cut
+_SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
 _BRAND_WIDTH = 40.0
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
@@ -282,12 +284,48 @@ def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
 def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
     """Sender line and address, inside the envelope window."""
     pdf.set_xy(_LEFT, _WINDOW_TOP)
-    _style(pdf, 7, "U", color=_MUTED)
-    pdf.cell(_WINDOW_WIDTH, 4, t("sender_line", provider=provider.name))
+    pdf.cell(_WINDOW_WIDTH, 4, _sender_line(pdf, provider.name, t))
     pdf.set_xy(_LEFT, _WINDOW_TOP + 5)
     _style(pdf, 10.5, color=_INK)
     for line in _address_lines(addressee):
         pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _sender_line(pdf: FPDF, provider: str, t: Texts) -> str:
+    """The sender line, styled to fit the window on one line (a cell does not wrap; what
+    runs past the window the envelope hides, R7): a long practice name in smaller type,
+    and one too long even for the smallest cut short with "…" (a name may have 200
+    characters, providers/provider.py)."""
+    line = t("sender_line", provider=provider)
+    room = _WINDOW_WIDTH - 2 * pdf.c_margin
+    _fitted(pdf, line, room, _SENDER_SIZE, "U")
+    if pdf.get_string_width(line) <= room:
+        return line
+    shortest, longest = 0, len(provider)  # the name cut to ``shortest`` characters fits
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if pdf.get_string_width(_cut(t, provider, middle)) <= room:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return _cut(t, provider, shortest)
+
+
+def _cut(t: Texts, provider: str, length: int) -> str:
+    # In a right-to-left letter a left-to-right mark keeps "…" at the end of a Latin
+    # name, where it was cut, rather than at the line's left end (the bidi algorithm).
+    mark = "\u200e" if t.language in RIGHT_TO_LEFT else ""
+    return t("sender_line", provider=f"{provider[:length].rstrip(' ,.-')}…{mark}")
+
+
+def _fitted(pdf: FPDF, text: str, width: float, size: float, emphasis: str = "") -> None:
+    """Sets the muted type at ``size``, or smaller down to _SMALLEST_SIZE as far as
+    ``text`` needs to fit ``width`` (its width grows with the size, in proportion)."""
+    _style(pdf, size, emphasis, color=_MUTED)
+    wide = pdf.get_string_width(text)
+    if wide > width:
+        fitting = int(size * width / wide * 10) / 10  # a tenth of a point, rounded down
+        _style(pdf, max(fitting, _SMALLEST_SIZE), emphasis)
 
 
 # The country's name on the last line of an address abroad, in capitals, in Dutch (the
