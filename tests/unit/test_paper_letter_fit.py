@@ -155,3 +155,19 @@ def test_r7_the_sender_line_stays_inside_the_envelope_window(monkeypatch, langua
         assert shown_name.endswith("…") and name.startswith(shown_name.removesuffix("…"))
     if name_length == 200:
         assert shown_name.endswith("…") and len(shown_name) > 40
+
+
+# --- every one-line cell inside its edges ---------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language):
+    # Given the invoice and a confirmation on paper in the patient's language (R36: the
+    # QR code's caption under it, the facts, the footer)
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When both are printed
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice)
+        paper_arrangement_confirmation(language)
+    # Then no cell's text is wider than the cell it is printed in
+    assert [cell for cell in cells if cell.text_width > cell.cell_width] == []

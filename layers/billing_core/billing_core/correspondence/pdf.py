@@ -71,6 +71,7 @@ _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than 
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
 _CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
 _QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
+_CAPTION_WIDTH = _QR_SIZE + 10  # its caption, centred under it
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 # The table of lines: date, code, description, amount, reimbursed, to pay.
@@ -564,9 +565,8 @@ def _payment_instructions(
         pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
-    _style(pdf, 7.5, color=_MUTED)
-    pdf.set_x(pdf.w - _RIGHT - _QR_SIZE - 10)
-    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.w - _RIGHT - _CAPTION_WIDTH)
+    _caption(pdf, caption)
 
 
 def _qr_code(pdf: FPDF, url: str, *, x: float, y: float) -> None:
@@ -864,6 +864,11 @@ def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     left = pdf.w - _RIGHT - _QR_SIZE
     _qr_code(pdf, link, x=left, y=top)
     pdf.set_y(top + _QR_SIZE + 1)
-    _style(pdf, 7.5, color=_MUTED)
     pdf.set_x(left - 5)
-    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    _caption(pdf, caption)
+
+
+def _caption(pdf: FPDF, caption: str) -> None:
+    """The QR code's caption, centred under it, in type small enough for its cell."""
+    _fitted(pdf, caption, _CAPTION_WIDTH, 7.5)
+    pdf.cell(_CAPTION_WIDTH, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
