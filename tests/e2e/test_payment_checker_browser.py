@@ -32,7 +32,7 @@ def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp
     # Then the page says it is open and shows the amount (and nothing personal)
     assert page.locator("#result").inner_text() == "Deze nota staat open."
     amount = page.locator("#amount-due").inner_text()
-    assert amount.startswith("€ ")
+    assert amount.startswith("€\u00a0")
     # (the practice's name is shown, R36; this sandbox patient shares "De Vries" with it)
     personal = (invoice.patient.address.street, invoice.patient.email, str(invoice.birth_date))
     assert not any(value in page.content() for value in personal)

@@ -260,7 +260,7 @@ def test_r16_a_hold_past_the_final_date_names_its_end_as_the_date_to_pay_by(
     [
         (
             "nl",
-            "U hebt € 10,00 betaald; uw zorgverlener heeft de rest kwijtgescholden",
+            "U hebt €\u00a010,00 betaald; uw zorgverlener heeft de rest kwijtgescholden",
             "is betaald",
         ),
         ("en", "You paid €10.00; your healthcare provider has waived the rest", "has been paid"),

@@ -61,5 +61,5 @@ def test_the_arrangement_fee_is_not_shown_as_a_second_service_fee():
     to the service fee the statement settles, and no kind keeps its underscore."""
     totals = {"issued": 115333, "reimbursement_deduction": -17111, "fee": 1000, "interest": 0}
     assert movements_of_the_week(totals) == (
-        "issued € 1.153,33, reimbursement deduction -€ 171,11, arrangement fee € 10,00"
+        "issued €\u00a01.153,33, reimbursement deduction -€\u00a0171,11, arrangement fee €\u00a010,00"
     )

@@ -88,7 +88,7 @@ def test_the_patient_receives_text_html_and_the_pdf(sesv2):
     text = mail.get_body(preferencelist=("plain",))
     html = mail.get_body(preferencelist=("html",))
     assert text is not None and html is not None
-    assert "€ 33,17" in text.get_content()
+    assert "€\u00a033,17" in text.get_content()
     assert '<html lang="nl"' in html.get_content()
     (attachment,) = mail.iter_attachments()
     assert attachment.get_content_type() == "application/pdf"

@@ -147,7 +147,7 @@ def test_the_second_notice_states_the_bik_announced_and_the_fee_apart():
             assert in_columns in letter[part], (part, letter[part])
         assert page_count(letter_pdf(SECOND_NOTICE, context, language)) == 1
     (notice,) = sent(world, SECOND_NOTICE)
-    assert "€ 55,00" not in notice.text
+    assert "€\u00a055,00" not in notice.text
 
 
 def test_the_agency_file_reports_the_bik_as_collection_costs_and_the_fee_apart():

@@ -74,7 +74,7 @@ def test_deferral_confirmation_states_the_new_date():
     email = render(DEFERRAL_CONFIRMATION, deferred)
     assert email.subject == f"Uitstel van betaling - betalingskenmerk {KENMERK}"
     for part in (email.text, email.html):
-        assert "22 januari 2027" in part and "€ 33,17" in part and KENMERK in part
+        assert "22 januari 2027" in part and "€\u00a033,17" in part and KENMERK in part
         assert "Geachte S. van der Berg," in part
 
 
@@ -112,9 +112,9 @@ def test_objection_acknowledgement_names_nobody():
 @pytest.mark.parametrize(
     "cents, says",
     [
-        (1000, "Er staat nog € 23,17 open"),
+        (1000, "Er staat nog €\u00a023,17 open"),
         (3317, "Daarmee is de nota volledig betaald."),
-        (5000, "U heeft € 16,83 te veel betaald."),
+        (5000, "U heeft €\u00a016,83 te veel betaald."),
     ],
 )
 def test_payment_received_says_what_is_left(cents, says):
@@ -124,7 +124,7 @@ def test_payment_received_says_what_is_left(cents, says):
 
 
 def _euros(cents):
-    return f"€ {cents // 100},{cents % 100:02d}"
+    return f"€\u00a0{cents // 100},{cents % 100:02d}"
 
 
 def test_a_payment_the_invoice_does_not_have_is_an_error():
@@ -190,7 +190,7 @@ def test_during_an_arrangement_the_payment_email_names_the_next_term():
     # Then the e-mail asks for the next term, not for everything by the invoice's date
     email = render(PAYMENT_RECEIVED, arranged, event_id="psp:tr_1")
     says = (
-        "Er staat nog € 206,67 open. Uw volgende termijn is € 103,33 en betaalt u "
+        "Er staat nog €\u00a0206,67 open. Uw volgende termijn is €\u00a0103,33 en betaalt u "
         "uiterlijk 23 januari 2027."
     )
     assert says in email.text and says in email.html
@@ -310,10 +310,10 @@ def test_an_arrangement_after_the_costs_says_its_total_includes_interest():
 
     email = render(ARRANGEMENT_CONFIRMATION, arranged)
     for part in (email.text, email.html):
-        assert "U betaalt € 1.166,27 in 2 maandelijkse termijnen" in part
-        assert "inclusief € 10,00 kosten voor de betalingsregeling" in part
+        assert "U betaalt €\u00a01.166,27 in 2 maandelijkse termijnen" in part
+        assert "inclusief €\u00a010,00 kosten voor de betalingsregeling" in part
         # € 1.166,27 - € 1.150,00 (principal and costs) - € 10,00 (fee)
-        assert "inclusief € 6,27 wettelijke rente" in part
+        assert "inclusief €\u00a06,27 wettelijke rente" in part
 
 
 def test_a_stop_during_a_hold_names_the_holds_end_not_the_passed_final_date():
@@ -386,7 +386,7 @@ def test_a_passed_final_date_reads_as_passed_in_dutch_and_english():
     nl = render_email(STOP_CONFIRMATION, _after_the_final_date(STOP_CONFIRMATION), "nl")
     assert "Uiterste betaaldatum verstreken op: 23 december 2026" in nl.text
     assert "uiterlijk 23 december" not in nl.text + nl.html
-    assert "U betaalt nu nog € " in nl.text
+    assert "U betaalt nu nog €\u00a0" in nl.text
     en = render_email(PAYMENT_RECEIVED, _after_the_final_date(PAYMENT_RECEIVED), "en")
     assert "Was due on" in en.html and "no later than 23 December" not in en.text + en.html
 
@@ -410,7 +410,7 @@ def test_a_part_of_a_late_term_paid_names_no_passed_date_for_the_term():
     assert context["next_term"]["due_date"] == date(2026, 12, 23)
     email = render_email(PAYMENT_RECEIVED, context, "nl")
     for part in (email.text, email.html):
-        assert "Uw openstaande termijn is € " in part
+        assert "Uw openstaande termijn is €\u00a0" in part
         assert "23 december 2026" not in part
 
 

@@ -133,7 +133,7 @@ def test_an_amount_adjusted_after_the_reminder_gets_a_new_final_date_and_a_new_r
     invoice = world.invoice()
     assert (invoice.amount_due_cents, invoice.current_final_payment_date) == (6_000, new_final_date)
     email = stop_email(world)
-    says = f"€ 60,00, uiterlijk {new_final_date.day} februari 2027"
+    says = f"€\u00a060,00, uiterlijk {new_final_date.day} februari 2027"
     assert says in email.text and says in email.html
 
     new_reminder_day = new_final_date + timedelta(days=8)
@@ -205,7 +205,7 @@ def test_a_proposal_applied_before_the_wait_ends_gets_its_own_final_date():
     world.run_days(date(2026, 12, 24), date(2027, 1, 9))
     practice_decides(world, date(2027, 1, 10), CoulanceDecision.APPLY)
 
-    assert "€ 60,00, uiterlijk 9 februari 2027" in stop_email(world).text
+    assert "€\u00a060,00, uiterlijk 9 februari 2027" in stop_email(world).text
     world.run_days(date(2027, 1, 10), date(2027, 2, 17))
     assert sent(world, REMINDER) == [date(2027, 2, 17)] and world.costs() == 0
     assert world.invoice().reminder.due_cents == 6_000
@@ -258,7 +258,7 @@ def test_a_declined_proposal_is_told_to_the_patient_with_what_is_due_and_by_when
     assert email.subject.startswith("Uw nota blijft ongewijzigd")
     for part in (email.text, email.html):
         assert "besloten het bedrag van uw nota niet te verlagen" in part
-        assert "U betaalt € 100,00, uiterlijk 23 december 2026." in part
+        assert "U betaalt €\u00a0100,00, uiterlijk 23 december 2026." in part
 
 
 def test_a_declined_proposal_goes_on_paper_to_a_patient_without_email():

@@ -108,7 +108,7 @@ def test_an_emailed_reminder_goes_out_with_its_letter_and_is_noted_on_every_invo
     ((to, email, attachments),) = post.outbox.sent
     assert to == "s.vanderberg@example.nl"
     assert email.kind == REMINDER and email.subject.startswith("Herinnering: 2 nota's")
-    assert "€ 45,00 aan buitengerechtelijke incassokosten" in email.text
+    assert "€\u00a045,00 aan buitengerechtelijke incassokosten" in email.text
     (pdf,) = attachments
     assert pdf.filename == "herinnering-10000000000001.pdf" and pdf.content.startswith(b"%PDF-")
     assert (letter.channel, letter.message_id, letter.at) == (Channel.EMAIL, "ses-1", DELIVERED_AT)

@@ -38,7 +38,7 @@ def test_combined_letter_one_invoice_paid_in_term_charges_the_staffel_over_the_r
 
     assert (world.costs("inv-1"), world.costs("inv-2")) == (0, 30_000)
     (_, notice, _) = next(sent for sent in world.outbox.sent if sent[1].kind == SECOND_NOTICE)
-    assert "€ 300,00" in notice.text
+    assert "€\u00a0300,00" in notice.text
 
 
 def test_costs_of_a_combined_letter_never_exceed_what_it_announced():

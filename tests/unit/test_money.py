@@ -112,10 +112,12 @@ def test_r17_typed_amounts_that_cannot_be_read_for_sure_are_refused(typed):
 @pytest.mark.parametrize(
     "cents, language, text",
     [
-        (123456, "nl", "€ 1.234,56"),
+        # R9: Dutch puts a no-break space after the sign, so a letter never ends a line
+        # in "€" with the figure on the next.
+        (123456, "nl", "€\u00a01.234,56"),
         (123456, "en", "€1,234.56"),
-        (5, "nl", "€ 0,05"),
-        (-1250, "nl", "-€ 12,50"),
+        (5, "nl", "€\u00a00,05"),
+        (-1250, "nl", "-€\u00a012,50"),
         # R9: Polish groups with a no-break space and puts the sign after the amount.
         (123456, "pl", "1\u00a0234,56\u00a0€"),
         (-1250, "pl", "-12,50\u00a0€"),
@@ -124,6 +126,20 @@ def test_r17_typed_amounts_that_cannot_be_read_for_sure_are_refused(typed):
 )
 def test_amounts_are_written_as_people_read_them(cents, language, text):
     assert format_euros(cents, language) == text
+
+
+# Spaces that keep their neighbours on one line: no-break, narrow no-break, figure space.
+_UNBREAKABLE = {"\u00a0", "\u202f", "\u2007"}
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("cents", [5, 109217, 123456789, -1250])
+def test_r9_an_amount_is_never_broken_over_two_lines(cents, language):
+    # Given an amount in any language's format (R9, R36: read as written in the letter)
+    # When a letter wraps its sentence (fpdf's multi_cell, a narrow mail client)
+    # Then it finds no place to break the amount: every space in it is a no-break space
+    text = format_euros(cents, language)
+    assert {c for c in text if c.isspace()} <= _UNBREAKABLE, repr(text)
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,7 @@ def test_the_stored_report_is_the_json_the_provider_api_reads(ctx, store):
     assert document["summary"]["invoices_by_channel"] == {"email": 0, "paper": 0}
     # And it is written as json.dumps(indent=2) writes it, the euro sign as UTF-8
     assert body == json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    assert "€ 6,00".encode() in body
+    assert "€\u00a06,00".encode() in body
     # And the upload's record carries the same summary, outcome and key
     record = store.get_declaration(DENTAL.provider_id, "D2")
     assert (record.summary, record.outcome) == (document["summary"], "accepted")

@@ -191,7 +191,7 @@ def test_a_returned_payouts_action_writes_its_amount_as_each_language_does(world
     noord = w45.transfers[0]
     world.bank_statement(returned(noord.end_to_end_id, 123_456, date(2026, 11, 12)), day=TUESDAY)
     [action] = world.store.list_actions("fysio-noord")
-    assert "€ 1.234,56" in action.details["what_to_do"]
+    assert "€\u00a01.234,56" in action.details["what_to_do"]
     assert "€1,234.56" in action.details["what_to_do_en"]
 
 

@@ -171,7 +171,7 @@ def test_a_refund_above_the_amount_asked_is_refused_in_each_language_s_amount(wo
     with pytest.raises(Refused) as refusal:
         settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 701)
     assert refusal.value.code == "psp_refund_above_asked"
-    assert "€ 7,00" in refusal.value.message_nl
+    assert "€\u00a07,00" in refusal.value.message_nl
     assert "€7.00" in refusal.value.message_en and "7,00" not in refusal.value.message_en
     assert world.store.invoice() == before
 

@@ -636,5 +636,5 @@ def test_a_refund_refusal_writes_its_amount_as_each_language_does(world, psp_ref
     with pytest.raises(Refused) as refusal:
         refund(world, amount_cents=501)
     assert refusal.value.code == refused
-    assert "€ 5,00" in refusal.value.message_nl
+    assert "€\u00a05,00" in refusal.value.message_nl
     assert "€5.00" in refusal.value.message_en and "5,00" not in refusal.value.message_en

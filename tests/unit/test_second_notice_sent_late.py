@@ -111,7 +111,7 @@ def test_a_second_notice_sent_later_asks_what_is_due_on_the_day_it_goes_out():
         for world in (replayed, run_back)
     ]
     assert letters[0] == letters[1]
-    assert "€ 1.153,51" in letters[0]
+    assert "€\u00a01.153,51" in letters[0]
 
 
 def test_the_invoices_of_one_second_notice_are_redated_together():

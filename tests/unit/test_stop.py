@@ -153,7 +153,9 @@ def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_
         apply_stop(mostly_paid, _partial(amount_cents=2000), AT, "p")
 
     assert refused.value.code == "more_than_open"
-    assert refused.value.message_nl == "Dat is meer dan er nog aan hoofdsom openstaat (€ 2,50)."
+    assert (
+        refused.value.message_nl == "Dat is meer dan er nog aan hoofdsom openstaat (€\u00a02,50)."
+    )
     assert refused.value.message_en == "That is more than the principal still open (€2.50)."
 
 

@@ -200,7 +200,7 @@ def test_a_credit_of_an_earlier_line_lowers_that_invoice(ctx, store):
     ) == ("accepted", 1, 600, 0)
     [booked] = report["findings"]
     assert booked["code"] == "CREDIT_BOOKED_ON_EARLIER_INVOICE" and booked["claim_ref"] == "L9"
-    assert "€ 6,00" in booked["message"] and "declaration D1" in booked["message_en"]
+    assert "€\u00a06,00" in booked["message"] and "declaration D1" in booked["message_en"]
     # And the credit line's own marker points at the earlier invoice (R3; a retour finds it there)
     assert store.marker("L9") == KnownClaim("L9", "D2", before.invoice_id)
 
@@ -271,7 +271,7 @@ def test_a_partial_credit_gives_back_the_reimbursement_in_proportion(
     "make_credit, code, says",
     [
         (lambda: credit("L9", control("NOPE")), "CREDIT_LINE_UNKNOWN", "NOPE"),
-        (lambda: credit("L9", control(), 2401), "CREDIT_EXCEEDS_LINE", "€ 24,01"),
+        (lambda: credit("L9", control(), 2401), "CREDIT_EXCEEDS_LINE", "€\u00a024,01"),
         (
             lambda: credit("L9", control(), patient_ref="P7", bsn="100010039"),
             "CREDIT_LINE_OTHER_PATIENT",
@@ -818,7 +818,7 @@ def test_a_retour_line_of_the_credit_itself_does_not_undo_the_netting(
     assert findings == expected
     if warned:
         [warning] = report["findings"]
-        assert "L2" in warning["message"] and "€ 0,00" in warning["message"]
+        assert "L2" in warning["message"] and "€\u00a00,00" in warning["message"]
         assert "follows that of L2" in warning["message_en"]
 
 
@@ -884,13 +884,13 @@ def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-u
             "declaration:D2",
             0,
             "nl",
-            ["heeft een behandeling op uw nota gecorrigeerd", "U betaalt nu nog € 6,00"],
+            ["heeft een behandeling op uw nota gecorrigeerd", "U betaalt nu nog €\u00a06,00"],
         ),
         (
             "declaration:D2",
             5600,
             "nl",
-            ["niets meer te betalen", "U heeft € 50,00 te veel betaald"],
+            ["niets meer te betalen", "U heeft €\u00a050,00 te veel betaald"],
         ),
         ("retour:R1", 0, "en", ["Your health insurer has let us know", "You now pay €6.00"]),
         # An operator undid a stop or coulance entered by mistake (R34, audit BACKOFFICE3).
@@ -898,7 +898,10 @@ def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-u
             "correction:2",
             0,
             "nl",
-            ["Die verlaging was een vergissing en is teruggedraaid", "U betaalt nu nog € 6,00"],
+            [
+                "Die verlaging was een vergissing en is teruggedraaid",
+                "U betaalt nu nog €\u00a06,00",
+            ],
         ),
     ],
     ids=["lowered", "paid-already", "retour-english", "operator-correction"],

@@ -165,7 +165,7 @@ def test_a_granted_total_that_is_not_the_sum_of_the_lines_refuses_the_retour_fil
     # Then nothing of it is applied, and the message names both amounts and where
     [finding] = parsed.findings
     assert (finding.code, finding.severity) == ("VEKTIS_RETOUR_GRANTED_TOTAL", Severity.FILE)
-    assert finding.params == {"declared": "€ 100,00", "counted": "€ 56,68"}
+    assert finding.params == {"declared": "€\u00a0100,00", "counted": "€\u00a056,68"}
     assert parsed.lines == [] and "pos. 46-56" in finding.message("en")
 
 

@@ -363,7 +363,7 @@ def test_the_trailer_total_is_the_signed_sum_of_the_declared_amounts():
     assert parse(lines).findings == []
     result = parse(edited(lines, -1, "total_amount", 15000))
     finding = only(result, "VEKTIS_TRAILER_TOTAL")
-    assert finding.params == {"declared": "€ 150,00", "counted": "€ 50,00"}
+    assert finding.params == {"declared": "€\u00a0150,00", "counted": "€\u00a050,00"}
     assert_rejected_whole(result, "VEKTIS_TRAILER_TOTAL")
 
 

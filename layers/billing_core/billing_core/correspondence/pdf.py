@@ -68,12 +68,15 @@ _LEFT = 22.0  # left edge of the envelope window, and of everything else
 _RIGHT = 20.0
 _WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
 _WINDOW_WIDTH = 85.0
+_SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, then is cut
+_SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
 _BRAND_WIDTH = 40.0
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
 _CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
 _QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
+_CAPTION_WIDTH = _QR_SIZE + 10  # its caption, centred under it
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 # The table of lines: date, code, description, amount, reimbursed, to pay.
@@ -287,12 +290,48 @@ def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
 def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
     """Sender line and address, inside the envelope window."""
     pdf.set_xy(_LEFT, _WINDOW_TOP)
-    _style(pdf, 7, "U", color=_MUTED)
-    pdf.cell(_WINDOW_WIDTH, 4, t("sender_line", provider=provider.name))
+    pdf.cell(_WINDOW_WIDTH, 4, _sender_line(pdf, provider.name, t))
     pdf.set_xy(_LEFT, _WINDOW_TOP + 5)
     _style(pdf, 10.5, color=_INK)
     for line in _address_lines(addressee):
         pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _sender_line(pdf: FPDF, provider: str, t: Texts) -> str:
+    """The sender line, styled to fit the window on one line (a cell does not wrap; what
+    runs past the window the envelope hides, R7): a long practice name in smaller type,
+    and one too long even for the smallest cut short with "…" (a name may have 200
+    characters, providers/provider.py)."""
+    line = t("sender_line", provider=provider)
+    room = _WINDOW_WIDTH - 2 * pdf.c_margin
+    _fitted(pdf, line, room, _SENDER_SIZE, "U")
+    if pdf.get_string_width(line) <= room:
+        return line
+    shortest, longest = 0, len(provider)  # the name cut to ``shortest`` characters fits
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if pdf.get_string_width(_cut(t, provider, middle)) <= room:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return _cut(t, provider, shortest)
+
+
+def _cut(t: Texts, provider: str, length: int) -> str:
+    # In a right-to-left letter a left-to-right mark keeps "…" at the end of a Latin
+    # name, where it was cut, rather than at the line's left end (the bidi algorithm).
+    mark = "\u200e" if t.language in RIGHT_TO_LEFT else ""
+    return t("sender_line", provider=f"{provider[:length].rstrip(' ,.-')}…{mark}")
+
+
+def _fitted(pdf: FPDF, text: str, width: float, size: float, emphasis: str = "") -> None:
+    """Sets the muted type at ``size``, or smaller down to _SMALLEST_SIZE as far as
+    ``text`` needs to fit ``width`` (its width grows with the size, in proportion)."""
+    _style(pdf, size, emphasis, color=_MUTED)
+    wide = pdf.get_string_width(text)
+    if wide > width:
+        fitting = int(size * width / wide * 10) / 10  # a tenth of a point, rounded down
+        _style(pdf, max(fitting, _SMALLEST_SIZE), emphasis)
 
 
 # The country's name on the last line of an address abroad, in capitals, in Dutch (the
@@ -542,9 +581,8 @@ def _payment_instructions(
         pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
-    _style(pdf, 7.5, color=_MUTED)
-    pdf.set_x(pdf.w - _RIGHT - _QR_SIZE - 10)
-    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.w - _RIGHT - _CAPTION_WIDTH)
+    _caption(pdf, caption)
 
 
 def _qr_code(pdf: FPDF, url: str, *, x: float, y: float) -> None:
@@ -852,6 +890,11 @@ def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     left = pdf.w - _RIGHT - _QR_SIZE
     _qr_code(pdf, link, x=left, y=top)
     pdf.set_y(top + _QR_SIZE + 1)
-    _style(pdf, 7.5, color=_MUTED)
     pdf.set_x(left - 5)
-    pdf.cell(_QR_SIZE + 10, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    _caption(pdf, caption)
+
+
+def _caption(pdf: FPDF, caption: str) -> None:
+    """The QR code's caption, centred under it, in type small enough for its cell."""
+    _fitted(pdf, caption, _CAPTION_WIDTH, 7.5)
+    pdf.cell(_CAPTION_WIDTH, 4, caption, align="C", new_x="LMARGIN", new_y="NEXT")

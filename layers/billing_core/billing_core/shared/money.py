@@ -81,7 +81,9 @@ def percentage_of(cents: int, percentage: Decimal) -> int:
 def format_euros(cents: int, language: str = "nl") -> str:
     """As people write amounts in each language (R9): € 1.234,56 in Dutch, €1,234.56 in
     English and in Arabic (Latin digits, as Dutch banks and insurers print them for
-    Arabic readers too), 1 234,56 € in Polish (a no-break space groups the thousands)."""
+    Arabic readers too), 1 234,56 € in Polish (a no-break space groups the thousands).
+    Every space in an amount is a no-break space: a letter or a narrow mail client that
+    wraps the sentence never leaves "€" at a line's end and the figure on the next."""
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     grouped = f"{euros:,}"
@@ -89,7 +91,7 @@ def format_euros(cents: int, language: str = "nl") -> str:
         return f"{sign}€{grouped}.{rest:02d}"
     if language == "pl":
         return f"{sign}{grouped.replace(',', NO_BREAK_SPACE)},{rest:02d}{NO_BREAK_SPACE}€"
-    return f"{sign}€ {grouped.replace(',', '.')},{rest:02d}"
+    return f"{sign}€{NO_BREAK_SPACE}{grouped.replace(',', '.')},{rest:02d}"
 
 
 def euro_params(name: str, cents: int) -> dict[str, str]:

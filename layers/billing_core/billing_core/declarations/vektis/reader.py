@@ -42,6 +42,7 @@ from billing_core.declarations.vektis.text import (
     vektis_encoding,
     windows_1252_letters,
 )
+from billing_core.shared.money import format_euros
 
 MAX_LISTED_LINE_PROBLEMS = 20  # then counted, as for CSV: one broken export is not 100,000 findings
 _DETAIL = frozenset({"02", "03", "04"})
@@ -458,7 +459,11 @@ class _Structure:
             return
         declared = _number(values[key]) * (-1 if dc == "C" else 1)
         if counted is not None and declared != counted:
-            params = {"declared": _euros(declared), "counted": _euros(counted)}
+            # Written as the Dutch texts write amounts, in the English finding too (as before).
+            params = {
+                "declared": format_euros(declared, "nl"),
+                "counted": format_euros(counted, "nl"),
+            }
             self.findings.append(_file(code, line, layout.label(key), **params))
 
     def _granted_total(self, lines: list[str]) -> int | None:
@@ -615,12 +620,6 @@ class _Structure:
 def _number(value: str) -> int:
     """An N field already checked: digits, or spaces for an optional one not filled."""
     return int(value) if value.strip() else 0
-
-
-def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}€ {whole:,}.{part:02d}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _date_or_none(value: str) -> date | None:

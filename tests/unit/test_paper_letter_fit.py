@@ -1,0 +1,173 @@
+"""What a paper letter prints stays where it can be read (R7, R9, R36): an amount on one
+line, the sender line inside the envelope's window, every one-line cell inside its edges,
+in each of the four languages.
+
+fpdf's ``cell`` prints one line and never wraps: a text wider than its cell runs on past
+it. The tests record each cell as it is printed (its text, its width and the width of
+the text at the font then set: fpdf's own ``get_string_width``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from fpdf import FPDF
+from pypdf import PdfReader
+
+from billing_core.changes.arrangement import create_arrangement
+from billing_core.correspondence.confirmations import confirmation_context
+from billing_core.correspondence.kinds import ARRANGEMENT_CONFIRMATION
+from billing_core.correspondence.pdf import render_message_pdf
+from billing_core.correspondence.render import render_email
+from billing_core.declarations.claims import Language
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
+from billing_core.texts.letters import texts_for
+from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
+from tests.unit.test_invoice_pdf import render as render_invoice
+
+LANGUAGES = ["nl", "en", "pl", "ar"]
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
+WINDOW_WIDTH = 85.0  # mm: the window of a Dutch window envelope (pdf.py)
+SMALLEST_LEGIBLE = 5.5  # pt: the sender line shrinks no further, it is cut instead
+PRACTICE_NAMES = {  # as long as a practice name gets (providers/provider.py: 200)
+    30: "Tandartspraktijk De Vries B.V.",
+    60: "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V.",
+    200: (
+        "Praktijk voor Fysiotherapie, Manuele Therapie en Bekkenfysiotherapie Zuidplas, "
+        "Nieuwerkerk aan den IJssel, Moordrecht, Zevenhuizen en Moerkapelle, met "
+        "Oefentherapie Cesar en Mensendieck in Waddinxveen"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PrintedCell:
+    text: str
+    cell_width: float
+    text_width: float
+    font_size: float
+    cell_margin: float
+    top: float
+
+
+@contextmanager
+def recorded_cells(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[PrintedCell]]:
+    """Every ``cell`` printed while the block runs, with the width of its text."""
+    cells: list[PrintedCell] = []
+    original = FPDF.cell
+
+    def cell(pdf: FPDF, w: float | None = None, h: float | None = None, text: str = "", *a, **k):
+        if w and text and "{nb}" not in text:  # "{nb}": the page count, filled in at the end
+            width = pdf.get_string_width(text)
+            cells.append(PrintedCell(text, w, width, pdf.font_size_pt, pdf.c_margin, pdf.get_y()))
+        return original(pdf, w, h, text, *a, **k)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(FPDF, "cell", cell)
+        yield cells
+
+
+def paper_arrangement_confirmation(language: str, provider=None, price_cents: int = 108217):
+    """The arrangement's confirmation as the delivery posts it (delivery._post_message)."""
+    provider = provider or make_provider()
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=price_cents),),
+        patient=make_person(language=Language(language)),
+    )
+    arranged = create_arrangement(invoice, provider, 3, NOW)
+    context = confirmation_context(
+        ARRANGEMENT_CONFIRMATION,
+        arranged,
+        provider,
+        event_id="arrangement",
+        today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={arranged.reference}",
+        public_base_url=PUBLIC,
+    )
+    email = render_email(ARRANGEMENT_CONFIRMATION, context, language, on_paper=True)
+    pdf = render_message_pdf(
+        email,
+        provider=provider,
+        addressee=arranged.addressee,
+        dated=NOW.date(),
+        public_base_url=PUBLIC,
+        compress=False,
+    )
+    return arranged, pdf
+
+
+def printed_lines(pdf: bytes) -> list[str]:
+    """The lines the pages show, no-break spaces read as the spaces they look like."""
+    pieces: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, *_: pieces.extend(text.split("\n")))
+    return [piece.replace("\u00a0", " ").strip() for piece in pieces if piece.strip()]
+
+
+# --- an amount on one line (R9) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name_length", range(0, 16, 3))
+def test_r9_a_dutch_amount_in_a_paper_letter_stays_on_one_line(name_length):
+    # Given a Dutch arrangement of € 1.092,17 confirmed on paper, its sentence "U betaalt
+    # € 1.092,17 in 3 …" moved along the line by practice names of several lengths, so
+    # that for some the amount falls where the line wraps (R9, R36)
+    provider = make_provider(name=f"Tandartspraktijk {'De Vries-Oudshoorn'[:name_length]}".strip())
+    arranged, pdf = paper_arrangement_confirmation("nl", provider)
+    # When the letter is printed / Then "€" and its figure stand together on one line
+    total = format_euros(arranged.arrangement.total_cents, "nl").replace("\u00a0", " ")
+    lines = printed_lines(pdf)
+    assert any(total in line for line in lines), [line for line in lines if "€" in line]
+    assert not [line for line in lines if line.endswith("€")]
+
+
+# --- the sender line in the window (R7) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name_length", sorted(PRACTICE_NAMES))
+def test_r7_the_sender_line_stays_inside_the_envelope_window(monkeypatch, language, name_length):
+    # Given a practice whose name has 30, 60 or 200 characters (the most it may have)
+    name = PRACTICE_NAMES[name_length]
+    assert len(name) == name_length
+    provider = make_provider(name=name)
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When its invoice is printed for a window envelope (the letters share the window)
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice, provider)
+    # Then the sender line above the address ends inside the 85 mm window, in type no
+    # smaller than legible; a name too long for that is cut short with "…"
+    sender = texts_for(language, ("common", "pdf.invoice"))("sender_line", provider="")
+    (line,) = [cell for cell in cells if cell.text.startswith(sender)]
+    assert line.cell_margin + line.text_width <= WINDOW_WIDTH
+    assert line.font_size >= SMALLEST_LEGIBLE
+    # (an Arabic letter's left-to-right mark keeps the "…" at the Latin name's end)
+    shown_name = line.text.removeprefix(sender).removesuffix("\u200e")
+    if name_length == 30:  # short enough to print whole, at the usual 7 pt
+        assert (shown_name, line.font_size) == (name, 7)
+    elif shown_name != name:
+        assert shown_name.endswith("…") and name.startswith(shown_name.removesuffix("…"))
+    if name_length == 200:
+        assert shown_name.endswith("…") and len(shown_name) > 40
+
+
+# --- every one-line cell inside its edges ---------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language):
+    # Given the invoice and a confirmation on paper in the patient's language (R36: the
+    # QR code's caption under it, the facts, the footer)
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When both are printed
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice)
+        paper_arrangement_confirmation(language)
+    # Then no cell's text is wider than the cell it is printed in
+    assert [cell for cell in cells if cell.text_width > cell.cell_width] == []
