@@ -8,9 +8,6 @@ an IBAN or a birth date."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
@@ -19,6 +16,7 @@ from billing_core.shared.audit import NO_PRACTICE_YET
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
+from tests.functional.test_reads_in_answers import Record, new_records
 from tests.functional.test_refunds import (
     PATIENT_ACCOUNT,
     paid_twice,
@@ -29,29 +27,11 @@ from tests.unit.camt_builder import credit, statement
 
 PRACTICE = DENTAL.provider_id
 OPERATOR = Caller.operator("operator-sub-1")
-Record = tuple[str, str, str, str]  # user, role, kind, subject
 PAYER, PAYER_IBAN = "J. de Vries-Jansen", "NL02RABO0123456789"
 
 
 def as_operator(sandbox: Sandbox, method: str, path: str, **request: Any) -> tuple[int, Any]:
     return sandbox.api(method, path, caller=OPERATOR, **request)
-
-
-def new_records(
-    sandbox: Sandbox, request: Callable[[], Any], provider_id: str = PRACTICE
-) -> tuple[Any, list[Record]]:
-    """``request()``'s answer and the read records it wrote under ``provider_id``."""
-
-    def recorded() -> Counter[Record]:
-        now = sandbox.clock.now()
-        reads, _ = sandbox.runtime.audit_log.reads(
-            provider_id, now - timedelta(days=1), now + timedelta(days=1), limit=10_000
-        )
-        return Counter((r.user_id, r.role, r.kind.value, r.subject) for r in reads)
-
-    before = recorded()
-    answer = request()
-    return answer, list((recorded() - before).elements())
 
 
 def private(invoice: Invoice, *more: str) -> list[str]:

@@ -27,13 +27,15 @@ VIEWER = Caller.practice(PRACTICE, "viewer", user_id="user-viewer")
 Record = tuple[str, str, str, str]  # user, role, kind, subject
 
 
-def new_records(sandbox: Sandbox, request: Callable[[], Any]) -> tuple[Any, list[Record]]:
-    """``request()``'s answer and the read records it wrote."""
+def new_records(
+    sandbox: Sandbox, request: Callable[[], Any], provider_id: str = PRACTICE
+) -> tuple[Any, list[Record]]:
+    """``request()``'s answer and the read records it wrote under ``provider_id``."""
 
     def recorded() -> Counter[Record]:
         now = sandbox.clock.now()
         reads, _ = sandbox.runtime.audit_log.reads(
-            PRACTICE, now - timedelta(days=1), now + timedelta(days=1), limit=10_000
+            provider_id, now - timedelta(days=1), now + timedelta(days=1), limit=10_000
         )
         return Counter((r.user_id, r.role, r.kind.value, r.subject) for r in reads)
 
