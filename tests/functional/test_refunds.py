@@ -571,3 +571,34 @@ def test_a_recorded_refund_that_fails_before_its_save_is_undone_and_alarmed(
     assert psp_refund_status(after, real) == "failed" and after.credit_cents == due
     assert emitted_metrics(capsys.readouterr().out.splitlines()).get("Refund_failed") == [1.0]
 
+
+def test_the_psp_unreachable_while_an_operator_records_a_refund_answers_503(sandbox, monkeypatch):
+    """R13, interfaces.md §2 (audit races, operator API): Given a credit whose PSP refund
+    timed out (pending), and the PSP cannot be reached
+    When an operator records it refunded, then again with the PSP back (the same
+    Idempotency-Key)
+    Then first 503 psp_unavailable in Dutch and English (not API Gateway's 502), nothing
+    booked, still pending; the retry is not answered from the first, and books it."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    check = FakePsp.refund_status
+
+    def unreachable(psp, payment_id, refund_id):
+        raise PspUnavailable("ConnectionError")
+
+    monkeypatch.setattr(FakePsp, "refund_status", unreachable)
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": "refunded", "refund_id": real}
+    key = {"Idempotency-Key": "dashboard-1"}
+
+    status, refusal = operator(sandbox, "POST", path, body=body, headers=key)
+
+    assert status == 503 and refusal["error"]["code"] == "psp_unavailable"
+    dutch, english = refusal["error"]["message"].split(" / ")
+    assert "opnieuw" in dutch and "again" in english
+    assert [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND] == []
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["psp_payments_pending"] == [psp_payment_id]
+    monkeypatch.setattr(FakePsp, "refund_status", check)
+    status, held = operator(sandbox, "POST", path, body=body, headers=key)
+    assert status == 200 and held["credit_cents"] == 0

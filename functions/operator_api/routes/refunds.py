@@ -16,6 +16,7 @@ from billing_core.entrypoints.http.batch_routes import (
     reader,
 )
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.error_document import asking_the_psp
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
@@ -98,7 +99,9 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     "422 psp_refund_not_paid when it says the refund failed or was canceled (record failed); "
     "nothing is booked then. One booked with a status that is not final is read once more "
     "after its save: failed at the PSP meanwhile, it is undone (the answer holds the credit "
-    "again, refundable by bank).",
+    "again, refundable by bank). 503 psp_unavailable when the PSP cannot be reached: "
+    "nothing is booked, send it again.",
+    responses=asking_the_psp(HeldCreditOut),
 )
 def settle_psp_refund(
     reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
