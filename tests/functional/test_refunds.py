@@ -4,6 +4,7 @@ once (R13, R28, R34)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -509,3 +510,95 @@ def test_a_webhook_whose_payment_has_a_refund_id_the_psp_does_not_know_answers_2
     assert psp_refund_status(after, psp_payment_id) is None
     [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
     assert item["by_bank_cents"] == due - 100
+
+
+# --- a refund that fails at the PSP while an operator's record of it is in flight (RACES1) -------
+
+
+def emitted_metrics(lines: list[str]) -> dict[str, list[float]]:
+    """The metrics of the EMF lines printed (Powertools' metrics switched on)."""
+    found: dict[str, list[float]] = {}
+    for line in lines:
+        if '"_aws"' not in line:
+            continue
+        emitted = json.loads(line)
+        for metric in emitted["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+            value = emitted[metric["Name"]]
+            found.setdefault(metric["Name"], []).extend(
+                value if isinstance(value, list) else [value]
+            )
+    return found
+
+
+def test_a_recorded_refund_that_fails_before_its_save_is_undone_and_alarmed(
+    sandbox, monkeypatch, capsys
+):
+    """R13, R11 (audit races RACES1): Given a credit whose PSP refund timed out (pending),
+    and the refund fails at the PSP, its webhook handled, between the operator's check of
+    it (pending) and the record's save
+    When the operator records it refunded
+    Then the answer holds the credit again, refundable by bank, nothing pending; the
+    refund is undone on the invoice (failed) and Refund_failed is counted (its alarm)."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    check = FakePsp.refund_status
+    webhooks = []
+
+    def failed_meanwhile(psp, payment_id, refund_id):
+        answer = check(psp, payment_id, refund_id)
+        if not webhooks:
+            webhooks.append(
+                sandbox.post_psp_webhook(psp.end_refund(payment_id, refund_id, "failed").body)
+            )
+        return answer
+
+    monkeypatch.setattr(FakePsp, "refund_status", failed_meanwhile)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+
+    status, held = operator(sandbox, "POST", path, body={"outcome": "refunded", "refund_id": real})
+
+    assert [answer["statusCode"] for answer in webhooks] == [200]
+    assert status == 200
+    assert (held["credit_cents"], held["by_bank_cents"], held["psp_refund_pending"]) == (
+        due,
+        due,
+        False,
+    )
+    after = stored(sandbox, invoice)
+    assert psp_refund_status(after, real) == "failed" and after.credit_cents == due
+    assert emitted_metrics(capsys.readouterr().out.splitlines()).get("Refund_failed") == [1.0]
+
+
+def test_the_psp_unreachable_while_an_operator_records_a_refund_answers_503(sandbox, monkeypatch):
+    """R13, interfaces.md §2 (audit races, operator API): Given a credit whose PSP refund
+    timed out (pending), and the PSP cannot be reached
+    When an operator records it refunded, then again with the PSP back (the same
+    Idempotency-Key)
+    Then first 503 psp_unavailable in Dutch and English (not API Gateway's 502), nothing
+    booked, still pending; the retry is not answered from the first, and books it."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    check = FakePsp.refund_status
+
+    def unreachable(psp, payment_id, refund_id):
+        raise PspUnavailable("ConnectionError")
+
+    monkeypatch.setattr(FakePsp, "refund_status", unreachable)
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": "refunded", "refund_id": real}
+    key = {"Idempotency-Key": "dashboard-1"}
+
+    status, refusal = operator(sandbox, "POST", path, body=body, headers=key)
+
+    assert status == 503 and refusal["error"]["code"] == "psp_unavailable"
+    dutch, english = refusal["error"]["message"].split(" / ")
+    assert "opnieuw" in dutch and "again" in english
+    assert [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.REFUND] == []
+    [item] = operator(sandbox, "GET", "/api/v1/operator/refunds")[1]["items"]
+    assert item["psp_payments_pending"] == [psp_payment_id]
+    monkeypatch.setattr(FakePsp, "refund_status", check)
+    status, held = operator(sandbox, "POST", path, body=body, headers=key)
+    assert status == 200 and held["credit_cents"] == 0

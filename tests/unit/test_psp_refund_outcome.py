@@ -5,6 +5,7 @@ refundable by bank again) (R13, R27, R34, R38; round 35)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from unittest.mock import Mock
 
 import pytest
 
@@ -18,8 +19,12 @@ from billing_core.payments.booking import (
     book_reversal,
 )
 from billing_core.payments.refunds import (
+    RefundContext,
+    RefundDecision,
+    RefundOutcome,
     pending_refunds,
     psp_refund_status,
+    read_ended_refunds,
     with_refund_intent,
 )
 from billing_core.services.operator.money_out import (
@@ -31,7 +36,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.money_out_world import MoneyOutWorld, new_request
+from tests.unit.money_out_world import MoneyOutWorld, RefundsAtThePsp, new_request
 
 DUE = 3317  # what make_invoice's patient owes
 PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
@@ -53,7 +58,7 @@ def world() -> MoneyOutWorld:
 
 
 def settle(world: MoneyOutWorld, outcome: str, refund_id: str = "", who: str = "operator-bob"):
-    return settle_psp_refund(REFERENCE, "tr_1", outcome, refund_id, who, world.ctx)
+    return settle_psp_refund(REFERENCE, "tr_1", outcome, refund_id, who, world.ctx)[0]
 
 
 def refunds(world: MoneyOutWorld) -> list[tuple[int, str]]:
@@ -132,8 +137,12 @@ def test_a_partial_refund_made_in_the_dashboard_books_what_was_paid_and_the_rest
     When the operator records that refund with its amount, and again (a retry)
     Then one REFUND entry of EUR 5.00 on psp:tr_1, nothing pending, and the EUR 2.00 left
     is refundable by bank: a bank refund of it is proposed; the record says who and when."""
-    held = settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500)
-    again = settle_psp_refund(REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500)
+    held, _ = settle_psp_refund(
+        REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500
+    )
+    again, _ = settle_psp_refund(
+        REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx, 500
+    )
     assert refunds(world) == [(500, "psp:tr_1")]
     assert held == again
     assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (200, 200, False)
@@ -261,13 +270,14 @@ def test_a_refund_id_the_psp_knows_is_booked_with_its_status_kept(world):
     """R13, R11 (SEC3-2): Given the PSP has re_9 on tr_1, still processing
     When the operator records re_9 as refunded, and again (a retry)
     Then it is booked with the status the PSP gave kept (the webhook reads it from there);
-    the retry asks the PSP nothing."""
+    the record asks the PSP twice, checked before its save and read once more after it,
+    the status not being final (audit races RACES1); the retry asks the PSP nothing."""
     world.psp.statuses[("tr_1", "re_9")] = "processing"
     settle(world, "refunded", "re_9")
     settle(world, "refunded", "re_9")
     assert refunds(world) == [(700, "psp:tr_1")]
     assert psp_refund_status(world.store.invoice(), "re_9") == "processing"
-    assert world.psp.asked == [("tr_1", "re_9")]
+    assert world.psp.asked == [("tr_1", "re_9"), ("tr_1", "re_9")]
 
 
 @pytest.mark.parametrize("status", ["failed", "canceled"])
@@ -283,3 +293,52 @@ def test_a_refund_the_psp_says_paid_nothing_back_is_not_booked_as_paid(world, st
         settle(world, "refunded", "re_9")
     assert refusal.value.code == "psp_refund_not_paid" and status in refusal.value.message_en
     assert world.store.invoice() == before
+
+
+class FailsBeforeTheSave(RefundsAtThePsp):
+    """The PSP answers the operator's check (``refund_status``) with what it says then; the
+    refund then fails there and the PSP's webhook for that is handled, before the record's
+    save."""
+
+    def __init__(self, world: MoneyOutWorld) -> None:
+        super().__init__(dict(world.psp.statuses))
+        self.world = world
+        self.meanwhile: list[RefundOutcome | None] = []
+
+    def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
+        answer = super().refund_status(psp_payment_id, refund_id)
+        if not self.meanwhile:
+            self.statuses[(psp_payment_id, refund_id)] = "failed"
+            refunds = RefundContext(self.world.store, Mock(), self, self.world.clock)  # type: ignore[arg-type]
+            self.meanwhile.append(read_ended_refunds(REFERENCE, psp_payment_id, refunds))
+        return answer
+
+
+def test_a_recorded_refund_that_fails_before_its_save_is_undone_by_the_record(world):
+    """R13, R11, R28 (audit races RACES1): the webhook reads only booked refunds, so one
+    that failed between the operator's check and the record's save was booked as paid back
+    (pending) and never read again: credit 0, nothing reached the patient, no alarm.
+    Given the pending iDEAL refund re_9, which the PSP says is pending, and then fails
+    there, its webhook handled, before the operator's record is saved
+    When the operator records re_9 as refunded
+    Then the refund booked is read once more after its save: undone (refund-not-paid),
+    status failed, the EUR 7.00 held for the patient again, refundable by bank; the record
+    says it failed (Refund_failed)."""
+    world.psp.statuses[("tr_1", "re_9")] = "pending"
+    world.psp = psp = FailsBeforeTheSave(world)
+
+    held, failed = settle_psp_refund(
+        REFERENCE, "tr_1", "refunded", "re_9", "operator-bob", world.ctx
+    )
+
+    assert psp.meanwhile == [None]  # the race: nothing booked to read then
+    assert failed is not None and failed.decision is RefundDecision.FAILED
+    assert (failed.refund_id, failed.amount_cents) == ("re_9", 700)
+    assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (700, 700, False)
+    invoice = world.store.invoice()
+    assert refunds(world) == [(700, "psp:tr_1"), (-700, "psp:tr_1")]
+    assert psp_refund_status(invoice, "re_9") == "failed"
+    assert psp.asked == [("tr_1", "re_9")] * 2  # checked, then read once more
+    request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
+    batch = propose_refunds([request], "operator-anna", world.ctx, cause=new_request())
+    assert batch.total_cents == 700

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 
 from billing_core.adapters.fake_psp import FakePsp
+from billing_core.entrypoints.http.psp_webhook import record_webhook_outcome
 from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import Component, EntryKind
 from billing_core.payments.booking import (
@@ -25,6 +27,7 @@ from billing_core.payments.refunds import (
     PendingRefund,
     RefundContext,
     RefundDecision,
+    credit_refundable_by_bank,
     pending_refunds,
     psp_refund_status,
     read_ended_refunds,
@@ -643,3 +646,98 @@ def test_a_booked_refund_id_the_psp_does_not_know_does_not_stop_the_webhook():
     assert again.refund.decision is RefundDecision.UNKNOWN_AT_PSP and again.refund.needs_attention
     assert (again.refund.refund_id, again.refund.amount_cents) == (world.psp_id, 200)
     assert world.invoice() == invoice
+
+
+# --- a refund that fails at the PSP while its booking is in flight (audit races RACES1) ---------
+
+
+def failed_at_the_psp_before_its_booking(world: World) -> list[Any]:
+    """The PSP makes the refund, it fails there (the patient's account closed) and the PSP's
+    webhook for that is handled, all before the refund's answer reaches us: the webhooks
+    handled meanwhile."""
+    refund = world.psp.refund
+    meanwhile = []
+
+    def fails_right_away(psp_id, amount, description):
+        refund_id, status = refund(psp_id, amount, description)
+        world.psp.end_refund(psp_id, refund_id, "failed")
+        meanwhile.append(webhook(world))  # nothing booked yet: it finds nothing to read
+        return refund_id, status
+
+    world.psp.refund = fails_right_away  # type: ignore[method-assign]
+    return meanwhile
+
+
+def test_a_refund_that_fails_before_its_booking_is_saved_is_undone_by_the_booking():
+    """R13, R11, R28 (audit races RACES1): the webhook reads only booked refunds, so one
+    that failed between the PSP's answer and our save was booked as paid back, pending,
+    and never read again: credit 0, nothing reached the patient, no alarm.
+    Given an iDEAL payment EUR 5.00 over the amount due, and a PSP whose refund fails, its
+    webhook handled, before its answer reaches us
+    When the payment's webhook books the payment and refunds the credit
+    Then the refund booked is read once more after its save: undone (refund-not-paid),
+    status failed, the EUR 5.00 held for the patient again and refundable by bank, and the
+    webhook reports it failed (Refund_failed)."""
+    world = World(extra=500)
+    meanwhile = failed_at_the_psp_before_its_booking(world)
+
+    outcome = webhook(world)
+
+    # The race: the webhook meanwhile found the refund asked and not booked (pending)
+    assert [m.refund.decision for m in meanwhile] == [RefundDecision.PENDING]
+    assert outcome.refund is not None and outcome.refund.decision is RefundDecision.FAILED
+    assert (outcome.refund.amount_cents, outcome.refund.credit_left_cents) == (500, 500)
+    invoice = world.invoice()
+    [refund_id] = world.psp.refunds(world.psp_id)
+    assert [(e.amount_cents, e.note) for e in refunds_in(invoice)] == [
+        (500, f"refund:{refund_id}"),
+        (-500, f"refund-not-paid:{refund_id}"),
+    ]
+    assert psp_refund_status(invoice, refund_id) == "failed"
+    assert (invoice.credit_cents, credit_refundable_by_bank(invoice)) == (500, 500)
+    metrics = RecordedMetrics()
+    record_webhook_outcome(outcome, logger=Mock(), metrics=metrics)  # type: ignore[arg-type]
+    assert "Refund_failed" in metrics.names
+
+
+class RecordedMetrics:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def add_metric(self, name: str, unit: object, value: float) -> None:
+        self.names.append(name)
+
+
+def test_a_refund_booked_pending_costs_one_psp_call_more_and_stays_booked():
+    """R13, R11 (audit races RACES1): Given an iDEAL payment EUR 5.00 over the amount due
+    When its webhook books the payment and refunds the credit (the PSP answers pending)
+    Then the PSP is asked for the payment, the refund, and the refund's status once more
+    after its booking (pending still: it stays booked, its own webhook reads it on)."""
+    world = World(extra=500)
+
+    calls = psp_calls_of_the_webhook(world)
+
+    [refund_id] = world.psp.refunds(world.psp_id)
+    assert calls == [
+        ("get_payment", world.psp_id),
+        ("refund", world.psp_id, 500, f"Terugbetaling teveel betaald, nota {REFERENCE}"),
+        ("refund_status", world.psp_id, refund_id),
+    ]
+    invoice = world.invoice()
+    assert invoice.credit_cents == 0 and psp_refund_status(invoice, refund_id) == "pending"
+
+
+def test_a_psp_unreachable_when_the_booked_refund_is_read_again_leaves_the_booking():
+    """R13 (audit races RACES1): Given the PSP makes the refund and then cannot be reached
+    When the refund booked pending is read once more
+    Then the booking stands (credit 0, refunded), nothing raised: the refund is read at
+    the payment's next webhook."""
+    world = World(extra=500)
+
+    def unreachable(psp_id, refund_id):
+        raise PspUnavailable("ConnectionError")
+
+    world.psp.refund_status = unreachable  # type: ignore[method-assign]
+    outcome = world.refund()
+
+    assert outcome.decision is RefundDecision.REFUNDED and world.invoice().credit_cents == 0

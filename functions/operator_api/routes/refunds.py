@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.batch_routes import (
@@ -14,6 +16,7 @@ from billing_core.entrypoints.http.batch_routes import (
     reader,
 )
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.error_document import asking_the_psp
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
@@ -28,6 +31,8 @@ from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services.operator import money_out
 
 router = ResourceRouter("Refunds")
+logger = Logger(child=True)  # the function's logger: its masking, its context
+metrics = Metrics()  # one metric set per process: the app's log_metrics publishes it
 add_batch_routes(router, BatchKind.REFUND)  # approve
 BATCH_ID = Annotated[str, Path(pattern=BATCH_RESOURCES[BatchKind.REFUND].batch_id)]
 REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
@@ -92,15 +97,25 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     "checked with the PSP before it is booked, and its status kept: 422 unknown_psp_refund "
     "when the PSP has no refund with that id on this payment (the payment's own id, a typo), "
     "422 psp_refund_not_paid when it says the refund failed or was canceled (record failed); "
-    "nothing is booked then.",
+    "nothing is booked then. One booked with a status that is not final is read once more "
+    "after its save: failed at the PSP meanwhile, it is undone (the answer holds the credit "
+    "again, refundable by bank). 503 psp_unavailable when the PSP cannot be reached: "
+    "nothing is booked, send it again.",
+    responses=asking_the_psp(HeldCreditOut),
 )
 def settle_psp_refund(
     reference: REFERENCE, psp_payment_id: PSP_PAYMENT_ID, body: PspRefundOutcomeIn
 ) -> HeldCreditOut:
     who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
-    held = money_out.settle_psp_refund(
+    held, failed = money_out.settle_psp_refund(
         reference, psp_payment_id, body.outcome, body.refund_id, who.user_id, ctx, body.amount_cents
     )
+    if failed is not None:  # failed at the PSP while it was booked: the credit held again
+        metrics.add_metric(name=f"Refund_{failed.decision.value}", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "a recorded psp refund failed at the psp: the credit is held again",
+            extra={"psp_payment_id": psp_payment_id, "refund_id": failed.refund_id},
+        )
     [shown] = money_out.held_shown([held], reader(who), ctx)
     return HeldCreditOut.of(shown)

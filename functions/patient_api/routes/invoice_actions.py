@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http.error_document import asking_the_psp
 from billing_core.entrypoints.http.patient_models import (
     AcceptedOut,
     ArrangementOut,
@@ -49,7 +50,11 @@ OBJECTION_ANSWERS: dict[int, OpenAPIResponse] = {
 }
 
 
-@router.post("/api/v1/invoices/<reference>/payments", summary="Start an iDEAL payment (R11)")
+@router.post(
+    "/api/v1/invoices/<reference>/payments",
+    summary="Start an iDEAL payment (R11)",
+    responses=asking_the_psp(CheckoutOut, HTTPStatus.CREATED),
+)
 def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[CheckoutOut]:
     checkout = online.start_payment(
         reference,

@@ -26,6 +26,8 @@ the PSP; a concurrent or later caller finds it and calls nothing. Then:
 2. ``psp.refund(...)``          (crash or PSP error here: unknown whether it happened)
 3. book the REFUND entry       (``apply_refund``, idempotent on the refund id), with the
                                refund's status as the PSP answered (``psp_refund_status``)
+4. a status not final: read it once more (``read_booked_refund_again``), as the webhook
+                               would have had it been booked: it may have failed meanwhile
 
 An intent without a REFUND entry for its payment is a *pending* refund
 (``pending_refunds``, ``RefundDecision.PENDING``). It is never retried by itself:
@@ -444,7 +446,9 @@ def _refund_credit(invoice: Invoice, ctx: RefundContext) -> tuple[Invoice, Refun
         return with_psp_refund_status(refunded, refund_id, status)
 
     booked, _ = save_change(store, marked, book)
-    return booked, _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
+    refunded = _outcome(booked, RefundDecision.REFUNDED, psp_id, amount, refund_id)
+    stored, ended = read_booked_refund_again(booked, psp_id, refund_id, store, ctx.psp, ctx.clock)
+    return stored, ended or refunded
 
 
 def read_ended_refunds(
@@ -474,16 +478,50 @@ def read_ended_refunds(
         invoice = _read(ctx.store, invoice_reference)
     except NotFound:  # the invoice's retention ended (legal-nl.md §8): nothing to set right
         return None
+    return _read_ended(invoice, psp_payment_id, ctx.store, ctx.psp, ctx.clock)[1]
+
+
+def read_booked_refund_again(
+    booked: Invoice,
+    psp_payment_id: str,
+    refund_id: str,
+    store: BillingStore,
+    psp: PaymentProvider,
+    clock: Clock,
+) -> tuple[Invoice, RefundOutcome | None]:
+    """(the invoice as stored after it, as ``read_ended_refunds`` says) for a refund just
+    booked on ``booked`` (the invoice as that save stored it): one booked with a status
+    that is not final is read once more, as its webhook reads it (audit races RACES1, R11,
+    R13). The refund exists at the PSP before it is booked here, and the PSP's webhook for a
+    change in between finds nothing booked and reads nothing; the PSP calls it once per
+    change. A change before this read is seen now (a failed refund undone: the credit held
+    again, ``RefundDecision.FAILED``); one after it by its own webhook, the refund being
+    booked. One PSP call more per refund booked not final; none for one booked final.
+
+    The PSP unreachable now: the booking stands as saved (no error for a write that was
+    made), and the refund is read when the PSP next calls the payment's webhook."""
+    if psp_refund_status(booked, refund_id) in REFUND_FINAL:
+        return booked, None
+    try:
+        return _read_ended(booked, psp_payment_id, store, psp, clock)
+    except PspUnavailable:
+        return booked, None
+
+
+def _read_ended(
+    invoice: Invoice, psp_payment_id: str, store: BillingStore, psp: PaymentProvider, clock: Clock
+) -> tuple[Invoice, RefundOutcome | None]:
+    """``read_ended_refunds`` of the invoice read: (the invoice as stored after it, its answer)."""
     read: dict[str, str] = {}
     unknown: list[str] = []
     for refund_id in _booked_psp_refunds(invoice, psp_payment_id):
         if psp_refund_status(invoice, refund_id) in REFUND_FINAL:
             continue
         try:
-            read[refund_id] = ctx.psp.refund_status(psp_payment_id, refund_id)
+            read[refund_id] = psp.refund_status(psp_payment_id, refund_id)
         except UnknownPspRefund:
             unknown.append(refund_id)
-    at = ctx.clock.now()
+    at = clock.now()
     undone: list[str] = []
 
     def record(current: Invoice) -> Invoice:
@@ -497,15 +535,17 @@ def read_ended_refunds(
                     undone.append(refund_id)
         return current
 
-    stored, _ = save_change(ctx.store, invoice, record)  # no status changed: no write
-    release_settled_claim(ctx.store, stored, ctx.clock)
+    stored, _ = save_change(store, invoice, record)  # no status changed: no write
+    release_settled_claim(store, stored, clock)
     if not undone and unknown:
         booked = refunded_cents(stored, unknown[0])
-        return _outcome(stored, RefundDecision.UNKNOWN_AT_PSP, psp_payment_id, booked, unknown[0])
+        return stored, _outcome(
+            stored, RefundDecision.UNKNOWN_AT_PSP, psp_payment_id, booked, unknown[0]
+        )
     if not undone:
-        return None
+        return stored, None
     amount = sum(refunded_cents(stored, refund_id) for refund_id in undone)
-    return _outcome(stored, RefundDecision.FAILED, psp_payment_id, amount, undone[0])
+    return stored, _outcome(stored, RefundDecision.FAILED, psp_payment_id, amount, undone[0])
 
 
 def _read(store: BillingStore, invoice_reference: str) -> Invoice:

@@ -8,7 +8,12 @@ gives instead, so a client generated from the document reads the errors it will 
 
 from __future__ import annotations
 
-from typing import Any
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+    from pydantic import BaseModel
 
 ERROR_SCHEMA = "Error"
 _POWERTOOLS_ONLY = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
@@ -25,6 +30,27 @@ _WHEN = {
     "422": "A business rule refuses it (the code names which), or the Idempotency-Key was "
     "used before for another request.",
 }
+
+
+def asking_the_psp(
+    answer: type[BaseModel], status: HTTPStatus = HTTPStatus.OK
+) -> dict[int, OpenAPIResponse]:
+    """The ``responses`` of a route that asks the PSP before it saves: its ``answer``, and
+    the 503 of errors.py's psp_unavailable (given a route's ``responses``, Powertools
+    documents only those; the error answers every route has are added below)."""
+    return {
+        status.value: {
+            "description": "Successful Response",
+            "content": {"application/json": {"model": answer}},
+        },
+        HTTPStatus.SERVICE_UNAVAILABLE.value: {
+            "description": "The PSP (Mollie) cannot be reached (psp_unavailable): nothing "
+            "was saved, and the same request may be sent again shortly.",
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
+            },
+        },
+    }
 
 
 def with_error_answers(document: dict[str, Any], *, behind_token: bool) -> dict[str, Any]:

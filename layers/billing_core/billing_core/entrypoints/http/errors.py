@@ -1,8 +1,8 @@
 """One place that maps problems to the shared error shape {"error": {"code", "message"}}
 for the APIs (interfaces.md §2): 400 validation, 401, 403 a role too low, 404, 409 state
-conflict or a concurrent change, 422 business rule. A refusal also lists ``codes``: every
-refusal of the request, its ``code`` first. Never a stack trace, never the submitted
-value."""
+conflict or a concurrent change, 422 business rule, 503 the PSP unreachable. A refusal
+also lists ``codes``: every refusal of the request, its ``code`` first. Never a stack
+trace, never the submitted value."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from billing_core.entrypoints.http.cursor import InvalidCursor
+from billing_core.payments.psp import PspUnavailable
 from billing_core.ports import ConcurrentChange, InvalidPosition, UnreadableProvider
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared.errors import (
@@ -33,6 +34,12 @@ from billing_core.shared.reference import InvalidReference
 INVALID_REFERENCE = (
     "Dit betalingskenmerk klopt niet — controleer de 14 cijfers. / "
     "This payment reference is not right — check the 14 digits."
+)
+
+PSP_UNAVAILABLE = (
+    "De betaaldienst (PSP) is nu niet bereikbaar; er is niets vastgelegd. Probeer het zo "
+    "opnieuw. / The payment provider (PSP) cannot be reached now; nothing was saved. Try "
+    "again shortly."
 )
 
 Found = TypeVar("Found")
@@ -83,6 +90,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     app.exception_handler(Refused)(_refused)
     app.exception_handler(ConcurrentChange)(_concurrent_change)
     app.exception_handler(UnreadableProvider)(_unreadable_provider)
+    app.exception_handler(PspUnavailable)(_psp_unavailable)
 
 
 def _invalid_request(error: RequestValidationError) -> Response[str]:
@@ -150,6 +158,13 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     return error_response(
         HTTPStatus.CONFLICT, CONCURRENT_CHANGE, "changed at the same moment: try again"
     )
+
+
+def _psp_unavailable(_: PspUnavailable) -> Response[str]:
+    """The PSP (Mollie) did not answer, or not in time, before anything was saved (an
+    operator's record of a refund checks it first; a patient's payment is started there):
+    a 503 that says so, not API Gateway's 502, and the same request may be sent again."""
+    return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "psp_unavailable", PSP_UNAVAILABLE)
 
 
 def _unreadable_provider(error: UnreadableProvider) -> Response[str]:

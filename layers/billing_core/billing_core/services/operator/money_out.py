@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from billing_core.payments.psp import PaymentProvider
+    from billing_core.payments.refunds import RefundOutcome
     from billing_core.shared.audit import Reader, ReadKind
     from billing_core.shared.retries import RequestCause, RetryCauses
 
@@ -302,14 +303,16 @@ def settle_psp_refund(
     operator: str,
     ctx: MoneyOutContext,
     amount_cents: int | None = None,
-) -> HeldCredit:
+) -> tuple[HeldCredit, RefundOutcome | None]:
     """What the PSP says of a refund asked of it and never confirmed (``psp_refund_pending``),
     as ``operator`` read it in the PSP's dashboard: ``refunded`` with the PSP's refund id is
     booked as the PSP webhook books it, for ``amount_cents`` when the PSP paid back less
     than was asked (None: what was asked); ``failed`` books nothing. What the PSP did not
     pay back is refundable by bank from then on (R13). Recorded on the invoice with who,
-    when and the amount, in its conditional write (R28); the same again is a retry. The
-    invoice's credit as it is then.
+    when and the amount, in its conditional write (R28); the same again is a retry.
+    (The invoice's credit as it is then, the refund if it failed at the PSP while it was
+    being booked: undone, the credit held again, the ``Refund_failed`` alarm.) A tuple,
+    not a dataclass: this module is on the retrocession run's import path.
 
     A refund is booked for what the PSP paid back, also when the credit is gone since (a
     bank return of another payment took it): a claim at the agency owed again by it blocks
@@ -320,11 +323,16 @@ def settle_psp_refund(
     the PSP has no refund of on this payment (the payment's own id, a typo) is refused
     (422 unknown_psp_refund), nothing booked; a known one is booked with its status as the
     PSP answered, so the webhook reads it from then on. Refused and retried records are
-    not asked (no PSP call); PspUnavailable propagates (nothing booked: try again)."""
+    not asked (no PSP call); PspUnavailable propagates (nothing booked: try again).
+
+    One booked with a status that is not final (pending, processing) is read once more
+    after its save (``read_booked_refund_again``, audit races RACES1): a failure the PSP's
+    webhook reported between the check and the save found nothing booked, and is undone
+    now (``failed``)."""
     # Imported here: see _book_refund.
     from billing_core.collection.blocking import block_unsettled_claim
     from billing_core.payments.psp import UnknownPspRefund
-    from billing_core.payments.refunds import settle_pending_refund
+    from billing_core.payments.refunds import read_booked_refund_again, settle_pending_refund
 
     invoice = _invoice(reference, ctx)
     now = ctx.clock.now()
@@ -343,9 +351,14 @@ def settle_psp_refund(
         except UnknownPspRefund:
             raise practice_refused("unknown_psp_refund") from None
 
-    stored, _ = save_change(ctx.store, invoice, settle)
+    stored, booked = save_change(ctx.store, invoice, settle)
+    failed = None
+    if booked and psp_status is not None:  # this record booked the refund, as the PSP said
+        stored, failed = read_booked_refund_again(
+            stored, psp_payment_id, refund_id, ctx.store, ctx.psp(), ctx.clock
+        )
     block_unsettled_claim(ctx.store, stored, ctx.clock)
-    return _held(stored, _pending_refunds(ctx).get(stored.reference, ""))
+    return _held(stored, _pending_refunds(ctx).get(stored.reference, "")), failed
 
 
 def propose_refunds(
