@@ -33,6 +33,7 @@ from billing_core.payments.refunds import (
     read_ended_refunds,
     refund_overpayment,
     refundable_by_psp,
+    with_psp_refund_status,
 )
 from billing_core.ports import CheckoutRecord, ConcurrentChange
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -599,6 +600,18 @@ def test_a_refund_s_status_is_kept_each_time_it_changes_and_once():
         ("get_payment", world.psp_id),
         ("refund_status", world.psp_id, first),
     ]
+
+
+@pytest.mark.parametrize("final", ["refunded", "failed", "canceled"])
+@pytest.mark.parametrize("stale", ["pending", "processing"])
+def test_a_final_status_is_never_replaced_by_one_read_before_it(final, stale):
+    """R13, R28 (audit races, observation A): Given a refund whose kept status is final
+    When a webhook that read the refund before it ended saves last (two webhooks at once)
+    Then the final status stays: the refund is not asked of the PSP for ever after."""
+    world, _, second = two_refunds_booked_the_old_way()
+    ended = with_psp_refund_status(world.invoice(), second, final)
+    assert with_psp_refund_status(ended, second, stale) is ended
+    assert psp_refund_status(with_psp_refund_status(ended, second, stale), second) == final
 
 
 # --- a refund id the PSP does not know, booked before ids were checked (audit security3) -------

@@ -241,8 +241,11 @@ def psp_refund_status(invoice: Invoice, refund_id: str) -> str | None:
 def with_psp_refund_status(invoice: Invoice, refund_id: str, status: str) -> Invoice:
     """The invoice keeping ``status`` as the refund's last one, in place of the one before
     (one marker per refund, however often it moves on); the same invoice when that is its
-    status already, so reading an unchanged status writes nothing."""
-    if psp_refund_status(invoice, refund_id) == status:
+    status already, so reading an unchanged status writes nothing. A final status stays:
+    two webhooks at once may read the refund before and after it ended, and the one saved
+    last must not make an ended refund look pending again (asked again for ever after)."""
+    kept_status = psp_refund_status(invoice, refund_id)
+    if kept_status == status or kept_status in REFUND_FINAL:
         return invoice
     kept = tuple(m for m in invoice.applied_payments if not _is_status_of(m, refund_id))
     return replace(invoice, applied_payments=(*kept, f"{_STATUS}{refund_id}:{status}"))
