@@ -322,19 +322,25 @@ class Walk:
             self.box.clock.set(datetime.combine(day, time(hour), tzinfo=AMSTERDAM))
             pay()
         self.box.clock.set(datetime.combine(day, time(9), tzinfo=AMSTERDAM))
-        before = {invoice.invoice_id: invoice for invoice in self.invoices()}
-        self.box.run_dunning()
-        invoices = self.invoices()
+        invoices = self._checked_run()
         the_agency_is_told_each_change(invoices, self.handed_over, self._agency_file(left), left)
-        for after in invoices:
-            if after.invoice_id in before:
-                raised = self.raised.get(after.invoice_id, [])
-                check_the_run(before[after.invoice_id], after, day, raised)
-            if after.is_with_collection_agency and after.invoice_id not in self.handed_over:
-                self.handed_over[after.invoice_id] = len(after.ledger)
         for monday in (day - timedelta(days=n) for n in range(days)):
             if monday.weekday() == 0:
                 self.box.run_retrocession(monday)
+
+    def _checked_run(self) -> list[Invoice]:
+        """Today's dunning run, what it did to each invoice checked; the claims it handed
+        over noted. The invoices after it."""
+        before = {invoice.invoice_id: invoice for invoice in self.invoices()}
+        self.box.run_dunning()
+        invoices = self.invoices()
+        for after in invoices:
+            if after.invoice_id in before:
+                raised = self.raised.get(after.invoice_id, [])
+                check_the_run(before[after.invoice_id], after, self.today, raised)
+            if after.is_with_collection_agency and after.invoice_id not in self.handed_over:
+                self.handed_over[after.invoice_id] = len(after.ledger)
+        return invoices
 
     def _day_paid_first(self, days: int, i: int, share: float) -> None:
         """``days`` later, a transfer read before that day's run, then the run: on the
@@ -831,6 +837,11 @@ class Walk:
         invoice, and the agency's file it writes again, of the day before, tells only
         what changed after each claim's handover (R34; audit money MONEY4)."""
         as_of = max(START, self.today - timedelta(days=back))
+        # A replayed day reads the invoices as they are now, so it takes the steps the
+        # walk's steps since today's run made due, as the next run would (seed 2026120552:
+        # a payment returned after its reminder day, the reminder): today's run again
+        # first, checked as any run; then the replayed day does nothing more.
+        self._checked_run()
         before = self._state()
         self.box.run_dunning(as_of)
         # It may read an invoice whose check day it passes, and set that day anew, as the

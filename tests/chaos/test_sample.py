@@ -258,14 +258,20 @@ def test_an_earlier_ideal_payments_webhook_after_a_later_ones_leaves_a_way_back(
     assert money_walk.walk(WEBHOOKS_NEWEST_FIRST_WALK) is None
 
 
-# Round 39's money paths, each taken once: the reminders of 4 January; on the day after the
+# Round 39's money paths, each taken once: invoice 2 paid in full on 23 November; the
+# reminders of 4 January, then that transfer returned and the run of 1 January replayed
+# (the walk of seed 2026120552, reduced: the replay sends the reminder the return made due,
+# as the next run would); on the day after the
 # e-mailed reminders' term, half of one paid by iDEAL at 02:00, and on the day after the
 # posted one's, half credited and read at 05:00, each before that day's run charged the
 # costs; an overpayment whose PSP refund was made and its answer lost, recorded by an
 # operator with a wrong id and then the right one, the webhook again; the refund paid back,
 # and the webhook again after that final status.
 ROUND_39_WALK = [
+    ("bank", 2, 1.0, 0),
     ("day", 42),
+    ("bank_return", 0),
+    ("replay_day", 3),
     ("costs_day", 0, 0.5, "ideal", 1),
     ("costs_day", 0, 0.5, "bank", 1),
     ("psp_refund_lost", 1),
@@ -286,7 +292,9 @@ def test_round_39s_money_paths_break_no_invariant():
     answer lost, then an operator's wrong refund id is refused (422 unknown_psp_refund) and
     books nothing, the right one is booked and every later webhook of the payment answers
     200; given the refund paid back, then its webhook again asks the PSP nothing about it
-    and writes nothing; every other invariant holds and each path was taken."""
+    and writes nothing; given a payment returned after its reminder day, then a past
+    day's run replayed does nothing beyond the reminder the next run sends (R18); every
+    other invariant holds and each path was taken."""
     reached: Counter[str] = Counter()
     assert money_walk.walk(ROUND_39_WALK, reached) is None
     assert set(reached) == {
