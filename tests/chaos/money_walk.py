@@ -10,8 +10,11 @@ days before the statement is read) or without one; one transfer quoting two kenm
 (booked on each when it is what both owe, else listed); a returned transfer, and the
 return, whole or in part, of a transfer booked over several invoices; an operator's
 match of an unmatched credit to an invoice, a patient or several kenmerken; Mollie
-ending a PSP refund (paid, or failed or canceled: the credit is held again); the
-operator's refund of credit by bank; a stop or coulance, the same stop's
+ending a PSP refund (paid, or failed or canceled: the credit is held again), and the
+payment's webhook again after that; a PSP refund made whose answer was lost, and an
+operator recording it with the right refund id or a wrong one; a payment on the day after
+a reminder's term made before that day's run charges the costs (iDEAL at 02:00, a
+transfer read at 05:00); the operator's refund of credit by bank; a stop or coulance, the same stop's
 Idempotency-Key sent again (within its 24 hours or after), and its correction; a deferral; an
 arrangement; a hold; the agency's report of a claim paid; the insurer's retour on a
 claim (granting more or less than before, so the patient owes less or more); a later
@@ -33,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 import boto3
 
@@ -42,12 +46,16 @@ from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, Header, write_retour
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.booking import owed_on, payment_id, refund_key, reversible
 from billing_core.payments.online import start_payment
-from billing_core.payments.psp import REFUND_NOT_PAID
-from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+from billing_core.payments.psp import REFUND_FINAL, REFUND_NOT_PAID, PspUnavailable
+from billing_core.payments.refunds import (
+    credit_refundable_by_bank,
+    pending_refunds,
+    psp_refund_status,
+)
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KEY_LIFETIME
@@ -84,9 +92,11 @@ class Violation(Exception):
 def random_steps(rng: random.Random, count: int) -> list[Step]:
     """``count`` steps; ``i`` picks an invoice (modulo how many there are then). Days pass
     in nearly a third of the steps, so 60 steps walk about 70 days: past the reminder, the
-    costs and the handover to the agency (R19). The money paths of round 38 (a transfer
-    for two kenmerken, an operator's split, the return of a split transfer, a PSP refund
-    that fails, a bank refund, a stop's key sent again) come in most walks of 60 steps:
+    costs and the handover to the agency (R19). The money paths of rounds 38 and 39 (a
+    transfer for two kenmerken, an operator's split, the return of a split transfer, a PSP
+    refund that fails, a bank refund, a stop's key sent again; a payment on the costs day
+    before its run, a refund id recorded by hand, right or wrong, a webhook again after a
+    refund's final status) come in most walks of 60 steps:
     their steps pick what they can act on (two invoices that owe, a split transfer not
     yet returned, credit to pay back), and a step that needs another often follows it
     (``_follow_up``)."""
@@ -98,17 +108,33 @@ def random_steps(rng: random.Random, count: int) -> list[Step]:
 
 
 def _follow_up(rng: random.Random, last: Step) -> Step | None:
-    """What may come right after ``last``: half the time a stop's retry with its key (the
-    practice saw no answer, R38) or the payer's bank recalling a transfer for two
-    kenmerken (R12); always Mollie ending the refund an overpayment's webhook asked
-    (R13: it ends every refund, paid back or not). Drawn only at random, these seldom
-    follow what they need within 60 steps."""
+    """What may come right after ``last``: often a stop's retry with its key, the same day
+    or two days on (the practice saw no answer, R38); the payer's bank recalling a
+    transfer for two kenmerken, or an operator splitting one that was listed (R12,
+    legal-nl.md §5), and the return of a credit just split; always Mollie ending the
+    refund an overpayment's webhook asked (R13: it ends every refund, paid back or not),
+    and often its webhook once more; always an operator recording a refund whose answer
+    was lost, with its right id or a wrong one, and after a wrong one the right one.
+    Drawn only at random, these seldom follow what they need within 60 steps."""
+    step: Step
     match last:
         case ("stop", *_):
-            step, chance = ("stop_again",), 0.5
+            step, chance = ("stop_again", rng.choice([0, 2])), 0.7
         case ("psp", _, share, "now") if share > 1:
             step, chance = ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS)), 1.0
-        case ("bank_two", *_):
+        case ("psp_refund_ends", j, _):
+            step, chance = ("psp_webhook_again", j), 0.5
+        case ("psp_refund_lost", _):
+            step, chance = ("record_refund", rng.randrange(10), rng.random() < 0.5), 1.0
+        case ("record_refund", j, False):
+            step, chance = ("record_refund", j, True), 0.7
+        case ("bank_two", _, _, 1.0, _):
+            step, chance = ("return_split", rng.randrange(10), rng.choice([1.0, 0.5])), 0.6
+        case ("bank_two", i, k, _, _):  # for less than both owe: listed
+            step, chance = ("match_split", i, k), 0.6
+        case ("bank_without_kenmerk", i, _):
+            step, chance = ("match_split", i, rng.randrange(8)), 0.4
+        case ("match_split", *_):
             step, chance = ("return_split", rng.randrange(10), rng.choice([1.0, 0.5])), 0.5
         case _:
             return None
@@ -118,50 +144,58 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
 def _random_step(rng: random.Random, n: int) -> Step:
     """One step drawn at random; ``n`` is its place in the walk."""
     x, i, k = rng.random(), rng.randrange(8), rng.randrange(8)
-    if x < 0.31:
-        return ("day", rng.choice([1, 1, 2, 3, 5, 7, 7]))
-    if x < 0.38:
+    if x < 0.30:
+        days = rng.choice([1, 1, 2, 3, 5, 7, 7])
+        if rng.random() < 0.2:  # to a costs day, paid before its run (days: when none is)
+            share, how = rng.choice([0.3, 0.5, 0.8]), rng.choice(["ideal", "bank"])
+            return ("costs_day", i, share, how, days)
+        return ("day", days)
+    if x < 0.37:
         return ("psp", i, rng.choice([1.0, 0.5, 1.3, 1.3]), rng.choice(["now", "late"]))
-    if x < 0.40:
+    if x < 0.39:
         return ("psp_deliver",)
-    if x < 0.46:
+    if x < 0.45:
         return ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
-    if x < 0.48:
+    if x < 0.47:
         return ("bank_without_kenmerk", i, rng.choice([0, 2]))
-    if x < 0.50:
+    if x < 0.49:
         return ("bank_return", rng.randrange(10))
-    if x < 0.53:
+    if x < 0.52:
         return ("match", i, rng.random() < 0.5)
-    if x < 0.57:
+    if x < 0.56:
         return ("bank_two", i, k, rng.choice([1.0, 0.8]), rng.choice([0, 0, 3]))
-    if x < 0.60:
+    if x < 0.58:
         return ("match_split", i, k)
-    if x < 0.63:
+    if x < 0.61:
         return ("return_split", rng.randrange(10), rng.choice([1.0, 0.5]))
-    if x < 0.68:
+    if x < 0.66:
         return ("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000]))
-    if x < 0.74:
+    if x < 0.70:
         return ("stop_again",)
-    if x < 0.76:
+    if x < 0.72:
         return ("defer", i)
-    if x < 0.78:
+    if x < 0.74:
         return ("arrange", i, rng.choice([2, 3]))
-    if x < 0.80:
+    if x < 0.76:
         return ("hold", i, rng.choice([5, 20]))
-    if x < 0.82:
+    if x < 0.78:
         return ("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3]))
-    if x < 0.84:
+    if x < 0.80:
         return ("correct_stop", i)
-    if x < 0.85:
+    if x < 0.81:
         return ("upload", n)
-    if x < 0.89:
+    if x < 0.84:
         return ("retour", i, rng.choice([0.0, 0.5, 1.0]))
-    if x < 0.91:
+    if x < 0.86:
         return ("replay_day", rng.choice([1, 3, 14]))
-    if x < 0.95:
+    if x < 0.89:
         return ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS))
-    if x < 0.98:
+    if x < 0.92:
         return ("refund_by_bank", i)
+    if x < 0.95:
+        return ("psp_refund_lost", i)
+    if x < 0.97:
+        return ("psp_webhook_again", rng.randrange(10))
     return ("replay",)
 
 
@@ -195,8 +229,37 @@ class Walk:
     # The PSP refunds Mollie reported failed or canceled, by refund id (their PSP payment's).
     refunds_not_paid: dict[str, str] = field(default_factory=dict)
     last_stop: LastStop | None = None
-    # What the walk's new paths did (round 38), so the figure shows they were taken.
+    # PSP refunds made whose answer never reached us (pending on the invoice), by their
+    # PSP payment, until an operator records them; the payments one was recorded of.
+    lost_refunds: dict[str, str] = field(default_factory=dict)
+    recorded_by_hand: set[str] = field(default_factory=set)
+    # How often the webhooks asked the PSP each refund's status (the fake PSP's calls).
+    status_asked: Counter[str] = field(default_factory=Counter)
+    lose_next_refund: bool = False
+    status_at_psp: Callable[[str, str], str] = field(init=False, repr=False)  # not counted
+    # What the walk's new paths did (rounds 38, 39), so the figure shows they were taken.
     reached: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        """The fake PSP's refund calls watched: each status the webhook asks counted, and a
+        refund's answer lost on the way back when ``lose_next_refund`` says so."""
+        psp = self.box.runtime.psp
+        refund, refund_status = psp.refund, psp.refund_status
+        self.status_at_psp = refund_status
+
+        def counted(psp_payment_id: str, refund_id: str) -> str:
+            self.status_asked[refund_id] += 1
+            return str(refund_status(psp_payment_id, refund_id))
+
+        def answer_lost(psp_payment_id: str, amount_cents: int, description: str) -> Any:
+            made = refund(psp_payment_id, amount_cents, description)
+            if self.lose_next_refund:  # made at the PSP, and the answer never came
+                self.lose_next_refund = False
+                self.lost_refunds[psp_payment_id] = made[0]
+                raise PspUnavailable("timed out")
+            return made
+
+        psp.refund_status, psp.refund = counted, answer_lost  # type: ignore[method-assign]
 
     @property
     def today(self) -> date:
@@ -247,48 +310,59 @@ class Walk:
         self.box.upload_declaration(PRACTICE, name, csv)
         self.box.drain_deliveries()
 
-    def _day(self, days: int, paid_first: tuple[int, float] | None = None) -> None:
+    def _day(self, days: int, paid_first: tuple[int, Callable[[], object]] | None = None) -> None:
         """``days`` later, the dunning run of that day only (R18: a run catches up on days
         it missed), then the retrocession run of each Monday passed, late but once (R24).
         The run first writes the agency's files of the days since its last run: the
         walk's steps of the day it leaves are in that day's file (R34). ``paid_first``:
-        (invoice, share) of a transfer read at 07:00, before the run."""
+        (hour, payment) of a payment made that day at that hour, before the run."""
         left, day = self.today, self.today + timedelta(days=days)
         if paid_first is not None:
-            self.box.clock.set(datetime.combine(day, time(7), tzinfo=AMSTERDAM))
-            self._bank(*paid_first, 0)
+            hour, pay = paid_first
+            self.box.clock.set(datetime.combine(day, time(hour), tzinfo=AMSTERDAM))
+            pay()
         self.box.clock.set(datetime.combine(day, time(9), tzinfo=AMSTERDAM))
-        before = {invoice.invoice_id: invoice for invoice in self.invoices()}
-        self.box.run_dunning()
-        invoices = self.invoices()
+        invoices = self._checked_run()
         the_agency_is_told_each_change(invoices, self.handed_over, self._agency_file(left), left)
-        for after in invoices:
-            if after.invoice_id in before:
-                raised = self.raised.get(after.invoice_id, [])
-                check_the_run(before[after.invoice_id], after, day, raised)
-            if after.is_with_collection_agency and after.invoice_id not in self.handed_over:
-                self.handed_over[after.invoice_id] = len(after.ledger)
         for monday in (day - timedelta(days=n) for n in range(days)):
             if monday.weekday() == 0:
                 self.box.run_retrocession(monday)
+
+    def _checked_run(self) -> list[Invoice]:
+        """Today's dunning run, what it did to each invoice checked; the claims it handed
+        over noted. The invoices after it."""
+        before = {invoice.invoice_id: invoice for invoice in self.invoices()}
+        self.box.run_dunning()
+        invoices = self.invoices()
+        for after in invoices:
+            if after.invoice_id in before:
+                raised = self.raised.get(after.invoice_id, [])
+                check_the_run(before[after.invoice_id], after, self.today, raised)
+            if after.is_with_collection_agency and after.invoice_id not in self.handed_over:
+                self.handed_over[after.invoice_id] = len(after.ledger)
+        return invoices
 
     def _day_paid_first(self, days: int, i: int, share: float) -> None:
         """``days`` later, a transfer read before that day's run, then the run: on the
         day a claim is handed over, the payment is in the handover file and not again in
         that day's file for the agency (R19, R34; audit REVIEW2)."""
-        self._day(days, paid_first=(i, share))
+        self._day(days, paid_first=(7, lambda: self._bank(i, share, 0)))
 
     def _psp(self, i: int, share: float, webhook: str) -> None:
         """An iDEAL payment of ``share`` of what an open invoice owes; of 130 %, the PSP is
         asked to refund the rest when its webhook comes (R13)."""
-        invoice = self.pick_owing(i)
+        self._pay_online(self.pick_owing(i), share, webhook)
+
+    def _pay_online(self, invoice: Invoice, share: float, webhook: str) -> str | None:
+        """An iDEAL payment of ``share`` of what ``invoice`` owes: its PSP id, or None when
+        it takes no payment (paid, stopped, at the agency)."""
         context = self.box.runtime.online_payment_context()
         try:
             checkout = start_payment(
                 invoice.reference, BirthDate(invoice.birth_date), context, pay_all=True
             )
         except Refused:  # paid, stopped, at the agency: no checkout, no money
-            return
+            return None
         psp = self.box.runtime.psp
         amount = max(1, int(psp.get_payment(checkout.psp_payment_id).amount_cents * share))
         hook = psp.complete(checkout.psp_payment_id, "paid", amount_cents=amount)
@@ -297,13 +371,61 @@ class Walk:
         if webhook == "late":
             self.held_webhooks.append((hook.body, amount))
         else:
-            self._sent(lambda: self.box.post_psp_webhook(hook.body))
+            self._sent(lambda: self._webhook(hook.body))
+        return checkout.psp_payment_id
+
+    def _webhook(self, body: str) -> None:
+        """The PSP's webhook call. R13, R11 (audit security3 SEC3-2): once an operator
+        recorded a refund of the payment by hand, each later call answers 200 (a 5xx
+        would have the PSP call again for good, and a failed refund never undone)."""
+        status = self.box.post_psp_webhook(body)["statusCode"]
+        psp_payment_id = parse_qs(body)["id"][0]
+        if psp_payment_id in self.recorded_by_hand and status != 200:
+            raise Violation(
+                "a webhook after a refund recorded by hand answers 200",
+                f"{psp_payment_id}: {status}",
+            )
+
+    def _costs_day(self, i: int, share: float, how: str, days: int) -> None:
+        """On the day after a reminder's term (the costs day), before its run: ``share`` of
+        what the invoice owes paid by iDEAL at 02:00 or credited that day and read at
+        05:00; then the run charges the costs. legal-nl.md §2, §5 (audit legal2 LEGAL2-1):
+        the payment is allocated costs -> interest -> principal as one booked after the
+        run would be. Of the invoices reminded whose term ends later, when there is one
+        (picked by ``i``); else ``days`` pass as any."""
+        due = [
+            (costs_day, invoice)
+            for invoice in self.invoices()
+            if invoice.dunning_stage is DunningStage.REMINDED
+            and (costs_day := costs_day_of(invoice)) > self.today
+            and not invoice.is_paid
+        ]
+        if not due:
+            self._day(days)
+            return
+        costs_day, invoice = sorted(due, key=lambda d: d[0])[i % len(due)]
+        paid: list[str] = []  # the payment's id, once made
+
+        def pay() -> None:
+            if how == "ideal":
+                if psp_id := self._pay_online(invoice, share, "now"):
+                    paid.append(payment_id("psp", psp_id))
+                return
+            owed = owed_on(invoice, costs_day)
+            self._transfer(max(100, int(owed * share)), 0, scor=invoice.reference)
+            paid.append(payment_id("bank", _source(self.bank_credits[-1][1])))
+
+        self._day((costs_day - self.today).days, paid_first=(2 if how == "ideal" else 5, pay))
+        [after] = [v for v in self.invoices() if v.invoice_id == invoice.invoice_id]
+        if paid and after.costs_charged_on == costs_day and not after.is_paid:
+            self.reached["paid on the costs day before its run"] += 1
+            a_payment_pays_costs_interest_principal(after, paid[0])
 
     def _psp_deliver(self) -> None:
         """The webhooks held back, newest first (the PSP keeps no order)."""
         held, self.held_webhooks = self.held_webhooks, []
         for body, _ in reversed(held):
-            self._sent(lambda body=body: self.box.post_psp_webhook(body))
+            self._sent(lambda body=body: self._webhook(body))
 
     def _bank(self, i: int, share: float, days_back: int) -> None:
         invoice = self.pick(i)
@@ -450,21 +572,27 @@ class Walk:
         made = self._idempotency_records() - records
         self.last_stop = LastStop(send, self.box.clock.now(), invoice.invoice_id, made)
 
-    def _stop_again(self) -> None:
+    def _stop_again(self, days: int = 0) -> None:
         """The last stop's request once more, with its Idempotency-Key (R38: keys are for
-        retries): within the key's 24 hours it is a retry and changes nothing; after them
-        the key is free and it is a new stop, booked once (or refused, changing nothing)."""
+        retries), ``days`` later (with their runs): within the key's 24 hours it is a
+        retry and changes nothing; after them the key is free and it is a new stop, booked
+        once (or refused, changing nothing)."""
+        if days:
+            self._day(days)
         if self.last_stop is None:
             return
         stop = self.last_stop
         later = self.box.clock.now() - stop.sent_at > KEY_LIFETIME
         if later:
             self._expire(stop.records)
-        before = self._state()
+        before, records = self._state(), self._idempotency_records()
         status, _ = stop.send()
         self.box.drain_deliveries()
         self.last = stop.send
         after = self._state()
+        if later:  # the key used anew: its 24 hours count from now (seed 13061)
+            made = stop.records | (self._idempotency_records() - records)
+            self.last_stop = replace(stop, sent_at=self.box.clock.now(), records=made)
         self.reached[f"stop's key sent again {'after' if later else 'within'} 24 h"] += 1
         if later and status == 200:
             a_stop_after_its_key_books_once(before[0], after[0], stop.invoice_id)
@@ -502,14 +630,15 @@ class Walk:
             (psp_id, refund_id)
             for psp_id in self.psp_payments
             for refund_id in psp.refunds(psp_id)
-            if psp.refund_status(psp_id, refund_id) == "pending"
+            if self.status_at_psp(psp_id, refund_id) == "pending"
+            and refund_id not in self.lost_refunds.values()  # we know of none yet
         ]
         if not open_refunds:
             return
         psp_id, refund_id = open_refunds[j % len(open_refunds)]
         before = self._state()
         hook = psp.end_refund(psp_id, refund_id, status)
-        self._sent(lambda: self.box.post_psp_webhook(hook.body))
+        self._sent(lambda: self._webhook(hook.body))
         if status in REFUND_NOT_PAID:
             self.refunds_not_paid[refund_id] = psp_id
             self.reached["PSP refund failed"] += 1
@@ -517,6 +646,78 @@ class Walk:
             a_replay_changes_nothing(
                 _without_refund_statuses(before), _without_refund_statuses(self._state())
             )
+
+    def _psp_refund_lost(self, i: int) -> None:
+        """An iDEAL payment of 130 % whose refund the PSP makes and whose answer is lost (a
+        timeout): the refund is pending on the invoice, its credit held for the PSP, until
+        an operator records what the PSP's dashboard says (R13)."""
+        self.lose_next_refund = True
+        self._psp(i, 1.3, "now")
+        self.lose_next_refund = False  # no refund was asked (nothing overpaid)
+
+    def _record_refund(self, j: int, right: bool) -> None:
+        """An operator records a refund whose answer was lost as refunded, with the id the
+        PSP's dashboard shows, or a wrong one (the payment's own). R13, R34 (audit security3
+        SEC3-2): a wrong id is refused, 422 unknown_psp_refund, and books nothing; the
+        right one is booked, and every later webhook of the payment answers 200."""
+        if not self.lost_refunds:
+            return
+        psp_id, refund_id = sorted(self.lost_refunds.items())[j % len(self.lost_refunds)]
+        [invoice] = [
+            v
+            for v in self.invoices()
+            if any(r.psp_payment_id == psp_id for r in pending_refunds(v))
+        ]
+        path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_id}"
+        body = {"outcome": "refunded", "refund_id": refund_id if right else psp_id}
+        key = {"Idempotency-Key": f"psp-refund-{psp_id}-{body['refund_id']}"}
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", path, caller=OPERATOR, body=body, headers=key)
+
+        before = self._state()
+        status, answer = send()
+        self.last = send
+        if not right:
+            code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
+            if (status, code) != (422, "unknown_psp_refund"):
+                raise Violation("a wrong refund id books nothing", f"{psp_id}: {status} {answer}")
+            a_replay_changes_nothing(before, self._state())
+            self.reached["refund id recorded wrong, refused"] += 1
+            return
+        if status != 200:
+            raise Violation(
+                "unhandled exception", f"recording refund {refund_id}: {status} {answer}"
+            )
+        del self.lost_refunds[psp_id]
+        self.recorded_by_hand.add(psp_id)
+        self.reached["refund id recorded by hand"] += 1
+        self._webhook(self.box.runtime.psp.webhook(psp_id).body)  # the PSP calls: 200
+
+    def _psp_webhook_again(self, j: int) -> None:
+        """The webhook of a payment one of whose refunds we keep in a final status (refunded,
+        failed, canceled), once more. R11, R13 (audit security2, "1 + N"): the PSP is asked
+        nothing about that refund, and nothing is written (no invoice's version moves)."""
+        psp = self.box.runtime.psp
+        final = {
+            refund_id: psp_id
+            for psp_id in self.psp_payments
+            for refund_id in psp.refunds(psp_id)
+            if any(psp_refund_status(v, refund_id) in REFUND_FINAL for v in self.invoices())
+        }
+        if not final:
+            return
+        psp_id = sorted(final.values())[j % len(final)]
+        ended = [refund_id for refund_id, of in final.items() if of == psp_id]
+        before, asked = self._state(), Counter(self.status_asked)
+        body = psp.webhook(psp_id).body
+        self._sent(lambda: self._webhook(body))
+        if again := [r for r in ended if self.status_asked[r] > asked[r]]:
+            raise Violation(
+                "a refund's final status is not asked again", f"{psp_id}: asked of {again}"
+            )
+        a_replay_changes_nothing(before, self._state())
+        self.reached["webhook again after a refund's final status"] += 1
 
     def _refund_by_bank(self, i: int) -> None:
         """The operator pays an invoice's credit refundable by bank back by transfer: a
@@ -636,6 +837,11 @@ class Walk:
         invoice, and the agency's file it writes again, of the day before, tells only
         what changed after each claim's handover (R34; audit money MONEY4)."""
         as_of = max(START, self.today - timedelta(days=back))
+        # A replayed day reads the invoices as they are now, so it takes the steps the
+        # walk's steps since today's run made due, as the next run would (seed 2026120552:
+        # a payment returned after its reminder day, the reminder): today's run again
+        # first, checked as any run; then the replayed day does nothing more.
+        self._checked_run()
         before = self._state()
         self.box.run_dunning(as_of)
         # It may read an invoice whose check day it passes, and set that day anew, as the
@@ -912,6 +1118,39 @@ def _paid_in(invoices: list[Invoice]) -> int:
         for entry in invoice.ledger
         if entry.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
     )
+
+
+def a_payment_pays_costs_interest_principal(invoice: Invoice, cause: str) -> None:
+    """legal-nl.md §5 (art. 6:44 BW), §2 (audit legal2 LEGAL2-1): a payment made on the
+    costs day and booked before the run that charged the costs pays them, then the
+    interest, then principal, as one booked after the run does: what it put on interest
+    or principal leaves no costs open, what it put on principal no interest."""
+    paid = {
+        component: -sum(
+            e.amount_cents
+            for e in invoice.ledger
+            if e.kind is EntryKind.PAYMENT and e.cause == cause and e.component is component
+        )
+        for component in Component
+    }
+    costs, interest = (
+        balance(invoice.ledger, Component.COSTS),
+        balance(invoice.ledger, Component.INTEREST),
+    )
+    later = paid[Component.INTEREST] + paid[Component.PRINCIPAL]
+    if (later > 0 and costs > 0) or (paid[Component.PRINCIPAL] > 0 and interest > 0):
+        raise Violation(
+            "a payment pays costs, interest, principal",
+            f"{invoice.reference}: {cause} paid {[(c.value, a) for c, a in paid.items()]},"
+            f" costs {costs} and interest {interest} left open",
+        )
+
+
+def costs_day_of(invoice: Invoice) -> date:
+    """The day after the reminder's term (and the invoice's own): the run charges the
+    costs that day (dunning/timeline.py, ``next_step``)."""
+    assert invoice.reminder is not None
+    return max(invoice.reminder.final_date, invoice.current_final_payment_date) + timedelta(days=1)
 
 
 def costs_and_interest_never_below_zero(invoice: Invoice) -> None:

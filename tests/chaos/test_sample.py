@@ -89,10 +89,10 @@ def test_random_references_get_no_personal_field():
     assert figure.detail["answers_by_status"].get("2xx", 0) > 0  # real ones were found
 
 
-# Its 30 steps walk 40 days, take 17 of the 23 kinds of step and 8 of the 9 new money paths
-# (all but a bank refund), in 8 s of CPU (seed 2102 took 9 s before the walk drew its
-# steps anew, round 38).
-MONEY_WALK = 2225
+# Its 30 steps walk 11 days, take 22 of the 27 kinds of step and 12 of the 13 new money paths (all but a
+# payment on the costs day: 30 steps do not reach it), in 10 s of CPU (seed 2225 took 8 s
+# and 8 of round 38's 9 paths before the walk drew round 39's steps).
+MONEY_WALK = 9973
 # The walks of `make chaos SEED=2026` that met audit MONEY3 (202654, 202657, 202667 and
 # 202669), shrunk: a bank credit dated before an iDEAL payment, read or matched by an
 # operator after it, left the iDEAL payment as credit nothing paid back.
@@ -167,11 +167,12 @@ NEW_PATHS_WALK = [
 
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
-    taken (iDEAL payments, webhooks held back, a credit without a kenmerk, an operator's
-    split, transfers for two kenmerken booked and listed, a split transfer returned whole
-    and in part, a PSP refund that fails, a stop, its key again within and after 24 h and
-    a correction, an arrangement, a hold, an insurer's retour, 40 days of dunning runs,
-    the replay of a request and of a past day's run), then after every step every cent received is on an invoice,
+    taken (iDEAL payments, webhooks held back, a credit without a kenmerk, an operator's split, transfers for two kenmerken booked and
+    listed, a split transfer returned whole and in part, a PSP refund canceled and its
+    webhook again, one whose answer was lost, recorded by an operator with a wrong id and
+    the right one, bank refunds, a stop and its key again within and after 24 h, a deferral,
+    an arrangement, 11 days of dunning runs, the replay of a request and of a past day's
+    run), then after every step every cent received is on an invoice,
     unmatched or still to come, a replay changes nothing, no costs or interest go below
     zero, no payment counts twice, every credit has a way back, the blocked patients are
     those with an agency claim, the agency's daily file tells each change after the
@@ -179,7 +180,7 @@ def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     (R5, R11-R16, R18-R24, R34, R38, legal-nl.md §2, §5, §7; tests/chaos/money_walk.py)."""
     figure = scenarios.money_walk([MONEY_WALK], 30)
     assert figure.value == 0, figure.detail
-    assert len(figure.detail["walks_by_path"]) == 8, figure.detail  # the new paths it takes
+    assert len(figure.detail["walks_by_path"]) == 12, figure.detail  # the new paths it takes
 
 
 @pytest.mark.parametrize("steps", MONEY3_WALKS, ids=["bank read late", "operator match"])
@@ -255,3 +256,50 @@ def test_an_earlier_ideal_payments_webhook_after_a_later_ones_leaves_a_way_back(
     first, then the later payment is refunded through the PSP and the earlier one's own
     excess is refundable by bank: every credit has a way back, no other invariant breaks."""
     assert money_walk.walk(WEBHOOKS_NEWEST_FIRST_WALK) is None
+
+
+# Round 39's money paths, each taken once: invoice 2 paid in full on 23 November; the
+# reminders of 4 January, then that transfer returned and the run of 1 January replayed
+# (the walk of seed 2026120552, reduced: the replay sends the reminder the return made due,
+# as the next run would); on the day after the
+# e-mailed reminders' term, half of one paid by iDEAL at 02:00, and on the day after the
+# posted one's, half credited and read at 05:00, each before that day's run charged the
+# costs; an overpayment whose PSP refund was made and its answer lost, recorded by an
+# operator with a wrong id and then the right one, the webhook again; the refund paid back,
+# and the webhook again after that final status.
+ROUND_39_WALK = [
+    ("bank", 2, 1.0, 0),
+    ("day", 42),
+    ("bank_return", 0),
+    ("replay_day", 3),
+    ("costs_day", 0, 0.5, "ideal", 1),
+    ("costs_day", 0, 0.5, "bank", 1),
+    ("psp_refund_lost", 1),
+    ("record_refund", 0, False),
+    ("record_refund", 0, True),
+    ("replay",),
+    ("psp_refund_ends", 0, "refunded"),
+    ("psp_webhook_again", 0),
+    ("replay",),
+]
+
+
+def test_round_39s_money_paths_break_no_invariant():
+    """legal-nl.md §2, §5 (audit legal2 LEGAL2-1), R11, R13, R34 (audit security3 SEC3-2,
+    security2 "1 + N"): given a payment made on the costs day before its run (iDEAL at
+    02:00, a transfer read at 05:00), then it pays the costs the run charges, then the
+    interest, then principal, as one booked after the run; given a PSP refund made and its
+    answer lost, then an operator's wrong refund id is refused (422 unknown_psp_refund) and
+    books nothing, the right one is booked and every later webhook of the payment answers
+    200; given the refund paid back, then its webhook again asks the PSP nothing about it
+    and writes nothing; given a payment returned after its reminder day, then a past
+    day's run replayed does nothing beyond the reminder the next run sends (R18); every
+    other invariant holds and each path was taken."""
+    reached: Counter[str] = Counter()
+    assert money_walk.walk(ROUND_39_WALK, reached) is None
+    assert set(reached) == {
+        "paid on the costs day before its run",
+        "refund id recorded wrong, refused",
+        "refund id recorded by hand",
+        "webhook again after a refund's final status",
+    }
