@@ -361,34 +361,49 @@ def test_only_the_patients_posts_count_towards_the_birth_date_limit(
         assert is_counted == patient_post, (function_id, method, path)
 
 
-# The common rule set's body rules, each with the label it gives a request it matches (AWS's
-# "Baseline rule groups" page: the label ends in _Body, the rule in _BODY).
+# The managed rule groups' body rules, each with the label it gives a request it matches
+# (AWS's "Baseline rule groups" page: the label ends in _Body, the rule in _BODY).
 BODY_SIZE_RULE = "SizeRestrictions_BODY"
 BODY_OVER_8KB = frozenset({"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"})
-BODY_ATTACK_LABELS = {
+COMMON_BODY_ATTACK_LABELS = {
     "CrossSiteScripting_BODY": "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
     "GenericLFI_BODY": "awswaf:managed:aws:core-rule-set:GenericLFI_Body",
     "GenericRFI_BODY": "awswaf:managed:aws:core-rule-set:GenericRFI_Body",
     "EC2MetaDataSSRF_BODY": "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
 }
+KNOWN_BAD_BODY_LABELS = {
+    "JavaDeserializationRCE_BODY": "awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body",
+    "Log4JRCE_BODY": "awswaf:managed:aws:known-bad-inputs:Log4JRCE_Body",
+    "ReactJSRCE_BODY": "awswaf:managed:aws:known-bad-inputs:ReactJSRCE_Body",
+}
+BODY_ATTACK_LABELS = {**COMMON_BODY_ATTACK_LABELS, **KNOWN_BAD_BODY_LABELS}
+# Each group's label namespace (its labels' start).
+LABEL_NAMESPACES = {
+    "AWSManagedRulesCommonRuleSet": "awswaf:managed:aws:core-rule-set:",
+    "AWSManagedRulesKnownBadInputsRuleSet": "awswaf:managed:aws:known-bad-inputs:",
+}
 BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
 
 
-def common_rule_set(web_acl: dict[str, Any]) -> dict[str, Any]:
-    [common] = [
+def managed_group(web_acl: dict[str, Any], name: str) -> dict[str, Any]:
+    [group] = [
         rule
         for rule in web_acl["Rules"]
-        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
-        == "AWSManagedRulesCommonRuleSet"
+        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name") == name
     ]
-    return common
+    return group
+
+
+def common_rule_set(web_acl: dict[str, Any]) -> dict[str, Any]:
+    return managed_group(web_acl, "AWSManagedRulesCommonRuleSet")
 
 
 def blocked_after_the_common_rule_set(
     web_acl: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
 ) -> bool:
     """Whether a rule of our own after the common rule set blocks the request, given the
-    ``labels`` that rule group's counted rules gave it."""
+    ``labels`` the managed groups' counted rules gave it
+    (test_each_label_is_given_before_a_rule_blocks_by_it: they run before these rules)."""
     return any(
         waf_matches(rule["Statement"], method, path, labels)
         for rule in web_acl["Rules"]
@@ -415,8 +430,45 @@ def test_the_common_rule_sets_body_rules_only_label(web_acl: dict[str, Any]) -> 
     ]
     assert overrides == [
         {"Name": name, "ActionToUse": {"Count": {}}}
-        for name in (BODY_SIZE_RULE, *BODY_ATTACK_LABELS)
+        for name in (BODY_SIZE_RULE, *COMMON_BODY_ATTACK_LABELS)
     ]
+
+
+def test_the_known_bad_inputs_body_rules_only_label(web_acl: dict[str, Any]) -> None:
+    """Given the known-bad-inputs rule group, whose body rules (Log4j, Java
+    deserialization, React Server Components) read a body's first 16 KB, where a
+    free-text field of a practice's file may hold "${" text (audit: one such field
+    refused the whole upload)
+    When I read the rule group's overrides
+    Then exactly its _BODY rules are counted, each labelling the request for the rules
+    after it (as the common rule set's are); its header, path, query and method rules
+    keep blocking on every route (R35, R40)."""
+    group = managed_group(web_acl, "AWSManagedRulesKnownBadInputsRuleSet")
+    assert group["OverrideAction"] == {"None": {}}
+    overrides = group["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
+    assert overrides == [
+        {"Name": name, "ActionToUse": {"Count": {}}} for name in KNOWN_BAD_BODY_LABELS
+    ]
+
+
+def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any]) -> None:
+    """Given the rules that block by a managed group's label
+    When I compare priorities
+    Then the group that gives the label runs first: WAF shows a rule only the labels of
+    the rules before it, so a label given later would block nothing."""
+    given_at = {
+        namespace: managed_group(web_acl, group)["Priority"]
+        for group, namespace in LABEL_NAMESPACES.items()
+    }
+    keys = 0
+    for rule in web_acl["Rules"]:
+        for statement in statements_within(rule["Statement"]):
+            if "LabelMatchStatement" in statement:
+                key = statement["LabelMatchStatement"]["Key"]
+                [namespace] = [n for n in given_at if key.startswith(n)]
+                assert given_at[namespace] < rule["Priority"], (rule["Name"], key)
+                keys += 1
+    assert keys == 1 + len(BODY_ATTACK_LABELS)
 
 
 def takes_more_than_8kb(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
@@ -463,13 +515,13 @@ def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
     template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
     """Given every route that takes a body, sent with one the common rule set's XSS, LFI,
-    RFI or SSRF body rule labelled (that rule only counts), on a custom domain and on each
-    stage's own URL
+    RFI or SSRF body rule or a known-bad-inputs body rule labelled (those rules only
+    count), on a custom domain and on each stage's own URL
     When the web ACL's rules after the common rule set judge it
     Then a rule blocks it, except on the portal's upload form: a practice's CSV or Vektis
-    file may hold "<", "../" or a URL in a free-text field (R35, R40), and its upload use
-    case checks every field (R1). The provider and operator APIs take JSON and keep these
-    rules, as do the patient routes, the portal's other forms and the webhook."""
+    file may hold "<", "../", a URL or "${" in a free-text field (R35, R40), and its
+    upload use case checks every field (R1). The provider and operator APIs take JSON and
+    keep these rules, as do the patient routes, the portal's other forms and the webhook."""
     judged = 0
     for function_id, method, path in body_routes(template, deployment):
         for label in BODY_ATTACK_LABELS.values():
