@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -81,13 +83,136 @@ def test_the_psp_webhook_has_a_throttle_of_its_own(
     assert webhook["ThrottlingBurstLimit"] >= default["ThrottlingBurstLimit"]
 
 
+# --- a deployment's parameters ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The parameters that decide where a request's path starts: the stage, and
+    PublicBaseUrl, a custom domain mapped to the stage at its root (README's deploy steps)
+    or, without one, the stage's own URL."""
+
+    stage: str
+    public_base_url: str
+
+    def __str__(self) -> str:
+        return f"{self.stage}@{self.public_base_url}"
+
+    @property
+    def on_a_custom_domain(self) -> bool:
+        return urlparse(self.public_base_url).path.strip("/") == ""
+
+    @property
+    def portal_prefix(self) -> str:
+        """What leads the portal's paths as this deployment reaches it: PublicBaseUrl's
+        path (the invitation links {PublicBaseUrl}/portal/)."""
+        return urlparse(self.public_base_url).path.rstrip("/")
+
+    @property
+    def upload_form(self) -> str:
+        return f"{self.portal_prefix}/portal/declaraties"
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """What leads an app's path: nothing on the custom domain, and the stage's name on
+        the stage's own URL, which answers beside a custom domain too."""
+        return ("", f"/{self.stage}") if self.on_a_custom_domain else (f"/{self.stage}",)
+
+
+STAGE_URL = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com"
+DEPLOYMENTS = (
+    Deployment("dev", "https://zorgnota.example.org"),
+    Deployment("prod", "https://zorgnota.example.org/"),
+    Deployment("dev", f"{STAGE_URL}/dev"),
+    Deployment("prod", f"{STAGE_URL}/prod/"),
+)
+
+
+def resolved(value: Any, parameters: dict[str, str], conditions: dict[str, bool]) -> Any:
+    """``value`` with the intrinsic functions conditions use resolved (Ref to a parameter,
+    Fn::Sub on parameters, Fn::Split, Fn::Select, Fn::Equals, Fn::Not, Fn::If); others,
+    and a Sub's names that are not parameters (AWS::StackName), are left as written."""
+    if isinstance(value, list):
+        return [resolved(item, parameters, conditions) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        [(function, argument)] = value.items()
+        if function == "Fn::If":
+            condition, when_true, when_false = argument
+            chosen = when_true if conditions[condition] else when_false
+            return resolved(chosen, parameters, conditions)
+        argument = resolved(argument, parameters, conditions)
+        if function == "Ref" and argument in parameters:
+            return parameters[argument]
+        if function == "Fn::Sub":
+            text, names = (argument, {}) if isinstance(argument, str) else argument
+            values = {**parameters, **names}
+            return re.sub(r"\$\{([^}]+)\}", lambda m: values.get(m[1], m[0]), text)
+        if function == "Fn::Split":
+            separator, text = argument
+            return text.split(separator)
+        if function == "Fn::Select":
+            index, items = argument
+            return items[int(index)]
+        if function == "Fn::Equals":
+            return argument[0] == argument[1]
+        if function == "Fn::Not":
+            return not argument[0]
+        return {function: argument}
+    return {key: resolved(item, parameters, conditions) for key, item in value.items()}
+
+
+def as_deployed(template: dict[str, Any], value: Any, deployment: Deployment) -> Any:
+    """A property as deployed with ``deployment``'s parameters: the template's conditions
+    evaluated on them, then each !If chosen and each !Sub filled in."""
+    parameters = {"Stage": deployment.stage, "PublicBaseUrl": deployment.public_base_url}
+    conditions: dict[str, bool] = {}
+    for name, condition in template["Conditions"].items():
+        conditions[name] = resolved(condition, parameters, conditions)
+    return resolved(value, parameters, conditions)
+
+
+@pytest.mark.parametrize(
+    "deployment, on_a_custom_domain",
+    [
+        (DEPLOYMENTS[0], True),
+        (DEPLOYMENTS[1], True),
+        (DEPLOYMENTS[2], False),
+        (DEPLOYMENTS[3], False),
+    ],
+    ids=str,
+)
+def test_the_template_tells_a_custom_domain_from_the_stages_own_url(
+    template: dict[str, Any], deployment: Deployment, on_a_custom_domain: bool
+) -> None:
+    """Given PublicBaseUrl: a custom domain at its root, or the stage's own URL (its path
+    the stage's name), with or without a trailing slash
+    When the template's conditions are evaluated on it
+    Then OnACustomDomain says which, so the WAF's portal exceptions can name the portal's
+    path as that deployment reaches it (R35, R40)."""
+    decided = as_deployed(template, {"Fn::If": ["OnACustomDomain", True, False]}, deployment)
+    assert decided is on_a_custom_domain
+    assert deployment.on_a_custom_domain is on_a_custom_domain
+
+
 # --- AWS WAF -------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module", params=DEPLOYMENTS, ids=str)
+def deployment(request: pytest.FixtureRequest) -> Deployment:
+    deployment: Deployment = request.param
+    return deployment
+
+
 @pytest.fixture(scope="module")
-def web_acl(transformed: dict[str, Any]) -> dict[str, Any]:
+def web_acl(
+    template: dict[str, Any], transformed: dict[str, Any], deployment: Deployment
+) -> dict[str, Any]:
+    """The web ACL as deployed with ``deployment``'s parameters."""
     [acl] = resources_of_type(transformed, "AWS::WAFv2::WebACL").values()
-    return acl
+    deployed: dict[str, Any] = as_deployed(template, acl, deployment)
+    return deployed
 
 
 def statements_within(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -194,32 +319,41 @@ def waf_matches(
     }[match["PositionalConstraint"]]
 
 
-def every_route(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
-    """(function, method, path as requested) for every API route, on a custom domain and
-    on the stage's own URL (/dev/..., /prod/...: each stage the template allows), with a
-    sample value in each path parameter."""
-    stages = template["Parameters"]["Stage"]["AllowedValues"]
+def every_route(template: dict[str, Any], deployment: Deployment) -> Iterator[tuple[str, str, str]]:
+    """(function, method, path as requested) for every API route as ``deployment`` is
+    reached: on its custom domain and on the stage's own URL (/dev/..., /prod/...), the
+    portal where PublicBaseUrl puts it; with a sample value in each path parameter."""
     for function_id, events in function_events(template).items():
         for kind, properties in events:
             if kind == "Api":
                 path = re.sub(r"\{[^}]+\}", "12345678901234", properties["Path"])
-                for prefix in ("", *(f"/{stage}" for stage in stages)):
+                if function_id == "ProviderPortalFunction":
+                    prefixes: tuple[str, ...] = (deployment.portal_prefix,)
+                else:
+                    prefixes = deployment.prefixes
+                for prefix in prefixes:
                     yield function_id, properties["Method"].upper(), prefix + path
 
 
+def birth_date_limit(web_acl: dict[str, Any]) -> dict[str, Any]:
+    """The scope of the rule that limits birth-date checks per address (R10)."""
+    [rule] = [r for r in rate_rules(web_acl) if r["Name"] == "patient-posts-per-ip"]
+    scope: dict[str, Any] = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+    return scope
+
+
 def test_only_the_patients_posts_count_towards_the_birth_date_limit(
-    template: dict[str, Any], web_acl: dict[str, Any]
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
     """Given the rule that limits birth-date checks per address (R10) and every route
     When each route's request is matched against the rule's scope
     Then every patient POST counts, and nothing else: not the portal's forms, which a
     practice's staff send from one office address (R35; audit security D5), nor the
     provider or operator API, nor the webhook."""
-    [rule] = [r for r in rate_rules(web_acl) if r["Name"] == "patient-posts-per-ip"]
-    scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+    scope = birth_date_limit(web_acl)
     counted = {
         (function_id, method, path): waf_matches(scope, method, path)
-        for function_id, method, path in every_route(template)
+        for function_id, method, path in every_route(template, deployment)
     }
     assert any(function_id == "ProviderPortalFunction" for function_id, _, _ in counted)
     for (function_id, method, path), is_counted in counted.items():
@@ -227,34 +361,49 @@ def test_only_the_patients_posts_count_towards_the_birth_date_limit(
         assert is_counted == patient_post, (function_id, method, path)
 
 
-# The common rule set's body rules, each with the label it gives a request it matches (AWS's
-# "Baseline rule groups" page: the label ends in _Body, the rule in _BODY).
+# The managed rule groups' body rules, each with the label it gives a request it matches
+# (AWS's "Baseline rule groups" page: the label ends in _Body, the rule in _BODY).
 BODY_SIZE_RULE = "SizeRestrictions_BODY"
 BODY_OVER_8KB = frozenset({"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"})
-BODY_ATTACK_LABELS = {
+COMMON_BODY_ATTACK_LABELS = {
     "CrossSiteScripting_BODY": "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
     "GenericLFI_BODY": "awswaf:managed:aws:core-rule-set:GenericLFI_Body",
     "GenericRFI_BODY": "awswaf:managed:aws:core-rule-set:GenericRFI_Body",
     "EC2MetaDataSSRF_BODY": "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
 }
+KNOWN_BAD_BODY_LABELS = {
+    "JavaDeserializationRCE_BODY": "awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body",
+    "Log4JRCE_BODY": "awswaf:managed:aws:known-bad-inputs:Log4JRCE_Body",
+    "ReactJSRCE_BODY": "awswaf:managed:aws:known-bad-inputs:ReactJSRCE_Body",
+}
+BODY_ATTACK_LABELS = {**COMMON_BODY_ATTACK_LABELS, **KNOWN_BAD_BODY_LABELS}
+# Each group's label namespace (its labels' start).
+LABEL_NAMESPACES = {
+    "AWSManagedRulesCommonRuleSet": "awswaf:managed:aws:core-rule-set:",
+    "AWSManagedRulesKnownBadInputsRuleSet": "awswaf:managed:aws:known-bad-inputs:",
+}
 BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
 
 
-def common_rule_set(web_acl: dict[str, Any]) -> dict[str, Any]:
-    [common] = [
+def managed_group(web_acl: dict[str, Any], name: str) -> dict[str, Any]:
+    [group] = [
         rule
         for rule in web_acl["Rules"]
-        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
-        == "AWSManagedRulesCommonRuleSet"
+        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name") == name
     ]
-    return common
+    return group
+
+
+def common_rule_set(web_acl: dict[str, Any]) -> dict[str, Any]:
+    return managed_group(web_acl, "AWSManagedRulesCommonRuleSet")
 
 
 def blocked_after_the_common_rule_set(
     web_acl: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
 ) -> bool:
     """Whether a rule of our own after the common rule set blocks the request, given the
-    ``labels`` that rule group's counted rules gave it."""
+    ``labels`` the managed groups' counted rules gave it
+    (test_each_label_is_given_before_a_rule_blocks_by_it: they run before these rules)."""
     return any(
         waf_matches(rule["Statement"], method, path, labels)
         for rule in web_acl["Rules"]
@@ -265,9 +414,9 @@ def blocked_after_the_common_rule_set(
     )
 
 
-def body_routes(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+def body_routes(template: dict[str, Any], deployment: Deployment) -> Iterator[tuple[str, str, str]]:
     """Every route that takes a body, as ``every_route`` sends it."""
-    return (route for route in every_route(template) if route[1] in BODY_METHODS)
+    return (route for route in every_route(template, deployment) if route[1] in BODY_METHODS)
 
 
 def test_the_common_rule_sets_body_rules_only_label(web_acl: dict[str, Any]) -> None:
@@ -281,28 +430,65 @@ def test_the_common_rule_sets_body_rules_only_label(web_acl: dict[str, Any]) -> 
     ]
     assert overrides == [
         {"Name": name, "ActionToUse": {"Count": {}}}
-        for name in (BODY_SIZE_RULE, *BODY_ATTACK_LABELS)
+        for name in (BODY_SIZE_RULE, *COMMON_BODY_ATTACK_LABELS)
     ]
 
 
-def takes_more_than_8kb(function_id: str, method: str, path: str) -> bool:
+def test_the_known_bad_inputs_body_rules_only_label(web_acl: dict[str, Any]) -> None:
+    """Given the known-bad-inputs rule group, whose body rules (Log4j, Java
+    deserialization, React Server Components) read a body's first 16 KB, where a
+    free-text field of a practice's file may hold "${" text (audit: one such field
+    refused the whole upload)
+    When I read the rule group's overrides
+    Then exactly its _BODY rules are counted, each labelling the request for the rules
+    after it (as the common rule set's are); its header, path, query and method rules
+    keep blocking on every route (R35, R40)."""
+    group = managed_group(web_acl, "AWSManagedRulesKnownBadInputsRuleSet")
+    assert group["OverrideAction"] == {"None": {}}
+    overrides = group["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
+    assert overrides == [
+        {"Name": name, "ActionToUse": {"Count": {}}} for name in KNOWN_BAD_BODY_LABELS
+    ]
+
+
+def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any]) -> None:
+    """Given the rules that block by a managed group's label
+    When I compare priorities
+    Then the group that gives the label runs first: WAF shows a rule only the labels of
+    the rules before it, so a label given later would block nothing."""
+    given_at = {
+        namespace: managed_group(web_acl, group)["Priority"]
+        for group, namespace in LABEL_NAMESPACES.items()
+    }
+    keys = 0
+    for rule in web_acl["Rules"]:
+        for statement in statements_within(rule["Statement"]):
+            if "LabelMatchStatement" in statement:
+                key = statement["LabelMatchStatement"]["Key"]
+                [namespace] = [n for n in given_at if key.startswith(n)]
+                assert given_at[namespace] < rule["Priority"], (rule["Name"], key)
+                keys += 1
+    assert keys == 1 + len(BODY_ATTACK_LABELS)
+
+
+def takes_more_than_8kb(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
     """The portal's upload form (the file itself: about 4 MB, Lambda's request limit) and
     the provider and operator APIs' writes (their apps answer 413 over 64 KB)."""
     if function_id == "ProviderPortalFunction":
-        return is_the_upload_form(function_id, method, path)
+        return is_the_upload_form(function_id, method, path, deployment)
     return function_id in {"ProviderApiFunction", "OperatorApiFunction"} and method != "GET"
 
 
-def is_the_upload_form(function_id: str, method: str, path: str) -> bool:
+def is_the_upload_form(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
     return (
         function_id == "ProviderPortalFunction"
         and method == "POST"
-        and path.endswith("/portal/declaraties")
+        and path == deployment.upload_form
     )
 
 
 def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
-    template: dict[str, Any], web_acl: dict[str, Any]
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
     """Given every route that takes a body, sent with one over 8 KB (the common rule set
     labelled it), on a custom domain and on each stage's own URL
@@ -310,9 +496,9 @@ def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
     Then a rule blocks it, except on the portal's upload form and the provider and
     operator APIs, whose larger caps are the app's (R35, R38, R40; interfaces.md §8)."""
     judged = 0
-    for function_id, method, path in body_routes(template):
+    for function_id, method, path in body_routes(template, deployment):
         blocked = blocked_after_the_common_rule_set(web_acl, method, path, BODY_OVER_8KB)
-        assert blocked != takes_more_than_8kb(function_id, method, path), (
+        assert blocked != takes_more_than_8kb(function_id, method, path, deployment), (
             function_id,
             method,
             path,
@@ -321,26 +507,26 @@ def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
         assert not blocked_after_the_common_rule_set(web_acl, method, path)
         judged += 1
     assert judged > 30
-    upload = ("ProviderPortalFunction", "POST", "/prod/portal/declaraties")
-    assert upload in set(every_route(template))
+    upload = ("ProviderPortalFunction", "POST", deployment.upload_form)
+    assert upload in set(every_route(template, deployment))
 
 
 def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
-    template: dict[str, Any], web_acl: dict[str, Any]
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
     """Given every route that takes a body, sent with one the common rule set's XSS, LFI,
-    RFI or SSRF body rule labelled (that rule only counts), on a custom domain and on each
-    stage's own URL
+    RFI or SSRF body rule or a known-bad-inputs body rule labelled (those rules only
+    count), on a custom domain and on each stage's own URL
     When the web ACL's rules after the common rule set judge it
     Then a rule blocks it, except on the portal's upload form: a practice's CSV or Vektis
-    file may hold "<", "../" or a URL in a free-text field (R35, R40), and its upload use
-    case checks every field (R1). The provider and operator APIs take JSON and keep these
-    rules, as do the patient routes, the portal's other forms and the webhook."""
+    file may hold "<", "../", a URL or "${" in a free-text field (R35, R40), and its
+    upload use case checks every field (R1). The provider and operator APIs take JSON and
+    keep these rules, as do the patient routes, the portal's other forms and the webhook."""
     judged = 0
-    for function_id, method, path in body_routes(template):
+    for function_id, method, path in body_routes(template, deployment):
         for label in BODY_ATTACK_LABELS.values():
             blocked = blocked_after_the_common_rule_set(web_acl, method, path, frozenset({label}))
-            assert blocked != is_the_upload_form(function_id, method, path), (
+            assert blocked != is_the_upload_form(function_id, method, path, deployment), (
                 label,
                 function_id,
                 method,
@@ -380,8 +566,64 @@ def test_a_path_holding_an_exceptions_route_does_not_skip_the_body_rules(
         assert blocked_after_the_common_rule_set(web_acl, "POST", path, frozenset({label}))
 
 
+def the_portals_forms_elsewhere(template: dict[str, Any], deployment: Deployment) -> list[str]:
+    """The portal's POST paths as the other kinds of deployment reach them (no stage, or a
+    stage's name, in front) but ``deployment`` does not: on its custom domain a
+    stage-prefixed one is a crafted path the patient app's {proxy+} takes; on the stage's
+    own URL one without its stage names no stage of this API."""
+    forms = [
+        path
+        for function_id, method, path in every_route(template, deployment)
+        if function_id == "ProviderPortalFunction" and method == "POST"
+    ]
+    elsewhere = [
+        prefix + path.removeprefix(deployment.portal_prefix)
+        for path in forms
+        for prefix in ("", "/dev", "/prod")
+        if prefix != deployment.portal_prefix
+    ]
+    return elsewhere
+
+
+def test_the_upload_form_as_another_deployment_reaches_it_gets_the_body_rules(
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
+) -> None:
+    """Given a POST to the upload form's path with a stage's name in front on a custom
+    domain (/prod/portal/declaraties: the patient app's {proxy+} takes it), or without
+    the stage on the stage's own URL (audit: the stage was optional in the exception)
+    When its body is over 8 KB, or one of the body attack rules labelled it
+    Then a rule after the common rule set blocks it: the exception names the upload form
+    only as this deployment reaches it (PublicBaseUrl; R35, R40)."""
+    elsewhere = the_portals_forms_elsewhere(template, deployment)
+    uploads = [path for path in elsewhere if path.endswith("/portal/declaraties")]
+    assert len(uploads) == 2
+    if deployment.on_a_custom_domain:
+        assert f"/{deployment.stage}/portal/declaraties" in uploads
+    for path in uploads:
+        assert blocked_after_the_common_rule_set(web_acl, "POST", path, BODY_OVER_8KB), path
+        for label in BODY_ATTACK_LABELS.values():
+            labels = frozenset({label})
+            assert blocked_after_the_common_rule_set(web_acl, "POST", path, labels), path
+
+
+def test_the_portals_forms_as_another_deployment_reaches_them_count_per_ip(
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
+) -> None:
+    """Given a POST to one of the portal's forms with a stage's name in front on a custom
+    domain (the patient app's {proxy+} takes it), or without the stage on the stage's
+    own URL
+    When it is matched against the birth-date limit's scope
+    Then it counts: only the portal's forms as this deployment reaches them are left out
+    (R10, R35)."""
+    scope = birth_date_limit(web_acl)
+    elsewhere = the_portals_forms_elsewhere(template, deployment)
+    assert len(elsewhere) >= 16
+    for path in elsewhere:
+        assert waf_matches(scope, "POST", path), path
+
+
 def test_per_ip_limits_leave_the_psp_webhook_out(
-    template: dict[str, Any], web_acl: dict[str, Any]
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
     """Given the rate-based rules and the PSP webhook, called from a few Mollie addresses
     When the webhook's request, on a custom domain and on each stage's own URL, is matched
@@ -389,10 +631,10 @@ def test_per_ip_limits_leave_the_psp_webhook_out(
     Then no rule counts it, so patient traffic never blocks payments (R11)."""
     webhook = [
         (method, path)
-        for function_id, method, path in every_route(template)
+        for function_id, method, path in every_route(template, deployment)
         if function_id == "PspWebhookFunction"
     ]
-    assert ("POST", f"/prod{WEBHOOK_PATH}") in webhook
+    assert ("POST", f"/{deployment.stage}{WEBHOOK_PATH}") in webhook
     for rule in rate_rules(web_acl):
         scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
         for method, path in webhook:
@@ -408,6 +650,13 @@ CRAFTED_UNCOUNTED_PATHS = (
     "/prod/anything/portal/",
     "/prod/api/v1/invoices/12345678901234/api/v1/provider/",
     "/api/v1/invoices/12345678901234/payments/api/v1/operator/",
+    # Unrouted paths under an app's start (audit: an app was left out by its start alone).
+    "/api/v1/provider/anything",
+    "/prod/api/v1/provider/declarations/extra",
+    "/api/v1/operator/anything",
+    "/prod/api/v1/operator/insurers/extra",
+    "/portal/declaraties/extra",
+    "/prod/portal/notas/12345678901234/stop/extra",
 )
 
 
@@ -415,11 +664,12 @@ CRAFTED_UNCOUNTED_PATHS = (
 def test_a_path_holding_a_left_out_route_still_counts_per_ip(
     web_acl: dict[str, Any], path: str
 ) -> None:
-    """Given a POST whose path holds the webhook's path or an app's start but is not that
-    route (audit: CONTAINS let such a path go uncounted, to the patient app's {proxy+})
+    """Given a POST whose path holds the webhook's path or an app's start but is not one
+    of its routes (audit: CONTAINS, then an app's start alone, let such a path go
+    uncounted, to the patient app's {proxy+})
     When it is matched against each rate-based rule's scope
-    Then every rule counts it: the webhook is left out by its whole path, each app by the
-    start of its path (R10, R11; issue 13.3, 13.4)."""
+    Then every rule counts it: the webhook is left out by its whole path, each app by its
+    routes' whole paths (R10, R11; issue 13.3, 13.4)."""
     for rule in rate_rules(web_acl):
         scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
         assert waf_matches(scope, "POST", path), rule["Name"]
@@ -428,17 +678,9 @@ def test_a_path_holding_a_left_out_route_still_counts_per_ip(
 # --- provider login (R32, issue 13.8) ---------------------------------------------------------
 
 
-def on_stage(value: Any, stage: str) -> Any:
-    """A property as deployed on ``stage``: !If [IsProd, a, b] resolved, recursively."""
-    if isinstance(value, dict):
-        if set(value) == {"Fn::If"}:
-            condition, when_true, when_false = value["Fn::If"]
-            assert condition == "IsProd", condition
-            return on_stage(when_true if stage == "prod" else when_false, stage)
-        return {key: on_stage(item, stage) for key, item in value.items()}
-    if isinstance(value, list):
-        return [on_stage(item, stage) for item in value]
-    return value
+def on_stage(template: dict[str, Any], value: Any, stage: str) -> Any:
+    """A property as deployed on ``stage`` (on the default custom domain)."""
+    return as_deployed(template, value, Deployment(stage, "https://zorgnota.example.org"))
 
 
 @pytest.fixture(scope="module")
@@ -449,12 +691,12 @@ def user_pool(template: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_every_provider_user_signs_in_with_a_totp_code(
-    user_pool: dict[str, Any], stage: str
+    template: dict[str, Any], user_pool: dict[str, Any], stage: str
 ) -> None:
     """Given the provider user pool (health data behind it, R29, R32)
     When a user signs in, on either stage
     Then a second factor is required, and it is an authenticator app (TOTP), not SMS."""
-    pool = on_stage(user_pool, stage)
+    pool = on_stage(template, user_pool, stage)
     assert pool["MfaConfiguration"] == "ON"
     assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
 
@@ -498,7 +740,7 @@ def test_in_prod_compromised_credentials_are_blocked(template: dict[str, Any]) -
     and blocks it; dev runs without the paid feature."""
     [pool_id] = resources_of_type(template, "AWS::Cognito::UserPool")
     pool = template["Resources"][pool_id]["Properties"]
-    prod, dev = on_stage(pool, "prod"), on_stage(pool, "dev")
+    prod, dev = on_stage(template, pool, "prod"), on_stage(template, pool, "dev")
     assert prod["UserPoolTier"] == "PLUS"
     assert prod["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
     assert dev["UserPoolAddOns"]["AdvancedSecurityMode"] != "ENFORCED"
