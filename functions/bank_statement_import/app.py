@@ -9,12 +9,7 @@ with long_lived_imports():
 
     from billing_core import bootstrap
     from billing_core.entrypoints.powertools import function_logger
-    from billing_core.entrypoints.s3_upload import (
-        AcceptedUpload,
-        S3Upload,
-        UploadSkipped,
-        s3_upload_handler,
-    )
+    from billing_core.entrypoints.s3_upload import AcceptedUpload, S3Upload, s3_upload_handler
     from billing_core.payments.bank_import import import_statement, refuse_statement
     from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
     from billing_core.shared.reports import AnsweredReport
@@ -28,16 +23,12 @@ metrics = Metrics()
 def import_upload(upload: S3Upload) -> AnsweredReport:
     """A statement uploaded again (a new version) is imported again, and books nothing
     twice: every payment is idempotent on the bank's entry reference."""
-    data = STATEMENTS.read(upload)
-    if isinstance(data, UploadSkipped) and data.outcome != "refused":
-        return data
-    context = bootstrap.current().bank_import_context()
-    if isinstance(data, UploadSkipped):
-        # Too large to read: refused like a statement that cannot be read, so it is
-        # counted, alarmed and listed for the operator the same way (R12, R39).
-        reason = f"{data.message} (more than {STATEMENTS.max_bytes} bytes)"
-        return refuse_statement(upload["key"], reason, context)
-    return import_statement(data, upload["key"], context)
+    return STATEMENTS.import_or_refuse(
+        upload,
+        lambda: bootstrap.current().bank_import_context(),
+        import_statement,
+        refuse_statement,
+    )
 
 
 lambda_handler = s3_upload_handler(

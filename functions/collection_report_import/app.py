@@ -16,12 +16,7 @@ with long_lived_imports():
         refuse_collection_report,
     )
     from billing_core.entrypoints.powertools import function_logger
-    from billing_core.entrypoints.s3_upload import (
-        AcceptedUpload,
-        S3Upload,
-        UploadSkipped,
-        s3_upload_handler,
-    )
+    from billing_core.entrypoints.s3_upload import AcceptedUpload, S3Upload, s3_upload_handler
     from billing_core.shared.reports import AnsweredReport
 
 REPORTS = AcceptedUpload("collection report", UPLOAD_PREFIX, MAX_REPORT_BYTES)
@@ -33,16 +28,12 @@ metrics = Metrics()
 def import_upload(upload: S3Upload) -> AnsweredReport:
     """The same file uploaded again (a new version) is imported again and books nothing
     twice: every row is idempotent on its agency_ref."""
-    data = REPORTS.read(upload)
-    if isinstance(data, UploadSkipped) and data.outcome != "refused":
-        return data
-    context = bootstrap.current().collection_report_context()
-    if isinstance(data, UploadSkipped):
-        # Too large to read: refused like a file that cannot be read, so it is counted,
-        # alarmed and its result written for the operator the same way (R39).
-        reason = f"{data.message} (more than {REPORTS.max_bytes} bytes)"
-        return refuse_collection_report(upload["key"], reason, context)
-    return import_collection_report(data, upload["key"], context)
+    return REPORTS.import_or_refuse(
+        upload,
+        lambda: bootstrap.current().collection_report_context(),
+        import_collection_report,
+        refuse_collection_report,
+    )
 
 
 lambda_handler = s3_upload_handler(

@@ -46,6 +46,53 @@ def test_a_statement_above_the_limit_is_refused_unread(sandbox, monkeypatch):
     assert stored.amount_due_cents == invoice.amount_due_cents
 
 
+# Each import of the bank bucket: its module constant naming what it reads, how the
+# sandbox uploads to it, its prefix and the Runtime method that builds its context.
+IMPORTS = {
+    "bank_statement_import": (
+        "STATEMENTS",
+        "upload_bank_statement",
+        "camt053/",
+        "bank_import_context",
+    ),
+    "collection_report_import": (
+        "REPORTS",
+        "upload_collection_report",
+        "collection-reports/",
+        "collection_report_context",
+    ),
+}
+
+
+@pytest.mark.parametrize("function", sorted(IMPORTS))
+def test_both_bank_bucket_imports_refuse_a_too_large_file_the_same_way(
+    sandbox, monkeypatch, function
+):
+    """R12, R39 (one way, architecture.md): Given the bank statement import or the agency
+    report import, each reading at most 100 bytes here
+    When a larger file arrives, and an object outside its prefix
+    Then the larger one is refused unread with the same reason (its name, the limit),
+    written where the operator looks; the other is ignored and no context is built."""
+    constant, upload, prefix, context = IMPORTS[function]
+    app = sandbox.handler(function)
+    accepted = getattr(app, constant)
+    monkeypatch.setattr(app, constant, AcceptedUpload(accepted.name, prefix, 100))
+
+    [refused] = getattr(sandbox, upload)(b"x" * 101, "big.csv")["imported"]
+
+    assert refused["outcome"] == "refused"
+    assert refused["refusal"] == f"{accepted.name} too large (more than 100 bytes)"
+    written = refused.get("refusal_key") or refused["result_key"]
+    assert json.loads(sandbox.output_object(written))["refusal"] == refused["refusal"]
+
+    def no_context(_runtime):
+        pytest.fail("a context built for an object the import ignores")
+
+    monkeypatch.setattr(type(sandbox.runtime), context, no_context)
+    event = sandbox._s3_event(function, sandbox.names.bank_bucket, "elsewhere/a.csv", "", "e")
+    assert sandbox.invoke(function, event) == {"imported": [{"outcome": "ignored"}]}
+
+
 def test_an_upload_whose_key_s3_url_encodes_is_read_under_its_own_key(sandbox):
     # Given a declaration stored under a file name with a space
     key = f"incoming/{PROVIDER}/D-space/week 47.csv"

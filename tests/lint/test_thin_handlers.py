@@ -140,3 +140,36 @@ def test_every_app_loads_its_modules_with_the_collector_paused(app):
     source = app.read_text(encoding="utf-8")
     assert imports_outside_the_pause(source) == []
     assert "with long_lived_imports():" in source
+
+
+def skipped_uploads_handled(source: str) -> list[int]:
+    """Lines of a handler module that look into an ``UploadSkipped`` or an upload's size
+    limit itself: how a file outside the prefix or too large to read is answered is
+    ``AcceptedUpload``'s (entrypoints/s3_upload.py), written once for every import."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if (isinstance(node, ast.Name) and node.id == "UploadSkipped")
+        or (isinstance(node, ast.Attribute) and node.attr in ("outcome", "max_bytes"))
+    ]
+
+
+def test_the_skipped_upload_check_finds_a_handler_that_refuses_by_itself():
+    planted = (
+        "def import_upload(upload):\n"
+        "    data = STATEMENTS.read(upload)\n"
+        "    if isinstance(data, UploadSkipped) and data.outcome != 'refused':\n"
+        "        return data\n"
+        "    reason = f'{data.message} (more than {STATEMENTS.max_bytes} bytes)'\n"
+    )
+    assert skipped_uploads_handled(planted) == [3, 3, 5]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda p: p.parent.name)
+def test_no_app_refuses_a_too_large_upload_by_itself(app):
+    """Architecture (one way to do each thing; R12, R39): Given the imports that refuse
+    a file too large to read like one that cannot be read (the bank statement and the
+    agency's report, ops stop 39)
+    When any function's app.py is read
+    Then none of them builds that refusal: each calls AcceptedUpload.import_or_refuse."""
+    assert skipped_uploads_handled(app.read_text(encoding="utf-8")) == []

@@ -336,3 +336,84 @@ def test_exactly_the_functions_that_call_the_psp_may_read_its_api_key(
         )
     }
     assert readers == PSP_CALLERS
+
+
+# --- the schedules' roles (issue 13.7; audit operations, stop 39 not fixed) -----------------------
+
+
+def schedule_roles(transformed: dict[str, Any]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """{schedule id: (its target, the properties of the role it starts it with)}."""
+    resources = transformed["Resources"]
+    return {
+        schedule_id: (schedule["Target"], resources[role_id]["Properties"])
+        for schedule_id, schedule in resources_of_type(
+            transformed, "AWS::Scheduler::Schedule"
+        ).items()
+        for role_id in [schedule["Target"]["RoleArn"]["Fn::GetAtt"][0]]
+    }
+
+
+def test_every_schedule_role_may_start_only_its_own_run(transformed: dict[str, Any]) -> None:
+    """Given each EventBridge Scheduler schedule and the role it starts its target with
+    When that role is used
+    Then it may invoke only the schedule's own function (that ARN as the target names it:
+    no alias or version is named, so none is allowed), send only to the schedule's
+    dead-letter queue and use the billing key only through SQS for that queue; no role
+    serves two schedules."""
+    roles = schedule_roles(transformed)
+    assert {"DunningSchedule", "RetrocessionSchedule"} <= set(roles)
+    role_arns = [target["RoleArn"] for target, _ in roles.values()]
+    assert len(role_arns) == len({json.dumps(arn) for arn in role_arns})
+    region = "sqs.${AWS::Region}.amazonaws.com"
+    for schedule_id, (target, role) in roles.items():
+        statements = [
+            statement
+            for policy in role["Policies"]
+            for statement in as_list(policy["PolicyDocument"]["Statement"])
+        ]
+        allowed = {
+            (
+                action,
+                resource_text(resource),
+                json.dumps(statement.get("Condition"), sort_keys=True),
+            )
+            for statement in statements
+            for action in as_list(statement["Action"])
+            for resource in as_list(statement["Resource"])
+        }
+        assert all(statement["Effect"] == "Allow" for statement in statements), schedule_id
+        queue = resource_text(target["DeadLetterConfig"]["Arn"])
+        through_sqs = json.dumps({"StringEquals": {"kms:ViaService": {"Fn::Sub": region}}})
+        assert allowed == {
+            ("lambda:InvokeFunction", resource_text(target["Arn"]), "null"),
+            ("sqs:SendMessage", queue, "null"),
+            ("kms:Decrypt", "${BillingKey.Arn}", through_sqs),
+            ("kms:GenerateDataKey", "${BillingKey.Arn}", through_sqs),
+        }, schedule_id
+
+
+def test_every_schedule_role_trusts_scheduler_only_for_its_own_schedule(
+    transformed: dict[str, Any],
+) -> None:
+    """Confused-deputy prevention as AWS documents it for EventBridge Scheduler: Given
+    each schedule's role
+    When Scheduler assumes it
+    Then only for a schedule of this account in the schedule's own group (aws:SourceArn
+    is the group's ARN; Scheduler's guidance scopes it to a group, not a schedule), and
+    that group holds no other schedule, so no other schedule can start the run."""
+    schedules = resources_of_type(transformed, "AWS::Scheduler::Schedule")
+    groups = [schedule.get("GroupName") for schedule in schedules.values()]
+    assert None not in groups, "a schedule in the default group shares it with any other"
+    assert len(groups) == len({json.dumps(group) for group in groups})
+    for schedule_id, (_, role) in schedule_roles(transformed).items():
+        group_id = schedules[schedule_id]["GroupName"]["Ref"]
+        assert transformed["Resources"][group_id]["Type"] == "AWS::Scheduler::ScheduleGroup"
+        [trust] = as_list(role["AssumeRolePolicyDocument"]["Statement"])
+        assert (trust["Effect"], trust["Action"]) == ("Allow", "sts:AssumeRole"), schedule_id
+        assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}, schedule_id
+        assert trust["Condition"] == {
+            "StringEquals": {
+                "aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                "aws:SourceArn": {"Fn::GetAtt": [group_id, "Arn"]},
+            }
+        }, schedule_id

@@ -358,9 +358,11 @@ def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
 ) -> None:
     """R7, R39 (audit operations, observation): Given the rule that hands SES's bounces
     and complaints to SesEventsFunction
-    When EventBridge cannot invoke the function (for 24 hours of its retries)
-    Then it keeps the event in a failure queue of its own (alarmed with the others) rather
-    than drop it; only EventBridge, for that rule, may send there and use the key for it."""
+    When EventBridge cannot invoke the function (for the hour of its retries, or at once
+    when the function or its permission is gone)
+    Then it keeps the event in a failure queue of its own (alarmed with the others, whose
+    text says how long EventBridge tried) rather than drop it; only EventBridge, for that
+    rule, may send there and use the key for it."""
     [(rule_id, rule)] = [
         (rule_id, rule)
         for rule_id, rule in resources_of_type(transformed, "AWS::Events::Rule").items()
@@ -368,6 +370,9 @@ def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
     ]
     queue_arn = rule["Targets"][0]["DeadLetterConfig"]["Arn"]
     assert queue_arn == {"Fn::GetAtt": ["EmailEventRuleFailureQueue", "Arn"]}, rule_id
+    hours = rule["Targets"][0].get("RetryPolicy", {}).get("MaximumEventAgeInSeconds", 86400) / 3600
+    alarm = alarms(transformed)["EmailEventNotDeliveredAlarm"]["AlarmDescription"]
+    assert f"after {hours:g} hour{'s' * (hours != 1)} of retries" in alarm
     rule_arn = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
     rule_arn += rule["Name"]["Fn::Sub"]
     policies = resources_of_type(transformed, "AWS::SQS::QueuePolicy").values()
@@ -385,6 +390,47 @@ def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
     [for_events] = [s for s in key if s["Principal"] == {"Service": "events.amazonaws.com"}]
     assert sorted(for_events["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert for_events["Condition"] == allowed["Condition"]
+
+
+# EventBridge's own limits for a target's retries, and what it does without a RetryPolicy:
+# 185 attempts for 24 hours (AWS, "How EventBridge retries delivering events").
+RETRY_AGE_SECONDS = (60, 86400)
+RETRY_ATTEMPTS = (0, 185)
+
+
+def eventbridge_targets(transformed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{rule or schedule id (and target id): target} for everything EventBridge invokes:
+    the targets of every rule (the SAM EventBridgeRule events expanded) and of every
+    EventBridge Scheduler schedule."""
+    targets = {
+        f"{rule_id}/{target['Id']}": target
+        for rule_id, rule in resources_of_type(transformed, "AWS::Events::Rule").items()
+        for target in rule["Targets"]
+    }
+    for schedule_id, schedule in resources_of_type(transformed, "AWS::Scheduler::Schedule").items():
+        targets[schedule_id] = schedule["Target"]
+    return targets
+
+
+def test_every_eventbridge_target_retries_a_chosen_while_then_keeps_what_failed(
+    template: dict[str, Any], transformed: dict[str, Any]
+) -> None:
+    """R39 (audit operations, stop 39 not fixed): Given every target an EventBridge rule
+    or a Scheduler schedule invokes
+    When EventBridge cannot invoke it
+    Then it retries as the template says (both limits written, within EventBridge's, and
+    shorter than its default day), then keeps what it could not deliver in a failure queue
+    whose alarm wakes a person: none is dropped, none waits a day unseen."""
+    targets = eventbridge_targets(transformed)
+    assert len(targets) >= 3  # the SES events rule, the dunning and retrocession runs
+    queues = failure_queues(template)
+    for name, target in targets.items():
+        policy = target.get("RetryPolicy", {})  # none: EventBridge tries for a day
+        assert set(policy) == {"MaximumEventAgeInSeconds", "MaximumRetryAttempts"}, name
+        low, high = RETRY_AGE_SECONDS
+        assert low <= policy["MaximumEventAgeInSeconds"] < high, name
+        assert RETRY_ATTEMPTS[0] <= policy["MaximumRetryAttempts"] <= RETRY_ATTEMPTS[1], name
+        assert target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0] in queues, name
 
 
 def test_a_dead_letter_queue_holds_only_what_sqs_can_move_back(template: dict[str, Any]) -> None:

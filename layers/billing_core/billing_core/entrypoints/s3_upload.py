@@ -46,6 +46,7 @@ KEY_PREFIX_LOGGED = 60
 
 UploadHandler = Callable[[S3Upload], "AnsweredReport"]
 TargetT = TypeVar("TargetT")
+ContextT = TypeVar("ContextT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,26 @@ class AcceptedUpload:
             limit = {"limit_bytes": self.max_bytes}
             return UploadSkipped("refused", f"{self.name} too large", limit)
         return data
+
+    def import_or_refuse(
+        self,
+        upload: S3Upload,
+        context: Callable[[], ContextT],
+        import_file: Callable[[bytes, str, ContextT], AnsweredReport],
+        refuse_file: Callable[[str, str, ContextT], AnsweredReport],
+    ) -> AnsweredReport:
+        """``import_file(data, key, context())``; a file too large to read is refused by
+        ``refuse_file(key, reason, context())`` like one that cannot be read, so it is
+        counted, alarmed and written for the operator the same way (R12, R39). An object
+        outside the prefix is only ignored: no context is built for it."""
+        data = self.read(upload)
+        if isinstance(data, UploadSkipped) and data.outcome != "refused":
+            return data
+        ctx = context()
+        if isinstance(data, UploadSkipped):
+            reason = f"{data.message} (more than {self.max_bytes} bytes)"
+            return refuse_file(upload["key"], reason, ctx)
+        return import_file(data, upload["key"], ctx)
 
 
 @dataclass(frozen=True, slots=True)
