@@ -1352,7 +1352,8 @@ def _declaration(draw: st.DrawFn) -> tuple[bytes, list[Claim]]:
                 policy_number=row["policy_number"],
                 treatment_date=treatment_date,
                 treatment_start_date=start_date,
-                treatment_code=row["treatment_code"],
+                # NZa/Vektis codes are upper case: read so (R5, R40; audit FILES2-1)
+                treatment_code=row["treatment_code"].strip().upper(),
                 description=row["description"],
                 line_type=LineType(line_type or "care"),
                 quantity=int(quantity or "1"),
@@ -1467,3 +1468,88 @@ def test_the_bad_samples_show_their_problem(name, codes):
     result = parse((SAMPLES / "bad" / name).read_bytes())
     assert [finding.code for finding in result.findings] == codes
     assert_consistent(result)
+
+
+# --- Round 40 (audit FILES2): what Excel and people make of the codes and numbers ---
+
+
+def test_a_treatment_code_typed_in_lower_case_is_read_as_the_nza_code():
+    # Given a line whose treatment code was typed "c11 " in a sheet (R40)
+    # When it is read
+    result = parse(declaration(line(treatment_code="c11 ")))
+    # Then the claim carries C11, the code the coverage rules and the insurer know (R5)
+    assert [claim.treatment_code for claim in result.claims] == ["C11"]
+    assert not result.findings
+
+
+def test_all_digit_references_are_read_without_the_leading_zeros_excel_drops():
+    # Given the practice's export with claim_ref 000001 and patient_ref 0001001 (R3, R40)
+    export = declaration(line(claim_ref="000001", patient_ref="0001001"))
+    # When it is read, and the same line as Excel saves it again (1, 1001)
+    read, resaved = parse(export), parse(declaration(line(claim_ref="1", patient_ref="1001")))
+    # Then both are the claim 1 of the patient 1001: one R3 key and one patient (R4)
+    assert [(c.claim_ref, c.patient_ref) for c in read.claims] == [("1", "1001")]
+    assert [(c.claim_ref, c.patient_ref) for c in resaved.claims] == [("1", "1001")]
+    # And the form as written is kept for an earlier upload's marker (ingest)
+    assert read.written_refs == (("1", "000001"),) and resaved.written_refs == ()
+    # And the report says so once, naming the first such reference, in nl and en
+    (warning,) = read.findings
+    assert (warning.code, warning.line, warning.field) == (
+        "CSV_REFERENCE_LEADING_ZEROS",
+        2,
+        "claim_ref",
+    )
+    assert "'000001'" in warning.message("nl") and "'1'" in warning.message("en")
+    assert not resaved.findings
+    # And a reference that is not all digits, or is 0 alone, stays as it was
+    kept = parse(declaration(line(claim_ref="0A7", patient_ref="0")))
+    assert [(c.claim_ref, c.patient_ref) for c in kept.claims] == [("0A7", "0")]
+
+
+def test_the_duplicate_check_in_a_file_sees_000001_and_1_as_one_claim():
+    # Given one file with the claim 000001 and, further on, the claim 1 (R3)
+    result = parse(declaration(line(FIRST, claim_ref="000001"), line(claim_ref="1")))
+    # When it is read, Then the second line is the duplicate of the first
+    assert [c.line_number for c in result.claims] == [2]
+    duplicate = next(f for f in result.findings if f.severity is Severity.CLAIM)
+    assert (duplicate.code, duplicate.line, duplicate.params["first_line"]) == (
+        "CLAIM_REF_DUPLICATE",
+        3,
+        2,
+    )
+
+
+def test_a_mobile_number_whose_leading_zero_excel_dropped_gets_it_back():
+    # Given the patient's and the debtor's mobile as Excel saves 0612345678 (R40)
+    row = line(
+        mobile="612345678",
+        debtor_last_name="Kortenhoef",
+        debtor_email="ouder@example.org",
+        debtor_mobile="687654321",
+    )
+    # When it is read
+    (claim,) = parse(declaration(row)).claims
+    # Then both have their 0 back, as a BSN and a UZOVI code have
+    assert (claim.patient.mobile, claim.debtor.mobile) == ("0612345678", "0687654321")
+    # And a number that is no Dutch mobile without its 0 is kept as written
+    (other,) = parse(declaration(line(mobile="+31612345678"))).claims
+    assert other.patient.mobile == "+31612345678"
+
+
+def test_a_letter_windows_1252_lacks_is_named_on_its_own_line_and_field():
+    # Given a file Excel saved as Windows-1252: 'Müller' on line 2, and on line 4 the
+    # name 'Müller-Łukasiewicz' whose Ł it could not write, so '?' (R40)
+    rows = [
+        line(FIRST, last_name="Müller"),
+        line(claim_ref="R2"),
+        line(claim_ref="R3", patient_ref="P3", bsn=BSN_3, last_name="Müller-?ukasiewicz"),
+    ]
+    text = declaration(*rows).decode("utf-8").encode("cp1252")
+    # When it is read
+    result = parse(text)
+    # Then besides the encoding's warning, one names line 4 and last_name
+    marked = [(f.line, f.field) for f in result.findings if f.code == "CSV_LETTER_AS_QUESTION_MARK"]
+    assert marked == [(4, "last_name")]
+    assert len(result.claims) == 3  # said, not refused: the practice corrects the name
+    # And the same '?' in a UTF-8 file is a character the practice typed: nothing said
+    assert not parse(declaration(*rows)).findings

@@ -67,6 +67,21 @@ def test_non_contracted_percentage_applies_without_contract():
     assert decision.reimbursed_cents == 601  # 600.6 rounds half-up
 
 
+def test_a_prefix_typed_in_lower_case_still_matches_the_upper_case_code():
+    # Given a rule table whose consult prefix an operator typed as "c" (R5); the readers
+    # give codes upper case (audit FILES2-1)
+    rules = (
+        CoverageRule(code_prefix="c", contracted_percentage=Decimal(75)),
+        CoverageRule(code_prefix="", contracted_percentage=Decimal(0)),
+    )
+    # When a C11 line at a contracted insurer is priced
+    decision = RuleTableCoverage(provider(coverage_rules=rules)).decide(
+        CoverageQuery(ZILVEREN_KRUIS, date(2026, 6, 1), "C11", 5000)
+    )
+    # Then the "c" rule is the one that applies, not the catch-all
+    assert decision.reimbursed_cents == 3750
+
+
 # --- line rules (R6) ---------------------------------------------------------------------
 
 

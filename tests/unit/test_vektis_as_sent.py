@@ -261,3 +261,32 @@ def test_a_mistyped_trailer_is_one_finding_too():
     lines = good()
     lines[-1] = "90" + lines[-1][2:]
     assert codes(read(to_bytes(lines))) == ["VEKTIS_RECORD_TYPE_UNKNOWN"]
+
+
+# --- round 40 (audit FILES2): lines wrapped at 80, codes in lower case ------------------------
+
+
+def test_records_wrapped_at_80_characters_are_one_finding_naming_the_cause():
+    # Given every 310-character record broken into lines of 80 (a mail program or an
+    # editor wrapped it), CRLF after each piece
+    pieces = [text[start : start + 80] for text in good() for start in range(0, 310, 80)]
+    # When it is read
+    result = read(to_bytes(pieces))
+    # Then one finding names the cause: no "record type 'TD'", "line 3 is empty", ...
+    [finding] = result.findings
+    assert (finding.code, finding.severity) == ("VEKTIS_LINES_WRAPPED", Severity.FILE)
+    assert finding.params == {"width": 80, "expected": 310}
+    assert "80" in finding.message("nl") and "without line breaks" in finding.message("en")
+    assert result.claims == []
+
+
+def test_a_prestatiecode_in_lower_case_is_read_as_the_code_of_the_table():
+    # Given the first 04 with its PRESTATIECODE (pos. 76-81) as "v21" (R40)
+    lines = good()
+    assert lines[3][75:78] == "V21"
+    lines[3] = lines[3][:75] + "v21" + lines[3][78:]
+    # When it is read
+    result = read(to_bytes(lines))
+    # Then it is V21 with the table's description and line type, as the file with V21
+    assert result.claims == read(to_bytes(good())).claims
+    assert not result.findings

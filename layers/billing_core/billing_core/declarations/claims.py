@@ -30,6 +30,14 @@ def passes_bsn_11_proof(nine_ascii_digits: str) -> bool:
     return weighed % 11 == _BSN_ASCII_REMAINDER
 
 
+def canonical_reference(text: str) -> str:
+    """An all-digit reference without its leading zeros (R3, R40): Excel saves the claim
+    000001 and the patient 0001001 as 1 and 1001, so both forms are one claim, one patient."""
+    if text[:1] == "0" and text.isascii() and text.isdigit():
+        return text.lstrip("0") or "0"
+    return text
+
+
 def dutch_postcode(text: str) -> str | None:
     """'3511AX' or '3511 AX' -> '3511 AX'; None when it is not a Dutch postcode
     (stdnum.nl.postcode). Both parsers check one per patient."""

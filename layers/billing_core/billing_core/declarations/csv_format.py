@@ -37,6 +37,7 @@ from billing_core.declarations.claims import (
     LineType,
     Person,
     adults_born_by,
+    canonical_reference,
     dutch_postcode,
     passes_bsn_11_proof,
 )
@@ -82,7 +83,7 @@ _PERSON: dict[str, tuple[bool, str, str, str]] = {
     "city": (False, f"city; {_PAPER}", "Utrecht", "Utrecht"),
     "country": (False, "two-letter country code; empty means NL", "NL", "NL"),
     "email": (False, "email address: the invoice goes by email", "s.vandijk@example.nl", "m.vandijk@example.nl"),
-    "mobile": (False, "mobile phone number", "0612345678", "0687654321"),
+    "mobile": (False, "mobile phone number (a leading 0 Excel dropped is put back)", "0612345678", "0687654321"),
     "language": (False, "language of the invoice: nl (empty), en, pl or ar", "nl", "nl"),
 }  # fmt: skip
 PERSON_COLUMNS = tuple(_PERSON)
@@ -98,8 +99,8 @@ _DEBTOR_FORMAT = {
 }
 # Every column the reader knows, in the order of the template.
 COLUMNS: tuple[CsvColumn, ...] = (
-    CsvColumn("claim_ref", True, "your unique reference of this line; sent again, it is never invoiced twice", "TDV26-0042"),
-    CsvColumn("patient_ref", True, "your patient number: a patient's lines in one file make one invoice", "TDV-1007"),
+    CsvColumn("claim_ref", True, "your unique reference of this line; sent again, it is never invoiced twice (all digits: read without leading zeros, 000042 is 42)", "TDV26-0042"),
+    CsvColumn("patient_ref", True, "your patient number: a patient's lines in one file make one invoice (all digits: read without leading zeros)", "TDV-1007"),
     CsvColumn("bsn", True, "BSN, 9 digits passing the 11-proof (a leading zero Excel dropped is put back)", "100010039"),
     CsvColumn("birth_date", True, _DATE, "2015-04-02"),
     *(CsvColumn(name, req, fmt, example) for name, (req, fmt, example, _) in _PERSON.items()),
@@ -150,6 +151,11 @@ _IDENTITY_COLUMNS = (*PERSON_COLUMNS[:10],)  # initials .. email; not mobile, la
 _ADDRESS_COLUMNS = frozenset(
     {"street", "house_number", "house_number_suffix", "postcode", "city", "country"}
 )
+# Columns of letters where a "?" stands for one Windows-1252 lacks (_question_marks).
+_LETTER_COLUMNS = tuple(
+    (PERSON_COLUMNS.index(column), column)
+    for column in ("initials", "name_prefix", "last_name", "street", "city")
+)
 _COUNTRY_ALIASES = {"": "NL", "NEDERLAND": "NL", "NETHERLANDS": "NL", "THE NETHERLANDS": "NL"}
 _LINE_TYPES = {"": LineType.CARE, **{line_type.value: line_type for line_type in LineType}}
 _LANGUAGES = {language.value: language for language in Language}
@@ -191,6 +197,8 @@ def parse_declaration_csv(
     parser = _LineParser(
         columns, width, today, max_lines, insurers or shipped_registers(), trailing
     )
+    # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
+    parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
     return parser.parse(reader, repairs, header_findings)
 
 
@@ -568,6 +576,9 @@ class _LineParser:
         self.previous_cells: tuple[str, ...] = ()
         self.previous_patient = _NO_PATIENT  # never returned: no line has empty cells ()
         self.first_of_claim_ref: dict[str, int] = {}
+        self.written_refs: dict[str, str] = {}  # claim refs read without leading zeros
+        self.zeros_dropped = False  # said once (_without_leading_zeros)
+        self.windows_1252 = False  # the file was read as Windows-1252 (_decode)
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
 
@@ -584,7 +595,9 @@ class _LineParser:
             self.findings.append(
                 _file_finding("FILE_TOO_MANY_LINES", lines=lines_total, max_lines=self.max_lines)
             )
-        result = ParseResult(self.claims, self.findings, lines_total)
+        result = ParseResult(
+            self.claims, self.findings, lines_total, written_refs=tuple(self.written_refs.items())
+        )
         if result.file_rejected:
             # R2: a structural error rejects the whole file, so no claim may go on.
             return ParseResult([], structural(self.findings), lines_total)
@@ -673,6 +686,11 @@ class _LineParser:
         claim_ref, treatment_code, description, policy_number, price_quote_ref = map(
             str.strip, self.own_cells(row)
         )
+        # NZa/Vektis codes are upper case: "c11" typed in a sheet is C11 for the coverage
+        # rules and the insurer's share alike (R5, R40).
+        treatment_code = treatment_code.upper()
+        if claim_ref[:1] == "0":
+            claim_ref = self._without_leading_zeros(claim_ref, line, "claim_ref")
         cells = self.patient_cells(row)
         # The hot path: a patient's lines usually follow each other.
         patient = (
@@ -723,6 +741,25 @@ class _LineParser:
             for p in problems
         )
 
+    def _without_leading_zeros(self, ref: str, line: int, field: str) -> str:
+        """R3, R40: Excel saves the reference 000001 as 1, so an all-digit claim_ref or
+        patient_ref is read without its leading zeros: the export and its copy re-saved in
+        Excel are one claim and one patient. Said once for the file; a claim's marker an
+        earlier upload wrote under the form as written is looked up too (ingest)."""
+        canonical = canonical_reference(ref)
+        if canonical == ref:
+            return ref
+        if field == "claim_ref":
+            self.written_refs.setdefault(canonical, ref)
+        if not self.zeros_dropped:
+            self.zeros_dropped = True
+            params = {"value": ref, "read_as": canonical}
+            warning = Finding(
+                "CSV_REFERENCE_LEADING_ZEROS", Severity.WARNING, line, field, params=params
+            )
+            self.findings.append(warning)
+        return canonical
+
     def _new_treatment(self, cells: tuple[str, ...]) -> _Treatment:
         treatment = self.treatments[cells] = _new_treatment(cells, self.today, self.insurers)
         return treatment
@@ -745,6 +782,8 @@ class _LineParser:
         """Runs once per patient (41,701 times in the bench's 100,000 lines), so it is one
         frame: each check's usual case inline, its rare case in a function (#18)."""
         patient_ref, bsn_text, birth_date, *person_cells = map(str.strip, cells)
+        if patient_ref[:1] == "0":
+            patient_ref = self._without_leading_zeros(patient_ref, line, "patient_ref")
         problems: list[_Problem] = []
         if not patient_ref:
             problems.append(_Problem("FIELD_REQUIRED", "patient_ref"))
@@ -777,6 +816,8 @@ class _LineParser:
         if first is not None:
             return _compared_with_first(patient, *first)
         self.first_of_patient[patient_ref] = (patient, line)
+        if self.windows_1252 and "?" in "".join(person_cells):
+            self._question_marks(person_cells, line)
         if debtor is None and birth is not None and birth > self.adult_born_by:
             self.findings.append(
                 Finding(
@@ -788,6 +829,17 @@ class _LineParser:
                 )
             )
         return patient
+
+    def _question_marks(self, person_cells: list[str], line: int) -> None:
+        """R40 (say what was repaired): in a file Excel saved as Windows-1252, a letter
+        that encoding lacks (Ł, ő, ș) was written as "?": named where it is, so the name or
+        address is corrected before the letter goes out."""
+        for offset, prefix in ((0, ""), (_PERSON_WIDTH, DEBTOR_PREFIX)):
+            for index, column in _LETTER_COLUMNS:
+                if "?" in person_cells[offset + index]:
+                    field = prefix + column
+                    warning = Finding("CSV_LETTER_AS_QUESTION_MARK", Severity.WARNING, line, field)
+                    self.findings.append(warning)
 
 
 # --- Field checks: pure functions of the text ---
@@ -848,8 +900,7 @@ def _uzovi(raw: str, insurers: InsurerRegisters, day: date) -> str | _Problem:
     code = raw.strip()
     if not code:
         return _Problem("FIELD_REQUIRED", "insurer_uzovi")
-    if len(code) == 3 and code.isdigit():
-        code = "0" + code  # a spreadsheet drops the leading zero of 0101 or 0736
+    code = _zero_put_back(code, 4)  # a spreadsheet drops the leading zero of 0101 or 0736
     if not (len(code) == 4 and code.isascii() and code.isdigit()):
         return _Problem("UZOVI_INVALID", "insurer_uzovi", {"value": code})
     register = insurers.in_force(day)
@@ -857,6 +908,14 @@ def _uzovi(raw: str, insurers: InsurerRegisters, day: date) -> str | _Problem:
         params = {"value": code, "version": register.version}
         return _Problem("UZOVI_UNKNOWN", "insurer_uzovi", params)
     return code
+
+
+def _zero_put_back(text: str, width: int, first: str = "") -> str:
+    """A number a spreadsheet saved without its leading zero (R40), with it again: the
+    UZOVI 101 is 0101, the mobile 612345678 (``first`` "6") is 0612345678."""
+    if len(text) == width - 1 and text.startswith(first) and text.isascii() and text.isdigit():
+        return "0" + text
+    return text
 
 
 def _parse_date(text: str) -> date | None:
@@ -988,6 +1047,8 @@ def _person(
             postcode = normalised
     if email and not is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
+    if mobile[:1] == "6":
+        mobile = _zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
     # One set operation for the usual names; the full check only when one might be a formula.
     if not _FORMULA_FIRST.isdisjoint((initials[:1], name_prefix[:1], last_name[:1])):
         _check_name_formulas(initials, name_prefix, last_name, prefix, problems)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from billing_core.collection.blocking import DEBTOR_RISK_WARNING, with_debtor_risk_with_provider
-from billing_core.declarations.claims import Claim
+from billing_core.declarations.claims import Claim, canonical_reference
 from billing_core.declarations.credit_corrections import (
     CreditRun,
     book_earlier_credits,
@@ -157,8 +157,11 @@ def _invoice_claims(
     anew take kenmerken from the fresh block, because the new plan orders them otherwise
     and the first block's kenmerken may already be on written invoices (issue 13 item 1).
     A retry of the version reads the markers first and reuses its block, as before."""
+    written = _known_as_written(provider, parsed, ctx)
     if has_reference_block(record):
-        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
+        return _invoice_unknown_claims(
+            upload, record, None, provider, parsed, insurers, ctx, written
+        )
     # Credits of earlier lines are booked onto those invoices, not written on condition:
     # their own markers are read first (a file has few, usually none).
     _, earlier_credits = split_earlier_credits(parsed.claims)
@@ -167,11 +170,28 @@ def _invoice_claims(
         if earlier_credits
         else {}
     )
+    known = written | known
     try:
         return _invoice_unknown_claims(upload, record, known, provider, parsed, insurers, ctx)
     except TransactionConflict:
         record = replace(record, reference_block_start=None)  # never reuse the first's
-        return _invoice_unknown_claims(upload, record, None, provider, parsed, insurers, ctx)
+        return _invoice_unknown_claims(
+            upload, record, None, provider, parsed, insurers, ctx, written
+        )
+
+
+def _known_as_written(
+    provider: Provider, parsed: ParseResult, ctx: IngestContext
+) -> dict[str, KnownClaim]:
+    """R3 for an upload stored before all-digit claim refs were read without their leading
+    zeros (canonical_reference): its marker is under the ref as written ("000001"), which
+    the conditional write of "1" does not see. Read, by the canonical ref, only for a file
+    whose refs had leading zeros: a file without them costs no request."""
+    if not parsed.written_refs:
+        return {}
+    refs = parsed.written_refs
+    as_written = ctx.store.known_claims(provider.provider_id, (ref for _, ref in refs))
+    return {canonical: as_written[ref] for canonical, ref in refs if ref in as_written}
 
 
 def _invoice_unknown_claims(
@@ -182,10 +202,13 @@ def _invoice_unknown_claims(
     parsed: ParseResult,
     insurers: InsurerRegisters,
     ctx: IngestContext,
+    written: dict[str, KnownClaim] | None = None,
 ) -> ProcessingReport:
-    """``known``: the claim markers of the file's lines, read here when None."""
+    """``known``: the claim markers of the file's lines, read here when None (with
+    ``written``: those under the refs as written, _known_as_written)."""
     if known is None:
-        known = ctx.store.known_claims(provider.provider_id, (c.claim_ref for c in parsed.claims))
+        refs = (c.claim_ref for c in parsed.claims)
+        known = (written or {}) | ctx.store.known_claims(provider.provider_id, refs)
     elsewhere = {ref: k for ref, k in known.items() if k.declaration_id != upload.declaration_id}
     claims = [c for c in parsed.claims if c.claim_ref not in elsewhere]
     claims, earlier_credits = split_earlier_credits(claims)
@@ -225,11 +248,12 @@ def _mark_blocked_patients(
     with the provider: marked on the invoice and reported. One query per upload."""
     if not invoices:
         return invoices, []
-    blocked = ctx.store.blocked_refs(provider.provider_id)
+    # A patient blocked under 0001001 is the patient 1001 of a file Excel saved (R3, R40).
+    blocked = {canonical_reference(ref) for ref in ctx.store.blocked_refs(provider.provider_id)}
     marked: list[Invoice] = []
     findings: list[Finding] = []
     for draft, invoice in zip(drafts, invoices, strict=True):
-        if invoice.patient_ref in blocked:
+        if canonical_reference(invoice.patient_ref) in blocked:
             invoice = with_debtor_risk_with_provider(invoice)
             findings.append(_debtor_risk_finding(draft, invoice))
         marked.append(invoice)

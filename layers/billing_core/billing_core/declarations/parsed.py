@@ -17,6 +17,10 @@ class ParseResult:
     findings: list[Finding]
     lines_total: int  # data lines, without the header and blank lines
     format: str = "csv"  # what the file turned out to be: "csv", "MZ301 v1.3", ... (report)
+    # (canonical, as written) of the claim refs read without their leading zeros
+    # (canonical_reference): an upload before that stored the claim's marker under the
+    # form as written (R3; ingest). A tuple: no default factory on the cold start (#18).
+    written_refs: tuple[tuple[str, str], ...] = ()
 
     @property
     def file_rejected(self) -> bool:

@@ -54,8 +54,11 @@ class RuleTableCoverage:
 
     def __init__(self, provider: Provider) -> None:
         self._provider = provider
+        # Codes are read upper case (the readers); a prefix typed "c" still means C11.
         self._rules = sorted(
-            provider.coverage_rules, key=lambda r: len(r.code_prefix), reverse=True
+            ((r.code_prefix.upper(), r) for r in provider.coverage_rules),
+            key=lambda prefixed: len(prefixed[0]),
+            reverse=True,
         )
 
     def decide(self, query: CoverageQuery) -> CoverageDecision:
@@ -72,7 +75,7 @@ class RuleTableCoverage:
         return self._provider.is_contracted(insurer_uzovi, on)
 
     def _rule_for(self, treatment_code: str) -> CoverageRule | None:
-        return next((r for r in self._rules if treatment_code.startswith(r.code_prefix)), None)
+        return next((r for prefix, r in self._rules if treatment_code.startswith(prefix)), None)
 
 
 def _share_of(amount_cents: int, percentage: Decimal) -> int:

@@ -406,7 +406,9 @@ class _Mapper:
             self.commented = None
             return
         self.accepted.add(reference)
-        code = code.strip()
+        # NZa/Vektis codes are upper case: "c11" typed by hand is C11 for the coverage rules,
+        # the line type and the insurer's share alike (R5, R6, R40).
+        code = code.strip().upper()
         description, line_type = self.codes.get(code) or self._code(code, line)
         signed = -cents if credit else cents
         units = int(quantity)

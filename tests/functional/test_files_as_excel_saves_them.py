@@ -1,0 +1,166 @@
+"""Files as practices and Excel really make them, through the ingest handler on moto
+(R40, R3, R5, R2; audit FILES2): codes typed in lower case, references whose leading zeros
+Excel dropped on saving the file again, an MZ301 wrapped at 80 characters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from billing_core.declarations import csv_format
+from local.seed import DENTAL
+from tests.functional.conftest import SAMPLES
+
+PROVIDER = DENTAL.provider_id
+SAMPLE = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text("utf-8").splitlines()
+HEADER = SAMPLE[0].split(";")
+# The sample's money (README): what every reading of the same treatments must come to.
+SAMPLE_MONEY = {
+    "claims_to_insurer": 3,
+    "reimbursement_deducted_cents": 13585,
+    "amount_invoiced_cents": 97048,
+}
+
+
+def _rows(change) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    rows = [dict(zip(HEADER, text.split(";"), strict=True)) for text in SAMPLE[1:]]
+    for row in rows:
+        change(row)
+    return rows
+
+
+def _csv(rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
+    lines = [";".join(HEADER), *(";".join(row[h] for h in HEADER) for row in rows)]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def _report(sandbox, declaration_id):  # type: ignore[no-untyped-def]
+    status, body = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{declaration_id}", provider_id=PROVIDER
+    )
+    assert status == 200, body
+    return body
+
+
+def _upload(sandbox, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    return _report(sandbox, sandbox.upload_declaration(PROVIDER, name, data))
+
+
+def _invoices(sandbox):  # type: ignore[no-untyped-def]
+    return sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+
+
+def _money(summary: dict[str, int]) -> dict[str, int]:
+    return {key: summary[key] for key in SAMPLE_MONEY}
+
+
+# --- lower-case treatment codes (R5, R40) -------------------------------------------------------
+
+
+def _lower_code(row: dict[str, str]) -> None:
+    row["treatment_code"] = row["treatment_code"].lower()
+
+
+def test_treatment_codes_in_lower_case_give_the_samples_money_to_the_cent(sandbox):
+    # Given the sample declaration with every treatment_code typed in lower case (c11,
+    # x10, m03: the dental practice's coverage prefixes are C, X and M)
+    # When it is uploaded
+    report = _upload(sandbox, "lower.csv", _csv(_rows(_lower_code)))
+    # Then the reimbursement is deducted and the M03 lines go to the insurer, as for the
+    # sample itself: €135.85 deducted, 3 lines to the insurer, €970.48 invoiced (R5)
+    assert report["outcome"] == "accepted"
+    assert _money(report["summary"]) == SAMPLE_MONEY
+    # And the invoices print the NZa codes (R6 sees the same code)
+    lines = {line.claim_ref: line for i in _invoices(sandbox) for line in i.lines}
+    first = lines["TDV26-0001"]
+    assert (first.treatment_code, first.amount_cents, first.reimbursed_cents) == ("C11", 2350, 1763)
+
+
+def test_prestatiecodes_in_lower_case_give_the_samples_money_to_the_cent(sandbox):
+    # Given the sample MZ301 with every PRESTATIECODE (04, pos. 76-81) in lower case
+    records = (SAMPLES / "vektis" / "tandarts-de-vries-2026-11.mz301").read_bytes().split(b"\r\n")
+    lowered = [r[:75] + r[75:81].lower() + r[81:] if r[:2] == b"04" else r for r in records]
+    # When it is uploaded
+    report = _upload(sandbox, "lower.mz301", b"\r\n".join(lowered))
+    # Then the money is the sample's, and no "code without description" warning is left
+    assert _money(report["summary"]) == SAMPLE_MONEY
+    assert all(f["code"] == "PRICE_QUOTE_MISSING" for f in report["findings"])
+
+
+# --- references whose leading zeros Excel dropped (R3, R40) ------------------------------------
+
+
+def _export(row: dict[str, str]) -> None:
+    """As a practice system exports them: claim_ref 000001, patient_ref 0001001."""
+    row["claim_ref"] = f"{int(row['claim_ref'].split('-')[1]):06d}"
+    row["patient_ref"] = f"{int(row['patient_ref'].split('-')[1]):07d}"
+
+
+def _excel_resaved(row: dict[str, str]) -> None:
+    """The export opened in Dutch Excel and saved again: 1, 1001 and 14-3-1971."""
+    _export(row)
+    row["claim_ref"], row["patient_ref"] = str(int(row["claim_ref"])), str(int(row["patient_ref"]))
+    year, month, day = row["birth_date"].split("-")
+    row["birth_date"] = f"{int(day)}-{int(month)}-{year}"
+
+
+def test_the_export_saved_again_by_excel_is_already_processed_line_by_line(sandbox):
+    # Given the practice's export (claim_ref 000001.., patient_ref 0001001..), uploaded
+    first = _upload(sandbox, "export.csv", _csv(_rows(_export)))
+    assert first["summary"]["invoices"] == 8
+    # And its report says once that the references were read without leading zeros
+    said = [f for f in first["findings"] if f["code"] == "CSV_REFERENCE_LEADING_ZEROS"]
+    assert [(f["line"], f["field"]) for f in said] == [(2, "claim_ref")]
+    assert "000001" in said[0]["message"] and "leading zeros" in said[0]["message_en"]
+    # When the same file, opened in Excel and saved again (1.., 1001.., cp1252), is uploaded
+    again = _upload(sandbox, "excel-resaved.csv", _csv(_rows(_excel_resaved), "cp1252"))
+    # Then every line is already processed and the practice still has 8 invoices (R3)
+    assert again["outcome"] == "already_processed"
+    assert again["summary"]["claims_already_processed"] == 20
+    assert again["summary"]["invoices"] == 0
+    assert len(_invoices(sandbox)) == 8
+
+
+def test_an_export_stored_before_this_deploy_is_found_under_its_zeros(sandbox, monkeypatch):
+    # Given the export uploaded before this deploy, when claim refs were keys as written:
+    # its claim markers are under 000001.. (R3)
+    with monkeypatch.context() as before:
+        before.setattr(csv_format, "canonical_reference", lambda ref: ref)
+        stored = _upload(sandbox, "export.csv", _csv(_rows(_export)))
+    assert stored["summary"]["invoices"] == 8
+    assert {line.claim_ref for i in _invoices(sandbox) for line in i.lines} >= {"000001"}
+    # When the practice uploads the same export again after the deploy
+    again = _upload(sandbox, "export-again.csv", _csv(_rows(_export)))
+    # Then its lines, read as 1.., are found under the refs as written: nothing twice
+    assert again["outcome"] == "already_processed"
+    assert again["summary"]["claims_already_processed"] == 20
+    assert len(_invoices(sandbox)) == 8
+
+
+def test_a_patient_blocked_under_the_zero_padded_number_is_the_same_patient(sandbox):
+    # Given the patient 0001001 blocked at the practice: a claim of theirs is with the
+    # collection agency (R22), recorded under the number as their system writes it
+    at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    sandbox.runtime.repository.block_patient(PROVIDER, "0001001", "inv-at-agency", at)
+    # When the export Excel saved again (patient 1001) is uploaded
+    report = _upload(sandbox, "excel-resaved.csv", _csv(_rows(_excel_resaved), "cp1252"))
+    # Then patient 1001's new invoice keeps the debtor risk with the practice, said
+    risk = [f for f in report["findings"] if f["code"] == "PATIENT_BLOCKED_DEBTOR_RISK"]
+    assert [f["line"] for f in risk] == [2] and "1001" in risk[0]["message_en"]
+    assert report["summary"]["invoices_debtor_risk_with_provider"] == 1
+
+
+# --- an MZ301 wrapped at 80 characters (vektis.md: the one cause named) --------------------------
+
+
+def test_an_mz301_wrapped_at_80_characters_gets_one_finding_naming_the_cause(sandbox):
+    # Given the sample MZ301 with every 310-character record broken into lines of 80
+    records = (SAMPLES / "vektis" / "tandarts-de-vries-2026-11.mz301").read_text("latin-1")
+    pieces = [r[i : i + 80] for r in records.split("\r\n") if r for i in range(0, len(r), 80)]
+    # When it is uploaded
+    report = _upload(sandbox, "wrapped.mz301", ("\r\n".join(pieces) + "\r\n").encode("latin-1"))
+    # Then it is refused with one finding that names the 80-character lines (R2)
+    assert report["outcome"] == "rejected"
+    [finding] = report["findings"]
+    assert finding["code"] == "VEKTIS_LINES_WRAPPED"
+    assert "80" in finding["message"] and "310" in finding["message_en"]
+    assert _invoices(sandbox) == []
