@@ -23,6 +23,7 @@ from billing_core.invoices.invoice import ArrangementStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import KnownClaim
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import REFERENCE_KEY, make_line
 from tests.unit.vektis_files import HEADER, dental_claim
@@ -179,3 +180,34 @@ def test_a_retour_during_an_arrangement_is_a_rest_term_after_its_terms_not_a_can
 
     assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED  # type: ignore[union-attr]
     assert letters_of(world, REMINDER) == [date(2027, 3, 6)]
+
+
+def test_a_retour_that_grants_more_during_an_arrangement_asks_no_term_above_what_is_open():
+    """R15, R5, R13: given an arrangement of four terms of € 52,50 (€ 200,00 and the € 10,00
+    fee), the first paid, when the insurer's retour grants € 150,00 of the treatment, then
+    € 7,50 is open and the next term, in the checker and in the patient's e-mail, asks
+    € 7,50, not the agreed € 52,50 (a transfer of that would pay € 45,00 too much)."""
+    world = a_world()
+    invoice = one_invoice(20_000)
+    world.store.put_invoice_as_is(
+        replace(invoice, lines=(make_line(claim_ref="L-1", unit_price_cents=20_000),))
+    )
+    arranged = create_arrangement(world.invoice(), world.provider, 4, at(date(2026, 11, 25)))
+    world.store.put_invoice_as_is(arranged)
+    assert arranged.arrangement is not None
+    first = arranged.arrangement.terms[0]
+    assert first.amount_cents == 5_250
+    world.import_transfer(first.amount_cents, booked_on=first.due_date, at=at(first.due_date))
+    world.clock.set(at(date(2027, 1, 10)))
+    claim = dental_claim("L-1", unit_price_cents=20_000, insurer_uzovi="3311")
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(15_000, ())})
+    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
+    apply_retour(world.provider.provider_id, "r-1", data, ctx, file_name="retour.mz302")
+    world.deliver()
+
+    assert world.invoice().amount_due_cents == 750
+    term = next_term(world.invoice())
+    assert term is not None and (term.due_date, term.amount_cents) == (date(2027, 1, 23), 750)
+    told = [mail for _, mail, _ in world.outbox.sent if mail.kind == INVOICE_CORRECTED]
+    [text] = [mail.text for mail in told]
+    assert format_euros(5_250) not in text and f"termijn is {format_euros(750)}" in text

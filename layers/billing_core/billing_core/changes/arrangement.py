@@ -263,7 +263,8 @@ def _missed_rest(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
 def next_term(invoice: Invoice) -> ArrangementTerm | None:
     """The first term not yet fully settled, with what is still open of it, or the rest
     the settled terms left open (None when there is no running arrangement or everything
-    is paid)."""
+    is paid). Never more than the invoice asks by that term's date: an insurer's retour
+    that granted more during the terms lowered the claim, not the agreed terms (R15, R5)."""
     arrangement = invoice.arrangement
     if arrangement is None or not arrangement.is_active:
         return None
@@ -271,7 +272,9 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         if settled < required:
-            return ArrangementTerm(term.due_date, min(required - settled, term.amount_cents))
+            open_then = invoice.amount_due_cents + accrued_interest(invoice, term.due_date)
+            amount = min(required - settled, term.amount_cents, open_then)
+            return ArrangementTerm(term.due_date, amount) if amount > 0 else None
     return rest_term(invoice)
 
 

@@ -49,7 +49,7 @@ from typing import Any
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.declarations.claims import Claim
-from billing_core.declarations.credit_shares import given_back
+from billing_core.declarations.credit_shares import given_back, without_needless_forgiveness
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.invoicing import (
     CREDIT_OF_INSURER_LINE,
@@ -61,8 +61,6 @@ from billing_core.invoices.ledger import (
     Component,
     EntryKind,
     LedgerEntry,
-    paid_by_patient,
-    total_of,
 )
 from billing_core.invoices.updates import save_change
 from billing_core.ports import BillingStore, DeliveryQueue, KnownClaim
@@ -135,7 +133,7 @@ def with_credit(invoice: Invoice, credit: Claim, at: datetime, cause: str) -> In
             LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, reimbursed, at, cause, note)
         )
     corrected = replace(invoice, lines=(*invoice.lines, line)).with_entries(entries)
-    return _without_needless_forgiveness(corrected, at, cause, note)
+    return without_needless_forgiveness(corrected, at, cause, note)
 
 
 def _credit_note(credit: Claim) -> str:
@@ -196,25 +194,6 @@ def _credit_line(credit: Claim, target: InvoiceLine, reimbursed_cents: int) -> I
         reverses_claim_ref=target.claim_ref,
         contracted=target.contracted,  # as the line it takes back was decided (R31)
     )
-
-
-def _without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, note: str) -> Invoice:
-    """A stop or coulance (R21) forgave part of a claim the credit now takes off anyway.
-    Without this, a fully stopped invoice would show the credit as money to pay back."""
-    # Money that came in from the patient (net): a credit may never exceed it.
-    received = max(paid_by_patient(invoice.ledger), 0)
-    excess = invoice.credit_cents - received
-    entries = []
-    for kind in (EntryKind.STOP, EntryKind.COULANCE):
-        back = min(excess, -total_of(invoice.ledger, kind))
-        if back > 0:
-            entries.append(
-                LedgerEntry(
-                    kind, Component.PRINCIPAL, back, at, cause, f"{note}: no longer forgiven"
-                )
-            )
-            excess -= back
-    return invoice.with_entries(entries) if entries else invoice
 
 
 # --- the use case ---------------------------------------------------------------------------

@@ -1,13 +1,22 @@
 """What a credit line gives back of the deduction on the line it reverses (vektis.md
-§1, R5): the one rule booking a credit (credit_corrections) and re-rating a line's
-credits after a retour (retour) share. Functions only, in a module of their own, so the
-retour import does not load the credit booking's use case at its cold start."""
+§1, R5), and what a stop or coulance no longer forgives once a correction lowered the
+claim: the rules booking a credit (credit_corrections) and applying a retour (retour)
+share. Functions only, in a module of their own, so the retour import does not load the
+credit booking's use case at its cold start."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from billing_core.invoices.invoice import Invoice, InvoiceLine
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    LedgerEntry,
+    paid_by_patient,
+    total_of,
+)
 from billing_core.shared.money import round_half_up
 
 
@@ -34,3 +43,24 @@ def credits_rerated(invoice: Invoice, line: InvoiceLine) -> dict[str, int]:
         amount_left -= credited
         reimbursed_left -= reimbursed
     return rerated
+
+
+def without_needless_forgiveness(invoice: Invoice, at: datetime, cause: str, note: str) -> Invoice:
+    """A stop or coulance (R21) forgave part of a claim that a correction (a credit line,
+    or the insurer's retour granting more) now takes off anyway: that part is booked back
+    (same kind, positive), so the credit shown never exceeds what the patient paid (R13).
+    Without this, a fully stopped invoice would show the correction as money to pay back."""
+    # Money that came in from the patient (net): a credit may never exceed it.
+    received = max(paid_by_patient(invoice.ledger), 0)
+    excess = invoice.credit_cents - received
+    entries = []
+    for kind in (EntryKind.STOP, EntryKind.COULANCE):
+        back = min(excess, -total_of(invoice.ledger, kind))
+        if back > 0:
+            entries.append(
+                LedgerEntry(
+                    kind, Component.PRINCIPAL, back, at, cause, f"{note}: no longer forgiven"
+                )
+            )
+            excess -= back
+    return invoice.with_entries(entries) if entries else invoice

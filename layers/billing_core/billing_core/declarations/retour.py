@@ -48,7 +48,7 @@ from typing import Any, ClassVar
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.declarations.claims import Claim, LineType
-from billing_core.declarations.credit_shares import credits_rerated
+from billing_core.declarations.credit_shares import credits_rerated, without_needless_forgiveness
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
 from billing_core.declarations.invoicing import invoice_line as line_of_claim
@@ -82,7 +82,14 @@ from billing_core.declarations.vektis.retour_parser import (
     parse_retour,
 )
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
-from billing_core.invoices.ledger import RETOUR, Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import (
+    RETOUR,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    is_retour,
+)
 from billing_core.invoices.updates import Change, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
@@ -174,7 +181,8 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
 
     A credit line of a line on the invoice (vektis.md §1) follows that line, whatever the
     retour says of the credit itself: re-rated with it, so the patient never pays for a
-    reversed treatment nor gets credit for it (R5)."""
+    reversed treatment nor gets credit for it (R5). What a stop or coulance forgave follows
+    the grant (``_forgiveness_following_the_grant``)."""
     targets = _reimbursement_targets(invoice, granted)
     lines, entries = [], []
     for line in invoice.lines:
@@ -193,7 +201,29 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
         lines.append(replace(line, reimbursed_cents=target))
     if not entries:
         return invoice
-    return replace(invoice, lines=tuple(lines)).with_entries(entries)
+    rerated = replace(invoice, lines=tuple(lines)).with_entries(entries)
+    return _forgiveness_following_the_grant(rerated, at, cause)
+
+
+def _forgiveness_following_the_grant(invoice: Invoice, at: datetime, cause: str) -> Invoice:
+    """A stop or coulance (R21) forgave part of what the insurer now pays: that part is
+    booked back (``without_needless_forgiveness``), or the patient would be paid back
+    money they never paid (R13). A later retour that grants less again (a corrected file)
+    forgives it again, up to the principal open, so the patient never owes more than the
+    practice's stop left them."""
+    invoice = without_needless_forgiveness(invoice, at, cause, "granted by the insurer")
+    open_principal = balance(invoice.ledger, Component.PRINCIPAL)
+    entries = []
+    for kind in (EntryKind.COULANCE, EntryKind.STOP):
+        booked_back = sum(
+            e.amount_cents for e in invoice.ledger if e.kind is kind and is_retour(e.cause)
+        )
+        again = min(open_principal, booked_back)
+        if again > 0:
+            note = "granted less by the insurer: forgiven again"
+            entries.append(LedgerEntry(kind, Component.PRINCIPAL, -again, at, cause, note))
+            open_principal -= again
+    return invoice.with_entries(entries) if entries else invoice
 
 
 def _reimbursement_targets(invoice: Invoice, granted: Mapping[str, int]) -> dict[str, int]:
