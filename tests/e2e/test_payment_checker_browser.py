@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from billing_core.invoices.invoice import Channel
+from billing_core.payments.psp import PspUnavailable
 from billing_core.shared import reference
 from billing_core.texts.catalogue import LANGUAGES
 from tests.e2e.axe import axe_context, serious_violations
@@ -53,6 +54,38 @@ def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp
     # Then back on the checker, it says paid and thank you
     page.wait_for_url(f"**/?kenmerk={invoice.reference}*")
     assert page.locator("#result").inner_text() == "Deze nota is betaald."
+
+
+def test_r11_mollie_unreachable_the_pay_button_leads_to_a_page_to_transfer_instead(
+    running_server, browser, invoice
+):
+    """R11, R12 (known.md stop 39, PSP): Given an unlocked invoice, and Mollie cannot be
+    reached / When the patient presses Pay / Then a page of its own, not the APIs' JSON
+    (503 kept): try again or transfer, with our IBAN and the kenmerk; it has no serious
+    axe violation, and its link leads back to the invoice, still unlocked."""
+    context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    page.locator("#unlock").click()
+
+    def unreachable(request, idempotency_key):
+        raise PspUnavailable("ConnectTimeout")
+
+    running_server.sandbox.runtime.psp.create_payment = unreachable
+    with page.expect_navigation() as answer:
+        page.locator("#pay").click()
+    assert answer.value.status == 503
+    assert page.locator("h1").inner_text() == "Online betalen lukt nu niet"
+    iban = page.locator("#transfer-iban").inner_text().replace("\u00a0", " ")
+    assert iban.replace(" ", "") == running_server.sandbox.runtime.collection_account.iban
+    kenmerk = page.locator("#transfer-kenmerk").inner_text().replace("\u00a0", " ")
+    assert kenmerk == reference.grouped(invoice.reference)
+    assert serious_violations(page) == []
+    assert_reflows(page)
+    page.locator("#back").click()
+    assert page.locator("#amount-due").is_visible() and page.locator("#pay").is_visible()
+    context.close()
 
 
 def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(

@@ -14,6 +14,7 @@ import pytest
 
 from billing_core.invoices.invoice import Channel, DunningStage
 from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.payments.psp import PspUnavailable
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.seed import DENTAL
@@ -613,3 +614,57 @@ def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_run
     _, html = page(sandbox, invoice, language, cookie=cookie)
     assert 'id="object-heading"' in html and 'id="reason"' in html
     assert TERM_RUNS_ON[language] not in html
+
+
+# --- the PSP unreachable when the patient presses Pay ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("nl", "Online betalen lukt nu niet"),
+        ("en", "Paying online is not possible right now"),
+        ("pl", "Płatność online nie jest teraz możliwa"),
+        ("ar", "الدفع عبر الإنترنت غير ممكن الآن"),
+    ],
+)
+def test_r11_the_psp_unreachable_at_pay_gives_a_page_to_pay_by_transfer_instead(
+    sandbox, invoice, monkeypatch, language, words
+):
+    """R11, R12, R9, interfaces.md §2 (known.md stop 39, PSP): Given a visit that checked
+    the birth date, and Mollie cannot be reached
+    When the patient presses Pay on the checker page, in their language
+    Then a page of its own (HTML, not the APIs' JSON), still 503: in that language it says
+    paying online is not possible now, to try again or transfer, with our IBAN, its
+    holder and the kenmerk, and a link back to the invoice's page; nothing personal; no
+    payment cookie; nothing saved."""
+    sandbox.clock.set(date(2026, 12, 10))
+    visit = unlocked(sandbox, invoice)
+
+    def unreachable(request, idempotency_key):
+        raise PspUnavailable("ConnectTimeout")
+
+    monkeypatch.setattr(sandbox.runtime.psp, "create_payment", unreachable)
+    pay = urlencode({"action": "pay", "kenmerk": invoice.reference, "lang": language})
+
+    answer = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+
+    assert answer["statusCode"] == 503
+    headers = answer.get("headers") or {k: v[0] for k, v in answer["multiValueHeaders"].items()}
+    assert headers["Content-Type"].startswith("text/html")
+    html = unescape(answer["body"])
+    assert f'<html lang="{language}"' in html and words in html
+    assert '"error"' not in html and "psp_unavailable" not in html
+    account = sandbox.runtime.collection_account
+    iban = re.search(r'id="transfer-iban"><bdi dir="ltr">([^<]*)<', html)
+    assert iban is not None and iban.group(1).replace(" ", "") == account.iban.replace(" ", "")
+    assert account.holder in html
+    kenmerk = re.search(r'id="transfer-kenmerk"><bdi dir="ltr">([^<]*)<', html)
+    assert kenmerk is not None and re.sub(r"\D", "", kenmerk.group(1)) == invoice.reference
+    back = re.search(r'<a id="back" href="([^"]*)"', html)
+    assert back is not None and back.group(1) == f"/?kenmerk={invoice.reference}&lang={language}"
+    personal = (invoice.patient.address.street, invoice.patient.email, str(invoice.birth_date))
+    assert not any(value in html for value in personal)
+    assert "zn_payment" not in cookies_of(answer)
+    after = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert after.ledger == invoice.ledger

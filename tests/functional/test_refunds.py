@@ -19,7 +19,7 @@ from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import apply_refund
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspUnavailable
-from billing_core.payments.refunds import psp_refund_status
+from billing_core.payments.refunds import psp_refund_status, settle_pending_refund
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
@@ -602,3 +602,108 @@ def test_the_psp_unreachable_while_an_operator_records_a_refund_answers_503(sand
     monkeypatch.setattr(FakePsp, "refund_status", check)
     status, held = operator(sandbox, "POST", path, body=body, headers=key)
     assert status == 200 and held["credit_cents"] == 0
+
+
+# --- a refund booked under a wrong id before ids were checked, corrected (known.md stop 39) -----
+
+
+def booked_under_the_payments_own_id(sandbox: Sandbox, invoice: Invoice, psp_payment_id: str):
+    """As an operator's record from before ids were checked left it: the pending refund
+    booked refunded under the payment's own id (tr_...), which the PSP has no refund of."""
+    at = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
+
+    def recorded_unchecked(current: Invoice) -> Invoice:
+        return settle_pending_refund(
+            current, psp_payment_id, "refunded", psp_payment_id, "operator-anna", at
+        )
+
+    save_change(sandbox.runtime.repository, stored(sandbox, invoice), recorded_unchecked)
+    assert stored(sandbox, invoice).credit_cents == 0
+
+
+@pytest.mark.parametrize("ended", ["refunded", "failed"])
+def test_a_refund_booked_under_a_wrong_id_is_corrected_and_read_by_its_real_id(
+    sandbox, monkeypatch, capsys, ended
+):
+    """R13, R27, R34 (known.md stop 39, PSP; audit security3 SEC3-2): Given a credit whose
+    PSP refund timed out, recorded refunded before ids were checked under the payment's own
+    id: every webhook of the payment says Refund_unknown_at_psp (its alarm)
+    When an operator records the refund's real id (from the PSP's dashboard) on the same
+    route, and sends it again (after a typo the PSP does not know: 422, nothing booked)
+    Then 200 twice, the credit still refunded: the wrong one taken back and the refund
+    booked under its real id (append-only), recorded with who and when, its status read
+    And when the real refund ends at the PSP, the next webhook books its status (a failed
+    one undone: the credit held again, refundable by bank) and Refund_unknown_at_psp is
+    no longer counted.
+    And another id after the correction is refused (409 psp_refund_settled): the PSP knows
+    the one booked, nothing to correct."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    due = invoice.amount_due_cents
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    booked_under_the_payments_own_id(sandbox, invoice, psp_payment_id)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+    replayed = sandbox.post_psp_webhook(sandbox.runtime.psp.webhook(psp_payment_id).body)
+    assert replayed["statusCode"] == 200
+    assert emitted_metrics(capsys.readouterr().out.splitlines())["Refund_unknown_at_psp"] == [1.0]
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    typo = {"outcome": "refunded", "refund_id": "re_typo"}
+    status, refusal = operator(sandbox, "POST", path, body=typo)
+    assert status == 422 and refusal["error"]["code"] == "unknown_psp_refund"
+    body = {"outcome": "refunded", "refund_id": real}
+
+    answers = [operator(sandbox, "POST", path, who="operator-bob", body=body) for _ in range(2)]
+
+    assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
+    assert (answers[0][1]["credit_cents"], answers[0][1]["psp_refund_pending"]) == (0, False)
+    corrected = stored(sandbox, invoice)
+    refunds = [(e.amount_cents, e.cause) for e in corrected.ledger if e.kind is EntryKind.REFUND]
+    cause = f"psp:{psp_payment_id}"
+    assert refunds == [(due, cause), (-due, cause), (due, cause)]
+    assert psp_refund_status(corrected, real) == "pending"  # read once more after the save
+    [record] = [m for m in corrected.applied_payments if m.startswith("refund-id-corrected:")]
+    assert record.startswith(f"refund-id-corrected:{psp_payment_id} to {real} by operator-bob at ")
+    # And another id after it is refused: the PSP knows the one booked now
+    other = {"outcome": "refunded", "refund_id": "re_other"}
+    status, refusal = operator(sandbox, "POST", path, body=other)
+    assert status == 409 and refusal["error"]["code"] == "psp_refund_settled"
+    assert real in refusal["error"]["message"]
+    capsys.readouterr()
+
+    webhook = sandbox.runtime.psp.end_refund(psp_payment_id, real, ended)  # type: ignore[attr-defined]
+    assert sandbox.post_psp_webhook(webhook.body)["statusCode"] == 200
+
+    after = stored(sandbox, invoice)
+    assert psp_refund_status(after, real) == ended
+    assert after.credit_cents == (due if ended == "failed" else 0)
+    metrics = emitted_metrics(capsys.readouterr().out.splitlines())
+    assert "Refund_unknown_at_psp" not in metrics
+    assert metrics.get("Refund_failed") == ([1.0] if ended == "failed" else None)
+
+
+def test_a_refund_id_recorded_over_one_the_psp_knows_is_refused_and_changes_nothing(
+    sandbox, monkeypatch
+):
+    """R13, R34 (known.md stop 39, PSP): Given a credit whose PSP refund timed out, recorded
+    before statuses were kept under its real id (the PSP knows it; no status read yet)
+    When an operator records another id for that payment's refund
+    Then 409 psp_refund_settled saying the PSP knows the one booked, and nothing changes."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    at = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
+
+    def recorded_unread(current: Invoice) -> Invoice:
+        return settle_pending_refund(current, psp_payment_id, "refunded", real, "anna", at)
+
+    save_change(sandbox.runtime.repository, stored(sandbox, invoice), recorded_unread)
+    before = stored(sandbox, invoice)
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+
+    status, refusal = operator(
+        sandbox, "POST", path, body={"outcome": "refunded", "refund_id": "re_x"}
+    )
+
+    assert status == 409 and refusal["error"]["code"] == "psp_refund_settled"
+    dutch, english = refusal["error"]["message"].split(" / ")
+    assert real in dutch and "niets te verbeteren" in dutch and "nothing to correct" in english
+    assert stored(sandbox, invoice).ledger == before.ledger

@@ -99,8 +99,13 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     "422 psp_refund_not_paid when it says the refund failed or was canceled (record failed); "
     "nothing is booked then. One booked with a status that is not final is read once more "
     "after its save: failed at the PSP meanwhile, it is undone (the answer holds the credit "
-    "again, refundable by bank). 503 psp_unavailable when the PSP cannot be reached: "
-    "nothing is booked, send it again.",
+    "again, refundable by bank). A refund booked before ids were checked under one the PSP "
+    "does not know (the Refund_unknown_at_psp alarm at each webhook of the payment) is "
+    "corrected here: refunded with the refund's id at the PSP books it again under that "
+    "id (a REFUND entry takes the wrong one back, the credit as it was), recorded on the "
+    "invoice with who and when, and read as above; 409 psp_refund_settled when the PSP "
+    "knows the id booked (nothing to correct). 503 psp_unavailable when the PSP cannot be "
+    "reached: nothing is booked, send it again.",
     responses=asking_the_psp(HeldCreditOut),
 )
 def settle_psp_refund(

@@ -60,7 +60,10 @@ def checker_page(
 def checker_form() -> Response[str]:
     form = {k: v[0] for k, v in parse_qs(router.current_event.decoded_body or "").items()}
     rt = bootstrap.current()
-    return _response(form_answer(form, _visit(), rt.patient_context(), rt.online_payment_context))
+    answer = form_answer(
+        form, _visit(), rt.patient_context(), rt.online_payment_context, rt.collection_account
+    )
+    return _response(answer)
 
 
 @router.get("/nota.pdf", include_in_schema=False)

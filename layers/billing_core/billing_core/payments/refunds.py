@@ -90,6 +90,11 @@ _NOT_PAID = "refund-not-paid:"  # the note of the REFUND entry that undoes a fai
 # A booked refund's status as the PSP last reported it: "refund-status:<refund id>:<status>",
 # one per refund, replaced when it changes. A refund booked without one was never read.
 _STATUS = "refund-status:"
+# A refund booked under an id the PSP has no refund of (typed by an operator before ids
+# were checked), booked again under its PSP id by an operator: the note of the REFUND
+# entry that takes the wrong one back, and, with who and when, the invoice's record of it:
+# "refund-id-corrected:<wrong id> to <PSP id> by <operator> at <ISO time>".
+_CORRECTED = "refund-id-corrected:"
 _PSP = payment_id("psp", "")  # "psp:"
 
 
@@ -228,6 +233,28 @@ def refund_not_paid(invoice: Invoice, psp_payment_id: str, refund_id: str, at: d
     return invoice.with_entry(entry).with_applied_payment(undone).with_applied_payment(checked)
 
 
+def correct_refund_id(
+    invoice: Invoice, psp_payment_id: str, wrong_id: str, right_id: str, by: str, at: datetime
+) -> Invoice:
+    """The refund booked on this PSP payment under ``wrong_id``, an id the PSP has no
+    refund of on it, booked again under ``right_id``, its id at the PSP, as ``by`` read it
+    in the PSP's dashboard (R13, R27, R34). The ledger stays append-only: a REFUND entry of
+    minus what it booked takes the wrong one back, one of the same amount books it under
+    its id, the credit as it was. From then on the webhook reads the refund by its id
+    (``booked_psp_refunds``), not the wrong one, which it could never read (its
+    ``UNKNOWN_AT_PSP`` alarm). Recorded on the invoice with who and when (``_CORRECTED``);
+    the same invoice when ``right_id`` is booked already (a retry)."""
+    if refund_key(right_id) in invoice.applied_payments:
+        return invoice
+    booked = refunded_cents(invoice, wrong_id)
+    cause = f"{_PSP}{psp_payment_id}"
+    note = f"{_CORRECTED}{wrong_id}"
+    taken_back = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, -booked, at, cause, note)
+    record = f"{note} to {right_id} by {by} at {at.isoformat()}"
+    corrected = invoice.with_entry(taken_back).with_applied_payment(record)
+    return apply_refund(corrected, right_id, booked, at, cause)
+
+
 def psp_refund_status(invoice: Invoice, refund_id: str) -> str | None:
     """The booked refund's status as the PSP last reported it (``read_ended_refunds``);
     None when it was never read, as for a refund booked before the status was kept: not
@@ -258,15 +285,20 @@ def _is_status_of(marker: str, refund_id: str) -> bool:
     )
 
 
-def _booked_psp_refunds(invoice: Invoice, psp_payment_id: str) -> list[str]:
-    """The ids of this PSP payment's refunds booked and not undone (``refund_not_paid``)."""
+def booked_psp_refunds(invoice: Invoice, psp_payment_id: str) -> list[str]:
+    """The ids of this PSP payment's refunds booked and not undone (``refund_not_paid``)
+    nor booked again under another id (``correct_refund_id``)."""
     cause = f"{_PSP}{psp_payment_id}"
     booked = (
         entry.note.removeprefix(refund_key(""))
         for entry in invoice.ledger
         if entry.kind is EntryKind.REFUND and entry.cause == cause and entry.amount_cents > 0
     )
-    return [r for r in booked if f"{_NOT_PAID}{r}" not in invoice.applied_payments]
+    applied = invoice.applied_payments
+    corrected = {
+        m.removeprefix(_CORRECTED).partition(" ")[0] for m in applied if m.startswith(_CORRECTED)
+    }
+    return [r for r in booked if f"{_NOT_PAID}{r}" not in applied and r not in corrected]
 
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:
@@ -517,7 +549,7 @@ def _read_ended(
     """``read_ended_refunds`` of the invoice read: (the invoice as stored after it, its answer)."""
     read: dict[str, str] = {}
     unknown: list[str] = []
-    for refund_id in _booked_psp_refunds(invoice, psp_payment_id):
+    for refund_id in booked_psp_refunds(invoice, psp_payment_id):
         if psp_refund_status(invoice, refund_id) in REFUND_FINAL:
             continue
         try:

@@ -25,6 +25,17 @@ _DUTCH_INFO: Section = {
         "Deze pagina bestaat niet. Controleer het adres, of ga naar de betaalchecker en vul "
         "daar het betalingskenmerk van uw nota in."
     ),
+    # The pay button's answer when the PSP cannot be reached (503): another way to pay.
+    "payment_unavailable_title": "Online betalen lukt nu niet",
+    "payment_unavailable_text": (
+        "De betaaldienst (iDEAL) is op dit moment niet bereikbaar. Er is niets betaald en "
+        "niets vastgelegd. Probeer het over een paar minuten opnieuw, of maak het bedrag "
+        "over naar de rekening hieronder, met het betalingskenmerk als omschrijving: "
+        "daaraan zien wij welke nota u betaalt."
+    ),
+    "transfer_heading": "Betalen per bankoverschrijving",
+    "transfer_iban": "Rekeningnummer (IBAN)",
+    "transfer_holder": "Ten name van",
     "faq_title": "Veelgestelde vragen",
     "faq_1_heading": "Hoe betaal ik mijn nota?",
     "faq_1_text": (
@@ -135,6 +146,16 @@ _ENGLISH_INFO: Section = {
         "This page does not exist. Please check the address, or go to the payment checker "
         "and enter the payment reference on your invoice there."
     ),
+    "payment_unavailable_title": "Paying online is not possible right now",
+    "payment_unavailable_text": (
+        "The payment service (iDEAL) cannot be reached at the moment. Nothing was paid and "
+        "nothing was saved. Please try again in a few minutes, or transfer the amount to "
+        "the account below, with the payment reference as the description: that tells us "
+        "which invoice you pay."
+    ),
+    "transfer_heading": "Paying by bank transfer",
+    "transfer_iban": "Account number (IBAN)",
+    "transfer_holder": "In the name of",
     "faq_title": "Questions and answers",
     "faq_1_heading": "How do I pay my invoice?",
     "faq_1_text": (

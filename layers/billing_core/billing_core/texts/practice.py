@@ -630,6 +630,12 @@ _DUTCH: Sections = {
             " uitkomst of een andere terugbetaling). De patiënt krijgt één keer terug: kijk"
             " de nota en het dashboard van de betaalprovider na."
         ),
+        # psp_refund_settled, when a refund id is recorded to correct one the PSP knows.
+        "psp_refund_id_known": (
+            "De betaalprovider kent de terugbetaling die bij deze betaling geboekt is"
+            " ({booked}): er is niets te verbeteren. De patiënt krijgt één keer terug: kijk de"
+            " nota en het dashboard van de betaalprovider na."
+        ),
         "psp_refund_above_asked": (
             "De betaalprovider is om {asked_nl} terugbetaling gevraagd; meer dan dat kan deze"
             " terugbetaling niet zijn. Kijk het bedrag na in het dashboard van de"
@@ -1276,6 +1282,11 @@ _ENGLISH: Sections = {
             "What the payment provider said of this refund is recorded already (another"
             " outcome or another refund). The patient is paid back once: check the invoice and"
             " the payment provider's dashboard."
+        ),
+        "psp_refund_id_known": (
+            "The payment provider knows the refund booked on this payment ({booked}): there is"
+            " nothing to correct. The patient is paid back once: check the invoice and the"
+            " payment provider's dashboard."
         ),
         "psp_refund_above_asked": (
             "The payment provider was asked to refund {asked_en}; this refund cannot be more"

@@ -12,6 +12,7 @@ date field flagged, and no status, since an unknown reference has none to show.
 
 ``form_answer`` turns a posted form into the use case it asks for and what the patient
 sees next: a page, or a redirect (the bank's checkout, or the page again after unlocking).
+The pay button with the PSP unreachable gets a page of its own (503): try again, or transfer.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.dunning.breakdown import PayBy
+from billing_core.entrypoints.web.info_pages import PAYMENT_UNAVAILABLE, render_info_page
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
 from billing_core.payments.bank_return import returned_from_bank
 from billing_core.payments.online import OnlinePaymentContext, start_payment
-from billing_core.payments.psp import PspStatus
+from billing_core.payments.psp import PspStatus, PspUnavailable
 from billing_core.services import patient
 from billing_core.services.patient import (
     InvoiceLinesView,
@@ -44,6 +46,9 @@ from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference
 from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, UNSAID, by_channel
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
+
+if TYPE_CHECKING:
+    from billing_core.payments.collection_account import CollectionAccount
 
 VISIT_COOKIE = "zn_visit"
 PAYMENT_COOKIE = "zn_payment"  # the iDEAL payment the patient went to the bank for
@@ -300,10 +305,12 @@ def form_answer(
     visit: Visit,
     ctx: PatientContext,
     payments: Callable[[], OnlinePaymentContext],
+    account: CollectionAccount,
 ) -> PageAnswer:
     """The page after a form. ``unlock`` checks the birth date; every other action needs
     this visit's pass for the kenmerk, and without one the page asks the birth date again.
-    ``payments`` builds the payment context only when the patient pays."""
+    ``payments`` builds the payment context only when the patient pays; ``account`` is
+    where to transfer to when the PSP cannot be reached (R12)."""
     language = page_language(form.get("lang"))
     kenmerk = form.get("kenmerk", "")
     action = form.get("action", "")
@@ -317,7 +324,8 @@ def form_answer(
     typed = {name: value for name, value in form.items() if name not in _NOT_TYPED}
     try:
         if action in ("pay", "pay_all"):
-            return _to_the_bank(kenmerk, proof, language, action == "pay_all", payments())
+            pay_all = action == "pay_all"
+            return _to_the_bank(kenmerk, proof, language, pay_all, payments(), account)
         notice = _form_action(action, kenmerk, proof, form, ctx)
     except UnreadableField as unreadable:
         state = PageState(
@@ -373,10 +381,21 @@ def _unlock(language: str, kenmerk: str, birth_text: str, ctx: PatientContext) -
 
 
 def _to_the_bank(
-    kenmerk: str, proof: VisitPass, language: str, pay_all: bool, ctx: OnlinePaymentContext
+    kenmerk: str,
+    proof: VisitPass,
+    language: str,
+    pay_all: bool,
+    ctx: OnlinePaymentContext,
+    account: CollectionAccount,
 ) -> PageAnswer:
     try:
         checkout = start_payment(kenmerk, proof, ctx, pay_all=pay_all, language=language)
+    except PspUnavailable:
+        # Mollie did not answer (or not in time) before a checkout was made: nothing saved.
+        # A page, in the patient's language, not the APIs' JSON: try again, or transfer,
+        # with the kenmerk and our account (R11, R12); 503 as the API says it.
+        page = render_info_page(PAYMENT_UNAVAILABLE, language, kenmerk=kenmerk, account=account)
+        return PageAnswer(page, HTTPStatus.SERVICE_UNAVAILABLE)
     except StateConflict as conflict:
         if conflict.code != "payment_received":
             raise

@@ -328,17 +328,32 @@ def settle_psp_refund(
     One booked with a status that is not final (pending, processing) is read once more
     after its save (``read_booked_refund_again``, audit races RACES1): a failure the PSP's
     webhook reported between the check and the save found nothing booked, and is undone
-    now (``failed``)."""
+    now (``failed``).
+
+    A refund booked before ids were checked under one the PSP does not know (its
+    ``Refund_unknown_at_psp`` alarm at every webhook of the payment) is corrected the same
+    way: ``refunded`` with the refund's id at the PSP books it again under that id
+    (``_refund_id_to_correct``, ``correct_refund_id``), which is then read once more as
+    above; refused when the PSP knows the id booked (nothing to correct)."""
     # Imported here: see _book_refund.
     from billing_core.collection.blocking import block_unsettled_claim
     from billing_core.payments.psp import UnknownPspRefund
-    from billing_core.payments.refunds import read_booked_refund_again, settle_pending_refund
+    from billing_core.payments.refunds import (
+        correct_refund_id,
+        read_booked_refund_again,
+        settle_pending_refund,
+    )
 
     invoice = _invoice(reference, ctx)
     now = ctx.clock.now()
     psp_status: str | None = None
+    wrong_id = None
+    if outcome == "refunded":
+        wrong_id = _refund_id_to_correct(invoice, psp_payment_id, refund_id, amount_cents, ctx)
 
     def settle(current: Invoice) -> Invoice:
+        if wrong_id is not None:  # its status is read after the save, as one booked not final
+            return correct_refund_id(current, psp_payment_id, wrong_id, refund_id, operator, now)
         return settle_pending_refund(
             current, psp_payment_id, outcome, refund_id, operator, now, amount_cents, psp_status
         )
@@ -359,6 +374,42 @@ def settle_psp_refund(
         )
     block_unsettled_claim(ctx.store, stored, ctx.clock)
     return _held(stored, _pending_refunds(ctx).get(stored.reference, "")), failed
+
+
+def _refund_id_to_correct(
+    invoice: Invoice,
+    psp_payment_id: str,
+    refund_id: str,
+    amount_cents: int | None,
+    ctx: MoneyOutContext,
+) -> str | None:
+    """The id ``refund_id`` replaces: a refund booked on this payment (for ``amount_cents``
+    when given) under an id the PSP has no refund of, as the PSP says now; None when no
+    other refund is booked on it, or ``refund_id`` is (a retry). Refused (409
+    psp_refund_settled) when the PSP knows each one booked: a status it gave is kept, or it
+    answers for it now. The PSP is asked of those it never gave a status for only."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.booking import refund_key, refunded_cents
+    from billing_core.payments.psp import UnknownPspRefund
+    from billing_core.payments.refunds import booked_psp_refunds, psp_refund_status
+
+    if refund_key(refund_id) in invoice.applied_payments:
+        return None
+    others = [
+        booked
+        for booked in booked_psp_refunds(invoice, psp_payment_id)
+        if amount_cents in (None, refunded_cents(invoice, booked))
+    ]
+    if not others:
+        return None
+    for booked in others:
+        if psp_refund_status(invoice, booked) is not None:
+            continue  # the PSP gave its status: it knows it
+        try:
+            ctx.psp().refund_status(psp_payment_id, booked)
+        except UnknownPspRefund:
+            return booked
+    raise practice_refused("psp_refund_settled", said_as="psp_refund_id_known", booked=others[0])
 
 
 def propose_refunds(

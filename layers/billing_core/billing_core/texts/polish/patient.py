@@ -14,6 +14,17 @@ INFO: Section = {
         "Ta strona nie istnieje. Proszę sprawdzić adres albo przejść do strony sprawdzania "
         "płatności i wpisać tam numer referencyjny płatności z faktury."
     ),
+    # Not yet read by a native speaker (README, Languages): the five below.
+    "payment_unavailable_title": "Płatność online nie jest teraz możliwa",
+    "payment_unavailable_text": (
+        "Serwis płatności (iDEAL) jest w tej chwili niedostępny. Nic nie zostało zapłacone "
+        "ani zapisane. Proszę spróbować ponownie za kilka minut albo przelać kwotę na "
+        "poniższy rachunek, wpisując numer referencyjny płatności w tytule przelewu: po nim "
+        "rozpoznajemy, którą fakturę Pan/Pani opłaca."
+    ),
+    "transfer_heading": "Płatność przelewem",
+    "transfer_iban": "Numer rachunku (IBAN)",
+    "transfer_holder": "Odbiorca",
     "faq_title": "Najczęstsze pytania",
     "faq_1_heading": "Jak zapłacić fakturę?",
     "faq_1_text": (
