@@ -162,7 +162,7 @@ _DUTCH: Sections = {
         ),
         "PRICE_QUOTE_MISSING": (
             "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
-            " € 250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
+            " €\u00a0250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
             " verstuurd."
         ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
