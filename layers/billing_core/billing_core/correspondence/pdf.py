@@ -44,6 +44,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts, by_channel
 from billing_core.texts.letters import texts_for
+from billing_core.texts.letters.dunning import now_due_key
 
 if TYPE_CHECKING:
     # Annotations only: the copy is made in the web functions, not by the delivery.
@@ -770,10 +771,11 @@ def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
-    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail."""
+    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
+    the interest as owed when that is nil too (now_due_key)."""
     with_costs, with_fee = bool(c["costs_cents"]), bool(c["fee_cents"])
     _paragraph(pdf, _intro(c, t))
-    _paragraph(pdf, t("now_due" if with_costs else "now_due_interest"))
+    _paragraph(pdf, t(now_due_key(c["costs_cents"], c["interest_cents"])))
     shown = {"costs_cents": with_costs, "fee_cents": with_fee}
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(
