@@ -520,7 +520,7 @@ def test_r36_without_a_visit_pass_the_pdf_link_shows_the_page(sandbox, invoice):
     "path, language, words",
     [
         ("/vragen", "nl", "Kan ik in termijnen betalen?"),
-        ("/voorwaarden", "nl", "15% over de eerste € 2.500 (minstens € 40)"),
+        ("/voorwaarden", "nl", "15% over de eerste €\u00a02.500 (minstens €\u00a040)"),
         ("/voorwaarden", "en", "then for the interest, then for the amount"),
         ("/privacy", "en", "the date of birth itself is not in the cookie"),
     ],

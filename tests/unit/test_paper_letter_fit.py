@@ -38,6 +38,10 @@ SMALLEST_LEGIBLE = 5.5  # pt: the sender line shrinks no further, it is cut inst
 PRACTICE_NAMES = {  # as long as a practice name gets (providers/provider.py: 200)
     30: "Tandartspraktijk De Vries B.V.",
     60: "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V.",
+    120: (
+        "Praktijk voor Fysiotherapie en Manuele Therapie Zuidplas, Nieuwerkerk aan den "
+        "IJssel, Moordrecht en Zevenhuizen-Oost VOF"
+    ),
     200: (
         "Praktijk voor Fysiotherapie, Manuele Therapie en Bekkenfysiotherapie Zuidplas, "
         "Nieuwerkerk aan den IJssel, Moordrecht, Zevenhuizen en Moerkapelle, met "
@@ -161,13 +165,19 @@ def test_r7_the_sender_line_stays_inside_the_envelope_window(monkeypatch, langua
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language):
+@pytest.mark.parametrize("name_length", sorted(PRACTICE_NAMES))
+def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language, name_length):
     # Given the invoice and a confirmation on paper in the patient's language (R36: the
-    # QR code's caption under it, the facts, the footer)
+    # QR code's caption under it, the facts, the footer), from a practice whose name has
+    # 30, 60, 120 or 200 characters (the most it may have; the footer names it)
+    provider = make_provider(name=PRACTICE_NAMES[name_length])
     invoice = make_invoice(patient=make_person(language=Language(language)))
     # When both are printed
     with recorded_cells(monkeypatch) as cells:
-        render_invoice(invoice)
-        paper_arrangement_confirmation(language)
+        render_invoice(invoice, provider)
+        paper_arrangement_confirmation(language, provider)
     # Then no cell's text is wider than the cell it is printed in
     assert [cell for cell in cells if cell.text_width > cell.cell_width] == []
+    # And the footer still names the practice's AGB code, in type no smaller than legible
+    footers = [cell for cell in cells if provider.agb_code in cell.text]
+    assert footers and min(cell.font_size for cell in footers) >= SMALLEST_LEGIBLE

@@ -7,7 +7,9 @@ payment in full in the reminder's term that is returned after the term leaves th
 still sends the second notice (R19, R20) for the principal and the interest. That letter
 said "Daarom bent u nu ook de aangekondigde buitengerechtelijke incassokosten ...
 verschuldigd" beside "Incassokosten: € 0,00". With no costs it names only the interest,
-and neither the e-mail nor its PDF has a costs column; with costs both still do.
+and neither the e-mail nor its PDF has a costs column; with costs both still do. With no
+interest either (a € 1,00 invoice, whose few days of interest round to € 0,00) it says
+neither is owed, only that an amount is still open (stop 39's "found and not fixed").
 """
 
 from __future__ import annotations
@@ -41,14 +43,17 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=AMSTERDAM)
 
 
-def noticed(language: Language, *, returned_payment: bool) -> DunningWorld:
-    """A € 1.000,00 invoice to a patient reading ``language``, reminded, and the runs up to
-    its second notice: paid in full in the term and returned after it, or not paid."""
-    world = DunningWorld([one_invoice(PRINCIPAL, patient=make_person(language=language))])
+def noticed(
+    language: Language, *, returned_payment: bool, principal: int = PRINCIPAL
+) -> DunningWorld:
+    """A € 1.000,00 invoice (or ``principal``) to a patient reading ``language``, reminded,
+    and the runs up to its second notice: paid in full in the term and returned after it,
+    or not paid."""
+    world = DunningWorld([one_invoice(principal, patient=make_person(language=language))])
     world.run_days(date(2026, 12, 24), PAID_ON - date.resolution)
     assert world.letters() == [("dunning_reminder", REMINDER_DAY)]
     if returned_payment:
-        world.import_transfer(PRINCIPAL, booked_on=PAID_ON, at=at(PAID_ON))
+        world.import_transfer(principal, booked_on=PAID_ON, at=at(PAID_ON))
         world.run_days(PAID_ON, RETURNED_ON - date.resolution)
         (paid,) = (e for e in world.invoice().ledger if e.kind is EntryKind.PAYMENT)
         world.clock.set(at(RETURNED_ON, 10))
@@ -57,19 +62,21 @@ def noticed(language: Language, *, returned_payment: bool) -> DunningWorld:
             world.invoice().reference,
             original_source_id=paid.cause.removeprefix("bank:"),
             reversal_id="RET-1",
-            amount_cents=PRINCIPAL,
+            amount_cents=principal,
             clock=world.clock,
             at=at(RETURNED_ON, 0),
         )
     world.run_days(RETURNED_ON + date.resolution if returned_payment else PAID_ON, NOTICE_DAY)
-    assert world.costs() == (0 if returned_payment else 15_000)  # 15% of € 1.000,00 (§3)
+    assert world.costs() == (0 if returned_payment else principal * 15 // 100)  # 15% (§3)
     return world
 
 
-def second_notice(language: Language, *, returned_payment: bool) -> dict[str, str]:
+def second_notice(
+    language: Language, *, returned_payment: bool, principal: int = PRINCIPAL
+) -> dict[str, str]:
     """The second notice the run e-mails, as read: the text part, the HTML part as shown
     and the attached PDF, whitespace collapsed."""
-    world = noticed(language, returned_payment=returned_payment)
+    world = noticed(language, returned_payment=returned_payment, principal=principal)
     ((_, email, (pdf,)),) = [sent for sent in world.outbox.sent if sent[1].kind == SECOND_NOTICE]
     return {
         "text": _collapsed(email.text),
@@ -99,6 +106,22 @@ def test_a_second_notice_without_costs_does_not_say_costs_are_owed(language, par
     assert t("col_costs") not in letter, letter
     assert COSTS_ARTICLE not in letter, letter
     assert t("col_interest") in letter and INTEREST_ARTICLE in letter, letter
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("part", ["text", "html", "pdf"])
+def test_a_second_notice_without_costs_or_interest_says_neither_is_owed(language, part):
+    """Given a € 1,00 invoice paid in full in the reminder's term and returned after it: no
+    BIK (legal-nl.md §2-§3), and its few days of statutory interest round to € 0,00 (R20),
+    when the run sends the second notice (R19), then neither its e-mail nor its PDF says
+    costs or interest are owed (neither article cited, no costs column), only that an
+    amount is still open; the interest column still shows its € 0,00."""
+    t = texts_for(language.value, ("email.second_notice",))
+    letter = second_notice(language, returned_payment=True, principal=1_00)[part]
+
+    assert COSTS_ARTICLE not in letter and INTEREST_ARTICLE not in letter, letter
+    assert t("col_costs") not in letter and t("col_interest") in letter, letter
+    assert t("now_due_open") in letter, letter
 
 
 @pytest.mark.parametrize("language", list(Language))

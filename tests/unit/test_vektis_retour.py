@@ -165,8 +165,12 @@ def test_a_granted_total_that_is_not_the_sum_of_the_lines_refuses_the_retour_fil
     # Then nothing of it is applied, and the message names both amounts and where
     [finding] = parsed.findings
     assert (finding.code, finding.severity) == ("VEKTIS_RETOUR_GRANTED_TOTAL", Severity.FILE)
-    assert finding.params == {"declared": "€\u00a0100,00", "counted": "€\u00a056,68"}
     assert parsed.lines == [] and "pos. 46-56" in finding.message("en")
+    # each in the reader's way of writing amounts (R9): Dutch in Dutch, English in English
+    assert "is €\u00a0100,00, maar" in finding.message("nl")
+    assert "zijn samen €\u00a056,68." in finding.message("nl")
+    assert "is €100.00, but" in finding.message("en")
+    assert "add up to €56.68." in finding.message("en")
 
 
 def test_a_granted_total_with_credit_lines_is_signed():

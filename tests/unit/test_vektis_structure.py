@@ -363,8 +363,12 @@ def test_the_trailer_total_is_the_signed_sum_of_the_declared_amounts():
     assert parse(lines).findings == []
     result = parse(edited(lines, -1, "total_amount", 15000))
     finding = only(result, "VEKTIS_TRAILER_TOTAL")
-    assert finding.params == {"declared": "€\u00a0150,00", "counted": "€\u00a050,00"}
     assert_rejected_whole(result, "VEKTIS_TRAILER_TOTAL")
+    # And each language's message writes both amounts its own way (R9)
+    assert "is €\u00a0150,00, maar" in finding.message("nl")
+    assert "zijn samen €\u00a050,00." in finding.message("nl")
+    assert "is €150.00, but" in finding.message("en")
+    assert "add up to €50.00." in finding.message("en")
 
 
 def test_a_negative_total_carries_c():

@@ -44,6 +44,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts, by_channel
 from billing_core.texts.letters import texts_for
+from billing_core.texts.letters.dunning import now_due_key
 
 if TYPE_CHECKING:
     # Annotations only: the copy is made in the web functions, not by the delivery.
@@ -70,6 +71,7 @@ _WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
 _WINDOW_WIDTH = 85.0
 _SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, then is cut
 _SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
+_FOOTER_SIZE = 7.5  # pt; the practice's name in it shrinks and is cut as the sender line's
 _BRAND_WIDTH = 40.0
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
@@ -168,7 +170,7 @@ class _Document(FPDF):
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._continuation = f"{title} {kenmerk(reference)}"
-        self._footer = t("footer", provider=provider.name, agb=provider.agb_code)
+        self._provider = provider
         # The pages for patients (R36) on every page, under the footer line.
         self._links = t("more_information", **page_urls(public_base_url, t.language))
         self._t = t
@@ -197,12 +199,26 @@ class _Document(FPDF):
         self.set_draw_color(*_MUTED)
         self.line(_LEFT, self.get_y(), self.w - _RIGHT, self.get_y())
         self.ln(2)
-        _style(self, 7.5, color=_MUTED)
         page = self._t("page", page=self.page_no(), pages="{nb}")
-        cells = self.in_reading_order([(self.epw - 30, self._footer), (30, page)])
-        for (width, text), align in zip(cells, self.in_reading_order(["L", "R"]), strict=True):
+        # The practice's name as in the window: a long one in smaller type, or cut short.
+        provider, room = self._provider, self.epw - 30
+        footer = _practice_line(
+            self,
+            self._t,
+            "footer",
+            room,
+            _FOOTER_SIZE,
+            provider=provider.name,
+            agb=provider.agb_code,
+        )
+        cells = self.in_reading_order([(room, footer, self.font_size_pt), (30, page, _FOOTER_SIZE)])
+        for (width, text, size), align in zip(
+            cells, self.in_reading_order(["L", "R"]), strict=True
+        ):
+            _style(self, size)
             self.cell(width, 4, text, align=align)
         self.ln(4)
+        _style(self, _FOOTER_SIZE)
         self.multi_cell(0, 3.6, self._links, align=self.align_text)
 
     def in_reading_order(self, cells: Sequence[Any]) -> list[Any]:
@@ -290,38 +306,52 @@ def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
 def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
     """Sender line and address, inside the envelope window."""
     pdf.set_xy(_LEFT, _WINDOW_TOP)
-    pdf.cell(_WINDOW_WIDTH, 4, _sender_line(pdf, provider.name, t))
+    sender = _practice_line(
+        pdf, t, "sender_line", _WINDOW_WIDTH, _SENDER_SIZE, "U", provider=provider.name
+    )
+    pdf.cell(_WINDOW_WIDTH, 4, sender)
     pdf.set_xy(_LEFT, _WINDOW_TOP + 5)
     _style(pdf, 10.5, color=_INK)
     for line in _address_lines(addressee):
         pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-def _sender_line(pdf: FPDF, provider: str, t: Texts) -> str:
-    """The sender line, styled to fit the window on one line (a cell does not wrap; what
-    runs past the window the envelope hides, R7): a long practice name in smaller type,
-    and one too long even for the smallest cut short with "…" (a name may have 200
-    characters, providers/provider.py)."""
-    line = t("sender_line", provider=provider)
-    room = _WINDOW_WIDTH - 2 * pdf.c_margin
-    _fitted(pdf, line, room, _SENDER_SIZE, "U")
+def _practice_line(
+    pdf: FPDF,
+    t: Texts,
+    key: str,
+    width: float,
+    size: float,
+    emphasis: str = "",
+    *,
+    provider: str,
+    **values: str,
+) -> str:
+    """The sentence ``key`` naming the practice, styled to fit a one-line cell ``width``
+    wide (a cell does not wrap: the window's sender line, whose overflow the envelope
+    hides, R7; the footer, R36): a long practice name in smaller type, and one too long
+    even for the smallest cut short with "…" (a name may have 200 characters,
+    providers/provider.py)."""
+    line = t(key, provider=provider, **values)
+    room = width - 2 * pdf.c_margin
+    _fitted(pdf, line, room, size, emphasis)
     if pdf.get_string_width(line) <= room:
         return line
     shortest, longest = 0, len(provider)  # the name cut to ``shortest`` characters fits
     while shortest < longest:
         middle = (shortest + longest + 1) // 2
-        if pdf.get_string_width(_cut(t, provider, middle)) <= room:
+        if pdf.get_string_width(_cut(t, key, provider, middle, values)) <= room:
             shortest = middle
         else:
             longest = middle - 1
-    return _cut(t, provider, shortest)
+    return _cut(t, key, provider, shortest, values)
 
 
-def _cut(t: Texts, provider: str, length: int) -> str:
+def _cut(t: Texts, key: str, provider: str, length: int, values: Mapping[str, str]) -> str:
     # In a right-to-left letter a left-to-right mark keeps "…" at the end of a Latin
     # name, where it was cut, rather than at the line's left end (the bidi algorithm).
     mark = "\u200e" if t.language in RIGHT_TO_LEFT else ""
-    return t("sender_line", provider=f"{provider[:length].rstrip(' ,.-')}…{mark}")
+    return t(key, provider=f"{provider[:length].rstrip(' ,.-')}…{mark}", **values)
 
 
 def _fitted(pdf: FPDF, text: str, width: float, size: float, emphasis: str = "") -> None:
@@ -741,10 +771,11 @@ def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
-    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail."""
+    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
+    the interest as owed when that is nil too (now_due_key)."""
     with_costs, with_fee = bool(c["costs_cents"]), bool(c["fee_cents"])
     _paragraph(pdf, _intro(c, t))
-    _paragraph(pdf, t("now_due" if with_costs else "now_due_interest"))
+    _paragraph(pdf, t(now_due_key(c["costs_cents"], c["interest_cents"])))
     shown = {"costs_cents": with_costs, "fee_cents": with_fee}
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(

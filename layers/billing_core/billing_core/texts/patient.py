@@ -97,11 +97,13 @@ _DUTCH_INFO: Section = {
         "komen als u ook dan niet betaalt."
     ),
     "terms_3_heading": "Incassokosten",
+    # No-break spaces: an amount never wraps away from its € (as format_euros writes it).
     "terms_3_text": (
         "Na die 14 dagen zijn incassokosten verschuldigd volgens het Besluit vergoeding voor "
-        "buitengerechtelijke incassokosten: 15% over de eerste € 2.500 (minstens € 40), 10% "
-        "over de volgende € 2.500, 5% over de volgende € 5.000, 1% over de volgende "
-        "€ 190.000 en 0,5% over de rest, met een maximum van € 6.775."
+        "buitengerechtelijke incassokosten: 15% over de eerste €\u00a02.500 (minstens "
+        "€\u00a040), 10% over de volgende €\u00a02.500, 5% over de volgende €\u00a05.000, 1% "
+        "over de volgende €\u00a0190.000 en 0,5% over de rest, met een maximum van "
+        "€\u00a06.775."
     ),
     "terms_4_heading": "Wettelijke rente",
     "terms_4_text": (
@@ -219,11 +221,12 @@ _ENGLISH_INFO: Section = {
         "not pay then either."
     ),
     "terms_3_heading": "Collection costs",
+    # No space after €, as format_euros writes English amounts: none to wrap at.
     "terms_3_text": (
         "After those 14 days collection costs are due by the Dutch decree on extrajudicial "
-        "collection costs: 15% of the first € 2,500 (at least € 40), 10% of the next "
-        "€ 2,500, 5% of the next € 5,000, 1% of the next € 190,000 and 0.5% of the rest, "
-        "at most € 6,775."
+        "collection costs: 15% of the first €2,500 (at least €40), 10% of the next "
+        "€2,500, 5% of the next €5,000, 1% of the next €190,000 and 0.5% of the rest, "
+        "at most €6,775."
     ),
     "terms_4_heading": "Statutory interest",
     "terms_4_text": (

@@ -162,7 +162,7 @@ _DUTCH: Sections = {
         ),
         "PRICE_QUOTE_MISSING": (
             "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
-            " € 250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
+            " €\u00a0250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
             " verstuurd."
         ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
@@ -270,8 +270,8 @@ _DUTCH: Sections = {
             " er {counted}. Het bestand is waarschijnlijk na de export bewerkt of niet volledig."
         ),
         "VEKTIS_TRAILER_TOTAL": (
-            "Het totaal declaratiebedrag in het sluitrecord (regel {line}) is {declared}, maar de"
-            " declaratiebedragen van de prestatierecords zijn samen {counted}."
+            "Het totaal declaratiebedrag in het sluitrecord (regel {line}) is {declared_nl}, maar de"
+            " declaratiebedragen van de prestatierecords zijn samen {counted_nl}."
         ),
         # --- Structural in the header, trailer and comments; content elsewhere ---
         "VEKTIS_NOT_NUMERIC": "Regel {line}: {field} mag alleen cijfers bevatten.",
@@ -401,7 +401,7 @@ _DUTCH: Sections = {
             " over is ({left_nl}). De creditregel is niet verwerkt."
         ),
         # issue 15: Vektis files as practices really send them, retour files as insurers do.
-        "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared}, maar de toegekende bedragen van de prestatierecords zijn samen {counted}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
+        "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared_nl}, maar de toegekende bedragen van de prestatierecords zijn samen {counted_nl}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
         "RETOUR_GRANTED_BLANK": "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de zorgverzekeraar wat er is toegekend.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de open actie voor wat u kunt aanleveren.",
         "VEKTIS_FOREIGN_ENCODING": "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan.",
@@ -950,8 +950,8 @@ _ENGLISH: Sections = {
             " incomplete."
         ),
         "VEKTIS_TRAILER_TOTAL": (
-            "The total claimed amount in the trailer record (line {line}) is {declared}, but the"
-            " claimed amounts of the treatment records add up to {counted}."
+            "The total claimed amount in the trailer record (line {line}) is {declared_en}, but the"
+            " claimed amounts of the treatment records add up to {counted_en}."
         ),
         # --- Structural in the header, trailer and comments; content elsewhere ---
         "VEKTIS_NOT_NUMERIC": "Line {line}: {field} may only contain digits.",
@@ -1075,7 +1075,7 @@ _ENGLISH: Sections = {
             " ({left_en}). The credit line was not processed."
         ),
         # issue 15
-        "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared}, but the granted amounts of the treatment records add up to {counted}. The retour file was not processed; ask the insurer for a complete file.",
+        "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared_en}, but the granted amounts of the treatment records add up to {counted_en}. The retour file was not processed; ask the insurer for a complete file.",
         "RETOUR_GRANTED_BLANK": "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code {codes}). Nothing was changed for this line; ask the insurer what was granted.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03) with a parent or guardian; the invoice will be addressed to the patient. See the open action for what you can send.",
         "VEKTIS_FOREIGN_ENCODING": "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths and one byte per character (ASCII or ISO-8859-1). Upload the export of your practice software as it is, without saving it in another program.",

@@ -42,7 +42,7 @@ from billing_core.declarations.vektis.text import (
     vektis_encoding,
     windows_1252_letters,
 )
-from billing_core.shared.money import format_euros
+from billing_core.shared.money import euro_params
 
 MAX_LISTED_LINE_PROBLEMS = 20  # then counted, as for CSV: one broken export is not 100,000 findings
 _DETAIL = frozenset({"02", "03", "04"})
@@ -482,11 +482,8 @@ class _Structure:
             return
         declared = _number(values[key]) * (-1 if dc == "C" else 1)
         if counted is not None and declared != counted:
-            # Written as the Dutch texts write amounts, in the English finding too (as before).
-            params = {
-                "declared": format_euros(declared, "nl"),
-                "counted": format_euros(counted, "nl"),
-            }
+            # Each language's finding writes the amounts its own way (R9): € 1.234,56 / €1,234.56.
+            params = euro_params("declared", declared) | euro_params("counted", counted)
             self.findings.append(_file(code, line, layout.label(key), **params))
 
     def _granted_total(self, lines: list[str]) -> int | None:

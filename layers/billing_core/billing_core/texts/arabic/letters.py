@@ -272,6 +272,9 @@ _DUNNING: Sections = {
             "لذلك أصبحتم الآن ملزمين أيضًا بدفع الفائدة القانونية (المادة 6:119 من القانون "
             "المدني الهولندي). المطلوب منكم الآن:"
         ),
+        # Instead, when its costs and its interest are both € 0,00 (now_due_key). Not yet
+        # read by a native speaker (README, Languages).
+        "now_due_open": "لذلك لا يزال مبلغ مستحقًا لم يُسدَّد بعد. المطلوب منكم الآن:",
         "col_reference": "رقم مرجع الدفع",
         "col_principal": "المبلغ الأصلي",
         "col_costs": "تكاليف التحصيل",

@@ -117,6 +117,9 @@ DUTCH: Sections = {
         "now_due_interest": (
             "Daarom bent u nu ook de wettelijke rente (art. 6:119 BW) verschuldigd. U betaalt nu:"
         ),
+        # Instead, when its costs and its interest are both € 0,00: nothing more is owed
+        # than what was open (now_due_key).
+        "now_due_open": "Daarom staat er nog een bedrag open. U betaalt nu:",
         "col_reference": "Betalingskenmerk",
         "col_principal": "Hoofdsom",
         "col_costs": "Incassokosten",
@@ -250,6 +253,8 @@ ENGLISH: Sections = {
             "You therefore now also owe the statutory interest (article 6:119 of the Dutch "
             "Civil Code). You now pay:"
         ),
+        # Instead, when its costs and its interest are both € 0,00 (now_due_key).
+        "now_due_open": "An amount therefore remains open. You now pay:",
         "col_reference": "Payment reference",
         "col_principal": "Principal",
         "col_costs": "Collection costs",
@@ -286,3 +291,13 @@ ENGLISH: Sections = {
         "page": "Page {page} of {pages}",
     },
 }
+
+
+def now_due_key(costs_cents: int, interest_cents: int) -> str:
+    """The second notice's sentence before its amounts (R20), the e-mail's and its PDF's:
+    it says owed only what the letter asks. Costs of € 0,00 (the principal open when the
+    reminder's term expired was nil, legal-nl.md §2-§3): the interest alone; the interest
+    € 0,00 as well: neither, only that an amount is still open."""
+    if costs_cents:
+        return "now_due"
+    return "now_due_interest" if interest_cents else "now_due_open"

@@ -315,6 +315,9 @@ _DUNNING: Sections = {
             "Dlatego należne są teraz również odsetki ustawowe (art. 6:119 BW). Do zapłaty "
             "jest teraz:"
         ),
+        # Instead, when its costs and its interest are both € 0,00 (now_due_key). Not yet
+        # read by a native speaker (README, Languages).
+        "now_due_open": "Dlatego kwota nadal pozostaje nieopłacona. Do zapłaty jest teraz:",
         "col_reference": "Numer referencyjny płatności",
         "col_principal": "Należność główna",
         "col_costs": "Koszty windykacji",
