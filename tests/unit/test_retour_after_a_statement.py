@@ -104,10 +104,11 @@ def test_the_same_retour_again_forgives_nothing_more():
     assert world.invoice().balance_cents == MINIMUM
 
 
-def test_a_statement_the_provider_decides_on_is_not_reopened_by_the_retour():
-    """R17, R23: a practice that confirms each proposal decides on the figures of its day;
-    the retour that follows its decision raises the amount as it raises any (€ 30,00
-    more), and forgives nothing of its own accord."""
+def test_a_proposal_on_the_practices_list_is_left_to_its_decision():
+    """R17, R23: a practice that confirms each proposal decides on the figures of the day
+    of its decision (coulance.proposal_for); the retour that comes while the proposal is
+    on its list raises the amount as it raises any (€ 30,00 more) and forgives nothing of
+    its own accord."""
     world = a_world(CoulanceMode.PROVIDER_CONFIRMS)
     the_patient_sends_the_statement(world, date(2026, 12, 10))
 
