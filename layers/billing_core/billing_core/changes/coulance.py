@@ -269,6 +269,32 @@ def apply_coulance(
     return apply_stop(invoice, request, at, cause)
 
 
+def with_policy_after_a_raise(
+    invoice: Invoice, provider: Provider, at: datetime, cause: str
+) -> Invoice:
+    """R17, legal-nl.md §6: the insurer's retour raised what the patient of an invoice pays
+    after the automatic policy took their statement (the insurer pays the practice less
+    than the invoice deducted). The policy's amount holds for the invoice as it now
+    stands, as it would had the retour come first: what it forgives beyond what was
+    forgiven already is forgiven now (``proposal_for`` counts both), by ``cause``, so the
+    patient never pays more than the gross reimbursement or the minimum. A proposal left
+    to the provider is judged on the day of its decision; one decided by the provider is
+    not reopened here."""
+    # Here, not at import: the provider's settings models are no part of the payment
+    # paths that load this module (see TYPE_CHECKING above).
+    from billing_core.changes.coulance_policy import CoulanceMode
+
+    statement = invoice.insurer_statement
+    if statement is None or statement.proposal_open:
+        return invoice
+    if provider.coulance.mode is not CoulanceMode.AUTOMATIC:
+        return invoice
+    proposal = proposal_for(invoice, provider, statement)
+    return apply_coulance(
+        invoice, proposal, at, cause, payment_term_days=provider.payment_term_days
+    )
+
+
 def _adjusted_on(invoice: Invoice, at: datetime, payment_term_days: int) -> Invoice:
     """The invoice with the adjusted amount's new final payment date, and the moment it
     got it on the statement (legal-nl.md §7)."""

@@ -289,7 +289,7 @@ def apply_retour_upload(
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
     run = _Run(parsed, insurers)
     known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
-    _apply_to_invoices(run, known, upload, provider.payment_term_days, ctx)
+    _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     return _write_report(upload, record, run, ctx)
 
@@ -331,7 +331,7 @@ def _apply_to_invoices(
     run: _Run,
     known: Mapping[str, KnownClaim],
     upload: Upload,
-    payment_term_days: int,
+    provider: Provider,
     ctx: IngestContext,
 ) -> None:
     """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28),
@@ -352,7 +352,7 @@ def _apply_to_invoices(
         granted = {ref: line.granted_cents for ref, line in lines.items()}
         _warn_above_amount(run, invoice, lines)
         reads = [invoice]  # the last one is what this call's write changed
-        grant = _granting(granted, ctx, cause, reads, payment_term_days)
+        grant = _granting(granted, ctx, cause, reads, provider)
         stored, changed = save_change(ctx.store, invoice, grant)
         # Nothing changed by this call (the same file again, or at the same moment and the
         # other upload wrote first): its lines are unchanged, whatever its first read said.
@@ -406,7 +406,7 @@ def _granting(
     ctx: IngestContext,
     cause: str,
     reads: list[Invoice],
-    payment_term_days: int,
+    provider: Provider,
 ) -> Change:
     """The change save_change applies, again on a fresh read after a concurrent write;
     ``reads`` gets each invoice it is applied to."""
@@ -415,13 +415,13 @@ def _granting(
         reads.append(invoice)
         now = ctx.clock.now()
         after = with_granted(invoice, granted, now, cause)
-        return _with_term_for_raise(invoice, after, now, payment_term_days)
+        return _with_term_for_raise(invoice, after, now, provider, cause)
 
     return grant
 
 
 def _with_term_for_raise(
-    before: Invoice, after: Invoice, at: datetime, payment_term_days: int
+    before: Invoice, after: Invoice, at: datetime, provider: Provider, cause: str
 ) -> Invoice:
     """``after`` with a new final payment date when the retour raised what the patient of
     a sent invoice still pays (legal-nl.md §2, §7): the raise was never asked, so it gets
@@ -429,7 +429,9 @@ def _with_term_for_raise(
     mechanism: coulance.with_adjusted_amount_term, until the costs are charged). A raise
     the patient's credit covers asks nothing. Under a running arrangement the raise is
     left open by its terms: it is the arrangement's rest term, due no earlier than this
-    new date (changes/arrangement.rest_term)."""
+    new date (changes/arrangement.rest_term). On an invoice whose insurer's statement the
+    automatic coulance policy took, the policy's amount holds for the invoice as it now
+    stands (coulance.with_policy_after_a_raise)."""
     if after.status is not InvoiceStatus.SENT or after.is_paid:
         return after
     if after.balance_cents <= before.balance_cents:
@@ -437,9 +439,10 @@ def _with_term_for_raise(
     # Imported here: a raise is rare, and changes/coulance (with the stop and the
     # provider's actions it brings) is no part of retour_import's cold start otherwise,
     # which is held to 2x `import boto3` (architecture.md) with almost nothing to spare.
-    from billing_core.changes.coulance import with_adjusted_amount_term
+    from billing_core.changes.coulance import with_adjusted_amount_term, with_policy_after_a_raise
 
-    return with_adjusted_amount_term(after, at, payment_term_days)
+    after = with_policy_after_a_raise(after, provider, at, cause)
+    return with_adjusted_amount_term(after, at, provider.payment_term_days)
 
 
 def _invoice_rejected_materials(
