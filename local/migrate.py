@@ -19,6 +19,9 @@ practice only.
 - ``statement-upload-batch-expiry`` (legal-nl.md §8): week 48's statements built and its
   payout batch sent on 30 November; every upload record, statement item and batch stored
   without the expiry its save now writes.
+- ``canonical-claim-markers`` (R3, R40): each practice's export of week 47 with all-digit
+  refs (claim 0000001.., patient 000001..) uploaded as the deploy before read it: its
+  claims' markers under the refs with their leading zeros.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -30,17 +33,21 @@ import argparse
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import invoice_to_item
 from billing_core.adapters.dynamo.repository import BillingRepository, invoice_marker_keys
+from billing_core.declarations import csv_format
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
+    CANONICAL_CLAIM_MARKERS,
     EXPIRED_INVOICE_ACTIONS,
     MIGRATIONS,
     NAMES_MARKERS_HANDOVERS,
@@ -204,12 +211,41 @@ def pay_out_week_48_before_expiry(sandbox: Sandbox) -> None:
     store_items_as_before_their_expiry(sandbox.runtime.repository)
 
 
+@contextmanager
+def refs_read_as_written() -> Iterator[None]:
+    """Uploads read as the deploy before round 40 read them: an all-digit claim_ref or
+    patient_ref kept its leading zeros (csv_format's canonical_reference did not exist)."""
+    today = csv_format.canonical_reference
+    csv_format.canonical_reference = lambda ref: ref
+    try:
+        yield
+    finally:
+        csv_format.canonical_reference = today
+
+
+def zero_padded_export(data: bytes) -> bytes:
+    """declaration_csv's lines as a practice system exports them: R0000001 is the claim
+    0000001, PAT000001 the patient 000001."""
+    header, *rows = data.decode("utf-8").splitlines()
+    padded = [re.sub(r"^R(\d+);PAT(\d+);", r"\1;\2;", row) for row in rows]
+    return "\n".join([header, *padded, ""]).encode("utf-8")
+
+
+def upload_zero_padded_before_the_deploy(sandbox: Sandbox) -> None:
+    """Each practice's export of week 47 (zeros and all) stored before round 40."""
+    with refs_read_as_written():
+        for practice in (DENTAL, PHYSIO):
+            export = zero_padded_export(declaration_csv(6))
+            sandbox.upload_declaration(practice.provider_id, "export-week-47.csv", export)
+
+
 REWINDS = {
     NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
     SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
     EXPIRED_INVOICE_ACTIONS: remove_invoices_without_the_stream,
     SEARCH_NAMES: fold_names_as_before,
     STORED_ITEM_EXPIRY: pay_out_week_48_before_expiry,
+    CANONICAL_CLAIM_MARKERS: upload_zero_padded_before_the_deploy,
 }
 
 

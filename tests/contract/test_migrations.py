@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.transfer_batches import (
@@ -18,7 +19,7 @@ from billing_core.payments.transfer_batches import (
     approve,
     sent,
 )
-from billing_core.ports import InvoiceFilter, ReferenceHolder
+from billing_core.ports import InvoiceFilter, KnownClaim, ReferenceHolder
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.week import Week
@@ -229,6 +230,38 @@ def test_uploads_statements_and_batches_stored_before_expiry_get_it_once(store):
     assert store.get_retrocession(A, Week(2026, 48)) == summary
     assert batches.get_batch(refund.batch_id) == replace(refund, version=1)
     assert batches.get_batch(payout.batch_id) == replace(payout, version=1)
+
+
+def test_a_claim_under_leading_zeros_is_copied_without_them_once_and_expires_with_it(store):
+    """R3, R40 (migration version 6), legal-nl.md §8: Given practice A's invoice settled
+    before §8's deploy, its lines stored as the file had them (000001, 000002), and the
+    claim 2 of another upload of A's
+    When the markers are copied under the refs without the zeros, twice
+    Then 000001's is copied as it is (its upload, its invoice), 2 keeps its own claim, the
+    second pass writes nothing, B has none; and the copy expires with the invoice."""
+    lines = tuple(
+        replace(line, claim_ref=f"00000{index}")
+        for index, line in enumerate(invoice(1).lines, start=1)
+    )
+    issued = invoice(1, lines=lines)
+    stored(store, issued)
+    other = invoice(2, lines=(replace(lines[0], claim_ref="2"),))
+    stored(store, other, declaration_id="D2")
+    paid = booked(store, issued, EntryKind.PAYMENT, -issued.balance_cents)
+    plant_settled_before_expiry(store, paid)
+    refs = {"000001": "1", "000002": "2", "000009": "9"}  # 000009: no marker to copy
+    # When copied twice
+    first, second = (store.add_canonical_claim_markers(A, refs) for _ in range(2))
+    # Then
+    assert (first, second) == (ClaimMarkersCopied(1, 1), ClaimMarkersCopied(0, 2))
+    assert store.known_claims(A, ["1", "2", "9"]) == {
+        "1": KnownClaim("1", "D1", "inv-1"),
+        "2": KnownClaim("2", "D2", "inv-2"),
+    }
+    assert store.known_claims(B, ["1"]) == {}
+    # And the copy is one of the markers that expire with the settled invoice (not 2)
+    kenmerk_and_lines = 1 + len(lines)
+    assert store.add_retention_expiry(paid) == ExpiryAdded(True, kenmerk_and_lines + 1)
 
 
 def refund_sent() -> TransferBatch:

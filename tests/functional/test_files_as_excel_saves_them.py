@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from billing_core.declarations import csv_format
+from billing_core.services.operator.migrations import CANONICAL_CLAIM_MARKERS
+from local.migrate import refs_read_as_written, run
 from local.seed import DENTAL
 from tests.functional.conftest import SAMPLES
 
@@ -133,6 +135,35 @@ def test_an_export_stored_before_this_deploy_is_found_under_its_zeros(sandbox, m
     # Then its lines, read as 1.., are found under the refs as written: nothing twice
     assert again["outcome"] == "already_processed"
     assert again["summary"]["claims_already_processed"] == 20
+    assert len(_invoices(sandbox)) == 8
+
+
+def test_after_migration_6_the_excel_copy_of_an_export_stored_before_is_already_processed(
+    sandbox,
+):
+    """R3, R40 (known stop 40 files3: "no migration writes those claims' markers anew")."""
+    # Given the export uploaded before this deploy: its claim markers under 000001.. and
+    # its 8 invoices (3 of its 20 lines went to the insurer: on no invoice)
+    with refs_read_as_written():
+        stored = _upload(sandbox, "export.csv", _csv(_rows(_export)))
+    assert stored["summary"]["invoices"] == 8
+    on_invoices = {line.claim_ref for i in _invoices(sandbox) for line in i.lines}
+    assert len(on_invoices) == 17 and "000001" in on_invoices
+    # When an operator runs canonical-claim-markers over every practice, twice
+    first = run(sandbox, CANONICAL_CLAIM_MARKERS, "", "canonical-first")
+    second = run(sandbox, CANONICAL_CLAIM_MARKERS, "", "canonical-second")
+    # Then the first copies each invoice line's marker under its ref without the zeros,
+    # the second writes nothing and finds them all there
+    assert (first["version"], first["complete"]) == (6, True)
+    counts = ("invoices_done", "claim_markers_written", "claim_markers_present")
+    assert [first["summary"][c] for c in counts] == [8, 17, 0]
+    assert [second["summary"][c] for c in counts] == [8, 0, 17]
+    # And when the practice uploads only the export's copy Excel saved again (1.., 1001..)
+    again = _upload(sandbox, "excel-resaved.csv", _csv(_rows(_excel_resaved), "cp1252"))
+    # Then each of those 17 lines is already processed and no second invoice is written
+    already = [f for f in again["findings"] if f["code"] == "CLAIM_ALREADY_PROCESSED"]
+    assert {f["claim_ref"] for f in already} >= {str(int(ref)) for ref in on_invoices}
+    assert again["summary"]["invoices"] == 0
     assert len(_invoices(sandbox)) == 8
 
 

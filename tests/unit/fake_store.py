@@ -25,6 +25,8 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
+from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
+from billing_core.declarations.claims import canonical_reference
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.declarations.rules.register_loads import RegisterLoad
@@ -175,9 +177,10 @@ class FakeStore:
     def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
         """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
         key = self._invoice_key(invoice)
+        refs = [line.claim_ref for line in invoice.lines]
         claims = [
             ("claim", invoice.provider_id, ref)
-            for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
+            for ref in dict.fromkeys([*refs, *map(canonical_reference, refs)])
             if (m := self.markers.get((invoice.provider_id, ref))) and m.invoice_id == key[1]
         ]
         held = self.references.get(invoice.reference) == key
@@ -660,6 +663,24 @@ class FakeStore:
         written = len(self.undated & {("batch", batch_id) for batch_id in done})
         self.undated.difference_update(("batch", batch_id) for batch_id in done)
         return ExpiriesDated(written, len(done) - written, len(self.batches) - len(done))
+
+    def add_canonical_claim_markers(
+        self, provider_id: str, refs: Mapping[str, str]
+    ) -> ClaimMarkersCopied:
+        self.calls.append("add_canonical_claim_markers")
+        written = present = 0
+        for ref, canonical in refs.items():
+            stored = self.markers.get((provider_id, ref))
+            if stored is None:
+                continue
+            if (provider_id, canonical) in self.markers:
+                present += 1
+                continue
+            self.markers[(provider_id, canonical)] = replace(stored, claim_ref=canonical)
+            if ("claim", provider_id, ref) in self.without_expiry:  # copied as it is
+                self.without_expiry.add(("claim", provider_id, canonical))
+            written += 1
+        return ClaimMarkersCopied(written, present)
 
     def list_retrocessions(
         self, provider_id: str, *, limit: int = 52, before: Week | None = None

@@ -4,19 +4,22 @@ reports conflicts loudly and reads no personal data into its log (R29, R32). Ver
 (legal-nl.md §8): settled invoices stored before their save wrote an expiry get it, open
 ones are left alone, and a reversal saved meanwhile wins (R12). Version 3 (legal-nl.md §8,
 R29): the actions of an invoice the table no longer holds get an expiry. Version 4 (audit
-INTERFACES1): names folded as before are written anew."""
+INTERFACES1): names folded as before are written anew. Version 6 (R3, R40): a claim
+stored under a ref with leading zeros is found under the ref without them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.ports import InvalidPosition
+from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.services.operator.migrations import (
+    CANONICAL_CLAIM_MARKERS,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
@@ -443,3 +446,46 @@ def test_batches_belong_to_no_practice_and_are_dated_once_a_run_has_done_every_p
     assert [a["summary"]["item_expiries_written"] for a in answers] == [1, 0]
     with pytest.raises(InvalidPosition):
         run_migration(STORED_ITEM_EXPIRY, ctx, resume=f"{DENTAL}/D1")
+
+
+def test_claims_under_leading_zeros_get_their_marker_without_them_over_requests_once():
+    """R3, R40 (migration version 6): Given 150 invoices of one practice, the first 120
+    issued from an export read with its zeros (lines 000001-1.. as claim refs 0000011..)
+    and 30 from a file without them; the claim 1001 already stored by a later upload
+    When the operator runs canonical-claim-markers one page a request, then again
+    Then each padded line's marker is copied once under its ref without the zeros (the
+    one whose ref a later claim holds counted present, that claim kept), an invoice
+    without such a line costs no write; the second run writes none."""
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    for number in range(1, 151):
+        padding = "00" if number <= 120 else ""
+        lines = tuple(
+            replace(line, claim_ref=f"{padding}{number}{index}")
+            for index, line in enumerate(make_invoice().lines, start=1)
+        )
+        invoice = make_invoice(
+            invoice_id=f"inv-{number:04d}",
+            provider_id=DENTAL,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+            lines=lines,
+        )
+        refs = tuple(line.claim_ref for line in lines)
+        store.store_new(DENTAL, "D-export", [NewInvoice(invoice, refs)], [])
+    store.add_claim_markers("D-later", make_invoice(invoice_id="inv-later"), ["1001"])
+    ctx = context(store, pages=1)
+    # When
+    first = run_migration(CANONICAL_CLAIM_MARKERS, ctx).answer()
+    assert (first["complete"], first["summary"]["invoices_done"]) == (False, 100)
+    rest = run_migration(CANONICAL_CLAIM_MARKERS, ctx, resume=first["resume"]).answer()
+    assert rest["complete"] and rest["version"] == 6
+    # Then 240 padded lines: 239 copied, 1001 (line 1 of invoice 100) was there
+    counts = ("claim_markers_written", "claim_markers_present")
+    assert [first["summary"][c] + rest["summary"][c] for c in counts] == [239, 1]
+    assert store.calls.count("add_canonical_claim_markers") == 120
+    assert store.known_claims(DENTAL, ["11", "1001", "1202"]) == {
+        "11": KnownClaim("11", "D-export", "inv-0001"),
+        "1001": KnownClaim("1001", "D-later", "inv-later"),
+        "1202": KnownClaim("1202", "D-export", "inv-0120"),
+    }
+    again = run_migration(CANONICAL_CLAIM_MARKERS, context(store)).answer()["summary"]
+    assert [again[c] for c in counts] == [0, 240]

@@ -16,6 +16,7 @@ from billing_core.correspondence.kinds import INVOICE_LETTER
 if TYPE_CHECKING:
     # Only the operator's migrations load it: not every function that imports the ports.
     from billing_core.collection.blocking import BlockChange, BlockedPatient
+    from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
@@ -466,6 +467,14 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def add_batch_expiries(self) -> ExpiriesDated:
         """Give each payout and refund batch sent or withdrawn the expiry its save now
         writes, where it has none and is still the version read; an open one gets none."""
+        ...
+
+    def add_canonical_claim_markers(
+        self, provider_id: str, refs: Mapping[str, str]
+    ) -> ClaimMarkersCopied:
+        """``refs``: a claim ref as stored -> the same ref as a file is read today
+        (canonical_reference). Each stored marker is copied as it is under the second
+        ref, where no marker is (R3): one there already is kept."""
         ...
 
 

@@ -28,6 +28,7 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
+from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
@@ -57,6 +58,7 @@ from billing_core.providers.week import Week
 if TYPE_CHECKING:
     # Their item mappings are imported by the methods that use them: a function that never
     # reads or writes these aggregates does not load them (issue 11 item 5).
+    from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
@@ -1193,6 +1195,30 @@ class BillingRepository:
 
         return TransferBatchRepository(self._table).add_missing_expiries()
 
+    def add_canonical_claim_markers(
+        self, provider_id: str, refs: Mapping[str, str]
+    ) -> ClaimMarkersCopied:
+        """Migration version 6: the markers under the refs as stored, one consistent
+        BatchGetItem; each copied whole (its upload, its invoice or the patient's, its
+        TTL) under the canonical ref by one PutItem on condition no marker is there: the
+        claim of a file read since, or a run before, keeps its own."""
+        from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
+
+        wanted = [keys.claim_key(provider_id, ref) for ref in refs]
+        written = present = 0
+        for stored in self._batch_get(wanted, ConsistentRead=True):
+            canonical = keys.claim_key(provider_id, refs[keys.claim_ref_of(stored["pk"])])
+            try:
+                self._table.put_item(
+                    Item=stored | canonical, ConditionExpression="attribute_not_exists(pk)"
+                )
+                written += 1
+            except ClientError as error:
+                if _code(error) != "ConditionalCheckFailedException":
+                    raise
+                present += 1
+        return ClaimMarkersCopied(written, present)
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _ledger_week_puts(self, invoice: Invoice) -> list[dict[str, Any]]:
@@ -1337,10 +1363,13 @@ def _pack(units: Iterable[_Unit], limit: int) -> Iterator[list[_Unit]]:
 
 
 def invoice_marker_keys(invoice: Invoice) -> list[dict[str, Any]]:
-    """The markers that serve only this invoice: its kenmerk's and its lines' (R3)."""
+    """The markers that serve only this invoice: its kenmerk's and its lines' (R3), and
+    a line stored under a ref with leading zeros its copy under the ref without them
+    (migration version 6), so that copy expires with the invoice too (legal-nl.md §8)."""
+    refs = [line.claim_ref for line in invoice.lines]
+    refs += [canonical_reference(ref) for ref in refs]
     return [keys.reference_marker_key(invoice.reference)] + [
-        keys.claim_key(invoice.provider_id, ref)
-        for ref in dict.fromkeys(line.claim_ref for line in invoice.lines)
+        keys.claim_key(invoice.provider_id, ref) for ref in dict.fromkeys(refs)
     ]
 
 

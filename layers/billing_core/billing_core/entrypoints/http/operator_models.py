@@ -480,6 +480,20 @@ class PracticeStoredExpiryOut(BaseModel):
     item_expiries_present: int
 
 
+class ClaimMarkerCountsOut(BaseModel):
+    """Version 6, canonical-claim-markers (R3, R40): each line stored under a ref with
+    leading zeros gets its marker under the ref without them, as a file is read today."""
+
+    invoices_total: int
+    invoices_done: int
+    claim_markers_written: int = Field(description="markers copied under the ref without zeros")
+    claim_markers_present: int = Field(description="a marker was there already: none written")
+
+
+class PracticeClaimMarkersOut(ClaimMarkerCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -501,6 +515,7 @@ class MigrationOut(BaseModel):
         | ActionExpiryCountsOut
         | SearchNameCountsOut
         | StoredExpiryCountsOut
+        | ClaimMarkerCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -508,6 +523,7 @@ class MigrationOut(BaseModel):
         | PracticeActionsExpiredOut
         | PracticeSearchNamesOut
         | PracticeStoredExpiryOut
+        | PracticeClaimMarkersOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

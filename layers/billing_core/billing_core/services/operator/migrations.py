@@ -51,6 +51,14 @@ payout batch no earlier than its week's statement). The batches belong to no pra
 so a run for one practice leaves them; open batches are kept (``open_batches_skipped``).
 Only ``expires_at`` is written, where missing, as a save today computes it.
 
+``canonical-claim-markers`` (version 6) lets R3 see a claim stored before all-digit refs
+were read without their leading zeros (R40, claims.canonical_reference): its marker is
+under the ref as the file had it ("000001"), and a copy of that file Excel saved again
+("1") wrote a second invoice. Each invoice's line whose ref has leading zeros gets its
+marker copied, as it is, under the ref without them, where no marker is; invoice page by
+invoice page, like versions 1, 2 and 4. A line that went to the insurer is on no invoice
+and is left as it is (its copy without the zeros is declared to the insurer again).
+
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
 """
@@ -63,6 +71,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.retention import kept_until
 from billing_core.ports import (
@@ -553,6 +562,41 @@ def _batch_expiry(store: MigrationStore) -> dict[str, int]:
     }
 
 
+# --- version 6: claims stored under refs with leading zeros (R3, R40) ------------------------
+
+CANONICAL_CLAIM_MARKERS = "canonical-claim-markers"
+CLAIM_MARKER_COUNTS = (
+    "claim_markers_written",  # markers copied under the ref without leading zeros
+    "claim_markers_present",  # a marker was there already: nothing written
+)
+
+
+def _canonical_claim_markers(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    provider_id = start.provider_id
+    practice = PracticeMigrated.counting(
+        CANONICAL_CLAIM_MARKERS,
+        provider_id,
+        store.count_invoices(provider_id),
+        CLAIM_MARKER_COUNTS,
+    )
+    return _invoice_pages(store, start, budget, progress, practice, _copy_padded_markers)
+
+
+def _copy_padded_markers(
+    store: MigrationStore, invoice: Invoice, practice: PracticeMigrated
+) -> None:
+    """Only an invoice with such a line costs a request: most have none."""
+    canonical = {ref: canonical_reference(ref) for ref in (li.claim_ref for li in invoice.lines)}
+    padded = {ref: to for ref, to in canonical.items() if to != ref}
+    if not padded:
+        return
+    copied = store.add_canonical_claim_markers(invoice.provider_id, padded)
+    practice.count("claim_markers_written", copied.written)
+    practice.count("claim_markers_present", copied.present)
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -568,4 +612,5 @@ MIGRATIONS = {
     STORED_ITEM_EXPIRY: Migration(
         STORED_ITEM_EXPIRY, 5, _practice_item_expiry, _no_position, _batch_expiry
     ),
+    CANONICAL_CLAIM_MARKERS: Migration(CANONICAL_CLAIM_MARKERS, 6, _canonical_claim_markers),
 }
