@@ -409,6 +409,37 @@ def test_a_second_notice_sent_again_after_its_costs_were_paid_still_names_them(l
     assert "6:96" not in t("now_due_interest")
 
 
+@pytest.mark.parametrize("email", ["s.vanderberg@example.nl", ""], ids=["e-mailed", "posted"])
+def test_a_second_notice_without_its_lead_keeps_its_name_when_its_first_invoice_is_paid(email):
+    """R30, R38, legal-nl.md §8 (known stop 39, Texts and letters): Given a second notice
+    about three invoices whose lead (the first) was paid before it went out, so it is
+    about the other two and its PDF is named by the second's kenmerk, put by a delivery
+    on Wednesday 27 January at 23:58 that died before noting it, and the second invoice
+    paid the next day, when the dead-letter queue is redriven on Friday the 29th, then
+    the one PDF (kept of the e-mail, or in the print batch) is still the one named by the
+    second's kenmerk: the key recorded before the first put, not one named anew by the
+    third, so no second copy and no second letter posted."""
+    costs_at = datetime(2027, 1, 27, 6, 0, tzinfo=AMSTERDAM)
+    invoices = reminded(100_000, 20_000, 30_000, email=email)
+    invoices = charge_costs(invoices, POLICY, costs_at.date(), costs_at)
+    lead = invoices[0]
+    invoices[0] = apply_payment(lead, IncomingPayment("bank", "e-1", 200_000, costs_at))
+    sent_at = datetime(2027, 1, 27, 23, 58, tzinfo=AMSTERDAM)
+    post = _killed_once_noted(invoices, sent_at, kind=SECOND_NOTICE)
+    (first_key,) = [key for key in post.files.files if key.endswith(".pdf")]
+    assert f"/10000000000002-{SECOND_NOTICE}" in first_key
+    second = post.store.invoice("inv-2")
+    paid = IncomingPayment("bank", "e-2", second.amount_due_cents, sent_at + timedelta(hours=10))
+    post.store.put_invoice_as_is(apply_payment(second, paid))
+    post.clock.set(datetime(2027, 1, 29, 9, 0, tzinfo=AMSTERDAM))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert [key for key in post.files.files if key.endswith(".pdf")] == [first_key]
+    assert (letter.kept_key or letter.message_id) == first_key
+    assert notes(post.store, "inv-3", SECOND_NOTICE) == [letter]
+
+
 def test_no_second_notice_when_everything_is_paid():
     invoices = charged(100_000)
     paid = apply_payment(invoices[0], IncomingPayment("psp", "tr_1", 200_000, COSTS_AT))
