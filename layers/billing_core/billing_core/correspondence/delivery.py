@@ -649,14 +649,15 @@ def dunning_letter_key(named_by: Invoice, kind: str, channel: Channel, day: date
     open (legal-nl.md §8 keeps letters). Both are named by ``named_by``, the first invoice
     the letter is about (its lead, or the next when the lead was left out: under an
     arrangement, or paid or not charged with the others for a second notice), so the name
-    is a kenmerk the letter holds; an e-mailed one by the day the run decided on its
-    reminder. The delivery records the key before the PDF is put and a retry puts it
-    there, never a second copy (PendingLetter.kept_key), and no name or BSN is in it
-    (R29)."""
+    is a kenmerk the letter holds; an e-mailed one by its reminder's date as it goes out
+    (the letter's own date for a reminder, the one a second notice recalls), not the day
+    a replayed run decided on it. The delivery records the key before the PDF is put and
+    a retry puts it there, never a second copy (PendingLetter.kept_key), and no name or
+    BSN is in it (R29)."""
     if channel is Channel.PAPER:
         return letter_print_key(named_by, kind, day.isoformat())
-    decided_on = dunning_letters.letter_reminder(named_by).decided_on_day.isoformat()
-    return f"letters/{named_by.provider_id}/{named_by.reference}-{kind}-{decided_on}.pdf"
+    dated = dunning_letters.letter_reminder(named_by).sent_on.isoformat()
+    return f"letters/{named_by.provider_id}/{named_by.reference}-{kind}-{dated}.pdf"
 
 
 def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> str:
