@@ -48,3 +48,36 @@ def test_a_naive_moment_is_read_as_amsterdam_wall_clock_time():
     assert (clock.today(), clock.now().utcoffset()) == (date(2026, 12, 31), timedelta(hours=1))
     clock.set(date(2027, 1, 1))
     assert clock.now() == datetime(2027, 1, 1, 9, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.mark.parametrize(
+    "start, by, then, dutch_day",
+    [
+        # the night summer time starts (28 March 2027): from 01:30 CET, an hour later is
+        # 03:30 CEST, the wall clock jumped from 02:00 to 03:00
+        (datetime(2027, 3, 28, 1, 30, tzinfo=AMSTERDAM), {"hours": 1}, (3, 30), 28),
+        # a day (24 hours) from Saturday 12:00 CET is Sunday 13:00 CEST
+        (datetime(2027, 3, 27, 12, 0, tzinfo=AMSTERDAM), {"days": 1}, (13, 0), 28),
+        # the night summer time ends (31 October 2027): from 01:30 CEST, two hours later
+        # is 02:30 CET, the second time the clock shows 02:30
+        (datetime(2027, 10, 31, 1, 30, tzinfo=AMSTERDAM), {"hours": 2}, (2, 30), 31),
+        # a day from Saturday 12:00 CEST is Sunday 11:00 CET
+        (datetime(2027, 10, 30, 12, 0, tzinfo=AMSTERDAM), {"days": 1}, (11, 0), 31),
+        # a day from Saturday 23:30 CET is Monday 00:30 CEST: Sunday had 23 hours
+        (datetime(2027, 3, 27, 23, 30, tzinfo=AMSTERDAM), {"days": 1}, (0, 30), 29),
+    ],
+)
+def test_advance_moves_real_time_across_a_clock_change(start, by, then, dutch_day):
+    """Given a FixedClock before a night the clocks change (Europe/Amsterdam), when it
+    advances by a span, then that much real time has passed (24 hours a day, measured in
+    UTC, as a webhook's or a lockout's hour is), and today() and now() still tell the Dutch
+    day and wall-clock time of that moment. It added wall-clock time before: an hour too
+    much or too little in real time across the change (known stop 39, Clock)."""
+    clock = FixedClock(start)
+
+    clock.advance(**by)
+
+    assert clock.now().astimezone(UTC) - start.astimezone(UTC) == timedelta(**by)
+    assert clock.now().tzinfo is AMSTERDAM
+    assert (clock.now().hour, clock.now().minute) == then
+    assert clock.today() == date(start.year, start.month, dutch_day)

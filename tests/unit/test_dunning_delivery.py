@@ -24,9 +24,11 @@ from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, NotALetter
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.open_costs import open_costs
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import DeliveryRequest
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.faults import Killed
@@ -375,6 +377,67 @@ def test_an_emailed_letter_whose_lead_was_paid_before_the_redrive_is_kept_once(k
     assert letter.kept_key == first_key and list(post.files.files) == [first_key]
     assert post.files.files[first_key] == post.outbox.sent[-1][2][0].content
     assert notes(post.store, "inv-2", kind) == [letter]
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_second_notice_sent_again_after_its_costs_were_paid_still_names_them(language):
+    """legal-nl.md §2-§3, R19, R20, R38 (known stop 39, Texts): Given an e-mailed second
+    notice charging € 150,00 collection costs (15 % of € 1.000,00), sent by a delivery
+    that died before noting it, and a payment of € 150,00 the next day (it pays the costs
+    first, §5), when the dead-letter queue is redriven, then the letter rendered again
+    (its e-mail and its kept PDF) still says the announced collection costs (art. 6:96
+    BW) are owed, with their column, as the letter sent said: the wording follows the
+    costs the notice charged, not the costs still open; only a notice that charged none
+    (a nil BIK) leaves them out."""
+    sent_at = datetime(2027, 1, 23, 23, 58, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, language=language), POLICY, COSTS_DAY, COSTS_AT)
+    post = _killed_once_noted(invoices, sent_at, kind=SECOND_NOTICE)
+    paid_at = sent_at + timedelta(hours=10)
+    costs = IncomingPayment("bank", "e-1", 15_000, paid_at)
+    post.store.put_invoice_as_is(apply_payment(post.store.invoice("inv-1"), costs))
+    assert open_costs(post.store.invoice("inv-1").ledger).collection_costs_cents == 0
+    post.clock.set(sent_at + timedelta(days=2))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    t = texts_for(language.value, ("email.second_notice",))
+    first, again = (email for _, email, _ in post.outbox.sent)
+    assert first.kind == again.kind == SECOND_NOTICE
+    kept = page_text(post.files.files[letter.kept_key])
+    for said in (first.text, again.text, again.html, kept):
+        assert "6:96" in said and t("col_costs") in said, said
+    assert "6:96" not in t("now_due_interest")
+
+
+@pytest.mark.parametrize("email", ["s.vanderberg@example.nl", ""], ids=["e-mailed", "posted"])
+def test_a_second_notice_without_its_lead_keeps_its_name_when_its_first_invoice_is_paid(email):
+    """R30, R38, legal-nl.md §8 (known stop 39, Texts and letters): Given a second notice
+    about three invoices whose lead (the first) was paid before it went out, so it is
+    about the other two and its PDF is named by the second's kenmerk, put by a delivery
+    on Wednesday 27 January at 23:58 that died before noting it, and the second invoice
+    paid the next day, when the dead-letter queue is redriven on Friday the 29th, then
+    the one PDF (kept of the e-mail, or in the print batch) is still the one named by the
+    second's kenmerk: the key recorded before the first put, not one named anew by the
+    third, so no second copy and no second letter posted."""
+    costs_at = datetime(2027, 1, 27, 6, 0, tzinfo=AMSTERDAM)
+    invoices = reminded(100_000, 20_000, 30_000, email=email)
+    invoices = charge_costs(invoices, POLICY, costs_at.date(), costs_at)
+    lead = invoices[0]
+    invoices[0] = apply_payment(lead, IncomingPayment("bank", "e-1", 200_000, costs_at))
+    sent_at = datetime(2027, 1, 27, 23, 58, tzinfo=AMSTERDAM)
+    post = _killed_once_noted(invoices, sent_at, kind=SECOND_NOTICE)
+    (first_key,) = [key for key in post.files.files if key.endswith(".pdf")]
+    assert f"/10000000000002-{SECOND_NOTICE}" in first_key
+    second = post.store.invoice("inv-2")
+    paid = IncomingPayment("bank", "e-2", second.amount_due_cents, sent_at + timedelta(hours=10))
+    post.store.put_invoice_as_is(apply_payment(second, paid))
+    post.clock.set(datetime(2027, 1, 29, 9, 0, tzinfo=AMSTERDAM))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    assert [key for key in post.files.files if key.endswith(".pdf")] == [first_key]
+    assert (letter.kept_key or letter.message_id) == first_key
+    assert notes(post.store, "inv-3", SECOND_NOTICE) == [letter]
 
 
 def test_no_second_notice_when_everything_is_paid():

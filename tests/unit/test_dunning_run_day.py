@@ -13,7 +13,8 @@ from billing_core.invoices.invoice import ArrangementStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM, RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
-from tests.unit.factories import make_provider
+from tests.unit.factories import make_person, make_provider
+from tests.unit.test_dunning_delivery import page_text
 
 
 def test_the_run_refuses_a_day_in_the_future():
@@ -44,6 +45,53 @@ def test_a_day_that_has_come_can_be_replayed():
     )
 
     assert world.invoice().reminder.sent_on == date(2026, 12, 31)
+
+
+def replay(world: DunningWorld, day: date, *, on: date) -> None:
+    """An operator's replay of the run of ``day`` on ``on``, its letters delivered."""
+    world.clock.set(datetime(on.year, on.month, on.day, 10, 0, tzinfo=AMSTERDAM))
+    run_dunning(DunningContext(world.store, world.files, world.queue, world.clock), day)
+    world.deliver()
+
+
+@pytest.mark.parametrize("email", ["s.vanderberg@example.nl", ""], ids=["e-mailed", "posted"])
+def test_a_replayed_day_keeps_the_one_pdf_of_the_letter_its_run_sent(email):
+    """R18, legal-nl.md §8 (known stop 39, Texts and letters): Given the run of 31
+    December 2026 sent its reminder (e-mailed and kept, or posted), when an operator
+    replays that day on 3 January, then one PDF is kept, under the name that day gave it,
+    and nothing is sent again."""
+    world = DunningWorld([one_invoice(100_000, patient=make_person(email=email))])
+    world.run(date(2026, 12, 31))
+    kept = dict(world.files.files)
+    assert len([key for key in kept if key.endswith(".pdf")]) == 1
+
+    replay(world, date(2026, 12, 31), on=date(2027, 1, 3))
+
+    assert world.files.files == kept
+    assert world.letters() == [("dunning_reminder", date(2026, 12, 31))]
+
+
+def test_a_replayed_day_names_the_letter_it_sends_by_the_letters_own_date():
+    """R18, legal-nl.md §2, §8 (known stop 39, Texts and letters): Given the run of 31
+    December 2026 decided on a reminder whose queueing was lost, when an operator replays
+    that day on 3 January, then the letter goes out dated 3 January, the day it is sent
+    (its term counts from it), and its kept PDF is named by that date, the letter's own,
+    not by the replayed day; replayed once more on the 5th, it is still that one PDF."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run(date(2026, 12, 31), deliver=False)
+    world.queue.requests.clear()  # the queueing lost
+
+    replay(world, date(2026, 12, 31), on=date(2027, 1, 3))
+    replay(world, date(2026, 12, 31), on=date(2027, 1, 5))
+
+    invoice = world.invoice()
+    (letter,) = invoice.correspondence
+    assert invoice.reminder.sent_on == date(2027, 1, 3)
+    assert letter.kept_key == (
+        f"letters/{world.provider.provider_id}/{invoice.reference}-dunning_reminder-2027-01-03.pdf"
+    )
+    assert list(world.files.files) == [letter.kept_key]
+    assert "Datum 3 januari 2027" in page_text(world.files.files[letter.kept_key])
 
 
 def test_a_run_stopped_by_the_time_limit_says_so_in_its_metrics():

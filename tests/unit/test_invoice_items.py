@@ -264,6 +264,19 @@ def test_the_print_batch_chosen_for_a_letter_survives_the_round_trip():
     )
 
 
+def test_the_key_recorded_for_a_dunning_letters_pdf_survives_the_round_trip():
+    """R38, legal-nl.md §8: the key a dunning letter's PDF was given before it was put,
+    for a retry to put it there again; pending letters stored before it was kept load
+    without one."""
+    pending = PendingLetter("second_notice", "second-notice:2027-01-07:inv-1", date(2027, 1, 22))
+    key = "letters/tandarts-de-vries/10000000000002-second_notice-2027-01-07.pdf"
+    invoice = replace(make_invoice(), letters_due=(replace(pending, kept_key=key),))
+    item = items.invoice_to_item(invoice)
+    assert items.invoice_from_item(item) == invoice
+    del item["letters_due"][0]["kept_key"]
+    assert items.invoice_from_item(item) == replace(invoice, letters_due=(pending,))
+
+
 def test_the_print_batch_of_a_paper_confirmation_survives_the_round_trip():
     """R38 (fix small37 item 1): the print batch a paper confirmation was given before its
     PDF was put, for a retry on a later day to find it there; items stored before it was

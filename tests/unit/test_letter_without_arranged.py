@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import pytest
+
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.dunning.letters import REMINDER
 from billing_core.legal import collection_costs
@@ -25,8 +27,10 @@ REMINDER_DAY = date(2026, 12, 31)
 ARRANGED, OTHER = 40_000, 30_000
 
 
-def a_letter_waiting_when_one_is_arranged() -> DunningWorld:
-    patient = make_person()
+def a_letter_waiting_when_one_is_arranged(
+    *, email: str = "s.vanderberg@example.nl"
+) -> DunningWorld:
+    patient = make_person(email=email)
     world = DunningWorld(
         [
             one_invoice(ARRANGED, number=1, patient=patient),
@@ -93,3 +97,20 @@ def test_a_second_delivery_sends_nothing_more():
     deliver_invoice(request, context)
     assert len([m for _, m, _ in world.outbox.sent if m.kind == REMINDER]) == 1
     assert [kind for kind, _ in world.letters("inv-1")] == []
+
+
+@pytest.mark.parametrize("email", ["s.vanderberg@example.nl", ""], ids=["e-mailed", "posted"])
+def test_the_letters_pdf_is_named_by_the_kenmerk_it_holds(email):
+    """R30, R29, legal-nl.md §8 (known stop 39, Texts and letters): Given the letter for
+    both waiting on the first invoice (its lead) and that one under an arrangement, when
+    the letter goes out about the second alone, then its PDF (kept of the e-mail, or in
+    the print batch) is named by the second invoice's kenmerk, the one the letter holds,
+    not by the first's, which it does not name; the key noted is that one PDF's."""
+    world = a_letter_waiting_when_one_is_arranged(email=email)
+    arranged, other = world.invoice("inv-1"), world.invoice("inv-2")
+
+    (letter,) = other.correspondence
+    (key,) = [k for k in world.files.files if k.endswith(".pdf")]
+    assert key == (letter.kept_key or letter.message_id)
+    assert f"/{other.reference}-{REMINDER}" in key
+    assert arranged.reference not in key

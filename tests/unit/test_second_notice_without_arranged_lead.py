@@ -89,6 +89,19 @@ def test_the_second_notice_goes_out_about_the_other_invoice_alone():
     assert arranged.letters_due == () and other.letters_due == ()
 
 
+def test_the_second_notices_pdf_is_named_by_the_kenmerk_it_holds():
+    """R30, R29, legal-nl.md §8 (known stop 39, Texts and letters): Given the same notice,
+    when it goes out about the second invoice alone, then the PDF kept of it is named by
+    the second invoice's kenmerk, the one the letter holds, not the first's."""
+    world = a_second_notice_waiting_when_its_lead_is_arranged_again()
+    arranged, other = world.invoice("inv-1"), world.invoice("inv-2")
+
+    (notice,) = [c for c in other.correspondence if c.kind == SECOND_NOTICE]
+    assert f"/{other.reference}-{SECOND_NOTICE}-" in notice.kept_key
+    assert arranged.reference not in notice.kept_key
+    assert notice.kept_key in world.files.files
+
+
 def test_the_handover_follows_the_second_notice_the_patient_got():
     """legal-nl.md §2, R19: the second invoice is handed over 14 days after its costs, as
     its second notice said; the first, under its running arrangement, is not."""

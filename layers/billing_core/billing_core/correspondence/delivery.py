@@ -178,7 +178,7 @@ def _invoice_print_batch(invoice: Invoice, ctx: DeliveryContext) -> tuple[date, 
     """The day of the print batch a paper invoice goes in and whether it is in it
     already (_print_batch), recorded on the invoice itself."""
 
-    def key_of(day: date) -> str:
+    def key_of(_: Invoice, day: date) -> str:
         return print_key(invoice, day.isoformat())
 
     def recorded(current: Invoice) -> date | None:
@@ -195,13 +195,14 @@ def _print_batch(
     invoice: Invoice,
     recorded: Callable[[Invoice], date | None],
     recording: Callable[[Invoice, date], Invoice],
-    key_of: Callable[[date], str],
+    key_of: Callable[[Invoice, date], str],
     ctx: DeliveryContext,
 ) -> tuple[Invoice, date, bool]:
     """(the invoice as stored, the day of the print batch a paper letter goes in, whether
     its PDF is in that batch already), the day read and recorded by ``recorded`` and
     ``recording`` on the invoice (a paper invoice's own, or the dunning letter's its lead
-    waits for) before the PDF is put (R38):
+    waits for) before the PDF is put (R38); ``key_of`` the PDF's key in a day's batch, as
+    the invoice stored records it:
     - none recorded: today's, recorded now;
     - today's: today's again; a retry puts the same key again, which is harmless;
     - an earlier day's (a retry after midnight, a redrive days later): its PDF there means
@@ -218,7 +219,7 @@ def _print_batch(
     day = recorded(stored) or today  # none: a dunning letter the lead no longer waits for
     if day == today:
         return stored, today, False
-    if ctx.files.exists(key_of(day)):
+    if ctx.files.exists(key_of(stored, day)):
         return stored, day, True
 
     def moved_to_today(current: Invoice) -> Invoice:
@@ -331,7 +332,7 @@ def _message_print_batch(
     until the letter is noted. One not in its batch goes in today's, as its sentences
     (confirmation_context) are today's."""
 
-    def key_of(day: date) -> str:
+    def key_of(_: Invoice, day: date) -> str:
         return letter_print_key(invoice, request.kind, day.isoformat(), request.event_id)
 
     def recorded(current: Invoice) -> date | None:
@@ -397,15 +398,16 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         provider = ctx.store.get_provider(lead.provider_id)
         if provider is None:
             raise UnknownInvoice(f"provider of invoice {lead.invoice_id}")
-        day, in_batch = ctx.clock.today(), False
+        day, in_batch, key = ctx.clock.today(), False, ""
         if channel is Channel.PAPER:
-            lead, day, in_batch = _letter_print_batch(request, lead, ctx)
+            lead, day, in_batch, key = _letter_print_batch(request, lead, invoices[0], ctx)
             invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
         invoices = _about_these_only(request.kind, invoices, ctx)
         invoices = _dated_by_its_sending(request.kind, invoices, provider, channel, day, ctx)
-        letter = _send_dunning_letter(
-            request, lead, invoices, provider, channel, day, in_batch, ctx
-        )
+        if channel is Channel.EMAIL:
+            lead, key = _kept_copy_key(request, lead, invoices, day, ctx)
+            invoices = [lead if i.invoice_id == lead.invoice_id else i for i in invoices]
+        letter = _send_dunning_letter(request, invoices, provider, channel, day, key, in_batch, ctx)
     if all(invoice.invoice_id != lead.invoice_id for invoice in invoices):
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
@@ -423,30 +425,73 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
 
 
 def _letter_print_batch(
-    request: DeliveryRequest, lead: Invoice, ctx: DeliveryContext
-) -> tuple[Invoice, date, bool]:
-    """The lead as stored, the day of the print batch a paper dunning letter goes in and
-    whether it is in it already (_print_batch), recorded on the letter the lead waits for
-    before the letter is dated, rendered and put: a retry keeps the dates the letter was
-    made with, one counted from its one posting (R38, legal-nl.md §2). Today's, unrecorded,
-    when the lead no longer waits for the letter. The PDF is named by the lead
-    (dunning_letter_key), the invoice the request names on every attempt."""
+    request: DeliveryRequest, lead: Invoice, named_by: Invoice, ctx: DeliveryContext
+) -> tuple[Invoice, date, bool, str]:
+    """The lead as stored, the day of the print batch a paper dunning letter goes in,
+    whether it is in it already (_print_batch) and the key of its PDF there, both recorded
+    on the letter the lead waits for before the letter is dated, rendered and put: a retry
+    keeps the dates the letter was made with, one counted from its one posting, and puts
+    it under the same key (R38, legal-nl.md §2). Today's, unrecorded, when the lead no
+    longer waits for the letter. The PDF is named by ``named_by``, the first invoice the
+    letter is about (dunning_letter_key)."""
 
-    def key_of(day: date) -> str:
-        return dunning_letter_key(lead, request.kind, Channel.PAPER, day)
+    def key_of(current: Invoice, day: date) -> str:
+        pending = _pending_letter(current, request)
+        if pending is not None and pending.print_batch_day == day:
+            # None kept: recorded before keys were, when a letter was named by its lead.
+            return pending.kept_key or dunning_letter_key(lead, request.kind, Channel.PAPER, day)
+        return dunning_letter_key(named_by, request.kind, Channel.PAPER, day)
 
     def recorded(current: Invoice) -> date | None:
-        days = (p.print_batch_day for p in current.letters_due if _is_requested(p, request))
-        return next(days, None)
+        pending = _pending_letter(current, request)
+        return None if pending is None else pending.print_batch_day
 
     def recording(current: Invoice, day: date) -> Invoice:
-        due = tuple(
-            replace(pending, print_batch_day=day) if _is_requested(pending, request) else pending
-            for pending in current.letters_due
-        )
-        return current if due == current.letters_due else replace(current, letters_due=due)
+        key = dunning_letter_key(named_by, request.kind, Channel.PAPER, day)
+        return _with_pending_letter(current, request, print_batch_day=day, kept_key=key)
 
-    return _print_batch(lead, recorded, recording, key_of, ctx)
+    stored, day, in_batch = _print_batch(lead, recorded, recording, key_of, ctx)
+    return stored, day, in_batch, key_of(stored, day)
+
+
+def _kept_copy_key(
+    request: DeliveryRequest,
+    lead: Invoice,
+    invoices: list[Invoice],
+    day: date,
+    ctx: DeliveryContext,
+) -> tuple[Invoice, str]:
+    """(the lead as stored, the key) an e-mailed dunning letter's PDF is kept under: the
+    one an earlier attempt recorded on the letter the lead waits for, or, recorded now
+    before it is put and sent, the one named by what the letter is about and its date as
+    it goes out (dunning_letter_key). So a retry keeps the one copy under the same key
+    (R38, legal-nl.md §8), also when its first invoice was paid since or it is dated
+    again by a later sending."""
+    lead = next((i for i in invoices if i.invoice_id == lead.invoice_id), lead)
+    key = dunning_letter_key(invoices[0], request.kind, Channel.EMAIL, day)
+
+    def recorded_once(current: Invoice) -> Invoice:
+        pending = _pending_letter(current, request)
+        if pending is None or pending.kept_key:
+            return current
+        return _with_pending_letter(current, request, kept_key=key)
+
+    stored, _ = save_change(ctx.store, lead, recorded_once)
+    pending = _pending_letter(stored, request)
+    return stored, pending.kept_key if pending is not None and pending.kept_key else key
+
+
+def _pending_letter(invoice: Invoice, request: DeliveryRequest) -> PendingLetter | None:
+    """The requested letter ``invoice`` (its lead) waits for; None once it no longer does."""
+    return next((p for p in invoice.letters_due if _is_requested(p, request)), None)
+
+
+def _with_pending_letter(current: Invoice, request: DeliveryRequest, **changes: Any) -> Invoice:
+    due = tuple(
+        replace(pending, **changes) if _is_requested(pending, request) else pending
+        for pending in current.letters_due
+    )
+    return current if due == current.letters_due else replace(current, letters_due=due)
 
 
 def _is_requested(pending: PendingLetter, request: DeliveryRequest) -> bool:
@@ -560,19 +605,19 @@ def _second_notice_dated_by_its_sending(
 
 def _send_dunning_letter(
     request: DeliveryRequest,
-    lead: Invoice,
     invoices: list[Invoice],
     provider: Provider,
     channel: Channel,
     day: date,
+    key: str,
     in_batch: bool,
     ctx: DeliveryContext,
 ) -> Correspondence:
-    """``in_batch``: a paper letter an earlier attempt put in the ``day``'s print batch
-    and died before noting (_print_batch): noted, not put again. The PDF, printed or kept
-    of an e-mail, is named by ``lead`` (dunning_letter_key)."""
+    """The letter about ``invoices``, its PDF printed or kept of its e-mail under ``key``
+    (recorded on the letter the lead waits for). ``in_batch``: a paper letter an earlier
+    attempt put in the ``day``'s print batch and died before noting (_print_batch):
+    noted, not put again."""
     first = invoices[0]
-    key = dunning_letter_key(lead, request.kind, channel, day)
     context = _dunning_letter_context(request.kind, invoices, provider, day, ctx)
     language = first.language.value
     pdf = render_dunning_letter_pdf(
@@ -598,20 +643,21 @@ def _send_dunning_letter(
     return Correspondence(request.kind, Channel.PAPER, now, key, request.event_id)
 
 
-def dunning_letter_key(lead: Invoice, kind: str, channel: Channel, day: date) -> str:
+def dunning_letter_key(named_by: Invoice, kind: str, channel: Channel, day: date) -> str:
     """Where a dunning letter's PDF goes: a posted one in the ``day``'s print batch
     (letter_print_key), an e-mailed one's attachment where it is kept for the practice to
-    open (legal-nl.md §8 keeps letters). Both are named by the lead, the invoice the
-    request names on every attempt, and an e-mailed one by the day the run decided on
-    its reminder, as the letter's event id is: the first invoice the letter is still
-    about may be another on a retry (the lead paid or under an arrangement since,
-    dunning/letters.letter_invoices), and a reminder's ``sent_on`` moves with a later
-    sending (_reminder_dated_by_its_sending). So a retry puts the same key, never a
-    second copy, and no name or BSN is in it (R29)."""
+    open (legal-nl.md §8 keeps letters). Both are named by ``named_by``, the first invoice
+    the letter is about (its lead, or the next when the lead was left out: under an
+    arrangement, or paid or not charged with the others for a second notice), so the name
+    is a kenmerk the letter holds; an e-mailed one by its reminder's date as it goes out
+    (the letter's own date for a reminder, the one a second notice recalls), not the day
+    a replayed run decided on it. The delivery records the key before the PDF is put and
+    a retry puts it there, never a second copy (PendingLetter.kept_key), and no name or
+    BSN is in it (R29)."""
     if channel is Channel.PAPER:
-        return letter_print_key(lead, kind, day.isoformat())
-    decided_on = dunning_letters.letter_reminder(lead).decided_on_day.isoformat()
-    return f"letters/{lead.provider_id}/{lead.reference}-{kind}-{decided_on}.pdf"
+        return letter_print_key(named_by, kind, day.isoformat())
+    dated = dunning_letters.letter_reminder(named_by).sent_on.isoformat()
+    return f"letters/{named_by.provider_id}/{named_by.reference}-{kind}-{dated}.pdf"
 
 
 def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> str:

@@ -9,8 +9,9 @@ are, the invoice itself says: a posted letter's key is its ``message_id`` (the p
 ``print/{day}/{provider}/...``), an e-mailed dunning letter's its ``kept_key``
 (``letters/{provider}/...``).
 
-A dunning letter about several invoices is one PDF, named by its lead and recorded on
-every invoice it covers (delivery.deliver_dunning_letter): it goes with the last of them.
+A dunning letter about several invoices is one PDF, named by the first of them (its lead,
+unless the lead was left out) and recorded on every invoice it covers
+(delivery.deliver_dunning_letter): it goes with the last of them.
 Which invoices those are, the removed one knows while the letter is its reminder's (its
 ``covers``); the lead is also in the letter's id (``{day}:{lead invoice id}``,
 dunning/steps.send_reminder). The one case it cannot tell is a letter of a reminder that

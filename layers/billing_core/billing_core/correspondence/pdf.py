@@ -771,11 +771,12 @@ def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
 def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
-    costs asked (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
-    the interest as owed when that is nil too (now_due_key)."""
-    with_costs, with_fee = bool(c["costs_cents"]), bool(c["fee_cents"])
+    costs charged (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
+    the interest as owed when that is nil too (now_due_key); costs charged and paid since are
+    still named (a retry renders it again, R38)."""
+    with_costs, with_fee = bool(c["costs_charged_cents"]), bool(c["fee_cents"])
     _paragraph(pdf, _intro(c, t))
-    _paragraph(pdf, t(now_due_key(c["costs_cents"], c["interest_cents"])))
+    _paragraph(pdf, t(now_due_key(c["costs_charged_cents"], c["interest_cents"])))
     shown = {"costs_cents": with_costs, "fee_cents": with_fee}
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(

@@ -36,6 +36,7 @@ from typing import Any
 from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
+from billing_core.dunning.letter_costs import costs_charged
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import open_costs
@@ -209,7 +210,10 @@ def second_notice_context(
     """What is due on ``day`` (R20): per invoice the principal, the BIK charged, an
     arrangement fee still owed and the statutory interest up to the letter day (booked
     but unpaid, plus accrued since), and the handover date: the costs day plus the
-    provider's ``days_to_handover`` (R19)."""
+    provider's ``days_to_handover`` (R19). ``costs_charged_cents``: the BIK the notice
+    charged (its own record, not what is open now), which decides whether it says costs
+    are owed: a notice rendered again after they were paid (a retry, R38) says what it
+    said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if lead.costs_charged_on is None:
@@ -220,6 +224,7 @@ def second_notice_context(
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": sum(row["costs_cents"] for row in rows),
+        "costs_charged_cents": sum(costs_charged(invoice, reminder) for invoice in invoices),
         "fee_cents": sum(row["fee_cents"] for row in rows),
         "interest_cents": sum(row["interest_cents"] for row in rows),
         "total_cents": sum(row["total_cents"] for row in rows),

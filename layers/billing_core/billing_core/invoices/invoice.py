@@ -218,6 +218,11 @@ class PendingLetter:
     # put: a retry on a later day (a redelivery, a redrive) puts the same letter in the same
     # batch and keeps its dates, so it is printed once (R38, legal-nl.md §2).
     print_batch_day: date | None = None
+    # Where a dunning letter's PDF goes (printed, or kept of an e-mail), named by what the
+    # first attempt made of it (delivery.dunning_letter_key) and recorded before it is
+    # put: a retry puts it under the same key, also when what it is about or its date
+    # moved since (R38, legal-nl.md §8). Empty until then.
+    kept_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,11 @@ class FixedClock:
         self._now = _as_amsterdam(moment)
 
     def advance(self, days: int = 0, **kwargs: float) -> None:
-        self._now = self._now + timedelta(days=days, **kwargs)
+        """Move on by real time, a day being 24 hours: added in UTC, since an aware
+        datetime plus a timedelta adds wall-clock time, an hour off in real time across
+        the night the clocks change. Still told in Amsterdam time and day."""
+        moved = self._now.astimezone(UTC) + timedelta(days=days, **kwargs)
+        self._now = moved.astimezone(AMSTERDAM)
 
 
 class RunDayInFuture(ValueError):

@@ -573,6 +573,7 @@ def _pending_to_map(letter: PendingLetter) -> Item:
         "event_id": letter.event_id,
         "since": letter.since.isoformat(),
         "print_batch_day": _optional_iso(letter.print_batch_day),
+        "kept_key": letter.kept_key,
     }
 
 
@@ -581,7 +582,8 @@ def _pending_from_map(m: Item) -> PendingLetter:
         date.fromisoformat(m["since"]),
         _optional_date(m.get("print_batch_day")),
     )
-    return PendingLetter(m["kind"], m["event_id"], since, print_batch_day)
+    # No kept_key: recorded before it was (a letter's print batch only), or not yet.
+    return PendingLetter(m["kind"], m["event_id"], since, print_batch_day, m.get("kept_key", ""))
 
 
 def _optional_iso(value: date | None) -> str | None:
