@@ -88,6 +88,44 @@ def test_r11_mollie_unreachable_the_pay_button_leads_to_a_page_to_transfer_inste
     context.close()
 
 
+def test_r11_mollie_unreachable_back_from_the_bank_the_page_says_not_to_pay_again(
+    running_server, browser, invoice, tmp_path
+):
+    """R10, R11 (known.md stop 40, PSP): Given the patient paid at the bank, and Mollie
+    cannot be reached (its webhook not in, the checker cannot ask it) / When the bank
+    sends them back / Then the checker page (200, not the APIs' JSON): the invoice as we
+    have it, a notice not to pay again and to reload in a few minutes, no pay button; no
+    serious axe violation, it reflows / And once Mollie answers and its webhook books the
+    payment, the reload the notice asks for says paid."""
+    context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    page.locator("#unlock").click()
+    page.locator("#pay").click()
+    payment_id = page.url.rsplit("/", 1)[-1]  # the (fake) bank's checkout page
+    psp = running_server.sandbox.runtime.psp
+    webhook = psp.complete(payment_id, "paid")  # paid at the bank; Mollie's webhook held back
+
+    def unreachable(psp_payment_id):
+        raise PspUnavailable("ConnectTimeout")
+
+    psp.get_payment = unreachable
+    answer = page.goto(psp.redirect_url(payment_id))  # the bank sends the patient back
+    assert answer is not None and answer.status == 200
+    notice = page.locator("#notice").inner_text()
+    assert notice.startswith("Wij kunnen op dit moment niet nagaan of uw betaling gelukt is")
+    assert page.locator("#amount-due").is_visible() and page.locator("#pay").count() == 0
+    assert serious_violations(page) == []
+    assert_reflows(page)
+    page.screenshot(path=str(tmp_path / "back-from-the-bank-psp-unreachable.png"), full_page=True)
+    del psp.get_payment  # Mollie answers again, and its webhook comes in
+    assert running_server.sandbox.post_psp_webhook(webhook.body)["statusCode"] == 200
+    page.reload()
+    assert page.locator("#result").inner_text() == "Deze nota is betaald."
+    context.close()
+
+
 def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
     running_server, page, invoice
 ):

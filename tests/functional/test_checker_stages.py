@@ -668,3 +668,66 @@ def test_r11_the_psp_unreachable_at_pay_gives_a_page_to_pay_by_transfer_instead(
     assert "zn_payment" not in cookies_of(answer)
     after = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
     assert after.ledger == invoice.ledger
+
+
+# --- the PSP unreachable when the patient comes back from the bank --------------------------
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("nl", "Wij kunnen op dit moment niet nagaan of uw betaling gelukt is"),
+        ("en", "We cannot check right now whether your payment went through"),
+        ("pl", "Nie możemy w tej chwili sprawdzić, czy płatność się powiodła"),
+        ("ar", "لا يمكننا الآن التحقق مما إذا كانت دفعتكم قد تمّت"),
+    ],
+)
+@pytest.mark.parametrize("at_the_bank", ["paid", "canceled"])
+def test_r11_the_psp_unreachable_back_from_the_bank_the_page_says_not_to_pay_again(
+    sandbox, invoice, monkeypatch, language, words, at_the_bank
+):
+    """R10, R11, R36, R9 (known.md stop 40, PSP): Given the patient went to the bank from
+    the checker, and the webhook is not in yet
+    When the bank sends them back (?terug=ideal) and Mollie cannot be reached
+    Then the checker page itself (HTML, 200: the page works, only the bank's answer is
+    missing), in their language: the invoice as we have it, no payment status of the
+    bank's, a notice that we cannot check now whether the payment went through, not to
+    pay again and to reload in a few minutes; no form that invites a second payment;
+    nothing personal beyond the unlocked page's own; nothing booked, the checkout as it was."""
+    sandbox.clock.set(date(2026, 12, 10))
+    visit = unlocked(sandbox, invoice)
+    pay = urlencode({"action": "pay", "kenmerk": invoice.reference, "lang": language})
+    to_bank = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+    payment_id = cookies_of(to_bank)["zn_payment"]
+    sandbox.runtime.psp.complete(payment_id, at_the_bank)
+
+    def unreachable(psp_payment_id):
+        raise PspUnavailable("ConnectTimeout")
+
+    monkeypatch.setattr(sandbox.runtime.psp, "get_payment", unreachable)
+    cookie = f"{visit}; zn_payment={payment_id}"
+
+    answer = sandbox.api_raw(
+        "GET",
+        "/",
+        query={"kenmerk": invoice.reference, "lang": language, "terug": "ideal"},
+        headers={"Cookie": cookie},
+    )
+
+    assert answer["statusCode"] == 200
+    headers = answer.get("headers") or {k: v[0] for k, v in answer["multiValueHeaders"].items()}
+    assert headers["Content-Type"].startswith("text/html")
+    html = unescape(answer["body"])
+    assert f'<html lang="{language}"' in html and '"error"' not in html
+    notice = re.search(r'<div class="notice" role="status" id="notice">([^<]*)</div>', html)
+    assert notice is not None and notice.group(1).startswith(words)
+    assert 'id="amount-due"' in html and 'id="lines"' in html  # the page as it is
+    for form in ('id="pay"', 'id="pay-all"', 'id="defer-heading"', 'id="arrange-heading"'):
+        assert form not in html
+    assert 'id="error"' not in html  # not "cancelled", nor any other status of the bank's
+    personal = (invoice.patient.address.street, invoice.patient.email, str(invoice.birth_date))
+    assert not any(value in html for value in personal)
+    after = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert after.ledger == invoice.ledger
+    checkout = sandbox.runtime.payment_links.get_checkout(payment_id)
+    assert checkout is not None and checkout.status.value == "open"

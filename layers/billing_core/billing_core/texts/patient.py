@@ -376,6 +376,12 @@ _DUTCH: Sections = {
         "payment_ended": (
             "De betaling is geannuleerd of verlopen; er is niets afgeschreven. U kunt opnieuw betalen."
         ),
+        # Back from the bank, the PSP unreachable: the bank may have the money (R11).
+        "payment_unknown": (
+            "Wij kunnen op dit moment niet nagaan of uw betaling gelukt is: de betaaldienst "
+            "(iDEAL) is niet bereikbaar. Betaal niet opnieuw. Ververs deze pagina over een paar "
+            "minuten: is de betaling gelukt, dan ziet u hier het nieuwe bedrag."
+        ),
         "unlock_heading": "Nota bekijken, betalen of iets aanvragen",
         "unlock_text": (
             "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
@@ -641,6 +647,11 @@ _ENGLISH: Sections = {
         ),
         "payment_ended": (
             "The payment was cancelled or has expired; nothing was debited. You can pay again."
+        ),
+        "payment_unknown": (
+            "We cannot check right now whether your payment went through: the payment service "
+            "(iDEAL) cannot be reached. Please do not pay again. Reload this page in a few "
+            "minutes: if the payment went through, this page then shows the new amount."
         ),
         "unlock_heading": "See the invoice, pay or ask for something",
         "unlock_text": (

@@ -13,6 +13,8 @@ date field flagged, and no status, since an unknown reference has none to show.
 ``form_answer`` turns a posted form into the use case it asks for and what the patient
 sees next: a page, or a redirect (the bank's checkout, or the page again after unlocking).
 The pay button with the PSP unreachable gets a page of its own (503): try again, or transfer.
+Back from the bank with the PSP unreachable, the page is shown as we have it (200), with a
+notice not to pay again: the bank may have taken the money, the webhook books it later.
 """
 
 from __future__ import annotations
@@ -98,6 +100,9 @@ class PageState:
     # Paid at the bank, not booked yet: the ledger's "open" and its forms would invite a
     # second payment (R11).
     being_booked: bool = False
+    # Back from the bank, and the PSP could not say how the payment went: it may be paid
+    # (the webhook books it once the PSP answers), so no form invites a second one (R11).
+    payment_unknown: bool = False
     extras: Mapping[str, Any] = field(default_factory=dict)
     # A refused form comes back as the patient filled it in (WCAG 3.3.1): what was typed
     # (never the birth date: issue 13 item 13), and the fields the refusal is about.
@@ -156,7 +161,7 @@ def render_checker(
         payment=state.payment.value if state.payment else "",
         status_key=_status_key(view, state),
         pay_by_key=_pay_by_key(view),
-        being_booked=state.being_booked,
+        may_be_paid=state.being_booked or state.payment_unknown,
         by=by,
         error=_error(t, state),
         notice=t(state.notice[0], **_spoken(state.notice[1], t), **by) if state.notice else None,
@@ -277,8 +282,15 @@ def _after_the_bank(
     state: PageState, view: PaymentStatusView, payment_id: str, payments: OnlinePaymentContext
 ) -> PageState:
     """Thanks, "paid, being processed", "cancelled: pay again" or "waiting for your bank"
-    (issue 12 item 10)."""
-    back = returned_from_bank(view.reference, payment_id, payments) if payment_id else None
+    (issue 12 item 10); or, when the PSP cannot be asked, not to pay again but to reload.
+    """
+    try:
+        back = returned_from_bank(view.reference, payment_id, payments) if payment_id else None
+    except PspUnavailable:
+        # The page itself works, so 200, not the APIs' JSON 503 (nor a 5xx for the API's
+        # alarm): the invoice as the ledger has it, without a status we do not know (R10,
+        # R11). The PSP's webhook books a payment once it answers; a reload shows it.
+        return _as(state, notice=("payment_unknown", {}), payment_unknown=True)
     if back is not None and back.awaiting_booking:
         notice: tuple[str, dict[str, Any]] = ("payment_processing", {})
         return _as(state, payment=PspStatus.PAID, notice=notice, being_booked=True)

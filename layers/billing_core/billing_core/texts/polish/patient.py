@@ -251,6 +251,12 @@ PAGE: Section = {
         "Płatność została anulowana lub wygasła; żadne środki nie zostały pobrane. Można "
         "zapłacić ponownie."
     ),
+    # Not yet read by a native speaker (README, Languages).
+    "payment_unknown": (
+        "Nie możemy w tej chwili sprawdzić, czy płatność się powiodła: serwis płatności "
+        "(iDEAL) jest niedostępny. Proszę nie płacić ponownie. Proszę odświeżyć tę stronę za "
+        "kilka minut: jeśli płatność się powiodła, zobaczy tu Pan/Pani nową kwotę."
+    ),
     "unlock_heading": "Obejrzeć fakturę, zapłacić lub złożyć wniosek",
     "unlock_text": (
         "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
