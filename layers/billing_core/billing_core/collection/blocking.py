@@ -61,7 +61,10 @@ class PatientBlock:
     """What is stored per provider and patient once the patient was ever blocked.
 
     ``version`` counts the writes (R28), and orders two changes of one patient that carry
-    the same moment. ``blocked_at`` is None while no claim is left.
+    the same moment. ``blocked_at`` is None while no claim is left. ``changed_at`` is the
+    moment of the last block or unblock: the next change is never stamped before it. None
+    before the first; on a block stored before it was kept, ``blocked_at`` stands in while
+    blocked, and an unblock's moment is not known.
     """
 
     provider_id: str
@@ -69,6 +72,7 @@ class PatientBlock:
     invoice_ids: tuple[str, ...] = ()
     blocked_at: datetime | None = None
     version: int = 0
+    changed_at: datetime | None = None
 
     @property
     def is_blocked(self) -> bool:
@@ -92,14 +96,13 @@ def with_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition
     _check(invoice_id, at)
     if invoice_id in block.invoice_ids:
         return block, None
-    added = replace(
-        block,
-        invoice_ids=tuple(sorted((*block.invoice_ids, invoice_id))),
-        blocked_at=block.blocked_at if block.is_blocked else at,
-        version=block.version + 1,
-    )
+    claims = tuple(sorted((*block.invoice_ids, invoice_id)))
     if block.is_blocked:
-        return added, None
+        return replace(block, invoice_ids=claims, version=block.version + 1), None
+    at = _after_last_change(block, at)
+    added = replace(
+        block, invoice_ids=claims, blocked_at=at, version=block.version + 1, changed_at=at
+    )
     return added, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.BLOCKED, at)
 
 
@@ -113,15 +116,24 @@ def without_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transit
     if invoice_id not in block.invoice_ids:
         return block, None
     left = tuple(i for i in block.invoice_ids if i != invoice_id)
-    removed = replace(
-        block,
-        invoice_ids=left,
-        blocked_at=block.blocked_at if left else None,
-        version=block.version + 1,
-    )
     if left:
-        return removed, None
+        return replace(block, invoice_ids=left, version=block.version + 1), None
+    at = _after_last_change(block, at)
+    removed = replace(
+        block, invoice_ids=(), blocked_at=None, version=block.version + 1, changed_at=at
+    )
     return removed, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.UNBLOCKED, at)
+
+
+def _after_last_change(block: PatientBlock, at: datetime) -> datetime:
+    """``at``, or the last change's moment when that is later. A writer takes its moment
+    before it writes: the dunning run stamps a handover's block at the run's moment and
+    writes it after the handover file, and a release of the patient's other claim can land
+    in between. The feed sorts by moment, then version; stamped earlier than the release,
+    the block would be served before it, and software that applies the feed oldest first
+    would end unblocked for a blocked patient (R22, R34; audit agency AGENCY1)."""
+    last = block.changed_at or block.blocked_at
+    return at if last is None or at >= last else last
 
 
 def _check(invoice_id: str, at: datetime) -> None:

@@ -627,6 +627,8 @@ def patient_block_to_item(block: PatientBlock) -> Item:
     }
     if block.blocked_at is not None:
         item["blocked_at"] = block.blocked_at.isoformat()
+    if block.changed_at is not None:
+        item["changed_at"] = block.changed_at.isoformat()
     return item
 
 
@@ -637,6 +639,7 @@ def patient_block_from_item(item: Item) -> PatientBlock:
         invoice_ids=tuple(item.get("invoice_ids", ())),
         blocked_at=optional_datetime(item.get("blocked_at")),
         version=int(item["version"]),
+        changed_at=optional_datetime(item.get("changed_at")),
     )
 
 
