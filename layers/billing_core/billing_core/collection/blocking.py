@@ -61,22 +61,26 @@ class PatientBlock:
     """What is stored per provider and patient once the patient was ever blocked.
 
     ``version`` counts the writes (R28), and orders two changes of one patient that carry
-    the same moment. ``blocked_at`` is None while no claim is left. ``changed_at`` is the
-    moment of the last block or unblock: the next change is never stamped before it. None
-    before the first; on a block stored before it was kept, ``blocked_at`` stands in while
-    blocked, and an unblock's moment is not known.
+    the same moment. ``changed_at`` is the moment of the last block or unblock (None before
+    the first): the next change is never stamped before it. While the patient is blocked
+    that is the block's moment, so ``blocked_at`` is read from it (one field, not two: the
+    class is on every handler's import path).
     """
 
     provider_id: str
     patient_ref: str
     invoice_ids: tuple[str, ...] = ()
-    blocked_at: datetime | None = None
-    version: int = 0
     changed_at: datetime | None = None
+    version: int = 0
 
     @property
     def is_blocked(self) -> bool:
         return bool(self.invoice_ids)
+
+    @property
+    def blocked_at(self) -> datetime | None:
+        """Since when the patient is blocked; None while no claim is left."""
+        return self.changed_at if self.invoice_ids else None
 
     def as_blocked_patient(self) -> BlockedPatient:
         if self.blocked_at is None:
@@ -100,9 +104,7 @@ def with_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition
     if block.is_blocked:
         return replace(block, invoice_ids=claims, version=block.version + 1), None
     at = _after_last_change(block, at)
-    added = replace(
-        block, invoice_ids=claims, blocked_at=at, version=block.version + 1, changed_at=at
-    )
+    added = replace(block, invoice_ids=claims, changed_at=at, version=block.version + 1)
     return added, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.BLOCKED, at)
 
 
@@ -119,9 +121,7 @@ def without_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transit
     if left:
         return replace(block, invoice_ids=left, version=block.version + 1), None
     at = _after_last_change(block, at)
-    removed = replace(
-        block, invoice_ids=(), blocked_at=None, version=block.version + 1, changed_at=at
-    )
+    removed = replace(block, invoice_ids=(), changed_at=at, version=block.version + 1)
     return removed, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.UNBLOCKED, at)
 
 
@@ -132,7 +132,7 @@ def _after_last_change(block: PatientBlock, at: datetime) -> datetime:
     in between. The feed sorts by moment, then version; stamped earlier than the release,
     the block would be served before it, and software that applies the feed oldest first
     would end unblocked for a blocked patient (R22, R34; audit agency AGENCY1)."""
-    last = block.changed_at or block.blocked_at
+    last = block.changed_at
     return at if last is None or at >= last else last
 
 
