@@ -154,6 +154,37 @@ def test_a_block_written_after_a_later_stamped_change_is_not_lost(sandbox, invoi
     ]
 
 
+def test_a_block_stamped_before_a_release_it_follows_comes_after_it(sandbox, invoices):
+    """R22 (the changes since a moment, for import into practice software), R34 (a payment
+    that settles a claim at the agency unblocks; audit agency AGENCY1).
+    Given a patient blocked by claim A, and a dunning run that takes its moment and hands
+    over the patient's claim B
+    When A is settled 30 seconds after the run's moment, before the run writes B's block
+    Then the practice's changes list the unblock before the block, the last change
+    served is the patient's state in the blocked list, and the block is not dated before
+    the unblock it follows."""
+    patient = invoices[0]
+    claim_b = "claim-b"
+    hand_over(sandbox, patient, HANDOVER - timedelta(days=7))
+    run_stamp = HANDOVER
+    released_at = run_stamp + timedelta(seconds=30)
+    repository = sandbox.runtime.repository
+    assert repository.release_claim(PROVIDER, patient.patient_ref, patient.invoice_id, released_at)
+
+    repository.block_patient(PROVIDER, patient.patient_ref, claim_b, run_stamp)
+
+    sandbox.clock.set(run_stamp + timedelta(minutes=1))
+    _, changes = get(sandbox, CHANGES, since=run_stamp.isoformat())
+    served = [(c["change"], c["at"]) for c in changes["items"]]
+    assert [change for change, _ in served] == ["unblocked", "blocked"]
+    _, blocked = get(sandbox, LIST)
+    [still] = [p for p in blocked["items"] if p["patient_ref"] == patient.patient_ref]
+    assert still["invoice_ids"] == [claim_b]
+    assert still["blocked_at"] >= served[0][1]
+    _, again = get(sandbox, CHANGES, since=changes["next_since"])
+    assert [c["change"] for c in again["items"]][-1] == "blocked"
+
+
 @pytest.mark.parametrize(
     "query", [{}, {"since": "yesterday"}, {"since": "2027-01-28T06:00:00 01:00"}]
 )

@@ -148,6 +148,32 @@ def test_a_replayed_day_before_the_handover_writes_the_agency_no_file():
     assert _agency_keys(world) == told_before
 
 
+def test_a_replayed_day_rewrites_an_earlier_daily_file_with_the_same_bytes():
+    """R18 (a replay changes nothing the second time), R34 (the daily file of a day tells
+    that day's changes and what was owed then; audit agency AGENCY2).
+    Given a claim handed over on 29 January, EUR 200 paid on 30 January and told in the
+    file of the 30th by the run of the 31st, then EUR 300 paid on 31 January and the run
+    of 1 February
+    When an operator replays the run of 31 January, which writes the file of the 30th again
+    Then the file holds the same bytes: the amounts as at the end of 30 January, not less
+    the payment of the 31st."""
+    world = _handed_over_on_29_january()
+    world.import_transfer(20_000, booked_on=date(2027, 1, 30), at=_at(date(2027, 1, 30)))
+    world.run(date(2027, 1, 31))
+    key = "collection-updates/2027-01-30/tandarts-de-vries.json"
+    written = world.files.files[key]
+    owed_that_day = world.money(date(2027, 1, 30)).due
+    world.import_transfer(30_000, booked_on=date(2027, 1, 31), at=_at(date(2027, 1, 31)))
+    world.run(date(2027, 2, 1))
+
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+    run_dunning(ctx, date(2027, 1, 31))
+
+    assert world.files.files[key] == written
+    [told] = json.loads(written)["claims"]
+    assert told["amounts_cents"]["total"] == owed_that_day
+
+
 def test_a_payment_read_on_the_handover_day_before_the_run_reaches_the_agency_once():
     """R34 (the daily file tells what changed on our side of a claim the agency holds),
     R19, R22 (the handover file gives the amounts; audit REVIEW2).

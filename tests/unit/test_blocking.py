@@ -81,6 +81,37 @@ def test_blocked_since_the_first_claim_and_not_after_the_last():
 
 
 @pytest.mark.parametrize(
+    ("before", "first", "then", "changes"),
+    [
+        # a block stamped before the unblock it follows (the run's moment, then a release)
+        (
+            block("inv-1", version=1),
+            (without_claim, "inv-1", T2),
+            (with_claim, "inv-2", T1),
+            [UNBLOCKED, BLOCKED],
+        ),
+        # an unblock stamped before the block it follows
+        (block(), (with_claim, "inv-2", T2), (without_claim, "inv-2", T1), [BLOCKED, UNBLOCKED]),
+    ],
+)
+def test_a_change_is_never_stamped_before_the_change_it_follows(before, first, then, changes):
+    """R22 (the changes feed is applied oldest first), R34 (audit agency AGENCY1).
+    Given a patient's change at T2
+    When a writer that took its moment T1 earlier writes the next change after it
+    Then that change is stamped T2, not T1: by moment the feed serves the two in the order
+    they were written, and the last served is the patient's state."""
+    step, invoice_id, at = first
+    middle, one = step(before, invoice_id, at)
+    step, invoice_id, at = then
+    after, two = step(middle, invoice_id, at)
+
+    assert one is not None and two is not None
+    assert [one.change, two.change] == changes
+    assert two.at == T2 and after.changed_at == T2
+    assert after.blocked_at == (T2 if after.is_blocked else None)
+
+
+@pytest.mark.parametrize(
     ("before", "step", "invoice_id"),
     [
         (block("inv-1", version=1), with_claim, "inv-1"),  # handed over twice

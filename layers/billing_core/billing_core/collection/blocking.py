@@ -61,18 +61,26 @@ class PatientBlock:
     """What is stored per provider and patient once the patient was ever blocked.
 
     ``version`` counts the writes (R28), and orders two changes of one patient that carry
-    the same moment. ``blocked_at`` is None while no claim is left.
+    the same moment. ``changed_at`` is the moment of the last block or unblock (None before
+    the first): the next change is never stamped before it. While the patient is blocked
+    that is the block's moment, so ``blocked_at`` is read from it (one field, not two: the
+    class is on every handler's import path).
     """
 
     provider_id: str
     patient_ref: str
     invoice_ids: tuple[str, ...] = ()
-    blocked_at: datetime | None = None
+    changed_at: datetime | None = None
     version: int = 0
 
     @property
     def is_blocked(self) -> bool:
         return bool(self.invoice_ids)
+
+    @property
+    def blocked_at(self) -> datetime | None:
+        """Since when the patient is blocked; None while no claim is left."""
+        return self.changed_at if self.invoice_ids else None
 
     def as_blocked_patient(self) -> BlockedPatient:
         if self.blocked_at is None:
@@ -92,14 +100,11 @@ def with_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition
     _check(invoice_id, at)
     if invoice_id in block.invoice_ids:
         return block, None
-    added = replace(
-        block,
-        invoice_ids=tuple(sorted((*block.invoice_ids, invoice_id))),
-        blocked_at=block.blocked_at if block.is_blocked else at,
-        version=block.version + 1,
-    )
+    claims = tuple(sorted((*block.invoice_ids, invoice_id)))
     if block.is_blocked:
-        return added, None
+        return replace(block, invoice_ids=claims, version=block.version + 1), None
+    at = _after_last_change(block, at)
+    added = replace(block, invoice_ids=claims, changed_at=at, version=block.version + 1)
     return added, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.BLOCKED, at)
 
 
@@ -113,15 +118,22 @@ def without_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transit
     if invoice_id not in block.invoice_ids:
         return block, None
     left = tuple(i for i in block.invoice_ids if i != invoice_id)
-    removed = replace(
-        block,
-        invoice_ids=left,
-        blocked_at=block.blocked_at if left else None,
-        version=block.version + 1,
-    )
     if left:
-        return removed, None
+        return replace(block, invoice_ids=left, version=block.version + 1), None
+    at = _after_last_change(block, at)
+    removed = replace(block, invoice_ids=(), changed_at=at, version=block.version + 1)
     return removed, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.UNBLOCKED, at)
+
+
+def _after_last_change(block: PatientBlock, at: datetime) -> datetime:
+    """``at``, or the last change's moment when that is later. A writer takes its moment
+    before it writes: the dunning run stamps a handover's block at the run's moment and
+    writes it after the handover file, and a release of the patient's other claim can land
+    in between. The feed sorts by moment, then version; stamped earlier than the release,
+    the block would be served before it, and software that applies the feed oldest first
+    would end unblocked for a blocked patient (R22, R34; audit agency AGENCY1)."""
+    last = block.changed_at
+    return at if last is None or at >= last else last
 
 
 def _check(invoice_id: str, at: datetime) -> None:

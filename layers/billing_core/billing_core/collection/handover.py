@@ -137,9 +137,11 @@ def agency_update_bytes(invoice: Invoice, day: date, reason: str) -> bytes:
 
 
 def agency_update_document(invoice: Invoice, day: date, reason: str) -> dict[str, Any]:
-    """The amounts as of ``day`` and the ledger entries written that day after the
-    handover file's (``told_entries``), each with its cause and note."""
+    """The amounts as at the end of ``day`` (``as_at_end_of``) and the ledger entries
+    written that day after the handover file's (``told_entries``), each with its cause and
+    note."""
     written = told_entries(invoice, day)
+    then = as_at_end_of(invoice, day)
     return {
         "format_version": FORMAT_VERSION,
         "day": day.isoformat(),
@@ -148,9 +150,18 @@ def agency_update_document(invoice: Invoice, day: date, reason: str) -> dict[str
         "invoice_id": invoice.invoice_id,
         "reference": invoice.reference,
         "handover_date": str(invoice.handed_over_on),
-        "amounts_cents": _amounts(invoice, day),
+        "amounts_cents": _amounts(then, day),
         "entries": [_entry(e) | {"note": e.note} for e in written],
     }
+
+
+def as_at_end_of(invoice: Invoice, day: date) -> Invoice:
+    """The invoice with the ledger entries recorded up to and including ``day`` (Dutch
+    time): a day's file states what was owed at its end, so a replay of a later run that
+    writes it again, after more was booked, writes the same bytes (R18, R34; audit agency
+    AGENCY2)."""
+    ledger = tuple(e for e in invoice.ledger if e.recorded.astimezone(AMSTERDAM).date() <= day)
+    return replace(invoice, ledger=ledger)
 
 
 def _amounts(invoice: Invoice, day: date) -> dict[str, int]:

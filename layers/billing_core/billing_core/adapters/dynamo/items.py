@@ -618,7 +618,8 @@ def plain_json(value: Any) -> Any:
 
 
 def patient_block_to_item(block: PatientBlock) -> Item:
-    """``blocked_at`` only while blocked: the list of blocked patients filters on it."""
+    """``blocked_at`` only while blocked: the list of blocked patients filters on it.
+    ``changed_at``, the last change's moment, also after an unblock (audit agency AGENCY1)."""
     item: Item = {
         **keys.patient_block_key(block.provider_id, block.patient_ref),
         "entity": "patient_block",
@@ -627,17 +628,21 @@ def patient_block_to_item(block: PatientBlock) -> Item:
         "invoice_ids": list(block.invoice_ids),
         "version": block.version,
     }
-    if block.blocked_at is not None:
-        item["blocked_at"] = block.blocked_at.isoformat()
+    if block.changed_at is not None:
+        item["changed_at"] = block.changed_at.isoformat()
+        if block.is_blocked:
+            item["blocked_at"] = item["changed_at"]
     return item
 
 
 def patient_block_from_item(item: Item) -> PatientBlock:
+    """A block stored before ``changed_at`` was kept has ``blocked_at`` while blocked, and
+    no moment once unblocked."""
     return PatientBlock(
         provider_id=item["provider_id"],
         patient_ref=item["patient_ref"],
         invoice_ids=tuple(item.get("invoice_ids", ())),
-        blocked_at=optional_datetime(item.get("blocked_at")),
+        changed_at=optional_datetime(item.get("changed_at") or item.get("blocked_at")),
         version=int(item["version"]),
     )
 
