@@ -788,7 +788,9 @@ class Walk:
         amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
         row = f"{invoice.reference};AG-{self.files};paid;{amount};{paid_on}"
         report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{row}\r\n".encode()
-        self.received += amount
+        # Dated before the handover: refused, nothing booked (audit AGENCY4)
+        if invoice.handed_over_on is None or paid_on >= invoice.handed_over_on:
+            self.received += amount
         self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
 
     def _agency_file(self, day: date) -> dict[str, Any] | None:

@@ -438,6 +438,11 @@ _DUTCH: Sections = {
         "credit_already_matched": (
             "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
         ),
+        # The agency's report-back (collection/collection_report.py): a row's detail.
+        "agency_paid_before_handover": (
+            "paid_on {paid_on} ligt vóór de overdracht aan het incassobureau op {handover}:"
+            " het incassobureau kan toen nog niet geïnd hebben. Niets geboekt."
+        ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
@@ -1100,6 +1105,10 @@ _ENGLISH: Sections = {
         "unknown_kenmerk": "No invoice has this payment reference.",
         "credit_already_matched": (
             "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
+        ),
+        "agency_paid_before_handover": (
+            "paid_on {paid_on} is before the claim was handed over to the collection agency"
+            " on {handover}: the agency cannot have collected it then. Nothing was booked."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
