@@ -47,7 +47,14 @@ from billing_core.declarations.vektis.writer import Granted, Header, write_retou
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import DunningStage, Invoice
-from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    REVERSES,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    is_agency,
+)
 from billing_core.payments.booking import owed_on, payment_id, refund_key, reversible
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import REFUND_FINAL, REFUND_NOT_PAID, PspUnavailable
@@ -788,7 +795,9 @@ class Walk:
         amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
         row = f"{invoice.reference};AG-{self.files};paid;{amount};{paid_on}"
         report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{row}\r\n".encode()
-        self.received += amount
+        # Dated before the handover: refused, nothing booked (audit AGENCY4)
+        if invoice.handed_over_on is None or paid_on >= invoice.handed_over_on:
+            self.received += amount
         self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
 
     def _agency_file(self, day: date) -> dict[str, Any] | None:
@@ -1110,13 +1119,15 @@ def money_is_conserved(
         )
 
 
-def _paid_in(invoices: list[Invoice]) -> int:
-    """What the ledgers hold of money received: payments less reversals."""
+def _paid_in(invoices: list[Invoice], *, into_our_account: bool = False) -> int:
+    """What the ledgers hold of money received: payments less reversals; with
+    ``into_our_account``, not the agency's reports of what it collected."""
     return -sum(
         entry.amount_cents
         for invoice in invoices
         for entry in invoice.ledger
         if entry.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
+        and not (into_our_account and is_agency(entry.cause))
     )
 
 
@@ -1292,9 +1303,10 @@ def no_costs_unless_in_default(
 
 def retrocession_adds_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -> None:
     """R24: every payment and reversal is in the retrocession of exactly one week, also
-    when Mondays' runs came late."""
+    when Mondays' runs came late; the agency's reports of money it collected in none
+    (not in our account until its transfer comes: audit AGENCY3)."""
     in_weeks = sum(week["received"] for week in weeks)
-    on_invoices = _paid_in(invoices)
+    on_invoices = _paid_in(invoices, into_our_account=True)
     if in_weeks != on_invoices:
         raise Violation(
             "retrocession adds up",

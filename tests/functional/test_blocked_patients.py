@@ -21,6 +21,8 @@ from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
+from tests.functional.test_provider_portal import PortalUser, sample_login
+from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
 HANDOVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
@@ -293,6 +295,50 @@ def test_the_agency_reports_a_claim_paid_and_the_patient_is_unblocked(sandbox, i
         sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).ledger == paid.ledger
     )
     assert len(get(sandbox, CHANGES, since="2027-02-15")[1]["items"]) == 1
+
+
+def test_money_the_agency_collected_is_received_once_when_its_transfer_arrives(sandbox, invoices):
+    """R24, R34 (audit AGENCY3; our decision, which the owners may change: one money
+    movement per euro, counted when the money arrives in our account).
+    Given a claim at the agency, reported paid by the agency on Monday 15 February
+    When Monday's run builds the week's statement, and the agency's transfer of that money
+    quoting the kenmerk is read on 23 February, and the next Monday's run goes
+    Then week 7 receives and pays out nothing of it and shows it as collected by the
+    collection agency (JSON, CSV, the portal's payouts page); week 8 receives it once, as
+    remitted by the agency; the claim stays paid and holds no credit for a refund."""
+    invoice = hand_over(sandbox, invoices[0])
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    due = due_on(invoice, date(2027, 2, 12))
+    data = agency_file((invoice.reference, "CMIB-1", "paid", due, "2027-02-12"))
+    sandbox.upload_collection_report(data, "agency-2027-02-15.csv")
+    sandbox.clock.set(datetime(2027, 2, 22, 5, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession()
+
+    _, w07 = get(sandbox, "/api/v1/provider/retrocessions/2027-W07")
+    assert (w07["settlement"]["received"], w07["settlement"]["payout"]) == (0, 0)
+    assert w07["information"] == {"collected_by_agency": due, "remitted_by_agency": 0}
+    _, w07_csv = get(sandbox, "/api/v1/provider/retrocessions/2027-W07", format="csv")
+    information = [row for row in csv_rows(w07_csv) if row[0] == "information"]
+    assert [(row[5], row[7]) for row in information] == [
+        ("collected_by_agency", str(due)),
+        ("remitted_by_agency", "0"),
+    ]
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    _, page = user.page("/portal/uitbetalingen")
+    assert "Geïnd door incassobureau" in page
+
+    sandbox.clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=AMSTERDAM))
+    transfer = credit(due, scor=invoice.reference, tx_id="CMIB-AFDRACHT", booking_date="2027-02-23")
+    sandbox.upload_bank_statement(statement(transfer, statement_id="S-23"), "S-23.xml")
+    sandbox.clock.set(datetime(2027, 3, 1, 5, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession()
+
+    claim = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert (claim.is_paid, claim.credit_cents) == (True, 0)
+    _, w08 = get(sandbox, "/api/v1/provider/retrocessions/2027-W08")
+    assert w08["settlement"]["received"] == due
+    assert w08["information"] == {"collected_by_agency": 0, "remitted_by_agency": due}
 
 
 def test_the_agency_settles_a_claim_without_money_and_refused_rows_are_listed(sandbox, invoices):

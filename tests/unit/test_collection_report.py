@@ -4,6 +4,7 @@ source "agency", settled claims written off, the patient unblocked, each row onc
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -194,6 +195,43 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
         "not_with_agency",
         "unknown_reference",
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "paid_on"),
+    [
+        ("paid", DUE, "2027-01-10"),  # a day in the reminder's term, before the handover
+        ("paid", DUE, "2026-02-10"),  # a typo in the year: before the invoice was issued
+        ("settled", "", "2027-01-27"),  # the day before the handover
+    ],
+    ids=["paid-in-term", "before-the-invoice", "settled-the-day-before"],
+)
+def test_a_row_dated_before_the_handover_is_refused_and_nothing_booked(
+    world, status, amount, paid_on
+):
+    """R34, legal-nl.md §2 (audit AGENCY4): only a payment made to us in the reminder's
+    term undoes the costs; the agency holds the claim from its handover on, so it cannot
+    have collected it before. Given a claim handed over on 28 January 2027
+    When the agency's file has a row dated before that day
+    Then the row is refused ``before_handover``, its detail naming the handover date in
+    Dutch and English; nothing is booked (no costs undone, no credit), the patient stays
+    blocked, no record for the agency is written and the operator is paged."""
+    store, files, ctx = world
+    store.put_invoice_as_is(replace(store.invoice(), handed_over_on=HANDED_OVER.date()))
+    ledger, changes = store.invoice().ledger, store.block_changes("tandarts-de-vries", HANDED_OVER)
+
+    result = import_collection_report(
+        report(f"{REFERENCE};CMIB-1;{status};{amount};{paid_on}"), "collection-reports/a.csv", ctx
+    )
+
+    [row] = result.rows
+    assert (row.outcome, row.reason) == (RowOutcome.REFUSED, "before_handover")
+    assert "vóór de overdracht" in row.detail and "before the claim was handed over" in row.detail
+    assert row.detail.count("2027-01-28") == 2
+    assert store.invoice().ledger == ledger and store.invoice().amount_due_cents == DUE
+    assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
+    assert not [key for key in files.files if key.startswith("collection/updates/")]
+    assert result.log_entry().counts["Agency_report_refused"] == 1
 
 
 # --- reading the file ----------------------------------------------------------------------------

@@ -58,4 +58,6 @@ def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above documen
     if output_format == "csv":
         name = f"retrocessie-{tenant}-{statement.week_label}.csv"
         return csv_download(name, statement.body.decode("utf-8"))
-    return RetrocessionStatementOut.model_validate_json(statement.body)
+    # As its file has it: a week without the agency's money has no "information" (not null)
+    document = RetrocessionStatementOut.model_validate_json(statement.body)
+    return document.model_dump(mode="json", exclude_unset=True)

@@ -84,6 +84,9 @@ class RefusalReason(StrEnum):
     DUPLICATE_IN_FILE = "duplicate_in_file"  # the same agency_ref twice in one file
     UNKNOWN_REFERENCE = "unknown_reference"
     NOT_WITH_AGENCY = "not_with_agency"  # the claim was never handed over to the agency
+    # paid_on before the handover: the agency cannot have collected it (legal-nl.md §2:
+    # only a payment to us in the reminder's term undoes the costs)
+    BEFORE_HANDOVER = "before_handover"
 
 
 class ReportRefused(ValueError):
@@ -210,6 +213,9 @@ def _apply(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
         return _refused(row, RefusalReason.UNKNOWN_REFERENCE)
     if not invoice.is_with_collection_agency:
         return _refused(row, RefusalReason.NOT_WITH_AGENCY)
+    handed_over = invoice.handed_over_on or invoice.issue_date
+    if row.paid_on < handed_over:
+        return _refused(row, RefusalReason.BEFORE_HANDOVER, _before_handover(row, handed_over))
     if row.status is AgencyStatus.PAID:
         return _book_paid(row, ctx)
     return _write_off(row, invoice, ctx)
@@ -293,7 +299,7 @@ def _done(row: AgencyRow, outcome: RowOutcome, invoice: Invoice, amount_cents: i
     )
 
 
-def _refused(row: AgencyRow, reason: RefusalReason) -> RowResult:
+def _refused(row: AgencyRow, reason: RefusalReason, detail: str = "") -> RowResult:
     return RowResult(
         line=row.line,
         reference=row.reference,
@@ -301,6 +307,19 @@ def _refused(row: AgencyRow, reason: RefusalReason) -> RowResult:
         status=row.status.value,
         outcome=RowOutcome.REFUSED,
         reason=reason.value,
+        detail=detail,
+    )
+
+
+def _before_handover(row: AgencyRow, handed_over: date) -> str:
+    """Dutch and English: the agency's file is read by a person there, and by our operator."""
+    # Imported on this rare path only: the texts are not on the import's cold start.
+    from billing_core.texts.practice import dutch_and_english
+
+    return dutch_and_english(
+        "agency_paid_before_handover",
+        paid_on=row.paid_on.isoformat(),
+        handover=handed_over.isoformat(),
     )
 
 

@@ -50,6 +50,18 @@ def is_retour(cause: str) -> bool:
     return cause.startswith(RETOUR)
 
 
+# The cause of what the collection agency told us (collection/collection_report.py): this
+# prefix, then its row's id. Such entries settle the claim, but the money is the agency's
+# until its transfer reaches our account (payments/remittance.py): they are no money
+# received (providers/retrocession.py, R24).
+AGENCY = "agency:"
+
+
+def is_agency(cause: str) -> bool:
+    """Whether an entry is the agency's report on a claim, not money in our account."""
+    return cause.startswith(AGENCY)
+
+
 class Component(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"

@@ -32,6 +32,10 @@ Per booked transaction in the statement:
 - any other debit that is not a return (bank costs) is not a patient's payment: counted
   as ``debits_ignored`` and listed in the unmatched file (``debits``) for a person, never
   dropped.
+- a credit quoting the kenmerk of a claim the collection agency reported paid is the
+  agency's transfer of that money: received for the practice, not booked on the claim
+  again (payments/remittance.py, via book_payment); more than the agency collected and
+  did not transfer yet is listed for a person (``remittance_exceeds_agency_collection``).
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
   bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
@@ -69,6 +73,7 @@ from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
     InterestAccrual,
+    RemittanceExceeds,
     UnknownPayment,
     apply_reversal,
     book_payment,
@@ -118,6 +123,8 @@ class UnmatchedReason(StrEnum):
     OTHER_CURRENCY = "other_currency"
     OTHER_DEBIT = "other_debit"  # money out that is none of our transfers (bank costs)
     REFUND_RETURNED = "refund_returned"  # a patient's refund came back: restore the credit
+    # More than the agency collected on the claim and did not transfer yet (remittance.py)
+    REMITTANCE_EXCEEDS = "remittance_exceeds_agency_collection"
 
 
 LineKind = Literal["booked", "reversed"]  # which of the report's lists a booked line goes on
@@ -416,6 +423,9 @@ def _book(
         result = _booked(kenmerk, payment, ctx)
     except NotFound:
         _unmatched(report, statement, transaction, UnmatchedReason.UNKNOWN_REFERENCE, kenmerk)
+        return
+    except RemittanceExceeds:  # the agency's transfer, but more than it told us: a person
+        _unmatched(report, statement, transaction, UnmatchedReason.REMITTANCE_EXCEEDS, kenmerk)
         return
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
     _remember(transaction, ((kenmerk, transaction.amount_cents),), ctx)

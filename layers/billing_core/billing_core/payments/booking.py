@@ -33,7 +33,14 @@ from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
-from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    REVERSES,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    is_agency,
+)
 from billing_core.invoices.updates import save_change
 from billing_core.ports import (
     BillingStore,
@@ -67,6 +74,16 @@ InterestAccrual = Callable[[Invoice, date], int]
 
 class UnknownPayment(LookupError):
     """A reversal names a payment this invoice never booked (or already fully reversed)."""
+
+
+class RemittanceExceeds(ValueError):
+    """A bank credit on a claim the agency reported paid is more than the agency collected
+    and did not transfer yet (payments/remittance.py): a person decides, nothing is booked."""
+
+    def __init__(self, reference: str, awaited_cents: int) -> None:
+        super().__init__(reference)
+        self.reference = reference
+        self.awaited_cents = awaited_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +242,7 @@ def apply_reversal(
         raise ValueError(f"{amount_cents} cannot be reversed of {original}")
     entries = [
         LedgerEntry(EntryKind.REVERSAL, component, amount, at, key, f"{REVERSES}{original}")
-        for component, amount in _undo(left, amount_cents)
+        for component, amount in undone_parts(left, amount_cents)
     ]
     reversed_ = invoice.with_entries(entries).with_applied_payment(key)
     return _reopen_arrangement_when_due(reversed_)
@@ -307,7 +324,9 @@ def reversed_by(invoice: Invoice, reversal_id: str, source: PaymentSource = "ban
     return None
 
 
-def _undo(left: dict[Component, int], amount: int) -> Iterator[tuple[Component, int]]:
+def undone_parts(left: dict[Component, int], amount: int) -> Iterator[tuple[Component, int]]:
+    """(component, cents) of ``amount`` taken from what is ``left`` of a payment, in the
+    reverse order of allocation: principal (and credit) first, then interest, then costs."""
     for component in (Component.PRINCIPAL, Component.INTEREST, Component.COSTS):
         part = min(amount, left[component])
         if part > 0:
@@ -389,6 +408,13 @@ def book_payment(
     day = amsterdam_day(payment.received_at)
     rebook = rebooking(interest)
     invoice = _find(store, reference)
+    if _maybe_remittance(invoice, payment):
+        # Imported on this rare path only (a claim the agency reported paid): cold start.
+        from billing_core.payments.remittance import book_remittance
+
+        remitted = book_remittance(store, invoice, payment, clock)
+        if remitted is not None:
+            return remitted
     stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)
     # Also on a replay: a crash between this save and the next ones is repaired by it.
     others = [_undo_on_rest_of_letter(store, o, stored, rest, payment, now, rebook) for o in rest]
@@ -402,6 +428,16 @@ def book_payment(
     if agency_files is not None:
         tell_the_agency(result, payment.payment_id, agency_files, clock.today())
     return result
+
+
+def _maybe_remittance(invoice: Invoice, payment: IncomingPayment) -> bool:
+    """A bank credit on a claim the agency reported money on: it may be the agency's
+    transfer of that money, or its replay (payments/remittance.py decides)."""
+    return (
+        payment.source == "bank"
+        and invoice.is_with_collection_agency
+        and any(e.kind is EntryKind.PAYMENT and is_agency(e.cause) for e in invoice.ledger)
+    )
 
 
 def tell_the_agency(result: BookingResult, payment_id: str, files: FileStore, today: date) -> None:

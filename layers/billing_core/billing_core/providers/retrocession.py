@@ -23,6 +23,15 @@ provider is paid
 - A negative payout (a week of returns and refunds) is what the provider owes; the
   statement shows it as it is.
 
+The collection agency's report of money it collected on a claim handed over to it
+(entries with cause ``agency:``, collection/collection_report.py) settles the claim but is
+no money in the collection account: it is not received and not paid out; the statement
+shows it as information, ``collected_by_agency``. The agency's transfer of that money is
+received the week it arrives (payments/remittance.py: a bank payment, its figure
+``remitted_by_agency`` information too). One money movement per euro, counted when it
+reaches our account, so the statement reconciles with the bank to the cent (audit
+AGENCY3; the owners' decision, which they may change).
+
 Every other entry kind - issued, reimbursement deduction, coulance, stop, costs and
 interest charged, arrangement fee charged - changes what the patient owes, not money in
 the account: those lines are on the statement for the provider's books (R21: the coulance
@@ -47,13 +56,14 @@ from decimal import Decimal
 from typing import Any
 
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.invoices.ledger import Component, EntryKind, is_agency
 from billing_core.providers.provider import Provider
 from billing_core.providers.week import Week, in_amsterdam
 from billing_core.shared.money import percentage_of
 from billing_core.shared.spreadsheet import csv_rows, csv_text
 
-# The kinds that are money in or out of the collection account (the rest is information).
+# The kinds that are money in or out of the collection account (the rest is information),
+# unless the collection agency's (``is_agency``): its report, not money in our account.
 RECEIVED_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL)
 
 
@@ -99,11 +109,32 @@ class Statement:
 
     @property
     def received_by_component(self) -> dict[Component, int]:
-        """Money received per component (payments less reversals), positive when received."""
-        return {
-            component: -sum(self.total(kind, component) for kind in RECEIVED_KINDS)
-            for component in Component
-        }
+        """Money received per component (payments less reversals), positive when received;
+        not what the agency reported collected (its transfer is received when it comes)."""
+        received = {component: 0 for component in Component}
+        for line in self.lines:
+            if line.kind in RECEIVED_KINDS and not is_agency(line.cause):
+                received[line.component] -= line.amount_cents
+        return received
+
+    @property
+    def collected_by_agency_cents(self) -> int:
+        """Information: what the collection agency reported collected this week. It settled
+        the claims but is not in our account until the agency transfers it."""
+        return -sum(
+            line.amount_cents
+            for line in self.lines
+            if line.kind is EntryKind.PAYMENT and is_agency(line.cause)
+        )
+
+    @property
+    def remitted_by_agency_cents(self) -> int:
+        """Information: of ``received``, the agency's transfers of what it collected."""
+        return sum(
+            line.amount_cents
+            for line in self.lines
+            if line.kind is EntryKind.REVERSAL and is_agency(line.cause)
+        )
 
     @property
     def received_cents(self) -> int:
@@ -197,6 +228,8 @@ class StatementSummary:
     payout_cents: int
     totals_by_kind: dict[str, int]
     json_sha256: str  # of the JSON document: the same ledgers write the same bytes
+    # Information: what the collection agency reported collected (not in received)
+    collected_by_agency_cents: int = 0
 
     @classmethod
     def of(cls, statement: Statement, json_document: bytes) -> StatementSummary:
@@ -212,6 +245,7 @@ class StatementSummary:
             payout_cents=statement.payout_cents,
             totals_by_kind={kind.value: cents for kind, cents in statement.totals_by_kind.items()},
             json_sha256=hashlib.sha256(json_document).hexdigest(),
+            collected_by_agency_cents=statement.collected_by_agency_cents,
         )
 
 
@@ -251,6 +285,7 @@ def statement_document(statement: Statement) -> dict[str, Any]:
             component.value: cents for component, cents in statement.received_by_component.items()
         },
         "totals_by_kind": {kind.value: cents for kind, cents in statement.totals_by_kind.items()},
+        **_agency_information(statement),
         "invoices": statement.invoice_count,
         "lines": [
             {
@@ -269,6 +304,33 @@ def statement_document(statement: Statement) -> dict[str, Any]:
     }
 
 
+def _agency_information(statement: Statement) -> dict[str, Any]:
+    """The agency's figures, in a week that has them: information, not in the settlement
+    (a week without them keeps the bytes it always had)."""
+    figures = _agency_figures(statement)
+    if not any(cents for _, cents, _ in figures):
+        return {}
+    return {"information": {name: cents for name, cents, _ in figures}}
+
+
+def _agency_figures(statement: Statement) -> tuple[tuple[str, int, str], ...]:
+    """(name, cents, what it is in Dutch and English)."""
+    return (
+        ("collected_by_agency", statement.collected_by_agency_cents, COLLECTED_BY_AGENCY),
+        ("remitted_by_agency", statement.remitted_by_agency_cents, REMITTED_BY_AGENCY),
+    )
+
+
+COLLECTED_BY_AGENCY = (
+    "geïnd door incassobureau: niet ontvangen op onze rekening, niet in de uitbetaling"
+    " / collected by the collection agency: not received in our account, not in the payout"
+)
+REMITTED_BY_AGENCY = (
+    "overgemaakt door incassobureau: in ontvangen"
+    " / transferred by the collection agency: in received"
+)
+
+
 def statement_json(statement: Statement) -> bytes:
     return (json.dumps(statement_document(statement), indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -279,7 +341,9 @@ def statement_csv(statement: Statement) -> bytes:
     ``record`` tells the rows apart: ``entry`` rows are the ledger entries (ledger sign),
     ``total`` rows the week's sum per kind (ledger sign), ``settlement`` rows the money:
     received, refunded, service_fee (as amounts) and payout = received - refunded -
-    service_fee. Amounts in cents and as euro text with a decimal comma.
+    service_fee; in a week with the collection agency's money, ``information`` rows:
+    collected_by_agency (not received) and remitted_by_agency (in received), with what
+    each is in the note. Amounts in cents and as euro text with a decimal comma.
     """
     rows: list[tuple[Any, ...]] = [
         (
@@ -307,11 +371,16 @@ def statement_csv(statement: Statement) -> bytes:
         ("payout", statement.payout_cents),
     )
     rows += [_summary_row("settlement", last_day, name, cents) for name, cents in settlement]
+    if _agency_information(statement):
+        rows += [
+            _summary_row("information", last_day, name, cents, note)
+            for name, cents, note in _agency_figures(statement)
+        ]
     return csv_text(CSV_COLUMNS, rows).encode("utf-8")
 
 
-def _summary_row(record: str, day: str, kind: str, cents: int) -> tuple[Any, ...]:
-    return (record, day, "", "", "", kind, "", cents, euro_text(cents), "", "")
+def _summary_row(record: str, day: str, kind: str, cents: int, note: str = "") -> tuple[Any, ...]:
+    return (record, day, "", "", "", kind, "", cents, euro_text(cents), "", note)
 
 
 def euro_text(cents: int) -> str:

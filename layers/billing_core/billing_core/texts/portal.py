@@ -283,6 +283,12 @@ _DUTCH: Sections = {
         "refunded": "Terugbetaald",
         "service_fee": "Servicekosten",
         "payout": "Uitbetaling",
+        "collected_by_agency": "Geïnd door incassobureau",
+        "collected_by_agency_note": (
+            "Geïnd door incassobureau: wat het incassobureau meldde geïnd te hebben. Dat staat"
+            " niet op onze rekening, dus niet in Ontvangen of de uitbetaling; het telt als"
+            " ontvangen in de week dat het incassobureau het overmaakt."
+        ),
         "download": "Download",
         # debtor risk
         "risk_title": "Debiteurenrisico",
@@ -700,6 +706,12 @@ _ENGLISH: Sections = {
         "refunded": "Refunded",
         "service_fee": "Service fee",
         "payout": "Payout",
+        "collected_by_agency": "Collected by the collection agency",
+        "collected_by_agency_note": (
+            "Collected by the collection agency: what the agency reported it collected. That"
+            " is not in our account, so not in Received or the payout; it counts as received"
+            " in the week the agency transfers it."
+        ),
         "download": "Download",
         "risk_title": "Debtor risk",
         "risk_lead": "Per month of issue: how the invoices ended up.",

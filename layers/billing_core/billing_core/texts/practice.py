@@ -441,6 +441,16 @@ _DUTCH: Sections = {
         "credit_already_matched": (
             "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
         ),
+        "remittance_exceeds_agency_collection": (
+            "Het incassobureau meldde de vordering {kenmerk} betaald; deze overboeking is"
+            " meer dan de {awaited_nl} die het daarvan nog moet overmaken. Er is niets"
+            " geboekt: vraag het incassobureau waarvoor het verschil is."
+        ),
+        # The agency's report-back (collection/collection_report.py): a row's detail.
+        "agency_paid_before_handover": (
+            "paid_on {paid_on} ligt vóór de overdracht aan het incassobureau op {handover}:"
+            " het incassobureau kan toen nog niet geïnd hebben. Niets geboekt."
+        ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
@@ -1112,6 +1122,15 @@ _ENGLISH: Sections = {
         "unknown_kenmerk": "No invoice has this payment reference.",
         "credit_already_matched": (
             "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
+        ),
+        "remittance_exceeds_agency_collection": (
+            "The collection agency reported the claim {kenmerk} paid; this transfer is more"
+            " than the {awaited_en} it still has to transfer of it. Nothing was booked: ask"
+            " the agency what the difference is for."
+        ),
+        "agency_paid_before_handover": (
+            "paid_on {paid_on} is before the claim was handed over to the collection agency"
+            " on {handover}: the agency cannot have collected it then. Nothing was booked."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",

@@ -32,6 +32,7 @@ def retrocession_to_item(summary: StatementSummary) -> Item:
         "payout_cents": summary.payout_cents,
         "totals_by_kind": dict(summary.totals_by_kind),
         "json_sha256": summary.json_sha256,
+        "collected_by_agency_cents": summary.collected_by_agency_cents,
         "expires_at": statement_expiry(summary.week),
     }
 
@@ -54,4 +55,6 @@ def retrocession_from_item(item: Item) -> StatementSummary:
         payout_cents=int(item["payout_cents"]),
         totals_by_kind={k: int(v) for k, v in item["totals_by_kind"].items()},
         json_sha256=item["json_sha256"],
+        # Written since audit AGENCY3; a week stored before had none of it as information
+        collected_by_agency_cents=int(item.get("collected_by_agency_cents", 0)),
     )

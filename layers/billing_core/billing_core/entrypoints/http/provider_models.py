@@ -452,6 +452,14 @@ class RetrocessionWeekOut(BaseModel):
     refunded: int = Field(description="cents paid back to patients")
     service_fee: int
     payout: int = Field(description="received - refunded - service_fee; negative: you owe it")
+    collected_by_agency: int = Field(
+        default=0,
+        description=(
+            "information, cents: what the collection agency reported collected this week."
+            " It settled the claims but is not in our account, so not in received or the"
+            " payout; its transfer is received in the week it arrives"
+        ),
+    )
 
     @classmethod
     def of(cls, summary: StatementSummary) -> RetrocessionWeekOut:
@@ -466,6 +474,7 @@ class RetrocessionWeekOut(BaseModel):
             refunded=summary.refunded_cents,
             service_fee=summary.service_fee_cents,
             payout=summary.payout_cents,
+            collected_by_agency=summary.collected_by_agency_cents,
         )
 
 
@@ -509,6 +518,15 @@ class RetrocessionStatementOut(BaseModel):
     settlement: SettlementOut
     received_by_component: dict[str, int] = Field(description="principal, costs, interest")
     totals_by_kind: dict[str, int] = Field(description="per ledger entry kind, ledger sign")
+    information: dict[str, int] | None = Field(
+        default=None,
+        description=(
+            "in a week with the collection agency's money only, cents: collected_by_agency"
+            " (the agency reported it collected: it settled the claims but is not in our"
+            " account, so not received and not paid out) and remitted_by_agency (the"
+            " agency's transfers of what it collected: in received)"
+        ),
+    )
     invoices: int
     lines: list[StatementLineOut]
     payout: dict[str, Any] | None = Field(

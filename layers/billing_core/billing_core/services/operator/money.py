@@ -29,11 +29,13 @@ from billing_core.invoices.updates import save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
+    RemittanceExceeds,
     UnknownPayment,
     book_payment,
     book_reversal,
     owed_on,
 )
+from billing_core.payments.remittance import awaited_cents
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -47,6 +49,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.money import format_euros
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
@@ -145,7 +148,9 @@ def _plan(
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
     # (legal-nl.md §2), and booking a share dated in the term undoes them (book_payment).
-    owed = [(i.reference, i.invoice_id, owed_on(i, day)) for i in invoices]
+    # A claim the agency reported paid waits for the agency's transfer of that money: an
+    # agency's transfer for several claims is split by what each waits for (remittance.py).
+    owed = [(i.reference, i.invoice_id, owed_on(i, day) or awaited_cents(i)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
 
@@ -237,6 +242,13 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
+    except RemittanceExceeds as exceeds:  # the agency's transfer, but more than it told us
+        raise practice_refused(
+            "remittance_exceeds_agency_collection",
+            kenmerk=betalingskenmerk.grouped(exceeds.reference),
+            awaited_nl=format_euros(exceeds.awaited_cents, "nl"),
+            awaited_en=format_euros(exceeds.awaited_cents, "en"),
+        ) from None
 
 
 def _book_reversal(

@@ -1,0 +1,130 @@
+"""The collection agency's transfer of the money it collected (R24, R27; audit AGENCY3).
+
+Our decision (the owners may change it): one money movement per euro, counted when the
+money arrives in our collection account.
+
+- The agency's ``paid`` row (collection/collection_report.py) settles the claim: PAYMENT
+  entries with cause ``agency:<agency_ref>``, allocated costs -> interest -> principal,
+  so the patient owes nothing more and is unblocked (R22). No money came into our
+  account with it: the weekly statement shows it as information ("collected by the
+  collection agency"), not as received, and pays none of it out.
+- The agency's transfer of that money, a bank credit quoting the claim's kenmerk (or
+  matched to it by an operator), is that money arriving: received for the practice in
+  that week's payout, not allocated on the claim again and no credit for the patient.
+  Per component the agency's entries paid, one REVERSAL of them (cause
+  ``agency:remitted:<bank payment id>``, note ``reverses agency:<agency_ref>``) and one
+  PAYMENT of the same cents (cause ``bank:<id>``, note REMITTED_NOTE): what the patient
+  owes does not change, and the money is received once, as the bank's (R27: the
+  ledger only grows, each entry says what it is).
+
+A transfer of less than the agency collected is booked as far as it goes, principal
+first, then interest, then costs (the agency may keep its BIK: the owners' business);
+the rest stays on the claim as the agency's, visible on the claim's ledger and in the
+statements' "collected" and "remitted" figures. A transfer of more than it collected and
+did not transfer yet is not guessed at: ``RemittanceExceeds``, for a person.
+"""
+
+from __future__ import annotations
+
+from billing_core.collection.blocking import release_settled_claim
+from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import (
+    AGENCY,
+    REVERSES,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    is_agency,
+)
+from billing_core.invoices.updates import save_change
+from billing_core.payments.booking import (
+    BookingResult,
+    IncomingPayment,
+    RemittanceExceeds,
+    recorded_now,
+    reversible,
+    undone_parts,
+)
+from billing_core.ports import BillingStore
+from billing_core.shared.clock import Clock
+
+REMITTED_NOTE = "remitted by the collection agency"
+_REMITTED = f"{AGENCY}remitted:"  # ':' is in no agency_ref: never one of the agency's rows
+
+
+def remittance_cause(payment_id: str) -> str:
+    """The cause of the REVERSAL entries a remittance booked as ``payment_id`` writes."""
+    return f"{_REMITTED}{payment_id}"
+
+
+def awaited_cents(invoice: Invoice) -> int:
+    """What the agency reported collected on the claim and did not transfer to us yet."""
+    return sum(sum(left.values()) for _, left in _not_remitted(invoice))
+
+
+def _not_remitted(invoice: Invoice) -> list[tuple[str, dict[Component, int]]]:
+    """(the agency's payment id, per component what is left of it), in booking order."""
+    ids = dict.fromkeys(
+        e.cause
+        for e in invoice.ledger
+        if e.kind is EntryKind.PAYMENT and is_agency(e.cause) and e.amount_cents < 0
+    )
+    return [(agency_id, reversible(invoice, agency_id)) for agency_id in ids]
+
+
+def apply_remittance(invoice: Invoice, payment: IncomingPayment) -> Invoice:
+    """The invoice with ``payment`` booked as the agency's transfer of what it collected;
+    the same invoice when it is booked already. Raises RemittanceExceeds when it is more
+    than the agency collected and did not transfer yet."""
+    key = payment.payment_id
+    if key in invoice.applied_payments:
+        return invoice
+    awaited = awaited_cents(invoice)
+    if payment.amount_cents > awaited:
+        raise RemittanceExceeds(invoice.reference, awaited)
+    entries: list[LedgerEntry] = []
+    rest = payment.amount_cents
+    for agency_id, left in _not_remitted(invoice):
+        for component, cents in undone_parts(left, rest):
+            at = payment.received_at
+            reverses = f"{REVERSES}{agency_id}"
+            cause = remittance_cause(key)
+            entries.append(LedgerEntry(EntryKind.REVERSAL, component, cents, at, cause, reverses))
+            entries.append(
+                LedgerEntry(EntryKind.PAYMENT, component, -cents, at, key, REMITTED_NOTE)
+            )
+            rest -= cents
+    return invoice.with_entries(entries).with_applied_payment(key)
+
+
+def is_remittance(invoice: Invoice, payment_id: str) -> bool:
+    """Whether ``payment_id`` was booked on the invoice as the agency's transfer."""
+    cause = remittance_cause(payment_id)
+    return any(e.cause == cause for e in invoice.ledger)
+
+
+def book_remittance(
+    store: BillingStore, invoice: Invoice, payment: IncomingPayment, clock: Clock
+) -> BookingResult | None:
+    """``payment`` (a bank credit) booked as the agency's transfer, once (R28); None when
+    it is not one: nothing of the agency's is waiting (all transferred: the patient paid
+    us as well, an ordinary payment), or it was booked as an ordinary payment before.
+    No "payment received" e-mail: the patient paid the agency, not us now."""
+    if payment.payment_id in invoice.applied_payments:
+        return BookingResult(False, invoice) if is_remittance(invoice, payment.payment_id) else None
+    if awaited_cents(invoice) == 0:
+        return None
+    now = clock.now()
+    dated = IncomingPayment(
+        payment.source,
+        payment.source_id,
+        payment.amount_cents,
+        min(payment.received_at, now),
+    )
+
+    def remit(current: Invoice) -> Invoice:
+        return apply_remittance(current, dated)
+
+    stored, booked = save_change(store, invoice, recorded_now(remit, now))
+    release_settled_claim(store, stored, clock)  # settled already; a replay repairs a crash
+    return BookingResult(booked, stored)

@@ -1,0 +1,256 @@
+"""Money the collection agency collected, once (R24, R34; audit AGENCY3).
+
+Our decision (the owners may change it): one money movement per euro, counted when the
+money arrives in our collection account. The agency's ``paid`` row settles the claim (R22)
+but is not money received: the week's statement shows it as information and pays none of
+it out. The agency's transfer of that money, quoting the claim's kenmerk or matched to it
+by an operator, is received for the practice that week, not booked on the claim again
+and no credit held for the patient.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from billing_core.collection.collection_report import (
+    CollectionReportContext,
+    import_collection_report,
+)
+from billing_core.invoices.invoice import DunningStage
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.payments.booking import reversible
+from billing_core.payments.unmatched import MatchTarget
+from billing_core.providers.retrocession import build_statement, statement_csv, statement_json
+from billing_core.providers.week import Week
+from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.money import match_credit
+from billing_core.shared.audit import Reader
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import Refused
+from tests.unit.camt_builder import credit, statement
+from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.payment_fakes import LinksInMemory
+
+PRACTICE = make_provider()
+HANDED_OVER = date(2027, 1, 28)
+REPORTED_AT = datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM)  # Monday of 2027-W07
+REMITTED_AT = datetime(2027, 2, 23, 9, 0, tzinfo=AMSTERDAM)  # Tuesday of 2027-W08
+COSTS, INTEREST, PRINCIPAL = 4000, 123, 3317
+DUE = PRINCIPAL + COSTS + INTEREST
+NO_INTEREST = lambda invoice, day: 0  # noqa: E731 - the amounts stay the ones booked
+
+
+def weeks(store: FakeStore, *labels: str):
+    return [
+        build_statement(PRACTICE, Week.parse(label), store.invoices.values()) for label in labels
+    ]
+
+
+@pytest.fixture
+def reported():
+    """A claim with the agency (principal, BIK and interest open), its patient blocked;
+    on Monday 15 February the agency reports it paid in full on 12 February."""
+    at = datetime(2027, 1, 14, 6, 0, tzinfo=AMSTERDAM)
+    ledger = (
+        *ledger_for(sample_lines()),
+        LedgerEntry(EntryKind.COSTS, Component.COSTS, COSTS, at, "dunning:letter-1"),
+        LedgerEntry(EntryKind.INTEREST, Component.INTEREST, INTEREST, at, "dunning:letter-1"),
+    )
+    invoice = make_invoice(
+        ledger=ledger,
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=HANDED_OVER,
+    )
+    store = FakeStore([invoice], [PRACTICE])
+    store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, at)
+    files = FilesInMemory()
+    ctx = CollectionReportContext(store, files, FixedClock(REPORTED_AT), interest=NO_INTEREST)
+    row = f"reference;agency_ref;status;amount_cents;paid_on\n{REFERENCE};CMIB-1;paid;{DUE};2027-02-12\n"
+    import_collection_report(row.encode(), "collection-reports/a.csv", ctx)
+    assert store.invoice().amount_due_cents == 0
+    return store, files
+
+
+def bank(store: FakeStore, files: FilesInMemory, links: LinksInMemory | None = None):
+    clock = FixedClock(REMITTED_AT)
+    return BankImportContext(store, files, links or LinksInMemory(), clock, interest=NO_INTEREST)
+
+
+def remittance(cents: int, **fields: object) -> bytes:
+    entry = credit(cents, booking_date="2027-02-23", payer="CMIB Incasso B.V.", **fields)
+    return statement(entry, statement_id="STMT-2027-02-23")
+
+
+def test_the_agencys_report_settles_the_claim_but_is_not_money_received(reported):
+    """R24, R22. Given a claim at the agency
+    When the agency reports it paid in full (€ 74,40: BIK, interest and principal)
+    Then the claim is settled, and the week's statement shows the € 74,40 as collected by
+    the collection agency (JSON and CSV, as information) but receives and pays out
+    nothing of it: no money came into our account."""
+    store, _ = reported
+
+    [w07] = weeks(store, "2027-W07")
+
+    assert w07.total(EntryKind.PAYMENT) == -DUE  # the ledger's lines, reconciled (R27)
+    assert (w07.received_cents, w07.service_fee_cents, w07.payout_cents) == (0, 0, 0)
+    assert w07.collected_by_agency_cents == DUE
+    document = json.loads(statement_json(w07))
+    assert document["settlement"] == {"received": 0, "refunded": 0, "service_fee": 0, "payout": 0}
+    assert document["information"] == {"collected_by_agency": DUE, "remitted_by_agency": 0}
+    rows = list(csv.DictReader(io.StringIO(statement_csv(w07).decode()), delimiter=";"))
+    [collected] = [r for r in rows if r["kind"] == "collected_by_agency"]
+    assert (collected["record"], collected["amount_cents"]) == ("information", str(DUE))
+    assert "geïnd door incassobureau" in collected["note"]
+    assert "collected by the collection agency" in collected["note"]
+
+
+def test_the_agencys_transfer_quoting_the_kenmerk_is_received_once_and_held_for_nobody(
+    reported,
+):
+    """R24, R13. Given the claim the agency reported paid
+    When its transfer of the € 74,40 arrives quoting the kenmerk, and the statement is
+    read again
+    Then it is received once, in that week's payout, with the agency's figure as
+    remitted; the claim still owes nothing and holds no credit for a refund, and over the
+    weeks the money received is the € 74,40 that reached our account, once."""
+    store, files = reported
+    ctx = bank(store, files)
+    data = remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1")
+
+    first = import_statement(data, "bank/s.xml", ctx)
+    again = import_statement(data, "bank/s.xml", ctx)
+
+    assert (len(first.booked), first.unmatched, again.duplicates) == (1, [], 1)
+    claim = store.invoice()
+    assert (claim.amount_due_cents, claim.credit_cents, claim.balance_cents) == (0, 0, 0)
+    w07, w08 = weeks(store, "2027-W07", "2027-W08")
+    assert (w07.received_cents, w08.received_cents) == (0, DUE)
+    assert w08.received_by_component == {
+        Component.PRINCIPAL: PRINCIPAL,
+        Component.COSTS: COSTS,
+        Component.INTEREST: INTEREST,
+    }
+    assert (w08.remitted_by_agency_cents, w08.collected_by_agency_cents) == (DUE, 0)
+    assert w08.payout_cents == DUE - w08.service_fee_cents
+
+
+def test_a_transfer_of_less_than_the_agency_collected_is_booked_as_far_as_it_goes(reported):
+    """Given the claim the agency reported paid (€ 74,40, of which € 40,00 BIK)
+    When the agency transfers € 34,40 (it kept the BIK: the owners' business)
+    Then € 34,40 is received (principal, then interest), the € 40,00 BIK stays visible as
+    the agency's on the claim, and the claim holds no credit."""
+    store, files = reported
+
+    import_statement(remittance(DUE - COSTS, scor=REFERENCE), "bank/s.xml", bank(store, files))
+
+    [w08] = weeks(store, "2027-W08")
+    assert w08.received_by_component == {
+        Component.PRINCIPAL: PRINCIPAL,
+        Component.COSTS: 0,
+        Component.INTEREST: INTEREST,
+    }
+    claim = store.invoice()
+    assert (claim.amount_due_cents, claim.credit_cents) == (0, 0)
+    assert reversible(claim, "agency:CMIB-1") == {  # the agency's, not transferred
+        Component.PRINCIPAL: 0,
+        Component.COSTS: COSTS,
+        Component.INTEREST: 0,
+    }
+
+
+def test_a_transfer_of_more_than_the_agency_collected_is_for_a_person(reported):
+    """Given the claim the agency reported paid (€ 74,40)
+    When a transfer of € 80,00 quoting its kenmerk arrives
+    Then nothing is booked: it is listed for a person, naming the kenmerk, and no credit
+    is held on the claim (we do not guess what the € 5,60 is for)."""
+    store, files = reported
+    ledger = store.invoice().ledger
+
+    report = import_statement(remittance(8000, scor=REFERENCE), "bank/s.xml", bank(store, files))
+
+    assert report.booked == []
+    [line] = report.unmatched
+    assert (line.reason, line.kenmerk) == ("remittance_exceeds_agency_collection", REFERENCE)
+    assert store.invoice().ledger == ledger
+
+
+def back_office(store: FakeStore, files: FilesInMemory, cents: int):
+    """The agency's bulk transfer without a kenmerk, unmatched by the import."""
+    links = LinksInMemory()
+    import_statement(
+        remittance(cents, ustrd=("CMIB afdracht februari",)), "b.xml", bank(store, files, links)
+    )
+    [waiting] = links.unmatched_credits()
+    ctx = BackOfficeContext(
+        store, files, links, AuditInMemory(), FakeQueue(), FixedClock(REMITTED_AT),
+        Reader("operator-sub-1", "operator"),
+    )  # fmt: skip
+    return waiting.credit_id, ctx
+
+
+def test_an_operators_match_of_the_agencys_transfer_is_received_once(reported):
+    """R34, R24. Given the claim the agency reported paid, and its transfer without a
+    kenmerk waiting for a person
+    When an operator matches it to the claim
+    Then it is received once that week, and the claim holds no credit."""
+    store, files = reported
+    credit_id, ctx = back_office(store, files, DUE)
+
+    match_credit(credit_id, MatchTarget(reference=REFERENCE), ctx)
+
+    claim = store.invoice()
+    assert (claim.amount_due_cents, claim.credit_cents) == (0, 0)
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE, DUE)
+
+
+def test_an_operators_match_of_more_than_the_agency_collected_is_refused(reported):
+    """Given the agency's transfer of € 80,00 for the claim it reported paid at € 74,40
+    When an operator matches it to the claim
+    Then it is refused, saying how much the agency still has to transfer, and nothing is
+    booked."""
+    store, files = reported
+    credit_id, ctx = back_office(store, files, 8000)
+    ledger = store.invoice().ledger
+
+    with pytest.raises(Refused) as refused:
+        match_credit(credit_id, MatchTarget(reference=REFERENCE), ctx)
+
+    assert refused.value.code == "remittance_exceeds_agency_collection"
+    assert "€\u00a074,40" in refused.value.message_nl and "€74.40" in refused.value.message_en
+    assert store.invoice().ledger == ledger
+
+
+def test_a_patients_own_transfer_after_the_agency_transferred_is_an_ordinary_payment(
+    reported,
+):
+    """R13. Given the claim the agency reported paid and whose money it transferred
+    When the patient pays the claim again to us
+    Then that is money of the patient: received, and held as the patient's credit."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="AGENCY"), "bank/a.xml", ctx)
+
+    patient = credit(1000, scor=REFERENCE, tx_id="PATIENT", booking_date="2027-02-23")
+    import_statement(statement(patient, statement_id="S-2"), "bank/b.xml", ctx)
+
+    assert store.invoice().credit_cents == 1000
+    [w08] = weeks(store, "2027-W08")
+    assert w08.received_cents == DUE + 1000
+
+
+def test_a_week_without_the_agencys_money_keeps_its_bytes():
+    """R24: a statement's file is what its ledgers write; a week with none of the agency's
+    money has no information block or rows (the files written before stay the same)."""
+    invoice = replace(make_invoice(), provider_id=PRACTICE.provider_id)
+    [week] = [build_statement(PRACTICE, Week.parse("2026-W48"), [invoice])]
+    assert "information" not in json.loads(statement_json(week))
+    assert b"information" not in statement_csv(week)
