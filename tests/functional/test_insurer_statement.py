@@ -17,6 +17,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.provider import Contract
 from billing_core.shared.money import format_euros
+from billing_core.texts.catalogue import long_date
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
@@ -61,7 +62,14 @@ def test_statement_proposal_and_the_practice_applies_it(sandbox, invoice):
     status, answer = send_statement(sandbox, invoice)
     assert status == 200, answer
     assert answer["outcome"] == "sent_to_provider" and answer["amount_due"] == asked
-    assert set(answer) == {"reference", "outcome", "amount_due", "confirmation_sent"}  # no PII
+    assert set(answer) == {  # no PII
+        "reference",
+        "outcome",
+        "amount_due",
+        "final_payment_date",
+        "confirmation_sent",
+    }
+    assert answer["final_payment_date"] is None  # the adjusted amount comes with its own
 
     _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
     (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
@@ -136,6 +144,38 @@ def test_r17_the_page_takes_the_amount_as_the_statement_prints_it(sandbox, invoi
     _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
     (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
     assert proposal["details"]["reimbursed_cents"] == reimbursed
+
+
+def test_r17_r37_a_statement_with_nothing_to_forgive_names_the_amount_and_a_new_date(
+    sandbox, invoice
+):
+    """legal-nl.md §7, R37, R10, R36 (the owners' decision, round 40). Given the practice's
+    invoice "don't pay yet", when the patient sends a statement on the page by which the
+    insurer reimbursed all of it (the policy forgives nothing: no proposal), then the page
+    names the amount and the new final payment date (today + the practice's payment term),
+    the e-mail says the same, and the checker shows that date as the one to pay by."""
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=40))  # past the final date
+    asked = invoice.amount_due_cents
+    status, html = send_statement_on_the_page(sandbox, invoice, format_euros(asked, "nl"))
+    sandbox.drain_deliveries()
+
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
+    assert checker["final_payment_date"] == checker["breakdown"]["pay_by"] == new_date.isoformat()
+    spoken = long_date(new_date, "nl")
+    amount = format_euros(asked, "nl")
+    notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    assert status == 200 and f"Het bedrag blijft {amount}. Betaal dit uiterlijk {spoken}." in (
+        notice
+    )
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    assert [a for a in actions["items"] if a["kind"] == "coulance_proposal"] == []
+    (email,) = [
+        m
+        for m in sandbox.outbox()
+        if m["kenmerk"] == invoice.reference and "ongewijzigd" in m["subject"]
+    ]
+    assert f"U betaalt {amount}, uiterlijk {spoken}." in email["text"]
 
 
 def test_r17_an_amount_the_page_cannot_read_for_sure_says_how_to_type_it(sandbox, invoice):

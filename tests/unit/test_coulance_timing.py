@@ -26,6 +26,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import (
     PatientContext,
     StatementOutcome,
+    StatementView,
     payment_status,
     submit_insurer_statement,
 )
@@ -57,17 +58,24 @@ def at_ten(day: date) -> datetime:
 def send_statement(world: DunningWorld, day: date, invoice_id: str = "inv-1") -> StatementOutcome:
     """The patient sends €30.00 reimbursed and €20.00 withheld eigen risico at 10:00 (on
     a €2,000.00 invoice the 60% minimum applies: €1,200.00)."""
+    return send_figures(world, day, 3_000, 2_000, invoice_id).outcome
+
+
+def send_figures(
+    world: DunningWorld, day: date, reimbursed: int, withheld: int, invoice_id: str = "inv-1"
+) -> StatementView:
+    """The patient sends the statement's figures at 10:00; the checker's answer."""
     world.clock.set(at_ten(day))
     invoice = world.invoice(invoice_id)
     view = submit_insurer_statement(
         invoice.reference,
         BirthDate(invoice.birth_date),
-        3_000,
-        2_000,
+        reimbursed,
+        withheld,
         PatientContext(world.store, world.queue, world.clock),
     )
     world.deliver()
-    return view.outcome
+    return view
 
 
 def practice_decides(world: DunningWorld, day: date, decision: CoulanceDecision) -> None:
@@ -274,3 +282,72 @@ def test_a_declined_proposal_goes_on_paper_to_a_patient_without_email():
     assert letter.channel is Channel.PAPER
     shown = " ".join(pdf_text(world.files.files[letter.message_id]).split())
     assert "U betaalt € 100,00, uiterlijk 23 december 2026." in shown
+
+
+# --- nothing to forgive: the old amount is the adjusted amount (LATE2-2) ----------------
+
+
+@pytest.mark.parametrize("mode", [AUTOMATIC, CONFIRMS])
+def test_a_statement_with_nothing_to_forgive_gets_a_new_final_date_and_an_email(mode):
+    """legal-nl.md §7, R37, R10, R36 (the owners' decision, round 40: an adjusted amount
+    that equals the old one). Given the €100.00 invoice "don't pay yet" past its final
+    date of 23 December (the first reminder waits until 23 January), when the patient
+    sends on 10 January a statement of €90.00 reimbursed and €10.00 eigen risico, then
+    the policy forgives nothing and puts nothing on the practice's list, yet the patient
+    hears what the invoice promised: one e-mail with the amount and a new final payment
+    date (10 January + 30 days = 9 February), which the checker's answer names too. No
+    reminder, and so no interest or costs, before that date has passed: the first one
+    comes seven days into the new default, on 17 February."""
+    world = world_of(mode)
+    world.run_days(date(2026, 12, 24), date(2027, 1, 9))
+
+    view = send_figures(world, date(2027, 1, 10), 9_000, 1_000)
+
+    assert view.outcome is StatementOutcome.NOTHING_TO_FORGIVE
+    assert world.store.list_actions(world.provider.provider_id) == []
+    assert world.invoice().current_final_payment_date == date(2027, 2, 9)
+    (email,) = [e for _, e, _ in world.outbox.sent if e.kind == COULANCE_DECLINED]
+    assert email.subject.startswith("Uw nota blijft ongewijzigd")
+    for part in (email.text, email.html):
+        assert "Het bedrag van uw nota blijft daarmee gelijk." in part
+        assert "besloten" not in part  # nobody decided: the policy had nothing to forgive
+        assert "U betaalt €\u00a0100,00, uiterlijk 9 februari 2027." in part
+    assert view.confirmation_sent
+    assert (view.amount_due_cents, view.final_payment_date) == (10_000, date(2027, 2, 9))
+
+    world.run_days(date(2027, 1, 10), date(2027, 2, 17))
+    assert sent(world, REMINDER) == [date(2027, 2, 17)] and world.costs() == 0
+    reminder = world.invoice().reminder
+    assert reminder is not None and reminder.due_cents == 10_000
+
+
+def test_a_statement_with_nothing_to_forgive_goes_on_paper_to_a_patient_without_email():
+    """R7, legal-nl.md §7: without an e-mail address the same sentences go to the day's
+    print batch, as a declined proposal's do."""
+    provider = make_provider(coulance=CoulancePolicy(mode=AUTOMATIC))
+    world = DunningWorld([paper_invoice(10_000)], provider)
+
+    view = send_figures(world, date(2026, 12, 15), 10_000, 0)
+
+    assert world.outbox.sent == []
+    (letter,) = [c for c in world.invoice().correspondence if c.kind == COULANCE_DECLINED]
+    assert letter.channel is Channel.PAPER
+    shown = " ".join(pdf_text(world.files.files[letter.message_id]).split())
+    assert "U betaalt € 100,00, uiterlijk 14 januari 2027." in shown
+    assert not view.confirmation_sent
+
+
+def test_a_statement_with_nothing_to_forgive_after_the_costs_keeps_them_and_their_date():
+    """legal-nl.md §7, R19, R36: as an adjusted amount after the costs: they stand, the
+    invoice's own date does not move, and the e-mail names the second notice's date."""
+    world = world_of(AUTOMATIC)
+    world.run_days(date(2026, 12, 24), date(2027, 2, 10))
+    assert world.costs() == 4_000
+
+    view = send_figures(world, date(2027, 2, 11), 10_000, 0)
+
+    assert world.costs() == 4_000
+    assert world.invoice().current_final_payment_date == date(2026, 12, 23)
+    (email,) = [e for _, e, _ in world.outbox.sent if e.kind == COULANCE_DECLINED]
+    assert "uiterlijk 22 februari 2027" in email.text
+    assert view.final_payment_date == date(2027, 2, 22)

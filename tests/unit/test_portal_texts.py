@@ -8,6 +8,7 @@ from dataclasses import fields
 import pytest
 
 from billing_core.correspondence import confirmations
+from billing_core.correspondence import kinds as confirmation_kinds
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.vektis.retour_parser import LEVEL_OF_RECORD
 from billing_core.dunning import letters
@@ -31,6 +32,7 @@ def test_every_letter_kind_on_the_invoice_page_reads_as_words(language):
     """Issue 16: the invoice page names each letter it lists, in the page's language."""
     kinds = {"invoice", *letters.KINDS}
     kinds |= {v for k, v in vars(confirmations).items() if k.isupper() and isinstance(v, str)}
+    kinds |= confirmation_kinds.KINDS  # every one, also those confirmations does not name
     texts = portal_texts(language)
     assert {kind for kind in kinds if f"letter_{kind}" not in texts.entries} == set()
 

@@ -45,6 +45,12 @@ def adjusted_by_statement(event_id: str) -> bool:
     return event_id == STATEMENT_CAUSE or event_id.startswith(PROPOSAL_PREFIX)
 
 
+def decided_by_the_policy(event_id: str) -> bool:
+    """Whether what a statement left (its e-mail's event) was the policy's own, at the
+    statement, rather than the provider's decision on a proposal (R17)."""
+    return event_id == STATEMENT_CAUSE
+
+
 @dataclass(frozen=True, slots=True)
 class CoulanceProposal:
     """What the patient pays and the provider forgives when a non-contracted invoice is settled
@@ -257,8 +263,7 @@ def apply_coulance(
     patient pays the lower principal with them."""
     if proposal.coulance_cents <= 0:
         return invoice
-    if invoice.dunning_stage in _BEFORE_COSTS:
-        invoice = _adjusted_on(invoice, at, payment_term_days)
+    invoice = with_statement_term(invoice, at, payment_term_days)
     request = StopRequest(
         scope=StopScope.PARTIAL,
         reason=COULANCE_REASON,
@@ -295,11 +300,18 @@ def with_policy_after_a_raise(
     )
 
 
-def _adjusted_on(invoice: Invoice, at: datetime, payment_term_days: int) -> Invoice:
-    """The invoice with the adjusted amount's new final payment date, and the moment it
-    got it on the statement (legal-nl.md §7)."""
+def with_statement_term(invoice: Invoice, at: datetime, payment_term_days: int) -> Invoice:
+    """The statement's invoice with the adjusted amount's new final payment date, and the
+    moment it got it on the statement (legal-nl.md §7: confirmation + payment term): a
+    reminder sent before no longer supports costs (letter_costs.reminder_superseded). The
+    invoice itself once the costs were charged (the second notice's term counts, R19).
+    Also for a statement that leaves the policy nothing to forgive: the patient was told
+    to wait for "the adjusted amount with a new final payment date", and that amount is
+    the old one (the owners' decision, round 40; theirs to change)."""
+    if invoice.dunning_stage not in _BEFORE_COSTS:
+        return invoice
     statement = invoice.insurer_statement
-    assert statement is not None  # coulance is applied to a statement's invoice only
+    assert statement is not None  # only the invoice of a statement gets its term
     dated = with_adjusted_amount_term(invoice, at, payment_term_days)
     return with_statement(dated, replace(statement, adjusted_at=at))
 

@@ -11,9 +11,14 @@ from datetime import date
 from typing import Any
 
 from billing_core.changes.arrangement import extra_term
-from billing_core.changes.coulance import adjusted_by_statement, told_not_to_pay_yet
+from billing_core.changes.coulance import (
+    adjusted_by_statement,
+    decided_by_the_policy,
+    told_not_to_pay_yet,
+)
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
+    COULANCE_DECLINED,
     INVOICE_CORRECTED,
     KINDS,
     OBJECTION_ACKNOWLEDGEMENT,
@@ -79,6 +84,9 @@ def confirmation_context(
         context["addressee_name"] = ""
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)
+    if kind == COULANCE_DECLINED:
+        # Not the practice's decision: the policy had nothing to forgive (R17).
+        context["unchanged"] = decided_by_the_policy(event_id)
     if kind == INVOICE_CORRECTED:
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = _corrected_by(event_id)

@@ -26,7 +26,9 @@ PAYMENT_RECEIVED = "payment_received"
 STOP_CONFIRMATION = "stop_confirmation"  # R21: the provider lowered the amount
 # A later upload credited a line of it, or the insurer's retour changed what it pays.
 INVOICE_CORRECTED = "invoice_corrected"
-# R17, legal-nl.md §7: the practice declined the coulance the insurer's statement proposed.
+# R17, legal-nl.md §7: the insurer's statement leaves the amount as it is: the practice
+# declined the coulance the statement proposed, or the policy had nothing to forgive (the
+# statement's own event, coulance.STATEMENT_CAUSE). No coulance either way.
 COULANCE_DECLINED = "coulance_declined"
 KINDS = frozenset(
     {
@@ -42,9 +44,9 @@ KINDS = frozenset(
 # What the patient must know to keep their side goes on paper to a patient without an
 # e-mail address that works (none, or bounced permanently: R7): an arrangement's terms
 # (R15); a new amount and the date to pay it by, after a stop or coulance (R21, R17), a
-# corrected invoice (a credit, the insurer's retour) or the practice declining the
-# coulance the patient's statement proposed (legal-nl.md §7: the patient was told not to
-# pay yet, and to pay the adjusted amount by its date). Nowhere to post it either, it
+# corrected invoice (a credit, the insurer's retour) or a statement that leaves the
+# amount as it is (legal-nl.md §7: the patient was told not to pay yet, and to pay the
+# adjusted amount by its date). Nowhere to post it either, it
 # becomes the practice's open action. The others confirm what the patient did in the
 # checker (a deferral, an objection) or paid, which the checker shows: without e-mail,
 # none is sent.

@@ -41,12 +41,14 @@ from billing_core.changes.coulance import (
     propose,
     statement_unwelcome,
     with_statement,
+    with_statement_term,
 )
 from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
 from billing_core.changes.objection import objection_action, objection_refusals
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
+    COULANCE_DECLINED,
     DEFERRAL_CONFIRMATION,
     OBJECTION_ACKNOWLEDGEMENT,
     STOP_CONFIRMATION,
@@ -196,6 +198,9 @@ class StatementView:
     reference: str
     outcome: StatementOutcome
     amount_due_cents: int
+    # The date that counts now, as the confirmation names it; None while the provider
+    # decides (the adjusted amount comes with its own date then).
+    final_payment_date: date | None
     confirmation_sent: bool
 
 
@@ -440,7 +445,10 @@ def submit_insurer_statement(
     """R17: the insurer's statement for a non-contracted invoice. The provider's coulance
     policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
     proposal on the provider's action list, written with the statement in one
-    transaction."""
+    transaction. A statement that leaves the policy nothing to forgive (either policy: no
+    proposal is made then) is an adjusted amount equal to the old one: a new final
+    payment date and an e-mail with both, the one a declined proposal gets (legal-nl.md
+    §7: the patient was told to wait for them; the owners' decision, round 40)."""
     invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
@@ -454,9 +462,11 @@ def submit_insurer_statement(
     def take(current: Invoice) -> Invoice:
         taken = with_statement(current, replace(statement, proposal_open=waits_for_provider))
         fresh = propose(current, provider, statement)
+        term = provider.payment_term_days
+        if fresh.coulance_cents <= 0:
+            return with_statement_term(taken, now, term)
         if not automatic:
             return taken
-        term = provider.payment_term_days
         return apply_coulance(taken, fresh, now, STATEMENT_CAUSE, payment_term_days=term)
 
     def confirm_first(taken: Invoice) -> tuple[OpenAction, ...]:
@@ -469,10 +479,20 @@ def submit_insurer_statement(
         outcome = StatementOutcome.NOTHING_TO_FORGIVE
     else:
         outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
-    sent = outcome is StatementOutcome.APPLIED and _confirm(
-        ctx.delivery, stored, STOP_CONFIRMATION, event_id=STATEMENT_CAUSE
+    sent = outcome in _CONFIRMED and _confirm(
+        ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE
     )
-    return StatementView(stored.reference, outcome, stored.amount_due_cents, sent)
+    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
+    pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
+    return StatementView(stored.reference, outcome, stored.amount_due_cents, pay_by, sent)
+
+
+# What the patient hears of a statement now (R17, legal-nl.md §7): the amount and the date
+# to pay it by. A proposal on the provider's list is told when decided (provider/actions).
+_CONFIRMED = {
+    StatementOutcome.APPLIED: STOP_CONFIRMATION,
+    StatementOutcome.NOTHING_TO_FORGIVE: COULANCE_DECLINED,
+}
 
 
 # --- shared --------------------------------------------------------------------------------

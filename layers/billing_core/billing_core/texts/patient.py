@@ -474,8 +474,10 @@ _DUTCH: Sections = {
         "done_statement_sent_to_provider": (
             "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht {by_channel_nl}."
         ),
+        # legal-nl.md §7: the old amount with a new date (services.patient, round 40)
         "done_statement_nothing_to_forgive": (
-            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}."
+            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}. Betaal dit uiterlijk "
+            "{date}. U krijgt een bevestiging {by_channel_nl}."
         ),
         "page_faq": "Veelgestelde vragen",
         "page_terms": "Betalingsvoorwaarden",
@@ -737,7 +739,10 @@ _ENGLISH: Sections = {
         "done_statement_sent_to_provider": (
             "Your healthcare provider looks at the statement. You will hear {by_channel_en}."
         ),
-        "done_statement_nothing_to_forgive": "We have received the statement. The amount stays {due}.",
+        "done_statement_nothing_to_forgive": (
+            "We have received the statement. The amount stays {due}. Please pay it no later "
+            "than {date}. A confirmation comes {by_channel_en}."
+        ),
         "page_faq": "Questions and answers",
         "page_terms": "Payment terms",
         "page_privacy": "Privacy",

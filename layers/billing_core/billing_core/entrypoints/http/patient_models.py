@@ -68,6 +68,11 @@ class InsurerStatementOut(BaseModel):
         "decides; nothing_to_forgive: the insurer paid at least what the policy asks"
     )
     amount_due: int = Field(description="cents, as of now")
+    final_payment_date: date | None = Field(
+        description="the date to pay amount_due by, as the confirmation names it (legal-nl.md "
+        "§7: applied, or nothing to forgive, a new final payment date); null while your "
+        "provider decides (sent_to_provider): the adjusted amount comes with its own date"
+    )
     confirmation_sent: bool
 
     @classmethod
@@ -76,6 +81,7 @@ class InsurerStatementOut(BaseModel):
             reference=view.reference,
             outcome=view.outcome.value,
             amount_due=view.amount_due_cents,
+            final_payment_date=view.final_payment_date,
             confirmation_sent=view.confirmation_sent,
         )
 

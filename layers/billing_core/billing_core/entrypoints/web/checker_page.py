@@ -461,8 +461,9 @@ def _form_action(
     if action == "statement":
         reimbursed = _amount(form, "reimbursed")
         withheld = _amount(form, "withheld_deductible")
-        outcome = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
-        return f"done_statement_{outcome.outcome.value}", {"due_cents": outcome.amount_due_cents}
+        taken = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
+        said = {"due_cents": taken.amount_due_cents, "date": taken.final_payment_date}
+        return f"done_statement_{taken.outcome.value}", said
     raise ValueError("unknown action")
 
 

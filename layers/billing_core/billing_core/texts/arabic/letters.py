@@ -446,12 +446,14 @@ _CONFIRMATIONS: Sections = {
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
-    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # R17, legal-nl.md §7: the statement leaves the amount as it is: the practice declined
+    # the coulance it proposed, or the policy had nothing to forgive ("unchanged").
     # Not yet reviewed by a native speaker.
     "email.coulance_declined": {
         "subject": "تبقى فاتورتكم دون تغيير - رقم مرجع الدفع {reference}",
         "greeting": _GREETING,
         "declined": "استلمنا كشف شركة التأمين الصحي. قرّر {provider} عدم تخفيض مبلغ فاتورتكم.",
+        "unchanged": "استلمنا كشف شركة التأمين الصحي. لذلك يبقى مبلغ فاتورتكم دون تغيير.",
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
         "still_open_with_agency": _WITH_AGENCY,

@@ -324,7 +324,11 @@ _PAGE: Section = {
     "done_statement_sent_to_provider": (
         "يراجع مقدّم الرعاية الصحية الكشف. سنبلغكم {by_channel_ar}."
     ),
-    "done_statement_nothing_to_forgive": "استلمنا الكشف. يبقى المبلغ {due}.",
+    # Not yet read by a native speaker (README, Languages): the date and confirmation.
+    "done_statement_nothing_to_forgive": (
+        "استلمنا الكشف. يبقى المبلغ {due}. يرجى دفعه في موعد أقصاه {date}. سيصلكم تأكيد "
+        "{by_channel_ar}."
+    ),
     "page_faq": "أسئلة شائعة",
     "page_terms": "شروط الدفع",
     "page_privacy": "الخصوصية",

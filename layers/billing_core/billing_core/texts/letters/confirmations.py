@@ -160,13 +160,18 @@ DUTCH: Sections = {
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
-    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # R17, legal-nl.md §7: the statement leaves the amount as it is: the practice declined
+    # the coulance it proposed, or the policy had nothing to forgive ("unchanged").
     "email.coulance_declined": {
         "subject": "Uw nota blijft ongewijzigd - betalingskenmerk {reference}",
         "greeting": "Geachte {name},",
         "declined": (
             "Wij hebben het overzicht van uw zorgverzekeraar ontvangen. {provider} heeft "
             "besloten het bedrag van uw nota niet te verlagen."
+        ),
+        "unchanged": (
+            "Wij hebben het overzicht van uw zorgverzekeraar ontvangen. Het bedrag van uw "
+            "nota blijft daarmee gelijk."
         ),
         "new_amount": "U betaalt {amount}, uiterlijk {date}.",
         "new_amount_passed": "U betaalt {amount}.",
@@ -321,13 +326,18 @@ ENGLISH: Sections = {
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
     },
-    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # R17, legal-nl.md §7: the statement leaves the amount as it is: the practice declined
+    # the coulance it proposed, or the policy had nothing to forgive ("unchanged").
     "email.coulance_declined": {
         "subject": "Your invoice stays as it is - payment reference {reference}",
         "greeting": "Dear {name},",
         "declined": (
             "We have received your health insurer's statement. {provider} has decided not "
             "to lower the amount of your invoice."
+        ),
+        "unchanged": (
+            "We have received your health insurer's statement. The amount of your invoice "
+            "stays the same."
         ),
         "new_amount": "You pay {amount}, no later than {date}.",
         "new_amount_passed": "You pay {amount}.",

@@ -505,7 +505,8 @@ _CONFIRMATIONS: Sections = {
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
-    # R17, legal-nl.md §7: the practice declined the coulance the statement proposed.
+    # R17, legal-nl.md §7: the statement leaves the amount as it is: the practice declined
+    # the coulance it proposed, or the policy had nothing to forgive ("unchanged").
     # Not yet reviewed by a native speaker.
     "email.coulance_declined": {
         "subject": f"Kwota faktury pozostaje bez zmian - {_REFERENCE} {{reference}}",
@@ -513,6 +514,10 @@ _CONFIRMATIONS: Sections = {
         "declined": (
             "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego. "
             "Świadczeniodawca {provider} zdecydował, że nie obniży kwoty faktury."
+        ),
+        "unchanged": (
+            "Otrzymaliśmy rozliczenie od Pana/Pani ubezpieczyciela zdrowotnego. Kwota "
+            "faktury pozostaje więc bez zmian."
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,

@@ -352,7 +352,11 @@ PAGE: Section = {
     "done_statement_sent_to_provider": (
         "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani {by_channel_pl}."
     ),
-    "done_statement_nothing_to_forgive": "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}.",
+    # Not yet read by a native speaker (README, Languages): the date and confirmation.
+    "done_statement_nothing_to_forgive": (
+        "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}. Prosimy zapłacić ją "
+        "najpóźniej do {date}. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
+    ),
     "page_faq": "Najczęstsze pytania",
     "page_terms": "Warunki płatności",
     "page_privacy": "Prywatność",
