@@ -168,7 +168,9 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "credit_already_matched",
     }
 )
-_PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
+_PRACTICE_FORBIDDEN = frozenset(
+    {"role_too_low", "operator_only_setting", "operators_only", "practice_users_only"}
+)
 
 
 def refused(code: str, *also: str, **values: str) -> Refused:
