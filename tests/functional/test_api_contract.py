@@ -216,6 +216,9 @@ ERRORS = {
     "400 query": lambda box: box.api_raw(
         "GET", f"{P}/invoices", caller=ADMIN, query={"limit": "0"}
     ),
+    "400 unknown parameter": lambda box: box.api_raw(
+        "GET", f"{P}/invoices", caller=ADMIN, query={"kenmerk": "12345678901234"}
+    ),
     "400 cursor": lambda box: box.api_raw(
         "GET", f"{P}/declarations", caller=ADMIN, query={"cursor": "bm9wZQ"}
     ),
