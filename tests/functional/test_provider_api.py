@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from billing_core.entrypoints.http.errors import NO_DECLARATION
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 
@@ -103,9 +104,7 @@ def test_a_provider_cannot_see_another_providers_declarations(sandbox):
     status, body = sandbox.api(
         "GET", f"{DECLARATIONS}/{ticket['declaration_id']}", provider_id=PHYSIO.provider_id
     )
-    assert status == 404 and body == {
-        "error": {"code": "not_found", "message": "declaration not found"}
-    }
+    assert status == 404 and body == {"error": {"code": "not_found", "message": NO_DECLARATION}}
     status, listed = sandbox.api("GET", DECLARATIONS, provider_id=PHYSIO.provider_id)
     assert listed["items"] == []
     from billing_core.entrypoints.http import cursor

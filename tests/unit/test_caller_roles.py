@@ -35,8 +35,16 @@ def test_the_highest_practice_role_of_the_token_counts(groups, role):
 
 
 def test_a_token_without_a_practice_is_no_practice_user():
-    with pytest.raises(UnauthorizedError):
+    """interfaces.md §2 ("401/403 auth"), §6's mirror case (audit INTEGRATOR6): a user's
+    valid token without a practice (an operator's) is refused, 403, not sent to log in
+    again (401) for the same token; a token without a user is 401."""
+    with pytest.raises(Forbidden) as refused:
         caller(event(sub="u-1", **{"cognito:groups": "admin"}))
+    assert refused.value.code == "practice_users_only"
+    with pytest.raises(Forbidden):
+        caller(event(sub="op-1", **{"cognito:groups": "operators"}))
+    with pytest.raises(UnauthorizedError):
+        caller(event())
 
 
 def test_only_the_operators_group_reaches_the_back_office():

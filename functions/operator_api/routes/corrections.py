@@ -23,7 +23,8 @@ REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
     "is to be paid by a new final payment date: today plus the practice's payment term "
     "(legal-nl.md §7), never earlier than it was. The patient is sent the corrected amount "
     "and the date to pay by (invoice_corrected), once per corrected entry; a claim at the "
-    "collection agency gets no message and blocks the patient again (R22).",
+    "collection agency gets no message and blocks the patient again (R22). No invoice with "
+    "this kenmerk: 404 not_found, as its PSP refund route answers.",
 )
 def correct(reference: REFERENCE, body: CorrectionIn) -> CorrectedInvoiceOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

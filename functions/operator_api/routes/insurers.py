@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
@@ -12,12 +11,9 @@ from billing_core.declarations.rules.insurers import RegisterRefused
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import error_response
 from billing_core.entrypoints.http.operator_models import InsurerRegisterOut, RegisterIn
-from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.entrypoints.http.routing import ResourceRouter, created
 from billing_core.ports import TransactionConflict
 from billing_core.services.operator import register
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 router = ResourceRouter("Insurers")
 
@@ -40,19 +36,13 @@ LOAD_REGISTER = (
     " keeps). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
     " confirmed load with a new key."
 )
-LOADED: dict[int, OpenAPIResponse] = {
-    HTTPStatus.CREATED.value: {
-        "description": "loaded: the version, in force from its valid_from",
-        "content": {"application/json": {"model": InsurerRegisterOut}},
-    }
-}
 
 
 @router.post(
     "/api/v1/operator/insurers",
     summary="Load a new register version: {csv} with uzovi;name;group;labels;valid_from;source",
     description=LOAD_REGISTER,
-    responses=LOADED,
+    responses=created("loaded: the version, in force from its valid_from", InsurerRegisterOut),
 )
 def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

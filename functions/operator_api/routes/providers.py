@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
-from billing_core.entrypoints.http.errors import found
-from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.entrypoints.http.errors import NO_PROVIDER, found
+from billing_core.entrypoints.http.routing import ResourceRouter, created
 from billing_core.entrypoints.http.settings_models import (
     ProviderCreatedOut,
     ProviderListOut,
@@ -24,14 +24,17 @@ from billing_core.services.operator import providers
 
 router = ResourceRouter("Providers")
 PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-NO_PROVIDER = "provider not found"
 
 
-@router.post("/api/v1/operator/providers", summary="Onboard a provider (its settings)")
+@router.post(
+    "/api/v1/operator/providers",
+    summary="Onboard a provider (its settings)",
+    responses=created("onboarded: its settings are version 1", ProviderCreatedOut),
+)
 def create_provider(body: Provider) -> Response[ProviderCreatedOut]:
     editor = operator(router.current_event)
-    created = providers.create_provider(body, editor, bootstrap.current().operator_context())
-    out = ProviderCreatedOut(provider_id=created.provider_id, version=created.version)
+    onboarded = providers.create_provider(body, editor, bootstrap.current().operator_context())
+    out = ProviderCreatedOut(provider_id=onboarded.provider_id, version=onboarded.version)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
 
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_CREDIT, found
 from billing_core.entrypoints.http.operator_models import (
     MatchIn,
     UnmatchedCreditListOut,
@@ -44,4 +44,4 @@ def list_unmatched_credits() -> UnmatchedCreditListOut:
 def match_credit(credit_id: CREDIT_ID, body: MatchIn) -> UnmatchedCreditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     matched = money.match_credit(credit_id, body.target(), ctx)
-    return UnmatchedCreditOut.of(found(matched, "credit not found"))
+    return UnmatchedCreditOut.of(found(matched, NO_CREDIT))

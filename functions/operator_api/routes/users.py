@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_PROVIDER, NO_USER, found
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import (
     INVITATION_ANSWERS,
@@ -37,11 +37,11 @@ def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[InvitationOu
     invited = users.invite_user(
         provider_id, body.email, body.role, bootstrap.current().operator_context()
     )
-    return invitation_answer(found(invited, "provider not found"))
+    return invitation_answer(found(invited, NO_PROVIDER))
 
 
 @router.delete("/api/v1/operator/providers/<provider_id>/users/<email>", summary="Disable the user")
 def disable_user(provider_id: PROVIDER_ID, email: EMAIL) -> UserOut:
     operator(router.current_event)
     disabled = users.disable_user(provider_id, email, bootstrap.current().operator_context())
-    return UserOut.of(found(disabled, "user not found"))
+    return UserOut.of(found(disabled, NO_USER))

@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.correspondence.links import RETURNED_FROM_BANK
-from billing_core.entrypoints.http.errors import error_response
+from billing_core.entrypoints.http.errors import NOT_ROUTED, error_response
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.checker_page import (
     PageAnswer,
@@ -100,7 +100,7 @@ def unknown_address(error: NotFoundError) -> Response[str]:
     to the checker (R9, R36). Reads nothing and changes nothing."""
     event = router.current_event
     if event.path.startswith(PROGRAM_PREFIXES):
-        return error_response(HTTPStatus.NOT_FOUND, "not_found", str(error.msg))
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", NOT_ROUTED)
     language = page_language(event.get_query_string_value("lang"))
     return Response(HTTPStatus.NOT_FOUND.value, HTML, render_info_page(NOT_FOUND, language))
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_ACTION, found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.providers.actions import ActionState
@@ -33,7 +33,7 @@ def get_action(action_id: Annotated[str, Path(max_length=64)]) -> ActionOut:
     action = actions.get_action(
         caller(router.current_event), action_id, bootstrap.current().provider_context()
     )
-    return ActionOut.of(found(action, "action not found"))
+    return ActionOut.of(found(action, NO_ACTION))
 
 
 @router.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
@@ -46,4 +46,4 @@ def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPat
         CoulanceDecision(body.decision) if body.decision else None,
         bootstrap.current().provider_context(),
     )
-    return ActionOut.of(found(updated, "action not found"))
+    return ActionOut.of(found(updated, NO_ACTION))

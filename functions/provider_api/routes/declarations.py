@@ -12,7 +12,7 @@ from billing_core import bootstrap
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_DECLARATION, found
 from billing_core.entrypoints.http.provider_models import (
     DeclarationDetailOut,
     DeclarationListOut,
@@ -20,7 +20,12 @@ from billing_core.entrypoints.http.provider_models import (
     UploadRequest,
     UploadTicketOut,
 )
-from billing_core.entrypoints.http.routing import ResourceRouter, csv_download
+from billing_core.entrypoints.http.routing import (
+    ResourceRouter,
+    created,
+    csv_download,
+    csv_file,
+)
 from billing_core.services.provider import declarations
 
 router = ResourceRouter("Declarations")
@@ -29,6 +34,7 @@ router = ResourceRouter("Declarations")
 @router.get(
     "/api/v1/provider/declarations/template.csv",
     summary="The CSV template: every column the reader knows, with an example line",
+    responses=csv_file("The template, ;-separated UTF-8 with a BOM (for Excel)"),
 )
 def declaration_template() -> Response[str]:
     template = declarations.declaration_template(caller(router.current_event))
@@ -36,7 +42,11 @@ def declaration_template() -> Response[str]:
 
 
 @router.post(
-    "/api/v1/provider/declarations", summary="Ask for an upload URL for a declaration file"
+    "/api/v1/provider/declarations",
+    summary="Ask for an upload URL for a declaration file",
+    responses=created(
+        "The upload: PUT the file to upload_url with upload_headers", UploadTicketOut
+    ),
 )
 def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
     who, ctx = caller(router.current_event), bootstrap.current().provider_context()
@@ -78,7 +88,7 @@ def get_declaration(
         findings_from=cursor.decode_offset(findings_cursor),
         retour_codes_from=cursor.decode_offset(retour_codes_cursor),
     )
-    report = found(report, "declaration not found")
+    report = found(report, NO_DECLARATION)
     return DeclarationDetailOut(
         **DeclarationOut.of(report.record).model_dump(),
         findings=report.findings.rows,

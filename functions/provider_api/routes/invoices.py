@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_INVOICE, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.provider_models import (
     PATIENT_REF_TEXT,
@@ -131,4 +131,4 @@ def hold(invoice_id: INVOICE_ID, body: HoldIn) -> InvoiceDetailOut:
 
 def _out(detail: InvoiceDetail | None) -> InvoiceDetailOut:
     """A missing invoice (or another tenant's) is not found."""
-    return InvoiceDetailOut.of_detail(found(detail, "invoice not found"))
+    return InvoiceDetailOut.of_detail(found(detail, NO_INVOICE))

@@ -12,7 +12,7 @@ from billing_core.entrypoints.http.provider_models import (
     RetourUploadRequest,
     RetourUploadTicketOut,
 )
-from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.entrypoints.http.routing import ResourceRouter, created
 from billing_core.services.provider import declarations
 
 router = ResourceRouter("Retour files")
@@ -21,6 +21,9 @@ router = ResourceRouter("Retour files")
 @router.post(
     "/api/v1/provider/retour-files",
     summary="Ask for an upload URL for an insurer's retour file (PM305, MZ302)",
+    responses=created(
+        "The upload: PUT the file to upload_url with upload_headers", RetourUploadTicketOut
+    ),
 )
 def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTicketOut]:
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_STATEMENT, found
 from billing_core.entrypoints.http.provider_models import (
     RetrocessionListOut,
     RetrocessionStatementOut,
@@ -54,7 +54,7 @@ def get_retrocession(  # noqa: ANN201 - JSON or CSV: the responses above documen
     statement = statements.retrocession_statement(
         user, week, output_format, bootstrap.current().provider_context()
     )
-    statement = found(statement, "no statement for that week")
+    statement = found(statement, NO_STATEMENT)
     if output_format == "csv":
         name = f"retrocessie-{tenant}-{statement.week_label}.csv"
         return csv_download(name, statement.body.decode("utf-8"))

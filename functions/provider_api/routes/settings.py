@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_SETTINGS, found
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import OwnSettingsOut, SettingsPatchIn
 from billing_core.providers.provider import Provider
@@ -13,7 +13,6 @@ from billing_core.services.provider import settings
 from billing_core.services.provider.context import ProviderContext
 
 router = ResourceRouter("Settings")
-NO_SETTINGS = "no settings for this practice"
 
 
 @router.get("/api/v1/provider/settings", summary="Your practice's settings, with their version")

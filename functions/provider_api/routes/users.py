@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.errors import found
+from billing_core.entrypoints.http.errors import NO_SETTINGS, NO_USER, found
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import (
     INVITATION_ANSWERS,
@@ -42,7 +42,7 @@ def invite_user(body: UserIn) -> Response[InvitationOut]:
     invited = users.invite_colleague(
         caller(router.current_event), body.email, body.role, bootstrap.current().provider_context()
     )
-    return invitation_answer(found(invited, "no settings for this practice"))
+    return invitation_answer(found(invited, NO_SETTINGS))
 
 
 @router.patch(
@@ -53,7 +53,7 @@ def change_role(email: Annotated[str, Path(max_length=254)], body: RoleIn) -> Us
     changed = users.change_colleague_role(
         caller(router.current_event), email, body.role, bootstrap.current().provider_context()
     )
-    return UserOut.of(found(changed, "user not found"))
+    return UserOut.of(found(changed, NO_USER))
 
 
 @router.delete("/api/v1/provider/users/<email>", summary="Disable a colleague")
@@ -61,4 +61,4 @@ def disable_user(email: Annotated[str, Path(max_length=254)]) -> UserOut:
     disabled = users.disable_colleague(
         caller(router.current_event), email, bootstrap.current().provider_context()
     )
-    return UserOut.of(found(disabled, "user not found"))
+    return UserOut.of(found(disabled, NO_USER))

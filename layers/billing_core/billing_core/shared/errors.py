@@ -25,7 +25,7 @@ a patient's from ``texts.patient``, ``practice_refused`` a practice employee's f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from billing_core.texts.catalogue import DEFAULT_LANGUAGE
@@ -168,7 +168,9 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "credit_already_matched",
     }
 )
-_PRACTICE_FORBIDDEN = frozenset({"role_too_low", "operator_only_setting", "operators_only"})
+_PRACTICE_FORBIDDEN = frozenset(
+    {"role_too_low", "operator_only_setting", "operators_only", "practice_users_only"}
+)
 
 
 def refused(code: str, *also: str, **values: str) -> Refused:
@@ -195,11 +197,16 @@ def practice_refused(code: str, /, *, said_as: str = "", **values: object) -> Re
     return kind(code, **practice.refusal_sentences(said_as or code, **values))
 
 
-def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+def validation_message(
+    errors: Sequence[Mapping[str, Any]],
+    reason: Callable[[Mapping[str, Any]], str] | None = None,
+) -> str:
     """'body.file_name: Field required' — where and what, never the submitted value: the
-    APIs' 400, and why a stored provider no longer validates (its values may be anyone's)."""
+    APIs' 400 (``reason``: its words for what is wrong, Dutch and English), and why a
+    stored provider no longer validates (its values may be anyone's)."""
     parts = []
     for error in errors[:5]:
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+        what = reason(error) if reason else error.get("msg", "invalid")
+        parts.append(f"{where}: {what}")
     return "; ".join(parts)

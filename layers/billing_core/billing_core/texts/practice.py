@@ -512,6 +512,9 @@ _DUTCH: Sections = {
             " beheerder van uw praktijk."
         ),
         "operators_only": "Dit deel is alleen voor medewerkers van zorgnota.",
+        "practice_users_only": (
+            "Dit deel is voor de medewerkers van een praktijk; uw account hoort bij geen praktijk."
+        ),
         "operator_only_setting": (
             "{fields} kunt u niet zelf wijzigen: het bankrekeningnummer en de AGB-codes"
             " wijzigt zorgnota na een controle. Neem contact op met zorgnota."
@@ -1184,6 +1187,9 @@ _ENGLISH: Sections = {
             " practice's administrator."
         ),
         "operators_only": "This part is for zorgnota's own staff only.",
+        "practice_users_only": (
+            "This part is for a practice's staff; your account belongs to no practice."
+        ),
         "operator_only_setting": (
             "You cannot change {fields} yourself: zorgnota changes the bank account and the"
             " AGB codes after a check. Please contact zorgnota."

@@ -21,11 +21,15 @@ GROUPS_CLAIM = "cognito:groups"
 
 def caller(event: APIGatewayProxyEvent) -> ProviderUser:
     """The tenant from the verified token claim only, never from the path or body (R26);
-    the role from its groups (the highest, should a user be in more than one)."""
+    the role from its groups (the highest, should a user be in more than one). A user's
+    token without a practice (an operator's) is refused (403), as ``operator`` refuses a
+    practice's: 401 would send the client to log in again, for the same token."""
     claims = _claims(event)
     tenant = claims.get(PROVIDER_CLAIM)
+    if not tenant and not claims.get("sub"):
+        raise UnauthorizedError("no user in token")
     if not tenant:
-        raise UnauthorizedError("no provider in token")
+        raise practice_refused("practice_users_only")
     return ProviderUser(
         provider_id=str(tenant),
         user_id=str(claims.get("sub", "unknown")),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 ERROR_SCHEMA = "Error"
 _POWERTOOLS_ONLY = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 _WRITES = frozenset({"post", "put", "patch", "delete"})
+_WITH_BODY = frozenset({"post", "put", "patch"})  # middleware.JSON_METHODS
 _WHEN = {
     "400": "The request is not valid: a field, parameter or header is missing or wrong "
     "(validation_error), or a cursor or payment reference does not decode.",
@@ -27,6 +28,7 @@ _WHEN = {
     "409": "A state conflict, or a change at the same moment (concurrent_change: nothing "
     "was saved and the same request may be sent again).",
     "413": "The body is larger than the API takes.",
+    "415": "The body is not declared as JSON: send it with Content-Type: application/json.",
     "422": "A business rule refuses it (the code names which), or the Idempotency-Key was "
     "used before for another request.",
 }
@@ -82,6 +84,8 @@ def _error_statuses(path: str, method: str, *, behind_token: bool) -> list[str]:
         statuses.append("404")
     if method in _WRITES:
         statuses += ["409", "413", "422"]
+    if method in _WITH_BODY:
+        statuses.append("415")
     return statuses
 
 
@@ -104,7 +108,17 @@ _ERROR_BODY: dict[str, Any] = {
             "required": ["code", "message"],
             "properties": {
                 "code": {"type": "string", "description": "stable, for programs"},
-                "message": {"type": "string", "description": "Dutch / English, for people"},
+                "message": {
+                    "type": "string",
+                    "description": "Dutch / English, for people (a 400's reason that a"
+                    " check after the request's validation finds may be in English only)",
+                },
+                "codes": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "with a refusal (403, 409, 422): every refusal of the"
+                    " request, code first (an objection wrong in several ways names each)",
+                },
             },
         }
     },

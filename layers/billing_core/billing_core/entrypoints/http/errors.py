@@ -1,12 +1,14 @@
 """One place that maps problems to the shared error shape {"error": {"code", "message"}}
 for the APIs (interfaces.md §2): 400 validation, 401, 403 a role too low, 404, 409 state
 conflict or a concurrent change, 422 business rule, 503 the PSP unreachable. A refusal
-also lists ``codes``: every refusal of the request, its ``code`` first. Never a stack
-trace, never the submitted value."""
+also lists ``codes``: every refusal of the request, its ``code`` first. Every message is
+"Dutch / English", as the documents say (the practice's tools show it to its people);
+the ``code`` is what a program reads. Never a stack trace, never the submitted value."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -42,6 +44,68 @@ PSP_UNAVAILABLE = (
     "again shortly."
 )
 
+LOG_IN_AGAIN = "Log opnieuw in. / Log in again."
+INVALID_CURSOR = (
+    "Deze cursor klopt niet: vraag de lijst opnieuw op, vanaf het begin. / "
+    "This cursor is not valid: ask for the list again, from its start."
+)
+CHANGED_MEANWHILE = (
+    "Iemand anders wijzigde dit op hetzelfde moment; er is niets vastgelegd. Probeer het "
+    "opnieuw. / Changed by someone else at the same moment; nothing was saved. Try again."
+)
+# The 404s, one per kind of thing a route looks up (``found``): the same words for
+# another practice's id as for one that does not exist (R26).
+NOT_ROUTED = (  # as API Gateway's own answer says it (template.yaml, GatewayResponses)
+    "Dit adres bestaat niet of neemt deze methode niet aan. / This address does not exist "
+    "or does not take this method."
+)
+NO_INVOICE = "Nota niet gevonden. / Invoice not found."
+NO_DECLARATION = "Declaratiebestand niet gevonden. / Declaration upload not found."
+NO_ACTION = "Actie niet gevonden. / Action not found."
+NO_STATEMENT = "Geen retrocessie-overzicht voor die week. / No statement for that week."
+NO_USER = "Gebruiker niet gevonden. / User not found."
+NO_PROVIDER = "Zorgaanbieder niet gevonden. / Provider not found."
+NO_CREDIT = "Bijschrijving niet gevonden. / Credit not found."
+NO_SETTINGS = "Geen instellingen voor deze praktijk. / No settings for this practice."
+# What a validation problem (pydantic's ``type``) is, in Dutch, beside pydantic's English
+# reason: 'query.limit: moet minstens 1 zijn / Input should be greater than or equal to 1'.
+# ``ctx`` fills the braces; a kind not named here keeps pydantic's words only.
+_DUTCH_REASONS = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen veld van dit verzoek",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "moet minstens {min_length} teken(s) hebben",
+    "string_too_long": "mag hoogstens {max_length} tekens hebben",
+    "string_pattern_mismatch": "heeft niet de vorm {pattern}",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "decimal_parsing": "moet een getal zijn",
+    "decimal_type": "moet een getal zijn",
+    "decimal_max_places": "mag hoogstens {decimal_places} decimalen hebben",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn",
+    "date_type": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_from_datetime_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "datetime_type": "moet een tijdstip zijn (ISO 8601)",
+    "datetime_parsing": "moet een tijdstip zijn (ISO 8601)",
+    "enum": "moet een van deze zijn: {expected}",
+    "literal_error": "moet een van deze zijn: {expected}",
+    "too_short": "moet minstens {min_length} element(en) hebben",
+    "too_long": "mag hoogstens {max_length} elementen hebben",
+    "list_type": "moet een lijst zijn",
+    "tuple_type": "moet een lijst zijn",
+    "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "model_attributes_type": "moet een object zijn",
+    "json_invalid": "is geen geldige JSON",
+}
+
 Found = TypeVar("Found")
 CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
 
@@ -70,7 +134,8 @@ def proxy_error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
 
 
 def found(value: Found | None, message: str) -> Found:
-    """The service's answer, or the API's 404 for an id this tenant does not have."""
+    """The service's answer, or the API's 404 for an id this tenant does not have;
+    ``message``: what was not found (NO_INVOICE, ...)."""
     if value is None:
         raise NotFoundError(message)
     return value
@@ -94,9 +159,22 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 
 
 def _invalid_request(error: RequestValidationError) -> Response[str]:
-    return error_response(
-        HTTPStatus.BAD_REQUEST, "validation_error", validation_message(error.errors())
-    )
+    message = validation_message(error.errors(), reason=_dutch_and_english)
+    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message)
+
+
+def _dutch_and_english(problem: Mapping[str, Any]) -> str:
+    """A validation problem's reason: its kind in Dutch, pydantic's words in English. A
+    rule's own refusal (texts.practice, through pydantic or InvalidInput) is in both
+    already; a reason a service found (InvalidInput) has no kind, and stays as it says."""
+    english = str(problem.get("msg", "invalid"))
+    dutch = _DUTCH_REASONS.get(str(problem.get("type")))
+    if dutch is None or " / " in english:
+        return english
+    try:
+        return f"{dutch.format(**problem.get('ctx', {}))} / {english}"
+    except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
+        return english
 
 
 def _invalid_input(error: InvalidInput) -> Response[str]:
@@ -109,7 +187,7 @@ def _invalid_input(error: InvalidInput) -> Response[str]:
 def _invalid_cursor(_: InvalidCursor | InvalidPosition) -> Response[str]:
     """A token that does not decode, or decodes to a position this list never handed out
     (a forged one, or one of another filter): the same 400."""
-    return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", "cursor is not valid")
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", INVALID_CURSOR)
 
 
 def _invalid_reference(_: InvalidReference) -> Response[str]:
@@ -117,7 +195,7 @@ def _invalid_reference(_: InvalidReference) -> Response[str]:
 
 
 def _unauthorized(_: UnauthorizedError) -> Response[str]:
-    return error_response(HTTPStatus.UNAUTHORIZED, "unauthorized", "log in again")
+    return error_response(HTTPStatus.UNAUTHORIZED, "unauthorized", LOG_IN_AGAIN)
 
 
 def _forbidden(error: ForbiddenError) -> Response[str]:
@@ -125,7 +203,10 @@ def _forbidden(error: ForbiddenError) -> Response[str]:
 
 
 def _not_found(error: NotFoundError) -> Response[str]:
-    return error_response(HTTPStatus.NOT_FOUND, "not_found", str(error.msg))
+    """A route's ``found`` names what it did not find; Powertools' own, for a path no
+    route has, says only "Not found" (its default)."""
+    message = NOT_ROUTED if error.msg == NotFoundError().msg else str(error.msg)
+    return error_response(HTTPStatus.NOT_FOUND, "not_found", message)
 
 
 def _no_such_invoice(error: NotFound) -> Response[str]:
@@ -155,9 +236,7 @@ def _refused(error: Refused) -> Response[str]:
 def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     """Someone else changed the invoice at the same moment, more often than the retries
     took (R28): nothing of this request was saved, and sending it again is safe."""
-    return error_response(
-        HTTPStatus.CONFLICT, CONCURRENT_CHANGE, "changed at the same moment: try again"
-    )
+    return error_response(HTTPStatus.CONFLICT, CONCURRENT_CHANGE, CHANGED_MEANWHILE)
 
 
 def _psp_unavailable(_: PspUnavailable) -> Response[str]:

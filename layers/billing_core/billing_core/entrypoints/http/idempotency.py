@@ -151,6 +151,20 @@ def request_cause(event: dict[str, Any]) -> RequestCause:
     return RequestCause(retry_cause("request", str(request_id)))
 
 
+INVALID_KEY = (
+    f"Idempotency-Key: 1 tot {MAX_KEY_LENGTH} tekens. / "
+    f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters."
+)
+KEY_REUSED = (
+    "Deze Idempotency-Key is al gebruikt voor een ander verzoek: stuur dit verzoek met een "
+    "nieuwe. / This Idempotency-Key was used for another request: send this one with a new key."
+)
+KEY_IN_USE = (
+    "Een verzoek met deze Idempotency-Key wordt nog uitgevoerd: probeer het zo opnieuw. / "
+    "A request with this Idempotency-Key is still being carried out: try again shortly."
+)
+
+
 def with_idempotency_keys(resolve: Handler) -> Handler:
     """``resolve`` (an API app's resolver) done once per Idempotency-Key."""
 
@@ -163,7 +177,7 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
             return proxy_error(
                 HTTPStatus.BAD_REQUEST,
                 "invalid_idempotency_key",
-                f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters",
+                INVALID_KEY,
             )
         try:
             answer, replayed = once_per_key(
@@ -178,13 +192,13 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
             return proxy_error(
                 HTTPStatus.UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
-                "this Idempotency-Key was used for another request",
+                KEY_REUSED,
             )
         except KeyInUse:
             return proxy_error(
                 HTTPStatus.CONFLICT,
                 "idempotency_key_in_use",
-                "a request with this Idempotency-Key is still being carried out",
+                KEY_IN_USE,
             )
         replayed_header = {REPLAYED_HEADER: "true" if replayed else "false"}
         return answer | {"headers": (answer.get("headers") or {}) | replayed_header}

@@ -41,7 +41,12 @@ SEND_JSON = (
     "Stuur de gegevens als JSON, met de header Content-Type: application/json. / "
     "Send the body as JSON, with the header Content-Type: application/json."
 )
-NOT_JSON = "body: not valid JSON (numbers of at most 4,300 digits, no deep nesting)."
+NOT_JSON = (
+    "body: geen JSON die te lezen is (getallen van hoogstens 4.300 cijfers, niet diep "
+    "genest). / body: not valid JSON (numbers of at most 4,300 digits, no deep nesting)."
+)
+NOT_A_PARAMETER = "geen parameter van deze route / not a parameter of this route"
+TOO_LARGE = "De gegevens zijn te groot voor deze API. / The request body is too large."
 HTML = "text/html; charset=utf-8"
 # Every answer of the patient API is about one invoice: the PDF (name, address,
 # treatments), the status, the page. None is kept by a shared computer's browser or a
@@ -66,9 +71,7 @@ def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> dict[s
     request the API may route."""
     body = event.get("body") or ""
     if len(body) > max_body_bytes:
-        return proxy_error(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request body too large"
-        )
+        return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", TOO_LARGE)
     is_json_route = event.get("httpMethod") in JSON_METHODS and event.get("path", "").startswith(
         "/api/"
     )
@@ -122,7 +125,7 @@ def unknown_query_refused(
     declared = {param.alias for param in app.context["_route"].dependant.query_params}
     unknown = first_undeclared(app.current_event.query_string_parameters or {}, declared)
     if unknown is not None:
-        raise InvalidInput(f"query.{unknown}", "not a parameter of this route")
+        raise InvalidInput(f"query.{unknown}", NOT_A_PARAMETER)
     return next_middleware(app)
 
 

@@ -144,14 +144,42 @@ def csv_download(file_name: str, text: str) -> Response[str]:
     )
 
 
+_FILE_NAME: dict[str, Any] = {
+    "description": 'With the CSV: attachment; filename="…", the name to save the file under',
+    "schema": {"type": "string"},
+}
+_CSV = {"schema": {"type": "string"}}
+
+
 def json_or_csv(description: str, model: type[BaseModel]) -> dict[int, dict[str, Any]]:
-    """The documented 200 of a route that answers JSON, or CSV with ?format=csv."""
+    """The documented 200 of a route that answers JSON, or CSV with ?format=csv (then a
+    file, ``csv_download``: its name in Content-Disposition)."""
     return {
         200: {
             "description": description,
-            "content": {
-                "application/json": {"model": model},
-                "text/csv": {"schema": {"type": "string"}},
-            },
+            "headers": {"Content-Disposition": _FILE_NAME},
+            "content": {"application/json": {"model": model}, "text/csv": _CSV},
+        }
+    }
+
+
+def csv_file(description: str) -> dict[int, dict[str, Any]]:
+    """The documented 200 of a route that answers only a CSV file (``csv_download``)."""
+    return {
+        200: {
+            "description": description,
+            "headers": {"Content-Disposition": _FILE_NAME},
+            "content": {"text/csv": _CSV},
+        }
+    }
+
+
+def created(description: str, model: type[BaseModel]) -> dict[int, dict[str, Any]]:
+    """The documented answer of a route that answers 201 Created with ``model``: without
+    it Powertools documents a 200, which a generated client does not expect a 201 for."""
+    return {
+        HTTPStatus.CREATED.value: {
+            "description": description,
+            "content": {"application/json": {"model": model}},
         }
     }

@@ -11,10 +11,13 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
+from billing_core.changes.coulance_policy import CoulancePolicy
+from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.answers import AttributesOut
-from billing_core.providers.provider import Contract, Email, Provider
+from billing_core.providers.provider import Contact, Contract, Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.users import Invitation, InviteOutcome, Role
 
@@ -118,16 +121,51 @@ class SettingsHistoryOut(BaseModel):
     items: list[SettingsVersionOut]
 
 
+def _without_defaults(schema: dict[str, Any]) -> None:
+    """A field a PATCH leaves out stays as it is: no default to document."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+def _patch_of(settings: type[BaseModel]) -> type[BaseModel]:
+    """``settings`` as a PATCH sends it: each field with its own type and limits (the
+    document names them), none required, one left out left as it is (``changes``)."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, FieldInfo.merge_field_infos(info, default=None))
+        for name, info in settings.model_fields.items()
+    }
+    config = settings.model_config | ConfigDict(json_schema_extra=_without_defaults)
+    return create_model(f"{settings.__name__}Patch", __config__=config, **fields)
+
+
+# What an admin changes of the own settings (services/provider/settings.SELF_SERVICE),
+# derived from the models that validate them, so their fields and limits cannot drift.
+if TYPE_CHECKING:  # to mypy, a model made at run time is no type: these stand for them
+    ContactPatch = Contact | None  # None: not sent (a null sent is refused, 400)
+    DunningPolicyPatch = DunningPolicy | None
+    CoulancePolicyPatch = CoulancePolicy | None
+else:
+    ContactPatch = _patch_of(Contact)
+    DunningPolicyPatch = _patch_of(DunningPolicy)
+    CoulancePolicyPatch = _patch_of(CoulancePolicy)
+
+
 class SettingsPatchIn(BaseModel):
     """``version``: the one you edited. The settings to change beside it: contact,
-    dunning, coulance (their fields merged into the current ones)."""
+    dunning, coulance, each field given merged into the current ones. Any other setting
+    is refused (403 operator_only_setting: the payout account and the AGB codes change
+    only through zorgnota)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra=_without_defaults)
 
     version: int = Field(ge=1)
+    contact: ContactPatch = None
+    dunning: DunningPolicyPatch = None
+    coulance: CoulancePolicyPatch = None
 
     def changes(self) -> dict[str, Any]:
-        return dict(self.model_extra or {})
+        """{setting: the fields given}: the settings sent (any other too, to be refused)."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude={"version"})
 
 
 class UserIn(BaseModel):

@@ -109,7 +109,7 @@ def correct_invoice_entry(
     kenmerk, once, with the reason (R27); the invoice as stored now. Owed again, it is
     to be paid by a new final payment date (changes/correction.py), and the patient is
     told the corrected amount."""
-    invoice = _by_reference(reference, ctx)
+    invoice = _in_path(reference, ctx)
     provider = ctx.store.get_provider(invoice.provider_id)
     if provider is None:  # an invoice of a provider that is gone: a broken table
         raise LookupError(f"invoice {invoice.invoice_id} without its provider")
@@ -188,9 +188,24 @@ def _kenmerk(text: str) -> str:
 
 
 def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
+    """The invoice a body names: none with this kenmerk is 422 unknown_kenmerk."""
     invoice = ctx.store.find_invoice_by_reference(_kenmerk(reference))
     if invoice is None:
         raise practice_refused("unknown_kenmerk")
+    return invoice
+
+
+def _in_path(reference: str, ctx: BackOfficeContext) -> Invoice:
+    """The invoice a route's path names (/invoices/{reference}/...): none with this
+    kenmerk is the resource that does not exist, 404, as the path's PSP refund route
+    answers (money_out._invoice), not a business rule's 422."""
+    try:
+        kenmerk = betalingskenmerk.parse_ours(reference)
+    except betalingskenmerk.InvalidReference:
+        raise NotFound() from None
+    invoice = ctx.store.find_invoice_by_reference(kenmerk)
+    if invoice is None:
+        raise NotFound()
     return invoice
 
 

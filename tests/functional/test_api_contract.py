@@ -1,0 +1,350 @@
+"""What the provider and operator APIs answer is what their OpenAPI documents say
+(interfaces.md §2 "generated OpenAPI", §6, §7; audit round 40 INTEGRATOR1-7): the status,
+the content type and the body of a real answer, as a client generated from the document
+reads them, and every error message in Dutch and English."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from functions.operator_api.app import api as operator_api
+from functions.provider_api.app import api as provider_api
+from local.sandbox import Caller
+from local.seed import DENTAL
+
+P = "/api/v1/provider"
+B = "/api/v1/operator"  # the back office
+ADMIN = Caller.practice(DENTAL.provider_id, "admin")
+VIEWER = Caller.practice(DENTAL.provider_id, "viewer")
+OPERATOR = Caller.operator()
+UNKNOWN_KENMERK = "12345678901234"
+ROUTES = Path(__file__).resolve().parents[2] / "functions"
+
+
+def document_of(path):
+    api = operator_api if path.startswith(B) else provider_api
+    return json.loads(api.openapi_json())
+
+
+def operation(document, method, template):
+    return document["paths"][template][method.lower()]
+
+
+def header(answer, name):
+    """A header of the proxy answer, in either of the shapes Powertools gives it."""
+    value = (answer.get("headers") or {}).get(name)
+    if value is None:
+        value = (answer.get("multiValueHeaders") or {}).get(name, [""])[0]
+    return str(value)
+
+
+def content_type(answer):
+    return header(answer, "Content-Type").split(";")[0].strip()
+
+
+def assert_documented(answer, method, template):
+    """The answer's status is one its operation documents, with its content type, and a
+    JSON body validates against that answer's schema (unknown fields refused, so a field
+    the document does not name is found too)."""
+    document = document_of(template)
+    responses = operation(document, method, template)["responses"]
+    status = str(answer["statusCode"])
+    assert status in responses, (status, sorted(responses))
+    content = responses[status]["content"]
+    assert content_type(answer) in content, (content_type(answer), sorted(content))
+    if content_type(answer) == "application/json":
+        schema = closed(copy.deepcopy(content["application/json"]["schema"]), document)
+        jsonschema.validate(
+            json.loads(answer["body"]), schema | {"components": document["components"]}
+        )
+    return responses[status]
+
+
+def closed(schema, document):
+    """``schema`` with each object of the shared Error shape closed (additionalProperties
+    false), so a field the document does not name fails."""
+    if schema.get("$ref", "").endswith("/Error"):
+        error = copy.deepcopy(document["components"]["schemas"]["Error"])
+        error["properties"]["error"]["additionalProperties"] = False
+        return error
+    return schema
+
+
+def error_of(answer):
+    return json.loads(answer["body"])["error"]
+
+
+def new_practice():
+    settings = DENTAL.model_dump(mode="json") | {
+        "provider_id": "nieuw-praktijk",
+        "name": "Nieuwe Praktijk",
+        "agb_codes": [{"code": "04999887", "kind": "practice"}],
+    }
+    settings.pop("version")
+    return settings
+
+
+CREATED = [
+    ("POST", f"{P}/declarations", ADMIN, {"file_name": "week-48.csv"}),
+    ("POST", f"{P}/retour-files", ADMIN, {"file_name": "vgz.pm305"}),
+    ("POST", f"{B}/providers", OPERATOR, None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "who", "body"), CREATED, ids=[c[1] for c in CREATED])
+def test_a_created_answer_is_documented_as_201(sandbox, method, path, who, body):
+    """INTEGRATOR1. Given the API's document
+    When the caller POSTs an upload request or a new provider
+    Then the answer's 201 is a documented status (not a 200 the code never answers), and
+    its body validates against that answer's schema."""
+    answer = sandbox.api_raw(method, path, caller=who, body=body or new_practice())
+    assert answer["statusCode"] == 201
+    assert_documented(answer, method, path)
+    assert "200" not in operation(document_of(path), method, path)["responses"]
+
+
+def _routes_answering_created():
+    """(module, function) of every route whose code answers HTTPStatus.CREATED itself."""
+    for module in sorted(ROUTES.glob("*_api/routes/*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for function in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+            if "HTTPStatus.CREATED" in ast.unparse(function):
+                yield module, function.name
+
+
+def test_every_route_that_answers_201_documents_it():
+    """INTEGRATOR1, for the routes to come. Given each route whose code answers 201
+    Then its operation in the document has a 201 answer."""
+    found = list(_routes_answering_created())
+    assert len(found) >= 4
+    for module, name in found:
+        api = "operator.json" if "operator_api" in str(module) else "provider.json"
+        if "patient_api" in str(module):
+            api = "patient.json"
+        document = json.loads((ROUTES.parent / "docs" / "openapi" / api).read_text())
+        operations = [
+            op
+            for methods in document["paths"].values()
+            for op in methods.values()
+            if op["operationId"].startswith(f"{name}_api_v1")
+        ]
+        assert len(operations) == 1, (module.name, name)
+        assert "201" in operations[0]["responses"], (module.name, name)
+
+
+CSV_DOWNLOADS = [
+    (f"{P}/declarations/template.csv", None),
+    (f"{P}/blocked-patients", {"format": "csv"}),
+    (f"{P}/blocked-patients/changes", {"format": "csv", "since": "2026-11-01T00:00:00Z"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), CSV_DOWNLOADS, ids=[c[0] for c in CSV_DOWNLOADS])
+def test_a_csv_download_is_documented_as_a_csv_file(sandbox, path, query):
+    """INTEGRATOR2; interfaces.md §7 (the template: "an empty CSV with every column"),
+    R40. Given the provider document
+    When the admin downloads the CSV
+    Then its Content-Type (text/csv) is one the documented 200 names, and the
+    Content-Disposition that names the file is a documented header of it."""
+    answer = sandbox.api_raw("GET", path, caller=ADMIN, query=query)
+    assert answer["statusCode"] == 200 and content_type(answer) == "text/csv"
+    documented = assert_documented(answer, "GET", path)
+    assert header(answer, "Content-Disposition").startswith("attachment; filename=")
+    assert "Content-Disposition" in documented["headers"]
+
+
+@pytest.mark.parametrize("name", ["provider.json", "operator.json"])
+def test_every_write_with_a_body_documents_the_415(name):
+    """INTEGRATOR3 (middleware.py: a body not declared JSON is 415 on every POST, PUT,
+    PATCH). Given an API's document / Then each such operation documents the 415 in the
+    shared error shape, whose ``error`` names ``codes``."""
+    document = json.loads((ROUTES.parent / "docs" / "openapi" / name).read_text())
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            assert ("415" in op["responses"]) == (method in ("post", "put", "patch")), path
+    error = document["components"]["schemas"]["Error"]["properties"]["error"]
+    assert error["properties"]["codes"]["type"] == "array"
+
+
+def test_a_body_not_declared_json_is_a_documented_415(sandbox):
+    """INTEGRATOR3. When a write is sent as text/plain / Then its 415 is documented."""
+    path = f"{P}/declarations"
+    answer = sandbox.api_raw(
+        "POST",
+        path,
+        caller=ADMIN,
+        body='{"file_name": "a.csv"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    assert answer["statusCode"] == 415
+    assert_documented(answer, "POST", path)
+
+
+def test_a_refusal_with_its_codes_validates_against_the_documented_error(sandbox):
+    """INTEGRATOR3. Given a viewer (R32) / When they put an invoice on hold / Then the
+    403 with ``codes`` validates against the documented Error, no field left unnamed."""
+    path = f"{P}/invoices/3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10/hold"
+    body = {"until": "2026-12-20", "reason": "bezwaar"}
+    answer = sandbox.api_raw("POST", path, caller=VIEWER, body=body)
+    assert answer["statusCode"] == 403 and error_of(answer)["codes"] == ["role_too_low"]
+    assert_documented(answer, "POST", f"{P}/invoices/{{invoice_id}}/hold")
+
+
+def _reused_key(sandbox):
+    path, key = f"{P}/declarations", {"Idempotency-Key": "k-1"}
+    sandbox.api_raw("POST", path, caller=ADMIN, body={"file_name": "a.csv"}, headers=key)
+    return sandbox.api_raw("POST", path, caller=ADMIN, body={"file_name": "b.csv"}, headers=key)
+
+
+ERRORS = {
+    "401 no token": lambda box: box.api_raw("GET", f"{P}/invoices"),
+    "404 invoice": lambda box: box.api_raw(
+        "GET", f"{P}/invoices/3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10", caller=ADMIN
+    ),
+    "404 declaration": lambda box: box.api_raw(
+        "GET", f"{P}/declarations/20261123090000-1a2b3c4d", caller=ADMIN
+    ),
+    "404 no route": lambda box: box.api_raw("GET", f"{P}/invoices/a/b/c", caller=ADMIN),
+    "404 provider": lambda box: box.api_raw("GET", f"{B}/providers/geen-praktijk", caller=OPERATOR),
+    "400 validation": lambda box: box.api_raw("POST", f"{P}/declarations", caller=ADMIN, body={}),
+    "400 query": lambda box: box.api_raw(
+        "GET", f"{P}/invoices", caller=ADMIN, query={"limit": "0"}
+    ),
+    "400 unknown parameter": lambda box: box.api_raw(
+        "GET", f"{P}/invoices", caller=ADMIN, query={"kenmerk": "12345678901234"}
+    ),
+    "400 cursor": lambda box: box.api_raw(
+        "GET", f"{P}/declarations", caller=ADMIN, query={"cursor": "bm9wZQ"}
+    ),
+    "400 key": lambda box: box.api_raw(
+        "POST",
+        f"{P}/declarations",
+        caller=ADMIN,
+        body={"file_name": "a.csv"},
+        headers={"Idempotency-Key": "k" * 300},
+    ),
+    "413": lambda box: box.api_raw(
+        "POST", f"{P}/declarations", caller=ADMIN, body={"file_name": "a" * 70_000}
+    ),
+    "422 key reused": _reused_key,
+    "403 operator on the provider API": lambda box: box.api_raw(
+        "GET", f"{P}/invoices", caller=OPERATOR
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_every_error_message_is_dutch_and_english(sandbox, case):
+    """INTEGRATOR4; interfaces.md §2 (one error shape), the documents' Error.message
+    ("Dutch / English, for people"). Given one request per kind of error
+    When it is answered / Then its message is "<Dutch> / <English>", as a refusal's is,
+    and its code is the one clients key on."""
+    answer = ERRORS[case](sandbox)
+    assert str(answer["statusCode"]) == case.split()[0]
+    error = error_of(answer)
+    dutch, english = error["message"].split(" / ", 1)
+    assert dutch and english and dutch != english, error["message"]
+    codes = {
+        "401": "unauthorized",
+        "404": "not_found",
+        "413": "too_large",
+        "422": "idempotency_key_reused",
+        "403": "practice_users_only",
+    }
+    expected = codes.get(case.split()[0])
+    if case == "400 cursor":
+        expected = "invalid_cursor"
+    elif case == "400 key":
+        expected = "invalid_idempotency_key"
+    elif case.startswith("400"):
+        expected = "validation_error"
+    assert error["code"] == expected
+
+
+def test_a_validation_message_names_the_field_in_both_languages(sandbox):
+    """INTEGRATOR4. When an upload request lacks its file name, or asks 0 invoices
+    Then the message names the field and says what is wrong, Dutch then English."""
+    answer = sandbox.api_raw("POST", f"{P}/declarations", caller=ADMIN, body={})
+    assert error_of(answer)["message"] == "file_name: ontbreekt / Field required"
+    answer = sandbox.api_raw("GET", f"{P}/invoices", caller=ADMIN, query={"limit": "0"})
+    assert error_of(answer)["message"] == (
+        "query.limit: moet minstens 1 zijn / Input should be greater than or equal to 1"
+    )
+
+
+def test_a_correction_on_a_kenmerk_no_invoice_has_is_not_found(sandbox):
+    """INTEGRATOR5; interfaces.md §2 ("404 not found, 422 business rule"). Given no
+    invoice with kenmerk K / When an operator POSTs a correction on /invoices/K/
+    Then 404, the answer of the same path's PSP refund route, not 422."""
+    correction = sandbox.api_raw(
+        "POST",
+        f"{B}/invoices/{UNKNOWN_KENMERK}/corrections",
+        caller=OPERATOR,
+        body={"entry_id": 1, "reason": "verkeerd ingevoerd"},
+    )
+    psp_refund = sandbox.api_raw(
+        "POST",
+        f"{B}/invoices/{UNKNOWN_KENMERK}/psp-refunds/tr_fake000001",
+        caller=OPERATOR,
+        body={"outcome": "failed"},
+    )
+    assert correction["statusCode"] == psp_refund["statusCode"] == 404
+    assert error_of(correction) == error_of(psp_refund)
+    assert_documented(correction, "POST", f"{B}/invoices/{{reference}}/corrections")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("GET", f"{P}/invoices", None), ("POST", f"{P}/declarations", {"file_name": "a.csv"})],
+)
+def test_an_operators_token_on_the_provider_api_is_forbidden(sandbox, method, path, body):
+    """INTEGRATOR6; interfaces.md §2 ("401/403 auth"), §6 (the mirror case: a provider's
+    token on the operator API is 403). Given an operator's valid token
+    When it calls the provider API / Then 403 with a code, not 401 "log in again" (a
+    client that refreshes its token on 401 would get the same token and loop)."""
+    answer = sandbox.api_raw(method, path, caller=OPERATOR, body=body)
+    assert answer["statusCode"] == 403
+    assert error_of(answer)["code"] == "practice_users_only"
+    # And the mirror case stays 403 too
+    mirror = sandbox.api_raw("GET", f"{B}/providers", caller=ADMIN)
+    assert (mirror["statusCode"], error_of(mirror)["code"]) == (403, "operators_only")
+
+
+def test_the_settings_patch_documents_the_settings_it_changes():
+    """INTEGRATOR7; interfaces.md §7 (the admin changes contact, dunning and coulance
+    policy), R31. Given the provider document / Then the PATCH's body names contact,
+    dunning and coulance, each with the fields of the settings the GET answers."""
+    document = json.loads(provider_api.openapi_json())
+    schemas = document["components"]["schemas"]
+    patch = schemas["SettingsPatchIn"]["properties"]
+    settings = schemas["OwnSettingsOut"]["properties"]
+    for name in ("contact", "dunning", "coulance"):
+        changed = schemas[patch[name]["$ref"].rsplit("/", 1)[1]]
+        shown = settings[name]
+        shown = schemas[(shown.get("$ref") or shown["allOf"][0]["$ref"]).rsplit("/", 1)[1]]
+        assert set(changed["properties"]) == set(shown["properties"]), name
+        assert not changed.get("required"), name  # a field left out is left as it is
+
+
+def test_a_typed_settings_patch_changes_only_what_it_names(sandbox):
+    """INTEGRATOR7. When the admin PATCHes one contact field and one dunning field
+    Then those change and the others stay; a wrong phone is 400 naming contact.phone."""
+    _, own = sandbox.api("GET", f"{P}/settings", caller=ADMIN)
+    body = {
+        "version": own["version"],
+        "contact": {"phone": "+31 30 765 4321"},
+        "dunning": {"days_to_reminder": 10},
+    }
+    status, changed = sandbox.api("PATCH", f"{P}/settings", caller=ADMIN, body=body)
+    assert status == 200
+    assert changed["contact"] == own["contact"] | {"phone": "+31 30 765 4321"}
+    assert changed["dunning"] == own["dunning"] | {"days_to_reminder": 10}
+    wrong = {"version": changed["version"], "contact": {"phone": "bel maar"}}
+    status, refused = sandbox.api("PATCH", f"{P}/settings", caller=ADMIN, body=wrong)
+    assert status == 400 and refused["error"]["message"].startswith("contact.phone: ")
