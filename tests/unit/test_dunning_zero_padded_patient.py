@@ -20,11 +20,13 @@ def one_patient_under_two_numbers() -> DunningWorld:
     one addressee, one final payment date; patient "1000", another person, sorts between
     them on the run's index ("…#0001001#…" < "…#1000#…" < "…#1001#…")."""
     other = make_person(initials="J.", name_prefix="", last_name="Jansen", email="j@example.nl")
+    third = make_person(initials="K.", name_prefix="", last_name="Kok", email="k@example.nl")
     return DunningWorld(
         [
             one_invoice(200_000, number=1, patient_ref="0001001"),
             one_invoice(50_000, number=2, patient_ref="1000", patient=other),
             one_invoice(200_000, number=3, patient_ref="1001"),
+            one_invoice(50_000, number=4, patient_ref="0002002", patient=third),
         ]
     )
 
@@ -33,7 +35,7 @@ def test_one_reminder_covers_the_invoices_under_both_forms_of_the_patient_number
     """Given two open invoices of one patient, one stored under "0001001" and one under
     "1001", due the same day, when the run sends reminders, then one letter covers both
     and announces the staffel over their €4,000: €525.00 (legal-nl.md §2 worked example),
-    not €300.00 each; the other patient gets a letter of their own."""
+    not €300.00 each; the other patients get letters of their own the same day."""
     world = one_patient_under_two_numbers()
 
     world.run_days(date(2026, 12, 24), REMINDER_DAY)
@@ -45,6 +47,10 @@ def test_one_reminder_covers_the_invoices_under_both_forms_of_the_patient_number
     assert first.costs_cents == 52_500
     other = world.invoice("inv-2").reminder
     assert other is not None and other.letter_id != first.letter_id
+    # A patient stored only under a number with zeros waits for nobody: reminded that day
+    alone = world.invoice("inv-4").reminder
+    assert alone is not None and [c.invoice_id for c in alone.covers] == ["inv-4"]
+    assert alone.sent_on == REMINDER_DAY
 
 
 def test_the_costs_are_charged_as_for_one_patients_claims():
