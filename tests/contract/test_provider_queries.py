@@ -147,6 +147,22 @@ def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(st
     assert ids(store.list_invoices(B)[0]) == ["inv-9"]
 
 
+def test_the_invoice_list_of_a_patient_number_holds_it_with_and_without_leading_zeros(store):
+    """R40, R35 (round 40: an all-digit patient_ref read without its leading zeros): a
+    patient's invoices stored before under "0001001" and since under "1001" are one
+    patient's list, typed either way; "10010", "01001x" and "P-1001" are other patients.
+    Both stores alike: DynamoDB's filter names the forms, the Python judgement strips."""
+    refs = {1: "0001001", 2: "1001", 3: "01001", 4: "10010", 5: "01001x", 6: "P-1001"}
+    stored(store, *(invoice(n, patient_ref=ref) for n, ref in refs.items()))
+    stored(store, invoice(9, B, patient_ref="1001"))
+    for typed in ("1001", "0001001", "00000000001001"):
+        listed = store.list_invoices(A, InvoiceFilter(patient_ref=typed))[0]
+        assert sorted(ids(listed)) == ["inv-1", "inv-2", "inv-3"], typed
+    assert ids(store.list_invoices(A, InvoiceFilter(patient_ref="P-1001"))[0]) == ["inv-6"]
+    assert ids(store.list_invoices(A, InvoiceFilter(patient_ref="01001x"))[0]) == ["inv-5"]
+    assert ids(store.list_invoices(A, InvoiceFilter(patient_ref="1" * 64))[0]) == []
+
+
 def test_the_invoice_list_of_one_upload_holds_its_invoices_and_only_those(store):
     """R2, R35 (audit interfaces INTERFACES4): an upload's report lists the invoices it
     issued. Given two uploads of the same day whose invoices interleave, and a practice B

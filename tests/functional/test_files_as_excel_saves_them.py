@@ -4,9 +4,12 @@ Excel dropped on saving the file again, an MZ301 wrapped at 80 characters."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from billing_core.declarations import csv_format
+from billing_core.dunning.letters import REMINDER
+from billing_core.invoices.ledger import Component, balance
+from billing_core.legal.collection_costs import collection_costs
 from billing_core.services.operator.migrations import CANONICAL_CLAIM_MARKERS
 from local.migrate import refs_read_as_written, run
 from local.seed import DENTAL
@@ -195,3 +198,50 @@ def test_an_mz301_wrapped_at_80_characters_gets_one_finding_naming_the_cause(san
     assert finding["code"] == "VEKTIS_LINES_WRAPPED"
     assert "80" in finding["message"] and "310" in finding["message_en"]
     assert _invoices(sandbox) == []
+
+
+def _next_export_resaved(row: dict[str, str]) -> None:
+    """The practice's next treatments of the same patients, its export saved by Excel:
+    claims 1001.. (new), patients 1001.. as Excel wrote them."""
+    _excel_resaved(row)
+    row["claim_ref"] = str(int(row["claim_ref"]) + 1000)
+
+
+def test_a_patients_invoices_under_0001001_and_1001_get_one_reminder_and_one_letters_costs(
+    sandbox,
+):
+    """R40, R4, R19, legal-nl.md §2, §3 (migrate6: "separate reminders on the same day").
+    Given the export stored before this deploy (patients 0001001..) and, the same day, the
+    next export Excel saved (patients 1001..): two open invoices per patient, due the same
+    day, the index sorting every 0001001.. before every 1001..
+    When the dunning run's reminder day and costs day run (ingest, run and delivery on moto)
+    Then each patient gets one letter covering both invoices, announcing and charging the
+    staffel over their summed principals to the cent, not each invoice's own."""
+    with refs_read_as_written():
+        assert _upload(sandbox, "export.csv", _csv(_rows(_export)))["summary"]["invoices"] == 8
+    later = _upload(sandbox, "next.csv", _csv(_rows(_next_export_resaved), "cp1252"))
+    assert later["summary"]["invoices"] == 8
+    sandbox.drain_deliveries()
+    patients: dict[str, list[str]] = {}
+    for invoice in _invoices(sandbox):
+        patients.setdefault(str(int(invoice.patient_ref)), []).append(invoice.invoice_id)
+    assert sorted(map(len, patients.values())) == [2] * 8
+
+    sandbox.clock.set(date(2026, 12, 31))
+    reminded = sandbox.run_dunning()
+
+    assert reminded["steps"] == {"reminder": 16} and reminded["letters"] == {REMINDER: 8}
+    repository = sandbox.runtime.repository
+    letters = []
+    for ids in patients.values():
+        first, second = (repository.get_invoice(PROVIDER, i) for i in ids)
+        assert first.reminder == second.reminder
+        assert first.reminder.costs_cents == collection_costs(first.reminder.principal_cents)
+        letters.append(first.reminder)
+    costs_day = max(letter.final_date for letter in letters) + timedelta(days=1)
+    sandbox.clock.set(costs_day)
+    assert sandbox.run_dunning()["steps"]["costs"] == 16
+    for ids, letter in zip(patients.values(), letters, strict=True):
+        charged = (repository.get_invoice(PROVIDER, i) for i in ids)
+        costs = sum(balance(invoice.ledger, Component.COSTS) for invoice in charged)
+        assert costs == collection_costs(letter.principal_cents)

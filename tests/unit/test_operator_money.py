@@ -109,6 +109,26 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     assert week.received_cents == 25_000
 
 
+def test_a_credit_matched_to_a_patient_number_reaches_the_invoices_stored_with_its_zeros():
+    """R40, legal-nl.md §5 (art. 6:43 BW: the oldest first): Given a transfer of € 150,00
+    without a kenmerk, the patient's € 100,00 invoice of 2 November stored under
+    "0001001" (before round 40) and their € 80,00 of 9 November under "1001" (since)
+    When an operator matches it to patient "1001"
+    Then the older is paid in full first and € 50,00 goes to the newer: one patient, not
+    only the invoices stored under the number as typed."""
+    older = replace(issued(1, 10_000, date(2026, 11, 2)), patient_ref="0001001")
+    newer = replace(issued(2, 8_000, date(2026, 11, 9)), patient_ref="1001")
+    ctx = the_back_office(newer, older, amount_cents=15_000)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="1001")
+
+    matched = match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 10_000),
+        ("inv-2", 5_000),
+    ]
+
+
 def test_a_credit_matched_to_a_patient_pays_the_invoice_due_before_an_older_deferred_one():
     """legal-nl.md §5, art. 6:43 lid 2 BW (audit BACKOFFICE4): given invoice 1 (€ 100,00,
     issued 1 September, its final payment date of 1 October deferred to 31 October) and

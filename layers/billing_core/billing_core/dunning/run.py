@@ -39,6 +39,7 @@ from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
 from billing_core.collection.agency_updates import days_to_tell, write_agency_updates
 from billing_core.collection.handover import handover_bytes, handover_key
+from billing_core.declarations.claims import canonical_reference
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.dunning.steps import (
     charge_costs,
@@ -390,9 +391,28 @@ def _each_once(pages: Iterable[list[Invoice]]) -> Iterator[Invoice]:
 
 def _patient_units(invoices: Iterable[Invoice]) -> Iterator[list[Invoice]]:
     """Consecutive invoices of one provider's patient: the index keeps them together, also
-    across a page boundary."""
-    for _, unit in itertools.groupby(invoices, key=lambda i: (i.provider_id, i.patient_ref)):
-        yield list(unit)
+    across a page boundary. Not a patient's invoices stored before round 40 under a number
+    with leading zeros ("0001001") and those under "1001" since (R40, canonical_reference):
+    the index sorts the two forms apart, other patients between. So a unit under such a
+    number waits until its patient's unit under the number without the zeros joins it, or
+    until the provider's invoices of that day are all read: one unit, one reminder, the
+    costs of one letter (R4, R19, legal-nl.md §2). It is only ever those few that wait."""
+    waiting: dict[str, list[Invoice]] = {}
+    reading: tuple[str, date | None] | None = None
+    for (provider_id, ref), run in itertools.groupby(
+        invoices, key=lambda i: (i.provider_id, i.patient_ref)
+    ):
+        unit = list(run)
+        if (provider_id, unit[0].dunning_check_day) != reading:
+            yield from waiting.values()
+            waiting = {}
+            reading = (provider_id, unit[0].dunning_check_day)
+        patient = canonical_reference(ref)
+        if patient != ref:
+            waiting.setdefault(patient, []).extend(unit)
+        else:
+            yield waiting.pop(patient, []) + unit
+    yield from waiting.values()
 
 
 def _reminder_groups(invoices: Sequence[Invoice], provider: Provider) -> Iterator[list[Invoice]]:

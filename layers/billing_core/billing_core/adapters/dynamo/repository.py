@@ -564,11 +564,15 @@ class BillingRepository:
             "Limit": limit + 1,
         }
         equal_to = {
-            "patient_ref": wanted.patient_ref,
             "payment_status": wanted.payment_status,
             "declaration_id": wanted.declaration_id,
         }
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
+        if wanted.patient_ref:
+            # Here, not at the top: only the APIs' lists filter by patient (issue 11 item 5).
+            from billing_core.invoices.listing import patient_ref_forms
+
+            _add_one_of(query, "patient_ref", patient_ref_forms(wanted.patient_ref))
         _add_name_filter(query, search_terms(wanted.patient_name))
         if after:
             position = checked_invoice_position(after, wanted)
@@ -1395,6 +1399,16 @@ def _add_filter(query: dict[str, Any], equal_to: dict[str, str]) -> None:
     query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal_to)
     query["ExpressionAttributeNames"] = {f"#{name}": name for name in equal_to}
     query["ExpressionAttributeValues"].update({f":{name}": v for name, v in equal_to.items()})
+
+
+def _add_one_of(query: dict[str, Any], name: str, values: Sequence[str]) -> None:
+    """Only items whose attribute is one of these values (applied after the read)."""
+    places = [f":{name}{n}" for n in range(len(values))]
+    one_of = f"#{name} IN ({', '.join(places)})"
+    filtered = query.get("FilterExpression")
+    query["FilterExpression"] = f"{filtered} AND {one_of}" if filtered else one_of
+    query.setdefault("ExpressionAttributeNames", {})[f"#{name}"] = name
+    query["ExpressionAttributeValues"].update(zip(places, values, strict=True))
 
 
 def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:

@@ -178,7 +178,8 @@ class InvoiceListOut(BaseModel):
 # What the list's query and the search's body say of two of their filters.
 PATIENT_REF_TEXT = (
     "Your patient number as your files write it: the spaces around it do not matter, the "
-    "case of its letters does (it is the number your files group and block a patient by)"
+    "case of its letters does (it is the number your files group and block a patient by); "
+    "all digits, with or without leading zeros (0001001 and 1001 are one patient)"
 )
 REFERENCE_TEXT = (
     "A betalingskenmerk as typed (spaces, dots): the one invoice with it, if the other "
