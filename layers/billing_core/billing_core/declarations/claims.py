@@ -38,6 +38,15 @@ def canonical_reference(text: str) -> str:
     return text
 
 
+def reference_forms(text: str) -> tuple[str, ...]:
+    """The forms a reference typed into a search may be stored under: as typed, and
+    without its leading zeros (canonical_reference). A file read since round 40 stored the
+    patient 000456 as 456; one read before, as its file wrote it. So the practice finds
+    both by the number its software shows (R35, R40)."""
+    canonical = canonical_reference(text)
+    return (text,) if canonical == text else (text, canonical)
+
+
 def dutch_postcode(text: str) -> str | None:
     """'3511AX' or '3511 AX' -> '3511 AX'; None when it is not a Dutch postcode
     (stdnum.nl.postcode). Both parsers check one per patient."""

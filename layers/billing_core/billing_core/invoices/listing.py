@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from billing_core.declarations.claims import reference_forms
 from billing_core.invoices.name_search import matches
 from billing_core.invoices.payment_status import ledger_payment_status
 
@@ -21,7 +22,7 @@ def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:
     status = wanted.payment_status
     issued = invoice.issue_date.isoformat()
     return (
-        (not wanted.patient_ref or invoice.patient_ref == wanted.patient_ref)
+        (not wanted.patient_ref or invoice.patient_ref in reference_forms(wanted.patient_ref))
         and (status is None or ledger_payment_status(invoice) is status)
         and (wanted.issued_from or "0000") <= issued <= (wanted.issued_until or "9999")
         and (not wanted.patient_name.strip() or matches(invoice, wanted.patient_name))
@@ -34,5 +35,7 @@ def patient_number(typed: str) -> str:
     the declaration readers store without the spaces around it, so the spaces around a
     number typed or pasted go too (closing 14). Its letters' case stays: the number is
     the key the practice's files group a patient's lines (R4) and block a patient (R22)
-    by, and the list finds what those name."""
+    by, and the list finds what those name. An all-digit number is also looked for without
+    its leading zeros (``admits``, the store's filter: ``claims.reference_forms``), as the
+    readers store it since round 40 (R40)."""
     return typed.strip()

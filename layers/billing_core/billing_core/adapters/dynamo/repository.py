@@ -28,7 +28,7 @@ from billing_core.collection.blocking import (
     with_claim,
     without_claim,
 )
-from billing_core.declarations.claims import canonical_reference
+from billing_core.declarations.claims import canonical_reference, reference_forms
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms, searchable_names
 from billing_core.ports import (
@@ -564,11 +564,12 @@ class BillingRepository:
             "Limit": limit + 1,
         }
         equal_to = {
-            "patient_ref": wanted.patient_ref,
             "payment_status": wanted.payment_status,
             "declaration_id": wanted.declaration_id,
         }
         _add_filter(query, {name: value for name, value in equal_to.items() if value})
+        if wanted.patient_ref:
+            _add_one_of_filter(query, "patient_ref", reference_forms(wanted.patient_ref))
         _add_name_filter(query, search_terms(wanted.patient_name))
         if after:
             position = checked_invoice_position(after, wanted)
@@ -1395,6 +1396,16 @@ def _add_filter(query: dict[str, Any], equal_to: dict[str, str]) -> None:
     query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal_to)
     query["ExpressionAttributeNames"] = {f"#{name}": name for name in equal_to}
     query["ExpressionAttributeValues"].update({f":{name}": v for name, v in equal_to.items()})
+
+
+def _add_one_of_filter(query: dict[str, Any], name: str, values: tuple[str, ...]) -> None:
+    """Only items whose attribute is one of these values, besides the filters added before."""
+    one_of = f"#{name} IN ({', '.join(f':{name}{n}' for n in range(len(values)))})"
+    query["FilterExpression"] = (
+        f"{query['FilterExpression']} AND {one_of}" if "FilterExpression" in query else one_of
+    )
+    query.setdefault("ExpressionAttributeNames", {})[f"#{name}"] = name
+    query["ExpressionAttributeValues"].update({f":{name}{n}": v for n, v in enumerate(values)})
 
 
 def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:
