@@ -419,3 +419,32 @@ def test_a_retours_report_with_its_retourcodes_passes_axe(
     _screenshot(page, tmp_path / f"retourverslag-{width_name}.png")
     if width_name == "mobile":
         assert_reflows(page)
+
+
+def test_r35_a_form_sent_after_the_session_expired_says_it_was_not_processed(
+    running_server, open_browser, world
+):
+    """R35, R21, WCAG 3.3 (audit portal3 PORTAL3-2): a practice employee fills in the stop
+    form, goes for lunch past the session's end (8 hours) and sends it.
+    Given the stop form filled in / When it is sent after the session expired
+    Then a page says it was not processed and nothing changed, with the way to sign in
+    (not the overview after a silent sign-in, as if it had been booked); nothing is booked."""
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    page.get_by_label("Coulancebedrag in euro").fill("1,50")
+    page.get_by_label("Reden", exact=True).select_option("goodwill")
+    page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
+    running_server.sandbox.clock.advance(hours=9)
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name="Stop boeken").click()
+    assert sent.value.status == 401
+    assert page.title().startswith("Niet meer ingelogd")
+    assert "niet verwerkt" in page.locator("#message").inner_text()
+    assert page.get_by_role("link", name="Inloggen").count() == 1
+    no_serious_violations(page)
+    stored = running_server.sandbox.runtime.repository.get_invoice(
+        DENTAL.provider_id, world[0].invoice_id
+    )
+    assert stored.ledger == world[0].ledger

@@ -303,3 +303,40 @@ def test_r22_a_since_date_the_service_refuses_is_marked_on_the_form(sandbox, sta
     field = re.search(r'<input id="since"[^>]*>', html)[0]
     assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
     assert 'aria-describedby="error"' in field
+
+
+# --- the patient number with the zeros the practice software shows (R35, R40) -------------------
+
+
+def _one_line_of_patient(patient_ref: str, claim_ref: str) -> bytes:
+    """A one-line CSV of a patient numbered ``patient_ref``: a filling, which the patient pays."""
+    header, *lines = declaration_csv(30).decode().splitlines()
+    columns = header.split(";")
+    line = next(row.split(";") for row in lines if ";V21;" in row)
+    line[columns.index("patient_ref")], line[columns.index("claim_ref")] = patient_ref, claim_ref
+    return f"{header}\n{';'.join(line)}\n".encode()
+
+
+def test_r35_a_patient_number_is_found_with_and_without_its_leading_zeros(sandbox, staff):
+    """R35 (find an invoice by patient number), R40 (round 40: an all-digit number is read
+    without the zeros Excel drops; audit portal3 PORTAL3-1).
+    Given an invoice of a file that wrote the patient 000456 (stored as 456), and one
+    stored before round 40 under 000789 as its file wrote it
+    When staff search the number as their software shows it (000456, 000789), or without
+    the zeros (456)
+    Then each search finds its patient's invoice; a number of other digits finds none."""
+    upload(sandbox, "nullen.csv", _one_line_of_patient("000456", "ZERO-1"))
+    upload(sandbox, "oud.csv", _one_line_of_patient("789", "OLD-1"))
+    repository = sandbox.runtime.repository
+    by_ref = {i.patient_ref: i for i in every_invoice(sandbox)}
+    new, old = by_ref["456"], repository.save_invoice(replace(by_ref["789"], patient_ref="000789"))
+    for typed, invoice_id in [
+        ("000456", new.invoice_id),
+        ("456", new.invoice_id),
+        (" 000789 ", old.invoice_id),
+        ("0456", new.invoice_id),
+        ("4560", None),
+    ]:
+        status, _, html = staff.post("/portal/notas", {"patient": typed, "csrf": staff.csrf()})
+        assert status == HTTPStatus.OK
+        assert invoice_rows(html) == ([invoice_id] if invoice_id else []), typed

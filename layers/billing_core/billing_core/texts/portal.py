@@ -40,7 +40,11 @@ _DUTCH: Sections = {
         "sign_in": "Inloggen",
         "continue": "Verder naar het portaal",
         "signed_out": "U bent uitgelogd.",
-        "session_expired": "Uw sessie is verlopen. Log opnieuw in.",
+        "session_expired_title": "Niet meer ingelogd",
+        "session_expired": (
+            "Uw sessie is verlopen of beëindigd, dus wat u net verstuurde is niet verwerkt: er"
+            " is niets gewijzigd. Log opnieuw in en verstuur het formulier nog eens."
+        ),
         "sign_in_failed": "Inloggen is niet gelukt. Probeer het opnieuw.",
         # overview
         "overview_title": "Overzicht",
@@ -473,7 +477,11 @@ _ENGLISH: Sections = {
         "sign_in": "Sign in",
         "continue": "Continue to the portal",
         "signed_out": "You are signed out.",
-        "session_expired": "Your session has expired. Please sign in again.",
+        "session_expired_title": "No longer signed in",
+        "session_expired": (
+            "Your session has expired or was ended, so what you just sent was not processed:"
+            " nothing was changed. Sign in again and send the form once more."
+        ),
         "sign_in_failed": "Signing in did not work. Please try again.",
         "overview_title": "Overview",
         "overview_lead": "What needs attention today.",

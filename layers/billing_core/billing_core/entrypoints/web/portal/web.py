@@ -173,12 +173,22 @@ def serve_change(
 
 
 def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes]:
-    """The form's request, or the answer instead: to sign in without a session, 403
-    without this session's CSRF token, 400 for a query parameter (no form takes one)."""
+    """The form's request, or the answer instead: 403 without this session's CSRF token,
+    400 for a query parameter (no form takes one). Without a session (it expired while
+    the form was being filled in, or was ended), a page that says the form was not
+    processed and how to go on, not a silent way to the sign-in that ends on the overview
+    as if it had been done (audit portal3 PORTAL3-2)."""
     incoming = Incoming.of(event)
     session = _session(incoming)
     if session is None:
-        return redirect(SIGN_IN_PATH)
+        expired = message(
+            incoming.language,
+            None,
+            "session_expired_title",
+            "session_expired",
+            HTTPStatus.UNAUTHORIZED,
+        )
+        return respond(expired)
     request = PortalRequest(
         session, incoming.language, incoming.query, incoming.form, incoming.files
     )
