@@ -26,6 +26,7 @@ from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import reversible
+from billing_core.payments.remittance import awaited_cents
 from billing_core.payments.unmatched import MatchTarget
 from billing_core.providers.retrocession import build_statement, statement_csv, statement_json
 from billing_core.providers.week import Week
@@ -34,7 +35,7 @@ from billing_core.services.operator.money import match_credit
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
-from tests.unit.camt_builder import credit, statement
+from tests.unit.camt_builder import credit, debit, statement
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
@@ -254,3 +255,36 @@ def test_a_week_without_the_agencys_money_keeps_its_bytes():
     [week] = [build_statement(PRACTICE, Week.parse("2026-W48"), [invoice])]
     assert "information" not in json.loads(statement_json(week))
     assert b"information" not in statement_csv(week)
+
+
+@pytest.mark.parametrize("returned", [DUE, 1000])
+def test_the_agencys_transfer_returned_by_the_bank_is_awaited_from_the_agency_again(
+    reported, returned
+):
+    """R12, R24, R22 (audit review40 REV40-1). Given the claim the agency reported paid
+    (€ 74,40) and its transfer of that money booked
+    When the bank returns (part of) that transfer
+    Then the returned money is the agency's to transfer again, not the patient's to pay:
+    the claim still owes nothing and the patient stays unblocked; the week's money
+    received and remitted by the agency both fall by what came back, and the agency's
+    transfer sent again is booked as its transfer, once."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1"), "bank/s.xml", ctx)
+    back = debit(returned, return_reason="AC04", tx_id="CMIB-AFDRACHT-1", booking_date="2027-02-24")
+
+    report = import_statement(statement(back, statement_id="S-RET"), "bank/r.xml", ctx)
+
+    assert (len(report.reversed), report.unmatched) == (1, [])
+    claim = store.invoice()
+    assert (claim.amount_due_cents, claim.credit_cents) == (0, 0)
+    assert awaited_cents(claim) == returned
+    assert not store.is_blocked(claim.provider_id, claim.patient_ref)
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE - returned,) * 2
+    again = remittance(returned, scor=REFERENCE, tx_id="CMIB-AFDRACHT-2")
+    assert import_statement(again, "bank/a.xml", ctx).unmatched == []
+    claim = store.invoice()
+    assert (claim.amount_due_cents, claim.credit_cents, awaited_cents(claim)) == (0, 0, 0)
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE, DUE)

@@ -244,6 +244,11 @@ def apply_reversal(
         LedgerEntry(EntryKind.REVERSAL, component, amount, at, key, f"{REVERSES}{original}")
         for component, amount in undone_parts(left, amount_cents)
     ]
+    if any(e.kind is EntryKind.REVERSAL and is_agency(e.cause) for e in invoice.ledger):
+        # Imported on this rare path only (the agency's transfer returned): cold start.
+        from billing_core.payments.remittance import agency_money_returned
+
+        entries += agency_money_returned(invoice, original, entries)
     reversed_ = invoice.with_entries(entries).with_applied_payment(key)
     return _reopen_arrangement_when_due(reversed_)
 

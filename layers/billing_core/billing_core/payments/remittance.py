@@ -21,10 +21,14 @@ A transfer of less than the agency collected is booked as far as it goes, princi
 first, then interest, then costs (the agency may keep its BIK: the owners' business);
 the rest stays on the claim as the agency's, visible on the claim's ledger and in the
 statements' "collected" and "remitted" figures. A transfer of more than it collected and
-did not transfer yet is not guessed at: ``RemittanceExceeds``, for a person.
+did not transfer yet is not guessed at: ``RemittanceExceeds``, for a person. A transfer
+the bank returns (R12) is the agency's to transfer again, not the patient's to pay: its
+return gives back the agency's part it reversed (``agency_money_returned``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from billing_core.collection.blocking import release_settled_claim
 from billing_core.invoices.invoice import Invoice
@@ -95,6 +99,37 @@ def apply_remittance(invoice: Invoice, payment: IncomingPayment) -> Invoice:
             )
             rest -= cents
     return invoice.with_entries(entries).with_applied_payment(key)
+
+
+def agency_money_returned(
+    invoice: Invoice, payment_id: str, returned: Sequence[LedgerEntry]
+) -> list[LedgerEntry]:
+    """The entries that give the agency back what the bank returned of its transfer
+    ``payment_id`` (``returned``: the REVERSAL entries of that return, per component): the
+    money is the agency's to transfer again, not the patient's to pay (R12, R24; audit
+    review40 REV40-1). Per component, a REVERSAL of minus what the remittance reversed of
+    the agency's payment, its cause and note: the agency's payment is awaited again
+    (``awaited_cents``), what the patient owes does not change, and the week's
+    ``remitted_by_agency`` falls with its ``received``. None when ``payment_id`` was no
+    remittance."""
+    cause = remittance_cause(payment_id)
+    still: dict[tuple[Component, str], int] = {}  # (component, the agency's payment): cents
+    for entry in invoice.ledger:
+        if entry.kind is EntryKind.REVERSAL and entry.cause == cause:
+            part = (entry.component, entry.note)
+            still[part] = still.get(part, 0) + entry.amount_cents
+    given_back: list[LedgerEntry] = []
+    for back in returned:
+        rest = back.amount_cents
+        for (component, note), cents in still.items():
+            taken = min(rest, cents) if component is back.component else 0
+            if taken > 0:
+                given_back.append(
+                    LedgerEntry(EntryKind.REVERSAL, component, -taken, back.at, cause, note)
+                )
+                still[component, note] -= taken
+                rest -= taken
+    return given_back
 
 
 def is_remittance(invoice: Invoice, payment_id: str) -> bool:
