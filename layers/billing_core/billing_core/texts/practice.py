@@ -480,6 +480,11 @@ _DUTCH: Sections = {
         ),
         # Putting an invoice on hold (R16, changes/hold.py).
         "paid": "Deze nota is al betaald.",
+        # nothing_open of a hold on an invoice stopped or forgiven to zero: nothing was paid
+        "hold_nothing_open": (
+            "Op deze nota staat niets meer open: wat openstond is al gestopt of"
+            " kwijtgescholden. Er valt niets aan te houden."
+        ),
         "with_collection_agency": (
             "Deze nota is al overgedragen aan het incassobureau: de herinneringen zijn voorbij "
             "en aanhouden pauzeert niets meer. Het incassobureau int de vordering; een stop of "
@@ -1158,6 +1163,10 @@ _ENGLISH: Sections = {
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
+        "hold_nothing_open": (
+            "Nothing is open on this invoice any more: what was open has been stopped or"
+            " forgiven already. There is nothing to put on hold."
+        ),
         "with_collection_agency": (
             "This invoice has already been handed over to the collection agency: the "
             "reminders are over and a hold would pause nothing. The agency collects the "
