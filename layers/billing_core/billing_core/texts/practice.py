@@ -165,6 +165,12 @@ _DUTCH: Sections = {
             " €\u00a0250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
             " verstuurd."
         ),
+        # PRICE_QUOTE_MISSING of a Vektis upload: the quote is a 98 comment record there.
+        "VEKTIS_PRICE_QUOTE_MISSING": (
+            "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
+            " €\u00a0250 en er is geen begroting vastgelegd: geen commentaarrecord (98) bij de"
+            " prestatie dat begint met 'Begroting:'. De factuur is wel verstuurd."
+        ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
         "INVOICE_SPLIT": (
             "Regel {line}: patiënt {patient_ref} heeft in dit bestand meer dan {max_lines}"
@@ -863,6 +869,11 @@ _ENGLISH: Sections = {
         "PRICE_QUOTE_MISSING": (
             "Line {line}: the treatment plan (material and technique costs included) exceeds"
             " €250 and no price quote (price_quote_ref) is recorded. The invoice was sent anyway."
+        ),
+        "VEKTIS_PRICE_QUOTE_MISSING": (
+            "Line {line}: the treatment plan (material and technique costs included) exceeds"
+            " €250 and no price quote is recorded: no comment record (98) with the treatment"
+            " that starts with 'Begroting:'. The invoice was sent anyway."
         ),
         "INVOICE_SPLIT": (
             "Line {line}: patient {patient_ref} has more than {max_lines} lines in this file."
