@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -106,7 +106,12 @@ def test_r21_a_second_stop_after_a_full_stop_says_nothing_is_open_in_api_and_por
     """R21, R35 (audit round 37 PA4). Given an invoice the practice stopped in full (nothing
     paid). When it stops it again, through the API or the invoice page's form. Then both
     answer 409 nothing_open, saying it was stopped or forgiven already, where they said
-    "paid in full, have the payment refunded first" of an invoice nobody paid."""
+    "paid in full, have the payment refunded first" of an invoice nobody paid. (The page
+    no longer offers the form once nothing is open (PORTAL3-3): its form is the one of
+    the page still open from before the stop, in another window.)"""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="10,00")
     assert _stop(sandbox, invoice, scope="full", reason="administrative_error")[0] == 200
 
     status, body = _stop(sandbox, invoice, scope="full", reason="administrative_error")
@@ -114,12 +119,45 @@ def test_r21_a_second_stop_after_a_full_stop_says_nothing_is_open_in_api_and_por
     assert status == 409 and body["error"]["code"] == "nothing_open", body
     assert "gestopt of kwijtgescholden" in body["error"]["message"]
     assert "terugbetalen" not in body["error"]["message"]
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    path, fields = stop_form(staff, invoice, scope="partial", amount="10,00")
     status, _, html = staff.post(path, fields)
     assert status == HTTPStatus.CONFLICT and "gestopt of kwijtgescholden" in html
     assert "terugbetalen" not in html
+
+
+def test_a_hold_on_an_invoice_stopped_whole_says_nothing_is_open_in_api_and_portal(
+    sandbox, invoice
+):
+    """R16, R21, R35, R2 (audit PORTAL3-3). Given an invoice the practice stopped whole
+    (forgiven, nothing paid). When staff put it on hold, through the API or the form of
+    the invoice page still open from before the stop. Then both answer 409 nothing_open,
+    saying what was open is stopped or forgiven and there is nothing to hold, where they
+    said "already paid"; no hold is stored. And the page, opened now, offers no stop or
+    hold form (each could only be refused) but says why."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    held = {"until": (sandbox.clock.today() + timedelta(days=14)).isoformat(), "reason": "x"}
+    fields = staff.form(page, f"{page}/hold") | held
+    assert _stop(sandbox, invoice, scope="full", reason="goodwill")[0] == 200
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+
+    status, body = sandbox.api("POST", path, provider_id=DENTAL.provider_id, body=held)
+
+    assert status == 409 and body["error"]["code"] == "nothing_open", body
+    said = body["error"]["message"]
+    assert "gestopt of kwijtgescholden" in said and "aan te houden" in said
+    assert "betaald" not in said
+    status, _, html = staff.post(f"{page}/hold", fields)
+    assert (
+        status == HTTPStatus.CONFLICT
+        and "is al gestopt of kwijtgescholden. Er valt niets aan" in html
+    )
+    assert "al betaald" not in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.hold_until is None
+    _, html = staff.page(page)
+    assert 'id="stop-form"' not in html and 'id="hold-form"' not in html
+    assert 'id="nothing-to-change"' in html and "niets te stoppen of aan te houden" in html
 
 
 def test_r20_r21_after_the_costs_the_practice_is_told_the_amount_due_the_patient_is_told(

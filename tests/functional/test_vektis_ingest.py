@@ -118,6 +118,26 @@ def test_an_mz301_upload_gives_the_same_invoices_as_the_csv():
     assert len(pdfs) == len(csv_pdfs) > 0
 
 
+def test_the_missing_price_quote_warning_names_what_each_format_holds():
+    """R2, R6, R40 (audit PORTAL3-4). Given the dental practice's November declaration,
+    whose plan over € 250 has no price quote, as CSV and as its MZ301 export. When each is
+    uploaded. Then both reports warn with the same code, PRICE_QUOTE_MISSING; the CSV's
+    names its column price_quote_ref, the MZ301's, which has no such column, names what
+    the Vektis file holds instead: a comment record (98) starting with 'Begroting:'."""
+    _, csv_report, _, _ = _upload(
+        DENTAL.provider_id, "nov.csv", sample("tandarts-de-vries-2026-11.csv")
+    )
+    _, report, _, _ = _upload(DENTAL.provider_id, "nov.mz301", DENTAL_MZ301.read_bytes())
+
+    [csv_warning] = [f for f in csv_report["findings"] if f["code"] == "PRICE_QUOTE_MISSING"]
+    [warning] = [f for f in report["findings"] if f["code"] == "PRICE_QUOTE_MISSING"]
+    assert "(price_quote_ref)" in csv_warning["message"] + csv_warning["message_en"]
+    said = warning["message"] + warning["message_en"]
+    assert "price_quote_ref" not in said
+    assert "commentaarrecord (98)" in warning["message"] and "Begroting:" in said
+    assert "comment record (98)" in warning["message_en"]
+
+
 def test_the_debtor_record_gives_a_childs_invoice_to_the_parent():
     # Given a child (TDV-1003) with a debtor record for the parent in the MZ301
     with Sandbox(TODAY) as sandbox:

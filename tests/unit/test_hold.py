@@ -13,6 +13,7 @@ from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.hold import put_on_hold
 from billing_core.dunning.letters import REMINDER
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.patient import InvoiceState, invoice_state
 from billing_core.services.provider.context import ProviderContext
@@ -113,6 +114,38 @@ def test_a_claim_with_the_collection_agency_takes_no_hold():
     assert "incassobureau" in refusal.value.message("nl")
     assert "collection agency" in refusal.value.message("en")
     assert store.invoice().hold_until is None
+
+
+def _settled_by(kind: EntryKind) -> Invoice:
+    """The 1000 euro invoice taken to zero by one entry of ``kind``."""
+    at = datetime(2027, 1, 2, 10, tzinfo=AMSTERDAM)
+    entry = LedgerEntry(kind, Component.PRINCIPAL, -100_000, at, "p", "goodwill")
+    return one_invoice(100_000).with_entry(entry)
+
+
+def test_a_hold_on_an_invoice_stopped_whole_says_nothing_is_open_not_paid():
+    """R16, R21, R35 (audit PORTAL3-3). Given an invoice the practice stopped whole: its
+    state is forgiven, nothing was paid. When staff put it on hold. Then that is refused
+    (409) as the stop again is, with nothing_open, saying what was open is stopped or
+    forgiven and there is nothing to hold, in nl and en; never "already paid"."""
+    store, clock = FakeStore([_settled_by(EntryKind.STOP)]), FixedClock(FIRST_DAY)
+
+    with pytest.raises(StateConflict) as refusal:
+        hold(store, clock, 30)
+
+    assert refusal.value.code == "nothing_open"
+    nl, en = refusal.value.message("nl"), refusal.value.message("en")
+    assert "gestopt of kwijtgescholden" in nl and "aan te houden" in nl and "betaald" not in nl
+    assert "stopped or forgiven" in en and "on hold" in en and "paid" not in en
+    assert store.invoice().hold_until is None
+
+
+def test_a_hold_on_an_invoice_the_patient_paid_still_says_paid():
+    """R16: given an invoice the patient paid in full, a hold is refused as paid."""
+    store, clock = FakeStore([_settled_by(EntryKind.PAYMENT)]), FixedClock(FIRST_DAY)
+    with pytest.raises(StateConflict) as refusal:
+        hold(store, clock, 30)
+    assert refusal.value.code == "paid"
 
 
 def test_a_term_missed_during_a_hold_still_ends_the_arrangement():

@@ -4,7 +4,9 @@ provider". Payment stays possible.
 
 A claim already with the collection agency takes no hold: dunning is over and the agency
 collects (R18, R19), so a hold would pause nothing; refused as the patient's deferral and
-arrangement are (``closed_refusal``), with the same code.
+arrangement are (``closed_refusal``), with the same code. Nor does an invoice the
+practice stopped or forgave to zero: nothing was paid, so it is refused as the stop
+again is, with ``nothing_open`` (R21, R35), not as paid.
 
 A renewal replaces the running hold: the days of it not used yet are given back, the
 new ones counted. ``Invoice.hold_days_used`` keeps the count.
@@ -17,6 +19,7 @@ from datetime import date, timedelta
 
 from billing_core.changes.refusals import closed_refusal
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import forgiven_last
 from billing_core.shared.errors import practice_refused
 
 MAX_HOLD_DAYS = 60
@@ -25,6 +28,8 @@ MAX_HOLD_DAYS = 60
 def put_on_hold(invoice: Invoice, until: date, reason: str, today: date, *, by: str) -> Invoice:
     """``by``: the user who places it (their id), kept with the hold (R32)."""
     if refusal := closed_refusal(invoice):  # with the collection agency, or paid
+        if refusal == "paid" and forgiven_last(invoice.ledger):
+            raise practice_refused("nothing_open", said_as="hold_nothing_open")
         raise practice_refused(refusal)
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
         raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)

@@ -46,7 +46,11 @@ class Finding:
         # practice's texts (shared/errors.py says why).
         from billing_core.texts.practice import finding_message
 
-        return finding_message(self.code, language, line=self.line, field=self.field, **self.params)
+        # said_as: the texts' key when the finding is said otherwise for one file format,
+        # the code that clients read staying the same (as practice_refused's said_as).
+        values = dict(self.params)
+        said_as = values.pop("said_as", self.code)
+        return finding_message(said_as, language, line=self.line, field=self.field, **values)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -224,7 +224,8 @@ def _invoice_unknown_claims(
     invoices = [invoice for invoice in invoices if invoice.invoice_id not in taken]
     _export_insurer_claims(provider, upload, plan, ctx)
     ctx.delivery.enqueue([DeliveryRequest(provider.provider_id, i.invoice_id) for i in invoices])
-    findings = [*parsed.findings, *plan.findings, *_already_processed(parsed, elsewhere)]
+    findings = [*parsed.findings, *_said_for(parsed.format, plan.findings)]
+    findings += _already_processed(parsed, elsewhere)
     findings += corrections.findings
     findings += blocked_findings
     findings += refused
@@ -383,6 +384,18 @@ def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
     ]
     details = {"patient_ref": invoice.patient_ref, "rule": QUOTE_RULE, "lines": lines}
     return (_invoice_action(invoice, ActionKind.MISSING_PRICE_QUOTE, "quote", details),)
+
+
+def _said_for(file_format: str, findings: list[Finding]) -> list[Finding]:
+    """The invoicing's findings as the file's format has it (R2): a Vektis file has no
+    price_quote_ref column, its price quote is a 98 comment record (vektis/mapping.py)."""
+    if file_format == "csv":
+        return findings
+    vektis = {"said_as": f"VEKTIS_{PRICE_QUOTE_MISSING}"}
+    return [
+        replace(f, params=f.params | vektis) if f.code == PRICE_QUOTE_MISSING else f
+        for f in findings
+    ]
 
 
 def _minors_without_debtor(findings: list[Finding]) -> frozenset[str]:

@@ -240,6 +240,14 @@ _DUTCH: Sections = {
         "stopped": "De stop is geboekt.",
         "held": "De nota is aangehouden.",
         "read_only": "Uw rol mag deze nota alleen bekijken.",
+        "nothing_to_change": (
+            "Op deze nota staat niets meer open: er valt niets te stoppen of aan te houden."
+        ),
+        "nothing_to_change_paid": (
+            "Deze nota is betaald: er valt niets te stoppen of aan te houden. Wilt u toch"
+            " coulance geven, laat dan eerst het betaalde bedrag terugbetalen; daarna staat"
+            " er weer een bedrag open."
+        ),
         "stop_reason_non_contracted_coulance": "Coulance: wat de verzekeraar niet vergoedt",
         "stop_reason_goodwill": "Coulance",
         "stop_reason_insurer_paid_directly": "De verzekeraar betaalde direct",
@@ -671,6 +679,14 @@ _ENGLISH: Sections = {
         "stopped": "The stop has been booked.",
         "held": "The invoice is on hold.",
         "read_only": "Your role may only view this invoice.",
+        "nothing_to_change": (
+            "Nothing is open on this invoice any more: there is nothing to stop or put on hold."
+        ),
+        "nothing_to_change_paid": (
+            "This invoice has been paid: there is nothing to stop or put on hold. To give"
+            " coulance all the same, have the payment refunded first; then an amount is open"
+            " again."
+        ),
         "stop_reason_non_contracted_coulance": "Coulance: what the insurer does not reimburse",
         "stop_reason_goodwill": "Goodwill",
         "stop_reason_insurer_paid_directly": "The insurer paid directly",

@@ -165,6 +165,12 @@ _DUTCH: Sections = {
             " €\u00a0250 en er is geen begroting (price_quote_ref) vastgelegd. De factuur is wel"
             " verstuurd."
         ),
+        # PRICE_QUOTE_MISSING of a Vektis upload: the quote is a 98 comment record there.
+        "VEKTIS_PRICE_QUOTE_MISSING": (
+            "Regel {line}: het behandelplan (met materiaal- en techniekkosten) is hoger dan"
+            " €\u00a0250 en er is geen begroting vastgelegd: geen commentaarrecord (98) bij de"
+            " prestatie dat begint met 'Begroting:'. De factuur is wel verstuurd."
+        ),
         # R4: one transaction holds an invoice and its claim markers (invoicing.py).
         "INVOICE_SPLIT": (
             "Regel {line}: patiënt {patient_ref} heeft in dit bestand meer dan {max_lines}"
@@ -480,6 +486,11 @@ _DUTCH: Sections = {
         ),
         # Putting an invoice on hold (R16, changes/hold.py).
         "paid": "Deze nota is al betaald.",
+        # nothing_open of a hold on an invoice stopped or forgiven to zero: nothing was paid
+        "hold_nothing_open": (
+            "Op deze nota staat niets meer open: wat openstond is al gestopt of"
+            " kwijtgescholden. Er valt niets aan te houden."
+        ),
         "with_collection_agency": (
             "Deze nota is al overgedragen aan het incassobureau: de herinneringen zijn voorbij "
             "en aanhouden pauzeert niets meer. Het incassobureau int de vordering; een stop of "
@@ -859,6 +870,11 @@ _ENGLISH: Sections = {
             "Line {line}: the treatment plan (material and technique costs included) exceeds"
             " €250 and no price quote (price_quote_ref) is recorded. The invoice was sent anyway."
         ),
+        "VEKTIS_PRICE_QUOTE_MISSING": (
+            "Line {line}: the treatment plan (material and technique costs included) exceeds"
+            " €250 and no price quote is recorded: no comment record (98) with the treatment"
+            " that starts with 'Begroting:'. The invoice was sent anyway."
+        ),
         "INVOICE_SPLIT": (
             "Line {line}: patient {patient_ref} has more than {max_lines} lines in this file."
             " They are on {invoices} invoices, each with its own payment reference and its own"
@@ -1158,6 +1174,10 @@ _ENGLISH: Sections = {
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
         "paid": "This invoice has already been paid.",
+        "hold_nothing_open": (
+            "Nothing is open on this invoice any more: what was open has been stopped or"
+            " forgiven already. There is nothing to put on hold."
+        ),
         "with_collection_agency": (
             "This invoice has already been handed over to the collection agency: the "
             "reminders are over and a hold would pause nothing. The agency collects the "

@@ -623,6 +623,7 @@ def invoice_page(
         status,
         invoice=shown,
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
+        settled=detail.invoice.is_paid,  # nothing open: a stop or hold could only be refused
         stop_reasons=STOP_REASONS,
         # The dates a hold may run until (R16), so the date field offers no other.
         hold_dates=(today + timedelta(days=1), today + timedelta(days=MAX_HOLD_DAYS)),
