@@ -197,41 +197,56 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
     ]
 
 
-@pytest.mark.parametrize(
-    ("status", "amount", "paid_on"),
-    [
-        ("paid", DUE, "2027-01-10"),  # a day in the reminder's term, before the handover
-        ("paid", DUE, "2026-02-10"),  # a typo in the year: before the invoice was issued
-        ("settled", "", "2027-01-27"),  # the day before the handover
-    ],
-    ids=["paid-in-term", "before-the-invoice", "settled-the-day-before"],
-)
-def test_a_row_dated_before_the_handover_is_refused_and_nothing_booked(
-    world, status, amount, paid_on
-):
-    """R34, legal-nl.md §2 (audit AGENCY4): only a payment made to us in the reminder's
-    term undoes the costs; the agency holds the claim from its handover on, so it cannot
-    have collected it before. Given a claim handed over on 28 January 2027
-    When the agency's file has a row dated before that day
-    Then the row is refused ``before_handover``, its detail naming the handover date in
-    Dutch and English; nothing is booked (no costs undone, no credit), the patient stays
-    blocked, no record for the agency is written and the operator is paged."""
+def test_a_row_dated_before_the_invoice_is_refused_and_nothing_booked(world):
+    """R34, legal-nl.md §2 (audit AGENCY4): nobody pays a bill before it is sent. Given a
+    claim handed over on 28 January 2027 When the agency's file has a row whose paid_on has a
+    typo in the year, before the invoice's date, Then the row is refused ``before_invoice``,
+    its detail naming the invoice's date in Dutch and English; nothing is booked (no costs
+    undone, no credit), the patient stays blocked, no record for the agency is written and
+    the operator is paged."""
     store, files, ctx = world
     store.put_invoice_as_is(replace(store.invoice(), handed_over_on=HANDED_OVER.date()))
+    issued = store.invoice().issue_date.isoformat()
     ledger, changes = store.invoice().ledger, store.block_changes("tandarts-de-vries", HANDED_OVER)
+
+    result = import_collection_report(
+        report(f"{REFERENCE};CMIB-1;paid;{DUE};2026-02-10"), "collection-reports/a.csv", ctx
+    )
+
+    [row] = result.rows
+    assert (row.outcome, row.reason) == (RowOutcome.REFUSED, "before_invoice")
+    assert "vóór de datum van de nota" in row.detail and "before the invoice's date" in row.detail
+    assert row.detail.count(issued) == 2
+    assert store.invoice().ledger == ledger and store.invoice().amount_due_cents == DUE
+    assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
+    assert not [key for key in files.files if key.startswith("collection/updates/")]
+    assert result.log_entry().counts["Agency_report_refused"] == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "paid_on"),
+    [("paid", DUE, "2027-01-10"), ("settled", "", "2027-01-27")],
+    ids=["paid-in-term", "settled-the-day-before"],
+)
+def test_a_row_dated_between_the_invoice_and_the_handover_is_booked_by_its_date(
+    world, status, amount, paid_on
+):
+    """R34, R15, legal-nl.md §2: a payment the patient made to the practice before the
+    handover, which the agency forwards, counts by its date (an arrangement's term paid in
+    its grace keeps it: test_arrangement_term_read_late). Given a claim handed over on 28
+    January 2027 When the agency reports it paid or settled on a day before that Then the row
+    is booked (a payment) or written off (settled), not refused."""
+    store, _files, ctx = world
+    store.put_invoice_as_is(replace(store.invoice(), handed_over_on=HANDED_OVER.date()))
 
     result = import_collection_report(
         report(f"{REFERENCE};CMIB-1;{status};{amount};{paid_on}"), "collection-reports/a.csv", ctx
     )
 
     [row] = result.rows
-    assert (row.outcome, row.reason) == (RowOutcome.REFUSED, "before_handover")
-    assert "vóór de overdracht" in row.detail and "before the claim was handed over" in row.detail
-    assert row.detail.count("2027-01-28") == 2
-    assert store.invoice().ledger == ledger and store.invoice().amount_due_cents == DUE
-    assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
-    assert not [key for key in files.files if key.startswith("collection/updates/")]
-    assert result.log_entry().counts["Agency_report_refused"] == 1
+    expected = RowOutcome.BOOKED if status == "paid" else RowOutcome.WRITTEN_OFF
+    assert (row.outcome, row.reason) == (expected, "")
+    assert store.invoice().amount_due_cents == 0
 
 
 # --- reading the file ----------------------------------------------------------------------------

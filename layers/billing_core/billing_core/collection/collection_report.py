@@ -84,9 +84,11 @@ class RefusalReason(StrEnum):
     DUPLICATE_IN_FILE = "duplicate_in_file"  # the same agency_ref twice in one file
     UNKNOWN_REFERENCE = "unknown_reference"
     NOT_WITH_AGENCY = "not_with_agency"  # the claim was never handed over to the agency
-    # paid_on before the handover: the agency cannot have collected it (legal-nl.md §2:
-    # only a payment to us in the reminder's term undoes the costs)
-    BEFORE_HANDOVER = "before_handover"
+    # paid_on before the invoice was issued: a typo, nobody paid a bill not yet sent. A date
+    # between the issue and the handover is booked by its date: a payment the patient made to
+    # the practice and the agency forwards (legal-nl.md §2: one in the reminder's term undoes
+    # the costs; an arrangement's term paid in its grace keeps it, R15)
+    BEFORE_INVOICE = "before_invoice"
 
 
 class ReportRefused(ValueError):
@@ -213,9 +215,8 @@ def _apply(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
         return _refused(row, RefusalReason.UNKNOWN_REFERENCE)
     if not invoice.is_with_collection_agency:
         return _refused(row, RefusalReason.NOT_WITH_AGENCY)
-    handed_over = invoice.handed_over_on or invoice.issue_date
-    if row.paid_on < handed_over:
-        return _refused(row, RefusalReason.BEFORE_HANDOVER, _before_handover(row, handed_over))
+    if row.paid_on < invoice.issue_date:
+        return _refused(row, RefusalReason.BEFORE_INVOICE, _before_invoice(row, invoice.issue_date))
     if row.status is AgencyStatus.PAID:
         return _book_paid(row, ctx)
     return _write_off(row, invoice, ctx)
@@ -311,15 +312,15 @@ def _refused(row: AgencyRow, reason: RefusalReason, detail: str = "") -> RowResu
     )
 
 
-def _before_handover(row: AgencyRow, handed_over: date) -> str:
+def _before_invoice(row: AgencyRow, issued: date) -> str:
     """Dutch and English: the agency's file is read by a person there, and by our operator."""
     # Imported on this rare path only: the texts are not on the import's cold start.
     from billing_core.texts.practice import dutch_and_english
 
     return dutch_and_english(
-        "agency_paid_before_handover",
+        "agency_paid_before_invoice",
         paid_on=row.paid_on.isoformat(),
-        handover=handed_over.isoformat(),
+        issued=issued.isoformat(),
     )
 
 

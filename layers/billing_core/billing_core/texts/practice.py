@@ -453,9 +453,9 @@ _DUTCH: Sections = {
             " geboekt: vraag het incassobureau waarvoor het verschil is."
         ),
         # The agency's report-back (collection/collection_report.py): a row's detail.
-        "agency_paid_before_handover": (
-            "paid_on {paid_on} ligt vóór de overdracht aan het incassobureau op {handover}:"
-            " het incassobureau kan toen nog niet geïnd hebben. Niets geboekt."
+        "agency_paid_before_invoice": (
+            "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
+            " haar betalen. Niets geboekt."
         ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
@@ -1147,9 +1147,9 @@ _ENGLISH: Sections = {
             " than the {awaited_en} it still has to transfer of it. Nothing was booked: ask"
             " the agency what the difference is for."
         ),
-        "agency_paid_before_handover": (
-            "paid_on {paid_on} is before the claim was handed over to the collection agency"
-            " on {handover}: the agency cannot have collected it then. Nothing was booked."
+        "agency_paid_before_invoice": (
+            "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
+            " then. Nothing was booked."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
