@@ -229,6 +229,24 @@ def test_an_operators_match_of_more_than_the_agency_collected_is_refused(reporte
     assert store.invoice().ledger == ledger
 
 
+def test_a_match_refused_for_more_than_the_agency_collected_leaves_the_credit_listed(reported):
+    """R12, R34 (the money walk of round 40, seed 20261206: an agency's transfer of 120 %
+    matched by an operator). Given the agency's transfer of € 80,00 without a kenmerk for
+    the claim it reported paid at € 74,40
+    When an operator matches it to the claim (refused: 422 remittance_exceeds_...)
+    Then the credit is still on the list, unmatched, for the operator to match as the
+    agency says (a plan written before the refusal would hide it for good, nothing
+    booked: money in the account on no invoice and on no list)."""
+    store, files = reported
+    credit_id, ctx = back_office(store, files, 8000)
+
+    with pytest.raises(Refused):
+        match_credit(credit_id, MatchTarget(reference=REFERENCE), ctx)
+
+    [still] = ctx.links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+
+
 def test_a_patients_own_transfer_after_the_agency_transferred_is_an_ordinary_payment(
     reported,
 ):
