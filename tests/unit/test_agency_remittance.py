@@ -26,6 +26,7 @@ from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
 from billing_core.payments.booking import reversible
+from billing_core.payments.remittance import awaited_cents
 from billing_core.payments.unmatched import MatchTarget
 from billing_core.providers.retrocession import build_statement, statement_csv, statement_json
 from billing_core.providers.week import Week
@@ -34,7 +35,7 @@ from billing_core.services.operator.money import match_credit
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
-from tests.unit.camt_builder import credit, statement
+from tests.unit.camt_builder import credit, debit, statement
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
@@ -272,3 +273,28 @@ def test_a_week_without_the_agencys_money_keeps_its_bytes():
     [week] = [build_statement(PRACTICE, Week.parse("2026-W48"), [invoice])]
     assert "information" not in json.loads(statement_json(week))
     assert b"information" not in statement_csv(week)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known, not fixed (round 40 chaos4): the return of the agency's transfer is "
+    "booked as a patient's returned payment, reopening the claim",
+)
+def test_the_agencys_transfer_returned_by_the_bank_makes_the_patient_owe_nothing_again(
+    reported,
+):
+    """R22, R24, R27 (the money walk of round 40: ``bank_return`` of an agency's transfer).
+    Given the claim the agency reported paid, and its transfer of the € 74,40 booked
+    When the bank returns that transfer (MD06)
+    Then the patient, who paid the agency, owes nothing and stays unblocked, and the
+    € 74,40 is again what the agency has to transfer: not a claim reopened on the patient."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1"), "s.xml", ctx)
+    returned = debit(DUE, return_reason="MD06", tx_id="CMIB-AFDRACHT-1", booking_date="2027-02-24")
+
+    import_statement(statement(returned, statement_id="STMT-2027-02-24"), "r.xml", ctx)
+
+    claim = store.invoice()
+    assert (claim.amount_due_cents, awaited_cents(claim)) == (0, DUE)
+    assert not store.blocked_refs(claim.provider_id)
