@@ -231,7 +231,7 @@ def test_an_operators_match_of_more_than_the_agency_collected_is_refused(reporte
 
 
 def test_a_match_refused_for_more_than_the_agency_collected_leaves_the_credit_listed(reported):
-    """R12, R34 (the money walk of round 40, seed 20261206: an agency's transfer of 120 %
+    """R12, R34 (the money walk's steps of round 40: an agency's transfer of 120 %
     matched by an operator). Given the agency's transfer of € 80,00 without a kenmerk for
     the claim it reported paid at € 74,40
     When an operator matches it to the claim (refused: 422 remittance_exceeds_...)
