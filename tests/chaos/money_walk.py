@@ -16,10 +16,15 @@ operator recording it with the right refund id or a wrong one; a payment on the 
 a reminder's term made before that day's run charges the costs (iDEAL at 02:00, a
 transfer read at 05:00); the operator's refund of credit by bank; a stop or coulance, the same stop's
 Idempotency-Key sent again (within its 24 hours or after), and its correction; a deferral; an
-arrangement; a hold; the agency's report of a claim paid; the insurer's retour on a
-claim (granting more or less than before, so the patient owes less or more); a later
-upload for the same patients; the last request or file once more (a replay); and an
-operator's replay of a past day's dunning run.
+arrangement; a hold; the agency's report of a claim paid (also dated before its
+handover); the agency's transfer of what it collected (all, half or more than it
+reported), quoting the kenmerk or matched by an operator; an insurer's statement the
+automatic coulance policy takes; the insurer's retour on a claim (granting more or less
+than before, so the patient owes less or more, also after a stop or the statement); a
+later upload for the same patients; a practice's export and its copy saved again by
+Excel; a PSP refund booked under a wrong id before ids were checked, corrected by an
+operator; the last request or file once more (a replay); and an operator's replay of a
+past day's dunning run.
 
 A step is a tuple of plain values (``("day", 3)``), so a figure's detail can show the steps
 that led to a violation and ``walk(steps)`` can take them again. The walk stops at the
@@ -40,21 +45,26 @@ from urllib.parse import parse_qs
 
 import boto3
 
+from billing_core.changes.coulance import proposal_for, statement_unwelcome
+from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, Header, write_retour
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import DunningStage, Invoice
+from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import (
+    FORGIVING,
     REVERSES,
     Component,
     EntryKind,
     LedgerEntry,
     balance,
     is_agency,
+    paid_by_patient,
 )
+from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import owed_on, payment_id, refund_key, reversible
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import REFUND_FINAL, REFUND_NOT_PAID, PspUnavailable
@@ -62,18 +72,24 @@ from billing_core.payments.refunds import (
     credit_refundable_by_bank,
     pending_refunds,
     psp_refund_status,
+    settle_pending_refund,
 )
+from billing_core.payments.remittance import awaited_cents, is_remittance
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KEY_LIFETIME
 from local.generate import declaration_csv
 from local.sandbox import REGION, Caller, Sandbox
-from local.seed import DENTAL
+from local.seed import DENTAL, SAMPLE_PROVIDERS
 from tests.unit.camt_builder import ACCOUNT, Entry, credit, debit, statement
 
 Step = tuple[Any, ...]
 
 START = date(2026, 11, 23)  # the sandbox's Monday
+# The dental practice with the automatic coulance policy (R17): an insurer's statement
+# lowers what its patient pays at once, and a later retour must leave the policy's amount.
+WALK_PRACTICE = DENTAL.model_copy(update={"coulance": CoulancePolicy(mode=CoulanceMode.AUTOMATIC)})
 PRACTICE = DENTAL.provider_id
 OPERATOR = Caller.operator("chaos-walk")
 JSON = {"Content-Type": "application/json"}
@@ -98,12 +114,16 @@ class Violation(Exception):
 
 def random_steps(rng: random.Random, count: int) -> list[Step]:
     """``count`` steps; ``i`` picks an invoice (modulo how many there are then). Days pass
-    in nearly a third of the steps, so 60 steps walk about 70 days: past the reminder, the
-    costs and the handover to the agency (R19). The money paths of rounds 38 and 39 (a
+    in nearly a third of the steps, so 60 steps walk some 75 days: past the reminder, the
+    costs and the handover to the agency (R19, on day 77), with steps left for the
+    agency's reports and transfers. The money paths of rounds 38 and 39 (a
     transfer for two kenmerken, an operator's split, the return of a split transfer, a PSP
     refund that fails, a bank refund, a stop's key sent again; a payment on the costs day
     before its run, a refund id recorded by hand, right or wrong, a webhook again after a
-    refund's final status) come in most walks of 60 steps:
+    refund's final status) come in most walks of 60 steps, and round 40's (an insurer's
+    statement and a retour after it, an export saved again by Excel, a refund id
+    corrected; at the agency, its transfer and a report dated before the invoice) in
+    many:
     their steps pick what they can act on (two invoices that owe, a split transfer not
     yet returned, credit to pay back), and a step that needs another often follows it
     (``_follow_up``)."""
@@ -121,7 +141,11 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
     legal-nl.md §5), and the return of a credit just split; always Mollie ending the
     refund an overpayment's webhook asked (R13: it ends every refund, paid back or not),
     and often its webhook once more; always an operator recording a refund whose answer
-    was lost, with its right id or a wrong one, and after a wrong one the right one.
+    was lost, with its right id or a wrong one, and after a wrong one the right one (or,
+    in three of ten, correcting one booked under a wrong id before ids were checked);
+    often the agency's transfer after its report, a retour after an insurer's statement
+    (and one that grants less after one that granted more), and an export's copy saved
+    again by Excel.
     Drawn only at random, these seldom follow what they need within 60 steps."""
     step: Step
     match last:
@@ -131,6 +155,8 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
             step, chance = ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS)), 1.0
         case ("psp_refund_ends", j, _):
             step, chance = ("psp_webhook_again", j), 0.5
+        case ("psp_refund_lost", _) if rng.random() < 0.3:
+            step, chance = ("refund_id_corrected", rng.randrange(10)), 1.0
         case ("psp_refund_lost", _):
             step, chance = ("record_refund", rng.randrange(10), rng.random() < 0.5), 1.0
         case ("record_refund", j, False):
@@ -143,6 +169,14 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
             step, chance = ("match_split", i, rng.randrange(8)), 0.4
         case ("match_split", *_):
             step, chance = ("return_split", rng.randrange(10), rng.choice([1.0, 0.5])), 0.5
+        case ("agency_paid", *_):
+            step, chance = _agency_remits(rng), 0.7
+        case ("insurer_statement", *_):
+            step, chance = ("retour", rng.randrange(10), rng.choice([0.5, 1.0]), "statement"), 0.6
+        case ("retour", j, share, "statement") if share:  # and then less again
+            step, chance = ("retour", j, 0.0, "statement"), 0.5
+        case ("export", n):
+            step, chance = ("excel_copy", n), 0.8
         case _:
             return None
     return step if rng.random() < chance else None
@@ -152,7 +186,7 @@ def _random_step(rng: random.Random, n: int) -> Step:
     """One step drawn at random; ``n`` is its place in the walk."""
     x, i, k = rng.random(), rng.randrange(8), rng.randrange(8)
     if x < 0.30:
-        days = rng.choice([1, 1, 2, 3, 5, 7, 7])
+        days = rng.choice([1, 1, 2, 3, 7, 7, 14])  # some 75 days: past the handover
         if rng.random() < 0.2:  # to a costs day, paid before its run (days: when none is)
             share, how = rng.choice([0.3, 0.5, 0.8]), rng.choice(["ideal", "bank"])
             return ("costs_day", i, share, how, days)
@@ -161,49 +195,62 @@ def _random_step(rng: random.Random, n: int) -> Step:
         return ("psp", i, rng.choice([1.0, 0.5, 1.3, 1.3]), rng.choice(["now", "late"]))
     if x < 0.39:
         return ("psp_deliver",)
-    if x < 0.45:
+    if x < 0.44:
         return ("bank", i, rng.choice([1.0, 0.5, 0.3, 1.2]), rng.choice([0, 0, 1, 3, 10]))
-    if x < 0.47:
+    if x < 0.46:
         return ("bank_without_kenmerk", i, rng.choice([0, 2]))
-    if x < 0.49:
+    if x < 0.48:
         return ("bank_return", rng.randrange(10))
-    if x < 0.52:
+    if x < 0.51:
         return ("match", i, rng.random() < 0.5)
-    if x < 0.56:
+    if x < 0.55:
         return ("bank_two", i, k, rng.choice([1.0, 0.8]), rng.choice([0, 0, 3]))
-    if x < 0.58:
+    if x < 0.57:
         return ("match_split", i, k)
-    if x < 0.61:
+    if x < 0.60:
         return ("return_split", rng.randrange(10), rng.choice([1.0, 0.5]))
-    if x < 0.66:
+    if x < 0.65:
         return ("stop", i, rng.choice(["full", "partial"]), rng.choice([100, 500, 2000]))
-    if x < 0.70:
+    if x < 0.67:
         return ("stop_again",)
-    if x < 0.72:
+    if x < 0.69:
         return ("defer", i)
-    if x < 0.74:
+    if x < 0.71:
         return ("arrange", i, rng.choice([2, 3]))
-    if x < 0.76:
+    if x < 0.72:
         return ("hold", i, rng.choice([5, 20]))
-    if x < 0.78:
-        return ("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3]))
-    if x < 0.80:
+    if x < 0.75:
+        return ("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3, "before_invoice"]))
+    if x < 0.77:
+        return _agency_remits(rng)
+    if x < 0.79:
         return ("correct_stop", i)
-    if x < 0.81:
+    if x < 0.80:
         return ("upload", n)
-    if x < 0.84:
-        return ("retour", i, rng.choice([0.0, 0.5, 1.0]))
+    if x < 0.81:
+        return ("export", n)
+    if x < 0.83:
+        return ("insurer_statement", i, rng.choice([0.3, 0.5, 0.8]))
     if x < 0.86:
+        return ("retour", i, rng.choice([0.0, 0.5, 1.0]))
+    if x < 0.88:
         return ("replay_day", rng.choice([1, 3, 14]))
-    if x < 0.89:
+    if x < 0.90:
         return ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS))
-    if x < 0.92:
+    if x < 0.93:
         return ("refund_by_bank", i)
-    if x < 0.95:
+    if x < 0.96:
         return ("psp_refund_lost", i)
-    if x < 0.97:
+    if x < 0.98:
         return ("psp_webhook_again", rng.randrange(10))
     return ("replay",)
+
+
+def _agency_remits(rng: random.Random) -> Step:
+    """The agency's transfer of what it reported collected: all, half or more than it
+    reported, quoting the kenmerk or without it (an operator matches it)."""
+    share, how = rng.choice([1.0, 1.0, 0.5, 1.2]), rng.choice(["kenmerk", "match"])
+    return ("agency_remits", rng.randrange(10), share, how)
 
 
 @dataclass(frozen=True)
@@ -244,8 +291,12 @@ class Walk:
     status_asked: Counter[str] = field(default_factory=Counter)
     lose_next_refund: bool = False
     status_at_psp: Callable[[str, str], str] = field(init=False, repr=False)  # not counted
-    # What the walk's new paths did (rounds 38, 39), so the figure shows they were taken.
+    # What the walk's new paths did (rounds 38-40), so the figure shows they were taken.
     reached: Counter[str] = field(default_factory=Counter)
+    # What the agency reported collected: its money until its transfer reaches our
+    # account (then in ``received``), never received itself (R24; audit AGENCY3).
+    reported_by_agency: int = 0
+    exports: dict[int, bytes] = field(default_factory=dict)  # the practice's, by step
 
     def __post_init__(self) -> None:
         """The fake PSP's refund calls watched: each status the webhook asks counted, and a
@@ -472,10 +523,21 @@ class Walk:
         self.reached["transfer for two kenmerken " + ("booked" if split else "listed")] += 1
 
     def _bank_return(self, j: int) -> None:
+        """A transfer returned whole. The agency's transfer of what it collected returned:
+        the money is again the agency's to transfer, the patient, who paid the agency, owes
+        nothing again (R22, R24, R27)."""
         if not self.bank_credits:
             return
         amount, tx_id = self.bank_credits[j % len(self.bank_credits)]
+        cause = payment_id("bank", _source(tx_id))
+        remitted = [v for v in self.invoices() if is_remittance(v, cause)]
         self._return(amount, tx_id)
+        for before in remitted:
+            self.reached["agency's transfer returned"] += 1
+            after = self._invoice(before)
+            an_agency_transfer_pays_nothing_again(
+                before, after, -sum(reversible(before, cause).values())
+            )
 
     def _return_split(self, j: int, share: float) -> None:
         """The bank returns a transfer booked over several invoices, whole or in part: whole,
@@ -786,19 +848,81 @@ class Walk:
         path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
         self.box.api("POST", path, provider_id=PRACTICE, body=body)
 
-    def _agency_paid(self, i: int, share: float, days_back: int) -> None:
-        """The agency's report-back: the claim paid to it, on the day or days before (R22)."""
-        invoice = self.pick(i)
-        if not invoice.is_with_collection_agency:
+    def _agency_paid(self, i: int, share: float, days_back: int | str) -> None:
+        """The agency's report-back: a claim it holds paid to it, on the day, days before,
+        or (``before_invoice``) the day before the invoice's date, a typo: refused, nothing
+        booked (R22, legal-nl.md §2; audit AGENCY4). What it reports is no money in our account (R24,
+        audit AGENCY3): it is counted apart from ``received``."""
+        at_agency = [v for v in self.invoices() if v.is_with_collection_agency]
+        if not at_agency:
             return
-        paid_on = self.today - timedelta(days=days_back)
+        invoice = at_agency[i % len(at_agency)]
+        assert invoice.handed_over_on is not None
+        if days_back == "before_invoice":
+            paid_on = invoice.issue_date - timedelta(days=1)
+        else:
+            paid_on = max(self.today - timedelta(days=int(days_back)), invoice.handed_over_on)
         amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
         row = f"{invoice.reference};AG-{self.files};paid;{amount};{paid_on}"
         report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{row}\r\n".encode()
-        # Dated before the handover: refused, nothing booked (audit AGENCY4)
-        if invoice.handed_over_on is None or paid_on >= invoice.handed_over_on:
-            self.received += amount
+        before = self._state()
         self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
+        if paid_on >= invoice.issue_date:
+            self.reported_by_agency += amount
+            return
+        a_replay_changes_nothing(before, self._state())  # refused: nothing booked
+        self.reached["agency report dated before the invoice"] += 1
+
+    def _agency_remits(self, j: int, share: float, how: str) -> None:
+        """The agency transfers ``share`` of what it reported collected on a claim and did
+        not transfer yet, quoting the claim's kenmerk or not (an operator matches it to
+        the claim). R24, R27 (audit AGENCY3): it is money received once, when it reaches
+        our account; the claim is not paid again and the patient gets no credit; more
+        than the agency collected is listed for a person (or the match refused) and books
+        nothing."""
+        awaiting = [v for v in self.invoices() if awaited_cents(v) > 0]
+        if not awaiting:
+            return
+        invoice = awaiting[j % len(awaiting)]
+        awaited = awaited_cents(invoice)
+        amount = max(1, int(awaited * share))
+        if how == "kenmerk":
+            self._transfer(amount, 0, scor=invoice.reference)
+        else:
+            self._transfer(amount, 0, ustrd=("afdracht incassobureau",))
+            self._match_to(invoice, amount)
+        [after] = [v for v in self.invoices() if v.invoice_id == invoice.invoice_id]
+        cause = payment_id("bank", _source(self.bank_credits[-1][1]))
+        booked = is_remittance(after, cause)
+        an_agency_transfer_pays_nothing_again(invoice, after, amount if booked else 0)
+        if amount > awaited and booked:
+            raise Violation(
+                "an agency transfer is never more than it collected",
+                f"{after.reference}: {amount} booked, {awaited} awaited",
+            )
+        more = " for more than it collected" if amount > awaited else ""
+        self.reached[f"agency's transfer by {how}{more}"] += 1
+
+    def _match_to(self, invoice: Invoice, amount: int) -> None:
+        """An operator matches the last credit, of ``amount``, to ``invoice``'s kenmerk: 200,
+        or 422 ``remittance_exceeds_agency_collection`` when it is more than the agency
+        collected."""
+        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        tx_id = self.bank_credits[-1][1]
+        [credit] = [c for c in unmatched["items"] if tx_id in json.dumps(c)]
+        path = f"{UNMATCHED}/{credit['credit_id']}/match"
+        key = {"Idempotency-Key": f"match-{credit['credit_id']}"}
+        body = {"reference": invoice.reference}
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", path, caller=OPERATOR, body=body, headers=key)
+
+        status, answer = send()
+        self.box.drain_deliveries()
+        self.last = send
+        code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
+        if status != 200 and code != "remittance_exceeds_agency_collection":
+            raise Violation("unhandled exception", f"matching the agency's transfer: {answer}")
 
     def _agency_file(self, day: date) -> dict[str, Any] | None:
         """The practice's daily file for the agency of ``day``, if the run wrote one."""
@@ -813,12 +937,94 @@ class Walk:
         csv = declaration_csv(3, seed=n, today=self.today).replace(b"\nR", f"\nU{n:02d}".encode())
         self.declare(f"walk-{n}.csv", csv)
 
-    def _retour(self, i: int, share: float) -> None:
+    def _export(self, n: int) -> None:
+        """New claims of the first patients as the practice's system exports them: claim
+        refs of digits with leading zeros (R3, R40: read without them)."""
+        csv = declaration_csv(3, seed=n, today=self.today)
+        csv = csv.replace(b"\nR", f"\n00{n % 100:02d}".encode())
+        self.exports[n] = csv
+        self.declare(f"export-{n}.csv", csv)
+
+    def _excel_copy(self, n: int) -> None:
+        """That export opened in Dutch Excel and saved again: refs without their leading
+        zeros, treatment codes in lower case, birth dates d-m-yyyy, cp1252. R3, R40 (audit
+        FILES2): every line is one already processed, nothing is invoiced twice."""
+        if (export := self.exports.get(n)) is None:
+            return
+        before = self._state()
+        self.box.upload_declaration(PRACTICE, f"export-{n}-excel.csv", _as_excel_saves(export))
+        self.box.drain_deliveries()
+        a_replay_changes_nothing(before, self._state())
+        self.reached["an export saved again by Excel"] += 1
+
+    def _insurer_statement(self, i: int, share: float) -> None:
+        """The patient of a non-contracted invoice sends the insurer's statement, reimbursed
+        ``share`` of the care: the automatic coulance policy lowers what they pay at once
+        (R17, legal-nl.md §6). Of the invoices that take one, when there is one."""
+        welcome = [v for v in self.invoices() if statement_unwelcome(v, WALK_PRACTICE) is None]
+        if not welcome:
+            return
+        invoice = welcome[i % len(welcome)]
+        body = {"reimbursed": int(invoice.gross_cents * share), "withheld_deductible": 0}
+        self._as_patient(invoice, "insurer-statement", body)
+        self.reached["statement taken by the automatic policy"] += 1
+
+    def _refund_id_corrected(self, j: int) -> None:
+        """A refund whose answer was lost, booked as refunded under the payment's own id by
+        an operator before ids were checked (its webhook's Refund_unknown_at_psp alarm),
+        corrected by an operator with the refund's id at the PSP (R13, R27, R34; psp3):
+        200, the credit as it was, and every later webhook of the payment answers 200."""
+        if not self.lost_refunds:
+            return
+        psp_id, refund_id = sorted(self.lost_refunds.items())[j % len(self.lost_refunds)]
+        [invoice] = [
+            v
+            for v in self.invoices()
+            if any(r.psp_payment_id == psp_id for r in pending_refunds(v))
+        ]
+        at = self.box.clock.now()
+
+        def recorded_unchecked(current: Invoice) -> Invoice:
+            return settle_pending_refund(current, psp_id, "refunded", psp_id, "before-checks", at)
+
+        save_change(self.box.runtime.repository, invoice, recorded_unchecked)
+        credit = self._invoice(invoice).credit_cents
+        path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_id}"
+        body = {"outcome": "refunded", "refund_id": refund_id}
+        key = {"Idempotency-Key": f"psp-refund-{psp_id}-{refund_id}"}
+
+        def send() -> tuple[int, Any]:
+            return self.box.api("POST", path, caller=OPERATOR, body=body, headers=key)
+
+        status, answer = send()
+        self.last = send
+        if status != 200:
+            raise Violation("a refund id is corrected", f"{psp_id}: {status} {answer}")
+        if (now := self._invoice(invoice).credit_cents) != credit:
+            raise Violation(
+                "a refund id corrected leaves the credit", f"{psp_id}: {credit} -> {now}"
+            )
+        del self.lost_refunds[psp_id]
+        self.recorded_by_hand.add(psp_id)
+        self.reached["refund id corrected by an operator"] += 1
+        self._webhook(self.box.runtime.psp.webhook(psp_id).body)  # the PSP calls: 200
+
+    def _invoice(self, invoice: Invoice) -> Invoice:
+        """``invoice`` as stored now."""
+        [now] = [v for v in self.invoices() if v.invoice_id == invoice.invoice_id]
+        return now
+
+    def _retour(self, i: int, share: float, of: str = "") -> None:
         """The insurer's retour (MZ302) on the claims of an invoice: it grants ``share`` of
         each line, so the patient owes less or, under what was granted before, more (R5).
         No money comes in. A raise before the costs is noted: a reminder sent before it
-        asked less, and supports no costs (legal-nl.md §2, §7)."""
-        invoice = self.pick(i)
+        asked less, and supports no costs (legal-nl.md §2, §7). ``of="statement"``: of the
+        invoices whose statement the automatic policy took, when there is one; after it
+        the policy has nothing more to forgive than before (R17, legal-nl.md §6: its
+        amount holds whichever came first). A retour that grants more after a stop or
+        coulance books back what they need no longer forgive (R13, R21)."""
+        taken = [v for v in self.invoices() if v.insurer_statement is not None]
+        invoice = taken[i % len(taken)] if of and taken else self.pick(i)
         claims = [self.claims[line.claim_ref] for line in invoice.lines]
         header = Header(
             practice_agb=DENTAL.agb_code,
@@ -840,6 +1046,12 @@ class Walk:
         assert after is not None
         if after.amount_due_cents > invoice.amount_due_cents and invoice.costs_charged_on is None:
             self.raised.setdefault(invoice.invoice_id, []).append(self.today)
+        if (statement := invoice.insurer_statement) is not None and after != invoice:
+            the_policy_forgives_no_more_after_a_retour(invoice, after, statement)
+            self.reached["retour after an automatic coulance"] += 1
+        forgiven = any(e.kind in FORGIVING and e.amount_cents < 0 for e in invoice.ledger)
+        if forgiven and after.balance_cents < invoice.balance_cents:
+            self.reached["retour granting more after a stop or coulance"] += 1
 
     def _replay_day(self, back: int) -> None:
         """An operator replays the dunning run of a day gone by (R18): it changes no
@@ -881,10 +1093,13 @@ class Walk:
         _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
         in_flight = sum(amount for _, amount in self.held_webhooks)
         money_is_conserved(invoices, unmatched["items"], in_flight, self.received)
+        the_agencys_reports_are_not_received(invoices, self.reported_by_agency)
         for invoice in invoices:
             costs_and_interest_never_below_zero(invoice)
             no_payment_counted_twice(invoice)
             every_credit_has_a_way_back(invoice)
+            no_credit_beyond_what_the_patient_paid(invoice)
+        no_claim_invoiced_twice(invoices)
         blocked_are_those_with_an_agency_claim(
             invoices, self.box.runtime.repository.blocked_refs(PRACTICE)
         )
@@ -907,7 +1122,7 @@ def walk(steps: list[Step], reached: Counter[str] | None = None) -> tuple[int, V
     the index of its step (``len(steps)`` when the final check found it). An exception
     out of a handler is a violation too (``unhandled exception``). ``reached`` counts the
     new money paths the walk took (each once per walk that took it)."""
-    with Sandbox(START) as box:
+    with Sandbox(START, providers=(WALK_PRACTICE, *SAMPLE_PROVIDERS[1:])) as box:
         # The handlers warn of what the walk does on purpose (part payments, credits
         # without a kenmerk): only errors, so the runner's lines stay readable. The
         # handlers read it when the sandbox first calls them; its stop() restores it.
@@ -925,6 +1140,23 @@ def walk(steps: list[Step], reached: Counter[str] | None = None) -> tuple[int, V
             if reached is not None:
                 reached.update(the_walk.reached.keys())
     return None
+
+
+def _as_excel_saves(export: bytes) -> bytes:
+    """A declaration CSV opened in Dutch Excel and saved again: digits-only references
+    without leading zeros, treatment codes in lower case, birth dates d-m-yyyy, CRLF and
+    cp1252 (tests/functional/test_files_as_excel_saves_them.py)."""
+    header, *rows = export.decode("utf-8").splitlines()
+    names = header.split(";")
+    saved = [header]
+    for text in rows:
+        row = dict(zip(names, text.split(";"), strict=True))
+        row["claim_ref"] = str(int(row["claim_ref"]))
+        row["treatment_code"] = row["treatment_code"].lower()
+        year, month, day = row["birth_date"].split("-")
+        row["birth_date"] = f"{int(day)}-{int(month)}-{year}"
+        saved.append(";".join(row[name] for name in names))
+    return ("\r\n".join(saved) + "\r\n").encode("cp1252")
 
 
 def _other(i: int, k: int, count: int) -> int:
@@ -1106,16 +1338,83 @@ def a_replay_changes_nothing(
 def money_is_conserved(
     invoices: list[Invoice], unmatched: list[dict[str, Any]], in_flight: int, received: int
 ) -> None:
-    """R12, R13, R27: every cent received (PSP, bank, agency, less transfers returned) is
-    a payment or reversal entry of an invoice, an unmatched credit, or in a webhook that
-    has not come yet; never dropped, never counted twice."""
-    on_invoices = _paid_in(invoices)
+    """R12, R13, R27: every cent received in our account (PSP, bank, the agency's
+    transfers, less transfers returned) is a payment or reversal entry of an invoice, an
+    unmatched credit, or in a webhook that has not come yet; never dropped, never counted
+    twice (the agency's transfer once, not again beside its report: audit AGENCY3)."""
+    on_invoices = _paid_in(invoices, into_our_account=True)
     listed = sum(c["amount_cents"] * (1 if c["direction"] == "CRDT" else -1) for c in unmatched)
     if on_invoices + listed + in_flight != received:
         raise Violation(
             "money is conserved",
             f"received {received} != on invoices {on_invoices} + unmatched {listed}"
             f" + webhooks to come {in_flight}",
+        )
+
+
+def the_agencys_reports_are_not_received(invoices: list[Invoice], reported: int) -> None:
+    """R22, R24 (audit AGENCY3, AGENCY4): what the agency reported collected is on the
+    claims as its payments (cause ``agency:``), each report once, never counted as money
+    received (``money_is_conserved``: its transfer is); a report dated before the
+    handover books nothing."""
+    on_claims = -sum(
+        e.amount_cents
+        for invoice in invoices
+        for e in invoice.ledger
+        if e.kind is EntryKind.PAYMENT and is_agency(e.cause)
+    )
+    if on_claims != reported:
+        raise Violation(
+            "the agency's reports are booked once, not received",
+            f"reported {reported}, the agency's payments on the claims {on_claims}",
+        )
+
+
+def an_agency_transfer_pays_nothing_again(before: Invoice, after: Invoice, booked: int) -> None:
+    """R24, R27, R13 (audit AGENCY3): the agency's transfer of what it collected changes
+    neither what the patient owes nor their credit; of what the agency collected it
+    waits for ``booked`` less."""
+    waited = (awaited_cents(before), awaited_cents(after))
+    if after.balance_cents != before.balance_cents or waited[0] - waited[1] != booked:
+        raise Violation(
+            "an agency's transfer pays nothing again",
+            f"{after.reference}: balance {before.balance_cents} -> {after.balance_cents},"
+            f" awaited {waited[0]} -> {waited[1]}, booked {booked}",
+        )
+
+
+def no_credit_beyond_what_the_patient_paid(invoice: Invoice) -> None:
+    """R13, R21, R5 (audit late, LATE-1): the patient's credit, money to pay back, never
+    exceeds what they paid and were not paid back; a stop or coulance that a retour or a
+    credit line makes needless is booked back, not turned into credit."""
+    if invoice.credit_cents > max(paid_by_patient(invoice.ledger), 0):
+        raise Violation(
+            "no credit beyond what the patient paid",
+            f"{invoice.reference}: credit {invoice.credit_cents},"
+            f" paid {paid_by_patient(invoice.ledger)}",
+        )
+
+
+def no_claim_invoiced_twice(invoices: list[Invoice]) -> None:
+    """R3, R40 (audit FILES2): a claim is on one invoice line, however often its file
+    comes, also as Excel saves it (references without leading zeros)."""
+    refs = Counter(line.claim_ref for invoice in invoices for line in invoice.lines)
+    if twice := sorted(ref for ref, count in refs.items() if count > 1):
+        raise Violation("no claim invoiced twice", f"claims on two lines: {twice}")
+
+
+def the_policy_forgives_no_more_after_a_retour(
+    before: Invoice, after: Invoice, statement: InsurerStatement
+) -> None:
+    """R17, legal-nl.md §6 (audit late2 LATE2-1): a retour on an invoice whose insurer's
+    statement the automatic policy took leaves the policy nothing more to forgive than
+    before it: the patient pays the policy's amount whether the statement or the retour
+    came first."""
+    was, now = (proposal_for(v, WALK_PRACTICE, statement).coulance_cents for v in (before, after))
+    if now > was:
+        raise Violation(
+            "the policy's amount holds after a retour",
+            f"{after.reference}: the policy would forgive {now} more (was {was})",
         )
 
 
@@ -1302,13 +1601,19 @@ def no_costs_unless_in_default(
 
 
 def retrocession_adds_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -> None:
-    """R24: every payment and reversal is in the retrocession of exactly one week, also
-    when Mondays' runs came late; the agency's reports of money it collected in none
-    (not in our account until its transfer comes: audit AGENCY3)."""
-    in_weeks = sum(week["received"] for week in weeks)
-    on_invoices = _paid_in(invoices, into_our_account=True)
+    """R24: every payment and reversal is in the retrocession of exactly one week, the
+    week it reached the ledger, also when Mondays' runs came late; the agency's reports of
+    money it collected in none, its transfer in the week it arrives (not in our account
+    until then: audit AGENCY3)."""
+    in_weeks = {week["week"]: week["received"] for week in weeks if week["received"]}
+    by_week: Counter[str] = Counter()
+    for invoice in invoices:
+        for e in invoice.ledger:
+            if e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL) and not is_agency(e.cause):
+                by_week[Week.containing(e.recorded).label] -= e.amount_cents
+    on_invoices = {week: cents for week, cents in by_week.items() if cents}
     if in_weeks != on_invoices:
         raise Violation(
             "retrocession adds up",
-            f"the weeks received {in_weeks}, the ledgers {on_invoices}",
+            f"received by week {in_weeks}, the ledgers by week {on_invoices}",
         )

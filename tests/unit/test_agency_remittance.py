@@ -230,6 +230,24 @@ def test_an_operators_match_of_more_than_the_agency_collected_is_refused(reporte
     assert store.invoice().ledger == ledger
 
 
+def test_a_match_refused_for_more_than_the_agency_collected_leaves_the_credit_listed(reported):
+    """R12, R34 (the money walk's steps of round 40: an agency's transfer of 120 %
+    matched by an operator). Given the agency's transfer of € 80,00 without a kenmerk for
+    the claim it reported paid at € 74,40
+    When an operator matches it to the claim (refused: 422 remittance_exceeds_...)
+    Then the credit is still on the list, unmatched, for the operator to match as the
+    agency says (a plan written before the refusal would hide it for good, nothing
+    booked: money in the account on no invoice and on no list)."""
+    store, files = reported
+    credit_id, ctx = back_office(store, files, 8000)
+
+    with pytest.raises(Refused):
+        match_credit(credit_id, MatchTarget(reference=REFERENCE), ctx)
+
+    [still] = ctx.links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+
+
 def test_a_patients_own_transfer_after_the_agency_transferred_is_an_ordinary_payment(
     reported,
 ):
@@ -288,3 +306,23 @@ def test_the_agencys_transfer_returned_by_the_bank_is_awaited_from_the_agency_ag
     assert (claim.amount_due_cents, claim.credit_cents, awaited_cents(claim)) == (0, 0, 0)
     [w08] = weeks(store, "2027-W08")
     assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE, DUE)
+
+
+def test_the_agencys_transfer_returned_by_the_bank_makes_the_patient_owe_nothing_again(
+    reported,
+):
+    """R22, R24, R27 (the money walk of round 40: ``bank_return`` of an agency's transfer).
+    Given the claim the agency reported paid, and its transfer of the € 74,40 booked
+    When the bank returns that transfer (MD06)
+    Then the patient, who paid the agency, owes nothing and stays unblocked, and the
+    € 74,40 is again what the agency has to transfer: not a claim reopened on the patient."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1"), "s.xml", ctx)
+    returned = debit(DUE, return_reason="MD06", tx_id="CMIB-AFDRACHT-1", booking_date="2027-02-24")
+
+    import_statement(statement(returned, statement_id="STMT-2027-02-24"), "r.xml", ctx)
+
+    claim = store.invoice()
+    assert (claim.amount_due_cents, awaited_cents(claim)) == (0, DUE)
+    assert not store.blocked_refs(claim.provider_id)

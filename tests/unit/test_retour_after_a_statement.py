@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.retour import apply_retour
@@ -116,3 +118,35 @@ def test_a_proposal_on_the_practices_list_is_left_to_its_decision():
 
     assert world.invoice().balance_cents == INVOICED
     assert not [e for e in world.invoice().ledger if e.kind is EntryKind.COULANCE]
+
+
+def the_insurer_grants(world: DunningWorld, day: date, cents: int) -> None:
+    world.clock.set(at(day))
+    claim = dental_claim("L-1", unit_price_cents=INVOICED, insurer_uzovi="3311")
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(cents, ())})
+    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
+    apply_retour(world.provider.provider_id, f"r-{day}", data, ctx, file_name="retour.mz302")
+    world.deliver()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known, not fixed (round 40 chaos4): a retour that grants more after the "
+    "automatic coulance keeps all it forgave; only a raise re-applies the policy",
+)
+def test_a_retour_granting_more_after_the_statement_leaves_the_policys_amount():
+    """R17, legal-nl.md §6 (round 40 chaos4, the order the walk checks): given the
+    statement taken on 10 December (€ 20,00 forgiven, € 50,00 to pay), when the retour of
+    15 December grants the practice € 50,00 (€ 20,00 more than deducted), then the
+    patient pays € 50,00, the gross reimbursement, as when the retour comes first; not
+    € 30,00 (the coulance forgiven on the larger amount kept whole)."""
+    first_the_statement = a_world()
+    the_patient_sends_the_statement(first_the_statement, date(2026, 12, 10))
+    the_insurer_grants(first_the_statement, date(2026, 12, 15), 5_000)
+
+    first_the_retour = a_world()
+    the_insurer_grants(first_the_retour, date(2026, 12, 10), 5_000)
+    the_patient_sends_the_statement(first_the_retour, date(2026, 12, 15))
+
+    assert first_the_retour.invoice().balance_cents == REIMBURSED_TO_THE_PATIENT
+    assert first_the_statement.invoice().balance_cents == REIMBURSED_TO_THE_PATIENT

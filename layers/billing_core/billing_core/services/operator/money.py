@@ -48,7 +48,7 @@ from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.errors import NotFound, Refused, practice_refused
 from billing_core.shared.money import format_euros
 
 
@@ -78,6 +78,7 @@ def match_credit(
         if not credit.can_be_booked:
             raise practice_refused("credit_not_bookable")
         parts = _plan(credit, target, ctx)
+        _refuse_more_than_the_agency_collected(parts, ctx)
         plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, parts, target)
         credit = ctx.links.plan_credit_match(credit_id, plan)
     assert credit.match is not None
@@ -153,6 +154,33 @@ def _plan(
     owed = [(i.reference, i.invoice_id, owed_on(i, day) or awaited_cents(i)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
+
+
+def _refuse_more_than_the_agency_collected(
+    parts: tuple[MatchPart, ...], ctx: BackOfficeContext
+) -> None:
+    """A part for a claim the agency reported paid and did not transfer all of yet is the
+    agency's transfer (payments/remittance.py); one of more than the agency still has to
+    transfer is refused now, before the plan is written (R12, R34): refused by the booking
+    after it, the credit would stay planned to the claim with nothing booked, off the
+    unmatched list for good and not to be matched elsewhere."""
+    for part in parts:
+        if part.reverses:
+            continue
+        invoice = _by_reference(part.reference, ctx)
+        awaited = awaited_cents(invoice) if invoice.is_with_collection_agency else 0
+        if 0 < awaited < part.amount_cents:
+            raise _remittance_exceeds(RemittanceExceeds(invoice.reference, awaited))
+
+
+def _remittance_exceeds(exceeds: RemittanceExceeds) -> Refused:
+    """422: the agency's transfer, but more than it told us it collected."""
+    return practice_refused(
+        "remittance_exceeds_agency_collection",
+        kenmerk=betalingskenmerk.grouped(exceeds.reference),
+        awaited_nl=format_euros(exceeds.awaited_cents, "nl"),
+        awaited_en=format_euros(exceeds.awaited_cents, "en"),
+    )
 
 
 def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext) -> MatchPart:
@@ -257,13 +285,8 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
-    except RemittanceExceeds as exceeds:  # the agency's transfer, but more than it told us
-        raise practice_refused(
-            "remittance_exceeds_agency_collection",
-            kenmerk=betalingskenmerk.grouped(exceeds.reference),
-            awaited_nl=format_euros(exceeds.awaited_cents, "nl"),
-            awaited_en=format_euros(exceeds.awaited_cents, "en"),
-        ) from None
+    except RemittanceExceeds as exceeds:  # more than it told us (meanwhile: a race)
+        raise _remittance_exceeds(exceeds) from None
 
 
 def _book_reversal(
