@@ -45,6 +45,7 @@ from billing_core.payments.unmatched import (
 )
 from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
+from billing_core.services.operator.money_out import invoice_named
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
 from billing_core.shared.clock import AMSTERDAM
@@ -110,7 +111,7 @@ def correct_invoice_entry(
     kenmerk, once, with the reason (R27); the invoice as stored now. Owed again, it is
     to be paid by a new final payment date (changes/correction.py), and the patient is
     told the corrected amount."""
-    invoice = _in_path(reference, ctx)
+    invoice = invoice_named(reference, ctx.store)
     provider = ctx.store.get_provider(invoice.provider_id)
     if provider is None:  # an invoice of a provider that is gone: a broken table
         raise LookupError(f"invoice {invoice.invoice_id} without its provider")
@@ -220,20 +221,6 @@ def _by_reference(reference: str, ctx: BackOfficeContext) -> Invoice:
     invoice = ctx.store.find_invoice_by_reference(_kenmerk(reference))
     if invoice is None:
         raise practice_refused("unknown_kenmerk")
-    return invoice
-
-
-def _in_path(reference: str, ctx: BackOfficeContext) -> Invoice:
-    """The invoice a route's path names (/invoices/{reference}/...): none with this
-    kenmerk is the resource that does not exist, 404, as the path's PSP refund route
-    answers (money_out._invoice), not a business rule's 422."""
-    try:
-        kenmerk = betalingskenmerk.parse_ours(reference)
-    except betalingskenmerk.InvalidReference:
-        raise NotFound() from None
-    invoice = ctx.store.find_invoice_by_reference(kenmerk)
-    if invoice is None:
-        raise NotFound()
     return invoice
 
 

@@ -61,6 +61,7 @@ from billing_core.payments.transfer_batches import (
 )
 from billing_core.ports import (
     AuditLog,
+    BillingStore,
     ConcurrentChange,
     FileStore,
     ProviderSettingsStore,
@@ -535,14 +536,22 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
     return amount
 
 
-def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
+def invoice_named(reference: str, store: BillingStore) -> Invoice:
+    """The invoice an operator's route names by its kenmerk (/invoices/{reference}/...):
+    none with this kenmerk is the resource that does not exist, 404, not a business
+    rule's 422."""
     try:
         kenmerk = betalingskenmerk.parse_ours(reference)
     except betalingskenmerk.InvalidReference:
         raise NotFound() from None
-    found = ctx.store.find_invoice_by_reference(kenmerk)
+    found = store.find_invoice_by_reference(kenmerk)
     if found is None:
         raise NotFound()
+    return found
+
+
+def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
+    found = invoice_named(reference, ctx.store)
     return ctx.store.get_invoice(found.provider_id, found.invoice_id, consistent=True) or found
 
 
