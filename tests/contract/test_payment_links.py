@@ -133,6 +133,27 @@ def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(
         links.plan_credit_match("no-such-credit", first)
 
 
+def test_a_plan_withdrawn_lists_the_credit_again_and_only_that_plan_goes(links):
+    """R34, R12 (audit security4): a plan whose booking was refused before any of it was
+    booked is withdrawn, so the credit is on the unmatched list again, without the plan's
+    expiry; withdrawing a plan the credit does not hold (another's since, or none)
+    changes nothing."""
+    line = unmatched("E-4", date(2026, 11, 26))
+    links.keep_unmatched_credit(line)
+    part = MatchPart("62987654321098", "inv-1", 5_600)
+    plan = CreditMatch(NOON, "operator-1", (part,), MatchTarget(reference="62987654321098"))
+    other = replace(plan, operator="operator-2")
+    links.plan_credit_match(line.credit_id, plan)
+
+    links.withdraw_credit_match(line.credit_id, other)
+    assert links.get_unmatched_credit(line.credit_id) == replace(line, match=plan)
+    links.withdraw_credit_match(line.credit_id, plan)
+    assert links.get_unmatched_credit(line.credit_id) == line
+    assert links.unmatched_credits() == [line]
+    links.withdraw_credit_match(line.credit_id, plan)  # again: nothing to withdraw
+    assert links.plan_credit_match(line.credit_id, other).match == other
+
+
 def test_a_credit_keeps_its_transfer_ids_and_a_return_the_payment_it_reverses(links):
     """R12: the transfer ids let an operator's match be found by the bank's return of it;
     a return's plan names the bank payment it reverses, so a retry reverses the same."""

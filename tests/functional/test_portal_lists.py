@@ -340,3 +340,20 @@ def test_r35_a_patient_number_is_found_with_and_without_its_leading_zeros(sandbo
         status, _, html = staff.post("/portal/notas", {"patient": typed, "csrf": staff.csrf()})
         assert status == HTTPStatus.OK
         assert invoice_rows(html) == ([invoice_id] if invoice_id else []), typed
+
+
+@pytest.mark.parametrize("typed", ["1" * 65, "4" * 300])
+def test_r35_a_patient_number_longer_than_any_stored_finds_none_without_failing(
+    sandbox, staff, typed
+):
+    """R35, R40 (audit security4): the portal's patient field has no length limit, as the
+    APIs' 64 has. Given an invoice of the patient 000456
+    When staff search a patient number of more digits than any stored one (a paste)
+    Then the list answers, empty: not the store's empty IN () refused by DynamoDB, which
+    failed the function (a 5xx for the portal's alarm, from any signed-in user)."""
+    upload(sandbox, "nullen.csv", _one_line_of_patient("000456", "ZERO-1"))
+
+    status, _, html = staff.post("/portal/notas", {"patient": typed, "csrf": staff.csrf()})
+
+    assert status == HTTPStatus.OK
+    assert invoice_rows(html) == []

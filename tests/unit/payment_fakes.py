@@ -52,3 +52,7 @@ class LinksInMemory:
         if self.credits[credit_id].match is None:
             self.credits[credit_id] = replace(self.credits[credit_id], match=match)
         return self.credits[credit_id]
+
+    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
+        if credit_id in self.credits and self.credits[credit_id].match == match:
+            self.credits[credit_id] = replace(self.credits[credit_id], match=None)

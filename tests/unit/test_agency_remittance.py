@@ -248,6 +248,42 @@ def test_a_match_refused_for_more_than_the_agency_collected_leaves_the_credit_li
     assert (still.credit_id, still.match) == (credit_id, None)
 
 
+def test_a_match_refused_by_its_booking_after_another_leaves_the_credit_listed(reported):
+    """R12, R34 (audit security4: two at once). Given two transfers of € 50,00 from the
+    agency without a kenmerk, for the claim it reported paid at € 74,40
+    When two operators match one each to the claim at the same moment: the first one's
+    check reads € 74,40 awaited, the second's whole match books € 50,00 before the first's
+    plan is written, so the first's booking is refused (422 remittance_exceeds_...)
+    Then the first credit is on the list again, unmatched, to be matched as the agency
+    says (before: planned with nothing booked, off the list for good and then expired)."""
+    store, files = reported
+    links = LinksInMemory()
+    for number in (1, 2):
+        statement_of = remittance(5000, ustrd=(f"CMIB afdracht {number}",), tx_id=f"CMIB-{number}")
+        import_statement(statement_of, f"b{number}.xml", bank(store, files, links))
+    first, second = links.unmatched_credits()
+    ctx = BackOfficeContext(
+        store, files, links, AuditInMemory(), FakeQueue(), FixedClock(REMITTED_AT),
+        Reader("operator-sub-1", "operator"),
+    )  # fmt: skip
+    plan = links.plan_credit_match
+
+    def the_other_matches_first(credit_id, match):
+        links.plan_credit_match = plan
+        match_credit(second.credit_id, MatchTarget(reference=REFERENCE), ctx)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_other_matches_first
+
+    with pytest.raises(Refused) as refused:
+        match_credit(first.credit_id, MatchTarget(reference=REFERENCE), ctx)
+
+    assert refused.value.code == "remittance_exceeds_agency_collection"
+    assert awaited_cents(store.invoice()) == DUE - 5000
+    [still] = links.unmatched_credits()
+    assert (still.credit_id, still.match) == (first.credit_id, None)
+
+
 def test_a_patients_own_transfer_after_the_agency_transferred_is_an_ordinary_payment(
     reported,
 ):

@@ -55,3 +55,24 @@ def test_the_in_memory_store_lists_by_the_domains_judgement(monkeypatch):
     monkeypatch.setattr(listing, "admits", lambda _, invoice: invoice is second)
     listed, _ = store.list_invoices(INVOICE.provider_id, InvoiceFilter())
     assert listed == [second]
+
+
+@pytest.mark.parametrize(
+    "typed, forms",
+    [
+        ("1001", 61),  # "1001" and 60 zero-padded forms, up to 64 characters
+        ("0" + "1" * 63, 2),  # 63 digits, with one zero and without
+        ("1" * 64, 1),
+        ("1" * 65, 1),  # longer than any stored form: only itself, never none
+        ("9" * 300, 1),
+    ],
+)
+def test_a_patient_number_has_at_least_one_form_for_the_store(typed, forms):
+    """R35, R40 (audit security4: the portal's search field has no length limit). Given a
+    patient number of digits, of any length
+    When the list's filter gives the store the forms to compare (patient_ref_forms)
+    Then there is always at least one, each at most 64 characters or the number itself:
+    none would be a Query with an empty IN (), which DynamoDB refuses (the portal's 5xx)."""
+    found = listing.patient_ref_forms(typed)
+    assert len(found) == forms
+    assert typed.lstrip("0") in found

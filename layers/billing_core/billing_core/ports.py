@@ -729,6 +729,11 @@ class BankCreditLinks(Protocol):
         match (a retry gets the plan the first attempt made). LookupError: no such id."""
         ...
 
+    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
+        """Remove ``match``, a plan none of whose parts was booked, so the credit is listed
+        unmatched again; nothing when the credit holds another match (or none) by then."""
+        ...
+
 
 class WeekActivity(Protocol):
     """The invoices that moved in a week, per provider: the ledger-week index (R24)."""

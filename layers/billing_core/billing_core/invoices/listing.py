@@ -49,11 +49,13 @@ def patient_ref_forms(patient_ref: str) -> tuple[str, ...]:
     with any leading zeros up to LONGEST_PATIENT_REF characters ("1001", "01001", …), as
     a patient's invoices are stored under "0001001" before round 40 and under "1001"
     since (R40, canonical_reference); any other number as it is. The store's Query
-    compares with these (DynamoDB cannot strip zeros): at most 64, under its 100 for IN."""
+    compares with these (DynamoDB cannot strip zeros): at most 64, under its 100 for IN.
+    A number longer than that (the portal's field has no limit) is itself: never none,
+    which would be a Query with an empty IN, refused by DynamoDB (audit security4)."""
     if not (patient_ref.isascii() and patient_ref.isdigit()):
         return (patient_ref,)
     canonical = canonical_reference(patient_ref)
-    zeros = range(LONGEST_PATIENT_REF - len(canonical) + 1)
+    zeros = range(max(LONGEST_PATIENT_REF - len(canonical), 0) + 1)
     return tuple("0" * count + canonical for count in zeros)
 
 

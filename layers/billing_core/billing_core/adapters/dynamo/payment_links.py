@@ -154,6 +154,23 @@ class PaymentLinkRepository:
             raise LookupError(credit_id)
         return stored
 
+    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
+        """One conditional UpdateItem: only the plan ``match`` (its time and operator) is
+        removed, never one written since; the credit keeps no expiry while unmatched."""
+        try:
+            self._table.update_item(
+                Key=keys.unmatched_credit_key(credit_id),
+                UpdateExpression="REMOVE matched_at, matched_by, parts, matched_target, expires_at",
+                ConditionExpression="matched_at = :at AND matched_by = :who",
+                ExpressionAttributeValues={
+                    ":at": match.matched_at.isoformat(),
+                    ":who": match.operator,
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _put_new(self, item: Item) -> None:

@@ -86,8 +86,18 @@ def match_credit(
     if not credit.match.made_for(target):
         kenmerken = ", ".join(betalingskenmerk.grouped(p.reference) for p in credit.match.parts)
         raise practice_refused("credit_already_matched", kenmerken=kenmerken)
-    for part in credit.match.parts:
-        _book(credit, part, ctx)
+    for number, part in enumerate(credit.match.parts):
+        try:
+            _book(credit, part, ctx)
+        except RemittanceExceeds as exceeds:
+            # The agency's transfer booked meanwhile (another operator, the bank import)
+            # leaves less awaited than this plan's check read: refused after the plan was
+            # written. Its first part booked nothing of the plan, so the plan goes and the
+            # credit is listed again, to be matched as the agency says (R12, R34; audit
+            # security4), not kept planned with nothing booked, off the list until it expires.
+            if number == 0:
+                ctx.links.withdraw_credit_match(credit_id, credit.match)
+            raise _remittance_exceeds(exceeds) from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return credit
@@ -272,8 +282,6 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
-    except RemittanceExceeds as exceeds:  # more than it told us (meanwhile: a race)
-        raise _remittance_exceeds(exceeds) from None
 
 
 def _book_reversal(
