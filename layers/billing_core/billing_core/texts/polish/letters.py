@@ -329,6 +329,13 @@ _DUNNING: Sections = {
             "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
             "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
         ),
+        # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
+        # speaker (README, Languages).
+        "interest_note_none": (
+            "Do dnia {date} włącznie nie ma zaległych odsetek ustawowych. Są one jednak "
+            "naliczane od nieopłaconej należności głównej do dnia, w którym otrzymamy "
+            "płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
+        ),
         "request": (
             "Prosimy o zapłatę {amount}. Płatność musi do nas wpłynąć najpóźniej dnia {date}."
         ),
