@@ -654,7 +654,7 @@ _NOTICE_COLUMNS_WITH_FEE: _Columns = (  # ... costs, arrangement fee (R15), inte
 )
 _NOTICE_HEADINGS = {  # the amount columns, in order
     "principal_cents": "col_principal",
-    "costs_cents": "col_costs",
+    "costs_charged_cents": "col_costs",  # what it charged; a part paid since: costs_paid_note
     "fee_cents": "col_fee",
     "interest_cents": "col_interest",
     "total_cents": "col_total",
@@ -773,13 +773,18 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
     costs charged (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
     the interest as owed when that is nil too (now_due_key), nor a column of € 0,00 for it
-    (interest_note_key says what is true); costs charged and paid since are still named (a
-    retry renders it again, R38)."""
+    (interest_note_key says what is true); costs charged and paid since are still named, at
+    what it charged, with what is paid of them under the table (a retry renders it again,
+    R38)."""
     with_costs, with_fee = bool(c["costs_charged_cents"]), bool(c["fee_cents"])
     with_interest = bool(c["interest_cents"])
     _paragraph(pdf, _intro(c, t))
     _paragraph(pdf, t(now_due_key(c["costs_charged_cents"], c["interest_cents"])))
-    shown = {"costs_cents": with_costs, "fee_cents": with_fee, "interest_cents": with_interest}
+    shown = {
+        "costs_charged_cents": with_costs,
+        "fee_cents": with_fee,
+        "interest_cents": with_interest,
+    }
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(
         pdf,
@@ -791,6 +796,9 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         ],
         [t("total_due")] + [t.euros(c[key]) for key in amounts],
     )
+    if c["costs_paid_cents"]:
+        charged, paid = t.euros(c["costs_charged_cents"]), t.euros(c["costs_paid_cents"])
+        _paragraph(pdf, t("costs_paid_note", charged=charged, paid=paid))
     interest_note = interest_note_key(c["principal_cents"], c["interest_cents"])
     if interest_note:
         _paragraph(pdf, t(interest_note, date=t.long_date(c["interest_through"])))

@@ -127,6 +127,12 @@ DUTCH: Sections = {
         "col_interest": "Rente",
         "col_total": "Totaal",
         "total_due": "Totaal te betalen",
+        # Under the amounts when some of the costs the notice charged (their column) are paid
+        # by now: a notice rendered again after a payment (a retry, R38) asks what is open.
+        "costs_paid_note": (
+            "Van de incassokosten ({charged}) is {paid} al betaald; het totaal telt alleen "
+            "wat nog openstaat."
+        ),
         "interest_note": (
             "De wettelijke rente is berekend tot en met {date}. Zij loopt door tot de dag "
             "waarop wij uw betaling ontvangen; het actuele bedrag ziet u in de betaalchecker."
@@ -269,6 +275,11 @@ ENGLISH: Sections = {
         "col_interest": "Interest",
         "col_total": "Total",
         "total_due": "Total to pay",
+        # Under the amounts when some of the costs the notice charged are paid by now (R38).
+        "costs_paid_note": (
+            "Of the collection costs ({charged}), {paid} has already been paid; the total "
+            "counts only what is still outstanding."
+        ),
         "interest_note": (
             "The statutory interest is calculated up to and including {date}. It keeps "
             "running until the day we receive your payment; the payment checker shows the "

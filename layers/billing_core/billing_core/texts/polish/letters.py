@@ -325,6 +325,12 @@ _DUNNING: Sections = {
         "col_interest": "Odsetki",
         "col_total": "Razem",
         "total_due": "Razem do zapłaty",
+        # Under the amounts when some of the costs charged are paid by now (R38). Not yet
+        # read by a native speaker (README, Languages).
+        "costs_paid_note": (
+            "Z kosztów windykacji ({charged}) zapłacono już {paid}; suma obejmuje tylko "
+            "kwotę, która nadal pozostaje do zapłaty."
+        ),
         "interest_note": (
             "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
             "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
