@@ -8,7 +8,9 @@ go to an outbox, paper letters to the in-memory print bucket.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +22,7 @@ from billing_core.correspondence.delivery import (
     deliver_invoice,
 )
 from billing_core.declarations.claims import Language
+from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, NotALetter
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
@@ -438,6 +441,42 @@ def test_a_second_notice_without_its_lead_keeps_its_name_when_its_first_invoice_
     assert [key for key in post.files.files if key.endswith(".pdf")] == [first_key]
     assert (letter.kept_key or letter.message_id) == first_key
     assert notes(post.store, "inv-3", SECOND_NOTICE) == [letter]
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_second_notice_sent_again_after_its_costs_were_paid_shows_what_it_charged(language):
+    """legal-nl.md §2-§3, R19, R20, R38 (known stop 40, Letters): Given an e-mailed second
+    notice charging € 150,00 collection costs, sent by a delivery that died before noting
+    it, and € 150,00 paid the next day (it pays the costs first, §5), when the dead-letter
+    queue is redriven, then the letter rendered again (its e-mail, text and HTML, and its
+    kept PDF) shows the € 150,00 it charged in the costs column, as the letter sent did, not
+    today's € 0,00, and says under the amounts that € 150,00 of them is paid: its total asks
+    only what is open (the € 1.000,00 and the interest)."""
+    sent_at = datetime(2027, 1, 23, 23, 58, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, language=language), POLICY, COSTS_DAY, COSTS_AT)
+    post = _killed_once_noted(invoices, sent_at, kind=SECOND_NOTICE)
+    costs = IncomingPayment("bank", "e-1", 15_000, sent_at + timedelta(hours=10))
+    post.store.put_invoice_as_is(apply_payment(post.store.invoice("inv-1"), costs))
+    post.clock.set(sent_at + timedelta(days=2))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    t = texts_for(language.value, ("common", "email.second_notice"))
+    first, again = (email for _, email, _ in post.outbox.sent)
+    charged, nothing = t.euros(15_000), t.euros(0)
+    assert f"{t('col_costs')}: {charged}" in first.text
+    assert f"{t('col_costs')}: {charged}" in again.text, again.text
+    assert f"{t('col_costs')}: {nothing}" not in again.text, again.text
+    paid = " ".join(t("costs_paid_note", charged=charged, paid=charged).split())
+    kept = page_text(post.files.files[letter.kept_key])
+    shown_html = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", again.html)).split())
+    for said in (" ".join(again.text.split()), shown_html, kept):
+        if said is kept and language is Language.AR:  # its lines are read in visual order
+            continue
+        assert paid in said, said
+    invoice, day = post.store.invoice("inv-1"), post.clock.today()
+    total = t.euros(invoice.balance_cents + accrued_interest(invoice, day))
+    assert invoice.balance_cents == 100_000 and f"{t('total_due')}: {total}" in again.text
 
 
 def test_no_second_notice_when_everything_is_paid():

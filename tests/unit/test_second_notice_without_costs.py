@@ -28,6 +28,7 @@ from billing_core.payments.booking import book_reversal
 from billing_core.services.patient import PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import texts_for
+from billing_core.texts.letters.dunning import interest_note_key
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import make_person
 from tests.unit.test_invoice_pdf import shown_lines
@@ -114,14 +115,28 @@ def test_a_second_notice_without_costs_or_interest_says_neither_is_owed(language
     """Given a € 1,00 invoice paid in full in the reminder's term and returned after it: no
     BIK (legal-nl.md §2-§3), and its few days of statutory interest round to € 0,00 (R20),
     when the run sends the second notice (R19), then neither its e-mail nor its PDF says
-    costs or interest are owed (neither article cited, no costs column), only that an
-    amount is still open; the interest column still shows its € 0,00."""
-    t = texts_for(language.value, ("email.second_notice",))
+    costs or interest are owed (neither article cited), only that an amount is still open;
+    nor does it show a column (or line) of either at € 0,00: it says no interest is open up
+    to the day before the letter and that it runs on over the open principal (legal-nl.md
+    §4: it accrues until the payment is received), not that "it" (an interest of € 0,00
+    computed up to that day) keeps running (known stop 40, Letters)."""
+    t = texts_for(language.value, ("email.second_notice", "common"))
     letter = second_notice(language, returned_payment=True, principal=1_00)[part]
 
     assert COSTS_ARTICLE not in letter and INTEREST_ARTICLE not in letter, letter
-    assert t("col_costs") not in letter and t("col_interest") in letter, letter
+    assert t("col_costs") not in letter and t("col_interest") not in letter, letter
     assert t("now_due_open") in letter, letter
+    assert _collapsed(t.euros(0)) not in letter, letter
+    none_open = _collapsed(t("interest_note_none", date=t.long_date(NOTICE_DAY - date.resolution)))
+    if part == "pdf" and language is Language.AR:  # its lines are read in visual order
+        none_open = _before_date(t.entries["interest_note_none"])
+    assert none_open in letter, letter
+    assert _before_date(t.entries["interest_note"]) not in letter, letter
+
+
+def _before_date(sentence: str) -> str:
+    """A sentence's words before its {date}: read as one in every part and language."""
+    return _collapsed(sentence.split("{date}")[0])
 
 
 @pytest.mark.parametrize("language", list(Language))
@@ -153,3 +168,18 @@ def test_the_checker_lists_no_costs_for_that_invoice(language):
         assert (view.breakdown.costs_cents > 0) is costs_listed
         assert ('id="bd-costs"' in page) is costs_listed
         assert 'id="bd-interest"' in page
+
+
+@pytest.mark.parametrize(
+    ("principal", "interest", "note"),
+    [
+        (100_000, 186, "interest_note"),  # as calculated, and running on
+        (1_00, 0, "interest_note_none"),  # none open yet, still running (legal-nl.md §4)
+        (0, 0, None),  # only an arrangement fee open (R15): nothing runs, nothing said
+    ],
+)
+def test_the_interest_note_says_only_what_runs(principal, interest, note):
+    """Given a second notice's principal and interest open (R20), when its sentence under
+    the amounts is chosen, then it says the interest runs on only while a principal is
+    open (legal-nl.md §4) and names an amount only when there is one."""
+    assert interest_note_key(principal, interest) == note

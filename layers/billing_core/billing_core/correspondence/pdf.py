@@ -44,7 +44,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.reference import unbroken
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts, by_channel
 from billing_core.texts.letters import texts_for
-from billing_core.texts.letters.dunning import now_due_key
+from billing_core.texts.letters.dunning import interest_note_key, now_due_key
 
 if TYPE_CHECKING:
     # Annotations only: the copy is made in the web functions, not by the delivery.
@@ -654,7 +654,7 @@ _NOTICE_COLUMNS_WITH_FEE: _Columns = (  # ... costs, arrangement fee (R15), inte
 )
 _NOTICE_HEADINGS = {  # the amount columns, in order
     "principal_cents": "col_principal",
-    "costs_cents": "col_costs",
+    "costs_charged_cents": "col_costs",  # what it charged; a part paid since: costs_paid_note
     "fee_cents": "col_fee",
     "interest_cents": "col_interest",
     "total_cents": "col_total",
@@ -772,16 +772,23 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
     costs charged (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
-    the interest as owed when that is nil too (now_due_key); costs charged and paid since are
-    still named (a retry renders it again, R38)."""
+    the interest as owed when that is nil too (now_due_key), nor a column of € 0,00 for it
+    (interest_note_key says what is true); costs charged and paid since are still named, at
+    what it charged, with what is paid of them under the table (a retry renders it again,
+    R38)."""
     with_costs, with_fee = bool(c["costs_charged_cents"]), bool(c["fee_cents"])
+    with_interest = bool(c["interest_cents"])
     _paragraph(pdf, _intro(c, t))
     _paragraph(pdf, t(now_due_key(c["costs_charged_cents"], c["interest_cents"])))
-    shown = {"costs_cents": with_costs, "fee_cents": with_fee}
+    shown = {
+        "costs_charged_cents": with_costs,
+        "fee_cents": with_fee,
+        "interest_cents": with_interest,
+    }
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
     _amounts_table(
         pdf,
-        _notice_columns(with_costs, with_fee),
+        _notice_columns(with_costs, with_fee, with_interest),
         [t("col_reference")] + [t(_NOTICE_HEADINGS[key]) for key in amounts],
         [
             [kenmerk(row["reference"])] + [t.euros(row[key]) for key in amounts]
@@ -789,7 +796,12 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         ],
         [t("total_due")] + [t.euros(c[key]) for key in amounts],
     )
-    _paragraph(pdf, t("interest_note", date=t.long_date(c["interest_through"])))
+    if c["costs_paid_cents"]:
+        charged, paid = t.euros(c["costs_charged_cents"]), t.euros(c["costs_paid_cents"])
+        _paragraph(pdf, t("costs_paid_note", charged=charged, paid=paid))
+    interest_note = interest_note_key(c["principal_cents"], c["interest_cents"])
+    if interest_note:
+        _paragraph(pdf, t(interest_note, date=t.long_date(c["interest_through"])))
     _paragraph(
         pdf,
         t("request", amount=t.euros(c["total_cents"]), date=t.long_date(c["pay_by"])),
@@ -799,13 +811,23 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     _paragraph(pdf, t("handover", date=handover, provider=c["provider_name"]))
 
 
-def _notice_columns(with_costs: bool, with_fee: bool) -> _Columns:
-    """The second notice's column widths: without costs the kenmerk's column takes theirs."""
-    columns = _NOTICE_COLUMNS_WITH_FEE if with_fee else _NOTICE_COLUMNS
-    if with_costs:
-        return columns
-    (kenmerk_width, kenmerk_alignment), principal, (costs_width, _), *rest = columns
-    return ((kenmerk_width + costs_width, kenmerk_alignment), principal, *rest)
+def _notice_columns(with_costs: bool, with_fee: bool, with_interest: bool) -> _Columns:
+    """The second notice's column widths: without costs or interest the kenmerk's column
+    takes theirs."""
+    (kenmerk_width, kenmerk_alignment), principal, costs, *rest = (
+        _NOTICE_COLUMNS_WITH_FEE if with_fee else _NOTICE_COLUMNS
+    )
+    *fee, interest, total = rest
+    left_out = ([] if with_costs else [costs]) + ([] if with_interest else [interest])
+    kenmerk_width += sum(width for width, _ in left_out)
+    return (
+        (kenmerk_width, kenmerk_alignment),
+        principal,
+        *([costs] if with_costs else []),
+        *fee,
+        *([interest] if with_interest else []),
+        total,
+    )
 
 
 def _intro(c: Mapping[str, Any], t: Texts) -> str:

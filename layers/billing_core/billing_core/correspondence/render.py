@@ -35,7 +35,7 @@ from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, by_channel, long_date
 from billing_core.texts.letters import texts_for
-from billing_core.texts.letters.dunning import now_due_key
+from billing_core.texts.letters.dunning import interest_note_key, now_due_key
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -94,8 +94,9 @@ def template_environment(folder: Path) -> Environment:
     env.filters["kenmerk"] = _kenmerk
     env.filters["digits"] = _digits
     env.filters["ltr"] = _left_to_right
-    # The second notice's sentence before its amounts, the e-mail's as its PDF's.
+    # The second notice's sentences before and after its amounts, the e-mail's as its PDF's.
     env.globals["now_due_key"] = now_due_key
+    env.globals["interest_note_key"] = interest_note_key
     return env
 
 

@@ -213,18 +213,27 @@ def second_notice_context(
     provider's ``days_to_handover`` (R19). ``costs_charged_cents``: the BIK the notice
     charged (its own record, not what is open now), which decides whether it says costs
     are owed: a notice rendered again after they were paid (a retry, R38) says what it
-    said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never."""
+    said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never.
+    Its column names them too, per invoice (``costs_charged_cents``), and
+    ``costs_paid_cents`` what of them is paid by now: the total asks what is open."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if lead.costs_charged_on is None:
         raise NotALetter(f"invoice {lead.invoice_id} has no collection costs charged")
-    rows = [_amounts_on(invoice, day) | {"pay_url": pay_url(invoice)} for invoice in invoices]
+    rows = [
+        _amounts_on(invoice, day)
+        | {"costs_charged_cents": costs_charged(invoice, reminder), "pay_url": pay_url(invoice)}
+        for invoice in invoices
+    ]
+    charged = sum(row["costs_charged_cents"] for row in rows)
+    costs_open = sum(row["costs_cents"] for row in rows)
     handover_on = lead.costs_charged_on + timedelta(days=provider.dunning.days_to_handover)
     return _letter_basics(invoices, provider, day, pay_url, checker_url, account) | {
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
-        "costs_cents": sum(row["costs_cents"] for row in rows),
-        "costs_charged_cents": sum(costs_charged(invoice, reminder) for invoice in invoices),
+        "costs_cents": costs_open,
+        "costs_charged_cents": charged,
+        "costs_paid_cents": max(charged - costs_open, 0),
         "fee_cents": sum(row["fee_cents"] for row in rows),
         "interest_cents": sum(row["interest_cents"] for row in rows),
         "total_cents": sum(row["total_cents"] for row in rows),

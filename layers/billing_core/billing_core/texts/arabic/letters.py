@@ -282,9 +282,22 @@ _DUNNING: Sections = {
         "col_interest": "الفائدة",
         "col_total": "المجموع",
         "total_due": "المجموع المطلوب دفعه",
+        # Under the amounts when some of the costs charged are paid by now (R38). Not yet
+        # read by a native speaker (README, Languages).
+        "costs_paid_note": (
+            "من تكاليف التحصيل ({charged}) سُدِّد بالفعل {paid}؛ ولا يشمل المجموع إلا ما لا "
+            "يزال مستحقًا."
+        ),
         "interest_note": (
             "حُسبت الفائدة القانونية حتى {date} شاملًا. وهي تستمر حتى اليوم الذي نستلم فيه "
             "دفعتكم؛ وتجدون المبلغ الحالي في صفحة التحقق من الدفع."
+        ),
+        # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
+        # speaker (README, Languages).
+        "interest_note_none": (
+            "لا توجد فائدة قانونية مستحقة حتى {date} شاملًا. لكنها تستمر في الاحتساب على "
+            "المبلغ الأصلي غير المسدَّد حتى اليوم الذي نستلم فيه دفعتكم؛ وتجدون المبلغ الحالي "
+            "في صفحة التحقق من الدفع."
         ),
         "request": ("نرجو منكم دفع {amount}. احرصوا على أن تصلنا دفعتكم في موعد أقصاه {date}."),
         "handover": (

@@ -127,9 +127,22 @@ DUTCH: Sections = {
         "col_interest": "Rente",
         "col_total": "Totaal",
         "total_due": "Totaal te betalen",
+        # Under the amounts when some of the costs the notice charged (their column) are paid
+        # by now: a notice rendered again after a payment (a retry, R38) asks what is open.
+        "costs_paid_note": (
+            "Van de incassokosten ({charged}) is {paid} al betaald; het totaal telt alleen "
+            "wat nog openstaat."
+        ),
         "interest_note": (
             "De wettelijke rente is berekend tot en met {date}. Zij loopt door tot de dag "
             "waarop wij uw betaling ontvangen; het actuele bedrag ziet u in de betaalchecker."
+        ),
+        # Instead, when the interest is € 0,00 (a few days on a small principal round to
+        # nothing): no column of € 0,00; it does run on the open principal (legal-nl.md §4).
+        "interest_note_none": (
+            "Tot en met {date} staat er geen wettelijke rente open. Over de openstaande "
+            "hoofdsom loopt zij wel door tot de dag waarop wij uw betaling ontvangen; het "
+            "actuele bedrag ziet u in de betaalchecker."
         ),
         "request": (
             "Wij vragen u {amount} te betalen. Zorg dat wij uw betaling uiterlijk op {date} "
@@ -262,10 +275,21 @@ ENGLISH: Sections = {
         "col_interest": "Interest",
         "col_total": "Total",
         "total_due": "Total to pay",
+        # Under the amounts when some of the costs the notice charged are paid by now (R38).
+        "costs_paid_note": (
+            "Of the collection costs ({charged}), {paid} has already been paid; the total "
+            "counts only what is still outstanding."
+        ),
         "interest_note": (
             "The statutory interest is calculated up to and including {date}. It keeps "
             "running until the day we receive your payment; the payment checker shows the "
             "current amount."
+        ),
+        # Instead, when the interest is € 0,00 (interest_note_key, legal-nl.md §4).
+        "interest_note_none": (
+            "No statutory interest is outstanding up to and including {date}. It does keep "
+            "running on the outstanding principal until the day we receive your payment; the "
+            "payment checker shows the current amount."
         ),
         "request": (
             "Please pay {amount}, making sure that we receive your payment no later than {date}."
@@ -301,3 +325,14 @@ def now_due_key(costs_cents: int, interest_cents: int) -> str:
     if costs_cents:
         return "now_due"
     return "now_due_interest" if interest_cents else "now_due_open"
+
+
+def interest_note_key(principal_cents: int, interest_cents: int) -> str | None:
+    """The second notice's sentence under its amounts, the e-mail's and its PDF's: the
+    interest as calculated, and that it runs on; with none open (€ 0,00, no interest column
+    either) that none is open and that it still runs on the open principal (legal-nl.md §4:
+    it accrues on the principal until the payment is received); with no principal open
+    either (only an arrangement fee, R15) nothing, as nothing runs."""
+    if interest_cents:
+        return "interest_note"
+    return "interest_note_none" if principal_cents else None

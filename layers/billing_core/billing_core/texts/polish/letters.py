@@ -325,9 +325,22 @@ _DUNNING: Sections = {
         "col_interest": "Odsetki",
         "col_total": "Razem",
         "total_due": "Razem do zapłaty",
+        # Under the amounts when some of the costs charged are paid by now (R38). Not yet
+        # read by a native speaker (README, Languages).
+        "costs_paid_note": (
+            "Z kosztów windykacji ({charged}) zapłacono już {paid}; suma obejmuje tylko "
+            "kwotę, która nadal pozostaje do zapłaty."
+        ),
         "interest_note": (
             "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
             "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
+        ),
+        # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
+        # speaker (README, Languages).
+        "interest_note_none": (
+            "Do dnia {date} włącznie nie ma zaległych odsetek ustawowych. Są one jednak "
+            "naliczane od nieopłaconej należności głównej do dnia, w którym otrzymamy "
+            "płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
         ),
         "request": (
             "Prosimy o zapłatę {amount}. Płatność musi do nas wpłynąć najpóźniej dnia {date}."
