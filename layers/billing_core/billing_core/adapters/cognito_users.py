@@ -46,7 +46,7 @@ class CognitoUserDirectory:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "UsernameExistsException":
-                raise UserExists(email) from None
+                return self._finish_invitation(provider_id, email, role)
             raise
         self._client.admin_add_user_to_group(
             UserPoolId=self._pool, Username=email, GroupName=role.value
@@ -58,6 +58,29 @@ class CognitoUserDirectory:
             _attributes(answer["User"])["sub"],
             awaiting_first_sign_in=_awaiting_first_sign_in(answer["User"]),
         )
+
+    def _finish_invitation(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
+        """An invitation cut off between its two calls (the group call throttled, the
+        Lambda timed out) left this practice's user in no role group: in no list, unable
+        to sign in to anything, and refused as existing ever after (audit ONBOARD2-2).
+        Sent again, it joins the group asked for. Every other existing user, of this
+        practice in a role or of another, stays UserExists (one answer for both)."""
+        try:
+            found = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
+            groups = self._client.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)[
+                "Groups"
+            ]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise UserExists(email) from None
+            raise
+        attributes = _attributes(found, "UserAttributes")
+        if groups or attributes.get(PROVIDER_ATTRIBUTE) != provider_id:
+            raise UserExists(email)
+        self._client.admin_add_user_to_group(
+            UserPoolId=self._pool, Username=email, GroupName=role.value
+        )
+        return _directory_user(attributes, role, found)
 
     def resend_invitation(self, provider_id: str, email: str) -> DirectoryUser | None:
         """A new temporary password, valid for the pool's TemporaryPasswordValidityDays
