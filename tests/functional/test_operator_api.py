@@ -93,6 +93,28 @@ def test_a_provider_that_fails_validation_is_never_written(sandbox, change):
     jsonschema.validate(answer, schema)
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"payout": {"iban": "NL91ABNA0417164301", "account_holder": "Zuid B.V."}},
+            "payout.iban: Dit is geen geldig IBAN",
+        ),
+        ({"service_fee_percentage": "NaN"}, "service_fee_percentage: moet een eindig getal zijn"),
+    ],
+)
+def test_an_operators_typo_is_refused_in_dutch_and_english(sandbox, change, message):
+    """R31, error_document.py ("Dutch / English, for people"), audit ONBOARD2-4: given a new
+    practice with an IBAN's check digit mistyped, or a fee of NaN, when the operator creates
+    it, then the 400 names the field in Dutch and in English (it was pydantic's English
+    "Value error, not a valid IBAN" and "Input should be a finite number" only)."""
+    status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(**change))
+    assert status == 400
+    assert answer["error"]["message"].startswith(message)
+    assert " / " in answer["error"]["message"]
+    assert "Value error" not in answer["error"]["message"]
+
+
 def test_an_agb_code_another_provider_holds_is_refused_naming_that_provider(sandbox):
     """interfaces.md §6 (a Vektis file belongs to the provider whose agb_codes hold one of
     its header's codes: one owner per code), R31, audit onboarding D11."""

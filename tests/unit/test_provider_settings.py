@@ -270,3 +270,51 @@ def test_a_file_naming_only_a_practitioner_of_the_practice_is_its_file():
     result = parse_vektis(to_bytes(lines), today=TODAY, provider_agbs={"12345678", "12000111"})
     # Then it is accepted as the practice's own file
     assert "VEKTIS_WRONG_PROVIDER" not in [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    "change, where, dutch",
+    [
+        (
+            {"payout": {"iban": "NL91ABNA0417164301", "account_holder": "X"}},
+            ("payout", "iban"),
+            "Dit is geen geldig IBAN",
+        ),
+        (
+            {"address": settings()["address"] | {"postcode": "1056"}},
+            ("address", "postcode"),
+            "Geef een Nederlandse postcode",
+        ),
+        (
+            {"agb_codes": [{"code": "12345678", "kind": "practitioner"}]},
+            ("agb_codes",),
+            "Noem ten minste één AGB-code van de soort practice",
+        ),
+        (
+            {
+                "agb_codes": [
+                    {"code": "12345678", "kind": "practice"},
+                    {"code": "12345678", "kind": "practitioner"},
+                ]
+            },
+            ("agb_codes",),
+            "AGB-code 12345678 staat meer dan één keer in de lijst",
+        ),
+        (
+            {"contracts": [{"uzovi": "9664", "from": "2026-01-01", "to": "2025-12-31"}]},
+            ("contracts", 0),
+            "Een contract kan niet eindigen",
+        ),
+    ],
+)
+def test_an_operators_typo_is_refused_in_dutch_and_english(change, where, dutch):
+    """R31 (validated on write, a clear refusal), error_document.py ("Dutch / English, for
+    people"), audit ONBOARD2-4: given the settings with a typo an operator makes at
+    onboarding (an IBAN's check digit, a postcode, the practice code, a code twice, a
+    contract's dates swapped), when they are validated, then the refusal names the field in
+    a Dutch and an English sentence, not pydantic's English "Value error, ..." alone."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith(dutch)
+    assert " / " in error["msg"] and "Value error" not in error["msg"]

@@ -46,7 +46,7 @@ class CognitoUserDirectory:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "UsernameExistsException":
-                raise UserExists(email) from None
+                return self._finish_invitation(provider_id, email, role)
             raise
         self._client.admin_add_user_to_group(
             UserPoolId=self._pool, Username=email, GroupName=role.value
@@ -58,6 +58,29 @@ class CognitoUserDirectory:
             _attributes(answer["User"])["sub"],
             awaiting_first_sign_in=_awaiting_first_sign_in(answer["User"]),
         )
+
+    def _finish_invitation(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
+        """An invitation cut off between its two calls (the group call throttled, the
+        Lambda timed out) left this practice's user in no role group: in no list, unable
+        to sign in to anything, and refused as existing ever after (audit ONBOARD2-2).
+        Sent again, it joins the group asked for. Every other existing user, of this
+        practice in a role or of another, stays UserExists (one answer for both)."""
+        try:
+            found = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
+            groups = self._client.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)[
+                "Groups"
+            ]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise UserExists(email) from None
+            raise
+        attributes = _attributes(found, "UserAttributes")
+        if groups or attributes.get(PROVIDER_ATTRIBUTE) != provider_id:
+            raise UserExists(email)
+        self._client.admin_add_user_to_group(
+            UserPoolId=self._pool, Username=email, GroupName=role.value
+        )
+        return _directory_user(attributes, role, found)
 
     def resend_invitation(self, provider_id: str, email: str) -> DirectoryUser | None:
         """A new temporary password, valid for the pool's TemporaryPasswordValidityDays
@@ -90,19 +113,23 @@ class CognitoUserDirectory:
         return replace(user, enabled=False, session_epoch=epoch)
 
     def change_role(self, provider_id: str, email: str, role: Role) -> DirectoryUser | None:
-        """Into the new group first: a failure between the two calls leaves the user with
-        both roles for a moment (the higher counts), never with none."""
-        user = self._own_user(provider_id, email)
-        if user is None:
+        """Into the new group first: a failure between the calls leaves the user with both
+        roles for a moment (the higher counts), never with none. Out of every other role
+        group the user is in, not only the one that counts: a change sent again after such
+        a failure finishes it (audit ONBOARD2-1: a retried demotion kept the admin group)."""
+        entries = [u for u in self._users_in_groups(provider_id) if u.email == email]
+        if not entries:
             return None
-        if user.role is not role:
+        if all(entry.role is not role for entry in entries):
             self._client.admin_add_user_to_group(
                 UserPoolId=self._pool, Username=email, GroupName=role.value
             )
-            self._client.admin_remove_user_from_group(
-                UserPoolId=self._pool, Username=email, GroupName=user.role.value
-            )
-        return replace(user, role=role)
+        for entry in entries:
+            if entry.role is not role:
+                self._client.admin_remove_user_from_group(
+                    UserPoolId=self._pool, Username=email, GroupName=entry.role.value
+                )
+        return replace(entries[0], role=role)
 
     def user_by_id(self, user_id: str) -> DirectoryUser | None:
         """Two reads (AdminGetUser, AdminListGroupsForUser): the portal's price per request
@@ -142,15 +169,25 @@ class CognitoUserDirectory:
         return next((u for u in self.users_of(provider_id) if u.email == email), None)
 
     def users_of(self, provider_id: str) -> list[DirectoryUser]:
-        """Cognito cannot filter on a custom attribute: the users of each role group,
-        kept when they belong to this provider."""
-        found = [
+        """Each user once, in the role that counts: the highest of their groups, as the
+        token and the portal read it (highest_role), should a role change cut off between
+        its calls have left them in two."""
+        counting: dict[str, DirectoryUser] = {}
+        for user in self._users_in_groups(provider_id):
+            kept = counting.get(user.email)
+            if kept is None or user.role.may_act_as(kept.role):
+                counting[user.email] = user
+        return sorted(counting.values(), key=lambda user: user.email)
+
+    def _users_in_groups(self, provider_id: str) -> list[DirectoryUser]:
+        """Cognito cannot filter on a custom attribute: the members of each role group,
+        kept when they belong to this provider; a user in two groups is here twice."""
+        return [
             _directory_user(attributes, role, user)
             for role in Role
             for user in self._group_members(role)
             if (attributes := _attributes(user)).get(PROVIDER_ATTRIBUTE) == provider_id
         ]
-        return sorted(found, key=lambda user: user.email)
 
     def _group_members(self, role: Role) -> list[dict[str, Any]]:
         pages = self._client.get_paginator("list_users_in_group").paginate(

@@ -49,7 +49,7 @@ def _iban(value: str) -> str:
     try:
         return str(iban_check.validate(value))
     except StdnumError as problem:
-        raise ValueError("not a valid IBAN") from problem
+        raise _refused("iban_invalid") from problem
 
 
 def _postcode(value: str) -> str:
@@ -57,7 +57,7 @@ def _postcode(value: str) -> str:
     try:
         return str(postcode_check.validate(value))
     except StdnumError as problem:
-        raise ValueError("not a Dutch postcode (1234 AB)") from problem
+        raise _refused("postcode_not_dutch") from problem
 
 
 def _on_write(info: ValidationInfo) -> bool:
@@ -183,7 +183,7 @@ class Contract(_Settings):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Contract:
         if self.ends is not None and self.ends < self.starts:
-            raise ValueError("a contract cannot end before it starts")
+            raise _refused("contract_ends_before_start")
         return self
 
     def covers(self, uzovi: str, on: date) -> bool:
@@ -233,10 +233,10 @@ class Provider(_Settings):
         cls, agb_codes: tuple[AgbCode, ...]
     ) -> tuple[AgbCode, ...]:
         codes = [agb.code for agb in agb_codes]
-        if len(set(codes)) != len(codes):
-            raise ValueError("each AGB code once")
+        if twice := next((code for code in codes if codes.count(code) > 1), None):
+            raise _refused("agb_code_twice", agb=twice)
         if not any(agb.kind is AgbKind.PRACTICE for agb in agb_codes):
-            raise ValueError("at least one code of kind practice")
+            raise _refused("practice_code_missing")
         return agb_codes
 
     @field_validator("contracts")

@@ -583,6 +583,24 @@ _DUTCH: Sections = {
             'In "drops" staat UZOVI {codes}, maar deze versie laat die niet weg. Noem precies'
             ' de codes die ze weglaat: "drops": {drops}.'
         ),
+        "iban_invalid": (
+            "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
+            " tekens (een Nederlands IBAN heeft er 18, zoals NL91 ABNA 0417 1643 00)."
+        ),
+        "postcode_not_dutch": (
+            "Geef een Nederlandse postcode: vier cijfers en twee letters, zoals 1234 AB."
+        ),
+        "practice_code_missing": (
+            "Noem ten minste één AGB-code van de soort practice (de praktijkcode): die staat op"
+            " de nota's."
+        ),
+        "agb_code_twice": (
+            "AGB-code {agb} staat meer dan één keer in de lijst: noem elke code één keer, met"
+            " één soort."
+        ),
+        "contract_ends_before_start": (
+            'Een contract kan niet eindigen ("to") voordat het begint ("from"): controleer de data.'
+        ),
         "contracts_overlap": (
             "Twee contracten met UZOVI {uzovi} overlappen (vanaf {starts}): met een verzekeraar"
             " geldt per dag één contract. Laat het ene eindigen voordat het andere begint."
@@ -1263,6 +1281,21 @@ _ENGLISH: Sections = {
         "register_drops_not_left_out": (
             '"drops" lists UZOVI {codes}, which this version does not leave out. List exactly'
             ' the codes it leaves out: "drops": {drops}.'
+        ),
+        "iban_invalid": (
+            "This is not a valid IBAN: check the country code, the check digits and the number"
+            " of characters (a Dutch IBAN has 18, like NL91 ABNA 0417 1643 00)."
+        ),
+        "postcode_not_dutch": "Give a Dutch postcode: four digits and two letters, like 1234 AB.",
+        "practice_code_missing": (
+            "Name at least one AGB code of kind practice (the practice's code): it is printed on"
+            " the invoices."
+        ),
+        "agb_code_twice": (
+            "AGB code {agb} is in the list more than once: name each code once, with one kind."
+        ),
+        "contract_ends_before_start": (
+            'A contract cannot end ("to") before it starts ("from"): check the dates.'
         ),
         "contracts_overlap": (
             "Two contracts with UZOVI {uzovi} overlap (from {starts}): one contract with an"

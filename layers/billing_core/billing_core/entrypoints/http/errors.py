@@ -83,6 +83,7 @@ _DUTCH_REASONS = {
     "decimal_parsing": "moet een getal zijn",
     "decimal_type": "moet een getal zijn",
     "decimal_max_places": "mag hoogstens {decimal_places} decimalen hebben",
+    "finite_number": "moet een eindig getal zijn",
     "greater_than": "moet groter zijn dan {gt}",
     "greater_than_equal": "moet minstens {ge} zijn",
     "less_than": "moet kleiner zijn dan {lt}",
