@@ -236,6 +236,19 @@ ERRORS = {
     "403 operator on the provider API": lambda box: box.api_raw(
         "GET", f"{P}/invoices", caller=OPERATOR
     ),
+    # What a service finds after the request's validation (services.inputs.InvalidInput)
+    "400 a week its year lacks": lambda box: box.api_raw(
+        "POST", f"{B}/payouts", caller=OPERATOR, body={"week": "2026-W99"}
+    ),
+    "400 a period the wrong way round": lambda box: box.api_raw(
+        "GET", f"{P}/invoices", caller=ADMIN, query={"from": "2026-12-01", "to": "2026-01-01"}
+    ),
+    "400 an audit period too long": lambda box: box.api_raw(
+        "GET",
+        f"{B}/audit",
+        caller=OPERATOR,
+        query={"provider_id": DENTAL.provider_id, "from": "2026-01-01", "to": "2026-12-31"},
+    ),
 }
 
 
@@ -348,3 +361,58 @@ def test_a_typed_settings_patch_changes_only_what_it_names(sandbox):
     wrong = {"version": changed["version"], "contact": {"phone": "bel maar"}}
     status, refused = sandbox.api("PATCH", f"{P}/settings", caller=ADMIN, body=wrong)
     assert status == 400 and refused["error"]["message"].startswith("contact.phone: ")
+
+
+def test_a_refused_register_version_names_each_line_in_dutch_and_english(sandbox):
+    """R33, R9; interfaces.md §2 (every message "Dutch / English"), §6. Given a register
+    version with a line whose uzovi is no code and one whose valid_from is no date
+    When an operator loads it / Then 422 register_refused names each line, in Dutch,
+    then in English."""
+    header = "uzovi;name;group;labels;valid_from;source"
+    csv = "\n".join([header, "33;Onbekend;X;;2026-01-01;src", "3311;ZK;Achmea;;1-1-2026;src"])
+    answer = sandbox.api_raw("POST", f"{B}/insurers", caller=OPERATOR, body={"csv": csv})
+    assert answer["statusCode"] == 422
+    assert error_of(answer)["code"] == "register_refused"
+    assert error_of(answer)["message"] == (
+        "regel 2: uzovi moet 4 cijfers zijn; regel 3: valid_from moet een datum JJJJ-MM-DD"
+        " zijn / line 2: uzovi must be 4 digits; line 3: valid_from must be a date YYYY-MM-DD"
+    )
+
+
+def test_an_unknown_kenmerk_in_an_operators_path_is_said_to_the_operator(sandbox):
+    """R34 (the operator's words), interfaces.md §2 (404). Given no invoice with kenmerk K
+    When an operator POSTs a correction on /invoices/K/ / Then 404 not_found, in the
+    operator's sentence ("no invoice has this payment reference"), not the checker's to
+    a patient ("we cannot find an invoice for this payment reference and these details")."""
+    answer = sandbox.api_raw(
+        "POST",
+        f"{B}/invoices/{UNKNOWN_KENMERK}/corrections",
+        caller=OPERATOR,
+        body={"entry_id": 1, "reason": "verkeerd ingevoerd"},
+    )
+    assert answer["statusCode"] == 404
+    assert error_of(answer) == {
+        "code": "not_found",
+        "message": "Geen nota met dit betalingskenmerk. / No invoice has this payment reference.",
+    }
+
+
+def test_a_refund_batch_naming_a_kenmerk_no_invoice_has_is_a_422_naming_it(sandbox):
+    """R34, R13; interfaces.md §2 ("404 not found, 422 business rule"), R38. Given no
+    invoice with kenmerk K / When an operator proposes a refund batch whose first refund
+    names K / Then 422 unknown_kenmerk (as a credit match naming K answers), the message
+    naming refunds.0.reference in Dutch and English, documented; no batch proposed."""
+    refund = {
+        "reference": UNKNOWN_KENMERK,
+        "iban": "NL91ABNA0417164300",
+        "account_holder": "A. Visser",
+    }
+    answer = sandbox.api_raw("POST", f"{B}/refunds", caller=OPERATOR, body={"refunds": [refund]})
+    assert answer["statusCode"] == 422
+    error = error_of(answer)
+    assert (error["code"], error["codes"]) == ("unknown_kenmerk", ["unknown_kenmerk"])
+    dutch, english = error["message"].split(" / ")
+    assert "refunds.0.reference" in dutch and "refunds.0.reference" in english
+    assert UNKNOWN_KENMERK in english and "no invoice" in english
+    assert_documented(answer, "POST", f"{B}/refunds")
+    assert sandbox.api("GET", f"{B}/refunds", caller=OPERATOR)[1]["items"] == []

@@ -52,7 +52,10 @@ def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
     for label in ("2026-W99", "2026-W00", "2027-W53"):
         status, body = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": label})
         assert (status, body["error"]["code"]) == (400, "validation_error"), label
-        assert body["error"]["message"].startswith("week: not an ISO week")
+        assert body["error"]["message"] == (  # R9, interfaces.md §2: Dutch / English
+            "week: is geen ISO-week van dat jaar, zoals 2026-W48"
+            " / not an ISO week of that year, like 2026-W48"
+        ), label
 
 
 @pytest.mark.parametrize(

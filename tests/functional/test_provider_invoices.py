@@ -268,7 +268,8 @@ def test_a_period_the_wrong_way_round_is_refused_not_answered_empty(sandbox, inv
     assert status == 400 and answer["error"]["code"] == "validation_error"
     assert "query.from" in answer["error"]["message"]
     status, answer = _search(sandbox, name=invoices[0].patient.last_name, **period)
-    assert status == 400 and answer["error"]["message"].startswith("from: on or before to")
+    assert status == 400  # R9, interfaces.md §2: Dutch / English, as every error says it
+    assert answer["error"]["message"] == "from: moet op of vóór to liggen / on or before to"
     # One day is a period the right way round
     day = invoices[0].issue_date.isoformat()
     assert _get(sandbox, "/api/v1/provider/invoices", **{"from": day, "to": day})[0] == 200

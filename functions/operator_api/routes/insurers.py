@@ -49,10 +49,14 @@ def load_register(body: RegisterIn) -> Response[str]:
     try:
         loaded = register.load_register(body.csv, ctx, drops=body.drops)
     except RegisterRefused as refused:
-        problems = "; ".join(f"line {p.line}: {p.message}" for p in refused.problems)
-        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "register_refused", problems)
+        said = ["; ".join(p.said(language) for p in refused.problems) for language in ("nl", "en")]
+        message = " / ".join(said)
+        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "register_refused", message)
     except TransactionConflict:
-        message = "another operator loaded this version a moment ago: load it again"
+        # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
+        from billing_core.texts.practice import dutch_and_english
+
+        message = dutch_and_english("register_loaded_meanwhile")
         return error_response(HTTPStatus.CONFLICT, "concurrent_change", message)
     body = InsurerRegisterOut.of(loaded).model_dump_json()
     return Response(HTTPStatus.CREATED.value, content_types.APPLICATION_JSON, body)

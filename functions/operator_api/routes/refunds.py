@@ -50,6 +50,9 @@ def list_held_credits() -> HeldCreditListOut:
 @router.post(
     "/api/v1/operator/refunds",
     summary="Propose a refund batch: one transfer per invoice, at most its credit",
+    description="A kenmerk no invoice has is refused as the other operator routes refuse "
+    "one a body names: 422 unknown_kenmerk, the message naming the refund "
+    "(refunds.N.reference); nothing is proposed.",
 )
 def propose_refunds(body: RefundsIn) -> BatchOut:
     event = router.current_event

@@ -48,7 +48,7 @@ def list_invoices(
     name: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> InvoiceListOut:
     if name is not None:
-        raise InvalidInput("query.name", f"never in a URL (R29): POST {SEARCH_PATH}")
+        raise InvalidInput("query.name", "name_never_in_url", path=SEARCH_PATH)
     # The query's filters read as the search's body reads them: one filter model.
     asked = {"status": status, "patient_ref": patient_ref, "reference": reference}
     filters = InvoiceFilterIn.model_validate(asked | {"from": issued_from, "to": issued_until})

@@ -2,7 +2,10 @@
 
 ``InvalidInput`` names where in the request the value was (as the API names it, e.g.
 ``query.from``) and what is wrong, never the value itself: the API answers it like any
-validation error (400).
+validation error (400). What is wrong is a key of texts.practice's ``INPUTS`` with the
+values its sentences name, said in Dutch and English where it is answered (R9,
+interfaces.md §2); tests/unit/test_invalid_inputs.py holds every raise to a key both
+languages have.
 """
 
 from __future__ import annotations
@@ -14,17 +17,30 @@ from billing_core.shared.clock import AMSTERDAM
 
 
 class InvalidInput(ValueError):
-    def __init__(self, where: str, message: str) -> None:
+    """``said_as``: its sentences' key in texts.practice ``INPUTS``; ``values``: what they
+    name (a language-dependent value once per language, ``reason_nl``, ``reason_en``)."""
+
+    def __init__(self, where: str, said_as: str, /, **values: object) -> None:
         super().__init__(where)
         self.where = where
-        self.message = message
+        self.said_as = said_as
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        """What is wrong as the APIs say it: 'Dutch / English'."""
+        # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
+        from billing_core.texts.practice import input_sentences
+
+        sentences = input_sentences(self.said_as, **self.values)
+        return f"{sentences['nl']} / {sentences['en']}"
 
 
 def week(label: str, where: str) -> Week:
     try:
         return Week.parse(label)
     except InvalidWeek:
-        raise InvalidInput(where, "not an ISO week of that year, like 2026-W48") from None
+        raise InvalidInput(where, "iso_week") from None
 
 
 def moment(text: str, where: str) -> datetime:
@@ -32,5 +48,5 @@ def moment(text: str, where: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(where, "not an ISO 8601 moment like 2026-11-25T08:00:00Z") from None
+        raise InvalidInput(where, "iso_moment") from None
     return parsed.astimezone(AMSTERDAM) if parsed.tzinfo else parsed.replace(tzinfo=AMSTERDAM)

@@ -3,7 +3,7 @@
 - ``NotFound``: no invoice for this reference, or the birth date does not match. One
   class and one message for both, so an answer never tells a real reference from a
   fake one (R10, interfaces.md §2). Suggested: HTTP 404. ``UnknownBatch``,
-  ``UnknownMigration``, ``UnknownProvider``: the same for what an operator names (a
+  ``UnknownInvoice``, ``UnknownMigration``, ``UnknownProvider``: the same for what an operator names (a
   payout or refund batch, a data migration, a provider), in the operator's words (R34).
   ``NoLongerKept``: a file of a listed record that its retention rule deleted.
 - ``StateConflict``: the invoice's state does not allow it (already deferred, with the
@@ -78,6 +78,12 @@ class UnknownMigration(OperatorNotFound):
     """No data migration has this name."""
 
     said_as = "unknown_migration"
+
+
+class UnknownInvoice(OperatorNotFound):
+    """No invoice has the kenmerk an operator's route names in its path."""
+
+    said_as = "unknown_kenmerk"
 
 
 class UnknownProvider(OperatorNotFound):

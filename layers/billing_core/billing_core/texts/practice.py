@@ -10,11 +10,15 @@ address or e-mail address: the report is stored and logged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from billing_core.texts.catalogue import Sections, catalogue
 
 FINDINGS = "findings"  # key: Finding.code; values: line, field and the finding's params
 REFUSALS = "refusals"  # key: the refusal's code (errors.practice_refused)
 ACTIONS = "actions"  # key: what an open action asks of the practice (R23)
+INPUTS = "inputs"  # key: InvalidInput's ``said_as`` (services/inputs.py), a register problem's
 
 _DUTCH: Sections = {
     FINDINGS: {
@@ -549,20 +553,6 @@ _DUTCH: Sections = {
             "Een code van alleen nullen is geen echte code: Vektis-bestanden vullen een"
             " ontbrekende AGB-code met nullen."
         ),
-        "agb_code_taken": (
-            "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
-            " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
-            " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
-        ),
-        "agb_codes_changed_too_many": (
-            "Deze wijziging voegt {changed} AGB-codes toe of haalt ze weg; in één keer kan"
-            " dat met ten hoogste {most}. Sla de wijziging in delen op."
-        ),
-        "uzovi_not_in_register": (
-            "UZOVI {uzovi} staat niet in het verzekeraarsregister van zorgnota (versie"
-            " {version}). De code heeft de goede vorm: heeft de praktijk een contract met deze"
-            " verzekeraar, laad dan eerst een versie van het register die hem noemt."
-        ),
         # A register version that drops codes (R33, services/operator/register.py).
         "register_drops_insurers": (
             "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
@@ -630,6 +620,15 @@ _DUTCH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "Er is geen batch met dit nummer.",
+        # A kenmerk the body of a refund batch names that no invoice has (422, unknown_kenmerk).
+        "unknown_kenmerk_in_refunds": (
+            "Terugbetaling {number} (refunds.{position}.reference): er is geen nota met"
+            " betalingskenmerk {kenmerk}."
+        ),
+        # Two operators loading one register version at once (R33, R28): nothing was stored.
+        "register_loaded_meanwhile": (
+            "Een andere operator heeft deze versie zojuist geladen: laad hem opnieuw."
+        ),
         # Data migrations after a deploy (services/operator/migrations.py).
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
@@ -719,6 +718,33 @@ _DUTCH: Sections = {
             "Het bankbestand van deze batch kan niet worden gemaakt ({reason}). Er is niets"
             " geboekt of betaald."
         ),
+    },
+    INPUTS: {
+        # What a service finds wrong in a value of the request after its validation
+        # (services.inputs.InvalidInput, a 400 naming the field): after "field: ".
+        "iso_week": "is geen ISO-week van dat jaar, zoals 2026-W48",
+        "iso_moment": "is geen tijdstip in ISO 8601, zoals 2026-11-25T08:00:00Z",
+        "not_a_parameter": "is geen parameter van deze route",
+        "name_never_in_url": "nooit in een URL: zoek met POST {path}",
+        "model_refused": "{reason_nl}",  # the settings model's reason (validation_reasons)
+        "decision_closes_action": "een besluit sluit de actie: stuur state done",
+        "coulance_decision": "een coulancevoorstel wordt toegepast (applied) of afgewezen (declined)",
+        "month_out_of_range": "moet een maand van {first} tot en met {last} zijn",
+        "months_out_of_order": "from moet op of vóór to liggen, hoogstens {most} maanden",
+        "cursor_with_reference": "niet samen met een betalingskenmerk: dat antwoord is één pagina",
+        "from_after_to": "moet op of vóór to liggen",
+        "name_without_letters": "heeft geen letters of cijfers om op te zoeken",
+        "malformed_kenmerk": "is geen betalingskenmerk: 14 cijfers met een juist controlecijfer",
+        "provider_id_fixed": "het id van een zorgaanbieder verandert niet",
+        "one_refund_per_invoice": "één terugbetaling per nota, minstens één",
+        "refund_already_proposed": "een nota staat al in een terugbetalingsbatch die nog niet is verstuurd",
+        "refund_holder_not_sepa": (
+            "heeft geen enkel teken dat een bank in een SEPA-overschrijving accepteert"
+            " (Latijnse letters, cijfers, / - ? : ( ) . , ' +)"
+        ),
+        "audit_period": "to moet op of na from liggen, hoogstens {most} dagen",
+        "not_an_amount": "is geen bedrag in euro's zoals 12,50",
+        "not_a_number": "is geen getal zoals 12,5",
         # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
         "payout_iban_not_sepa": (
             "Dit IBAN is uit {country}, een land buiten SEPA: de wekelijkse uitbetaling is een"
@@ -728,6 +754,31 @@ _DUTCH: Sections = {
             "De naam van de rekeninghouder heeft geen enkel teken dat de bank in een"
             " SEPA-overschrijving accepteert (Latijnse letters, cijfers, / - ? : ( ) . , ' +)."
         ),
+        "agb_code_taken": (
+            "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
+            " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
+            " eigenaar. Haal hem daar eerst weg als hij naar deze praktijk gaat."
+        ),
+        "agb_codes_changed_too_many": (
+            "Deze wijziging voegt {changed} AGB-codes toe of haalt ze weg; in één keer kan"
+            " dat met ten hoogste {most}. Sla de wijziging in delen op."
+        ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} staat niet in het verzekeraarsregister van zorgnota (versie"
+            " {version}). De code heeft de goede vorm: heeft de praktijk een contract met deze"
+            " verzekeraar, laad dan eerst een versie van het register die hem noemt."
+        ),
+        # A line of an insurer register version that cannot be read (R33,
+        # declarations/rules/insurers.py): "regel 3: uzovi moet 4 cijfers zijn".
+        "register_line": "regel {line}: {problem}",
+        "register_header": "de kopregel moet {columns} zijn",
+        "register_field_count": "{found} velden, {expected} verwacht",
+        "register_uzovi_form": "uzovi moet 4 cijfers zijn",
+        "register_column_empty": "{column} is leeg",
+        "register_valid_from_form": "valid_from moet een datum JJJJ-MM-DD zijn",
+        "register_uzovi_twice": "uzovi {uzovi} staat ook op regel {first}",
+        "register_empty": "geen verzekeraars: een versie noemt elke verzekeraar",
+        "register_valid_from_differs": "elke regel van één versie heeft dezelfde valid_from",
     },
     ACTIONS: {
         # A payout the bank sent back: it is paid again in the next weekly batch.
@@ -1249,20 +1300,6 @@ _ENGLISH: Sections = {
             "A code of zeros only is not a real code: Vektis files fill an absent AGB code"
             " with zeros."
         ),
-        "agb_code_taken": (
-            "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
-            " provider that holds its header's AGB code, so each code has one owner. Remove it"
-            " there first if it moves to this practice."
-        ),
-        "agb_codes_changed_too_many": (
-            "This change adds or removes {changed} AGB codes; one save can change at most"
-            " {most}. Save the change in parts."
-        ),
-        "uzovi_not_in_register": (
-            "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"
-            " has the right form: if the practice has a contract with this insurer, first load"
-            " a register version that lists it."
-        ),
         "register_drops_insurers": (
             "This version leaves out UZOVI {codes}, which version {version} lists. A version"
             " lists every insurer: from {valid_from} zorgnota refuses every line with such a"
@@ -1322,6 +1359,13 @@ _ENGLISH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "There is no batch with this number.",
+        "unknown_kenmerk_in_refunds": (
+            "Refund {number} (refunds.{position}.reference): no invoice has payment reference"
+            " {kenmerk}."
+        ),
+        "register_loaded_meanwhile": (
+            "Another operator loaded this version a moment ago: load it again."
+        ),
         # Data migrations after a deploy (services/operator/migrations.py).
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
@@ -1403,7 +1447,31 @@ _ENGLISH: Sections = {
         "transfer_file_refused": (
             "The bank file of this batch cannot be made ({reason}). Nothing was booked or paid."
         ),
-        # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
+    },
+    INPUTS: {
+        "iso_week": "not an ISO week of that year, like 2026-W48",
+        "iso_moment": "not an ISO 8601 moment like 2026-11-25T08:00:00Z",
+        "not_a_parameter": "not a parameter of this route",
+        "name_never_in_url": "never in a URL: search with POST {path}",
+        "model_refused": "{reason_en}",
+        "decision_closes_action": "a decision closes the action: send state done",
+        "coulance_decision": "a coulance proposal is applied or declined",
+        "month_out_of_range": "a month from {first} to {last}",
+        "months_out_of_order": "from must be on or before to, at most {most} months",
+        "cursor_with_reference": "not with a reference: its answer is one page",
+        "from_after_to": "on or before to",
+        "name_without_letters": "no letters or digits to search for",
+        "malformed_kenmerk": "not a betalingskenmerk: 14 digits with a right check digit",
+        "provider_id_fixed": "the provider id cannot change",
+        "one_refund_per_invoice": "one refund per invoice, at least one",
+        "refund_already_proposed": "an invoice in a refund batch not yet sent",
+        "refund_holder_not_sepa": (
+            "no character a bank accepts in a SEPA transfer (Latin letters, digits,"
+            " / - ? : ( ) . , ' +)"
+        ),
+        "audit_period": "to must be on or after from, at most {most} days",
+        "not_an_amount": "not an amount in euros like 12,50",
+        "not_a_number": "not a number like 12,5",
         "payout_iban_not_sepa": (
             "This IBAN is of {country}, a country outside SEPA: the weekly payout is a SEPA"
             " credit transfer and does not reach it. Give an account in a SEPA country."
@@ -1412,6 +1480,29 @@ _ENGLISH: Sections = {
             "The account holder's name has no character a bank accepts in a SEPA credit"
             " transfer (Latin letters, digits, / - ? : ( ) . , ' +)."
         ),
+        "agb_code_taken": (
+            "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"
+            " provider that holds its header's AGB code, so each code has one owner. Remove it"
+            " there first if it moves to this practice."
+        ),
+        "agb_codes_changed_too_many": (
+            "This change adds or removes {changed} AGB codes; one save can change at most"
+            " {most}. Save the change in parts."
+        ),
+        "uzovi_not_in_register": (
+            "UZOVI {uzovi} is not in zorgnota's insurer register (version {version}). The code"
+            " has the right form: if the practice has a contract with this insurer, first load"
+            " a register version that lists it."
+        ),
+        "register_line": "line {line}: {problem}",
+        "register_header": "the header must be {columns}",
+        "register_field_count": "{found} fields, {expected} expected",
+        "register_uzovi_form": "uzovi must be 4 digits",
+        "register_column_empty": "{column} is empty",
+        "register_valid_from_form": "valid_from must be a date YYYY-MM-DD",
+        "register_uzovi_twice": "uzovi {uzovi} is also on line {first}",
+        "register_empty": "no insurers: a version lists every insurer",
+        "register_valid_from_differs": "every row of one version has the same valid_from",
     },
     ACTIONS: {
         # Issue 13 item 1: a second file under one upload URL (or written around it).
@@ -1452,3 +1543,67 @@ def dutch_and_english(code: str, /, **values: object) -> str:
 def action_sentences(key: str, /, **values: object) -> dict[str, str]:
     """What an open action asks of the practice, in every language that has it."""
     return PRACTICE.translations(ACTIONS, key, **values)
+
+
+def input_sentences(said_as: str, /, **values: object) -> dict[str, str]:
+    """What a service finds wrong in a value of the request (``InvalidInput``), or in a
+    line of an insurer register, in every language that has it (Dutch and English)."""
+    return PRACTICE.translations(INPUTS, said_as, **values)
+
+
+# What a validation problem (pydantic's ``type``) is, in Dutch, beside pydantic's English
+# reason: 'query.limit: moet minstens 1 zijn / Input should be greater than or equal to 1'.
+# ``ctx`` fills the braces; a kind not named here is said in general words.
+_DUTCH_REASONS: Mapping[str, str] = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen veld van dit verzoek",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "moet minstens {min_length} teken(s) hebben",
+    "string_too_long": "mag hoogstens {max_length} tekens hebben",
+    "string_pattern_mismatch": "heeft niet de vorm {pattern}",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "decimal_parsing": "moet een getal zijn",
+    "decimal_type": "moet een getal zijn",
+    "decimal_max_places": "mag hoogstens {decimal_places} decimalen hebben",
+    "finite_number": "moet een eindig getal zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn",
+    "date_type": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_from_datetime_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "datetime_type": "moet een tijdstip zijn (ISO 8601)",
+    "datetime_parsing": "moet een tijdstip zijn (ISO 8601)",
+    "enum": "moet een van deze zijn: {expected}",
+    "literal_error": "moet een van deze zijn: {expected}",
+    "too_short": "moet minstens {min_length} element(en) hebben",
+    "too_long": "mag hoogstens {max_length} elementen hebben",
+    "list_type": "moet een lijst zijn",
+    "tuple_type": "moet een lijst zijn",
+    "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "model_attributes_type": "moet een object zijn",
+    "json_invalid": "is geen geldige JSON",
+}
+_INVALID = "is niet geldig"  # a kind of problem the table does not name
+
+
+def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
+    """A validation problem's reason (pydantic's error: ``type``, ``msg``, ``ctx``) as
+    ``reason_nl`` and ``reason_en``: its kind in Dutch, pydantic's words in English. A
+    rule's own refusal (raised with these texts' "Dutch / English") keeps its own two."""
+    english = str(problem.get("msg", "invalid"))
+    if " / " in english:
+        dutch, english = english.split(" / ", 1)
+        return {"reason_nl": dutch, "reason_en": english}
+    pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
+    try:
+        dutch = pattern.format(**problem.get("ctx", {}))
+    except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
+        dutch = _INVALID
+    return {"reason_nl": dutch, "reason_en": english}

@@ -131,19 +131,38 @@ def _number(version: str) -> int:
 # --- reading a version from CSV ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class RegisterProblem:
-    """A line of an uploaded insurer register that could not be read (R33)."""
+    """A line of an uploaded insurer register that could not be read (R33): ``said_as``,
+    its sentences' key in texts.practice ``INPUTS``, with the ``values`` they name."""
 
-    line: int  # 1 is the header
-    message: str
+    __slots__ = ("line", "said_as", "values")
+
+    def __init__(self, line: int, said_as: str, /, **values: object) -> None:
+        self.line = line  # 1 is the header
+        self.said_as = said_as
+        self.values = values
+
+    def said(self, language: str) -> str:
+        """'line 3: uzovi must be 4 digits', in ``language`` (nl, en)."""
+        # Here, not at import: only a refused version needs the texts (issue 18 (d)).
+        from billing_core.texts.practice import input_sentences
+
+        problem = input_sentences(self.said_as, **self.values)[language]
+        return input_sentences("register_line", line=self.line, problem=problem)[language]
+
+    @property
+    def message(self) -> str:
+        """The problem in English, without its line (logs, tests)."""
+        from billing_core.texts.practice import input_sentences
+
+        return input_sentences(self.said_as, **self.values)["en"]
 
 
 class RegisterRefused(ValueError):
     """The CSV is not a register version: nothing of it is used (refused whole)."""
 
     def __init__(self, problems: Sequence[RegisterProblem]) -> None:
-        super().__init__("; ".join(f"line {p.line}: {p.message}" for p in problems))
+        super().__init__("; ".join(p.said("en") for p in problems))
         self.problems = tuple(problems)
 
 
@@ -154,7 +173,9 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=SEPARATOR))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if tuple(header) != COLUMNS:
-        raise RegisterRefused([RegisterProblem(1, f"the header must be {SEPARATOR.join(COLUMNS)}")])
+        raise RegisterRefused(
+            [RegisterProblem(1, "register_header", columns=SEPARATOR.join(COLUMNS))]
+        )
     problems: list[RegisterProblem] = []
     insurers: dict[str, tuple[int, Insurer]] = {}
     valid_from: set[date] = set()
@@ -167,13 +188,15 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
             continue
         if insurer.uzovi in insurers:
             first = insurers[insurer.uzovi][0]
-            problems.append(RegisterProblem(line, f"uzovi {insurer.uzovi} is also on line {first}"))
+            problems.append(
+                RegisterProblem(line, "register_uzovi_twice", uzovi=insurer.uzovi, first=first)
+            )
         insurers.setdefault(insurer.uzovi, (line, insurer))
         valid_from.add(day)
     if not insurers and not problems:
-        problems.append(RegisterProblem(1, "no insurers: a version lists every insurer"))
+        problems.append(RegisterProblem(1, "register_empty"))
     if len(valid_from) > 1:
-        problems.append(RegisterProblem(1, "every row of one version has the same valid_from"))
+        problems.append(RegisterProblem(1, "register_valid_from_differs"))
     if problems:
         raise RegisterRefused(problems)
     (day,) = valid_from
@@ -183,19 +206,23 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
 
 def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[RegisterProblem]]:
     if len(row) != len(COLUMNS):
-        return None, None, [RegisterProblem(line, f"{len(row)} fields, {len(COLUMNS)} expected")]
+        return (
+            None,
+            None,
+            [RegisterProblem(line, "register_field_count", found=len(row), expected=len(COLUMNS))],
+        )
     uzovi, name, group, labels, valid_from, source = (cell.strip() for cell in row)
     problems = []
     if not (len(uzovi) == 4 and uzovi.isascii() and uzovi.isdigit()):
-        problems.append(RegisterProblem(line, "uzovi must be 4 digits"))
+        problems.append(RegisterProblem(line, "register_uzovi_form"))
     for column, value in (("name", name), ("group", group), ("source", source)):
         if not value:
-            problems.append(RegisterProblem(line, f"{column} is empty"))
+            problems.append(RegisterProblem(line, "register_column_empty", column=column))
     try:
         day: date | None = date.fromisoformat(valid_from)
     except ValueError:
         day = None
-        problems.append(RegisterProblem(line, "valid_from must be a date YYYY-MM-DD"))
+        problems.append(RegisterProblem(line, "register_valid_from_form"))
     if problems:
         return None, None, problems
     names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())

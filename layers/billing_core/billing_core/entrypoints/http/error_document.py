@@ -110,8 +110,7 @@ _ERROR_BODY: dict[str, Any] = {
                 "code": {"type": "string", "description": "stable, for programs"},
                 "message": {
                     "type": "string",
-                    "description": "Dutch / English, for people (a 400's reason that a"
-                    " check after the request's validation finds may be in English only)",
+                    "description": "Dutch / English, for people",
                 },
                 "codes": {
                     "type": "array",

@@ -67,45 +67,6 @@ NO_USER = "Gebruiker niet gevonden. / User not found."
 NO_PROVIDER = "Zorgaanbieder niet gevonden. / Provider not found."
 NO_CREDIT = "Bijschrijving niet gevonden. / Credit not found."
 NO_SETTINGS = "Geen instellingen voor deze praktijk. / No settings for this practice."
-# What a validation problem (pydantic's ``type``) is, in Dutch, beside pydantic's English
-# reason: 'query.limit: moet minstens 1 zijn / Input should be greater than or equal to 1'.
-# ``ctx`` fills the braces; a kind not named here keeps pydantic's words only.
-_DUTCH_REASONS = {
-    "missing": "ontbreekt",
-    "extra_forbidden": "is geen veld van dit verzoek",
-    "string_type": "moet tekst zijn",
-    "string_too_short": "moet minstens {min_length} teken(s) hebben",
-    "string_too_long": "mag hoogstens {max_length} tekens hebben",
-    "string_pattern_mismatch": "heeft niet de vorm {pattern}",
-    "int_type": "moet een geheel getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
-    "int_from_float": "moet een geheel getal zijn",
-    "decimal_parsing": "moet een getal zijn",
-    "decimal_type": "moet een getal zijn",
-    "decimal_max_places": "mag hoogstens {decimal_places} decimalen hebben",
-    "finite_number": "moet een eindig getal zijn",
-    "greater_than": "moet groter zijn dan {gt}",
-    "greater_than_equal": "moet minstens {ge} zijn",
-    "less_than": "moet kleiner zijn dan {lt}",
-    "less_than_equal": "mag hoogstens {le} zijn",
-    "bool_type": "moet true of false zijn",
-    "bool_parsing": "moet true of false zijn",
-    "date_type": "moet een datum zijn (JJJJ-MM-DD)",
-    "date_parsing": "moet een datum zijn (JJJJ-MM-DD)",
-    "date_from_datetime_parsing": "moet een datum zijn (JJJJ-MM-DD)",
-    "datetime_type": "moet een tijdstip zijn (ISO 8601)",
-    "datetime_parsing": "moet een tijdstip zijn (ISO 8601)",
-    "enum": "moet een van deze zijn: {expected}",
-    "literal_error": "moet een van deze zijn: {expected}",
-    "too_short": "moet minstens {min_length} element(en) hebben",
-    "too_long": "mag hoogstens {max_length} elementen hebben",
-    "list_type": "moet een lijst zijn",
-    "tuple_type": "moet een lijst zijn",
-    "dict_type": "moet een object zijn",
-    "model_type": "moet een object zijn",
-    "model_attributes_type": "moet een object zijn",
-    "json_invalid": "is geen geldige JSON",
-}
 
 Found = TypeVar("Found")
 CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
@@ -165,24 +126,21 @@ def _invalid_request(error: RequestValidationError) -> Response[str]:
 
 
 def _dutch_and_english(problem: Mapping[str, Any]) -> str:
-    """A validation problem's reason: its kind in Dutch, pydantic's words in English. A
-    rule's own refusal (texts.practice, through pydantic or InvalidInput) is in both
-    already; a reason a service found (InvalidInput) has no kind, and stays as it says."""
-    english = str(problem.get("msg", "invalid"))
-    dutch = _DUTCH_REASONS.get(str(problem.get("type")))
-    if dutch is None or " / " in english:
-        return english
-    try:
-        return f"{dutch.format(**problem.get('ctx', {}))} / {english}"
-    except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
-        return english
+    """A validation problem's reason: its kind in Dutch, pydantic's words in English; a
+    rule's own refusal (texts.practice, through pydantic) in its own two."""
+    # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
+    from billing_core.texts.practice import validation_reasons
+
+    reasons = validation_reasons(problem)
+    return f"{reasons['reason_nl']} / {reasons['reason_en']}"
 
 
 def _invalid_input(error: InvalidInput) -> Response[str]:
-    """A value the service could only judge after the request validation: the same 400."""
-    return _invalid_request(
-        RequestValidationError([{"loc": tuple(error.where.split(".")), "msg": error.message}])
-    )
+    """A value the service could only judge after the request validation: the same 400,
+    its reason in Dutch and English as the service's key says it."""
+    where = {"loc": tuple(error.where.split(".")), "msg": error.message}
+    message = validation_message([where])
+    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message)
 
 
 def _invalid_cursor(_: InvalidCursor | InvalidPosition) -> Response[str]:

@@ -45,7 +45,6 @@ NOT_JSON = (
     "body: geen JSON die te lezen is (getallen van hoogstens 4.300 cijfers, niet diep "
     "genest). / body: not valid JSON (numbers of at most 4,300 digits, no deep nesting)."
 )
-NOT_A_PARAMETER = "geen parameter van deze route / not a parameter of this route"
 TOO_LARGE = "De gegevens zijn te groot voor deze API. / The request body is too large."
 HTML = "text/html; charset=utf-8"
 # Every answer of the patient API is about one invoice: the PDF (name, address,
@@ -125,7 +124,7 @@ def unknown_query_refused(
     declared = {param.alias for param in app.context["_route"].dependant.query_params}
     unknown = first_undeclared(app.current_event.query_string_parameters or {}, declared)
     if unknown is not None:
-        raise InvalidInput(f"query.{unknown}", NOT_A_PARAMETER)
+        raise InvalidInput(f"query.{unknown}", "not_a_parameter")
     return next_middleware(app)
 
 

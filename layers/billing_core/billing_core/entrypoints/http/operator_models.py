@@ -97,8 +97,9 @@ class ProposePayoutsIn(BaseModel):
 
 class RefundIn(BaseModel):
     """Refused when proposed: an account holder without a character a bank accepts (400),
-    an IBAN outside the SEPA countries (422 iban_not_sepa), credit that goes back through
-    the PSP (422 psp_refund_pending, credit_from_psp_payment)."""
+    a kenmerk no invoice has (422 unknown_kenmerk), an IBAN outside the SEPA countries
+    (422 iban_not_sepa), credit that goes back through the PSP (422 psp_refund_pending,
+    credit_from_psp_payment)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -40,7 +40,7 @@ def reads_of_provider(
     """A page of the reads of ``first_day`` up to and including ``last_day`` (Dutch
     days), oldest first; ``after``: the position the previous page gave."""
     if last_day < first_day or (last_day - first_day).days >= MAX_DAYS:
-        raise InvalidInput("query.to", f"to must be on or after from, at most {MAX_DAYS} days")
+        raise InvalidInput("query.to", "audit_period", most=MAX_DAYS)
     since = datetime.combine(first_day, time(0), tzinfo=AMSTERDAM)
     until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
     found, last = ctx.audit.reads(provider_id, since, until, limit=limit, after=after)

@@ -78,7 +78,7 @@ from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock, refuse_future
-from billing_core.shared.errors import NotFound, UnknownBatch, practice_refused
+from billing_core.shared.errors import NotFound, UnknownBatch, UnknownInvoice, practice_refused
 from billing_core.shared.money import euro_params
 from billing_core.shared.reports import LogEntry
 
@@ -433,7 +433,7 @@ def propose_refunds(
 
     references = [betalingskenmerk.normalise(r.reference) for r in requests]
     if not requests or len(set(references)) != len(references):
-        raise InvalidInput("body.refunds", "one refund per invoice, at least one")
+        raise InvalidInput("body.refunds", "one_refund_per_invoice")
     causes = retry_causes(cause, ctx.clock.now())
     for _ in range(PROPOSAL_ATTEMPTS):
         list_version = ctx.batches.batch_list_version(BatchKind.REFUND)
@@ -444,7 +444,7 @@ def propose_refunds(
             return made
         pending = _pending_in(batches)
         if any(reference in pending for reference in references):
-            raise InvalidInput("body.refunds", "an invoice in a refund batch not yet sent")
+            raise InvalidInput("body.refunds", "refund_already_proposed")
         batch = _refund_batch(requests, by, causes, ctx)
         try:
             ctx.batches.create_batch(batch, list_version=list_version)
@@ -488,12 +488,17 @@ def _refund_transfer(
     """The ``number``-th refund asked, refused now when its file could not pay it."""
     if not usable_name(request.account_holder):
         # The approval would book the refund and then fail to write the file (R13, R34).
-        raise InvalidInput(
-            f"body.refunds.{number - 1}.account_holder",
-            "no character a bank accepts in a SEPA transfer (Latin letters, digits, "
-            "/ - ? : ( ) . , ' +)",
-        )
-    invoice = _invoice(request.reference, ctx)
+        raise InvalidInput(f"body.refunds.{number - 1}.account_holder", "refund_holder_not_sepa")
+    try:
+        invoice = _invoice(request.reference, ctx)
+    except NotFound:  # named in a valid body: a business rule's 422 naming it, not a 404
+        raise practice_refused(
+            "unknown_kenmerk",
+            said_as="unknown_kenmerk_in_refunds",
+            number=number,
+            position=number - 1,
+            kenmerk=request.reference,
+        ) from None
     if not in_sepa_scheme(request.iban):
         raise practice_refused(
             "iban_not_sepa", kenmerk=invoice.reference, country=request.iban[:2].upper()
@@ -539,14 +544,14 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
 def invoice_named(reference: str, store: BillingStore) -> Invoice:
     """The invoice an operator's route names by its kenmerk (/invoices/{reference}/...):
     none with this kenmerk is the resource that does not exist, 404, not a business
-    rule's 422."""
+    rule's 422, said to the operator (not the checker's sentence to a patient)."""
     try:
         kenmerk = betalingskenmerk.parse_ours(reference)
     except betalingskenmerk.InvalidReference:
-        raise NotFound() from None
+        raise UnknownInvoice() from None
     found = store.find_invoice_by_reference(kenmerk)
     if found is None:
-        raise NotFound()
+        raise UnknownInvoice()
     return found
 
 

@@ -38,7 +38,6 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import practice_refused
-from billing_core.texts.practice import dutch_and_english
 
 
 def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) -> Provider:
@@ -59,7 +58,7 @@ def replace_provider(
     """``settings.version`` is the version the operator edited (of an unreadable item: its
     stored version); None for an unknown id."""
     if settings.provider_id != provider_id:
-        raise InvalidInput("body.provider_id", "the provider id cannot change")
+        raise InvalidInput("body.provider_id", "provider_id_fixed")
     replaces = None
     try:
         current = ctx.store.get_provider(provider_id)
@@ -82,11 +81,9 @@ def _refuse_a_payout_sepa_cannot_pay(settings: Provider) -> None:
     checks would cost the tightest of them their margin. A stored account is read as is."""
     payout = settings.payout
     if not in_sepa_scheme(payout.iban):
-        message = dutch_and_english("payout_iban_not_sepa", country=payout.iban[:2])
-        raise InvalidInput("body.payout.iban", message)
+        raise InvalidInput("body.payout.iban", "payout_iban_not_sepa", country=payout.iban[:2])
     if not usable_name(payout.account_holder):
-        message = dutch_and_english("payout_holder_not_sepa")
-        raise InvalidInput("body.payout.account_holder", message)
+        raise InvalidInput("body.payout.account_holder", "payout_holder_not_sepa")
 
 
 def _refuse_what_the_store_contradicts(settings: Provider, ctx: OperatorContext) -> None:
@@ -107,12 +104,12 @@ def _refuse_insurers_not_in_register(settings: Provider, ctx: OperatorContext) -
     for position, contract in enumerate(settings.contracts):
         versions = registers.in_force_during(contract.starts, contract.ends)
         if not any(version.is_known(contract.uzovi) for version in versions):
-            message = dutch_and_english(
+            raise InvalidInput(
+                f"body.contracts.{position}.uzovi",
                 "uzovi_not_in_register",
                 uzovi=contract.uzovi,
                 version=", ".join(version.version for version in versions),
             )
-            raise InvalidInput(f"body.contracts.{position}.uzovi", message)
 
 
 def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
@@ -134,20 +131,19 @@ def _refuse_codes_of_others(settings: Provider, ctx: OperatorContext) -> None:
 def _code_taken(settings: Provider, taken: AgbCodeTaken) -> InvalidInput:
     """The 400 names the holder: an operator sees every provider."""
     position = next(i for i, agb in enumerate(settings.agb_codes) if agb.code == taken.code)
-    message = dutch_and_english("agb_code_taken", holder=taken.holder)
-    return InvalidInput(f"body.agb_codes.{position}.code", message)
+    return InvalidInput(f"body.agb_codes.{position}.code", "agb_code_taken", holder=taken.holder)
 
 
 def _refuse_too_many_code_changes(settings: Provider, codes_before: frozenset[str]) -> None:
     """Each code added or dropped is a marker in the save's one transaction."""
     changed = settings.all_agb_codes ^ codes_before
     if len(changed) > AGB_CODE_CHANGES_PER_SAVE:
-        message = dutch_and_english(
+        raise InvalidInput(
+            "body.agb_codes",
             "agb_codes_changed_too_many",
             changed=len(changed),
             most=AGB_CODE_CHANGES_PER_SAVE,
         )
-        raise InvalidInput("body.agb_codes", message)
 
 
 @dataclass(frozen=True, slots=True)

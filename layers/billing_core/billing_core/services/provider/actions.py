@@ -99,7 +99,7 @@ def _updated(
         except ConcurrentChange:
             raise practice_refused("action_changed") from None
     if state is not ActionState.DONE:
-        raise InvalidInput("body.state", "a decision closes the action: send state done")
+        raise InvalidInput("body.state", "decision_closes_action")
     return decide_coulance(user, action_id, decision, ctx)
 
 
@@ -116,7 +116,7 @@ def _action_to_set(
         # a proposal still undecided (the decided one is answered as done).
         action = ctx.store.get_action(provider_id, action_id)
         if action is not None and _undecided_proposal(action):
-            raise InvalidInput("body.decision", "a coulance proposal is applied or declined")
+            raise InvalidInput("body.decision", "coulance_decision")
     if action is not None and state is ActionState.OPEN and "decision" in action.details:
         raise practice_refused("proposal_already_decided", said_as="decided_proposal_stays")
     return action

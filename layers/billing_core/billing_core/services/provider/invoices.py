@@ -31,7 +31,6 @@ from billing_core.shared.retries import RequestCause, retry_causes
 # A name search without a start date looks this far back: the store filters the names
 # inside its query of the provider's index by issue date, so the period bounds the read.
 NAME_SEARCH_DAYS = 2 * 366
-MALFORMED_KENMERK = "not a betalingskenmerk: 14 digits with a right check digit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def list_invoices(
     wanted = replace(wanted, patient_ref=patient_number(wanted.patient_ref))
     today = ctx.clock.today()
     if kenmerk and after:
-        raise InvalidInput(f"{where}.cursor", "not with a reference: its answer is one page")
+        raise InvalidInput(f"{where}.cursor", "cursor_with_reference")
     if kenmerk:
         found = find_by_reference(user, kenmerk, ctx, where=where)
         invoices, last = [found] if found and admits(wanted, found) else [], None
@@ -93,9 +92,9 @@ def check_filter(wanted: InvoiceFilter, where: str) -> None:
     INTERFACES6): a period the wrong way round would answer an empty list as if there
     were no invoices, a name with no letters or digits every invoice as if it matched."""
     if wanted.issued_from and wanted.issued_until and wanted.issued_from > wanted.issued_until:
-        raise InvalidInput(f"{where}.from", "on or before to")
+        raise InvalidInput(f"{where}.from", "from_after_to")
     if wanted.patient_name.strip() and not search_terms(wanted.patient_name):
-        raise InvalidInput(f"{where}.name", "no letters or digits to search for")
+        raise InvalidInput(f"{where}.name", "name_without_letters")
 
 
 def invoice_detail(
@@ -117,7 +116,7 @@ def find_by_reference(
     try:
         reference = betalingskenmerk.parse_ours(kenmerk)
     except betalingskenmerk.InvalidReference:
-        raise InvalidInput(f"{where}.reference", MALFORMED_KENMERK) from None
+        raise InvalidInput(f"{where}.reference", "malformed_kenmerk") from None
     invoice = ctx.store.find_invoice_by_reference(reference)
     return invoice if invoice is not None and invoice.provider_id == provider_id else None
 

@@ -79,4 +79,7 @@ def _validated(values: dict[str, Any]) -> Provider:
     except ValidationError as invalid:
         first = invalid.errors()[0]
         where = ".".join(["body", *(str(part) for part in first["loc"])])
-        raise InvalidInput(where, first["msg"]) from None
+        # Here, not at import: only a refusal needs the texts (shared/errors.py says why).
+        from billing_core.texts.practice import validation_reasons
+
+        raise InvalidInput(where, "model_refused", **validation_reasons(first)) from None

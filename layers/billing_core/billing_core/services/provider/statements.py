@@ -112,10 +112,11 @@ def debtor_risk_report(
     first = Month.parse(from_month) if from_month else last.minus(DEBTOR_RISK_MONTHS - 1)
     if first < FIRST_MONTH or last > LAST_MONTH:
         where = "query.to" if last > LAST_MONTH else "query.from"
-        raise InvalidInput(where, f"a month from {FIRST_MONTH.label} to {LAST_MONTH.label}")
+        raise InvalidInput(
+            where, "month_out_of_range", first=FIRST_MONTH.label, last=LAST_MONTH.label
+        )
     if last < first or first < last.minus(DEBTOR_RISK_MAX_MONTHS - 1):
-        limit = f"from must be on or before to, at most {DEBTOR_RISK_MAX_MONTHS} months"
-        raise InvalidInput("query.from", limit)
+        raise InvalidInput("query.from", "months_out_of_order", most=DEBTOR_RISK_MAX_MONTHS)
     # Computed on demand from the by-provider index over the issue-date range (R25).
     invoices = ctx.store.provider_invoices(
         provider_id,

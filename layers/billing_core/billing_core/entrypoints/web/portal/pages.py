@@ -684,7 +684,7 @@ def _cents(typed: str, field: str) -> int | None:
     try:
         return parse_typed_euros(typed)
     except AmountFormatError:
-        raise InvalidInput(field, "not an amount in euros like 12,50") from None
+        raise InvalidInput(field, "not_an_amount") from None
 
 
 # A number as people type it: whole, or with a decimal comma or point. A pattern, compiled
@@ -702,7 +702,7 @@ def _typed_decimal(typed: str, model: type[BaseModel], field: str) -> str | None
     number = re.match(_TYPED_NUMBER, plain)
     places = _decimal_places(model, field)
     if number is None or (places is not None and len(number[1] or "") > places):
-        raise InvalidInput(field, "not a number like 12,5")
+        raise InvalidInput(field, "not_a_number")
     return plain.replace(",", ".")
 
 
