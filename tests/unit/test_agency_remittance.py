@@ -32,11 +32,20 @@ from billing_core.providers.retrocession import build_statement, statement_csv, 
 from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import match_credit
+from billing_core.shared import reference
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit, statement
-from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
+from tests.unit.factories import (
+    KENMERK,
+    REFERENCE,
+    REFERENCE_KEY,
+    ledger_for,
+    make_invoice,
+    make_provider,
+    sample_lines,
+)
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -244,6 +253,83 @@ def test_a_match_refused_for_more_than_the_agency_collected_leaves_the_credit_li
     with pytest.raises(Refused):
         match_credit(credit_id, MatchTarget(reference=REFERENCE), ctx)
 
+    [still] = ctx.links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+
+
+def with_another_invoice(store: FakeStore, cents: int, *, issued: date, pay_by: date):
+    """The claim's patient also has invoice number 2 at the practice, ``cents`` open."""
+    claim = store.invoice()
+    at = datetime.combine(issued, datetime.min.time(), tzinfo=AMSTERDAM)
+    other = make_invoice(
+        invoice_id="inv-2",
+        reference=reference.for_sequence(2, REFERENCE_KEY),
+        patient_ref=claim.patient_ref,
+        issue_date=issued,
+        final_payment_date=pay_by,
+        ledger=(LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, cents, at, "declaration:d-2"),),
+    )
+    store.put_invoice_as_is(other)
+    return claim
+
+
+def to_the_patient(claim) -> MatchTarget:
+    return MatchTarget(provider_id=claim.provider_id, patient_ref=claim.patient_ref)
+
+
+def test_a_credit_matched_to_the_patient_of_a_claim_waiting_for_the_agency_is_its_transfer(
+    reported,
+):
+    """R24, R34. Given the claim the agency reported paid (€ 74,40 waiting for its
+    transfer) and the patient's other invoice paid already
+    When an operator matches the agency's transfer without a kenmerk to the patient
+    Then it is booked as a match to the claim's kenmerk books it: the agency's transfer,
+    received once, no credit held for the patient."""
+    store, files = reported
+    claim = with_another_invoice(store, 0, issued=date(2026, 6, 1), pay_by=date(2026, 7, 1))
+    credit_id, ctx = back_office(store, files, DUE)
+
+    match_credit(credit_id, to_the_patient(claim), ctx)
+
+    claim = store.invoice(claim.invoice_id)
+    assert (claim.amount_due_cents, claim.credit_cents, awaited_cents(claim)) == (0, 0, 0)
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE, DUE)
+
+
+@pytest.mark.parametrize(
+    ("cents", "issued", "pay_by"),
+    [
+        # the patient's older invoice, due on the credit's date: it came first, and the
+        # agency's transfer paid the € 50,00 the patient owes, the rest the agency's
+        (DUE, date(2026, 6, 1), date(2026, 7, 1)),
+        # a newer one, not due yet: the patient's own € 50,00 for it was taken as the
+        # agency's transfer, and the patient still owed it
+        (5000, date(2027, 2, 1), date(2027, 3, 1)),
+    ],
+)
+def test_a_credit_matched_to_the_patient_is_refused_when_it_may_be_the_agencys_or_the_patients(
+    reported, cents, issued, pay_by
+):
+    """R24, R13, R34, R22. Given the claim the agency reported paid (€ 74,40 waiting for
+    its transfer) and another invoice of the same patient with € 50,00 open
+    When an operator matches a credit without a kenmerk to the patient
+    Then it is refused (422 agency_transfer_or_patients_payment, naming the claim's
+    kenmerk and what the agency still has to transfer): the patient number cannot tell
+    the agency's transfer from the patient's own payment. Nothing is booked on either
+    invoice and the credit stays listed, for the operator to match it to a kenmerk."""
+    store, files = reported
+    claim = with_another_invoice(store, 5000, issued=issued, pay_by=pay_by)
+    credit_id, ctx = back_office(store, files, cents)
+    before = {i.invoice_id: i.ledger for i in store.invoices.values()}
+
+    with pytest.raises(Refused) as refused:
+        match_credit(credit_id, to_the_patient(claim), ctx)
+
+    assert refused.value.code == "agency_transfer_or_patients_payment"
+    assert KENMERK in refused.value.message_nl and KENMERK in refused.value.message_en
+    assert "€\u00a074,40" in refused.value.message_nl and "€74.40" in refused.value.message_en
+    assert {i.invoice_id: i.ledger for i in store.invoices.values()} == before
     [still] = ctx.links.unmatched_credits()
     assert (still.credit_id, still.match) == (credit_id, None)
 
