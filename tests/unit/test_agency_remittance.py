@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.collection.agency_updates import agency_updates_key, write_agency_updates
 from billing_core.collection.collection_report import (
     CollectionReportContext,
     import_collection_report,
@@ -412,3 +413,57 @@ def test_the_agencys_transfer_returned_by_the_bank_makes_the_patient_owe_nothing
     claim = store.invoice()
     assert (claim.amount_due_cents, awaited_cents(claim)) == (0, DUE)
     assert not store.blocked_refs(claim.provider_id)
+
+
+def told_the_agency(store: FakeStore, day: date) -> list[tuple[str, int, str]] | None:
+    """The entries of the agency's daily file of ``day`` (kind, cents, cause); None
+    when no file is written for that day."""
+    files = FilesInMemory()
+    write_agency_updates(day, store, files)
+    key = agency_updates_key(day, PRACTICE.provider_id)
+    if key not in files.files:
+        return None
+    [claim] = json.loads(files.files[key])["claims"]
+    return [(e["kind"], e["amount_cents"], e["cause"]) for e in claim["entries"]]
+
+
+def test_the_agencys_daily_file_tells_its_report_but_not_its_transfer_to_us(reported):
+    """R34 (the daily file tells the agency what changed on our side of a claim it holds),
+    R24, R22. Given the claim the agency reported paid on Monday 15 February
+    When its transfer of the € 74,40 reaches us on 23 February, and the bank returns it on
+    24 February
+    Then the file of 15 February tells the claim paid by the agency's report; the files of
+    23 and 24 February are not written: the transfer and its return change nothing the
+    claim owes (its entries, a reversal of the agency's report and our bank payment, total
+    0 per component: our bookkeeping, not the claim's state at the agency)."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1"), "bank/s.xml", ctx)
+    back = debit(DUE, return_reason="AC04", tx_id="CMIB-AFDRACHT-1", booking_date="2027-02-24")
+    import_statement(statement(back, statement_id="S-RET"), "bank/r.xml", replace(
+        ctx, clock=FixedClock(datetime(2027, 2, 24, 9, 0, tzinfo=AMSTERDAM))
+    ))  # fmt: skip
+
+    reported_on = told_the_agency(store, REPORTED_AT.date())
+    assert reported_on is not None and {cause for _, _, cause in reported_on} == {"agency:CMIB-1"}
+    assert sum(cents for _, cents, _ in reported_on) == -DUE
+    assert told_the_agency(store, date(2027, 2, 23)) is None
+    assert told_the_agency(store, date(2027, 2, 24)) is None
+
+
+def test_a_patients_payment_on_the_day_of_the_agencys_transfer_is_told_alone(reported):
+    """R34, R13. Given the claim the agency reported paid and its transfer reaching us on
+    23 February
+    When the patient also pays € 10,00 quoting the kenmerk that day
+    Then the agency's file of 23 February lists the claim with that payment alone, not
+    the entries of the agency's own transfer."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="AGENCY"), "bank/a.xml", ctx)
+    patient = credit(1000, scor=REFERENCE, tx_id="PATIENT", booking_date="2027-02-23")
+    import_statement(statement(patient, statement_id="S-2"), "bank/b.xml", ctx)
+
+    told = told_the_agency(store, date(2027, 2, 23))
+
+    assert told is not None
+    assert [(kind, cents) for kind, cents, _ in told] == [("payment", -1000)]
