@@ -1515,9 +1515,15 @@ def the_agency_is_told_each_change(
     file), R18 (audit money MONEY1, MONEY4): the practice's file of ``day`` lists every
     claim handed over whose ledger changed that day (a payment, a return, a stop, a
     correction, an insurer's retour), each with the entries written that day after its
-    handover and no others (what came before is in the handover file)."""
+    handover and no others (what came before is in the handover file). Not the entries of
+    the agency's own transfer to us or of the bank's return of it (``_the_agencys_transfer``):
+    they change nothing the claim owes (round 41)."""
     expected = {
-        invoice.reference: [_told(entry) for entry in invoice.ledger[at:] if _written(entry) == day]
+        invoice.reference: [
+            _told(entry)
+            for entry in invoice.ledger[at:]
+            if _written(entry) == day and not _the_agencys_transfer(entry, invoice)
+        ]
         for invoice in invoices
         if (at := handed_over.get(invoice.invoice_id)) is not None
     }
@@ -1529,6 +1535,22 @@ def the_agency_is_told_each_change(
             "the agency is told each change",
             f"file of {day}: {_differences(listed, expected)}",
         )
+
+
+def _the_agencys_transfer(entry: LedgerEntry, invoice: Invoice) -> bool:
+    """An entry of the agency's transfer booked as its remittance (the reversal of its
+    report, cause ``agency:remitted:<payment>``, and that bank payment) or of the bank's
+    return of that transfer (the return's reversal, note ``reverses <payment>``)."""
+    remitted = {
+        e.cause.removeprefix("agency:remitted:")
+        for e in invoice.ledger
+        if e.cause.startswith("agency:remitted:")
+    }
+    return (
+        entry.cause.startswith("agency:remitted:")
+        or entry.cause in remitted
+        or entry.note.removeprefix("reverses ") in remitted
+    )
 
 
 def _told(entry: LedgerEntry | dict[str, Any]) -> tuple[Any, ...]:

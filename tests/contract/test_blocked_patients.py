@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.collection.blocking import BlockChangeKind, BlockedPatient
 from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import A, B
@@ -81,3 +83,38 @@ def test_another_practice_never_sees_the_blocks(store):
     assert changes(store, B) == []
     assert store.release_claim(B, "P-1", "inv-1", T2) is False
     assert store.is_blocked(A, "P-1")
+
+
+def test_a_block_stored_before_its_last_change_was_kept_reads_it_from_blocked_at(table):
+    """R22, R34 (audit agency AGENCY1; known, stop 40: untested). Given block items as a
+    deploy before ``changed_at`` wrote them (DynamoDB only: the fake has no old items): P-1
+    blocked since T2 (``blocked_at`` only), P-2 unblocked (no moment at all)
+    When a release of P-1's claim stamped T1, before the block (its writer took its moment
+    earlier), and a block of P-2 at T1 are written
+    Then P-1 was listed blocked since T2, its unblock is stamped T2, not before the block
+    it follows, and is served after it; P-2 is blocked at T1; both items now keep the
+    moment as ``changed_at``."""
+    store = BillingRepository(table)
+    old = {"entity": "patient_block", "provider_id": A, "version": 1}
+    table.put_item(
+        Item={
+            **keys.patient_block_key(A, "P-1"),
+            **old,
+            "patient_ref": "P-1",
+            "invoice_ids": ["inv-1"],
+            "blocked_at": T2.isoformat(),
+        }
+    )
+    table.put_item(
+        Item={**keys.patient_block_key(A, "P-2"), **old, "patient_ref": "P-2", "invoice_ids": []}
+    )
+    assert store.blocked_patients(A) == [BlockedPatient(A, "P-1", T2, ("inv-1",))]
+
+    assert store.release_claim(A, "P-1", "inv-1", T1) is True
+    store.block_patient(A, "P-2", "inv-2", T1)
+
+    assert changes(store, since=T1) == [("P-2", BLOCKED, T1), ("P-1", UNBLOCKED, T2)]
+    assert store.blocked_patients(A) == [BlockedPatient(A, "P-2", T1, ("inv-2",))]
+    one, two = (table.get_item(Key=keys.patient_block_key(A, p))["Item"] for p in ("P-1", "P-2"))
+    assert (one["changed_at"], "blocked_at" in one) == (T2.isoformat(), False)
+    assert (two["changed_at"], two["blocked_at"]) == (T1.isoformat(), T1.isoformat())

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.collection.agency_updates import agency_updates_key, write_agency_updates
 from billing_core.collection.collection_report import (
     CollectionReportContext,
     import_collection_report,
@@ -32,11 +33,20 @@ from billing_core.providers.retrocession import build_statement, statement_csv, 
 from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money import match_credit
+from billing_core.shared import reference
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused
 from tests.unit.camt_builder import credit, debit, statement
-from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
+from tests.unit.factories import (
+    KENMERK,
+    REFERENCE,
+    REFERENCE_KEY,
+    ledger_for,
+    make_invoice,
+    make_provider,
+    sample_lines,
+)
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -284,6 +294,83 @@ def test_a_match_refused_by_its_booking_after_another_leaves_the_credit_listed(r
     assert (still.credit_id, still.match) == (first.credit_id, None)
 
 
+def with_another_invoice(store: FakeStore, cents: int, *, issued: date, pay_by: date):
+    """The claim's patient also has invoice number 2 at the practice, ``cents`` open."""
+    claim = store.invoice()
+    at = datetime.combine(issued, datetime.min.time(), tzinfo=AMSTERDAM)
+    other = make_invoice(
+        invoice_id="inv-2",
+        reference=reference.for_sequence(2, REFERENCE_KEY),
+        patient_ref=claim.patient_ref,
+        issue_date=issued,
+        final_payment_date=pay_by,
+        ledger=(LedgerEntry(EntryKind.ISSUED, Component.PRINCIPAL, cents, at, "declaration:d-2"),),
+    )
+    store.put_invoice_as_is(other)
+    return claim
+
+
+def to_the_patient(claim) -> MatchTarget:
+    return MatchTarget(provider_id=claim.provider_id, patient_ref=claim.patient_ref)
+
+
+def test_a_credit_matched_to_the_patient_of_a_claim_waiting_for_the_agency_is_its_transfer(
+    reported,
+):
+    """R24, R34. Given the claim the agency reported paid (€ 74,40 waiting for its
+    transfer) and the patient's other invoice paid already
+    When an operator matches the agency's transfer without a kenmerk to the patient
+    Then it is booked as a match to the claim's kenmerk books it: the agency's transfer,
+    received once, no credit held for the patient."""
+    store, files = reported
+    claim = with_another_invoice(store, 0, issued=date(2026, 6, 1), pay_by=date(2026, 7, 1))
+    credit_id, ctx = back_office(store, files, DUE)
+
+    match_credit(credit_id, to_the_patient(claim), ctx)
+
+    claim = store.invoice(claim.invoice_id)
+    assert (claim.amount_due_cents, claim.credit_cents, awaited_cents(claim)) == (0, 0, 0)
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE, DUE)
+
+
+@pytest.mark.parametrize(
+    ("cents", "issued", "pay_by"),
+    [
+        # the patient's older invoice, due on the credit's date: it came first, and the
+        # agency's transfer paid the € 50,00 the patient owes, the rest the agency's
+        (DUE, date(2026, 6, 1), date(2026, 7, 1)),
+        # a newer one, not due yet: the patient's own € 50,00 for it was taken as the
+        # agency's transfer, and the patient still owed it
+        (5000, date(2027, 2, 1), date(2027, 3, 1)),
+    ],
+)
+def test_a_credit_matched_to_the_patient_is_refused_when_it_may_be_the_agencys_or_the_patients(
+    reported, cents, issued, pay_by
+):
+    """R24, R13, R34, R22. Given the claim the agency reported paid (€ 74,40 waiting for
+    its transfer) and another invoice of the same patient with € 50,00 open
+    When an operator matches a credit without a kenmerk to the patient
+    Then it is refused (422 agency_transfer_or_patients_payment, naming the claim's
+    kenmerk and what the agency still has to transfer): the patient number cannot tell
+    the agency's transfer from the patient's own payment. Nothing is booked on either
+    invoice and the credit stays listed, for the operator to match it to a kenmerk."""
+    store, files = reported
+    claim = with_another_invoice(store, 5000, issued=issued, pay_by=pay_by)
+    credit_id, ctx = back_office(store, files, cents)
+    before = {i.invoice_id: i.ledger for i in store.invoices.values()}
+
+    with pytest.raises(Refused) as refused:
+        match_credit(credit_id, to_the_patient(claim), ctx)
+
+    assert refused.value.code == "agency_transfer_or_patients_payment"
+    assert KENMERK in refused.value.message_nl and KENMERK in refused.value.message_en
+    assert "€\u00a074,40" in refused.value.message_nl and "€74.40" in refused.value.message_en
+    assert {i.invoice_id: i.ledger for i in store.invoices.values()} == before
+    [still] = ctx.links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+
+
 def test_a_patients_own_transfer_after_the_agency_transferred_is_an_ordinary_payment(
     reported,
 ):
@@ -362,3 +449,57 @@ def test_the_agencys_transfer_returned_by_the_bank_makes_the_patient_owe_nothing
     claim = store.invoice()
     assert (claim.amount_due_cents, awaited_cents(claim)) == (0, DUE)
     assert not store.blocked_refs(claim.provider_id)
+
+
+def told_the_agency(store: FakeStore, day: date) -> list[tuple[str, int, str]] | None:
+    """The entries of the agency's daily file of ``day`` (kind, cents, cause); None
+    when no file is written for that day."""
+    files = FilesInMemory()
+    write_agency_updates(day, store, files)
+    key = agency_updates_key(day, PRACTICE.provider_id)
+    if key not in files.files:
+        return None
+    [claim] = json.loads(files.files[key])["claims"]
+    return [(e["kind"], e["amount_cents"], e["cause"]) for e in claim["entries"]]
+
+
+def test_the_agencys_daily_file_tells_its_report_but_not_its_transfer_to_us(reported):
+    """R34 (the daily file tells the agency what changed on our side of a claim it holds),
+    R24, R22. Given the claim the agency reported paid on Monday 15 February
+    When its transfer of the € 74,40 reaches us on 23 February, and the bank returns it on
+    24 February
+    Then the file of 15 February tells the claim paid by the agency's report; the files of
+    23 and 24 February are not written: the transfer and its return change nothing the
+    claim owes (its entries, a reversal of the agency's report and our bank payment, total
+    0 per component: our bookkeeping, not the claim's state at the agency)."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1"), "bank/s.xml", ctx)
+    back = debit(DUE, return_reason="AC04", tx_id="CMIB-AFDRACHT-1", booking_date="2027-02-24")
+    import_statement(statement(back, statement_id="S-RET"), "bank/r.xml", replace(
+        ctx, clock=FixedClock(datetime(2027, 2, 24, 9, 0, tzinfo=AMSTERDAM))
+    ))  # fmt: skip
+
+    reported_on = told_the_agency(store, REPORTED_AT.date())
+    assert reported_on is not None and {cause for _, _, cause in reported_on} == {"agency:CMIB-1"}
+    assert sum(cents for _, cents, _ in reported_on) == -DUE
+    assert told_the_agency(store, date(2027, 2, 23)) is None
+    assert told_the_agency(store, date(2027, 2, 24)) is None
+
+
+def test_a_patients_payment_on_the_day_of_the_agencys_transfer_is_told_alone(reported):
+    """R34, R13. Given the claim the agency reported paid and its transfer reaching us on
+    23 February
+    When the patient also pays € 10,00 quoting the kenmerk that day
+    Then the agency's file of 23 February lists the claim with that payment alone, not
+    the entries of the agency's own transfer."""
+    store, files = reported
+    ctx = bank(store, files)
+    import_statement(remittance(DUE, scor=REFERENCE, tx_id="AGENCY"), "bank/a.xml", ctx)
+    patient = credit(1000, scor=REFERENCE, tx_id="PATIENT", booking_date="2027-02-23")
+    import_statement(statement(patient, statement_id="S-2"), "bank/b.xml", ctx)
+
+    told = told_the_agency(store, date(2027, 2, 23))
+
+    assert told is not None
+    assert [(kind, cents) for kind, cents, _ in told] == [("payment", -1000)]

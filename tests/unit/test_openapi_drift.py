@@ -95,3 +95,16 @@ def test_every_reference_in_a_document_resolves(name):
     text = render(document)
     refs = {part.split('"')[0] for part in text.split('"$ref": "#/components/schemas/')[1:]}
     assert refs and refs <= set(document["components"]["schemas"])
+
+
+def test_the_blocked_list_says_what_blocked_at_holds():
+    """R22 (known, stop 40: the blocked list still described ``blocked_at`` as the first
+    claim's handover). Given the provider API's document
+    Then the blocked list's ``blocked_at`` is the moment of the block's 'blocked' change in
+    the changes feed, never before the last unblock: after a release landed while a run
+    handed over, or a returned payment, it is no handover's moment (audit agency AGENCY1)."""
+    schemas = generate()["provider.json"]["components"]["schemas"]
+    described = schemas["BlockedPatientOut"]["properties"]["blocked_at"]["description"]
+    assert "first claim" not in described
+    assert "'blocked' change" in described and "/blocked-patients/changes" in described
+    assert "never before the patient's last unblock" in described

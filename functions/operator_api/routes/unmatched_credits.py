@@ -34,7 +34,11 @@ def list_unmatched_credits() -> UnmatchedCreditListOut:
     summary="Book a credit on a kenmerk, or on a patient's oldest due invoices (once)",
     description="A patient's credit goes to the invoices due on its booking date first, the "
     "one due longest first (a deferral or an arrangement's terms set when that is), then to "
-    "the others, the one due soonest first (legal-nl.md §5). A return nobody could trace "
+    "the others, the one due soonest first (legal-nl.md §5). A claim of the patient the "
+    "collection agency reported paid and whose money it did not transfer yet takes the "
+    "credit as the agency's transfer, as a match to its kenmerk does; when the patient also "
+    "owes another invoice, the credit may be either: 422 agency_transfer_or_patients_payment, "
+    "nothing booked, match it to a kenmerk. A return nobody could trace "
     "(direction DBIT) takes a kenmerk: it is booked as the reversal of a bank payment on "
     "that invoice with at least its amount left (R12); 422 no_payment_to_reverse when "
     "there is none. A credit is matched once: the same target again is a retry (200, the "

@@ -41,6 +41,8 @@ class BlockedPatient:
 
     provider_id: str
     patient_ref: str  # the provider's own patient number: what practice software imports
+    # The moment of this block's BLOCKED change (``PatientBlock.changed_at``): a handover or
+    # a claim owed again, never before the last unblock; later claims do not move it.
     blocked_at: datetime
     invoice_ids: tuple[str, ...]  # the claims at the collection agency that keep the block
 

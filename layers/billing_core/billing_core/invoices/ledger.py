@@ -62,6 +62,11 @@ def is_agency(cause: str) -> bool:
     return cause.startswith(AGENCY)
 
 
+# The cause of the agency's transfer's reversal of its report (payments/remittance.py):
+# this prefix, then the bank payment's id. ':' is in no agency_ref: never one of its rows.
+REMITTED = f"{AGENCY}remitted:"
+
+
 class Component(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from billing_core.collection.blocking import release_settled_claim
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import (
-    AGENCY,
+    REMITTED,
     REVERSES,
     Component,
     EntryKind,
@@ -53,12 +53,11 @@ from billing_core.ports import BillingStore
 from billing_core.shared.clock import Clock
 
 REMITTED_NOTE = "remitted by the collection agency"
-_REMITTED = f"{AGENCY}remitted:"  # ':' is in no agency_ref: never one of the agency's rows
 
 
 def remittance_cause(payment_id: str) -> str:
     """The cause of the REVERSAL entries a remittance booked as ``payment_id`` writes."""
-    return f"{_REMITTED}{payment_id}"
+    return f"{REMITTED}{payment_id}"
 
 
 def awaited_cents(invoice: Invoice) -> int:

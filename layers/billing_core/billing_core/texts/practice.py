@@ -456,6 +456,12 @@ _DUTCH: Sections = {
             " meer dan de {awaited_nl} die het daarvan nog moet overmaken. Er is niets"
             " geboekt: vraag het incassobureau waarvoor het verschil is."
         ),
+        "agency_transfer_or_patients_payment": (
+            "Voor {kenmerken} moet het incassobureau nog {awaited_nl} overmaken, en deze"
+            " patiënt heeft ook andere nota's open. Aan het patiëntnummer is niet te zien of"
+            " deze overboeking van het incassobureau of van de patiënt is. Er is niets"
+            " geboekt: koppel haar aan een betalingskenmerk."
+        ),
         # The agency's report-back (collection/collection_report.py): a row's detail.
         "agency_paid_before_invoice": (
             "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
@@ -1215,6 +1221,12 @@ _ENGLISH: Sections = {
             "The collection agency reported the claim {kenmerk} paid; this transfer is more"
             " than the {awaited_en} it still has to transfer of it. Nothing was booked: ask"
             " the agency what the difference is for."
+        ),
+        "agency_transfer_or_patients_payment": (
+            "The collection agency still has to transfer {awaited_en} for {kenmerken}, and"
+            " this patient has other invoices open too. The patient number cannot tell"
+            " whether this transfer is the agency's or the patient's own. Nothing was"
+            " booked: match it to a payment reference."
         ),
         "agency_paid_before_invoice": (
             "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"

@@ -650,7 +650,14 @@ class RetourUploadTicketOut(AttributesOut):
 
 class BlockedPatientOut(BaseModel):
     patient_ref: str = Field(description="your own patient number, as in your declarations")
-    blocked_at: datetime = Field(description="when the first claim went to the collection agency")
+    blocked_at: datetime = Field(
+        description="since when the patient is blocked: the moment of the 'blocked' change "
+        "that GET /api/v1/provider/blocked-patients/changes serves for this block (a claim "
+        "handed to the collection agency, or owed there again after a returned payment, "
+        "while no other claim kept the patient blocked); never before the patient's last "
+        "unblock, so not always a handover's moment. Claims joining the block later do not "
+        "move it."
+    )
     invoice_ids: list[str] = Field(
         description="the invoices at the collection agency that keep the block; each opens at "
         "GET /api/v1/provider/invoices/{invoice_id}"

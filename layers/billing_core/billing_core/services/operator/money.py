@@ -156,6 +156,8 @@ def _plan(
     else:
         patients = _patients_invoices(target.provider_id, target.patient_ref, ctx)
         invoices = _in_payment_order(patients, day)
+        if any(_awaited_from_agency(i) for i in invoices):
+            return _as_the_agencys_transfer(credit.amount_cents, invoices, day)
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
@@ -165,6 +167,38 @@ def _plan(
     owed = [(i.reference, i.invoice_id, owed_on(i, day) or awaited_cents(i)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
     return split_over(credit.amount_cents, due)
+
+
+def _as_the_agencys_transfer(
+    amount_cents: int, invoices: list[Invoice], day: date
+) -> tuple[MatchPart, ...]:
+    """A credit matched to a patient of whom a claim waits for the agency's transfer (the
+    agency reported it paid, our money not in yet): booked as a match to that claim's
+    kenmerk books it, as the agency's transfer, split over the waiting claims by what
+    each waits for (more than that is refused after the plan is made, as for a kenmerk).
+    When the patient also owes another invoice on the credit's date, the credit may as
+    well be the patient's own payment of it: nobody can tell from the patient number,
+    so it is refused, nothing booked and the credit kept listed, for the operator to
+    match it to a kenmerk (R24: the agency's money counted once, when it reaches us;
+    R13: the patient's money lowers what the patient owes; R34)."""
+    waiting = [i for i in invoices if _awaited_from_agency(i)]
+    waiting_ids = {i.invoice_id for i in waiting}
+    if any(owed_on(i, day) > 0 for i in invoices if i.invoice_id not in waiting_ids):
+        awaited = sum(map(_awaited_from_agency, waiting))
+        raise practice_refused(
+            "agency_transfer_or_patients_payment",
+            kenmerken=", ".join(betalingskenmerk.grouped(i.reference) for i in waiting),
+            awaited_nl=format_euros(awaited, "nl"),
+            awaited_en=format_euros(awaited, "en"),
+        )
+    return split_over(
+        amount_cents, [(i.reference, i.invoice_id, _awaited_from_agency(i)) for i in waiting]
+    )
+
+
+def _awaited_from_agency(invoice: Invoice) -> int:
+    """What the agency reported collected on a claim it holds and did not transfer yet."""
+    return awaited_cents(invoice) if invoice.is_with_collection_agency else 0
 
 
 def _refuse_more_than_the_agency_collected(
@@ -179,7 +213,7 @@ def _refuse_more_than_the_agency_collected(
         if part.reverses:
             continue
         invoice = _by_reference(part.reference, ctx)
-        awaited = awaited_cents(invoice) if invoice.is_with_collection_agency else 0
+        awaited = _awaited_from_agency(invoice)
         if 0 < awaited < part.amount_cents:
             raise _remittance_exceeds(RemittanceExceeds(invoice.reference, awaited))
 
