@@ -469,3 +469,13 @@ def test_the_agencys_transfer_moves_no_claim_to_another_outcome(paid_on, outcome
     invoice = then(reported_paid(HANDED_OVER, paid_on))
     assert invoice.is_paid
     assert outcome_of(invoice, TODAY) is outcome
+
+
+def test_a_credit_received_before_the_invoice_and_matched_to_it_pays_it():
+    """R25, R34, legal-nl.md §5 (audit risk RISK3). Given a transfer without a kenmerk booked
+    on 20 November, before the invoice of 23 November was issued, When an operator matches
+    it to the invoice (the payment keeps its booking day) and it pays it in full, Then the
+    invoice counts as paid on time, not as stopped: nothing was forgiven."""
+    invoice = paid(make_invoice(), on=date(2026, 11, 20))
+    assert invoice.is_paid
+    assert outcome_of(invoice, TODAY) is Outcome.PAID_ON_TIME

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -105,16 +105,23 @@ def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
     The principal alone: costs and interest forgiven after the principal was paid leave
     it paid; a paid invoice has its principal at nothing, since a credit sits there.
     The agency's transfer of what it collected, and its return, are left out: they add
-    up to nothing, and the day the patient paid is the agency's report's."""
+    up to nothing, and the day the patient paid is the agency's report's. Money received
+    before the invoice was issued (a credit an operator matched to it, R34) is taken as
+    of the issue, after it: it paid the invoice, it did not precede what it paid."""
     owed = 0
     settling = None
     moved = agency_transfer_entries(invoice)
-    principal = (
+    principal = [
         entry
         for position, entry in enumerate(invoice.ledger)
         if entry.component is Component.PRINCIPAL and position not in moved
-    )
-    for entry in sorted(principal, key=lambda entry: entry.at):
+    ]
+    issued = min((e.at for e in principal if e.kind is EntryKind.ISSUED), default=None)
+
+    def in_order(entry: LedgerEntry) -> datetime:
+        return entry.at if issued is None else max(entry.at, issued)
+
+    for entry in sorted(principal, key=in_order):
         before, owed = owed, owed + entry.amount_cents
         if before > 0 >= owed:
             settling = entry
