@@ -23,7 +23,8 @@ from billing_core.invoices.invoice import (
     Reminder,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
+from billing_core.payments.remittance import apply_remittance
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.claim_factories import claim
 from tests.unit.factories import make_invoice, make_line, make_provider
@@ -418,3 +419,63 @@ def test_the_charts_months_read_as_months_in_the_pages_language(
     assert len(labels) == months and labels[0] == first_label
     assert not [label for label in labels if re.fullmatch(r"\d{2}-\d{2}", label)]
     assert chart.bars and all(bar.title.startswith(f"{first_title} · ") for bar in chart.bars)
+
+
+# --- the agency's transfer of what it collected (payments/remittance.py) -------------------
+
+
+def _at(day):
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=AMSTERDAM)
+
+
+def reported_paid(invoice, on):
+    """The agency's report-back: the claim paid to it (or forwarded to it) on ``on``."""
+    return apply_payment(invoice, IncomingPayment("agency", f"AG-{on}", DUE, _at(on)))
+
+
+def remitted(invoice, on=date(2027, 1, 20)):
+    """The agency's transfer of what it collected, read from our bank on ``on``."""
+    return apply_remittance(invoice, IncomingPayment("bank", "TX-AGENCY", DUE, _at(on)))
+
+
+def transfer_returned(invoice, on=date(2027, 1, 22)):
+    """The bank returns the agency's transfer (R12): the agency owes it to us again."""
+    return apply_reversal(invoice, "TX-AGENCY", "TX-RETURN", DUE, _at(on))
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "outcome"),
+    [
+        # Paid to the agency after the handover of 11 January
+        (date(2027, 1, 12), Outcome.PAID_AFTER_COLLECTION),
+        # Paid in the reminder's term, forwarded by the agency (its row dated so, 6c2cdd1)
+        (date(2027, 1, 5), Outcome.PAID_AFTER_REMINDER),
+    ],
+)
+@pytest.mark.parametrize(
+    "then",
+    [
+        pytest.param(lambda invoice: invoice, id="reported"),
+        pytest.param(remitted, id="transferred"),
+        pytest.param(lambda invoice: transfer_returned(remitted(invoice)), id="returned"),
+    ],
+)
+def test_the_agencys_transfer_moves_no_claim_to_another_outcome(paid_on, outcome, then):
+    """R25, legal-nl.md §2 (audit risk RISK1, RISK2). Given a claim the agency reported
+    paid on ``paid_on``, When its transfer of that money reaches our account, or the bank
+    then returns the transfer (the agency owes it to us again, the patient owes nothing),
+    Then the claim still counts by the day the patient paid: neither by the transfer's
+    day (after collection) nor as written off by the agency (unpaid)."""
+    invoice = then(reported_paid(HANDED_OVER, paid_on))
+    assert invoice.is_paid
+    assert outcome_of(invoice, TODAY) is outcome
+
+
+def test_a_credit_received_before_the_invoice_and_matched_to_it_pays_it():
+    """R25, R34, legal-nl.md §5 (audit risk RISK3). Given a transfer without a kenmerk booked
+    on 20 November, before the invoice of 23 November was issued, When an operator matches
+    it to the invoice (the payment keeps its booking day) and it pays it in full, Then the
+    invoice counts as paid on time, not as stopped: nothing was forgiven."""
+    invoice = paid(make_invoice(), on=date(2026, 11, 20))
+    assert invoice.is_paid
+    assert outcome_of(invoice, TODAY) is Outcome.PAID_ON_TIME

@@ -5,7 +5,10 @@ by the date of the payment that settled it (legal-nl.md §2: "The payment date d
 not the moment we learn of it"), never by how far the dunning run had come when we
 learned of it:
 
-- paid after collection: paid on or after the day the claim was handed to the agency;
+- paid after collection: paid on or after the day the claim was handed to the agency.
+  A claim the agency reported paid counts by the day of its report, also once its
+  transfer reached us (or the bank returned that transfer): the transfer moves the
+  agency's money, not the patient's debt (payments/remittance.py);
 - paid after reminder: paid on or after the day a reminder was sent (R19, in its term or
   after it), before the handover. A reminder that never reached the addressee (R7: a
   Permanent bounce) reminded nobody and does not count;
@@ -35,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -43,6 +46,7 @@ from billing_core.collection.collection_report import SOURCE as AGENCY
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import payment_id
+from billing_core.payments.remittance import agency_transfer_entries
 from billing_core.shared.clock import amsterdam_day
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -99,11 +103,25 @@ def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
     payment; a payment followed by a stop of the rest is a stop). Taken in the order
     the entries are dated, so a payment we learned of late counts on its own day (§2).
     The principal alone: costs and interest forgiven after the principal was paid leave
-    it paid; a paid invoice has its principal at nothing, since a credit sits there."""
+    it paid; a paid invoice has its principal at nothing, since a credit sits there.
+    The agency's transfer of what it collected, and its return, are left out: they add
+    up to nothing, and the day the patient paid is the agency's report's. Money received
+    before the invoice was issued (a credit an operator matched to it, R34) is taken as
+    of the issue, after it: it paid the invoice, it did not precede what it paid."""
     owed = 0
     settling = None
-    principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
-    for entry in sorted(principal, key=lambda entry: entry.at):
+    moved = agency_transfer_entries(invoice)
+    principal = [
+        entry
+        for position, entry in enumerate(invoice.ledger)
+        if entry.component is Component.PRINCIPAL and position not in moved
+    ]
+    issued = min((e.at for e in principal if e.kind is EntryKind.ISSUED), default=None)
+
+    def in_order(entry: LedgerEntry) -> datetime:
+        return entry.at if issued is None else max(entry.at, issued)
+
+    for entry in sorted(principal, key=in_order):
         before, owed = owed, owed + entry.amount_cents
         if before > 0 >= owed:
             settling = entry

@@ -131,6 +131,26 @@ def agency_money_returned(
     return given_back
 
 
+def agency_transfer_entries(invoice: Invoice) -> frozenset[int]:
+    """The ledger positions of the entries that move what the agency collected into our
+    account, and out again when the bank returns its transfer: the REVERSALs of the
+    agency's payments and their PAYMENTs (``apply_remittance``), the bank's REVERSAL of
+    such a payment and the agency's part given back (``agency_money_returned``). Per
+    transfer they add up to nothing: they change neither what the patient owes nor the
+    day the patient paid, which the agency's report tells (R25, legal-nl.md §2)."""
+    remitted = {
+        f"{REVERSES}{e.cause}"
+        for e in invoice.ledger
+        if e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE
+    }
+    return frozenset(
+        position
+        for position, e in enumerate(invoice.ledger)
+        if (e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE)
+        or (e.kind is EntryKind.REVERSAL and (e.cause.startswith(_REMITTED) or e.note in remitted))
+    )
+
+
 def is_remittance(invoice: Invoice, payment_id: str) -> bool:
     """Whether ``payment_id`` was booked on the invoice as the agency's transfer."""
     cause = remittance_cause(payment_id)
