@@ -44,9 +44,13 @@ from enum import StrEnum
 
 from billing_core.collection.collection_report import SOURCE as AGENCY
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    LedgerEntry,
+    agency_transfer_positions,
+)
 from billing_core.payments.booking import payment_id
-from billing_core.payments.remittance import agency_transfer_entries
 from billing_core.shared.clock import amsterdam_day
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -110,7 +114,7 @@ def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
     of the issue, after it: it paid the invoice, it did not precede what it paid."""
     owed = 0
     settling = None
-    moved = agency_transfer_entries(invoice)
+    moved = agency_transfer_positions(invoice.ledger)
     principal = [
         entry
         for position, entry in enumerate(invoice.ledger)

@@ -17,7 +17,6 @@ After the handover, a change on our side that the agency must know of is a recor
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,12 @@ from billing_core.dunning.interest import (
     interest_statement,
 )
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import REMITTED, REVERSES, Component, LedgerEntry, balance
+from billing_core.invoices.ledger import (
+    Component,
+    LedgerEntry,
+    agency_transfer_positions,
+    balance,
+)
 from billing_core.invoices.open_costs import open_costs
 from billing_core.shared.clock import AMSTERDAM
 
@@ -119,30 +123,15 @@ def told_entries(invoice: Invoice, day: date) -> list[LedgerEntry]:
     after its entries (R19, R34: the agency counts each once, also a payment read on the
     handover day before the run). A claim handed over before their number was kept: every
     entry of the day, the handover's day being the line. Not the entries of the agency's
-    own transfer to us (``_our_bookkeeping``)."""
+    own transfer to us (``agency_transfer_positions``)."""
     after = invoice.ledger[invoice.handover_entries or 0 :]
-    ours = _our_bookkeeping(after)
+    # The agency's transfer to us tells how the money reached our account, not what the
+    # claim owes: its report told that already (R34, R24).
+    ours = agency_transfer_positions(after)
     return [
         entry
-        for entry in after
-        if entry.recorded.astimezone(AMSTERDAM).date() == day and entry not in ours
-    ]
-
-
-def _our_bookkeeping(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
-    """The entries of the agency's transfer of what it reported collected
-    (payments/remittance.py) and of the bank's return of that transfer: per component a
-    reversal of the agency's report and our bank payment, which total 0. They tell how the
-    money reached our account, not what the claim owes: the agency's report told it that
-    already, so the agency's file does not list them (R34, R24)."""
-    transfers = {e.cause.removeprefix(REMITTED) for e in entries if e.cause.startswith(REMITTED)}
-    if not transfers:
-        return []
-    returned = {f"{REVERSES}{payment_id}" for payment_id in transfers}
-    return [
-        e
-        for e in entries
-        if e.cause.startswith(REMITTED) or e.cause in transfers or e.note in returned
+        for position, entry in enumerate(after)
+        if entry.recorded.astimezone(AMSTERDAM).date() == day and position not in ours
     ]
 
 

@@ -65,6 +65,8 @@ def is_agency(cause: str) -> bool:
 # The cause of the agency's transfer's reversal of its report (payments/remittance.py):
 # this prefix, then the bank payment's id. ':' is in no agency_ref: never one of its rows.
 REMITTED = f"{AGENCY}remitted:"
+# The note of the PAYMENT that books the agency's transfer as money in our account.
+REMITTED_NOTE = "remitted by the collection agency"
 
 
 class Component(StrEnum):
@@ -142,3 +144,24 @@ def forgiven_last(entries: Sequence[LedgerEntry]) -> bool:
     lowering = (e for e in reversed(entries) if e.amount_cents < 0)
     last = next((e for e in lowering if e.kind in (EntryKind.PAYMENT, *FORGIVING)), None)
     return last is not None and last.kind in FORGIVING
+
+
+def agency_transfer_positions(entries: Sequence[LedgerEntry]) -> frozenset[int]:
+    """The positions in ``entries`` of those that move what the agency collected into our
+    account, and out again when the bank returns its transfer (payments/remittance.py):
+    the REVERSALs of the agency's payments and their PAYMENTs, the bank's REVERSAL of such
+    a payment and the agency's part given back. Per transfer they add up to nothing: they
+    change neither what the patient owes nor the day the patient paid, which the agency's
+    report tells, so the debtor-risk figures (R25) and the agency's daily file (R34) leave
+    them out."""
+    transfers = {
+        f"{REVERSES}{e.cause}"
+        for e in entries
+        if e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE
+    }
+    return frozenset(
+        position
+        for position, e in enumerate(entries)
+        if (e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE)
+        or (e.kind is EntryKind.REVERSAL and (e.cause.startswith(REMITTED) or e.note in transfers))
+    )

@@ -34,6 +34,7 @@ from billing_core.collection.blocking import release_settled_claim
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import (
     REMITTED,
+    REMITTED_NOTE,
     REVERSES,
     Component,
     EntryKind,
@@ -51,8 +52,6 @@ from billing_core.payments.booking import (
 )
 from billing_core.ports import BillingStore
 from billing_core.shared.clock import Clock
-
-REMITTED_NOTE = "remitted by the collection agency"
 
 
 def remittance_cause(payment_id: str) -> str:
@@ -129,26 +128,6 @@ def agency_money_returned(
                 still[component, note] -= taken
                 rest -= taken
     return given_back
-
-
-def agency_transfer_entries(invoice: Invoice) -> frozenset[int]:
-    """The ledger positions of the entries that move what the agency collected into our
-    account, and out again when the bank returns its transfer: the REVERSALs of the
-    agency's payments and their PAYMENTs (``apply_remittance``), the bank's REVERSAL of
-    such a payment and the agency's part given back (``agency_money_returned``). Per
-    transfer they add up to nothing: they change neither what the patient owes nor the
-    day the patient paid, which the agency's report tells (R25, legal-nl.md §2)."""
-    remitted = {
-        f"{REVERSES}{e.cause}"
-        for e in invoice.ledger
-        if e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE
-    }
-    return frozenset(
-        position
-        for position, e in enumerate(invoice.ledger)
-        if (e.kind is EntryKind.PAYMENT and e.note == REMITTED_NOTE)
-        or (e.kind is EntryKind.REVERSAL and (e.cause.startswith(_REMITTED) or e.note in remitted))
-    )
 
 
 def is_remittance(invoice: Invoice, payment_id: str) -> bool:
