@@ -1553,3 +1553,42 @@ def test_a_letter_windows_1252_lacks_is_named_on_its_own_line_and_field():
     assert len(result.claims) == 3  # said, not refused: the practice corrects the name
     # And the same '?' in a UTF-8 file is a character the practice typed: nothing said
     assert not parse(declaration(*rows)).findings
+
+
+def test_every_free_text_a_patient_or_letter_shows_is_checked_for_a_lost_letter():
+    # Given a Windows-1252 file (Excel's default, R40) where a letter it lacks became '?'
+    # in the initials, the prefix, the house number suffix and the e-mail of line 2's
+    # patient, the debtor's e-mail on line 3, and the invoice line's description on lines
+    # 2 and 4 (one text) and 3 (vektis.md: "accept and say what was repaired")
+    first = line(
+        FIRST,
+        initials="?.",
+        name_prefix="d?",
+        house_number_suffix="?",
+        email="?ukasz@example.org",
+        description="Kontrola okresowa ?ód?",
+    )
+    rows = [
+        first,
+        line(debtor_last_name="Müller", debtor_email="m?ller@example.org"),
+        line(first, claim_ref="R3"),
+    ]
+    text = declaration(*rows).decode("utf-8").encode("cp1252")
+    # When it is read
+    result = parse(text)
+    # Then each '?' is named on its own line and field, the description once for its text
+    marked = sorted(
+        (f.line, f.field) for f in result.findings if f.code == "CSV_LETTER_AS_QUESTION_MARK"
+    )
+    assert marked == [
+        (2, "description"),
+        (2, "email"),
+        (2, "house_number_suffix"),
+        (2, "initials"),
+        (2, "name_prefix"),
+        (3, "debtor_email"),
+    ]
+    assert len(result.claims) == 3  # said, not refused (R2: no structural error)
+    assert_consistent(result)
+    # And the same file in UTF-8 says nothing: there the '?' is what the practice typed
+    assert not parse(declaration(*rows)).findings

@@ -280,6 +280,51 @@ def test_records_wrapped_at_80_characters_are_one_finding_naming_the_cause():
     assert result.claims == []
 
 
+@pytest.mark.parametrize("line_end", ["\r\n", "\n"], ids=["crlf", "lf"])
+def test_wrapped_records_whose_editor_trimmed_trailing_spaces_are_one_finding_too(line_end):
+    # Given every 310-character record broken into lines of 80, and then the editor
+    # trimmed each line's trailing spaces: uneven widths, pieces of only spaces empty
+    # (vektis.md "Files as practices really send them": the one cause named, R2)
+    pieces = [
+        text[start : start + 80].rstrip(" ") for text in good() for start in range(0, 310, 80)
+    ]
+    assert "" in pieces and len({len(piece) for piece in pieces}) > 3
+    data = (line_end.join(pieces) + line_end).encode("latin-1")
+    # When it is read
+    result = read(data)
+    # Then the one finding is the wrapping, as for the untrimmed file: not 21 findings of
+    # record types 'TD', empty lines and missing data
+    [finding] = result.findings
+    assert (finding.code, finding.severity) == ("VEKTIS_LINES_WRAPPED", Severity.FILE)
+    assert finding.params == {"width": 80, "expected": 310}
+    assert result.claims == []
+
+
+@pytest.mark.parametrize("cut", [155, 100, 62], ids=["half", "100", "fifth"])
+def test_records_cut_short_are_not_taken_for_wrapped_lines(cut):
+    # Given a correct file whose every record lost its end at the same width (each line
+    # still a record of its own: one that divides 310, or not)
+    lines = [text[:cut] for text in good()]
+    # When it is read
+    result = read(to_bytes(lines))
+    # Then it is refused for the data missing, as before: no record was broken in two
+    assert result.file_rejected and "VEKTIS_LINES_WRAPPED" not in codes(result)
+    assert "VEKTIS_RECORD_DATA_MISSING" in codes(result)
+
+
+def test_a_trimmed_file_with_one_mistyped_record_is_not_taken_for_wrapped_lines():
+    # Given the file with every record's trailing spaces trimmed, and its first 04 (line 4)
+    # mistyped "40": most lines still start with a record type
+    lines = [text.rstrip(" ") for text in good()]
+    lines[3] = "40" + lines[3][2:]
+    # When it is read
+    result = read(to_bytes(lines))
+    # Then the one finding is the record type, as in the untrimmed file (R2)
+    assert [(f.code, f.line) for f in result.findings if f.severity is Severity.FILE] == [
+        ("VEKTIS_RECORD_TYPE_UNKNOWN", 4)
+    ]
+
+
 def test_a_prestatiecode_in_lower_case_is_read_as_the_code_of_the_table():
     # Given the first 04 with its PRESTATIECODE (pos. 76-81) as "v21" (R40)
     lines = good()

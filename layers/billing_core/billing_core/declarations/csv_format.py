@@ -151,10 +151,13 @@ _IDENTITY_COLUMNS = (*PERSON_COLUMNS[:10],)  # initials .. email; not mobile, la
 _ADDRESS_COLUMNS = frozenset(
     {"street", "house_number", "house_number_suffix", "postcode", "city", "country"}
 )
-# Columns of letters where a "?" stands for one Windows-1252 lacks (_question_marks).
+# The free text of a person that an invoice, a letter or the patient's page shows: there a
+# "?" stands for a letter Windows-1252 lacks (_question_marks). Not the columns read by
+# their form (postcode, country, language) or shown to nobody (mobile).
 _LETTER_COLUMNS = tuple(
-    (PERSON_COLUMNS.index(column), column)
-    for column in ("initials", "name_prefix", "last_name", "street", "city")
+    (index, column)
+    for index, column in enumerate(PERSON_COLUMNS)
+    if column not in {"postcode", "country", "mobile", "language"}
 )
 _COUNTRY_ALIASES = {"": "NL", "NEDERLAND": "NL", "NETHERLANDS": "NL", "THE NETHERLANDS": "NL"}
 _LINE_TYPES = {"": LineType.CARE, **{line_type.value: line_type for line_type in LineType}}
@@ -589,6 +592,8 @@ class _LineParser:
         self.findings.extend(repairs)
         self.findings.extend(header_findings)
         lines_total = self._read_lines(reader, check_content=not header_findings)
+        if self.windows_1252:
+            self._descriptions_with_question_marks()
         if lines_total == 0:
             self.findings.append(_file_finding("FILE_HEADER_ONLY"))
         elif lines_total > self.max_lines:
@@ -837,9 +842,22 @@ class _LineParser:
         for offset, prefix in ((0, ""), (_PERSON_WIDTH, DEBTOR_PREFIX)):
             for index, column in _LETTER_COLUMNS:
                 if "?" in person_cells[offset + index]:
-                    field = prefix + column
-                    warning = Finding("CSV_LETTER_AS_QUESTION_MARK", Severity.WARNING, line, field)
-                    self.findings.append(warning)
+                    self._letter_as_question_mark(line, prefix + column)
+
+    def _descriptions_with_question_marks(self) -> None:
+        """The same for what the patient reads on the invoice line, once per description
+        (on its first line): a practice's own text is repeated on many lines. After the
+        pass, and only for a Windows-1252 file, so the hot path pays nothing (#18)."""
+        seen: set[str] = set()
+        for claim in self.claims:
+            description = claim.description
+            if "?" in description and description not in seen:
+                seen.add(description)
+                self._letter_as_question_mark(claim.line_number, "description")
+
+    def _letter_as_question_mark(self, line: int, field: str) -> None:
+        warning = Finding("CSV_LETTER_AS_QUESTION_MARK", Severity.WARNING, line, field)
+        self.findings.append(warning)
 
 
 # --- Field checks: pure functions of the text ---

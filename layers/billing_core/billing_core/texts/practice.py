@@ -432,7 +432,7 @@ _DUTCH: Sections = {
         "CSV_SHORT_LINES_PADDED": "{count} regel(s), de eerste op regel {line}, houden op vóór de laatste kolommen (vanaf {column}), zoals Excel lege cellen aan het eind van een regel weglaat. Die kolommen zijn niet verplicht en als leeg gelezen.",
         "CSV_END_PADDING": "Na de laatste regel overgeslagen: {what_nl}. Dat is in een editor niet te zien en hoort niet bij de gegevens.",
         "CSV_REFERENCE_LEADING_ZEROS": "Referenties van alleen cijfers zijn zonder voorloopnullen gelezen: '{value}' in {field} op regel {line} als '{read_as}'. Excel laat die nullen weg bij opnieuw opslaan; zo wordt hetzelfde bestand, ook zonder nullen opgeslagen, nooit twee keer gefactureerd.",
-        "CSV_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. Windows-1252 kent niet elke letter (zoals Ł of ő) en Excel schrijft er dan een '?' voor in de plaats. Verbeter de naam of het adres, of sla het bestand op als 'CSV UTF-8'.",
+        "CSV_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. Windows-1252 kent niet elke letter (zoals Ł of ő) en Excel schrijft er dan een '?' voor in de plaats. Verbeter de tekst, of sla het bestand op als 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "Elke regel van dit bestand is hooguit {width} tekens lang: de records van {expected} tekens zijn over regels van {width} verdeeld, bijvoorbeeld door een e-mailprogramma of een editor. Sla het bestand op zonder regeleinden binnen de records: upload de export van uw praktijksysteem zelf.",
     },
     REFUSALS: {
@@ -1200,7 +1200,7 @@ _ENGLISH: Sections = {
         "CSV_SHORT_LINES_PADDED": "{count} line(s), the first on line {line}, end before the last columns (from {column} on), as Excel leaves out empty cells at the end of a line. Those columns are not required and were read as empty.",
         "CSV_END_PADDING": "Skipped after the last line: {what_en}. An editor does not show it, and it is no part of the data.",
         "CSV_REFERENCE_LEADING_ZEROS": "References of digits only were read without leading zeros: '{value}' in {field} on line {line} as '{read_as}'. Excel drops those zeros when it saves a file again; read this way, the same file saved without them is never invoiced twice.",
-        "CSV_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. Windows-1252 lacks some letters (such as Ł or ő), and Excel writes a '?' in their place. Correct the name or address, or save the file as 'CSV UTF-8'.",
+        "CSV_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. Windows-1252 lacks some letters (such as Ł or ő), and Excel writes a '?' in their place. Correct the text, or save the file as 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "No line of this file is longer than {width} characters: the records of {expected} characters were broken into lines of {width}, e.g. by an e-mail program or an editor. Save the file without line breaks inside records: upload the export of your practice software itself.",
     },
     REFUSALS: {

@@ -145,21 +145,30 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
 
 
 def _wrapped(lines: list[str], standard: Standard) -> Finding | None:
-    """Records broken into lines of a fixed width shorter than a record (an e-mail program
-    or an editor wraps at 80): the one cause named (vektis.md, files as practices send
-    them), instead of a finding for nearly every line. Only when most lines are of that
-    width and, put together again, are records of known types (the blank tail lines of
-    the last record are not read: to_lines drops them)."""
-    length = standard.record_length
+    """Records broken into lines shorter than a record (an e-mail program or an editor
+    wraps at 80): the one cause named (vektis.md, files as practices send them), instead
+    of a finding for nearly every line.
+
+    Only when no line is a record's length, most lines do not start with a record type
+    (in a correct file, trimmed or cut short, every line does), and the lines put
+    together again are records: read as one text, each record's length on from the
+    last; or, when an editor also trimmed the lines' trailing spaces (uneven widths,
+    blank pieces empty), each next ceil(length / width) lines, the widest line being the
+    wrap width. The blank tail lines of the last record are not read (to_lines)."""
+    length, types = standard.record_length, standard.record_types
     width = max(map(len, lines))
-    if width >= length or 2 * sum(len(line) == width for line in lines) < len(lines):
+    if width >= length or 2 * sum(line[:2] in types for line in lines) >= len(lines):
         return None
     joined = "".join(lines)
     if len(joined) <= length:
         return None  # one record cut short, not wrapped: its length says so
-    starts = range(0, len(joined), length)
-    if any(joined[start : start + 2] not in standard.record_types for start in starts):
-        return None
+    if all(joined[start : start + 2] in types for start in range(0, len(joined), length)):
+        return _file("VEKTIS_LINES_WRAPPED", width=width, expected=length)
+    per_record = -(-length // width)
+    for start in range(0, len(lines), per_record):
+        group = lines[start : start + per_record]
+        if group[0][:2] not in types or sum(map(len, group)) > length:
+            return None
     return _file("VEKTIS_LINES_WRAPPED", width=width, expected=length)
 
 

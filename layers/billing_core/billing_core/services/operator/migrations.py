@@ -57,7 +57,10 @@ under the ref as the file had it ("000001"), and a copy of that file Excel saved
 ("1") wrote a second invoice. Each invoice's line whose ref has leading zeros gets its
 marker copied, as it is, under the ref without them, where no marker is; invoice page by
 invoice page, like versions 1, 2 and 4. A line that went to the insurer is on no invoice
-and is left as it is (its copy without the zeros is declared to the insurer again).
+and is left as it is (its copy without the zeros is declared to the insurer again): its
+marker is stored (invoice_id "", under the ref with the zeros), but alone in its own
+partition with no index entry, so nothing lists a practice's insurer-bound markers but a
+table scan; their refs are listed in the practice's insurer exports (insurer_claims.py).
 
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
