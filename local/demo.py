@@ -509,7 +509,7 @@ class Demo:
         _status, body = self.sandbox.api("GET", f"/api/v1/payment-status/{kenmerk}")
         print(
             f"  GET /payment-status/{kenmerk} -> {body['status']}, due {format_euros(body['amount_due'])}, "
-            f"pay by {body['final_payment_date']}, state {body['state']}"
+            f"pay by {body['final_payment_date'] or '-'}, state {body['state']}"
         )
 
     # --- printing ---------------------------------------------------------------------------
