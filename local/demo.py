@@ -81,6 +81,7 @@ class Demo:
         self.dunning()
         self.provider_view()
         self.pay_the_practices()
+        self.agency_reports_back()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -495,6 +496,83 @@ class Demo:
         """Issue #19: the week ends with the practices paid (local/demo_payouts.py)."""
         self.title("12b. Paying the practices: proposed, four eyes, the bank's side, a return")
         pay_the_practices(self.sandbox, date(2026, 11, 30))
+
+    def agency_reports_back(self) -> None:
+        """R22, R24 and R34 after the handover: the agency reports the paper claim followed
+        in step 11 paid; that settles it and unblocks the patient, and the agency's transfer
+        of the money is what the practice receives (counted once, when it reaches us)."""
+        self.title(
+            "12c. The collection agency reports a claim paid, then transfers the money (R22, R24, R34)"
+        )
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+        claim = min(
+            (i for i in invoices if i.channel is Channel.PAPER and i.handed_over_on),
+            key=lambda i: i.reference,
+        )
+        paid_on = self.sandbox.clock.today()
+        _, status = self.sandbox.api("GET", f"/api/v1/payment-status/{claim.reference}")
+        collected = status["amount_due"]
+        report = (
+            "reference;agency_ref;status;amount_cents;paid_on\n"
+            f"{claim.reference};CMIB-2027-000001;paid;{collected};{paid_on}\n"
+        )
+        [answer] = self.sandbox.upload_collection_report(report.encode(), f"agency-{paid_on}.csv")[
+            "imported"
+        ]
+        print(
+            f"  collection-reports/agency-{paid_on}.csv: {reference.grouped(claim.reference)} paid "
+            f"{format_euros(collected)} on {paid_on} -> booked {answer['booked']}, "
+            f"refused {answer['refused']}, claims closed {answer['claims_closed']}"
+        )
+        self.show_status(claim.reference)
+        self.show_unblocked(paid_on)
+        remitted_on = paid_on + timedelta(days=2)
+        self.sandbox.clock.set(datetime.combine(remitted_on, time(7), tzinfo=AMSTERDAM))
+        self.show_import(
+            f"the agency's transfer, {format_euros(collected)} quoting the kenmerk, credited {remitted_on}",
+            self.sandbox.upload_bank_statement(
+                one_transfer_statement(claim.reference, collected, remitted_on),
+                f"{remitted_on}.xml",
+            ),
+        )
+        after = self.sandbox.runtime.repository.get_invoice(claim.provider_id, claim.invoice_id)
+        assert after is not None
+        print("    the ledger from the agency's report on (no credit, no second payment):")
+        for entry in after.ledger[len(claim.ledger) :]:
+            print(
+                f"      {entry.kind.value:8} {entry.component.value:9} {format_euros(entry.amount_cents):>10}"
+                f"  {entry.note or entry.cause}"
+            )
+        self.show_agency_week(remitted_on)
+
+    def show_unblocked(self, since: date) -> None:
+        _, changes = self.sandbox.api(
+            "GET",
+            "/api/v1/provider/blocked-patients/changes",
+            provider_id=DENTAL.provider_id,
+            query={"since": since.isoformat(), "format": "csv"},
+        )
+        print(f"  GET /blocked-patients/changes?since={since}&format=csv ->")
+        for line in changes.strip().splitlines()[1:]:
+            print(f"    {line}")
+
+    def show_agency_week(self, day: date) -> None:
+        """The week's statement, built by the next Monday's run (R24)."""
+        monday = day - timedelta(days=day.weekday())
+        next_monday = monday + timedelta(days=7)
+        self.sandbox.clock.set(datetime.combine(next_monday, time(5), tzinfo=AMSTERDAM))
+        self.sandbox.run_retrocession()
+        week = f"{monday:%G-W%V}"
+        _, statement = self.sandbox.api(
+            "GET", f"/api/v1/provider/retrocessions/{week}", provider_id=DENTAL.provider_id
+        )
+        information = statement.get("information") or {}
+        print(
+            f"  GET /retrocessions/{week}: received {format_euros(statement['settlement']['received'])} "
+            f"(the agency's transfer {format_euros(information.get('remitted_by_agency', 0))}); "
+            f"collected by the agency {format_euros(information.get('collected_by_agency', 0))}, "
+            "information only: not in our account when reported"
+        )
 
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
