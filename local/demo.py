@@ -94,9 +94,15 @@ class Demo:
             print(f"  {provider.provider_id:22} {provider.name}, {provider.city} — {deal}")
 
     def upload(
-        self, provider: Provider, sample: str, headline: str, caller: Caller | None = None
+        self,
+        provider: Provider,
+        sample: str,
+        headline: str,
+        caller: Caller | None = None,
+        data: bytes | None = None,
     ) -> dict[str, Any]:
-        """As ``caller``; by default the practice's admin."""
+        """As ``caller``; by default the practice's admin. ``data``: the file's bytes, when
+        not the sample's."""
         self.title(headline)
         caller = caller or Caller.practice(provider.provider_id, "admin")
         status, ticket = self.sandbox.api(
@@ -111,7 +117,8 @@ class Demo:
         )
         key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
         # As the URL's PUT with its upload_headers: If-None-Match: * (one file per upload)
-        self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes(), once=True)
+        data = (SAMPLES / sample).read_bytes() if data is None else data
+        self.sandbox.put_upload(key, data, once=True)
         sent = self.sandbox.drain_deliveries()
         status, report = self.sandbox.api(
             "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", caller=caller
@@ -749,6 +756,34 @@ def easter_story() -> None:
             )
 
 
+def excel_story() -> None:
+    """R40 and R3 on a fresh embedded AWS: the practice's export names a claim 000042 and a
+    patient 0001009; the copy Excel saved again drops the zeros (42, 1009). Read without
+    them, both files are one claim of one patient: the copy invoices nothing twice."""
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        demo = Demo(sandbox)
+        header, line = (
+            (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text("utf-8").splitlines()[:2]
+        )
+        demo.upload(
+            DENTAL,
+            "export.csv",
+            "15. An export whose claim and patient numbers start with zeros (R40, fresh sandbox)",
+            data=f"{header}\n{line.replace('TDV26-0001;TDV-1001', '000042;0001009', 1)}\n".encode(),
+        )
+        before = len(sandbox.outbox())
+        report = demo.upload(
+            DENTAL,
+            "export-excel.csv",
+            "15b. The copy Excel saved again, without the zeros: the same claim of the same patient (R3)",
+            data=f"{header}\n{line.replace('TDV26-0001;TDV-1001', '42;1009', 1)}\n".encode(),
+        )
+        print(
+            f"  -> outcome {report['outcome']}: no second invoice, e-mails sent before {before}, "
+            f"after {len(sandbox.outbox())}"
+        )
+
+
 def vektis_story() -> None:
     """Issue #7, on a fresh embedded AWS: the same practices as their software sends it."""
     with Sandbox(SANDBOX_TODAY) as sandbox:
@@ -814,6 +849,7 @@ def main() -> None:
         Demo(sandbox).run()
     vektis_story()
     easter_story()
+    excel_story()
     print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
 
 
