@@ -784,6 +784,55 @@ def excel_story() -> None:
         )
 
 
+def nothing_to_forgive_story() -> None:
+    """R17 and legal-nl.md §7 on a fresh embedded AWS: the insurer reimbursed a
+    non-contracted invoice in full, so the coulance policy forgives nothing; the final date
+    has passed meanwhile, so the unchanged amount gets a new one and an e-mail says so."""
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        demo = Demo(sandbox)
+        demo.title(
+            "16. The insurer reimbursed it all: nothing to forgive, a new date to pay by "
+            "(R17, legal-nl.md §7, fresh sandbox)"
+        )
+        sandbox.upload_declaration(
+            PHYSIO.provider_id,
+            "fysio-centrum-oost-2026-11.csv",
+            (SAMPLES / "fysio-centrum-oost-2026-11.csv").read_bytes(),
+        )
+        sandbox.drain_deliveries()
+        invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+        invoice = max(
+            (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+        )
+        sent_on = date(2026, 12, 28)
+        sandbox.clock.set(sent_on)
+        print(
+            f"  {reference.grouped(invoice.reference)}: {format_euros(invoice.amount_due_cents)}, "
+            f"pay by {invoice.final_payment_date}, not yet (the patient waits for the insurer)"
+        )
+        before = len(sandbox.outbox())
+        status, answer = sandbox.api(
+            "POST",
+            f"/api/v1/invoices/{invoice.reference}/insurer-statement",
+            headers=JSON,
+            body={
+                "birth_date": invoice.birth_date.isoformat(),
+                "reimbursed": invoice.amount_due_cents,
+                "withheld_deductible": 0,
+            },
+        )
+        sandbox.drain_deliveries()
+        print(
+            f"  {sent_on:%a %d %b}: POST /insurer-statement (reimbursed "
+            f"{format_euros(invoice.amount_due_cents)}) -> {status}: {answer['outcome']}, "
+            f"pay {format_euros(answer['amount_due'])} by {answer['final_payment_date']}"
+        )
+        for email in sandbox.outbox()[before:]:
+            says = next(line for line in email["text"].splitlines() if "uiterlijk" in line)
+            print(f'  the e-mail "{email["subject"]}" says: "{says}"')
+        demo.show_status(invoice.reference)
+
+
 def vektis_story() -> None:
     """Issue #7, on a fresh embedded AWS: the same practices as their software sends it."""
     with Sandbox(SANDBOX_TODAY) as sandbox:
@@ -850,6 +899,7 @@ def main() -> None:
     vektis_story()
     easter_story()
     excel_story()
+    nothing_to_forgive_story()
     print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
 
 
