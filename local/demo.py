@@ -81,6 +81,7 @@ class Demo:
         self.dunning()
         self.provider_view()
         self.pay_the_practices()
+        self.agency_reports_back()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -93,9 +94,15 @@ class Demo:
             print(f"  {provider.provider_id:22} {provider.name}, {provider.city} — {deal}")
 
     def upload(
-        self, provider: Provider, sample: str, headline: str, caller: Caller | None = None
+        self,
+        provider: Provider,
+        sample: str,
+        headline: str,
+        caller: Caller | None = None,
+        data: bytes | None = None,
     ) -> dict[str, Any]:
-        """As ``caller``; by default the practice's admin."""
+        """As ``caller``; by default the practice's admin. ``data``: the file's bytes, when
+        not the sample's."""
         self.title(headline)
         caller = caller or Caller.practice(provider.provider_id, "admin")
         status, ticket = self.sandbox.api(
@@ -110,7 +117,8 @@ class Demo:
         )
         key = ticket["upload_url"].split("/_local/uploads/", 1)[1]
         # As the URL's PUT with its upload_headers: If-None-Match: * (one file per upload)
-        self.sandbox.put_upload(key, (SAMPLES / sample).read_bytes(), once=True)
+        data = (SAMPLES / sample).read_bytes() if data is None else data
+        self.sandbox.put_upload(key, data, once=True)
         sent = self.sandbox.drain_deliveries()
         status, report = self.sandbox.api(
             "GET", f"/api/v1/provider/declarations/{ticket['declaration_id']}", caller=caller
@@ -496,6 +504,83 @@ class Demo:
         self.title("12b. Paying the practices: proposed, four eyes, the bank's side, a return")
         pay_the_practices(self.sandbox, date(2026, 11, 30))
 
+    def agency_reports_back(self) -> None:
+        """R22, R24 and R34 after the handover: the agency reports the paper claim followed
+        in step 11 paid; that settles it and unblocks the patient, and the agency's transfer
+        of the money is what the practice receives (counted once, when it reaches us)."""
+        self.title(
+            "12c. The collection agency reports a claim paid, then transfers the money (R22, R24, R34)"
+        )
+        invoices, _ = self.sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+        claim = min(
+            (i for i in invoices if i.channel is Channel.PAPER and i.handed_over_on),
+            key=lambda i: i.reference,
+        )
+        paid_on = self.sandbox.clock.today()
+        _, status = self.sandbox.api("GET", f"/api/v1/payment-status/{claim.reference}")
+        collected = status["amount_due"]
+        report = (
+            "reference;agency_ref;status;amount_cents;paid_on\n"
+            f"{claim.reference};CMIB-2027-000001;paid;{collected};{paid_on}\n"
+        )
+        [answer] = self.sandbox.upload_collection_report(report.encode(), f"agency-{paid_on}.csv")[
+            "imported"
+        ]
+        print(
+            f"  collection-reports/agency-{paid_on}.csv: {reference.grouped(claim.reference)} paid "
+            f"{format_euros(collected)} on {paid_on} -> booked {answer['booked']}, "
+            f"refused {answer['refused']}, claims closed {answer['claims_closed']}"
+        )
+        self.show_status(claim.reference)
+        self.show_unblocked(paid_on)
+        remitted_on = paid_on + timedelta(days=2)
+        self.sandbox.clock.set(datetime.combine(remitted_on, time(7), tzinfo=AMSTERDAM))
+        self.show_import(
+            f"the agency's transfer, {format_euros(collected)} quoting the kenmerk, credited {remitted_on}",
+            self.sandbox.upload_bank_statement(
+                one_transfer_statement(claim.reference, collected, remitted_on),
+                f"{remitted_on}.xml",
+            ),
+        )
+        after = self.sandbox.runtime.repository.get_invoice(claim.provider_id, claim.invoice_id)
+        assert after is not None
+        print("    the ledger from the agency's report on (no credit, no second payment):")
+        for entry in after.ledger[len(claim.ledger) :]:
+            print(
+                f"      {entry.kind.value:8} {entry.component.value:9} {format_euros(entry.amount_cents):>10}"
+                f"  {entry.note or entry.cause}"
+            )
+        self.show_agency_week(remitted_on)
+
+    def show_unblocked(self, since: date) -> None:
+        _, changes = self.sandbox.api(
+            "GET",
+            "/api/v1/provider/blocked-patients/changes",
+            provider_id=DENTAL.provider_id,
+            query={"since": since.isoformat(), "format": "csv"},
+        )
+        print(f"  GET /blocked-patients/changes?since={since}&format=csv ->")
+        for line in changes.strip().splitlines()[1:]:
+            print(f"    {line}")
+
+    def show_agency_week(self, day: date) -> None:
+        """The week's statement, built by the next Monday's run (R24)."""
+        monday = day - timedelta(days=day.weekday())
+        next_monday = monday + timedelta(days=7)
+        self.sandbox.clock.set(datetime.combine(next_monday, time(5), tzinfo=AMSTERDAM))
+        self.sandbox.run_retrocession()
+        week = f"{monday:%G-W%V}"
+        _, statement = self.sandbox.api(
+            "GET", f"/api/v1/provider/retrocessions/{week}", provider_id=DENTAL.provider_id
+        )
+        information = statement.get("information") or {}
+        print(
+            f"  GET /retrocessions/{week}: received {format_euros(statement['settlement']['received'])} "
+            f"(the agency's transfer {format_euros(information.get('remitted_by_agency', 0))}); "
+            f"collected by the agency {format_euros(information.get('collected_by_agency', 0))}, "
+            "information only: not in our account when reported"
+        )
+
     @staticmethod
     def show_import(name: str, answer: dict[str, Any]) -> None:
         [report] = answer["imported"]
@@ -509,7 +594,7 @@ class Demo:
         _status, body = self.sandbox.api("GET", f"/api/v1/payment-status/{kenmerk}")
         print(
             f"  GET /payment-status/{kenmerk} -> {body['status']}, due {format_euros(body['amount_due'])}, "
-            f"pay by {body['final_payment_date']}, state {body['state']}"
+            f"pay by {body['final_payment_date'] or '-'}, state {body['state']}"
         )
 
     # --- printing ---------------------------------------------------------------------------
@@ -671,6 +756,83 @@ def easter_story() -> None:
             )
 
 
+def excel_story() -> None:
+    """R40 and R3 on a fresh embedded AWS: the practice's export names a claim 000042 and a
+    patient 0001009; the copy Excel saved again drops the zeros (42, 1009). Read without
+    them, both files are one claim of one patient: the copy invoices nothing twice."""
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        demo = Demo(sandbox)
+        header, line = (
+            (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text("utf-8").splitlines()[:2]
+        )
+        demo.upload(
+            DENTAL,
+            "export.csv",
+            "15. An export whose claim and patient numbers start with zeros (R40, fresh sandbox)",
+            data=f"{header}\n{line.replace('TDV26-0001;TDV-1001', '000042;0001009', 1)}\n".encode(),
+        )
+        before = len(sandbox.outbox())
+        report = demo.upload(
+            DENTAL,
+            "export-excel.csv",
+            "15b. The copy Excel saved again, without the zeros: the same claim of the same patient (R3)",
+            data=f"{header}\n{line.replace('TDV26-0001;TDV-1001', '42;1009', 1)}\n".encode(),
+        )
+        print(
+            f"  -> outcome {report['outcome']}: no second invoice, e-mails sent before {before}, "
+            f"after {len(sandbox.outbox())}"
+        )
+
+
+def nothing_to_forgive_story() -> None:
+    """R17 and legal-nl.md §7 on a fresh embedded AWS: the insurer reimbursed a
+    non-contracted invoice in full, so the coulance policy forgives nothing; the final date
+    has passed meanwhile, so the unchanged amount gets a new one and an e-mail says so."""
+    with Sandbox(SANDBOX_TODAY) as sandbox:
+        demo = Demo(sandbox)
+        demo.title(
+            "16. The insurer reimbursed it all: nothing to forgive, a new date to pay by "
+            "(R17, legal-nl.md §7, fresh sandbox)"
+        )
+        sandbox.upload_declaration(
+            PHYSIO.provider_id,
+            "fysio-centrum-oost-2026-11.csv",
+            (SAMPLES / "fysio-centrum-oost-2026-11.csv").read_bytes(),
+        )
+        sandbox.drain_deliveries()
+        invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+        invoice = max(
+            (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+        )
+        sent_on = date(2026, 12, 28)
+        sandbox.clock.set(sent_on)
+        print(
+            f"  {reference.grouped(invoice.reference)}: {format_euros(invoice.amount_due_cents)}, "
+            f"pay by {invoice.final_payment_date}, not yet (the patient waits for the insurer)"
+        )
+        before = len(sandbox.outbox())
+        status, answer = sandbox.api(
+            "POST",
+            f"/api/v1/invoices/{invoice.reference}/insurer-statement",
+            headers=JSON,
+            body={
+                "birth_date": invoice.birth_date.isoformat(),
+                "reimbursed": invoice.amount_due_cents,
+                "withheld_deductible": 0,
+            },
+        )
+        sandbox.drain_deliveries()
+        print(
+            f"  {sent_on:%a %d %b}: POST /insurer-statement (reimbursed "
+            f"{format_euros(invoice.amount_due_cents)}) -> {status}: {answer['outcome']}, "
+            f"pay {format_euros(answer['amount_due'])} by {answer['final_payment_date']}"
+        )
+        for email in sandbox.outbox()[before:]:
+            says = next(line for line in email["text"].splitlines() if "uiterlijk" in line)
+            print(f'  the e-mail "{email["subject"]}" says: "{says}"')
+        demo.show_status(invoice.reference)
+
+
 def vektis_story() -> None:
     """Issue #7, on a fresh embedded AWS: the same practices as their software sends it."""
     with Sandbox(SANDBOX_TODAY) as sandbox:
@@ -736,6 +898,8 @@ def main() -> None:
         Demo(sandbox).run()
     vektis_story()
     easter_story()
+    excel_story()
+    nothing_to_forgive_story()
     print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
 
 

@@ -29,8 +29,9 @@ def readme_demo_lines() -> list[str]:
 def test_the_demo_runs_and_prints_what_the_readme_shows(tmp_path):
     """Given a fresh output folder
     When the whole demo runs (every story on embedded AWS, as `make demo` does)
-    Then it ends well, writes e-mails, print batches and reports, and every line the
-    README quotes from it is in what it printed (declaration ids aside)."""
+    Then it ends well, writes e-mails, print batches and reports, every line the
+    README quotes from it is in what it printed (declaration ids aside), and nothing it
+    prints is a Python None (a claim at the agency has no pay-by date: "-")."""
     run = subprocess.run(
         [sys.executable, "-m", "local.demo"],
         cwd=ROOT,
@@ -47,6 +48,8 @@ def test_the_demo_runs_and_prints_what_the_readme_shows(tmp_path):
     assert len(quoted) > 20
     assert [line for line in quoted if line not in printed] == []
     assert run.stdout.rstrip().endswith("or the PDFs in out/print/.")
+    # A claim at the agency has no date to pay by: the demo says "-", never Python's None.
+    assert "None" not in run.stdout
     for folder in ("emails", "print", "reports", "collection", "retrocession", "payouts"):
         assert any((tmp_path / folder).rglob("*")), folder
     assert list((tmp_path / "emails").glob("*.pdf"))

@@ -316,3 +316,25 @@ def test_every_lambda_invoke_sends_its_payload_as_aws_cli_v2_reads_it() -> None:
         re.findall(r"queue_arn (\w+)", README)
     )
     assert looked_up and looked_up - resources == set()
+
+
+def test_where_to_change_what_names_the_portal_and_every_text_module() -> None:
+    """Given the README's "Where to change what" table (a newcomer's map of the code)
+    When a developer looks for the provider portal (R35), a sentence it shows, or the
+    agency's transfer (stop 40, R24, R34)
+    Then a row names the place: the portal's routes, pages, templates and texts, every
+    module of texts/ that holds sentences, and payments/remittance.py (audit newcomer3)."""
+    table = README.split("\n## Where to change what\n", 1)[1].split("\n## ", 1)[0]
+    core = ROOT / "layers" / "billing_core" / "billing_core"
+    sentences = {
+        f"texts/{module.name}"
+        for module in (core / "texts").glob("*.py")
+        if module.stem not in ("__init__", "catalogue")  # the catalogue is machinery
+    }
+    places = sentences | {
+        "functions/provider_portal/routes/pages.py",
+        "entrypoints/web/portal/pages.py",
+        "entrypoints/web/portal/templates/",
+        "payments/remittance.py",
+    }
+    assert sorted(place for place in places if f"`{place}`" not in table) == []
