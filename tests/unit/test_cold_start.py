@@ -146,6 +146,20 @@ def test_the_monday_run_loads_no_payment_booking():
     assert "billing_core.payments.booking" not in loaded
 
 
+def test_the_retour_import_plans_invoices_only_for_a_rejected_material():
+    # Given the retour import, whose cold start is held to 2x `import boto3` (issue 18 (d)),
+    # when its handler module is imported in a fresh interpreter
+    loaded = set(imported("retour_import")["loaded"])
+    # Then the invoice planning (with the coverage and line rules behind it) is not loaded:
+    # only a rejected VGZ-group material is invoiced to the patient (legal-nl.md §6)
+    planning = {
+        "billing_core.declarations.invoicing",
+        "billing_core.declarations.rules.coverage",
+        "billing_core.declarations.rules.line_rules",
+    }
+    assert loaded & planning == set()
+
+
 NAMES_THE_INVOICE_LETTER = """
 import sys
 from billing_core.correspondence.kinds import INVOICE_LETTER

@@ -43,15 +43,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_shares import credits_rerated, without_needless_forgiveness
 from billing_core.declarations.findings import Finding, Outcome, Severity
-from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
-from billing_core.declarations.invoicing import invoice_line as line_of_claim
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
     OtherVersionIgnored,
@@ -95,6 +93,9 @@ from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.money import euro_params
+
+if TYPE_CHECKING:
+    from billing_core.declarations.invoicing import InvoiceDraft
 
 
 class LineResult(StrEnum):
@@ -550,6 +551,11 @@ def _material_drafts(
     """One invoice per patient (R4) for the materials, the insurer's part deducted; each
     line contracted care or not as the provider's contracts stand now, when it is first
     invoiced to the patient (R17, R31)."""
+    # Imported here: only a rejected VGZ-group material is invoiced to the patient (rare),
+    # and the invoice planning is no part of retour_import's cold start otherwise (#18 (d)).
+    from billing_core.declarations.invoicing import InvoiceDraft, group_by_patient
+    from billing_core.declarations.invoicing import invoice_line as line_of_claim
+
     granted = {line.claim_ref: line.granted_cents for line, _ in materials}
     claims = [_addressed(claim, addressed_as.get(claim.patient_key)) for _, claim in materials]
     drafts = []

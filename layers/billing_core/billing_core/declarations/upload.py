@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from billing_core.declarations.invoicing import InvoiceDraft, issue_invoice
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.reports import OtherVersionIgnored
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared import reference
 
 if TYPE_CHECKING:
+    from billing_core.declarations.invoicing import InvoiceDraft
     from billing_core.declarations.reports import UploadReport
     from billing_core.declarations.rules.insurers import InsurerRegisters
     from billing_core.invoices.invoice import Invoice
@@ -192,6 +192,10 @@ def issue_invoices(
     drafts: list[InvoiceDraft], provider: Provider, record: DeclarationRecord, ctx: IngestContext
 ) -> list[Invoice]:
     """The drafts as invoices, with the references of the upload's reserved block."""
+    # Imported here: a retour file issues invoices only for rejected VGZ materials, and the
+    # invoice planning is no part of retour_import's cold start otherwise (issue 18 (d)).
+    from billing_core.declarations.invoicing import issue_invoice
+
     issued_at = ctx.clock.now()
     start = record.reference_block_start or 0
     return [
