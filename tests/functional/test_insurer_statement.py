@@ -605,3 +605,60 @@ def test_an_applied_proposal_whose_email_failed_is_told_when_retried(
     assert len([e for e in stored.ledger if e.kind is EntryKind.COULANCE]) == 1
     told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
     assert len(told) == 1 and "verlaagd" in told[0], told
+
+
+def test_r17_r37_a_statement_with_nothing_to_forgive_after_the_reminder_supersedes_it(
+    sandbox, invoice
+):
+    """R17, R37, R19, legal-nl.md §7 and §2 (the owners' decision, round 40: the old amount
+    is the adjusted amount), through the real handlers. Given the invoice "don't pay yet"
+    whose first reminder the daily run sent once the statement's wait had passed (23
+    January), when the patient then sends a statement by which the insurer reimbursed all
+    of it (nothing to forgive), then, as after an applied coulance, the invoice gets a new
+    final payment date (the statement's day + the practice's payment term) and the reminder
+    sent before supports no costs: the run on the old reminder's costs day charges nothing,
+    and the first costs follow a new reminder sent after the new date, never the old one."""
+    stage = sandbox.runtime.repository.get_invoice
+
+    def costs(stored):
+        return sum(e.amount_cents for e in stored.ledger if e.kind is EntryKind.COSTS)
+
+    reminder_day = invoice.final_payment_date + timedelta(
+        days=PHYSIO.coulance.statement_wait_days + 1  # the wait's days have passed
+    )
+    sandbox.clock.set(reminder_day)
+    sandbox.run_dunning(reminder_day)
+    old = stage(PROVIDER, invoice.invoice_id).reminder
+    assert old is not None and old.decided_on_day == reminder_day
+
+    statement_day = reminder_day + timedelta(days=3)
+    sandbox.clock.set(statement_day)
+    status, answer = send_statement(sandbox, invoice, reimbursed=invoice.amount_due_cents)
+    assert status == 200 and answer["outcome"] == "nothing_to_forgive", answer
+    new_date = statement_day + timedelta(days=PHYSIO.payment_term_days)
+    assert answer["final_payment_date"] == new_date.isoformat()
+
+    old_costs_day = old.final_date + timedelta(days=1)
+    assert old_costs_day < new_date
+    for day in (old_costs_day, new_date):
+        sandbox.clock.set(day)
+        sandbox.run_dunning(day)
+        stored = stage(PROVIDER, invoice.invoice_id)
+        assert stored.costs_charged_on is None and costs(stored) == 0, day
+        assert stored.reminder is not None and stored.reminder.letter_id == old.letter_id, day
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["final_payment_date"] == new_date.isoformat()
+    assert checker["amount_due"] == invoice.amount_due_cents  # no costs in what it asks
+
+    day = new_date + timedelta(days=1)
+    while (stored := stage(PROVIDER, invoice.invoice_id)).reminder.letter_id == old.letter_id:
+        assert day < new_date + timedelta(days=30), "no new reminder after the new date"
+        assert costs(stored) == 0, day  # never costs on the old reminder
+        sandbox.clock.set(day)
+        sandbox.run_dunning(day)
+        day += timedelta(days=1)
+    new = stored.reminder
+    assert new.decided_on_day > new_date and costs(stored) == 0
+    sandbox.clock.set(new.final_date + timedelta(days=1))
+    sandbox.run_dunning(new.final_date + timedelta(days=1))
+    assert costs(stage(PROVIDER, invoice.invoice_id)) > 0  # the new reminder's costs
