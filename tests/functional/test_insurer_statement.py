@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
@@ -119,14 +120,14 @@ def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
     assert checker["amount_due"] == invoice.amount_due_cents
 
 
-def send_statement_on_the_page(sandbox, invoice, reimbursed: str):
+def send_statement_on_the_page(sandbox, invoice, reimbursed: str, language: str = "nl"):
     """The checker page's statement form, as the patient fills it in after the birth date."""
     cookie = visit_cookie(unlock(sandbox, invoice))
     form = urlencode(
         {
             "action": "statement",
             "kenmerk": invoice.reference,
-            "lang": "nl",
+            "lang": language,
             "reimbursed": reimbursed,
             "withheld_deductible": "€ 0,00",
         }
@@ -662,3 +663,49 @@ def test_r17_r37_a_statement_with_nothing_to_forgive_after_the_reminder_supersed
     sandbox.clock.set(new.final_date + timedelta(days=1))
     sandbox.run_dunning(new.final_date + timedelta(days=1))
     assert costs(stage(PROVIDER, invoice.invoice_id)) > 0  # the new reminder's costs
+
+
+# The date the page's answer names for an applied coulance, as for nothing to forgive.
+APPLIED_PAY_BY = {
+    "nl": "Betaal dit uiterlijk {date}.",
+    "en": "Please pay it no later than {date}.",
+    "pl": "Prosimy zapłacić ją najpóźniej do {date}.",
+    "ar": "يرجى دفعه في موعد أقصاه {date}.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(APPLIED_PAY_BY))
+def test_r17_r10_r36_the_applied_answer_names_the_new_final_date(sandbox, invoice, language):
+    """R17, R10, R36, legal-nl.md §7. Given a practice whose coulance policy applies at once,
+    when the patient sends a statement on the page by which the insurer reimbursed 40%,
+    then the page's answer names the lowered amount and the new final payment date (the
+    statement's day + the practice's payment term), in the words of the answer to a
+    statement with nothing to forgive (one way for both), and the API's answer and the
+    checker name that same date."""
+    automatic = PHYSIO.coulance.model_copy(update={"mode": CoulanceMode.AUTOMATIC})
+    sandbox.replace_provider(PHYSIO.model_copy(update={"coulance": automatic}))
+    reimbursed = format_euros(invoice.amount_due_cents * 40 // 100, "nl")
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=10))  # a date the invoice had not
+
+    status, html = send_statement_on_the_page(sandbox, invoice, reimbursed, language)
+
+    new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["amount_due"] < invoice.amount_due_cents  # applied
+    assert checker["final_payment_date"] == new_date.isoformat()
+    notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    assert status == 200 and format_euros(checker["amount_due"], language) in notice, notice
+    said = APPLIED_PAY_BY[language].format(date=long_date(new_date, language))
+    assert said in notice, notice
+
+
+def test_r17_r10_the_applied_api_answer_names_the_new_final_date(sandbox, invoice):
+    """R17, R10, legal-nl.md §7: the API's answer to a statement the policy applies at once
+    names the new final payment date beside the lowered amount."""
+    automatic = PHYSIO.coulance.model_copy(update={"mode": CoulanceMode.AUTOMATIC})
+    sandbox.replace_provider(PHYSIO.model_copy(update={"coulance": automatic}))
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=10))
+    status, answer = send_statement(sandbox, invoice)
+    new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
+    assert status == 200 and answer["outcome"] == "applied", answer
+    assert answer["final_payment_date"] == new_date.isoformat()

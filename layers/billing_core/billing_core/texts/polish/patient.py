@@ -345,9 +345,10 @@ PAGE: Section = {
     "reimbursed_label": "Zwrot od ubezpieczyciela zdrowotnego (€)",
     "withheld_label": "Potrącony udział własny (eigen risico) (€)",
     "statement_button": "Prześlij rozliczenie",
+    # Not yet read by a native speaker (README, Languages): the date and confirmation.
     "done_statement_applied": (
-        "Kwota została skorygowana: pozostało do zapłaty {due}. Potwierdzenie z nowym "
-        "terminem płatności otrzyma Pan/Pani {by_channel_pl}."
+        "Kwota została skorygowana: pozostało do zapłaty {due}. Prosimy zapłacić ją "
+        "najpóźniej do {date}. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
     ),
     "done_statement_sent_to_provider": (
         "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani {by_channel_pl}."
