@@ -34,6 +34,7 @@ _DUTCH_INFO: Section = {
         "daaraan zien wij welke nota u betaalt."
     ),
     "transfer_heading": "Betalen per bankoverschrijving",
+    "transfer_amount": "Bedrag",
     "transfer_iban": "Rekeningnummer (IBAN)",
     "transfer_holder": "Ten name van",
     "faq_title": "Veelgestelde vragen",
@@ -156,6 +157,7 @@ _ENGLISH_INFO: Section = {
         "which invoice you pay."
     ),
     "transfer_heading": "Paying by bank transfer",
+    "transfer_amount": "Amount",
     "transfer_iban": "Account number (IBAN)",
     "transfer_holder": "In the name of",
     "faq_title": "Questions and answers",

@@ -22,6 +22,8 @@ _INFO: Section = {
         "ذكر رقم مرجع الدفع في خانة البيان: من خلاله نعرف أي فاتورة تدفعون."
     ),
     "transfer_heading": "الدفع بالتحويل المصرفي",
+    # Not yet read by a native speaker (README, Languages): the amount to transfer.
+    "transfer_amount": "المبلغ",
     "transfer_iban": "رقم الحساب (IBAN)",
     "transfer_holder": "باسم",
     "faq_title": "أسئلة شائعة",

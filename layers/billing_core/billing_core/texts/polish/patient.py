@@ -23,6 +23,8 @@ INFO: Section = {
         "rozpoznajemy, którą fakturę Pan/Pani opłaca."
     ),
     "transfer_heading": "Płatność przelewem",
+    # Not yet read by a native speaker (README, Languages): the amount to transfer.
+    "transfer_amount": "Kwota",
     "transfer_iban": "Numer rachunku (IBAN)",
     "transfer_holder": "Odbiorca",
     "faq_title": "Najczęstsze pytania",
