@@ -670,6 +670,45 @@ def test_r11_the_psp_unreachable_at_pay_gives_a_page_to_pay_by_transfer_instead(
     assert after.ledger == invoice.ledger
 
 
+@pytest.mark.parametrize("action", ["pay", "pay_all"])
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_r11_r12_the_transfer_page_when_the_psp_is_down_names_the_amount_to_transfer(
+    sandbox, monkeypatch, action, language
+):
+    """R11, R12, R36 (known.md stop 40, PSP): Given a visit that checked the birth date, an
+    arrangement of 2 terms running, and Mollie cannot be reached
+    When the patient presses Pay (the term due) or Pay everything on the checker page
+    Then the transfer page names the amount to transfer beside the IBAN, holder and
+    kenmerk: what that button asks, as the checker shows it (the term, or everything due),
+    in the patient's language."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    emailed = [i for i in invoices if i.channel is Channel.EMAIL]
+    invoice = max(emailed, key=lambda i: i.amount_due_cents)  # enough for two terms
+    sandbox.clock.set(date(2026, 12, 10))
+    born = {"birth_date": invoice.birth_date.isoformat(), "terms": 2}
+    base = f"/api/v1/invoices/{invoice.reference}"
+    assert sandbox.api("POST", f"{base}/arrangement", body=born)[0] == 200
+    visit = unlocked(sandbox, invoice)
+    checker = status(sandbox, invoice)
+    asked = checker["amount_due"] if action == "pay_all" else checker["breakdown"]["term"]
+    assert 0 < checker["breakdown"]["term"] < checker["amount_due"]
+
+    def unreachable(request, idempotency_key):
+        raise PspUnavailable("ConnectTimeout")
+
+    monkeypatch.setattr(sandbox.runtime.psp, "create_payment", unreachable)
+    pay = urlencode({"action": action, "kenmerk": invoice.reference, "lang": language})
+
+    answer = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+
+    assert answer["statusCode"] == 503
+    html = unescape(answer["body"])
+    named = re.search(r'id="transfer-amount"><bdi dir="ltr">([^<]*)<', html)
+    assert named is not None and named.group(1) == format_euros(asked, language), html
+
+
 # --- the PSP unreachable when the patient comes back from the bank --------------------------
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
@@ -119,14 +120,14 @@ def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
     assert checker["amount_due"] == invoice.amount_due_cents
 
 
-def send_statement_on_the_page(sandbox, invoice, reimbursed: str):
+def send_statement_on_the_page(sandbox, invoice, reimbursed: str, language: str = "nl"):
     """The checker page's statement form, as the patient fills it in after the birth date."""
     cookie = visit_cookie(unlock(sandbox, invoice))
     form = urlencode(
         {
             "action": "statement",
             "kenmerk": invoice.reference,
-            "lang": "nl",
+            "lang": language,
             "reimbursed": reimbursed,
             "withheld_deductible": "€ 0,00",
         }
@@ -605,3 +606,106 @@ def test_an_applied_proposal_whose_email_failed_is_told_when_retried(
     assert len([e for e in stored.ledger if e.kind is EntryKind.COULANCE]) == 1
     told = [m["subject"] for m in sandbox.outbox()[mails_before:]]
     assert len(told) == 1 and "verlaagd" in told[0], told
+
+
+def test_r17_r37_a_statement_with_nothing_to_forgive_after_the_reminder_supersedes_it(
+    sandbox, invoice
+):
+    """R17, R37, R19, legal-nl.md §7 and §2 (the owners' decision, round 40: the old amount
+    is the adjusted amount), through the real handlers. Given the invoice "don't pay yet"
+    whose first reminder the daily run sent once the statement's wait had passed (23
+    January), when the patient then sends a statement by which the insurer reimbursed all
+    of it (nothing to forgive), then, as after an applied coulance, the invoice gets a new
+    final payment date (the statement's day + the practice's payment term) and the reminder
+    sent before supports no costs: the run on the old reminder's costs day charges nothing,
+    and the first costs follow a new reminder sent after the new date, never the old one."""
+    stage = sandbox.runtime.repository.get_invoice
+
+    def costs(stored):
+        return sum(e.amount_cents for e in stored.ledger if e.kind is EntryKind.COSTS)
+
+    reminder_day = invoice.final_payment_date + timedelta(
+        days=PHYSIO.coulance.statement_wait_days + 1  # the wait's days have passed
+    )
+    sandbox.clock.set(reminder_day)
+    sandbox.run_dunning(reminder_day)
+    old = stage(PROVIDER, invoice.invoice_id).reminder
+    assert old is not None and old.decided_on_day == reminder_day
+
+    statement_day = reminder_day + timedelta(days=3)
+    sandbox.clock.set(statement_day)
+    status, answer = send_statement(sandbox, invoice, reimbursed=invoice.amount_due_cents)
+    assert status == 200 and answer["outcome"] == "nothing_to_forgive", answer
+    new_date = statement_day + timedelta(days=PHYSIO.payment_term_days)
+    assert answer["final_payment_date"] == new_date.isoformat()
+
+    old_costs_day = old.final_date + timedelta(days=1)
+    assert old_costs_day < new_date
+    for day in (old_costs_day, new_date):
+        sandbox.clock.set(day)
+        sandbox.run_dunning(day)
+        stored = stage(PROVIDER, invoice.invoice_id)
+        assert stored.costs_charged_on is None and costs(stored) == 0, day
+        assert stored.reminder is not None and stored.reminder.letter_id == old.letter_id, day
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["final_payment_date"] == new_date.isoformat()
+    assert checker["amount_due"] == invoice.amount_due_cents  # no costs in what it asks
+
+    day = new_date + timedelta(days=1)
+    while (stored := stage(PROVIDER, invoice.invoice_id)).reminder.letter_id == old.letter_id:
+        assert day < new_date + timedelta(days=30), "no new reminder after the new date"
+        assert costs(stored) == 0, day  # never costs on the old reminder
+        sandbox.clock.set(day)
+        sandbox.run_dunning(day)
+        day += timedelta(days=1)
+    new = stored.reminder
+    assert new.decided_on_day > new_date and costs(stored) == 0
+    sandbox.clock.set(new.final_date + timedelta(days=1))
+    sandbox.run_dunning(new.final_date + timedelta(days=1))
+    assert costs(stage(PROVIDER, invoice.invoice_id)) > 0  # the new reminder's costs
+
+
+# The date the page's answer names for an applied coulance, as for nothing to forgive.
+APPLIED_PAY_BY = {
+    "nl": "Betaal dit uiterlijk {date}.",
+    "en": "Please pay it no later than {date}.",
+    "pl": "Prosimy zapłacić ją najpóźniej do {date}.",
+    "ar": "يرجى دفعه في موعد أقصاه {date}.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(APPLIED_PAY_BY))
+def test_r17_r10_r36_the_applied_answer_names_the_new_final_date(sandbox, invoice, language):
+    """R17, R10, R36, legal-nl.md §7. Given a practice whose coulance policy applies at once,
+    when the patient sends a statement on the page by which the insurer reimbursed 40%,
+    then the page's answer names the lowered amount and the new final payment date (the
+    statement's day + the practice's payment term), in the words of the answer to a
+    statement with nothing to forgive (one way for both), and the API's answer and the
+    checker name that same date."""
+    automatic = PHYSIO.coulance.model_copy(update={"mode": CoulanceMode.AUTOMATIC})
+    sandbox.replace_provider(PHYSIO.model_copy(update={"coulance": automatic}))
+    reimbursed = format_euros(invoice.amount_due_cents * 40 // 100, "nl")
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=10))  # a date the invoice had not
+
+    status, html = send_statement_on_the_page(sandbox, invoice, reimbursed, language)
+
+    new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["amount_due"] < invoice.amount_due_cents  # applied
+    assert checker["final_payment_date"] == new_date.isoformat()
+    notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    assert status == 200 and format_euros(checker["amount_due"], language) in notice, notice
+    said = APPLIED_PAY_BY[language].format(date=long_date(new_date, language))
+    assert said in notice, notice
+
+
+def test_r17_r10_the_applied_api_answer_names_the_new_final_date(sandbox, invoice):
+    """R17, R10, legal-nl.md §7: the API's answer to a statement the policy applies at once
+    names the new final payment date beside the lowered amount."""
+    automatic = PHYSIO.coulance.model_copy(update={"mode": CoulanceMode.AUTOMATIC})
+    sandbox.replace_provider(PHYSIO.model_copy(update={"coulance": automatic}))
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=10))
+    status, answer = send_statement(sandbox, invoice)
+    new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
+    assert status == 200 and answer["outcome"] == "applied", answer
+    assert answer["final_payment_date"] == new_date.isoformat()

@@ -681,6 +681,43 @@ def test_a_refund_booked_under_a_wrong_id_is_corrected_and_read_by_its_real_id(
     assert metrics.get("Refund_failed") == ([1.0] if ended == "failed" else None)
 
 
+def test_the_wrong_id_again_after_the_correction_says_it_was_corrected_and_a_retry_replays(
+    sandbox, monkeypatch
+):
+    """R34, R38, R13 (known.md stop 40, PSP): Given a refund booked under the payment's own
+    id before ids were checked, corrected by an operator to its real id with an
+    Idempotency-Key
+    When the correction is sent again with the same key, and then the wrong id is sent
+    again (another key, and none)
+    Then the retry replays the correction's answer (200, the same body, nothing booked
+    twice), and the wrong id is refused with 409 psp_refund_id_corrected naming the id it
+    was corrected to and by whom: not a 200 that looks as if it were booked; the ledger
+    stays as the correction left it."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    real = refund_in_the_dashboard(sandbox, psp_payment_id)
+    booked_under_the_payments_own_id(sandbox, invoice, psp_payment_id)
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": "refunded", "refund_id": real}
+    key = {"Idempotency-Key": "correct-1"}
+
+    answers = [
+        operator(sandbox, "POST", path, who="operator-bob", body=body, headers=key)
+        for _ in range(2)
+    ]
+    assert [status for status, _ in answers] == [200, 200] and answers[0][1] == answers[1][1]
+    corrected = stored(sandbox, invoice)
+    assert len([e for e in corrected.ledger if e.kind is EntryKind.REFUND]) == 3
+
+    wrong = {"outcome": "refunded", "refund_id": psp_payment_id}
+    for headers in ({"Idempotency-Key": "wrong-again"}, None):
+        status, refusal = operator(sandbox, "POST", path, body=wrong, headers=headers)
+        assert status == 409 and refusal["error"]["code"] == "psp_refund_id_corrected", refusal
+        dutch, english = refusal["error"]["message"].split(" / ")
+        for said in (dutch, english):
+            assert real in said and psp_payment_id in said and "operator-bob" in said
+    assert stored(sandbox, invoice).ledger == corrected.ledger
+
+
 def test_a_refund_id_recorded_over_one_the_psp_knows_is_refused_and_changes_nothing(
     sandbox, monkeypatch
 ):

@@ -211,3 +211,42 @@ def test_a_retour_that_grants_more_during_an_arrangement_asks_no_term_above_what
     told = [mail for _, mail, _ in world.outbox.sent if mail.kind == INVOICE_CORRECTED]
     [text] = [mail.text for mail in told]
     assert format_euros(5_250) not in text and f"termijn is {format_euros(750)}" in text
+
+
+def test_after_a_retour_that_grants_more_the_checker_lists_the_terms_the_letters_ask():
+    """R15, R36, R10 (known.md stop 40, Portal): given the same arrangement of four terms of
+    € 52,50, the first paid, and the retour that granted € 150,00 (€ 7,50 open), when the
+    patient looks, then the checker's list of the terms (and the patient API's
+    ``arrangement_terms``) shows what the dunning run and the e-mails ask: the paid first
+    term as agreed, the next one of € 7,50 on its date (``next_term``), and no term the
+    lowered claim leaves nothing to ask, not the agreed 4 x € 52,50."""
+    from billing_core.entrypoints.http.patient_models import PaymentStatusOut
+    from billing_core.services.patient import PatientContext, payment_status
+
+    world = a_world()
+    invoice = one_invoice(20_000)
+    world.store.put_invoice_as_is(
+        replace(invoice, lines=(make_line(claim_ref="L-1", unit_price_cents=20_000),))
+    )
+    arranged = create_arrangement(world.invoice(), world.provider, 4, at(date(2026, 11, 25)))
+    world.store.put_invoice_as_is(arranged)
+    assert arranged.arrangement is not None
+    first = arranged.arrangement.terms[0]
+    world.import_transfer(first.amount_cents, booked_on=first.due_date, at=at(first.due_date))
+    world.clock.set(at(date(2027, 1, 10)))
+    claim = dental_claim("L-1", unit_price_cents=20_000, insurer_uzovi="3311")
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(15_000, ())})
+    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
+    apply_retour(world.provider.provider_id, "r-1", data, ctx, file_name="retour.mz302")
+
+    view = payment_status(
+        world.invoice().reference, PatientContext(world.store, world.queue, world.clock)
+    )
+    upcoming = next_term(world.invoice())
+    assert upcoming is not None and upcoming.amount_cents == 750
+    listed = [(t.due_date, t.amount_cents) for t in view.arrangement_terms]
+    assert listed == [(first.due_date, 5_250), (upcoming.due_date, 750)]
+    assert view.extra_term is None
+    assert view.breakdown is not None and view.breakdown.term_cents == 750
+    public = PaymentStatusOut.of(view, "https://pay.example").arrangement_terms
+    assert [(t.due_date, t.amount) for t in public] == listed

@@ -107,8 +107,11 @@ def withdraw_refunds(batch_id: BATCH_ID, body: WithdrawIn) -> BatchOut:
     "corrected here: refunded with the refund's id at the PSP books it again under that "
     "id (a REFUND entry takes the wrong one back, the credit as it was), recorded on the "
     "invoice with who and when, and read as above; 409 psp_refund_settled when the PSP "
-    "knows the id booked (nothing to correct). 503 psp_unavailable when the PSP cannot be "
-    "reached: nothing is booked, send it again.",
+    "knows the id booked (nothing to correct); the correction again is a retry (200; with "
+    "the same Idempotency-Key its first answer replayed), the wrong id again 409 "
+    "psp_refund_id_corrected, naming the id it was corrected to and by whom (nothing "
+    "booked). 503 psp_unavailable when the PSP cannot be reached: nothing is booked, send "
+    "it again.",
     responses=asking_the_psp(HeldCreditOut),
 )
 def settle_psp_refund(

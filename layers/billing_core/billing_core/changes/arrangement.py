@@ -272,10 +272,39 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         if settled < required:
-            open_then = invoice.amount_due_cents + accrued_interest(invoice, term.due_date)
-            amount = min(required - settled, term.amount_cents, open_then)
+            amount = _asked_up_to(invoice, term.due_date, required, settled) - settled
             return ArrangementTerm(term.due_date, amount) if amount > 0 else None
     return rest_term(invoice)
+
+
+def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
+    """The agreed terms as they stand: each settled one as agreed, each open one with what
+    ``next_term`` asks of it when it comes (its part of what the invoice asks by its date),
+    and none that a lowered claim leaves nothing to ask. The list the checker shows, so it
+    names the amounts the dunning run and the letters ask (R15, R36); the agreed terms
+    themselves stay as they were (the arrangement's confirmation names them)."""
+    arrangement = invoice.arrangement
+    if arrangement is None:
+        return ()
+    settled = settled_since_start(invoice, date.max)
+    standing: list[ArrangementTerm] = []
+    asked_before = 0
+    amounts = (term.amount_cents for term in arrangement.terms)
+    for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
+        asked = _asked_up_to(invoice, term.due_date, required, settled)
+        if asked > asked_before:
+            standing.append(ArrangementTerm(term.due_date, asked - asked_before))
+            asked_before = asked
+    return tuple(standing)
+
+
+def _asked_up_to(invoice: Invoice, day: date, required: int, settled: int) -> int:
+    """What the terms up to one due on ``day`` ask in all: the agreed ``required``, never
+    more than what was settled and what the invoice asks by that day. An insurer's retour
+    that granted more during the terms lowered the claim, not the agreed terms (R15, R5)."""
+    if required <= settled:
+        return required  # settled as agreed
+    return min(required, settled + invoice.amount_due_cents + accrued_interest(invoice, day))
 
 
 def rest_term(invoice: Invoice) -> ArrangementTerm | None:

@@ -147,10 +147,7 @@ def start_payment(
     clock = ctx.clock
     invoice = find_for_patient(ctx.store, reference_text, proof, clock.now())
     reference = invoice.reference
-    today = clock.today()
-    amount = amount_due_today(invoice, today, ctx.interest)
-    if not pay_all:
-        amount = min(amount, terms_due(invoice, today) or amount)
+    amount = _asked_now(invoice, ctx, pay_all)
     if amount <= 0:
         raise refused("paid")
     base = ctx.public_base_url.rstrip("/")
@@ -180,6 +177,24 @@ def start_payment(
         )
     )
     return checkout
+
+
+def amount_to_transfer(
+    reference_text: str, proof: PatientProof, ctx: OnlinePaymentContext, *, pay_all: bool
+) -> int:
+    """What the pay button asks now (``start_payment``'s amount), for the page that says
+    how to transfer it when the PSP cannot be reached (R11, R12). Read again: a rare path,
+    and the failed start kept nothing to read it from."""
+    invoice = find_for_patient(ctx.store, reference_text, proof, ctx.clock.now())
+    return max(_asked_now(invoice, ctx, pay_all), 0)
+
+
+def _asked_now(invoice: Invoice, ctx: OnlinePaymentContext, pay_all: bool) -> int:
+    """Today's amount due, or during an arrangement the term(s) due unless the patient
+    chose to pay everything (issue 12 item 9), as the checker shows them."""
+    today = ctx.clock.today()
+    amount = amount_due_today(invoice, today, ctx.interest)
+    return amount if pay_all else min(amount, terms_due(invoice, today) or amount)
 
 
 def _new_or_running_checkout(

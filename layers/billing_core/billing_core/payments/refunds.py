@@ -255,6 +255,17 @@ def correct_refund_id(
     return apply_refund(corrected, right_id, booked, at, cause)
 
 
+def refund_id_correction(invoice: Invoice, wrong_id: str) -> tuple[str, str] | None:
+    """The PSP id ``wrong_id`` was corrected to (``correct_refund_id``) and who did it, or
+    None when it was never corrected: recording it again books nothing (R34)."""
+    for marker in invoice.applied_payments:
+        corrected, _, rest = marker.removeprefix(_CORRECTED).partition(" to ")
+        if marker.startswith(_CORRECTED) and corrected == wrong_id:
+            right_id, _, by_at = rest.partition(" by ")
+            return right_id, by_at.rpartition(" at ")[0]
+    return None
+
+
 def psp_refund_status(invoice: Invoice, refund_id: str) -> str | None:
     """The booked refund's status as the PSP last reported it (``read_ended_refunds``);
     None when it was never read, as for a refund booked before the status was kept: not

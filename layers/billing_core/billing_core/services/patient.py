@@ -30,6 +30,7 @@ from billing_core.changes.arrangement import (
     max_terms,
     rest_after_terms,
     rest_beside_terms,
+    standing_terms,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -339,8 +340,10 @@ def _running(invoice: Invoice, today: date) -> bool:
 def _running_terms(
     invoice: Invoice, today: date
 ) -> tuple[tuple[ArrangementTerm, ...], ArrangementTerm | None]:
-    """The arrangement's terms and what they leave open (a retour's raise, the interest of
-    a term paid late within its 14 days) as its last term, as the letters name it: from
+    """The arrangement's terms as they stand (``standing_terms``: what the run and the
+    letters ask of each, never more than a retour that granted more left open) and what
+    they leave open (a retour's raise, the interest of a term paid late within its 14
+    days) as its last term, as the letters name it: from
     the start, beside the next term, and once the terms are settled as the next term
     itself (changes/arrangement.rest_after_terms, R15); and that rest as the extra term
     while an agreed term is open (``extra_term``). The rest once for both: it pays the
@@ -349,7 +352,7 @@ def _running_terms(
         return (), None
     assert invoice.arrangement is not None
     rest = rest_after_terms(invoice, today)
-    terms = invoice.arrangement.terms + ((rest,) if rest is not None else ())
+    terms = standing_terms(invoice) + ((rest,) if rest is not None else ())
     return terms, rest_beside_terms(invoice, rest)
 
 

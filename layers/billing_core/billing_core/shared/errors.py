@@ -169,6 +169,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "refund_booked",
         "no_psp_refund_pending",
         "psp_refund_settled",
+        "psp_refund_id_corrected",
         "proposal_already_decided",
         "action_changed",
         "credit_already_matched",

@@ -34,6 +34,7 @@ _DUTCH_INFO: Section = {
         "daaraan zien wij welke nota u betaalt."
     ),
     "transfer_heading": "Betalen per bankoverschrijving",
+    "transfer_amount": "Bedrag",
     "transfer_iban": "Rekeningnummer (IBAN)",
     "transfer_holder": "Ten name van",
     "faq_title": "Veelgestelde vragen",
@@ -156,6 +157,7 @@ _ENGLISH_INFO: Section = {
         "which invoice you pay."
     ),
     "transfer_heading": "Paying by bank transfer",
+    "transfer_amount": "Amount",
     "transfer_iban": "Account number (IBAN)",
     "transfer_holder": "In the name of",
     "faq_title": "Questions and answers",
@@ -467,9 +469,11 @@ _DUTCH: Sections = {
         "reimbursed_label": "Vergoed door uw zorgverzekeraar (€)",
         "withheld_label": "Ingehouden eigen risico (€)",
         "statement_button": "Overzicht doorgeven",
+        # legal-nl.md §7: the adjusted amount with its new date, in the words of the
+        # answer to a statement with nothing to forgive below (one way for both, R10)
         "done_statement_applied": (
-            "Het bedrag is aangepast: u betaalt nog {due}. U krijgt een bevestiging met de "
-            "nieuwe uiterste betaaldatum {by_channel_nl}."
+            "Het bedrag is aangepast: u betaalt nog {due}. Betaal dit uiterlijk {date}. U "
+            "krijgt een bevestiging {by_channel_nl}."
         ),
         "done_statement_sent_to_provider": (
             "Uw zorgverlener beoordeelt het overzicht. U krijgt bericht {by_channel_nl}."
@@ -733,8 +737,8 @@ _ENGLISH: Sections = {
         "withheld_label": "Deductible withheld (€)",
         "statement_button": "Send the statement",
         "done_statement_applied": (
-            "The amount has been adjusted: you now pay {due}. A confirmation with the new date "
-            "to pay by comes {by_channel_en}."
+            "The amount has been adjusted: you now pay {due}. Please pay it no later than "
+            "{date}. A confirmation comes {by_channel_en}."
         ),
         "done_statement_sent_to_provider": (
             "Your healthcare provider looks at the statement. You will hear {by_channel_en}."

@@ -683,6 +683,11 @@ _DUTCH: Sections = {
             " ({booked}): er is niets te verbeteren. De patiënt krijgt één keer terug: kijk de"
             " nota en het dashboard van de betaalprovider na."
         ),
+        "psp_refund_id_corrected": (
+            "De terugbetaling die onder {wrong} geboekt was, is al verbeterd: {by} heeft"
+            " haar opnieuw geboekt onder {right}, haar id bij de betaalprovider. Er is niets"
+            " geboekt; de patiënt krijgt één keer terug."
+        ),
         "psp_refund_above_asked": (
             "De betaalprovider is om {asked_nl} terugbetaling gevraagd; meer dan dat kan deze"
             " terugbetaling niet zijn. Kijk het bedrag na in het dashboard van de"
@@ -1421,6 +1426,11 @@ _ENGLISH: Sections = {
             "The payment provider knows the refund booked on this payment ({booked}): there is"
             " nothing to correct. The patient is paid back once: check the invoice and the"
             " payment provider's dashboard."
+        ),
+        "psp_refund_id_corrected": (
+            "The refund booked under {wrong} was corrected already: {by} booked it again under"
+            " {right}, its id at the payment provider. Nothing was booked; the patient is paid"
+            " back once."
         ),
         "psp_refund_above_asked": (
             "The payment provider was asked to refund {asked_en}; this refund cannot be more"

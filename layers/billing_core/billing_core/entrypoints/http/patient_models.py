@@ -114,9 +114,12 @@ class PaymentStatusOut(BaseModel):
     can_arrange: bool
     arrangement_terms: list[TermOut] = Field(
         default_factory=list,
-        description="while an arrangement runs: each term's due date and amount, and what the "
-        "terms leave open (a retour's raise, the interest of a term paid late within its 14 "
-        "days) as one more term last, as the letters name it: while terms are open, what is "
+        description="while an arrangement runs: each term's due date and amount, an open "
+        "term's as the letters ask it (never more than the invoice asks by its date: a "
+        "retour that granted more lowers it, and a term it leaves nothing to ask is left "
+        "out), and what the terms leave open (a retour's raise, the interest of a term paid "
+        "late within its 14 days) as one more term last, as the letters name it: while terms "
+        "are open, what is "
         "left once each is paid on its due date (R15)",
     )
     credit: int = Field(default=0, description="cents paid too much, to be refunded")

@@ -34,7 +34,7 @@ from billing_core.dunning.breakdown import PayBy
 from billing_core.entrypoints.web.info_pages import PAYMENT_UNAVAILABLE, render_info_page
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
 from billing_core.payments.bank_return import returned_from_bank
-from billing_core.payments.online import OnlinePaymentContext, start_payment
+from billing_core.payments.online import OnlinePaymentContext, amount_to_transfer, start_payment
 from billing_core.payments.psp import PspStatus, PspUnavailable
 from billing_core.services import patient
 from billing_core.services.patient import (
@@ -405,8 +405,12 @@ def _to_the_bank(
     except PspUnavailable:
         # Mollie did not answer (or not in time) before a checkout was made: nothing saved.
         # A page, in the patient's language, not the APIs' JSON: try again, or transfer,
-        # with the kenmerk and our account (R11, R12); 503 as the API says it.
-        page = render_info_page(PAYMENT_UNAVAILABLE, language, kenmerk=kenmerk, account=account)
+        # with the amount that button asks, the kenmerk and our account (R11, R12); 503 as
+        # the API says it.
+        amount = amount_to_transfer(kenmerk, proof, ctx, pay_all=pay_all)
+        page = render_info_page(
+            PAYMENT_UNAVAILABLE, language, kenmerk=kenmerk, account=account, amount_cents=amount
+        )
         return PageAnswer(page, HTTPStatus.SERVICE_UNAVAILABLE)
     except StateConflict as conflict:
         if conflict.code != "payment_received":

@@ -22,12 +22,18 @@ PAYMENT_UNAVAILABLE = "payment_unavailable"
 
 
 def render_info_page(
-    page: str, language: str, *, kenmerk: str = "", account: CollectionAccount | None = None
+    page: str,
+    language: str,
+    *,
+    kenmerk: str = "",
+    account: CollectionAccount | None = None,
+    amount_cents: int | None = None,
 ) -> str:
     """``page``: a key of links.PAGES (faq, terms, privacy), or ``NOT_FOUND`` or
     ``PAYMENT_UNAVAILABLE``, whose language links lead to the checker (the address asked
     for is no page to offer). ``kenmerk``: the invoice the patient came from, which the
-    links back to the checker keep; ``account``: where to transfer to, shown with it (R12)."""
+    links back to the checker keep; ``account``: where to transfer to, shown with it (R12),
+    and ``amount_cents``, what to transfer (what the pay button asked, R11)."""
     t = info_texts(language)
     return ENVIRONMENT.get_template("pages/info.html.j2").render(
         t=t,
@@ -39,5 +45,6 @@ def render_info_page(
         right_to_left=RIGHT_TO_LEFT,
         kenmerk=kenmerk,
         account=account,
+        amount_cents=amount_cents,
         back=checker_url("", kenmerk, t.language) if kenmerk else "",
     )

@@ -388,13 +388,25 @@ def _refund_id_to_correct(
     when given) under an id the PSP has no refund of, as the PSP says now; None when no
     other refund is booked on it, or ``refund_id`` is (a retry). Refused (409
     psp_refund_settled) when the PSP knows each one booked: a status it gave is kept, or it
-    answers for it now. The PSP is asked of those it never gave a status for only."""
+    answers for it now. The PSP is asked of those it never gave a status for only. Refused
+    (409 psp_refund_id_corrected) when ``refund_id`` is one corrected to the PSP's id
+    before: sent again, it would book nothing and answer as if it had (R34)."""
     # Imported here: see _book_refund.
     from billing_core.payments.booking import refund_key, refunded_cents
     from billing_core.payments.psp import UnknownPspRefund
-    from billing_core.payments.refunds import booked_psp_refunds, psp_refund_status
+    from billing_core.payments.refunds import (
+        booked_psp_refunds,
+        psp_refund_status,
+        refund_id_correction,
+    )
 
     if refund_key(refund_id) in invoice.applied_payments:
+        correction = refund_id_correction(invoice, refund_id)
+        if correction is not None:  # the wrong id again: booked under the PSP's id already
+            right_id, by = correction
+            raise practice_refused(
+                "psp_refund_id_corrected", wrong=refund_id, right=right_id, by=by
+            )
         return None
     others = [
         booked

@@ -22,6 +22,8 @@ _INFO: Section = {
         "ذكر رقم مرجع الدفع في خانة البيان: من خلاله نعرف أي فاتورة تدفعون."
     ),
     "transfer_heading": "الدفع بالتحويل المصرفي",
+    # Not yet read by a native speaker (README, Languages): the amount to transfer.
+    "transfer_amount": "المبلغ",
     "transfer_iban": "رقم الحساب (IBAN)",
     "transfer_holder": "باسم",
     "faq_title": "أسئلة شائعة",
@@ -317,9 +319,10 @@ _PAGE: Section = {
     "reimbursed_label": "ما عوّضته شركة التأمين الصحي (€)",
     "withheld_label": "المساهمة الذاتية المقتطعة (eigen risico) (€)",
     "statement_button": "إرسال الكشف",
+    # Not yet read by a native speaker (README, Languages): the date and confirmation.
     "done_statement_applied": (
-        "تم تعديل المبلغ: المتبقي عليكم الآن {due}. سيصلكم تأكيد {by_channel_ar} مع آخر "
-        "موعد جديد للدفع."
+        "تم تعديل المبلغ: المتبقي عليكم الآن {due}. يرجى دفعه في موعد أقصاه {date}. سيصلكم "
+        "تأكيد {by_channel_ar}."
     ),
     "done_statement_sent_to_provider": (
         "يراجع مقدّم الرعاية الصحية الكشف. سنبلغكم {by_channel_ar}."

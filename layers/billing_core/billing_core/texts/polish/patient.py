@@ -23,6 +23,8 @@ INFO: Section = {
         "rozpoznajemy, którą fakturę Pan/Pani opłaca."
     ),
     "transfer_heading": "Płatność przelewem",
+    # Not yet read by a native speaker (README, Languages): the amount to transfer.
+    "transfer_amount": "Kwota",
     "transfer_iban": "Numer rachunku (IBAN)",
     "transfer_holder": "Odbiorca",
     "faq_title": "Najczęstsze pytania",
@@ -345,9 +347,10 @@ PAGE: Section = {
     "reimbursed_label": "Zwrot od ubezpieczyciela zdrowotnego (€)",
     "withheld_label": "Potrącony udział własny (eigen risico) (€)",
     "statement_button": "Prześlij rozliczenie",
+    # Not yet read by a native speaker (README, Languages): the date and confirmation.
     "done_statement_applied": (
-        "Kwota została skorygowana: pozostało do zapłaty {due}. Potwierdzenie z nowym "
-        "terminem płatności otrzyma Pan/Pani {by_channel_pl}."
+        "Kwota została skorygowana: pozostało do zapłaty {due}. Prosimy zapłacić ją "
+        "najpóźniej do {date}. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
     ),
     "done_statement_sent_to_provider": (
         "Świadczeniodawca rozpatrzy rozliczenie. Odpowiedź otrzyma Pan/Pani {by_channel_pl}."
