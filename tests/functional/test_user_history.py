@@ -5,13 +5,14 @@ partition, listed to the operator and to that practice's admin only (R26)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO
-from tests.functional.test_provider_portal import sample_login
+from tests.functional.test_provider_portal import PortalUser, hidden_fields, sample_login
 
 PRACTICE = DENTAL.provider_id
 OPERATOR_USERS = f"/api/v1/operator/providers/{PRACTICE}/users"
@@ -147,3 +148,24 @@ def test_a_user_change_is_kept_as_the_audit_and_its_key_names_no_address(sandbox
     now = sandbox.clock.now().timestamp()
     assert int(items[0]["expires_at"]) - now == 2922 * 24 * 3600
     assert "@" not in items[0]["pk"] + items[0]["sk"]
+
+
+def test_the_portals_settings_page_shows_who_changed_the_users(sandbox):
+    # Given an operator invited a colleague and the practice's admin disabled the viewer
+    body = {"email": COLLEAGUE, "role": "staff"}
+    assert sandbox.api("POST", OPERATOR_USERS, body=body, caller=Caller.operator())[0] == 201
+    admin = sample_login(DENTAL, "admin")
+    page = PortalUser(sandbox)
+    page.sign_in(admin)
+    _, html = page.page("/portal/instellingen")
+    forms = hidden_fields(html, "/portal/instellingen/gebruikers/uitschakelen")
+    page.post("/portal/instellingen/gebruikers/uitschakelen", forms | {"email": VIEWER})
+    # When the admin opens the settings page
+    _, html = page.page("/portal/instellingen")
+    # Then its users' history names each change, newest first, with who and when
+    table = html.split('id="user-changes"', 1)[1].split("</table>", 1)[0]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in table.split("<tr>")[2:]]
+    assert rows == [
+        f"23-11-2026 09:00 {admin} {VIEWER} uitgeschakeld",
+        f"23-11-2026 09:00 zorgnota {COLLEAGUE} uitgenodigd als medewerker",
+    ]
