@@ -3,6 +3,7 @@ providers and weekly totals (R1, R10, R24, R26)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from billing_core.ports import (
 )
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
+from billing_core.providers.user_changes import UserChange, UserChangeKind
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
@@ -317,3 +319,34 @@ def test_who_loaded_a_register_version_reads_back_with_it(store):
     assert store.insurer_register_load(loaded.version) == load
     assert store.insurer_register_load(bare.version) is None
     assert store.insurer_register_load("2030-01-01.1") is None
+
+
+def test_user_changes_read_back_oldest_first_per_practice(store):
+    """R31, R32: who changed a practice's users, when and what; two of one moment kept
+    apart in the order they were written; another practice's list holds none of them."""
+    invited = UserChange(
+        provider_id=A,
+        changed_by="operator-1",
+        role="operators",
+        changed_at=NOON,
+        kind=UserChangeKind.INVITED,
+        user_id="user-1",
+        email="balie@example.org",
+        role_before=None,
+        role_after="staff",
+        enabled_before=None,
+        enabled_after=True,
+    )
+    demoted = replace(
+        invited,
+        changed_by="admin-1",
+        role="admin",
+        kind=UserChangeKind.ROLE_CHANGED,
+        role_before="staff",
+        role_after="viewer",
+        enabled_before=True,
+    )
+    store.record_user_change(invited)
+    store.record_user_change(demoted)
+    assert store.user_changes(A) == [invited, demoted]
+    assert store.user_changes(B) == []

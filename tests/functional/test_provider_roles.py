@@ -99,6 +99,7 @@ NEEDED = {
         {"version": 1, "contact": {"phone": "030 765 4321"}},
     ),
     ("get", "/api/v1/provider/users"): ("admin", None, None, None),
+    ("get", "/api/v1/provider/users/history"): ("admin", None, None, None),
     ("post", "/api/v1/provider/users"): (
         "admin",
         None,

@@ -64,6 +64,7 @@ from billing_core.providers.actions import (
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.user_changes import UserChange
 from billing_core.providers.week import Week
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadRecord
@@ -98,6 +99,7 @@ class FakeStore:
         }
         self.providers = {p.provider_id: p for p in providers}
         self.settings_history: dict[str, list[SettingsVersion]] = {}
+        self.user_history: dict[str, list[UserChange]] = {}
         # provider id: the stored version of an item that does not validate
         self.unreadable: dict[str, int] = {}
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
@@ -240,6 +242,14 @@ class FakeStore:
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
         self.calls.append("provider_history")
         return list(self.settings_history.get(provider_id, []))
+
+    def record_user_change(self, change: UserChange) -> None:
+        self.calls.append("record_user_change")
+        self.user_history.setdefault(change.provider_id, []).append(change)
+
+    def user_changes(self, provider_id: str) -> list[UserChange]:
+        self.calls.append("user_changes")
+        return list(self.user_history.get(provider_id, []))
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         self.calls.append("cached_provider")

@@ -1,4 +1,5 @@
-"""A provider's users, invited with a role or disabled by an operator (R32)."""
+"""A provider's users, invited with a role or disabled by an operator (R32), and who
+changed them, when and what (R31)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from billing_core.entrypoints.http.settings_models import (
     INVITATION_ANSWERS,
     INVITE_AGAIN,
     InvitationOut,
+    UserChangeOut,
+    UserHistoryOut,
     UserIn,
     UserOut,
     invitation_answer,
@@ -33,15 +36,26 @@ EMAIL = Annotated[str, Path(max_length=254)]
     responses=INVITATION_ANSWERS,
 )
 def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[InvitationOut]:
-    operator(router.current_event)
+    editor = operator(router.current_event)
     invited = users.invite_user(
-        provider_id, body.email, body.role, bootstrap.current().operator_context()
+        provider_id, body.email, body.role, editor, bootstrap.current().operator_context()
     )
     return invitation_answer(found(invited, NO_PROVIDER))
 
 
 @router.delete("/api/v1/operator/providers/<provider_id>/users/<email>", summary="Disable the user")
 def disable_user(provider_id: PROVIDER_ID, email: EMAIL) -> UserOut:
-    operator(router.current_event)
-    disabled = users.disable_user(provider_id, email, bootstrap.current().operator_context())
+    editor = operator(router.current_event)
+    ctx = bootstrap.current().operator_context()
+    disabled = users.disable_user(provider_id, email, editor, ctx)
     return UserOut.of(found(disabled, NO_USER))
+
+
+@router.get(
+    "/api/v1/operator/providers/<provider_id>/users/history",
+    summary="Who invited, enabled, re-roled or disabled the provider's users, and when",
+)
+def user_history(provider_id: PROVIDER_ID) -> UserHistoryOut:
+    operator(router.current_event)
+    history = users.user_history(provider_id, bootstrap.current().operator_context())
+    return UserHistoryOut(items=[UserChangeOut.of(c) for c in found(history, NO_PROVIDER)])

@@ -1,4 +1,5 @@
-"""Your practice's users (R32, interfaces.md §7): the admin invites and disables."""
+"""Your practice's users (R32, interfaces.md §7): the admin invites and disables, and
+reads who changed them, when and what (R31)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from billing_core.entrypoints.http.settings_models import (
     INVITE_AGAIN,
     InvitationOut,
     RoleIn,
+    UserChangeOut,
+    UserHistoryOut,
     UserIn,
     UserListOut,
     UserOut,
@@ -30,6 +33,17 @@ router = ResourceRouter("Users")
 def list_users() -> UserListOut:
     listed = users.colleagues(caller(router.current_event), bootstrap.current().provider_context())
     return UserListOut(items=[UserOut.of(u) for u in listed])
+
+
+@router.get(
+    "/api/v1/provider/users/history",
+    summary="Who invited, enabled, re-roled or disabled your practice's users, and when",
+)
+def user_history() -> UserHistoryOut:
+    history = users.colleague_history(
+        caller(router.current_event), bootstrap.current().provider_context()
+    )
+    return UserHistoryOut(items=[UserChangeOut.of(c) for c in found(history, NO_SETTINGS)])
 
 
 @router.post(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
+    from billing_core.providers.user_changes import UserChange
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
     from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
@@ -402,6 +403,15 @@ class ProviderSettingsStore(Protocol):
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]:
         """Every version, oldest first."""
+        ...
+
+    def record_user_change(self, change: UserChange) -> None:
+        """Append who changed one of the provider's users, when and what (R31, R32):
+        never changed, expired by the store as the audit of reads is."""
+        ...
+
+    def user_changes(self, provider_id: str) -> list[UserChange]:
+        """Every recorded change of the provider's users, oldest first."""
         ...
 
     def list_providers(self) -> list[Provider]: ...

@@ -13,6 +13,7 @@ Key = dict[str, Any]
 
 SETTINGS = "SETTINGS"
 SETTINGS_VERSION_PREFIX = "SETTINGSVERSION#"
+USER_CHANGE_PREFIX = "USERCHANGE#"
 DECLARATION_PREFIX = "DECLARATION#"
 ACTION_PREFIX = "ACTION#"
 RETROCESSION_PREFIX = "RETROCESSION#"
@@ -46,6 +47,15 @@ def agb_marker_key(code: str) -> Key:
 def settings_version_key(provider_id: str, version: int) -> Key:
     """Zero-padded: the history lists oldest first by sort key (R31)."""
     return {"pk": provider_partition(provider_id), "sk": f"{SETTINGS_VERSION_PREFIX}{version:08d}"}
+
+
+def user_change_key(provider_id: str, at: datetime, change_id: str) -> Key:
+    """Oldest first by sort key (R31, R32); the id keeps two changes of a moment apart.
+    No address in the key: the item holds it, the key only ids."""
+    return {
+        "pk": provider_partition(provider_id),
+        "sk": f"{USER_CHANGE_PREFIX}{audit_position(at)}#{change_id}",
+    }
 
 
 def declaration_key(provider_id: str, declaration_id: str) -> Key:

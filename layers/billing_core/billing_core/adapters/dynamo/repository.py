@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
+    from billing_core.providers.user_changes import UserChange
 
 TRANSACTION_LIMIT = 100  # items per TransactWriteItems
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
@@ -176,6 +177,25 @@ class BillingRepository:
             }
         )
         return [settings_version_from_item(item) for item in found]
+
+    def record_user_change(self, change: UserChange) -> None:
+        from billing_core.adapters.dynamo.history_items import user_change_to_item
+
+        self._table.put_item(Item=user_change_to_item(change))
+
+    def user_changes(self, provider_id: str) -> list[UserChange]:
+        from billing_core.adapters.dynamo.history_items import user_change_from_item
+
+        found = self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": {
+                    ":pk": keys.provider_partition(provider_id),
+                    ":prefix": keys.USER_CHANGE_PREFIX,
+                },
+            }
+        )
+        return [user_change_from_item(item) for item in found]
 
     def cached_provider(self, provider_id: str) -> Provider | None:
         """Settings at most PROVIDER_CACHE_SECONDS old, kept per warm Lambda instance, so

@@ -19,6 +19,7 @@ from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.providers.provider import Contact, Contract, Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.user_changes import UserChangeKind
 from billing_core.providers.users import Invitation, InviteOutcome, Role
 
 if TYPE_CHECKING:
@@ -229,3 +230,25 @@ def invitation_answer(invitation: Invitation) -> Response[InvitationOut]:
 
 class UserListOut(BaseModel):
     items: list[UserOut]
+
+
+class UserChangeOut(AttributesOut):
+    """One change of a practice's users (R31, R32): who, when, and what."""
+
+    changed_by: str = Field(description="the Cognito user id of who made the change")
+    role: str = Field(description="the role they acted in: operators, or admin of the practice")
+    changed_at: datetime
+    kind: UserChangeKind = Field(
+        description="invited: a new user; reinvited: a new invitation to one who never signed"
+        " in; enabled: a disabled user enabled again; role_changed; disabled"
+    )
+    user_id: str = Field(description="the Cognito user id of the user changed")
+    email: str = Field(description="the address of the user changed")
+    role_before: Role | None = Field(description="null: a new user")
+    role_after: Role
+    enabled_before: bool | None = Field(description="null: a new user")
+    enabled_after: bool
+
+
+class UserHistoryOut(BaseModel):
+    items: list[UserChangeOut] = Field(description="oldest first")

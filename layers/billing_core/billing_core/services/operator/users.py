@@ -5,38 +5,50 @@ Inviting an address of the practice again brings its user back: a new invitation
 one who never signed in (the first expired after 3 days, or went to the spam folder),
 enabled again for one disabled by mistake. An active user, or an address of another
 practice, stays refused with one and the same answer: it never tells which practice
-an address belongs to, and another practice's user is never touched."""
+an address belongs to, and another practice's user is never touched.
+
+Each change is recorded in the provider's partition: who (an operator or the practice's
+admin, as an ``Editor``), when, the user and their role and enabled before and after
+(R31 "who changed what when", R32, NEN 7513; providers/user_changes.py)."""
 
 from __future__ import annotations
 
 from billing_core.ports import UserExists
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.user_changes import UserChange, UserChangeKind, change_of
 from billing_core.providers.users import DirectoryUser, Invitation, InviteOutcome, Role
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.errors import practice_refused
 
 
 def invite_user(
-    provider_id: str, email: str, role: Role, ctx: OperatorContext
+    provider_id: str, email: str, role: Role, editor: Editor, ctx: OperatorContext
 ) -> Invitation | None:
     """None for an unknown provider; refused (409) when the address has an active user,
-    or a user of another provider."""
+    or a user of another provider. ``editor``: who invites, recorded with what it did."""
     if ctx.store.get_provider(provider_id) is None:
         return None
     email = email.strip().lower()
     try:
-        return Invitation(ctx.users.invite(provider_id, email, role), InviteOutcome.INVITED)
+        invited = ctx.users.invite(provider_id, email, role)
     except UserExists:
         existing = _user_of(provider_id, email, ctx)
+    else:
+        _record(UserChangeKind.INVITED, None, invited, editor, ctx)
+        return Invitation(invited, InviteOutcome.INVITED)
     if existing is None or (existing.enabled and not existing.awaiting_first_sign_in):
         raise practice_refused("user_exists")
-    return _invite_again(existing, role, ctx)
+    invitation = _invite_again(existing, role, ctx)
+    _record(UserChangeKind(invitation.outcome.value), existing, invitation.user, editor, ctx)
+    return invitation
 
 
 def _invite_again(user: DirectoryUser, role: Role, ctx: OperatorContext) -> Invitation:
     """The role first, so that a user enabled again never acts in their old one."""
     back = user
     if role is not user.role:
-        back = change_role(user.provider_id, user.email, role, ctx) or back
+        users = ctx.users.users_of(user.provider_id)
+        back = _move_to_role(user.provider_id, user.email, role, users, ctx) or back
     if not user.enabled:
         back = ctx.users.enable(user.provider_id, user.email) or back
     if user.awaiting_first_sign_in:
@@ -49,34 +61,76 @@ def _user_of(provider_id: str, email: str, ctx: OperatorContext) -> DirectoryUse
     return next((u for u in ctx.users.users_of(provider_id) if u.email == email), None)
 
 
-def disable_user(provider_id: str, email: str, ctx: OperatorContext) -> DirectoryUser | None:
+def disable_user(
+    provider_id: str, email: str, editor: Editor, ctx: OperatorContext
+) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) for its last
-    enabled admin."""
+    enabled admin. Recorded when the user was enabled (disabling again changes nothing)."""
     email = email.strip().lower()
-    _keeps_an_admin(provider_id, email, ctx)
-    return ctx.users.disable(provider_id, email)
+    users = ctx.users.users_of(provider_id)
+    before = next((u for u in users if u.email == email), None)
+    if before is None:
+        return None
+    _keeps_an_admin(users, email)
+    disabled = ctx.users.disable(provider_id, email)
+    if disabled is not None and before.enabled:
+        _record(UserChangeKind.DISABLED, before, disabled, editor, ctx)
+    return disabled
 
 
 def change_role(
-    provider_id: str, email: str, role: Role, ctx: OperatorContext
+    provider_id: str, email: str, role: Role, editor: Editor, ctx: OperatorContext
 ) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) when it would
-    take the admin role from the provider's last enabled admin."""
+    take the admin role from the provider's last enabled admin. Recorded when the role
+    was another (the same change sent again records nothing twice, R38)."""
     email = email.strip().lower()
+    users = ctx.users.users_of(provider_id)
+    before = next((u for u in users if u.email == email), None)
+    if before is None:
+        return None
+    changed = _move_to_role(provider_id, email, role, users, ctx)
+    if changed is not None and before.role is not role:
+        _record(UserChangeKind.ROLE_CHANGED, before, changed, editor, ctx)
+    return changed
+
+
+def _move_to_role(
+    provider_id: str, email: str, role: Role, users: list[DirectoryUser], ctx: OperatorContext
+) -> DirectoryUser | None:
     if role is not Role.ADMIN:
-        _keeps_an_admin(provider_id, email, ctx)
+        _keeps_an_admin(users, email)
     return ctx.users.change_role(provider_id, email, role)
 
 
-def _keeps_an_admin(provider_id: str, leaving: str, ctx: OperatorContext) -> None:
+def _keeps_an_admin(users: list[DirectoryUser], leaving: str) -> None:
     """Refused when ``leaving`` is the provider's only enabled admin: without one nobody
     changes the practice's contact, policies or users any more (R32), whoever asks."""
-    enabled_admins = {
-        u.email for u in ctx.users.users_of(provider_id) if u.enabled and u.role is Role.ADMIN
-    }
+    enabled_admins = {u.email for u in users if u.enabled and u.role is Role.ADMIN}
     if enabled_admins == {leaving}:
         raise practice_refused("last_admin")
 
 
+def _record(
+    kind: UserChangeKind,
+    before: DirectoryUser | None,
+    after: DirectoryUser,
+    editor: Editor,
+    ctx: OperatorContext,
+) -> None:
+    """After the directory's change: a record is never written for a change that did not
+    happen. A crash between the two leaves the change unrecorded; the request's retry
+    (its answer was a 5xx, not kept under its Idempotency-Key) records what it does."""
+    ctx.store.record_user_change(change_of(kind, before, after, editor, ctx.clock.now()))
+
+
 def list_users(provider_id: str, ctx: OperatorContext) -> list[DirectoryUser]:
     return ctx.users.users_of(provider_id)
+
+
+def user_history(provider_id: str, ctx: OperatorContext) -> list[UserChange] | None:
+    """Who changed the provider's users, when and what, oldest first (R31, R32); None
+    for an unknown provider."""
+    if ctx.store.get_provider(provider_id) is None:
+        return None
+    return ctx.store.user_changes(provider_id)

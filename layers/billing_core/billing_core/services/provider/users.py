@@ -2,10 +2,13 @@
 given another role, disabled; only within the admin's own practice. The admin does not
 change or disable their own account, and nobody (operator or admin) disables or demotes
 the practice's last enabled admin (services/operator/users.py): a practice must not lock
-out its last admin."""
+out its last admin. Each change is recorded with the admin as its editor, and the admin
+reads who changed the practice's users, when and what (R31, R32)."""
 
 from __future__ import annotations
 
+from billing_core.providers.settings_history import Editor
+from billing_core.providers.user_changes import UserChange
 from billing_core.providers.users import DirectoryUser, Invitation, ProviderUser, Role
 from billing_core.services.operator import users as directory
 from billing_core.services.operator.context import OperatorContext
@@ -21,7 +24,8 @@ def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
 def invite_colleague(
     user: ProviderUser, email: str, role: Role, ctx: ProviderContext
 ) -> Invitation | None:
-    return directory.invite_user(tenant_for(user, Role.ADMIN), email, role, _directory(ctx))
+    provider_id = tenant_for(user, Role.ADMIN)
+    return directory.invite_user(provider_id, email, role, _editor(user), _directory(ctx))
 
 
 def change_colleague_role(
@@ -29,13 +33,24 @@ def change_colleague_role(
 ) -> DirectoryUser | None:
     provider_id = tenant_for(user, Role.ADMIN)
     _not_oneself(user, email, ctx)
-    return directory.change_role(provider_id, email, role, _directory(ctx))
+    return directory.change_role(provider_id, email, role, _editor(user), _directory(ctx))
 
 
 def disable_colleague(user: ProviderUser, email: str, ctx: ProviderContext) -> DirectoryUser | None:
     provider_id = tenant_for(user, Role.ADMIN)
     _not_oneself(user, email, ctx)
-    return directory.disable_user(provider_id, email, _directory(ctx))
+    return directory.disable_user(provider_id, email, _editor(user), _directory(ctx))
+
+
+def colleague_history(user: ProviderUser, ctx: ProviderContext) -> list[UserChange] | None:
+    """Who invited, re-roled, enabled or disabled the practice's users, when, oldest first:
+    the operator's changes and the admins' alike; the admin's own practice only (R26)."""
+    return directory.user_history(tenant_for(user, Role.ADMIN), _directory(ctx))
+
+
+def _editor(user: ProviderUser) -> Editor:
+    """The admin, as a settings version names who saved it (services/provider/settings)."""
+    return Editor(user.user_id, user.role or "")
 
 
 def _not_oneself(user: ProviderUser, email: str, ctx: ProviderContext) -> None:

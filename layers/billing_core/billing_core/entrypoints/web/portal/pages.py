@@ -61,7 +61,15 @@ from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionState
 from billing_core.providers.provider import Contact
-from billing_core.providers.users import Invitation, InviteOutcome, ProviderUser, Role
+from billing_core.providers.user_changes import UserChange
+from billing_core.providers.users import (
+    OPERATORS_GROUP,
+    DirectoryUser,
+    Invitation,
+    InviteOutcome,
+    ProviderUser,
+    Role,
+)
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
     actions,
@@ -76,6 +84,7 @@ from billing_core.services.provider import users as provider_users
 from billing_core.services.provider.actions import CoulanceDecision
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.statements import StatementFormat
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.retries import RequestCause, fingerprint
@@ -1126,6 +1135,7 @@ def settings(
             zip(provider.contracts, provider_settings.contract_insurers(provider, ctx), strict=True)
         ),
         colleagues=colleagues,
+        user_changes=_user_changes(provider_users.colleague_history(request.user, ctx), colleagues),
         roles=[role.value for role in Role],
         entered=entered or {},
         invalid=invalid or {},
@@ -1134,6 +1144,30 @@ def settings(
         notice=t(done) if done else None,
         error=error,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _UserChangeRow:
+    change: UserChange
+    day: date
+    time: str  # HH:MM, Dutch time
+    by: str  # the colleague's address; "" for zorgnota's operators; else the Cognito id
+
+
+def _user_changes(
+    history: list[UserChange] | None, colleagues: list[DirectoryUser]
+) -> list[_UserChangeRow]:
+    """Who changed the practice's users, newest first (R31, R32): the editor by the
+    address the admin knows them by, zorgnota's operators as zorgnota."""
+    addresses = {user.user_id: user.email for user in colleagues}
+    rows = []
+    for change in reversed(history or []):
+        moment = change.changed_at.astimezone(AMSTERDAM)
+        by = addresses.get(change.changed_by, change.changed_by)
+        if change.role == OPERATORS_GROUP:
+            by = ""
+        rows.append(_UserChangeRow(change, moment.date(), f"{moment:%H:%M}", by))
+    return rows
 
 
 def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> PortalAnswer:
