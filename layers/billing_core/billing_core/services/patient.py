@@ -484,7 +484,9 @@ def submit_insurer_statement(
     )
     due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
     pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
-    return StatementView(stored.reference, outcome, stored.amount_due_cents, pay_by, sent)
+    # The amount due as the checker and the confirmation name it: once costs were charged,
+    # with the interest accrued and not yet booked (R10, R20; audit REQUESTS2).
+    return StatementView(stored.reference, outcome, due.due_cents, pay_by, sent)
 
 
 # What the patient hears of a statement now (R17, legal-nl.md §7): the amount and the date
