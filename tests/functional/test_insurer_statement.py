@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date, timedelta
+from html import unescape
 from unittest import mock
 from urllib.parse import urlencode
 
@@ -351,6 +352,28 @@ def test_r17_r23_a_decided_proposal_is_not_opened_again(sandbox, invoice):
 
 def action_row(html, action_id):
     return html.split(f'<tr id="action-{action_id}">', 1)[1].split("</tr>", 1)[0]
+
+
+def test_r17_r35_the_portal_shows_what_a_proposal_would_apply(sandbox, invoice):
+    """R17, R23, R35 (audit REQUESTS5): given a proposal on the portal's list, then its row
+    names what the staff decide on: what the invoice asked, the insurer's gross
+    reimbursement, what the patient would pay and the coulance, as the API's details."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    _, action = sandbox.api("GET", f"/api/v1/provider/actions/{action_id}", provider_id=PROVIDER)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+
+    _, html = staff.page("/portal/acties?state=open")
+
+    row = unescape(action_row(html, action_id))
+    details = action["details"]
+    for label, name in (
+        ("Bedrag van de nota", "invoice_amount_cents"),
+        ("Vergoeding verzekeraar (bruto)", "gross_reimbursement_cents"),
+        ("Patiënt betaalt", "amount_to_pay_cents"),
+        ("Coulance", "coulance_cents"),
+    ):
+        assert f"<dt>{label}</dt><dd>{format_euros(details[name], 'nl')}</dd>" in row, (label, row)
 
 
 def test_r17_r23_r35_the_portal_closes_a_proposal_by_its_decision_only(sandbox, invoice):
