@@ -6,19 +6,22 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date, timedelta
+from html import unescape
 from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
 
 from billing_core.adapters.dynamo.repository import BillingRepository
-from billing_core.changes.coulance_policy import CoulanceMode
+from billing_core.changes.coulance import is_non_contracted
+from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.providers.provider import Contract
 from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import long_date
+from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
@@ -349,6 +352,28 @@ def test_r17_r23_a_decided_proposal_is_not_opened_again(sandbox, invoice):
 
 def action_row(html, action_id):
     return html.split(f'<tr id="action-{action_id}">', 1)[1].split("</tr>", 1)[0]
+
+
+def test_r17_r35_the_portal_shows_what_a_proposal_would_apply(sandbox, invoice):
+    """R17, R23, R35 (audit REQUESTS5): given a proposal on the portal's list, then its row
+    names what the staff decide on: what the invoice asked, the insurer's gross
+    reimbursement, what the patient would pay and the coulance, as the API's details."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    _, action = sandbox.api("GET", f"/api/v1/provider/actions/{action_id}", provider_id=PROVIDER)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+
+    _, html = staff.page("/portal/acties?state=open")
+
+    row = unescape(action_row(html, action_id))
+    details = action["details"]
+    for label, name in (
+        ("Bedrag van de nota", "invoice_amount_cents"),
+        ("Vergoeding verzekeraar (bruto)", "gross_reimbursement_cents"),
+        ("Patiënt betaalt", "amount_to_pay_cents"),
+        ("Coulance", "coulance_cents"),
+    ):
+        assert f"<dt>{label}</dt><dd>{format_euros(details[name], 'nl')}</dd>" in row, (label, row)
 
 
 def test_r17_r23_r35_the_portal_closes_a_proposal_by_its_decision_only(sandbox, invoice):
@@ -709,3 +734,58 @@ def test_r17_r10_the_applied_api_answer_names_the_new_final_date(sandbox, invoic
     new_date = sandbox.clock.today() + timedelta(days=PHYSIO.payment_term_days)
     assert status == 200 and answer["outcome"] == "applied", answer
     assert answer["final_payment_date"] == new_date.isoformat()
+
+
+def dental_after_costs_non_contracted(sandbox):
+    """The dental practice applying its coulance policy at once (R17), its invoices of 23
+    November reminded on 31 December and charged costs on 15 January, the clock on 18
+    January (interest accrues, unbooked): one of them for an insurer without a contract."""
+    sandbox.replace_provider(
+        DENTAL.model_copy(update={"coulance": CoulancePolicy(mode=CoulanceMode.AUTOMATIC)})
+    )
+    sandbox.upload_declaration(DENTAL.provider_id, "week.csv", declaration_csv(60))
+    sandbox.drain_deliveries()
+    for day in (date(2026, 12, 31), date(2027, 1, 15)):
+        sandbox.clock.set(day)
+        sandbox.run_dunning(day)
+    sandbox.clock.set(date(2027, 1, 18))
+    provider = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return next(
+        i
+        for i in invoices
+        if i.channel is Channel.EMAIL and i.costs_charged_on and is_non_contracted(i, provider)
+    )
+
+
+@pytest.mark.parametrize("reimbursed_share", [100, 10], ids=["nothing_to_forgive", "applied"])
+def test_r17_r10_the_statements_answer_names_the_amount_due_with_its_interest(
+    sandbox, reimbursed_share
+):
+    """R10, R20, R36 (audit REQUESTS2): the amount due is the same wherever the patient
+    reads it. Given an invoice charged costs, with interest accruing since, when the
+    patient sends the insurer's statement (the policy forgives nothing, or lowers it),
+    then the answer's amount_due is the checker's, interest included, as is the amount
+    the page's notice names (the e-mail names it too)."""
+    invoice = dental_after_costs_non_contracted(sandbox)
+    gross = sum(line.patient_share_cents for line in invoice.lines)
+    reimbursed = gross * reimbursed_share // 100
+
+    status, answer = send_statement(sandbox, invoice, reimbursed=reimbursed)
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+
+    assert status == 200 and checker["breakdown"]["interest"] > 0, (answer, checker)
+    assert answer["amount_due"] == checker["amount_due"] == checker["breakdown"]["due"]
+
+
+def test_r17_r36_the_pages_notice_names_the_amount_the_checker_shows(sandbox):
+    """R36 (audit REQUESTS2): given the same invoice, when the statement is sent on the page,
+    then its notice names the amount due the page's breakdown shows, interest included."""
+    invoice = dental_after_costs_non_contracted(sandbox)
+    gross = sum(line.patient_share_cents for line in invoice.lines)
+    status, html = send_statement_on_the_page(sandbox, invoice, format_euros(gross, "nl"))
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+
+    notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    amount = format_euros(checker["amount_due"], "nl")
+    assert status == 200 and f"Het bedrag blijft {amount}." in notice, notice

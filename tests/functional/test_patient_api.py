@@ -12,10 +12,12 @@ from urllib.parse import urlencode
 import pytest
 
 from billing_core.invoices.access import MAX_WRONG_BIRTH_DATES
+from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared import reference
 from billing_core.shared.money import format_euros
 from functions.patient_api.app import app
+from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.unit.test_invoice_pdf import shown
 
@@ -367,6 +369,39 @@ def test_r16_the_checkers_objection_form_sent_again_files_one_objection(sandbox,
     sandbox.drain_deliveries()
     told = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
     assert len([m for m in told if "bezwaar" in m["subject"]]) == 1  # an e-mailed invoice
+
+
+def test_r16_a_paper_patients_objection_promises_no_email(sandbox):
+    """R16, R7, R36 (audit REQUESTS3): the acknowledgement goes only to the invoice's own
+    working e-mail address (issue 13.3), never to the address typed in the form. Given a
+    paper invoice, when its patient objects on the page, then the objection is filed and
+    the page promises no e-mail that will not come: it says the practice will be in touch;
+    and no e-mail is sent (to the typed address or any)."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(30))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    on_paper = next(i for i in found if i.channel is Channel.PAPER and not i.live_email)
+    cookie = visit_cookie(unlock(sandbox, on_paper))
+    form = urlencode(
+        {
+            "action": "object",
+            "kenmerk": on_paper.reference,
+            "lang": "nl",
+            "reason": "amount",
+            "message": "Te hoog",
+            "email": "getypt@example.org",
+        }
+    )
+
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+
+    notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    assert status == 200 and "per e-mail" not in notice, notice
+    assert "Uw bezwaar is ontvangen. Uw zorgverlener neemt contact met u op." in notice
+    actions = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    assert [a.kind.value for a in actions] == ["objection"]
+    sandbox.drain_deliveries()
+    assert [m for m in sandbox.outbox() if m["kenmerk"] == on_paper.reference] == []
 
 
 def test_the_visit_pass_is_a_strict_httponly_cookie_without_the_birth_date(sandbox, invoice):

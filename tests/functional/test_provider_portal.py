@@ -407,6 +407,32 @@ def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, inv
 READING_FORMS = ("/portal/notas", "/portal/logout")
 
 
+def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
+    """R16, R23, R35 (audit REQUESTS5): given a patient's objection with a message that
+    holds markup and an address to answer to, when staff open the actions and the
+    invoice, then both show the reason, the message as text (escaped, never markup) and
+    the address, as the API's action does."""
+    objected = invoices[1]
+    message = "Ik had een afspraak over de prijs <b>van 40 euro</b>."
+    file_objection(
+        objected.reference,
+        BirthDate(objected.birth_date),
+        "amount",
+        message,
+        "antwoord@example.org",
+        sandbox.runtime.patient_context(),
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+
+    for page in ("/portal/acties", f"/portal/notas/{objected.invoice_id}"):
+        _, html = staff.page(page)
+        assert "<dt>Reden</dt><dd>Het bedrag</dd>" in html, page
+        assert "<b>van 40 euro</b>" not in html, page
+        assert "Ik had een afspraak over de prijs &lt;b&gt;van 40 euro&lt;/b&gt;." in html, page
+        assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
+
+
 def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
     """R21 "Part: a fixed amount or a percentage of the original invoice amount"; R35 the
     portal does all of R21 (audit provider D2): the amount as people type it, 5,00."""

@@ -20,7 +20,15 @@ from billing_core.changes.arrangement import (
     schedule,
 )
 from billing_core.invoices.allocation import allocate
-from billing_core.invoices.invoice import ArrangementStatus, ArrangementTerm, Deferral, DunningStage
+from billing_core.invoices.invoice import (
+    ArrangementStatus,
+    ArrangementTerm,
+    Channel,
+    CoveredInvoice,
+    Deferral,
+    DunningStage,
+    Reminder,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
 from billing_core.shared.clock import AMSTERDAM
@@ -98,6 +106,48 @@ def test_the_first_term(today, final, first):
 def test_the_first_term_follows_a_deferral():
     deferred = invoice_of(30000, deferral=Deferral(NOW, date(2027, 1, 22)))
     assert first_due_date(deferred, date(2026, 12, 1)) == date(2027, 1, 22)
+
+
+def _reminded(sent_on, received_on, final_date, **changes):
+    letter = Reminder(
+        letter_id="letter-1",
+        sent_on=sent_on,
+        channel=Channel.PAPER,
+        received_on=received_on,
+        final_date=final_date,
+        covers=(CoveredInvoice("inv-1", "12234534622567", 30000, 4000),),
+        **changes,
+    )
+    return invoice_of(30000, final_payment_date=date(2026, 12, 23), reminder=letter)
+
+
+@pytest.mark.parametrize(
+    "today, first",
+    [
+        # a paper reminder posted on Thursday 31 December is received on Tuesday 5 January
+        # and asks payment by 19 January: asked the day it was posted, or on 2 January,
+        # 14 days would end before that date (audit REQUESTS4)
+        (date(2026, 12, 31), date(2027, 1, 19)),
+        (date(2027, 1, 2), date(2027, 1, 19)),
+        # asked later in the term, 14 days end after the reminder's date: they count
+        (date(2027, 1, 10), date(2027, 1, 24)),
+    ],
+)
+def test_the_first_term_is_never_before_the_reminders_final_date(today, first):
+    """R15, changes/arrangement.py: asking for instalments never makes the first payment
+    earlier than paying everything at once: in the reminder's term that is the
+    reminder's final date (legal-nl.md §2), which the checker names as the date that
+    counts. Given a paper reminder whose term ends on 19 January 2027, When the patient
+    asks for an arrangement in its term, Then the first term is not before 19 January."""
+    reminded = _reminded(date(2026, 12, 31), date(2027, 1, 5), date(2027, 1, 19))
+    assert first_due_date(reminded, today) == first
+
+
+def test_an_undelivered_reminders_date_does_not_count_for_the_first_term():
+    """legal-nl.md §2, R7: a reminder that never arrived (a Permanent bounce) sets no date:
+    the first term is 14 days after the request, as without one."""
+    bounced = _reminded(date(2026, 12, 31), date(2026, 12, 31), date(2027, 1, 14), undelivered=True)
+    assert first_due_date(bounced, date(2026, 12, 31)) == date(2027, 1, 14)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ Decisions, each for a reason:
   pays every term on time has then paid the claim (R15); one who pays earlier pays a
   little less interest and gets the difference back as a credit (R13).
 - First term: 14 days after the request, but never before the current final payment
-  date. Fourteen days leave time to arrange a transfer (the same term a reminder
+  date, nor in a reminder's term before the reminder's final date. Fourteen days leave time to arrange a transfer (the same term a reminder
   gives); asking for instalments must never make the first payment earlier than paying
   everything at once would have been. Later terms fall on the same day of each next
   month (the 31st becomes the last day of a shorter month).
@@ -130,7 +130,16 @@ def arrangement_refusal(
 
 
 def first_due_date(invoice: Invoice, today: date) -> date:
-    return max(today + timedelta(days=FIRST_TERM_AFTER_DAYS), invoice.current_final_payment_date)
+    """14 days after the request, never before the date paying at once is due: the current
+    final payment date, or in a reminder's term the reminder's final date, which a paper
+    letter (received days after posting) or the Algemene termijnenwet can put more than
+    14 days after the request (legal-nl.md §2; audit REQUESTS4). A reminder that never
+    arrived sets no date."""
+    dates = [today + timedelta(days=FIRST_TERM_AFTER_DAYS), invoice.current_final_payment_date]
+    reminder = invoice.reminder
+    if reminder is not None and not reminder.undelivered:
+        dates.append(reminder.final_date)
+    return max(dates)
 
 
 def schedule(total_cents: int, terms: int, first_due: date) -> tuple[ArrangementTerm, ...]:

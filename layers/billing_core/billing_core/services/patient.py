@@ -419,10 +419,12 @@ def file_objection(
     message: str,
     email: str,
     ctx: PatientContext,
-) -> None:
+) -> bool:
     """R16: an open action for the provider, with ``email`` to answer to, and an
     acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
     anyone with a reference and a birth date can fill must not make us mail any address).
+    True when the acknowledgement goes out, False when there is no working address for it
+    (the page then promises none: audit REQUESTS3).
     The invoice does not change: an objection does not suspend payment (seed 000). The
     same objection twice on a day is filed once (``objection_id``)."""
     email = email.strip()
@@ -435,7 +437,7 @@ def file_objection(
     # acknowledgement is queued again (the first attempt may have died before queueing
     # it); the delivery sends one per (kind, action id).
     ctx.store.add_action(action)
-    _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
+    return _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
 
 
 def submit_insurer_statement(
@@ -487,7 +489,9 @@ def submit_insurer_statement(
     )
     due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
     pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
-    return StatementView(stored.reference, outcome, stored.amount_due_cents, pay_by, sent)
+    # The amount due as the checker and the confirmation name it: once costs were charged,
+    # with the interest accrued and not yet booked (R10, R20; audit REQUESTS2).
+    return StatementView(stored.reference, outcome, due.due_cents, pay_by, sent)
 
 
 # What the patient hears of a statement now (R17, legal-nl.md §7): the amount and the date

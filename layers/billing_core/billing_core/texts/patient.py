@@ -342,6 +342,10 @@ _DUTCH: Sections = {
             "Uw betalingsregeling is vastgelegd. U ontvangt het schema {by_channel_nl}."
         ),
         "done_objection": "Uw bezwaar is ontvangen. U krijgt een bevestiging per e-mail.",
+        # R16, R7: no working e-mail address on file, so no acknowledgement (audit REQUESTS3)
+        "done_objection_unacknowledged": (
+            "Uw bezwaar is ontvangen. Uw zorgverlener neemt contact met u op."
+        ),
         "done_payment": "Dank u wel. Zodra de betaling binnen is, ziet u hier 'betaald'.",
         "refused": "Dat kan niet: {reason}",
         "privacy": (
@@ -620,6 +624,9 @@ _ENGLISH: Sections = {
             "Your instalment arrangement is in place. The schedule comes {by_channel_en}."
         ),
         "done_objection": "We have received your objection. A confirmation comes by e-mail.",
+        "done_objection_unacknowledged": (
+            "We have received your objection. Your healthcare provider will contact you."
+        ),
         "done_payment": "Thank you. As soon as the payment is in, this page shows 'paid'.",
         "refused": "That is not possible: {reason}",
         "privacy": (

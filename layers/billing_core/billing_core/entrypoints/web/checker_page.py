@@ -453,7 +453,7 @@ def _form_action(
         patient.request_arrangement(kenmerk, proof, _whole(form, "terms"), ctx)
         return "done_arrangement", {}
     if action == "object":
-        patient.file_objection(
+        acknowledged = patient.file_objection(
             kenmerk,
             proof,
             form.get("reason", ""),
@@ -461,7 +461,8 @@ def _form_action(
             form.get("email", ""),
             ctx,
         )
-        return "done_objection", {}
+        # R16, R7: no e-mail is promised that will not come (audit REQUESTS3)
+        return "done_objection" if acknowledged else "done_objection_unacknowledged", {}
     if action == "statement":
         reimbursed = _amount(form, "reimbursed")
         withheld = _amount(form, "withheld_deductible")

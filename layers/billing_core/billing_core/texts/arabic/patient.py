@@ -200,6 +200,9 @@ _PAGE: Section = {
     # birth date is checked.
     "done_arrangement": "تم تسجيل خطة التقسيط. سيصلكم جدول الأقساط {by_channel_ar}.",
     "done_objection": "استلمنا اعتراضكم. سيصلكم تأكيد بالبريد الإلكتروني.",
+    # Not yet read by a native speaker (README, Languages): no e-mail address on file, so no
+    # confirmation; the provider will be in touch (audit REQUESTS3).
+    "done_objection_unacknowledged": "استلمنا اعتراضكم. سيتواصل معكم مقدّم الرعاية الصحية.",
     "done_payment": "شكرًا لكم. حين تصلنا الدفعة ستظهر هنا كلمة «مدفوعة».",
     "refused": "هذا غير ممكن: {reason}",
     "privacy": (

@@ -217,6 +217,11 @@ PAGE: Section = {
         "Plan ratalny został zapisany. Harmonogram rat otrzyma Pan/Pani {by_channel_pl}."
     ),
     "done_objection": "Reklamacja została przyjęta. Potwierdzenie otrzyma Pan/Pani e-mailem.",
+    # Not yet read by a native speaker (README, Languages): no e-mail address on file, so no
+    # confirmation; the provider will be in touch (audit REQUESTS3).
+    "done_objection_unacknowledged": (
+        "Reklamacja została przyjęta. Świadczeniodawca skontaktuje się z Panem/Panią."
+    ),
     "done_payment": "Dziękujemy. Gdy płatność wpłynie, pojawi się tu status „zapłacona”.",
     "refused": "To nie jest możliwe: {reason}",
     "privacy": (
