@@ -13,10 +13,12 @@ copy is compared with the PDF the addressee really got.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from billing_core.changes.coulance import (
     apply_coulance,
@@ -383,3 +385,41 @@ def test_section_7_a_changed_amount_on_the_copy_keeps_dont_pay_yet_as_the_checke
         assert t.long_date(pay_by).split(" ")[1] not in notice
     if language is not Language.AR:  # shaped, the sentence does not read back whole
         assert t("pay_not_yet", **by_channel("email")) in notice
+
+
+def _pages_showing(pdf: bytes, words: str) -> list[int]:
+    """The numbers (from 1) of the pages whose text holds ``words``, whitespace collapsed."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return [
+        number
+        for number, page in enumerate(pages, 1)
+        if words in " ".join(page.extract_text().replace("\u00a0", " ").split())
+    ]
+
+
+@pytest.mark.parametrize("language", [Language.NL, Language.EN, Language.PL])
+@pytest.mark.parametrize("changed", ["stopped", "coulance applied"])
+def test_r36_the_payment_block_of_a_copy_stays_together_with_its_code_and_caption(
+    language, changed
+):
+    """R36, R9 (audit languages3 LANG3-1). Given a non-contracted invoice e-mailed asking
+    € 300,00 ("don't pay yet"), of which the practice then forgave € 50,00 (or whose
+    coulance was applied), so its copy opens with a notice of what changed, which in Dutch
+    and Polish leaves too little of the first page for the payment block
+    When the checker serves its copy
+    Then the block moves to a new page whole: its heading, its last sentence, the QR code
+    and the code's caption on one page (before: the last sentence and the caption went on
+    to the next page, the caption alone near its foot, away from its code)."""
+    sent, _ = delivered(patient=make_person(language=language))
+    copied = _partly_stopped(sent) if changed == "stopped" else coulance_applied(sent)
+    t = texts_for(language.value, ("common", "pdf.invoice"))
+    caption = t("qr_caption_statement")  # the invoice as sent awaited the statement
+    pdf = copy_of(copied)
+
+    (heading_page,) = _pages_showing(pdf, t("payment_heading"))
+    (caption_page,) = _pages_showing(pdf, caption)
+    questions = " ".join(t("questions", provider=WAITS.name).split())
+    assert _pages_showing(pdf, questions) == [heading_page]
+    assert caption_page == heading_page
+    code_pages = [n for n, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1) if page.images]
+    assert code_pages == [heading_page]

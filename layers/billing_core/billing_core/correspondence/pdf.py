@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import segno
 from fpdf import FPDF, FontFace
@@ -598,7 +598,9 @@ def _payment_instructions(
         )
         caption = t("qr_caption")
     sentences += (t("questions", provider=provider.name),)
-    if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
+    width = pdf.epw - _QR_SIZE - 4
+    _style(pdf, 9.5, color=_INK)
+    if pdf.will_page_break(_payment_block_height(pdf, sentences, width)):
         pdf.add_page()
     _style(pdf, 11, "B", color=_ACCENT)
     pdf.cell(0, 7, t("payment_heading"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
@@ -606,13 +608,26 @@ def _payment_instructions(
     link = checker_url(public_base_url, invoice.reference, invoice.language.value)
     _qr_code(pdf, link, x=pdf.w - _RIGHT - _QR_SIZE, y=top)
     _style(pdf, 9.5, color=_INK)
-    width = pdf.epw - _QR_SIZE - 4
     for sentence in sentences:
         pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
     pdf.set_x(pdf.w - _RIGHT - _CAPTION_WIDTH)
     _caption(pdf, caption)
+
+
+def _payment_block_height(pdf: FPDF, sentences: tuple[str, ...], width: float) -> float:
+    """The height the payment block takes as its sentences wrap in the current type: its
+    heading, the sentences beside the QR code (or the code, when taller) and the code's
+    caption. The block moves to a new page whole: split at a sentence, its last lines and
+    the caption went on to the next page, the caption alone, away from its code (a copy
+    whose notice of what changed fills the first page, audit languages3)."""
+    lines = sum(
+        len(cast(list[str], pdf.multi_cell(width, 5, sentence, dry_run=True, output="LINES")))
+        for sentence in sentences
+    )
+    beside_the_code = max(lines * 5 + 1.5 * len(sentences), _QR_SIZE + 2)
+    return max(_PAYMENT_BLOCK_HEIGHT, 7 + beside_the_code + 4)
 
 
 def _qr_code(pdf: FPDF, url: str, *, x: float, y: float) -> None:
