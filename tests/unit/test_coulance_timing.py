@@ -33,6 +33,7 @@ from billing_core.services.patient import (
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.errors import Refused
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import AuditInMemory, FilesInMemory
@@ -351,3 +352,75 @@ def test_a_statement_with_nothing_to_forgive_after_the_costs_keeps_them_and_thei
     (email,) = [e for _, e, _ in world.outbox.sent if e.kind == COULANCE_DECLINED]
     assert "uiterlijk 22 februari 2027" in email.text
     assert view.final_payment_date == date(2027, 2, 22)
+
+
+# --- sent again: the first answer lost after the save (R38) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "reimbursed", "withheld", "kind", "outcome"),
+    [
+        (CONFIRMS, 9_000, 1_000, COULANCE_DECLINED, StatementOutcome.NOTHING_TO_FORGIVE),
+        (AUTOMATIC, 9_000, 1_000, COULANCE_DECLINED, StatementOutcome.NOTHING_TO_FORGIVE),
+        (AUTOMATIC, 3_000, 2_000, STOP_CONFIRMATION, StatementOutcome.APPLIED),
+    ],
+)
+def test_a_statement_sent_again_after_its_email_failed_gets_its_email_once(
+    mode, reimbursed, withheld, kind, outcome
+):
+    """R38, R3, legal-nl.md §7 (audit retries4 RETRIES4-1). Given the €100.00 invoice
+    past its final date, and the delivery queue failing once
+    When the patient sends the statement on 10 January, it is saved, its e-mail cannot be
+    queued (the checker answers 5xx), and the patient sends the same figures again
+    Then the second answer is the first one's (not 409 statement_already_received), and
+    the patient gets the e-mail with the amount and the new date once; sent a third time,
+    still once (the delivery sends each event once)."""
+    world = world_of(mode)
+    world.run_days(date(2026, 12, 24), date(2027, 1, 9))
+    enqueue = world.queue.enqueue
+
+    def fails_once(requests):
+        world.queue.enqueue = enqueue
+        raise RuntimeError("1 delivery messages were not queued")
+
+    world.queue.enqueue = fails_once
+    with pytest.raises(RuntimeError):
+        send_figures(world, date(2027, 1, 10), reimbursed, withheld)
+
+    again = send_figures(world, date(2027, 1, 10), reimbursed, withheld)
+    send_figures(world, date(2027, 1, 10), reimbursed, withheld)
+
+    assert (again.outcome, again.final_payment_date) == (outcome, date(2027, 2, 9))
+    assert again.confirmation_sent
+    assert [e.kind for _, e, _ in world.outbox.sent if e.kind == kind] == [kind]
+
+
+def test_a_statement_sent_again_while_the_practice_decides_sends_nothing_yet():
+    """R38, R17: Given a statement whose proposal waits on the practice's list
+    When the patient sends the same figures again
+    Then the answer is the first one (sent to the practice, no date yet), nothing is
+    e-mailed and the list holds one proposal."""
+    world = world_of(CONFIRMS)
+    first = send_figures(world, date(2027, 1, 10), 3_000, 2_000)
+
+    again = send_figures(world, date(2027, 1, 10), 3_000, 2_000)
+
+    assert first.outcome is again.outcome is StatementOutcome.SENT_TO_PROVIDER
+    assert again.final_payment_date is None and not again.confirmation_sent
+    assert len(world.store.list_actions(world.provider.provider_id)) == 1
+    told = {COULANCE_DECLINED, STOP_CONFIRMATION}
+    assert [e.kind for _, e, _ in world.outbox.sent if e.kind in told] == []
+
+
+def test_other_figures_or_the_same_a_day_later_are_another_statement_refused():
+    """R17: one statement per invoice: other figures, or the same ones sent after a
+    retry's lifetime, are refused as already received."""
+    world = world_of(AUTOMATIC)
+    send_figures(world, date(2027, 1, 10), 9_000, 1_000)
+
+    with pytest.raises(Refused) as other:
+        send_figures(world, date(2027, 1, 10), 8_000, 1_000)
+    with pytest.raises(Refused) as later:
+        send_figures(world, date(2027, 1, 12), 9_000, 1_000)
+
+    assert other.value.code == later.value.code == "statement_already_received"

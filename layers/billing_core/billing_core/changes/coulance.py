@@ -225,6 +225,11 @@ def proposal_decided(invoice: Invoice, on: date) -> Invoice:
     )
 
 
+def proposal_id(invoice_id: str) -> str:
+    """The id of the provider's action to confirm the invoice's proposal: one per invoice."""
+    return f"{PROPOSAL_PREFIX}{invoice_id}"
+
+
 def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime) -> OpenAction:
     """The provider confirms or declines (R23); one per invoice, as the statement is."""
     statement = invoice.insurer_statement
@@ -232,7 +237,7 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
     return OpenAction.about(
         invoice,
         ActionKind.COULANCE_PROPOSAL,
-        f"{PROPOSAL_PREFIX}{invoice.invoice_id}",
+        proposal_id(invoice.invoice_id),
         now,
         {
             **proposal.as_details(),

@@ -39,6 +39,7 @@ from billing_core.changes.coulance import (
     awaits_insurer_statement,
     proposal_action,
     proposal_for,
+    proposal_id,
     propose,
     statement_unwelcome,
     with_statement,
@@ -77,6 +78,7 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import (
     FORGIVING,
     EntryKind,
+    booked_by,
     forgiven_last,
     paid_by_patient,
     total_of,
@@ -90,6 +92,7 @@ from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import NotFound, refused
+from billing_core.shared.retries import KEY_LIFETIME
 
 # The invoice as a PDF document for its addressee: (file name, bytes). Built by bootstrap
 # with the settings the document needs (the collection account, the public address).
@@ -458,6 +461,8 @@ def submit_insurer_statement(
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
+    if _sent_again(invoice, statement):
+        return _statement_answer(invoice, provider, _outcome_taken(invoice, ctx), ctx)
     automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
     proposal = propose(invoice, provider, statement)  # refused before any write
     # On the provider's list (confirm_first): the first reminder waits for its decision
@@ -484,10 +489,46 @@ def submit_insurer_statement(
         outcome = StatementOutcome.NOTHING_TO_FORGIVE
     else:
         outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
+    return _statement_answer(stored, provider, outcome, ctx)
+
+
+def _sent_again(invoice: Invoice, statement: InsurerStatement) -> bool:
+    """The statement taken is this one, sent again within a retry's lifetime (R38: the
+    checker's form sent twice, or sent again after its answer was lost, a 5xx after the
+    save when the e-mail could not be queued): answered as the first time, its e-mail
+    queued again (the delivery sends it once), not refused as already received, which
+    left the patient without the amount and the new date they were told to wait for
+    (legal-nl.md §7). Other figures, or later, are another statement: refused."""
+    taken = invoice.insurer_statement
+    return (
+        taken is not None
+        and taken.reimbursed_cents == statement.reimbursed_cents
+        and taken.withheld_deductible_cents == statement.withheld_deductible_cents
+        and statement.received_at - taken.received_at <= KEY_LIFETIME
+    )
+
+
+def _outcome_taken(invoice: Invoice, ctx: PatientContext) -> StatementOutcome:
+    """What taking the invoice's statement did, as the invoice and its proposal's action
+    (written with the statement, in one transaction) show it: a coulance booked by the
+    statement itself, a proposal put on the provider's list, or else nothing to forgive."""
+    if booked_by(invoice.ledger, STATEMENT_CAUSE) is not None:
+        return StatementOutcome.APPLIED
+    if ctx.store.get_action(invoice.provider_id, proposal_id(invoice.invoice_id)) is not None:
+        return StatementOutcome.SENT_TO_PROVIDER
+    return StatementOutcome.NOTHING_TO_FORGIVE
+
+
+def _statement_answer(
+    stored: Invoice, provider: Provider, outcome: StatementOutcome, ctx: PatientContext
+) -> StatementView:
+    """The answer to a statement taken (``stored``), its e-mail queued when it has one now."""
     sent = outcome in _CONFIRMED and _confirm(
         ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE
     )
     due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
+    taken = stored.insurer_statement
+    waits_for_provider = taken is not None and taken.proposal_open
     pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
     # The amount due as the checker and the confirmation name it: once costs were charged,
     # with the interest accrued and not yet booked (R10, R20; audit REQUESTS2).
