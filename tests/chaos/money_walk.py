@@ -37,7 +37,8 @@ import json
 import os
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -47,6 +48,7 @@ import boto3
 
 from billing_core.changes.coulance import proposal_for, statement_unwelcome
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+from billing_core.collection.debtor_risk import Outcome, outcome_of
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.vektis.layouts import MZ302_V13
@@ -56,6 +58,7 @@ from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice
 from billing_core.invoices.ledger import (
     FORGIVING,
+    RETOUR,
     REVERSES,
     Component,
     EntryKind,
@@ -76,7 +79,8 @@ from billing_core.payments.refunds import (
 )
 from billing_core.payments.remittance import awaited_cents, is_remittance
 from billing_core.providers.week import Week
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.services.operator import money
+from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KEY_LIFETIME
 from local.generate import declaration_csv
@@ -220,13 +224,14 @@ def _random_step(rng: random.Random, n: int) -> Step:
     if x < 0.72:
         return ("hold", i, rng.choice([5, 20]))
     if x < 0.75:
-        return ("agency_paid", i, rng.choice([1.0, 0.5]), rng.choice([0, 3, "before_invoice"]))
+        when = rng.choice([0, 3, "before_invoice", "before_handover"])
+        return ("agency_paid", i, rng.choice([1.0, 0.5]), when)
     if x < 0.77:
         return _agency_remits(rng)
     if x < 0.79:
         return ("correct_stop", i)
     if x < 0.80:
-        return ("upload", n)
+        return ("upload", n) if rng.random() < 0.5 else ("credit_before_invoice", n)
     if x < 0.81:
         return ("export", n)
     if x < 0.83:
@@ -248,8 +253,13 @@ def _random_step(rng: random.Random, n: int) -> Step:
 
 def _agency_remits(rng: random.Random) -> Step:
     """The agency's transfer of what it reported collected: all, half or more than it
-    reported, quoting the kenmerk or without it (an operator matches it)."""
-    share, how = rng.choice([1.0, 1.0, 0.5, 1.2]), rng.choice(["kenmerk", "match"])
+    reported, quoting the kenmerk or without it (an operator matches it to the claim, or
+    to its patient), or without it while another transfer of the claim is booked between
+    the operator's check and booking (by the bank import or another operator)."""
+    share = rng.choice([1.0, 1.0, 0.5, 1.2])
+    # "race_import" (the bank import in between) is taken only by hand: the sample's IAM
+    # audit counts the import's calls as the operator API's, inside whose call it runs.
+    how = rng.choice(["kenmerk", "match", "patient", "race_operator"])
     return ("agency_remits", rng.randrange(10), share, how)
 
 
@@ -536,7 +546,7 @@ class Walk:
             self.reached["agency's transfer returned"] += 1
             after = self._invoice(before)
             an_agency_transfer_pays_nothing_again(
-                before, after, -sum(reversible(before, cause).values())
+                before, after, -sum(reversible(before, cause).values()), self.today
             )
 
     def _return_split(self, j: int, share: float) -> None:
@@ -588,15 +598,13 @@ class Walk:
         credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
         if not credits:
             return
-        credit_id = credits[i % len(credits)]["credit_id"]
         invoice = self.pick(i)
         body = (
             {"provider_id": PRACTICE, "patient_ref": invoice.patient_ref}
             if to_patient
             else {"reference": invoice.reference}
         )
-        path, key = f"{UNMATCHED}/{credit_id}/match", {"Idempotency-Key": f"match-{credit_id}"}
-        self._sent(lambda: self.box.api("POST", path, caller=OPERATOR, body=body, headers=key))
+        self._operator_match(credits[i % len(credits)], body)
 
     def _match_split(self, i: int, k: int) -> None:
         """The operator matches a credit to two invoices' kenmerken in the payer's order
@@ -621,6 +629,8 @@ class Walk:
             self.reached["operator's split"] += 1
         else:
             _refused_by_rule(status, answer)
+            _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+            a_refused_match_books_nothing(self.invoices(), credit, unmatched["items"], answer)
 
     def _stop(self, i: int, scope: str, cents: int) -> None:
         invoice = self.pick(i)
@@ -860,6 +870,8 @@ class Walk:
         assert invoice.handed_over_on is not None
         if days_back == "before_invoice":
             paid_on = invoice.issue_date - timedelta(days=1)
+        elif days_back == "before_handover":  # paid in the reminder's term, forwarded
+            paid_on = invoice.handed_over_on - timedelta(days=1)
         else:
             paid_on = max(self.today - timedelta(days=int(days_back)), invoice.handed_over_on)
         amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
@@ -880,12 +892,20 @@ class Walk:
         our account; the claim is not paid again and the patient gets no credit; more
         than the agency collected is listed for a person (or the match refused) and books
         nothing."""
-        awaiting = [v for v in self.invoices() if awaited_cents(v) > 0]
+        awaiting = [
+            v for v in self.invoices() if awaited_cents(v) > 0 and v.is_with_collection_agency
+        ]
         if not awaiting:
             return
         invoice = awaiting[j % len(awaiting)]
         awaited = awaited_cents(invoice)
         amount = max(1, int(awaited * share))
+        if how == "patient":
+            self._agency_remits_to_the_patient(invoice, amount)
+            return
+        if how.startswith("race"):
+            self._agency_remits_raced(invoice, amount, how.removeprefix("race_"))
+            return
         if how == "kenmerk":
             self._transfer(amount, 0, scor=invoice.reference)
         else:
@@ -894,7 +914,7 @@ class Walk:
         [after] = [v for v in self.invoices() if v.invoice_id == invoice.invoice_id]
         cause = payment_id("bank", _source(self.bank_credits[-1][1]))
         booked = is_remittance(after, cause)
-        an_agency_transfer_pays_nothing_again(invoice, after, amount if booked else 0)
+        an_agency_transfer_pays_nothing_again(invoice, after, amount if booked else 0, self.today)
         if amount > awaited and booked:
             raise Violation(
                 "an agency transfer is never more than it collected",
@@ -907,12 +927,23 @@ class Walk:
         """An operator matches the last credit, of ``amount``, to ``invoice``'s kenmerk: 200,
         or 422 ``remittance_exceeds_agency_collection`` when it is more than the agency
         collected."""
+        credit = self._listed(self.bank_credits[-1][1])
+        status, answer = self._operator_match(credit, {"reference": invoice.reference})
+        if status != 200 and _code(answer) != "remittance_exceeds_agency_collection":
+            raise Violation("unhandled exception", f"matching the agency's transfer: {answer}")
+
+    def _listed(self, tx_id: str) -> dict[str, Any]:
+        """The unmatched credit of the walk's transfer ``tx_id``."""
         _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
-        tx_id = self.bank_credits[-1][1]
         [credit] = [c for c in unmatched["items"] if tx_id in json.dumps(c)]
+        return credit
+
+    def _operator_match(self, credit: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
+        """An operator's match of a listed ``credit`` as ``body`` says: its status and
+        answer. R12, R34 (audit security4 SEC4-1, agency5): refused, it books nothing and
+        the credit is listed again, to be matched another way."""
         path = f"{UNMATCHED}/{credit['credit_id']}/match"
         key = {"Idempotency-Key": f"match-{credit['credit_id']}"}
-        body = {"reference": invoice.reference}
 
         def send() -> tuple[int, Any]:
             return self.box.api("POST", path, caller=OPERATOR, body=body, headers=key)
@@ -920,9 +951,99 @@ class Walk:
         status, answer = send()
         self.box.drain_deliveries()
         self.last = send
-        code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
-        if status != 200 and code != "remittance_exceeds_agency_collection":
-            raise Violation("unhandled exception", f"matching the agency's transfer: {answer}")
+        if status != 200:
+            _refused_by_rule(status, answer)
+            _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+            a_refused_match_books_nothing(self.invoices(), credit, unmatched["items"], answer)
+        return status, answer
+
+    def _agency_remits_to_the_patient(self, invoice: Invoice, amount: int) -> None:
+        """The agency's transfer without the kenmerk, matched by an operator to the claim's
+        patient (R24, R13, R34; agency5): booked as the agency's transfer over the
+        patient's claims that wait for it, the patient's balances unchanged; when the
+        patient also owes another invoice, refused (422 agency_transfer_or_patients_payment:
+        the patient number cannot tell the agency's money from the patient's own), nothing
+        booked and the credit listed."""
+        before = [v for v in self.invoices() if v.patient_ref == invoice.patient_ref]
+        waiting = [v for v in before if v.is_with_collection_agency and awaited_cents(v) > 0]
+        ids = {v.invoice_id for v in waiting}
+        others_owe = any(owed_on(v, self.today) > 0 for v in before if v.invoice_id not in ids)
+        self._transfer(amount, 0, ustrd=("afdracht incassobureau",))
+        credit = self._listed(self.bank_credits[-1][1])
+        body = {"provider_id": PRACTICE, "patient_ref": invoice.patient_ref}
+        status, answer = self._operator_match(credit, body)
+        refused = {
+            "agency_transfer_or_patients_payment": others_owe,
+            "remittance_exceeds_agency_collection": amount > sum(map(awaited_cents, waiting)),
+        }
+        if status != 200 and refused.get(_code(answer) or ""):
+            self.reached[f"patient match refused: {_code(answer)}"] += 1
+            return
+        if status != 200 or others_owe:
+            raise Violation(
+                "a patient's match while a claim waits for the agency is its transfer",
+                f"{invoice.patient_ref}: {status} {_code(answer)}, owes another: {others_owe}",
+            )
+        after = {v.invoice_id: v for v in self.invoices()}
+        for was in before:
+            now = after[was.invoice_id]
+            booked = awaited_cents(was) - awaited_cents(now)
+            an_agency_transfer_pays_nothing_again(was, now, booked, self.today)
+        moved = sum(awaited_cents(v) - awaited_cents(after[v.invoice_id]) for v in waiting)
+        if moved != amount:
+            raise Violation(
+                "a patient's match while a claim waits for the agency is its transfer",
+                f"{invoice.patient_ref}: {amount} matched, {moved} of the agency's booked",
+            )
+        self.reached["patient match booked as the agency's transfer"] += 1
+
+    def _agency_remits_raced(self, invoice: Invoice, amount: int, other: str) -> None:
+        """Two of the agency's transfers for one claim booked at once (R12, R24, R34; audit
+        security4 SEC4-1): an operator matches one (without the kenmerk) to the claim, and
+        between the match's check of what the agency still has to transfer and its
+        booking, a transfer that leaves less than it awaited (but not nothing) is booked:
+        by the bank import (``other`` "import", quoting the kenmerk) or by another
+        operator's match. The first is then refused (422
+        remittance_exceeds_agency_collection), books nothing and is listed again."""
+        awaited = awaited_cents(invoice)
+        meanwhile = max(1, awaited - amount // 2)  # leaves half of the first's amount
+        self._transfer(amount, 0, ustrd=("afdracht incassobureau",))
+        first = self._listed(self.bank_credits[-1][1])
+        if other == "operator":
+            self._transfer(meanwhile, 0, ustrd=("afdracht incassobureau",))
+            second = self._listed(self.bank_credits[-1][1])
+
+        def the_other_booking() -> None:
+            if other == "import":
+                self._transfer(meanwhile, 0, scor=invoice.reference)
+            else:
+                self._operator_match(second, {"reference": invoice.reference})
+
+        with _between_check_and_booking(the_other_booking):
+            status, _ = self._operator_match(first, {"reference": invoice.reference})
+        if status == 200 and amount > 1:  # more than the agency had left to transfer
+            raise Violation(
+                "an agency transfer is never more than it collected",
+                f"{invoice.reference}: {amount} matched of {awaited} after {meanwhile}",
+            )
+        self.reached[f"two of the agency's transfers at once ({other})"] += 1
+
+    def _credit_before_invoice(self, n: int) -> None:
+        """A patient's transfer without a kenmerk, booked three days before the invoice it
+        pays is issued (the practice's upload of new claims), listed; an operator matches
+        it to that invoice's kenmerk (R34, legal-nl.md §5): it pays the invoice, which
+        counts as paid on time (R25; audit risk RISK3), not as stopped."""
+        known = {v.invoice_id for v in self.invoices()}
+        self._upload(n)
+        new = [v for v in self.invoices() if v.invoice_id not in known]
+        if not new:
+            return
+        invoice = new[0]
+        self._transfer(invoice.amount_due_cents, 3, ustrd=("tandarts",))
+        credit = self._listed(self.bank_credits[-1][1])
+        status, _ = self._operator_match(credit, {"reference": invoice.reference})
+        if status == 200:
+            self.reached["credit received before its invoice, matched to it"] += 1
 
     def _agency_file(self, day: date) -> dict[str, Any] | None:
         """The practice's daily file for the agency of ``day``, if the run wrote one."""
@@ -1099,6 +1220,7 @@ class Walk:
             no_payment_counted_twice(invoice)
             every_credit_has_a_way_back(invoice)
             no_credit_beyond_what_the_patient_paid(invoice)
+            the_debtor_risk_outcome_agrees_with_the_ledger(invoice, self.today)
         no_claim_invoiced_twice(invoices)
         blocked_are_those_with_an_agency_claim(
             invoices, self.box.runtime.repository.blocked_refs(PRACTICE)
@@ -1174,6 +1296,31 @@ def _refused_by_rule(status: int, answer: Any) -> None:
     exception out of the handler, counted as one."""
     if status >= 500:
         raise Violation("unhandled exception", f"{status}: {answer}")
+
+
+def _code(answer: Any) -> str | None:
+    """The error code of an API's refusal."""
+    return answer.get("error", {}).get("code") if isinstance(answer, dict) else None
+
+
+@contextmanager
+def _between_check_and_booking(other: Callable[[], object]) -> Iterator[None]:
+    """The next operator's match runs ``other`` (once) after its check of what the agency
+    still has to transfer and before it writes its plan and books: two bookings of the
+    agency's transfers at one moment, as two Lambda invocations can interleave."""
+    check = money._refuse_more_than_the_agency_collected
+    pending = [other]
+
+    def checked_then_the_other(*args: Any) -> None:
+        check(*args)
+        while pending:
+            pending.pop()()
+
+    setattr(money, "_refuse_more_than_the_agency_collected", checked_then_the_other)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(money, "_refuse_more_than_the_agency_collected", check)  # noqa: B010
 
 
 def _broken(action: Callable[..., object], *args: Any) -> Violation | None:
@@ -1370,10 +1517,14 @@ def the_agencys_reports_are_not_received(invoices: list[Invoice], reported: int)
         )
 
 
-def an_agency_transfer_pays_nothing_again(before: Invoice, after: Invoice, booked: int) -> None:
-    """R24, R27, R13 (audit AGENCY3): the agency's transfer of what it collected changes
-    neither what the patient owes nor their credit; of what the agency collected it
-    waits for ``booked`` less."""
+def an_agency_transfer_pays_nothing_again(
+    before: Invoice, after: Invoice, booked: int, today: date
+) -> None:
+    """R24, R27, R13 (audit AGENCY3): the agency's transfer of what it collected (or the
+    bank's return of it) changes neither what the patient owes nor their credit; of what
+    the agency collected it waits for ``booked`` less. R25 (audit risk RISK1, RISK2): nor
+    how the claim counts in the debtor-risk figures: the patient paid when the agency
+    reported, not when its money reached us or went back."""
     waited = (awaited_cents(before), awaited_cents(after))
     if after.balance_cents != before.balance_cents or waited[0] - waited[1] != booked:
         raise Violation(
@@ -1381,6 +1532,96 @@ def an_agency_transfer_pays_nothing_again(before: Invoice, after: Invoice, booke
             f"{after.reference}: balance {before.balance_cents} -> {after.balance_cents},"
             f" awaited {waited[0]} -> {waited[1]}, booked {booked}",
         )
+    if (was := outcome_of(before, today)) != (now := outcome_of(after, today)):
+        raise Violation(
+            "the agency's transfer changes no debtor-risk outcome",
+            f"{after.reference}: {was} -> {now}",
+        )
+
+
+def a_refused_match_books_nothing(
+    invoices: list[Invoice], credit: dict[str, Any], unmatched: list[dict[str, Any]], answer: Any
+) -> None:
+    """R12, R34 (audit security4 SEC4-1, agency5): an operator's match refused (422)
+    books nothing of the credit on any invoice, and the credit is on the unmatched list
+    again, to be matched another way (not planned with nothing booked, off every list)."""
+    listed = any(c["credit_id"] == credit["credit_id"] for c in unmatched)
+    source = f"/{credit['entry_reference']}"  # the end of the cause it is booked under
+    booked = [v.reference for v in invoices for e in v.ledger if e.cause.endswith(source)]
+    if not listed or booked:
+        raise Violation(
+            "a refused match books nothing and leaves the credit listed",
+            f"{credit['credit_id']} ({_code(answer)}): listed {listed}, booked on {booked}",
+        )
+
+
+def the_debtor_risk_outcome_agrees_with_the_ledger(invoice: Invoice, today: date) -> None:
+    """R25, legal-nl.md §2 (audit risk RISK1-RISK3): a settled invoice counts by the day
+    the patient paid. Stopped only when something forgave its principal (a stop, a
+    coulance, a retour's credit), unpaid only when the agency wrote it off. Where its
+    principal is plain (issued, less the reimbursement, and paid by the patient or the
+    agency's report; nothing reversed, forgiven or raised since; no arrangement), the
+    outcome is that of the day the payments first covered it, each taken no earlier than
+    the issue (money received before the invoice pays it on the day it was issued): after
+    the handover, after a delivered reminder, by the final payment date, or late. The
+    agency's transfer and the bank's return of it are left out: they move the agency's
+    money, not the day the patient paid (``_the_agencys_transfer``)."""
+    if not invoice.is_paid:
+        return
+    outcome = outcome_of(invoice, today)
+    principal = [
+        e
+        for e in invoice.ledger
+        if e.component is Component.PRINCIPAL and not _the_agencys_transfer(e, invoice)
+    ]
+    forgiven = any(
+        e.amount_cents < 0
+        and (e.kind in FORGIVING or (e.kind is EntryKind.REIMBURSEMENT and RETOUR in e.cause))
+        for e in principal
+    )
+    written_off = any(e.kind is EntryKind.STOP and is_agency(e.cause) for e in invoice.ledger)
+    if (outcome is Outcome.STOPPED and not forgiven) or (
+        outcome is Outcome.UNPAID and not written_off
+    ):
+        raise Violation(
+            "the debtor-risk outcome agrees with the ledger",
+            f"{invoice.reference}: {outcome} with nothing forgiven or written off",
+        )
+    plain = (EntryKind.ISSUED, EntryKind.REIMBURSEMENT, EntryKind.PAYMENT, EntryKind.REFUND)
+    if invoice.arrangement is not None or any(
+        e.kind not in plain or RETOUR in e.cause for e in principal
+    ):
+        return
+    issued = min(e.at for e in principal if e.kind is EntryKind.ISSUED)
+    owed = sum(e.amount_cents for e in principal if e.kind in plain[:2])
+    paid, day = 0, None
+    for e in sorted(
+        (e for e in principal if e.kind is EntryKind.PAYMENT), key=lambda e: max(e.at, issued)
+    ):
+        paid -= e.amount_cents
+        if paid >= owed:
+            day = amsterdam_day(max(e.at, issued))
+            break
+    if day is None:
+        return
+    expected = _paid_on_the_day(invoice, day)
+    if outcome is not expected:
+        raise Violation(
+            "the debtor-risk outcome agrees with the ledger",
+            f"{invoice.reference}: {outcome}, paid on {day}: {expected}",
+        )
+
+
+def _paid_on_the_day(invoice: Invoice, day: date) -> Outcome:
+    """R25 (collection/debtor_risk.py's outcomes): how far dunning had come on ``day``."""
+    if invoice.handed_over_on is not None and day >= invoice.handed_over_on:
+        return Outcome.PAID_AFTER_COLLECTION
+    reminder = invoice.reminder
+    if reminder is not None and not reminder.undelivered and day >= reminder.sent_on:
+        return Outcome.PAID_AFTER_REMINDER
+    if day <= invoice.current_final_payment_date:
+        return Outcome.PAID_ON_TIME
+    return Outcome.PAID_LATE
 
 
 def no_credit_beyond_what_the_patient_paid(invoice: Invoice) -> None:

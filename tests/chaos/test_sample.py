@@ -135,6 +135,25 @@ AGENCY_WALK = [
     ("agency_remits", 0, 1.2, "kenmerk"),
     ("agency_remits", 0, 1.2, "match"),
     ("day", 7),
+    *[
+        # Round 41's: a report of a claim paid in the reminder's term, then the agency's
+        # transfer of it and the bank's return (audit risk RISK1, RISK2); the agency's
+        # transfer matched by an operator while another is booked between the match's
+        # check and its booking by another operator (audit
+        # security4 SEC4-1); matched to the patient, once all the patient owes and once
+        # with another invoice open (agency5); a credit received before its invoice and
+        # matched to it (audit risk RISK3).
+        ("agency_paid", 2, 1.0, "before_handover"),
+        ("agency_remits", 1, 1.0, "kenmerk"),
+        ("bank_return", -1),
+        ("agency_remits", 0, 1.0, "race_operator"),
+        ("agency_paid", 1, 1.0, 0),
+        ("agency_remits", 0, 1.0, "patient"),
+        ("upload", 90),
+        ("agency_paid", 0, 1.0, 0),
+        ("agency_remits", 0, 1.0, "patient"),
+        ("credit_before_invoice", 91),
+    ],
 ]
 
 # Audit REVIEW2 as walk steps: invoice 0 paid in part on 8 February before the run that
@@ -232,7 +251,15 @@ def test_retours_on_claims_reminded_and_at_the_agency_break_no_invariant():
     account, pays the claim nothing again and gives the patient no credit; its report is
     never received; more than it collected books nothing and stays listed (also after an
     operator's match is refused); R22, legal-nl.md §2 (AGENCY4), a report dated before
-    the handover books nothing; each of those paths was taken."""
+    the handover books nothing. Round 41's (the steps at the end of AGENCY_WALK): R25,
+    legal-nl.md §2 (audit risk RISK1-RISK3), a claim counts in the debtor-risk figures by
+    the day the patient paid, whether the agency's transfer came or the bank returned it,
+    and a credit received before its invoice pays it on time, not "stopped"; R12, R34
+    (audit security4 SEC4-1), an operator's match of the agency's transfer refused because
+    another booked meanwhile books nothing and leaves the credit listed; R24, R13
+    (agency5), a credit matched to the patient of a claim waiting for the agency's
+    transfer is that transfer, or refused with nothing booked when the patient owes
+    another invoice; each of those paths was taken."""
     reached: Counter[str] = Counter()
     assert money_walk.walk(AGENCY_WALK, reached) is None
     assert set(reached) == {
@@ -241,6 +268,11 @@ def test_retours_on_claims_reminded_and_at_the_agency_break_no_invariant():
         "agency's transfer by match",
         "agency's transfer by kenmerk for more than it collected",
         "agency's transfer by match for more than it collected",
+        "agency's transfer returned",
+        "two of the agency's transfers at once (operator)",
+        "patient match booked as the agency's transfer",
+        "patient match refused: agency_transfer_or_patients_payment",
+        "credit received before its invoice, matched to it",
     }
 
 
