@@ -271,6 +271,7 @@ class LastStop:
     sent_at: datetime
     invoice_id: str
     records: frozenset[str]  # the idempotency table's records its first answer made
+    key: str  # its Idempotency-Key
 
 
 @dataclass
@@ -649,7 +650,16 @@ class Walk:
         records = self._idempotency_records()
         self._sent(send)
         made = self._idempotency_records() - records
-        self.last_stop = LastStop(send, self.box.clock.now(), invoice.invoice_id, made)
+        last = self.last_stop
+        if last is not None and last.key == key["Idempotency-Key"]:
+            # The same key again (the same invoice, the same day): no record made, the key
+            # is still the first send's, with its records and 24 hours (seed 2026120751:
+            # taken as a new stop with no records, the key was never expired and its
+            # first answer replayed 2 days on).
+            return
+        self.last_stop = LastStop(
+            send, self.box.clock.now(), invoice.invoice_id, made, key["Idempotency-Key"]
+        )
 
     def _stop_again(self, days: int = 0) -> None:
         """The last stop's request once more, with its Idempotency-Key (R38: keys are for
