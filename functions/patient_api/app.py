@@ -16,6 +16,7 @@ with long_lived_imports():
     from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, page_headers
     from billing_core.entrypoints.http.routing import json_api
     from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.web.checker_page import too_large_page
 
 logger = function_logger()
 metrics = Metrics()
@@ -27,6 +28,8 @@ api = json_api(
     metrics=metrics,
     max_body_bytes=PATIENT_MAX_BODY_BYTES,
     middlewares=[page_headers],
+    # A checker form over the limit gets a page that gives the message back (REQUESTS1).
+    too_large_page=too_large_page,
 )
 app = api.app
 lambda_handler = api.lambda_handler

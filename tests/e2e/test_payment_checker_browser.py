@@ -187,6 +187,32 @@ def test_r16_an_objection_wrong_in_two_fields_names_both_at_once(running_server,
     context.close()
 
 
+def test_r16_r9_an_arabic_objection_as_long_as_the_form_allows_is_filed_whole(
+    running_server, page_in, invoice
+):
+    """R16, R9 (audit REQUESTS1): a patient types an Arabic objection of many lines into
+    the real form, more than it takes; Chromium stops at the 2,000 characters of its
+    maxlength (a line break one) and posts it as the form says (multipart: urlencoded it
+    was over the 8 KB the WAF and the API take). The page says it is received and the
+    practice's open action holds every character the form took."""
+    page = page_in("ar")
+    page.goto(f"{running_server.url}/?lang=ar&kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    page.locator("#unlock").click()
+    page.locator("#message").click()
+    page.keyboard.insert_text(("اعتراض على مبلغ الفاتورة\n" * 90)[:2100])
+    typed = page.locator("#message").input_value()
+    assert len(typed) == 2000 and typed.count("\n") > 50
+    page.locator("#email").fill("patient@example.org")
+    with page.expect_navigation() as answer:
+        page.locator("#message").locator("xpath=ancestor::form").locator("button").click()
+    assert answer.value.status == 200
+    assert page.locator("html").get_attribute("lang") == "ar"
+    actions = running_server.sandbox.runtime.repository.list_actions(invoice.provider_id)
+    (objection,) = [a for a in actions if a.kind.value == "objection"]
+    assert objection.details["message"].replace("\r\n", "\n") == typed.strip()
+
+
 # Polish: test_checker_polish.py (its own file, with the desktop screenshot).
 @pytest.mark.parametrize("language", ["nl", "en", "ar"])
 def test_r9_the_checker_in_every_language(running_server, page_in, invoice, language, tmp_path):

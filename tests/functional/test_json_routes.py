@@ -118,3 +118,17 @@ def test_a_cursor_of_another_period_is_a_400(sandbox):
         query={"from": "2026-11-01", "to": "2026-11-30", "cursor": _token("2025-01-01#x")},
     )
     assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
+
+
+@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
+def test_json_as_the_stage_passes_it_base64_is_read_as_json(sandbox, method, path, function):
+    """interfaces.md §2, template.yaml BinaryMediaTypes (every type binary, for the
+    checker's PDF): on the stage every body reaches the function base64-encoded. Given
+    readable JSON so passed, when it reaches the guard, then it is not the guard's 400 "not
+    valid JSON" (its base64 text is no JSON); JSON Python cannot read so passed still is."""
+    readable = b'{"birth_date": "1980-01-01", "file_name": "week-47.csv"}'
+    _, answer = call(sandbox, method, path, function, readable, "application/json")
+    assert "not valid JSON" not in json.dumps(answer)
+    huge_number = b'{"birth_date": ' + b"7" * 5001 + b"}"
+    status, answer = call(sandbox, method, path, function, huge_number, "application/json")
+    assert (status, answer["error"]["code"]) == (400, "validation_error")

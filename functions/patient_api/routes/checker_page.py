@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Annotated
-from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -18,11 +17,13 @@ from billing_core.correspondence.links import RETURNED_FROM_BANK
 from billing_core.entrypoints.http.errors import NOT_ROUTED, error_response
 from billing_core.entrypoints.http.middleware import HTML
 from billing_core.entrypoints.web.checker_page import (
+    PROGRAM_PREFIXES,
     PageAnswer,
     PageState,
     Visit,
     form_answer,
     page_language,
+    posted_form,
     render_checker,
     status_page,
 )
@@ -30,8 +31,6 @@ from billing_core.entrypoints.web.documents import pdf_download
 from billing_core.entrypoints.web.info_pages import NOT_FOUND, render_info_page
 
 router = Router()
-# Where programs call: an address under these that no route serves is answered in JSON.
-PROGRAM_PREFIXES = ("/api/", "/webhooks/")
 KENMERK = Annotated[str, Query(max_length=40)]
 LANGUAGE = Annotated[str, Query(max_length=5)]
 
@@ -58,7 +57,7 @@ def checker_page(
 
 @router.post("/", include_in_schema=False)
 def checker_form() -> Response[str]:
-    form = {k: v[0] for k, v in parse_qs(router.current_event.decoded_body or "").items()}
+    form = posted_form(router.current_event.raw_event)
     rt = bootstrap.current()
     answer = form_answer(
         form, _visit(), rt.patient_context(), rt.online_payment_context, rt.collection_account

@@ -33,6 +33,15 @@ _DUTCH_INFO: Section = {
         "over naar de rekening hieronder, met het betalingskenmerk als omschrijving: "
         "daaraan zien wij welke nota u betaalt."
     ),
+    # A form's body over the patient API's limit (413): the message comes back (REQUESTS1).
+    "message_too_long_title": "Uw bericht is te lang",
+    "message_too_long_text": (
+        "Uw bericht kon niet worden verstuurd: het is langer dan de betaalchecker kan "
+        "aannemen. Er is niets vastgelegd. Hieronder staat uw tekst: kopieer hem, maak hem "
+        "korter (hoogstens 2000 tekens) en verstuur hem opnieuw vanuit de betaalchecker."
+    ),
+    "given_back_heading": "Uw tekst",
+    "given_back_label": "De tekst die u schreef, om te kopiëren",
     "transfer_heading": "Betalen per bankoverschrijving",
     "transfer_amount": "Bedrag",
     "transfer_iban": "Rekeningnummer (IBAN)",
@@ -156,6 +165,14 @@ _ENGLISH_INFO: Section = {
         "the account below, with the payment reference as the description: that tells us "
         "which invoice you pay."
     ),
+    "message_too_long_title": "Your message is too long",
+    "message_too_long_text": (
+        "Your message could not be sent: it is longer than the payment checker can take. "
+        "Nothing was saved. Your text is below: copy it, shorten it (at most 2000 "
+        "characters) and send it again from the payment checker."
+    ),
+    "given_back_heading": "Your text",
+    "given_back_label": "The text you wrote, to copy",
     "transfer_heading": "Paying by bank transfer",
     "transfer_amount": "Amount",
     "transfer_iban": "Account number (IBAN)",

@@ -19,8 +19,9 @@ parser's recursion limit) is 400.
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -31,8 +32,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from billing_core.entrypoints.http.errors import proxy_error
 from billing_core.services.inputs import InvalidInput
 
-# The patient API: the largest honest body is an objection of 2,000 characters; the WAF
-# refuses larger bodies at the edge as well.
+# The patient API: the largest honest body is an objection of 2,000 characters, which the
+# checker's form posts as multipart (UTF-8: at most 6 KB, also in Arabic; audit REQUESTS1);
+# the WAF refuses larger bodies at the edge as well.
 PATIENT_MAX_BODY_BYTES = 8 * 1024
 # The provider API: small JSON commands too, with room for a back office's settings.
 PROVIDER_MAX_BODY_BYTES = 64 * 1024
@@ -62,14 +64,32 @@ PAGE_HEADERS = {
 }
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+# The page for a body over the limit, for a request a person sent from a page (an HTML
+# form); None for a program's, which gets the JSON 413.
+TooLargePage = Callable[[dict[str, Any]], str | None]
 
 
-def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
-    """413 for a body over ``max_body_bytes``; for a POST, PUT or PATCH with a body under
-    /api/: 415 when it is not declared JSON, 400 when it is not readable JSON. None for a
-    request the API may route."""
+def body_bytes(event: Mapping[str, Any]) -> int:
+    """The size of the body the client sent, which the limits (and the WAF's) are about:
+    on the stage every body arrives base64-encoded (template.yaml BinaryMediaTypes), a
+    third larger than it was sent."""
     body = event.get("body") or ""
-    if len(body) > max_body_bytes:
+    if event.get("isBase64Encoded"):
+        return len(body) * 3 // 4 - body[-2:].count("=")
+    return len(body.encode("utf-8", "surrogatepass"))
+
+
+def refusal_of_bad_request(
+    event: dict[str, Any], max_body_bytes: int, too_large_page: TooLargePage | None = None
+) -> dict[str, Any] | None:
+    """413 for a body over ``max_body_bytes`` (``too_large_page``'s page when it has one
+    for the request); for a POST, PUT or PATCH with a body under /api/: 415 when it is not
+    declared JSON, 400 when it is not readable JSON. None for a request the API may route."""
+    body = event.get("body") or ""
+    if body_bytes(event) > max_body_bytes:
+        page = too_large_page(event) if too_large_page is not None else None
+        if page is not None:
+            return _page_answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, page)
         return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", TOO_LARGE)
     is_json_route = event.get("httpMethod") in JSON_METHODS and event.get("path", "").startswith(
         "/api/"
@@ -79,26 +99,42 @@ def refusal_of_bad_request(event: dict[str, Any], max_body_bytes: int) -> dict[s
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     if not str(headers.get("content-type", "")).lower().startswith("application/json"):
         return proxy_error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", SEND_JSON)
-    if not _readable_json(body):
+    if not _readable_json(body, base64_encoded=bool(event.get("isBase64Encoded"))):
         return proxy_error(HTTPStatus.BAD_REQUEST, "validation_error", NOT_JSON)
     return None
 
 
-def _readable_json(body: str) -> bool:
+def _page_answer(status: HTTPStatus, page: str) -> dict[str, Any]:
+    """An HTML page as the Lambda proxy answer, with the headers ``page_headers`` gives a
+    routed page, for what answers before routing."""
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": HTML, **PAGE_HEADERS},
+        "body": page,
+        "isBase64Encoded": False,
+    }
+
+
+def _readable_json(body: str, *, base64_encoded: bool) -> bool:
+    """On the stage a JSON body arrives base64-encoded as every body does (template.yaml
+    BinaryMediaTypes): read as it was sent, not its base64 text (which no JSON is)."""
     try:
-        json.loads(body)
+        json.loads(base64.b64decode(body, validate=True) if base64_encoded else body)
     except (ValueError, RecursionError):
         return False
     return True
 
 
-def guarded(resolve: Handler, *, max_body_bytes: int) -> Handler:
+def guarded(
+    resolve: Handler, *, max_body_bytes: int, too_large_page: TooLargePage | None = None
+) -> Handler:
     """``resolve`` (an app's resolver) behind the guard: oversized bodies, and anything but
     readable JSON on the JSON routes, never reach a use case (and not even request
-    validation spends time on them)."""
+    validation spends time on them). ``too_large_page``: the page a person's oversized
+    form gets instead of JSON (the checker's)."""
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        refusal = refusal_of_bad_request(event, max_body_bytes)
+        refusal = refusal_of_bad_request(event, max_body_bytes, too_large_page)
         return resolve(event, context) if refusal is None else refusal
 
     return handler

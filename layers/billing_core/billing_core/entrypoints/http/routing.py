@@ -26,7 +26,7 @@ from billing_core.entrypoints.http.idempotency import (
     with_idempotency_keys,
     with_keys_documented,
 )
-from billing_core.entrypoints.http.middleware import guarded
+from billing_core.entrypoints.http.middleware import TooLargePage, guarded
 from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
 
 if TYPE_CHECKING:
@@ -83,10 +83,12 @@ def json_api(
     max_body_bytes: int,
     docs_path: str | None = None,
     middlewares: Sequence[Middleware] = (),
+    too_large_page: TooLargePage | None = None,
 ) -> JsonApi:
     """The app of ``resources`` and its Lambda handler. An API behind the token declares
     the bearer token in its document and takes Idempotency-Keys (kept per user);
-    ``docs_path``: where it serves the Swagger page of every API, its own first."""
+    ``docs_path``: where it serves the Swagger page of every API, its own first;
+    ``too_large_page``: the page for a person's form over ``max_body_bytes``."""
     app = APIGatewayRestResolver(enable_validation=True)
     app.use(list(middlewares))
     # As the document's JSON, not Powertools' HTTPBearer: its module holds every OpenAPI
@@ -103,7 +105,7 @@ def json_api(
     _serve_documents(app, document, docs_path)
     resolve = with_idempotency_keys(app.resolve) if document.bearer_token else app.resolve
     handler = observed_handler(
-        lambda: guarded(resolve, max_body_bytes=max_body_bytes),
+        lambda: guarded(resolve, max_body_bytes=max_body_bytes, too_large_page=too_large_page),
         logger=logger,
         metrics=metrics,
         correlation_id_path=correlation_paths.API_GATEWAY_REST,

@@ -25,13 +25,20 @@ from datetime import date, datetime
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.dunning.breakdown import PayBy
-from billing_core.entrypoints.web.info_pages import PAYMENT_UNAVAILABLE, render_info_page
+from billing_core.entrypoints.http.middleware import body_bytes
+from billing_core.entrypoints.web.forms import multipart_form, raw_body
+from billing_core.entrypoints.web.info_pages import (
+    MESSAGE_TOO_LONG,
+    PAYMENT_UNAVAILABLE,
+    render_info_page,
+)
 from billing_core.invoices.access import VISIT_MINUTES, VisitPass
 from billing_core.payments.bank_return import returned_from_bank
 from billing_core.payments.online import OnlinePaymentContext, amount_to_transfer, start_payment
@@ -45,13 +52,19 @@ from billing_core.services.patient import (
 )
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
-from billing_core.shared.reference import InvalidReference
+from billing_core.shared.reference import InvalidReference, parse_ours
 from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, UNSAID, by_channel
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
 
 if TYPE_CHECKING:
     from billing_core.payments.collection_account import CollectionAccount
 
+# Where programs call: an address under these that no route serves is answered in JSON,
+# and so is a body over the API's limit; everywhere else a person reads a page.
+PROGRAM_PREFIXES = ("/api/", "/webhooks/")
+# A body over the limit this much at most is read to give the message back; a larger one
+# is no form a browser filled in.
+GIVE_BACK_MAX_BYTES = 64 * 1024
 VISIT_COOKIE = "zn_visit"
 PAYMENT_COOKIE = "zn_payment"  # the iDEAL payment the patient went to the bank for
 PAYMENT_COOKIE_SECONDS = 3600  # a bank's checkout expires well within an hour
@@ -310,6 +323,36 @@ def _as(state: PageState, **changes: Any) -> PageState:
 
 
 # --- the page after a form ------------------------------------------------------------------
+
+
+def posted_form(event: Mapping[str, Any]) -> dict[str, str]:
+    """The fields a form posted (API Gateway's proxy event): urlencoded, as every form of
+    the page but the objection's, or multipart/form-data, as the objection's (R16, R9:
+    2,000 characters of Arabic fit the 8 KB only as UTF-8; audit REQUESTS1)."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "")
+    body = raw_body(event.get("body"), bool(event.get("isBase64Encoded")))
+    if content_type.lower().startswith("multipart/form-data"):
+        return multipart_form(content_type, body)[0]
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def too_large_page(event: Mapping[str, Any]) -> str | None:
+    """The page, in the patient's language, for a form's body over the patient API's
+    limit (R16, R36; audit REQUESTS1): not the APIs' JSON in the middle of the checker. It
+    says the message was too long and gives the message back to copy and shorten, so
+    nothing typed is lost (autoescaped, as every page). None under /api/ and /webhooks/,
+    whose callers are programs: they get the JSON 413 (interfaces.md §2)."""
+    if str(event.get("path") or "").startswith(PROGRAM_PREFIXES):
+        return None
+    form = posted_form(event) if body_bytes(event) <= GIVE_BACK_MAX_BYTES else {}
+    try:  # the way back to the checker, for a kenmerk that can be one only
+        kenmerk = parse_ours(form.get("kenmerk", ""))
+    except InvalidReference:
+        kenmerk = ""
+    language = page_language(form.get("lang"))
+    message = form.get("message", "")
+    return render_info_page(MESSAGE_TOO_LONG, language, kenmerk=kenmerk, given_back=message)
 
 
 def form_answer(

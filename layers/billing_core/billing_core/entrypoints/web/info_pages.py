@@ -3,7 +3,9 @@ payment terms (/voorwaarden, as legal-nl.md §2-§5 has them) and privacy (/priv
 same path in every language, ``?lang=`` chooses; linked from the checker, the e-mails and
 every PDF (correspondence/links.py). And the page for an address no page has (``NOT_FOUND``,
 404), in ``?lang=`` too: it leads back to the checker. And the pay button's answer when
-the PSP cannot be reached (``PAYMENT_UNAVAILABLE``, 503): how to pay by transfer instead."""
+the PSP cannot be reached (``PAYMENT_UNAVAILABLE``, 503): how to pay by transfer instead.
+And a form's body over the patient API's limit (``MESSAGE_TOO_LONG``, 413): the message
+was too long, and here it is back to shorten."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 NOT_FOUND = "not_found"
 PAYMENT_UNAVAILABLE = "payment_unavailable"
+MESSAGE_TOO_LONG = "message_too_long"
 
 
 def render_info_page(
@@ -28,12 +31,14 @@ def render_info_page(
     kenmerk: str = "",
     account: CollectionAccount | None = None,
     amount_cents: int | None = None,
+    given_back: str = "",
 ) -> str:
     """``page``: a key of links.PAGES (faq, terms, privacy), or ``NOT_FOUND`` or
     ``PAYMENT_UNAVAILABLE``, whose language links lead to the checker (the address asked
     for is no page to offer). ``kenmerk``: the invoice the patient came from, which the
     links back to the checker keep; ``account``: where to transfer to, shown with it (R12),
-    and ``amount_cents``, what to transfer (what the pay button asked, R11)."""
+    and ``amount_cents``, what to transfer (what the pay button asked, R11); ``given_back``:
+    what the patient typed in a form that could not be taken, to copy (nothing lost)."""
     t = info_texts(language)
     return ENVIRONMENT.get_template("pages/info.html.j2").render(
         t=t,
@@ -46,5 +51,6 @@ def render_info_page(
         kenmerk=kenmerk,
         account=account,
         amount_cents=amount_cents,
+        given_back=given_back,
         back=checker_url("", kenmerk, t.language) if kenmerk else "",
     )

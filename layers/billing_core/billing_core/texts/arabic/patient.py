@@ -21,6 +21,15 @@ _INFO: Section = {
         "يرجى المحاولة مرة أخرى بعد بضع دقائق، أو تحويل المبلغ إلى الحساب المذكور أدناه، مع "
         "ذكر رقم مرجع الدفع في خانة البيان: من خلاله نعرف أي فاتورة تدفعون."
     ),
+    # Not yet read by a native speaker (README, Languages): the four below.
+    "message_too_long_title": "رسالتكم طويلة جدًا",
+    "message_too_long_text": (
+        "تعذّر إرسال رسالتكم: فهي أطول مما تستطيع صفحة التحقق من الدفع استقباله. لم يُسجَّل "
+        "شيء. تجدون نصكم أدناه: يرجى نسخه واختصاره (2000 حرف على الأكثر) ثم إرساله مرة "
+        "أخرى من صفحة التحقق من الدفع."
+    ),
+    "given_back_heading": "نصكم",
+    "given_back_label": "النص الذي كتبتموه، لنسخه",
     "transfer_heading": "الدفع بالتحويل المصرفي",
     # Not yet read by a native speaker (README, Languages): the amount to transfer.
     "transfer_amount": "المبلغ",

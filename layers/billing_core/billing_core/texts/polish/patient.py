@@ -22,6 +22,16 @@ INFO: Section = {
         "poniższy rachunek, wpisując numer referencyjny płatności w tytule przelewu: po nim "
         "rozpoznajemy, którą fakturę Pan/Pani opłaca."
     ),
+    # Not yet read by a native speaker (README, Languages): the four below.
+    "message_too_long_title": "Wiadomość jest za długa",
+    "message_too_long_text": (
+        "Nie udało się wysłać wiadomości: jest dłuższa, niż strona sprawdzania płatności "
+        "może przyjąć. Nic nie zostało zapisane. Poniżej znajduje się napisany tekst: proszę "
+        "go skopiować, skrócić (najwyżej 2000 znaków) i wysłać ponownie ze strony "
+        "sprawdzania płatności."
+    ),
+    "given_back_heading": "Napisany tekst",
+    "given_back_label": "Tekst wiadomości do skopiowania",
     "transfer_heading": "Płatność przelewem",
     # Not yet read by a native speaker (README, Languages): the amount to transfer.
     "transfer_amount": "Kwota",

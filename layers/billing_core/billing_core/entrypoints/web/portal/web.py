@@ -10,10 +10,8 @@ double click, a reload) gets the first answer again, and nothing is done twice.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from email import message_from_bytes, policy
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -28,6 +26,7 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.idempotency import KeyInUse, is_valid_key, once_per_key
 from billing_core.entrypoints.http.middleware import HTML, first_undeclared
 from billing_core.entrypoints.web.downloads import content_disposition
+from billing_core.entrypoints.web.forms import multipart_form, raw_body
 from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.entrypoints.web.portal.pages import (
     PortalAnswer,
@@ -78,11 +77,11 @@ class Incoming:
     def of(cls, event: APIGatewayProxyEvent) -> Incoming:
         headers = {k.lower(): v for k, v in (event.headers or {}).items()}
         content_type = headers.get("content-type", "")
-        body = _raw_body(event)
+        body = raw_body(event.body, bool(event.is_base64_encoded))
         form: dict[str, str] = {}
         files: dict[str, tuple[str, bytes]] = {}
         if content_type.startswith("multipart/form-data"):
-            form, files = _multipart(content_type, body)
+            form, files = multipart_form(content_type, body)
         elif body:
             form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return cls(
@@ -341,31 +340,3 @@ def _session(incoming: Incoming) -> sessions.Session | None:
         runtime.clock.now(),
         runtime.user_directory,
     )
-
-
-def _raw_body(event: APIGatewayProxyEvent) -> bytes:
-    body = event.body or ""
-    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
-
-
-def _multipart(
-    content_type: str, body: bytes
-) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
-    """The fields and files of a multipart/form-data body (RFC 7578)."""
-    parsed = message_from_bytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body, policy=policy.HTTP
-    )
-    form: dict[str, str] = {}
-    files: dict[str, tuple[str, bytes]] = {}
-    for part in parsed.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        content = part.get_payload(decode=True)
-        content = content if isinstance(content, bytes) else b""
-        file_name = part.get_filename()
-        if file_name is not None:
-            files[name] = (file_name, content)
-        else:
-            form[name] = content.decode("utf-8", "replace")
-    return form, files
