@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from billing_core.changes.arrangement import terms_due
 from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.invoices.access import PatientProof, find_for_patient
@@ -192,6 +191,11 @@ def amount_to_transfer(
 def _asked_now(invoice: Invoice, ctx: OnlinePaymentContext, pay_all: bool) -> int:
     """Today's amount due, or during an arrangement the term(s) due unless the patient
     chose to pay everything (issue 12 item 9), as the checker shows them."""
+    # Imported here: only the checker starts a payment, and an arrangement's terms are no
+    # part of the webhook's cold start otherwise (a booking loads them for a cancelled
+    # arrangement only, payments/booking.py) (issue 18 (d)).
+    from billing_core.changes.arrangement import terms_due
+
     today = ctx.clock.today()
     amount = amount_due_today(invoice, today, ctx.interest)
     return amount if pay_all else min(amount, terms_due(invoice, today) or amount)
