@@ -211,9 +211,10 @@ def first_paid_webhook() -> dict[str, list[str]]:
     return answer
 
 
-# Needed only to start a payment from the checker (an arrangement's terms), or to book on
-# an arrangement the run cancelled (R15).
-CHECKER_ONLY = {"billing_core.changes.arrangement"}
+# Needed only to start a payment from the checker (an arrangement's terms, the patient's
+# proof that the invoice is theirs), or for the terms to book on an arrangement the run
+# cancelled (R15).
+CHECKER_ONLY = {"billing_core.changes.arrangement", "billing_core.invoices.access"}
 
 
 def test_the_psp_webhook_loads_what_only_the_checker_needs_not_even_to_book():
