@@ -350,12 +350,16 @@ def _kept_arrangement(invoice: Invoice, payment_id: str, now: datetime) -> Invoi
     """legal-nl.md §2, R15: the payment showed the terms of the arrangement kept on the
     day the run cancelled it (a term paid in its 14 days, read after the run): the
     arrangement runs again, and what the cancellation set going is taken back."""
+    arrangement = invoice.arrangement
+    if arrangement is None or arrangement.status is not ArrangementStatus.CANCELLED:
+        return invoice  # nothing to keep: kept_after_all would answer the same invoice
     # changes.arrangement books its terms with apply_payment (covering_schedule), so it
-    # imports this module: imported here, as a payment is booked, to break that cycle.
+    # imports this module: imported here, for a cancelled arrangement only (rare), to break
+    # that cycle and keep the terms out of a webhook's first booking (issue 18 (d)).
     from billing_core.changes.arrangement import kept_after_all
 
     kept = kept_after_all(invoice)
-    cancelled_at = invoice.arrangement.cancelled_at if invoice.arrangement else None
+    cancelled_at = arrangement.cancelled_at
     if kept is invoice or cancelled_at is None or kept.arrangement is None:
         return invoice
     kept = kept.with_arrangement(replace(kept.arrangement, kept_by=payment_id))

@@ -33,11 +33,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from billing_core.changes.arrangement import terms_due
 from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest, amount_due_today
-from billing_core.invoices.access import PatientProof, find_for_patient
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
 from billing_core.payments.psp import (
@@ -64,6 +63,9 @@ from billing_core.ports import (
 )
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import refused
+
+if TYPE_CHECKING:
+    from billing_core.invoices.access import PatientProof
 
 WEBHOOK_PATH = "/webhooks/psp"
 _MAX_ENDED_IN_A_ROW = 5  # ended payments the PSP may answer with before we give up
@@ -145,7 +147,7 @@ def start_payment(
     answers with a payment for the same amount that is paid and not booked yet.
     """
     clock = ctx.clock
-    invoice = find_for_patient(ctx.store, reference_text, proof, clock.now())
+    invoice = _patients_invoice(reference_text, proof, ctx)
     reference = invoice.reference
     amount = _asked_now(invoice, ctx, pay_all)
     if amount <= 0:
@@ -185,13 +187,29 @@ def amount_to_transfer(
     """What the pay button asks now (``start_payment``'s amount), for the page that says
     how to transfer it when the PSP cannot be reached (R11, R12). Read again: a rare path,
     and the failed start kept nothing to read it from."""
-    invoice = find_for_patient(ctx.store, reference_text, proof, ctx.clock.now())
+    invoice = _patients_invoice(reference_text, proof, ctx)
     return max(_asked_now(invoice, ctx, pay_all), 0)
+
+
+def _patients_invoice(
+    reference_text: str, proof: PatientProof, ctx: OnlinePaymentContext
+) -> Invoice:
+    """The invoice the patient proved to be theirs (access.find_for_patient)."""
+    # Imported here: only the checker starts a payment, and the patient's access checks
+    # are no part of the webhook's cold start otherwise (issue 18 (d)).
+    from billing_core.invoices.access import find_for_patient
+
+    return find_for_patient(ctx.store, reference_text, proof, ctx.clock.now())
 
 
 def _asked_now(invoice: Invoice, ctx: OnlinePaymentContext, pay_all: bool) -> int:
     """Today's amount due, or during an arrangement the term(s) due unless the patient
     chose to pay everything (issue 12 item 9), as the checker shows them."""
+    # Imported here: only the checker starts a payment, and an arrangement's terms are no
+    # part of the webhook's cold start otherwise (a booking loads them for a cancelled
+    # arrangement only, payments/booking.py) (issue 18 (d)).
+    from billing_core.changes.arrangement import terms_due
+
     today = ctx.clock.today()
     amount = amount_due_today(invoice, today, ctx.interest)
     return amount if pay_all else min(amount, terms_due(invoice, today) or amount)
