@@ -107,7 +107,8 @@ def test_r16_r36_a_form_over_the_limit_gets_a_page_in_its_language_with_the_mess
     cookie = visit_cookie(unlock(sandbox, arabic_invoice))
     body = urlencode(objection(arabic_invoice, message))
     assert len(body) > PATIENT_MAX_BODY_BYTES
-    answer = sandbox.api_raw("POST", "/", body=body.encode(), headers=FORM | {"Cookie": cookie})
+    headers = FORM | {"Cookie": cookie, "Sec-Fetch-Site": "same-origin"}
+    answer = sandbox.api_raw("POST", "/", body=body.encode(), headers=headers)
     html = answer["body"]
     assert answer["statusCode"] == 413
     assert header(answer, "Content-Type").startswith("text/html")
@@ -116,6 +117,23 @@ def test_r16_r36_a_form_over_the_limit_gets_a_page_in_its_language_with_the_mess
     given_back = re.search(r'<textarea id="given-back-text"[^>]*>(.*?)</textarea>', html, re.S)[1]
     assert unescape(given_back) == message and "<script>" not in html
     assert f'href="/?kenmerk={arabic_invoice.reference}&amp;lang=ar"' in html
+    assert objections(sandbox) == []
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site", "none"])
+def test_r29_another_sites_form_over_the_limit_gets_no_text_back(sandbox, arabic_invoice, site):
+    """R29, R36 (this stop's review of REQUESTS1's page): given a form over the 8 KB that
+    the browser says came from elsewhere (``Sec-Fetch-Site``), when it reaches the checker,
+    then the 413 page in its language says the message was too long but shows none of the
+    posted text: the page runs before any route (no visit's check), and another site must
+    not make our domain show words of its choosing."""
+    message = "Bel 0900-1234 om te betalen " + "ب" * 1970
+    body = urlencode(objection(arabic_invoice, message))
+    headers = FORM | {"Sec-Fetch-Site": site}
+    answer = sandbox.api_raw("POST", "/", body=body.encode(), headers=headers)
+    html = answer["body"]
+    assert answer["statusCode"] == 413 and "رسالتكم طويلة جدًا" in html
+    assert "given-back-text" not in html and "0900-1234" not in html
     assert objections(sandbox) == []
 
 

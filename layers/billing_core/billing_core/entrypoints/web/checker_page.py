@@ -351,8 +351,17 @@ def too_large_page(event: Mapping[str, Any]) -> str | None:
     except InvalidReference:
         kenmerk = ""
     language = page_language(form.get("lang"))
-    message = form.get("message", "")
+    message = form.get("message", "") if _from_our_page(event) else ""
     return render_info_page(MESSAGE_TOO_LONG, language, kenmerk=kenmerk, given_back=message)
+
+
+def _from_our_page(event: Mapping[str, Any]) -> bool:
+    """Whether the form may have come from our own page: the page runs before any route,
+    so without the visit's check, and another site's form must not make our domain show
+    text of its choosing. A browser says where a form came from (``Sec-Fetch-Site``); one
+    too old to say it is taken at its word, so its patient keeps what they typed."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    return headers.get("sec-fetch-site", "same-origin").lower() == "same-origin"
 
 
 def form_answer(
