@@ -168,13 +168,7 @@ class BillingRepository:
         from billing_core.adapters.dynamo.history_items import settings_version_from_item
 
         found = self._query_all(
-            {
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": {
-                    ":pk": keys.provider_partition(provider_id),
-                    ":prefix": keys.SETTINGS_VERSION_PREFIX,
-                },
-            }
+            _in_partition(keys.provider_partition(provider_id), keys.SETTINGS_VERSION_PREFIX)
         )
         return [settings_version_from_item(item) for item in found]
 
@@ -187,13 +181,7 @@ class BillingRepository:
         from billing_core.adapters.dynamo.history_items import user_change_from_item
 
         found = self._query_all(
-            {
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": {
-                    ":pk": keys.provider_partition(provider_id),
-                    ":prefix": keys.USER_CHANGE_PREFIX,
-                },
-            }
+            _in_partition(keys.provider_partition(provider_id), keys.USER_CHANGE_PREFIX)
         )
         return [user_change_from_item(item) for item in found]
 
@@ -289,13 +277,9 @@ class BillingRepository:
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first (by creation in UTC); only ``state`` ones
         when given."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": keys.provider_partition(provider_id),
-                ":prefix": keys.ACTION_PREFIX,
-            },
-        }
+        query: dict[str, Any] = _in_partition(
+            keys.provider_partition(provider_id), keys.ACTION_PREFIX
+        )
         _add_filter(query, {"state": state.value} if state else {})
         found = [
             items.action_from_item(item) for item in self._query_all(query) if MOVED_TO not in item
@@ -362,15 +346,12 @@ class BillingRepository:
         position (a full last page gave one that led to an empty page, closing 14)."""
         from billing_core.adapters.dynamo.declaration_items import declaration_from_item
 
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": keys.provider_partition(provider_id),
-                ":prefix": keys.DECLARATION_PREFIX,
-            },
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-        }
+        query: dict[str, Any] = _in_partition(
+            keys.provider_partition(provider_id),
+            keys.DECLARATION_PREFIX,
+            ScanIndexForward=False,
+            Limit=limit + 1,
+        )
         if after:
             position = checked_declaration_position(after)
             query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
@@ -813,13 +794,9 @@ class BillingRepository:
     def insurer_registers(self) -> list[InsurerRegister]:
         from billing_core.adapters.dynamo.register_items import insurer_register_from_item
 
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": keys.INSURER_REGISTER_PARTITION,
-                ":prefix": keys.INSURER_VERSION_PREFIX,
-            },
-        }
+        query: dict[str, Any] = _in_partition(
+            keys.INSURER_REGISTER_PARTITION, keys.INSURER_VERSION_PREFIX
+        )
         return [insurer_register_from_item(item) for item in self._query_all(query)]
 
     def insurer_register_load(self, version: str) -> RegisterLoad | None:
@@ -880,14 +857,11 @@ class BillingRepository:
     def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
         """Block items that block: ``blocked_at`` is only on those (an unblocked patient's
         item stays, empty, to keep its version)."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "FilterExpression": "attribute_exists(blocked_at)",
-            "ExpressionAttributeValues": {
-                ":pk": keys.provider_partition(provider_id),
-                ":prefix": keys.PATIENT_BLOCK_PREFIX,
-            },
-        }
+        query: dict[str, Any] = _in_partition(
+            keys.provider_partition(provider_id),
+            keys.PATIENT_BLOCK_PREFIX,
+            FilterExpression="attribute_exists(blocked_at)",
+        )
         if projection:
             query["ProjectionExpression"] = projection
         return self._query_all(query)
@@ -1197,14 +1171,9 @@ class BillingRepository:
         expiry_of = {keys.DECLARATION_PREFIX: record, keys.RETROCESSION_PREFIX: statement}
         written = present = 0
         for prefix, expiry in expiry_of.items():
-            query: dict[str, Any] = {
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": {
-                    ":pk": keys.provider_partition(provider_id),
-                    ":prefix": prefix,
-                },
-                "ConsistentRead": True,
-            }
+            query: dict[str, Any] = _in_partition(
+                keys.provider_partition(provider_id), prefix, ConsistentRead=True
+            )
             for item in self._query_all(query):
                 key = {"pk": item["pk"], "sk": item["sk"]}
                 if "expires_at" not in item and set_missing_expiry(self._table, key, expiry(item)):
@@ -1307,6 +1276,16 @@ class BillingRepository:
 
 def invoice_with_next_version(invoice: Invoice) -> Invoice:
     return replace(invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger))
+
+
+def _in_partition(partition: str, prefix: str, **options: Any) -> dict[str, Any]:
+    """A Query of the items in ``partition`` whose sort key starts with ``prefix``, with
+    ``options`` (a filter, the order, a limit, a consistent read) as the caller needs."""
+    return {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+        "ExpressionAttributeValues": {":pk": partition, ":prefix": prefix},
+        **options,
+    }
 
 
 def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
