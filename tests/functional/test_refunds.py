@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -744,3 +744,34 @@ def test_a_refund_id_recorded_over_one_the_psp_knows_is_refused_and_changes_noth
     dutch, english = refusal["error"]["message"].split(" / ")
     assert real in dutch and "niets te verbeteren" in dutch and "nothing to correct" in english
     assert stored(sandbox, invoice).ledger == before.ledger
+
+
+# --- a batch nobody approves (audit ops, stop 42) ------------------------------------------------
+
+
+def test_r39_a_refund_batch_left_unapproved_is_counted_by_the_monday_run(
+    sandbox, monkeypatch, capsys
+):
+    """R39 ("an alarm for ... refunds pending"), R34, R13 (audit ops, stop 42: a refund
+    batch proposed and never approved raised nothing, however long the patient waited;
+    Refund_pending counts only a PSP refund at its webhook).
+    Given a refund batch proposed on Monday 23 November 2026 and never approved
+    When the Monday run of 30 November runs (a week later), and a second batch proposed
+    that morning is not yet that old
+    Then the run counts one batch waiting for approval too long (Refund_batches_waiting,
+    read by TransferBatchWaitingAlarm) and names it in its answer."""
+    invoice = paid_twice(sandbox)
+    account = {"iban": "NL39RABO0300065264", "account_holder": "A. Visser"}
+    body = {"refunds": [{"reference": invoice.reference, **account}]}
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=body)
+    assert status == 200 and batch["state"] == "proposed"
+    sandbox.clock.set(date(2026, 11, 30))
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+    # When the Monday run runs a week later
+    answer = sandbox.run_retrocession()
+    # Then it counts the batch and names it
+    emitted = emitted_metrics(capsys.readouterr().out.splitlines())
+    assert emitted["Refund_batches_waiting"] == [1.0]
+    assert emitted["Payout_batches_waiting"] == [0.0]
+    assert answer["batches_waiting"] == [batch["batch_id"]]

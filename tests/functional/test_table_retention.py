@@ -15,15 +15,19 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION
+from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
+from billing_core.payments.online import start_payment
 from billing_core.providers.week import Week
 from billing_core.services.operator.migrations import STORED_ITEM_EXPIRY
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.migrate import run, store_items_as_before_their_expiry
+from local.sandbox import Caller
 from local.seed import DENTAL
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.functional.test_refunds import operator, paid_twice
+from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
 WEEK_48 = Week(2026, 48)
@@ -313,3 +317,54 @@ def test_a_letter_whose_kept_pdf_is_deleted_says_it_is_no_longer_kept(sandbox, l
         limit=100,
     )
     assert [r.subject for r in reads if r.kind == "letter"] == [f"{posted.invoice_id}:0:invoice"]
+
+
+# --- stop 42 (audit ops): every kind of item ends, or is kept only while it is used ----------
+
+# What may stay in the table for ever, and why: the practice's current settings and its AGB
+# code's marker (while it is our customer), counters, the list of every batch (ids only),
+# an invoice still open with its kenmerk's and lines' markers (§8 counts from settlement).
+KEPT_WHILE_IN_USE = {"SETTINGS", "AGB", "SEQUENCE", "VERSION"}
+KEPT_WHILE_OPEN = {"invoice", "reference", "claim"}
+
+
+def test_r39_nothing_of_a_settled_invoice_or_a_settings_change_outlives_its_term(sandbox):
+    """legal-nl.md §8, R39 ("data kept only as long as legal-nl.md §8 says"), R29 (audit
+    ops, stop 42: a settings version (who changed what: a user's id, the practice's
+    contact and account before and after), the PSP checkout of an iDEAL payment and the
+    link of a bank credit to its kenmerk had no expiry: 40 years on they were still there,
+    naming invoices long deleted).
+    Given an invoice paid by bank transfer, one paid by iDEAL, and a settings change by
+    the practice's admin
+    When the table's TTL has run 40 years later
+    Then nothing is left but what is kept while it is in use: no settings version, no
+    checkout, no bank credit link, and no item of a settled invoice."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(3))
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    by_bank, by_ideal = sorted(invoices, key=lambda i: i.invoice_id)[:2]
+    transfer = credit(by_bank.amount_due_cents, scor=by_bank.reference, tx_id="TX-42")
+    sandbox.upload_bank_statement(statement(transfer, statement_id="S42"), "2026-11-24.xml")
+    checkout = start_payment(
+        by_ideal.reference,
+        BirthDate(by_ideal.birth_date),
+        sandbox.runtime.online_payment_context(),
+    )
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    admin = Caller.practice(PROVIDER, "admin", "admin-42")
+    _, own = sandbox.api("GET", "/api/v1/provider/settings", caller=admin)
+    body = {"version": own["version"], "contact": {"phone": "+31 30 765 4321"}}
+    assert sandbox.api("PATCH", "/api/v1/provider/settings", caller=admin, body=body)[0] == 200
+    # When the TTL has run 40 years later
+    sandbox.clock.set(date(2066, 11, 24))
+    sandbox.expire_items()
+    # Then only what is in use is left
+    left = table(sandbox).scan()["Items"]
+    outlived = [
+        {"pk": item["pk"], "sk": item["sk"], "entity": item.get("entity")}
+        for item in left
+        if str(item["sk"]) not in KEPT_WHILE_IN_USE
+        and not (item.get("entity") in KEPT_WHILE_OPEN and "expires_at" not in item)
+    ]
+    assert outlived == []
+    settled = {by_bank.invoice_id, by_ideal.invoice_id}
+    assert not [item for item in left if item.get("invoice_id") in settled]

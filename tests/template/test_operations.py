@@ -688,3 +688,44 @@ def test_r39_a_missing_run_alarm_sleeps_through_the_clock_changes(
         assert most_empty_periods([earlier, later + late], period) < evaluated, later
     for earlier, _missed, later in zip(starts, starts[1:], starts[2:], strict=False):
         assert most_empty_periods([earlier + late, later], period) >= evaluated, later
+
+
+def test_r39_a_batch_waiting_for_approval_too_long_raises_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """R39 ("refunds pending"), R34 (audit ops, stop 42): given the counts the Monday run
+    emits of refund and payout batches proposed WAITING_BATCH_ALARM_DAYS or more ago and
+    still not sent (WeekClosed.log_entry)
+    When one is counted
+    Then TransferBatchWaitingAlarm reads exactly those metrics, in the functions' namespace
+    and service dimension, and wakes someone; a week without a run is no waiting batch."""
+    from billing_core.payments.transfer_batches import BatchKind, Step, TransferBatch
+    from billing_core.providers.retrocession_run import RunSummary
+    from billing_core.services.operator.money_out import WeekClosed
+
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    waiting = tuple(
+        TransferBatch(batch_id, kind, (), (Step("proposed", "operator", at),))
+        for batch_id, kind in (("RF-1", BatchKind.REFUND), ("PO-2026-W47", BatchKind.PAYOUT))
+    )
+    payouts = TransferBatch("PO-2026-W48", BatchKind.PAYOUT, (), ())
+    counts = WeekClosed(RunSummary("2026-W48"), payouts, (), waiting).log_entry().counts
+    emitted = {name for name, count in counts.items() if "waiting" in name and count}
+    alarm = alarms(template)["TransferBatchWaitingAlarm"]
+    read = metrics_read(alarm)
+    assert (
+        {metric["MetricName"] for metric in read}
+        == emitted
+        == {
+            "Refund_batches_waiting",
+            "Payout_batches_waiting",
+        }
+    )
+    for metric in read:
+        assert metric["Namespace"] == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        assert metric["Dimensions"] == service
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
+    assert alarm["TreatMissingData"] == "notBreaching"

@@ -165,7 +165,8 @@ class Runtime:
         """PSP checkouts and bank credit links, on the billing table."""
         from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 
-        return PaymentLinkRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
+        table = boto3.resource("dynamodb").Table(self.settings.table_name)
+        return PaymentLinkRepository(table, self.clock)
 
     @cached_property
     def transfer_batches(self) -> TransferBatchRepository:

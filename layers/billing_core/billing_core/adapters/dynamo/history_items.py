@@ -1,6 +1,8 @@
 """The settings history (R31) <-> DynamoDB items: one item per settings version; and
-the history of a practice's users (R31, R32): one item per change, expiring as the audit
-of reads does (``AUDIT_RETENTION``, 8 years).
+the history of a practice's users (R31, R32): one item per change. Both expire as the
+audit of reads does (``AUDIT_RETENTION``, 8 years after the change): a version names the
+user who made it and the practice's contact and account before and after, and legal-nl.md
+§8 names no longer period for it (R39; audit ops, stop 42: versions never expired).
 
 Apart from items.py so that only the functions that change or show provider settings
 load the history (cold start, issue 11 item 5); the keys come from ``keys``.
@@ -31,6 +33,7 @@ def settings_version_to_item(change: SettingsVersion) -> Item:
         "changes": [
             {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
         ],
+        "expires_at": expires_at(change.changed_at, AUDIT_RETENTION),
     }
 
 

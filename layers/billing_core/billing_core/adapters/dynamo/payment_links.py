@@ -1,30 +1,45 @@
 """PSP checkouts and bank credit links on the single table (R11, R12); their keys
 (``keys.checkout_key``, ``keys.bank_credit_key``) hold no personal data, nor do the items.
+
+Both expire as the bank statements they go with do (legal-nl.md §8, R39): 2,922 days (7
+full years after their year) from the checkout's start or the credit's booking, long
+after any webhook or return can name them; before, they named an invoice's kenmerk and
+amount for ever, long after the invoice was deleted (audit ops, stop 42).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo import keys
-from billing_core.adapters.dynamo.items import expires_at
+from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord
 
+if TYPE_CHECKING:
+    from billing_core.shared.clock import Clock
+
 # legal-nl.md §8: unmatched-credit lists are kept 1 year once resolved.
 MATCHED_CREDIT_RETENTION = timedelta(days=366)
+# A checkout and a booked credit's link: as the statements they were booked from (§8).
+PAYMENT_LINK_RETENTION = STATEMENT_RETENTION
 
 Item = dict[str, Any]
 
 
 class PaymentLinkRepository:
-    def __init__(self, table: Any) -> None:
-        """table: a boto3 DynamoDB Table resource (the billing table)."""
+    def __init__(self, table: Any, clock: Clock | None = None) -> None:
+        """table: a boto3 DynamoDB Table resource (the billing table); clock: when a
+        credit's link is written (its expiry counts from then), the system's if None."""
         self._table = table
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
     # --- PSP checkouts ----------------------------------------------------------------------
 
@@ -39,6 +54,7 @@ class PaymentLinkRepository:
             "amount_cents": checkout.amount_cents,
             "created_at": checkout.created_at.isoformat(),
             "status": checkout.status.value,
+            "expires_at": expires_at(checkout.created_at, PAYMENT_LINK_RETENTION),
         }
         # The PSP hands out the same payment for a repeated idempotency key: keep the
         # first record, so a status the webhook already set is never reset to "open".
@@ -82,6 +98,7 @@ class PaymentLinkRepository:
                 "reference": link.reference,
                 "amount_cents": link.amount_cents,
                 **({"parts": [_part_item(part) for part in link.parts]} if link.parts else {}),
+                "expires_at": expires_at(self._now(), PAYMENT_LINK_RETENTION),
             }
         )
 

@@ -95,6 +95,12 @@ REFUND_CAUSE = "bank-refund:"  # the REFUND entry's cause: the transfer that pai
 # A week withdrawn this long and not planned again is counted by the Monday run
 # (Payout_weeks_withdrawn, PayoutWeekWithdrawnAlarm): nothing plans it again by itself.
 WITHDRAWN_WEEK_ALARM_DAYS = 3
+# A payout or refund batch proposed this long ago and still not sent (not approved, or
+# waiting for its second approval) is counted by the Monday run (Refund_batches_waiting,
+# Payout_batches_waiting: TransferBatchWaitingAlarm, R39 "refunds pending"): nothing
+# approves it by itself, and the patient or practice waits for the money.
+WAITING_BATCH_ALARM_DAYS = 3
+REFUND_BATCHES_LOOKED_AT = 200  # the newest refund batches, newest first
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
@@ -193,12 +199,15 @@ class WeekClosed:
     statements: RunSummary
     payouts: TransferBatch
     weeks_withdrawn: tuple[str, ...] = ()
+    # Batches proposed WAITING_BATCH_ALARM_DAYS or more ago and not sent nor withdrawn.
+    batches_waiting: tuple[TransferBatch, ...] = ()
 
     def answer(self) -> dict[str, Any]:
         return {
             **self.statements.answer(),
             "payout_batch": _batch_counts(self.payouts),
             "payout_weeks_withdrawn": list(self.weeks_withdrawn),
+            "batches_waiting": [batch.batch_id for batch in self.batches_waiting],
         }
 
     def log_entry(self) -> LogEntry:
@@ -208,8 +217,14 @@ class WeekClosed:
             "Payout_transfers": len(self.payouts.transfers),
             "Payout_waiting": len(self.payouts.waiting),
             "Payout_weeks_withdrawn": len(self.weeks_withdrawn),  # PayoutWeekWithdrawnAlarm
+            # TransferBatchWaitingAlarm (R39: refunds pending; practices not paid)
+            "Refund_batches_waiting": self._waiting(BatchKind.REFUND),
+            "Payout_batches_waiting": self._waiting(BatchKind.PAYOUT),
         }
         return replace(entry, fields=self.answer(), counts=counts)
+
+    def _waiting(self, kind: BatchKind) -> int:
+        return sum(1 for batch in self.batches_waiting if batch.kind is kind)
 
 
 def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
@@ -222,7 +237,27 @@ def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutCont
     batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
-    return WeekClosed(statements, batch, tuple(weeks_not_planned_again(earlier, withdrawn_before)))
+    refunds = ctx.batches.list_batches(BatchKind.REFUND, limit=REFUND_BATCHES_LOOKED_AT)
+    proposed_before = ctx.clock.now() - timedelta(days=WAITING_BATCH_ALARM_DAYS)
+    return WeekClosed(
+        statements,
+        batch,
+        tuple(weeks_not_planned_again(earlier, withdrawn_before)),
+        tuple(_waiting_too_long([*earlier, *refunds], proposed_before)),
+    )
+
+
+def _waiting_too_long(
+    batches: Sequence[TransferBatch], proposed_before: datetime
+) -> list[TransferBatch]:
+    """The batches proposed before ``proposed_before`` still waiting for an approval (or
+    its second one): not sent, not withdrawn (R34, R39)."""
+    return [
+        batch
+        for batch in batches
+        if batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
+        and (batch.step_at(BatchState.PROPOSED.value) or proposed_before) < proposed_before
+    ]
 
 
 def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
