@@ -74,6 +74,24 @@ _TRAILER_COUNTS = (
 _DEBTOR_VERSION = slice(297, 299)  # VERSIENUMMER DEBITEURRECORD (SB311), pos 298-299
 _DEBTOR_NUMBER = SB311_BY_VERSION["02"].field("debtor_number").slice  # pos 15-25 in every 03
 _BUILT_IN_DEBTOR = "  "  # pos 298-299 of a standard's own 03 (RESERVE)
+# The free text of a 02 or 03 that an invoice, a letter or the patient's page shows: there
+# a "?" stands for a letter the exporting software could not write (_Characters). Not the
+# fields read by their form (postcode, country) or shown to nobody (phone, the 98's text).
+_LETTER_FIELDS = frozenset(
+    {
+        "last_name_1",
+        "prefix_1",
+        "last_name_2",
+        "prefix_2",
+        "initials",
+        "street",
+        "house_number_suffix",
+        "city",
+        "email",
+    }
+)
+_LETTER_RECORDS = frozenset({"02", "03"})
+_LETTER_AS_QUESTION_MARK = "VEKTIS_LETTER_AS_QUESTION_MARK"
 
 
 @dataclass(slots=True)
@@ -139,6 +157,8 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
     repaired = text.repairs
     if text.windows_1252:
         repaired += filter(None, [characters.windows_1252()])
+    if b"?" in data:  # one scan in C: the usual file pays nothing more (#18)
+        repaired += characters.question_marks()
     file = _Structure(standard, provider_agbs, first).read(lines)
     file.findings[:0] = repaired
     return file
@@ -235,6 +255,27 @@ class _Characters:
         count = sum(len(letters.findall(text)) for text in self.lines)
         params = {"character": character, "count": count}
         return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
+
+    def question_marks(self) -> list[Finding]:
+        """R40 (say what was repaired, vektis.md "Files as practices really send them"): a
+        letter the exporting software's code page lacks (Ł, ő, ș) is written as "?", as
+        Excel does in a CSV (csv_format._question_marks). Each name, address or e-mail
+        field of a 02 or 03 holding one is named, so it is corrected before a letter goes
+        out; a warning, the invoice is not held."""
+        found: list[Finding] = []
+        for index, text in enumerate(self.lines):
+            if text[:2] not in _LETTER_RECORDS or "?" not in text:
+                continue
+            layout = _layout_of(self.standard, text)
+            if layout is None:
+                continue
+            found.extend(
+                Finding(_LETTER_AS_QUESTION_MARK, Severity.WARNING, index + self.first, label)
+                for item in layout.fields
+                if item.key in _LETTER_FIELDS and "?" in text[item.slice]
+                for label in (layout.label(item.key),)
+            )
+        return found
 
     def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str] | None:
         for index, text in enumerate(self.lines):
