@@ -621,6 +621,11 @@ class _LineParser:
                 if not any(row) or (len(row) != width and _is_blank(row)):
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
+                if line != first_line and self._lines_in_a_field(row, first_line, line):
+                    # Refused: its lines are not judged, and those read as text are counted.
+                    check_content = False
+                    lines_total += line - first_line
+                    continue
                 # A line of the header's width, every line of a plain file, skips fits.
                 if len(row) != width and not self._fits(row, first_line):
                     wrong_width += 1
@@ -638,6 +643,23 @@ class _LineParser:
             more = wrong_width - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file_finding("FILE_MORE_ROW_ERRORS", count=more))
         return lines_total
+
+    def _lines_in_a_field(self, row: list[str], first: int, last: int) -> bool:
+        """R2, R40: a quote a practice typed at the start of a field (and none, or one
+        lines later, to close it) makes csv read the lines after it as that field's text.
+        A line so read has a separator for every column up to the last required one, which
+        a text with a line break of its own (Alt+Enter in an Excel cell) never has: the
+        file is refused, naming where the quote opens, instead of the lines vanishing
+        from the report and the line itself read with another line's last cells. Only a
+        line that spans lines (quoted) comes here: a plain file pays nothing."""
+        fewest = max(self.short_lines.fewest_cells - 1, 2)  # separators of a whole line
+        for index, cell in enumerate(row):
+            if any(piece.count(SEPARATOR) >= fewest for piece in cell.splitlines()[1:]):
+                column = self.short_lines.names.get(index) or str(index + 1)
+                params = {"column": column, "end_line": last}
+                self.findings.append(_file_finding("FILE_QUOTE_SPANS_LINES", line=first, **params))
+                return True
+        return False
 
     def _fits(self, row: list[str], line: int) -> bool:
         """Whether a line of another width than the header's can be read after all: a

@@ -69,6 +69,12 @@ _DUTCH: Sections = {
             ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
         ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
+        "FILE_QUOTE_SPANS_LINES": (
+            'Regel {line}: in {column} begint een tekstveld met een aanhalingsteken (") dat pas'
+            " op regel {end_line} of niet wordt gesloten, zodat de regels daartussen als tekst van"
+            " dat ene veld zijn gelezen. Haal het aanhalingsteken weg, of zet de hele tekst tussen"
+            ' aanhalingstekens en schrijf een aanhalingsteken in de tekst dubbel ("").'
+        ),
         "FILE_UNREADABLE": (
             "Regel {line} kan niet als CSV gelezen worden, waarschijnlijk door een aanhalingsteken"
             ' (") dat niet wordt afgesloten.'
@@ -860,6 +866,12 @@ _ENGLISH: Sections = {
             ' usually means a semicolon (;) or a quote (") inside a text field.'
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
+        "FILE_QUOTE_SPANS_LINES": (
+            'Line {line}: a text field in {column} starts with a quote (") that is closed only'
+            " on line {end_line}, or never, so the lines in between were read as text of that one"
+            " field. Remove the quote, or put the whole text between quotes and write a quote"
+            ' inside it twice ("").'
+        ),
         "FILE_UNREADABLE": (
             'Line {line} cannot be read as CSV, probably because of a quote (") that is never closed.'
         ),
