@@ -1648,3 +1648,24 @@ def test_a_quoted_text_with_a_line_break_is_still_one_field():
     result = parse(declaration(*rows))
     assert [c.description for c in result.claims][1] == "Vulling; groot\nmet uitleg"
     assert len(result.claims) == 3 and not result.findings
+
+
+@pytest.mark.parametrize(
+    "codec", ["utf-16", "utf-16-le", "utf-16-be"], ids=["with-bom", "le-no-bom", "be-no-bom"]
+)
+def test_a_utf16_file_is_refused_naming_its_encoding(codec):
+    """R40, vektis.md "Files as practices really send them" (UTF-16: refuse, naming the
+    encoding). Given a declaration Excel saved as 'Unicode-tekst' (UTF-16, tab-separated)
+    or with ';'. When it is read. Then it is refused, and the reason says UTF-16 and how
+    Excel came to write it, in Dutch and English, not only that byte 3 is unreadable."""
+    for delimiter in ("\t", ";"):
+        data = declaration(FIRST, delimiter=delimiter).decode().encode(codec)
+        result = parse(data)
+        assert result.file_rejected and result.claims == []
+        [finding] = result.findings
+        assert finding.code == "FILE_NOT_UTF8" and finding.line == 1
+        assert "UTF-16" in finding.message("nl") and "Unicode-tekst" in finding.message("nl")
+        assert "UTF-16" in finding.message("en") and "Unicode Text" in finding.message("en")
+    # And a control byte in a UTF-8 file is named as it was, without a word of UTF-16
+    other = parse(_with_byte(b"\x01")).findings[-1]
+    assert other.code == "FILE_NOT_UTF8" and "UTF-16" not in other.message("en")

@@ -220,7 +220,7 @@ def _decode(data: bytes) -> tuple[str, list[Finding]]:
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", [_not_text(data, nul)]
+        return "", [_not_text(data, nul, utf16=_is_utf16(data))]
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
@@ -269,9 +269,22 @@ def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
 
 
-def _not_text(data: bytes, offset: int) -> Finding:
+def _not_text(data: bytes, offset: int, *, utf16: bool = False) -> Finding:
     byte = f"0x{data[offset]:02X}"
-    return _file_finding("FILE_NOT_UTF8", line=_line_of(data, offset), offset=offset, byte=byte)
+    # R40 (refuse naming the encoding): Excel's "Unicode-tekst" is UTF-16, said as such;
+    # the code clients read stays FILE_NOT_UTF8.
+    said = {"said_as": "CSV_UTF16"} if utf16 else {}
+    line = _line_of(data, offset)
+    return _file_finding("FILE_NOT_UTF8", line=line, offset=offset, byte=byte, **said)
+
+
+def _is_utf16(data: bytes) -> bool:
+    """UTF-16 as Excel's "Unicode-tekst" writes it: a byte order mark, or (without one)
+    text whose every other byte is NUL, as ASCII letters are in UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (not any(head[1::2]) or not any(head[::2]))
 
 
 def _line_of(data: bytes, offset: int) -> int:

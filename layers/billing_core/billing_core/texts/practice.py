@@ -35,6 +35,11 @@ _DUTCH: Sections = {
             " een teken dat niet gelezen kan worden ({byte}). Sla het bestand op als 'CSV UTF-8' en"
             " upload het opnieuw."
         ),
+        "CSV_UTF16": (
+            "Het bestand is opgeslagen als UTF-16 (zo slaat Excel 'Unicode-tekst' op), niet als"
+            " UTF-8 of Windows-1252, en kan zo niet gelezen worden. Sla het bestand op als 'CSV"
+            " UTF-8' en upload het opnieuw."
+        ),
         "FILE_MIXED_ENCODINGS": (
             "Het bestand mengt twee tekensets: regel {utf8_line} heeft letters in UTF-8, regel"
             " {line} een teken dat geen UTF-8 is (Windows-1252). Zo is niet zeker welke letters er"
@@ -831,6 +836,11 @@ _ENGLISH: Sections = {
         "FILE_NOT_UTF8": (
             "The file is not text in UTF-8 or Windows-1252: line {line} (byte {offset}) contains a"
             " character that cannot be read ({byte}). Save the file as 'CSV UTF-8' and upload it"
+            " again."
+        ),
+        "CSV_UTF16": (
+            "The file was saved as UTF-16 (as Excel saves 'Unicode Text'), not as UTF-8 or"
+            " Windows-1252, and cannot be read as such. Save the file as 'CSV UTF-8' and upload it"
             " again."
         ),
         "FILE_MIXED_ENCODINGS": (
