@@ -414,3 +414,21 @@ def test_a_question_mark_in_a_retour_files_copy_of_a_name_is_named_too():
         parse_retour(physio_pm305(), today=TODAY, provider_agbs={PHYSIO_HEADER.practice_agb}).lines
     )
     assert not parsed.file_rejected
+
+
+# --- one cause, one finding ------------------------------------------------------------------
+
+
+def test_a_record_one_character_too_long_is_one_finding_without_a_trailer_total_after_it():
+    """vektis.md "Files as practices really send them" (refuse with the cause named, no
+    knock-on findings), R2. Given a 04 into which an editor typed one character before
+    its amount: 311 characters, its amount read one place off. When it is read. Then the
+    file is refused with the record's length on its line, and only that: the trailer's
+    total is not set against an amount read from the wrong place (as for a record cut
+    short), which would send the practice to a trailer that is right."""
+    lines = good()
+    assert lines[3][:2] == "04"
+    lines[3] = lines[3][:100] + "0" + lines[3][100:]
+    result = read(to_bytes(lines))
+    assert codes(result) == ["VEKTIS_RECORD_LENGTH"]
+    assert only(result, "VEKTIS_RECORD_LENGTH").line == 4 and result.claims == []

@@ -605,6 +605,11 @@ class _Structure:
                 "standard": self.standard.label,
             }
             self._line_problem("VEKTIS_RECORD_LENGTH", line, None, **params)
+            # The cause, once, as for a record cut short: its fields may be read a place
+            # off, so they are not judged, nor an 04's amount set against the 99's total.
+            self.refused.add(line)
+            if kind == "04":
+                self.total_known = False
             return text
         padded = text.ljust(expected)
         layout = _layout_of(self.standard, padded)
