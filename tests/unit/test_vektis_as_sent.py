@@ -432,3 +432,27 @@ def test_a_record_one_character_too_long_is_one_finding_without_a_trailer_total_
     result = read(to_bytes(lines))
     assert codes(result) == ["VEKTIS_RECORD_LENGTH"]
     assert only(result, "VEKTIS_RECORD_LENGTH").line == 4 and result.claims == []
+
+
+def test_every_record_one_character_too_long_is_said_once_for_the_file():
+    """vektis.md "Files as practices really send them": never "wrong length" line by line
+    when one thing explains it, R2. Given an export that ends every record with one
+    character too many (311 for MZ301's 310). When it is read. Then the file is refused
+    with one finding for the whole file, naming the length found and the standard's,
+    in Dutch and English, instead of twenty line findings and 'n more lines'."""
+    lines = [text + " " for text in good()]
+    result = read(to_bytes(lines))
+    assert codes(result) == ["VEKTIS_EVERY_RECORD_LENGTH"]
+    finding = result.findings[0]
+    assert finding.params == {
+        "count": len(lines),
+        "found": 311,
+        "expected": 310,
+        "extra": 1,
+        "standard": "MZ301 v1.3",
+    }
+    assert "311" in finding.message("nl") and "MZ301 v1.3" in finding.message("en")
+    # And one record too long among good ones is still named on its own line
+    lines = good()
+    lines[2] += " "
+    assert codes(read(to_bytes(lines))) == ["VEKTIS_RECORD_LENGTH"]

@@ -252,6 +252,12 @@ _DUTCH: Sections = {
             "Regel {line} begint met recordsoort '{value}'; in {standard} bestaan alleen de"
             " recordsoorten {known}."
         ),
+        "VEKTIS_EVERY_RECORD_LENGTH": (
+            "Alle {count} records zijn {found} tekens lang; in {standard} is elk record precies"
+            " {expected} tekens (Vektis-retourcode 0804). Eén oorzaak voor het hele bestand:"
+            " meestal zet het exportprogramma of een bewerking {extra} teken(s) te veel aan het"
+            " eind van elke regel. Upload een export met records van {expected} tekens."
+        ),
         "VEKTIS_RECORD_LENGTH": (
             "Regel {line} ({record_nl}) is {found} tekens lang; in {standard} is elk record"
             " precies {expected} tekens (Vektis-retourcode 0804). Meestal is het bestand na de"
@@ -1041,6 +1047,12 @@ _ENGLISH: Sections = {
         "VEKTIS_RECORD_TYPE_UNKNOWN": (
             "Line {line} starts with record type '{value}'; {standard} has only the record types"
             " {known}."
+        ),
+        "VEKTIS_EVERY_RECORD_LENGTH": (
+            "All {count} records are {found} characters long; in {standard} every record is"
+            " exactly {expected} characters (Vektis retour code 0804). One cause for the whole"
+            " file: usually the export program or an edit puts {extra} character(s) too many at"
+            " the end of every line. Upload an export with records of {expected} characters."
         ),
         "VEKTIS_RECORD_LENGTH": (
             "Line {line} ({record_en}) is {found} characters long; in {standard} every record is"

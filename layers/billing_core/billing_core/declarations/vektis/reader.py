@@ -323,9 +323,12 @@ class _Structure:
         self.padded: list[int] = []  # lines whose trimmed trailing spaces were put back
         self.refused: set[int] = set()  # lines refused for their length: fields not read
         self.second_file = 0  # the line where a second file starts: the first ends before it
+        self.too_long: list[int] = []  # the lengths of the records longer than a record
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
+        if len(self.too_long) == len(lines) > 1 and len(set(self.too_long)) == 1:
+            self._every_record_too_long(len(lines))
         self._check_header(lines[0])
         if self.second_file:
             # The first file's own trailer, not the second's: the second is not read.
@@ -605,6 +608,7 @@ class _Structure:
                 "standard": self.standard.label,
             }
             self._line_problem("VEKTIS_RECORD_LENGTH", line, None, **params)
+            self.too_long.append(found)
             # The cause, once, as for a record cut short: its fields may be read a place
             # off, so they are not judged, nor an 04's amount set against the 99's total.
             self.refused.add(line)
@@ -626,6 +630,18 @@ class _Structure:
         if kind == "04":
             self.total_known = False
         return text
+
+    def _every_record_too_long(self, count: int) -> None:
+        """Every record of one length longer than the standard's (an export that ends each
+        line with a character too many): one cause, said once for the file instead of
+        line by line (vektis.md "Files as practices really send them")."""
+        code = "VEKTIS_RECORD_LENGTH"
+        self.findings = [finding for finding in self.findings if finding.code != code]
+        self.line_problems -= count
+        found = self.too_long[0]
+        params = {"count": count, "found": found, "expected": self.length}
+        params |= {"extra": found - self.length, "standard": self.standard.label}
+        self.findings.insert(0, _file("VEKTIS_EVERY_RECORD_LENGTH", **params))
 
     def _second_file(self, line: int, lines: list[str]) -> None:
         """A header after the trailer: two exports joined in one upload. The cause, once;
