@@ -639,7 +639,7 @@ class _Structure:
         self.findings = [finding for finding in self.findings if finding.code != code]
         self.line_problems -= count
         found = self.too_long[0]
-        params = {"count": count, "found": found, "expected": self.length}
+        params: dict[str, Any] = {"count": count, "found": found, "expected": self.length}
         params |= {"extra": found - self.length, "standard": self.standard.label}
         self.findings.insert(0, _file("VEKTIS_EVERY_RECORD_LENGTH", **params))
 
