@@ -263,3 +263,36 @@ def test_an_insurer_line_is_given_to_one_patient_invoice_only():
             == "retour-invoice-1"
         )
         assert repository.get_invoice(PHYSIO.provider_id, "retour-invoice-2") is None
+
+
+def test_a_question_mark_for_a_lost_letter_is_said_and_the_invoice_still_made():
+    """R40 (vektis.md "Files as practices really send them": accept and say what was
+    repaired), R1, R2. Given the dental MZ301 sample whose export wrote 'M?ller' for the
+    first patient's surname (02 and its 03), and VGZ's PM305 retour with 'Dijkstr?'.
+    When each is uploaded. Then each report is accepted with a warning that names the
+    line and element in Dutch and English, the patient's invoice is made and delivered
+    as without the '?', and the retour's granted lines are applied all the same."""
+    first = b"Hoogendijk-Brink   "
+    data = DENTAL_MZ301.read_bytes().replace(first, b"M?ller-Brink       ", 2)
+    invoices, report, _, _ = _upload(DENTAL.provider_id, "nov.mz301", data)
+    clean, clean_report, _, _ = _upload(DENTAL.provider_id, "nov.mz301", DENTAL_MZ301.read_bytes())
+    warnings = [f for f in report["findings"] if f["code"] == "VEKTIS_LETTER_AS_QUESTION_MARK"]
+    assert [(f["line"], f["severity"]) for f in warnings] == [(2, "warning"), (3, "warning")]
+    assert "Naam verzekerde (01)" in warnings[0]["message"]
+    assert "holds a '?'" in warnings[0]["message_en"]
+    assert report["outcome"] == clean_report["outcome"] == "accepted"
+    summary, clean_summary = report["summary"], clean_report["summary"]
+    assert summary["warnings"] == clean_summary["warnings"] + 2
+    assert {**summary, "warnings": 0} == {**clean_summary, "warnings": 0}
+    assert invoices.keys() == clean.keys()
+    [(name, *rest)] = invoices["TDV-1001"]
+    assert "M?ller" in name and rest == list(clean["TDV-1001"][0][1:])
+
+    with Sandbox(TODAY) as sandbox:
+        _declared(sandbox, PHYSIO.provider_id, "nov.pm304", PHYSIO_PM304)
+        retour = VGZ_PM305.read_bytes().replace(b"Dijkstra ", b"Dijkstr? ", 1)
+        retour_id = sandbox.upload_retour(PHYSIO.provider_id, "vgz.pm305", retour)
+        report = _report(sandbox, f"reports/{PHYSIO.provider_id}/retour-{retour_id}.json")
+        [warning] = [f for f in report["findings"] if f["code"] == "VEKTIS_LETTER_AS_QUESTION_MARK"]
+        assert warning["line"] == 2 and warning["message"] and warning["message_en"]
+        assert (report["outcome"], report["summary"]["lines_applied"]) == ("accepted", 4)

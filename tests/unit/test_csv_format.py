@@ -1592,3 +1592,80 @@ def test_every_free_text_a_patient_or_letter_shows_is_checked_for_a_lost_letter(
     assert_consistent(result)
     # And the same file in UTF-8 says nothing: there the '?' is what the practice typed
     assert not parse(declaration(*rows)).findings
+
+
+def _third(**changes: str) -> dict[str, str]:
+    third = {"claim_ref": "R3", "patient_ref": "P3", "bsn": BSN_3, "last_name": "Brink"}
+    return line(**{**third, **changes})
+
+
+@pytest.mark.parametrize(
+    "description_2, description_4, end_line",
+    [
+        ('"Kleine foto', "Controle", 5),  # never closed: runs to the end of the file
+        ('"Kleine foto', 'Controle"', 5),  # closed two lines on, in the same column
+    ],
+    ids=["never-closed", "closed-lines-later"],
+)
+def test_a_quote_that_makes_whole_lines_one_text_field_refuses_the_file(
+    description_2, description_4, end_line
+):
+    """R2, R1, R40 (refuse with the cause named; nothing lost, nothing half-imported).
+    Given four lines where a practice typed an opening quote in line 3's description
+    and no closing one, or a closing one in line 5's: csv reads the lines between as
+    text of that one field, so line 3 looked whole and was invoiced with line 5's price
+    while lines 4 and 5 vanished from the report without a word.
+    When it is read. Then the file is refused, naming the line and column where the
+    quote opens and the line it runs to, in Dutch and English; no claim is made."""
+    rows = [
+        FIRST,
+        line(description=description_2),
+        _third(),
+        _third(claim_ref="R4", description=description_4, unit_price="99,00"),
+    ]
+    # csv.writer would quote the quotes: written as a practice system does, unquoted
+    text = ";".join(COLUMNS) + "\n"
+    for row in rows:
+        text += ";".join(row.get(column, "") for column in COLUMNS) + "\n"
+    result = parse(text.encode())
+    assert result.file_rejected and result.claims == []
+    [finding] = [f for f in result.findings if f.code == "FILE_QUOTE_SPANS_LINES"]
+    assert (finding.line, finding.params["column"], finding.params["end_line"]) == (
+        3,
+        "description",
+        end_line,
+    )
+    assert "Regel 3" in finding.message("nl") and "description" in finding.message("en")
+    assert result.lines_total == 4  # the lines read as text are lines of the file all the same
+    assert_consistent(result)
+
+
+def test_a_quoted_text_with_a_line_break_is_still_one_field():
+    """R40. Given a description Excel quoted because it holds a line break and a ';'
+    (Alt+Enter in a cell). When it is read. Then it is one claim with that text, and
+    the next line is a claim of its own: only whole lines inside a field refuse a file."""
+    rows = [FIRST, line(description="Vulling; groot\nmet uitleg"), _third()]
+    result = parse(declaration(*rows))
+    assert [c.description for c in result.claims][1] == "Vulling; groot\nmet uitleg"
+    assert len(result.claims) == 3 and not result.findings
+
+
+@pytest.mark.parametrize(
+    "codec", ["utf-16", "utf-16-le", "utf-16-be"], ids=["with-bom", "le-no-bom", "be-no-bom"]
+)
+def test_a_utf16_file_is_refused_naming_its_encoding(codec):
+    """R40, vektis.md "Files as practices really send them" (UTF-16: refuse, naming the
+    encoding). Given a declaration Excel saved as 'Unicode-tekst' (UTF-16, tab-separated)
+    or with ';'. When it is read. Then it is refused, and the reason says UTF-16 and how
+    Excel came to write it, in Dutch and English, not only that byte 3 is unreadable."""
+    for delimiter in ("\t", ";"):
+        data = declaration(FIRST, delimiter=delimiter).decode().encode(codec)
+        result = parse(data)
+        assert result.file_rejected and result.claims == []
+        [finding] = result.findings
+        assert finding.code == "FILE_NOT_UTF8" and finding.line == 1
+        assert "UTF-16" in finding.message("nl") and "Unicode-tekst" in finding.message("nl")
+        assert "UTF-16" in finding.message("en") and "Unicode Text" in finding.message("en")
+    # And a control byte in a UTF-8 file is named as it was, without a word of UTF-16
+    other = parse(_with_byte(b"\x01")).findings[-1]
+    assert other.code == "FILE_NOT_UTF8" and "UTF-16" not in other.message("en")

@@ -5,6 +5,8 @@ report says what was repaired; a refusal names the one cause."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from billing_core.declarations.findings import Severity
@@ -12,7 +14,16 @@ from billing_core.declarations.formats import is_vektis, parse_declaration
 from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import to_bytes
 from tests.unit.claim_factories import person
-from tests.unit.vektis_files import AGB, TODAY, codes, dental_claim, only, records
+from tests.unit.vektis_files import (
+    AGB,
+    PARENT,
+    TODAY,
+    child_claims,
+    codes,
+    dental_claim,
+    only,
+    records,
+)
 
 
 def good() -> list[str]:
@@ -335,3 +346,113 @@ def test_a_prestatiecode_in_lower_case_is_read_as_the_code_of_the_table():
     # Then it is V21 with the table's description and line type, as the file with V21
     assert result.claims == read(to_bytes(good())).claims
     assert not result.findings
+
+
+# --- a letter the export could not write -----------------------------------------------------
+
+
+def test_a_question_mark_in_a_name_or_address_is_named_on_its_line_and_field():
+    """R40, vektis.md "Files as practices really send them" (accept and say what was
+    repaired). Given an MZ301 whose export wrote '?' for letters its code page lacks:
+    the patient's surname and initials (02), the parent's street, city and e-mail (03);
+    and a '?' where it is no letter: a comment (98) and a line reference (04).
+    When it is read. Then each name, address or e-mail field is named on its own line
+    with its Vektis element, in Dutch and English, as the CSV reader does for Excel's '?'
+    (CSV_LETTER_AS_QUESTION_MARK); the comment and the reference are not; and the
+    invoice is not held: every claim is there."""
+    child, parent = child_claims()
+    patient = replace(child.patient, last_name="M?ller", initials="?.")
+    debtor = replace(
+        PARENT,
+        address=replace(PARENT.address, street="Ulica ?ódzka", city="?ód?"),
+        email="m?ller@example.com",
+    )
+    comment = ("Klopt dit?",)
+    claims = [
+        replace(child, claim_ref="K1?", patient=patient, debtor=debtor, comments=comment),
+        replace(parent, patient=patient, debtor=debtor),
+    ]
+    lines = records(claims)
+    assert [line[:2] for line in lines] == ["01", "02", "03", "04", "98", "04", "99"]
+    # When it is read
+    result = read(to_bytes(lines))
+    # Then
+    marked = [
+        (f.line, f.field) for f in result.findings if f.code == "VEKTIS_LETTER_AS_QUESTION_MARK"
+    ]
+    assert marked == [
+        (2, "Naam verzekerde (01) (record 02, pos. 64-88)"),
+        (2, "Voorletters verzekerde (record 02, pos. 135-140)"),
+        (3, "Straatnaam debiteur (record 03, pos. 116-139)"),
+        (3, "Woonplaatsnaam debiteur (record 03, pos. 166-189)"),
+        (3, "E-mailadres debiteur (record 03, pos. 210-259)"),
+    ]
+    warning = result.findings[0]
+    assert warning.severity is Severity.WARNING
+    assert "Regel 2" in warning.message("nl") and "'?'" in warning.message("nl")
+    assert "Line 2" in warning.message("en") and "Naam verzekerde (01)" in warning.message("en")
+    assert [c.claim_ref for c in result.claims] == ["K1?", "K2"]  # said, not held
+    # And the same file without the '?' says nothing
+    clean = records(child_claims())
+    assert not [f for f in read(to_bytes(clean)).findings if "QUESTION" in f.code]
+
+
+def test_a_question_mark_in_a_retour_files_copy_of_a_name_is_named_too():
+    """R40, R5. Given VGZ's PM305 retour of the physiotherapy sample, where the copy of
+    the patient's 02 holds 'Dijkstr?' (the insurer copies positions 1-310 of the
+    declaration). When it is read. Then the retour's findings name that line and field,
+    as a declaration's would, and every granted line is still read."""
+    from local.vektis_samples import PHYSIO_HEADER, physio_pm305
+
+    data = physio_pm305().replace(b"Dijkstra ", b"Dijkstr? ", 1)
+    parsed = parse_retour(data, today=TODAY, provider_agbs={PHYSIO_HEADER.practice_agb})
+    marked = [
+        (f.line, f.field) for f in parsed.findings if f.code == "VEKTIS_LETTER_AS_QUESTION_MARK"
+    ]
+    assert marked == [(2, "Naam verzekerde (01) (record 02, pos. 64-88)")]
+    assert len(parsed.lines) == len(
+        parse_retour(physio_pm305(), today=TODAY, provider_agbs={PHYSIO_HEADER.practice_agb}).lines
+    )
+    assert not parsed.file_rejected
+
+
+# --- one cause, one finding ------------------------------------------------------------------
+
+
+def test_a_record_one_character_too_long_is_one_finding_without_a_trailer_total_after_it():
+    """vektis.md "Files as practices really send them" (refuse with the cause named, no
+    knock-on findings), R2. Given a 04 into which an editor typed one character before
+    its amount: 311 characters, its amount read one place off. When it is read. Then the
+    file is refused with the record's length on its line, and only that: the trailer's
+    total is not set against an amount read from the wrong place (as for a record cut
+    short), which would send the practice to a trailer that is right."""
+    lines = good()
+    assert lines[3][:2] == "04"
+    lines[3] = lines[3][:100] + "0" + lines[3][100:]
+    result = read(to_bytes(lines))
+    assert codes(result) == ["VEKTIS_RECORD_LENGTH"]
+    assert only(result, "VEKTIS_RECORD_LENGTH").line == 4 and result.claims == []
+
+
+def test_every_record_one_character_too_long_is_said_once_for_the_file():
+    """vektis.md "Files as practices really send them": never "wrong length" line by line
+    when one thing explains it, R2. Given an export that ends every record with one
+    character too many (311 for MZ301's 310). When it is read. Then the file is refused
+    with one finding for the whole file, naming the length found and the standard's,
+    in Dutch and English, instead of twenty line findings and 'n more lines'."""
+    lines = [text + " " for text in good()]
+    result = read(to_bytes(lines))
+    assert codes(result) == ["VEKTIS_EVERY_RECORD_LENGTH"]
+    finding = result.findings[0]
+    assert finding.params == {
+        "count": len(lines),
+        "found": 311,
+        "expected": 310,
+        "extra": 1,
+        "standard": "MZ301 v1.3",
+    }
+    assert "311" in finding.message("nl") and "MZ301 v1.3" in finding.message("en")
+    # And one record too long among good ones is still named on its own line
+    lines = good()
+    lines[2] += " "
+    assert codes(read(to_bytes(lines))) == ["VEKTIS_RECORD_LENGTH"]

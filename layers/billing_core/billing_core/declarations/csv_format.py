@@ -220,7 +220,7 @@ def _decode(data: bytes) -> tuple[str, list[Finding]]:
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
     nul = data.find(b"\x00", start)
     if nul >= 0:
-        return "", [_not_text(data, nul)]
+        return "", [_not_text(data, nul, utf16=_is_utf16(data))]
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
@@ -269,9 +269,22 @@ def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
 
 
-def _not_text(data: bytes, offset: int) -> Finding:
+def _not_text(data: bytes, offset: int, *, utf16: bool = False) -> Finding:
     byte = f"0x{data[offset]:02X}"
-    return _file_finding("FILE_NOT_UTF8", line=_line_of(data, offset), offset=offset, byte=byte)
+    # R40 (refuse naming the encoding): Excel's "Unicode-tekst" is UTF-16, said as such;
+    # the code clients read stays FILE_NOT_UTF8.
+    said = {"said_as": "CSV_UTF16"} if utf16 else {}
+    line = _line_of(data, offset)
+    return _file_finding("FILE_NOT_UTF8", line=line, offset=offset, byte=byte, **said)
+
+
+def _is_utf16(data: bytes) -> bool:
+    """UTF-16 as Excel's "Unicode-tekst" writes it: a byte order mark, or (without one)
+    text whose every other byte is NUL, as ASCII letters are in UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (not any(head[1::2]) or not any(head[::2]))
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -621,6 +634,11 @@ class _LineParser:
                 if not any(row) or (len(row) != width and _is_blank(row)):
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
+                if line != first_line and self._lines_in_a_field(row, first_line, line):
+                    # Refused: its lines are not judged, and those read as text are counted.
+                    check_content = False
+                    lines_total += line - first_line
+                    continue
                 # A line of the header's width, every line of a plain file, skips fits.
                 if len(row) != width and not self._fits(row, first_line):
                     wrong_width += 1
@@ -638,6 +656,23 @@ class _LineParser:
             more = wrong_width - MAX_LISTED_LINE_PROBLEMS
             self.findings.append(_file_finding("FILE_MORE_ROW_ERRORS", count=more))
         return lines_total
+
+    def _lines_in_a_field(self, row: list[str], first: int, last: int) -> bool:
+        """R2, R40: a quote a practice typed at the start of a field (and none, or one
+        lines later, to close it) makes csv read the lines after it as that field's text.
+        A line so read has a separator for every column up to the last required one, which
+        a text with a line break of its own (Alt+Enter in an Excel cell) never has: the
+        file is refused, naming where the quote opens, instead of the lines vanishing
+        from the report and the line itself read with another line's last cells. Only a
+        line that spans lines (quoted) comes here: a plain file pays nothing."""
+        fewest = max(self.short_lines.fewest_cells - 1, 2)  # separators of a whole line
+        for index, cell in enumerate(row):
+            if any(piece.count(SEPARATOR) >= fewest for piece in cell.splitlines()[1:]):
+                column = self.short_lines.names.get(index) or str(index + 1)
+                params = {"column": column, "end_line": last}
+                self.findings.append(_file_finding("FILE_QUOTE_SPANS_LINES", line=first, **params))
+                return True
+        return False
 
     def _fits(self, row: list[str], line: int) -> bool:
         """Whether a line of another width than the header's can be read after all: a

@@ -35,6 +35,11 @@ _DUTCH: Sections = {
             " een teken dat niet gelezen kan worden ({byte}). Sla het bestand op als 'CSV UTF-8' en"
             " upload het opnieuw."
         ),
+        "CSV_UTF16": (
+            "Het bestand is opgeslagen als UTF-16 (zo slaat Excel 'Unicode-tekst' op), niet als"
+            " UTF-8 of Windows-1252, en kan zo niet gelezen worden. Sla het bestand op als 'CSV"
+            " UTF-8' en upload het opnieuw."
+        ),
         "FILE_MIXED_ENCODINGS": (
             "Het bestand mengt twee tekensets: regel {utf8_line} heeft letters in UTF-8, regel"
             " {line} een teken dat geen UTF-8 is (Windows-1252). Zo is niet zeker welke letters er"
@@ -69,6 +74,12 @@ _DUTCH: Sections = {
             ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
         ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
+        "FILE_QUOTE_SPANS_LINES": (
+            'Regel {line}: in {column} begint een tekstveld met een aanhalingsteken (") dat pas'
+            " op regel {end_line} of niet wordt gesloten, zodat de regels daartussen als tekst van"
+            " dat ene veld zijn gelezen. Haal het aanhalingsteken weg, of zet de hele tekst tussen"
+            ' aanhalingstekens en schrijf een aanhalingsteken in de tekst dubbel ("").'
+        ),
         "FILE_UNREADABLE": (
             "Regel {line} kan niet als CSV gelezen worden, waarschijnlijk door een aanhalingsteken"
             ' (") dat niet wordt afgesloten.'
@@ -240,6 +251,12 @@ _DUTCH: Sections = {
         "VEKTIS_RECORD_TYPE_UNKNOWN": (
             "Regel {line} begint met recordsoort '{value}'; in {standard} bestaan alleen de"
             " recordsoorten {known}."
+        ),
+        "VEKTIS_EVERY_RECORD_LENGTH": (
+            "Alle {count} records zijn {found} tekens lang; in {standard} is elk record precies"
+            " {expected} tekens (Vektis-retourcode 0804). Eén oorzaak voor het hele bestand:"
+            " meestal zet het exportprogramma of een bewerking {extra} teken(s) te veel aan het"
+            " eind van elke regel. Upload een export met records van {expected} tekens."
         ),
         "VEKTIS_RECORD_LENGTH": (
             "Regel {line} ({record_nl}) is {found} tekens lang; in {standard} is elk record"
@@ -432,6 +449,7 @@ _DUTCH: Sections = {
         "CSV_SHORT_LINES_PADDED": "{count} regel(s), de eerste op regel {line}, houden op vóór de laatste kolommen (vanaf {column}), zoals Excel lege cellen aan het eind van een regel weglaat. Die kolommen zijn niet verplicht en als leeg gelezen.",
         "CSV_END_PADDING": "Na de laatste regel overgeslagen: {what_nl}. Dat is in een editor niet te zien en hoort niet bij de gegevens.",
         "CSV_REFERENCE_LEADING_ZEROS": "Referenties van alleen cijfers zijn zonder voorloopnullen gelezen: '{value}' in {field} op regel {line} als '{read_as}'. Excel laat die nullen weg bij opnieuw opslaan; zo wordt hetzelfde bestand, ook zonder nullen opgeslagen, nooit twee keer gefactureerd.",
+        "VEKTIS_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. ISO-8859-1, de tekenset van een Vektis-bestand, kent niet elke letter (zoals Ł of ő) en praktijksoftware schrijft er dan een '?' voor in de plaats. Verbeter de tekst in uw praktijksysteem.",
         "CSV_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. Windows-1252 kent niet elke letter (zoals Ł of ő) en Excel schrijft er dan een '?' voor in de plaats. Verbeter de tekst, of sla het bestand op als 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "Elke regel van dit bestand is hooguit {width} tekens lang: de records van {expected} tekens zijn over regels van {width} verdeeld, bijvoorbeeld door een e-mailprogramma of een editor. Sla het bestand op zonder regeleinden binnen de records: upload de export van uw praktijksysteem zelf.",
     },
@@ -826,6 +844,11 @@ _ENGLISH: Sections = {
             " character that cannot be read ({byte}). Save the file as 'CSV UTF-8' and upload it"
             " again."
         ),
+        "CSV_UTF16": (
+            "The file was saved as UTF-16 (as Excel saves 'Unicode Text'), not as UTF-8 or"
+            " Windows-1252, and cannot be read as such. Save the file as 'CSV UTF-8' and upload it"
+            " again."
+        ),
         "FILE_MIXED_ENCODINGS": (
             "The file mixes two character sets: line {utf8_line} has letters in UTF-8, line {line}"
             " a character that is not UTF-8 (Windows-1252). Which letters are meant is unsure."
@@ -859,6 +882,12 @@ _ENGLISH: Sections = {
             ' usually means a semicolon (;) or a quote (") inside a text field.'
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
+        "FILE_QUOTE_SPANS_LINES": (
+            'Line {line}: a text field in {column} starts with a quote (") that is closed only'
+            " on line {end_line}, or never, so the lines in between were read as text of that one"
+            " field. Remove the quote, or put the whole text between quotes and write a quote"
+            ' inside it twice ("").'
+        ),
         "FILE_UNREADABLE": (
             'Line {line} cannot be read as CSV, probably because of a quote (") that is never closed.'
         ),
@@ -1018,6 +1047,12 @@ _ENGLISH: Sections = {
         "VEKTIS_RECORD_TYPE_UNKNOWN": (
             "Line {line} starts with record type '{value}'; {standard} has only the record types"
             " {known}."
+        ),
+        "VEKTIS_EVERY_RECORD_LENGTH": (
+            "All {count} records are {found} characters long; in {standard} every record is"
+            " exactly {expected} characters (Vektis retour code 0804). One cause for the whole"
+            " file: usually the export program or an edit puts {extra} character(s) too many at"
+            " the end of every line. Upload an export with records of {expected} characters."
         ),
         "VEKTIS_RECORD_LENGTH": (
             "Line {line} ({record_en}) is {found} characters long; in {standard} every record is"
@@ -1205,6 +1240,7 @@ _ENGLISH: Sections = {
         "CSV_SHORT_LINES_PADDED": "{count} line(s), the first on line {line}, end before the last columns (from {column} on), as Excel leaves out empty cells at the end of a line. Those columns are not required and were read as empty.",
         "CSV_END_PADDING": "Skipped after the last line: {what_en}. An editor does not show it, and it is no part of the data.",
         "CSV_REFERENCE_LEADING_ZEROS": "References of digits only were read without leading zeros: '{value}' in {field} on line {line} as '{read_as}'. Excel drops those zeros when it saves a file again; read this way, the same file saved without them is never invoiced twice.",
+        "VEKTIS_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. ISO-8859-1, the character set of a Vektis file, lacks some letters (such as Ł or ő), and practice software writes a '?' in their place. Correct the text in your practice software.",
         "CSV_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. Windows-1252 lacks some letters (such as Ł or ő), and Excel writes a '?' in their place. Correct the text, or save the file as 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "No line of this file is longer than {width} characters: the records of {expected} characters were broken into lines of {width}, e.g. by an e-mail program or an editor. Save the file without line breaks inside records: upload the export of your practice software itself.",
     },

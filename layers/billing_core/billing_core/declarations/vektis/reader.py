@@ -74,6 +74,24 @@ _TRAILER_COUNTS = (
 _DEBTOR_VERSION = slice(297, 299)  # VERSIENUMMER DEBITEURRECORD (SB311), pos 298-299
 _DEBTOR_NUMBER = SB311_BY_VERSION["02"].field("debtor_number").slice  # pos 15-25 in every 03
 _BUILT_IN_DEBTOR = "  "  # pos 298-299 of a standard's own 03 (RESERVE)
+# The free text of a 02 or 03 that an invoice, a letter or the patient's page shows: there
+# a "?" stands for a letter the exporting software could not write (_Characters). Not the
+# fields read by their form (postcode, country) or shown to nobody (phone, the 98's text).
+_LETTER_FIELDS = frozenset(
+    {
+        "last_name_1",
+        "prefix_1",
+        "last_name_2",
+        "prefix_2",
+        "initials",
+        "street",
+        "house_number_suffix",
+        "city",
+        "email",
+    }
+)
+_LETTER_RECORDS = frozenset({"02", "03"})
+_LETTER_AS_QUESTION_MARK = "VEKTIS_LETTER_AS_QUESTION_MARK"
 
 
 @dataclass(slots=True)
@@ -139,6 +157,8 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
     repaired = text.repairs
     if text.windows_1252:
         repaired += filter(None, [characters.windows_1252()])
+    if b"?" in data:  # one scan in C: the usual file pays nothing more (#18)
+        repaired += characters.question_marks()
     file = _Structure(standard, provider_agbs, first).read(lines)
     file.findings[:0] = repaired
     return file
@@ -236,6 +256,27 @@ class _Characters:
         params = {"character": character, "count": count}
         return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
 
+    def question_marks(self) -> list[Finding]:
+        """R40 (say what was repaired, vektis.md "Files as practices really send them"): a
+        letter the exporting software's code page lacks (Ł, ő, ș) is written as "?", as
+        Excel does in a CSV (csv_format._question_marks). Each name, address or e-mail
+        field of a 02 or 03 holding one is named, so it is corrected before a letter goes
+        out; a warning, the invoice is not held."""
+        found: list[Finding] = []
+        for index, text in enumerate(self.lines):
+            if text[:2] not in _LETTER_RECORDS or "?" not in text:
+                continue
+            layout = _layout_of(self.standard, text)
+            if layout is None:
+                continue
+            found.extend(
+                Finding(_LETTER_AS_QUESTION_MARK, Severity.WARNING, index + self.first, label)
+                for item in layout.fields
+                if item.key in _LETTER_FIELDS and "?" in text[item.slice]
+                for label in (layout.label(item.key),)
+            )
+        return found
+
     def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str] | None:
         for index, text in enumerate(self.lines):
             match = pattern.search(text)
@@ -282,9 +323,12 @@ class _Structure:
         self.padded: list[int] = []  # lines whose trimmed trailing spaces were put back
         self.refused: set[int] = set()  # lines refused for their length: fields not read
         self.second_file = 0  # the line where a second file starts: the first ends before it
+        self.too_long: list[int] = []  # the lengths of the records longer than a record
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
+        if len(self.too_long) == len(lines) > 1 and len(set(self.too_long)) == 1:
+            self._every_record_too_long(len(lines))
         self._check_header(lines[0])
         if self.second_file:
             # The first file's own trailer, not the second's: the second is not read.
@@ -564,6 +608,12 @@ class _Structure:
                 "standard": self.standard.label,
             }
             self._line_problem("VEKTIS_RECORD_LENGTH", line, None, **params)
+            self.too_long.append(found)
+            # The cause, once, as for a record cut short: its fields may be read a place
+            # off, so they are not judged, nor an 04's amount set against the 99's total.
+            self.refused.add(line)
+            if kind == "04":
+                self.total_known = False
             return text
         padded = text.ljust(expected)
         layout = _layout_of(self.standard, padded)
@@ -580,6 +630,18 @@ class _Structure:
         if kind == "04":
             self.total_known = False
         return text
+
+    def _every_record_too_long(self, count: int) -> None:
+        """Every record of one length longer than the standard's (an export that ends each
+        line with a character too many): one cause, said once for the file instead of
+        line by line (vektis.md "Files as practices really send them")."""
+        code = "VEKTIS_RECORD_LENGTH"
+        self.findings = [finding for finding in self.findings if finding.code != code]
+        self.line_problems -= count
+        found = self.too_long[0]
+        params: dict[str, Any] = {"count": count, "found": found, "expected": self.length}
+        params |= {"extra": found - self.length, "standard": self.standard.label}
+        self.findings.insert(0, _file("VEKTIS_EVERY_RECORD_LENGTH", **params))
 
     def _second_file(self, line: int, lines: list[str]) -> None:
         """A header after the trailer: two exports joined in one upload. The cause, once;
