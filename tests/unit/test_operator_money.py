@@ -19,7 +19,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, book_reversal
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -527,6 +527,42 @@ def test_a_return_is_refused_without_a_bank_payment_of_its_amount_on_the_invoice
 
     assert ctx.store.invoice("inv-1") == invoice
     assert return_id in [c.credit_id for c in unmatched_credits(ctx)]
+
+
+def test_a_return_whose_payment_another_return_reversed_meanwhile_stays_listed():
+    """R12, R34 (this stop's audit of money5: a return matched as the bank import traces
+    another). Given an invoice paid € 100,00 by bank transfer, and a return of € 100,00
+    nobody could trace on the list
+    When an operator matches the return to the invoice, and the bank import reverses the
+    same payment for a return it traced between the operator's check and the booking
+    Then the match is refused (422 no_payment_to_reverse), nothing more is reversed, and
+    the return is on the list again, unmatched, for a person (before: planned to the
+    invoice with nothing booked, off the list, and every retry refused); a retry asks
+    again as the invoice is now: refused before a plan, still listed."""
+    invoice = paid_by_bank(issued(1, 10_000, date(2026, 11, 2)), (SOURCE, 10_000))
+    ctx = the_back_office(invoice, amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    links = ctx.links
+    plan = links.plan_credit_match
+
+    def the_import_traces_another_return_first(credit_id, match):
+        links.plan_credit_match = plan
+        traced = f"{ACCOUNT}/ING-RETURN-TRACED"
+        book_reversal(ctx.store, invoice.reference, SOURCE, traced, 10_000, clock=ctx.clock)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_traces_another_return_first
+    to_invoice = MatchTarget(reference=invoice.reference)
+
+    with pytest.raises(Refused, match="no_payment_to_reverse"):
+        match_credit(return_id, to_invoice, ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000  # reversed once, by the import
+    [listed] = [c for c in unmatched_credits(ctx) if c.credit_id == return_id]
+    assert listed.match is None
+    with pytest.raises(Refused, match="no_payment_to_reverse"):
+        match_credit(return_id, to_invoice, ctx)
+    assert ctx.links.get_unmatched_credit(return_id).match is None
 
 
 def two_childrens_invoices():

@@ -54,6 +54,10 @@ from billing_core.shared.errors import NotFound, Refused, practice_refused
 from billing_core.shared.money import format_euros
 
 
+class _ReversedMeanwhile(Exception):
+    """The bank payment a return's plan reverses was reversed since the plan was made."""
+
+
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
     """The credits nobody matched yet, oldest booking first. They show the payers' names
     and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet, naming
@@ -100,9 +104,14 @@ def match_credit(
         # listed again, to be matched as the agency says (R12, R34; audits security4 and
         # RETRIES4-3), not kept planned with nothing (or only a part) booked, off the
         # list until it expires and every retry refused.
-        if _nothing_booked(credit, credit.match, ctx):
-            ctx.links.withdraw_credit_match(credit_id, credit.match)
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
         raise _remittance_exceeds(exceeds) from None
+    except _ReversedMeanwhile:
+        # A return whose bank payment another return reversed since the check (the bank
+        # import tracing one): the same, its plan withdrawn and the return listed again
+        # for a person, not off the list with nothing booked and every retry refused.
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
+        raise practice_refused("no_payment_to_reverse") from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return credit
@@ -320,13 +329,18 @@ def _book_the_agencys_parts_together(
     book_remittances_together(ctx.store, payments, ctx.clock)
 
 
-def _nothing_booked(credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext) -> bool:
-    """Whether no part of the plan is in its invoice's ledger, each read as stored now."""
+def _withdraw_when_nothing_booked(
+    credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
+) -> None:
+    """A plan refused after it was written, of which no part is in its invoice's ledger
+    (each read as stored now): withdrawn, the credit listed again (R34, R12). One with a
+    part booked is kept: listed again, the credit could be booked a second time."""
     booked_as = payment_id("bank", credit.source_id)
-    return not any(
+    if not any(
         booked_as in reread(ctx.store, _by_reference(part.reference, ctx)).applied_payments
         for part in match.parts
-    )
+    ):
+        ctx.links.withdraw_credit_match(credit.credit_id, match)
 
 
 def _payment(credit: UnmatchedCredit, part: MatchPart) -> IncomingPayment:
@@ -370,7 +384,7 @@ def _book_reversal(
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
     except (UnknownPayment, ValueError):  # reversed by another return since the plan
-        raise practice_refused("no_payment_to_reverse") from None
+        raise _ReversedMeanwhile() from None
 
 
 def _remember(credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext) -> None:
