@@ -9,6 +9,10 @@ from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.collection.collection_report import (
+    CollectionReportContext,
+    import_collection_report,
+)
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.invoices.invoice import (
     Arrangement,
@@ -48,6 +52,7 @@ PRACTICE = make_provider()
 BOOKED_ON = date(2026, 11, 24)  # a Tuesday of week 48
 MATCHED_AT = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
 SOURCE = "NL20INGB0001234567/ING-77"
+REPORT_HEADER = "reference;agency_ref;status;amount_cents;paid_on"
 
 
 def issued(number: int, cents: int, day: date):
@@ -563,6 +568,43 @@ def test_a_return_whose_payment_another_return_reversed_meanwhile_stays_listed()
     with pytest.raises(Refused, match="no_payment_to_reverse"):
         match_credit(return_id, to_invoice, ctx)
     assert ctx.links.get_unmatched_credit(return_id).match is None
+
+
+def test_a_claim_the_agency_settles_while_a_return_blocks_again_leaves_the_patient_free():
+    """R22, R34 "a reversal of a payment that had unblocked a patient blocks again" (this
+    stop's audit of money5). Given a claim at the agency paid by a bank transfer, the
+    patient free, and a return of that transfer nobody traced
+    When an operator matches the return to the claim, and the agency's report settles the
+    claim (paid in full, the claim closed) between the reversal's save and the block
+    Then the patient is not blocked: the claim owes nothing (before: blocked by a claim
+    closed paid, and nothing left to release them)."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    at_agency = replace(
+        invoice,
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2026, 11, 20),
+    )
+    ctx = the_back_office(paid_by_bank(at_agency, (SOURCE, 10_000)), amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    store = ctx.store
+    block = store.block_patient
+
+    def the_agency_reports_it_paid_first(*args, **kwargs):
+        store.block_patient = block
+        report = CollectionReportContext(
+            store, FilesInMemory(), ctx.clock, interest=lambda invoice, day: 0
+        )
+        row = f"{invoice.reference};CMIB-9;paid;10000;2026-11-25"
+        import_collection_report(f"{REPORT_HEADER}\n{row}\n".encode(), "report.csv", report)
+        return block(*args, **kwargs)
+
+    store.block_patient = the_agency_reports_it_paid_first
+
+    match_credit(return_id, MatchTarget(reference=invoice.reference), ctx)
+
+    claim = store.invoice("inv-1")
+    assert (claim.amount_due_cents, claim.is_paid) == (0, True)
+    assert not store.is_blocked(claim.provider_id, claim.patient_ref)
 
 
 def two_childrens_invoices():
