@@ -15,11 +15,13 @@ from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind
-from billing_core.payments.booking import PAID_IN_TERM
+from billing_core.payments.booking import PAID_IN_TERM, IncomingPayment, book_payment, owed_on
 from billing_core.payments.online import start_payment
+from billing_core.payments.remittance import awaited_cents
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
@@ -29,6 +31,7 @@ from tests.unit.camt_builder import credit, debit, statement
 PROVIDER = DENTAL.provider_id
 PAID_ON = date(2027, 1, 5)  # in the term of the reminder of 4 January
 READ_ON = date(2027, 2, 9)  # the day after the handover
+REPORTED_PAID = date(2027, 2, 8)  # the agency's report: paid in full that day
 UNMATCHED = "/api/v1/operator/unmatched-credits"
 
 
@@ -255,3 +258,63 @@ def test_every_entry_booked_on_a_claim_after_its_handover_reaches_the_agency(san
     [claim] = json.loads(sandbox.output_object(refund_day))["claims"]
     assert [e["kind"] for e in claim["entries"]] == ["refund"]
     assert claim["amounts_cents"]["total"] == 0
+
+
+def test_a_match_over_two_claims_refused_at_the_second_books_nothing_on_moto(
+    sandbox, reminded, monkeypatch
+):
+    """R34, R12, R38 (audit RETRIES4-3), on the tables: Given two claims at the agency,
+    reported paid, and the agency's bulk transfer for both waiting without a kenmerk
+    When an operator matches it to both kenmerken (Idempotency-Key K), and the bank import
+    books € 41,23 of the agency's on the second claim between the check and the booking
+    Then 422 remittance_exceeds_agency_collection, nothing of the credit booked on either
+    claim (one transaction for both, or none), the credit listed again; the same request
+    with K again answers the same 422 (replayed), and a new request is refused before
+    anything is planned, the credit still listed."""
+    _handed_over(sandbox, reminded)
+    repository = sandbox.runtime.repository
+    invoices, _ = repository.list_invoices(PROVIDER)
+    claims = [i for i in invoices if i.is_with_collection_agency][:2]
+    assert len(claims) == 2
+    rows = "".join(
+        f"{c.reference};CMIB-{n};paid;{owed_on(c, REPORTED_PAID)};{REPORTED_PAID}\n"
+        for n, c in enumerate(claims)
+    )
+    head = "reference;agency_ref;status;amount_cents;paid_on\n"
+    sandbox.upload_collection_report((head + rows).encode(), "report.csv")
+    first, second = (_reread(sandbox, c) for c in claims)
+    assert (first.amount_due_cents, second.amount_due_cents) == (0, 0)
+    waiting = [awaited_cents(c) for c in (first, second)]
+    bulk = credit(sum(waiting), ustrd=("CMIB afdracht",), booking_date=READ_ON.isoformat())
+    sandbox.upload_bank_statement(statement(bulk, statement_id="S-BULK"), "bulk.xml")
+    operator = Caller.operator("agency-records")
+    [line] = sandbox.api("GET", UNMATCHED, caller=operator)[1]["items"]
+    plan = PaymentLinkRepository.plan_credit_match
+
+    def the_import_books_first(links, credit_id, match):
+        monkeypatch.setattr(PaymentLinkRepository, "plan_credit_match", plan)
+        received = datetime.combine(READ_ON, time(0), tzinfo=AMSTERDAM)
+        alone = IncomingPayment("bank", "NL00BANK/ALONE", 4123, received)
+        book_payment(repository, second.reference, alone, clock=sandbox.clock)
+        return plan(links, credit_id, match)
+
+    monkeypatch.setattr(PaymentLinkRepository, "plan_credit_match", the_import_books_first)
+    path = f"{UNMATCHED}/{line['credit_id']}/match"
+    body = {"references": [first.reference, second.reference]}
+    key = {"Idempotency-Key": "match-both-1"}
+
+    answer = sandbox.api_raw("POST", path, caller=operator, body=body, headers=key)
+
+    assert answer["statusCode"] == 422, answer["body"]
+    assert json.loads(answer["body"])["error"]["code"] == "remittance_exceeds_agency_collection"
+    assert _reread(sandbox, first).ledger == first.ledger
+    assert awaited_cents(_reread(sandbox, second)) == waiting[1] - 4123, answer["body"]
+    listed = sandbox.api("GET", UNMATCHED, caller=operator)[1]["items"]
+    assert [c["credit_id"] for c in listed] == [line["credit_id"]]
+    again = sandbox.api_raw("POST", path, caller=operator, body=body, headers=key)
+    assert (again["statusCode"], again["headers"]["Idempotent-Replayed"]) == (422, "true")
+    status, _ = sandbox.api("POST", path, caller=operator, body=body)
+    assert status == 422
+    assert _reread(sandbox, first).ledger == first.ledger
+    listed = sandbox.api("GET", UNMATCHED, caller=operator)[1]["items"]
+    assert [c["credit_id"] for c in listed] == [line["credit_id"]]

@@ -65,21 +65,28 @@ def weeks(store: FakeStore, *labels: str):
     ]
 
 
-@pytest.fixture
-def reported():
-    """A claim with the agency (principal, BIK and interest open), its patient blocked;
-    on Monday 15 February the agency reports it paid in full on 12 February."""
+def handed_over_claim(**overrides: object):
+    """A claim with the agency: principal, BIK and interest open."""
     at = datetime(2027, 1, 14, 6, 0, tzinfo=AMSTERDAM)
     ledger = (
         *ledger_for(sample_lines()),
         LedgerEntry(EntryKind.COSTS, Component.COSTS, COSTS, at, "dunning:letter-1"),
         LedgerEntry(EntryKind.INTEREST, Component.INTEREST, INTEREST, at, "dunning:letter-1"),
     )
-    invoice = make_invoice(
+    return make_invoice(
         ledger=ledger,
         dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
         handed_over_on=HANDED_OVER,
+        **overrides,
     )
+
+
+@pytest.fixture
+def reported():
+    """A claim with the agency (principal, BIK and interest open), its patient blocked;
+    on Monday 15 February the agency reports it paid in full on 12 February."""
+    invoice = handed_over_claim()
+    at = invoice.ledger[-1].at
     store = FakeStore([invoice], [PRACTICE])
     store.block_patient(invoice.provider_id, invoice.patient_ref, invoice.invoice_id, at)
     files = FilesInMemory()
@@ -503,3 +510,147 @@ def test_a_patients_payment_on_the_day_of_the_agencys_transfer_is_told_alone(rep
 
     assert told is not None
     assert [(kind, cents) for kind, cents, _ in told] == [("payment", -1000)]
+
+
+SECOND = reference.for_sequence(2, REFERENCE_KEY)
+FIRST_ID = make_invoice().invoice_id
+
+
+def with_a_second_claim_reported(store: FakeStore, files: FilesInMemory):
+    """Invoice number 2 of the same patient, also at the agency and reported paid in
+    full (€ 74,40) on Monday 15 February: both claims wait for the agency's transfer."""
+    store.put_invoice_as_is(handed_over_claim(invoice_id="inv-2", reference=SECOND))
+    ctx = CollectionReportContext(store, files, FixedClock(REPORTED_AT), interest=NO_INTEREST)
+    row = (
+        f"reference;agency_ref;status;amount_cents;paid_on\n{SECOND};CMIB-2;paid;{DUE};2027-02-12\n"
+    )
+    import_collection_report(row.encode(), "collection-reports/b.csv", ctx)
+    assert awaited_cents(store.invoice("inv-2")) == DUE
+    return store.invoice("inv-2")
+
+
+def the_import_books_on(store: FakeStore, files: FilesInMemory, links: LinksInMemory, ref: str):
+    """The bank import books the agency's € 41,23 quoting ``ref``: a transfer of its own."""
+    alone = credit(4123, booking_date="2027-02-23", scor=ref, tx_id=f"ALONE-{ref}")
+    import_statement(
+        statement(alone, statement_id=f"S-{ref}"), f"{ref}.xml", bank(store, files, links)
+    )
+
+
+def test_a_match_over_two_claims_refused_at_the_second_books_nothing_and_stays_listed(reported):
+    """R34, R12, R24 (audit RETRIES4-3). Given two claims the agency reported paid at
+    € 74,40 each, and its bulk transfer of € 148,80 without a kenmerk waiting for a person
+    When an operator matches it to both kenmerken, and the bank import books the agency's
+    own transfer of € 41,23 quoting the second claim between the operator's check and
+    the booking (€ 33,17 left awaited there)
+    Then the match is refused (422 remittance_exceeds_..., naming the € 33,17) and
+    nothing of the credit is booked, on either claim: the credit is listed again,
+    unmatched (before: € 74,40 booked on the first claim, the other € 74,40 on no
+    invoice and off the list, every retry refused). A retry asks again as the claims
+    are now: refused before anything is planned, the credit still listed."""
+    store, files = reported
+    second = with_a_second_claim_reported(store, files)
+    credit_id, ctx = back_office(store, files, 2 * DUE)
+    links = ctx.links
+    first_ledger = store.invoice(FIRST_ID).ledger
+    plan = links.plan_credit_match
+
+    def the_import_books_first(credit_id, match):
+        links.plan_credit_match = plan
+        the_import_books_on(store, files, links, SECOND)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_books_first
+    both = MatchTarget(references=(REFERENCE, SECOND))
+
+    with pytest.raises(Refused) as refused:
+        match_credit(credit_id, both, ctx)
+
+    assert refused.value.code == "remittance_exceeds_agency_collection"
+    assert "€33.17" in refused.value.message_en
+    assert store.invoice(FIRST_ID).ledger == first_ledger
+    assert awaited_cents(store.invoice(FIRST_ID)) == DUE
+    assert awaited_cents(store.invoice(second.invoice_id)) == DUE - 4123
+    [still] = links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+    with pytest.raises(Refused) as again:
+        match_credit(credit_id, both, ctx)
+    assert again.value.code == "remittance_exceeds_agency_collection"
+    assert store.invoice(FIRST_ID).ledger == first_ledger
+    assert [c.credit_id for c in links.unmatched_credits()] == [credit_id]
+
+
+def test_a_match_over_an_invoice_and_a_claim_refused_at_the_claim_books_neither(reported):
+    """R34, R13, R7 (audit RETRIES4-3). Given the patient's ordinary invoice of € 50,00
+    and the claim the agency reported paid (€ 74,40 awaited), and a transfer of € 124,40
+    naming both kenmerken, the invoice first
+    When an operator matches it to both, and the bank import books € 41,23 of the
+    agency's quoting the claim between the check and the booking
+    Then nothing is booked on the invoice either, no "payment received" e-mail goes
+    out, and the credit is listed again (before: the € 50,00 booked and told to the
+    patient, the € 74,40 on no invoice and off the list)."""
+    store, files = reported
+    claim = with_another_invoice(store, 5000, issued=date(2026, 6, 1), pay_by=date(2026, 7, 1))
+    invoice = store.invoice("inv-2")
+    credit_id, ctx = back_office(store, files, 5000 + DUE)
+    links = ctx.links
+    plan = links.plan_credit_match
+
+    def the_import_books_first(credit_id, match):
+        links.plan_credit_match = plan
+        the_import_books_on(store, files, links, claim.reference)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_books_first
+
+    with pytest.raises(Refused):
+        match_credit(credit_id, MatchTarget(references=(invoice.reference, REFERENCE)), ctx)
+
+    assert store.invoice("inv-2").ledger == invoice.ledger
+    assert ctx.delivery.requests == []
+    [still] = links.unmatched_credits()
+    assert (still.credit_id, still.match) == (credit_id, None)
+
+
+def test_the_agencys_parts_of_a_match_are_checked_again_when_written_meanwhile(reported):
+    """R28, R34 (audit RETRIES4-3). Given two claims the agency reported paid at € 74,40
+    each, and its bulk transfer of € 148,80 matched by an operator to both kenmerken
+    When the bank import books € 41,23 of the agency's on the second claim after the
+    match read the claims and before it writes them
+    Then the write is refused as a concurrent change, the claims are read again, and the
+    match is refused with nothing booked: the credit listed again."""
+    store, files = reported
+    second = with_a_second_claim_reported(store, files)
+    credit_id, ctx = back_office(store, files, 2 * DUE)
+    save_invoices = store.save_invoices
+
+    def the_import_books_first(invoices, new_actions=()):
+        store.save_invoices = save_invoices
+        the_import_books_on(store, files, ctx.links, SECOND)
+        return save_invoices(invoices, new_actions)
+
+    store.save_invoices = the_import_books_first
+
+    with pytest.raises(Refused):
+        match_credit(credit_id, MatchTarget(references=(REFERENCE, SECOND)), ctx)
+
+    assert awaited_cents(store.invoice(FIRST_ID)) == DUE
+    assert awaited_cents(store.invoice(second.invoice_id)) == DUE - 4123
+    assert [c.credit_id for c in ctx.links.unmatched_credits()] == [credit_id]
+
+
+def test_a_match_over_two_claims_waiting_for_the_agency_books_both(reported):
+    """R34, R24. Given two claims the agency reported paid at € 74,40 each
+    When an operator matches its bulk transfer of € 148,80 to both kenmerken
+    Then each claim has its € 74,40 received as the agency's transfer, none awaited."""
+    store, files = reported
+    second = with_a_second_claim_reported(store, files)
+    credit_id, ctx = back_office(store, files, 2 * DUE)
+
+    match_credit(credit_id, MatchTarget(references=(REFERENCE, SECOND)), ctx)
+
+    assert [awaited_cents(store.invoice(i)) for i in (FIRST_ID, second.invoice_id)] == [0, 0]
+    assert [(i.amount_due_cents, i.credit_cents) for i in store.invoices.values()] == [(0, 0)] * 2
+    [w08] = weeks(store, "2027-W08")
+    assert (w08.received_cents, w08.remitted_by_agency_cents) == (2 * DUE, 2 * DUE)
+    assert ctx.links.unmatched_credits() == []

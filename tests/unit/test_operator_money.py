@@ -9,6 +9,10 @@ from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.collection.collection_report import (
+    CollectionReportContext,
+    import_collection_report,
+)
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.invoices.invoice import (
     Arrangement,
@@ -19,7 +23,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, book_reversal
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -48,6 +52,7 @@ PRACTICE = make_provider()
 BOOKED_ON = date(2026, 11, 24)  # a Tuesday of week 48
 MATCHED_AT = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
 SOURCE = "NL20INGB0001234567/ING-77"
+REPORT_HEADER = "reference;agency_ref;status;amount_cents;paid_on"
 
 
 def issued(number: int, cents: int, day: date):
@@ -527,6 +532,79 @@ def test_a_return_is_refused_without_a_bank_payment_of_its_amount_on_the_invoice
 
     assert ctx.store.invoice("inv-1") == invoice
     assert return_id in [c.credit_id for c in unmatched_credits(ctx)]
+
+
+def test_a_return_whose_payment_another_return_reversed_meanwhile_stays_listed():
+    """R12, R34 (this stop's audit of money5: a return matched as the bank import traces
+    another). Given an invoice paid € 100,00 by bank transfer, and a return of € 100,00
+    nobody could trace on the list
+    When an operator matches the return to the invoice, and the bank import reverses the
+    same payment for a return it traced between the operator's check and the booking
+    Then the match is refused (422 no_payment_to_reverse), nothing more is reversed, and
+    the return is on the list again, unmatched, for a person (before: planned to the
+    invoice with nothing booked, off the list, and every retry refused); a retry asks
+    again as the invoice is now: refused before a plan, still listed."""
+    invoice = paid_by_bank(issued(1, 10_000, date(2026, 11, 2)), (SOURCE, 10_000))
+    ctx = the_back_office(invoice, amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    links = ctx.links
+    plan = links.plan_credit_match
+
+    def the_import_traces_another_return_first(credit_id, match):
+        links.plan_credit_match = plan
+        traced = f"{ACCOUNT}/ING-RETURN-TRACED"
+        book_reversal(ctx.store, invoice.reference, SOURCE, traced, 10_000, clock=ctx.clock)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_traces_another_return_first
+    to_invoice = MatchTarget(reference=invoice.reference)
+
+    with pytest.raises(Refused, match="no_payment_to_reverse"):
+        match_credit(return_id, to_invoice, ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000  # reversed once, by the import
+    [listed] = [c for c in unmatched_credits(ctx) if c.credit_id == return_id]
+    assert listed.match is None
+    with pytest.raises(Refused, match="no_payment_to_reverse"):
+        match_credit(return_id, to_invoice, ctx)
+    assert ctx.links.get_unmatched_credit(return_id).match is None
+
+
+def test_a_claim_the_agency_settles_while_a_return_blocks_again_leaves_the_patient_free():
+    """R22, R34 "a reversal of a payment that had unblocked a patient blocks again" (this
+    stop's audit of money5). Given a claim at the agency paid by a bank transfer, the
+    patient free, and a return of that transfer nobody traced
+    When an operator matches the return to the claim, and the agency's report settles the
+    claim (paid in full, the claim closed) between the reversal's save and the block
+    Then the patient is not blocked: the claim owes nothing (before: blocked by a claim
+    closed paid, and nothing left to release them)."""
+    invoice = issued(1, 10_000, date(2026, 11, 2))
+    at_agency = replace(
+        invoice,
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2026, 11, 20),
+    )
+    ctx = the_back_office(paid_by_bank(at_agency, (SOURCE, 10_000)), amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    store = ctx.store
+    block = store.block_patient
+
+    def the_agency_reports_it_paid_first(*args, **kwargs):
+        store.block_patient = block
+        report = CollectionReportContext(
+            store, FilesInMemory(), ctx.clock, interest=lambda invoice, day: 0
+        )
+        row = f"{invoice.reference};CMIB-9;paid;10000;2026-11-25"
+        import_collection_report(f"{REPORT_HEADER}\n{row}\n".encode(), "report.csv", report)
+        return block(*args, **kwargs)
+
+    store.block_patient = the_agency_reports_it_paid_first
+
+    match_credit(return_id, MatchTarget(reference=invoice.reference), ctx)
+
+    claim = store.invoice("inv-1")
+    assert (claim.amount_due_cents, claim.is_paid) == (0, True)
+    assert not store.is_blocked(claim.provider_id, claim.patient_ref)
 
 
 def two_childrens_invoices():

@@ -37,7 +37,7 @@ from billing_core.payments.refunds import (
 )
 from billing_core.ports import CheckoutRecord, ConcurrentChange
 from billing_core.shared.clock import AMSTERDAM, FixedClock
-from billing_core.shared.errors import NotFound
+from billing_core.shared.errors import NotFound, OperatorNotFound, UnknownInvoice
 from tests.unit.factories import REFERENCE, make_invoice
 from tests.unit.fake_store import FakeStore
 from tests.unit.faults import CallBudget, Faulty, Killed
@@ -305,6 +305,46 @@ def test_an_unknown_reference_is_not_found():
                 clock,
             ),
         )
+
+
+def test_an_unknown_reference_is_not_found_in_the_operators_words():
+    """R34, R13 (stop 41's note: refunds._read). Given no invoice with the kenmerk
+    When its overpayment is to be refunded
+    Then the answer is the operator's UnknownInvoice (404, "no invoice
+    has this payment reference"), not the checker's sentence to a patient about "these
+    details": nobody who reads it entered a birth date."""
+    clock = FixedClock(AT)
+    ctx = RefundContext(
+        FakeStore([make_invoice()]),
+        CheckoutsInMemory(),
+        FakePsp("https://zorgnota.example.org", clock),
+        clock,
+    )
+    with pytest.raises(UnknownInvoice) as unknown:
+        refund_overpayment("12345678901234", ctx)
+    assert isinstance(unknown.value, OperatorNotFound)
+    assert unknown.value.said_as == "unknown_kenmerk"
+    assert "details" not in unknown.value.message_en
+
+
+@pytest.mark.parametrize("gone_from", ["the index", "the table"])
+def test_an_invoice_gone_between_two_reads_is_not_found_and_nothing_is_refunded(world, gone_from):
+    """R13, R34, legal-nl.md §8 (stop 41's note: refunds._read). Given € 5,00 credit from
+    an iDEAL payment, and the invoice gone after the payment's booking read it (its
+    retention ended): no longer in the reference index, or still in the index's copy
+    but not in the strongly consistent read
+    When its overpayment is to be refunded
+    Then the answer is the operator's UnknownInvoice and the PSP is not asked (before:
+    the patient's NotFound; or the refund asked and booked on the index's stale copy)."""
+    if gone_from == "the index":
+        world.store.find_invoice_by_reference = lambda reference: None
+    else:
+        world.store.get_invoice = lambda *args, **kwargs: None
+
+    with pytest.raises(UnknownInvoice):
+        world.refund()
+
+    assert world.psp.refunds(world.psp_id) == ()
 
 
 # --- a claim at the collection agency (R22, R34; round 38 small2) ----------------------------------

@@ -165,11 +165,20 @@ def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
 def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
     """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
     payment, a corrected stop, a PSP refund booked after a return took the credit it paid
-    back) blocks the patient again. Idempotent, like the release."""
+    back) blocks the patient again. Idempotent, like the release.
+
+    ``invoice`` is the claim as its caller saved it: a change that settled it since (the
+    agency's report, a payment) released the patient before this block was written, and
+    nothing would release them again. So the claim is read again after the block, and
+    settled by then it is released (R22; this stop's audit money5: a patient blocked by a
+    claim closed paid). One strongly consistent read, only when a block is written."""
     if invoice.is_with_collection_agency and not invoice.is_paid:
         store.block_patient(
             invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
         )
+        now = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
+        if now is not None and now.version != invoice.version:
+            release_settled_claim(store, now, clock)
 
 
 def block_follows_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:

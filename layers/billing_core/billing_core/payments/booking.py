@@ -417,7 +417,7 @@ def book_payment(
     day = amsterdam_day(payment.received_at)
     rebook = rebooking(interest)
     invoice = _find(store, reference)
-    if _maybe_remittance(invoice, payment):
+    if maybe_remittance(invoice, payment):
         # Imported on this rare path only (a claim the agency reported paid): cold start.
         from billing_core.payments.remittance import book_remittance
 
@@ -439,7 +439,7 @@ def book_payment(
     return result
 
 
-def _maybe_remittance(invoice: Invoice, payment: IncomingPayment) -> bool:
+def maybe_remittance(invoice: Invoice, payment: IncomingPayment) -> bool:
     """A bank credit on a claim the agency reported money on: it may be the agency's
     transfer of that money, or its replay (payments/remittance.py decides)."""
     return (

@@ -76,7 +76,7 @@ from billing_core.payments.psp import (
 from billing_core.ports import BillingStore, CheckoutLog
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
-from billing_core.shared.errors import NotFound, practice_refused
+from billing_core.shared.errors import NotFound, UnknownInvoice, practice_refused
 from billing_core.shared.money import euro_params
 
 _INTENT = "refund-intent:"
@@ -439,7 +439,8 @@ class RefundContext:
 def refund_overpayment(invoice_reference: str, ctx: RefundContext) -> RefundOutcome:
     """Pay the credit of this invoice back through the PSP, at most once (R13).
 
-    Raises NotFound for an unknown reference. A failing PSP call does not raise: the
+    Raises UnknownInvoice (a NotFound in the operator's words) for an unknown reference, or
+    an invoice gone by the strongly consistent read. A failing PSP call does not raise: the
     refund stays pending (see the module docstring). Table errors propagate.
 
     A refund booked after a bank return took the credit it pays back leaves a claim at the
@@ -595,17 +596,23 @@ def _read_ended(
 
 
 def _read(store: BillingStore, invoice_reference: str) -> Invoice:
+    """The invoice of ``invoice_reference``, read strongly consistent. None with this
+    kenmerk, or gone by the second read (its retention ended between them, legal-nl.md
+    §8), is UnknownInvoice: the operator's "no invoice with this kenmerk" (R34), not the
+    checker's sentence to a patient; a NotFound still, for the callers that catch it."""
     try:
         reference = betalingskenmerk.parse_ours(invoice_reference)
     except betalingskenmerk.InvalidReference:
-        raise NotFound() from None
+        raise UnknownInvoice() from None
     found = store.find_invoice_by_reference(reference)
     if found is None:
-        raise NotFound()
+        raise UnknownInvoice()
     # The reference index may lag behind the booking that made the credit: read again,
     # strongly consistent, or a fresh overpayment could look like no credit at all.
     fresh = store.get_invoice(found.provider_id, found.invoice_id, consistent=True)
-    return fresh or found
+    if fresh is None:  # the index's copy is of an invoice no longer kept: nothing to refund
+        raise UnknownInvoice()
+    return fresh
 
 
 def _ours(checkouts: CheckoutLog, invoice: Invoice, psp_payment_id: str) -> bool:

@@ -29,6 +29,8 @@ return gives back the agency's part it reversed (``agency_money_returned``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from billing_core.collection.blocking import release_settled_claim
 from billing_core.invoices.invoice import Invoice
@@ -41,16 +43,17 @@ from billing_core.invoices.ledger import (
     LedgerEntry,
     is_agency,
 )
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import ATTEMPTS, _pause, reread, save_change
 from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
     RemittanceExceeds,
+    maybe_remittance,
     recorded_now,
     reversible,
     undone_parts,
 )
-from billing_core.ports import BillingStore
+from billing_core.ports import BillingStore, ConcurrentChange
 from billing_core.shared.clock import Clock
 
 
@@ -161,3 +164,52 @@ def book_remittance(
     stored, booked = save_change(store, invoice, recorded_now(remit, now))
     release_settled_claim(store, stored, clock)  # settled already; a replay repairs a crash
     return BookingResult(booked, stored)
+
+
+def book_remittances_together(
+    store: BillingStore, payments: Sequence[tuple[Invoice, IncomingPayment]], clock: Clock
+) -> None:
+    """One bank credit split over several claims (an operator's match, R34): of its
+    ``payments``, each with the claim it goes to, those that are the agency's transfer
+    (``book_remittance`` would book them so) are written in one transaction, all or none,
+    each claim read again and on condition of its version (R28). RemittanceExceeds when
+    any of them is more than its claim still awaits from the agency: nothing is written,
+    so no part of the credit is booked while another is refused (audit RETRIES4-3: the
+    bank import booked on a later claim between the operator's check and the booking).
+    A claim written meanwhile is read again and the whole checked again.
+
+    The others (ordinary payments, and the agency's transfers booked before) are left to
+    ``book_payment``, which then finds these booked: a replay, nothing written twice."""
+    now = clock.now()
+    current = [(reread(store, invoice), payment) for invoice, payment in payments]
+    for attempt in range(ATTEMPTS):
+        changed = [
+            remitted
+            for invoice, payment in current
+            if (remitted := _remitted_now(invoice, payment, now)) is not invoice
+        ]
+        if not changed:
+            return
+        try:
+            saved = store.save_invoices(changed)
+        except ConcurrentChange:
+            _pause(attempt)
+            current = [(reread(store, invoice), payment) for invoice, payment in current]
+            continue
+        for claim in saved:  # settled already; book_payment's replay repairs a crash here
+            release_settled_claim(store, claim, clock)
+        return
+    raise ConcurrentChange(", ".join(invoice.invoice_id for invoice, _ in current))
+
+
+def _remitted_now(invoice: Invoice, payment: IncomingPayment, now: datetime) -> Invoice:
+    """``invoice`` with ``payment`` as the agency's transfer when ``book_payment`` would
+    book it so now (``book_remittance``); the same invoice when it would not, or did."""
+    if (
+        not maybe_remittance(invoice, payment)
+        or payment.payment_id in invoice.applied_payments
+        or awaited_cents(invoice) == 0
+    ):
+        return invoice
+    dated = replace(payment, received_at=min(payment.received_at, now))
+    return recorded_now(lambda current: apply_remittance(current, dated), now)(invoice)

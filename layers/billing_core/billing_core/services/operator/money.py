@@ -25,7 +25,7 @@ from billing_core.changes.correction import correct_entry, correction_cause
 from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import reread, save_change
 from billing_core.payments.bank_import import bank_payments, remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
@@ -34,8 +34,9 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
     owed_on,
+    payment_id,
 )
-from billing_core.payments.remittance import awaited_cents
+from billing_core.payments.remittance import awaited_cents, book_remittances_together
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -51,6 +52,10 @@ from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, Refused, practice_refused
 from billing_core.shared.money import format_euros
+
+
+class _ReversedMeanwhile(Exception):
+    """The bank payment a return's plan reverses was reversed since the plan was made."""
 
 
 def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
@@ -86,18 +91,27 @@ def match_credit(
     if not credit.match.made_for(target):
         kenmerken = ", ".join(betalingskenmerk.grouped(p.reference) for p in credit.match.parts)
         raise practice_refused("credit_already_matched", kenmerken=kenmerken)
-    for number, part in enumerate(credit.match.parts):
-        try:
+    try:
+        # A credit split over several claims: its parts that are the agency's transfer
+        # are booked all in one write or none, before any other part (audit RETRIES4-3).
+        _book_the_agencys_parts_together(credit, credit.match, ctx)
+        for part in credit.match.parts:
             _book(credit, part, ctx)
-        except RemittanceExceeds as exceeds:
-            # The agency's transfer booked meanwhile (another operator, the bank import)
-            # leaves less awaited than this plan's check read: refused after the plan was
-            # written. Its first part booked nothing of the plan, so the plan goes and the
-            # credit is listed again, to be matched as the agency says (R12, R34; audit
-            # security4), not kept planned with nothing booked, off the list until it expires.
-            if number == 0:
-                ctx.links.withdraw_credit_match(credit_id, credit.match)
-            raise _remittance_exceeds(exceeds) from None
+    except RemittanceExceeds as exceeds:
+        # The agency's transfer booked meanwhile (another operator, the bank import)
+        # leaves less awaited than this plan's check read: refused after the plan was
+        # written. When it booked nothing of the plan, the plan goes and the credit is
+        # listed again, to be matched as the agency says (R12, R34; audits security4 and
+        # RETRIES4-3), not kept planned with nothing (or only a part) booked, off the
+        # list until it expires and every retry refused.
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
+        raise _remittance_exceeds(exceeds) from None
+    except _ReversedMeanwhile:
+        # A return whose bank payment another return reversed since the check (the bank
+        # import tracing one): the same, its plan withdrawn and the return listed again
+        # for a person, not off the list with nothing booked and every retry refused.
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
+        raise practice_refused("no_payment_to_reverse") from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return credit
@@ -299,12 +313,48 @@ def _in_payment_order(invoices: list[Invoice], day: date) -> list[Invoice]:
     return sorted(invoices, key=order)
 
 
+def _book_the_agencys_parts_together(
+    credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
+) -> None:
+    """A plan of several parts: those that are the agency's transfer (a claim it
+    reported paid), booked in one transaction on the claims as they are now, or none of
+    them and RemittanceExceeds (payments/remittance.py). A part refused after another
+    was booked would leave that one booked and the rest of the credit on no invoice and
+    off the unmatched list, every retry refused again (R34, R12; audit RETRIES4-3)."""
+    if len(match.parts) < 2 or credit.is_return:
+        return
+    payments = [
+        (_by_reference(part.reference, ctx), _payment(credit, part)) for part in match.parts
+    ]
+    book_remittances_together(ctx.store, payments, ctx.clock)
+
+
+def _withdraw_when_nothing_booked(
+    credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
+) -> None:
+    """A plan refused after it was written, of which no part is in its invoice's ledger
+    (each read as stored now): withdrawn, the credit listed again (R34, R12). One with a
+    part booked is kept: listed again, the credit could be booked a second time."""
+    booked_as = payment_id("bank", credit.source_id)
+    if not any(
+        booked_as in reread(ctx.store, _by_reference(part.reference, ctx)).applied_payments
+        for part in match.parts
+    ):
+        ctx.links.withdraw_credit_match(credit.credit_id, match)
+
+
+def _payment(credit: UnmatchedCredit, part: MatchPart) -> IncomingPayment:
+    """The part as a bank payment, under the credit's own id, on the credit's date."""
+    received_at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
+    return IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
+
+
 def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:
     received_at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
     if part.reverses:
         _book_reversal(credit, part, received_at, ctx)
         return
-    payment = IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
+    payment = _payment(credit, part)
     try:
         book_payment(
             ctx.store,
@@ -334,7 +384,7 @@ def _book_reversal(
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
     except (UnknownPayment, ValueError):  # reversed by another return since the plan
-        raise practice_refused("no_payment_to_reverse") from None
+        raise _ReversedMeanwhile() from None
 
 
 def _remember(credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext) -> None:
