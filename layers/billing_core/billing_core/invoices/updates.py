@@ -45,7 +45,7 @@ def save_change(
                 return store.save_invoices([changed], actions)[0], True
             return store.save_invoice(changed), True
         except ConcurrentChange:
-            _pause(attempt)
+            pause(attempt)
             invoice = reread(store, invoice)
     raise ConcurrentChange(invoice.invoice_id)
 
@@ -58,6 +58,6 @@ def reread(store: BillingStore, invoice: Invoice) -> Invoice:
     return fresh
 
 
-def _pause(attempt: int) -> None:
+def pause(attempt: int) -> None:
     """A short random pause, growing per attempt, so two writers do not collide again."""
     time.sleep(random.uniform(0, _FIRST_PAUSE_SECONDS * 2**attempt))  # noqa: S311 (not crypto)

@@ -43,7 +43,7 @@ from billing_core.invoices.ledger import (
     LedgerEntry,
     is_agency,
 )
-from billing_core.invoices.updates import ATTEMPTS, _pause, reread, save_change
+from billing_core.invoices.updates import ATTEMPTS, pause, reread, save_change
 from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
@@ -193,7 +193,7 @@ def book_remittances_together(
         try:
             saved = store.save_invoices(changed)
         except ConcurrentChange:
-            _pause(attempt)
+            pause(attempt)
             current = [(reread(store, invoice), payment) for invoice, payment in current]
             continue
         for claim in saved:  # settled already; book_payment's replay repairs a crash here
