@@ -98,8 +98,9 @@ def _headers(head: bytes, newline: bytes) -> dict[str, str]:
 
 def header_params(value: str) -> dict[str, str]:
     """A header's parameters (``type; name="value"; other=token``) by lower-case name, a
-    quoted value unquoted (``\\"`` is ``"``). A browser writes a ``"`` in a form's field
-    or file name as %22 (the HTML standard), so a quote ends the value."""
+    quoted value unquoted. A browser writes a ``"`` in a form's field or file name as %22
+    and a backslash as itself (the HTML standard), so the next quote ends the value and a
+    backslash is part of it."""
     params: dict[str, str] = {}
     position = value.find(";")
     while 0 <= position < len(value):
@@ -111,8 +112,10 @@ def header_params(value: str) -> dict[str, str]:
         while start < len(value) and value[start] in " \t":
             start += 1
         if value.startswith('"', start):
-            text, position = _quoted(value, start + 1)
-            next_semicolon = value.find(";", position)
+            closing = value.find('"', start + 1)
+            closing = closing if closing >= 0 else len(value)
+            text = value[start + 1 : closing]
+            next_semicolon = value.find(";", closing)
             position = next_semicolon if next_semicolon >= 0 else len(value)
         else:
             next_semicolon = value.find(";", start)
@@ -120,20 +123,3 @@ def header_params(value: str) -> dict[str, str]:
             text = value[start:position].strip()
         params.setdefault(name, text)
     return params
-
-
-def _quoted(value: str, start: int) -> tuple[str, int]:
-    """The text of a quoted string starting after its opening quote, and where it ends."""
-    text = []
-    position = start
-    while position < len(value):
-        char = value[position]
-        if char == "\\" and position + 1 < len(value):
-            text.append(value[position + 1])
-            position += 2
-            continue
-        if char == '"':
-            return "".join(text), position + 1
-        text.append(char)
-        position += 1
-    return "".join(text), position
