@@ -433,6 +433,36 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
         assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
 
 
+def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbox, invoices):
+    """R16, R29, R35 (audit security5 SEC5-3). Given an objection filed by whoever knows
+    the kenmerk and the birth date, its address to answer to made to look like one
+    (is_plausible_email lets ? & = % through) with a cc, subject and body behind it
+    When staff open the actions and the invoice
+    Then the link writes to that text as one address: its ? & = % are escaped in the
+    href, so the staff's mail program adds no cc to an address of the sender's choosing
+    (before: mailto:...?cc=...&subject=... filled them in)."""
+    objected = invoices[1]
+    address = "antwoord@example.org?cc=meelezer%40example.net&subject=Re&body=x"
+    file_objection(
+        objected.reference,
+        BirthDate(objected.birth_date),
+        "amount",
+        "Graag antwoord.",
+        address,
+        sandbox.runtime.patient_context(),
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+
+    for page in ("/portal/acties", f"/portal/notas/{objected.invoice_id}"):
+        _, html = staff.page(page)
+        [href] = re.findall(r'<a href="(mailto:[^"]*)">', html)
+        assert unescape(href) == (
+            "mailto:antwoord@example.org%3Fcc%3Dmeelezer%2540example.net%26subject%3DRe%26body%3Dx"
+        ), page
+        assert f">{unescape(address)}</a>" in unescape(html), page
+
+
 def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
     """R21 "Part: a fixed amount or a percentage of the original invoice amount"; R35 the
     portal does all of R21 (audit provider D2): the amount as people type it, 5,00."""
