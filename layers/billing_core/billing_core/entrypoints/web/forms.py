@@ -18,6 +18,9 @@ failed the function with a RecursionError (500, 130 KB of stack trace in the log
 its time grew with the nesting (1.7 s for 150 levels in the checker's 8 KB) and the size
 (19 s for the portal's upload form of 540 KB, before any session check) (R29, R38; audit
 security5 SEC5-1, SEC5-2). This reader's time is linear in the body.
+Powertools (3.37) splits multipart only inside its OpenAPI validation, for routes that
+declare Form/File parameters, with no cap on the parts; both of these bodies are read
+before any route (the 413 page) or outside one (the portal's upload form).
 """
 
 from __future__ import annotations
