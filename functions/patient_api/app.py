@@ -36,6 +36,8 @@ api = json_api(
     too_large_page=too_large_page,
     # Errors too: a 404 for a kenmerk, a 409 "already deferred" (R29; audit checker5).
     every_answer=ANSWER_HEADERS,
+    # An unknown kenmerk, a wrong check digit, a refusal: in the patient's language (R9).
+    visitor_languages=True,
 )
 app = api.app
 lambda_handler = api.lambda_handler

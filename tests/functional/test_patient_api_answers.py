@@ -75,3 +75,76 @@ def test_r29_every_answer_of_the_patient_api_is_never_cached_or_sniffed(sandbox,
         assert "Content-Security-Policy" not in got, what  # JSON, not a page
         seen.append(what)
     assert len(seen) == 8
+
+
+BILINGUAL = (
+    "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens. / "
+    "We cannot find an invoice for this payment reference and these details."
+)
+
+
+@pytest.mark.parametrize(
+    "accept_language, language",
+    [
+        ("ar", "ar"),
+        ("pl-PL,pl;q=0.9", "pl"),
+        ("en-US,en;q=0.5", "en"),
+        ("nl-NL,nl;q=0.9,en;q=0.8", "nl"),
+        ("de-DE, pl;q=0.3, ar;q=0.7", "ar"),
+        ("*", None),
+        ("garbage;;q=x", None),
+        ("de, ar;q=0", None),
+        ("", None),
+    ],
+)
+def test_r9_r10_the_patient_apis_errors_speak_the_visitors_language(
+    sandbox, invoice, accept_language, language
+):
+    """R9, R10, interfaces.md §2 (checker5 audit: every error was "Dutch / English"
+    whatever the patient's browser asked, though the patient texts hold these sentences
+    in Polish and Arabic too). Given an Accept-Language, when a patient looks up an
+    unknown kenmerk, sends a wrong birth date, a kenmerk with a wrong check digit, or asks
+    a second deferral, then each message is in the language asked for (Content-Language
+    says which; Vary: Accept-Language); with no clear wish (``*``, a header that cannot be
+    read, only languages we lack) in Dutch and English as before. An unknown kenmerk and a
+    wrong birth date still answer the very same, in every language (R10)."""
+    from billing_core.texts.patient import patient_message, refusal_sentences
+
+    asked = {"Accept-Language": accept_language} if accept_language else {}
+    unknown = unknown_reference(sandbox, invoice)
+    ref = invoice.reference
+    wrong = json.dumps({"birth_date": "1900-01-01"})
+    by_status = sandbox.api_raw("GET", f"/api/v1/payment-status/{unknown}", headers=asked)
+    by_birth_date = sandbox.api_raw(
+        "POST", f"/api/v1/invoices/{ref}/deferral", body=wrong, headers=JSON | asked
+    )
+    by_kenmerk = sandbox.api_raw(
+        "POST", f"/api/v1/invoices/{unknown}/deferral", body=wrong, headers=JSON | asked
+    )
+    assert by_birth_date["body"] == by_kenmerk["body"] == by_status["body"]
+    assert _headers(by_birth_date) == _headers(by_kenmerk)
+    bad_digit = ref[:-1] + str((int(ref[-1]) + 1) % 10)
+    invalid = sandbox.api_raw("GET", f"/api/v1/payment-status/{bad_digit}", headers=asked)
+    right = json.dumps({"birth_date": invoice.birth_date.isoformat()})
+    path = f"/api/v1/invoices/{ref}/deferral"
+    assert sandbox.api_raw("POST", path, body=right, headers=JSON)["statusCode"] == 200
+    again = sandbox.api_raw("POST", path, body=right, headers=JSON | asked)
+    assert (invalid["statusCode"], again["statusCode"]) == (400, 409)
+    messages = [json.loads(a["body"])["error"]["message"] for a in (by_status, invalid, again)]
+    deferred = refusal_sentences("already_deferred")
+    if language is None:
+        assert messages[0] == BILINGUAL
+        assert (
+            messages[1].startswith("Dit betalingskenmerk klopt niet") and " / This " in messages[1]
+        )
+        assert messages[2] == f"{deferred['nl']} / {deferred['en']}"
+    else:
+        assert messages == [
+            patient_message("not_found", language),
+            patient_message("invalid_reference", language),
+            deferred[language],
+        ]
+    for answer in (by_status, invalid, again):
+        headers = _headers(answer)
+        assert headers.get("Content-Language") == language
+        assert headers.get("Vary") == "Accept-Language"
