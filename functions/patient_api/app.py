@@ -13,7 +13,11 @@ with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
     from billing_core.entrypoints.http.docs import PATIENT_API
-    from billing_core.entrypoints.http.middleware import PATIENT_MAX_BODY_BYTES, page_headers
+    from billing_core.entrypoints.http.middleware import (
+        ANSWER_HEADERS,
+        PATIENT_MAX_BODY_BYTES,
+        page_headers,
+    )
     from billing_core.entrypoints.http.routing import json_api
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.web.checker_page import too_large_page
@@ -30,6 +34,10 @@ api = json_api(
     middlewares=[page_headers],
     # A checker form over the limit gets a page that gives the message back (REQUESTS1).
     too_large_page=too_large_page,
+    # Errors too: a 404 for a kenmerk, a 409 "already deferred" (R29; audit checker5).
+    every_answer=ANSWER_HEADERS,
+    # An unknown kenmerk, a wrong check digit, a refusal: in the patient's language (R9).
+    visitor_languages=True,
 )
 app = api.app
 lambda_handler = api.lambda_handler

@@ -438,3 +438,51 @@ def test_r10_no_serious_or_critical_accessibility_violations(
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.tagName") == "MAIN"
     context.close()
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("nl", "Ik betwist het bedrag van € 95 <b>niet</b> a<b " + "€" * 1950),
+        ("en", "I dispute the amount " + "€" * 1970),
+        ("pl", "Kwestionuję kwotę " + "€" * 1970),
+        ("ar", ("اعتراض على مبلغ الفاتورة\n" * 90)[:2000]),
+    ],
+)
+def test_r16_r36_the_page_for_a_message_over_the_limit_passes_axe_and_gives_it_back(
+    running_server, browser, invoice, language, message, tmp_path
+):
+    """R16, R36, WCAG 2.1 AA (this stop's checker5: the 413 page had no axe run). Given an
+    unlocked invoice and the objection form as a page loaded before the multipart change
+    posts it (urlencoded), when the patient sends a message of 2,000 characters that is
+    over the 8 KB urlencoded, then the browser shows the 413 page in the page's language:
+    no serious or critical axe violation (landmark-unique too), it reflows on a phone,
+    starts with a skip link, gives the message back whole in a labelled read-only field
+    (our own page: Sec-Fetch-Site same-origin) and leads back to the checker."""
+    context = axe_context(browser, locale=LOCALES[language], viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.goto(f"{running_server.url}/?lang={language}&kenmerk={invoice.reference}")
+    page.locator("#birth-date").fill(invoice.birth_date.isoformat())
+    with page.expect_navigation():
+        page.locator("#unlock").click()
+    form = page.locator("#message").locator("xpath=ancestor::form")
+    form.evaluate("f => f.removeAttribute('enctype')")  # urlencoded, as before REQUESTS1
+    page.locator("#message").click()
+    page.keyboard.insert_text(message)
+    page.locator("#email").fill("patient@example.org")
+    with page.expect_navigation() as answer:
+        form.locator("button[type=submit], button:not([type])").last.click()
+    assert answer.value.status == 413
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    given_back = page.get_by_label(re.compile(".+")).and_(page.locator("#given-back-text"))
+    assert given_back.input_value().replace("\r\n", "\n") == message.replace("\r\n", "\n")
+    assert page.locator("#back").get_attribute("href").startswith(f"/?kenmerk={invoice.reference}")
+    _screenshot(page, tmp_path, f"patient/message-too-long-{language}.png")
+    assert serious_violations(page) == []
+    assert_reflows(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    context.close()

@@ -511,6 +511,22 @@ def test_a_body_over_8kb_is_blocked_except_where_the_route_takes_more(
     assert upload in set(every_route(template, deployment))
 
 
+def objection_form(deployment: Deployment) -> str:
+    from billing_core.entrypoints.web.checker_page import OBJECTION_FORM_PATH
+
+    return deployment.portal_prefix + OBJECTION_FORM_PATH
+
+
+def is_an_objection(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
+    """The checker's objection form, as PublicBaseUrl reaches the page (as the upload
+    form), and the patient API's objection route, on either URL (R16)."""
+    objection_paths = (
+        objection_form(deployment),
+        *(prefix + "/api/v1/invoices/12345678901234/objection" for prefix in deployment.prefixes),
+    )
+    return function_id == "PatientApiFunction" and method == "POST" and path in objection_paths
+
+
 def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
     template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
 ) -> None:
@@ -520,13 +536,19 @@ def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
     When the web ACL's rules after the common rule set judge it
     Then a rule blocks it, except on the portal's upload form: a practice's CSV or Vektis
     file may hold "<", "../", a URL or "${" in a free-text field (R35, R40), and its
-    upload use case checks every field (R1). The provider and operator APIs take JSON and
-    keep these rules, as do the patient routes, the portal's other forms and the webhook."""
+    upload use case checks every field (R1); and, for the XSS label only, on a patient's
+    objection (R16; test_an_objection_may_hold_markup). The provider and operator APIs
+    take JSON and keep these rules, as do the other patient routes, the portal's other
+    forms and the webhook."""
+    xss = COMMON_BODY_ATTACK_LABELS["CrossSiteScripting_BODY"]
     judged = 0
     for function_id, method, path in body_routes(template, deployment):
         for label in BODY_ATTACK_LABELS.values():
             blocked = blocked_after_the_common_rule_set(web_acl, method, path, frozenset({label}))
-            assert blocked != is_the_upload_form(function_id, method, path, deployment), (
+            let_through = is_the_upload_form(function_id, method, path, deployment) or (
+                label == xss and is_an_objection(function_id, method, path, deployment)
+            )
+            assert blocked != let_through, (
                 label,
                 function_id,
                 method,
@@ -534,6 +556,45 @@ def test_a_body_attack_is_blocked_except_on_the_portals_upload_form(
             )
         judged += 1
     assert judged > 30
+
+
+def test_an_objection_may_hold_markup(
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
+) -> None:
+    """R16 (this stop's checker5 brief): given a patient's objection whose message holds
+    "<", "a<b" or "<b>" (the common rule set's XSS body rule labels it), sent from the
+    checker's objection form, whose address the page's form names, or to the API's
+    objection route, on a custom domain and on each stage's own URL
+    When the web ACL's rules after the common rule set judge it
+    Then no rule blocks it, while the same body is blocked on the checker's other forms
+    (/), and an objection the LFI, RFI, SSRF or a known-bad-inputs rule labelled is still
+    blocked: only the XSS rule, and only for these two addresses, is left out (their
+    pages autoescape: R29, R30)."""
+    xss = frozenset({COMMON_BODY_ATTACK_LABELS["CrossSiteScripting_BODY"]})
+    routes_ = set(every_route(template, deployment))
+    page_form = ("PatientApiFunction", "POST", objection_form(deployment))
+    objections = [page_form] + [
+        ("PatientApiFunction", "POST", prefix + "/api/v1/invoices/12345678901234/objection")
+        for prefix in deployment.prefixes
+    ]
+    for route in objections:
+        assert route in routes_, route
+        _, method, path = route
+        assert not blocked_after_the_common_rule_set(web_acl, method, path, xss), path
+        for label in set(BODY_ATTACK_LABELS.values()) - xss:
+            assert blocked_after_the_common_rule_set(web_acl, method, path, frozenset({label}))
+    checker_forms = deployment.portal_prefix + "/"
+    assert blocked_after_the_common_rule_set(web_acl, "POST", checker_forms, xss)
+    # Crafted paths that hold an objection's address are no objection: the XSS rule stays.
+    for crafted in (
+        "/bezwaar/extra",
+        "/x/bezwaar",
+        "/prod/portal/bezwaar",
+        "/api/v1/invoices/12345678901234/objection/extra",
+        "/api/v1/invoices/1/2/objection",
+        "/portal/api/v1/invoices/12345678901234/objection",
+    ):
+        assert blocked_after_the_common_rule_set(web_acl, "POST", crafted, xss), crafted
 
 
 # Paths that hold an exception's route but are not that route: a greedy {proxy+} route (the

@@ -67,6 +67,7 @@ PUBLIC_ROUTES = {
     # Patients have no login (R10-R16); the PSP calls its webhook (R11).
     ("/", "get"),
     ("/", "post"),
+    ("/bezwaar", "post"),  # the checker's objection form (R16)
     # The checker's PDF (a visit pass decides) and the pages for patients (R36).
     ("/nota.pdf", "get"),
     ("/vragen", "get"),

@@ -8,7 +8,7 @@ the ``code`` is what a program reads. Never a stack trace, never the submitted v
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -103,18 +103,28 @@ def found(value: Found | None, message: str) -> Found:
     return value
 
 
-def register_error_handlers(app: APIGatewayRestResolver) -> None:
-    """The mapping both APIs answer with."""
+def register_error_handlers(app: APIGatewayRestResolver, *, visitors: bool = False) -> None:
+    """The mapping both APIs answer with. ``visitors``: the API's callers are patients
+    (R9): an unknown kenmerk or birth date, a wrong check digit and a refusal answer in
+    the language their ``Accept-Language`` asks for, when the patient texts have it."""
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(InvalidInput)(_invalid_input)
     app.exception_handler(InvalidCursor)(_invalid_cursor)
     app.exception_handler(InvalidPosition)(_invalid_cursor)
-    app.exception_handler(InvalidReference)(_invalid_reference)
     app.exception_handler(UnauthorizedError)(_unauthorized)
     app.exception_handler(ForbiddenError)(_forbidden)
     app.exception_handler(NotFoundError)(_not_found)
-    app.exception_handler(NotFound)(_no_such_invoice)
-    app.exception_handler(Refused)(_refused)
+    if visitors:
+        for error, answer in (
+            (InvalidReference, _invalid_reference),
+            (NotFound, _no_such_invoice),
+            (Refused, _refused),
+        ):
+            app.exception_handler(error)(_in_visitors_language(app, answer))
+    else:
+        app.exception_handler(InvalidReference)(_invalid_reference)
+        app.exception_handler(NotFound)(_no_such_invoice)
+        app.exception_handler(Refused)(_refused)
     app.exception_handler(ConcurrentChange)(_concurrent_change)
     app.exception_handler(UnreadableProvider)(_unreadable_provider)
     app.exception_handler(PspUnavailable)(_psp_unavailable)
@@ -149,8 +159,38 @@ def _invalid_cursor(_: InvalidCursor | InvalidPosition) -> Response[str]:
     return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", INVALID_CURSOR)
 
 
-def _invalid_reference(_: InvalidReference) -> Response[str]:
-    return error_response(HTTPStatus.BAD_REQUEST, "invalid_reference", INVALID_REFERENCE)
+def _invalid_reference(_: InvalidReference, language: str | None = None) -> Response[str]:
+    message = INVALID_REFERENCE
+    if language is not None:
+        from billing_core.texts.patient import patient_message
+
+        message = patient_message("invalid_reference", language)
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_reference", message)
+
+
+def _in_visitors_language(
+    app: APIGatewayRestResolver, answer: Callable[[Any, str | None], Response[str]]
+) -> Callable[[Any], Response[str]]:
+    """``answer`` in the patient language the request's ``Accept-Language`` asks for, or
+    in Dutch and English when it asks for none of them."""
+
+    def handler(error: Any) -> Response[str]:
+        from billing_core.entrypoints.http.accept_language import asked_language
+        from billing_core.texts.catalogue import LANGUAGES
+
+        language = asked_language(app.current_event.headers.get("accept-language"), LANGUAGES)
+        return _in_language(answer(error, language), language)
+
+    return handler
+
+
+def _in_language(answer: Response[str], language: str | None) -> Response[str]:
+    """The answer, saying which language it is in when it is in one (RFC 9110 §8.5), and
+    that it depends on the request's Accept-Language (§12.5.5)."""
+    answer.headers["Vary"] = "Accept-Language"
+    if language is not None:
+        answer.headers["Content-Language"] = language
+    return answer
 
 
 def _unauthorized(_: UnauthorizedError) -> Response[str]:
@@ -168,27 +208,35 @@ def _not_found(error: NotFoundError) -> Response[str]:
     return error_response(HTTPStatus.NOT_FOUND, "not_found", message)
 
 
-def _no_such_invoice(error: NotFound) -> Response[str]:
+def _no_such_invoice(error: NotFound, language: str | None = None) -> Response[str]:
     """The same answer for an unknown reference and a birth date that does not match;
-    what an operator names that does not exist in the operator's words (OperatorNotFound)."""
-    return error_response(
-        HTTPStatus.NOT_FOUND, error.code, f"{error.message_nl} / {error.message_en}"
+    what an operator names that does not exist in the operator's words (OperatorNotFound).
+    ``language``: the patient's, else Dutch and English."""
+    message = (
+        error.message(language)
+        if language is not None
+        else f"{error.message_nl} / {error.message_en}"
     )
+    return error_response(HTTPStatus.NOT_FOUND, error.code, message)
 
 
-def _refused(error: Refused) -> Response[str]:
+def _refused(error: Refused, language: str | None = None) -> Response[str]:
     """A request refused for several things at once (an objection, R16) names them all,
     as the page does (WCAG 3.3.1): ``codes`` in the order of the form, ``code`` the first
-    as ever, and the message every sentence, Dutch then English."""
+    as ever, and the message every sentence, Dutch then English, or in the patient's
+    ``language`` alone (Dutch where that language lacks a refusal, as on the page)."""
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     if isinstance(error, StateConflict):
         status = HTTPStatus.CONFLICT
     elif isinstance(error, Forbidden):
         status = HTTPStatus.FORBIDDEN
     every = (error, *error.also)
+    codes = [refusal.code for refusal in every]
+    if language is not None:
+        message = " ".join(refusal.message(language) for refusal in every)
+        return error_response(status, error.code, message, codes=codes)
     dutch = " ".join(refusal.message_nl for refusal in every)
     english = " ".join(refusal.message_en for refusal in every)
-    codes = [refusal.code for refusal in every]
     return error_response(status, error.code, f"{dutch} / {english}", codes=codes)
 
 

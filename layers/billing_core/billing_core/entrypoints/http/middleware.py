@@ -126,18 +126,41 @@ def _readable_json(body: str, *, base64_encoded: bool) -> bool:
 
 
 def guarded(
-    resolve: Handler, *, max_body_bytes: int, too_large_page: TooLargePage | None = None
+    resolve: Handler,
+    *,
+    max_body_bytes: int,
+    too_large_page: TooLargePage | None = None,
+    every_answer: Mapping[str, str] | None = None,
 ) -> Handler:
     """``resolve`` (an app's resolver) behind the guard: oversized bodies, and anything but
     readable JSON on the JSON routes, never reach a use case (and not even request
     validation spends time on them). ``too_large_page``: the page a person's oversized
-    form gets instead of JSON (the checker's)."""
+    form gets instead of JSON (the checker's). ``every_answer``: headers every answer
+    carries, also an error's that no middleware sees (an exception handler's, the
+    guard's own): the patient API's ``ANSWER_HEADERS``."""
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         refusal = refusal_of_bad_request(event, max_body_bytes, too_large_page)
-        return resolve(event, context) if refusal is None else refusal
+        answer = resolve(event, context) if refusal is None else refusal
+        return with_headers(answer, every_answer) if every_answer else answer
 
     return handler
+
+
+def with_headers(answer: dict[str, Any], wanted: Mapping[str, str]) -> dict[str, Any]:
+    """The proxy ``answer`` with each of ``wanted`` it does not carry yet (in ``headers``
+    or ``multiValueHeaders``, any case): an answer's own value stays (R29: the patient
+    API's errors too, audit checker5: a 404 for a kenmerk or a 409 "already deferred" is
+    cacheable by a proxy without ``no-store``)."""
+    has = {
+        str(name).lower()
+        for part in ("headers", "multiValueHeaders")
+        for name in (answer.get(part) or {})
+    }
+    missing = {name: value for name, value in wanted.items() if name.lower() not in has}
+    if missing:
+        answer["headers"] = {**(answer.get("headers") or {}), **missing}
+    return answer
 
 
 def page_headers(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:

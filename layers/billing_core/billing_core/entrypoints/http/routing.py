@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib import import_module
@@ -84,11 +84,15 @@ def json_api(
     docs_path: str | None = None,
     middlewares: Sequence[Middleware] = (),
     too_large_page: TooLargePage | None = None,
+    every_answer: Mapping[str, str] | None = None,
+    visitor_languages: bool = False,
 ) -> JsonApi:
     """The app of ``resources`` and its Lambda handler. An API behind the token declares
     the bearer token in its document and takes Idempotency-Keys (kept per user);
     ``docs_path``: where it serves the Swagger page of every API, its own first;
-    ``too_large_page``: the page for a person's form over ``max_body_bytes``."""
+    ``too_large_page``: the page for a person's form over ``max_body_bytes``;
+    ``every_answer``: headers on every answer, errors included (``guarded``);
+    ``visitor_languages``: its errors in the caller's Accept-Language (the patients')."""
     app = APIGatewayRestResolver(enable_validation=True)
     app.use(list(middlewares))
     # As the document's JSON, not Powertools' HTTPBearer: its module holds every OpenAPI
@@ -100,12 +104,17 @@ def json_api(
         security_schemes=token,  # type: ignore[arg-type]  # Powertools' SecurityScheme union
         security=[{SECURITY_SCHEME: []}] if token else None,
     )
-    register_error_handlers(app)
+    register_error_handlers(app, visitors=visitor_languages)
     include_routes(app, package, resources)
     _serve_documents(app, document, docs_path)
     resolve = with_idempotency_keys(app.resolve) if document.bearer_token else app.resolve
     handler = observed_handler(
-        lambda: guarded(resolve, max_body_bytes=max_body_bytes, too_large_page=too_large_page),
+        lambda: guarded(
+            resolve,
+            max_body_bytes=max_body_bytes,
+            too_large_page=too_large_page,
+            every_answer=every_answer,
+        ),
         logger=logger,
         metrics=metrics,
         correlation_id_path=correlation_paths.API_GATEWAY_REST,

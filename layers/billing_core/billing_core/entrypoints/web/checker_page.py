@@ -65,6 +65,9 @@ PROGRAM_PREFIXES = ("/api/", "/webhooks/")
 # A body over the limit this much at most is read to give the message back; a larger one
 # is no form a browser filled in.
 GIVE_BACK_MAX_BYTES = 64 * 1024
+# The objection form posts here, not to "/" (R16): the one address where the WAF lets a
+# body through that its XSS rule labels, since a patient's message may hold "<" or "<b>".
+OBJECTION_FORM_PATH = "/bezwaar"
 VISIT_COOKIE = "zn_visit"
 PAYMENT_COOKIE = "zn_payment"  # the iDEAL payment the patient went to the bank for
 PAYMENT_COOKIE_SECONDS = 3600  # a bank's checkout expires well within an hour
@@ -160,6 +163,7 @@ def render_checker(
         languages=LANGUAGE_NAMES,
         right_to_left=RIGHT_TO_LEFT,
         pages=PAGES,
+        objection_form=OBJECTION_FORM_PATH,
         entered=state.entered,
         reference=view.reference if view else "",
         view=view,
