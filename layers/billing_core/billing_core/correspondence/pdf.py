@@ -81,6 +81,7 @@ _QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
 _CAPTION_WIDTH = _QR_SIZE + 10  # its caption, centred under it
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
+_CELL_PADDING = 1.0  # mm left and right of the text in a table's cell
 # The table of lines: date, code, description, amount, reimbursed, to pay.
 _COLUMNS = (21.0, 13.0, 58.0, 24.0, 28.0, 24.0)
 _HEADINGS = (
@@ -239,7 +240,7 @@ class _Document(FPDF):
             headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
             cell_fill_mode="NONE",
             line_height=4.5,
-            padding=(padding, 1.0),
+            padding=(padding, _CELL_PADDING),
             **more,
         )
 
@@ -868,12 +869,37 @@ def _amounts_table(
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
     widths, alignments = zip(*columns, strict=True)
+    widths = _widths_to_fit(pdf, widths, [headings, total], rows)
     with pdf.ruled_table(widths, alignments, padding=1.0) as table:
         table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))
         table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
     pdf.ln(3)
+
+
+def _widths_to_fit(
+    pdf: _Document, widths: Sequence[float], bold: list[list[str]], rows: list[list[str]]
+) -> tuple[float, ...]:
+    """The columns' ``widths`` moved so that every heading, amount and total stands on one
+    line when the table's width allows it: each column as wide as its widest cell, the
+    room left shared as ``widths`` share the table. A heading wrapped in a column narrower
+    than it needed made the row two lines high while the others had room to spare, and
+    took the Polish second notice to a second page for its closing alone (LANG3-2). When
+    the cells do not fit on one line (a fee column's long heading in Polish), the given
+    widths, in which the headings wrap by word."""
+    room = 2 * _CELL_PADDING + 0.5  # the cell's padding either side, and its rule's width
+    needed = [0.0] * len(widths)
+    for style, lines in (("B", bold), ("", rows)):
+        _style(pdf, 9, style)
+        for line in lines:
+            for column, text in enumerate(line):
+                needed[column] = max(needed[column], pdf.get_string_width(text) + room)
+    _style(pdf, 9)
+    spare = sum(widths) - sum(needed)
+    if spare < 0:
+        return tuple(widths)
+    return tuple(width + spare * given / sum(widths) for width, given in zip(needed, widths, strict=True))
 
 
 def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
