@@ -899,7 +899,9 @@ def _widths_to_fit(
     spare = sum(widths) - sum(needed)
     if spare < 0:
         return tuple(widths)
-    return tuple(width + spare * given / sum(widths) for width, given in zip(needed, widths, strict=True))
+    return tuple(
+        width + spare * given / sum(widths) for width, given in zip(needed, widths, strict=True)
+    )
 
 
 def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
