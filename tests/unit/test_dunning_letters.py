@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.pdf import render_dunning_letter_pdf
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
@@ -32,9 +33,9 @@ from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
 from billing_core.invoices.invoice import Channel, InvoiceStatus
 from billing_core.legal import TERM_PHRASE
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.texts.letters import CATALOGUE
+from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.factories import BSN, PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
 from tests.unit.test_notify_render import misdirected_lines
@@ -434,3 +435,70 @@ def test_the_letters_are_about_the_reminders_channel():
     assert by_mail.keys() == by_post.keys()
     assert (by_mail["final_date"], by_post["final_date"]) == (date(2027, 1, 22), date(2027, 1, 26))
     assert reminded(5_000, email="")[0].reminder.channel is Channel.PAPER
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_costs_a_stop_forgave_are_not_called_paid_when_the_notice_is_rendered_again(language):
+    """R21, R38, legal-nl.md §2-§3, §5 (known stop 41, Letters): Given an invoice of
+    € 1.000,00 of which € 200,00 was paid before the reminder, € 120,00 collection costs
+    charged on the € 800,00 still open, then a full stop by the practice that forgives
+    everything open (the costs too) and the bank returning the € 200,00 (R12), so the
+    invoice is open again for the principal alone, when its second notice is rendered
+    again (a retry), then it does not say the € 120,00 costs were paid (nothing of them
+    was: the ledger's allocation books no patient money on the costs) but that they were
+    forgiven, in the e-mail's text and HTML and on paper; the total asks the € 200,00
+    and the interest since."""
+    (invoice,) = open_invoices(100_000)
+    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
+    (invoice,) = charge_costs(
+        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
+        POLICY,
+        COSTS_DAY,
+        COSTS_AT,
+    )
+    stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
+    assert invoice.balance_cents == 20_000
+
+    context = notice_of([invoice], COSTS_DAY + timedelta(days=1))
+
+    assert (context["costs_charged_cents"], context["costs_cents"]) == (12_000, 0)
+    assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (0, 12_000)
+    assert context["total_cents"] == 20_000 + context["interest_cents"]
+    t = texts_for(language, ("common", "email.second_notice"))
+    costs = t.euros(12_000)
+    paid_note = " ".join(t("costs_paid_note", charged=costs, paid=costs).split())
+    forgiven_note = " ".join(t("costs_forgiven_note", charged=costs, forgiven=costs).split())
+    letter = rendered(SECOND_NOTICE, context, language)
+    for part in ("text", "html") if language == "ar" else PARTS:  # Arabic PDF: visual order
+        assert paid_note not in letter[part], (part, letter[part])
+        assert forgiven_note in letter[part], (part, letter[part])
+
+
+def test_costs_the_patient_paid_are_still_called_paid_after_a_stop_forgave_the_rest():
+    """R21, R38, legal-nl.md §5: Given € 120,00 collection costs charged on € 800,00, € 50,00
+    paid the next day (it pays the costs first), then a full stop forgiving the rest and a
+    returned earlier payment of € 200,00 opening the invoice again, when the second notice
+    is rendered again, then € 50,00 of the costs is paid and € 70,00 forgiven."""
+    (invoice,) = open_invoices(100_000)
+    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
+    (invoice,) = charge_costs(
+        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
+        POLICY,
+        COSTS_DAY,
+        COSTS_AT,
+    )
+    invoice = apply_payment(
+        invoice, IncomingPayment("bank", "part", 5_000, COSTS_AT + timedelta(hours=1))
+    )
+    stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
+
+    context = notice_of([invoice], COSTS_DAY + timedelta(days=1))
+
+    assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (5_000, 7_000)
+    text = rendered(SECOND_NOTICE, context, "nl")["text"]
+    assert "Van de incassokosten (€ 120,00) is € 50,00 al betaald" in text, text
+    assert "Van de incassokosten (€ 120,00) is € 70,00 kwijtgescholden" in text, text

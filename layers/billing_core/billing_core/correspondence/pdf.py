@@ -815,6 +815,9 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     if c["costs_paid_cents"]:
         charged, paid = t.euros(c["costs_charged_cents"]), t.euros(c["costs_paid_cents"])
         _paragraph(pdf, t("costs_paid_note", charged=charged, paid=paid))
+    if c["costs_forgiven_cents"]:
+        charged, forgiven = t.euros(c["costs_charged_cents"]), t.euros(c["costs_forgiven_cents"])
+        _paragraph(pdf, t("costs_forgiven_note", charged=charged, forgiven=forgiven))
     interest_note = interest_note_key(c["principal_cents"], c["interest_cents"])
     if interest_note:
         _paragraph(pdf, t(interest_note, date=t.long_date(c["interest_through"])))

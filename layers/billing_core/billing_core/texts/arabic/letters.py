@@ -288,6 +288,12 @@ _DUNNING: Sections = {
             "من تكاليف التحصيل ({charged}) سُدِّد بالفعل {paid}؛ ولا يشمل المجموع إلا ما لا "
             "يزال مستحقًا."
         ),
+        # What of them a stop forgave (R21). Not yet read by a native speaker (README,
+        # Languages).
+        "costs_forgiven_note": (
+            "من تكاليف التحصيل ({charged}) تم التنازل عن {forgiven}؛ ولا يشمل المجموع إلا "
+            "ما لا يزال مستحقًا."
+        ),
         "interest_note": (
             "حُسبت الفائدة القانونية حتى {date} شاملًا. وهي تستمر حتى اليوم الذي نستلم فيه "
             "دفعتكم؛ وتجدون المبلغ الحالي في صفحة التحقق من الدفع."

@@ -133,6 +133,12 @@ DUTCH: Sections = {
             "Van de incassokosten ({charged}) is {paid} al betaald; het totaal telt alleen "
             "wat nog openstaat."
         ),
+        # Instead of paid, what of them a stop forgave (R21) before the notice was rendered
+        # again: a forgiven part is no payment (costs_paid_note says what was paid).
+        "costs_forgiven_note": (
+            "Van de incassokosten ({charged}) is {forgiven} kwijtgescholden; het totaal telt "
+            "alleen wat nog openstaat."
+        ),
         "interest_note": (
             "De wettelijke rente is berekend tot en met {date}. Zij loopt door tot de dag "
             "waarop wij uw betaling ontvangen; het actuele bedrag ziet u in de betaalchecker."
@@ -278,6 +284,11 @@ ENGLISH: Sections = {
         # Under the amounts when some of the costs the notice charged are paid by now (R38).
         "costs_paid_note": (
             "Of the collection costs ({charged}), {paid} has already been paid; the total "
+            "counts only what is still outstanding."
+        ),
+        # Instead of paid, what of them a stop forgave (R21): no payment.
+        "costs_forgiven_note": (
+            "Of the collection costs ({charged}), {forgiven} has been waived; the total "
             "counts only what is still outstanding."
         ),
         "interest_note": (

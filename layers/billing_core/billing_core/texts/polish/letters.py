@@ -331,6 +331,12 @@ _DUNNING: Sections = {
             "Z kosztów windykacji ({charged}) zapłacono już {paid}; suma obejmuje tylko "
             "kwotę, która nadal pozostaje do zapłaty."
         ),
+        # What of them a stop forgave (R21). Not yet read by a native speaker (README,
+        # Languages).
+        "costs_forgiven_note": (
+            "Z kosztów windykacji ({charged}) umorzono {forgiven}; suma obejmuje tylko "
+            "kwotę, która nadal pozostaje do zapłaty."
+        ),
         "interest_note": (
             "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
             "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
