@@ -32,6 +32,7 @@ from billing_core.dunning.letters import (
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
 from billing_core.invoices.invoice import Channel, InvoiceStatus
+from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
 from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
 from billing_core.shared.clock import AMSTERDAM
@@ -502,3 +503,32 @@ def test_costs_the_patient_paid_are_still_called_paid_after_a_stop_forgave_the_r
     text = rendered(SECOND_NOTICE, context, "nl")["text"]
     assert "Van de incassokosten (€ 120,00) is € 50,00 al betaald" in text, text
     assert "Van de incassokosten (€ 120,00) is € 70,00 kwijtgescholden" in text, text
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_interest_open_on_no_principal_is_not_said_to_run_on(language):
+    """legal-nl.md §4, R20, R21 (known stop 41, Letters): Given € 1.000,00 with the costs
+    charged and a partial stop by the practice that forgives the whole open principal
+    (a stop lowers the principal only: the costs and the € 3,29 interest stay), when the
+    second notice is rendered ten days later, then the interest is still € 3,29 (it runs
+    on the principal only) and the letter says it is calculated and no further interest is
+    added, in the e-mail's text and HTML and on paper, not that it keeps running until the
+    payment is received."""
+    (invoice,) = charged(100_000)
+    forgive = balance(invoice.ledger, Component.PRINCIPAL)
+    stop = StopRequest(
+        StopScope.PARTIAL, "goodwill", invoice.addressee.email, True, amount_cents=forgive
+    )
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    early, later = (notice_of([invoice], COSTS_DAY + timedelta(days=n)) for n in (1, 10))
+
+    assert early["principal_cents"] == later["principal_cents"] == 0
+    assert early["interest_cents"] == later["interest_cents"] == 329
+    t = texts_for(language, ("common", "email.second_notice"))
+    day = t.long_date(later["interest_through"])
+    runs_on = " ".join(t("interest_note", date=day).split())
+    stopped = " ".join(t("interest_note_stopped", date=day).split())
+    letter = rendered(SECOND_NOTICE, later, language)
+    for part in ("text", "html") if language == "ar" else PARTS:  # Arabic PDF: visual order
+        assert runs_on not in letter[part], (part, letter[part])
+        assert stopped in letter[part], (part, letter[part])

@@ -298,6 +298,12 @@ _DUNNING: Sections = {
             "حُسبت الفائدة القانونية حتى {date} شاملًا. وهي تستمر حتى اليوم الذي نستلم فيه "
             "دفعتكم؛ وتجدون المبلغ الحالي في صفحة التحقق من الدفع."
         ),
+        # Instead, when no principal is open and some interest is (interest_note_key,
+        # legal-nl.md §4). Not yet read by a native speaker (README, Languages).
+        "interest_note_stopped": (
+            "حُسبت الفائدة القانونية حتى {date} شاملًا. وبما أنه لم يعد هناك مبلغ أصلي غير "
+            "مسدَّد، فلن تُضاف أي فائدة أخرى."
+        ),
         # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
         # speaker (README, Languages).
         "interest_note_none": (
