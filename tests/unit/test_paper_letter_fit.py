@@ -34,6 +34,7 @@ from tests.unit.test_invoice_pdf import render as render_invoice
 LANGUAGES = ["nl", "en", "pl", "ar"]
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
 WINDOW_WIDTH = 85.0  # mm: the window of a Dutch window envelope (pdf.py)
+WINDOW_TOP = 45.0  # mm: its sender line; the address follows at 50 mm
 SMALLEST_LEGIBLE = 5.5  # pt: the sender line shrinks no further, it is cut instead
 PRACTICE_NAMES = {  # as long as a practice name gets (providers/provider.py: 200)
     30: "Tandartspraktijk De Vries B.V.",
@@ -181,3 +182,35 @@ def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language, name_l
     # And the footer still names the practice's AGB code, in type no smaller than legible
     footers = [cell for cell in cells if provider.agb_code in cell.text]
     assert footers and min(cell.font_size for cell in footers) >= SMALLEST_LEGIBLE
+
+
+# --- the letterhead above the window (R7, R36) ----------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name_length", sorted(PRACTICE_NAMES))
+def test_r7_the_letterhead_ends_above_the_envelope_window(monkeypatch, language, name_length):
+    # Given a practice whose name has 30, 60, 120 or 200 characters (the most it may
+    # have), with an address, phone, e-mail and opening hours under its name (R36)
+    provider = make_provider(name=PRACTICE_NAMES[name_length])
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When its invoice and a confirmation are printed for a window envelope
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice, provider)
+        paper_arrangement_confirmation(language, provider)
+    # Then every line of the letterhead (the name, then its contact lines, the last one
+    # the opening hours) ends above the window's sender line at 45 mm: a name of 120
+    # characters took four lines at 15 pt and printed its contact lines over the address
+    # in the window, which the post then cannot read (audit letters8)
+    hours = [cell for cell in cells if provider.contact.hours in cell.text]
+    assert len(hours) == 2 and all(cell.top + 4.0 <= WINDOW_TOP for cell in hours), hours
+    # And the name stays in type no smaller than the body's, whole or cut short with "…"
+    names = [
+        cell
+        for cell in cells
+        if cell.top < hours[0].top and cell.font_size >= 9 and cell.text != "zorgnota"
+    ]
+    shown = " ".join(cell.text for cell in names[: len(names) // 2])
+    assert shown == provider.name or (
+        shown.endswith("…") and provider.name.startswith(shown.removesuffix("…"))
+    ), shown

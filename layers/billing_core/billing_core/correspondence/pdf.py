@@ -73,6 +73,9 @@ _SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, the
 _SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
 _FOOTER_SIZE = 7.5  # pt; the practice's name in it shrinks and is cut as the sender line's
 _BRAND_WIDTH = 40.0
+_LETTERHEAD_TOP = 15.0  # the practice's name; its contact lines end above the window
+_NAME_SIZES = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.5)  # pt, the name's type at its largest first
+_NAME_LEADING = 7.0 / 15.0  # mm of line per point: 7 mm at 15 pt
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
@@ -283,13 +286,41 @@ def _letterhead(pdf: _Document, practice: PracticeContact, t: Texts) -> None:
     pdf.set_xy(pdf.w - _RIGHT - _BRAND_WIDTH, 15)
     _style(pdf, 13, "B", color=_ACCENT)
     pdf.cell(_BRAND_WIDTH, 7, "zorgnota", align="R")
-    pdf.set_xy(_LEFT, 15)
-    _style(pdf, 15, "B", color=_INK)
+    pdf.set_xy(_LEFT, _LETTERHEAD_TOP)
     name_width = pdf.epw - _BRAND_WIDTH
-    pdf.multi_cell(name_width, 7, practice.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    contact = _contact_lines(practice, t)
+    room = _WINDOW_TOP - _LETTERHEAD_TOP - len(contact) * _CONTACT_LINE
+    height, lines = _name_lines(pdf, practice.name, name_width, room)
+    pdf.set_text_color(*_INK)
+    for line in lines:
+        pdf.cell(name_width, height, line, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 8.5, color=_MUTED)
-    for line in _contact_lines(practice, t):
+    for line in contact:
         pdf.cell(name_width, _CONTACT_LINE, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _name_lines(pdf: FPDF, name: str, width: float, room: float) -> tuple[float, list[str]]:
+    """The practice's name in the letterhead: its lines in bold type, 15 pt, or smaller as
+    far as it needs to stand in ``room`` mm above the envelope's window, down to the body's
+    9.5 pt; a name too long even then cut short with "…" on its last line (a name may have
+    200 characters, providers/provider.py). At 15 pt a name of 120 characters took four
+    lines and pushed the contact lines under it over the address in the window (R7)."""
+    for size in _NAME_SIZES:
+        _style(pdf, size, "B")
+        height = size * _NAME_LEADING
+        lines = _wrapped(pdf, name, width, height)
+        if len(lines) * height <= room:
+            return height, lines
+    kept = lines[: max(int(room // height), 1)]
+    last = kept[-1]
+    while last and pdf.get_string_width(f"{last}…") > width - 2 * pdf.c_margin:
+        last = last[:-1]
+    return height, [*kept[:-1], f"{last.rstrip()}…"]
+
+
+def _wrapped(pdf: FPDF, text: str, width: float, height: float) -> list[str]:
+    """``text`` in the lines a ``multi_cell`` ``width`` wide prints it in, in the type set."""
+    return cast(list[str], pdf.multi_cell(width, height, text, dry_run=True, output="LINES"))
 
 
 def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
