@@ -10,11 +10,13 @@ wraps sentences over lines.
 from __future__ import annotations
 
 import html
+import io
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.pdf import render_dunning_letter_pdf
@@ -532,3 +534,44 @@ def test_interest_open_on_no_principal_is_not_said_to_run_on(language):
     for part in ("text", "html") if language == "ar" else PARTS:  # Arabic PDF: visual order
         assert runs_on not in letter[part], (part, letter[part])
         assert stopped in letter[part], (part, letter[part])
+
+
+LONG_PRACTICE = "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V."  # 60 characters
+
+
+@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 1), (REMINDER, 4)])
+def test_a_letter_on_two_pages_never_carries_its_closing_alone_to_the_second(kind, count):
+    """R7, R19, R36 (audit letters8): Given a Polish letter from a practice whose name has 60
+    characters to an addressee with a long name and street (a second notice about one
+    invoice, a reminder about four), so that it runs to a second page, when it is printed,
+    then the second page holds the last paragraph with the closing and the signature, not
+    the closing and signature alone under the line saying what the page belongs to."""
+    provider = make_provider(name=LONG_PRACTICE)
+    addressee = make_person(
+        language=Language.PL,
+        initials="K.M.",
+        last_name="Brzęczyszczykiewicz-Łężyńska",
+        address=replace(
+            make_person().address,
+            street="Burgemeester van Nispen tot Sevenaerstraat",
+            house_number="1234",
+            house_number_suffix="bis-A",
+            city="Vriezenveen-Westerhaar",
+        ),
+    )
+    invoices = [replace(invoice, patient=addressee) for invoice in reminded(*[1_234_567] * count)]
+    if kind == SECOND_NOTICE:
+        invoices = charge_costs(invoices, POLICY, COSTS_DAY, COSTS_AT)
+        context = second_notice_context(invoices, provider, COSTS_DAY, **HOW_TO_PAY)
+    else:
+        context = reminder_context(invoices, provider, **HOW_TO_PAY)
+
+    pdf = render_dunning_letter_pdf(kind, context, "pl", provider=provider, addressee=addressee)
+
+    t = texts_for("pl", ("common", f"email.{kind}", f"pdf.{kind}"))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2, pages
+    last = " ".join(pages[1].split())
+    assert t("closing") in last and t("closing") not in pages[0]
+    questions = " ".join(t("questions", provider=LONG_PRACTICE).split())[:30]
+    assert questions in last, last

@@ -97,6 +97,8 @@ _HEADINGS = (
 )
 _ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
 _PAYMENT_BLOCK_HEIGHT = 48.0  # moved to a new page whole rather than split
+_LEADING = 4.4  # mm: a line of a letter's paragraph, in 9.5 pt
+_AFTER_PARAGRAPH = 1.4  # mm under a letter's paragraph
 
 
 def render_invoice_pdf(
@@ -747,10 +749,15 @@ def render_dunning_letter_pdf(
     _letter_payment(pdf, context, t)
     _paragraph(pdf, _arrangement_sentence(kind, context, t))
     _paragraph(pdf, t("already_paid"))
-    _paragraph(pdf, t("questions", provider=context["provider_name"]))
-    if pdf.will_page_break(10):  # the closing and the signature stay together
+    questions = t("questions", provider=context["provider_name"])
+    closing = f"{t('closing')}\n{t('signature', provider=context['provider_name'])}"
+    # The closing and the signature stay together, and never go to a page alone: the
+    # paragraph before them goes along (audit letters8: a Polish notice's second page
+    # held only its closing).
+    if pdf.will_page_break(_paragraph_height(pdf, questions) + _paragraph_height(pdf, closing)):
         pdf.add_page()
-    _paragraph(pdf, f"{t('closing')}\n{t('signature', provider=context['provider_name'])}")
+    _paragraph(pdf, questions)
+    _paragraph(pdf, closing)
     return bytes(pdf.output())
 
 
@@ -961,8 +968,14 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
 
 def _paragraph(pdf: _Document, text: str, *, emphasis: str = "") -> None:
     _style(pdf, 9.5, emphasis, color=_INK)
-    pdf.multi_cell(0, 4.4, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1.4)
+    pdf.multi_cell(0, _LEADING, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(_AFTER_PARAGRAPH)
+
+
+def _paragraph_height(pdf: _Document, text: str, *, emphasis: str = "") -> float:
+    """The height ``_paragraph`` takes for ``text`` (its wrapped lines and the space after)."""
+    _style(pdf, 9.5, emphasis, color=_INK)
+    return len(_wrapped(pdf, text, pdf.epw, _LEADING)) * _LEADING + _AFTER_PARAGRAPH
 
 
 # --- a confirmation on paper (R7: without an e-mail address that works) ---------------------
