@@ -214,3 +214,44 @@ def test_r7_the_letterhead_ends_above_the_envelope_window(monkeypatch, language,
     assert shown == provider.name or (
         shown.endswith("…") and provider.name.startswith(shown.removesuffix("…"))
     ), shown
+
+
+# --- no sheet for the QR code alone (R7, R36) -------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r36_a_confirmation_whose_text_fills_the_page_keeps_its_qr_code_on_it(language):
+    # Given an arrangement of twelve terms confirmed on paper (R15, R7), from a practice
+    # whose name has 60 characters, so that its text fills the first page
+    provider = make_provider(name=PRACTICE_NAMES[60])
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=1_234_567),),
+        patient=make_person(language=Language(language), last_name="Brzęczyszczykiewicz"),
+    )
+    arranged = create_arrangement(invoice, provider, 12, NOW)
+    context = confirmation_context(
+        ARRANGEMENT_CONFIRMATION,
+        arranged,
+        provider,
+        event_id="arrangement",
+        today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={arranged.reference}",
+        public_base_url=PUBLIC,
+    )
+    email = render_email(ARRANGEMENT_CONFIRMATION, context, language, on_paper=True)
+    # When it is printed
+    pdf = render_message_pdf(
+        email,
+        provider=provider,
+        addressee=arranged.addressee,
+        dated=NOW.date(),
+        public_base_url=PUBLIC,
+    )
+    # Then it is one sheet: the QR code to the checker and its caption stand beside the
+    # window, where the page has room, not alone on a second sheet (audit letters8)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    assert len(reader.pages[0].images) == 1
+    caption = texts_for(language, ("common", "pdf.invoice"))("qr_caption")
+    if language != "ar":  # Arabic lines are read back in visual order
+        assert caption in reader.pages[0].extract_text()

@@ -82,6 +82,9 @@ _BODY_TOP = 100.0  # below the window, whatever the length of the address
 _CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
 _QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
 _CAPTION_WIDTH = _QR_SIZE + 10  # its caption, centred under it
+# A confirmation's code when the page under its text is full: right of the window, under
+# its one fact (the kenmerk, 50-55 mm), its caption ending above the body (100 mm).
+_QR_BESIDE_WINDOW = 62.0
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 _CELL_PADDING = 1.0  # mm left and right of the text in a table's cell
@@ -1027,11 +1030,19 @@ def render_message_pdf(
 def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     """The QR code that opens ``link`` (the checker with the kenmerk filled in) at the
     right under the letter, captioned, kept together on one page: on paper the patient
-    scans it rather than types the e-mail's link."""
-    if pdf.will_page_break(_QR_SIZE + 8):
-        pdf.add_page()
-    top = pdf.get_y() + 2
+    scans it rather than types the e-mail's link. When the page has no room left for it,
+    on the first page right of the window, under the one fact there (the kenmerk), rather
+    than on a sheet of its own (audit letters8: a twelve-term arrangement's confirmation
+    was posted on two sheets, the second holding the code alone)."""
     left = pdf.w - _RIGHT - _QR_SIZE
+    if pdf.will_page_break(_QR_SIZE + 8):
+        last, pdf.page = pdf.page, 1
+        _qr_code(pdf, link, x=left, y=_QR_BESIDE_WINDOW)
+        pdf.set_xy(left - 5, _QR_BESIDE_WINDOW + _QR_SIZE + 1)
+        _caption(pdf, caption)
+        pdf.page = last
+        return
+    top = pdf.get_y() + 2
     _qr_code(pdf, link, x=left, y=top)
     pdf.set_y(top + _QR_SIZE + 1)
     pdf.set_x(left - 5)
