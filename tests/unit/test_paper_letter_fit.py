@@ -255,3 +255,24 @@ def test_r36_a_confirmation_whose_text_fills_the_page_keeps_its_qr_code_on_it(la
     caption = texts_for(language, ("common", "pdf.invoice"))("qr_caption")
     if language != "ar":  # Arabic lines are read back in visual order
         assert caption in reader.pages[0].extract_text()
+
+
+# --- a long name right of the window (R9, R36) ------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r9_a_long_patient_name_in_the_facts_breaks_between_words_only(language):
+    # Given a patient named "A.C.J.M. van den Bogaard-Oudshoorn van Leeuwenhoek", whose
+    # "Bogaard-Oudshoorn" is wider than the facts' value column at 8.5 pt bold
+    patient = make_person(
+        language=Language(language),
+        initials="A.C.J.M.",
+        name_prefix="van den",
+        last_name="Bogaard-Oudshoorn van Leeuwenhoek",
+    )
+    # When the invoice is printed
+    lines = printed_lines(render_invoice(make_invoice(patient=patient)))
+    # Then every word of the name stands whole on a line of the facts: it was broken as
+    # "Bogaard-Oudshoor" / "n van" (audit letters8)
+    assert any("Bogaard-Oudshoorn" in line for line in lines), lines
+    assert not any(line.startswith("n van") for line in lines), lines

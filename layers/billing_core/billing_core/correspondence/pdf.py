@@ -77,6 +77,7 @@ _LETTERHEAD_TOP = 15.0  # the practice's name; its contact lines end above the w
 _NAME_SIZES = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.5)  # pt, the name's type at its largest first
 _NAME_LEADING = 7.0 / 15.0  # mm of line per point: 7 mm at 15 pt
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
+_FACT_SIZE = 8.5  # pt, bold: a fact's value
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
 _CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
@@ -480,8 +481,21 @@ def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
         _style(pdf, 8.5, color=_MUTED)
         pdf.cell(_FACTS_LABEL_WIDTH, 5, label, align=pdf.align_text)
         pdf.set_xy(value_x, top)
-        _style(pdf, 8.5, "B", color=_INK)
+        _style(pdf, _fact_size(pdf, value, value_width), "B", color=_INK)
         pdf.multi_cell(value_width, 5, value, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _fact_size(pdf: FPDF, value: str, width: float) -> float:
+    """A fact's type: 8.5 pt bold, or a little smaller as far as its longest word needs to
+    stand whole on a line of ``width`` (a long name wraps between its words only: the
+    patient "… Bogaard-Oudshoorn …" printed "Bogaard-Oudshoor" over "n van", audit
+    letters8), never under the smallest size read at arm's length."""
+    _style(pdf, _FACT_SIZE, "B")
+    room = width - 2 * pdf.c_margin
+    longest = max((pdf.get_string_width(word) for word in value.split()), default=0.0)
+    if longest <= room:
+        return _FACT_SIZE
+    return max(int(_FACT_SIZE * room / longest * 10) / 10, _SMALLEST_SIZE)
 
 
 def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:
