@@ -36,7 +36,7 @@ from tests.unit.factories import PUBLIC, make_provider
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.faults import Killed
 from tests.unit.test_dunning_letters import COSTS_AT, COSTS_DAY, REMINDER_DAY, open_invoices
-from tests.unit.test_invoice_pdf import ACCOUNT, shown
+from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown
 
 POLICY = DunningPolicy()
 PROVIDER = "tandarts-de-vries"
@@ -477,6 +477,30 @@ def test_a_second_notice_sent_again_after_its_costs_were_paid_shows_what_it_char
     invoice, day = post.store.invoice("inv-1"), post.clock.today()
     total = t.euros(invoice.balance_cents + accrued_interest(invoice, day))
     assert invoice.balance_cents == 100_000 and f"{t('total_due')}: {total}" in again.text
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_second_notice_sent_again_after_its_costs_were_paid_fits_on_one_page(language):
+    """R9, R30, R38 (known stop 41, LANG3-2): Given the e-mailed second notice of the test
+    above, sent by a delivery that died before noting it, and its € 150,00 costs paid the
+    next day, when the dead-letter queue is redriven, then the letter rendered again, with
+    the note of the costs paid under its amounts, is one page in every language, as the
+    one sent was: the Polish one ran to a second page that held only the closing and the
+    signature, its table's headings wrapped to two lines in columns narrower than they
+    needed while the table had room to spare. The letter's type stays 9.5 pt."""
+    sent_at = datetime(2027, 1, 23, 23, 58, tzinfo=AMSTERDAM)
+    invoices = charge_costs(reminded(100_000, language=language), POLICY, COSTS_DAY, COSTS_AT)
+    post = _killed_once_noted(invoices, sent_at, kind=SECOND_NOTICE)
+    (first,) = [pdf for key, pdf in post.files.files.items() if key.endswith(".pdf")]
+    costs = IncomingPayment("bank", "e-1", 15_000, sent_at + timedelta(hours=10))
+    post.store.put_invoice_as_is(apply_payment(post.store.invoice("inv-1"), costs))
+    post.clock.set(sent_at + timedelta(days=2))
+
+    letter = deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    again = post.files.files[letter.kept_key]
+    assert again != first  # rendered again, with the note of the costs paid
+    assert (page_count(first), page_count(again)) == (1, 1), language
 
 
 def test_no_second_notice_when_everything_is_paid():

@@ -10,12 +10,15 @@ wraps sentences over lines.
 from __future__ import annotations
 
 import html
+import io
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.pdf import render_dunning_letter_pdf
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
@@ -31,10 +34,11 @@ from billing_core.dunning.letters import (
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.steps import charge_costs, send_reminder
 from billing_core.invoices.invoice import Channel, InvoiceStatus
+from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.texts.letters import CATALOGUE
+from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.factories import BSN, PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
 from tests.unit.test_notify_render import misdirected_lines
@@ -434,3 +438,140 @@ def test_the_letters_are_about_the_reminders_channel():
     assert by_mail.keys() == by_post.keys()
     assert (by_mail["final_date"], by_post["final_date"]) == (date(2027, 1, 22), date(2027, 1, 26))
     assert reminded(5_000, email="")[0].reminder.channel is Channel.PAPER
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_costs_a_stop_forgave_are_not_called_paid_when_the_notice_is_rendered_again(language):
+    """R21, R38, legal-nl.md §2-§3, §5 (known stop 41, Letters): Given an invoice of
+    € 1.000,00 of which € 200,00 was paid before the reminder, € 120,00 collection costs
+    charged on the € 800,00 still open, then a full stop by the practice that forgives
+    everything open (the costs too) and the bank returning the € 200,00 (R12), so the
+    invoice is open again for the principal alone, when its second notice is rendered
+    again (a retry), then it does not say the € 120,00 costs were paid (nothing of them
+    was: the ledger's allocation books no patient money on the costs) but that they were
+    forgiven, in the e-mail's text and HTML and on paper; the total asks the € 200,00
+    and the interest since."""
+    (invoice,) = open_invoices(100_000)
+    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
+    (invoice,) = charge_costs(
+        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
+        POLICY,
+        COSTS_DAY,
+        COSTS_AT,
+    )
+    stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
+    assert invoice.balance_cents == 20_000
+
+    context = notice_of([invoice], COSTS_DAY + timedelta(days=1))
+
+    assert (context["costs_charged_cents"], context["costs_cents"]) == (12_000, 0)
+    assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (0, 12_000)
+    assert context["total_cents"] == 20_000 + context["interest_cents"]
+    t = texts_for(language, ("common", "email.second_notice"))
+    costs = t.euros(12_000)
+    paid_note = " ".join(t("costs_paid_note", charged=costs, paid=costs).split())
+    forgiven_note = " ".join(t("costs_forgiven_note", charged=costs, forgiven=costs).split())
+    letter = rendered(SECOND_NOTICE, context, language)
+    for part in ("text", "html") if language == "ar" else PARTS:  # Arabic PDF: visual order
+        assert paid_note not in letter[part], (part, letter[part])
+        assert forgiven_note in letter[part], (part, letter[part])
+
+
+def test_costs_the_patient_paid_are_still_called_paid_after_a_stop_forgave_the_rest():
+    """R21, R38, legal-nl.md §5: Given € 120,00 collection costs charged on € 800,00, € 50,00
+    paid the next day (it pays the costs first), then a full stop forgiving the rest and a
+    returned earlier payment of € 200,00 opening the invoice again, when the second notice
+    is rendered again, then € 50,00 of the costs is paid and € 70,00 forgiven."""
+    (invoice,) = open_invoices(100_000)
+    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
+    (invoice,) = charge_costs(
+        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
+        POLICY,
+        COSTS_DAY,
+        COSTS_AT,
+    )
+    invoice = apply_payment(
+        invoice, IncomingPayment("bank", "part", 5_000, COSTS_AT + timedelta(hours=1))
+    )
+    stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
+
+    context = notice_of([invoice], COSTS_DAY + timedelta(days=1))
+
+    assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (5_000, 7_000)
+    text = rendered(SECOND_NOTICE, context, "nl")["text"]
+    assert "Van de incassokosten (€ 120,00) is € 50,00 al betaald" in text, text
+    assert "Van de incassokosten (€ 120,00) is € 70,00 kwijtgescholden" in text, text
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_interest_open_on_no_principal_is_not_said_to_run_on(language):
+    """legal-nl.md §4, R20, R21 (known stop 41, Letters): Given € 1.000,00 with the costs
+    charged and a partial stop by the practice that forgives the whole open principal
+    (a stop lowers the principal only: the costs and the € 3,29 interest stay), when the
+    second notice is rendered ten days later, then the interest is still € 3,29 (it runs
+    on the principal only) and the letter says it is calculated and no further interest is
+    added, in the e-mail's text and HTML and on paper, not that it keeps running until the
+    payment is received."""
+    (invoice,) = charged(100_000)
+    forgive = balance(invoice.ledger, Component.PRINCIPAL)
+    stop = StopRequest(
+        StopScope.PARTIAL, "goodwill", invoice.addressee.email, True, amount_cents=forgive
+    )
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    early, later = (notice_of([invoice], COSTS_DAY + timedelta(days=n)) for n in (1, 10))
+
+    assert early["principal_cents"] == later["principal_cents"] == 0
+    assert early["interest_cents"] == later["interest_cents"] == 329
+    t = texts_for(language, ("common", "email.second_notice"))
+    day = t.long_date(later["interest_through"])
+    runs_on = " ".join(t("interest_note", date=day).split())
+    stopped = " ".join(t("interest_note_stopped", date=day).split())
+    letter = rendered(SECOND_NOTICE, later, language)
+    for part in ("text", "html") if language == "ar" else PARTS:  # Arabic PDF: visual order
+        assert runs_on not in letter[part], (part, letter[part])
+        assert stopped in letter[part], (part, letter[part])
+
+
+LONG_PRACTICE = "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V."  # 60 characters
+
+
+@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 1), (REMINDER, 4)])
+def test_a_letter_on_two_pages_never_carries_its_closing_alone_to_the_second(kind, count):
+    """R7, R19, R36 (audit letters8): Given a Polish letter from a practice whose name has 60
+    characters to an addressee with a long name and street (a second notice about one
+    invoice, a reminder about four), so that it runs to a second page, when it is printed,
+    then the second page holds the last paragraph with the closing and the signature, not
+    the closing and signature alone under the line saying what the page belongs to."""
+    provider = make_provider(name=LONG_PRACTICE)
+    addressee = make_person(
+        language=Language.PL,
+        initials="K.M.",
+        last_name="Brzęczyszczykiewicz-Łężyńska",
+        address=replace(
+            make_person().address,
+            street="Burgemeester van Nispen tot Sevenaerstraat",
+            house_number="1234",
+            house_number_suffix="bis-A",
+            city="Vriezenveen-Westerhaar",
+        ),
+    )
+    invoices = [replace(invoice, patient=addressee) for invoice in reminded(*[1_234_567] * count)]
+    if kind == SECOND_NOTICE:
+        invoices = charge_costs(invoices, POLICY, COSTS_DAY, COSTS_AT)
+        context = second_notice_context(invoices, provider, COSTS_DAY, **HOW_TO_PAY)
+    else:
+        context = reminder_context(invoices, provider, **HOW_TO_PAY)
+
+    pdf = render_dunning_letter_pdf(kind, context, "pl", provider=provider, addressee=addressee)
+
+    t = texts_for("pl", ("common", f"email.{kind}", f"pdf.{kind}"))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2, pages
+    last = " ".join(pages[1].split())
+    assert t("closing") in last and t("closing") not in pages[0]
+    questions = " ".join(t("questions", provider=LONG_PRACTICE).split())[:30]
+    assert questions in last, last

@@ -34,6 +34,7 @@ from tests.unit.test_invoice_pdf import render as render_invoice
 LANGUAGES = ["nl", "en", "pl", "ar"]
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
 WINDOW_WIDTH = 85.0  # mm: the window of a Dutch window envelope (pdf.py)
+WINDOW_TOP = 45.0  # mm: its sender line; the address follows at 50 mm
 SMALLEST_LEGIBLE = 5.5  # pt: the sender line shrinks no further, it is cut instead
 PRACTICE_NAMES = {  # as long as a practice name gets (providers/provider.py: 200)
     30: "Tandartspraktijk De Vries B.V.",
@@ -181,3 +182,97 @@ def test_r36_no_one_line_cell_prints_past_its_edge(monkeypatch, language, name_l
     # And the footer still names the practice's AGB code, in type no smaller than legible
     footers = [cell for cell in cells if provider.agb_code in cell.text]
     assert footers and min(cell.font_size for cell in footers) >= SMALLEST_LEGIBLE
+
+
+# --- the letterhead above the window (R7, R36) ----------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name_length", sorted(PRACTICE_NAMES))
+def test_r7_the_letterhead_ends_above_the_envelope_window(monkeypatch, language, name_length):
+    # Given a practice whose name has 30, 60, 120 or 200 characters (the most it may
+    # have), with an address, phone, e-mail and opening hours under its name (R36)
+    provider = make_provider(name=PRACTICE_NAMES[name_length])
+    invoice = make_invoice(patient=make_person(language=Language(language)))
+    # When its invoice and a confirmation are printed for a window envelope
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(invoice, provider)
+        paper_arrangement_confirmation(language, provider)
+    # Then every line of the letterhead (the name, then its contact lines, the last one
+    # the opening hours) ends above the window's sender line at 45 mm: a name of 120
+    # characters took four lines at 15 pt and printed its contact lines over the address
+    # in the window, which the post then cannot read (audit letters8)
+    hours = [cell for cell in cells if provider.contact.hours in cell.text]
+    assert len(hours) == 2 and all(cell.top + 4.0 <= WINDOW_TOP for cell in hours), hours
+    # And the name stays in type no smaller than the body's, whole or cut short with "…"
+    names = [
+        cell
+        for cell in cells
+        if cell.top < hours[0].top and cell.font_size >= 9 and cell.text != "zorgnota"
+    ]
+    shown = " ".join(cell.text for cell in names[: len(names) // 2])
+    assert shown == provider.name or (
+        shown.endswith("…") and provider.name.startswith(shown.removesuffix("…"))
+    ), shown
+
+
+# --- no sheet for the QR code alone (R7, R36) -------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r36_a_confirmation_whose_text_fills_the_page_keeps_its_qr_code_on_it(language):
+    # Given an arrangement of twelve terms confirmed on paper (R15, R7), from a practice
+    # whose name has 60 characters, so that its text fills the first page
+    provider = make_provider(name=PRACTICE_NAMES[60])
+    invoice = make_invoice(
+        lines=(make_line(unit_price_cents=1_234_567),),
+        patient=make_person(language=Language(language), last_name="Brzęczyszczykiewicz"),
+    )
+    arranged = create_arrangement(invoice, provider, 12, NOW)
+    context = confirmation_context(
+        ARRANGEMENT_CONFIRMATION,
+        arranged,
+        provider,
+        event_id="arrangement",
+        today=NOW.date(),
+        pay_url=f"{PUBLIC}/?kenmerk={arranged.reference}",
+        public_base_url=PUBLIC,
+    )
+    email = render_email(ARRANGEMENT_CONFIRMATION, context, language, on_paper=True)
+    # When it is printed
+    pdf = render_message_pdf(
+        email,
+        provider=provider,
+        addressee=arranged.addressee,
+        dated=NOW.date(),
+        public_base_url=PUBLIC,
+    )
+    # Then it is one sheet: the QR code to the checker and its caption stand beside the
+    # window, where the page has room, not alone on a second sheet (audit letters8)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    assert len(reader.pages[0].images) == 1
+    caption = texts_for(language, ("common", "pdf.invoice"))("qr_caption")
+    if language != "ar":  # Arabic lines are read back in visual order
+        assert caption in reader.pages[0].extract_text()
+
+
+# --- a long name right of the window (R9, R36) ------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r9_a_long_patient_name_in_the_facts_breaks_between_words_only(language):
+    # Given a patient named "A.C.J.M. van den Bogaard-Oudshoorn van Leeuwenhoek", whose
+    # "Bogaard-Oudshoorn" is wider than the facts' value column at 8.5 pt bold
+    patient = make_person(
+        language=Language(language),
+        initials="A.C.J.M.",
+        name_prefix="van den",
+        last_name="Bogaard-Oudshoorn van Leeuwenhoek",
+    )
+    # When the invoice is printed
+    lines = printed_lines(render_invoice(make_invoice(patient=patient)))
+    # Then every word of the name stands whole on a line of the facts: it was broken as
+    # "Bogaard-Oudshoor" / "n van" (audit letters8)
+    assert any("Bogaard-Oudshoorn" in line for line in lines), lines
+    assert not any(line.startswith("n van") for line in lines), lines

@@ -233,3 +233,16 @@ def test_r7_no_english_sentence_reads_pay_by_by_post(audience):
         if " by {by_channel_en}" in pattern
     ]
     assert doubled == []
+
+
+@pytest.mark.parametrize("kind", ["dunning_reminder", "second_notice"])
+def test_a_practice_name_ending_in_a_full_stop_gets_no_second_one(kind):
+    """R36 (audit letters8): Given a practice named "Tandartspraktijk De Vries B.V.", when a
+    sentence ends with its name ("Questions about the treatment? Please contact {provider}."),
+    then the name's own full stop ends the sentence: no "B.V.." in any language; a name
+    without one still gets the sentence's."""
+    for language in ("nl", "en", "pl", "ar"):
+        t = texts_for(language, ("common", f"email.{kind}"))
+        with_stop = t("questions", provider="Tandartspraktijk De Vries B.V.")
+        assert "B.V.." not in with_stop and with_stop.rstrip().endswith("B.V."), with_stop
+        assert t("questions", provider="Tandartspraktijk De Vries").rstrip().endswith("Vries.")

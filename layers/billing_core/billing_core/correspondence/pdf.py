@@ -73,14 +73,22 @@ _SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, the
 _SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
 _FOOTER_SIZE = 7.5  # pt; the practice's name in it shrinks and is cut as the sender line's
 _BRAND_WIDTH = 40.0
+_LETTERHEAD_TOP = 15.0  # the practice's name; its contact lines end above the window
+_NAME_SIZES = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.5)  # pt, the name's type at its largest first
+_NAME_LEADING = 7.0 / 15.0  # mm of line per point: 7 mm at 15 pt
 _FACTS_X = 118.0  # the block with date, kenmerk, patient, right of the window
+_FACT_SIZE = 8.5  # pt, bold: a fact's value
 _FACTS_LABEL_WIDTH = 37.0  # "AGB-code zorgverlener" in DejaVu Sans, wider than Helvetica
 _BODY_TOP = 100.0  # below the window, whatever the length of the address
 _CONTACT_LINE = 4.0  # the practice's address and contact lines under its name
 _QR_SIZE = 28.0  # the QR code to the checker, right of the payment instructions
 _CAPTION_WIDTH = _QR_SIZE + 10  # its caption, centred under it
+# A confirmation's code when the page under its text is full: right of the window, under
+# its one fact (the kenmerk, 50-55 mm), its caption ending above the body (100 mm).
+_QR_BESIDE_WINDOW = 62.0
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
+_CELL_PADDING = 1.0  # mm left and right of the text in a table's cell
 # The table of lines: date, code, description, amount, reimbursed, to pay.
 _COLUMNS = (21.0, 13.0, 58.0, 24.0, 28.0, 24.0)
 _HEADINGS = (
@@ -93,6 +101,8 @@ _HEADINGS = (
 )
 _ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
 _PAYMENT_BLOCK_HEIGHT = 48.0  # moved to a new page whole rather than split
+_LEADING = 4.4  # mm: a line of a letter's paragraph, in 9.5 pt
+_AFTER_PARAGRAPH = 1.4  # mm under a letter's paragraph
 
 
 def render_invoice_pdf(
@@ -239,7 +249,7 @@ class _Document(FPDF):
             headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
             cell_fill_mode="NONE",
             line_height=4.5,
-            padding=(padding, 1.0),
+            padding=(padding, _CELL_PADDING),
             **more,
         )
 
@@ -282,13 +292,41 @@ def _letterhead(pdf: _Document, practice: PracticeContact, t: Texts) -> None:
     pdf.set_xy(pdf.w - _RIGHT - _BRAND_WIDTH, 15)
     _style(pdf, 13, "B", color=_ACCENT)
     pdf.cell(_BRAND_WIDTH, 7, "zorgnota", align="R")
-    pdf.set_xy(_LEFT, 15)
-    _style(pdf, 15, "B", color=_INK)
+    pdf.set_xy(_LEFT, _LETTERHEAD_TOP)
     name_width = pdf.epw - _BRAND_WIDTH
-    pdf.multi_cell(name_width, 7, practice.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    contact = _contact_lines(practice, t)
+    room = _WINDOW_TOP - _LETTERHEAD_TOP - len(contact) * _CONTACT_LINE
+    height, lines = _name_lines(pdf, practice.name, name_width, room)
+    pdf.set_text_color(*_INK)
+    for line in lines:
+        pdf.cell(name_width, height, line, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 8.5, color=_MUTED)
-    for line in _contact_lines(practice, t):
+    for line in contact:
         pdf.cell(name_width, _CONTACT_LINE, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _name_lines(pdf: FPDF, name: str, width: float, room: float) -> tuple[float, list[str]]:
+    """The practice's name in the letterhead: its lines in bold type, 15 pt, or smaller as
+    far as it needs to stand in ``room`` mm above the envelope's window, down to the body's
+    9.5 pt; a name too long even then cut short with "…" on its last line (a name may have
+    200 characters, providers/provider.py). At 15 pt a name of 120 characters took four
+    lines and pushed the contact lines under it over the address in the window (R7)."""
+    for size in _NAME_SIZES:
+        _style(pdf, size, "B")
+        height = size * _NAME_LEADING
+        lines = _wrapped(pdf, name, width, height)
+        if len(lines) * height <= room:
+            return height, lines
+    kept = lines[: max(int(room // height), 1)]
+    last = kept[-1]
+    while last and pdf.get_string_width(f"{last}…") > width - 2 * pdf.c_margin:
+        last = last[:-1]
+    return height, [*kept[:-1], f"{last.rstrip()}…"]
+
+
+def _wrapped(pdf: FPDF, text: str, width: float, height: float) -> list[str]:
+    """``text`` in the lines a ``multi_cell`` ``width`` wide prints it in, in the type set."""
+    return cast(list[str], pdf.multi_cell(width, height, text, dry_run=True, output="LINES"))
 
 
 def _contact_lines(practice: PracticeContact, t: Texts) -> list[str]:
@@ -443,8 +481,21 @@ def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
         _style(pdf, 8.5, color=_MUTED)
         pdf.cell(_FACTS_LABEL_WIDTH, 5, label, align=pdf.align_text)
         pdf.set_xy(value_x, top)
-        _style(pdf, 8.5, "B", color=_INK)
+        _style(pdf, _fact_size(pdf, value, value_width), "B", color=_INK)
         pdf.multi_cell(value_width, 5, value, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _fact_size(pdf: FPDF, value: str, width: float) -> float:
+    """A fact's type: 8.5 pt bold, or a little smaller as far as its longest word needs to
+    stand whole on a line of ``width`` (a long name wraps between its words only: the
+    patient "… Bogaard-Oudshoorn …" printed "Bogaard-Oudshoor" over "n van", audit
+    letters8), never under the smallest size read at arm's length."""
+    _style(pdf, _FACT_SIZE, "B")
+    room = width - 2 * pdf.c_margin
+    longest = max((pdf.get_string_width(word) for word in value.split()), default=0.0)
+    if longest <= room:
+        return _FACT_SIZE
+    return max(int(_FACT_SIZE * room / longest * 10) / 10, _SMALLEST_SIZE)
 
 
 def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:
@@ -715,10 +766,15 @@ def render_dunning_letter_pdf(
     _letter_payment(pdf, context, t)
     _paragraph(pdf, _arrangement_sentence(kind, context, t))
     _paragraph(pdf, t("already_paid"))
-    _paragraph(pdf, t("questions", provider=context["provider_name"]))
-    if pdf.will_page_break(10):  # the closing and the signature stay together
+    questions = t("questions", provider=context["provider_name"])
+    closing = f"{t('closing')}\n{t('signature', provider=context['provider_name'])}"
+    # The closing and the signature stay together, and never go to a page alone: the
+    # paragraph before them goes along (audit letters8: a Polish notice's second page
+    # held only its closing).
+    if pdf.will_page_break(_paragraph_height(pdf, questions) + _paragraph_height(pdf, closing)):
         pdf.add_page()
-    _paragraph(pdf, f"{t('closing')}\n{t('signature', provider=context['provider_name'])}")
+    _paragraph(pdf, questions)
+    _paragraph(pdf, closing)
     return bytes(pdf.output())
 
 
@@ -814,6 +870,9 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     if c["costs_paid_cents"]:
         charged, paid = t.euros(c["costs_charged_cents"]), t.euros(c["costs_paid_cents"])
         _paragraph(pdf, t("costs_paid_note", charged=charged, paid=paid))
+    if c["costs_forgiven_cents"]:
+        charged, forgiven = t.euros(c["costs_charged_cents"]), t.euros(c["costs_forgiven_cents"])
+        _paragraph(pdf, t("costs_forgiven_note", charged=charged, forgiven=forgiven))
     interest_note = interest_note_key(c["principal_cents"], c["interest_cents"])
     if interest_note:
         _paragraph(pdf, t(interest_note, date=t.long_date(c["interest_through"])))
@@ -868,12 +927,39 @@ def _amounts_table(
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
     widths, alignments = zip(*columns, strict=True)
+    widths = _widths_to_fit(pdf, widths, [headings, total], rows)
     with pdf.ruled_table(widths, alignments, padding=1.0) as table:
         table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))
         table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
     pdf.ln(3)
+
+
+def _widths_to_fit(
+    pdf: _Document, widths: Sequence[float], bold: list[list[str]], rows: list[list[str]]
+) -> tuple[float, ...]:
+    """The columns' ``widths`` moved so that every heading, amount and total stands on one
+    line when the table's width allows it: each column as wide as its widest cell, the
+    room left shared as ``widths`` share the table. A heading wrapped in a column narrower
+    than it needed made the row two lines high while the others had room to spare, and
+    took the Polish second notice to a second page for its closing alone (LANG3-2). When
+    the cells do not fit on one line (a fee column's long heading in Polish), the given
+    widths, in which the headings wrap by word."""
+    room = 2 * _CELL_PADDING + 0.5  # the cell's padding either side, and its rule's width
+    needed = [0.0] * len(widths)
+    for style, lines in (("B", bold), ("", rows)):
+        _style(pdf, 9, style)
+        for line in lines:
+            for column, text in enumerate(line):
+                needed[column] = max(needed[column], pdf.get_string_width(text) + room)
+    _style(pdf, 9)
+    spare = sum(widths) - sum(needed)
+    if spare < 0:
+        return tuple(widths)
+    return tuple(
+        width + spare * given / sum(widths) for width, given in zip(needed, widths, strict=True)
+    )
 
 
 def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
@@ -899,8 +985,14 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
 
 def _paragraph(pdf: _Document, text: str, *, emphasis: str = "") -> None:
     _style(pdf, 9.5, emphasis, color=_INK)
-    pdf.multi_cell(0, 4.4, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1.4)
+    pdf.multi_cell(0, _LEADING, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(_AFTER_PARAGRAPH)
+
+
+def _paragraph_height(pdf: _Document, text: str, *, emphasis: str = "") -> float:
+    """The height ``_paragraph`` takes for ``text`` (its wrapped lines and the space after)."""
+    _style(pdf, 9.5, emphasis, color=_INK)
+    return len(_wrapped(pdf, text, pdf.epw, _LEADING)) * _LEADING + _AFTER_PARAGRAPH
 
 
 # --- a confirmation on paper (R7: without an e-mail address that works) ---------------------
@@ -952,11 +1044,19 @@ def render_message_pdf(
 def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     """The QR code that opens ``link`` (the checker with the kenmerk filled in) at the
     right under the letter, captioned, kept together on one page: on paper the patient
-    scans it rather than types the e-mail's link."""
-    if pdf.will_page_break(_QR_SIZE + 8):
-        pdf.add_page()
-    top = pdf.get_y() + 2
+    scans it rather than types the e-mail's link. When the page has no room left for it,
+    on the first page right of the window, under the one fact there (the kenmerk), rather
+    than on a sheet of its own (audit letters8: a twelve-term arrangement's confirmation
+    was posted on two sheets, the second holding the code alone)."""
     left = pdf.w - _RIGHT - _QR_SIZE
+    if pdf.will_page_break(_QR_SIZE + 8):
+        last, pdf.page = pdf.page, 1
+        _qr_code(pdf, link, x=left, y=_QR_BESIDE_WINDOW)
+        pdf.set_xy(left - 5, _QR_BESIDE_WINDOW + _QR_SIZE + 1)
+        _caption(pdf, caption)
+        pdf.page = last
+        return
+    top = pdf.get_y() + 2
     _qr_code(pdf, link, x=left, y=top)
     pdf.set_y(top + _QR_SIZE + 1)
     pdf.set_x(left - 5)

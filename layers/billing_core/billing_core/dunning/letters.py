@@ -39,7 +39,7 @@ from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.dunning.letter_costs import costs_charged
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
-from billing_core.invoices.open_costs import open_costs
+from billing_core.invoices.open_costs import collection_costs_paid, open_costs
 from billing_core.legal import TERM_PHRASE, collection_costs_for, staffel_on
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
@@ -215,7 +215,9 @@ def second_notice_context(
     are owed: a notice rendered again after they were paid (a retry, R38) says what it
     said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never.
     Its column names them too, per invoice (``costs_charged_cents``), and
-    ``costs_paid_cents`` what of them is paid by now: the total asks what is open."""
+    ``costs_paid_cents`` what of them the patient paid by now (by the ledger's allocation)
+    and ``costs_forgiven_cents`` the rest of what is no longer open (a stop forgave it,
+    R21; not paid): the total asks what is open."""
     lead = invoices[0]
     reminder = letter_reminder(lead)
     if lead.costs_charged_on is None:
@@ -227,13 +229,21 @@ def second_notice_context(
     ]
     charged = sum(row["costs_charged_cents"] for row in rows)
     costs_open = sum(row["costs_cents"] for row in rows)
+    # What the patient paid of them, not all that is no longer open: costs a stop forgave
+    # (R21) before the notice was rendered again are not paid, but forgiven.
+    gone = [max(row["costs_charged_cents"] - row["costs_cents"], 0) for row in rows]
+    paid = [
+        min(collection_costs_paid(invoice.ledger), no_longer_open)
+        for invoice, no_longer_open in zip(invoices, gone, strict=True)
+    ]
     handover_on = lead.costs_charged_on + timedelta(days=provider.dunning.days_to_handover)
     return _letter_basics(invoices, provider, day, pay_url, checker_url, account) | {
         "invoices": rows,
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": costs_open,
         "costs_charged_cents": charged,
-        "costs_paid_cents": max(charged - costs_open, 0),
+        "costs_paid_cents": sum(paid),
+        "costs_forgiven_cents": sum(gone) - sum(paid),
         "fee_cents": sum(row["fee_cents"] for row in rows),
         "interest_cents": sum(row["interest_cents"] for row in rows),
         "total_cents": sum(row["total_cents"] for row in rows),

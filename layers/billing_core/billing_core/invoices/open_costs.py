@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance, total_of
+from billing_core.invoices.ledger import (
+    PATIENT_MONEY,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    total_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +39,37 @@ def open_costs(entries: Iterable[LedgerEntry]) -> OpenCosts:
     owed = max(balance(entries, Component.COSTS), 0)
     bik = max(total_of(entries, EntryKind.COSTS), 0)
     fee = max(total_of(entries, EntryKind.FEE), 0)
-    first_charge = next(
-        (e.kind for e in entries if e.kind in _COST_CHARGES and e.amount_cents > 0),
-        EntryKind.FEE,
-    )
-    if first_charge is EntryKind.FEE:
+    if _first_charge(entries) is EntryKind.FEE:
         bik_open = min(bik, owed)
         return OpenCosts(bik_open, min(fee, owed - bik_open))
     fee_open = min(fee, owed)
     return OpenCosts(min(bik, owed - fee_open), fee_open)
+
+
+def collection_costs_paid(entries: Iterable[LedgerEntry]) -> int:
+    """What the patient paid of the collection costs (BIK), by the ledger's allocation: the
+    patient's money booked on the COSTS component (payments, less what came back, R12, and
+    refunds, R13), of which the charge made first took its part first, as ``open_costs``
+    reads it. Costs the practice forgave (a stop, R21, or coulance, R17) are no payment:
+    "charged less open" called them paid (a second notice rendered again, R38)."""
+    entries = tuple(entries)
+    paid = max(-sum(e.amount_cents for e in entries if _patient_money_on_costs(e)), 0)
+    bik = max(total_of(entries, EntryKind.COSTS), 0)
+    fee = max(total_of(entries, EntryKind.FEE), 0)
+    if _first_charge(entries) is EntryKind.FEE:
+        return min(max(paid - fee, 0), bik)
+    return min(paid, bik)
+
+
+def _patient_money_on_costs(entry: LedgerEntry) -> bool:
+    return entry.component is Component.COSTS and entry.kind in PATIENT_MONEY
+
+
+def _first_charge(entries: tuple[LedgerEntry, ...]) -> EntryKind:
+    return next(
+        (e.kind for e in entries if e.kind in _COST_CHARGES and e.amount_cents > 0),
+        EntryKind.FEE,
+    )
 
 
 _COST_CHARGES = frozenset({EntryKind.COSTS, EntryKind.FEE})

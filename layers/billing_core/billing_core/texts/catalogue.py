@@ -145,7 +145,13 @@ class Texts:
 
     def __call__(self, key: str, /, **values: object) -> str:
         # A missing key or value raises KeyError: a wrong letter must not go out.
-        return self.entries[key].format(**values)
+        pattern = self.entries[key]
+        for name, value in values.items():
+            # A value with its own full stop ("… B.V.") ends the sentence it closes: no
+            # second one after it ("B.V..").
+            if isinstance(value, str) and value.endswith(".") and f"{{{name}}}." in pattern:
+                pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
+        return pattern.format(**values)
 
     def euros(self, cents: int) -> str:
         return format_euros(cents, self.language)

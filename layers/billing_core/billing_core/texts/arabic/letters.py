@@ -288,9 +288,21 @@ _DUNNING: Sections = {
             "من تكاليف التحصيل ({charged}) سُدِّد بالفعل {paid}؛ ولا يشمل المجموع إلا ما لا "
             "يزال مستحقًا."
         ),
+        # What of them a stop forgave (R21). Not yet read by a native speaker (README,
+        # Languages).
+        "costs_forgiven_note": (
+            "من تكاليف التحصيل ({charged}) تم التنازل عن {forgiven}؛ ولا يشمل المجموع إلا "
+            "ما لا يزال مستحقًا."
+        ),
         "interest_note": (
             "حُسبت الفائدة القانونية حتى {date} شاملًا. وهي تستمر حتى اليوم الذي نستلم فيه "
             "دفعتكم؛ وتجدون المبلغ الحالي في صفحة التحقق من الدفع."
+        ),
+        # Instead, when no principal is open and some interest is (interest_note_key,
+        # legal-nl.md §4). Not yet read by a native speaker (README, Languages).
+        "interest_note_stopped": (
+            "حُسبت الفائدة القانونية حتى {date} شاملًا. وبما أنه لم يعد هناك مبلغ أصلي غير "
+            "مسدَّد، فلن تُضاف أي فائدة أخرى."
         ),
         # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
         # speaker (README, Languages).

@@ -133,9 +133,21 @@ DUTCH: Sections = {
             "Van de incassokosten ({charged}) is {paid} al betaald; het totaal telt alleen "
             "wat nog openstaat."
         ),
+        # Instead of paid, what of them a stop forgave (R21) before the notice was rendered
+        # again: a forgiven part is no payment (costs_paid_note says what was paid).
+        "costs_forgiven_note": (
+            "Van de incassokosten ({charged}) is {forgiven} kwijtgescholden; het totaal telt "
+            "alleen wat nog openstaat."
+        ),
         "interest_note": (
             "De wettelijke rente is berekend tot en met {date}. Zij loopt door tot de dag "
             "waarop wij uw betaling ontvangen; het actuele bedrag ziet u in de betaalchecker."
+        ),
+        # Instead, when no principal is open (paid, or forgiven by a stop, R21) and some
+        # interest is: it runs on the principal only, so it no longer grows (legal-nl.md §4).
+        "interest_note_stopped": (
+            "De wettelijke rente is berekend tot en met {date}. Er staat geen hoofdsom meer "
+            "open, dus er komt geen rente meer bij."
         ),
         # Instead, when the interest is € 0,00 (a few days on a small principal round to
         # nothing): no column of € 0,00; it does run on the open principal (legal-nl.md §4).
@@ -280,10 +292,20 @@ ENGLISH: Sections = {
             "Of the collection costs ({charged}), {paid} has already been paid; the total "
             "counts only what is still outstanding."
         ),
+        # Instead of paid, what of them a stop forgave (R21): no payment.
+        "costs_forgiven_note": (
+            "Of the collection costs ({charged}), {forgiven} has been waived; the total "
+            "counts only what is still outstanding."
+        ),
         "interest_note": (
             "The statutory interest is calculated up to and including {date}. It keeps "
             "running until the day we receive your payment; the payment checker shows the "
             "current amount."
+        ),
+        # Instead, when no principal is open and some interest is (legal-nl.md §4).
+        "interest_note_stopped": (
+            "The statutory interest is calculated up to and including {date}. As no principal "
+            "is outstanding any more, no further interest is added."
         ),
         # Instead, when the interest is € 0,00 (interest_note_key, legal-nl.md §4).
         "interest_note_none": (
@@ -331,8 +353,10 @@ def interest_note_key(principal_cents: int, interest_cents: int) -> str | None:
     """The second notice's sentence under its amounts, the e-mail's and its PDF's: the
     interest as calculated, and that it runs on; with none open (€ 0,00, no interest column
     either) that none is open and that it still runs on the open principal (legal-nl.md §4:
-    it accrues on the principal until the payment is received); with no principal open
-    either (only an arrangement fee, R15) nothing, as nothing runs."""
+    it accrues on the principal until the payment is received); with interest open but no
+    principal (paid, or forgiven by a stop, R21) that it is calculated and runs no further,
+    as it runs on the principal only; with neither open (only an arrangement fee, R15)
+    nothing, as nothing runs."""
     if interest_cents:
-        return "interest_note"
+        return "interest_note" if principal_cents > 0 else "interest_note_stopped"
     return "interest_note_none" if principal_cents else None

@@ -331,9 +331,21 @@ _DUNNING: Sections = {
             "Z kosztów windykacji ({charged}) zapłacono już {paid}; suma obejmuje tylko "
             "kwotę, która nadal pozostaje do zapłaty."
         ),
+        # What of them a stop forgave (R21). Not yet read by a native speaker (README,
+        # Languages).
+        "costs_forgiven_note": (
+            "Z kosztów windykacji ({charged}) umorzono {forgiven}; suma obejmuje tylko "
+            "kwotę, która nadal pozostaje do zapłaty."
+        ),
         "interest_note": (
             "Odsetki ustawowe obliczono do dnia {date} włącznie. Są naliczane do dnia, w "
             "którym otrzymamy płatność; aktualną kwotę pokazuje strona sprawdzania płatności."
+        ),
+        # Instead, when no principal is open and some interest is (interest_note_key,
+        # legal-nl.md §4). Not yet read by a native speaker (README, Languages).
+        "interest_note_stopped": (
+            "Odsetki ustawowe obliczono do dnia {date} włącznie. Ponieważ nie ma już "
+            "nieopłaconej należności głównej, dalsze odsetki nie są naliczane."
         ),
         # Instead, when the interest is € 0,00 (interest_note_key). Not yet read by a native
         # speaker (README, Languages).
