@@ -574,7 +574,7 @@ def test_a_stale_read_does_not_grant_two_deferrals(monkeypatch):
     stale = store.invoice()
     request_deferral(REFERENCE, BIRTH, ctx(store))
     monkeypatch.setattr(store, "find_invoice_by_reference", lambda reference: stale)
-    monkeypatch.setattr("billing_core.invoices.updates._pause", lambda attempt: None)
+    monkeypatch.setattr("billing_core.invoices.updates.pause", lambda attempt: None)
     with pytest.raises(StateConflict, match="already_deferred"):
         request_deferral(REFERENCE, BIRTH, ctx(store))
     assert store.invoice().version == 1

@@ -276,7 +276,7 @@ def test_a_stale_read_of_an_already_booked_payment_books_nothing():
 
 def test_a_store_that_keeps_conflicting_gives_up(monkeypatch):
     store = FakeStore([make_invoice()])
-    monkeypatch.setattr("billing_core.invoices.updates._pause", lambda attempt: None)
+    monkeypatch.setattr("billing_core.invoices.updates.pause", lambda attempt: None)
 
     def always_conflict(invoice):
         raise ConcurrentChange(invoice.invoice_id)
