@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from local.seed import DENTAL
+from local.generate import declaration_csv
+from local.seed import DENTAL, SAMPLE_USERS
 from local.server import STAGE, SandboxServer
+from tests.functional.test_patient_api import unlock, visit_cookie
 
 
 @pytest.fixture
@@ -87,3 +90,47 @@ def test_make_serve_passes_a_repeated_query_parameter_and_path_parameters(server
     assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"]}
     assert event["pathParameters"] == {"declaration_id": "D-1"}
     assert (event["body"], event["isBase64Encoded"]) == (None, False)
+
+
+def _signed_in_portal_cookie(server) -> str:
+    """The portal's session cookie after the sandbox's sign-in (its state cookie kept)."""
+    email = next(u.email for u in SAMPLE_USERS if u.provider_id == DENTAL.provider_id)
+    _, to_hosted_ui, _ = server.handle("GET", "/portal/login", {}, b"")
+    state = "; ".join(c.split(";")[0] for c in to_hosted_ui.get("Set-Cookie", "").split("\n"))
+    asked = dict(parse_qsl(urlsplit(to_hosted_ui["Location"]).query))
+    chosen = f"email={email}&state={asked['state']}&code_challenge={asked['code_challenge']}"
+    _, back, _ = server.handle("POST", "/_local/sign-in", {}, chosen.encode())
+    callback = f"{urlsplit(back['Location']).path}?{urlsplit(back['Location']).query}"
+    _, signed_in, _ = server.handle("GET", callback, {"cookie": state}, b"")
+    line = next(c for c in signed_in["Set-Cookie"].split("\n") if c.startswith("zn_portal="))
+    return line.split(";")[0]
+
+
+def test_r35_the_portal_reads_every_cookie_line_an_http2_client_sends(server):
+    """R35 (the portal's session), RFC 9113 §8.2.3: an HTTP/2 client may send its cookies
+    as several `cookie` header lines; API Gateway passes them all in multiValueHeaders
+    and only the last in headers. Given a signed-in session and the language cookie, when
+    they come as two lines, the session first, then the overview opens (200) in that
+    language instead of sending the user to sign in again (it did: 303 /portal/login)."""
+    session = _signed_in_portal_cookie(server)
+    sent = [("cookie", session), ("cookie", "zn_lang=en")]
+    status, headers, page = server.handle("GET", "/portal/", sent, b"")
+    assert (status, headers.get("Location")) == (200, None)
+    assert b'lang="en"' in page
+
+
+def test_r36_the_checker_reads_every_cookie_line_an_http2_client_sends(sandbox, server):
+    """R36 (the birth date once per visit), RFC 9113 §8.2.3: Given a visit that checked
+    the birth date, when the browser sends the visit cookie and another cookie as two
+    lines, the visit's first, then the page shows the invoice (no birth date asked
+    again), as it does for one line."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(3))
+    sandbox.drain_deliveries()
+    invoice = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0][0]
+    visit = visit_cookie(unlock(sandbox, invoice))
+    target = f"/?kenmerk={invoice.reference}&lang=nl"
+    one_line = server.handle("GET", target, [("cookie", visit)], b"")
+    two_lines = server.handle("GET", target, [("cookie", visit), ("cookie", "other=1")], b"")
+    assert one_line[0] == two_lines[0] == 200
+    assert b'id="birth-date"' not in one_line[2]
+    assert b'id="birth-date"' not in two_lines[2]
