@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -19,6 +20,8 @@ from local.generate import declaration_csv
 from local.seed import DENTAL, SAMPLE_USERS
 from local.server import STAGE, SandboxServer
 from tests.functional.test_patient_api import unlock, visit_cookie
+
+SAMPLES = Path(__file__).resolve().parents[2] / "events" / "bank"
 
 
 @pytest.fixture
@@ -134,3 +137,17 @@ def test_r36_the_checker_reads_every_cookie_line_an_http2_client_sends(sandbox, 
     assert one_line[0] == two_lines[0] == 200
     assert b'id="birth-date"' not in one_line[2]
     assert b'id="birth-date"' not in two_lines[2]
+
+
+@pytest.mark.parametrize("name", ["Afschrift maart é+1.xml", "a%20b.xml"])
+def test_r12_the_sandbox_notifies_a_statement_under_its_key_url_encoded_as_s3_does(sandbox, name):
+    """R12 (bank statements), the S3 notification format: S3 sends the object key
+    URL-encoded (application/x-www-form-urlencoded: "red flower.jpg" -> "red+flower.jpg"),
+    which the import decodes. Given a statement stored under a name with a space, an
+    accent, a plus or a percent sign, when the sandbox PUTs it and notifies the import as
+    S3 would, then it is read under its own key and imported (the sandbox passed the key
+    raw: the import decoded "+" to a space and "%20" to one, and found no object: 404)."""
+    statement = (SAMPLES / "camt053-001.02-2026-11-24.xml").read_bytes()
+    answer = sandbox.upload_bank_statement(statement, name)
+    assert answer["imported"][0].get("outcome") != "ignored"
+    assert "error" not in json.dumps(answer).lower()
