@@ -340,7 +340,47 @@ def _last(multi_headers: Mapping[str, list[str]], name: str) -> str | None:
     return values[-1] if values else None
 
 
+# What API Gateway answers for a Lambda proxy answer it cannot read (it logs "Malformed
+# Lambda proxy response"), and the fields and types it reads: any other is that answer.
+_MALFORMED = (
+    HTTPStatus.BAD_GATEWAY.value,
+    {"Content-Type": "application/json"},
+    b'{"message": "Internal server error"}',
+)
+_PROXY_ANSWER_FIELDS = frozenset(
+    {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+)
+
+
+def malformed(answer: Any) -> str | None:
+    """Why API Gateway's REST API could not read ``answer`` as a Lambda proxy answer, or
+    None: a mapping of those five fields only, an int status, a text body, text header
+    values (lists of text in ``multiValueHeaders``), a boolean base64 flag."""
+    if not isinstance(answer, dict):
+        return "not an object"
+    if extra := set(answer) - _PROXY_ANSWER_FIELDS:
+        return f"fields {sorted(extra)}"
+    if not isinstance(answer.get("statusCode"), int) or isinstance(answer["statusCode"], bool):
+        return "statusCode not an integer"
+    if not isinstance(answer.get("body") or "", str):
+        return "body not text"
+    if not isinstance(answer.get("isBase64Encoded", False), bool):
+        return "isBase64Encoded not a boolean"
+    for name, value in (answer.get("headers") or {}).items():
+        if not isinstance(value, str):
+            return f"header {name} not text"
+    for name, values in (answer.get("multiValueHeaders") or {}).items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return f"multi-value header {name} not a list of text"
+    return None
+
+
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """The HTTP answer API Gateway makes of a function's answer; 502 for one it cannot read."""
+    problem = malformed(answer)
+    if problem is not None:
+        sys.stderr.write(f"  Malformed Lambda proxy response: {problem}\n")
+        return _MALFORMED
     headers = {k: v for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         # Set-Cookie values hold commas (Expires=Wed, 02 Dec ...): one line each.

@@ -151,3 +151,27 @@ def test_r12_the_sandbox_notifies_a_statement_under_its_key_url_encoded_as_s3_do
     answer = sandbox.upload_bank_statement(statement, name)
     assert answer["imported"][0].get("outcome") != "ignored"
     assert "error" not in json.dumps(answer).lower()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"statusCode": 200, "headers": {"X-Count": 3}, "body": ""},
+        {"statusCode": 200, "headers": {"Set-Cookie": ["a=1", "b=2"]}, "body": ""},
+        {"statusCode": 200, "body": {"not": "text"}},
+        {"statusCode": "200", "body": ""},
+        {"statusCode": 200, "body": "", "cookies": ["a=1"]},
+    ],
+)
+def test_make_serve_answers_502_for_a_function_answer_api_gateway_cannot_read(
+    server, sandbox, monkeypatch, answer
+):
+    """interfaces.md §5 (`make serve` stands in for the deployed API): API Gateway's REST
+    API answers 502 {"message": "Internal server error"} ("Malformed Lambda proxy
+    response") when a function's answer has a header that is not text, a list in
+    headers (several Set-Cookie belong in multiValueHeaders), a body that is not text, a
+    status that is not a number or a field it does not know. Given such an answer, when
+    `make serve` passes it back, then it answers the same 502 instead of sending it on."""
+    monkeypatch.setattr(sandbox, "invoke", lambda function, event: answer)
+    status, _, body = server.handle("GET", "/voorwaarden", {}, b"")
+    assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
