@@ -431,11 +431,13 @@ class Sandbox:
     def post_psp_webhook(
         self, body: str, content_type: str = "application/x-www-form-urlencoded"
     ) -> dict[str, Any]:
-        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send."""
+        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send;
+        base64, as API Gateway passes every body for this template (BinaryMediaTypes */*)."""
         event = sample_event("psp_webhook/mollie-payment-changed.json")
         event["headers"]["Content-Type"] = content_type
         event["multiValueHeaders"]["Content-Type"] = [content_type]
-        event["body"] = body
+        event["body"] = base64.b64encode(body.encode("utf-8")).decode("ascii")
+        event["isBase64Encoded"] = True
         return self.invoke("psp_webhook", event)
 
     # --- schedules ----------------------------------------------------------------------------

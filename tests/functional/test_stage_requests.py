@@ -175,3 +175,15 @@ def test_make_serve_answers_502_for_a_function_answer_api_gateway_cannot_read(
     monkeypatch.setattr(sandbox, "invoke", lambda function, event: answer)
     status, _, body = server.handle("GET", "/voorwaarden", {}, b"")
     assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
+
+
+def test_r11_the_sandbox_posts_the_psp_webhook_base64_as_the_stage_passes_it(sandbox, seen):
+    """R11 (the PSP webhook), template.yaml BinaryMediaTypes */*: Mollie posts
+    ``id=tr_...`` as application/x-www-form-urlencoded, which API Gateway passes on base64
+    with isBase64Encoded. Given the sandbox's PSP calling the webhook, when it posts, then
+    the function gets the form base64 (it got it as text) and reads it (200)."""
+    answer = sandbox.post_psp_webhook("id=tr_unknown123")
+    (event,) = seen
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == b"id=tr_unknown123"
+    assert answer["statusCode"] == 200
