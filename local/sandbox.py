@@ -23,7 +23,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypedDict, Unpack
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote_plus, unquote, urlencode
 
 import boto3
 from boto3.dynamodb.conditions import Attr
@@ -72,6 +72,13 @@ _OFFLINE_ENVIRONMENT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
+
+
+def notified_key(key: str) -> str:
+    """An object's key as S3 puts it in an event notification: URL-encoded as a form is
+    ("red flower.jpg" -> "red+flower.jpg", "é" -> "%C3%A9"), its slashes kept. The
+    sandbox's PUT-then-notify passes keys this way, as the functions get them deployed."""
+    return quote_plus(key, safe="/")
 
 
 def sample_event(name: str) -> dict[str, Any]:
@@ -334,7 +341,8 @@ class Sandbox:
         """``once``: as through an upload URL, with If-None-Match: * (S3 answers a second
         PUT with 412 PreconditionFailed, a botocore ClientError)."""
         answer = self._put_declarations_object(key, data, once)
-        return self.notify_upload(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+        version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
+        return self.notify_upload(notified_key(key), version, etag)
 
     def _put_declarations_object(self, key: str, data: bytes, once: bool) -> dict[str, Any]:
         condition = {"IfNoneMatch": "*"} if once else {}
@@ -379,7 +387,8 @@ class Sandbox:
         notification to the retour import (as for incoming/ and the ingest)."""
         answer = self._put_declarations_object(key, data, once)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
-        event = self._s3_event("retour_import", self.names.declarations_bucket, key, version, etag)
+        bucket = self.names.declarations_bucket
+        event = self._s3_event("retour_import", bucket, notified_key(key), version, etag)
         return self.invoke("retour_import", event)
 
     # --- S3 -> bank statement import (R12) ---------------------------------------------------
@@ -389,7 +398,8 @@ class Sandbox:
         import function; returns its answer (the import summary)."""
         key = f"camt053/{name}"
         answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=xml_bytes)
-        event = self.bank_s3_event(key, answer.get("VersionId", ""), answer["ETag"].strip('"'))
+        version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
+        event = self.bank_s3_event(notified_key(key), version, etag)
         return self.invoke("bank_statement_import", event)
 
     def bank_s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
@@ -404,7 +414,7 @@ class Sandbox:
         answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=csv_bytes)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
         event = self._s3_event(
-            "collection_report_import", self.names.bank_bucket, key, version, etag
+            "collection_report_import", self.names.bank_bucket, notified_key(key), version, etag
         )
         return self.invoke("collection_report_import", event)
 
@@ -421,11 +431,13 @@ class Sandbox:
     def post_psp_webhook(
         self, body: str, content_type: str = "application/x-www-form-urlencoded"
     ) -> dict[str, Any]:
-        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send."""
+        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send;
+        base64, as API Gateway passes every body for this template (BinaryMediaTypes */*)."""
         event = sample_event("psp_webhook/mollie-payment-changed.json")
         event["headers"]["Content-Type"] = content_type
         event["multiValueHeaders"]["Content-Type"] = [content_type]
-        event["body"] = body
+        event["body"] = base64.b64encode(body.encode("utf-8")).decode("ascii")
+        event["isBase64Encoded"] = True
         return self.invoke("psp_webhook", event)
 
     # --- schedules ----------------------------------------------------------------------------

@@ -11,11 +11,13 @@ show the outbox. Those routes exist only here, never in the deployed API.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import secrets
 import sys
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +30,11 @@ from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
 MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
+STAGE = "local"  # requestContext.stage of the events the sandbox's API Gateway passes on
+
+# A request's headers: a mapping, or (name, value) pairs as the client sent them (a name
+# may come twice, e.g. two Cookie lines, and in any case: HTTP/2 clients send lowercase).
+SentHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
 class SandboxServer:
@@ -40,15 +47,22 @@ class SandboxServer:
         sandbox.invite_sample_users()
 
     def handle(
-        self, method: str, target: str, headers: dict[str, str], body: bytes
+        self,
+        method: str,
+        target: str,
+        headers: SentHeaders,
+        body: bytes,
+        source_ip: str = "127.0.0.1",
     ) -> tuple[int, dict[str, str], bytes]:
+        sent = list(headers.items() if isinstance(headers, Mapping) else headers)
+        lowered = {name.lower(): value for name, value in sent}
         parts = urlsplit(target)
-        path, query = parts.path, dict(parse_qsl(parts.query))
+        path = parts.path
         with self._lock:
             if path.startswith("/_local/"):
-                answer = self._local(method, path, body, headers, query)
+                answer = self._local(method, path, body, lowered, dict(parse_qsl(parts.query)))
             else:
-                answer = self._api(method, path, query, headers, body)
+                answer = self._api(method, path, parts.query, sent, body, source_ip)
             if method != "GET":
                 self.sandbox.drain_deliveries()  # e-mails reach the outbox at once
             return answer
@@ -199,12 +213,23 @@ class SandboxServer:
     # --- the API, behind the emulated Cognito authorizer --------------------------------
 
     def _api(
-        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        raw_query: str,
+        sent: list[tuple[str, str]],
+        body: bytes,
+        source_ip: str,
     ) -> tuple[int, dict[str, str], bytes]:
+        """As API Gateway (REST API, Lambda proxy) passes a request on for template.yaml
+        (``proxy_event``); a method or path no route takes gets the API's own answer."""
         route = self.sandbox.routes.match(method, unquote(path))
+        if route is None:
+            return _from_lambda(copy.deepcopy(self.sandbox.routes.unrouted))
         caller = None
-        if route is not None and not route.public:
-            caller = self._caller_from(headers.get("authorization", ""))
+        if not route.public:
+            authorization = next((v for k, v in sent if k.lower() == "authorization"), "")
+            caller = self._caller_from(authorization)
             if caller is None:
                 return _json(
                     HTTPStatus.UNAUTHORIZED,
@@ -212,22 +237,18 @@ class SandboxServer:
                         "unauthorized", "send Authorization: Bearer <token from /_local/tokens>"
                     ),
                 )
-        if path.startswith("/portal"):  # its own session cookie; uploads are binary
-            portal_headers = {"Content-Type": headers.get("content-type", "")}
-            portal_headers["Cookie"] = headers.get("cookie", "")
-            answer = self.sandbox.api_raw(
-                method, path, body=body or None, query=query, headers=portal_headers
-            )
-            return _from_lambda(answer)
-        answer = self.sandbox.api_raw(
+        event = proxy_event(
             method,
             path,
-            caller=caller,
-            body=body.decode("utf-8", "replace") or None,
-            query=query,
-            headers=_passed_on(headers, with_body=bool(body)),
+            raw_query,
+            sent,
+            body,
+            resource=route.path,
+            path_parameters=route.parameters(unquote(path)),
+            claims=caller.claims() if caller is not None else None,
+            source_ip=source_ip,
         )
-        return _from_lambda(answer)
+        return _from_lambda(self.sandbox.invoke(route.function, event))
 
     def tokens(self) -> dict[str, str]:
         return {who: self._token(who) for who in self._callers()}
@@ -256,18 +277,110 @@ class SandboxServer:
         return self._issued.setdefault(who, f"sandbox-{secrets.token_urlsafe(18)}")
 
 
-def _passed_on(headers: dict[str, str], *, with_body: bool) -> dict[str, str] | None:
-    """What API Gateway passes on to the function and the handlers read: the body's type,
-    the checker's visit cookie (R36) and a write's Idempotency-Key (R38: without it a
-    retry against the sandbox would act twice)."""
-    passed = {"Content-Type": headers.get("content-type", "")} if with_body else {}
-    for name in ("Cookie", "Idempotency-Key"):
-        if headers.get(name.lower()):
-            passed[name] = headers[name.lower()]
-    return passed or None
+def proxy_event(
+    method: str,
+    path: str,
+    raw_query: str,
+    sent: Iterable[tuple[str, str]],
+    body: bytes,
+    *,
+    resource: str,
+    path_parameters: Mapping[str, str] | None = None,
+    claims: Mapping[str, str] | None = None,
+    source_ip: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """The event API Gateway's REST API passes a Lambda proxy integration for this
+    template: every body base64 with ``isBase64Encoded`` (BinaryMediaTypes ``*/*``);
+    headers with their names as sent, the last of a repeated one in ``headers`` and all
+    in ``multiValueHeaders``; the query likewise (``null`` when there is none); the path
+    percent-decoded; the stage and the stage-prefixed path in ``requestContext``; the
+    Cognito authorizer's claims, every value a string."""
+    headers: dict[str, str] = {}
+    multi_headers: dict[str, list[str]] = {}
+    for name, value in [*sent, ("X-Forwarded-For", source_ip), ("X-Forwarded-Proto", "https")]:
+        headers[name] = value
+        multi_headers.setdefault(name, []).append(value)
+    query: dict[str, str] = {}
+    multi_query: dict[str, list[str]] = {}
+    for name, value in parse_qsl(raw_query, keep_blank_values=True):
+        query[name] = value
+        multi_query.setdefault(name, []).append(value)
+    path = unquote(path)
+    context: dict[str, Any] = {
+        "resourcePath": resource,
+        "httpMethod": method,
+        "path": f"/{STAGE}{path}",
+        "stage": STAGE,
+        "requestId": str(uuid.uuid4()),
+        "accountId": "123456789012",
+        "apiId": "sandboxapi",
+        "protocol": "HTTP/1.1",
+        "identity": {"sourceIp": source_ip, "userAgent": _last(multi_headers, "user-agent")},
+    }
+    if claims is not None:
+        context["authorizer"] = {"claims": {k: str(v) for k, v in claims.items()}}
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": dict(path_parameters) if path_parameters else None,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": base64.b64encode(body).decode("ascii") if body else None,
+        "isBase64Encoded": bool(body),
+    }
+
+
+def _last(multi_headers: Mapping[str, list[str]], name: str) -> str | None:
+    values = [v for k, vs in multi_headers.items() if k.lower() == name for v in vs]
+    return values[-1] if values else None
+
+
+# What API Gateway answers for a Lambda proxy answer it cannot read (it logs "Malformed
+# Lambda proxy response"), and the fields and types it reads: any other is that answer.
+_MALFORMED = (
+    HTTPStatus.BAD_GATEWAY.value,
+    {"Content-Type": "application/json"},
+    b'{"message": "Internal server error"}',
+)
+_PROXY_ANSWER_FIELDS = frozenset(
+    {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+)
+
+
+def malformed(answer: Any) -> str | None:
+    """Why API Gateway's REST API could not read ``answer`` as a Lambda proxy answer, or
+    None: a mapping of those five fields only, an int status, a text body, text header
+    values (lists of text in ``multiValueHeaders``), a boolean base64 flag."""
+    if not isinstance(answer, dict):
+        return "not an object"
+    if extra := set(answer) - _PROXY_ANSWER_FIELDS:
+        return f"fields {sorted(extra)}"
+    if not isinstance(answer.get("statusCode"), int) or isinstance(answer["statusCode"], bool):
+        return "statusCode not an integer"
+    if not isinstance(answer.get("body") or "", str):
+        return "body not text"
+    if not isinstance(answer.get("isBase64Encoded", False), bool):
+        return "isBase64Encoded not a boolean"
+    for name, value in (answer.get("headers") or {}).items():
+        if not isinstance(value, str):
+            return f"header {name} not text"
+    for name, values in (answer.get("multiValueHeaders") or {}).items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return f"multi-value header {name} not a list of text"
+    return None
 
 
 def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """The HTTP answer API Gateway makes of a function's answer; 502 for one it cannot read."""
+    problem = malformed(answer)
+    if problem is not None:
+        sys.stderr.write(f"  Malformed Lambda proxy response: {problem}\n")
+        return _MALFORMED
     headers = {k: v for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         # Set-Cookie values hold commas (Expires=Wed, 02 Dec ...): one line each.
@@ -332,8 +445,8 @@ def make_request_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            self._reply(*server.handle(self.command, self.path, headers, body))
+            sent = list(self.headers.items())  # as the client sent them: case, repeats
+            self._reply(*server.handle(self.command, self.path, sent, body, self.client_address[0]))
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

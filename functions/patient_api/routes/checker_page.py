@@ -29,6 +29,7 @@ from billing_core.entrypoints.web.checker_page import (
     status_page,
 )
 from billing_core.entrypoints.web.documents import pdf_download
+from billing_core.entrypoints.web.forms import cookie_header
 from billing_core.entrypoints.web.info_pages import NOT_FOUND, render_info_page
 
 router = Router()
@@ -118,7 +119,7 @@ def unknown_address(error: NotFoundError) -> Response[str]:
 
 
 def _visit() -> Visit:
-    return Visit.from_cookie_header(router.current_event.headers.get("cookie") or "")
+    return Visit.from_cookie_header(cookie_header(router.current_event.raw_event))
 
 
 def _response(answer: PageAnswer) -> Response[str]:

@@ -26,12 +26,31 @@ before any route (the 413 page) or outside one (the portal's upload form).
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
+from typing import Any
 
 # More parts than any of our forms has (the settings' largest has about 30): the rest of
 # a body with more is not read, so a form made of tiny parts costs no more than this.
 MAX_PARTS = 200
 # RFC 2046 §5.1.1: a boundary is 1 to 70 characters.
 MAX_BOUNDARY_CHARS = 70
+
+
+def cookie_header(event: Mapping[str, Any]) -> str:
+    """Every cookie the request sent, as one Cookie header. An HTTP/2 client may send its
+    cookies as several ``cookie`` lines (RFC 9113 §8.2.3); API Gateway's REST API passes
+    them all in ``multiValueHeaders`` and only the last in ``headers``, so a session
+    cookie in an earlier line would be lost. Header names in any case (HTTP/2: lower)."""
+    lines = [
+        str(value)
+        for name, values in (event.get("multiValueHeaders") or {}).items()
+        if str(name).lower() == "cookie"
+        for value in values or ()
+    ]
+    if not lines:  # an event without multiValueHeaders (a hand-made one)
+        headers = event.get("headers") or {}
+        lines = [str(v) for name, v in headers.items() if str(name).lower() == "cookie"]
+    return "; ".join(line for line in lines if line)
 
 
 def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:

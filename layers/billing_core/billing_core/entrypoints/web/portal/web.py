@@ -26,7 +26,7 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http.idempotency import KeyInUse, is_valid_key, once_per_key
 from billing_core.entrypoints.http.middleware import HTML, first_undeclared
 from billing_core.entrypoints.web.downloads import content_disposition
-from billing_core.entrypoints.web.forms import multipart_form, raw_body
+from billing_core.entrypoints.web.forms import cookie_header, multipart_form, raw_body
 from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.entrypoints.web.portal.pages import (
     PortalAnswer,
@@ -85,7 +85,7 @@ class Incoming:
         elif body:
             form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return cls(
-            headers.get("cookie", ""), dict(event.query_string_parameters or {}), form, files
+            cookie_header(event.raw_event), dict(event.query_string_parameters or {}), form, files
         )
 
     def cookie(self, name: str) -> str:
