@@ -10,25 +10,29 @@ import json
 import os
 import shutil
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from billing_core.collection.handover import handover_key
 from billing_core.declarations.retour import retour_report_key
+from billing_core.declarations.vektis.layouts import MZ302_V13
+from billing_core.declarations.vektis.writer import Granted, InsurerAnswer, write_retour
 from billing_core.dunning.interest import first_day_of_default, interest_statement
 from billing_core.invoices.invoice import Channel, Invoice
-from billing_core.invoices.ledger import Component, balance
+from billing_core.invoices.ledger import Component, EntryKind, balance, total_of
 from billing_core.legal import ATW_DAYS
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from local.demo_payouts import pay_the_practices
+from local.demo_portal import visit_the_portal
 from local.generate import declaration_csv
 from local.sandbox import EVENTS, Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SANDBOX_TODAY
-from local.vektis_samples import WEST_FILE, west_settings
+from local.vektis_samples import DENTAL_HEADER, WEST_FILE, dental_claims, west_settings
 
 # DEMO_OUT: elsewhere than the checkout's out/ (the test that runs the whole demo).
 OUT = Path(os.environ.get("DEMO_OUT") or Path(__file__).resolve().parent.parent / "out")
@@ -48,6 +52,8 @@ SAMPLES = EVENTS / "declarations"
 class Demo:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
+        self.stopped: Invoice | None = None  # step 10's invoice, which the retour changes
+        self.portal_pages: dict[str, str | bytes] = {}  # out/portal/, step 12d
 
     def run(self) -> None:
         self.title(
@@ -82,6 +88,7 @@ class Demo:
         self.provider_view()
         self.pay_the_practices()
         self.agency_reports_back()
+        self.in_the_portal()
         self.write_outputs()
 
     # --- the story ---------------------------------------------------------------------
@@ -277,6 +284,8 @@ class Demo:
         )
         self.show_status(invoice.reference)
         self.non_contracted_coulance()
+        self.stopped = invoice
+        self.retour_after_the_stop(invoice)
 
     def non_contracted_coulance(self) -> None:
         """R17, seeds 001 and 004: the insurer reimbursed 40%; the practice's policy asks
@@ -324,6 +333,87 @@ class Demo:
             f"  PATCH /actions/{{id}} {{decision: apply}} -> {status}; the patient is e-mailed the lowered amount"
         )
         self.show_status(invoice.reference)
+
+    def retour_after_the_stop(self, stopped: Invoice) -> None:
+        """R5, R13, R21 (stop 41, LATE1): the insurer's MZ302 retour arrives after the
+        practice stopped a quarter of the invoice in step 10. It grants the filling in full:
+        what the patient would still owe is less than the stop forgave, so the difference
+        is booked back (the insurer pays it), never credit the patient did not pay. The
+        insurer's corrected retour takes the filling back: the stop forgives again, and the
+        patient owes what the stop left them, by a new date (legal-nl.md §7)."""
+        self.title(
+            "10c. The insurer's retour (MZ302) arrives after the stop of step 10 (R5, R13, R21)"
+        )
+        repository = self.sandbox.runtime.repository
+        now = repository.get_invoice(stopped.provider_id, stopped.invoice_id)
+        assert now is not None
+        forgiven = -total_of(now.ledger, EntryKind.COULANCE) - total_of(now.ledger, EntryKind.STOP)
+        print(
+            f"  {reference.grouped(now.reference)}: {format_euros(now.gross_cents)}, the insurer pays "
+            f"{format_euros(now.reimbursed_cents)}, the stop forgave {format_euros(forgiven)} "
+            "(a partial stop is booked as coulance): "
+            f"the patient owes {format_euros(now.amount_due_cents)}"
+        )
+        lines = {line.claim_ref: line for line in now.lines}
+        claims = [c for c in dental_claims() if c.claim_ref in lines]
+        filling = next(c for c in claims if c.treatment_code == "V21")
+        header = replace(DENTAL_HEADER, uzovi=filling.insurer_uzovi)
+        for day, granted_cents, codes in (
+            (date(2026, 11, 30), filling.amount_cents, ()),
+            (date(2026, 12, 1), 0, ("0613",)),
+        ):
+            self.sandbox.clock.set(datetime.combine(day, time(10), tzinfo=AMSTERDAM))
+            granted = {
+                c.claim_ref: Granted(granted_cents, codes)
+                if c is filling
+                else Granted(lines[c.claim_ref].reimbursed_cents)
+                for c in claims
+            }
+            answer = InsurerAnswer(reference=f"RET-{day:%Y%m%d}", retour_date=day)
+            sent = len(self.sandbox.outbox())
+            retour_id = self.sandbox.upload_retour(
+                DENTAL.provider_id,
+                f"{day:%Y-%m-%d}.mz302",
+                write_retour(MZ302_V13, header, claims, granted, answer),
+            )
+            self.sandbox.drain_deliveries()
+            report = json.loads(
+                self.sandbox.output_object(retour_report_key(DENTAL.provider_id, retour_id))
+            )
+            after = repository.get_invoice(stopped.provider_id, stopped.invoice_id)
+            assert after is not None
+            which = (
+                "its corrected retour"
+                if codes
+                else f"the insurer's retour (UZOVI {filling.insurer_uzovi})"
+            )
+            said = "".join(
+                f", retourcode {remark['code']}: {remark['meaning_en']}"
+                for remark in report["retour_codes"]
+                if remark["claim_ref"] == filling.claim_ref
+            )
+            print(
+                f"  {day:%a %d %b}: {which} grants {format_euros(granted_cents)} of the filling "
+                f"({filling.claim_ref}, {filling.treatment_code} {format_euros(filling.amount_cents)}){said}"
+            )
+            for entry in after.ledger[len(now.ledger) :]:
+                print(
+                    f"    {entry.kind.value.replace('_', ' '):24} {format_euros(entry.amount_cents):>9}  {entry.note}"
+                )
+            print(
+                f"    the patient owes {format_euros(now.amount_due_cents)} -> "
+                f"{format_euros(after.amount_due_cents)}, credit {format_euros(after.credit_cents)}, "
+                f"pay by {after.final_payment_date:%d-%m-%Y}"
+            )
+            for email in self.sandbox.outbox()[sent:]:
+                says = next(
+                    line
+                    for line in email["text"].splitlines()
+                    if line.startswith(("You now pay", "Nothing is open"))
+                )
+                print(f'    the patient\'s e-mail "{email["subject"]}": "{says}"')
+            self.show_status(after.reference)
+            now = after
 
     def dunning(self) -> None:
         """Issue #5: time moves on; the daily run (R18-R20) takes every unpaid invoice along
@@ -552,6 +642,16 @@ class Demo:
             )
         self.show_agency_week(remitted_on)
 
+    def in_the_portal(self) -> None:
+        """R35: what the practice's staff see of all this in the portal, signed in as
+        `make serve` lets them (local/demo_portal.py); the pages go to out/portal/."""
+        self.title("12d. The practice's staff in the portal (R35), signed in as `make serve` does")
+        assert self.stopped is not None
+        visit = visit_the_portal(
+            self.sandbox, DENTAL.provider_id, reference.grouped(self.stopped.reference)
+        )
+        self.portal_pages = {**visit.pages, "static/portal.css": visit.stylesheet()}
+
     def show_unblocked(self, since: date) -> None:
         _, changes = self.sandbox.api(
             "GET",
@@ -654,6 +754,7 @@ class Demo:
         counts["collection"] = self.write_prefix("collection/")
         counts["retrocession"] = self.write_prefix("retrocession/")
         counts["payouts"] = self.write_prefix("payouts/")
+        counts["portal"] = self.write_portal()
         for folder, count in counts.items():
             print(f"  out/{folder + '/':16} {count} files")
 
@@ -674,6 +775,18 @@ class Demo:
                 )
             written += 1
         return written
+
+    def write_portal(self) -> int:
+        """The portal's pages as step 12d saw them, with their stylesheet: open them in a
+        browser (their links lead to the sandbox's `make serve`)."""
+        for name, page in self.portal_pages.items():
+            target = OUT / "portal" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(page, bytes):
+                target.write_bytes(page)
+            else:
+                target.write_text(page, encoding="utf-8")
+        return len(self.portal_pages)
 
     def write_prefix(self, prefix: str) -> int:
         keys = self.sandbox.output_keys(prefix)

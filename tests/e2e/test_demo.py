@@ -50,6 +50,6 @@ def test_the_demo_runs_and_prints_what_the_readme_shows(tmp_path):
     assert run.stdout.rstrip().endswith("or the PDFs in out/print/.")
     # A claim at the agency has no date to pay by: the demo says "-", never Python's None.
     assert "None" not in run.stdout
-    for folder in ("emails", "print", "reports", "collection", "retrocession", "payouts"):
+    for folder in ("emails", "print", "reports", "collection", "retrocession", "payouts", "portal"):
         assert any((tmp_path / folder).rglob("*")), folder
     assert list((tmp_path / "emails").glob("*.pdf"))

@@ -276,6 +276,10 @@ _DUTCH: Sections = {
         "action_kind_missing_price_quote": "Ontbrekende begroting",
         "action_kind_minor_without_debtor": "Minderjarige zonder debiteur",
         "action_kind_upload_version_ignored": "Tweede bestand niet verwerkt",
+        "action_kind_payout_returned": "Uitbetaling teruggestort",
+        # what an action without an invoice is about: the link in its kenmerk column
+        "action_about_payouts": "Uitbetalingen",
+        "action_about_upload": "De upload",
         # what an action is about (R16, R17: the objection's words, the proposal's amounts)
         "objection_reason": "Reden",
         "objection_reason_treatment": "De behandeling",
@@ -737,6 +741,9 @@ _ENGLISH: Sections = {
         "action_kind_missing_price_quote": "Missing price quote",
         "action_kind_minor_without_debtor": "Minor without debtor",
         "action_kind_upload_version_ignored": "Second file not processed",
+        "action_kind_payout_returned": "Payout returned",
+        "action_about_payouts": "Payouts",
+        "action_about_upload": "The upload",
         # what an action is about (R16, R17: the objection's words, the proposal's amounts)
         "objection_reason": "Reason",
         "objection_reason_treatment": "The treatment",
