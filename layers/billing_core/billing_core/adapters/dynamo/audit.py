@@ -1,9 +1,10 @@
 """The audit of reads (R32, NEN 7513) on the billing table: one item per read, keyed by
 provider and month, expired by the table's TTL after ``AUDIT_RETENTION``.
 
-Retention: the reads are kept as long as the data they are about may be (legal-nl.md §8:
-invoices and ledgers 7 years after the year they were settled), so a patient who asks
-who looked at an invoice gets an answer for as long as the invoice exists.
+Retention: 8 years after the read, as long as an invoice settled in the year of the
+read is kept (legal-nl.md §8: 7 years after the year it was settled). An invoice settled
+years after a read outlives that read's record, so its oldest reads are forgotten first
+(README "Audit of reads"; tying a read to its invoice's own expiry is not built).
 """
 
 from __future__ import annotations
