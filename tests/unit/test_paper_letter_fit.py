@@ -78,14 +78,16 @@ def recorded_cells(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[PrintedCell
         yield cells
 
 
-def paper_arrangement_confirmation(language: str, provider=None, price_cents: int = 108217):
+def paper_arrangement_confirmation(
+    language: str, provider=None, price_cents: int = 108217, terms: int = 3, **patient
+):
     """The arrangement's confirmation as the delivery posts it (delivery._post_message)."""
     provider = provider or make_provider()
     invoice = make_invoice(
         lines=(make_line(unit_price_cents=price_cents),),
-        patient=make_person(language=Language(language)),
+        patient=make_person(language=Language(language), **patient),
     )
-    arranged = create_arrangement(invoice, provider, 3, NOW)
+    arranged = create_arrangement(invoice, provider, terms, NOW)
     context = confirmation_context(
         ARRANGEMENT_CONFIRMATION,
         arranged,
@@ -224,28 +226,9 @@ def test_r36_a_confirmation_whose_text_fills_the_page_keeps_its_qr_code_on_it(la
     # Given an arrangement of twelve terms confirmed on paper (R15, R7), from a practice
     # whose name has 60 characters, so that its text fills the first page
     provider = make_provider(name=PRACTICE_NAMES[60])
-    invoice = make_invoice(
-        lines=(make_line(unit_price_cents=1_234_567),),
-        patient=make_person(language=Language(language), last_name="Brzęczyszczykiewicz"),
-    )
-    arranged = create_arrangement(invoice, provider, 12, NOW)
-    context = confirmation_context(
-        ARRANGEMENT_CONFIRMATION,
-        arranged,
-        provider,
-        event_id="arrangement",
-        today=NOW.date(),
-        pay_url=f"{PUBLIC}/?kenmerk={arranged.reference}",
-        public_base_url=PUBLIC,
-    )
-    email = render_email(ARRANGEMENT_CONFIRMATION, context, language, on_paper=True)
     # When it is printed
-    pdf = render_message_pdf(
-        email,
-        provider=provider,
-        addressee=arranged.addressee,
-        dated=NOW.date(),
-        public_base_url=PUBLIC,
+    _, pdf = paper_arrangement_confirmation(
+        language, provider, 1_234_567, terms=12, last_name="Brzęczyszczykiewicz"
     )
     # Then it is one sheet: the QR code to the checker and its caption stand beside the
     # window, where the page has room, not alone on a second sheet (audit letters8)
