@@ -440,6 +440,20 @@ def test_the_letters_are_about_the_reminders_channel():
     assert reminded(5_000, email="")[0].reminder.channel is Channel.PAPER
 
 
+def charged_after_an_early_payment():
+    """€ 1.000,00 of which € 200,00 ("early") was paid before the reminder, and the
+    collection costs charged on the € 800,00 still open."""
+    (invoice,) = open_invoices(100_000)
+    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
+    (invoice,) = charge_costs(
+        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
+        POLICY,
+        COSTS_DAY,
+        COSTS_AT,
+    )
+    return invoice
+
+
 @pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
 def test_costs_a_stop_forgave_are_not_called_paid_when_the_notice_is_rendered_again(language):
     """R21, R38, legal-nl.md §2-§3, §5 (known stop 41, Letters): Given an invoice of
@@ -451,14 +465,7 @@ def test_costs_a_stop_forgave_are_not_called_paid_when_the_notice_is_rendered_ag
     was: the ledger's allocation books no patient money on the costs) but that they were
     forgiven, in the e-mail's text and HTML and on paper; the total asks the € 200,00
     and the interest since."""
-    (invoice,) = open_invoices(100_000)
-    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
-    (invoice,) = charge_costs(
-        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
-        POLICY,
-        COSTS_DAY,
-        COSTS_AT,
-    )
+    invoice = charged_after_an_early_payment()
     stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
     invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
     invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
@@ -484,14 +491,7 @@ def test_costs_the_patient_paid_are_still_called_paid_after_a_stop_forgave_the_r
     paid the next day (it pays the costs first), then a full stop forgiving the rest and a
     returned earlier payment of € 200,00 opening the invoice again, when the second notice
     is rendered again, then € 50,00 of the costs is paid and € 70,00 forgiven."""
-    (invoice,) = open_invoices(100_000)
-    early = IncomingPayment("bank", "early", 20_000, COSTS_AT - timedelta(days=40))
-    (invoice,) = charge_costs(
-        send_reminder([apply_payment(invoice, early)], POLICY, REMINDER_DAY),
-        POLICY,
-        COSTS_DAY,
-        COSTS_AT,
-    )
+    invoice = charged_after_an_early_payment()
     invoice = apply_payment(
         invoice, IncomingPayment("bank", "part", 5_000, COSTS_AT + timedelta(hours=1))
     )
