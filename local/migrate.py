@@ -22,6 +22,9 @@ practice only.
 - ``canonical-claim-markers`` (R3, R40): each practice's export of week 47 with all-digit
   refs (claim 0000001.., patient 000001..) uploaded as the deploy before read it: its
   claims' markers under the refs with their leading zeros.
+- ``settings-version-expiry`` (legal-nl.md §8, R39): each practice's settings saved once
+  more (a second version), then every settings version stored without the expiry its
+  save now writes.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -52,6 +55,7 @@ from billing_core.services.operator.migrations import (
     MIGRATIONS,
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
+    SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
     STORED_ITEM_EXPIRY,
 )
@@ -197,6 +201,31 @@ def store_items_as_before_their_expiry(repository: BillingRepository) -> list[di
     return found
 
 
+def store_settings_versions_as_before_their_expiry(
+    repository: BillingRepository,
+) -> list[dict[str, object]]:
+    """Every settings version as the deploy before stop 42 stored it: no ``expires_at``.
+    The items as they were before, for a test to compare."""
+    table = repository._table
+    found = [
+        item
+        for item in table.scan(ConsistentRead=True)["Items"]
+        if str(item["sk"]).startswith(keys.SETTINGS_VERSION_PREFIX)
+    ]
+    for item in found:
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        table.update_item(Key=key, UpdateExpression="REMOVE expires_at")
+    return [{k: v for k, v in item.items() if k != "expires_at"} for item in found]
+
+
+def change_settings_before_expiry(sandbox: Sandbox) -> None:
+    """Each practice's settings saved once more by the operator (a second version of
+    them, R31), then every settings version stripped of its expiry."""
+    for practice in (DENTAL, PHYSIO):
+        sandbox.replace_provider(practice.model_copy(update={"name": f"{practice.name} BV"}))
+    store_settings_versions_as_before_their_expiry(sandbox.runtime.repository)
+
+
 def pay_out_week_48_before_expiry(sandbox: Sandbox) -> None:
     """Week 48's statements built and its payout batch sent on Monday 30 November, then
     every upload record, statement item and batch stripped of its expiry."""
@@ -246,6 +275,7 @@ REWINDS = {
     SEARCH_NAMES: fold_names_as_before,
     STORED_ITEM_EXPIRY: pay_out_week_48_before_expiry,
     CANONICAL_CLAIM_MARKERS: upload_zero_padded_before_the_deploy,
+    SETTINGS_VERSION_EXPIRY: change_settings_before_expiry,
 }
 
 

@@ -129,6 +129,17 @@ def plant_stored_before_expiry(store: Any) -> None:
     store_items_as_before_their_expiry(store)
 
 
+def plant_settings_versions_before_expiry(store: Any) -> None:
+    """Every settings version as stored before stop 42: no expiry. The starting point of
+    migration version 7 (legal-nl.md §8, R39)."""
+    if hasattr(store, "forget_settings_expiries"):  # the in-memory fake
+        store.forget_settings_expiries()
+        return
+    from local.migrate import store_settings_versions_as_before_their_expiry
+
+    store_settings_versions_as_before_their_expiry(store)
+
+
 def batches_on(store: Any) -> Any:
     """The store's batches: the fake keeps them, the adapter's are on the same table."""
     if hasattr(store, "create_batch"):

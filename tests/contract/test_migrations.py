@@ -22,6 +22,7 @@ from billing_core.payments.transfer_batches import (
 from billing_core.ports import InvoiceFilter, KnownClaim, ReferenceHolder
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.retrocession import StatementSummary
+from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import (
@@ -35,10 +36,12 @@ from tests.contract.samples import (
     new,
     plant_invoice_before_names_and_marker,
     plant_invoice_with_names_folded_before,
+    plant_settings_versions_before_expiry,
     plant_settled_before_expiry,
     plant_stored_before_expiry,
     stored,
 )
+from tests.unit.factories import make_provider
 
 HANDOVER_DAY = date(2026, 11, 23)
 
@@ -262,6 +265,44 @@ def test_a_claim_under_leading_zeros_is_copied_without_them_once_and_expires_wit
     # And the copy is one of the markers that expire with the settled invoice (not 2)
     kenmerk_and_lines = 1 + len(lines)
     assert store.add_retention_expiry(paid) == ExpiryAdded(True, kenmerk_and_lines + 1)
+
+
+def test_settings_versions_stored_before_their_expiry_get_it_once(store):
+    """legal-nl.md §8, R39 (migration version 7; stop 42): Given practice A's settings
+    version 1 and B's, stored before a settings save wrote an expiry, and A's version 2
+    saved since (with its own)
+    When A's versions are dated twice
+    Then the first pass writes version 1's and finds version 2's present, the second
+    finds both present; B's waits for B; the history reads back as it was."""
+    for provider_id, version in ((A, 1), (B, 1)):
+        settings_saved(store, provider_id, version)
+    plant_settings_versions_before_expiry(store)
+    settings_saved(store, A, 2)
+    history = store.provider_history(A)
+    # When
+    first, second = (store.add_settings_version_expiries(A) for _ in range(2))
+    # Then
+    assert (first, second) == (ExpiriesDated(1, 1), ExpiriesDated(0, 2))
+    assert store.add_settings_version_expiries(B) == ExpiriesDated(written=1)
+    assert store.add_settings_version_expiries("nobody") == ExpiriesDated()
+    assert store.provider_history(A) == history
+
+
+def settings_saved(store, provider_id: str, version: int) -> SettingsVersion:
+    """The practice's settings as ``version``, written with its history entry (R31)."""
+    code = "12345678" if provider_id == A else "87654321"
+    provider = make_provider(provider_id=provider_id, agb_code=code)
+    provider = provider.model_copy(update={"version": version})
+    change = SettingsVersion(
+        provider_id,
+        version,
+        "operator-1",
+        "operators",
+        NOON,
+        (FieldChange("name", None, provider.name),),
+    )
+    store.save_provider(provider, change, codes_before=frozenset({code} if version > 1 else ()))
+    return change
 
 
 def refund_sent() -> TransferBatch:

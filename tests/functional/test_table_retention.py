@@ -19,12 +19,16 @@ from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.payments.online import start_payment
 from billing_core.providers.week import Week
-from billing_core.services.operator.migrations import STORED_ITEM_EXPIRY
+from billing_core.services.operator.migrations import SETTINGS_VERSION_EXPIRY, STORED_ITEM_EXPIRY
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
-from local.migrate import run, store_items_as_before_their_expiry
+from local.migrate import (
+    run,
+    store_items_as_before_their_expiry,
+    store_settings_versions_as_before_their_expiry,
+)
 from local.sandbox import Caller
-from local.seed import DENTAL
+from local.seed import DENTAL, PHYSIO
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.functional.test_refunds import operator, paid_twice
 from tests.unit.camt_builder import credit, statement
@@ -277,6 +281,63 @@ def test_items_stored_before_their_expiry_get_it_from_the_migration_once(sandbox
         "batch_expiries_written": 0,
         "batch_expiries_present": 2,
     }
+
+
+def test_settings_versions_stored_before_their_expiry_get_theirs_from_migration_7(sandbox):
+    """legal-nl.md §8, R39 (stop 42: "Retention: settings versions ... expire"; a version
+    names who changed the settings and the practice's contact and account before and
+    after): Given each practice's settings versions stored as before that deploy, without
+    expires_at, except one given an expiry of its own since
+    When an operator runs settings-version-expiry over every practice, twice
+    Then each version without one has exactly what its save writes (8 years after its own
+    change, AUDIT_RETENTION), nothing else of it changed; the one with its own keeps it;
+    the second run writes nothing; and 8 years on the TTL removes the versions, not the
+    practices' settings."""
+    for practice in (DENTAL, PHYSIO):
+        sandbox.replace_provider(practice.model_copy(update={"name": f"{practice.name} BV"}))
+    sandbox.clock.set(date(2026, 12, 7))
+    sandbox.replace_provider(DENTAL.model_copy(update={"name": "Tandarts De Vries"}))
+    as_saved = store_settings_versions_as_before_their_expiry(sandbox.runtime.repository)
+    assert len(as_saved) == 5 and not any("expires_at" in i for i in as_saved)
+    assert not any("expires_at" in stored_item(sandbox, key) for key in keys_of(as_saved))
+    own = keys.settings_version_key(PROVIDER, 3)
+    own_expiry = 4_000_000_000  # e.g. written by a save with another clock: never overwritten
+    table(sandbox).update_item(
+        Key=own,
+        UpdateExpression="SET expires_at = :e",
+        ExpressionAttributeValues={":e": own_expiry},
+    )
+    # When the migration runs twice
+    first = run(sandbox, SETTINGS_VERSION_EXPIRY, "", "settings-expiry-first")
+    second = run(sandbox, SETTINGS_VERSION_EXPIRY, "", "settings-expiry-second")
+    # Then each version is as stored, with its expiry 8 years (2,922 days) after its change
+    for before in as_saved:
+        changed = datetime.fromisoformat(str(before["changed_at"]))
+        expected = own_expiry if before["sk"] == own["sk"] else changed + timedelta(days=2922)
+        if isinstance(expected, datetime):
+            expected = int(expected.timestamp())
+        assert stored_item(sandbox, keys_of([before])[0]) == before | {"expires_at": expected}
+    assert (first["migration"], first["version"], first["complete"]) == (
+        SETTINGS_VERSION_EXPIRY,
+        7,
+        True,
+    )
+    assert first["summary"] == {
+        "invoices_total": 5,
+        "invoices_done": 5,
+        "settings_expiries_written": 4,
+        "settings_expiries_present": 1,
+    }
+    assert second["summary"] == first["summary"] | {
+        "settings_expiries_written": 0,
+        "settings_expiries_present": 5,
+    }
+    # And 8 years on, the TTL removes the versions of 2026, not the settings
+    sandbox.clock.set(date(2034, 12, 8))
+    sandbox.expire_items()
+    remaining = [stored_item(sandbox, key) for key in keys_of(as_saved)]
+    assert [i["sk"] for i in remaining if i is not None] == [own["sk"]]
+    assert sandbox.runtime.repository.get_provider(PROVIDER) is not None
 
 
 # --- a letter's kept PDF ----------------------------------------------------------------------

@@ -113,7 +113,8 @@ class FakeStore:
         self.without_expiry: set[tuple[str, ...]] = set()
         # Upload records, statement items and batches stored before their save wrote the
         # table's TTL (round 38): ("declaration", provider, id), ("retrocession", provider,
-        # week), ("batch", id). A save of one writes it (the adapter's whole-item Put).
+        # week), ("batch", id); settings versions before stop 42: ("settings", provider,
+        # version). A save of one writes it (the adapter's whole-item Put).
         self.undated: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
         # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
@@ -175,6 +176,15 @@ class FakeStore:
         self.undated.update(("declaration", *key) for key in self.declarations)
         self.undated.update(("retrocession", *key) for key in self.retrocessions)
         self.undated.update(("batch", batch_id) for batch_id in self.batches)
+
+    def forget_settings_expiries(self) -> None:
+        """Every settings version as stored before stop 42 dated them: no expiry (the
+        adapter's local.migrate.store_settings_versions_as_before_their_expiry)."""
+        self.undated.update(
+            ("settings", provider_id, str(change.version))
+            for provider_id, changes in self.settings_history.items()
+            for change in changes
+        )
 
     def _expiring_items(self, invoice: Invoice) -> list[tuple[str, ...]]:
         """The invoice's item, then its markers that name it (the adapter's invoice_marker_keys)."""
@@ -673,6 +683,16 @@ class FakeStore:
         written = len(self.undated & {("batch", batch_id) for batch_id in done})
         self.undated.difference_update(("batch", batch_id) for batch_id in done)
         return ExpiriesDated(written, len(done) - written, len(self.batches) - len(done))
+
+    def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:
+        self.calls.append("add_settings_version_expiries")
+        own = [
+            ("settings", provider_id, str(change.version))
+            for change in self.settings_history.get(provider_id, [])
+        ]
+        written = len(self.undated & {*own})
+        self.undated.difference_update(own)
+        return ExpiriesDated(written, len(own) - written)
 
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]

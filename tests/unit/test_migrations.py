@@ -5,7 +5,8 @@ reports conflicts loudly and reads no personal data into its log (R29, R32). Ver
 ones are left alone, and a reversal saved meanwhile wins (R12). Version 3 (legal-nl.md §8,
 R29): the actions of an invoice the table no longer holds get an expiry. Version 4 (audit
 INTERFACES1): names folded as before are written anew. Version 6 (R3, R40): a claim
-stored under a ref with leading zeros is found under the ref without them."""
+stored under a ref with leading zeros is found under the ref without them. Version 7
+(legal-nl.md §8, R39): settings versions stored before their save wrote an expiry get it."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
+from billing_core.providers.settings_history import SettingsVersion
 from billing_core.services.operator.migrations import (
     CANONICAL_CLAIM_MARKERS,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
+    SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
     STORED_ITEM_EXPIRY,
     MigrationContext,
@@ -489,3 +492,34 @@ def test_claims_under_leading_zeros_get_their_marker_without_them_over_requests_
     }
     again = run_migration(CANONICAL_CLAIM_MARKERS, context(store)).answer()["summary"]
     assert [again[c] for c in counts] == [0, 240]
+
+
+def test_settings_versions_are_dated_practice_by_practice_over_requests_once():
+    """legal-nl.md §8, R39 (migration version 7; stop 42): Given two practices whose
+    settings versions (two and one) were stored before a save wrote their expiry, and
+    requests that may do one practice each
+    When the operator runs settings-version-expiry until complete, then again
+    Then each request dates one practice's versions and answers where to go on, the run
+    dates every version once; the second run writes none; a resume naming a position
+    inside a practice is refused (this migration gives none)."""
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in (DENTAL, PHYSIO)])
+    at = datetime(2026, 11, 23, 12, 0, tzinfo=AMSTERDAM)
+    for provider_id, version in ((DENTAL, 1), (DENTAL, 2), (PHYSIO, 1)):
+        change = SettingsVersion(provider_id, version, "operator-anna", "operators", at, ())
+        store.settings_history.setdefault(provider_id, []).append(change)
+    store.forget_settings_expiries()
+    ctx = context(store, pages=1)
+    answers = [run_migration(SETTINGS_VERSION_EXPIRY, ctx).answer()]
+    while not answers[-1]["complete"]:
+        resume = answers[-1]["resume"]
+        answers.append(run_migration(SETTINGS_VERSION_EXPIRY, ctx, resume=resume).answer())
+    done = [
+        ([p["provider_id"] for p in a["practices"]], a["summary"]["settings_expiries_written"])
+        for a in answers
+    ]
+    assert done == [([PHYSIO], 1), ([DENTAL], 2)]
+    assert answers[-1]["version"] == 7 and store.undated == set()
+    again = run_migration(SETTINGS_VERSION_EXPIRY, context(store)).answer()["summary"]
+    assert (again["settings_expiries_written"], again["settings_expiries_present"]) == (0, 3)
+    with pytest.raises(InvalidPosition):
+        run_migration(SETTINGS_VERSION_EXPIRY, ctx, resume=f"{DENTAL}/1")

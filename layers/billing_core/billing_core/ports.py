@@ -479,6 +479,12 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         writes, where it has none and is still the version read; an open one gets none."""
         ...
 
+    def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:
+        """Give each of the practice's settings versions (R31) the expiry its save now
+        writes (8 years after its own change, R39, legal-nl.md §8), where it has none;
+        nothing else of the version changes, and one that has an expiry keeps it."""
+        ...
+
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
     ) -> ClaimMarkersCopied:

@@ -33,8 +33,15 @@ def settings_version_to_item(change: SettingsVersion) -> Item:
         "changes": [
             {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
         ],
-        "expires_at": expires_at(change.changed_at, AUDIT_RETENTION),
+        "expires_at": settings_version_expiry(change.changed_at),
     }
+
+
+def settings_version_expiry(changed_at: datetime) -> int:
+    """A settings version's TTL: 8 years after the change, as the audit of reads (R39,
+    legal-nl.md §8); what its save writes and what migration version 7 gives one stored
+    before (from its own ``changed_at``)."""
+    return expires_at(changed_at, AUDIT_RETENTION)
 
 
 def settings_version_from_item(item: Item) -> SettingsVersion:

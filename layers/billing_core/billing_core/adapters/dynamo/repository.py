@@ -1182,6 +1182,31 @@ class BillingRepository:
                     present += 1
         return ExpiriesDated(written, present)
 
+    def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:
+        """Migration version 7: the practice's ``SETTINGSVERSION#`` items, one consistent
+        Query of their keys and times alone (not the contact and account they hold); one
+        without ``expires_at`` gets what its save now writes (``settings_version_expiry``
+        of its own ``changed_at``) by one UpdateItem of that attribute alone, on condition
+        it still has none."""
+        from billing_core.adapters.dynamo.history_items import settings_version_expiry
+        from billing_core.invoices.retention_migration import ExpiriesDated
+
+        query: dict[str, Any] = _in_partition(
+            keys.provider_partition(provider_id),
+            keys.SETTINGS_VERSION_PREFIX,
+            ConsistentRead=True,
+            ProjectionExpression="pk, sk, changed_at, expires_at",
+        )
+        written = present = 0
+        for item in self._query_all(query):
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            expiry = settings_version_expiry(datetime.fromisoformat(item["changed_at"]))
+            if "expires_at" not in item and set_missing_expiry(self._table, key, expiry):
+                written += 1
+            else:
+                present += 1
+        return ExpiriesDated(written, present)
+
     def add_batch_expiries(self) -> ExpiriesDated:
         """Migration version 5: the batches are on this table (transfer_batches)."""
         from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository

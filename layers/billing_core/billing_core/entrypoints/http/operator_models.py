@@ -495,6 +495,22 @@ class PracticeClaimMarkersOut(ClaimMarkerCountsOut):
     provider_id: str
 
 
+class SettingsExpiryCountsOut(BaseModel):
+    """Version 7, settings-version-expiry (legal-nl.md §8, R39; stop 42): counted over the
+    practices' settings versions (R31)."""
+
+    invoices_total: int = Field(description="the practice's settings versions")
+    invoices_done: int
+    settings_expiries_written: int = Field(
+        description="versions given the expiry their save writes (8 years after the change)"
+    )
+    settings_expiries_present: int = Field(description="versions that had one: none written")
+
+
+class PracticeSettingsExpiryOut(SettingsExpiryCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -517,6 +533,7 @@ class MigrationOut(BaseModel):
         | SearchNameCountsOut
         | StoredExpiryCountsOut
         | ClaimMarkerCountsOut
+        | SettingsExpiryCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -525,6 +542,7 @@ class MigrationOut(BaseModel):
         | PracticeSearchNamesOut
         | PracticeStoredExpiryOut
         | PracticeClaimMarkersOut
+        | PracticeSettingsExpiryOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -62,6 +62,24 @@ marker is stored (invoice_id "", under the ref with the zeros), but alone in its
 partition with no index entry, so nothing lists a practice's insurer-bound markers but a
 table scan; their refs are listed in the practice's insurer exports (insurer_claims.py).
 
+``settings-version-expiry`` (version 7) dates each practice's settings versions (R31:
+``SETTINGSVERSION#``, the user who changed the settings and the practice's contact and
+account before and after) stored before stop 42's save wrote their TTL (legal-nl.md §8,
+R39): 8 years after the version's own change, as the audit of reads; before, they were
+kept for ever. Each practice's partition is queried by that sort-key prefix (a few
+versions a practice: one page of the request's budget, like version 5); only
+``expires_at`` is written, where missing, as a save today computes it.
+
+The PSP checkouts (``PSP#{payment}``/``CHECKOUT``) and bank credit links
+(``BANK#{iban}#TRANSFER#{id}``/``CREDIT``) that the same deploy dated are **not**
+migrated: each is alone in its own partition with no index entry, so, as version 6's
+insurer-bound markers, only a scan of the whole billing table lists them (every item of
+every practice read, patients' invoices included, to find a few; a scan that outlasts API
+Gateway's 29 seconds needs a resume of its own). They hold no person's data (a kenmerk, an
+invoice id, an amount; payment_links.py) and name an invoice the TTL removes in its turn;
+those stored before stop 42 stay until an owner decides on a one-off scan (README, "After
+a deploy: migrations").
+
 Every write is conditional on what it adds being missing, so a run can be stopped at any
 point and run again: the second run changes nothing and counts everything as present.
 """
@@ -600,6 +618,31 @@ def _copy_padded_markers(
     practice.count("claim_markers_present", copied.present)
 
 
+# --- version 7: settings versions expire (legal-nl.md §8, R39; stop 42) --------------------
+
+SETTINGS_VERSION_EXPIRY = "settings-version-expiry"
+
+
+def _settings_version_expiry(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    """The practice's settings versions at once (one page of the request's budget);
+    invoices_total and invoices_done count these versions, as version 5 counts its items."""
+    practice = PracticeMigrated.counting(
+        SETTINGS_VERSION_EXPIRY,
+        start.provider_id,
+        0,
+        ("settings_expiries_written", "settings_expiries_present"),
+    )
+    budget.left -= 1
+    dated = store.add_settings_version_expiries(start.provider_id)
+    practice.count("settings_expiries_written", dated.written)
+    practice.count("settings_expiries_present", dated.present)
+    practice.invoices_total = practice.invoices_done = dated.written + dated.present
+    progress(practice)
+    return practice
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -616,4 +659,7 @@ MIGRATIONS = {
         STORED_ITEM_EXPIRY, 5, _practice_item_expiry, _no_position, _batch_expiry
     ),
     CANONICAL_CLAIM_MARKERS: Migration(CANONICAL_CLAIM_MARKERS, 6, _canonical_claim_markers),
+    SETTINGS_VERSION_EXPIRY: Migration(
+        SETTINGS_VERSION_EXPIRY, 7, _settings_version_expiry, _no_position
+    ),
 }
