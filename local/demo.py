@@ -987,14 +987,30 @@ def vektis_story() -> None:
             print(f"    {code['level']:<8} {about:<14} {code['code']}  {meaning}")
         print("  and it sets what it granted per line:")
         invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
-        for invoice in sorted(invoices, key=lambda i: i.reference):
-            was = before.get(invoice.invoice_id)
-            change = (
-                f"{format_euros(was)} -> {format_euros(invoice.amount_due_cents)}"
-                if was is not None
-                else f"new invoice {format_euros(invoice.amount_due_cents)} (material the insurer refused)"
-            )
-            print(f"    {reference.grouped(invoice.reference)}  {change}")
+        for line in retour_changes(before, invoices):
+            print(f"    {line}")
+
+
+def retour_changes(before: dict[str, int], invoices: list[Invoice]) -> list[str]:
+    """What a retour changed, by kenmerk: the amounts it moved and the invoices it made,
+    then how many it left as they were (not each as "€ 50,40 -> € 50,40")."""
+    lines = []
+    unchanged = 0
+    for invoice in sorted(invoices, key=lambda i: i.reference):
+        was = before.get(invoice.invoice_id)
+        now = format_euros(invoice.amount_due_cents)
+        if was == invoice.amount_due_cents:
+            unchanged += 1
+            continue
+        change = (
+            f"{format_euros(was)} -> {now}"
+            if was is not None
+            else f"new invoice {now} (material the insurer refused)"
+        )
+        lines.append(f"{reference.grouped(invoice.reference)}  {change}")
+    if unchanged:
+        lines.append(f"{unchanged} invoice{'s' if unchanged != 1 else ''} unchanged")
+    return lines
 
 
 def movements_of_the_week(totals_by_kind: dict[str, int]) -> str:

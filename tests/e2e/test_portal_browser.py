@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,18 @@ from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.services.patient import file_objection
+from billing_core.services.provider.declarations import upload_key
 from billing_core.shared import reference
 from local.generate import declaration_csv
+from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
 from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
+from tests.unit.camt_builder import credit, debit, statement
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "portal"
@@ -397,6 +402,78 @@ def _screenshot(page, target: Path) -> None:
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(target, SCREENSHOTS / target.name)
+
+
+@pytest.fixture
+def actions_about_no_invoice(running_server):
+    """Two open actions of the dental practice that are about no invoice (R23, R34, R35):
+    week 48's payout returned by the bank (AC04, as step 12b of `make demo`), and a second
+    file put under one upload (issue 13 item 1). Their rows hold a label, a link that is not
+    an invoice's and a paragraph saying what to do."""
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    paid = next(i for i in invoices if i.channel is Channel.EMAIL)
+    transfer = IncomingPayment("bank", "E2E-48-1", paid.amount_due_cents, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, paid.reference, transfer, clock=sandbox.clock)
+    sandbox.clock.set(date(2026, 11, 30))
+    sandbox.run_retrocession()
+    _, sent = sandbox.api(
+        "POST",
+        "/api/v1/operator/payouts/PO-2026-W48/approve",
+        caller=Caller.operator("operator-anna"),
+    )
+    [payout] = sent["transfers"]
+    e2e, amount = payout["end_to_end_id"], payout["amount_cents"]
+    sandbox.upload_bank_statement(
+        statement(debit(amount, end_to_end_id=e2e, booking_date="2026-12-01")), "1.xml"
+    )
+    sandbox.upload_bank_statement(
+        statement(
+            credit(amount, end_to_end_id=e2e, return_reason="AC04", booking_date="2026-12-02"),
+            statement_id="STMT-2026-12-02",
+        ),
+        "2.xml",
+    )
+    declaration_id = sandbox.upload_declaration(DENTAL.provider_id, "w.csv", declaration_csv(2))
+    sandbox.put_upload(
+        upload_key(DENTAL.provider_id, declaration_id, "w.csv"), declaration_csv(3, seed=48)
+    )
+    sandbox.drain_deliveries()
+    _, listed = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)
+    kinds = {a["kind"] for a in listed["items"]}
+    assert {"payout_returned", "upload_version_ignored"} <= kinds
+    return listed["items"]
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_r35_actions_about_no_invoice_pass_axe_and_reflow(
+    running_server, open_browser, actions_about_no_invoice, width_name, tmp_path
+):
+    """R35, R23, R34, interfaces.md §8 (WCAG 2.1 AA): the action list with a returned
+    payout and a second file under one upload, whose rows carry a label, a link to the
+    payouts or the upload and a "what to do" paragraph inside a table cell.
+    Given those two open actions of the practice
+    When a staff member opens Acties (and Overzicht and Uitbetalingen, which name them),
+    Then axe finds no serious or critical violation, the links show their focus ring
+    and, on a phone, no page scrolls sideways."""
+    server = running_server.url
+    page = open_browser(WIDTHS[width_name])
+    sign_in(page, server, DENTAL.provider_id, "staff")
+    for path in ("/portal/", "/portal/uitbetalingen", "/portal/acties"):
+        answer = page.goto(f"{server}{path}")
+        assert answer.status == 200, path
+        no_serious_violations(page)
+        if width_name == "mobile":
+            assert_reflows(page)
+    rows = page.locator("#actions tbody tr")
+    assert rows.count() == len(actions_about_no_invoice)
+    assert page.locator("#actions a[href='/portal/uitbetalingen']").count() == 1
+    assert page.locator("#actions a[href^='/portal/declaraties/']").count() == 1
+    assert page.locator("#actions p.action-details").count() == 2
+    assert_focus_ring_contrasts(page, "#actions a")
+    _screenshot(page, tmp_path / f"acties-zonder-nota-{width_name}.png")
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)

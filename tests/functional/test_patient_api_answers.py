@@ -148,3 +148,36 @@ def test_r9_r10_the_patient_apis_errors_speak_the_visitors_language(
         headers = _headers(answer)
         assert headers.get("Content-Language") == language
         assert headers.get("Vary") == "Accept-Language"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "lang"),
+    [
+        ("pl-PL,pl;q=0.9,en;q=0.5", "pl"),
+        ("ar", "ar"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de, ar;q=0.4, en;q=0.3", "ar"),
+        ("nl", "nl"),
+        ("*", "nl"),
+        ("de", "nl"),
+        (None, "nl"),
+    ],
+)
+def test_r9_r10_the_status_answers_pay_url_is_in_the_visitors_language(
+    sandbox, invoice, accept_language, lang
+):
+    """R9, R10, interfaces.md §2 (stop 42 small5 item 2: pay_url always said lang=nl,
+    whatever the visitor asked, though the errors of the same API follow Accept-Language).
+    Given an invoice and a visitor whose browser asks for a language
+    When they ask the checker's JSON API whether it is paid
+    Then the pay_url opens the checker in the patient language they asked for, Dutch when
+    they ask for none we have (as the errors' default is Dutch first), and the answer says
+    it depends on Accept-Language (Vary), so no cache hands one visitor's link to another."""
+    asked = {"Accept-Language": accept_language} if accept_language else {}
+
+    answer = sandbox.api_raw("GET", f"/api/v1/payment-status/{invoice.reference}", headers=asked)
+
+    assert answer["statusCode"] == 200
+    body = json.loads(answer["body"])
+    assert body["pay_url"].endswith(f"/?kenmerk={invoice.reference}&lang={lang}")
+    assert _headers(answer).get("Vary") == "Accept-Language"

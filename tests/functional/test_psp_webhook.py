@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urlencode
 
 import boto3
@@ -212,3 +213,47 @@ def queued(sandbox):
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
         bodies += [json.loads(m["Body"]) for m in messages]
     return bodies
+
+
+def test_r11_a_paid_checkout_whose_invoice_is_gone_is_answered_200_and_alarmed(
+    sandbox, invoice, monkeypatch, capsys, caplog
+):
+    """R11, R13, legal-nl.md §8 (stop 42 small5 item 4: the webhook answered 500, so Mollie
+    retried for days, and nothing said that real money had no invoice to land on).
+    Given a checkout started for an invoice that is no longer kept by the time the patient
+    pays (its kenmerk finds nothing: retention ended, legal-nl.md §8)
+    When Mollie calls the webhook with the payment paid, and again (its retry)
+    Then each is answered 200 with the usual body (no retry storm, nothing a prober
+    learns); the metric Webhook_invoice_gone counts it for its alarm, an error log line
+    names the payment and the invoice by id and amount only (no kenmerk, name or account);
+    the checkout is not marked paid, so a replay once the invoice is found books it."""
+    from tests.functional.test_refunds import emitted_metrics
+
+    checkout = start(sandbox, invoice)
+    store = sandbox.runtime.repository
+    monkeypatch.setattr(store, "find_invoice_by_reference", lambda *_a, **_k: None)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+
+    first = sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    again = sandbox.post_psp_webhook(sandbox.runtime.psp.webhook(checkout.psp_payment_id).body)
+
+    assert [(a["statusCode"], a["body"]) for a in (first, again)] == [(200, "OK"), (200, "OK")]
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert emitted_metrics(printed.splitlines())["Webhook_invoice_gone"] == [1.0, 1.0]
+    [logged, _] = [r for r in caplog.records if "no invoice to book it on" in r.getMessage()]
+    assert logged.levelno == logging.ERROR
+    assert (logged.psp_payment_id, logged.invoice_id) == (  # type: ignore[attr-defined]
+        checkout.psp_payment_id,
+        invoice.invoice_id,
+    )
+    assert logged.amount_paid_cents == invoice.amount_due_cents  # type: ignore[attr-defined]
+    said = printed + "".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for personal in (invoice.reference, invoice.patient.last_name, invoice.addressee.email):
+        assert personal not in said
+    stored = sandbox.runtime.payment_links.get_checkout(checkout.psp_payment_id)
+    assert stored.status is not PspStatus.PAID
+    monkeypatch.undo()
+    sandbox.post_psp_webhook(sandbox.runtime.psp.webhook(checkout.psp_payment_id).body)
+    assert reread(sandbox, invoice).is_paid

@@ -519,6 +519,28 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
 
 
+def test_r11_a_paid_payment_whose_invoice_is_gone_raises_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """R11, R13, legal-nl.md §8 (stop 42 small5 item 4): given the count the PSP webhook
+    emits for a paid payment whose invoice is no longer found (``Webhook_invoice_gone``:
+    answered 200, so neither Mollie's retries nor the error rate see it)
+    When one comes in (real money on no ledger)
+    Then an alarm reads that metric within 5 minutes and says how to find the payment."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "Webhook_invoice_gone"
+        and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        and alarm.get("Dimensions") == service
+    ]
+    assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert "psp_payment_id" in alarm["AlarmDescription"]
+
+
 def test_r39_a_refused_bank_statement_raises_an_alarm(template: dict[str, Any]) -> None:
     """R12, R39 (audit payments-in PAYIN2): given the count the bank import emits for a
     statement it refuses whole (``Bank_refused``: BankImportReport.log_entry)

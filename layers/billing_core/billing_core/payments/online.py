@@ -62,7 +62,7 @@ from billing_core.ports import (
     FileStore,
 )
 from billing_core.shared.clock import AMSTERDAM, Clock
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import NotFound, refused
 
 if TYPE_CHECKING:
     from billing_core.invoices.access import PatientProof
@@ -77,6 +77,11 @@ class WebhookDecision(StrEnum):
     NOT_PAID = "not_paid"  # open, pending, canceled, expired or failed: no money moved
     UNKNOWN_PAYMENT = "unknown_payment"  # not started by us, or unknown to the PSP
     WRONG_INVOICE = "wrong_invoice"  # the PSP's kenmerk is not the one we asked for
+    # Paid, but the checkout's invoice is no longer found (its retention ended, legal-nl.md
+    # §8): not booked, the checkout not marked paid (a replay books it once it is found);
+    # the money sits at the PSP. Answered 200 (a retry finds nothing more), logged as an
+    # error and counted (Webhook_invoice_gone, its alarm): an operator refunds it by hand.
+    INVOICE_GONE = "invoice_gone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +265,10 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         # of it that moved on at the PSP (one that failed puts the credit back, R13).
         refund = read_ended_refunds(checkout.reference, psp_payment_id, ctx.refunds)
         return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED, refund)
-    booked, invoice = _book(checkout, payment, ctx)
+    try:
+        booked, invoice = _book(checkout, payment, ctx)
+    except NotFound:  # no invoice to book the money on: kept off the ledger, alarmed
+        return _outcome(checkout, payment, WebhookDecision.INVOICE_GONE)
     refund = None
     if invoice.credit_cents > 0 or not booked:
         # The credit paid back at most once (the intent keeps it so, also after a crash
@@ -268,7 +276,10 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         # agency's claim owed (R22, R34). A retry comes here also without credit: a crash
         # between a refund's booking and its block. A payment booked now without credit
         # blocks no one (a patient a practice released by hand stays released).
-        refunded = refund_overpayment(checkout.reference, ctx.refunds)
+        try:
+            refunded = refund_overpayment(checkout.reference, ctx.refunds)
+        except NotFound:  # gone right after the booking: the money is on its ledger
+            refunded = None
         refund = refunded if invoice.credit_cents > 0 else None  # reported: credit was left
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED

@@ -109,7 +109,10 @@ class PaymentStatusOut(BaseModel):
         "insurer's deduction settled it, nothing paid by the patient: nothing to pay and "
         "nothing to refund, R5)"
     )
-    pay_url: str
+    pay_url: str = Field(
+        description="the checker for this invoice, in the patient language the request's "
+        "Accept-Language asks for (nl, en, pl, ar; Dutch when it asks for none of them)"
+    )
     can_defer: bool
     can_arrange: bool
     arrangement_terms: list[TermOut] = Field(

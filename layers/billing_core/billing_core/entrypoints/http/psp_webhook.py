@@ -45,6 +45,10 @@ def record_webhook_outcome(outcome: WebhookOutcome, *, logger: Logger, metrics: 
             logger.warning("overpayment not refunded automatically: check it", extra=details)
     if outcome.decision is WebhookDecision.WRONG_INVOICE:
         logger.error("psp payment is for another kenmerk than asked: not booked", extra=details)
+    elif outcome.decision is WebhookDecision.INVOICE_GONE:
+        # Real money with no invoice to book it on (R11, R13): its metric's alarm says
+        # what to do; the ids and the amount find it in the PSP's dashboard.
+        logger.error("psp payment paid, no invoice to book it on: refund it", extra=details)
     elif outcome.amount_differs:
         metrics.add_metric(name="WebhookAmountDiffers", unit=MetricUnit.Count, value=1)
         logger.warning("paid amount differs from the amount asked", extra=details)
