@@ -519,12 +519,15 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
 
 
-def test_r11_a_paid_payment_whose_invoice_is_gone_raises_an_alarm(
-    template: dict[str, Any],
+@pytest.mark.parametrize("metric", ["Webhook_invoice_gone", "Webhook_wrong_invoice"])
+def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
+    template: dict[str, Any], metric: str
 ) -> None:
-    """R11, R13, legal-nl.md §8 (stop 42 small5 item 4): given the count the PSP webhook
-    emits for a paid payment whose invoice is no longer found (``Webhook_invoice_gone``:
-    answered 200, so neither Mollie's retries nor the error rate see it)
+    """R11, R13, R39, legal-nl.md §8 (stop 42 small5 item 4): given the counts the PSP
+    webhook emits for a payment it books on no invoice, answered 200 so that neither
+    Mollie's retries nor the error rate see it: a paid payment whose invoice is no longer
+    found (``Webhook_invoice_gone``), and one the PSP says is for another kenmerk than we
+    asked (``Webhook_wrong_invoice``)
     When one comes in (real money on no ledger)
     Then an alarm reads that metric within 5 minutes and says how to find the payment."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
@@ -532,7 +535,7 @@ def test_r11_a_paid_payment_whose_invoice_is_gone_raises_an_alarm(
     [alarm] = [
         alarm
         for alarm in alarms(template).values()
-        if alarm.get("MetricName") == "Webhook_invoice_gone"
+        if alarm.get("MetricName") == metric
         and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
         and alarm.get("Dimensions") == service
     ]
