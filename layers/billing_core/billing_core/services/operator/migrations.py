@@ -90,7 +90,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
@@ -108,6 +108,9 @@ from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import UnknownMigration, UnknownProvider
 from billing_core.shared.reports import LogEntry, OperatorReport
+
+if TYPE_CHECKING:
+    from billing_core.invoices.retention_migration import ExpiriesDated
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
 # A request stops after so many pages and answers where to resume: 500 invoices of two
@@ -560,13 +563,24 @@ def _practice_item_expiry(
 ) -> PracticeMigrated:
     """The practice's statement items and upload records at once (a few a week: one
     page of the request's budget); invoices_total and invoices_done count these items."""
-    practice = PracticeMigrated.counting(
-        STORED_ITEM_EXPIRY, start.provider_id, 0, STORED_EXPIRY_COUNTS
-    )
     budget.left -= 1
     dated = store.add_practice_item_expiries(start.provider_id)
-    practice.count("item_expiries_written", dated.written)
-    practice.count("item_expiries_present", dated.present)
+    return _practice_dated(STORED_ITEM_EXPIRY, start, STORED_EXPIRY_COUNTS, dated, progress)
+
+
+def _practice_dated(
+    migration: str,
+    start: Resume,
+    counts: tuple[str, str],
+    dated: ExpiriesDated,
+    progress: Progress,
+) -> PracticeMigrated:
+    """A practice whose items one call dated whole (versions 5 and 7): ``counts`` names
+    the written and the present, and invoices_total and invoices_done count those items."""
+    practice = PracticeMigrated.counting(migration, start.provider_id, 0, counts)
+    written, present = counts
+    practice.count(written, dated.written)
+    practice.count(present, dated.present)
     practice.invoices_total = practice.invoices_done = dated.written + dated.present
     progress(practice)
     return practice
@@ -628,19 +642,10 @@ def _settings_version_expiry(
 ) -> PracticeMigrated:
     """The practice's settings versions at once (one page of the request's budget);
     invoices_total and invoices_done count these versions, as version 5 counts its items."""
-    practice = PracticeMigrated.counting(
-        SETTINGS_VERSION_EXPIRY,
-        start.provider_id,
-        0,
-        ("settings_expiries_written", "settings_expiries_present"),
-    )
     budget.left -= 1
     dated = store.add_settings_version_expiries(start.provider_id)
-    practice.count("settings_expiries_written", dated.written)
-    practice.count("settings_expiries_present", dated.present)
-    practice.invoices_total = practice.invoices_done = dated.written + dated.present
-    progress(practice)
-    return practice
+    counts = ("settings_expiries_written", "settings_expiries_present")
+    return _practice_dated(SETTINGS_VERSION_EXPIRY, start, counts, dated, progress)
 
 
 def _no_position(position: str) -> str:
