@@ -186,3 +186,17 @@ def test_a_new_version_names_the_codes_it_drops(loaded, new, dropped):
     registers = shipped_registers().with_versions(_version(*v) for v in loaded)
     number = 2 if loaded and loaded[0][0] == new[0] else 1
     assert registers.dropped_by(_version(*new, number=number)) == dropped
+
+
+def test_a_version_from_the_first_day_there_is_is_read_against_the_oldest_not_a_crash():
+    """R33, R31 (validated on write: an operator's load is answered, never a 500); audit
+    statements round 43: POST /operator/insurers with valid_from 0001-01-01 raised
+    OverflowError (the day before it is no date), a 500 instead of an answer.
+    Given the shipped version (from 2025-01-01)
+    When a version from 0001-01-01 is read against it
+    Then it takes over from the oldest version, like any version before every version,
+    and names the codes it drops."""
+    registers = shipped_registers()
+    new = _version(date.min.isoformat(), "9664")
+    assert registers.versions_before(new) == (registers.in_force(date(2025, 1, 1)),)
+    assert registers.dropped_by(new) == SHIPPED_CODES[:-1]

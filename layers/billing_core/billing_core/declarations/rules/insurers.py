@@ -106,8 +106,11 @@ class InsurerRegisters:
 
     def versions_before(self, new: InsurerRegister) -> tuple[InsurerRegister, ...]:
         """The versions ``new`` takes over from: the one in force the day before its
-        valid_from, and a version of that same day (a second load of a day replaces it)."""
-        eve = self.in_force(new.valid_from - timedelta(days=1))
+        valid_from, and a version of that same day (a second load of a day replaces it).
+        A version from the first day there is (0001-01-01) has no day before it: it takes
+        over from the oldest version, as any version before every version does."""
+        eve_day = new.valid_from - timedelta(days=1) if new.valid_from > date.min else date.min
+        eve = self.in_force(eve_day)
         same_day = self.in_force(new.valid_from)
         return (eve,) if same_day is eve else (eve, same_day)
 
