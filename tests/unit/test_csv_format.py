@@ -539,6 +539,48 @@ def test_a_dos_end_of_file_byte_after_the_last_line_is_skipped_with_a_warning(ta
     assert said in warning.message("en") and "overgeslagen" in warning.message("nl")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_cr_cr_lf_line_ends_count_one_line_each_as_excel_and_notepad_show_them(encoding):
+    """R40; vektis.md "Files as practices really send them" (CR CR LF line ends, as the
+    Vektis reader reads them); stop 42's files5 audit: a file passed twice through a tool
+    that writes CR LF named line 7 for the 4th line, counting every CR as a line end.
+    Given the same declaration with CR LF and with CR CR LF line ends, its 4th line with
+    an invalid BSN
+    When both are parsed
+    Then the CR CR LF one gives the same claims and the same findings on the same line
+    numbers (2, 3 and 4, as Excel and Notepad number them), after one warning that says
+    how its line ends were read."""
+    rows = (FIRST, line(), line(SECOND, claim_ref="R3", patient_ref="P3", bsn="123456789"))
+    crlf = declaration(*rows, line_end="\r\n").decode().encode(encoding)
+    expected = parse(crlf)
+    assert [f.line for f in expected.findings if f.severity is Severity.CLAIM] == [4]
+
+    result = parse(crlf.replace(b"\r\n", b"\r\r\n"))
+
+    assert [c.line_number for c in result.claims] == [2, 3]
+    assert result.claims == expected.claims
+    warnings = [f for f in result.findings if f.code == "CSV_LINE_ENDS_CR_CR_LF"]
+    assert [f.severity for f in warnings] == [Severity.WARNING]
+    assert [f for f in result.findings if f not in warnings] == expected.findings
+    assert "CR CR LF" in warnings[0].message("en") and "CR CR LF" in warnings[0].message("nl")
+
+
+def test_a_real_blank_line_in_a_cr_cr_lf_file_still_counts_as_a_line():
+    """R40 (line numbers as the practice sees them): a blank line is a line in Excel and
+    Notepad, whatever the line ends.
+    Given a CR CR LF file with a blank line before its 4th data line (file line 5)
+    When it is parsed
+    Then the finding of that line names line 5, as in the same file with CR LF."""
+    rows = (FIRST, line(), line(SECOND, claim_ref="R3", patient_ref="P3", bsn="123456789"))
+    header, first, second, third, end = declaration(*rows, line_end="\r\n").split(b"\r\n")
+    crlf = b"\r\n".join([header, first, second, b"", third, end])
+
+    result = parse(crlf.replace(b"\r\n", b"\r\r\n"))
+
+    assert [f.line for f in result.findings if f.severity is Severity.CLAIM] == [5]
+    assert [f.line for f in parse(crlf).findings if f.severity is Severity.CLAIM] == [5]
+
+
 def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
     """Given a header that ends with ';' and line 3 with a value in that nameless column
     When it is parsed Then the file is refused, naming the column and the line."""

@@ -227,10 +227,24 @@ def _decode(data: bytes) -> tuple[str, list[Finding]]:
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
             return "", [_not_text(data, start + error.start)]
         text, finding = _windows_1252(data, error.start)
-        return text, [*repairs, finding]
+        if finding.severity is Severity.FILE:
+            return text, [*repairs, finding]
+        repairs.append(finding)
+        return _one_line_end_for_cr_cr_lf(text, repairs), repairs
     if not text or text.isspace():
         return "", [_file_finding("FILE_EMPTY")]
-    return text, repairs
+    return _one_line_end_for_cr_cr_lf(text, repairs), repairs
+
+
+def _one_line_end_for_cr_cr_lf(text: str, repairs: list[Finding]) -> str:
+    """R40, vektis.md "Files as practices really send them" (CR CR LF line ends): a file
+    passed twice through a tool that turns LF into CR LF ends its lines in CR CR LF. Excel
+    and Notepad show one line per CR CR LF, so the report's line numbers are those: one
+    line end each, said once. A real blank line (CR CR LF twice) stays a line of its own."""
+    if "\r\r\n" not in text:
+        return text
+    repairs.append(Finding("CSV_LINE_ENDS_CR_CR_LF", Severity.WARNING))
+    return text.replace("\r\r\n", "\r\n")
 
 
 # Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
