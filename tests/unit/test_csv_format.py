@@ -685,6 +685,57 @@ def test_a_line_that_ends_before_a_required_column_is_rejected_as_with_that_cell
     assert result.findings == parse(b"\n".join([header, first, empty, end])).findings
 
 
+def test_a_line_missing_a_cell_inside_it_gets_one_finding_naming_its_cell_count():
+    """R2 (a content error rejects that line's claim only), R40; stop 42's files5 audit:
+    a line with one semicolon fewer than the header, its missing cell in the middle, was
+    padded at its end as if Excel had left out empty last cells, and got about ten
+    findings about the wrong columns (a price read as the quantity, ...).
+    Given line 3 without its initials cell (one cell fewer, ending with its empty debtor
+    cells), and line 4 of the same patient
+    When it is parsed
+    Then line 3 gets one finding: it has 37 cells, the header 38 (nl and en), and is
+    not read; lines 2 and 4 are claims, line 4 without a conflict with misread line 3."""
+    rows = (FIRST, line(), line(claim_ref="R3"))
+    header, first, second, third, end = declaration(*rows).split(b"\n")
+    cells = second.split(b";")
+    del cells[COLUMNS.index("initials")]
+    assert cells[-1] == b""  # the line still ends with its empty last cell
+
+    result = parse(b"\n".join([header, first, b";".join(cells), third, end]))
+
+    assert [claim.line_number for claim in result.claims] == [2, 4]
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line, finding.claim_ref) == (
+        "CSV_CELL_MISSING",
+        Severity.CLAIM,
+        3,
+        SECOND["claim_ref"],
+    )
+    assert "Line 3 has 37 cells, the header row has 38" in finding.message("en")
+    assert "Regel 3 heeft 37 cellen, de kopregel 38" in finding.message("nl")
+
+
+def test_lines_excel_wrote_in_a_block_ending_with_empty_cells_are_still_read():
+    """R40 (CSV as Dutch Excel saves it): Excel writes a block of rows up to the last
+    column any of them fills, so a short line may end with an empty cell without any
+    cell missing inside it.
+    Given lines 2-4 cut after debtor_email, line 2 with a debtor whose e-mail is filled,
+    lines 3 and 4 without a debtor (so ending with empty cells)
+    When it is parsed
+    Then all three are claims, said once as lines whose last columns were read empty."""
+    debtor = {"debtor_last_name": "Veldhoven", "debtor_email": "ouder@example.nl"}
+    rows = (line(FIRST, **debtor), line(), line(claim_ref="R3"))
+    header, *lines, end = declaration(*rows).split(b"\n")
+    width = COLUMNS.index("debtor_email") + 1
+    cut = [b";".join(text.split(b";")[:width]) for text in lines]
+    assert cut[0].endswith(b"ouder@example.nl") and cut[1].endswith(b";")
+
+    result = parse(b"\n".join([header, *cut, end]))
+
+    assert [claim.line_number for claim in result.claims] == [2, 3, 4]
+    assert [(f.code, f.params["count"]) for f in result.findings] == [("CSV_SHORT_LINES_PADDED", 3)]
+
+
 def test_a_line_of_one_cell_is_rejected_naming_each_required_column_it_lacks():
     """R2: however early a line ends, its missing required cells are that line's
     problem, each named, and the other lines go on (closing14's found list).
