@@ -743,7 +743,9 @@ class _LineParser:
         self.findings.extend(f for f in misread if f.code == "CSV_REFERENCE_LEADING_ZEROS")
         claim_ref = next((f.claim_ref for f in misread if f.claim_ref), None)
         params = {"found": found, "expected": self.width}
-        self.findings.append(Finding("CSV_CELL_MISSING", Severity.CLAIM, line, None, claim_ref, params))
+        self.findings.append(
+            Finding("CSV_CELL_MISSING", Severity.CLAIM, line, None, claim_ref, params)
+        )
         # Its patient, misread, is not the one the patient's later lines are compared with.
         if self.first_of_patient:
             patient_ref, (_, first_line) = next(reversed(self.first_of_patient.items()))
