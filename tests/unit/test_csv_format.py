@@ -539,6 +539,48 @@ def test_a_dos_end_of_file_byte_after_the_last_line_is_skipped_with_a_warning(ta
     assert said in warning.message("en") and "overgeslagen" in warning.message("nl")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_cr_cr_lf_line_ends_count_one_line_each_as_excel_and_notepad_show_them(encoding):
+    """R40; vektis.md "Files as practices really send them" (CR CR LF line ends, as the
+    Vektis reader reads them); stop 42's files5 audit: a file passed twice through a tool
+    that writes CR LF named line 7 for the 4th line, counting every CR as a line end.
+    Given the same declaration with CR LF and with CR CR LF line ends, its 4th line with
+    an invalid BSN
+    When both are parsed
+    Then the CR CR LF one gives the same claims and the same findings on the same line
+    numbers (2, 3 and 4, as Excel and Notepad number them), after one warning that says
+    how its line ends were read."""
+    rows = (FIRST, line(), line(SECOND, claim_ref="R3", patient_ref="P3", bsn="123456789"))
+    crlf = declaration(*rows, line_end="\r\n").decode().encode(encoding)
+    expected = parse(crlf)
+    assert [f.line for f in expected.findings if f.severity is Severity.CLAIM] == [4]
+
+    result = parse(crlf.replace(b"\r\n", b"\r\r\n"))
+
+    assert [c.line_number for c in result.claims] == [2, 3]
+    assert result.claims == expected.claims
+    warnings = [f for f in result.findings if f.code == "CSV_LINE_ENDS_CR_CR_LF"]
+    assert [f.severity for f in warnings] == [Severity.WARNING]
+    assert [f for f in result.findings if f not in warnings] == expected.findings
+    assert "CR CR LF" in warnings[0].message("en") and "CR CR LF" in warnings[0].message("nl")
+
+
+def test_a_real_blank_line_in_a_cr_cr_lf_file_still_counts_as_a_line():
+    """R40 (line numbers as the practice sees them): a blank line is a line in Excel and
+    Notepad, whatever the line ends.
+    Given a CR CR LF file with a blank line before its 4th data line (file line 5)
+    When it is parsed
+    Then the finding of that line names line 5, as in the same file with CR LF."""
+    rows = (FIRST, line(), line(SECOND, claim_ref="R3", patient_ref="P3", bsn="123456789"))
+    header, first, second, third, end = declaration(*rows, line_end="\r\n").split(b"\r\n")
+    crlf = b"\r\n".join([header, first, second, b"", third, end])
+
+    result = parse(crlf.replace(b"\r\n", b"\r\r\n"))
+
+    assert [f.line for f in result.findings if f.severity is Severity.CLAIM] == [5]
+    assert [f.line for f in parse(crlf).findings if f.severity is Severity.CLAIM] == [5]
+
+
 def test_a_value_under_the_nameless_last_column_refuses_the_file_naming_it():
     """Given a header that ends with ';' and line 3 with a value in that nameless column
     When it is parsed Then the file is refused, naming the column and the line."""
@@ -641,6 +683,57 @@ def test_a_line_that_ends_before_a_required_column_is_rejected_as_with_that_cell
         ("FIELD_REQUIRED", Severity.CLAIM, 3, "unit_price")
     ]
     assert result.findings == parse(b"\n".join([header, first, empty, end])).findings
+
+
+def test_a_line_missing_a_cell_inside_it_gets_one_finding_naming_its_cell_count():
+    """R2 (a content error rejects that line's claim only), R40; stop 42's files5 audit:
+    a line with one semicolon fewer than the header, its missing cell in the middle, was
+    padded at its end as if Excel had left out empty last cells, and got about ten
+    findings about the wrong columns (a price read as the quantity, ...).
+    Given line 3 without its initials cell (one cell fewer, ending with its empty debtor
+    cells), and line 4 of the same patient
+    When it is parsed
+    Then line 3 gets one finding: it has 37 cells, the header 38 (nl and en), and is
+    not read; lines 2 and 4 are claims, line 4 without a conflict with misread line 3."""
+    rows = (FIRST, line(), line(claim_ref="R3"))
+    header, first, second, third, end = declaration(*rows).split(b"\n")
+    cells = second.split(b";")
+    del cells[COLUMNS.index("initials")]
+    assert cells[-1] == b""  # the line still ends with its empty last cell
+
+    result = parse(b"\n".join([header, first, b";".join(cells), third, end]))
+
+    assert [claim.line_number for claim in result.claims] == [2, 4]
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line, finding.claim_ref) == (
+        "CSV_CELL_MISSING",
+        Severity.CLAIM,
+        3,
+        SECOND["claim_ref"],
+    )
+    assert "Line 3 has 37 cells, the header row has 38" in finding.message("en")
+    assert "Regel 3 heeft 37 cellen, de kopregel 38" in finding.message("nl")
+
+
+def test_lines_excel_wrote_in_a_block_ending_with_empty_cells_are_still_read():
+    """R40 (CSV as Dutch Excel saves it): Excel writes a block of rows up to the last
+    column any of them fills, so a short line may end with an empty cell without any
+    cell missing inside it.
+    Given lines 2-4 cut after debtor_email, line 2 with a debtor whose e-mail is filled,
+    lines 3 and 4 without a debtor (so ending with empty cells)
+    When it is parsed
+    Then all three are claims, said once as lines whose last columns were read empty."""
+    debtor = {"debtor_last_name": "Veldhoven", "debtor_email": "ouder@example.nl"}
+    rows = (line(FIRST, **debtor), line(), line(claim_ref="R3"))
+    header, *lines, end = declaration(*rows).split(b"\n")
+    width = COLUMNS.index("debtor_email") + 1
+    cut = [b";".join(text.split(b";")[:width]) for text in lines]
+    assert cut[0].endswith(b"ouder@example.nl") and cut[1].endswith(b";")
+
+    result = parse(b"\n".join([header, *cut, end]))
+
+    assert [claim.line_number for claim in result.claims] == [2, 3, 4]
+    assert [(f.code, f.params["count"]) for f in result.findings] == [("CSV_SHORT_LINES_PADDED", 3)]
 
 
 def test_a_line_of_one_cell_is_rejected_naming_each_required_column_it_lacks():

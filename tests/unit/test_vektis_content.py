@@ -105,6 +105,32 @@ def test_an_invalid_bsn_rejects_the_patients_lines_and_only_those():
     assert [c.claim_ref for c in result.claims] == ["K1", "K2"]
 
 
+def test_a_patient_problem_is_said_once_counting_the_treatment_lines_it_holds_back():
+    """R2 (each of the patient's claims is left out), vektis.md "Files as practices really
+    send them" (no flood of knock-on findings); stop 42's files5 audit: a 02 problem was
+    listed once per 04 of that patient (9 treatments: 9 identical findings).
+    Given a patient with 9 treatment lines whose 02 has an invalid BSN, and a child after it
+    When it is parsed
+    Then there is one BSN_INVALID finding, on the 02's line, saying 9 lines were held back
+    (nl and en) and naming them; none of the 9 is a claim, the child's two are."""
+    lines = records([*(dental_claim(f"L{i}") for i in range(1, 10)), *child_claims()])
+    child = [index for index, text in enumerate(lines) if text[:2] == "02"][1]
+    lines = edited(lines, INSURED, "bsn", "111222334")
+    for index in range(TREATMENT, child):
+        lines = edited(lines, index, "bsn", "111222334")
+
+    result = parse(lines)
+
+    assert [c.claim_ref for c in result.claims] == ["K1", "K2"]
+    (finding,) = result.findings
+    assert (finding.code, finding.line) == ("BSN_INVALID", INSURED + 1)
+    assert finding.params["held_back"] == 9
+    assert finding.params["held_back_refs"] == [f"L{i}" for i in range(1, 10)]
+    assert "all 9 treatment lines (04)" in finding.message("en")
+    assert "alle 9 prestatieregels (04)" in finding.message("nl")
+    assert "111222334" not in finding.message("nl")
+
+
 def test_a_treatment_line_of_another_patient_is_rejected():
     lines = edited(records([dental_claim()]), TREATMENT, "bsn", "100010039")
     rejected(parse(lines), "VEKTIS_LINE_PATIENT_MISMATCH", TREATMENT + 1)

@@ -227,10 +227,24 @@ def _decode(data: bytes) -> tuple[str, list[Finding]]:
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
             return "", [_not_text(data, start + error.start)]
         text, finding = _windows_1252(data, error.start)
-        return text, [*repairs, finding]
+        if finding.severity is Severity.FILE:
+            return text, [*repairs, finding]
+        repairs.append(finding)
+        return _one_line_end_for_cr_cr_lf(text, repairs), repairs
     if not text or text.isspace():
         return "", [_file_finding("FILE_EMPTY")]
-    return text, repairs
+    return _one_line_end_for_cr_cr_lf(text, repairs), repairs
+
+
+def _one_line_end_for_cr_cr_lf(text: str, repairs: list[Finding]) -> str:
+    """R40, vektis.md "Files as practices really send them" (CR CR LF line ends): a file
+    passed twice through a tool that turns LF into CR LF ends its lines in CR CR LF. Excel
+    and Notepad show one line per CR CR LF, so the report's line numbers are those: one
+    line end each, said once. A real blank line (CR CR LF twice) stays a line of its own."""
+    if "\r\r\n" not in text:
+        return text
+    repairs.append(Finding("CSV_LINE_ENDS_CR_CR_LF", Severity.WARNING))
+    return text.replace("\r\r\n", "\r\n")
 
 
 # Bytes no text file holds (tab, LF and CR aside): what makes a file binary, not ANSI text.
@@ -522,6 +536,10 @@ class _TrailingSeparators:
         return not self.header_tail and 0 < self.count < lines
 
 
+# Excel writes a sheet as CSV in blocks of rows, each up to the last column used in it.
+_EXCEL_BLOCK_ROWS = 16
+
+
 class _ShortLines:
     """Lines that end before the header's last columns: as Excel writes rows whose last
     cells are empty (it leaves out their separators, in blocks of rows), and as many
@@ -533,7 +551,14 @@ class _ShortLines:
     is read as it is, said once for the file; one that ends before a required column is
     rejected by its own findings naming that column, as the same line with the cell
     present and empty is (R2: a content error, not the file's; closing14's found list).
-    Only a line shorter than the header comes here, so a well-formed file pays nothing."""
+    Only a line shorter than the header comes here, so a well-formed file pays nothing.
+
+    A line that ends with an empty cell was not cut after its last value, so a cell is
+    missing inside it (a semicolon deleted) unless Excel wrote it so: Excel writes a block
+    of rows up to the last column any of them fills, so the rows of a block have one width
+    and some of them end empty. Such a line (``inside``, its cell count) is read as the
+    others; when that reading rejects it, its cells after the missing one were read under
+    the wrong columns, and _LineParser says that instead (stop 42's files5 audit)."""
 
     def __init__(self, columns: dict[str, int], width: int) -> None:
         # A line must reach the last required column to be said in the warning only.
@@ -544,12 +569,24 @@ class _ShortLines:
         self.count = 0  # lines padded that lacked only optional columns
         self.first = 0  # the first of them
         self.shortest = width  # the fewest cells such a line had
+        self.inside = 0  # the cells of the line just padded if one may be missing inside it
+        self.previous = (0, 0)  # the line and cell count of the short line before
 
     def pad(self, row: list[str], line: int) -> None:
         """The line with its missing cells, empty; said in the warning when it lacked only
         optional columns (otherwise its findings name the required ones)."""
         found = len(row)
+        previous_line, previous_found = self.previous
+        self.previous = (line, found)
+        # Not Excel's block of rows: no short line of this width in the 15 lines before.
+        excel_block = previous_found == found and line - previous_line < _EXCEL_BLOCK_ROWS
+        self.inside = found if not row[-1].strip() and not excel_block else 0
         row.extend([""] * (self.width - found))
+        if not self.inside:
+            self.counted(found, line)
+
+    def counted(self, found: int, line: int) -> None:
+        """A line of ``found`` cells read with its missing last cells empty."""
         if found < self.fewest_cells:
             return
         self.count += 1
@@ -640,12 +677,15 @@ class _LineParser:
                     lines_total += line - first_line
                     continue
                 # A line of the header's width, every line of a plain file, skips fits.
-                if len(row) != width and not self._fits(row, first_line):
+                if len(row) == width:
+                    if check_content and lines_total <= max_lines:
+                        parse_line(row, first_line)
+                elif not self._fits(row, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
                     check_content = False
                 elif check_content and lines_total <= max_lines:
-                    parse_line(row, first_line)
+                    self._padded_line(row, first_line)
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
         wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
@@ -681,6 +721,36 @@ class _LineParser:
             self.short_lines.pad(row, line)
             return True
         return self.trailing.fits(row, self.width, line)
+
+    def _padded_line(self, row: list[str], line: int) -> None:
+        """A line that had fewer cells than the header (_ShortLines). When a cell may be
+        missing inside it and its reading rejects it, the findings of that reading are
+        about the wrong columns (a last name read as the street, a price as the quantity):
+        one finding says the line lacks a cell instead, and the line stays out (R2: that
+        line's claim only). A reading that accepts it stands, as for any short line."""
+        found = self.short_lines.inside
+        if not found:
+            self._line(row, line)
+            return
+        claims, findings = len(self.claims), len(self.findings)
+        self._line(row, line)
+        if len(self.claims) > claims:
+            self.short_lines.counted(found, line)
+            return
+        misread = self.findings[findings:]
+        del self.findings[findings:]
+        # Said once for the file, whichever line says it: kept.
+        self.findings.extend(f for f in misread if f.code == "CSV_REFERENCE_LEADING_ZEROS")
+        claim_ref = next((f.claim_ref for f in misread if f.claim_ref), None)
+        params = {"found": found, "expected": self.width}
+        self.findings.append(
+            Finding("CSV_CELL_MISSING", Severity.CLAIM, line, None, claim_ref, params)
+        )
+        # Its patient, misread, is not the one the patient's later lines are compared with.
+        if self.first_of_patient:
+            patient_ref, (_, first_line) = next(reversed(self.first_of_patient.items()))
+            if first_line == line:
+                del self.first_of_patient[patient_ref]
 
     def _trailing_separators(self, lines: int, wrong_width: int) -> int:
         """What the lines that end with a separator too many come to, said once for the

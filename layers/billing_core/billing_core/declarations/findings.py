@@ -50,7 +50,13 @@ class Finding:
         # the code that clients read staying the same (as practice_refused's said_as).
         values = dict(self.params)
         said_as = values.pop("said_as", self.code)
-        return finding_message(said_as, language, line=self.line, field=self.field, **values)
+        values.pop("held_back_refs", None)
+        held_back = values.pop("held_back", None)
+        sentence = finding_message(said_as, language, line=self.line, field=self.field, **values)
+        if held_back is None:
+            return sentence
+        # A patient's (02) problem said once for the treatment lines it holds back.
+        return f"{sentence} {finding_message('LINES_HELD_BACK', language, count=held_back)}"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -468,6 +468,8 @@ def _summary(
     debtor_risk_with_provider: int,
 ) -> IngestSummary:
     rejected = {f.claim_ref or f.line for f in findings if f.severity is Severity.CLAIM}
+    # A Vektis patient's problem is said once for every treatment line it holds back.
+    rejected.update(*(f.params.get("held_back_refs", ()) for f in findings))
     channels = Counter(invoice.channel.value for invoice in invoices)
     return IngestSummary(
         lines=parsed.lines_total,

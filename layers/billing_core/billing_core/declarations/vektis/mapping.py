@@ -28,7 +28,7 @@ C-level slicing calls before its own checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
@@ -124,6 +124,9 @@ class _Patient:
     has_debtor_record: bool = False
     problems: list[_Problem] = dataclass_field(default_factory=list)
     checked: bool = False  # deliverability and conflicts are checked at its first 04
+    # The 04s its problems hold back, and where in the findings those problems are said.
+    held_back: list[str] = dataclass_field(default_factory=list)
+    said_at: int = -1
 
 
 # What the credit checks need of a line reference's first 04, accepted or not: its line,
@@ -166,6 +169,7 @@ class _Mapper:
         self.findings: list[Finding] = []
         self.patient: _Patient | None = None
         self.first_of_patient: dict[tuple[str, str], _Patient] = {}
+        self.patients_said: list[_Patient] = []  # whose problems held back a 04
         self.lines: dict[str, _FirstLine] = {}  # line reference -> its first 04
         self.accepted: set[str] = set()  # line references of which a 04 became a claim
         self.credits: list[Claim] = []
@@ -201,6 +205,7 @@ class _Mapper:
                 self._debtor(line, text, self.patient)
         for index, texts in comments.items():
             _attach_comments(self.claims[index], texts)
+        self._count_held_back()
         rejected = self._check_credits()
         if rejected:
             self.claims = [c for c in self.claims if c.claim_ref not in rejected]
@@ -402,7 +407,7 @@ class _Mapper:
             label = self.treatment_label["line_reference"]
             problems.append(_Problem("CLAIM_REF_DUPLICATE", line, label, params))
         if problems or patient.problems:
-            self._reject(reference, line, [*patient.problems, *problems])
+            self._hold_back(patient, reference, line, problems)
             self.commented = None
             return
         self.accepted.add(reference)
@@ -610,6 +615,36 @@ class _Mapper:
                 known = (entry.description, entry.line_type)
             self.codes[code] = known
         return known
+
+    def _hold_back(
+        self, patient: _Patient, reference: str, line: int, problems: list[_Problem]
+    ) -> None:
+        """A 04 rejected by its own problems or its patient's. A problem of the 02 is said
+        once, on the 02's line, at the patient's first 04 (stop 42's files5 audit: a
+        patient with 9 treatments had 9 identical findings); R2 still leaves out each of
+        its 04s, counted in that finding (_count_held_back)."""
+        if not patient.problems:
+            self._reject(reference, line, problems)
+            return
+        if patient.said_at < 0:
+            patient.said_at = len(self.findings)
+            self.patients_said.append(patient)
+            self._reject(reference, line, patient.problems)
+        patient.held_back.append(reference)
+        self._reject(reference, line, problems)
+
+    def _count_held_back(self) -> None:
+        """The findings of a 02 whose problems held back more than one 04 name how many,
+        and which (so the upload's summary counts each rejected 04, ingest)."""
+        for patient in self.patients_said:
+            if len(patient.held_back) < 2:
+                continue
+            params = {"held_back": len(patient.held_back), "held_back_refs": patient.held_back}
+            end = patient.said_at + len(patient.problems)
+            self.findings[patient.said_at : end] = [
+                replace(finding, params={**finding.params, **params})
+                for finding in self.findings[patient.said_at : end]
+            ]
 
     def _reject(self, claim_ref: str, line: int, problems: list[_Problem]) -> None:
         self.findings.extend(
