@@ -36,7 +36,12 @@ from billing_core.payments.booking import (
     owed_on,
     payment_id,
 )
-from billing_core.payments.remittance import awaited_cents, book_remittances_together
+from billing_core.payments.remittance import (
+    CLAIMS_REMITTED_TOGETHER,
+    TooManyClaimsTogether,
+    awaited_cents,
+    book_remittances_together,
+)
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -112,6 +117,12 @@ def match_credit(
         # for a person, not off the list with nothing booked and every retry refused.
         _withdraw_when_nothing_booked(credit, credit.match, ctx)
         raise practice_refused("no_payment_to_reverse") from None
+    except TooManyClaimsTogether as too_many:
+        # A plan an older version wrote over more of the agency's claims than one write
+        # books (refused before planning now): a 500 on every try, the credit off the
+        # list. Withdrawn when nothing of it is booked, the credit listed again.
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
+        raise _too_many_claims(too_many.claims) from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return credit
@@ -222,7 +233,10 @@ def _refuse_more_than_the_agency_collected(
     agency's transfer (payments/remittance.py); one of more than the agency still has to
     transfer is refused now, before the plan is written (R12, R34): refused by the booking
     after it, the credit would stay planned to the claim with nothing booked, off the
-    unmatched list for good and not to be matched elsewhere."""
+    unmatched list for good and not to be matched elsewhere. A plan of more of the
+    agency's claims than one write books together (``CLAIMS_REMITTED_TOGETHER``) is
+    refused now as well: its booking would fail whole, on every retry (R34, R28)."""
+    the_agencys = 0
     for part in parts:
         if part.reverses:
             continue
@@ -230,6 +244,16 @@ def _refuse_more_than_the_agency_collected(
         awaited = _awaited_from_agency(invoice)
         if 0 < awaited < part.amount_cents:
             raise _remittance_exceeds(RemittanceExceeds(invoice.reference, awaited))
+        the_agencys += awaited > 0
+    if len(parts) > 1 and the_agencys > CLAIMS_REMITTED_TOGETHER:
+        raise _too_many_claims(the_agencys)
+
+
+def _too_many_claims(claims: int) -> Refused:
+    """422: the agency's transfer for more claims than one match books together."""
+    return practice_refused(
+        "agency_transfer_too_many_claims", claims=claims, limit=CLAIMS_REMITTED_TOGETHER
+    )
 
 
 def _remittance_exceeds(exceeds: RemittanceExceeds) -> Refused:
