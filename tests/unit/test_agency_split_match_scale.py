@@ -16,8 +16,9 @@ from billing_core.collection.collection_report import (
     CollectionReportContext,
     import_collection_report,
 )
+from billing_core.payments.booking import payment_id
 from billing_core.payments.remittance import awaited_cents
-from billing_core.payments.unmatched import CreditMatch, MatchPart
+from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget
 from billing_core.services.operator.money import match_credit
 from billing_core.shared import reference
 from billing_core.shared.clock import FixedClock
@@ -29,6 +30,7 @@ from tests.unit.test_agency_remittance import (
     NO_INTEREST,
     REMITTED_AT,
     REPORTED_AT,
+    SECOND,
     back_office,
     handed_over_claim,
     reported,
@@ -125,3 +127,47 @@ def test_a_plan_over_too_many_claims_an_older_version_wrote_is_withdrawn_on_retr
     assert [awaited_cents(store.invoice(i)) for i in claim_ids(count)] == [DUE] * count
     [still] = ctx.links.unmatched_credits()
     assert (still.credit_id, still.match) == (credit_id, None)
+
+
+def test_a_part_that_becomes_the_agencys_while_the_match_books_is_booked_as_planned(reported):
+    """R34, R28, R38 (stop 43 money6; the race of audit RETRIES4-3 on the other part).
+    Given the claim the agency reported paid (€ 74,40 awaited) and the patient's second
+    claim at the agency, not reported (€ 74,40 owed), and a transfer of € 148,80 naming
+    both kenmerken
+    When an operator matches it to both, and the agency's report of € 41,23 collected on
+    the second claim is read just after the agency's part is written and before the
+    second part is booked
+    Then the match completes: the first claim has the agency's € 74,40 received, and the
+    second part is booked as the ordinary payment the match decided it was when it
+    wrote the first (the patient's € 41,23 paid twice held as the patient's credit), the
+    credit booked once and off the list (before: the second part refused as more than
+    the agency's € 41,23 after the first was booked: 422, the plan kept with half the
+    credit booked, every retry 422 again)."""
+    store, files = reported
+    store.put_invoice_as_is(handed_over_claim(invoice_id="inv-2", reference=SECOND))
+    credit_id, ctx = back_office(store, files, 2 * DUE)
+    save_invoices = store.save_invoices
+
+    def the_agency_reports_after(invoices, new_actions=()):
+        store.save_invoices = save_invoices
+        saved = save_invoices(invoices, new_actions)
+        report = CollectionReportContext(
+            store, files, FixedClock(REPORTED_AT), interest=NO_INTEREST
+        )
+        row = f"{SECOND};CMIB-2;paid;4123;2027-02-12\n"
+        head = "reference;agency_ref;status;amount_cents;paid_on\n"
+        import_collection_report((head + row).encode(), "collection-reports/c.csv", report)
+        assert awaited_cents(store.invoice("inv-2")) == 4123
+        return saved
+
+    store.save_invoices = the_agency_reports_after
+
+    match_credit(credit_id, MatchTarget(references=(REFERENCE, SECOND)), ctx)
+
+    assert awaited_cents(store.invoice(FIRST_ID)) == 0
+    second = store.invoice("inv-2")
+    source_id = ctx.links.get_unmatched_credit(credit_id).source_id
+    assert payment_id("bank", source_id) in second.applied_payments
+    assert (second.amount_due_cents, second.credit_cents) == (0, 4123)
+    assert awaited_cents(second) == 4123  # the agency's € 41,23 still to come
+    assert ctx.links.unmatched_credits() == []

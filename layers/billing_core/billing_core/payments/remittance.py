@@ -153,15 +153,21 @@ def is_remittance(invoice: Invoice, payment_id: str) -> bool:
 
 
 def book_remittance(
-    store: BillingStore, invoice: Invoice, payment: IncomingPayment, clock: Clock
+    store: BillingStore,
+    invoice: Invoice,
+    payment: IncomingPayment,
+    clock: Clock,
+    *,
+    new: bool = True,
 ) -> BookingResult | None:
     """``payment`` (a bank credit) booked as the agency's transfer, once (R28); None when
     it is not one: nothing of the agency's is waiting (all transferred: the patient paid
-    us as well, an ordinary payment), or it was booked as an ordinary payment before.
+    us as well, an ordinary payment), or it was booked as an ordinary payment before,
+    or it is not booked yet and ``new`` is False (the caller decided it is ordinary).
     No "payment received" e-mail: the patient paid the agency, not us now."""
     if payment.payment_id in invoice.applied_payments:
         return BookingResult(False, invoice) if is_remittance(invoice, payment.payment_id) else None
-    if awaited_cents(invoice) == 0:
+    if not new or awaited_cents(invoice) == 0:
         return None
     now = clock.now()
     dated = IncomingPayment(
@@ -194,7 +200,10 @@ def book_remittances_together(
     transaction would be refused whole, a 500 on every retry).
 
     The others (ordinary payments, and the agency's transfers booked before) are left to
-    ``book_payment``, which then finds these booked: a replay, nothing written twice."""
+    ``book_payment``, which then finds these booked: a replay, nothing written twice. It
+    books the ordinary ones ``as_the_agencys=False``: as this write decided them, so a
+    claim the agency reports money on in between does not refuse a part after the
+    others were booked (stop 43 money6)."""
     now = clock.now()
     current = [(reread(store, invoice), payment) for invoice, payment in payments]
     for attempt in range(ATTEMPTS):

@@ -99,9 +99,11 @@ def match_credit(
     try:
         # A credit split over several claims: its parts that are the agency's transfer
         # are booked all in one write or none, before any other part (audit RETRIES4-3).
-        _book_the_agencys_parts_together(credit, credit.match, ctx)
+        together = _book_the_agencys_parts_together(credit, credit.match, ctx)
         for part in credit.match.parts:
-            _book(credit, part, ctx)
+            # What that write did not book as the agency's is the ordinary payment it
+            # decided: not refused as the agency's when a report came in since.
+            _book(credit, part, ctx, as_the_agencys=not together)
     except RemittanceExceeds as exceeds:
         # The agency's transfer booked meanwhile (another operator, the bank import)
         # leaves less awaited than this plan's check read: refused after the plan was
@@ -339,18 +341,20 @@ def _in_payment_order(invoices: list[Invoice], day: date) -> list[Invoice]:
 
 def _book_the_agencys_parts_together(
     credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
-) -> None:
+) -> bool:
     """A plan of several parts: those that are the agency's transfer (a claim it
     reported paid), booked in one transaction on the claims as they are now, or none of
     them and RemittanceExceeds (payments/remittance.py). A part refused after another
     was booked would leave that one booked and the rest of the credit on no invoice and
-    off the unmatched list, every retry refused again (R34, R12; audit RETRIES4-3)."""
+    off the unmatched list, every retry refused again (R34, R12; audit RETRIES4-3).
+    Whether it ran: then the parts it did not book are ordinary payments."""
     if len(match.parts) < 2 or credit.is_return:
-        return
+        return False
     payments = [
         (_by_reference(part.reference, ctx), _payment(credit, part)) for part in match.parts
     ]
     book_remittances_together(ctx.store, payments, ctx.clock)
+    return True
 
 
 def _withdraw_when_nothing_booked(
@@ -373,7 +377,9 @@ def _payment(credit: UnmatchedCredit, part: MatchPart) -> IncomingPayment:
     return IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
 
 
-def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:
+def _book(
+    credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext, *, as_the_agencys: bool
+) -> None:
     received_at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
     if part.reverses:
         _book_reversal(credit, part, received_at, ctx)
@@ -387,6 +393,7 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
             clock=ctx.clock,
             delivery=ctx.delivery,
             agency_files=ctx.files,
+            as_the_agencys=as_the_agencys,
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
