@@ -391,6 +391,7 @@ def book_payment(
     delivery: DeliveryQueue | None = None,
     agency_files: FileStore | None = None,
     interest: InterestAccrual = accrued_interest,
+    as_the_agencys: bool = True,
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
@@ -410,6 +411,11 @@ def book_payment(
     matching). With ``delivery``, the addressee gets a "payment received" e-mail; it is
     queued again on a replay, which the delivery sends only once, so a crash between
     booking and queueing loses no e-mail.
+
+    ``as_the_agencys=False``: the caller decided the payment is not the agency's
+    transfer (an operator's split match, whose agency's parts it wrote before, together:
+    remittance.book_remittances_together), so a claim the agency reported money on since
+    does not make it one now; a transfer booked before is still found (a replay).
     """
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
@@ -421,7 +427,7 @@ def book_payment(
         # Imported on this rare path only (a claim the agency reported paid): cold start.
         from billing_core.payments.remittance import book_remittance
 
-        remitted = book_remittance(store, invoice, payment, clock)
+        remitted = book_remittance(store, invoice, payment, clock, new=as_the_agencys)
         if remitted is not None:
             return remitted
     stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)

@@ -56,6 +56,19 @@ from billing_core.payments.booking import (
 from billing_core.ports import BillingStore, ConcurrentChange
 from billing_core.shared.clock import Clock
 
+# The agency's parts of one split match are written in one transaction (DynamoDB: at most
+# 100 items): each claim and the marker of the week its entries are recorded in.
+CLAIMS_REMITTED_TOGETHER = 50
+
+
+class TooManyClaimsTogether(Exception):
+    """A split match whose agency's parts are more claims than one transaction writes
+    (``CLAIMS_REMITTED_TOGETHER``); nothing was written."""
+
+    def __init__(self, claims: int) -> None:
+        super().__init__(f"{claims} claims")
+        self.claims = claims
+
 
 def remittance_cause(payment_id: str) -> str:
     """The cause of the REVERSAL entries a remittance booked as ``payment_id`` writes."""
@@ -140,15 +153,21 @@ def is_remittance(invoice: Invoice, payment_id: str) -> bool:
 
 
 def book_remittance(
-    store: BillingStore, invoice: Invoice, payment: IncomingPayment, clock: Clock
+    store: BillingStore,
+    invoice: Invoice,
+    payment: IncomingPayment,
+    clock: Clock,
+    *,
+    new: bool = True,
 ) -> BookingResult | None:
     """``payment`` (a bank credit) booked as the agency's transfer, once (R28); None when
     it is not one: nothing of the agency's is waiting (all transferred: the patient paid
-    us as well, an ordinary payment), or it was booked as an ordinary payment before.
+    us as well, an ordinary payment), or it was booked as an ordinary payment before,
+    or it is not booked yet and ``new`` is False (the caller decided it is ordinary).
     No "payment received" e-mail: the patient paid the agency, not us now."""
     if payment.payment_id in invoice.applied_payments:
         return BookingResult(False, invoice) if is_remittance(invoice, payment.payment_id) else None
-    if awaited_cents(invoice) == 0:
+    if not new or awaited_cents(invoice) == 0:
         return None
     now = clock.now()
     dated = IncomingPayment(
@@ -176,10 +195,15 @@ def book_remittances_together(
     any of them is more than its claim still awaits from the agency: nothing is written,
     so no part of the credit is booked while another is refused (audit RETRIES4-3: the
     bank import booked on a later claim between the operator's check and the booking).
-    A claim written meanwhile is read again and the whole checked again.
+    A claim written meanwhile is read again and the whole checked again. More than
+    ``CLAIMS_REMITTED_TOGETHER`` of them: TooManyClaimsTogether, nothing written (the
+    transaction would be refused whole, a 500 on every retry).
 
     The others (ordinary payments, and the agency's transfers booked before) are left to
-    ``book_payment``, which then finds these booked: a replay, nothing written twice."""
+    ``book_payment``, which then finds these booked: a replay, nothing written twice. It
+    books the ordinary ones ``as_the_agencys=False``: as this write decided them, so a
+    claim the agency reports money on in between does not refuse a part after the
+    others were booked (stop 43 money6)."""
     now = clock.now()
     current = [(reread(store, invoice), payment) for invoice, payment in payments]
     for attempt in range(ATTEMPTS):
@@ -190,6 +214,8 @@ def book_remittances_together(
         ]
         if not changed:
             return
+        if len(changed) > CLAIMS_REMITTED_TOGETHER:
+            raise TooManyClaimsTogether(len(changed))
         try:
             saved = store.save_invoices(changed)
         except ConcurrentChange:

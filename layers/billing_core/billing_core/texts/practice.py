@@ -483,6 +483,13 @@ _DUTCH: Sections = {
             " deze overboeking van het incassobureau of van de patiënt is. Er is niets"
             " geboekt: koppel haar aan een betalingskenmerk."
         ),
+        "agency_transfer_too_many_claims": (
+            "Deze overboeking zou op {claims} vorderingen geboekt worden als geld dat het"
+            " incassobureau overmaakt; één koppeling boekt er ten hoogste {limit}. Er is"
+            " niets geboekt en de regel blijft in de lijst: vraag het incassobureau om"
+            " overmakingen van ten hoogste {limit} vorderingen elk, of laat de beheerders"
+            " haar in delen boeken."
+        ),
         # The agency's report-back (collection/collection_report.py): a row's detail.
         "agency_paid_before_invoice": (
             "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
@@ -1274,6 +1281,12 @@ _ENGLISH: Sections = {
             " this patient has other invoices open too. The patient number cannot tell"
             " whether this transfer is the agency's or the patient's own. Nothing was"
             " booked: match it to a payment reference."
+        ),
+        "agency_transfer_too_many_claims": (
+            "This transfer would be booked on {claims} claims as money the collection"
+            " agency transfers; one match books at most {limit}. Nothing was booked and the"
+            " credit stays listed: ask the agency for transfers of at most {limit} claims"
+            " each, or have the engineers book it in parts."
         ),
         "agency_paid_before_invoice": (
             "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"

@@ -36,7 +36,12 @@ from billing_core.payments.booking import (
     owed_on,
     payment_id,
 )
-from billing_core.payments.remittance import awaited_cents, book_remittances_together
+from billing_core.payments.remittance import (
+    CLAIMS_REMITTED_TOGETHER,
+    TooManyClaimsTogether,
+    awaited_cents,
+    book_remittances_together,
+)
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
@@ -94,9 +99,11 @@ def match_credit(
     try:
         # A credit split over several claims: its parts that are the agency's transfer
         # are booked all in one write or none, before any other part (audit RETRIES4-3).
-        _book_the_agencys_parts_together(credit, credit.match, ctx)
+        together = _book_the_agencys_parts_together(credit, credit.match, ctx)
         for part in credit.match.parts:
-            _book(credit, part, ctx)
+            # What that write did not book as the agency's is the ordinary payment it
+            # decided: not refused as the agency's when a report came in since.
+            _book(credit, part, ctx, as_the_agencys=not together)
     except RemittanceExceeds as exceeds:
         # The agency's transfer booked meanwhile (another operator, the bank import)
         # leaves less awaited than this plan's check read: refused after the plan was
@@ -112,6 +119,12 @@ def match_credit(
         # for a person, not off the list with nothing booked and every retry refused.
         _withdraw_when_nothing_booked(credit, credit.match, ctx)
         raise practice_refused("no_payment_to_reverse") from None
+    except TooManyClaimsTogether as too_many:
+        # A plan an older version wrote over more of the agency's claims than one write
+        # books (refused before planning now): a 500 on every try, the credit off the
+        # list. Withdrawn when nothing of it is booked, the credit listed again.
+        _withdraw_when_nothing_booked(credit, credit.match, ctx)
+        raise _too_many_claims(too_many.claims) from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return credit
@@ -222,7 +235,10 @@ def _refuse_more_than_the_agency_collected(
     agency's transfer (payments/remittance.py); one of more than the agency still has to
     transfer is refused now, before the plan is written (R12, R34): refused by the booking
     after it, the credit would stay planned to the claim with nothing booked, off the
-    unmatched list for good and not to be matched elsewhere."""
+    unmatched list for good and not to be matched elsewhere. A plan of more of the
+    agency's claims than one write books together (``CLAIMS_REMITTED_TOGETHER``) is
+    refused now as well: its booking would fail whole, on every retry (R34, R28)."""
+    the_agencys = 0
     for part in parts:
         if part.reverses:
             continue
@@ -230,6 +246,16 @@ def _refuse_more_than_the_agency_collected(
         awaited = _awaited_from_agency(invoice)
         if 0 < awaited < part.amount_cents:
             raise _remittance_exceeds(RemittanceExceeds(invoice.reference, awaited))
+        the_agencys += awaited > 0
+    if len(parts) > 1 and the_agencys > CLAIMS_REMITTED_TOGETHER:
+        raise _too_many_claims(the_agencys)
+
+
+def _too_many_claims(claims: int) -> Refused:
+    """422: the agency's transfer for more claims than one match books together."""
+    return practice_refused(
+        "agency_transfer_too_many_claims", claims=claims, limit=CLAIMS_REMITTED_TOGETHER
+    )
 
 
 def _remittance_exceeds(exceeds: RemittanceExceeds) -> Refused:
@@ -315,18 +341,20 @@ def _in_payment_order(invoices: list[Invoice], day: date) -> list[Invoice]:
 
 def _book_the_agencys_parts_together(
     credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
-) -> None:
+) -> bool:
     """A plan of several parts: those that are the agency's transfer (a claim it
     reported paid), booked in one transaction on the claims as they are now, or none of
     them and RemittanceExceeds (payments/remittance.py). A part refused after another
     was booked would leave that one booked and the rest of the credit on no invoice and
-    off the unmatched list, every retry refused again (R34, R12; audit RETRIES4-3)."""
+    off the unmatched list, every retry refused again (R34, R12; audit RETRIES4-3).
+    Whether it ran: then the parts it did not book are ordinary payments."""
     if len(match.parts) < 2 or credit.is_return:
-        return
+        return False
     payments = [
         (_by_reference(part.reference, ctx), _payment(credit, part)) for part in match.parts
     ]
     book_remittances_together(ctx.store, payments, ctx.clock)
+    return True
 
 
 def _withdraw_when_nothing_booked(
@@ -349,7 +377,9 @@ def _payment(credit: UnmatchedCredit, part: MatchPart) -> IncomingPayment:
     return IncomingPayment("bank", credit.source_id, part.amount_cents, received_at)
 
 
-def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> None:
+def _book(
+    credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext, *, as_the_agencys: bool
+) -> None:
     received_at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
     if part.reverses:
         _book_reversal(credit, part, received_at, ctx)
@@ -363,6 +393,7 @@ def _book(credit: UnmatchedCredit, part: MatchPart, ctx: BackOfficeContext) -> N
             clock=ctx.clock,
             delivery=ctx.delivery,
             agency_files=ctx.files,
+            as_the_agencys=as_the_agencys,
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
