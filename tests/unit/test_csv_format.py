@@ -1302,7 +1302,7 @@ def test_every_code_has_a_dutch_and_an_english_text():
 # --- Properties ---
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=3000))
 def test_any_bytes_give_a_result_and_never_an_exception(data):
     result = parse(data)
@@ -1312,7 +1312,7 @@ def test_any_bytes_give_a_result_and_never_an_exception(data):
 _CELL = st.text(alphabet=';",\n\r -.:@0123456789abcNLRé€', max_size=12)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_CELL, min_size=len(COLUMNS) - 1, max_size=len(COLUMNS) + 1), max_size=6))
 def test_any_lines_under_a_valid_header_give_a_consistent_result(rows):
     out = io.StringIO()
@@ -1458,7 +1458,7 @@ def _declaration(draw: st.DrawFn) -> tuple[bytes, list[Claim]]:
     return declaration(*rows), claims
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_declaration())
 def test_valid_lines_round_trip_into_claims_with_the_same_values(generated):
     # Given valid lines written as CSV (with quoting of ';' and '"' in texts)

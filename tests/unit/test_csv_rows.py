@@ -25,7 +25,7 @@ def _csv_rows(text: str) -> list[tuple[list[str], int]]:
     return [(row, rows.line_num) for row in rows]
 
 
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=60))
 def test_every_text_reads_as_csv_reader_reads_it(text: str) -> None:
     # Given any text of separators, quotes, line ends and plain characters
