@@ -539,11 +539,13 @@ def test_interest_open_on_no_principal_is_not_said_to_run_on(language):
 LONG_PRACTICE = "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V."  # 60 characters
 
 
-@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 1), (REMINDER, 4)])
+@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 4), (REMINDER, 6)])
 def test_a_letter_on_two_pages_never_carries_its_closing_alone_to_the_second(kind, count):
     """R7, R19, R36 (audit letters8): Given a Polish letter from a practice whose name has 60
-    characters to an addressee with a long name and street (a second notice about one
-    invoice, a reminder about four), so that it runs to a second page, when it is printed,
+    characters to an addressee with a long name and street (a second notice about four
+    invoices, a reminder about six: since letters9 a notice about one and a reminder about
+    four fit on one page, test_paper_letter_fit), so that it runs to a second page, when
+    it is printed,
     then the second page holds the last paragraph with the closing and the signature, not
     the closing and signature alone under the line saying what the page belongs to."""
     provider = make_provider(name=LONG_PRACTICE)
@@ -575,3 +577,26 @@ def test_a_letter_on_two_pages_never_carries_its_closing_alone_to_the_second(kin
     assert t("closing") in last and t("closing") not in pages[0]
     questions = " ".join(t("questions", provider=LONG_PRACTICE).split())[:30]
     assert questions in last, last
+
+
+def test_costs_paid_in_full_stay_paid_when_a_stop_forgave_only_the_later_fee():
+    """legal-nl.md §5, R15, R21, R38 (audit letters9, item 4): Given € 120,00 collection costs
+    charged, € 120,00 paid (the costs first), then an arrangement whose € 10,00 fee is charged
+    after the costs, a full stop that forgives the fee (all that is open of the costs) and
+    the bank returning an earlier € 200,00, when the second notice is rendered again, then
+    all € 120,00 of the costs is called paid and nothing of them forgiven."""
+    from billing_core.changes.arrangement import create_arrangement
+
+    invoice = charged_after_an_early_payment()
+    invoice = apply_payment(
+        invoice, IncomingPayment("bank", "part", 12_000, COSTS_AT + timedelta(hours=1))
+    )
+    invoice = create_arrangement(invoice, make_provider(), 3, COSTS_AT + timedelta(hours=2))
+    stop = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, accept_terms=True)
+    invoice = apply_stop(invoice, stop, COSTS_AT + timedelta(hours=3), "provider:u-1")
+    invoice = apply_reversal(invoice, "early", "return-1", 20_000, COSTS_AT + timedelta(hours=5))
+
+    context = notice_of([invoice], COSTS_DAY + timedelta(days=1))
+
+    assert (context["costs_charged_cents"], context["fee_cents"]) == (12_000, 0)
+    assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (12_000, 0)

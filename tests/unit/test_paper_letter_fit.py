@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import pytest
 from fpdf import FPDF
@@ -259,3 +259,141 @@ def test_r9_a_long_patient_name_in_the_facts_breaks_between_words_only(language)
     # "Bogaard-Oudshoor" / "n van" (audit letters8)
     assert any("Bogaard-Oudshoorn" in line for line in lines), lines
     assert not any(line.startswith("n van") for line in lines), lines
+
+
+# --- worst cases of stop 43 (audit letters9) --------------------------------------------------
+
+LONG_STREET = "Burgemeester Jhr. mr. dr. van Nispen tot Sevenaerstraat"  # 55 characters
+LONG_NAME = (  # 104 characters, with its initials and prefix
+    "Wilhelmina Johanna Catharina Maria Bogaard-Oudshoorn van Leeuwenhoek tot Nieuwerkerk-Zevenhuizen"
+)
+
+
+def worst_addressee(language: str, *, last_name: str = "Brzęczyszczykiewicz-Łężyńska", street=None):
+    """A patient with a long name, living in a long street in a long town."""
+    return make_person(
+        language=Language(language),
+        initials="W.J.C.M.",
+        name_prefix="van den",
+        last_name=last_name,
+        address=replace(
+            make_person().address,
+            street=street or "Burgemeester van Nispen tot Sevenaerstraat",
+            house_number="1234",
+            house_number_suffix="bis-A",
+            city="Vriezenveen-Westerhaar",
+        ),
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r7_each_element_of_the_address_stands_on_one_line_of_the_window(monkeypatch, language):
+    # Given a patient whose name has 104 characters, living at "Burgemeester Jhr. mr. dr.
+    # van Nispen tot Sevenaerstraat 1234 bis-A" in Vriezenveen-Westerhaar
+    addressee = worst_addressee(language, last_name=LONG_NAME, street=LONG_STREET)
+    assert len(addressee.display_name) > 100
+    # When the invoice is printed for a window envelope
+    with recorded_cells(monkeypatch) as cells:
+        render_invoice(make_invoice(patient=addressee))
+    # Then name, street and number, postcode and city each stand on one line of the window
+    # (PostNL reads a line an element: the street wrapped onto two lines, audit letters9),
+    # one under the other from 50 mm, inside its 85 mm, in type of 10 pt at least (PostNL
+    # advises 10 to 12); what does not fit is cut short with "…", the house number and
+    # the postcode kept whole (the post sorts by them)
+    window = [cell for cell in cells if cell.cell_width == WINDOW_WIDTH and cell.top >= 50]
+    name, street, town = window
+    assert [cell.top for cell in window] == [50.0, 55.0, 60.0]
+    for cell in window:
+        assert 2 * cell.cell_margin + cell.text_width <= WINDOW_WIDTH, cell
+        assert cell.font_size >= 10, cell
+    assert name.text.startswith("W.J.C.M. van den Wilhelmina") and name.text.endswith("…")
+    assert street.text.startswith("Burgemeester Jhr.") and street.text.endswith("… 1234 bis-A")
+    assert town.text == "3511 NK  VRIEZENVEEN-WESTERHAAR"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r9_a_very_long_patient_name_keeps_the_facts_above_the_letter(monkeypatch, language):
+    # Given a patient whose name has 104 characters (the facts' value column is 35 mm)
+    patient = worst_addressee(language, last_name=LONG_NAME)
+    t = texts_for(language, ("common", "pdf.invoice"))
+    # When the invoice is printed
+    with recorded_cells(monkeypatch) as cells:
+        pdf = render_invoice(make_invoice(patient=patient))
+    # Then the facts right of the window, their last the AGB code, end above the letter's
+    # title at 100 mm: the name took seven lines and ran them to 116 mm (audit letters9);
+    # the name is cut short with "…" on its last line
+    (agb,) = [cell for cell in cells if cell.text == t("agb_code")]
+    assert agb.top + 5 <= 100.0, agb
+    if language != "ar":  # Arabic lines are read back in visual order
+        assert any(line.endswith("…") for line in printed_lines(pdf)), printed_lines(pdf)
+
+
+def worst_letter(kind: str, language: str, count: int, spread: bool = False) -> bytes:
+    """A dunning letter from a practice whose name has 60 characters to the long-named
+    patient in the long street, about ``count`` invoices of € 12.345,67 (``spread``: each
+    in default from another day, so that the reminder names each one's day)."""
+    from billing_core.correspondence.pdf import render_dunning_letter_pdf
+    from billing_core.dunning.letters import SECOND_NOTICE, reminder_context, second_notice_context
+    from billing_core.dunning.steps import charge_costs, send_reminder
+    from tests.unit.test_dunning_letters import (
+        COSTS_AT,
+        COSTS_DAY,
+        HOW_TO_PAY,
+        POLICY,
+        REMINDER_DAY,
+        open_invoices,
+    )
+
+    provider, addressee = make_provider(name=PRACTICE_NAMES[60]), worst_addressee(language)
+    invoices = open_invoices(*[1_234_567] * count)
+    if spread:
+        invoices = [
+            replace(invoice, final_payment_date=invoice.final_payment_date - timedelta(weeks=n))
+            for n, invoice in enumerate(invoices)
+        ]
+    invoices = [
+        replace(invoice, patient=addressee)
+        for invoice in send_reminder(invoices, POLICY, REMINDER_DAY)
+    ]
+    if kind == SECOND_NOTICE:
+        invoices = charge_costs(invoices, POLICY, COSTS_DAY, COSTS_AT)
+        context = second_notice_context(invoices, provider, COSTS_DAY, **HOW_TO_PAY)
+    else:
+        context = reminder_context(invoices, provider, **HOW_TO_PAY)
+    return render_dunning_letter_pdf(
+        kind, context, language, provider=provider, addressee=addressee
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("kind", "count", "spread"),
+    [
+        ("second_notice", 1, False),
+        ("dunning_reminder", 1, False),
+        ("dunning_reminder", 4, False),
+        ("dunning_reminder", 4, True),
+    ],
+)
+def test_r19_the_standard_letters_are_one_sheet_in_the_worst_realistic_case(
+    language, kind, count, spread
+):
+    # Given a practice whose name has 60 characters, a patient with a long name in a long
+    # street and town, and a second notice about one invoice or a reminder about one or
+    # four (four each in default from another day: the reminder names each day)
+    # When the letter is printed in Dutch, English, Polish or Arabic
+    pdf = worst_letter(kind, language, count, spread)
+    # Then it is one sheet: a Polish notice about one invoice and a reminder about four
+    # took two (Polish runs longer), their lines and paragraphs now closer, the type as
+    # it was (R7, R19, R36; audit letters9)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r7_the_worst_realistic_invoice_is_one_sheet(language):
+    # Given the same practice and patient, an invoice of two lines
+    # When it is printed / Then it is one sheet
+    pdf = render_invoice(
+        make_invoice(patient=worst_addressee(language)), make_provider(name=PRACTICE_NAMES[60])
+    )
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1

@@ -69,6 +69,8 @@ _LEFT = 22.0  # left edge of the envelope window, and of everything else
 _RIGHT = 20.0
 _WINDOW_TOP = 45.0  # sender line; the address follows at 50 mm
 _WINDOW_WIDTH = 85.0
+_ADDRESS_SIZE = 10.5  # pt: the address in the window, one line an element
+_SMALLEST_ADDRESS_SIZE = 10.0  # pt: PostNL advises 10 to 12; a longer line is cut short
 _SENDER_SIZE = 7.0  # pt; a long practice name shrinks it to _SMALLEST_SIZE, then is cut
 _SMALLEST_SIZE = 5.5  # pt: the smallest type still read at arm's length
 _FOOTER_SIZE = 7.5  # pt; the practice's name in it shrinks and is cut as the sender line's
@@ -101,8 +103,9 @@ _HEADINGS = (
 )
 _ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
 _PAYMENT_BLOCK_HEIGHT = 48.0  # moved to a new page whole rather than split
-_LEADING = 4.4  # mm: a line of a letter's paragraph, in 9.5 pt
-_AFTER_PARAGRAPH = 1.4  # mm under a letter's paragraph
+_LEADING = 4.2  # mm: a line of a letter's paragraph, in 9.5 pt (1.25 times its size)
+_AFTER_PARAGRAPH = 1.2  # mm under a letter's paragraph
+_AMOUNTS_PADDING = 0.6  # mm above and below the text in a letter's table of amounts
 
 
 def render_invoice_pdf(
@@ -349,9 +352,28 @@ def _window(pdf: FPDF, addressee: Person, provider: Provider, t: Texts) -> None:
     )
     pdf.cell(_WINDOW_WIDTH, 4, sender)
     pdf.set_xy(_LEFT, _WINDOW_TOP + 5)
-    _style(pdf, 10.5, color=_INK)
-    for line in _address_lines(addressee):
-        pdf.multi_cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+    for kept, cut, after in _address_lines(addressee):
+        line = _address_line(pdf, kept, cut, after)
+        pdf.cell(_WINDOW_WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _address_line(pdf: FPDF, kept: str, cut: str, after: str) -> str:
+    """One element of the address on one line of the window, as PostNL reads it (a line
+    an element: a wrapped street read as two, audit letters9): in 10.5 pt, smaller down
+    to 10 pt (PostNL's advice: 10 to 12 pt) as far as it needs, and when even that is too
+    wide ``cut`` cut short with "…" between what is kept whole (the postcode before the
+    city, the house number after the street: the post sorts by them)."""
+    room = _WINDOW_WIDTH - 2 * pdf.c_margin
+    line = f"{kept}{cut}{after}"
+    _style(pdf, _ADDRESS_SIZE, color=_INK)
+    wide = pdf.get_string_width(line)
+    if wide <= room:
+        return line
+    _style(pdf, max(int(_ADDRESS_SIZE * room / wide * 10) / 10, _SMALLEST_ADDRESS_SIZE))
+    while cut and pdf.get_string_width(line) > room:
+        cut = cut[:-1]
+        line = f"{kept}{cut.rstrip(' ,.-')}…{after}"
+    return line
 
 
 def _practice_line(
@@ -440,17 +462,22 @@ _COUNTRY_NAMES = {
 }
 
 
-def _address_lines(person: Person) -> list[str]:
+def _address_lines(person: Person) -> list[tuple[str, str, str]]:
     """As PostNL wants it: name; street and number; postcode, two spaces, CITY; abroad,
-    the COUNTRY last."""
+    the COUNTRY last. Each line as what stands before the part that may be cut short,
+    that part, and what stands after it (_address_line)."""
     address: Address = person.address
     number = " ".join(part for part in (address.house_number, address.house_number_suffix) if part)
-    lines = [person.display_name, f"{address.street} {number}".strip()]
-    lines.append(f"{address.postcode}  {address.city.upper()}".strip())
+    postcode = f"{address.postcode}  " if address.postcode and address.city else address.postcode
+    lines = [
+        ("", person.display_name, ""),
+        ("", address.street, f" {number}" if address.street and number else number),
+        (postcode, address.city.upper(), ""),
+    ]
     country = address.country.upper()
     if country and country != "NL":
-        lines.append(_COUNTRY_NAMES.get(country, country))
-    return [line for line in lines if line]
+        lines.append(("", _COUNTRY_NAMES.get(country, country), ""))
+    return [line for line in lines if "".join(line).strip()]
 
 
 def _facts(pdf: _Document, invoice: Invoice, provider: Provider, t: Texts) -> None:
@@ -475,14 +502,39 @@ def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
     else:
         label_x, value_x = _FACTS_X, _FACTS_X + _FACTS_LABEL_WIDTH
     pdf.set_y(_WINDOW_TOP + 5)
-    for label, value in facts:
+    sizes = [_fact_size(pdf, value, value_width) for _, value in facts]
+    values = _bounded_values(pdf, [value for _, value in facts], sizes, value_width)
+    for (label, _), value, size in zip(facts, values, sizes, strict=True):
         top = pdf.get_y()
         pdf.set_xy(label_x, top)
         _style(pdf, 8.5, color=_MUTED)
         pdf.cell(_FACTS_LABEL_WIDTH, 5, label, align=pdf.align_text)
         pdf.set_xy(value_x, top)
-        _style(pdf, _fact_size(pdf, value, value_width), "B", color=_INK)
+        _style(pdf, size, "B", color=_INK)
         pdf.multi_cell(value_width, 5, value, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _bounded_values(pdf: FPDF, values: list[str], sizes: list[float], width: float) -> list[str]:
+    """The facts' values as they will wrap, the longest cut short with "…" on its last
+    line as far as the block must to end above the body at 100 mm (a name may be long:
+    a patient's of 104 characters took seven lines and ran the facts to 116 mm, over
+    the letter's title, audit letters9)."""
+    lines = []
+    for value, size in zip(values, sizes, strict=True):
+        _style(pdf, size, "B")
+        lines.append(_wrapped(pdf, value, width, 5) or [""])
+    room = int((_BODY_TOP - _WINDOW_TOP - 5) // 5)
+    over = sum(len(wrapped) for wrapped in lines) - room
+    if over <= 0:
+        return values
+    longest = max(range(len(lines)), key=lambda index: len(lines[index]))
+    kept = lines[longest][: max(len(lines[longest]) - over, 1)]
+    _style(pdf, sizes[longest], "B")
+    last = kept[-1]
+    while last and pdf.get_string_width(f"{last}…") > width - 2 * pdf.c_margin:
+        last = last[:-1]
+    kept[-1] = f"{last.rstrip(' ,.-')}…"
+    return [*values[:longest], "\n".join(kept), *values[longest + 1 :]]
 
 
 def _fact_size(pdf: FPDF, value: str, width: float) -> float:
@@ -928,7 +980,7 @@ def _amounts_table(
     pdf.set_draw_color(*_MUTED)
     widths, alignments = zip(*columns, strict=True)
     widths = _widths_to_fit(pdf, widths, [headings, total], rows)
-    with pdf.ruled_table(widths, alignments, padding=1.0) as table:
+    with pdf.ruled_table(widths, alignments, padding=_AMOUNTS_PADDING) as table:
         table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))
