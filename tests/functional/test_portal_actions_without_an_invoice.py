@@ -117,7 +117,9 @@ def test_every_action_kind_has_its_name_in_every_portal_language():
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_an_action_about_no_invoice_leaves_its_kenmerk_cell_empty(sandbox, returned_payout, language):
+def test_an_action_about_no_invoice_leaves_its_kenmerk_cell_empty(
+    sandbox, returned_payout, language
+):
     """R35, R23 (stop 42's note, portal5 item 1): the Kenmerk column holds kenmerken only.
     Given a payout the bank returned (an action about no invoice)
     When a staff member opens Acties, in Dutch and in English
