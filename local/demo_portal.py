@@ -3,9 +3,10 @@
 A staff member of the dental practice signs in as `make serve` lets a person do it (the
 portal sends the browser to the sandbox's stand-in for the Cognito hosted UI, a click on
 a sample user comes back with a code only the PKCE verifier redeems), then opens the main
-pages through the same request handler the sandbox server uses. Each page is printed as
-one or two lines of what a person sees on it (the portal speaks Dutch), and kept as HTML
-for out/portal/.
+pages through the same request handler the sandbox server uses. The demo speaks English,
+so the staff member chooses the portal's English as a person does: the "English" link in
+its header (a cookie the portal keeps). Each page is printed as one or two lines of what a
+person sees on it, and kept as HTML for out/portal/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from local.sandbox import Sandbox
 from local.seed import SAMPLE_USERS
 from local.server import SandboxServer
 
+LANGUAGE = "en"  # the demo's own language, chosen in the portal as a person would
 _TAG = re.compile(r"<[^>]+>")
 _ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
@@ -43,7 +45,8 @@ def rows(page: str, attribute: str) -> list[list[str]]:
     header row left out); none when the page has no such table (an empty list says so)."""
     if attribute not in page:
         return []
-    body = element(page, attribute).split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
+    body = re.split(r"<tbody[^>]*>", element(page, attribute), maxsplit=1)[-1]
+    body = body.split("</tbody>", 1)[0]
     return [[text(cell) for cell in _CELL.findall(row)] for row in _ROW.findall(body)]
 
 
@@ -82,6 +85,15 @@ class PortalVisit:
         assert status == 200, status
         return self.page("/portal/", "overzicht")
 
+    def choose_language(self, page: str, language: str) -> str:
+        """A click on the header's link to the other language (R35: the portal's texts are
+        nl and en); the overview again, now in that language."""
+        link = re.search(rf'<a href="(/portal/taal/{language})"', page)
+        assert link is not None, language
+        status, back, _ = self.request("GET", link.group(1))
+        assert status == 303 and back["Location"] == "/portal/", (status, back)
+        return self.page("/portal/", "overzicht")
+
     def page(self, target: str, name: str) -> str:
         status, _, page = self.request("GET", target)
         assert status == 200, (target, status)
@@ -100,7 +112,8 @@ def visit_the_portal(sandbox: Sandbox, provider_id: str, kenmerk: str) -> Portal
         u.email for u in SAMPLE_USERS if u.provider_id == provider_id and u.role.value == "staff"
     )
     visit = PortalVisit(sandbox)
-    overview = visit.sign_in(staff)
+    overview = visit.choose_language(visit.sign_in(staff), LANGUAGE)
+    t = portal_texts(LANGUAGE)
     banner = text(element(overview, 'id="signed-in"'))
     print(
         f"  GET /portal/ -> the sign-in page (the sandbox's hosted UI), {staff} chosen -> "
@@ -111,12 +124,12 @@ def visit_the_portal(sandbox: Sandbox, provider_id: str, kenmerk: str) -> Portal
         text(item).replace(":", "") for item in re.findall(r"<li>(.*?)</li>", listed_actions)
     )
     handed_over = text(element(overview, 'id="handed-over"'))
-    print(f"  Overzicht: open actions {actions or '-'}; {handed_over}")
+    print(f"  {t('nav_overview')}: open actions {actions or '-'}; {handed_over}")
 
     uploads = rows(visit.page("/portal/declaraties", "declaraties"), 'id="uploads"')
     outcomes = Counter(row[3] for row in uploads)
     print(
-        f"  Declaraties: {len(uploads)} uploads ("
+        f"  {t('nav_declarations')}: {len(uploads)} uploads ("
         + ", ".join(f"{outcome} {count}" for outcome, count in sorted(outcomes.items()))
         + ")"
     )
@@ -124,7 +137,7 @@ def visit_the_portal(sandbox: Sandbox, provider_id: str, kenmerk: str) -> Portal
     listed = rows(visit.page("/portal/notas", "notas"), 'class="invoices"')
     states = Counter(row[-1] for row in listed)
     print(
-        f"  Nota's: {len(listed)} invoices ("
+        f"  {t('nav_invoices')}: {len(listed)} invoices ("
         + ", ".join(f"{state} {count}" for state, count in sorted(states.items()))
         + ")"
     )
@@ -137,38 +150,39 @@ def visit_the_portal(sandbox: Sandbox, provider_id: str, kenmerk: str) -> Portal
     due = text(element(invoice, 'id="amount-due"'))
     state = text(element(invoice, 'id="invoice-state"'))
     print(
-        f"  Nota's, kenmerk {kenmerk} typed: {due} open, "
-        f"stand {state}; {len(ledger)} ledger entries ("
+        f"  {t('nav_invoices')}, kenmerk {kenmerk} typed: {due} open, "
+        f"state {state}; {len(ledger)} ledger entries ("
         + ", ".join(f"{kind} {count}" for kind, count in Counter(r[1] for r in ledger).items())
         + f"), {letters.count('<li>')} letters"
     )
 
     open_actions = rows(visit.page("/portal/acties", "acties"), 'id="actions"')
     # The "what" cell: the kind's name, then what the action's details say.
-    names = [v for k, v in portal_texts("nl").entries.items() if k.startswith("action_kind_")]
+    names = [v for k, v in t.entries.items() if k.startswith("action_kind_")]
     kinds = Counter(next(n for n in names if row[1].startswith(n)) for row in open_actions)
     print(
-        f"  Acties: {len(open_actions)} open ("
+        f"  {t('nav_actions')}: {len(open_actions)} open ("
         + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
         + ")"
     )
 
     blocked = rows(visit.page("/portal/geblokkeerd", "geblokkeerd"), 'id="blocked"')
     since = ", ".join(f"{patient} since {day}" for patient, day in blocked)
-    print(f"  Geblokkeerde patiënten: {len(blocked)}" + (f" ({since})" if blocked else ""))
+    print(f"  {t('nav_blocked')}: {len(blocked)}" + (f" ({since})" if blocked else ""))
 
     weeks = rows(visit.page("/portal/uitbetalingen", "uitbetalingen"), 'id="payouts"')
     latest = (
         f", the latest {weeks[0][0]}: received {weeks[0][1]}, payout {weeks[0][4]}" if weeks else ""
     )
-    print(f"  Uitbetalingen: {len(weeks)} weekly statements{latest}")
+    print(f"  {t('nav_payouts')}: {len(weeks)} weekly statements{latest}")
 
     risk = visit.page("/portal/debiteurenrisico", "debiteurenrisico")
     heads = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", element(risk, 'id="risk-table"'))]
-    for month in (m for m in rows(risk, 'id="risk-table"') if m[-1] != "€ 0,00"):
+    nothing = t.euros(0)
+    for month in (m for m in rows(risk, 'id="risk-table"') if m[-1] != nothing):
         amounts = zip(heads[1:], month[1:], strict=False)
         print(
-            f"  Debiteurenrisico (a chart and its table), {month[0]}: "
-            + ", ".join(f"{head} {value}" for head, value in amounts if value != "€ 0,00")
+            f"  {t('nav_risk')} (a chart and its table), {month[0]}: "
+            + ", ".join(f"{head} {value}" for head, value in amounts if value != nothing)
         )
     return visit

@@ -339,6 +339,8 @@ def test_every_page_passes_axe_and_is_photographed(
         _screenshot(page, tmp_path / f"{name}-{width_name}.png")
         if width_name == "mobile":  # the same narrow widths from either start
             assert_reflows(page)
+            if name == "acties":
+                assert_the_action_list_fits(page)
     for focusable in ("nav a:not([aria-current])", "nav a[aria-current]", "main a"):
         assert_focus_ring_contrasts(page, focusable)
     # An address no page has (an old bookmark): the portal's own 404 page, not API
@@ -473,7 +475,38 @@ def test_r35_actions_about_no_invoice_pass_axe_and_reflow(
     assert page.locator("#actions a[href^='/portal/declaraties/']").count() == 1
     assert page.locator("#actions p.action-details").count() == 2
     assert_focus_ring_contrasts(page, "#actions a")
+    # the Kenmerk column holds kenmerken: an action about no invoice leaves it empty
+    assert page.locator("#actions td.kenmerk a").count() == 0
     _screenshot(page, tmp_path / f"acties-zonder-nota-{width_name}.png")
+    if width_name == "mobile":
+        assert_the_action_list_fits(page)
+
+
+def assert_the_action_list_fits(page) -> None:
+    """WCAG 1.4.10 (portal5 item 2): at 400 px (and at 320, 360) the action list needs no
+    sideways scrolling, not even inside its own region: each action's state and its
+    "Afgehandeld" button are on the screen, inside the list's width."""
+    original = page.viewport_size
+    try:
+        for width in (400, 360, 320):
+            page.set_viewport_size({"width": width, "height": original["height"]})
+            measured = page.evaluate(_ACTION_LIST_JS)
+            assert measured["scrollWidth"] <= measured["clientWidth"], (width, measured)
+            assert measured["outside"] == [], (width, measured)
+    finally:
+        page.set_viewport_size(original)
+
+
+# The action list's region: its width as scrolled, and the cells and buttons that stick
+# out to its right (the state and the button were there before, R35).
+_ACTION_LIST_JS = """() => {
+  const region = document.querySelector('#actions').closest('.scroll');
+  const right = region.getBoundingClientRect().right + 0.5;
+  const outside = [...region.querySelectorAll('td, button, a')]
+    .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > right)
+    .map(e => e.tagName.toLowerCase() + ' ' + e.innerText.slice(0, 20));
+  return {scrollWidth: region.scrollWidth, clientWidth: region.clientWidth, outside};
+}"""
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)

@@ -9,6 +9,7 @@ and never said what to do, which the API's action carries in both languages.
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -113,3 +114,27 @@ def test_every_action_kind_has_its_name_in_every_portal_language():
         if f"action_kind_{kind.value}" not in portal_texts(language).entries
     }
     assert missing == set()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_action_about_no_invoice_leaves_its_kenmerk_cell_empty(
+    sandbox, returned_payout, language
+):
+    """R35, R23 (stop 42's note, portal5 item 1): the Kenmerk column holds kenmerken only.
+    Given a payout the bank returned (an action about no invoice)
+    When a staff member opens Acties, in Dutch and in English
+    Then the row's kenmerk cell is empty, and the link to the payouts stands in the "what"
+    cell, under what to do, with a text that says where it goes (not "Uitbetalingen" read
+    as if it were a kenmerk)."""
+    user = signed_in(sandbox, language)
+    link = portal_texts(language).entries["action_about_payouts"]
+
+    _, actions = user.page("/portal/acties")
+
+    row = actions.split(f'id="action-{returned_payout["action_id"]}"', 1)[1].split("</tr>")[0]
+    kenmerk_cell = re.search(r'<td[^>]*class="kenmerk"[^>]*>(.*?)</td>', row, re.S)
+    what_cell = re.search(r'<td[^>]*class="what"[^>]*>(.*?)</td>', row, re.S)
+    assert kenmerk_cell is not None and kenmerk_cell.group(1) == ""
+    assert what_cell is not None
+    assert f'<a href="/portal/uitbetalingen">{link}</a>' in what_cell.group(1)
+    assert link not in ("Uitbetalingen", "Payouts")

@@ -277,9 +277,9 @@ _DUTCH: Sections = {
         "action_kind_minor_without_debtor": "Minderjarige zonder debiteur",
         "action_kind_upload_version_ignored": "Tweede bestand niet verwerkt",
         "action_kind_payout_returned": "Uitbetaling teruggestort",
-        # what an action without an invoice is about: the link in its kenmerk column
-        "action_about_payouts": "Uitbetalingen",
-        "action_about_upload": "De upload",
+        # what an action without an invoice is about: a link under what to do (its kenmerk cell is empty)
+        "action_about_payouts": "Naar de uitbetalingen",
+        "action_about_upload": "Naar het verwerkingsverslag van de upload",
         # what an action is about (R16, R17: the objection's words, the proposal's amounts)
         "objection_reason": "Reden",
         "objection_reason_treatment": "De behandeling",
@@ -742,8 +742,8 @@ _ENGLISH: Sections = {
         "action_kind_minor_without_debtor": "Minor without debtor",
         "action_kind_upload_version_ignored": "Second file not processed",
         "action_kind_payout_returned": "Payout returned",
-        "action_about_payouts": "Payouts",
-        "action_about_upload": "The upload",
+        "action_about_payouts": "Go to the payouts",
+        "action_about_upload": "Go to the upload's processing report",
         # what an action is about (R16, R17: the objection's words, the proposal's amounts)
         "objection_reason": "Reason",
         "objection_reason_treatment": "The treatment",
