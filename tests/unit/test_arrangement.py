@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -313,3 +314,41 @@ def test_the_next_term_is_what_is_left_of_the_first_unsettled_one(arranged):
     part = pay(arranged, 12000, date(2026, 12, 20), "E1")
     assert next_term(part) == ArrangementTerm(date(2027, 1, 23), 8666)
     assert next_term(pay(part, 19000, date(2026, 12, 21), "E2")) is None
+
+
+def test_r15_r12_a_payment_returned_after_the_last_terms_grace_does_not_pause_dunning_for_ever(
+    arranged,
+):
+    """Given the € 310,00 arrangement paid in full on 1 December (completed), and the bank
+    returning that transfer on 20 March 2027, after the last term's 14 days (9 March)
+    When the daily run looks at the invoice on 21 March
+    Then the returned money kept no term: the arrangement is cancelled and dunning resumes
+    (R15: "a term missed by more than 14 days cancels the arrangement and dunning resumes";
+    R12: returned transfers are reversed). Before, the return reopened the arrangement as
+    active, no term counted as missed, and the run paused dunning for good (audit plans D1:
+    € 310,00 open on 30 August, no reminder, the checker showing a term of 23 December)."""
+    from billing_core.dunning.policy import DunningPolicy
+    from billing_core.dunning.timeline import Step, plan
+    from billing_core.invoices.invoice import InvoiceStatus
+
+    done = pay(replace(arranged, status=InvoiceStatus.SENT), 31000, date(2026, 12, 1), "E1")
+    returned_at = datetime(2027, 3, 20, 9, 0, tzinfo=AMSTERDAM)
+    returned = apply_reversal(done, "E1", "R1", 31000, returned_at)
+    assert returned.arrangement.status is ArrangementStatus.ACTIVE  # reopened by the return
+    assert arrangement_status(returned, date(2027, 3, 21)) is ArrangementStatus.CANCELLED
+    reviewed = review_arrangement(returned, date(2027, 3, 21), returned_at)
+    assert reviewed.arrangement.status is ArrangementStatus.CANCELLED
+    assert plan(reviewed, DunningPolicy(), date(2027, 3, 21)).step is Step.REMINDER
+
+
+def test_r15_a_returned_term_paid_again_before_the_run_keeps_the_arrangement(arranged):
+    """Given the first two terms paid on time, the second returned on 10 February (after its
+    own 14 days, 6 February) and paid again the next day
+    When the run looks on 12 February
+    Then the money is in again and no term is missed (R15): the arrangement runs on."""
+    first = pay(arranged, 10333, date(2026, 12, 20), "E1")
+    second = pay(first, 10333, date(2027, 1, 20), "E2")
+    returned = apply_reversal(second, "E2", "R2", 10333, datetime(2027, 2, 10, 9, tzinfo=AMSTERDAM))
+    again = pay(returned, 10333, date(2027, 2, 11), "E3")
+    assert arrangement_status(again, date(2027, 2, 12)) is ArrangementStatus.ACTIVE
+    assert arrangement_status(returned, date(2027, 2, 12)) is ArrangementStatus.CANCELLED

@@ -477,3 +477,35 @@ def test_section_7_an_e_mail_naming_what_is_due_keeps_dont_pay_yet_as_the_checke
         assert long_date(due.pay_by, language) not in part
         assert long_date(invoice.final_payment_date, language) not in part
         assert "?kenmerk=" not in part  # no pay link
+
+
+@pytest.mark.parametrize(
+    "language, promised, not_promised",
+    [
+        ("nl", "incassobureau", "weer herinneringen"),
+        ("en", "collection agency", "reminders again"),
+        ("pl", "windykacyjnego", "upomnienia"),
+        ("ar", "incassobureau", "رسائل تذكير"),
+    ],
+)
+def test_r15_an_arrangement_after_the_costs_warns_of_the_handover_not_of_new_reminders(
+    language, promised, not_promised
+):
+    """R15 ("dunning resumes where it stopped"), R19, R30 (audit plans D2).
+    Given €1,000.00 with its costs charged on 15 January (second notice sent), and an
+    arrangement of 2 terms asked on 20 January
+    When its confirmation is rendered
+    Then it says what a missed term leads to: the claim goes to the collection agency, as
+    the run does (no new reminder: the second notice's term has passed by then); before, it
+    promised "reminders again" that never came."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run_days(date(2026, 12, 31), date(2027, 1, 20))
+    arranged = create_arrangement(world.invoice(), world.provider, 2, at_nine(date(2027, 1, 20)))
+    email = render(ARRANGEMENT_CONFIRMATION, arranged, language=language)
+    for part in (email.text, html.unescape(email.html)):
+        assert promised in part and not_promised not in part
+    # And that is what the run does when the first term (3 February) is missed
+    world.store.put_invoice_as_is(arranged)
+    world.run_days(date(2027, 1, 21), date(2027, 2, 18))
+    assert world.invoice().is_with_collection_agency
+    assert [kind for kind, day in world.letters() if day > date(2027, 1, 20)] == []

@@ -252,9 +252,29 @@ def _missed_instalment(invoice: Invoice, as_of: date) -> ArrangementTerm | None:
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         deadline = term.due_date + timedelta(days=MISSED_AFTER_DAYS)
-        if as_of > deadline and settled_since_start(invoice, deadline) < required:
+        if as_of <= deadline:
+            continue
+        settled = settled_since_start(invoice, deadline) + _returned_since(invoice, deadline, as_of)
+        if settled < required:
             return term
     return None
+
+
+def _returned_since(invoice: Invoice, deadline: date, as_of: date) -> int:
+    """What of the patient's money came back after ``deadline`` (up to ``as_of``) and was
+    not paid again since: 0 or less. A term kept on its deadline by a transfer the bank
+    returned later was not kept after all (R12, R15): without this, a return after the
+    last term's 14 days left the arrangement running, and dunning paused, for good (audit
+    plans D1). Only the patient's money counts: an operator's correction of a stop asks
+    the forgiven money with a new payment term of its own (changes/correction.py)."""
+    assert invoice.arrangement is not None
+    since_start = invoice.ledger[invoice.arrangement.ledger_start :]
+    later = (e for e in since_start if deadline < amsterdam_day(e.at) <= as_of)
+    net = -sum(e.amount_cents for e in later if e.kind in _TERM_MONEY)
+    return min(net, 0)
+
+
+_TERM_MONEY = (EntryKind.PAYMENT, EntryKind.REVERSAL)  # paid, and returned by the bank (R12)
 
 
 def _missed_rest(invoice: Invoice, as_of: date) -> ArrangementTerm | None:

@@ -27,7 +27,7 @@ from billing_core.correspondence.kinds import (
 )
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown
-from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind, balance, is_correction, is_retour
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
@@ -118,6 +118,9 @@ def _arrangement(invoice: Invoice) -> dict[str, Any]:
         # R20): say so, or the total is more than any letter named.
         "interest_cents": arrangement.total_cents
         - balance(invoice.ledger[: arrangement.ledger_start]),
+        # Made after the costs, a missed term hands the claim over at once: the second
+        # notice's term has passed by then, no reminder comes first (R15, R19).
+        "after_costs": invoice.dunning_stage is DunningStage.COSTS_CHARGED,
     }
 
 

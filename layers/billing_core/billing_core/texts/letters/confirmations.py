@@ -72,6 +72,12 @@ DUTCH: Sections = {
             "Let op: betaalt u een termijn meer dan 14 dagen te laat, dan vervalt de "
             "regeling. U ontvangt dan weer herinneringen voor het bedrag dat nog openstaat."
         ),
+        # R15, R19: after the second notice a missed term ends in the handover, no reminder.
+        "missed_after_costs": (
+            "Let op: betaalt u een termijn meer dan 14 dagen te laat, dan vervalt de "
+            "regeling. Het bedrag dat nog openstaat, dragen wij dan over aan het "
+            "incassobureau."
+        ),
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
@@ -243,6 +249,10 @@ ENGLISH: Sections = {
         "missed": (
             "Please note: if you pay a term more than 14 days late, the arrangement ends and "
             "you will receive reminders again for the amount still open."
+        ),
+        "missed_after_costs": (
+            "Please note: if you pay a term more than 14 days late, the arrangement ends and "
+            "the amount still open is handed over to the collection agency."
         ),
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",

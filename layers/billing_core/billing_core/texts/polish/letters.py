@@ -441,6 +441,11 @@ _CONFIRMATIONS: Sections = {
             "ratalny wygasa. Wtedy znów będzie Pan/Pani otrzymywać upomnienia dotyczące "
             "pozostałej kwoty."
         ),
+        "missed_after_costs": (
+            "Uwaga: jeśli rata zostanie zapłacona z opóźnieniem większym niż 14 dni, plan "
+            "ratalny wygasa. Pozostała kwota zostanie wtedy przekazana do biura "
+            "windykacyjnego."
+        ),
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
         "signature": _SIGNATURE,
