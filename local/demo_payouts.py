@@ -9,28 +9,18 @@ so every date printed comes on or after the one before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from local.sandbox import Caller, Sandbox
+from local.sandbox_payouts import BankLine, NothingSent, bank_day, return_a_payout
 
-OUR_ACCOUNT = "NL20INGB0001234567"
 # The account the practice gives after the return: not its seed account (local/seed.py),
 # which the bank has just returned as closed.
 FIXED_IBAN = "NL02ABNA0123456789"
 OPERATORS = ("operator-anna", "operator-bob")
-
-
-@dataclass(frozen=True)
-class BankLine:
-    """One entry of the collection account's day statement about one of our transfers."""
-
-    end_to_end_id: str
-    amount_cents: int
-    returned_because: str = ""  # a return reason (RtrInf): the money came back
 
 
 def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
@@ -38,27 +28,29 @@ def pay_the_practices(sandbox: Sandbox, first_monday: date) -> None:
     approved today on the sandbox's clock and the bank answers in the days after."""
     w48 = _batch(sandbox, "PO-2026-W48")
     _show("Proposed by the Monday run", w48)
-    sent = _approve(sandbox, w48["batch_id"])
-    if not sent["transfers"]:
+    booked_on = sandbox.clock.today() + timedelta(days=1)
+    returned_on = booked_on + timedelta(days=2)
+    try:
+        payout = return_a_payout(
+            sandbox,
+            batch_id=w48["batch_id"],
+            booked_on=booked_on,
+            returned_on=returned_on,
+            approve=_approve,
+            read_on_the_day=True,
+        )
+    except NothingSent:
         print("  nobody to pay this week: every balance is carried to the next")
         return
-    booked_on = sandbox.clock.today() + timedelta(days=1)
-    debits = [BankLine(t["end_to_end_id"], t["amount_cents"]) for t in sent["transfers"]]
-    answer = _read_bank_day(sandbox, booked_on, debits, "payouts")
     print(
-        f"  CAMT.053 of {booked_on}: {answer['imported'][0]['transfers_booked']} payouts booked by the bank"
+        f"  CAMT.053 of {booked_on}: {payout.booked['imported'][0]['transfers_booked']} payouts booked by the bank"
     )
-    bounced = sent["transfers"][-1]
-    returned_on = booked_on + timedelta(days=2)
-    back = [BankLine(bounced["end_to_end_id"], bounced["amount_cents"], "AC04")]
-    answer = _read_bank_day(sandbox, returned_on, back, "returns")
+    bounced = payout.transfer
     print(
-        f"  CAMT.053 of {returned_on}: {answer['imported'][0]['transfers_returned']} payout returned "
+        f"  CAMT.053 of {returned_on}: {payout.returned['imported'][0]['transfers_returned']} payout returned "
         f"(AC04, account closed): {bounced['provider_id']} {format_euros(bounced['amount_cents'])}"
     )
-    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=bounced["provider_id"])
-    [action] = [a for a in actions["items"] if a["kind"] == "payout_returned"]
-    print(f"  the practice's open action: {action['details']['what_to_do_en']}")
+    print(f"  the practice's open action: {payout.action['details']['what_to_do_en']}")
     _, statement = sandbox.api(
         "GET", "/api/v1/provider/retrocessions/2026-W48", provider_id=bounced["provider_id"]
     )
@@ -149,34 +141,3 @@ def _show(headline: str, batch: dict[str, Any]) -> None:
             print(
                 f"    {s['provider_id']} carries {format_euros(s['carried_out_cents'])} to next week"
             )
-
-
-def bank_day(day: date, lines: list[BankLine]) -> bytes:
-    """The collection account's CAMT.053 of one day with these entries: a debit per
-    executed transfer, a credit with RtrInf per returned one."""
-    entries = "".join(_entry(day, number, line) for number, line in enumerate(lines, 1))
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
-        f"<GrpHdr><MsgId>DEMO-OUT-{day}</MsgId><CreDtTm>{day}T23:00:00</CreDtTm></GrpHdr>"
-        f"<Stmt><Id>{OUR_ACCOUNT}-OUT-{day}</Id>"
-        f"<Acct><Id><IBAN>{OUR_ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>{entries}</Stmt>"
-        "</BkToCstmrStmt></Document>"
-    ).encode()
-
-
-def _entry(day: date, number: int, line: BankLine) -> str:
-    cents = line.amount_cents
-    amount = f'<Amt Ccy="EUR">{cents // 100}.{cents % 100:02d}</Amt>'
-    direction = "CRDT" if line.returned_because else "DBIT"
-    returned = (
-        f"<RtrInf><Rsn><Cd>{line.returned_because}</Cd></Rsn></RtrInf>"
-        if line.returned_because
-        else ""
-    )
-    return (
-        f"<Ntry>{amount}<CdtDbtInd>{direction}</CdtDbtInd><Sts>BOOK</Sts>"
-        f"<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>DEMO-OUT-{day}-{number}</AcctSvcrRef>"
-        f"<NtryDtls><TxDtls><Refs><EndToEndId>{line.end_to_end_id}</EndToEndId></Refs>"
-        f"<AmtDtls><TxAmt>{amount}</TxAmt></AmtDtls>{returned}</TxDtls></NtryDtls></Ntry>"
-    )

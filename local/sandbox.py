@@ -14,7 +14,6 @@ import importlib
 import json
 import os
 import re
-import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from billing_core.services.provider.declarations import retour_upload_key, uploa
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
 from local import moto_speedup
+from local.api_gateway import proxy_event
 from local.lambda_context import LocalLambdaContext
 from local.resources import (
     LocalNames,
@@ -57,6 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_OPERATOR = Editor(user_id="sandbox-operator", role=OPERATORS_GROUP)
 EVENTS = ROOT / "events"
 REGION = "eu-central-1"
+# What a signed-in caller sends; the sandbox's authorizer passes its claims (``Caller``).
+_SAMPLE_AUTHORIZATION = "Bearer eyJraWQiOiJleGFtcGxlIn0"
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # who removes an item whose TTL passed
 # moto accepts any credentials; these only keep boto3 from looking for real ones.
 _OFFLINE_ENVIRONMENT = {
@@ -593,23 +595,16 @@ class Sandbox:
         """Routed to the function whose Api event in template.yaml matches, as API Gateway
         does (``ApiRoutes.match``: an unknown path goes to the catch-all routes); a method
         a path's resource does not take gets the API's gateway response (template.yaml's
-        MISSING_AUTHENTICATION_TOKEN). Like API Gateway, the function sees the path
-        percent-decoded."""
-        path = unquote(path)
-        route = self.routes.match(method, path)
+        MISSING_AUTHENTICATION_TOKEN). The event is the one ``make serve`` passes
+        (``api_event``): the body base64, the path percent-decoded."""
+        route = self.routes.match(method, unquote(path))
         if route is None:
             return copy.deepcopy(self.routes.unrouted)
         if caller is None and provider_id is not None:
             caller = Caller.practice(provider_id, "admin")
-        binary = isinstance(body, bytes)  # as API Gateway passes a binary media type (multipart)
-        if binary:
-            body = base64.b64encode(body).decode()
-        event = self.api_event(method, path, caller=caller, body=body, query=query)
-        event["isBase64Encoded"] = binary
+        event = self.api_event(method, path, caller=caller, body=body, query=query, headers=headers)
         event["resource"] = event["requestContext"]["resourcePath"] = route.path
-        event["pathParameters"] = route.parameters(path) or None
-        if headers:
-            event["headers"].update(headers)
+        event["pathParameters"] = route.parameters(unquote(path)) or None
         return self.invoke(route.function, event)
 
     def api_event(
@@ -620,31 +615,33 @@ class Sandbox:
         caller: Caller | None,
         body: Any,
         query: dict[str, str] | None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        event = sample_event("provider_api/post-declarations.json")
-        event.update(
-            httpMethod=method,
-            path=path,
-            resource=path,
-            queryStringParameters=query or None,
-            multiValueQueryStringParameters={k: [v] for k, v in (query or {}).items()} or None,
-            body=body if isinstance(body, str) or body is None else json.dumps(body),
-        )
-        context = event["requestContext"]
-        # API Gateway's id is its own per request: a change without an Idempotency-Key is
-        # known by it (idempotency.request_cause), so two requests never share one.
-        context.update(
-            httpMethod=method, path=f"/local{path}", resourcePath=path, requestId=str(uuid.uuid4())
-        )
-        if caller is None:
-            context.pop("authorizer", None)
-            event["headers"].pop("Authorization", None)
+        """The event API Gateway passes for this request (``local.api_gateway.proxy_event``,
+        as ``make serve`` builds it): ``body`` bytes as sent, text as UTF-8, anything else
+        as JSON; sent with ``Content-Type: application/json`` and, for a ``caller``, a
+        bearer token, unless ``headers`` name them otherwise (in any case)."""
+        if body is None or isinstance(body, bytes):
+            sent_body = body or b""
+        elif isinstance(body, str):
+            sent_body = body.encode("utf-8")
         else:
-            context["authorizer"]["claims"] = caller.claims()
-        if query:
-            event["path"] = path
-            event["rawQuery"] = urlencode(query)
-        return event
+            sent_body = json.dumps(body).encode("utf-8")
+        defaults = {"Content-Type": "application/json"} if body is not None else {}
+        if caller is not None:
+            defaults["Authorization"] = _SAMPLE_AUTHORIZATION
+        given = {name.lower() for name in headers or {}}
+        sent = [(k, v) for k, v in defaults.items() if k.lower() not in given]
+        sent += list((headers or {}).items())
+        return proxy_event(
+            method,
+            path,
+            urlencode(query or {}),
+            sent,
+            sent_body,
+            resource=path,
+            claims=caller.claims() if caller is not None else None,
+        )
 
     # --- invoking and reading back ------------------------------------------------------------
 

@@ -16,7 +16,6 @@ import json
 import secrets
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from http import HTTPStatus
@@ -26,11 +25,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
+from local.api_gateway import STAGE as STAGE  # the tests' stage-prefixed paths
+from local.api_gateway import proxy_event
 from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
 MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
-STAGE = "local"  # requestContext.stage of the events the sandbox's API Gateway passes on
 
 # A request's headers: a mapping, or (name, value) pairs as the client sent them (a name
 # may come twice, e.g. two Cookie lines, and in any case: HTTP/2 clients send lowercase).
@@ -275,69 +275,6 @@ class SandboxServer:
 
     def _token(self, who: str) -> str:
         return self._issued.setdefault(who, f"sandbox-{secrets.token_urlsafe(18)}")
-
-
-def proxy_event(
-    method: str,
-    path: str,
-    raw_query: str,
-    sent: Iterable[tuple[str, str]],
-    body: bytes,
-    *,
-    resource: str,
-    path_parameters: Mapping[str, str] | None = None,
-    claims: Mapping[str, str] | None = None,
-    source_ip: str = "127.0.0.1",
-) -> dict[str, Any]:
-    """The event API Gateway's REST API passes a Lambda proxy integration for this
-    template: every body base64 with ``isBase64Encoded`` (BinaryMediaTypes ``*/*``);
-    headers with their names as sent, the last of a repeated one in ``headers`` and all
-    in ``multiValueHeaders``; the query likewise (``null`` when there is none); the path
-    percent-decoded; the stage and the stage-prefixed path in ``requestContext``; the
-    Cognito authorizer's claims, every value a string."""
-    headers: dict[str, str] = {}
-    multi_headers: dict[str, list[str]] = {}
-    for name, value in [*sent, ("X-Forwarded-For", source_ip), ("X-Forwarded-Proto", "https")]:
-        headers[name] = value
-        multi_headers.setdefault(name, []).append(value)
-    query: dict[str, str] = {}
-    multi_query: dict[str, list[str]] = {}
-    for name, value in parse_qsl(raw_query, keep_blank_values=True):
-        query[name] = value
-        multi_query.setdefault(name, []).append(value)
-    path = unquote(path)
-    context: dict[str, Any] = {
-        "resourcePath": resource,
-        "httpMethod": method,
-        "path": f"/{STAGE}{path}",
-        "stage": STAGE,
-        "requestId": str(uuid.uuid4()),
-        "accountId": "123456789012",
-        "apiId": "sandboxapi",
-        "protocol": "HTTP/1.1",
-        "identity": {"sourceIp": source_ip, "userAgent": _last(multi_headers, "user-agent")},
-    }
-    if claims is not None:
-        context["authorizer"] = {"claims": {k: str(v) for k, v in claims.items()}}
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": multi_headers,
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": dict(path_parameters) if path_parameters else None,
-        "stageVariables": None,
-        "requestContext": context,
-        "body": base64.b64encode(body).decode("ascii") if body else None,
-        "isBase64Encoded": bool(body),
-    }
-
-
-def _last(multi_headers: Mapping[str, list[str]], name: str) -> str | None:
-    values = [v for k, vs in multi_headers.items() if k.lower() == name for v in vs]
-    return values[-1] if values else None
 
 
 # What API Gateway answers for a Lambda proxy answer it cannot read (it logs "Malformed

@@ -25,13 +25,12 @@ from billing_core.services.patient import file_objection
 from billing_core.services.provider.declarations import upload_key
 from billing_core.shared import reference
 from local.generate import declaration_csv
-from local.sandbox import Caller
+from local.sandbox_payouts import return_a_payout
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
 from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
-from tests.unit.camt_builder import credit, debit, statement
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "portal"
@@ -421,23 +420,7 @@ def actions_about_no_invoice(running_server):
     book_payment(sandbox.runtime.repository, paid.reference, transfer, clock=sandbox.clock)
     sandbox.clock.set(date(2026, 11, 30))
     sandbox.run_retrocession()
-    _, sent = sandbox.api(
-        "POST",
-        "/api/v1/operator/payouts/PO-2026-W48/approve",
-        caller=Caller.operator("operator-anna"),
-    )
-    [payout] = sent["transfers"]
-    e2e, amount = payout["end_to_end_id"], payout["amount_cents"]
-    sandbox.upload_bank_statement(
-        statement(debit(amount, end_to_end_id=e2e, booking_date="2026-12-01")), "1.xml"
-    )
-    sandbox.upload_bank_statement(
-        statement(
-            credit(amount, end_to_end_id=e2e, return_reason="AC04", booking_date="2026-12-02"),
-            statement_id="STMT-2026-12-02",
-        ),
-        "2.xml",
-    )
+    return_a_payout(sandbox, booked_on=date(2026, 12, 1), returned_on=date(2026, 12, 2))
     declaration_id = sandbox.upload_declaration(DENTAL.provider_id, "w.csv", declaration_csv(2))
     sandbox.put_upload(
         upload_key(DENTAL.provider_id, declaration_id, "w.csv"), declaration_csv(3, seed=48)

@@ -71,6 +71,29 @@ def test_the_same_key_with_another_body_is_a_422_and_changes_nothing(sandbox, in
     ]
 
 
+def test_a_retry_with_the_same_json_spaced_otherwise_is_a_replay_not_a_422(sandbox, invoice):
+    """R38, interfaces.md §2 (Idempotency-Key): Given a stop sent with a key, whose body
+    API Gateway passes base64 as every body (template.yaml BinaryMediaTypes */*)
+    When the practice's software retries it with the same key and the same JSON, spaced
+    and ordered otherwise (another serializer after a restart)
+    Then it is a replay of the first answer, not 422 idempotency_key_reused: the key's
+    record compared the base64 text, in which one space changes everything."""
+    body = STOP | {
+        "patient_email": invoice.addressee.email,
+        "amount": invoice.amount_due_cents // 4,
+    }
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    key = {"Idempotency-Key": "stop-spacing-1"}
+    sent = [json.dumps(body), json.dumps(dict(reversed(body.items())), separators=(",", ":"))]
+    first, again = (
+        sandbox.api_raw("POST", path, provider_id=DENTAL.provider_id, body=text, headers=key)
+        for text in sent
+    )
+    assert (first["statusCode"], again["statusCode"]) == (200, 200), again["body"]
+    assert again["headers"]["Idempotent-Replayed"] == "true"
+    assert len(coulance_entries(sandbox, invoice)) == 1
+
+
 def test_a_key_belongs_to_its_tenant(sandbox, invoice):
     # Another practice using the same key gets its own answer (404: not its invoice)
     stop(sandbox, invoice, "k-1")

@@ -19,9 +19,9 @@ from billing_core.providers.settings_history import Editor
 from billing_core.providers.week import Week
 from billing_core.services.operator.providers import save_version
 from local.sandbox import Caller
+from local.sandbox_payouts import return_a_payout
 from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import MONDAY_AFTER_W48
-from tests.unit.camt_builder import credit, debit, statement
 from tests.unit.faults import Killed
 
 PAIN_001 = xmlschema.XMLSchema(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd")
@@ -123,26 +123,15 @@ def test_the_monday_run_proposes_and_an_operator_sends_the_payouts(sandbox, paid
 def test_a_returned_payout_is_an_action_and_paid_in_the_next_batch_exactly_once(sandbox, paid_week):
     # Given week 48's payout sent, and booked by the bank on Tuesday
     sandbox.run_retrocession()
-    _, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
-    [transfer] = sent["transfers"]
-    e2e, amount = transfer["end_to_end_id"], transfer["amount_cents"]
-    booked = sandbox.upload_bank_statement(
-        statement(debit(amount, end_to_end_id=e2e, booking_date=TUESDAY.isoformat())),
-        "2026-12-01.xml",
-    )
-    assert booked["imported"][0]["transfers_booked"] == 1
     # When the bank returns it on Wednesday (account closed)
-    returned = sandbox.upload_bank_statement(
-        statement(
-            credit(amount, end_to_end_id=e2e, return_reason="AC04", booking_date="2026-12-02"),
-            statement_id="STMT-2026-12-02",
-        ),
-        "2026-12-02.xml",
-    )
+    payout = return_a_payout(sandbox, booked_on=TUESDAY, returned_on=date(2026, 12, 2))
+    [transfer] = payout.sent["transfers"]
+    amount = transfer["amount_cents"]
+    assert payout.booked["imported"][0]["transfers_booked"] == 1
     # Then it is returned, and the practice has an open action to check its account
-    assert returned["imported"][0]["transfers_returned"] == 1
-    status, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)
-    [action] = [a for a in actions["items"] if a["kind"] == "payout_returned"]
+    assert payout.returned["imported"][0]["transfers_returned"] == 1
+    status, action = payout.actions_status, payout.action
+    assert payout.provider_id == DENTAL.provider_id
     assert status == 200 and action["state"] == "open"
     _, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
     assert batch["transfers"][0]["bank_state"] == "returned"

@@ -10,6 +10,7 @@ and never said what to do, which the API's action carries in both languages.
 from __future__ import annotations
 
 import re
+from datetime import date
 from http import HTTPStatus
 
 import pytest
@@ -18,11 +19,10 @@ from billing_core.providers.actions import ActionKind
 from billing_core.services.provider.declarations import upload_key
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 from local.generate import declaration_csv
-from local.sandbox import Caller
+from local.sandbox_payouts import return_a_payout
 from local.seed import DENTAL
 from tests.functional.test_payouts import TUESDAY
 from tests.functional.test_provider_portal import PortalUser, sample_login
-from tests.unit.camt_builder import credit, debit, statement
 
 
 def signed_in(sandbox, language: str = "nl") -> PortalUser:
@@ -38,26 +38,7 @@ def returned_payout(sandbox, paid_week):
     """Given week 48's payout sent and booked, then returned by the bank (AC04): the
     practice has an open `payout_returned` action (as step 12b of the demo)."""
     sandbox.run_retrocession()
-    _, sent = sandbox.api(
-        "POST",
-        "/api/v1/operator/payouts/PO-2026-W48/approve",
-        caller=Caller.operator("operator-anna"),
-    )
-    [transfer] = sent["transfers"]
-    e2e, amount = transfer["end_to_end_id"], transfer["amount_cents"]
-    sandbox.upload_bank_statement(
-        statement(debit(amount, end_to_end_id=e2e, booking_date=TUESDAY.isoformat())), "1.xml"
-    )
-    sandbox.upload_bank_statement(
-        statement(
-            credit(amount, end_to_end_id=e2e, return_reason="AC04", booking_date="2026-12-02"),
-            statement_id="STMT-2026-12-02",
-        ),
-        "2.xml",
-    )
-    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)
-    [action] = [a for a in actions["items"] if a["kind"] == "payout_returned"]
-    return action
+    return return_a_payout(sandbox, booked_on=TUESDAY, returned_on=date(2026, 12, 2)).action
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

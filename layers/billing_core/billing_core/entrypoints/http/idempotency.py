@@ -267,10 +267,16 @@ def _scope(event: dict[str, Any]) -> str | None:
 
 def _request(event: dict[str, Any]) -> dict[str, Any]:
     """What must be the same for a retry: method, path and body (as JSON, so spacing
-    does not matter; the guard before this has made sure it is JSON)."""
-    body = event.get("body") or ""
+    does not matter; the guard before this has made sure it is JSON). The body as the
+    client sent it: on the stage it arrives base64 (template.yaml BinaryMediaTypes */*),
+    whose text changes with every space."""
+    body: str | bytes = event.get("body") or ""
+    if body and event.get("isBase64Encoded"):
+        import base64  # loaded already by the middleware; here for the rare keyed write
+
+        body = base64.b64decode(body)
     try:
         parsed = json.loads(body) if body else None
     except ValueError:
-        parsed = body
+        parsed = body if isinstance(body, str) else body.decode("utf-8", "replace")
     return {"method": event.get("httpMethod"), "path": event.get("path"), "body": parsed}
