@@ -19,12 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes, policy
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypedDict, Unpack
 from urllib.parse import quote_plus, unquote, urlencode
 
 import boto3
+import botocore.loaders
+import botocore.session
 from boto3.dynamodb.conditions import Attr
 from boto3.dynamodb.types import TypeSerializer
 from moto import mock_aws
@@ -242,6 +245,25 @@ class ApiRequest(TypedDict, total=False):
     caller: Caller | None
 
 
+# botocore reads its service models (large JSON files) once per session, and moto starts
+# every sandbox with a new default session: one loader keeps them read for the process.
+_SERVICE_MODELS = botocore.loaders.create_loader()
+
+
+def _session_sharing_service_models() -> boto3.Session:
+    """A new session (its own credentials and clients) that reads no model file again."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _SERVICE_MODELS)
+    return boto3.Session(botocore_session=core, region_name=REGION)
+
+
+@cache
+def _template() -> dict[str, Any]:
+    """template.yaml, read once per process: every sandbox takes its routes and resources
+    from it and none changes it."""
+    return load_template()
+
+
 class Sandbox:
     def __init__(
         self,
@@ -256,7 +278,7 @@ class Sandbox:
         self.names = LocalNames()
         self._mock = mock_aws()
         self._handlers: dict[str, ModuleType] = {}
-        self._template = load_template()  # read once: the routes and the resources
+        self._template = _template()
         self.routes = ApiRoutes.from_template(self._template)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -275,7 +297,8 @@ class Sandbox:
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         moto_speedup.install()
         self._mock.start()
-        session = boto3.Session(region_name=REGION)
+        # moto starts every mock without a default session; this one reads no model again.
+        boto3.DEFAULT_SESSION = session = _session_sharing_service_models()
         self.resources = create_resources(session, self.names, self._template)
         os.environ.update(self.resources.environment())
         os.environ["PUBLIC_BASE_URL"] = self.base_url
