@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import invoice_to_item
@@ -58,6 +58,7 @@ from billing_core.services.operator.migrations import (
     SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
     STORED_ITEM_EXPIRY,
+    STUCK_CREDIT_PLANS,
 )
 from billing_core.services.patient import file_objection
 from local.generate import declaration_csv
@@ -268,6 +269,40 @@ def upload_zero_padded_before_the_deploy(sandbox: Sandbox) -> None:
             sandbox.upload_declaration(practice.provider_id, "export-week-47.csv", export)
 
 
+def plan_a_credit_as_an_older_version_did(sandbox: Sandbox) -> None:
+    """A credit nobody could match, planned two hours ago onto the dental practice's first
+    invoice by an older version that then booked nothing of it (MONEY6-3): off the
+    unmatched list until its TTL."""
+    from billing_core.payments.unmatched import (
+        CreditMatch,
+        MatchPart,
+        MatchTarget,
+        UnmatchedCredit,
+        credit_id_of,
+    )
+
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    invoice = found[0]
+    source_id = "NL91ABNA0417164300/STUCK-PLAN-1"
+    credit = UnmatchedCredit(
+        credit_id_of(source_id),
+        source_id,
+        "STMT-2026-11-24",
+        "STUCK-PLAN-1",
+        sandbox.clock.today(),
+        "CRDT",
+        invoice.amount_due_cents,
+        "EUR",
+        "no_reference",
+    )
+    links = sandbox.runtime.payment_links
+    links.keep_unmatched_credit(credit)
+    part = MatchPart(invoice.reference, invoice.invoice_id, invoice.amount_due_cents)
+    at = sandbox.clock.now() - timedelta(hours=2)
+    plan = CreditMatch(at, "operator-sub-old", (part,), MatchTarget(reference=invoice.reference))
+    links.plan_credit_match(credit.credit_id, plan)
+
+
 REWINDS = {
     NAMES_MARKERS_HANDOVERS: rewind_to_before_the_deploy,
     SETTLED_INVOICE_EXPIRY: settle_before_the_deploy,
@@ -276,6 +311,7 @@ REWINDS = {
     STORED_ITEM_EXPIRY: pay_out_week_48_before_expiry,
     CANONICAL_CLAIM_MARKERS: upload_zero_padded_before_the_deploy,
     SETTINGS_VERSION_EXPIRY: change_settings_before_expiry,
+    STUCK_CREDIT_PLANS: plan_a_credit_as_an_older_version_did,
 }
 
 

@@ -46,6 +46,10 @@ class LinksInMemory:
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
         return self.credits.get(credit_id)
 
+    def planned_credits(self) -> list[UnmatchedCredit]:
+        planned = (c for c in self.credits.values() if c.match is not None)
+        return sorted(planned, key=lambda c: (c.booking_date, c.credit_id))
+
     def plan_credit_match(self, credit_id: str, match: CreditMatch) -> UnmatchedCredit:
         if credit_id not in self.credits:
             raise LookupError(credit_id)

@@ -333,6 +333,7 @@ class Runtime:
             audit=self.audit_log,
             clock=self.clock,
             operator=Reader(operator.user_id, operator.role),
+            links=self.payment_links,
         )
 
     def patient_context(self) -> PatientContext:

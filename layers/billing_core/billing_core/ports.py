@@ -750,6 +750,11 @@ class BankCreditLinks(Protocol):
         unmatched again; nothing when the credit holds another match (or none) by then."""
         ...
 
+    def planned_credits(self) -> list[UnmatchedCredit]:
+        """Those with a match plan (booked, partly or not at all), by booking date: what
+        the stuck-credit-plans migration looks at (R34)."""
+        ...
+
 
 class WeekActivity(Protocol):
     """The invoices that moved in a week, per provider: the ledger-week index (R24)."""

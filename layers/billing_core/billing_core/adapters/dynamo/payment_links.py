@@ -122,9 +122,16 @@ class PaymentLinkRepository:
         self._put_new(_credit_item(credit))
 
     def unmatched_credits(self) -> list[UnmatchedCredit]:
+        return self._credits("attribute_not_exists(matched_at)")
+
+    def planned_credits(self) -> list[UnmatchedCredit]:
+        return self._credits("attribute_exists(matched_at)")
+
+    def _credits(self, having: str) -> list[UnmatchedCredit]:
+        """The one partition of credits the import could not book, page by page."""
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :credits",
-            "FilterExpression": "attribute_not_exists(matched_at)",
+            "FilterExpression": having,
             "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
         }
         found: list[UnmatchedCredit] = []

@@ -511,6 +511,21 @@ class PracticeSettingsExpiryOut(SettingsExpiryCountsOut):
     provider_id: str
 
 
+class StuckPlanCountsOut(BaseModel):
+    """Version 8, stuck-credit-plans (R34, R12; audit MONEY6-3): counted over the bank
+    credits with a match plan; they belong to no practice (no practices listed)."""
+
+    plans_withdrawn: int = Field(
+        description="plans older than an hour with nothing booked: withdrawn, the credit "
+        "listed unmatched again"
+    )
+    plans_booked: int = Field(description="plans with every part booked: kept")
+    plans_partly_booked: int = Field(
+        description="plans with some parts booked: kept, for the back office to finish"
+    )
+    plans_too_recent: int = Field(description="plans of the last hour: left to their request")
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -534,6 +549,7 @@ class MigrationOut(BaseModel):
         | StoredExpiryCountsOut
         | ClaimMarkerCountsOut
         | SettingsExpiryCountsOut
+        | StuckPlanCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut

@@ -80,8 +80,23 @@ invoice id, an amount; payment_links.py) and name an invoice the TTL removes in 
 those stored before stop 42 stay until an owner decides on a one-off scan (README, "After
 a deploy: migrations").
 
-Every write is conditional on what it adds being missing, so a run can be stopped at any
-point and run again: the second run changes nothing and counts everything as present.
+``stuck-credit-plans`` (version 8) lists again the bank credits an older version left
+planned with nothing booked (R34, R12; audit MONEY6-3): a match plan is stored with the
+credit before its parts are booked, and a plan refused after that (a split of the agency's
+transfer over more claims than one write books, before money6) stayed with no part booked:
+the credit off the unmatched list, every retry refused, and its TTL (366 days after the
+plan) deleting it with the money never booked. Each plan older than an hour (one being
+booked now is left to its request) none of whose parts is in its invoice's ledger (the
+credit's payment id in ``applied_payments``, each invoice read consistently) is withdrawn
+with ``withdraw_credit_match``, a write on condition that the plan is still that one;
+the credit is listed again for a person to match. A plan with a part booked is kept
+(listed again, the credit could be booked twice) and counted for the back office. The
+credits belong to no practice: the run goes through no practice's invoices, also when
+one practice is named, and records no read (it shows no person any of them, counts only).
+
+Every write is conditional on what it adds (or removes) being as read, so a run can be
+stopped at any point and run again: the second run changes nothing and counts everything
+as present.
 """
 
 from __future__ import annotations
@@ -89,7 +104,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from billing_core.declarations.claims import canonical_reference
@@ -98,6 +113,7 @@ from billing_core.invoices.retention import kept_until
 from billing_core.ports import (
     EVERY_INVOICE,
     AuditLog,
+    BankCreditLinks,
     ConcurrentChange,
     InvalidPosition,
     MigrationStore,
@@ -128,6 +144,8 @@ class MigrationContext:
     clock: Clock
     operator: Reader  # who started the run (their Cognito sub), or the sandbox's runner
     pages_per_request: int = PAGES_PER_REQUEST
+    # The bank credits nobody could book (R34): version 8 withdraws their stuck plans.
+    links: BankCreditLinks | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,12 +291,14 @@ MigratePractice = Callable[
 class Migration:
     name: str
     version: int
-    migrate_practice: MigratePractice
+    # None: the migration has nothing in any practice (only after_every_practice).
+    migrate_practice: MigratePractice | None
     # Where in a practice a resume token may point: its invoice list, by default.
     checked_position: Callable[[str], str] = _invoice_list_position
     # What belongs to no practice: done once a run has been through every practice (a
-    # run for one leaves it), after the last; its counts by name.
-    after_every_practice: Callable[[MigrationStore], dict[str, int]] | None = None
+    # run for one leaves it, unless the migration has nothing in a practice), after the
+    # last; its counts by name.
+    after_every_practice: Callable[[MigrationContext], dict[str, int]] | None = None
 
 
 def run_migration(
@@ -300,7 +320,9 @@ def run_migration(
     start = Resume.parse(resume, migration.checked_position) if resume else None
     budget = PageBudget(ctx.pages_per_request)
     done: list[PracticeMigrated] = []
-    for practice_id in _practices(ctx.store, provider_id, start):
+    practices = _practices(ctx.store, provider_id, start)
+    migrate = migration.migrate_practice
+    for practice_id in practices if migrate is not None else ():
         if budget.left == 0:
             return MigrationReport(
                 migration.name, migration.version, tuple(done), Resume(practice_id)
@@ -308,15 +330,15 @@ def run_migration(
         read = ReadRecord.of(ctx.operator, practice_id, ReadKind.MIGRATION, name, ctx.clock.now())
         ctx.audit.record_read(read)
         after = start.after if start and start.provider_id == practice_id else ""
-        practice = migration.migrate_practice(
-            ctx.store, Resume(practice_id, after), budget, progress, ctx.clock.now()
-        )
+        assert migrate is not None
+        practice = migrate(ctx.store, Resume(practice_id, after), budget, progress, ctx.clock.now())
         done.append(practice)
         if practice.stopped_after:
             stopped = Resume(practice_id, practice.stopped_after)
             return MigrationReport(migration.name, migration.version, tuple(done), stopped)
     beyond = migration.after_every_practice
-    counts = beyond(ctx.store) if beyond is not None and not provider_id else {}
+    every_practice = not provider_id or migration.migrate_practice is None
+    counts = beyond(ctx) if beyond is not None and every_practice else {}
     return MigrationReport(migration.name, migration.version, tuple(done), None, counts)
 
 
@@ -586,10 +608,10 @@ def _practice_dated(
     return practice
 
 
-def _batch_expiry(store: MigrationStore) -> dict[str, int]:
+def _batch_expiry(ctx: MigrationContext) -> dict[str, int]:
     # It reads the refund batches (patients' names and IBANs) to date them and shows no
     # person any of it, only counts: no read record (R32; shared/audit.py says what is exempt).
-    dated = store.add_batch_expiries()
+    dated = ctx.store.add_batch_expiries()
     return {
         "batch_expiries_written": dated.written,
         "batch_expiries_present": dated.present,
@@ -648,6 +670,51 @@ def _settings_version_expiry(
     return _practice_dated(SETTINGS_VERSION_EXPIRY, start, counts, dated, progress)
 
 
+# --- version 8: credit plans an older version left with nothing booked (R34; MONEY6-3) ---
+
+STUCK_CREDIT_PLANS = "stuck-credit-plans"
+# A plan younger than this may be one a request is booking now: left to that request.
+PLAN_AT_WORK = timedelta(hours=1)
+
+
+def _stuck_credit_plans(ctx: MigrationContext) -> dict[str, int]:
+    """Each planned credit: withdrawn when nothing of its plan is booked and the plan is
+    older than an hour. It reads the credits (payers' names and IBANs) and shows no
+    person any of them, only counts: no read record (R32), as version 5's batches."""
+    from billing_core.payments.booking import payment_id
+
+    assert ctx.links is not None, "version 8 needs the bank credits"
+    counts = dict.fromkeys(
+        ("plans_withdrawn", "plans_booked", "plans_partly_booked", "plans_too_recent"), 0
+    )
+    before = ctx.clock.now() - PLAN_AT_WORK
+    for credit in ctx.links.planned_credits():
+        match = credit.match
+        assert match is not None
+        if match.matched_at > before:
+            counts["plans_too_recent"] += 1
+            continue
+        booked_as = payment_id("bank", credit.source_id)
+        booked = [_booked(ctx.store, part.reference, booked_as) for part in match.parts]
+        if not any(booked):
+            ctx.links.withdraw_credit_match(credit.credit_id, match)
+            counts["plans_withdrawn"] += 1
+        elif all(booked):
+            counts["plans_booked"] += 1
+        else:  # listed again it could be booked twice: for a person (R34)
+            counts["plans_partly_booked"] += 1
+    return counts
+
+
+def _booked(store: MigrationStore, reference: str, booked_as: str) -> bool:
+    """Whether the invoice of ``reference``, as stored now, holds the payment. An invoice
+    no longer found holds nothing, and nothing can be booked on it either."""
+    found = store.find_invoice_by_reference(reference)
+    if found is not None:
+        found = store.get_invoice(found.provider_id, found.invoice_id, consistent=True)
+    return found is not None and booked_as in found.applied_payments
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -667,4 +734,5 @@ MIGRATIONS = {
     SETTINGS_VERSION_EXPIRY: Migration(
         SETTINGS_VERSION_EXPIRY, 7, _settings_version_expiry, _no_position
     ),
+    STUCK_CREDIT_PLANS: Migration(STUCK_CREDIT_PLANS, 8, None, _no_position, _stuck_credit_plans),
 }

@@ -1,0 +1,123 @@
+"""Migration version 8, stuck-credit-plans, through the operator API on moto (R34, R12;
+audit MONEY6-3): a bank credit whose match plan an older version stored and then booked
+nothing of is off the unmatched list, every retry refused, until its TTL deletes it 366
+days later with the money never booked. The migration withdraws such plans (older than an
+hour, nothing booked), so the credit is listed again and can be matched once."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from billing_core.payments.booking import payment_id
+from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget
+from local.sandbox import Caller, Sandbox
+from tests.functional.test_operator_reads import OPERATOR, PAYER, PAYER_IBAN, invoices_of
+from tests.unit.camt_builder import credit, statement
+
+MIGRATION = "/api/v1/operator/migrations/stuck-credit-plans"
+CREDITS = "/api/v1/operator/unmatched-credits"
+
+
+def migrate(sandbox: Sandbox, key: str, body: dict[str, str] | None = None) -> tuple[int, dict]:
+    answer = sandbox.api_raw(
+        "POST",
+        MIGRATION,
+        body=body or {},
+        headers={"Content-Type": "application/json", "Idempotency-Key": key},
+        caller=Caller.operator(),
+    )
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+def listed(sandbox: Sandbox) -> list[str]:
+    return [line["credit_id"] for line in sandbox.api("GET", CREDITS, caller=OPERATOR)[1]["items"]]
+
+
+def stuck_plan(sandbox: Sandbox, credit_id: str, invoice, at) -> None:
+    """What an older version left: the plan stored, then refused before any booking."""
+    part = MatchPart(invoice.reference, invoice.invoice_id, invoice.amount_due_cents)
+    plan = CreditMatch(at, "operator-sub-old", (part,), MatchTarget(reference=invoice.reference))
+    sandbox.runtime.payment_links.plan_credit_match(credit_id, plan)
+
+
+def test_r34_a_plan_with_nothing_booked_is_withdrawn_once_and_the_credit_listed_again(sandbox):
+    """R34, R12 (audit MONEY6-3; migration version 8).
+    Given three unmatched credits: one matched by hand today (booked), one whose plan an
+    older version stored two hours ago with nothing booked (off the list), and one planned
+    ten minutes ago with nothing booked yet (a request may be booking it now)
+    When an operator runs stuck-credit-plans, then again
+    Then the first run withdraws the two-hour-old plan only, and that credit is listed
+    again while the others are not; the second run withdraws nothing; matched again, the
+    credit is booked once on its invoice."""
+    first, second, third = invoices_of(sandbox, 8)[:3]
+    # told apart by their amounts: two overpay by a cent or two
+    amounts = [i.amount_due_cents + n for n, i in enumerate((first, second, third))]
+    entries = [
+        credit(cents, ustrd=("betaling nota",), payer=PAYER, payer_iban=PAYER_IBAN)
+        for cents in amounts
+    ]
+    assert sandbox.upload_bank_statement(statement(*entries), "2026-11-24.xml")["imported"]
+    credits = {
+        line["amount_cents"]: line["credit_id"]
+        for line in sandbox.api("GET", CREDITS, caller=OPERATOR)[1]["items"]
+    }
+    stuck, booked, recent = (credits[cents] for cents in amounts)
+    path = f"{CREDITS}/{booked}/match"
+    assert (
+        sandbox.api("POST", path, caller=OPERATOR, body={"reference": second.reference})[0] == 200
+    )
+    stuck_plan(sandbox, stuck, first, sandbox.clock.now())
+    sandbox.clock.advance(hours=2)
+    stuck_plan(sandbox, recent, third, sandbox.clock.now() - timedelta(minutes=10))
+    assert listed(sandbox) == []
+
+    status, answer = migrate(sandbox, "stuck-plans-1")
+
+    assert status == 200, answer
+    assert (answer["version"], answer["complete"], answer["practices"]) == (8, True, [])
+    assert answer["summary"] == {
+        "plans_withdrawn": 1,
+        "plans_booked": 1,
+        "plans_partly_booked": 0,
+        "plans_too_recent": 1,
+    }
+    assert listed(sandbox) == [stuck]
+    status, again = migrate(sandbox, "stuck-plans-2")
+    assert status == 200 and again["summary"]["plans_withdrawn"] == 0
+    assert listed(sandbox) == [stuck]
+    path = f"{CREDITS}/{stuck}/match"
+    assert sandbox.api("POST", path, caller=OPERATOR, body={"reference": first.reference})[0] == 200
+    paid = sandbox.runtime.repository.get_invoice(first.provider_id, first.invoice_id)
+    source_id = sandbox.runtime.payment_links.get_unmatched_credit(stuck).source_id
+    assert paid.applied_payments.count(payment_id("bank", source_id)) == 1
+    assert paid.is_paid
+
+
+def test_r34_a_plan_with_a_part_booked_is_kept_and_counted(sandbox):
+    """R34 (migration version 8). Given a credit split over two invoices whose plan is two
+    hours old, one part booked and the other not
+    When an operator runs stuck-credit-plans
+    Then the plan is kept (listed again, the credit could be booked twice) and counted as
+    partly booked, for the back office; nothing is withdrawn."""
+    first, second = invoices_of(sandbox, 8)[:2]
+    cents = first.amount_due_cents + second.amount_due_cents
+    entry = credit(cents, ustrd=("betaling nota",), payer=PAYER, payer_iban=PAYER_IBAN)
+    sandbox.upload_bank_statement(statement(entry), "2026-11-24.xml")
+    [credit_id] = listed(sandbox)
+    stored = sandbox.runtime.payment_links.get_unmatched_credit(credit_id)
+    parts = tuple(MatchPart(i.reference, i.invoice_id, i.amount_due_cents) for i in (first, second))
+    target = MatchTarget(references=(first.reference, second.reference))
+    plan = CreditMatch(sandbox.clock.now(), "operator-sub-old", parts, target)
+    sandbox.runtime.payment_links.plan_credit_match(credit_id, plan)
+    repository = sandbox.runtime.repository
+    half = repository.get_invoice(first.provider_id, first.invoice_id, consistent=True)
+    repository.save_invoice(half.with_applied_payment(payment_id("bank", stored.source_id)))
+    sandbox.clock.advance(hours=2)
+
+    status, answer = migrate(sandbox, "stuck-plans-partly")
+
+    assert status == 200, answer
+    assert answer["summary"]["plans_partly_booked"] == 1
+    assert answer["summary"]["plans_withdrawn"] == 0
+    assert listed(sandbox) == []
