@@ -765,3 +765,33 @@ def test_a_retour_on_a_claim_at_the_agency_tells_the_patient_nothing(ctx, store,
 
     told = [r for r in ctx.delivery.requests if r.kind == INVOICE_CORRECTED]  # type: ignore[attr-defined]
     assert [r.invoice_id for r in told] == ([] if at_the_agency else [invoice.invoice_id])
+
+
+def test_a_line_reference_twice_in_one_retour_is_reported_not_silently_dropped():
+    """R1 (every line of a file is in its report), R3/R5 (nothing booked on a guess),
+    vektis.md §1 retour layout; audit retour2: an insurer's retour with two 04 records for
+    one line reference applied the last one, and the first had no result and no finding
+    (summary: 5 lines, 4 applied, nothing left out; outcome "accepted").
+    Given the intake, a unit and the splint ingested
+    And VGZ's retour with the intake's 04 twice (lines 3 and 6)
+    When it is applied
+    Then both 04s of the intake are left out with a finding each that names both lines
+    And the intake keeps what it had, the unit is applied, the upload partially accepted."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    claims = physio_claims()
+    granted = {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(8500)}
+    data = retour([*claims, claims[0]], granted)
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
+    repeated = [f for f in report["findings"] if f["code"] == "RETOUR_LINE_REPEATED"]
+    assert [(f["line"], f["claim_ref"], f["severity"]) for f in repeated] == [
+        (3, "F1", "claim_rejected"),
+        (6, "F1", "claim_rejected"),
+    ]
+    assert "3, 6" in repeated[0]["message"] and "3, 6" in repeated[1]["message_en"]
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"], summary["lines_repeated"]) == (4, 1, 2)
+    assert report["outcome"] == "partially_accepted"
+    intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
+    assert intake.reimbursed_cents == 0

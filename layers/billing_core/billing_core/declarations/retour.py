@@ -126,6 +126,7 @@ class RetourSummary:
     lines_insurer: int
     lines_unknown: int
     lines_granted_blank: int  # left out: a blank granted amount is a finding, never a zero
+    lines_repeated: int  # left out: a line reference the file answers more than once
     invoices_changed: int
     invoices_created: int
     reimbursement_change_cents: int  # what the patients owe less (negative: more)
@@ -632,13 +633,14 @@ def _warn_credit_follows_its_line(
 def _summary(run: _Run) -> RetourSummary:
     results = Counter(result for result, _ in run.results.values())
     return RetourSummary(
-        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank,
+        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank + run.parsed.lines_repeated,
         lines_applied=results[LineResult.APPLIED],
         lines_unchanged=results[LineResult.UNCHANGED],
         lines_invoiced_to_patient=results[LineResult.INVOICED_TO_PATIENT],
         lines_insurer=results[LineResult.INSURER_LINE],
         lines_unknown=results[LineResult.UNKNOWN],
         lines_granted_blank=run.parsed.lines_granted_blank,
+        lines_repeated=run.parsed.lines_repeated,
         invoices_changed=run.invoices_changed,
         invoices_created=run.invoices_created,
         reimbursement_change_cents=run.change_cents,
@@ -648,8 +650,9 @@ def _summary(run: _Run) -> RetourSummary:
 
 def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     """Rejected when no line could be applied; partially accepted when a line was left
-    out, unknown or with a blank granted amount (a finding each: R1, vektis.md §1)."""
-    left_out = summary.lines_unknown + summary.lines_granted_blank
+    out, unknown, with a blank granted amount or its reference answered twice (a finding
+    each: R1, vektis.md §1)."""
+    left_out = summary.lines_unknown + summary.lines_granted_blank + summary.lines_repeated
     if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED
     return Outcome.PARTIALLY_ACCEPTED if left_out else Outcome.ACCEPTED
