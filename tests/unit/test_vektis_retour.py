@@ -795,3 +795,25 @@ def test_a_line_reference_twice_in_one_retour_is_reported_not_silently_dropped()
     assert report["outcome"] == "partially_accepted"
     intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
     assert intake.reimbursed_cents == 0
+
+
+def test_a_credit_granted_on_a_debit_line_is_not_called_more_than_the_invoice():
+    """R1 (a finding says what happened), R5; audit retour2: VGZ's retour granted the
+    intake C 5.00 (a credit on a debit line); the service reimbursed 0.00, as it should,
+    but its warning told the practice the insurer granted MORE than the invoice.
+    Given the intake, a unit and the splint ingested
+    When VGZ's retour grants the intake -5.00 and the unit 10.08
+    Then the intake's finding says the grant has the opposite sign, with both amounts,
+    and the intake is reimbursed 0.00; no "above the amount" warning is given."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    granted = {"F1": Granted(-500, ("8001",)), "F2": Granted(1008), "F3": Granted(8500)}
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims(), granted), ctx)
+    codes = [(f["code"], f["line"]) for f in report["findings"]]
+    assert codes == [("RETOUR_GRANTED_OPPOSITE_SIGN", 3)]
+    [finding] = report["findings"]
+    assert "€ 58,25" in finding["message"].replace("\xa0", " ")
+    assert "5.00" in finding["message_en"] and "€58.25" in finding["message_en"]
+    intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
+    assert intake.reimbursed_cents == 0

@@ -601,9 +601,21 @@ def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLi
         line = lines.get(invoice_line.claim_ref)
         if line is None or invoice_line.claim_ref in following:
             continue
-        if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
-            code = "RETOUR_GRANTED_ABOVE_AMOUNT"
-            run.finding(code, Severity.WARNING, line)
+        if _bounded(line.granted_cents, invoice_line.amount_cents) == line.granted_cents:
+            continue
+        if line.granted_cents * invoice_line.amount_cents < 0:
+            # A credit granted on a debit line (or the reverse): none of it is reimbursed,
+            # and the practice is told so, not that the insurer granted more (R1, R5).
+            run.finding(
+                "RETOUR_GRANTED_OPPOSITE_SIGN",
+                Severity.WARNING,
+                line,
+                **euro_params("granted", line.granted_cents),
+                **euro_params("amount", invoice_line.amount_cents),
+                **euro_params("zero", 0),
+            )
+        else:
+            run.finding("RETOUR_GRANTED_ABOVE_AMOUNT", Severity.WARNING, line)
 
 
 def _warn_credit_follows_its_line(

@@ -367,6 +367,11 @@ _DUTCH: Sections = {
             "Regel {line}: de zorgverzekeraar kent voor {claim_ref} meer toe dan het bedrag op de"
             " factuur; alleen het bedrag op de factuur wordt verrekend."
         ),
+        "RETOUR_GRANTED_OPPOSITE_SIGN": (
+            "Regel {line}: de zorgverzekeraar kent voor {claim_ref} {granted_nl} toe, met het"
+            " tegengestelde teken van het bedrag op de factuur ({amount_nl}). Voor deze regel"
+            " is {zero_nl} vergoeding verwerkt; vraag de zorgverzekeraar wat dit bedrag betekent."
+        ),
         "RETOUR_MATERIAL_TO_PATIENT": (
             "Regel {line}: de zorgverzekeraar heeft het materiaal {claim_ref} niet (volledig)"
             " vergoed (retourcode {codes}); het wordt alsnog aan de patiënt gefactureerd."
@@ -1170,6 +1175,11 @@ _ENGLISH: Sections = {
         "RETOUR_GRANTED_ABOVE_AMOUNT": (
             "Line {line}: the insurer grants more for {claim_ref} than the amount on the invoice;"
             " only the invoiced amount is deducted."
+        ),
+        "RETOUR_GRANTED_OPPOSITE_SIGN": (
+            "Line {line}: the insurer grants {granted_en} for {claim_ref}, the opposite sign of"
+            " the amount on the invoice ({amount_en}). A reimbursement of {zero_en} was"
+            " processed for this line; ask the insurer what this amount means."
         ),
         "RETOUR_MATERIAL_TO_PATIENT": (
             "Line {line}: the insurer did not (fully) pay for the material {claim_ref} (retour"
