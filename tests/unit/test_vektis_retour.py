@@ -817,3 +817,19 @@ def test_a_credit_granted_on_a_debit_line_is_not_called_more_than_the_invoice():
     assert "5.00" in finding["message_en"] and "€58.25" in finding["message_en"]
     intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
     assert intake.reimbursed_cents == 0
+
+
+def test_a_retour_line_cut_in_its_granted_amount_is_refused_for_that_cause_once():
+    """vektis.md "Files as practices really send them" (the cause named once, no knock-on
+    findings), R2; audit retour2: a 04 cut off at 324 of 370 characters, inside TOEGEKEND
+    BEDRAG, was refused with VEKTIS_RECORD_DATA_MISSING and again with VEKTIS_VALUE_INVALID
+    "Indicatie debet/credit is ''" for the D/C the cut had taken away.
+    Given VGZ's retour with the unit's 04 (line 4) cut off at 324 characters
+    When it is read
+    Then the file is refused with the one cause, naming line 4 and the granted amount."""
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(8500)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    records[3] = records[3][:324]
+    parsed = parse_retour(to_bytes(records), today=TODAY, provider_agbs={PHYSIO.agb_code})
+    assert parsed.file_rejected
+    assert [(f.code, f.line) for f in parsed.findings] == [("VEKTIS_RECORD_DATA_MISSING", 4)]
